@@ -1,0 +1,210 @@
+// T5 configuration: parse and validate a Hugging Face `config.json`, plus named presets with
+// the real shapes of the public checkpoints so a randomly initialised model of real size can
+// be built without a download. Not the weights (weights.ts) nor the graphs (model.ts).
+// Reference: HF transformers `models/t5/configuration_t5.py` (T5Config field names/defaults).
+
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type FeedForwardProj = 'relu' | 'gated-gelu';
+export const SUPPORTED_FEED_FORWARD: readonly FeedForwardProj[] = ['relu', 'gated-gelu'];
+
+export interface T5Config {
+  readonly dModel: number; // D
+  readonly dFf: number; // F
+  readonly dKv: number; // Dk
+  readonly numHeads: number; // H
+  readonly numLayers: number; // encoder blocks
+  readonly numDecoderLayers: number; // decoder blocks
+  readonly vocabSize: number; // V
+  readonly feedForwardProj: FeedForwardProj;
+  /** v1.0: lm_head shares `shared.weight` and the decoder output is scaled by D^-0.5. */
+  readonly tieWordEmbeddings: boolean;
+  readonly relativeAttentionNumBuckets: number; // R
+  readonly relativeAttentionMaxDistance: number;
+  readonly layerNormEpsilon: number;
+  readonly dropoutRate: number;
+  readonly padTokenId: number;
+  readonly eosTokenId: number;
+  readonly decoderStartTokenId: number;
+  readonly initializerFactor: number;
+}
+
+export class T5ConfigError extends Error {
+  override name = 'T5ConfigError';
+}
+
+type Json = Record<string, unknown>;
+
+function intField(raw: Json, key: string, fallback?: number): number {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new T5ConfigError(
+      `config.json: ${key} must be a positive integer; got ${JSON.stringify(raw[key])}`,
+    );
+  }
+  return value;
+}
+
+function idField(raw: Json, key: string, fallback: number): number {
+  let value = raw[key] ?? fallback;
+  // HF allows eos_token_id to be a list (generation may stop on several); we use the first.
+  if (Array.isArray(value) && value.length > 0) value = value[0];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new T5ConfigError(
+      `config.json: ${key} must be a non-negative integer token id; got ${JSON.stringify(raw[key])}`,
+    );
+  }
+  return value;
+}
+
+function numberField(raw: Json, key: string, fallback: number, min: number, max: number): number {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new T5ConfigError(
+      `config.json: ${key} must be a number in [${min}, ${max}]; got ${JSON.stringify(raw[key])}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * HF spells the FFN either as `feed_forward_proj` ("relu", "gated-gelu") or, in newer files,
+ * also as `dense_act_fn` + `is_gated_act`. Both must agree with what we can build.
+ */
+function parseFeedForward(raw: Json): FeedForwardProj {
+  const proj = raw.feed_forward_proj ?? 'relu';
+  if (typeof proj !== 'string' || !(SUPPORTED_FEED_FORWARD as readonly string[]).includes(proj)) {
+    throw new T5ConfigError(
+      `Unsupported feed_forward_proj ${JSON.stringify(proj)}; expected one of: ${SUPPORTED_FEED_FORWARD.join(', ')}`,
+    );
+  }
+  const act = raw.dense_act_fn;
+  const expectedAct = proj === 'relu' ? ['relu'] : ['gelu_new', 'gelu_pytorch_tanh'];
+  if (act !== undefined && !expectedAct.includes(String(act))) {
+    throw new T5ConfigError(
+      `Unsupported dense_act_fn ${JSON.stringify(act)} with feed_forward_proj '${proj}'; expected one of: ${expectedAct.join(', ')}`,
+    );
+  }
+  return proj as FeedForwardProj;
+}
+
+/** Validate a parsed `config.json` object. Unknown extra keys are ignored. */
+export function parseT5Config(raw: unknown): T5Config {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new T5ConfigError(`config.json must be a JSON object; got ${JSON.stringify(raw)}`);
+  }
+  const json = raw as Json;
+  const modelType = json.model_type;
+  const supportedTypes = ['t5', 'mt5'];
+  if (modelType !== undefined && !supportedTypes.includes(String(modelType))) {
+    throw new T5ConfigError(
+      `Unsupported model_type ${JSON.stringify(modelType)}; expected one of: ${supportedTypes.join(', ')}`,
+    );
+  }
+  if (json.is_encoder_decoder === false) {
+    throw new T5ConfigError('Unsupported is_encoder_decoder false; expected one of: true (encoder-only T5 is not supported)');
+  }
+  const numLayers = intField(json, 'num_layers', 6);
+  const config: T5Config = {
+    dModel: intField(json, 'd_model', 512),
+    dFf: intField(json, 'd_ff', 2048),
+    dKv: intField(json, 'd_kv', 64),
+    numHeads: intField(json, 'num_heads', 8),
+    numLayers,
+    numDecoderLayers: json.num_decoder_layers == null ? numLayers : intField(json, 'num_decoder_layers'),
+    vocabSize: intField(json, 'vocab_size', 32128),
+    feedForwardProj: parseFeedForward(json),
+    tieWordEmbeddings: json.tie_word_embeddings === undefined ? true : json.tie_word_embeddings === true,
+    relativeAttentionNumBuckets: intField(json, 'relative_attention_num_buckets', 32),
+    relativeAttentionMaxDistance: intField(json, 'relative_attention_max_distance', 128),
+    layerNormEpsilon: numberField(json, 'layer_norm_epsilon', 1e-6, 0, 1),
+    dropoutRate: numberField(json, 'dropout_rate', 0.1, 0, 0.99),
+    padTokenId: idField(json, 'pad_token_id', 0),
+    eosTokenId: idField(json, 'eos_token_id', 1),
+    decoderStartTokenId: idField(json, 'decoder_start_token_id', 0),
+    initializerFactor: numberField(json, 'initializer_factor', 1, 0, 1e6),
+  };
+  if (typeof json.tie_word_embeddings !== 'undefined' && typeof json.tie_word_embeddings !== 'boolean') {
+    throw new T5ConfigError(
+      `config.json: tie_word_embeddings must be true or false; got ${JSON.stringify(json.tie_word_embeddings)}`,
+    );
+  }
+  if (config.relativeAttentionNumBuckets % 2 !== 0) {
+    throw new T5ConfigError(
+      `config.json: relative_attention_num_buckets must be even (half per direction in the encoder); got ${config.relativeAttentionNumBuckets}`,
+    );
+  }
+  return config;
+}
+
+/** Serialise back to HF `config.json` field names (what `save_pretrained` writes). */
+export function toHfConfigJson(config: T5Config): Record<string, unknown> {
+  const gated = config.feedForwardProj === 'gated-gelu';
+  return {
+    architectures: ['T5ForConditionalGeneration'],
+    model_type: 't5',
+    d_model: config.dModel,
+    d_ff: config.dFf,
+    d_kv: config.dKv,
+    num_heads: config.numHeads,
+    num_layers: config.numLayers,
+    num_decoder_layers: config.numDecoderLayers,
+    vocab_size: config.vocabSize,
+    feed_forward_proj: config.feedForwardProj,
+    dense_act_fn: gated ? 'gelu_new' : 'relu',
+    is_gated_act: gated,
+    tie_word_embeddings: config.tieWordEmbeddings,
+    relative_attention_num_buckets: config.relativeAttentionNumBuckets,
+    relative_attention_max_distance: config.relativeAttentionMaxDistance,
+    layer_norm_epsilon: config.layerNormEpsilon,
+    dropout_rate: config.dropoutRate,
+    pad_token_id: config.padTokenId,
+    eos_token_id: config.eosTokenId,
+    decoder_start_token_id: config.decoderStartTokenId,
+    initializer_factor: config.initializerFactor,
+    is_encoder_decoder: true,
+  };
+}
+
+/** Read and validate `<dir>/config.json`. */
+export function loadT5Config(dir: string): T5Config {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) {
+    throw new T5ConfigError(`No config.json in ${dir}; a Hugging Face T5 folder needs config.json next to the weights`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new T5ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseT5Config(raw);
+}
+
+const V1_0 = { feed_forward_proj: 'relu', tie_word_embeddings: true, d_kv: 64, vocab_size: 32128 };
+const V1_1 = { feed_forward_proj: 'gated-gelu', tie_word_embeddings: false, d_kv: 64, vocab_size: 32128 };
+
+/** Real shapes of public checkpoints (from their config.json files on the HF hub). */
+const PRESETS = {
+  't5-small': { ...V1_0, d_model: 512, d_ff: 2048, num_heads: 8, num_layers: 6 },
+  't5-base': { ...V1_0, d_model: 768, d_ff: 3072, num_heads: 12, num_layers: 12 },
+  't5-v1_1-small': { ...V1_1, d_model: 512, d_ff: 1024, num_heads: 6, num_layers: 8 },
+  'flan-t5-small': { ...V1_1, d_model: 512, d_ff: 1024, num_heads: 6, num_layers: 8 },
+  'flan-t5-base': { ...V1_1, d_model: 768, d_ff: 2048, num_heads: 12, num_layers: 12 },
+} as const;
+
+export type T5PresetName = keyof typeof PRESETS;
+export const T5_PRESET_NAMES = Object.keys(PRESETS) as T5PresetName[];
+
+export function t5Preset(name: string): T5Config {
+  if (!(name in PRESETS)) {
+    throw new T5ConfigError(`Unknown T5 preset '${name}'; expected one of: ${T5_PRESET_NAMES.join(', ')}`);
+  }
+  return parseT5Config(PRESETS[name as T5PresetName]);
+}
+
+/** Width of the concatenated attention heads, H·Dk (may differ from D, e.g. t5-tiny-gated). */
+export function innerDim(config: T5Config): number {
+  return config.numHeads * config.dKv;
+}

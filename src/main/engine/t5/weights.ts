@@ -1,0 +1,216 @@
+// Load and save the weights of a Hugging Face T5 folder: `model.safetensors` or a sharded
+// `model.safetensors.index.json`, tied-embedding aliases present or absent, every tensor
+// checked against the config, and the same layout written back atomically.
+// Reference: HF `modeling_utils.save_pretrained` (index json {"metadata": {"total_size"},
+// "weight_map"}; tied duplicates dropped) and `_tied_weights_keys` of T5ForConditionalGeneration.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { T5Config } from './config.js';
+import { loadT5Config, toHfConfigJson } from './config.js';
+import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params.js';
+import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from './safetensors.js';
+import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from './safetensors.js';
+
+export const SINGLE_FILE = 'model.safetensors';
+export const INDEX_FILE = 'model.safetensors.index.json';
+
+/** How the weights were laid out on disk, so saving reproduces it. */
+export interface WeightLayout {
+  /** Names the shared embedding was stored under (HF's own saves keep only `shared.weight`). */
+  readonly embeddingNames: readonly string[];
+  /** A tied model whose file also carried `lm_head.weight` (older checkpoints). */
+  readonly hasTiedLmHead: boolean;
+  /** Sharded folders: tensor name → shard file; null for a single `model.safetensors`. */
+  readonly shards: ReadonlyMap<string, string> | null;
+}
+
+export const DEFAULT_LAYOUT: WeightLayout = { embeddingNames: ['shared.weight'], hasTiedLmHead: false, shards: null };
+
+/** Canonical parameters (see params.ts) as float32 plus the layout they came from. */
+export interface T5Weights {
+  readonly params: Map<string, Float32Array>;
+  readonly layout: WeightLayout;
+}
+
+export class T5WeightsError extends Error {
+  override name = 'T5WeightsError';
+}
+
+function conversionHelp(dir: string, found: string): string {
+  return (
+    `${dir} has ${found} but no ${SINGLE_FILE} or ${INDEX_FILE}. Spanfill reads safetensors only ` +
+    `(pickle files can run code and need PyTorch). Convert once with Python transformers:\n` +
+    `  python -c "from transformers import T5ForConditionalGeneration as M; ` +
+    `M.from_pretrained('${dir}').save_pretrained('${dir}', safe_serialization=True)"`
+  );
+}
+
+interface Located {
+  readonly entry: TensorEntry;
+  readonly file: LoadedSafetensors;
+  readonly shard: string;
+}
+
+function readShardIndex(dir: string): Map<string, string> {
+  const path = join(dir, INDEX_FILE);
+  let json: { weight_map?: unknown };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as { weight_map?: unknown };
+  } catch (error) {
+    throw new T5WeightsError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof json.weight_map !== 'object' || json.weight_map === null) {
+    throw new T5WeightsError(`${path} has no "weight_map" object mapping tensor names to shard files`);
+  }
+  return new Map(Object.entries(json.weight_map as Record<string, string>));
+}
+
+/** Open every safetensors file of the folder and locate each tensor. */
+function locateTensors(dir: string): { located: Map<string, Located>; shards: Map<string, string> | null } {
+  const located = new Map<string, Located>();
+  if (existsSync(join(dir, SINGLE_FILE))) {
+    const file = readSafetensorsFile(join(dir, SINGLE_FILE));
+    for (const [name, entry] of file.header.entries) located.set(name, { entry, file, shard: SINGLE_FILE });
+    return { located, shards: null };
+  }
+  if (existsSync(join(dir, INDEX_FILE))) {
+    const shards = readShardIndex(dir);
+    const files = new Map<string, LoadedSafetensors>();
+    for (const shard of new Set(shards.values())) {
+      if (!existsSync(join(dir, shard))) {
+        throw new T5WeightsError(`${INDEX_FILE} in ${dir} lists shard '${shard}', which is not in the folder`);
+      }
+      files.set(shard, readSafetensorsFile(join(dir, shard)));
+    }
+    for (const [name, shard] of shards) {
+      const file = files.get(shard) as LoadedSafetensors;
+      const entry = file.header.entries.get(name);
+      if (!entry) throw new T5WeightsError(`${INDEX_FILE} in ${dir} puts '${name}' in '${shard}', but that shard has no such tensor`);
+      located.set(name, { entry, file, shard });
+    }
+    return { located, shards };
+  }
+  const listing = existsSync(dir) ? readdirSync(dir) : null;
+  if (listing === null) throw new T5WeightsError(`Model folder ${dir} does not exist`);
+  const legacy = listing.filter((f) => /^pytorch_model.*\.bin(\.index\.json)?$|^tf_model\.h5$|^flax_model\.msgpack$/.test(f));
+  if (legacy.length > 0) throw new T5WeightsError(conversionHelp(dir, legacy.join(', ')));
+  throw new T5WeightsError(`No ${SINGLE_FILE} or ${INDEX_FILE} in ${dir}; found: ${listing.join(', ') || '(empty folder)'}`);
+}
+
+function listProblems(label: string, items: readonly string[]): string {
+  if (items.length === 0) return '';
+  const shown = items.slice(0, 12).join(', ');
+  return `\n  ${label} (${items.length}): ${shown}${items.length > 12 ? `, … and ${items.length - 12} more` : ''}`;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Check names and shapes; throw one error listing every missing, extra and misshapen tensor. */
+function checkTensors(dir: string, config: T5Config, located: ReadonlyMap<string, Located>): void {
+  const expected = new Map(t5ParamShapes(config));
+  const allowed = new Map(expected);
+  for (const alias of EMBEDDING_ALIASES) allowed.set(alias, expected.get('shared.weight') as number[]);
+  if (config.tieWordEmbeddings) allowed.set('lm_head.weight', [config.vocabSize, config.dModel]);
+  const missing: string[] = [];
+  const extra: string[] = [];
+  const misshapen: string[] = [];
+  for (const name of expected.keys()) {
+    if (name === 'shared.weight' && EMBEDDING_ALIASES.some((alias) => located.has(alias))) continue;
+    if (!located.has(name)) missing.push(name);
+  }
+  for (const [name, { entry }] of located) {
+    const shape = allowed.get(name);
+    if (!shape) {
+      if (!IGNORED_ON_LOAD.test(name)) extra.push(name);
+    } else if (!sameShape(shape, entry.shape)) {
+      misshapen.push(`${name} [${entry.shape.join(', ')}], expected [${shape.join(', ')}]`);
+    }
+  }
+  if (missing.length + extra.length + misshapen.length === 0) return;
+  throw new T5WeightsError(
+    `Weights in ${dir} do not match its config.json (d_model ${config.dModel}, ${config.numLayers} encoder + ` +
+      `${config.numDecoderLayers} decoder layers, ${config.feedForwardProj}, ` +
+      `${config.tieWordEmbeddings ? 'tied' : 'untied'} embeddings, vocab ${config.vocabSize}):` +
+      listProblems('missing', missing) +
+      listProblems('extra', extra) +
+      listProblems('misshapen', misshapen),
+  );
+}
+
+/** Load and check the weights of `dir` against `config` (from loadT5Config(dir) by default). */
+export function loadT5Weights(dir: string, config: T5Config = loadT5Config(dir)): T5Weights {
+  const { located, shards } = locateTensors(dir);
+  checkTensors(dir, config, located);
+  const params = new Map<string, Float32Array>();
+  const embeddingNames = EMBEDDING_ALIASES.filter((alias) => located.has(alias));
+  for (const name of t5ParamShapes(config).keys()) {
+    const source = name === 'shared.weight' ? embeddingNames[0] : name;
+    const { file } = located.get(source) as Located;
+    params.set(name, decodeTensor(file.bytes, file.header, source));
+  }
+  const hasTiedLmHead = config.tieWordEmbeddings && located.has('lm_head.weight');
+  return { params, layout: { embeddingNames, hasTiedLmHead, shards } };
+}
+
+/** The tensors to store for `params` in `layout`, with the shard each goes to. */
+function tensorsToWrite(config: T5Config, weights: T5Weights): { tensor: TensorToWrite; shard: string }[] {
+  const shapes = t5ParamShapes(config);
+  const { layout } = weights;
+  const shardOf = (name: string): string => layout.shards?.get(name) ?? layout.shards?.values().next().value ?? SINGLE_FILE;
+  const out: { tensor: TensorToWrite; shard: string }[] = [];
+  const add = (name: string, source: string): void => {
+    const data = weights.params.get(source);
+    const shape = shapes.get(source);
+    if (!data || !shape) throw new T5WeightsError(`Cannot save: parameter '${source}' is missing from the weights`);
+    out.push({ tensor: { name, shape, data }, shard: shardOf(name) });
+  };
+  for (const name of shapes.keys()) {
+    if (name === 'shared.weight') {
+      for (const alias of layout.embeddingNames.length > 0 ? layout.embeddingNames : ['shared.weight']) add(alias, name);
+    } else {
+      add(name, name);
+    }
+  }
+  if (config.tieWordEmbeddings && layout.hasTiedLmHead) add('lm_head.weight', 'shared.weight');
+  return out;
+}
+
+/**
+ * Write the weights of `config` into `dir` in `weights.layout` (single file or the same shards
+ * plus index), F32 unless asked otherwise, each file atomically; the index is written last.
+ */
+export function saveT5Weights(dir: string, config: T5Config, weights: T5Weights, dtype: WritableDtype = 'F32'): void {
+  const byShard = new Map<string, TensorToWrite[]>();
+  for (const { tensor, shard } of tensorsToWrite(config, weights)) {
+    byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
+  }
+  const weightMap: Record<string, string> = {};
+  let totalSize = 0;
+  const bytesPerValue = dtype === 'F32' ? 4 : 2;
+  for (const [shard, tensors] of byShard) {
+    writeFileAtomic(join(dir, shard), encodeSafetensors(tensors, dtype));
+    for (const tensor of tensors) {
+      weightMap[tensor.name] = shard;
+      totalSize += tensor.data.length * bytesPerValue;
+    }
+  }
+  if (weights.layout.shards) {
+    const sortedMap = Object.fromEntries(Object.entries(weightMap).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const index = { metadata: { total_size: totalSize }, weight_map: sortedMap };
+    writeFileAtomic(join(dir, INDEX_FILE), [Buffer.from(JSON.stringify(index, null, 2) + '\n', 'utf8')]);
+  }
+}
+
+/** Load `config.json` and the weights of a HF T5 folder. */
+export function loadT5Model(dir: string): { config: T5Config; weights: T5Weights } {
+  const config = loadT5Config(dir);
+  return { config, weights: loadT5Weights(dir, config) };
+}
+
+/** Write `config.json` and the weights (tokenizer files are the caller's business). */
+export function saveT5Model(dir: string, config: T5Config, weights: T5Weights, dtype: WritableDtype = 'F32'): void {
+  saveT5Weights(dir, config, weights, dtype);
+  const json = JSON.stringify(toHfConfigJson(config), null, 2) + '\n';
+  writeFileAtomic(join(dir, 'config.json'), [Buffer.from(json, 'utf8')]);
+}
