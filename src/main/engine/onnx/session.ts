@@ -1,0 +1,189 @@
+// The session adapter: the only module that imports onnxruntime-node. It turns our host
+// tensors into ort.Tensors, picks execution providers from a preference list, reports which
+// provider actually ran (via session config `session.disable_cpu_ep_fallback`) and falls back
+// to CPU with a message a person can act on. Reference: onnxruntime-node 1.30 API,
+// onnxruntime_session_options_config_keys.h.
+
+import ort from 'onnxruntime-node';
+import type { AnyTypedArray, DType } from './dtype';
+
+export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** A tensor on the host: typed data plus dims. */
+export interface HostTensor {
+  readonly dtype: DType;
+  readonly dims: readonly number[];
+  readonly data: AnyTypedArray;
+}
+
+/** A tensor kept by the runtime (a WebGPU buffer); pass it back as a feed, then dispose. */
+export interface DeviceTensor {
+  readonly kind: 'device';
+  readonly dtype: DType;
+  readonly dims: readonly number[];
+  /** Copies the data to the host. */
+  download(): Promise<HostTensor>;
+  dispose(): void;
+  /** @internal the runtime's tensor */
+  readonly handle: unknown;
+}
+
+export type Feed = HostTensor | DeviceTensor;
+
+export interface SessionOptions {
+  /** Providers to try, in order; CPU is always the final fallback. Default ['cpu']. */
+  readonly providers?: readonly ProviderName[];
+  readonly intraOpThreads?: number;
+  /** Outputs to keep on the device (WebGPU only): their results come back as DeviceTensor. */
+  readonly keepOnDevice?: readonly string[];
+  readonly graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  readonly logSeverity?: 0 | 1 | 2 | 3 | 4;
+}
+
+export interface Placement {
+  readonly requested: readonly ProviderName[];
+  /** The provider whose session was created. */
+  readonly provider: ProviderName;
+  /** True when every node ran on `provider` (CPU fallback disabled and the session still built). */
+  readonly isFullyPlaced: boolean;
+  /** What happened, in words a person can act on; empty when the first choice fully worked. */
+  readonly message: string;
+}
+
+export function assertProvider(name: string): ProviderName {
+  if (!(PROVIDERS as readonly string[]).includes(name)) {
+    throw new Error(`Unknown execution provider '${name}'; expected one of: ${PROVIDERS.join(', ')}`);
+  }
+  return name as ProviderName;
+}
+
+function toOrt(feed: Feed): ort.Tensor {
+  if ('kind' in feed) return feed.handle as ort.Tensor;
+  return new ort.Tensor(feed.dtype, feed.data as never, [...feed.dims]);
+}
+
+function fromOrt(t: ort.Tensor): HostTensor {
+  return { dtype: t.type as DType, dims: [...t.dims], data: t.data as AnyTypedArray };
+}
+
+function wrapDevice(t: ort.Tensor): DeviceTensor {
+  return {
+    kind: 'device',
+    dtype: t.type as DType,
+    dims: [...t.dims],
+    handle: t,
+    async download() {
+      const data = (await t.getData()) as AnyTypedArray;
+      return { dtype: t.type as DType, dims: [...t.dims], data };
+    },
+    dispose() {
+      t.dispose();
+    },
+  };
+}
+
+export class EngineSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly placement: Placement,
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  static async create(model: Uint8Array | string, options: SessionOptions = {}): Promise<EngineSession> {
+    const requested = options.providers?.length ? options.providers.map(assertProvider) : (['cpu'] as ProviderName[]);
+    const failures: string[] = [];
+    for (const provider of requested) {
+      if (provider === 'cpu') {
+        const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
+        return new EngineSession(session, { requested, provider, isFullyPlaced: true, message: failureText(failures) });
+      }
+      try {
+        const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, true));
+        return new EngineSession(session, { requested, provider, isFullyPlaced: true, message: failureText(failures) });
+      } catch (strictError) {
+        try {
+          const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, false));
+          const note = `${provider}: some nodes have no ${provider} kernel and run on the CPU (${firstLine(strictError)})`;
+          return new EngineSession(session, { requested, provider, isFullyPlaced: false, message: failureText([...failures, note]) });
+        } catch (error) {
+          failures.push(`${provider} did not load (${firstLine(error)}); ${PROVIDER_HINTS[provider]}`);
+        }
+      }
+    }
+    const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
+    failures.push('running on the CPU instead');
+    return new EngineSession(session, { requested, provider: 'cpu', isFullyPlaced: true, message: failureText(failures) });
+  }
+
+  /** Runs the graph. NOTE: blocks this process's event loop for the duration (ORT 1.30). */
+  async run(feeds: Readonly<Record<string, Feed>>, outputNames?: readonly string[]): Promise<Record<string, HostTensor | DeviceTensor>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = toOrt(feed);
+    const results = outputNames
+      ? await this.session.run(ortFeeds, [...outputNames])
+      : await this.session.run(ortFeeds);
+    const out: Record<string, HostTensor | DeviceTensor> = {};
+    for (const [name, t] of Object.entries(results)) out[name] = t.location === 'cpu' ? fromOrt(t) : wrapDevice(t);
+    return out;
+  }
+
+  /** Like run, but every output must be on the host. */
+  async runHost(feeds: Readonly<Record<string, Feed>>, outputNames?: readonly string[]): Promise<Record<string, HostTensor>> {
+    const out = await this.run(feeds, outputNames);
+    const host: Record<string, HostTensor> = {};
+    for (const [name, t] of Object.entries(out)) host[name] = 'kind' in t ? await t.download() : t;
+    return host;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function ortOptions(provider: ProviderName, options: SessionOptions, isStrict: boolean): ort.InferenceSession.SessionOptions {
+  const extra: Record<string, Record<string, string>> = {};
+  if (isStrict) extra.session = { disable_cpu_ep_fallback: '1' };
+  const opts: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider],
+    graphOptimizationLevel: options.graphOptimization ?? 'all',
+    logSeverityLevel: options.logSeverity ?? 3,
+    extra,
+  };
+  if (options.intraOpThreads) opts.intraOpNumThreads = options.intraOpThreads;
+  if (options.keepOnDevice?.length && provider === 'webgpu') {
+    const locations: Record<string, 'gpu-buffer'> = {};
+    for (const name of options.keepOnDevice) locations[name] = 'gpu-buffer';
+    opts.preferredOutputLocation = locations;
+  }
+  return opts;
+}
+
+/** What a person can do when a provider does not load. */
+export const PROVIDER_HINTS: Readonly<Record<ProviderName, string>> = {
+  cpu: '',
+  cuda: 'install the CUDA 12 provider with `npm run setup:cuda` (needs an NVIDIA driver and CUDA 12 + cuDNN 9)',
+  webgpu: 'WebGPU needs a GPU driver with Vulkan on Linux (libvulkan1), Direct3D 12 on Windows or Metal on macOS',
+  dml: 'DirectML is available on Windows only',
+};
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 300);
+}
+
+function failureText(failures: readonly string[]): string {
+  return failures.join('; ');
+}
+
+/** The onnxruntime version this build uses. */
+export function ortVersion(): string {
+  return ort.env.versions.common;
+}

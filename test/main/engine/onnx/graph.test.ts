@@ -1,0 +1,96 @@
+// Builder and serialization: a graph built here runs in onnxruntime with the values numpy
+// semantics predict, and bad use fails at build time naming the node and both shapes.
+import { describe, expect, it } from 'vitest';
+import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
+import { EngineSession } from '../../../../src/main/engine/onnx/session';
+
+const f64 = (dims: number[], values: number[]) => ({ dtype: 'float64' as const, dims, data: Float64Array.from(values) });
+
+describe('graph builder', () => {
+  it('runs matmul, broadcasting add, relu, reduce and a Loop with scan outputs', async () => {
+    const g = new Graph('t');
+    const x = g.input('x', 'float64', [2, 3]);
+    const w = g.input('w', 'float64', [3, 2]);
+    const y = op.relu(op.add(op.matmul(x, w), g.input('b', 'float64', [2])));
+    g.output(y, 'y');
+    const total = op.reduceSum(y, null);
+    const looped = op.loop(g, 3, [total], (_body, it, [c]) => ({
+      carried: [op.mul(c, 2)],
+      scans: [op.cast(it, 'float64')],
+    }));
+    g.output(looped.carried[0], 'doubled');
+    g.output(looped.scans[0], 'iters');
+    const session = await EngineSession.create(serializeModel(g));
+    const r = await session.runHost({
+      x: f64([2, 3], [1, 2, 3, -4, -5, -6]),
+      w: f64([3, 2], [1, 0, 0, 1, 1, 1]),
+      b: f64([2], [0.5, -100]),
+    });
+    // x·w = [[4, 5], [-10, -11]]; + b = [[4.5, -95], [-9.5, -111]]; relu keeps 4.5 only.
+    expect(Array.from(r.y.data as Float64Array)).toEqual([4.5, 0, 0, 0]);
+    expect(Array.from(r.doubled.data as Float64Array)).toEqual([36]);
+    expect(Array.from(r.iters.data as Float64Array)).toEqual([0, 1, 2]);
+    await session.release();
+  });
+
+  it('reshapes with 0 and -1, transposes, slices, gathers', async () => {
+    const g = new Graph('t');
+    const x = g.input('x', 'float32', [2, 6]);
+    const r = op.reshape(x, [0, -1, 2]);
+    expect(r.shape).toEqual([2, 3, 2]);
+    const t = op.transpose(r, [2, 0, 1]);
+    expect(t.shape).toEqual([2, 2, 3]);
+    const s = op.slice(t, [1], [3], [2]);
+    expect(s.shape).toEqual([2, 2, 2]);
+    const idx = g.input('idx', 'int64', [3]);
+    const gathered = op.gather(x, idx, 1);
+    expect(gathered.shape).toEqual([2, 3]);
+    g.output(s, 's');
+    g.output(gathered, 'g');
+    const session = await EngineSession.create(serializeModel(g));
+    const out = await session.runHost({
+      x: { dtype: 'float32', dims: [2, 6], data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) },
+      idx: { dtype: 'int64', dims: [3], data: BigInt64Array.from([5n, 0n, 5n]) },
+    });
+    // r[b, i, j] = x[b, 2i + j]; t[j, b, i]; s = t[:, :, 1:3]
+    expect(Array.from(out.s.data as Float32Array)).toEqual([2, 4, 8, 10, 3, 5, 9, 11]);
+    expect(Array.from(out.g.data as Float32Array)).toEqual([5, 0, 5, 11, 6, 11]);
+  });
+
+  it('names the node and both shapes on a shape mismatch', () => {
+    const g = new Graph('t');
+    const a = g.input('a', 'float32', [2, 3]);
+    const b = g.input('b', 'float32', [4, 5]);
+    expect(() => op.matmul(a, b)).toThrow(/MatMul: shape mismatch.*a \[2, 3\].*b \[4, 5\]/);
+    expect(() => op.add(a, g.input('c', 'float32', [4]))).toThrow(/Add: shape mismatch.*a \[2, 3\] vs c \[4\]/);
+    expect(() => op.reshape(a, [4, -1, 5])).toThrow(/cannot reshape \[2, 3\]/);
+  });
+
+  it('rejects duplicate parameter names and tensors from unrelated graphs', () => {
+    const g = new Graph('t');
+    g.input('w', 'float32', [1]);
+    expect(() => g.input('w', 'float32', [1])).toThrow(/duplicate tensor name 'w'/);
+    const other = new Graph('other');
+    expect(() => op.add(g.inputs[0], other.input('v', 'float32', [1]))).toThrow(/unrelated graphs/);
+  });
+});
+
+describe('session adapter', () => {
+  it('names the valid providers for an unknown one', async () => {
+    const g = new Graph('t');
+    g.output(op.neg(g.input('x', 'float32', [1])));
+    await expect(EngineSession.create(serializeModel(g), { providers: ['tpu' as never] })).rejects.toThrow(
+      "Unknown execution provider 'tpu'; expected one of: cpu, cuda, webgpu, dml",
+    );
+  });
+
+  it('falls back to the CPU with a message when a provider cannot load', async () => {
+    const g = new Graph('t');
+    g.output(op.neg(g.input('x', 'float32', [1])), 'y');
+    const session = await EngineSession.create(serializeModel(g), { providers: ['dml', 'cpu'] });
+    expect(session.placement.provider).toBe('cpu');
+    expect(session.placement.message).toMatch(/dml did not load.*Windows only/);
+    const out = await session.runHost({ x: { dtype: 'float32', dims: [1], data: Float32Array.of(2) } });
+    expect(out.y.data[0]).toBe(-2);
+  });
+});
