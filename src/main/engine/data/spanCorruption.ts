@@ -1,0 +1,196 @@
+// The T5 span-corruption noise mask and the input/target it produces, with HF
+// `FlaxDataCollatorForT5MLM` semantics (random_spans_noise_mask, create_sentinel_ids,
+// filter_input_ids) from transformers examples/flax/language-modeling/run_t5_mlm_flax.py.
+// Our RNG (rng.ts) differs from numpy, so masks match HF in distribution, not bit for bit.
+// Not chunking, padding or batching: see examples.ts and batches.ts.
+import { computeInputAndTargetLengths, roundHalfEven, validateNoiseSettings, type SpanLengths } from './lengths';
+import type { Rng } from './rng';
+
+export interface NoiseSpanCounts {
+  readonly noiseTokens: number;
+  readonly nonNoiseTokens: number;
+  readonly noiseSpans: number;
+}
+
+/**
+ * Counts for a mask over `length` tokens:
+ *   noise = clamp(round(length·density), 1, length − 1); nonNoise = length − noise;
+ *   spans = max(1, round(min(noise, nonNoise) / meanSpan)).
+ * NOTE: HF computes nonNoise before clamping noise, which only matters when the clamp
+ * fires (length·density rounds to 0 or to length) and then HF's span lengths no longer
+ * add up to `length`; we derive it after clamping so the mask always covers `length`.
+ */
+export function noiseSpanCounts(length: number, noiseDensity: number, meanNoiseSpanLength: number): NoiseSpanCounts {
+  validateNoiseSettings(noiseDensity, meanNoiseSpanLength);
+  if (!Number.isInteger(length) || length < 2) {
+    throw new RangeError(
+      `Cannot mask a sequence of ${length} token${length === 1 ? '' : 's'}: span corruption needs at least 2 (one kept, one noise)`,
+    );
+  }
+  const noiseTokens = Math.min(Math.max(roundHalfEven(length * noiseDensity), 1), length - 1);
+  const nonNoiseTokens = length - noiseTokens;
+  const noiseSpans = Math.max(1, roundHalfEven(Math.min(noiseTokens, nonNoiseTokens) / meanNoiseSpanLength));
+  return { noiseTokens, nonNoiseTokens, noiseSpans };
+}
+
+/**
+ * Splits `items` into `segments` non-empty runs uniformly at random (HF
+ * `_random_segmentation`): choose segments−1 of the items−1 gaps as cut points, here by
+ * selection sampling (Knuth, TAOCP vol. 2, Algorithm S), which is uniform over subsets.
+ */
+export function randomSegmentation(items: number, segments: number, rng: Rng): Uint32Array {
+  if (segments < 1 || segments > items) throw new RangeError(`Cannot split ${items} items into ${segments} non-empty segments`);
+  const lengths = new Uint32Array(segments);
+  const gaps = items - 1;
+  let cutsLeft = segments - 1;
+  let segment = 0;
+  let run = 1;
+  for (let gap = 0; gap < gaps; gap++) {
+    // Cut here with probability cutsLeft / gapsLeft.
+    if (cutsLeft > 0 && rng.below(gaps - gap) < cutsLeft) {
+      lengths[segment++] = run;
+      run = 1;
+      cutsLeft--;
+    } else {
+      run++;
+    }
+  }
+  lengths[segment] = run;
+  return lengths;
+}
+
+/**
+ * A noise mask (1 = noise) over `length` tokens: spans alternate non-noise, noise, …,
+ * always starting with non-noise, as in HF `random_spans_noise_mask`.
+ */
+export function randomSpansNoiseMask(length: number, noiseDensity: number, meanNoiseSpanLength: number, rng: Rng): Uint8Array {
+  const { noiseTokens, nonNoiseTokens, noiseSpans } = noiseSpanCounts(length, noiseDensity, meanNoiseSpanLength);
+  const noiseLengths = randomSegmentation(noiseTokens, noiseSpans, rng);
+  const nonNoiseLengths = randomSegmentation(nonNoiseTokens, noiseSpans, rng);
+  const mask = new Uint8Array(length);
+  let at = 0;
+  for (let span = 0; span < noiseSpans; span++) {
+    at += nonNoiseLengths[span];
+    mask.fill(1, at, at + noiseLengths[span]);
+    at += noiseLengths[span];
+  }
+  return mask;
+}
+
+/** Number of maximal runs of `value` in `mask`. */
+export function countRuns(mask: ArrayLike<number>, value: 0 | 1): number {
+  let runs = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === value && (i === 0 || mask[i - 1] !== value)) runs++;
+  return runs;
+}
+
+/**
+ * HF `create_sentinel_ids` + `filter_input_ids`: each run of dropped positions
+ * (`drop[i] === 1`) becomes one sentinel, the k-th run (from 0) `sentinelId(k)`;
+ * continuation positions vanish; EOS is appended.
+ */
+export function replaceRunsWithSentinels(
+  tokenIds: ArrayLike<number>,
+  drop: ArrayLike<number>,
+  sentinelId: (k: number) => number,
+  eosId: number,
+): number[] {
+  const out: number[] = [];
+  let run = 0;
+  for (let i = 0; i < tokenIds.length; i++) {
+    if (drop[i] === 1) {
+      if (i === 0 || drop[i - 1] !== 1) out.push(sentinelId(run++));
+    } else {
+      out.push(tokenIds[i]);
+    }
+  }
+  out.push(eosId);
+  return out;
+}
+
+export interface MaskedSequence {
+  /** Encoder input: kept tokens, a sentinel per noise span, EOS. Unpadded. */
+  readonly inputIds: number[];
+  /** Decoder target: a sentinel per kept span, the noise tokens, EOS. Unpadded. */
+  readonly labels: number[];
+  readonly noiseMask: Uint8Array;
+}
+
+/** Applies a mask: the input keeps non-noise tokens, the labels keep the noise tokens. */
+export function applyNoiseMask(
+  tokenIds: ArrayLike<number>,
+  noiseMask: Uint8Array,
+  sentinelId: (k: number) => number,
+  eosId: number,
+): MaskedSequence {
+  const keepMask = noiseMask.map((v) => 1 - v);
+  return {
+    inputIds: replaceRunsWithSentinels(tokenIds, noiseMask, sentinelId, eosId),
+    labels: replaceRunsWithSentinels(tokenIds, keepMask, sentinelId, eosId),
+    noiseMask,
+  };
+}
+
+/**
+ * The most noise spans a sequence of up to `maxLength` tokens can get. The count is
+ * monotone in length, so it is the count at `maxLength`.
+ */
+export function maxNoiseSpans(maxLength: number, noiseDensity: number, meanNoiseSpanLength: number): number {
+  return noiseSpanCounts(Math.max(2, maxLength), noiseDensity, meanNoiseSpanLength).noiseSpans;
+}
+
+/**
+ * Throws when a setting needs more sentinels than the tokenizer has. NOTE: HF's collator
+ * silently uses ids below the last sentinel (ordinary vocabulary) in that case; we refuse.
+ */
+export function checkSentinelBudget(maxLength: number, noiseDensity: number, meanNoiseSpanLength: number, sentinelCount: number): void {
+  const spans = maxNoiseSpans(maxLength, noiseDensity, meanNoiseSpanLength);
+  // The target uses a sentinel per kept span too, and there are as many kept spans as noise spans.
+  if (spans > sentinelCount) {
+    throw new RangeError(
+      `These settings make up to ${spans} noise spans per example but the tokenizer has only ${sentinelCount} sentinel tokens ` +
+        `(<extra_id_0>…<extra_id_${sentinelCount - 1}>); lower the input length or the noise density, or raise the mean span length`,
+    );
+  }
+}
+
+export interface FittedSpanLengths extends SpanLengths {
+  /** Set when the raw length had to shrink below HF's so every mask fits; says why. */
+  readonly note: string | null;
+}
+
+/** Unpadded input and target lengths of any mask over `n` tokens. */
+export function maskedLengthsFor(n: number, noiseDensity: number, meanNoiseSpanLength: number): { input: number; target: number } {
+  const c = noiseSpanCounts(n, noiseDensity, meanNoiseSpanLength);
+  return { input: c.nonNoiseTokens + c.noiseSpans + 1, target: c.noiseTokens + c.noiseSpans + 1 };
+}
+
+/**
+ * HF's lengths, made safe for fixed shapes: a mask over any n ≤ tokensLength tokens must
+ * fit the input length (the user's setting), so the raw length shrinks if needed; the
+ * target length (derived) grows if a mask needs more. NOTE: HF's length formula allows 0
+ * noise spans (16 @ 0.15 / 8 → 18 raw, target 4) while its mask always makes at least one,
+ * so HF's collator would fail its own shape assert there. Above density 0.5 masks come out
+ * shorter than the lengths (HF counts spans from the non-noise side); they are padded.
+ */
+export function fitSpanLengths(inputLength: number, noiseDensity: number, meanNoiseSpanLength: number): FittedSpanLengths {
+  const hf = computeInputAndTargetLengths(inputLength, noiseDensity, meanNoiseSpanLength);
+  let tokensLength = hf.tokensLength;
+  let targetLength = hf.targetLength;
+  for (let n = 2; n <= tokensLength; n++) {
+    const m = maskedLengthsFor(n, noiseDensity, meanNoiseSpanLength);
+    if (m.input > inputLength) {
+      tokensLength = n - 1;
+      break;
+    }
+    targetLength = Math.max(targetLength, m.target);
+  }
+  const notes: string[] = [];
+  if (tokensLength !== hf.tokensLength) notes.push(`${tokensLength} raw tokens instead of HF's ${hf.tokensLength}`);
+  if (targetLength !== hf.targetLength) notes.push(`target length ${targetLength} instead of HF's ${hf.targetLength}`);
+  const note =
+    notes.length === 0
+      ? null
+      : `HF's length formula allows 0 noise spans at these settings but every mask has at least one; using ${notes.join(' and ')}`;
+  return { tokensLength, inputLength, targetLength, note };
+}

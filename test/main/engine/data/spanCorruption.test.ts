@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import golden from '../../../fixtures/span-corruption.json';
+import { computeInputAndTargetLengths, roundHalfEven } from '../../../../src/main/engine/data/lengths';
+import { Rng } from '../../../../src/main/engine/data/rng';
+import {
+  applyNoiseMask,
+  checkSentinelBudget,
+  fitSpanLengths,
+  maskedLengthsFor,
+  countRuns,
+  noiseSpanCounts,
+  randomSegmentation,
+  randomSpansNoiseMask,
+} from '../../../../src/main/engine/data/spanCorruption';
+
+describe('computeInputAndTargetLengths (golden)', () => {
+  it.each(golden.lengths)('$inputs_length @ $noise_density / $mean_noise_span_length', (c) => {
+    const got = computeInputAndTargetLengths(c.inputs_length, c.noise_density, c.mean_noise_span_length);
+    expect(got.tokensLength).toBe(c.tokens_length);
+    expect(got.targetLength).toBe(c.targets_length);
+  });
+  it('rounds halves to even like Python', () => {
+    expect([0.5, 1.5, 2.5, -0.5, 2.4, 2.6].map(roundHalfEven)).toEqual([0, 2, 2, 0, 2, 3]);
+  });
+  it('rejects bad settings with the value', () => {
+    expect(() => computeInputAndTargetLengths(512, 0, 3)).toThrow('noiseDensity must be in (0, 1), got 0');
+    expect(() => computeInputAndTargetLengths(512, 0.15, 0.5)).toThrow('meanNoiseSpanLength must be a finite number ≥ 1, got 0.5');
+    expect(() => computeInputAndTargetLengths(3, 0.15, 3)).toThrow('inputLength must be an integer ≥ 4, got 3');
+  });
+});
+
+describe('applyNoiseMask (golden)', () => {
+  it.each(golden.masking.map((c, i) => ({ ...c, i })))('case $i', (c) => {
+    const got = applyNoiseMask(c.token_ids, Uint8Array.from(c.noise_mask), (k) => c.vocab_len - 1 - k, c.eos_id);
+    expect(got.inputIds).toEqual(c.input_ids);
+    expect(got.labels).toEqual(c.labels);
+  });
+});
+
+/** Rebuilds the original tokens from an input and its labels (sentinels ≥ firstSentinel−99). */
+function interleave(inputIds: number[], labels: number[], isSentinel: (id: number) => boolean): number[] {
+  const spans = new Map<number, number[]>();
+  let current: number[] | null = null;
+  for (const id of labels.slice(0, -1)) {
+    if (isSentinel(id)) spans.set(id, (current = []));
+    else current?.push(id);
+  }
+  const out: number[] = [];
+  for (const id of inputIds.slice(0, -1)) {
+    if (isSentinel(id)) out.push(...(spans.get(id) ?? []));
+    else out.push(id);
+  }
+  // Labels begin with the sentinel of the first kept span, whose tokens are in the input.
+  return out;
+}
+
+describe('span corruption properties', () => {
+  const extra0 = 499;
+  const sentinel = (k: number): number => extra0 - k;
+  const isSentinel = (id: number): boolean => id > 399;
+  const settings = [
+    [0.15, 3],
+    [0.3, 3],
+    [0.5, 1.5],
+    [0.15, 8],
+    [0.55, 1.5],
+  ] as const;
+
+  it('input and labels interleave back to the tokens; sentinels count down; lengths as computed', () => {
+    for (let seed = 0; seed < 300; seed++) {
+      const rng = new Rng(seed);
+      const [density, span] = settings[seed % settings.length];
+      const inputLength = 8 + rng.below(120);
+      const lengths = fitSpanLengths(inputLength, density, span);
+      const tokens = Array.from({ length: lengths.tokensLength }, () => 3 + rng.below(390));
+      const mask = randomSpansNoiseMask(tokens.length, density, span, new Rng(seed, 1));
+      expect(mask[0]).toBe(0);
+      const { inputIds, labels } = applyNoiseMask(tokens, mask, sentinel, 1);
+      expect(interleave(inputIds, labels, isSentinel)).toEqual(tokens);
+      const inSentinels = inputIds.filter(isSentinel);
+      expect(inSentinels).toEqual(inSentinels.map((_, k) => extra0 - k));
+      const labelSentinels = labels.filter(isSentinel);
+      expect(labelSentinels).toEqual(labelSentinels.map((_, k) => extra0 - k));
+      expect(inputIds.at(-1)).toBe(1);
+      expect(labels.at(-1)).toBe(1);
+      expect(inputIds.length).toBeLessThanOrEqual(lengths.inputLength);
+      expect(labels.length).toBeLessThanOrEqual(lengths.targetLength);
+    }
+  });
+
+  it('at density ≤ 0.5 the masked lengths equal the computed ones exactly', () => {
+    for (const [density, span] of settings.filter(([d]) => d < 0.5)) {
+      for (let inputLength = 16; inputLength <= 600; inputLength += 7) {
+        const lengths = fitSpanLengths(inputLength, density, span);
+        if (lengths.note !== null) continue; // HF's 0-span corner: checked below
+        const mask = randomSpansNoiseMask(lengths.tokensLength, density, span, new Rng(inputLength));
+        const spans = countRuns(mask, 1);
+        const noise = mask.reduce((a, b) => a + b, 0);
+        expect(lengths.tokensLength - noise + spans + 1).toBe(inputLength);
+        expect(noise + spans + 1).toBe(lengths.targetLength);
+      }
+    }
+  });
+
+  it.each(settings)('over 10,000 masks noise fraction and mean span are within 2%% of $0 / $1', (density, span) => {
+    let noise = 0;
+    let total = 0;
+    let spans = 0;
+    const rng = new Rng(7);
+    for (let i = 0; i < 10_000; i++) {
+      const length = 100 + rng.below(500);
+      const mask = randomSpansNoiseMask(length, density, span, rng);
+      for (let j = 0; j < length; j++) noise += mask[j];
+      total += length;
+      spans += countRuns(mask, 1);
+    }
+    expect(Math.abs(noise / total - density) / density).toBeLessThan(0.02);
+    // Above density 0.5 HF counts spans from the non-noise tokens, so spans are longer.
+    const expectedSpan = density > 0.5 ? span * (density / (1 - density)) : span;
+    expect(Math.abs(noise / spans - expectedSpan) / expectedSpan).toBeLessThan(0.02);
+  });
+
+  it('fits lengths where HF allows 0 spans (16 @ 0.15 / 8), and every shorter piece fits too', () => {
+    const fitted = fitSpanLengths(16, 0.15, 8);
+    expect(fitted).toMatchObject({ tokensLength: 17, inputLength: 16, targetLength: 5 });
+    expect(fitted.note).toBe(
+      "HF's length formula allows 0 noise spans at these settings but every mask has at least one; using 17 raw tokens instead of HF's 18 and target length 5 instead of HF's 4",
+    );
+    for (const [density, span] of settings) {
+      for (let inputLength = 8; inputLength <= 300; inputLength += 13) {
+        const l = fitSpanLengths(inputLength, density, span);
+        for (let n = 2; n <= l.tokensLength; n++) {
+          const m = maskedLengthsFor(n, density, span);
+          expect(m.input).toBeLessThanOrEqual(inputLength);
+          expect(m.target).toBeLessThanOrEqual(l.targetLength);
+        }
+      }
+    }
+  });
+
+  it('segments are uniform: every cut position is equally likely', () => {
+    const counts = new Array(9).fill(0);
+    const rng = new Rng(3);
+    for (let i = 0; i < 20_000; i++) {
+      const seg = randomSegmentation(10, 2, rng);
+      expect(seg[0] + seg[1]).toBe(10);
+      counts[seg[0] - 1]++;
+    }
+    for (const c of counts) expect(Math.abs(c - 20_000 / 9)).toBeLessThan(200);
+  });
+
+  it('short sequences: 2 and 3 tokens get one noise token; fewer than 2 is refused', () => {
+    expect(noiseSpanCounts(2, 0.15, 3)).toEqual({ noiseTokens: 1, nonNoiseTokens: 1, noiseSpans: 1 });
+    expect(noiseSpanCounts(3, 0.15, 3)).toEqual({ noiseTokens: 1, nonNoiseTokens: 2, noiseSpans: 1 });
+    expect(Array.from(randomSpansNoiseMask(2, 0.15, 3, new Rng(1)))).toEqual([0, 1]);
+    expect(() => randomSpansNoiseMask(1, 0.15, 3, new Rng(1))).toThrow(
+      'Cannot mask a sequence of 1 token: span corruption needs at least 2 (one kept, one noise)',
+    );
+    expect(() => noiseSpanCounts(0, 0.15, 3)).toThrow('Cannot mask a sequence of 0 tokens');
+  });
+
+  it('more noise spans than sentinels is refused with the numbers', () => {
+    expect(() => checkSentinelBudget(613, 0.5, 1.5, 100)).toThrow(
+      'These settings make up to 204 noise spans per example but the tokenizer has only 100 sentinel tokens (<extra_id_0>…<extra_id_99>)',
+    );
+    expect(() => checkSentinelBudget(568, 0.15, 3, 100)).not.toThrow();
+  });
+});
