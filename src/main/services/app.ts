@@ -1,0 +1,61 @@
+// The services of one running Spanfill (desktop app, `spanfill serve`, or one CLI command):
+// the store, the event bus, the engine host and the domain services, wired once. Transports
+// and CLI commands take an AppServices and never build these pieces themselves.
+
+import type { Envelope } from '../../shared/errors';
+import type { HostSpawner } from '../host/spawn';
+import { openStore, type Store } from '../store/db';
+import { dispatchCall } from './dispatch';
+import { EngineHostManager } from './engine-host';
+import { EventBus } from './events';
+import { createHandlers, type Handlers } from './handlers';
+import { SystemService } from './system';
+import { appVersion } from './version';
+
+export interface AppOptions {
+  readonly dataDir: string;
+  /** Set by the Electron entry; absent under plain Node. */
+  readonly electronVersion?: string;
+  /** utilityProcess under Electron; child_process.fork by default. */
+  readonly hostSpawner?: HostSpawner;
+  readonly hostEntry?: string;
+  readonly hostEnv?: NodeJS.ProcessEnv;
+}
+
+export class AppServices {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly events = new EventBus();
+  readonly engine: EngineHostManager;
+  readonly system: SystemService;
+  readonly handlers: Handlers;
+
+  constructor(options: AppOptions) {
+    this.dataDir = options.dataDir;
+    this.store = openStore(options.dataDir);
+    this.engine = new EngineHostManager({
+      events: this.events,
+      spawn: options.hostSpawner,
+      entry: options.hostEntry,
+      env: options.hostEnv,
+    });
+    this.system = new SystemService({
+      appVersion,
+      dataDir: options.dataDir,
+      schemaVersion: this.store.schemaVersion,
+      engine: this.engine,
+      electronVersion: options.electronVersion,
+    });
+    this.handlers = createHandlers(this);
+  }
+
+  /** Validate and run one call by name; never throws, errors come back in the envelope. */
+  call(name: unknown, args: unknown): Promise<Envelope<unknown>> {
+    return dispatchCall(this.handlers, name, args);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop();
+    this.store.close();
+  }
+}

@@ -1,0 +1,31 @@
+// Where Spanfill keeps its database and large files. Precedence: an explicit --data-dir,
+// then SPANFILL_DATA_DIR, then Electron's userData (passed in by the Electron entry), then
+// the platform's per-user data directory (XDG data home on Linux).
+
+import os from 'node:os';
+import path from 'node:path';
+
+export interface DataDirSources {
+  readonly flag?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly electronUserData?: string;
+  readonly platform?: NodeJS.Platform;
+  readonly homeDir?: string;
+}
+
+export function resolveDataDir(sources: DataDirSources = {}): string {
+  const env = sources.env ?? process.env;
+  if (sources.flag) return path.resolve(sources.flag);
+  if (env.SPANFILL_DATA_DIR) return path.resolve(env.SPANFILL_DATA_DIR);
+  if (sources.electronUserData) return path.resolve(sources.electronUserData);
+  return defaultDataDir(sources.platform ?? process.platform, env, sources.homeDir ?? os.homedir());
+}
+
+function defaultDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Spanfill');
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Spanfill');
+  // XDG: an unset or relative XDG_DATA_HOME must be ignored per the spec.
+  const xdg = env.XDG_DATA_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local', 'share');
+  return path.join(base, 'spanfill');
+}

@@ -1,0 +1,91 @@
+// Opening the store: one SQLite database in the data directory, WAL journal, foreign keys
+// on, integrity-checked on open and migrated to the latest schema. Main is the only writer;
+// engine hosts send results by message instead of touching the database.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+export interface Store {
+  readonly db: Db;
+  readonly path: string;
+  readonly schemaVersion: number;
+  close(): void;
+}
+
+export const databaseFileName = 'spanfill.db';
+
+export interface OpenStoreOptions {
+  /** Only for tests: apply a different migration list. */
+  readonly migrations?: readonly Migration[];
+}
+
+export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
+  const list = options.migrations ?? migrations;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, databaseFileName);
+  const db = new Database(file);
+  try {
+    configure(db);
+    checkIntegrity(db, file);
+    migrate(db, file, list);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return {
+    db,
+    path: file,
+    schemaVersion: readUserVersion(db),
+    close: () => db.close(),
+  };
+}
+
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  // FULL: a committed transaction survives power loss too, not only a crashed process.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+function checkIntegrity(db: Db, file: string): void {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  const problems = rows.map((row) => row.integrity_check).filter((line) => line !== 'ok');
+  if (problems.length > 0) {
+    throw new StoreError(
+      `The database ${file} failed its integrity check: ${problems.slice(0, 5).join('; ')}. ` +
+        'Restore it from a backup or start with another --data-dir.',
+    );
+  }
+}
+
+function readUserVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db, file: string, list: readonly Migration[]): void {
+  const latest = list.length > 0 ? list[list.length - 1].version : 0;
+  const current = readUserVersion(db);
+  if (current > latest) {
+    throw new StoreError(
+      `The database ${file} was written by a newer version of Spanfill (schema ${current}; ` +
+        `this version knows up to ${latest}). Upgrade Spanfill, or use another --data-dir.`,
+    );
+  }
+  for (const migration of list) {
+    if (migration.version <= current) continue;
+    // Each migration and its version bump commit together, so a crash leaves either.
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,15 @@
+// Numbered migrations. The database's PRAGMA user_version is the number of the last one
+// applied. To change the schema, add a file NNN_what.ts and append it here; never edit a
+// migration that has shipped.
+
+import { initialSchema } from './001_initial';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }];
+
+export const latestSchemaVersion = migrations.length;

@@ -1,0 +1,52 @@
+// Error codes and the envelope every call result crosses a process boundary in.
+// Both transports (Electron IPC, WebSocket) carry exactly these shapes; the client side
+// turns a failed envelope back into an ApiError with the original code and message.
+
+export const errorCodes = [
+  'invalid_argument',
+  'not_found',
+  'not_implemented',
+  'conflict',
+  'cancelled',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ErrorInfo {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Envelope<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+/** An error with a stable code, thrown by services and re-thrown by clients. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}
+
+/** Narrow an unknown value (e.g. parsed JSON) to an envelope; anything else is a protocol error. */
+export function isEnvelope(value: unknown): value is Envelope<unknown> {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
+  if (value.ok === true) return 'result' in value;
+  if (value.ok !== false || !('error' in value)) return false;
+  const error = value.error;
+  return typeof error === 'object' && error !== null && 'code' in error && isErrorCode(error.code) && 'message' in error && typeof error.message === 'string';
+}
+
+/** Turn an envelope into its result, or throw the error it carries with its real message. */
+export function unwrapEnvelope<T>(envelope: Envelope<T>): T {
+  if (envelope.ok) return envelope.result;
+  throw new ApiError(envelope.error.code, envelope.error.message);
+}

@@ -1,0 +1,60 @@
+// Every event main pushes to the UI, by name, with its payload. Events are plain JSON and
+// flow one way (main -> renderer) over whichever transport is in use. Later issues fill in
+// who emits them; the names and shapes are fixed here so the UI can be written against them.
+
+export type RunStatus =
+  | { readonly status: 'queued' }
+  | { readonly status: 'running'; readonly step: number; readonly totalSteps: number }
+  | { readonly status: 'paused'; readonly step: number }
+  | { readonly status: 'completed'; readonly step: number }
+  | { readonly status: 'failed'; readonly step: number; readonly error: string }
+  | { readonly status: 'cancelled'; readonly step: number };
+
+export interface EventMap {
+  /** Reading and tokenizing a dataset; `total` is null while unknown. */
+  'datasets.importProgress': {
+    readonly datasetId: string;
+    readonly phase: 'reading' | 'decoding' | 'tokenizing' | 'done';
+    readonly done: number;
+    readonly total: number | null;
+  };
+  'datasets.statusChanged': {
+    readonly datasetId: string;
+    readonly status: 'importing' | 'ready' | 'failed';
+    readonly error?: string;
+  };
+  /** Throttled training progress of one run. */
+  'runs.progress': {
+    readonly runId: string;
+    readonly step: number;
+    readonly totalSteps: number;
+    readonly elapsedMs: number;
+    readonly tokensPerSecond: number | null;
+  };
+  /** A batch of metric points (loss, learning rate, grad norm, eval loss). */
+  'runs.metrics': {
+    readonly runId: string;
+    readonly points: readonly { readonly step: number; readonly name: string; readonly value: number }[];
+  };
+  'runs.statusChanged': { readonly runId: string } & RunStatus;
+  'models.statusChanged': {
+    readonly modelId: string;
+    readonly status: 'downloading' | 'ready' | 'failed' | 'deleted';
+    readonly error?: string;
+  };
+  /** The engine host process died or was killed; in-flight work was failed with this message. */
+  'system.hostExited': {
+    readonly exitCode: number | null;
+    readonly signal: string | null;
+    readonly stderrTail: readonly string[];
+  };
+}
+
+export type EventName = keyof EventMap;
+
+export interface EventMessage<E extends EventName = EventName> {
+  readonly event: E;
+  readonly payload: EventMap[E];
+}
+
+export type EventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
