@@ -41,6 +41,8 @@ export const log = (x: Tensor): Tensor => unary('Log', x);
 export const tanh = (x: Tensor): Tensor => unary('Tanh', x);
 export const relu = (x: Tensor): Tensor => unary('Relu', x);
 export const sigmoid = (x: Tensor): Tensor => unary('Sigmoid', x);
+/** Cosine (float32 and float64 kernels on ORT CPU); used by the cosine learning-rate schedule. */
+export const cos = (x: Tensor): Tensor => unary('Cos', x);
 export const identity = (x: Tensor): Tensor => unary('Identity', x, false);
 export const not = (x: Tensor): Tensor => {
   if (x.dtype !== 'bool') throw new Error(`Not: expects bool, got ${x.dtype} (${x.name})`);
