@@ -4,9 +4,9 @@
 // T5LayerNorm module names; T5PreTrainedModel._init_weights for the init scales). Linear
 // weights are [out, in].
 
-import type { T5Config } from './config.js';
-import { innerDim } from './config.js';
-import { Rng } from './rng.js';
+import type { T5Config } from './config';
+import { innerDim } from './config';
+import { Rng } from './rng';
 
 export type ParamShapes = ReadonlyMap<string, readonly number[]>;
 

@@ -6,11 +6,11 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { T5Config } from './config.js';
-import { loadT5Config, toHfConfigJson } from './config.js';
-import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params.js';
-import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from './safetensors.js';
-import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from './safetensors.js';
+import type { T5Config } from './config';
+import { loadT5Config, toHfConfigJson } from './config';
+import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params';
+import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from './safetensors';
+import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from './safetensors';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';

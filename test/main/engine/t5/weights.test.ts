@@ -3,10 +3,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadT5Config, parseT5Config, t5Preset, T5_PRESET_NAMES } from '../../../../src/main/engine/t5/config.js';
-import { countParams, randomT5Params, t5ParamShapes } from '../../../../src/main/engine/t5/params.js';
-import { decodeTensor, encodeSafetensors, parseSafetensorsHeader, readAllTensors, writeSafetensorsFile } from '../../../../src/main/engine/t5/safetensors.js';
-import { DEFAULT_LAYOUT, loadT5Model, loadT5Weights, saveT5Model, saveT5Weights } from '../../../../src/main/engine/t5/weights.js';
+import { loadT5Config, parseT5Config, t5Preset, T5_PRESET_NAMES } from '../../../../src/main/engine/t5/config';
+import { countParams, randomT5Params, t5ParamShapes } from '../../../../src/main/engine/t5/params';
+import { decodeTensor, encodeSafetensors, parseSafetensorsHeader, readAllTensors, writeSafetensorsFile } from '../../../../src/main/engine/t5/safetensors';
+import { DEFAULT_LAYOUT, loadT5Model, loadT5Weights, saveT5Model, saveT5Weights } from '../../../../src/main/engine/t5/weights';
 
 const FIXTURES = join(__dirname, '../../../fixtures/t5');
 const temps: string[] = [];

@@ -1,0 +1,69 @@
+// Sentinel-aware rendering of span-corruption outputs: a prompt with `<extra_id_N>` holes and
+// a decoded target `<extra_id_0> cute dog <extra_id_1> the <extra_id_2>` become the filled
+// text, the same text with each span marked, and the list of spans with character offsets.
+// Text only: decoding ids to text is the tokenizer's job (engine/data).
+
+const SENTINEL = /<extra_id_(\d+)>/g;
+const DROPPED_TOKENS = /<pad>|<\/s>/g;
+
+export interface FilledSpan {
+  readonly sentinel: number; // N of <extra_id_N>
+  readonly text: string; // what the model put there (trimmed)
+  /** Character range of the span in `FilledText.text`. */
+  readonly start: number;
+  readonly end: number;
+  /** The output had no text for this sentinel (the hole is left empty). */
+  readonly isMissing: boolean;
+}
+
+export interface FilledText {
+  readonly text: string;
+  /** `text` with each span wrapped in the markers, e.g. "The [[cute dog]] walks". */
+  readonly marked: string;
+  readonly spans: FilledSpan[];
+}
+
+export interface FillOptions {
+  readonly open?: string;
+  readonly close?: string;
+}
+
+/** Split a decoded target into sentinel → text (the text up to the next sentinel). */
+export function parseSpans(output: string): Map<number, string> {
+  const cleaned = output.replace(DROPPED_TOKENS, '');
+  const spans = new Map<number, string>();
+  const matches = [...cleaned.matchAll(SENTINEL)];
+  matches.forEach((match, i) => {
+    const from = (match.index ?? 0) + match[0].length;
+    const to = i + 1 < matches.length ? (matches[i + 1].index ?? cleaned.length) : cleaned.length;
+    const id = Number(match[1]);
+    if (!spans.has(id)) spans.set(id, cleaned.slice(from, to).trim());
+  });
+  return spans;
+}
+
+/** Fill each `<extra_id_N>` of `prompt` with the output's span for N. */
+export function fillSentinels(prompt: string, output: string, options: FillOptions = {}): FilledText {
+  const open = options.open ?? '[[';
+  const close = options.close ?? ']]';
+  const outputSpans = parseSpans(output);
+  const spans: FilledSpan[] = [];
+  let text = '';
+  let marked = '';
+  let last = 0;
+  for (const match of prompt.matchAll(SENTINEL)) {
+    const at = match.index ?? 0;
+    const between = prompt.slice(last, at);
+    text += between;
+    marked += between;
+    const sentinel = Number(match[1]);
+    const fill = outputSpans.get(sentinel);
+    spans.push({ sentinel, text: fill ?? '', start: text.length, end: text.length + (fill ?? '').length, isMissing: fill === undefined });
+    text += fill ?? '';
+    marked += `${open}${fill ?? ''}${close}`;
+    last = at + match[0].length;
+  }
+  text += prompt.slice(last);
+  marked += prompt.slice(last);
+  return { text, marked, spans };
+}
