@@ -1,0 +1,61 @@
+// What a CLI subcommand is. A command declares its options (on top of the common
+// --data-dir, --json and --help), runs with a CommandContext, and returns one JSON-able
+// result that the runner prints as JSON (--json) or through the command's `render`.
+
+import type { AppServices } from '../services/app';
+import type { ProgressBar } from './output';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** Shown in help after the flag, e.g. --port N. */
+  readonly placeholder?: string;
+  readonly description: string;
+}
+
+export interface CommandContext {
+  /** Values of the declared options, checked by the helpers below. */
+  readonly positionals: readonly string[];
+  readonly dataDir: string;
+  readonly isJson: boolean;
+  /** Aborted on Ctrl-C / SIGTERM; long work must stop and return. */
+  readonly signal: AbortSignal;
+  string(name: string): string | undefined;
+  flag(name: string): boolean;
+  /** An integer option within [min, max], or a usage error naming the flag. */
+  integer(name: string, range: { min: number; max: number }): number | undefined;
+  /** Open the app services on the data directory (closed by the runner afterwards). */
+  app(): AppServices;
+  /** Human-readable line to stdout; suppressed with --json. */
+  log(line: string): void;
+  /** A progress bar on stderr when it is a TTY (and not --json); a no-op otherwise. */
+  progress(label: string, total: number | null): ProgressBar;
+  /** For commands that emit their --json result early and keep running (serve). */
+  printResult(result: unknown): void;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line for `spanfill --help`. */
+  readonly summary: string;
+  /** e.g. 'spanfill serve [--port N]'. */
+  readonly usage: string;
+  /** Paragraphs for `spanfill <name> --help`. */
+  readonly description?: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Resolves with the result; throw UsageError / ApiError for failures. */
+  run(context: CommandContext): Promise<unknown>;
+  /** Text form of the result; default is nothing for undefined, JSON otherwise. */
+  render?(result: unknown): string;
+  /** Set when the command prints its own result with printResult (long-running commands). */
+  readonly printsOwnResult?: boolean;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Identity helper so command files get checking and completion on the literal. */
+export function defineCommand(command: Command): Command {
+  return command;
+}

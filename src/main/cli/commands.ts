@@ -1,0 +1,9 @@
+// The list of `spanfill` subcommands. To add one: write src/main/cli/commands/<name>.ts
+// exporting a Command (see command.ts and commands/system.ts), then add it here — one line.
+// Help output follows this order.
+
+import type { Command } from './command';
+import { serveCommand } from './commands/serve';
+import { systemCommand } from './commands/system';
+
+export const commands: readonly Command[] = [serveCommand, systemCommand];

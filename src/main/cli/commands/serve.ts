@@ -1,0 +1,71 @@
+// `spanfill serve`: the browser UI on 127.0.0.1 with a per-launch token, for headless GPU
+// boxes (reach it through an SSH tunnel) and for the end-to-end tests. Runs until Ctrl-C.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../server/server';
+import { ApiError } from '../../../shared/errors';
+import { defineCommand } from '../command';
+
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'Serve the Spanfill UI to a browser on 127.0.0.1 (prints the URL with its token)',
+  usage: 'spanfill serve [--port N] [--data-dir DIR] [--json]',
+  description:
+    'Listens on 127.0.0.1 only; open the printed URL (it carries a random token that changes\n' +
+    'on every launch). From another machine, forward the port: ssh -L 8787:127.0.0.1:8787 host.\n' +
+    'Needs the built UI: run `npm run build` first, or use `npm run serve`, which builds and serves.\n' +
+    'With --json, prints {"ok":true,"result":{"url","port","token"}} once listening.',
+  options: {
+    port: { type: 'string', placeholder: 'N', description: 'Port to listen on (default: a free one)' },
+  },
+  printsOwnResult: true,
+  async run(context) {
+    const port = context.integer('port', { min: 0, max: 65_535 }) ?? 0;
+    const rendererDir = findRendererDir(process.env.SPANFILL_RENDERER_DIR);
+    const app = context.app();
+    const server = await startServer({ app, rendererDir, port });
+    context.printResult({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
+    context.log(`Spanfill is serving ${app.dataDir}`);
+    context.log(`Open ${server.url}`);
+    context.log('Press Ctrl-C to stop.');
+    await new Promise<void>((resolve) => {
+      if (context.signal.aborted) resolve();
+      context.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await server.close();
+    return undefined;
+  },
+  render(result) {
+    const { url } = result as { url: string };
+    return `Open ${url}`;
+  },
+});
+
+/** out/renderer of this checkout: next to the bundle (out/main) or above src/main/cli. */
+function findRendererDir(override: string | undefined): string {
+  const candidates = override
+    ? [path.resolve(override)]
+    : rendererCandidates(path.dirname(fileURLToPath(import.meta.url)));
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
+  if (found) return found;
+  throw new ApiError(
+    'not_found',
+    `The browser UI is not built (no index.html in ${candidates[0]}). ` +
+      'Run `npm run build` first, or `npm run serve`, which builds and then serves.',
+  );
+}
+
+function rendererCandidates(here: string): string[] {
+  const dirs: string[] = [];
+  // Walk up to the package root (the folder holding package.json) and use its out/renderer.
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) {
+      dirs.push(path.join(dir, 'out', 'renderer'));
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  return dirs.length > 0 ? dirs : [path.join(here, '..', 'renderer')];
+}

@@ -1,0 +1,50 @@
+// `spanfill system`: what `system.info` returns — versions, data directory, CPU threads and
+// which onnxruntime execution providers load here. The same call backs the Settings panel.
+
+import type { SystemInfo } from '../../../shared/contract';
+import { unwrapEnvelope } from '../../../shared/errors';
+import { defineCommand } from '../command';
+import { formatPairs } from '../output';
+
+export const systemCommand = defineCommand({
+  name: 'system',
+  summary: 'Show versions, the data directory and which execution providers work here',
+  usage: 'spanfill system [--refresh] [--data-dir DIR] [--json]',
+  description:
+    'Probes onnxruntime in an engine host process: the CPU provider, WebGPU, CUDA and DirectML\n' +
+    'are each tried with a one-node model, and a provider that fails says why.',
+  options: {
+    refresh: { type: 'boolean', description: 'Probe the providers again instead of using a cached answer' },
+  },
+  async run(context) {
+    const app = context.app();
+    const envelope = await app.call('system.info', { refresh: context.flag('refresh') });
+    return unwrapEnvelope(envelope) as SystemInfo;
+  },
+  render(result) {
+    return renderSystemInfo(result as SystemInfo);
+  },
+});
+
+export function renderSystemInfo(info: SystemInfo): string {
+  const runtime = info.electronVersion ? `Electron ${info.electronVersion}` : `Node ${info.nodeVersion}`;
+  const lines = [
+    formatPairs([
+      ['Spanfill', info.appVersion],
+      ['Data directory', info.dataDir],
+      ['Schema version', String(info.schemaVersion)],
+      ['onnxruntime', info.ortVersion],
+      ['CPU threads', String(info.cpuThreads)],
+      ['Platform', `${info.platform}-${info.arch}, ${runtime}`],
+    ]),
+    '',
+    'Execution providers:',
+  ];
+  const width = Math.max(0, ...info.providers.map((provider) => provider.name.length));
+  for (const provider of info.providers) {
+    const state = provider.available ? 'available' : `not available — ${provider.reason ?? 'unknown reason'}`;
+    lines.push(`  ${provider.name.padEnd(width)}  ${state}`);
+  }
+  if (info.probeError) lines.push(`  (could not probe: ${info.probeError})`);
+  return lines.join('\n');
+}

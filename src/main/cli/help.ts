@@ -1,0 +1,51 @@
+// Help text for `spanfill --help` and `spanfill <command> --help`, generated from the
+// command list so that a new command documents itself.
+
+import type { Command, OptionSpec } from './command';
+import { exitCodeHelp } from './exit-codes';
+
+export const commonOptions: Readonly<Record<string, OptionSpec>> = {
+  'data-dir': {
+    type: 'string',
+    placeholder: 'DIR',
+    description: 'Data directory (default: $SPANFILL_DATA_DIR, else the per-user data directory)',
+  },
+  json: { type: 'boolean', description: 'Print one machine-readable JSON result on stdout' },
+  help: { type: 'boolean', short: 'h', description: 'Show help for this command' },
+};
+
+function formatOptions(options: Readonly<Record<string, OptionSpec>>): string {
+  const rows = Object.entries(options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.placeholder ? ` ${spec.placeholder}` : ''}`;
+    return [flag, spec.description] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  const parts = [`Usage: ${command.usage}`, '', command.summary];
+  if (command.description) parts.push('', command.description);
+  if (Object.keys(command.options).length > 0) parts.push('', 'Options:', formatOptions(command.options));
+  parts.push('', 'Common options:', formatOptions(commonOptions), '', exitCodeHelp);
+  return parts.join('\n');
+}
+
+export function mainHelp(commands: readonly Command[], version: string): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    `Spanfill ${version} — fine-tune T5 models with span corruption on your own text.`,
+    '',
+    'Usage: spanfill <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Common options (every command):',
+    formatOptions(commonOptions),
+    '',
+    'Run `spanfill <command> --help` for the options of one command.',
+    '',
+    exitCodeHelp,
+  ].join('\n');
+}

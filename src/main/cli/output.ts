@@ -1,0 +1,53 @@
+// Output helpers for CLI commands: one JSON result, aligned key/value text, and a
+// progress bar that draws on a TTY stderr only (never into --json output or pipes).
+
+export interface ProgressBar {
+  update(done: number, total?: number | null): void;
+  finish(): void;
+}
+
+export const silentProgress: ProgressBar = { update: () => undefined, finish: () => undefined };
+
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/** Align "key  value" pairs in two columns. */
+export function formatPairs(pairs: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...pairs.map(([key]) => key.length));
+  return pairs.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+}
+
+export function createProgressBar(stream: NodeJS.WriteStream, label: string, initialTotal: number | null): ProgressBar {
+  let total = initialTotal;
+  let lastDraw = 0;
+  const startedAt = Date.now();
+  const draw = (done: number, force: boolean): void => {
+    const now = Date.now();
+    if (!force && now - lastDraw < 100) return; // redraw at most 10 times a second
+    lastDraw = now;
+    const columns = stream.columns ?? 80;
+    const elapsed = ((now - startedAt) / 1000).toFixed(1);
+    if (total === null || total <= 0) {
+      stream.write(`\r${label} ${done} (${elapsed}s)`.slice(0, columns - 1));
+      return;
+    }
+    const fraction = Math.min(1, done / total);
+    const barWidth = Math.max(10, Math.min(40, columns - label.length - 30));
+    const filled = Math.round(fraction * barWidth);
+    const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
+    stream.write(`\r${label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${elapsed}s`);
+  };
+  let lastDone = 0;
+  return {
+    update(done, newTotal) {
+      if (newTotal !== undefined) total = newTotal;
+      lastDone = done;
+      draw(done, false);
+    },
+    finish() {
+      draw(lastDone, true);
+      stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Browser-mode security: a random per-launch token (required on every HTTP request and the
+// WebSocket), Host and Origin checks against DNS rebinding and cross-site pages, and the
+// response headers (strict CSP) for the served renderer.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const tokenCookie = 'spanfill_token';
+
+export function createToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** The token a request carries: ?token=, a Bearer header, or the cookie set on first visit. */
+export function requestToken(request: IncomingMessage, url: URL): string | undefined {
+  const fromQuery = url.searchParams.get('token');
+  if (fromQuery) return fromQuery;
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length);
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === tokenCookie) return rest.join('=');
+  }
+  return undefined;
+}
+
+export function hasValidToken(request: IncomingMessage, url: URL, token: string): boolean {
+  const given = requestToken(request, url);
+  return given !== undefined && safeEqual(given, token);
+}
+
+/** Hosts this server answers to; anything else is a rebinding attempt. */
+export function allowedHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`];
+}
+
+export function isAllowedHost(request: IncomingMessage, port: number): boolean {
+  return allowedHosts(port).includes(request.headers.host ?? '');
+}
+
+/** Browsers always send Origin on WebSocket handshakes; it must be this server's page. */
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true; // non-browser clients (tests, scripts) hold the token instead
+  return allowedHosts(port).some((host) => origin === `http://${host}`);
+}
+
+export function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(port),
+    'X-Content-Type-Options': 'nosniff',
+    // The token travels in the first URL; never leak it to other sites.
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+}

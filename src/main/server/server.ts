@@ -1,0 +1,131 @@
+// `spanfill serve`: the browser-mode transport. Serves the built renderer over HTTP and the
+// contract over one WebSocket, on 127.0.0.1 only, behind a per-launch token and Host/Origin
+// checks. The same AppServices answer the calls as in the desktop app.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Envelope } from '../../shared/errors';
+import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
+import type { AppServices } from '../services/app';
+import { createToken, hasValidToken, isAllowedHost, isAllowedOrigin, securityHeaders, tokenCookie } from './security';
+import { serveStatic } from './static';
+
+/** Loopback only, by design: anyone who can reach the port could drive the app. */
+export const serverHost = '127.0.0.1';
+
+export interface ServerOptions {
+  readonly app: AppServices;
+  readonly rendererDir: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Tests may fix the token; normally a fresh random one per launch. */
+  readonly token?: string;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly token: string;
+  /** The URL to open, token included. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? createToken();
+  const { app, rendererDir } = options;
+  let port = 0;
+  const httpServer = http.createServer((request, response) => {
+    handleHttp(request, response, { rendererDir, token, port }).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  httpServer.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://${serverHost}`);
+    const refuse = (status: number, reason: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== wsPath) return refuse(404, 'Not Found');
+    if (!isAllowedHost(request, port) || !isAllowedOrigin(request.headers.origin, port)) return refuse(403, 'Forbidden');
+    if (!hasValidToken(request, url, token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, app));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, serverHost, () => resolve());
+  });
+  port = (httpServer.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://${serverHost}:${port}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        httpServer.closeAllConnections();
+        httpServer.close(() => resolve());
+      }),
+  };
+}
+
+interface HttpContext {
+  readonly rendererDir: string;
+  readonly token: string;
+  readonly port: number;
+}
+
+async function handleHttp(request: http.IncomingMessage, response: http.ServerResponse, context: HttpContext): Promise<void> {
+  const headers = securityHeaders(context.port);
+  const url = new URL(request.url ?? '/', `http://${serverHost}`);
+  const plain = (status: number, text: string): void => {
+    response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end(`${text}\n`);
+  };
+  if (!isAllowedHost(request, context.port)) return plain(403, 'Forbidden: unexpected Host header');
+  if (!hasValidToken(request, url, context.token)) {
+    return plain(401, 'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token).');
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
+  // Later requests (scripts, styles) carry no query string; the cookie authenticates them.
+  const cookie = `${tokenCookie}=${context.token}; HttpOnly; SameSite=Strict; Path=/`;
+  await serveStatic(context.rendererDir, url.pathname, response, { ...headers, 'Set-Cookie': cookie }, request.method === 'HEAD');
+}
+
+function serveSocket(ws: WebSocket, app: AppServices): void {
+  const send = (frame: WsServerFrame): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const unsubscribe = app.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
+  ws.on('close', unsubscribe);
+  ws.on('message', (data, isBinary) => {
+    const frame = parseCallFrame(isBinary ? undefined : data.toString());
+    if ('error' in frame) {
+      send({ kind: 'response', id: frame.id, response: { ok: false, error: { code: 'invalid_argument', message: frame.error } } });
+      return;
+    }
+    void app.call(frame.call, frame.args).then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }));
+  });
+}
+
+type ParsedFrame = { id: number; call: unknown; args: unknown } | { id: number | null; error: string };
+
+/** Frames are checked field by field so that the error names what is wrong. */
+export function parseCallFrame(text: string | undefined): ParsedFrame {
+  if (text === undefined) return { id: null, error: 'Frames must be JSON text, not binary' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { id: null, error: 'Frame is not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null) return { id: null, error: 'Frame must be a JSON object' };
+  const id = 'id' in value && typeof value.id === 'number' && Number.isSafeInteger(value.id) ? value.id : null;
+  if (id === null) return { id: null, error: "Field 'id' must be an integer" };
+  if (!('call' in value)) return { id, error: "Field 'call' is required" };
+  return { id, call: value.call, args: 'args' in value ? value.args : undefined };
+}
