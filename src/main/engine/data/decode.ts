@@ -1,0 +1,185 @@
+// Streaming byte → text decoding for imported files: UTF-8 with or without BOM, UTF-16
+// LE/BE with BOM (WHATWG Encoding, https://encoding.spec.whatwg.org/), binary detection by
+// NUL bytes, and invalid UTF-8 tolerated up to a small count (replaced by U+FFFD) before
+// an error naming the file and the byte offset of the first bad sequence.
+// Not: encoding sniffing for BOM-less UTF-16 or legacy code pages (they fail clearly).
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { DataError } from './errors';
+
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+export interface DecodeReport {
+  readonly encoding: TextEncoding;
+  readonly bytes: number;
+  /** Invalid UTF-8 sequences replaced by U+FFFD (within tolerance). */
+  readonly invalidSequences: number;
+  readonly firstInvalidOffset: number | null;
+}
+
+/** Invalid sequences allowed: 8, or one per 100 kB of file, whichever is more. */
+export function invalidUtf8Tolerance(fileBytes: number): number {
+  return Math.max(8, Math.floor(fileBytes / 100_000));
+}
+
+/** Length of the well-formed UTF-8 sequence at `i`, or 0 where it is invalid (RFC 3629 table). */
+function sequenceLength(buf: Uint8Array, i: number, end: number): number {
+  const b = buf[i];
+  if (b < 0x80) return 1;
+  let len: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b >= 0xc2 && b <= 0xdf) len = 2;
+  else if (b >= 0xe0 && b <= 0xef) {
+    len = 3;
+    if (b === 0xe0) lo = 0xa0;
+    else if (b === 0xed) hi = 0x9f;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    len = 4;
+    if (b === 0xf0) lo = 0x90;
+    else if (b === 0xf4) hi = 0x8f;
+  } else return 0;
+  if (i + len > end) return -1; // truncated: may complete in the next chunk
+  if (buf[i + 1] < lo || buf[i + 1] > hi) return 0;
+  for (let k = 2; k < len; k++) if (buf[i + k] < 0x80 || buf[i + k] > 0xbf) return 0;
+  return len;
+}
+
+/** Offsets (relative to `buf`) of invalid sequences in a chunk that `isUtf8` rejected. */
+function findInvalid(buf: Uint8Array, end: number): number[] {
+  const offsets: number[] = [];
+  for (let i = 0; i < end; ) {
+    const len = sequenceLength(buf, i, end);
+    if (len > 0) i += len;
+    else {
+      offsets.push(i);
+      i += 1;
+    }
+  }
+  return offsets;
+}
+
+/** Start of an incomplete sequence at the end of `buf`, or buf.length if it ends cleanly. */
+function incompleteTailStart(buf: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const i = buf.length - back;
+    const b = buf[i];
+    if (b < 0x80) return buf.length;
+    if (b >= 0xc0) return sequenceLength(buf, i, buf.length) === -1 ? i : buf.length;
+  }
+  return buf.length;
+}
+
+export class StreamingTextDecoder {
+  private encoding: TextEncoding | null = null;
+  private head: Buffer = Buffer.alloc(0);
+  private carry: Buffer = Buffer.alloc(0);
+  private utf16: TextDecoder | null = null;
+  private consumed = 0; // bytes of the file before `carry`
+  private total = 0;
+  private invalid = 0;
+  private firstInvalid: number | null = null;
+  private readonly tolerance: number;
+
+  /** @param file shown in error messages; @param fileBytes sizes the invalid-UTF-8 tolerance. */
+  constructor(
+    private readonly file: string,
+    fileBytes: number,
+  ) {
+    this.tolerance = invalidUtf8Tolerance(fileBytes);
+  }
+
+  /** Decodes the next chunk; returns the text completed so far (may be ''). */
+  push(chunk: Buffer): string {
+    this.total += chunk.length;
+    if (this.encoding === null) {
+      this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
+      if (this.head.length < 4) return '';
+      chunk = this.detect(this.head);
+    }
+    return this.decode(chunk, false);
+  }
+
+  /** Flushes the decoder; throws for an empty file or a truncated final sequence over tolerance. */
+  end(): string {
+    if (this.encoding === null) {
+      if (this.head.length === 0) throw new DataError('empty-file', `${this.file} is empty (0 bytes)`, this.file, 0);
+      const rest = this.detect(this.head);
+      return this.decode(rest, true);
+    }
+    return this.decode(Buffer.alloc(0), true);
+  }
+
+  get report(): DecodeReport {
+    return {
+      encoding: this.encoding ?? 'utf-8',
+      bytes: this.total,
+      invalidSequences: this.invalid,
+      firstInvalidOffset: this.firstInvalid,
+    };
+  }
+
+  private detect(head: Buffer): Buffer {
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+      this.encoding = 'utf-8-bom';
+      this.consumed = 3;
+      return head.subarray(3);
+    }
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+      this.encoding = head[0] === 0xff ? 'utf-16le' : 'utf-16be';
+      this.utf16 = new TextDecoder(this.encoding, { fatal: false, ignoreBOM: true });
+      this.consumed = 2;
+      return head.subarray(2);
+    }
+    this.encoding = 'utf-8';
+    return head;
+  }
+
+  private decode(chunk: Buffer, isLast: boolean): string {
+    if (this.utf16 !== null) {
+      const text = this.utf16.decode(chunk, { stream: !isLast });
+      const nul = text.indexOf('\u0000');
+      if (nul >= 0) throw this.binaryError(this.consumed + nul * 2);
+      this.consumed += chunk.length;
+      if (isLast && this.total <= 2) throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
+      return text;
+    }
+    const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    const nul = data.indexOf(0);
+    if (nul >= 0) throw this.binaryError(this.consumed + nul);
+    const cut = isLast ? data.length : incompleteTailStart(data);
+    const body = data.subarray(0, cut);
+    if (!isUtf8(body)) this.countInvalid(findInvalid(body, body.length));
+    const text = body.toString('utf8');
+    this.consumed += cut;
+    this.carry = Buffer.from(data.subarray(cut));
+    if (isLast && this.total <= (this.encoding === 'utf-8-bom' ? 3 : 0)) {
+      throw new DataError('empty-file', `${this.file} is empty${this.total === 3 ? ' (only a byte-order mark)' : ' (0 bytes)'}`, this.file, 0);
+    }
+    return text;
+  }
+
+  private countInvalid(relative: number[]): void {
+    if (relative.length === 0) return;
+    this.invalid += relative.length;
+    if (this.firstInvalid === null) this.firstInvalid = this.consumed + relative[0];
+    if (this.invalid > this.tolerance) {
+      throw new DataError(
+        'invalid-utf8',
+        `${this.file} is not valid UTF-8: more than ${this.tolerance} invalid byte sequences, the first at byte offset ${this.firstInvalid}. ` +
+          'Save it as UTF-8 (or UTF-16 with a byte-order mark) and import it again.',
+        this.file,
+        this.firstInvalid,
+      );
+    }
+  }
+
+  private binaryError(offset: number): DataError {
+    return new DataError(
+      'binary-file',
+      `${this.file} looks like a binary file, not text (NUL byte at byte offset ${offset})`,
+      this.file,
+      offset,
+    );
+  }
+}

@@ -1,0 +1,210 @@
+// Streaming import of text into documents: files and folders → decode → per-format reader
+// → normalise → drop exact duplicates → `sink`. Memory stays bounded by the chunk size,
+// the document cap and 8–16 bytes per distinct document (the duplicate set); nothing is
+// written here — the caller's sink (the store, in one transaction) decides what persists,
+// so a failed or cancelled import leaves no trace if the sink rolls back.
+import { createReadStream } from 'node:fs';
+import { StreamingTextDecoder, type TextEncoding } from './decode';
+import { HashSet64, hashDocument, normalizeDocument, type SplitMode } from './documents';
+import { DataError } from './errors';
+import { createReader } from './records';
+import { resolveSources, type SourceFile, type SourceFormat } from './sources';
+
+export interface ImportOptions {
+  /** JSONL field holding the text (dotted path allowed). Default "text". */
+  readonly field?: string;
+  /** CSV/TSV column holding the text (header name). Default "text". */
+  readonly column?: string;
+  /** Default: blank-line for plain text, one document per record for JSONL/CSV/TSV. */
+  readonly split?: SplitMode;
+  readonly nfkc?: boolean;
+  readonly collapseWhitespace?: boolean;
+  /** Documents longer than this are cut at a line break. Default 1,000,000 characters. */
+  readonly maxDocumentChars?: number;
+  /** Extensions picked up inside folders. Default: every supported one. */
+  readonly extensions?: readonly string[];
+  /** Read size. Default 1 MiB. */
+  readonly chunkBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  readonly file: string;
+  readonly fileIndex: number;
+  readonly fileCount: number;
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly documents: number;
+  readonly duplicates: number;
+}
+
+export interface ImportedDocument {
+  /** 0-based among the documents kept, in import order. */
+  readonly index: number;
+  readonly text: string;
+  /** SHA-1 hex of `text`. */
+  readonly hash: string;
+  /** In [0, 1): what split.ts compares with the validation fraction. */
+  readonly splitKey: number;
+  readonly source: string;
+  /** 1-based line of the record (JSONL/CSV/TSV); null for plain text. */
+  readonly line: number | null;
+}
+
+export interface ImportedFileSummary {
+  readonly path: string;
+  readonly format: SourceFormat;
+  readonly encoding: TextEncoding;
+  readonly bytes: number;
+  readonly documents: number;
+  readonly invalidUtf8Replaced: number;
+}
+
+export interface ImportSummary {
+  readonly files: ImportedFileSummary[];
+  readonly documents: number;
+  readonly characters: number;
+  readonly bytes: number;
+  readonly duplicatesDropped: number;
+  readonly emptyDropped: number;
+  readonly oversizedSplits: number;
+  /** Things a person should know (files skipped, bytes replaced, documents cut). */
+  readonly warnings: string[];
+}
+
+export type DocumentSink = (doc: ImportedDocument) => void | Promise<void>;
+
+interface Totals {
+  documents: number;
+  characters: number;
+  duplicates: number;
+  empty: number;
+  oversized: number;
+  bytesBefore: number;
+}
+
+/** Imports `paths` (files or folders); each kept document goes to `sink` in order. */
+export async function importDocuments(paths: readonly string[], sink: DocumentSink, options: ImportOptions = {}): Promise<ImportSummary> {
+  const sources = await resolveSources(paths, options.extensions);
+  const totalBytes = sources.reduce((a, s) => a + s.bytes, 0);
+  const seen = new HashSet64();
+  const totals: Totals = { documents: 0, characters: 0, duplicates: 0, empty: 0, oversized: 0, bytesBefore: 0 };
+  const files: ImportedFileSummary[] = [];
+  const warnings: string[] = [];
+  for (let i = 0; i < sources.length; i++) {
+    options.signal?.throwIfAborted();
+    const source = sources[i];
+    if (source.bytes === 0 && source.isFromFolder) {
+      warnings.push(`Skipped ${source.path}: it is empty`);
+      continue;
+    }
+    let file: ImportedFileSummary;
+    try {
+      file = await importFile(source, i, sources.length, totalBytes, seen, totals, sink, options);
+    } catch (e) {
+      // A BOM-only file inside a folder is as harmless as a 0-byte one.
+      if (!(e instanceof DataError && e.code === 'empty-file' && source.isFromFolder)) throw e;
+      warnings.push(`Skipped ${source.path}: it is empty`);
+      continue;
+    }
+    files.push(file);
+    if (file.documents === 0) warnings.push(`${source.path} has no text (only whitespace or duplicates)`);
+    if (file.invalidUtf8Replaced > 0) {
+      warnings.push(`${source.path}: ${file.invalidUtf8Replaced} invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
+    }
+    totals.bytesBefore += source.bytes;
+  }
+  if (totals.documents === 0) {
+    throw new DataError('no-documents', `No text to import in ${paths.join(', ')}${totals.duplicates > 0 ? ' (every document was a duplicate)' : ''}`);
+  }
+  if (totals.duplicates > 0) warnings.push(`Dropped ${totals.duplicates} exact duplicate document(s)`);
+  if (totals.oversized > 0) {
+    warnings.push(`Cut ${totals.oversized} over-long document(s) at line breaks (limit ${options.maxDocumentChars ?? 1_000_000} characters)`);
+  }
+  return {
+    files,
+    documents: totals.documents,
+    characters: totals.characters,
+    bytes: totalBytes,
+    duplicatesDropped: totals.duplicates,
+    emptyDropped: totals.empty,
+    oversizedSplits: totals.oversized,
+    warnings,
+  };
+}
+
+async function importFile(
+  source: SourceFile,
+  fileIndex: number,
+  fileCount: number,
+  totalBytes: number,
+  seen: HashSet64,
+  totals: Totals,
+  sink: DocumentSink,
+  options: ImportOptions,
+): Promise<ImportedFileSummary> {
+  const normalize = { nfkc: options.nfkc ?? false, collapseWhitespace: options.collapseWhitespace ?? false };
+  const pending: ImportedDocument[] = [];
+  let fileDocuments = 0;
+  let fileDuplicates = 0;
+  const reader = createReader(
+    source.path,
+    source.format,
+    { field: options.field ?? 'text', column: options.column ?? 'text', split: options.split, maxDocumentChars: options.maxDocumentChars ?? 1_000_000 },
+    (raw, line) => {
+      const text = normalizeDocument(raw, normalize);
+      if (text.length === 0) return void totals.empty++;
+      const hash = hashDocument(text);
+      if (!seen.add(hash.lo, hash.hi)) {
+        fileDuplicates++;
+        return void totals.duplicates++;
+      }
+      const doc = { index: totals.documents++, text, hash: hash.hex, splitKey: hash.splitKey, source: source.path, line };
+      totals.characters += text.length;
+      fileDocuments++;
+      pending.push(doc);
+    },
+  );
+  const decoder = new StreamingTextDecoder(source.path, source.bytes);
+  const drain = async (): Promise<void> => {
+    for (const doc of pending) {
+      const r = sink(doc);
+      if (r !== undefined) await r;
+    }
+    pending.length = 0;
+  };
+  let bytesRead = 0;
+  const stream = createReadStream(source.path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    options.signal?.throwIfAborted();
+    bytesRead += chunk.length;
+    reader.push(decoder.push(chunk));
+    await drain();
+    options.onProgress?.({
+      file: source.path,
+      fileIndex,
+      fileCount,
+      bytesRead: totals.bytesBefore + bytesRead,
+      totalBytes,
+      documents: totals.documents,
+      duplicates: totals.duplicates,
+    });
+  }
+  reader.push(decoder.end());
+  reader.end();
+  await drain();
+  totals.oversized += reader.oversizedSplits;
+  const report = decoder.report;
+  if (fileDocuments === 0 && fileDuplicates === 0 && !source.isFromFolder) {
+    throw new DataError('no-text', `${source.path} contains no text (only whitespace)`, source.path);
+  }
+  return {
+    path: source.path,
+    format: source.format,
+    encoding: report.encoding,
+    bytes: report.bytes,
+    documents: fileDocuments,
+    invalidUtf8Replaced: report.invalidSequences,
+  };
+}

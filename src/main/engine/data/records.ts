@@ -1,0 +1,169 @@
+// Readers that turn decoded text of one file into raw documents: plain text (split by
+// documents.ts), JSON Lines (a chosen field, dotted paths allowed) and CSV/TSV (a chosen
+// column from the header row). Each is a push/end consumer so the file streams through.
+// Errors name the file and the 1-based line.
+import { CsvParser, type CsvRecord } from './csv';
+import { DocumentSplitter, type SplitMode } from './documents';
+import { DataError } from './errors';
+import type { SourceFormat } from './sources';
+
+export interface TextConsumer {
+  push(text: string): void;
+  end(): void;
+  /** Documents that hit the size cap and were cut (plain text only). */
+  readonly oversizedSplits: number;
+}
+
+export type RawDocumentSink = (text: string, line: number | null) => void;
+
+/** Splits an in-memory record value the way DocumentSplitter would split a file. */
+function splitRecord(text: string, mode: SplitMode, maxChars: number, line: number, emit: RawDocumentSink): number {
+  if (mode === 'whole' && text.length <= maxChars) {
+    emit(text, line);
+    return 0;
+  }
+  const splitter = new DocumentSplitter(mode, maxChars, (t) => emit(t, line));
+  splitter.push(text);
+  splitter.end();
+  return splitter.oversizedSplits;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+class JsonlReader implements TextConsumer {
+  private buffer = '';
+  private line = 0;
+  oversizedSplits = 0;
+  private readonly path: string[];
+
+  constructor(
+    private readonly file: string,
+    private readonly field: string,
+    private readonly split: SplitMode,
+    private readonly maxChars: number,
+    private readonly emit: RawDocumentSink,
+  ) {
+    this.path = field.split('.');
+  }
+
+  push(text: string): void {
+    this.buffer += text;
+    const last = this.buffer.lastIndexOf('\n');
+    if (last < 0) return;
+    const lines = this.buffer.slice(0, last).split('\n');
+    this.buffer = this.buffer.slice(last + 1);
+    for (const l of lines) this.readLine(l);
+  }
+
+  end(): void {
+    if (this.buffer.length > 0) this.readLine(this.buffer);
+    this.buffer = '';
+  }
+
+  private fail(code: 'bad-json' | 'missing-field', message: string): never {
+    throw new DataError(code, `${this.file} line ${this.line}: ${message}`, this.file, null, this.line);
+  }
+
+  private readLine(raw: string): void {
+    this.line++;
+    const text = raw.trim();
+    if (text.length === 0) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.fail('bad-json', `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+    for (const key of this.path) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {
+        const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+        this.fail('missing-field', `no field "${this.field}"${keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : ''}`);
+      }
+      value = (value as Record<string, unknown>)[key];
+    }
+    if (value === null) return; // an explicit null is an empty record
+    if (typeof value !== 'string') this.fail('missing-field', `field "${this.field}" is ${describeType(value)}, expected a string`);
+    this.oversizedSplits += splitRecord(value, this.split, this.maxChars, this.line, this.emit);
+  }
+}
+
+class CsvReader implements TextConsumer {
+  private readonly parser: CsvParser;
+  private columnIndex = -1;
+  private header: string[] | null = null;
+  oversizedSplits = 0;
+
+  constructor(
+    private readonly file: string,
+    delimiter: ',' | '\t',
+    private readonly column: string,
+    private readonly split: SplitMode,
+    private readonly maxChars: number,
+    private readonly emit: RawDocumentSink,
+  ) {
+    this.parser = new CsvParser(file, delimiter, (r) => this.onRecord(r));
+  }
+
+  push(text: string): void {
+    this.parser.push(text);
+  }
+
+  end(): void {
+    this.parser.end();
+    if (this.header === null) throw new DataError('no-text', `${this.file} has no header row`, this.file);
+  }
+
+  private onRecord(record: CsvRecord): void {
+    if (this.header === null) {
+      this.header = record.fields.map((f) => f.trim());
+      this.columnIndex = this.header.indexOf(this.column);
+      if (this.columnIndex < 0) {
+        throw new DataError(
+          'missing-column',
+          `${this.file} has no column "${this.column}"; its columns are: ${this.header.join(', ')}`,
+          this.file,
+          null,
+          record.line,
+        );
+      }
+      return;
+    }
+    if (this.columnIndex >= record.fields.length) {
+      throw new DataError(
+        'bad-csv',
+        `${this.file} line ${record.line}: the row has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}, ` +
+          `so no "${this.column}" (column ${this.columnIndex + 1} of ${this.header.length})`,
+        this.file,
+        null,
+        record.line,
+      );
+    }
+    this.oversizedSplits += splitRecord(record.fields[this.columnIndex], this.split, this.maxChars, record.line, this.emit);
+  }
+}
+
+export interface ReaderOptions {
+  readonly field: string;
+  readonly column: string;
+  /** Undefined: blank-line for plain text, whole record for JSONL/CSV/TSV. */
+  readonly split: SplitMode | undefined;
+  readonly maxDocumentChars: number;
+}
+
+export function createReader(file: string, format: SourceFormat, options: ReaderOptions, emit: RawDocumentSink): TextConsumer {
+  const max = options.maxDocumentChars;
+  switch (format) {
+    case 'text':
+      return new DocumentSplitter(options.split ?? 'blank-line', max, (t) => emit(t, null));
+    case 'jsonl':
+      return new JsonlReader(file, options.field, options.split ?? 'whole', max, emit);
+    case 'csv':
+      return new CsvReader(file, ',', options.column, options.split ?? 'whole', max, emit);
+    case 'tsv':
+      return new CsvReader(file, '\t', options.column, options.split ?? 'whole', max, emit);
+  }
+}

@@ -1,0 +1,186 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataError } from '../../../../src/main/engine/data/errors';
+import { importDocuments, type ImportOptions, type ImportedDocument } from '../../../../src/main/engine/data/import';
+
+const dir = mkdtempSync(join(tmpdir(), 'spanfill-import-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content);
+  return path;
+}
+
+async function texts(paths: string[], options: ImportOptions = {}): Promise<string[]> {
+  const docs: ImportedDocument[] = [];
+  await importDocuments(paths, (d) => void docs.push(d), options);
+  return docs.map((d) => d.text);
+}
+
+async function failure(paths: string[], options: ImportOptions = {}): Promise<DataError> {
+  try {
+    await importDocuments(paths, () => undefined, options);
+  } catch (e) {
+    if (e instanceof DataError) return e;
+    throw e;
+  }
+  throw new Error('expected the import to fail');
+}
+
+describe('plain text', () => {
+  const novel = 'First paragraph\nstill first.\n\n  \nSecond.\r\n\r\nThird\n';
+  it('splits on blank lines by default, each line, or not at all', async () => {
+    const p = file('novel.txt', novel);
+    expect(await texts([p])).toEqual(['First paragraph\nstill first.', 'Second.', 'Third']);
+    expect(await texts([p], { split: 'line' })).toEqual(['First paragraph', 'still first.', 'Second.', 'Third']);
+    expect(await texts([p], { split: 'whole' })).toEqual(['First paragraph\nstill first.\n\n  \nSecond.\n\nThird']);
+  });
+  it('gives the same documents whatever the read size (boundaries and UTF-8 split across chunks)', async () => {
+    const text = 'Ünïcödé 😀 line one\n\nzwei — drei\n\n\n'.repeat(50);
+    const p = file('chunks.md', text);
+    const whole = await texts([p], { split: 'blank-line' });
+    for (const chunkBytes of [1, 2, 3, 5, 7, 64]) expect(await texts([p], { chunkBytes })).toEqual(whole);
+  });
+  it('decodes UTF-8 with BOM and UTF-16 LE/BE with BOM', async () => {
+    const s = 'héllo wörld 😀';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    be[0] = 0xfe;
+    be[1] = 0xff;
+    expect(await texts([file('bom8.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s)]))])).toEqual([s]);
+    expect(await texts([file('le.txt', le)], { chunkBytes: 3 })).toEqual([s]);
+    expect(await texts([file('be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), be.subarray(2)]))])).toEqual([s]);
+  });
+  it('applies NFKC and whitespace collapsing when asked', async () => {
+    const p = file('norm.txt', 'ﬁne   ｆｕｌｌ\t width  \n   next line');
+    expect(await texts([p], { split: 'whole' })).toEqual(['ﬁne   ｆｕｌｌ\t width  \n   next line']);
+    expect(await texts([p], { split: 'whole', nfkc: true, collapseWhitespace: true })).toEqual(['fine full width\nnext line']);
+  });
+  it('cuts documents over the size cap at a line break and says so', async () => {
+    const p = file('long.txt', 'aaaa bbbb\ncccc dddd\neeee');
+    const docs: string[] = [];
+    const summary = await importDocuments([p], (d) => void docs.push(d.text), { split: 'whole', maxDocumentChars: 12 });
+    expect(docs).toEqual(['aaaa bbbb', 'cccc dddd', 'eeee']);
+    expect(summary.warnings).toContain('Cut 2 over-long document(s) at line breaks (limit 12 characters)');
+  });
+});
+
+describe('bad input names the file and the place', () => {
+  it('binary file', async () => {
+    const p = file('photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
+    const e = await failure([p]);
+    expect(e.message).toBe(`${p} looks like a binary file, not text (NUL byte at byte offset 8)`);
+    expect(e.byteOffset).toBe(8);
+  });
+  it('empty file and BOM-only file', async () => {
+    const p = file('empty.txt', '');
+    expect((await failure([p])).message).toBe(`${p} is empty (0 bytes)`);
+    const b = file('bom-only.txt', Buffer.from([0xef, 0xbb, 0xbf]));
+    expect((await failure([b])).message).toBe(`${b} is empty (only a byte-order mark)`);
+    const w = file('blank.txt', ' \n\n\t\n');
+    expect((await failure([w])).message).toBe(`${w} contains no text (only whitespace)`);
+  });
+  it('invalid UTF-8: a few bytes are replaced with a warning, more fail at the first offset', async () => {
+    const few = file('few.txt', Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' au lait')]));
+    const docs: string[] = [];
+    const summary = await importDocuments([few], (d) => void docs.push(d.text));
+    expect(docs).toEqual(['caf\ufffd au lait']);
+    expect(summary.warnings).toContain(`${few}: 1 invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
+    const latin1 = file('latin1.txt', Buffer.from('Ça va? Très bien, naïve façade, déjà vu, où, élève, über.', 'latin1'));
+    const e = await failure([latin1], { chunkBytes: 4 });
+    expect(e.code).toBe('invalid-utf8');
+    expect(e.message).toBe(
+      `${latin1} is not valid UTF-8: more than 8 invalid byte sequences, the first at byte offset 0. ` +
+        'Save it as UTF-8 (or UTF-16 with a byte-order mark) and import it again.',
+    );
+  });
+  it('malformed JSONL line, missing field, wrong type', async () => {
+    const p = file('bad.jsonl', '{"text": "ok"}\n\n{"text": "broken\n');
+    expect((await failure([p])).message).toMatch(new RegExp(`^${p} line 3: not valid JSON \\(`));
+    const m = file('field.jsonl', '{"text": "a"}\n{"body": "b", "id": 2}\n');
+    expect((await failure([m])).message).toBe(`${m} line 2: no field "text" (fields: body, id)`);
+    const t = file('type.jsonl', '{"text": 42}\n');
+    expect((await failure([t])).message).toBe(`${t} line 1: field "text" is a number, expected a string`);
+  });
+  it('missing CSV column, short row, unclosed quote', async () => {
+    const c = file('table.csv', 'id,title,body\n1,a,b\n');
+    expect((await failure([c])).message).toBe(`${c} has no column "text"; its columns are: id, title, body`);
+    const s = file('short.csv', 'id,text\n1,hello\n2\n');
+    expect((await failure([s])).message).toBe(`${s} line 3: the row has 1 field, so no "text" (column 2 of 2)`);
+    const q = file('quote.csv', 'id,text\n1,"fine"\n2,"never\nclosed\n');
+    expect((await failure([q])).message).toBe(`${q}: the quoted field opened on line 3 is never closed`);
+  });
+  it('a JSON (not JSONL) file and a missing path', async () => {
+    const j = file('data.json', '[{"text": "a"}]');
+    expect((await failure([j])).message).toBe(
+      `${j} is a JSON file; import JSON Lines instead (one object per line, .jsonl) with the text in a field`,
+    );
+    expect((await failure([join(dir, 'nope.txt')])).message).toBe(`${join(dir, 'nope.txt')} does not exist`);
+  });
+});
+
+describe('records', () => {
+  it('JSONL with a chosen (nested) field, nulls skipped', async () => {
+    const p = file('rec.jsonl', '{"meta": {"body": "one"}}\r\n{"meta": {"body": null}}\n{"meta": {"body": "two"}}');
+    expect(await texts([p], { field: 'meta.body' })).toEqual(['one', 'two']);
+  });
+  it('CSV quoting: delimiters, doubled quotes and newlines inside quotes; CRLF rows', async () => {
+    const p = file('q.csv', 'id,text\r\n1,"Hello, ""world""\nsecond line"\r\n2,plain\r\n3,"a ""b"" c"');
+    expect(await texts([p])).toEqual(['Hello, "world"\nsecond line', 'plain', 'a "b" c']);
+  });
+  it('TSV with a chosen column; quotes are ordinary characters', async () => {
+    const p = file('t.tsv', 'body\tlabel\n"quoted" text\tx\nsecond\ty\n');
+    expect(await texts([p], { column: 'body' })).toEqual(['"quoted" text', 'second']);
+  });
+});
+
+describe('many files, folders, duplicates, progress, cancel', () => {
+  it('walks folders recursively by extension, skipping hidden and empty files', async () => {
+    file('notes/a.md', 'alpha');
+    file('notes/sub/b.txt', 'beta');
+    file('notes/sub/c.jsonl', '{"text": "gamma"}\n');
+    file('notes/sub/skip.png', 'not picked');
+    file('notes/.hidden/d.txt', 'hidden');
+    file('notes/empty.txt', '');
+    const docs: ImportedDocument[] = [];
+    const summary = await importDocuments([join(dir, 'notes')], (d) => void docs.push(d));
+    expect(docs.map((d) => d.text)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(summary.warnings).toContain(`Skipped ${join(dir, 'notes/empty.txt')}: it is empty`);
+  });
+  it('drops exact duplicates across files and counts them', async () => {
+    const a = file('dup1.txt', 'same\n\nother\n\nsame');
+    const b = file('dup2.txt', 'other\n\nnew');
+    const docs: ImportedDocument[] = [];
+    const summary = await importDocuments([a, b], (d) => void docs.push(d));
+    expect(docs.map((d) => [d.index, d.text])).toEqual([
+      [0, 'same'],
+      [1, 'other'],
+      [2, 'new'],
+    ]);
+    expect(summary.duplicatesDropped).toBe(2);
+    expect(summary.documents).toBe(3);
+    expect(summary.characters).toBe(12);
+  });
+  it('reports byte progress and stops on abort', async () => {
+    const p = file('big.txt', 'para\n\n'.repeat(5000) + Array.from({ length: 5000 }, (_, i) => `p${i}`).join('\n\n'));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    let docs = 0;
+    const run = importDocuments([p], () => void docs++, {
+      chunkBytes: 4096,
+      signal: controller.signal,
+      onProgress: (pr) => {
+        seen.push(pr.bytesRead);
+        if (seen.length === 3) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(seen).toEqual([4096, 8192, 12288]);
+    expect(docs).toBeLessThan(5000);
+  });
+});
