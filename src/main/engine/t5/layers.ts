@@ -1,0 +1,138 @@
+// T5 building blocks as graph builders: linear (HF [out, in] weights), RMS norm, multi-head
+// attention without 1/√d scaling, relu / gated-gelu feed-forward, dropout, relative-position
+// bias lookup. Only ops from DESIGN §3 so the autodiff can differentiate them.
+// Reference: HF modeling_t5.py (T5LayerNorm, T5Attention, T5DenseActDense,
+// T5DenseGatedActDense, T5LayerFF); dimension letters in dims.ts.
+
+import type { Graph, Tensor } from '../onnx';
+import { op } from '../onnx';
+import type { T5Config } from './config';
+import { innerDim } from './config';
+
+export type FloatType = 'float32' | 'float64';
+
+/** Large negative additive mask (exp underflows to 0 in float32 and float64 alike). */
+export const MASK_VALUE = -1e9;
+
+/** What every block builder needs: where to put nodes, the shapes and the parameters. */
+export interface BuildContext {
+  readonly g: Graph;
+  readonly config: T5Config;
+  readonly dtype: FloatType;
+  /** 0 builds no Dropout nodes at all (evaluation, inference, scoring). */
+  readonly dropoutRate: number;
+  /** The parameter tensor for an HF name (a graph input or an initializer). */
+  param(name: string): Tensor;
+  /** A fresh seed for the next Dropout node. */
+  nextSeed(): number;
+}
+
+/** x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). */
+export function linear(ctx: BuildContext, x: Tensor, name: string): Tensor {
+  const weight = ctx.param(name);
+  return op.matmul(x, op.transpose(weight, [1, 0])); // (…, out)
+}
+
+/** RMS norm without mean subtraction: w · x / √(mean(x²) + ε). */
+export function rmsNorm(ctx: BuildContext, x: Tensor, name: string): Tensor {
+  const variance = op.reduceMean(op.mul(x, x), [-1], true); // (…, 1)
+  const normed = op.div(x, op.sqrt(op.add(variance, ctx.config.layerNormEpsilon))); // (…, D)
+  return op.mul(normed, ctx.param(name)); // (…, D)
+}
+
+export function dropout(ctx: BuildContext, x: Tensor): Tensor {
+  if (ctx.dropoutRate === 0) return x;
+  return op.dropout(x, ctx.dropoutRate, true, ctx.nextSeed()).output;
+}
+
+/** (B, T, I) → (B, H, T, Dk). */
+export function splitHeads(ctx: BuildContext, x: Tensor): Tensor {
+  const [b, t] = x.shape as number[];
+  const heads = op.reshape(x, [b, t, ctx.config.numHeads, ctx.config.dKv]); // (B, T, H, Dk)
+  return op.transpose(heads, [0, 2, 1, 3]); // (B, H, T, Dk)
+}
+
+/** (B, H, T, Dk) → (B, T, I). */
+export function mergeHeads(ctx: BuildContext, x: Tensor): Tensor {
+  const [b, , t] = x.shape as number[];
+  const merged = op.transpose(x, [0, 2, 1, 3]); // (B, T, H, Dk)
+  return op.reshape(merged, [b, t, innerDim(ctx.config)]); // (B, T, I)
+}
+
+/**
+ * softmax(q·kᵀ + bias)·v over heads, then the output projection. T5 folds the 1/√Dk scale
+ * into the initialisation, so none is applied here.
+ * q (B, H, Tq, Dk), k (B, H, Tk, Dk), v (B, H, Tk, Dk), bias broadcastable to (B, H, Tq, Tk).
+ */
+export function attend(ctx: BuildContext, prefix: string, q: Tensor, k: Tensor, v: Tensor, bias: Tensor): Tensor {
+  const scores = op.add(op.matmul(q, op.transpose(k, [0, 1, 3, 2])), bias); // (B, H, Tq, Tk)
+  const weights = dropout(ctx, op.softmax(scores, -1)); // (B, H, Tq, Tk)
+  const context = mergeHeads(ctx, op.matmul(weights, v)); // (B, Tq, I)
+  return linear(ctx, context, `${prefix}.o.weight`); // (B, Tq, D)
+}
+
+/** Full attention: queries from `xq` (B, Tq, D), keys/values from `xkv` (B, Tk, D). */
+export function attention(ctx: BuildContext, prefix: string, xq: Tensor, xkv: Tensor, bias: Tensor): Tensor {
+  const q = splitHeads(ctx, linear(ctx, xq, `${prefix}.q.weight`)); // (B, H, Tq, Dk)
+  const k = splitHeads(ctx, linear(ctx, xkv, `${prefix}.k.weight`)); // (B, H, Tk, Dk)
+  const v = splitHeads(ctx, linear(ctx, xkv, `${prefix}.v.weight`)); // (B, H, Tk, Dk)
+  return attend(ctx, prefix, q, k, v, bias);
+}
+
+/**
+ * tanh-form GELU (HF `gelu_new`): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Built from Mul/Add/
+ * Tanh because Erf has no float64 kernel and no gradient rule here.
+ */
+export function geluTanh(x: Tensor): Tensor {
+  const cube = op.mul(op.mul(x, x), x);
+  const inner = op.mul(op.add(x, op.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI));
+  return op.mul(op.mul(x, 0.5), op.add(op.tanh(inner), 1));
+}
+
+/** The FFN sublayer body: relu: wo(drop(relu(wi x))); gated-gelu: wo(drop(gelu(wi_0 x) ⊙ wi_1 x)). */
+export function feedForward(ctx: BuildContext, prefix: string, x: Tensor): Tensor {
+  const name = `${prefix}.DenseReluDense`;
+  let hidden: Tensor;
+  if (ctx.config.feedForwardProj === 'gated-gelu') {
+    const gate = geluTanh(linear(ctx, x, `${name}.wi_0.weight`)); // (B, T, F)
+    hidden = op.mul(gate, linear(ctx, x, `${name}.wi_1.weight`)); // (B, T, F)
+  } else {
+    hidden = op.relu(linear(ctx, x, `${name}.wi.weight`)); // (B, T, F)
+  }
+  return linear(ctx, dropout(ctx, hidden), `${name}.wo.weight`); // (B, T, D)
+}
+
+/** Bias table lookup: buckets (Tq, Tk) int64 → (1, H, Tq, Tk). */
+export function positionBias(ctx: BuildContext, tableName: string, buckets: Tensor): Tensor {
+  const values = op.gather(ctx.param(tableName), buckets, 0); // (Tq, Tk, H)
+  return op.unsqueeze(op.transpose(values, [2, 0, 1]), [0]); // (1, H, Tq, Tk)
+}
+
+/** Attention mask (B, T) int64 of 1/0 → additive bias (B, 1, 1, T): 0 to keep, MASK_VALUE to drop. */
+export function maskBias(ctx: BuildContext, mask: Tensor): Tensor {
+  const keep = op.cast(mask, ctx.dtype); // (B, T)
+  const bias = op.mul(op.sub(1, keep), MASK_VALUE); // (B, T)
+  return op.unsqueeze(bias, [1, 2]); // (B, 1, 1, T)
+}
+
+/** Creates a BuildContext; `params` maps HF names to tensors. */
+export function buildContext(
+  g: Graph,
+  config: T5Config,
+  params: ReadonlyMap<string, Tensor>,
+  options: { dtype?: FloatType; dropoutRate?: number; seed?: number } = {},
+): BuildContext {
+  let seed = options.seed ?? 0;
+  return {
+    g,
+    config,
+    dtype: options.dtype ?? 'float32',
+    dropoutRate: options.dropoutRate ?? config.dropoutRate,
+    param(name) {
+      const t = params.get(name);
+      if (!t) throw new Error(`T5 graph: no parameter '${name}' (have ${params.size} parameters)`);
+      return t;
+    },
+    nextSeed: () => seed++,
+  };
+}

@@ -1,0 +1,187 @@
+// The T5 encoder-decoder as graph builders with teacher forcing: embeddings, encoder and
+// decoder stacks, LM head and the masked mean cross-entropy; plus the training and evaluation
+// graphs (parameters as graph inputs so the autodiff and optimizers can take them over).
+// Reference: HF modeling_t5.py T5Stack.forward, T5ForConditionalGeneration.forward
+// (_shift_right, the d_model^-0.5 scaling before a tied lm_head), dims in dims.ts.
+
+import { Graph, op } from '../onnx';
+import type { Tensor } from '../onnx';
+import { bucketTable } from './buckets';
+import type { T5Config } from './config';
+import type { BuildContext, FloatType } from './layers';
+import { attention, buildContext, dropout, feedForward, linear, maskBias, MASK_VALUE, positionBias, rmsNorm } from './layers';
+import { t5ParamShapes } from './params';
+
+export const IGNORE_INDEX = -100;
+
+/** Static shapes of one compiled graph: span corruption gives fixed lengths per run. */
+export interface T5Shapes {
+  readonly batchSize: number; // B
+  readonly inputLength: number; // Te
+  readonly targetLength: number; // Td
+}
+
+/** int64 batch inputs: input_ids (B, Te), attention_mask (B, Te), labels (B, Td) with −100 ignored. */
+export interface T5BatchTensors {
+  readonly inputIds: Tensor;
+  readonly attentionMask: Tensor;
+  readonly labels: Tensor;
+}
+
+export const BATCH_INPUT_NAMES = { inputIds: 'input_ids', attentionMask: 'attention_mask', labels: 'labels' } as const;
+
+export function declareBatch(g: Graph, shapes: T5Shapes): T5BatchTensors {
+  const { batchSize: b, inputLength: te, targetLength: td } = shapes;
+  return {
+    inputIds: g.input(BATCH_INPUT_NAMES.inputIds, 'int64', [b, te]), // (B, Te)
+    attentionMask: g.input(BATCH_INPUT_NAMES.attentionMask, 'int64', [b, te]), // (B, Te)
+    labels: g.input(BATCH_INPUT_NAMES.labels, 'int64', [b, td]), // (B, Td)
+  };
+}
+
+/** Every parameter as a graph input with its HF name (training: fed, updated, differentiated). */
+export function declareParams(g: Graph, config: T5Config, dtype: FloatType = 'float32'): Map<string, Tensor> {
+  const params = new Map<string, Tensor>();
+  for (const [name, shape] of t5ParamShapes(config)) params.set(name, g.input(name, dtype, shape));
+  return params;
+}
+
+/** Every parameter as an initializer (inference graphs: weights travel with the model). */
+export function paramInitializers(g: Graph, config: T5Config, weights: ReadonlyMap<string, Float32Array>): Map<string, Tensor> {
+  const params = new Map<string, Tensor>();
+  for (const [name, shape] of t5ParamShapes(config)) {
+    const data = weights.get(name);
+    if (!data) throw new Error(`T5 weights have no '${name}'`);
+    params.set(name, g.initializer(name, { dtype: 'float32', shape, data }));
+  }
+  return params;
+}
+
+function int64Constant(g: Graph, shape: number[], data: BigInt64Array): Tensor {
+  return g.constant({ dtype: 'int64', shape, data });
+}
+
+/** Encoder: ids (B, Te) and mask (B, Te) → hidden states (B, Te, D), final norm applied. */
+export function encoderStack(ctx: BuildContext, inputIds: Tensor, maskBiasTensor: Tensor): Tensor {
+  const { config } = ctx;
+  const te = inputIds.shape[1] as number;
+  return ctx.g.scope('encoder', () => {
+    let x = dropout(ctx, op.gather(ctx.param('shared.weight'), inputIds, 0)); // (B, Te, D)
+    const buckets = bucketTable(te, te, true, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance);
+    const tableName = 'encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight';
+    // Computed once (layer 0's table) and shared by every block, mask folded in, as HF.
+    const bias = op.add(positionBias(ctx, tableName, int64Constant(ctx.g, [te, te], buckets)), maskBiasTensor); // (B, H, Te, Te)
+    for (let i = 0; i < config.numLayers; i++) {
+      const p = `encoder.block.${i}.layer`;
+      x = ctx.g.scope(`block.${i}`, () => {
+        const h = rmsNorm(ctx, x, `${p}.0.layer_norm.weight`); // (B, Te, D)
+        const y = op.add(x, dropout(ctx, attention(ctx, `${p}.0.SelfAttention`, h, h, bias))); // (B, Te, D)
+        const f = feedForward(ctx, `${p}.1`, rmsNorm(ctx, y, `${p}.1.layer_norm.weight`)); // (B, Te, D)
+        return op.add(y, dropout(ctx, f)); // (B, Te, D)
+      });
+    }
+    return dropout(ctx, rmsNorm(ctx, x, 'encoder.final_layer_norm.weight')); // (B, Te, D)
+  });
+}
+
+/** Causal self-attention bias for a full decoder pass: (1, H, Td, Td), future keys masked. */
+function causalBias(ctx: BuildContext, td: number): Tensor {
+  const { config } = ctx;
+  const buckets = bucketTable(td, td, false, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance);
+  const future = new Float64Array(td * td);
+  for (let q = 0; q < td; q++) for (let k = q + 1; k < td; k++) future[q * td + k] = MASK_VALUE;
+  const data = ctx.dtype === 'float64' ? future : Float32Array.from(future);
+  const mask = ctx.g.constant({ dtype: ctx.dtype, shape: [1, 1, td, td], data }); // (1, 1, Td, Td)
+  const tableName = 'decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight';
+  return op.add(positionBias(ctx, tableName, int64Constant(ctx.g, [td, td], buckets)), mask); // (1, H, Td, Td)
+}
+
+/** decoder_input_ids = labels shifted right: start id first, −100 replaced by the pad id. */
+export function shiftRight(ctx: BuildContext, labels: Tensor): Tensor {
+  const [b, td] = labels.shape as number[];
+  const start = int64Constant(ctx.g, [b, 1], new BigInt64Array(b).fill(BigInt(ctx.config.decoderStartTokenId))); // (B, 1)
+  const shifted = op.concat([start, op.slice(labels, [0], [td - 1], [1])], 1); // (B, Td)
+  const pad = int64Constant(ctx.g, [], BigInt64Array.of(BigInt(ctx.config.padTokenId)));
+  return op.where(op.equal(shifted, int64Constant(ctx.g, [], BigInt64Array.of(BigInt(IGNORE_INDEX)))), pad, shifted); // (B, Td)
+}
+
+/** Decoder with teacher forcing: ids (B, Td), encoder states (B, Te, D) → (B, Td, D). */
+export function decoderStack(ctx: BuildContext, decoderInputIds: Tensor, encoded: Tensor, encoderMaskBias: Tensor): Tensor {
+  const { config } = ctx;
+  const td = decoderInputIds.shape[1] as number;
+  return ctx.g.scope('decoder', () => {
+    let x = dropout(ctx, op.gather(ctx.param('shared.weight'), decoderInputIds, 0)); // (B, Td, D)
+    const selfBias = causalBias(ctx, td); // (1, H, Td, Td)
+    for (let i = 0; i < config.numDecoderLayers; i++) {
+      const p = `decoder.block.${i}.layer`;
+      x = ctx.g.scope(`block.${i}`, () => {
+        const h = rmsNorm(ctx, x, `${p}.0.layer_norm.weight`); // (B, Td, D)
+        const y = op.add(x, dropout(ctx, attention(ctx, `${p}.0.SelfAttention`, h, h, selfBias))); // (B, Td, D)
+        const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (B, Td, D)
+        const z = op.add(y, dropout(ctx, attention(ctx, `${p}.1.EncDecAttention`, c, encoded, encoderMaskBias))); // (B, Td, D)
+        const f = feedForward(ctx, `${p}.2`, rmsNorm(ctx, z, `${p}.2.layer_norm.weight`)); // (B, Td, D)
+        return op.add(z, dropout(ctx, f)); // (B, Td, D)
+      });
+    }
+    return dropout(ctx, rmsNorm(ctx, x, 'decoder.final_layer_norm.weight')); // (B, Td, D)
+  });
+}
+
+/** LM head: tied v1.0 models scale by D^-½ and reuse `shared.weight`; v1.1 has `lm_head.weight`. */
+export function lmHead(ctx: BuildContext, hidden: Tensor): Tensor {
+  if (ctx.config.tieWordEmbeddings) {
+    const scaled = op.mul(hidden, ctx.config.dModel ** -0.5); // (…, D)
+    return linear(ctx, scaled, 'shared.weight'); // (…, V)
+  }
+  return linear(ctx, hidden, 'lm_head.weight'); // (…, V)
+}
+
+export interface T5ForwardResult {
+  readonly logits: Tensor; // (B, Td, V)
+  /** Mean cross-entropy over labels ≠ −100 (scalar). */
+  readonly loss: Tensor;
+  /** log-softmax of the logits, (B·Td, V). */
+  readonly logProb: Tensor;
+}
+
+/** Teacher-forced forward pass and loss, as T5ForConditionalGeneration(input_ids, attention_mask, labels). */
+export function t5Forward(ctx: BuildContext, batch: T5BatchTensors): T5ForwardResult {
+  const encoderMask = maskBias(ctx, batch.attentionMask); // (B, 1, 1, Te)
+  const encoded = encoderStack(ctx, batch.inputIds, encoderMask); // (B, Te, D)
+  const decoded = decoderStack(ctx, shiftRight(ctx, batch.labels), encoded, encoderMask); // (B, Td, D)
+  const logits = lmHead(ctx, decoded); // (B, Td, V)
+  const [b, td, v] = logits.shape as number[];
+  const flatLabels = op.reshape(batch.labels, [b * td]); // (B·Td)
+  const { loss, logProb } = op.softmaxCrossEntropy(op.reshape(logits, [b * td, v]), flatLabels, { ignoreIndex: IGNORE_INDEX });
+  return { logits, loss, logProb };
+}
+
+export interface T5GraphOptions {
+  readonly dtype?: FloatType;
+  /** Defaults to the config's dropout_rate for training and 0 for evaluation. */
+  readonly dropoutRate?: number;
+  readonly seed?: number;
+}
+
+export interface T5TrainingGraph {
+  readonly graph: Graph;
+  readonly params: Map<string, Tensor>;
+  readonly batch: T5BatchTensors;
+  readonly loss: Tensor;
+  readonly logits: Tensor;
+}
+
+/**
+ * The training forward graph: parameters and batch as inputs, the loss as output 'loss'.
+ * Autodiff and the optimizer extend this graph (or call `t5Forward` inside their own).
+ */
+export function buildTrainingGraph(config: T5Config, shapes: T5Shapes, options: T5GraphOptions = {}): T5TrainingGraph {
+  const graph = new Graph('t5_train');
+  const dtype = options.dtype ?? 'float32';
+  const params = declareParams(graph, config, dtype);
+  const batch = declareBatch(graph, shapes);
+  const ctx = buildContext(graph, config, params, { dtype, dropoutRate: options.dropoutRate ?? config.dropoutRate, seed: options.seed });
+  const { loss, logits } = t5Forward(ctx, batch);
+  graph.output(loss, 'loss');
+  return { graph, params, batch, loss, logits };
+}

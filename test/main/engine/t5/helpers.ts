@@ -1,0 +1,43 @@
+// Shared test helpers: read a golden case (test/fixtures/README.md format) and compare arrays.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FIXTURES = join(__dirname, '../../../fixtures/t5');
+
+export interface GoldenCase {
+  input_ids: number[][];
+  attention_mask: number[][];
+  labels: number[][];
+  decoder_input_ids: number[][];
+  loss: number;
+  logits: number[];
+  logits_shape: [number, number, number];
+  grad_norms: Record<string, number>;
+  greedy: { input_ids: number[][]; attention_mask: number[][]; max_new_tokens: number; output_ids: number[] };
+}
+
+export function readCase(name: string): GoldenCase {
+  return JSON.parse(readFileSync(join(FIXTURES, name, 'case.json'), 'utf8')) as GoldenCase;
+}
+
+/** ‖a − b‖ / ‖b‖ in float64. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    norm += b[i] ** 2;
+  }
+  return Math.sqrt(diff) / Math.sqrt(norm);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+export function int64(rows: readonly (readonly number[])[]): BigInt64Array {
+  return BigInt64Array.from(rows.flat().map((x) => BigInt(x)));
+}
