@@ -1,0 +1,74 @@
+// AdamW as graph nodes: one parameter's update from its gradient, first and second moments
+// and the step number. Decoupled weight decay as in Loshchilov & Hutter 2019 and the PyTorch
+// `torch.optim.AdamW` documentation (the algorithm box, amsgrad off, maximize off).
+
+import type { Tensor } from '../onnx/graph';
+import * as op from '../onnx/ops';
+
+export interface AdamWConfig {
+  readonly kind: 'adamw';
+  readonly beta1?: number; // default 0.9
+  readonly beta2?: number; // default 0.999
+  readonly eps?: number; // default 1e-8
+  readonly weightDecay?: number; // default 0.01, as PyTorch
+  /**
+   * Parameters that get no weight decay (norm scales, biases). Default: names containing
+   * 'norm' or 'bias', or any 1-D parameter.
+   */
+  readonly noDecay?: (name: string, shape: readonly number[]) => boolean;
+}
+
+export const defaultNoDecay = (name: string, shape: readonly number[]): boolean =>
+  shape.length <= 1 || /norm|bias/i.test(name);
+
+export interface AdamWState {
+  readonly m: Tensor;
+  readonly v: Tensor;
+}
+
+export interface AdamWResult {
+  readonly param: Tensor;
+  readonly state: AdamWState;
+}
+
+/**
+ * One AdamW update at step t (t = 1 for the first update; a float scalar), rate γ,
+ * decay λ (0 for masked parameters):
+ *
+ *   θ ← θ − γλθ
+ *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
+ *   θ ← θ − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+ */
+export function adamwUpdate(
+  param: Tensor,
+  grad: Tensor,
+  state: AdamWState,
+  t: Tensor,
+  lr: Tensor,
+  config: AdamWConfig,
+  isDecayed: boolean,
+): AdamWResult {
+  const beta1 = config.beta1 ?? 0.9;
+  const beta2 = config.beta2 ?? 0.999;
+  const eps = config.eps ?? 1e-8;
+  const decay = isDecayed ? (config.weightDecay ?? 0.01) : 0;
+  const m = op.add(op.mul(state.m, beta1), op.mul(grad, 1 - beta1));
+  const v = op.add(op.mul(state.v, beta2), op.mul(op.mul(grad, grad), 1 - beta2));
+  const bias1 = op.sub(1, op.pow(op.scalar(t.graph, beta1, t.dtype), t)); // 1 − β₁ᵗ, scalar
+  const bias2 = op.sub(1, op.pow(op.scalar(t.graph, beta2, t.dtype), t)); // 1 − β₂ᵗ, scalar
+  const stepSize = op.div(lr, bias1);
+  const denom = op.add(op.div(op.sqrt(v), op.sqrt(bias2)), eps);
+  const decayed = decay === 0 ? param : op.sub(param, op.mul(op.mul(lr, decay), param));
+  const next = op.sub(decayed, op.mul(stepSize, op.div(m, denom)));
+  return { param: next, state: { m, v } };
+}
+
+export function validateAdamW(c: AdamWConfig): void {
+  const check = (name: string, v: number | undefined, ok: (x: number) => boolean, want: string): void => {
+    if (v !== undefined && !ok(v)) throw new Error(`adamw.${name} must be ${want}, got ${v}`);
+  };
+  check('beta1', c.beta1, (x) => x >= 0 && x < 1, 'in [0, 1)');
+  check('beta2', c.beta2, (x) => x >= 0 && x < 1, 'in [0, 1)');
+  check('eps', c.eps, (x) => x > 0, '> 0');
+  check('weightDecay', c.weightDecay, (x) => x >= 0, '≥ 0');
+}

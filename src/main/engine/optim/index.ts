@@ -1,0 +1,7 @@
+// The optimizer layer: AdamW, Adafactor, clipping and schedules as graph builders, and the
+// fused K-step training program built from them.
+export * from './adamw';
+export * from './adafactor';
+export * from './clip';
+export * from './schedule';
+export * from './optimizer';
