@@ -1,0 +1,185 @@
+// One tokenizer interface for the data pipeline: HF tokenizers loaded offline from a model
+// folder through @huggingface/transformers' AutoTokenizer (tokenizer.json), and a
+// byte-level tokenizer in the ByT5 layout (Xue et al. 2021, arXiv:2105.13626): pad 0, EOS 1,
+// unk 2, byte b → b + 3, then 125 sentinels at the top, <extra_id_0> = 383 counting down —
+// the ids HF FlaxDataCollatorForT5MLM's `len(tokenizer) − k` gives. Not model loading.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { TextDecoder } from 'node:util';
+import { DataError } from './errors';
+
+export interface TextTokenizer {
+  /** Shown to people: the model folder name, or "bytes (ByT5 layout)". */
+  readonly name: string;
+  /** Changes whenever the ids a text maps to could change (sha256 hex). */
+  readonly fingerprint: string;
+  /** One more than the largest id (HF `len(tokenizer)`). */
+  readonly vocabSize: number;
+  readonly padId: number;
+  readonly eosId: number;
+  readonly unkId: number;
+  /** How many <extra_id_N> sentinels exist (100 for T5, 125 for ByT5). */
+  readonly sentinelCount: number;
+  /** Id of <extra_id_n>; throws past `sentinelCount`. */
+  sentinelId(n: number): number;
+  /** Token ids of `text`, without EOS. Literal special tokens in the text map to their ids. */
+  encode(text: string): number[];
+  /** Text of `ids`, special tokens written out (<extra_id_0>, </s>). */
+  decode(ids: ArrayLike<number>): string;
+  /** Pad, EOS and sentinels: ids span corruption adds itself. */
+  isReservedId(id: number): boolean;
+}
+
+export interface TrainingTokens {
+  readonly ids: number[];
+  /** Literal special tokens (</s>, <extra_id_3>, …) found in the text and removed. */
+  readonly droppedSpecialTokens: number;
+}
+
+/**
+ * Ids for training. NOTE: a literal "<extra_id_0>" or "</s>" in a person's text would
+ * collide with the sentinels and EOS the objective inserts, so such ids are dropped and
+ * counted (the text around them is kept); the preview and stats report the count.
+ */
+export function encodeForTraining(tokenizer: TextTokenizer, text: string): TrainingTokens {
+  const ids = tokenizer.encode(text);
+  let kept = 0;
+  for (let i = 0; i < ids.length; i++) if (!tokenizer.isReservedId(ids[i])) ids[kept++] = ids[i];
+  const dropped = ids.length - kept;
+  ids.length = kept;
+  return { ids, droppedSpecialTokens: dropped };
+}
+
+export const BYTE_TOKENIZER_EXTRA_IDS = 125;
+
+export function createByteTokenizer(): TextTokenizer {
+  const offset = 3;
+  const vocabSize = offset + 256 + BYTE_TOKENIZER_EXTRA_IDS; // 384
+  const names = ['<pad>', '</s>', '<unk>'];
+  const utf8 = new TextDecoder('utf-8');
+  const sentinelId = (n: number): number => {
+    if (!Number.isInteger(n) || n < 0 || n >= BYTE_TOKENIZER_EXTRA_IDS) {
+      throw new RangeError(`Sentinel <extra_id_${n}> does not exist; the byte tokenizer has ${BYTE_TOKENIZER_EXTRA_IDS}`);
+    }
+    return vocabSize - 1 - n;
+  };
+  return {
+    name: 'bytes (ByT5 layout)',
+    fingerprint: createHash('sha256').update('spanfill-byte-tokenizer-v1').digest('hex'),
+    vocabSize,
+    padId: 0,
+    eosId: 1,
+    unkId: 2,
+    sentinelCount: BYTE_TOKENIZER_EXTRA_IDS,
+    sentinelId,
+    encode(text: string): number[] {
+      const bytes = Buffer.from(text, 'utf8');
+      const ids = new Array<number>(bytes.length);
+      for (let i = 0; i < bytes.length; i++) ids[i] = bytes[i] + offset;
+      return ids;
+    },
+    decode(ids: ArrayLike<number>): string {
+      let out = '';
+      let run: number[] = [];
+      const flush = (): void => {
+        if (run.length > 0) out += utf8.decode(Uint8Array.from(run));
+        run = [];
+      };
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        if (id >= offset && id < offset + 256) run.push(id - offset);
+        else {
+          flush();
+          out += id < offset ? names[id] : `<extra_id_${vocabSize - 1 - id}>`;
+        }
+      }
+      flush();
+      return out;
+    },
+    isReservedId: (id) => id === 0 || id === 1 || id >= offset + 256,
+  };
+}
+
+/** The slice of transformers.js' tokenizer object we use (it ships loose typings). */
+interface HfTokenizerLike {
+  encode(text: string, options: { add_special_tokens: boolean }): number[];
+  decode(ids: number[], options: { skip_special_tokens: boolean }): string;
+  get_vocab(): Map<string, number> | Record<string, number>;
+  eos_token_id?: number | null;
+  pad_token_id?: number | null;
+  unk_token_id?: number | null;
+}
+
+let loadQueue: Promise<unknown> = Promise.resolve();
+
+/** transformers.js reads its folder from a global `env`; loads run one at a time. */
+async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> {
+  const run = async (): Promise<HfTokenizerLike> => {
+    const { AutoTokenizer, env } = await import('@huggingface/transformers');
+    const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels, localModelPath: env.localModelPath };
+    try {
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = dirname(modelDir) + '/';
+      const tok: unknown = await AutoTokenizer.from_pretrained(basename(modelDir), { local_files_only: true });
+      return tok as HfTokenizerLike;
+    } finally {
+      Object.assign(env, saved);
+    }
+  };
+  const next = loadQueue.then(run, run);
+  loadQueue = next.catch(() => undefined);
+  return next;
+}
+
+/** Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline. */
+export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> {
+  const dir = resolve(modelDir);
+  const jsonPath = join(dir, 'tokenizer.json');
+  if (!existsSync(jsonPath)) {
+    throw new DataError(
+      'tokenizer',
+      `${dir} has no tokenizer.json; save the tokenizer with save_pretrained() from a fast tokenizer, or use the byte-level tokenizer`,
+      dir,
+    );
+  }
+  let tok: HfTokenizerLike;
+  try {
+    tok = await loadWithTransformers(dir);
+  } catch (e) {
+    throw new DataError('tokenizer', `Could not load the tokenizer in ${dir}: ${e instanceof Error ? e.message : String(e)}`, dir);
+  }
+  const vocab = tok.get_vocab();
+  const entries: [string, number][] = vocab instanceof Map ? [...vocab.entries()] : Object.entries(vocab);
+  const byToken = new Map(entries);
+  const vocabSize = entries.reduce((m, [, id]) => Math.max(m, id + 1), 0);
+  const sentinels: number[] = [];
+  for (let n = 0; byToken.has(`<extra_id_${n}>`); n++) sentinels.push(byToken.get(`<extra_id_${n}>`) ?? -1);
+  const reserved = new Set<number>(sentinels);
+  const eosId = tok.eos_token_id ?? byToken.get('</s>') ?? 1;
+  const padId = tok.pad_token_id ?? byToken.get('<pad>') ?? 0;
+  reserved.add(eosId);
+  reserved.add(padId);
+  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(readFileSync(jsonPath));
+  const configPath = join(dir, 'tokenizer_config.json');
+  if (existsSync(configPath)) hash.update(readFileSync(configPath));
+  return {
+    name: basename(dir),
+    fingerprint: hash.digest('hex'),
+    vocabSize,
+    padId,
+    eosId,
+    unkId: tok.unk_token_id ?? byToken.get('<unk>') ?? 2,
+    sentinelCount: sentinels.length,
+    sentinelId(n: number): number {
+      if (!Number.isInteger(n) || n < 0 || n >= sentinels.length) {
+        throw new RangeError(`Sentinel <extra_id_${n}> does not exist; ${basename(dir)} has ${sentinels.length}`);
+      }
+      return sentinels[n];
+    },
+    encode: (text) => tok.encode(text, { add_special_tokens: false }),
+    decode: (ids) => tok.decode(Array.from(ids), { skip_special_tokens: false }),
+    isReservedId: (id) => reserved.has(id),
+  };
+}

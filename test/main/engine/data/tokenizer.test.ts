@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import cases from '../../../fixtures/t5/t5-tiny-spm/tokenizer_cases.json';
+import { createByteTokenizer, encodeForTraining, loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
+
+const spmDir = join(__dirname, '../../../fixtures/t5/t5-tiny-spm');
+
+describe('HF tokenizer from a model folder (offline)', async () => {
+  const tok = await loadHfTokenizer(spmDir);
+
+  it.each(cases.samples)('reproduces SentencePiece on "$text"', (c) => {
+    expect([...tok.encode(c.text), tok.eosId]).toEqual(c.ids);
+  });
+
+  it('finds the sentinels: <extra_id_0> is the last id and they count down', () => {
+    expect(tok.vocabSize).toBe(cases.vocab_size);
+    expect(tok.sentinelId(0)).toBe(cases.extra_id_0);
+    expect(tok.sentinelCount).toBe(100);
+    expect(tok.sentinelId(99)).toBe(400);
+    expect([tok.padId, tok.eosId, tok.unkId]).toEqual([0, 1, 2]);
+    expect(() => tok.sentinelId(100)).toThrow('Sentinel <extra_id_100> does not exist; t5-tiny-spm has 100');
+    expect(tok.decode([136, tok.sentinelId(0), 1])).toBe('The<extra_id_0></s>');
+  });
+
+  it('drops literal special tokens from training text and counts them', () => {
+    const raw = tok.encode('The <extra_id_0> walks</s> in');
+    expect(raw).toContain(499);
+    expect(raw).toContain(1);
+    const { ids, droppedSpecialTokens } = encodeForTraining(tok, 'The <extra_id_0> walks</s> in');
+    expect(droppedSpecialTokens).toBe(2);
+    expect(ids.some((id) => id === 1 || id >= 400)).toBe(false);
+    expect(ids).toEqual([...tok.encode('The'), ...tok.encode(' walks'), ...tok.encode(' in')].filter((x) => x !== 1));
+  });
+
+  it('a folder without tokenizer.json says what to do', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'spanfill-tok-'));
+    try {
+      await expect(loadHfTokenizer(empty)).rejects.toThrow(
+        `${empty} has no tokenizer.json; save the tokenizer with save_pretrained() from a fast tokenizer, or use the byte-level tokenizer`,
+      );
+    } finally {
+      rmSync(empty, { recursive: true });
+    }
+  });
+});
+
+describe('byte tokenizer (ByT5 layout)', () => {
+  const tok = createByteTokenizer();
+  it('maps bytes to byte + 3 and back', () => {
+    expect(tok.encode('hé')).toEqual([107, 198, 172]);
+    expect(tok.decode(tok.encode('hé 😀 ok'))).toBe('hé 😀 ok');
+    expect(tok.vocabSize).toBe(384);
+  });
+  it('has 125 sentinels at the top, counting down', () => {
+    expect(tok.sentinelId(0)).toBe(383);
+    expect(tok.sentinelId(124)).toBe(259);
+    expect(tok.decode([107, 383, 1, 0])).toBe('h<extra_id_0></s><pad>');
+    expect(() => tok.sentinelId(125)).toThrow('Sentinel <extra_id_125> does not exist; the byte tokenizer has 125');
+  });
+  it('literal "<extra_id_0>" text stays bytes: nothing to drop', () => {
+    expect(encodeForTraining(tok, '<extra_id_0>').droppedSpecialTokens).toBe(0);
+  });
+  it('fingerprints differ between tokenizers', async () => {
+    expect(tok.fingerprint).not.toBe((await loadHfTokenizer(spmDir)).fingerprint);
+  });
+});
