@@ -1,0 +1,68 @@
+// Gradient rules of MatMul (numpy semantics, batch dims broadcast) and Gemm
+// (Y = α·op(A)·op(B) + β·C). Batch broadcasting is left to the walker's sumToShape, except
+// for the common (B, T, K)·(K, N) case where dB is one 2-D Gemm instead of a batch of
+// products summed afterwards. Reference: ONNX Operators.md#MatMul, #Gemm.
+
+import type { Tensor } from '../../onnx/graph';
+import * as op from '../../onnx/ops';
+import type { GradContext } from '../registry';
+import { registerGradient } from '../registry';
+import { shapeText, transposeLast2 } from '../helpers';
+
+/**
+ * Y = A·B, A (..., M, K), B (..., K, N):
+ * dA = dY·Bᵀ, dB = Aᵀ·dY (batch dims summed down to each operand's shape by the walker).
+ */
+export function matmulGrad(ctx: GradContext): (Tensor | null)[] {
+  const [a, b, dy] = [ctx.I(0), ctx.I(1), ctx.GO(0)];
+  if (!dy) return [null, null];
+  if (a.rank < 2 || b.rank < 2) {
+    throw new Error(`MatMul gradient: rank-1 operands are not supported (${a.name} ${shapeText(a.shape)}, ${b.name} ${shapeText(b.shape)})`);
+  }
+  const da = ctx.needs(0) ? op.matmul(dy, transposeLast2(b)) : null; // (..., M, K)
+  let db: Tensor | null = null;
+  if (ctx.needs(1)) {
+    if (b.rank === 2 && a.rank > 2) {
+      // Fold the batch into rows: dB = A₂ᵀ·dY₂ with A₂ (ΣM, K), dY₂ (ΣM, N).
+      const k = a.shape[a.rank - 1] as number;
+      const n = dy.shape[dy.rank - 1] as number;
+      db = op.gemm(op.reshape(a, [-1, k]), op.reshape(dy, [-1, n]), null, { transA: true }); // (K, N)
+    } else {
+      db = op.matmul(transposeLast2(a), dy); // (..., K, N)
+    }
+  }
+  return [da, db];
+}
+
+/**
+ * Y = α·op(A)·op(B) + β·C with op(X) = Xᵀ when transX:
+ * transA=0: dA = α·dY·op(B)ᵀ;      transA=1: dA = α·op(B)·dYᵀ
+ * transB=0: dB = α·op(A)ᵀ·dY;      transB=1: dB = α·dYᵀ·op(A)
+ * dC = β·dY (summed to C's shape by the walker).
+ */
+export function gemmGrad(ctx: GradContext): (Tensor | null)[] {
+  const dy = ctx.GO(0);
+  if (!dy) return [null, null, null];
+  const alpha = ctx.attrFloat('alpha', 1);
+  const beta = ctx.attrFloat('beta', 1);
+  const transA = ctx.attrInt('transA', 0) === 1;
+  const transB = ctx.attrInt('transB', 0) === 1;
+  const [a, b] = [ctx.I(0), ctx.I(1)];
+  let da: Tensor | null = null;
+  if (ctx.needs(0)) {
+    da = transA
+      ? op.gemm(b, dy, null, { alpha, transA: transB, transB: true }) // (K, M)
+      : op.gemm(dy, b, null, { alpha, transB: !transB }); // (M, K)
+  }
+  let db: Tensor | null = null;
+  if (ctx.needs(1)) {
+    db = transB
+      ? op.gemm(dy, a, null, { alpha, transA: true, transB: transA }) // (N, K)
+      : op.gemm(a, dy, null, { alpha, transA: !transA }); // (K, N)
+  }
+  const dc = ctx.hasInput(2) && ctx.needs(2) ? (beta === 1 ? dy : op.mul(dy, beta)) : null;
+  return [da, db, dc];
+}
+
+registerGradient('MatMul', matmulGrad);
+registerGradient('Gemm', gemmGrad);

@@ -1,0 +1,108 @@
+// Gradient rules of shape-moving ops: Reshape/Unsqueeze/Squeeze/Flatten (reshape back),
+// Transpose (inverse permutation), Expand (the walker sums the broadcast away), Concat
+// (slice the output gradient), Slice (pad it with zeros, steps of 1) and Gather (scatter-add
+// into zeros: the embedding gradient, duplicates accumulate via ScatterND reduction=add).
+// Reference: ONNX Operators.md, opset 17.
+
+import type { Tensor } from '../../onnx/graph';
+import * as op from '../../onnx/ops';
+import type { GradContext, GradientRule } from '../registry';
+import { registerGradient } from '../registry';
+import { castTo, constantNumbers, filled, padZeros, staticShape } from '../helpers';
+
+/** Y = X viewed with another shape: dX = Reshape(dY, shape(X)); shape-like inputs get none. */
+const reshapeBack: GradientRule = (ctx) => {
+  const dy = ctx.GO(0);
+  if (!dy || !ctx.needs(0)) return [null];
+  return [op.reshape(dy, staticShape(ctx.I(0), `${ctx.node.opType} gradient`))];
+};
+for (const opType of ['Reshape', 'Unsqueeze', 'Squeeze', 'Flatten']) registerGradient(opType, reshapeBack);
+
+/** Y = Transpose(X, p): dX = Transpose(dY, p⁻¹). */
+registerGradient('Transpose', (ctx) => {
+  const dy = ctx.GO(0);
+  if (!dy || !ctx.needs(0)) return [null];
+  const rank = ctx.I(0).rank;
+  const attr = ctx.attr('perm');
+  const perm = Array.isArray(attr) ? (attr as readonly number[]) : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  const inverse = new Array<number>(rank);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return [op.transpose(dy, inverse)];
+});
+
+/** Y = Expand(X, s): dX = dY summed over the broadcast axes (done by the walker's sumToShape). */
+registerGradient('Expand', (ctx) => [ctx.needs(0) ? ctx.GO(0) : null, null]);
+
+/** Y = Concat(X₀, X₁, ...; axis): dXᵢ = dY[..., offsetᵢ : offsetᵢ + size(Xᵢ, axis), ...]. */
+registerGradient('Concat', (ctx) => {
+  const dy = ctx.GO(0);
+  const inputs = ctx.node.inputs;
+  if (!dy) return inputs.map(() => null);
+  const rank = ctx.I(0).rank;
+  const raw = ctx.attrInt('axis', 0);
+  const axis = raw < 0 ? raw + rank : raw;
+  let offset = 0;
+  return inputs.map((_, i) => {
+    const size = staticShape(ctx.I(i), 'Concat gradient')[axis];
+    const start = offset;
+    offset += size;
+    return ctx.needs(i) ? op.slice(dy, [start], [start + size], [axis]) : null;
+  });
+});
+
+/** Y = X[starts:ends] on some axes (step 1): dX = Pad(dY) with zeros back to X's shape. */
+registerGradient('Slice', (ctx) => {
+  const dy = ctx.GO(0);
+  if (!dy || !ctx.needs(0)) return [null];
+  const xShape = staticShape(ctx.I(0), 'Slice gradient');
+  const rank = xShape.length;
+  const starts = constantNumbers(ctx.constant(1));
+  const ends = constantNumbers(ctx.constant(2));
+  const axes = ctx.hasInput(3) ? constantNumbers(ctx.constant(3)) : starts.map((_, i) => i);
+  const steps = ctx.hasInput(4) ? constantNumbers(ctx.constant(4)) : starts.map(() => 1);
+  if (steps.some((s) => s !== 1)) throw new Error(`Slice gradient: only steps of 1 are supported (node '${ctx.node.name}')`);
+  const pads = new Array<number>(2 * rank).fill(0);
+  axes.forEach((raw, i) => {
+    const a = raw < 0 ? raw + rank : raw;
+    const dim = xShape[a];
+    const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+    const [s, e] = [clamp(starts[i]), clamp(ends[i])];
+    pads[a] = s;
+    pads[a + rank] = dim - Math.max(s, e);
+  });
+  return [padZeros(dy, pads)];
+});
+
+/**
+ * Y = Gather(X, idx; axis): Y[pre, q, post] = X[pre, idx[q], post], so
+ * dX[pre, j, post] = Σ_{q: idx[q] = j} dY[pre, q, post]. Built as ScatterND(reduction=add)
+ * into zeros with the gathered axis moved to the front; idx may have any shape and
+ * negative entries (normalised first). The indices get no gradient.
+ */
+function gatherGrad(ctx: GradContext): (Tensor | null)[] {
+  const dy = ctx.GO(0);
+  if (!dy || !ctx.needs(0)) return [null, null];
+  const data = ctx.I(0);
+  const dataShape = staticShape(data, 'Gather gradient');
+  const rank = dataShape.length;
+  const raw = ctx.attrInt('axis', 0);
+  const axis = raw < 0 ? raw + rank : raw;
+  const dim = dataShape[axis];
+  const idx64 = castTo(ctx.I(1), 'int64');
+  const idx = op.where(op.less(idx64, 0), op.add(idx64, dim), idx64); // (Q...)
+  const q = ctx.I(1).rank;
+  // dY (pre, Q..., post) → (Q..., pre, post)
+  const pre = Array.from({ length: axis }, (_, i) => i);
+  const qAxes = Array.from({ length: q }, (_, i) => axis + i);
+  const post = Array.from({ length: rank - axis - 1 }, (_, i) => axis + q + i);
+  const front = axis === 0 ? dy : op.transpose(dy, [...qAxes, ...pre, ...post]);
+  const movedShape = [dim, ...dataShape.slice(0, axis), ...dataShape.slice(axis + 1)]; // (dim, pre, post)
+  const zeros = filled(ctx.graph, 0, data.dtype, movedShape);
+  const scattered = op.scatterND(zeros, op.unsqueeze(idx, [q]), front, 'add'); // (dim, pre, post)
+  if (axis === 0) return [scattered, null];
+  // (dim, pre, post) → (pre, dim, post)
+  const back = [...Array.from({ length: axis }, (_, i) => i + 1), 0, ...Array.from({ length: rank - axis - 1 }, (_, i) => axis + 1 + i)];
+  return [op.transpose(scattered, back), null];
+}
+registerGradient('Gather', gatherGrad);
+
