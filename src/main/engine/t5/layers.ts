@@ -115,22 +115,26 @@ export function maskBias(ctx: BuildContext, mask: Tensor): Tensor {
   return op.unsqueeze(bias, [1, 2]); // (B, 1, 1, T)
 }
 
+/** HF name → tensor: a map, or a function that creates tensors on first use (initializers). */
+export type ParamLookup = ReadonlyMap<string, Tensor> | ((name: string) => Tensor | undefined);
+
 /** Creates a BuildContext; `params` maps HF names to tensors. */
 export function buildContext(
   g: Graph,
   config: T5Config,
-  params: ReadonlyMap<string, Tensor>,
+  params: ParamLookup,
   options: { dtype?: FloatType; dropoutRate?: number; seed?: number } = {},
 ): BuildContext {
   let seed = options.seed ?? 0;
+  const lookup = typeof params === 'function' ? params : (name: string) => params.get(name);
   return {
     g,
     config,
     dtype: options.dtype ?? 'float32',
     dropoutRate: options.dropoutRate ?? config.dropoutRate,
     param(name) {
-      const t = params.get(name);
-      if (!t) throw new Error(`T5 graph: no parameter '${name}' (have ${params.size} parameters)`);
+      const t = lookup(name);
+      if (!t) throw new Error(`T5 graph: no parameter '${name}'`);
       return t;
     },
     nextSeed: () => seed++,

@@ -46,18 +46,26 @@ export function declareParams(g: Graph, config: T5Config, dtype: FloatType = 'fl
   return params;
 }
 
-/** Every parameter as an initializer (inference graphs: weights travel with the model). */
-export function paramInitializers(g: Graph, config: T5Config, weights: ReadonlyMap<string, Float32Array>): Map<string, Tensor> {
-  const params = new Map<string, Tensor>();
-  for (const [name, shape] of t5ParamShapes(config)) {
+/**
+ * Parameters as initializers, created on first use so each inference graph carries only the
+ * weights it reads (the encoder graph has no decoder weights).
+ */
+export function lazyInitializers(g: Graph, config: T5Config, weights: ReadonlyMap<string, Float32Array>): (name: string) => Tensor {
+  const shapes = t5ParamShapes(config);
+  const made = new Map<string, Tensor>();
+  return (name) => {
+    let t = made.get(name);
+    if (t) return t;
     const data = weights.get(name);
-    if (!data) throw new Error(`T5 weights have no '${name}'`);
-    params.set(name, g.initializer(name, { dtype: 'float32', shape, data }));
-  }
-  return params;
+    const shape = shapes.get(name);
+    if (!data || !shape) throw new Error(`T5 weights have no '${name}'`);
+    t = g.initializer(name, { dtype: 'float32', shape, data });
+    made.set(name, t);
+    return t;
+  };
 }
 
-function int64Constant(g: Graph, shape: number[], data: BigInt64Array): Tensor {
+export function int64Constant(g: Graph, shape: number[], data: BigInt64Array): Tensor {
   return g.constant({ dtype: 'int64', shape, data });
 }
 

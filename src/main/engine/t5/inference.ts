@@ -1,0 +1,116 @@
+// Inference graphs with weights as initializers: the encoder (which also projects the
+// cross-attention keys/values of every decoder layer, computed once per prompt) and one
+// decoder step with a fixed-size self-attention KV cache of P positions. Static shapes per
+// (N, Te, P); the step position arrives as inputs (bucket row, key mask, write mask), so one
+// graph serves every step. Reference: HF modeling_t5.py T5Attention.forward with past_key_value.
+
+import { Graph, op } from '../onnx';
+import type { Tensor } from '../onnx';
+import { relativePositionBucket } from './buckets';
+import type { T5Config } from './config';
+import type { BuildContext } from './layers';
+import { attend, buildContext, feedForward, linear, maskBias, MASK_VALUE, rmsNorm, splitHeads } from './layers';
+import { encoderStack, lazyInitializers, lmHead } from './model';
+
+export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
+
+export const crossKeyName = (layer: number): string => `cross.${layer}.key`;
+export const crossValueName = (layer: number): string => `cross.${layer}.value`;
+export const pastKeyName = (layer: number): string => `past.${layer}.key`;
+export const pastValueName = (layer: number): string => `past.${layer}.value`;
+export const presentKeyName = (layer: number): string => `present.${layer}.key`;
+export const presentValueName = (layer: number): string => `present.${layer}.value`;
+
+/** Encoder graph: input_ids, attention_mask (B, Te) → cross.{i}.key / .value (B, H, Te, Dk). */
+export function buildEncoderGraph(config: T5Config, weights: ReadonlyMap<string, Float32Array>, batch: number, length: number): Graph {
+  const g = new Graph('t5_encoder');
+  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
+  const inputIds = g.input('input_ids', 'int64', [batch, length]); // (B, Te)
+  const mask = g.input('attention_mask', 'int64', [batch, length]); // (B, Te)
+  const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask)); // (B, Te, D)
+  for (let i = 0; i < config.numDecoderLayers; i++) {
+    const prefix = `decoder.block.${i}.layer.1.EncDecAttention`;
+    g.output(splitHeads(ctx, linear(ctx, encoded, `${prefix}.k.weight`)), crossKeyName(i)); // (B, H, Te, Dk)
+    g.output(splitHeads(ctx, linear(ctx, encoded, `${prefix}.v.weight`)), crossValueName(i)); // (B, H, Te, Dk)
+  }
+  return g;
+}
+
+/** Inputs that say which step this is (see stepFeeds). */
+interface StepInputs {
+  readonly buckets: Tensor; // (1, P) int64: bucket of key k for the current query
+  readonly keyMask: Tensor; // (1, 1, 1, P): 0 for k ≤ t, MASK_VALUE after
+  readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t
+}
+
+/** Self-attention of one new token against the cache; returns the output and the new cache. */
+function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: StepInputs, bias: Tensor): { out: Tensor; key: Tensor; value: Tensor } {
+  const { g, config } = ctx;
+  const [n] = h.shape as number[];
+  const p = step.buckets.shape[1] as number;
+  const cacheShape = [n, config.numHeads, p, config.dKv];
+  const prefix = `decoder.block.${layer}.layer.0.SelfAttention`;
+  const q = splitHeads(ctx, linear(ctx, h, `${prefix}.q.weight`)); // (N, H, 1, Dk)
+  const newKey = splitHeads(ctx, linear(ctx, h, `${prefix}.k.weight`)); // (N, H, 1, Dk)
+  const newValue = splitHeads(ctx, linear(ctx, h, `${prefix}.v.weight`)); // (N, H, 1, Dk)
+  const key = op.where(step.writeAt, newKey, g.input(pastKeyName(layer), 'float32', cacheShape)); // (N, H, P, Dk)
+  const value = op.where(step.writeAt, newValue, g.input(pastValueName(layer), 'float32', cacheShape)); // (N, H, P, Dk)
+  return { out: attend(ctx, prefix, q, key, value, bias), key, value };
+}
+
+/**
+ * One decoder step for N rows: decoder_input_ids (N, 1), the caches and the cross K/V →
+ * logits (N, V) and present.{i}.key/value (N, H, P, Dk).
+ */
+export function buildDecoderStepGraph(
+  config: T5Config,
+  weights: ReadonlyMap<string, Float32Array>,
+  rows: number,
+  encoderLength: number,
+  maxSteps: number,
+): Graph {
+  const g = new Graph('t5_decoder_step');
+  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
+  const step: StepInputs = {
+    buckets: g.input('position_buckets', 'int64', [1, maxSteps]),
+    keyMask: g.input('position_mask', 'float32', [1, 1, 1, maxSteps]),
+    writeAt: g.input('write_position', 'bool', [1, 1, maxSteps, 1]),
+  };
+  const ids = g.input('decoder_input_ids', 'int64', [rows, 1]); // (N, 1)
+  const crossBias = maskBias(ctx, g.input('attention_mask', 'int64', [rows, encoderLength])); // (N, 1, 1, Te)
+  const table = ctx.param('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight');
+  const selfBias = op.add(op.unsqueeze(op.transpose(op.gather(table, step.buckets, 0), [2, 0, 1]), [0]), step.keyMask); // (1, H, 1, P)
+  const crossShape = [rows, config.numHeads, encoderLength, config.dKv];
+  let x = op.gather(ctx.param('shared.weight'), ids, 0); // (N, 1, D)
+  for (let i = 0; i < config.numDecoderLayers; i++) {
+    const p = `decoder.block.${i}.layer`;
+    x = g.scope(`decoder.block.${i}`, () => {
+      const self = cachedSelfAttention(ctx, i, rmsNorm(ctx, x, `${p}.0.layer_norm.weight`), step, selfBias);
+      g.output(self.key, presentKeyName(i));
+      g.output(self.value, presentValueName(i));
+      const y = op.add(x, self.out); // (N, 1, D)
+      const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (N, 1, D)
+      const q = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (N, H, 1, Dk)
+      const crossKey = g.input(crossKeyName(i), 'float32', crossShape); // (N, H, Te, Dk)
+      const crossValue = g.input(crossValueName(i), 'float32', crossShape); // (N, H, Te, Dk)
+      const z = op.add(y, attend(ctx, `${p}.1.EncDecAttention`, q, crossKey, crossValue, crossBias)); // (N, 1, D)
+      return op.add(z, feedForward(ctx, `${p}.2`, rmsNorm(ctx, z, `${p}.2.layer_norm.weight`))); // (N, 1, D)
+    });
+  }
+  const logits = lmHead(ctx, rmsNorm(ctx, x, 'decoder.final_layer_norm.weight')); // (N, 1, V)
+  g.output(op.reshape(logits, [rows, config.vocabSize]), 'logits'); // (N, V)
+  return g;
+}
+
+/** The per-step position inputs for decoding position `t` with a cache of `maxSteps`. */
+export function stepFeeds(config: T5Config, t: number, maxSteps: number): { buckets: BigInt64Array; keyMask: Float32Array; writeAt: Uint8Array } {
+  const buckets = new BigInt64Array(maxSteps);
+  const keyMask = new Float32Array(maxSteps);
+  const writeAt = new Uint8Array(maxSteps);
+  for (let k = 0; k < maxSteps; k++) {
+    buckets[k] = BigInt(relativePositionBucket(k - t, false, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance));
+    keyMask[k] = k <= t ? 0 : MASK_VALUE;
+    writeAt[k] = k === t ? 1 : 0;
+  }
+  return { buckets, keyMask, writeAt };
+}

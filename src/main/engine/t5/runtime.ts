@@ -1,0 +1,163 @@
+// T5 inference runtime: compiles (and caches) the encoder and decoder-step graphs per shape,
+// runs them through the session adapter and implements the Seq2SeqGenerator interface that
+// generate.ts drives. KV caches live in JS arrays between steps; beam reordering gathers rows.
+
+import { serializeModel } from '../onnx';
+import type { Feed, HostTensor, ProviderName } from '../onnx/session';
+import { EngineSession } from '../onnx/session';
+import type { T5Config } from './config';
+import type { DecodingSession, GenerationOptions, GenerationResult, Seq2SeqGenerator } from './generate';
+import { generate } from './generate';
+import {
+  buildDecoderStepGraph,
+  buildEncoderGraph,
+  pastKeyName,
+  pastValueName,
+  presentKeyName,
+  presentValueName,
+  stepFeeds,
+} from './inference';
+
+export interface T5RuntimeOptions {
+  readonly providers?: readonly ProviderName[];
+  /** Prompts are padded to a multiple of this, so similar lengths share one compiled graph. */
+  readonly lengthBucket?: number;
+  /** Compiled graphs kept per kind (encoder, decoder step). */
+  readonly maxCachedSessions?: number;
+}
+
+const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', dims, data });
+const i64 = (dims: number[], data: BigInt64Array): HostTensor => ({ dtype: 'int64', dims, data });
+
+/** Row-gather of a row-major (rows, …) array: out row i = in row order[i]. */
+export function gatherRows(data: Float32Array, rowSize: number, order: readonly number[]): Float32Array {
+  const out = new Float32Array(order.length * rowSize);
+  order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
+  return out;
+}
+
+export class T5Runtime implements Seq2SeqGenerator {
+  readonly vocabSize: number;
+  private readonly sessions = new Map<string, Promise<EngineSession>>();
+
+  constructor(
+    readonly config: T5Config,
+    private readonly weights: ReadonlyMap<string, Float32Array>,
+    private readonly options: T5RuntimeOptions = {},
+  ) {
+    this.vocabSize = config.vocabSize;
+  }
+
+  private session(key: string, build: () => Uint8Array): Promise<EngineSession> {
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = EngineSession.create(build(), { providers: this.options.providers });
+      this.sessions.set(key, session);
+      const limit = 2 * (this.options.maxCachedSessions ?? 3);
+      if (this.sessions.size > limit) {
+        const [oldest, evicted] = this.sessions.entries().next().value as [string, Promise<EngineSession>];
+        this.sessions.delete(oldest);
+        void evicted.then((s) => s.release());
+      }
+    }
+    return session;
+  }
+
+  /** Pads prompts to (B, Te) with the pad id; returns ids and the 1/0 mask. */
+  private padPrompts(prompts: readonly (readonly number[])[]): { ids: BigInt64Array; mask: BigInt64Array; length: number } {
+    const bucket = this.options.lengthBucket ?? 8;
+    const longest = Math.max(1, ...prompts.map((p) => p.length));
+    const length = Math.ceil(longest / bucket) * bucket;
+    const ids = new BigInt64Array(prompts.length * length).fill(BigInt(this.config.padTokenId));
+    const mask = new BigInt64Array(prompts.length * length);
+    prompts.forEach((prompt, b) => {
+      prompt.forEach((id, t) => {
+        ids[b * length + t] = BigInt(id);
+        mask[b * length + t] = 1n;
+      });
+    });
+    return { ids, mask, length };
+  }
+
+  /** Cross-attention keys/values of every decoder layer for the prompts, (B, H, Te, Dk) each. */
+  async encode(prompts: readonly (readonly number[])[]): Promise<{ cross: Map<string, Float32Array>; mask: BigInt64Array; length: number }> {
+    const { ids, mask, length } = this.padPrompts(prompts);
+    const b = prompts.length;
+    const encoder = await this.session(`enc:${b}:${length}`, () => serializeModel(buildEncoderGraph(this.config, this.weights, b, length)));
+    const out = await encoder.runHost({ input_ids: i64([b, length], ids), attention_mask: i64([b, length], mask) });
+    const cross = new Map<string, Float32Array>();
+    for (const [name, t] of Object.entries(out)) cross.set(name, t.data as Float32Array);
+    return { cross, mask, length };
+  }
+
+  async start(prompts: readonly (readonly number[])[], rowPrompt: readonly number[], maxSteps: number): Promise<DecodingSession> {
+    const { config } = this;
+    const encoded = await this.encode(prompts);
+    const te = encoded.length;
+    const rows = rowPrompt.length;
+    const decoder = await this.session(`dec:${rows}:${te}:${maxSteps}`, () =>
+      serializeModel(buildDecoderStepGraph(config, this.weights, rows, te, maxSteps)),
+    );
+    const crossRow = config.numHeads * te * config.dKv;
+    const cacheRow = config.numHeads * maxSteps * config.dKv;
+    const crossDims = [rows, config.numHeads, te, config.dKv];
+    const cacheDims = [rows, config.numHeads, maxSteps, config.dKv];
+    const fixed: Record<string, Feed> = { attention_mask: i64([rows, te], gatherInt64Rows(encoded.mask, te, rowPrompt)) };
+    for (const [name, data] of encoded.cross) fixed[name] = f32(crossDims, gatherRows(data, crossRow, rowPrompt));
+    let caches = new Map<string, Float32Array>();
+    for (let i = 0; i < config.numDecoderLayers; i++) {
+      caches.set(pastKeyName(i), new Float32Array(rows * cacheRow));
+      caches.set(pastValueName(i), new Float32Array(rows * cacheRow));
+    }
+    let position = 0;
+    return {
+      rows,
+      async step(tokens) {
+        if (position >= maxSteps) throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
+        const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
+        const feeds: Record<string, Feed> = {
+          ...fixed,
+          decoder_input_ids: i64([rows, 1], BigInt64Array.from(tokens, (t) => BigInt(t))),
+          position_buckets: i64([1, maxSteps], buckets),
+          position_mask: f32([1, 1, 1, maxSteps], keyMask),
+          write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
+        };
+        for (const [name, data] of caches) feeds[name] = f32(cacheDims, data);
+        const out = await decoder.runHost(feeds);
+        const next = new Map<string, Float32Array>();
+        for (let i = 0; i < config.numDecoderLayers; i++) {
+          next.set(pastKeyName(i), out[presentKeyName(i)].data as Float32Array);
+          next.set(pastValueName(i), out[presentValueName(i)].data as Float32Array);
+        }
+        caches = next;
+        position++;
+        return out.logits.data as Float32Array;
+      },
+      reorder(order) {
+        if (order.every((from, i) => from === i)) return;
+        const reordered = new Map<string, Float32Array>();
+        for (const [name, data] of caches) reordered.set(name, gatherRows(data, cacheRow, order));
+        caches = reordered;
+      },
+      async close() {},
+    };
+  }
+
+  generate(prompts: readonly (readonly number[])[], options: Omit<GenerationOptions, 'decoderStartTokenId' | 'eosTokenId' | 'padTokenId'>): Promise<GenerationResult> {
+    const { decoderStartTokenId, eosTokenId, padTokenId } = this.config;
+    return generate(this, prompts, { decoderStartTokenId, eosTokenId, padTokenId, ...options });
+  }
+
+  async release(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const session of all) await (await session).release();
+  }
+}
+
+function gatherInt64Rows(data: BigInt64Array, rowSize: number, order: readonly number[]): BigInt64Array {
+  const out = new BigInt64Array(order.length * rowSize);
+  order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
+  return out;
+}
+
