@@ -1,0 +1,55 @@
+// Deterministic train/validation split by document hash: a document is held out when its
+// hash-derived split key (documents.ts, uniform in [0, 1)) is below the fraction, so a
+// document keeps its side when others are added. At least one validation document once
+// there are two; a single document validates on itself, and the result says so.
+
+export interface SplitCandidate {
+  readonly index: number;
+  readonly splitKey: number;
+}
+
+export interface DatasetSplit {
+  /** Indices of held-out documents, ascending. The rest train (all of them, when self-validating). */
+  readonly validation: number[];
+  readonly trainCount: number;
+  readonly validationCount: number;
+  /** One document: it trains and validates, so validation loss measures memorisation. */
+  readonly isSelfValidation: boolean;
+  readonly message: string | null;
+}
+
+export const DEFAULT_VALIDATION_FRACTION = 0.05;
+
+/** Streams over the documents once; memory is O(validation documents). */
+export function splitDocuments(docs: Iterable<SplitCandidate>, fraction: number = DEFAULT_VALIDATION_FRACTION): DatasetSplit {
+  if (!(fraction > 0 && fraction <= 0.5)) throw new RangeError(`Validation fraction must be in (0, 0.5], got ${fraction}`);
+  const held: SplitCandidate[] = [];
+  let lowest: SplitCandidate | null = null;
+  let total = 0;
+  for (const doc of docs) {
+    total++;
+    if (doc.splitKey < fraction) held.push(doc);
+    if (lowest === null || doc.splitKey < lowest.splitKey) lowest = doc;
+  }
+  if (total === 0) throw new RangeError('Cannot split an empty dataset');
+  if (total === 1 && lowest !== null) {
+    return {
+      validation: [lowest.index],
+      trainCount: 1,
+      validationCount: 1,
+      isSelfValidation: true,
+      message: 'Only one document: it is used for both training and validation, so validation loss shows memorisation, not generalisation',
+    };
+  }
+  let message: string | null = null;
+  if (held.length === 0 && lowest !== null) {
+    held.push(lowest);
+    message = `No document fell in the ${fraction * 100}% validation share; holding out one document`;
+  } else if (held.length === total) {
+    held.sort((a, b) => a.splitKey - b.splitKey);
+    held.pop(); // keep one document to train on
+    message = 'Every document fell in the validation share; keeping one for training';
+  }
+  const validation = held.map((d) => d.index).sort((a, b) => a - b);
+  return { validation, trainCount: total - validation.length, validationCount: validation.length, isSelfValidation: false, message };
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashDocument } from '../../../../src/main/engine/data/documents';
+import { splitDocuments } from '../../../../src/main/engine/data/split';
+import { openTokenCache, tokenCacheFingerprint, writeTokenCache } from '../../../../src/main/engine/data/tokenCache';
+import { createByteTokenizer } from '../../../../src/main/engine/data/tokenizer';
+
+const docs = (n: number): { index: number; splitKey: number }[] =>
+  Array.from({ length: n }, (_, i) => ({ index: i, splitKey: hashDocument(`document ${i}`).splitKey }));
+
+describe('train/validation split', () => {
+  it('holds out about 5% by hash, the same way every time', () => {
+    const a = splitDocuments(docs(4000));
+    expect(a.validationCount).toBeGreaterThan(150);
+    expect(a.validationCount).toBeLessThan(250);
+    expect(splitDocuments(docs(4000)).validation).toEqual(a.validation);
+    // Adding documents does not move existing ones.
+    const b = splitDocuments(docs(5000));
+    expect(b.validation.filter((i) => i < 4000)).toEqual(a.validation);
+  });
+  it('two documents: one validates, one trains', () => {
+    const s = splitDocuments(docs(2));
+    expect([s.trainCount, s.validationCount, s.isSelfValidation]).toEqual([1, 1, false]);
+    expect(s.message).toBe('No document fell in the 5% validation share; holding out one document');
+    const all = splitDocuments([
+      { index: 0, splitKey: 0.01 },
+      { index: 1, splitKey: 0.02 },
+    ]);
+    expect(all.validation).toEqual([0]);
+    expect(all.message).toBe('Every document fell in the validation share; keeping one for training');
+  });
+  it('one document validates on itself and says so', () => {
+    const s = splitDocuments(docs(1));
+    expect(s).toMatchObject({ validation: [0], trainCount: 1, validationCount: 1, isSelfValidation: true });
+    expect(s.message).toContain('Only one document');
+    expect(() => splitDocuments(docs(3), 0.9)).toThrow('Validation fraction must be in (0, 0.5], got 0.9');
+  });
+});
+
+describe('token cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spanfill-cache-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tok = createByteTokenizer();
+  const fp = tokenCacheFingerprint('dataset-hash-1', tok.fingerprint);
+  const texts = ['hello', '', 'wörld </s>', 'x'.repeat(10_000)];
+
+  it('round-trips ids per document', async () => {
+    const path = join(dir, 'a.tokens');
+    const result = await writeTokenCache(path, fp, tok, texts);
+    expect(result).toEqual({ documents: 4, tokens: 5 + 0 + 11 + 10_000, droppedSpecialTokens: 0 });
+    const opened = openTokenCache(path, fp);
+    if (opened.status !== 'ok') throw new Error(JSON.stringify(opened));
+    const cache = opened.cache;
+    expect(cache.documentCount).toBe(4);
+    expect(Array.from(cache.readTokens(0, 0, 5))).toEqual(tok.encode('hello'));
+    expect(cache.documentLength(1)).toBe(0);
+    expect(Array.from(cache.readTokens(2, 0, 100))).toEqual(tok.encode('wörld </s>'));
+    expect(Array.from(cache.readTokens(3, 9998, 10_005))).toEqual([123, 123]);
+    cache.close();
+  });
+
+  it('a different dataset or tokenizer, another version, or damage: stale with a reason', async () => {
+    const path = join(dir, 'b.tokens');
+    await writeTokenCache(path, fp, tok, texts);
+    expect(openTokenCache(path, tokenCacheFingerprint('dataset-hash-2', tok.fingerprint))).toEqual({
+      status: 'stale',
+      reason: `${path} was made for another dataset or tokenizer; it will be rebuilt`,
+    });
+    const bytes = readFileSync(path);
+    const v2 = Buffer.from(bytes);
+    v2.writeUInt32LE(2, 8);
+    writeFileSync(join(dir, 'v2.tokens'), v2);
+    expect(openTokenCache(join(dir, 'v2.tokens'), fp)).toMatchObject({ reason: expect.stringContaining('is token cache version 2, this build reads version 1') });
+    writeFileSync(join(dir, 'cut.tokens'), bytes.subarray(0, bytes.length - 3));
+    expect(openTokenCache(join(dir, 'cut.tokens'), fp)).toMatchObject({ reason: expect.stringContaining('is truncated or damaged') });
+    writeFileSync(join(dir, 'junk.tokens'), 'not a cache at all, just some text that is long enough to have a header'.repeat(3));
+    expect(openTokenCache(join(dir, 'junk.tokens'), fp)).toMatchObject({ reason: expect.stringContaining('bad magic number') });
+    expect(openTokenCache(join(dir, 'none.tokens'), fp)).toEqual({ status: 'missing' });
+  });
+
+  it('cancelling leaves nothing half-written and keeps the old cache', async () => {
+    const sub = mkdtempSync(join(dir, 'cancel-'));
+    const path = join(sub, 'c.tokens');
+    await writeTokenCache(path, fp, tok, ['old']);
+    const before = readFileSync(path);
+    const controller = new AbortController();
+    async function* slow(): AsyncGenerator<string> {
+      for (let i = 0; i < 1000; i++) {
+        if (i === 10) controller.abort();
+        yield `document ${i}`;
+      }
+    }
+    await expect(writeTokenCache(path, fp, tok, slow(), { signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(readdirSync(sub)).toEqual(['c.tokens']);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+});
