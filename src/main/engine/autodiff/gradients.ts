@@ -117,7 +117,8 @@ function backwardNode(g: Graph, node: GraphNode, registry: GradientRegistry, rea
   if (!rule) return;
   const ctx = makeContext(g, node, outGrads, reach);
   const inGrads = rule(ctx);
-  if (inGrads.length > node.inputs.length) {
+  // Rules may list optional inputs the node lacks, as long as those entries are null.
+  if (inGrads.slice(node.inputs.length).some((t) => t !== null)) {
     throw new Error(`gradient rule of ${node.opType} (node '${node.name}') returned ${inGrads.length} gradients for ${node.inputs.length} inputs`);
   }
   inGrads.forEach((gi, i) => {

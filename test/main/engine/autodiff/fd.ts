@@ -37,6 +37,11 @@ export interface FdCase {
   readonly build: (xs: Tensor[]) => Tensor;
   readonly registry?: GradientRegistry;
   readonly seed?: number;
+  /**
+   * The graph draws random numbers (Dropout with a seed attribute): ORT's generator advances
+   * per run, so every loss evaluation uses a fresh session, whose first run draws the same mask.
+   */
+  readonly isStochastic?: boolean;
 }
 
 export interface FdResult {
@@ -93,9 +98,15 @@ export async function checkGradients(c: FdCase): Promise<FdResult> {
 
   const fwdGraph = new Graph('forward');
   fwdGraph.output(buildLoss(c, fwdGraph).loss, 'loss_out');
-  const fwd = await EngineSession.create(serializeModel(fwdGraph));
-  const lossAt = async (vals: number[][]): Promise<number> =>
-    (await fwd.runHost(feedsFor(c, vals), ['loss_out'])).loss_out.data[0] as number;
+  const fwdBytes = serializeModel(fwdGraph);
+  let fwd = await EngineSession.create(fwdBytes);
+  const lossAt = async (vals: number[][]): Promise<number> => {
+    if (c.isStochastic) {
+      await fwd.release();
+      fwd = await EngineSession.create(fwdBytes);
+    }
+    return (await fwd.runHost(feedsFor(c, vals), ['loss_out'])).loss_out.data[0] as number;
+  };
   const numeric: number[][] = [];
   let maxError = 0;
   for (const [k, i] of wrtIdx.entries()) {

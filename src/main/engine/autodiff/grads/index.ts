@@ -3,3 +3,4 @@ import './matmul';
 import './elementwise';
 import './reduce';
 import './shape';
+import './nn';

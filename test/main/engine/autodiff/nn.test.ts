@@ -1,0 +1,59 @@
+// Finite-difference checks of Softmax, LogSoftmax, Dropout and SoftmaxCrossEntropyLoss in float64.
+import { describe, expect, it } from 'vitest';
+import { op } from '../../../../src/main/engine/onnx';
+import type { FdCase } from './fd';
+import { checkGradients, FD_TOLERANCE } from './fd';
+
+async function expectGradientsMatch(c: FdCase): Promise<void> {
+  const r = await checkGradients(c);
+  r.analytic.forEach((a) => expect(a).not.toBeNull());
+  expect(r.maxError).toBeLessThan(FD_TOLERANCE);
+}
+
+const scores = { name: 'scores', shape: [4, 5], map: (v: number) => 3 * v };
+const labels = (values: number[]) => ({ name: 'labels', shape: [4], dtype: 'int64' as const, values });
+
+describe('nn gradients (float64 finite differences)', () => {
+  for (const axis of [-1, 0]) {
+    it(`Softmax axis ${axis}`, () => expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.softmax(x, axis) }));
+    it(`LogSoftmax axis ${axis}`, () =>
+      expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.logSoftmax(x, axis) }));
+  }
+
+  it('Dropout in training mode reuses its mask', async () => {
+    const r = await checkGradients({
+      inputs: [{ name: 'x', shape: [3, 4] }],
+      build: ([x]) => op.dropout(x, 0.4, true, 1234).output,
+      isStochastic: true,
+    });
+    expect(r.maxError).toBeLessThan(FD_TOLERANCE);
+    const dropped = r.numeric[0].filter((d) => d === 0).length;
+    expect(dropped).toBeGreaterThan(0); // the mask really drops something
+    expect(dropped).toBeLessThan(12);
+  });
+
+  it('Dropout in inference mode is the identity', () =>
+    expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.dropout(x, 0.4, false).output }));
+
+  for (const reduction of ['mean', 'sum', 'none'] as const) {
+    it(`SoftmaxCrossEntropyLoss reduction=${reduction} with ignore_index -100`, () =>
+      expectGradientsMatch({
+        inputs: [scores, labels([1, -100, 4, 0])],
+        build: ([s, l]) => op.softmaxCrossEntropy(s, l, { reduction, ignoreIndex: -100 }).loss,
+      }));
+    it(`SoftmaxCrossEntropyLoss reduction=${reduction} without ignore_index`, () =>
+      expectGradientsMatch({
+        inputs: [scores, labels([1, 2, 4, 0])],
+        build: ([s, l]) => op.softmaxCrossEntropy(s, l, { reduction }).loss,
+      }));
+  }
+
+  it('SoftmaxCrossEntropyLoss with both loss and log_prob in the loss', () =>
+    expectGradientsMatch({
+      inputs: [scores, labels([3, -100, 4, 0])],
+      build: ([s, l]) => {
+        const ce = op.softmaxCrossEntropy(s, l, { ignoreIndex: -100 });
+        return op.add(op.reduceSum(op.mul(ce.logProb, ce.logProb), null), ce.loss);
+      },
+    }));
+});

@@ -1,0 +1,59 @@
+// Finite-difference checks of the reduce and shape-moving gradient rules in float64.
+import { describe, expect, it } from 'vitest';
+import { op } from '../../../../src/main/engine/onnx';
+import type { FdCase } from './fd';
+import { checkGradients, FD_TOLERANCE } from './fd';
+
+async function expectGradientsMatch(c: FdCase): Promise<void> {
+  const r = await checkGradients(c);
+  r.analytic.forEach((a) => expect(a).not.toBeNull());
+  expect(r.maxError).toBeLessThan(FD_TOLERANCE);
+}
+
+const x234 = { name: 'x', shape: [2, 3, 4] };
+
+describe('reduce gradients (float64 finite differences)', () => {
+  for (const keepDims of [false, true]) {
+    it(`ReduceSum over axes [0, 2], keepdims=${keepDims}`, () =>
+      expectGradientsMatch({ inputs: [x234], build: ([x]) => op.reduceSum(x, [0, -1], keepDims) }));
+    it(`ReduceMean over axis 1, keepdims=${keepDims}`, () =>
+      expectGradientsMatch({ inputs: [x234], build: ([x]) => op.reduceMean(x, [1], keepDims) }));
+  }
+  it('ReduceSum and ReduceMean over all axes', () =>
+    expectGradientsMatch({ inputs: [x234], build: ([x]) => op.add(op.reduceSum(x, null), op.reduceMean(op.mul(x, x), null)) }));
+});
+
+describe('shape gradients (float64 finite differences)', () => {
+  it('Reshape with 0 and -1', () =>
+    expectGradientsMatch({ inputs: [x234], build: ([x]) => op.mul(op.reshape(x, [0, -1]), op.reshape(x, [2, 12])) }));
+  it('Transpose', () => expectGradientsMatch({ inputs: [x234], build: ([x]) => op.transpose(x, [2, 0, 1]) }));
+  it('Expand [3, 1] to [2, 3, 4]', () =>
+    expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 1] }], build: ([x]) => op.expand(x, [2, 3, 4]) }));
+  it('Concat along axis 1 with a repeated input', () =>
+    expectGradientsMatch({
+      inputs: [{ name: 'a', shape: [2, 1] }, { name: 'b', shape: [2, 3] }],
+      build: ([a, b]) => op.concat([a, b, a], 1),
+    }));
+  it('Slice with negative start and clamped end on two axes', () =>
+    expectGradientsMatch({ inputs: [x234], build: ([x]) => op.slice(x, [-2, 1], [100, 3], [1, 2]) }));
+  it('Unsqueeze and Squeeze', () =>
+    expectGradientsMatch({
+      inputs: [{ name: 'x', shape: [2, 1, 3] }],
+      build: ([x]) => op.mul(op.unsqueeze(op.squeeze(x, [1]), [0, 3]), 2),
+    }));
+  it('Gather axis 0 with repeated and negative indices of shape (2, 3): embedding gradient', () =>
+    expectGradientsMatch({
+      inputs: [{ name: 'emb', shape: [5, 2] }, { name: 'ids', shape: [2, 3], dtype: 'int64', values: [0, 3, 3, -1, 0, 2] }],
+      build: ([emb, ids]) => op.gather(emb, ids, 0),
+    }));
+  it('Gather axis 1 with indices (2, 2)', () =>
+    expectGradientsMatch({
+      inputs: [x234, { name: 'ids', shape: [2, 2], dtype: 'int64', values: [2, 0, 2, 1] }],
+      build: ([x, ids]) => op.gather(x, ids, 1),
+    }));
+  it('Gather axis 2 with scalar index', () =>
+    expectGradientsMatch({
+      inputs: [x234, { name: 'ids', shape: [], dtype: 'int64', values: [3] }],
+      build: ([x, ids]) => op.gather(x, ids, 2),
+    }));
+});
