@@ -3,39 +3,24 @@
 // versus full recomputation; beam 1 and seeded sampling through the real model.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serializeModel } from '../../../../src/main/engine/onnx';
-import type { HostTensor } from '../../../../src/main/engine/onnx/session';
-import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { beamSearch } from '../../../../src/main/engine/t5/beam';
 import type { T5Config } from '../../../../src/main/engine/t5/config';
 import type { DecodingSession, Seq2SeqGenerator } from '../../../../src/main/engine/t5/generate';
-import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
+import { readAllTensors } from '../../../../src/main/engine/t5/safetensors';
+import type { ScoreResult } from '../../../../src/main/engine/t5/score';
+import { scoreBatch } from '../../../../src/main/engine/t5/score';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import type { GoldenCase } from './helpers';
-import { FIXTURES, int64, maxAbsDiff, readCase, relativeError } from './helpers';
+import { FIXTURES, maxAbsDiff, readCase, relativeError } from './helpers';
 
-/** Teacher-forced logits and loss for ids/mask/labels through the training graph (dropout off). */
-async function teacherForced(
+/** Teacher-forced loss and logits through the training graph (dropout off). */
+function teacherForced(
   config: T5Config,
   params: ReadonlyMap<string, Float32Array>,
   batch: { input_ids: number[][]; attention_mask: number[][]; labels: number[][] },
-): Promise<{ loss: number; logits: Float32Array }> {
-  const b = batch.input_ids.length;
-  const te = batch.input_ids[0].length;
-  const td = batch.labels[0].length;
-  const built = buildTrainingGraph(config, { batchSize: b, inputLength: te, targetLength: td }, { dropoutRate: 0 });
-  built.graph.output(built.logits, 'logits');
-  const session = await EngineSession.create(serializeModel(built.graph));
-  const feeds: Record<string, HostTensor> = {
-    input_ids: { dtype: 'int64', dims: [b, te], data: int64(batch.input_ids) },
-    attention_mask: { dtype: 'int64', dims: [b, te], data: int64(batch.attention_mask) },
-    labels: { dtype: 'int64', dims: [b, td], data: int64(batch.labels) },
-  };
-  for (const [name, t] of built.params) feeds[name] = { dtype: 'float32', dims: t.shape as number[], data: params.get(name) as Float32Array };
-  const out = await session.runHost(feeds);
-  await session.release();
-  return { loss: (out.loss.data as Float32Array)[0], logits: out.logits.data as Float32Array };
+): Promise<ScoreResult> {
+  return scoreBatch(config, params, { inputIds: batch.input_ids, attentionMask: batch.attention_mask, labels: batch.labels });
 }
 
 /** Wraps a generator and records the logits of every step (rows concatenated). */
@@ -78,6 +63,16 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       expect(relativeError(logits, golden.logits)).toBeLessThan(1e-5);
       const scale = Math.max(...golden.logits.map(Math.abs));
       expect(maxAbsDiff(logits, golden.logits) / scale).toBeLessThan(1e-5);
+    });
+
+    it('every parameter gradient is within 1e-4 relative of the reference', async () => {
+      const reference = readAllTensors(join(FIXTURES, name, 'grads.safetensors'));
+      const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
+      const result = await scoreBatch(model.config, model.weights.params, batch, { withGradients: true });
+      expect([...result.gradients.keys()].sort()).toEqual([...reference.keys()].sort());
+      const errors = [...result.gradients].map(([param, g]) => ({ param, error: relativeError(g, (reference.get(param) as { data: Float32Array }).data) }));
+      expect(errors.filter((e) => !(e.error < 1e-4))).toEqual([]);
+      for (const [param, norm] of Object.entries(golden.grad_norms)) expect(Math.abs(result.gradNorms[param] - norm) / norm).toBeLessThan(1e-4);
     });
 
     it('greedy decoding with the KV cache reproduces the reference ids', async () => {
