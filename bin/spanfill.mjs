@@ -17,9 +17,13 @@ if (existsSync(built) && process.env.SPANFILL_FROM_SOURCE !== '1') {
 } else {
   // tsx is a dev dependency; run the source in a child with its loader.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'main', 'cli', 'index.ts'), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', tsx, join(root, 'src', 'main', 'cli', 'index.ts'), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  );
   // Ctrl-C reaches the child through the terminal's process group; forward kill requests too.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {

@@ -1,0 +1,110 @@
+// Electron main process: app lifecycle, the one window and its security settings (sandbox,
+// context isolation, no Node in the renderer, strict CSP, no navigation or new windows).
+// Everything else is the same AppServices the CLI and `spanfill serve` use.
+
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { utilityProcessSpawner } from './host/electron-spawn';
+import { registerIpc } from './ipc';
+import { AppServices } from './services/app';
+import { resolveDataDir } from './store/data-dir';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererIndex = path.join(here, '../renderer/index.html');
+
+const csp = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  // The dev server needs its HMR socket; production needs nothing remote.
+  `connect-src 'self'${devServerUrl ? ` ${new URL(devServerUrl).origin.replace(/^http/, 'ws')}` : ''}`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function isTrustedUrl(url: string): boolean {
+  if (devServerUrl && url.startsWith(new URL(devServerUrl).origin)) return true;
+  return url.startsWith(pathToFileURL(rendererIndex).href);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'Spanfill',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // Links to the outside world open in the user's browser, never inside the app.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isTrustedUrl(url)) event.preventDefault();
+  });
+  if (devServerUrl) void window.loadURL(devServerUrl);
+  else void window.loadFile(rendererIndex);
+  return window;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+
+  const dataDirFlag = process.argv.find((arg) => arg.startsWith('--data-dir='))?.slice('--data-dir='.length);
+  const services = new AppServices({
+    dataDir: resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') }),
+    electronVersion: process.versions.electron,
+    hostSpawner: utilityProcessSpawner(utilityProcess),
+  });
+  registerIpc({
+    ipcMain,
+    app: services,
+    targets: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
+    isTrustedUrl,
+  });
+  createWindow();
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let isClosing = false;
+  app.on('will-quit', (event) => {
+    if (isClosing) return;
+    isClosing = true;
+    event.preventDefault();
+    void services.close().finally(() => app.quit());
+  });
+}
+
+// One instance per data directory; a second launch focuses the first.
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  start().catch((error: unknown) => {
+    console.error('Spanfill failed to start:', error);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,72 @@
+// Browser-mode bridge: the contract over one WebSocket to `spanfill serve`. Calls made
+// before the socket opens wait for it; if the socket drops, pending and later calls fail
+// with 'unavailable' and a message that says what to do.
+
+import type { ErrorInfo, Envelope } from '../../../shared/errors';
+import type { EventMap, EventName } from '../../../shared/events';
+import type { Bridge } from '../../../shared/transport';
+import { wsPath, type WsServerFrame } from '../../../shared/ws-protocol';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+type EventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+
+export interface WsBridge extends Bridge {
+  onStateChange(listener: (state: ConnectionState) => void): void;
+}
+
+const lostConnection: ErrorInfo = {
+  code: 'unavailable',
+  message: 'The connection to `spanfill serve` was lost. Is it still running? Reload the page to reconnect.',
+};
+
+export function createWsBridge(token: string): WsBridge {
+  const socket = new WebSocket(`ws://${location.host}${wsPath}?token=${encodeURIComponent(token)}`);
+  const pending = new Map<number, (envelope: Envelope<unknown>) => void>();
+  const eventListeners = new Set<EventListener>();
+  const stateListeners = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'connecting';
+  let nextId = 1;
+  const opened = new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+
+  const setState = (next: ConnectionState): void => {
+    state = next;
+    for (const listener of stateListeners) listener(next);
+  };
+  socket.addEventListener('open', () => setState('open'));
+  socket.addEventListener('close', () => {
+    setState('closed');
+    for (const resolve of pending.values()) resolve({ ok: false, error: lostConnection });
+    pending.clear();
+  });
+  socket.addEventListener('message', (message: MessageEvent) => {
+    if (typeof message.data !== 'string') return;
+    const frame = JSON.parse(message.data) as WsServerFrame;
+    if (frame.kind === 'event') {
+      for (const listener of eventListeners) listener(frame.event, frame.payload as never);
+    } else if (frame.id !== null) {
+      pending.get(frame.id)?.(frame.response);
+      pending.delete(frame.id);
+    }
+  });
+
+  return {
+    async invoke(name, args) {
+      if (state === 'connecting') await opened;
+      if (state === 'closed') return { ok: false, error: lostConnection };
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as (envelope: Envelope<unknown>) => void);
+        socket.send(JSON.stringify({ id, call: name, args }));
+      });
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => void eventListeners.delete(listener);
+    },
+    onStateChange(listener) {
+      stateListeners.add(listener);
+      listener(state);
+    },
+  };
+}

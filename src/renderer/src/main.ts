@@ -1,0 +1,12 @@
+// Renderer entry: applies the saved theme before first paint and mounts the app shell.
+
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { applyTheme, loadTheme } from './lib/theme';
+import './styles.css';
+
+applyTheme(loadTheme());
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html is missing #app');
+mount(App, { target });

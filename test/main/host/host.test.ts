@@ -1,0 +1,99 @@
+// Engine host tests: an echo round trip through a real child process, a crash reported with
+// its exit code and stderr, a hung host killed on request, cancellation and timeouts.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineHost, type HostExit } from '../../../src/main/host/client';
+import { EventBus } from '../../../src/main/services/events';
+import { EngineHostManager } from '../../../src/main/services/engine-host';
+import { ApiError } from '../../../src/shared/errors';
+
+const testEnv = { ...process.env, SPANFILL_HOST_TEST_HANDLERS: '1' };
+const hosts: EngineHost[] = [];
+function startHost(env: NodeJS.ProcessEnv = testEnv): EngineHost {
+  const host = new EngineHost({ env });
+  hosts.push(host);
+  return host;
+}
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((host) => host.kill()));
+});
+
+describe('EngineHost', () => {
+  it('echoes a payload from a separate process', async () => {
+    const host = startHost();
+    await host.ready;
+    const reply = await host.request('host.echo', { value: { text: 'héllo', list: [1, 2, 3] } });
+    expect(reply.value).toEqual({ text: 'héllo', list: [1, 2, 3] });
+    expect(reply.pid).toBe(host.pid);
+    expect(reply.pid).not.toBe(process.pid);
+  });
+
+  it('reports a crash with its exit code and last stderr lines, failing pending requests', async () => {
+    const host = startHost();
+    await host.ready;
+    const exited = new Promise<HostExit>((resolve) => host.onExit(resolve));
+    const pending = host.request('host.crash', { exitCode: 3, stderr: 'fatal: out of device memory' });
+    await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(pending).rejects.toThrow(/exited with code 3: .*out of device memory/);
+    const exit = await exited;
+    expect(exit).toMatchObject({ exitCode: 3, signal: null, expected: false });
+    expect(exit.stderrTail).toContain('fatal: out of device memory');
+    // Later requests fail fast with the same explanation.
+    await expect(host.request('host.echo', { value: 1 })).rejects.toThrow(/exited with code 3/);
+  });
+
+  it('kills a hung host on request and fails its pending request as cancelled', async () => {
+    const host = startHost();
+    await host.ready;
+    const pending = host.request('host.hang', {});
+    const caught = pending.catch((error: unknown) => error);
+    // The host is stuck in a synchronous loop: it cannot answer anything now.
+    const echo = host.request('host.echo', { value: 'ping' }, { timeoutMs: 300 });
+    await expect(echo).rejects.toThrow(/did not answer 'host.echo' within 300 ms/);
+    const exit = await host.kill();
+    expect(exit).toMatchObject({ signal: 'SIGKILL', expected: true });
+    const error = await caught;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'cancelled' });
+  });
+
+  it('cancels a request through its AbortSignal', async () => {
+    const host = startHost();
+    await host.ready;
+    const controller = new AbortController();
+    controller.abort();
+    await expect(host.request('host.echo', { value: 1 }, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'cancelled',
+    });
+  });
+
+  it('does not serve the test-only handlers in production', async () => {
+    const host = startHost({ ...process.env, SPANFILL_HOST_TEST_HANDLERS: '' });
+    await host.ready;
+    await expect(host.request('host.crash', { exitCode: 1, stderr: '' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('EngineHostManager', () => {
+  it('turns an unexpected exit into a system.hostExited event and starts a fresh host next time', async () => {
+    const events = new EventBus();
+    const seen: unknown[] = [];
+    events.subscribe((name, payload) => seen.push({ name, payload }));
+    const manager = new EngineHostManager({ events, env: testEnv });
+    try {
+      const first = await manager.get();
+      await manager.request('host.crash', { exitCode: 7, stderr: 'boom' }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual([
+        {
+          name: 'system.hostExited',
+          payload: { exitCode: 7, signal: null, stderrTail: expect.arrayContaining(['boom']) },
+        },
+      ]);
+      const reply = await manager.request('host.echo', { value: 'again' });
+      expect(reply.pid).not.toBe(first.pid);
+    } finally {
+      await manager.stop();
+    }
+  });
+});

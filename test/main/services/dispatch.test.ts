@@ -1,0 +1,57 @@
+// The boundary every transport shares: unknown calls, argument validation naming the field,
+// handler errors turned into envelopes with their code.
+
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import { dispatchCall } from '../../../src/main/services/dispatch';
+import type { Handlers } from '../../../src/main/services/handlers';
+
+const handlers: Handlers = {
+  'system.info': async () => {
+    throw new ApiError('unavailable', 'engine host is down');
+  },
+  'system.ping': async ({ message }) => ({ message, receivedAt: 'now' }),
+};
+
+describe('dispatchCall', () => {
+  it('runs a valid call', async () => {
+    expect(await dispatchCall(handlers, 'system.ping', { message: 'hi' })).toEqual({
+      ok: true,
+      result: { message: 'hi', receivedAt: 'now' },
+    });
+  });
+
+  it('names the field of a wrong type', async () => {
+    const envelope = await dispatchCall(handlers, 'system.ping', { message: 42 });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(!envelope.ok && envelope.error.message).toMatch(/system\.ping: field 'message': expected string/);
+  });
+
+  it('names a missing field and an unknown one', async () => {
+    const missing = await dispatchCall(handlers, 'system.ping', {});
+    expect(!missing.ok && missing.error.message).toContain("field 'message'");
+    const extra = await dispatchCall(handlers, 'system.ping', { message: 'x', colour: 'red' });
+    expect(!extra.ok && extra.error.message).toContain("unknown field 'colour'");
+  });
+
+  it('rejects non-object arguments and non-string names', async () => {
+    const wrongArgs = await dispatchCall(handlers, 'system.ping', 'hello');
+    expect(wrongArgs).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    const wrongName = await dispatchCall(handlers, 7, {});
+    expect(wrongName).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(!wrongName.ok && wrongName.error.message).toContain("'call'");
+  });
+
+  it('answers unknown calls with not_found listing the known ones', async () => {
+    const envelope = await dispatchCall(handlers, 'runs.start', {});
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(!envelope.ok && envelope.error.message).toContain('system.info, system.ping');
+  });
+
+  it('keeps the code and message of handler errors', async () => {
+    expect(await dispatchCall(handlers, 'system.info', {})).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'engine host is down' },
+    });
+  });
+});

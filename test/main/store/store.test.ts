@@ -1,0 +1,174 @@
+// Store tests: migrations from empty, reopening, refusing a newer schema, data directory
+// resolution, and that a writer killed with SIGKILL loses nothing it had committed.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, StoreError, databaseFileName } from '../../../src/main/store/db';
+import { resolveDataDir } from '../../../src/main/store/data-dir';
+import { latestSchemaVersion } from '../../../src/main/store/migrations';
+import { SettingsRepository } from '../../../src/main/store/settings';
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-store-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const tables = [
+  'checkpoints',
+  'datasets',
+  'documents',
+  'metrics',
+  'models',
+  'playground_history',
+  'runs',
+  'settings',
+  'tokenized_caches',
+];
+
+describe('openStore', () => {
+  it('migrates an empty directory to the latest schema with WAL and foreign keys', () => {
+    const store = openStore(tempDir());
+    try {
+      expect(store.schemaVersion).toBe(latestSchemaVersion);
+      const names = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+      expect(names).toEqual(tables);
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      // Foreign keys are enforced: a document needs its dataset.
+      expect(() =>
+        store.db
+          .prepare("INSERT INTO documents (dataset_id, ordinal, text, char_count) VALUES ('none', 0, '', 0)")
+          .run(),
+      ).toThrow(/FOREIGN KEY/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reopens an existing database and keeps its rows', () => {
+    const dir = tempDir();
+    const first = openStore(dir);
+    new SettingsRepository(first.db).set('theme', { mode: 'dark' });
+    first.close();
+    const second = openStore(dir);
+    try {
+      expect(second.schemaVersion).toBe(latestSchemaVersion);
+      expect(new SettingsRepository(second.db).get('theme')).toEqual({ mode: 'dark' });
+    } finally {
+      second.close();
+    }
+  });
+
+  it('applies only the migrations a database lacks', () => {
+    const dir = tempDir();
+    openStore(dir).close();
+    // Already-applied versions carry SQL that would fail if it ran again.
+    const applied = Array.from({ length: latestSchemaVersion }, (_, i) => ({
+      version: i + 1,
+      name: 'done',
+      sql: 'SELECT boom;',
+    }));
+    const extra = {
+      version: latestSchemaVersion + 1,
+      name: 'test',
+      sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY);',
+    };
+    const store = openStore(dir, { migrations: [...applied, extra] });
+    try {
+      expect(store.schemaVersion).toBe(latestSchemaVersion + 1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a database written by a newer version, saying so', () => {
+    const dir = tempDir();
+    openStore(dir).close();
+    const raw = new Database(path.join(dir, databaseFileName));
+    raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
+    raw.close();
+    expect(() => openStore(dir)).toThrow(StoreError);
+    expect(() => openStore(dir)).toThrow(/newer version of Spanfill \(schema \d+; this version knows up to \d+\)/);
+  });
+
+  it('refuses a file that is not a database', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, databaseFileName), 'not a database at all'.repeat(100));
+    expect(() => openStore(dir)).toThrow();
+  });
+});
+
+describe('a writer killed with SIGKILL', () => {
+  it('loses nothing it had committed and leaves a database that passes integrity_check', async () => {
+    const dir = tempDir();
+    openStore(dir).close();
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const writer = fileURLToPath(new URL('./fixtures/writer.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', tsx, writer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let lastCommitted = -1;
+    let buffered = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    await new Promise<void>((resolve) => {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        const lines = (buffered + chunk).split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) lastCommitted = Number(line);
+        // Kill mid-stream once it has committed a good number of transactions.
+        if (lastCommitted >= 200 && child.exitCode === null && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    expect(await exited).toBe('SIGKILL');
+
+    const store = openStore(dir); // runs integrity_check and would throw on corruption
+    try {
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const keys = new Set(store.db.prepare('SELECT key FROM settings').pluck().all() as string[]);
+      for (let index = 0; index <= lastCommitted; index++) {
+        expect(keys.has(`row-${index}-a`) && keys.has(`row-${index}-b`)).toBe(true);
+      }
+      // Transactions are atomic: never half of one.
+      const halves = [...keys].filter((key) => key.endsWith('-a') && !keys.has(key.replace(/-a$/, '-b')));
+      expect(halves).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('resolveDataDir', () => {
+  const home = '/home/ada';
+  it('prefers the flag, then SPANFILL_DATA_DIR, then Electron userData, then XDG', () => {
+    const env = { SPANFILL_DATA_DIR: '/env/dir', XDG_DATA_HOME: '/xdg' };
+    expect(resolveDataDir({ flag: '/flag/dir', env, electronUserData: '/ud', homeDir: home })).toBe('/flag/dir');
+    expect(resolveDataDir({ env, electronUserData: '/ud', homeDir: home })).toBe('/env/dir');
+    expect(resolveDataDir({ env: { XDG_DATA_HOME: '/xdg' }, electronUserData: '/ud', homeDir: home })).toBe('/ud');
+    expect(resolveDataDir({ env: { XDG_DATA_HOME: '/xdg' }, platform: 'linux', homeDir: home })).toBe('/xdg/spanfill');
+  });
+
+  it('falls back to ~/.local/share when XDG_DATA_HOME is unset or relative', () => {
+    expect(resolveDataDir({ env: {}, platform: 'linux', homeDir: home })).toBe('/home/ada/.local/share/spanfill');
+    expect(resolveDataDir({ env: { XDG_DATA_HOME: 'rel' }, platform: 'linux', homeDir: home })).toBe(
+      '/home/ada/.local/share/spanfill',
+    );
+    expect(resolveDataDir({ env: {}, platform: 'darwin', homeDir: home })).toBe(
+      '/home/ada/Library/Application Support/Spanfill',
+    );
+  });
+});
