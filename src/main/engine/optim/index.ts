@@ -5,3 +5,6 @@ export * from './adafactor';
 export * from './clip';
 export * from './schedule';
 export * from './optimizer';
+export * from './fused';
+export * from './program';
+export type { BatchInput } from './validate';

@@ -1,0 +1,202 @@
+// Builds the fused training graph: forward, loss, backward (autodiff), gradient
+// accumulation, clipping, schedule and optimizer update in one ONNX model. Two shapes:
+// 'loop' runs K steps in an ONNX Loop whose carried state is (params, optimizer state, step)
+// and whose batches are stacked on a leading K·M axis; 'single' runs one step (WebGPU has no
+// Loop kernel; K = 1). Runtime handling is in program.ts. Reference: ONNX Operators.md#Loop.
+
+import { gradients } from '../autodiff';
+import type { DType } from '../onnx/dtype';
+import { isFloat } from '../onnx/dtype';
+import { Graph, Tensor } from '../onnx/graph';
+import * as op from '../onnx/ops';
+import { clipByGlobalNorm } from './clip';
+import type { OptimizerConfig, ParamInfo } from './optimizer';
+import { applyOptimizer, effectiveRate, stateName, stateShapes } from './optimizer';
+import type { ScheduleConfig } from './schedule';
+import { learningRate } from './schedule';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** 'float32' (default) or 'float64'; all parameters share one dtype. */
+  readonly dtype?: 'float32' | 'float64';
+}
+
+export interface BatchFieldSpec {
+  readonly name: string;
+  readonly dtype: DType;
+  /** The shape of one micro-batch of this field, e.g. [B, Te]. */
+  readonly shape: readonly number[];
+}
+
+/** Builds the loss from parameters and one micro-batch; called with the graph it must build in. */
+export type ModelBuilder = (
+  g: Graph,
+  params: Readonly<Record<string, Tensor>>,
+  batch: Readonly<Record<string, Tensor>>,
+) => { readonly loss: Tensor };
+
+export interface FusedSpec {
+  readonly build: ModelBuilder;
+  readonly params: readonly ParamSpec[];
+  readonly batch: readonly BatchFieldSpec[];
+  readonly optimizer: OptimizerConfig;
+  readonly schedule: ScheduleConfig;
+  /** Global-norm clipping threshold; without it gradients are not clipped (the norm is still reported). */
+  readonly clipNorm?: number;
+  /** M micro-batches per optimizer step; gradients and loss are their mean (default 1). */
+  readonly accumulation?: number;
+  /** Optimizer steps per call. */
+  readonly k: number;
+}
+
+export type FusedMode = 'loop' | 'single';
+
+/** Graph input/output names shared with program.ts. */
+export const STEP_NAME = 'train.step';
+export const batchInputName = (field: string): string => `batch/${field}`;
+export const nextName = (state: string): string => `next/${state}`;
+export const OUT_LOSSES = 'losses';
+export const OUT_GRAD_NORMS = 'gradNorms';
+export const OUT_LRS = 'lrs';
+
+/** Every state tensor of the program in a fixed order: params, optimizer slots, step. */
+export interface StateEntry {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly role: 'param' | 'optimizer' | 'step';
+}
+
+export function stateEntries(spec: FusedSpec): StateEntry[] {
+  const dtype = paramDtype(spec);
+  const entries: StateEntry[] = spec.params.map((p) => ({ name: p.name, dtype, shape: p.shape, role: 'param' }));
+  for (const p of spec.params) {
+    for (const [slot, shape] of Object.entries(stateShapes(spec.optimizer, p.shape))) {
+      entries.push({ name: stateName(p.name, slot), dtype, shape, role: 'optimizer' });
+    }
+  }
+  entries.push({ name: STEP_NAME, dtype: 'int64', shape: [], role: 'step' });
+  return entries;
+}
+
+export function paramDtype(spec: FusedSpec): 'float32' | 'float64' {
+  return spec.params[0]?.dtype ?? 'float32';
+}
+
+interface StepTensors {
+  readonly state: Tensor[]; // in stateEntries order
+  readonly loss: Tensor;
+  readonly gradNorm: Tensor;
+  readonly lr: Tensor;
+}
+
+/**
+ * One optimizer step in graph `g`: M micro-batches (forward + gradients each, unrolled),
+ * mean, clipping, rate and update. `state` holds the current values in stateEntries order.
+ */
+function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], microBatch: (j: number) => Record<string, Tensor>): StepTensors {
+  const n = spec.params.length;
+  const params = state.slice(0, n);
+  const byName: Record<string, Tensor> = {};
+  spec.params.forEach((p, i) => (byName[p.name] = params[i]));
+  const m = spec.accumulation ?? 1;
+  let lossSum: Tensor | null = null;
+  let gradSums: Tensor[] = [];
+  for (let j = 0; j < m; j++) {
+    const { loss, grads } = g.scope(m > 1 ? `micro${j}` : 'model', () => lossAndGrads(g, spec, params, byName, microBatch(j)));
+    lossSum = lossSum ? op.add(lossSum, loss) : loss;
+    gradSums = j === 0 ? grads : gradSums.map((s, i) => op.add(s, grads[i]));
+  }
+  const loss = m > 1 ? op.div(lossSum as Tensor, m) : (lossSum as Tensor);
+  const meanGrads = m > 1 ? gradSums.map((s) => op.div(s, m)) : gradSums;
+  return g.scope('optim', () => {
+    const clipped = clipByGlobalNorm(meanGrads, spec.clipNorm);
+    const stepIn = state[state.length - 1];
+    const completed = op.cast(stepIn, paramDtype(spec)); // s: steps done before this one
+    const t = op.add(completed, 1); // 1-based step number
+    const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
+    const infos: ParamInfo[] = spec.params.map((p) => ({ name: p.name, shape: p.shape }));
+    const slotsOf = sliceSlots(spec, state.slice(n, state.length - 1));
+    const updated = applyOptimizer(spec.optimizer, infos, params, clipped.grads, slotsOf, t, rate);
+    const nextState = [...updated.params];
+    updated.state.forEach((slots, i) => {
+      for (const slot of Object.keys(stateShapes(spec.optimizer, spec.params[i].shape))) nextState.push(slots[slot]);
+    });
+    nextState.push(op.add(stepIn, op.scalar(g, 1, 'int64')));
+    return { state: nextState, loss, gradNorm: clipped.norm, lr: rate };
+  });
+}
+
+/** Groups the flat optimizer tensors into one slot record per parameter. */
+function sliceSlots(spec: FusedSpec, flat: readonly Tensor[]): Record<string, Tensor>[] {
+  let at = 0;
+  return spec.params.map((p) => {
+    const slots: Record<string, Tensor> = {};
+    for (const slot of Object.keys(stateShapes(spec.optimizer, p.shape))) slots[slot] = flat[at++];
+    return slots;
+  });
+}
+
+function lossAndGrads(
+  g: Graph,
+  spec: FusedSpec,
+  params: readonly Tensor[],
+  byName: Record<string, Tensor>,
+  batch: Record<string, Tensor>,
+): { loss: Tensor; grads: Tensor[] } {
+  const result = spec.build(g, byName, batch) as { loss?: unknown } | null | undefined;
+  const lossT = result?.loss;
+  if (!(lossT instanceof Tensor)) throw new Error('build() must return { loss: Tensor }');
+  if (lossT.rank !== 0 || !isFloat(lossT.dtype)) {
+    throw new Error(`build() must return a scalar float loss; got ${lossT.toString()}`);
+  }
+  if (lossT.graph !== g) throw new Error(`build() built its loss in graph '${lossT.graph.name}', not in the graph it was given ('${g.name}')`);
+  const grads = gradients(lossT, params);
+  return {
+    loss: lossT,
+    grads: grads.map((gr, i) => {
+      if (gr) return gr;
+      throw new Error(`parameter '${spec.params[i].name}' does not affect the loss; remove it from params or use it in build()`);
+    }),
+  };
+}
+
+/**
+ * The whole model. Inputs: every state entry by name and each batch field as
+ * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
+ * Outputs: `next/<state name>` for each entry, then `losses`, `gradNorms`, `lrs` of shape [K].
+ */
+export function buildFusedGraph(spec: FusedSpec, mode: FusedMode): Graph {
+  const g = new Graph(mode === 'loop' ? 'train_loop' : 'train_step');
+  const entries = stateEntries(spec);
+  const state = entries.map((e) => g.input(e.name, e.dtype, e.shape));
+  const m = spec.accumulation ?? 1;
+  const k = mode === 'loop' ? spec.k : 1;
+  const stacked = spec.batch.map((f) => g.input(batchInputName(f.name), f.dtype, [k * m, ...f.shape]));
+  const pick = (index: Tensor): Record<string, Tensor> => {
+    const fields: Record<string, Tensor> = {};
+    spec.batch.forEach((f, i) => (fields[f.name] = op.gather(stacked[i], index, 0))); // (...shape)
+    return fields;
+  };
+  let next: Tensor[];
+  let scans: Tensor[];
+  if (mode === 'loop') {
+    const looped = op.loop(g, k, state, (body, iteration, carried) => {
+      const first = op.mul(iteration, op.scalar(body, m, 'int64')); // k·M
+      const step = buildStep(body, spec, carried, (j) => pick(j === 0 ? first : op.add(first, op.scalar(body, j, 'int64'))));
+      return { carried: step.state, scans: [step.loss, step.gradNorm, step.lr] };
+    });
+    next = looped.carried;
+    scans = looped.scans;
+  } else {
+    const step = buildStep(g, spec, state, (j) => pick(op.scalar(g, j, 'int64')));
+    next = step.state;
+    scans = [step.loss, step.gradNorm, step.lr].map((t) => op.reshape(t, [1]));
+  }
+  entries.forEach((e, i) => g.output(next[i], nextName(e.name)));
+  g.output(scans[0], OUT_LOSSES);
+  g.output(scans[1], OUT_GRAD_NORMS);
+  g.output(scans[2], OUT_LRS);
+  return g;
+}

@@ -1,0 +1,220 @@
+// compile() and the TrainingProgram it returns: one onnxruntime session running K optimizer
+// steps per call (fused.ts builds the graph). The program owns the training state between
+// calls: host tensors fed back zero-copy (CPU/CUDA), or WebGPU buffers kept on the device
+// and disposed when replaced (ORT 1.30 has no finalizer). See DESIGN.md §3, "The fused step".
+
+import type { Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
+import { EngineSession } from '../onnx/session';
+import { serializeModel } from '../onnx/serialize';
+import type { AnyTypedArray } from '../onnx/dtype';
+import { typedArrayFrom } from '../onnx/dtype';
+import type { FusedMode, FusedSpec, StateEntry } from './fused';
+import { batchInputName, buildFusedGraph, nextName, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, stateEntries } from './fused';
+import type { BatchInput } from './validate';
+import { checkStateTensor, stackedBatches, validateSpec } from './validate';
+
+export interface CompileSpec extends FusedSpec {
+  /** Execution providers in order of preference (default ['cpu']). */
+  readonly providers?: readonly ProviderName[];
+  /** 'auto' (default): a Loop for K > 1 unless the session runs on WebGPU; 'single': K one-step runs per call. */
+  readonly mode?: 'auto' | 'loop' | 'single';
+  readonly intraOpThreads?: number;
+}
+
+export interface StepResult {
+  /** The loss of each of the K steps (mean over its M micro-batches). */
+  readonly losses: Float32Array;
+  /** The global gradient norm of each step, before clipping. */
+  readonly gradNorms: Float32Array;
+  /** The learning rate each step used (Adafactor with relative steps: ρₜ). */
+  readonly lr: Float32Array;
+}
+
+/** Everything needed to resume: parameters, optimizer slots (`opt.<slot>/<param>`) and steps done. */
+export interface TrainingState {
+  readonly step: number;
+  readonly params: Readonly<Record<string, HostTensor>>;
+  readonly optimizer: Readonly<Record<string, HostTensor>>;
+}
+
+export interface TrainingProgram {
+  readonly k: number;
+  readonly accumulation: number;
+  readonly mode: FusedMode;
+  readonly placement: Placement;
+  /** Runs K optimizer steps; each batch field is [K·M, ...shape] (or [K, M, ...shape]). */
+  step(batches: Readonly<Record<string, BatchInput>>): Promise<StepResult>;
+  /** Sets parameters and resets the optimizer: zero moments, step 0. */
+  setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void;
+  /** Host copies of the state. NOTE: may share memory with the program's state; do not mutate. */
+  getState(): Promise<TrainingState>;
+  setState(state: TrainingState): void;
+  release(): Promise<void>;
+}
+
+/** Builds the fused graph for `spec`, opens its session and returns the program. */
+export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
+  validateSpec(spec);
+  const providers = spec.providers?.length ? spec.providers : (['cpu'] as const);
+  const wantsLoop = spec.k > 1 && spec.mode !== 'single';
+  let mode: FusedMode = wantsLoop && (spec.mode === 'loop' || providers[0] !== 'webgpu') ? 'loop' : 'single';
+  let session = await openSession(spec, mode, providers);
+  let placement = session.placement;
+  if (mode === 'single' && wantsLoop && placement.provider !== 'webgpu') {
+    // WebGPU did not load: the provider we got has a Loop kernel, so use the K-step graph.
+    await session.release();
+    mode = 'loop';
+    session = await openSession(spec, mode, providers.filter((p) => p !== 'webgpu'));
+    const messages = [placement.message, session.placement.message].filter((m) => m !== '');
+    placement = { ...session.placement, requested: [...providers], message: messages.join('; ') };
+  }
+  return new FusedProgram(spec, mode, session, placement);
+}
+
+async function openSession(spec: CompileSpec, mode: FusedMode, providers: readonly ProviderName[]): Promise<EngineSession> {
+  const graph = buildFusedGraph(spec, mode);
+  const keepOnDevice = mode === 'single' ? stateEntries(spec).filter((e) => e.role !== 'step').map((e) => nextName(e.name)) : [];
+  return EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
+    providers,
+    keepOnDevice,
+    intraOpThreads: spec.intraOpThreads,
+  });
+}
+
+const isDevice = (f: Feed): boolean => 'kind' in f;
+const zeros = (e: StateEntry): HostTensor => ({
+  dtype: e.dtype,
+  dims: [...e.shape],
+  data: typedArrayFrom(e.dtype, new Array<number>(e.shape.reduce((a, b) => a * b, 1)).fill(0)),
+});
+
+class FusedProgram implements TrainingProgram {
+  private readonly entries: StateEntry[];
+  private current: Map<string, Feed> | null = null;
+  private isReleased = false;
+
+  constructor(
+    private readonly spec: CompileSpec,
+    readonly mode: FusedMode,
+    private readonly session: EngineSession,
+    readonly placement: Placement,
+  ) {
+    this.entries = stateEntries(spec);
+  }
+
+  get k(): number {
+    return this.spec.k;
+  }
+
+  get accumulation(): number {
+    return this.spec.accumulation ?? 1;
+  }
+
+  async step(batches: Readonly<Record<string, BatchInput>>): Promise<StepResult> {
+    const state = this.requireState();
+    const stacked = stackedBatches(this.spec, batches);
+    const k = this.spec.k;
+    const result = { losses: new Float32Array(k), gradNorms: new Float32Array(k), lr: new Float32Array(k) };
+    const calls = this.mode === 'loop' ? 1 : k;
+    const perCall = k / calls;
+    for (let c = 0; c < calls; c++) {
+      const feeds: Record<string, Feed> = {};
+      for (const [name, feed] of state) feeds[name] = feed;
+      for (const field of this.spec.batch) feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
+      const out = await this.session.run(feeds);
+      this.replaceState(state, out);
+      result.losses.set(hostNumbers(out[OUT_LOSSES]), c * perCall);
+      result.gradNorms.set(hostNumbers(out[OUT_GRAD_NORMS]), c * perCall);
+      result.lr.set(hostNumbers(out[OUT_LRS]), c * perCall);
+    }
+    return result;
+  }
+
+  setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void {
+    const next = new Map<string, Feed>();
+    for (const e of this.entries) {
+      if (e.role === 'param') {
+        const given = params[e.name];
+        const value = given === undefined || 'dims' in given ? given : { dtype: e.dtype, dims: [...e.shape], data: given };
+        next.set(e.name, checkStateTensor(e, value, 'setParams()'));
+      } else {
+        next.set(e.name, zeros(e));
+      }
+    }
+    const known = this.spec.params.map((p) => p.name);
+    for (const name of Object.keys(params)) {
+      if (!known.includes(name)) throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
+    }
+    this.install(next);
+  }
+
+  async getState(): Promise<TrainingState> {
+    const state = this.requireState();
+    const params: Record<string, HostTensor> = {};
+    const optimizer: Record<string, HostTensor> = {};
+    let step = 0;
+    for (const e of this.entries) {
+      const feed = state.get(e.name) as Feed;
+      const host = 'kind' in feed ? await feed.download() : feed;
+      if (e.role === 'param') params[e.name] = host;
+      else if (e.role === 'optimizer') optimizer[e.name] = host;
+      else step = Number((host.data as BigInt64Array)[0]);
+    }
+    return { step, params, optimizer };
+  }
+
+  setState(state: TrainingState): void {
+    if (!(Number.isInteger(state.step) && state.step >= 0)) throw new Error(`setState(): step must be an integer ≥ 0, got ${state.step}`);
+    const next = new Map<string, Feed>();
+    for (const e of this.entries) {
+      if (e.role === 'step') next.set(e.name, { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(state.step)) });
+      else next.set(e.name, checkStateTensor(e, (e.role === 'param' ? state.params : state.optimizer)[e.name], 'setState()'));
+    }
+    this.install(next);
+  }
+
+  async release(): Promise<void> {
+    if (this.isReleased) return;
+    this.isReleased = true;
+    if (this.current) for (const f of this.current.values()) if ('kind' in f) f.dispose();
+    this.current = null;
+    await this.session.release();
+  }
+
+  private requireState(): Map<string, Feed> {
+    if (this.isReleased) throw new Error('step(): this program was released');
+    if (!this.current) throw new Error('no training state yet; call setParams() or setState() first');
+    return this.current;
+  }
+
+  private install(next: Map<string, Feed>): void {
+    if (this.isReleased) throw new Error('this program was released');
+    if (this.current) for (const f of this.current.values()) if ('kind' in f) f.dispose();
+    this.current = next;
+  }
+
+  /** Takes the `next/*` outputs as the new state; disposes replaced device tensors. */
+  private replaceState(state: Map<string, Feed>, out: Record<string, Feed>): void {
+    for (const e of this.entries) {
+      const fresh = out[nextName(e.name)];
+      if (!fresh) throw new Error(`fused step: missing output ${nextName(e.name)}`);
+      const old = state.get(e.name);
+      if (old && old !== fresh && isDevice(old)) (old as { dispose(): void }).dispose();
+      state.set(e.name, fresh);
+    }
+  }
+}
+
+/** The c-th of `parts` equal slices along the leading axis, without copying. */
+function sliceLeading(t: HostTensor, c: number, parts: number): HostTensor {
+  if (parts === 1) return t;
+  const rows = t.dims[0] / parts;
+  const per = t.data.length / t.dims[0];
+  const data = t.data.subarray(c * rows * per, (c + 1) * rows * per) as AnyTypedArray;
+  return { dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
+}
+
+function hostNumbers(feed: Feed | undefined): Float32Array {
+  if (!feed || 'kind' in feed) throw new Error('fused step: losses, grad norms and rates must come back on the host');
+  return Float32Array.from(feed.data as Float32Array | Float64Array);
+}

@@ -1,0 +1,209 @@
+// compile(): K steps in one Loop call equal K single-step calls, M accumulated micro-batches
+// equal one batch M times larger, state round-trips through getState/setState, and bad use
+// fails with messages that name the field and both shapes. Float64 so equality is tight.
+import { describe, expect, it } from 'vitest';
+import type { Graph, Tensor } from '../../../../src/main/engine/onnx';
+import { op } from '../../../../src/main/engine/onnx';
+import type { HostTensor } from '../../../../src/main/engine/onnx/session';
+import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim';
+import { compile } from '../../../../src/main/engine/optim';
+import { expectClose, f64, seeded } from './helpers';
+
+const IN = 4;
+const HIDDEN = 8;
+const OUT = 3;
+const PARAMS = [
+  { name: 'w1', shape: [IN, HIDDEN], dtype: 'float64' as const },
+  { name: 'b1', shape: [HIDDEN], dtype: 'float64' as const },
+  { name: 'w2', shape: [HIDDEN, OUT], dtype: 'float64' as const },
+  { name: 'b2', shape: [OUT], dtype: 'float64' as const },
+];
+
+/** A 2-layer MLP with squared error: mean((relu(x·W1 + b1)·W2 + b2 − y)²). */
+function mlp(_g: Graph, p: Readonly<Record<string, Tensor>>, batch: Readonly<Record<string, Tensor>>): { loss: Tensor } {
+  const h = op.relu(op.add(op.matmul(batch.x, p.w1), p.b1)); // (B, HIDDEN)
+  const y = op.add(op.matmul(h, p.w2), p.b2); // (B, OUT)
+  const err = op.sub(y, batch.y);
+  return { loss: op.reduceMean(op.mul(err, err), null) };
+}
+
+function spec(k: number, batchSize: number, overrides: Partial<CompileSpec> = {}): CompileSpec {
+  return {
+    build: mlp,
+    params: PARAMS,
+    batch: [
+      { name: 'x', dtype: 'float64', shape: [batchSize, IN] },
+      { name: 'y', dtype: 'float64', shape: [batchSize, OUT] },
+    ],
+    optimizer: { kind: 'adamw', weightDecay: 0.05 },
+    schedule: { kind: 'cosine', peakLr: 0.05, warmupSteps: 2, totalSteps: 10 },
+    clipNorm: 0.5,
+    k,
+    ...overrides,
+  };
+}
+
+function initialParams(): Record<string, HostTensor> {
+  const rand = seeded(3);
+  const out: Record<string, HostTensor> = {};
+  for (const p of PARAMS) out[p.name] = f64(p.shape, rand(p.shape.reduce((a, b) => a * b, 1)).map((v) => v * 0.7));
+  return out;
+}
+
+/** `steps` batches of `rows` examples each, stacked: x [steps·rows, IN], y [steps·rows, OUT]. */
+function data(steps: number, rows: number): { x: Float64Array; y: Float64Array } {
+  const rand = seeded(11);
+  return { x: Float64Array.from(rand(steps * rows * IN)), y: Float64Array.from(rand(steps * rows * OUT)) };
+}
+
+function flat(state: TrainingState): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries({ ...state.params, ...state.optimizer })) out[k] = Array.from(v.data as Float64Array);
+  return out;
+}
+
+async function withProgram<T>(s: CompileSpec, fn: (p: TrainingProgram) => Promise<T>): Promise<T> {
+  const program = await compile(s);
+  try {
+    return await fn(program);
+  } finally {
+    await program.release();
+  }
+}
+
+describe('compile(): fused K-step training', () => {
+  const K = 4;
+  const B = 5;
+
+  it('K steps in one Loop call equal K single-step calls and K one-step runs in one call', async () => {
+    const { x, y } = data(K, B);
+    const looped = await withProgram(spec(K, B), async (p) => {
+      expect(p.mode).toBe('loop');
+      p.setParams(initialParams());
+      const r = await p.step({ x, y });
+      return { r, state: await p.getState() };
+    });
+    const single = await withProgram(spec(1, B), async (p) => {
+      expect(p.mode).toBe('single');
+      p.setParams(initialParams());
+      const losses: number[] = [];
+      for (let s = 0; s < K; s++) {
+        const r = await p.step({ x: x.subarray(s * B * IN, (s + 1) * B * IN), y: y.subarray(s * B * OUT, (s + 1) * B * OUT) });
+        losses.push(r.losses[0]);
+      }
+      return { losses, state: await p.getState() };
+    });
+    const perStep = await withProgram(spec(K, B, { mode: 'single' }), async (p) => {
+      p.setParams(initialParams());
+      await p.step({ x: f64([K, B, IN], x), y: f64([K, B, OUT], y) });
+      return p.getState();
+    });
+    expect(looped.state.step).toBe(K);
+    expect(single.state.step).toBe(K);
+    const a = flat(looped.state);
+    const b = flat(single.state);
+    const c = flat(perStep);
+    for (const name of Object.keys(b)) {
+      expectClose(a[name], b[name], 1e-6, `loop vs single: ${name}`);
+      expectClose(c[name], b[name], 1e-6, `one-step runs vs single: ${name}`);
+    }
+    expectClose(looped.r.losses, single.losses, 1e-6, 'losses');
+    // Warmup of 2 steps: the first update has rate 0, the second peak/2.
+    expectClose(looped.r.lr, [0, 0.025, 0.05, 0.05 * 0.5 * (1 + Math.cos(Math.PI / 8))], 1e-6, 'rates', 1e-30);
+    expect(Array.from(looped.r.gradNorms).every((n) => n > 0)).toBe(true);
+  });
+
+  it('M accumulated micro-batches give the same update as one batch M times larger', async () => {
+    const M = 3;
+    const rows = 2;
+    const { x, y } = data(2, M * rows);
+    const accumulated = await withProgram(spec(2, rows, { accumulation: M, optimizer: { kind: 'adafactor', beta1: 0.9 } }), async (p) => {
+      p.setParams(initialParams());
+      const r = await p.step({ x: f64([2, M, rows, IN], x), y });
+      return { r, state: flat(await p.getState()) };
+    });
+    const big = await withProgram(spec(2, M * rows, { optimizer: { kind: 'adafactor', beta1: 0.9 } }), async (p) => {
+      p.setParams(initialParams());
+      const r = await p.step({ x, y });
+      return { r, state: flat(await p.getState()) };
+    });
+    for (const name of Object.keys(big.state)) expectClose(accumulated.state[name], big.state[name], 1e-6, `accumulated ${name}`);
+    expectClose(accumulated.r.losses, big.r.losses, 1e-6, 'losses');
+    expectClose(accumulated.r.gradNorms, big.r.gradNorms, 1e-6, 'grad norms');
+  });
+
+  it('resumes from getState() in a new program exactly', async () => {
+    const { x, y } = data(4, B);
+    const half = (t: Float64Array, i: number): Float64Array => t.subarray((i * t.length) / 2, ((i + 1) * t.length) / 2);
+    const straight = await withProgram(spec(2, B), async (p) => {
+      p.setParams(initialParams());
+      await p.step({ x: half(x, 0), y: half(y, 0) });
+      await p.step({ x: half(x, 1), y: half(y, 1) });
+      return flat(await p.getState());
+    });
+    const saved = await withProgram(spec(2, B), async (p) => {
+      p.setParams(initialParams());
+      await p.step({ x: half(x, 0), y: half(y, 0) });
+      return p.getState();
+    });
+    const resumed = await withProgram(spec(2, B), async (p) => {
+      p.setState(saved);
+      await p.step({ x: half(x, 1), y: half(y, 1) });
+      return flat(await p.getState());
+    });
+    for (const name of Object.keys(straight)) expectClose(resumed[name], straight[name], 1e-12, `resumed ${name}`);
+  });
+
+  it('falls back from WebGPU to the CPU Loop graph with a message', async () => {
+    await withProgram(spec(2, B, { providers: ['webgpu', 'cpu'] }), async (p) => {
+      // NOTE: no GPU here: WebGPU gets no adapter; a GPU machine would keep mode 'single'.
+      if (p.placement.provider === 'cpu') {
+        expect(p.mode).toBe('loop');
+        expect(p.placement.message).toMatch(/webgpu/);
+      }
+      p.setParams(initialParams());
+      const { x, y } = data(2, B);
+      expect((await p.step({ x, y })).losses.length).toBe(2);
+    });
+  });
+});
+
+describe('compile(): bad use', () => {
+  it('names the batch field and both shapes', async () => {
+    await withProgram(spec(2, 5), async (p) => {
+      p.setParams(initialParams());
+      const { x, y } = data(2, 5);
+      await expect(p.step({ x: f64([2, 5, IN + 1], new Float64Array(2 * 5 * (IN + 1))), y })).rejects.toThrow(
+        "batch field 'x': expected shape [2, 5, 4] (K·M = 2·1 stacked micro-batches of [5, 4]), got [2, 5, 5]",
+      );
+      await expect(p.step({ x: x.subarray(1), y })).rejects.toThrow("batch field 'x': expected 40 values for shape [2, 5, 4] (K·M = 2·1 stacked micro-batches of [5, 4]), got 39");
+      await expect(p.step({ x: Float32Array.from(x), y })).rejects.toThrow("batch field 'x': expected float64 data, got a Float32Array");
+      await expect(p.step({ x })).rejects.toThrow("step(): missing batch field 'y'; expected fields: x, y");
+      await expect(p.step({ x, y, z: y })).rejects.toThrow("step(): unknown batch field 'z'; expected fields: x, y");
+    });
+  });
+
+  it('rejects steps before parameters, bad parameters, configs and losses', async () => {
+    await withProgram(spec(1, 5), async (p) => {
+      await expect(p.step(data(1, 5))).rejects.toThrow('no training state yet; call setParams() or setState() first');
+      const params = initialParams();
+      expect(() => p.setParams({ ...params, w1: f64([HIDDEN, IN], params.w1.data as Float64Array) })).toThrow(
+        "setParams(): 'w1' has shape [8, 4], expected [4, 8]",
+      );
+      expect(() => p.setParams({ ...params, extra: params.b2 })).toThrow("setParams(): unknown parameter 'extra'");
+    });
+    await expect(compile(spec(1, 5, { optimizer: { kind: 'sgd' } as never }))).rejects.toThrow(
+      "Unknown optimizer 'sgd'; expected one of: adamw, adafactor",
+    );
+    await expect(compile(spec(0, 5))).rejects.toThrow('compile(): k must be an integer ≥ 1, got 0');
+    const perExample = (g: Graph, p: Readonly<Record<string, Tensor>>, b: Readonly<Record<string, Tensor>>): { loss: Tensor } => ({
+      loss: op.reduceMean(op.sub(op.matmul(b.x, p.w1), 1), [1]),
+    });
+    await expect(compile(spec(1, 5, { build: perExample, params: PARAMS.slice(0, 1) }))).rejects.toThrow(
+      /build\(\) must return a scalar float loss; got .*float64\[5\]/,
+    );
+    await expect(compile(spec(1, 5, { build: (g, p, b) => mlp(g, { ...p, w2: p.w2, b2: p.b2 }, b), params: [...PARAMS, { name: 'unused', shape: [2], dtype: 'float64' }] }))).rejects.toThrow(
+      "parameter 'unused' does not affect the loss",
+    );
+  });
+});
