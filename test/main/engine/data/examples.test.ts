@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import tinyCase from '../../../fixtures/t5/t5-tiny-relu/case.json';
+import { collateBatch, epochBatches, makeBatch } from '../../../../src/main/engine/data/batches';
+import { epochOrder, exampleTokens, maskedExample, planExamples, type SpanCorruptionSettings } from '../../../../src/main/engine/data/examples';
+import { Rng } from '../../../../src/main/engine/data/rng';
+import { InMemoryTokenSource, subsetTokenSource } from '../../../../src/main/engine/data/tokenSource';
+
+const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
+const settings: SpanCorruptionSettings = { inputLength: 32, noiseDensity: 0.15, meanNoiseSpanLength: 3, mode: 'auto', seed: 5 };
+
+function randomDocs(count: number, maxLength: number, seed = 1): number[][] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => Array.from({ length: 1 + rng.below(maxLength) }, () => 3 + rng.below(390)));
+}
+
+describe('packed examples (HF group_texts)', () => {
+  const docs = randomDocs(40, 30);
+  const source = new InMemoryTokenSource(docs);
+  const plan = planExamples(source, settings, tokenizer);
+
+  it('cut the EOS-joined stream into raw-length chunks and drop the remainder', () => {
+    const stream = docs.flatMap((d) => [...d, 1]);
+    expect(plan.mode).toBe('packed');
+    expect(plan.lengths).toMatchObject({ tokensLength: 34, inputLength: 32, targetLength: 8 });
+    expect(plan.exampleCount).toBe(Math.floor(stream.length / 34));
+    const joined = Array.from({ length: plan.exampleCount }, (_, i) => Array.from(exampleTokens(plan, source, 1, i))).flat();
+    expect(joined).toEqual(stream.slice(0, plan.exampleCount * 34));
+    expect(plan.messages).toContain(`The last ${stream.length % 34} tokens do not fill a packed example and are not used`);
+  });
+
+  it('every packed example masks to exactly the computed lengths', () => {
+    for (let i = 0; i < plan.exampleCount; i++) {
+      const m = maskedExample(plan, source, tokenizer, i, 0);
+      expect(m.inputIds.length).toBe(32);
+      expect(m.labels.length).toBe(8);
+    }
+  });
+
+  it('dynamic masking: a new mask per epoch, the same mask for the same (seed, epoch, index)', () => {
+    const a = maskedExample(plan, source, tokenizer, 3, 0).noiseMask.join('');
+    expect(maskedExample(plan, source, tokenizer, 3, 0).noiseMask.join('')).toBe(a);
+    const others = [1, 2, 3, 4].map((e) => maskedExample(plan, source, tokenizer, 3, e).noiseMask.join(''));
+    expect(others.some((m) => m !== a)).toBe(true);
+  });
+
+  it('epoch order is a seeded permutation', () => {
+    const o = epochOrder(plan, 1);
+    expect([...o].sort((x, y) => x - y)).toEqual([...Array(plan.exampleCount).keys()]);
+    expect([...epochOrder(plan, 1)]).toEqual([...o]);
+    expect([...epochOrder(plan, 2)]).not.toEqual([...o]);
+  });
+
+  it('works over a subset (the training side of a split)', () => {
+    const sub = subsetTokenSource(source, [0, 2, 4]);
+    expect(sub.totalTokens).toBe(docs[0].length + docs[2].length + docs[4].length);
+    expect(Array.from(sub.readTokens(1, 0, 100))).toEqual(docs[2]);
+  });
+});
+
+describe('per-document examples', () => {
+  it('a dataset shorter than one packed chunk falls back and says so', () => {
+    const source = new InMemoryTokenSource([[10, 11, 12, 13, 14], [20, 21, 22]]);
+    const plan = planExamples(source, settings, tokenizer);
+    expect(plan.mode).toBe('per-document');
+    expect(plan.messages[0]).toBe(
+      'The dataset has 10 tokens, less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
+    );
+    expect(plan.messages).toContain('1 document(s) have only 2–3 tokens; each gets a single one-token noise span');
+    const batch = makeBatch(plan, source, tokenizer, [0, 1], 0);
+    expect(batch.inputIds.length).toBe(2 * 32);
+    expect(Number(batch.attentionMask.slice(0, 32).reduce((a, b) => a + b, 0n))).toBe(6); // 4 kept + 1 sentinel + EOS
+    expect(Array.from(batch.labels.slice(0, 8), Number)).toEqual([499, 14, 1, -100, -100, -100, -100, -100]); // one span: the last token
+  });
+
+  it('long documents become balanced pieces; 1-token documents are skipped', () => {
+    const source = new InMemoryTokenSource([Array.from({ length: 70 }, (_, i) => 3 + i), [7], [8, 9]]);
+    const plan = planExamples(source, { ...settings, mode: 'per-document' }, tokenizer);
+    expect(Array.from(plan.pieces ?? [])).toEqual([0, 0, 23, 0, 23, 23, 0, 46, 24, 2, 0, 2]);
+    expect(plan.messages).toContain('1 document(s) with fewer than 2 tokens cannot be masked and are skipped');
+    for (let i = 0; i < plan.exampleCount; i++) {
+      const m = maskedExample(plan, source, tokenizer, i, 2);
+      expect(m.inputIds.length).toBeLessThanOrEqual(32);
+      expect(m.labels.length).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('refuses settings with more spans than sentinels', () => {
+    const source = new InMemoryTokenSource(randomDocs(50, 400));
+    expect(() => planExamples(source, { ...settings, inputLength: 512, noiseDensity: 0.5, meanNoiseSpanLength: 1.5 }, tokenizer)).toThrow(
+      /make up to 204 noise spans per example but the tokenizer has only 100 sentinel tokens/,
+    );
+  });
+});
+
+describe('batches', () => {
+  it('pad, mask and shift exactly like the tiny-model fixture', () => {
+    const rows = tinyCase.input_ids.map((ids, b) => ({
+      inputIds: ids.filter((_, t) => tinyCase.attention_mask[b][t] === 1),
+      labels: tinyCase.labels[b].filter((id) => id !== -100),
+    }));
+    const batch = collateBatch(rows, 20, 10, 0, [0, 1, 2]);
+    expect(Array.from(batch.inputIds, Number)).toEqual(tinyCase.input_ids.flat());
+    expect(Array.from(batch.attentionMask, Number)).toEqual(tinyCase.attention_mask.flat());
+    expect(Array.from(batch.labels, Number)).toEqual(tinyCase.labels.flat());
+    expect(Array.from(batch.decoderInputIds, Number)).toEqual(tinyCase.decoder_input_ids.flat());
+    expect(batch.targetTokens).toBe(27);
+  });
+
+  it('epochBatches drops a partial last batch when asked', () => {
+    const source = new InMemoryTokenSource(randomDocs(40, 30));
+    const plan = planExamples(source, settings, tokenizer);
+    const order = epochOrder(plan, 0);
+    const full = [...epochBatches(plan, source, tokenizer, { batchSize: 4, epoch: 0, order, isDropLast: true })];
+    expect(full.length).toBe(Math.floor(plan.exampleCount / 4));
+    expect(full.every((b) => b.batchSize === 4 && b.labels.length === 4 * 8)).toBe(true);
+    const all = [...epochBatches(plan, source, tokenizer, { batchSize: 4, epoch: 0, order, isDropLast: false })];
+    expect(all.reduce((a, b) => a + b.batchSize, 0)).toBe(plan.exampleCount);
+  });
+});
