@@ -3,7 +3,9 @@
 // Help output follows this order.
 
 import type { Command } from './command';
+import { fillCommand } from './commands/fill';
+import { scoreCommand } from './commands/score';
 import { serveCommand } from './commands/serve';
 import { systemCommand } from './commands/system';
 
-export const commands: readonly Command[] = [serveCommand, systemCommand];
+export const commands: readonly Command[] = [serveCommand, systemCommand, scoreCommand, fillCommand];
