@@ -35,8 +35,12 @@ export function gradients(loss: Tensor, wrt: readonly Tensor[], options: Gradien
   const g = loss.graph;
   const registry = options.registry ?? defaultRegistry;
   for (const w of wrt) {
-    if (!isFloat(w.dtype)) throw new Error(`gradients: cannot differentiate w.r.t. ${w.name}, a ${w.dtype} tensor`);
-    if (!g.canSee(w)) throw new Error(`gradients: ${w.name} (graph '${w.graph.name}') is not visible from the loss's graph '${g.name}'`);
+    if (!isFloat(w.dtype))
+      throw new Error(`gradients: cannot differentiate w.r.t. ${w.name}: it is ${w.dtype}, not a float tensor`);
+    if (!g.canSee(w))
+      throw new Error(
+        `gradients: ${w.name} (graph '${w.graph.name}') is not visible from the loss's graph '${g.name}'`,
+      );
   }
   if (!isFloat(loss.dtype)) throw new Error(`gradients: loss ${loss.name} is ${loss.dtype}, not a float tensor`);
   const reach = forwardReach(g, wrt);
@@ -46,7 +50,10 @@ export function gradients(loss: Tensor, wrt: readonly Tensor[], options: Gradien
   return g.scope(scope, () => {
     if (reach.has(loss.name)) grads.add(loss.name, seedFor(g, loss, options.seed));
     for (const node of active) backwardNode(g, node, registry, reach, grads);
-    return wrt.map((w) => grads.total(w.name) ?? (options.zerosForUnused ? filled(g, 0, w.dtype, staticShape(w, 'gradients')) : null));
+    return wrt.map(
+      (w) =>
+        grads.total(w.name) ?? (options.zerosForUnused ? filled(g, 0, w.dtype, staticShape(w, 'gradients')) : null),
+    );
   });
 }
 
@@ -77,7 +84,9 @@ function activeNodes(g: Graph, loss: Tensor, reach: Set<string>): GraphNode[] {
 function seedFor(g: Graph, loss: Tensor, seed: Tensor | undefined): Tensor {
   if (seed) {
     if (seed.dtype !== loss.dtype || shapeText(seed.shape) !== shapeText(loss.shape)) {
-      throw new Error(`gradients: seed ${seed.name} ${seed.dtype}${shapeText(seed.shape)} must match loss ${loss.name} ${loss.dtype}${shapeText(loss.shape)}`);
+      throw new Error(
+        `gradients: seed ${seed.name} ${seed.dtype}${shapeText(seed.shape)} must match loss ${loss.name} ${loss.dtype}${shapeText(loss.shape)}`,
+      );
     }
     return seed;
   }
@@ -110,7 +119,13 @@ class GradientSums {
   }
 }
 
-function backwardNode(g: Graph, node: GraphNode, registry: GradientRegistry, reach: Set<string>, grads: GradientSums): void {
+function backwardNode(
+  g: Graph,
+  node: GraphNode,
+  registry: GradientRegistry,
+  reach: Set<string>,
+  grads: GradientSums,
+): void {
   const outGrads = node.outputs.map((o) => grads.total(o.name));
   if (outGrads.every((t) => t === null)) return;
   const rule = registry.ruleFor(node);
@@ -119,13 +134,16 @@ function backwardNode(g: Graph, node: GraphNode, registry: GradientRegistry, rea
   const inGrads = rule(ctx);
   // Rules may list optional inputs the node lacks, as long as those entries are null.
   if (inGrads.slice(node.inputs.length).some((t) => t !== null)) {
-    throw new Error(`gradient rule of ${node.opType} (node '${node.name}') returned ${inGrads.length} gradients for ${node.inputs.length} inputs`);
+    throw new Error(
+      `gradient rule of ${node.opType} (node '${node.name}') returned ${inGrads.length} gradients for ${node.inputs.length} inputs`,
+    );
   }
   inGrads.forEach((gi, i) => {
     const input = node.inputs[i];
     if (!gi || !input || !reach.has(input.name)) return;
     const what = `gradient of ${node.opType} (node '${node.name}') input ${i}`;
-    if (gi.dtype !== input.dtype) throw new Error(`${what}: dtype ${gi.dtype} but input ${input.name} is ${input.dtype}`);
+    if (gi.dtype !== input.dtype)
+      throw new Error(`${what}: dtype ${gi.dtype} but input ${input.name} is ${input.dtype}`);
     grads.add(input.name, sumToShape(gi, input.shape, what));
   });
 }

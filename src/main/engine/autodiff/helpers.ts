@@ -15,7 +15,8 @@ export function shapeText(shape: Shape): string {
 /** The shape as numbers; gradients need static shapes (DESIGN §3: shapes are static per graph). */
 export function staticShape(t: Tensor, what: string): number[] {
   return t.shape.map((d) => {
-    if (typeof d !== 'number') throw new Error(`${what}: ${t.name} has symbolic dim '${d}'; gradients need static shapes`);
+    if (typeof d !== 'number')
+      throw new Error(`${what}: ${t.name} has symbolic dim '${d}'; gradients need static shapes`);
     return d;
   });
 }
@@ -44,7 +45,9 @@ export function filled(g: Graph, value: number, dtype: DType, shape: readonly nu
 export function sumToShape(grad: Tensor, target: Shape, what: string): Tensor {
   const offset = grad.rank - target.length;
   const mismatch = (): Error =>
-    new Error(`${what}: gradient ${grad.name} ${shapeText(grad.shape)} is not a broadcast of input shape ${shapeText(target)}`);
+    new Error(
+      `${what}: gradient ${grad.name} ${shapeText(grad.shape)} is not a broadcast of input shape ${shapeText(target)}`,
+    );
   if (offset < 0) throw mismatch();
   const leading = Array.from({ length: offset }, (_, i) => i);
   const inner: number[] = [];

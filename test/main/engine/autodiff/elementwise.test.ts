@@ -68,14 +68,20 @@ describe('elementwise gradients (float64 finite differences)', () => {
     }));
 
   it('Cast float64 → float32 → float64 passes the gradient', async () => {
-    const r = await checkGradients({ inputs: [x23('x')], build: ([x]) => op.cast(op.mul(op.cast(x, 'float32'), 3), 'float64') });
+    const r = await checkGradients({
+      inputs: [x23('x')],
+      build: ([x]) => op.cast(op.mul(op.cast(x, 'float32'), 3), 'float64'),
+    });
     // float32 rounding in the forward path limits agreement to ~1e-6 absolute.
     expect(r.maxError).toBeLessThan(1e-3);
     expect(r.analytic[0]).not.toBeNull();
   });
 
   it('Cast to int64 carries no gradient', async () => {
-    const r = await checkGradients({ inputs: [x23('x')], build: ([x]) => op.cast(op.cast(op.mul(x, 10), 'int64'), 'float64') });
+    const r = await checkGradients({
+      inputs: [x23('x')],
+      build: ([x]) => op.cast(op.cast(op.mul(x, 10), 'int64'), 'float64'),
+    });
     expect(r.analytic[0]).toBeNull();
   });
 
@@ -83,7 +89,13 @@ describe('elementwise gradients (float64 finite differences)', () => {
     expectGradientsMatch({ inputs: [x23('x')], build: ([x]) => op.mul(op.add(x, op.tanh(x)), x) }));
 
   it('returns null for an input the loss does not depend on', async () => {
-    const r = await checkGradients({ inputs: [x23('x'), x23('unused')], build: ([x, u]) => { op.exp(u); return op.neg(x); } });
+    const r = await checkGradients({
+      inputs: [x23('x'), x23('unused')],
+      build: ([x, u]) => {
+        op.exp(u);
+        return op.neg(x);
+      },
+    });
     expect(r.analytic[0]).not.toBeNull();
     expect(r.analytic[1]).toBeNull();
     expect(r.maxError).toBeLessThan(FD_TOLERANCE);
@@ -92,13 +104,34 @@ describe('elementwise gradients (float64 finite differences)', () => {
 
 describe('matmul gradients (float64 finite differences)', () => {
   it('MatMul 2-D', () =>
-    expectGradientsMatch({ inputs: [{ name: 'a', shape: [2, 3] }, { name: 'b', shape: [3, 4] }], build: ([a, b]) => op.matmul(a, b) }));
+    expectGradientsMatch({
+      inputs: [
+        { name: 'a', shape: [2, 3] },
+        { name: 'b', shape: [3, 4] },
+      ],
+      build: ([a, b]) => op.matmul(a, b),
+    }));
   it('MatMul batched (2, 2, 3)·(3, 2): dB folds the batch', () =>
-    expectGradientsMatch({ inputs: [{ name: 'a', shape: [2, 2, 3] }, { name: 'b', shape: [3, 2] }], build: ([a, b]) => op.matmul(a, b) }));
+    expectGradientsMatch({
+      inputs: [
+        { name: 'a', shape: [2, 2, 3] },
+        { name: 'b', shape: [3, 2] },
+      ],
+      build: ([a, b]) => op.matmul(a, b),
+    }));
   it('MatMul broadcast batch (2, 1, 2, 3)·(3, 3, 2)', () =>
-    expectGradientsMatch({ inputs: [{ name: 'a', shape: [2, 1, 2, 3] }, { name: 'b', shape: [3, 3, 2] }], build: ([a, b]) => op.matmul(a, b) }));
+    expectGradientsMatch({
+      inputs: [
+        { name: 'a', shape: [2, 1, 2, 3] },
+        { name: 'b', shape: [3, 3, 2] },
+      ],
+      build: ([a, b]) => op.matmul(a, b),
+    }));
   it('MatMul with the same tensor on both sides (x·xᵀ)', () =>
-    expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 2] }], build: ([x]) => op.matmul(x, op.transpose(x, [1, 0])) }));
+    expectGradientsMatch({
+      inputs: [{ name: 'x', shape: [3, 2] }],
+      build: ([x]) => op.matmul(x, op.transpose(x, [1, 0])),
+    }));
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
       it(`Gemm transA=${transA} transB=${transB} alpha=0.7 beta=1.3 with C [3]`, () =>

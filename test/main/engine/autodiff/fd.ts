@@ -83,7 +83,11 @@ export async function checkGradients(c: FdCase): Promise<FdResult> {
 
   const gradGraph = new Graph('grad_check');
   const { loss, xs } = buildLoss(c, gradGraph);
-  const grads = gradients(loss, wrtIdx.map((i) => xs[i]), { registry: c.registry });
+  const grads = gradients(
+    loss,
+    wrtIdx.map((i) => xs[i]),
+    { registry: c.registry },
+  );
   const names: string[] = [];
   grads.forEach((t, k) => {
     if (t) names.push(gradGraph.output(t, `d_${c.inputs[wrtIdx[k]].name}`).name);

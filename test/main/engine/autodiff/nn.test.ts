@@ -15,7 +15,8 @@ const labels = (values: number[]) => ({ name: 'labels', shape: [4], dtype: 'int6
 
 describe('nn gradients (float64 finite differences)', () => {
   for (const axis of [-1, 0]) {
-    it(`Softmax axis ${axis}`, () => expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.softmax(x, axis) }));
+    it(`Softmax axis ${axis}`, () =>
+      expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.softmax(x, axis) }));
     it(`LogSoftmax axis ${axis}`, () =>
       expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.logSoftmax(x, axis) }));
   }

@@ -20,7 +20,10 @@ describe('reduce gradients (float64 finite differences)', () => {
       expectGradientsMatch({ inputs: [x234], build: ([x]) => op.reduceMean(x, [1], keepDims) }));
   }
   it('ReduceSum and ReduceMean over all axes', () =>
-    expectGradientsMatch({ inputs: [x234], build: ([x]) => op.add(op.reduceSum(x, null), op.reduceMean(op.mul(x, x), null)) }));
+    expectGradientsMatch({
+      inputs: [x234],
+      build: ([x]) => op.add(op.reduceSum(x, null), op.reduceMean(op.mul(x, x), null)),
+    }));
 });
 
 describe('shape gradients (float64 finite differences)', () => {
@@ -31,7 +34,10 @@ describe('shape gradients (float64 finite differences)', () => {
     expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 1] }], build: ([x]) => op.expand(x, [2, 3, 4]) }));
   it('Concat along axis 1 with a repeated input', () =>
     expectGradientsMatch({
-      inputs: [{ name: 'a', shape: [2, 1] }, { name: 'b', shape: [2, 3] }],
+      inputs: [
+        { name: 'a', shape: [2, 1] },
+        { name: 'b', shape: [2, 3] },
+      ],
       build: ([a, b]) => op.concat([a, b, a], 1),
     }));
   it('Slice with negative start and clamped end on two axes', () =>
@@ -43,7 +49,10 @@ describe('shape gradients (float64 finite differences)', () => {
     }));
   it('Gather axis 0 with repeated and negative indices of shape (2, 3): embedding gradient', () =>
     expectGradientsMatch({
-      inputs: [{ name: 'emb', shape: [5, 2] }, { name: 'ids', shape: [2, 3], dtype: 'int64', values: [0, 3, 3, -1, 0, 2] }],
+      inputs: [
+        { name: 'emb', shape: [5, 2] },
+        { name: 'ids', shape: [2, 3], dtype: 'int64', values: [0, 3, 3, -1, 0, 2] },
+      ],
       build: ([emb, ids]) => op.gather(emb, ids, 0),
     }));
   it('Gather axis 1 with indices (2, 2)', () =>

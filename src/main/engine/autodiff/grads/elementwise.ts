@@ -19,7 +19,10 @@ function unaryRule(grad: (ctx: GradContext, dy: Tensor) => Tensor): GradientRule
 }
 
 /** A rule for a two-input op: [dA, dB] from (ctx, dY), each built only when needed. */
-function binaryRule(gradA: (ctx: GradContext, dy: Tensor) => Tensor, gradB: (ctx: GradContext, dy: Tensor) => Tensor): GradientRule {
+function binaryRule(
+  gradA: (ctx: GradContext, dy: Tensor) => Tensor,
+  gradB: (ctx: GradContext, dy: Tensor) => Tensor,
+): GradientRule {
   return (ctx) => {
     const dy = ctx.GO(0);
     if (!dy) return [null, null];
@@ -28,15 +31,42 @@ function binaryRule(gradA: (ctx: GradContext, dy: Tensor) => Tensor, gradB: (ctx
 }
 
 /** Y = A + B: dA = dY, dB = dY. */
-registerGradient('Add', binaryRule((_, dy) => dy, (_, dy) => dy));
+registerGradient(
+  'Add',
+  binaryRule(
+    (_, dy) => dy,
+    (_, dy) => dy,
+  ),
+);
 /** Y = A − B: dA = dY, dB = −dY. */
-registerGradient('Sub', binaryRule((_, dy) => dy, (_, dy) => op.neg(dy)));
+registerGradient(
+  'Sub',
+  binaryRule(
+    (_, dy) => dy,
+    (_, dy) => op.neg(dy),
+  ),
+);
 /** Y = A·B: dA = dY·B, dB = dY·A. */
-registerGradient('Mul', binaryRule((c, dy) => op.mul(dy, c.I(1)), (c, dy) => op.mul(dy, c.I(0))));
+registerGradient(
+  'Mul',
+  binaryRule(
+    (c, dy) => op.mul(dy, c.I(1)),
+    (c, dy) => op.mul(dy, c.I(0)),
+  ),
+);
 /** Y = A/B: dA = dY/B, dB = −dY·Y/B. */
-registerGradient('Div', binaryRule((c, dy) => op.div(dy, c.I(1)), (c, dy) => op.neg(op.div(op.mul(dy, c.O(0)), c.I(1)))));
+registerGradient(
+  'Div',
+  binaryRule(
+    (c, dy) => op.div(dy, c.I(1)),
+    (c, dy) => op.neg(op.div(op.mul(dy, c.O(0)), c.I(1))),
+  ),
+);
 /** Y = −X: dX = −dY. */
-registerGradient('Neg', unaryRule((_, dy) => op.neg(dy)));
+registerGradient(
+  'Neg',
+  unaryRule((_, dy) => op.neg(dy)),
+);
 /** Y = Aᴮ: dA = dY·B·Aᴮ⁻¹, dB = dY·Y·ln A (A > 0 where dB matters). */
 registerGradient(
   'Pow',
@@ -46,23 +76,50 @@ registerGradient(
   ),
 );
 /** Y = √X: dX = dY·0.5/Y. */
-registerGradient('Sqrt', unaryRule((c, dy) => op.div(op.mul(dy, 0.5), c.O(0))));
+registerGradient(
+  'Sqrt',
+  unaryRule((c, dy) => op.div(op.mul(dy, 0.5), c.O(0))),
+);
 /** Y = 1/X: dX = −dY·Y². */
-registerGradient('Reciprocal', unaryRule((c, dy) => op.neg(op.mul(dy, op.mul(c.O(0), c.O(0))))));
+registerGradient(
+  'Reciprocal',
+  unaryRule((c, dy) => op.neg(op.mul(dy, op.mul(c.O(0), c.O(0))))),
+);
 /** Y = eˣ: dX = dY·Y. */
-registerGradient('Exp', unaryRule((c, dy) => op.mul(dy, c.O(0))));
+registerGradient(
+  'Exp',
+  unaryRule((c, dy) => op.mul(dy, c.O(0))),
+);
 /** Y = ln X: dX = dY/X. */
-registerGradient('Log', unaryRule((c, dy) => op.div(dy, c.I(0))));
+registerGradient(
+  'Log',
+  unaryRule((c, dy) => op.div(dy, c.I(0))),
+);
 /** Y = tanh X: dX = dY·(1 − Y²). */
-registerGradient('Tanh', unaryRule((c, dy) => op.mul(dy, op.sub(1, op.mul(c.O(0), c.O(0))))));
+registerGradient(
+  'Tanh',
+  unaryRule((c, dy) => op.mul(dy, op.sub(1, op.mul(c.O(0), c.O(0))))),
+);
 /** Y = σ(X): dX = dY·Y·(1 − Y). */
-registerGradient('Sigmoid', unaryRule((c, dy) => op.mul(dy, op.mul(c.O(0), op.sub(1, c.O(0))))));
+registerGradient(
+  'Sigmoid',
+  unaryRule((c, dy) => op.mul(dy, op.mul(c.O(0), op.sub(1, c.O(0))))),
+);
 /** Y = max(X, 0): dX = dY where X > 0, else 0 (0 at the kink). */
-registerGradient('Relu', unaryRule((c, dy) => op.where(op.greater(c.I(0), 0), dy, 0)));
+registerGradient(
+  'Relu',
+  unaryRule((c, dy) => op.where(op.greater(c.I(0), 0), dy, 0)),
+);
 /** Y = |X|: dX = dY·sign(X). */
-registerGradient('Abs', unaryRule((c, dy) => op.mul(dy, op.sign(c.I(0)))));
+registerGradient(
+  'Abs',
+  unaryRule((c, dy) => op.mul(dy, op.sign(c.I(0)))),
+);
 /** Y = X: dX = dY. */
-registerGradient('Identity', unaryRule((_, dy) => dy));
+registerGradient(
+  'Identity',
+  unaryRule((_, dy) => dy),
+);
 
 /** Y = Where(C, A, B): dA = Where(C, dY, 0), dB = Where(C, 0, dY); the condition gets none. */
 registerGradient('Where', (ctx) => {
@@ -79,7 +136,9 @@ registerGradient('Where', (ctx) => {
 function extremumRule(opType: 'Max' | 'Min'): GradientRule {
   return (ctx) => {
     if (ctx.node.inputs.length !== 2) {
-      throw new Error(`${opType} gradient: only two inputs are supported, node '${ctx.node.name}' has ${ctx.node.inputs.length}`);
+      throw new Error(
+        `${opType} gradient: only two inputs are supported, node '${ctx.node.name}' has ${ctx.node.inputs.length}`,
+      );
     }
     const dy = ctx.GO(0);
     if (!dy) return [null, null];
@@ -99,6 +158,27 @@ registerGradient('Cast', (ctx) => {
 });
 
 /** Zero-gradient-almost-everywhere ops and ops on non-float outputs. */
-for (const opType of ['Sign', 'Floor', 'Ceil', 'Round', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Not', 'Shape', 'Size', 'ArgMax', 'ArgMin', 'RandomNormalLike', 'RandomUniformLike', 'ConstantOfShape', 'Range']) {
+for (const opType of [
+  'Sign',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'And',
+  'Or',
+  'Not',
+  'Shape',
+  'Size',
+  'ArgMax',
+  'ArgMin',
+  'RandomNormalLike',
+  'RandomUniformLike',
+  'ConstantOfShape',
+  'Range',
+]) {
   noGradient(opType);
 }

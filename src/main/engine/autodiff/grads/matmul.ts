@@ -17,7 +17,9 @@ export function matmulGrad(ctx: GradContext): (Tensor | null)[] {
   const [a, b, dy] = [ctx.I(0), ctx.I(1), ctx.GO(0)];
   if (!dy) return [null, null];
   if (a.rank < 2 || b.rank < 2) {
-    throw new Error(`MatMul gradient: rank-1 operands are not supported (${a.name} ${shapeText(a.shape)}, ${b.name} ${shapeText(b.shape)})`);
+    throw new Error(
+      `MatMul gradient: rank-1 operands are not supported (${a.name} ${shapeText(a.shape)}, ${b.name} ${shapeText(b.shape)})`,
+    );
   }
   const da = ctx.needs(0) ? op.matmul(dy, transposeLast2(b)) : null; // (..., M, K)
   let db: Tensor | null = null;

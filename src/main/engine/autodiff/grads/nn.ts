@@ -48,7 +48,9 @@ registerGradient('Dropout', (ctx) => {
   const isTraining = ctx.hasInput(2) && constantNumbers(ctx.constant(2))[0] !== 0;
   if (!isTraining) return [dy, null, null];
   if (ctx.node.outputs.length < 2) {
-    throw new Error(`Dropout gradient: node '${ctx.node.name}' runs in training mode without its mask output; build it with op.dropout`);
+    throw new Error(
+      `Dropout gradient: node '${ctx.node.name}' runs in training mode without its mask output; build it with op.dropout`,
+    );
   }
   const mask = castTo(ctx.O(1), dy.dtype);
   const ratio = ctx.hasInput(1) ? constantNumbers(ctx.constant(1))[0] : 0.5;
@@ -65,7 +67,9 @@ function crossEntropyGrad(ctx: GradContext): (Tensor | null)[] {
   const [scores, labels] = [ctx.I(0), ctx.I(1)];
   if (!ctx.needs(0)) return [null, null, null];
   if (scores.rank !== 2 || ctx.hasInput(2)) {
-    throw new Error(`SoftmaxCrossEntropyLoss gradient: supports scores (N, C) without weights; node '${ctx.node.name}' has scores ${shapeText(scores.shape)}${ctx.hasInput(2) ? ' and weights' : ''}`);
+    throw new Error(
+      `SoftmaxCrossEntropyLoss gradient: supports scores (N, C) without weights; node '${ctx.node.name}' has scores ${shapeText(scores.shape)}${ctx.hasInput(2) ? ' and weights' : ''}`,
+    );
   }
   const logp = ctx.node.outputs.length > 1 ? ctx.O(1) : op.logSoftmax(scores, 1); // (N, C)
   const [dLoss, dLogp] = [ctx.GO(0), ctx.node.outputs.length > 1 ? ctx.GO(1) : null];
@@ -79,7 +83,11 @@ function crossEntropyGrad(ctx: GradContext): (Tensor | null)[] {
 function crossEntropyLossPart(ctx: GradContext, logp: Tensor, labels: Tensor, dLoss: Tensor): Tensor {
   const [n, c] = staticShape(logp, 'SoftmaxCrossEntropyLoss gradient');
   const dtype = logp.dtype;
-  const classes = ctx.graph.constant({ dtype: 'int64', shape: [c], data: BigInt64Array.from({ length: c }, (_, i) => BigInt(i)) });
+  const classes = ctx.graph.constant({
+    dtype: 'int64',
+    shape: [c],
+    data: BigInt64Array.from({ length: c }, (_, i) => BigInt(i)),
+  });
   const oneHot = castTo(op.equal(op.unsqueeze(labels, [1]), classes), dtype); // (N, C)
   const ignoreAttr = ctx.attr('ignore_index');
   const valid = typeof ignoreAttr === 'number' ? castTo(op.not(op.equal(labels, ignoreAttr)), dtype) : null; // (N)
@@ -92,7 +100,9 @@ function crossEntropyLossPart(ctx: GradContext, logp: Tensor, labels: Tensor, dL
   } else if (reduction === 'sum' || reduction === 'none') {
     weight = valid ? op.mul(valid, dLoss) : dLoss;
   } else {
-    throw new Error(`SoftmaxCrossEntropyLoss gradient: unknown reduction '${String(reduction)}'; expected one of: mean, sum, none`);
+    throw new Error(
+      `SoftmaxCrossEntropyLoss gradient: unknown reduction '${String(reduction)}'; expected one of: mean, sum, none`,
+    );
   }
   const rowWeight = weight.rank === 0 ? weight : op.unsqueeze(weight, [1]); // (N, 1)
   return op.mul(op.sub(op.exp(logp), oneHot), rowWeight); // (N, C)

@@ -60,7 +60,8 @@ registerGradient('Slice', (ctx) => {
   const ends = constantNumbers(ctx.constant(2));
   const axes = ctx.hasInput(3) ? constantNumbers(ctx.constant(3)) : starts.map((_, i) => i);
   const steps = ctx.hasInput(4) ? constantNumbers(ctx.constant(4)) : starts.map(() => 1);
-  if (steps.some((s) => s !== 1)) throw new Error(`Slice gradient: only steps of 1 are supported (node '${ctx.node.name}')`);
+  if (steps.some((s) => s !== 1))
+    throw new Error(`Slice gradient: only steps of 1 are supported (node '${ctx.node.name}')`);
   const pads = new Array<number>(2 * rank).fill(0);
   axes.forEach((raw, i) => {
     const a = raw < 0 ? raw + rank : raw;
@@ -101,8 +102,11 @@ function gatherGrad(ctx: GradContext): (Tensor | null)[] {
   const scattered = op.scatterND(zeros, op.unsqueeze(idx, [q]), front, 'add'); // (dim, pre, post)
   if (axis === 0) return [scattered, null];
   // (dim, pre, post) → (pre, dim, post)
-  const back = [...Array.from({ length: axis }, (_, i) => i + 1), 0, ...Array.from({ length: rank - axis - 1 }, (_, i) => axis + 1 + i)];
+  const back = [
+    ...Array.from({ length: axis }, (_, i) => i + 1),
+    0,
+    ...Array.from({ length: rank - axis - 1 }, (_, i) => axis + 1 + i),
+  ];
   return [op.transpose(scattered, back), null];
 }
 registerGradient('Gather', gatherGrad);
-
