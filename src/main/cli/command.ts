@@ -18,6 +18,8 @@ export interface CommandContext {
   readonly positionals: readonly string[];
   readonly dataDir: string;
   readonly isJson: boolean;
+  /** The environment to read (process.env in production; tests pass their own). */
+  readonly env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C / SIGTERM; long work must stop and return. */
   readonly signal: AbortSignal;
   string(name: string): string | undefined;

@@ -47,7 +47,14 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       return exitCodes.ok;
     }
     const dataDir = resolveDataDir({ flag: stringValue(parsed.values, 'data-dir'), env: io.env });
-    const context = createContext({ command, parsed, dataDir, isJson, io, openApp: () => (app ??= new AppServices({ dataDir })) });
+    const context = createContext({
+      command,
+      parsed,
+      dataDir,
+      isJson,
+      io,
+      openApp: () => (app ??= new AppServices({ dataDir })),
+    });
     const result = await command.run(context);
     if (!command.printsOwnResult) printResult(command, result, isJson, io);
     return exitCodes.ok;
@@ -93,6 +100,7 @@ function createContext({ command, parsed, dataDir, isJson, io, openApp }: Contex
     positionals: parsed.positionals,
     dataDir,
     isJson,
+    env: io.env,
     signal: io.signal,
     string: (name) => stringValue(parsed.values, name),
     flag: (name) => parsed.values[name] === true,
@@ -109,7 +117,8 @@ function createContext({ command, parsed, dataDir, isJson, io, openApp }: Contex
     log: (line) => {
       if (!isJson) io.stdout.write(`${line}\n`);
     },
-    progress: (label, total) => (io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, label, total) : silentProgress),
+    progress: (label, total) =>
+      io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, label, total) : silentProgress,
     printResult: (result) => printResult(command, result, isJson, io),
   };
 }

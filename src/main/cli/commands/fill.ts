@@ -13,7 +13,8 @@ function numberOption(context: CommandContext, name: string, min: number, max: n
   const raw = context.string(name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${raw}'`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${raw}'`);
   return value;
 }
 
@@ -38,7 +39,8 @@ function strategyFrom(context: CommandContext): DecodingStrategy {
 export const fillCommand = defineCommand({
   name: 'fill',
   summary: 'Fill <extra_id_N> holes in a prompt with a T5 model',
-  usage: 'spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] "prompt"',
+  usage:
+    'spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] "prompt"',
   description: 'Example: spanfill fill --model ./t5-small "The <extra_id_0> walks in <extra_id_1> park"',
   options: {
     model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder (with tokenizer.json)' },
@@ -53,11 +55,18 @@ export const fillCommand = defineCommand({
   async run(context) {
     const modelDir = context.string('model');
     if (!modelDir) throw new UsageError('fill needs --model DIR');
-    if (context.positionals.length !== 1) throw new UsageError(`fill needs exactly one prompt argument; got ${context.positionals.length}`);
+    if (context.positionals.length !== 1)
+      throw new UsageError(`fill needs exactly one prompt argument; got ${context.positionals.length}`);
     const strategy = strategyFrom(context);
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
     try {
-      return await fillPrompt({ modelDir, prompt: context.positionals[0], strategy, maxNewTokens, signal: context.signal });
+      return await fillPrompt({
+        modelDir,
+        prompt: context.positionals[0],
+        strategy,
+        maxNewTokens,
+        signal: context.signal,
+      });
     } catch (error) {
       throw isT5InputError(error) ? new ApiError('invalid_argument', error.message) : error;
     }
@@ -65,7 +74,8 @@ export const fillCommand = defineCommand({
   render(result) {
     const { marked, spans, output } = result as FillOutput;
     const lines = [marked, `  model output: ${JSON.stringify(output)}`];
-    for (const span of spans) lines.push(`  <extra_id_${span.sentinel}>  ${span.isMissing ? '(no output)' : JSON.stringify(span.text)}`);
+    for (const span of spans)
+      lines.push(`  <extra_id_${span.sentinel}>  ${span.isMissing ? '(no output)' : JSON.stringify(span.text)}`);
     return lines.join('\n');
   },
 });

@@ -37,4 +37,3 @@ export const scoreCommand = defineCommand({
     return lines.join('\n');
   },
 });
-

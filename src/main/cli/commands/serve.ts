@@ -23,7 +23,7 @@ export const serveCommand = defineCommand({
   printsOwnResult: true,
   async run(context) {
     const port = context.integer('port', { min: 0, max: 65_535 }) ?? 0;
-    const rendererDir = findRendererDir(process.env.SPANFILL_RENDERER_DIR);
+    const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
     const app = context.app();
     const server = await startServer({ app, rendererDir, port });
     context.printResult({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });

@@ -1,0 +1,151 @@
+// CLI tests: help and exit codes, `system` (text and --json), usage errors, a refused
+// database, and the real `bin/spanfill.mjs` entry for `system --json` and `serve`.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/main/cli/run';
+import { exitCodes } from '../../../src/main/cli/exit-codes';
+import { databaseFileName, openStore } from '../../../src/main/store/db';
+import type { SystemInfo } from '../../../src/shared/contract';
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runCli(args, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    env,
+    signal: new AbortController().signal,
+  });
+  return { code, stdout: out, stderr: err };
+}
+
+describe('spanfill (in process)', () => {
+  it('lists commands, common options and exit codes in --help', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/serve\s+Serve the Spanfill UI/);
+    expect(stdout).toMatch(/system\s+Show versions/);
+    expect(stdout).toContain('--data-dir DIR');
+    expect(stdout).toContain('Exit codes:');
+  });
+
+  it('shows per-command help', async () => {
+    const { code, stdout } = await cli(['serve', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: spanfill serve [--port N]');
+    expect(stdout).toContain('--json');
+  });
+
+  it('prints one JSON result for system --json', async () => {
+    const dataDir = tempDir();
+    const { code, stdout } = await cli(['system', '--json', '--data-dir', dataDir]);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { ok: true; result: SystemInfo };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.result.dataDir).toBe(dataDir);
+    expect(parsed.result.ortVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(parsed.result.providers.find((provider) => provider.name === 'cpu')).toEqual({
+      name: 'cpu',
+      available: true,
+    });
+    expect(parsed.result.cpuThreads).toBeGreaterThan(0);
+  });
+
+  it('takes the data directory from SPANFILL_DATA_DIR and prints text without --json', async () => {
+    const dataDir = tempDir();
+    const { code, stdout } = await cli(['system'], { SPANFILL_DATA_DIR: dataDir });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Data directory  ${dataDir}`);
+    expect(stdout).toMatch(/cpu\s+available/);
+  });
+
+  it('exits 2 on an unknown command, an unknown flag or a bad value', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(exitCodes.usage);
+    const badFlag = await cli(['system', '--frob', '--data-dir', tempDir()]);
+    expect(badFlag.code).toBe(exitCodes.usage);
+    expect(badFlag.stderr).toContain("'--frob'");
+    const badPort = await cli(['serve', '--port', 'eighty', '--json', '--data-dir', tempDir()]);
+    expect(badPort.code).toBe(exitCodes.usage);
+    expect(JSON.parse(badPort.stdout)).toEqual({
+      ok: false,
+      error: { code: 'invalid_argument', message: "--port must be an integer from 0 to 65535, got 'eighty'" },
+    });
+  });
+
+  it('exits 3 when the database belongs to a newer Spanfill', async () => {
+    const dataDir = tempDir();
+    openStore(dataDir).close();
+    const raw = new Database(path.join(dataDir, databaseFileName));
+    raw.pragma('user_version = 999');
+    raw.close();
+    const { code, stderr } = await cli(['system', '--data-dir', dataDir]);
+    expect(code).toBe(exitCodes.store);
+    expect(stderr).toContain('newer version of Spanfill');
+  });
+
+  it('explains how to build when serve has no built UI', async () => {
+    const { code, stderr } = await cli(['serve', '--data-dir', tempDir()], { SPANFILL_RENDERER_DIR: tempDir() });
+    expect(code).toBe(exitCodes.failure);
+    expect(stderr).toContain('npm run build');
+  });
+});
+
+const bin = path.resolve('bin/spanfill.mjs');
+
+describe('bin/spanfill.mjs', () => {
+  it('runs system --json from source', async () => {
+    const dataDir = tempDir();
+    const child = spawn(process.execPath, [bin, 'system', '--json', '--data-dir', dataDir], {
+      env: { ...process.env, SPANFILL_FROM_SOURCE: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { result: SystemInfo }).result.dataDir).toBe(dataDir);
+  });
+
+  it('serves until interrupted, printing the URL as JSON first', async () => {
+    const rendererDir = tempDir();
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>served</title>');
+    const child = spawn(process.execPath, [bin, 'serve', '--json', '--data-dir', tempDir()], {
+      env: { ...process.env, SPANFILL_FROM_SOURCE: '1', SPANFILL_RENDERER_DIR: rendererDir },
+    });
+    const line = await new Promise<string>((resolve) => {
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        if (buffered.includes('\n')) resolve(buffered.split('\n')[0]);
+      });
+    });
+    const { result } = JSON.parse(line) as { result: { url: string; token: string; port: number } };
+    expect(result.url).toBe(`http://127.0.0.1:${result.port}/?token=${result.token}`);
+    expect(await (await fetch(result.url)).text()).toContain('served');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,211 @@
+// Browser-mode server tests: token on HTTP and WebSocket (401 without), Host and Origin
+// checks, loopback-only binding, CSP headers, calls and events over the socket, and
+// malformed calls answered with invalid_argument naming the field.
+
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startServer, type RunningServer } from '../../../src/main/server/server';
+import { AppServices } from '../../../src/main/services/app';
+import type { WsServerFrame } from '../../../src/shared/ws-protocol';
+
+let dataDir: string;
+let rendererDir: string;
+let app: AppServices;
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-server-'));
+  // The renderer folder sits inside its own temp folder, next to a file it must never serve.
+  rendererDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-renderer-')), 'renderer');
+  fs.mkdirSync(rendererDir);
+  fs.writeFileSync(path.join(path.dirname(rendererDir), 'secret.txt'), 'secret');
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  fs.mkdirSync(path.join(rendererDir, 'assets'));
+  fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  app = new AppServices({ dataDir });
+  server = await startServer({ app, rendererDir });
+  base = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  await app.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(rendererDir), { recursive: true, force: true });
+});
+
+function get(pathAndQuery: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${base}${pathAndQuery}`, { headers });
+}
+
+describe('HTTP', () => {
+  it('answers 401 without the token, and with a wrong one', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/assets/app.js')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+  });
+
+  it('serves the page with the token, sets a cookie for later requests and a strict CSP', async () => {
+    const response = await get(`/?token=${server.token}`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<title>t</title>');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0] });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => {
+        socket.write(
+          `GET /?token=${server.token} HTTP/1.1\r\nHost: evil.example:${server.port}\r\nConnection: close\r\n\r\n`,
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(Number(text.split(' ')[1])));
+      socket.on('error', reject);
+    });
+    expect(status).toBe(403);
+  });
+
+  it('never serves files outside the renderer directory', async () => {
+    const response = await get(`/..%2fsecret.txt?token=${server.token}`);
+    expect(await response.text()).not.toContain('secret');
+  });
+});
+
+describe('binding', () => {
+  it('listens on 127.0.0.1 only: not reachable on a non-loopback address', async () => {
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((info) => info && info.family === 'IPv4' && !info.internal)?.address;
+    // Without a non-loopback interface there is nothing to reach; the listen address still proves it.
+    const address = external ?? '0.0.0.0';
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = net.connect({ port: server.port, host: address, timeout: 2000 });
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('timeout', () => {
+        socket.destroy();
+        resolve('timeout');
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    if (external) expect(outcome).not.toBe('connected');
+    expect(server.url.startsWith('http://127.0.0.1:')).toBe(true);
+  });
+});
+
+function openSocket(options: { token?: string; origin?: string }): Promise<WebSocket> {
+  const query = options.token === undefined ? '' : `?token=${options.token}`;
+  const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, {
+    headers: options.origin ? { Origin: options.origin } : {},
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    socket.once('error', reject);
+  });
+}
+
+function nextFrame(
+  socket: WebSocket,
+  predicate: (frame: WsServerFrame) => boolean = () => true,
+): Promise<WsServerFrame> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData): void => {
+      const frame = JSON.parse(data.toString()) as WsServerFrame;
+      if (!predicate(frame)) return;
+      socket.off('message', onMessage);
+      resolve(frame);
+    };
+    socket.on('message', onMessage);
+  });
+}
+
+describe('WebSocket', () => {
+  it('answers 401 without the token and 403 for a foreign Origin', async () => {
+    await expect(openSocket({})).rejects.toThrow('HTTP 401');
+    await expect(openSocket({ token: 'nope' })).rejects.toThrow('HTTP 401');
+    await expect(openSocket({ token: server.token, origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('runs calls and returns envelopes under the same id', async () => {
+    const socket = await openSocket({ token: server.token, origin: `http://127.0.0.1:${server.port}` });
+    try {
+      const reply = nextFrame(socket);
+      socket.send(JSON.stringify({ id: 41, call: 'system.ping', args: { message: 'over the wire' } }));
+      expect(await reply).toMatchObject({
+        kind: 'response',
+        id: 41,
+        response: { ok: true, result: { message: 'over the wire' } },
+      });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('answers a malformed call with invalid_argument naming the field', async () => {
+    const socket = await openSocket({ token: server.token });
+    try {
+      let reply = nextFrame(socket);
+      socket.send(JSON.stringify({ id: 1, call: 'system.ping', args: { message: 12 } }));
+      const frame = await reply;
+      expect(frame).toMatchObject({
+        kind: 'response',
+        id: 1,
+        response: { ok: false, error: { code: 'invalid_argument' } },
+      });
+      expect(JSON.stringify(frame)).toContain("field 'message'");
+
+      reply = nextFrame(socket);
+      socket.send('{not json');
+      expect(await reply).toMatchObject({
+        id: null,
+        response: { ok: false, error: { code: 'invalid_argument', message: 'Frame is not valid JSON' } },
+      });
+
+      reply = nextFrame(socket);
+      socket.send(JSON.stringify({ id: 'x', call: 'system.ping' }));
+      expect(JSON.stringify(await reply)).toContain("Field 'id'");
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('pushes events from the services to connected clients', async () => {
+    const socket = await openSocket({ token: server.token });
+    try {
+      const frame = nextFrame(socket, (candidate) => candidate.kind === 'event');
+      app.events.emit('runs.progress', {
+        runId: 'r1',
+        step: 5,
+        totalSteps: 10,
+        elapsedMs: 1000,
+        tokensPerSecond: null,
+      });
+      expect(await frame).toEqual({
+        kind: 'event',
+        event: 'runs.progress',
+        payload: { runId: 'r1', step: 5, totalSteps: 10, elapsedMs: 1000, tokensPerSecond: null },
+      });
+    } finally {
+      socket.close();
+    }
+  });
+});
