@@ -179,7 +179,7 @@ export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> 
       return sentinels[n];
     },
     encode: (text) => tok.encode(text, { add_special_tokens: false }),
-    decode: (ids) => tok.decode(Array.from(ids), { skip_special_tokens: false }),
+    decode: (ids) => (ids.length === 0 ? '' : tok.decode(Array.from(ids), { skip_special_tokens: false })),
     isReservedId: (id) => reserved.has(id),
   };
 }

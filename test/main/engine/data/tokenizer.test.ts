@@ -22,6 +22,7 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     expect([tok.padId, tok.eosId, tok.unkId]).toEqual([0, 1, 2]);
     expect(() => tok.sentinelId(100)).toThrow('Sentinel <extra_id_100> does not exist; t5-tiny-spm has 100');
     expect(tok.decode([136, tok.sentinelId(0), 1])).toBe('The<extra_id_0></s>');
+    expect(tok.decode([])).toBe(''); // transformers.js throws on an empty list
   });
 
   it('drops literal special tokens from training text and counts them', () => {

@@ -1,0 +1,142 @@
+// The masking preview: what the model will be asked to fill in, for typed text or one
+// planned dataset example. Segments of the original text marked noise or kept, each with
+// the sentinel that stands for it, plus the model's input and target text, token counts
+// and the computed lengths. Re-roll = the same call with another seed.
+// Not UI: plain data for the renderer and the CLI.
+import { maskedExample, type ExamplePlan } from './examples';
+import { Rng } from './rng';
+import { applyNoiseMask, checkSentinelBudget, countRuns, fitSpanLengths, randomSpansNoiseMask, type FittedSpanLengths } from './spanCorruption';
+import { encodeForTraining, type TextTokenizer } from './tokenizer';
+import type { TokenSource } from './tokenSource';
+
+export interface PreviewSettings {
+  readonly inputLength: number;
+  readonly noiseDensity: number;
+  readonly meanNoiseSpanLength: number;
+  readonly seed: number;
+}
+
+export interface PreviewSegment {
+  /** The original text of this run of tokens. */
+  readonly text: string;
+  readonly isNoise: boolean;
+  /** Noise: replaced by this sentinel in the input. Kept: stands for it in the target. */
+  readonly sentinel: string;
+  readonly sentinelId: number;
+  readonly tokenCount: number;
+}
+
+export interface MaskingPreview {
+  readonly segments: PreviewSegment[];
+  readonly inputText: string;
+  readonly targetText: string;
+  readonly inputIds: number[];
+  readonly labels: number[];
+  readonly counts: {
+    /** Tokens in the text (or example) before truncation to one example. */
+    readonly textTokens: number;
+    readonly maskedTokens: number;
+    readonly noiseTokens: number;
+    readonly noiseSpans: number;
+    readonly inputTokens: number;
+    readonly targetTokens: number;
+  };
+  readonly lengths: FittedSpanLengths;
+  readonly droppedSpecialTokens: number;
+  readonly isTruncated: boolean;
+  readonly seed: number;
+  readonly messages: string[];
+}
+
+/** Text of `tokens[start, end)`, decoded in context so leading spaces survive when possible. */
+function segmentText(tokenizer: TextTokenizer, tokens: number[], start: number, end: number): string {
+  const before = tokenizer.decode(tokens.slice(0, start));
+  const through = tokenizer.decode(tokens.slice(0, end));
+  return through.startsWith(before) ? through.slice(before.length) : tokenizer.decode(tokens.slice(start, end));
+}
+
+function buildSegments(tokenizer: TextTokenizer, tokens: number[], mask: Uint8Array): PreviewSegment[] {
+  const segments: PreviewSegment[] = [];
+  const runs = [0, 0]; // runs seen so far of kept (0) and noise (1) tokens
+  for (let start = 0; start < tokens.length; ) {
+    const isNoise = mask[start] === 1;
+    let end = start + 1;
+    while (end < tokens.length && mask[end] === mask[start]) end++;
+    const k = runs[mask[start]]++;
+    const sentinelId = tokenizer.sentinelId(k);
+    segments.push({ text: segmentText(tokenizer, tokens, start, end), isNoise, sentinel: `<extra_id_${k}>`, sentinelId, tokenCount: end - start });
+    start = end;
+  }
+  return segments;
+}
+
+function assemble(
+  tokenizer: TextTokenizer,
+  tokens: number[],
+  mask: Uint8Array,
+  lengths: FittedSpanLengths,
+  extra: { textTokens: number; droppedSpecialTokens: number; isTruncated: boolean; seed: number; messages: string[] },
+): MaskingPreview {
+  const { inputIds, labels } = applyNoiseMask(tokens, mask, (k) => tokenizer.sentinelId(k), tokenizer.eosId);
+  const noiseTokens = mask.reduce((a, b) => a + b, 0);
+  return {
+    segments: buildSegments(tokenizer, tokens, mask),
+    inputText: tokenizer.decode(inputIds),
+    targetText: tokenizer.decode(labels),
+    inputIds,
+    labels,
+    counts: {
+      textTokens: extra.textTokens,
+      maskedTokens: tokens.length,
+      noiseTokens,
+      noiseSpans: countRuns(mask, 1),
+      inputTokens: inputIds.length,
+      targetTokens: labels.length,
+    },
+    lengths,
+    droppedSpecialTokens: extra.droppedSpecialTokens,
+    isTruncated: extra.isTruncated,
+    seed: extra.seed,
+    messages: extra.messages,
+  };
+}
+
+/** Masks typed text as one per-document example would be masked. */
+export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
+  const lengths = fitSpanLengths(settings.inputLength, settings.noiseDensity, settings.meanNoiseSpanLength);
+  checkSentinelBudget(lengths.tokensLength, settings.noiseDensity, settings.meanNoiseSpanLength, tokenizer.sentinelCount);
+  const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
+  const messages: string[] = lengths.note === null ? [] : [lengths.note];
+  if (droppedSpecialTokens > 0) {
+    messages.push(
+      `Removed ${droppedSpecialTokens} literal special token(s) such as </s> or <extra_id_0> from the text: ` +
+        'they would collide with the sentinels and end-of-sequence marks span corruption adds',
+    );
+  }
+  if (ids.length < 2) {
+    throw new RangeError(`The text has ${ids.length} token${ids.length === 1 ? '' : 's'}; masking needs at least 2`);
+  }
+  if (ids.length < 4) messages.push(`Only ${ids.length} tokens: the mask is a single one-token noise span`);
+  const isTruncated = ids.length > lengths.tokensLength;
+  if (isTruncated) {
+    messages.push(
+      `The text has ${ids.length} tokens; one example uses the first ${lengths.tokensLength} (the raw length for input length ${settings.inputLength})`,
+    );
+  }
+  const tokens = ids.slice(0, lengths.tokensLength);
+  const mask = randomSpansNoiseMask(tokens.length, settings.noiseDensity, settings.meanNoiseSpanLength, new Rng(settings.seed));
+  return assemble(tokenizer, tokens, mask, lengths, { textTokens: ids.length, droppedSpecialTokens, isTruncated, seed: settings.seed, messages });
+}
+
+/** Preview of planned example `index` exactly as training masks it in `epoch`. */
+export function previewExample(plan: ExamplePlan, source: TokenSource, tokenizer: TextTokenizer, index: number, epoch: number): MaskingPreview {
+  const m = maskedExample(plan, source, tokenizer, index, epoch);
+  const tokens = Array.from(m.tokens);
+  return assemble(tokenizer, tokens, m.noiseMask, plan.lengths, {
+    textTokens: tokens.length,
+    droppedSpecialTokens: 0,
+    isTruncated: false,
+    seed: plan.settings.seed,
+    messages: [...plan.messages],
+  });
+}

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planExamples } from '../../../../src/main/engine/data/examples';
+import { previewExample, previewText } from '../../../../src/main/engine/data/preview';
+import { estimateExamples, tokenStats } from '../../../../src/main/engine/data/stats';
+import { createByteTokenizer, loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
+import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
+
+const settings = { inputLength: 64, noiseDensity: 0.3, meanNoiseSpanLength: 2, seed: 1 };
+const text = 'The cute dog walks in the green park';
+
+describe('masking preview', async () => {
+  const tok = await loadHfTokenizer(join(__dirname, '../../../fixtures/t5/t5-tiny-spm'));
+
+  it('segments rebuild the text; noise segments carry their sentinels in order', () => {
+    const p = previewText(tok, text, settings);
+    expect(p.segments.map((s) => s.text).join('')).toBe(text);
+    expect(p.segments[0].isNoise).toBe(false);
+    const noise = p.segments.filter((s) => s.isNoise);
+    expect(noise.map((s) => s.sentinel)).toEqual(noise.map((_, k) => `<extra_id_${k}>`));
+    expect(noise.map((s) => s.sentinelId)).toEqual(noise.map((_, k) => 499 - k));
+    expect(p.counts.noiseSpans).toBe(noise.length);
+    expect(p.counts.noiseTokens).toBe(noise.reduce((a, s) => a + s.tokenCount, 0));
+    expect(p.counts.inputTokens).toBe(p.counts.maskedTokens - p.counts.noiseTokens + noise.length + 1);
+    expect(p.inputText).toContain('<extra_id_0>');
+    expect(p.inputText.endsWith('</s>')).toBe(true);
+    expect(p.targetText.startsWith('<extra_id_0>')).toBe(true);
+    expect(p.lengths).toMatchObject({ inputLength: 64 });
+    expect(p.messages).toEqual([]);
+  });
+
+  it('re-rolls with a new seed; the same seed gives the same preview', () => {
+    const a = previewText(tok, text, settings);
+    expect(previewText(tok, text, settings).inputText).toBe(a.inputText);
+    const rerolled = [2, 3, 4, 5].map((seed) => previewText(tok, text, { ...settings, seed }).inputText);
+    expect(rerolled.some((t) => t !== a.inputText)).toBe(true);
+  });
+
+  it('says what it did with literal special tokens, long text and very short text', () => {
+    const special = previewText(tok, 'The <extra_id_0> dog </s> walks in the park', settings);
+    expect(special.droppedSpecialTokens).toBe(2);
+    expect(special.messages[0]).toMatch(/^Removed 2 literal special token\(s\) such as <\/s> or <extra_id_0> from the text/);
+    const long = previewText(tok, `${text}. `.repeat(20), settings);
+    expect(long.isTruncated).toBe(true);
+    expect(long.counts.maskedTokens).toBe(long.lengths.tokensLength);
+    expect(long.messages).toContain(`The text has ${long.counts.textTokens} tokens; one example uses the first ${long.lengths.tokensLength} (the raw length for input length 64)`);
+    const bytes = createByteTokenizer();
+    expect(previewText(bytes, 'ab', settings).messages).toContain('Only 2 tokens: the mask is a single one-token noise span');
+    expect(() => previewText(bytes, 'a', settings)).toThrow('The text has 1 token; masking needs at least 2');
+    expect(() => previewText(tok, text, { ...settings, inputLength: 1024, noiseDensity: 0.5, meanNoiseSpanLength: 1 })).toThrow(
+      /noise spans per example but the tokenizer has only 100 sentinel tokens/,
+    );
+  });
+
+  it('previews a planned dataset example exactly as training masks it', () => {
+    const docs = ['first document here', 'second one, a bit longer than the first', 'third'].map((t) => tok.encode(t));
+    const source = new InMemoryTokenSource(docs);
+    const plan = planExamples(source, { ...settings, inputLength: 16, mode: 'auto' }, tok);
+    const p = previewExample(plan, source, tok, 0, 0);
+    expect(p.segments.map((s) => s.text).join('')).toContain('first document here</s>');
+    expect(p.counts.inputTokens).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('stats', () => {
+  it('counts tokens and estimates examples at an input length', () => {
+    const source = new InMemoryTokenSource([Array(100).fill(5), Array(30).fill(6), [7, 8]]);
+    expect(tokenStats(source)).toEqual({ documents: 3, tokens: 132, meanTokensPerDocument: 44, maxTokensPerDocument: 100 });
+    const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
+    const e = estimateExamples(source, { inputLength: 32, noiseDensity: 0.15, meanNoiseSpanLength: 3, mode: 'auto', seed: 0 }, tokenizer);
+    expect(e).toMatchObject({ tokensLength: 34, targetLength: 8, mode: 'packed', packedExamples: 3, perDocumentExamples: 3 + 1 + 1 });
+  });
+});
