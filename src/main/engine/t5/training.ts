@@ -1,0 +1,92 @@
+// What the trainer needs from T5: the fused-training spec pieces (a ModelBuilder, parameter
+// and batch specs for optim.compile) and the evaluation graph (loss, token accuracy,
+// per-token log-probabilities, no dropout). Reference: HF T5ForConditionalGeneration.forward
+// (labels → loss); the eval metrics are ours.
+
+import { Graph, op } from '../onnx';
+import type { BatchFieldSpec, ModelBuilder, ParamSpec } from '../optim';
+import type { T5Config } from './config';
+import type { FloatType } from './layers';
+import { buildContext } from './layers';
+import type { T5Shapes } from './model';
+import { BATCH_INPUT_NAMES, declareBatch, declareParams, IGNORE_INDEX, t5Forward } from './model';
+import { t5ParamShapes } from './params';
+
+export interface T5TrainingSpec {
+  readonly build: ModelBuilder;
+  readonly params: ParamSpec[];
+  readonly batch: BatchFieldSpec[];
+}
+
+/**
+ * The model half of an optim `CompileSpec`: `compile({ ...t5TrainingSpec(config, shapes),
+ * optimizer, schedule, k })`. Batch fields are int64 input_ids, attention_mask (B, Te) and
+ * labels (B, Td) with −100 ignored; decoder inputs are derived in-graph (labels shifted right).
+ */
+export function t5TrainingSpec(
+  config: T5Config,
+  shapes: T5Shapes,
+  options: { dtype?: FloatType; dropoutRate?: number; seed?: number } = {},
+): T5TrainingSpec {
+  const dtype = options.dtype ?? 'float32';
+  const params = [...t5ParamShapes(config)].map(([name, shape]) => ({ name, shape, dtype }));
+  const { batchSize: b, inputLength: te, targetLength: td } = shapes;
+  const batch: BatchFieldSpec[] = [
+    { name: BATCH_INPUT_NAMES.inputIds, dtype: 'int64', shape: [b, te] },
+    { name: BATCH_INPUT_NAMES.attentionMask, dtype: 'int64', shape: [b, te] },
+    { name: BATCH_INPUT_NAMES.labels, dtype: 'int64', shape: [b, td] },
+  ];
+  const build: ModelBuilder = (g, p, fields) => {
+    const ctx = buildContext(g, config, new Map(Object.entries(p)), {
+      dtype,
+      dropoutRate: options.dropoutRate ?? config.dropoutRate,
+      seed: options.seed,
+    });
+    const batchTensors = {
+      inputIds: fields[BATCH_INPUT_NAMES.inputIds],
+      attentionMask: fields[BATCH_INPUT_NAMES.attentionMask],
+      labels: fields[BATCH_INPUT_NAMES.labels],
+    };
+    return { loss: t5Forward(ctx, batchTensors).loss };
+  };
+  return { build, params, batch };
+}
+
+/** Output names of the evaluation graph. */
+export const EVAL_OUTPUTS = {
+  loss: 'loss',
+  /** (B, Td) log p(label) per position, 0 where the label is −100. */
+  tokenLogProbs: 'token_log_probs',
+  /** Scalars (float): labelled positions whose argmax equals the label, and labelled positions. */
+  correctTokens: 'correct_tokens',
+  labelledTokens: 'labelled_tokens',
+  logits: 'logits',
+} as const;
+
+/**
+ * Evaluation graph, parameters as inputs (feed the trainer's current state) and no dropout.
+ * Token accuracy = correct_tokens / labelled_tokens; sum them over batches for a dataset.
+ */
+export function buildEvalGraph(config: T5Config, shapes: T5Shapes, options: { withLogits?: boolean } = {}): Graph {
+  const g = new Graph('t5_eval');
+  const params = declareParams(g, config);
+  const batch = declareBatch(g, shapes);
+  const ctx = buildContext(g, config, params, { dropoutRate: 0 });
+  const { loss, logits, logProb } = t5Forward(ctx, batch);
+  const { batchSize: b, targetLength: td } = shapes;
+  const labels = op.reshape(batch.labels, [b * td]); // (B·Td)
+  const ignore = g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(BigInt(IGNORE_INDEX)) });
+  const isLabelled = op.not(op.equal(labels, ignore)); // (B·Td) bool
+  const safeLabels = op.where(isLabelled, labels, g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(0n) })); // (B·Td)
+  const [picked] = g.addNode('GatherElements', [logProb, op.unsqueeze(safeLabels, [1])], [{ dtype: 'float32', shape: [b * td, 1] }], { axis: 1 }); // (B·Td, 1)
+  const tokenLogProbs = op.where(isLabelled, op.squeeze(picked, [1]), 0); // (B·Td)
+  const [predicted] = g.addNode('ArgMax', [logProb], [{ dtype: 'int64', shape: [b * td] }], { axis: 1, keepdims: 0 }); // (B·Td)
+  const isCorrect = op.and(isLabelled, op.equal(predicted, labels)); // (B·Td) bool
+  g.output(loss, EVAL_OUTPUTS.loss);
+  g.output(op.reshape(tokenLogProbs, [b, td]), EVAL_OUTPUTS.tokenLogProbs); // (B, Td)
+  g.output(op.reduceSum(op.cast(isCorrect, 'float32'), null), EVAL_OUTPUTS.correctTokens);
+  g.output(op.reduceSum(op.cast(isLabelled, 'float32'), null), EVAL_OUTPUTS.labelledTokens);
+  if (options.withLogits) g.output(logits, EVAL_OUTPUTS.logits);
+  return g;
+}
+
