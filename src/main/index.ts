@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { utilityProcessSpawner } from './host/electron-spawn';
 import { registerIpc } from './ipc';
 import { AppServices } from './services/app';
@@ -75,6 +75,8 @@ async function start(): Promise<void> {
     dataDir: resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') }),
     electronVersion: process.versions.electron,
     hostSpawner: utilityProcessSpawner(utilityProcess),
+    // Set by `npm start` in development; packaged apps ship better-sqlite3 built for Electron.
+    sqliteBinding: process.env.SPANFILL_SQLITE_BINDING || undefined,
   });
   registerIpc({
     ipcMain,
@@ -104,7 +106,10 @@ if (!app.requestSingleInstanceLock()) app.quit();
 else {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   start().catch((error: unknown) => {
+    // e.g. a database from a newer Spanfill: say so in a window, not only on a console.
+    const message = error instanceof Error ? error.message : String(error);
     console.error('Spanfill failed to start:', error);
+    dialog.showErrorBox('Spanfill cannot start', message);
     app.exit(1);
   });
 }

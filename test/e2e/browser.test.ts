@@ -2,6 +2,7 @@
 // Chromium through playwright-core, visit every screen (screenshots in test-results/), check
 // the System panel against onnxruntime, the keyboard paths, both themes, and that the page
 // logs no errors (a CSP violation would show up here). Needs `npm run build` first.
+// NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -119,24 +120,24 @@ describe('the served UI in Chromium', () => {
 
   it('switches to the dark theme and back', async () => {
     await page.getByTestId('theme-dark').check();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(20, 21, 23)');
     await page.screenshot({ path: path.join(resultsDir, '08-settings-dark.png') });
     await page.getByTestId('nav-datasets').click();
     await page.screenshot({ path: path.join(resultsDir, '09-datasets-dark.png') });
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('theme-light').check();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('light');
   });
 
   it('is keyboard navigable', async () => {
     await page.goto(new URL('/#/datasets', url).href);
     await page.getByTestId('screen-datasets').waitFor();
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
+    await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Skip to content');
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(
+    await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe(
       'nav-datasets',
     );
     await page.keyboard.press('ArrowDown');

@@ -20,6 +20,8 @@ export interface AppOptions {
   readonly hostSpawner?: HostSpawner;
   readonly hostEntry?: string;
   readonly hostEnv?: NodeJS.ProcessEnv;
+  /** better-sqlite3 addon path for a different ABI (Electron in development). */
+  readonly sqliteBinding?: string;
 }
 
 export class AppServices {
@@ -32,7 +34,7 @@ export class AppServices {
 
   constructor(options: AppOptions) {
     this.dataDir = options.dataDir;
-    this.store = openStore(options.dataDir);
+    this.store = openStore(options.dataDir, { nativeBinding: options.sqliteBinding });
     this.engine = new EngineHostManager({
       events: this.events,
       spawn: options.hostSpawner,

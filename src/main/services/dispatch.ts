@@ -9,9 +9,11 @@ import type { Handlers } from './handlers';
 
 export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
   try {
-    if (typeof name !== 'string') throw new ApiError('invalid_argument', `Field 'call' must be a string naming the call, got ${typeof name}`);
+    if (typeof name !== 'string')
+      throw new ApiError('invalid_argument', `Field 'call' must be a string naming the call, got ${typeof name}`);
     const spec = findCall(name);
-    if (!spec) throw new ApiError('not_found', `Unknown call '${name}'; expected one of: ${listCallNames().join(', ')}`);
+    if (!spec)
+      throw new ApiError('not_found', `Unknown call '${name}'; expected one of: ${listCallNames().join(', ')}`);
     // Calls without arguments may omit them entirely.
     const parsed = spec.args.safeParse(rawArgs === undefined ? {} : rawArgs);
     if (!parsed.success) throw new ApiError('invalid_argument', describeIssues(name, parsed.error.issues));

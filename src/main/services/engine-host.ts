@@ -36,7 +36,11 @@ export class EngineHostManager {
     return host;
   }
 
-  async request<T extends HostRequestType>(type: T, payload: HostPayload<T>, options?: RequestOptions): Promise<HostResult<T>> {
+  async request<T extends HostRequestType>(
+    type: T,
+    payload: HostPayload<T>,
+    options?: RequestOptions,
+  ): Promise<HostResult<T>> {
     const host = await this.get();
     return host.request(type, payload, options);
   }

@@ -25,13 +25,18 @@ export const databaseFileName = 'spanfill.db';
 export interface OpenStoreOptions {
   /** Only for tests: apply a different migration list. */
   readonly migrations?: readonly Migration[];
+  /**
+   * A better-sqlite3 addon built for another ABI. `npm start` builds one for Electron so
+   * that node_modules keeps the Node build the CLI and tests use.
+   */
+  readonly nativeBinding?: string;
 }
 
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
   const list = options.migrations ?? migrations;
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, databaseFileName);
-  const db = new Database(file);
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     configure(db);
     checkIntegrity(db, file);

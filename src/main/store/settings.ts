@@ -8,8 +8,7 @@ export class SettingsRepository {
 
   get(key: string): unknown {
     const row = this.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as
-      | { value_json: string }
-      | undefined;
+      { value_json: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.value_json) as unknown);
   }
 
