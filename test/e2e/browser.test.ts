@@ -137,9 +137,7 @@ describe('the served UI in Chromium', () => {
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Skip to content');
     await page.keyboard.press('Tab');
-    await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe(
-      'nav-datasets',
-    );
+    await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe('nav-datasets');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByTestId('screen-masking').waitFor();
