@@ -3,9 +3,10 @@
 // Help output follows this order.
 
 import type { Command } from './command';
+import { benchCommand } from './commands/bench';
 import { fillCommand } from './commands/fill';
 import { scoreCommand } from './commands/score';
 import { serveCommand } from './commands/serve';
 import { systemCommand } from './commands/system';
 
-export const commands: readonly Command[] = [serveCommand, systemCommand, scoreCommand, fillCommand];
+export const commands: readonly Command[] = [serveCommand, systemCommand, scoreCommand, fillCommand, benchCommand];

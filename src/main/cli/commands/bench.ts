@@ -1,0 +1,73 @@
+// `spanfill bench <what>`: measurements that are never timed tests (DESIGN.md §7). `ops`
+// runs engine/bench/ops.ts benchOps(): MatMul GFLOP/s and ms per fused training step at
+// K = 1, 4, 16. Other benchmarks join by adding one entry to `benches` below.
+
+import type { BenchRow } from '../../engine/bench/ops';
+import { benchOps, DEFAULT_MATMUL_SHAPES } from '../../engine/bench/ops';
+import type { ProviderName } from '../../engine/onnx/session';
+import { assertProvider } from '../../engine/onnx/session';
+import type { CommandContext } from '../command';
+import { defineCommand, UsageError } from '../command';
+
+/** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
+interface Bench {
+  readonly summary: string;
+  run(context: CommandContext): Promise<unknown>;
+}
+
+const benches: Readonly<Record<string, Bench>> = {
+  ops: {
+    summary: 'MatMul GFLOP/s and ms per fused training step (2-layer MLP) at K = 1, 4, 16',
+    async run(context) {
+      const provider = context.string('provider');
+      const isQuick = context.flag('quick');
+      const rows = await benchOps({
+        providers: provider ? [providerOption(provider)] : undefined,
+        matmulShapes: isQuick ? DEFAULT_MATMUL_SHAPES.slice(0, 1) : undefined,
+        mlp: isQuick ? { input: 32, hidden: 64, output: 32, batch: 8 } : undefined,
+        minMs: isQuick ? 50 : undefined,
+        signal: context.signal,
+        onRow: (row) => context.log(renderRow(row)),
+      });
+      return { rows };
+    },
+  },
+};
+
+function providerOption(name: string): ProviderName {
+  try {
+    return assertProvider(name);
+  } catch (error) {
+    throw new UsageError(`--provider: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function renderRow(row: BenchRow): string {
+  if (row.kind === 'matmul') {
+    return `matmul ${row.m}×${row.k}·${row.k}×${row.n} [${row.provider}]  ${row.gflops.toFixed(1)} GFLOP/s  (${row.msPerCall.toFixed(2)} ms)`;
+  }
+  return `fused MLP step K=${String(row.k).padEnd(2)} [${row.provider}, ${row.mode}]  ${row.msPerStep.toFixed(2)} ms/step  (${row.msPerCall.toFixed(1)} ms/call, ${row.stateFloats} state floats)`;
+}
+
+export const benchCommand = defineCommand({
+  name: 'bench',
+  summary: 'Measure engine speed (bench ops: MatMul and fused training steps)',
+  usage: 'spanfill bench ops [--provider NAME] [--quick] [--json]',
+  description:
+    `Benchmarks: ${Object.entries(benches).map(([name, b]) => `${name} — ${b.summary}`).join('; ')}.\n` +
+    'Numbers depend on the machine and on what else runs on it; ms/step falls with K when the\n' +
+    'per-call copy of parameters and optimizer state matters (every ORT output is copied).',
+  options: {
+    provider: { type: 'string', placeholder: 'NAME', description: 'Execution provider: cpu, cuda, webgpu or dml (default cpu)' },
+    quick: { type: 'boolean', description: 'Tiny shapes, a few calls each (a smoke test)' },
+  },
+  async run(context) {
+    const [what] = context.positionals;
+    const bench = what === undefined ? undefined : benches[what];
+    if (!bench) {
+      throw new UsageError(`bench needs one of: ${Object.keys(benches).join(', ')}${what === undefined ? '' : `; got '${what}'`}`);
+    }
+    return bench.run(context);
+  },
+  render: () => '', // rows were logged as they were measured
+});
