@@ -66,6 +66,12 @@ export class GradientRegistry {
     return entry.kind === 'rule' ? entry.rule : null;
   }
 
+  /** The rule registered for `opType`; undefined for noGradient ops and unknown ones. */
+  rule(opType: string): GradientRule | undefined {
+    const entry = this.entries.get(opType);
+    return entry?.kind === 'rule' ? entry.rule : undefined;
+  }
+
   has(opType: string): boolean {
     return this.entries.has(opType);
   }
@@ -73,6 +79,11 @@ export class GradientRegistry {
   /** Registered op types (rules and noGradient), sorted. */
   registered(): string[] {
     return [...this.entries.keys()].sort();
+  }
+
+  /** Op types that have a rule (differentiable ops), sorted. */
+  differentiable(): string[] {
+    return [...this.entries].flatMap(([op, e]) => (e.kind === 'rule' ? [op] : [])).sort();
   }
 
   /** A copy to change locally (tests, experiments) without touching the default registry. */

@@ -3,17 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { op } from '../../../../src/main/engine/onnx';
 import type { Tensor } from '../../../../src/main/engine/onnx/graph';
-import type { FdCase } from './fd';
 import { checkGradients, FD_TOLERANCE } from './fd';
+import { expectGradientsMatch } from './expect';
 
 const x23 = (name: string, map?: (v: number) => number) => ({ name, shape: [2, 3], map });
 const positive = (v: number) => Math.abs(v) + 1;
-
-async function expectGradientsMatch(c: FdCase): Promise<void> {
-  const r = await checkGradients(c);
-  r.analytic.forEach((a) => expect(a).not.toBeNull());
-  expect(r.maxError).toBeLessThan(FD_TOLERANCE);
-}
 
 const unary: [string, (x: Tensor) => Tensor, ((v: number) => number)?][] = [
   ['Neg', op.neg],
@@ -72,9 +66,12 @@ describe('elementwise gradients (float64 finite differences)', () => {
       inputs: [x23('x')],
       build: ([x]) => op.cast(op.mul(op.cast(x, 'float32'), 3), 'float64'),
     });
-    // float32 rounding in the forward path limits agreement to ~1e-6 absolute.
-    expect(r.maxError).toBeLessThan(1e-3);
+    // float32 rounding of x ± eps in the forward path limits FD agreement to ~1e-2 relative.
+    expect(r.maxError).toBeLessThan(5e-3);
     expect(r.analytic[0]).not.toBeNull();
+    const castMutations = r.mutations.filter((m) => m.opType === 'Cast');
+    expect(castMutations.length).toBeGreaterThan(0);
+    castMutations.forEach((m) => expect(m.maxError).toBeGreaterThan(0.2));
   });
 
   it('Cast to int64 carries no gradient', async () => {

@@ -1,14 +1,8 @@
 // Finite-difference checks of Softmax, LogSoftmax, Dropout and SoftmaxCrossEntropyLoss in float64.
 import { describe, expect, it } from 'vitest';
 import { op } from '../../../../src/main/engine/onnx';
-import type { FdCase } from './fd';
 import { checkGradients, FD_TOLERANCE } from './fd';
-
-async function expectGradientsMatch(c: FdCase): Promise<void> {
-  const r = await checkGradients(c);
-  r.analytic.forEach((a) => expect(a).not.toBeNull());
-  expect(r.maxError).toBeLessThan(FD_TOLERANCE);
-}
+import { expectGradientsMatch } from './expect';
 
 const scores = { name: 'scores', shape: [4, 5], map: (v: number) => 3 * v };
 const labels = (values: number[]) => ({ name: 'labels', shape: [4], dtype: 'int64' as const, values });

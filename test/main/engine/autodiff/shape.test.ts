@@ -1,14 +1,7 @@
 // Finite-difference checks of the reduce and shape-moving gradient rules in float64.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { op } from '../../../../src/main/engine/onnx';
-import type { FdCase } from './fd';
-import { checkGradients, FD_TOLERANCE } from './fd';
-
-async function expectGradientsMatch(c: FdCase): Promise<void> {
-  const r = await checkGradients(c);
-  r.analytic.forEach((a) => expect(a).not.toBeNull());
-  expect(r.maxError).toBeLessThan(FD_TOLERANCE);
-}
+import { expectGradientsMatch } from './expect';
 
 const x234 = { name: 'x', shape: [2, 3, 4] };
 
@@ -46,6 +39,11 @@ describe('shape gradients (float64 finite differences)', () => {
     expectGradientsMatch({
       inputs: [{ name: 'x', shape: [2, 1, 3] }],
       build: ([x]) => op.mul(op.unsqueeze(op.squeeze(x, [1]), [0, 3]), 2),
+    }));
+  it('Flatten axis 2 (no builder: added as a raw node)', () =>
+    expectGradientsMatch({
+      inputs: [x234],
+      build: ([x]) => x.graph.addNode('Flatten', [x], [{ dtype: 'float64', shape: [6, 4] }], { axis: 2 })[0],
     }));
   it('Gather axis 0 with repeated and negative indices of shape (2, 3): embedding gradient', () =>
     expectGradientsMatch({

@@ -14,6 +14,19 @@ const f64 = (dims: number[], values: number[]) => ({
 });
 
 describe('gradient walker', () => {
+  it('every differentiable op has its FD test (update this list together with the test)', () => {
+    // Each op here appears in elementwise/shape/nn/transformer tests, whose mutation check
+    // shows a 1.5× error in its rule, for each input it differentiates, fails the comparison.
+    expect(defaultRegistry.differentiable()).toEqual(
+      [
+        ...['Abs', 'Add', 'Cast', 'Concat', 'Div', 'Dropout', 'Exp', 'Expand', 'Flatten', 'Gather', 'Gemm'],
+        ...['Identity', 'Log', 'LogSoftmax', 'MatMul', 'Max', 'Min', 'Mul', 'Neg', 'Pow', 'Reciprocal'],
+        ...['ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Sigmoid', 'Slice', 'Softmax', 'SoftmaxCrossEntropyLoss'],
+        ...['Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Transpose', 'Unsqueeze', 'Where'],
+      ].sort(),
+    );
+  });
+
   it('throws for an op without a rule, naming the op, the node and the registered set', () => {
     const g = new Graph('t');
     const x = g.input('x', 'float64', [3]);
