@@ -95,10 +95,16 @@ export function* epochBatches(
   plan: ExamplePlan,
   source: TokenSource,
   tokenizer: MaskingTokenizer,
-  options: { readonly batchSize: number; readonly epoch: number; readonly order: Uint32Array; readonly isDropLast: boolean },
+  options: {
+    readonly batchSize: number;
+    readonly epoch: number;
+    readonly order: Uint32Array;
+    readonly isDropLast: boolean;
+  },
 ): Generator<T5Batch> {
   const { batchSize, epoch, order } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   for (let start = 0; start < order.length; start += batchSize) {
     const slice = order.subarray(start, Math.min(order.length, start + batchSize));
     if (slice.length < batchSize && options.isDropLast) return;

@@ -38,7 +38,11 @@ export interface BenchImportResult {
 }
 
 /** Writes `sizeMB` of paragraphs made of seeded pseudo-words (mostly unique, some repeats). */
-export async function generateCorpus(file: string, sizeMB: number, onProgress?: (doneMB: number) => void): Promise<void> {
+export async function generateCorpus(
+  file: string,
+  sizeMB: number,
+  onProgress?: (doneMB: number) => void,
+): Promise<void> {
   const rng = new Rng(2024);
   const letters = 'etaoinshrdlucmfwypvbgkjqxz';
   const words = Array.from({ length: 8000 }, () => {
@@ -90,11 +94,16 @@ export async function benchImport(options: BenchImportOptions): Promise<BenchImp
     options.onProgress?.(phase, p.bytesRead / 1048576, p.totalBytes / 1048576);
 
   let t0 = performance.now();
-  const summary = await importDocuments([file], () => undefined, { signal: options.signal, onProgress: progress('import') });
+  const summary = await importDocuments([file], () => undefined, {
+    signal: options.signal,
+    onProgress: progress('import'),
+  });
   const importSeconds = (performance.now() - t0) / 1000;
 
   const tokenizer: TextTokenizer =
-    options.tokenizer === undefined || options.tokenizer === 'bytes' ? createByteTokenizer() : await loadHfTokenizer(options.tokenizer);
+    options.tokenizer === undefined || options.tokenizer === 'bytes'
+      ? createByteTokenizer()
+      : await loadHfTokenizer(options.tokenizer);
   const limit = (options.tokenizeMB ?? options.sizeMB) * 1048576;
   const stop = new AbortController();
   const signal = options.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, options.signal]);

@@ -48,7 +48,7 @@ function sequenceLength(buf: Uint8Array, i: number, end: number): number {
 /** Offsets (relative to `buf`) of invalid sequences in a chunk that `isUtf8` rejected. */
 function findInvalid(buf: Uint8Array, end: number): number[] {
   const offsets: number[] = [];
-  for (let i = 0; i < end; ) {
+  for (let i = 0; i < end;) {
     const len = sequenceLength(buf, i, end);
     if (len > 0) i += len;
     else {
@@ -141,7 +141,8 @@ export class StreamingTextDecoder {
       const nul = text.indexOf('\u0000');
       if (nul >= 0) throw this.binaryError(this.consumed + nul * 2);
       this.consumed += chunk.length;
-      if (isLast && this.total <= 2) throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
+      if (isLast && this.total <= 2)
+        throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
       return text;
     }
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
@@ -154,7 +155,12 @@ export class StreamingTextDecoder {
     this.consumed += cut;
     this.carry = Buffer.from(data.subarray(cut));
     if (isLast && this.total <= (this.encoding === 'utf-8-bom' ? 3 : 0)) {
-      throw new DataError('empty-file', `${this.file} is empty${this.total === 3 ? ' (only a byte-order mark)' : ' (0 bytes)'}`, this.file, 0);
+      throw new DataError(
+        'empty-file',
+        `${this.file} is empty${this.total === 3 ? ' (only a byte-order mark)' : ' (0 bytes)'}`,
+        this.file,
+        0,
+      );
     }
     return text;
   }

@@ -18,7 +18,11 @@ export interface NormalizeOptions {
 export function normalizeDocument(text: string, options: NormalizeOptions): string {
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   if (options.nfkc) t = t.normalize('NFKC');
-  if (options.collapseWhitespace) t = t.replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n');
+  if (options.collapseWhitespace)
+    t = t
+      .replace(/[^\S\n]+/g, ' ')
+      .replace(/ ?\n ?/g, '\n')
+      .replace(/\n{3,}/g, '\n\n');
   return t.trim();
 }
 

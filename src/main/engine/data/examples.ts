@@ -5,7 +5,14 @@
 // collections of short texts; it is used automatically when there is less than one chunk.
 // Not tensors: batches.ts pads and stacks these.
 import { Rng } from './rng';
-import { applyNoiseMask, checkSentinelBudget, fitSpanLengths, randomSpansNoiseMask, type FittedSpanLengths, type MaskedSequence } from './spanCorruption';
+import {
+  applyNoiseMask,
+  checkSentinelBudget,
+  fitSpanLengths,
+  randomSpansNoiseMask,
+  type FittedSpanLengths,
+  type MaskedSequence,
+} from './spanCorruption';
 import type { TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
 
@@ -48,9 +55,18 @@ export interface ExamplePlan {
 }
 
 /** Decides mode and example count; throws when the settings need more sentinels than exist. */
-export function planExamples(source: TokenSource, settings: SpanCorruptionSettings, tokenizer: MaskingTokenizer): ExamplePlan {
+export function planExamples(
+  source: TokenSource,
+  settings: SpanCorruptionSettings,
+  tokenizer: MaskingTokenizer,
+): ExamplePlan {
   const lengths = fitSpanLengths(settings.inputLength, settings.noiseDensity, settings.meanNoiseSpanLength);
-  checkSentinelBudget(lengths.tokensLength, settings.noiseDensity, settings.meanNoiseSpanLength, tokenizer.sentinelCount);
+  checkSentinelBudget(
+    lengths.tokensLength,
+    settings.noiseDensity,
+    settings.meanNoiseSpanLength,
+    tokenizer.sentinelCount,
+  );
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   const streamLength = source.totalTokens + source.documentCount; // + one EOS per document
   const packedCount = Math.floor(streamLength / lengths.tokensLength);
@@ -67,12 +83,26 @@ export function planExamples(source: TokenSource, settings: SpanCorruptionSettin
     for (let d = 0; d < source.documentCount; d++) starts[d + 1] = starts[d] + source.documentLength(d) + 1;
     const dropped = streamLength - packedCount * lengths.tokensLength;
     if (dropped > 0) messages.push(`The last ${dropped} tokens do not fill a packed example and are not used`);
-    return { mode, settings, lengths, exampleCount: packedCount, droppedTokens: dropped, messages, streamStarts: starts, pieces: null };
+    return {
+      mode,
+      settings,
+      lengths,
+      exampleCount: packedCount,
+      droppedTokens: dropped,
+      messages,
+      streamStarts: starts,
+      pieces: null,
+    };
   }
   return planPieces(source, settings, lengths, messages);
 }
 
-function planPieces(source: TokenSource, settings: SpanCorruptionSettings, lengths: FittedSpanLengths, messages: string[]): ExamplePlan {
+function planPieces(
+  source: TokenSource,
+  settings: SpanCorruptionSettings,
+  lengths: FittedSpanLengths,
+  messages: string[],
+): ExamplePlan {
   const triples: number[] = [];
   let dropped = 0;
   let tiny = 0;

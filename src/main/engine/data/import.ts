@@ -85,7 +85,11 @@ interface Totals {
 }
 
 /** Imports `paths` (files or folders); each kept document goes to `sink` in order. */
-export async function importDocuments(paths: readonly string[], sink: DocumentSink, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importDocuments(
+  paths: readonly string[],
+  sink: DocumentSink,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const sources = await resolveSources(paths, options.extensions);
   const totalBytes = sources.reduce((a, s) => a + s.bytes, 0);
   const seen = new HashSet64();
@@ -116,11 +120,16 @@ export async function importDocuments(paths: readonly string[], sink: DocumentSi
     totals.bytesBefore += source.bytes;
   }
   if (totals.documents === 0) {
-    throw new DataError('no-documents', `No text to import in ${paths.join(', ')}${totals.duplicates > 0 ? ' (every document was a duplicate)' : ''}`);
+    throw new DataError(
+      'no-documents',
+      `No text to import in ${paths.join(', ')}${totals.duplicates > 0 ? ' (every document was a duplicate)' : ''}`,
+    );
   }
   if (totals.duplicates > 0) warnings.push(`Dropped ${totals.duplicates} exact duplicate document(s)`);
   if (totals.oversized > 0) {
-    warnings.push(`Cut ${totals.oversized} over-long document(s) at line breaks (limit ${options.maxDocumentChars ?? 1_000_000} characters)`);
+    warnings.push(
+      `Cut ${totals.oversized} over-long document(s) at line breaks (limit ${options.maxDocumentChars ?? 1_000_000} characters)`,
+    );
   }
   return {
     files,
@@ -151,7 +160,12 @@ async function importFile(
   const reader = createReader(
     source.path,
     source.format,
-    { field: options.field ?? 'text', column: options.column ?? 'text', split: options.split, maxDocumentChars: options.maxDocumentChars ?? 1_000_000 },
+    {
+      field: options.field ?? 'text',
+      column: options.column ?? 'text',
+      split: options.split,
+      maxDocumentChars: options.maxDocumentChars ?? 1_000_000,
+    },
     (raw, line) => {
       const text = normalizeDocument(raw, normalize);
       if (text.length === 0) return void totals.empty++;
@@ -160,7 +174,14 @@ async function importFile(
         fileDuplicates++;
         return void totals.duplicates++;
       }
-      const doc = { index: totals.documents++, text, hash: hash.hex, splitKey: hash.splitKey, source: source.path, line };
+      const doc = {
+        index: totals.documents++,
+        text,
+        hash: hash.hex,
+        splitKey: hash.splitKey,
+        source: source.path,
+        line,
+      };
       totals.characters += text.length;
       fileDocuments++;
       pending.push(doc);

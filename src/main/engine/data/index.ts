@@ -1,12 +1,25 @@
 // Public surface of engine/data for services, the trainer and the CLI. Pure TypeScript:
 // imports neither electron nor the store. See each module for its references.
 export { DataError, type DataErrorCode } from './errors';
-export { importDocuments, type DocumentSink, type ImportOptions, type ImportProgress, type ImportSummary, type ImportedDocument } from './import';
+export {
+  importDocuments,
+  type DocumentSink,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportSummary,
+  type ImportedDocument,
+} from './import';
 export { resolveSources, FOLDER_EXTENSIONS, type SourceFile, type SourceFormat } from './sources';
 export { SPLIT_MODES, type SplitMode } from './documents';
 export { splitDocuments, DEFAULT_VALIDATION_FRACTION, type DatasetSplit } from './split';
 export { createByteTokenizer, encodeForTraining, loadHfTokenizer, type TextTokenizer } from './tokenizer';
-export { openTokenCache, tokenCacheFingerprint, writeTokenCache, TokenCache, type TokenCacheOpenResult } from './tokenCache';
+export {
+  openTokenCache,
+  tokenCacheFingerprint,
+  writeTokenCache,
+  TokenCache,
+  type TokenCacheOpenResult,
+} from './tokenCache';
 export { InMemoryTokenSource, complementIndices, subsetTokenSource, type TokenSource } from './tokenSource';
 export { computeInputAndTargetLengths, type SpanLengths } from './lengths';
 export { fitSpanLengths, randomSpansNoiseMask, applyNoiseMask, type FittedSpanLengths } from './spanCorruption';

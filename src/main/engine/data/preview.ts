@@ -5,7 +5,14 @@
 // Not UI: plain data for the renderer and the CLI.
 import { maskedExample, type ExamplePlan } from './examples';
 import { Rng } from './rng';
-import { applyNoiseMask, checkSentinelBudget, countRuns, fitSpanLengths, randomSpansNoiseMask, type FittedSpanLengths } from './spanCorruption';
+import {
+  applyNoiseMask,
+  checkSentinelBudget,
+  countRuns,
+  fitSpanLengths,
+  randomSpansNoiseMask,
+  type FittedSpanLengths,
+} from './spanCorruption';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
 
@@ -58,13 +65,19 @@ function segmentText(tokenizer: TextTokenizer, tokens: number[], start: number, 
 function buildSegments(tokenizer: TextTokenizer, tokens: number[], mask: Uint8Array): PreviewSegment[] {
   const segments: PreviewSegment[] = [];
   const runs = [0, 0]; // runs seen so far of kept (0) and noise (1) tokens
-  for (let start = 0; start < tokens.length; ) {
+  for (let start = 0; start < tokens.length;) {
     const isNoise = mask[start] === 1;
     let end = start + 1;
     while (end < tokens.length && mask[end] === mask[start]) end++;
     const k = runs[mask[start]]++;
     const sentinelId = tokenizer.sentinelId(k);
-    segments.push({ text: segmentText(tokenizer, tokens, start, end), isNoise, sentinel: `<extra_id_${k}>`, sentinelId, tokenCount: end - start });
+    segments.push({
+      text: segmentText(tokenizer, tokens, start, end),
+      isNoise,
+      sentinel: `<extra_id_${k}>`,
+      sentinelId,
+      tokenCount: end - start,
+    });
     start = end;
   }
   return segments;
@@ -104,7 +117,12 @@ function assemble(
 /** Masks typed text as one per-document example would be masked. */
 export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
   const lengths = fitSpanLengths(settings.inputLength, settings.noiseDensity, settings.meanNoiseSpanLength);
-  checkSentinelBudget(lengths.tokensLength, settings.noiseDensity, settings.meanNoiseSpanLength, tokenizer.sentinelCount);
+  checkSentinelBudget(
+    lengths.tokensLength,
+    settings.noiseDensity,
+    settings.meanNoiseSpanLength,
+    tokenizer.sentinelCount,
+  );
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) {
@@ -124,12 +142,29 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
     );
   }
   const tokens = ids.slice(0, lengths.tokensLength);
-  const mask = randomSpansNoiseMask(tokens.length, settings.noiseDensity, settings.meanNoiseSpanLength, new Rng(settings.seed));
-  return assemble(tokenizer, tokens, mask, lengths, { textTokens: ids.length, droppedSpecialTokens, isTruncated, seed: settings.seed, messages });
+  const mask = randomSpansNoiseMask(
+    tokens.length,
+    settings.noiseDensity,
+    settings.meanNoiseSpanLength,
+    new Rng(settings.seed),
+  );
+  return assemble(tokenizer, tokens, mask, lengths, {
+    textTokens: ids.length,
+    droppedSpecialTokens,
+    isTruncated,
+    seed: settings.seed,
+    messages,
+  });
 }
 
 /** Preview of planned example `index` exactly as training masks it in `epoch`. */
-export function previewExample(plan: ExamplePlan, source: TokenSource, tokenizer: TextTokenizer, index: number, epoch: number): MaskingPreview {
+export function previewExample(
+  plan: ExamplePlan,
+  source: TokenSource,
+  tokenizer: TextTokenizer,
+  index: number,
+  epoch: number,
+): MaskingPreview {
   const m = maskedExample(plan, source, tokenizer, index, epoch);
   const tokens = Array.from(m.tokens);
   return assemble(tokenizer, tokens, m.noiseMask, plan.lengths, {

@@ -81,12 +81,16 @@ class JsonlReader implements TextConsumer {
     for (const key of this.path) {
       if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {
         const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
-        this.fail('missing-field', `no field "${this.field}"${keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : ''}`);
+        this.fail(
+          'missing-field',
+          `no field "${this.field}"${keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : ''}`,
+        );
       }
       value = (value as Record<string, unknown>)[key];
     }
     if (value === null) return; // an explicit null is an empty record
-    if (typeof value !== 'string') this.fail('missing-field', `field "${this.field}" is ${describeType(value)}, expected a string`);
+    if (typeof value !== 'string')
+      this.fail('missing-field', `field "${this.field}" is ${describeType(value)}, expected a string`);
     this.oversizedSplits += splitRecord(value, this.split, this.maxChars, this.line, this.emit);
   }
 }
@@ -142,7 +146,13 @@ class CsvReader implements TextConsumer {
         record.line,
       );
     }
-    this.oversizedSplits += splitRecord(record.fields[this.columnIndex], this.split, this.maxChars, record.line, this.emit);
+    this.oversizedSplits += splitRecord(
+      record.fields[this.columnIndex],
+      this.split,
+      this.maxChars,
+      record.line,
+      this.emit,
+    );
   }
 }
 
@@ -154,7 +164,12 @@ export interface ReaderOptions {
   readonly maxDocumentChars: number;
 }
 
-export function createReader(file: string, format: SourceFormat, options: ReaderOptions, emit: RawDocumentSink): TextConsumer {
+export function createReader(
+  file: string,
+  format: SourceFormat,
+  options: ReaderOptions,
+  emit: RawDocumentSink,
+): TextConsumer {
   const max = options.maxDocumentChars;
   switch (format) {
     case 'text':

@@ -76,7 +76,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), unbiased; n must be an integer in [1, 2³²]. */
   below(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`Rng.below: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296)
+      throw new RangeError(`Rng.below: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const r = this.next();

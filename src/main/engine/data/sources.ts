@@ -56,7 +56,10 @@ async function walk(dir: string, extensions: ReadonlySet<string>, out: SourceFil
 }
 
 /** Expands paths (files or folders) into the files to import, in a stable order. */
-export async function resolveSources(paths: readonly string[], extensions: readonly string[] = FOLDER_EXTENSIONS): Promise<SourceFile[]> {
+export async function resolveSources(
+  paths: readonly string[],
+  extensions: readonly string[] = FOLDER_EXTENSIONS,
+): Promise<SourceFile[]> {
   if (paths.length === 0) throw new DataError('not-found', 'Nothing to import: give at least one file or folder');
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];

@@ -39,7 +39,8 @@ export function noiseSpanCounts(length: number, noiseDensity: number, meanNoiseS
  * selection sampling (Knuth, TAOCP vol. 2, Algorithm S), which is uniform over subsets.
  */
 export function randomSegmentation(items: number, segments: number, rng: Rng): Uint32Array {
-  if (segments < 1 || segments > items) throw new RangeError(`Cannot split ${items} items into ${segments} non-empty segments`);
+  if (segments < 1 || segments > items)
+    throw new RangeError(`Cannot split ${items} items into ${segments} non-empty segments`);
   const lengths = new Uint32Array(segments);
   const gaps = items - 1;
   let cutsLeft = segments - 1;
@@ -63,7 +64,12 @@ export function randomSegmentation(items: number, segments: number, rng: Rng): U
  * A noise mask (1 = noise) over `length` tokens: spans alternate non-noise, noise, …,
  * always starting with non-noise, as in HF `random_spans_noise_mask`.
  */
-export function randomSpansNoiseMask(length: number, noiseDensity: number, meanNoiseSpanLength: number, rng: Rng): Uint8Array {
+export function randomSpansNoiseMask(
+  length: number,
+  noiseDensity: number,
+  meanNoiseSpanLength: number,
+  rng: Rng,
+): Uint8Array {
   const { noiseTokens, nonNoiseTokens, noiseSpans } = noiseSpanCounts(length, noiseDensity, meanNoiseSpanLength);
   const noiseLengths = randomSegmentation(noiseTokens, noiseSpans, rng);
   const nonNoiseLengths = randomSegmentation(nonNoiseTokens, noiseSpans, rng);
@@ -143,7 +149,12 @@ export function maxNoiseSpans(maxLength: number, noiseDensity: number, meanNoise
  * Throws when a setting needs more sentinels than the tokenizer has. NOTE: HF's collator
  * silently uses ids below the last sentinel (ordinary vocabulary) in that case; we refuse.
  */
-export function checkSentinelBudget(maxLength: number, noiseDensity: number, meanNoiseSpanLength: number, sentinelCount: number): void {
+export function checkSentinelBudget(
+  maxLength: number,
+  noiseDensity: number,
+  meanNoiseSpanLength: number,
+  sentinelCount: number,
+): void {
   const spans = maxNoiseSpans(maxLength, noiseDensity, meanNoiseSpanLength);
   // The target uses a sentinel per kept span too, and there are as many kept spans as noise spans.
   if (spans > sentinelCount) {
@@ -160,7 +171,11 @@ export interface FittedSpanLengths extends SpanLengths {
 }
 
 /** Unpadded input and target lengths of any mask over `n` tokens. */
-export function maskedLengthsFor(n: number, noiseDensity: number, meanNoiseSpanLength: number): { input: number; target: number } {
+export function maskedLengthsFor(
+  n: number,
+  noiseDensity: number,
+  meanNoiseSpanLength: number,
+): { input: number; target: number } {
   const c = noiseSpanCounts(n, noiseDensity, meanNoiseSpanLength);
   return { input: c.nonNoiseTokens + c.noiseSpans + 1, target: c.noiseTokens + c.noiseSpans + 1 };
 }
@@ -173,7 +188,11 @@ export function maskedLengthsFor(n: number, noiseDensity: number, meanNoiseSpanL
  * so HF's collator would fail its own shape assert there. Above density 0.5 masks come out
  * shorter than the lengths (HF counts spans from the non-noise side); they are padded.
  */
-export function fitSpanLengths(inputLength: number, noiseDensity: number, meanNoiseSpanLength: number): FittedSpanLengths {
+export function fitSpanLengths(
+  inputLength: number,
+  noiseDensity: number,
+  meanNoiseSpanLength: number,
+): FittedSpanLengths {
   const hf = computeInputAndTargetLengths(inputLength, noiseDensity, meanNoiseSpanLength);
   let tokensLength = hf.tokensLength;
   let targetLength = hf.targetLength;

@@ -21,8 +21,12 @@ export interface DatasetSplit {
 export const DEFAULT_VALIDATION_FRACTION = 0.05;
 
 /** Streams over the documents once; memory is O(validation documents). */
-export function splitDocuments(docs: Iterable<SplitCandidate>, fraction: number = DEFAULT_VALIDATION_FRACTION): DatasetSplit {
-  if (!(fraction > 0 && fraction <= 0.5)) throw new RangeError(`Validation fraction must be in (0, 0.5], got ${fraction}`);
+export function splitDocuments(
+  docs: Iterable<SplitCandidate>,
+  fraction: number = DEFAULT_VALIDATION_FRACTION,
+): DatasetSplit {
+  if (!(fraction > 0 && fraction <= 0.5))
+    throw new RangeError(`Validation fraction must be in (0, 0.5], got ${fraction}`);
   const held: SplitCandidate[] = [];
   let lowest: SplitCandidate | null = null;
   let total = 0;
@@ -38,7 +42,8 @@ export function splitDocuments(docs: Iterable<SplitCandidate>, fraction: number 
       trainCount: 1,
       validationCount: 1,
       isSelfValidation: true,
-      message: 'Only one document: it is used for both training and validation, so validation loss shows memorisation, not generalisation',
+      message:
+        'Only one document: it is used for both training and validation, so validation loss shows memorisation, not generalisation',
     };
   }
   let message: string | null = null;
@@ -51,5 +56,11 @@ export function splitDocuments(docs: Iterable<SplitCandidate>, fraction: number 
     message = 'Every document fell in the validation share; keeping one for training';
   }
   const validation = held.map((d) => d.index).sort((a, b) => a - b);
-  return { validation, trainCount: total - validation.length, validationCount: validation.length, isSelfValidation: false, message };
+  return {
+    validation,
+    trainCount: total - validation.length,
+    validationCount: validation.length,
+    isSelfValidation: false,
+    message,
+  };
 }

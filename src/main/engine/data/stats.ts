@@ -33,9 +33,14 @@ export function tokenStats(source: TokenSource): TokenStats {
 }
 
 /** Examples per epoch at `settings` (mode 'auto' decides which count applies). */
-export function estimateExamples(source: TokenSource, settings: SpanCorruptionSettings, tokenizer: MaskingTokenizer): ExampleEstimate {
+export function estimateExamples(
+  source: TokenSource,
+  settings: SpanCorruptionSettings,
+  tokenizer: MaskingTokenizer,
+): ExampleEstimate {
   const auto = planExamples(source, { ...settings, mode: 'auto' }, tokenizer);
-  const perDocument = auto.mode === 'per-document' ? auto : planExamples(source, { ...settings, mode: 'per-document' }, tokenizer);
+  const perDocument =
+    auto.mode === 'per-document' ? auto : planExamples(source, { ...settings, mode: 'per-document' }, tokenizer);
   return {
     inputLength: auto.lengths.inputLength,
     tokensLength: auto.lengths.tokensLength,

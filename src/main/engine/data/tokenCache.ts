@@ -7,7 +7,17 @@
 //   48 fingerprint: 64 ASCII hex chars (sha256 of dataset + tokenizer) · 112..128 zero
 //   128 ids (documents back to back, no EOS) · offsets table: (documents + 1) u64 token starts
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { DataError } from './errors';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
@@ -18,7 +28,9 @@ const HEADER_BYTES = 128;
 
 /** What a cache must match: the dataset's content hash and the tokenizer's fingerprint. */
 export function tokenCacheFingerprint(datasetHash: string, tokenizerFingerprint: string): string {
-  return createHash('sha256').update(`spanfill-tokens-v${TOKEN_CACHE_VERSION}\0${datasetHash}\0${tokenizerFingerprint}`).digest('hex');
+  return createHash('sha256')
+    .update(`spanfill-tokens-v${TOKEN_CACHE_VERSION}\0${datasetHash}\0${tokenizerFingerprint}`)
+    .digest('hex');
 }
 
 export interface TokenCacheWriteResult {
@@ -86,7 +98,13 @@ export async function writeTokenCache(
     for (let i = 0; i <= documentCount; i++) table.writeBigUInt64LE(BigInt(offsets[i]), i * 8);
     const tablePosition = position;
     writeSync(fd, table, 0, table.length, tablePosition);
-    writeSync(fd, header(idBytes, documentCount, tokens, tablePosition, tokenizer.vocabSize, fingerprint), 0, HEADER_BYTES, 0);
+    writeSync(
+      fd,
+      header(idBytes, documentCount, tokens, tablePosition, tokenizer.vocabSize, fingerprint),
+      0,
+      HEADER_BYTES,
+      0,
+    );
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temp, path);
@@ -109,8 +127,16 @@ function growFloat64(a: Float64Array): Float64Array {
   return b;
 }
 
-function header(idBytes: number, documents: number, tokens: number, tablePosition: number, vocabSize: number, fingerprint: string): Buffer {
-  if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new RangeError('Token cache fingerprint must be 64 lowercase hex characters');
+function header(
+  idBytes: number,
+  documents: number,
+  tokens: number,
+  tablePosition: number,
+  vocabSize: number,
+  fingerprint: string,
+): Buffer {
+  if (!/^[0-9a-f]{64}$/.test(fingerprint))
+    throw new RangeError('Token cache fingerprint must be 64 lowercase hex characters');
   const h = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(h, 0);
   h.writeUInt32LE(TOKEN_CACHE_VERSION, 8);
@@ -140,18 +166,26 @@ export function openTokenCache(path: string, fingerprint: string): TokenCacheOpe
     }
     const version = h.readUInt32LE(8);
     if (version !== TOKEN_CACHE_VERSION) {
-      return stale(fd, `${path} is token cache version ${version}, this build reads version ${TOKEN_CACHE_VERSION}; it will be rebuilt`);
+      return stale(
+        fd,
+        `${path} is token cache version ${version}, this build reads version ${TOKEN_CACHE_VERSION}; it will be rebuilt`,
+      );
     }
     if (h.toString('latin1', 48, 112) !== fingerprint) {
       return stale(fd, `${path} was made for another dataset or tokenizer; it will be rebuilt`);
     }
     const documents = Number(h.readBigUInt64LE(16));
     const tablePosition = Number(h.readBigUInt64LE(32));
-    if (tablePosition + (documents + 1) * 8 !== size) return stale(fd, `${path} is truncated or damaged; it will be rebuilt`);
+    if (tablePosition + (documents + 1) * 8 !== size)
+      return stale(fd, `${path} is truncated or damaged; it will be rebuilt`);
     return { status: 'ok', cache: new TokenCache(fd, h, size) };
   } catch (e) {
     closeSync(fd);
-    throw new DataError('bad-token-cache', `Could not read ${path}: ${e instanceof Error ? e.message : String(e)}`, path);
+    throw new DataError(
+      'bad-token-cache',
+      `Could not read ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      path,
+    );
   }
 }
 

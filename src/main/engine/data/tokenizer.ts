@@ -60,7 +60,9 @@ export function createByteTokenizer(): TextTokenizer {
   const utf8 = new TextDecoder('utf-8');
   const sentinelId = (n: number): number => {
     if (!Number.isInteger(n) || n < 0 || n >= BYTE_TOKENIZER_EXTRA_IDS) {
-      throw new RangeError(`Sentinel <extra_id_${n}> does not exist; the byte tokenizer has ${BYTE_TOKENIZER_EXTRA_IDS}`);
+      throw new RangeError(
+        `Sentinel <extra_id_${n}> does not exist; the byte tokenizer has ${BYTE_TOKENIZER_EXTRA_IDS}`,
+      );
     }
     return vocabSize - 1 - n;
   };
@@ -117,7 +119,11 @@ let loadQueue: Promise<unknown> = Promise.resolve();
 async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> {
   const run = async (): Promise<HfTokenizerLike> => {
     const { AutoTokenizer, env } = await import('@huggingface/transformers');
-    const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels, localModelPath: env.localModelPath };
+    const saved = {
+      allowRemoteModels: env.allowRemoteModels,
+      allowLocalModels: env.allowLocalModels,
+      localModelPath: env.localModelPath,
+    };
     try {
       env.allowRemoteModels = false;
       env.allowLocalModels = true;
@@ -148,7 +154,11 @@ export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> 
   try {
     tok = await loadWithTransformers(dir);
   } catch (e) {
-    throw new DataError('tokenizer', `Could not load the tokenizer in ${dir}: ${e instanceof Error ? e.message : String(e)}`, dir);
+    throw new DataError(
+      'tokenizer',
+      `Could not load the tokenizer in ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+      dir,
+    );
   }
   const vocab = tok.get_vocab();
   const entries: [string, number][] = vocab instanceof Map ? [...vocab.entries()] : Object.entries(vocab);

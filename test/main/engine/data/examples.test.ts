@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import tinyCase from '../../../fixtures/t5/t5-tiny-relu/case.json';
 import { collateBatch, epochBatches, makeBatch } from '../../../../src/main/engine/data/batches';
-import { epochOrder, exampleTokens, maskedExample, planExamples, type SpanCorruptionSettings } from '../../../../src/main/engine/data/examples';
+import {
+  epochOrder,
+  exampleTokens,
+  maskedExample,
+  planExamples,
+  type SpanCorruptionSettings,
+} from '../../../../src/main/engine/data/examples';
 import { Rng } from '../../../../src/main/engine/data/rng';
 import { InMemoryTokenSource, subsetTokenSource } from '../../../../src/main/engine/data/tokenSource';
 
 const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
-const settings: SpanCorruptionSettings = { inputLength: 32, noiseDensity: 0.15, meanNoiseSpanLength: 3, mode: 'auto', seed: 5 };
+const settings: SpanCorruptionSettings = {
+  inputLength: 32,
+  noiseDensity: 0.15,
+  meanNoiseSpanLength: 3,
+  mode: 'auto',
+  seed: 5,
+};
 
 function randomDocs(count: number, maxLength: number, seed = 1): number[][] {
   const rng = new Rng(seed);
-  return Array.from({ length: count }, () => Array.from({ length: 1 + rng.below(maxLength) }, () => 3 + rng.below(390)));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + rng.below(maxLength) }, () => 3 + rng.below(390)),
+  );
 }
 
 describe('packed examples (HF group_texts)', () => {
@@ -23,9 +37,13 @@ describe('packed examples (HF group_texts)', () => {
     expect(plan.mode).toBe('packed');
     expect(plan.lengths).toMatchObject({ tokensLength: 34, inputLength: 32, targetLength: 8 });
     expect(plan.exampleCount).toBe(Math.floor(stream.length / 34));
-    const joined = Array.from({ length: plan.exampleCount }, (_, i) => Array.from(exampleTokens(plan, source, 1, i))).flat();
+    const joined = Array.from({ length: plan.exampleCount }, (_, i) =>
+      Array.from(exampleTokens(plan, source, 1, i)),
+    ).flat();
     expect(joined).toEqual(stream.slice(0, plan.exampleCount * 34));
-    expect(plan.messages).toContain(`The last ${stream.length % 34} tokens do not fill a packed example and are not used`);
+    expect(plan.messages).toContain(
+      `The last ${stream.length % 34} tokens do not fill a packed example and are not used`,
+    );
   });
 
   it('every packed example masks to exactly the computed lengths', () => {
@@ -59,7 +77,10 @@ describe('packed examples (HF group_texts)', () => {
 
 describe('per-document examples', () => {
   it('a dataset shorter than one packed chunk falls back and says so', () => {
-    const source = new InMemoryTokenSource([[10, 11, 12, 13, 14], [20, 21, 22]]);
+    const source = new InMemoryTokenSource([
+      [10, 11, 12, 13, 14],
+      [20, 21, 22],
+    ]);
     const plan = planExamples(source, settings, tokenizer);
     expect(plan.mode).toBe('per-document');
     expect(plan.messages[0]).toBe(
@@ -86,9 +107,9 @@ describe('per-document examples', () => {
 
   it('refuses settings with more spans than sentinels', () => {
     const source = new InMemoryTokenSource(randomDocs(50, 400));
-    expect(() => planExamples(source, { ...settings, inputLength: 512, noiseDensity: 0.5, meanNoiseSpanLength: 1.5 }, tokenizer)).toThrow(
-      /make up to 204 noise spans per example but the tokenizer has only 100 sentinel tokens/,
-    );
+    expect(() =>
+      planExamples(source, { ...settings, inputLength: 512, noiseDensity: 0.5, meanNoiseSpanLength: 1.5 }, tokenizer),
+    ).toThrow(/make up to 204 noise spans per example but the tokenizer has only 100 sentinel tokens/);
   });
 });
 

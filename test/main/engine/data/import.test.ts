@@ -52,14 +52,18 @@ describe('plain text', () => {
     be.swap16();
     be[0] = 0xfe;
     be[1] = 0xff;
-    expect(await texts([file('bom8.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s)]))])).toEqual([s]);
+    expect(await texts([file('bom8.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s)]))])).toEqual([
+      s,
+    ]);
     expect(await texts([file('le.txt', le)], { chunkBytes: 3 })).toEqual([s]);
     expect(await texts([file('be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), be.subarray(2)]))])).toEqual([s]);
   });
   it('applies NFKC and whitespace collapsing when asked', async () => {
     const p = file('norm.txt', 'ﬁne   ｆｕｌｌ\t width  \n   next line');
     expect(await texts([p], { split: 'whole' })).toEqual(['ﬁne   ｆｕｌｌ\t width  \n   next line']);
-    expect(await texts([p], { split: 'whole', nfkc: true, collapseWhitespace: true })).toEqual(['fine full width\nnext line']);
+    expect(await texts([p], { split: 'whole', nfkc: true, collapseWhitespace: true })).toEqual([
+      'fine full width\nnext line',
+    ]);
   });
   it('cuts documents over the size cap at a line break and says so', async () => {
     const p = file('long.txt', 'aaaa bbbb\ncccc dddd\neeee');
@@ -91,7 +95,10 @@ describe('bad input names the file and the place', () => {
     const summary = await importDocuments([few], (d) => void docs.push(d.text));
     expect(docs).toEqual(['caf\ufffd au lait']);
     expect(summary.warnings).toContain(`${few}: 1 invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
-    const latin1 = file('latin1.txt', Buffer.from('Ça va? Très bien, naïve façade, déjà vu, où, élève, über.', 'latin1'));
+    const latin1 = file(
+      'latin1.txt',
+      Buffer.from('Ça va? Très bien, naïve façade, déjà vu, où, élève, über.', 'latin1'),
+    );
     const e = await failure([latin1], { chunkBytes: 4 });
     expect(e.code).toBe('invalid-utf8');
     expect(e.message).toBe(

@@ -39,17 +39,23 @@ describe('masking preview', async () => {
   it('says what it did with literal special tokens, long text and very short text', () => {
     const special = previewText(tok, 'The <extra_id_0> dog </s> walks in the park', settings);
     expect(special.droppedSpecialTokens).toBe(2);
-    expect(special.messages[0]).toMatch(/^Removed 2 literal special token\(s\) such as <\/s> or <extra_id_0> from the text/);
+    expect(special.messages[0]).toMatch(
+      /^Removed 2 literal special token\(s\) such as <\/s> or <extra_id_0> from the text/,
+    );
     const long = previewText(tok, `${text}. `.repeat(20), settings);
     expect(long.isTruncated).toBe(true);
     expect(long.counts.maskedTokens).toBe(long.lengths.tokensLength);
-    expect(long.messages).toContain(`The text has ${long.counts.textTokens} tokens; one example uses the first ${long.lengths.tokensLength} (the raw length for input length 64)`);
-    const bytes = createByteTokenizer();
-    expect(previewText(bytes, 'ab', settings).messages).toContain('Only 2 tokens: the mask is a single one-token noise span');
-    expect(() => previewText(bytes, 'a', settings)).toThrow('The text has 1 token; masking needs at least 2');
-    expect(() => previewText(tok, text, { ...settings, inputLength: 1024, noiseDensity: 0.5, meanNoiseSpanLength: 1 })).toThrow(
-      /noise spans per example but the tokenizer has only 100 sentinel tokens/,
+    expect(long.messages).toContain(
+      `The text has ${long.counts.textTokens} tokens; one example uses the first ${long.lengths.tokensLength} (the raw length for input length 64)`,
     );
+    const bytes = createByteTokenizer();
+    expect(previewText(bytes, 'ab', settings).messages).toContain(
+      'Only 2 tokens: the mask is a single one-token noise span',
+    );
+    expect(() => previewText(bytes, 'a', settings)).toThrow('The text has 1 token; masking needs at least 2');
+    expect(() =>
+      previewText(tok, text, { ...settings, inputLength: 1024, noiseDensity: 0.5, meanNoiseSpanLength: 1 }),
+    ).toThrow(/noise spans per example but the tokenizer has only 100 sentinel tokens/);
   });
 
   it('previews a planned dataset example exactly as training masks it', () => {
@@ -65,9 +71,24 @@ describe('masking preview', async () => {
 describe('stats', () => {
   it('counts tokens and estimates examples at an input length', () => {
     const source = new InMemoryTokenSource([Array(100).fill(5), Array(30).fill(6), [7, 8]]);
-    expect(tokenStats(source)).toEqual({ documents: 3, tokens: 132, meanTokensPerDocument: 44, maxTokensPerDocument: 100 });
+    expect(tokenStats(source)).toEqual({
+      documents: 3,
+      tokens: 132,
+      meanTokensPerDocument: 44,
+      maxTokensPerDocument: 100,
+    });
     const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
-    const e = estimateExamples(source, { inputLength: 32, noiseDensity: 0.15, meanNoiseSpanLength: 3, mode: 'auto', seed: 0 }, tokenizer);
-    expect(e).toMatchObject({ tokensLength: 34, targetLength: 8, mode: 'packed', packedExamples: 3, perDocumentExamples: 3 + 1 + 1 });
+    const e = estimateExamples(
+      source,
+      { inputLength: 32, noiseDensity: 0.15, meanNoiseSpanLength: 3, mode: 'auto', seed: 0 },
+      tokenizer,
+    );
+    expect(e).toMatchObject({
+      tokensLength: 34,
+      targetLength: 8,
+      mode: 'packed',
+      packedExamples: 3,
+      perDocumentExamples: 3 + 1 + 1,
+    });
   });
 });

@@ -24,7 +24,9 @@ describe('computeInputAndTargetLengths (golden)', () => {
   });
   it('rejects bad settings with the value', () => {
     expect(() => computeInputAndTargetLengths(512, 0, 3)).toThrow('noiseDensity must be in (0, 1), got 0');
-    expect(() => computeInputAndTargetLengths(512, 0.15, 0.5)).toThrow('meanNoiseSpanLength must be a finite number ≥ 1, got 0.5');
+    expect(() => computeInputAndTargetLengths(512, 0.15, 0.5)).toThrow(
+      'meanNoiseSpanLength must be a finite number ≥ 1, got 0.5',
+    );
     expect(() => computeInputAndTargetLengths(3, 0.15, 3)).toThrow('inputLength must be an integer ≥ 4, got 3');
   });
 });

@@ -72,11 +72,20 @@ describe('token cache', () => {
     const v2 = Buffer.from(bytes);
     v2.writeUInt32LE(2, 8);
     writeFileSync(join(dir, 'v2.tokens'), v2);
-    expect(openTokenCache(join(dir, 'v2.tokens'), fp)).toMatchObject({ reason: expect.stringContaining('is token cache version 2, this build reads version 1') });
+    expect(openTokenCache(join(dir, 'v2.tokens'), fp)).toMatchObject({
+      reason: expect.stringContaining('is token cache version 2, this build reads version 1'),
+    });
     writeFileSync(join(dir, 'cut.tokens'), bytes.subarray(0, bytes.length - 3));
-    expect(openTokenCache(join(dir, 'cut.tokens'), fp)).toMatchObject({ reason: expect.stringContaining('is truncated or damaged') });
-    writeFileSync(join(dir, 'junk.tokens'), 'not a cache at all, just some text that is long enough to have a header'.repeat(3));
-    expect(openTokenCache(join(dir, 'junk.tokens'), fp)).toMatchObject({ reason: expect.stringContaining('bad magic number') });
+    expect(openTokenCache(join(dir, 'cut.tokens'), fp)).toMatchObject({
+      reason: expect.stringContaining('is truncated or damaged'),
+    });
+    writeFileSync(
+      join(dir, 'junk.tokens'),
+      'not a cache at all, just some text that is long enough to have a header'.repeat(3),
+    );
+    expect(openTokenCache(join(dir, 'junk.tokens'), fp)).toMatchObject({
+      reason: expect.stringContaining('bad magic number'),
+    });
     expect(openTokenCache(join(dir, 'none.tokens'), fp)).toEqual({ status: 'missing' });
   });
 
