@@ -29,7 +29,13 @@ interface PromptBeams {
 const NEG = -1e9; // HF's "never choose" offset
 
 /** The best `count` (beam, token) continuations of one prompt, best first. */
-function topContinuations(logits: Float32Array, prompt: PromptBeams, firstRow: number, vocab: number, count: number): Candidate[] {
+function topContinuations(
+  logits: Float32Array,
+  prompt: PromptBeams,
+  firstRow: number,
+  vocab: number,
+  count: number,
+): Candidate[] {
   const best: Candidate[] = [];
   prompt.running.forEach((beam, k) => {
     const logp = logSoftmaxRow(logits, (firstRow + k) * vocab, vocab);
@@ -117,7 +123,9 @@ export async function beamSearch(
       });
       const isAllFull = state.every((p) => p.finished.length >= numBeams);
       const isDone =
-        !state.some((p) => p.isImprovementPossible) || (isAllFull && options.strategy.earlyStopping === true) || isEveryCandidateStopped;
+        !state.some((p) => p.isImprovementPossible) ||
+        (isAllFull && options.strategy.earlyStopping === true) ||
+        isEveryCandidateStopped;
       if (isDone || isLastStep) break;
       session.reorder(order);
       tokens = state.flatMap((p) => p.running.map((r) => r.tokens[r.tokens.length - 1]));

@@ -10,7 +10,12 @@ const f32 = Math.fround;
  * Bucket of one relative position (key − query). Small distances get their own bucket; larger
  * ones share logarithmically wider buckets up to `maxDistance`, beyond which all share the last.
  */
-export function relativePositionBucket(relative: number, isBidirectional: boolean, numBuckets: number, maxDistance: number): number {
+export function relativePositionBucket(
+  relative: number,
+  isBidirectional: boolean,
+  numBuckets: number,
+  maxDistance: number,
+): number {
   let buckets = numBuckets;
   let offset = 0;
   let n: number;
@@ -43,7 +48,9 @@ export function bucketTable(
   const out = new BigInt64Array(queries * keys);
   for (let q = 0; q < queries; q++) {
     for (let k = 0; k < keys; k++) {
-      out[q * keys + k] = BigInt(relativePositionBucket(k - (q + queryStart), isBidirectional, numBuckets, maxDistance));
+      out[q * keys + k] = BigInt(
+        relativePositionBucket(k - (q + queryStart), isBidirectional, numBuckets, maxDistance),
+      );
     }
   }
   return out;

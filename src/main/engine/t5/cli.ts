@@ -26,7 +26,11 @@ export interface ScoreCase {
 
 function idRows(json: Record<string, unknown>, key: string, source: string): number[][] {
   const value = json[key];
-  if (!Array.isArray(value) || value.length === 0 || !value.every((r) => Array.isArray(r) && r.every((x) => Number.isInteger(x)))) {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((r) => Array.isArray(r) && r.every((x) => Number.isInteger(x)))
+  ) {
     throw new CaseFileError(`${source}: "${key}" must be a non-empty array of rows of integer ids`);
   }
   return value as number[][];
@@ -34,19 +38,30 @@ function idRows(json: Record<string, unknown>, key: string, source: string): num
 
 /** Validate a case file's JSON. Without "attention_mask" every position counts. */
 export function parseScoreCase(raw: unknown, source: string): ScoreCase {
-  if (typeof raw !== 'object' || raw === null) throw new CaseFileError(`${source}: expected a JSON object with input_ids and labels`);
+  if (typeof raw !== 'object' || raw === null)
+    throw new CaseFileError(`${source}: expected a JSON object with input_ids and labels`);
   const json = raw as Record<string, unknown>;
   const inputIds = idRows(json, 'input_ids', source);
-  const attentionMask = json.attention_mask === undefined ? inputIds.map((r) => r.map(() => 1)) : idRows(json, 'attention_mask', source);
+  const attentionMask =
+    json.attention_mask === undefined ? inputIds.map((r) => r.map(() => 1)) : idRows(json, 'attention_mask', source);
   const labels = idRows(json, 'labels', source);
   const greedy = (json.greedy ?? {}) as { input_ids?: unknown; max_new_tokens?: unknown };
-  const greedyRows = greedy.input_ids === undefined ? null : idRows(greedy as Record<string, unknown>, 'input_ids', `${source} greedy`);
+  const greedyRows =
+    greedy.input_ids === undefined ? null : idRows(greedy as Record<string, unknown>, 'input_ids', `${source} greedy`);
   const maxNew = greedy.max_new_tokens ?? 20;
   if (!Number.isInteger(maxNew) || (maxNew as number) < 1) {
-    throw new CaseFileError(`${source}: greedy.max_new_tokens must be a positive integer; got ${JSON.stringify(maxNew)}`);
+    throw new CaseFileError(
+      `${source}: greedy.max_new_tokens must be a positive integer; got ${JSON.stringify(maxNew)}`,
+    );
   }
   const firstRow = inputIds[0].filter((_, t) => attentionMask[0][t] === 1);
-  return { inputIds, attentionMask, labels, greedyInput: greedyRows ? greedyRows[0] : firstRow, greedyMaxNewTokens: maxNew as number };
+  return {
+    inputIds,
+    attentionMask,
+    labels,
+    greedyInput: greedyRows ? greedyRows[0] : firstRow,
+    greedyMaxNewTokens: maxNew as number,
+  };
 }
 
 export interface ScoreOutput {
@@ -68,7 +83,10 @@ export async function scoreModelCase(modelDir: string, casePath: string): Promis
   const scored = await scoreBatch(config, weights.params, testCase, { withGradients: true });
   const runtime = new T5Runtime(config, weights.params);
   try {
-    const { sequences } = await runtime.generate([testCase.greedyInput], { strategy: { kind: 'greedy' }, maxNewTokens: testCase.greedyMaxNewTokens });
+    const { sequences } = await runtime.generate([testCase.greedyInput], {
+      strategy: { kind: 'greedy' },
+      maxNewTokens: testCase.greedyMaxNewTokens,
+    });
     return { loss: scored.loss, grad_norms: { ...scored.gradNorms }, greedy: sequences[0] };
   } finally {
     await runtime.release();
@@ -113,7 +131,15 @@ export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
   }
 }
 
-const INPUT_ERROR_NAMES = new Set(['T5ConfigError', 'T5WeightsError', 'SafetensorsError', 'CaseFileError', 'ScoreInputError', 'GenerationError', 'DataError']);
+const INPUT_ERROR_NAMES = new Set([
+  'T5ConfigError',
+  'T5WeightsError',
+  'SafetensorsError',
+  'CaseFileError',
+  'ScoreInputError',
+  'GenerationError',
+  'DataError',
+]);
 
 /** True for errors caused by what the person passed (folder, config, case, options), not a bug. */
 export function isT5InputError(error: unknown): error is Error {

@@ -39,9 +39,7 @@ type Json = Record<string, unknown>;
 function intField(raw: Json, key: string, fallback?: number): number {
   const value = raw[key] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new T5ConfigError(
-      `config.json: ${key} must be a positive integer; got ${JSON.stringify(raw[key])}`,
-    );
+    throw new T5ConfigError(`config.json: ${key} must be a positive integer; got ${JSON.stringify(raw[key])}`);
   }
   return value;
 }
@@ -103,7 +101,9 @@ export function parseT5Config(raw: unknown): T5Config {
     );
   }
   if (json.is_encoder_decoder === false) {
-    throw new T5ConfigError('Unsupported is_encoder_decoder false; expected one of: true (encoder-only T5 is not supported)');
+    throw new T5ConfigError(
+      'Unsupported is_encoder_decoder false; expected one of: true (encoder-only T5 is not supported)',
+    );
   }
   const numLayers = intField(json, 'num_layers', 6);
   const config: T5Config = {

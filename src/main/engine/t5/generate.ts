@@ -24,7 +24,11 @@ export interface Seq2SeqGenerator {
    * Encode `prompts` (token ids, unpadded) and open a session whose row r decodes prompt
    * `rowPrompt[r]` for at most `maxSteps` steps.
    */
-  start(prompts: readonly (readonly number[])[], rowPrompt: readonly number[], maxSteps: number): Promise<DecodingSession>;
+  start(
+    prompts: readonly (readonly number[])[],
+    rowPrompt: readonly number[],
+    maxSteps: number,
+  ): Promise<DecodingSession>;
 }
 
 export type DecodingStrategy =
@@ -78,7 +82,8 @@ function validate(options: GenerationOptions): void {
   if (strategy.kind === 'sample') {
     const { temperature = 1, topK = 0, topP = 1 } = strategy;
     if (!(temperature > 0)) throw new GenerationError(`temperature must be > 0; got ${temperature}`);
-    if (!Number.isInteger(topK) || topK < 0) throw new GenerationError(`topK must be a non-negative integer; got ${topK}`);
+    if (!Number.isInteger(topK) || topK < 0)
+      throw new GenerationError(`topK must be a non-negative integer; got ${topK}`);
     if (!(topP > 0 && topP <= 1)) throw new GenerationError(`topP must be in (0, 1]; got ${topP}`);
   }
 }
@@ -94,7 +99,9 @@ export async function generate(
   const { strategy } = options;
   if (strategy.kind === 'beam' && strategy.numBeams > 1) return beamSearch(model, prompts, { ...options, strategy });
   const pick =
-    strategy.kind === 'sample' ? sampler(strategy, model.vocabSize) : (logits: Float32Array, row: number) => argmax(logits, row * model.vocabSize, model.vocabSize);
+    strategy.kind === 'sample'
+      ? sampler(strategy, model.vocabSize)
+      : (logits: Float32Array, row: number) => argmax(logits, row * model.vocabSize, model.vocabSize);
   return { sequences: await decodeRows(model, prompts, options, pick) };
 }
 
@@ -106,7 +113,11 @@ async function decodeRows(
   pick: (logits: Float32Array, row: number) => number,
 ): Promise<number[][]> {
   const rows = prompts.length;
-  const session = await model.start(prompts, prompts.map((_, i) => i), options.maxNewTokens);
+  const session = await model.start(
+    prompts,
+    prompts.map((_, i) => i),
+    options.maxNewTokens,
+  );
   const sequences = prompts.map(() => [options.decoderStartTokenId]);
   const isFinished = new Array<boolean>(rows).fill(false);
   try {

@@ -22,7 +22,12 @@ export const presentKeyName = (layer: number): string => `present.${layer}.key`;
 export const presentValueName = (layer: number): string => `present.${layer}.value`;
 
 /** Encoder graph: input_ids, attention_mask (B, Te) → cross.{i}.key / .value (B, H, Te, Dk). */
-export function buildEncoderGraph(config: T5Config, weights: ReadonlyMap<string, Float32Array>, batch: number, length: number): Graph {
+export function buildEncoderGraph(
+  config: T5Config,
+  weights: ReadonlyMap<string, Float32Array>,
+  batch: number,
+  length: number,
+): Graph {
   const g = new Graph('t5_encoder');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
   const inputIds = g.input('input_ids', 'int64', [batch, length]); // (B, Te)
@@ -44,7 +49,13 @@ interface StepInputs {
 }
 
 /** Self-attention of one new token against the cache; returns the output and the new cache. */
-function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: StepInputs, bias: Tensor): { out: Tensor; key: Tensor; value: Tensor } {
+function cachedSelfAttention(
+  ctx: BuildContext,
+  layer: number,
+  h: Tensor,
+  step: StepInputs,
+  bias: Tensor,
+): { out: Tensor; key: Tensor; value: Tensor } {
   const { g, config } = ctx;
   const [n] = h.shape as number[];
   const p = step.buckets.shape[1] as number;
@@ -103,12 +114,18 @@ export function buildDecoderStepGraph(
 }
 
 /** The per-step position inputs for decoding position `t` with a cache of `maxSteps`. */
-export function stepFeeds(config: T5Config, t: number, maxSteps: number): { buckets: BigInt64Array; keyMask: Float32Array; writeAt: Uint8Array } {
+export function stepFeeds(
+  config: T5Config,
+  t: number,
+  maxSteps: number,
+): { buckets: BigInt64Array; keyMask: Float32Array; writeAt: Uint8Array } {
   const buckets = new BigInt64Array(maxSteps);
   const keyMask = new Float32Array(maxSteps);
   const writeAt = new Uint8Array(maxSteps);
   for (let k = 0; k < maxSteps; k++) {
-    buckets[k] = BigInt(relativePositionBucket(k - t, false, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance));
+    buckets[k] = BigInt(
+      relativePositionBucket(k - t, false, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance),
+    );
     keyMask[k] = k <= t ? 0 : MASK_VALUE;
     writeAt[k] = k === t ? 1 : 0;
   }

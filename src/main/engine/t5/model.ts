@@ -9,7 +9,17 @@ import type { Tensor } from '../onnx';
 import { bucketTable } from './buckets';
 import type { T5Config } from './config';
 import type { BuildContext, FloatType } from './layers';
-import { attention, buildContext, dropout, feedForward, linear, maskBias, MASK_VALUE, positionBias, rmsNorm } from './layers';
+import {
+  attention,
+  buildContext,
+  dropout,
+  feedForward,
+  linear,
+  maskBias,
+  MASK_VALUE,
+  positionBias,
+  rmsNorm,
+} from './layers';
 import { t5ParamShapes } from './params';
 
 export const IGNORE_INDEX = -100;
@@ -50,7 +60,11 @@ export function declareParams(g: Graph, config: T5Config, dtype: FloatType = 'fl
  * Parameters as initializers, created on first use so each inference graph carries only the
  * weights it reads (the encoder graph has no decoder weights).
  */
-export function lazyInitializers(g: Graph, config: T5Config, weights: ReadonlyMap<string, Float32Array>): (name: string) => Tensor {
+export function lazyInitializers(
+  g: Graph,
+  config: T5Config,
+  weights: ReadonlyMap<string, Float32Array>,
+): (name: string) => Tensor {
   const shapes = t5ParamShapes(config);
   const made = new Map<string, Tensor>();
   return (name) => {
@@ -114,7 +128,12 @@ export function shiftRight(ctx: BuildContext, labels: Tensor): Tensor {
 }
 
 /** Decoder with teacher forcing: ids (B, Td), encoder states (B, Te, D) → (B, Td, D). */
-export function decoderStack(ctx: BuildContext, decoderInputIds: Tensor, encoded: Tensor, encoderMaskBias: Tensor): Tensor {
+export function decoderStack(
+  ctx: BuildContext,
+  decoderInputIds: Tensor,
+  encoded: Tensor,
+  encoderMaskBias: Tensor,
+): Tensor {
   const { config } = ctx;
   const td = decoderInputIds.shape[1] as number;
   return ctx.g.scope('decoder', () => {
@@ -160,7 +179,9 @@ export function t5Forward(ctx: BuildContext, batch: T5BatchTensors): T5ForwardRe
   const logits = lmHead(ctx, decoded); // (B, Td, V)
   const [b, td, v] = logits.shape as number[];
   const flatLabels = op.reshape(batch.labels, [b * td]); // (B·Td)
-  const { loss, logProb } = op.softmaxCrossEntropy(op.reshape(logits, [b * td, v]), flatLabels, { ignoreIndex: IGNORE_INDEX });
+  const { loss, logProb } = op.softmaxCrossEntropy(op.reshape(logits, [b * td, v]), flatLabels, {
+    ignoreIndex: IGNORE_INDEX,
+  });
   return { logits, loss, logProb };
 }
 
@@ -188,7 +209,11 @@ export function buildTrainingGraph(config: T5Config, shapes: T5Shapes, options: 
   const dtype = options.dtype ?? 'float32';
   const params = declareParams(graph, config, dtype);
   const batch = declareBatch(graph, shapes);
-  const ctx = buildContext(graph, config, params, { dtype, dropoutRate: options.dropoutRate ?? config.dropoutRate, seed: options.seed });
+  const ctx = buildContext(graph, config, params, {
+    dtype,
+    dropoutRate: options.dropoutRate ?? config.dropoutRate,
+    seed: options.seed,
+  });
   const { loss, logits } = t5Forward(ctx, batch);
   graph.output(loss, 'loss');
   return { graph, params, batch, loss, logits };

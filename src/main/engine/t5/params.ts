@@ -11,7 +11,11 @@ import { Rng } from './rng';
 export type ParamShapes = ReadonlyMap<string, readonly number[]>;
 
 /** Names that may hold the shared embedding in a file (any one of them is enough). */
-export const EMBEDDING_ALIASES = ['shared.weight', 'encoder.embed_tokens.weight', 'decoder.embed_tokens.weight'] as const;
+export const EMBEDDING_ALIASES = [
+  'shared.weight',
+  'encoder.embed_tokens.weight',
+  'decoder.embed_tokens.weight',
+] as const;
 /** Present in some old checkpoints (original t5-small); HF ignores it on load, so do we. */
 export const IGNORED_ON_LOAD = /^decoder\.block\.0\.layer\.1\.EncDecAttention\.relative_attention_bias\.weight$/;
 
@@ -22,7 +26,8 @@ function attentionShapes(out: Map<string, number[]>, prefix: string, config: T5C
   out.set(`${prefix}.k.weight`, [inner, d]);
   out.set(`${prefix}.v.weight`, [inner, d]);
   out.set(`${prefix}.o.weight`, [d, inner]);
-  if (hasBias) out.set(`${prefix}.relative_attention_bias.weight`, [config.relativeAttentionNumBuckets, config.numHeads]);
+  if (hasBias)
+    out.set(`${prefix}.relative_attention_bias.weight`, [config.relativeAttentionNumBuckets, config.numHeads]);
 }
 
 function feedForwardShapes(out: Map<string, number[]>, prefix: string, config: T5Config): void {

@@ -64,7 +64,11 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /** Pads prompts to (B, Te) with the pad id; returns ids and the 1/0 mask. */
-  private padPrompts(prompts: readonly (readonly number[])[]): { ids: BigInt64Array; mask: BigInt64Array; length: number } {
+  private padPrompts(prompts: readonly (readonly number[])[]): {
+    ids: BigInt64Array;
+    mask: BigInt64Array;
+    length: number;
+  } {
     const bucket = this.options.lengthBucket ?? 8;
     const longest = Math.max(1, ...prompts.map((p) => p.length));
     const length = Math.ceil(longest / bucket) * bucket;
@@ -80,17 +84,25 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /** Cross-attention keys/values of every decoder layer for the prompts, (B, H, Te, Dk) each. */
-  async encode(prompts: readonly (readonly number[])[]): Promise<{ cross: Map<string, Float32Array>; mask: BigInt64Array; length: number }> {
+  async encode(
+    prompts: readonly (readonly number[])[],
+  ): Promise<{ cross: Map<string, Float32Array>; mask: BigInt64Array; length: number }> {
     const { ids, mask, length } = this.padPrompts(prompts);
     const b = prompts.length;
-    const encoder = await this.session(`enc:${b}:${length}`, () => serializeModel(buildEncoderGraph(this.config, this.weights, b, length)));
+    const encoder = await this.session(`enc:${b}:${length}`, () =>
+      serializeModel(buildEncoderGraph(this.config, this.weights, b, length)),
+    );
     const out = await encoder.runHost({ input_ids: i64([b, length], ids), attention_mask: i64([b, length], mask) });
     const cross = new Map<string, Float32Array>();
     for (const [name, t] of Object.entries(out)) cross.set(name, t.data as Float32Array);
     return { cross, mask, length };
   }
 
-  async start(prompts: readonly (readonly number[])[], rowPrompt: readonly number[], maxSteps: number): Promise<DecodingSession> {
+  async start(
+    prompts: readonly (readonly number[])[],
+    rowPrompt: readonly number[],
+    maxSteps: number,
+  ): Promise<DecodingSession> {
     const { config } = this;
     const encoded = await this.encode(prompts);
     const te = encoded.length;
@@ -102,7 +114,9 @@ export class T5Runtime implements Seq2SeqGenerator {
     const cacheRow = config.numHeads * maxSteps * config.dKv;
     const crossDims = [rows, config.numHeads, te, config.dKv];
     const cacheDims = [rows, config.numHeads, maxSteps, config.dKv];
-    const fixed: Record<string, Feed> = { attention_mask: i64([rows, te], gatherInt64Rows(encoded.mask, te, rowPrompt)) };
+    const fixed: Record<string, Feed> = {
+      attention_mask: i64([rows, te], gatherInt64Rows(encoded.mask, te, rowPrompt)),
+    };
     for (const [name, data] of encoded.cross) fixed[name] = f32(crossDims, gatherRows(data, crossRow, rowPrompt));
     let caches = new Map<string, Float32Array>();
     for (let i = 0; i < config.numDecoderLayers; i++) {
@@ -113,11 +127,15 @@ export class T5Runtime implements Seq2SeqGenerator {
     return {
       rows,
       async step(tokens) {
-        if (position >= maxSteps) throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
+        if (position >= maxSteps)
+          throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
         const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
         const feeds: Record<string, Feed> = {
           ...fixed,
-          decoder_input_ids: i64([rows, 1], BigInt64Array.from(tokens, (t) => BigInt(t))),
+          decoder_input_ids: i64(
+            [rows, 1],
+            BigInt64Array.from(tokens, (t) => BigInt(t)),
+          ),
           position_buckets: i64([1, maxSteps], buckets),
           position_mask: f32([1, 1, 1, maxSteps], keyMask),
           write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
@@ -143,7 +161,10 @@ export class T5Runtime implements Seq2SeqGenerator {
     };
   }
 
-  generate(prompts: readonly (readonly number[])[], options: Omit<GenerationOptions, 'decoderStartTokenId' | 'eosTokenId' | 'padTokenId'>): Promise<GenerationResult> {
+  generate(
+    prompts: readonly (readonly number[])[],
+    options: Omit<GenerationOptions, 'decoderStartTokenId' | 'eosTokenId' | 'padTokenId'>,
+  ): Promise<GenerationResult> {
     const { decoderStartTokenId, eosTokenId, padTokenId } = this.config;
     return generate(this, prompts, { decoderStartTokenId, eosTokenId, padTokenId, ...options });
   }
@@ -160,4 +181,3 @@ function gatherInt64Rows(data: BigInt64Array, rowSize: number, order: readonly n
   order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
   return out;
 }
-

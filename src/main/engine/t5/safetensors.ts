@@ -32,17 +32,22 @@ export class SafetensorsError extends Error {
 
 /** Parse the header of a whole file already in memory. `source` names it in errors. */
 export function parseSafetensorsHeader(bytes: Uint8Array, source: string): SafetensorsHeader {
-  if (bytes.byteLength < 8) throw new SafetensorsError(`${source}: too short to be safetensors (${bytes.byteLength} bytes)`);
+  if (bytes.byteLength < 8)
+    throw new SafetensorsError(`${source}: too short to be safetensors (${bytes.byteLength} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerSize = Number(view.getBigUint64(0, true));
   if (headerSize > bytes.byteLength - 8 || headerSize > 100_000_000) {
-    throw new SafetensorsError(`${source}: header size ${headerSize} exceeds file size ${bytes.byteLength}; not a safetensors file or truncated`);
+    throw new SafetensorsError(
+      `${source}: header size ${headerSize} exceeds file size ${bytes.byteLength}; not a safetensors file or truncated`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerSize).toString('utf8'));
   } catch (error) {
-    throw new SafetensorsError(`${source}: header is not valid JSON (${(error as Error).message}); the file is corrupt`);
+    throw new SafetensorsError(
+      `${source}: header is not valid JSON (${(error as Error).message}); the file is corrupt`,
+    );
   }
   if (typeof json !== 'object' || json === null) throw new SafetensorsError(`${source}: header is not a JSON object`);
   const dataStart = 8 + headerSize;
@@ -57,7 +62,9 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source: string): Safet
     const raw = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = String(raw.dtype);
     if (!(dtype in BYTES)) {
-      throw new SafetensorsError(`${source}: tensor '${name}' has dtype ${dtype}; expected one of: ${READABLE_DTYPES.join(', ')}`);
+      throw new SafetensorsError(
+        `${source}: tensor '${name}' has dtype ${dtype}; expected one of: ${READABLE_DTYPES.join(', ')}`,
+      );
     }
     const shape = raw.shape as number[];
     const [begin, end] = raw.data_offsets as [number, number];
@@ -124,7 +131,8 @@ export function readSafetensorsFile(path: string): LoadedSafetensors {
 export function readAllTensors(path: string): Map<string, { shape: readonly number[]; data: Float32Array }> {
   const { bytes, header } = readSafetensorsFile(path);
   const out = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [name, entry] of header.entries) out.set(name, { shape: entry.shape, data: decodeTensor(bytes, header, name) });
+  for (const [name, entry] of header.entries)
+    out.set(name, { shape: entry.shape, data: decodeTensor(bytes, header, name) });
   return out;
 }
 
@@ -195,7 +203,9 @@ export function encodeSafetensors(
   for (const tensor of sorted) {
     const count = tensor.shape.reduce((a, b) => a * b, 1);
     if (count !== tensor.data.length) {
-      throw new SafetensorsError(`Tensor '${tensor.name}' has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] needs ${count}`);
+      throw new SafetensorsError(
+        `Tensor '${tensor.name}' has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] needs ${count}`,
+      );
     }
     const encoded = encodeData(tensor.data, dtype);
     header[tensor.name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + encoded.byteLength] };

@@ -39,13 +39,16 @@ function rectangular(name: string, rows: readonly (readonly number[])[]): [numbe
   return [rows.length, width];
 }
 
-const int64 = (rows: readonly (readonly number[])[]): BigInt64Array => BigInt64Array.from(rows.flat(), (x) => BigInt(x));
+const int64 = (rows: readonly (readonly number[])[]): BigInt64Array =>
+  BigInt64Array.from(rows.flat(), (x) => BigInt(x));
 
 function checkIds(name: string, rows: readonly (readonly number[])[], vocab: number, allowIgnore: boolean): void {
   for (const row of rows) {
     for (const id of row) {
       if (Number.isInteger(id) && ((id >= 0 && id < vocab) || (allowIgnore && id === -100))) continue;
-      throw new ScoreInputError(`${name} holds ${id}; token ids must be integers in [0, ${vocab})${allowIgnore ? ' or -100' : ''}`);
+      throw new ScoreInputError(
+        `${name} holds ${id}; token ids must be integers in [0, ${vocab})${allowIgnore ? ' or -100' : ''}`,
+      );
     }
   }
 }
@@ -67,7 +70,9 @@ export async function scoreBatch(
   const [bm, tm] = rectangular('attention_mask', batch.attentionMask);
   const [bl, td] = rectangular('labels', batch.labels);
   if (bm !== b || tm !== te || bl !== b) {
-    throw new ScoreInputError(`input_ids [${b}, ${te}], attention_mask [${bm}, ${tm}] and labels [${bl}, ${td}] must share the batch size (and the first two the length)`);
+    throw new ScoreInputError(
+      `input_ids [${b}, ${te}], attention_mask [${bm}, ${tm}] and labels [${bl}, ${td}] must share the batch size (and the first two the length)`,
+    );
   }
   checkIds('input_ids', batch.inputIds, config.vocabSize, false);
   checkIds('labels', batch.labels, config.vocabSize, true);
@@ -75,7 +80,11 @@ export async function scoreBatch(
   built.graph.output(built.logits, 'logits');
   const names = [...built.params.keys()];
   if (options.withGradients) {
-    const grads = gradients(built.loss, names.map((n) => built.params.get(n) as Tensor), { zerosForUnused: true });
+    const grads = gradients(
+      built.loss,
+      names.map((n) => built.params.get(n) as Tensor),
+      { zerosForUnused: true },
+    );
     grads.forEach((g, i) => built.graph.output(g as Tensor, `grad.${names[i]}`));
   }
   const session = await EngineSession.create(serializeModel(built.graph), { providers: options.providers });
@@ -84,7 +93,8 @@ export async function scoreBatch(
     attention_mask: { dtype: 'int64', dims: [b, te], data: int64(batch.attentionMask) },
     labels: { dtype: 'int64', dims: [b, td], data: int64(batch.labels) },
   };
-  for (const [name, t] of built.params) feeds[name] = { dtype: 'float32', dims: t.shape as number[], data: params.get(name) as Float32Array };
+  for (const [name, t] of built.params)
+    feeds[name] = { dtype: 'float32', dims: t.shape as number[], data: params.get(name) as Float32Array };
   try {
     const out = await session.runHost(feeds);
     const grads = new Map<string, Float32Array>();
@@ -96,7 +106,12 @@ export async function scoreBatch(
         gradNorms[name] = l2Norm(g);
       }
     }
-    return { loss: (out.loss.data as Float32Array)[0], logits: out.logits.data as Float32Array, gradients: grads, gradNorms };
+    return {
+      loss: (out.loss.data as Float32Array)[0],
+      logits: out.logits.data as Float32Array,
+      gradients: grads,
+      gradNorms,
+    };
   } finally {
     await session.release();
   }

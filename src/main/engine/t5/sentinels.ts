@@ -58,7 +58,13 @@ export function fillSentinels(prompt: string, output: string, options: FillOptio
     marked += between;
     const sentinel = Number(match[1]);
     const fill = outputSpans.get(sentinel);
-    spans.push({ sentinel, text: fill ?? '', start: text.length, end: text.length + (fill ?? '').length, isMissing: fill === undefined });
+    spans.push({
+      sentinel,
+      text: fill ?? '',
+      start: text.length,
+      end: text.length + (fill ?? '').length,
+      isMissing: fill === undefined,
+    });
     text += fill ?? '';
     marked += `${open}${fill ?? ''}${close}`;
     last = at + match[0].length;

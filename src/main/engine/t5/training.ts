@@ -77,8 +77,17 @@ export function buildEvalGraph(config: T5Config, shapes: T5Shapes, options: { wi
   const labels = op.reshape(batch.labels, [b * td]); // (B·Td)
   const ignore = g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(BigInt(IGNORE_INDEX)) });
   const isLabelled = op.not(op.equal(labels, ignore)); // (B·Td) bool
-  const safeLabels = op.where(isLabelled, labels, g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(0n) })); // (B·Td)
-  const [picked] = g.addNode('GatherElements', [logProb, op.unsqueeze(safeLabels, [1])], [{ dtype: 'float32', shape: [b * td, 1] }], { axis: 1 }); // (B·Td, 1)
+  const safeLabels = op.where(
+    isLabelled,
+    labels,
+    g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(0n) }),
+  ); // (B·Td)
+  const [picked] = g.addNode(
+    'GatherElements',
+    [logProb, op.unsqueeze(safeLabels, [1])],
+    [{ dtype: 'float32', shape: [b * td, 1] }],
+    { axis: 1 },
+  ); // (B·Td, 1)
   const tokenLogProbs = op.where(isLabelled, op.squeeze(picked, [1]), 0); // (B·Td)
   const [predicted] = g.addNode('ArgMax', [logProb], [{ dtype: 'int64', shape: [b * td] }], { axis: 1, keepdims: 0 }); // (B·Td)
   const isCorrect = op.and(isLabelled, op.equal(predicted, labels)); // (B·Td) bool
@@ -89,4 +98,3 @@ export function buildEvalGraph(config: T5Config, shapes: T5Shapes, options: { wi
   if (options.withLogits) g.output(logits, EVAL_OUTPUTS.logits);
   return g;
 }
-

@@ -86,16 +86,23 @@ function locateTensors(dir: string): { located: Map<string, Located>; shards: Ma
     for (const [name, shard] of shards) {
       const file = files.get(shard) as LoadedSafetensors;
       const entry = file.header.entries.get(name);
-      if (!entry) throw new T5WeightsError(`${INDEX_FILE} in ${dir} puts '${name}' in '${shard}', but that shard has no such tensor`);
+      if (!entry)
+        throw new T5WeightsError(
+          `${INDEX_FILE} in ${dir} puts '${name}' in '${shard}', but that shard has no such tensor`,
+        );
       located.set(name, { entry, file, shard });
     }
     return { located, shards };
   }
   const listing = existsSync(dir) ? readdirSync(dir) : null;
   if (listing === null) throw new T5WeightsError(`Model folder ${dir} does not exist`);
-  const legacy = listing.filter((f) => /^pytorch_model.*\.bin(\.index\.json)?$|^tf_model\.h5$|^flax_model\.msgpack$/.test(f));
+  const legacy = listing.filter((f) =>
+    /^pytorch_model.*\.bin(\.index\.json)?$|^tf_model\.h5$|^flax_model\.msgpack$/.test(f),
+  );
   if (legacy.length > 0) throw new T5WeightsError(conversionHelp(dir, legacy.join(', ')));
-  throw new T5WeightsError(`No ${SINGLE_FILE} or ${INDEX_FILE} in ${dir}; found: ${listing.join(', ') || '(empty folder)'}`);
+  throw new T5WeightsError(
+    `No ${SINGLE_FILE} or ${INDEX_FILE} in ${dir}; found: ${listing.join(', ') || '(empty folder)'}`,
+  );
 }
 
 function listProblems(label: string, items: readonly string[]): string {
@@ -104,7 +111,8 @@ function listProblems(label: string, items: readonly string[]): string {
   return `\n  ${label} (${items.length}): ${shown}${items.length > 12 ? `, … and ${items.length - 12} more` : ''}`;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Check names and shapes; throw one error listing every missing, extra and misshapen tensor. */
 function checkTensors(dir: string, config: T5Config, located: ReadonlyMap<string, Located>): void {
@@ -157,7 +165,8 @@ export function loadT5Weights(dir: string, config: T5Config = loadT5Config(dir))
 function tensorsToWrite(config: T5Config, weights: T5Weights): { tensor: TensorToWrite; shard: string }[] {
   const shapes = t5ParamShapes(config);
   const { layout } = weights;
-  const shardOf = (name: string): string => layout.shards?.get(name) ?? layout.shards?.values().next().value ?? SINGLE_FILE;
+  const shardOf = (name: string): string =>
+    layout.shards?.get(name) ?? layout.shards?.values().next().value ?? SINGLE_FILE;
   const out: { tensor: TensorToWrite; shard: string }[] = [];
   const add = (name: string, source: string): void => {
     const data = weights.params.get(source);
@@ -167,7 +176,8 @@ function tensorsToWrite(config: T5Config, weights: T5Weights): { tensor: TensorT
   };
   for (const name of shapes.keys()) {
     if (name === 'shared.weight') {
-      for (const alias of layout.embeddingNames.length > 0 ? layout.embeddingNames : ['shared.weight']) add(alias, name);
+      for (const alias of layout.embeddingNames.length > 0 ? layout.embeddingNames : ['shared.weight'])
+        add(alias, name);
     } else {
       add(name, name);
     }

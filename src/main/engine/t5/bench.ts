@@ -1,0 +1,90 @@
+// Measures a randomly initialised T5 of a real shape (a preset) on this machine: graph build +
+// session compile time, ms per fused AdamW training step, generation tokens per second with
+// the KV cache, and peak RSS. For `spanfill bench` and the issue's notes; never a timed test.
+
+import { compile } from '../optim';
+import type { T5PresetName } from './config';
+import { t5Preset } from './config';
+import { generate } from './generate';
+import { countParams, randomT5Params, t5ParamShapes } from './params';
+import { T5Runtime } from './runtime';
+import { t5TrainingSpec } from './training';
+
+export interface T5BenchOptions {
+  readonly preset: T5PresetName;
+  readonly batchSize: number;
+  readonly inputLength: number;
+  readonly targetLength: number;
+  /** Training steps timed after one warm-up step. */
+  readonly steps: number;
+  readonly newTokens: number;
+  readonly seed?: number;
+}
+
+export interface T5BenchResult {
+  readonly preset: T5PresetName;
+  readonly parameters: number;
+  readonly trainCompileMs: number;
+  readonly firstStepMs: number;
+  readonly msPerStep: number;
+  readonly losses: number[];
+  readonly generationCompileMs: number;
+  readonly generatedTokens: number;
+  readonly tokensPerSecond: number;
+  readonly peakRssMb: number;
+}
+
+const now = (): number => performance.now();
+const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+
+export async function benchT5(options: T5BenchOptions): Promise<T5BenchResult> {
+  const config = t5Preset(options.preset);
+  const params = randomT5Params(config, options.seed ?? 0);
+  const { batchSize: b, inputLength: te, targetLength: td } = options;
+  const random = rng(options.seed ?? 1);
+  const ids = (n: number): BigInt64Array => BigInt64Array.from({ length: n }, () => BigInt(2 + Math.floor(random() * (config.vocabSize - 2))));
+  const batch = { input_ids: ids(b * te), attention_mask: new BigInt64Array(b * te).fill(1n), labels: ids(b * td) };
+
+  let start = now();
+  const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
+  const program = await compile({ ...spec, optimizer: { kind: 'adamw', weightDecay: 0.01 }, schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 }, k: 1 });
+  const trainCompileMs = now() - start;
+  const losses: number[] = [];
+  let firstStepMs = 0;
+  let stepMs = 0;
+  try {
+    program.setParams(Object.fromEntries(params));
+    for (let i = 0; i <= options.steps; i++) {
+      start = now();
+      losses.push((await program.step(batch)).losses[0]);
+      if (i === 0) firstStepMs = now() - start;
+      else stepMs += now() - start;
+    }
+  } finally {
+    await program.release();
+  }
+
+  const runtime = new T5Runtime(config, params);
+  const prompt = Array.from(ids(te), Number);
+  // eos −1: never stop early, so exactly newTokens are generated from a random model.
+  const generation = { strategy: { kind: 'greedy' } as const, maxNewTokens: options.newTokens, decoderStartTokenId: 0, eosTokenId: -1, padTokenId: 0 };
+  start = now();
+  await generate(runtime, [prompt], generation);
+  const generationCompileMs = now() - start;
+  start = now();
+  const { sequences } = await generate(runtime, [prompt], generation);
+  const generationMs = now() - start;
+  await runtime.release();
+  return {
+    preset: options.preset,
+    parameters: countParams(t5ParamShapes(config)),
+    trainCompileMs,
+    firstStepMs,
+    msPerStep: options.steps > 0 ? stepMs / options.steps : firstStepMs,
+    losses,
+    generationCompileMs: generationCompileMs - generationMs,
+    generatedTokens: sequences[0].length - 1,
+    tokensPerSecond: ((sequences[0].length - 1) / generationMs) * 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
