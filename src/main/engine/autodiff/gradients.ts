@@ -30,6 +30,10 @@ export interface GradientOptions {
  * the loss), unless `zerosForUnused`. Only nodes on a path from some wrt tensor to the loss
  * get gradient nodes; fan-in is summed with Add; rule results that are broadcasts of their
  * input's shape are summed down (sumToShape).
+ *
+ * NOTE: a rule's node whose inputs all come from enclosing graphs (say Wᵀ of a parameter
+ * captured by a Loop body) lands in that enclosing graph, before the Loop node: still valid
+ * ONNX, computed once per call instead of once per iteration, but outside the 'grad' scope.
  */
 export function gradients(loss: Tensor, wrt: readonly Tensor[], options: GradientOptions = {}): (Tensor | null)[] {
   const g = loss.graph;

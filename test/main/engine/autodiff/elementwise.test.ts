@@ -129,6 +129,24 @@ describe('matmul gradients (float64 finite differences)', () => {
       inputs: [{ name: 'x', shape: [3, 2] }],
       build: ([x]) => op.matmul(x, op.transpose(x, [1, 0])),
     }));
+  it('Gemm without C', () =>
+    expectGradientsMatch({
+      inputs: [
+        { name: 'a', shape: [2, 4] },
+        { name: 'b', shape: [4, 3] },
+      ],
+      build: ([a, b]) => op.gemm(a, b, null, { alpha: -0.5 }),
+    }));
+  it('Gemm with C [2, 1] and scalar C', () =>
+    expectGradientsMatch({
+      inputs: [
+        { name: 'a', shape: [2, 4] },
+        { name: 'b', shape: [4, 3] },
+        { name: 'c', shape: [2, 1] },
+        { name: 's', shape: [] },
+      ],
+      build: ([a, b, c, s]) => op.add(op.gemm(a, b, c, { beta: 0.5 }), op.gemm(a, b, s, { transB: false })),
+    }));
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
       it(`Gemm transA=${transA} transB=${transB} alpha=0.7 beta=1.3 with C [3]`, () =>

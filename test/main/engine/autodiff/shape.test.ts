@@ -12,6 +12,25 @@ describe('reduce gradients (float64 finite differences)', () => {
     it(`ReduceMean over axis 1, keepdims=${keepDims}`, () =>
       expectGradientsMatch({ inputs: [x234], build: ([x]) => op.reduceMean(x, [1], keepDims) }));
   }
+  it('ReduceSum without axes input and ReduceMean without axes attribute reduce everything', () =>
+    expectGradientsMatch({
+      inputs: [x234],
+      build: ([x]) => {
+        const g = x.graph;
+        const [s] = g.addNode('ReduceSum', [x], [{ dtype: 'float64', shape: [] }], { keepdims: 0 });
+        const [m] = g.addNode('ReduceMean', [op.exp(x)], [{ dtype: 'float64', shape: [1, 1, 1] }], { keepdims: 1 });
+        return op.add(s, m);
+      },
+    }));
+  it('ReduceSum with noop_with_empty_axes=1 and no axes is the identity', () =>
+    expectGradientsMatch({
+      inputs: [x234],
+      build: ([x]) =>
+        x.graph.addNode('ReduceSum', [op.tanh(x)], [{ dtype: 'float64', shape: [2, 3, 4] }], {
+          keepdims: 0,
+          noop_with_empty_axes: 1,
+        })[0],
+    }));
   it('ReduceSum and ReduceMean over all axes', () =>
     expectGradientsMatch({
       inputs: [x234],

@@ -127,6 +127,22 @@ describe('gradient walker', () => {
     Array.from(out.losses.data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(losses[i], 12));
   });
 
+  it('hoists rule nodes that only read outer tensors (Wᵀ) out of the Loop body, and the Loop still runs', async () => {
+    const g = new Graph('t');
+    const x0 = g.input('x', 'float64', [1, 2]);
+    const w = g.input('w', 'float64', [2, 2]);
+    const { carried } = op.loop(g, 2, [x0], (_body, _it, [x]) => {
+      const [dx] = gradients(op.reduceSum(op.matmul(x, w), null), [x]);
+      return { carried: [op.sub(x, dx!)] };
+    });
+    expect(g.nodes.some((n) => n.opType === 'Transpose')).toBe(true); // Wᵀ computed once, outside
+    g.output(carried[0], 'x_final');
+    const s = await EngineSession.create(serializeModel(g));
+    const out = await s.runHost({ x: f64([1, 2], [0, 0]), w: f64([2, 2], [1, 2, 3, 4]) });
+    // d/dx Σ(x·W) = row sums of W = [3, 7]; two steps subtract it twice.
+    expect(Array.from(out.x_final.data as Float64Array)).toEqual([-6, -14]);
+  });
+
   it('rejects integer wrt tensors and tensors invisible from the loss graph', () => {
     const g = new Graph('t');
     const ids = g.input('ids', 'int64', [2]);

@@ -7,7 +7,7 @@ import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
 import type { GradContext } from '../registry';
 import { registerGradient } from '../registry';
-import { shapeText, transposeLast2 } from '../helpers';
+import { shapeText, staticShape, transposeLast2 } from '../helpers';
 
 /**
  * Y = A·B, A (..., M, K), B (..., K, N):
@@ -26,8 +26,7 @@ export function matmulGrad(ctx: GradContext): (Tensor | null)[] {
   if (ctx.needs(1)) {
     if (b.rank === 2 && a.rank > 2) {
       // Fold the batch into rows: dB = A₂ᵀ·dY₂ with A₂ (ΣM, K), dY₂ (ΣM, N).
-      const k = a.shape[a.rank - 1] as number;
-      const n = dy.shape[dy.rank - 1] as number;
+      const [k, n] = staticShape(b, 'MatMul gradient');
       db = op.gemm(op.reshape(a, [-1, k]), op.reshape(dy, [-1, n]), null, { transA: true }); // (K, N)
     } else {
       db = op.matmul(transposeLast2(a), dy); // (..., K, N)
