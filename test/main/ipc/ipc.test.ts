@@ -1,0 +1,105 @@
+// The Electron transport without Electron (its binary cannot run here): registerIpc against
+// a fake ipcMain, and the preload against a mocked electron module, checking that calls are
+// validated like every other transport, untrusted frames are refused, events reach windows
+// and the renderer sees the real error message.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { IpcMain, WebContents } from 'electron';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerIpc } from '../../../src/main/ipc';
+import { AppServices } from '../../../src/main/services/app';
+import { ipcChannels, createApi, type Bridge } from '../../../src/shared/transport';
+
+type InvokeHandler = (event: { senderFrame: { url: string } | null }, name: unknown, args: unknown) => Promise<unknown>;
+
+const handlers = new Map<string, InvokeHandler>();
+const fakeIpcMain = {
+  handle: (channel: string, handler: InvokeHandler) => handlers.set(channel, handler),
+  removeHandler: (channel: string) => handlers.delete(channel),
+} as unknown as IpcMain;
+
+const sent: unknown[][] = [];
+const fakeContents = {
+  isDestroyed: () => false,
+  send: (...args: unknown[]) => sent.push(args),
+} as unknown as WebContents;
+
+let dataDir: string;
+let app: AppServices;
+let unregister: () => void;
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-ipc-'));
+  app = new AppServices({ dataDir });
+  unregister = registerIpc({
+    ipcMain: fakeIpcMain,
+    app,
+    targets: () => [fakeContents],
+    isTrustedUrl: (url) => url.startsWith('file:///app/'),
+  });
+});
+
+afterAll(async () => {
+  unregister();
+  await app.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function invoke(url: string, name: unknown, args: unknown): Promise<unknown> {
+  const handler = handlers.get(ipcChannels.invoke);
+  if (!handler) throw new Error('no invoke handler registered');
+  return handler({ senderFrame: { url } }, name, args);
+}
+
+describe('registerIpc', () => {
+  it('answers calls from our renderer with envelopes', async () => {
+    await expect(invoke('file:///app/index.html', 'system.ping', { message: 'ipc' })).resolves.toMatchObject({
+      ok: true,
+      result: { message: 'ipc' },
+    });
+  });
+
+  it('validates arguments like every transport', async () => {
+    const envelope = await invoke('file:///app/index.html', 'system.ping', { message: [] });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(JSON.stringify(envelope)).toContain("field 'message'");
+  });
+
+  it('refuses calls from other origins', async () => {
+    await expect(invoke('https://evil.example/', 'system.ping', { message: 'x' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
+  });
+
+  it('forwards bus events to windows', () => {
+    app.events.emit('models.statusChanged', { modelId: 'm1', status: 'ready' });
+    expect(sent).toContainEqual([ipcChannels.event, 'models.statusChanged', { modelId: 'm1', status: 'ready' }]);
+  });
+});
+
+describe('preload', () => {
+  it('exposes one bridge as window.api whose failures re-throw with the real message', async () => {
+    const exposed = new Map<string, unknown>();
+    vi.doMock('electron', () => ({
+      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
+      ipcRenderer: {
+        invoke: async (channel: string, name: unknown, args: unknown) => invoke('file:///app/index.html', name, args),
+        on: vi.fn(),
+        removeListener: vi.fn(),
+      },
+    }));
+    await import('../../../src/preload/index');
+    expect([...exposed.keys()]).toEqual(['api']);
+    const api = createApi(exposed.get('api') as Bridge);
+    await expect(api.system.ping({ message: 'through preload' })).resolves.toMatchObject({
+      message: 'through preload',
+    });
+    await expect(api.system.ping({ message: 5 as unknown as string })).rejects.toThrow(
+      "Invalid argument for system.ping: field 'message': expected string, received number",
+    );
+    vi.doUnmock('electron');
+  });
+});
