@@ -35,19 +35,25 @@ export interface T5BenchResult {
 }
 
 const now = (): number => performance.now();
-const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rng = (seed: number) => () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 
 export async function benchT5(options: T5BenchOptions): Promise<T5BenchResult> {
   const config = t5Preset(options.preset);
   const params = randomT5Params(config, options.seed ?? 0);
   const { batchSize: b, inputLength: te, targetLength: td } = options;
   const random = rng(options.seed ?? 1);
-  const ids = (n: number): BigInt64Array => BigInt64Array.from({ length: n }, () => BigInt(2 + Math.floor(random() * (config.vocabSize - 2))));
+  const ids = (n: number): BigInt64Array =>
+    BigInt64Array.from({ length: n }, () => BigInt(2 + Math.floor(random() * (config.vocabSize - 2))));
   const batch = { input_ids: ids(b * te), attention_mask: new BigInt64Array(b * te).fill(1n), labels: ids(b * td) };
 
   let start = now();
   const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
-  const program = await compile({ ...spec, optimizer: { kind: 'adamw', weightDecay: 0.01 }, schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 }, k: 1 });
+  const program = await compile({
+    ...spec,
+    optimizer: { kind: 'adamw', weightDecay: 0.01 },
+    schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 },
+    k: 1,
+  });
   const trainCompileMs = now() - start;
   const losses: number[] = [];
   let firstStepMs = 0;
@@ -67,7 +73,13 @@ export async function benchT5(options: T5BenchOptions): Promise<T5BenchResult> {
   const runtime = new T5Runtime(config, params);
   const prompt = Array.from(ids(te), Number);
   // eos −1: never stop early, so exactly newTokens are generated from a random model.
-  const generation = { strategy: { kind: 'greedy' } as const, maxNewTokens: options.newTokens, decoderStartTokenId: 0, eosTokenId: -1, padTokenId: 0 };
+  const generation = {
+    strategy: { kind: 'greedy' } as const,
+    maxNewTokens: options.newTokens,
+    decoderStartTokenId: 0,
+    eosTokenId: -1,
+    padTokenId: 0,
+  };
   start = now();
   await generate(runtime, [prompt], generation);
   const generationCompileMs = now() - start;

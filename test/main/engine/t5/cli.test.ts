@@ -12,7 +12,10 @@ const SPM = join(FIXTURES, 't5-tiny-spm');
 
 describe('t5-tiny-spm as a user folder', () => {
   it('its tokenizer reproduces tokenizer_cases.json', async () => {
-    const cases = JSON.parse(readFileSync(join(SPM, 'tokenizer_cases.json'), 'utf8')) as { extra_id_0: number; samples: { text: string; ids: number[] }[] };
+    const cases = JSON.parse(readFileSync(join(SPM, 'tokenizer_cases.json'), 'utf8')) as {
+      extra_id_0: number;
+      samples: { text: string; ids: number[] }[];
+    };
     const tokenizer = await loadHfTokenizer(SPM);
     for (const sample of cases.samples) expect([...tokenizer.encode(sample.text), tokenizer.eosId]).toEqual(sample.ids);
     expect(tokenizer.sentinelId(0)).toBe(cases.extra_id_0);
@@ -46,8 +49,12 @@ describe('score', () => {
 
   it('rejects malformed case files naming the field', () => {
     expect(() => parseScoreCase({ input_ids: [[1, 2]] }, 'c.json')).toThrow(CaseFileError);
-    expect(() => parseScoreCase({ input_ids: [[1, 2]] }, 'c.json')).toThrow('c.json: "labels" must be a non-empty array of rows of integer ids');
-    expect(() => parseScoreCase({ input_ids: [[1]], labels: [[1]], greedy: { max_new_tokens: 0 } }, 'c.json')).toThrow('greedy.max_new_tokens must be a positive integer; got 0');
+    expect(() => parseScoreCase({ input_ids: [[1, 2]] }, 'c.json')).toThrow(
+      'c.json: "labels" must be a non-empty array of rows of integer ids',
+    );
+    expect(() => parseScoreCase({ input_ids: [[1]], labels: [[1]], greedy: { max_new_tokens: 0 } }, 'c.json')).toThrow(
+      'greedy.max_new_tokens must be a positive integer; got 0',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
     try {
       writeFileSync(join(dir, 'bad.json'), '{nope');

@@ -29,14 +29,17 @@ class FakeModel implements Seq2SeqGenerator {
 
   async start(prompts: readonly (readonly number[])[], rowPrompt: readonly number[]): Promise<DecodingSession> {
     let histories = rowPrompt.map(() => [] as number[]);
-    const model = this;
+    const fedTokens = this.fedTokens;
+    const vocabSize = this.vocabSize;
+    const logitsFor = (prompt: readonly number[], history: readonly number[]): Float32Array =>
+      this.logitsFor(prompt, history);
     return {
       rows: rowPrompt.length,
       async step(tokens) {
-        model.fedTokens.push([...tokens]);
+        fedTokens.push([...tokens]);
         histories.forEach((h, r) => h.push(tokens[r]));
-        const out = new Float32Array(rowPrompt.length * model.vocabSize);
-        histories.forEach((h, r) => out.set(model.logitsFor(prompts[rowPrompt[r]], h), r * model.vocabSize));
+        const out = new Float32Array(rowPrompt.length * vocabSize);
+        histories.forEach((h, r) => out.set(logitsFor(prompts[rowPrompt[r]], h), r * vocabSize));
         return out;
       },
       reorder(order) {
@@ -74,8 +77,12 @@ describe('greedy', () => {
   });
   it('rejects bad options naming the value', async () => {
     const model = new FakeModel(5);
-    await expect(generate(model, [[1]], { ...greedy, maxNewTokens: 0 })).rejects.toThrow('maxNewTokens must be a positive integer; got 0');
-    await expect(generate(model, [[1]], { ...base, strategy: { kind: 'sample', seed: 1, topP: 1.5 } })).rejects.toThrow('topP must be in (0, 1]; got 1.5');
+    await expect(generate(model, [[1]], { ...greedy, maxNewTokens: 0 })).rejects.toThrow(
+      'maxNewTokens must be a positive integer; got 0',
+    );
+    await expect(generate(model, [[1]], { ...base, strategy: { kind: 'sample', seed: 1, topP: 1.5 } })).rejects.toThrow(
+      'topP must be in (0, 1]; got 1.5',
+    );
   });
 });
 
@@ -83,7 +90,11 @@ describe('beam search', () => {
   it('with one beam and early stopping equals greedy', async () => {
     const model = new FakeModel(9, 0.5);
     for (const prompt of [[1, 2], [4], [8, 8]]) {
-      const beam = await beamSearch(model, [prompt], { ...base, maxNewTokens: 10, strategy: { kind: 'beam', numBeams: 1, earlyStopping: true } });
+      const beam = await beamSearch(model, [prompt], {
+        ...base,
+        maxNewTokens: 10,
+        strategy: { kind: 'beam', numBeams: 1, earlyStopping: true },
+      });
       expect(beam.sequences[0]).toEqual(referenceGreedy(model, prompt, 10));
     }
   });
@@ -92,7 +103,11 @@ describe('beam search', () => {
     const maxNew = 3;
     const model = new FakeModel(vocab, 0.3);
     const prompts = [[1], [2, 2]];
-    const result = await generate(model, prompts, { ...base, maxNewTokens: maxNew, strategy: { kind: 'beam', numBeams: 9, lengthPenalty: 0, earlyStopping: 'never' } });
+    const result = await generate(model, prompts, {
+      ...base,
+      maxNewTokens: maxNew,
+      strategy: { kind: 'beam', numBeams: 9, lengthPenalty: 0, earlyStopping: 'never' },
+    });
     prompts.forEach((prompt, b) => {
       let best = { score: -Infinity, seq: [] as number[] };
       const visit = (seq: number[], score: number): void => {
@@ -112,7 +127,11 @@ describe('beam search', () => {
   });
   it('length penalty favours longer hypotheses', async () => {
     const model = new FakeModel(6, 0.4);
-    const options = (lengthPenalty: number): GenerationOptions => ({ ...base, maxNewTokens: 8, strategy: { kind: 'beam', numBeams: 4, lengthPenalty } });
+    const options = (lengthPenalty: number): GenerationOptions => ({
+      ...base,
+      maxNewTokens: 8,
+      strategy: { kind: 'beam', numBeams: 4, lengthPenalty },
+    });
     const short = await generate(model, [[3]], options(-2));
     const long = await generate(model, [[3]], options(2));
     expect(long.sequences[0].length).toBeGreaterThanOrEqual(short.sequences[0].length);
@@ -120,7 +139,11 @@ describe('beam search', () => {
 });
 
 describe('sampling', () => {
-  const sample = (seed: number, extra: object = {}): GenerationOptions => ({ ...base, maxNewTokens: 10, strategy: { kind: 'sample', seed, ...extra } });
+  const sample = (seed: number, extra: object = {}): GenerationOptions => ({
+    ...base,
+    maxNewTokens: 10,
+    strategy: { kind: 'sample', seed, ...extra },
+  });
   it('is reproducible with a seed and varies across seeds', async () => {
     const model = new FakeModel(50);
     const a = await generate(model, [[1], [2]], sample(42));
@@ -149,7 +172,10 @@ describe('sampling', () => {
 
 describe('sentinels', () => {
   it('fills each hole and marks the spans', () => {
-    const filled = fillSentinels('The <extra_id_0> walks in <extra_id_1> park.', '<pad> <extra_id_0> cute dog<extra_id_1> the <extra_id_2></s>');
+    const filled = fillSentinels(
+      'The <extra_id_0> walks in <extra_id_1> park.',
+      '<pad> <extra_id_0> cute dog<extra_id_1> the <extra_id_2></s>',
+    );
     expect(filled.text).toBe('The cute dog walks in the park.');
     expect(filled.marked).toBe('The [[cute dog]] walks in [[the]] park.');
     expect(filled.spans.map((s) => filled.text.slice(s.start, s.end))).toEqual(['cute dog', 'the']);

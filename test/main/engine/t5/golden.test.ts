@@ -20,7 +20,11 @@ function teacherForced(
   params: ReadonlyMap<string, Float32Array>,
   batch: { input_ids: number[][]; attention_mask: number[][]; labels: number[][] },
 ): Promise<ScoreResult> {
-  return scoreBatch(config, params, { inputIds: batch.input_ids, attentionMask: batch.attention_mask, labels: batch.labels });
+  return scoreBatch(config, params, {
+    inputIds: batch.input_ids,
+    attentionMask: batch.attention_mask,
+    labels: batch.labels,
+  });
 }
 
 /** Wraps a generator and records the logits of every step (rows concatenated). */
@@ -30,7 +34,11 @@ class Recording implements Seq2SeqGenerator {
   get vocabSize(): number {
     return this.inner.vocabSize;
   }
-  async start(prompts: readonly (readonly number[])[], rowPrompt: readonly number[], maxSteps: number): Promise<DecodingSession> {
+  async start(
+    prompts: readonly (readonly number[])[],
+    rowPrompt: readonly number[],
+    maxSteps: number,
+  ): Promise<DecodingSession> {
     const session = await this.inner.start(prompts, rowPrompt, maxSteps);
     return {
       rows: session.rows,
@@ -70,14 +78,21 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
       const result = await scoreBatch(model.config, model.weights.params, batch, { withGradients: true });
       expect([...result.gradients.keys()].sort()).toEqual([...reference.keys()].sort());
-      const errors = [...result.gradients].map(([param, g]) => ({ param, error: relativeError(g, (reference.get(param) as { data: Float32Array }).data) }));
+      const errors = [...result.gradients].map(([param, g]) => ({
+        param,
+        error: relativeError(g, (reference.get(param) as { data: Float32Array }).data),
+      }));
       expect(errors.filter((e) => !(e.error < 1e-4))).toEqual([]);
-      for (const [param, norm] of Object.entries(golden.grad_norms)) expect(Math.abs(result.gradNorms[param] - norm) / norm).toBeLessThan(1e-4);
+      for (const [param, norm] of Object.entries(golden.grad_norms))
+        expect(Math.abs(result.gradNorms[param] - norm) / norm).toBeLessThan(1e-4);
     });
 
     it('greedy decoding with the KV cache reproduces the reference ids', async () => {
       const { greedy } = golden;
-      const result = await runtime.generate([greedy.input_ids[0]], { strategy: { kind: 'greedy' }, maxNewTokens: greedy.max_new_tokens });
+      const result = await runtime.generate([greedy.input_ids[0]], {
+        strategy: { kind: 'greedy' },
+        maxNewTokens: greedy.max_new_tokens,
+      });
       expect(result.sequences[0]).toEqual(greedy.output_ids);
     });
 
@@ -95,7 +110,11 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
         tokens.forEach((t, row) => t.push(fed[row]));
         expect(logits.length).toBe(rows.length * model.config.vocabSize);
       }
-      const full = await teacherForced(model.config, model.weights.params, { input_ids: golden.input_ids, attention_mask: golden.attention_mask, labels: tokens });
+      const full = await teacherForced(model.config, model.weights.params, {
+        input_ids: golden.input_ids,
+        attention_mask: golden.attention_mask,
+        labels: tokens,
+      });
       const v = model.config.vocabSize;
       let worst = 0;
       for (let step = 0; step < 20; step++) {
@@ -112,13 +131,19 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       const prompt = golden.greedy.input_ids[0];
       const options = { maxNewTokens: 12, decoderStartTokenId: 0, eosTokenId: 1, padTokenId: 0 };
       const greedy = await runtime.generate([prompt], { strategy: { kind: 'greedy' }, maxNewTokens: 12 });
-      const beam = await beamSearch(runtime, [prompt], { ...options, strategy: { kind: 'beam', numBeams: 1, earlyStopping: true } });
+      const beam = await beamSearch(runtime, [prompt], {
+        ...options,
+        strategy: { kind: 'beam', numBeams: 1, earlyStopping: true },
+      });
       expect(beam.sequences).toEqual(greedy.sequences);
       const sample = { kind: 'sample', seed: 11, temperature: 1.3, topP: 0.95, topK: 50 } as const;
       const a = await runtime.generate([prompt, [5, 6, 7]], { strategy: sample, maxNewTokens: 12 });
       const b = await runtime.generate([prompt, [5, 6, 7]], { strategy: sample, maxNewTokens: 12 });
       expect(a).toEqual(b);
-      const beams = await runtime.generate([prompt, [5, 6, 7]], { strategy: { kind: 'beam', numBeams: 3 }, maxNewTokens: 12 });
+      const beams = await runtime.generate([prompt, [5, 6, 7]], {
+        strategy: { kind: 'beam', numBeams: 3 },
+        maxNewTokens: 12,
+      });
       expect(beams.sequences).toHaveLength(2);
       expect(beams.sequences.every((s) => s[0] === 0 && s.length <= 13)).toBe(true);
     });

@@ -6,7 +6,14 @@ import { benchT5 } from '../../../../src/main/engine/t5/bench';
 
 describe('t5-small shape on CPU', () => {
   it('trains one step and generates 20 tokens', async () => {
-    const result = await benchT5({ preset: 't5-small', batchSize: 2, inputLength: 32, targetLength: 8, steps: 0, newTokens: 20 });
+    const result = await benchT5({
+      preset: 't5-small',
+      batchSize: 2,
+      inputLength: 32,
+      targetLength: 8,
+      steps: 0,
+      newTokens: 20,
+    });
     console.log(JSON.stringify(result));
     expect(result.parameters).toBe(60_506_624);
     expect(result.losses).toHaveLength(1);

@@ -20,13 +20,16 @@ describe('evaluation graph', () => {
     const { config, weights } = loadT5Model(join(FIXTURES, NAME));
     const [b, td, v] = golden.logits_shape;
     const te = golden.input_ids[0].length;
-    const session = await EngineSession.create(serializeModel(buildEvalGraph(config, { batchSize: b, inputLength: te, targetLength: td })));
+    const session = await EngineSession.create(
+      serializeModel(buildEvalGraph(config, { batchSize: b, inputLength: te, targetLength: td })),
+    );
     const feeds: Record<string, HostTensor> = {
       input_ids: { dtype: 'int64', dims: [b, te], data: int64(golden.input_ids) },
       attention_mask: { dtype: 'int64', dims: [b, te], data: int64(golden.attention_mask) },
       labels: { dtype: 'int64', dims: [b, td], data: int64(golden.labels) },
     };
-    for (const [name, shape] of t5ParamShapes(config)) feeds[name] = { dtype: 'float32', dims: [...shape], data: weights.params.get(name) as Float32Array };
+    for (const [name, shape] of t5ParamShapes(config))
+      feeds[name] = { dtype: 'float32', dims: [...shape], data: weights.params.get(name) as Float32Array };
     const out = await session.runHost(feeds);
     await session.release();
     const loss = (out[EVAL_OUTPUTS.loss].data as Float32Array)[0];
@@ -51,9 +54,18 @@ describe('t5TrainingSpec through optim.compile', () => {
     const { config, weights } = loadT5Model(join(FIXTURES, NAME));
     const [b, td] = golden.logits_shape;
     const te = golden.input_ids[0].length;
-    const batch = { input_ids: int64(golden.input_ids), attention_mask: int64(golden.attention_mask), labels: int64(golden.labels) };
+    const batch = {
+      input_ids: int64(golden.input_ids),
+      attention_mask: int64(golden.attention_mask),
+      labels: int64(golden.labels),
+    };
     const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { dropoutRate: 0 });
-    const program = await compile({ ...spec, optimizer: { kind: 'adamw', weightDecay: 0.01 }, schedule: { kind: 'constant', peakLr: 3e-3, warmupSteps: 0 }, k: 1 });
+    const program = await compile({
+      ...spec,
+      optimizer: { kind: 'adamw', weightDecay: 0.01 },
+      schedule: { kind: 'constant', peakLr: 3e-3, warmupSteps: 0 },
+      k: 1,
+    });
     try {
       const params: Record<string, Float32Array> = Object.fromEntries(weights.params);
       program.setParams(params);

@@ -5,8 +5,20 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadT5Config, parseT5Config, t5Preset, T5_PRESET_NAMES } from '../../../../src/main/engine/t5/config';
 import { countParams, randomT5Params, t5ParamShapes } from '../../../../src/main/engine/t5/params';
-import { decodeTensor, encodeSafetensors, parseSafetensorsHeader, readAllTensors, writeSafetensorsFile } from '../../../../src/main/engine/t5/safetensors';
-import { DEFAULT_LAYOUT, loadT5Model, loadT5Weights, saveT5Model, saveT5Weights } from '../../../../src/main/engine/t5/weights';
+import {
+  decodeTensor,
+  encodeSafetensors,
+  parseSafetensorsHeader,
+  readAllTensors,
+  writeSafetensorsFile,
+} from '../../../../src/main/engine/t5/safetensors';
+import {
+  DEFAULT_LAYOUT,
+  loadT5Model,
+  loadT5Weights,
+  saveT5Model,
+  saveT5Weights,
+} from '../../../../src/main/engine/t5/weights';
 
 const FIXTURES = join(__dirname, '../../../fixtures/t5');
 const temps: string[] = [];
@@ -28,17 +40,33 @@ function copyFixture(name: string): string {
 describe('config', () => {
   it('parses the fixtures', () => {
     const relu = loadT5Config(join(FIXTURES, 't5-tiny-relu'));
-    expect(relu).toMatchObject({ dModel: 32, dFf: 64, numHeads: 4, dKv: 8, vocabSize: 160, feedForwardProj: 'relu', tieWordEmbeddings: true });
+    expect(relu).toMatchObject({
+      dModel: 32,
+      dFf: 64,
+      numHeads: 4,
+      dKv: 8,
+      vocabSize: 160,
+      feedForwardProj: 'relu',
+      tieWordEmbeddings: true,
+    });
     const gated = loadT5Config(join(FIXTURES, 't5-tiny-gated'));
-    expect(gated).toMatchObject({ numLayers: 2, numDecoderLayers: 3, feedForwardProj: 'gated-gelu', tieWordEmbeddings: false, dKv: 12 });
+    expect(gated).toMatchObject({
+      numLayers: 2,
+      numDecoderLayers: 3,
+      feedForwardProj: 'gated-gelu',
+      tieWordEmbeddings: false,
+      dKv: 12,
+    });
   });
   it('names the bad value and the supported set', () => {
     expect(() => parseT5Config({ feed_forward_proj: 'swiglu' })).toThrow(
-      "Unsupported feed_forward_proj \"swiglu\"; expected one of: relu, gated-gelu",
+      'Unsupported feed_forward_proj "swiglu"; expected one of: relu, gated-gelu',
     );
     expect(() => parseT5Config({ model_type: 'bart' })).toThrow(/model_type "bart"; expected one of: t5, mt5/);
     expect(() => parseT5Config({ d_model: -3 })).toThrow(/d_model must be a positive integer; got -3/);
-    expect(() => parseT5Config({ feed_forward_proj: 'gated-gelu', dense_act_fn: 'gelu' })).toThrow(/dense_act_fn "gelu".*gelu_new/);
+    expect(() => parseT5Config({ feed_forward_proj: 'gated-gelu', dense_act_fn: 'gelu' })).toThrow(
+      /dense_act_fn "gelu".*gelu_new/,
+    );
     expect(() => t5Preset('t5-huge')).toThrow(/Unknown T5 preset 't5-huge'; expected one of: t5-small, t5-base/);
   });
   it('presets have the real parameter counts', () => {
@@ -59,16 +87,25 @@ describe('safetensors', () => {
       expect(header.entries.get('x')?.dtype).toBe(dtype);
       const back = decodeTensor(bytes, header, 'x');
       const tolerance = dtype === 'F16' ? 2 ** -11 : 2 ** -8; // half an ulp, relative
-      for (let i = 0; i < data.length; i++) expect(Math.abs(back[i] - data[i])).toBeLessThanOrEqual(tolerance * Math.abs(data[i]) + 6e-8);
+      for (let i = 0; i < data.length; i++)
+        expect(Math.abs(back[i] - data[i])).toBeLessThanOrEqual(tolerance * Math.abs(data[i]) + 6e-8);
       expect(back[2]).toBe(-2);
     }
   });
   it('rejects an unknown dtype and a truncated file with a clear message', () => {
     const bytes = Buffer.concat(encodeSafetensors([{ name: 'x', shape: [2], data: new Float32Array(2) }]));
-    expect(() => parseSafetensorsHeader(bytes.subarray(0, bytes.length - 4), 'model.safetensors')).toThrow(/truncated or corrupt/);
+    expect(() => parseSafetensorsHeader(bytes.subarray(0, bytes.length - 4), 'model.safetensors')).toThrow(
+      /truncated or corrupt/,
+    );
     const header = '{"x":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}';
-    const raw = Buffer.concat([Buffer.from([header.length, 0, 0, 0, 0, 0, 0, 0]), Buffer.from(header), Buffer.alloc(1)]);
-    expect(() => parseSafetensorsHeader(raw, 'f')).toThrow("tensor 'x' has dtype I8; expected one of: F64, F32, F16, BF16");
+    const raw = Buffer.concat([
+      Buffer.from([header.length, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from(header),
+      Buffer.alloc(1),
+    ]);
+    expect(() => parseSafetensorsHeader(raw, 'f')).toThrow(
+      "tensor 'x' has dtype I8; expected one of: F64, F32, F16, BF16",
+    );
   });
   it('writes the fixture file byte for byte as the reference writer did', () => {
     for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
@@ -76,7 +113,9 @@ describe('safetensors', () => {
       const { config, weights } = loadT5Model(dir);
       const out = tempDir();
       saveT5Weights(out, config, weights);
-      expect(readFileSync(join(out, 'model.safetensors')).equals(readFileSync(join(FIXTURES, name, 'model.safetensors')))).toBe(true);
+      expect(
+        readFileSync(join(out, 'model.safetensors')).equals(readFileSync(join(FIXTURES, name, 'model.safetensors'))),
+      ).toBe(true);
     }
   });
 });
@@ -86,10 +125,22 @@ describe('weights', () => {
     const config = parseT5Config({ d_model: 8, d_ff: 16, d_kv: 4, num_heads: 2, num_layers: 1, vocab_size: 20 });
     const params = randomT5Params(config, 7);
     const shards = new Map<string, string>();
-    for (const name of [...t5ParamShapes(config).keys(), 'encoder.embed_tokens.weight', 'decoder.embed_tokens.weight', 'lm_head.weight']) {
-      shards.set(name, name.startsWith('decoder') ? 'model-00002-of-00002.safetensors' : 'model-00001-of-00002.safetensors');
+    for (const name of [
+      ...t5ParamShapes(config).keys(),
+      'encoder.embed_tokens.weight',
+      'decoder.embed_tokens.weight',
+      'lm_head.weight',
+    ]) {
+      shards.set(
+        name,
+        name.startsWith('decoder') ? 'model-00002-of-00002.safetensors' : 'model-00001-of-00002.safetensors',
+      );
     }
-    const layout = { embeddingNames: ['shared.weight', 'encoder.embed_tokens.weight', 'decoder.embed_tokens.weight'], hasTiedLmHead: true, shards };
+    const layout = {
+      embeddingNames: ['shared.weight', 'encoder.embed_tokens.weight', 'decoder.embed_tokens.weight'],
+      hasTiedLmHead: true,
+      shards,
+    };
     const first = tempDir();
     saveT5Model(first, config, { params, layout });
     const loaded = loadT5Model(first);
@@ -97,7 +148,12 @@ describe('weights', () => {
     expect(loaded.weights.layout.hasTiedLmHead).toBe(true);
     const second = tempDir();
     saveT5Model(second, loaded.config, loaded.weights);
-    for (const file of ['config.json', 'model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']) {
+    for (const file of [
+      'config.json',
+      'model.safetensors.index.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]) {
       expect(readFileSync(join(second, file)).equals(readFileSync(join(first, file))), file).toBe(true);
     }
     for (const [name, data] of params) expect(loaded.weights.params.get(name)).toEqual(data);
@@ -105,12 +161,17 @@ describe('weights', () => {
   it('accepts an embedding stored only under an alias and reads F16 files', () => {
     const dir = copyFixture('t5-tiny-relu');
     const tensors = readAllTensors(join(dir, 'model.safetensors'));
-    const renamed = [...tensors].map(([name, t]) => ({ name: name === 'shared.weight' ? 'encoder.embed_tokens.weight' : name, shape: t.shape, data: t.data }));
+    const renamed = [...tensors].map(([name, t]) => ({
+      name: name === 'shared.weight' ? 'encoder.embed_tokens.weight' : name,
+      shape: t.shape,
+      data: t.data,
+    }));
     writeSafetensorsFile(join(dir, 'model.safetensors'), renamed, 'F16');
     const { params } = loadT5Weights(dir);
     const reference = tensors.get('shared.weight')?.data as Float32Array;
     const loaded = params.get('shared.weight') as Float32Array;
-    for (let i = 0; i < 50; i++) expect(Math.abs(loaded[i] - reference[i])).toBeLessThanOrEqual(2 ** -11 * Math.abs(reference[i]));
+    for (let i = 0; i < 50; i++)
+      expect(Math.abs(loaded[i] - reference[i])).toBeLessThanOrEqual(2 ** -11 * Math.abs(reference[i]));
   });
   it('lists missing, extra and misshapen tensors', () => {
     const dir = copyFixture('t5-tiny-gated');
@@ -119,7 +180,10 @@ describe('weights', () => {
     tensors.delete('decoder.block.2.layer.2.DenseReluDense.wo.weight');
     tensors.set('encoder.block.0.layer.1.DenseReluDense.wi.weight', { shape: [2], data: new Float32Array(2) });
     tensors.set('decoder.final_layer_norm.weight', { shape: [31], data: new Float32Array(31) });
-    writeSafetensorsFile(join(dir, 'model.safetensors'), [...tensors].map(([name, t]) => ({ name, ...t })));
+    writeSafetensorsFile(
+      join(dir, 'model.safetensors'),
+      [...tensors].map(([name, t]) => ({ name, ...t })),
+    );
     const message = (() => {
       try {
         loadT5Weights(dir);
@@ -136,15 +200,24 @@ describe('weights', () => {
     const dir = tempDir();
     copyFileSync(join(FIXTURES, 't5-tiny-relu', 'config.json'), join(dir, 'config.json'));
     writeFileSync(join(dir, 'pytorch_model.bin'), 'not really');
-    expect(() => loadT5Weights(dir)).toThrow(/has pytorch_model\.bin but no model\.safetensors.*\n.*save_pretrained\('.*', safe_serialization=True\)/);
+    expect(() => loadT5Weights(dir)).toThrow(
+      /has pytorch_model\.bin but no model\.safetensors.*\n.*save_pretrained\('.*', safe_serialization=True\)/,
+    );
   });
   it('names an empty folder, a missing shard and a missing config', () => {
     const dir = tempDir();
     expect(() => loadT5Model(dir)).toThrow(/No config.json in/);
     copyFileSync(join(FIXTURES, 't5-tiny-relu', 'config.json'), join(dir, 'config.json'));
-    expect(() => loadT5Weights(dir)).toThrow(/No model.safetensors or model.safetensors.index.json in .*; found: config.json/);
-    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'shared.weight': 'model-00001-of-00002.safetensors' } }));
-    expect(() => loadT5Weights(dir)).toThrow("lists shard 'model-00001-of-00002.safetensors', which is not in the folder");
+    expect(() => loadT5Weights(dir)).toThrow(
+      /No model.safetensors or model.safetensors.index.json in .*; found: config.json/,
+    );
+    writeFileSync(
+      join(dir, 'model.safetensors.index.json'),
+      JSON.stringify({ weight_map: { 'shared.weight': 'model-00001-of-00002.safetensors' } }),
+    );
+    expect(() => loadT5Weights(dir)).toThrow(
+      "lists shard 'model-00001-of-00002.safetensors', which is not in the folder",
+    );
   });
   it('random init is deterministic and has the HF scales', () => {
     const config = t5Preset('t5-small');
