@@ -54,18 +54,26 @@ export const benchCommand = defineCommand({
   summary: 'Measure engine speed (bench ops: MatMul and fused training steps)',
   usage: 'spanfill bench ops [--provider NAME] [--quick] [--json]',
   description:
-    `Benchmarks: ${Object.entries(benches).map(([name, b]) => `${name} — ${b.summary}`).join('; ')}.\n` +
+    `Benchmarks: ${Object.entries(benches)
+      .map(([name, b]) => `${name} — ${b.summary}`)
+      .join('; ')}.\n` +
     'Numbers depend on the machine and on what else runs on it; ms/step falls with K when the\n' +
     'per-call copy of parameters and optimizer state matters (every ORT output is copied).',
   options: {
-    provider: { type: 'string', placeholder: 'NAME', description: 'Execution provider: cpu, cuda, webgpu or dml (default cpu)' },
+    provider: {
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'Execution provider: cpu, cuda, webgpu or dml (default cpu)',
+    },
     quick: { type: 'boolean', description: 'Tiny shapes, a few calls each (a smoke test)' },
   },
   async run(context) {
     const [what] = context.positionals;
     const bench = what === undefined ? undefined : benches[what];
     if (!bench) {
-      throw new UsageError(`bench needs one of: ${Object.keys(benches).join(', ')}${what === undefined ? '' : `; got '${what}'`}`);
+      throw new UsageError(
+        `bench needs one of: ${Object.keys(benches).join(', ')}${what === undefined ? '' : `; got '${what}'`}`,
+      );
     }
     return bench.run(context);
   },

@@ -68,16 +68,20 @@ const rsqrt = (x: Tensor): Tensor => op.reciprocal(op.sqrt(x));
  *   U ← U / max(1, RMS(U)/d);  α = ρ · max(ε₂, RMS(θ)) (or ρ without scaleParameter)
  *   U ← αU;  with β₁: m ← β₁m + (1 − β₁)U, U = m
  *   θ ← θ − λαθ − U
+ *
+ * With `gradScale` s (a scalar), g is s·grad.
  */
 export function adafactorUpdate(
   param: Tensor,
-  grad: Tensor,
+  rawGrad: Tensor,
   state: AdafactorState,
   t: Tensor,
   rate: Tensor,
   config: AdafactorConfig,
   isDecayed: boolean,
+  gradScale?: Tensor,
 ): { param: Tensor; state: AdafactorState } {
+  const grad = gradScale ? op.mul(rawGrad, gradScale) : rawGrad;
   const eps1 = config.eps1 ?? 1e-30;
   const eps2 = config.eps2 ?? 1e-3;
   const clip = config.clipThreshold ?? 1;
@@ -109,7 +113,7 @@ export function adafactorUpdate(
     update = m;
   }
   const decay = isDecayed ? (config.weightDecay ?? 0) : 0;
-  const decayed = decay === 0 ? param : op.sub(param, op.mul(op.mul(alpha, decay), param));
+  const decayed = decay === 0 ? param : op.mul(param, op.sub(1, op.mul(alpha, decay)));
   return { param: op.sub(decayed, update), state: next };
 }
 

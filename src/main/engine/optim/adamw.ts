@@ -33,11 +33,16 @@ export interface AdamWResult {
 
 /**
  * One AdamW update at step t (t = 1 for the first update; a float scalar), rate γ,
- * decay λ (0 for masked parameters):
+ * decay λ (0 for masked parameters), gradient g = s·grad (s: the optional scalar
+ * `gradScale`, e.g. clipping coefficient / micro-batch count):
  *
  *   θ ← θ − γλθ
  *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+ *
+ * Built as θ(1 − γλ) − (γ√b₂/b₁) · m / (√v + ε√b₂) with b = 1 − βᵗ (the same value), and s
+ * folded into the scalar coefficients, so each full-size tensor is touched as few times as
+ * possible: the optimizer is memory-bound on the CPU.
  */
 export function adamwUpdate(
   param: Tensor,
@@ -47,19 +52,22 @@ export function adamwUpdate(
   lr: Tensor,
   config: AdamWConfig,
   isDecayed: boolean,
+  gradScale?: Tensor,
 ): AdamWResult {
   const beta1 = config.beta1 ?? 0.9;
   const beta2 = config.beta2 ?? 0.999;
   const eps = config.eps ?? 1e-8;
   const decay = isDecayed ? (config.weightDecay ?? 0.01) : 0;
-  const m = op.add(op.mul(state.m, beta1), op.mul(grad, 1 - beta1));
-  const v = op.add(op.mul(state.v, beta2), op.mul(op.mul(grad, grad), 1 - beta2));
+  const c1 = gradScale ? op.mul(gradScale, 1 - beta1) : op.scalar(t.graph, 1 - beta1, t.dtype); // scalar
+  const c2 = gradScale ? op.mul(op.mul(gradScale, gradScale), 1 - beta2) : op.scalar(t.graph, 1 - beta2, t.dtype);
+  const m = op.add(op.mul(state.m, beta1), op.mul(grad, c1));
+  const v = op.add(op.mul(state.v, beta2), op.mul(op.mul(grad, grad), c2));
   const bias1 = op.sub(1, op.pow(op.scalar(t.graph, beta1, t.dtype), t)); // 1 − β₁ᵗ, scalar
-  const bias2 = op.sub(1, op.pow(op.scalar(t.graph, beta2, t.dtype), t)); // 1 − β₂ᵗ, scalar
-  const stepSize = op.div(lr, bias1);
-  const denom = op.add(op.div(op.sqrt(v), op.sqrt(bias2)), eps);
-  const decayed = decay === 0 ? param : op.sub(param, op.mul(op.mul(lr, decay), param));
-  const next = op.sub(decayed, op.mul(stepSize, op.div(m, denom)));
+  const sqrtBias2 = op.sqrt(op.sub(1, op.pow(op.scalar(t.graph, beta2, t.dtype), t))); // √(1 − β₂ᵗ), scalar
+  const stepSize = op.div(op.mul(lr, sqrtBias2), bias1); // scalar
+  const denom = op.add(op.sqrt(v), op.mul(sqrtBias2, eps));
+  const decayed = decay === 0 ? param : op.mul(param, op.sub(1, op.mul(lr, decay)));
+  const next = op.sub(decayed, op.mul(op.div(m, denom), stepSize));
   return { param: next, state: { m, v } };
 }
 

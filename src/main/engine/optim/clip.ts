@@ -20,14 +20,20 @@ export interface ClipResult {
   readonly norm: Tensor;
 }
 
+/** c = min(1, maxNorm / (norm + 1e-6)), a scalar; gradients times c have norm ≤ maxNorm. */
+export function clipCoefficient(norm: Tensor, maxNorm: number): Tensor {
+  if (!(maxNorm > 0)) throw new Error(`clipNorm must be > 0, got ${maxNorm}`);
+  return op.minimum(op.div(maxNorm, op.add(norm, 1e-6)), 1);
+}
+
 /**
  * Scales all gradients by c = min(1, maxNorm / (‖g‖ + 1e-6)) so that the global norm is at
- * most maxNorm. Without maxNorm only the norm is computed.
+ * most maxNorm. Without maxNorm only the norm is computed. (The fused step instead folds c
+ * into the optimizer's scalar gradient scale, saving one pass over every gradient.)
  */
 export function clipByGlobalNorm(grads: readonly Tensor[], maxNorm?: number): ClipResult {
   const norm = globalNorm(grads);
   if (maxNorm === undefined) return { grads: [...grads], norm };
-  if (!(maxNorm > 0)) throw new Error(`clipNorm must be > 0, got ${maxNorm}`);
-  const coef = op.minimum(op.div(maxNorm, op.add(norm, 1e-6)), 1); // scalar
+  const coef = clipCoefficient(norm, maxNorm); // scalar
   return { grads: grads.map((g) => op.mul(g, coef)), norm };
 }

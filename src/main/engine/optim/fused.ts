@@ -9,7 +9,7 @@ import type { DType } from '../onnx/dtype';
 import { isFloat } from '../onnx/dtype';
 import { Graph, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
-import { clipByGlobalNorm } from './clip';
+import { clipCoefficient, globalNorm } from './clip';
 import type { OptimizerConfig, ParamInfo } from './optimizer';
 import { applyOptimizer, effectiveRate, stateName, stateShapes } from './optimizer';
 import type { ScheduleConfig } from './schedule';
@@ -95,7 +95,12 @@ interface StepTensors {
  * One optimizer step in graph `g`: M micro-batches (forward + gradients each, unrolled),
  * mean, clipping, rate and update. `state` holds the current values in stateEntries order.
  */
-function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], microBatch: (j: number) => Record<string, Tensor>): StepTensors {
+function buildStep(
+  g: Graph,
+  spec: FusedSpec,
+  state: readonly Tensor[],
+  microBatch: (j: number) => Record<string, Tensor>,
+): StepTensors {
   const n = spec.params.length;
   const params = state.slice(0, n);
   const byName: Record<string, Tensor> = {};
@@ -104,27 +109,35 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], microBat
   let lossSum: Tensor | null = null;
   let gradSums: Tensor[] = [];
   for (let j = 0; j < m; j++) {
-    const { loss, grads } = g.scope(m > 1 ? `micro${j}` : 'model', () => lossAndGrads(g, spec, params, byName, microBatch(j)));
+    const { loss, grads } = g.scope(m > 1 ? `micro${j}` : 'model', () =>
+      lossAndGrads(g, spec, params, byName, microBatch(j)),
+    );
     lossSum = lossSum ? op.add(lossSum, loss) : loss;
     gradSums = j === 0 ? grads : gradSums.map((s, i) => op.add(s, grads[i]));
   }
   const loss = m > 1 ? op.div(lossSum as Tensor, m) : (lossSum as Tensor);
-  const meanGrads = m > 1 ? gradSums.map((s) => op.div(s, m)) : gradSums;
   return g.scope('optim', () => {
-    const clipped = clipByGlobalNorm(meanGrads, spec.clipNorm);
+    // The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so
+    // the update gets the sums and one scalar scale c/M instead of two passes per gradient.
+    const sumNorm = globalNorm(gradSums);
+    const norm = m > 1 ? op.div(sumNorm, m) : sumNorm;
+    const coef = spec.clipNorm === undefined ? null : clipCoefficient(norm, spec.clipNorm);
+    let gradScale: Tensor | undefined;
+    if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
+    else if (m > 1) gradScale = op.scalar(g, 1 / m, norm.dtype);
     const stepIn = state[state.length - 1];
     const completed = op.cast(stepIn, paramDtype(spec)); // s: steps done before this one
     const t = op.add(completed, 1); // 1-based step number
     const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
     const infos: ParamInfo[] = spec.params.map((p) => ({ name: p.name, shape: p.shape }));
     const slotsOf = sliceSlots(spec, state.slice(n, state.length - 1));
-    const updated = applyOptimizer(spec.optimizer, infos, params, clipped.grads, slotsOf, t, rate);
+    const updated = applyOptimizer(spec.optimizer, infos, params, gradSums, slotsOf, t, rate, gradScale);
     const nextState = [...updated.params];
     updated.state.forEach((slots, i) => {
       for (const slot of Object.keys(stateShapes(spec.optimizer, spec.params[i].shape))) nextState.push(slots[slot]);
     });
     nextState.push(op.add(stepIn, op.scalar(g, 1, 'int64')));
-    return { state: nextState, loss, gradNorm: clipped.norm, lr: rate };
+    return { state: nextState, loss, gradNorm: norm, lr: rate };
   });
 }
 
@@ -151,13 +164,18 @@ function lossAndGrads(
   if (lossT.rank !== 0 || !isFloat(lossT.dtype)) {
     throw new Error(`build() must return a scalar float loss; got ${lossT.toString()}`);
   }
-  if (lossT.graph !== g) throw new Error(`build() built its loss in graph '${lossT.graph.name}', not in the graph it was given ('${g.name}')`);
+  if (lossT.graph !== g)
+    throw new Error(
+      `build() built its loss in graph '${lossT.graph.name}', not in the graph it was given ('${g.name}')`,
+    );
   const grads = gradients(lossT, params);
   return {
     loss: lossT,
     grads: grads.map((gr, i) => {
       if (gr) return gr;
-      throw new Error(`parameter '${spec.params[i].name}' does not affect the loss; remove it from params or use it in build()`);
+      throw new Error(
+        `parameter '${spec.params[i].name}' does not affect the loss; remove it from params or use it in build()`,
+      );
     }),
   };
 }
@@ -184,7 +202,9 @@ export function buildFusedGraph(spec: FusedSpec, mode: FusedMode): Graph {
   if (mode === 'loop') {
     const looped = op.loop(g, k, state, (body, iteration, carried) => {
       const first = op.mul(iteration, op.scalar(body, m, 'int64')); // k·M
-      const step = buildStep(body, spec, carried, (j) => pick(j === 0 ? first : op.add(first, op.scalar(body, j, 'int64'))));
+      const step = buildStep(body, spec, carried, (j) =>
+        pick(j === 0 ? first : op.add(first, op.scalar(body, j, 'int64'))),
+      );
       return { carried: step.state, scans: [step.loss, step.gradNorm, step.lr] };
     });
     next = looped.carried;

@@ -56,7 +56,9 @@ export interface OptimizerStepResult {
 
 /**
  * Updates every parameter. `t` is the 1-based step number as a float scalar; `rate` comes
- * from `effectiveRate`. Parameters, gradients, state and infos are parallel arrays.
+ * from `effectiveRate`; the gradient used is `gradScale`·grad when a scale is given (clipping
+ * and the micro-batch mean, folded into scalars). Parameters, gradients, state and infos are
+ * parallel arrays.
  */
 export function applyOptimizer(
   config: OptimizerConfig,
@@ -66,17 +68,18 @@ export function applyOptimizer(
   state: readonly Readonly<Record<string, Tensor>>[],
   t: Tensor,
   rate: Tensor,
+  gradScale?: Tensor,
 ): OptimizerStepResult {
   const outParams: Tensor[] = [];
   const outState: Record<string, Tensor>[] = [];
   infos.forEach((info, i) => {
     const decayed = isDecayed(config, info);
     if (config.kind === 'adamw') {
-      const r = adamwUpdate(params[i], grads[i], { m: state[i].m, v: state[i].v }, t, rate, config, decayed);
+      const r = adamwUpdate(params[i], grads[i], { m: state[i].m, v: state[i].v }, t, rate, config, decayed, gradScale);
       outParams.push(r.param);
       outState.push({ m: r.state.m, v: r.state.v });
     } else {
-      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed);
+      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed, gradScale);
       outParams.push(r.param);
       outState.push({ ...r.state });
     }

@@ -64,16 +64,29 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
     // WebGPU did not load: the provider we got has a Loop kernel, so use the K-step graph.
     await session.release();
     mode = 'loop';
-    session = await openSession(spec, mode, providers.filter((p) => p !== 'webgpu'));
+    session = await openSession(
+      spec,
+      mode,
+      providers.filter((p) => p !== 'webgpu'),
+    );
     const messages = [placement.message, session.placement.message].filter((m) => m !== '');
     placement = { ...session.placement, requested: [...providers], message: messages.join('; ') };
   }
   return new FusedProgram(spec, mode, session, placement);
 }
 
-async function openSession(spec: CompileSpec, mode: FusedMode, providers: readonly ProviderName[]): Promise<EngineSession> {
+async function openSession(
+  spec: CompileSpec,
+  mode: FusedMode,
+  providers: readonly ProviderName[],
+): Promise<EngineSession> {
   const graph = buildFusedGraph(spec, mode);
-  const keepOnDevice = mode === 'single' ? stateEntries(spec).filter((e) => e.role !== 'step').map((e) => nextName(e.name)) : [];
+  const keepOnDevice =
+    mode === 'single'
+      ? stateEntries(spec)
+          .filter((e) => e.role !== 'step')
+          .map((e) => nextName(e.name))
+      : [];
   return EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
     providers,
     keepOnDevice,
@@ -120,7 +133,8 @@ class FusedProgram implements TrainingProgram {
     for (let c = 0; c < calls; c++) {
       const feeds: Record<string, Feed> = {};
       for (const [name, feed] of state) feeds[name] = feed;
-      for (const field of this.spec.batch) feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
+      for (const field of this.spec.batch)
+        feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
       const out = await this.session.run(feeds);
       this.replaceState(state, out);
       result.losses.set(hostNumbers(out[OUT_LOSSES]), c * perCall);
@@ -135,7 +149,8 @@ class FusedProgram implements TrainingProgram {
     for (const e of this.entries) {
       if (e.role === 'param') {
         const given = params[e.name];
-        const value = given === undefined || 'dims' in given ? given : { dtype: e.dtype, dims: [...e.shape], data: given };
+        const value =
+          given === undefined || 'dims' in given ? given : { dtype: e.dtype, dims: [...e.shape], data: given };
         next.set(e.name, checkStateTensor(e, value, 'setParams()'));
       } else {
         next.set(e.name, zeros(e));
@@ -143,7 +158,8 @@ class FusedProgram implements TrainingProgram {
     }
     const known = this.spec.params.map((p) => p.name);
     for (const name of Object.keys(params)) {
-      if (!known.includes(name)) throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
+      if (!known.includes(name))
+        throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
     }
     this.install(next);
   }
@@ -164,11 +180,16 @@ class FusedProgram implements TrainingProgram {
   }
 
   setState(state: TrainingState): void {
-    if (!(Number.isInteger(state.step) && state.step >= 0)) throw new Error(`setState(): step must be an integer ≥ 0, got ${state.step}`);
+    if (!(Number.isInteger(state.step) && state.step >= 0))
+      throw new Error(`setState(): step must be an integer ≥ 0, got ${state.step}`);
     const next = new Map<string, Feed>();
     for (const e of this.entries) {
       if (e.role === 'step') next.set(e.name, { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(state.step)) });
-      else next.set(e.name, checkStateTensor(e, (e.role === 'param' ? state.params : state.optimizer)[e.name], 'setState()'));
+      else
+        next.set(
+          e.name,
+          checkStateTensor(e, (e.role === 'param' ? state.params : state.optimizer)[e.name], 'setState()'),
+        );
     }
     this.install(next);
   }

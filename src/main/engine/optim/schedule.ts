@@ -26,16 +26,21 @@ export function validateSchedule(s: ScheduleConfig): void {
   if (!(SCHEDULE_KINDS as readonly string[]).includes(s.kind)) {
     throw new Error(`Unknown schedule kind '${String(s.kind)}'; expected one of: ${SCHEDULE_KINDS.join(', ')}`);
   }
-  if (!(Number.isFinite(s.peakLr) && s.peakLr >= 0)) throw new Error(`schedule.peakLr must be a finite number ≥ 0, got ${s.peakLr}`);
+  if (!(Number.isFinite(s.peakLr) && s.peakLr >= 0))
+    throw new Error(`schedule.peakLr must be a finite number ≥ 0, got ${s.peakLr}`);
   const warmup = s.warmupSteps ?? 0;
-  if (!(Number.isInteger(warmup) && warmup >= 0)) throw new Error(`schedule.warmupSteps must be an integer ≥ 0, got ${warmup}`);
+  if (!(Number.isInteger(warmup) && warmup >= 0))
+    throw new Error(`schedule.warmupSteps must be an integer ≥ 0, got ${warmup}`);
   if (s.kind === 'linear' || s.kind === 'cosine') {
     const total = s.totalSteps;
     if (total === undefined || !Number.isInteger(total) || total < warmup) {
-      throw new Error(`schedule '${s.kind}' needs totalSteps, an integer ≥ warmupSteps (${warmup}); got ${String(total)}`);
+      throw new Error(
+        `schedule '${s.kind}' needs totalSteps, an integer ≥ warmupSteps (${warmup}); got ${String(total)}`,
+      );
     }
   }
-  if (s.timescale !== undefined && !(s.timescale > 0)) throw new Error(`schedule.timescale must be > 0, got ${s.timescale}`);
+  if (s.timescale !== undefined && !(s.timescale > 0))
+    throw new Error(`schedule.timescale must be > 0, got ${s.timescale}`);
 }
 
 /**

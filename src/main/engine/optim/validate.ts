@@ -20,7 +20,8 @@ export function validateSpec(spec: FusedSpec): void {
   if (!isPositiveInt(spec.k)) throw new Error(`compile(): k must be an integer ≥ 1, got ${spec.k}`);
   const m = spec.accumulation ?? 1;
   if (!isPositiveInt(m)) throw new Error(`compile(): accumulation must be an integer ≥ 1, got ${m}`);
-  if (spec.clipNorm !== undefined && !(spec.clipNorm > 0)) throw new Error(`compile(): clipNorm must be > 0, got ${spec.clipNorm}`);
+  if (spec.clipNorm !== undefined && !(spec.clipNorm > 0))
+    throw new Error(`compile(): clipNorm must be > 0, got ${spec.clipNorm}`);
   if (spec.params.length === 0) throw new Error('compile(): params is empty; nothing to train');
   if (spec.batch.length === 0) throw new Error('compile(): batch has no fields');
   const dtype = spec.params[0].dtype ?? 'float32';
@@ -29,15 +30,19 @@ export function validateSpec(spec: FusedSpec): void {
     if (seen.has(p.name)) throw new Error(`compile(): parameter '${p.name}' is listed twice`);
     seen.add(p.name);
     if ((p.dtype ?? 'float32') !== dtype) {
-      throw new Error(`compile(): parameter '${p.name}' is ${p.dtype ?? 'float32'} but '${spec.params[0].name}' is ${dtype}; all parameters share one dtype`);
+      throw new Error(
+        `compile(): parameter '${p.name}' is ${p.dtype ?? 'float32'} but '${spec.params[0].name}' is ${dtype}; all parameters share one dtype`,
+      );
     }
-    if (!p.shape.every(isPositiveInt)) throw new Error(`compile(): parameter '${p.name}' has shape ${dims(p.shape)}; dims must be integers ≥ 1`);
+    if (!p.shape.every(isPositiveInt))
+      throw new Error(`compile(): parameter '${p.name}' has shape ${dims(p.shape)}; dims must be integers ≥ 1`);
   }
   const fields = new Set<string>();
   for (const f of spec.batch) {
     if (fields.has(f.name)) throw new Error(`compile(): batch field '${f.name}' is listed twice`);
     fields.add(f.name);
-    if (!f.shape.every(isPositiveInt)) throw new Error(`compile(): batch field '${f.name}' has shape ${dims(f.shape)}; dims must be integers ≥ 1`);
+    if (!f.shape.every(isPositiveInt))
+      throw new Error(`compile(): batch field '${f.name}' has shape ${dims(f.shape)}; dims must be integers ≥ 1`);
   }
   validateOptimizer(spec.optimizer);
   validateSchedule(spec.schedule);
@@ -55,12 +60,14 @@ export function stackedBatches(
   const m = spec.accumulation ?? 1;
   const expectedNames = spec.batch.map((f) => f.name);
   for (const name of Object.keys(batches)) {
-    if (!expectedNames.includes(name)) throw new Error(`step(): unknown batch field '${name}'; expected fields: ${expectedNames.join(', ')}`);
+    if (!expectedNames.includes(name))
+      throw new Error(`step(): unknown batch field '${name}'; expected fields: ${expectedNames.join(', ')}`);
   }
   const out: Record<string, HostTensor> = {};
   for (const field of spec.batch) {
     const value = batches[field.name];
-    if (value === undefined) throw new Error(`step(): missing batch field '${field.name}'; expected fields: ${expectedNames.join(', ')}`);
+    if (value === undefined)
+      throw new Error(`step(): missing batch field '${field.name}'; expected fields: ${expectedNames.join(', ')}`);
     out[field.name] = checkField(field, value, k, m);
   }
   return out;
@@ -73,7 +80,9 @@ function checkField(field: BatchFieldSpec, value: BatchInput, k: number, m: numb
   checkDtype(`batch field '${field.name}'`, field.dtype, 'dtype' in value ? value.dtype : null, data);
   if (!('dims' in value)) {
     if (data.length !== product(expected)) {
-      throw new Error(`batch field '${field.name}': expected ${product(expected)} values for shape ${dims(expected)} (${what}), got ${data.length}`);
+      throw new Error(
+        `batch field '${field.name}': expected ${product(expected)} values for shape ${dims(expected)} (${what}), got ${data.length}`,
+      );
     }
     return { dtype: field.dtype, dims: expected, data };
   }
@@ -85,7 +94,8 @@ function checkField(field: BatchFieldSpec, value: BatchInput, k: number, m: numb
 }
 
 function checkDtype(what: string, expected: DType, declared: DType | null, data: AnyTypedArray): void {
-  if (declared !== null && declared !== expected) throw new Error(`${what}: expected dtype ${expected}, got ${declared}`);
+  if (declared !== null && declared !== expected)
+    throw new Error(`${what}: expected dtype ${expected}, got ${declared}`);
   try {
     assertArrayMatches(expected, data, what);
   } catch {

@@ -20,7 +20,11 @@ const PARAMS = [
 ];
 
 /** A 2-layer MLP with squared error: mean((relu(x·W1 + b1)·W2 + b2 − y)²). */
-function mlp(_g: Graph, p: Readonly<Record<string, Tensor>>, batch: Readonly<Record<string, Tensor>>): { loss: Tensor } {
+function mlp(
+  _g: Graph,
+  p: Readonly<Record<string, Tensor>>,
+  batch: Readonly<Record<string, Tensor>>,
+): { loss: Tensor } {
   const h = op.relu(op.add(op.matmul(batch.x, p.w1), p.b1)); // (B, HIDDEN)
   const y = op.add(op.matmul(h, p.w2), p.b2); // (B, OUT)
   const err = op.sub(y, batch.y);
@@ -46,7 +50,11 @@ function spec(k: number, batchSize: number, overrides: Partial<CompileSpec> = {}
 function initialParams(): Record<string, HostTensor> {
   const rand = seeded(3);
   const out: Record<string, HostTensor> = {};
-  for (const p of PARAMS) out[p.name] = f64(p.shape, rand(p.shape.reduce((a, b) => a * b, 1)).map((v) => v * 0.7));
+  for (const p of PARAMS)
+    out[p.name] = f64(
+      p.shape,
+      rand(p.shape.reduce((a, b) => a * b, 1)).map((v) => v * 0.7),
+    );
   return out;
 }
 
@@ -58,7 +66,8 @@ function data(steps: number, rows: number): { x: Float64Array; y: Float64Array }
 
 function flat(state: TrainingState): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  for (const [k, v] of Object.entries({ ...state.params, ...state.optimizer })) out[k] = Array.from(v.data as Float64Array);
+  for (const [k, v] of Object.entries({ ...state.params, ...state.optimizer }))
+    out[k] = Array.from(v.data as Float64Array);
   return out;
 }
 
@@ -88,7 +97,10 @@ describe('compile(): fused K-step training', () => {
       p.setParams(initialParams());
       const losses: number[] = [];
       for (let s = 0; s < K; s++) {
-        const r = await p.step({ x: x.subarray(s * B * IN, (s + 1) * B * IN), y: y.subarray(s * B * OUT, (s + 1) * B * OUT) });
+        const r = await p.step({
+          x: x.subarray(s * B * IN, (s + 1) * B * IN),
+          y: y.subarray(s * B * OUT, (s + 1) * B * OUT),
+        });
         losses.push(r.losses[0]);
       }
       return { losses, state: await p.getState() };
@@ -117,17 +129,21 @@ describe('compile(): fused K-step training', () => {
     const M = 3;
     const rows = 2;
     const { x, y } = data(2, M * rows);
-    const accumulated = await withProgram(spec(2, rows, { accumulation: M, optimizer: { kind: 'adafactor', beta1: 0.9 } }), async (p) => {
-      p.setParams(initialParams());
-      const r = await p.step({ x: f64([2, M, rows, IN], x), y });
-      return { r, state: flat(await p.getState()) };
-    });
+    const accumulated = await withProgram(
+      spec(2, rows, { accumulation: M, optimizer: { kind: 'adafactor', beta1: 0.9 } }),
+      async (p) => {
+        p.setParams(initialParams());
+        const r = await p.step({ x: f64([2, M, rows, IN], x), y });
+        return { r, state: flat(await p.getState()) };
+      },
+    );
     const big = await withProgram(spec(2, M * rows, { optimizer: { kind: 'adafactor', beta1: 0.9 } }), async (p) => {
       p.setParams(initialParams());
       const r = await p.step({ x, y });
       return { r, state: flat(await p.getState()) };
     });
-    for (const name of Object.keys(big.state)) expectClose(accumulated.state[name], big.state[name], 1e-6, `accumulated ${name}`);
+    for (const name of Object.keys(big.state))
+      expectClose(accumulated.state[name], big.state[name], 1e-6, `accumulated ${name}`);
     expectClose(accumulated.r.losses, big.r.losses, 1e-6, 'losses');
     expectClose(accumulated.r.gradNorms, big.r.gradNorms, 1e-6, 'grad norms');
   });
@@ -176,8 +192,12 @@ describe('compile(): bad use', () => {
       await expect(p.step({ x: f64([2, 5, IN + 1], new Float64Array(2 * 5 * (IN + 1))), y })).rejects.toThrow(
         "batch field 'x': expected shape [2, 5, 4] (K·M = 2·1 stacked micro-batches of [5, 4]), got [2, 5, 5]",
       );
-      await expect(p.step({ x: x.subarray(1), y })).rejects.toThrow("batch field 'x': expected 40 values for shape [2, 5, 4] (K·M = 2·1 stacked micro-batches of [5, 4]), got 39");
-      await expect(p.step({ x: Float32Array.from(x), y })).rejects.toThrow("batch field 'x': expected float64 data, got a Float32Array");
+      await expect(p.step({ x: x.subarray(1), y })).rejects.toThrow(
+        "batch field 'x': expected 40 values for shape [2, 5, 4] (K·M = 2·1 stacked micro-batches of [5, 4]), got 39",
+      );
+      await expect(p.step({ x: Float32Array.from(x), y })).rejects.toThrow(
+        "batch field 'x': expected float64 data, got a Float32Array",
+      );
       await expect(p.step({ x })).rejects.toThrow("step(): missing batch field 'y'; expected fields: x, y");
       await expect(p.step({ x, y, z: y })).rejects.toThrow("step(): unknown batch field 'z'; expected fields: x, y");
     });
@@ -196,14 +216,23 @@ describe('compile(): bad use', () => {
       "Unknown optimizer 'sgd'; expected one of: adamw, adafactor",
     );
     await expect(compile(spec(0, 5))).rejects.toThrow('compile(): k must be an integer ≥ 1, got 0');
-    const perExample = (g: Graph, p: Readonly<Record<string, Tensor>>, b: Readonly<Record<string, Tensor>>): { loss: Tensor } => ({
+    const perExample = (
+      g: Graph,
+      p: Readonly<Record<string, Tensor>>,
+      b: Readonly<Record<string, Tensor>>,
+    ): { loss: Tensor } => ({
       loss: op.reduceMean(op.sub(op.matmul(b.x, p.w1), 1), [1]),
     });
     await expect(compile(spec(1, 5, { build: perExample, params: PARAMS.slice(0, 1) }))).rejects.toThrow(
       /build\(\) must return a scalar float loss; got .*float64\[5\]/,
     );
-    await expect(compile(spec(1, 5, { build: (g, p, b) => mlp(g, { ...p, w2: p.w2, b2: p.b2 }, b), params: [...PARAMS, { name: 'unused', shape: [2], dtype: 'float64' }] }))).rejects.toThrow(
-      "parameter 'unused' does not affect the loss",
-    );
+    await expect(
+      compile(
+        spec(1, 5, {
+          build: (g, p, b) => mlp(g, { ...p, w2: p.w2, b2: p.b2 }, b),
+          params: [...PARAMS, { name: 'unused', shape: [2], dtype: 'float64' }],
+        }),
+      ),
+    ).rejects.toThrow("parameter 'unused' does not affect the loss");
   });
 });

@@ -34,7 +34,13 @@ export function seeded(seed: number): (n: number) => number[] {
 }
 
 /** max |a − b| / max(|b|, floor) ≤ tol, naming the worst index on failure. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string, floor = 1e-12): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what: string,
+  floor = 1e-12,
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   let worst = 0;
   let at = -1;

@@ -16,8 +16,17 @@ const PARAMS: ParamInfo[] = [
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 type Arrays = Record<string, number[]>;
 
-/** Runs the optimizer graph for three steps with the given gradients; returns params and state. */
-async function graphSteps(config: OptimizerConfig, init: Arrays, grads: Arrays[], lrs: number[]): Promise<Arrays> {
+/**
+ * Runs the optimizer graph for three steps with the given gradients; returns params and state.
+ * With `scale`, the graph gets grad/scale and a scalar gradScale input of `scale`.
+ */
+async function graphSteps(
+  config: OptimizerConfig,
+  init: Arrays,
+  grads: Arrays[],
+  lrs: number[],
+  scale?: number,
+): Promise<Arrays> {
   const g = new Graph('opt');
   const t = g.input('t', 'float64', []);
   const lr = g.input('lr', 'float64', []);
@@ -25,10 +34,12 @@ async function graphSteps(config: OptimizerConfig, init: Arrays, grads: Arrays[]
   const gradIns = PARAMS.map((p) => g.input(`grad/${p.name}`, 'float64', p.shape));
   const state = PARAMS.map((p) => {
     const slots: Record<string, ReturnType<typeof g.input>> = {};
-    for (const [slot, shape] of Object.entries(stateShapes(config, p.shape))) slots[slot] = g.input(`${slot}/${p.name}`, 'float64', shape);
+    for (const [slot, shape] of Object.entries(stateShapes(config, p.shape)))
+      slots[slot] = g.input(`${slot}/${p.name}`, 'float64', shape);
     return slots;
   });
-  const r = applyOptimizer(config, PARAMS, params, gradIns, state, t, effectiveRate(config, t, lr));
+  const gradScale = scale === undefined ? undefined : g.input('scale', 'float64', []);
+  const r = applyOptimizer(config, PARAMS, params, gradIns, state, t, effectiveRate(config, t, lr), gradScale);
   PARAMS.forEach((p, i) => {
     g.output(r.params[i], `new/${p.name}`);
     for (const [slot, tensor] of Object.entries(r.state[i])) g.output(tensor, `new/${slot}/${p.name}`);
@@ -36,11 +47,19 @@ async function graphSteps(config: OptimizerConfig, init: Arrays, grads: Arrays[]
   const current: Record<string, HostTensor> = {};
   PARAMS.forEach((p) => {
     current[p.name] = f64(p.shape, init[p.name]);
-    for (const [slot, shape] of Object.entries(stateShapes(config, p.shape))) current[`${slot}/${p.name}`] = f64(shape, new Array<number>(size(shape)).fill(0));
+    for (const [slot, shape] of Object.entries(stateShapes(config, p.shape)))
+      current[`${slot}/${p.name}`] = f64(shape, new Array<number>(size(shape)).fill(0));
   });
   for (let step = 0; step < grads.length; step++) {
     const feeds: Record<string, HostTensor> = { ...current, t: scalar64(step + 1), lr: scalar64(lrs[step]) };
-    PARAMS.forEach((p) => (feeds[`grad/${p.name}`] = f64(p.shape, grads[step][p.name])));
+    PARAMS.forEach(
+      (p) =>
+        (feeds[`grad/${p.name}`] = f64(
+          p.shape,
+          grads[step][p.name].map((x) => x / (scale ?? 1)),
+        )),
+    );
+    if (scale !== undefined) feeds.scale = scalar64(scale);
     const out = await runOnce(g, feeds);
     for (const key of Object.keys(current)) current[key] = out[`new/${key}`];
   }
@@ -74,7 +93,15 @@ function rmsOf(x: number[]): number {
   return Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
 }
 
-function refAdafactor(p: number[], shape: number[], g: number[], st: Arrays, t: number, lr: number, c: RefAdafactor): void {
+function refAdafactor(
+  p: number[],
+  shape: number[],
+  g: number[],
+  st: Arrays,
+  t: number,
+  lr: number,
+  c: RefAdafactor,
+): void {
   const beta2t = 1 - t ** -0.8;
   const g2 = g.map((x) => x * x + 1e-30);
   let u: number[];
@@ -129,44 +156,64 @@ function problem(seed: number): { init: Arrays; grads: Arrays[]; lrs: number[] }
   return { init, grads, lrs: [1e-2, 5e-3, 2e-3] };
 }
 
+const scaled = (scale: number | undefined): string =>
+  scale === undefined ? '' : `, gradient scale ${scale} folded in`;
+
 describe('AdamW', () => {
-  it('three steps match a float64 reference, with no decay on the masked parameter', async () => {
-    const config: OptimizerConfig = { kind: 'adamw', weightDecay: 0.1 };
-    const { init, grads, lrs } = problem(1);
-    const actual = await graphSteps(config, init, grads, lrs);
-    for (const p of PARAMS) {
-      const param = [...init[p.name]];
-      const st: Arrays = { m: new Array<number>(param.length).fill(0), v: new Array<number>(param.length).fill(0) };
-      const wd = isDecayed(config, p) ? 0.1 : 0;
-      grads.forEach((gs, step) => refAdamW(param, gs[p.name], st, step + 1, lrs[step], wd));
-      expectClose(actual[p.name], param, 1e-6, `AdamW ${p.name}`);
-      expectClose(actual[`m/${p.name}`], st.m, 1e-6, `AdamW m/${p.name}`);
-      expectClose(actual[`v/${p.name}`], st.v, 1e-6, `AdamW v/${p.name}`);
-    }
-  });
+  for (const scale of [undefined, 0.37]) {
+    it(`three steps match a float64 reference, with no decay on the masked parameter${scaled(scale)}`, async () => {
+      const config: OptimizerConfig = { kind: 'adamw', weightDecay: 0.1 };
+      const { init, grads, lrs } = problem(1);
+      const actual = await graphSteps(config, init, grads, lrs, scale);
+      for (const p of PARAMS) {
+        const param = [...init[p.name]];
+        const st: Arrays = { m: new Array<number>(param.length).fill(0), v: new Array<number>(param.length).fill(0) };
+        const wd = isDecayed(config, p) ? 0.1 : 0;
+        grads.forEach((gs, step) => refAdamW(param, gs[p.name], st, step + 1, lrs[step], wd));
+        expectClose(actual[p.name], param, 1e-6, `AdamW ${p.name}`);
+        expectClose(actual[`m/${p.name}`], st.m, 1e-6, `AdamW m/${p.name}`);
+        expectClose(actual[`v/${p.name}`], st.v, 1e-6, `AdamW v/${p.name}`);
+      }
+    });
+  }
 });
 
 describe('Adafactor', () => {
   const cases: [string, OptimizerConfig, RefAdafactor][] = [
-    ['HF defaults (relative step, parameter scale)', { kind: 'adafactor' }, { relativeStep: true, scaleParameter: true, weightDecay: 0 }],
+    [
+      'HF defaults (relative step, parameter scale)',
+      { kind: 'adafactor' },
+      { relativeStep: true, scaleParameter: true, weightDecay: 0 },
+    ],
     [
       'scheduled rate, first moment, weight decay',
-      { kind: 'adafactor', relativeStep: false, scaleParameter: false, beta1: 0.9, weightDecay: 0.1, noDecay: () => false },
+      {
+        kind: 'adafactor',
+        relativeStep: false,
+        scaleParameter: false,
+        beta1: 0.9,
+        weightDecay: 0.1,
+        noDecay: () => false,
+      },
       { relativeStep: false, scaleParameter: false, beta1: 0.9, weightDecay: 0.1 },
     ],
   ];
   for (const [title, config, ref] of cases) {
-    it(`three steps match a float64 reference: ${title}`, async () => {
-      const { init, grads, lrs } = problem(7);
-      const actual = await graphSteps(config, init, grads, lrs);
-      for (const p of PARAMS) {
-        const param = [...init[p.name]];
-        const st: Arrays = {};
-        for (const [slot, shape] of Object.entries(stateShapes(config, p.shape))) st[slot] = new Array<number>(size(shape)).fill(0);
-        grads.forEach((gs, step) => refAdafactor(param, [...p.shape], gs[p.name], st, step + 1, lrs[step], ref));
-        expectClose(actual[p.name], param, 1e-6, `Adafactor ${p.name}`);
-        for (const slot of Object.keys(st)) expectClose(actual[`${slot}/${p.name}`], st[slot], 1e-6, `Adafactor ${slot}/${p.name}`);
-      }
-    });
+    for (const scale of [undefined, 0.37]) {
+      it(`three steps match a float64 reference: ${title}${scaled(scale)}`, async () => {
+        const { init, grads, lrs } = problem(7);
+        const actual = await graphSteps(config, init, grads, lrs, scale);
+        for (const p of PARAMS) {
+          const param = [...init[p.name]];
+          const st: Arrays = {};
+          for (const [slot, shape] of Object.entries(stateShapes(config, p.shape)))
+            st[slot] = new Array<number>(size(shape)).fill(0);
+          grads.forEach((gs, step) => refAdafactor(param, [...p.shape], gs[p.name], st, step + 1, lrs[step], ref));
+          expectClose(actual[p.name], param, 1e-6, `Adafactor ${p.name}`);
+          for (const slot of Object.keys(st))
+            expectClose(actual[`${slot}/${p.name}`], st[slot], 1e-6, `Adafactor ${slot}/${p.name}`);
+        }
+      });
+    }
   }
 });

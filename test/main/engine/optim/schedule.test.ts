@@ -25,7 +25,10 @@ describe('learning-rate schedules', () => {
   const cases: [ScheduleConfig, (s: number) => number][] = [
     [{ kind: 'constant', peakLr: peak }, () => peak],
     [{ kind: 'constant', peakLr: peak, warmupSteps: W }, (s) => (s < W ? warm(s) : peak)],
-    [{ kind: 'linear', peakLr: peak, warmupSteps: W, totalSteps: T }, (s) => (s < W ? warm(s) : peak * Math.max(0, (T - s) / (T - W)))],
+    [
+      { kind: 'linear', peakLr: peak, warmupSteps: W, totalSteps: T },
+      (s) => (s < W ? warm(s) : peak * Math.max(0, (T - s) / (T - W))),
+    ],
     [
       { kind: 'cosine', peakLr: peak, warmupSteps: W, totalSteps: T },
       (s) => (s < W ? warm(s) : peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (s - W) / (T - W))))),
@@ -45,7 +48,9 @@ describe('learning-rate schedules', () => {
     expect(() => learningRate(s, { kind: 'step' as never, peakLr: 1 })).toThrow(
       "Unknown schedule kind 'step'; expected one of: constant, linear, cosine, inverseSqrt",
     );
-    expect(() => learningRate(s, { kind: 'cosine', peakLr: 1, warmupSteps: 10 })).toThrow(/needs totalSteps.*got undefined/);
+    expect(() => learningRate(s, { kind: 'cosine', peakLr: 1, warmupSteps: 10 })).toThrow(
+      /needs totalSteps.*got undefined/,
+    );
   });
 });
 

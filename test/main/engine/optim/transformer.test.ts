@@ -20,7 +20,11 @@ function heads(x: Tensor): Tensor {
   return op.transpose(op.reshape(x, [B, L, H, DK]), [0, 2, 1, 3]); // (B, H, L, Dk)
 }
 
-function block(_g: Graph, p: Readonly<Record<string, Tensor>>, batch: Readonly<Record<string, Tensor>>): { loss: Tensor } {
+function block(
+  _g: Graph,
+  p: Readonly<Record<string, Tensor>>,
+  batch: Readonly<Record<string, Tensor>>,
+): { loss: Tensor } {
   const x = op.gather(p.embed, batch.ids, 0); // (B, L, D)
   const n1 = rmsNorm(x, p['attn.norm']);
   const q = heads(op.matmul(n1, p['attn.q'])); // (B, H, L, Dk)
@@ -83,9 +87,11 @@ describe('a tiny transformer block trains with compile()', () => {
       const ids = Array.from(rand(B * L), (r) => Math.floor((r + 1) * 8) % V);
       // Target: a fixed token-to-token map the block must learn.
       const labels = ids.map((t) => (t * 5 + 3) % V);
-      const stack = (xs: number[]): BigInt64Array => BigInt64Array.from(Array.from({ length: K }, () => xs).flat(), BigInt);
+      const stack = (xs: number[]): BigInt64Array =>
+        BigInt64Array.from(Array.from({ length: K }, () => xs).flat(), BigInt);
       const losses: number[] = [];
-      for (let call = 0; call < 6; call++) losses.push(...(await program.step({ ids: stack(ids), labels: stack(labels) })).losses);
+      for (let call = 0; call < 6; call++)
+        losses.push(...(await program.step({ ids: stack(ids), labels: stack(labels) })).losses);
       await program.release();
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(losses[0]).toBeGreaterThan(Math.log(V) * 0.7);
