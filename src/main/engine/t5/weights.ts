@@ -218,9 +218,18 @@ export function loadT5Model(dir: string): { config: T5Config; weights: T5Weights
   return { config, weights: loadT5Weights(dir, config) };
 }
 
-/** Write `config.json` and the weights (tokenizer files are the caller's business). */
-export function saveT5Model(dir: string, config: T5Config, weights: T5Weights, dtype: WritableDtype = 'F32'): void {
-  saveT5Weights(dir, config, weights, dtype);
-  const json = JSON.stringify(toHfConfigJson(config), null, 2) + '\n';
+/**
+ * Write `config.json` and the weights (tokenizer files are the caller's business). Pass the
+ * source folder's parsed config.json as `baseConfig` to keep keys Spanfill does not model
+ * (task_specific_params, _name_or_path, …); the modelled fields are overwritten.
+ */
+export function saveT5Model(
+  dir: string,
+  config: T5Config,
+  weights: T5Weights,
+  options: { dtype?: WritableDtype; baseConfig?: Record<string, unknown> } = {},
+): void {
+  saveT5Weights(dir, config, weights, options.dtype ?? 'F32');
+  const json = JSON.stringify({ ...options.baseConfig, ...toHfConfigJson(config) }, null, 2) + '\n';
   writeFileAtomic(join(dir, 'config.json'), [Buffer.from(json, 'utf8')]);
 }

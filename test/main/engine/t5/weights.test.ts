@@ -158,6 +158,14 @@ describe('weights', () => {
     }
     for (const [name, data] of params) expect(loaded.weights.params.get(name)).toEqual(data);
   });
+  it('keeps config keys it does not model when given the source config', () => {
+    const dir = tempDir();
+    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
+    saveT5Model(dir, config, weights, { baseConfig: { task_specific_params: { x: 1 }, d_model: 999 } });
+    const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved.task_specific_params).toEqual({ x: 1 });
+    expect(saved.d_model).toBe(32);
+  });
   it('accepts an embedding stored only under an alias and reads F16 files', () => {
     const dir = copyFixture('t5-tiny-relu');
     const tensors = readAllTensors(join(dir, 'model.safetensors'));
@@ -218,6 +226,29 @@ describe('weights', () => {
     expect(() => loadT5Weights(dir)).toThrow(
       "lists shard 'model-00001-of-00002.safetensors', which is not in the folder",
     );
+  });
+  it('names a shard that lacks a tensor the index puts there, and a config that is not JSON', () => {
+    const dir = copyFixture('t5-tiny-relu');
+    rmSync(join(dir, 'model.safetensors'));
+    writeSafetensorsFile(join(dir, 'model-00001-of-00001.safetensors'), [
+      { name: 'x', shape: [1], data: new Float32Array(1) },
+    ]);
+    const index = { metadata: {}, weight_map: { 'shared.weight': 'model-00001-of-00001.safetensors' } };
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify(index));
+    expect(() => loadT5Weights(dir)).toThrow(
+      'model.safetensors.index.json in ' +
+        dir +
+        " puts 'shared.weight' in 'model-00001-of-00001.safetensors', but that shard has no such tensor",
+    );
+    writeFileSync(join(dir, 'config.json'), '{"d_model": 32,');
+    expect(() => loadT5Model(dir)).toThrow(/config\.json is not valid JSON/);
+  });
+  it('reads F64 tensors (reference gradients may be stored in float64)', () => {
+    const header = JSON.stringify({ g: { dtype: 'F64', shape: [2], data_offsets: [0, 16] } });
+    const size = Buffer.alloc(8);
+    size.writeBigUInt64LE(BigInt(header.length));
+    const bytes = Buffer.concat([size, Buffer.from(header), Buffer.from(Float64Array.of(1.5, -0.25).buffer)]);
+    expect([...decodeTensor(bytes, parseSafetensorsHeader(bytes, 'g.safetensors'), 'g')]).toEqual([1.5, -0.25]);
   });
   it('random init is deterministic and has the HF scales', () => {
     const config = t5Preset('t5-small');
