@@ -37,7 +37,7 @@ describe('contract types', () => {
     expectTypeOf<keyof Api>().toEqualTypeOf<'system' | 'datasets' | 'masking' | 'runs' | 'models' | 'playground'>();
     expectTypeOf<Api['system']['info']>().parameter(0).toEqualTypeOf<{ refresh?: boolean | undefined }>();
     expectTypeOf<Api['system']['info']>().returns.toEqualTypeOf<Promise<SystemInfo>>();
-    expectTypeOf<keyof Api['datasets']>().toEqualTypeOf<never>();
+    expectTypeOf<keyof Api['runs']>().toEqualTypeOf<never>();
   });
 
   it('types every event payload', () => {
@@ -52,7 +52,17 @@ describe('contract types', () => {
 
 describe('contract at run time', () => {
   it('lists and finds calls by name', () => {
-    expect(listCallNames()).toEqual(['system.info', 'system.ping']);
+    expect(listCallNames()).toEqual([
+      'system.info',
+      'system.ping',
+      'datasets.import',
+      'datasets.list',
+      'datasets.get',
+      'datasets.remove',
+      'datasets.cancelImport',
+      'datasets.tokenize',
+      'masking.preview',
+    ]);
     expect(findCall('system.ping')).toBe(contract.system.ping);
     expect(findCall('system.toString')).toBeUndefined();
     expect(findCall('__proto__.x')).toBeUndefined();

@@ -4,6 +4,8 @@
 
 import type { CallName, ParsedArgsOf, ResultOf } from '../../shared/contract';
 import type { AppServices } from './app';
+import { datasetHandlers } from './datasets';
+import { maskingHandlers } from './masking';
 import { systemHandlers } from './system';
 
 export type Handler<N extends CallName> = (args: ParsedArgsOf<N>) => Promise<ResultOf<N>>;
@@ -18,5 +20,7 @@ export type DomainHandlers<D extends string> = {
 export function createHandlers(services: AppServices): Handlers {
   return {
     ...systemHandlers(services),
+    ...datasetHandlers(services),
+    ...maskingHandlers(services),
   };
 }

@@ -4,12 +4,14 @@
 
 import type { z } from 'zod';
 import type { CallSpec } from './define';
+import { datasetCalls } from './datasets';
+import { maskingCalls } from './masking';
 import { systemCalls } from './system';
 
 export const contract = {
   system: systemCalls,
-  datasets: {},
-  masking: {},
+  datasets: datasetCalls,
+  masking: maskingCalls,
   runs: {},
   models: {},
   playground: {},

@@ -1,0 +1,329 @@
+// Datasets service: import files into the store through engine/data (streaming, batched
+// document inserts, progress events, cancel), list/show/remove, and tokenization into the
+// per-(dataset, tokenizer) token cache under <dataDir>/tokens. A failed or cancelled import
+// deletes its half-written dataset row (documents cascade), leaving the store as it was.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetDetail, DatasetStats, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
+import { ApiError } from '../../shared/errors';
+import {
+  DataError,
+  DEFAULT_VALIDATION_FRACTION,
+  importDocuments,
+  openTokenCache,
+  splitDocuments,
+  tokenCacheFingerprint,
+  writeTokenCache,
+  type ImportedDocument,
+  type SplitMode,
+  type TextTokenizer,
+  type TokenCache,
+} from '../engine/data';
+import { hashDocument } from '../engine/data/documents';
+import type { Store } from '../store/db';
+import { DatasetRepository, type DatasetRow } from '../store/datasets';
+import type { EventBus } from './events';
+import type { DomainHandlers } from './handlers';
+import { TokenizerRegistry } from './tokenizers';
+
+export interface DatasetImportRequest {
+  readonly paths: readonly string[];
+  readonly name?: string;
+  readonly field?: string;
+  readonly column?: string;
+  readonly split?: SplitMode;
+  readonly nfkc?: boolean;
+  readonly collapseWhitespace?: boolean;
+  readonly validationFraction?: number;
+}
+
+export interface DatasetServiceDeps {
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly events: EventBus;
+}
+
+const INSERT_BATCH = 2000;
+
+/** DataError / abort → the contract's error codes, keeping the engine's message. */
+export function toApiError(error: unknown): unknown {
+  if (error instanceof DataError)
+    return new ApiError(error.code === 'not-found' ? 'not_found' : 'invalid_argument', error.message);
+  if (error instanceof Error && error.name === 'AbortError') return new ApiError('cancelled', 'Cancelled');
+  return error;
+}
+
+export class DatasetService {
+  readonly repo: DatasetRepository;
+  readonly tokenizers = new TokenizerRegistry();
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: DatasetServiceDeps) {
+    this.repo = new DatasetRepository(deps.store.db);
+  }
+
+  async import(request: DatasetImportRequest, signal?: AbortSignal): Promise<DatasetSummary> {
+    const id = `ds-${randomUUID().slice(0, 8)}`;
+    const controller = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
+    const sourcePath = request.paths.join(', ');
+    this.repo.create({
+      id,
+      name: request.name ?? path.basename(request.paths[0]),
+      source_path: sourcePath,
+      format: 'pending',
+    });
+    this.running.set(id, controller);
+    this.deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
+    const pending: { ordinal: number; text: string }[] = [];
+    const datasetHash = createHash('sha256');
+    let splitKeys: Float64Array = new Float64Array(1024);
+    const sink = (doc: ImportedDocument): void => {
+      pending.push({ ordinal: doc.index, text: doc.text });
+      datasetHash.update(doc.hash);
+      if (doc.index >= splitKeys.length) splitKeys = grow(splitKeys);
+      splitKeys[doc.index] = doc.splitKey;
+      if (pending.length >= INSERT_BATCH) this.repo.addDocuments(id, pending.splice(0));
+    };
+    try {
+      const summary = await importDocuments(request.paths, sink, {
+        field: request.field,
+        column: request.column,
+        split: request.split,
+        nfkc: request.nfkc,
+        collapseWhitespace: request.collapseWhitespace,
+        signal: combined,
+        onProgress: (p) =>
+          this.deps.events.emit('datasets.importProgress', {
+            datasetId: id,
+            phase: 'reading',
+            done: p.bytesRead,
+            total: p.totalBytes,
+          }),
+      });
+      this.repo.addDocuments(id, pending.splice(0));
+      const keys = splitKeys;
+      const split = splitDocuments(
+        (function* () {
+          for (let i = 0; i < summary.documents; i++) yield { index: i, splitKey: keys[i] };
+        })(),
+        fraction,
+      );
+      const stats: DatasetStats = {
+        documents: summary.documents,
+        characters: summary.characters,
+        bytes: summary.bytes,
+        duplicatesDropped: summary.duplicatesDropped,
+        emptyDropped: summary.emptyDropped,
+        oversizedSplits: summary.oversizedSplits,
+        files: summary.files.map((f) => ({
+          path: f.path,
+          format: f.format,
+          encoding: f.encoding,
+          bytes: f.bytes,
+          documents: f.documents,
+        })),
+        warnings: summary.warnings,
+        split: {
+          validationFraction: fraction,
+          trainDocuments: split.trainCount,
+          validationDocuments: split.validationCount,
+          isSelfValidation: split.isSelfValidation,
+          message: split.message,
+        },
+      };
+      const formats = [...new Set(summary.files.map((f) => f.format))].join('+');
+      this.deps.store.db.prepare('UPDATE datasets SET format = ? WHERE id = ?').run(formats, id);
+      this.repo.markReady(id, datasetHash.digest('hex'), JSON.stringify(stats));
+      this.deps.events.emit('datasets.importProgress', {
+        datasetId: id,
+        phase: 'done',
+        done: summary.bytes,
+        total: summary.bytes,
+      });
+      this.deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'ready' });
+      return this.summary(this.mustGet(id));
+    } catch (error) {
+      this.repo.delete(id);
+      const mapped = toApiError(error);
+      this.deps.events.emit('datasets.statusChanged', {
+        datasetId: id,
+        status: 'failed',
+        error: mapped instanceof Error ? mapped.message : String(mapped),
+      });
+      throw mapped;
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  /** Cancels a running import (its id comes with the progress events). */
+  cancelImport(id: string): boolean {
+    const controller = this.running.get(id);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  list(): DatasetSummary[] {
+    return this.repo.list().map((row) => this.summary(row));
+  }
+
+  get(id: string, sample = 5): DatasetDetail {
+    const row = this.mustGet(id);
+    const docs = this.repo.documents(id, 0, sample);
+    return {
+      ...this.summary(row),
+      sample: docs.map((d) => ({ ordinal: d.ordinal, text: d.text.slice(0, 2000), chars: d.char_count })),
+    };
+  }
+
+  remove(id: string): { id: string; removed: boolean } {
+    if (this.running.has(id))
+      throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
+    const removed = this.repo.delete(id);
+    rmSync(this.tokenDir(id), { recursive: true, force: true });
+    if (!removed) throw new ApiError('not_found', `No dataset ${id}; \`spanfill datasets list\` shows the ids`);
+    return { id, removed };
+  }
+
+  /**
+   * The dataset's token cache for `model` ("bytes" or a model folder), built if missing or
+   * stale. TODO(#5): tokenizing a large dataset belongs in the engine host, not main.
+   */
+  async tokens(
+    id: string,
+    model: string,
+    signal?: AbortSignal,
+  ): Promise<{ cache: TokenCache; tokenizer: TextTokenizer; result: TokenizeResult }> {
+    const row = this.mustGet(id);
+    if (row.status !== 'ready') throw new ApiError('conflict', `Dataset ${id} is ${row.status}, not ready`);
+    const tokenizer = await this.tokenizers.load(model).catch((e: unknown) => {
+      throw toApiError(e);
+    });
+    const fingerprint = tokenCacheFingerprint(row.source_hash, tokenizer.fingerprint);
+    const file = path.join(this.tokenDir(id), `${tokenizer.fingerprint.slice(0, 16)}.tokens`);
+    let opened = openTokenCache(file, fingerprint);
+    let isCached = opened.status === 'ok';
+    let dropped = 0;
+    if (opened.status !== 'ok') {
+      mkdirSync(this.tokenDir(id), { recursive: true });
+      const total = this.repo.documentCount(id);
+      const written = await writeTokenCache(file, fingerprint, tokenizer, this.documentTexts(id), {
+        signal,
+        onProgress: (p) =>
+          this.deps.events.emit('datasets.importProgress', {
+            datasetId: id,
+            phase: 'tokenizing',
+            done: p.documents,
+            total,
+          }),
+      }).catch((e: unknown) => {
+        throw toApiError(e);
+      });
+      dropped = written.droppedSpecialTokens;
+      this.repo.saveTokenCache(id, tokenizer.fingerprint, path.relative(this.deps.dataDir, file), written.tokens);
+      this.recordTokenCount(row, tokenizer, written.tokens);
+      opened = openTokenCache(file, fingerprint);
+      isCached = false;
+    }
+    if (opened.status !== 'ok') throw new ApiError('internal', `The token cache ${file} could not be read back`);
+    const cache = opened.cache;
+    const result = {
+      datasetId: id,
+      tokenizer: tokenizer.name,
+      documents: cache.documentCount,
+      tokens: cache.totalTokens,
+      droppedSpecialTokens: dropped,
+      isCached,
+    };
+    return { cache, tokenizer, result };
+  }
+
+  /** Validation ordinals, recomputed from the document hashes (deterministic). */
+  async validationOrdinals(id: string): Promise<{ validation: number[]; isSelfValidation: boolean }> {
+    const row = this.mustGet(id);
+    const stats = row.stats_json ? (JSON.parse(row.stats_json) as Partial<DatasetStats>) : {};
+    const fraction = stats.split?.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
+    const candidates: { index: number; splitKey: number }[] = [];
+    for await (const text of this.documentTexts(id))
+      candidates.push({ index: candidates.length, splitKey: hashDocument(text).splitKey });
+    const split = splitDocuments(candidates, fraction);
+    return { validation: split.validation, isSelfValidation: split.isSelfValidation };
+  }
+
+  private recordTokenCount(row: DatasetRow, tokenizer: TextTokenizer, tokens: number): void {
+    const stats = JSON.parse(row.stats_json) as DatasetStats;
+    const next: DatasetStats = {
+      ...stats,
+      tokens: { ...(stats.tokens ?? {}), [tokenizer.fingerprint.slice(0, 16)]: { tokenizer: tokenizer.name, tokens } },
+    };
+    this.repo.updateStats(row.id, JSON.stringify(next));
+  }
+
+  /** Document texts in order, read in pages so no statement stays open across awaits. */
+  private async *documentTexts(id: string): AsyncGenerator<string> {
+    for (let from = 0; ;) {
+      const page = this.repo.documents(id, from, 1000);
+      if (page.length === 0) return;
+      for (const d of page) yield d.text;
+      from = page[page.length - 1].ordinal + 1;
+    }
+  }
+
+  private tokenDir(id: string): string {
+    return path.join(this.deps.dataDir, 'tokens', id);
+  }
+
+  private mustGet(id: string): DatasetRow {
+    const row = this.repo.get(id);
+    if (row === undefined)
+      throw new ApiError('not_found', `No dataset ${id}; \`spanfill datasets list\` shows the ids`);
+    return row;
+  }
+
+  private summary(row: DatasetRow): DatasetSummary {
+    return {
+      id: row.id,
+      name: row.name,
+      sourcePath: row.source_path,
+      format: row.format,
+      status: row.status,
+      createdAt: row.created_at,
+      stats: row.stats_json && row.stats_json !== '{}' ? (JSON.parse(row.stats_json) as DatasetStats) : null,
+    };
+  }
+}
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+const services = new WeakMap<object, DatasetService>();
+
+/** One DatasetService per app (keyed by its store), shared by handlers and CLI commands. */
+export function datasetServiceFor(app: DatasetServiceDeps): DatasetService {
+  let service = services.get(app.store);
+  if (service === undefined) services.set(app.store, (service = new DatasetService(app)));
+  return service;
+}
+
+export function datasetHandlers(app: DatasetServiceDeps): DomainHandlers<'datasets'> {
+  const service = (): DatasetService => datasetServiceFor(app);
+  return {
+    'datasets.import': (args) => service().import(args),
+    'datasets.list': async () => service().list(),
+    'datasets.get': async ({ id, sample }) => service().get(id, sample),
+    'datasets.remove': async ({ id }) => service().remove(id),
+    'datasets.cancelImport': async ({ id }) => ({ id, cancelled: service().cancelImport(id) }),
+    'datasets.tokenize': async ({ id, model }) => {
+      const { cache, result } = await service().tokens(id, model);
+      cache.close();
+      return result;
+    },
+  };
+}

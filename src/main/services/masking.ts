@@ -1,0 +1,108 @@
+// Masking service: the span-corruption preview for typed text, or for one training example
+// of a dataset exactly as training will mask it (training side of the split, mode 'auto').
+// Re-roll = call again with another seed. Tokenizes the dataset first if it has no cache.
+
+import type { MaskingPreviewResult } from '../../shared/contract/masking';
+import { ApiError } from '../../shared/errors';
+import {
+  complementIndices,
+  planExamples,
+  previewExample,
+  previewText,
+  subsetTokenSource,
+  type MaskingPreview,
+} from '../engine/data';
+import { datasetServiceFor, toApiError, type DatasetServiceDeps } from './datasets';
+import type { DomainHandlers } from './handlers';
+
+export interface MaskingPreviewRequest {
+  readonly datasetId?: string;
+  readonly text?: string;
+  readonly model: string;
+  readonly noiseDensity: number;
+  readonly meanNoiseSpanLength: number;
+  readonly inputLength: number;
+  readonly seed: number;
+  readonly example?: number;
+}
+
+function settle<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    // Bad settings (too many spans, too few tokens) are the caller's to fix.
+    if (error instanceof RangeError) throw new ApiError('invalid_argument', error.message);
+    throw toApiError(error);
+  }
+}
+
+export async function previewMasking(
+  app: DatasetServiceDeps,
+  request: MaskingPreviewRequest,
+  signal?: AbortSignal,
+): Promise<MaskingPreviewResult> {
+  const datasets = datasetServiceFor(app);
+  const settings = {
+    inputLength: request.inputLength,
+    noiseDensity: request.noiseDensity,
+    meanNoiseSpanLength: request.meanNoiseSpanLength,
+    seed: request.seed,
+  };
+  if (request.text !== undefined) {
+    const tokenizer = await datasets.tokenizers.load(request.model).catch((e: unknown) => {
+      throw toApiError(e);
+    });
+    const preview = settle(() => previewText(tokenizer, request.text ?? '', settings));
+    return toResult(preview, tokenizer.name);
+  }
+  if (request.datasetId === undefined) throw new ApiError('invalid_argument', 'Give a dataset id or a text to preview');
+  const { cache, tokenizer } = await datasets.tokens(request.datasetId, request.model, signal);
+  try {
+    const { validation, isSelfValidation } = await datasets.validationOrdinals(request.datasetId);
+    const training = isSelfValidation
+      ? cache
+      : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
+    const plan = settle(() => planExamples(training, { ...settings, mode: 'auto' }, tokenizer));
+    if (plan.exampleCount === 0)
+      throw new ApiError('invalid_argument', `Dataset ${request.datasetId} has no document long enough to mask`);
+    const index = request.example ?? request.seed % plan.exampleCount;
+    if (index >= plan.exampleCount) {
+      throw new ApiError(
+        'invalid_argument',
+        `Example ${index} does not exist; the dataset makes ${plan.exampleCount} at these settings`,
+      );
+    }
+    const preview = settle(() => previewExample(plan, training, tokenizer, index, 0));
+    return { ...toResult(preview, tokenizer.name), example: { index, count: plan.exampleCount, mode: plan.mode } };
+  } finally {
+    cache.close();
+  }
+}
+
+function toResult(p: MaskingPreview, tokenizer: string): MaskingPreviewResult {
+  return {
+    segments: p.segments,
+    inputText: p.inputText,
+    targetText: p.targetText,
+    inputIds: p.inputIds,
+    labels: p.labels,
+    counts: p.counts,
+    lengths: {
+      tokensLength: p.lengths.tokensLength,
+      inputLength: p.lengths.inputLength,
+      targetLength: p.lengths.targetLength,
+      note: p.lengths.note,
+    },
+    droppedSpecialTokens: p.droppedSpecialTokens,
+    isTruncated: p.isTruncated,
+    seed: p.seed,
+    messages: p.messages,
+    tokenizer,
+  };
+}
+
+export function maskingHandlers(app: DatasetServiceDeps): DomainHandlers<'masking'> {
+  return {
+    'masking.preview': (args) => previewMasking(app, args),
+  };
+}

@@ -1,0 +1,105 @@
+// Datasets repository: rows of `datasets`, `documents` and `tokenized_caches` (schema 001).
+// Documents are written in batched transactions by the import; a failed import deletes its
+// dataset row and the cascade removes its documents, so the store ends as it began.
+
+import type { Db } from './db';
+
+export interface DatasetRow {
+  readonly id: string;
+  readonly name: string;
+  readonly source_path: string;
+  readonly source_hash: string;
+  readonly format: string;
+  readonly status: 'importing' | 'ready' | 'failed';
+  readonly stats_json: string;
+  readonly error: string | null;
+  readonly created_at: string;
+}
+
+export interface DocumentRow {
+  readonly ordinal: number;
+  readonly text: string;
+  readonly char_count: number;
+}
+
+export interface TokenCacheRow {
+  readonly tokenizer_key: string;
+  readonly path: string;
+  readonly token_count: number;
+}
+
+export class DatasetRepository {
+  constructor(private readonly db: Db) {}
+
+  create(row: Pick<DatasetRow, 'id' | 'name' | 'source_path' | 'format'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO datasets (id, name, source_path, source_hash, format, status, created_at)
+         VALUES (?, ?, ?, '', ?, 'importing', ?)`,
+      )
+      .run(row.id, row.name, row.source_path, row.format, new Date().toISOString());
+  }
+
+  /** Appends documents in one transaction. */
+  addDocuments(datasetId: string, docs: readonly { ordinal: number; text: string }[]): void {
+    const insert = this.db.prepare('INSERT INTO documents (dataset_id, ordinal, text, char_count) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const d of docs) insert.run(datasetId, d.ordinal, d.text, d.text.length);
+    })();
+  }
+
+  markReady(id: string, sourceHash: string, statsJson: string): void {
+    this.db
+      .prepare(`UPDATE datasets SET status = 'ready', source_hash = ?, stats_json = ?, error = NULL WHERE id = ?`)
+      .run(sourceHash, statsJson, id);
+  }
+
+  updateStats(id: string, statsJson: string): void {
+    this.db.prepare('UPDATE datasets SET stats_json = ? WHERE id = ?').run(statsJson, id);
+  }
+
+  /** Deletes the dataset; documents and cache rows go with it (ON DELETE CASCADE). */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+  }
+
+  get(id: string): DatasetRow | undefined {
+    return this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  }
+
+  list(): DatasetRow[] {
+    return this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as DatasetRow[];
+  }
+
+  /** Documents with ordinal ≥ `fromOrdinal`, in order, at most `limit`. */
+  documents(datasetId: string, fromOrdinal: number, limit: number): DocumentRow[] {
+    return this.db
+      .prepare(
+        'SELECT ordinal, text, char_count FROM documents WHERE dataset_id = ? AND ordinal >= ? ORDER BY ordinal LIMIT ?',
+      )
+      .all(datasetId, fromOrdinal, limit) as DocumentRow[];
+  }
+
+  documentCount(datasetId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE dataset_id = ?').get(datasetId) as { n: number })
+      .n;
+  }
+
+  tokenCache(datasetId: string, tokenizerKey: string): TokenCacheRow | undefined {
+    return this.db
+      .prepare(
+        'SELECT tokenizer_key, path, token_count FROM tokenized_caches WHERE dataset_id = ? AND tokenizer_key = ?',
+      )
+      .get(datasetId, tokenizerKey) as TokenCacheRow | undefined;
+  }
+
+  saveTokenCache(datasetId: string, tokenizerKey: string, path: string, tokenCount: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO tokenized_caches (dataset_id, tokenizer_key, path, token_count, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(dataset_id, tokenizer_key) DO UPDATE SET path = excluded.path, token_count = excluded.token_count,
+         created_at = excluded.created_at`,
+      )
+      .run(datasetId, tokenizerKey, path, tokenCount, new Date().toISOString());
+  }
+}

@@ -1,0 +1,92 @@
+// Datasets domain: importing text into the store, listing, inspecting and removing
+// datasets, and tokenizing one for a model. Plain JSON types shared by main, the CLI and
+// the renderer; the work is in src/main/services/datasets.ts over engine/data.
+
+import { z } from 'zod';
+import { call } from './define';
+
+export type DatasetSplitMode = 'whole' | 'blank-line' | 'line';
+
+export interface DatasetFileStats {
+  readonly path: string;
+  readonly format: 'text' | 'jsonl' | 'csv' | 'tsv';
+  readonly encoding: string;
+  readonly bytes: number;
+  readonly documents: number;
+}
+
+export interface DatasetStats {
+  readonly documents: number;
+  readonly characters: number;
+  readonly bytes: number;
+  readonly duplicatesDropped: number;
+  readonly emptyDropped: number;
+  readonly oversizedSplits: number;
+  readonly files: readonly DatasetFileStats[];
+  readonly warnings: readonly string[];
+  readonly split: {
+    readonly validationFraction: number;
+    readonly trainDocuments: number;
+    readonly validationDocuments: number;
+    readonly isSelfValidation: boolean;
+    readonly message: string | null;
+  };
+  /** Per tokenizer fingerprint: the tokens counted when it was tokenized. */
+  readonly tokens?: Readonly<Record<string, { readonly tokenizer: string; readonly tokens: number }>>;
+}
+
+export interface DatasetSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly sourcePath: string;
+  readonly format: string;
+  readonly status: 'importing' | 'ready' | 'failed';
+  readonly createdAt: string;
+  readonly stats: DatasetStats | null;
+}
+
+export interface DatasetDocument {
+  readonly ordinal: number;
+  readonly text: string;
+  readonly chars: number;
+}
+
+export interface DatasetDetail extends DatasetSummary {
+  /** The first few documents (texts cut at 2,000 characters). */
+  readonly sample: readonly DatasetDocument[];
+}
+
+export interface TokenizeResult {
+  readonly datasetId: string;
+  readonly tokenizer: string;
+  readonly documents: number;
+  readonly tokens: number;
+  readonly droppedSpecialTokens: number;
+  readonly isCached: boolean;
+}
+
+/** `model`: a model folder with tokenizer.json, or "bytes" for the byte-level tokenizer. */
+const model = z.string().min(1);
+
+export const datasetCalls = {
+  import: call<DatasetSummary>()(
+    z.strictObject({
+      paths: z.array(z.string().min(1)).min(1),
+      name: z.string().min(1).max(200).optional(),
+      field: z.string().min(1).optional(),
+      column: z.string().min(1).optional(),
+      split: z.enum(['whole', 'blank-line', 'line']).optional(),
+      nfkc: z.boolean().optional(),
+      collapseWhitespace: z.boolean().optional(),
+      validationFraction: z.number().gt(0).max(0.5).optional(),
+    }),
+  ),
+  list: call<readonly DatasetSummary[]>()(z.strictObject({})),
+  get: call<DatasetDetail>()(
+    z.strictObject({ id: z.string().min(1), sample: z.number().int().min(0).max(100).optional() }),
+  ),
+  remove: call<{ readonly id: string; readonly removed: boolean }>()(z.strictObject({ id: z.string().min(1) })),
+  /** Stops a running import (the id arrives with its progress events); it then leaves no trace. */
+  cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: z.string().min(1) })),
+  tokenize: call<TokenizeResult>()(z.strictObject({ id: z.string().min(1), model })),
+};

@@ -1,0 +1,69 @@
+// Masking domain: the span-corruption preview for typed text or a dataset example, so a
+// person sees what the model will be asked to fill in before training. Plain JSON types
+// mirroring engine/data/preview.ts; the service is src/main/services/masking.ts.
+
+import { z } from 'zod';
+import { call } from './define';
+
+export interface MaskingPreviewSegment {
+  readonly text: string;
+  readonly isNoise: boolean;
+  readonly sentinel: string;
+  readonly sentinelId: number;
+  readonly tokenCount: number;
+}
+
+export interface MaskingPreviewResult {
+  readonly segments: readonly MaskingPreviewSegment[];
+  readonly inputText: string;
+  readonly targetText: string;
+  readonly inputIds: readonly number[];
+  readonly labels: readonly number[];
+  readonly counts: {
+    readonly textTokens: number;
+    readonly maskedTokens: number;
+    readonly noiseTokens: number;
+    readonly noiseSpans: number;
+    readonly inputTokens: number;
+    readonly targetTokens: number;
+  };
+  readonly lengths: {
+    readonly tokensLength: number;
+    readonly inputLength: number;
+    readonly targetLength: number;
+    readonly note: string | null;
+  };
+  readonly droppedSpecialTokens: number;
+  readonly isTruncated: boolean;
+  readonly seed: number;
+  readonly messages: readonly string[];
+  readonly tokenizer: string;
+  /** Dataset previews: which example, of how many, in which mode. */
+  readonly example?: { readonly index: number; readonly count: number; readonly mode: 'packed' | 'per-document' };
+}
+
+export const maskingCalls = {
+  preview: call<MaskingPreviewResult>()(
+    z
+      .strictObject({
+        datasetId: z.string().min(1).optional(),
+        text: z.string().min(1).max(1_000_000).optional(),
+        /** A model folder with tokenizer.json, or "bytes". */
+        model: z.string().min(1),
+        noiseDensity: z.number().gt(0).lt(1).default(0.15),
+        meanNoiseSpanLength: z.number().min(1).max(100).default(3),
+        inputLength: z.number().int().min(4).max(65_536).default(512),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(0),
+        /** Dataset previews: the example to show (default: one picked by the seed). */
+        example: z.number().int().min(0).optional(),
+      })
+      .refine((a) => (a.datasetId === undefined) !== (a.text === undefined), {
+        message: 'give exactly one of datasetId or text',
+      }),
+  ),
+};

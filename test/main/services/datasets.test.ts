@@ -1,0 +1,148 @@
+// Datasets and masking services over a real store in a temp data dir: import, list, show,
+// remove, tokenization caches, failed and cancelled imports leaving the store as it was,
+// and masking previews for typed text and for a dataset example.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import type { EventMap, EventName } from '../../../src/shared/events';
+import { DatasetService } from '../../../src/main/services/datasets';
+import { EventBus } from '../../../src/main/services/events';
+import { previewMasking } from '../../../src/main/services/masking';
+import { openStore, type Store } from '../../../src/main/store/db';
+
+const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+
+function setup(): {
+  dataDir: string;
+  store: Store;
+  events: EventBus;
+  seen: { event: EventName; payload: unknown }[];
+  service: DatasetService;
+  write: (name: string, text: string) => string;
+} {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-ds-'));
+  const store = openStore(dataDir);
+  cleanup.push(() => {
+    store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const events = new EventBus();
+  const seen: { event: EventName; payload: unknown }[] = [];
+  events.subscribe(<E extends EventName>(event: E, payload: EventMap[E]) => void seen.push({ event, payload }));
+  const write = (name: string, text: string): string => {
+    const file = path.join(dataDir, 'in', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  return { dataDir, store, events, seen, service: new DatasetService({ store, dataDir, events }), write };
+}
+
+function counts(store: Store): { datasets: number; documents: number } {
+  const n = (table: string): number =>
+    (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  return { datasets: n('datasets'), documents: n('documents') };
+}
+
+const novel = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: the cute dog walks in the green park.`).join(
+  '\n\n',
+);
+
+describe('datasets service', () => {
+  it('imports, lists, shows, tokenizes (cached) and removes', async () => {
+    const { service, write, store, dataDir, seen } = setup();
+    const file = write('novel.txt', novel + '\n\nParagraph 0: the cute dog walks in the green park.');
+    const ds = await service.import({ paths: [file], name: 'Novel' });
+    expect(ds).toMatchObject({ name: 'Novel', status: 'ready', format: 'text' });
+    expect(ds.stats).toMatchObject({ documents: 30, duplicatesDropped: 1 });
+    expect(ds.stats?.split.validationDocuments).toBeGreaterThanOrEqual(1);
+    expect(seen.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['datasets.statusChanged', 'datasets.importProgress']),
+    );
+    expect(service.list().map((d) => d.id)).toEqual([ds.id]);
+    expect(service.get(ds.id, 2).sample).toEqual([
+      { ordinal: 0, text: 'Paragraph 0: the cute dog walks in the green park.', chars: 50 },
+      { ordinal: 1, text: 'Paragraph 1: the cute dog walks in the green park.', chars: 50 },
+    ]);
+    const first = await service.tokens(ds.id, 'bytes');
+    expect(first.result).toMatchObject({ documents: 30, isCached: false, tokenizer: 'bytes (ByT5 layout)' });
+    first.cache.close();
+    const again = await service.tokens(ds.id, 'bytes');
+    expect(again.result.isCached).toBe(true);
+    again.cache.close();
+    const spm = await service.tokens(ds.id, spmDir);
+    expect(spm.result.tokens).toBeLessThan(first.result.tokens);
+    spm.cache.close();
+    expect(fs.readdirSync(path.join(dataDir, 'tokens', ds.id))).toHaveLength(2);
+    expect(service.remove(ds.id)).toEqual({ id: ds.id, removed: true });
+    expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
+    expect(fs.existsSync(path.join(dataDir, 'tokens', ds.id))).toBe(false);
+    expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);
+  });
+
+  it('a failed import leaves the store as it was and says why', async () => {
+    const { service, write, store, seen } = setup();
+    await service.import({ paths: [write('keep.txt', 'kept document')] });
+    const before = counts(store);
+    const good = write(
+      'a.jsonl',
+      '{"text": "one"}\n'.repeat(3000).replace(/one/g, () => `doc ${Math.random()}`),
+    );
+    const bad = write('b.jsonl', '{"text": "fine"}\n{"text": oops}\n');
+    const error = await service.import({ paths: [good, bad] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/b\.jsonl line 2: not valid JSON/),
+    });
+    expect(counts(store)).toEqual(before);
+    expect(seen.at(-1)).toMatchObject({ event: 'datasets.statusChanged', payload: { status: 'failed' } });
+  });
+
+  it('a cancelled import leaves nothing behind', async () => {
+    const { service, write, store, events } = setup();
+    const big = write('big.txt', Array.from({ length: 60_000 }, (_, i) => `paragraph number ${i}`).join('\n\n'));
+    const controller = new AbortController();
+    events.subscribe((event) => {
+      if (event === 'datasets.importProgress') controller.abort();
+    });
+    await expect(service.import({ paths: [big] }, controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
+  });
+});
+
+describe('masking previews', () => {
+  const settings = { model: spmDir, noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 32, seed: 3 };
+
+  it('typed text', async () => {
+    const { store, dataDir, events } = setup();
+    const p = await previewMasking(
+      { store, dataDir, events },
+      { ...settings, text: 'The cute dog walks in the green park' },
+    );
+    expect(p.segments.map((s) => s.text).join('')).toBe('The cute dog walks in the green park');
+    expect(p.tokenizer).toBe('t5-tiny-spm');
+    expect(p.example).toBeUndefined();
+  });
+
+  it('a dataset example, per-document when the data is short, and bad settings as invalid_argument', async () => {
+    const { store, dataDir, events, service, write } = setup();
+    const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
+    const p = await previewMasking({ store, dataDir, events }, { ...settings, datasetId: ds.id, inputLength: 64 });
+    expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });
+    expect(p.messages[0]).toMatch(/less than one packed example/);
+    await expect(
+      previewMasking({ store, dataDir, events }, { ...settings, text: 'x', model: 'bytes' }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: 'The text has 1 token; masking needs at least 2' });
+    await expect(
+      previewMasking({ store, dataDir, events }, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('has no tokenizer.json') });
+  });
+});
