@@ -53,6 +53,48 @@ class Recording implements Seq2SeqGenerator {
   }
 }
 
+/**
+ * A generator without any cache: every step re-runs the teacher-forced graph on each row's
+ * whole history. Beam search over it must equal beam search over the cached runtime, which
+ * checks the runtime's cache reordering.
+ */
+class Recompute implements Seq2SeqGenerator {
+  constructor(
+    private readonly config: T5Config,
+    private readonly params: ReadonlyMap<string, Float32Array>,
+  ) {}
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+  async start(prompts: readonly (readonly number[])[], rowPrompt: readonly number[]): Promise<DecodingSession> {
+    const width = Math.max(...prompts.map((p) => p.length));
+    const inputIds = rowPrompt.map((b) => [...prompts[b], ...new Array<number>(width - prompts[b].length).fill(0)]);
+    const attentionMask = rowPrompt.map((b) =>
+      prompts[b].map(() => 1).concat(new Array<number>(width - prompts[b].length).fill(0)),
+    );
+    let histories = rowPrompt.map(() => [] as number[]);
+    const { config, params } = this;
+    const v = config.vocabSize;
+    return {
+      rows: rowPrompt.length,
+      async step(tokens) {
+        histories.forEach((h, r) => h.push(tokens[r]));
+        // labels shifted right give decoder inputs = the history; the last label is a placeholder.
+        const labels = histories.map((h) => [...h.slice(1), 0]);
+        const { logits } = await scoreBatch(config, params, { inputIds, attentionMask, labels });
+        const t = histories[0].length;
+        const out = new Float32Array(rowPrompt.length * v);
+        histories.forEach((_, r) => out.set(logits.subarray((r * t + t - 1) * v, (r * t + t) * v), r * v));
+        return out;
+      },
+      reorder(order) {
+        histories = order.map((r) => [...histories[r]]);
+      },
+      async close() {},
+    };
+  }
+}
+
 for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
   describe(`golden ${name}`, () => {
     let golden: GoldenCase;
@@ -125,6 +167,19 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
         }
       }
       expect(worst).toBeLessThanOrEqual(1e-5);
+    });
+
+    it('beam search over the KV cache equals beam search with full recomputation', async () => {
+      const prompts = [golden.greedy.input_ids[0], [5, 6, 7, 1]];
+      const options = { maxNewTokens: 6, decoderStartTokenId: 0, eosTokenId: 1, padTokenId: 0 };
+      const strategy = { kind: 'beam', numBeams: 3, lengthPenalty: 0.7 } as const;
+      const cached = await beamSearch(runtime, prompts, { ...options, strategy });
+      const recomputed = await beamSearch(new Recompute(model.config, model.weights.params), prompts, {
+        ...options,
+        strategy,
+      });
+      expect(cached.sequences).toEqual(recomputed.sequences);
+      cached.scores?.forEach((score, i) => expect(score).toBeCloseTo(recomputed.scores?.[i] ?? NaN, 4));
     });
 
     it('beam search with one beam equals greedy; seeded sampling is reproducible', async () => {
