@@ -77,4 +77,38 @@ describe('t5TrainingSpec through optim.compile', () => {
       await program.release();
     }
   });
+
+  it('runs K = 3 steps per call in an ONNX Loop with dropout on, and the loss falls', async () => {
+    const golden = readCase('t5-tiny-relu');
+    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
+    const [b, td] = golden.logits_shape;
+    const te = golden.input_ids[0].length;
+    const stack = (x: BigInt64Array): BigInt64Array => {
+      const out = new BigInt64Array(3 * x.length);
+      for (let i = 0; i < 3; i++) out.set(x, i * x.length);
+      return out;
+    };
+    const batch = {
+      input_ids: stack(int64(golden.input_ids)),
+      attention_mask: stack(int64(golden.attention_mask)),
+      labels: stack(int64(golden.labels)),
+    };
+    const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
+    const program = await compile({
+      ...spec,
+      optimizer: { kind: 'adamw', weightDecay: 0.01 },
+      schedule: { kind: 'constant', peakLr: 3e-3, warmupSteps: 0 },
+      k: 3,
+    });
+    try {
+      expect(program.mode).toBe('loop');
+      program.setParams(Object.fromEntries(weights.params));
+      const first = await program.step(batch);
+      const second = await program.step(batch);
+      expect([...first.losses, ...second.losses].every(Number.isFinite)).toBe(true);
+      expect(second.losses[2]).toBeLessThan(first.losses[0]);
+    } finally {
+      await program.release();
+    }
+  });
 });
