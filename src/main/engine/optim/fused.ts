@@ -1,13 +1,13 @@
-// Builds the fused training graph: forward, loss, backward (autodiff), gradient
-// accumulation, clipping, schedule and optimizer update in one ONNX model. Two shapes:
+// Builds the fused training graph: forward, loss, backward (autodiff, via accumulate.ts),
+// clipping, schedule and optimizer update in one ONNX model. Two shapes:
 // 'loop' runs K steps in an ONNX Loop whose carried state is (params, optimizer state, step)
 // and whose batches are stacked on a leading K·M axis; 'single' runs one step (WebGPU has no
 // Loop kernel; K = 1). Runtime handling is in program.ts. Reference: ONNX Operators.md#Loop.
 
-import { gradients } from '../autodiff';
 import type { DType } from '../onnx/dtype';
-import { isFloat } from '../onnx/dtype';
-import { Graph, Tensor } from '../onnx/graph';
+import { Graph } from '../onnx/graph';
+import type { Tensor } from '../onnx/graph';
+import { accumulate } from './accumulate';
 import * as op from '../onnx/ops';
 import { clipCoefficient, globalNorm } from './clip';
 import type { OptimizerConfig, ParamInfo } from './optimizer';
@@ -91,31 +91,23 @@ interface StepTensors {
   readonly lr: Tensor;
 }
 
+/** How the step's micro-batches are found and summed (see accumulate.ts). */
+interface MicroBatches {
+  readonly pick: (index: Tensor) => Record<string, Tensor>;
+  readonly first: Tensor;
+  readonly isLooped: boolean;
+}
+
 /**
- * One optimizer step in graph `g`: M micro-batches (forward + gradients each, unrolled),
+ * One optimizer step in graph `g`: loss and gradients summed over M micro-batches, their
  * mean, clipping, rate and update. `state` holds the current values in stateEntries order.
  */
-function buildStep(
-  g: Graph,
-  spec: FusedSpec,
-  state: readonly Tensor[],
-  microBatch: (j: number) => Record<string, Tensor>,
-): StepTensors {
+function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: MicroBatches): StepTensors {
   const n = spec.params.length;
   const params = state.slice(0, n);
-  const byName: Record<string, Tensor> = {};
-  spec.params.forEach((p, i) => (byName[p.name] = params[i]));
   const m = spec.accumulation ?? 1;
-  let lossSum: Tensor | null = null;
-  let gradSums: Tensor[] = [];
-  for (let j = 0; j < m; j++) {
-    const { loss, grads } = g.scope(m > 1 ? `micro${j}` : 'model', () =>
-      lossAndGrads(g, spec, params, byName, microBatch(j)),
-    );
-    lossSum = lossSum ? op.add(lossSum, loss) : loss;
-    gradSums = j === 0 ? grads : gradSums.map((s, i) => op.add(s, grads[i]));
-  }
-  const loss = m > 1 ? op.div(lossSum as Tensor, m) : (lossSum as Tensor);
+  const { lossSum, gradSums } = accumulate(g, spec, params, micro);
+  const loss = m > 1 ? op.div(lossSum, m) : lossSum;
   return g.scope('optim', () => {
     // The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so
     // the update gets the sums and one scalar scale c/M instead of two passes per gradient.
@@ -151,41 +143,13 @@ function sliceSlots(spec: FusedSpec, flat: readonly Tensor[]): Record<string, Te
   });
 }
 
-function lossAndGrads(
-  g: Graph,
-  spec: FusedSpec,
-  params: readonly Tensor[],
-  byName: Record<string, Tensor>,
-  batch: Record<string, Tensor>,
-): { loss: Tensor; grads: Tensor[] } {
-  const result = spec.build(g, byName, batch) as { loss?: unknown } | null | undefined;
-  const lossT = result?.loss;
-  if (!(lossT instanceof Tensor)) throw new Error('build() must return { loss: Tensor }');
-  if (lossT.rank !== 0 || !isFloat(lossT.dtype)) {
-    throw new Error(`build() must return a scalar float loss; got ${lossT.toString()}`);
-  }
-  if (lossT.graph !== g)
-    throw new Error(
-      `build() built its loss in graph '${lossT.graph.name}', not in the graph it was given ('${g.name}')`,
-    );
-  const grads = gradients(lossT, params);
-  return {
-    loss: lossT,
-    grads: grads.map((gr, i) => {
-      if (gr) return gr;
-      throw new Error(
-        `parameter '${spec.params[i].name}' does not affect the loss; remove it from params or use it in build()`,
-      );
-    }),
-  };
-}
-
 /**
  * The whole model. Inputs: every state entry by name and each batch field as
  * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
  * Outputs: `next/<state name>` for each entry, then `losses`, `gradNorms`, `lrs` of shape [K].
+ * With `isAccumulationLooped`, micro-batches 1…M−1 run in an inner Loop (not on WebGPU).
  */
-export function buildFusedGraph(spec: FusedSpec, mode: FusedMode): Graph {
+export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulationLooped = true): Graph {
   const g = new Graph(mode === 'loop' ? 'train_loop' : 'train_step');
   const entries = stateEntries(spec);
   const state = entries.map((e) => g.input(e.name, e.dtype, e.shape));
@@ -202,15 +166,14 @@ export function buildFusedGraph(spec: FusedSpec, mode: FusedMode): Graph {
   if (mode === 'loop') {
     const looped = op.loop(g, k, state, (body, iteration, carried) => {
       const first = op.mul(iteration, op.scalar(body, m, 'int64')); // k·M
-      const step = buildStep(body, spec, carried, (j) =>
-        pick(j === 0 ? first : op.add(first, op.scalar(body, j, 'int64'))),
-      );
+      const step = buildStep(body, spec, carried, { pick, first, isLooped: isAccumulationLooped });
       return { carried: step.state, scans: [step.loss, step.gradNorm, step.lr] };
     });
     next = looped.carried;
     scans = looped.scans;
   } else {
-    const step = buildStep(g, spec, state, (j) => pick(op.scalar(g, j, 'int64')));
+    const first = op.scalar(g, 0, 'int64');
+    const step = buildStep(g, spec, state, { pick, first, isLooped: isAccumulationLooped });
     next = step.state;
     scans = [step.loss, step.gradNorm, step.lr].map((t) => op.reshape(t, [1]));
   }

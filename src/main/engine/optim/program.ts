@@ -18,6 +18,11 @@ export interface CompileSpec extends FusedSpec {
   readonly providers?: readonly ProviderName[];
   /** 'auto' (default): a Loop for K > 1 unless the session runs on WebGPU; 'single': K one-step runs per call. */
   readonly mode?: 'auto' | 'loop' | 'single';
+  /**
+   * M > 1: 'loop' sums micro-batches 1…M−1 in an inner Loop (graph size independent of M),
+   * 'unroll' builds M copies; 'auto' (default) unrolls only when WebGPU is first choice.
+   */
+  readonly accumulationMode?: 'auto' | 'loop' | 'unroll';
   readonly intraOpThreads?: number;
 }
 
@@ -80,7 +85,9 @@ async function openSession(
   mode: FusedMode,
   providers: readonly ProviderName[],
 ): Promise<EngineSession> {
-  const graph = buildFusedGraph(spec, mode);
+  const isAccumulationLooped =
+    spec.accumulationMode === 'loop' || (spec.accumulationMode !== 'unroll' && providers[0] !== 'webgpu');
+  const graph = buildFusedGraph(spec, mode, isAccumulationLooped);
   const keepOnDevice =
     mode === 'single'
       ? stateEntries(spec)

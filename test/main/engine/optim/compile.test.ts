@@ -6,7 +6,7 @@ import type { Graph, Tensor } from '../../../../src/main/engine/onnx';
 import { op } from '../../../../src/main/engine/onnx';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim';
-import { compile } from '../../../../src/main/engine/optim';
+import { buildFusedGraph, compile } from '../../../../src/main/engine/optim';
 import { expectClose, f64, seeded } from './helpers';
 
 const IN = 4;
@@ -125,27 +125,47 @@ describe('compile(): fused K-step training', () => {
     expect(Array.from(looped.r.gradNorms).every((n) => n > 0)).toBe(true);
   });
 
-  it('M accumulated micro-batches give the same update as one batch M times larger', async () => {
-    const M = 3;
-    const rows = 2;
-    const { x, y } = data(2, M * rows);
-    const accumulated = await withProgram(
-      spec(2, rows, { accumulation: M, optimizer: { kind: 'adafactor', beta1: 0.9 } }),
-      async (p) => {
+  const accumulationCases: ['loop' | 'unroll', number][] = [
+    ['loop', 2],
+    ['unroll', 2],
+    ['loop', 1],
+  ];
+  for (const [accumulationMode, k] of accumulationCases) {
+    it(`M accumulated micro-batches give the same update as one batch M times larger (${accumulationMode}, K = ${k})`, async () => {
+      const M = 3;
+      const rows = 2;
+      const { x, y } = data(k, M * rows);
+      const optimizer = { kind: 'adafactor', beta1: 0.9 } as const;
+      const accumulated = await withProgram(
+        spec(k, rows, { accumulation: M, accumulationMode, optimizer }),
+        async (p) => {
+          p.setParams(initialParams());
+          const r = await p.step({ x: f64([k, M, rows, IN], x), y });
+          return { r, state: flat(await p.getState()) };
+        },
+      );
+      const big = await withProgram(spec(k, M * rows, { optimizer }), async (p) => {
         p.setParams(initialParams());
-        const r = await p.step({ x: f64([2, M, rows, IN], x), y });
+        const r = await p.step({ x, y });
         return { r, state: flat(await p.getState()) };
-      },
-    );
-    const big = await withProgram(spec(2, M * rows, { optimizer: { kind: 'adafactor', beta1: 0.9 } }), async (p) => {
-      p.setParams(initialParams());
-      const r = await p.step({ x, y });
-      return { r, state: flat(await p.getState()) };
+      });
+      for (const name of Object.keys(big.state))
+        expectClose(accumulated.state[name], big.state[name], 1e-6, `accumulated ${name}`);
+      expectClose(accumulated.r.losses, big.r.losses, 1e-6, 'losses');
+      expectClose(accumulated.r.gradNorms, big.r.gradNorms, 1e-6, 'grad norms');
     });
-    for (const name of Object.keys(big.state))
-      expectClose(accumulated.state[name], big.state[name], 1e-6, `accumulated ${name}`);
-    expectClose(accumulated.r.losses, big.r.losses, 1e-6, 'losses');
-    expectClose(accumulated.r.gradNorms, big.r.gradNorms, 1e-6, 'grad norms');
+  }
+
+  it('looped accumulation builds two copies of the model whatever M; unrolled builds M', () => {
+    const matmuls = (g: Graph): number =>
+      g.nodes.reduce((n, node) => {
+        const body = node.attrs.body;
+        return n + (node.opType === 'MatMul' ? 1 : 0) + (body instanceof Object && 'nodes' in body ? matmuls(body) : 0);
+      }, 0);
+    const count = (m: number, isLooped: boolean): number =>
+      matmuls(buildFusedGraph(spec(2, 2, { accumulation: m }), 'loop', isLooped));
+    expect(count(3, true)).toBe(count(6, true));
+    expect(count(6, false)).toBe(3 * count(2, false));
   });
 
   it('resumes from getState() in a new program exactly', async () => {
