@@ -4,9 +4,21 @@
 
 import type { Command } from './command';
 import { benchCommand } from './commands/bench';
+import { datasetsCommand } from './commands/datasets';
 import { fillCommand } from './commands/fill';
+import { importCommand } from './commands/import';
+import { maskCommand } from './commands/mask';
 import { scoreCommand } from './commands/score';
 import { serveCommand } from './commands/serve';
 import { systemCommand } from './commands/system';
 
-export const commands: readonly Command[] = [serveCommand, systemCommand, scoreCommand, fillCommand, benchCommand];
+export const commands: readonly Command[] = [
+  serveCommand,
+  systemCommand,
+  importCommand,
+  datasetsCommand,
+  maskCommand,
+  scoreCommand,
+  fillCommand,
+  benchCommand,
+];

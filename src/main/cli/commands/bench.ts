@@ -8,6 +8,7 @@ import type { ProviderName } from '../../engine/onnx/session';
 import { assertProvider } from '../../engine/onnx/session';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { importBench } from './bench-import';
 
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
 interface Bench {
@@ -16,6 +17,7 @@ interface Bench {
 }
 
 const benches: Readonly<Record<string, Bench>> = {
+  import: importBench,
   ops: {
     summary: 'MatMul GFLOP/s and ms per fused training step (2-layer MLP) at K = 1, 4, 16',
     async run(context) {

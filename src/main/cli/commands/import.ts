@@ -1,0 +1,98 @@
+// `spanfill import FILE_OR_DIR…`: import text files (.txt .md .jsonl .csv .tsv, folders
+// recursively) as one dataset, with a progress bar and Ctrl-C cancel that leaves the store
+// as it was. The work is services/datasets.ts over engine/data/import.ts.
+
+import type { DatasetSummary } from '../../../shared/contract/datasets';
+import { SPLIT_MODES, type SplitMode } from '../../engine/data';
+import { datasetServiceFor } from '../../services/datasets';
+import { defineCommand, UsageError } from '../command';
+import { formatPairs } from '../output';
+
+function splitOption(raw: string | undefined): SplitMode | undefined {
+  if (raw === undefined) return undefined;
+  if (!(SPLIT_MODES as readonly string[]).includes(raw)) {
+    throw new UsageError(`--split must be one of: ${SPLIT_MODES.join(', ')}; got '${raw}'`);
+  }
+  return raw as SplitMode;
+}
+
+function fractionOption(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!(value > 0 && value <= 0.5)) throw new UsageError(`--validation must be a number in (0, 0.5], got '${raw}'`);
+  return value;
+}
+
+export const importCommand = defineCommand({
+  name: 'import',
+  summary: 'Import text files or folders as a dataset',
+  usage:
+    'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION] [--json]',
+  description:
+    'Reads .txt/.md (split at blank lines by default), .jsonl (one document per line, --field, default "text")\n' +
+    'and .csv/.tsv (one document per row, --column, default "text"); folders are walked recursively.\n' +
+    'UTF-8 with or without BOM and UTF-16 with BOM. Exact duplicate documents are dropped and counted.\n' +
+    'Ctrl-C cancels and leaves nothing behind.',
+  options: {
+    name: { type: 'string', placeholder: 'N', description: 'Dataset name (default: the first file name)' },
+    field: { type: 'string', placeholder: 'F', description: 'JSONL field holding the text (dotted paths allowed)' },
+    column: { type: 'string', placeholder: 'C', description: 'CSV/TSV column holding the text' },
+    split: { type: 'string', placeholder: 'S', description: 'Documents: whole (file/record), blank-line or line' },
+    nfkc: { type: 'boolean', description: 'Unicode NFKC normalisation' },
+    'collapse-whitespace': { type: 'boolean', description: 'Collapse runs of spaces and blank lines' },
+    validation: { type: 'string', placeholder: 'FRACTION', description: 'Held-out share (default 0.05)' },
+  },
+  async run(context) {
+    if (context.positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+    const app = context.app();
+    const bar = context.progress('Importing', null);
+    const unsubscribe = app.events.subscribe((event, payload) => {
+      if (event !== 'datasets.importProgress') return;
+      const p = payload as { done: number; total: number | null };
+      bar.update(Math.round(p.done / 1048576), p.total === null ? null : Math.max(1, Math.round(p.total / 1048576)));
+    });
+    try {
+      return await datasetServiceFor(app).import(
+        {
+          paths: context.positionals,
+          name: context.string('name'),
+          field: context.string('field'),
+          column: context.string('column'),
+          split: splitOption(context.string('split')),
+          nfkc: context.flag('nfkc'),
+          collapseWhitespace: context.flag('collapse-whitespace'),
+          validationFraction: fractionOption(context.string('validation')),
+        },
+        context.signal,
+      );
+    } finally {
+      unsubscribe();
+      bar.finish();
+    }
+  },
+  render(result) {
+    return renderDataset(result as DatasetSummary);
+  },
+});
+
+export function renderDataset(ds: DatasetSummary): string {
+  const s = ds.stats;
+  const pairs: [string, string][] = [
+    ['Dataset', `${ds.id}  ${ds.name}`],
+    ['Status', ds.status],
+    ['Source', ds.sourcePath],
+  ];
+  if (s !== null) {
+    pairs.push(
+      ['Documents', `${s.documents} (${s.duplicatesDropped} duplicates dropped)`],
+      ['Characters', String(s.characters)],
+      ['Bytes', String(s.bytes)],
+      ['Split', `${s.split.trainDocuments} train / ${s.split.validationDocuments} validation`],
+    );
+    for (const t of Object.values(s.tokens ?? {})) pairs.push(['Tokens', `${t.tokens} (${t.tokenizer})`]);
+  }
+  const lines = [formatPairs(pairs)];
+  for (const note of [...(s?.warnings ?? []), ...(s?.split.message ? [s.split.message] : [])])
+    lines.push(`  note: ${note}`);
+  return lines.join('\n');
+}

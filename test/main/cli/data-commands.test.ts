@@ -1,0 +1,119 @@
+// CLI tests for `spanfill import`, `spanfill datasets` and `spanfill mask`, run in-process
+// against a temp data directory: text and --json output, bad input messages, exit codes.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../src/main/cli/exit-codes';
+import { runCli } from '../../../src/main/cli/run';
+
+const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-cli-data-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runCli(args, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    env: {},
+    signal: new AbortController().signal,
+  });
+  return { code, stdout: out, stderr: err };
+}
+
+describe('spanfill import / datasets / mask', () => {
+  it('imports a file, lists, shows, previews masking and removes it', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const file = path.join(dir, 'notes.md');
+    fs.writeFileSync(
+      file,
+      'The cute dog walks in the green park.\n\nA second paragraph, a little longer than the first one.\n',
+    );
+    const imported = await cli(['import', file, '--name', 'Notes', '--json', ...data]);
+    expect(imported.code).toBe(exitCodes.ok);
+    const { result } = JSON.parse(imported.stdout) as { result: { id: string; stats: { documents: number } } };
+    expect(result.stats.documents).toBe(2);
+
+    const list = await cli(['datasets', ...data]);
+    expect(list.stdout).toMatch(new RegExp(`^${result.id}\\s+ready\\s+2 docs\\s+Notes`));
+    const show = await cli(['datasets', 'show', result.id, ...data]);
+    expect(show.stdout).toContain('Documents   2 (0 duplicates dropped)');
+    expect(show.stdout).toContain('#0 (37 chars) "The cute dog walks in the green park."');
+
+    const text = await cli([
+      'mask',
+      '--text',
+      'The cute dog walks in the green park',
+      '--model',
+      spmDir,
+      '--length',
+      '16',
+      ...data,
+    ]);
+    expect(text.code).toBe(exitCodes.ok);
+    expect(text.stdout).toMatch(/^Text\s+The cute.*\[0: /);
+    expect(text.stdout).toMatch(/\nInput\s+.*<extra_id_0>.*<\/s>/);
+    expect(text.stdout).toContain('Tokenizer  t5-tiny-spm, seed 0');
+
+    const example = await cli([
+      'mask',
+      '--dataset',
+      result.id,
+      '--model',
+      'bytes',
+      '--length',
+      '32',
+      '--json',
+      ...data,
+    ]);
+    const preview = (
+      JSON.parse(example.stdout) as { result: { example: { mode: string }; lengths: { tokensLength: number } } }
+    ).result;
+    expect(preview.example.mode).toBe('packed');
+    expect(preview.lengths.tokensLength).toBe(34);
+
+    const rm = await cli(['datasets', 'rm', result.id, ...data]);
+    expect(rm.stdout.trim()).toBe(`Removed ${result.id}`);
+    expect((await cli(['datasets', ...data])).stdout.trim()).toBe('No datasets yet; `spanfill import FILE` adds one.');
+  });
+
+  it('bad input fails with the engine message and the right exit code', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const bin = path.join(dir, 'blob.txt');
+    fs.writeFileSync(bin, Buffer.from([0x41, 0x42, 0x00, 0x43]));
+    const binary = await cli(['import', bin, ...data]);
+    // Bad input is an invalid argument to the call: exit 2, and nothing was imported.
+    expect(binary.code).toBe(exitCodes.usage);
+    expect(binary.stderr.split('\n')[0]).toBe(
+      `spanfill import: ${bin} looks like a binary file, not text (NUL byte at byte offset 2)`,
+    );
+    const csv = path.join(dir, 't.csv');
+    fs.writeFileSync(csv, 'id,body\n1,hello\n');
+    const column = await cli(['import', csv, '--json', ...data]);
+    expect(JSON.parse(column.stdout)).toEqual({
+      ok: false,
+      error: { code: 'invalid_argument', message: `${csv} has no column "text"; its columns are: id, body` },
+    });
+    expect((await cli(['import', csv, '--column', 'body', '--json', ...data])).code).toBe(exitCodes.ok);
+    expect((await cli(['mask', '--text', 'hi', ...data])).stderr).toContain('mask needs --model DIR');
+    expect((await cli(['import', csv, '--split', 'words', ...data])).code).toBe(exitCodes.usage);
+    expect((await cli(['datasets', 'show', 'ds-nope', ...data])).stderr).toContain('No dataset ds-nope');
+  });
+});
