@@ -29,7 +29,11 @@ export interface BatchFieldSpec {
   readonly shape: readonly number[];
 }
 
-/** Builds the loss from parameters and one micro-batch; called with the graph it must build in. */
+/**
+ * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop
+ * body in the K-step graph, and it may be called more than once per model (accumulation), so
+ * it must not add graph inputs or fixed-name initializers (anonymous g.constant is fine).
+ */
 export type ModelBuilder = (
   g: Graph,
   params: Readonly<Record<string, Tensor>>,

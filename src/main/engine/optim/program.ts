@@ -51,7 +51,10 @@ export interface TrainingProgram {
   step(batches: Readonly<Record<string, BatchInput>>): Promise<StepResult>;
   /** Sets parameters and resets the optimizer: zero moments, step 0. */
   setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void;
-  /** Host copies of the state. NOTE: may share memory with the program's state; do not mutate. */
+  /**
+   * The state on the host. NOTE: host arrays are shared with the program, which never writes
+   * them (each step returns new ones), so they stay valid after later steps; do not mutate.
+   */
   getState(): Promise<TrainingState>;
   setState(state: TrainingState): void;
   release(): Promise<void>;
