@@ -18,8 +18,9 @@ export const crossKeyName = (layer: number): string => `cross.${layer}.key`;
 export const crossValueName = (layer: number): string => `cross.${layer}.value`;
 export const pastKeyName = (layer: number): string => `past.${layer}.key`;
 export const pastValueName = (layer: number): string => `past.${layer}.value`;
-export const presentKeyName = (layer: number): string => `present.${layer}.key`;
-export const presentValueName = (layer: number): string => `present.${layer}.value`;
+/** The new token's key/value of a layer, (N, H, 1, Dk); the runtime writes it into its cache. */
+export const newKeyName = (layer: number): string => `new.${layer}.key`;
+export const newValueName = (layer: number): string => `new.${layer}.value`;
 
 /** Encoder graph: input_ids, attention_mask (B, Te) → cross.{i}.key / .value (B, H, Te, Dk). */
 export function buildEncoderGraph(
@@ -55,7 +56,7 @@ function cachedSelfAttention(
   h: Tensor,
   step: StepInputs,
   bias: Tensor,
-): { out: Tensor; key: Tensor; value: Tensor } {
+): { out: Tensor; newKey: Tensor; newValue: Tensor } {
   const { g, config } = ctx;
   const [n] = h.shape as number[];
   const p = step.buckets.shape[1] as number;
@@ -66,12 +67,14 @@ function cachedSelfAttention(
   const newValue = splitHeads(ctx, linear(ctx, h, `${prefix}.v.weight`)); // (N, H, 1, Dk)
   const key = op.where(step.writeAt, newKey, g.input(pastKeyName(layer), 'float32', cacheShape)); // (N, H, P, Dk)
   const value = op.where(step.writeAt, newValue, g.input(pastValueName(layer), 'float32', cacheShape)); // (N, H, P, Dk)
-  return { out: attend(ctx, prefix, q, key, value, bias), key, value };
+  return { out: attend(ctx, prefix, q, key, value, bias), newKey, newValue };
 }
 
 /**
  * One decoder step for N rows: decoder_input_ids (N, 1), the caches and the cross K/V →
- * logits (N, V) and present.{i}.key/value (N, H, P, Dk).
+ * logits (N, V) and new.{i}.key/value (N, H, 1, Dk). Only the new entries leave the graph:
+ * the caches are inputs (passed zero-copy) and outputs are copied, so returning whole caches
+ * would copy L·2·N·H·P·Dk floats per token.
  */
 export function buildDecoderStepGraph(
   config: T5Config,
@@ -97,8 +100,8 @@ export function buildDecoderStepGraph(
     const p = `decoder.block.${i}.layer`;
     x = g.scope(`decoder.block.${i}`, () => {
       const self = cachedSelfAttention(ctx, i, rmsNorm(ctx, x, `${p}.0.layer_norm.weight`), step, selfBias);
-      g.output(self.key, presentKeyName(i));
-      g.output(self.value, presentValueName(i));
+      g.output(self.newKey, newKeyName(i));
+      g.output(self.newValue, newValueName(i));
       const y = op.add(x, self.out); // (N, 1, D)
       const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (N, 1, D)
       const q = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (N, H, 1, Dk)

@@ -13,8 +13,8 @@ import {
   buildEncoderGraph,
   pastKeyName,
   pastValueName,
-  presentKeyName,
-  presentValueName,
+  newKeyName,
+  newValueName,
   stepFeeds,
 } from './inference';
 
@@ -142,12 +142,22 @@ export class T5Runtime implements Seq2SeqGenerator {
         };
         for (const [name, data] of caches) feeds[name] = f32(cacheDims, data);
         const out = await decoder.runHost(feeds);
-        const next = new Map<string, Float32Array>();
         for (let i = 0; i < config.numDecoderLayers; i++) {
-          next.set(pastKeyName(i), out[presentKeyName(i)].data as Float32Array);
-          next.set(pastValueName(i), out[presentValueName(i)].data as Float32Array);
+          writePosition(
+            caches.get(pastKeyName(i)) as Float32Array,
+            out[newKeyName(i)].data as Float32Array,
+            position,
+            config.dKv,
+            maxSteps,
+          );
+          writePosition(
+            caches.get(pastValueName(i)) as Float32Array,
+            out[newValueName(i)].data as Float32Array,
+            position,
+            config.dKv,
+            maxSteps,
+          );
         }
-        caches = next;
         position++;
         return out.logits.data as Float32Array;
       },
@@ -174,6 +184,12 @@ export class T5Runtime implements Seq2SeqGenerator {
     this.sessions.clear();
     for (const session of all) await (await session).release();
   }
+}
+
+/** cache (N, H, P, Dk)[:, :, t, :] = entry (N, H, 1, Dk)[:, :, 0, :], in place. */
+function writePosition(cache: Float32Array, entry: Float32Array, t: number, dKv: number, maxSteps: number): void {
+  const slices = entry.length / dKv; // N·H
+  for (let s = 0; s < slices; s++) cache.set(entry.subarray(s * dKv, (s + 1) * dKv), (s * maxSteps + t) * dKv);
 }
 
 function gatherInt64Rows(data: BigInt64Array, rowSize: number, order: readonly number[]): BigInt64Array {
