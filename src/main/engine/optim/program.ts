@@ -105,11 +105,19 @@ async function openSession(
 }
 
 const isDevice = (f: Feed): boolean => 'kind' in f;
-const zeros = (e: StateEntry): HostTensor => ({
-  dtype: e.dtype,
-  dims: [...e.shape],
-  data: typedArrayFrom(e.dtype, new Array<number>(e.shape.reduce((a, b) => a * b, 1)).fill(0)),
-});
+/** A zero-filled state tensor, allocated directly (state can hold hundreds of millions of floats). */
+function zeros(e: StateEntry): HostTensor {
+  const n = e.shape.reduce((a, b) => a * b, 1);
+  const data =
+    e.dtype === 'float32'
+      ? new Float32Array(n)
+      : e.dtype === 'float64'
+        ? new Float64Array(n)
+        : e.dtype === 'int64'
+          ? new BigInt64Array(n)
+          : typedArrayFrom(e.dtype, new Array<number>(n).fill(0));
+  return { dtype: e.dtype, dims: [...e.shape], data };
+}
 
 class FusedProgram implements TrainingProgram {
   private readonly entries: StateEntry[];
