@@ -2,7 +2,7 @@
 // line) with a cap on document size so a multi-GB file never becomes one string, the
 // NFKC / whitespace options, and a compact 64-bit hash set for exact-duplicate removal.
 // Not file formats (import.ts, csv.ts) and not tokenization.
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 
 export type SplitMode = 'whole' | 'blank-line' | 'line';
 export const SPLIT_MODES: readonly SplitMode[] = ['whole', 'blank-line', 'line'];
@@ -106,12 +106,14 @@ export interface DocumentHash {
 }
 
 export function hashDocument(text: string): DocumentHash {
-  const digest = createHash('sha1').update(text, 'utf8').digest();
+  // One-shot crypto.hash with hex output: several times cheaper per short document than
+  // createHash().update().digest(), which dominated import time.
+  const hex = oneShotHash('sha1', text, 'hex');
   return {
-    hex: digest.toString('hex'),
-    splitKey: digest.readUInt32BE(8) / 4294967296,
-    lo: digest.readUInt32LE(0),
-    hi: digest.readUInt32LE(4),
+    hex,
+    splitKey: parseInt(hex.slice(16, 24), 16) / 4294967296,
+    lo: parseInt(hex.slice(0, 8), 16),
+    hi: parseInt(hex.slice(8, 16), 16),
   };
 }
 
