@@ -74,6 +74,7 @@ describe('config', () => {
     expect(countParams(t5ParamShapes(t5Preset('t5-small')))).toBe(60_506_624);
     expect(countParams(t5ParamShapes(t5Preset('t5-base')))).toBe(222_903_552);
     expect(countParams(t5ParamShapes(t5Preset('flan-t5-small')))).toBe(76_961_152);
+    expect(countParams(t5ParamShapes(t5Preset('flan-t5-base')))).toBe(247_577_856);
     expect(T5_PRESET_NAMES).toContain('t5-v1_1-small');
   });
 });
