@@ -182,6 +182,31 @@ describe('weights', () => {
     for (let i = 0; i < 50; i++)
       expect(Math.abs(loaded[i] - reference[i])).toBeLessThanOrEqual(2 ** -11 * Math.abs(reference[i]));
   });
+  it('loads the original t5-small layout: every alias, a tied lm_head and the unused cross-attention bias', () => {
+    const dir = copyFixture('t5-tiny-relu');
+    const tensors = readAllTensors(join(dir, 'model.safetensors'));
+    const shared = tensors.get('shared.weight') as { shape: readonly number[]; data: Float32Array };
+    for (const alias of ['encoder.embed_tokens.weight', 'decoder.embed_tokens.weight', 'lm_head.weight'])
+      tensors.set(alias, shared);
+    tensors.set('decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight', {
+      shape: [32, 4],
+      data: new Float32Array(128),
+    });
+    writeSafetensorsFile(
+      join(dir, 'model.safetensors'),
+      [...tensors].map(([name, t]) => ({ name, ...t })),
+    );
+    const weights = loadT5Weights(dir);
+    expect(weights.layout).toMatchObject({
+      embeddingNames: ['shared.weight', 'encoder.embed_tokens.weight', 'decoder.embed_tokens.weight'],
+      hasTiedLmHead: true,
+    });
+    const out = tempDir();
+    saveT5Weights(out, loadT5Config(dir), weights);
+    const saved = readAllTensors(join(out, 'model.safetensors'));
+    expect(saved.has('lm_head.weight') && saved.has('encoder.embed_tokens.weight')).toBe(true);
+    expect(saved.has('decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight')).toBe(false);
+  });
   it('lists missing, extra and misshapen tensors', () => {
     const dir = copyFixture('t5-tiny-gated');
     const tensors = readAllTensors(join(dir, 'model.safetensors'));
