@@ -9,7 +9,11 @@ import path from 'node:path';
 import type { DatasetDetail, DatasetStats, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
 import { ApiError } from '../../shared/errors';
 import {
+  complementIndices,
   DataError,
+  DEFAULT_SPAN_CORRUPTION,
+  estimateExamples,
+  subsetTokenSource,
   DEFAULT_VALIDATION_FRACTION,
   importDocuments,
   openTokenCache,
@@ -320,10 +324,21 @@ export function datasetHandlers(app: DatasetServiceDeps): DomainHandlers<'datase
     'datasets.get': async ({ id, sample }) => service().get(id, sample),
     'datasets.remove': async ({ id }) => service().remove(id),
     'datasets.cancelImport': async ({ id }) => ({ id, cancelled: service().cancelImport(id) }),
-    'datasets.tokenize': async ({ id, model }) => {
-      const { cache, result } = await service().tokens(id, model);
-      cache.close();
-      return result;
+    'datasets.tokenize': async ({ id, model, inputLength }) => {
+      const { cache, tokenizer, result } = await service().tokens(id, model);
+      try {
+        const { validation, isSelfValidation } = await service().validationOrdinals(id);
+        const training = isSelfValidation
+          ? cache
+          : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
+        const settings = {
+          ...DEFAULT_SPAN_CORRUPTION,
+          inputLength: inputLength ?? DEFAULT_SPAN_CORRUPTION.inputLength,
+        };
+        return { ...result, estimate: estimateExamples(training, settings, tokenizer) };
+      } finally {
+        cache.close();
+      }
     },
   };
 }

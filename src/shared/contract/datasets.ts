@@ -63,6 +63,16 @@ export interface TokenizeResult {
   readonly tokens: number;
   readonly droppedSpecialTokens: number;
   readonly isCached: boolean;
+  /** Training examples per epoch (training side of the split) at `inputLength`, 0.15 / 3. */
+  readonly estimate?: {
+    readonly inputLength: number;
+    readonly tokensLength: number;
+    readonly targetLength: number;
+    readonly mode: 'packed' | 'per-document';
+    readonly packedExamples: number;
+    readonly perDocumentExamples: number;
+    readonly messages: readonly string[];
+  };
 }
 
 /** `model`: a model folder with tokenizer.json, or "bytes" for the byte-level tokenizer. */
@@ -88,5 +98,7 @@ export const datasetCalls = {
   remove: call<{ readonly id: string; readonly removed: boolean }>()(z.strictObject({ id: z.string().min(1) })),
   /** Stops a running import (the id arrives with its progress events); it then leaves no trace. */
   cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: z.string().min(1) })),
-  tokenize: call<TokenizeResult>()(z.strictObject({ id: z.string().min(1), model })),
+  tokenize: call<TokenizeResult>()(
+    z.strictObject({ id: z.string().min(1), model, inputLength: z.number().int().min(4).max(65_536).optional() }),
+  ),
 };

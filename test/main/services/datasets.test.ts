@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
-import { DatasetService } from '../../../src/main/services/datasets';
+import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
 import { EventBus } from '../../../src/main/services/events';
 import { previewMasking } from '../../../src/main/services/masking';
 import { openStore, type Store } from '../../../src/main/store/db';
@@ -81,6 +81,16 @@ describe('datasets service', () => {
     expect(spm.result.tokens).toBeLessThan(first.result.tokens);
     spm.cache.close();
     expect(fs.readdirSync(path.join(dataDir, 'tokens', ds.id))).toHaveLength(2);
+    const tokenized = await datasetHandlers({ store, dataDir, events: new EventBus() })['datasets.tokenize']({
+      id: ds.id,
+      model: 'bytes',
+      inputLength: 64,
+    });
+    expect(tokenized).toMatchObject({
+      isCached: true,
+      estimate: { inputLength: 64, tokensLength: 70, mode: 'packed' },
+    });
+    expect(tokenized.estimate?.packedExamples).toBeGreaterThan(15);
     expect(service.remove(ds.id)).toEqual({ id: ds.id, removed: true });
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
     expect(fs.existsSync(path.join(dataDir, 'tokens', ds.id))).toBe(false);
