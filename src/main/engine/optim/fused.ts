@@ -59,7 +59,6 @@ export type FusedMode = 'loop' | 'single';
 /** Graph input/output names shared with program.ts. */
 export const STEP_NAME = 'train.step';
 export const batchInputName = (field: string): string => `batch/${field}`;
-export const nextName = (state: string): string => `next/${state}`;
 export const OUT_LOSSES = 'losses';
 export const OUT_GRAD_NORMS = 'gradNorms';
 export const OUT_LRS = 'lrs';
@@ -150,10 +149,20 @@ function sliceSlots(spec: FusedSpec, flat: readonly Tensor[]): Record<string, Te
 /**
  * The whole model. Inputs: every state entry by name and each batch field as
  * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
- * Outputs: `next/<state name>` for each entry, then `losses`, `gradNorms`, `lrs` of shape [K].
+ * Outputs: each entry's next value (named in `nextOutputs`), then `losses`, `gradNorms` and
+ * `lrs` of shape [K].
  * With `isAccumulationLooped`, micro-batches 1…M−1 run in an inner Loop (not on WebGPU).
  */
-export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulationLooped = true): Graph {
+export interface FusedGraph {
+  readonly graph: Graph;
+  /**
+   * The graph output holding each state entry's next value. NOTE: these keep their producers'
+   * names (no renaming Identity), since ORT would copy every state tensor once more for it.
+   */
+  readonly nextOutputs: Readonly<Record<string, string>>;
+}
+
+export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulationLooped = true): FusedGraph {
   const g = new Graph(mode === 'loop' ? 'train_loop' : 'train_step');
   const entries = stateEntries(spec);
   const state = entries.map((e) => g.input(e.name, e.dtype, e.shape));
@@ -181,9 +190,10 @@ export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulation
     next = step.state;
     scans = [step.loss, step.gradNorm, step.lr].map((t) => op.reshape(t, [1]));
   }
-  entries.forEach((e, i) => g.output(next[i], nextName(e.name)));
+  const nextOutputs: Record<string, string> = {};
+  entries.forEach((e, i) => (nextOutputs[e.name] = g.output(next[i]).name));
   g.output(scans[0], OUT_LOSSES);
   g.output(scans[1], OUT_GRAD_NORMS);
   g.output(scans[2], OUT_LRS);
-  return g;
+  return { graph: g, nextOutputs };
 }

@@ -9,7 +9,7 @@ import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { typedArrayFrom } from '../onnx/dtype';
 import type { FusedMode, FusedSpec, StateEntry } from './fused';
-import { batchInputName, buildFusedGraph, nextName, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, stateEntries } from './fused';
+import { batchInputName, buildFusedGraph, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, stateEntries } from './fused';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 
@@ -66,45 +66,52 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
   const providers = spec.providers?.length ? spec.providers : (['cpu'] as const);
   const wantsLoop = spec.k > 1 && spec.mode !== 'single';
   let mode: FusedMode = wantsLoop && (spec.mode === 'loop' || providers[0] !== 'webgpu') ? 'loop' : 'single';
-  let session = await openSession(spec, mode, providers);
-  let placement = session.placement;
+  let opened = await openSession(spec, mode, providers);
+  let placement = opened.session.placement;
   if (mode === 'single' && wantsLoop && placement.provider !== 'webgpu') {
     // WebGPU did not load: the provider we got has a Loop kernel, so use the K-step graph.
-    await session.release();
+    await opened.session.release();
     mode = 'loop';
-    session = await openSession(
+    opened = await openSession(
       spec,
       mode,
       providers.filter((p) => p !== 'webgpu'),
     );
-    const messages = [placement.message, session.placement.message].filter((m) => m !== '');
-    placement = { ...session.placement, requested: [...providers], message: messages.join('; ') };
+    const messages = [placement.message, opened.session.placement.message].filter((m) => m !== '');
+    placement = { ...opened.session.placement, requested: [...providers], message: messages.join('; ') };
   }
-  return new FusedProgram(spec, mode, session, placement);
+  return new FusedProgram(spec, mode, opened, placement);
+}
+
+interface OpenedSession {
+  readonly session: EngineSession;
+  readonly nextOutputs: Readonly<Record<string, string>>;
 }
 
 async function openSession(
   spec: CompileSpec,
   mode: FusedMode,
   providers: readonly ProviderName[],
-): Promise<EngineSession> {
+): Promise<OpenedSession> {
   const isAccumulationLooped =
     spec.accumulationMode === 'loop' || (spec.accumulationMode !== 'unroll' && providers[0] !== 'webgpu');
-  const graph = buildFusedGraph(spec, mode, isAccumulationLooped);
+  const { graph, nextOutputs } = buildFusedGraph(spec, mode, isAccumulationLooped);
   const keepOnDevice =
     mode === 'single'
       ? stateEntries(spec)
           .filter((e) => e.role !== 'step')
-          .map((e) => nextName(e.name))
+          .map((e) => nextOutputs[e.name])
       : [];
-  return EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
+  const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
     providers,
     keepOnDevice,
     intraOpThreads: spec.intraOpThreads,
   });
+  return { session, nextOutputs };
 }
 
 const isDevice = (f: Feed): boolean => 'kind' in f;
+
 /** A zero-filled state tensor, allocated directly (state can hold hundreds of millions of floats). */
 function zeros(e: StateEntry): HostTensor {
   const n = e.shape.reduce((a, b) => a * b, 1);
@@ -123,14 +130,18 @@ class FusedProgram implements TrainingProgram {
   private readonly entries: StateEntry[];
   private current: Map<string, Feed> | null = null;
   private isReleased = false;
+  private readonly session: EngineSession;
+  private readonly nextOutputs: Readonly<Record<string, string>>;
 
   constructor(
     private readonly spec: CompileSpec,
     readonly mode: FusedMode,
-    private readonly session: EngineSession,
+    opened: OpenedSession,
     readonly placement: Placement,
   ) {
     this.entries = stateEntries(spec);
+    this.session = opened.session;
+    this.nextOutputs = opened.nextOutputs;
   }
 
   get k(): number {
@@ -232,11 +243,11 @@ class FusedProgram implements TrainingProgram {
     this.current = next;
   }
 
-  /** Takes the `next/*` outputs as the new state; disposes replaced device tensors. */
+  /** Takes the next-state outputs as the new state; disposes replaced device tensors. */
   private replaceState(state: Map<string, Feed>, out: Record<string, Feed>): void {
     for (const e of this.entries) {
-      const fresh = out[nextName(e.name)];
-      if (!fresh) throw new Error(`fused step: missing output ${nextName(e.name)}`);
+      const fresh = out[this.nextOutputs[e.name]];
+      if (!fresh) throw new Error(`fused step: missing output ${this.nextOutputs[e.name]} for '${e.name}'`);
       const old = state.get(e.name);
       if (old && old !== fresh && isDevice(old)) (old as { dispose(): void }).dispose();
       state.set(e.name, fresh);
