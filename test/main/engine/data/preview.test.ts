@@ -29,6 +29,15 @@ describe('masking preview', async () => {
     expect(p.messages).toEqual([]);
   });
 
+  it('the seed notebook sentence at 0.55 / 1.5: one EOS at the end of input and target', () => {
+    // NOTE: the notebook's labels end in </s></s> because its tokenizer appended EOS before
+    // masking and filter_input_ids appended another; we mask the text without EOS.
+    const p = previewText(tok, text, { inputLength: 64, noiseDensity: 0.55, meanNoiseSpanLength: 1.5, seed: 0 });
+    expect(p.counts.noiseTokens).toBe(Math.round(p.counts.maskedTokens * 0.55));
+    expect(p.inputText.endsWith('</s>') && !p.inputText.endsWith('</s></s>')).toBe(true);
+    expect(p.targetText.endsWith('</s>') && !p.targetText.endsWith('</s></s>')).toBe(true);
+  });
+
   it('re-rolls with a new seed; the same seed gives the same preview', () => {
     const a = previewText(tok, text, settings);
     expect(previewText(tok, text, settings).inputText).toBe(a.inputText);
