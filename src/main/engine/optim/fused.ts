@@ -146,13 +146,6 @@ function sliceSlots(spec: FusedSpec, flat: readonly Tensor[]): Record<string, Te
   });
 }
 
-/**
- * The whole model. Inputs: every state entry by name and each batch field as
- * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
- * Outputs: each entry's next value (named in `nextOutputs`), then `losses`, `gradNorms` and
- * `lrs` of shape [K].
- * With `isAccumulationLooped`, micro-batches 1…M−1 run in an inner Loop (not on WebGPU).
- */
 export interface FusedGraph {
   readonly graph: Graph;
   /**
@@ -162,6 +155,13 @@ export interface FusedGraph {
   readonly nextOutputs: Readonly<Record<string, string>>;
 }
 
+/**
+ * The whole model. Inputs: every state entry by name and each batch field as
+ * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
+ * Outputs: each entry's next value (named in `nextOutputs`), then `losses`, `gradNorms` and
+ * `lrs` of shape [K].
+ * With `isAccumulationLooped`, micro-batches 1…M−1 run in an inner Loop (not on WebGPU).
+ */
 export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulationLooped = true): FusedGraph {
   const g = new Graph(mode === 'loop' ? 'train_loop' : 'train_step');
   const entries = stateEntries(spec);
