@@ -7,10 +7,10 @@
 
 import { isFloat } from '../onnx/dtype';
 import type { Graph, GraphNode, Tensor } from '../onnx/graph';
-import * as op from '../onnx/ops';
 import { constantValue, filled, shapeText, staticShape, sumToShape } from './helpers';
 import type { GradContext, GradientRegistry } from './registry';
-import { defaultRegistry } from './registry';
+import { defaultRegistry, isScatterAdd } from './registry';
+import { GradientSums } from './sums';
 import './grads';
 
 export interface GradientOptions {
@@ -49,14 +49,13 @@ export function gradients(loss: Tensor, wrt: readonly Tensor[], options: Gradien
   if (!isFloat(loss.dtype)) throw new Error(`gradients: loss ${loss.name} is ${loss.dtype}, not a float tensor`);
   const reach = forwardReach(g, wrt);
   const active = reach.has(loss.name) ? activeNodes(g, loss, reach) : [];
-  const grads = new GradientSums();
+  const grads = new GradientSums(g);
   const scope = options.scope ?? 'grad';
   return g.scope(scope, () => {
     if (reach.has(loss.name)) grads.add(loss.name, seedFor(g, loss, options.seed));
     for (const node of active) backwardNode(g, node, registry, reach, grads);
     return wrt.map(
-      (w) =>
-        grads.total(w.name) ?? (options.zerosForUnused ? filled(g, 0, w.dtype, staticShape(w, 'gradients')) : null),
+      (w) => grads.total(w) ?? (options.zerosForUnused ? filled(g, 0, w.dtype, staticShape(w, 'gradients')) : null),
     );
   });
 }
@@ -101,28 +100,6 @@ function seedFor(g: Graph, loss: Tensor, seed: Tensor | undefined): Tensor {
   return filled(g, 1, loss.dtype, shape);
 }
 
-/** Per-tensor gradient contributions, summed on first read (fan-in). */
-class GradientSums {
-  private readonly parts = new Map<string, Tensor[]>();
-
-  add(name: string, grad: Tensor): void {
-    const list = this.parts.get(name);
-    if (list) list.push(grad);
-    else this.parts.set(name, [grad]);
-  }
-
-  /** dLoss/d(name): the sum of all contributions, or null if there are none. */
-  total(name: string): Tensor | null {
-    const list = this.parts.get(name);
-    if (!list || list.length === 0) return null;
-    if (list.length > 1) {
-      const sum = list.reduce((acc, t) => op.add(acc, t));
-      list.splice(0, list.length, sum);
-    }
-    return list[0];
-  }
-}
-
 function backwardNode(
   g: Graph,
   node: GraphNode,
@@ -130,7 +107,7 @@ function backwardNode(
   reach: Set<string>,
   grads: GradientSums,
 ): void {
-  const outGrads = node.outputs.map((o) => grads.total(o.name));
+  const outGrads = node.outputs.map((o) => grads.total(o));
   if (outGrads.every((t) => t === null)) return;
   const rule = registry.ruleFor(node);
   if (!rule) return;
@@ -146,9 +123,10 @@ function backwardNode(
     const input = node.inputs[i];
     if (!gi || !input || !reach.has(input.name)) return;
     const what = `gradient of ${node.opType} (node '${node.name}') input ${i}`;
-    if (gi.dtype !== input.dtype)
-      throw new Error(`${what}: dtype ${gi.dtype} but input ${input.name} is ${input.dtype}`);
-    grads.add(input.name, sumToShape(gi, input.shape, what));
+    const dtype = isScatterAdd(gi) ? gi.updates.dtype : gi.dtype;
+    if (dtype !== input.dtype) throw new Error(`${what}: dtype ${dtype} but input ${input.name} is ${input.dtype}`);
+    if (isScatterAdd(gi)) grads.addScatter(input.name, gi);
+    else grads.add(input.name, sumToShape(gi, input.shape, what));
   });
 }
 

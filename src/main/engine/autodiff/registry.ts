@@ -32,10 +32,31 @@ export interface GradContext {
 }
 
 /**
- * A gradient rule returns one entry per forward input: the gradient (in the input's dtype;
- * a broadcast of the input's shape is fine, the walker sums it down) or null.
+ * A gradient that is zero except where rows are scatter-added:
+ * dense = ScatterND(zeros(shape of the input), indices, updates, reduction=add).
+ * Returned by Gather (the embedding gradient) so the walker can add it straight into the
+ * other contributions (a tied LM head) instead of materialising zeros and an Add.
  */
-export type GradientRule = (ctx: GradContext) => readonly (Tensor | null)[];
+export interface ScatterAddGradient {
+  readonly kind: 'scatter-add';
+  /** int64 (Q..., k): index tuples into the input's first k axes. */
+  readonly indices: Tensor;
+  /** (Q..., input.shape[k:]) */
+  readonly updates: Tensor;
+}
+
+export type GradientValue = Tensor | ScatterAddGradient;
+
+export function isScatterAdd(v: GradientValue): v is ScatterAddGradient {
+  return 'kind' in v && v.kind === 'scatter-add';
+}
+
+/**
+ * A gradient rule returns one entry per forward input: the gradient (in the input's dtype;
+ * a broadcast of the input's shape is fine, the walker sums it down), a scatter-add
+ * gradient of exactly the input's shape, or null.
+ */
+export type GradientRule = (ctx: GradContext) => readonly (GradientValue | null)[];
 
 type Entry = { readonly kind: 'rule'; readonly rule: GradientRule } | { readonly kind: 'none' };
 

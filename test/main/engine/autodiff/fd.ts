@@ -9,7 +9,7 @@ import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import type { GradientRegistry } from '../../../../src/main/engine/autodiff';
-import { defaultRegistry, gradients } from '../../../../src/main/engine/autodiff';
+import { defaultRegistry, gradients, isScatterAdd } from '../../../../src/main/engine/autodiff';
 
 /** Deterministic uniform numbers in [lo, hi) (mulberry32). */
 export function randoms(n: number, seed: number, lo = -1, hi = 1): number[] {
@@ -170,7 +170,7 @@ function mutated(
       rule(ctx).map((t, i) => {
         if (i !== input || !t || !ctx.needs(i)) return t;
         hits++;
-        return op.mul(t, 1.5);
+        return isScatterAdd(t) ? { ...t, updates: op.mul(t.updates, 1.5) } : op.mul(t, 1.5);
       }),
     );
   }

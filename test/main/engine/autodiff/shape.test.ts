@@ -72,6 +72,27 @@ describe('shape gradients (float64 finite differences)', () => {
       ],
       build: ([emb, ids]) => op.gather(emb, ids, 0),
     }));
+  it('tied embedding: Gather rows scatter-added into the LM head gradient, twice', () =>
+    expectGradientsMatch({
+      inputs: [
+        { name: 'emb', shape: [5, 2] },
+        { name: 'ids', shape: [3], dtype: 'int64', values: [4, 1, 4] },
+        { name: 'ids2', shape: [2], dtype: 'int64', values: [0, 4] },
+      ],
+      build: ([emb, ids, ids2]) => {
+        const h = op.add(op.tanh(op.gather(emb, ids, 0)), op.reduceSum(op.gather(emb, ids2, 0), [0], true)); // (3, 2)
+        return op.matmul(h, op.transpose(emb, [1, 0])); // (3, 5)
+      },
+    }));
+  it('Gather of a Gather: a scatter gradient on an intermediate tensor', () =>
+    expectGradientsMatch({
+      inputs: [
+        { name: 'emb', shape: [4, 3] },
+        { name: 'ids', shape: [2, 2], dtype: 'int64', values: [3, 0, 3, 2] },
+        { name: 'pick', shape: [3], dtype: 'int64', values: [1, 1, 0] },
+      ],
+      build: ([emb, ids, pick]) => op.gather(op.exp(op.gather(emb, ids, 0)), pick, 0),
+    }));
   it('Gather axis 1 with indices (2, 2)', () =>
     expectGradientsMatch({
       inputs: [x234, { name: 'ids', shape: [2, 2], dtype: 'int64', values: [2, 0, 2, 1] }],

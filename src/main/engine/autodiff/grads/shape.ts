@@ -4,9 +4,8 @@
 // into zeros: the embedding gradient, duplicates accumulate via ScatterND reduction=add).
 // Reference: ONNX Operators.md, opset 17.
 
-import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
-import type { GradContext, GradientRule } from '../registry';
+import type { GradContext, GradientRule, GradientValue } from '../registry';
 import { registerGradient } from '../registry';
 import { castTo, constantNumbers, filled, padZeros, staticShape } from '../helpers';
 
@@ -76,11 +75,13 @@ registerGradient('Slice', (ctx) => {
 
 /**
  * Y = Gather(X, idx; axis): Y[pre, q, post] = X[pre, idx[q], post], so
- * dX[pre, j, post] = Σ_{q: idx[q] = j} dY[pre, q, post]. Built as ScatterND(reduction=add)
- * into zeros with the gathered axis moved to the front; idx may have any shape and
- * negative entries (normalised first). The indices get no gradient.
+ * dX[pre, j, post] = Σ_{q: idx[q] = j} dY[pre, q, post]: a scatter-add of dY's rows
+ * (ScatterND reduction=add, which accumulates repeated indices). For axis 0 (embeddings)
+ * the rule returns it unmaterialised so the walker adds it into the other contributions;
+ * other axes are moved to the front and back. idx may have any shape and negative entries
+ * (normalised first). The indices get no gradient.
  */
-function gatherGrad(ctx: GradContext): (Tensor | null)[] {
+function gatherGrad(ctx: GradContext): (GradientValue | null)[] {
   const dy = ctx.GO(0);
   if (!dy || !ctx.needs(0)) return [null, null];
   const data = ctx.I(0);
@@ -89,18 +90,18 @@ function gatherGrad(ctx: GradContext): (Tensor | null)[] {
   const raw = ctx.attrInt('axis', 0);
   const axis = raw < 0 ? raw + rank : raw;
   const dim = dataShape[axis];
+  const q = ctx.I(1).rank;
   const idx64 = castTo(ctx.I(1), 'int64');
   const idx = op.where(op.less(idx64, 0), op.add(idx64, dim), idx64); // (Q...)
-  const q = ctx.I(1).rank;
+  const indices = op.unsqueeze(idx, [q]); // (Q..., 1)
+  if (axis === 0) return [{ kind: 'scatter-add', indices, updates: dy }, null];
   // dY (pre, Q..., post) → (Q..., pre, post)
   const pre = Array.from({ length: axis }, (_, i) => i);
   const qAxes = Array.from({ length: q }, (_, i) => axis + i);
   const post = Array.from({ length: rank - axis - 1 }, (_, i) => axis + q + i);
-  const front = axis === 0 ? dy : op.transpose(dy, [...qAxes, ...pre, ...post]);
+  const front = op.transpose(dy, [...qAxes, ...pre, ...post]);
   const movedShape = [dim, ...dataShape.slice(0, axis), ...dataShape.slice(axis + 1)]; // (dim, pre, post)
-  const zeros = filled(ctx.graph, 0, data.dtype, movedShape);
-  const scattered = op.scatterND(zeros, op.unsqueeze(idx, [q]), front, 'add'); // (dim, pre, post)
-  if (axis === 0) return [scattered, null];
+  const scattered = op.scatterND(filled(ctx.graph, 0, data.dtype, movedShape), indices, front, 'add');
   // (dim, pre, post) → (pre, dim, post)
   const back = [
     ...Array.from({ length: axis }, (_, i) => i + 1),
