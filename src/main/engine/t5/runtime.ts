@@ -38,7 +38,8 @@ export function gatherRows(data: Float32Array, rowSize: number, order: readonly 
 
 export class T5Runtime implements Seq2SeqGenerator {
   readonly vocabSize: number;
-  private readonly sessions = new Map<string, Promise<EngineSession>>();
+  /** Compiled graphs by shape key, oldest first; `users` counts open decoding sessions. */
+  private readonly sessions = new Map<string, { session: Promise<EngineSession>; users: number }>();
 
   constructor(
     readonly config: T5Config,
@@ -48,19 +49,32 @@ export class T5Runtime implements Seq2SeqGenerator {
     this.vocabSize = config.vocabSize;
   }
 
-  private session(key: string, build: () => Uint8Array): Promise<EngineSession> {
-    let session = this.sessions.get(key);
-    if (!session) {
-      session = EngineSession.create(build(), { providers: this.options.providers });
-      this.sessions.set(key, session);
-      const limit = 2 * (this.options.maxCachedSessions ?? 3);
-      if (this.sessions.size > limit) {
-        const [oldest, evicted] = this.sessions.entries().next().value as [string, Promise<EngineSession>];
-        this.sessions.delete(oldest);
-        void evicted.then((s) => s.release());
-      }
+  /** The session for `key`, compiled on first use; marks it used until `unuse(key)`. */
+  private use(key: string, build: () => Uint8Array): Promise<EngineSession> {
+    let entry = this.sessions.get(key);
+    if (!entry) {
+      entry = { session: EngineSession.create(build(), { providers: this.options.providers }), users: 0 };
+      this.sessions.set(key, entry);
+      this.evictIdle();
     }
-    return session;
+    entry.users++;
+    return entry.session;
+  }
+
+  private unuse(key: string): void {
+    const entry = this.sessions.get(key);
+    if (entry) entry.users--;
+  }
+
+  /** Releases the oldest idle sessions beyond the limit (never one a decoding run still uses). */
+  private evictIdle(): void {
+    const limit = 2 * (this.options.maxCachedSessions ?? 3);
+    for (const [key, entry] of this.sessions) {
+      if (this.sessions.size <= limit) return;
+      if (entry.users > 0) continue;
+      this.sessions.delete(key);
+      void entry.session.then((s) => s.release());
+    }
   }
 
   /** Pads prompts to (B, Te) with the pad id; returns ids and the 1/0 mask. */
@@ -89,10 +103,14 @@ export class T5Runtime implements Seq2SeqGenerator {
   ): Promise<{ cross: Map<string, Float32Array>; mask: BigInt64Array; length: number }> {
     const { ids, mask, length } = this.padPrompts(prompts);
     const b = prompts.length;
-    const encoder = await this.session(`enc:${b}:${length}`, () =>
-      serializeModel(buildEncoderGraph(this.config, this.weights, b, length)),
-    );
-    const out = await encoder.runHost({ input_ids: i64([b, length], ids), attention_mask: i64([b, length], mask) });
+    const key = `enc:${b}:${length}`;
+    const encoder = await this.use(key, () => serializeModel(buildEncoderGraph(this.config, this.weights, b, length)));
+    let out: Record<string, HostTensor>;
+    try {
+      out = await encoder.runHost({ input_ids: i64([b, length], ids), attention_mask: i64([b, length], mask) });
+    } finally {
+      this.unuse(key);
+    }
     const cross = new Map<string, Float32Array>();
     for (const [name, t] of Object.entries(out)) cross.set(name, t.data as Float32Array);
     return { cross, mask, length };
@@ -107,9 +125,16 @@ export class T5Runtime implements Seq2SeqGenerator {
     const encoded = await this.encode(prompts);
     const te = encoded.length;
     const rows = rowPrompt.length;
-    const decoder = await this.session(`dec:${rows}:${te}:${maxSteps}`, () =>
+    const key = `dec:${rows}:${te}:${maxSteps}`;
+    const decoder = await this.use(key, () =>
       serializeModel(buildDecoderStepGraph(config, this.weights, rows, te, maxSteps)),
     );
+    let isClosed = false;
+    const close = async (): Promise<void> => {
+      if (isClosed) return;
+      isClosed = true;
+      this.unuse(key);
+    };
     const crossRow = config.numHeads * te * config.dKv;
     const cacheRow = config.numHeads * maxSteps * config.dKv;
     const crossDims = [rows, config.numHeads, te, config.dKv];
@@ -127,6 +152,7 @@ export class T5Runtime implements Seq2SeqGenerator {
     return {
       rows,
       async step(tokens) {
+        if (isClosed) throw new Error('This decoding session is closed; start a new one');
         if (position >= maxSteps)
           throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
         const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
@@ -167,7 +193,7 @@ export class T5Runtime implements Seq2SeqGenerator {
         for (const [name, data] of caches) reordered.set(name, gatherRows(data, cacheRow, order));
         caches = reordered;
       },
-      async close() {},
+      close,
     };
   }
 
@@ -182,7 +208,7 @@ export class T5Runtime implements Seq2SeqGenerator {
   async release(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    for (const session of all) await (await session).release();
+    for (const entry of all) await (await entry.session).release();
   }
 }
 

@@ -182,6 +182,18 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       cached.scores?.forEach((score, i) => expect(score).toBeCloseTo(recomputed.scores?.[i] ?? NaN, 4));
     });
 
+    it('keeps a compiled graph that an open decoding session uses when the cache evicts', async () => {
+      const small = new T5Runtime(model.config, model.weights.params, { maxCachedSessions: 1 });
+      const session = await small.start([[5, 6, 7]], [0], 4);
+      const first = await session.step([0]);
+      for (const length of [9, 17, 25]) await (await small.start([new Array<number>(length).fill(3)], [0], 2)).close();
+      const again = await small.start([[5, 6, 7]], [0], 4);
+      await session.step([first.indexOf(Math.max(...first))]);
+      await expect(session.close().then(() => session.step([0]))).rejects.toThrow('This decoding session is closed');
+      await again.close();
+      await small.release();
+    });
+
     it('beam search with one beam equals greedy; seeded sampling is reproducible', async () => {
       const prompt = golden.greedy.input_ids[0];
       const options = { maxNewTokens: 12, decoderStartTokenId: 0, eosTokenId: 1, padTokenId: 0 };
