@@ -47,3 +47,14 @@ export function createApi(bridge: Bridge): Api {
     },
   });
 }
+
+/** Listen to one event by name with its payload typed; returns an unsubscribe function. */
+export function subscribe<E extends EventName>(
+  bridge: Bridge,
+  name: E,
+  listener: (payload: EventMap[E]) => void,
+): () => void {
+  return bridge.onEvent((event: EventName, payload: unknown) => {
+    if (event === name) listener(payload as EventMap[E]);
+  });
+}

@@ -15,7 +15,7 @@ import {
 } from '../../src/shared/contract';
 import { ApiError, isEnvelope, type Envelope } from '../../src/shared/errors';
 import type { EventMap, EventName } from '../../src/shared/events';
-import { createApi, type Bridge } from '../../src/shared/transport';
+import { createApi, subscribe, type Bridge } from '../../src/shared/transport';
 
 describe('contract types', () => {
   it('names every call as domain.name', () => {
@@ -106,5 +106,28 @@ describe('createApi', () => {
     expect(isEnvelope({ ok: false, error: { code: 'internal', message: 'x' } })).toBe(true);
     expect(isEnvelope({ ok: false, error: { code: 'bogus', message: 'x' } })).toBe(false);
     expect(isEnvelope(null)).toBe(false);
+  });
+});
+
+describe('subscribe', () => {
+  it('delivers only the named event, typed, until unsubscribed', () => {
+    let deliver: (event: EventName, payload: unknown) => void = () => undefined;
+    const bridge: Bridge = {
+      invoke: async () => ({ ok: true, result: null }) as never,
+      onEvent: (listener) => {
+        deliver = listener as typeof deliver;
+        return () => (deliver = () => undefined);
+      },
+    };
+    const seen: number[] = [];
+    const stop = subscribe(bridge, 'runs.progress', (payload) => {
+      expectTypeOf(payload.step).toEqualTypeOf<number>();
+      seen.push(payload.step);
+    });
+    deliver('runs.progress', { runId: 'r', step: 3, totalSteps: 9, elapsedMs: 1, tokensPerSecond: null });
+    deliver('runs.metrics', { runId: 'r', points: [] });
+    stop();
+    deliver('runs.progress', { runId: 'r', step: 4, totalSteps: 9, elapsedMs: 2, tokensPerSecond: null });
+    expect(seen).toEqual([3]);
   });
 });
