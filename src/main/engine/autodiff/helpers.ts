@@ -4,7 +4,7 @@
 // gradients built inside a Loop body stay there. Reference: ONNX Broadcasting.md.
 
 import type { DType } from '../onnx/dtype';
-import { isFloat, typedArrayFrom } from '../onnx/dtype';
+import { typedArrayFrom } from '../onnx/dtype';
 import type { ConstantValue, Graph, Shape, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
 
@@ -21,7 +21,7 @@ export function staticShape(t: Tensor, what: string): number[] {
   });
 }
 
-/** A scalar constant 1 of `dtype` (float16 as raw bits). */
+/** A scalar constant of `dtype` (float16 as raw bits, 0 and 1 only). */
 export function scalarOf(g: Graph, value: number, dtype: DType): Tensor {
   if (dtype === 'float16') {
     if (value !== 0 && value !== 1) throw new Error(`float16 scalar ${value}: only 0 and 1 are supported here`);
@@ -116,8 +116,4 @@ export function constantValue(t: Tensor): ConstantValue | null {
 /** Constant values as JS numbers (int64 converted). */
 export function constantNumbers(value: ConstantValue): number[] {
   return Array.from(value.data as ArrayLike<number | bigint>, (v) => Number(v));
-}
-
-export function assertFloatTensor(t: Tensor, what: string): void {
-  if (!isFloat(t.dtype)) throw new Error(`${what}: ${t.name} is ${t.dtype}; only float tensors carry gradients`);
 }

@@ -1,5 +1,8 @@
-// Reverse-mode autodiff over the ONNX graph builder: `gradients(loss, wrt)` and the rule
-// registry. See gradients.ts (the walker) and grads/ (rules, one file per op family).
+// Reverse-mode autodiff over the ONNX graph builder. `gradients(loss, wrt)` appends the
+// backward nodes to the loss's graph (a Loop body too) and returns one gradient per wrt
+// tensor, null where the loss does not depend on it. Rules: grads/ (one file per op family),
+// registered in `defaultRegistry`; to add one, `registerGradient('Op', (ctx) => [dX, ...])`
+// with the math in its doc comment, and an FD test in test/main/engine/autodiff.
 export { gradients } from './gradients';
 export type { GradientOptions } from './gradients';
 export { GradientRegistry, defaultRegistry, registerGradient, noGradient, isScatterAdd } from './registry';
