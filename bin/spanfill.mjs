@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `spanfill` command. Runs the bundled CLI (out/main/cli.js) when the app is built;
-// otherwise runs the TypeScript source through tsx, so `npx spanfill` works in a fresh
-// checkout. SPANFILL_FROM_SOURCE=1 forces the source (what the tests use).
+// The `spanfill` command. Runs the bundled CLI (out/main/cli.js) when the app is built and
+// the build is newer than the source; otherwise runs the TypeScript source through tsx, so
+// `npx spanfill` works in a fresh checkout and never runs a stale build while developing.
+// SPANFILL_FROM_SOURCE=1 forces the source (what the tests use).
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +13,23 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'out', 'main', 'cli.js');
 
-if (existsSync(built) && process.env.SPANFILL_FROM_SOURCE !== '1') {
+/** Newest modification time of any file under dir (0 when dir is absent). */
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function isBuildFresh() {
+  if (!existsSync(built)) return false;
+  const sourceMtime = Math.max(newestMtime(join(root, 'src', 'main')), newestMtime(join(root, 'src', 'shared')));
+  return statSync(built).mtimeMs >= sourceMtime;
+}
+
+if (process.env.SPANFILL_FROM_SOURCE !== '1' && isBuildFresh()) {
   await import(pathToFileURL(built).href);
 } else {
   // tsx is a dev dependency; run the source in a child with its loader.
