@@ -1,6 +1,8 @@
 // Finite-difference checks of Softmax, LogSoftmax, Dropout and SoftmaxCrossEntropyLoss in float64.
 import { describe, expect, it } from 'vitest';
-import { op } from '../../../../src/main/engine/onnx';
+import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
+import { EngineSession } from '../../../../src/main/engine/onnx/session';
+import { gradients } from '../../../../src/main/engine/autodiff';
 import { checkGradients, FD_TOLERANCE } from './fd';
 import { expectGradientsMatch } from './expect';
 
@@ -42,6 +44,20 @@ describe('nn gradients (float64 finite differences)', () => {
         build: ([s, l]) => op.softmaxCrossEntropy(s, l, { reduction }).loss,
       }));
   }
+
+  it('SoftmaxCrossEntropyLoss mean with every label ignored gives zero (not NaN) gradients', async () => {
+    const g = new Graph('t');
+    const s = g.input('scores', 'float64', [2, 3]);
+    const l = g.input('labels', 'int64', [2]);
+    const [ds] = gradients(op.softmaxCrossEntropy(s, l, { ignoreIndex: -100 }).loss, [s]);
+    g.output(ds!, 'ds');
+    const session = await EngineSession.create(serializeModel(g));
+    const out = await session.runHost({
+      scores: { dtype: 'float64', dims: [2, 3], data: Float64Array.from([1, 2, 3, 4, 5, 6]) },
+      labels: { dtype: 'int64', dims: [2], data: BigInt64Array.from([-100n, -100n]) },
+    });
+    expect(Array.from(out.ds.data as Float64Array)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
 
   it('SoftmaxCrossEntropyLoss with both loss and log_prob in the loss', () =>
     expectGradientsMatch({
