@@ -168,6 +168,41 @@ describe('compile(): fused K-step training', () => {
     expect(count(6, false)).toBe(3 * count(2, false));
   });
 
+  it('in float32 too, K = 8 steps in one Loop call equal 8 single-step calls (≤ 1e-6 relative)', async () => {
+    const f32 = PARAMS.map((p) => ({ name: p.name, shape: p.shape }));
+    const f32Spec = (k: number): CompileSpec => ({
+      ...spec(k, B),
+      params: f32,
+      batch: [
+        { name: 'x', dtype: 'float32', shape: [B, IN] },
+        { name: 'y', dtype: 'float32', shape: [B, OUT] },
+      ],
+    });
+    const init: Record<string, Float32Array> = {};
+    for (const [name, t] of Object.entries(initialParams())) init[name] = Float32Array.from(t.data as Float64Array);
+    const { x, y } = data(8, B);
+    const [x32, y32] = [Float32Array.from(x), Float32Array.from(y)];
+    const looped = await withProgram(f32Spec(8), async (p) => {
+      p.setParams(init);
+      await p.step({ x: x32, y: y32 });
+      return p.getState();
+    });
+    const single = await withProgram(f32Spec(1), async (p) => {
+      p.setParams(init);
+      for (let s = 0; s < 8; s++) {
+        await p.step({
+          x: x32.subarray(s * B * IN, (s + 1) * B * IN),
+          y: y32.subarray(s * B * OUT, (s + 1) * B * OUT),
+        });
+      }
+      return p.getState();
+    });
+    for (const name of Object.keys(single.params)) {
+      const a = Array.from(looped.params[name].data as Float32Array);
+      expectClose(a, Array.from(single.params[name].data as Float32Array), 1e-6, `float32 ${name}`, 1e-3);
+    }
+  });
+
   it('resumes from getState() in a new program exactly', async () => {
     const { x, y } = data(4, B);
     const half = (t: Float64Array, i: number): Float64Array => t.subarray((i * t.length) / 2, ((i + 1) * t.length) / 2);
