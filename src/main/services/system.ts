@@ -27,9 +27,12 @@ export class SystemService {
 
   async info(options: { refresh?: boolean } = {}): Promise<SystemInfo> {
     if (!this.probe || options.refresh) {
-      this.probe = probeProviders(this.deps.engine);
-      // Do not cache a failure: the next call tries again.
-      this.probe.catch(() => (this.probe = undefined));
+      const probe = probeProviders(this.deps.engine);
+      this.probe = probe;
+      // Do not cache a failure (the next call tries again), unless a newer probe replaced it.
+      probe.catch(() => {
+        if (this.probe === probe) this.probe = undefined;
+      });
     }
     let probe: ProbeResult | undefined;
     let probeError: string | undefined;
