@@ -174,6 +174,11 @@ class FusedProgram implements TrainingProgram {
   }
 
   setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void {
+    const known = this.spec.params.map((p) => p.name);
+    for (const name of Object.keys(params)) {
+      if (!known.includes(name))
+        throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
+    }
     const next = new Map<string, Feed>();
     for (const e of this.entries) {
       if (e.role === 'param') {
@@ -184,11 +189,6 @@ class FusedProgram implements TrainingProgram {
       } else {
         next.set(e.name, zeros(e));
       }
-    }
-    const known = this.spec.params.map((p) => p.name);
-    for (const name of Object.keys(params)) {
-      if (!known.includes(name))
-        throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
     }
     this.install(next);
   }
