@@ -1,0 +1,60 @@
+// System service: caches the provider probe, re-probes on refresh, and still answers (with
+// probeError) when the engine host cannot be asked.
+
+import { describe, expect, it } from 'vitest';
+import type { EngineHostManager } from '../../../src/main/services/engine-host';
+import { SystemService } from '../../../src/main/services/system';
+import { ApiError } from '../../../src/shared/errors';
+
+function fakeEngine(answers: (() => Promise<unknown>)[]): { engine: EngineHostManager; calls: () => number } {
+  let calls = 0;
+  const engine = {
+    request: () => {
+      const answer = answers[Math.min(calls, answers.length - 1)];
+      calls += 1;
+      return answer();
+    },
+  } as unknown as EngineHostManager;
+  return { engine, calls: () => calls };
+}
+
+const deps = { appVersion: '9.9.9', dataDir: '/data', schemaVersion: 1 };
+const probe = { ortVersion: '1.30.0', providers: [{ name: 'cpu', available: true }] };
+
+describe('SystemService', () => {
+  it('probes once and re-probes on refresh', async () => {
+    const { engine, calls } = fakeEngine([async () => probe]);
+    const system = new SystemService({ ...deps, engine });
+    const info = await system.info();
+    expect(info).toMatchObject({
+      appVersion: '9.9.9',
+      dataDir: '/data',
+      ortVersion: '1.30.0',
+      providers: probe.providers,
+    });
+    expect(info.cpuThreads).toBeGreaterThan(0);
+    await system.info();
+    expect(calls()).toBe(1);
+    await system.info({ refresh: true });
+    expect(calls()).toBe(2);
+  });
+
+  it('reports a failed probe and tries again next time', async () => {
+    const { engine } = fakeEngine([
+      async () => {
+        throw new ApiError('unavailable', 'The engine host exited with code 139');
+      },
+      async () => probe,
+    ]);
+    const system = new SystemService({ ...deps, engine });
+    const failed = await system.info();
+    expect(failed).toMatchObject({
+      ortVersion: 'unknown',
+      providers: [],
+      probeError: 'The engine host exited with code 139',
+    });
+    const recovered = await system.info();
+    expect(recovered.probeError).toBeUndefined();
+    expect(recovered.ortVersion).toBe('1.30.0');
+  });
+});
