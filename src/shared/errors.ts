@@ -42,7 +42,14 @@ export function isEnvelope(value: unknown): value is Envelope<unknown> {
   if (value.ok === true) return 'result' in value;
   if (value.ok !== false || !('error' in value)) return false;
   const error = value.error;
-  return typeof error === 'object' && error !== null && 'code' in error && isErrorCode(error.code) && 'message' in error && typeof error.message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    isErrorCode(error.code) &&
+    'message' in error &&
+    typeof error.message === 'string'
+  );
 }
 
 /** Turn an envelope into its result, or throw the error it carries with its real message. */

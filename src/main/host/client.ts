@@ -61,9 +61,15 @@ export class EngineHost {
     this.ready.catch(() => undefined);
     this.child.onMessage((message) => {
       if (!isFromHostMessage(message)) return;
-      if (message.kind === 'ready') markReady();
-      else if (message.kind === 'event') for (const listener of this.eventListeners) listener(message.type, message.payload);
-      else this.settle(message.id, message.ok ? { result: message.result } : { error: new ApiError(message.error.code, message.error.message) });
+      if (message.kind === 'ready') {
+        markReady();
+      } else if (message.kind === 'event') {
+        for (const listener of this.eventListeners) listener(message.type, message.payload);
+      } else if (message.ok) {
+        this.settle(message.id, { result: message.result });
+      } else {
+        this.settle(message.id, { error: new ApiError(message.error.code, message.error.message) });
+      }
     });
     this.child.onExit((exitCode, signal) => {
       const exit = this.describeExit(exitCode, signal);
@@ -83,7 +89,11 @@ export class EngineHost {
     return this.exitInfo !== undefined;
   }
 
-  request<T extends HostRequestType>(type: T, payload: HostPayload<T>, options: RequestOptions = {}): Promise<HostResult<T>> {
+  request<T extends HostRequestType>(
+    type: T,
+    payload: HostPayload<T>,
+    options: RequestOptions = {},
+  ): Promise<HostResult<T>> {
     if (this.exitInfo) return Promise.reject(new ApiError('unavailable', this.exitInfo.message));
     const id = this.nextId++;
     return new Promise<HostResult<T>>((resolve, reject) => {
@@ -99,7 +109,9 @@ export class EngineHost {
       if (options.timeoutMs !== undefined) {
         const timer = setTimeout(() => {
           this.child.send({ kind: 'cancel', id });
-          this.settle(id, { error: new ApiError('unavailable', `Engine host did not answer '${type}' within ${options.timeoutMs} ms`) });
+          this.settle(id, {
+            error: new ApiError('unavailable', `Engine host did not answer '${type}' within ${options.timeoutMs} ms`),
+          });
         }, options.timeoutMs);
         cleanups.push(() => clearTimeout(timer));
       }

@@ -5,7 +5,11 @@ import type { UtilityProcess } from 'electron';
 import type { HostSpawner } from './spawn';
 
 interface UtilityProcessModule {
-  fork(modulePath: string, args?: string[], options?: { env?: NodeJS.ProcessEnv; stdio?: 'pipe'; serviceName?: string }): UtilityProcess;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { env?: NodeJS.ProcessEnv; stdio?: 'pipe'; serviceName?: string },
+  ): UtilityProcess;
 }
 
 export function utilityProcessSpawner(utilityProcess: UtilityProcessModule): HostSpawner {

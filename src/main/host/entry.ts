@@ -36,5 +36,8 @@ function createPort(): HostPort {
   };
 }
 
-const modules = process.env.SPANFILL_HOST_TEST_HANDLERS === '1' ? [...hostHandlerModules, ...testHostHandlerModules] : hostHandlerModules;
+const modules =
+  process.env.SPANFILL_HOST_TEST_HANDLERS === '1'
+    ? [...hostHandlerModules, ...testHostHandlerModules]
+    : hostHandlerModules;
 runHost(createPort(), mergeHandlerMaps(modules));

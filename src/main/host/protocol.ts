@@ -31,8 +31,7 @@ export type HostResult<T extends HostRequestType> = HostRequests[T]['result'];
 export type HostEventType = keyof HostEvents;
 
 export type ToHostMessage =
-  | { kind: 'request'; id: number; type: string; payload: unknown }
-  | { kind: 'cancel'; id: number };
+  { kind: 'request'; id: number; type: string; payload: unknown } | { kind: 'cancel'; id: number };
 
 export type FromHostMessage =
   | { kind: 'ready'; pid: number }

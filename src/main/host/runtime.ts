@@ -35,7 +35,12 @@ export function runHost(port: HostPort, handlers: Map<string, HostHandler<HostRe
     const handler = handlers.get(type);
     if (!handler) {
       const known = [...handlers.keys()].join(', ');
-      port.send({ kind: 'response', id, ok: false, error: { code: 'not_found', message: `Unknown host request '${type}'; expected one of: ${known}` } });
+      port.send({
+        kind: 'response',
+        id,
+        ok: false,
+        error: { code: 'not_found', message: `Unknown host request '${type}'; expected one of: ${known}` },
+      });
       return;
     }
     const controller = new AbortController();
@@ -44,10 +49,12 @@ export function runHost(port: HostPort, handlers: Map<string, HostHandler<HostRe
       signal: controller.signal,
       emit: (eventType, eventPayload) => port.send({ kind: 'event', type: eventType, payload: eventPayload }),
     };
-    handler(payload as never, context).then(
-      (result) => port.send({ kind: 'response', id, ok: true, result }),
-      (error: unknown) => port.send({ kind: 'response', id, ok: false, error: toErrorInfo(error) }),
-    ).finally(() => inFlight.delete(id));
+    handler(payload as never, context)
+      .then(
+        (result) => port.send({ kind: 'response', id, ok: true, result }),
+        (error: unknown) => port.send({ kind: 'response', id, ok: false, error: toErrorInfo(error) }),
+      )
+      .finally(() => inFlight.delete(id));
   });
 
   port.send({ kind: 'ready', pid: process.pid });

@@ -48,7 +48,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== wsPath) return refuse(404, 'Not Found');
-    if (!isAllowedHost(request, port) || !isAllowedOrigin(request.headers.origin, port)) return refuse(403, 'Forbidden');
+    const isTrustedPage = isAllowedHost(request, port) && isAllowedOrigin(request.headers.origin, port);
+    if (!isTrustedPage) return refuse(403, 'Forbidden');
     if (!hasValidToken(request, url, token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, app));
   });
@@ -79,7 +80,11 @@ interface HttpContext {
   readonly port: number;
 }
 
-async function handleHttp(request: http.IncomingMessage, response: http.ServerResponse, context: HttpContext): Promise<void> {
+async function handleHttp(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  context: HttpContext,
+): Promise<void> {
   const headers = securityHeaders(context.port);
   const url = new URL(request.url ?? '/', `http://${serverHost}`);
   const plain = (status: number, text: string): void => {
@@ -93,7 +98,13 @@ async function handleHttp(request: http.IncomingMessage, response: http.ServerRe
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
   // Later requests (scripts, styles) carry no query string; the cookie authenticates them.
   const cookie = `${tokenCookie}=${context.token}; HttpOnly; SameSite=Strict; Path=/`;
-  await serveStatic(context.rendererDir, url.pathname, response, { ...headers, 'Set-Cookie': cookie }, request.method === 'HEAD');
+  await serveStatic(
+    context.rendererDir,
+    url.pathname,
+    response,
+    { ...headers, 'Set-Cookie': cookie },
+    request.method === 'HEAD',
+  );
 }
 
 function serveSocket(ws: WebSocket, app: AppServices): void {
@@ -105,10 +116,16 @@ function serveSocket(ws: WebSocket, app: AppServices): void {
   ws.on('message', (data, isBinary) => {
     const frame = parseCallFrame(isBinary ? undefined : data.toString());
     if ('error' in frame) {
-      send({ kind: 'response', id: frame.id, response: { ok: false, error: { code: 'invalid_argument', message: frame.error } } });
+      send({
+        kind: 'response',
+        id: frame.id,
+        response: { ok: false, error: { code: 'invalid_argument', message: frame.error } },
+      });
       return;
     }
-    void app.call(frame.call, frame.args).then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }));
+    void app
+      .call(frame.call, frame.args)
+      .then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }));
   });
 }
 
