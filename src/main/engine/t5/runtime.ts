@@ -129,72 +129,13 @@ export class T5Runtime implements Seq2SeqGenerator {
     const decoder = await this.use(key, () =>
       serializeModel(buildDecoderStepGraph(config, this.weights, rows, te, maxSteps)),
     );
-    let isClosed = false;
-    const close = async (): Promise<void> => {
-      if (isClosed) return;
-      isClosed = true;
-      this.unuse(key);
-    };
     const crossRow = config.numHeads * te * config.dKv;
-    const cacheRow = config.numHeads * maxSteps * config.dKv;
     const crossDims = [rows, config.numHeads, te, config.dKv];
-    const cacheDims = [rows, config.numHeads, maxSteps, config.dKv];
     const fixed: Record<string, Feed> = {
       attention_mask: i64([rows, te], gatherInt64Rows(encoded.mask, te, rowPrompt)),
     };
     for (const [name, data] of encoded.cross) fixed[name] = f32(crossDims, gatherRows(data, crossRow, rowPrompt));
-    let caches = new Map<string, Float32Array>();
-    for (let i = 0; i < config.numDecoderLayers; i++) {
-      caches.set(pastKeyName(i), new Float32Array(rows * cacheRow));
-      caches.set(pastValueName(i), new Float32Array(rows * cacheRow));
-    }
-    let position = 0;
-    return {
-      rows,
-      async step(tokens) {
-        if (isClosed) throw new Error('This decoding session is closed; start a new one');
-        if (position >= maxSteps)
-          throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
-        const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
-        const feeds: Record<string, Feed> = {
-          ...fixed,
-          decoder_input_ids: i64(
-            [rows, 1],
-            BigInt64Array.from(tokens, (t) => BigInt(t)),
-          ),
-          position_buckets: i64([1, maxSteps], buckets),
-          position_mask: f32([1, 1, 1, maxSteps], keyMask),
-          write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
-        };
-        for (const [name, data] of caches) feeds[name] = f32(cacheDims, data);
-        const out = await decoder.runHost(feeds);
-        for (let i = 0; i < config.numDecoderLayers; i++) {
-          writePosition(
-            caches.get(pastKeyName(i)) as Float32Array,
-            out[newKeyName(i)].data as Float32Array,
-            position,
-            config.dKv,
-            maxSteps,
-          );
-          writePosition(
-            caches.get(pastValueName(i)) as Float32Array,
-            out[newValueName(i)].data as Float32Array,
-            position,
-            config.dKv,
-            maxSteps,
-          );
-        }
-        position++;
-        return out.logits.data as Float32Array;
-      },
-      reorder(order) {
-        if (order.every((from, i) => from === i)) return;
-        const reordered = new Map<string, Float32Array>();
-        for (const [name, data] of caches) reordered.set(name, gatherRows(data, cacheRow, order));
-        caches = reordered;
-      },
-      close,
-    };
+    return new CachedDecoding(config, decoder, fixed, rows, maxSteps, () => this.unuse(key));
   }
 
   generate(
@@ -212,10 +153,81 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 }
 
-/** cache (N, H, P, Dk)[:, :, t, :] = entry (N, H, 1, Dk)[:, :, 0, :], in place. */
-function writePosition(cache: Float32Array, entry: Float32Array, t: number, dKv: number, maxSteps: number): void {
-  const slices = entry.length / dKv; // N·H
-  for (let s = 0; s < slices; s++) cache.set(entry.subarray(s * dKv, (s + 1) * dKv), (s * maxSteps + t) * dKv);
+/**
+ * One generation run over the decoder-step graph: the self-attention caches (N, H, P, Dk) per
+ * layer live here, are fed zero-copy each step and receive the step's new key/value row.
+ */
+class CachedDecoding implements DecodingSession {
+  private caches = new Map<string, Float32Array>();
+  private position = 0;
+  private isClosed = false;
+  private readonly cacheRow: number; // H·P·Dk floats per row
+
+  constructor(
+    private readonly config: T5Config,
+    private readonly decoder: EngineSession,
+    /** Inputs that do not change between steps: attention mask, cross K/V. */
+    private readonly fixed: Readonly<Record<string, Feed>>,
+    readonly rows: number,
+    private readonly maxSteps: number,
+    private readonly onClose: () => void,
+  ) {
+    this.cacheRow = config.numHeads * maxSteps * config.dKv;
+    for (let i = 0; i < config.numDecoderLayers; i++) {
+      this.caches.set(pastKeyName(i), new Float32Array(rows * this.cacheRow));
+      this.caches.set(pastValueName(i), new Float32Array(rows * this.cacheRow));
+    }
+  }
+
+  async step(tokens: readonly number[]): Promise<Float32Array> {
+    const { config, maxSteps, rows, position } = this;
+    if (this.isClosed) throw new Error('This decoding session is closed; start a new one');
+    if (position >= maxSteps)
+      throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
+    const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
+    const feeds: Record<string, Feed> = {
+      ...this.fixed,
+      decoder_input_ids: i64(
+        [rows, 1],
+        BigInt64Array.from(tokens, (t) => BigInt(t)),
+      ),
+      position_buckets: i64([1, maxSteps], buckets),
+      position_mask: f32([1, 1, 1, maxSteps], keyMask),
+      write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
+    };
+    const cacheDims = [rows, config.numHeads, maxSteps, config.dKv];
+    for (const [name, data] of this.caches) feeds[name] = f32(cacheDims, data);
+    const out = await this.decoder.runHost(feeds);
+    for (let i = 0; i < config.numDecoderLayers; i++) {
+      this.write(pastKeyName(i), out[newKeyName(i)].data as Float32Array);
+      this.write(pastValueName(i), out[newValueName(i)].data as Float32Array);
+    }
+    this.position++;
+    return out.logits.data as Float32Array;
+  }
+
+  /** cache (N, H, P, Dk)[:, :, t, :] = entry (N, H, 1, Dk)[:, :, 0, :], in place. */
+  private write(name: string, entry: Float32Array): void {
+    const cache = this.caches.get(name) as Float32Array;
+    const dKv = this.config.dKv;
+    const slices = entry.length / dKv; // N·H
+    for (let s = 0; s < slices; s++) {
+      cache.set(entry.subarray(s * dKv, (s + 1) * dKv), (s * this.maxSteps + this.position) * dKv);
+    }
+  }
+
+  reorder(order: readonly number[]): void {
+    if (order.every((from, i) => from === i)) return;
+    const reordered = new Map<string, Float32Array>();
+    for (const [name, data] of this.caches) reordered.set(name, gatherRows(data, this.cacheRow, order));
+    this.caches = reordered;
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.onClose();
+  }
 }
 
 function gatherInt64Rows(data: BigInt64Array, rowSize: number, order: readonly number[]): BigInt64Array {
