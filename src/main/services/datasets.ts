@@ -246,15 +246,22 @@ export class DatasetService {
     return { cache, tokenizer, result };
   }
 
-  /** Validation ordinals, recomputed from the document hashes (deterministic). */
+  /** Validation ordinals, recomputed from the document hashes (deterministic, streaming). */
   async validationOrdinals(id: string): Promise<{ validation: number[]; isSelfValidation: boolean }> {
     const row = this.mustGet(id);
     const stats = row.stats_json ? (JSON.parse(row.stats_json) as Partial<DatasetStats>) : {};
     const fraction = stats.split?.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
-    const candidates: { index: number; splitKey: number }[] = [];
-    for await (const text of this.documentTexts(id))
-      candidates.push({ index: candidates.length, splitKey: hashDocument(text).splitKey });
-    const split = splitDocuments(candidates, fraction);
+    const repo = this.repo;
+    // Synchronous pages: no statement stays open, and memory is one page plus the held-out side.
+    function* candidates(): Generator<{ index: number; splitKey: number }> {
+      for (let from = 0; ;) {
+        const page = repo.documents(id, from, 1000);
+        if (page.length === 0) return;
+        for (const d of page) yield { index: d.ordinal, splitKey: hashDocument(d.text).splitKey };
+        from = page[page.length - 1].ordinal + 1;
+      }
+    }
+    const split = splitDocuments(candidates(), fraction);
     return { validation: split.validation, isSelfValidation: split.isSelfValidation };
   }
 
