@@ -7,7 +7,7 @@ export type { T5Weights, WeightLayout } from './weights';
 export { SafetensorsError } from './safetensors';
 export { buildTrainingGraph, t5Forward, IGNORE_INDEX, BATCH_INPUT_NAMES } from './model';
 export type { T5Shapes, T5BatchTensors, T5TrainingGraph } from './model';
-export { t5TrainingSpec, buildEvalGraph, EVAL_OUTPUTS } from './training';
+export { t5TrainingSpec, t5BatchFeeds, buildEvalGraph, EVAL_OUTPUTS } from './training';
 export type { T5TrainingSpec } from './training';
 export { T5Runtime } from './runtime';
 export type { T5RuntimeOptions } from './runtime';

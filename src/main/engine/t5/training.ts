@@ -4,6 +4,7 @@
 // (labels → loss); the eval metrics are ours.
 
 import { Graph, op } from '../onnx';
+import type { T5Batch } from '../data/batches';
 import type { BatchFieldSpec, ModelBuilder, ParamSpec } from '../optim';
 import type { T5Config } from './config';
 import type { FloatType } from './layers';
@@ -50,6 +51,20 @@ export function t5TrainingSpec(
     return { loss: t5Forward(ctx, batchTensors).loss };
   };
   return { build, params, batch };
+}
+
+/**
+ * The batch fields of `t5TrainingSpec` (and of the evaluation graph) from a data-module batch.
+ * decoder_input_ids is not fed: the graph shifts the labels itself.
+ */
+export function t5BatchFeeds(
+  batch: Pick<T5Batch, 'inputIds' | 'attentionMask' | 'labels'>,
+): Record<string, BigInt64Array> {
+  return {
+    [BATCH_INPUT_NAMES.inputIds]: batch.inputIds,
+    [BATCH_INPUT_NAMES.attentionMask]: batch.attentionMask,
+    [BATCH_INPUT_NAMES.labels]: batch.labels,
+  };
 }
 
 /** Output names of the evaluation graph. */

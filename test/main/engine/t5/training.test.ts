@@ -9,7 +9,7 @@ import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { compile } from '../../../../src/main/engine/optim';
 import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
-import { buildEvalGraph, EVAL_OUTPUTS, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
+import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES, int64, readCase } from './helpers';
 
@@ -120,11 +120,11 @@ describe('t5TrainingSpec through optim.compile', () => {
       for (let i = 0; i < 3; i++) out.set(x, i * x.length);
       return out;
     };
-    const batch = {
-      input_ids: stack(int64(golden.input_ids)),
-      attention_mask: stack(int64(golden.attention_mask)),
+    const batch = t5BatchFeeds({
+      inputIds: stack(int64(golden.input_ids)),
+      attentionMask: stack(int64(golden.attention_mask)),
       labels: stack(int64(golden.labels)),
-    };
+    });
     const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
     const program = await compile({
       ...spec,
