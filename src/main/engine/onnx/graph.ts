@@ -194,7 +194,9 @@ export class Graph {
   ): Tensor[] {
     for (const t of inputs) {
       if (t && !this.canSee(t)) {
-        throw new Error(`${opType}: input ${t.name} belongs to graph '${t.graph.name}', not visible from '${this.name}'`);
+        throw new Error(
+          `${opType}: input ${t.name} belongs to graph '${t.graph.name}', not visible from '${this.name}'`,
+        );
       }
     }
     const prefix = this.scopePath;

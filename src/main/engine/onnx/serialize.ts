@@ -73,7 +73,9 @@ export function serializeModel(g: Graph, docString = ''): Uint8Array {
   if (g.outputs.length === 0) throw new Error(`serializeModel: graph '${g.name}' has no outputs`);
   const bytes = g.initializerBytes();
   if (bytes > 1.9 * 2 ** 30) {
-    throw new Error(`serializeModel: ${(bytes / 2 ** 30).toFixed(2)} GiB of initializers exceed protobuf's 2 GiB limit; pass weights as inputs instead`);
+    throw new Error(
+      `serializeModel: ${(bytes / 2 ** 30).toFixed(2)} GiB of initializers exceed protobuf's 2 GiB limit; pass weights as inputs instead`,
+    );
   }
   return encodeModelProto({
     ir_version: IR_VERSION,

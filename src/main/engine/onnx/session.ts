@@ -39,6 +39,11 @@ export interface SessionOptions {
   readonly keepOnDevice?: readonly string[];
   readonly graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
   readonly logSeverity?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * Treat denormal floats as zero. NOTE: training wants this: Adam's moments for rows that
+   * never get a gradient decay into denormals, and arithmetic on those is ~5× slower on CPU.
+   */
+  readonly flushDenormals?: boolean;
 }
 
 export interface Placement {
@@ -112,7 +117,12 @@ export class EngineSession {
         try {
           const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, false));
           const note = `${provider}: some nodes have no ${provider} kernel and run on the CPU (${firstLine(strictError)})`;
-          return new EngineSession(session, { requested, provider, isFullyPlaced: false, message: failureText([...failures, note]) });
+          return new EngineSession(session, {
+            requested,
+            provider,
+            isFullyPlaced: false,
+            message: failureText([...failures, note]),
+          });
         } catch (error) {
           failures.push(`${provider} did not load (${firstLine(error)}); ${PROVIDER_HINTS[provider]}`);
         }
@@ -120,23 +130,32 @@ export class EngineSession {
     }
     const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
     failures.push('running on the CPU instead');
-    return new EngineSession(session, { requested, provider: 'cpu', isFullyPlaced: true, message: failureText(failures) });
+    return new EngineSession(session, {
+      requested,
+      provider: 'cpu',
+      isFullyPlaced: true,
+      message: failureText(failures),
+    });
   }
 
   /** Runs the graph. NOTE: blocks this process's event loop for the duration (ORT 1.30). */
-  async run(feeds: Readonly<Record<string, Feed>>, outputNames?: readonly string[]): Promise<Record<string, HostTensor | DeviceTensor>> {
+  async run(
+    feeds: Readonly<Record<string, Feed>>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, HostTensor | DeviceTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = toOrt(feed);
-    const results = outputNames
-      ? await this.session.run(ortFeeds, [...outputNames])
-      : await this.session.run(ortFeeds);
+    const results = outputNames ? await this.session.run(ortFeeds, [...outputNames]) : await this.session.run(ortFeeds);
     const out: Record<string, HostTensor | DeviceTensor> = {};
     for (const [name, t] of Object.entries(results)) out[name] = t.location === 'cpu' ? fromOrt(t) : wrapDevice(t);
     return out;
   }
 
   /** Like run, but every output must be on the host. */
-  async runHost(feeds: Readonly<Record<string, Feed>>, outputNames?: readonly string[]): Promise<Record<string, HostTensor>> {
+  async runHost(
+    feeds: Readonly<Record<string, Feed>>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, HostTensor>> {
     const out = await this.run(feeds, outputNames);
     const host: Record<string, HostTensor> = {};
     for (const [name, t] of Object.entries(out)) host[name] = 'kind' in t ? await t.download() : t;
@@ -148,9 +167,15 @@ export class EngineSession {
   }
 }
 
-function ortOptions(provider: ProviderName, options: SessionOptions, isStrict: boolean): ort.InferenceSession.SessionOptions {
-  const extra: Record<string, Record<string, string>> = {};
-  if (isStrict) extra.session = { disable_cpu_ep_fallback: '1' };
+function ortOptions(
+  provider: ProviderName,
+  options: SessionOptions,
+  isStrict: boolean,
+): ort.InferenceSession.SessionOptions {
+  const sessionConfig: Record<string, string> = {};
+  if (isStrict) sessionConfig.disable_cpu_ep_fallback = '1';
+  if (options.flushDenormals) sessionConfig.set_denormal_as_zero = '1';
+  const extra: Record<string, Record<string, string>> = { session: sessionConfig };
   const opts: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: options.graphOptimization ?? 'all',
@@ -174,13 +199,22 @@ export const PROVIDER_HINTS: Readonly<Record<ProviderName, string>> = {
   dml: 'DirectML is available on Windows only',
 };
 
+/** The human part of an ORT error: its first line, without the C++ source location. */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0].slice(0, 300);
+  const line = text.split('\n').find((part) => part.trim() !== '') ?? text;
+  const failedAt = line.lastIndexOf('Failed to');
+  const human = failedAt > 0 ? line.slice(failedAt) : line;
+  return human.length > 300 ? `${human.slice(0, 300)}…` : human;
 }
 
 function failureText(failures: readonly string[]): string {
   return failures.join('; ');
+}
+
+/** Providers compiled into this onnxruntime-node build (whether or not they load). */
+export function supportedProviders(): Set<string> {
+  return new Set(ort.listSupportedBackends().map((backend) => backend.name));
 }
 
 /** The onnxruntime version this build uses. */

@@ -106,6 +106,7 @@ async function openSession(
     providers,
     keepOnDevice,
     intraOpThreads: spec.intraOpThreads,
+    flushDenormals: true,
   });
   return { session, nextOutputs };
 }

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 
-const f64 = (dims: number[], values: number[]) => ({ dtype: 'float64' as const, dims, data: Float64Array.from(values) });
+const f64 = (dims: number[], values: number[]) => ({
+  dtype: 'float64' as const,
+  dims,
+  data: Float64Array.from(values),
+});
 
 describe('graph builder', () => {
   it('runs matmul, broadcasting add, relu, reduce and a Loop with scan outputs', async () => {

@@ -40,7 +40,9 @@ export function loop(
   result.carried.forEach((t, i) => {
     const before = carried[i];
     if (t.dtype !== before.dtype || t.shape.join() !== before.shape.join()) {
-      throw new Error(`Loop: carried value ${i} changes from ${before.dtype}${shapeStr(before.shape)} to ${t.dtype}${shapeStr(t.shape)}`);
+      throw new Error(
+        `Loop: carried value ${i} changes from ${before.dtype}${shapeStr(before.shape)} to ${t.dtype}${shapeStr(t.shape)}`,
+      );
     }
   });
   body.output(condIn);

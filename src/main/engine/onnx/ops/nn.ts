@@ -8,13 +8,17 @@ import { assertFloat, broadcastNamed, graphOf, int64s, normAxis, scalar, shapeSt
 /** numpy matmul for rank ≥ 2: (..., M, K)·(..., K, N) → (..., M, N), batch dims broadcast. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.rank < 2 || b.rank < 2) {
-    throw new Error(`MatMul: operands must have rank ≥ 2, got ${a.name} ${shapeStr(a.shape)} and ${b.name} ${shapeStr(b.shape)}`);
+    throw new Error(
+      `MatMul: operands must have rank ≥ 2, got ${a.name} ${shapeStr(a.shape)} and ${b.name} ${shapeStr(b.shape)}`,
+    );
   }
   if (a.dtype !== b.dtype) throw new Error(`MatMul: dtype mismatch ${a.dtype} (${a.name}) vs ${b.dtype} (${b.name})`);
   const k1 = a.shape[a.rank - 1];
   const k2 = b.shape[b.rank - 2];
   if (k1 !== k2) {
-    throw new Error(`MatMul: shape mismatch, inner dims differ: ${a.name} ${shapeStr(a.shape)} · ${b.name} ${shapeStr(b.shape)}`);
+    throw new Error(
+      `MatMul: shape mismatch, inner dims differ: ${a.name} ${shapeStr(a.shape)} · ${b.name} ${shapeStr(b.shape)}`,
+    );
   }
   const batch = broadcastNamed('MatMul', [
     { name: a.name, shape: a.shape.slice(0, -2) },
@@ -33,11 +37,14 @@ export interface GemmOptions {
 
 /** Gemm: alpha·op(A)·op(B) + beta·C for 2-D A, B; C broadcasts to (M, N). */
 export function gemm(a: Tensor, b: Tensor, c: Tensor | null, options: GemmOptions = {}): Tensor {
-  if (a.rank !== 2 || b.rank !== 2) throw new Error(`Gemm: A and B must be 2-D, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  if (a.rank !== 2 || b.rank !== 2)
+    throw new Error(`Gemm: A and B must be 2-D, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   const [m, ka] = options.transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [kb, n] = options.transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (ka !== kb) {
-    throw new Error(`Gemm: shape mismatch, ${a.name} ${shapeStr(a.shape)}${options.transA ? 'ᵀ' : ''} · ${b.name} ${shapeStr(b.shape)}${options.transB ? 'ᵀ' : ''}`);
+    throw new Error(
+      `Gemm: shape mismatch, ${a.name} ${shapeStr(a.shape)}${options.transA ? 'ᵀ' : ''} · ${b.name} ${shapeStr(b.shape)}${options.transB ? 'ᵀ' : ''}`,
+    );
   }
   if (c) broadcastNamed('Gemm', [c, { name: 'output', shape: [m, n] }]);
   const attrs = {
@@ -104,17 +111,27 @@ export function reduceMax(x: Tensor, axes: readonly number[] | null, keepDims = 
  * output so that the gradient can reuse it (dX = dY·mask/(1−ratio)). With ratio 0 or
  * `isTraining` false it is the identity (mask all true).
  */
-export function dropout(x: Tensor, ratio: number, isTraining: boolean, seed?: number): { output: Tensor; mask: Tensor } {
+export function dropout(
+  x: Tensor,
+  ratio: number,
+  isTraining: boolean,
+  seed?: number,
+): { output: Tensor; mask: Tensor } {
   assertFloat('Dropout', x);
   if (!(ratio >= 0 && ratio < 1)) throw new Error(`Dropout: ratio ${ratio} must be in [0, 1)`);
   const g = graphOf('Dropout', x);
   const ratioT = scalar(g, ratio, x.dtype);
   const trainingT = g.constant({ dtype: 'bool', shape: [], data: Uint8Array.of(isTraining ? 1 : 0) });
   const attrs: Record<string, number> = seed === undefined ? {} : { seed };
-  const [output, mask] = g.addNode('Dropout', [x, ratioT, trainingT], [
-    { dtype: x.dtype, shape: x.shape },
-    { dtype: 'bool', shape: x.shape },
-  ], attrs);
+  const [output, mask] = g.addNode(
+    'Dropout',
+    [x, ratioT, trainingT],
+    [
+      { dtype: x.dtype, shape: x.shape },
+      { dtype: 'bool', shape: x.shape },
+    ],
+    attrs,
+  );
   return { output, mask };
 }
 
@@ -136,7 +153,9 @@ export function softmaxCrossEntropy(
 ): CrossEntropyResult {
   assertFloat('SoftmaxCrossEntropyLoss', scores);
   if (scores.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== scores.shape[0]) {
-    throw new Error(`SoftmaxCrossEntropyLoss: expects scores (N, C) and labels (N), got ${shapeStr(scores.shape)} and ${shapeStr(labels.shape)}`);
+    throw new Error(
+      `SoftmaxCrossEntropyLoss: expects scores (N, C) and labels (N), got ${shapeStr(scores.shape)} and ${shapeStr(labels.shape)}`,
+    );
   }
   if (labels.dtype !== 'int64') throw new Error(`SoftmaxCrossEntropyLoss: labels must be int64, got ${labels.dtype}`);
   const reduction = options.reduction ?? 'mean';

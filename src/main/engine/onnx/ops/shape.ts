@@ -13,7 +13,8 @@ function product(shape: readonly number[]): number {
 export function resolveReshape(input: Shape, target: readonly number[], nodeDesc: string): Dim[] {
   const out: Dim[] = target.map((d, i) => (d === 0 ? input[i] : d));
   const inferAt = target.indexOf(-1);
-  if (target.filter((d) => d === -1).length > 1) throw new Error(`${nodeDesc}: more than one -1 in ${shapeStr(target)}`);
+  if (target.filter((d) => d === -1).length > 1)
+    throw new Error(`${nodeDesc}: more than one -1 in ${shapeStr(target)}`);
   const known = out.filter((d, i) => i !== inferAt);
   if (input.every((d) => typeof d === 'number') && known.every((d) => typeof d === 'number')) {
     const total = product(input as number[]);
@@ -61,11 +62,15 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   let along: Dim = 0;
   for (const t of xs) {
     if (t.rank !== rank || t.dtype !== xs[0].dtype) {
-      throw new Error(`Concat: ${t.name} ${t.dtype}${shapeStr(t.shape)} does not match ${xs[0].name} ${xs[0].dtype}${shapeStr(xs[0].shape)}`);
+      throw new Error(
+        `Concat: ${t.name} ${t.dtype}${shapeStr(t.shape)} does not match ${xs[0].name} ${xs[0].dtype}${shapeStr(xs[0].shape)}`,
+      );
     }
     t.shape.forEach((d, i) => {
       if (i !== a && d !== xs[0].shape[i]) {
-        throw new Error(`Concat: shape mismatch on axis ${i}: ${t.name} ${shapeStr(t.shape)} vs ${xs[0].name} ${shapeStr(xs[0].shape)}`);
+        throw new Error(
+          `Concat: shape mismatch on axis ${i}: ${t.name} ${shapeStr(t.shape)} vs ${xs[0].name} ${shapeStr(xs[0].shape)}`,
+        );
       }
     });
     const d = t.shape[a];
@@ -91,7 +96,11 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
   });
   const g = graphOf('Slice', x);
   const axesN = axes.map((ax) => normAxis('Slice', ax, x.rank));
-  return g.addNode('Slice', [x, int64s(g, normStarts), int64s(g, normEnds), int64s(g, axesN)], [{ dtype: x.dtype, shape }])[0];
+  return g.addNode(
+    'Slice',
+    [x, int64s(g, normStarts), int64s(g, normEnds), int64s(g, axesN)],
+    [{ dtype: x.dtype, shape }],
+  )[0];
 }
 
 export function unsqueeze(x: Tensor, axes: readonly number[]): Tensor {
@@ -121,7 +130,9 @@ export function gather(data: Tensor, indices: Tensor, axis = 0): Tensor {
   }
   const a = normAxis('Gather', axis, data.rank);
   const shape = [...data.shape.slice(0, a), ...indices.shape, ...data.shape.slice(a + 1)];
-  return graphOf('Gather', data, indices).addNode('Gather', [data, indices], [{ dtype: data.dtype, shape }], { axis: a })[0];
+  return graphOf('Gather', data, indices).addNode('Gather', [data, indices], [{ dtype: data.dtype, shape }], {
+    axis: a,
+  })[0];
 }
 
 /** ScatterND (opset 16+); `reduction: 'add'` accumulates duplicate indices (embedding grads). */
@@ -132,8 +143,15 @@ export function scatterND(data: Tensor, indices: Tensor, updates: Tensor, reduct
   if (typeof k !== 'number') throw new Error('ScatterND: last dim of indices must be static');
   const expected = [...indices.shape.slice(0, q - 1), ...data.shape.slice(k)];
   if (expected.length !== updates.rank || expected.some((d, i) => d !== updates.shape[i])) {
-    throw new Error(`ScatterND: updates ${shapeStr(updates.shape)} should be ${shapeStr(expected)} for data ${shapeStr(data.shape)} and indices ${shapeStr(indices.shape)}`);
+    throw new Error(
+      `ScatterND: updates ${shapeStr(updates.shape)} should be ${shapeStr(expected)} for data ${shapeStr(data.shape)} and indices ${shapeStr(indices.shape)}`,
+    );
   }
   const attrs: Record<string, string> = reduction === 'none' ? {} : { reduction };
-  return graphOf('ScatterND', data, indices, updates).addNode('ScatterND', [data, indices, updates], [{ dtype: data.dtype, shape: data.shape }], attrs)[0];
+  return graphOf('ScatterND', data, indices, updates).addNode(
+    'ScatterND',
+    [data, indices, updates],
+    [{ dtype: data.dtype, shape: data.shape }],
+    attrs,
+  )[0];
 }

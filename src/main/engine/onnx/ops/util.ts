@@ -40,7 +40,8 @@ export function int64s(g: Graph, values: readonly number[]): Tensor {
 
 /** Turns numbers into scalars of the dtype of the tensor operand(s). */
 export function liftPair(opType: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  if (typeof a === 'number' && typeof b === 'number') throw new Error(`${opType}: at least one operand must be a tensor`);
+  if (typeof a === 'number' && typeof b === 'number')
+    throw new Error(`${opType}: at least one operand must be a tensor`);
   const ref = (typeof a === 'number' ? b : a) as Tensor;
   const ta = typeof a === 'number' ? scalar(ref.graph, a, ref.dtype) : a;
   const tb = typeof b === 'number' ? scalar(ref.graph, b, ref.dtype) : b;
