@@ -2,7 +2,15 @@
 // inference), the generation runtime and sentinel rendering. Dimension letters: dims.ts.
 export * from './config';
 export { t5ParamShapes, randomT5Params, countParams, isNormParam } from './params';
-export { loadT5Model, loadT5Weights, saveT5Model, saveT5Weights, T5WeightsError, DEFAULT_LAYOUT } from './weights';
+export {
+  loadT5Model,
+  loadT5Weights,
+  saveT5Model,
+  saveT5Weights,
+  weightsFromParams,
+  T5WeightsError,
+  DEFAULT_LAYOUT,
+} from './weights';
 export type { T5Weights, WeightLayout } from './weights';
 export { SafetensorsError } from './safetensors';
 export { buildTrainingGraph, t5Forward, IGNORE_INDEX, BATCH_INPUT_NAMES } from './model';

@@ -212,6 +212,31 @@ export function saveT5Weights(dir: string, config: T5Config, weights: T5Weights,
   }
 }
 
+/**
+ * Weights from the trainer's parameter record (optim `getState().params`, float32 host
+ * tensors by HF name), checked against the config, ready for saveT5Model or T5Runtime.
+ */
+export function weightsFromParams(
+  config: T5Config,
+  params: Readonly<Record<string, { readonly data: unknown }>>,
+  layout: WeightLayout = DEFAULT_LAYOUT,
+): T5Weights {
+  const out = new Map<string, Float32Array>();
+  for (const [name, shape] of t5ParamShapes(config)) {
+    const data = params[name]?.data;
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!(data instanceof Float32Array) || data.length !== size) {
+      const got =
+        data instanceof Float32Array ? `${data.length} floats` : data === undefined ? 'nothing' : 'a non-float32 array';
+      throw new T5WeightsError(
+        `Parameter '${name}' should be float32 [${shape.join(', ')}] (${size} floats); got ${got}`,
+      );
+    }
+    out.set(name, data);
+  }
+  return { params: out, layout };
+}
+
 /** Load `config.json` and the weights of a HF T5 folder. */
 export function loadT5Model(dir: string): { config: T5Config; weights: T5Weights } {
   const config = loadT5Config(dir);

@@ -18,6 +18,7 @@ import {
   loadT5Weights,
   saveT5Model,
   saveT5Weights,
+  weightsFromParams,
 } from '../../../../src/main/engine/t5/weights';
 
 const FIXTURES = join(__dirname, '../../../fixtures/t5');
@@ -275,6 +276,15 @@ describe('weights', () => {
     size.writeBigUInt64LE(BigInt(header.length));
     const bytes = Buffer.concat([size, Buffer.from(header), Buffer.from(Float64Array.of(1.5, -0.25).buffer)]);
     expect([...decodeTensor(bytes, parseSafetensorsHeader(bytes, 'g.safetensors'), 'g')]).toEqual([1.5, -0.25]);
+  });
+  it("takes the trainer's parameter record and names a wrong one", () => {
+    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
+    const record = Object.fromEntries([...weights.params].map(([name, data]) => [name, { data }]));
+    expect(weightsFromParams(config, record).params.get('shared.weight')).toBe(weights.params.get('shared.weight'));
+    record['encoder.final_layer_norm.weight'] = { data: new Float32Array(3) };
+    expect(() => weightsFromParams(config, record)).toThrow(
+      "Parameter 'encoder.final_layer_norm.weight' should be float32 [32] (32 floats); got 3 floats",
+    );
   });
   it('random init is deterministic and has the HF scales', () => {
     const config = t5Preset('t5-small');
