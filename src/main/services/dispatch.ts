@@ -40,6 +40,8 @@ export function describeIssues(callName: string, issues: readonly z.core.$ZodIss
 
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
+  // Not an expected failure: keep the stack for whoever reads the logs; the caller gets the message.
+  console.error('Unexpected error in a call handler:', error);
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message };
 }
