@@ -1,0 +1,104 @@
+// The Electron entry (src/main/index.ts) against a stand-in electron module, since the real
+// binary cannot run here: the window's security settings, the CSP header, denied
+// permissions and pop-ups, blocked navigation, and the IPC handler being registered.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+interface FakeWindow {
+  options: { webPreferences: Record<string, unknown> };
+  loaded: string[];
+  openHandler?: (details: { url: string }) => { action: string };
+  navigateHandler?: (event: { preventDefault(): void }, url: string) => void;
+}
+
+const windows: FakeWindow[] = [];
+const handled = new Map<string, unknown>();
+let headersHook:
+  ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void) | undefined;
+let permissionHook: ((contents: unknown, permission: string, cb: (allowed: boolean) => void) => void) | undefined;
+const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-electron-'));
+const appEvents = new Map<string, (...args: unknown[]) => void>();
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    static getAllWindows = () => windows.map(() => ({ webContents: { isDestroyed: () => false, send: vi.fn() } }));
+    webContents: unknown;
+    constructor(options: FakeWindow['options']) {
+      const record: FakeWindow = { options, loaded: [] };
+      windows.push(record);
+      this.webContents = {
+        setWindowOpenHandler: (handler: FakeWindow['openHandler']) => (record.openHandler = handler),
+        on: (event: string, handler: FakeWindow['navigateHandler']) => {
+          if (event === 'will-navigate') record.navigateHandler = handler;
+        },
+      };
+      this.loadFile = async (file: string) => void record.loaded.push(file);
+      this.loadURL = async (url: string) => void record.loaded.push(url);
+    }
+    loadFile: (file: string) => Promise<void>;
+    loadURL: (url: string) => Promise<void>;
+    once(): void {}
+  }
+  return {
+    app: {
+      requestSingleInstanceLock: () => true,
+      whenReady: async () => undefined,
+      getPath: () => userData,
+      on: (event: string, handler: (...args: unknown[]) => void) => appEvents.set(event, handler),
+      quit: vi.fn(),
+      exit: vi.fn(),
+    },
+    BrowserWindow,
+    dialog: { showErrorBox: vi.fn() },
+    ipcMain: { handle: (channel: string, handler: unknown) => handled.set(channel, handler), removeHandler: vi.fn() },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (hook: typeof headersHook) => (headersHook = hook) },
+        setPermissionRequestHandler: (hook: typeof permissionHook) => (permissionHook = hook),
+      },
+    },
+    shell: { openExternal: vi.fn() },
+    utilityProcess: { fork: vi.fn() },
+  };
+});
+
+afterAll(async () => {
+  // Quitting closes the services (store, engine host) before the folder goes away.
+  appEvents.get('will-quit')?.({ preventDefault: () => undefined });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  fs.rmSync(userData, { recursive: true, force: true });
+});
+
+describe('Electron main', () => {
+  it('opens one sandboxed, isolated window without Node and locks the page down', async () => {
+    await import('../../../src/main/index');
+    await vi.waitFor(() => expect(windows).toHaveLength(1));
+    const [window] = windows;
+    expect(window.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
+    expect(String(window.options.webPreferences.preload)).toMatch(/preload[/\\]index\.cjs$/);
+    expect(window.loaded[0]).toMatch(/renderer[/\\]index\.html$/);
+
+    expect(handled.has('spanfill:invoke')).toBe(true);
+    expect(fs.existsSync(path.join(userData, 'spanfill.db'))).toBe(true);
+
+    let response: unknown;
+    headersHook?.({ responseHeaders: {} }, (r) => (response = r));
+    expect(JSON.stringify(response)).toContain("script-src 'self'");
+
+    let allowed: boolean | undefined;
+    permissionHook?.({}, 'media', (value) => (allowed = value));
+    expect(allowed).toBe(false);
+
+    expect(window.openHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    const event = { preventDefault: vi.fn() };
+    window.navigateHandler?.(event, 'https://evil.example/');
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+});
