@@ -66,6 +66,26 @@ export class DatasetService {
 
   constructor(private readonly deps: DatasetServiceDeps) {
     this.repo = new DatasetRepository(deps.store.db);
+    this.removeAbandonedImports();
+  }
+
+  /**
+   * Deletes 'importing' datasets whose importing process is gone (killed, crashed, or a
+   * second Ctrl-C that skipped cleanup). A live process's import is left alone: the CLI
+   * and the app may share a data directory.
+   */
+  removeAbandonedImports(): string[] {
+    const removed: string[] = [];
+    for (const row of this.repo.list()) {
+      if (row.status !== 'importing') continue;
+      const owner = (JSON.parse(row.stats_json || '{}') as { importingPid?: unknown }).importingPid;
+      if (typeof owner === 'number' && owner !== process.pid && isProcessAlive(owner)) continue;
+      if (owner === process.pid && this.running.has(row.id)) continue;
+      this.repo.delete(row.id);
+      rmSync(this.tokenDir(row.id), { recursive: true, force: true });
+      removed.push(row.id);
+    }
+    return removed;
   }
 
   async import(request: DatasetImportRequest, signal?: AbortSignal): Promise<DatasetSummary> {
@@ -303,8 +323,17 @@ export class DatasetService {
       format: row.format,
       status: row.status,
       createdAt: row.created_at,
-      stats: row.stats_json && row.stats_json !== '{}' ? (JSON.parse(row.stats_json) as DatasetStats) : null,
+      stats: row.status === 'ready' ? (JSON.parse(row.stats_json) as DatasetStats) : null,
     };
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
 }
 

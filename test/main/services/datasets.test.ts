@@ -128,6 +128,24 @@ describe('datasets service', () => {
   });
 });
 
+describe('abandoned imports', () => {
+  it('are removed when their process is gone, kept while it lives', () => {
+    const { store, dataDir, events } = setup();
+    const insert = store.db.prepare(
+      `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
+       VALUES (?, 'x', 'x', '', 'text', 'importing', ?, '2026-01-01')`,
+    );
+    insert.run('ds-dead', JSON.stringify({ importingPid: 2 ** 22 + 4321 }));
+    insert.run('ds-alive', JSON.stringify({ importingPid: process.ppid }));
+    store.db
+      .prepare(`INSERT INTO documents (dataset_id, ordinal, text, char_count) VALUES ('ds-dead', 0, 'half', 4)`)
+      .run();
+    const service = new DatasetService({ store, dataDir, events });
+    expect(service.list().map((d) => [d.id, d.status, d.stats])).toEqual([['ds-alive', 'importing', null]]);
+    expect(counts(store).documents).toBe(0);
+  });
+});
+
 describe('masking previews', () => {
   const settings = { model: spmDir, noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 32, seed: 3 };
 
