@@ -1,15 +1,26 @@
 // Inference graphs with weights as initializers: the encoder (which also projects the
 // cross-attention keys/values of every decoder layer, computed once per prompt) and one
-// decoder step with a fixed-size self-attention KV cache of P positions. Static shapes per
-// (N, Te, P); the step position arrives as inputs (bucket row, key mask, write mask), so one
-// graph serves every step. Reference: HF modeling_t5.py T5Attention.forward with past_key_value.
+// decoder step with a fixed-size self-attention KV cache of P positions. Rows N, prompt length
+// Te and P are symbolic, so one compiled pair serves every prompt length, beam count and
+// token budget (a compile serialises all weights); the step position arrives as inputs (bucket
+// row, key mask, write mask). Reference: HF modeling_t5.py T5Attention.forward with past_key_value.
 
 import { Graph, op } from '../onnx';
-import type { Tensor } from '../onnx';
+import type { Dim, Tensor } from '../onnx';
 import { relativePositionBucket } from './buckets';
 import type { T5Config } from './config';
 import type { BuildContext } from './layers';
-import { attend, buildContext, feedForward, linear, maskBias, MASK_VALUE, rmsNorm, splitHeads } from './layers';
+import {
+  attend,
+  buildContext,
+  feedForward,
+  linear,
+  maskBias,
+  MASK_VALUE,
+  reshapeDim,
+  rmsNorm,
+  splitHeads,
+} from './layers';
 import { encoderStack, lazyInitializers, lmHead } from './model';
 
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
@@ -22,18 +33,22 @@ export const pastValueName = (layer: number): string => `past.${layer}.value`;
 export const newKeyName = (layer: number): string => `new.${layer}.key`;
 export const newValueName = (layer: number): string => `new.${layer}.value`;
 
-/** Encoder graph: input_ids, attention_mask (B, Te) → cross.{i}.key / .value (B, H, Te, Dk). */
+/**
+ * Encoder graph: input_ids, attention_mask (B, Te) and the bidirectional bucket table
+ * position_buckets (Te, Te) → cross.{i}.key / .value (B, H, Te, Dk).
+ */
 export function buildEncoderGraph(
   config: T5Config,
   weights: ReadonlyMap<string, Float32Array>,
-  batch: number,
-  length: number,
+  batch: Dim = 'B',
+  length: Dim = 'Te',
 ): Graph {
   const g = new Graph('t5_encoder');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
   const inputIds = g.input('input_ids', 'int64', [batch, length]); // (B, Te)
   const mask = g.input('attention_mask', 'int64', [batch, length]); // (B, Te)
-  const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask)); // (B, Te, D)
+  const buckets = g.input('position_buckets', 'int64', [length, length]); // (Te, Te)
+  const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask), buckets); // (B, Te, D)
   for (let i = 0; i < config.numDecoderLayers; i++) {
     const prefix = `decoder.block.${i}.layer.1.EncDecAttention`;
     g.output(splitHeads(ctx, linear(ctx, encoded, `${prefix}.k.weight`)), crossKeyName(i)); // (B, H, Te, Dk)
@@ -58,8 +73,8 @@ function cachedSelfAttention(
   bias: Tensor,
 ): { out: Tensor; newKey: Tensor; newValue: Tensor } {
   const { g, config } = ctx;
-  const [n] = h.shape as number[];
-  const p = step.buckets.shape[1] as number;
+  const n = h.shape[0];
+  const p = step.buckets.shape[1];
   const cacheShape = [n, config.numHeads, p, config.dKv];
   const prefix = `decoder.block.${layer}.layer.0.SelfAttention`;
   const q = splitHeads(ctx, linear(ctx, h, `${prefix}.q.weight`)); // (N, H, 1, Dk)
@@ -79,9 +94,9 @@ function cachedSelfAttention(
 export function buildDecoderStepGraph(
   config: T5Config,
   weights: ReadonlyMap<string, Float32Array>,
-  rows: number,
-  encoderLength: number,
-  maxSteps: number,
+  rows: Dim = 'N',
+  encoderLength: Dim = 'Te',
+  maxSteps: Dim = 'P',
 ): Graph {
   const g = new Graph('t5_decoder_step');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
@@ -112,7 +127,7 @@ export function buildDecoderStepGraph(
     });
   }
   const logits = lmHead(ctx, rmsNorm(ctx, x, 'decoder.final_layer_norm.weight')); // (N, 1, V)
-  g.output(op.reshape(logits, [rows, config.vocabSize]), 'logits'); // (N, V)
+  g.output(op.reshape(logits, [reshapeDim(rows), config.vocabSize]), 'logits'); // (N, V)
   return g;
 }
 

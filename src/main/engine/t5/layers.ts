@@ -4,7 +4,7 @@
 // Reference: HF modeling_t5.py (T5LayerNorm, T5Attention, T5DenseActDense,
 // T5DenseGatedActDense, T5LayerFF); dimension letters in dims.ts.
 
-import type { Graph, Tensor } from '../onnx';
+import type { Dim, Graph, Tensor } from '../onnx';
 import { op } from '../onnx';
 import type { T5Config } from './config';
 import { innerDim } from './config';
@@ -45,16 +45,21 @@ export function dropout(ctx: BuildContext, x: Tensor): Tensor {
   return op.dropout(x, ctx.dropoutRate, true, ctx.nextSeed()).output;
 }
 
+/** A Reshape target entry for a dimension: its size, or 0 ("copy the input's") when symbolic. */
+export function reshapeDim(d: Dim): number {
+  return typeof d === 'number' ? d : 0;
+}
+
 /** (B, T, I) → (B, H, T, Dk). */
 export function splitHeads(ctx: BuildContext, x: Tensor): Tensor {
-  const [b, t] = x.shape as number[];
+  const [b, t] = x.shape.map(reshapeDim);
   const heads = op.reshape(x, [b, t, ctx.config.numHeads, ctx.config.dKv]); // (B, T, H, Dk)
   return op.transpose(heads, [0, 2, 1, 3]); // (B, H, T, Dk)
 }
 
 /** (B, H, T, Dk) → (B, T, I). */
 export function mergeHeads(ctx: BuildContext, x: Tensor): Tensor {
-  const [b, , t] = x.shape as number[];
+  const [b, , t] = x.shape.map(reshapeDim);
   const merged = op.transpose(x, [0, 2, 1, 3]); // (B, T, H, Dk)
   return op.reshape(merged, [b, t, innerDim(ctx.config)]); // (B, T, I)
 }

@@ -83,16 +83,24 @@ export function int64Constant(g: Graph, shape: number[], data: BigInt64Array): T
   return g.constant({ dtype: 'int64', shape, data });
 }
 
-/** Encoder: ids (B, Te) and mask (B, Te) → hidden states (B, Te, D), final norm applied. */
-export function encoderStack(ctx: BuildContext, inputIds: Tensor, maskBiasTensor: Tensor): Tensor {
+/** Bidirectional bucket ids (Te, Te) as a constant, for graphs with a static Te. */
+function encoderBuckets(ctx: BuildContext, te: number): Tensor {
+  const { relativeAttentionNumBuckets: buckets, relativeAttentionMaxDistance: distance } = ctx.config;
+  return int64Constant(ctx.g, [te, te], bucketTable(te, te, true, buckets, distance));
+}
+
+/**
+ * Encoder: ids (B, Te) and mask bias (B, 1, 1, Te) → hidden states (B, Te, D), final norm
+ * applied. `buckets` (Te, Te) is an input when Te is symbolic, else a constant is made.
+ */
+export function encoderStack(ctx: BuildContext, inputIds: Tensor, maskBiasTensor: Tensor, buckets?: Tensor): Tensor {
   const { config } = ctx;
-  const te = inputIds.shape[1] as number;
   return ctx.g.scope('encoder', () => {
     let x = dropout(ctx, op.gather(ctx.param('shared.weight'), inputIds, 0)); // (B, Te, D)
-    const buckets = bucketTable(te, te, true, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance);
+    const bucketIds = buckets ?? encoderBuckets(ctx, inputIds.shape[1] as number); // (Te, Te)
     const tableName = 'encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight';
     // Computed once (layer 0's table) and shared by every block, mask folded in, as HF.
-    const bias = op.add(positionBias(ctx, tableName, int64Constant(ctx.g, [te, te], buckets)), maskBiasTensor); // (B, H, Te, Te)
+    const bias = op.add(positionBias(ctx, tableName, bucketIds), maskBiasTensor); // (B, H, Te, Te)
     for (let i = 0; i < config.numLayers; i++) {
       const p = `encoder.block.${i}.layer`;
       x = ctx.g.scope(`block.${i}`, () => {

@@ -1,8 +1,10 @@
-// T5 inference runtime: compiles (and caches) the encoder and decoder-step graphs per shape,
-// runs them through the session adapter and implements the Seq2SeqGenerator interface that
-// generate.ts drives. KV caches live in JS arrays between steps; beam reordering gathers rows.
+// T5 inference runtime: compiles the encoder and decoder-step graphs once (their row, length
+// and cache dims are symbolic), runs them through the session adapter and implements the
+// Seq2SeqGenerator interface that generate.ts drives. KV caches live in JS arrays between
+// steps; beam reordering gathers rows.
 
 import { serializeModel } from '../onnx';
+import { bucketTable } from './buckets';
 import type { Feed, HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { T5Config } from './config';
@@ -20,10 +22,6 @@ import {
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
-  /** Prompts are padded to a multiple of this, so similar lengths share one compiled graph. */
-  readonly lengthBucket?: number;
-  /** Compiled graphs kept per kind (encoder, decoder step). */
-  readonly maxCachedSessions?: number;
 }
 
 const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', dims, data });
@@ -38,8 +36,8 @@ export function gatherRows(data: Float32Array, rowSize: number, order: readonly 
 
 export class T5Runtime implements Seq2SeqGenerator {
   readonly vocabSize: number;
-  /** Compiled graphs by shape key, oldest first; `users` counts open decoding sessions. */
-  private readonly sessions = new Map<string, { session: Promise<EngineSession>; users: number }>();
+  private encoder: Promise<EngineSession> | null = null;
+  private decoder: Promise<EngineSession> | null = null;
 
   constructor(
     readonly config: T5Config,
@@ -49,32 +47,13 @@ export class T5Runtime implements Seq2SeqGenerator {
     this.vocabSize = config.vocabSize;
   }
 
-  /** The session for `key`, compiled on first use; marks it used until `unuse(key)`. */
-  private use(key: string, build: () => Uint8Array): Promise<EngineSession> {
-    let entry = this.sessions.get(key);
-    if (!entry) {
-      entry = { session: EngineSession.create(build(), { providers: this.options.providers }), users: 0 };
-      this.sessions.set(key, entry);
-      this.evictIdle();
-    }
-    entry.users++;
-    return entry.session;
+  /** How many graphs have been compiled (at most 2: encoder and decoder step). */
+  get compiledGraphs(): number {
+    return (this.encoder ? 1 : 0) + (this.decoder ? 1 : 0);
   }
 
-  private unuse(key: string): void {
-    const entry = this.sessions.get(key);
-    if (entry) entry.users--;
-  }
-
-  /** Releases the oldest idle sessions beyond the limit (never one a decoding run still uses). */
-  private evictIdle(): void {
-    const limit = 2 * (this.options.maxCachedSessions ?? 3);
-    for (const [key, entry] of this.sessions) {
-      if (this.sessions.size <= limit) return;
-      if (entry.users > 0) continue;
-      this.sessions.delete(key);
-      void entry.session.then((s) => s.release());
-    }
+  private compile(graph: () => Uint8Array): Promise<EngineSession> {
+    return EngineSession.create(graph(), { providers: this.options.providers });
   }
 
   /** Pads prompts to (B, Te) with the pad id; returns ids and the 1/0 mask. */
@@ -83,9 +62,7 @@ export class T5Runtime implements Seq2SeqGenerator {
     mask: BigInt64Array;
     length: number;
   } {
-    const bucket = this.options.lengthBucket ?? 8;
-    const longest = Math.max(1, ...prompts.map((p) => p.length));
-    const length = Math.ceil(longest / bucket) * bucket;
+    const length = Math.max(1, ...prompts.map((p) => p.length));
     const ids = new BigInt64Array(prompts.length * length).fill(BigInt(this.config.padTokenId));
     const mask = new BigInt64Array(prompts.length * length);
     prompts.forEach((prompt, b) => {
@@ -103,14 +80,15 @@ export class T5Runtime implements Seq2SeqGenerator {
   ): Promise<{ cross: Map<string, Float32Array>; mask: BigInt64Array; length: number }> {
     const { ids, mask, length } = this.padPrompts(prompts);
     const b = prompts.length;
-    const key = `enc:${b}:${length}`;
-    const encoder = await this.use(key, () => serializeModel(buildEncoderGraph(this.config, this.weights, b, length)));
-    let out: Record<string, HostTensor>;
-    try {
-      out = await encoder.runHost({ input_ids: i64([b, length], ids), attention_mask: i64([b, length], mask) });
-    } finally {
-      this.unuse(key);
-    }
+    this.encoder ??= this.compile(() => serializeModel(buildEncoderGraph(this.config, this.weights)));
+    const { relativeAttentionNumBuckets: buckets, relativeAttentionMaxDistance: distance } = this.config;
+    const out = await (
+      await this.encoder
+    ).runHost({
+      input_ids: i64([b, length], ids),
+      attention_mask: i64([b, length], mask),
+      position_buckets: i64([length, length], bucketTable(length, length, true, buckets, distance)),
+    });
     const cross = new Map<string, Float32Array>();
     for (const [name, t] of Object.entries(out)) cross.set(name, t.data as Float32Array);
     return { cross, mask, length };
@@ -125,17 +103,15 @@ export class T5Runtime implements Seq2SeqGenerator {
     const encoded = await this.encode(prompts);
     const te = encoded.length;
     const rows = rowPrompt.length;
-    const key = `dec:${rows}:${te}:${maxSteps}`;
-    const decoder = await this.use(key, () =>
-      serializeModel(buildDecoderStepGraph(config, this.weights, rows, te, maxSteps)),
-    );
+    this.decoder ??= this.compile(() => serializeModel(buildDecoderStepGraph(config, this.weights)));
+    const decoder = await this.decoder;
     const crossRow = config.numHeads * te * config.dKv;
     const crossDims = [rows, config.numHeads, te, config.dKv];
     const fixed: Record<string, Feed> = {
       attention_mask: i64([rows, te], gatherInt64Rows(encoded.mask, te, rowPrompt)),
     };
     for (const [name, data] of encoded.cross) fixed[name] = f32(crossDims, gatherRows(data, crossRow, rowPrompt));
-    return new CachedDecoding(config, decoder, fixed, rows, maxSteps, () => this.unuse(key));
+    return new CachedDecoding(config, decoder, fixed, rows, maxSteps);
   }
 
   generate(
@@ -147,9 +123,10 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   async release(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const entry of all) await (await entry.session).release();
+    const sessions = [this.encoder, this.decoder];
+    this.encoder = null;
+    this.decoder = null;
+    for (const session of sessions) if (session) await (await session).release();
   }
 }
 
@@ -170,7 +147,6 @@ class CachedDecoding implements DecodingSession {
     private readonly fixed: Readonly<Record<string, Feed>>,
     readonly rows: number,
     private readonly maxSteps: number,
-    private readonly onClose: () => void,
   ) {
     this.cacheRow = config.numHeads * maxSteps * config.dKv;
     for (let i = 0; i < config.numDecoderLayers; i++) {
@@ -224,9 +200,7 @@ class CachedDecoding implements DecodingSession {
   }
 
   async close(): Promise<void> {
-    if (this.isClosed) return;
     this.isClosed = true;
-    this.onClose();
   }
 }
 

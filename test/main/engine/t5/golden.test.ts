@@ -182,16 +182,19 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       cached.scores?.forEach((score, i) => expect(score).toBeCloseTo(recomputed.scores?.[i] ?? NaN, 4));
     });
 
-    it('keeps a compiled graph that an open decoding session uses when the cache evicts', async () => {
-      const small = new T5Runtime(model.config, model.weights.params, { maxCachedSessions: 1 });
-      const session = await small.start([[5, 6, 7]], [0], 4);
+    it('one compiled encoder/decoder pair serves every prompt length, row count and budget', async () => {
+      const fresh = new T5Runtime(model.config, model.weights.params);
+      const session = await fresh.start([[5, 6, 7]], [0], 4);
       const first = await session.step([0]);
-      for (const length of [9, 17, 25]) await (await small.start([new Array<number>(length).fill(3)], [0], 2)).close();
-      const again = await small.start([[5, 6, 7]], [0], 4);
+      for (const length of [9, 17, 25]) {
+        const other = await fresh.start([new Array<number>(length).fill(3), [4]], [0, 0, 1], 2 + length);
+        expect((await other.step([0, 0, 0])).length).toBe(3 * model.config.vocabSize);
+        await other.close();
+      }
       await session.step([first.indexOf(Math.max(...first))]);
+      expect(fresh.compiledGraphs).toBe(2);
       await expect(session.close().then(() => session.step([0]))).rejects.toThrow('This decoding session is closed');
-      await again.close();
-      await small.release();
+      await fresh.release();
     });
 
     it('beam search with one beam equals greedy; seeded sampling is reproducible', async () => {
