@@ -58,7 +58,7 @@ export function declareParams(g: Graph, config: T5Config, dtype: FloatType = 'fl
 
 /**
  * Parameters as initializers, created on first use so each inference graph carries only the
- * weights it reads (the encoder graph has no decoder weights).
+ * weights it reads (the encoder graph holds no decoder weights but the cross-attention K/V).
  */
 export function lazyInitializers(
   g: Graph,
