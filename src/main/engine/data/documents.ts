@@ -120,7 +120,8 @@ export function hashDocument(text: string): DocumentHash {
 /**
  * Open-addressing set of 64-bit keys in two Uint32Arrays (8 bytes a slot, load ≤ 0.75;
  * the all-zero key marks an empty slot, so key (0, 0) is stored as (1, 0)). 20 M distinct
- * documents cost 128–256 MB rather than gigabytes of strings.
+ * documents cost 128–256 MB rather than gigabytes of strings. Keys must be uniformly
+ * distributed (hash bits): the slot is the low bits of `lo`.
  */
 export class HashSet64 {
   private lo = new Uint32Array(1024);
@@ -134,7 +135,7 @@ export class HashSet64 {
     if (lo === 0 && hi === 0) lo = 1;
     if ((this.size + 1) * 4 > this.lo.length * 3) this.grow();
     const mask = this.lo.length - 1;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    let slot = lo & mask; // keys are SHA-1 bits: already uniform
     while (this.lo[slot] !== 0 || this.hi[slot] !== 0) {
       if (this.lo[slot] === lo && this.hi[slot] === hi) return false;
       slot = (slot + 1) & mask;

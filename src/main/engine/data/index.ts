@@ -38,3 +38,4 @@ export { previewExample, previewText, type MaskingPreview, type PreviewSegment, 
 export { estimateExamples, tokenStats, type ExampleEstimate, type TokenStats } from './stats';
 export { benchImport, type BenchImportOptions, type BenchImportResult } from './bench';
 export { Rng } from './rng';
+export { prepareTrainingData, VALIDATION_EPOCH, type ExampleSet, type TrainingData } from './trainingData';

@@ -56,6 +56,13 @@ export class Rng {
     [this.s0, this.s1, this.s2, this.s3] = seedState(words);
   }
 
+  /** A generator with the given raw state (tests against the reference implementation). */
+  static fromState(s0: number, s1: number, s2: number, s3: number): Rng {
+    const rng = new Rng(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0];
+    return rng;
+  }
+
   /** Next uint32. */
   next(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;

@@ -10,6 +10,7 @@ import {
 } from '../../../../src/main/engine/data/examples';
 import { Rng } from '../../../../src/main/engine/data/rng';
 import { InMemoryTokenSource, subsetTokenSource } from '../../../../src/main/engine/data/tokenSource';
+import { prepareTrainingData, VALIDATION_EPOCH } from '../../../../src/main/engine/data/trainingData';
 
 const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
 const settings: SpanCorruptionSettings = {
@@ -136,5 +137,25 @@ describe('batches', () => {
     expect(full.every((b) => b.batchSize === 4 && b.labels.length === 4 * 8)).toBe(true);
     const all = [...epochBatches(plan, source, tokenizer, { batchSize: 4, epoch: 0, order, isDropLast: false })];
     expect(all.reduce((a, b) => a + b.batchSize, 0)).toBe(plan.exampleCount);
+  });
+});
+
+describe('prepareTrainingData', () => {
+  it('splits into training and validation example sets', () => {
+    const source = new InMemoryTokenSource(randomDocs(60, 30, 9));
+    const data = prepareTrainingData(source, { validation: [3, 10, 20], isSelfValidation: false }, settings, tokenizer);
+    expect(data.train.source.documentCount).toBe(57);
+    expect(data.validation.source.documentCount).toBe(3);
+    expect(data.train.plan.mode).toBe('packed');
+    expect(data.validation.source.totalTokens + data.train.source.totalTokens).toBe(source.totalTokens);
+    const batch = makeBatch(data.validation.plan, data.validation.source, tokenizer, [0], VALIDATION_EPOCH);
+    expect(batch.inputIds.length).toBe(32);
+  });
+  it('a single document trains and validates on itself', () => {
+    const source = new InMemoryTokenSource([Array.from({ length: 100 }, (_, i) => 3 + i)]);
+    const data = prepareTrainingData(source, { validation: [0], isSelfValidation: true }, settings, tokenizer);
+    expect(data.isSelfValidation).toBe(true);
+    expect(data.train.source.totalTokens).toBe(100);
+    expect(data.validation.source.totalTokens).toBe(100);
   });
 });
