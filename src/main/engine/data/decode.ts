@@ -59,6 +59,19 @@ function findInvalid(buf: Uint8Array, end: number): number[] {
   return offsets;
 }
 
+/** ASCII-range text as BOM-less UTF-16: every other byte of the first pairs is NUL. */
+function looksLikeBomlessUtf16(buf: Uint8Array): boolean {
+  const pairs = Math.min(16, buf.length >> 1);
+  if (pairs < 2) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (buf[2 * i] === 0) even++;
+    if (buf[2 * i + 1] === 0) odd++;
+  }
+  return (even === pairs && odd === 0) || (odd === pairs && even === 0);
+}
+
 /** Start of an incomplete sequence at the end of `buf`, or buf.length if it ends cleanly. */
 function incompleteTailStart(buf: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, buf.length); back++) {
@@ -147,7 +160,7 @@ export class StreamingTextDecoder {
     }
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const nul = data.indexOf(0);
-    if (nul >= 0) throw this.binaryError(this.consumed + nul);
+    if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(data));
     const cut = isLast ? data.length : incompleteTailStart(data);
     const body = data.subarray(0, cut);
     if (!isUtf8(body)) this.countInvalid(findInvalid(body, body.length));
@@ -180,12 +193,10 @@ export class StreamingTextDecoder {
     }
   }
 
-  private binaryError(offset: number): DataError {
-    return new DataError(
-      'binary-file',
-      `${this.file} looks like a binary file, not text (NUL byte at byte offset ${offset})`,
-      this.file,
-      offset,
-    );
+  private binaryError(offset: number, isLikelyUtf16 = false): DataError {
+    const what = isLikelyUtf16
+      ? 'looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)'
+      : 'looks like a binary file, not text';
+    return new DataError('binary-file', `${this.file} ${what} (NUL byte at byte offset ${offset})`, this.file, offset);
   }
 }

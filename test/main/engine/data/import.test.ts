@@ -81,6 +81,12 @@ describe('bad input names the file and the place', () => {
     expect(e.message).toBe(`${p} looks like a binary file, not text (NUL byte at byte offset 8)`);
     expect(e.byteOffset).toBe(8);
   });
+  it('UTF-16 without a byte-order mark is named as such', async () => {
+    const p = file('nobom16.txt', Buffer.from('Hello there, plain text', 'utf16le'));
+    expect((await failure([p])).message).toBe(
+      `${p} looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM) (NUL byte at byte offset 1)`,
+    );
+  });
   it('empty file and BOM-only file', async () => {
     const p = file('empty.txt', '');
     expect((await failure([p])).message).toBe(`${p} is empty (0 bytes)`);
