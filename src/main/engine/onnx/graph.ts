@@ -125,8 +125,7 @@ export class Graph {
 
   /** True if `t` is visible here: defined in this graph or an enclosing one. */
   canSee(t: Tensor): boolean {
-    for (let g: Graph | null = this; g; g = g.parent) if (g === t.graph) return true;
-    return false;
+    return t.graph === this || (this.parent !== null && this.parent.canSee(t));
   }
 
   /** Runs `fn` with names prefixed by `scope` (joined with '.'). */
