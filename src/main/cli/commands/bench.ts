@@ -9,6 +9,9 @@ import { assertProvider } from '../../engine/onnx/session';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { importBench } from './bench-import';
+import { benchT5 } from '../../engine/t5/bench';
+import type { T5PresetName } from '../../engine/t5/config';
+import { T5_PRESET_NAMES } from '../../engine/t5/config';
 
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
 interface Bench {
@@ -18,6 +21,30 @@ interface Bench {
 
 const benches: Readonly<Record<string, Bench>> = {
   import: importBench,
+  t5: {
+    summary:
+      'a random real-shape T5 (--preset, default t5-small): ms per fused AdamW step, generation tokens/s, peak RSS',
+    async run(context) {
+      const preset = context.string('preset') ?? 't5-small';
+      if (!(T5_PRESET_NAMES as readonly string[]).includes(preset)) {
+        throw new UsageError(`--preset '${preset}' is not one of: ${T5_PRESET_NAMES.join(', ')}`);
+      }
+      const isQuick = context.flag('quick');
+      const result = await benchT5({
+        preset: preset as T5PresetName,
+        batchSize: isQuick ? 2 : 8,
+        inputLength: isQuick ? 32 : 128,
+        targetLength: isQuick ? 8 : 32,
+        steps: isQuick ? 1 : 3,
+        newTokens: 20,
+      });
+      context.log(
+        `${result.preset} (${result.parameters} params): ${result.msPerStep.toFixed(0)} ms/step, ` +
+          `${result.tokensPerSecond.toFixed(1)} tokens/s generating, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+      );
+      return result;
+    },
+  },
   ops: {
     summary: 'MatMul GFLOP/s and ms per fused training step (2-layer MLP) at K = 1, 4, 16',
     async run(context) {
@@ -53,8 +80,8 @@ function renderRow(row: BenchRow): string {
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  summary: 'Measure engine speed (bench ops: MatMul and fused training steps)',
-  usage: 'spanfill bench ops [--provider NAME] [--quick] [--json]',
+  summary: 'Measure engine speed (ops: MatMul and fused steps; t5: a real-shape T5; import: data import)',
+  usage: 'spanfill bench (ops [--provider NAME] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -68,6 +95,7 @@ export const benchCommand = defineCommand({
       description: 'Execution provider: cpu, cuda, webgpu or dml (default cpu)',
     },
     quick: { type: 'boolean', description: 'Tiny shapes, a few calls each (a smoke test)' },
+    preset: { type: 'string', placeholder: 'NAME', description: 'bench t5: model shape preset (default t5-small)' },
   },
   async run(context) {
     const [what] = context.positionals;
