@@ -133,6 +133,9 @@ describe('the served UI in Chromium', () => {
 
   it('is keyboard navigable', async () => {
     await page.goto(new URL('/#/datasets', url).href);
+    // A fresh load, so Tab starts at the top rather than after the focused <main> (whose
+    // screen now has form fields of its own).
+    await page.reload();
     await page.getByTestId('screen-datasets').waitFor();
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Skip to content');

@@ -1,0 +1,94 @@
+// End-to-end for the Datasets and Masking screens: import a file through the UI of the built
+// `spanfill serve`, see it listed and shown, then preview its masking and typed text's.
+// Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
+// NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
+const resultsDir = path.resolve('test-results');
+let serveProcess: ChildProcess;
+let context: BrowserContext;
+let page: Page;
+let url: string;
+let dir: string;
+
+function startServe(dataDir: string): Promise<string> {
+  serveProcess = spawn(process.execPath, ['bin/spanfill.mjs', 'serve', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    serveProcess.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (!buffered.includes('\n')) return;
+      const parsed = JSON.parse(buffered.split('\n')[0]) as { ok: boolean; result?: { url: string } };
+      if (parsed.ok && parsed.result) resolve(parsed.result.url);
+      else reject(new Error(buffered));
+    });
+    serveProcess.on('exit', (code) => reject(new Error(`spanfill serve exited with ${code}`)));
+  });
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-screens-'));
+  url = await startServe(path.join(dir, 'data'));
+  context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+});
+
+afterAll(async () => {
+  await context?.close();
+  serveProcess?.kill('SIGINT');
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Datasets and Masking screens', () => {
+  it('imports a file and shows it', async () => {
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, 'The cute dog walks in the green park.\n\nA second note about the quiet river at dawn.\n');
+    await page.goto(url);
+    await page.getByTestId('import-paths').fill(file);
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('dataset-detail').waitFor();
+    await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
+    await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain('2 documents');
+    await page.screenshot({ path: path.join(resultsDir, 'data-01-datasets.png') });
+  });
+
+  it('a bad file shows the engine message', async () => {
+    const bin = path.join(dir, 'blob.txt');
+    fs.writeFileSync(bin, Buffer.from([0x41, 0x00, 0x42]));
+    await page.getByTestId('import-paths').fill(bin);
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('datasets-error').waitFor();
+    await expect(page.getByTestId('datasets-error').textContent()).resolves.toContain('looks like a binary file');
+  });
+
+  it('previews masking of typed text and of the dataset', async () => {
+    await page.getByTestId('nav-masking').click();
+    await page.getByTestId('mask-model').fill('bytes');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-result').waitFor();
+    const marks = await page.evaluate("document.querySelectorAll('[data-testid=mask-result] mark').length");
+    expect(marks).toBeGreaterThan(0);
+    await expect(page.getByTestId('mask-result').textContent()).resolves.toContain('<extra_id_0>');
+    await page.getByLabel('A dataset example').check();
+    await page.locator('select').first().selectOption({ label: 'notes.txt (2 documents)' });
+    await page.getByTestId('mask-preview').click();
+    await page.getByText(/of \d+ \((packed|per-document)\)/).waitFor();
+    await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });
+  });
+});
