@@ -17,10 +17,13 @@ import {
   DEFAULT_VALIDATION_FRACTION,
   importDocuments,
   openTokenCache,
+  readSplitFile,
   splitDocuments,
   tokenCacheFingerprint,
+  writeSplitFile,
   writeTokenCache,
   type ImportedDocument,
+  type StoredSplit,
   type SplitMode,
   type TextTokenizer,
   type TokenCache,
@@ -63,6 +66,7 @@ export class DatasetService {
   readonly repo: DatasetRepository;
   readonly tokenizers = new TokenizerRegistry();
   private readonly running = new Map<string, AbortController>();
+  private readonly splits = new Map<string, StoredSplit>();
 
   constructor(private readonly deps: DatasetServiceDeps) {
     this.repo = new DatasetRepository(deps.store.db);
@@ -159,6 +163,8 @@ export class DatasetService {
           message: split.message,
         },
       };
+      mkdirSync(this.tokenDir(id), { recursive: true });
+      writeSplitFile(this.splitPath(id), split);
       const formats = [...new Set(summary.files.map((f) => f.format))].join('+');
       this.deps.store.db.prepare('UPDATE datasets SET format = ? WHERE id = ?').run(formats, id);
       this.repo.markReady(id, datasetHash.digest('hex'), JSON.stringify(stats));
@@ -172,6 +178,7 @@ export class DatasetService {
       return this.summary(this.mustGet(id));
     } catch (error) {
       this.repo.delete(id);
+      rmSync(this.tokenDir(id), { recursive: true, force: true });
       const mapped = toApiError(error);
       this.deps.events.emit('datasets.statusChanged', {
         datasetId: id,
@@ -208,6 +215,7 @@ export class DatasetService {
     if (this.running.has(id))
       throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
     const removed = this.repo.delete(id);
+    this.splits.delete(id);
     rmSync(this.tokenDir(id), { recursive: true, force: true });
     if (!removed) throw new ApiError('not_found', `No dataset ${id}; \`spanfill datasets list\` shows the ids`);
     return { id, removed };
@@ -266,8 +274,16 @@ export class DatasetService {
     return { cache, tokenizer, result };
   }
 
-  /** Validation ordinals, recomputed from the document hashes (deterministic, streaming). */
-  async validationOrdinals(id: string): Promise<{ validation: number[]; isSelfValidation: boolean }> {
+  /**
+   * Validation ordinals: from memory, else the split file written at import, else recomputed
+   * from the document hashes in one streaming pass (and saved for next time).
+   */
+  async validationOrdinals(id: string): Promise<StoredSplit> {
+    const known = this.splits.get(id) ?? readSplitFile(this.splitPath(id));
+    if (known !== null && known !== undefined) {
+      this.splits.set(id, known);
+      return known;
+    }
     const row = this.mustGet(id);
     const stats = row.stats_json ? (JSON.parse(row.stats_json) as Partial<DatasetStats>) : {};
     const fraction = stats.split?.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
@@ -282,7 +298,15 @@ export class DatasetService {
       }
     }
     const split = splitDocuments(candidates(), fraction);
-    return { validation: split.validation, isSelfValidation: split.isSelfValidation };
+    const stored = { validation: split.validation, isSelfValidation: split.isSelfValidation };
+    mkdirSync(this.tokenDir(id), { recursive: true });
+    writeSplitFile(this.splitPath(id), stored);
+    this.splits.set(id, stored);
+    return stored;
+  }
+
+  private splitPath(id: string): string {
+    return path.join(this.tokenDir(id), 'validation.split');
   }
 
   private recordTokenCount(row: DatasetRow, tokenizer: TextTokenizer, tokens: number): void {

@@ -80,7 +80,15 @@ describe('datasets service', () => {
     const spm = await service.tokens(ds.id, spmDir);
     expect(spm.result.tokens).toBeLessThan(first.result.tokens);
     spm.cache.close();
-    expect(fs.readdirSync(path.join(dataDir, 'tokens', ds.id))).toHaveLength(2);
+    const files = fs.readdirSync(path.join(dataDir, 'tokens', ds.id));
+    expect(files.filter((f) => f.endsWith('.tokens'))).toHaveLength(2);
+    // The split saved at import equals the one recomputed from the documents.
+    const saved = await service.validationOrdinals(ds.id);
+    fs.rmSync(path.join(dataDir, 'tokens', ds.id, 'validation.split'));
+    expect(await new DatasetService({ store, dataDir, events: new EventBus() }).validationOrdinals(ds.id)).toEqual(
+      saved,
+    );
+    expect(saved.validation.length).toBe(ds.stats?.split.validationDocuments);
     const tokenized = await datasetHandlers({ store, dataDir, events: new EventBus() })['datasets.tokenize']({
       id: ds.id,
       model: 'bytes',

@@ -11,7 +11,14 @@ export {
 } from './import';
 export { resolveSources, FOLDER_EXTENSIONS, type SourceFile, type SourceFormat } from './sources';
 export { SPLIT_MODES, type SplitMode } from './documents';
-export { splitDocuments, DEFAULT_VALIDATION_FRACTION, type DatasetSplit } from './split';
+export {
+  readSplitFile,
+  splitDocuments,
+  writeSplitFile,
+  DEFAULT_VALIDATION_FRACTION,
+  type DatasetSplit,
+  type StoredSplit,
+} from './split';
 export { createByteTokenizer, encodeForTraining, loadHfTokenizer, type TextTokenizer } from './tokenizer';
 export {
   openTokenCache,

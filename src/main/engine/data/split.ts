@@ -2,6 +2,7 @@
 // hash-derived split key (documents.ts, uniform in [0, 1)) is below the fraction, so a
 // document keeps its side when others are added. At least one validation document once
 // there are two; a single document validates on itself, and the result says so.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 
 export interface SplitCandidate {
   readonly index: number;
@@ -63,4 +64,46 @@ export function splitDocuments(
     isSelfValidation: false,
     message,
   };
+}
+
+// The split file: which documents validate, saved with the dataset so nothing has to re-hash
+// every document to find out. Little-endian: magic "SPFSPLT\0" · u32 version 1 · u32 flags
+// (bit 0: self-validation) · u32 count · count × u32 validation ordinals (ascending).
+const SPLIT_MAGIC = Buffer.from('SPFSPLT\0', 'latin1');
+const SPLIT_VERSION = 1;
+
+export interface StoredSplit {
+  readonly validation: number[];
+  readonly isSelfValidation: boolean;
+}
+
+/** Writes temp + fsync + rename, so a reader sees the old file or the whole new one. */
+export function writeSplitFile(path: string, split: StoredSplit): void {
+  const body = Buffer.alloc(20 + 4 * split.validation.length);
+  SPLIT_MAGIC.copy(body, 0);
+  body.writeUInt32LE(SPLIT_VERSION, 8);
+  body.writeUInt32LE(split.isSelfValidation ? 1 : 0, 12);
+  body.writeUInt32LE(split.validation.length, 16);
+  split.validation.forEach((ordinal, i) => body.writeUInt32LE(ordinal, 20 + 4 * i));
+  const temp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, body);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+}
+
+/** The stored split, or null when the file is missing or not this version (recompute it then). */
+export function readSplitFile(path: string): StoredSplit | null {
+  if (!existsSync(path)) return null;
+  const data = readFileSync(path);
+  if (data.length < 20 || !data.subarray(0, 8).equals(SPLIT_MAGIC) || data.readUInt32LE(8) !== SPLIT_VERSION)
+    return null;
+  const count = data.readUInt32LE(16);
+  if (data.length !== 20 + 4 * count) return null;
+  const validation = Array.from({ length: count }, (_, i) => data.readUInt32LE(20 + 4 * i));
+  return { validation, isSelfValidation: (data.readUInt32LE(12) & 1) === 1 };
 }

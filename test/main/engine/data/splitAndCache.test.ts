@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashDocument } from '../../../../src/main/engine/data/documents';
-import { splitDocuments } from '../../../../src/main/engine/data/split';
+import { readSplitFile, splitDocuments, writeSplitFile } from '../../../../src/main/engine/data/split';
 import { openTokenCache, tokenCacheFingerprint, writeTokenCache } from '../../../../src/main/engine/data/tokenCache';
 import { createByteTokenizer } from '../../../../src/main/engine/data/tokenizer';
 
@@ -36,6 +36,25 @@ describe('train/validation split', () => {
     expect(s).toMatchObject({ validation: [0], trainCount: 1, validationCount: 1, isSelfValidation: true });
     expect(s.message).toContain('Only one document');
     expect(() => splitDocuments(docs(3), 0.9)).toThrow('Validation fraction must be in (0, 0.5], got 0.9');
+  });
+});
+
+describe('split file', () => {
+  it('round-trips and refuses what it did not write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-split-'));
+    try {
+      const path = join(dir, 'validation.split');
+      writeSplitFile(path, { validation: [2, 7, 40_000], isSelfValidation: false });
+      expect(readSplitFile(path)).toEqual({ validation: [2, 7, 40_000], isSelfValidation: false });
+      writeSplitFile(path, { validation: [0], isSelfValidation: true });
+      expect(readSplitFile(path)).toEqual({ validation: [0], isSelfValidation: true });
+      writeFileSync(path, 'not a split file at all');
+      expect(readSplitFile(path)).toBeNull();
+      expect(readSplitFile(join(dir, 'missing'))).toBeNull();
+      expect(readdirSync(dir)).toEqual(['validation.split']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
