@@ -65,6 +65,11 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('dataset-detail').waitFor();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
     await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain('2 documents');
+    await page.getByTestId('tokenize').click();
+    await page.getByTestId('token-stats').waitFor();
+    await expect(page.getByTestId('token-stats').textContent()).resolves.toMatch(
+      /\d+ tokens in all \(bytes \(ByT5 layout\)\)/,
+    );
     await page.screenshot({ path: path.join(resultsDir, 'data-01-datasets.png') });
   });
 

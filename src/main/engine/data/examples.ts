@@ -73,7 +73,7 @@ export function planExamples(
   let mode: MaskingMode = settings.mode === 'auto' ? 'packed' : settings.mode;
   if (mode === 'packed' && packedCount === 0) {
     messages.push(
-      `The dataset has ${streamLength} tokens, less than one packed example of ${lengths.tokensLength}; ` +
+      `These documents have ${streamLength} tokens (counting an EOS after each), less than one packed example of ${lengths.tokensLength}; ` +
         'each document is masked on its own and padded instead (per-document mode)',
     );
     mode = 'per-document';

@@ -2,7 +2,12 @@
 // byte progress (from `datasets.importProgress` events) and cancel, remove, and the last
 // error. Built on `api` only, like every domain store.
 
-import type { DatasetDetail, DatasetSplitMode, DatasetSummary } from '../../../shared/contract/datasets';
+import type {
+  DatasetDetail,
+  DatasetSplitMode,
+  DatasetSummary,
+  TokenizeResult,
+} from '../../../shared/contract/datasets';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 
@@ -21,6 +26,9 @@ class DatasetsStore {
   detail: DatasetDetail | undefined = $state();
   error: string | undefined = $state();
   isLoading = $state(false);
+  /** Token count and example estimate of the shown dataset for one tokenizer. */
+  tokenized: TokenizeResult | undefined = $state();
+  isTokenizing = $state(false);
   /** The import in flight: its id (once the first event names it) and bytes read. */
   importing: { id: string | undefined; done: number; total: number | null } | undefined = $state();
 
@@ -79,8 +87,21 @@ class DatasetsStore {
   async show(id: string): Promise<void> {
     try {
       this.detail = await api.datasets.get({ id, sample: 5 });
+      if (this.tokenized?.datasetId !== id) this.tokenized = undefined;
     } catch (caught) {
       this.error = message(caught);
+    }
+  }
+
+  async tokenize(id: string, model: string, inputLength: number): Promise<void> {
+    this.isTokenizing = true;
+    this.error = undefined;
+    try {
+      this.tokenized = await api.datasets.tokenize({ id, model: model.trim(), inputLength });
+    } catch (caught) {
+      this.error = message(caught);
+    } finally {
+      this.isTokenizing = false;
     }
   }
 

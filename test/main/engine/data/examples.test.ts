@@ -85,7 +85,7 @@ describe('per-document examples', () => {
     const plan = planExamples(source, settings, tokenizer);
     expect(plan.mode).toBe('per-document');
     expect(plan.messages[0]).toBe(
-      'The dataset has 10 tokens, less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
+      'These documents have 10 tokens (counting an EOS after each), less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
     );
     expect(plan.messages).toContain('1 document(s) have only 2–3 tokens; each gets a single one-token noise span');
     const batch = makeBatch(plan, source, tokenizer, [0, 1], 0);
