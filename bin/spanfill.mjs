@@ -4,9 +4,7 @@
 // `npx spanfill` works in a fresh checkout and never runs a stale build while developing.
 // SPANFILL_FROM_SOURCE=1 forces the source (what the tests use).
 
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -32,18 +30,10 @@ function isBuildFresh() {
 if (process.env.SPANFILL_FROM_SOURCE !== '1' && isBuildFresh()) {
   await import(pathToFileURL(built).href);
 } else {
-  // tsx is a dev dependency; run the source in a child with its loader.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = spawn(
-    process.execPath,
-    ['--import', tsx, join(root, 'src', 'main', 'cli', 'index.ts'), ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-    },
-  );
-  // Ctrl-C reaches the child through the terminal's process group; forward kill requests too.
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
-  });
+  // tsx is a dev dependency: register its loader in this process and import the source.
+  // NOTE: in-process (not a child) so Ctrl-C reaches exactly one process, once; a child plus a
+  // forwarding parent delivered two SIGINTs and skipped the CLI's cleanup.
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(root, 'src', 'main', 'cli', 'index.ts')).href);
 }
