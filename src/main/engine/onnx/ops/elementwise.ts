@@ -2,6 +2,7 @@
 // Cast). Each helper infers the output shape and dtype. Reference: ONNX Operators.md.
 
 import type { DType } from '../dtype';
+import { ONNX_DTYPE_CODE } from '../dtype';
 import type { Tensor } from '../graph';
 import type { TensorLike } from './util';
 import { assertFloat, broadcastShapes, graphOf, liftPair } from './util';
@@ -57,19 +58,8 @@ export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
   return graphOf('Where', cond, tx, ty).addNode('Where', [cond, tx, ty], [{ dtype: tx.dtype, shape }])[0];
 }
 
-const CAST_CODES: Readonly<Record<DType, number>> = {
-  float32: 1,
-  uint8: 2,
-  int8: 3,
-  int32: 6,
-  int64: 7,
-  bool: 9,
-  float16: 10,
-  float64: 11,
-};
-
 export function cast(x: Tensor, to: DType): Tensor {
-  return graphOf('Cast', x).addNode('Cast', [x], [{ dtype: to, shape: x.shape }], { to: CAST_CODES[to] })[0];
+  return graphOf('Cast', x).addNode('Cast', [x], [{ dtype: to, shape: x.shape }], { to: ONNX_DTYPE_CODE[to] })[0];
 }
 
 /** tanh-form GELU, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as HF `gelu_new` (T5 v1.1). */
