@@ -44,6 +44,8 @@ export interface SessionOptions {
    * never get a gradient decay into denormals, and arithmetic on those is ~5× slower on CPU.
    */
   readonly flushDenormals?: boolean;
+  /** Write ORT's per-node profile (Chrome trace JSON) to files starting with this path. */
+  readonly profileFilePrefix?: string;
 }
 
 export interface Placement {
@@ -162,6 +164,11 @@ export class EngineSession {
     return host;
   }
 
+  /** Ends profiling (when profileFilePrefix was set) and flushes the trace file. */
+  endProfiling(): void {
+    this.session.endProfiling();
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
@@ -183,6 +190,10 @@ function ortOptions(
     extra,
   };
   if (options.intraOpThreads) opts.intraOpNumThreads = options.intraOpThreads;
+  if (options.profileFilePrefix) {
+    opts.enableProfiling = true;
+    opts.profileFilePrefix = options.profileFilePrefix;
+  }
   if (options.keepOnDevice?.length && provider === 'webgpu') {
     const locations: Record<string, 'gpu-buffer'> = {};
     for (const name of options.keepOnDevice) locations[name] = 'gpu-buffer';

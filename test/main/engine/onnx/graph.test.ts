@@ -1,5 +1,8 @@
 // Builder and serialization: a graph built here runs in onnxruntime with the values numpy
 // semantics predict, and bad use fails at build time naming the node and both shapes.
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
@@ -96,5 +99,19 @@ describe('session adapter', () => {
     expect(session.placement.message).toMatch(/dml did not load.*Windows only/);
     const out = await session.runHost({ x: { dtype: 'float32', dims: [1], data: Float32Array.of(2) } });
     expect(out.y.data[0]).toBe(-2);
+  });
+
+  it('writes a per-node profile when asked, naming our nodes', async () => {
+    const g = new Graph('t');
+    g.output(op.neg(g.input('x', 'float32', [4])), 'y');
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-prof-'));
+    const session = await EngineSession.create(serializeModel(g), { profileFilePrefix: join(dir, 'p') });
+    await session.runHost({ x: { dtype: 'float32', dims: [4], data: new Float32Array(4) } });
+    session.endProfiling();
+    await session.release();
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(existsSync(join(dir, files[0]))).toBe(true);
+    expect(readFileSync(join(dir, files[0]), 'utf8')).toContain('Neg_0');
   });
 });
