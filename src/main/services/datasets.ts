@@ -54,6 +54,9 @@ export interface DatasetServiceDeps {
 
 const INSERT_BATCH = 2000;
 
+/** Ids of imports running in this process, whichever DatasetService instance runs them. */
+const importsInThisProcess = new Set<string>();
+
 /** DataError / abort → the contract's error codes, keeping the engine's message. */
 export function toApiError(error: unknown): unknown {
   if (error instanceof DataError)
@@ -84,7 +87,9 @@ export class DatasetService {
       if (row.status !== 'importing') continue;
       const owner = (JSON.parse(row.stats_json || '{}') as { importingPid?: unknown }).importingPid;
       if (typeof owner === 'number' && owner !== process.pid && isProcessAlive(owner)) continue;
-      if (owner === process.pid && this.running.has(row.id)) continue;
+      // Our own pid: live if any service in this process is importing it (else the pid was
+      // reused after the process that wrote the row died).
+      if (owner === process.pid && importsInThisProcess.has(row.id)) continue;
       this.repo.delete(row.id);
       rmSync(this.tokenDir(row.id), { recursive: true, force: true });
       removed.push(row.id);
@@ -98,13 +103,17 @@ export class DatasetService {
     const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
     const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
     const sourcePath = request.paths.join(', ');
+    // The pid lets another process sharing this data directory tell a live import from an
+    // abandoned one (removeAbandonedImports); markReady replaces it with the real stats.
     this.repo.create({
       id,
       name: request.name ?? path.basename(request.paths[0]),
       source_path: sourcePath,
       format: 'pending',
+      stats_json: JSON.stringify({ importingPid: process.pid }),
     });
     this.running.set(id, controller);
+    importsInThisProcess.add(id);
     this.deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
     const pending: { ordinal: number; text: string }[] = [];
     const datasetHash = createHash('sha256');
@@ -188,6 +197,7 @@ export class DatasetService {
       throw mapped;
     } finally {
       this.running.delete(id);
+      importsInThisProcess.delete(id);
     }
   }
 

@@ -31,13 +31,14 @@ export interface TokenCacheRow {
 export class DatasetRepository {
   constructor(private readonly db: Db) {}
 
-  create(row: Pick<DatasetRow, 'id' | 'name' | 'source_path' | 'format'>): void {
+  /** A dataset in status 'importing'; `stats_json` records the importing process until it is ready. */
+  create(row: Pick<DatasetRow, 'id' | 'name' | 'source_path' | 'format' | 'stats_json'>): void {
     this.db
       .prepare(
-        `INSERT INTO datasets (id, name, source_path, source_hash, format, status, created_at)
-         VALUES (?, ?, ?, '', ?, 'importing', ?)`,
+        `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
+         VALUES (?, ?, ?, '', ?, 'importing', ?, ?)`,
       )
-      .run(row.id, row.name, row.source_path, row.format, new Date().toISOString());
+      .run(row.id, row.name, row.source_path, row.format, row.stats_json, new Date().toISOString());
   }
 
   /** Appends documents in one transaction. */

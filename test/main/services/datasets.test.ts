@@ -137,6 +137,25 @@ describe('datasets service', () => {
 });
 
 describe('abandoned imports', () => {
+  it('a live import survives another service opening the same store mid-import', async () => {
+    const { service, write, store, dataDir, events } = setup();
+    const big = write('live.txt', Array.from({ length: 20_000 }, (_, i) => `live paragraph ${i}`).join('\n\n'));
+    let importingRow: unknown;
+    let opened = false;
+    events.subscribe((event) => {
+      if (event !== 'datasets.importProgress' || opened) return;
+      opened = true;
+      importingRow = store.db.prepare(`SELECT status, stats_json FROM datasets`).get();
+      // What `spanfill datasets list` in a second terminal does on start.
+      new DatasetService({ store, dataDir, events: new EventBus() });
+    });
+    const ds = await service.import({ paths: [big] });
+    expect(opened).toBe(true);
+    expect(importingRow).toEqual({ status: 'importing', stats_json: JSON.stringify({ importingPid: process.pid }) });
+    expect(ds.stats?.documents).toBe(20_000);
+    expect(counts(store)).toEqual({ datasets: 1, documents: 20_000 });
+  });
+
   it('are removed when their process is gone, kept while it lives', () => {
     const { store, dataDir, events } = setup();
     const insert = store.db.prepare(
