@@ -4,7 +4,9 @@
 // numpy's generator: masks are reproducible within Spanfill, not bit-equal to HF's.
 //
 // Spec (so another implementation can reproduce a mask):
-//   state s0..s3 (uint32) = fmix32 chain over the seed words (see `seedState`);
+//   words: each seed number n → (n mod 2³², ⌊n / 2³²⌋ mod 2³²), in order;
+//   h = 0x9e3779b9; for each word w: h = fmix32((h xor w) + 0x7f4a7c15);
+//   for i = 0..3: h = fmix32(h + 0x9e3779b9 + i); s_i = h   (all-zero state → s0 = 1);
 //   next(): r = rotl(s1·5, 7)·9; t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
 //           s2 ^= t; s3 = rotl(s3, 11); return r   (all arithmetic mod 2³²)
 //   below(n): rejection sampling on next() against the largest multiple of n below 2³².

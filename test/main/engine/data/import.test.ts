@@ -105,6 +105,15 @@ describe('bad input names the file and the place', () => {
       'latin1.txt',
       Buffer.from('Ça va? Très bien, naïve façade, déjà vu, où, élève, über.', 'latin1'),
     );
+    const late = file('late.txt', Buffer.concat([Buffer.from('fine text, then '), Buffer.alloc(9, 0xff)]));
+    for (const chunkBytes of [3, 1 << 20]) {
+      const bad = await failure([late], { chunkBytes });
+      expect(bad.byteOffset).toBe(16);
+      expect(bad.message).toBe(
+        `${late} is not valid UTF-8: more than 8 invalid byte sequences, the first at byte offset 16. ` +
+          'Save it as UTF-8 (or UTF-16 with a byte-order mark) and import it again.',
+      );
+    }
     const e = await failure([latin1], { chunkBytes: 4 });
     expect(e.code).toBe('invalid-utf8');
     expect(e.message).toBe(

@@ -90,7 +90,7 @@ describe('span corruption properties', () => {
     }
   });
 
-  it('at density ≤ 0.5 the masked lengths equal the computed ones exactly', () => {
+  it('below density 0.5 the masked lengths equal the computed ones exactly', () => {
     for (const [density, span] of settings.filter(([d]) => d < 0.5)) {
       for (let inputLength = 16; inputLength <= 600; inputLength += 7) {
         const lengths = fitSpanLengths(inputLength, density, span);
@@ -102,6 +102,29 @@ describe('span corruption properties', () => {
         expect(noise + spans + 1).toBe(lengths.targetLength);
       }
     }
+  });
+
+  it("at density 0.5 HF's one-token trim can leave input and target one short; they are padded", () => {
+    // e.g. 37 @ 0.5 / 1.5: HF says 42 raw → target 37, but a mask over 42 tokens has 21 noise
+    // tokens in 14 spans, so input = target = 21 + 14 + 1 = 36 (HF's collator would raise).
+    expect(computeInputAndTargetLengths(37, 0.5, 1.5)).toEqual({ tokensLength: 42, inputLength: 37, targetLength: 37 });
+    let exact = 0;
+    let short = 0;
+    for (let inputLength = 16; inputLength <= 600; inputLength += 7) {
+      const lengths = fitSpanLengths(inputLength, 0.5, 1.5);
+      const mask = randomSpansNoiseMask(lengths.tokensLength, 0.5, 1.5, new Rng(inputLength));
+      const spans = countRuns(mask, 1);
+      const noise = mask.reduce((a, b) => a + b, 0);
+      const input = lengths.tokensLength - noise + spans + 1;
+      const target = noise + spans + 1;
+      if (input === inputLength && target === lengths.targetLength) exact++;
+      else {
+        expect([input, target]).toEqual([inputLength - 1, lengths.targetLength - 1]);
+        short++;
+      }
+    }
+    expect(exact).toBeGreaterThan(0);
+    expect(short).toBeGreaterThan(0);
   });
 
   it.each(settings)('over 10,000 masks noise fraction and mean span are within 2%% of $0 / $1', (density, span) => {
@@ -149,6 +172,18 @@ describe('span corruption properties', () => {
       counts[seg[0] - 1]++;
     }
     for (const c of counts) expect(Math.abs(c - 20_000 / 9)).toBeLessThan(200);
+  });
+
+  it('counts as HF random_spans_noise_mask: Python rounding, clamp, spans from min(noise, non-noise)', () => {
+    // round(2.5) = 2 and round(3.5) = 4 (halves to even); 15 / 6 = 2.5 spans → 2.
+    expect(noiseSpanCounts(10, 0.25, 1)).toEqual({ noiseTokens: 2, nonNoiseTokens: 8, noiseSpans: 2 });
+    expect(noiseSpanCounts(14, 0.25, 1)).toEqual({ noiseTokens: 4, nonNoiseTokens: 10, noiseSpans: 4 });
+    expect(noiseSpanCounts(100, 0.15, 6)).toEqual({ noiseTokens: 15, nonNoiseTokens: 85, noiseSpans: 2 });
+    // Above density 0.5 the non-noise side limits the spans: round(20 / 3) = 7, not round(80 / 3).
+    expect(noiseSpanCounts(100, 0.8, 3)).toEqual({ noiseTokens: 80, nonNoiseTokens: 20, noiseSpans: 7 });
+    // The clamp: round(5 · 0.05) = 0 → 1 noise token; round(5 · 0.95) = 5 → 4.
+    expect(noiseSpanCounts(5, 0.05, 3)).toEqual({ noiseTokens: 1, nonNoiseTokens: 4, noiseSpans: 1 });
+    expect(noiseSpanCounts(5, 0.95, 3)).toEqual({ noiseTokens: 4, nonNoiseTokens: 1, noiseSpans: 1 });
   });
 
   it('short sequences: 2 and 3 tokens get one noise token; fewer than 2 is refused', () => {
