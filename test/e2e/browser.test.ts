@@ -4,13 +4,14 @@
 // logs no errors (a CSP violation would show up here). Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe } from './serve';
 
 const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = path.resolve('test-results');
@@ -25,31 +26,13 @@ let dataDir: string;
 let profileDir: string;
 const pageErrors: string[] = [];
 
-async function startServe(): Promise<string> {
-  serveProcess = spawn(process.execPath, ['bin/spanfill.mjs', 'serve', '--json', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    serveProcess.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n')[0];
-      if (!buffered.includes('\n')) return;
-      const parsed = JSON.parse(line) as { ok: boolean; result?: { url: string }; error?: { message: string } };
-      if (parsed.ok && parsed.result) resolve(parsed.result.url);
-      else reject(new Error(parsed.error?.message ?? line));
-    });
-    serveProcess.on('exit', (code) => reject(new Error(`spanfill serve exited with ${code}`)));
-  });
-}
-
 beforeAll(async () => {
   if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
   if (!fs.existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium`);
   fs.mkdirSync(resultsDir, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-'));
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-profile-'));
-  url = await startServe();
+  ({ child: serveProcess, url } = await startServe(dataDir));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
     headless: true,

@@ -3,12 +3,13 @@
 // Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe } from './serve';
 
 const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = path.resolve('test-results');
@@ -18,28 +19,11 @@ let page: Page;
 let url: string;
 let dir: string;
 
-function startServe(dataDir: string): Promise<string> {
-  serveProcess = spawn(process.execPath, ['bin/spanfill.mjs', 'serve', '--json', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    serveProcess.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      if (!buffered.includes('\n')) return;
-      const parsed = JSON.parse(buffered.split('\n')[0]) as { ok: boolean; result?: { url: string } };
-      if (parsed.ok && parsed.result) resolve(parsed.result.url);
-      else reject(new Error(buffered));
-    });
-    serveProcess.on('exit', (code) => reject(new Error(`spanfill serve exited with ${code}`)));
-  });
-}
-
 beforeAll(async () => {
   if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
   fs.mkdirSync(resultsDir, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-screens-'));
-  url = await startServe(path.join(dir, 'data'));
+  ({ child: serveProcess, url } = await startServe(path.join(dir, 'data')));
   context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: chromiumPath,
     headless: true,

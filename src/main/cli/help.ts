@@ -10,7 +10,10 @@ export const commonOptions: Readonly<Record<string, OptionSpec>> = {
     placeholder: 'DIR',
     description: 'Data directory (default: $SPANFILL_DATA_DIR, else the per-user data directory)',
   },
-  json: { type: 'boolean', description: 'Print one machine-readable JSON result on stdout' },
+  json: {
+    type: 'boolean',
+    description: 'Print the result as one JSON document on stdout; on failure {"error": {"code", "message"}}',
+  },
   help: { type: 'boolean', short: 'h', description: 'Show help for this command' },
 };
 
@@ -45,6 +48,9 @@ export function mainHelp(commands: readonly Command[], version: string): string 
     formatOptions(commonOptions),
     '',
     'Run `spanfill <command> --help` for the options of one command.',
+    '',
+    "With --json, stdout holds exactly one JSON document: the command's result, or",
+    '{"error": {"code", "message"}} together with a non-zero exit code.',
     '',
     exitCodeHelp,
   ].join('\n');

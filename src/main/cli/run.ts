@@ -1,6 +1,10 @@
 // The CLI runner: finds the subcommand, parses its flags (plus the common ones), runs it
 // with a CommandContext, prints the result (JSON or text) and maps failures to exit codes.
 // Returns the exit code instead of exiting, so tests can call it in-process.
+//
+// --json prints exactly one JSON document on stdout: the command's result object itself on
+// success, `{"error": {"code", "message"}}` on failure (with a non-zero exit code). Scripts
+// read stdout and check the exit code; stderr carries nothing they need to parse.
 
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors';
@@ -35,13 +39,18 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   }
   const command = list.find((candidate) => candidate.name === name);
   if (!command) {
-    io.stderr.write(`spanfill: unknown command '${name}'; expected one of: ${list.map((c) => c.name).join(', ')}\n`);
+    const message = `unknown command '${name}'; expected one of: ${list.map((c) => c.name).join(', ')}`;
+    if (rest.includes('--json')) printJsonError(io, 'invalid_argument', message);
+    else io.stderr.write(`spanfill: ${message}\n`);
     return exitCodes.usage;
   }
-  const isJson = rest.includes('--json');
+  // Until the flags parse, guess from the raw words, so a usage error still answers in JSON.
+  let isJson = rest.includes('--json');
+  const output: OutputState = { hasPrintedResult: false };
   let app: AppServices | undefined;
   try {
     const parsed = parseCommandArgs(command, rest);
+    isJson = parsed.values.json === true;
     if (parsed.values.help === true) {
       print(commandHelp(command));
       return exitCodes.ok;
@@ -53,13 +62,14 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       dataDir,
       isJson,
       io,
+      output,
       openApp: () => (app ??= new AppServices({ dataDir })),
     });
     const result = await command.run(context);
-    if (!command.printsOwnResult) printResult(command, result, isJson, io);
+    if (!command.printsOwnResult) printResult(command, result, isJson, io, output);
     return exitCodes.ok;
   } catch (error) {
-    return reportError(error, command, isJson, io);
+    return reportError(error, command, { isJson, io, output });
   } finally {
     await app?.close();
   }
@@ -86,16 +96,22 @@ function stringValue(values: ParsedValues, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Whether the one result has been printed (serve prints it early, then keeps running). */
+interface OutputState {
+  hasPrintedResult: boolean;
+}
+
 interface ContextParts {
   readonly command: Command;
   readonly parsed: { values: ParsedValues; positionals: string[] };
   readonly dataDir: string;
   readonly isJson: boolean;
   readonly io: CliIo;
+  readonly output: OutputState;
   readonly openApp: () => AppServices;
 }
 
-function createContext({ command, parsed, dataDir, isJson, io, openApp }: ContextParts): CommandContext {
+function createContext({ command, parsed, dataDir, isJson, io, output, openApp }: ContextParts): CommandContext {
   return {
     positionals: parsed.positionals,
     dataDir,
@@ -119,20 +135,32 @@ function createContext({ command, parsed, dataDir, isJson, io, openApp }: Contex
     },
     progress: (label, total) =>
       io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, label, total) : silentProgress,
-    printResult: (result) => printResult(command, result, isJson, io),
+    printResult: (result) => printResult(command, result, isJson, io, output),
   };
 }
 
-function printResult(command: Command, result: unknown, isJson: boolean, io: CliIo): void {
+function printResult(command: Command, result: unknown, isJson: boolean, io: CliIo, output: OutputState): void {
+  output.hasPrintedResult = true;
   if (isJson) {
-    io.stdout.write(`${JSON.stringify({ ok: true, result: result ?? null })}\n`);
+    // The bare result: `spanfill score --json` prints {"loss": …, "grad_norms": {…}, "greedy": […]}.
+    io.stdout.write(`${JSON.stringify(result ?? null)}\n`);
     return;
   }
   const text = command.render ? command.render(result) : result === undefined ? '' : formatJson(result);
   if (text) io.stdout.write(`${text}\n`);
 }
 
-function reportError(error: unknown, command: Command, isJson: boolean, io: CliIo): number {
+function printJsonError(io: CliIo, code: string, message: string): void {
+  io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+}
+
+interface ErrorOutput {
+  readonly isJson: boolean;
+  readonly io: CliIo;
+  readonly output: OutputState;
+}
+
+function reportError(error: unknown, command: Command, { isJson, io, output }: ErrorOutput): number {
   const message = error instanceof Error ? error.message : String(error);
   let exitCode: number = exitCodes.failure;
   let code = 'internal';
@@ -144,7 +172,9 @@ function reportError(error: unknown, command: Command, isJson: boolean, io: CliI
     else if (error.code === 'cancelled' && io.signal.aborted) exitCode = exitCodes.interrupted;
     else if (error.code === 'unavailable') exitCode = exitCodes.engine;
   }
-  if (isJson) io.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
+  // NOTE: a command that already printed its JSON result (serve) reports a later failure as
+  // text on stderr, so stdout still holds exactly one JSON document.
+  if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);
   else {
     io.stderr.write(`spanfill ${command.name}: ${message}\n`);
     if (exitCode === exitCodes.usage) io.stderr.write(`Run \`spanfill ${command.name} --help\` for usage.\n`);

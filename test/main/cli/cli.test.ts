@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,6 +13,20 @@ import { runCli } from '../../../src/main/cli/run';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
 import { databaseFileName, openStore } from '../../../src/main/store/db';
 import type { SystemInfo } from '../../../src/shared/contract';
+
+const ortVersion = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
+// Written out here (not derived from the code) so a renamed or dropped field fails the test.
+const systemInfoKeys = [
+  'appVersion',
+  'arch',
+  'cpuThreads',
+  'dataDir',
+  'nodeVersion',
+  'platform',
+  'providers',
+  'schemaVersion',
+  'ortVersion',
+].sort();
 
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -63,15 +78,16 @@ describe('spanfill (in process)', () => {
     const dataDir = tempDir();
     const { code, stdout } = await cli(['system', '--json', '--data-dir', dataDir]);
     expect(code).toBe(0);
-    const parsed = JSON.parse(stdout) as { ok: true; result: SystemInfo };
-    expect(parsed.ok).toBe(true);
-    expect(parsed.result.dataDir).toBe(dataDir);
-    expect(parsed.result.ortVersion).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(parsed.result.providers.find((provider) => provider.name === 'cpu')).toEqual({
+    // The bare result object, no envelope around it.
+    const parsed = JSON.parse(stdout) as SystemInfo;
+    expect(Object.keys(parsed).sort()).toEqual(systemInfoKeys);
+    expect(parsed.dataDir).toBe(dataDir);
+    expect(parsed.ortVersion).toBe(ortVersion);
+    expect(parsed.providers.find((provider) => provider.name === 'cpu')).toEqual({
       name: 'cpu',
       available: true,
     });
-    expect(parsed.result.cpuThreads).toBeGreaterThan(0);
+    expect(parsed.cpuThreads).toBe(os.availableParallelism());
   });
 
   it('takes the data directory from SPANFILL_DATA_DIR and prints text without --json', async () => {
@@ -90,9 +106,38 @@ describe('spanfill (in process)', () => {
     const badPort = await cli(['serve', '--port', 'eighty', '--json', '--data-dir', tempDir()]);
     expect(badPort.code).toBe(exitCodes.usage);
     expect(JSON.parse(badPort.stdout)).toEqual({
-      ok: false,
       error: { code: 'invalid_argument', message: "--port must be an integer from 0 to 65535, got 'eighty'" },
     });
+    expect(badPort.stderr).toBe('');
+  });
+
+  it('answers --json failures with one {"error"} document and the documented exit code', async () => {
+    const unknown = await cli(['frobnicate', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toEqual({
+      error: {
+        code: 'invalid_argument',
+        message: expect.stringMatching(/^unknown command 'frobnicate'; expected one of: serve, system/),
+      },
+    });
+    const badFlag = await cli(['system', '--frob', '--json', '--data-dir', tempDir()]);
+    expect(badFlag.code).toBe(2);
+    expect(JSON.parse(badFlag.stdout)).toMatchObject({ error: { code: 'invalid_argument' } });
+    expect(JSON.parse(badFlag.stdout).error.message).toContain("'--frob'");
+
+    const dataDir = tempDir();
+    openStore(dataDir).close();
+    const raw = new Database(path.join(dataDir, databaseFileName));
+    raw.pragma('user_version = 999');
+    raw.close();
+    const newer = await cli(['system', '--json', '--data-dir', dataDir]);
+    expect(newer.code).toBe(3);
+    const lines = newer.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toEqual({
+      error: { code: 'unavailable', message: expect.stringContaining('newer version of Spanfill') },
+    });
+    expect(newer.stderr).toBe('');
   });
 
   it('exits 3 when the database belongs to a newer Spanfill', async () => {
@@ -125,7 +170,7 @@ describe('bin/spanfill.mjs', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as { result: SystemInfo }).result.dataDir).toBe(dataDir);
+    expect((JSON.parse(stdout) as SystemInfo).dataDir).toBe(dataDir);
   });
 
   it('serves until interrupted, printing the URL as JSON first', async () => {
@@ -141,7 +186,8 @@ describe('bin/spanfill.mjs', () => {
         if (buffered.includes('\n')) resolve(buffered.split('\n')[0]);
       });
     });
-    const { result } = JSON.parse(line) as { result: { url: string; token: string; port: number } };
+    const result = JSON.parse(line) as { url: string; token: string; port: number; dataDir: string };
+    expect(Object.keys(result).sort()).toEqual(['dataDir', 'port', 'token', 'url']);
     expect(result.url).toBe(`http://127.0.0.1:${result.port}/?token=${result.token}`);
     expect(await (await fetch(result.url)).text()).toContain('served');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

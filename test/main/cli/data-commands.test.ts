@@ -47,7 +47,7 @@ describe('spanfill import / datasets / mask', () => {
     );
     const imported = await cli(['import', file, '--name', 'Notes', '--json', ...data]);
     expect(imported.code).toBe(exitCodes.ok);
-    const { result } = JSON.parse(imported.stdout) as { result: { id: string; stats: { documents: number } } };
+    const result = JSON.parse(imported.stdout) as { id: string; stats: { documents: number } };
     expect(result.stats.documents).toBe(2);
 
     const list = await cli(['datasets', ...data]);
@@ -82,9 +82,7 @@ describe('spanfill import / datasets / mask', () => {
       '--json',
       ...data,
     ]);
-    const preview = (
-      JSON.parse(example.stdout) as { result: { example: { mode: string }; lengths: { tokensLength: number } } }
-    ).result;
+    const preview = JSON.parse(example.stdout) as { example: { mode: string }; lengths: { tokensLength: number } };
     expect(preview.example.mode).toBe('packed');
     expect(preview.lengths.tokensLength).toBe(34);
 
@@ -108,7 +106,6 @@ describe('spanfill import / datasets / mask', () => {
     fs.writeFileSync(csv, 'id,body\n1,hello\n');
     const column = await cli(['import', csv, '--json', ...data]);
     expect(JSON.parse(column.stdout)).toEqual({
-      ok: false,
       error: { code: 'invalid_argument', message: `${csv} has no column "text"; its columns are: id, body` },
     });
     expect((await cli(['import', csv, '--column', 'body', '--json', ...data])).code).toBe(exitCodes.ok);

@@ -16,7 +16,7 @@ export const serveCommand = defineCommand({
     'Listens on 127.0.0.1 only; open the printed URL (it carries a random token that changes\n' +
     'on every launch). From another machine, forward the port: ssh -L 8787:127.0.0.1:8787 host.\n' +
     'Needs the built UI: run `npm run build` first, or use `npm run serve`, which builds and serves.\n' +
-    'With --json, prints {"ok":true,"result":{"url","port","token"}} once listening.',
+    'With --json, prints {"url", "port", "token", "dataDir"} as one JSON line once listening.',
   options: {
     port: { type: 'string', placeholder: 'N', description: 'Port to listen on (default: a free one)' },
   },
@@ -26,10 +26,8 @@ export const serveCommand = defineCommand({
     const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
     const app = context.app();
     const server = await startServer({ app, rendererDir, port });
+    // Printed now, not on return: the command runs until Ctrl-C.
     context.printResult({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
-    context.log(`Spanfill is serving ${app.dataDir}`);
-    context.log(`Open ${server.url}`);
-    context.log('Press Ctrl-C to stop.');
     await new Promise<void>((resolve) => {
       if (context.signal.aborted) resolve();
       context.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -38,8 +36,8 @@ export const serveCommand = defineCommand({
     return undefined;
   },
   render(result) {
-    const { url } = result as { url: string };
-    return `Open ${url}`;
+    const { url, dataDir } = result as { url: string; dataDir: string };
+    return [`Spanfill is serving ${dataDir}`, `Open ${url}`, 'Press Ctrl-C to stop.'].join('\n');
   },
 });
 

@@ -1,0 +1,28 @@
+// Starts the real `spanfill serve --json` (bin/spanfill.mjs, the built UI) for the end-to-end
+// tests and resolves with the URL from the one JSON document it prints once listening.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+export function startServe(dataDir: string): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['bin/spanfill.mjs', 'serve', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise<ServeProcess>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (!buffered.includes('\n')) return;
+      const line = buffered.split('\n')[0];
+      // Success is the bare result ({url, port, token, dataDir}); failure is {error: {code, message}}.
+      const parsed = JSON.parse(line) as { url?: string; error?: { code: string; message: string } };
+      if (parsed.url !== undefined) resolve({ child, url: parsed.url });
+      else reject(new Error(parsed.error ? `${parsed.error.code}: ${parsed.error.message}` : line));
+    });
+    child.on('exit', (code) => reject(new Error(`spanfill serve exited with ${code}`)));
+  });
+}

@@ -1,0 +1,112 @@
+// What `--json` prints, end to end through real commands: the bare result object on success
+// (for `score`, the shape issue #4 specifies, checked against the golden fixture, not against
+// the code), and, for `serve` without --json, the URL printed once.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../src/main/cli/exit-codes';
+import { runCli } from '../../../src/main/cli/run';
+
+const gatedDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-gated');
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-cli-json-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+interface Captured {
+  readonly stdout: PassThrough;
+  readonly stderr: PassThrough;
+  out(): string;
+  err(): string;
+}
+
+function capture(): Captured {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return { stdout, stderr, out: () => out, err: () => err };
+}
+
+function run(args: string[], captured: Captured, signal = new AbortController().signal, env = {}): Promise<number> {
+  return runCli(args, {
+    stdout: captured.stdout as unknown as NodeJS.WriteStream,
+    stderr: captured.stderr as unknown as NodeJS.WriteStream,
+    env,
+    signal,
+  });
+}
+
+describe('--json', () => {
+  it('prints score as {"loss", "grad_norms", "greedy"} with the golden values', async () => {
+    const golden = JSON.parse(fs.readFileSync(path.join(gatedDir, 'case.json'), 'utf8')) as {
+      loss: number;
+      grad_norms: Record<string, number>;
+      greedy: { output_ids: number[] };
+    };
+    const captured = capture();
+    const code = await run(
+      ['score', '--model', gatedDir, '--case', path.join(gatedDir, 'case.json'), '--json', '--data-dir', tempDir()],
+      captured,
+    );
+    expect(code).toBe(exitCodes.ok);
+    const lines = captured.out().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]) as typeof golden & { greedy: number[] };
+    expect(Object.keys(result).sort()).toEqual(['grad_norms', 'greedy', 'loss']);
+    expect(Math.abs(result.loss - golden.loss) / golden.loss).toBeLessThan(1e-5);
+    expect(Object.keys(result.grad_norms).sort()).toEqual(Object.keys(golden.grad_norms).sort());
+    expect(result.greedy).toEqual(golden.greedy.output_ids);
+  });
+
+  it('answers a bad case file with {"error"} and exit 2', async () => {
+    const dir = tempDir();
+    const casePath = path.join(dir, 'case.json');
+    fs.writeFileSync(casePath, JSON.stringify({ input_ids: [[1, 2]] }));
+    const captured = capture();
+    const code = await run(['score', '--model', gatedDir, '--case', casePath, '--json', '--data-dir', dir], captured);
+    expect(code).toBe(exitCodes.usage);
+    expect(JSON.parse(captured.out())).toEqual({
+      error: {
+        code: 'invalid_argument',
+        message: `${casePath}: "labels" must be a non-empty array of rows of integer ids`,
+      },
+    });
+  });
+});
+
+describe('serve without --json', () => {
+  it('prints the data directory and the URL once, then stops on abort with exit 0', async () => {
+    const rendererDir = tempDir();
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>served</title>');
+    const dataDir = tempDir();
+    const controller = new AbortController();
+    const captured = capture();
+    const printed = new Promise<void>((resolve) =>
+      captured.stdout.on('data', () => {
+        if (captured.out().includes('Ctrl-C')) resolve();
+      }),
+    );
+    const exited = run(['serve', '--data-dir', dataDir], captured, controller.signal, {
+      SPANFILL_RENDERER_DIR: rendererDir,
+    });
+    await printed;
+    controller.abort();
+    expect(await exited).toBe(exitCodes.ok);
+    const lines = captured.out().trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(`Spanfill is serving ${dataDir}`);
+    expect(lines[1]).toMatch(/^Open http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+    expect(lines[2]).toBe('Press Ctrl-C to stop.');
+  });
+});
