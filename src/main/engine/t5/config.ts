@@ -3,7 +3,7 @@
 // be built without a download. Not the weights (weights.ts) nor the graphs (model.ts).
 // Reference: HF transformers `models/t5/configuration_t5.py` (T5Config field names/defaults).
 
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type FeedForwardProj = 'relu' | 'gated-gelu';
@@ -82,6 +82,12 @@ function parseFeedForward(raw: Json): FeedForwardProj {
   if (act !== undefined && !expectedAct.includes(String(act))) {
     throw new T5ConfigError(
       `Unsupported dense_act_fn ${JSON.stringify(act)} with feed_forward_proj '${proj}'; expected one of: ${expectedAct.join(', ')}`,
+    );
+  }
+  const isGated = raw.is_gated_act;
+  if (isGated !== undefined && isGated !== (proj === 'gated-gelu')) {
+    throw new T5ConfigError(
+      `Unsupported is_gated_act ${JSON.stringify(isGated)} with feed_forward_proj '${proj}'; expected one of: ${proj === 'gated-gelu'}`,
     );
   }
   return proj as FeedForwardProj;
@@ -169,6 +175,10 @@ export function toHfConfigJson(config: T5Config): Record<string, unknown> {
 
 /** Read and validate `<dir>/config.json`. */
 export function loadT5Config(dir: string): T5Config {
+  if (!existsSync(dir)) throw new T5ConfigError(`Model folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) {
+    throw new T5ConfigError(`${dir} is a file; give the model folder that holds config.json and the weights`);
+  }
   const path = join(dir, 'config.json');
   if (!existsSync(path)) {
     throw new T5ConfigError(`No config.json in ${dir}; a Hugging Face T5 folder needs config.json next to the weights`);

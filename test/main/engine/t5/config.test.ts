@@ -1,0 +1,178 @@
+// T5 config parsing: every modelled field, the real shapes of the presets and of mT5 (numbers
+// from the public checkpoints' config.json files on the HF hub, not from config.ts), and the
+// messages for unsupported values and missing folders.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadT5Config, parseT5Config, t5Preset, toHfConfigJson } from '../../../../src/main/engine/t5/config';
+import { countParams, t5ParamShapes } from '../../../../src/main/engine/t5/params';
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** google/mt5-small config.json (as published). */
+const MT5_SMALL = {
+  architectures: ['MT5ForConditionalGeneration'],
+  d_ff: 1024,
+  d_kv: 64,
+  d_model: 512,
+  decoder_start_token_id: 0,
+  dropout_rate: 0.1,
+  eos_token_id: 1,
+  feed_forward_proj: 'gated-gelu',
+  initializer_factor: 1.0,
+  is_encoder_decoder: true,
+  layer_norm_epsilon: 1e-6,
+  model_type: 'mt5',
+  num_decoder_layers: 8,
+  num_heads: 6,
+  num_layers: 8,
+  pad_token_id: 0,
+  relative_attention_num_buckets: 32,
+  tie_word_embeddings: false,
+  tokenizer_class: 'T5Tokenizer',
+  vocab_size: 250112,
+};
+
+describe('parseT5Config', () => {
+  it('reads every modelled field, none left at its default', () => {
+    const config = parseT5Config({
+      d_model: 40,
+      d_ff: 72,
+      d_kv: 10,
+      num_heads: 3,
+      num_layers: 2,
+      num_decoder_layers: 5,
+      vocab_size: 99,
+      feed_forward_proj: 'gated-gelu',
+      tie_word_embeddings: false,
+      relative_attention_num_buckets: 16,
+      relative_attention_max_distance: 64,
+      layer_norm_epsilon: 1e-5,
+      dropout_rate: 0.25,
+      pad_token_id: 3,
+      eos_token_id: [4, 7],
+      decoder_start_token_id: 5,
+      initializer_factor: 0.5,
+    });
+    expect(config).toEqual({
+      dModel: 40,
+      dFf: 72,
+      dKv: 10,
+      numHeads: 3,
+      numLayers: 2,
+      numDecoderLayers: 5,
+      vocabSize: 99,
+      feedForwardProj: 'gated-gelu',
+      tieWordEmbeddings: false,
+      relativeAttentionNumBuckets: 16,
+      relativeAttentionMaxDistance: 64,
+      layerNormEpsilon: 1e-5,
+      dropoutRate: 0.25,
+      padTokenId: 3,
+      eosTokenId: 4,
+      decoderStartTokenId: 5,
+      initializerFactor: 0.5,
+    });
+    // And back under the HF names, so a saved folder parses to the same config.
+    expect(parseT5Config(toHfConfigJson(config))).toEqual(config);
+  });
+
+  it('parses an mT5 config (vocabulary 250112, untied, gated) with its real parameter count', () => {
+    const config = parseT5Config(MT5_SMALL);
+    expect(config).toMatchObject({
+      vocabSize: 250112,
+      dModel: 512,
+      dFf: 1024,
+      numHeads: 6,
+      numLayers: 8,
+      numDecoderLayers: 8,
+      feedForwardProj: 'gated-gelu',
+      tieWordEmbeddings: false,
+    });
+    // google/mt5-small: 300,176,768 parameters (model.num_parameters()).
+    expect(countParams(t5ParamShapes(config))).toBe(300_176_768);
+  });
+
+  it('names each unsupported value and the supported set', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { feed_forward_proj: 'gated-silu' },
+        'Unsupported feed_forward_proj "gated-silu"; expected one of: relu, gated-gelu',
+      ],
+      [{ feed_forward_proj: 'swiglu' }, 'Unsupported feed_forward_proj "swiglu"; expected one of: relu, gated-gelu'],
+      [{ model_type: 'bart' }, 'Unsupported model_type "bart"; expected one of: t5, mt5'],
+      [
+        { feed_forward_proj: 'gated-gelu', dense_act_fn: 'gelu' },
+        'Unsupported dense_act_fn "gelu" with feed_forward_proj \'gated-gelu\'; expected one of: gelu_new, gelu_pytorch_tanh',
+      ],
+      [
+        { feed_forward_proj: 'relu', is_gated_act: true },
+        "Unsupported is_gated_act true with feed_forward_proj 'relu'; expected one of: false",
+      ],
+      [{ is_encoder_decoder: false }, 'Unsupported is_encoder_decoder false'],
+      [{ d_model: -3 }, 'd_model must be a positive integer; got -3'],
+      [{ num_heads: 2.5 }, 'num_heads must be a positive integer; got 2.5'],
+      [{ tie_word_embeddings: 'yes' }, 'tie_word_embeddings must be true or false; got "yes"'],
+      [{ relative_attention_num_buckets: 33 }, 'relative_attention_num_buckets must be even'],
+      [{ dropout_rate: 1 }, 'dropout_rate must be a number in [0, 0.99]; got 1'],
+      [{ eos_token_id: 'x' }, 'eos_token_id must be a non-negative integer token id; got "x"'],
+    ];
+    for (const [raw, message] of cases) expect(() => parseT5Config(raw), JSON.stringify(raw)).toThrow(message);
+    expect(() => parseT5Config([])).toThrow('config.json must be a JSON object');
+  });
+});
+
+describe('presets', () => {
+  // Shapes from the hub's config.json of t5-small, t5-base, google/flan-t5-small,
+  // google/flan-t5-base and google/t5-v1_1-small.
+  const expected = {
+    't5-small': { dModel: 512, dFf: 2048, dKv: 64, numHeads: 8, numLayers: 6, gated: false, params: 60_506_624 },
+    't5-base': { dModel: 768, dFf: 3072, dKv: 64, numHeads: 12, numLayers: 12, gated: false, params: 222_903_552 },
+    'flan-t5-small': { dModel: 512, dFf: 1024, dKv: 64, numHeads: 6, numLayers: 8, gated: true, params: 76_961_152 },
+    'flan-t5-base': { dModel: 768, dFf: 2048, dKv: 64, numHeads: 12, numLayers: 12, gated: true, params: 247_577_856 },
+    't5-v1_1-small': { dModel: 512, dFf: 1024, dKv: 64, numHeads: 6, numLayers: 8, gated: true, params: 76_961_152 },
+  } as const;
+  for (const [name, shape] of Object.entries(expected)) {
+    it(`${name} has the published shape`, () => {
+      const config = t5Preset(name);
+      expect(config).toMatchObject({
+        dModel: shape.dModel,
+        dFf: shape.dFf,
+        dKv: shape.dKv,
+        numHeads: shape.numHeads,
+        numLayers: shape.numLayers,
+        numDecoderLayers: shape.numLayers,
+        vocabSize: 32128,
+        feedForwardProj: shape.gated ? 'gated-gelu' : 'relu',
+        tieWordEmbeddings: !shape.gated,
+        relativeAttentionNumBuckets: 32,
+        relativeAttentionMaxDistance: 128,
+        layerNormEpsilon: 1e-6,
+        dropoutRate: 0.1,
+        padTokenId: 0,
+        eosTokenId: 1,
+        decoderStartTokenId: 0,
+      });
+      expect(countParams(t5ParamShapes(config))).toBe(shape.params);
+    });
+  }
+});
+
+describe('loadT5Config', () => {
+  it('says when the model folder does not exist, is a file, lacks config.json or holds bad JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-config-'));
+    temps.push(dir);
+    expect(() => loadT5Config(join(dir, 'nope'))).toThrow(`Model folder ${join(dir, 'nope')} does not exist`);
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => loadT5Config(join(dir, 'file'))).toThrow(`${join(dir, 'file')} is a file; give the model folder`);
+    expect(() => loadT5Config(dir)).toThrow(`No config.json in ${dir}`);
+    writeFileSync(join(dir, 'config.json'), '{"d_model": 32,');
+    expect(() => loadT5Config(dir)).toThrow(`${join(dir, 'config.json')} is not valid JSON`);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(MT5_SMALL));
+    expect(loadT5Config(dir).vocabSize).toBe(250112);
+  });
+});

@@ -1,0 +1,87 @@
+// F16 and BF16 against bit patterns from the IEEE 754 binary16 and bfloat16 definitions, in
+// files assembled by hand (not by encodeSafetensors), so a reader and writer that agree with
+// each other but not with the formats cannot pass.
+import { describe, expect, it } from 'vitest';
+import { decodeTensor, encodeSafetensors, parseSafetensorsHeader } from '../../../../src/main/engine/t5/safetensors';
+
+/** A one-tensor safetensors file built byte by byte: u64 header size, JSON, little-endian u16 data. */
+function handMadeFile(dtype: 'F16' | 'BF16', bits: readonly number[]): Buffer {
+  const header = JSON.stringify({ x: { dtype, shape: [bits.length], data_offsets: [0, 2 * bits.length] } });
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(header.length));
+  const data = Buffer.alloc(2 * bits.length);
+  bits.forEach((b, i) => data.writeUInt16LE(b, 2 * i));
+  return Buffer.concat([size, Buffer.from(header), data]);
+}
+
+/** The u16 words of tensor 'x' in a file from encodeSafetensors. */
+function writtenBits(values: readonly number[], dtype: 'F16' | 'BF16'): number[] {
+  const bytes = Buffer.concat(
+    encodeSafetensors([{ name: 'x', shape: [values.length], data: Float32Array.from(values) }], dtype),
+  );
+  const entry = parseSafetensorsHeader(bytes, 'mem').entries.get('x');
+  const start = 8 + Number(bytes.readBigUInt64LE(0)) + (entry?.begin ?? 0);
+  return values.map((_, i) => bytes.readUInt16LE(start + 2 * i));
+}
+
+// [value, bits]: exact in the format, so both directions must hit them exactly.
+const F16_EXACT: [number, number][] = [
+  [1, 0x3c00],
+  [-2, 0xc000],
+  [0.5, 0x3800],
+  [65504, 0x7bff], // largest finite half
+  [2 ** -14, 0x0400], // smallest normal
+  [2 ** -24, 0x0001], // smallest subnormal
+  [0.333251953125, 0x3555],
+  [Infinity, 0x7c00],
+  [-Infinity, 0xfc00],
+  [0, 0x0000],
+];
+const BF16_EXACT: [number, number][] = [
+  [1, 0x3f80],
+  [-2, 0xc000],
+  [0.5, 0x3f00],
+  [3.140625, 0x4049],
+  [2 ** -133, 0x0001], // smallest subnormal
+  [Infinity, 0x7f80],
+  [-Infinity, 0xff80],
+  [0, 0x0000],
+];
+
+describe('F16 / BF16 against the formats', () => {
+  it('reads hand-made F16 and BF16 files to the exact float32 values', () => {
+    for (const [dtype, table] of [
+      ['F16', F16_EXACT],
+      ['BF16', BF16_EXACT],
+    ] as const) {
+      const bytes = handMadeFile(
+        dtype,
+        table.map(([, bits]) => bits),
+      );
+      const read = decodeTensor(bytes, parseSafetensorsHeader(bytes, dtype), 'x');
+      expect([...read], dtype).toEqual(table.map(([value]) => value));
+    }
+    const nan = handMadeFile('F16', [0x7e00]);
+    expect(decodeTensor(nan, parseSafetensorsHeader(nan, 'nan'), 'x')[0]).toBeNaN();
+  });
+
+  it('writes the exact bit patterns, rounding to nearest even', () => {
+    expect(
+      writtenBits(
+        F16_EXACT.map(([v]) => v),
+        'F16',
+      ),
+    ).toEqual(F16_EXACT.map(([, b]) => b));
+    expect(
+      writtenBits(
+        BF16_EXACT.map(([v]) => v),
+        'BF16',
+      ),
+    ).toEqual(BF16_EXACT.map(([, b]) => b));
+    // Halfway cases go to the even mantissa; just above halfway rounds up; 65520 overflows.
+    expect(writtenBits([1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -11 + 2 ** -20, 65520, -0], 'F16')).toEqual([
+      0x3c00, 0x3c02, 0x3c01, 0x7c00, 0x8000,
+    ]);
+    expect(writtenBits([1 + 2 ** -8, 1 + 3 * 2 ** -8, Math.PI], 'BF16')).toEqual([0x3f80, 0x3f82, 0x4049]);
+  });
+});
