@@ -249,7 +249,7 @@ export class DatasetService {
     const file = path.join(this.tokenDir(id), `${tokenizer.fingerprint.slice(0, 16)}.tokens`);
     let opened = openTokenCache(file, fingerprint);
     let isCached = opened.status === 'ok';
-    let dropped = 0;
+    let dropped = this.recordedDrops(row, tokenizer);
     if (opened.status !== 'ok') {
       mkdirSync(this.tokenDir(id), { recursive: true });
       const total = this.repo.documentCount(id);
@@ -267,7 +267,7 @@ export class DatasetService {
       });
       dropped = written.droppedSpecialTokens;
       this.repo.saveTokenCache(id, tokenizer.fingerprint, path.relative(this.deps.dataDir, file), written.tokens);
-      this.recordTokenCount(row, tokenizer, written.tokens);
+      this.recordTokenCount(row, tokenizer, written);
       opened = openTokenCache(file, fingerprint);
       isCached = false;
     }
@@ -319,13 +319,28 @@ export class DatasetService {
     return path.join(this.tokenDir(id), 'validation.split');
   }
 
-  private recordTokenCount(row: DatasetRow, tokenizer: TextTokenizer, tokens: number): void {
+  private recordTokenCount(
+    row: DatasetRow,
+    tokenizer: TextTokenizer,
+    written: { tokens: number; droppedSpecialTokens: number },
+  ): void {
     const stats = JSON.parse(row.stats_json) as DatasetStats;
+    const entry = {
+      tokenizer: tokenizer.name,
+      tokens: written.tokens,
+      droppedSpecialTokens: written.droppedSpecialTokens,
+    };
     const next: DatasetStats = {
       ...stats,
-      tokens: { ...(stats.tokens ?? {}), [tokenizer.fingerprint.slice(0, 16)]: { tokenizer: tokenizer.name, tokens } },
+      tokens: { ...(stats.tokens ?? {}), [tokenizer.fingerprint.slice(0, 16)]: entry },
     };
     this.repo.updateStats(row.id, JSON.stringify(next));
+  }
+
+  /** Literal special tokens dropped when this tokenizer's cache was built (0 if unknown). */
+  private recordedDrops(row: DatasetRow, tokenizer: TextTokenizer): number {
+    const stats = JSON.parse(row.stats_json) as DatasetStats;
+    return stats.tokens?.[tokenizer.fingerprint.slice(0, 16)]?.droppedSpecialTokens ?? 0;
   }
 
   /** Document texts in order, read in pages so no statement stays open across awaits. */

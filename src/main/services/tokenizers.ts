@@ -1,23 +1,43 @@
 // Tokenizers by name for the services: "bytes" is the byte-level (ByT5-layout) tokenizer,
-// anything else a model folder holding tokenizer.json. Loaded once per folder and reused.
+// anything else a model folder holding tokenizer.json. Loaded once per folder and reused
+// until its tokenizer files change (then reloaded, so its fingerprint — and with it the
+// token cache it selects — follows the files on disk).
 
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../engine/data';
 
 export const BYTE_TOKENIZER_NAME = 'bytes';
 
+/** Size and modification time of the files a tokenizer is loaded from ('' when absent). */
+function fileStamp(dir: string): string {
+  return ['tokenizer.json', 'tokenizer_config.json']
+    .map((name) => {
+      try {
+        const s = statSync(path.join(dir, name));
+        return `${s.size}:${s.mtimeMs}`;
+      } catch {
+        return '';
+      }
+    })
+    .join('|');
+}
+
 export class TokenizerRegistry {
-  private readonly loaded = new Map<string, Promise<TextTokenizer>>();
+  private readonly loaded = new Map<string, { stamp: string; tokenizer: Promise<TextTokenizer> }>();
 
   load(model: string): Promise<TextTokenizer> {
     const key = model === BYTE_TOKENIZER_NAME ? model : path.resolve(model);
-    let tokenizer = this.loaded.get(key);
-    if (tokenizer === undefined) {
-      tokenizer = key === BYTE_TOKENIZER_NAME ? Promise.resolve(createByteTokenizer()) : loadHfTokenizer(key);
-      // A failed load is not cached: the folder may be fixed and tried again.
-      tokenizer.catch(() => this.loaded.delete(key));
-      this.loaded.set(key, tokenizer);
-    }
+    const stamp = key === BYTE_TOKENIZER_NAME ? '' : fileStamp(key);
+    const known = this.loaded.get(key);
+    if (known !== undefined && known.stamp === stamp) return known.tokenizer;
+    const tokenizer = key === BYTE_TOKENIZER_NAME ? Promise.resolve(createByteTokenizer()) : loadHfTokenizer(key);
+    const entry = { stamp, tokenizer };
+    // A failed load is not cached: the folder may be fixed and tried again.
+    tokenizer.catch(() => {
+      if (this.loaded.get(key) === entry) this.loaded.delete(key);
+    });
+    this.loaded.set(key, entry);
     return tokenizer;
   }
 }

@@ -31,8 +31,10 @@ export interface DatasetStats {
     readonly isSelfValidation: boolean;
     readonly message: string | null;
   };
-  /** Per tokenizer fingerprint: the tokens counted when it was tokenized. */
-  readonly tokens?: Readonly<Record<string, { readonly tokenizer: string; readonly tokens: number }>>;
+  /** Per tokenizer fingerprint: the tokens counted when it was tokenized, and literal special tokens dropped. */
+  readonly tokens?: Readonly<
+    Record<string, { readonly tokenizer: string; readonly tokens: number; readonly droppedSpecialTokens?: number }>
+  >;
 }
 
 export interface DatasetSummary {

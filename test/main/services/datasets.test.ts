@@ -105,6 +105,48 @@ describe('datasets service', () => {
     expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);
   });
 
+  it('token caches: a re-import or a changed tokenizer gets a new cache, never a stale one', async () => {
+    const { service, write, dataDir } = setup();
+    const a = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
+    const built = await service.tokens(a.id, 'bytes');
+    built.cache.close();
+    // Re-importing (even the same file) makes a new dataset with its own cache.
+    const again = await service.import({ paths: [write('a2.txt', 'alpha one\n\nalpha two, edited')] });
+    const file = fs.readdirSync(path.join(dataDir, 'tokens', a.id)).find((f) => f.endsWith('.tokens')) ?? '';
+    // A cache left under the new dataset's name but built from the old content is rebuilt.
+    fs.copyFileSync(path.join(dataDir, 'tokens', a.id, file), path.join(dataDir, 'tokens', again.id, file));
+    const rebuilt = await service.tokens(again.id, 'bytes');
+    expect(rebuilt.result).toMatchObject({ isCached: false, documents: 2, tokens: 9 + 17 });
+    expect(Array.from(rebuilt.cache.readTokens(1, 0, 100))).toEqual(
+      Array.from(Buffer.from('alpha two, edited'), (b) => b + 3),
+    );
+    rebuilt.cache.close();
+
+    // Editing the tokenizer files in place changes its fingerprint: the old cache is not used.
+    const modelDir = path.join(dataDir, 'model');
+    fs.cpSync(spmDir, modelDir, { recursive: true });
+    const first = await service.tokens(a.id, modelDir);
+    first.cache.close();
+    expect((await service.tokens(a.id, modelDir).then((t) => (t.cache.close(), t.result))).isCached).toBe(true);
+    fs.appendFileSync(path.join(modelDir, 'tokenizer_config.json'), '\n');
+    const afterEdit = await service.tokens(a.id, modelDir);
+    afterEdit.cache.close();
+    expect(afterEdit.result.isCached).toBe(false);
+  });
+
+  it('literal special tokens in the data are dropped, counted, and still reported from the cache', async () => {
+    const { service, write } = setup();
+    const ds = await service.import({ paths: [write('sp.txt', 'The <extra_id_0> dog </s> walks in the park')] });
+    const built = await service.tokens(ds.id, spmDir);
+    built.cache.close();
+    expect(built.result).toMatchObject({ isCached: false, droppedSpecialTokens: 2 });
+    const cached = await service.tokens(ds.id, spmDir);
+    const ids = Array.from(cached.cache.readTokens(0, 0, 100));
+    cached.cache.close();
+    expect(ids.some((id) => id === 1 || id >= 400)).toBe(false);
+    expect(cached.result).toMatchObject({ isCached: true, droppedSpecialTokens: 2 });
+  });
+
   it('a failed import leaves the store as it was and says why', async () => {
     const { service, write, store, seen } = setup();
     await service.import({ paths: [write('keep.txt', 'kept document')] });
