@@ -138,6 +138,7 @@ const INPUT_ERROR_NAMES = new Set([
   'CaseFileError',
   'ScoreInputError',
   'GenerationError',
+  'T5InferenceSizeError',
   'DataError',
 ]);
 

@@ -17,6 +17,7 @@ export { buildTrainingGraph, t5Forward, IGNORE_INDEX, BATCH_INPUT_NAMES } from '
 export type { T5Shapes, T5BatchTensors, T5TrainingGraph } from './model';
 export { t5TrainingSpec, t5BatchFeeds, buildEvalGraph, EVAL_OUTPUTS } from './training';
 export type { T5TrainingSpec } from './training';
+export { checkInferenceSize, inferenceInitializerBytes, T5InferenceSizeError } from './inference';
 export { T5Runtime } from './runtime';
 export type { T5RuntimeOptions } from './runtime';
 export { generate, GenerationError } from './generate';

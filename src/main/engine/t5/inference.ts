@@ -4,6 +4,10 @@
 // Te and P are symbolic, so one compiled pair serves every prompt length, beam count and
 // token budget (a compile serialises all weights); the step position arrives as inputs (bucket
 // row, key mask, write mask). Reference: HF modeling_t5.py T5Attention.forward with past_key_value.
+// NOTE: weights are inline initializers, not "external data in memory": onnxruntime-node 1.30
+// has no in-memory external-data option (SessionOptions.externalData is onnxruntime-web only),
+// so each graph is one protobuf message and must stay under 2 GiB; checkInferenceSize says so
+// up front (t5/flan-t5 up to large and mt5-base fit; mt5-large, t5-3b and larger do not).
 
 import { Graph, op } from '../onnx';
 import type { Dim, Tensor } from '../onnx';
@@ -22,6 +26,7 @@ import {
   splitHeads,
 } from './layers';
 import { encoderStack, lazyInitializers, lmHead } from './model';
+import { t5ParamShapes } from './params';
 
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
 
@@ -148,4 +153,56 @@ export function stepFeeds(
     writeAt[k] = k === t ? 1 : 0;
   }
   return { buckets, keyMask, writeAt };
+}
+
+/**
+ * Most initializer bytes one inference graph may carry: serializeModel refuses more than
+ * 1.9 GiB (protobuf caps a whole ModelProto at 2 GiB; the rest is headroom for the nodes).
+ */
+export const INFERENCE_INITIALIZER_LIMIT_BYTES = 1.9 * 2 ** 30;
+
+export class T5InferenceSizeError extends Error {
+  override name = 'T5InferenceSizeError';
+}
+
+const isCrossKeyValue = (name: string): boolean => /\.EncDecAttention\.[kv]\.weight$/.test(name);
+
+/**
+ * float32 weight bytes each inference graph holds: the encoder graph has `shared`, the encoder
+ * stack and every decoder layer's cross-attention k/v; the decoder step has `shared` and the
+ * rest of the decoder (with `lm_head` when untied).
+ */
+export function inferenceInitializerBytes(config: T5Config): { encoder: number; decoderStep: number } {
+  let encoder = 0;
+  let decoderStep = 0;
+  for (const [name, shape] of t5ParamShapes(config)) {
+    const bytes = 4 * shape.reduce((a, b) => a * b, 1);
+    if (name === 'shared.weight') {
+      encoder += bytes;
+      decoderStep += bytes;
+    } else if (name.startsWith('encoder.') || isCrossKeyValue(name)) {
+      encoder += bytes;
+    } else {
+      decoderStep += bytes;
+    }
+  }
+  return { encoder, decoderStep };
+}
+
+/** Throws T5InferenceSizeError, before any graph is built, when a graph would pass the limit. */
+export function checkInferenceSize(config: T5Config): void {
+  const sizes = inferenceInitializerBytes(config);
+  const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  const over = [
+    ['encoder', sizes.encoder],
+    ['decoder-step', sizes.decoderStep],
+  ].filter(([, bytes]) => (bytes as number) > INFERENCE_INITIALIZER_LIMIT_BYTES);
+  if (over.length === 0) return;
+  throw new T5InferenceSizeError(
+    `This model is too large for Spanfill's inference graphs: ` +
+      over.map(([graph, bytes]) => `the ${graph} graph would carry ${gib(bytes as number)}`).join(' and ') +
+      ` of float32 weights, over the ${gib(INFERENCE_INITIALIZER_LIMIT_BYTES)} an ONNX model can hold inline ` +
+      `(protobuf's 2 GiB limit; onnxruntime-node 1.30 cannot load external weight data from memory). ` +
+      `Models up to t5-large, flan-t5-large and mt5-base fit.`,
+  );
 }

@@ -13,6 +13,7 @@ import { generate } from './generate';
 import {
   buildDecoderStepGraph,
   buildEncoderGraph,
+  checkInferenceSize,
   pastKeyName,
   pastValueName,
   newKeyName,
@@ -44,6 +45,7 @@ export class T5Runtime implements Seq2SeqGenerator {
     private readonly weights: ReadonlyMap<string, Float32Array>,
     private readonly options: T5RuntimeOptions = {},
   ) {
+    checkInferenceSize(config);
     this.vocabSize = config.vocabSize;
   }
 

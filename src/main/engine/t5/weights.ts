@@ -63,7 +63,14 @@ function readShardIndex(dir: string): Map<string, string> {
   if (typeof json.weight_map !== 'object' || json.weight_map === null) {
     throw new T5WeightsError(`${path} has no "weight_map" object mapping tensor names to shard files`);
   }
-  return new Map(Object.entries(json.weight_map as Record<string, string>));
+  const entries = Object.entries(json.weight_map as Record<string, unknown>);
+  const bad = entries.find(([, shard]) => typeof shard !== 'string' || shard === '');
+  if (bad) {
+    throw new T5WeightsError(
+      `${path} maps '${bad[0]}' to ${JSON.stringify(bad[1])}; expected a shard file name such as "model-00001-of-00002.safetensors"`,
+    );
+  }
+  return new Map(entries as [string, string][]);
 }
 
 /** Open every safetensors file of the folder and locate each tensor. */

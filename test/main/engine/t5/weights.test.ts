@@ -270,6 +270,23 @@ describe('weights', () => {
     writeFileSync(join(dir, 'config.json'), '{"d_model": 32,');
     expect(() => loadT5Model(dir)).toThrow(/config\.json is not valid JSON/);
   });
+  it('names an index that is not JSON, has no weight_map or maps to a non-file, and a corrupt weights file', () => {
+    const dir = copyFixture('t5-tiny-relu');
+    rmSync(join(dir, 'model.safetensors'));
+    const index = join(dir, 'model.safetensors.index.json');
+    writeFileSync(index, '{"weight_map": ');
+    expect(() => loadT5Weights(dir)).toThrow(`${index} is not valid JSON`);
+    writeFileSync(index, JSON.stringify({ metadata: { total_size: 4 } }));
+    expect(() => loadT5Weights(dir)).toThrow(`${index} has no "weight_map" object`);
+    writeFileSync(index, JSON.stringify({ weight_map: { 'shared.weight': 3 } }));
+    expect(() => loadT5Weights(dir)).toThrow(`${index} maps 'shared.weight' to 3; expected a shard file name`);
+    rmSync(index);
+    const good = readFileSync(join(FIXTURES, 't5-tiny-relu', 'model.safetensors'));
+    writeFileSync(join(dir, 'model.safetensors'), good.subarray(0, good.length - 100));
+    expect(() => loadT5Weights(dir)).toThrow(/model\.safetensors: tensor '.*' .* the file is truncated or corrupt/);
+    writeFileSync(join(dir, 'model.safetensors'), Buffer.from('<html>not found</html>'));
+    expect(() => loadT5Weights(dir)).toThrow(/model\.safetensors: header size \d+ exceeds file size/);
+  });
   it('reads F64 tensors (reference gradients may be stored in float64)', () => {
     const header = JSON.stringify({ g: { dtype: 'F64', shape: [2], data_offsets: [0, 16] } });
     const size = Buffer.alloc(8);
