@@ -211,6 +211,9 @@ export interface T5TrainingGraph {
 /**
  * The training forward graph: parameters and batch as inputs, the loss as output 'loss'.
  * Autodiff and the optimizer extend this graph (or call `t5Forward` inside their own).
+ * NOTE: run forward-only, its Dropout nodes are no-ops: onnxruntime's inference build removes
+ * a Dropout whose mask output is unused (EliminateDropout). The backward pass uses the masks, so
+ * the fused training step does drop (a new mask per run; tested in training.test.ts).
  */
 export function buildTrainingGraph(config: T5Config, shapes: T5Shapes, options: T5GraphOptions = {}): T5TrainingGraph {
   const graph = new Graph('t5_train');

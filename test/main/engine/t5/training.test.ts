@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeModel } from '../../../../src/main/engine/onnx';
+import type { Graph, Tensor } from '../../../../src/main/engine/onnx';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { compile } from '../../../../src/main/engine/optim';
@@ -11,7 +12,7 @@ import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
 import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
-import { FIXTURES, int64, readCase } from './helpers';
+import { FIXTURES, int64, readCase, relativeError } from './helpers';
 
 const NAME = 't5-tiny-gated';
 
@@ -39,6 +40,14 @@ describe('evaluation graph', () => {
     const labelled = golden.labels.flat().filter((l) => l !== -100).length;
     expect((out[EVAL_OUTPUTS.labelledTokens].data as Float32Array)[0]).toBe(labelled);
     expect(-logProbs.reduce((s, x) => s + x, 0) / labelled).toBeCloseTo(golden.loss, 5);
+    // Each position against log-softmax of the reference logits (float64), 0 where ignored.
+    const expectedLogProbs = golden.labels.flat().map((label, i) => {
+      if (label === -100) return 0;
+      const row = golden.logits.slice(i * v, (i + 1) * v);
+      const max = Math.max(...row);
+      return row[label] - max - Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
+    });
+    expect(relativeError(logProbs, expectedLogProbs)).toBeLessThan(1e-5);
     let correct = 0;
     golden.labels.flat().forEach((label, i) => {
       if (label === -100) return;
@@ -46,6 +55,62 @@ describe('evaluation graph', () => {
       if (row.indexOf(Math.max(...row)) === label) correct++;
     });
     expect((out[EVAL_OUTPUTS.correctTokens].data as Float32Array)[0]).toBe(correct);
+  });
+});
+
+describe('training graph dropout', () => {
+  /** The ratio fed to each Dropout node (its second input, a constant). */
+  function dropoutRatios(graph: Graph): number[] {
+    const values = new Map(graph.initializers.map((i) => [i.tensor, i.value.data[0]]));
+    return graph.nodes.filter((n) => n.opType === 'Dropout').map((n) => Number(values.get(n.inputs[1] as Tensor)));
+  }
+
+  it("has HF's dropout sites at config.json's dropout_rate, and none when the rate is 0", () => {
+    const golden = readCase('t5-tiny-relu');
+    const { config } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
+    const [b, td] = golden.logits_shape;
+    const shapes = { batchSize: b, inputLength: golden.input_ids[0].length, targetLength: td };
+    // HF modeling_t5: per stack the embedding and the final norm; per encoder block the attention
+    // probabilities, the attention output, the FFN hidden and the FFN output (4); per decoder
+    // block those for self- and cross-attention (6).
+    const sites = 2 + 4 * config.numLayers + 2 + 6 * config.numDecoderLayers;
+    expect(config.dropoutRate).toBe(0.1);
+    expect(dropoutRatios(buildTrainingGraph(config, shapes).graph)).toEqual(
+      new Array<number>(sites).fill(Math.fround(0.1)),
+    );
+    expect(dropoutRatios(buildTrainingGraph(config, shapes, { dropoutRate: 0.3 }).graph)).toEqual(
+      new Array<number>(sites).fill(Math.fround(0.3)),
+    );
+    expect(dropoutRatios(buildTrainingGraph(config, shapes, { dropoutRate: 0 }).graph)).toEqual([]);
+  });
+
+  it('draws a new mask on every step of the fused training step (lr 0, so only the masks change)', async () => {
+    // NOTE: through the fused step, not the forward-only graph: onnxruntime's inference build
+    // removes a Dropout whose mask output is unused (EliminateDropout), and here backward uses it.
+    const golden = readCase('t5-tiny-relu');
+    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
+    const [b, td] = golden.logits_shape;
+    const te = golden.input_ids[0].length;
+    const batch = {
+      input_ids: int64(golden.input_ids),
+      attention_mask: int64(golden.attention_mask),
+      labels: int64(golden.labels),
+    };
+    const program = await compile({
+      ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
+      optimizer: { kind: 'adamw', weightDecay: 0 },
+      schedule: { kind: 'constant', peakLr: 0, warmupSteps: 0 },
+      k: 1,
+    });
+    try {
+      program.setParams(Object.fromEntries(weights.params));
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) losses.push((await program.step(batch)).losses[0]);
+      expect(new Set(losses).size).toBe(3);
+      for (const loss of losses) expect(Math.abs(loss - golden.loss) / golden.loss).toBeGreaterThan(1e-4);
+    } finally {
+      await program.release();
+    }
   });
 });
 
