@@ -4,9 +4,15 @@
 // deletes its half-written dataset row (documents cascade), leaving the store as it was.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { DatasetDetail, DatasetStats, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
+import type {
+  DatasetDetail,
+  DatasetRemoved,
+  DatasetStats,
+  DatasetSummary,
+  TokenizeResult,
+} from '../../shared/contract/datasets';
 import { ApiError } from '../../shared/errors';
 import {
   complementIndices,
@@ -221,14 +227,20 @@ export class DatasetService {
     };
   }
 
-  remove(id: string): { id: string; removed: boolean } {
-    if (this.running.has(id))
+  remove(id: string): DatasetRemoved {
+    const row = this.mustGet(id);
+    // Abandoned imports were removed on start, so an 'importing' row belongs to a live import
+    // (here or in another process sharing the data directory).
+    if (row.status === 'importing')
       throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
+    const documents = this.repo.documentCount(id);
+    const tokenCaches = existsSync(this.tokenDir(id))
+      ? readdirSync(this.tokenDir(id)).filter((f) => f.endsWith('.tokens')).length
+      : 0;
     const removed = this.repo.delete(id);
     this.splits.delete(id);
     rmSync(this.tokenDir(id), { recursive: true, force: true });
-    if (!removed) throw new ApiError('not_found', `No dataset ${id}; \`spanfill datasets list\` shows the ids`);
-    return { id, removed };
+    return { id, removed, name: row.name, documents, tokenCaches };
   }
 
   /**

@@ -77,6 +77,15 @@ export interface TokenizeResult {
   };
 }
 
+export interface DatasetRemoved {
+  readonly id: string;
+  readonly removed: boolean;
+  readonly name: string;
+  readonly documents: number;
+  /** Token cache files deleted with it (one per tokenizer it was tokenized for). */
+  readonly tokenCaches: number;
+}
+
 /** `model`: a model folder with tokenizer.json, or "bytes" for the byte-level tokenizer. */
 const model = z.string().min(1);
 
@@ -97,7 +106,8 @@ export const datasetCalls = {
   get: call<DatasetDetail>()(
     z.strictObject({ id: z.string().min(1), sample: z.number().int().min(0).max(100).optional() }),
   ),
-  remove: call<{ readonly id: string; readonly removed: boolean }>()(z.strictObject({ id: z.string().min(1) })),
+  /** Deletes the dataset, its documents and token caches; says what went so nothing goes unnoticed. */
+  remove: call<DatasetRemoved>()(z.strictObject({ id: z.string().min(1) })),
   /** Stops a running import (the id arrives with its progress events); it then leaves no trace. */
   cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: z.string().min(1) })),
   tokenize: call<TokenizeResult>()(

@@ -86,9 +86,81 @@ describe('spanfill import / datasets / mask', () => {
     expect(preview.example.mode).toBe('packed');
     expect(preview.lengths.tokensLength).toBe(34);
 
+    // rm asks nothing but names what it deleted (the mask above built one token cache).
     const rm = await cli(['datasets', 'rm', result.id, ...data]);
-    expect(rm.stdout.trim()).toBe(`Removed ${result.id}`);
+    expect(rm.stdout.trim()).toBe(`Removed ${result.id} "Notes": 2 documents and 1 token cache`);
+    expect(fs.existsSync(path.join(dir, 'data', 'tokens', result.id))).toBe(false);
+    const rmAgain = await cli(['datasets', 'rm', result.id, '--json', ...data]);
+    expect(rmAgain.code).not.toBe(exitCodes.ok);
+    expect(JSON.parse(rmAgain.stdout)).toMatchObject({ error: { code: 'not_found' } });
     expect((await cli(['datasets', ...data])).stdout.trim()).toBe('No datasets yet; `spanfill import FILE` adds one.');
+  });
+
+  it('import takes --field, --column and --split; datasets rm --json says what went', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const jsonl = path.join(dir, 'chat.jsonl');
+    fs.writeFileSync(jsonl, '{"body": "line one\\nline two"}\n{"body": "line three"}\n');
+    const byLine = await cli([
+      'import',
+      jsonl,
+      '--field',
+      'body',
+      '--split',
+      'line',
+      '--name',
+      'Chat',
+      '--json',
+      ...data,
+    ]);
+    const chat = JSON.parse(byLine.stdout) as { id: string; name: string; stats: { documents: number } };
+    expect([chat.name, chat.stats.documents]).toEqual(['Chat', 3]);
+    const tsv = path.join(dir, 'rows.tsv');
+    fs.writeFileSync(tsv, 'id\tnote\n1\tfirst note\n2\tsecond note\n');
+    const rows = JSON.parse((await cli(['import', tsv, '--column', 'note', '--json', ...data])).stdout) as {
+      stats: { documents: number };
+    };
+    expect(rows.stats.documents).toBe(2);
+    const rm = JSON.parse((await cli(['datasets', 'rm', chat.id, '--json', ...data])).stdout) as unknown;
+    expect(rm).toEqual({ action: 'rm', id: chat.id, removed: true, name: 'Chat', documents: 3, tokenCaches: 0 });
+  });
+
+  it('mask: --density, --span, --length and --seed reach the preview; a new seed re-rolls', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const text = 'Forty characters of text for the masking'; // 40 bytes = 40 byte tokens
+    type Preview = {
+      seed: number;
+      inputText: string;
+      lengths: { tokensLength: number; inputLength: number; targetLength: number };
+      counts: { maskedTokens: number; noiseTokens: number };
+    };
+    const mask = async (...flags: string[]): Promise<Preview> => {
+      const r = await cli(['mask', '--text', text, '--model', 'bytes', '--json', ...flags, ...data]);
+      expect(r.code).toBe(exitCodes.ok);
+      return JSON.parse(r.stdout) as Preview;
+    };
+    // Lengths from the golden HF table (test/fixtures/span-corruption.json).
+    const defaults = await mask();
+    expect(defaults.lengths).toMatchObject({ inputLength: 512, tokensLength: 568, targetLength: 114 });
+    expect(defaults.counts).toMatchObject({ maskedTokens: 40, noiseTokens: 6 }); // round(40 · 0.15)
+    expect(defaults.seed).toBe(0);
+    const set = await mask('--density', '0.3', '--span', '3', '--length', '64', '--seed', '7');
+    expect(set.lengths).toMatchObject({ inputLength: 64, tokensLength: 79, targetLength: 33 });
+    expect(set.counts.noiseTokens).toBe(12); // round(40 · 0.3)
+    expect(set.seed).toBe(7);
+    expect((await mask('--density', '0.3', '--seed', '7')).inputText).toBe(set.inputText);
+    const rerolls = new Set<string>();
+    for (const seed of ['1', '2', '3', '4', '5'])
+      rerolls.add((await mask('--density', '0.3', '--seed', seed)).inputText);
+    expect(rerolls.size).toBeGreaterThan(1);
+
+    const both = await cli(['mask', '--text', text, '--dataset', 'ds-x', '--model', 'bytes', ...data]);
+    expect(both.code).toBe(exitCodes.usage);
+    expect(both.stderr).toContain('mask needs exactly one of --dataset ID or --text T');
+    const density = await cli(['mask', '--text', text, '--model', 'bytes', '--density', '1.5', ...data]);
+    expect(density.code).toBe(exitCodes.usage);
+    expect(density.stderr).toContain("--density must be a number from 0.001 to 0.999, got '1.5'");
   });
 
   it('bad input fails with the engine message and the right exit code', async () => {

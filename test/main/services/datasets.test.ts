@@ -99,7 +99,7 @@ describe('datasets service', () => {
       estimate: { inputLength: 64, tokensLength: 70, mode: 'packed' },
     });
     expect(tokenized.estimate?.packedExamples).toBeGreaterThan(15);
-    expect(service.remove(ds.id)).toEqual({ id: ds.id, removed: true });
+    expect(service.remove(ds.id)).toEqual({ id: ds.id, removed: true, name: 'Novel', documents: 30, tokenCaches: 2 });
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
     expect(fs.existsSync(path.join(dataDir, 'tokens', ds.id))).toBe(false);
     expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);
@@ -179,6 +179,27 @@ describe('datasets service', () => {
 });
 
 describe('abandoned imports', () => {
+  it('a dataset still importing cannot be removed, from any service', async () => {
+    const { service, write, store, dataDir, events } = setup();
+    const big = write('busy.txt', Array.from({ length: 20_000 }, (_, i) => `busy paragraph ${i}`).join('\n\n'));
+    let refusal: unknown;
+    events.subscribe((event, payload) => {
+      if (event !== 'datasets.importProgress' || refusal !== undefined) return;
+      const other = new DatasetService({ store, dataDir, events: new EventBus() });
+      try {
+        other.remove((payload as { datasetId: string }).datasetId);
+      } catch (e) {
+        refusal = e;
+      }
+    });
+    const ds = await service.import({ paths: [big] });
+    expect(refusal).toMatchObject({
+      code: 'conflict',
+      message: `Dataset ${ds.id} is still importing; cancel the import first`,
+    });
+    expect(counts(store)).toEqual({ datasets: 1, documents: 20_000 });
+  });
+
   it('a live import survives another service opening the same store mid-import', async () => {
     const { service, write, store, dataDir, events } = setup();
     const big = write('live.txt', Array.from({ length: 20_000 }, (_, i) => `live paragraph ${i}`).join('\n\n'));

@@ -1,7 +1,8 @@
 // `spanfill datasets [list | show ID | rm ID]`: the datasets in the store, one in detail
-// (stats and the first documents), or removing one with its token caches.
+// (stats and the first documents), or removing one with its token caches. NOTE: rm asks no
+// question (scripts run it); it names what it deleted so a wrong id is noticed at once.
 
-import type { DatasetDetail, DatasetSummary } from '../../../shared/contract/datasets';
+import type { DatasetDetail, DatasetRemoved, DatasetSummary } from '../../../shared/contract/datasets';
 import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
@@ -9,7 +10,7 @@ import { renderDataset } from './import';
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
   | { readonly action: 'show'; readonly dataset: DatasetDetail }
-  | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
+  | ({ readonly action: 'rm' } & DatasetRemoved);
 
 export const datasetsCommand = defineCommand({
   name: 'datasets',
@@ -32,7 +33,10 @@ export const datasetsCommand = defineCommand({
   },
   render(result) {
     const r = result as DatasetsResult;
-    if (r.action === 'rm') return `Removed ${r.id}`;
+    if (r.action === 'rm') {
+      const caches = r.tokenCaches === 1 ? '1 token cache' : `${r.tokenCaches} token caches`;
+      return `Removed ${r.id} "${r.name}": ${r.documents} document${r.documents === 1 ? '' : 's'} and ${caches}`;
+    }
     if (r.action === 'show') {
       const lines = [renderDataset(r.dataset), '', 'First documents:'];
       for (const d of r.dataset.sample)
