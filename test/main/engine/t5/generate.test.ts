@@ -98,32 +98,55 @@ describe('beam search', () => {
       expect(beam.sequences[0]).toEqual(referenceGreedy(model, prompt, 10));
     }
   });
-  it('with enough beams finds the best sequence by exhaustive search', async () => {
-    const vocab = 3;
-    const maxNew = 3;
-    const model = new FakeModel(vocab, 0.3);
-    const prompts = [[1], [2, 2]];
-    const result = await generate(model, prompts, {
-      ...base,
-      maxNewTokens: maxNew,
-      strategy: { kind: 'beam', numBeams: 9, lengthPenalty: 0, earlyStopping: 'never' },
+  for (const lengthPenalty of [0, 1, 2, -1]) {
+    it(`with enough beams finds the best sequence by exhaustive search (length penalty ${lengthPenalty})`, async () => {
+      const vocab = 3;
+      const maxNew = 3;
+      const model = new FakeModel(vocab, 0.3);
+      const prompts = [[1], [2, 2]];
+      const result = await generate(model, prompts, {
+        ...base,
+        maxNewTokens: maxNew,
+        strategy: { kind: 'beam', numBeams: 9, lengthPenalty, earlyStopping: 'never' },
+      });
+      prompts.forEach((prompt, b) => {
+        // HF: a finished hypothesis scores Σ log p / (generated tokens, EOS included)^lengthPenalty.
+        let best = { score: -Infinity, seq: [] as number[] };
+        const visit = (seq: number[], sum: number): void => {
+          const logp = logSoftmaxRow(model.logitsFor(prompt, seq), 0, vocab);
+          for (let t = 0; t < vocab; t++) {
+            const next = [...seq, t];
+            const s = sum + logp[t];
+            if (t === EOS || next.length === maxNew + 1) {
+              const score = s / (next.length - 1) ** lengthPenalty;
+              if (score > best.score) best = { score, seq: next };
+            } else visit(next, s);
+          }
+        };
+        visit([PAD], 0);
+        expect(result.sequences[b]).toEqual(best.seq);
+        expect(result.scores?.[b]).toBeCloseTo(best.score, 9);
+      });
     });
-    prompts.forEach((prompt, b) => {
-      let best = { score: -Infinity, seq: [] as number[] };
-      const visit = (seq: number[], score: number): void => {
-        const logp = logSoftmaxRow(model.logitsFor(prompt, seq), 0, vocab);
-        for (let t = 0; t < vocab; t++) {
-          const next = [...seq, t];
-          const s = score + logp[t];
-          if (t === EOS || next.length === maxNew + 1) {
-            if (s > best.score) best = { score: s, seq: next };
-          } else visit(next, s);
-        }
-      };
-      visit([PAD], 0);
-      expect(result.sequences[b]).toEqual(best.seq);
-      expect(result.scores?.[b]).toBeCloseTo(best.score, 9);
-    });
+  }
+  it('early stopping: true stops once numBeams hypotheses finished, before the heuristic and "never"', async () => {
+    const stepsWith = async (earlyStopping: boolean | 'never'): Promise<{ steps: number; sequence: number[] }> => {
+      const model = new FakeModel(6, 0.9);
+      const { sequences } = await generate(model, [[2]], {
+        ...base,
+        maxNewTokens: 30,
+        strategy: { kind: 'beam', numBeams: 2, lengthPenalty: 1, earlyStopping },
+      });
+      return { steps: model.fedTokens.length, sequence: sequences[0] };
+    };
+    const eager = await stepsWith(true);
+    const heuristic = await stepsWith(false);
+    const never = await stepsWith('never');
+    expect(eager.steps).toBeLessThan(never.steps);
+    expect(eager.steps).toBeLessThan(heuristic.steps);
+    expect(heuristic.steps).toBeLessThan(never.steps);
+    expect(never.steps).toBeLessThan(30); // 'never' still ends when no running beam can improve
+    for (const { sequence } of [eager, heuristic, never]) expect(sequence[sequence.length - 1]).toBe(EOS);
   });
   it('length penalty favours longer hypotheses', async () => {
     const model = new FakeModel(6, 0.4);
@@ -157,6 +180,19 @@ describe('sampling', () => {
     const reference = await generate(model, [[4]], { ...greedy, maxNewTokens: 10 });
     expect(await generate(model, [[4]], sample(1, { topK: 1 }))).toEqual(reference);
     expect(await generate(model, [[4]], sample(2, { topP: 1e-6 }))).toEqual(reference);
+  });
+  it('top-p keeps the smallest most-likely set reaching p and renormalises', () => {
+    // probabilities 0.5, 0.3, 0.15, 0.05: top-p 0.75 keeps {0.5, 0.3} (0.15 + 0.05 ≤ 1 − 0.75).
+    const logits = Float32Array.from([0.3, 0.05, 0.5, 0.15].map(Math.log));
+    const pick = sampler({ seed: 9, topP: 0.75 }, 4);
+    const counts = new Array<number>(4).fill(0);
+    for (let i = 0; i < 4000; i++) counts[pick(logits, 0)]++;
+    expect(counts[1] + counts[3]).toBe(0);
+    expect(counts[2] / 4000).toBeCloseTo(0.5 / 0.8, 1);
+    // top-p 0.9 also keeps 0.15: the three most likely sum to 0.95 ≥ 0.9.
+    const wider = sampler({ seed: 9, topP: 0.9 }, 4);
+    const seen = new Set(Array.from({ length: 2000 }, () => wider(logits, 0)));
+    expect([...seen].sort()).toEqual([0, 2, 3]);
   });
   it('never draws a token outside the top-k, and follows the temperature', () => {
     const logits = Float32Array.from([0, 3, 1, 2.9, -1]);
