@@ -87,27 +87,55 @@ describe('HTTP', () => {
   });
 });
 
-describe('binding', () => {
-  it('listens on 127.0.0.1 only: not reachable on a non-loopback address', async () => {
-    const external = Object.values(os.networkInterfaces())
-      .flat()
-      .find((info) => info && info.family === 'IPv4' && !info.internal)?.address;
-    // Without a non-loopback interface there is nothing to reach; the listen address still proves it.
-    const address = external ?? '0.0.0.0';
-    const outcome = await new Promise<string>((resolve) => {
-      const socket = net.connect({ port: server.port, host: address, timeout: 2000 });
-      socket.on('connect', () => {
-        socket.destroy();
-        resolve('connected');
-      });
-      socket.on('timeout', () => {
-        socket.destroy();
-        resolve('timeout');
-      });
-      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+/** Try a TCP connection; resolves 'connected' or the error code (ECONNREFUSED, ...). */
+function tryConnect(host: string, port: number): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const socket = net.connect({ port, host, timeout: 2000 });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve('connected');
     });
-    if (external) expect(outcome).not.toBe('connected');
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+/**
+ * This machine's own addresses other than 127.0.0.1: its non-loopback interfaces (IPv6
+ * link-local left out, it needs a scope id). NOTE: a machine with no network at all still
+ * has 127.0.0.2, which Linux routes to lo but a socket bound to 127.0.0.1 does not accept.
+ */
+function otherAddresses(): { address: string; wildcard: string }[] {
+  const found = Object.values(os.networkInterfaces())
+    .flatMap((infos) => infos ?? [])
+    .filter((info) => !info.internal && !info.address.startsWith('fe80:'))
+    .map((info) => ({ address: info.address, wildcard: info.family === 'IPv6' ? '::' : '0.0.0.0' }));
+  if (found.length === 0 && process.platform === 'linux') return [{ address: '127.0.0.2', wildcard: '0.0.0.0' }];
+  return found;
+}
+
+describe('binding', () => {
+  it('listens on 127.0.0.1 only: a connection to another address of this machine is refused', async () => {
+    const addresses = otherAddresses();
+    expect(addresses.length).toBeGreaterThan(0);
     expect(server.url.startsWith('http://127.0.0.1:')).toBe(true);
+    expect(await tryConnect('127.0.0.1', server.port)).toBe('connected');
+    for (const { address, wildcard } of addresses) {
+      // The control: a server listening on every address is reachable there, so a refusal
+      // below means our server is not listening there, not that the address is unreachable.
+      const control = net.createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => control.listen(0, wildcard, resolve));
+      try {
+        const controlPort = (control.address() as net.AddressInfo).port;
+        expect(await tryConnect(address, controlPort), `control server on ${address}`).toBe('connected');
+      } finally {
+        await new Promise<void>((resolve) => control.close(() => resolve()));
+      }
+      expect(await tryConnect(address, server.port), `spanfill serve on ${address}`).toBe('ECONNREFUSED');
+    }
   });
 });
 
@@ -143,6 +171,11 @@ describe('WebSocket', () => {
     await expect(openSocket({})).rejects.toThrow('HTTP 401');
     await expect(openSocket({ token: 'nope' })).rejects.toThrow('HTTP 401');
     await expect(openSocket({ token: server.token, origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    // Another local port is another origin (some other local web app), refused too.
+    const otherPort = `http://127.0.0.1:${server.port + 1}`;
+    await expect(openSocket({ token: server.token, origin: otherPort })).rejects.toThrow('HTTP 403');
+    const page = await openSocket({ token: server.token, origin: `http://localhost:${server.port}` });
+    page.close();
   });
 
   it('runs calls and returns envelopes under the same id', async () => {
