@@ -1,16 +1,19 @@
 // End-to-end: start the built `spanfill serve` on a temporary data dir, open it in Debian's
 // Chromium through playwright-core, visit every screen (screenshots in test-results/), check
-// the System panel against onnxruntime, the keyboard paths, both themes, and that the page
-// logs no errors (a CSP violation would show up here). Needs `npm run build` first.
+// the System panel against onnxruntime and `spanfill system --json`, that every screen can be
+// reached by keyboard alone, both themes, the CSP of the served page, and that the page logs
+// no errors (a CSP violation would show up here). Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SystemInfo } from '../../src/shared/contract';
 import { startServe } from './serve';
 
 const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,7 +39,9 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
     headless: true,
-    viewport: { width: 1200, height: 760 },
+    // Tall enough for the longest screen (Settings with four providers): <main> scrolls, so
+    // a full-page screenshot would not show more than the viewport.
+    viewport: { width: 1200, height: 900 },
     args: [
       '--headless',
       '--no-sandbox',
@@ -71,7 +76,14 @@ describe('the served UI in Chromium', () => {
   });
 
   it('opens with the token and removes it from the address bar', async () => {
-    await page.goto(url);
+    const response = await page.goto(url);
+    // The built page is served with a strict CSP: nothing inline, nothing remote.
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-(inline|eval)|\*/);
     await page.getByTestId('screen-datasets').waitFor();
     expect(page.url()).not.toContain('token=');
     await expect(page.getByTestId('transport').textContent()).resolves.toBe('Browser mode');
@@ -85,8 +97,13 @@ describe('the served UI in Chromium', () => {
       await expect(page.getByTestId(`nav-${screen}`).getAttribute('aria-current')).resolves.toBe('page');
       const heading = await main.locator('h1').textContent();
       expect(heading?.toLowerCase()).toBe(screen);
+      // Every screen says what it is for, even before it has anything to show.
+      const lead = (await main.getByTestId('screen-lead').textContent())?.trim() ?? '';
+      expect(lead.length, `${screen} says what it does`).toBeGreaterThan(40);
       if (screen === 'settings') await page.getByTestId('provider-cpu').waitFor();
-      await page.screenshot({ path: path.join(resultsDir, `${String(index + 1).padStart(2, '0')}-${screen}.png`) });
+      await page.screenshot({
+        path: path.join(resultsDir, `${String(index + 1).padStart(2, '0')}-${screen}.png`),
+      });
     }
   });
 
@@ -98,7 +115,36 @@ describe('the served UI in Chromium', () => {
     await expect(cpu.textContent()).resolves.toContain('available');
     await expect(page.getByTestId('data-dir').textContent()).resolves.toBe(dataDir);
     const threads = Number(await page.getByTestId('cpu-threads').textContent());
-    expect(threads).toBeGreaterThan(0);
+    expect(threads).toBe(os.availableParallelism());
+  });
+
+  it('shows in the System panel what `spanfill system --json` prints', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      'bin/spanfill.mjs',
+      'system',
+      '--json',
+      '--data-dir',
+      dataDir,
+    ]);
+    const cli = JSON.parse(stdout) as SystemInfo;
+    await page.getByTestId('nav-settings').click();
+    const text = async (testId: string): Promise<string> =>
+      ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    expect(await text('app-version')).toBe(cli.appVersion);
+    expect(await text('ort-version')).toBe(cli.ortVersion);
+    expect(await text('data-dir')).toBe(cli.dataDir);
+    expect(await text('schema-version')).toBe(String(cli.schemaVersion));
+    expect(await text('cpu-threads')).toBe(String(cli.cpuThreads));
+    expect(await text('platform')).toBe(`${cli.platform}-${cli.arch}, Node ${cli.nodeVersion}`);
+    const rows = page.locator('[data-testid^="provider-"][data-available]');
+    expect(await rows.count()).toBe(cli.providers.length);
+    for (const provider of cli.providers) {
+      const row = page.getByTestId(`provider-${provider.name}`);
+      await expect(row.getAttribute('data-available')).resolves.toBe(String(provider.available));
+      await expect(row.getByTestId('provider-reason').textContent()).resolves.toBe(provider.reason ?? '');
+    }
+    expect(cli.probeError).toBeUndefined();
+    await expect(page.getByTestId('probe-error').count()).resolves.toBe(0);
   });
 
   it('switches to the dark theme and back', async () => {
@@ -114,21 +160,43 @@ describe('the served UI in Chromium', () => {
     await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('light');
   });
 
-  it('is keyboard navigable', async () => {
+  it('reaches every screen by keyboard alone', async () => {
     await page.goto(new URL('/#/datasets', url).href);
     // A fresh load, so Tab starts at the top rather than after the focused <main> (whose
     // screen now has form fields of its own).
     await page.reload();
     await page.getByTestId('screen-datasets').waitFor();
+    const focusedTestId = (): Promise<unknown> => page.evaluate("document.activeElement?.getAttribute('data-testid')");
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Skip to content');
     await page.keyboard.press('Tab');
-    await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe('nav-datasets');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('screen-masking').waitFor();
-    await page.keyboard.press('Alt+5');
-    await page.getByTestId('screen-playground').waitFor();
+    await expect(focusedTestId()).resolves.toBe('nav-datasets');
+    // Arrow keys walk the navigation, Enter opens the screen; the focus then moves into it.
+    for (const screen of screens.slice(1)) {
+      await page.getByTestId('nav-datasets').focus();
+      for (let step = 0; step < screens.indexOf(screen); step++) await page.keyboard.press('ArrowDown');
+      await expect(focusedTestId()).resolves.toBe(`nav-${screen}`);
+      await page.keyboard.press('Enter');
+      await page.getByTestId(`screen-${screen}`).waitFor();
+      await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('main');
+    }
+    // ArrowUp from the first entry wraps to the last.
+    await page.getByTestId('nav-datasets').focus();
+    await page.keyboard.press('ArrowUp');
+    await expect(focusedTestId()).resolves.toBe('nav-settings');
+    // Alt+1…7 jumps to each screen from anywhere.
+    for (const [index, screen] of screens.entries()) {
+      await page.keyboard.press(`Alt+${index + 1}`);
+      await page.getByTestId(`screen-${screen}`).waitFor();
+    }
+    // Settings' controls are in the tab order: Tab from the screen reaches the theme choice.
+    await page.getByTestId('screen-settings').focus();
+    await page.keyboard.press('Tab');
+    await expect(focusedTestId()).resolves.toMatch(/^theme-/);
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement?.textContent?.trim()')).resolves.toMatch(
+      /^(Probe again|Probing…)$/,
+    );
   });
 
   it('logged no errors in the page (no CSP violations, no failed calls)', () => {
