@@ -74,10 +74,48 @@ describe('Datasets and Masking screens', () => {
     const marks = await page.evaluate("document.querySelectorAll('[data-testid=mask-result] mark').length");
     expect(marks).toBeGreaterThan(0);
     await expect(page.getByTestId('mask-result').textContent()).resolves.toContain('<extra_id_0>');
+
+    // The settings reach the preview: lengths from the golden HF table (64 @ 0.3 / 3 → 79 raw, target 33).
+    await page.getByTestId('mask-density').fill('0.3');
+    await page.getByTestId('mask-span').fill('3');
+    await page.getByTestId('mask-length').fill('64');
+    await page.getByTestId('mask-seed').fill('7');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-seed-used').filter({ hasText: 'seed 7' }).waitFor();
+    await expect(page.getByTestId('mask-lengths').textContent()).resolves.toMatch(
+      /input 64 ← 79 raw tokens; target 33/,
+    );
+    const seeded = await page.getByTestId('mask-input').textContent();
+    // Re-roll draws a new seed and a new mask (a few tries: two seeds can give the same mask).
+    const rerolled: (string | null)[] = [];
+    for (let i = 0; i < 3 && (rerolled.length === 0 || rerolled.every((t) => t === seeded)); i++) {
+      const before = await page.getByTestId('mask-seed-used').textContent();
+      await page.getByTestId('mask-reroll').click();
+      await page.waitForFunction(
+        `document.querySelector('[data-testid=mask-seed-used]')?.textContent !== ${JSON.stringify(before)}`,
+      );
+      rerolled.push(await page.getByTestId('mask-input').textContent());
+    }
+    expect(rerolled.some((t) => t !== seeded)).toBe(true);
+    await expect(page.getByTestId('mask-lengths').textContent()).resolves.toMatch(/input 64 ← 79 raw tokens/);
+
     await page.getByLabel('A dataset example').check();
     await page.locator('select').first().selectOption({ label: 'notes.txt (2 documents)' });
     await page.getByTestId('mask-preview').click();
     await page.getByText(/of \d+ \((packed|per-document)\)/).waitFor();
     await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });
+  });
+
+  it('removing a dataset asks first, and Keep keeps it', async () => {
+    await page.getByTestId('nav-datasets').click();
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect(page.getByTestId('remove-confirm').textContent()).resolves.toContain(
+      'Remove notes.txt and its 2 documents?',
+    );
+    await page.getByRole('button', { name: 'Keep' }).click();
+    await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.getByText('No datasets yet.').waitFor();
   });
 });
