@@ -43,7 +43,7 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
     migrate(db, file, list);
   } catch (error) {
     db.close();
-    throw error;
+    throw asStoreError(error, file);
   }
   return {
     db,
@@ -59,6 +59,15 @@ function configure(db: Db): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+}
+
+/** SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. */
+function asStoreError(error: unknown, file: string): StoreError {
+  if (error instanceof StoreError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreError(
+    `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
+  );
 }
 
 function checkIntegrity(db: Db, file: string): void {

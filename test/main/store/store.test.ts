@@ -102,10 +102,37 @@ describe('openStore', () => {
     expect(() => openStore(dir)).toThrow(/newer version of Spanfill \(schema \d+; this version knows up to \d+\)/);
   });
 
-  it('refuses a file that is not a database', () => {
+  it('refuses a file that is not a database, naming it', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, databaseFileName), 'not a database at all'.repeat(100));
-    expect(() => openStore(dir)).toThrow();
+    expect(() => openStore(dir)).toThrow(StoreError);
+    expect(() => openStore(dir)).toThrow(
+      `The database ${path.join(dir, databaseFileName)} cannot be used: file is not a database.`,
+    );
+  });
+
+  it('runs integrity_check on open and refuses a damaged database', () => {
+    const dir = tempDir();
+    const file = path.join(dir, databaseFileName);
+    openStore(dir).close();
+    // Damage one key inside an index page, so the index no longer matches its table.
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE damaged (key TEXT); CREATE INDEX damaged_key ON damaged (key);');
+    const insert = raw.prepare('INSERT INTO damaged VALUES (?)');
+    for (let index = 0; index < 50; index++) insert.run(`key-${String(index).padStart(4, '0')}`);
+    const rootPage = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'damaged_key'").pluck().get();
+    const pageSize = raw.pragma('page_size', { simple: true });
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.close();
+    const bytes = fs.readFileSync(file);
+    const page = bytes.subarray((Number(rootPage) - 1) * Number(pageSize), Number(rootPage) * Number(pageSize));
+    const at = page.indexOf('key-0017');
+    expect(at).toBeGreaterThan(0);
+    page.write('zzz-0017', at);
+    fs.writeFileSync(file, bytes);
+
+    expect(() => openStore(dir)).toThrow(StoreError);
+    expect(() => openStore(dir)).toThrow(/failed its integrity check: row \d+ missing from index damaged_key/);
   });
 });
 
