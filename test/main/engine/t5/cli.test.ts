@@ -1,9 +1,13 @@
 // t5-tiny-spm loaded as a user's folder (tokenizer through @huggingface/transformers, model,
-// generation, sentinel filling) and the score/fill functions behind the CLI.
+// generation, sentinel filling), the score/fill functions behind the CLI, and the
+// `spanfill score` / `spanfill fill` commands themselves run in-process.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { runCli } from '../../../../src/main/cli/run';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { CaseFileError, fillPrompt, parseScoreCase, scoreModelCase } from '../../../../src/main/engine/t5/cli';
 import { FIXTURES, readCase } from './helpers';
@@ -62,5 +66,168 @@ describe('score', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Runs `spanfill …` in-process; returns the exit code and what it printed. */
+async function spanfill(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const dataDir = mkdtempSync(join(tmpdir(), 'spanfill-t5-cli-'));
+  try {
+    const code = await runCli(args, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      env: { SPANFILL_DATA_DIR: dataDir },
+      signal: new AbortController().signal,
+    });
+    return { code, stdout: out, stderr: err };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The result object of a --json run. */
+function jsonResult<T>(stdout: string): T {
+  return JSON.parse(stdout) as T;
+}
+
+describe('spanfill score (command)', () => {
+  it('--json prints {loss, grad_norms, greedy} matching the golden case', async () => {
+    const name = 't5-tiny-gated';
+    const golden = readCase(name);
+    const run = await spanfill([
+      'score',
+      '--model',
+      join(FIXTURES, name),
+      '--case',
+      join(FIXTURES, name, 'case.json'),
+      '--json',
+    ]);
+    expect(run.code).toBe(exitCodes.ok);
+    const result = jsonResult<{ loss: number; grad_norms: Record<string, number>; greedy: number[] }>(run.stdout);
+    expect(Object.keys(result).sort()).toEqual(['grad_norms', 'greedy', 'loss']);
+    expect(Math.abs(result.loss - golden.loss) / golden.loss).toBeLessThan(1e-5);
+    expect(Object.keys(result.grad_norms).sort()).toEqual(Object.keys(golden.grad_norms).sort());
+    for (const [param, norm] of Object.entries(golden.grad_norms))
+      expect(Math.abs(result.grad_norms[param] - norm) / norm, param).toBeLessThan(1e-4);
+    expect(result.greedy).toEqual(golden.greedy.output_ids);
+  });
+
+  it('prints text without --json', async () => {
+    const name = 't5-tiny-relu';
+    const golden = readCase(name);
+    const run = await spanfill(['score', '--model', join(FIXTURES, name), '--case', join(FIXTURES, name, 'case.json')]);
+    expect(run.code).toBe(exitCodes.ok);
+    expect(run.stdout).toContain(`greedy  ${golden.greedy.output_ids.join(' ')}`);
+    expect(run.stdout).toMatch(/^loss {4}5\.5225/);
+    expect(run.stdout).toMatch(/\n {2}decoder\.final_layer_norm\.weight +0\.\d+/);
+  });
+
+  it('names a missing model folder, an unreadable or malformed case file, and missing flags', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
+    try {
+      const model = join(FIXTURES, 't5-tiny-relu');
+      const missing = join(dir, 'no-model');
+      let run = await spanfill(['score', '--model', missing, '--case', join(model, 'case.json')]);
+      expect(run.code).toBe(exitCodes.usage);
+      expect(run.stderr).toContain(`spanfill score: Model folder ${missing} does not exist`);
+      run = await spanfill(['score', '--model', missing, '--case', join(model, 'case.json'), '--json']);
+      expect(jsonResult(run.stdout)).toEqual({
+        error: { code: 'invalid_argument', message: `Model folder ${missing} does not exist` },
+      });
+      run = await spanfill(['score', '--model', model, '--case', join(dir, 'none.json')]);
+      expect(run.stderr).toContain(`Cannot read case file ${join(dir, 'none.json')}: ENOENT`);
+      writeFileSync(join(dir, 'bad.json'), '{"input_ids": [[1, 2]], "labels": [[3, 999]]}');
+      run = await spanfill(['score', '--model', model, '--case', join(dir, 'bad.json')]);
+      expect(run.code).toBe(exitCodes.usage);
+      expect(run.stderr).toContain('labels holds 999; token ids must be integers in [0, 160) or -100');
+      writeFileSync(join(dir, 'bad.json'), '{"input_ids": [[1, 2]], "labels": "x"}');
+      run = await spanfill(['score', '--model', model, '--case', join(dir, 'bad.json')]);
+      expect(run.stderr).toContain('"labels" must be a non-empty array of rows of integer ids');
+      run = await spanfill(['score', '--model', model]);
+      expect(run.code).toBe(exitCodes.usage);
+      expect(run.stderr).toContain('score needs --model DIR and --case FILE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--help shows the usage of the issue', async () => {
+    const run = await spanfill(['score', '--help']);
+    expect(run.stdout).toContain('Usage: spanfill score --model DIR --case FILE [--json]');
+  });
+});
+
+describe('spanfill fill (command)', () => {
+  const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
+  interface Filled {
+    text: string;
+    marked: string;
+    output: string;
+    ids: number[];
+    spans: { sentinel: number; text: string; isMissing: boolean }[];
+  }
+
+  it('--json prints the filled text, marked text and spans; sampling is reproducible by seed', async () => {
+    const sample = ['--sample', '--temperature', '0.9', '--top-p', '0.9', '--max-new-tokens', '10', '--json'];
+    const a = await spanfill(['fill', '--model', SPM, ...sample, '--seed', '3', prompt]);
+    expect(a.code).toBe(exitCodes.ok);
+    const first = jsonResult<Filled>(a.stdout);
+    expect(first.spans.map((s) => s.sentinel)).toEqual([0, 1]);
+    expect(first.ids[0]).toBe(0);
+    expect(first.ids.length).toBeGreaterThan(1);
+    expect(first.ids.length).toBeLessThanOrEqual(11);
+    const again = jsonResult<Filled>(
+      (await spanfill(['fill', '--model', SPM, ...sample, '--seed', '3', prompt])).stdout,
+    );
+    expect(again).toEqual(first);
+    const other = jsonResult<Filled>(
+      (await spanfill(['fill', '--model', SPM, ...sample, '--seed', '4', prompt])).stdout,
+    );
+    expect(other.ids).not.toEqual(first.ids);
+  });
+
+  it('--beams 1 equals greedy; --beams N runs beam search; text output shows the marked prompt', async () => {
+    const greedy = await spanfill(['fill', '--model', SPM, '--max-new-tokens', '8', '--json', prompt]);
+    const beam1 = await spanfill(['fill', '--model', SPM, '--beams', '1', '--max-new-tokens', '8', '--json', prompt]);
+    expect(jsonResult<Filled>(beam1.stdout).ids).toEqual(jsonResult<Filled>(greedy.stdout).ids);
+    const beam3 = await spanfill(['fill', '--model', SPM, '--beams', '3', '--max-new-tokens', '8', '--json', prompt]);
+    expect(beam3.code).toBe(exitCodes.ok);
+    expect(jsonResult<Filled>(beam3.stdout).ids.length).toBeLessThanOrEqual(9);
+    const text = await spanfill(['fill', '--model', SPM, '--max-new-tokens', '8', prompt]);
+    const filled = jsonResult<Filled>(greedy.stdout);
+    expect(text.stdout.split('\n')[0]).toBe(filled.marked);
+    expect(text.stdout).toContain(`model output: ${JSON.stringify(filled.output)}`);
+  });
+
+  it('rejects conflicting or stray flags and names a missing model or tokenizer', async () => {
+    const cases: [string[], string][] = [
+      [['--beams', '2', '--sample', prompt], '--beams and --sample cannot be combined'],
+      [['--temperature', '0.5', prompt], '--temperature needs --sample'],
+      [['--sample', '--top-p', '1.5', prompt], "--top-p must be a number from 0.000001 to 1, got '1.5'"],
+      [[], 'fill needs exactly one prompt argument; got 0'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await spanfill(['fill', '--model', SPM, ...args]);
+      expect(run.code, args.join(' ')).toBe(exitCodes.usage);
+      expect(run.stderr).toContain(message);
+    }
+    const missing = join(tmpdir(), 'spanfill-no-such-model');
+    let run = await spanfill(['fill', '--model', missing, prompt]);
+    expect(run.stderr).toContain(`Model folder ${missing} does not exist`);
+    run = await spanfill(['fill', '--model', join(FIXTURES, 't5-tiny-relu'), prompt]);
+    expect(run.stderr).toContain('t5-tiny-relu has no tokenizer.json');
+  });
+
+  it('--help lists the flags of the issue', async () => {
+    const { stdout } = await spanfill(['fill', '--help']);
+    expect(stdout).toContain('Usage: spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P]');
+    for (const flag of ['--model DIR', '--beams N', '--sample', '--temperature T', '--top-p P', '--seed S'])
+      expect(stdout).toContain(flag);
   });
 });
