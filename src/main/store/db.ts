@@ -34,9 +34,14 @@ export interface OpenStoreOptions {
 
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
   const list = options.migrations ?? migrations;
-  fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, databaseFileName);
-  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  let db: Db;
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (error) {
+    throw asStoreError(error, file);
+  }
   try {
     configure(db);
     checkIntegrity(db, file);

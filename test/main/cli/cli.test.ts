@@ -151,6 +151,14 @@ describe('spanfill (in process)', () => {
     expect(stderr).toContain('newer version of Spanfill');
   });
 
+  it('exits 3 when the data directory cannot hold a database', async () => {
+    const file = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    const { code, stderr } = await cli(['system', '--data-dir', file]);
+    expect(code).toBe(exitCodes.store);
+    expect(stderr).toContain(`The database ${path.join(file, databaseFileName)} cannot be used`);
+  });
+
   it('explains how to build when serve has no built UI', async () => {
     const { code, stderr } = await cli(['serve', '--data-dir', tempDir()], { SPANFILL_RENDERER_DIR: tempDir() });
     expect(code).toBe(exitCodes.failure);
