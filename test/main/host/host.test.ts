@@ -42,6 +42,21 @@ describe('EngineHost', () => {
     await expect(host.request('host.echo', { value: 1 })).rejects.toThrow(/exited with code 3/);
   });
 
+  it('reports a host killed from outside (say by the OOM killer) with its signal', async () => {
+    const host = startHost();
+    await host.ready;
+    const exited = new Promise<HostExit>((resolve) => host.onExit(resolve));
+    const pending = host.request('host.hang', {});
+    const pid = host.pid;
+    if (pid === undefined) throw new Error('the host has no pid');
+    process.kill(pid, 'SIGKILL');
+    await expect(pending).rejects.toMatchObject({
+      code: 'unavailable',
+      message: 'The engine host was killed by SIGKILL',
+    });
+    expect(await exited).toMatchObject({ exitCode: null, signal: 'SIGKILL', expected: false });
+  });
+
   it('kills a hung host on request and fails its pending request as cancelled', async () => {
     const host = startHost();
     await host.ready;
