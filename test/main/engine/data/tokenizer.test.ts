@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,26 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     expect(droppedSpecialTokens).toBe(2);
     expect(ids.some((id) => id === 1 || id >= 400)).toBe(false);
     expect(ids).toEqual([...tok.encode('The'), ...tok.encode(' walks'), ...tok.encode(' in')].filter((x) => x !== 1));
+  });
+
+  it('added tokens after the sentinels do not move them: <extra_id_0> is looked up, not len − 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-tok-added-'));
+    try {
+      cpSync(spmDir, dir, { recursive: true });
+      const json = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as {
+        added_tokens: { id: number; content: string }[];
+      };
+      const template = json.added_tokens[json.added_tokens.length - 1];
+      json.added_tokens.push({ ...template, id: 500, content: '<sep>' }, { ...template, id: 501, content: '<cls>' });
+      writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
+      const added = await loadHfTokenizer(dir);
+      expect(added.vocabSize).toBe(502); // len(tokenizer): len − 1 = 501 would be <cls>
+      expect(added.sentinelId(0)).toBe(499);
+      expect(added.sentinelId(99)).toBe(400);
+      expect(added.encode('a <sep> b')).toContain(500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a folder without tokenizer.json says what to do', async () => {
