@@ -1,8 +1,17 @@
 // `spanfill bench import [SIZE_MB [MODEL_DIR|bytes [TOKENIZE_MB]]]`: engine/data/bench.ts
-// benchImport on a generated corpus in the temp dir — import MB/s, tokens/s and peak RSS.
-// Registered as one entry of `benches` in bench.ts. --quick: 16 MB.
+// benchImport on a generated corpus in the temp dir — import MB/s, tokens/s and peak RSS —
+// then the same file through the real import path (DatasetService into a fresh store in a
+// temp data dir: documents written to SQLite), and an import of it cancelled half way,
+// which must leave that store as it was. Registered as one entry of `benches` in bench.ts.
+// --quick: 16 MB.
 
-import { benchImport } from '../../engine/data';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchImport, type BenchImportResult } from '../../engine/data';
+import { DatasetService } from '../../services/datasets';
+import { EventBus } from '../../services/events';
+import { openStore } from '../../store/db';
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
 
@@ -14,10 +23,86 @@ function positiveNumber(raw: string | undefined, what: string, fallback: number)
   return value;
 }
 
+export interface StoreImportBench {
+  /** Import into the store: decode, split, hash, de-duplicate, insert into SQLite, split file. */
+  readonly mbPerSec: number;
+  readonly documents: number;
+  /** Peak RSS of this process after the store import (getrusage maxrss; covers earlier phases too). */
+  readonly peakRssMB: number;
+  /** A second import aborted at half the bytes: what the store held afterwards. */
+  readonly cancelled: {
+    readonly atMB: number;
+    readonly datasetsAfter: number;
+    readonly documentsAfter: number;
+    readonly tokenDirsAfter: number;
+    readonly isStoreAsBefore: boolean;
+  };
+}
+
+function peakRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024; // kilobytes → MB
+}
+
+/** Imports `file` into a fresh store in a temp data dir, then cancels a second import half way. */
+export async function benchStoreImport(
+  file: string,
+  signal: AbortSignal,
+  onProgress: (done: number, total: number) => void,
+): Promise<StoreImportBench> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-bench-store-'));
+  const store = openStore(dataDir);
+  try {
+    const events = new EventBus();
+    const service = new DatasetService({ store, dataDir, events });
+    let cancelAt = Number.POSITIVE_INFINITY;
+    const cancel = new AbortController();
+    events.subscribe((event, payload) => {
+      if (event !== 'datasets.importProgress') return;
+      const p = payload as { done: number; total: number | null };
+      onProgress(p.done / 1048576, (p.total ?? p.done) / 1048576);
+      if (p.done >= cancelAt) cancel.abort();
+    });
+    const t0 = performance.now();
+    const ds = await service.import({ paths: [file], name: 'bench' }, signal);
+    const seconds = (performance.now() - t0) / 1000;
+    const peak = peakRssMB();
+    const count = (table: string): number =>
+      (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const before = { datasets: count('datasets'), documents: count('documents') };
+    const bytes = fs.statSync(file).size;
+    cancelAt = bytes / 2;
+    const outcome = await service
+      .import({ paths: [file], name: 'cancelled' }, AbortSignal.any([signal, cancel.signal]))
+      .then(
+        () => 'finished',
+        (e: unknown) => (e instanceof Error && 'code' in e && e.code === 'cancelled' ? 'cancelled' : Promise.reject(e)),
+      );
+    if (outcome !== 'cancelled') throw new Error('bench import: the half-way cancel did not stop the import');
+    const after = { datasets: count('datasets'), documents: count('documents') };
+    const tokenDirs = fs.readdirSync(path.join(dataDir, 'tokens'));
+    return {
+      mbPerSec: bytes / 1048576 / seconds,
+      documents: ds.stats?.documents ?? 0,
+      peakRssMB: peak,
+      cancelled: {
+        atMB: cancelAt / 1048576,
+        datasetsAfter: after.datasets,
+        documentsAfter: after.documents,
+        tokenDirsAfter: tokenDirs.length,
+        isStoreAsBefore:
+          after.datasets === before.datasets && after.documents === before.documents && tokenDirs.length === 1,
+      },
+    };
+  } finally {
+    store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export const importBench = {
   summary:
-    'Import + tokenize a generated corpus: MB/s, tokens/s, peak RSS (import [SIZE_MB [MODEL|bytes [TOKENIZE_MB]]])',
-  async run(context: CommandContext): Promise<unknown> {
+    'Import + tokenize a generated corpus: MB/s, tokens/s, peak RSS; then into a temp store, and a cancelled import (import [SIZE_MB [MODEL|bytes [TOKENIZE_MB]]])',
+  async run(context: CommandContext): Promise<BenchImportResult & { readonly store: StoreImportBench }> {
     const [, size, model, tokenizeMB] = context.positionals;
     const sizeMB = Math.round(positiveNumber(size, 'SIZE_MB', context.flag('quick') ? 16 : 1024));
     const bar = context.progress('bench import', null);
@@ -33,7 +118,16 @@ export const importBench = {
         `import ${result.mbPerSec.toFixed(1)} MB/s; tokenize (${result.tokenizer}) ${(result.tokensPerSec / 1e6).toFixed(2)} M tokens/s ` +
           `= ${result.tokenizeMbPerSec.toFixed(1)} MB/s over ${result.tokenizedMB.toFixed(0)} MB; peak RSS ${result.peakRssMB.toFixed(0)} MB`,
       );
-      return result;
+      const store = await benchStoreImport(result.file, context.signal, (done, total) =>
+        bar.update(Math.round(done), Math.round(total)),
+      );
+      const c = store.cancelled;
+      context.log(
+        `into the store ${store.mbPerSec.toFixed(1)} MB/s (${store.documents} documents); peak RSS ${store.peakRssMB.toFixed(0)} MB; ` +
+          `cancelled at ${c.atMB.toFixed(0)} MB: store ${c.isStoreAsBefore ? 'as before' : 'CHANGED'} ` +
+          `(${c.datasetsAfter} dataset, ${c.documentsAfter} documents, ${c.tokenDirsAfter} token dir)`,
+      );
+      return { ...result, store };
     } finally {
       bar.finish();
     }
