@@ -262,6 +262,10 @@ export function saveT5Model(
   options: { dtype?: WritableDtype; baseConfig?: Record<string, unknown> } = {},
 ): void {
   saveT5Weights(dir, config, weights, options.dtype ?? 'F32');
-  const json = JSON.stringify({ ...options.baseConfig, ...toHfConfigJson(config) }, null, 2) + '\n';
+  const base = options.baseConfig ?? {};
+  const merged: Record<string, unknown> = { ...base, ...toHfConfigJson(config) };
+  // An mT5 folder stays mT5 (same computation, but transformers picks its MT5 classes by these).
+  for (const key of ['model_type', 'architectures']) if (base[key] !== undefined) merged[key] = base[key];
+  const json = JSON.stringify(merged, null, 2) + '\n';
   writeFileAtomic(join(dir, 'config.json'), [Buffer.from(json, 'utf8')]);
 }

@@ -167,6 +167,11 @@ describe('weights', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(saved.task_specific_params).toEqual({ x: 1 });
     expect(saved.d_model).toBe(32);
+    expect(saved.model_type).toBe('t5');
+    const mt5 = { model_type: 'mt5', architectures: ['MT5ForConditionalGeneration'] };
+    saveT5Model(dir, config, weights, { baseConfig: mt5 });
+    const savedMt5 = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(savedMt5).toMatchObject(mt5);
   });
   it('accepts an embedding stored only under an alias and reads F16 files', () => {
     const dir = copyFixture('t5-tiny-relu');
