@@ -297,6 +297,29 @@ export class DatasetService {
   }
 
   /**
+   * Token count for `model` (tokenizing into the cache if needed) and the training examples
+   * per epoch the training side of the split makes at `inputLength` (0.15 / 3, mode 'auto').
+   */
+  async tokenize(id: string, model: string, inputLength?: number, signal?: AbortSignal): Promise<TokenizeResult> {
+    const { cache, tokenizer, result } = await this.tokens(id, model, signal);
+    try {
+      const { validation, isSelfValidation } = await this.validationOrdinals(id);
+      const training = isSelfValidation
+        ? cache
+        : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
+      const settings = { ...DEFAULT_SPAN_CORRUPTION, inputLength: inputLength ?? DEFAULT_SPAN_CORRUPTION.inputLength };
+      try {
+        return { ...result, estimate: estimateExamples(training, settings, tokenizer) };
+      } catch (error) {
+        if (error instanceof RangeError) throw new ApiError('invalid_argument', error.message);
+        throw error;
+      }
+    } finally {
+      cache.close();
+    }
+  }
+
+  /**
    * Validation ordinals: from memory, else the split file written at import, else recomputed
    * from the document hashes in one streaming pass (and saved for next time).
    */
@@ -421,21 +444,6 @@ export function datasetHandlers(app: DatasetServiceDeps): DomainHandlers<'datase
     'datasets.get': async ({ id, sample }) => service().get(id, sample),
     'datasets.remove': async ({ id }) => service().remove(id),
     'datasets.cancelImport': async ({ id }) => ({ id, cancelled: service().cancelImport(id) }),
-    'datasets.tokenize': async ({ id, model, inputLength }) => {
-      const { cache, tokenizer, result } = await service().tokens(id, model);
-      try {
-        const { validation, isSelfValidation } = await service().validationOrdinals(id);
-        const training = isSelfValidation
-          ? cache
-          : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
-        const settings = {
-          ...DEFAULT_SPAN_CORRUPTION,
-          inputLength: inputLength ?? DEFAULT_SPAN_CORRUPTION.inputLength,
-        };
-        return { ...result, estimate: estimateExamples(training, settings, tokenizer) };
-      } finally {
-        cache.close();
-      }
-    },
+    'datasets.tokenize': ({ id, model, inputLength }) => service().tokenize(id, model, inputLength),
   };
 }

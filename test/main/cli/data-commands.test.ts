@@ -55,6 +55,19 @@ describe('spanfill import / datasets / mask', () => {
     const show = await cli(['datasets', 'show', result.id, ...data]);
     expect(show.stdout).toContain('Documents   2 (0 duplicates dropped)');
     expect(show.stdout).toContain('#0 (37 chars) "The cute dog walks in the green park."');
+    // Token stats for a tokenizer: bytes = UTF-8 bytes of the two documents; 32 → 34 raw (golden table).
+    const stats = await cli(['datasets', 'show', result.id, '--model', 'bytes', '--length', '32', '--json', ...data]);
+    const counted = JSON.parse(stats.stdout) as {
+      tokens: { tokens: number; documents: number; estimate: { tokensLength: number; targetLength: number } };
+    };
+    expect(counted.tokens).toMatchObject({ tokens: 37 + 55, documents: 2 });
+    expect(counted.tokens.estimate).toMatchObject({ tokensLength: 34, targetLength: 8 });
+    const statsText = await cli(['datasets', 'show', result.id, '--model', 'bytes', ...data]);
+    expect(statsText.stdout).toContain('Tokenized   92 tokens in 2 documents (bytes (ByT5 layout), cached)');
+    expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 512 \((packed|per-document);/);
+    expect((await cli(['datasets', 'show', result.id, '--length', '32', ...data])).stderr).toContain(
+      'datasets show --length needs --model DIR',
+    );
 
     const text = await cli([
       'mask',

@@ -2,21 +2,27 @@
 // (stats and the first documents), or removing one with its token caches. NOTE: rm asks no
 // question (scripts run it); it names what it deleted so a wrong id is noticed at once.
 
-import type { DatasetDetail, DatasetRemoved, DatasetSummary } from '../../../shared/contract/datasets';
+import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
 import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
-  | { readonly action: 'show'; readonly dataset: DatasetDetail }
+  | { readonly action: 'show'; readonly dataset: DatasetDetail; readonly tokens?: TokenizeResult }
   | ({ readonly action: 'rm' } & DatasetRemoved);
 
 export const datasetsCommand = defineCommand({
   name: 'datasets',
   summary: 'List datasets, show one, or remove one',
-  usage: 'spanfill datasets [list | show ID | rm ID] [--json]',
-  options: {},
+  usage: 'spanfill datasets [list | show ID [--model DIR|bytes [--length L]] | rm ID] [--json]',
+  description:
+    'show --model counts the tokens for that tokenizer (building its token cache) and estimates the\n' +
+    'training examples per epoch at input length --length (default 512; noise 0.15, span 3).',
+  options: {
+    model: { type: 'string', placeholder: 'DIR', description: 'show: count tokens with this model folder, or "bytes"' },
+    length: { type: 'string', placeholder: 'L', description: 'show: input length for the example estimate' },
+  },
   async run(context): Promise<DatasetsResult> {
     const [action = 'list', id, ...extra] = context.positionals;
     const service = datasetServiceFor(context.app());
@@ -29,7 +35,18 @@ export const datasetsCommand = defineCommand({
       throw new UsageError(`datasets needs one of: list, show ID, rm ID; got '${action}'`);
     }
     if (id === undefined) throw new UsageError(`datasets ${action} needs a dataset id`);
-    return action === 'show' ? { action, dataset: service.get(id) } : { action, ...service.remove(id) };
+    const model = context.string('model');
+    const inputLength = context.integer('length', { min: 4, max: 65_536 });
+    if (action === 'rm') {
+      if (model !== undefined || inputLength !== undefined)
+        throw new UsageError('datasets rm takes no --model or --length');
+      return { action, ...service.remove(id) };
+    }
+    if (inputLength !== undefined && model === undefined)
+      throw new UsageError('datasets show --length needs --model DIR (or --model bytes) to count tokens');
+    const dataset = service.get(id);
+    if (model === undefined) return { action, dataset };
+    return { action, dataset, tokens: await service.tokenize(id, model, inputLength, context.signal) };
   },
   render(result) {
     const r = result as DatasetsResult;
@@ -38,7 +55,9 @@ export const datasetsCommand = defineCommand({
       return `Removed ${r.id} "${r.name}": ${r.documents} document${r.documents === 1 ? '' : 's'} and ${caches}`;
     }
     if (r.action === 'show') {
-      const lines = [renderDataset(r.dataset), '', 'First documents:'];
+      const lines = [renderDataset(r.dataset)];
+      if (r.tokens) lines.push(...renderTokens(r.tokens));
+      lines.push('', 'First documents:');
       for (const d of r.dataset.sample)
         lines.push(`  #${d.ordinal} (${d.chars} chars) ${JSON.stringify(d.text.slice(0, 200))}`);
       return lines.join('\n');
@@ -49,3 +68,20 @@ export const datasetsCommand = defineCommand({
       .join('\n');
   },
 });
+
+function renderTokens(t: TokenizeResult): string[] {
+  const lines = [
+    `Tokenized   ${t.tokens} tokens in ${t.documents} documents (${t.tokenizer}${t.isCached ? ', cached' : ''})`,
+  ];
+  if (t.droppedSpecialTokens > 0)
+    lines.push(`  note: removed ${t.droppedSpecialTokens} literal special tokens from the text`);
+  const e = t.estimate;
+  if (e) {
+    const examples = e.mode === 'packed' ? e.packedExamples : e.perDocumentExamples;
+    lines.push(
+      `Examples    ${examples} per epoch at input length ${e.inputLength} (${e.mode}; ${e.tokensLength} raw tokens, target ${e.targetLength})`,
+    );
+    for (const m of e.messages) lines.push(`  note: ${m}`);
+  }
+  return lines;
+}
