@@ -32,7 +32,9 @@ export const forkHost: HostSpawner = ({ entry, env }) => {
   const execArgv = entry.endsWith('.ts')
     ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
     : [];
-  const child = fork(entry, [], { env, execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  // NOTE: the host's stdout goes to our stderr (fd 2): native libraries may print, and the
+  // CLI's stdout must hold nothing but its own output (one JSON document with --json).
+  const child = fork(entry, [], { env, execArgv, stdio: ['ignore', 2, 'pipe', 'ipc'] });
   return {
     pid: child.pid,
     stderr: child.stderr,
