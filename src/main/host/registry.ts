@@ -5,6 +5,7 @@
 
 import type { HostEventType, HostEvents, HostPayload, HostRequestType, HostResult } from './protocol';
 import { coreHostHandlers, testHostHandlers } from './handlers/core';
+import { dataHostHandlers } from './handlers/data';
 import { systemHostHandlers } from './handlers/system';
 
 export interface HostContext {
@@ -22,7 +23,7 @@ export type HostHandler<T extends HostRequestType> = (
 export type HostHandlerMap = { readonly [T in HostRequestType]?: HostHandler<T> };
 
 /** Every handler module the production host serves. Add yours here. */
-export const hostHandlerModules: readonly HostHandlerMap[] = [coreHostHandlers, systemHostHandlers];
+export const hostHandlerModules: readonly HostHandlerMap[] = [coreHostHandlers, systemHostHandlers, dataHostHandlers];
 
 /** Handlers that crash or hang the host on purpose; only with SPANFILL_HOST_TEST_HANDLERS=1. */
 export const testHostHandlerModules: readonly HostHandlerMap[] = [testHostHandlers];

@@ -24,6 +24,7 @@ import {
   importDocuments,
   openTokenCache,
   readSplitFile,
+  removeStaleTokenCacheTemps,
   splitDocuments,
   tokenCacheFingerprint,
   writeSplitFile,
@@ -39,7 +40,8 @@ import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handlers';
-import { TokenizerRegistry } from './tokenizers';
+import { buildTokenCacheInHost, type HostRequester } from './datasetTokens';
+import { BYTE_TOKENIZER_NAME, TokenizerRegistry } from './tokenizers';
 
 export interface DatasetImportRequest {
   readonly paths: readonly string[];
@@ -56,6 +58,8 @@ export interface DatasetServiceDeps {
   readonly store: Store;
   readonly dataDir: string;
   readonly events: EventBus;
+  /** The engine host (AppServices.engine): token caches are built there. Absent: in this process. */
+  readonly engine?: HostRequester;
 }
 
 const INSERT_BATCH = 2000;
@@ -245,7 +249,7 @@ export class DatasetService {
 
   /**
    * The dataset's token cache for `model` ("bytes" or a model folder), built if missing or
-   * stale. TODO(#5): tokenizing a large dataset belongs in the engine host, not main.
+   * stale — in the engine host when there is one (deps.engine), so main stays responsive.
    */
   async tokens(
     id: string,
@@ -264,17 +268,32 @@ export class DatasetService {
     let dropped = this.recordedDrops(row, tokenizer);
     if (opened.status !== 'ok') {
       mkdirSync(this.tokenDir(id), { recursive: true });
+      removeStaleTokenCacheTemps(this.tokenDir(id));
       const total = this.repo.documentCount(id);
-      const written = await writeTokenCache(file, fingerprint, tokenizer, this.documentTexts(id), {
-        signal,
-        onProgress: (p) =>
-          this.deps.events.emit('datasets.importProgress', {
-            datasetId: id,
-            phase: 'tokenizing',
-            done: p.documents,
-            total,
-          }),
-      }).catch((e: unknown) => {
+      const progress = (documents: number): void =>
+        this.deps.events.emit('datasets.importProgress', {
+          datasetId: id,
+          phase: 'tokenizing',
+          done: documents,
+          total,
+        });
+      const engine = this.deps.engine;
+      const written = await (
+        engine === undefined
+          ? writeTokenCache(file, fingerprint, tokenizer, this.documentTexts(id), {
+              signal,
+              onProgress: (p) => progress(p.documents),
+            })
+          : buildTokenCacheInHost(engine, {
+              file,
+              fingerprint,
+              model: model === BYTE_TOKENIZER_NAME ? model : path.resolve(model),
+              tokenizerFingerprint: tokenizer.fingerprint,
+              documents: this.documentTexts(id),
+              signal,
+              onProgress: progress,
+            })
+      ).catch((e: unknown) => {
         throw toApiError(e);
       });
       dropped = written.droppedSpecialTokens;

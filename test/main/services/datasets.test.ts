@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
+import type { HostRequester } from '../../../src/main/services/datasetTokens';
+import { EngineHostManager } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
 import { previewMasking } from '../../../src/main/services/masking';
 import { openStore, type Store } from '../../../src/main/store/db';
@@ -175,6 +177,63 @@ describe('datasets service', () => {
     });
     await expect(service.import({ paths: [big] }, controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
+  });
+});
+
+describe('token caches built in the engine host', () => {
+  it('match the in-process cache, report progress, and a cancel leaves no file behind', async () => {
+    const { service, write, store, dataDir, events, seen } = setup();
+    const docs = Array.from(
+      { length: 3000 },
+      (_, i) => `Note ${i}: the <extra_id_0> cute dog walks in the green park.`,
+    );
+    const ds = await service.import({ paths: [write('notes.txt', docs.join('\n\n'))] });
+    const local = await service.tokens(ds.id, spmDir);
+    const localIds = Array.from(local.cache.readTokens(2999, 0, 1000));
+    local.cache.close();
+    fs.rmSync(path.join(dataDir, 'tokens', ds.id), { recursive: true });
+
+    const manager = new EngineHostManager({ events: new EventBus() });
+    cleanup.push(() => void manager.stop());
+    const calls: string[] = [];
+    const engine: HostRequester = {
+      request: (type, payload, options) => {
+        calls.push(type);
+        return manager.request(type, payload, options);
+      },
+    };
+    const hosted = new DatasetService({ store, dataDir, events, engine });
+    const built = await hosted.tokens(ds.id, spmDir);
+    expect(built.result).toMatchObject({
+      isCached: false,
+      documents: 3000,
+      tokens: local.result.tokens,
+      droppedSpecialTokens: 3000,
+    });
+    expect(Array.from(built.cache.readTokens(2999, 0, 1000))).toEqual(localIds);
+    built.cache.close();
+    expect(calls[0]).toBe('data.tokenCache.open');
+    expect(calls.filter((c) => c === 'data.tokenCache.append').length).toBeGreaterThan(1); // batched
+    expect(calls.at(-1)).toBe('data.tokenCache.finish');
+    const progress = seen.filter((e) => (e.payload as { phase?: string }).phase === 'tokenizing');
+    expect(progress.at(-1)?.payload).toMatchObject({ datasetId: ds.id, done: 3000, total: 3000 });
+
+    const controller = new AbortController();
+    const cancelling = new DatasetService({
+      store,
+      dataDir,
+      events,
+      engine: {
+        request: (type, payload, options) => {
+          if (type === 'data.tokenCache.append') controller.abort();
+          return manager.request(type, payload, options);
+        },
+      },
+    });
+    await expect(cancelling.tokens(ds.id, 'bytes', controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    const left = fs.readdirSync(path.join(dataDir, 'tokens', ds.id));
+    expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(left.filter((f) => f.endsWith('.tokens'))).toHaveLength(1); // the spm cache, untouched
   });
 });
 

@@ -22,10 +22,13 @@ export {
 export { createByteTokenizer, encodeForTraining, loadHfTokenizer, type TextTokenizer } from './tokenizer';
 export {
   openTokenCache,
+  removeStaleTokenCacheTemps,
   tokenCacheFingerprint,
   writeTokenCache,
   TokenCache,
+  TokenCacheWriter,
   type TokenCacheOpenResult,
+  type TokenCacheWriteResult,
 } from './tokenCache';
 export { InMemoryTokenSource, complementIndices, subsetTokenSource, type TokenSource } from './tokenSource';
 export { computeInputAndTargetLengths, type SpanLengths } from './lengths';

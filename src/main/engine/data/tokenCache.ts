@@ -13,11 +13,13 @@ import {
   fstatSync,
   fsyncSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
+import { join } from 'node:path';
 import { DataError } from './errors';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
@@ -44,6 +46,137 @@ export interface TokenCacheWriteOptions {
   readonly onProgress?: (p: { documents: number; tokens: number }) => void;
 }
 
+/**
+ * Writes a cache incrementally: `append` tokenizes documents (in dataset order) into a temp
+ * file, `finish` writes the offsets table and header, fsyncs and renames it into place, and
+ * `abort` removes the temp file. For a caller that pushes documents (the engine host, fed in
+ * batches); writeTokenCache below pulls them from an iterable.
+ */
+export class TokenCacheWriter {
+  private readonly idBytes: number;
+  private readonly temp: string;
+  private fd: number;
+  private offsets: Float64Array = new Float64Array(1024);
+  private buffer = Buffer.alloc(4 << 20);
+  private used = 0;
+  private position = HEADER_BYTES;
+  private documentCount = 0;
+  private tokenCount = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly fingerprint: string,
+    private readonly tokenizer: TextTokenizer,
+  ) {
+    header(2, 0, 0, 0, 0, fingerprint); // validates the fingerprint before any file exists
+    this.idBytes = tokenizer.vocabSize <= 65536 ? 2 : 4;
+    this.temp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    this.fd = openSync(this.temp, 'w');
+  }
+
+  get documents(): number {
+    return this.documentCount;
+  }
+
+  get tokens(): number {
+    return this.tokenCount;
+  }
+
+  /** Tokenizes one document (literal special tokens dropped and counted) and buffers its ids. */
+  append(text: string): void {
+    if (this.fd < 0) throw new Error('TokenCacheWriter: append after finish or abort');
+    const { ids, droppedSpecialTokens } = encodeForTraining(this.tokenizer, text);
+    this.dropped += droppedSpecialTokens;
+    if (this.documentCount + 1 >= this.offsets.length) this.offsets = growFloat64(this.offsets);
+    this.offsets[this.documentCount++] = this.tokenCount;
+    const idBytes = this.idBytes;
+    if (this.used + ids.length * idBytes > this.buffer.length) {
+      this.flush();
+      if (ids.length * idBytes > this.buffer.length) this.buffer = Buffer.alloc(ids.length * idBytes);
+    }
+    for (const id of ids) {
+      if (idBytes === 2) this.buffer.writeUInt16LE(id, this.used);
+      else this.buffer.writeUInt32LE(id, this.used);
+      this.used += idBytes;
+    }
+    this.tokenCount += ids.length;
+  }
+
+  /** Completes the file and moves it to its path (replacing an old cache atomically). */
+  finish(): TokenCacheWriteResult {
+    try {
+      this.flush();
+      this.offsets[this.documentCount] = this.tokenCount;
+      const table = Buffer.alloc((this.documentCount + 1) * 8);
+      for (let i = 0; i <= this.documentCount; i++) table.writeBigUInt64LE(BigInt(this.offsets[i]), i * 8);
+      const tablePosition = this.position;
+      writeSync(this.fd, table, 0, table.length, tablePosition);
+      const h = header(
+        this.idBytes,
+        this.documentCount,
+        this.tokenCount,
+        tablePosition,
+        this.tokenizer.vocabSize,
+        this.fingerprint,
+      );
+      writeSync(this.fd, h, 0, HEADER_BYTES, 0);
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = -1;
+      renameSync(this.temp, this.path);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+    return { documents: this.documentCount, tokens: this.tokenCount, droppedSpecialTokens: this.dropped };
+  }
+
+  /** Closes and deletes the temp file; any old cache at `path` is untouched. Idempotent. */
+  abort(): void {
+    if (this.fd >= 0) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // nothing more to release
+      }
+      this.fd = -1;
+    }
+    rmSync(this.temp, { force: true });
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.buffer, 0, this.used, this.position);
+    this.position += this.used;
+    this.used = 0;
+  }
+}
+
+/**
+ * Removes temp files (`*.tokens.tmp-PID-TIME`) that writers in processes now gone left in
+ * `dir` — an engine host killed mid-write, say. A live process's temp file is left alone.
+ */
+export function removeStaleTokenCacheTemps(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const match = /\.tokens\.tmp-(\d+)-\d+$/.exec(name);
+    if (match === null || isProcessAlive(Number(match[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Tokenizes `documents` (in dataset order) into `path`. Yields to the event loop every ~50 ms. */
 export async function writeTokenCache(
   path: string,
@@ -52,71 +185,24 @@ export async function writeTokenCache(
   documents: Iterable<string> | AsyncIterable<string>,
   options: TokenCacheWriteOptions = {},
 ): Promise<TokenCacheWriteResult> {
-  const idBytes = tokenizer.vocabSize <= 65536 ? 2 : 4;
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(temp, 'w');
-  let offsets: Float64Array = new Float64Array(1024);
-  let documentCount = 0;
-  let tokens = 0;
-  let dropped = 0;
-  let buffer = Buffer.alloc(4 << 20);
-  let used = 0;
-  let position = HEADER_BYTES;
-  const flush = (): void => {
-    writeSync(fd, buffer, 0, used, position);
-    position += used;
-    used = 0;
-  };
+  const writer = new TokenCacheWriter(path, fingerprint, tokenizer);
   try {
     let lastYield = Date.now();
     for await (const text of documents) {
       options.signal?.throwIfAborted();
-      const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
-      dropped += droppedSpecialTokens;
-      if (documentCount + 1 >= offsets.length) offsets = growFloat64(offsets);
-      offsets[documentCount++] = tokens;
-      if (used + ids.length * idBytes > buffer.length) {
-        flush();
-        if (ids.length * idBytes > buffer.length) buffer = Buffer.alloc(ids.length * idBytes);
-      }
-      for (const id of ids) {
-        if (idBytes === 2) buffer.writeUInt16LE(id, used);
-        else buffer.writeUInt32LE(id, used);
-        used += idBytes;
-      }
-      tokens += ids.length;
+      writer.append(text);
       if (Date.now() - lastYield > 50) {
-        options.onProgress?.({ documents: documentCount, tokens });
+        options.onProgress?.({ documents: writer.documents, tokens: writer.tokens });
         await new Promise((r) => setImmediate(r));
         options.signal?.throwIfAborted();
         lastYield = Date.now();
       }
     }
-    flush();
-    offsets[documentCount] = tokens;
-    const table = Buffer.alloc((documentCount + 1) * 8);
-    for (let i = 0; i <= documentCount; i++) table.writeBigUInt64LE(BigInt(offsets[i]), i * 8);
-    const tablePosition = position;
-    writeSync(fd, table, 0, table.length, tablePosition);
-    writeSync(
-      fd,
-      header(idBytes, documentCount, tokens, tablePosition, tokenizer.vocabSize, fingerprint),
-      0,
-      HEADER_BYTES,
-      0,
-    );
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, path);
-    options.onProgress?.({ documents: documentCount, tokens });
-    return { documents: documentCount, tokens, droppedSpecialTokens: dropped };
+    const result = writer.finish();
+    options.onProgress?.({ documents: result.documents, tokens: result.tokens });
+    return result;
   } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed after a successful fsync; the rename is what failed
-    }
-    rmSync(temp, { force: true });
+    writer.abort();
     throw e;
   }
 }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashDocument } from '../../../../src/main/engine/data/documents';
 import { readSplitFile, splitDocuments, writeSplitFile } from '../../../../src/main/engine/data/split';
-import { openTokenCache, tokenCacheFingerprint, writeTokenCache } from '../../../../src/main/engine/data/tokenCache';
+import {
+  openTokenCache,
+  removeStaleTokenCacheTemps,
+  tokenCacheFingerprint,
+  writeTokenCache,
+} from '../../../../src/main/engine/data/tokenCache';
 import { createByteTokenizer } from '../../../../src/main/engine/data/tokenizer';
 
 const docs = (n: number): { index: number; splitKey: number }[] =>
@@ -106,6 +111,16 @@ describe('token cache', () => {
       reason: expect.stringContaining('bad magic number'),
     });
     expect(openTokenCache(join(dir, 'none.tokens'), fp)).toEqual({ status: 'missing' });
+  });
+
+  it('temp files of writers whose process is gone are removed; a live one is kept', () => {
+    const sub = mkdtempSync(join(dir, 'temps-'));
+    const dead = `a.tokens.tmp-${2 ** 22 + 4321}-1700000000000`;
+    const live = `a.tokens.tmp-${process.pid}-1700000000000`;
+    for (const name of [dead, live, 'a.tokens', 'validation.split']) writeFileSync(join(sub, name), 'x');
+    expect(removeStaleTokenCacheTemps(sub)).toBe(1);
+    expect(readdirSync(sub).sort()).toEqual(['a.tokens', live, 'validation.split'].sort());
+    expect(removeStaleTokenCacheTemps(join(sub, 'missing'))).toBe(0);
   });
 
   it('cancelling leaves nothing half-written and keeps the old cache', async () => {
