@@ -91,9 +91,10 @@ describe('Datasets and Masking screens', () => {
     for (let i = 0; i < 3 && (rerolled.length === 0 || rerolled.every((t) => t === seeded)); i++) {
       const before = await page.getByTestId('mask-seed-used').textContent();
       await page.getByTestId('mask-reroll').click();
-      await page.waitForFunction(
-        `document.querySelector('[data-testid=mask-seed-used]')?.textContent !== ${JSON.stringify(before)}`,
-      );
+      await page
+        .getByTestId('mask-seed-used')
+        .filter({ hasNotText: new RegExp(`seed ${/seed (\d+)/.exec(before ?? '')?.[1]}\\s*$`) })
+        .waitFor();
       rerolled.push(await page.getByTestId('mask-input').textContent());
     }
     expect(rerolled.some((t) => t !== seeded)).toBe(true);
