@@ -107,6 +107,21 @@ describe('Datasets and Masking screens', () => {
     await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });
   });
 
+  it('Cancel stops an import with progress shown, and nothing is added', async () => {
+    await page.getByTestId('nav-datasets').click();
+    const big = path.join(dir, 'big.txt');
+    const paragraph = (i: number): string => `Paragraph ${i} of a long generated book, with some words in it.`;
+    fs.writeFileSync(big, Array.from({ length: 1_000_000 }, (_, i) => paragraph(i)).join('\n\n')); // ~66 MB
+    await page.getByTestId('import-paths').fill(big);
+    await page.getByTestId('import-start').click();
+    await page.getByLabel('Import progress').waitFor();
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await expect.poll(() => cancel.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await cancel.click();
+    await expect(page.getByTestId('datasets-error').textContent()).resolves.toMatch(/cancel/i);
+    await expect(page.getByTestId('datasets-table').textContent()).resolves.not.toContain('big.txt');
+  });
+
   it('removing a dataset asks first, and Keep keeps it', async () => {
     await page.getByTestId('nav-datasets').click();
     await page.getByRole('button', { name: 'Remove' }).click();
