@@ -199,6 +199,22 @@ describe('the served UI in Chromium', () => {
     );
   });
 
+  it('says the connection failed when the socket is refused, instead of waiting forever', async () => {
+    // The page itself loads with the cookie; the socket carries a stale token and gets 401.
+    const stale = await context.newPage();
+    try {
+      await stale.goto(url); // sets the cookie
+      await stale.addInitScript("sessionStorage.setItem('spanfill.token', 'stale-token-from-an-old-launch')");
+      await stale.goto(new URL('/#/settings', url).href);
+      await stale.reload(); // a hash change alone would not run the init script
+      await expect(stale.getByRole('alert').first().textContent()).resolves.toContain('Lost the connection');
+      const panel = stale.getByTestId('system-panel');
+      await panel.getByText('was lost. Is it still running?').waitFor({ timeout: 5000 });
+    } finally {
+      await stale.close();
+    }
+  });
+
   it('logged no errors in the page (no CSP violations, no failed calls)', () => {
     // The first visit without the token is expected to fail with 401 (and log it).
     const unexpected = pageErrors.filter((line) => !line.includes('401'));

@@ -27,7 +27,6 @@ export function createWsBridge(token: string): WsBridge {
   const stateListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
   let nextId = 1;
-  const opened = new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
 
   const setState = (next: ConnectionState): void => {
     state = next;
@@ -38,6 +37,13 @@ export function createWsBridge(token: string): WsBridge {
     setState('closed');
     for (const resolve of pending.values()) resolve({ ok: false, error: lostConnection });
     pending.clear();
+  });
+  // Settles on open or on close (registered after the listeners above, which set the state):
+  // a socket refused before it opens (401, server gone) must fail the calls waiting for it
+  // rather than leave them pending forever.
+  const settled = new Promise<void>((resolve) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('close', () => resolve(), { once: true });
   });
   socket.addEventListener('message', (message: MessageEvent) => {
     if (typeof message.data !== 'string') return;
@@ -52,7 +58,7 @@ export function createWsBridge(token: string): WsBridge {
 
   return {
     async invoke(name, args) {
-      if (state === 'connecting') await opened;
+      if (state === 'connecting') await settled;
       if (state === 'closed') return { ok: false, error: lostConnection };
       const id = nextId++;
       return new Promise((resolve) => {
