@@ -6,6 +6,7 @@ import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } fr
 import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
+import { withTokenizingProgress } from './mask';
 
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
@@ -46,7 +47,10 @@ export const datasetsCommand = defineCommand({
       throw new UsageError('datasets show --length needs --model DIR (or --model bytes) to count tokens');
     const dataset = service.get(id);
     if (model === undefined) return { action, dataset };
-    return { action, dataset, tokens: await service.tokenize(id, model, inputLength, context.signal) };
+    const tokens = await withTokenizingProgress(context, context.app(), () =>
+      service.tokenize(id, model, inputLength, context.signal),
+    );
+    return { action, dataset, tokens };
   },
   render(result) {
     const r = result as DatasetsResult;

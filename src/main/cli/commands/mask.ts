@@ -3,10 +3,11 @@
 // the computed lengths. Re-roll with another --seed. The work is services/masking.ts.
 
 import type { MaskingPreviewResult } from '../../../shared/contract/masking';
+import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
-import { formatPairs } from '../output';
+import { formatPairs, type ProgressBar } from '../output';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number, fallback: number): number {
   const raw = context.string(name);
@@ -16,6 +17,31 @@ function numberOption(context: CommandContext, name: string, min: number, max: n
     throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${raw}'`);
   }
   return value;
+}
+
+/**
+ * Runs `work` with a 'Tokenizing' bar (documents done / total) that appears only if the
+ * dataset's token cache has to be built, so a cached run prints nothing extra.
+ */
+export async function withTokenizingProgress<T>(
+  context: CommandContext,
+  app: AppServices,
+  work: () => Promise<T>,
+): Promise<T> {
+  let bar: ProgressBar | undefined;
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (event !== 'datasets.importProgress') return;
+    const p = payload as { phase: string; done: number; total: number | null };
+    if (p.phase !== 'tokenizing') return;
+    bar ??= context.progress('Tokenizing', p.total);
+    bar.update(p.done, p.total);
+  });
+  try {
+    return await work();
+  } finally {
+    unsubscribe();
+    bar?.finish();
+  }
 }
 
 export const maskCommand = defineCommand({
@@ -43,20 +69,18 @@ export const maskCommand = defineCommand({
       throw new UsageError('mask needs exactly one of --dataset ID or --text T');
     const model = context.string('model');
     if (!model) throw new UsageError('mask needs --model DIR (a folder with tokenizer.json) or --model bytes');
-    return previewMasking(
-      context.app(),
-      {
-        datasetId,
-        text,
-        model,
-        noiseDensity: numberOption(context, 'density', 0.001, 0.999, 0.15),
-        meanNoiseSpanLength: numberOption(context, 'span', 1, 100, 3),
-        inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? 512,
-        seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
-        example: context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER }),
-      },
-      context.signal,
-    );
+    const request = {
+      datasetId,
+      text,
+      model,
+      noiseDensity: numberOption(context, 'density', 0.001, 0.999, 0.15),
+      meanNoiseSpanLength: numberOption(context, 'span', 1, 100, 3),
+      inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? 512,
+      seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
+      example: context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    };
+    const app = context.app();
+    return withTokenizingProgress(context, app, () => previewMasking(app, request, context.signal));
   },
   render(result) {
     return renderPreview(result as MaskingPreviewResult);
