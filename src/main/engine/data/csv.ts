@@ -26,6 +26,8 @@ export class CsvParser {
     private readonly file: string,
     private readonly delimiter: ',' | '\t',
     private readonly emit: (record: CsvRecord) => void,
+    /** A field longer than this fails rather than filling memory. */
+    private readonly maxRecordChars: number = Number.POSITIVE_INFINITY,
   ) {}
 
   private get isQuoting(): boolean {
@@ -80,6 +82,17 @@ export class CsvParser {
       }
     }
     flush(text.length);
+    if (this.field.length > this.maxRecordChars) {
+      const where =
+        this.state === 'quoted' ? `the quoted field opened on line ${this.quoteLine}` : `line ${this.recordLine}`;
+      throw new DataError(
+        'bad-csv',
+        `${this.file}: ${where} is longer than ${this.maxRecordChars} characters; is a quote never closed?`,
+        this.file,
+        null,
+        this.state === 'quoted' ? this.quoteLine : this.recordLine,
+      );
+    }
   }
 
   end(): void {

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { StreamingTextDecoder, type TextEncoding } from './decode';
 import { HashSet64, hashDocument, normalizeDocument, type SplitMode } from './documents';
 import { DataError } from './errors';
-import { createReader } from './records';
+import { createReader, DEFAULT_MAX_RECORD_CHARS } from './records';
 import { resolveSources, type SourceFile, type SourceFormat } from './sources';
 
 export interface ImportOptions {
@@ -21,6 +21,8 @@ export interface ImportOptions {
   readonly collapseWhitespace?: boolean;
   /** Documents longer than this are cut at a line break. Default 1,000,000 characters. */
   readonly maxDocumentChars?: number;
+  /** A JSONL line or CSV/TSV field longer than this fails (memory stays bounded). Default 64 M characters. */
+  readonly maxRecordChars?: number;
   /** Extensions picked up inside folders. Default: every supported one. */
   readonly extensions?: readonly string[];
   /** Read size. Default 1 MiB. */
@@ -165,6 +167,7 @@ async function importFile(
       column: options.column ?? 'text',
       split: options.split,
       maxDocumentChars: options.maxDocumentChars ?? 1_000_000,
+      maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
     },
     (raw, line) => {
       const text = normalizeDocument(raw, normalize);

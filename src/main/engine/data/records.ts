@@ -45,6 +45,7 @@ class JsonlReader implements TextConsumer {
     private readonly field: string,
     private readonly split: SplitMode,
     private readonly maxChars: number,
+    private readonly maxRecordChars: number,
     private readonly emit: RawDocumentSink,
   ) {
     this.path = field.split('.');
@@ -53,10 +54,18 @@ class JsonlReader implements TextConsumer {
   push(text: string): void {
     this.buffer += text;
     const last = this.buffer.lastIndexOf('\n');
-    if (last < 0) return;
-    const lines = this.buffer.slice(0, last).split('\n');
-    this.buffer = this.buffer.slice(last + 1);
-    for (const l of lines) this.readLine(l);
+    if (last >= 0) {
+      const lines = this.buffer.slice(0, last).split('\n');
+      this.buffer = this.buffer.slice(last + 1);
+      for (const l of lines) this.readLine(l);
+    }
+    if (this.buffer.length > this.maxRecordChars) {
+      this.line++;
+      this.fail(
+        'bad-json',
+        `longer than ${this.maxRecordChars} characters without a line break; JSON Lines needs one record per line`,
+      );
+    }
   }
 
   end(): void {
@@ -107,9 +116,10 @@ class CsvReader implements TextConsumer {
     private readonly column: string,
     private readonly split: SplitMode,
     private readonly maxChars: number,
+    maxRecordChars: number,
     private readonly emit: RawDocumentSink,
   ) {
-    this.parser = new CsvParser(file, delimiter, (r) => this.onRecord(r));
+    this.parser = new CsvParser(file, delimiter, (r) => this.onRecord(r), maxRecordChars);
   }
 
   push(text: string): void {
@@ -162,7 +172,16 @@ export interface ReaderOptions {
   /** Undefined: blank-line for plain text, whole record for JSONL/CSV/TSV. */
   readonly split: SplitMode | undefined;
   readonly maxDocumentChars: number;
+  /** Longest JSONL line / CSV field held in memory; longer fails with the line number. */
+  readonly maxRecordChars: number;
 }
+
+/**
+ * 64 M characters (128 MB as a JS string). NOTE: a record must be held whole to parse it, so
+ * this is what keeps a mislabelled file (a JSON array on one line, a CSV quote never closed)
+ * from exhausting memory instead of failing with a message.
+ */
+export const DEFAULT_MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
 export function createReader(
   file: string,
@@ -175,10 +194,10 @@ export function createReader(
     case 'text':
       return new DocumentSplitter(options.split ?? 'blank-line', max, (t) => emit(t, null));
     case 'jsonl':
-      return new JsonlReader(file, options.field, options.split ?? 'whole', max, emit);
+      return new JsonlReader(file, options.field, options.split ?? 'whole', max, options.maxRecordChars, emit);
     case 'csv':
-      return new CsvReader(file, ',', options.column, options.split ?? 'whole', max, emit);
+      return new CsvReader(file, ',', options.column, options.split ?? 'whole', max, options.maxRecordChars, emit);
     case 'tsv':
-      return new CsvReader(file, '\t', options.column, options.split ?? 'whole', max, emit);
+      return new CsvReader(file, '\t', options.column, options.split ?? 'whole', max, options.maxRecordChars, emit);
   }
 }

@@ -137,6 +137,24 @@ describe('bad input names the file and the place', () => {
     const q = file('quote.csv', 'id,text\n1,"fine"\n2,"never\nclosed\n');
     expect((await failure([q])).message).toBe(`${q}: the quoted field opened on line 3 is never closed`);
   });
+  it('a JSONL line or CSV field too long to hold fails with its line, not an out-of-memory crash', async () => {
+    const j = file('oneline.jsonl', `{"text": "a"}\n{"text": "b"}\n[${'{"text": "x"}, '.repeat(20)}]`);
+    for (const chunkBytes of [16, 1 << 20]) {
+      expect((await failure([j], { maxRecordChars: 100, chunkBytes })).message).toBe(
+        `${j} line 3: longer than 100 characters without a line break; JSON Lines needs one record per line`,
+      );
+    }
+    const q = file('open.csv', `id,text\n1,fine\n2,"never closed ${'x'.repeat(300)}\n3,more`);
+    expect((await failure([q], { maxRecordChars: 100, chunkBytes: 32 })).message).toBe(
+      `${q}: the quoted field opened on line 3 is longer than 100 characters; is a quote never closed?`,
+    );
+    // Records under the cap import as usual.
+    expect(await texts([file('ok.jsonl', '{"text": "a"}\n{"text": "b"}\n')], { maxRecordChars: 20 })).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
   it('a JSON (not JSONL) file and a missing path', async () => {
     const j = file('data.json', '[{"text": "a"}]');
     expect((await failure([j])).message).toBe(
