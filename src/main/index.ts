@@ -8,7 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } f
 import { utilityProcessSpawner } from './host/electron-spawn';
 import { registerIpc } from './ipc';
 import { AppServices } from './services/app';
-import { resolveDataDir } from './store/data-dir';
+import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -70,7 +70,7 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
-  const dataDirFlag = process.argv.find((arg) => arg.startsWith('--data-dir='))?.slice('--data-dir='.length);
+  const dataDirFlag = dataDirFlagFromArgv(process.argv);
   const services = new AppServices({
     dataDir: resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') }),
     electronVersion: process.versions.electron,

@@ -29,3 +29,19 @@ function defaultDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home:
   const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local', 'share');
   return path.join(base, 'spanfill');
 }
+
+/**
+ * The value of --data-dir in a raw argv (the Electron app has no CLI parser): `--data-dir DIR`
+ * or `--data-dir=DIR`; undefined when absent or given without a value.
+ */
+export function dataDirFlagFromArgv(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg.startsWith('--data-dir=')) return arg.slice('--data-dir='.length) || undefined;
+    if (arg === '--data-dir') {
+      const next = argv[index + 1];
+      return next !== undefined && !next.startsWith('--') ? next : undefined;
+    }
+  }
+  return undefined;
+}

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, StoreError, databaseFileName } from '../../../src/main/store/db';
-import { resolveDataDir } from '../../../src/main/store/data-dir';
+import { dataDirFlagFromArgv, resolveDataDir } from '../../../src/main/store/data-dir';
 import { latestSchemaVersion } from '../../../src/main/store/migrations';
 import { SettingsRepository } from '../../../src/main/store/settings';
 
@@ -197,5 +197,13 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir({ env: {}, platform: 'darwin', homeDir: home })).toBe(
       '/home/ada/Library/Application Support/Spanfill',
     );
+  });
+
+  it("reads --data-dir from the Electron app's argv in both spellings", () => {
+    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir', '/d1'])).toBe('/d1');
+    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir=/d2'])).toBe('/d2');
+    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir', '--inspect'])).toBeUndefined();
+    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir'])).toBeUndefined();
+    expect(dataDirFlagFromArgv(['electron', '.'])).toBeUndefined();
   });
 });
