@@ -3,6 +3,7 @@
 // the code), and, for `serve` without --json, the URL printed once.
 
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -82,6 +83,36 @@ describe('--json', () => {
         message: `${casePath}: "labels" must be a non-empty array of rows of integer ids`,
       },
     });
+  });
+});
+
+describe('serve on a busy port', () => {
+  it('says the port is in use, as JSON with --json, and exits 1', async () => {
+    const rendererDir = tempDir();
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const captured = capture();
+      const code = await run(
+        ['serve', '--port', String(port), '--json', '--data-dir', tempDir()],
+        captured,
+        undefined,
+        {
+          SPANFILL_RENDERER_DIR: rendererDir,
+        },
+      );
+      expect(code).toBe(exitCodes.failure);
+      expect(JSON.parse(captured.out())).toEqual({
+        error: {
+          code: 'conflict',
+          message: `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`,
+        },
+      });
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
   });
 });
 

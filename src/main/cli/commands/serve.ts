@@ -25,7 +25,13 @@ export const serveCommand = defineCommand({
     const port = context.integer('port', { min: 0, max: 65_535 }) ?? 0;
     const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
     const app = context.app();
-    const server = await startServer({ app, rendererDir, port });
+    const server = await startServer({ app, rendererDir, port }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new ApiError(
+        'conflict',
+        `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`,
+      );
+    });
     // Printed now, not on return: the command runs until Ctrl-C.
     context.printResult({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
     await new Promise<void>((resolve) => {
