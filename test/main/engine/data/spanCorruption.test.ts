@@ -163,6 +163,27 @@ describe('span corruption properties', () => {
     }
   });
 
+  it('every mask the counts allow is equally likely, and no other mask occurs (HF: "all masks equally likely")', () => {
+    // n = 7 @ 0.45 / 1.5: noise = round(3.15) = 3 in round(3 / 1.5) = 2 spans, 4 kept in 2 runs.
+    // Enumerate independently: masks starting kept, alternating kept/noise runs, 2 of each.
+    const allowed = new Set<string>();
+    for (let bits = 0; bits < 1 << 7; bits++) {
+      const m = Array.from({ length: 7 }, (_, i) => (bits >> (6 - i)) & 1);
+      if (m[0] === 0 && m.reduce((a, b) => a + b, 0) === 3 && countRuns(m, 1) === 2 && m[6] === 1)
+        allowed.add(m.join(''));
+    }
+    expect(allowed.size).toBe(6); // C(2,1) noise splits × C(3,1) kept splits
+    const seen = new Map<string, number>();
+    const rng = new Rng(11);
+    const draws = 60_000;
+    for (let i = 0; i < draws; i++) {
+      const key = Array.from(randomSpansNoiseMask(7, 0.45, 1.5, rng)).join('');
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual([...allowed].sort());
+    for (const count of seen.values()) expect(Math.abs(count - draws / 6)).toBeLessThan(400); // ~4.4σ
+  });
+
   it('segments are uniform: every cut position is equally likely', () => {
     const counts = new Array(9).fill(0);
     const rng = new Rng(3);
