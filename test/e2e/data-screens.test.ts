@@ -107,6 +107,27 @@ describe('Datasets and Masking screens', () => {
     await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });
   });
 
+  it("a dataset's first preview with a tokenizer shows the tokenizing progress, then the example", async () => {
+    const many = path.join(dir, 'many.txt');
+    const note = (i: number): string => `Note ${i}: the cute dog walks in the green park by the river.`;
+    fs.writeFileSync(many, Array.from({ length: 20_000 }, (_, i) => note(i)).join('\n\n'));
+    await page.getByTestId('nav-datasets').click();
+    await page.getByTestId('import-paths').fill(many);
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('dataset-detail').filter({ hasText: 'many.txt' }).waitFor();
+    await page.getByTestId('nav-masking').click();
+    await page.getByLabel('A dataset example').check();
+    await page.locator('select').first().selectOption({ label: 'many.txt (20000 documents)' });
+    await page.getByTestId('mask-model').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
+    await page.getByTestId('mask-length').fill('64');
+    await page.getByTestId('mask-preview').click();
+    await expect(page.getByTestId('mask-tokenizing').textContent()).resolves.toMatch(
+      /Tokenizing the dataset for this tokenizer .*: \d+\s+of 20000 documents/,
+    );
+    await page.getByText(/of \d+ \(packed\)/).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('mask-tokenizing').count()).toBe(0);
+  });
+
   it('Cancel stops an import with progress shown, and nothing is added', async () => {
     await page.getByTestId('nav-datasets').click();
     const big = path.join(dir, 'big.txt');
@@ -124,14 +145,16 @@ describe('Datasets and Masking screens', () => {
 
   it('removing a dataset asks first, and Keep keeps it', async () => {
     await page.getByTestId('nav-datasets').click();
-    await page.getByRole('button', { name: 'Remove' }).click();
-    await expect(page.getByTestId('remove-confirm').textContent()).resolves.toContain(
+    const row = page.getByRole('row').filter({ hasText: 'notes.txt' });
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await expect(row.getByTestId('remove-confirm').textContent()).resolves.toContain(
       'Remove notes.txt and its 2 documents?',
     );
-    await page.getByRole('button', { name: 'Keep' }).click();
+    await row.getByRole('button', { name: 'Keep' }).click();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
-    await page.getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('button', { name: 'Yes, remove' }).click();
-    await page.getByText('No datasets yet.').waitFor();
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await row.getByRole('button', { name: 'Yes, remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('many.txt');
   });
 });
