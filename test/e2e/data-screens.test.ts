@@ -126,6 +126,9 @@ describe('Datasets and Masking screens', () => {
     );
     await page.getByText(/of \d+ \(packed\)/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('mask-tokenizing').count()).toBe(0);
+    await page.getByTestId('mask-mode').selectOption('per-document');
+    await page.getByTestId('mask-preview').click();
+    await page.getByText(/of \d+ \(per-document\)/).waitFor();
   });
 
   it('Cancel stops an import with progress shown, and nothing is added', async () => {

@@ -1,5 +1,6 @@
 // Masking service: the span-corruption preview for typed text, or for one training example
-// of a dataset exactly as training will mask it (training side of the split, mode 'auto').
+// of a dataset exactly as training will mask it (training side of the split, in the mode asked
+// for: packed, per-document, or auto).
 // Re-roll = call again with another seed. Tokenizes the dataset first if it has no cache.
 
 import type { MaskingPreviewResult } from '../../shared/contract/masking';
@@ -24,6 +25,8 @@ export interface MaskingPreviewRequest {
   readonly inputLength: number;
   readonly seed: number;
   readonly example?: number;
+  /** Dataset previews only; default 'auto'. */
+  readonly mode?: 'auto' | 'packed' | 'per-document';
 }
 
 function settle<T>(run: () => T): T {
@@ -62,7 +65,7 @@ export async function previewMasking(
     const training = isSelfValidation
       ? cache
       : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
-    const plan = settle(() => planExamples(training, { ...settings, mode: 'auto' }, tokenizer));
+    const plan = settle(() => planExamples(training, { ...settings, mode: request.mode ?? 'auto' }, tokenizer));
     if (plan.exampleCount === 0)
       throw new ApiError('invalid_argument', `Dataset ${request.datasetId} has no document long enough to mask`);
     const index = request.example ?? request.seed % plan.exampleCount;

@@ -61,6 +61,8 @@ export const maskingCalls = {
           .default(0),
         /** Dataset previews: the example to show (default: one picked by the seed). */
         example: z.number().int().min(0).optional(),
+        /** Dataset previews: packed (HF), per-document, or auto (packed unless under one chunk). */
+        mode: z.enum(['auto', 'packed', 'per-document']).default('auto'),
       })
       .refine((a) => (a.datasetId === undefined) !== (a.text === undefined), {
         message: 'give exactly one of datasetId or text',

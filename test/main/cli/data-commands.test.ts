@@ -98,6 +98,22 @@ describe('spanfill import / datasets / mask', () => {
     const preview = JSON.parse(example.stdout) as { example: { mode: string }; lengths: { tokensLength: number } };
     expect(preview.example.mode).toBe('packed');
     expect(preview.lengths.tokensLength).toBe(34);
+    const perDoc = await cli([
+      'mask',
+      '--dataset',
+      result.id,
+      '--model',
+      'bytes',
+      '--length',
+      '32',
+      '--mode',
+      'per-document',
+      '--json',
+      ...data,
+    ]);
+    expect((JSON.parse(perDoc.stdout) as { example: { mode: string } }).example.mode).toBe('per-document');
+    const textMode = await cli(['mask', '--text', 'abc', '--model', 'bytes', '--mode', 'packed', ...data]);
+    expect(textMode.stderr).toContain('--mode applies to --dataset previews');
 
     // rm asks nothing but names what it deleted (the mask above built one token cache).
     const rm = await cli(['datasets', 'rm', result.id, ...data]);

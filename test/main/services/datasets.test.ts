@@ -309,6 +309,23 @@ describe('masking previews', () => {
     expect(p.example).toBeUndefined();
   });
 
+  it('a dataset example in the mode asked for: auto is packed here, per-document on request', async () => {
+    const { store, dataDir, events, service, write } = setup();
+    const ds = await service.import({ paths: [write('novel.txt', novel)] });
+    const app = { store, dataDir, events };
+    const base = { ...settings, model: 'bytes', datasetId: ds.id, example: 2 };
+    const auto = await previewMasking(app, base);
+    expect(auto.example).toMatchObject({ index: 2, mode: 'packed' });
+    expect(auto.counts.maskedTokens).toBe(34); // 32 @ 0.15 / 3 → 34 raw (golden table)
+    const perDocument = await previewMasking(app, { ...base, mode: 'per-document' });
+    expect(perDocument.example?.mode).toBe('per-document');
+    // A piece of one paragraph alone: no EOS joining it to the next document.
+    const pieceText = perDocument.segments.map((seg) => seg.text).join('');
+    expect(novel.split('\n\n').some((paragraph) => paragraph.includes(pieceText))).toBe(true);
+    expect(perDocument.counts.maskedTokens).toBeLessThanOrEqual(34);
+    expect(perDocument.example?.count).toBeGreaterThan(auto.example?.count ?? 0);
+  });
+
   it('a dataset example, per-document when the data is short, and bad settings as invalid_argument', async () => {
     const { store, dataDir, events, service, write } = setup();
     const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });

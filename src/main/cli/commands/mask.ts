@@ -44,11 +44,21 @@ export async function withTokenizingProgress<T>(
   }
 }
 
+const MODES = ['auto', 'packed', 'per-document'] as const;
+
+function modeOption(raw: string | undefined, isDataset: boolean): (typeof MODES)[number] | undefined {
+  if (raw === undefined) return undefined;
+  if (!isDataset) throw new UsageError('--mode applies to --dataset previews (typed text is one document)');
+  if (!(MODES as readonly string[]).includes(raw))
+    throw new UsageError(`--mode must be one of: ${MODES.join(', ')}; got '${raw}'`);
+  return raw as (typeof MODES)[number];
+}
+
 export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
   usage:
-    'spanfill mask (--dataset ID | --text T) --model DIR|bytes [--density D] [--span S] [--length L] [--seed N] [--example I] [--json]',
+    'spanfill mask (--dataset ID | --text T) --model DIR|bytes [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M] [--json]',
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
     'Defaults: --density 0.15 --span 3 --length 512 --seed 0. --model bytes uses the byte-level tokenizer.',
@@ -61,6 +71,11 @@ export const maskCommand = defineCommand({
     length: { type: 'string', placeholder: 'L', description: 'Encoder input length after masking' },
     seed: { type: 'string', placeholder: 'N', description: 'Seed: a new one re-rolls the mask' },
     example: { type: 'string', placeholder: 'I', description: 'Dataset example index (default: picked by the seed)' },
+    mode: {
+      type: 'string',
+      placeholder: 'M',
+      description: 'Dataset examples: auto (default), packed or per-document',
+    },
   },
   async run(context) {
     const datasetId = context.string('dataset');
@@ -78,6 +93,7 @@ export const maskCommand = defineCommand({
       inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? 512,
       seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
       example: context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      mode: modeOption(context.string('mode'), datasetId !== undefined),
     };
     const app = context.app();
     return withTokenizingProgress(context, app, () => previewMasking(app, request, context.signal));
