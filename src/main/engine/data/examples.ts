@@ -7,8 +7,7 @@
 import { Rng } from './rng';
 import {
   applyNoiseMask,
-  checkSentinelBudget,
-  fitSpanLengths,
+  checkedSpanLengths,
   randomSpansNoiseMask,
   type FittedSpanLengths,
   type MaskedSequence,
@@ -60,13 +59,7 @@ export function planExamples(
   settings: SpanCorruptionSettings,
   tokenizer: MaskingTokenizer,
 ): ExamplePlan {
-  const lengths = fitSpanLengths(settings.inputLength, settings.noiseDensity, settings.meanNoiseSpanLength);
-  checkSentinelBudget(
-    lengths.tokensLength,
-    settings.noiseDensity,
-    settings.meanNoiseSpanLength,
-    tokenizer.sentinelCount,
-  );
+  const lengths = checkedSpanLengths(settings, tokenizer.sentinelCount);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   const streamLength = source.totalTokens + source.documentCount; // + one EOS per document
   const packedCount = Math.floor(streamLength / lengths.tokensLength);

@@ -7,9 +7,8 @@ import { maskedExample, type ExamplePlan } from './examples';
 import { Rng } from './rng';
 import {
   applyNoiseMask,
-  checkSentinelBudget,
+  checkedSpanLengths,
   countRuns,
-  fitSpanLengths,
   randomSpansNoiseMask,
   type FittedSpanLengths,
 } from './spanCorruption';
@@ -116,13 +115,7 @@ function assemble(
 
 /** Masks typed text as one per-document example would be masked. */
 export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
-  const lengths = fitSpanLengths(settings.inputLength, settings.noiseDensity, settings.meanNoiseSpanLength);
-  checkSentinelBudget(
-    lengths.tokensLength,
-    settings.noiseDensity,
-    settings.meanNoiseSpanLength,
-    tokenizer.sentinelCount,
-  );
+  const lengths = checkedSpanLengths(settings, tokenizer.sentinelCount);
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) {

@@ -213,3 +213,13 @@ export function fitSpanLengths(
       : `HF's length formula allows 0 noise spans at these settings but every mask has at least one; using ${notes.join(' and ')}`;
   return { tokensLength, inputLength, targetLength, note };
 }
+
+/** fitSpanLengths, refusing settings that need more sentinels than the tokenizer has. */
+export function checkedSpanLengths(
+  settings: { readonly inputLength: number; readonly noiseDensity: number; readonly meanNoiseSpanLength: number },
+  sentinelCount: number,
+): FittedSpanLengths {
+  const lengths = fitSpanLengths(settings.inputLength, settings.noiseDensity, settings.meanNoiseSpanLength);
+  checkSentinelBudget(lengths.tokensLength, settings.noiseDensity, settings.meanNoiseSpanLength, sentinelCount);
+  return lengths;
+}
