@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/main/cli/run';
+import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
 import { databaseFileName, openStore } from '../../../src/main/store/db';
 import type { SystemInfo } from '../../../src/shared/contract';
+import { runSpanfill as cli } from '../../support/cli';
+import { tempDirs } from '../../support/tmp';
 
 const ortVersion = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
 // Written out here (not derived from the code) so a renamed or dropped field fails the test.
@@ -28,34 +28,7 @@ const systemInfoKeys = [
   'ortVersion',
 ].sort();
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-cli-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(args, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    env,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout: out, stderr: err };
-}
+const tempDir = tempDirs('spanfill-cli-');
 
 describe('spanfill (in process)', () => {
   it('lists commands, common options and exit codes in --help', async () => {

@@ -2,39 +2,14 @@
 // against a temp data directory: text and --json output, bad input messages, exit codes.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
-import { runCli } from '../../../src/main/cli/run';
+import { runSpanfill as cli } from '../../support/cli';
+import { tempDirs } from '../../support/tmp';
 
 const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-cli-data-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(args, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    env: {},
-    signal: new AbortController().signal,
-  });
-  return { code, stdout: out, stderr: err };
-}
+const tempDir = tempDirs('spanfill-cli-data-');
 
 describe('spanfill import / datasets / mask', () => {
   it('imports a file, lists, shows, previews masking and removes it', async () => {
@@ -84,33 +59,12 @@ describe('spanfill import / datasets / mask', () => {
     expect(text.stdout).toMatch(/\nInput\s+.*<extra_id_0>.*<\/s>/);
     expect(text.stdout).toContain('Tokenizer  t5-tiny-spm, seed 0');
 
-    const example = await cli([
-      'mask',
-      '--dataset',
-      result.id,
-      '--model',
-      'bytes',
-      '--length',
-      '32',
-      '--json',
-      ...data,
-    ]);
+    const maskDataset = ['mask', '--dataset', result.id, '--model', 'bytes', '--length', '32'];
+    const example = await cli([...maskDataset, '--json', ...data]);
     const preview = JSON.parse(example.stdout) as { example: { mode: string }; lengths: { tokensLength: number } };
     expect(preview.example.mode).toBe('packed');
     expect(preview.lengths.tokensLength).toBe(34);
-    const perDoc = await cli([
-      'mask',
-      '--dataset',
-      result.id,
-      '--model',
-      'bytes',
-      '--length',
-      '32',
-      '--mode',
-      'per-document',
-      '--json',
-      ...data,
-    ]);
+    const perDoc = await cli([...maskDataset, '--mode', 'per-document', '--json', ...data]);
     expect((JSON.parse(perDoc.stdout) as { example: { mode: string } }).example.mode).toBe('per-document');
     const textMode = await cli(['mask', '--text', 'abc', '--model', 'bytes', '--mode', 'packed', ...data]);
     expect(textMode.stderr).toContain('--mode applies to --dataset previews');

@@ -4,49 +4,14 @@
 
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
-import { runCli } from '../../../src/main/cli/run';
+import { capture, runCaptured } from '../../support/cli';
+import { tempDirs } from '../../support/tmp';
 
 const gatedDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-gated');
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-cli-json-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-interface Captured {
-  readonly stdout: PassThrough;
-  readonly stderr: PassThrough;
-  out(): string;
-  err(): string;
-}
-
-function capture(): Captured {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { stdout, stderr, out: () => out, err: () => err };
-}
-
-function run(args: string[], captured: Captured, signal = new AbortController().signal, env = {}): Promise<number> {
-  return runCli(args, {
-    stdout: captured.stdout as unknown as NodeJS.WriteStream,
-    stderr: captured.stderr as unknown as NodeJS.WriteStream,
-    env,
-    signal,
-  });
-}
+const tempDir = tempDirs('spanfill-cli-json-');
 
 describe('--json', () => {
   it('prints score as {"loss", "grad_norms", "greedy"} with the golden values', async () => {
@@ -56,7 +21,7 @@ describe('--json', () => {
       greedy: { output_ids: number[] };
     };
     const captured = capture();
-    const code = await run(
+    const code = await runCaptured(
       ['score', '--model', gatedDir, '--case', path.join(gatedDir, 'case.json'), '--json', '--data-dir', tempDir()],
       captured,
     );
@@ -75,7 +40,10 @@ describe('--json', () => {
     const casePath = path.join(dir, 'case.json');
     fs.writeFileSync(casePath, JSON.stringify({ input_ids: [[1, 2]] }));
     const captured = capture();
-    const code = await run(['score', '--model', gatedDir, '--case', casePath, '--json', '--data-dir', dir], captured);
+    const code = await runCaptured(
+      ['score', '--model', gatedDir, '--case', casePath, '--json', '--data-dir', dir],
+      captured,
+    );
     expect(code).toBe(exitCodes.usage);
     expect(JSON.parse(captured.out())).toEqual({
       error: {
@@ -95,14 +63,9 @@ describe('serve on a busy port', () => {
     const port = (busy.address() as net.AddressInfo).port;
     try {
       const captured = capture();
-      const code = await run(
-        ['serve', '--port', String(port), '--json', '--data-dir', tempDir()],
-        captured,
-        undefined,
-        {
-          SPANFILL_RENDERER_DIR: rendererDir,
-        },
-      );
+      const code = await runCaptured(['serve', '--port', String(port), '--json', '--data-dir', tempDir()], captured, {
+        env: { SPANFILL_RENDERER_DIR: rendererDir },
+      });
       expect(code).toBe(exitCodes.failure);
       expect(JSON.parse(captured.out())).toEqual({
         error: {
@@ -128,8 +91,9 @@ describe('serve without --json', () => {
         if (captured.out().includes('Ctrl-C')) resolve();
       }),
     );
-    const exited = run(['serve', '--data-dir', dataDir], captured, controller.signal, {
-      SPANFILL_RENDERER_DIR: rendererDir,
+    const exited = runCaptured(['serve', '--data-dir', dataDir], captured, {
+      signal: controller.signal,
+      env: { SPANFILL_RENDERER_DIR: rendererDir },
     });
     await printed;
     controller.abort();

@@ -4,25 +4,17 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, StoreError, databaseFileName } from '../../../src/main/store/db';
 import { dataDirFlagFromArgv, resolveDataDir } from '../../../src/main/store/data-dir';
 import { latestSchemaVersion } from '../../../src/main/store/migrations';
 import { SettingsRepository } from '../../../src/main/store/settings';
+import { tempDirs } from '../../support/tmp';
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-store-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('spanfill-store-');
 
 const tables = [
   'checkpoints',

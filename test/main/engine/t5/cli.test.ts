@@ -4,12 +4,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
-import { runCli } from '../../../../src/main/cli/run';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { CaseFileError, fillPrompt, parseScoreCase, scoreModelCase } from '../../../../src/main/engine/t5/cli';
+import { jsonResult, runSpanfill, type CliOutput } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
 import { FIXTURES, readCase } from './helpers';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
@@ -69,31 +69,11 @@ describe('score', () => {
   });
 });
 
-/** Runs `spanfill …` in-process; returns the exit code and what it printed. */
-async function spanfill(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const dataDir = mkdtempSync(join(tmpdir(), 'spanfill-t5-cli-'));
-  try {
-    const code = await runCli(args, {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      env: { SPANFILL_DATA_DIR: dataDir },
-      signal: new AbortController().signal,
-    });
-    return { code, stdout: out, stderr: err };
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
+const dataDir = tempDirs('spanfill-t5-cli-');
 
-/** The result object of a --json run. */
-function jsonResult<T>(stdout: string): T {
-  return JSON.parse(stdout) as T;
+/** Runs `spanfill …` in-process with a fresh data directory; returns the exit code and what it printed. */
+function spanfill(args: string[]): Promise<CliOutput> {
+  return runSpanfill(args, { SPANFILL_DATA_DIR: dataDir() });
 }
 
 describe('spanfill score (command)', () => {

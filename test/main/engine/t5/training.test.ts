@@ -13,15 +13,40 @@ import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
 import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES, int64, readCase, relativeError } from './helpers';
+import type { GoldenCase } from './helpers';
 
 const NAME = 't5-tiny-gated';
 
+/** A fixture's golden case and model, with the batch size (b) and lengths (te, td) the case implies. */
+function loadFixture(name: string) {
+  const golden = readCase(name);
+  const { config, weights } = loadT5Model(join(FIXTURES, name));
+  const [b, td] = golden.logits_shape;
+  return { golden, config, weights, b, td, te: golden.input_ids[0].length };
+}
+
+/** The golden case's batch as a compiled program's feeds. */
+function goldenBatch(golden: GoldenCase): Record<string, BigInt64Array> {
+  return {
+    input_ids: int64(golden.input_ids),
+    attention_mask: int64(golden.attention_mask),
+    labels: int64(golden.labels),
+  };
+}
+
+/** AdamW at a constant learning rate, no warmup, k steps per call: compile()'s optimizer options. */
+function adamwConstant(weightDecay: number, peakLr: number, k: number) {
+  return {
+    optimizer: { kind: 'adamw', weightDecay },
+    schedule: { kind: 'constant', peakLr, warmupSteps: 0 },
+    k,
+  } as const;
+}
+
 describe('evaluation graph', () => {
   it('gives the golden loss, per-token log-probs and token accuracy', async () => {
-    const golden = readCase(NAME);
-    const { config, weights } = loadT5Model(join(FIXTURES, NAME));
-    const [b, td, v] = golden.logits_shape;
-    const te = golden.input_ids[0].length;
+    const { golden, config, weights, b, td, te } = loadFixture(NAME);
+    const v = golden.logits_shape[2];
     const session = await EngineSession.create(
       serializeModel(buildEvalGraph(config, { batchSize: b, inputLength: te, targetLength: td })),
     );
@@ -66,10 +91,8 @@ describe('training graph dropout', () => {
   }
 
   it("has HF's dropout sites at config.json's dropout_rate, and none when the rate is 0", () => {
-    const golden = readCase('t5-tiny-relu');
-    const { config } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
-    const [b, td] = golden.logits_shape;
-    const shapes = { batchSize: b, inputLength: golden.input_ids[0].length, targetLength: td };
+    const { config, b, td, te } = loadFixture('t5-tiny-relu');
+    const shapes = { batchSize: b, inputLength: te, targetLength: td };
     // HF modeling_t5: per stack the embedding and the final norm; per encoder block the attention
     // probabilities, the attention output, the FFN hidden and the FFN output (4); per decoder
     // block those for self- and cross-attention (6).
@@ -87,20 +110,11 @@ describe('training graph dropout', () => {
   it('draws a new mask on every step of the fused training step (lr 0, so only the masks change)', async () => {
     // NOTE: through the fused step, not the forward-only graph: onnxruntime's inference build
     // removes a Dropout whose mask output is unused (EliminateDropout), and here backward uses it.
-    const golden = readCase('t5-tiny-relu');
-    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
-    const [b, td] = golden.logits_shape;
-    const te = golden.input_ids[0].length;
-    const batch = {
-      input_ids: int64(golden.input_ids),
-      attention_mask: int64(golden.attention_mask),
-      labels: int64(golden.labels),
-    };
+    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
+    const batch = goldenBatch(golden);
     const program = await compile({
       ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
-      optimizer: { kind: 'adamw', weightDecay: 0 },
-      schedule: { kind: 'constant', peakLr: 0, warmupSteps: 0 },
-      k: 1,
+      ...adamwConstant(0, 0, 1),
     });
     try {
       program.setParams(Object.fromEntries(weights.params));
@@ -116,10 +130,7 @@ describe('training graph dropout', () => {
 
 describe('float64 graphs', () => {
   it('the same builders run in float64 (for finite-difference checks) and meet the reference closer', async () => {
-    const golden = readCase(NAME);
-    const { config, weights } = loadT5Model(join(FIXTURES, NAME));
-    const [b, td] = golden.logits_shape;
-    const te = golden.input_ids[0].length;
+    const { golden, config, weights, b, td, te } = loadFixture(NAME);
     const built = buildTrainingGraph(
       config,
       { batchSize: b, inputLength: te, targetLength: td },
@@ -147,22 +158,10 @@ describe('float64 graphs', () => {
 
 describe('t5TrainingSpec through optim.compile', () => {
   it('first loss equals the golden loss (dropout off), and the loss falls on a fixed batch', async () => {
-    const golden = readCase(NAME);
-    const { config, weights } = loadT5Model(join(FIXTURES, NAME));
-    const [b, td] = golden.logits_shape;
-    const te = golden.input_ids[0].length;
-    const batch = {
-      input_ids: int64(golden.input_ids),
-      attention_mask: int64(golden.attention_mask),
-      labels: int64(golden.labels),
-    };
+    const { golden, config, weights, b, td, te } = loadFixture(NAME);
+    const batch = goldenBatch(golden);
     const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { dropoutRate: 0 });
-    const program = await compile({
-      ...spec,
-      optimizer: { kind: 'adamw', weightDecay: 0.01 },
-      schedule: { kind: 'constant', peakLr: 3e-3, warmupSteps: 0 },
-      k: 1,
-    });
+    const program = await compile({ ...spec, ...adamwConstant(0.01, 3e-3, 1) });
     try {
       const params: Record<string, Float32Array> = Object.fromEntries(weights.params);
       program.setParams(params);
@@ -176,10 +175,7 @@ describe('t5TrainingSpec through optim.compile', () => {
   });
 
   it('runs K = 3 steps per call in an ONNX Loop with dropout on, and the loss falls', async () => {
-    const golden = readCase('t5-tiny-relu');
-    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
-    const [b, td] = golden.logits_shape;
-    const te = golden.input_ids[0].length;
+    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
     const stack = (x: BigInt64Array): BigInt64Array => {
       const out = new BigInt64Array(3 * x.length);
       for (let i = 0; i < 3; i++) out.set(x, i * x.length);
@@ -191,12 +187,7 @@ describe('t5TrainingSpec through optim.compile', () => {
       labels: stack(int64(golden.labels)),
     });
     const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
-    const program = await compile({
-      ...spec,
-      optimizer: { kind: 'adamw', weightDecay: 0.01 },
-      schedule: { kind: 'constant', peakLr: 3e-3, warmupSteps: 0 },
-      k: 3,
-    });
+    const program = await compile({ ...spec, ...adamwConstant(0.01, 3e-3, 3) });
     try {
       expect(program.mode).toBe('loop');
       program.setParams(Object.fromEntries(weights.params));
