@@ -3,18 +3,11 @@
 // as it was. The work is services/datasets.ts over engine/data/import.ts.
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
-import { SPLIT_MODES, type SplitMode } from '../../engine/data';
+import { SPLIT_MODES } from '../../engine/data';
 import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
+import { choiceOption } from '../options';
 import { formatPairs } from '../output';
-
-function splitOption(raw: string | undefined): SplitMode | undefined {
-  if (raw === undefined) return undefined;
-  if (!(SPLIT_MODES as readonly string[]).includes(raw)) {
-    throw new UsageError(`--split must be one of: ${SPLIT_MODES.join(', ')}; got '${raw}'`);
-  }
-  return raw as SplitMode;
-}
 
 function fractionOption(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -58,7 +51,7 @@ export const importCommand = defineCommand({
           name: context.string('name'),
           field: context.string('field'),
           column: context.string('column'),
-          split: splitOption(context.string('split')),
+          split: choiceOption('split', context.string('split'), SPLIT_MODES),
           nfkc: context.flag('nfkc'),
           collapseWhitespace: context.flag('collapse-whitespace'),
           validationFraction: fractionOption(context.string('validation')),

@@ -7,6 +7,7 @@ import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number, fallback: number): number {
@@ -47,11 +48,9 @@ export async function withTokenizingProgress<T>(
 const MODES = ['auto', 'packed', 'per-document'] as const;
 
 function modeOption(raw: string | undefined, isDataset: boolean): (typeof MODES)[number] | undefined {
-  if (raw === undefined) return undefined;
-  if (!isDataset) throw new UsageError('--mode applies to --dataset previews (typed text is one document)');
-  if (!(MODES as readonly string[]).includes(raw))
-    throw new UsageError(`--mode must be one of: ${MODES.join(', ')}; got '${raw}'`);
-  return raw as (typeof MODES)[number];
+  if (raw !== undefined && !isDataset)
+    throw new UsageError('--mode applies to --dataset previews (typed text is one document)');
+  return choiceOption('mode', raw, MODES);
 }
 
 export const maskCommand = defineCommand({
