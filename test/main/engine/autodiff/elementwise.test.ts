@@ -1,7 +1,7 @@
 // Finite-difference checks of the elementwise and matmul gradient rules in float64,
 // including broadcasting, fan-in and an input the loss does not depend on.
 import { describe, expect, it } from 'vitest';
-import { op } from '../../../../src/main/engine/onnx';
+import * as op from '../../../../src/main/engine/onnx/ops';
 import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import { checkGradients, FD_TOLERANCE } from './fd';
 import { expectGradientsMatch } from './expect';

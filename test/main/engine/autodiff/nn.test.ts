@@ -1,8 +1,10 @@
 // Finite-difference checks of Softmax, LogSoftmax, Dropout and SoftmaxCrossEntropyLoss in float64.
 import { describe, expect, it } from 'vitest';
-import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
+import * as op from '../../../../src/main/engine/onnx/ops';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
-import { gradients } from '../../../../src/main/engine/autodiff';
+import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { checkGradients, FD_TOLERANCE } from './fd';
 import { expectGradientsMatch } from './expect';
 

@@ -1,6 +1,6 @@
 // Finite-difference checks of the reduce and shape-moving gradient rules in float64.
 import { describe, it } from 'vitest';
-import { op } from '../../../../src/main/engine/onnx';
+import * as op from '../../../../src/main/engine/onnx/ops';
 import { expectGradientsMatch } from './expect';
 
 const x234 = { name: 'x', shape: [2, 3, 4] };

@@ -2,9 +2,12 @@
 // is caught by the FD check; only needed gradients are built; seeds; unused inputs; a Loop
 // body differentiates its own loss with outer tensors as constants.
 import { describe, expect, it } from 'vitest';
-import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
+import * as op from '../../../../src/main/engine/onnx/ops';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
-import { defaultRegistry, gradients } from '../../../../src/main/engine/autodiff';
+import { defaultRegistry } from '../../../../src/main/engine/autodiff/registry';
+import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { checkGradients, FD_TOLERANCE } from './fd';
 
 const f64 = (dims: number[], values: number[]) => ({
