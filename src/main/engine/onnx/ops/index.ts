@@ -3,6 +3,8 @@
 // those): it is the one place the namespace is defined, so call sites read as ONNX ops.
 // One file per family, matching autodiff/grads/ and the gradient tests.
 export * from './elementwise';
+export * from './matmul';
+export * from './reduce';
 export * from './shape';
 export * from './nn';
 export * from './control';
