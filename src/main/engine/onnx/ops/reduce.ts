@@ -32,7 +32,7 @@ export function reduceMean(x: Tensor, axes: readonly number[] | null, keepDims =
   })[0];
 }
 
-/** ReduceMax over `axes` (all when null); not differentiated (used for stabilising and stats). */
+/** ReduceMax over `axes` (all when null); for stabilising and stats, never differentiated (see grads/reduce.ts). */
 export function reduceMax(x: Tensor, axes: readonly number[] | null, keepDims = false): Tensor {
   const norm = normAxes('ReduceMax', x, axes);
   const shape = reducedShape(x, norm, keepDims);
