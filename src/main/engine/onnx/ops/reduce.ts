@@ -22,22 +22,22 @@ export function reduceSum(x: Tensor, axes: readonly number[] | null, keepDims = 
   return g.addNode('ReduceSum', [x, int64s(g, norm)], [{ dtype: x.dtype, shape }], { keepdims: keepDims ? 1 : 0 })[0];
 }
 
-/** ReduceMean over `axes` (all when null). */
-export function reduceMean(x: Tensor, axes: readonly number[] | null, keepDims = false): Tensor {
-  const norm = normAxes('ReduceMean', x, axes);
+/** A reduction whose axes are an attribute (opset 17's ReduceMean, ReduceMax). */
+function reduceByAttribute(opType: string, x: Tensor, axes: readonly number[] | null, keepDims: boolean): Tensor {
+  const norm = normAxes(opType, x, axes);
   const shape = reducedShape(x, norm, keepDims);
-  return graphOf('ReduceMean', x).addNode('ReduceMean', [x], [{ dtype: x.dtype, shape }], {
+  return graphOf(opType, x).addNode(opType, [x], [{ dtype: x.dtype, shape }], {
     axes: norm,
     keepdims: keepDims ? 1 : 0,
   })[0];
 }
 
+/** ReduceMean over `axes` (all when null). */
+export function reduceMean(x: Tensor, axes: readonly number[] | null, keepDims = false): Tensor {
+  return reduceByAttribute('ReduceMean', x, axes, keepDims);
+}
+
 /** ReduceMax over `axes` (all when null); for stabilising and stats, never differentiated (see grads/reduce.ts). */
 export function reduceMax(x: Tensor, axes: readonly number[] | null, keepDims = false): Tensor {
-  const norm = normAxes('ReduceMax', x, axes);
-  const shape = reducedShape(x, norm, keepDims);
-  return graphOf('ReduceMax', x).addNode('ReduceMax', [x], [{ dtype: x.dtype, shape }], {
-    axes: norm,
-    keepdims: keepDims ? 1 : 0,
-  })[0];
+  return reduceByAttribute('ReduceMax', x, axes, keepDims);
 }
