@@ -1,8 +1,8 @@
 // The registry of gradient rules: op type → a small function that, given a forward node's
 // inputs I(i), outputs O(i) and output gradients GO(i), returns the input gradients GI(i)
 // (null where an input gets none). The walker (gradients.ts) knows no op; rules live in
-// grads/, one file per op family. Vocabulary after ORT's gradient builders
-// (orttraining/core/graph/gradient_builder.cc); the code here is our own.
+// grads/, one op family per file, registered by grads/index.ts. Vocabulary after ORT's
+// gradient builders (orttraining/core/graph/gradient_builder.cc); the code here is our own.
 
 import type { AttrValue, ConstantValue, Graph, GraphNode, Tensor } from '../onnx/graph';
 
@@ -58,7 +58,28 @@ export function isScatterAdd(v: GradientValue): v is ScatterAddGradient {
  */
 export type GradientRule = (ctx: GradContext) => readonly (GradientValue | null)[];
 
-type Entry = { readonly kind: 'rule'; readonly rule: GradientRule } | { readonly kind: 'none' };
+/**
+ * One op family's gradient knowledge, declared in grads/<family>.ts (the family names match
+ * onnx/ops/ and the gradient tests). Two kinds of "no gradient" are kept apart:
+ * `noGradient` ops are not differentiable by nature (integer or bool outputs, zero derivative
+ * almost everywhere: Shape, Equal, Sign) and silently stop the flow; `neverDifferentiate`
+ * ops must not lie on a gradient path at all, and reaching one is an error that says why.
+ */
+export interface GradientFamily {
+  /** The family's file name in onnx/ops/, autodiff/grads/ and test/.../autodiff/grads/. */
+  readonly name: string;
+  /** Op type → its rule, with the math in the rule's doc comment. */
+  readonly rules: Readonly<Record<string, GradientRule>>;
+  /** Ops not differentiable by nature: no gradient flows through them. */
+  readonly noGradient?: readonly string[];
+  /** Op type → why it must never be differentiated (named in the error). */
+  readonly neverDifferentiate?: Readonly<Record<string, string>>;
+}
+
+type Entry =
+  | { readonly kind: 'rule'; readonly rule: GradientRule }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'never'; readonly reason: string };
 
 export class GradientRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -69,25 +90,55 @@ export class GradientRegistry {
   }
 
   /**
-   * Declares an op explicitly non-differentiable (Shape, Equal, ArgMax, Floor...): no
+   * Declares an op not differentiable by nature (Shape, Equal, ArgMax, Floor...): no
    * gradient flows through it to any input. Distinct from a missing rule, which throws.
    */
   noGradient(opType: string): void {
     this.entries.set(opType, { kind: 'none' });
   }
 
-  /** The rule for `node`, null for a noGradient op; throws naming op, node and registered set. */
+  /**
+   * Declares an op that must never be differentiated (a Loop node: gradients are taken inside
+   * its body): a gradient reaching it throws, naming op, node, `reason` and the registered set.
+   */
+  neverDifferentiate(opType: string, reason: string): void {
+    this.entries.set(opType, { kind: 'never', reason });
+  }
+
+  /** Registers every entry of a family; an op already registered (by another family) throws. */
+  registerFamily(family: GradientFamily): void {
+    const ops = [
+      ...Object.keys(family.rules),
+      ...(family.noGradient ?? []),
+      ...Object.keys(family.neverDifferentiate ?? {}),
+    ];
+    const taken = ops.filter((opType, i) => this.entries.has(opType) || ops.indexOf(opType) !== i);
+    if (taken.length > 0) {
+      throw new Error(`gradient family '${family.name}' registers ${taken.join(', ')} a second time`);
+    }
+    for (const [opType, rule] of Object.entries(family.rules)) this.register(opType, rule);
+    for (const opType of family.noGradient ?? []) this.noGradient(opType);
+    for (const [opType, reason] of Object.entries(family.neverDifferentiate ?? {})) {
+      this.neverDifferentiate(opType, reason);
+    }
+  }
+
+  /**
+   * The rule for `node`, null for a noGradient op. Throws naming the op, the node and the
+   * registered set for an op without an entry and for one that must never be differentiated.
+   */
   ruleFor(node: GraphNode): GradientRule | null {
     const entry = this.entries.get(node.opType);
-    if (!entry) {
-      throw new Error(
-        `No gradient rule for op '${node.opType}' (node '${node.name}'); registered: ${this.registered().join(', ')}`,
-      );
+    const where = `op '${node.opType}' (node '${node.name}')`;
+    const registered = `registered: ${this.registered().join(', ')}`;
+    if (!entry) throw new Error(`No gradient rule for ${where}; ${registered}`);
+    if (entry.kind === 'never') {
+      throw new Error(`Gradient reached ${where}, which must never be differentiated: ${entry.reason}; ${registered}`);
     }
     return entry.kind === 'rule' ? entry.rule : null;
   }
 
-  /** The rule registered for `opType`; undefined for noGradient ops and unknown ones. */
+  /** The rule registered for `opType`; undefined for noGradient, never and unknown ops. */
   rule(opType: string): GradientRule | undefined {
     const entry = this.entries.get(opType);
     return entry?.kind === 'rule' ? entry.rule : undefined;
@@ -97,7 +148,7 @@ export class GradientRegistry {
     return this.entries.has(opType);
   }
 
-  /** Registered op types (rules and noGradient), sorted. */
+  /** Registered op types (rules, noGradient and never), sorted. */
   registered(): string[] {
     return [...this.entries.keys()].sort();
   }
@@ -115,15 +166,5 @@ export class GradientRegistry {
   }
 }
 
-/** The registry used by `gradients()` unless another is passed; grads/ fill it on import. */
+/** The registry used by `gradients()` unless another is passed; grads/index.ts fills it. */
 export const defaultRegistry = new GradientRegistry();
-
-/** Registers a rule in the default registry. */
-export function registerGradient(opType: string, rule: GradientRule): void {
-  defaultRegistry.register(opType, rule);
-}
-
-/** Declares an op non-differentiable in the default registry. */
-export function noGradient(opType: string): void {
-  defaultRegistry.noGradient(opType);
-}

@@ -9,8 +9,8 @@ import * as op from '../onnx/ops';
 import { serializeModel } from '../onnx/serialize';
 import type { HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
-import type { OptimizerConfig } from '../optim';
-import { compile } from '../optim';
+import type { OptimizerConfig } from '../optim/optimizer';
+import { compile } from '../optim/program';
 
 export interface MatMulRow {
   readonly kind: 'matmul';

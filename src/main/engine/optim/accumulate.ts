@@ -3,12 +3,12 @@
 // the graph: needed on WebGPU, which has no Loop kernel) or micro-batch 0 inline and an inner
 // ONNX Loop over the other M − 1 (two copies whatever M is). Reference: ONNX Operators.md#Loop.
 
-import { gradients } from '../autodiff';
+import { gradients } from '../autodiff/gradients';
 import { isFloat } from '../onnx/dtype';
 import { Tensor } from '../onnx/graph';
 import type { Graph } from '../onnx/graph';
 import * as op from '../onnx/ops';
-import type { FusedSpec } from './fused';
+import type { FusedSpec } from './spec';
 
 export interface Accumulated {
   /** Σⱼ lossⱼ over the M micro-batches. */

@@ -8,10 +8,11 @@ import { EngineSession } from '../onnx/session';
 import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { typedArrayFrom } from '../onnx/dtype';
-import type { FusedMode, FusedSpec, StateEntry } from './fused';
+import type { FusedMode, StateEntry } from './fused';
 import { batchInputName, buildFusedGraph, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, stateEntries } from './fused';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
+import type { FusedSpec } from './spec';
 
 export interface CompileSpec extends FusedSpec {
   /** Execution providers in order of preference (default ['cpu']). */

@@ -5,7 +5,8 @@
 import type { AnyTypedArray, DType } from '../onnx/dtype';
 import { assertArrayMatches } from '../onnx/dtype';
 import type { HostTensor } from '../onnx/session';
-import type { BatchFieldSpec, FusedSpec, StateEntry } from './fused';
+import type { StateEntry } from './fused';
+import type { BatchFieldSpec, FusedSpec } from './spec';
 import { validateOptimizer } from './optimizer';
 import { validateSchedule } from './schedule';
 

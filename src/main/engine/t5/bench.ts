@@ -2,7 +2,7 @@
 // session compile time, ms per fused AdamW training step, generation tokens per second with
 // the KV cache, and peak RSS. For `spanfill bench` and the issue's notes; never a timed test.
 
-import { compile } from '../optim';
+import { compile } from '../optim/program';
 import type { T5PresetName } from './config';
 import { t5Preset } from './config';
 import { generate } from './generate';

@@ -9,8 +9,9 @@
 // so each graph is one protobuf message and must stay under 2 GiB; checkInferenceSize says so
 // up front (t5/flan-t5 up to large and mt5-base fit; mt5-large, t5-3b and larger do not).
 
-import { Graph, op } from '../onnx';
-import type { Dim, Tensor } from '../onnx';
+import * as op from '../onnx/ops';
+import { Graph } from '../onnx/graph';
+import type { Dim, Tensor } from '../onnx/graph';
 import { relativePositionBucket } from './buckets';
 import type { T5Config } from './config';
 import type { BuildContext } from './layers';

@@ -4,8 +4,8 @@
 // Reference: HF modeling_t5.py (T5LayerNorm, T5Attention, T5DenseActDense,
 // T5DenseGatedActDense, T5LayerFF); dimension letters in dims.ts.
 
-import type { Dim, Graph, Tensor } from '../onnx';
-import { op } from '../onnx';
+import type { Dim, Graph, Tensor } from '../onnx/graph';
+import * as op from '../onnx/ops';
 import type { T5Config } from './config';
 import { innerDim } from './config';
 

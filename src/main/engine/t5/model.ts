@@ -4,8 +4,9 @@
 // Reference: HF modeling_t5.py T5Stack.forward, T5ForConditionalGeneration.forward
 // (_shift_right, the d_model^-0.5 scaling before a tied lm_head), dims in dims.ts.
 
-import { Graph, op } from '../onnx';
-import type { Tensor } from '../onnx';
+import * as op from '../onnx/ops';
+import { Graph } from '../onnx/graph';
+import type { Tensor } from '../onnx/graph';
 import { bucketTable } from './buckets';
 import type { T5Config } from './config';
 import type { BuildContext, FloatType } from './layers';

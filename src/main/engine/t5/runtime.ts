@@ -3,7 +3,7 @@
 // Seq2SeqGenerator interface that generate.ts drives. KV caches live in JS arrays between
 // steps; beam reordering gathers rows.
 
-import { serializeModel } from '../onnx';
+import { serializeModel } from '../onnx/serialize';
 import { bucketTable } from './buckets';
 import type { Feed, HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';

@@ -3,9 +3,9 @@
 // prints and what the golden tests compare with the PyTorch references. Not a trainer
 // (engine/optim and engine/train own updates).
 
-import { gradients } from '../autodiff';
-import { serializeModel } from '../onnx';
-import type { Tensor } from '../onnx';
+import { gradients } from '../autodiff/gradients';
+import { serializeModel } from '../onnx/serialize';
+import type { Tensor } from '../onnx/graph';
 import type { HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { T5Config } from './config';

@@ -3,9 +3,10 @@
 // per-token log-probabilities, no dropout). Reference: HF T5ForConditionalGeneration.forward
 // (labels → loss); the eval metrics are ours.
 
-import { Graph, op } from '../onnx';
+import * as op from '../onnx/ops';
+import { Graph } from '../onnx/graph';
 import type { T5Batch } from '../data/batches';
-import type { BatchFieldSpec, ModelBuilder, ParamSpec } from '../optim';
+import type { BatchFieldSpec, ModelBuilder, ParamSpec } from '../optim/spec';
 import type { T5Config } from './config';
 import type { FloatType } from './layers';
 import { buildContext } from './layers';

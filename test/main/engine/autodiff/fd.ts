@@ -4,12 +4,15 @@
 // check has teeth: for every rule on the path and every input it differentiates, a copy of
 // the registry whose rule is off by a factor 1.5 on that input must fail the comparison.
 import type { AnyTypedArray } from '../../../../src/main/engine/onnx/dtype';
-import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
+import * as op from '../../../../src/main/engine/onnx/ops';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
-import type { GradientRegistry } from '../../../../src/main/engine/autodiff';
-import { defaultRegistry, gradients, isScatterAdd } from '../../../../src/main/engine/autodiff';
+import type { GradientRegistry } from '../../../../src/main/engine/autodiff/registry';
+import { defaultRegistry, isScatterAdd } from '../../../../src/main/engine/autodiff/registry';
+import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 
 /** Deterministic uniform numbers in [lo, hi) (mulberry32). */
 export function randoms(n: number, seed: number, lo = -1, hi = 1): number[] {

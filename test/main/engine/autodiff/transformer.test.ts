@@ -2,11 +2,13 @@
 // RMS norm, causal multi-head attention, ReLU FFN, LM head and cross-entropy with an ignored
 // label. Gradients from `gradients()`, plain SGD applied in JS: the loss must fall.
 import { describe, expect, it } from 'vitest';
-import { Graph, op, serializeModel } from '../../../../src/main/engine/onnx';
+import * as op from '../../../../src/main/engine/onnx/ops';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
-import { gradients } from '../../../../src/main/engine/autodiff';
+import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { randoms } from './fd';
 import { expectGradientsMatch } from './expect';
 

@@ -2,11 +2,12 @@
 // equal one batch M times larger, state round-trips through getState/setState, and bad use
 // fails with messages that name the field and both shapes. Float64 so equality is tight.
 import { describe, expect, it } from 'vitest';
-import type { Graph, Tensor } from '../../../../src/main/engine/onnx';
-import { op } from '../../../../src/main/engine/onnx';
+import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
+import * as op from '../../../../src/main/engine/onnx/ops';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
-import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim';
-import { buildFusedGraph, compile } from '../../../../src/main/engine/optim';
+import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/program';
+import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
+import { compile } from '../../../../src/main/engine/optim/program';
 import { expectClose, f64, seeded } from './helpers';
 
 const IN = 4;

@@ -1,8 +1,8 @@
 // Shared test helpers for the optimizer tests: float64 host tensors, running a graph once,
 // a seeded generator for test data and a relative-error check.
 import { expect } from 'vitest';
-import type { Graph } from '../../../../src/main/engine/onnx';
-import { serializeModel } from '../../../../src/main/engine/onnx';
+import type { Graph } from '../../../../src/main/engine/onnx/graph';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 

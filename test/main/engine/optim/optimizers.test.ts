@@ -2,10 +2,10 @@
 // plain TypeScript (from the PyTorch AdamW algorithm box and Shazeer & Stern 2018 / HF
 // Adafactor). Gradients are graph inputs, so these tests do not depend on autodiff.
 import { describe, it } from 'vitest';
-import { Graph } from '../../../../src/main/engine/onnx';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
-import type { OptimizerConfig, ParamInfo } from '../../../../src/main/engine/optim';
-import { applyOptimizer, effectiveRate, isDecayed, stateShapes } from '../../../../src/main/engine/optim';
+import type { OptimizerConfig, ParamInfo } from '../../../../src/main/engine/optim/optimizer';
+import { applyOptimizer, effectiveRate, isDecayed, stateShapes } from '../../../../src/main/engine/optim/optimizer';
 import { expectClose, f64, runOnce, scalar64, seeded } from './helpers';
 
 const PARAMS: ParamInfo[] = [

@@ -1,9 +1,10 @@
 // In-graph learning-rate schedules against closed forms computed here, and clipping against
 // a hand computation. The schedule is built over a vector of step counts (it is elementwise).
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../../../../src/main/engine/onnx';
-import type { ScheduleConfig } from '../../../../src/main/engine/optim';
-import { clipByGlobalNorm, learningRate } from '../../../../src/main/engine/optim';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import type { ScheduleConfig } from '../../../../src/main/engine/optim/schedule';
+import { clipByGlobalNorm } from '../../../../src/main/engine/optim/clip';
+import { learningRate } from '../../../../src/main/engine/optim/schedule';
 import { expectClose, f64, runOnce } from './helpers';
 
 const STEPS = [0, 1, 3, 4, 5, 7, 10, 19, 20, 25, 100];

@@ -2,10 +2,10 @@
 // projection, cross-entropy) trains through compile(): the loss falls on a fixed batch.
 // Float32 and the Loop graph, as the trainer will run it on the CPU.
 import { describe, expect, it } from 'vitest';
-import type { Graph, Tensor } from '../../../../src/main/engine/onnx';
-import { op } from '../../../../src/main/engine/onnx';
-import { compile } from '../../../../src/main/engine/optim';
-import type { OptimizerConfig } from '../../../../src/main/engine/optim';
+import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
+import * as op from '../../../../src/main/engine/onnx/ops';
+import { compile } from '../../../../src/main/engine/optim/program';
+import type { OptimizerConfig } from '../../../../src/main/engine/optim/optimizer';
 import { seeded } from './helpers';
 
 const [V, D, H, DK, F, B, L] = [16, 16, 2, 8, 32, 4, 8];

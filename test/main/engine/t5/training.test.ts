@@ -3,11 +3,11 @@
 // loss falls on a fixed batch with dropout on).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serializeModel } from '../../../../src/main/engine/onnx';
-import type { Graph, Tensor } from '../../../../src/main/engine/onnx';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
+import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
-import { compile } from '../../../../src/main/engine/optim';
+import { compile } from '../../../../src/main/engine/optim/program';
 import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
 import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';

@@ -1,13 +1,13 @@
 // Gradient rules of elementwise ops: broadcasting arithmetic (the walker sums each result
 // down to its input's shape), unary math written in terms of the forward output where that
 // is cheaper (exp, tanh, sqrt, reciprocal), Where, Max/Min, Cast, Identity, and the
-// explicitly non-differentiable comparisons and rounding. Reference: ONNX Operators.md.
+// comparisons, logic and rounding that are not differentiable by nature. Builders:
+// onnx/ops/elementwise.ts. Reference: ONNX Operators.md.
 
 import { isFloat } from '../../onnx/dtype';
 import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
-import type { GradContext, GradientRule } from '../registry';
-import { noGradient, registerGradient } from '../registry';
+import type { GradContext, GradientFamily, GradientRule } from '../registry';
 import { castTo } from '../helpers';
 
 /** A rule for a one-input op: dX from (ctx, dY). */
@@ -30,105 +30,6 @@ function binaryRule(
   };
 }
 
-/** Y = A + B: dA = dY, dB = dY. */
-registerGradient(
-  'Add',
-  binaryRule(
-    (_, dy) => dy,
-    (_, dy) => dy,
-  ),
-);
-/** Y = A − B: dA = dY, dB = −dY. */
-registerGradient(
-  'Sub',
-  binaryRule(
-    (_, dy) => dy,
-    (_, dy) => op.neg(dy),
-  ),
-);
-/** Y = A·B: dA = dY·B, dB = dY·A. */
-registerGradient(
-  'Mul',
-  binaryRule(
-    (c, dy) => op.mul(dy, c.I(1)),
-    (c, dy) => op.mul(dy, c.I(0)),
-  ),
-);
-/** Y = A/B: dA = dY/B, dB = −dY·Y/B. */
-registerGradient(
-  'Div',
-  binaryRule(
-    (c, dy) => op.div(dy, c.I(1)),
-    (c, dy) => op.neg(op.div(op.mul(dy, c.O(0)), c.I(1))),
-  ),
-);
-/** Y = −X: dX = −dY. */
-registerGradient(
-  'Neg',
-  unaryRule((_, dy) => op.neg(dy)),
-);
-/** Y = Aᴮ: dA = dY·B·Aᴮ⁻¹, dB = dY·Y·ln A (A > 0 where dB matters). */
-registerGradient(
-  'Pow',
-  binaryRule(
-    (c, dy) => op.mul(dy, op.mul(c.I(1), op.pow(c.I(0), op.sub(c.I(1), 1)))),
-    (c, dy) => op.mul(dy, op.mul(c.O(0), op.log(c.I(0)))),
-  ),
-);
-/** Y = √X: dX = dY·0.5/Y. */
-registerGradient(
-  'Sqrt',
-  unaryRule((c, dy) => op.div(op.mul(dy, 0.5), c.O(0))),
-);
-/** Y = 1/X: dX = −dY·Y². */
-registerGradient(
-  'Reciprocal',
-  unaryRule((c, dy) => op.neg(op.mul(dy, op.mul(c.O(0), c.O(0))))),
-);
-/** Y = eˣ: dX = dY·Y. */
-registerGradient(
-  'Exp',
-  unaryRule((c, dy) => op.mul(dy, c.O(0))),
-);
-/** Y = ln X: dX = dY/X. */
-registerGradient(
-  'Log',
-  unaryRule((c, dy) => op.div(dy, c.I(0))),
-);
-/** Y = tanh X: dX = dY·(1 − Y²). */
-registerGradient(
-  'Tanh',
-  unaryRule((c, dy) => op.mul(dy, op.sub(1, op.mul(c.O(0), c.O(0))))),
-);
-/** Y = σ(X): dX = dY·Y·(1 − Y). */
-registerGradient(
-  'Sigmoid',
-  unaryRule((c, dy) => op.mul(dy, op.mul(c.O(0), op.sub(1, c.O(0))))),
-);
-/** Y = max(X, 0): dX = dY where X > 0, else 0 (0 at the kink). */
-registerGradient(
-  'Relu',
-  unaryRule((c, dy) => op.where(op.greater(c.I(0), 0), dy, 0)),
-);
-/** Y = |X|: dX = dY·sign(X). */
-registerGradient(
-  'Abs',
-  unaryRule((c, dy) => op.mul(dy, op.sign(c.I(0)))),
-);
-/** Y = X: dX = dY. */
-registerGradient(
-  'Identity',
-  unaryRule((_, dy) => dy),
-);
-
-/** Y = Where(C, A, B): dA = Where(C, dY, 0), dB = Where(C, 0, dY); the condition gets none. */
-registerGradient('Where', (ctx) => {
-  const dy = ctx.GO(0);
-  if (!dy) return [null, null, null];
-  const cond = ctx.I(0);
-  return [null, ctx.needs(1) ? op.where(cond, dy, 0) : null, ctx.needs(2) ? op.where(cond, 0, dy) : null];
-});
-
 /**
  * Y = max(A, B) (two inputs): dA = dY where A ≥ B, dB = dY where A < B (ties go to A).
  * Y = min(A, B): dA = dY where A ≤ B, dB = dY where A > B.
@@ -147,38 +48,84 @@ function extremumRule(opType: 'Max' | 'Min'): GradientRule {
     return [ctx.needs(0) ? op.where(bWins, 0, dy) : null, ctx.needs(1) ? op.where(bWins, dy, 0) : null];
   };
 }
-registerGradient('Max', extremumRule('Max'));
-registerGradient('Min', extremumRule('Min'));
 
-/** Cast between float types: dX = Cast(dY) back to X's type. Casts to or from integers carry none. */
-registerGradient('Cast', (ctx) => {
-  const [x, dy] = [ctx.I(0), ctx.GO(0)];
-  if (!dy || !isFloat(x.dtype) || !isFloat(dy.dtype)) return [null];
-  return [castTo(dy, x.dtype)];
-});
-
-/** Zero-gradient-almost-everywhere ops and ops on non-float outputs. */
-for (const opType of [
-  'Sign',
-  'Floor',
-  'Ceil',
-  'Round',
-  'Equal',
-  'Less',
-  'Greater',
-  'LessOrEqual',
-  'GreaterOrEqual',
-  'And',
-  'Or',
-  'Not',
-  'Shape',
-  'Size',
-  'ArgMax',
-  'ArgMin',
-  'RandomNormalLike',
-  'RandomUniformLike',
-  'ConstantOfShape',
-  'Range',
-]) {
-  noGradient(opType);
-}
+export const elementwiseGradients: GradientFamily = {
+  name: 'elementwise',
+  rules: {
+    /** Y = A + B: dA = dY, dB = dY. */
+    Add: binaryRule(
+      (_, dy) => dy,
+      (_, dy) => dy,
+    ),
+    /** Y = A − B: dA = dY, dB = −dY. */
+    Sub: binaryRule(
+      (_, dy) => dy,
+      (_, dy) => op.neg(dy),
+    ),
+    /** Y = A·B: dA = dY·B, dB = dY·A. */
+    Mul: binaryRule(
+      (c, dy) => op.mul(dy, c.I(1)),
+      (c, dy) => op.mul(dy, c.I(0)),
+    ),
+    /** Y = A/B: dA = dY/B, dB = −dY·Y/B. */
+    Div: binaryRule(
+      (c, dy) => op.div(dy, c.I(1)),
+      (c, dy) => op.neg(op.div(op.mul(dy, c.O(0)), c.I(1))),
+    ),
+    /** Y = −X: dX = −dY. */
+    Neg: unaryRule((_, dy) => op.neg(dy)),
+    /** Y = Aᴮ: dA = dY·B·Aᴮ⁻¹, dB = dY·Y·ln A (A > 0 where dB matters). */
+    Pow: binaryRule(
+      (c, dy) => op.mul(dy, op.mul(c.I(1), op.pow(c.I(0), op.sub(c.I(1), 1)))),
+      (c, dy) => op.mul(dy, op.mul(c.O(0), op.log(c.I(0)))),
+    ),
+    /** Y = √X: dX = dY·0.5/Y. */
+    Sqrt: unaryRule((c, dy) => op.div(op.mul(dy, 0.5), c.O(0))),
+    /** Y = 1/X: dX = −dY·Y². */
+    Reciprocal: unaryRule((c, dy) => op.neg(op.mul(dy, op.mul(c.O(0), c.O(0))))),
+    /** Y = eˣ: dX = dY·Y. */
+    Exp: unaryRule((c, dy) => op.mul(dy, c.O(0))),
+    /** Y = ln X: dX = dY/X. */
+    Log: unaryRule((c, dy) => op.div(dy, c.I(0))),
+    /** Y = tanh X: dX = dY·(1 − Y²). */
+    Tanh: unaryRule((c, dy) => op.mul(dy, op.sub(1, op.mul(c.O(0), c.O(0))))),
+    /** Y = σ(X): dX = dY·Y·(1 − Y). */
+    Sigmoid: unaryRule((c, dy) => op.mul(dy, op.mul(c.O(0), op.sub(1, c.O(0))))),
+    /** Y = max(X, 0): dX = dY where X > 0, else 0 (0 at the kink). */
+    Relu: unaryRule((c, dy) => op.where(op.greater(c.I(0), 0), dy, 0)),
+    /** Y = |X|: dX = dY·sign(X). */
+    Abs: unaryRule((c, dy) => op.mul(dy, op.sign(c.I(0)))),
+    /** Y = X: dX = dY. */
+    Identity: unaryRule((_, dy) => dy),
+    /** Y = Where(C, A, B): dA = Where(C, dY, 0), dB = Where(C, 0, dY); the condition gets none. */
+    Where: (ctx) => {
+      const dy = ctx.GO(0);
+      if (!dy) return [null, null, null];
+      const cond = ctx.I(0);
+      return [null, ctx.needs(1) ? op.where(cond, dy, 0) : null, ctx.needs(2) ? op.where(cond, 0, dy) : null];
+    },
+    Max: extremumRule('Max'),
+    Min: extremumRule('Min'),
+    /** Cast between float types: dX = Cast(dY) back to X's type. Casts to or from integers carry none. */
+    Cast: (ctx) => {
+      const [x, dy] = [ctx.I(0), ctx.GO(0)];
+      if (!dy || !isFloat(x.dtype) || !isFloat(dy.dtype)) return [null];
+      return [castTo(dy, x.dtype)];
+    },
+  },
+  // Zero derivative almost everywhere (Sign, rounding) or bool outputs (comparisons, logic).
+  noGradient: [
+    'Sign',
+    'Floor',
+    'Ceil',
+    'Round',
+    'Equal',
+    'Less',
+    'Greater',
+    'LessOrEqual',
+    'GreaterOrEqual',
+    'And',
+    'Or',
+    'Not',
+  ],
+};

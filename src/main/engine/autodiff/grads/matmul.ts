@@ -1,19 +1,19 @@
 // Gradient rules of MatMul (numpy semantics, batch dims broadcast) and Gemm
 // (Y = α·op(A)·op(B) + β·C). Batch broadcasting is left to the walker's sumToShape, except
 // for the common (B, T, K)·(K, N) case where dB is one 2-D Gemm instead of a batch of
-// products summed afterwards. Reference: ONNX Operators.md#MatMul, #Gemm.
+// products summed afterwards. Builders: onnx/ops/matmul.ts. Reference: ONNX Operators.md#MatMul,
+// #Gemm.
 
 import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
-import type { GradContext } from '../registry';
-import { registerGradient } from '../registry';
+import type { GradContext, GradientFamily } from '../registry';
 import { shapeText, staticShape, transposeLast2 } from '../helpers';
 
 /**
  * Y = A·B, A (..., M, K), B (..., K, N):
  * dA = dY·Bᵀ, dB = Aᵀ·dY (batch dims summed down to each operand's shape by the walker).
  */
-export function matmulGrad(ctx: GradContext): (Tensor | null)[] {
+function matmulGrad(ctx: GradContext): (Tensor | null)[] {
   const [a, b, dy] = [ctx.I(0), ctx.I(1), ctx.GO(0)];
   if (!dy) return [null, null];
   if (a.rank < 2 || b.rank < 2) {
@@ -41,7 +41,7 @@ export function matmulGrad(ctx: GradContext): (Tensor | null)[] {
  * transB=0: dB = α·op(A)ᵀ·dY;      transB=1: dB = α·dYᵀ·op(A)
  * dC = β·dY (summed to C's shape by the walker).
  */
-export function gemmGrad(ctx: GradContext): (Tensor | null)[] {
+function gemmGrad(ctx: GradContext): (Tensor | null)[] {
   const dy = ctx.GO(0);
   if (!dy) return [null, null, null];
   const alpha = ctx.attrFloat('alpha', 1);
@@ -65,5 +65,4 @@ export function gemmGrad(ctx: GradContext): (Tensor | null)[] {
   return [da, db, dc];
 }
 
-registerGradient('MatMul', matmulGrad);
-registerGradient('Gemm', gemmGrad);
+export const matmulGradients: GradientFamily = { name: 'matmul', rules: { MatMul: matmulGrad, Gemm: gemmGrad } };

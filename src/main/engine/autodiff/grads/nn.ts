@@ -1,13 +1,12 @@
 // Gradient rules of the neural-network ops: Softmax and LogSoftmax (opset 13+ semantics:
 // one axis), Dropout in training mode reusing its keep-mask output, and
 // SoftmaxCrossEntropyLoss (scores (N, C), int64 labels (N), reduction mean/sum/none,
-// ignore_index) reusing its log_prob output. Reference: ONNX Operators.md#Softmax,
-// #Dropout, #SoftmaxCrossEntropyLoss.
+// ignore_index) reusing its log_prob output. Builders: onnx/ops/nn.ts.
+// Reference: ONNX Operators.md#Softmax, #Dropout, #SoftmaxCrossEntropyLoss.
 
 import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
-import type { GradContext } from '../registry';
-import { registerGradient } from '../registry';
+import type { GradContext, GradientFamily, GradientRule } from '../registry';
 import { castTo, constantNumbers, shapeText, staticShape } from '../helpers';
 
 function axisOf(ctx: GradContext): number {
@@ -27,22 +26,22 @@ function logSoftmaxBackward(logp: Tensor, dy: Tensor, axis: number): Tensor {
   return op.sub(dy, op.mul(op.exp(logp), op.reduceSum(dy, [axis], true)));
 }
 
-registerGradient('Softmax', (ctx) => {
+const softmaxGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   return [dy && ctx.needs(0) ? softmaxBackward(ctx.O(0), dy, axisOf(ctx)) : null];
-});
+};
 
-registerGradient('LogSoftmax', (ctx) => {
+const logSoftmaxGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   return [dy && ctx.needs(0) ? logSoftmaxBackward(ctx.O(0), dy, axisOf(ctx)) : null];
-});
+};
 
 /**
  * Y = X·mask/(1 − ratio) in training mode: dX = dY·mask/(1 − ratio), the mask being the
  * node's second output (so forward and backward see the same random draw). Outside training
  * mode Dropout is the identity: dX = dY.
  */
-registerGradient('Dropout', (ctx) => {
+const dropoutGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   if (!dy || !ctx.needs(0)) return [null, null, null];
   const isTraining = ctx.hasInput(2) && constantNumbers(ctx.constant(2))[0] !== 0;
@@ -55,7 +54,7 @@ registerGradient('Dropout', (ctx) => {
   const mask = castTo(ctx.O(1), dy.dtype);
   const ratio = ctx.hasInput(1) ? constantNumbers(ctx.constant(1))[0] : 0.5;
   return [op.mul(op.mul(dy, mask), 1 / (1 - ratio)), null, null];
-});
+};
 
 /**
  * loss = reduction over n of wₙ·(−logp[n, labelₙ]), wₙ = [labelₙ ≠ ignore_index];
@@ -107,4 +106,15 @@ function crossEntropyLossPart(ctx: GradContext, logp: Tensor, labels: Tensor, dL
   const rowWeight = weight.rank === 0 ? weight : op.unsqueeze(weight, [1]); // (N, 1)
   return op.mul(op.sub(op.exp(logp), oneHot), rowWeight); // (N, C)
 }
-registerGradient('SoftmaxCrossEntropyLoss', crossEntropyGrad);
+
+export const nnGradients: GradientFamily = {
+  name: 'nn',
+  rules: {
+    Softmax: softmaxGrad,
+    LogSoftmax: logSoftmaxGrad,
+    Dropout: dropoutGrad,
+    SoftmaxCrossEntropyLoss: crossEntropyGrad,
+  },
+  // Random samples depend on the input's shape, not its values.
+  noGradient: ['RandomNormalLike', 'RandomUniformLike'],
+};

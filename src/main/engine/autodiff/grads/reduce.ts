@@ -1,12 +1,12 @@
 // Gradient rules of ReduceSum (opset 13+: axes as an optional input) and ReduceMean
 // (opset 17: axes as an attribute), with keepdims 0 or 1 and noop_with_empty_axes.
 // The output gradient is reshaped to the keepdims shape and expanded back over the reduced
-// axes. Reference: ONNX Operators.md#ReduceSum, #ReduceMean.
+// axes. ArgMax/ArgMin have integer outputs; ReduceMax must never be differentiated.
+// Builders: onnx/ops/reduce.ts. Reference: ONNX Operators.md#ReduceSum, #ReduceMean.
 
 import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
-import type { GradContext } from '../registry';
-import { registerGradient } from '../registry';
+import type { GradContext, GradientFamily } from '../registry';
 import { constantNumbers, staticShape } from '../helpers';
 
 /** The reduced axes (normalised, sorted); null when the node reduces nothing. */
@@ -52,5 +52,13 @@ function reduceMeanGrad(ctx: GradContext): (Tensor | null)[] {
   return [op.div(spreadBack(ctx, dy, axes), n)];
 }
 
-registerGradient('ReduceSum', reduceSumGrad);
-registerGradient('ReduceMean', reduceMeanGrad);
+export const reduceGradients: GradientFamily = {
+  name: 'reduce',
+  rules: { ReduceSum: reduceSumGrad, ReduceMean: reduceMeanGrad },
+  // Integer outputs.
+  noGradient: ['ArgMax', 'ArgMin'],
+  neverDifferentiate: {
+    ReduceMax:
+      'it is built for numerical stabilisation and statistics only, where no gradient may flow; a model that needs one must add a ReduceMax rule',
+  },
+};

@@ -2,11 +2,11 @@
 // Transpose (inverse permutation), Expand (the walker sums the broadcast away), Concat
 // (slice the output gradient), Slice (pad it with zeros, steps of 1) and Gather (scatter-add
 // into zeros: the embedding gradient, duplicates accumulate via ScatterND reduction=add).
-// Reference: ONNX Operators.md, opset 17.
+// Shape and friends have integer outputs; ScatterND must never be differentiated.
+// Builders: onnx/ops/shape.ts. Reference: ONNX Operators.md, opset 17.
 
 import * as op from '../../onnx/ops';
-import type { GradContext, GradientRule, GradientValue } from '../registry';
-import { registerGradient } from '../registry';
+import type { GradContext, GradientFamily, GradientRule, GradientValue } from '../registry';
 import { castTo, constantNumbers, filled, padZeros, staticShape } from '../helpers';
 
 /** Y = X viewed with another shape: dX = Reshape(dY, shape(X)); shape-like inputs get none. */
@@ -15,10 +15,9 @@ const reshapeBack: GradientRule = (ctx) => {
   if (!dy || !ctx.needs(0)) return [null];
   return [op.reshape(dy, staticShape(ctx.I(0), `${ctx.node.opType} gradient`))];
 };
-for (const opType of ['Reshape', 'Unsqueeze', 'Squeeze', 'Flatten']) registerGradient(opType, reshapeBack);
 
 /** Y = Transpose(X, p): dX = Transpose(dY, p⁻¹). */
-registerGradient('Transpose', (ctx) => {
+const transposeGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   if (!dy || !ctx.needs(0)) return [null];
   const rank = ctx.I(0).rank;
@@ -27,13 +26,13 @@ registerGradient('Transpose', (ctx) => {
   const inverse = new Array<number>(rank);
   perm.forEach((p, i) => (inverse[p] = i));
   return [op.transpose(dy, inverse)];
-});
+};
 
 /** Y = Expand(X, s): dX = dY summed over the broadcast axes (done by the walker's sumToShape). */
-registerGradient('Expand', (ctx) => [ctx.needs(0) ? ctx.GO(0) : null, null]);
+const expandGrad: GradientRule = (ctx) => [ctx.needs(0) ? ctx.GO(0) : null, null];
 
 /** Y = Concat(X₀, X₁, ...; axis): dXᵢ = dY[..., offsetᵢ : offsetᵢ + size(Xᵢ, axis), ...]. */
-registerGradient('Concat', (ctx) => {
+const concatGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   const inputs = ctx.node.inputs;
   if (!dy) return inputs.map(() => null);
@@ -47,10 +46,10 @@ registerGradient('Concat', (ctx) => {
     offset += size;
     return ctx.needs(i) ? op.slice(dy, [start], [start + size], [axis]) : null;
   });
-});
+};
 
 /** Y = X[starts:ends] on some axes (step 1): dX = Pad(dY) with zeros back to X's shape. */
-registerGradient('Slice', (ctx) => {
+const sliceGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   if (!dy || !ctx.needs(0)) return [null];
   const xShape = staticShape(ctx.I(0), 'Slice gradient');
@@ -71,7 +70,7 @@ registerGradient('Slice', (ctx) => {
     pads[a + rank] = dim - Math.max(s, e);
   });
   return [padZeros(dy, pads)];
-});
+};
 
 /**
  * Y = Gather(X, idx; axis): Y[pre, q, post] = X[pre, idx[q], post], so
@@ -110,4 +109,24 @@ function gatherGrad(ctx: GradContext): (GradientValue | null)[] {
   ];
   return [op.transpose(scattered, back), null];
 }
-registerGradient('Gather', gatherGrad);
+
+export const shapeGradients: GradientFamily = {
+  name: 'shape',
+  rules: {
+    Reshape: reshapeBack,
+    Unsqueeze: reshapeBack,
+    Squeeze: reshapeBack,
+    Flatten: reshapeBack,
+    Transpose: transposeGrad,
+    Expand: expandGrad,
+    Concat: concatGrad,
+    Slice: sliceGrad,
+    Gather: gatherGrad,
+  },
+  // Integer outputs, or outputs that depend only on shapes and constants.
+  noGradient: ['Shape', 'Size', 'ConstantOfShape', 'Range'],
+  neverDifferentiate: {
+    ScatterND:
+      'it appears only in gradient graphs (the scatter-add of Gather rows), and second-order gradients are not supported',
+  },
+};

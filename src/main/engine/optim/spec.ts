@@ -1,0 +1,48 @@
+// The training spec that compile() takes and the graph builders share: the parameters, the
+// batch fields, the model builder and the optimizer/schedule/clipping/accumulation settings.
+// Types only, in their own module so that fused.ts (the step graph) and accumulate.ts (the
+// micro-batch sums it calls) both read them without importing each other.
+
+import type { DType } from '../onnx/dtype';
+import type { Graph, Tensor } from '../onnx/graph';
+import type { OptimizerConfig } from './optimizer';
+import type { ScheduleConfig } from './schedule';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** 'float32' (default) or 'float64'; all parameters share one dtype. */
+  readonly dtype?: 'float32' | 'float64';
+}
+
+export interface BatchFieldSpec {
+  readonly name: string;
+  readonly dtype: DType;
+  /** The shape of one micro-batch of this field, e.g. [B, Te]. */
+  readonly shape: readonly number[];
+}
+
+/**
+ * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop
+ * body in the K-step graph, and it may be called more than once per model (accumulation), so
+ * it must not add graph inputs or fixed-name initializers (anonymous g.constant is fine).
+ */
+export type ModelBuilder = (
+  g: Graph,
+  params: Readonly<Record<string, Tensor>>,
+  batch: Readonly<Record<string, Tensor>>,
+) => { readonly loss: Tensor };
+
+export interface FusedSpec {
+  readonly build: ModelBuilder;
+  readonly params: readonly ParamSpec[];
+  readonly batch: readonly BatchFieldSpec[];
+  readonly optimizer: OptimizerConfig;
+  readonly schedule: ScheduleConfig;
+  /** Global-norm clipping threshold; without it gradients are not clipped (the norm is still reported). */
+  readonly clipNorm?: number;
+  /** M micro-batches per optimizer step; gradients and loss are their mean (default 1). */
+  readonly accumulation?: number;
+  /** Optimizer steps per call. */
+  readonly k: number;
+}
