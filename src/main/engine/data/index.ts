@@ -47,5 +47,5 @@ export { collateBatch, epochBatches, makeBatch, DECODER_START_ID, LABEL_IGNORE_I
 export { previewExample, previewText, type MaskingPreview, type PreviewSegment, type PreviewSettings } from './preview';
 export { estimateExamples, tokenStats, type ExampleEstimate, type TokenStats } from './stats';
 export { benchImport, type BenchImportOptions, type BenchImportResult } from './bench';
-export { Rng } from './rng';
+export { Rng } from '../rng';
 export { prepareTrainingData, VALIDATION_EPOCH, type ExampleSet, type TrainingData } from './trainingData';

@@ -4,7 +4,7 @@
 // GenerationMixin._sample (greedy / multinomial), TemperatureLogitsWarper → TopKLogitsWarper →
 // TopPLogitsWarper, and the vectorised _beam_search (transformers ≥ 4.50) for beams.
 
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { beamSearch } from './beam';
 import { argmax, softmax } from './logits';
 
@@ -148,7 +148,7 @@ export function sampler(
   strategy: { readonly temperature?: number; readonly topK?: number; readonly topP?: number; readonly seed: number },
   vocabSize: number,
 ): (logits: Float32Array, row: number) => number {
-  const rng = new Rng(strategy.seed);
+  const rng = Rng.fromSplitMix32(strategy.seed);
   const { temperature = 1, topK = 0, topP = 1 } = strategy;
   return (logits, row) => {
     const scores = Float64Array.from(logits.subarray(row * vocabSize, (row + 1) * vocabSize), (x) => x / temperature);

@@ -5,7 +5,7 @@ import { beamSearch } from '../../../../src/main/engine/t5/beam';
 import type { DecodingSession, GenerationOptions, Seq2SeqGenerator } from '../../../../src/main/engine/t5/generate';
 import { generate, sampler } from '../../../../src/main/engine/t5/generate';
 import { logSoftmaxRow } from '../../../../src/main/engine/t5/logits';
-import { Rng } from '../../../../src/main/engine/t5/rng';
+import { Rng } from '../../../../src/main/engine/rng';
 import { fillSentinels } from '../../../../src/main/engine/t5/sentinels';
 
 const EOS = 1;
