@@ -5,7 +5,7 @@
 import { compile } from '../optim';
 import type { T5PresetName } from './config';
 import { t5Preset } from './config';
-import { generate } from './generate';
+import { generate } from '../generation/generate';
 import { countParams, randomT5Params, t5ParamShapes } from './params';
 import { T5Runtime } from './runtime';
 import { t5TrainingSpec } from './training';

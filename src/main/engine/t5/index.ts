@@ -20,14 +20,14 @@ export type { T5TrainingSpec } from './training';
 export { checkInferenceSize, inferenceInitializerBytes, T5InferenceSizeError } from './inference';
 export { T5Runtime } from './runtime';
 export type { T5RuntimeOptions } from './runtime';
-export { generate, GenerationError } from './generate';
+export { generate, GenerationError } from '../generation/generate';
 export type {
   DecodingStrategy,
   GenerationOptions,
   GenerationResult,
   Seq2SeqGenerator,
   DecodingSession,
-} from './generate';
+} from '../generation/types';
 export { fillSentinels, parseSpans } from './sentinels';
 export type { FilledText, FilledSpan } from './sentinels';
 export { scoreBatch } from './score';
