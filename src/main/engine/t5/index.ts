@@ -12,7 +12,7 @@ export {
   DEFAULT_LAYOUT,
 } from './weights';
 export type { T5Weights, WeightLayout } from './weights';
-export { SafetensorsError } from './safetensors';
+export { SafetensorsError } from '../formats/safetensors';
 export { buildTrainingGraph, t5Forward, IGNORE_INDEX, BATCH_INPUT_NAMES } from './model';
 export type { T5Shapes, T5BatchTensors, T5TrainingGraph } from './model';
 export { t5TrainingSpec, t5BatchFeeds, buildEvalGraph, EVAL_OUTPUTS } from './training';
