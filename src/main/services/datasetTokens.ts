@@ -4,7 +4,7 @@
 // is one host request, so a cancel takes effect within one batch. Not the in-process path
 // (engine/data writeTokenCache), which the datasets service uses when it has no host.
 
-import type { TokenCacheWriteResult } from '../engine/data';
+import type { TokenCacheWriteResult } from '../engine/data/tokenCache';
 import type { HostPayload, HostRequestType, HostResult } from '../host/protocol';
 import type { RequestOptions } from '../host/client';
 

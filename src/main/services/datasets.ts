@@ -14,28 +14,27 @@ import type {
   TokenizeResult,
 } from '../../shared/contract/datasets';
 import { ApiError } from '../../shared/errors';
+import { hashDocument, type SplitMode } from '../engine/data/documents';
+import { DataError } from '../engine/data/errors';
+import { DEFAULT_SPAN_CORRUPTION } from '../engine/data/examples';
+import { importDocuments, type ImportedDocument } from '../engine/data/import';
 import {
-  complementIndices,
-  DataError,
-  DEFAULT_SPAN_CORRUPTION,
-  estimateExamples,
-  subsetTokenSource,
   DEFAULT_VALIDATION_FRACTION,
-  importDocuments,
-  openTokenCache,
   readSplitFile,
-  removeStaleTokenCacheTemps,
   splitDocuments,
-  tokenCacheFingerprint,
   writeSplitFile,
-  writeTokenCache,
-  type ImportedDocument,
   type StoredSplit,
-  type SplitMode,
-  type TextTokenizer,
+} from '../engine/data/split';
+import { estimateExamples } from '../engine/data/stats';
+import {
+  openTokenCache,
+  removeStaleTokenCacheTemps,
+  tokenCacheFingerprint,
+  writeTokenCache,
   type TokenCache,
-} from '../engine/data';
-import { hashDocument } from '../engine/data/documents';
+} from '../engine/data/tokenCache';
+import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
+import type { TextTokenizer } from '../engine/data/tokenizer';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
 import type { EventBus } from './events';

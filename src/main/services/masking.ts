@@ -5,14 +5,9 @@
 
 import type { MaskingPreviewResult } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
-import {
-  complementIndices,
-  planExamples,
-  previewExample,
-  previewText,
-  subsetTokenSource,
-  type MaskingPreview,
-} from '../engine/data';
+import { planExamples } from '../engine/data/examples';
+import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
+import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
 import { datasetServiceFor, toApiError, type DatasetServiceDeps } from './datasets';
 import type { DomainHandlers } from './handlers';
 

@@ -5,7 +5,7 @@
 
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../engine/data';
+import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../engine/data/tokenizer';
 
 export const BYTE_TOKENIZER_NAME = 'bytes';
 

@@ -5,7 +5,7 @@
 import type { FillOutput } from '../../engine/t5/cli';
 import { ApiError } from '../../../shared/errors';
 import { fillPrompt, isT5InputError } from '../../engine/t5/cli';
-import type { DecodingStrategy } from '../../engine/t5/generate';
+import type { DecodingStrategy } from '../../engine/generation/types';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 

@@ -3,7 +3,7 @@
 // as it was. The work is services/datasets.ts over engine/data/import.ts.
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
-import { SPLIT_MODES } from '../../engine/data';
+import { SPLIT_MODES } from '../../engine/data/documents';
 import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
 import { choiceOption } from '../options';

@@ -7,6 +7,7 @@ import { Graph } from '../onnx/graph';
 import type { Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
 import { serializeModel } from '../onnx/serialize';
+import { Rng } from '../rng';
 import type { HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { OptimizerConfig } from '../optim/optimizer';
@@ -64,15 +65,10 @@ export const DEFAULT_MATMUL_SHAPES: readonly (readonly [number, number, number])
 export const DEFAULT_KS: readonly number[] = [1, 4, 16];
 export const DEFAULT_MLP: MlpShape = { input: 256, hidden: 1024, output: 256, batch: 32 };
 
-/** Deterministic float32 values in [-scale, scale) without Math.random. */
+/** Deterministic float32 values in [-scale, scale) from the engine's seeded generator. */
 function filled(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return out;
+  const rng = Rng.fromWords(seed);
+  return Float32Array.from({ length: n }, () => (2 * rng.nextFloat() - 1) * scale);
 }
 
 /**

@@ -5,7 +5,7 @@ import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { importDocuments, type ImportProgress } from './import';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { createByteTokenizer, encodeForTraining, loadHfTokenizer, type TextTokenizer } from './tokenizer';
 
 export interface BenchImportOptions {
@@ -43,7 +43,7 @@ export async function generateCorpus(
   sizeMB: number,
   onProgress?: (doneMB: number) => void,
 ): Promise<void> {
-  const rng = new Rng(2024);
+  const rng = Rng.fromWords(2024);
   const letters = 'etaoinshrdlucmfwypvbgkjqxz';
   const words = Array.from({ length: 8000 }, () => {
     let w = '';

@@ -4,7 +4,7 @@
 // Per-document mode masks each document alone (long ones cut into balanced pieces) for
 // collections of short texts; it is used automatically when there is less than one chunk.
 // Not tensors: batches.ts pads and stacks these.
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import {
   applyNoiseMask,
   checkedSpanLengths,
@@ -176,7 +176,7 @@ export function exampleTokens(plan: ExamplePlan, source: TokenSource, eosId: num
 
 /**
  * Example `index` masked for `epoch`: dynamic masking draws a fresh mask per epoch from
- * Rng(seed, epoch, index), so the same (seed, epoch, index) always gives the same mask.
+ * Rng.fromWords(seed, epoch, index), so the same (seed, epoch, index) always gives the same mask.
  * Validation should use a fixed epoch (0) so its loss is comparable across evaluations.
  */
 export function maskedExample(
@@ -188,7 +188,12 @@ export function maskedExample(
 ): MaskedSequence & { readonly tokens: Int32Array } {
   const tokens = exampleTokens(plan, source, tokenizer.eosId, index);
   const { noiseDensity, meanNoiseSpanLength, seed } = plan.settings;
-  const mask = randomSpansNoiseMask(tokens.length, noiseDensity, meanNoiseSpanLength, new Rng(seed, epoch, index));
+  const mask = randomSpansNoiseMask(
+    tokens.length,
+    noiseDensity,
+    meanNoiseSpanLength,
+    Rng.fromWords(seed, epoch, index),
+  );
   return { ...applyNoiseMask(tokens, mask, (k) => tokenizer.sentinelId(k), tokenizer.eosId), tokens };
 }
 
@@ -196,5 +201,5 @@ export function maskedExample(
 export function epochOrder(plan: ExamplePlan, epoch: number): Uint32Array {
   const order = new Uint32Array(plan.exampleCount);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  return new Rng(plan.settings.seed, epoch, 0x5eed0dd).shuffle(order);
+  return Rng.fromWords(plan.settings.seed, epoch, 0x5eed0dd).shuffle(order);
 }

@@ -4,7 +4,7 @@
 // and the computed lengths. Re-roll = the same call with another seed.
 // Not UI: plain data for the renderer and the CLI.
 import { maskedExample, type ExamplePlan } from './examples';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import {
   applyNoiseMask,
   checkedSpanLengths,
@@ -139,7 +139,7 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
     tokens.length,
     settings.noiseDensity,
     settings.meanNoiseSpanLength,
-    new Rng(settings.seed),
+    Rng.fromWords(settings.seed),
   );
   return assemble(tokenizer, tokens, mask, lengths, {
     textTokens: ids.length,

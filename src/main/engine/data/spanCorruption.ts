@@ -1,10 +1,10 @@
 // The T5 span-corruption noise mask and the input/target it produces, with HF
 // `FlaxDataCollatorForT5MLM` semantics (random_spans_noise_mask, create_sentinel_ids,
 // filter_input_ids) from transformers examples/flax/language-modeling/run_t5_mlm_flax.py.
-// Our RNG (rng.ts) differs from numpy, so masks match HF in distribution, not bit for bit.
+// Our RNG (engine/rng.ts) differs from numpy, so masks match HF in distribution, not bit for bit.
 // Not chunking, padding or batching: see examples.ts and batches.ts.
 import { computeInputAndTargetLengths, roundHalfEven, validateNoiseSettings, type SpanLengths } from './lengths';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 export interface NoiseSpanCounts {
   readonly noiseTokens: number;

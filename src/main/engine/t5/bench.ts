@@ -5,10 +5,11 @@
 import { compile } from '../optim/program';
 import type { T5PresetName } from './config';
 import { t5Preset } from './config';
-import { generate } from './generate';
+import { generate } from '../generation/generate';
 import { countParams, randomT5Params, t5ParamShapes } from './params';
 import { T5Runtime } from './runtime';
 import { t5TrainingSpec } from './training';
+import { Rng } from '../rng';
 
 export interface T5BenchOptions {
   readonly preset: T5PresetName;
@@ -35,15 +36,14 @@ export interface T5BenchResult {
 }
 
 const now = (): number => performance.now();
-const rng = (seed: number) => () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 
 export async function benchT5(options: T5BenchOptions): Promise<T5BenchResult> {
   const config = t5Preset(options.preset);
   const params = randomT5Params(config, options.seed ?? 0);
   const { batchSize: b, inputLength: te, targetLength: td } = options;
-  const random = rng(options.seed ?? 1);
+  const rng = Rng.fromWords(options.seed ?? 1);
   const ids = (n: number): BigInt64Array =>
-    BigInt64Array.from({ length: n }, () => BigInt(2 + Math.floor(random() * (config.vocabSize - 2))));
+    BigInt64Array.from({ length: n }, () => BigInt(2 + rng.below(config.vocabSize - 2)));
   const batch = { input_ids: ids(b * te), attention_mask: new BigInt64Array(b * te).fill(1n), labels: ids(b * td) };
 
   let start = now();

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { loadHfTokenizer } from '../data/tokenizer';
-import type { DecodingStrategy } from './generate';
+import type { DecodingStrategy } from '../generation/types';
 import { T5Runtime } from './runtime';
 import { scoreBatch } from './score';
 import type { FilledSpan } from './sentinels';

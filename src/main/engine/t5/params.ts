@@ -6,7 +6,7 @@
 
 import type { T5Config } from './config';
 import { innerDim } from './config';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 
 export type ParamShapes = ReadonlyMap<string, readonly number[]>;
 

@@ -1,15 +1,15 @@
 // T5 inference runtime: compiles the encoder and decoder-step graphs once (their row, length
 // and cache dims are symbolic), runs them through the session adapter and implements the
-// Seq2SeqGenerator interface that generate.ts drives. KV caches live in JS arrays between
-// steps; beam reordering gathers rows.
+// Seq2SeqGenerator interface (engine/generation/types.ts) that engine/generation drives. KV
+// caches live in JS arrays between steps; beam reordering gathers rows.
 
 import { serializeModel } from '../onnx/serialize';
 import { bucketTable } from './buckets';
 import type { Feed, HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { T5Config } from './config';
-import type { DecodingSession, GenerationOptions, GenerationResult, Seq2SeqGenerator } from './generate';
-import { generate } from './generate';
+import type { DecodingSession, GenerationOptions, GenerationResult, Seq2SeqGenerator } from '../generation/types';
+import { generate } from '../generation/generate';
 import {
   buildDecoderStepGraph,
   buildEncoderGraph,

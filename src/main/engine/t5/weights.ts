@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { T5Config } from './config';
 import { loadT5Config, toHfConfigJson } from './config';
 import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params';
-import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from './safetensors';
-import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from './safetensors';
+import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from '../formats/safetensors';
+import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from '../formats/safetensors';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';

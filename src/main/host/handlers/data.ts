@@ -7,7 +7,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/errors';
-import { DataError, TokenCacheWriter, type TokenCacheWriteResult } from '../../engine/data';
+import { DataError } from '../../engine/data/errors';
+import { TokenCacheWriter, type TokenCacheWriteResult } from '../../engine/data/tokenCache';
 import { TokenizerRegistry } from '../../services/tokenizers';
 import type { HostHandlerMap } from '../registry';
 

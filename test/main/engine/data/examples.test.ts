@@ -8,7 +8,7 @@ import {
   planExamples,
   type SpanCorruptionSettings,
 } from '../../../../src/main/engine/data/examples';
-import { Rng } from '../../../../src/main/engine/data/rng';
+import { Rng } from '../../../../src/main/engine/rng';
 import { InMemoryTokenSource, subsetTokenSource } from '../../../../src/main/engine/data/tokenSource';
 import { prepareTrainingData, VALIDATION_EPOCH } from '../../../../src/main/engine/data/trainingData';
 
@@ -22,7 +22,7 @@ const settings: SpanCorruptionSettings = {
 };
 
 function randomDocs(count: number, maxLength: number, seed = 1): number[][] {
-  const rng = new Rng(seed);
+  const rng = Rng.fromWords(seed);
   return Array.from({ length: count }, () =>
     Array.from({ length: 1 + rng.below(maxLength) }, () => 3 + rng.below(390)),
   );

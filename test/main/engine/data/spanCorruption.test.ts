@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import golden from '../../../fixtures/span-corruption.json';
 import { computeInputAndTargetLengths, roundHalfEven } from '../../../../src/main/engine/data/lengths';
-import { Rng } from '../../../../src/main/engine/data/rng';
+import { Rng } from '../../../../src/main/engine/rng';
 import {
   applyNoiseMask,
   checkSentinelBudget,
@@ -70,12 +70,12 @@ describe('span corruption properties', () => {
 
   it('input and labels interleave back to the tokens; sentinels count down; lengths as computed', () => {
     for (let seed = 0; seed < 300; seed++) {
-      const rng = new Rng(seed);
+      const rng = Rng.fromWords(seed);
       const [density, span] = settings[seed % settings.length];
       const inputLength = 8 + rng.below(120);
       const lengths = fitSpanLengths(inputLength, density, span);
       const tokens = Array.from({ length: lengths.tokensLength }, () => 3 + rng.below(390));
-      const mask = randomSpansNoiseMask(tokens.length, density, span, new Rng(seed, 1));
+      const mask = randomSpansNoiseMask(tokens.length, density, span, Rng.fromWords(seed, 1));
       expect(mask[0]).toBe(0);
       const { inputIds, labels } = applyNoiseMask(tokens, mask, sentinel, 1);
       expect(interleave(inputIds, labels, isSentinel)).toEqual(tokens);
@@ -95,7 +95,7 @@ describe('span corruption properties', () => {
       for (let inputLength = 16; inputLength <= 600; inputLength += 7) {
         const lengths = fitSpanLengths(inputLength, density, span);
         if (lengths.note !== null) continue; // HF's 0-span corner: checked below
-        const mask = randomSpansNoiseMask(lengths.tokensLength, density, span, new Rng(inputLength));
+        const mask = randomSpansNoiseMask(lengths.tokensLength, density, span, Rng.fromWords(inputLength));
         const spans = countRuns(mask, 1);
         const noise = mask.reduce((a, b) => a + b, 0);
         expect(lengths.tokensLength - noise + spans + 1).toBe(inputLength);
@@ -112,7 +112,7 @@ describe('span corruption properties', () => {
     let short = 0;
     for (let inputLength = 16; inputLength <= 600; inputLength += 7) {
       const lengths = fitSpanLengths(inputLength, 0.5, 1.5);
-      const mask = randomSpansNoiseMask(lengths.tokensLength, 0.5, 1.5, new Rng(inputLength));
+      const mask = randomSpansNoiseMask(lengths.tokensLength, 0.5, 1.5, Rng.fromWords(inputLength));
       const spans = countRuns(mask, 1);
       const noise = mask.reduce((a, b) => a + b, 0);
       const input = lengths.tokensLength - noise + spans + 1;
@@ -131,7 +131,7 @@ describe('span corruption properties', () => {
     let noise = 0;
     let total = 0;
     let spans = 0;
-    const rng = new Rng(7);
+    const rng = Rng.fromWords(7);
     for (let i = 0; i < 10_000; i++) {
       const length = 100 + rng.below(500);
       const mask = randomSpansNoiseMask(length, density, span, rng);
@@ -174,7 +174,7 @@ describe('span corruption properties', () => {
     }
     expect(allowed.size).toBe(6); // C(2,1) noise splits × C(3,1) kept splits
     const seen = new Map<string, number>();
-    const rng = new Rng(11);
+    const rng = Rng.fromWords(11);
     const draws = 60_000;
     for (let i = 0; i < draws; i++) {
       const key = Array.from(randomSpansNoiseMask(7, 0.45, 1.5, rng)).join('');
@@ -186,7 +186,7 @@ describe('span corruption properties', () => {
 
   it('segments are uniform: every cut position is equally likely', () => {
     const counts = new Array(9).fill(0);
-    const rng = new Rng(3);
+    const rng = Rng.fromWords(3);
     for (let i = 0; i < 20_000; i++) {
       const seg = randomSegmentation(10, 2, rng);
       expect(seg[0] + seg[1]).toBe(10);
@@ -210,8 +210,8 @@ describe('span corruption properties', () => {
   it('short sequences: 2 and 3 tokens get one noise token; fewer than 2 is refused', () => {
     expect(noiseSpanCounts(2, 0.15, 3)).toEqual({ noiseTokens: 1, nonNoiseTokens: 1, noiseSpans: 1 });
     expect(noiseSpanCounts(3, 0.15, 3)).toEqual({ noiseTokens: 1, nonNoiseTokens: 2, noiseSpans: 1 });
-    expect(Array.from(randomSpansNoiseMask(2, 0.15, 3, new Rng(1)))).toEqual([0, 1]);
-    expect(() => randomSpansNoiseMask(1, 0.15, 3, new Rng(1))).toThrow(
+    expect(Array.from(randomSpansNoiseMask(2, 0.15, 3, Rng.fromWords(1)))).toEqual([0, 1]);
+    expect(() => randomSpansNoiseMask(1, 0.15, 3, Rng.fromWords(1))).toThrow(
       'Cannot mask a sequence of 1 token: span corruption needs at least 2 (one kept, one noise)',
     );
     expect(() => noiseSpanCounts(0, 0.15, 3)).toThrow('Cannot mask a sequence of 0 tokens');

@@ -3,10 +3,10 @@
 // versus full recomputation; beam 1 and seeded sampling through the real model.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { beamSearch } from '../../../../src/main/engine/t5/beam';
+import { beamSearch } from '../../../../src/main/engine/generation/beam';
 import type { T5Config } from '../../../../src/main/engine/t5/config';
-import type { DecodingSession, Seq2SeqGenerator } from '../../../../src/main/engine/t5/generate';
-import { readAllTensors } from '../../../../src/main/engine/t5/safetensors';
+import type { DecodingSession, Seq2SeqGenerator } from '../../../../src/main/engine/generation/types';
+import { readAllTensors } from '../../../../src/main/engine/formats/safetensors';
 import type { ScoreResult } from '../../../../src/main/engine/t5/score';
 import { scoreBatch } from '../../../../src/main/engine/t5/score';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';

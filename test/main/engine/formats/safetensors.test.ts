@@ -1,8 +1,13 @@
-// F16 and BF16 against bit patterns from the IEEE 754 binary16 and bfloat16 definitions, in
-// files assembled by hand (not by encodeSafetensors), so a reader and writer that agree with
-// each other but not with the formats cannot pass.
+// The safetensors format: F16 and BF16 against bit patterns from the IEEE 754 binary16 and
+// bfloat16 definitions, in files assembled by hand (not by encodeSafetensors), so a reader and
+// writer that agree with each other but not with the formats cannot pass; round trips, F64
+// reads and the messages for a bad dtype or a truncated file.
 import { describe, expect, it } from 'vitest';
-import { decodeTensor, encodeSafetensors, parseSafetensorsHeader } from '../../../../src/main/engine/t5/safetensors';
+import {
+  decodeTensor,
+  encodeSafetensors,
+  parseSafetensorsHeader,
+} from '../../../../src/main/engine/formats/safetensors';
 
 /** A one-tensor safetensors file built byte by byte: u64 header size, JSON, little-endian u16 data. */
 function handMadeFile(dtype: 'F16' | 'BF16', bits: readonly number[]): Buffer {
@@ -83,5 +88,43 @@ describe('F16 / BF16 against the formats', () => {
       0x3c00, 0x3c02, 0x3c01, 0x7c00, 0x8000,
     ]);
     expect(writtenBits([1 + 2 ** -8, 1 + 3 * 2 ** -8, Math.PI], 'BF16')).toEqual([0x3f80, 0x3f82, 0x4049]);
+  });
+});
+
+describe('safetensors round trips and messages', () => {
+  it('reads F16 and BF16 into float32 and writes them back', () => {
+    const data = Float32Array.from([0, 1, -2, 0.5, 65504, 1e-7, -0.333251953125]);
+    for (const dtype of ['F16', 'BF16'] as const) {
+      const bytes = Buffer.concat(encodeSafetensors([{ name: 'x', shape: [7], data }], dtype));
+      const header = parseSafetensorsHeader(bytes, 'mem');
+      expect(header.entries.get('x')?.dtype).toBe(dtype);
+      const back = decodeTensor(bytes, header, 'x');
+      const tolerance = dtype === 'F16' ? 2 ** -11 : 2 ** -8; // half an ulp, relative
+      for (let i = 0; i < data.length; i++)
+        expect(Math.abs(back[i] - data[i])).toBeLessThanOrEqual(tolerance * Math.abs(data[i]) + 6e-8);
+      expect(back[2]).toBe(-2);
+    }
+  });
+  it('rejects an unknown dtype and a truncated file with a clear message', () => {
+    const bytes = Buffer.concat(encodeSafetensors([{ name: 'x', shape: [2], data: new Float32Array(2) }]));
+    expect(() => parseSafetensorsHeader(bytes.subarray(0, bytes.length - 4), 'model.safetensors')).toThrow(
+      /truncated or corrupt/,
+    );
+    const header = '{"x":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}';
+    const raw = Buffer.concat([
+      Buffer.from([header.length, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from(header),
+      Buffer.alloc(1),
+    ]);
+    expect(() => parseSafetensorsHeader(raw, 'f')).toThrow(
+      "tensor 'x' has dtype I8; expected one of: F64, F32, F16, BF16",
+    );
+  });
+  it('reads F64 tensors (reference gradients may be stored in float64)', () => {
+    const header = JSON.stringify({ g: { dtype: 'F64', shape: [2], data_offsets: [0, 16] } });
+    const size = Buffer.alloc(8);
+    size.writeBigUInt64LE(BigInt(header.length));
+    const bytes = Buffer.concat([size, Buffer.from(header), Buffer.from(Float64Array.of(1.5, -0.25).buffer)]);
+    expect([...decodeTensor(bytes, parseSafetensorsHeader(bytes, 'g.safetensors'), 'g')]).toEqual([1.5, -0.25]);
   });
 });

@@ -3,7 +3,7 @@
 // Σ log p; a finished hypothesis scores Σ log p / generated_len^lengthPenalty, where
 // generated_len counts generated tokens including EOS (not the decoder start token).
 
-import type { DecodingStrategy, GenerationOptions, GenerationResult, Seq2SeqGenerator } from './generate';
+import type { DecodingStrategy, GenerationOptions, GenerationResult, Seq2SeqGenerator } from './types';
 import { logSoftmaxRow } from './logits';
 
 type BeamStrategy = Extract<DecodingStrategy, { kind: 'beam' }>;

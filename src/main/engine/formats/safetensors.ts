@@ -1,6 +1,6 @@
 // The safetensors file format: read (F64/F32/F16/BF16 → Float32Array) and write (F32 default,
 // F16/BF16 on request) byte-compatibly with the reference writer, atomically (temp + fsync +
-// rename). Knows nothing about T5 names; weights.ts maps names to a model.
+// rename). Knows nothing about T5 names; t5/weights.ts maps names to a model.
 // Reference: https://github.com/huggingface/safetensors README "Format" (8-byte little-endian
 // header size, JSON header, byte buffer; writer sorts by dtype alignment then name, pads the
 // header with spaces to 8 bytes, `__metadata__` is a string→string map).

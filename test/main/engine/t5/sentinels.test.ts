@@ -1,0 +1,21 @@
+// Sentinel rendering: a model's <extra_id_N> output filled into the prompt's holes.
+import { describe, expect, it } from 'vitest';
+import { fillSentinels } from '../../../../src/main/engine/t5/sentinels';
+
+describe('sentinels', () => {
+  it('fills each hole and marks the spans', () => {
+    const filled = fillSentinels(
+      'The <extra_id_0> walks in <extra_id_1> park.',
+      '<pad> <extra_id_0> cute dog<extra_id_1> the <extra_id_2></s>',
+    );
+    expect(filled.text).toBe('The cute dog walks in the park.');
+    expect(filled.marked).toBe('The [[cute dog]] walks in [[the]] park.');
+    expect(filled.spans.map((s) => filled.text.slice(s.start, s.end))).toEqual(['cute dog', 'the']);
+    expect(filled.spans[1]).toMatchObject({ sentinel: 1, text: 'the', isMissing: false });
+  });
+  it('leaves a hole empty and flags it when the output has no span for it', () => {
+    const filled = fillSentinels('a <extra_id_0> b <extra_id_1> c', '<extra_id_0> x', { open: '<', close: '>' });
+    expect(filled.marked).toBe('a <x> b <> c');
+    expect(filled.spans[1]).toMatchObject({ sentinel: 1, isMissing: true, text: '' });
+  });
+});
