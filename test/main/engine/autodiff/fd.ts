@@ -13,17 +13,12 @@ import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import type { GradientRegistry } from '../../../../src/main/engine/autodiff/registry';
 import { defaultRegistry, isScatterAdd } from '../../../../src/main/engine/autodiff/registry';
 import { gradients } from '../../../../src/main/engine/autodiff/gradients';
+import { Rng } from '../../../../src/main/engine/rng';
 
-/** Deterministic uniform numbers in [lo, hi) (mulberry32). */
+/** Deterministic uniform numbers in [lo, hi) from the engine's seeded generator. */
 export function randoms(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let a = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  });
+  const rng = Rng.fromWords(seed);
+  return Array.from({ length: n }, () => lo + (hi - lo) * rng.nextFloat());
 }
 
 export interface FdInput {

@@ -5,6 +5,7 @@ import type { Graph } from '../../../../src/main/engine/onnx/graph';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
+import { Rng } from '../../../../src/main/engine/rng';
 
 export const f64 = (dims: readonly number[], values: ArrayLike<number>): HostTensor => ({
   dtype: 'float64',
@@ -23,14 +24,10 @@ export async function runOnce(g: Graph, feeds: Record<string, HostTensor>): Prom
   }
 }
 
-/** Deterministic values in [-1, 1) (a 32-bit LCG; test data only). */
+/** Deterministic values in [-1, 1) from the engine's seeded generator (test data only). */
 export function seeded(seed: number): (n: number) => number[] {
-  let s = seed >>> 0;
-  return (n) =>
-    Array.from({ length: n }, () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s / 2 ** 31 - 1;
-    });
+  const rng = Rng.fromWords(seed);
+  return (n) => Array.from({ length: n }, () => 2 * rng.nextFloat() - 1);
 }
 
 /** max |a − b| / max(|b|, floor) ≤ tol, naming the worst index on failure. */
