@@ -3,8 +3,7 @@
 // as it was. The work is services/datasets.ts over engine/data/import.ts.
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
-import { SPLIT_MODES } from '../../engine/data';
-import { datasetServiceFor } from '../../services/datasets';
+import { SPLIT_MODES } from '../../engine/data/documents';
 import { defineCommand, UsageError } from '../command';
 import { choiceOption } from '../options';
 import { formatPairs } from '../output';
@@ -45,7 +44,7 @@ export const importCommand = defineCommand({
       bar.update(Math.round(p.done / 1048576), p.total === null ? null : Math.max(1, Math.round(p.total / 1048576)));
     });
     try {
-      return await datasetServiceFor(app).import(
+      return await app.datasets.import(
         {
           paths: context.positionals,
           name: context.string('name'),

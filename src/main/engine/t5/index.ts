@@ -32,5 +32,6 @@ export { fillSentinels, parseSpans } from './sentinels';
 export type { FilledText, FilledSpan } from './sentinels';
 export { scoreBatch } from './score';
 export type { ScoreBatch, ScoreResult } from './score';
-export { scoreModelCase, fillPrompt, isT5InputError } from './cli';
+export { scoreModelCase } from './case';
+export { fillPrompt } from './fill';
 export { benchT5 } from './bench';
