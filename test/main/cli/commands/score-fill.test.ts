@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
-import { jsonResult, runSpanfill, type CliOutput } from '../../../support/cli';
+import { capture, jsonResult, runCaptured, runSpanfill, type CliOutput } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
 import { FIXTURES, readCase } from '../../engine/t5/helpers';
 
@@ -145,6 +145,18 @@ describe('spanfill fill (command)', () => {
     expect(run.stderr).toContain(`Model folder ${missing} does not exist`);
     run = await spanfill(['fill', '--model', join(FIXTURES, 't5-tiny-relu'), prompt]);
     expect(run.stderr).toContain('t5-tiny-relu has no tokenizer.json');
+  });
+
+  it('Ctrl-C (the run signal) stops a fill with the interrupted exit code', async () => {
+    const controller = new AbortController();
+    const captured = capture();
+    const running = runCaptured(['fill', '--model', SPM, '--max-new-tokens', '64', prompt], captured, {
+      env: { SPANFILL_DATA_DIR: dataDir() },
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    expect(await running).toBe(exitCodes.interrupted);
+    expect(captured.out()).toBe('');
   });
 
   it('--help lists the flags of the issue', async () => {
