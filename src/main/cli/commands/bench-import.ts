@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchImport, type BenchImportResult } from '../../engine/data';
+import { benchImport, type BenchImportResult } from '../../engine/data/bench';
 import { DatasetService } from '../../services/datasets';
 import { EventBus } from '../../services/events';
 import { openStore } from '../../store/db';
