@@ -1,6 +1,6 @@
 // `spanfill import FILE_OR_DIR…`: import text files (.txt .md .jsonl .csv .tsv, folders
 // recursively) as one dataset, with a progress bar and Ctrl-C cancel that leaves the store
-// as it was. The work is services/datasets.ts over engine/data/import.ts.
+// as it was. The work is app.datasets.import (services/datasetImport.ts over engine/data/import.ts).
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
 import { SPLIT_MODES } from '../../engine/data/documents';
