@@ -1,11 +1,15 @@
 // ESLint flat config: typescript-eslint for the TypeScript sides, eslint-plugin-svelte for
-// the renderer's components. `no-explicit-any` is an error (take unknown and narrow), and
-// the design's dependency rules are enforced with no-restricted-imports.
+// the renderer's components. `no-explicit-any` is an error (take unknown and narrow); the
+// design's dependency rules are enforced with no-restricted-imports (renderer → contract only,
+// engine ↛ electron/store/services, host ↛ services, onnxruntime only in engine/onnx) and
+// import circles with lint-rules/no-import-cycles.js. test/lint/rules.test.ts proves each
+// rule fires on the broken files in test/fixtures/lint/.
 
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import spanfill from './lint-rules/no-import-cycles.js';
 
 export default tseslint.config(
   {
@@ -41,10 +45,22 @@ export default tseslint.config(
     },
   },
   {
+    // No import circles anywhere in the app's TypeScript, type-only imports included.
+    files: ['src/**/*.ts', 'lint-rules/**/*.js'],
+    plugins: { spanfill },
+    rules: { 'spanfill/no-import-cycles': 'error' },
+  },
+  {
     // Only engine/onnx/ may load onnxruntime (DESIGN §2).
     files: ['src/main/**/*.ts'],
-    ignores: ['src/main/engine/**'],
+    ignores: ['src/main/engine/**', 'src/main/host/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['onnxruntime-node'] }] },
+  },
+  {
+    // The engine host runs engine code for main; it never reaches back into the services
+    // (which own the store and the host itself). Shared code it needs lives in engine/ or shared/.
+    files: ['src/main/host/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['onnxruntime-node', '**/services/**'] }] },
   },
   {
     // The engine is pure TypeScript + onnxruntime: no Electron, no store, no services.

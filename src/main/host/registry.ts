@@ -1,29 +1,26 @@
-// Host-side handler types and the list of handler modules the host entry loads. To give the
-// engine host a new request type: declare it in HostRequests (by declaration merging, see
-// protocol.ts), write a HostHandlerMap in host/handlers/<area>.ts, and add it to the list
-// below — one line.
+// The list of handler modules the host entry loads.
+//
+// To add a host message (a request main sends to the engine host):
+//   1. declare it in HostRequests by declaration merging in your handler file (see
+//      protocol.ts and host/handlers/playground.ts): `'area.name': { payload; result }`;
+//   2. write a HostHandlerMap (host/handler.ts) in host/handlers/<area>.ts that calls the
+//      engine — the host imports engine/ and shared/, never services/ (lint enforces it);
+//   3. add the map to hostHandlerModules below — one line;
+//   4. call it from a service with `engine.request('area.name', payload, { signal })`.
 
-import type { HostEventType, HostEvents, HostPayload, HostRequestType, HostResult } from './protocol';
+import type { HostHandlerMap } from './handler';
 import { coreHostHandlers, testHostHandlers } from './handlers/core';
 import { dataHostHandlers } from './handlers/data';
+import { playgroundHostHandlers } from './handlers/playground';
 import { systemHostHandlers } from './handlers/system';
 
-export interface HostContext {
-  /** Aborted when main cancels the request or the host is shutting down. */
-  readonly signal: AbortSignal;
-  /** Push an event (progress, metrics) to main while the request runs. */
-  emit<E extends HostEventType>(type: E, payload: HostEvents[E]): void;
-}
-
-export type HostHandler<T extends HostRequestType> = (
-  payload: HostPayload<T>,
-  context: HostContext,
-) => Promise<HostResult<T>>;
-
-export type HostHandlerMap = { readonly [T in HostRequestType]?: HostHandler<T> };
-
 /** Every handler module the production host serves. Add yours here. */
-export const hostHandlerModules: readonly HostHandlerMap[] = [coreHostHandlers, systemHostHandlers, dataHostHandlers];
+export const hostHandlerModules: readonly HostHandlerMap[] = [
+  coreHostHandlers,
+  systemHostHandlers,
+  dataHostHandlers,
+  playgroundHostHandlers,
+];
 
 /** Handlers that crash or hang the host on purpose; only with SPANFILL_HOST_TEST_HANDLERS=1. */
 export const testHostHandlerModules: readonly HostHandlerMap[] = [testHostHandlers];

@@ -4,7 +4,7 @@
 
 import { ApiError, type ErrorInfo } from '../../shared/errors';
 import { isToHostMessage, type FromHostMessage, type HostRequestType } from './protocol';
-import type { HostContext, HostHandler, HostHandlerMap } from './registry';
+import type { HostContext, HostHandler, HostHandlerMap } from './handler';
 
 export interface HostPort {
   send(message: FromHostMessage): void;

@@ -5,10 +5,13 @@
 import type { Envelope } from '../../shared/errors';
 import type { HostSpawner } from '../host/spawn';
 import { openStore, type Store } from '../store/db';
+import { DatasetService } from './datasets';
 import { dispatchCall } from './dispatch';
 import { EngineHostManager } from './engine-host';
 import { EventBus } from './events';
-import { createHandlers, type Handlers } from './handlers';
+import type { Handlers } from './handler';
+import { createHandlers } from './handlers';
+import { PlaygroundService } from './playground';
 import { SystemService } from './system';
 import { appVersion } from './version';
 
@@ -30,6 +33,8 @@ export class AppServices {
   readonly events = new EventBus();
   readonly engine: EngineHostManager;
   readonly system: SystemService;
+  readonly datasets: DatasetService;
+  readonly playground: PlaygroundService;
   readonly handlers: Handlers;
 
   constructor(options: AppOptions) {
@@ -48,6 +53,13 @@ export class AppServices {
       engine: this.engine,
       electronVersion: options.electronVersion,
     });
+    this.datasets = new DatasetService({
+      store: this.store,
+      dataDir: options.dataDir,
+      events: this.events,
+      engine: this.engine,
+    });
+    this.playground = new PlaygroundService({ engine: this.engine });
     this.handlers = createHandlers(this);
   }
 

@@ -1,20 +1,144 @@
-// Building a dataset's token cache in the engine host (host/handlers/data.ts) so that
-// tokenizing — seconds to hours of CPU with an HF tokenizer — never blocks main's event loop.
-// Main pages the documents out of the store and sends them in bounded batches; each batch
-// is one host request, so a cancel takes effect within one batch. Not the in-process path
-// (engine/data writeTokenCache), which the datasets service uses when it has no host.
+// A dataset's token cache for one tokenizer: opened if it is there and current, else built
+// from the documents in the store and recorded (token count, dropped special tokens) in the
+// dataset's stats. Building runs in the engine host when there is one (buildTokenCacheInHost)
+// so that tokenizing — seconds to hours of CPU with an HF tokenizer — never blocks main's event
+// loop: main pages the documents out of the store and sends them in bounded batches, each one
+// host request, so a cancel takes effect within one batch. Without a host (tests, bench) it is
+// built in this process with engine/data writeTokenCache.
 
-import type { TokenCacheWriteResult } from '../engine/data/tokenCache';
-import type { HostPayload, HostRequestType, HostResult } from '../host/protocol';
-import type { RequestOptions } from '../host/client';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { TokenizeResult } from '../../shared/contract/datasets';
+import { ApiError } from '../../shared/errors';
+import {
+  openTokenCache,
+  removeStaleTokenCacheTemps,
+  tokenCacheFingerprint,
+  writeTokenCache,
+  type TokenCache,
+  type TokenCacheWriteResult,
+} from '../engine/data/tokenCache';
+import type { TextTokenizer } from '../engine/data/tokenizer';
+import { BYTE_TOKENIZER_NAME, type TokenizerRegistry } from '../engine/data/tokenizerRegistry';
+import type { DatasetRepository, DatasetRow } from '../store/datasets';
+import { datasetTokenDir } from './datasetFiles';
+import type { HostRequester } from './engine-host';
+import { mapEngineErrors } from './errors';
+import type { EventBus } from './events';
 
-/** The slice of EngineHostManager this needs (tests pass a real one). */
-export interface HostRequester {
-  request<T extends HostRequestType>(
-    type: T,
-    payload: HostPayload<T>,
-    options?: RequestOptions,
-  ): Promise<HostResult<T>>;
+export interface DatasetTokensDeps {
+  readonly repo: DatasetRepository;
+  readonly events: EventBus;
+  readonly dataDir: string;
+  readonly tokenizers: TokenizerRegistry;
+  /** The engine host: token caches are built there. Absent: in this process. */
+  readonly engine?: HostRequester;
+}
+
+export interface DatasetTokens {
+  readonly cache: TokenCache;
+  readonly tokenizer: TextTokenizer;
+  readonly result: TokenizeResult;
+}
+
+/** The token cache of a ready dataset `row` for `model` ("bytes" or a model folder), built if missing or stale. */
+export async function datasetTokens(
+  deps: DatasetTokensDeps,
+  row: DatasetRow,
+  model: string,
+  signal?: AbortSignal,
+): Promise<DatasetTokens> {
+  const id = row.id;
+  if (row.status !== 'ready') throw new ApiError('conflict', `Dataset ${id} is ${row.status}, not ready`);
+  const tokenizer = await mapEngineErrors(deps.tokenizers.load(model));
+  const fingerprint = tokenCacheFingerprint(row.source_hash, tokenizer.fingerprint);
+  const dir = datasetTokenDir(deps.dataDir, id);
+  const file = path.join(dir, `${tokenizer.fingerprint.slice(0, 16)}.tokens`);
+  let opened = openTokenCache(file, fingerprint);
+  const isCached = opened.status === 'ok';
+  let dropped = row.stats?.tokens?.[tokenizer.fingerprint.slice(0, 16)]?.droppedSpecialTokens ?? 0;
+  if (!isCached) {
+    mkdirSync(dir, { recursive: true });
+    removeStaleTokenCacheTemps(dir);
+    const job = { file, fingerprint, model, tokenizer };
+    const written = await mapEngineErrors(buildTokenCache(deps, row, job, signal));
+    dropped = written.droppedSpecialTokens;
+    deps.repo.saveTokenCache(id, tokenizer.fingerprint, path.relative(deps.dataDir, file), written.tokens);
+    recordTokenCount(deps.repo, row, tokenizer, written);
+    opened = openTokenCache(file, fingerprint);
+  }
+  if (opened.status !== 'ok') throw new ApiError('internal', `The token cache ${file} could not be read back`);
+  const cache = opened.cache;
+  const result = {
+    datasetId: id,
+    tokenizer: tokenizer.name,
+    documents: cache.documentCount,
+    tokens: cache.totalTokens,
+    droppedSpecialTokens: dropped,
+    isCached,
+  };
+  return { cache, tokenizer, result };
+}
+
+interface CacheJob {
+  readonly file: string;
+  readonly fingerprint: string;
+  readonly model: string;
+  readonly tokenizer: TextTokenizer;
+}
+
+function buildTokenCache(
+  deps: DatasetTokensDeps,
+  row: DatasetRow,
+  job: CacheJob,
+  signal: AbortSignal | undefined,
+): Promise<TokenCacheWriteResult> {
+  const total = deps.repo.documentCount(row.id);
+  const progress = (documents: number): void =>
+    deps.events.emit('datasets.importProgress', { datasetId: row.id, phase: 'tokenizing', done: documents, total });
+  const documents = documentTexts(deps.repo, row.id);
+  if (deps.engine === undefined) {
+    return writeTokenCache(job.file, job.fingerprint, job.tokenizer, documents, {
+      signal,
+      onProgress: (p) => progress(p.documents),
+    });
+  }
+  return buildTokenCacheInHost(deps.engine, {
+    file: job.file,
+    fingerprint: job.fingerprint,
+    model: job.model === BYTE_TOKENIZER_NAME ? job.model : path.resolve(job.model),
+    tokenizerFingerprint: job.tokenizer.fingerprint,
+    documents,
+    signal,
+    onProgress: progress,
+  });
+}
+
+/** Adds this tokenizer's counts to the dataset's stats (kept per tokenizer fingerprint). */
+function recordTokenCount(
+  repo: DatasetRepository,
+  row: DatasetRow,
+  tokenizer: TextTokenizer,
+  written: { tokens: number; droppedSpecialTokens: number },
+): void {
+  if (row.stats === null) return; // unreadable stats: nothing to add to
+  const entry = {
+    tokenizer: tokenizer.name,
+    tokens: written.tokens,
+    droppedSpecialTokens: written.droppedSpecialTokens,
+  };
+  const tokens = { ...(row.stats.tokens ?? {}), [tokenizer.fingerprint.slice(0, 16)]: entry };
+  repo.updateStats(row.id, { ...row.stats, tokens });
+}
+
+/** Document texts in order, read in pages so no statement stays open across awaits. */
+export async function* documentTexts(repo: DatasetRepository, id: string): AsyncGenerator<string> {
+  for (let from = 0; ;) {
+    const page = repo.documents(id, from, 1000);
+    if (page.length === 0) return;
+    for (const d of page) yield d.text;
+    from = page[page.length - 1].ordinal + 1;
+  }
 }
 
 export interface HostTokenCacheJob {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { findCall, listCallNames, type CallName } from '../../shared/contract';
 import { ApiError, type Envelope, type ErrorInfo } from '../../shared/errors';
-import type { Handlers } from './handlers';
+import type { Handlers } from './handler';
 
 export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
   try {

@@ -7,6 +7,15 @@ import type { HostPayload, HostRequestType, HostResult } from '../host/protocol'
 import type { HostSpawner } from '../host/spawn';
 import type { EventBus } from './events';
 
+/** What a service needs of the engine host: typed requests (tests pass a wrapper that records them). */
+export interface HostRequester {
+  request<T extends HostRequestType>(
+    type: T,
+    payload: HostPayload<T>,
+    options?: RequestOptions,
+  ): Promise<HostResult<T>>;
+}
+
 export interface EngineHostManagerOptions {
   readonly events: EventBus;
   readonly spawn?: HostSpawner;
@@ -14,7 +23,7 @@ export interface EngineHostManagerOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export class EngineHostManager {
+export class EngineHostManager implements HostRequester {
   private host: EngineHost | undefined;
 
   constructor(private readonly options: EngineHostManagerOptions) {}

@@ -1,26 +1,25 @@
-// The handler table: one async function per contract call, keyed by "domain.name". The
-// Handlers type requires an entry for every call in the contract, so adding a call without
-// its handler fails to compile. Each domain's handlers live in services/<domain>.ts.
+// The handler table: every domain's handlers (services/<domain>.ts) merged into one object
+// that dispatch.ts looks calls up in. Takes the domain services it needs, not AppServices,
+// so app.ts can import this file without a circle.
 
-import type { CallName, ParsedArgsOf, ResultOf } from '../../shared/contract';
-import type { AppServices } from './app';
+import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
+import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
-import { systemHandlers } from './system';
+import { playgroundHandlers, type PlaygroundService } from './playground';
+import { systemHandlers, type SystemService } from './system';
 
-export type Handler<N extends CallName> = (args: ParsedArgsOf<N>) => Promise<ResultOf<N>>;
+export interface DomainServices {
+  readonly system: SystemService;
+  readonly datasets: DatasetService;
+  readonly playground: PlaygroundService;
+}
 
-export type Handlers = { readonly [N in CallName]: Handler<N> };
-
-/** Handlers of one domain, e.g. DomainHandlers<'system'>. */
-export type DomainHandlers<D extends string> = {
-  readonly [N in CallName as N extends `${D}.${string}` ? N : never]: Handler<N>;
-};
-
-export function createHandlers(services: AppServices): Handlers {
+export function createHandlers(services: DomainServices): Handlers {
   return {
     ...systemHandlers(services),
     ...datasetHandlers(services),
     ...maskingHandlers(services),
+    ...playgroundHandlers(services),
   };
 }

@@ -8,8 +8,9 @@ import { ApiError } from '../../shared/errors';
 import { planExamples } from '../engine/data/examples';
 import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
-import { datasetServiceFor, toApiError, type DatasetServiceDeps } from './datasets';
-import type { DomainHandlers } from './handlers';
+import type { DatasetService } from './datasets';
+import { mapEngineErrors, withSettingsChecked } from './errors';
+import type { DomainHandlers } from './handler';
 
 export interface MaskingPreviewRequest {
   readonly datasetId?: string;
@@ -24,22 +25,12 @@ export interface MaskingPreviewRequest {
   readonly mode?: 'auto' | 'packed' | 'per-document';
 }
 
-function settle<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    // Bad settings (too many spans, too few tokens) are the caller's to fix.
-    if (error instanceof RangeError) throw new ApiError('invalid_argument', error.message);
-    throw toApiError(error);
-  }
-}
-
 export async function previewMasking(
-  app: DatasetServiceDeps,
+  services: { readonly datasets: DatasetService },
   request: MaskingPreviewRequest,
   signal?: AbortSignal,
 ): Promise<MaskingPreviewResult> {
-  const datasets = datasetServiceFor(app);
+  const { datasets } = services;
   const settings = {
     inputLength: request.inputLength,
     noiseDensity: request.noiseDensity,
@@ -47,10 +38,8 @@ export async function previewMasking(
     seed: request.seed,
   };
   if (request.text !== undefined) {
-    const tokenizer = await datasets.tokenizers.load(request.model).catch((e: unknown) => {
-      throw toApiError(e);
-    });
-    const preview = settle(() => previewText(tokenizer, request.text ?? '', settings));
+    const tokenizer = await mapEngineErrors(datasets.tokenizers.load(request.model));
+    const preview = withSettingsChecked(() => previewText(tokenizer, request.text ?? '', settings));
     return toResult(preview, tokenizer.name);
   }
   if (request.datasetId === undefined) throw new ApiError('invalid_argument', 'Give a dataset id or a text to preview');
@@ -60,7 +49,9 @@ export async function previewMasking(
     const training = isSelfValidation
       ? cache
       : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
-    const plan = settle(() => planExamples(training, { ...settings, mode: request.mode ?? 'auto' }, tokenizer));
+    const plan = withSettingsChecked(() =>
+      planExamples(training, { ...settings, mode: request.mode ?? 'auto' }, tokenizer),
+    );
     if (plan.exampleCount === 0)
       throw new ApiError('invalid_argument', `Dataset ${request.datasetId} has no document long enough to mask`);
     const index = request.example ?? request.seed % plan.exampleCount;
@@ -70,7 +61,7 @@ export async function previewMasking(
         `Example ${index} does not exist; the dataset makes ${plan.exampleCount} at these settings`,
       );
     }
-    const preview = settle(() => previewExample(plan, training, tokenizer, index, 0));
+    const preview = withSettingsChecked(() => previewExample(plan, training, tokenizer, index, 0));
     return { ...toResult(preview, tokenizer.name), example: { index, count: plan.exampleCount, mode: plan.mode } };
   } finally {
     cache.close();
@@ -99,8 +90,8 @@ function toResult(p: MaskingPreview, tokenizer: string): MaskingPreviewResult {
   };
 }
 
-export function maskingHandlers(app: DatasetServiceDeps): DomainHandlers<'masking'> {
+export function maskingHandlers(services: { readonly datasets: DatasetService }): DomainHandlers<'masking'> {
   return {
-    'masking.preview': (args) => previewMasking(app, args),
+    'masking.preview': (args) => previewMasking(services, args),
   };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import type { SystemInfo } from '../../shared/contract';
 import type { ProbeResult } from '../engine/onnx/probe';
 import type { EngineHostManager } from './engine-host';
-import type { DomainHandlers } from './handlers';
+import type { DomainHandlers } from './handler';
 
 export interface SystemServiceDeps {
   readonly appVersion: string;

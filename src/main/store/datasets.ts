@@ -1,10 +1,13 @@
 // Datasets repository: rows of `datasets`, `documents` and `tokenized_caches` (schema 001).
 // Documents are written in batched transactions by the import; a failed import deletes its
 // dataset row and the cascade removes its documents, so the store ends as it began.
+// `stats_json` is parsed once here (datasetStats.ts); the rest of main sees typed stats.
 
+import type { DatasetStats } from '../../shared/contract/datasets';
+import { parseStoredStats, type StoredStats } from './datasetStats';
 import type { Db } from './db';
 
-export interface DatasetRow {
+interface DatasetColumns {
   readonly id: string;
   readonly name: string;
   readonly source_path: string;
@@ -14,6 +17,12 @@ export interface DatasetRow {
   readonly stats_json: string;
   readonly error: string | null;
   readonly created_at: string;
+}
+
+export type DatasetRow = Omit<DatasetColumns, 'stats_json'> & StoredStats;
+
+function toRow({ stats_json, ...columns }: DatasetColumns): DatasetRow {
+  return { ...columns, ...parseStoredStats(stats_json) };
 }
 
 export interface DocumentRow {
@@ -31,14 +40,29 @@ export interface TokenCacheRow {
 export class DatasetRepository {
   constructor(private readonly db: Db) {}
 
-  /** A dataset in status 'importing'; `stats_json` records the importing process until it is ready. */
-  create(row: Pick<DatasetRow, 'id' | 'name' | 'source_path' | 'format' | 'stats_json'>): void {
+  /**
+   * A dataset in status 'importing' (format 'pending'). Its stats record the importing process
+   * until it is ready, so another process sharing the store can tell a live import from an
+   * abandoned one.
+   */
+  create(row: {
+    readonly id: string;
+    readonly name: string;
+    readonly sourcePath: string;
+    readonly importingPid: number;
+  }): void {
     this.db
       .prepare(
         `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
-         VALUES (?, ?, ?, '', ?, 'importing', ?, ?)`,
+         VALUES (?, ?, ?, '', 'pending', 'importing', ?, ?)`,
       )
-      .run(row.id, row.name, row.source_path, row.format, row.stats_json, new Date().toISOString());
+      .run(
+        row.id,
+        row.name,
+        row.sourcePath,
+        JSON.stringify({ importingPid: row.importingPid }),
+        new Date().toISOString(),
+      );
   }
 
   /** Appends documents in one transaction. */
@@ -49,14 +73,20 @@ export class DatasetRepository {
     })();
   }
 
-  markReady(id: string, sourceHash: string, statsJson: string): void {
+  /** The import finished: its formats ("text+jsonl"), content hash and stats. */
+  markReady(
+    id: string,
+    ready: { readonly format: string; readonly sourceHash: string; readonly stats: DatasetStats },
+  ): void {
     this.db
-      .prepare(`UPDATE datasets SET status = 'ready', source_hash = ?, stats_json = ?, error = NULL WHERE id = ?`)
-      .run(sourceHash, statsJson, id);
+      .prepare(
+        `UPDATE datasets SET status = 'ready', format = ?, source_hash = ?, stats_json = ?, error = NULL WHERE id = ?`,
+      )
+      .run(ready.format, ready.sourceHash, JSON.stringify(ready.stats), id);
   }
 
-  updateStats(id: string, statsJson: string): void {
-    this.db.prepare('UPDATE datasets SET stats_json = ? WHERE id = ?').run(statsJson, id);
+  updateStats(id: string, stats: DatasetStats): void {
+    this.db.prepare('UPDATE datasets SET stats_json = ? WHERE id = ?').run(JSON.stringify(stats), id);
   }
 
   /** Deletes the dataset; documents and cache rows go with it (ON DELETE CASCADE). */
@@ -65,11 +95,12 @@ export class DatasetRepository {
   }
 
   get(id: string): DatasetRow | undefined {
-    return this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+    const columns = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetColumns | undefined;
+    return columns === undefined ? undefined : toRow(columns);
   }
 
   list(): DatasetRow[] {
-    return this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as DatasetRow[];
+    return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as DatasetColumns[]).map(toRow);
   }
 
   /** Documents with ordinal ≥ `fromOrdinal`, in order, at most `limit`. */

@@ -1,11 +1,12 @@
 // The contract: every call grouped by domain, plus the types derived from it that main,
 // preload, the browser transport and the renderer all share. Domains without calls yet are
-// empty objects that later issues fill (datasets, masking, runs, models, playground).
+// empty objects that later issues fill (runs, models).
 
 import type { z } from 'zod';
 import type { CallSpec } from './define';
 import { datasetCalls } from './datasets';
 import { maskingCalls } from './masking';
+import { playgroundCalls } from './playground';
 import { systemCalls } from './system';
 
 export const contract = {
@@ -14,7 +15,7 @@ export const contract = {
   masking: maskingCalls,
   runs: {},
   models: {},
-  playground: {},
+  playground: playgroundCalls,
 } satisfies Record<string, Record<string, CallSpec<z.ZodType, unknown>>>;
 
 export type Contract = typeof contract;

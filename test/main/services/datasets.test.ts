@@ -9,8 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
-import type { HostRequester } from '../../../src/main/services/datasetTokens';
-import { EngineHostManager } from '../../../src/main/services/engine-host';
+import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
 import { previewMasking } from '../../../src/main/services/masking';
 import { openStore, type Store } from '../../../src/main/store/db';
@@ -91,7 +90,8 @@ describe('datasets service', () => {
       saved,
     );
     expect(saved.validation.length).toBe(ds.stats?.split.validationDocuments);
-    const tokenized = await datasetHandlers({ store, dataDir, events: new EventBus() })['datasets.tokenize']({
+    const datasets = new DatasetService({ store, dataDir, events: new EventBus() });
+    const tokenized = await datasetHandlers({ datasets })['datasets.tokenize']({
       id: ds.id,
       model: 'bytes',
       inputLength: 64,
@@ -299,9 +299,9 @@ describe('masking previews', () => {
   const settings = { model: spmDir, noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 32, seed: 3 };
 
   it('typed text', async () => {
-    const { store, dataDir, events } = setup();
+    const { service } = setup();
     const p = await previewMasking(
-      { store, dataDir, events },
+      { datasets: service },
       { ...settings, text: 'The cute dog walks in the green park' },
     );
     expect(p.segments.map((s) => s.text).join('')).toBe('The cute dog walks in the green park');
@@ -310,9 +310,9 @@ describe('masking previews', () => {
   });
 
   it('a dataset example in the mode asked for: auto is packed here, per-document on request', async () => {
-    const { store, dataDir, events, service, write } = setup();
+    const { service, write } = setup();
     const ds = await service.import({ paths: [write('novel.txt', novel)] });
-    const app = { store, dataDir, events };
+    const app = { datasets: service };
     const base = { ...settings, model: 'bytes', datasetId: ds.id, example: 2 };
     const auto = await previewMasking(app, base);
     expect(auto.example).toMatchObject({ index: 2, mode: 'packed' });
@@ -327,16 +327,18 @@ describe('masking previews', () => {
   });
 
   it('a dataset example, per-document when the data is short, and bad settings as invalid_argument', async () => {
-    const { store, dataDir, events, service, write } = setup();
+    const { dataDir, service, write } = setup();
+    const app = { datasets: service };
     const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
-    const p = await previewMasking({ store, dataDir, events }, { ...settings, datasetId: ds.id, inputLength: 64 });
+    const p = await previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64 });
     expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });
     expect(p.messages[0]).toMatch(/less than one packed example/);
+    await expect(previewMasking(app, { ...settings, text: 'x', model: 'bytes' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: 'The text has 1 token; masking needs at least 2',
+    });
     await expect(
-      previewMasking({ store, dataDir, events }, { ...settings, text: 'x', model: 'bytes' }),
-    ).rejects.toMatchObject({ code: 'invalid_argument', message: 'The text has 1 token; masking needs at least 2' });
-    await expect(
-      previewMasking({ store, dataDir, events }, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
+      previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
     ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('has no tokenizer.json') });
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import { dispatchCall } from '../../../src/main/services/dispatch';
-import type { Handlers } from '../../../src/main/services/handlers';
+import type { Handlers } from '../../../src/main/services/handler';
 
 // Only the system calls are exercised; the other domains' handlers are not needed here.
 const systemOnly: Pick<Handlers, 'system.info' | 'system.ping'> = {

@@ -3,7 +3,6 @@
 // question (scripts run it); it names what it deleted so a wrong id is noticed at once.
 
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
-import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { withTokenizingProgress } from './mask';
@@ -26,7 +25,7 @@ export const datasetsCommand = defineCommand({
   },
   async run(context): Promise<DatasetsResult> {
     const [action = 'list', id, ...extra] = context.positionals;
-    const service = datasetServiceFor(context.app());
+    const service = context.app().datasets;
     if (extra.length > 0) throw new UsageError(`datasets ${action}: unexpected '${extra.join(' ')}'`);
     if (action === 'list') {
       if (id !== undefined) throw new UsageError(`datasets list takes no id; did you mean 'datasets show ${id}'?`);

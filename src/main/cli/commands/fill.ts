@@ -1,11 +1,10 @@
 // `spanfill fill --model DIR "prompt"`: fill the <extra_id_N> holes of a prompt with a T5
 // model (greedy by default, beam search or seeded sampling on request) and print the filled
-// text with the spans marked. The work is engine/t5/cli.ts fillPrompt.
+// text with the spans marked. This file parses flags and prints; the call is the contract's
+// playground.fill, run by the playground service in the engine host (engine/t5/fill.ts).
+// Ctrl-C aborts context.signal, which cancels the host request and stops the generation.
 
-import type { FillOutput } from '../../engine/t5/cli';
-import { ApiError } from '../../../shared/errors';
-import { fillPrompt, isT5InputError } from '../../engine/t5/cli';
-import type { DecodingStrategy } from '../../engine/generation/types';
+import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 
@@ -18,7 +17,7 @@ function numberOption(context: CommandContext, name: string, min: number, max: n
   return value;
 }
 
-function strategyFrom(context: CommandContext): DecodingStrategy {
+function strategyFrom(context: CommandContext): DecodingStrategyArgs {
   const beams = context.integer('beams', { min: 1, max: 64 });
   if (context.flag('sample')) {
     if (beams !== undefined) throw new UsageError('--beams and --sample cannot be combined; choose one');
@@ -59,20 +58,12 @@ export const fillCommand = defineCommand({
       throw new UsageError(`fill needs exactly one prompt argument; got ${context.positionals.length}`);
     const strategy = strategyFrom(context);
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
-    try {
-      return await fillPrompt({
-        modelDir,
-        prompt: context.positionals[0],
-        strategy,
-        maxNewTokens,
-        signal: context.signal,
-      });
-    } catch (error) {
-      throw isT5InputError(error) ? new ApiError('invalid_argument', error.message) : error;
-    }
+    return context
+      .app()
+      .playground.fill({ modelDir, prompt: context.positionals[0], strategy, maxNewTokens }, context.signal);
   },
   render(result) {
-    const { marked, spans, output } = result as FillOutput;
+    const { marked, spans, output } = result as PlaygroundFillResult;
     const lines = [marked, `  model output: ${JSON.stringify(output)}`];
     for (const span of spans)
       lines.push(`  <extra_id_${span.sentinel}>  ${span.isMissing ? '(no output)' : JSON.stringify(span.text)}`);

@@ -1,10 +1,9 @@
 // `spanfill import FILE_OR_DIR…`: import text files (.txt .md .jsonl .csv .tsv, folders
 // recursively) as one dataset, with a progress bar and Ctrl-C cancel that leaves the store
-// as it was. The work is services/datasets.ts over engine/data/import.ts.
+// as it was. The work is app.datasets.import (services/datasetImport.ts over engine/data/import.ts).
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
 import { SPLIT_MODES } from '../../engine/data/documents';
-import { datasetServiceFor } from '../../services/datasets';
 import { defineCommand, UsageError } from '../command';
 import { choiceOption } from '../options';
 import { formatPairs } from '../output';
@@ -45,7 +44,7 @@ export const importCommand = defineCommand({
       bar.update(Math.round(p.done / 1048576), p.total === null ? null : Math.max(1, Math.round(p.total / 1048576)));
     });
     try {
-      return await datasetServiceFor(app).import(
+      return await app.datasets.import(
         {
           paths: context.positionals,
           name: context.string('name'),

@@ -1,10 +1,9 @@
 // `spanfill score --model DIR --case FILE`: loss and per-parameter gradient norms of a case
-// (dropout off) and a greedy decode, for checking a model against a reference. The work is
-// engine/t5/cli.ts scoreModelCase; this file parses flags and maps errors.
+// (dropout off) and a greedy decode, for checking a model against a reference. This file
+// parses flags and prints; the call is the contract's playground.score, run by the playground
+// service in the engine host (engine/t5/case.ts).
 
-import type { ScoreOutput } from '../../engine/t5/cli';
-import { ApiError } from '../../../shared/errors';
-import { isT5InputError, scoreModelCase } from '../../engine/t5/cli';
+import type { PlaygroundScoreResult } from '../../../shared/contract/playground';
 import { defineCommand, UsageError } from '../command';
 
 export const scoreCommand = defineCommand({
@@ -23,14 +22,10 @@ export const scoreCommand = defineCommand({
     const model = context.string('model');
     const casePath = context.string('case');
     if (!model || !casePath) throw new UsageError('score needs --model DIR and --case FILE');
-    try {
-      return await scoreModelCase(model, casePath);
-    } catch (error) {
-      throw isT5InputError(error) ? new ApiError('invalid_argument', error.message) : error;
-    }
+    return context.app().playground.score({ modelDir: model, case: casePath }, context.signal);
   },
   render(result) {
-    const { loss, grad_norms: norms, greedy } = result as ScoreOutput;
+    const { loss, grad_norms: norms, greedy } = result as PlaygroundScoreResult;
     const width = Math.max(...Object.keys(norms).map((n) => n.length));
     const lines = [`loss    ${loss}`, `greedy  ${greedy.join(' ')}`, 'gradient norms:'];
     for (const [name, norm] of Object.entries(norms)) lines.push(`  ${name.padEnd(width)}  ${norm.toPrecision(6)}`);

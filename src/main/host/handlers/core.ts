@@ -1,7 +1,7 @@
 // Built-in host handlers: echo (a wire check), plus crash and hang, which exist so the
 // tests can prove that main notices a dead host and can kill a stuck one.
 
-import type { HostHandlerMap } from '../registry';
+import type { HostHandlerMap } from '../handler';
 
 export const coreHostHandlers: HostHandlerMap = {
   'host.echo': async ({ value }) => ({ value, pid: process.pid }),

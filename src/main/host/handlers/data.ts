@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/errors';
 import { DataError } from '../../engine/data/errors';
 import { TokenCacheWriter, type TokenCacheWriteResult } from '../../engine/data/tokenCache';
-import { TokenizerRegistry } from '../../services/tokenizers';
-import type { HostHandlerMap } from '../registry';
+import { TokenizerRegistry } from '../../engine/data/tokenizerRegistry';
+import type { HostHandlerMap } from '../handler';
 
 declare module '../protocol' {
   interface HostRequests {

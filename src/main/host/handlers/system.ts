@@ -2,7 +2,7 @@
 // because loading a GPU provider can crash or hang, and only the host may take that risk.
 
 import { probeProviders } from '../../engine/onnx/probe';
-import type { HostHandlerMap } from '../registry';
+import type { HostHandlerMap } from '../handler';
 
 export const systemHostHandlers: HostHandlerMap = {
   'system.probeProviders': async () => probeProviders(),

@@ -1,15 +1,12 @@
-// The engine side of `spanfill score` and `spanfill fill`: plain functions that take paths and
-// options and return JSON-able objects; the command files in src/main/cli/commands only parse
-// flags and print. Case format: test/fixtures/README.md (input_ids, attention_mask, labels,
-// optional greedy {input_ids, max_new_tokens}).
+// Score cases: a case file (JSON: input_ids, attention_mask and labels as rows of ids, -100
+// ignored, optional greedy {input_ids, max_new_tokens}; the format of test/fixtures/t5/*/case.json,
+// described in test/fixtures/README.md) checked into a ScoreCase, and scoring a model on one —
+// loss and per-parameter gradient norms (dropout off) plus a greedy decode. Backs
+// `spanfill score` through the playground service and the engine host.
 
 import { readFileSync } from 'node:fs';
-import { loadHfTokenizer } from '../data/tokenizer';
-import type { DecodingStrategy } from '../generation/types';
 import { T5Runtime } from './runtime';
 import { scoreBatch } from './score';
-import type { FilledSpan } from './sentinels';
-import { fillSentinels } from './sentinels';
 import { loadT5Model } from './weights';
 
 export class CaseFileError extends Error {
@@ -70,7 +67,7 @@ export interface ScoreOutput {
   readonly greedy: number[];
 }
 
-/** `spanfill score --model DIR --case FILE`: loss and gradient norms (dropout off) and a greedy decode. */
+/** Loss and gradient norms (dropout off) and a greedy decode of the case file at `casePath`. */
 export async function scoreModelCase(modelDir: string, casePath: string): Promise<ScoreOutput> {
   let raw: unknown;
   try {
@@ -91,58 +88,4 @@ export async function scoreModelCase(modelDir: string, casePath: string): Promis
   } finally {
     await runtime.release();
   }
-}
-
-export interface FillRequest {
-  readonly modelDir: string;
-  readonly prompt: string;
-  readonly strategy?: DecodingStrategy;
-  readonly maxNewTokens?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface FillOutput {
-  readonly prompt: string;
-  /** The decoded target, special tokens included (`<extra_id_0> cute dog <extra_id_1> …`). */
-  readonly output: string;
-  readonly text: string;
-  readonly marked: string;
-  readonly spans: FilledSpan[];
-  readonly ids: number[];
-}
-
-/** `spanfill fill --model DIR "prompt"`: generate for a prompt with <extra_id_N> holes and fill them. */
-export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
-  const { config, weights } = loadT5Model(request.modelDir);
-  const tokenizer = await loadHfTokenizer(request.modelDir);
-  const promptIds = [...tokenizer.encode(request.prompt), config.eosTokenId];
-  const runtime = new T5Runtime(config, weights.params);
-  try {
-    const { sequences } = await runtime.generate([promptIds], {
-      strategy: request.strategy ?? { kind: 'greedy' },
-      maxNewTokens: request.maxNewTokens ?? 32,
-      signal: request.signal,
-    });
-    const ids = sequences[0];
-    const output = tokenizer.decode(ids.slice(1));
-    return { prompt: request.prompt, output, ...fillSentinels(request.prompt, output), ids };
-  } finally {
-    await runtime.release();
-  }
-}
-
-const INPUT_ERROR_NAMES = new Set([
-  'T5ConfigError',
-  'T5WeightsError',
-  'SafetensorsError',
-  'CaseFileError',
-  'ScoreInputError',
-  'GenerationError',
-  'T5InferenceSizeError',
-  'DataError',
-]);
-
-/** True for errors caused by what the person passed (folder, config, case, options), not a bug. */
-export function isT5InputError(error: unknown): error is Error {
-  return error instanceof Error && INPUT_ERROR_NAMES.has(error.name);
 }

@@ -1,11 +1,11 @@
-// Tokenizers by name for the services: "bytes" is the byte-level (ByT5-layout) tokenizer,
+// Tokenizers by name, for the services and the engine host: "bytes" is the byte-level (ByT5-layout) tokenizer,
 // anything else a model folder holding tokenizer.json. Loaded once per folder and reused
 // until its tokenizer files change (then reloaded, so its fingerprint — and with it the
 // token cache it selects — follows the files on disk).
 
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../engine/data/tokenizer';
+import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from './tokenizer';
 
 export const BYTE_TOKENIZER_NAME = 'bytes';
 

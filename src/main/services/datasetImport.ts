@@ -1,0 +1,187 @@
+// Importing files as a dataset: engine/data reads and splits the documents (streaming),
+// this file writes them to the store in batched inserts, emits progress events, writes the
+// validation split and marks the dataset ready. A failed or cancelled import deletes its
+// half-written row (documents cascade) and files, leaving the store as it was. Also clears
+// imports abandoned by a process that died (removeAbandonedImports).
+
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetStats } from '../../shared/contract/datasets';
+import type { SplitMode } from '../engine/data/documents';
+import { importDocuments, type ImportedDocument, type ImportSummary } from '../engine/data/import';
+import { DEFAULT_VALIDATION_FRACTION, splitDocuments, writeSplitFile, type DatasetSplit } from '../engine/data/split';
+import type { DatasetRepository } from '../store/datasets';
+import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
+import { toApiError } from './errors';
+import type { EventBus } from './events';
+
+export interface DatasetImportRequest {
+  readonly paths: readonly string[];
+  readonly name?: string;
+  readonly field?: string;
+  readonly column?: string;
+  readonly split?: SplitMode;
+  readonly nfkc?: boolean;
+  readonly collapseWhitespace?: boolean;
+  readonly validationFraction?: number;
+}
+
+export interface DatasetImportDeps {
+  readonly repo: DatasetRepository;
+  readonly events: EventBus;
+  readonly dataDir: string;
+}
+
+const INSERT_BATCH = 2000;
+
+/** Ids of imports running in this process, whichever DatasetService instance runs them. */
+const importsInThisProcess = new Set<string>();
+
+/**
+ * Deletes 'importing' datasets whose importing process is gone (killed, crashed, or a
+ * second Ctrl-C that skipped cleanup). A live process's import is left alone: the CLI
+ * and the app may share a data directory.
+ */
+export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>): string[] {
+  const removed: string[] = [];
+  for (const row of deps.repo.list()) {
+    if (row.status !== 'importing') continue;
+    const owner = row.importingPid;
+    if (owner !== null && owner !== process.pid && isProcessAlive(owner)) continue;
+    // Our own pid: live if any service in this process is importing it (else the pid was
+    // reused after the process that wrote the row died).
+    if (owner === process.pid && importsInThisProcess.has(row.id)) continue;
+    deps.repo.delete(row.id);
+    removeDatasetFiles(deps.dataDir, row.id);
+    removed.push(row.id);
+  }
+  return removed;
+}
+
+/** Imports `request.paths` as dataset `id`; resolves when it is ready, rejects with an ApiError-mapped error. */
+export async function importDataset(
+  deps: DatasetImportDeps,
+  id: string,
+  request: DatasetImportRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
+  deps.repo.create({
+    id,
+    name: request.name ?? path.basename(request.paths[0]),
+    sourcePath: request.paths.join(', '),
+    importingPid: process.pid,
+  });
+  importsInThisProcess.add(id);
+  deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
+  try {
+    const { summary, sourceHash, splitKeys } = await storeDocuments(deps, id, request, signal);
+    const split = splitDocuments(
+      (function* () {
+        for (let i = 0; i < summary.documents; i++) yield { index: i, splitKey: splitKeys[i] };
+      })(),
+      fraction,
+    );
+    mkdirSync(datasetTokenDir(deps.dataDir, id), { recursive: true });
+    writeSplitFile(datasetSplitPath(deps.dataDir, id), split);
+    const format = [...new Set(summary.files.map((f) => f.format))].join('+');
+    deps.repo.markReady(id, { format, sourceHash, stats: importStats(summary, split, fraction) });
+    deps.events.emit('datasets.importProgress', {
+      datasetId: id,
+      phase: 'done',
+      done: summary.bytes,
+      total: summary.bytes,
+    });
+    deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'ready' });
+  } catch (error) {
+    deps.repo.delete(id);
+    removeDatasetFiles(deps.dataDir, id);
+    const mapped = toApiError(error);
+    deps.events.emit('datasets.statusChanged', {
+      datasetId: id,
+      status: 'failed',
+      error: mapped instanceof Error ? mapped.message : String(mapped),
+    });
+    throw mapped;
+  } finally {
+    importsInThisProcess.delete(id);
+  }
+}
+
+/** Reads the files and inserts their documents in batches; returns what the split needs. */
+async function storeDocuments(
+  deps: DatasetImportDeps,
+  id: string,
+  request: DatasetImportRequest,
+  signal: AbortSignal,
+): Promise<{ summary: ImportSummary; sourceHash: string; splitKeys: Float64Array }> {
+  const pending: { ordinal: number; text: string }[] = [];
+  const datasetHash = createHash('sha256');
+  let splitKeys: Float64Array = new Float64Array(1024);
+  const sink = (doc: ImportedDocument): void => {
+    pending.push({ ordinal: doc.index, text: doc.text });
+    datasetHash.update(doc.hash);
+    if (doc.index >= splitKeys.length) splitKeys = grow(splitKeys);
+    splitKeys[doc.index] = doc.splitKey;
+    if (pending.length >= INSERT_BATCH) deps.repo.addDocuments(id, pending.splice(0));
+  };
+  const summary = await importDocuments(request.paths, sink, {
+    field: request.field,
+    column: request.column,
+    split: request.split,
+    nfkc: request.nfkc,
+    collapseWhitespace: request.collapseWhitespace,
+    signal,
+    onProgress: (p) =>
+      deps.events.emit('datasets.importProgress', {
+        datasetId: id,
+        phase: 'reading',
+        done: p.bytesRead,
+        total: p.totalBytes,
+      }),
+  });
+  deps.repo.addDocuments(id, pending.splice(0));
+  return { summary, sourceHash: datasetHash.digest('hex'), splitKeys };
+}
+
+function importStats(summary: ImportSummary, split: DatasetSplit, fraction: number): DatasetStats {
+  return {
+    documents: summary.documents,
+    characters: summary.characters,
+    bytes: summary.bytes,
+    duplicatesDropped: summary.duplicatesDropped,
+    emptyDropped: summary.emptyDropped,
+    oversizedSplits: summary.oversizedSplits,
+    files: summary.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      encoding: f.encoding,
+      bytes: f.bytes,
+      documents: f.documents,
+    })),
+    warnings: summary.warnings,
+    split: {
+      validationFraction: fraction,
+      trainDocuments: split.trainCount,
+      validationDocuments: split.validationCount,
+      isSelfValidation: split.isSelfValidation,
+      message: split.message,
+    },
+  };
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
+}
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}

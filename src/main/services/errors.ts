@@ -1,0 +1,34 @@
+// How the services turn what the engine throws into the contract's errors: a DataError keeps
+// its message as invalid_argument (not_found for missing files), an abort becomes cancelled,
+// and a RangeError from engine code that checks settings is the caller's to fix. Anything
+// else passes through and dispatch reports it as internal.
+
+import { ApiError } from '../../shared/errors';
+import { DataError } from '../engine/data/errors';
+
+/** DataError / abort → the contract's error codes, keeping the engine's message. */
+export function toApiError(error: unknown): unknown {
+  if (error instanceof DataError)
+    return new ApiError(error.code === 'not-found' ? 'not_found' : 'invalid_argument', error.message);
+  if (error instanceof Error && error.name === 'AbortError') return new ApiError('cancelled', 'Cancelled');
+  return error;
+}
+
+/** Runs engine code whose RangeError means bad settings (too many spans, too few tokens). */
+export function withSettingsChecked<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof RangeError) throw new ApiError('invalid_argument', error.message);
+    throw toApiError(error);
+  }
+}
+
+/** Awaits `work`, rethrowing its failure as the contract's error (see toApiError). */
+export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw toApiError(error);
+  }
+}

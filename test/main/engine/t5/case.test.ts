@@ -1,0 +1,38 @@
+// Score cases: parsing a case file (the fields named in each error) and scoreModelCase, the
+// engine side of `spanfill score` and the playground's score, against the golden fixtures.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CaseFileError, parseScoreCase, scoreModelCase } from '../../../../src/main/engine/t5/case';
+import { FIXTURES, readCase } from './helpers';
+
+const SPM = join(FIXTURES, 't5-tiny-spm');
+
+describe('score', () => {
+  it('prints the golden loss, gradient norms and greedy ids for a fixture case', async () => {
+    const name = 't5-tiny-gated';
+    const golden = readCase(name);
+    const result = await scoreModelCase(join(FIXTURES, name), join(FIXTURES, name, 'case.json'));
+    expect(Math.abs(result.loss - golden.loss) / golden.loss).toBeLessThan(1e-5);
+    expect(Object.keys(result.grad_norms).sort()).toEqual(Object.keys(golden.grad_norms).sort());
+    expect(result.greedy).toEqual(golden.greedy.output_ids);
+  });
+
+  it('rejects malformed case files naming the field', () => {
+    expect(() => parseScoreCase({ input_ids: [[1, 2]] }, 'c.json')).toThrow(CaseFileError);
+    expect(() => parseScoreCase({ input_ids: [[1, 2]] }, 'c.json')).toThrow(
+      'c.json: "labels" must be a non-empty array of rows of integer ids',
+    );
+    expect(() => parseScoreCase({ input_ids: [[1]], labels: [[1]], greedy: { max_new_tokens: 0 } }, 'c.json')).toThrow(
+      'greedy.max_new_tokens must be a positive integer; got 0',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
+    try {
+      writeFileSync(join(dir, 'bad.json'), '{nope');
+      return expect(scoreModelCase(SPM, join(dir, 'bad.json'))).rejects.toThrow(/Cannot read case file .*bad\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,73 @@
+// The datasets repository: a row's stats_json parsed once into typed stats (ready) or the
+// importing pid (importing), markReady writing format, hash and stats together, and a column
+// that does not hold valid stats read as null instead of trusted through a cast.
+
+import { describe, expect, it } from 'vitest';
+import type { DatasetStats } from '../../../src/shared/contract/datasets';
+import { parseStoredStats } from '../../../src/main/store/datasetStats';
+import { DatasetRepository } from '../../../src/main/store/datasets';
+import { openStore } from '../../../src/main/store/db';
+import { tempDirs } from '../../support/tmp';
+
+const tempDir = tempDirs('spanfill-store-ds-');
+
+const stats: DatasetStats = {
+  documents: 2,
+  characters: 20,
+  bytes: 22,
+  duplicatesDropped: 1,
+  emptyDropped: 0,
+  oversizedSplits: 0,
+  files: [{ path: '/x/a.txt', format: 'text', encoding: 'utf-8', bytes: 22, documents: 2 }],
+  warnings: [],
+  split: {
+    validationFraction: 0.05,
+    trainDocuments: 2,
+    validationDocuments: 2,
+    isSelfValidation: true,
+    message: 'Too few documents to hold any out',
+  },
+  tokens: { abcd: { tokenizer: 'bytes', tokens: 30, droppedSpecialTokens: 0 } },
+};
+
+describe('dataset rows', () => {
+  it('carry the importing pid while importing, then the stats, format and hash markReady wrote', () => {
+    const store = openStore(tempDir());
+    try {
+      const repo = new DatasetRepository(store.db);
+      repo.create({ id: 'ds-1', name: 'a', sourcePath: '/x/a.txt', importingPid: 4242 });
+      expect(repo.get('ds-1')).toMatchObject({
+        status: 'importing',
+        format: 'pending',
+        importingPid: 4242,
+        stats: null,
+      });
+      repo.markReady('ds-1', { format: 'text', sourceHash: 'f00d', stats });
+      const ready = repo.get('ds-1');
+      expect(ready).toMatchObject({ status: 'ready', format: 'text', source_hash: 'f00d', importingPid: null });
+      expect(ready?.stats).toEqual(stats);
+      expect(ready).not.toHaveProperty('stats_json');
+      repo.updateStats('ds-1', { ...stats, warnings: ['w'] });
+      expect(repo.list().map((row) => row.stats?.warnings)).toEqual([['w']]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('parseStoredStats', () => {
+  it('reads stats that lack a field, have a wrong type, or are not JSON as null', () => {
+    const { documents: _documents, ...missing } = stats;
+    expect(parseStoredStats(JSON.stringify(missing)).stats).toBeNull();
+    expect(parseStoredStats(JSON.stringify({ ...stats, bytes: '22' })).stats).toBeNull();
+    expect(parseStoredStats('{nope')).toEqual({ stats: null, importingPid: null });
+    expect(parseStoredStats('')).toEqual({ stats: null, importingPid: null });
+  });
+
+  it('keeps keys it does not know (a newer Spanfill may have written them)', () => {
+    expect(parseStoredStats(JSON.stringify({ ...stats, later: { x: 1 } })).stats).toEqual({
+      ...stats,
+      later: { x: 1 },
+    });
+  });
+});
