@@ -104,7 +104,11 @@ export async function importDocuments(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const warnings: string[] = [];
-  const sources = await resolveSources(paths, options.extensions, (w) => warnings.push(w));
+  const sources = await resolveSources(paths, {
+    extensions: options.extensions,
+    onSkip: (w) => warnings.push(w),
+    signal: options.signal,
+  });
   const totalBytes = sources.reduce((a, s) => a + s.bytes, 0);
   const seen = new HashSet64();
   const totals: Totals = {

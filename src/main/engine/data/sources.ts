@@ -103,34 +103,46 @@ function skipWarning(path: string, message: string): string {
   return `Skipped ${path}: it ${reason}`;
 }
 
-async function walk(
-  dir: string,
-  extensions: ReadonlySet<string>,
-  out: SourceFile[],
-  onSkip: (warning: string) => void,
-): Promise<void> {
+export interface ResolveOptions {
+  /** Extensions picked up inside folders. Default FOLDER_EXTENSIONS. */
+  readonly extensions?: readonly string[];
+  /** Told about each file in a folder that is skipped (a FIFO, a link loop), as a warning. */
+  readonly onSkip?: (warning: string) => void;
+  /** Checked at every folder entry, so walking a huge tree can be cancelled. */
+  readonly signal?: AbortSignal;
+}
+
+interface Walk {
+  readonly extensions: ReadonlySet<string>;
+  readonly out: SourceFile[];
+  readonly onSkip: (warning: string) => void;
+  readonly signal: AbortSignal | undefined;
+}
+
+async function walk(dir: string, w: Walk): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(async (e: unknown) => {
     throw await statFailure(dir, e);
   });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
+    w.signal?.throwIfAborted();
     if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
     const path = join(dir, entry.name);
     // NOTE: linked folders are not followed, so a link cycle cannot make the walk endless.
-    if (entry.isDirectory()) await walk(path, extensions, out, onSkip);
-    if (entry.isDirectory() || !extensions.has(extname(entry.name).toLowerCase())) continue;
+    if (entry.isDirectory()) await walk(path, w);
+    if (entry.isDirectory() || !w.extensions.has(extname(entry.name).toLowerCase())) continue;
     let info: Stats;
     try {
       info = await statSource(path); // follows a link to a file
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
-      onSkip(skipWarning(path, e.message));
+      w.onSkip(skipWarning(path, e.message));
       continue;
     }
     if (info.isDirectory()) continue;
     const kind = specialFileKind(info);
-    if (kind !== null) onSkip(`Skipped ${path}: it is ${kind}, not a regular file`);
-    else out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: true });
+    if (kind !== null) w.onSkip(`Skipped ${path}: it is ${kind}, not a regular file`);
+    else w.out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: true });
   }
 }
 
@@ -139,19 +151,18 @@ async function walk(
  * folder that cannot be read (a FIFO, a link loop) are skipped and described to `onSkip`;
  * the same given directly fail with a DataError.
  */
-export async function resolveSources(
-  paths: readonly string[],
-  extensions: readonly string[] = FOLDER_EXTENSIONS,
-  onSkip: (warning: string) => void = () => undefined,
-): Promise<SourceFile[]> {
+export async function resolveSources(paths: readonly string[], options: ResolveOptions = {}): Promise<SourceFile[]> {
   if (paths.length === 0) throw new DataError('not-found', 'Nothing to import: give at least one file or folder');
+  const extensions = options.extensions ?? FOLDER_EXTENSIONS;
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];
+  const w: Walk = { extensions: wanted, out, onSkip: options.onSkip ?? (() => undefined), signal: options.signal };
   for (const path of paths) {
+    options.signal?.throwIfAborted();
     const info = await statSource(path);
     if (info.isDirectory()) {
       const before = out.length;
-      await walk(path, wanted, out, onSkip);
+      await walk(path, w);
       if (out.length === before) {
         throw new DataError('not-found', `${basename(path)}/ has no files ending in ${[...wanted].join(', ')}`, path);
       }

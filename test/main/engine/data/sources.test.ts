@@ -3,7 +3,7 @@
 // until a writer appears: issue #9 item 3), symbolic-link loops are called loops (item 8),
 // and an import can be cancelled while its documents are still being handed over.
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,15 +41,20 @@ async function listeningSocket(path: string): Promise<string> {
   return path;
 }
 
-/** The import's DataError, or a test failure if it imports, throws something else, or hangs. */
-async function refusal(paths: string[]): Promise<DataError> {
-  const outcome = await Promise.race([
-    importDocuments(paths, () => undefined).then(
+/** What `run` rejected with; an Error saying so if it resolved or is still pending after 5 s. */
+async function rejection(run: Promise<unknown>): Promise<unknown> {
+  return Promise.race([
+    run.then(
       () => new Error('expected the import to be refused'),
       (e: unknown) => e,
     ),
     new Promise((resolve) => setTimeout(() => resolve(new Error('the import hung for 5 s')), 5000)),
   ]);
+}
+
+/** The import's DataError, or a test failure if it imports, throws something else, or hangs. */
+async function refusal(paths: string[]): Promise<DataError> {
+  const outcome = await rejection(importDocuments(paths, () => undefined));
   if (outcome instanceof DataError) return outcome;
   throw outcome;
 }
@@ -73,6 +78,24 @@ describe('only regular files and folders are read', () => {
     );
     expect((await refusal(['/dev/null'])).message).toBe(
       '/dev/null is a character device, not a regular file; only files and folders can be imported (save the text to a file first)',
+    );
+  });
+
+  it('refuses a file replaced by a named pipe after it was listed, instead of blocking on it', async () => {
+    const dir = newDir();
+    const first = join(dir, 'a.txt');
+    const second = join(dir, 'b.txt');
+    writeFileSync(first, 'alpha');
+    writeFileSync(second, 'beta');
+    const run = importDocuments([first, second], () => {
+      // Both paths were checked before reading began; now the second becomes a pipe.
+      unlinkSync(second);
+      mkfifo(second);
+    });
+    const outcome = await rejection(run);
+    expect(outcome).toBeInstanceOf(DataError);
+    expect((outcome as DataError).message).toBe(
+      `${second} is a named pipe (FIFO), not a regular file; only files and folders can be imported (save the text to a file first)`,
     );
   });
 
@@ -149,6 +172,17 @@ describe('cancelling', () => {
     );
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(received).toBe(10);
+  });
+
+  it('an import cancelled before it starts reads nothing, not even the folder', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'a.txt'), 'alpha');
+    const controller = new AbortController();
+    controller.abort();
+    let received = 0;
+    const run = importDocuments([dir], () => void received++, { signal: controller.signal });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(received).toBe(0);
   });
 
   it('stops a large multi-file import between reads, leaving the other files unread', async () => {
