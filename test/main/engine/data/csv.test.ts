@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvParser, type CsvRecord } from '../../../../src/main/engine/data/csv';
 import { importDocuments, type ImportOptions } from '../../../../src/main/engine/data/import';
+import { seeded } from '../../../support/seeded';
 import { tempDirs } from '../../../support/tmp';
 
 const newDir = tempDirs('spanfill-csv-');
@@ -73,18 +74,6 @@ describe('quoted fields that span lines', () => {
     expect(capped).toMatchObject({ code: 'bad-csv', line: 2 });
   });
 });
-
-/** mulberry32: a tiny seeded generator so a failing case can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('agrees with csv-parse on generated RFC 4180 files', () => {
   it('same fields for 300 random files pushed in random pieces; lines counted from the generator', () => {

@@ -8,23 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../../src/main/engine/data/errors';
 import { importDocuments, type ImportOptions } from '../../../../src/main/engine/data/import';
+import { seeded } from '../../../support/seeded';
 import { tempDirs } from '../../../support/tmp';
 
 const newDir = tempDirs('spanfill-fuzz-');
 const SEED = Number(process.env.SPANFILL_FUZZ_SEED ?? 9_2026);
 const CASES = 400;
-
-/** mulberry32: small, seeded, good enough to spread cases. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seeded(SEED);
 const int = (n: number): number => Math.floor(random() * n);
