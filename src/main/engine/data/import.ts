@@ -19,7 +19,14 @@ import {
 } from './documents';
 import { DataError } from './errors';
 import { createReader, DEFAULT_MAX_RECORD_CHARS } from './records';
-import { notARegularFile, resolveSources, specialFileKind, type SourceFile, type SourceFormat } from './sources';
+import {
+  notARegularFile,
+  pathError,
+  resolveSources,
+  specialFileKind,
+  type SourceFile,
+  type SourceFormat,
+} from './sources';
 
 export interface ImportOptions {
   /** JSONL field holding the text (dotted path allowed). Default "text". */
@@ -277,17 +284,23 @@ async function openRegularFile(path: string): Promise<FileHandle> {
   throw notARegularFile(path, kind);
 }
 
-/** The file in chunks of up to `chunkBytes`; aborting rejects at once, even mid-read. */
+/**
+ * The file in chunks of up to `chunkBytes`; aborting rejects at once, even mid-read. A
+ * failure to open or read (permissions, the file changed since it was listed) is a DataError.
+ */
 async function* readChunks(path: string, chunkBytes: number, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const fail = async (e: unknown): Promise<never> => {
+    throw signal?.aborted ? e : await pathError(path, e);
+  };
   const opening = openRegularFile(path);
   const handle = await untilAborted(opening, signal).catch((e: unknown) => {
     if (signal?.aborted) void opening.then((h) => h.close()).catch(() => undefined);
-    throw e;
+    return fail(e);
   });
   try {
     for (;;) {
       const buffer = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await untilAborted(handle.read(buffer, 0, chunkBytes, null), signal);
+      const { bytesRead } = await untilAborted(handle.read(buffer, 0, chunkBytes, null), signal).catch(fail);
       if (bytesRead === 0) return;
       yield bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
     }

@@ -64,7 +64,14 @@ export function notARegularFile(path: string, kind: string): DataError {
   );
 }
 
-/** Why `path` cannot be stat'ed, in words: a loop, a dangling link, a missing path, permissions. */
+/**
+ * A file-system error on `path` in words (a loop, a dangling link, a missing path,
+ * permissions); a DataError passes through unchanged.
+ */
+export async function pathError(path: string, error: unknown): Promise<DataError> {
+  return error instanceof DataError ? error : statFailure(path, error);
+}
+
 async function statFailure(path: string, error: unknown): Promise<DataError> {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ELOOP')

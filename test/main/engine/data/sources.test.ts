@@ -99,6 +99,26 @@ describe('only regular files and folders are read', () => {
     );
   });
 
+  it('a listed file removed or turned into a folder before it is read fails with a DataError naming it', async () => {
+    const dir = newDir();
+    const [first, second] = [join(dir, 'a.txt'), join(dir, 'b.txt')];
+    writeFileSync(first, 'alpha');
+    writeFileSync(second, 'beta');
+    const removed = await rejection(importDocuments([first, second], () => unlinkSync(second)));
+    expect(removed).toMatchObject({ name: 'DataError', code: 'not-found', message: `${second} does not exist` });
+    writeFileSync(second, 'beta');
+    const folder = await rejection(
+      importDocuments([first, second], () => {
+        unlinkSync(second);
+        mkdirSync(second);
+      }),
+    );
+    expect(folder).toMatchObject({ name: 'DataError', code: 'unreadable', file: second });
+    expect((folder as DataError).message).toBe(
+      `${second} cannot be read (EISDIR: illegal operation on a directory, read)`,
+    );
+  });
+
   it('skips a named pipe or socket found in a folder with a warning naming it, and imports the rest', async () => {
     const dir = newDir();
     writeFileSync(join(dir, 'a.txt'), 'alpha');
