@@ -18,7 +18,7 @@ import {
   type SplitMode,
 } from './documents';
 import { DataError } from './errors';
-import { createReader, DEFAULT_MAX_RECORD_CHARS } from './records';
+import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
 import {
   notARegularFile,
   pathError,
@@ -116,16 +116,16 @@ export async function importDocuments(
     onSkip: (w) => warnings.push(w),
     signal: options.signal,
   });
-  const totalBytes = sources.reduce((a, s) => a + s.bytes, 0);
-  const seen = new HashSet64();
-  const totals: Totals = {
-    documents: 0,
-    characters: 0,
-    duplicates: 0,
-    empty: 0,
-    cuts: newCutCounts(),
-    bytesBefore: 0,
+  const run: Run = {
+    options,
+    sink,
+    seen: new HashSet64(),
+    totals: { documents: 0, characters: 0, duplicates: 0, empty: 0, cuts: newCutCounts(), bytesBefore: 0 },
+    warnings,
+    fileCount: sources.length,
+    totalBytes: sources.reduce((a, s) => a + s.bytes, 0),
   };
+  const { totals } = run;
   const files: ImportedFileSummary[] = [];
   for (let i = 0; i < sources.length; i++) {
     options.signal?.throwIfAborted();
@@ -136,7 +136,7 @@ export async function importDocuments(
     }
     let file: ImportedFileSummary;
     try {
-      file = await importFile(source, i, sources.length, totalBytes, seen, totals, sink, options, warnings);
+      file = await importFile(run, source, i);
     } catch (e) {
       // A BOM-only file inside a folder is as harmless as a 0-byte one.
       if (!(e instanceof DataError && e.code === 'empty-file' && source.isFromFolder)) throw e;
@@ -163,7 +163,7 @@ export async function importDocuments(
     files,
     documents: totals.documents,
     characters: totals.characters,
-    bytes: totalBytes,
+    bytes: run.totalBytes,
     duplicatesDropped: totals.duplicates,
     emptyDropped: totals.empty,
     oversizedSplits: totalCuts(totals.cuts),
@@ -171,57 +171,63 @@ export async function importDocuments(
   };
 }
 
-async function importFile(
+/** What every file of one import shares. */
+interface Run {
+  readonly options: ImportOptions;
+  readonly sink: DocumentSink;
+  readonly seen: HashSet64;
+  readonly totals: Totals;
+  readonly warnings: string[];
+  readonly fileCount: number;
+  readonly totalBytes: number;
+}
+
+interface FileCounts {
+  documents: number;
+  duplicates: number;
+}
+
+/** The readers' callback for one file: normalise, drop empty and duplicate documents, queue the rest. */
+function documentKeeper(
+  run: Run,
   source: SourceFile,
-  fileIndex: number,
-  fileCount: number,
-  totalBytes: number,
-  seen: HashSet64,
-  totals: Totals,
-  sink: DocumentSink,
-  options: ImportOptions,
-  warnings: string[],
-): Promise<ImportedFileSummary> {
+  pending: ImportedDocument[],
+  counts: FileCounts,
+): RawDocumentSink {
+  const { totals, seen, options } = run;
   const normalize = { nfkc: options.nfkc ?? false, collapseWhitespace: options.collapseWhitespace ?? false };
+  return (raw, line) => {
+    const text = normalizeDocument(raw, normalize);
+    if (text.length === 0) return void totals.empty++;
+    const hash = hashDocument(text);
+    if (!seen.add(hash.lo, hash.hi)) {
+      counts.duplicates++;
+      return void totals.duplicates++;
+    }
+    const index = totals.documents++;
+    totals.characters += text.length;
+    counts.documents++;
+    pending.push({ index, text, hash: hash.hex, splitKey: hash.splitKey, source: source.path, line });
+  };
+}
+
+async function importFile(run: Run, source: SourceFile, fileIndex: number): Promise<ImportedFileSummary> {
+  const { options, totals } = run;
   const pending: ImportedDocument[] = [];
-  let fileDocuments = 0;
-  let fileDuplicates = 0;
-  const reader = createReader(
-    source.path,
-    source.format,
-    {
-      field: options.field ?? 'text',
-      column: options.column ?? 'text',
-      split: options.split,
-      maxDocumentChars: options.maxDocumentChars ?? 1_000_000,
-      maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
-    },
-    (raw, line) => {
-      const text = normalizeDocument(raw, normalize);
-      if (text.length === 0) return void totals.empty++;
-      const hash = hashDocument(text);
-      if (!seen.add(hash.lo, hash.hi)) {
-        fileDuplicates++;
-        return void totals.duplicates++;
-      }
-      const doc = {
-        index: totals.documents++,
-        text,
-        hash: hash.hex,
-        splitKey: hash.splitKey,
-        source: source.path,
-        line,
-      };
-      totals.characters += text.length;
-      fileDocuments++;
-      pending.push(doc);
-    },
-  );
+  const counts: FileCounts = { documents: 0, duplicates: 0 };
+  const readerOptions = {
+    field: options.field ?? 'text',
+    column: options.column ?? 'text',
+    split: options.split,
+    maxDocumentChars: options.maxDocumentChars ?? 1_000_000,
+    maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
+  };
+  const reader = createReader(source.path, source.format, readerOptions, documentKeeper(run, source, pending, counts));
   const decoder = new StreamingTextDecoder(source.path, source.bytes);
   const drain = async (): Promise<void> => {
     for (const doc of pending) {
       options.signal?.throwIfAborted();
-      const r = sink(doc);
+      const r = run.sink(doc);
       if (r !== undefined) await r;
     }
     pending.length = 0;
@@ -234,9 +240,9 @@ async function importFile(
     options.onProgress?.({
       file: source.path,
       fileIndex,
-      fileCount,
+      fileCount: run.fileCount,
       bytesRead: totals.bytesBefore + bytesRead,
-      totalBytes,
+      totalBytes: run.totalBytes,
       documents: totals.documents,
       duplicates: totals.duplicates,
     });
@@ -245,17 +251,17 @@ async function importFile(
   reader.end();
   await drain();
   for (const key of ['lineBreak', 'space', 'midLine'] as const) totals.cuts[key] += reader.cuts[key];
-  warnings.push(...reader.warnings);
-  const report = decoder.report;
-  if (fileDocuments === 0 && fileDuplicates === 0 && !source.isFromFolder) {
+  run.warnings.push(...reader.warnings);
+  if (counts.documents === 0 && counts.duplicates === 0 && !source.isFromFolder) {
     throw new DataError('no-text', `${source.path} contains no text (only whitespace)`, source.path);
   }
+  const report = decoder.report;
   return {
     path: source.path,
     format: source.format,
     encoding: report.encoding,
     bytes: report.bytes,
-    documents: fileDocuments,
+    documents: counts.documents,
     invalidUtf8Replaced: report.invalidSequences,
   };
 }
