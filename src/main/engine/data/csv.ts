@@ -2,7 +2,9 @@
 // quotes and newlines; CRLF, LF or CR line ends). TSV follows the IANA text/tab-separated-
 // values form: no quoting, a quote is an ordinary character. Lenient where files in the
 // wild are (a stray quote inside an unquoted field is kept); strict where data would be
-// lost (a quoted field never closed is an error naming the line it opened on).
+// lost (a quoted field never closed is an error naming the line it opened on). A quoted
+// field spanning lines is legal but is also what a misplaced quote looks like (rows merged
+// into one field), so those and very long fields come back as warnings with their lines.
 import { DataError } from './errors';
 
 export interface CsvRecord {
@@ -13,6 +15,23 @@ export interface CsvRecord {
 
 type State = 'field-start' | 'unquoted' | 'quoted' | 'quote-in-quoted';
 
+/** A field longer than this is reported (not refused): few real text cells are this long. */
+export const LONG_FIELD_CHARS = 100_000;
+/** How many line ranges a warning lists before "and N more". */
+const LISTED = 5;
+
+/** Counts of notable fields plus the first few, for a warning. */
+class Notes {
+  count = 0;
+  readonly listed: string[] = [];
+  add(describe: () => string): void {
+    if (this.count++ < LISTED) this.listed.push(describe());
+  }
+  get list(): string {
+    return this.listed.join(', ') + (this.count > LISTED ? ` and ${this.count - LISTED} more` : '');
+  }
+}
+
 export class CsvParser {
   private state: State = 'field-start';
   private field = '';
@@ -21,6 +40,10 @@ export class CsvParser {
   private recordLine = 1;
   private quoteLine = 1;
   private skipLf = false;
+  private crInQuoted = false; // a CR inside quotes: an LF right after it is the same line end
+  private wasQuoted = false;
+  private readonly multiLine = new Notes();
+  private readonly long = new Notes();
 
   constructor(
     private readonly file: string,
@@ -49,9 +72,11 @@ export class CsvParser {
       if (this.state === 'quoted') {
         if (c === 34) {
           flush(i);
+          this.crInQuoted = false;
           this.state = 'quote-in-quoted';
         } else {
-          if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.line++;
+          if (c === 13 || (c === 10 && !this.crInQuoted)) this.line++;
+          this.crInQuoted = c === 13;
           if (pieceStart < 0) pieceStart = i;
         }
         continue;
@@ -64,6 +89,8 @@ export class CsvParser {
       if (c === 34 && this.state === 'field-start' && this.isQuoting) {
         this.state = 'quoted';
         this.quoteLine = this.line;
+        this.wasQuoted = true;
+        this.crInQuoted = false;
         continue;
       }
       if (c === this.delimiter.charCodeAt(0)) {
@@ -111,9 +138,34 @@ export class CsvParser {
     }
   }
 
+  /** Warnings about legal but suspicious fields seen so far (see the file comment). */
+  get warnings(): string[] {
+    const out: string[] = [];
+    const m = this.multiLine;
+    if (m.count > 0) {
+      out.push(
+        `${this.file}: ${m.count} quoted field${m.count === 1 ? ' spans' : 's span'} more than one line (lines ${m.list}). ` +
+          'That is legal CSV, but if a quote was meant to close on its own line, the rows in between were read into that field: check the quotes there',
+      );
+    }
+    const l = this.long;
+    if (l.count > 0) {
+      out.push(
+        `${this.file}: ${l.count} field${l.count === 1 ? ' is' : 's are'} longer than ${LONG_FIELD_CHARS} characters (${l.list}); ` +
+          `check that ${l.count === 1 ? 'its' : 'their'} quotes and delimiters are where you meant`,
+      );
+    }
+    return out;
+  }
+
   private endField(): void {
-    this.fields.push(this.field);
+    const { field, line, quoteLine } = this;
+    if (this.wasQuoted && line > quoteLine) this.multiLine.add(() => `${quoteLine}–${line}`);
+    const start = this.wasQuoted ? quoteLine : line;
+    if (field.length > LONG_FIELD_CHARS) this.long.add(() => `line ${start}: ${field.length} characters`);
+    this.fields.push(field);
     this.field = '';
+    this.wasQuoted = false;
     this.state = 'field-start';
   }
 

@@ -28,19 +28,51 @@ export function normalizeDocument(text: string, options: NormalizeOptions): stri
 
 const BLANK_LINE = /\r?\n[^\S\r\n]*\r?\n\s*/g;
 
+/** How over-long documents were cut: at a line break, at a space, or mid-line at the cap. */
+export interface CutCounts {
+  lineBreak: number;
+  space: number;
+  midLine: number;
+}
+
+export function newCutCounts(): CutCounts {
+  return { lineBreak: 0, space: 0, midLine: 0 };
+}
+
+export function totalCuts(cuts: CutCounts): number {
+  return cuts.lineBreak + cuts.space + cuts.midLine;
+}
+
+/** The summary warning for the cuts made, saying where they were made; null for none. */
+export function describeCuts(cuts: CutCounts, maxChars: number): string | null {
+  const total = totalCuts(cuts);
+  const midLine = 'in the middle of a line (no line break or space near the limit)';
+  if (total === 0) return null;
+  if (cuts.lineBreak === total)
+    return `Cut ${total} over-long document(s) at line breaks (limit ${maxChars} characters)`;
+  if (cuts.space === total) return `Cut ${total} over-long document(s) at spaces (limit ${maxChars} characters)`;
+  if (cuts.midLine === total) return `Cut ${total} over-long document(s) at ${maxChars} characters, ${midLine}`;
+  const parts: string[] = [];
+  if (cuts.lineBreak > 0) parts.push(`${cuts.lineBreak} at a line break`);
+  if (cuts.space > 0) parts.push(`${cuts.space} at a space`);
+  if (cuts.midLine > 0) parts.push(`${cuts.midLine} ${midLine}`);
+  return `Cut ${total} over-long document(s) to at most ${maxChars} characters: ${parts.join(', ')}`;
+}
+
 /**
  * Push decoded text in any chunking; `emit` receives each raw document (untrimmed). A
- * document longer than `maxDocumentChars` is cut at the last newline (else space) before
- * the cap and counted in `oversizedSplits`.
+ * document longer than `maxDocumentChars` is cut at the last newline (else space) in the
+ * second half before the cap, else at the cap itself, and counted by kind in `cuts`.
  */
 export class DocumentSplitter {
   private buffer = '';
-  oversizedSplits = 0;
 
   constructor(
     private readonly mode: SplitMode,
     private readonly maxDocumentChars: number,
     private readonly emit: (text: string) => void,
+    /** Where the cuts are counted; may be shared by several splitters. */
+    readonly cuts: CutCounts = newCutCounts(),
   ) {}
 
   push(text: string): void {
@@ -83,15 +115,19 @@ export class DocumentSplitter {
     const max = this.maxDocumentChars;
     while (this.buffer.length > max) {
       let cut = this.buffer.lastIndexOf('\n', max);
-      if (cut < max / 2) cut = this.buffer.lastIndexOf(' ', max);
-      if (cut < max / 2) {
-        cut = max;
-        const code = this.buffer.charCodeAt(cut - 1);
-        if (code >= 0xd800 && code <= 0xdbff) cut--; // keep surrogate pairs whole
+      if (cut >= max / 2) this.cuts.lineBreak++;
+      else {
+        cut = this.buffer.lastIndexOf(' ', max);
+        if (cut >= max / 2) this.cuts.space++;
+        else {
+          cut = max;
+          const code = this.buffer.charCodeAt(cut - 1);
+          if (code >= 0xd800 && code <= 0xdbff) cut--; // keep surrogate pairs whole
+          this.cuts.midLine++;
+        }
       }
       this.emit(this.buffer.slice(0, cut));
       this.buffer = this.buffer.slice(cut);
-      this.oversizedSplits++;
     }
   }
 }

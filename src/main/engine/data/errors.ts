@@ -13,6 +13,7 @@ export type DataErrorCode =
   | 'bad-csv'
   | 'unsupported-file'
   | 'not-found'
+  | 'unreadable'
   | 'no-documents'
   | 'bad-token-cache'
   | 'tokenizer';

@@ -2,13 +2,31 @@
 // → normalise → drop exact duplicates → `sink`. Memory stays bounded by the chunk size,
 // the document cap and 8–16 bytes per distinct document (the duplicate set); nothing is
 // written here — the caller's sink (the store, in one transaction) decides what persists,
-// so a failed or cancelled import leaves no trace if the sink rolls back.
-import { createReadStream } from 'node:fs';
+// so a failed or cancelled import leaves no trace if the sink rolls back. The AbortSignal
+// is honoured between documents and during every read (a read in flight is abandoned).
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { StreamingTextDecoder, type TextEncoding } from './decode';
-import { HashSet64, hashDocument, normalizeDocument, type SplitMode } from './documents';
+import {
+  describeCuts,
+  HashSet64,
+  hashDocument,
+  newCutCounts,
+  normalizeDocument,
+  totalCuts,
+  type CutCounts,
+  type SplitMode,
+} from './documents';
 import { DataError } from './errors';
-import { createReader, DEFAULT_MAX_RECORD_CHARS } from './records';
-import { resolveSources, type SourceFile, type SourceFormat } from './sources';
+import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
+import {
+  notARegularFile,
+  pathError,
+  resolveSources,
+  specialFileKind,
+  type SourceFile,
+  type SourceFormat,
+} from './sources';
 
 export interface ImportOptions {
   /** JSONL field holding the text (dotted path allowed). Default "text". */
@@ -19,7 +37,7 @@ export interface ImportOptions {
   readonly split?: SplitMode;
   readonly nfkc?: boolean;
   readonly collapseWhitespace?: boolean;
-  /** Documents longer than this are cut at a line break. Default 1,000,000 characters. */
+  /** Documents longer than this are cut (at a line break or space where one is near). Default 1,000,000 characters. */
   readonly maxDocumentChars?: number;
   /** A JSONL line or CSV/TSV field longer than this fails (memory stays bounded). Default 64 M characters. */
   readonly maxRecordChars?: number;
@@ -71,7 +89,7 @@ export interface ImportSummary {
   readonly duplicatesDropped: number;
   readonly emptyDropped: number;
   readonly oversizedSplits: number;
-  /** Things a person should know (files skipped, bytes replaced, documents cut). */
+  /** Things a person should know (files skipped, bytes replaced, documents cut, CSV fields spanning lines). */
   readonly warnings: string[];
 }
 
@@ -82,7 +100,7 @@ interface Totals {
   characters: number;
   duplicates: number;
   empty: number;
-  oversized: number;
+  cuts: CutCounts;
   bytesBefore: number;
 }
 
@@ -92,12 +110,23 @@ export async function importDocuments(
   sink: DocumentSink,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
-  const sources = await resolveSources(paths, options.extensions);
-  const totalBytes = sources.reduce((a, s) => a + s.bytes, 0);
-  const seen = new HashSet64();
-  const totals: Totals = { documents: 0, characters: 0, duplicates: 0, empty: 0, oversized: 0, bytesBefore: 0 };
-  const files: ImportedFileSummary[] = [];
   const warnings: string[] = [];
+  const sources = await resolveSources(paths, {
+    extensions: options.extensions,
+    onSkip: (w) => warnings.push(w),
+    signal: options.signal,
+  });
+  const run: Run = {
+    options,
+    sink,
+    seen: new HashSet64(),
+    totals: { documents: 0, characters: 0, duplicates: 0, empty: 0, cuts: newCutCounts(), bytesBefore: 0 },
+    warnings,
+    fileCount: sources.length,
+    totalBytes: sources.reduce((a, s) => a + s.bytes, 0),
+  };
+  const { totals } = run;
+  const files: ImportedFileSummary[] = [];
   for (let i = 0; i < sources.length; i++) {
     options.signal?.throwIfAborted();
     const source = sources[i];
@@ -107,7 +136,7 @@ export async function importDocuments(
     }
     let file: ImportedFileSummary;
     try {
-      file = await importFile(source, i, sources.length, totalBytes, seen, totals, sink, options);
+      file = await importFile(run, source, i);
     } catch (e) {
       // A BOM-only file inside a folder is as harmless as a 0-byte one.
       if (!(e instanceof DataError && e.code === 'empty-file' && source.isFromFolder)) throw e;
@@ -128,89 +157,92 @@ export async function importDocuments(
     );
   }
   if (totals.duplicates > 0) warnings.push(`Dropped ${totals.duplicates} exact duplicate document(s)`);
-  if (totals.oversized > 0) {
-    warnings.push(
-      `Cut ${totals.oversized} over-long document(s) at line breaks (limit ${options.maxDocumentChars ?? 1_000_000} characters)`,
-    );
-  }
+  const cutWarning = describeCuts(totals.cuts, options.maxDocumentChars ?? 1_000_000);
+  if (cutWarning !== null) warnings.push(cutWarning);
   return {
     files,
     documents: totals.documents,
     characters: totals.characters,
-    bytes: totalBytes,
+    bytes: run.totalBytes,
     duplicatesDropped: totals.duplicates,
     emptyDropped: totals.empty,
-    oversizedSplits: totals.oversized,
+    oversizedSplits: totalCuts(totals.cuts),
     warnings,
   };
 }
 
-async function importFile(
+/** What every file of one import shares. */
+interface Run {
+  readonly options: ImportOptions;
+  readonly sink: DocumentSink;
+  readonly seen: HashSet64;
+  readonly totals: Totals;
+  readonly warnings: string[];
+  readonly fileCount: number;
+  readonly totalBytes: number;
+}
+
+interface FileCounts {
+  documents: number;
+  duplicates: number;
+}
+
+/** The readers' callback for one file: normalise, drop empty and duplicate documents, queue the rest. */
+function documentKeeper(
+  run: Run,
   source: SourceFile,
-  fileIndex: number,
-  fileCount: number,
-  totalBytes: number,
-  seen: HashSet64,
-  totals: Totals,
-  sink: DocumentSink,
-  options: ImportOptions,
-): Promise<ImportedFileSummary> {
+  pending: ImportedDocument[],
+  counts: FileCounts,
+): RawDocumentSink {
+  const { totals, seen, options } = run;
   const normalize = { nfkc: options.nfkc ?? false, collapseWhitespace: options.collapseWhitespace ?? false };
+  return (raw, line) => {
+    const text = normalizeDocument(raw, normalize);
+    if (text.length === 0) return void totals.empty++;
+    const hash = hashDocument(text);
+    if (!seen.add(hash.lo, hash.hi)) {
+      counts.duplicates++;
+      return void totals.duplicates++;
+    }
+    const index = totals.documents++;
+    totals.characters += text.length;
+    counts.documents++;
+    pending.push({ index, text, hash: hash.hex, splitKey: hash.splitKey, source: source.path, line });
+  };
+}
+
+async function importFile(run: Run, source: SourceFile, fileIndex: number): Promise<ImportedFileSummary> {
+  const { options, totals } = run;
   const pending: ImportedDocument[] = [];
-  let fileDocuments = 0;
-  let fileDuplicates = 0;
-  const reader = createReader(
-    source.path,
-    source.format,
-    {
-      field: options.field ?? 'text',
-      column: options.column ?? 'text',
-      split: options.split,
-      maxDocumentChars: options.maxDocumentChars ?? 1_000_000,
-      maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
-    },
-    (raw, line) => {
-      const text = normalizeDocument(raw, normalize);
-      if (text.length === 0) return void totals.empty++;
-      const hash = hashDocument(text);
-      if (!seen.add(hash.lo, hash.hi)) {
-        fileDuplicates++;
-        return void totals.duplicates++;
-      }
-      const doc = {
-        index: totals.documents++,
-        text,
-        hash: hash.hex,
-        splitKey: hash.splitKey,
-        source: source.path,
-        line,
-      };
-      totals.characters += text.length;
-      fileDocuments++;
-      pending.push(doc);
-    },
-  );
+  const counts: FileCounts = { documents: 0, duplicates: 0 };
+  const readerOptions = {
+    field: options.field ?? 'text',
+    column: options.column ?? 'text',
+    split: options.split,
+    maxDocumentChars: options.maxDocumentChars ?? 1_000_000,
+    maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
+  };
+  const reader = createReader(source.path, source.format, readerOptions, documentKeeper(run, source, pending, counts));
   const decoder = new StreamingTextDecoder(source.path, source.bytes);
   const drain = async (): Promise<void> => {
     for (const doc of pending) {
-      const r = sink(doc);
+      options.signal?.throwIfAborted();
+      const r = run.sink(doc);
       if (r !== undefined) await r;
     }
     pending.length = 0;
   };
   let bytesRead = 0;
-  const stream = createReadStream(source.path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    options.signal?.throwIfAborted();
+  for await (const chunk of readChunks(source.path, options.chunkBytes ?? 1 << 20, options.signal)) {
     bytesRead += chunk.length;
     reader.push(decoder.push(chunk));
     await drain();
     options.onProgress?.({
       file: source.path,
       fileIndex,
-      fileCount,
+      fileCount: run.fileCount,
       bytesRead: totals.bytesBefore + bytesRead,
-      totalBytes,
+      totalBytes: run.totalBytes,
       documents: totals.documents,
       duplicates: totals.duplicates,
     });
@@ -218,17 +250,69 @@ async function importFile(
   reader.push(decoder.end());
   reader.end();
   await drain();
-  totals.oversized += reader.oversizedSplits;
-  const report = decoder.report;
-  if (fileDocuments === 0 && fileDuplicates === 0 && !source.isFromFolder) {
+  for (const key of ['lineBreak', 'space', 'midLine'] as const) totals.cuts[key] += reader.cuts[key];
+  run.warnings.push(...reader.warnings);
+  if (counts.documents === 0 && counts.duplicates === 0 && !source.isFromFolder) {
     throw new DataError('no-text', `${source.path} contains no text (only whitespace)`, source.path);
   }
+  const report = decoder.report;
   return {
     path: source.path,
     format: source.format,
     encoding: report.encoding,
     bytes: report.bytes,
-    documents: fileDocuments,
+    documents: counts.documents,
     invalidUtf8Replaced: report.invalidSequences,
   };
+}
+
+/** `work`, or a rejection with the signal's reason as soon as it fires (the work runs on, unheeded). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Opens without blocking and checks again that it is a regular file: sources.ts refused
+ * special files, but the path may have been replaced since (opening a FIFO plainly would
+ * wait for a writer forever). O_NONBLOCK changes nothing for reads of a regular file.
+ */
+async function openRegularFile(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const kind = specialFileKind(await handle.stat());
+  if (kind === null) return handle;
+  await handle.close();
+  throw notARegularFile(path, kind);
+}
+
+/**
+ * The file in chunks of up to `chunkBytes`; aborting rejects at once, even mid-read. A
+ * failure to open or read (permissions, the file changed since it was listed) is a DataError.
+ */
+async function* readChunks(path: string, chunkBytes: number, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const fail = async (e: unknown): Promise<never> => {
+    throw signal?.aborted ? e : await pathError(path, e);
+  };
+  const opening = openRegularFile(path);
+  const handle = await untilAborted(opening, signal).catch((e: unknown) => {
+    if (signal?.aborted) void opening.then((h) => h.close()).catch(() => undefined);
+    return fail(e);
+  });
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await untilAborted(handle.read(buffer, 0, chunkBytes, null), signal).catch(fail);
+      if (bytesRead === 0) return;
+      yield bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    // NOTE: close() waits for a read in flight, so after an abort it is not awaited.
+    if (signal?.aborted) void handle.close().catch(() => undefined);
+    else await handle.close();
+  }
 }

@@ -3,29 +3,34 @@
 // column from the header row). Each is a push/end consumer so the file streams through.
 // Errors name the file and the 1-based line.
 import { CsvParser, type CsvRecord } from './csv';
-import { DocumentSplitter, type SplitMode } from './documents';
+import { DocumentSplitter, newCutCounts, type CutCounts, type SplitMode } from './documents';
 import { DataError } from './errors';
 import type { SourceFormat } from './sources';
 
 export interface TextConsumer {
   push(text: string): void;
   end(): void;
-  /** Documents that hit the size cap and were cut (plain text only). */
-  readonly oversizedSplits: number;
+  /** Documents that hit the size cap and were cut, by where they were cut. */
+  readonly cuts: CutCounts;
+  /** Legal but suspicious things in the file (CSV fields spanning lines); read after end(). */
+  readonly warnings: readonly string[];
 }
 
 export type RawDocumentSink = (text: string, line: number | null) => void;
 
 /** Splits an in-memory record value the way DocumentSplitter would split a file. */
-function splitRecord(text: string, mode: SplitMode, maxChars: number, line: number, emit: RawDocumentSink): number {
-  if (mode === 'whole' && text.length <= maxChars) {
-    emit(text, line);
-    return 0;
-  }
-  const splitter = new DocumentSplitter(mode, maxChars, (t) => emit(t, line));
+function splitRecord(
+  text: string,
+  mode: SplitMode,
+  maxChars: number,
+  line: number,
+  emit: RawDocumentSink,
+  cuts: CutCounts,
+): void {
+  if (mode === 'whole' && text.length <= maxChars) return emit(text, line);
+  const splitter = new DocumentSplitter(mode, maxChars, (t) => emit(t, line), cuts);
   splitter.push(text);
   splitter.end();
-  return splitter.oversizedSplits;
 }
 
 function describeType(value: unknown): string {
@@ -37,7 +42,8 @@ function describeType(value: unknown): string {
 class JsonlReader implements TextConsumer {
   private buffer = '';
   private line = 0;
-  oversizedSplits = 0;
+  readonly cuts = newCutCounts();
+  readonly warnings: readonly string[] = [];
   private readonly path: string[];
 
   constructor(
@@ -100,7 +106,7 @@ class JsonlReader implements TextConsumer {
     if (value === null) return; // an explicit null is an empty record
     if (typeof value !== 'string')
       this.fail('missing-field', `field "${this.field}" is ${describeType(value)}, expected a string`);
-    this.oversizedSplits += splitRecord(value, this.split, this.maxChars, this.line, this.emit);
+    splitRecord(value, this.split, this.maxChars, this.line, this.emit, this.cuts);
   }
 }
 
@@ -108,7 +114,7 @@ class CsvReader implements TextConsumer {
   private readonly parser: CsvParser;
   private columnIndex = -1;
   private header: string[] | null = null;
-  oversizedSplits = 0;
+  readonly cuts = newCutCounts();
 
   constructor(
     private readonly file: string,
@@ -124,6 +130,10 @@ class CsvReader implements TextConsumer {
 
   push(text: string): void {
     this.parser.push(text);
+  }
+
+  get warnings(): readonly string[] {
+    return this.parser.warnings;
   }
 
   end(): void {
@@ -156,13 +166,7 @@ class CsvReader implements TextConsumer {
         record.line,
       );
     }
-    this.oversizedSplits += splitRecord(
-      record.fields[this.columnIndex],
-      this.split,
-      this.maxChars,
-      record.line,
-      this.emit,
-    );
+    splitRecord(record.fields[this.columnIndex], this.split, this.maxChars, record.line, this.emit, this.cuts);
   }
 }
 
@@ -191,8 +195,10 @@ export function createReader(
 ): TextConsumer {
   const max = options.maxDocumentChars;
   switch (format) {
-    case 'text':
-      return new DocumentSplitter(options.split ?? 'blank-line', max, (t) => emit(t, null));
+    case 'text': {
+      const splitter = new DocumentSplitter(options.split ?? 'blank-line', max, (t) => emit(t, null));
+      return { push: (t) => splitter.push(t), end: () => splitter.end(), cuts: splitter.cuts, warnings: [] };
+    }
     case 'jsonl':
       return new JsonlReader(file, options.field, options.split ?? 'whole', max, options.maxRecordChars, emit);
     case 'csv':

@@ -1,7 +1,10 @@
 // Finding what to import: explicit files and folders walked recursively by extension,
-// each with its format from the extension. Not reading them (import.ts does that).
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+// each with its format from the extension. Only regular files and folders qualify: a named
+// pipe, socket or device is refused by name before anything opens it (opening a FIFO for
+// reading blocks until a writer appears). Not reading the files (import.ts does that).
+import type { Stats } from 'node:fs';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
 import { DataError } from './errors';
 
 export type SourceFormat = 'text' | 'jsonl' | 'csv' | 'tsv';
@@ -42,39 +45,139 @@ export function formatForPath(path: string): SourceFormat {
   return FORMAT_BY_EXTENSION[ext] ?? 'text';
 }
 
-async function walk(dir: string, extensions: ReadonlySet<string>, out: SourceFile[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, extensions, out);
-    else if (entry.isFile() && extensions.has(extname(entry.name).toLowerCase())) {
-      out.push({ path, format: formatForPath(path), bytes: (await stat(path)).size, isFromFolder: true });
+/** "a named pipe (FIFO)" etc. for what is neither a regular file nor a folder; null otherwise. */
+export function specialFileKind(info: Stats): string | null {
+  if (info.isFile() || info.isDirectory()) return null;
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/** The refusal for a special file: the same words whether found by stat or after opening. */
+export function notARegularFile(path: string, kind: string): DataError {
+  return new DataError(
+    'unsupported-file',
+    `${path} is ${kind}, not a regular file; only files and folders can be imported (save the text to a file first)`,
+    path,
+  );
+}
+
+/**
+ * A file-system error on `path` in words (a loop, a dangling link, a missing path,
+ * permissions); a DataError passes through unchanged.
+ */
+export async function pathError(path: string, error: unknown): Promise<DataError> {
+  return error instanceof DataError ? error : statFailure(path, error);
+}
+
+async function statFailure(path: string, error: unknown): Promise<DataError> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP')
+    return new DataError(
+      'unreadable',
+      `${path} is a symbolic-link loop (following its links never reaches a file)`,
+      path,
+    );
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const link = await lstat(path).catch(() => null);
+    if (link?.isSymbolicLink()) {
+      const target = await readlink(path).catch(() => '?');
+      const shown = resolve(path, '..', target);
+      return new DataError('not-found', `${path} is a symbolic link to ${shown}, which does not exist`, path);
     }
+    return new DataError('not-found', `${path} does not exist`, path);
+  }
+  if (code === 'EACCES' || code === 'EPERM')
+    return new DataError('unreadable', `${path} cannot be read: permission denied`, path);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new DataError('unreadable', `${path} cannot be read (${detail})`, path);
+}
+
+/** stat() that follows links and turns every failure into a DataError naming `path`. */
+async function statSource(path: string): Promise<Stats> {
+  try {
+    return await stat(path);
+  } catch (e) {
+    throw await statFailure(path, e);
   }
 }
 
-/** Expands paths (files or folders) into the files to import, in a stable order. */
-export async function resolveSources(
-  paths: readonly string[],
-  extensions: readonly string[] = FOLDER_EXTENSIONS,
-): Promise<SourceFile[]> {
+/** "Skipped …" text for a folder entry that cannot be imported; `message` starts with the path. */
+function skipWarning(path: string, message: string): string {
+  const reason = message.startsWith(`${path} `) ? message.slice(path.length + 1) : message;
+  return `Skipped ${path}: it ${reason}`;
+}
+
+export interface ResolveOptions {
+  /** Extensions picked up inside folders. Default FOLDER_EXTENSIONS. */
+  readonly extensions?: readonly string[];
+  /** Told about each file in a folder that is skipped (a FIFO, a link loop), as a warning. */
+  readonly onSkip?: (warning: string) => void;
+  /** Checked at every folder entry, so walking a huge tree can be cancelled. */
+  readonly signal?: AbortSignal;
+}
+
+interface Walk {
+  readonly extensions: ReadonlySet<string>;
+  readonly out: SourceFile[];
+  readonly onSkip: (warning: string) => void;
+  readonly signal: AbortSignal | undefined;
+}
+
+async function walk(dir: string, w: Walk): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(async (e: unknown) => {
+    throw await statFailure(dir, e);
+  });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    w.signal?.throwIfAborted();
+    if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
+    const path = join(dir, entry.name);
+    // NOTE: linked folders are not followed, so a link cycle cannot make the walk endless.
+    if (entry.isDirectory()) await walk(path, w);
+    if (entry.isDirectory() || !w.extensions.has(extname(entry.name).toLowerCase())) continue;
+    let info: Stats;
+    try {
+      info = await statSource(path); // follows a link to a file
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      w.onSkip(skipWarning(path, e.message));
+      continue;
+    }
+    if (info.isDirectory()) continue;
+    const kind = specialFileKind(info);
+    if (kind !== null) w.onSkip(`Skipped ${path}: it is ${kind}, not a regular file`);
+    else w.out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: true });
+  }
+}
+
+/**
+ * Expands paths (files or folders) into the files to import, in a stable order. Files in a
+ * folder that cannot be read (a FIFO, a link loop) are skipped and described to `onSkip`;
+ * the same given directly fail with a DataError.
+ */
+export async function resolveSources(paths: readonly string[], options: ResolveOptions = {}): Promise<SourceFile[]> {
   if (paths.length === 0) throw new DataError('not-found', 'Nothing to import: give at least one file or folder');
+  const extensions = options.extensions ?? FOLDER_EXTENSIONS;
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];
+  const w: Walk = { extensions: wanted, out, onSkip: options.onSkip ?? (() => undefined), signal: options.signal };
   for (const path of paths) {
-    const info = await stat(path).catch(() => null);
-    if (info === null) throw new DataError('not-found', `${path} does not exist`, path);
+    options.signal?.throwIfAborted();
+    const info = await statSource(path);
     if (info.isDirectory()) {
       const before = out.length;
-      await walk(path, wanted, out);
+      await walk(path, w);
       if (out.length === before) {
         throw new DataError('not-found', `${basename(path)}/ has no files ending in ${[...wanted].join(', ')}`, path);
       }
-    } else {
-      out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: false });
+      continue;
     }
+    const kind = specialFileKind(info);
+    if (kind !== null) throw notARegularFile(path, kind);
+    out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: false });
   }
   return out;
 }

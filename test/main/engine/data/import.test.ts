@@ -72,6 +72,28 @@ describe('plain text', () => {
     expect(docs).toEqual(['aaaa bbbb', 'cccc dddd', 'eeee']);
     expect(summary.warnings).toContain('Cut 2 over-long document(s) at line breaks (limit 12 characters)');
   });
+  it('says a line with no break to cut at was cut mid-line at the limit, not "at line breaks"', async () => {
+    const line = Array.from({ length: 35 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
+    const p = file('oneline.txt', line);
+    const docs: string[] = [];
+    const summary = await importDocuments([p], (d) => void docs.push(d.text), { split: 'whole', maxDocumentChars: 10 });
+    expect(docs).toEqual([line.slice(0, 10), line.slice(10, 20), line.slice(20, 30), line.slice(30)]);
+    expect(summary.warnings).toEqual([
+      'Cut 3 over-long document(s) at 10 characters, in the middle of a line (no line break or space near the limit)',
+    ]);
+    // A line break and a space in the last half before the limit are cut at; then none is.
+    const mixed = file('mixed.txt', `aaaa bbbb\ncccc dddd eeee${'z'.repeat(20)}`);
+    const parts: string[] = [];
+    const cut = await importDocuments([mixed], (d) => void parts.push(d.text), {
+      split: 'whole',
+      maxDocumentChars: 12,
+    });
+    expect(parts).toEqual(['aaaa bbbb', 'cccc dddd', `eeee${'z'.repeat(7)}`, 'z'.repeat(12), 'z']);
+    expect(cut.warnings).toEqual([
+      'Cut 4 over-long document(s) to at most 12 characters: 1 at a line break, 1 at a space, ' +
+        '2 in the middle of a line (no line break or space near the limit)',
+    ]);
+  });
 });
 
 describe('bad input names the file and the place', () => {
