@@ -1,5 +1,5 @@
 // Entry of the `spanfill` command (bundled to out/main/cli.js; bin/spanfill.mjs runs it, or
-// this file through tsx when there is no build). The only place the CLI calls process.exit.
+// this file through tsx when there is no build). The only place the CLI ends the process.
 
 import { runCli } from './run';
 
