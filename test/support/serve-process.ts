@@ -1,12 +1,15 @@
 // A real `spanfill serve --json` process from source (bin/spanfill.mjs, SPANFILL_FROM_SOURCE=1)
 // for the server's adversarial suites: a temp data directory, a one-file renderer and an empty
 // working directory (so a relative path in a fuzzed call names nothing), its URL and token,
-// its resident memory, and a stop that always ends it (SIGKILL after a grace period).
+// its resident memory, and a stop that always ends it (SIGKILL after a grace period). Plus a
+// WebSocket client for it and a one-call exchange.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
+import { wsPath, type WsServerFrame } from '../../src/shared/ws-protocol';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/spanfill.mjs');
 
@@ -76,4 +79,38 @@ function rssOf(pid: number): number {
         .trim(),
     ) * 1024
   );
+}
+
+/** A WebSocket client of `serve`, with the token; no size limit of its own on what it receives. */
+export function connectClient(serve: { readonly port: number; readonly token: string }): Promise<WebSocket> {
+  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}${wsPath}?token=${serve.token}`, { maxPayload: 0 });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * Sends one frame (text, or a Buffer as a binary frame) and resolves with the next response
+ * (events skipped); rejects when the socket closes first or nothing comes within timeoutMs.
+ */
+export function exchange(socket: WebSocket, data: string | Buffer, timeoutMs = 15_000): Promise<WsServerFrame> {
+  const label = (typeof data === 'string' ? data : data.toString()).slice(0, 80);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(() => reject(new Error(`no reply to ${label}`))), timeoutMs);
+    const onClose = (code: number): void => finish(() => reject(new Error(`closed (${code}) on ${label}`)));
+    const onMessage = (raw: WebSocket.RawData): void => {
+      const frame = JSON.parse(raw.toString()) as WsServerFrame;
+      if (frame.kind === 'response') finish(() => resolve(frame));
+    };
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      socket.off('message', onMessage);
+      socket.off('close', onClose);
+      settle();
+    };
+    socket.on('message', onMessage);
+    socket.once('close', onClose);
+    socket.send(data);
+  });
 }

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { wsPath, type WsServerFrame } from '../../../src/shared/ws-protocol';
-import { startServeProcess, type ServeProcess } from '../../support/serve-process';
+import type { WsServerFrame } from '../../../src/shared/ws-protocol';
+import { connectClient, startServeProcess, type ServeProcess } from '../../support/serve-process';
 import { tempDirs } from '../../support/tmp';
 
 const exitBudgetMs = 5000;
@@ -27,13 +27,10 @@ async function serveWith(env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   return serve;
 }
 
-function connect(serve: ServeProcess): Promise<WebSocket> {
-  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}${wsPath}?token=${serve.token}`);
+async function connect(serve: ServeProcess): Promise<WebSocket> {
+  const socket = await connectClient(serve);
   socket.on('error', () => undefined); // the server going away is the point of these tests
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('unexpected-response', () => reject(new Error('upgrade refused')));
-  });
+  return socket;
 }
 
 /** Sends a call; resolves with its reply, if one ever comes. */

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { contract, listCallNames } from '../../../src/shared/contract';
 import { maxCallFrameBytes } from '../../../src/shared/limits';
-import { wsPath, type WsServerFrame } from '../../../src/shared/ws-protocol';
+import { wsPath } from '../../../src/shared/ws-protocol';
 import { buildFrame, openRawWebSocket, type FrameParts } from '../../support/raw-websocket';
-import { startServeProcess, type ServeProcess } from '../../support/serve-process';
+import { connectClient, exchange, startServeProcess, type ServeProcess } from '../../support/serve-process';
 
 const mib = 1024 * 1024;
 const text = 0x1;
@@ -55,41 +55,14 @@ const malformedFrames: { name: string; frame: FrameParts; expectedCode: number }
 let serve: ServeProcess;
 let bystander: WebSocket;
 
-function wsUrl(): string {
-  return `ws://127.0.0.1:${serve.port}${wsPath}?token=${serve.token}`;
-}
-
-function openClient(): Promise<WebSocket> {
-  const socket = new WebSocket(wsUrl(), { maxPayload: 0 });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-/** Sends a frame and resolves with the next response frame (events skipped). */
-function request(socket: WebSocket, frame: string): Promise<WsServerFrame> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const reply = JSON.parse(data.toString()) as WsServerFrame;
-      if (reply.kind !== 'response') return;
-      socket.off('message', onMessage);
-      resolve(reply);
-    };
-    socket.on('message', onMessage);
-    socket.once('close', (code) => reject(new Error(`socket closed with ${code} before a reply`)));
-    socket.send(frame);
-  });
-}
-
 async function expectPing(socket: WebSocket, message: string): Promise<void> {
-  const reply = await request(socket, JSON.stringify({ id: 7, call: 'system.ping', args: { message } }));
+  const reply = await exchange(socket, JSON.stringify({ id: 7, call: 'system.ping', args: { message } }));
   expect(reply).toMatchObject({ kind: 'response', id: 7, response: { ok: true, result: { message } } });
 }
 
 beforeAll(async () => {
   serve = await startServeProcess();
-  bystander = await openClient();
+  bystander = await connectClient(serve);
 });
 
 afterAll(async () => {
@@ -104,7 +77,7 @@ describe('malformed frames', () => {
     expect(await raw.closeCode()).toBe(kind.expectedCode);
     expect(serve.child.exitCode, serve.stderr()).toBeNull();
     await expectPing(bystander, `still here after ${kind.name}`);
-    const fresh = await openClient();
+    const fresh = await connectClient(serve);
     try {
       await expectPing(fresh, 'a new client');
     } finally {
@@ -142,18 +115,21 @@ describe('the frame size limit', () => {
   });
 
   it(`answers a frame of exactly maxCallFrameBytes (${maxCallFrameBytes} bytes)`, async () => {
-    const socket = await openClient();
+    const socket = await connectClient(serve);
     try {
       const frame = pingOfSize(maxCallFrameBytes);
       expect(Buffer.byteLength(frame)).toBe(maxCallFrameBytes);
-      expect(await request(socket, frame)).toMatchObject({ id: 7, response: { ok: true, result: { message: 'big' } } });
+      expect(await exchange(socket, frame)).toMatchObject({
+        id: 7,
+        response: { ok: true, result: { message: 'big' } },
+      });
     } finally {
       socket.close();
     }
   });
 
   it('refuses one byte more with 1009 and serves the others', async () => {
-    const socket = await openClient();
+    const socket = await connectClient(serve);
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send(pingOfSize(maxCallFrameBytes + 1));
     expect(await closed).toBe(1009);
