@@ -1,18 +1,29 @@
 // Entry of the `spanfill` command (bundled to out/main/cli.js; bin/spanfill.mjs runs it, or
-// this file through tsx when there is no build). The only place the CLI calls process.exit.
+// this file through tsx when there is no build). The only place the CLI ends the process.
 
 import { runCli } from './run';
-import { exitCodes } from './exit-codes';
 
 const controller = new AbortController();
 let interrupts = 0;
+let stoppedBy: NodeJS.Signals | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     interrupts += 1;
+    stoppedBy ??= signal;
     // A second Ctrl-C means "now": do not wait for cleanup.
-    if (interrupts > 1) process.exit(exitCodes.interrupted);
+    if (interrupts > 1) dieBy(signal);
     controller.abort();
   });
+}
+
+/**
+ * Ends the process by `signal` with its default action (the shell sees 128 + signal number).
+ * NOTE: not process.exit: on exit libuv joins its thread pool, so a thread blocked for good
+ * (an open() of a FIFO waits for a writer and cannot be cancelled) would hang exit too.
+ */
+function dieBy(signal: NodeJS.Signals): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
 }
 
 const exitCode = await runCli(process.argv.slice(2), {
@@ -22,3 +33,6 @@ const exitCode = await runCli(process.argv.slice(2), {
   signal: controller.signal,
 });
 process.exitCode = exitCode;
+// Stopped by a signal, everything is closed by now, but abandoned work (that blocked open())
+// can keep the process alive: give stdout a moment to drain, then go the way we were asked.
+if (stoppedBy) setTimeout(() => dieBy(stoppedBy ?? 'SIGTERM'), 500).unref();

@@ -3,9 +3,10 @@
 // checks. The same AppServices answer the calls as in the desktop app.
 
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../shared/errors';
+import { maxCallFrameBytes } from '../../shared/limits';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
 import { createToken, hasValidToken, isAllowedHost, isAllowedOrigin, securityHeaders, tokenCookie } from './security';
@@ -41,8 +42,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       response.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  // Every connection, upgraded or not, so close() can end them all: an upgraded socket is no
+  // longer the HTTP server's, and a client that never hangs up would hold close() open forever.
+  const sockets = new Set<Socket>();
+  httpServer.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // NOTE: ws answers a malformed frame (bad UTF-8, reserved bits or opcode, unmasked, too big)
+  // by sending the close code itself and then emitting 'error' on that one socket, which kills
+  // the process unless someone listens; serveSocket listens. See ws's receiverOnError.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxCallFrameBytes });
   httpServer.on('upgrade', (request, socket, head) => {
+    // A reset during the handshake must not become an unhandled 'error' either.
+    socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', `http://${serverHost}`);
     const refuse = (status: number, reason: string): void => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -64,12 +77,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     token,
     url: `http://${serverHost}:${port}/?token=${token}`,
+    /** Stops accepting and drops every connection now; calls still running are abandoned. */
     close: () =>
       new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        httpServer.closeAllConnections();
         httpServer.close(() => resolve());
+        wss.close();
+        for (const client of wss.clients) client.terminate();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
@@ -113,6 +127,9 @@ function serveSocket(ws: WebSocket, app: AppServices): void {
   };
   const unsubscribe = app.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
   ws.on('close', unsubscribe);
+  // A protocol fault on this socket: ws has already sent the close code (1002, 1007, 1009)
+  // and ends the socket; the server goes on serving the others.
+  ws.on('error', () => undefined);
   ws.on('message', (data, isBinary) => {
     const frame = parseCallFrame(isBinary ? undefined : data.toString());
     if ('error' in frame) {

@@ -16,7 +16,9 @@ export const serveCommand = defineCommand({
     'Listens on 127.0.0.1 only; open the printed URL (it carries a random token that changes\n' +
     'on every launch). From another machine, forward the port: ssh -L 8787:127.0.0.1:8787 host.\n' +
     'Needs the built UI: run `npm run build` first, or use `npm run serve`, which builds and serves.\n' +
-    'With --json, prints {"url", "port", "token", "dataDir"} as one JSON line once listening.',
+    'With --json, prints {"url", "port", "token", "dataDir"} as one JSON line once listening.\n' +
+    'Ctrl-C or SIGTERM stops it within a few seconds, whatever is running: calls in progress are\n' +
+    'abandoned and the engine host is killed.',
   options: {
     port: { type: 'string', placeholder: 'N', description: 'Port to listen on (default: a free one)' },
   },
