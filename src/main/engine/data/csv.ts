@@ -109,17 +109,21 @@ export class CsvParser {
       }
     }
     flush(text.length);
-    if (this.field.length > this.maxRecordChars) {
-      const where =
-        this.state === 'quoted' ? `the quoted field opened on line ${this.quoteLine}` : `line ${this.recordLine}`;
-      throw new DataError(
-        'bad-csv',
-        `${this.file}: ${where} is longer than ${this.maxRecordChars} characters; is a quote never closed?`,
-        this.file,
-        null,
-        this.state === 'quoted' ? this.quoteLine : this.recordLine,
-      );
-    }
+    this.checkFieldLength();
+  }
+
+  /** The memory bound: a field (usually an unclosed quote) over the cap fails with its line. */
+  private checkFieldLength(): void {
+    if (this.field.length <= this.maxRecordChars) return;
+    const where =
+      this.state === 'quoted' ? `the quoted field opened on line ${this.quoteLine}` : `line ${this.recordLine}`;
+    throw new DataError(
+      'bad-csv',
+      `${this.file}: ${where} is longer than ${this.maxRecordChars} characters; is a quote never closed?`,
+      this.file,
+      null,
+      this.state === 'quoted' ? this.quoteLine : this.recordLine,
+    );
   }
 
   end(): void {

@@ -144,12 +144,15 @@ export async function importDocuments(
       continue;
     }
     files.push(file);
-    if (file.documents === 0) warnings.push(`${source.path} has no text (only whitespace or duplicates)`);
-    if (file.invalidUtf8Replaced > 0) {
-      warnings.push(`${source.path}: ${file.invalidUtf8Replaced} invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
-    }
+    warnings.push(...fileWarnings(source.path, file));
     totals.bytesBefore += source.bytes;
   }
+  return summarize(run, files, paths);
+}
+
+/** The import's summary; no document at all is an error that names the paths. */
+function summarize(run: Run, files: ImportedFileSummary[], paths: readonly string[]): ImportSummary {
+  const { totals, warnings, options } = run;
   if (totals.documents === 0) {
     throw new DataError(
       'no-documents',
@@ -169,6 +172,16 @@ export async function importDocuments(
     oversizedSplits: totalCuts(totals.cuts),
     warnings,
   };
+}
+
+/** What the summary says about one imported file (no text; bytes replaced). */
+function fileWarnings(filePath: string, file: ImportedFileSummary): string[] {
+  const warnings: string[] = [];
+  if (file.documents === 0) warnings.push(`${filePath} has no text (only whitespace or duplicates)`);
+  if (file.invalidUtf8Replaced > 0) {
+    warnings.push(`${filePath}: ${file.invalidUtf8Replaced} invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
+  }
+  return warnings;
 }
 
 /** What every file of one import shares. */
