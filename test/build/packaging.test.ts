@@ -44,7 +44,14 @@ function walk(dir: string): string[] {
 
 /** Folders of the production dependency tree (what electron-builder copies from node_modules). */
 function productionPackageDirs(): string[] {
-  const listing = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' });
+  let listing: string;
+  try {
+    listing = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' });
+  } catch (error) {
+    // NOTE: npm ls exits 1 on any tree problem (an extraneous package, say) but still lists the tree.
+    listing = String((error as { stdout?: unknown }).stdout ?? '');
+    if (listing === '') throw error;
+  }
   return listing
     .split('\n')
     .map((line) => path.relative(ROOT, line.trim()).split(path.sep).join('/'))
