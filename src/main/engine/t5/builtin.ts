@@ -2,7 +2,7 @@
 // UTF-8 bytes (the ByT5 vocabulary of data/tokenizer.ts) with seeded random weights. Its one
 // definition is resources/models/byt5-tiny.json (bundled into the build by this import);
 // materializeBuiltinModel writes it out as an ordinary HF folder under the data directory, so
-// every command, the trainer and Python `transformers` treat it like any model folder.
+// every command and the trainer treat it like any model folder.
 // Reference: ByT5, Xue et al. 2021 (arXiv:2105.13626) for the vocabulary layout.
 
 import { createHash } from 'node:crypto';
