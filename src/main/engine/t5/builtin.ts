@@ -1,0 +1,133 @@
+// Built-in models that need no download: `builtin:byt5-tiny`, a small T5 v1.1-style model over
+// UTF-8 bytes (the ByT5 vocabulary of data/tokenizer.ts) with seeded random weights. Its one
+// definition is resources/models/byt5-tiny.json (bundled into the build by this import);
+// materializeBuiltinModel writes it out as an ordinary HF folder under the data directory, so
+// every command and the trainer treat it like any model folder.
+// Reference: ByT5, Xue et al. 2021 (arXiv:2105.13626) for the vocabulary layout.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import byt5TinyDefinition from '../../../../resources/models/byt5-tiny.json';
+import { byteTokenizerConfigFiles, byteTokenizerJson } from '../data/byteTokenizerFiles';
+import { createByteTokenizer } from '../data/tokenizer';
+import type { T5Config } from './config';
+import { parseT5Config, T5ConfigError } from './config';
+import { randomT5Params } from './params';
+import { DEFAULT_LAYOUT, saveT5Model } from './weights';
+
+export const BUILTIN_PREFIX = 'builtin:';
+/** What `--model` means when none is given: the built-in byte-level model. */
+export const DEFAULT_BUILTIN_MODEL = 'builtin:byt5-tiny';
+/** Written last into a materialized folder; a folder without a matching one is rebuilt. */
+export const BUILTIN_MARKER = 'spanfill-builtin.json';
+/** Bump when the folder's files change shape, so old data directories get rewritten. */
+const FOLDER_FORMAT = 1;
+
+interface BuiltinDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly model_max_length: number;
+  readonly config: Record<string, unknown>;
+}
+
+const DEFINITIONS: readonly BuiltinDefinition[] = [byt5TinyDefinition];
+export const BUILTIN_MODEL_NAMES: readonly string[] = DEFINITIONS.map((d) => `${BUILTIN_PREFIX}${d.name}`);
+
+export function isBuiltinModelName(model: string): boolean {
+  return model.startsWith(BUILTIN_PREFIX);
+}
+
+function definition(model: string): BuiltinDefinition {
+  const found = DEFINITIONS.find((d) => `${BUILTIN_PREFIX}${d.name}` === model);
+  if (found === undefined) {
+    throw new T5ConfigError(`Unknown built-in model '${model}'; expected one of: ${BUILTIN_MODEL_NAMES.join(', ')}`);
+  }
+  return found;
+}
+
+/** The validated config; its vocabulary and special ids must be the byte tokenizer's. */
+export function builtinModelConfig(model: string = DEFAULT_BUILTIN_MODEL): T5Config {
+  const config = parseT5Config(definition(model).config);
+  const tokenizer = createByteTokenizer();
+  const expected = {
+    vocab_size: [config.vocabSize, tokenizer.vocabSize],
+    pad_token_id: [config.padTokenId, tokenizer.padId],
+    eos_token_id: [config.eosTokenId, tokenizer.eosId],
+    decoder_start_token_id: [config.decoderStartTokenId, tokenizer.padId],
+  };
+  for (const [key, [got, want]] of Object.entries(expected)) {
+    if (got !== want) {
+      throw new T5ConfigError(
+        `Built-in model '${model}': ${key} is ${got} but the byte tokenizer needs ${want}; fix resources/models/${definition(model).name}.json`,
+      );
+    }
+  }
+  return config;
+}
+
+/** Where `model` lives once materialized: `<dataDir>/models/builtin/<name>`. */
+export function builtinModelDir(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
+  return join(dataDir, 'models', 'builtin', definition(model).name);
+}
+
+/** Changes whenever the definition, the tokenizer files or the folder format would. */
+function builtinFingerprint(def: BuiltinDefinition): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ format: FOLDER_FORMAT, def, tokenizer: byteTokenizerJson() }))
+    .digest('hex');
+}
+
+function isCurrent(dir: string, fingerprint: string): boolean {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, BUILTIN_MARKER), 'utf8')) as { fingerprint?: unknown };
+    return marker.fingerprint === fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+const writeJson = (path: string, value: unknown): void => writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+
+function writeFolder(dir: string, model: string, def: BuiltinDefinition, fingerprint: string): void {
+  const config = builtinModelConfig(model);
+  const params = randomT5Params(config, def.seed);
+  saveT5Model(dir, config, { params, layout: DEFAULT_LAYOUT }, { baseConfig: { _name_or_path: model } });
+  writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
+  const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), def.model_max_length);
+  writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
+  writeJson(join(dir, 'special_tokens_map.json'), specialTokensMap);
+  writeJson(join(dir, 'generation_config.json'), {
+    decoder_start_token_id: config.decoderStartTokenId,
+    eos_token_id: config.eosTokenId,
+    pad_token_id: config.padTokenId,
+  });
+  writeJson(join(dir, BUILTIN_MARKER), { model, description: def.description, seed: def.seed, fingerprint });
+}
+
+/**
+ * Write the built-in model's HF folder under `dataDir` unless an up-to-date one is there, and
+ * return its path. Same definition → same bytes (weights from the definition's seed). The
+ * folder is built beside the target and renamed into place, so a crash never leaves half a
+ * model where a loader would find it.
+ */
+export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
+  const def = definition(model);
+  const dir = builtinModelDir(dataDir, model);
+  const fingerprint = builtinFingerprint(def);
+  if (isCurrent(dir, fingerprint)) return dir;
+  const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  mkdirSync(temp, { recursive: true });
+  try {
+    writeFolder(temp, model, def, fingerprint);
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    // NOTE: another process may have materialized the same folder between our check and rename.
+    if (isCurrent(dir, fingerprint)) return dir;
+    throw error;
+  }
+  return dir;
+}
