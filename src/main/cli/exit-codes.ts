@@ -25,12 +25,20 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 /** One line per code, as `--help` prints them and the README's table says them. */
 export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
   0: 'success',
-  1: 'the command failed: bad file contents, a path that is missing or not a file or folder, a bad model folder, case file or prompt, an unknown id (the message says why and what to do)',
-  2: 'usage error: unknown command, bad flag or flag value, missing argument (nothing was done)',
+  1: 'the command failed, the message says why: bad input data (file contents, a path that is missing or not a file or folder, a model folder, case file or prompt), an unknown id, a port in use',
+  2: 'usage error: unknown command, bad flag or flag value, missing argument; nothing was done',
   3: 'the data directory or its database cannot be used',
   4: 'the engine host crashed, hung or could not start',
   130: 'interrupted (Ctrl-C); nothing half-imported is left in the store',
 };
+
+/** A line after the message saying what to do next, where the message itself cannot know. */
+export function exitCodeNextStep(exitCode: ExitCode, commandName: string): string | undefined {
+  if (exitCode === exitCodes.usage) return `Run \`spanfill ${commandName} --help\` for usage.`;
+  if (exitCode === exitCodes.engine)
+    return 'Run the command again; if it fails the same way, `spanfill system` shows whether the engine host starts.';
+  return undefined;
+}
 
 export const exitCodeHelp = [
   'Exit codes:',

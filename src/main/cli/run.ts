@@ -13,7 +13,7 @@ import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
 import { UsageError, type Command, type CommandContext } from './command';
 import { commands } from './commands';
-import { classifyFailure, exitCodes } from './exit-codes';
+import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
 import { createProgressBar, formatJson, silentProgress } from './output';
 
@@ -172,7 +172,8 @@ function reportError(error: unknown, command: Command, { isJson, io, output }: E
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);
   else {
     io.stderr.write(`spanfill ${command.name}: ${message}\n`);
-    if (exitCode === exitCodes.usage) io.stderr.write(`Run \`spanfill ${command.name} --help\` for usage.\n`);
+    const next = exitCodeNextStep(exitCode, command.name);
+    if (next !== undefined) io.stderr.write(`${next}\n`);
   }
   return exitCode;
 }
