@@ -3,7 +3,7 @@
 // the engine host (NODE_OPTIONS). It runs in its own process group, so `ctrlC` signals the
 // command and its engine host together, as a terminal's Ctrl-C does.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -59,6 +59,15 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
     },
     kill: () => signalGroup('SIGKILL'),
   };
+}
+
+/** Whether `cli` has a child process (its engine host, once started). Uses `ps`. */
+export function hasChildProcess(cli: CliProcess): boolean {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.child.pid)], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false; // ps exits 1 when it lists nothing
+  }
 }
 
 /** Polls `check` every 50 ms until it returns true; rejects with `what` after timeoutMs. */

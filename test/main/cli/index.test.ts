@@ -3,7 +3,6 @@
 // host included), during an import of a large file, while `datasets show --model` tokenizes
 // and during `fill`, ends with status 130 within 5 s and leaves no half-imported dataset.
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,7 +11,7 @@ import { exitCodes } from '../../../src/main/cli/exit-codes';
 import { databaseFileName } from '../../../src/main/store/db';
 import type { DatasetSummary } from '../../../src/shared/contract/datasets';
 import { jsonResult, runSpanfill } from '../../support/cli';
-import { startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
 import { tempDirs } from '../../support/tmp';
 
 const stopBudgetMs = 5000;
@@ -59,14 +58,6 @@ function filesMatching(dir: string, pattern: RegExp): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => pattern.test(name));
 }
 
-function hasChildProcess(pid: number | undefined): boolean {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().length > 0;
-  } catch {
-    return false; // ps exits 1 when it lists nothing
-  }
-}
-
 async function expectInterrupted(cli: CliProcess): Promise<void> {
   const { status, ms } = await cli.ctrlC();
   expect(status, cli.stderr()).toBe(exitCodes.interrupted);
@@ -105,7 +96,7 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     const dataDir = path.join(tempDir(), 'data');
     const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
     const cli = start(['fill', '--model', spmDir, '--beams', '64', '--max-new-tokens', '512', prompt], dataDir);
-    await waitUntil(() => hasChildProcess(cli.child.pid), 'the engine host has started');
+    await waitUntil(() => hasChildProcess(cli), 'the engine host has started');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await expectInterrupted(cli);
     expect(cli.stdout()).toBe('');
