@@ -2,6 +2,8 @@
 // item 3): a real process, signalled as a terminal does (SIGINT to its process group, engine
 // host included), during an import of a large file, while `datasets show --model` tokenizes
 // and during `fill`, ends with status 130 within 5 s and leaves no half-imported dataset.
+// `serve` stopped during an import a client started (no signal reaches that call: the
+// services' close() cancels it) also leaves none.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { databaseFileName } from '../../../src/main/store/db';
 import type { DatasetSummary } from '../../../src/shared/contract/datasets';
 import { jsonResult, runSpanfill } from '../../support/cli';
 import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { connectClient, startServeProcess } from '../../support/serve-process';
 import { tempDirs } from '../../support/tmp';
 
 const stopBudgetMs = 5000;
@@ -100,5 +103,22 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await expectInterrupted(cli);
     expect(cli.stdout()).toBe('');
+  });
+
+  it('serve, during an import a client started, leaving no importing row', async () => {
+    const serve = await startServeProcess();
+    try {
+      const socket = await connectClient(serve);
+      socket.on('error', () => undefined); // the server going away is the point
+      socket.send(JSON.stringify({ id: 1, call: 'datasets.import', args: { paths: [bigText(tempDir(), 1_500_000)] } }));
+      await waitUntil(() => stored(serve.dataDir).statuses.includes('importing'), 'the import has started');
+      const sent = Date.now();
+      serve.child.kill('SIGINT');
+      await serve.exited;
+      expect(Date.now() - sent, serve.stderr()).toBeLessThan(stopBudgetMs);
+      expect(stored(serve.dataDir)).toEqual({ statuses: [], documents: 0 });
+    } finally {
+      await serve.stop();
+    }
   });
 });
