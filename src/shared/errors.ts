@@ -3,7 +3,14 @@
 // turns a failed envelope back into an ApiError with the original code and message.
 
 export const errorCodes = [
+  /** The call's own arguments are wrong: a field fails its schema, a setting is out of range. */
   'invalid_argument',
+  /**
+   * The data the call points at is wrong: a file's contents, a path that does not exist as a
+   * regular file or folder, a model folder, a case file, a prompt. The caller fixes the data,
+   * not the call (the CLI exits 1 for these, 2 only for a bad command line).
+   */
+  'invalid_input',
   'not_found',
   'not_implemented',
   'conflict',

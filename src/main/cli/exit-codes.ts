@@ -1,24 +1,64 @@
-// Exit codes of the `spanfill` command, documented in `spanfill --help` and the README.
-// Scripts may rely on them; add new ones at the end, never renumber.
+// Exit codes of the `spanfill` command and which failure gets which: the one table behind
+// `spanfill --help`, the README's table (test/main/cli/exit-codes.test.ts checks both against
+// real commands) and the runner. Scripts may rely on them; add new ones at the end, never renumber.
+
+import { ApiError } from '../../shared/errors';
+import { StoreError } from '../store/db';
+import { UsageError } from './command';
 
 export const exitCodes = {
   ok: 0,
-  /** The command ran and failed (a call returned an error). */
+  /** The command ran and failed: bad input data (file contents, paths, model folders, case files, prompts) or a failed call. */
   failure: 1,
-  /** Bad flags or arguments; nothing was done. */
+  /** The command line itself is wrong (unknown command, bad flag or value, missing argument); nothing was done. */
   usage: 2,
   /** The data directory or database cannot be used (newer schema, failed integrity check). */
   store: 3,
   /** The engine host crashed, hung or could not start. */
   engine: 4,
-  /** Interrupted with Ctrl-C. */
+  /** Interrupted with Ctrl-C (or SIGTERM); nothing half-done is kept. */
   interrupted: 130,
 } as const;
 
-export const exitCodeHelp = `Exit codes:
-  0    success
-  1    the command failed (the message says why)
-  2    usage error: unknown command, bad flag or argument
-  3    the data directory or its database cannot be used
-  4    the engine host crashed, hung or could not start
-  130  interrupted (Ctrl-C)`;
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** One line per code, as `--help` prints them and the README's table says them. */
+export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
+  0: 'success',
+  1: 'the command failed, the message says why: bad input data (file contents, a path that is missing or not a file or folder, a model folder, case file or prompt), an unknown id, a port in use',
+  2: 'usage error: unknown command, bad flag or flag value, missing argument; nothing was done',
+  3: 'the data directory or its database cannot be used',
+  4: 'the engine host crashed, hung or could not start',
+  130: 'interrupted (Ctrl-C); nothing half-imported is left in the store',
+};
+
+/** A line after the message saying what to do next, where the message itself cannot know. */
+export function exitCodeNextStep(exitCode: ExitCode, commandName: string): string | undefined {
+  if (exitCode === exitCodes.usage) return `Run \`spanfill ${commandName} --help\` for usage.`;
+  if (exitCode === exitCodes.engine)
+    return 'Run the command again; if it fails the same way, `spanfill system` shows whether the engine host starts.';
+  return undefined;
+}
+
+export const exitCodeHelp = [
+  'Exit codes:',
+  ...Object.entries(exitCodeMeanings).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`),
+].join('\n');
+
+/**
+ * The exit code and contract error code for a failed command. `interrupted`: Ctrl-C was
+ * pressed, so whatever failed afterwards failed because of it. Only the command line is a
+ * usage error: a service's invalid_argument is a flag value the CLI passed on unchecked,
+ * its invalid_input / not_found are bad data (exit 1).
+ */
+export function classifyFailure(error: unknown, interrupted: boolean): { exitCode: ExitCode; code: string } {
+  if (interrupted) return { exitCode: exitCodes.interrupted, code: 'cancelled' };
+  if (error instanceof UsageError) return { exitCode: exitCodes.usage, code: 'invalid_argument' };
+  if (error instanceof StoreError) return { exitCode: exitCodes.store, code: 'unavailable' };
+  if (!(error instanceof ApiError)) return { exitCode: exitCodes.failure, code: 'internal' };
+  const byCode: Partial<Record<ApiError['code'], ExitCode>> = {
+    invalid_argument: exitCodes.usage,
+    unavailable: exitCodes.engine,
+  };
+  return { exitCode: byCode[error.code] ?? exitCodes.failure, code: error.code };
+}

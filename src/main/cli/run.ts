@@ -1,5 +1,6 @@
 // The CLI runner: finds the subcommand, parses its flags (plus the common ones), runs it
-// with a CommandContext, prints the result (JSON or text) and maps failures to exit codes.
+// with a CommandContext, prints the result (JSON or text) and maps failures to exit codes
+// (exit-codes.ts).
 // Returns the exit code instead of exiting, so tests can call it in-process.
 //
 // --json prints exactly one JSON document on stdout: the command's result object itself on
@@ -7,14 +8,12 @@
 // read stdout and check the exit code; stderr carries nothing they need to parse.
 
 import { parseArgs } from 'node:util';
-import { ApiError } from '../../shared/errors';
 import { AppServices } from '../services/app';
 import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
-import { StoreError } from '../store/db';
 import { UsageError, type Command, type CommandContext } from './command';
 import { commands } from './commands';
-import { exitCodes } from './exit-codes';
+import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
 import { createProgressBar, formatJson, silentProgress } from './output';
 
@@ -161,23 +160,20 @@ interface ErrorOutput {
 }
 
 function reportError(error: unknown, command: Command, { isJson, io, output }: ErrorOutput): number {
-  const message = error instanceof Error ? error.message : String(error);
-  let exitCode: number = exitCodes.failure;
-  let code = 'internal';
-  if (error instanceof UsageError) [exitCode, code] = [exitCodes.usage, 'invalid_argument'];
-  else if (error instanceof StoreError) [exitCode, code] = [exitCodes.store, 'unavailable'];
-  else if (error instanceof ApiError) {
-    code = error.code;
-    if (error.code === 'invalid_argument') exitCode = exitCodes.usage;
-    else if (error.code === 'cancelled' && io.signal.aborted) exitCode = exitCodes.interrupted;
-    else if (error.code === 'unavailable') exitCode = exitCodes.engine;
-  }
+  const { exitCode, code } = classifyFailure(error, io.signal.aborted);
+  const message =
+    exitCode === exitCodes.interrupted
+      ? 'interrupted; nothing half-done was kept (run the command again to redo it)'
+      : error instanceof Error
+        ? error.message
+        : String(error);
   // NOTE: a command that already printed its JSON result (serve) reports a later failure as
   // text on stderr, so stdout still holds exactly one JSON document.
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);
   else {
     io.stderr.write(`spanfill ${command.name}: ${message}\n`);
-    if (exitCode === exitCodes.usage) io.stderr.write(`Run \`spanfill ${command.name} --help\` for usage.\n`);
+    const next = exitCodeNextStep(exitCode, command.name);
+    if (next !== undefined) io.stderr.write(`${next}\n`);
   }
   return exitCode;
 }

@@ -68,7 +68,9 @@ export class AppServices {
     return dispatchCall(this.handlers, name, args);
   }
 
+  /** Cancels running imports (bounded wait, so no 'importing' row outlives us), then stops the host and store. */
   async close(): Promise<void> {
+    await this.datasets.cancelAll();
     await this.engine.stop();
     this.store.close();
   }

@@ -120,6 +120,8 @@ async function storeDocuments(
   const datasetHash = createHash('sha256');
   let splitKeys: Float64Array = new Float64Array(1024);
   const sink = (doc: ImportedDocument): void => {
+    // Backstop: whatever the reader does with the signal, no document lands after an abort.
+    if (signal.aborted) throw signal.reason;
     pending.push({ ordinal: doc.index, text: doc.text });
     datasetHash.update(doc.hash);
     if (doc.index >= splitKeys.length) splitKeys = grow(splitKeys);

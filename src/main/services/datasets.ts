@@ -31,6 +31,15 @@ import type { DomainHandlers } from './handler';
 
 export type { DatasetImportRequest } from './datasetImport';
 
+/** How long cancelImport / cancelAll wait for an aborted import to delete its row. */
+const CANCEL_WAIT_MS = 5000;
+
+/** A running import: its abort switch, and a promise that settles (never rejects) when it has. */
+interface RunningImport {
+  readonly controller: AbortController;
+  readonly settled: Promise<void>;
+}
+
 export interface DatasetServiceDeps {
   readonly store: Store;
   readonly dataDir: string;
@@ -42,7 +51,7 @@ export interface DatasetServiceDeps {
 export class DatasetService {
   readonly repo: DatasetRepository;
   readonly tokenizers = new TokenizerRegistry();
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, RunningImport>();
   private readonly splits = new Map<string, StoredSplit>();
 
   constructor(private readonly deps: DatasetServiceDeps) {
@@ -59,25 +68,48 @@ export class DatasetService {
     const id = `ds-${randomUUID().slice(0, 8)}`;
     const controller = new AbortController();
     const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-    this.running.set(id, controller);
+    const deps = { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir };
+    // importDataset writes the 'importing' row before its first await, so the row and this
+    // entry exist together; `settled` is what a cancel waits for.
+    const work = importDataset(deps, id, request, combined);
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.set(id, { controller, settled });
     try {
-      await importDataset(
-        { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir },
-        id,
-        request,
-        combined,
-      );
+      await work;
     } finally {
       this.running.delete(id);
     }
     return this.summary(this.mustGet(id));
   }
 
-  /** Cancels a running import (its id comes with the progress events). */
-  cancelImport(id: string): boolean {
-    const controller = this.running.get(id);
-    controller?.abort();
-    return controller !== undefined;
+  /**
+   * Cancels a running import (its id comes with the progress events) and waits, at most
+   * CANCEL_WAIT_MS, until it has deleted its row. True only when the row is gone; false for
+   * no such import, one that finished before the abort took, or one still winding down.
+   */
+  async cancelImport(id: string): Promise<boolean> {
+    const running = this.running.get(id);
+    if (running === undefined) return false;
+    running.controller.abort();
+    await settledWithin([running.settled], CANCEL_WAIT_MS);
+    return this.repo.get(id) === undefined;
+  }
+
+  /**
+   * Aborts every running import and waits (at most CANCEL_WAIT_MS) for them to delete their
+   * rows: the app calls it before closing the store, so neither a client that went away nor
+   * a shutdown leaves an 'importing' row behind.
+   */
+  async cancelAll(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const { controller } of all) controller.abort();
+    await settledWithin(
+      all.map(({ settled }) => settled),
+      CANCEL_WAIT_MS,
+    );
   }
 
   list(): DatasetSummary[] {
@@ -190,6 +222,17 @@ export class DatasetService {
   }
 }
 
+/** Resolves when every promise has settled or `ms` have passed, whichever is first. */
+async function settledWithin(promises: readonly Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([Promise.all(promises), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function datasetHandlers(services: { readonly datasets: DatasetService }): DomainHandlers<'datasets'> {
   const { datasets } = services;
   return {
@@ -197,7 +240,7 @@ export function datasetHandlers(services: { readonly datasets: DatasetService })
     'datasets.list': async () => datasets.list(),
     'datasets.get': async ({ id, sample }) => datasets.get(id, sample),
     'datasets.remove': async ({ id }) => datasets.remove(id),
-    'datasets.cancelImport': async ({ id }) => ({ id, cancelled: datasets.cancelImport(id) }),
+    'datasets.cancelImport': async ({ id }) => ({ id, cancelled: await datasets.cancelImport(id) }),
     'datasets.tokenize': ({ id, model, inputLength }) => datasets.tokenize(id, model, inputLength),
   };
 }

@@ -1,7 +1,8 @@
-// How the services turn what the engine throws into the contract's errors: a DataError keeps
-// its message as invalid_argument (not_found for missing files), an abort becomes cancelled,
-// and a RangeError from engine code that checks settings is the caller's to fix. Anything
-// else passes through and dispatch reports it as internal.
+// How the services turn what the engine throws into the contract's errors: a DataError (bad
+// file contents, a path that is not a regular file or folder) keeps its message as
+// invalid_input (not_found for missing files), an abort becomes cancelled, and a RangeError
+// from engine code that checks settings is a bad argument, invalid_argument. Anything else
+// passes through and dispatch reports it as internal.
 
 import { ApiError } from '../../shared/errors';
 import { DataError } from '../engine/data/errors';
@@ -9,7 +10,7 @@ import { DataError } from '../engine/data/errors';
 /** DataError / abort → the contract's error codes, keeping the engine's message. */
 export function toApiError(error: unknown): unknown {
   if (error instanceof DataError)
-    return new ApiError(error.code === 'not-found' ? 'not_found' : 'invalid_argument', error.message);
+    return new ApiError(error.code === 'not-found' ? 'not_found' : 'invalid_input', error.message);
   if (error instanceof Error && error.name === 'AbortError') return new ApiError('cancelled', 'Cancelled');
   return error;
 }

@@ -152,8 +152,8 @@ describe('spanfill import / datasets / mask', () => {
     const bin = path.join(dir, 'blob.txt');
     fs.writeFileSync(bin, Buffer.from([0x41, 0x42, 0x00, 0x43]));
     const binary = await cli(['import', bin, ...data]);
-    // Bad input is an invalid argument to the call: exit 2, and nothing was imported.
-    expect(binary.code).toBe(exitCodes.usage);
+    // Bad file contents are bad input, not a usage error: exit 1, and nothing was imported.
+    expect(binary.code).toBe(exitCodes.failure);
     expect(binary.stderr.split('\n')[0]).toBe(
       `spanfill import: ${bin} looks like a binary file, not text (NUL byte at byte offset 2)`,
     );
@@ -161,7 +161,7 @@ describe('spanfill import / datasets / mask', () => {
     fs.writeFileSync(csv, 'id,body\n1,hello\n');
     const column = await cli(['import', csv, '--json', ...data]);
     expect(JSON.parse(column.stdout)).toEqual({
-      error: { code: 'invalid_argument', message: `${csv} has no column "text"; its columns are: id, body` },
+      error: { code: 'invalid_input', message: `${csv} has no column "text"; its columns are: id, body` },
     });
     expect((await cli(['import', csv, '--column', 'body', '--json', ...data])).code).toBe(exitCodes.ok);
     expect((await cli(['mask', '--text', 'hi', ...data])).stderr).toContain('mask needs --model DIR');

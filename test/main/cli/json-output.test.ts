@@ -35,7 +35,7 @@ describe('--json', () => {
     expect(result.greedy).toEqual(golden.greedy.output_ids);
   });
 
-  it('answers a bad case file with {"error"} and exit 2', async () => {
+  it('answers a bad case file with {"error"} and exit 1 (bad input, not a usage error)', async () => {
     const dir = tempDir();
     const casePath = path.join(dir, 'case.json');
     fs.writeFileSync(casePath, JSON.stringify({ input_ids: [[1, 2]] }));
@@ -44,10 +44,10 @@ describe('--json', () => {
       ['score', '--model', gatedDir, '--case', casePath, '--json', '--data-dir', dir],
       captured,
     );
-    expect(code).toBe(exitCodes.usage);
+    expect(code).toBe(exitCodes.failure);
     expect(JSON.parse(captured.out())).toEqual({
       error: {
-        code: 'invalid_argument',
+        code: 'invalid_input',
         message: `${casePath}: "labels" must be a non-empty array of rows of integer ids`,
       },
     });

@@ -161,7 +161,7 @@ describe('datasets service', () => {
     const error = await service.import({ paths: [good, bad] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
-      code: 'invalid_argument',
+      code: 'invalid_input',
       message: expect.stringMatching(/b\.jsonl line 2: not valid JSON/),
     });
     expect(counts(store)).toEqual(before);
@@ -326,7 +326,7 @@ describe('masking previews', () => {
     expect(perDocument.example?.count).toBeGreaterThan(auto.example?.count ?? 0);
   });
 
-  it('a dataset example, per-document when the data is short, and bad settings as invalid_argument', async () => {
+  it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder as invalid_input', async () => {
     const { dataDir, service, write } = setup();
     const app = { datasets: service };
     const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
@@ -339,6 +339,6 @@ describe('masking previews', () => {
     });
     await expect(
       previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
-    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('has no tokenizer.json') });
+    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('has no tokenizer.json') });
   });
 });

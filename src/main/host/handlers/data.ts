@@ -43,7 +43,7 @@ function session(id: string): TokenCacheWriter {
 export const dataHostHandlers: HostHandlerMap = {
   'data.tokenCache.open': async ({ file, fingerprint, model, tokenizerFingerprint }) => {
     const tokenizer = await tokenizers.load(model).catch((e: unknown) => {
-      throw e instanceof DataError ? new ApiError('invalid_argument', e.message) : e;
+      throw e instanceof DataError ? new ApiError('invalid_input', e.message) : e;
     });
     if (tokenizer.fingerprint !== tokenizerFingerprint) {
       throw new ApiError(

@@ -2,7 +2,7 @@
 // case file, both T5 work from engine/t5 (fill.ts, case.ts). They run here, not in main,
 // because generation and the gradient pass are seconds of CPU that would block main's event
 // loop. Errors caused by what the person passed (a missing folder, a bad config or case file)
-// become invalid_argument with the engine's message; a cancelled fill becomes cancelled.
+// become invalid_input with the engine's message; a cancelled fill becomes cancelled.
 
 import type {
   PlaygroundFillRequest,
@@ -44,7 +44,7 @@ async function asInputErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw isModelInputError(error) ? new ApiError('invalid_argument', error.message) : error;
+    throw isModelInputError(error) ? new ApiError('invalid_input', error.message) : error;
   }
 }
 

@@ -57,17 +57,17 @@ describe('spanfill score (command)', () => {
       const model = join(FIXTURES, 't5-tiny-relu');
       const missing = join(dir, 'no-model');
       let run = await spanfill(['score', '--model', missing, '--case', join(model, 'case.json')]);
-      expect(run.code).toBe(exitCodes.usage);
+      expect(run.code).toBe(exitCodes.failure);
       expect(run.stderr).toContain(`spanfill score: Model folder ${missing} does not exist`);
       run = await spanfill(['score', '--model', missing, '--case', join(model, 'case.json'), '--json']);
       expect(jsonResult(run.stdout)).toEqual({
-        error: { code: 'invalid_argument', message: `Model folder ${missing} does not exist` },
+        error: { code: 'invalid_input', message: `Model folder ${missing} does not exist` },
       });
       run = await spanfill(['score', '--model', model, '--case', join(dir, 'none.json')]);
       expect(run.stderr).toContain(`Cannot read case file ${join(dir, 'none.json')}: ENOENT`);
       writeFileSync(join(dir, 'bad.json'), '{"input_ids": [[1, 2]], "labels": [[3, 999]]}');
       run = await spanfill(['score', '--model', model, '--case', join(dir, 'bad.json')]);
-      expect(run.code).toBe(exitCodes.usage);
+      expect(run.code).toBe(exitCodes.failure);
       expect(run.stderr).toContain('labels holds 999; token ids must be integers in [0, 160) or -100');
       writeFileSync(join(dir, 'bad.json'), '{"input_ids": [[1, 2]], "labels": "x"}');
       run = await spanfill(['score', '--model', model, '--case', join(dir, 'bad.json')]);

@@ -1,6 +1,6 @@
 // The playground handlers as the engine host runs them: the cancel signal reaches the
 // generation (a cancelled fill rejects with AbortError, which the host reports as
-// cancelled), and errors caused by the person's input become invalid_argument.
+// cancelled), and errors caused by the person's input become invalid_input.
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,14 +28,14 @@ describe('playground host handlers', () => {
     await expect(fill(request, context(controller.signal))).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('turns a missing model folder or case file into invalid_argument naming it', async () => {
+  it('turns a missing model folder or case file into invalid_input naming it', async () => {
     const missing = path.join(SPM, 'no-such-model');
     await expect(
       fill({ modelDir: missing, prompt, strategy: { kind: 'greedy' }, maxNewTokens: 8 }, context()),
-    ).rejects.toMatchObject({ code: 'invalid_argument', message: `Model folder ${missing} does not exist` });
+    ).rejects.toMatchObject({ code: 'invalid_input', message: `Model folder ${missing} does not exist` });
     const noCase = path.join(SPM, 'none.json');
     await expect(score({ modelDir: SPM, case: noCase }, context())).rejects.toMatchObject({
-      code: 'invalid_argument',
+      code: 'invalid_input',
       message: expect.stringContaining(`Cannot read case file ${noCase}`),
     });
   });

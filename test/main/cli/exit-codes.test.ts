@@ -1,0 +1,229 @@
+// The README's exit-code table is what the commands do (issue #9, item 9): the table is read
+// from README.md, `spanfill --help` must print the same rows, and for every row real commands
+// that should end with it do, with a message that names the problem and what to do. In
+// process where that is enough; a child process for a dead engine host and for Ctrl-C.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { databaseFileName, openStore } from '../../../src/main/store/db';
+import { runSpanfill } from '../../support/cli';
+import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { tempDirs } from '../../support/tmp';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const modelDir = path.join(root, 'test/fixtures/t5/t5-tiny-spm');
+const caseModelDir = path.join(root, 'test/fixtures/t5/t5-tiny-relu');
+const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
+const tempDir = tempDirs('spanfill-exit-');
+const started: CliProcess[] = [];
+afterEach(() => {
+  for (const cli of started.splice(0)) cli.kill();
+});
+
+/** The rows of the table that follows "Exit codes" in README.md. */
+function readmeExitCodes(): { code: number; meaning: string }[] {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const lines = readme.slice(readme.indexOf('Exit codes')).split('\n');
+  const first = lines.findIndex((line) => line.startsWith('|'));
+  const table = lines.slice(
+    first,
+    lines.findIndex((line, i) => i > first && !line.startsWith('|')),
+  );
+  return table.slice(2).map((line) => {
+    const [code, meaning] = line
+      .split('|')
+      .slice(1, 3)
+      .map((cell) => cell.trim());
+    return { code: Number(code), meaning };
+  });
+}
+
+/** What a run ended with, and what it said (stderr; stdout for a success). */
+interface Ending {
+  readonly status: number;
+  readonly said: string;
+}
+
+interface Case {
+  readonly what: string;
+  readonly status: number;
+  /** Names the problem and says what to do about it. */
+  readonly says: RegExp;
+  run(dir: string): Promise<Ending>;
+}
+
+async function inProcess(args: string[], dir: string): Promise<Ending> {
+  const { code, stdout, stderr } = await runSpanfill([...args, '--data-dir', path.join(dir, 'data')]);
+  return { status: code, said: code === 0 ? stdout : stderr };
+}
+
+function child(args: string[], dir: string, env: NodeJS.ProcessEnv = {}): CliProcess {
+  const cli = startCli([...args, '--data-dir', path.join(dir, 'data')], env);
+  started.push(cli);
+  return cli;
+}
+
+function write(dir: string, name: string, content: string | Buffer): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+function storeOfNewerSpanfill(dir: string): string {
+  const dataDir = path.join(dir, 'data');
+  openStore(dataDir).close();
+  const raw = new Database(path.join(dataDir, databaseFileName));
+  raw.pragma('user_version = 999');
+  raw.close();
+  return dataDir;
+}
+
+const cases: Case[] = [
+  { what: 'system', status: 0, says: /"dataDir"/, run: (dir) => inProcess(['system', '--json'], dir) },
+  {
+    what: 'bad file contents',
+    status: 1,
+    says: /bin\.txt looks like a binary file, not text \(NUL byte at byte offset 1\)/,
+    run: (dir) => inProcess(['import', write(dir, 'bin.txt', Buffer.from('a\0b'))], dir),
+  },
+  {
+    what: 'a path that does not exist',
+    status: 1,
+    says: /missing\.txt does not exist/,
+    run: (dir) => inProcess(['import', path.join(dir, 'missing.txt')], dir),
+  },
+  {
+    what: 'a path that is not a regular file (FIFO)',
+    status: 1,
+    says: /pipe is a named pipe \(FIFO\), not a regular file; .*save the text to a file first/,
+    run: (dir) => {
+      execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+      return inProcess(['import', path.join(dir, 'pipe')], dir);
+    },
+  },
+  {
+    what: 'a bad model folder',
+    status: 1,
+    says: /No config\.json in .*; a Hugging Face T5 folder needs config\.json next to the weights/,
+    run: (dir) => inProcess(['fill', '--model', dir, prompt], dir),
+  },
+  {
+    what: 'a bad case file',
+    status: 1,
+    says: /case\.json: "labels" must be a non-empty array of rows of integer ids/,
+    run: (dir) =>
+      inProcess(['score', '--model', caseModelDir, '--case', write(dir, 'case.json', '{"input_ids": [[1, 2]]}')], dir),
+  },
+  {
+    what: 'an unknown dataset id',
+    status: 1,
+    says: /No dataset ds-nope; `spanfill datasets list` shows the ids/,
+    run: (dir) => inProcess(['datasets', 'show', 'ds-nope'], dir),
+  },
+  {
+    what: 'an unknown command',
+    status: 2,
+    says: /unknown command 'frobnicate'; expected one of: serve, system/,
+    run: (dir) => inProcess(['frobnicate'], dir),
+  },
+  {
+    what: 'a bad flag',
+    status: 2,
+    says: /Unknown option '--frob'[\s\S]*Run `spanfill system --help` for usage/,
+    run: (dir) => inProcess(['system', '--frob'], dir),
+  },
+  {
+    what: 'a bad flag value',
+    status: 2,
+    says: /--length must be an integer from 4 to 65536, got '3'\nRun `spanfill mask --help`/,
+    run: (dir) => inProcess(['mask', '--text', 'hello', '--model', 'bytes', '--length', '3'], dir),
+  },
+  {
+    what: 'a flag value only the service can check',
+    status: 2,
+    says: /The text has 1 token; masking needs at least 2\nRun `spanfill mask --help`/,
+    run: (dir) => inProcess(['mask', '--text', 'x', '--model', 'bytes'], dir),
+  },
+  {
+    what: 'a missing argument',
+    status: 2,
+    says: /import needs at least one file or folder\nRun `spanfill import --help`/,
+    run: (dir) => inProcess(['import'], dir),
+  },
+  {
+    what: 'a database of a newer Spanfill',
+    status: 3,
+    says: /written by a newer version of Spanfill .*Upgrade Spanfill, or use another --data-dir/,
+    run: async (dir) => {
+      const { code, stderr } = await runSpanfill(['system', '--data-dir', storeOfNewerSpanfill(dir)]);
+      return { status: code, said: stderr };
+    },
+  },
+  {
+    what: 'a data directory that is a file',
+    status: 3,
+    says: /cannot be used: .*Restore it from a backup or use another --data-dir/,
+    run: async (dir) => {
+      const { code, stderr } = await runSpanfill(['system', '--data-dir', write(dir, 'a-file', 'x')]);
+      return { status: code, said: stderr };
+    },
+  },
+  {
+    what: 'an engine host that cannot start',
+    status: 4,
+    says: /engine host exited with code 70: crash-host[^\n]*\nRun the command again; .*`spanfill system` shows/,
+    run: async (dir) => {
+      const preload = pathToFileURL(path.join(root, 'test/support/crash-host.mjs')).href;
+      const cli = child(['fill', '--model', modelDir, prompt], dir, { NODE_OPTIONS: `--import ${preload}` });
+      return { status: await cli.status, said: cli.stderr() };
+    },
+  },
+  {
+    what: 'Ctrl-C during fill',
+    status: 130,
+    says: /interrupted; nothing half-done was kept \(run the command again to redo it\)/,
+    run: async (dir) => {
+      const cli = child(['fill', '--model', modelDir, '--beams', '64', '--max-new-tokens', '512', prompt], dir);
+      // The engine host is the command's child: once it is there, fill is under way.
+      await waitUntil(() => hasChildProcess(cli), 'fill has started');
+      const { status } = await cli.ctrlC();
+      return { status, said: cli.stderr() };
+    },
+  },
+];
+
+const rows = readmeExitCodes();
+
+describe('exit codes', () => {
+  it('README.md and `spanfill --help` list the same codes with the same meanings', async () => {
+    expect(rows.length).toBeGreaterThan(0);
+    const { stdout } = await runSpanfill(['--help']);
+    const helpRows = stdout
+      .slice(stdout.indexOf('Exit codes:'))
+      .split('\n')
+      .slice(1)
+      .map((line) => /^ {2}(\d+) +(.+)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => ({ code: Number(match[1]), meaning: match[2] }));
+    expect(helpRows).toEqual(rows);
+  });
+
+  it('has no case ending with a code the README does not document', () => {
+    const documented = rows.map((row) => row.code);
+    for (const c of cases) expect(documented, c.what).toContain(c.status);
+  });
+
+  describe.runIf(process.platform === 'linux').each(rows)('$code ($meaning)', ({ code }) => {
+    const mine = cases.filter((c) => c.status === code);
+    it('has a command that ends with it', () => expect(mine.length).toBeGreaterThan(0));
+    it.each(mine)('$what', async (c) => {
+      const { status, said } = await c.run(tempDir());
+      expect(status, said).toBe(code);
+      expect(said).toMatch(c.says);
+    });
+  });
+});

@@ -1,0 +1,124 @@
+// The `spanfill` entry (src/main/cli/index.ts) stops on Ctrl-C at any moment (issue #9,
+// item 3): a real process, signalled as a terminal does (SIGINT to its process group, engine
+// host included), during an import of a large file, while `datasets show --model` tokenizes
+// and during `fill`, ends with status 130 within 5 s and leaves no half-imported dataset.
+// `serve` stopped during an import a client started (no signal reaches that call: the
+// services' close() cancels it) also leaves none.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../src/main/cli/exit-codes';
+import { databaseFileName } from '../../../src/main/store/db';
+import type { DatasetSummary } from '../../../src/shared/contract/datasets';
+import { jsonResult, runSpanfill } from '../../support/cli';
+import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { connectClient, startServeProcess } from '../../support/serve-process';
+import { tempDirs } from '../../support/tmp';
+
+const stopBudgetMs = 5000;
+const spmDir = path.resolve(import.meta.dirname, '../../fixtures/t5/t5-tiny-spm');
+const tempDir = tempDirs('spanfill-ctrlc-');
+const started: CliProcess[] = [];
+afterEach(() => {
+  for (const cli of started.splice(0)) cli.kill();
+});
+
+function start(args: string[], dataDir: string): CliProcess {
+  const cli = startCli([...args, '--data-dir', dataDir]);
+  started.push(cli);
+  return cli;
+}
+
+/** A text file of `paragraphs` distinct paragraphs (about 36 bytes each). */
+function bigText(dir: string, paragraphs: number): string {
+  const file = path.join(dir, 'big.txt');
+  const text = Array.from({ length: paragraphs }, (_, i) => `paragraph ${i} of a long text file`).join('\n\n');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** Dataset rows and document count, read as another process would (read-only, no cleanup on open). */
+function stored(dataDir: string): { statuses: string[]; documents: number } {
+  const file = path.join(dataDir, databaseFileName);
+  if (!fs.existsSync(file)) return { statuses: [], documents: 0 };
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const isMigrated = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'datasets'").get() !== undefined;
+  try {
+    if (!isMigrated) return { statuses: [], documents: 0 };
+    const rows = db.prepare('SELECT status FROM datasets').all() as { status: string }[];
+    const { n } = db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number };
+    return { statuses: rows.map((row) => row.status), documents: n };
+  } finally {
+    db.close();
+  }
+}
+
+/** Files under `dir` whose name matches `pattern` (none when dir is absent). */
+function filesMatching(dir: string, pattern: RegExp): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => pattern.test(name));
+}
+
+async function expectInterrupted(cli: CliProcess): Promise<void> {
+  const { status, ms } = await cli.ctrlC();
+  expect(status, cli.stderr()).toBe(exitCodes.interrupted);
+  expect(ms, 'milliseconds from Ctrl-C to exit').toBeLessThan(stopBudgetMs);
+  expect(cli.stderr()).toContain('interrupted; nothing half-done was kept');
+}
+
+describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 130)', () => {
+  it('during an import of a large file, leaving no dataset', async () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'data');
+    const cli = start(['import', bigText(dir, 1_500_000)], dataDir);
+    await waitUntil(() => stored(dataDir).statuses.includes('importing'), 'the import has started');
+    await expectInterrupted(cli);
+    expect(stored(dataDir)).toEqual({ statuses: [], documents: 0 });
+  });
+
+  it('while datasets show --model tokenizes, leaving the dataset as it was', async () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'data');
+    const imported = await runSpanfill(['import', bigText(dir, 150_000), '--json', '--data-dir', dataDir]);
+    expect(imported.code, imported.stderr).toBe(exitCodes.ok);
+    const { id } = jsonResult<DatasetSummary>(imported.stdout);
+    const before = stored(dataDir);
+    const cli = start(['datasets', 'show', id, '--model', spmDir], dataDir);
+    const tokenDir = path.join(dataDir, 'tokens');
+    await waitUntil(() => filesMatching(tokenDir, /\.tmp-/).length > 0, 'the token cache is being written');
+    await expectInterrupted(cli);
+    expect(stored(dataDir)).toEqual(before);
+    expect(before.statuses).toEqual(['ready']);
+    // No finished cache was written: the next show builds it from scratch.
+    expect(filesMatching(tokenDir, /\.tokens$/)).toEqual([]);
+  });
+
+  it('during fill, while the engine host generates', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
+    const cli = start(['fill', '--model', spmDir, '--beams', '64', '--max-new-tokens', '512', prompt], dataDir);
+    await waitUntil(() => hasChildProcess(cli), 'the engine host has started');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await expectInterrupted(cli);
+    expect(cli.stdout()).toBe('');
+  });
+
+  it('serve, during an import a client started, leaving no importing row', async () => {
+    const serve = await startServeProcess();
+    try {
+      const socket = await connectClient(serve);
+      socket.on('error', () => undefined); // the server going away is the point
+      socket.send(JSON.stringify({ id: 1, call: 'datasets.import', args: { paths: [bigText(tempDir(), 1_500_000)] } }));
+      await waitUntil(() => stored(serve.dataDir).statuses.includes('importing'), 'the import has started');
+      const sent = Date.now();
+      serve.child.kill('SIGINT');
+      await serve.exited;
+      expect(Date.now() - sent, serve.stderr()).toBeLessThan(stopBudgetMs);
+      expect(stored(serve.dataDir)).toEqual({ statuses: [], documents: 0 });
+    } finally {
+      await serve.stop();
+    }
+  });
+});
