@@ -12,7 +12,7 @@ export const PROMPT_EXAMPLE = '"The <extra_id_0> walks in <extra_id_1> park"';
 
 /** Anything that looks like a sentinel, valid or not: `<extra_id_7>`, `<extra_id_x>`, `<extra_id_007>`. */
 const SENTINEL_LIKE = /<extra_id[^<>\s]{0,20}>/g;
-const CANONICAL = /^<extra_id_(0|[1-9]\d{0,8})>$/;
+const CANONICAL = /^<extra_id_(0|[1-9]\d*)>$/;
 
 function howToWrite(sentinelCount: number): string {
   return (
