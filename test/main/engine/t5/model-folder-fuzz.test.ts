@@ -59,7 +59,7 @@ describe('model folders: config.json', () => {
     await expectInputError(() => loadT5Model(garbled), `${join(garbled, 'config.json')} is not valid JSON`);
   });
 
-  const wrongTypes: [string, unknown, string][] = [
+  const wrongTypes: [string, Record<string, unknown>, string][] = [
     ['d_model a string', { d_model: '32' }, 'd_model must be a positive integer; got "32"'],
     ['num_heads fractional', { num_heads: 4.5 }, 'num_heads must be a positive integer; got 4.5'],
     ['num_layers negative', { num_layers: -1 }, 'num_layers must be a positive integer; got -1'],
