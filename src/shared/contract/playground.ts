@@ -36,6 +36,14 @@ export const decodingStrategySchema = z.discriminatedUnion('kind', [
 
 export type DecodingStrategyArgs = z.infer<typeof decodingStrategySchema>;
 
+/**
+ * Most UTF-16 units in a fill prompt: far above any prompt a model takes (the engine refuses
+ * one over the model's token limit, engine/t5/input-limits.ts, with that limit), yet within
+ * the server's frame limit once JSON-escaped (src/shared/limits.ts). Emptiness, holes and the
+ * token count are the engine's checks, so the UI and the CLI get the same messages.
+ */
+export const maxPromptChars = 1_000_000;
+
 export interface PlaygroundFilledSpan {
   /** N of <extra_id_N>. */
   readonly sentinel: number;
@@ -73,7 +81,12 @@ export const playgroundCalls = {
   fill: call<PlaygroundFillResult>()(
     z.strictObject({
       modelDir: z.string().min(1),
-      prompt: z.string().min(1).max(100_000),
+      prompt: z
+        .string()
+        .max(
+          maxPromptChars,
+          `prompt is over ${maxPromptChars.toLocaleString('en-US')} characters; no model takes that much`,
+        ),
       strategy: decodingStrategySchema.default({ kind: 'greedy' }),
       maxNewTokens: z.number().int().min(1).max(512).default(32),
     }),

@@ -1,12 +1,14 @@
-// `spanfill fill --model DIR "prompt"`: fill the <extra_id_N> holes of a prompt with a T5
-// model (greedy by default, beam search or seeded sampling on request) and print the filled
-// text with the spans marked. This file parses flags and prints; the call is the contract's
+// `spanfill fill --model DIR "prompt"`: fill the <extra_id_N> holes of a prompt (the argument,
+// --prompt-file FILE or `-` for standard input; fill-prompt.ts) with a T5 model (greedy by
+// default, beam search or seeded sampling on request) and print the filled text with the
+// spans marked. This file parses flags and prints; the call is the contract's
 // playground.fill, run by the playground service in the engine host (engine/t5/fill.ts).
 // Ctrl-C aborts context.signal, which cancels the host request and stops the generation.
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { readPromptFile, readPromptStream } from './fill-prompt';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number): number | undefined {
   const raw = context.string(name);
@@ -35,12 +37,38 @@ function strategyFrom(context: CommandContext): DecodingStrategyArgs {
   return beams !== undefined && beams > 1 ? { kind: 'beam', numBeams: beams } : { kind: 'greedy' };
 }
 
+/** The prompt from the one argument, --prompt-file FILE, or standard input for `-`. */
+function readPrompt(context: CommandContext, stdin: NodeJS.ReadableStream): Promise<string> {
+  const file = context.string('prompt-file');
+  const count = context.positionals.length;
+  if (file !== undefined) {
+    if (count !== 0) throw new UsageError(`fill takes the prompt from --prompt-file or an argument, not both`);
+    return file === '-' ? readPromptStream(stdin, context.signal) : readPromptFile(file);
+  }
+  if (count !== 1)
+    throw new UsageError(
+      `fill needs exactly one prompt argument (or --prompt-file FILE, or - for standard input); got ${count}`,
+    );
+  const [prompt] = context.positionals;
+  return prompt === '-' ? readPromptStream(stdin, context.signal) : Promise.resolve(prompt);
+}
+
+/** Standard input for `-`; tests replace it. */
+export const promptInput: { stdin: NodeJS.ReadableStream } = { stdin: process.stdin };
+
 export const fillCommand = defineCommand({
   name: 'fill',
   summary: 'Fill <extra_id_N> holes in a prompt with a T5 model',
   usage:
-    'spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] "prompt"',
-  description: 'Example: spanfill fill --model ./t5-small "The <extra_id_0> walks in <extra_id_1> park"',
+    'spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] ("prompt" | --prompt-file FILE | -)',
+  description:
+    'Example: spanfill fill --model ./t5-small "The <extra_id_0> walks in <extra_id_1> park"\n\n' +
+    'Write <extra_id_0>, <extra_id_1>, … where spans are missing; the prompt needs at least one, and each must be ' +
+    "one of the tokenizer's sentinels (<extra_id_0> to <extra_id_99> for T5). A prompt may be at most 2,048 tokens " +
+    "(fewer for models with very many attention heads); a longer one is refused with the model's limit.\n\n" +
+    'A long prompt cannot be passed as an argument (Linux allows 128 KiB): use --prompt-file FILE (UTF-8 text), ' +
+    'or - to read standard input, e.g. `cat prompt.txt | spanfill fill --model ./t5-small -`. One final line ' +
+    'break of a file or of standard input is dropped.',
   options: {
     model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder (with tokenizer.json)' },
     beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
@@ -50,17 +78,19 @@ export const fillCommand = defineCommand({
     'top-k': { type: 'string', placeholder: 'K', description: 'Keep the K most likely tokens (default 0: off)' },
     seed: { type: 'string', placeholder: 'S', description: 'Sampling seed (default 0)' },
     'max-new-tokens': { type: 'string', placeholder: 'N', description: 'Most tokens to generate (default 32)' },
+    'prompt-file': {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'Read the prompt from FILE (- for standard input)',
+    },
   },
   async run(context) {
     const modelDir = context.string('model');
     if (!modelDir) throw new UsageError('fill needs --model DIR');
-    if (context.positionals.length !== 1)
-      throw new UsageError(`fill needs exactly one prompt argument; got ${context.positionals.length}`);
     const strategy = strategyFrom(context);
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
-    return context
-      .app()
-      .playground.fill({ modelDir, prompt: context.positionals[0], strategy, maxNewTokens }, context.signal);
+    const prompt = await readPrompt(context, promptInput.stdin);
+    return context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal);
   },
   render(result) {
     const { marked, spans, output } = result as PlaygroundFillResult;

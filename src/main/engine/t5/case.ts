@@ -5,9 +5,11 @@
 // `spanfill score` through the playground service and the engine host.
 
 import { readFileSync } from 'node:fs';
+import { loadT5Config } from './config';
+import { checkInputLength } from './input-limits';
 import { T5Runtime } from './runtime';
 import { scoreBatch } from './score';
-import { loadT5Model } from './weights';
+import { loadT5Weights } from './weights';
 
 export class CaseFileError extends Error {
   override name = 'CaseFileError';
@@ -76,7 +78,15 @@ export async function scoreModelCase(modelDir: string, casePath: string): Promis
     throw new CaseFileError(`Cannot read case file ${casePath}: ${(error as Error).message}`);
   }
   const testCase = parseScoreCase(raw, casePath);
-  const { config, weights } = loadT5Model(modelDir);
+  const config = loadT5Config(modelDir);
+  // The same length rule as fill and training (input-limits.ts), before any weight is read.
+  const rows: [string, readonly number[]][] = [
+    ...testCase.inputIds.map((row, i): [string, number[]] => [`input_ids row ${i}`, row]),
+    ...testCase.labels.map((row, i): [string, number[]] => [`labels row ${i}`, row]),
+    ['greedy.input_ids', testCase.greedyInput],
+  ];
+  for (const [what, row] of rows) checkInputLength(config, row.length, `${casePath}: ${what}`);
+  const weights = loadT5Weights(modelDir, config);
   const scored = await scoreBatch(config, weights.params, testCase, { withGradients: true });
   const runtime = new T5Runtime(config, weights.params);
   try {

@@ -189,7 +189,13 @@ export function loadT5Config(dir: string): T5Config {
   } catch (error) {
     throw new T5ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseT5Config(raw);
+  try {
+    return parseT5Config(raw);
+  } catch (error) {
+    // Name the file: with several model folders about, "config.json: d_model …" is ambiguous.
+    if (!(error instanceof T5ConfigError)) throw error;
+    throw new T5ConfigError(`${path}: ${error.message.replace(/^config\.json:? /, '')}`);
+  }
 }
 
 const V1_0 = { feed_forward_proj: 'relu', tie_word_embeddings: true, d_kv: 64, vocab_size: 32128 };

@@ -1,13 +1,17 @@
 // Filling a prompt's <extra_id_N> holes with a T5 model folder: tokenize with its
 // tokenizer.json, generate (greedy, beam or seeded sampling; stops on the AbortSignal), decode
-// and place each span with fillSentinels (sentinels.ts). Backs `spanfill fill` through the
-// playground service and the engine host.
+// and place each span with fillSentinels (sentinels.ts). The prompt is checked (prompt.ts,
+// input-limits.ts) before the weights are read. Backs `spanfill fill` through the playground
+// service and the engine host.
 
 import { loadHfTokenizer } from '../data/tokenizer';
 import type { DecodingStrategy } from '../generation/types';
+import { loadT5Config, T5ConfigError, type T5Config } from './config';
+import { checkInputLength } from './input-limits';
+import { checkMaskedPrompt } from './prompt';
 import { T5Runtime } from './runtime';
 import { fillSentinels, type FilledSpan } from './sentinels';
-import { loadT5Model } from './weights';
+import { loadT5Weights } from './weights';
 
 export interface FillRequest {
   readonly modelDir: string;
@@ -27,20 +31,38 @@ export interface FillOutput {
   readonly ids: number[];
 }
 
+/** The prompt's ids with EOS, after checking the prompt and that the tokenizer fits the model. */
+async function promptIds(
+  modelDir: string,
+  config: T5Config,
+  prompt: string,
+): Promise<{ ids: number[]; decode: (ids: number[]) => string }> {
+  const tokenizer = await loadHfTokenizer(modelDir);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new T5ConfigError(
+      `The tokenizer.json in ${modelDir} has ${tokenizer.vocabSize} token ids but config.json's vocab_size is ${config.vocabSize}; the tokenizer does not belong to this model`,
+    );
+  }
+  checkMaskedPrompt(prompt, tokenizer.sentinelCount, tokenizer.name);
+  const ids = [...tokenizer.encode(prompt), config.eosTokenId];
+  checkInputLength(config, ids.length, 'The prompt');
+  return { ids, decode: (generated) => tokenizer.decode(generated) };
+}
+
 /** Generate for a prompt with <extra_id_N> holes and fill them. */
 export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
-  const { config, weights } = loadT5Model(request.modelDir);
-  const tokenizer = await loadHfTokenizer(request.modelDir);
-  const promptIds = [...tokenizer.encode(request.prompt), config.eosTokenId];
+  const config = loadT5Config(request.modelDir);
+  const prompt = await promptIds(request.modelDir, config, request.prompt);
+  const weights = loadT5Weights(request.modelDir, config);
   const runtime = new T5Runtime(config, weights.params);
   try {
-    const { sequences } = await runtime.generate([promptIds], {
+    const { sequences } = await runtime.generate([prompt.ids], {
       strategy: request.strategy ?? { kind: 'greedy' },
       maxNewTokens: request.maxNewTokens ?? 32,
       signal: request.signal,
     });
     const ids = sequences[0];
-    const output = tokenizer.decode(ids.slice(1));
+    const output = prompt.decode(ids.slice(1));
     return { prompt: request.prompt, output, ...fillSentinels(request.prompt, output), ids };
   } finally {
     await runtime.release();

@@ -1,8 +1,9 @@
 // Playground handlers in the engine host: filling a prompt's holes and scoring a model on a
 // case file, both T5 work from engine/t5 (fill.ts, case.ts). They run here, not in main,
 // because generation and the gradient pass are seconds of CPU that would block main's event
-// loop. Errors caused by what the person passed (a missing folder, a bad config or case file)
-// become invalid_input with the engine's message; a cancelled fill becomes cancelled.
+// loop. Errors caused by what the person passed (a missing folder, a bad config or case file,
+// a prompt without holes or too long) become invalid_input with the engine's message; a
+// cancelled fill becomes cancelled.
 
 import type {
   PlaygroundFillRequest,
@@ -33,6 +34,8 @@ const INPUT_ERROR_NAMES = new Set([
   'GenerationError',
   'T5InferenceSizeError',
   'DataError',
+  'PromptError',
+  'InputLengthError',
 ]);
 
 /** True for errors caused by what the person passed (folder, config, case, options), not a bug. */

@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { promptInput } from '../../../../src/main/cli/commands/fill';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { capture, jsonResult, runCaptured, runSpanfill, type CliOutput } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
@@ -133,7 +135,8 @@ describe('spanfill fill (command)', () => {
       [['--beams', '2', '--sample', prompt], '--beams and --sample cannot be combined'],
       [['--temperature', '0.5', prompt], '--temperature needs --sample'],
       [['--sample', '--top-p', '1.5', prompt], "--top-p must be a number from 0.000001 to 1, got '1.5'"],
-      [[], 'fill needs exactly one prompt argument; got 0'],
+      [[], 'fill needs exactly one prompt argument (or --prompt-file FILE, or - for standard input); got 0'],
+      [['--prompt-file', 'p.txt', prompt], 'fill takes the prompt from --prompt-file or an argument, not both'],
     ];
     for (const [args, message] of cases) {
       const run = await spanfill(['fill', '--model', SPM, ...args]);
@@ -159,8 +162,45 @@ describe('spanfill fill (command)', () => {
     expect(captured.out()).toBe('');
   });
 
+  it('reads the prompt from --prompt-file FILE and from standard input (-)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-fill-'));
+    try {
+      const args = ['fill', '--model', SPM, '--max-new-tokens', '6', '--json'];
+      const expected = jsonResult<Filled>((await spanfill([...args, prompt])).stdout);
+      writeFileSync(join(dir, 'prompt.txt'), `${prompt}\n`);
+      const fromFile = await spanfill([...args, '--prompt-file', join(dir, 'prompt.txt')]);
+      expect(jsonResult<Filled>(fromFile.stdout)).toEqual(expected);
+      for (const dash of [['-'], ['--prompt-file', '-']]) {
+        promptInput.stdin = Readable.from([Buffer.from(`${prompt}\n`)]);
+        const fromStdin = await spanfill([...args, ...dash]);
+        expect(jsonResult<Filled>(fromStdin.stdout), dash.join(' ')).toEqual(expected);
+      }
+    } finally {
+      promptInput.stdin = process.stdin;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a prompt too long for an argument comes through a file and is refused with the token limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-fill-'));
+    try {
+      const long = 'The <extra_id_0> walks in the park. '.repeat(6000);
+      expect(long.length).toBeGreaterThan(200 * 1024);
+      writeFileSync(join(dir, 'long.txt'), long);
+      const run = await spanfill(['fill', '--model', SPM, '--prompt-file', join(dir, 'long.txt')]);
+      expect(run.code).not.toBe(exitCodes.ok);
+      expect(run.stderr).toMatch(/The prompt is [\d,]+ tokens long; this model takes at most 2,048 tokens per input/);
+      const empty = await spanfill(['fill', '--model', SPM, '']);
+      expect(empty.stderr).toContain('The prompt is empty. Write the text with <extra_id_0>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--help lists the flags of the issue', async () => {
     const { stdout } = await spanfill(['fill', '--help']);
+    expect(stdout).toContain('--prompt-file FILE');
+    expect(stdout).toContain('<extra_id_0> to <extra_id_99>');
     expect(stdout).toContain('Usage: spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P]');
     for (const flag of ['--model DIR', '--beams N', '--sample', '--temperature T', '--top-p P', '--seed S'])
       expect(stdout).toContain(flag);

@@ -35,4 +35,20 @@ describe('score', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("refuses a case row over the model's input limit before reading the weights", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
+    try {
+      const long = Array.from({ length: 2049 }, () => 5);
+      writeFileSync(
+        join(dir, 'long.json'),
+        JSON.stringify({ input_ids: [[5, 6]], labels: [[5]], greedy: { input_ids: [long] } }),
+      );
+      await expect(scoreModelCase(SPM, join(dir, 'long.json'))).rejects.toThrow(
+        `${join(dir, 'long.json')}: greedy.input_ids is 2,049 tokens long; this model takes at most 2,048 tokens per input`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

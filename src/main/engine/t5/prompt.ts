@@ -1,0 +1,65 @@
+// Checking a masked prompt before `fill` runs the model: well-formed text, at least one
+// <extra_id_N> hole, and every hole one of the tokenizer's sentinels. Without these checks an
+// empty or hole-less prompt generated 32 tokens without a word and <extra_id_99999> was
+// tokenized as plain text and reported as "no output" (issue #9). Text only: the counts come
+// from the tokenizer (engine/data/tokenizer.ts); the length cap is input-limits.ts.
+
+export class PromptError extends Error {
+  override name = 'PromptError';
+}
+
+export const PROMPT_EXAMPLE = '"The <extra_id_0> walks in <extra_id_1> park"';
+
+/** Anything that looks like a sentinel, valid or not: `<extra_id_7>`, `<extra_id_x>`, `<extra_id_007>`. */
+const SENTINEL_LIKE = /<extra_id[^<>\s]{0,20}>/g;
+const CANONICAL = /^<extra_id_(0|[1-9]\d*)>$/;
+
+function howToWrite(sentinelCount: number): string {
+  return (
+    `Write the text with <extra_id_0>, <extra_id_1>, … where spans are missing ` +
+    `(this tokenizer has <extra_id_0> to <extra_id_${sentinelCount - 1}>), e.g. ${PROMPT_EXAMPLE}.`
+  );
+}
+
+/** The first lone UTF-16 surrogate, which is not text and cannot be tokenized faithfully. */
+function loneSurrogate(prompt: string): number {
+  for (let i = 0; i < prompt.length; i++) {
+    const unit = prompt.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = prompt.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) return i;
+  }
+  return -1;
+}
+
+/** Throws PromptError saying what is wrong and how to write a masked prompt. */
+export function checkMaskedPrompt(prompt: string, sentinelCount: number, tokenizerName: string): void {
+  if (sentinelCount === 0) {
+    throw new PromptError(
+      `The tokenizer of ${tokenizerName} has no <extra_id_N> sentinels, so this model cannot fill holes; use a T5 model folder`,
+    );
+  }
+  const surrogate = loneSurrogate(prompt);
+  if (surrogate >= 0) {
+    const hex = prompt.charCodeAt(surrogate).toString(16).toUpperCase();
+    throw new PromptError(
+      `The prompt is not valid text: character ${surrogate} is half of a UTF-16 surrogate pair (U+${hex}) without its other half. Remove it or fix the encoding.`,
+    );
+  }
+  if (prompt.trim() === '') throw new PromptError(`The prompt is empty. ${howToWrite(sentinelCount)}`);
+  let holes = 0;
+  for (const [token] of prompt.matchAll(SENTINEL_LIKE)) {
+    const match = CANONICAL.exec(token);
+    if (match === null || Number(match[1]) >= sentinelCount) {
+      const what =
+        match === null ? 'is not a sentinel' : `is beyond the ${sentinelCount} sentinels of ${tokenizerName}`;
+      throw new PromptError(`${token} in the prompt ${what}. ${howToWrite(sentinelCount)}`);
+    }
+    holes++;
+  }
+  if (holes === 0) {
+    throw new PromptError(`The prompt has no <extra_id_N> hole to fill. ${howToWrite(sentinelCount)}`);
+  }
+}
