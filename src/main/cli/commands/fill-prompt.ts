@@ -13,7 +13,7 @@ export const maxPromptBytes = 3 * maxPromptChars;
 
 function tooLarge(source: string): ApiError {
   return new ApiError(
-    'invalid_argument',
+    'invalid_input',
     `${source} holds more than ${maxPromptBytes.toLocaleString('en-US')} bytes; a prompt can be at most ` +
       `${maxPromptChars.toLocaleString('en-US')} characters (and a model takes far fewer tokens)`,
   );
@@ -25,7 +25,7 @@ function decodePrompt(bytes: Uint8Array, source: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new ApiError('invalid_argument', `${source} is not UTF-8 text; save the prompt as UTF-8`);
+    throw new ApiError('invalid_input', `${source} is not UTF-8 text; save the prompt as UTF-8`);
   }
   return text.replace(/\r?\n$/, '');
 }
@@ -56,10 +56,10 @@ export async function readPromptStream(stream: NodeJS.ReadableStream, signal: Ab
 /** Read a prompt file; only a regular file (a FIFO or device could block or never end). */
 export async function readPromptFile(path: string): Promise<string> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new ApiError('invalid_argument', `Cannot read prompt file ${path}: ${error.code ?? error.message}`);
+    throw new ApiError('invalid_input', `Cannot read prompt file ${path}: ${error.code ?? error.message}`);
   });
   if (!info.isFile())
-    throw new ApiError('invalid_argument', `Prompt file ${path} is not a regular file; use - to read standard input`);
+    throw new ApiError('invalid_input', `Prompt file ${path} is not a regular file; use - to read standard input`);
   if (info.size > maxPromptBytes) throw tooLarge(`Prompt file ${path}`);
   const handle = await open(path, 'r');
   try {

@@ -33,14 +33,14 @@ describe('readPromptStream (standard input)', () => {
 
   it('refuses bytes that are not UTF-8 and more than the prompt limit can hold', async () => {
     await expect(readPromptStream(streamOf(Buffer.from([0x61, 0xff])), live())).rejects.toMatchObject({
-      code: 'invalid_argument',
+      code: 'invalid_input',
       message: 'Standard input is not UTF-8 text; save the prompt as UTF-8',
     });
     expect(maxPromptBytes).toBe(3 * maxPromptChars);
     const chunk = Buffer.alloc(1024 * 1024, 0x61);
     const big = streamOf(chunk, chunk, chunk, Buffer.from('a'));
     await expect(readPromptStream(big, live())).rejects.toMatchObject({
-      code: 'invalid_argument',
+      code: 'invalid_input',
       message: expect.stringContaining('Standard input holds more than 3,000,000 bytes'),
     });
   });
@@ -72,6 +72,6 @@ describe('readPromptFile', () => {
       `Prompt file ${join(dir, 'huge.txt')} holds more than 3,000,000 bytes; a prompt can be at most 1,000,000 characters`,
     );
     writeFileSync(join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
-    await expect(readPromptFile(join(dir, 'latin1.txt'))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(readPromptFile(join(dir, 'latin1.txt'))).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });

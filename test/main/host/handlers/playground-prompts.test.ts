@@ -1,6 +1,6 @@
 // Bad prompts through the engine host's playground.fill, as the UI and the CLI reach it: empty,
 // without a hole, with a sentinel beyond the tokenizer's 100 or not a sentinel at all, lone
-// UTF-16 surrogates, huge, many sentinels — each answered invalid_argument with a message that
+// UTF-16 surrogates, huge, many sentinels — each answered invalid_input with a message that
 // says what is wrong and how to write a masked prompt (or gives the length limit) — plus
 // control characters and seeded random prompts, which either fill every hole or get such an
 // answer. t5-tiny-spm has <extra_id_0> … <extra_id_99>.
@@ -33,7 +33,7 @@ async function refusal(prompt: string): Promise<string> {
   } catch (error) {
     thrown = error;
   }
-  expect(thrown, `accepted ${JSON.stringify(prompt.slice(0, 60))}`).toMatchObject({ code: 'invalid_argument' });
+  expect(thrown, `accepted ${JSON.stringify(prompt.slice(0, 60))}`).toMatchObject({ code: 'invalid_input' });
   return (thrown as Error).message;
 }
 
@@ -119,7 +119,7 @@ describe('playground.fill takes unusual but valid prompts', () => {
       try {
         filled = await fill(prompt, 2);
       } catch (error) {
-        expect(error, JSON.stringify(prompt)).toMatchObject({ code: 'invalid_argument' });
+        expect(error, JSON.stringify(prompt)).toMatchObject({ code: 'invalid_input' });
         expect((error as Error).message).toMatch(/<extra_id_0>|surrogate/);
         outcomes.refused++;
         continue;
