@@ -30,6 +30,18 @@ export interface BatchFieldSpec {
 }
 
 /**
+ * Where in training one model build runs, as int64 scalars visible from its graph. Randomness
+ * derived from these (dropout masks, ops/random.ts) is a pure function of the step, so K steps
+ * per call, a re-created session and a resumed run all draw the same masks.
+ */
+export interface StepPosition {
+  /** Optimizer steps completed before this one (the carried step counter). */
+  readonly step: Tensor;
+  /** The micro-batch's index within its step, 0…M−1. */
+  readonly micro: Tensor;
+}
+
+/**
  * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop
  * body in the K-step graph, and it may be called more than once per model (accumulation), so
  * it must not add graph inputs or fixed-name initializers (anonymous g.constant is fine).
@@ -38,6 +50,7 @@ export type ModelBuilder = (
   g: Graph,
   params: Readonly<Record<string, Tensor>>,
   batch: Readonly<Record<string, Tensor>>,
+  at: StepPosition,
 ) => { readonly loss: Tensor };
 
 export interface FusedSpec {
@@ -109,7 +122,8 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
   const n = spec.params.length;
   const params = state.slice(0, n);
   const m = spec.accumulation ?? 1;
-  const { lossSum, gradSums } = accumulate(g, spec, params, micro);
+  const stepIn = state[state.length - 1];
+  const { lossSum, gradSums } = accumulate(g, spec, params, { ...micro, step: stepIn });
   const loss = m > 1 ? op.div(lossSum, m) : lossSum;
   return g.scope('optim', () => {
     // The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so
@@ -120,7 +134,6 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
     let gradScale: Tensor | undefined;
     if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
     else if (m > 1) gradScale = op.scalar(g, 1 / m, norm.dtype);
-    const stepIn = state[state.length - 1];
     const completed = op.cast(stepIn, paramDtype(spec)); // s: steps done before this one
     const t = op.add(completed, 1); // 1-based step number
     const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
