@@ -1,0 +1,81 @@
+// Reference training curves (llm.c manner): each tiny fixture trained on its own case batch
+// for 100 steps with the optimizer settings written in its curve.json matches the float64
+// reference: the first 10 losses within 1e-4 relative, every later one within
+// 3 × max_abs_drift_f32 + 1e-3 absolute (test/fixtures/README.md). Prints our curve.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { OptimizerConfig } from '../../../../src/main/engine/optim/optimizer';
+import {
+  CaseFileError,
+  parseTrainingCase,
+  readTrainingCase,
+  trainOnCase,
+} from '../../../../src/main/engine/train/caseTraining';
+
+const FIXTURES = join(__dirname, '../../../fixtures/t5');
+
+interface Curve {
+  steps: number;
+  optimizer: { kind: string; lr: number; betas: [number, number]; eps: number; weight_decay: number };
+  schedule: string;
+  clipping: number | null;
+  dropout: number;
+  losses_float64: number[];
+  max_abs_drift_f32: number;
+}
+
+describe.each(['t5-tiny-relu', 't5-tiny-gated'])('case training %s', (name) => {
+  it('follows the float64 reference curve', async () => {
+    const dir = join(FIXTURES, name);
+    const curve = JSON.parse(readFileSync(join(dir, 'curve.json'), 'utf8')) as Curve;
+    // The settings the curve was recorded with; refuse silently different ones.
+    expect([curve.optimizer.kind, curve.schedule, curve.clipping, curve.dropout]).toEqual([
+      'adamw',
+      'constant',
+      null,
+      0,
+    ]);
+    const optimizer: OptimizerConfig = {
+      kind: 'adamw',
+      beta1: curve.optimizer.betas[0],
+      beta2: curve.optimizer.betas[1],
+      eps: curve.optimizer.eps,
+      weightDecay: curve.optimizer.weight_decay,
+    };
+    const { losses } = await trainOnCase(dir, readTrainingCase(join(dir, 'case.json')), {
+      steps: curve.steps,
+      optimizer,
+      schedule: { kind: 'constant', peakLr: curve.optimizer.lr },
+    });
+    const reference = curve.losses_float64;
+    expect(losses).toHaveLength(reference.length);
+    const relative = losses.slice(0, 10).map((l, i) => Math.abs(l - reference[i]) / reference[i]);
+    const absolute = losses.slice(10).map((l, i) => Math.abs(l - reference[i + 10]));
+    const bound = 3 * curve.max_abs_drift_f32 + 1e-3;
+    console.log(
+      `${name}: loss ${losses[0].toFixed(6)} → ${losses[losses.length - 1].toFixed(6)} ` +
+        `(reference ${reference[reference.length - 1].toFixed(6)}); max rel. error steps 0–9 ` +
+        `${Math.max(...relative).toExponential(2)} (bound 1e-4), max abs. error after ` +
+        `${Math.max(...absolute).toExponential(2)} (bound ${bound.toExponential(2)})\n` +
+        `curve: ${losses.map((l) => l.toFixed(5)).join(' ')}`,
+    );
+    expect(Math.max(...relative)).toBeLessThan(1e-4);
+    expect(Math.max(...absolute)).toBeLessThan(bound);
+  });
+});
+
+describe('case files', () => {
+  it('name the bad key and what is expected', () => {
+    expect(() => parseTrainingCase('{', 'x.json')).toThrow(CaseFileError);
+    expect(() => parseTrainingCase('{"input_ids": [[1, 2]]}', 'x.json')).toThrow(
+      "x.json: 'attention_mask' must be a non-empty array of rows of integers",
+    );
+    expect(() =>
+      parseTrainingCase('{"input_ids": [[1, 2]], "attention_mask": [[1, 1]], "labels": [[3], [4]]}', 'x.json'),
+    ).toThrow("x.json: 'labels' has 2 rows but input_ids has 1");
+    expect(() =>
+      parseTrainingCase('{"input_ids": [[1, 2]], "attention_mask": [[1]], "labels": [[3]]}', 'x.json'),
+    ).toThrow("attention_mask rows must have input_ids' length 2");
+  });
+});
