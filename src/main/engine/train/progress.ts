@@ -61,6 +61,7 @@ export class ProgressMeter {
     private readonly startStep: number,
     private readonly maxSteps: number,
     private readonly elapsedBeforeMs: number,
+    private readonly tokensBefore = 0,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.startedAt = now();
@@ -82,8 +83,9 @@ export class ProgressMeter {
     return this.elapsedBeforeMs + (this.now() - this.startedAt);
   }
 
+  /** Real tokens trained on across resumes. */
   get tokensSeen(): number {
-    return this.tokens;
+    return this.tokensBefore + this.tokens;
   }
 
   /** Real tokens per second of step time in this session (0 before the first step). */

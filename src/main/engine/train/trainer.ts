@@ -109,7 +109,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const stream = new BatchStream(data.train, data.tokenizer, settings.batchSize, settings.mask, start);
     evaluator = makeEvaluator(options);
     const step0 = resumed?.state.step ?? 0;
-    const meter = new ProgressMeter(step0, settings.maxSteps, resumed?.state.elapsedMs ?? 0);
+    const before = resumed?.state;
+    const meter = new ProgressMeter(step0, settings.maxSteps, before?.elapsedMs ?? 0, before?.tokensSeen ?? 0);
     const session: Session = {
       options,
       program,
