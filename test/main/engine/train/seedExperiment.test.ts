@@ -50,6 +50,7 @@ describe('seed experiment', () => {
           .map((l) => l.toFixed(3))
           .join(' ')}`,
     );
+    console.log(`validation at the end: ${JSON.stringify(result.validation)}`);
     const { config, weights } = loadT5Model(result.lastCheckpoint as string);
     const runtime = new T5Runtime(config, weights.params);
     const prompt = 'The <extra_id_0> dog walks in the <extra_id_1>';
