@@ -5,11 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import type { ProviderName } from '../onnx/session';
-import { compile } from '../optim/program';
 import type { OptimizerConfig } from '../optim/optimizer';
 import type { ScheduleConfig } from '../optim/schedule';
-import { t5BatchFeeds, t5TrainingSpec } from '../t5/training';
+import { t5BatchFeeds } from '../t5/training';
 import { loadT5Model } from '../t5/weights';
+import { compileT5Program } from './program';
 
 /** The batch of a case file: (B, Te) ids and mask, (B, Td) labels with −100 ignored. */
 export interface TrainingCase {
@@ -106,16 +106,7 @@ export async function trainOnCase(
     inputLength: batch.inputIds[0].length,
     targetLength: batch.labels[0].length,
   };
-  const spec = t5TrainingSpec(config, shapes, { dropoutRate: options.dropoutRate ?? 0, seed: options.seed });
-  const program = await compile({
-    ...spec,
-    optimizer: options.optimizer,
-    schedule: options.schedule,
-    clipNorm: options.clipNorm,
-    k,
-    providers: options.providers,
-    intraOpThreads: options.intraOpThreads,
-  });
+  const program = await compileT5Program(config, shapes, { ...options, dropoutRate: options.dropoutRate ?? 0, k });
   const repeat = (rows: readonly (readonly number[])[]): BigInt64Array => {
     const one = rows.flat().map(BigInt);
     return BigInt64Array.from({ length: k * one.length }, (_, i) => one[i % one.length]);

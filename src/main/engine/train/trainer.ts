@@ -10,9 +10,8 @@ import type { MaskingTokenizer } from '../data/examples';
 import type { ExampleSet } from '../data/trainingData';
 import type { HostTensor, ProviderName } from '../onnx/session';
 import type { TrainingProgram } from '../optim/program';
-import { compile } from '../optim/program';
 import type { T5Config } from '../t5/config';
-import { t5BatchFeeds, t5TrainingSpec } from '../t5/training';
+import { t5BatchFeeds } from '../t5/training';
 import { loadT5Model } from '../t5/weights';
 import type { DataPosition } from './batchStream';
 import { BatchStream } from './batchStream';
@@ -30,6 +29,7 @@ import type { EvaluationMetrics } from './evaluate';
 import { Evaluator } from './evaluate';
 import type { TrainerEvent } from './progress';
 import { ProgressMeter } from './progress';
+import { compileT5Program } from './program';
 import type { TrainerSettings } from './settings';
 import { validateSettings } from './settings';
 
@@ -245,21 +245,16 @@ function checkResumable(dir: string, state: TrainerState, now: DeterminismSettin
 function compileProgram(options: TrainOptions): Promise<TrainingProgram> {
   const { settings, model, data } = options;
   const { inputLength, targetLength } = data.train.plan.lengths;
-  const spec = t5TrainingSpec(
+  return compileT5Program(
     model.config,
     { batchSize: settings.batchSize, inputLength, targetLength },
-    { dropoutRate: settings.dropoutRate ?? model.config.dropoutRate, seed: settings.seed },
+    {
+      ...settings,
+      dropoutRate: settings.dropoutRate ?? model.config.dropoutRate,
+      accumulation: settings.accumulation ?? 1,
+      k: settings.stepsPerCall ?? 1,
+    },
   );
-  return compile({
-    ...spec,
-    optimizer: settings.optimizer,
-    schedule: settings.schedule,
-    clipNorm: settings.clipNorm,
-    accumulation: settings.accumulation ?? 1,
-    k: settings.stepsPerCall ?? 1,
-    providers: settings.providers,
-    intraOpThreads: settings.intraOpThreads,
-  });
 }
 
 function makeEvaluator(options: TrainOptions): Evaluator | null {
