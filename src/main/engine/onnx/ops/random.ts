@@ -17,7 +17,10 @@
 //   dropout      keeps a position iff bits ≥ round(rate·2¹⁵) and scales kept values by 1/(1 − rate)
 // (Three mixes per value: with two, neighbouring values still correlate measurably. Two 15-bit
 // draws per value halve the int32 work; the rate is thereby rounded to a multiple of 2⁻¹⁵.)
-// Schrage's method computes A·x mod M within int32. Reference: Park & Miller, "Random number
+// Schrage's method computes A·x mod M within int32.
+// TODO(#11): ~35 int32 ops per position; on this 2-core CPU a 1M-element mask took ~3× ORT's
+// own Dropout kernel (noisy, loaded machine). Computing all sites of one shape in one chain,
+// or fewer passes per mix, would cut nodes and passes. Reference: Park & Miller, "Random number
 // generators: good ones are hard to find", CACM 31(10), 1988; Schrage, ACM TOMS 5(2), 1979.
 
 import type { Graph, Tensor } from '../graph';
