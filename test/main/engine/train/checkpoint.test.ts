@@ -16,7 +16,10 @@ import {
   TRAINER_STATE_FILE,
   writeCheckpoint,
 } from '../../../../src/main/engine/train/checkpoint';
-import { SPM_DIR, tempDir } from './helpers';
+import { SPM_DIR } from './helpers';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-ckpt-');
 
 const { config, weights } = loadT5Model(SPM_DIR);
 const params: Record<string, HostTensor> = Object.fromEntries(
@@ -54,7 +57,7 @@ const write = (root: string, step: number, loss: number | null) =>
 
 describe('checkpoints', () => {
   it('round-trip weights, optimizer slots and trainer state', () => {
-    const dir = write(tempDir('ckpt'), 7, 1.5);
+    const dir = write(tempDir(), 7, 1.5);
     const loaded = readCheckpoint(dir, config);
     expect(loaded.state).toEqual(state(7, 1.5));
     expect(loaded.optimizer['opt.m/shared.weight']).toEqual(optimizer['opt.m/shared.weight']);
@@ -63,7 +66,7 @@ describe('checkpoints', () => {
   });
 
   it('are whole or absent: a failed write leaves no folder, temporary or final', () => {
-    const root = tempDir('ckpt');
+    const root = tempDir();
     write(root, 1, null);
     const broken = { ...params };
     delete broken['decoder.final_layer_norm.weight'];
@@ -74,7 +77,7 @@ describe('checkpoints', () => {
   });
 
   it('keep the last K and the best by validation loss, and clear crashed temporary folders', () => {
-    const root = tempDir('ckpt');
+    const root = tempDir();
     [3, 1, 2, 4, 5].forEach((loss, i) => write(root, i + 1, loss));
     write(root, 6, null);
     mkdirSync(join(root, '.step-00000007.999.tmp'));
@@ -85,7 +88,7 @@ describe('checkpoints', () => {
   });
 
   it('refuse trainer states of another format or version, naming the file', () => {
-    const dir = tempDir('ckpt');
+    const dir = tempDir();
     const file = join(dir, TRAINER_STATE_FILE);
     writeFileSync(file, JSON.stringify({ ...state(1, null), version: 99 }));
     expect(() => readTrainerState(dir)).toThrow(`${file} has trainer-state version 99; this Spanfill reads version 1`);

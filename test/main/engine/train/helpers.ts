@@ -1,8 +1,5 @@
 // Shared by the trainer tests: the t5-tiny-spm fixture (a complete HF folder with a
 // SentencePiece tokenizer) and TrainerData built from a few texts with that tokenizer.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpanCorruptionSettings } from '../../../../src/main/engine/data/examples';
 import { planExamples } from '../../../../src/main/engine/data/examples';
@@ -13,10 +10,6 @@ import type { TrainerSettings } from '../../../../src/main/engine/train/settings
 import type { TrainerData } from '../../../../src/main/engine/train/trainer';
 
 export const SPM_DIR = fileURLToPath(new URL('../../../fixtures/t5/t5-tiny-spm', import.meta.url));
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `spanfill-${prefix}-`));
-}
 
 export function loadSpmTokenizer(): Promise<TextTokenizer> {
   return loadHfTokenizer(SPM_DIR);

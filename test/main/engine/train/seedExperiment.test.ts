@@ -7,7 +7,10 @@ import { parseSpans } from '../../../../src/main/engine/t5/sentinels';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { train, trainerModelFromDir } from '../../../../src/main/engine/train/trainer';
-import { loadSpmTokenizer, SPM_DIR, tempDir, textData } from './helpers';
+import { loadSpmTokenizer, SPM_DIR, textData } from './helpers';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-seed-');
 
 const SENTENCE = 'The cute dog walks in the green park';
 
@@ -23,7 +26,7 @@ describe('seed experiment', () => {
       meanNoiseSpanLength: 4.5,
     });
     expect(data.train.plan.exampleCount).toBe(1);
-    const dir = tempDir('seed');
+    const dir = tempDir();
     const result = await train({
       model: trainerModelFromDir(SPM_DIR),
       data,

@@ -11,7 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { listCheckpoints, readCheckpoint, readTrainerState } from '../../../../src/main/engine/train/checkpoint';
 import { train, trainerModelFromDir } from '../../../../src/main/engine/train/trainer';
-import { KILL_SETTINGS, KILL_TEXTS, loadSpmTokenizer, SPM_DIR, tempDir, textData } from './helpers';
+import { KILL_SETTINGS, KILL_TEXTS, loadSpmTokenizer, SPM_DIR, textData } from './helpers';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-kill-');
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const child = fileURLToPath(new URL('./fixtures/trainChild.ts', import.meta.url));
@@ -40,14 +43,14 @@ const bytes = (dir: string, file: string): Buffer => readFileSync(join(dir, file
 describe('a trainer killed with SIGKILL', () => {
   it('resumes three times and ends exactly like a straight run, with only whole checkpoints', async () => {
     const tokenizer = await loadSpmTokenizer();
-    const straightDir = tempDir('straight');
+    const straightDir = tempDir();
     const straight = await train({
       model: trainerModelFromDir(SPM_DIR),
       data: textData(tokenizer, KILL_TEXTS, []),
       settings: KILL_SETTINGS,
       checkpointDir: straightDir,
     });
-    const dir = tempDir('killed');
+    const dir = tempDir();
     const mismatches: string[] = [];
     const onLoss = (step: number, loss: number): void => {
       if (loss !== straight.losses[step]) mismatches.push(`step ${step}: ${loss} vs ${straight.losses[step]}`);

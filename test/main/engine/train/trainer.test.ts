@@ -2,9 +2,10 @@
 // AbortSignal, saving and resuming gives bit-identical losses and final files to a straight
 // run; the checkpoint is a loadable HF folder plus optimizer and trainer state; the typed
 // events arrive in order with sane values; a resume with other settings is refused.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TextTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { listCheckpoints, readTrainerState } from '../../../../src/main/engine/train/checkpoint';
@@ -12,7 +13,10 @@ import type { TrainerEvent } from '../../../../src/main/engine/train/progress';
 import type { TrainerSettings } from '../../../../src/main/engine/train/settings';
 import type { TrainOptions, TrainResult } from '../../../../src/main/engine/train/trainer';
 import { train, trainerModelFromDir } from '../../../../src/main/engine/train/trainer';
-import { loadSpmTokenizer, SPM_DIR, tempDir, textData } from './helpers';
+import { tempDirs } from '../../../support/tmp';
+import { loadSpmTokenizer, SPM_DIR, textData } from './helpers';
+
+const tempDir = tempDirs('spanfill-train-');
 
 const TRAIN = [
   'The cute dog walks in the green park',
@@ -44,7 +48,7 @@ let straight: { result: TrainResult; events: TrainerEvent[]; dir: string };
 
 async function run(overrides: Partial<TrainOptions> = {}, settings: Partial<TrainerSettings> = {}) {
   const events: TrainerEvent[] = [];
-  const dir = overrides.checkpointDir ?? tempDir('train');
+  const dir = overrides.checkpointDir ?? tempDir();
   const result = await train({
     model: trainerModelFromDir(SPM_DIR),
     data: textData(tokenizer, TRAIN, VALIDATION),
@@ -58,10 +62,13 @@ async function run(overrides: Partial<TrainOptions> = {}, settings: Partial<Trai
 
 const bytes = (dir: string, file: string): Buffer => readFileSync(join(dir, file));
 
+// The straight run is shared by every test, so its folder outlives tempDirs' per-test cleanup.
+const sharedDir = mkdtempSync(join(tmpdir(), 'spanfill-train-straight-'));
 beforeAll(async () => {
   tokenizer = await loadSpmTokenizer();
-  straight = await run();
+  straight = await run({ checkpointDir: sharedDir });
 });
+afterAll(() => rmSync(sharedDir, { recursive: true, force: true }));
 
 describe('train', () => {
   it('stop + resume from the checkpoint equals a straight run, bit for bit (dropout on)', async () => {
