@@ -1,9 +1,8 @@
 // Case training, the engine's reference check: train a model folder on the one fixed batch of a
-// case file (the golden fixture format, test/fixtures/README.md) for N steps and return the
-// loss before each update, as the reference curves (curve.json) record it. Plain data in and
-// out; the CLI's `train --case` and the runs service call it from an engine host.
+// case file (the golden fixture format, test/fixtures/README.md; parsed by the caller) for N
+// steps and return the loss before each update, as the reference curves (curve.json) record
+// it. Plain data in and out; `train --case` and the runs service call it from an engine host.
 
-import { readFileSync } from 'node:fs';
 import type { ProviderName } from '../onnx/session';
 import type { OptimizerConfig } from '../optim/optimizer';
 import type { ScheduleConfig } from '../optim/schedule';
@@ -18,45 +17,18 @@ export interface TrainingCase {
   readonly labels: readonly (readonly number[])[];
 }
 
-export class CaseFileError extends Error {
-  override name = 'CaseFileError';
-}
-
-function matrix(raw: Record<string, unknown>, key: string, file: string, rows?: number): number[][] {
-  const value = raw[key];
-  const isMatrix =
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((r) => Array.isArray(r) && r.length > 0 && r.every((x) => Number.isInteger(x)));
-  if (!isMatrix) throw new CaseFileError(`${file}: '${key}' must be a non-empty array of rows of integers`);
-  const m = value as number[][];
-  if (m.some((r) => r.length !== m[0].length))
-    throw new CaseFileError(`${file}: the rows of '${key}' differ in length`);
-  if (rows !== undefined && m.length !== rows)
-    throw new CaseFileError(`${file}: '${key}' has ${m.length} rows but input_ids has ${rows}`);
-  return m;
-}
-
-/** Parses a case file's batch (input_ids, attention_mask, labels); other keys are ignored. */
-export function parseTrainingCase(json: string, file = 'case file'): TrainingCase {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new CaseFileError(`${file} is not valid JSON: ${(e as Error).message}`);
+/** Throws a RangeError naming the field unless the case's rows form one (B, Te) / (B, Td) batch. */
+export function checkTrainingCase(batch: TrainingCase): void {
+  const rows = batch.inputIds.length;
+  const fields = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, labels: batch.labels };
+  for (const [name, m] of Object.entries(fields)) {
+    if (m.length === 0 || m.length !== rows)
+      throw new RangeError(`case ${name} has ${m.length} rows; expected ${rows} (as input_ids), at least 1`);
+    if (m[0].length === 0 || m.some((r) => r.length !== m[0].length))
+      throw new RangeError(`case ${name}: every row must have the same length ≥ 1`);
   }
-  if (raw === null || typeof raw !== 'object') throw new CaseFileError(`${file} must hold a JSON object`);
-  const record = raw as Record<string, unknown>;
-  const inputIds = matrix(record, 'input_ids', file);
-  const attentionMask = matrix(record, 'attention_mask', file, inputIds.length);
-  const labels = matrix(record, 'labels', file, inputIds.length);
-  if (attentionMask[0].length !== inputIds[0].length)
-    throw new CaseFileError(`${file}: attention_mask rows must have input_ids' length ${inputIds[0].length}`);
-  return { inputIds, attentionMask, labels };
-}
-
-export function readTrainingCase(file: string): TrainingCase {
-  return parseTrainingCase(readFileSync(file, 'utf8'), file);
+  if (batch.attentionMask[0].length !== batch.inputIds[0].length)
+    throw new RangeError(`case attention_mask rows must have input_ids' length ${batch.inputIds[0].length}`);
 }
 
 export interface CaseTrainingOptions {
@@ -100,6 +72,7 @@ export async function trainOnCase(
   const k = options.k ?? defaultK(options.steps);
   if (!(Number.isInteger(k) && k >= 1 && options.steps % k === 0))
     throw new RangeError(`k must be an integer ≥ 1 that divides steps (${options.steps}), got ${k}`);
+  checkTrainingCase(batch);
   const { config, weights } = loadT5Model(modelDir);
   const shapes = {
     batchSize: batch.inputIds.length,

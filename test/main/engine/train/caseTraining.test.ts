@@ -6,12 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OptimizerConfig } from '../../../../src/main/engine/optim/optimizer';
-import {
-  CaseFileError,
-  parseTrainingCase,
-  readTrainingCase,
-  trainOnCase,
-} from '../../../../src/main/engine/train/caseTraining';
+import type { TrainingCase } from '../../../../src/main/engine/train/caseTraining';
+import { checkTrainingCase, trainOnCase } from '../../../../src/main/engine/train/caseTraining';
 
 const FIXTURES = join(__dirname, '../../../fixtures/t5');
 
@@ -43,7 +39,9 @@ describe.each(['t5-tiny-relu', 't5-tiny-gated'])('case training %s', (name) => {
       eps: curve.optimizer.eps,
       weightDecay: curve.optimizer.weight_decay,
     };
-    const { losses } = await trainOnCase(dir, readTrainingCase(join(dir, 'case.json')), {
+    const golden = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Record<string, number[][]>;
+    const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
+    const { losses } = await trainOnCase(dir, batch, {
       steps: curve.steps,
       optimizer,
       schedule: { kind: 'constant', peakLr: curve.optimizer.lr },
@@ -65,17 +63,18 @@ describe.each(['t5-tiny-relu', 't5-tiny-gated'])('case training %s', (name) => {
   });
 });
 
-describe('case files', () => {
-  it('name the bad key and what is expected', () => {
-    expect(() => parseTrainingCase('{', 'x.json')).toThrow(CaseFileError);
-    expect(() => parseTrainingCase('{"input_ids": [[1, 2]]}', 'x.json')).toThrow(
-      "x.json: 'attention_mask' must be a non-empty array of rows of integers",
+describe('checkTrainingCase', () => {
+  it('names the field whose rows do not form one batch', () => {
+    const good: TrainingCase = { inputIds: [[1, 2]], attentionMask: [[1, 1]], labels: [[3]] };
+    expect(() => checkTrainingCase(good)).not.toThrow();
+    expect(() => checkTrainingCase({ ...good, labels: [[3], [4]] })).toThrow(
+      'case labels has 2 rows; expected 1 (as input_ids)',
     );
     expect(() =>
-      parseTrainingCase('{"input_ids": [[1, 2]], "attention_mask": [[1, 1]], "labels": [[3], [4]]}', 'x.json'),
-    ).toThrow("x.json: 'labels' has 2 rows but input_ids has 1");
-    expect(() =>
-      parseTrainingCase('{"input_ids": [[1, 2]], "attention_mask": [[1]], "labels": [[3]]}', 'x.json'),
-    ).toThrow("attention_mask rows must have input_ids' length 2");
+      checkTrainingCase({ ...good, inputIds: [[1, 2], [3]], attentionMask: [[1, 1], [1]], labels: [[3], [4]] }),
+    ).toThrow('case input_ids: every row must have the same length');
+    expect(() => checkTrainingCase({ ...good, attentionMask: [[1]] })).toThrow(
+      "case attention_mask rows must have input_ids' length 2",
+    );
   });
 });
