@@ -6,9 +6,9 @@
 
 import type { Dim, Graph, Tensor } from '../onnx';
 import { op } from '../onnx';
-import { counterDropout } from '../onnx/ops/random';
 import type { T5Config } from './config';
 import { innerDim } from './config';
+import { counterDropout } from '../onnx/ops/random';
 
 export type FloatType = 'float32' | 'float64';
 
