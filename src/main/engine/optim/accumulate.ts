@@ -8,8 +8,7 @@ import { isFloat } from '../onnx/dtype';
 import { Tensor } from '../onnx/graph';
 import type { Graph } from '../onnx/graph';
 import * as op from '../onnx/ops';
-import type { FusedSpec } from './fused';
-import type { StepPosition } from './fused';
+import type { FusedSpec, StepPosition } from './fused';
 
 export interface Accumulated {
   /** Σⱼ lossⱼ over the M micro-batches. */
