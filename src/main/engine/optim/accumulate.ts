@@ -8,7 +8,7 @@ import { isFloat } from '../onnx/dtype';
 import { Tensor } from '../onnx/graph';
 import type { Graph } from '../onnx/graph';
 import * as op from '../onnx/ops';
-import type { FusedSpec } from './spec';
+import type { FusedSpec, StepPosition } from './spec';
 
 export interface Accumulated {
   /** Σⱼ lossⱼ over the M micro-batches. */
@@ -24,6 +24,8 @@ export interface AccumulateOptions {
   readonly first: Tensor;
   /** Inner Loop over micro-batches 1…M−1 instead of unrolling them. */
   readonly isLooped: boolean;
+  /** Steps completed before this one (int64 scalar), passed on to the model builder. */
+  readonly step: Tensor;
 }
 
 /** Loss and gradient sums over the M = spec.accumulation micro-batches of one step, built in `g`. */
@@ -36,7 +38,9 @@ export function accumulate(
   const m = spec.accumulation ?? 1;
   const at = (j: number): Tensor => (j === 0 ? options.first : op.add(options.first, op.scalar(g, j, 'int64')));
   const micro = (j: number): { loss: Tensor; grads: Tensor[] } =>
-    g.scope(m > 1 ? `micro${j}` : 'model', () => lossAndGrads(g, spec, params, options.pick(at(j))));
+    g.scope(m > 1 ? `micro${j}` : 'model', () =>
+      lossAndGrads(g, spec, params, options.pick(at(j)), { step: options.step, micro: op.scalar(g, j, 'int64') }),
+    );
   const first = micro(0);
   if (m === 1) return { lossSum: first.loss, gradSums: first.grads };
   if (!options.isLooped) {
@@ -53,8 +57,11 @@ export function accumulate(
     // Autodiff treats tensors of enclosing graphs as constants, so differentiate w.r.t.
     // local Identity copies of the parameters (ORT usually removes the Identity nodes).
     const locals = params.map((p) => inner.addNode('Identity', [p], [{ dtype: p.dtype, shape: p.shape }])[0]);
-    const index = op.add(options.first, op.add(iteration, op.scalar(inner, 1, 'int64'))); // first + 1 + i
-    const next = inner.scope('micro', () => lossAndGrads(inner, spec, locals, options.pick(index)));
+    const micro = op.add(iteration, op.scalar(inner, 1, 'int64')); // 1 + i
+    const index = op.add(options.first, micro);
+    const next = inner.scope('micro', () =>
+      lossAndGrads(inner, spec, locals, options.pick(index), { step: options.step, micro }),
+    );
     return { carried: [op.add(lossSum, next.loss), ...gradSums.map((s, i) => op.add(s, next.grads[i]))] };
   });
   return { lossSum: looped.carried[0], gradSums: looped.carried.slice(1) };
@@ -66,10 +73,11 @@ function lossAndGrads(
   spec: FusedSpec,
   params: readonly Tensor[],
   batch: Record<string, Tensor>,
+  at: StepPosition,
 ): { loss: Tensor; grads: Tensor[] } {
   const byName: Record<string, Tensor> = {};
   spec.params.forEach((p, i) => (byName[p.name] = params[i]));
-  const result = spec.build(g, byName, batch) as { loss?: unknown } | null | undefined;
+  const result = spec.build(g, byName, batch, at) as { loss?: unknown } | null | undefined;
   const loss = result?.loss;
   if (!(loss instanceof Tensor)) throw new Error('build() must return { loss: Tensor }');
   if (loss.rank !== 0 || !isFloat(loss.dtype)) {

@@ -70,7 +70,8 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
   const n = spec.params.length;
   const params = state.slice(0, n);
   const m = spec.accumulation ?? 1;
-  const { lossSum, gradSums } = accumulate(g, spec, params, micro);
+  const stepIn = state[state.length - 1];
+  const { lossSum, gradSums } = accumulate(g, spec, params, { ...micro, step: stepIn });
   const loss = m > 1 ? op.div(lossSum, m) : lossSum;
   return g.scope('optim', () => {
     // The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so
@@ -81,7 +82,6 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
     let gradScale: Tensor | undefined;
     if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
     else if (m > 1) gradScale = op.scalar(g, 1 / m, norm.dtype);
-    const stepIn = state[state.length - 1];
     const completed = op.cast(stepIn, paramDtype(spec)); // s: steps done before this one
     const t = op.add(completed, 1); // 1-based step number
     const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));

@@ -23,6 +23,18 @@ export interface BatchFieldSpec {
 }
 
 /**
+ * Where in training one model build runs, as int64 scalars visible from its graph. Randomness
+ * derived from these (dropout masks, onnx/random.ts) is a pure function of the step, so K steps
+ * per call, a re-created session and a resumed run all draw the same masks.
+ */
+export interface StepPosition {
+  /** Optimizer steps completed before this one (the carried step counter). */
+  readonly step: Tensor;
+  /** The micro-batch's index within its step, 0…M−1. */
+  readonly micro: Tensor;
+}
+
+/**
  * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop
  * body in the K-step graph, and it may be called more than once per model (accumulation), so
  * it must not add graph inputs or fixed-name initializers (anonymous g.constant is fine).
@@ -31,6 +43,7 @@ export type ModelBuilder = (
   g: Graph,
   params: Readonly<Record<string, Tensor>>,
   batch: Readonly<Record<string, Tensor>>,
+  at: StepPosition,
 ) => { readonly loss: Tensor };
 
 export interface FusedSpec {

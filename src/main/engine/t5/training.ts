@@ -13,6 +13,7 @@ import { buildContext } from './layers';
 import type { T5Shapes } from './model';
 import { BATCH_INPUT_NAMES, declareBatch, declareParams, IGNORE_INDEX, t5Forward } from './model';
 import { t5ParamShapes } from './params';
+import { counterKey } from '../onnx/random';
 
 export interface T5TrainingSpec {
   readonly build: ModelBuilder;
@@ -38,11 +39,13 @@ export function t5TrainingSpec(
     { name: BATCH_INPUT_NAMES.attentionMask, dtype: 'int64', shape: [b, te] },
     { name: BATCH_INPUT_NAMES.labels, dtype: 'int64', shape: [b, td] },
   ];
-  const build: ModelBuilder = (g, p, fields) => {
+  const dropoutRate = options.dropoutRate ?? config.dropoutRate;
+  const build: ModelBuilder = (g, p, fields, at) => {
     const ctx = buildContext(g, config, new Map(Object.entries(p)), {
       dtype,
-      dropoutRate: options.dropoutRate ?? config.dropoutRate,
-      seed: options.seed,
+      dropoutRate,
+      // Masks as a pure function of (seed, step, micro-batch): bit-exact resume and K-step calls.
+      dropoutKey: dropoutRate > 0 ? counterKey(g, options.seed ?? 0, [at.step, at.micro]) : undefined,
     });
     const batchTensors = {
       inputIds: fields[BATCH_INPUT_NAMES.inputIds],

@@ -128,6 +128,41 @@ describe('training graph dropout', () => {
   });
 });
 
+describe('deterministic dropout', () => {
+  /** Losses and final parameters of `calls` calls of K steps each, dropout 0.1, seed 7. */
+  async function run(k: number, calls: number, mode: 'auto' | 'single' = 'auto') {
+    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
+    const one = goldenBatch(golden);
+    const batch = Object.fromEntries(
+      Object.entries(one).map(([name, x]) => {
+        const stacked = new BigInt64Array(k * x.length);
+        for (let i = 0; i < k; i++) stacked.set(x, i * x.length);
+        return [name, stacked];
+      }),
+    );
+    const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { seed: 7 });
+    const program = await compile({ ...spec, ...adamwConstant(0.01, 3e-3, k), mode });
+    try {
+      program.setParams(Object.fromEntries(weights.params));
+      const losses: number[] = [];
+      for (let c = 0; c < calls; c++) losses.push(...(await program.step(batch)).losses);
+      const state = await program.getState();
+      return { losses, params: state.params['shared.weight'].data as Float32Array };
+    } finally {
+      await program.release();
+    }
+  }
+
+  it('masks are a function of the step: one K = 4 Loop call equals four K = 1 calls, bit for bit', async () => {
+    const looped = await run(4, 1);
+    const single = await run(1, 4);
+    expect(new Set(looped.losses).size).toBe(4); // dropout is on: each step draws another mask
+    expect(looped.losses).toEqual(single.losses);
+    expect(Array.from(looped.params)).toEqual(Array.from(single.params));
+    expect((await run(2, 2, 'single')).losses).toEqual(single.losses);
+  });
+});
+
 describe('float64 graphs', () => {
   it('the same builders run in float64 (for finite-difference checks) and meet the reference closer', async () => {
     const { golden, config, weights, b, td, te } = loadFixture(NAME);

@@ -1,0 +1,80 @@
+// Reference training curves (llm.c manner): each tiny fixture trained on its own case batch
+// for 100 steps with the optimizer settings written in its curve.json matches the float64
+// reference: the first 10 losses within 1e-4 relative, every later one within
+// 3 × max_abs_drift_f32 + 1e-3 absolute (test/fixtures/README.md). Prints our curve.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { OptimizerConfig } from '../../../../src/main/engine/optim/optimizer';
+import type { TrainingCase } from '../../../../src/main/engine/train/caseTraining';
+import { checkTrainingCase, trainOnCase } from '../../../../src/main/engine/train/caseTraining';
+
+const FIXTURES = join(__dirname, '../../../fixtures/t5');
+
+interface Curve {
+  steps: number;
+  optimizer: { kind: string; lr: number; betas: [number, number]; eps: number; weight_decay: number };
+  schedule: string;
+  clipping: number | null;
+  dropout: number;
+  losses_float64: number[];
+  max_abs_drift_f32: number;
+}
+
+describe.each(['t5-tiny-relu', 't5-tiny-gated'])('case training %s', (name) => {
+  it('follows the float64 reference curve', async () => {
+    const dir = join(FIXTURES, name);
+    const curve = JSON.parse(readFileSync(join(dir, 'curve.json'), 'utf8')) as Curve;
+    // The settings the curve was recorded with; refuse silently different ones.
+    expect([curve.optimizer.kind, curve.schedule, curve.clipping, curve.dropout]).toEqual([
+      'adamw',
+      'constant',
+      null,
+      0,
+    ]);
+    const optimizer: OptimizerConfig = {
+      kind: 'adamw',
+      beta1: curve.optimizer.betas[0],
+      beta2: curve.optimizer.betas[1],
+      eps: curve.optimizer.eps,
+      weightDecay: curve.optimizer.weight_decay,
+    };
+    const golden = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Record<string, number[][]>;
+    const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
+    const { losses } = await trainOnCase(dir, batch, {
+      steps: curve.steps,
+      optimizer,
+      schedule: { kind: 'constant', peakLr: curve.optimizer.lr },
+    });
+    const reference = curve.losses_float64;
+    expect(losses).toHaveLength(reference.length);
+    const relative = losses.slice(0, 10).map((l, i) => Math.abs(l - reference[i]) / reference[i]);
+    const absolute = losses.slice(10).map((l, i) => Math.abs(l - reference[i + 10]));
+    const bound = 3 * curve.max_abs_drift_f32 + 1e-3;
+    console.log(
+      `${name}: loss ${losses[0].toFixed(6)} → ${losses[losses.length - 1].toFixed(6)} ` +
+        `(reference ${reference[reference.length - 1].toFixed(6)}); max rel. error steps 0–9 ` +
+        `${Math.max(...relative).toExponential(2)} (bound 1e-4), max abs. error after ` +
+        `${Math.max(...absolute).toExponential(2)} (bound ${bound.toExponential(2)})\n` +
+        `curve: ${losses.map((l) => l.toFixed(5)).join(' ')}`,
+    );
+    expect(Math.max(...relative)).toBeLessThan(1e-4);
+    expect(Math.max(...absolute)).toBeLessThan(bound);
+  });
+});
+
+describe('checkTrainingCase', () => {
+  it('names the field whose rows do not form one batch', () => {
+    const good: TrainingCase = { inputIds: [[1, 2]], attentionMask: [[1, 1]], labels: [[3]] };
+    expect(() => checkTrainingCase(good)).not.toThrow();
+    expect(() => checkTrainingCase({ ...good, labels: [[3], [4]] })).toThrow(
+      'case labels has 2 rows; expected 1 (as input_ids)',
+    );
+    expect(() =>
+      checkTrainingCase({ ...good, inputIds: [[1, 2], [3]], attentionMask: [[1, 1], [1]], labels: [[3], [4]] }),
+    ).toThrow('case input_ids: every row must have the same length');
+    expect(() => checkTrainingCase({ ...good, attentionMask: [[1]] })).toThrow(
+      "case attention_mask rows must have input_ids' length 2",
+    );
+  });
+});
