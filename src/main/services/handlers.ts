@@ -6,6 +6,7 @@ import type { CallName, ParsedArgsOf, ResultOf } from '../../shared/contract';
 import type { AppServices } from './app';
 import { datasetHandlers } from './datasets';
 import { maskingHandlers } from './masking';
+import { modelHandlers } from './models';
 import { systemHandlers } from './system';
 
 export type Handler<N extends CallName> = (args: ParsedArgsOf<N>) => Promise<ResultOf<N>>;
@@ -22,5 +23,6 @@ export function createHandlers(services: AppServices): Handlers {
     ...systemHandlers(services),
     ...datasetHandlers(services),
     ...maskingHandlers(services),
+    ...modelHandlers(services),
   };
 }

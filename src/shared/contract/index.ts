@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { CallSpec } from './define';
 import { datasetCalls } from './datasets';
 import { maskingCalls } from './masking';
+import { modelCalls } from './models';
 import { systemCalls } from './system';
 
 export const contract = {
@@ -13,7 +14,7 @@ export const contract = {
   datasets: datasetCalls,
   masking: maskingCalls,
   runs: {},
-  models: {},
+  models: modelCalls,
   playground: {},
 } satisfies Record<string, Record<string, CallSpec<z.ZodType, unknown>>>;
 

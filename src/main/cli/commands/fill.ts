@@ -8,6 +8,7 @@ import { fillPrompt, isT5InputError } from '../../engine/t5/cli';
 import type { DecodingStrategy } from '../../engine/t5/generate';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { resolveModelArgument } from '../model-arg';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number): number | undefined {
   const raw = context.string(name);
@@ -43,7 +44,11 @@ export const fillCommand = defineCommand({
     'spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] "prompt"',
   description: 'Example: spanfill fill --model ./t5-small "The <extra_id_0> walks in <extra_id_1> park"',
   options: {
-    model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder (with tokenizer.json)' },
+    model: {
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'T5 model folder (with tokenizer.json), model id or pulled REPO_ID',
+    },
     beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
     sample: { type: 'boolean', description: 'Sample instead of greedy decoding' },
     temperature: { type: 'string', placeholder: 'T', description: 'Sampling temperature (default 1)' },
@@ -61,7 +66,7 @@ export const fillCommand = defineCommand({
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
     try {
       return await fillPrompt({
-        modelDir,
+        modelDir: resolveModelArgument(context, modelDir),
         prompt: context.positionals[0],
         strategy,
         maxNewTokens,

@@ -6,6 +6,7 @@ import type { ScoreOutput } from '../../engine/t5/cli';
 import { ApiError } from '../../../shared/errors';
 import { isT5InputError, scoreModelCase } from '../../engine/t5/cli';
 import { defineCommand, UsageError } from '../command';
+import { resolveModelArgument } from '../model-arg';
 
 export const scoreCommand = defineCommand({
   name: 'score',
@@ -24,7 +25,7 @@ export const scoreCommand = defineCommand({
     const casePath = context.string('case');
     if (!model || !casePath) throw new UsageError('score needs --model DIR and --case FILE');
     try {
-      return await scoreModelCase(model, casePath);
+      return await scoreModelCase(resolveModelArgument(context, model), casePath);
     } catch (error) {
       throw isT5InputError(error) ? new ApiError('invalid_argument', error.message) : error;
     }
