@@ -4,20 +4,12 @@
 // them here, and download sizes are those counts at 4 bytes (the F32 weights these repos
 // publish). Licences: the `license: apache-2.0` metadata of each model card on huggingface.co.
 
+import type { CatalogModel } from '../../../shared/contract/models';
 import { parseT5Config, t5Preset, type T5Config } from '../t5/config';
 import { countParams, t5ParamShapes } from '../t5/params';
 
-export interface CatalogEntry {
-  readonly repoId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly license: string;
-  readonly parameters: number;
-  /** model.safetensors in F32: parameters × 4 bytes (tokenizer files add well under 1%). */
-  readonly approximateBytes: number;
-  /** Known gaps of the repository as published, shown before a pull; null when there are none. */
-  readonly caveat: string | null;
-}
+/** A suggestion as the contract shows it, less whether it has been pulled (the store knows that). */
+export type CatalogEntry = Omit<CatalogModel, 'modelId'>;
 
 const NO_FAST_TOKENIZER =
   'As published the repository may hold only spiece.model and PyTorch/TF weights (no tokenizer.json or ' +

@@ -9,6 +9,7 @@ import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'n
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { downloadFile, fileDownloadInfo, modelInfo, type FileDownloadInfoOutput } from '@huggingface/hub';
+import type { EventMap } from '../../../shared/events';
 import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
 import { HubError, isTransient, toHubError } from './errors';
@@ -16,17 +17,8 @@ import { selectRepoFiles, shardsFromIndex, WEIGHTS_INDEX_FILE } from './files';
 import type { HubSettings } from './settings';
 import { digestFile, expectedDigest } from './verify';
 
-export interface PullProgress {
-  readonly repoId: string;
-  readonly file: string;
-  readonly fileIndex: number;
-  readonly fileCount: number;
-  /** Bytes of all files so far, resumed and already-cached ones included. */
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-  /** Average over the bytes this pull transferred; null before the first chunk. */
-  readonly bytesPerSecond: number | null;
-}
+/** The models.pullProgress event less the revision (the service adds it). */
+export type PullProgress = Omit<EventMap['models.pullProgress'], 'revision'>;
 
 export interface PullRequest {
   readonly repoId: string;
@@ -188,18 +180,18 @@ class PullSession {
     return done;
   }
 
+  /** The client's parameters for `file` at the pinned commit. */
+  private fileParams(file: string) {
+    const { repoId, settings } = this.request;
+    const { endpoint: hubUrl, token: accessToken } = settings;
+    return { repo: repoId, path: file, revision: this.commit, hubUrl, accessToken, fetch: this.fetchFn };
+  }
+
   private async info(file: string): Promise<FileDownloadInfoOutput> {
     const { repoId, settings } = this.request;
     const what = `${file} of ${repoId}@${this.commit.slice(0, 12)}`;
     try {
-      const info = await fileDownloadInfo({
-        repo: repoId,
-        path: file,
-        revision: this.commit,
-        hubUrl: settings.endpoint,
-        accessToken: settings.token,
-        fetch: this.fetchFn,
-      });
+      const info = await fileDownloadInfo(this.fileParams(file));
       if (info === null) throw new HubError('not-found', `${settings.endpoint} has no ${what} (HTTP 404)`);
       return info;
     } catch (error) {
@@ -243,15 +235,7 @@ class PullSession {
     for (let failures = 0; start < info.size;) {
       let isFailed = false;
       try {
-        const blob = await downloadFile({
-          repo: repoId,
-          path: file,
-          revision: this.commit,
-          hubUrl: settings.endpoint,
-          accessToken: settings.token,
-          fetch: this.fetchFn,
-          downloadInfo: info,
-        });
+        const blob = await downloadFile({ ...this.fileParams(file), downloadInfo: info });
         if (blob === null) throw new HubError('not-found', `${settings.endpoint} no longer has ${file} of ${repoId}`);
         await this.append(start > 0 ? blob.slice(start) : blob, partial, file, index, count);
       } catch (error) {
