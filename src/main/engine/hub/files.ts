@@ -3,6 +3,8 @@
 // repository without what Spanfill can read gets a message naming the missing file and how
 // to make it, before anything is downloaded.
 
+import { HubError } from './errors';
+
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
 export const WEIGHTS_INDEX_FILE = 'model.safetensors.index.json';
@@ -10,8 +12,12 @@ export const TOKENIZER_FILE = 'tokenizer.json';
 /** Fetched when the repository has them; Spanfill works without them. */
 export const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json'] as const;
 
-export class MissingFilesError extends Error {
+/** A HubError with code 'missing-files': the repository lacks (or misnames) what Spanfill reads. */
+export class MissingFilesError extends HubError {
   override name = 'MissingFilesError';
+  constructor(message: string) {
+    super('missing-files', message);
+  }
 }
 
 /** Python that writes tokenizer.json next to spiece.model (transformers converts the slow tokenizer). */

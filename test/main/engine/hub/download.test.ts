@@ -4,12 +4,14 @@
 // kept out of the cache, 404 and 401 answers, and the cache used with the server gone.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCachedSnapshot, pullModel, type PullProgress } from '../../../../src/main/engine/hub/download';
 import { HubError } from '../../../../src/main/engine/hub/errors';
 import type { HubSettings } from '../../../../src/main/engine/hub/settings';
+import { inspectModelFolder } from '../../../../src/main/engine/hub/inspect';
+import { loadT5Model, saveT5Weights } from '../../../../src/main/engine/t5/weights';
 import { startTestHub, type TestHub } from '../../../support/hub-server';
 import { tempDirs } from '../../../support/tmp';
 
@@ -162,5 +164,42 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, revision: 'v2', settings: settings({ endpoint, isOffline: true }), cacheRoot }),
       'not-cached',
     );
+  });
+
+  it('fetches a sharded checkpoint: the index, then every shard it names, and the folder loads', async () => {
+    const sharded = tempDir();
+    const { config, weights } = loadT5Model(FIXTURE);
+    const names = [...weights.params.keys()];
+    const shardOf = (i: number) => `model-0000${i < names.length / 2 ? 1 : 2}-of-00002.safetensors`;
+    const shards = new Map(names.map((name, i) => [name, shardOf(i)]));
+    saveT5Weights(sharded, config, { params: weights.params, layout: { ...weights.layout, shards } });
+    for (const name of WANTED.filter((f) => f !== 'model.safetensors'))
+      copyFileSync(path.join(FIXTURE, name), path.join(sharded, name));
+    hub = await startTestHub({ repoId: REPO, folder: sharded });
+    const result = await pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() });
+    expect(result.files.map((f) => f.path).slice(-3)).toEqual([
+      'model.safetensors.index.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]);
+    expect(result.files.filter((f) => f.path.endsWith('.safetensors')).every((f) => f.verifiedBy === 'sha256')).toBe(
+      true,
+    );
+    const info = await inspectModelFolder(result.dir);
+    expect(info.parameterCount).toBe(names.reduce((sum, name) => sum + (weights.params.get(name)?.length ?? 0), 0));
+  });
+
+  it('stops before downloading anything when the repository has spiece.model but no tokenizer.json', async () => {
+    const slow = tempDir();
+    for (const name of ['config.json', 'model.safetensors'])
+      copyFileSync(path.join(FIXTURE, name), path.join(slow, name));
+    writeFileSync(path.join(slow, 'spiece.model'), 'not a real model');
+    hub = await startTestHub({ repoId: REPO, folder: slow });
+    const error = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() }),
+      'missing-files',
+    );
+    expect(error.message).toContain('tokenizer.json (it has only the SentencePiece spiece.model); make one with:');
+    expect(hub.requests.some((r) => r.path.includes('/resolve/'))).toBe(false);
   });
 });
