@@ -14,8 +14,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 export interface HubFault {
-  /** Send the headers of the whole file, then only this many bytes and drop the connection (first request only). */
-  readonly dropFileAfter?: { readonly file: string; readonly bytes: number };
+  /** Send the headers of the whole body, then only this many bytes and drop the connection; `times` requests (default 1). */
+  readonly dropFileAfter?: { readonly file: string; readonly bytes: number; readonly times?: number };
   /** Serve this file with one byte flipped (the headers still announce the true digest). */
   readonly corruptFile?: string;
 }
@@ -87,7 +87,8 @@ function sendContent(req: http.IncomingMessage, res: http.ServerResponse, hub: T
   res.writeHead(status, headers);
   const drop = hub.fault.dropFileAfter;
   if (drop?.file === name && body.length > drop.bytes) {
-    hub.fault = { ...hub.fault, dropFileAfter: undefined }; // once
+    const times = (drop.times ?? 1) - 1;
+    hub.fault = { ...hub.fault, dropFileAfter: times > 0 ? { ...drop, times } : undefined };
     res.write(body.subarray(0, drop.bytes), () => res.socket?.destroy());
     return;
   }

@@ -220,7 +220,7 @@ class PullSession {
     return { path: file, size: info.size, etag: info.etag, verifiedBy };
   }
 
-  /** Stream into `partial` from where it ends; a dropped connection retries from the new end. */
+  /** Stream into `partial` from where it ends; a dropped connection retries from the new end, `retries` times in a row without progress. */
   private async transfer(file: string, info: FileDownloadInfoOutput, partial: string, index: number, count: number) {
     await mkdir(path.dirname(partial), { recursive: true });
     let start = existsSync(partial) ? statSync(partial).size : 0;
@@ -245,8 +245,9 @@ class PullSession {
         isFailed = true;
         await delay(Math.min(4000, 250 * 2 ** failures), this.request.signal);
       }
-      const end = statSync(partial).size;
+      const end = existsSync(partial) ? statSync(partial).size : 0;
       if (end === start && !isFailed) break; // the body ended early and cleanly: verify() says so
+      if (end > start) failures = 0; // the retry budget is for attempts that bring nothing
       start = end;
     }
   }

@@ -94,6 +94,20 @@ describe('pullModel against a local Hub', () => {
     expect(sha256(weights)).toBe(sha256(readFileSync(path.join(FIXTURE, 'model.safetensors'))));
   });
 
+  it('keeps retrying while each attempt brings bytes, even past the retry budget', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const third = Math.floor(weightsSize / 3);
+    hub.fault = { dropFileAfter: { file: 'model.safetensors', bytes: third, times: 2 } };
+    const result = await pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir(), retries: 1 });
+    const ranges = hub.requests.filter((r) => r.path.startsWith('/cdn/')).map((r) => r.range);
+    expect(ranges).toEqual(
+      expect.arrayContaining([`bytes=${third}-${weightsSize - 1}`, `bytes=${2 * third}-${weightsSize - 1}`]),
+    );
+    expect(sha256(readFileSync(path.join(result.dir, 'model.safetensors')))).toBe(
+      sha256(readFileSync(path.join(FIXTURE, 'model.safetensors'))),
+    );
+  });
+
   it('keeps the partial file of a failed pull and the next pull continues from it', async () => {
     hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
     const half = weightsSize >> 1;
