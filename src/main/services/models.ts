@@ -105,7 +105,6 @@ export class ModelService {
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     this.pulls.set(repoId, controller);
-    const startedAt = Date.now();
     try {
       const settings = this.settings(args.isOffline);
       const pulled = await pullModel({
@@ -124,7 +123,7 @@ export class ModelService {
         downloadedBytes,
         resumedBytes,
         isFromCache,
-        elapsedMs: Date.now() - startedAt,
+        elapsedMs: pulled.elapsedMs,
       };
     } catch (error) {
       return rethrow(error);

@@ -51,6 +51,7 @@ export interface ModelPulled {
   readonly resumedBytes: number;
   /** True when nothing was downloaded (the snapshot was complete in the cache). */
   readonly isFromCache: boolean;
+  /** Time spent asking the Hub and downloading; the loader's check of the folder comes after. */
   readonly elapsedMs: number;
 }
 

@@ -43,6 +43,8 @@ export interface PullResult {
   /** Bytes kept from .partial files of an earlier, interrupted pull. */
   readonly resumedBytes: number;
   readonly isFromCache: boolean;
+  /** Time spent asking the Hub and downloading (0 when served offline from the cache). */
+  readonly elapsedMs: number;
 }
 
 /** The complete cached snapshot of `repoId` at `revision`, touching no network; undefined if none. */
@@ -74,6 +76,7 @@ function fromManifest(
     downloadedBytes,
     resumedBytes,
     isFromCache,
+    elapsedMs: 0,
   };
 }
 
@@ -86,16 +89,17 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
     if (cached) return cached;
     throw new HubError(
       'not-cached',
-      `Offline (HF_HUB_OFFLINE is set) and ${request.repoId}@${revision} is not in the cache; pull it once while online.`,
+      `Offline (--offline or HF_HUB_OFFLINE) and ${request.repoId}@${revision} is not in the cache; pull it once while online.`,
     );
   }
+  const startedAt = Date.now();
   const fetchWithSignal: typeof fetch = (input, init) => fetch(input, { ...init, signal: request.signal });
   const { commit, files, repoFiles } = await resolveRepo(request, revision, fetchWithSignal);
   const cache = new HubCache(request.cacheRoot);
   const existing = cache.manifest(request.repoId, commit);
   if (existing) {
     cache.writeRef(request.repoId, revision, commit);
-    return fromManifest(cache, existing, revision, 0, 0, true);
+    return { ...fromManifest(cache, existing, revision, 0, 0, true), elapsedMs: Date.now() - startedAt };
   }
   const session = new PullSession(request, cache, commit, repoFiles, fetchWithSignal);
   const done = await session.fetchAll(files);
@@ -109,7 +113,8 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
   };
   cache.writeManifest(manifest);
   cache.writeRef(request.repoId, revision, commit);
-  return fromManifest(cache, manifest, revision, session.downloadedBytes, session.resumedBytes, false);
+  const result = fromManifest(cache, manifest, revision, session.downloadedBytes, session.resumedBytes, false);
+  return { ...result, elapsedMs: Date.now() - startedAt };
 }
 
 /** The commit `revision` points at now and the files to fetch from it. */
