@@ -74,7 +74,12 @@ export class HubCache {
   manifest(repoId: string, commit: string): SnapshotManifest | undefined {
     const file = this.manifestFile(repoId, commit);
     if (!existsSync(file)) return undefined;
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as SnapshotManifest;
+    let manifest: SnapshotManifest;
+    try {
+      manifest = JSON.parse(readFileSync(file, 'utf8')) as SnapshotManifest;
+    } catch {
+      return undefined; // unreadable: the snapshot counts as unfinished and the next pull completes it
+    }
     const dir = this.snapshotDir(repoId, commit);
     const isIntact = manifest.files.every((f) => {
       const full = path.join(dir, f.path);
