@@ -17,6 +17,8 @@ export const errorCodes = [
   'cancelled',
   'unavailable',
   'internal',
+  /** A remote service (the Hugging Face Hub) could not be reached or answered wrongly. */
+  'remote_failed',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

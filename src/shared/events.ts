@@ -37,6 +37,17 @@ export interface EventMap {
     readonly points: readonly { readonly step: number; readonly name: string; readonly value: number }[];
   };
   'runs.statusChanged': { readonly runId: string } & RunStatus;
+  /** A Hub pull's bytes (all files of the pull; already cached or resumed bytes count as done). */
+  'models.pullProgress': {
+    readonly repoId: string;
+    readonly revision: string;
+    readonly file: string;
+    readonly fileIndex: number;
+    readonly fileCount: number;
+    readonly bytesDone: number;
+    readonly bytesTotal: number;
+    readonly bytesPerSecond: number | null;
+  };
   'models.statusChanged': {
     readonly modelId: string;
     readonly status: 'downloading' | 'ready' | 'failed' | 'deleted';

@@ -17,6 +17,7 @@ import { datasetsCommand } from './commands/datasets';
 import { fillCommand } from './commands/fill';
 import { importCommand } from './commands/import';
 import { maskCommand } from './commands/mask';
+import { modelsCommand } from './commands/models';
 import { scoreCommand } from './commands/score';
 import { serveCommand } from './commands/serve';
 import { systemCommand } from './commands/system';
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   systemCommand,
   importCommand,
   datasetsCommand,
+  modelsCommand,
   maskCommand,
   scoreCommand,
   fillCommand,

@@ -62,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       isJson,
       io,
       output,
-      openApp: () => (app ??= new AppServices({ dataDir })),
+      openApp: () => (app ??= new AppServices({ dataDir, env: io.env })),
     });
     const result = await command.run(context);
     if (!command.printsOwnResult) printResult(command, result, isJson, io, output);

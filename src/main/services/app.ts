@@ -11,6 +11,7 @@ import { EngineHostManager } from './engine-host';
 import { EventBus } from './events';
 import type { Handlers } from './handler';
 import { createHandlers } from './handlers';
+import { ModelService } from './models';
 import { PlaygroundService } from './playground';
 import { SystemService } from './system';
 import { appVersion } from './version';
@@ -25,6 +26,8 @@ export interface AppOptions {
   readonly hostEnv?: NodeJS.ProcessEnv;
   /** better-sqlite3 addon path for a different ABI (Electron in development). */
   readonly sqliteBinding?: string;
+  /** Where HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE are read (process.env by default; CLI tests pass their own). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export class AppServices {
@@ -35,6 +38,7 @@ export class AppServices {
   readonly system: SystemService;
   readonly datasets: DatasetService;
   readonly playground: PlaygroundService;
+  readonly models: ModelService;
   readonly handlers: Handlers;
 
   constructor(options: AppOptions) {
@@ -60,6 +64,10 @@ export class AppServices {
       engine: this.engine,
     });
     this.playground = new PlaygroundService({ engine: this.engine });
+    this.models = new ModelService(
+      { store: this.store, dataDir: options.dataDir, events: this.events },
+      { env: options.env },
+    );
     this.handlers = createHandlers(this);
   }
 

@@ -6,6 +6,7 @@ import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
 import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
+import { modelHandlers, type ModelService } from './models';
 import { playgroundHandlers, type PlaygroundService } from './playground';
 import { systemHandlers, type SystemService } from './system';
 
@@ -13,6 +14,7 @@ export interface DomainServices {
   readonly system: SystemService;
   readonly datasets: DatasetService;
   readonly playground: PlaygroundService;
+  readonly models: ModelService;
 }
 
 export function createHandlers(services: DomainServices): Handlers {
@@ -21,5 +23,6 @@ export function createHandlers(services: DomainServices): Handlers {
     ...datasetHandlers(services),
     ...maskingHandlers(services),
     ...playgroundHandlers(services),
+    ...modelHandlers(services),
   };
 }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { CallSpec } from './define';
 import { datasetCalls } from './datasets';
 import { maskingCalls } from './masking';
+import { modelCalls } from './models';
 import { playgroundCalls } from './playground';
 import { systemCalls } from './system';
 
@@ -14,7 +15,7 @@ export const contract = {
   datasets: datasetCalls,
   masking: maskingCalls,
   runs: {},
-  models: {},
+  models: modelCalls,
   playground: playgroundCalls,
 } satisfies Record<string, Record<string, CallSpec<z.ZodType, unknown>>>;
 

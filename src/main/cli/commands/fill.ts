@@ -9,6 +9,7 @@ import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { readPromptFile, readPromptStream } from './fill-prompt';
+import { resolveModelArgument } from '../model-arg';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number): number | undefined {
   const raw = context.string(name);
@@ -70,7 +71,11 @@ export const fillCommand = defineCommand({
     'or - to read standard input, e.g. `cat prompt.txt | spanfill fill --model ./t5-small -`. One final line ' +
     'break of a file or of standard input is dropped.',
   options: {
-    model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder (with tokenizer.json)' },
+    model: {
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'T5 model folder (with tokenizer.json), model id or pulled REPO_ID',
+    },
     beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
     sample: { type: 'boolean', description: 'Sample instead of greedy decoding' },
     temperature: { type: 'string', placeholder: 'T', description: 'Sampling temperature (default 1)' },
@@ -90,7 +95,12 @@ export const fillCommand = defineCommand({
     const strategy = strategyFrom(context);
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
     const prompt = await readPrompt(context, promptInput.stdin);
-    return context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal);
+    return context
+      .app()
+      .playground.fill(
+        { modelDir: resolveModelArgument(context, modelDir), prompt, strategy, maxNewTokens },
+        context.signal,
+      );
   },
   render(result) {
     const { marked, spans, output } = result as PlaygroundFillResult;

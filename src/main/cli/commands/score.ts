@@ -5,6 +5,7 @@
 
 import type { PlaygroundScoreResult } from '../../../shared/contract/playground';
 import { defineCommand, UsageError } from '../command';
+import { resolveModelArgument } from '../model-arg';
 
 export const scoreCommand = defineCommand({
   name: 'score',
@@ -22,7 +23,9 @@ export const scoreCommand = defineCommand({
     const model = context.string('model');
     const casePath = context.string('case');
     if (!model || !casePath) throw new UsageError('score needs --model DIR and --case FILE');
-    return context.app().playground.score({ modelDir: model, case: casePath }, context.signal);
+    return context
+      .app()
+      .playground.score({ modelDir: resolveModelArgument(context, model), case: casePath }, context.signal);
   },
   render(result) {
     const { loss, grad_norms: norms, greedy } = result as PlaygroundScoreResult;

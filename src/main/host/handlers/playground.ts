@@ -12,6 +12,7 @@ import type {
   PlaygroundScoreResult,
 } from '../../../shared/contract/playground';
 import { ApiError } from '../../../shared/errors';
+import { isModelInputError } from '../../engine/inputErrors';
 import { scoreModelCase } from '../../engine/t5/case';
 import { fillPrompt } from '../../engine/t5/fill';
 import type { HostHandlerMap } from '../handler';
@@ -23,24 +24,6 @@ declare module '../protocol' {
     /** Scores the case file `case` with the model in `modelDir` (both absolute). */
     'playground.score': { payload: PlaygroundScoreRequest; result: PlaygroundScoreResult };
   }
-}
-
-const INPUT_ERROR_NAMES = new Set([
-  'T5ConfigError',
-  'T5WeightsError',
-  'SafetensorsError',
-  'CaseFileError',
-  'ScoreInputError',
-  'GenerationError',
-  'T5InferenceSizeError',
-  'DataError',
-  'PromptError',
-  'InputLengthError',
-]);
-
-/** True for errors caused by what the person passed (folder, config, case, options), not a bug. */
-export function isModelInputError(error: unknown): error is Error {
-  return error instanceof Error && INPUT_ERROR_NAMES.has(error.name);
 }
 
 async function asInputErrors<T>(work: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@
 // migration that has shipped.
 
 import { initialSchema } from './001_initial';
+import { modelsSchema } from './002_models';
 
 export interface Migration {
   readonly version: number;
@@ -10,6 +11,9 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'models', sql: modelsSchema },
+];
 
 export const latestSchemaVersion = migrations.length;

@@ -14,7 +14,7 @@ import { parseT5Config, toHfConfigJson } from '../../../../src/main/engine/t5/co
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
 import { randomT5Params } from '../../../../src/main/engine/t5/params';
 import { loadT5Model, saveT5Model } from '../../../../src/main/engine/t5/weights';
-import { isModelInputError } from '../../../../src/main/host/handlers/playground';
+import { isModelInputError } from '../../../../src/main/engine/inputErrors';
 import { FIXTURES } from './helpers';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');

@@ -1,0 +1,185 @@
+// `spanfill models [list | catalog | pull REPO_ID | import DIR | rm ID | cache [rm REPO_ID] | token …]`:
+// the registered models, Hub pulls (progress bar on stderr; HF_ENDPOINT, HF_TOKEN and
+// HF_HUB_OFFLINE as in Python's huggingface_hub), folder imports and the download cache.
+// All of it is the models service (src/main/services/models.ts); rm asks no question.
+
+import type {
+  CatalogModel,
+  HubTokenStatus,
+  ModelCacheUsage,
+  ModelPulled,
+  ModelRemoved,
+  ModelSummary,
+} from '../../../shared/contract/models';
+import type { ModelService } from '../../services/models';
+import { defineCommand, UsageError, type CommandContext } from '../command';
+import type { ProgressBar } from '../output';
+
+type ModelsResult =
+  | { readonly action: 'list'; readonly models: readonly ModelSummary[] }
+  | { readonly action: 'catalog'; readonly catalog: readonly CatalogModel[] }
+  | ({ readonly action: 'pull' } & ModelPulled)
+  | { readonly action: 'import'; readonly model: ModelSummary }
+  | ({ readonly action: 'rm' } & ModelRemoved)
+  | ({ readonly action: 'cache' } & ModelCacheUsage)
+  | { readonly action: 'cache-rm'; readonly repoId: string; readonly freedBytes: number }
+  | ({ readonly action: 'token' } & HubTokenStatus);
+
+const ACTIONS = 'list, catalog, pull REPO_ID, import DIR, rm ID, cache, cache rm REPO_ID, token [set TOKEN | clear]';
+
+export const modelsCommand = defineCommand({
+  name: 'models',
+  summary: 'List, pull from the Hugging Face Hub, import or remove models',
+  usage:
+    'spanfill models [list | catalog | pull REPO_ID [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID] | token [set TOKEN | clear]] [--json]',
+  description:
+    'pull fetches config.json, the safetensors weights and the tokenizer files at one commit into\n' +
+    '<data dir>/models/hub, resuming partial files and checking each against the Hub. HF_ENDPOINT\n' +
+    'picks another Hub, HF_TOKEN (or `models token set`, kept in a 0600 file) opens gated models,\n' +
+    "HF_HUB_OFFLINE=1 or --offline uses only the cache. rm deletes a pulled model's files; an\n" +
+    'imported folder is only unregistered. `fill --model` takes a model id or a pulled REPO_ID.',
+  options: {
+    revision: { type: 'string', placeholder: 'R', description: 'pull: branch, tag or commit (default main)' },
+    offline: { type: 'boolean', description: 'pull: use the cache only, never the network' },
+    name: { type: 'string', placeholder: 'N', description: 'import: the name to list it under' },
+  },
+  async run(context): Promise<ModelsResult> {
+    const [action = 'list', ...args] = context.positionals;
+    const service = context.app().models;
+    const one = (what: string): string => {
+      if (args.length !== 1) throw new UsageError(`models ${action} needs ${what}; got ${args.length} arguments`);
+      return args[0];
+    };
+    checkOptions(context, action);
+    switch (action) {
+      case 'list':
+      case 'catalog':
+        if (args.length > 0) throw new UsageError(`models ${action} takes no arguments`);
+        return action === 'list' ? { action, models: service.list() } : { action, catalog: service.catalog() };
+      case 'pull':
+        return {
+          action,
+          ...(await pullWithProgress(context, service, one('a repository id, e.g. google/flan-t5-small'))),
+        };
+      case 'import':
+        return { action, model: await service.import({ path: one('a folder'), name: context.string('name') }) };
+      case 'rm':
+        return { action, ...service.remove(one('a model id')) };
+      case 'cache':
+        if (args.length === 0) return { action, ...service.cacheUsage() };
+        if (args[0] !== 'rm' || args.length !== 2) throw new UsageError('models cache takes nothing, or rm REPO_ID');
+        return { action: 'cache-rm', ...service.removeCached(args[1]) };
+      case 'token':
+        return { action, ...tokenAction(service, args) };
+      default:
+        throw new UsageError(`models needs one of: ${ACTIONS}; got '${action}'`);
+    }
+  },
+  render(result) {
+    return renderModels(result as ModelsResult);
+  },
+});
+
+function checkOptions(context: CommandContext, action: string): void {
+  if (action !== 'pull' && (context.string('revision') !== undefined || context.flag('offline')))
+    throw new UsageError('--revision and --offline go with models pull');
+  if (action !== 'import' && context.string('name') !== undefined)
+    throw new UsageError('--name goes with models import');
+}
+
+function tokenAction(service: ModelService, args: readonly string[]): HubTokenStatus {
+  if (args.length === 0) return service.tokenStatus();
+  if (args[0] === 'clear' && args.length === 1) return service.setToken(null);
+  if (args[0] === 'set' && args.length === 2) return service.setToken(args[1]);
+  throw new UsageError('models token takes nothing (show where the token comes from), set TOKEN, or clear');
+}
+
+async function pullWithProgress(context: CommandContext, service: ModelService, repoId: string): Promise<ModelPulled> {
+  const app = context.app();
+  let bar: ProgressBar | undefined;
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (event !== 'models.pullProgress') return;
+    const p = payload as { repoId: string; bytesDone: number; bytesTotal: number };
+    if (p.repoId !== repoId) return;
+    bar ??= context.progress(`Pulling ${repoId} (bytes)`, p.bytesTotal);
+    bar.update(p.bytesDone, p.bytesTotal);
+  });
+  try {
+    const revision = context.string('revision');
+    return await service.pull({ repoId, revision, isOffline: context.flag('offline') || undefined }, context.signal);
+  } finally {
+    unsubscribe();
+    bar?.finish();
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+function describeSource(m: ModelSummary): string {
+  const s = m.source;
+  if (s.kind === 'hub') return `hub ${s.repoId}@${s.revision} (${s.commit.slice(0, 12)})`;
+  if (s.kind === 'folder') return `folder ${s.path}`;
+  return `run ${s.runId ?? '-'}`;
+}
+
+function renderModel(m: ModelSummary): string {
+  const params = m.parameterCount === null ? '-' : `${(m.parameterCount / 1e6).toFixed(1)}M`;
+  const gone = m.isAvailable ? '' : '  (missing on disk)';
+  return `${m.id}  ${(m.modelType ?? '-').padEnd(4)} ${params.padStart(8)}  ${formatBytes(m.sizeBytes).padStart(8)}  ${m.name}  [${describeSource(m)}]${gone}`;
+}
+
+function renderModels(r: ModelsResult): string {
+  switch (r.action) {
+    case 'list':
+      return r.models.length === 0
+        ? 'No models yet; `spanfill models catalog` suggests some, `spanfill models pull REPO_ID` downloads one.'
+        : r.models.map(renderModel).join('\n');
+    case 'catalog':
+      return r.catalog
+        .map((c) => {
+          const pulled = c.modelId === null ? '' : `  (pulled: ${c.modelId})`;
+          const caveat = c.caveat === null ? '' : `\n    note: ${c.caveat}`;
+          return `${c.repoId.padEnd(22)} ${`${(c.parameters / 1e6).toFixed(0)}M`.padStart(5)}  ${`~${formatBytes(c.approximateBytes)}`.padStart(8)}  ${c.license}  ${c.description}${pulled}${caveat}`;
+        })
+        .join('\n');
+    case 'pull': {
+      const seconds = r.elapsedMs / 1000;
+      const speed = r.downloadedBytes > 0 && seconds > 0 ? `, ${formatBytes(r.downloadedBytes / seconds)}/s` : '';
+      const how = r.isFromCache
+        ? 'from the cache'
+        : `${formatBytes(r.downloadedBytes)} downloaded in ${seconds.toFixed(1)} s${speed}` +
+          (r.resumedBytes > 0 ? `, ${formatBytes(r.resumedBytes)} resumed` : '');
+      return `Pulled ${how}\n${renderModel(r.model)}\n  ${r.model.path}`;
+    }
+    case 'import':
+      return `Imported\n${renderModel(r.model)}`;
+    case 'rm':
+      return r.deletedPath === null
+        ? `Removed ${r.id} "${r.name}" (its folder was left in place)`
+        : `Removed ${r.id} "${r.name}" and its files: ${formatBytes(r.freedBytes)} freed (${r.deletedPath})`;
+    case 'cache': {
+      const lines = [`Hub cache ${r.root}: ${formatBytes(r.bytes)}`];
+      for (const repo of r.repos) {
+        const partial = repo.partialBytes > 0 ? `, ${formatBytes(repo.partialBytes)} partial` : '';
+        lines.push(
+          `  ${repo.repoId.padEnd(30)} ${formatBytes(repo.bytes).padStart(8)}  ${repo.snapshots.length} snapshot(s)${partial}`,
+        );
+      }
+      return lines.join('\n');
+    }
+    case 'cache-rm':
+      return `Removed ${r.repoId} from the cache: ${formatBytes(r.freedBytes)} freed`;
+    case 'token':
+      return `Hub ${r.endpoint}: token ${r.source === 'none' ? 'none (anonymous)' : `from ${r.source === 'env' ? 'HF_TOKEN' : 'the stored file'}`}${r.isOffline ? '; offline (HF_HUB_OFFLINE)' : ''}`;
+  }
+}

@@ -1,0 +1,156 @@
+// The Hub cache under the data directory, laid out like huggingface_hub's (its docs,
+// "Manage huggingface_hub cache-system") without symlinks, so it works the same on Windows:
+//   <root>/models--<owner>--<name>/refs/<revision>          the commit a branch or tag pointed at
+//   <root>/models--<owner>--<name>/snapshots/<commit>/<file> verified files only
+//   <root>/models--<owner>--<name>/manifests/<commit>.json  written last: the snapshot is complete
+//   <root>/models--<owner>--<name>/incomplete/<etag>.partial downloads in progress (resumed by etag)
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isCommitSha } from './catalog';
+
+export interface SnapshotFile {
+  readonly path: string;
+  readonly size: number;
+  readonly etag: string;
+  /** How the content was checked: sha256 (LFS), git-sha1, or none when the ETag promised nothing. */
+  readonly verifiedBy: 'sha256' | 'git-sha1' | 'none';
+}
+
+export interface SnapshotManifest {
+  readonly repoId: string;
+  readonly revision: string;
+  readonly commit: string;
+  readonly endpoint: string;
+  readonly files: readonly SnapshotFile[];
+  readonly completedAt: string;
+}
+
+export interface CachedRepoUsage {
+  readonly repoId: string;
+  readonly bytes: number;
+  readonly snapshots: readonly string[];
+  /** Bytes in partial downloads (resumable). */
+  readonly partialBytes: number;
+}
+
+export class HubCache {
+  constructor(readonly root: string) {}
+
+  repoDir(repoId: string): string {
+    return path.join(this.root, `models--${repoId.replace(/\//g, '--')}`);
+  }
+
+  snapshotDir(repoId: string, commit: string): string {
+    return path.join(this.repoDir(repoId), 'snapshots', commit);
+  }
+
+  partialFile(repoId: string, etag: string): string {
+    const safe = etag.replace(/[^A-Za-z0-9]/g, '');
+    return path.join(this.repoDir(repoId), 'incomplete', `${safe}.partial`);
+  }
+
+  private refFile(repoId: string, revision: string): string {
+    return path.join(this.repoDir(repoId), 'refs', encodeURIComponent(revision));
+  }
+
+  private manifestFile(repoId: string, commit: string): string {
+    return path.join(this.repoDir(repoId), 'manifests', `${commit}.json`);
+  }
+
+  writeRef(repoId: string, revision: string, commit: string): void {
+    if (revision === commit) return;
+    writeAtomically(this.refFile(repoId, revision), commit);
+  }
+
+  /** The commit `revision` resolves to offline: itself when it is a full sha, else the stored ref. */
+  commitFor(repoId: string, revision: string): string | undefined {
+    if (isCommitSha(revision)) return revision;
+    const ref = this.refFile(repoId, revision);
+    return existsSync(ref) ? readFileSync(ref, 'utf8').trim() : undefined;
+  }
+
+  /** The manifest of a complete snapshot, or undefined when it is absent or unfinished. */
+  manifest(repoId: string, commit: string): SnapshotManifest | undefined {
+    const file = this.manifestFile(repoId, commit);
+    if (!existsSync(file)) return undefined;
+    let manifest: SnapshotManifest;
+    try {
+      manifest = JSON.parse(readFileSync(file, 'utf8')) as SnapshotManifest;
+    } catch {
+      return undefined; // unreadable: the snapshot counts as unfinished and the next pull completes it
+    }
+    const dir = this.snapshotDir(repoId, commit);
+    const isIntact = manifest.files.every((f) => {
+      const full = path.join(dir, f.path);
+      return existsSync(full) && statSync(full).size === f.size;
+    });
+    return isIntact ? manifest : undefined;
+  }
+
+  writeManifest(manifest: SnapshotManifest): void {
+    writeAtomically(this.manifestFile(manifest.repoId, manifest.commit), JSON.stringify(manifest, null, 2));
+  }
+
+  /** Move a verified file into its snapshot. */
+  commitFile(repoId: string, commit: string, relativePath: string, from: string): string {
+    const to = path.join(this.snapshotDir(repoId, commit), relativePath);
+    mkdirSync(path.dirname(to), { recursive: true });
+    renameSync(from, to);
+    return to;
+  }
+
+  usage(): CachedRepoUsage[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name.startsWith('models--'))
+      .map((d) => {
+        const dir = path.join(this.root, d.name);
+        const snapshotsDir = path.join(dir, 'snapshots');
+        return {
+          repoId: d.name.slice('models--'.length).replace(/--/g, '/'),
+          bytes: directoryBytes(dir),
+          snapshots: existsSync(snapshotsDir) ? readdirSync(snapshotsDir) : [],
+          partialBytes: directoryBytes(path.join(dir, 'incomplete')),
+        };
+      });
+  }
+
+  /** Delete one snapshot (and its manifest and refs pointing at it), or the whole repository. */
+  remove(repoId: string, commit?: string): number {
+    const dir = this.repoDir(repoId);
+    if (commit === undefined) {
+      const bytes = directoryBytes(dir);
+      rmSync(dir, { recursive: true, force: true });
+      return bytes;
+    }
+    const snapshot = this.snapshotDir(repoId, commit);
+    const bytes = directoryBytes(snapshot);
+    rmSync(this.manifestFile(repoId, commit), { force: true });
+    rmSync(snapshot, { recursive: true, force: true });
+    const refs = path.join(dir, 'refs');
+    if (existsSync(refs)) {
+      for (const ref of readdirSync(refs)) {
+        if (readFileSync(path.join(refs, ref), 'utf8').trim() === commit) rmSync(path.join(refs, ref));
+      }
+    }
+    return bytes;
+  }
+}
+
+/** Total size of the files under `dir` (0 when it does not exist). */
+export function directoryBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}

@@ -1,0 +1,93 @@
+// Which files of a Hub repository Spanfill fetches: the config, the safetensors weights (one
+// file, or the sharded index and the shards it names) and the fast-tokenizer files. A
+// repository without what Spanfill can read gets a message naming the missing file and how
+// to make it, before anything is downloaded.
+
+import { HubError } from './errors';
+
+export const CONFIG_FILE = 'config.json';
+export const WEIGHTS_FILE = 'model.safetensors';
+export const WEIGHTS_INDEX_FILE = 'model.safetensors.index.json';
+export const TOKENIZER_FILE = 'tokenizer.json';
+/** Fetched when the repository has them; Spanfill works without them. */
+export const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json'] as const;
+
+/** A HubError with code 'missing-files': the repository lacks (or misnames) what Spanfill reads. */
+export class MissingFilesError extends HubError {
+  override name = 'MissingFilesError';
+  constructor(message: string) {
+    super('missing-files', message);
+  }
+}
+
+/** Python that writes tokenizer.json next to spiece.model (transformers converts the slow tokenizer). */
+export function tokenizerJsonRecipe(repoId: string): string {
+  return [
+    'from transformers import AutoTokenizer',
+    `tok = AutoTokenizer.from_pretrained(${JSON.stringify(repoId)}, use_fast=True)  # converts spiece.model`,
+    'tok.save_pretrained("my-model")  # writes tokenizer.json; copy the model files there, then `spanfill models import my-model`',
+  ].join('\n');
+}
+
+function weightsRecipe(repoId: string): string {
+  return [
+    'from transformers import T5ForConditionalGeneration',
+    `T5ForConditionalGeneration.from_pretrained(${JSON.stringify(repoId)}).save_pretrained("my-model")  # writes model.safetensors`,
+  ].join('\n');
+}
+
+/**
+ * The files to fetch from `repoFiles` (the repository's file list), in download order: small
+ * files first, then the weights. Sharded weights are fetched as the index plus the shards,
+ * which `shardsFromIndex` lists once the index is down.
+ */
+export function selectRepoFiles(repoId: string, repoFiles: readonly string[]): string[] {
+  const has = new Set(repoFiles);
+  const missing: string[] = [];
+  if (!has.has(CONFIG_FILE))
+    missing.push(`${CONFIG_FILE} (the model's shape; without it this is not a transformers model)`);
+  if (!has.has(WEIGHTS_FILE) && !has.has(WEIGHTS_INDEX_FILE)) {
+    const other = repoFiles.filter((f) => /\.(bin|h5|msgpack|ckpt)$/.test(f));
+    missing.push(
+      `${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}` +
+        (other.length > 0
+          ? ` (it has ${other.slice(0, 3).join(', ')}, which Spanfill does not read); make one with:\n${weightsRecipe(repoId)}`
+          : ''),
+    );
+  }
+  if (!has.has(TOKENIZER_FILE)) {
+    missing.push(
+      `${TOKENIZER_FILE}` +
+        (has.has('spiece.model')
+          ? ` (it has only the SentencePiece spiece.model); make one with:\n${tokenizerJsonRecipe(repoId)}`
+          : ' (the fast-tokenizer file); save the tokenizer with transformers save_pretrained()'),
+    );
+  }
+  if (missing.length > 0)
+    throw new MissingFilesError(`${repoId} lacks what Spanfill needs:\n- ${missing.join('\n- ')}`);
+  const optional = OPTIONAL_FILES.filter((f) => has.has(f));
+  const weights = has.has(WEIGHTS_FILE) ? WEIGHTS_FILE : WEIGHTS_INDEX_FILE;
+  return [CONFIG_FILE, TOKENIZER_FILE, ...optional, weights];
+}
+
+/** The shard file names a `model.safetensors.index.json` names, each once, checked to be plain names. */
+export function shardsFromIndex(indexText: string, knownFiles: readonly string[]): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(indexText);
+  } catch (error) {
+    throw new MissingFilesError(`${WEIGHTS_INDEX_FILE} is not valid JSON: ${(error as Error).message}`);
+  }
+  const map = (parsed as { weight_map?: unknown } | null)?.weight_map;
+  if (typeof map !== 'object' || map === null)
+    throw new MissingFilesError(`${WEIGHTS_INDEX_FILE} has no "weight_map" object`);
+  const shards = [...new Set(Object.values(map as Record<string, unknown>).map(String))];
+  const known = new Set(knownFiles);
+  for (const shard of shards) {
+    if (!/^[\w.-]+\.safetensors$/.test(shard) || !known.has(shard))
+      throw new MissingFilesError(
+        `${WEIGHTS_INDEX_FILE} names shard ${JSON.stringify(shard)}, which the repository does not hold`,
+      );
+  }
+  return shards;
+}

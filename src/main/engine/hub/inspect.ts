@@ -1,0 +1,33 @@
+// What a model folder is, checked by the loaders Spanfill trains and generates with: the T5
+// config, every weight (names, shapes, dtypes) and the fast tokenizer. Used for imported
+// folders and for every Hub pull, so a registered model is one that loads. Their errors
+// (T5ConfigError, T5WeightsError, SafetensorsError, DataError) pass through unchanged.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadHfTokenizer } from '../data/tokenizer';
+import { countParams, t5ParamShapes } from '../t5/params';
+import { loadT5Model } from '../t5/weights';
+import { directoryBytes } from './cache';
+
+export interface ModelFolderInfo {
+  /** config.json model_type, "t5" when absent (the loader's default). */
+  readonly modelType: string;
+  readonly parameterCount: number;
+  readonly sizeBytes: number;
+  /** config.json as written, kept with the model's row. */
+  readonly configJson: string;
+}
+
+export async function inspectModelFolder(dir: string): Promise<ModelFolderInfo> {
+  const { config } = loadT5Model(dir); // NOTE: decodes every weight; the price of a real check
+  await loadHfTokenizer(dir);
+  const configJson = readFileSync(path.join(dir, 'config.json'), 'utf8');
+  const raw = JSON.parse(configJson) as { model_type?: unknown };
+  return {
+    modelType: typeof raw.model_type === 'string' ? raw.model_type : 't5',
+    parameterCount: countParams(t5ParamShapes(config)),
+    sizeBytes: directoryBytes(dir),
+    configJson,
+  };
+}

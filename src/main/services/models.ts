@@ -1,0 +1,308 @@
+// Models service: Hub pulls into the cache under <dataDir>/models/hub (engine/hub), folders
+// imported where they are, both checked by the T5 and tokenizer loaders and registered as
+// rows of `models`; listing, removal (a Hub snapshot's files go with its row, an imported
+// folder is never deleted), the cache's disk usage, resolving `--model` arguments offline,
+// and the Hub token (HF_TOKEN first, then the stored one).
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type {
+  CatalogModel,
+  HubTokenStatus,
+  ModelCacheUsage,
+  ModelPulled,
+  ModelRemoved,
+  ModelSource,
+  ModelSummary,
+} from '../../shared/contract/models';
+import { ApiError } from '../../shared/errors';
+import { directoryBytes, HubCache } from '../engine/hub/cache';
+import { MODEL_CATALOG, RepoIdError, validateRepoId, validateRevision } from '../engine/hub/catalog';
+import { findCachedSnapshot, pullModel } from '../engine/hub/download';
+import { HubError, type HubErrorCode } from '../engine/hub/errors';
+import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
+import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } from '../engine/hub/settings';
+import { isModelInputError } from '../engine/inputErrors';
+import type { Store } from '../store/db';
+import { ModelRepository, type ModelRow } from '../store/models';
+import type { EventBus } from './events';
+import type { DomainHandlers } from './handler';
+import { FileTokenStore, type HubTokenStore } from './hub-token';
+
+export interface ModelServiceDeps {
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly events: EventBus;
+}
+
+export interface ModelServiceOptions {
+  /** HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE; process.env by default (the CLI passes its own). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The saved token; a 0600 file in the data directory by default. */
+  readonly tokenStore?: HubTokenStore;
+}
+
+const HUB_ERROR_CODES: Record<HubErrorCode, ApiError['code']> = {
+  'not-found': 'not_found',
+  'not-cached': 'not_found',
+  // A missing token is the person's to fix; a Hub that cannot be reached or answers wrongly is
+  // a remote failure (not `unavailable`, which means our engine host).
+  unauthorized: 'invalid_input',
+  network: 'remote_failed',
+  checksum: 'remote_failed',
+  'bad-response': 'remote_failed',
+  'missing-files': 'invalid_input',
+  invalid: 'invalid_input',
+};
+
+/** Engine errors → the contract's codes, keeping their messages. */
+export function toModelApiError(error: unknown): unknown {
+  if (error instanceof HubError) return new ApiError(HUB_ERROR_CODES[error.code], error.message);
+  if (error instanceof RepoIdError || error instanceof HubSettingsError)
+    return new ApiError('invalid_argument', (error as Error).message);
+  if (isModelInputError(error)) return new ApiError('invalid_input', error.message);
+  if (error instanceof Error && error.name === 'AbortError') return new ApiError('cancelled', 'Cancelled');
+  return error;
+}
+
+function rethrow(error: unknown): never {
+  throw toModelApiError(error);
+}
+
+export class ModelService {
+  readonly repo: ModelRepository;
+  readonly cacheRoot: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly tokenStore: HubTokenStore;
+  private readonly pulls = new Map<string, AbortController>();
+
+  constructor(
+    private readonly deps: ModelServiceDeps,
+    options: ModelServiceOptions = {},
+  ) {
+    this.repo = new ModelRepository(deps.store.db);
+    this.cacheRoot = path.join(deps.dataDir, 'models', 'hub');
+    this.env = options.env ?? process.env;
+    this.tokenStore = options.tokenStore ?? FileTokenStore.inDataDir(deps.dataDir);
+  }
+
+  list(): ModelSummary[] {
+    return this.repo.list().map((row) => this.summary(row));
+  }
+
+  catalog(): CatalogModel[] {
+    return MODEL_CATALOG.map((entry) => ({ ...entry, modelId: this.repo.listByRepo(entry.repoId)[0]?.id ?? null }));
+  }
+
+  /** Download `repoId` at `revision` (or take it from the cache) and register it. */
+  async pull(
+    args: { repoId: string; revision?: string; isOffline?: boolean },
+    signal?: AbortSignal,
+  ): Promise<ModelPulled> {
+    const repoId = this.check(() => validateRepoId(args.repoId));
+    const revision = this.check(() => validateRevision(args.revision ?? 'main'));
+    if (this.pulls.has(repoId))
+      throw new ApiError('conflict', `${repoId} is already being pulled; wait for it or cancel it`);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.pulls.set(repoId, controller);
+    try {
+      const settings = this.settings(args.isOffline);
+      const pulled = await pullModel({
+        repoId,
+        revision,
+        settings,
+        cacheRoot: this.cacheRoot,
+        signal: controller.signal,
+        onProgress: (p) => this.deps.events.emit('models.pullProgress', { ...p, revision }),
+      });
+      const existing = this.repo.findBySource('hub', repoId, pulled.commit);
+      const row = existing ?? (await this.registerHub(repoId, revision, pulled.commit, pulled.dir));
+      const { downloadedBytes, resumedBytes, isFromCache } = pulled;
+      return {
+        model: this.summary(row),
+        downloadedBytes,
+        resumedBytes,
+        isFromCache,
+        elapsedMs: pulled.elapsedMs,
+      };
+    } catch (error) {
+      return rethrow(error);
+    } finally {
+      this.pulls.delete(repoId);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  cancelPull(repoId: string): boolean {
+    const controller = this.pulls.get(repoId);
+    controller?.abort(new DOMException('Cancelled', 'AbortError'));
+    return controller !== undefined;
+  }
+
+  /** Register a folder after the loaders accept it; the folder stays where it is. */
+  async import(args: { path: string; name?: string }): Promise<ModelSummary> {
+    const dir = path.resolve(args.path);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new ApiError('not_found', `No model folder at ${dir}; give the folder that holds config.json`);
+    const existing = this.repo.findBySource('folder', dir, null);
+    if (existing)
+      throw new ApiError(
+        'conflict',
+        `${dir} is already registered as ${existing.id}; \`spanfill models rm ${existing.id}\` first`,
+      );
+    const info = await inspectModelFolder(dir).catch(rethrow);
+    const row = this.add({ kind: 'folder', path: dir }, args.name ?? path.basename(dir), dir, info);
+    return this.summary(row);
+  }
+
+  remove(id: string): ModelRemoved {
+    const row = this.mustGet(id);
+    let freedBytes = 0;
+    let deletedPath: string | null = null;
+    if (row.source_kind === 'hub' && row.source !== null && row.commit_sha !== null) {
+      const cache = new HubCache(this.cacheRoot);
+      deletedPath = cache.snapshotDir(row.source, row.commit_sha);
+      freedBytes = cache.remove(row.source, row.commit_sha);
+    }
+    this.repo.remove(id);
+    this.deps.events.emit('models.statusChanged', { modelId: id, status: 'deleted' });
+    return { id, name: row.name, freedBytes, deletedPath };
+  }
+
+  /** A registered id, a folder, or a pulled "owner/name[@revision]" → its folder, never touching the network. */
+  resolve(model: string): { path: string; modelId: string | null } {
+    const row = this.repo.get(model);
+    if (row) return { path: this.absolute(row.path), modelId: row.id };
+    if (existsSync(model) && statSync(model).isDirectory()) return { path: path.resolve(model), modelId: null };
+    const at = model.lastIndexOf('@');
+    const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
+    const cached = findCachedSnapshot(this.cacheRoot, repoId, revision);
+    if (cached) return { path: cached.dir, modelId: this.repo.findBySource('hub', repoId, cached.commit)?.id ?? null };
+    throw new ApiError(
+      'not_found',
+      `No model ${JSON.stringify(model)}: not a registered id, a folder, or a repository in the cache; ` +
+        '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
+    );
+  }
+
+  cacheUsage(): ModelCacheUsage {
+    const repos = new HubCache(this.cacheRoot).usage();
+    return { root: this.cacheRoot, bytes: repos.reduce((sum, r) => sum + r.bytes, 0), repos };
+  }
+
+  /** Delete a repository from the cache; models registered from it are unregistered with it. */
+  removeCached(rawRepoId: string): { repoId: string; freedBytes: number } {
+    const repoId = this.check(() => validateRepoId(rawRepoId));
+    const cache = new HubCache(this.cacheRoot);
+    const freedBytes = directoryBytes(cache.repoDir(repoId)); // before the rows' snapshots go
+    for (const row of this.repo.listByRepo(repoId)) this.remove(row.id);
+    cache.remove(repoId);
+    return { repoId, freedBytes };
+  }
+
+  tokenStatus(): HubTokenStatus {
+    const settings = this.settings();
+    const isFromEnv = cleanToken(this.env.HF_TOKEN || this.env.HUGGING_FACE_HUB_TOKEN) !== undefined;
+    const source = isFromEnv ? 'env' : settings.token !== undefined ? 'stored' : 'none';
+    return { source, endpoint: settings.endpoint, isOffline: settings.isOffline };
+  }
+
+  setToken(token: string | null): HubTokenStatus {
+    const cleaned = cleanToken(token ?? undefined);
+    if (cleaned === undefined) this.tokenStore.clear();
+    else if (!cleaned.startsWith('hf_'))
+      throw new ApiError('invalid_argument', 'Hugging Face tokens start with hf_ (huggingface.co/settings/tokens)');
+    else this.tokenStore.write(cleaned);
+    return this.tokenStatus();
+  }
+
+  private settings(isOffline?: boolean): HubSettings {
+    const settings = this.check(() => hubSettingsFromEnv(this.env, this.tokenStore.read()));
+    return isOffline === undefined ? settings : { ...settings, isOffline: settings.isOffline || isOffline };
+  }
+
+  private async registerHub(repoId: string, revision: string, commit: string, dir: string): Promise<ModelRow> {
+    const info = await inspectModelFolder(dir);
+    const name = revision === 'main' ? repoId : `${repoId}@${revision}`;
+    return this.add({ kind: 'hub', repoId, revision, commit }, name, path.relative(this.deps.dataDir, dir), info);
+  }
+
+  private add(source: ModelSource, name: string, storedPath: string, info: ModelFolderInfo): ModelRow {
+    const row = this.repo.add({
+      id: `m-${randomUUID().slice(0, 8)}`,
+      name,
+      kind: 'base',
+      path: storedPath,
+      source: source.kind === 'hub' ? source.repoId : source.kind === 'folder' ? source.path : source.runId,
+      source_kind: source.kind,
+      revision: source.kind === 'hub' ? source.revision : null,
+      commit_sha: source.kind === 'hub' ? source.commit : null,
+      size_bytes: info.sizeBytes,
+      model_type: info.modelType,
+      parameter_count: info.parameterCount,
+      config_json: info.configJson,
+    });
+    this.deps.events.emit('models.statusChanged', { modelId: row.id, status: 'ready' });
+    return row;
+  }
+
+  private check<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      return rethrow(error);
+    }
+  }
+
+  private absolute(stored: string): string {
+    return path.resolve(this.deps.dataDir, stored);
+  }
+
+  private mustGet(id: string): ModelRow {
+    const row = this.repo.get(id);
+    if (row === undefined) throw new ApiError('not_found', `No model ${id}; \`spanfill models list\` shows the ids`);
+    return row;
+  }
+
+  private summary(row: ModelRow): ModelSummary {
+    const full = this.absolute(row.path);
+    const source: ModelSource =
+      row.source_kind === 'hub'
+        ? { kind: 'hub', repoId: row.source ?? '', revision: row.revision ?? 'main', commit: row.commit_sha ?? '' }
+        : row.source_kind === 'folder'
+          ? { kind: 'folder', path: row.source ?? full }
+          : { kind: 'run', runId: row.source };
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      source,
+      path: full,
+      sizeBytes: row.size_bytes,
+      modelType: row.model_type,
+      parameterCount: row.parameter_count,
+      createdAt: row.created_at,
+      isAvailable: existsSync(full),
+    };
+  }
+}
+
+export function modelHandlers({ models }: { models: ModelService }): DomainHandlers<'models'> {
+  const service = (): ModelService => models;
+  return {
+    'models.list': async () => service().list(),
+    'models.catalog': async () => service().catalog(),
+    'models.pull': (args) => service().pull(args),
+    'models.cancelPull': async ({ repoId }) => ({ repoId, cancelled: service().cancelPull(repoId) }),
+    'models.import': (args) => service().import(args),
+    'models.remove': async ({ id }) => service().remove(id),
+    'models.resolve': async ({ model }) => service().resolve(model),
+    'models.cacheUsage': async () => service().cacheUsage(),
+    'models.removeCached': async ({ repoId }) => service().removeCached(repoId),
+    'models.tokenStatus': async () => service().tokenStatus(),
+    'models.setToken': async ({ token }) => service().setToken(token),
+  };
+}

@@ -1,0 +1,112 @@
+// Models domain: base models from the Hugging Face Hub (a catalog of suggestions, pulls with
+// progress, cancel and an offline mode), folders imported from disk, the registered models
+// and the download cache. Plain JSON shared by main, the CLI and the renderer; the work is
+// in src/main/services/models.ts over src/main/engine/hub.
+
+import { z } from 'zod';
+import { call } from './define';
+
+export type ModelSource =
+  | {
+      readonly kind: 'hub';
+      readonly repoId: string;
+      /** The branch or tag asked for; `commit` is what it pointed at when pulled. */
+      readonly revision: string;
+      readonly commit: string;
+    }
+  | { readonly kind: 'folder'; readonly path: string }
+  | { readonly kind: 'run'; readonly runId: string | null };
+
+export interface ModelSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'base' | 'finetuned';
+  readonly source: ModelSource;
+  /** Absolute path of the model folder. */
+  readonly path: string;
+  readonly sizeBytes: number;
+  /** config.json model_type (t5, mt5). */
+  readonly modelType: string | null;
+  readonly parameterCount: number | null;
+  readonly createdAt: string;
+  /** False when the folder has gone (moved or deleted outside Spanfill). */
+  readonly isAvailable: boolean;
+}
+
+export interface CatalogModel {
+  readonly repoId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly license: string;
+  readonly parameters: number;
+  readonly approximateBytes: number;
+  readonly caveat: string | null;
+  /** The registered model pulled from this repository, if any. */
+  readonly modelId: string | null;
+}
+
+export interface ModelPulled {
+  readonly model: ModelSummary;
+  readonly downloadedBytes: number;
+  readonly resumedBytes: number;
+  /** True when nothing was downloaded (the snapshot was complete in the cache). */
+  readonly isFromCache: boolean;
+  /** Time spent asking the Hub and downloading; the loader's check of the folder comes after. */
+  readonly elapsedMs: number;
+}
+
+export interface ModelRemoved {
+  readonly id: string;
+  readonly name: string;
+  /** Bytes deleted from the Hub cache (0 for imported folders, which are never deleted). */
+  readonly freedBytes: number;
+  readonly deletedPath: string | null;
+}
+
+export interface ModelCacheUsage {
+  readonly root: string;
+  readonly bytes: number;
+  readonly repos: readonly {
+    readonly repoId: string;
+    readonly bytes: number;
+    readonly partialBytes: number;
+    readonly snapshots: readonly string[];
+  }[];
+}
+
+export interface HubTokenStatus {
+  /** Where the token in use comes from; `stored` is the app's saved token. */
+  readonly source: 'env' | 'stored' | 'none';
+  readonly endpoint: string;
+  readonly isOffline: boolean;
+}
+
+const repoId = z.string().min(1).max(200);
+const revision = z.string().min(1).max(200);
+
+export const modelCalls = {
+  list: call<readonly ModelSummary[]>()(z.strictObject({})),
+  catalog: call<readonly CatalogModel[]>()(z.strictObject({})),
+  /** Downloads (or finds in the cache) and registers; progress arrives as models.pullProgress. */
+  pull: call<ModelPulled>()(
+    z.strictObject({ repoId, revision: revision.optional(), isOffline: z.boolean().optional() }),
+  ),
+  /** Stops a running pull of `repoId`; its partial files stay and the next pull resumes them. */
+  cancelPull: call<{ readonly repoId: string; readonly cancelled: boolean }>()(z.strictObject({ repoId })),
+  /** Registers a T5 folder after the loader has checked its config, weights and tokenizer. */
+  import: call<ModelSummary>()(
+    z.strictObject({ path: z.string().min(1), name: z.string().min(1).max(200).optional() }),
+  ),
+  /** Unregisters; a Hub model's snapshot is deleted from the cache when no other model uses it. */
+  remove: call<ModelRemoved>()(z.strictObject({ id: z.string().min(1) })),
+  /** A model id, a pulled repository id (owner/name or owner/name@revision) or a folder → its folder; offline. */
+  resolve: call<{ readonly path: string; readonly modelId: string | null }>()(
+    z.strictObject({ model: z.string().min(1) }),
+  ),
+  cacheUsage: call<ModelCacheUsage>()(z.strictObject({})),
+  /** Deletes a repository from the download cache (snapshots and partial downloads). */
+  removeCached: call<{ readonly repoId: string; readonly freedBytes: number }>()(z.strictObject({ repoId })),
+  tokenStatus: call<HubTokenStatus>()(z.strictObject({})),
+  /** Stores a Hub access token (null forgets it); HF_TOKEN in the environment still wins. */
+  setToken: call<HubTokenStatus>()(z.strictObject({ token: z.string().min(1).max(500).nullable() })),
+};

@@ -1,0 +1,103 @@
+// `spanfill models` in-process against the local stand-in Hub (HF_ENDPOINT in the command's
+// environment): pull with --json, list, cache usage, then `fill --model REPO_ID` with the Hub
+// stopped giving the same fill as the fixture folder; import, rm, token, and the errors.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../src/main/cli/exit-codes';
+import type { ModelPulled, ModelSummary } from '../../../src/shared/contract/models';
+import { runSpanfill as cli } from '../../support/cli';
+import { startTestHub, type TestHub } from '../../support/hub-server';
+import { tempDirs } from '../../support/tmp';
+
+const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const REPO = 'tiny-org/t5-tiny-spm';
+const PROMPT = 'The <extra_id_0> walks in <extra_id_1> park';
+const tempDir = tempDirs('spanfill-cli-models-');
+let hub: TestHub | undefined;
+afterEach(async () => {
+  await hub?.close();
+  hub = undefined;
+});
+
+describe('spanfill models', () => {
+  it('pulls, lists and shows the cache; fill --model REPO_ID then works with the Hub stopped', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const env = { HF_ENDPOINT: hub.url };
+    const data = ['--data-dir', tempDir()];
+    const pull = await cli(['models', 'pull', REPO, '--json', ...data], env);
+    expect(pull.stderr).toBe('');
+    expect(pull.code).toBe(exitCodes.ok);
+    const pulled = JSON.parse(pull.stdout) as ModelPulled & { action: string };
+    expect(pulled).toMatchObject({ action: 'pull', isFromCache: false, model: { source: { commit: hub.commit } } });
+
+    const list = await cli(['models', ...data], env);
+    expect(list.stdout).toMatch(new RegExp(`^${pulled.model.id}\\s+t5\\s+0\\.1M\\s+.*${REPO}\\s+\\[hub ${REPO}@main`));
+    const cache = JSON.parse((await cli(['models', 'cache', '--json', ...data], env)).stdout) as { bytes: number };
+    expect(cache.bytes).toBeGreaterThanOrEqual(pulled.model.sizeBytes);
+
+    await hub.close();
+    hub = undefined;
+    const fromRepo = await cli(['fill', '--model', REPO, '--json', ...data, PROMPT], env);
+    expect(fromRepo.stderr).toBe('');
+    expect(fromRepo.code).toBe(exitCodes.ok);
+    const fromFolder = await cli(['fill', '--model', FIXTURE, '--json', PROMPT]);
+    expect(JSON.parse(fromRepo.stdout)).toEqual(JSON.parse(fromFolder.stdout));
+    const byId = await cli(['fill', '--model', pulled.model.id, '--json', ...data, PROMPT], env);
+    expect(JSON.parse(byId.stdout)).toEqual(JSON.parse(fromFolder.stdout));
+
+    const again = await cli(['models', 'pull', REPO, '--offline', ...data], env);
+    expect(again.stdout).toMatch(/^Pulled from the cache/);
+    const rm = await cli(['models', 'rm', pulled.model.id, ...data], env);
+    expect(rm.stdout).toMatch(new RegExp(`^Removed ${pulled.model.id} "${REPO}" and its files: .* freed`));
+    const gone = await cli(['fill', '--model', REPO, '--json', ...data, PROMPT], env);
+    expect(gone.code).toBe(exitCodes.failure);
+    expect(JSON.parse(gone.stdout)).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('reports a missing repository (exit 1) and an unreachable Hub', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const data = ['--data-dir', tempDir()];
+    const missing = await cli(['models', 'pull', 'tiny-org/nothing', '--json', ...data], { HF_ENDPOINT: hub.url });
+    expect(missing.code).toBe(exitCodes.failure);
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'not_found' });
+    expect(JSON.parse(missing.stdout).error.message).toContain('tiny-org/nothing');
+    const url = hub.url;
+    await hub.close();
+    hub = undefined;
+    const down = await cli(['models', 'pull', REPO, ...data], { HF_ENDPOINT: url });
+    // A Hub that cannot be reached is a failed command (1), not an engine-host failure (4).
+    expect(down.code).toBe(exitCodes.failure);
+    expect(down.stderr).toContain(`Cannot download repository ${REPO}@main from ${url}`);
+    const offline = await cli(['models', 'pull', REPO, ...data], { HF_ENDPOINT: url, HF_HUB_OFFLINE: '1' });
+    expect(offline.stderr).toContain('is not in the cache');
+  });
+
+  it('imports a folder, stores a token, and rejects bad usage with exit code 2', async () => {
+    const data = ['--data-dir', tempDir()];
+    const imported = await cli(['models', 'import', FIXTURE, '--name', 'tiny', '--json', ...data]);
+    expect(imported.code).toBe(exitCodes.ok);
+    const model = (JSON.parse(imported.stdout) as { model: ModelSummary }).model;
+    expect(model).toMatchObject({ name: 'tiny', source: { kind: 'folder', path: FIXTURE } });
+    expect((await cli(['models', 'rm', model.id, ...data])).stdout).toContain('its folder was left in place');
+    expect(fs.existsSync(path.join(FIXTURE, 'model.safetensors'))).toBe(true);
+
+    expect((await cli(['models', 'token', 'set', 'hf_stored', ...data])).stdout).toContain('from the stored file');
+    const status = JSON.parse((await cli(['models', 'token', '--json', ...data], { HF_TOKEN: 'hf_env' })).stdout);
+    expect(status).toMatchObject({ source: 'env', endpoint: 'https://huggingface.co' });
+
+    for (const [args, message] of [
+      [['models', 'fetch'], 'models needs one of: list, catalog, pull REPO_ID'],
+      [['models', 'pull'], 'models pull needs a repository id'],
+      [['models', 'list', '--revision', 'x'], '--revision and --offline go with models pull'],
+      [['models', 'pull', 'a/b/c'], 'Invalid Hugging Face repository id "a/b/c"'],
+    ] as const) {
+      const run = await cli([...args, ...data]);
+      expect(run.stderr).toContain(message);
+      expect(run.code).toBe(exitCodes.usage);
+    }
+    const catalog = await cli(['models', 'catalog', ...data]);
+    expect(catalog.stdout).toMatch(/^google-t5\/t5-small\s+61M\s+~242 MB\s+apache-2.0/);
+  });
+});

@@ -1,0 +1,219 @@
+// Hub downloads with the real @huggingface/hub client against a local stand-in Hub
+// (test/support/hub-server.ts) serving the t5-tiny-spm fixture: a full pull, resume after a
+// dropped connection (in the same pull and in the next one), a corrupted file rejected and
+// kept out of the cache, 404 and 401 answers, and the cache used with the server gone.
+
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findCachedSnapshot, pullModel, type PullProgress } from '../../../../src/main/engine/hub/download';
+import { HubError } from '../../../../src/main/engine/hub/errors';
+import type { HubSettings } from '../../../../src/main/engine/hub/settings';
+import { inspectModelFolder } from '../../../../src/main/engine/hub/inspect';
+import { loadT5Model, saveT5Weights } from '../../../../src/main/engine/t5/weights';
+import { startTestHub, type TestHub } from '../../../support/hub-server';
+import { tempDirs } from '../../../support/tmp';
+
+const FIXTURE = path.join(__dirname, '../../../fixtures/t5/t5-tiny-spm');
+const REPO = 'tiny-org/t5-tiny-spm';
+const WANTED = [
+  'config.json',
+  'generation_config.json',
+  'model.safetensors',
+  'special_tokens_map.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+];
+const tempDir = tempDirs('spanfill-hub-');
+const weightsSize = readFileSync(path.join(FIXTURE, 'model.safetensors')).length;
+let hub: TestHub | undefined;
+
+afterEach(async () => {
+  await hub?.close();
+  hub = undefined;
+});
+
+function settings(overrides: Partial<HubSettings> = {}): HubSettings {
+  return { endpoint: hub?.url ?? 'http://127.0.0.1:9', token: undefined, isOffline: false, ...overrides };
+}
+
+async function expectHubError(promise: Promise<unknown>, code: string): Promise<HubError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HubError);
+  expect((error as HubError).code).toBe(code);
+  return error as HubError;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('pullModel against a local Hub', () => {
+  it('downloads only the files Spanfill needs, verified, pinned to the commit, with progress', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const cacheRoot = tempDir();
+    const progress: PullProgress[] = [];
+    const result = await pullModel({
+      repoId: REPO,
+      settings: settings(),
+      cacheRoot,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result.commit).toBe(hub.commit);
+    expect(result.dir).toContain(hub.commit);
+    expect(readdirSync(result.dir).sort()).toEqual(WANTED);
+    for (const name of WANTED)
+      expect(sha256(readFileSync(path.join(result.dir, name)))).toBe(sha256(readFileSync(path.join(FIXTURE, name))));
+    const byPath = new Map(result.files.map((f) => [f.path, f]));
+    expect(byPath.get('model.safetensors')?.verifiedBy).toBe('sha256');
+    expect(byPath.get('config.json')?.verifiedBy).toBe('git-sha1');
+    const expectedBytes = WANTED.reduce((sum, name) => sum + readFileSync(path.join(FIXTURE, name)).length, 0);
+    expect(result.bytes).toBe(expectedBytes);
+    expect(result.downloadedBytes).toBe(expectedBytes);
+    // Every file was fetched at the commit, never at "main".
+    const fileRequests = hub.requests.filter((r) => r.path.includes('/resolve/'));
+    expect(fileRequests.length).toBeGreaterThan(0);
+    expect(fileRequests.every((r) => r.path.includes(`/resolve/${hub?.commit}/`))).toBe(true);
+    const last = progress[progress.length - 1];
+    expect(last.bytesDone).toBe(expectedBytes);
+    expect(last.bytesTotal).toBe(expectedBytes);
+    expect(last.bytesPerSecond).toBeGreaterThan(0);
+    expect(progress.map((p) => p.bytesDone)).toEqual([...progress.map((p) => p.bytesDone)].sort((a, b) => a - b));
+  });
+
+  it('resumes with a Range request when the server drops the connection half-way', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const half = weightsSize >> 1;
+    hub.fault = { dropFileAfter: { file: 'model.safetensors', bytes: half } };
+    const result = await pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() });
+    const ranges = hub.requests.filter((r) => r.path.startsWith('/cdn/')).map((r) => r.range);
+    expect(ranges).toContain(`bytes=${half}-${weightsSize - 1}`);
+    const weights = readFileSync(path.join(result.dir, 'model.safetensors'));
+    expect(sha256(weights)).toBe(sha256(readFileSync(path.join(FIXTURE, 'model.safetensors'))));
+  });
+
+  it('keeps retrying while each attempt brings bytes, even past the retry budget', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const third = Math.floor(weightsSize / 3);
+    hub.fault = { dropFileAfter: { file: 'model.safetensors', bytes: third, times: 2 } };
+    const result = await pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir(), retries: 1 });
+    const ranges = hub.requests.filter((r) => r.path.startsWith('/cdn/')).map((r) => r.range);
+    expect(ranges).toEqual(
+      expect.arrayContaining([`bytes=${third}-${weightsSize - 1}`, `bytes=${2 * third}-${weightsSize - 1}`]),
+    );
+    expect(sha256(readFileSync(path.join(result.dir, 'model.safetensors')))).toBe(
+      sha256(readFileSync(path.join(FIXTURE, 'model.safetensors'))),
+    );
+  });
+
+  it('keeps the partial file of a failed pull and the next pull continues from it', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const half = weightsSize >> 1;
+    hub.fault = { dropFileAfter: { file: 'model.safetensors', bytes: half } };
+    const cacheRoot = tempDir();
+    const error = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings(), cacheRoot, retries: 0 }),
+      'network',
+    );
+    expect(error.message).toContain('resumes');
+    expect(findCachedSnapshot(cacheRoot, REPO)).toBeUndefined();
+    const again = await pullModel({ repoId: REPO, settings: settings(), cacheRoot });
+    expect(again.resumedBytes).toBe(half);
+    expect(hub.requests.some((r) => r.range === `bytes=${half}-${weightsSize - 1}`)).toBe(true);
+    expect(sha256(readFileSync(path.join(again.dir, 'model.safetensors')))).toBe(
+      sha256(readFileSync(path.join(FIXTURE, 'model.safetensors'))),
+    );
+  });
+
+  it('rejects a file whose sha256 does not match the Hub and leaves it out of the cache', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    hub.fault = { corruptFile: 'model.safetensors' };
+    const cacheRoot = tempDir();
+    const error = await expectHubError(pullModel({ repoId: REPO, settings: settings(), cacheRoot }), 'checksum');
+    expect(error.message).toMatch(/model\.safetensors failed verification .*sha256.*deleted/);
+    const repoDir = path.join(cacheRoot, 'models--tiny-org--t5-tiny-spm');
+    expect(existsSync(path.join(repoDir, 'snapshots', hub.commit, 'model.safetensors'))).toBe(false);
+    expect(readdirSync(path.join(repoDir, 'incomplete'))).toEqual([]);
+    expect(findCachedSnapshot(cacheRoot, REPO)).toBeUndefined();
+  });
+
+  it('reports an unknown repository (404) and a refused token (401) clearly', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const missing = await expectHubError(
+      pullModel({ repoId: 'tiny-org/no-such-model', settings: settings(), cacheRoot: tempDir() }),
+      'not-found',
+    );
+    expect(missing.message).toContain('tiny-org/no-such-model');
+    expect(missing.message).toContain('HTTP 404');
+    await hub.close();
+
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE, token: 'hf_right' });
+    const refused = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings({ token: 'hf_wrong' }), cacheRoot: tempDir() }),
+      'unauthorized',
+    );
+    expect(refused.message).toMatch(/HTTP 401.*gated or private.*HF_TOKEN/);
+    const allowed = await pullModel({ repoId: REPO, settings: settings({ token: 'hf_right' }), cacheRoot: tempDir() });
+    expect(allowed.files).toHaveLength(WANTED.length);
+  });
+
+  it('works from the cache with the server stopped: offline mode, and a clear error online', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const cacheRoot = tempDir();
+    const first = await pullModel({ repoId: REPO, settings: settings(), cacheRoot });
+    const endpoint = hub.url;
+    await hub.close();
+    hub = undefined;
+    const offline = await pullModel({ repoId: REPO, settings: settings({ endpoint, isOffline: true }), cacheRoot });
+    expect(offline).toMatchObject({ dir: first.dir, commit: first.commit, isFromCache: true, downloadedBytes: 0 });
+    expect(findCachedSnapshot(cacheRoot, REPO, first.commit)?.dir).toBe(first.dir);
+    const online = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings({ endpoint }), cacheRoot }),
+      'network',
+    );
+    expect(online.message).toContain('HF_HUB_OFFLINE=1');
+    await expectHubError(
+      pullModel({ repoId: REPO, revision: 'v2', settings: settings({ endpoint, isOffline: true }), cacheRoot }),
+      'not-cached',
+    );
+  });
+
+  it('fetches a sharded checkpoint: the index, then every shard it names, and the folder loads', async () => {
+    const sharded = tempDir();
+    const { config, weights } = loadT5Model(FIXTURE);
+    const names = [...weights.params.keys()];
+    const shardOf = (i: number) => `model-0000${i < names.length / 2 ? 1 : 2}-of-00002.safetensors`;
+    const shards = new Map(names.map((name, i) => [name, shardOf(i)]));
+    saveT5Weights(sharded, config, { params: weights.params, layout: { ...weights.layout, shards } });
+    for (const name of WANTED.filter((f) => f !== 'model.safetensors'))
+      copyFileSync(path.join(FIXTURE, name), path.join(sharded, name));
+    hub = await startTestHub({ repoId: REPO, folder: sharded });
+    const result = await pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() });
+    expect(result.files.map((f) => f.path).slice(-3)).toEqual([
+      'model.safetensors.index.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]);
+    expect(result.files.filter((f) => f.path.endsWith('.safetensors')).every((f) => f.verifiedBy === 'sha256')).toBe(
+      true,
+    );
+    const info = await inspectModelFolder(result.dir);
+    expect(info.parameterCount).toBe(names.reduce((sum, name) => sum + (weights.params.get(name)?.length ?? 0), 0));
+  });
+
+  it('stops before downloading anything when the repository has spiece.model but no tokenizer.json', async () => {
+    const slow = tempDir();
+    for (const name of ['config.json', 'model.safetensors'])
+      copyFileSync(path.join(FIXTURE, name), path.join(slow, name));
+    writeFileSync(path.join(slow, 'spiece.model'), 'not a real model');
+    hub = await startTestHub({ repoId: REPO, folder: slow });
+    const error = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() }),
+      'missing-files',
+    );
+    expect(error.message).toContain('tokenizer.json (it has only the SentencePiece spiece.model); make one with:');
+    expect(hub.requests.some((r) => r.path.includes('/resolve/'))).toBe(false);
+  });
+});

@@ -1,0 +1,208 @@
+// Models service over a real store and the local stand-in Hub: a pull registers a verified
+// snapshot with its source and type and emits progress; REPO_ID resolves to the cached folder
+// with the Hub stopped; imports go through the loaders (their errors shown); removal deletes
+// a pulled snapshot but never an imported folder; cache usage; cancel; the stored token.
+
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import type { EventMap, EventName } from '../../../src/shared/events';
+import { EventBus } from '../../../src/main/services/events';
+import { FileTokenStore } from '../../../src/main/services/hub-token';
+import { modelHandlers, ModelService } from '../../../src/main/services/models';
+import { openStore } from '../../../src/main/store/db';
+import { startTestHub, type TestHub } from '../../support/hub-server';
+import { tempDirs } from '../../support/tmp';
+
+const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const REPO = 'tiny-org/t5-tiny-spm';
+const tempDir = tempDirs('spanfill-models-');
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** Parameters of the fixture, summed from its safetensors header (it stores no tied aliases). */
+function fixtureParameters(): number {
+  const bytes = readFileSync(path.join(FIXTURE, 'model.safetensors'));
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString()) as Record<
+    string,
+    { shape?: number[] }
+  >;
+  return Object.values(header).reduce((sum, t) => sum + (t.shape ?? [0]).reduce((a, b) => a * b, 1), 0);
+}
+
+async function setup(options: { token?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const hub: TestHub = await startTestHub({ repoId: REPO, folder: FIXTURE, token: options.token });
+  const dataDir = tempDir();
+  const store = openStore(dataDir);
+  const events = new EventBus();
+  const seen: { event: EventName; payload: unknown }[] = [];
+  events.subscribe(<E extends EventName>(event: E, payload: EventMap[E]) => void seen.push({ event, payload }));
+  cleanup.push(
+    () => store.close(),
+    () => hub.close(),
+  );
+  const deps = { store, dataDir, events };
+  const service = new ModelService(deps, { env: { HF_ENDPOINT: hub.url, ...options.env } });
+  return { hub, dataDir, store, service, seen, deps };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+describe('ModelService.pull', () => {
+  it('registers the pulled snapshot with its source, size and type, and emits progress', async () => {
+    const { hub, service, seen, dataDir } = await setup();
+    const pulled = await service.pull({ repoId: REPO });
+    const model = pulled.model;
+    expect(model.source).toEqual({ kind: 'hub', repoId: REPO, revision: 'main', commit: hub.commit });
+    expect(model.path.startsWith(path.join(dataDir, 'models', 'hub'))).toBe(true);
+    expect(model).toMatchObject({
+      name: REPO,
+      modelType: 't5',
+      parameterCount: fixtureParameters(),
+      isAvailable: true,
+    });
+    expect(model.sizeBytes).toBe(pulled.downloadedBytes);
+    expect(service.list()).toEqual([model]);
+    const progress = seen
+      .filter((s) => s.event === 'models.pullProgress')
+      .map((s) => s.payload as EventMap['models.pullProgress']);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[progress.length - 1]).toMatchObject({ repoId: REPO, revision: 'main', bytesDone: model.sizeBytes });
+    expect(
+      seen.some((s) => s.event === 'models.statusChanged' && (s.payload as { status: string }).status === 'ready'),
+    ).toBe(true);
+    // A second pull finds the snapshot complete: nothing is downloaded, the same row comes back.
+    const again = await service.pull({ repoId: REPO });
+    expect(again).toMatchObject({ isFromCache: true, downloadedBytes: 0, model: { id: model.id } });
+    expect(service.catalog().every((c) => c.modelId === null)).toBe(true);
+  });
+
+  it('resolves REPO_ID, REPO_ID@commit and the model id to the cached folder with the Hub stopped', async () => {
+    const { hub, service } = await setup();
+    const { model } = await service.pull({ repoId: REPO });
+    await hub.close();
+    expect(service.resolve(REPO)).toEqual({ path: model.path, modelId: model.id });
+    expect(service.resolve(`${REPO}@${hub.commit}`).path).toBe(model.path);
+    expect(service.resolve(model.id).path).toBe(model.path);
+    const offline = await service.pull({ repoId: REPO, isOffline: true });
+    expect(offline).toMatchObject({ isFromCache: true, model: { id: model.id } });
+    const missing = await rejection(Promise.resolve().then(() => service.resolve('tiny-org/other')));
+    expect(missing.code).toBe('not_found');
+    expect(missing.message).toContain('spanfill models pull');
+    const down = await rejection(service.pull({ repoId: REPO, revision: 'v9' }));
+    expect(down.code).toBe('remote_failed');
+  });
+
+  it('maps Hub answers and bad ids to the contract codes with their messages', async () => {
+    const { service } = await setup({ token: 'hf_secret' });
+    const refused = await rejection(service.pull({ repoId: REPO }));
+    expect(refused.code).toBe('invalid_input');
+    expect(refused.message).toContain('HTTP 401');
+    const bad = await rejection(service.pull({ repoId: 'a b/c' }));
+    expect(bad.code).toBe('invalid_argument');
+    expect(bad.message).toContain('Invalid Hugging Face repository id');
+    service.setToken('hf_secret');
+    expect(service.tokenStatus().source).toBe('stored');
+    expect((await service.pull({ repoId: REPO })).model.name).toBe(REPO);
+  });
+
+  it('cancels a running pull, keeping what arrived for the next one', async () => {
+    const { service, deps } = await setup();
+    const unsubscribe = deps.events.subscribe((event) => {
+      if (event === 'models.pullProgress') service.cancelPull(REPO);
+    });
+    const cancelled = await rejection(service.pull({ repoId: REPO }));
+    unsubscribe();
+    expect(cancelled.code).toBe('cancelled');
+    expect(service.list()).toEqual([]);
+    expect(service.cancelPull(REPO)).toBe(false);
+    const pulled = await service.pull({ repoId: REPO });
+    expect(pulled.model.isAvailable).toBe(true);
+  });
+});
+
+describe('ModelService.import / remove / cache', () => {
+  it('imports a folder checked by the loaders and never deletes it on removal', async () => {
+    const { service } = await setup();
+    const folder = path.join(tempDir(), 'mine');
+    cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: folder, name: 'mine' });
+    expect(model).toMatchObject({
+      name: 'mine',
+      source: { kind: 'folder', path: folder },
+      parameterCount: fixtureParameters(),
+    });
+    const twice = await rejection(service.import({ path: folder }));
+    expect(twice.code).toBe('conflict');
+    expect(service.remove(model.id)).toMatchObject({ freedBytes: 0, deletedPath: null });
+    expect(existsSync(path.join(folder, 'model.safetensors'))).toBe(true);
+  });
+
+  it('shows the loader errors for folders it cannot use', async () => {
+    const { service } = await setup();
+    const noTokenizer = path.join(tempDir(), 'no-tok');
+    cpSync(FIXTURE, noTokenizer, { recursive: true });
+    rmSync(path.join(noTokenizer, 'tokenizer.json'));
+    const error = await rejection(service.import({ path: noTokenizer }));
+    expect(error.code).toBe('invalid_input');
+    expect(error.message).toContain('has no tokenizer.json');
+    const noWeights = path.join(tempDir(), 'no-weights');
+    cpSync(FIXTURE, noWeights, { recursive: true });
+    rmSync(path.join(noWeights, 'model.safetensors'));
+    expect((await rejection(service.import({ path: noWeights }))).message).toMatch(/model\.safetensors/);
+    expect((await rejection(service.import({ path: path.join(noWeights, 'nope') }))).code).toBe('not_found');
+    expect(service.list()).toEqual([]);
+  });
+
+  it('reports cache usage and deletes a pulled snapshot with its model', async () => {
+    const { service, hub } = await setup();
+    const { model } = await service.pull({ repoId: REPO });
+    const usage = service.cacheUsage();
+    expect(usage.repos).toEqual([
+      { repoId: REPO, bytes: expect.any(Number), partialBytes: 0, snapshots: [hub.commit] },
+    ]);
+    expect(usage.bytes).toBeGreaterThanOrEqual(model.sizeBytes);
+    const removed = service.remove(model.id);
+    expect(removed).toMatchObject({ id: model.id, freedBytes: model.sizeBytes, deletedPath: model.path });
+    expect(existsSync(model.path)).toBe(false);
+    expect(service.list()).toEqual([]);
+    await service.pull({ repoId: REPO });
+    expect(service.removeCached(REPO).freedBytes).toBeGreaterThanOrEqual(model.sizeBytes);
+    expect(service.list()).toEqual([]);
+    expect(service.cacheUsage()).toMatchObject({ bytes: 0, repos: [] });
+  });
+
+  it('stores the token in a 0600 file; HF_TOKEN wins; the handlers reach the same service', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spanfill-token-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const store = openStore(dataDir);
+    cleanup.push(() => store.close());
+    const service = new ModelService({ store, dataDir, events: new EventBus() }, { env: {} });
+    expect(service.tokenStatus().source).toBe('none');
+    expect(() => service.setToken('not-a-token')).toThrow(/start with hf_/);
+    service.setToken('hf_abc');
+    const file = FileTokenStore.inDataDir(dataDir).file;
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe('hf_abc');
+    expect(
+      new ModelService({ store, dataDir, events: new EventBus() }, { env: { HF_TOKEN: 'hf_env' } }).tokenStatus()
+        .source,
+    ).toBe('env');
+    expect(service.setToken(null).source).toBe('none');
+    expect(existsSync(file)).toBe(false);
+    const handlers = modelHandlers({ models: service });
+    expect(await handlers['models.list']({})).toEqual([]);
+    expect((await handlers['models.catalog']({})).map((c) => c.repoId)).toContain('google/flan-t5-small');
+  });
+});
