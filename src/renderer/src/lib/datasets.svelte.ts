@@ -177,6 +177,7 @@ class DatasetsStore {
     this.error = undefined;
     try {
       this.tokenized = await api.datasets.tokenize({ id, model: model.trim(), inputLength });
+      await this.load(); // the list's Tokens column
     } catch (caught) {
       this.error = message(caught);
     } finally {
