@@ -71,7 +71,7 @@ describe('Datasets and Masking screens', () => {
       /^About the training documents: These documents have \d+ tokens/,
     );
     // The table counts the tokens now too.
-    await expect(page.getByTestId('datasets-table').textContent()).resolves.toMatch(/\d+ \(bytes \(ByT5 layout\)\)/);
+    await expect(page.getByTestId('datasets-table').textContent()).resolves.toMatch(/\d+ · bytes \(ByT5 layout\)/);
     await page.getByTestId('dataset-detail').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'data-01-datasets.png') });
   });
