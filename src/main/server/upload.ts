@@ -134,11 +134,11 @@ export class Uploads {
       // A refused body the client is still sending: read it to the end (it is at most a chunk)
       // so the browser sees this answer rather than a reset; a larger one is cut off.
       const declared = Number(request.headers['content-length'] ?? 0);
-      if (!request.complete && declared <= this.limits.maxChunkBytes * 2) {
-        request.resume();
+      if (!request.complete && !request.destroyed && declared <= this.limits.maxChunkBytes * 2) {
         await new Promise<void>((resolve) => {
           request.once('end', resolve);
           request.once('close', resolve);
+          request.resume();
         });
       }
       send(known?.status ?? 500, { ok: false, error: { code: known?.code ?? 'internal', message } });
