@@ -7,11 +7,11 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium';
 import { startServe } from './serve';
 
-const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = path.resolve('test-results');
 let serveProcess: ChildProcess;
 let context: BrowserContext;
@@ -24,13 +24,7 @@ beforeAll(async () => {
   fs.mkdirSync(resultsDir, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-screens-'));
   ({ child: serveProcess, url } = await startServe(path.join(dir, 'data')));
-  context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1200, height: 900 }));
 });
 
 afterAll(async () => {

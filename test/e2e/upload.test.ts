@@ -11,11 +11,11 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium';
 import { startServe } from './serve';
 
-const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = path.resolve('test-results');
 const uploadLimit = 64 * 1024 * 1024;
 let serveProcess: ChildProcess;
@@ -28,18 +28,11 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  if (!fs.existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium`);
   fs.mkdirSync(resultsDir, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-upload-'));
   dataDir = path.join(dir, 'data');
   ({ child: serveProcess, url } = await startServe(dataDir, { SPANFILL_UPLOAD_LIMIT_BYTES: String(uploadLimit) }));
-  context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
   page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
   await page.goto(url);
 });
@@ -64,6 +57,16 @@ async function datasetNames(): Promise<string[]> {
 function uploadsLeft(): string[] {
   const uploads = path.join(dataDir, 'uploads');
   return fs.existsSync(uploads) ? (fs.readdirSync(uploads, { recursive: true }) as string[]) : [];
+}
+
+/** Every request of the page waits `ms` more (Chromium's network emulation); 0 ends it. */
+async function addLatency(cdp: CDPSession, ms: number): Promise<void> {
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: ms,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
 }
 
 /** Drops `file` (read from disk here) onto the page body, as a person dragging it from a file manager would. */
@@ -172,12 +175,7 @@ describe('adding files in browser mode', () => {
     // Slow every request down so that there is time to press Cancel between chunks.
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 400,
-      downloadThroughput: -1,
-      uploadThroughput: -1,
-    });
+    await addLatency(cdp, 400);
     try {
       await page.getByTestId('pick-files').setInputFiles(large);
       await page.getByTestId('upload-progress').waitFor();
@@ -187,12 +185,7 @@ describe('adding files in browser mode', () => {
       await shot('07-uploading');
       await page.getByTestId('upload-cancel').click();
     } finally {
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 0,
-        downloadThroughput: -1,
-        uploadThroughput: -1,
-      });
+      await addLatency(cdp, 0);
     }
     await page.getByTestId('datasets-error').filter({ hasText: 'cancelled' }).waitFor();
     await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(
