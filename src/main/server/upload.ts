@@ -101,7 +101,7 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
 
 export class Uploads {
   private readonly states = new Map<string, UploadState>();
-  /** Cancelled ids: a chunk still in flight must not recreate the folder. */
+  /** Ended ids (cancelled, or deleted after import): a chunk still in flight must not recreate the folder. */
   private readonly cancelled = new Set<string>();
 
   constructor(
@@ -154,6 +154,8 @@ export class Uploads {
   private async cancel(id: string): Promise<boolean> {
     resolveUploadFile(this.root, id, 'x'); // validates the id
     this.cancelled.add(id);
+    // Ids are random and used once; remembering the last thousand ended ones is plenty.
+    if (this.cancelled.size > 1000) this.cancelled.delete(this.cancelled.values().next().value ?? id);
     this.states.delete(id);
     const dir = path.join(this.root, id);
     const existed = await fs.stat(dir).then(
