@@ -1,9 +1,10 @@
 // The preload: exposes one typed `api` object (a Bridge: invoke + onEvent) to the sandboxed
-// renderer through contextBridge. Envelopes pass through untouched; the renderer's
-// createApi re-throws failures as ApiError with the original code and message.
+// renderer through contextBridge, and `files.pathFor`, which turns a dropped or picked File
+// into its path on disk (Electron's webUtils; the renderer cannot see paths otherwise).
+// Envelopes pass through untouched; the renderer's createApi re-throws failures as ApiError.
 
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { Bridge } from '../shared/transport';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { Bridge, FileBridge } from '../shared/transport';
 import { ipcChannels } from '../shared/transport';
 
 const api: Bridge = {
@@ -18,4 +19,10 @@ const api: Bridge = {
   },
 };
 
+const files: FileBridge = {
+  // The page could pass anything: only a real File has a path ('' for one made in memory).
+  pathFor: (file: unknown) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
+};
+
 contextBridge.exposeInMainWorld('api', api);
+contextBridge.exposeInMainWorld('files', files);

@@ -12,6 +12,12 @@ export interface Bridge {
   onEvent(listener: <E extends EventName>(event: E, payload: EventMap[E]) => void): () => void;
 }
 
+/** Desktop app only (the preload's `window.files`): the path on disk of a dropped or picked File. */
+export interface FileBridge {
+  /** '' when the file has no path (made in memory, or not a File). */
+  pathFor(file: File): string;
+}
+
 /** Electron IPC channel names; only the preload and src/main/ipc use them. */
 export const ipcChannels = {
   invoke: 'spanfill:invoke',

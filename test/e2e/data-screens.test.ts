@@ -7,11 +7,11 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium';
 import { startServe } from './serve';
 
-const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = path.resolve('test-results');
 let serveProcess: ChildProcess;
 let context: BrowserContext;
@@ -24,13 +24,7 @@ beforeAll(async () => {
   fs.mkdirSync(resultsDir, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-screens-'));
   ({ child: serveProcess, url } = await startServe(path.join(dir, 'data')));
-  context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1200, height: 900 }));
 });
 
 afterAll(async () => {
@@ -39,29 +33,47 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Types paths into the (folded) "paths on the machine running Spanfill" form and imports them. */
+async function importPaths(file: string): Promise<void> {
+  const section = page.getByTestId('import-paths-section');
+  if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
+  await page.getByTestId('import-paths').fill(file);
+  await page.getByTestId('import-start').click();
+}
+
 describe('Datasets and Masking screens', () => {
   it('imports a file and shows it', async () => {
     const file = path.join(dir, 'notes.txt');
     fs.writeFileSync(file, 'The cute dog walks in the green park.\n\nA second note about the quiet river at dawn.\n');
     await page.goto(url);
-    await page.getByTestId('import-paths').fill(file);
-    await page.getByTestId('import-start').click();
+    await importPaths(file);
     await page.getByTestId('dataset-detail').waitFor();
+    // A successful import says what it made and empties the path box for the next one.
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
+      'Imported notes.txt: 2 documents (1 for training, 1 for validation).',
+    );
+    await expect(page.getByTestId('import-paths').inputValue()).resolves.toBe('');
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
     await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain('2 documents');
     await page.getByTestId('tokenize').click();
     await page.getByTestId('token-stats').waitFor();
+    // Says which documents each count covers (all of them; the training side for examples).
     await expect(page.getByTestId('token-stats').textContent()).resolves.toMatch(
-      /\d+ tokens in all \(bytes \(ByT5 layout\)\)/,
+      /^All 2 documents \(training and validation\) come to \d+\s+tokens with the bytes \(ByT5 layout\) tokenizer\.\s+Training uses the training documents only/,
     );
+    await expect(page.getByTestId('token-note').first().textContent()).resolves.toMatch(
+      /^About the training documents: These documents have \d+ tokens/,
+    );
+    // The table counts the tokens now too.
+    await expect(page.getByTestId('datasets-table').textContent()).resolves.toMatch(/\d+ · bytes \(ByT5 layout\)/);
+    await page.getByTestId('dataset-detail').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'data-01-datasets.png') });
   });
 
   it('a bad file shows the engine message', async () => {
     const bin = path.join(dir, 'blob.txt');
     fs.writeFileSync(bin, Buffer.from([0x41, 0x00, 0x42]));
-    await page.getByTestId('import-paths').fill(bin);
-    await page.getByTestId('import-start').click();
+    await importPaths(bin);
     await page.getByTestId('datasets-error').waitFor();
     await expect(page.getByTestId('datasets-error').textContent()).resolves.toContain('looks like a binary file');
   });
@@ -107,13 +119,56 @@ describe('Datasets and Masking screens', () => {
     await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });
   });
 
+  it('says what the counts mean, keeps large seeds readable, explains a mask no seed changes, never shows a stale result', async () => {
+    const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+    await page.getByLabel('Typed text').check();
+    await page.getByTestId('mask-model').fill(tinySpm);
+    await page.getByTestId('mask-density').fill('0.15');
+    await page.getByTestId('mask-span').fill('3');
+    await page.getByTestId('mask-length').fill('16');
+    await page.getByTestId('mask-seed').fill('4294967295');
+    // The whole path and the whole ten-digit seed fit their boxes.
+    const cutOff = await page.evaluate(
+      "['mask-model', 'mask-seed'].filter((id) => { const el = document.querySelector(`[data-testid=${id}]`); return el.scrollWidth > el.clientWidth; })",
+    );
+    expect(cutOff).toEqual([]);
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-seed-used').filter({ hasText: 'seed 4294967295' }).waitFor();
+    await expect(page.getByTestId('mask-counts').textContent()).resolves.toMatch(
+      /^17 tokens in this example, of which 3 are hidden in\s+1 noise span; the input has 16, the target\s+5$/,
+    );
+    // The reported case (input length 16, t5-tiny-spm): one noise span, so every seed masks the end; it says so.
+    await expect(page.getByTestId('mask-note').last().textContent()).resolves.toMatch(
+      /^Note: Every seed gives this same mask: 17 tokens at this noise density make one noise span of 3 token\(s\)/,
+    );
+    await page.getByTestId('mask-result').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'data-03-masking-one-span.png') });
+    // A tokenizer error replaces the result it no longer answers, and a missing folder is called missing.
+    const missing = path.join(dir, 'no-such-model');
+    await page.getByTestId('mask-model').fill(missing);
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-error').waitFor();
+    await expect(page.getByTestId('mask-error').textContent()).resolves.toContain(
+      `Model folder ${missing} does not exist`,
+    );
+    expect(await page.getByTestId('mask-result').count()).toBe(0);
+    await page.screenshot({ path: path.join(resultsDir, 'data-04-masking-error.png') });
+    // Switching the source to a dataset clears the typed text's result.
+    await page.getByTestId('mask-model').fill('bytes');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-result').waitFor();
+    await page.getByLabel('A dataset example').check();
+    expect(await page.getByTestId('mask-result').count()).toBe(0);
+    expect(await page.getByTestId('mask-error').count()).toBe(0);
+    await page.getByLabel('Typed text').check();
+  });
+
   it("a dataset's first preview with a tokenizer shows the tokenizing progress, then the example", async () => {
     const many = path.join(dir, 'many.txt');
     const note = (i: number): string => `Note ${i}: the cute dog walks in the green park by the river.`;
     fs.writeFileSync(many, Array.from({ length: 20_000 }, (_, i) => note(i)).join('\n\n'));
     await page.getByTestId('nav-datasets').click();
-    await page.getByTestId('import-paths').fill(many);
-    await page.getByTestId('import-start').click();
+    await importPaths(many);
     await page.getByTestId('dataset-detail').filter({ hasText: 'many.txt' }).waitFor();
     await page.getByTestId('nav-masking').click();
     await page.getByLabel('A dataset example').check();
@@ -126,6 +181,21 @@ describe('Datasets and Masking screens', () => {
     );
     await page.getByText(/of \d+ \(packed\)/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('mask-tokenizing').count()).toBe(0);
+    // A particular example, then the next one.
+    await page.getByTestId('mask-example').fill('5');
+    await page.getByTestId('mask-preview').click();
+    await page
+      .getByTestId('mask-example-shown')
+      .filter({ hasText: /^\s*5 of \d+ \(packed\)/ })
+      .waitFor();
+    await page.getByTestId('mask-next').click();
+    await page
+      .getByTestId('mask-example-shown')
+      .filter({ hasText: /^\s*6 of \d+ \(packed\)/ })
+      .waitFor();
+    await page.getByTestId('mask-result').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'data-05-masking-example.png') });
+    await page.getByTestId('mask-example').fill('');
     await page.getByTestId('mask-mode').selectOption('per-document');
     await page.getByTestId('mask-preview').click();
     await page.getByText(/of \d+ \(per-document\)/).waitFor();
@@ -136,8 +206,7 @@ describe('Datasets and Masking screens', () => {
     const big = path.join(dir, 'big.txt');
     const paragraph = (i: number): string => `Paragraph ${i} of a long generated book, with some words in it.`;
     fs.writeFileSync(big, Array.from({ length: 1_000_000 }, (_, i) => paragraph(i)).join('\n\n')); // ~66 MB
-    await page.getByTestId('import-paths').fill(big);
-    await page.getByTestId('import-start').click();
+    await importPaths(big);
     await page.getByLabel('Import progress').waitFor();
     const cancel = page.getByRole('button', { name: 'Cancel' });
     await expect.poll(() => cancel.isEnabled(), { timeout: 10_000 }).toBe(true);
@@ -151,7 +220,7 @@ describe('Datasets and Masking screens', () => {
     const row = page.getByRole('row').filter({ hasText: 'notes.txt' });
     await row.getByRole('button', { name: 'Remove' }).click();
     await expect(row.getByTestId('remove-confirm').textContent()).resolves.toContain(
-      'Remove notes.txt and its 2 documents?',
+      'Remove notes.txt and its 2 documents? This cannot be undone.',
     );
     await row.getByRole('button', { name: 'Keep' }).click();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');

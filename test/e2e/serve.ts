@@ -8,9 +8,11 @@ export interface ServeProcess {
   readonly url: string;
 }
 
-export function startServe(dataDir: string): Promise<ServeProcess> {
+/** `env` is added to this process's environment (e.g. SPANFILL_UPLOAD_LIMIT_BYTES). */
+export function startServe(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['bin/spanfill.mjs', 'serve', '--json', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   return new Promise<ServeProcess>((resolve, reject) => {
     let buffered = '';

@@ -4,13 +4,16 @@
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../shared/errors';
 import { maxCallFrameBytes } from '../../shared/limits';
+import { uploadPathPrefix } from '../../shared/upload';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
 import { createToken, hasValidToken, isAllowedHost, isAllowedOrigin, securityHeaders, tokenCookie } from './security';
 import { serveStatic } from './static';
+import { removeStaleUploads, uploadLimitsFromEnv, Uploads, type UploadLimits } from './upload';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
 export const serverHost = '127.0.0.1';
@@ -22,7 +25,12 @@ export interface ServerOptions {
   readonly port?: number;
   /** Tests may fix the token; normally a fresh random one per launch. */
   readonly token?: string;
+  /** Upload limits; default: 2 GiB per upload, or SPANFILL_UPLOAD_LIMIT_BYTES (see uploadLimitsFromEnv). */
+  readonly uploadLimits?: UploadLimits;
 }
+
+/** Upload folders older than this were left by a server that is gone. */
+const staleUploadMs = 24 * 60 * 60 * 1000;
 
 export interface RunningServer {
   readonly port: number;
@@ -35,9 +43,14 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? createToken();
   const { app, rendererDir } = options;
+  const uploads = new Uploads(
+    path.join(app.dataDir, 'uploads'),
+    options.uploadLimits ?? uploadLimitsFromEnv(process.env),
+  );
+  await removeStaleUploads(uploads.root, staleUploadMs);
   let port = 0;
   const httpServer = http.createServer((request, response) => {
-    handleHttp(request, response, { rendererDir, token, port }).catch((error: unknown) => {
+    handleHttp(request, response, { rendererDir, token, port, uploads }).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     });
@@ -78,13 +91,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     token,
     url: `http://${serverHost}:${port}/?token=${token}`,
     /** Stops accepting and drops every connection now; calls still running are abandoned. */
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         wss.close();
         for (const client of wss.clients) client.terminate();
         for (const socket of sockets) socket.destroy();
-      }),
+      });
+      // Uploads not yet imported (a tab closed mid-way) are of no use to anyone now.
+      await uploads.removeAll();
+    },
   };
 }
 
@@ -92,6 +108,7 @@ interface HttpContext {
   readonly rendererDir: string;
   readonly token: string;
   readonly port: number;
+  readonly uploads: Uploads;
 }
 
 async function handleHttp(
@@ -108,6 +125,11 @@ async function handleHttp(
   if (!isAllowedHost(request, context.port)) return plain(403, 'Forbidden: unexpected Host header');
   if (!hasValidToken(request, url, context.token)) {
     return plain(401, 'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token).');
+  }
+  if (url.pathname.startsWith(uploadPathPrefix)) {
+    // Like the WebSocket: a browser page must be this server's own (no cross-site uploads).
+    if (!isAllowedOrigin(request.headers.origin, context.port)) return plain(403, 'Forbidden: unexpected Origin');
+    return context.uploads.handle(request, response, url, headers);
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
   // Later requests (scripts, styles) carry no query string; the cookie authenticates them.

@@ -233,7 +233,10 @@ async function settledWithin(promises: readonly Promise<void>[], ms: number): Pr
   }
 }
 
-export function datasetHandlers(services: { readonly datasets: DatasetService }): DomainHandlers<'datasets'> {
+/** All but datasets.rename, which datasetRename.ts answers (handlers.ts merges both). */
+export function datasetHandlers(services: {
+  readonly datasets: DatasetService;
+}): Omit<DomainHandlers<'datasets'>, 'datasets.rename'> {
   const { datasets } = services;
   return {
     'datasets.import': (args) => datasets.import(args),

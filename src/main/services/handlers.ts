@@ -4,6 +4,7 @@
 
 import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
+import { datasetRenameHandlers } from './datasetRename';
 import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
@@ -21,6 +22,7 @@ export function createHandlers(services: DomainServices): Handlers {
   return {
     ...systemHandlers(services),
     ...datasetHandlers(services),
+    ...datasetRenameHandlers(services),
     ...maskingHandlers(services),
     ...playgroundHandlers(services),
     ...modelHandlers(services),

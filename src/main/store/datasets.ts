@@ -89,6 +89,11 @@ export class DatasetRepository {
     this.db.prepare('UPDATE datasets SET stats_json = ? WHERE id = ?').run(JSON.stringify(stats), id);
   }
 
+  /** A new display name; false when there is no such dataset. */
+  rename(id: string, name: string): boolean {
+    return this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name, id).changes > 0;
+  }
+
   /** Deletes the dataset; documents and cache rows go with it (ON DELETE CASCADE). */
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;

@@ -108,6 +108,10 @@ export const datasetCalls = {
   ),
   /** Deletes the dataset, its documents and token caches; says what went so nothing goes unnoticed. */
   remove: call<DatasetRemoved>()(z.strictObject({ id: z.string().min(1) })),
+  /** A new display name (the id stays); refused while the dataset is importing. */
+  rename: call<DatasetSummary>()(
+    z.strictObject({ id: z.string().min(1), name: z.string().trim().min(1, 'a name cannot be empty').max(200) }),
+  ),
   /** Stops a running import (the id arrives with its progress events); it then leaves no trace. */
   cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: z.string().min(1) })),
   tokenize: call<TokenizeResult>()(

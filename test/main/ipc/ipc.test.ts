@@ -10,7 +10,7 @@ import type { IpcMain, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerIpc } from '../../../src/main/ipc';
 import { AppServices } from '../../../src/main/services/app';
-import { ipcChannels, createApi, type Bridge } from '../../../src/shared/transport';
+import { ipcChannels, createApi, type Bridge, type FileBridge } from '../../../src/shared/transport';
 
 type InvokeHandler = (event: { senderFrame: { url: string } | null }, name: unknown, args: unknown) => Promise<unknown>;
 
@@ -81,7 +81,7 @@ describe('registerIpc', () => {
 });
 
 describe('preload', () => {
-  it('exposes one bridge as window.api whose failures re-throw with the real message', async () => {
+  it('exposes the bridge as window.api whose failures re-throw with the real message, and window.files', async () => {
     const exposed = new Map<string, unknown>();
     vi.doMock('electron', () => ({
       contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
@@ -90,9 +90,16 @@ describe('preload', () => {
         on: vi.fn(),
         removeListener: vi.fn(),
       },
+      webUtils: { getPathForFile: (file: File) => `/home/someone/${file.name}` },
     }));
     await import('../../../src/preload/index');
-    expect([...exposed.keys()]).toEqual(['api']);
+    expect([...exposed.keys()]).toEqual(['api', 'files']);
+    // A dropped File's path; anything else the page passes gets no path (and no call into Electron).
+    const files = exposed.get('files') as FileBridge;
+    expect(files.pathFor(new File(['x'], 'notes.txt'))).toBe('/home/someone/notes.txt');
+    for (const notAFile of ['/etc/passwd', { name: 'x' }, null]) {
+      expect(files.pathFor(notAFile as unknown as File)).toBe('');
+    }
     const api = createApi(exposed.get('api') as Bridge);
     await expect(api.system.ping({ message: 'through preload' })).resolves.toMatchObject({
       message: 'through preload',

@@ -339,6 +339,6 @@ describe('masking previews', () => {
     });
     await expect(
       previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
-    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('has no tokenizer.json') });
+    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('nope does not exist') });
   });
 });

@@ -91,6 +91,8 @@ function assemble(
 ): MaskingPreview {
   const { inputIds, labels } = applyNoiseMask(tokens, mask, (k) => tokenizer.sentinelId(k), tokenizer.eosId);
   const noiseTokens = mask.reduce((a, b) => a + b, 0);
+  const noiseSpans = countRuns(mask, 1);
+  const sameForEverySeed = seedIndependence(tokens.length, noiseTokens, noiseSpans);
   return {
     segments: buildSegments(tokenizer, tokens, mask),
     inputText: tokenizer.decode(inputIds),
@@ -101,7 +103,7 @@ function assemble(
       textTokens: extra.textTokens,
       maskedTokens: tokens.length,
       noiseTokens,
-      noiseSpans: countRuns(mask, 1),
+      noiseSpans,
       inputTokens: inputIds.length,
       targetTokens: labels.length,
     },
@@ -109,8 +111,30 @@ function assemble(
     droppedSpecialTokens: extra.droppedSpecialTokens,
     isTruncated: extra.isTruncated,
     seed: extra.seed,
-    messages: extra.messages,
+    messages: sameForEverySeed === null ? extra.messages : [...extra.messages, sameForEverySeed],
   };
+}
+
+/**
+ * Says when no seed can change the mask, or null. The noise and the kept tokens are each cut
+ * into `spans` runs at random, spans alternating kept, noise, kept, … and starting with kept
+ * (HF random_spans_noise_mask); with one noise span, or every run one token long, there is
+ * only one way to cut, so Re-roll shows the same mask (T5's random_roll option exists for this;
+ * training here follows HF, which does not roll).
+ */
+function seedIndependence(length: number, noiseTokens: number, spans: number): string | null {
+  const kept = length - noiseTokens;
+  if (spans === 1) {
+    return (
+      `Every seed gives this same mask: ${length} tokens at this noise density make one noise span of ${noiseTokens} ` +
+      'token(s), and span corruption (as in HF run_t5_mlm_flax) always puts a lone span at the end. For masks that vary, ' +
+      'use a longer text or input length, a higher noise density or a shorter mean span.'
+    );
+  }
+  if (noiseTokens === spans && kept === spans) {
+    return `Every seed gives this same mask: ${length} tokens at these settings alternate one kept and one noise token.`;
+  }
+  return null;
 }
 
 /** Masks typed text as one per-document example would be masked. */

@@ -143,6 +143,13 @@ async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> 
 export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> {
   const dir = resolve(modelDir);
   const jsonPath = join(dir, 'tokenizer.json');
+  if (!existsSync(dir)) {
+    throw new DataError(
+      'tokenizer',
+      `Model folder ${dir} does not exist; give a model folder that holds tokenizer.json, or "bytes" for the byte-level tokenizer`,
+      dir,
+    );
+  }
   if (!existsSync(jsonPath)) {
     throw new DataError(
       'tokenizer',

@@ -12,6 +12,8 @@ interface Connection {
   readonly api: Api;
   readonly bridge: Bridge;
   readonly mode: Mode;
+  /** Browser mode: the session token (uploads send it like the WebSocket does); '' in Electron. */
+  readonly token: string;
   onStateChange(listener: (state: ConnectionState) => void): void;
 }
 
@@ -30,10 +32,17 @@ function takeToken(): string {
 function connect(): Connection {
   if (window.api) {
     const bridge = window.api;
-    return { api: createApi(bridge), bridge, mode: 'electron', onStateChange: (listener) => listener('open') };
+    return {
+      api: createApi(bridge),
+      bridge,
+      mode: 'electron',
+      token: '',
+      onStateChange: (listener) => listener('open'),
+    };
   }
-  const bridge = createWsBridge(takeToken());
-  return { api: createApi(bridge), bridge, mode: 'browser', onStateChange: bridge.onStateChange };
+  const token = takeToken();
+  const bridge = createWsBridge(token);
+  return { api: createApi(bridge), bridge, mode: 'browser', token, onStateChange: bridge.onStateChange };
 }
 
 export const connection = connect();

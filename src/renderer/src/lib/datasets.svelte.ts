@@ -1,6 +1,7 @@
-// The renderer's datasets store: the list from `datasets.list`, a running import with its
-// byte progress (from `datasets.importProgress` events) and cancel, remove, and the last
-// error. Built on `api` only, like every domain store.
+// The renderer's datasets store: the list from `datasets.list`, the import form, a running
+// import with its byte progress (from `datasets.importProgress` events) and cancel, dropped or
+// picked files (desktop: their paths; browser: uploaded first, see lib/upload.ts), remove,
+// the last error and the last success. Built on `api` only, like every domain store.
 
 import type {
   DatasetDetail,
@@ -10,6 +11,7 @@ import type {
 } from '../../../shared/contract/datasets';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
+import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 
 export interface ImportForm {
   paths: string;
@@ -25,6 +27,21 @@ class DatasetsStore {
   datasets: readonly DatasetSummary[] = $state([]);
   detail: DatasetDetail | undefined = $state();
   error: string | undefined = $state();
+  /** What the last import did, in a sentence (cleared by the next action). */
+  notice: string | undefined = $state();
+  /** Shared by the screen's form and a drop anywhere in the window (same options apply). */
+  form: ImportForm = $state({
+    paths: '',
+    name: '',
+    field: '',
+    column: '',
+    split: 'auto',
+    nfkc: false,
+    collapseWhitespace: false,
+  });
+  /** Browser mode: files on their way to the server, before the import starts. */
+  uploading: { what: string; sent: number; total: number } | undefined = $state();
+  private uploadController: AbortController | undefined;
   isLoading = $state(false);
   /** Token count and example estimate of the shown dataset for one tokenizer. */
   tokenized: TokenizeResult | undefined = $state();
@@ -49,31 +66,100 @@ class DatasetsStore {
     }
   }
 
+  /** Imports the paths typed in the form (paths on the machine running Spanfill). */
   async startImport(form: ImportForm): Promise<void> {
     const paths = form.paths
       .split('\n')
       .map((p) => p.trim())
       .filter((p) => p.length > 0);
     if (paths.length === 0) {
-      this.error = 'Give at least one file or folder path';
+      this.error = 'Give at least one file or folder path, or drop files onto the window';
       return;
     }
+    if (await this.importPaths(paths, form.name.trim() || undefined)) form.paths = '';
+  }
+
+  /** Dropped or picked files: their paths in the desktop app, else uploaded to the server first. */
+  async importPicked(files: readonly PickedFile[]): Promise<void> {
+    if (files.length === 0 || this.isBusy) return;
+    const name = this.form.name.trim() || describePicked(files);
+    const pathFor = window.files?.pathFor;
+    if (connection.mode === 'electron' && pathFor) {
+      const paths = files.map((f) => pathFor(f.file)).filter((p) => p.length > 0);
+      if (paths.length === 0) this.error = 'These files have no path on disk; save them to a folder first';
+      else await this.importPaths(paths, name);
+      return;
+    }
+    const uploadId = newUploadId();
+    const controller = new AbortController();
+    this.uploadController = controller;
     this.error = undefined;
+    this.notice = undefined;
+    this.uploading = { what: name, sent: 0, total: 0 };
+    try {
+      const paths = await uploadFiles(uploadId, files, connection.token, controller.signal, (p) => {
+        this.uploading = { what: name, ...p };
+      });
+      this.uploading = undefined;
+      // Messages name files by the dropped names, not by where the server keeps the upload.
+      const top = files[0].name.split('/')[0];
+      const uploadDir = paths[0].slice(0, paths[0].length - top.length);
+      // NOTE: the uploaded copy is deleted once imported: the store holds every document, and
+      // a second copy of up to 2 GiB in the data directory would only cost disk.
+      await this.importPaths(paths, name, (text) => text.split(uploadDir).join(''));
+    } catch (caught) {
+      this.error = controller.signal.aborted
+        ? `Upload of ${name} cancelled; nothing was imported.`
+        : `Could not upload ${name}: ${message(caught)}`;
+    } finally {
+      this.uploading = undefined;
+      this.uploadController = undefined;
+      await removeUpload(uploadId, connection.token);
+    }
+  }
+
+  /** A file or folder picker's choice. */
+  importInput(list: FileList | null): Promise<void> {
+    return this.importPicked(list ? filesFromInput(list) : []);
+  }
+
+  cancelUpload(): void {
+    this.uploadController?.abort();
+  }
+
+  get isBusy(): boolean {
+    return this.importing !== undefined || this.uploading !== undefined;
+  }
+
+  private async importPaths(
+    paths: string[],
+    name: string | undefined,
+    rewrite: (text: string) => string = (text) => text,
+  ): Promise<boolean> {
+    const form = this.form;
+    this.error = undefined;
+    this.notice = undefined;
     this.importing = { id: undefined, done: 0, total: null };
     try {
       const ds = await api.datasets.import({
         paths,
-        name: form.name.trim() || undefined,
+        name,
         field: form.field.trim() || undefined,
         column: form.column.trim() || undefined,
         split: form.split === 'auto' ? undefined : form.split,
         nfkc: form.nfkc,
         collapseWhitespace: form.collapseWhitespace,
       });
+      const stats = ds.stats;
+      this.notice = stats
+        ? `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${stats.split.trainDocuments} for training, ${stats.split.validationDocuments} for validation).`
+        : `Imported ${ds.name}.`;
       await this.load();
       await this.show(ds.id);
+      return true;
     } catch (caught) {
-      this.error = message(caught);
+      this.error = rewrite(message(caught));
+      return false;
     } finally {
       this.importing = undefined;
     }
@@ -98,6 +184,7 @@ class DatasetsStore {
     this.error = undefined;
     try {
       this.tokenized = await api.datasets.tokenize({ id, model: model.trim(), inputLength });
+      await this.load(); // the list's Tokens column
     } catch (caught) {
       this.error = message(caught);
     } finally {
@@ -106,14 +193,37 @@ class DatasetsStore {
   }
 
   async remove(id: string): Promise<void> {
+    this.error = undefined;
+    this.notice = undefined;
     try {
-      await api.datasets.remove({ id });
+      const removed = await api.datasets.remove({ id });
+      this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}.`;
       if (this.detail?.id === id) this.detail = undefined;
       await this.load();
     } catch (caught) {
       this.error = message(caught);
     }
   }
+
+  /** Resolves true when renamed; the error shows in place otherwise. */
+  async rename(id: string, name: string): Promise<boolean> {
+    this.error = undefined;
+    this.notice = undefined;
+    try {
+      const renamed = await api.datasets.rename({ id, name });
+      await this.load();
+      if (this.detail?.id === id) await this.show(id);
+      this.notice = `Renamed to ${renamed.name}.`;
+      return true;
+    } catch (caught) {
+      this.error = message(caught);
+      return false;
+    }
+  }
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function message(caught: unknown): string {

@@ -45,6 +45,35 @@ describe('masking preview', async () => {
     expect(rerolled.some((t) => t !== a.inputText)).toBe(true);
   });
 
+  it('says when every seed gives the same mask: one noise span always ends the example (input length 16)', () => {
+    // The reported case: t5-tiny-spm, input length 16 (raw 17 tokens), 0.15 / 3 → 3 noise tokens in one span.
+    const short = { inputLength: 16, noiseDensity: 0.15, meanNoiseSpanLength: 3 };
+    const masks = [0, 1, 2, 3, 12345, 4_000_000_000].map((seed) => previewText(tok, text, { ...short, seed }));
+    expect(new Set(masks.map((p) => p.inputText)).size).toBe(1);
+    expect(masks[0].counts).toMatchObject({ maskedTokens: 17, noiseTokens: 3, noiseSpans: 1 });
+    expect(masks[0].segments.at(-1)?.isNoise).toBe(true);
+    expect(masks[0].messages).toContain(
+      'Every seed gives this same mask: 17 tokens at this noise density make one noise span of 3 token(s), and span ' +
+        'corruption (as in HF run_t5_mlm_flax) always puts a lone span at the end. For masks that vary, use a longer ' +
+        'text or input length, a higher noise density or a shorter mean span.',
+    );
+    // Two or more spans: the seed moves them, and nothing is said.
+    const varied = [1, 2, 3, 4].map((seed) => previewText(tok, text, { ...short, noiseDensity: 0.4, seed }));
+    expect(varied[0].counts.noiseSpans).toBeGreaterThan(1);
+    expect(new Set(varied.map((p) => p.inputText)).size).toBeGreaterThan(1);
+    expect(varied.every((p) => p.messages.every((m) => !m.startsWith('Every seed')))).toBe(true);
+    // Every run one token long: kept, noise, kept, noise … cannot be cut another way either.
+    const alternating = previewText(createByteTokenizer(), 'abcd', {
+      ...short,
+      noiseDensity: 0.5,
+      meanNoiseSpanLength: 1,
+      seed: 5,
+    });
+    expect(alternating.messages).toContain(
+      'Every seed gives this same mask: 4 tokens at these settings alternate one kept and one noise token.',
+    );
+  });
+
   it('says what it did with literal special tokens, long text and very short text', () => {
     const special = previewText(tok, 'The <extra_id_0> dog </s> walks in the park', settings);
     expect(special.droppedSpecialTokens).toBe(2);

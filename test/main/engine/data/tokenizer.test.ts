@@ -55,6 +55,13 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     }
   });
 
+  it('a folder that does not exist is named as missing, not as lacking tokenizer.json', async () => {
+    const missing = join(tmpdir(), 'spanfill-no-such-model-folder');
+    await expect(loadHfTokenizer(missing)).rejects.toThrow(
+      `Model folder ${missing} does not exist; give a model folder that holds tokenizer.json, or "bytes" for the byte-level tokenizer`,
+    );
+  });
+
   it('a folder without tokenizer.json says what to do', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'spanfill-tok-'));
     try {

@@ -1,0 +1,116 @@
+// Browser mode: sends dropped or picked files to `spanfill serve` in chunks (protocol in
+// src/shared/upload.ts), one chunk at a time with progress, cancellable through an
+// AbortSignal (the server then deletes what arrived). Also reads files out of a drop,
+// folders included (webkitGetAsEntry), and out of a file or folder picker.
+
+import { isEnvelope } from '../../../shared/errors';
+import { uploadChunkBytes, uploadPathPrefix, type UploadChunkResult } from '../../../shared/upload';
+
+/** A file to send and its path relative to what was dropped ("notes.txt", "book/ch1.txt"). */
+export interface PickedFile {
+  readonly file: File;
+  readonly name: string;
+}
+
+export interface UploadProgress {
+  readonly sent: number;
+  readonly total: number;
+}
+
+/** A random id the server files the upload under. */
+export function newUploadId(): string {
+  return `up-${crypto.randomUUID()}`;
+}
+
+/** Uploads every file; resolves with the server paths of the top-level entries to import. */
+export async function uploadFiles(
+  uploadId: string,
+  files: readonly PickedFile[],
+  token: string,
+  signal: AbortSignal,
+  onProgress: (progress: UploadProgress) => void,
+): Promise<string[]> {
+  const total = files.reduce((sum, f) => sum + f.file.size, 0);
+  const entries = new Set<string>();
+  let sent = 0;
+  onProgress({ sent, total });
+  for (const { file, name } of files) {
+    // Empty files still need one (empty) request so they exist on the server.
+    for (let offset = 0; offset === 0 || offset < file.size; offset += uploadChunkBytes) {
+      const chunk = file.slice(offset, offset + uploadChunkBytes);
+      const query = new URLSearchParams({ name, offset: String(offset), total: String(total) });
+      const result = await request('PUT', `${uploadPathPrefix}${uploadId}?${query}`, token, signal, chunk);
+      entries.add((result as UploadChunkResult).entryPath);
+      sent += chunk.size;
+      onProgress({ sent, total });
+      if (file.size === 0) break;
+    }
+  }
+  return [...entries];
+}
+
+/** Deletes what the server holds of an upload (after import, or on cancel); never throws. */
+export async function removeUpload(uploadId: string, token: string): Promise<void> {
+  await request('DELETE', `${uploadPathPrefix}${uploadId}`, token).catch(() => undefined);
+}
+
+async function request(
+  method: string,
+  url: string,
+  token: string,
+  signal?: AbortSignal,
+  body?: Blob,
+): Promise<unknown> {
+  const response = await fetch(url, { method, body, signal, headers: { Authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (isEnvelope(parsed)) {
+    if (parsed.ok) return parsed.result;
+    throw new Error(parsed.error.message);
+  }
+  throw new Error(`The server refused the upload (HTTP ${response.status}): ${text.trim()}`);
+}
+
+/** The files of a drop: plain files, and every file inside dropped folders (recursively). */
+export async function filesFromDrop(transfer: DataTransfer): Promise<PickedFile[]> {
+  const entries = [...transfer.items]
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.webkitGetAsEntry())
+    .filter((entry): entry is FileSystemEntry => entry !== null);
+  if (entries.length === 0) return [...transfer.files].map((file) => ({ file, name: file.name }));
+  const out: PickedFile[] = [];
+  for (const entry of entries) await collect(entry, '', out);
+  return out;
+}
+
+async function collect(entry: FileSystemEntry, prefix: string, out: PickedFile[]): Promise<void> {
+  const name = `${prefix}${entry.name}`;
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    out.push({ file, name });
+    return;
+  }
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  // readEntries answers in batches (100 in Chromium) until it answers an empty one.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return;
+    for (const child of batch) await collect(child, `${name}/`, out);
+  }
+}
+
+/** The files of an <input type=file> (a folder picker sets webkitRelativePath: "book/ch1.txt"). */
+export function filesFromInput(list: FileList): PickedFile[] {
+  return [...list].map((file) => ({ file, name: file.webkitRelativePath || file.name }));
+}
+
+/** "notes.txt", "book", or "notes.txt and 2 more": the dataset's default name. */
+export function describePicked(files: readonly PickedFile[]): string {
+  const tops = [...new Set(files.map((f) => f.name.split('/')[0]))];
+  return tops.length <= 1 ? (tops[0] ?? 'upload') : `${tops[0]} and ${tops.length - 1} more`;
+}

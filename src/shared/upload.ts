@@ -1,0 +1,48 @@
+// Browser-mode file upload to `spanfill serve`, named once for the server (src/main/server/
+// upload.ts) and the renderer's client (renderer/src/lib/upload.ts): the URL, the sizes, the
+// ids and the JSON the server answers. The desktop app never uploads: it imports the paths.
+//
+//   PUT    /upload/<uploadId>?name=<relative path>&offset=<n>&total=<bytes of the whole upload>
+//          body: the bytes of `name` from `offset` (at most maxUploadChunkBytes)
+//   DELETE /upload/<uploadId>   cancels: deletes everything received for that upload
+
+import type { Envelope } from './errors';
+
+export const uploadPathPrefix = '/upload/';
+
+/** What the client sends per request; progress moves in steps of this size. */
+export const uploadChunkBytes = 4 * 1024 * 1024;
+
+/** The largest body one request may carry; more is refused with 413 before it is written. */
+export const maxUploadChunkBytes = 8 * 1024 * 1024;
+
+/** Default limit of one upload (all its files together); `spanfill serve` reads an override from this env var. */
+export const defaultMaxUploadBytes = 2 * 1024 * 1024 * 1024;
+export const uploadLimitEnv = 'SPANFILL_UPLOAD_LIMIT_BYTES';
+
+/** Upload ids are made by the client (random); anything else could name a path. */
+export const uploadIdPattern = /^[A-Za-z0-9_-]{8,64}$/;
+
+export interface UploadChunkResult {
+  /** Bytes of this file on the server now (the next offset). */
+  readonly received: number;
+  /** Bytes of the whole upload on the server now. */
+  readonly uploadBytes: number;
+  /** Where the file's top-level entry (the file, or the dropped folder holding it) lies on the server. */
+  readonly entryPath: string;
+}
+
+export type UploadResponse = Envelope<UploadChunkResult | { readonly removed: boolean }>;
+
+/** "1.5 GiB", "12.0 MiB", "512 bytes": sizes in messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  if (bytes < 1024) return `${bytes} bytes`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

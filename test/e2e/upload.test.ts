@@ -1,0 +1,256 @@
+// End-to-end for adding a person's own files in browser mode (issue #12): a text file from this
+// test's temp folder dropped onto the window, picked with the file dialog and as a folder is
+// uploaded to the built `spanfill serve` and imported; an upload over the limit, a binary file
+// and a cancelled upload each show a clear message and leave the store (and the upload
+// folder) as they were; rename; and the Masking screen's settings carried to Train.
+// The upload limit is set small through SPANFILL_UPLOAD_LIMIT_BYTES. Screenshots go to
+// test-results/upload-*.png. Needs `npm run build` first.
+// NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
+
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium';
+import { startServe } from './serve';
+
+const resultsDir = path.resolve('test-results');
+const uploadLimit = 64 * 1024 * 1024;
+let serveProcess: ChildProcess;
+let context: BrowserContext;
+let page: Page;
+let url: string;
+let dir: string;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-upload-'));
+  dataDir = path.join(dir, 'data');
+  ({ child: serveProcess, url } = await startServe(dataDir, { SPANFILL_UPLOAD_LIMIT_BYTES: String(uploadLimit) }));
+  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
+  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+});
+
+afterAll(async () => {
+  await context?.close();
+  serveProcess?.kill('SIGINT');
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function shot(name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(resultsDir, `upload-${name}.png`) });
+}
+
+/** Names in the datasets table (empty when there is no table yet). */
+async function datasetNames(): Promise<string[]> {
+  if ((await page.getByTestId('datasets-table').count()) === 0) return [];
+  return page.getByTestId('datasets-table').locator('tbody tr td:first-child').allTextContents();
+}
+
+/** What the server holds of uploads: nothing once an upload is imported, refused or cancelled. */
+function uploadsLeft(): string[] {
+  const uploads = path.join(dataDir, 'uploads');
+  return fs.existsSync(uploads) ? (fs.readdirSync(uploads, { recursive: true }) as string[]) : [];
+}
+
+/** Every request of the page waits `ms` more (Chromium's network emulation); 0 ends it. */
+async function addLatency(cdp: CDPSession, ms: number): Promise<void> {
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: ms,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+}
+
+/** Drops `file` (read from disk here) onto the page body, as a person dragging it from a file manager would. */
+async function dropFile(file: string, { andDrop = true } = {}): Promise<void> {
+  const payload = JSON.stringify({ name: path.basename(file), base64: fs.readFileSync(file).toString('base64') });
+  await page.evaluate(`(() => {
+    const { name, base64 } = ${payload};
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, { type: 'text/plain' }));
+    const fire = (type) => document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    fire('dragenter');
+    fire('dragover');
+    if (${andDrop}) fire('drop');
+  })()`);
+}
+
+describe('adding files in browser mode', () => {
+  it('a text file dropped onto the window is uploaded and imported', async () => {
+    await expect(page.getByTestId('datasets-empty').textContent()).resolves.toMatch(
+      /Drop a text file onto this window/,
+    );
+    await shot('01-empty');
+    const file = path.join(dir, 'river-notes.txt');
+    fs.writeFileSync(file, 'The quiet river at dawn.\n\nA heron waits by the reeds.\n\nMist lifts over the water.\n');
+    // While dragging, the whole window says what a drop will do.
+    await page.getByTestId('nav-masking').click();
+    await dropFile(file, { andDrop: false });
+    await page.getByTestId('drop-overlay').waitFor();
+    await shot('02-dragging');
+    await page.evaluate(`document.body.dispatchEvent(new DragEvent('dragleave', { bubbles: true }))`);
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+
+    await dropFile(file);
+    await page.getByTestId('screen-datasets').waitFor(); // a drop on any screen goes to Datasets
+    await page.getByTestId('datasets-notice').waitFor();
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
+      'Imported river-notes.txt: 3 documents (2 for training, 1 for validation).',
+    );
+    expect(await datasetNames()).toEqual(['river-notes.txt']);
+    await expect(page.getByTestId('dataset-documents').textContent()).resolves.toContain('A heron waits by the reeds.');
+    expect(uploadsLeft()).toEqual([]); // the uploaded copy is deleted once imported
+    await shot('03-dropped-and-imported');
+  });
+
+  it('files chosen with the file dialog, and a folder, are uploaded and imported', async () => {
+    const file = path.join(dir, 'picked.md');
+    fs.writeFileSync(file, '# Picked\n\nA note chosen in the file dialog.\n');
+    await page.getByTestId('pick-files').setInputFiles(file);
+    await page.getByTestId('datasets-notice').filter({ hasText: 'picked.md' }).waitFor();
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(
+      /^Imported picked\.md: 2 documents/,
+    );
+
+    const folder = path.join(dir, 'journal');
+    fs.mkdirSync(path.join(folder, 'may'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'april.txt'), 'Rain all week in April.\n');
+    fs.writeFileSync(path.join(folder, 'may', 'first.txt'), 'The first warm day of May.\n');
+    await page.getByTestId('pick-folder').setInputFiles(folder);
+    await page.getByTestId('datasets-notice').filter({ hasText: 'journal' }).waitFor();
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(/^Imported journal: 2 documents/);
+    expect(await datasetNames()).toEqual(expect.arrayContaining(['river-notes.txt', 'picked.md', 'journal']));
+    expect(uploadsLeft()).toEqual([]);
+    await shot('04-picked');
+  });
+
+  it('an upload over the limit is refused with the limit in the message, and nothing changes', async () => {
+    const before = await datasetNames();
+    const big = path.join(dir, 'huge.txt');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, uploadLimit + 1024 * 1024); // sparse: no disk used
+    await page.getByTestId('pick-files').setInputFiles(big);
+    await page.getByTestId('datasets-error').waitFor();
+    await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(
+      'Could not upload huge.txt: The upload is 65.0 MiB, over the limit of 64.0 MiB per upload. ' +
+        'Import large files from a path on the server instead (spanfill import FILE), or split them.',
+    );
+    // The command in the message is set as code, not shown with backticks.
+    await expect(page.getByTestId('datasets-error').locator('code').textContent()).resolves.toBe(
+      'spanfill import FILE',
+    );
+    expect(await datasetNames()).toEqual(before);
+    expect(uploadsLeft()).toEqual([]);
+    await shot('05-over-limit');
+  });
+
+  it('a binary file is uploaded, refused by the importer with its reason, and nothing changes', async () => {
+    const before = await datasetNames();
+    const binary = path.join(dir, 'photo.txt');
+    fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+    await dropFile(binary);
+    await page.getByTestId('datasets-error').filter({ hasText: 'photo.txt' }).waitFor();
+    // Named as it was dropped, not by the server's upload folder.
+    await expect(page.getByTestId('datasets-error').textContent()).resolves.toMatch(
+      /^photo\.txt looks like a binary file, not text/,
+    );
+    expect(await datasetNames()).toEqual(before);
+    expect(uploadsLeft()).toEqual([]);
+    await shot('06-binary');
+  });
+
+  it('a cancelled upload says so, imports nothing and leaves nothing on the server', async () => {
+    const before = await datasetNames();
+    const large = path.join(dir, 'long-book.txt');
+    fs.closeSync(fs.openSync(large, 'w'));
+    fs.truncateSync(large, 40 * 1024 * 1024); // 10 chunks
+    // Slow every request down so that there is time to press Cancel between chunks.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await addLatency(cdp, 400);
+    try {
+      await page.getByTestId('pick-files').setInputFiles(large);
+      await page.getByTestId('upload-progress').waitFor();
+      await expect
+        .poll(() => page.getByTestId('upload-progress').textContent(), { timeout: 20_000 })
+        .toMatch(/Uploading long-book\.txt:\s*[1-9][\d.]* MiB of 40\.0 MiB/);
+      await shot('07-uploading');
+      await page.getByTestId('upload-cancel').click();
+    } finally {
+      await addLatency(cdp, 0);
+    }
+    await page.getByTestId('datasets-error').filter({ hasText: 'cancelled' }).waitFor();
+    await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(
+      'Upload of long-book.txt cancelled; nothing was imported.',
+    );
+    await page.getByTestId('upload-progress').waitFor({ state: 'detached' });
+    expect(await datasetNames()).toEqual(before);
+    await expect.poll(uploadsLeft).toEqual([]);
+    await shot('08-cancelled');
+  });
+
+  it('renames a dataset in place', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'picked.md' });
+    await row.getByRole('button', { name: 'Rename picked.md' }).click();
+    await page.getByTestId('rename-input').fill('Dialog notes');
+    await shot('09-renaming');
+    await page.getByTestId('rename-save').click();
+    await page.getByTestId('datasets-notice').filter({ hasText: 'Renamed to Dialog notes.' }).waitFor();
+    expect(await datasetNames()).toContain('Dialog notes');
+    expect(await datasetNames()).not.toContain('picked.md');
+  });
+
+  it('the remove confirmation has a red destructive button next to a plain Keep', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'journal' });
+    await row.getByRole('button', { name: 'Remove journal' }).click();
+    const yes = row.getByRole('button', { name: 'Yes, remove' });
+    const keep = row.getByRole('button', { name: 'Keep' });
+    await keep.waitFor();
+    const colours = (await page.evaluate(
+      "[...document.querySelectorAll('[data-testid=remove-confirm] button')].map((b) => getComputedStyle(b).backgroundColor)",
+    )) as string[];
+    expect(colours).toHaveLength(2);
+    expect(colours[0]).not.toBe(colours[1]);
+    expect(await yes.getAttribute('class')).toContain('danger');
+    await shot('10-confirm-remove');
+    await yes.click();
+    await row.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
+      'Removed journal and its 2 documents.',
+    );
+  });
+});
+
+describe('masking settings carried to Train', () => {
+  it('"Use these settings for training" shows them on the Train screen', async () => {
+    await page.getByTestId('nav-train').click();
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toMatch(/None chosen yet/);
+    await page.getByTestId('nav-masking').click();
+    await page.getByTestId('mask-density').fill('0.3');
+    await page.getByTestId('mask-span').fill('2.5');
+    await page.getByTestId('mask-length').fill('128');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-result').waitFor();
+    await page.getByTestId('mask-use').click();
+    await expect(page.getByTestId('mask-carried').textContent()).resolves.toMatch(
+      /Train will start from noise density 0\.3, mean span 2\.5, input length 128/,
+    );
+    await shot('11-masking-carried');
+    await page.getByTestId('mask-carried').getByRole('link', { name: 'Open Train' }).click();
+    await page.getByTestId('screen-train').waitFor();
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toBe(
+      'From the Masking screen: noise density 0.3, mean span 2.5, input length 128, examples auto (packed unless the data is under one example).',
+    );
+    await shot('12-train-carried');
+    expect(pageErrors).toEqual([]);
+  });
+});
