@@ -17,7 +17,7 @@ import {
   renameSync,
   rmSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { HostTensor } from '../onnx/session';
 import type { T5Config } from '../t5/config';
 import { encodeSafetensors, readAllTensors, writeFileAtomic } from '../formats/safetensors';
@@ -142,7 +142,7 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
     writeFileAtomic(join(temp, OPTIMIZER_FILE), encodeSafetensors(optimizer, 'F32', metadata));
     writeFileAtomic(join(temp, TRAINER_STATE_FILE), jsonBytes(content.state));
     fsyncPath(temp);
-    rmSync(final, { recursive: true, force: true }); // a checkpoint of the same step (a re-run) is replaced
+    discardCheckpoint(final); // a checkpoint of the same step (a re-run) is replaced
     renameSync(temp, final);
     fsyncPath(root);
   } catch (error) {
@@ -150,6 +150,19 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
     throw error;
   }
   return final;
+}
+
+/**
+ * Removes a checkpoint folder so that it is whole or absent at every moment: renamed out of
+ * the listing first (one atomic step), then deleted. NOTE: a recursive delete in place, killed
+ * half-way, leaves a step-N folder holding some files, which a resume would take for whole.
+ */
+function discardCheckpoint(dir: string): void {
+  if (!existsSync(dir)) return;
+  const trash = join(dirname(dir), `.${basename(dir)}.${process.pid}.trash`);
+  rmSync(trash, { recursive: true, force: true });
+  renameSync(dir, trash);
+  rmSync(trash, { recursive: true, force: true });
 }
 
 function copyDurably(from: string, to: string): void {
@@ -245,11 +258,11 @@ export function pruneCheckpoints(root: string, keepLast: number): string[] {
   const removed: string[] = [];
   for (const c of all) {
     if (keep.has(c.dir)) continue;
-    rmSync(c.dir, { recursive: true, force: true });
+    discardCheckpoint(c.dir);
     removed.push(c.dir);
   }
   for (const entry of existsSync(root) ? readdirSync(root) : []) {
-    if (entry.startsWith('.step-') && entry.endsWith('.tmp'))
+    if (entry.startsWith('.step-') && (entry.endsWith('.tmp') || entry.endsWith('.trash')))
       rmSync(join(root, entry), { recursive: true, force: true });
   }
   return removed;
