@@ -51,15 +51,15 @@ def raw_length(input_length, density, mean_span):
 
 def split_into(total, parts, rng):
     """Random positive lengths of 'parts' pieces summing to total."""
-    cuts = np.sort(rng.choice(np.arange(1, total), parts - 1, replace=False)) if parts > 1 else []
-    edges = np.concatenate([[0], cuts, [total]])
-    return np.diff(edges)
+    cuts = np.sort(rng.choice(np.arange(1, total), parts - 1, replace=False))
+    return [int(n) for n in np.diff(np.concatenate([[0], cuts, [total]]).astype(np.int64))]
 
 
 def noise_mask(length, density, mean_span, rng):
     """Boolean mask: alternating kept and noise spans, starting with a kept one."""
     noise = min(max(int(round(length * density)), 1), length - 1)
-    spans = max(int(round(noise / mean_span)), 1)
+    # As Spanfill's engine: no more spans than kept tokens can separate (density 0.5, span 1).
+    spans = max(int(round(min(noise, length - noise) / mean_span)), 1)
     noise_lengths = split_into(noise, spans, rng)
     kept_lengths = split_into(length - noise, spans, rng)
     mask = np.zeros(length, dtype=bool)
