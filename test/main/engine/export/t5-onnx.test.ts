@@ -1,13 +1,10 @@
 // The exported T5 graphs (transformers.js layout) checked against PyTorch: the golden cases'
 // teacher-forced logits (HF reference, test/fixtures/t5/*/case.json) through encoder_model +
 // decoder_model_merged on its first-step branch, the golden greedy ids through its cached
-// branch, the in-graph position buckets against t5/buckets.ts, int8 quantisation and external data.
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// branch, int8 quantisation, and the names transformers.js reads.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quantizeDynamicInt8 } from '../../../../src/main/engine/export/quantize';
-import { relativeBuckets, relativePositions } from '../../../../src/main/engine/export/positions';
 import {
   buildExportDecoderMerged,
   buildExportEncoder,
@@ -17,8 +14,6 @@ import {
 import { Graph } from '../../../../src/main/engine/onnx/graph';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { EngineSession, type HostTensor } from '../../../../src/main/engine/onnx/session';
-import { writeOnnxFile } from '../../../../src/main/engine/onnx/write';
-import { bucketTable } from '../../../../src/main/engine/t5/buckets';
 import type { T5Config } from '../../../../src/main/engine/t5/config';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES, readCase, relativeError } from '../t5/helpers';
@@ -99,26 +94,6 @@ async function cachedGreedy(s: Sessions, config: T5Config, prompt: number[], ste
 }
 
 describe('exported T5 graphs', () => {
-  it('compute the relative-position buckets of t5/buckets.ts in the graph', async () => {
-    for (const bidirectional of [true, false]) {
-      const g = new Graph('buckets');
-      const q = g.input('q', 'int64', ['Q']);
-      const k = g.input('k', 'int64', ['K']);
-      g.output(relativeBuckets(relativePositions(q, k), bidirectional, 32, 128), 'buckets');
-      const session = await EngineSession.create(serializeModel(g));
-      const [queries, keys, start] = [7, 300, 150];
-      const range = (n: number, from = 0): HostTensor => ({
-        dtype: 'int64',
-        dims: [n],
-        data: BigInt64Array.from({ length: n }, (_, i) => BigInt(from + i)),
-      });
-      const out = await session.runHost({ q: range(queries, start), k: range(keys) });
-      expect([...(out.buckets.data as BigInt64Array)]).toEqual([
-        ...bucketTable(queries, keys, bidirectional, 32, 128, start),
-      ]);
-    }
-  });
-
   for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
     it(`${name}: teacher-forced logits match PyTorch and cached greedy matches its ids`, async () => {
       const { config, weights } = loadT5Model(join(FIXTURES, name));
@@ -154,21 +129,6 @@ describe('exported T5 graphs', () => {
     console.log(`${name} int8 teacher-forced logits: relative error ${error.toExponential(2)} vs PyTorch float32`);
     // A random 32-wide model quantises poorly (near-cancelling sums); this bounds gross errors only.
     expect(error).toBeLessThan(0.3);
-  });
-
-  it('writes weights as external data past the threshold, and ONNX Runtime loads them from the path', async () => {
-    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
-    const dir = mkdtempSync(join(tmpdir(), 'spanfill-onnx-'));
-    const inline = writeOnnxFile(join(dir, 'inline.onnx'), buildExportEncoder(config, weights.params));
-    const external = writeOnnxFile(join(dir, 'encoder_model.onnx'), buildExportEncoder(config, weights.params), 1000);
-    expect(inline.externalData).toBeNull();
-    expect(external.externalData).toBe('encoder_model.onnx_data');
-    expect(existsSync(join(dir, 'inline.onnx_data'))).toBe(false);
-    expect(statSync(join(dir, 'encoder_model.onnx')).size).toBeLessThan(statSync(join(dir, 'inline.onnx')).size / 4);
-    const feeds = { input_ids: i64([[5, 6, 7, 1]]), attention_mask: i64([[1, 1, 1, 1]]) };
-    const a = await (await EngineSession.create(inline.path)).runHost(feeds);
-    const b = await (await EngineSession.create(external.path)).runHost(feeds);
-    expect([...(b.last_hidden_state.data as Float32Array)]).toEqual([...(a.last_hidden_state.data as Float32Array)]);
   });
 
   it('names inputs and outputs as transformers.js reads them', () => {
