@@ -19,6 +19,8 @@ import { resolveModelArgument } from '../model-arg';
 import type { ProgressBar } from '../output';
 import { formatBytes } from './models';
 
+// TODO(#13): with --run ID, --checkpoint takes STEP|best|last and the runs service gives the
+// folder and the run's settings (runConfig); a --checkpoint without --run stays a folder.
 function sourceFrom(context: CommandContext): string {
   const model = context.string('model');
   const checkpoint = context.string('checkpoint');
