@@ -53,6 +53,13 @@ export interface EventMap {
     readonly status: 'downloading' | 'ready' | 'failed' | 'deleted';
     readonly error?: string;
   };
+  /** An export's progress (files or stages written of total), from the engine host. */
+  'export.progress': {
+    readonly format: 'hf' | 'transformers.js' | 'accelerate';
+    readonly stage: string;
+    readonly done: number;
+    readonly total: number;
+  };
   /** The engine host process died or was killed; in-flight work was failed with this message. */
   'system.hostExited': {
     readonly exitCode: number | null;

@@ -34,7 +34,9 @@ describe('contract types', () => {
   });
 
   it('groups the Api by domain with promise-returning calls', () => {
-    expectTypeOf<keyof Api>().toEqualTypeOf<'system' | 'datasets' | 'masking' | 'runs' | 'models' | 'playground'>();
+    expectTypeOf<keyof Api>().toEqualTypeOf<
+      'system' | 'datasets' | 'masking' | 'runs' | 'models' | 'playground' | 'export'
+    >();
     expectTypeOf<Api['system']['info']>().parameter(0).toEqualTypeOf<{ refresh?: boolean | undefined }>();
     expectTypeOf<Api['system']['info']>().returns.toEqualTypeOf<Promise<SystemInfo>>();
     expectTypeOf<Api['system']>().toEqualTypeOf<{

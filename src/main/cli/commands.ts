@@ -14,6 +14,7 @@
 import type { Command } from './command';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
+import { exportCommand } from './commands/export';
 import { fillCommand } from './commands/fill';
 import { importCommand } from './commands/import';
 import { maskCommand } from './commands/mask';
@@ -31,5 +32,6 @@ export const commands: readonly Command[] = [
   maskCommand,
   scoreCommand,
   fillCommand,
+  exportCommand,
   benchCommand,
 ];

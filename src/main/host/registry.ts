@@ -11,6 +11,7 @@
 import type { HostHandlerMap } from './handler';
 import { coreHostHandlers, testHostHandlers } from './handlers/core';
 import { dataHostHandlers } from './handlers/data';
+import { exportHostHandlers } from './handlers/export';
 import { playgroundHostHandlers } from './handlers/playground';
 import { systemHostHandlers } from './handlers/system';
 
@@ -20,6 +21,7 @@ export const hostHandlerModules: readonly HostHandlerMap[] = [
   systemHostHandlers,
   dataHostHandlers,
   playgroundHostHandlers,
+  exportHostHandlers,
 ];
 
 /** Handlers that crash or hang the host on purpose; only with SPANFILL_HOST_TEST_HANDLERS=1. */

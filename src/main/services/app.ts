@@ -9,6 +9,7 @@ import { DatasetService } from './datasets';
 import { dispatchCall } from './dispatch';
 import { EngineHostManager } from './engine-host';
 import { EventBus } from './events';
+import { ExportService } from './export';
 import type { Handlers } from './handler';
 import { createHandlers } from './handlers';
 import { ModelService } from './models';
@@ -39,6 +40,7 @@ export class AppServices {
   readonly datasets: DatasetService;
   readonly playground: PlaygroundService;
   readonly models: ModelService;
+  readonly export: ExportService;
   readonly handlers: Handlers;
 
   constructor(options: AppOptions) {
@@ -68,6 +70,7 @@ export class AppServices {
       { store: this.store, dataDir: options.dataDir, events: this.events },
       { env: options.env },
     );
+    this.export = new ExportService({ engine: this.engine, datasets: this.datasets });
     this.handlers = createHandlers(this);
   }
 

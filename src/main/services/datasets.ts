@@ -184,15 +184,11 @@ export class DatasetService {
     }
     const row = this.mustGet(id);
     const fraction = row.stats?.split.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
-    const repo = this.repo;
-    // Synchronous pages: no statement stays open, and memory is one page plus the held-out side.
+    const pages = this.documentPages(id);
+    // Memory is one page plus the held-out side.
     function* candidates(): Generator<{ index: number; splitKey: number }> {
-      for (let from = 0; ;) {
-        const page = repo.documents(id, from, 1000);
-        if (page.length === 0) return;
+      for (const page of pages)
         for (const d of page) yield { index: d.ordinal, splitKey: hashDocument(d.text).splitKey };
-        from = page[page.length - 1].ordinal + 1;
-      }
     }
     const split = splitDocuments(candidates(), fraction);
     const stored = { validation: split.validation, isSelfValidation: split.isSelfValidation };
@@ -200,6 +196,17 @@ export class DatasetService {
     writeSplitFile(splitPath, stored);
     this.splits.set(id, stored);
     return stored;
+  }
+
+  /** The documents in ordinal order, a page at a time: synchronous pages, so no statement stays open. */
+  *documentPages(id: string, pageSize = 1000): Generator<{ ordinal: number; text: string }[]> {
+    this.mustGet(id);
+    for (let from = 0; ;) {
+      const page = this.repo.documents(id, from, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      from = page[page.length - 1].ordinal + 1;
+    }
   }
 
   private mustGet(id: string): DatasetRow {

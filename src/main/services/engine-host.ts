@@ -5,6 +5,7 @@
 import { EngineHost, type RequestOptions } from '../host/client';
 import type { HostPayload, HostRequestType, HostResult } from '../host/protocol';
 import type { HostSpawner } from '../host/spawn';
+import type { EventMap } from '../../shared/events';
 import type { EventBus } from './events';
 
 /** What a service needs of the engine host: typed requests (tests pass a wrapper that records them). */
@@ -39,6 +40,10 @@ export class EngineHostManager implements HostRequester {
         signal: exit.signal,
         stderrTail: exit.stderrTail,
       });
+    });
+    // Host events main forwards to the app's event bus (the payloads are typed by HostEvents).
+    host.onEvent((type, payload) => {
+      if (type === 'export.progress') this.options.events.emit(type, payload as EventMap[typeof type]);
     });
     this.host = host;
     await host.ready;

@@ -5,6 +5,7 @@
 import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
 import { datasetRenameHandlers } from './datasetRename';
+import { exportHandlers, type ExportService } from './export';
 import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
@@ -16,6 +17,7 @@ export interface DomainServices {
   readonly datasets: DatasetService;
   readonly playground: PlaygroundService;
   readonly models: ModelService;
+  readonly export: ExportService;
 }
 
 export function createHandlers(services: DomainServices): Handlers {
@@ -26,5 +28,6 @@ export function createHandlers(services: DomainServices): Handlers {
     ...maskingHandlers(services),
     ...playgroundHandlers(services),
     ...modelHandlers(services),
+    ...exportHandlers(services),
   };
 }

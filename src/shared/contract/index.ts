@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { CallSpec } from './define';
 import { datasetCalls } from './datasets';
+import { exportCalls } from './export';
 import { maskingCalls } from './masking';
 import { modelCalls } from './models';
 import { playgroundCalls } from './playground';
@@ -17,6 +18,7 @@ export const contract = {
   runs: {},
   models: modelCalls,
   playground: playgroundCalls,
+  export: exportCalls,
 } satisfies Record<string, Record<string, CallSpec<z.ZodType, unknown>>>;
 
 export type Contract = typeof contract;

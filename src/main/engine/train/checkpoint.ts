@@ -171,7 +171,7 @@ function copyDurably(from: string, to: string): void {
 }
 
 /** HF GenerationConfig for a T5 without one of its own. */
-function generationConfig(config: T5Config): Record<string, unknown> {
+export function generationConfig(config: T5Config): Record<string, unknown> {
   return {
     decoder_start_token_id: config.decoderStartTokenId,
     eos_token_id: config.eosTokenId,

@@ -1,0 +1,120 @@
+// `spanfill export (--model DIR|ID | --checkpoint DIR) --format hf|transformers.js|accelerate
+// --out DIR`: write a model or checkpoint folder as an HF folder, the transformers.js layout
+// (optionally with int8 graphs) or an accelerate training job (--dataset ID, settings from
+// --config FILE). Parses flags and prints; the call is the contract's export.run, run by the
+// export service with the engine host. Ctrl-C cancels; nothing half-written stays behind.
+// TODO(#13): --run ID [--checkpoint STEP|best|last] once the runs service lands.
+
+import { readFileSync } from 'node:fs';
+import {
+  EXPORT_FORMATS,
+  exportRequestSchema,
+  type ExportFormat,
+  type ExportResult,
+} from '../../../shared/contract/export';
+import { describeIssues } from '../../services/dispatch';
+import type { CommandContext } from '../command';
+import { defineCommand, UsageError } from '../command';
+import { resolveModelArgument } from '../model-arg';
+import type { ProgressBar } from '../output';
+import { formatBytes } from './models';
+
+// TODO(#13): with --run ID, --checkpoint takes STEP|best|last and the runs service gives the
+// folder and the run's settings (runConfig); a --checkpoint without --run stays a folder.
+function sourceFrom(context: CommandContext): string {
+  const model = context.string('model');
+  const checkpoint = context.string('checkpoint');
+  if ((model === undefined) === (checkpoint === undefined))
+    throw new UsageError('export needs one of --model DIR|ID or --checkpoint DIR');
+  return checkpoint ?? resolveModelArgument(context, model as string);
+}
+
+function formatFrom(context: CommandContext): ExportFormat {
+  const format = context.string('format');
+  if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}${format ? `, got '${format}'` : ''}`);
+  return format as ExportFormat;
+}
+
+/** --config FILE: a JSON object of run settings (the contract's accelerateRunConfigSchema). */
+function runConfigFrom(context: CommandContext): Record<string, unknown> | undefined {
+  const file = context.string('config');
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--config ${file} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(`--config ${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+export const exportCommand = defineCommand({
+  name: 'export',
+  summary: 'Export a model or checkpoint for transformers, transformers.js or an accelerate training job',
+  usage:
+    'spanfill export (--model DIR|ID | --checkpoint DIR) --format hf|transformers.js|accelerate --out DIR [--quantize int8] [--dataset ID --config FILE] [--force] [--json]',
+  description:
+    'hf: config.json, model.safetensors, tokenizer files and generation_config.json (load with transformers ' +
+    'T5ForConditionalGeneration.from_pretrained(DIR)).\n\n' +
+    'transformers.js: onnx/encoder_model.onnx and onnx/decoder_model_merged.onnx (weights over 2 GB go to ' +
+    '*.onnx_data) plus config and tokenizer; --quantize int8 adds onnx/*_quantized.onnx (dtype: "q8").\n\n' +
+    'accelerate: base_model/, data/train.jsonl and data/validation.jsonl (the documents of --dataset ID), ' +
+    'run_config.json (settings from --config FILE, a JSON object such as {"inputLength": 512, "maxSteps": 1000}; ' +
+    'defaults otherwise) and train.py for `accelerate launch train.py`.\n\n' +
+    'The folder must be new or empty unless --force; it appears only when complete.',
+  options: {
+    model: { type: 'string', placeholder: 'DIR|ID', description: 'Model folder, model id or pulled REPO_ID' },
+    checkpoint: { type: 'string', placeholder: 'DIR', description: 'A checkpoint folder (step-NNNNNNNN)' },
+    format: { type: 'string', placeholder: 'FORMAT', description: 'hf, transformers.js or accelerate' },
+    out: { type: 'string', placeholder: 'DIR', description: 'Destination folder' },
+    quantize: { type: 'string', placeholder: 'int8', description: 'transformers.js: also write int8 graphs' },
+    dataset: { type: 'string', placeholder: 'ID', description: 'accelerate: the dataset to train on' },
+    config: { type: 'string', placeholder: 'FILE', description: 'accelerate: run settings as JSON' },
+    force: { type: 'boolean', description: 'Replace a non-empty --out folder' },
+  },
+  async run(context) {
+    const sourceDir = sourceFrom(context);
+    const format = formatFrom(context);
+    const out = context.string('out');
+    if (!out) throw new UsageError('export needs --out DIR');
+    const quantize = context.string('quantize');
+    if (quantize !== undefined && quantize !== 'int8') throw new UsageError(`--quantize takes int8, got '${quantize}'`);
+    const app = context.app();
+    let bar: ProgressBar | undefined;
+    const unsubscribe = app.events.subscribe((event, payload) => {
+      if (event !== 'export.progress') return;
+      const p = payload as { stage: string; done: number; total: number };
+      bar ??= context.progress(`Exporting (${format})`, p.total);
+      bar.update(p.done, p.total);
+    });
+    try {
+      const request = {
+        sourceDir,
+        format,
+        out,
+        force: context.flag('force'),
+        quantize: quantize as 'int8' | undefined,
+        datasetId: context.string('dataset'),
+        runConfig: runConfigFrom(context),
+      };
+      const parsed = exportRequestSchema.safeParse(request);
+      if (!parsed.success) throw new UsageError(describeIssues('export', parsed.error.issues));
+      return await app.export.run(parsed.data, context.signal);
+    } finally {
+      unsubscribe();
+      bar?.finish();
+    }
+  },
+  render(result) {
+    const r = result as ExportResult;
+    const lines = [`Exported ${r.format} to ${r.out} (${r.files.length} files, ${formatBytes(r.bytes)})`];
+    if (r.documents) lines.push(`  documents: ${r.documents.train} train, ${r.documents.validation} validation`);
+    for (const file of r.files) if (!file.startsWith('base_model/')) lines.push(`  ${file}`);
+    return lines.join('\n');
+  },
+});

@@ -1,0 +1,204 @@
+// The Python training script of an accelerate export (written for Spanfill, not copied): T5
+// span corruption with the run's settings, trained by transformers' T5ForConditionalGeneration
+// under `accelerate launch`, checkpoints saved with save_pretrained (safetensors) + tokenizer so
+// `spanfill models import` takes them back. The length and mask rules follow HF's
+// run_t5_mlm_flax.py (compute_input_and_target_lengths, random_spans_noise_mask), as
+// engine/data/lengths.ts and spanCorruption.ts do.
+
+export const ACCELERATE_SCRIPT = String.raw`"""T5 span-corruption training job exported by Spanfill.
+
+Reads run_config.json and data/{train,validation}.jsonl beside this file, trains with
+transformers + accelerate, and writes checkpoints to checkpoints/step-N (HF folders with
+model.safetensors and the tokenizer) that "spanfill models import DIR" brings back.
+
+    accelerate config
+    accelerate launch train.py
+"""
+
+import json
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+from accelerate import Accelerator
+from torch.utils.data import DataLoader
+from transformers import AutoTokenizer, T5ForConditionalGeneration, get_scheduler
+from transformers.optimization import Adafactor
+
+HERE = Path(__file__).resolve().parent
+CONFIG = json.loads((HERE / "run_config.json").read_text(encoding="utf-8"))
+
+
+def masked_lengths(raw, density, mean_span):
+    """Encoder and decoder lengths of raw tokens after masking (sentinels and EOS included)."""
+    noise = round(raw * density)
+    spans = round(noise / mean_span)
+    return raw - noise + spans + 1, noise + spans + 1
+
+
+def raw_length(input_length, density, mean_span):
+    """Longest raw chunk whose masked input fits input_length, and its target length."""
+    raw = input_length
+    while masked_lengths(raw + 1, density, mean_span)[0] <= input_length:
+        raw += 1
+    target = masked_lengths(raw, density, mean_span)[1]
+    if density == 0.5 and target > input_length:
+        raw, target = raw - 1, target - 1
+    return raw, target
+
+
+def split_into(total, parts, rng):
+    """Random positive lengths of 'parts' pieces summing to total."""
+    cuts = np.sort(rng.choice(np.arange(1, total), parts - 1, replace=False))
+    return [int(n) for n in np.diff(np.concatenate([[0], cuts, [total]]).astype(np.int64))]
+
+
+def noise_mask(length, density, mean_span, rng):
+    """Boolean mask: alternating kept and noise spans, starting with a kept one."""
+    noise = min(max(int(round(length * density)), 1), length - 1)
+    # As Spanfill's engine: no more spans than kept tokens can separate (density 0.5, span 1).
+    spans = max(int(round(min(noise, length - noise) / mean_span)), 1)
+    noise_lengths = split_into(noise, spans, rng)
+    kept_lengths = split_into(length - noise, spans, rng)
+    mask = np.zeros(length, dtype=bool)
+    at = 0
+    for kept, noisy in zip(kept_lengths, noise_lengths):
+        at += kept
+        mask[at : at + noisy] = True
+        at += noisy
+    return mask
+
+
+def corrupt(ids, mask, sentinels, eos):
+    """Encoder input (noise spans -> one sentinel each) and target (sentinel + the span)."""
+    inputs, labels, span, previous = [], [], 0, False
+    for token, noisy in zip(ids, mask):
+        if noisy and not previous:
+            inputs.append(sentinels[span])
+            labels.append(sentinels[span])
+            span += 1
+        (labels if noisy else inputs).append(int(token))
+        previous = noisy
+    return inputs + [eos], labels + [eos]
+
+
+def read_texts(name):
+    path = HERE / "data" / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def chunks(tokenizer, texts, raw):
+    """Documents tokenized (EOS after each), concatenated and cut into raw-length chunks."""
+    stream = []
+    for text in texts:
+        stream.extend(tokenizer(text, add_special_tokens=True)["input_ids"])
+    return [stream[i : i + raw] for i in range(0, len(stream) - raw + 1, raw)]
+
+
+class Collator:
+    """Masks each chunk when its batch is drawn (fresh masks every epoch)."""
+
+    def __init__(self, tokenizer, seed):
+        self.sentinels = [tokenizer.convert_tokens_to_ids(f"<extra_id_{i}>") for i in range(100)]
+        self.eos = tokenizer.eos_token_id
+        self.pad = tokenizer.pad_token_id
+        self.rng = np.random.default_rng(seed)
+
+    def __call__(self, batch):
+        pairs = []
+        for ids in batch:
+            mask = noise_mask(len(ids), CONFIG["noise_density"], CONFIG["mean_noise_span_length"], self.rng)
+            pairs.append(corrupt(ids, mask, self.sentinels, self.eos))
+        width_in = max(len(p[0]) for p in pairs)
+        width_out = max(len(p[1]) for p in pairs)
+        input_ids = torch.full((len(pairs), width_in), self.pad, dtype=torch.long)
+        labels = torch.full((len(pairs), width_out), -100, dtype=torch.long)
+        for row, (inputs, target) in enumerate(pairs):
+            input_ids[row, : len(inputs)] = torch.tensor(inputs)
+            labels[row, : len(target)] = torch.tensor(target)
+        return {"input_ids": input_ids, "attention_mask": (input_ids != self.pad).long(), "labels": labels}
+
+
+def save(accelerator, model, tokenizer, step):
+    folder = HERE / "checkpoints" / f"step-{step:08d}"
+    accelerator.wait_for_everyone()
+    accelerator.unwrap_model(model).save_pretrained(
+        folder,
+        safe_serialization=True,
+        is_main_process=accelerator.is_main_process,
+        save_function=accelerator.save,
+    )
+    if accelerator.is_main_process:
+        tokenizer.save_pretrained(folder)
+        accelerator.print(f"saved {folder}")
+
+
+@torch.no_grad()
+def validation_loss(accelerator, model, loader):
+    model.eval()
+    total, count = 0.0, 0
+    for batch in loader:
+        loss = accelerator.gather_for_metrics(model(**batch).loss.reshape(1))
+        total += loss.sum().item()
+        count += loss.numel()
+    model.train()
+    return total / max(count, 1)
+
+
+def main():
+    accelerator = Accelerator(gradient_accumulation_steps=CONFIG["gradient_accumulation_steps"])
+    seed = CONFIG["seed"]
+    random.seed(seed)
+    torch.manual_seed(seed)
+    base = HERE / CONFIG["base_model"]
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = T5ForConditionalGeneration.from_pretrained(base)
+    raw, _ = raw_length(CONFIG["input_length"], CONFIG["noise_density"], CONFIG["mean_noise_span_length"])
+    train = chunks(tokenizer, read_texts("train.jsonl"), raw)
+    if not train:
+        raise SystemExit(f"data/train.jsonl has fewer than {raw} tokens; lower input_length in run_config.json")
+    validation = chunks(tokenizer, read_texts("validation.jsonl"), raw)
+    batch = CONFIG["batch_size"]
+    train_loader = DataLoader(train, batch_size=batch, shuffle=True, collate_fn=Collator(tokenizer, seed + accelerator.process_index), drop_last=True)
+    eval_loader = DataLoader(validation, batch_size=batch, collate_fn=Collator(tokenizer, seed + 1))
+    if CONFIG["optimizer"] == "adafactor":
+        optimizer = Adafactor(model.parameters(), lr=CONFIG["learning_rate"], relative_step=False, scale_parameter=False, warmup_init=False)
+    else:
+        optimizer = torch.optim.AdamW(model.parameters(), lr=CONFIG["learning_rate"], weight_decay=CONFIG["weight_decay"])
+    steps = CONFIG["max_steps"]
+    scheduler = get_scheduler(CONFIG["schedule"], optimizer, num_warmup_steps=CONFIG["warmup_steps"], num_training_steps=steps)
+    model, optimizer, train_loader, eval_loader, scheduler = accelerator.prepare(model, optimizer, train_loader, eval_loader, scheduler)
+    every = CONFIG["checkpoint_every"] or steps
+    step = 0
+    model.train()
+    for epoch in range(math.ceil(steps / max(len(train_loader) // CONFIG["gradient_accumulation_steps"], 1)) + 1):
+        for inputs in train_loader:
+            with accelerator.accumulate(model):
+                loss = model(**inputs).loss
+                accelerator.backward(loss)
+                if accelerator.sync_gradients and CONFIG["clip_norm"]:
+                    accelerator.clip_grad_norm_(model.parameters(), CONFIG["clip_norm"])
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad()
+            if not accelerator.sync_gradients:
+                continue
+            step += 1
+            if step % 10 == 0:
+                accelerator.print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.4f}")
+            if step % every == 0 or step == steps:
+                if len(eval_loader) > 0:
+                    accelerator.print(f"step {step} validation loss {validation_loss(accelerator, model, eval_loader):.4f}")
+                save(accelerator, model, tokenizer, step)
+            if step >= steps:
+                return
+
+
+if __name__ == "__main__":
+    main()
+`;

@@ -1,0 +1,103 @@
+// The accelerate export: a folder that trains the run on Hugging Face transformers + accelerate
+// (multi-GPU / multi-node through accelerate's own config): base_model/ (an HF folder of the
+// starting checkpoint), data/{train,validation}.jsonl ({"text": …} per document),
+// run_config.json (the settings train.py reads), train.py and a README with the commands.
+
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../formats/safetensors';
+import { computeInputAndTargetLengths } from '../data/lengths';
+import { ACCELERATE_SCRIPT } from './accelerate-script';
+import { exportHfFolder, type ExportOptions } from './hf';
+
+/** What train.py needs of a run (snake_case: it is the JSON the script reads). */
+export interface AccelerateRunConfig {
+  readonly input_length: number;
+  readonly noise_density: number;
+  readonly mean_noise_span_length: number;
+  readonly batch_size: number;
+  readonly gradient_accumulation_steps: number;
+  readonly optimizer: 'adamw' | 'adafactor';
+  readonly learning_rate: number;
+  readonly weight_decay: number;
+  readonly schedule: 'linear' | 'cosine' | 'constant_with_warmup';
+  readonly warmup_steps: number;
+  readonly max_steps: number;
+  readonly clip_norm: number;
+  readonly checkpoint_every: number;
+  readonly seed: number;
+}
+
+export const ACCELERATE_FILES = {
+  script: 'train.py',
+  config: 'run_config.json',
+  readme: 'README.md',
+  baseModel: 'base_model',
+  train: join('data', 'train.jsonl'),
+  validation: join('data', 'validation.jsonl'),
+} as const;
+
+/** Appends documents as JSON lines; the caller feeds pages and closes it. */
+export class JsonlWriter {
+  private readonly fd: number;
+  count = 0;
+
+  constructor(path: string) {
+    mkdirSync(join(path, '..'), { recursive: true });
+    this.fd = openSync(path, 'w');
+  }
+
+  write(texts: readonly string[]): void {
+    if (texts.length === 0) return;
+    writeSync(this.fd, texts.map((text) => JSON.stringify({ text })).join('\n') + '\n');
+    this.count += texts.length;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+function readme(config: AccelerateRunConfig, documents: { train: number; validation: number }): string {
+  const lengths = computeInputAndTargetLengths(
+    config.input_length,
+    config.noise_density,
+    config.mean_noise_span_length,
+  );
+  return `# Spanfill training job (transformers + accelerate)
+
+T5 span corruption of ${documents.train} training and ${documents.validation} validation documents
+(data/*.jsonl), starting from base_model/. Raw chunks of ${lengths.tokensLength} tokens are masked
+to ${lengths.inputLength} input and ${lengths.targetLength} target tokens (noise density
+${config.noise_density}, mean span ${config.mean_noise_span_length}); settings in run_config.json.
+Needs Python with torch, transformers, accelerate and sentencepiece.
+
+    accelerate config
+    accelerate launch train.py
+    spanfill models import checkpoints/step-${String(config.max_steps).padStart(8, '0')}
+
+\`accelerate config\` asks about GPUs and machines (run it on each node for multi-node).
+Checkpoints land in checkpoints/step-N as HF folders (model.safetensors + tokenizer).
+`;
+}
+
+/**
+ * Writes everything but the documents into `dest` (the caller has written data/*.jsonl with
+ * JsonlWriter and passes the counts): base_model/ from `source`, run_config.json, train.py, README.
+ */
+export async function writeAccelerateJob(
+  source: string,
+  dest: string,
+  config: AccelerateRunConfig,
+  documents: { train: number; validation: number },
+  options: ExportOptions = {},
+): Promise<void> {
+  computeInputAndTargetLengths(config.input_length, config.noise_density, config.mean_noise_span_length);
+  mkdirSync(join(dest, ACCELERATE_FILES.baseModel));
+  await exportHfFolder(source, join(dest, ACCELERATE_FILES.baseModel), options);
+  const json = { base_model: ACCELERATE_FILES.baseModel, ...config };
+  const text = (s: string): Uint8Array[] => [Buffer.from(s, 'utf8')];
+  writeFileAtomic(join(dest, ACCELERATE_FILES.config), text(JSON.stringify(json, null, 2) + '\n'));
+  writeFileAtomic(join(dest, ACCELERATE_FILES.script), text(ACCELERATE_SCRIPT));
+  writeFileAtomic(join(dest, ACCELERATE_FILES.readme), text(readme(config, documents)));
+}

@@ -1,0 +1,66 @@
+// The files every export shares with an HF folder: config.json (the source's keys kept),
+// generation_config.json and the tokenizer files; and the HF export itself, which adds
+// model.safetensors written by t5/weights.ts (float32, one file).
+// Reference: transformers PreTrainedModel.save_pretrained folder layout.
+
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../formats/safetensors';
+import { generationConfig, TOKENIZER_FILES } from '../train/checkpoint';
+import type { T5Config } from '../t5/config';
+import { loadT5Model, saveT5Model } from '../t5/weights';
+import { ExportError } from './folder';
+
+export interface ExportProgress {
+  readonly stage: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ExportOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ExportProgress) => void;
+}
+
+/** The source's config.json as parsed JSON (keys Spanfill does not model are kept on export). */
+export function readConfigJson(source: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * Copies the tokenizer files the source has and generation_config.json (made from the config
+ * when missing). `requireJson`: transformers.js reads only tokenizer.json, so it must exist.
+ */
+export function copyTokenizerAndGeneration(source: string, dest: string, config: T5Config, requireJson: boolean): void {
+  if (requireJson && !existsSync(join(source, 'tokenizer.json'))) {
+    throw new ExportError(
+      `${source} has no tokenizer.json, which transformers.js needs; convert the tokenizer with Python's transformers (AutoTokenizer.from_pretrained(dir).save_pretrained(dir)) and export again`,
+    );
+  }
+  const present = TOKENIZER_FILES.filter((file) => existsSync(join(source, file)));
+  if (present.length === 0) {
+    throw new ExportError(
+      `${source} has no tokenizer files (${TOKENIZER_FILES.join(', ')}); add the base model's tokenizer`,
+    );
+  }
+  for (const file of present) copyFileSync(join(source, file), join(dest, file));
+  const generation = join(source, 'generation_config.json');
+  if (existsSync(generation)) copyFileSync(generation, join(dest, 'generation_config.json'));
+  else
+    writeFileAtomic(join(dest, 'generation_config.json'), [
+      Buffer.from(JSON.stringify(generationConfig(config), null, 2) + '\n'),
+    ]);
+}
+
+/** Writes an HF folder into `dest` (an empty folder) from the model or checkpoint in `source`. */
+export async function exportHfFolder(source: string, dest: string, options: ExportOptions = {}): Promise<void> {
+  options.onProgress?.({ stage: 'reading weights', done: 0, total: 2 });
+  const { config, weights } = loadT5Model(source);
+  options.signal?.throwIfAborted();
+  options.onProgress?.({ stage: 'writing model.safetensors', done: 1, total: 2 });
+  // One model.safetensors even from a sharded source (safetensors has no 2 GB limit).
+  const single = { params: weights.params, layout: { ...weights.layout, shards: null } };
+  saveT5Model(dest, config, single, { baseConfig: readConfigJson(source) });
+  copyTokenizerAndGeneration(source, dest, config, false);
+  options.onProgress?.({ stage: 'done', done: 2, total: 2 });
+}

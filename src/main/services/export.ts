@@ -1,0 +1,131 @@
+// Export service: checks the request, owns the destination (refused when non-empty unless
+// forced; everything is written into a hidden temp folder that is renamed into place at the
+// end, engine/export/folder.ts) and has the engine host write the files. For an accelerate job
+// it first writes the dataset's documents as JSONL from the store (train and validation split
+// as the trainer splits them). TODO(#13): `--run ID [--checkpoint STEP|best|last]` resolves a
+// run's checkpoint folder and its configuration through the runs service into sourceDir and
+// runConfig; until then callers pass a folder and the settings.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { accelerateRunConfigSchema, type ExportRequest, type ExportResult } from '../../shared/contract/export';
+import { ApiError } from '../../shared/errors';
+import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
+import { ExportError, writeFolderAtomically } from '../engine/export/folder';
+import type { DatasetService } from './datasets';
+import type { HostRequester } from './engine-host';
+import type { DomainHandlers } from './handler';
+
+type RunConfig = z.output<typeof accelerateRunConfigSchema>;
+
+/** The contract's camelCase settings as the snake_case JSON train.py reads. */
+export function accelerateConfigOf(c: RunConfig): AccelerateRunConfig {
+  return {
+    input_length: c.inputLength,
+    noise_density: c.noiseDensity,
+    mean_noise_span_length: c.meanNoiseSpanLength,
+    batch_size: c.batchSize,
+    gradient_accumulation_steps: c.accumulation,
+    optimizer: c.optimizer,
+    learning_rate: c.learningRate,
+    weight_decay: c.weightDecay,
+    schedule: c.schedule === 'constant' ? 'constant_with_warmup' : c.schedule,
+    warmup_steps: c.warmupSteps,
+    max_steps: c.maxSteps,
+    clip_norm: c.clipNorm,
+    checkpoint_every: c.checkpointEvery,
+    seed: c.seed,
+  };
+}
+
+function checkOptions(request: ExportRequest): void {
+  const { format } = request;
+  if (request.quantize && format !== 'transformers.js')
+    throw new ApiError('invalid_input', `--quantize applies to --format transformers.js, not ${format}`);
+  if (format === 'accelerate' && !request.datasetId)
+    throw new ApiError('invalid_input', 'An accelerate export needs --dataset ID (its documents become data/*.jsonl)');
+  if (format !== 'accelerate' && (request.datasetId || request.runConfig))
+    throw new ApiError(
+      'invalid_input',
+      `--dataset and a run configuration apply to --format accelerate, not ${format}`,
+    );
+  if (!existsSync(path.join(request.sourceDir, 'config.json')))
+    throw new ApiError(
+      'invalid_input',
+      `${request.sourceDir} is not a model or checkpoint folder (no config.json); pass a folder holding config.json and model.safetensors`,
+    );
+}
+
+/** Every file under `dir`, relative and sorted, with the total bytes. */
+function listFiles(dir: string): { files: string[]; bytes: number } {
+  const files: string[] = [];
+  let bytes = 0;
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = path.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else {
+        files.push(rel.split(path.sep).join('/'));
+        bytes += statSync(path.join(dir, rel)).size;
+      }
+    }
+  };
+  walk('');
+  return { files: files.sort(), bytes };
+}
+
+export class ExportService {
+  constructor(private readonly deps: { readonly engine: HostRequester; readonly datasets: DatasetService }) {}
+
+  async run(args: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
+    const request = { ...args, sourceDir: path.resolve(args.sourceDir) };
+    checkOptions(request);
+    const out = path.resolve(request.out);
+    let documents: { train: number; validation: number } | undefined;
+    try {
+      await writeFolderAtomically(out, request.force, async (dir) => {
+        const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
+        if (request.format === 'accelerate') {
+          documents = await this.writeDocuments(request.datasetId as string, dir, signal);
+          const config = accelerateConfigOf(request.runConfig ?? accelerateRunConfigSchema.parse({}));
+          await this.deps.engine.request('export.write', { ...base, accelerate: { config, ...documents } }, { signal });
+        } else {
+          await this.deps.engine.request('export.write', base, { signal });
+        }
+      });
+    } catch (error) {
+      throw error instanceof ExportError ? new ApiError('invalid_input', error.message) : error;
+    }
+    return { format: request.format, out, ...listFiles(out), ...(documents ? { documents } : {}) };
+  }
+
+  /** data/train.jsonl and data/validation.jsonl, split as the trainer splits the dataset. */
+  private async writeDocuments(
+    datasetId: string,
+    dir: string,
+    signal?: AbortSignal,
+  ): Promise<{ train: number; validation: number }> {
+    const validation = new Set((await this.deps.datasets.validationOrdinals(datasetId)).validation);
+    const train = new JsonlWriter(path.join(dir, ACCELERATE_FILES.train));
+    const held = new JsonlWriter(path.join(dir, ACCELERATE_FILES.validation));
+    try {
+      for (const page of this.deps.datasets.documentPages(datasetId)) {
+        signal?.throwIfAborted();
+        train.write(page.filter((d) => !validation.has(d.ordinal)).map((d) => d.text));
+        held.write(page.filter((d) => validation.has(d.ordinal)).map((d) => d.text));
+        await new Promise((resolve) => setImmediate(resolve)); // let a cancel and other calls through
+      }
+    } finally {
+      train.close();
+      held.close();
+    }
+    if (train.count === 0)
+      throw new ApiError('invalid_input', `Dataset ${datasetId} has no training documents; import text into it first`);
+    return { train: train.count, validation: held.count };
+  }
+}
+
+export function exportHandlers(services: { readonly export: ExportService }): DomainHandlers<'export'> {
+  return { 'export.run': (args) => services.export.run(args) };
+}

@@ -1,0 +1,65 @@
+// Export domain: write a model or checkpoint folder as an HF folder, the transformers.js layout
+// (ONNX, optional int8) or an accelerate training job (with a dataset's documents and a run
+// configuration). Backs `spanfill export`; the service is src/main/services/export.ts, the
+// heavy writing runs in the engine host (host/handlers/export.ts → engine/export/).
+
+import { z } from 'zod';
+import { call } from './define';
+
+export const EXPORT_FORMATS = ['hf', 'transformers.js', 'accelerate'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The run settings an accelerate job trains with (train.py reads them as run_config.json). */
+export const accelerateRunConfigSchema = z.strictObject({
+  inputLength: z.number().int().min(4).max(65_536).default(512),
+  noiseDensity: z.number().gt(0).lt(1).default(0.15),
+  meanNoiseSpanLength: z.number().min(1).max(1000).default(3),
+  batchSize: z.number().int().min(1).max(65_536).default(8),
+  accumulation: z.number().int().min(1).max(65_536).default(1),
+  optimizer: z.enum(['adamw', 'adafactor']).default('adamw'),
+  learningRate: z.number().gt(0).max(10).default(1e-4),
+  weightDecay: z.number().min(0).max(10).default(0),
+  schedule: z.enum(['linear', 'cosine', 'constant']).default('linear'),
+  warmupSteps: z.number().int().min(0).default(0),
+  maxSteps: z.number().int().min(1).default(1000),
+  clipNorm: z.number().min(0).default(1),
+  checkpointEvery: z.number().int().min(0).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(42),
+});
+export type AccelerateRunConfigArgs = z.input<typeof accelerateRunConfigSchema>;
+
+export const exportRequestSchema = z.strictObject({
+  /** A model or checkpoint folder (config.json, weights, tokenizer files). */
+  sourceDir: z.string().min(1),
+  format: z.enum(EXPORT_FORMATS),
+  out: z.string().min(1),
+  /** Replace a non-empty `out`. */
+  force: z.boolean().default(false),
+  /** transformers.js only: also write onnx/*_quantized.onnx (dynamic int8). */
+  quantize: z.enum(['int8']).optional(),
+  /** accelerate only: the dataset whose documents become data/*.jsonl. */
+  datasetId: z.string().min(1).optional(),
+  /** accelerate only: the run's settings (defaults for what is left out). */
+  runConfig: accelerateRunConfigSchema.optional(),
+});
+export type ExportRequest = z.output<typeof exportRequestSchema>;
+
+export interface ExportResult {
+  readonly format: ExportFormat;
+  /** Absolute path of the finished folder. */
+  readonly out: string;
+  /** Files written, relative to `out`, sorted. */
+  readonly files: readonly string[];
+  readonly bytes: number;
+  /** accelerate only: documents written to data/train.jsonl and data/validation.jsonl. */
+  readonly documents?: { readonly train: number; readonly validation: number };
+}
+
+export const exportCalls = {
+  run: call<ExportResult>()(exportRequestSchema),
+};

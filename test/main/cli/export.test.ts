@@ -1,0 +1,118 @@
+// `spanfill export` in-process: an HF export that `spanfill models import` registers and
+// `spanfill fill` uses with the same output as the source folder; a transformers.js export
+// listing its files; an accelerate job from an imported dataset with --config; and the usage
+// errors and the refusal of a non-empty folder.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../src/main/cli/exit-codes';
+import type { ExportResult } from '../../../src/shared/contract/export';
+import { runSpanfill as cli } from '../../support/cli';
+import { tempDirs } from '../../support/tmp';
+
+const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const PROMPT = 'The <extra_id_0> walks in <extra_id_1> park';
+const tempDir = tempDirs('spanfill-cli-export-');
+
+describe('spanfill export', () => {
+  it('exports an HF folder that models import takes back and fill uses identically', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const out = path.join(dir, 'hf');
+    const run = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', out, '--json', ...data]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(exitCodes.ok);
+    const result = JSON.parse(run.stdout) as ExportResult;
+    expect(result).toMatchObject({ format: 'hf', out });
+    expect(result.files).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']));
+    const imported = await cli(['models', 'import', out, '--json', ...data]);
+    expect(imported.code).toBe(exitCodes.ok);
+    const fromExport = await cli(['fill', '--model', out, '--json', PROMPT]);
+    const fromSource = await cli(['fill', '--model', FIXTURE, '--json', PROMPT]);
+    expect(JSON.parse(fromExport.stdout)).toEqual(JSON.parse(fromSource.stdout));
+
+    const again = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', out, ...data]);
+    expect(again.code).toBe(exitCodes.failure);
+    expect(again.stderr).toMatch(/is not empty; choose an empty or new folder, or pass --force/);
+    const forced = await cli(['export', '--checkpoint', FIXTURE, '--format', 'hf', '--out', out, '--force', ...data]);
+    expect(forced.code).toBe(exitCodes.ok);
+  });
+
+  it('exports the transformers.js layout with int8 graphs and lists the files', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'web');
+    const run = await cli([
+      'export',
+      '--checkpoint',
+      FIXTURE,
+      '--format',
+      'transformers.js',
+      '--quantize',
+      'int8',
+      '--out',
+      out,
+      '--data-dir',
+      dir,
+    ]);
+    expect(run.code).toBe(exitCodes.ok);
+    expect(run.stdout).toMatch(/^Exported transformers\.js to .*web \(\d+ files, /);
+    for (const file of ['onnx/encoder_model.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'tokenizer.json'])
+      expect(run.stdout).toContain(`  ${file}\n`);
+  });
+
+  it('writes an accelerate job from a dataset with the settings of --config', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const docs = path.join(dir, 'docs.txt');
+    fs.writeFileSync(docs, Array.from({ length: 12 }, (_, i) => `Paragraph ${i} of the corpus.`).join('\n\n'));
+    const imported = JSON.parse((await cli(['import', docs, '--json', ...data])).stdout) as { id: string };
+    const config = path.join(dir, 'run.json');
+    fs.writeFileSync(config, JSON.stringify({ inputLength: 128, maxSteps: 5, optimizer: 'adafactor' }));
+    const out = path.join(dir, 'job');
+    const args = ['export', '--model', FIXTURE, '--format', 'accelerate', '--out', out, '--dataset', imported.id];
+    const run = await cli([...args, '--config', config, '--json', ...data]);
+    expect(run.code).toBe(exitCodes.ok);
+    expect((JSON.parse(run.stdout) as ExportResult).documents?.train).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run_config.json'), 'utf8'))).toMatchObject({
+      input_length: 128,
+      max_steps: 5,
+      optimizer: 'adafactor',
+    });
+    fs.writeFileSync(config, JSON.stringify({ inputLength: 2, bogus: 1 }));
+    const bad = await cli([
+      ...args.slice(0, -4),
+      '--out',
+      path.join(dir, 'job2'),
+      '--dataset',
+      imported.id,
+      '--config',
+      config,
+      ...data,
+    ]);
+    expect(bad.code).toBe(exitCodes.usage);
+    expect(bad.stderr).toMatch(/inputLength/);
+  });
+
+  it('names missing and conflicting flags', async () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [['--format', 'hf', '--out', dir], /one of --model DIR\|ID or --checkpoint DIR/],
+      [['--model', FIXTURE, '--checkpoint', FIXTURE, '--format', 'hf', '--out', dir], /one of --model/],
+      [
+        ['--model', FIXTURE, '--format', 'onnx', '--out', dir],
+        /--format must be one of hf, transformers\.js, accelerate, got 'onnx'/,
+      ],
+      [['--model', FIXTURE, '--format', 'hf'], /needs --out DIR/],
+      [
+        ['--model', FIXTURE, '--format', 'transformers.js', '--quantize', 'int4', '--out', dir],
+        /--quantize takes int8, got 'int4'/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(['export', ...args, '--data-dir', dir]);
+      expect(run.code, args.join(' ')).toBe(exitCodes.usage);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+});

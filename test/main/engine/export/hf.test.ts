@@ -1,0 +1,85 @@
+// The HF export: a model or checkpoint folder written as config.json + one model.safetensors +
+// tokenizer files + generation_config.json, loading back into Spanfill bitwise identical, with
+// the source's unmodelled config keys kept and a checkpoint's trainer files left out.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportHfFolder } from '../../../../src/main/engine/export/hf';
+import { loadT5Model } from '../../../../src/main/engine/t5/weights';
+import { FIXTURES } from '../t5/helpers';
+
+const SPM = join(FIXTURES, 't5-tiny-spm');
+
+function fresh(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-hf-')), 'out');
+  mkdirSync(dir);
+  return dir;
+}
+
+/** A checkpoint-like folder: the model folder plus the trainer's files. */
+function checkpointOf(source: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-ckpt-')), 'step-00000010');
+  mkdirSync(dir);
+  for (const file of readdirSync(source)) copyFileSync(join(source, file), join(dir, file));
+  writeFileSync(join(dir, 'trainer_state.json'), '{}');
+  writeFileSync(join(dir, 'optimizer.safetensors'), 'x');
+  return dir;
+}
+
+describe('exportHfFolder', () => {
+  it('writes an HF folder that loads back bitwise identical', async () => {
+    const source = checkpointOf(SPM);
+    const out = fresh();
+    const stages: string[] = [];
+    await exportHfFolder(source, out, { onProgress: (p) => stages.push(p.stage) });
+    expect(readdirSync(out).sort()).toEqual(
+      [
+        'config.json',
+        'generation_config.json',
+        'model.safetensors',
+        'special_tokens_map.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+      ].sort(),
+    );
+    expect(stages.at(-1)).toBe('done');
+    const before = loadT5Model(SPM);
+    const after = loadT5Model(out);
+    expect(after.config).toEqual(before.config);
+    expect([...after.weights.params.keys()].sort()).toEqual([...before.weights.params.keys()].sort());
+    for (const [name, data] of before.weights.params) {
+      const got = after.weights.params.get(name) as Float32Array;
+      expect(
+        Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(
+          Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+        ),
+        name,
+      ).toBe(true);
+    }
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config.architectures).toEqual(['T5ForConditionalGeneration']);
+    expect(readFileSync(join(out, 'generation_config.json'), 'utf8')).toBe(
+      readFileSync(join(SPM, 'generation_config.json'), 'utf8'),
+    );
+  });
+
+  it('makes generation_config.json from the config when the source has none', async () => {
+    const source = checkpointOf(join(FIXTURES, 't5-tiny-relu'));
+    writeFileSync(join(source, 'tokenizer.json'), readFileSync(join(SPM, 'tokenizer.json')));
+    const out = fresh();
+    await exportHfFolder(source, out);
+    const { config } = loadT5Model(source);
+    expect(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8'))).toEqual({
+      decoder_start_token_id: config.decoderStartTokenId,
+      eos_token_id: config.eosTokenId,
+      pad_token_id: config.padTokenId,
+    });
+  });
+
+  it('refuses a folder without tokenizer files, naming them', async () => {
+    await expect(exportHfFolder(join(FIXTURES, 't5-tiny-relu'), fresh())).rejects.toThrow(
+      /has no tokenizer files \(tokenizer\.json/,
+    );
+  });
+});

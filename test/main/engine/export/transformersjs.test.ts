@@ -1,0 +1,98 @@
+// An exported transformers.js folder loaded from disk by @huggingface/transformers itself
+// (pipeline('text2text-generation'), local files only) must generate what Spanfill's own fill
+// generates on the same checkpoint (t5-tiny-spm); the int8 variant loads and its output is
+// printed; weights forced into external data load too.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
+import { fillPrompt } from '../../../../src/main/engine/t5/fill';
+import { FIXTURES } from '../t5/helpers';
+
+const SPM = join(FIXTURES, 't5-tiny-spm');
+const PROMPT = 'The <extra_id_0> walks in <extra_id_1> park';
+const MAX_NEW = 12;
+
+type Transformers = typeof import('@huggingface/transformers');
+
+async function exported(options: Parameters<typeof exportTransformersJs>[2]): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-tjs-')), 'model');
+  mkdirSync(dir);
+  await exportTransformersJs(SPM, dir, options);
+  return dir;
+}
+
+/** Loads `dir` the way a web page would, but from disk: no Hub, localModelPath = its parent. */
+async function load(t: Transformers, dir: string): Promise<string> {
+  t.env.allowRemoteModels = false;
+  t.env.allowLocalModels = true;
+  t.env.localModelPath = dirname(dir);
+  return basename(dir);
+}
+
+describe('transformers.js export', () => {
+  let t: Transformers;
+  let engine: Awaited<ReturnType<typeof fillPrompt>>;
+  beforeAll(async () => {
+    t = await import('@huggingface/transformers');
+    engine = await fillPrompt({ modelDir: SPM, prompt: PROMPT, maxNewTokens: MAX_NEW });
+  });
+
+  it('loads with pipeline() from disk and generates the engine fill greedy output', async () => {
+    const dir = await exported({ quantize: 'int8' });
+    expect(readdirSync(join(dir, 'onnx')).sort()).toEqual([
+      'decoder_model_merged.onnx',
+      'decoder_model_merged_quantized.onnx',
+      'encoder_model.onnx',
+      'encoder_model_quantized.onnx',
+    ]);
+    expect(readdirSync(dir)).toEqual(
+      expect.arrayContaining(['config.json', 'generation_config.json', 'tokenizer.json']),
+    );
+    const id = await load(t, dir);
+    const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);
+    const tokenizer = await t.AutoTokenizer.from_pretrained(id);
+    const generated = (await model.generate({
+      ...(await tokenizer(PROMPT)),
+      max_new_tokens: MAX_NEW,
+      do_sample: false,
+    })) as {
+      tolist(): bigint[][];
+    };
+    const ids = generated.tolist()[0].map(Number);
+    console.log(`engine fill ids ${JSON.stringify(engine.ids)}; transformers.js ids ${JSON.stringify(ids)}`);
+    expect(ids).toEqual(engine.ids);
+    const pipe = await t.pipeline('text2text-generation', id);
+    const [out] = (await pipe(PROMPT, { max_new_tokens: MAX_NEW, do_sample: false })) as { generated_text: string }[];
+    // The pipeline drops special tokens (the sentinels) when decoding.
+    expect(out.generated_text).toBe(tokenizer.decode(engine.ids, { skip_special_tokens: true }));
+    const q8 = await t.pipeline('text2text-generation', id, { dtype: 'q8' });
+    const [quantized] = (await q8(PROMPT, { max_new_tokens: MAX_NEW, do_sample: false })) as {
+      generated_text: string;
+    }[];
+    console.log(
+      `fp32 pipeline: ${JSON.stringify(out.generated_text)}; q8 pipeline: ${JSON.stringify(quantized.generated_text)}`,
+    );
+    expect(typeof quantized.generated_text).toBe('string');
+  });
+
+  it('writes external data beside each graph past the threshold and transformers.js loads it', async () => {
+    const dir = await exported({ externalDataThresholdBytes: 1000 });
+    expect(readdirSync(join(dir, 'onnx')).sort()).toEqual([
+      'decoder_model_merged.onnx',
+      'decoder_model_merged.onnx_data',
+      'encoder_model.onnx',
+      'encoder_model.onnx_data',
+    ]);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config['transformers.js_config']).toEqual({
+      use_external_data_format: { 'encoder_model.onnx': 1, 'decoder_model_merged.onnx': 1 },
+    });
+    const id = await load(t, dir);
+    const pipe = await t.pipeline('text2text-generation', id);
+    const [out] = (await pipe(PROMPT, { max_new_tokens: MAX_NEW, do_sample: false })) as { generated_text: string }[];
+    const tokenizer = await t.AutoTokenizer.from_pretrained(id);
+    expect(out.generated_text).toBe(tokenizer.decode(engine.ids, { skip_special_tokens: true }));
+  });
+});

@@ -1,0 +1,141 @@
+// The export service over a real store and engine host: an HF export through the host with
+// progress events, a refused non-empty folder (untouched), a cancelled export leaving nothing,
+// bad option combinations named, and an accelerate job whose data and config files are checked
+// and whose train.py passes `python3 -m py_compile` (transformers is not installed here, so the
+// script cannot run in this test).
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { accelerateRunConfigSchema } from '../../../src/shared/contract/export';
+import type { EventMap, EventName } from '../../../src/shared/events';
+import { DatasetService } from '../../../src/main/services/datasets';
+import { EngineHostManager } from '../../../src/main/services/engine-host';
+import { EventBus } from '../../../src/main/services/events';
+import { ExportService } from '../../../src/main/services/export';
+import { openStore } from '../../../src/main/store/db';
+import { loadT5Model } from '../../../src/main/engine/t5/weights';
+
+const SPM = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const events = new EventBus();
+const engine = new EngineHostManager({ events });
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+afterAll(() => engine.stop());
+
+function setup(): { service: ExportService; datasets: DatasetService; dir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-export-'));
+  const store = openStore(path.join(dir, 'data'));
+  cleanup.push(() => {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const datasets = new DatasetService({ store, dataDir: path.join(dir, 'data'), events, engine });
+  return { service: new ExportService({ engine, datasets }), datasets, dir };
+}
+
+const base = { force: false } as const;
+
+describe('export service', () => {
+  it('exports an HF folder through the engine host with progress', async () => {
+    const { service, dir } = setup();
+    const seen: EventMap['export.progress'][] = [];
+    const off = events.subscribe(<E extends EventName>(event: E, payload: EventMap[E]) => {
+      if (event === 'export.progress') seen.push(payload as EventMap['export.progress']);
+    });
+    const out = path.join(dir, 'hf');
+    const result = await service.run({ ...base, sourceDir: SPM, format: 'hf', out });
+    off();
+    expect(result.out).toBe(out);
+    expect(result.files).toContain('model.safetensors');
+    expect(result.bytes).toBe(result.files.reduce((n, f) => n + fs.statSync(path.join(out, f)).size, 0));
+    expect(seen.at(-1)).toMatchObject({ format: 'hf', stage: 'done' });
+    expect(loadT5Model(out).config).toEqual(loadT5Model(SPM).config);
+    expect(fs.readdirSync(dir).sort()).toEqual(['data', 'hf']); // no temp folder left
+  });
+
+  it('refuses a non-empty folder unless forced and names bad combinations', async () => {
+    const { service, dir } = setup();
+    const out = path.join(dir, 'taken');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
+    const request = { ...base, sourceDir: SPM, format: 'hf' as const, out };
+    await expect(service.run(request)).rejects.toMatchObject({ code: 'invalid_input', message: /not empty.*--force/ });
+    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    await expect(service.run({ ...request, quantize: 'int8' })).rejects.toThrow(
+      /--quantize applies to --format transformers\.js/,
+    );
+    await expect(service.run({ ...request, format: 'accelerate' })).rejects.toThrow(/needs --dataset ID/);
+    await expect(service.run({ ...request, sourceDir: dir })).rejects.toThrow(/no config\.json/);
+  });
+
+  it('a cancelled export rejects as cancelled and leaves no folder', async () => {
+    const { service, dir } = setup();
+    const controller = new AbortController();
+    const out = path.join(dir, 'tjs');
+    const pending = service.run(
+      { ...base, sourceDir: SPM, format: 'transformers.js', out, quantize: 'int8' },
+      controller.signal,
+    );
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['data']);
+  });
+
+  it('writes an accelerate job: documents as JSONL split as the trainer splits, settings, a compilable train.py', async () => {
+    const { service, datasets, dir } = setup();
+    const texts = Array.from({ length: 40 }, (_, i) => `Document number ${i} says "hello"\nwith a second line.`);
+    const file = path.join(dir, 'docs.txt');
+    fs.writeFileSync(file, texts.join('\n\n'));
+    const dataset = await datasets.import({ paths: [file], name: 'Docs' });
+    const out = path.join(dir, 'job');
+    const runConfig = accelerateRunConfigSchema.parse({
+      inputLength: 64,
+      noiseDensity: 0.2,
+      meanNoiseSpanLength: 2.5,
+      maxSteps: 30,
+    });
+    const result = await service.run({
+      ...base,
+      sourceDir: SPM,
+      format: 'accelerate',
+      out,
+      datasetId: dataset.id,
+      runConfig,
+    });
+    const read = (name: string): string[] =>
+      fs
+        .readFileSync(path.join(out, 'data', name), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { text: string }).text);
+    const train = read('train.jsonl');
+    const validation = read('validation.jsonl');
+    const held = new Set((await datasets.validationOrdinals(dataset.id)).validation);
+    expect(result.documents).toEqual({ train: train.length, validation: validation.length });
+    expect(validation.length).toBe(held.size);
+    expect([...train, ...validation].sort()).toEqual([...texts].sort());
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'run_config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      base_model: 'base_model',
+      input_length: 64,
+      noise_density: 0.2,
+      mean_noise_span_length: 2.5,
+      max_steps: 30,
+      batch_size: 8,
+      optimizer: 'adamw',
+    });
+    expect(loadT5Model(path.join(out, 'base_model')).config).toEqual(loadT5Model(SPM).config);
+    for (const key of Object.keys(config))
+      expect(fs.readFileSync(path.join(out, 'train.py'), 'utf8')).toContain(`CONFIG["${key}"]`);
+    execFileSync('python3', ['-m', 'py_compile', path.join(out, 'train.py')]);
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toMatch(
+      /accelerate config\n\s+accelerate launch train\.py\n\s+spanfill models import checkpoints\/step-00000030/,
+    );
+  });
+});
