@@ -92,6 +92,14 @@ describe('Models, Playground and Settings screens', () => {
     // The path box is emptied for the next one.
     await expect(page.getByTestId('model-folder').inputValue()).resolves.toBe('');
     await shot('01-models-imported');
+    // The Hub part: suggestions with their sizes, the empty cache, the token.
+    await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
+    await expect(page.getByTestId('token-status').textContent()).resolves.toMatch(
+      /Token: (none|from HF_TOKEN|a saved)/,
+    );
+    expect(await page.getByTestId('hub-catalog').locator('li').count()).toBeGreaterThan(2);
+    await page.getByTestId('token-status').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('01b-models-hub');
   });
 
   it('fills a prompt with two models side by side, as `spanfill fill` does with each', async () => {
@@ -114,6 +122,7 @@ describe('Models, Playground and Settings screens', () => {
       await expect(shownSpans(columns.nth(index))).resolves.toEqual(expected);
       await expect(columns.nth(index).locator('pre').textContent()).resolves.toBe(cli.output);
     }
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('02-side-by-side');
   });
 
@@ -136,6 +145,7 @@ describe('Models, Playground and Settings screens', () => {
       await expect(errors.nth(i).textContent()).resolves.toContain('The prompt has no <extra_id_N> hole to fill');
     }
     expect(await page.getByTestId('fill-text').count()).toBe(0);
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('03-prompt-error');
   });
 
@@ -162,7 +172,7 @@ describe('Models, Playground and Settings screens', () => {
       );
     }
     await expect(page.getByTestId('mask-note').first().textContent()).resolves.toContain('byt5');
-    await page.getByTestId('results').scrollIntoViewIfNeeded();
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('04-mask-and-fill');
   });
 
@@ -183,6 +193,7 @@ describe('Models, Playground and Settings screens', () => {
     expect(outputs[1]).toBe(outputs[0]); // the same seed samples the same answer
     const history = await page.getByTestId('history').locator('option').allTextContents();
     expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('05-sampling');
   });
 
@@ -235,6 +246,7 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('prompt').fill(prompt);
     await page.getByTestId('fill').click();
     await page.getByTestId('fill-column').first().getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('08-playground-dark');
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('theme-system').check();

@@ -44,7 +44,7 @@ export interface MaskForm {
 const builtinChoice: ModelChoice = {
   key: 'builtin:byt5-tiny',
   label: 'builtin:byt5-tiny',
-  detail: 'built in: bytes, random weights (a smoke test, not a language model)',
+  detail: 'bytes, random weights: a smoke test',
   ref: 'builtin:byt5-tiny',
   source: 'builtin',
 };
