@@ -4,6 +4,7 @@
 // domain store; the Playground's model picker reads `models` from here too.
 
 import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
+import { ApiError } from '../../../shared/errors';
 import { subscribe } from '../../../shared/transport';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
@@ -83,6 +84,8 @@ class ModelsStore {
   async pull(repoId: string, revision: string): Promise<void> {
     const id = repoId.trim();
     if (id === '' || this.pulling) return;
+    this.error = undefined;
+    this.notice = undefined;
     this.pulling = {
       repoId: id,
       file: '',
@@ -93,13 +96,18 @@ class ModelsStore {
       bytesPerSecond: null,
     };
     try {
-      await this.act(async () => {
-        const pulled = await api.models.pull({ repoId: id, revision: revision.trim() || undefined });
-        this.notice = pulled.isFromCache
-          ? `${pulled.model.name} was already downloaded; it is registered.`
-          : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${(pulled.elapsedMs / 1000).toFixed(1)} s.`;
-        await this.refresh();
-      });
+      const pulled = await api.models.pull({ repoId: id, revision: revision.trim() || undefined });
+      this.notice = pulled.isFromCache
+        ? `${pulled.model.name} was already downloaded; it is registered.`
+        : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${(pulled.elapsedMs / 1000).toFixed(1)} s` +
+          (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
+      await this.refresh();
+    } catch (caught) {
+      this.error =
+        caught instanceof ApiError && caught.code === 'cancelled'
+          ? `Download of ${id} cancelled. What arrived is kept: downloading it again resumes from there.`
+          : messageOf(caught);
+      await this.refresh().catch(() => undefined); // the cache now holds a partial download
     } finally {
       this.pulling = undefined;
     }
@@ -156,10 +164,14 @@ class ModelsStore {
       await work();
       return true;
     } catch (caught) {
-      this.error = caught instanceof Error ? caught.message : String(caught);
+      this.error = messageOf(caught);
       return false;
     }
   }
+}
+
+function messageOf(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
 }
 
 /** "t5, 1.2 M parameters, 288 KiB": type, size and parameter count in words. */
