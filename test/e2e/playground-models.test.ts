@@ -207,7 +207,7 @@ describe('Models, Playground and Settings screens', () => {
     );
     const red = await confirm
       .getByRole('button', { name: 'Yes, remove' })
-      .evaluate((button) => getComputedStyle(button).backgroundColor);
+      .evaluate((button) => (globalThis as unknown as WithStyles).getComputedStyle(button).backgroundColor);
     const bad = await page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()");
     expect(red).toBe(hexToRgb(String(bad)));
     await shot('06-remove-confirm');
@@ -256,6 +256,11 @@ describe('Models, Playground and Settings screens', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+/** The one DOM call used inside the page, typed here (this file is compiled without DOM types). */
+interface WithStyles {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
 
 function hexToRgb(hex: string): string {
   const n = Number.parseInt(hex.replace('#', ''), 16);
