@@ -4,44 +4,28 @@
 // and deleting it there (after a red confirm) unregisters it. Screenshots go to test-results/.
 // Needs `npm run build` first.
 
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub-server';
-import { launchChromium } from './chromium';
-import { startServe } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
 
-const resultsDir = path.resolve('test-results');
 const repoId = 'tiny-org/t5-tiny-spm';
 const fixture = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let hub: TestHub;
-let serveProcess: ChildProcess;
-let context: BrowserContext;
+let session: E2eSession;
 let page: Page;
-let url: string;
-let dir: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-hub-'));
   hub = await startTestHub({ repoId, folder: fixture });
-  ({ child: serveProcess, url } = await startServe(path.join(dir, 'data'), {
-    HF_ENDPOINT: hub.url,
-    HF_TOKEN: '',
-    HF_HUB_OFFLINE: '',
-  }));
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
+  session = await startSession('hub', { env: { HF_ENDPOINT: hub.url, HF_TOKEN: '', HF_HUB_OFFLINE: '' } });
+  page = session.page;
 });
 
 afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
+  await session?.close();
   await hub?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(resultsDir, `hub-${name}.png`) });
@@ -50,7 +34,7 @@ describe('Models screen: downloads from the Hub', () => {
   it('shows a stalled download’s progress and cancels it', async () => {
     const weights = fs.statSync(path.join(fixture, 'model.safetensors')).size;
     hub.fault = { stallFileAfter: { file: 'model.safetensors', bytes: 64 * 1024 } };
-    await page.goto(url);
+    await page.goto(session.url);
     await page.getByTestId('nav-models').click();
     await page.getByTestId('hub-repo').fill(repoId);
     await page.getByRole('button', { name: 'Download', exact: true }).click();

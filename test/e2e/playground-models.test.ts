@@ -6,48 +6,30 @@
 // go to test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
-import { launchChromium } from './chromium';
-import { startServe } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
 
-const resultsDir = path.resolve('test-results');
 const prompt = 'The <extra_id_0> walks in <extra_id_1> park.';
-let serveProcess: ChildProcess;
-let context: BrowserContext;
+let session: E2eSession;
 let page: Page;
 let url: string;
-let dir: string;
 let dataDir: string;
 let modelDir: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-play-'));
-  dataDir = path.join(dir, 'data');
+  session = await startSession('play');
+  ({ page, url, dataDir } = session);
   modelDir = path.join(dataDir, 'my-models', 't5-tiny-spm');
   fs.cpSync(path.resolve('test/fixtures/t5/t5-tiny-spm'), modelDir, { recursive: true });
-  ({ child: serveProcess, url } = await startServe(dataDir));
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
-  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-  });
 });
 
-afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(resultsDir, `play-${name}.png`) });
 
@@ -253,7 +235,7 @@ describe('Models, Playground and Settings screens', () => {
   });
 
   it('logged no errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });
 

@@ -5,19 +5,13 @@
 
 import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/errors';
+import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
 
-export interface PullState {
-  readonly repoId: string;
-  readonly file: string;
-  readonly fileIndex: number;
-  readonly fileCount: number;
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-  readonly bytesPerSecond: number | null;
-}
+/** A pull in flight: the last progress event, less the revision. */
+export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
 
 class ModelsStore {
   models: readonly ModelSummary[] = $state([]);
@@ -41,15 +35,7 @@ class ModelsStore {
 
   async load(): Promise<void> {
     await this.act(async () => {
-      const [models, catalog, cache, token] = await Promise.all([
-        api.models.list({}),
-        api.models.catalog({}),
-        api.models.cacheUsage({}),
-        api.models.tokenStatus({}),
-      ]);
-      this.models = models;
-      this.catalog = catalog;
-      this.cache = cache;
+      const [token] = await Promise.all([api.models.tokenStatus({}), this.refresh()]);
       this.token = token;
       this.isLoaded = true;
     });
