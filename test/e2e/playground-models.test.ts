@@ -1,7 +1,7 @@
 // End-to-end for the Models, Playground and Settings screens against the built `spanfill serve`
 // at 1280×800: import the t5-tiny-spm fixture (copied into the temp folder) as a model, fill a
 // prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
-// the same folders), insert a hole with Ctrl+M, a prompt error in place, mask a text and fill
+// the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
 // it, remove the model after a red confirm, and the provider and thread settings. Screenshots
 // go to test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -108,11 +108,11 @@ describe('Models, Playground and Settings screens', () => {
     await shot('02-side-by-side');
   });
 
-  it('inserts the next hole at the cursor with Ctrl+M, renumbering the later ones', async () => {
+  it('inserts the next hole at the cursor with Ctrl+I, renumbering the later ones', async () => {
     const box = page.getByTestId('prompt');
     await box.fill('A <extra_id_0> day');
     await box.press('Control+Home');
-    await box.press('Control+m');
+    await box.press('Control+i');
     await expect(box.inputValue()).resolves.toBe('<extra_id_0>A <extra_id_1> day');
     await page.getByTestId('insert-hole').click(); // the cursor stayed after the new hole
     await expect(box.inputValue()).resolves.toBe('<extra_id_0><extra_id_1>A <extra_id_2> day');
