@@ -141,7 +141,10 @@ describe('the served UI in Chromium', () => {
     for (const provider of cli.providers) {
       const row = page.getByTestId(`provider-${provider.name}`);
       await expect(row.getAttribute('data-available')).resolves.toBe(String(provider.available));
-      await expect(row.getByTestId('provider-reason').textContent()).resolves.toBe(provider.reason ?? '');
+      // Backticked commands are shown as code, without the backticks.
+      await expect(row.getByTestId('provider-reason').textContent()).resolves.toBe(
+        (provider.reason ?? '').replaceAll('`', ''),
+      );
     }
     expect(cli.probeError).toBeUndefined();
     await expect(page.getByTestId('probe-error').count()).resolves.toBe(0);

@@ -42,6 +42,8 @@ describe('contract types', () => {
     expectTypeOf<Api['system']>().toEqualTypeOf<{
       info: (args: ArgsOf<'system.info'>) => Promise<ResultOf<'system.info'>>;
       ping: (args: ArgsOf<'system.ping'>) => Promise<ResultOf<'system.ping'>>;
+      settings: (args: ArgsOf<'system.settings'>) => Promise<ResultOf<'system.settings'>>;
+      saveSettings: (args: ArgsOf<'system.saveSettings'>) => Promise<ResultOf<'system.saveSettings'>>;
     }>();
   });
 

@@ -18,6 +18,8 @@ export interface HubFault {
   readonly dropFileAfter?: { readonly file: string; readonly bytes: number; readonly times?: number };
   /** Serve this file with one byte flipped (the headers still announce the true digest). */
   readonly corruptFile?: string;
+  /** Send the headers and this many bytes of the file, then nothing more until the client hangs up (a download to cancel). */
+  readonly stallFileAfter?: { readonly file: string; readonly bytes: number };
 }
 
 export interface LoggedRequest {
@@ -90,6 +92,11 @@ function sendContent(req: http.IncomingMessage, res: http.ServerResponse, hub: T
     const times = (drop.times ?? 1) - 1;
     hub.fault = { ...hub.fault, dropFileAfter: times > 0 ? { ...drop, times } : undefined };
     res.write(body.subarray(0, drop.bytes), () => res.socket?.destroy());
+    return;
+  }
+  const stall = hub.fault.stallFileAfter;
+  if (stall?.file === name && req.method !== 'HEAD' && body.length > stall.bytes) {
+    res.write(body.subarray(0, stall.bytes));
     return;
   }
   res.end(req.method === 'HEAD' ? undefined : body);

@@ -5,6 +5,7 @@
 import type { Envelope } from '../../shared/errors';
 import type { HostSpawner } from '../host/spawn';
 import { openStore, type Store } from '../store/db';
+import { SettingsRepository } from '../store/settings';
 import { DatasetService } from './datasets';
 import { dispatchCall } from './dispatch';
 import { EngineHostManager } from './engine-host';
@@ -58,6 +59,7 @@ export class AppServices {
       schemaVersion: this.store.schemaVersion,
       engine: this.engine,
       electronVersion: options.electronVersion,
+      settings: new SettingsRepository(this.store.db),
     });
     this.datasets = new DatasetService({
       store: this.store,

@@ -24,6 +24,7 @@ import { HubError, type HubErrorCode } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
 import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } from '../engine/hub/settings';
 import { isModelInputError } from '../engine/inputErrors';
+import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
 import type { EventBus } from './events';
@@ -172,8 +173,13 @@ export class ModelService {
     return { id, name: row.name, freedBytes, deletedPath };
   }
 
-  /** A registered id, a folder, or a pulled "owner/name[@revision]" → its folder, never touching the network. */
+  /**
+   * A registered id, a folder, a built-in model (builtin:byt5-tiny, written out under the data
+   * directory on first use) or a pulled "owner/name[@revision]" → its folder, never touching the network.
+   */
   resolve(model: string): { path: string; modelId: string | null } {
+    if (isBuiltinModelName(model))
+      return { path: this.check(() => materializeBuiltinModel(this.deps.dataDir, model)), modelId: null };
     const row = this.repo.get(model);
     if (row) return { path: this.absolute(row.path), modelId: row.id };
     if (existsSync(model) && statSync(model).isDirectory()) return { path: path.resolve(model), modelId: null };

@@ -1,9 +1,13 @@
 // System service: versions, data directory, CPU threads and the onnxruntime execution
-// providers that load here. Provider probing runs in the engine host (see probeProviders).
+// providers that load here, and the stored app settings (provider, CPU threads). Provider
+// probing runs in the engine host (see probeProviders).
+// TODO(#12): the runs service reads settings() as the default provider and intraOpThreads of a new run.
 
 import os from 'node:os';
 import type { SystemInfo } from '../../shared/contract';
+import { defaultAppSettings, providerChoices, type AppSettings } from '../../shared/contract/system';
 import type { ProbeResult } from '../engine/onnx/probe';
+import type { SettingsRepository } from '../store/settings';
 import type { EngineHostManager } from './engine-host';
 import type { DomainHandlers } from './handler';
 
@@ -13,7 +17,10 @@ export interface SystemServiceDeps {
   readonly schemaVersion: number;
   readonly engine: EngineHostManager;
   readonly electronVersion?: string;
+  readonly settings: SettingsRepository;
 }
+
+const settingsKey = 'app';
 
 /** Ask the engine host which providers load; a GPU driver crash then only kills the host. */
 export function probeProviders(engine: EngineHostManager): Promise<ProbeResult> {
@@ -55,11 +62,33 @@ export class SystemService {
       ...(probeError ? { probeError } : {}),
     };
   }
+
+  settings(): AppSettings {
+    return narrowSettings(this.deps.settings.get(settingsKey));
+  }
+
+  saveSettings(changes: Partial<AppSettings>): AppSettings {
+    const next = { ...this.settings(), ...changes };
+    this.deps.settings.set(settingsKey, next);
+    return next;
+  }
+}
+
+/** What the store holds, narrowed: a value that is not a known setting falls back to its default. */
+function narrowSettings(stored: unknown): AppSettings {
+  const raw = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+  const provider = providerChoices.find((choice) => choice === raw.provider) ?? defaultAppSettings.provider;
+  const threads = raw.cpuThreads;
+  const cpuThreads =
+    typeof threads === 'number' && Number.isInteger(threads) && threads >= 0 ? threads : defaultAppSettings.cpuThreads;
+  return { provider, cpuThreads };
 }
 
 export function systemHandlers(services: { readonly system: SystemService }): DomainHandlers<'system'> {
   return {
     'system.info': (args) => services.system.info(args),
     'system.ping': async ({ message }) => ({ message, receivedAt: new Date().toISOString() }),
+    'system.settings': async () => services.system.settings(),
+    'system.saveSettings': async (changes) => services.system.saveSettings(changes),
   };
 }

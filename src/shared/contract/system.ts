@@ -1,5 +1,6 @@
-// System domain: what this installation is and what it can run on. Backs `spanfill system`
-// and the System panel in Settings.
+// System domain: what this installation is and what it can run on, and the app's few stored
+// settings (which execution provider and how many CPU threads new work starts with). Backs
+// `spanfill system` and the Settings screen.
 
 import { z } from 'zod';
 import { call } from './define';
@@ -33,9 +34,30 @@ export interface PingResult {
   readonly receivedAt: string;
 }
 
+export const providerChoices = ['auto', 'cpu', 'cuda', 'webgpu', 'dml'] as const;
+
+/** Settings kept in the store (the `settings` table), shared by every way of running Spanfill. */
+export interface AppSettings {
+  /** The execution provider new training runs start with; auto: the best one that loads. */
+  readonly provider: (typeof providerChoices)[number];
+  /** onnxruntime's intra-op threads on the CPU; 0: onnxruntime decides (one per core). */
+  readonly cpuThreads: number;
+}
+
+export const defaultAppSettings: AppSettings = { provider: 'auto', cpuThreads: 0 };
+
 export const systemCalls = {
   /** Versions, data directory and execution providers; `refresh` re-probes providers. */
   info: call<SystemInfo>()(z.strictObject({ refresh: z.boolean().optional() })),
   /** Round trip used by transports and tests to check the wire. */
   ping: call<PingResult>()(z.strictObject({ message: z.string().max(10_000) })),
+  /** The stored settings, defaults filled in. */
+  settings: call<AppSettings>()(z.strictObject({})),
+  /** Changes the settings given, keeps the others; answers the settings now in force. */
+  saveSettings: call<AppSettings>()(
+    z.strictObject({
+      provider: z.enum(providerChoices).optional(),
+      cpuThreads: z.number().int().min(0).max(1024).optional(),
+    }),
+  ),
 };

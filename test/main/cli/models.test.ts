@@ -42,7 +42,7 @@ describe('spanfill models', () => {
     const fromRepo = await cli(['fill', '--model', REPO, '--json', ...data, PROMPT], env);
     expect(fromRepo.stderr).toBe('');
     expect(fromRepo.code).toBe(exitCodes.ok);
-    const fromFolder = await cli(['fill', '--model', FIXTURE, '--json', PROMPT]);
+    const fromFolder = await cli(['fill', '--model', FIXTURE, '--json', ...data, PROMPT]);
     expect(JSON.parse(fromRepo.stdout)).toEqual(JSON.parse(fromFolder.stdout));
     const byId = await cli(['fill', '--model', pulled.model.id, '--json', ...data, PROMPT], env);
     expect(JSON.parse(byId.stdout)).toEqual(JSON.parse(fromFolder.stdout));

@@ -104,6 +104,17 @@ describe('ModelService.pull', () => {
     expect(down.code).toBe('remote_failed');
   });
 
+  it('resolves builtin:byt5-tiny to its folder written under the data directory, and refuses an unknown one by name', async () => {
+    const { dataDir, service } = await setup();
+    const builtin = service.resolve('builtin:byt5-tiny');
+    expect(builtin).toEqual({ path: path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelId: null });
+    expect(existsSync(path.join(builtin.path, 'config.json'))).toBe(true);
+    expect(existsSync(path.join(builtin.path, 'tokenizer.json'))).toBe(true);
+    const unknown = await rejection(Promise.resolve().then(() => service.resolve('builtin:nope')));
+    expect(unknown.code).toBe('invalid_input');
+    expect(unknown.message).toContain("Unknown built-in model 'builtin:nope'");
+  });
+
   it('maps Hub answers and bad ids to the contract codes with their messages', async () => {
     const { service } = await setup({ token: 'hf_secret' });
     const refused = await rejection(service.pull({ repoId: REPO }));

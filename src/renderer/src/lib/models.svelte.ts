@@ -1,0 +1,179 @@
+// The renderer's models store: the registered models (`models.list`), the Hub catalog, a
+// running pull with its byte progress (`models.pullProgress` events) and cancel, folder
+// imports, removal, the download cache and the Hub token. Built on `api` only, like every
+// domain store; the Playground's model picker reads `models` from here too.
+
+import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
+import { ApiError } from '../../../shared/errors';
+import type { EventMap } from '../../../shared/events';
+import { subscribe } from '../../../shared/transport';
+import { formatBytes } from '../../../shared/upload';
+import { api, connection } from './api';
+
+/** A pull in flight: the last progress event, less the revision. */
+export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
+
+class ModelsStore {
+  models: readonly ModelSummary[] = $state([]);
+  catalog: readonly CatalogModel[] = $state([]);
+  cache: ModelCacheUsage | undefined = $state();
+  token: HubTokenStatus | undefined = $state();
+  /** The last failure, in the service's words (cleared by the next action). */
+  error: string | undefined = $state();
+  /** What the last action did, in a sentence. */
+  notice: string | undefined = $state();
+  isLoaded = $state(false);
+  isImporting = $state(false);
+  /** The pull in flight; its progress arrives as events. */
+  pulling: PullState | undefined = $state();
+
+  constructor() {
+    subscribe(connection.bridge, 'models.pullProgress', (p) => {
+      if (this.pulling?.repoId === p.repoId) this.pulling = { ...p };
+    });
+  }
+
+  async load(): Promise<void> {
+    await this.act(async () => {
+      const [token] = await Promise.all([api.models.tokenStatus({}), this.refresh()]);
+      this.token = token;
+      this.isLoaded = true;
+    });
+  }
+
+  /** Only the registered models (the Playground's picker needs no catalog or cache). */
+  async loadList(): Promise<void> {
+    await this.act(async () => {
+      this.models = await api.models.list({});
+    });
+  }
+
+  /** Registers a model folder on the machine running Spanfill; true when it was added. */
+  async importFolder(folder: string, name: string): Promise<boolean> {
+    const path = folder.trim();
+    if (path === '') {
+      this.error = 'Give the path of a model folder (the folder that holds config.json), then Import.';
+      return false;
+    }
+    this.isImporting = true;
+    try {
+      return await this.act(async () => {
+        const model = await api.models.import({ path, name: name.trim() || undefined });
+        this.notice = `Imported ${model.name}: ${describeModel(model)}.`;
+        await this.refresh();
+      });
+    } finally {
+      this.isImporting = false;
+    }
+  }
+
+  async pull(repoId: string, revision: string): Promise<void> {
+    const id = repoId.trim();
+    if (id === '' || this.pulling) return;
+    this.error = undefined;
+    this.notice = undefined;
+    this.pulling = {
+      repoId: id,
+      file: '',
+      fileIndex: 0,
+      fileCount: 0,
+      bytesDone: 0,
+      bytesTotal: 0,
+      bytesPerSecond: null,
+    };
+    try {
+      const pulled = await api.models.pull({ repoId: id, revision: revision.trim() || undefined });
+      this.notice = pulled.isFromCache
+        ? `${pulled.model.name} was already downloaded; it is registered.`
+        : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${(pulled.elapsedMs / 1000).toFixed(1)} s` +
+          (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
+      await this.refresh();
+    } catch (caught) {
+      this.error =
+        caught instanceof ApiError && caught.code === 'cancelled'
+          ? `Download of ${id} cancelled. What arrived is kept: downloading it again resumes from there.`
+          : messageOf(caught);
+      await this.refresh().catch(() => undefined); // the cache now holds a partial download
+    } finally {
+      this.pulling = undefined;
+    }
+  }
+
+  async cancelPull(): Promise<void> {
+    const repoId = this.pulling?.repoId;
+    if (repoId !== undefined) await api.models.cancelPull({ repoId });
+  }
+
+  async remove(model: ModelSummary): Promise<void> {
+    await this.act(async () => {
+      const removed = await api.models.remove({ id: model.id });
+      this.notice =
+        removed.freedBytes > 0
+          ? `Removed ${removed.name} and freed ${formatBytes(removed.freedBytes)} of downloads.`
+          : `Removed ${removed.name} from the list; its folder was left where it is.`;
+      await this.refresh();
+    });
+  }
+
+  async removeCached(repoId: string): Promise<void> {
+    await this.act(async () => {
+      const removed = await api.models.removeCached({ repoId });
+      this.notice = `Deleted ${removed.repoId} from the download cache (${formatBytes(removed.freedBytes)} freed).`;
+      await this.refresh();
+    });
+  }
+
+  /** Saves a Hub token (null forgets the saved one). */
+  async setToken(token: string | null): Promise<boolean> {
+    return this.act(async () => {
+      this.token = await api.models.setToken({ token });
+      this.notice = token === null ? 'Forgot the saved Hub token.' : 'Saved the Hub token.';
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    const [models, catalog, cache] = await Promise.all([
+      api.models.list({}),
+      api.models.catalog({}),
+      api.models.cacheUsage({}),
+    ]);
+    this.models = models;
+    this.catalog = catalog;
+    this.cache = cache;
+  }
+
+  /** Runs one action with the error and notice reset; resolves false (error shown) when it fails. */
+  private async act(work: () => Promise<void>): Promise<boolean> {
+    this.error = undefined;
+    this.notice = undefined;
+    try {
+      await work();
+      return true;
+    } catch (caught) {
+      this.error = messageOf(caught);
+      return false;
+    }
+  }
+}
+
+function messageOf(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
+/** "t5, 1.2 M parameters, 288 KiB": type, size and parameter count in words. */
+export function describeModel(model: ModelSummary): string {
+  const parts = [model.modelType ?? 'unknown type'];
+  if (model.parameterCount !== null) parts.push(`${formatCount(model.parameterCount)} parameters`);
+  parts.push(formatBytes(model.sizeBytes));
+  return parts.join(', ');
+}
+
+/** 60_500_000 → "60.5 M". */
+export function formatCount(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(1)} B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(1)} M`;
+  if (count >= 1e3) return `${(count / 1e3).toFixed(1)} k`;
+  return String(count);
+}
+
+export const modelsStore = new ModelsStore();

@@ -1,0 +1,227 @@
+// The renderer's Playground store: which models to run side by side (from the model sources
+// below), the prompt, the decoding options, one result (or the engine's error) per model,
+// "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
+// spans are remembered so each filled span can be called exact or not), and the prompt
+// history. NOTE: the history lives in this browser profile's localStorage, not in the store:
+// it is a convenience of one person at one screen, and nothing else reads it.
+
+import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
+import { api } from './api';
+import { modelsStore } from './models.svelte';
+import { promptFromSegments } from './prompts';
+
+/** A model the Playground can run: `ref` is what models.resolve turns into a folder. */
+export interface ModelChoice {
+  readonly key: string;
+  readonly label: string;
+  readonly detail: string;
+  readonly ref: string;
+  readonly source: 'builtin' | 'registered' | 'folder';
+}
+
+export type FillOutcome =
+  | { readonly status: 'running' }
+  | { readonly status: 'done'; readonly result: PlaygroundFillResult; readonly elapsedMs: number }
+  | { readonly status: 'failed'; readonly error: string };
+
+export interface DecodingForm {
+  kind: 'greedy' | 'beam' | 'sample';
+  numBeams: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  maxNewTokens: number;
+}
+
+export interface MaskForm {
+  text: string;
+  noiseDensity: number;
+  meanNoiseSpanLength: number;
+  seed: number;
+}
+
+const builtinChoice: ModelChoice = {
+  key: 'builtin:byt5-tiny',
+  label: 'builtin:byt5-tiny',
+  detail: 'bytes, random weights: a smoke test',
+  ref: 'builtin:byt5-tiny',
+  source: 'builtin',
+};
+
+const historyKey = 'spanfill.playground.history';
+const historyLimit = 30;
+
+function loadHistory(): string[] {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(historyKey) ?? '[]');
+    return Array.isArray(saved) ? saved.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+class PlaygroundStore {
+  prompt = $state('The <extra_id_0> walks in <extra_id_1> park.');
+  /** Keys of the chosen models, in the order they were chosen (the columns' order). */
+  selected: string[] = $state([builtinChoice.key]);
+  /** Folders added by path for this session. */
+  folders: ModelChoice[] = $state([]);
+  decoding: DecodingForm = $state({
+    kind: 'greedy',
+    numBeams: 4,
+    temperature: 1,
+    topK: 50,
+    topP: 0.95,
+    seed: 0,
+    maxNewTokens: 32,
+  });
+  mask: MaskForm = $state({
+    text: 'The cute dog walks in the green park.',
+    noiseDensity: 0.15,
+    meanNoiseSpanLength: 3,
+    seed: 0,
+  });
+  /** What "mask this for me" hid, by sentinel number; cleared when the prompt is edited. */
+  expected: ReadonlyMap<number, string> = $state(new Map());
+  maskNotes: readonly string[] = $state([]);
+  outcomes: Record<string, FillOutcome> = $state({});
+  /** A problem before any model ran (nothing chosen, masking refused). */
+  error: string | undefined = $state();
+  history: string[] = $state(loadHistory());
+  isBusy = $state(false);
+
+  /**
+   * Every model the picker offers, by source: the built-in one, the registered models and the
+   * folders added by path. TODO(#12): run checkpoints become one more source here once the
+   * runs service lands (a choice per checkpoint folder, labelled by run and step).
+   */
+  get choices(): ModelChoice[] {
+    const registered = modelsStore.models
+      .filter((m) => m.isAvailable)
+      .map((m): ModelChoice => ({
+        key: m.id,
+        label: m.name,
+        detail: `${m.modelType ?? 'model'}, ${m.source.kind === 'hub' ? 'from the Hub' : 'folder'}`,
+        ref: m.id,
+        source: 'registered',
+      }));
+    return [builtinChoice, ...registered, ...this.folders];
+  }
+
+  get chosen(): ModelChoice[] {
+    const byKey = new Map(this.choices.map((c) => [c.key, c]));
+    return this.selected.map((key) => byKey.get(key)).filter((c): c is ModelChoice => c !== undefined);
+  }
+
+  toggle(key: string, isOn: boolean): void {
+    this.selected = isOn ? [...this.selected.filter((k) => k !== key), key] : this.selected.filter((k) => k !== key);
+  }
+
+  addFolder(folder: string): void {
+    const path = folder.trim();
+    if (path === '') return;
+    if (!this.folders.some((f) => f.key === `folder:${path}`)) {
+      const name = path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+      this.folders = [
+        ...this.folders,
+        { key: `folder:${path}`, label: name, detail: path, ref: path, source: 'folder' },
+      ];
+    }
+    this.toggle(`folder:${path}`, true);
+  }
+
+  /** The prompt was edited by hand: what a mask hid no longer matches its holes. */
+  edited(): void {
+    this.expected = new Map();
+    this.maskNotes = [];
+  }
+
+  /** Fills the prompt with every chosen model, side by side; each column gets a result or its error. */
+  async fill(): Promise<void> {
+    const models = this.chosen;
+    this.error = undefined;
+    if (models.length === 0) {
+      this.error = 'Choose at least one model above (builtin:byt5-tiny needs no download), then Fill.';
+      return;
+    }
+    this.isBusy = true;
+    this.remember(this.prompt);
+    this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
+    const prompt = this.prompt;
+    const strategy = strategyOf(this.decoding);
+    const maxNewTokens = this.decoding.maxNewTokens;
+    // One after another: the engine host runs one generation at a time anyway.
+    for (const model of models) {
+      const started = performance.now();
+      try {
+        const { path } = await api.models.resolve({ model: model.ref });
+        const result = await api.playground.fill({ modelDir: path, prompt, strategy, maxNewTokens });
+        this.outcomes[model.key] = { status: 'done', result, elapsedMs: performance.now() - started };
+      } catch (caught) {
+        this.outcomes[model.key] = { status: 'failed', error: messageOf(caught) };
+      }
+    }
+    this.isBusy = false;
+  }
+
+  /** Masks the typed text with the first chosen model's tokenizer, puts the masked prompt in the editor, fills it. */
+  async maskAndFill(): Promise<void> {
+    const tokenizerModel = this.chosen[0];
+    this.error = undefined;
+    if (tokenizerModel === undefined) {
+      this.error = 'Choose a model first: its tokenizer decides where the spans fall.';
+      return;
+    }
+    this.isBusy = true;
+    try {
+      const { path } = await api.models.resolve({ model: tokenizerModel.ref });
+      const preview = await api.masking.preview({
+        text: this.mask.text,
+        model: path,
+        noiseDensity: this.mask.noiseDensity,
+        meanNoiseSpanLength: this.mask.meanNoiseSpanLength,
+        inputLength: 512,
+        seed: this.mask.seed,
+      });
+      const masked = promptFromSegments(preview.segments);
+      this.prompt = masked.prompt;
+      this.expected = masked.expected;
+      this.maskNotes = [
+        `Masked with the ${preview.tokenizer} tokenizer (of ${tokenizerModel.label}), seed ${preview.seed}.`,
+        ...preview.messages,
+      ];
+    } catch (caught) {
+      this.error = `Could not mask the text: ${messageOf(caught)}`;
+      this.isBusy = false;
+      return;
+    }
+    this.isBusy = false;
+    await this.fill();
+  }
+
+  private remember(prompt: string): void {
+    if (prompt.trim() === '') return;
+    this.history = [prompt, ...this.history.filter((p) => p !== prompt)].slice(0, historyLimit);
+    localStorage.setItem(historyKey, JSON.stringify(this.history));
+  }
+
+  clearHistory(): void {
+    this.history = [];
+    localStorage.removeItem(historyKey);
+  }
+}
+
+/** The decoding form as the contract's strategy (only the chosen kind's fields). */
+export function strategyOf(form: DecodingForm): DecodingStrategyArgs {
+  if (form.kind === 'beam') return { kind: 'beam', numBeams: form.numBeams };
+  if (form.kind === 'sample')
+    return { kind: 'sample', temperature: form.temperature, topK: form.topK, topP: form.topP, seed: form.seed };
+  return { kind: 'greedy' };
+}
+
+function messageOf(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
+export const playgroundStore = new PlaygroundStore();

@@ -1,0 +1,81 @@
+// Prompt editing for the Playground, as plain functions (no DOM, tested under Node): insert
+// the next <extra_id_N> hole at the cursor with every hole renumbered left to right (T5 reads
+// them in order: the first hole is <extra_id_0>), build a prompt from a masking preview's
+// segments, and say which filled spans came back exactly. The sentinel spelling is T5's
+// (https://huggingface.co/docs/transformers/model_doc/t5, "Training").
+
+import type { MaskingPreviewSegment } from '../../../shared/contract/masking';
+import type { PlaygroundFilledSpan } from '../../../shared/contract/playground';
+
+const sentinelPattern = /<extra_id_(\d+)>/g;
+
+export const sentinel = (n: number): string => `<extra_id_${n}>`;
+
+/** Every hole renumbered in reading order: <extra_id_0>, <extra_id_1>, … */
+export function renumberHoles(text: string): string {
+  let next = 0;
+  return text.replace(sentinelPattern, () => sentinel(next++));
+}
+
+/**
+ * Replaces the selection [start, end) with a hole, numbered by its place among the holes, and
+ * renumbers the holes after it. Returns the new text and the cursor just after the new hole.
+ */
+export function insertHole(text: string, start: number, end: number): { text: string; cursor: number } {
+  const before = text.slice(0, start);
+  const holesBefore = [...before.matchAll(sentinelPattern)].length;
+  const inserted = sentinel(holesBefore);
+  return { text: renumberHoles(before + inserted + text.slice(end)), cursor: start + inserted.length };
+}
+
+export interface MaskedPrompt {
+  readonly prompt: string;
+  /** What each hole hid, by sentinel number. */
+  readonly expected: ReadonlyMap<number, string>;
+}
+
+/** A masking preview of typed text as a fill prompt: each noise span becomes its sentinel. */
+export function promptFromSegments(segments: readonly MaskingPreviewSegment[]): MaskedPrompt {
+  const expected = new Map<number, string>();
+  let prompt = '';
+  for (const segment of segments) {
+    if (!segment.isNoise) {
+      prompt += segment.text;
+      continue;
+    }
+    const n = Number(/^<extra_id_(\d+)>$/.exec(segment.sentinel)?.[1] ?? expected.size);
+    expected.set(n, segment.text);
+    prompt += segment.sentinel;
+  }
+  return { prompt, expected };
+}
+
+/** Spaces do not count: the engine trims what it fills in, and tokenizers differ in spacing. */
+const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+export type SpanVerdict = { readonly isExact: true } | { readonly isExact: false; readonly expected: string };
+
+/** Whether a filled span is what the hole hid; undefined when nothing was hidden there (a typed prompt). */
+export function judgeSpan(span: PlaygroundFilledSpan, expected: ReadonlyMap<number, string>): SpanVerdict | undefined {
+  const hidden = expected.get(span.sentinel);
+  if (hidden === undefined) return undefined;
+  return normalise(hidden) === normalise(span.text) ? { isExact: true } : { isExact: false, expected: hidden };
+}
+
+export interface ResultPiece {
+  readonly text: string;
+  readonly span?: PlaygroundFilledSpan;
+}
+
+/** The filled text cut into plain pieces and filled spans, in order, for highlighting in place. */
+export function piecesOf(text: string, spans: readonly PlaygroundFilledSpan[]): ResultPiece[] {
+  const pieces: ResultPiece[] = [];
+  let at = 0;
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.start > at) pieces.push({ text: text.slice(at, span.start) });
+    pieces.push({ text: text.slice(span.start, span.end), span });
+    at = Math.max(at, span.end);
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at) });
+  return pieces;
+}

@@ -1,0 +1,87 @@
+// End-to-end for Hub downloads on the Models screen: `spanfill serve` pointed (HF_ENDPOINT) at
+// the local stand-in Hub serving the t5-tiny-spm fixture. A download that stalls shows its
+// progress and is cancelled; the next one resumes and registers the model; the cache lists it
+// and deleting it there (after a red confirm) unregisters it. Screenshots go to test-results/.
+// Needs `npm run build` first.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../support/hub-server';
+import { resultsDir, startSession, type E2eSession } from './session';
+
+const repoId = 'tiny-org/t5-tiny-spm';
+const fixture = path.resolve('test/fixtures/t5/t5-tiny-spm');
+let hub: TestHub;
+let session: E2eSession;
+let page: Page;
+
+beforeAll(async () => {
+  hub = await startTestHub({ repoId, folder: fixture });
+  session = await startSession('hub', { env: { HF_ENDPOINT: hub.url, HF_TOKEN: '', HF_HUB_OFFLINE: '' } });
+  page = session.page;
+});
+
+afterAll(async () => {
+  await session?.close();
+  await hub?.close();
+});
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(resultsDir, `hub-${name}.png`) });
+
+describe('Models screen: downloads from the Hub', () => {
+  it('shows a stalled download’s progress and cancels it', async () => {
+    const weights = fs.statSync(path.join(fixture, 'model.safetensors')).size;
+    hub.fault = { stallFileAfter: { file: 'model.safetensors', bytes: 64 * 1024 } };
+    await page.goto(session.url);
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('hub-repo').fill(repoId);
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    const progress = page.getByTestId('pull-progress');
+    // Bytes arrive (the first 64 KiB of the weights among them), then the stand-in Hub sends nothing more.
+    await progress.filter({ hasText: /[\d.]+ KiB of [\d.]+ KiB/ }).waitFor({ timeout: 30_000 });
+    await expect(progress.textContent()).resolves.toMatch(new RegExp(`Downloading ${repoId}, file \\d+ of \\d+`));
+    await expect(
+      progress.getByRole('progressbar', { name: 'Download progress' }).getAttribute('value'),
+    ).resolves.toMatch(/^\d+$/);
+    await progress.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('01-progress');
+    await page.getByTestId('pull-cancel').click();
+    await page.getByTestId('models-error').waitFor();
+    await expect(page.getByTestId('models-error').textContent()).resolves.toBe(
+      `Download of ${repoId} cancelled. What arrived is kept: downloading it again resumes from there.`,
+    );
+    await expect(page.getByTestId('pull-progress').count()).resolves.toBe(0);
+    await page.getByTestId('models-empty').waitFor();
+    expect(weights).toBeGreaterThan(64 * 1024);
+  });
+
+  it('downloads again, resuming, registers the model and lists it in the cache', async () => {
+    hub.fault = {};
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    await page.getByTestId('models-notice').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('models-notice').textContent()).resolves.toMatch(
+      new RegExp(`^Downloaded ${repoId}: .* \\([\\d.]+ KiB were already here from before\\)\\.$`),
+    );
+    const row = page.getByTestId('model-row').filter({ hasText: repoId });
+    await expect(row.textContent()).resolves.toContain(`Hub: ${repoId}@main (${hub.commit.slice(0, 7)})`);
+    await expect(page.getByTestId('cache-usage').textContent()).resolves.not.toContain('Nothing downloaded yet');
+    await shot('02-downloaded');
+  });
+
+  it('deletes the repository from the cache after a red confirm, and its model with it', async () => {
+    await page.getByRole('button', { name: `Delete ${repoId} from the cache` }).click();
+    const confirm = page.getByRole('group', { name: `Confirm deleting ${repoId}` });
+    await expect(confirm.textContent()).resolves.toContain(`Delete ${repoId} (`);
+    await confirm.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('03-delete-confirm');
+    await confirm.getByRole('button', { name: 'Yes, delete' }).click();
+    await page
+      .getByTestId('models-notice')
+      .filter({ hasText: `Deleted ${repoId} from the download cache` })
+      .waitFor();
+    await page.getByTestId('models-empty').waitFor();
+    await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
+  });
+});

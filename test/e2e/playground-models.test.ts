@@ -1,0 +1,250 @@
+// End-to-end for the Models, Playground and Settings screens against the built `spanfill serve`
+// at 1280×800: import the t5-tiny-spm fixture (copied into the temp folder) as a model, fill a
+// prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
+// the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
+// it, remove the model after a red confirm, and the provider and thread settings. Screenshots
+// go to test-results/. Needs `npm run build` first.
+// NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
+import { resultsDir, startSession, type E2eSession } from './session';
+
+const prompt = 'The <extra_id_0> walks in <extra_id_1> park.';
+let session: E2eSession;
+let page: Page;
+let url: string;
+let dataDir: string;
+let modelDir: string;
+
+beforeAll(async () => {
+  session = await startSession('play');
+  ({ page, url, dataDir } = session);
+  modelDir = path.join(dataDir, 'my-models', 't5-tiny-spm');
+  fs.cpSync(path.resolve('test/fixtures/t5/t5-tiny-spm'), modelDir, { recursive: true });
+});
+
+afterAll(() => session?.close());
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(resultsDir, `play-${name}.png`) });
+
+/** What `spanfill fill --json` answers for this folder and prompt (greedy, 32 new tokens, as the UI defaults). */
+async function cliFill(folder: string, text: string): Promise<PlaygroundFillResult> {
+  const args = ['bin/spanfill.mjs', 'fill', '--json', '--data-dir', dataDir, '--model', folder, text];
+  const { stdout } = await promisify(execFile)(process.execPath, args);
+  return JSON.parse(stdout) as PlaygroundFillResult;
+}
+
+/** The filled spans a column shows: [sentinel, text] in order ("(nothing)" for an empty one). */
+async function shownSpans(column: ReturnType<Page['getByTestId']>): Promise<[string, string][]> {
+  const marks = column.getByTestId('fill-span');
+  const shown: [string, string][] = [];
+  for (let i = 0; i < (await marks.count()); i++) {
+    const mark = marks.nth(i);
+    const label = (await mark.locator('sup').textContent()) ?? '';
+    shown.push([
+      (await mark.getAttribute('data-sentinel')) ?? '',
+      ((await mark.textContent()) ?? '').slice(label.length),
+    ]);
+  }
+  return shown;
+}
+
+describe('Models, Playground and Settings screens', () => {
+  it('imports a model folder on the Models screen and lists it with its type and size', async () => {
+    await page.goto(url);
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('models-empty').waitFor();
+    await expect(page.getByTestId('models-empty').textContent()).resolves.toContain('Import a model folder below');
+    await page.getByTestId('model-folder').fill(modelDir);
+    await page.getByLabel('Name (optional)').fill('tiny spm');
+    await page.getByTestId('model-import').click();
+    await page.getByTestId('models-notice').waitFor();
+    await expect(page.getByTestId('models-notice').textContent()).resolves.toMatch(/^Imported tiny spm: t5, /);
+    const row = page.getByTestId('model-row').filter({ hasText: 'tiny spm' });
+    const bytes = fs.readdirSync(modelDir).reduce((sum, f) => sum + fs.statSync(path.join(modelDir, f)).size, 0);
+    await expect(row.textContent()).resolves.toContain(modelDir);
+    await expect(row.locator('td').nth(2).textContent()).resolves.toBe('t5');
+    await expect(row.locator('td').nth(4).textContent()).resolves.toBe(`${(bytes / 1024).toFixed(1)} KiB`);
+    // The path box is emptied for the next one.
+    await expect(page.getByTestId('model-folder').inputValue()).resolves.toBe('');
+    await shot('01-models-imported');
+    // The Hub part: suggestions with their sizes, the empty cache, the token.
+    await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
+    await expect(page.getByTestId('token-status').textContent()).resolves.toMatch(
+      /Token: (none|from HF_TOKEN|a saved)/,
+    );
+    expect(await page.getByTestId('hub-catalog').locator('li').count()).toBeGreaterThan(2);
+    await page.getByTestId('token-status').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('01b-models-hub');
+  });
+
+  it('fills a prompt with two models side by side, as `spanfill fill` does with each', async () => {
+    await page.getByTestId('nav-playground').click();
+    await page.getByLabel(/tiny spm/).check();
+    await page.getByTestId('prompt').fill(prompt);
+    await page.getByTestId('fill').click();
+    const columns = page.getByTestId('fill-column');
+    await expect.poll(() => columns.count()).toBe(2);
+    await columns.nth(1).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await columns.nth(0).getByTestId('fill-text').waitFor();
+    // Columns in the order the models were ticked: the built-in one first.
+    await expect(columns.nth(0).locator('h3').textContent()).resolves.toBe('builtin:byt5-tiny');
+    await expect(columns.nth(1).locator('h3').textContent()).resolves.toBe('tiny spm');
+    const folders = [path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelDir];
+    for (const [index, folder] of folders.entries()) {
+      const cli = await cliFill(folder, prompt);
+      const expected = cli.spans.map((s): [string, string] => [String(s.sentinel), s.isMissing ? '(nothing)' : s.text]);
+      expect(expected.map(([n]) => n)).toEqual(['0', '1']);
+      await expect(shownSpans(columns.nth(index))).resolves.toEqual(expected);
+      await expect(columns.nth(index).locator('pre').textContent()).resolves.toBe(cli.output);
+    }
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('02-side-by-side');
+  });
+
+  it('inserts the next hole at the cursor with Ctrl+I, renumbering the later ones', async () => {
+    const box = page.getByTestId('prompt');
+    await box.fill('A <extra_id_0> day');
+    await box.press('Control+Home');
+    await box.press('Control+i');
+    await expect(box.inputValue()).resolves.toBe('<extra_id_0>A <extra_id_1> day');
+    await page.getByTestId('insert-hole').click(); // the cursor stayed after the new hole
+    await expect(box.inputValue()).resolves.toBe('<extra_id_0><extra_id_1>A <extra_id_2> day');
+  });
+
+  it('shows a prompt error in place, in each column, with the engine message', async () => {
+    await page.getByTestId('prompt').fill('A prompt without any hole.');
+    await page.getByTestId('prompt').press('Control+Enter');
+    const errors = page.getByTestId('fill-error');
+    await expect.poll(() => errors.count(), { timeout: 30_000 }).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      await expect(errors.nth(i).textContent()).resolves.toContain('The prompt has no <extra_id_N> hole to fill');
+    }
+    expect(await page.getByTestId('fill-text').count()).toBe(0);
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('03-prompt-error');
+  });
+
+  it('masks a typed text with the first model’s tokenizer, fills it and says which spans came back exactly', async () => {
+    await page.getByTestId('mask-panel').locator('summary').click();
+    await page.getByTestId('mask-text').fill('The cute dog walks in the green park with a red ball.');
+    await page.getByTestId('mask-fill').click();
+    const columns = page.getByTestId('fill-column');
+    await columns.nth(1).getByTestId('fill-exact').waitFor({ timeout: 60_000 });
+    const masked = await page.getByTestId('prompt').inputValue();
+    const holes = [...masked.matchAll(/<extra_id_(\d+)>/g)].map((m) => Number(m[1]));
+    expect(holes.length).toBeGreaterThan(0);
+    expect(holes).toEqual(holes.map((_, i) => i));
+    // Outside its holes the masked prompt is the typed text.
+    const kept = masked.split(/<extra_id_\d+>/);
+    let at = 0;
+    for (const piece of kept) {
+      at = 'The cute dog walks in the green park with a red ball.'.indexOf(piece, at);
+      expect(at).toBeGreaterThanOrEqual(0);
+    }
+    for (let i = 0; i < 2; i++) {
+      await expect(columns.nth(i).getByTestId('fill-exact').textContent()).resolves.toMatch(
+        new RegExp(`^\\s*\\d+ of ${holes.length} hidden spans? came back exactly\\.\\s*$`),
+      );
+    }
+    await expect(page.getByTestId('mask-note').first().textContent()).resolves.toContain('byt5');
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('04-mask-and-fill');
+  });
+
+  it('decodes with beams and with seeded sampling, and keeps the prompts in the history', async () => {
+    await page.getByTestId('prompt').fill(prompt);
+    await page.getByTestId('decoding-beam').check();
+    await page.getByTestId('beams').fill('2');
+    await page.getByTestId('fill').click();
+    await page.getByTestId('fill-column').nth(1).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await page.getByTestId('decoding-sample').check();
+    await page.getByTestId('sample-seed').fill('7');
+    const outputs: (string | null)[] = [];
+    for (let run = 0; run < 2; run++) {
+      await page.getByTestId('fill').click();
+      await page.getByTestId('fill').filter({ hasText: 'Fill the holes' }).waitFor({ timeout: 60_000 });
+      outputs.push(await page.getByTestId('fill-column').nth(0).locator('pre').textContent());
+    }
+    expect(outputs[1]).toBe(outputs[0]); // the same seed samples the same answer
+    const history = await page.getByTestId('history').locator('option').allTextContents();
+    expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('05-sampling');
+  });
+
+  it('removes the model after a red confirm that says the folder stays', async () => {
+    await page.getByTestId('nav-models').click();
+    const row = page.getByTestId('model-row').filter({ hasText: 'tiny spm' });
+    await row.getByRole('button', { name: 'Remove tiny spm' }).click();
+    const confirm = row.getByTestId('model-remove-confirm');
+    await expect(confirm.textContent()).resolves.toContain(
+      'Remove tiny spm from Spanfill? The folder itself stays on disk.',
+    );
+    const red = await confirm
+      .getByRole('button', { name: 'Yes, remove' })
+      .evaluate((button) => (globalThis as unknown as WithStyles).getComputedStyle(button).backgroundColor);
+    const bad = await page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()");
+    expect(red).toBe(hexToRgb(String(bad)));
+    await shot('06-remove-confirm');
+    await confirm.getByRole('button', { name: 'Yes, remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('models-notice').textContent()).resolves.toContain('its folder was left where it is');
+    expect(fs.existsSync(path.join(modelDir, 'model.safetensors'))).toBe(true);
+    await page.getByTestId('models-empty').waitFor();
+  });
+
+  it('Settings shows the providers with their reasons and keeps the CPU threads in the store', async () => {
+    await page.getByTestId('nav-settings').click();
+    const cpu = page.getByTestId('provider-cpu');
+    await expect(cpu.getAttribute('data-available')).resolves.toBe('true');
+    const unavailable = page.locator('[data-testid^="provider-"][data-available="false"]');
+    for (let i = 0; i < (await unavailable.count()); i++) {
+      await expect(unavailable.nth(i).locator('input[type=radio]').isDisabled()).resolves.toBe(true);
+      expect((await unavailable.nth(i).getByTestId('provider-reason').textContent())?.length).toBeGreaterThan(10);
+    }
+    await cpu.locator('input[type=radio]').check();
+    await page.getByTestId('settings-notice').filter({ hasText: 'New runs will use cpu.' }).waitFor();
+    await page.getByTestId('threads-input').fill('2');
+    await page.getByTestId('threads-save').click();
+    await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 2 CPU threads.' }).waitFor();
+    await shot('07-settings');
+    // Kept by the server, not the page: a reload reads them back.
+    await page.reload();
+    await page.getByTestId('provider-cpu').waitFor();
+    await expect.poll(() => page.getByTestId('threads-input').inputValue()).toBe('2');
+    await expect(page.getByTestId('provider-cpu').locator('input[type=radio]').isChecked()).resolves.toBe(true);
+  });
+
+  it('reads well in the dark theme', async () => {
+    await page.getByTestId('theme-dark').check();
+    await page.getByTestId('nav-playground').click();
+    await page.getByTestId('prompt').fill(prompt);
+    await page.getByTestId('fill').click();
+    await page.getByTestId('fill-column').first().getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shot('08-playground-dark');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('theme-system').check();
+  });
+
+  it('logged no errors in the page', () => {
+    expect(session.pageErrors).toEqual([]);
+  });
+});
+
+/** The one DOM call used inside the page, typed here (this file is compiled without DOM types). */
+interface WithStyles {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
+
+function hexToRgb(hex: string): string {
+  const n = Number.parseInt(hex.replace('#', ''), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}

@@ -1,0 +1,91 @@
+// The Playground's prompt helpers: a hole inserted anywhere is numbered by its place and the
+// later holes move up; a masking preview becomes a prompt with what each hole hid; filled spans
+// are judged against it (spacing aside) and cut out of the text for highlighting.
+
+import { describe, expect, it } from 'vitest';
+import type { MaskingPreviewSegment } from '../../../../src/shared/contract/masking';
+import type { PlaygroundFilledSpan } from '../../../../src/shared/contract/playground';
+import {
+  insertHole,
+  judgeSpan,
+  piecesOf,
+  promptFromSegments,
+  renumberHoles,
+} from '../../../../src/renderer/src/lib/prompts';
+
+const segment = (text: string, isNoise: boolean, sentinel: string): MaskingPreviewSegment => ({
+  text,
+  isNoise,
+  sentinel,
+  sentinelId: 0,
+  tokenCount: 1,
+});
+
+const span = (sentinel: number, text: string, start: number, end: number): PlaygroundFilledSpan => ({
+  sentinel,
+  text,
+  start,
+  end,
+  isMissing: text === '',
+});
+
+describe('insertHole', () => {
+  it('puts <extra_id_0> into an empty prompt with the cursor after it', () => {
+    expect(insertHole('', 0, 0)).toEqual({ text: '<extra_id_0>', cursor: 12 });
+  });
+
+  it('numbers a hole by its place and moves the later holes up', () => {
+    const text = 'The <extra_id_0> walks in the park';
+    const at = text.indexOf('the park');
+    // Replaces the selected "the" with the second hole.
+    expect(insertHole(text, at, at + 3)).toEqual({
+      text: 'The <extra_id_0> walks in <extra_id_1> park',
+      cursor: at + '<extra_id_1>'.length,
+    });
+    expect(insertHole('A <extra_id_0> b', 0, 0).text).toBe('<extra_id_0>A <extra_id_1> b');
+  });
+
+  it('renumbers holes typed out of order', () => {
+    expect(renumberHoles('<extra_id_5> x <extra_id_2> y <extra_id_9>')).toBe(
+      '<extra_id_0> x <extra_id_1> y <extra_id_2>',
+    );
+  });
+});
+
+describe('promptFromSegments and judgeSpan', () => {
+  const masked = promptFromSegments([
+    segment('The ', false, '<extra_id_0>'),
+    segment('cute dog', true, '<extra_id_0>'),
+    segment(' walks in the ', false, '<extra_id_1>'),
+    segment('green', true, '<extra_id_1>'),
+    segment(' park', false, '<extra_id_2>'),
+  ]);
+
+  it('replaces each noise span by its sentinel and remembers what it hid', () => {
+    expect(masked.prompt).toBe('The <extra_id_0> walks in the <extra_id_1> park');
+    expect([...masked.expected]).toEqual([
+      [0, 'cute dog'],
+      [1, 'green'],
+    ]);
+  });
+
+  it('calls a span exact when only spacing differs, and gives the hidden text when not', () => {
+    expect(judgeSpan(span(0, ' cute  dog', 4, 14), masked.expected)).toEqual({ isExact: true });
+    expect(judgeSpan(span(1, 'blue', 20, 24), masked.expected)).toEqual({ isExact: false, expected: 'green' });
+    expect(judgeSpan(span(2, 'x', 0, 1), masked.expected)).toBeUndefined();
+  });
+});
+
+describe('piecesOf', () => {
+  it('cuts the filled text into plain pieces and spans in order, an empty span included', () => {
+    const text = 'The cute dog walks in  park';
+    const spans = [span(1, '', 22, 22), span(0, 'cute dog', 4, 12)];
+    expect(piecesOf(text, spans).map((p) => [p.text, p.span?.sentinel])).toEqual([
+      ['The ', undefined],
+      ['cute dog', 0],
+      [' walks in ', undefined],
+      ['', 1],
+      [' park', undefined],
+    ]);
+  });
+});
