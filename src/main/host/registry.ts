@@ -13,6 +13,7 @@ import { coreHostHandlers, testHostHandlers } from './handlers/core';
 import { dataHostHandlers } from './handlers/data';
 import { playgroundHostHandlers } from './handlers/playground';
 import { systemHostHandlers } from './handlers/system';
+import { trainHostHandlers } from './handlers/train';
 
 /** Every handler module the production host serves. Add yours here. */
 export const hostHandlerModules: readonly HostHandlerMap[] = [
@@ -20,6 +21,7 @@ export const hostHandlerModules: readonly HostHandlerMap[] = [
   systemHostHandlers,
   dataHostHandlers,
   playgroundHostHandlers,
+  trainHostHandlers,
 ];
 
 /** Handlers that crash or hang the host on purpose; only with SPANFILL_HOST_TEST_HANDLERS=1. */
