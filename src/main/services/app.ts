@@ -13,6 +13,7 @@ import type { Handlers } from './handler';
 import { createHandlers } from './handlers';
 import { ModelService } from './models';
 import { PlaygroundService } from './playground';
+import { RunService } from './runs';
 import { SystemService } from './system';
 import { appVersion } from './version';
 
@@ -39,6 +40,7 @@ export class AppServices {
   readonly datasets: DatasetService;
   readonly playground: PlaygroundService;
   readonly models: ModelService;
+  readonly runs: RunService;
   readonly handlers: Handlers;
 
   constructor(options: AppOptions) {
@@ -68,6 +70,17 @@ export class AppServices {
       { store: this.store, dataDir: options.dataDir, events: this.events },
       { env: options.env },
     );
+    this.runs = new RunService({
+      store: this.store,
+      dataDir: options.dataDir,
+      events: this.events,
+      engine: this.engine,
+      datasets: this.datasets,
+      models: this.models,
+      system: this.system,
+    });
+    // A run left 'running' by a process that is gone becomes interrupted (and resumable).
+    this.runs.recoverInterrupted();
     this.handlers = createHandlers(this);
   }
 
@@ -76,8 +89,12 @@ export class AppServices {
     return dispatchCall(this.handlers, name, args);
   }
 
-  /** Cancels running imports (bounded wait, so no 'importing' row outlives us), then stops the host and store. */
+  /**
+   * Stops this process's training runs with a checkpoint, cancels running imports (bounded
+   * wait, so no 'importing' row outlives us), then stops the host and store.
+   */
   async close(): Promise<void> {
+    await this.runs.stopAll();
     await this.datasets.cancelAll();
     await this.engine.stop();
     this.store.close();

@@ -9,6 +9,7 @@ import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
 import { playgroundHandlers, type PlaygroundService } from './playground';
+import { runHandlers, type RunService } from './runs';
 import { systemHandlers, type SystemService } from './system';
 
 export interface DomainServices {
@@ -16,6 +17,7 @@ export interface DomainServices {
   readonly datasets: DatasetService;
   readonly playground: PlaygroundService;
   readonly models: ModelService;
+  readonly runs: RunService;
 }
 
 export function createHandlers(services: DomainServices): Handlers {
@@ -26,5 +28,6 @@ export function createHandlers(services: DomainServices): Handlers {
     ...maskingHandlers(services),
     ...playgroundHandlers(services),
     ...modelHandlers(services),
+    ...runHandlers(services),
   };
 }
