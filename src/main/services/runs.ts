@@ -12,6 +12,7 @@ import type { RunCheckpoint, RunConfig, RunDetail, RunMetrics, RunSummary } from
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
+import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { TrainResult } from '../engine/train/trainer';
 import type { Store } from '../store/db';
@@ -24,6 +25,7 @@ import type { ModelService } from './models';
 import { compareRuns } from './runsCompare';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
+import { readCaseBatch, type CaseTrainingRequest } from './runsCase';
 import { prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
 
@@ -119,6 +121,37 @@ export class RunService {
     await Promise.all([...this.active.keys()].map((id) => this.stop(id).catch(() => undefined)));
   }
 
+  /** Trains a model folder on a case file's fixed batch (nothing stored); the loss before each update. */
+  async trainOnCase(
+    request: CaseTrainingRequest,
+    onProgress?: (losses: readonly number[]) => void,
+    signal?: AbortSignal,
+  ): Promise<CaseTrainingResult> {
+    const batch = readCaseBatch(request.case);
+    const { beta1, beta2, eps, weightDecay } = request;
+    const host = await this.deps.engine.get();
+    const off = host.onEvent((type, payload) => {
+      const progress = payload as { losses: number[] };
+      if (type === 'train.caseProgress') onProgress?.(progress.losses);
+    });
+    try {
+      return await this.deps.engine.request(
+        'train.case',
+        {
+          modelDir: path.resolve(request.modelDir),
+          batch,
+          steps: request.steps,
+          optimizer: { kind: 'adamw', beta1, beta2, eps, weightDecay },
+          schedule: { kind: 'constant', peakLr: request.lr },
+          seed: request.seed,
+        },
+        { signal },
+      );
+    } finally {
+      off();
+    }
+  }
+
   list(): RunSummary[] {
     return this.repo.list().map((row) => this.summary(row));
   }
@@ -128,6 +161,22 @@ export class RunService {
     const last: Record<string, number> = {};
     for (const [name, points] of this.repo.metrics(id)) last[name] = points[points.length - 1].value;
     return { ...this.summary(row), config: row.config, checkpoints: this.checkpoints(id), last };
+  }
+
+  /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */
+  checkpointPath(id: string, which: 'best' | 'last' | number): string {
+    const list = this.checkpoints(id);
+    const pick =
+      which === 'best'
+        ? (list.find((c) => c.isBest) ?? list.at(-1))
+        : which === 'last'
+          ? list.at(-1)
+          : list.find((c) => c.step === which);
+    if (!pick || !existsSync(pick.path)) {
+      const have = list.map((c) => c.step).join(', ') || 'none yet';
+      throw new ApiError('not_found', `Run ${id} has no checkpoint ${String(which)} (checkpoints: ${have})`);
+    }
+    return pick.path;
   }
 
   checkpoints(id: string): RunCheckpoint[] {

@@ -46,6 +46,8 @@ declare module '../protocol' {
   }
   interface HostEvents {
     'train.event': { runId: string; event: TrainerEvent };
+    /** Case training's losses so far, after each call. */
+    'train.caseProgress': { losses: number[] };
   }
 }
 
@@ -55,7 +57,10 @@ const running = new Map<string, AbortController>();
 async function runTraining(payload: TrainRunPayload, signal: AbortSignal, emit: (e: TrainerEvent) => void) {
   const opened = openTokenCache(payload.tokenCache.file, payload.tokenCache.fingerprint);
   if (opened.status !== 'ok')
-    throw new ApiError('conflict', `The dataset's token cache ${payload.tokenCache.file} is ${opened.status}; start the run again`);
+    throw new ApiError(
+      'conflict',
+      `The dataset's token cache ${payload.tokenCache.file} is ${opened.status}; start the run again`,
+    );
   const cache = opened.cache;
   const controller = new AbortController();
   const onAbort = (): void => controller.abort();
@@ -88,5 +93,10 @@ export const trainHostHandlers: HostHandlerMap = {
     controller?.abort();
     return { stopping: controller !== undefined };
   },
-  'train.case': ({ modelDir, batch, ...options }, { signal }) => trainOnCase(modelDir, batch, { ...options, signal }),
+  'train.case': ({ modelDir, batch, ...options }, { signal, emit }) =>
+    trainOnCase(modelDir, batch, {
+      ...options,
+      signal,
+      onProgress: (losses) => emit('train.caseProgress', { losses: [...losses] }),
+    }),
 };
