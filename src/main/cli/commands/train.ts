@@ -4,6 +4,8 @@
 // current call with a final checkpoint and exits 130; `spanfill runs resume ID` continues it.
 // Flags map one to one onto the run configuration (src/shared/contract/runs.ts).
 
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { RunConfigInput, RunPresetName, RunSummary } from '../../../shared/contract/runs';
 import { RUN_PRESETS, runCalls, withPreset } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
@@ -33,6 +35,8 @@ const NUMBER_FIELDS = [
   'threads',
 ] as const;
 const TEXT_FIELDS = ['masking', 'mask', 'schedule', 'provider', 'name'] as const;
+
+const absoluteIfFolder = (model: string): string => (existsSync(model) ? path.resolve(model) : model);
 
 const kebab = (field: string): string => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -168,7 +172,8 @@ export const trainCommand = defineCommand({
       throw new UsageError(`--preset must be one of ${RUN_PRESETS.join(', ')}, got '${preset}'`);
     const modelFlag = context.string('model');
     if (!modelFlag && !preset) throw new UsageError('train needs --model DIR|ID or --preset NAME');
-    const model = modelFlag ? resolveModelArgument(context, modelFlag) : 'builtin:byt5-tiny';
+    // A folder is stored absolute, so `runs resume` works from any directory.
+    const model = modelFlag ? absoluteIfFolder(resolveModelArgument(context, modelFlag)) : 'builtin:byt5-tiny';
     const input = withPreset(preset as RunPresetName | undefined, {
       ...configFromFlags(context),
       model,
