@@ -99,8 +99,19 @@ export class RunService {
       throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
     const prepared = await prepareRun(this.deps, row.config, signal);
     const release = acquireTrainerLock(this.deps.dataDir);
-    const last = listCheckpoints(this.checkpointDir(id)).at(-1);
-    return this.launch(row, prepared.payload, last?.dir, release);
+    return this.launch(row, prepared.payload, this.resumePoint(id)?.dir, release);
+  }
+
+  /**
+   * The checkpoint to continue from: the last one whose losses are all in the store. A process
+   * killed right after writing a checkpoint may not have stored the last steps' metrics yet;
+   * continuing from an earlier checkpoint re-runs those steps (bit-exactly) and records them.
+   * Without one, the last checkpoint (the series then has a gap).
+   */
+  private resumePoint(id: string) {
+    const all = listCheckpoints(this.checkpointDir(id));
+    const recorded = this.repo.metrics(id, ['loss']).get('loss')?.at(-1)?.step ?? 0;
+    return all.filter((c) => c.step <= recorded).at(-1) ?? all.at(-1);
   }
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
@@ -315,6 +326,9 @@ export class RunService {
       this.setStatus(this.repo.setStatus(id, 'running', { provider: event.provider, step: event.step }));
     } else if (event.kind === 'progress') {
       this.repo.setProgress(id, event.step, event.elapsedMs);
+      // A checkpoint follows: store its steps' metrics first, so a crash cannot outrun them.
+      const every = this.mustGet(id).config.checkpointEvery;
+      if (event.step === event.maxSteps || (every > 0 && event.step % every === 0)) buffer.flush();
       this.deps.events.emit('runs.progress', {
         runId: id,
         step: event.step,

@@ -17,7 +17,7 @@ import {
   renameSync,
   rmSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { HostTensor } from '../onnx/session';
 import type { T5Config } from '../t5/config';
 import { encodeSafetensors, readAllTensors, writeFileAtomic } from '../formats/safetensors';
@@ -142,7 +142,7 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
     writeFileAtomic(join(temp, OPTIMIZER_FILE), encodeSafetensors(optimizer, 'F32', metadata));
     writeFileAtomic(join(temp, TRAINER_STATE_FILE), jsonBytes(content.state));
     fsyncPath(temp);
-    rmSync(final, { recursive: true, force: true }); // a checkpoint of the same step (a re-run) is replaced
+    removeWhole(final); // a checkpoint of the same step (a re-run) is replaced
     renameSync(temp, final);
     fsyncPath(root);
   } catch (error) {
@@ -150,6 +150,20 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
     throw error;
   }
   return final;
+}
+
+/**
+ * Deletes a checkpoint folder by first renaming it to a temporary name (cleared by the next
+ * prune): a crash in the middle of deleting its files must not leave part of a checkpoint
+ * under a step name, where resume would find it.
+ */
+function removeWhole(dir: string): void {
+  if (!existsSync(dir)) return;
+  const doomed = join(dirname(dir), `.${basename(dir)}.${process.pid}.del.tmp`);
+  rmSync(doomed, { recursive: true, force: true });
+  renameSync(dir, doomed);
+  fsyncPath(dirname(dir));
+  rmSync(doomed, { recursive: true, force: true });
 }
 
 function copyDurably(from: string, to: string): void {
@@ -245,7 +259,7 @@ export function pruneCheckpoints(root: string, keepLast: number): string[] {
   const removed: string[] = [];
   for (const c of all) {
     if (keep.has(c.dir)) continue;
-    rmSync(c.dir, { recursive: true, force: true });
+    removeWhole(c.dir);
     removed.push(c.dir);
   }
   for (const entry of existsSync(root) ? readdirSync(root) : []) {
