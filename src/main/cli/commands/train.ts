@@ -100,11 +100,13 @@ export async function followRun(context: CommandContext, started: RunSummary): P
   try {
     const ended = await app.runs.wait(started.id);
     const losses = (app.runs.metrics([ended.id], ['loss'])[ended.id].loss ?? []).map((p) => p.value);
+    if (context.signal.aborted) {
+      // NOTE: the runner answers any interrupted command with its own generic line; say here what was kept.
+      const message = `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`;
+      context.status(message, { force: true });
+      throw new Error(message);
+    }
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
-    if (context.signal.aborted)
-      throw new Error(
-        `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`,
-      );
     if (ended.status === 'failed') throw new Error(ended.error ?? `run ${ended.id} failed`);
     const detail = app.runs.get(ended.id);
     return {
