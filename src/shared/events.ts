@@ -2,13 +2,15 @@
 // flow one way (main -> renderer) over whichever transport is in use. Later issues fill in
 // who emits them; the names and shapes are fixed here so the UI can be written against them.
 
+/** A run's state as events carry it (the runs contract's RunStatusName, with its step). */
 export type RunStatus =
-  | { readonly status: 'queued' }
-  | { readonly status: 'running'; readonly step: number; readonly totalSteps: number }
+  | { readonly status: 'queued'; readonly step: number }
+  | { readonly status: 'running'; readonly step: number; readonly totalSteps: number; readonly provider: string | null }
   | { readonly status: 'paused'; readonly step: number }
   | { readonly status: 'completed'; readonly step: number }
-  | { readonly status: 'failed'; readonly step: number; readonly error: string }
-  | { readonly status: 'cancelled'; readonly step: number };
+  | { readonly status: 'stopped'; readonly step: number }
+  | { readonly status: 'interrupted'; readonly step: number; readonly error: string }
+  | { readonly status: 'failed'; readonly step: number; readonly error: string };
 
 export interface EventMap {
   /** Reading and tokenizing a dataset; `total` is null while unknown. */
@@ -23,18 +25,30 @@ export interface EventMap {
     readonly status: 'importing' | 'ready' | 'failed';
     readonly error?: string;
   };
-  /** Throttled training progress of one run. */
+  /** Training progress of one run, after each engine call (K steps). */
   'runs.progress': {
     readonly runId: string;
     readonly step: number;
     readonly totalSteps: number;
+    /** The loss of the last step (before its update). */
+    readonly loss: number;
+    readonly learningRate: number;
+    readonly tokensPerSecond: number;
     readonly elapsedMs: number;
-    readonly tokensPerSecond: number | null;
+    /** null until a step has been timed. */
+    readonly etaMs: number | null;
   };
-  /** A batch of metric points (loss, learning rate, grad norm, eval loss). */
+  /** A batch of metric points (loss, lr, gradNorm, eval.loss, eval.tokenAccuracy, eval.spanExactMatch). */
   'runs.metrics': {
     readonly runId: string;
     readonly points: readonly { readonly step: number; readonly name: string; readonly value: number }[];
+  };
+  /** A checkpoint was written (whole: it is renamed into place only when complete). */
+  'runs.checkpoint': {
+    readonly runId: string;
+    readonly step: number;
+    readonly path: string;
+    readonly isBest: boolean;
   };
   'runs.statusChanged': { readonly runId: string } & RunStatus;
   /** A Hub pull's bytes (all files of the pull; already cached or resumed bytes count as done). */

@@ -32,6 +32,11 @@ export interface CommandContext {
   log(line: string): void;
   /** A progress bar on stderr when it is a TTY (and not --json); a no-op otherwise. */
   progress(label: string, total: number | null): ProgressBar;
+  /**
+   * A live status line on stderr (training progress): redrawn in place on a TTY; elsewhere
+   * written as a line, at most every `everyMs` (default 10 s) unless `force`.
+   */
+  status(line: string, options?: { force?: boolean; everyMs?: number }): void;
   /** For commands that emit their --json result early and keep running (serve). */
   printResult(result: unknown): void;
 }

@@ -22,6 +22,8 @@ import { modelsCommand } from './commands/models';
 import { scoreCommand } from './commands/score';
 import { serveCommand } from './commands/serve';
 import { systemCommand } from './commands/system';
+import { trainCommand } from './commands/train';
+import { runsCommand } from './commands/runs';
 
 export const commands: readonly Command[] = [
   serveCommand,
@@ -31,6 +33,8 @@ export const commands: readonly Command[] = [
   modelsCommand,
   maskCommand,
   scoreCommand,
+  trainCommand,
+  runsCommand,
   fillCommand,
   exportCommand,
   benchCommand,

@@ -1,13 +1,33 @@
 // The `--model` argument of fill and score: a folder path as before, or a registered model id
 // (m-…) or a pulled repository (owner/name[@revision]) found through the models service,
 // offline. Absolute and ./relative paths are always folders, so their errors stay the loader's;
-// names with a prefix such as builtin:byt5-tiny pass through to whoever knows them.
+// names with a prefix such as builtin:byt5-tiny pass through to whoever knows them. Or, in
+// place of --model, `--run ID [--checkpoint best|last|STEP]`: a training run's checkpoint.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext } from './command';
+import { UsageError } from './command';
 
 export function resolveModelArgument(context: CommandContext, raw: string): string {
   if (existsSync(raw) || path.isAbsolute(raw) || raw.startsWith('.') || /^[a-z][\w-]*:/.test(raw)) return raw;
   return context.app().models.resolve(raw).path;
+}
+
+/** The model folder of `--model` or `--run ID [--checkpoint best|last|STEP]` (exactly one). */
+export function modelFromFlags(context: CommandContext, command: string): string {
+  const model = context.string('model');
+  const run = context.string('run');
+  const checkpoint = context.string('checkpoint');
+  if (model !== undefined && run !== undefined)
+    throw new UsageError('--model and --run cannot be combined; choose one');
+  if (run === undefined) {
+    if (checkpoint !== undefined) throw new UsageError('--checkpoint needs --run ID');
+    if (!model) throw new UsageError(`${command} needs --model DIR (or --run ID)`);
+    return resolveModelArgument(context, model);
+  }
+  const which = checkpoint ?? 'best';
+  if (which !== 'best' && which !== 'last' && !/^\d+$/.test(which))
+    throw new UsageError(`--checkpoint must be best, last or a step number, got '${which}'`);
+  return context.app().runs.checkpointPath(run, which === 'best' || which === 'last' ? which : Number(which));
 }

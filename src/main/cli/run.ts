@@ -134,7 +134,24 @@ function createContext({ command, parsed, dataDir, isJson, io, output, openApp }
     },
     progress: (label, total) =>
       io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, label, total) : silentProgress,
+    status: statusWriter(io.stderr),
     printResult: (result) => printResult(command, result, isJson, io, output),
+  };
+}
+
+function statusWriter(stderr: NodeJS.WriteStream): CommandContext['status'] {
+  let last = 0;
+  return (line, { force = false, everyMs = 10_000 } = {}) => {
+    if (stderr.isTTY) {
+      stderr.write(
+        `\r${line.slice(0, (stderr.columns ?? 80) - 1).padEnd((stderr.columns ?? 80) - 1)}${force ? '\n' : ''}`,
+      );
+      return;
+    }
+    const now = Date.now();
+    if (!force && now - last < everyMs) return;
+    last = now;
+    stderr.write(`${line}\n`);
   };
 }
 

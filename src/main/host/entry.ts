@@ -30,6 +30,9 @@ function createPort(): HostPort {
   if (!send) throw new Error('The engine host must be started by Spanfill (no IPC channel to its parent).');
   // The host has no reason to outlive its parent.
   process.on('disconnect', () => process.exit(0));
+  // NOTE: a terminal's Ctrl-C signals the whole process group; the parent decides what it
+  // means (a training run stops with a final checkpoint, here), and ends us when it is done.
+  process.on('SIGINT', () => undefined);
   return {
     send: (message: FromHostMessage) => void send(message),
     onMessage: (listener) => process.on('message', listener),

@@ -14,6 +14,7 @@ import { dataHostHandlers } from './handlers/data';
 import { exportHostHandlers } from './handlers/export';
 import { playgroundHostHandlers } from './handlers/playground';
 import { systemHostHandlers } from './handlers/system';
+import { trainHostHandlers } from './handlers/train';
 
 /** Every handler module the production host serves. Add yours here. */
 export const hostHandlerModules: readonly HostHandlerMap[] = [
@@ -22,6 +23,7 @@ export const hostHandlerModules: readonly HostHandlerMap[] = [
   dataHostHandlers,
   playgroundHostHandlers,
   exportHostHandlers,
+  trainHostHandlers,
 ];
 
 /** Handlers that crash or hang the host on purpose; only with SPANFILL_HOST_TEST_HANDLERS=1. */

@@ -15,6 +15,7 @@ import type { Handlers } from './handler';
 import { createHandlers } from './handlers';
 import { ModelService } from './models';
 import { PlaygroundService } from './playground';
+import { RunService } from './runs';
 import { SystemService } from './system';
 import { appVersion } from './version';
 
@@ -42,6 +43,7 @@ export class AppServices {
   readonly playground: PlaygroundService;
   readonly models: ModelService;
   readonly export: ExportService;
+  readonly runs: RunService;
   readonly handlers: Handlers;
 
   constructor(options: AppOptions) {
@@ -73,6 +75,17 @@ export class AppServices {
       { env: options.env },
     );
     this.export = new ExportService({ engine: this.engine, datasets: this.datasets });
+    this.runs = new RunService({
+      store: this.store,
+      dataDir: options.dataDir,
+      events: this.events,
+      engine: this.engine,
+      datasets: this.datasets,
+      models: this.models,
+      system: this.system,
+    });
+    // A run left 'running' by a process that is gone becomes interrupted (and resumable).
+    this.runs.recoverInterrupted();
     this.handlers = createHandlers(this);
   }
 
@@ -81,8 +94,12 @@ export class AppServices {
     return dispatchCall(this.handlers, name, args);
   }
 
-  /** Cancels running imports (bounded wait, so no 'importing' row outlives us), then stops the host and store. */
+  /**
+   * Stops this process's training runs with a checkpoint, cancels running imports (bounded
+   * wait, so no 'importing' row outlives us), then stops the host and store.
+   */
   async close(): Promise<void> {
+    await this.runs.stopAll();
     await this.datasets.cancelAll();
     await this.engine.stop();
     this.store.close();

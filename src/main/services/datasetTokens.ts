@@ -39,6 +39,8 @@ export interface DatasetTokens {
   readonly cache: TokenCache;
   readonly tokenizer: TextTokenizer;
   readonly result: TokenizeResult;
+  /** The cache file and its fingerprint, for an engine host to open it itself (training). */
+  readonly location: { readonly file: string; readonly fingerprint: string };
 }
 
 /** The token cache of a ready dataset `row` for `model` ("bytes" or a model folder), built if missing or stale. */
@@ -77,7 +79,7 @@ export async function datasetTokens(
     droppedSpecialTokens: dropped,
     isCached,
   };
-  return { cache, tokenizer, result };
+  return { cache, tokenizer, result, location: { file, fingerprint } };
 }
 
 interface CacheJob {

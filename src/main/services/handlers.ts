@@ -10,6 +10,7 @@ import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
 import { playgroundHandlers, type PlaygroundService } from './playground';
+import { runHandlers, type RunService } from './runs';
 import { systemHandlers, type SystemService } from './system';
 
 export interface DomainServices {
@@ -18,6 +19,7 @@ export interface DomainServices {
   readonly playground: PlaygroundService;
   readonly models: ModelService;
   readonly export: ExportService;
+  readonly runs: RunService;
 }
 
 export function createHandlers(services: DomainServices): Handlers {
@@ -29,5 +31,6 @@ export function createHandlers(services: DomainServices): Handlers {
     ...playgroundHandlers(services),
     ...modelHandlers(services),
     ...exportHandlers(services),
+    ...runHandlers(services),
   };
 }

@@ -1,6 +1,5 @@
 // The contract: every call grouped by domain, plus the types derived from it that main,
-// preload, the browser transport and the renderer all share. Domains without calls yet are
-// empty objects that later issues fill (runs, models).
+// preload, the browser transport and the renderer all share.
 
 import type { z } from 'zod';
 import type { CallSpec } from './define';
@@ -9,13 +8,14 @@ import { exportCalls } from './export';
 import { maskingCalls } from './masking';
 import { modelCalls } from './models';
 import { playgroundCalls } from './playground';
+import { runCalls } from './runs';
 import { systemCalls } from './system';
 
 export const contract = {
   system: systemCalls,
   datasets: datasetCalls,
   masking: maskingCalls,
-  runs: {},
+  runs: runCalls,
   models: modelCalls,
   playground: playgroundCalls,
   export: exportCalls,

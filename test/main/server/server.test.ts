@@ -225,17 +225,11 @@ describe('WebSocket', () => {
     const socket = await openSocket({ token: server.token });
     try {
       const frame = nextFrame(socket, (candidate) => candidate.kind === 'event');
-      app.events.emit('runs.progress', {
-        runId: 'r1',
-        step: 5,
-        totalSteps: 10,
-        elapsedMs: 1000,
-        tokensPerSecond: null,
-      });
+      app.events.emit('runs.metrics', { runId: 'r1', points: [{ step: 5, name: 'loss', value: 1.5 }] });
       expect(await frame).toEqual({
         kind: 'event',
-        event: 'runs.progress',
-        payload: { runId: 'r1', step: 5, totalSteps: 10, elapsedMs: 1000, tokensPerSecond: null },
+        event: 'runs.metrics',
+        payload: { runId: 'r1', points: [{ step: 5, name: 'loss', value: 1.5 }] },
       });
     } finally {
       socket.close();

@@ -38,7 +38,7 @@ describe('ModelRepository', () => {
     v1.close();
     const store = openStore(dir);
     try {
-      expect(store.schemaVersion).toBe(2);
+      expect(store.schemaVersion).toBeGreaterThanOrEqual(2);
       const old = new ModelRepository(store.db).get('old');
       expect(old).toMatchObject({ source_kind: 'folder', size_bytes: 0, commit_sha: null, model_type: null });
     } finally {

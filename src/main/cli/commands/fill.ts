@@ -9,7 +9,7 @@ import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { readPromptFile, readPromptStream } from './fill-prompt';
-import { resolveModelArgument } from '../model-arg';
+import { modelFromFlags } from '../model-arg';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number): number | undefined {
   const raw = context.string(name);
@@ -61,7 +61,7 @@ export const fillCommand = defineCommand({
   name: 'fill',
   summary: 'Fill <extra_id_N> holes in a prompt with a T5 model',
   usage:
-    'spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] ("prompt" | --prompt-file FILE | -)',
+    'spanfill fill (--model DIR | --run ID [--checkpoint best|last|STEP]) [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] ("prompt" | --prompt-file FILE | -)',
   description:
     'Example: spanfill fill --model ./t5-small "The <extra_id_0> walks in <extra_id_1> park"\n\n' +
     'Write <extra_id_0>, <extra_id_1>, … where spans are missing; the prompt needs at least one, and each must be ' +
@@ -76,6 +76,8 @@ export const fillCommand = defineCommand({
       placeholder: 'DIR',
       description: 'T5 model folder (with tokenizer.json), model id or pulled REPO_ID',
     },
+    run: { type: 'string', placeholder: 'ID', description: "A training run's checkpoint instead of --model" },
+    checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
     beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
     sample: { type: 'boolean', description: 'Sample instead of greedy decoding' },
     temperature: { type: 'string', placeholder: 'T', description: 'Sampling temperature (default 1)' },
@@ -90,17 +92,11 @@ export const fillCommand = defineCommand({
     },
   },
   async run(context) {
-    const modelDir = context.string('model');
-    if (!modelDir) throw new UsageError('fill needs --model DIR');
+    const modelDir = modelFromFlags(context, 'fill');
     const strategy = strategyFrom(context);
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
     const prompt = await readPrompt(context, promptInput.stdin);
-    return context
-      .app()
-      .playground.fill(
-        { modelDir: resolveModelArgument(context, modelDir), prompt, strategy, maxNewTokens },
-        context.signal,
-      );
+    return context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal);
   },
   render(result) {
     const { marked, spans, output } = result as PlaygroundFillResult;

@@ -5,12 +5,12 @@
 
 import type { PlaygroundScoreResult } from '../../../shared/contract/playground';
 import { defineCommand, UsageError } from '../command';
-import { resolveModelArgument } from '../model-arg';
+import { modelFromFlags } from '../model-arg';
 
 export const scoreCommand = defineCommand({
   name: 'score',
   summary: 'Loss, gradient norms and a greedy decode of a T5 model on a case file',
-  usage: 'spanfill score --model DIR --case FILE [--json]',
+  usage: 'spanfill score (--model DIR | --run ID [--checkpoint best|last|STEP]) --case FILE [--json]',
   description:
     'DIR is a Hugging Face T5 folder (config.json + model.safetensors). FILE is JSON with\n' +
     'input_ids, attention_mask and labels (rows of ids, -100 ignored) and optionally\n' +
@@ -18,14 +18,14 @@ export const scoreCommand = defineCommand({
   options: {
     model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder' },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file (JSON)' },
+    run: { type: 'string', placeholder: 'ID', description: "A training run's checkpoint instead of --model" },
+    checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
   },
   async run(context) {
-    const model = context.string('model');
     const casePath = context.string('case');
-    if (!model || !casePath) throw new UsageError('score needs --model DIR and --case FILE');
-    return context
-      .app()
-      .playground.score({ modelDir: resolveModelArgument(context, model), case: casePath }, context.signal);
+    if (!casePath) throw new UsageError('score needs --case FILE (and --model DIR or --run ID)');
+    const modelDir = modelFromFlags(context, 'score');
+    return context.app().playground.score({ modelDir, case: casePath }, context.signal);
   },
   render(result) {
     const { loss, grad_norms: norms, greedy } = result as PlaygroundScoreResult;

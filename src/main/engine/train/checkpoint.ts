@@ -142,7 +142,7 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
     writeFileAtomic(join(temp, OPTIMIZER_FILE), encodeSafetensors(optimizer, 'F32', metadata));
     writeFileAtomic(join(temp, TRAINER_STATE_FILE), jsonBytes(content.state));
     fsyncPath(temp);
-    discardCheckpoint(final); // a checkpoint of the same step (a re-run) is replaced
+    removeWhole(final); // a checkpoint of the same step (a re-run) is replaced
     renameSync(temp, final);
     fsyncPath(root);
   } catch (error) {
@@ -153,16 +153,17 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
 }
 
 /**
- * Removes a checkpoint folder so that it is whole or absent at every moment: renamed out of
- * the listing first (one atomic step), then deleted. NOTE: a recursive delete in place, killed
- * half-way, leaves a step-N folder holding some files, which a resume would take for whole.
+ * Deletes a checkpoint folder by first renaming it to a temporary name (cleared by the next
+ * prune): a crash in the middle of deleting its files must not leave part of a checkpoint
+ * under a step name, where resume would find it.
  */
-function discardCheckpoint(dir: string): void {
+function removeWhole(dir: string): void {
   if (!existsSync(dir)) return;
-  const trash = join(dirname(dir), `.${basename(dir)}.${process.pid}.trash`);
-  rmSync(trash, { recursive: true, force: true });
-  renameSync(dir, trash);
-  rmSync(trash, { recursive: true, force: true });
+  const doomed = join(dirname(dir), `.${basename(dir)}.${process.pid}.del.tmp`);
+  rmSync(doomed, { recursive: true, force: true });
+  renameSync(dir, doomed);
+  fsyncPath(dirname(dir));
+  rmSync(doomed, { recursive: true, force: true });
 }
 
 function copyDurably(from: string, to: string): void {
@@ -258,11 +259,11 @@ export function pruneCheckpoints(root: string, keepLast: number): string[] {
   const removed: string[] = [];
   for (const c of all) {
     if (keep.has(c.dir)) continue;
-    discardCheckpoint(c.dir);
+    removeWhole(c.dir);
     removed.push(c.dir);
   }
   for (const entry of existsSync(root) ? readdirSync(root) : []) {
-    if (entry.startsWith('.step-') && (entry.endsWith('.tmp') || entry.endsWith('.trash')))
+    if (entry.startsWith('.step-') && entry.endsWith('.tmp'))
       rmSync(join(root, entry), { recursive: true, force: true });
   }
   return removed;

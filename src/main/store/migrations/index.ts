@@ -4,6 +4,7 @@
 
 import { initialSchema } from './001_initial';
 import { modelsSchema } from './002_models';
+import { runsSchema } from './003_runs';
 
 export interface Migration {
   readonly version: number;
@@ -14,6 +15,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'models', sql: modelsSchema },
+  { version: 3, name: 'runs', sql: runsSchema },
 ];
 
 export const latestSchemaVersion = migrations.length;

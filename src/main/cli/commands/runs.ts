@@ -1,0 +1,125 @@
+// `spanfill runs [list | show ID | compare ID ID… | resume ID | stop ID | rm ID]`: the training
+// runs of this data directory (the runs service). resume continues a paused, stopped or
+// interrupted run from its last checkpoint and follows it like `spanfill train`; stop asks
+// the process training a run to stop it with a checkpoint; rm deletes a run and its files
+// without asking (confirming is the UI's job).
+
+import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contract/runs';
+import { defineCommand, UsageError } from '../command';
+import { formatPairs } from '../output';
+import { formatDuration } from './train-case';
+import { followRun } from './train';
+
+type RunsResult =
+  | { readonly action: 'list'; readonly runs: readonly RunSummary[] }
+  | { readonly action: 'show'; readonly run: RunDetail }
+  | ({ readonly action: 'compare' } & RunComparison)
+  | { readonly action: 'resume'; readonly result: unknown }
+  | { readonly action: 'stop'; readonly run: RunSummary }
+  | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
+
+function renderList(runs: readonly RunSummary[]): string {
+  if (runs.length === 0) return 'No runs yet; `spanfill train --dataset ID --model DIR` starts one.';
+  return runs
+    .map(
+      (r) =>
+        `${r.id}  ${r.status.padEnd(11)}  step ${r.step}/${r.totalSteps}  ${formatDuration(r.elapsedMs)}  ${r.name}`,
+    )
+    .join('\n');
+}
+
+function renderShow(run: RunDetail): string {
+  const pairs: [string, string][] = [
+    ['id', run.id],
+    ['name', run.name],
+    ['status', run.status],
+    ['step', `${run.step}/${run.totalSteps}`],
+    ['model', run.model],
+    ['dataset', run.datasetId ?? '(deleted)'],
+    ['provider', run.provider ?? '-'],
+    ['elapsed', formatDuration(run.elapsedMs)],
+  ];
+  if (run.error) pairs.push(['error', run.error]);
+  for (const [name, value] of Object.entries(run.last)) pairs.push([name, String(value)]);
+  const checkpoints = run.checkpoints.map((c) => `  step ${c.step}${c.isBest ? ' (best)' : ''}  ${c.path}`);
+  return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
+}
+
+function renderCompare(c: RunComparison): string {
+  const cell = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : JSON.stringify(v));
+  const rows: string[][] = [['', ...c.runs.map((r) => r.id)]];
+  for (const d of c.differences) rows.push([d.key, ...d.values.map(cell)]);
+  if (c.differences.length === 0) rows.push(['(same configuration)', ...c.runs.map(() => '')]);
+  const names = [...new Set(c.metrics.flatMap((m) => Object.keys(m.final)))].sort();
+  for (const name of names) rows.push([`final ${name}`, ...c.metrics.map((m) => cell(m.final[name] ?? null))]);
+  rows.push(['best eval.loss', ...c.metrics.map((m) => cell(m.bestEvalLoss))]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map((r) =>
+      r
+        .map((v, i) => v.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export const runsCommand = defineCommand({
+  name: 'runs',
+  summary: 'List, show, compare, resume, stop or remove training runs',
+  usage: 'spanfill runs [list | show ID | compare ID ID… | resume ID | stop ID | rm ID] [--json]',
+  description:
+    "compare prints the configuration keys that differ and each run's final metrics and best validation loss. " +
+    'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
+    'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits. ' +
+    'rm deletes the run, its metrics and its checkpoint files without asking.',
+  options: {},
+  async run(context): Promise<RunsResult> {
+    const [action = 'list', ...ids] = context.positionals;
+    const runs = context.app().runs;
+    const one = (): string => {
+      if (ids.length !== 1) throw new UsageError(`runs ${action} needs one run id; got ${ids.length}`);
+      return ids[0];
+    };
+    switch (action) {
+      case 'list':
+        if (ids.length > 0) throw new UsageError('runs list takes no arguments');
+        return { action, runs: runs.list() };
+      case 'show':
+        return { action, run: runs.get(one()) };
+      case 'compare':
+        if (ids.length < 2) throw new UsageError(`runs compare needs at least two run ids; got ${ids.length}`);
+        return { action, ...runs.compare(ids) };
+      case 'resume': {
+        const started = await runs.resume(one(), context.signal);
+        context.status(`run ${started.id}: resuming at step ${started.step}/${started.totalSteps}`, { force: true });
+        return { action, result: await followRun(context, started) };
+      }
+      case 'stop':
+        return { action, run: await runs.stop(one()) };
+      case 'rm':
+        return { action, ...runs.remove(one()) };
+      default:
+        throw new UsageError(`unknown runs action '${action}'; expected list, show, compare, resume, stop or rm`);
+    }
+  },
+  render(result) {
+    const r = result as RunsResult;
+    switch (r.action) {
+      case 'list':
+        return renderList(r.runs);
+      case 'show':
+        return renderShow(r.run);
+      case 'compare':
+        return renderCompare(r);
+      case 'resume': {
+        const x = r.result as { runId: string; status: string; step: number };
+        return `run ${x.runId} ${x.status} at step ${x.step}`;
+      }
+      case 'stop':
+        return `run ${r.run.id} ${r.run.status} at step ${r.run.step}`;
+      case 'rm':
+        return r.removed ? `removed run ${r.id} and its files` : `no run ${r.id}`;
+    }
+  },
+});

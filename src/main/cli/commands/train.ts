@@ -1,0 +1,197 @@
+// `spanfill train`: start a training run on a dataset (the runs service, in the engine host)
+// with a live progress line on stderr, or train a model on a case file's fixed batch
+// (`--case`, the engine's check against reference curves). Ctrl-C stops the run after its
+// current call with a final checkpoint and exits 130; `spanfill runs resume ID` continues it.
+// Flags map one to one onto the run configuration (src/shared/contract/runs.ts).
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RunConfigInput, RunPresetName, RunSummary } from '../../../shared/contract/runs';
+import { RUN_PRESETS, runCalls, withPreset } from '../../../shared/contract/runs';
+import { describeIssues } from '../../services/dispatch';
+import type { CommandContext, OptionSpec } from '../command';
+import { defineCommand, UsageError } from '../command';
+import { resolveModelArgument } from '../model-arg';
+import { formatDuration, optionalNumber, trainCase } from './train-case';
+
+/** Run configuration fields set by a flag of the same name in kebab case, and how to read it. */
+const NUMBER_FIELDS = [
+  'inputLength',
+  'noiseDensity',
+  'meanSpanLength',
+  'dataSeed',
+  'batchSize',
+  'accumulation',
+  'stepsPerCall',
+  'lr',
+  'warmupSteps',
+  'weightDecay',
+  'maxSteps',
+  'epochs',
+  'evalEvery',
+  'checkpointEvery',
+  'keepLast',
+  'seed',
+  'threads',
+] as const;
+const TEXT_FIELDS = ['masking', 'mask', 'schedule', 'provider', 'name'] as const;
+
+const absoluteIfFolder = (model: string): string => (existsSync(model) ? path.resolve(model) : model);
+
+const kebab = (field: string): string => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function fieldOptions(): Record<string, OptionSpec> {
+  const out: Record<string, OptionSpec> = {};
+  for (const field of [...NUMBER_FIELDS, ...TEXT_FIELDS])
+    out[kebab(field)] = { type: 'string', placeholder: 'X', description: `run configuration ${field}` };
+  return out;
+}
+
+/** The run configuration the flags describe (unchecked; the contract's schema checks it). */
+function configFromFlags(context: CommandContext): RunConfigInput {
+  const config: Record<string, unknown> = {};
+  for (const field of NUMBER_FIELDS) config[field] = optionalNumber(context, kebab(field));
+  for (const field of TEXT_FIELDS) config[field] = context.string(kebab(field));
+  const optimizer = context.string('optimizer');
+  if (optimizer !== undefined) config.optimizer = { kind: optimizer };
+  const clip = context.string('clip-norm');
+  if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
+  const dropout = context.string('dropout');
+  if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
+  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
+  return config as RunConfigInput;
+}
+
+/** Checks a configuration with the contract's schema; a bad field is named by its flag. */
+export function parseRunFlags(input: RunConfigInput) {
+  const parsed = runCalls.start.args.safeParse({ config: input });
+  if (parsed.success) return parsed.data.config;
+  const issue = parsed.error.issues[0];
+  const field = issue.path[1];
+  if (issue.code === 'unrecognized_keys' || typeof field !== 'string')
+    throw new UsageError(describeIssues('train', parsed.error.issues));
+  throw new UsageError(`--${kebab(field)}: ${issue.message.replace(/^Invalid input: /, '')}`);
+}
+
+function progressLine(event: {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  tokensPerSecond: number;
+  etaMs: number | null;
+}) {
+  const eta = event.etaMs === null ? '?' : formatDuration(event.etaMs);
+  return (
+    `step ${event.step}/${event.totalSteps}  loss ${event.loss.toFixed(4)}  ` +
+    `${Math.round(event.tokensPerSecond).toLocaleString('en-US')} tokens/s  ETA ${eta}`
+  );
+}
+
+/** Follows a started run to its end, printing progress; Ctrl-C stops it with a checkpoint. */
+export async function followRun(context: CommandContext, started: RunSummary): Promise<unknown> {
+  const app = context.app();
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (event !== 'runs.progress') return;
+    const progress = payload as Parameters<typeof progressLine>[0] & { runId: string };
+    if (progress.runId === started.id) context.status(progressLine(progress));
+  });
+  const onAbort = (): void => void app.runs.stop(started.id).catch(() => undefined);
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const ended = await app.runs.wait(started.id);
+    const losses = (app.runs.metrics([ended.id], ['loss'])[ended.id].loss ?? []).map((p) => p.value);
+    if (context.signal.aborted) {
+      // NOTE: the runner answers any interrupted command with its own generic line; say here what was kept.
+      const message = `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`;
+      context.status(message, { force: true });
+      throw new Error(message);
+    }
+    context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
+    if (ended.status === 'failed') throw new Error(ended.error ?? `run ${ended.id} failed`);
+    const detail = app.runs.get(ended.id);
+    return {
+      runId: ended.id,
+      status: ended.status,
+      step: ended.step,
+      provider: ended.provider,
+      losses,
+      last: detail.last,
+    };
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
+    unsubscribe();
+  }
+}
+
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'Fine-tune a T5 model on a dataset (or on a case file: --case)',
+  usage:
+    'spanfill train --dataset ID (--model DIR|ID | --preset quick|standard) [--max-steps N | --epochs E] [options…] [--json]\n' +
+    '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W] [--json]',
+  description:
+    'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
+    'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. Every ' +
+    'option --some-field sets the run configuration field someField (src/shared/contract/runs.ts); --clip-norm off ' +
+    "turns clipping off, --dropout model keeps the model config's rate. --preset quick (CPU) or standard (GPU) " +
+    'sets lengths, batch, steps and intervals; flags override it; without --model it trains builtin:byt5-tiny from ' +
+    'its initial weights. A configuration the model, dataset or machine cannot take is refused before anything ' +
+    'starts, naming the flag. One run trains at a time per data directory; a second is refused.\n\n' +
+    'With --case FILE, trains the model on the fixed batch of a case file (test/fixtures/t5/*/case.json) for ' +
+    '--steps N steps (AdamW, constant rate, no dropout) and prints the loss before each update; nothing is stored.',
+  options: {
+    dataset: { type: 'string', placeholder: 'ID', description: 'Dataset id (`spanfill datasets list`)' },
+    model: {
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'Base model: a folder, a model id, or builtin:byt5-tiny',
+    },
+    preset: { type: 'string', placeholder: 'NAME', description: `Settings preset: ${RUN_PRESETS.join(', ')}` },
+    optimizer: { type: 'string', placeholder: 'NAME', description: 'adamw (default) or adafactor' },
+    'clip-norm': { type: 'string', placeholder: 'N', description: 'Gradient-norm clipping (default 1; off)' },
+    dropout: { type: 'string', placeholder: 'P', description: "Dropout rate (default: the model's)" },
+    ...fieldOptions(),
+    case: { type: 'string', placeholder: 'FILE', description: 'Case file: train on its fixed batch' },
+    steps: { type: 'string', placeholder: 'N', description: 'Steps of case training' },
+    beta1: { type: 'string', placeholder: 'B', description: 'AdamW beta1 (case training)' },
+    beta2: { type: 'string', placeholder: 'B', description: 'AdamW beta2 (case training)' },
+    eps: { type: 'string', placeholder: 'E', description: 'AdamW epsilon (case training)' },
+  },
+  async run(context) {
+    if (context.string('case') !== undefined) return trainCase(context);
+    const dataset = context.string('dataset');
+    if (!dataset) throw new UsageError('train needs --dataset ID (or --case FILE)');
+    const preset = context.string('preset');
+    if (preset !== undefined && !(RUN_PRESETS as readonly string[]).includes(preset))
+      throw new UsageError(`--preset must be one of ${RUN_PRESETS.join(', ')}, got '${preset}'`);
+    const modelFlag = context.string('model');
+    if (!modelFlag && !preset) throw new UsageError('train needs --model DIR|ID or --preset NAME');
+    // A folder is stored absolute, so `runs resume` works from any directory.
+    const model = modelFlag ? absoluteIfFolder(resolveModelArgument(context, modelFlag)) : 'builtin:byt5-tiny';
+    const input = withPreset(preset as RunPresetName | undefined, {
+      ...configFromFlags(context),
+      model,
+      datasetId: dataset,
+    });
+    const config = parseRunFlags(input);
+    const started = await context.app().runs.start(config, context.signal);
+    context.status(`run ${started.id}: ${started.totalSteps} steps`, { force: true });
+    return followRun(context, started);
+  },
+  render(result) {
+    const r = result as {
+      runId: string | null;
+      status?: string;
+      step?: number;
+      losses: number[];
+      last?: Record<string, number>;
+    };
+    if (r.runId === null)
+      return `case training: ${r.losses.length} steps\nlosses ${r.losses.map((l) => l.toFixed(6)).join(' ')}`;
+    const lines = [`run ${r.runId} ${r.status} at step ${r.step}`];
+    if (r.losses.length > 0) lines.push(`loss ${r.losses[0].toFixed(4)} → ${r.losses[r.losses.length - 1].toFixed(4)}`);
+    const evalLoss = r.last?.['eval.loss'];
+    if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
+    return lines.join('\n');
+  },
+});

@@ -1,0 +1,397 @@
+// Runs service: starts a training run in the engine host (host/handlers/train.ts), records
+// every status change, metric and checkpoint in the store (store/runs.ts) and forwards them as
+// events. Metric points are buffered and written in batches, so the trainer's progress never
+// waits on the store. Lifecycle: start, pause/stop (the host stops after its current call and
+// checkpoints), resume from the last checkpoint; a run whose process is gone is marked
+// interrupted at start-up (recoverInterrupted). One trainer per data directory (runsLock.ts).
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunCheckpoint, RunConfig, RunDetail, RunMetrics, RunSummary } from '../../shared/contract/runs';
+import { ApiError } from '../../shared/errors';
+import type { RunStatus } from '../../shared/events';
+import { listCheckpoints } from '../engine/train/checkpoint';
+import type { CaseTrainingResult } from '../engine/train/caseTraining';
+import type { TrainerEvent } from '../engine/train/progress';
+import type { TrainResult } from '../engine/train/trainer';
+import type { Store } from '../store/db';
+import { RunRepository, type RunRow } from '../store/runs';
+import type { DatasetService } from './datasets';
+import type { EngineHostManager } from './engine-host';
+import type { EventBus } from './events';
+import type { DomainHandlers } from './handler';
+import type { ModelService } from './models';
+import { compareRuns } from './runsCompare';
+import { acquireTrainerLock, isProcessAlive } from './runsLock';
+import { MetricBuffer, pointsOf } from './runsMetrics';
+import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
+import { prepareRun, type PreparedRun } from './runsPrepare';
+import type { SystemService } from './system';
+
+export interface RunServiceDeps {
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly events: EventBus;
+  readonly engine: EngineHostManager;
+  readonly datasets: DatasetService;
+  readonly models: ModelService;
+  readonly system: SystemService;
+}
+
+interface ActiveRun {
+  stopAs: 'paused' | 'stopped' | null;
+  done: Promise<RunSummary>;
+}
+
+const HINT =
+  'Its checkpoints are kept; try a smaller batchSize, a shorter inputLength, or provider cpu, then `spanfill runs resume ID`';
+
+export class RunService {
+  readonly repo: RunRepository;
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.repo = new RunRepository(deps.store.db);
+  }
+
+  runDir(id: string): string {
+    return path.join(this.deps.dataDir, 'runs', id);
+  }
+
+  checkpointDir(id: string): string {
+    return path.join(this.runDir(id), 'checkpoints');
+  }
+
+  /** Runs marked running or queued whose owning process is gone become interrupted (resumable). */
+  recoverInterrupted(): string[] {
+    const ids: string[] = [];
+    for (const status of ['running', 'queued'] as const) {
+      for (const row of this.repo.listByStatus(status)) {
+        if (this.active.has(row.id) || isProcessAlive(row.ownerPid)) continue;
+        const error =
+          `The process training it (pid ${row.ownerPid ?? '?'}) ended without stopping it, at step ${row.step}; ` +
+          `\`spanfill runs resume ${row.id}\` continues from its last checkpoint`;
+        this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
+        ids.push(row.id);
+      }
+    }
+    return ids;
+  }
+
+  /** Validates `config` (throws invalid_argument naming the field), then starts training. */
+  async start(config: RunConfig, signal?: AbortSignal): Promise<RunSummary> {
+    const prepared = await prepareRun(this.deps, config, signal);
+    const release = acquireTrainerLock(this.deps.dataDir);
+    const id = `r-${randomUUID().slice(0, 8)}`;
+    const name = config.name ?? `${path.basename(config.model)} on ${config.datasetId}`;
+    const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
+    mkdirSync(this.checkpointDir(id), { recursive: true });
+    this.setStatus(row);
+    return this.launch(row, prepared.payload, undefined, release);
+  }
+
+  /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
+  async resume(id: string, signal?: AbortSignal): Promise<RunSummary> {
+    const row = this.mustGet(id);
+    if (this.active.has(id) || row.status === 'running') throw new ApiError('conflict', `Run ${id} is already running`);
+    if (row.status === 'completed')
+      throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
+    const prepared = await prepareRun(this.deps, row.config, signal);
+    const release = acquireTrainerLock(this.deps.dataDir);
+    return this.launch(row, prepared.payload, this.resumePoint(id)?.dir, release);
+  }
+
+  /**
+   * The checkpoint to continue from: the last one whose losses are all in the store. A process
+   * killed right after writing a checkpoint may not have stored the last steps' metrics yet;
+   * continuing from an earlier checkpoint re-runs those steps (bit-exactly) and records them.
+   * Without one, the last checkpoint (the series then has a gap).
+   */
+  private resumePoint(id: string) {
+    const all = listCheckpoints(this.checkpointDir(id));
+    const recorded = this.repo.metrics(id, ['loss']).get('loss')?.at(-1)?.step ?? 0;
+    return all.filter((c) => c.step <= recorded).at(-1) ?? all.at(-1);
+  }
+
+  /** Resolves when the run started in this process ends (at once for one that is not running here). */
+  wait(id: string): Promise<RunSummary> {
+    return this.active.get(id)?.done ?? Promise.resolve(this.summary(this.mustGet(id)));
+  }
+
+  pause(id: string): Promise<RunSummary> {
+    return this.halt(id, 'paused');
+  }
+
+  stop(id: string): Promise<RunSummary> {
+    return this.halt(id, 'stopped');
+  }
+
+  /** Stops every run of this process with a checkpoint (Ctrl-C, app quit). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((id) => this.stop(id).catch(() => undefined)));
+  }
+
+  /** Trains a model folder on a case file's fixed batch (nothing stored); the loss before each update. */
+  trainOnCase(
+    request: CaseTrainingRequest,
+    onProgress?: (losses: readonly number[]) => void,
+    signal?: AbortSignal,
+  ): Promise<CaseTrainingResult> {
+    return trainOnCaseInHost(this.deps.engine, request, onProgress, signal);
+  }
+
+  list(): RunSummary[] {
+    return this.repo.list().map((row) => this.summary(row));
+  }
+
+  get(id: string): RunDetail {
+    const row = this.mustGet(id);
+    const last: Record<string, number> = {};
+    for (const [name, points] of this.repo.metrics(id)) last[name] = points[points.length - 1].value;
+    return { ...this.summary(row), config: row.config, checkpoints: this.checkpoints(id), last };
+  }
+
+  /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */
+  checkpointPath(id: string, which: 'best' | 'last' | number): string {
+    const list = this.checkpoints(id);
+    const pick =
+      which === 'best'
+        ? (list.find((c) => c.isBest) ?? list.at(-1))
+        : which === 'last'
+          ? list.at(-1)
+          : list.find((c) => c.step === which);
+    if (!pick || !existsSync(pick.path)) {
+      const have = list.map((c) => c.step).join(', ') || 'none yet';
+      throw new ApiError('not_found', `Run ${id} has no checkpoint ${String(which)} (checkpoints: ${have})`);
+    }
+    return pick.path;
+  }
+
+  checkpoints(id: string): RunCheckpoint[] {
+    this.mustGet(id);
+    return this.repo.checkpoints(id);
+  }
+
+  metrics(ids: readonly string[], names?: readonly string[]): RunMetrics {
+    const out: Record<string, Record<string, { step: number; value: number }[]>> = {};
+    for (const id of ids) {
+      this.mustGet(id);
+      out[id] = Object.fromEntries(this.repo.metrics(id, names));
+    }
+    return out;
+  }
+
+  compare(ids: readonly string[]) {
+    const rows = ids.map((id) => this.mustGet(id));
+    return compareRuns(
+      rows.map((row) => this.summary(row)),
+      rows.map((row) => row.config),
+      rows.map((row) => this.repo.metrics(row.id)),
+    );
+  }
+
+  remove(id: string): { id: string; removed: boolean } {
+    const row = this.mustGet(id);
+    if (this.active.has(id) || (row.status === 'running' && isProcessAlive(row.ownerPid)))
+      throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
+    rmSync(this.runDir(id), { recursive: true, force: true });
+    return { id, removed: this.repo.remove(id) };
+  }
+
+  mustGet(id: string): RunRow {
+    const row = this.repo.get(id);
+    if (!row) throw new ApiError('not_found', `No run ${id}; \`spanfill runs list\` shows the ids`);
+    return row;
+  }
+
+  summary(row: RunRow): RunSummary {
+    return {
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      datasetId: row.datasetId,
+      model: row.baseModel,
+      step: row.step,
+      totalSteps: row.totalSteps,
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+      elapsedMs: row.elapsedMs,
+      error: row.error,
+      provider: row.provider,
+    };
+  }
+
+  private stopRequestPath(id: string): string {
+    return path.join(this.runDir(id), 'stop-request');
+  }
+
+  /** Stops a run of this process, or asks the process that trains it (a stop-request file it checks). */
+  private async halt(id: string, as: 'paused' | 'stopped'): Promise<RunSummary> {
+    const row = this.mustGet(id);
+    const active = this.active.get(id);
+    if (active) {
+      active.stopAs ??= as;
+      await this.deps.engine.request('train.stop', { runId: id });
+      return active.done;
+    }
+    if (row.status !== 'running' || !isProcessAlive(row.ownerPid))
+      throw new ApiError('conflict', `Run ${id} is ${row.status}, not running`);
+    writeFileSync(this.stopRequestPath(id), as);
+    for (let waited = 0; waited < 120_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = this.mustGet(id);
+      if (now.status !== 'running') return this.summary(now);
+    }
+    throw new ApiError('unavailable', `Run ${id} did not stop within 2 minutes (pid ${row.ownerPid}); try again`);
+  }
+
+  private async launch(
+    row: RunRow,
+    payload: PreparedRun['payload'],
+    resumeFrom: string | undefined,
+    release: () => void,
+  ): Promise<RunSummary> {
+    const id = row.id;
+    const buffer = new MetricBuffer((points) => {
+      this.repo.addMetrics(id, points);
+      this.deps.events.emit('runs.metrics', { runId: id, points });
+    });
+    let unsubscribe: () => void = () => undefined;
+    try {
+      rmSync(this.stopRequestPath(id), { force: true });
+      const host = await this.deps.engine.get();
+      unsubscribe = host.onEvent((type, message) => {
+        const event = message as { runId: string; event: TrainerEvent };
+        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, buffer);
+      });
+      const running = this.repo.setStatus(id, 'running', {
+        startedAt: row.startedAt ?? new Date().toISOString(),
+        finishedAt: null,
+        error: null,
+        ownerPid: process.pid,
+        hostPid: host.pid ?? null,
+      });
+      this.setStatus(running);
+      const checkpointDir = this.checkpointDir(id);
+      const request = this.deps.engine.request('train.run', { ...payload, runId: id, checkpointDir, resumeFrom });
+      const active: ActiveRun = { stopAs: null, done: Promise.resolve(this.summary(running)) };
+      active.done = request
+        .then(
+          (result) => this.finish(id, result, active.stopAs),
+          (error: unknown) => this.fail(id, error),
+        )
+        .finally(() => {
+          buffer.flush();
+          unsubscribe();
+          this.active.delete(id);
+          release();
+        });
+      this.active.set(id, active);
+      return this.summary(running);
+    } catch (error) {
+      unsubscribe();
+      release();
+      throw error;
+    }
+  }
+
+  private onTrainerEvent(id: string, event: TrainerEvent, buffer: MetricBuffer): void {
+    const points = pointsOf(event);
+    if (points.length > 0) buffer.add(points);
+    if (event.kind === 'started') {
+      this.setStatus(this.repo.setStatus(id, 'running', { provider: event.provider, step: event.step }));
+    } else if (event.kind === 'progress') {
+      this.repo.setProgress(id, event.step, event.elapsedMs);
+      // A checkpoint follows: store its steps' metrics first, so a crash cannot outrun them.
+      const every = this.mustGet(id).config.checkpointEvery;
+      if (event.step === event.maxSteps || (every > 0 && event.step % every === 0)) buffer.flush();
+      this.deps.events.emit('runs.progress', {
+        runId: id,
+        step: event.step,
+        totalSteps: event.maxSteps,
+        loss: event.losses[event.losses.length - 1],
+        learningRate: event.learningRate,
+        tokensPerSecond: event.tokensPerSecond,
+        elapsedMs: event.elapsedMs,
+        etaMs: event.etaMs,
+      });
+      const stopFile = this.stopRequestPath(id);
+      if (existsSync(stopFile)) {
+        unlinkSync(stopFile);
+        void this.halt(id, 'stopped').catch(() => undefined);
+      }
+    } else if (event.kind === 'checkpoint') {
+      buffer.flush();
+      const evalPoints = this.repo.metrics(id).get('eval.loss');
+      const lastEval = evalPoints?.at(-1);
+      const evalMetrics = lastEval?.step === event.step ? this.evalAt(id, event.step) : null;
+      this.repo.addCheckpoint(
+        id,
+        { step: event.step, path: event.dir, eval: evalMetrics, isBest: event.isBest },
+        event.removed,
+      );
+      this.deps.events.emit('runs.checkpoint', { runId: id, step: event.step, path: event.dir, isBest: event.isBest });
+    }
+  }
+
+  private evalAt(id: string, step: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, points] of this.repo.metrics(id)) {
+      const at = points.find((p) => p.step === step);
+      if (name.startsWith('eval.') && at) out[name.slice(5)] = at.value;
+    }
+    return out;
+  }
+
+  private finish(id: string, result: TrainResult, stopAs: 'paused' | 'stopped' | null): RunSummary {
+    const status = result.status === 'completed' ? 'completed' : (stopAs ?? 'stopped');
+    const row = this.repo.setStatus(id, status, { step: result.step, finishedAt: new Date().toISOString() });
+    this.setStatus(row);
+    return this.summary(row);
+  }
+
+  private fail(id: string, error: unknown): RunSummary {
+    const message = error instanceof Error ? error.message : String(error);
+    const row = this.repo.setStatus(id, 'failed', {
+      error: `${message}. ${HINT.replace('ID', id)}`,
+      finishedAt: new Date().toISOString(),
+    });
+    this.setStatus(row);
+    return this.summary(row);
+  }
+
+  private setStatus(row: RunRow): void {
+    this.deps.events.emit('runs.statusChanged', { runId: row.id, ...statusOf(row) });
+  }
+}
+
+export function statusOf(row: RunRow): RunStatus {
+  const step = row.step;
+  switch (row.status) {
+    case 'running':
+      return { status: 'running', step, totalSteps: row.totalSteps, provider: row.provider };
+    case 'failed':
+    case 'interrupted':
+      return { status: row.status, step, error: row.error ?? '' };
+    default:
+      return { status: row.status, step };
+  }
+}
+
+export function runHandlers(services: { readonly runs: RunService }): DomainHandlers<'runs'> {
+  const { runs } = services;
+  return {
+    'runs.start': ({ config }) => runs.start(config),
+    'runs.list': async () => runs.list(),
+    'runs.get': async ({ id }) => runs.get(id),
+    'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),
+    'runs.compare': async ({ ids }) => runs.compare(ids),
+    'runs.pause': ({ id }) => runs.pause(id),
+    'runs.resume': ({ id }) => runs.resume(id),
+    'runs.stop': ({ id }) => runs.stop(id),
+    'runs.remove': async ({ id }) => runs.remove(id),
+    'runs.checkpoints': async ({ id }) => runs.checkpoints(id),
+  };
+}

@@ -1,0 +1,36 @@
+// Comparing runs: which configuration keys differ (with each run's value) and, per run, the
+// final value of every metric and the best validation loss — the table `runs compare` prints
+// and the Runs screen shows beside the curves.
+
+import type { RunComparison, RunConfig, RunSummary } from '../../shared/contract/runs';
+
+type Series = ReadonlyMap<string, readonly { step: number; value: number }[]>;
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, out);
+  } else out.set(prefix, value);
+}
+
+export function compareRuns(
+  runs: readonly RunSummary[],
+  configs: readonly RunConfig[],
+  series: readonly Series[],
+): RunComparison {
+  const flat = configs.map((config) => {
+    const out = new Map<string, unknown>();
+    flatten(config, '', out);
+    return out;
+  });
+  const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].sort();
+  const differences = keys
+    .map((key) => ({ key, values: flat.map((m) => m.get(key) ?? null) }))
+    .filter(({ values }) => new Set(values.map((v) => JSON.stringify(v))).size > 1);
+  const metrics = series.map((s) => {
+    const final: Record<string, number> = {};
+    for (const [name, points] of s) if (points.length > 0) final[name] = points[points.length - 1].value;
+    const evals = s.get('eval.loss') ?? [];
+    return { final, bestEvalLoss: evals.length > 0 ? Math.min(...evals.map((p) => p.value)) : null };
+  });
+  return { runs, differences, metrics };
+}

@@ -1,0 +1,58 @@
+// One trainer per data directory: a lock file `<data>/runs/trainer.lock` holding the pid of
+// the process that trains. A second process is refused with that pid (chosen over queueing:
+// a queue would need a process that outlives the CLI command to drain it). A lock whose pid
+// no longer runs is stale and taken over. Also: whether a pid is alive (interrupted runs).
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../shared/errors';
+
+export function isProcessAlive(pid: number | null): boolean {
+  if (pid === null || !(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function trainerLockPath(dataDir: string): string {
+  return path.join(dataDir, 'runs', 'trainer.lock');
+}
+
+function readLockPid(file: string): number | null {
+  try {
+    const pid = Number(JSON.parse(readFileSync(file, 'utf8')).pid);
+    return Number.isSafeInteger(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the lock for this process or throws 'conflict' naming the process that holds it. */
+export function acquireTrainerLock(dataDir: string): () => void {
+  const file = trainerLockPath(dataDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: 'wx' });
+      return () => {
+        if (readLockPid(file) === process.pid) rmSync(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readLockPid(file);
+      if (holder !== null && isProcessAlive(holder)) {
+        throw new ApiError(
+          'conflict',
+          `Another trainer is running on this data directory (pid ${holder}${holder === process.pid ? ', this process' : ''}); ` +
+            'one run trains at a time: wait for it, or stop it with `spanfill runs stop ID`',
+        );
+      }
+      rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
+}

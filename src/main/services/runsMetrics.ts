@@ -1,0 +1,60 @@
+// What the runs service stores of the trainer's events, as metric points: the loss of every
+// step (step s = the loss before update s, 1-based like the progress step), the learning rate,
+// gradient norm and throughput per call, and the validation metrics (eval.*). The buffer
+// batches them into one store transaction per interval, so a slow disk never holds up the
+// events that carry progress.
+
+import type { TrainerEvent } from '../engine/train/progress';
+
+export interface MetricPointRow {
+  readonly step: number;
+  readonly name: string;
+  readonly value: number;
+}
+
+export function pointsOf(event: TrainerEvent): MetricPointRow[] {
+  if (event.kind === 'progress') {
+    const first = event.step - event.losses.length + 1;
+    return [
+      ...event.losses.map((value, i) => ({ step: first + i, name: 'loss', value })),
+      { step: event.step, name: 'lr', value: event.learningRate },
+      { step: event.step, name: 'gradNorm', value: event.gradNorm },
+      { step: event.step, name: 'tokensPerSecond', value: event.tokensPerSecond },
+    ];
+  }
+  if (event.kind === 'evaluation') {
+    const { loss, tokenAccuracy, spanExactMatch } = event.metrics;
+    const points = [
+      { step: event.step, name: 'eval.loss', value: loss },
+      { step: event.step, name: 'eval.tokenAccuracy', value: tokenAccuracy },
+    ];
+    if (spanExactMatch !== null) points.push({ step: event.step, name: 'eval.spanExactMatch', value: spanExactMatch });
+    return points;
+  }
+  return [];
+}
+
+/** Collects points and hands them to `write` at most every `intervalMs`, and on flush(). */
+export class MetricBuffer {
+  private pending: MetricPointRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly write: (points: MetricPointRow[]) => void,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  add(points: readonly MetricPointRow[]): void {
+    this.pending.push(...points);
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const points = this.pending;
+    this.pending = [];
+    this.write(points);
+  }
+}

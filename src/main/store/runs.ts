@@ -1,0 +1,218 @@
+// Runs repository: rows of runs, metrics and checkpoints (schema 003). The config JSON is
+// parsed once here with the contract's schema, so the service gets a typed RunConfig. Metric
+// points come in batches (one transaction each), so the trainer's progress never waits on a
+// row-at-a-time write.
+
+import { runConfigSchema, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
+import type { Db } from './db';
+
+export interface RunRow {
+  readonly id: string;
+  readonly name: string;
+  readonly datasetId: string | null;
+  readonly baseModel: string;
+  readonly config: RunConfig;
+  readonly status: RunStatusName;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly elapsedMs: number;
+  readonly error: string | null;
+  readonly provider: string | null;
+  readonly ownerPid: number | null;
+  readonly hostPid: number | null;
+}
+
+interface RawRun {
+  id: string;
+  name: string;
+  dataset_id: string | null;
+  base_model: string;
+  config_json: string;
+  status: RunStatusName;
+  step: number;
+  total_steps: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  elapsed_ms: number;
+  error: string | null;
+  provider: string | null;
+  owner_pid: number | null;
+  host_pid: number | null;
+}
+
+export interface CheckpointRow {
+  readonly step: number;
+  readonly path: string;
+  readonly eval: Record<string, number> | null;
+  readonly isBest: boolean;
+  readonly createdAt: string;
+}
+
+/** What a status change writes besides the status itself. */
+export interface RunUpdate {
+  readonly step?: number;
+  readonly startedAt?: string | null;
+  readonly finishedAt?: string | null;
+  readonly elapsedMs?: number;
+  readonly error?: string | null;
+  readonly provider?: string | null;
+  readonly ownerPid?: number | null;
+  readonly hostPid?: number | null;
+}
+
+const UPDATE_COLUMNS: Record<keyof RunUpdate, string> = {
+  step: 'step',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  elapsedMs: 'elapsed_ms',
+  error: 'error',
+  provider: 'provider',
+  ownerPid: 'owner_pid',
+  hostPid: 'host_pid',
+};
+
+function fromRaw(raw: RawRun): RunRow {
+  return {
+    id: raw.id,
+    name: raw.name,
+    datasetId: raw.dataset_id,
+    baseModel: raw.base_model,
+    config: runConfigSchema.parse(JSON.parse(raw.config_json)),
+    status: raw.status,
+    step: raw.step,
+    totalSteps: raw.total_steps,
+    createdAt: raw.created_at,
+    startedAt: raw.started_at,
+    finishedAt: raw.finished_at,
+    elapsedMs: raw.elapsed_ms,
+    error: raw.error,
+    provider: raw.provider,
+    ownerPid: raw.owner_pid,
+    hostPid: raw.host_pid,
+  };
+}
+
+export class RunRepository {
+  constructor(private readonly db: Db) {}
+
+  add(run: { id: string; name: string; config: RunConfig; totalSteps: number; status: RunStatusName }): RunRow {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, name, dataset_id, base_model, config_json, status, total_steps, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        run.id,
+        run.name,
+        run.config.datasetId,
+        run.config.model,
+        JSON.stringify(run.config),
+        run.status,
+        run.totalSteps,
+        new Date().toISOString(),
+      );
+    return this.mustGet(run.id);
+  }
+
+  get(id: string): RunRow | undefined {
+    const raw = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
+    return raw && fromRaw(raw);
+  }
+
+  mustGet(id: string): RunRow {
+    const row = this.get(id);
+    if (!row) throw new Error(`run ${id} vanished from the store`);
+    return row;
+  }
+
+  list(): RunRow[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at, id').all() as RawRun[]).map(fromRaw);
+  }
+
+  listByStatus(status: RunStatusName): RunRow[] {
+    return (this.db.prepare('SELECT * FROM runs WHERE status = ? ORDER BY created_at').all(status) as RawRun[]).map(
+      fromRaw,
+    );
+  }
+
+  setStatus(id: string, status: RunStatusName, update: RunUpdate = {}): RunRow {
+    const sets = ['status = @status'];
+    const params: Record<string, unknown> = { id, status };
+    for (const [key, value] of Object.entries(update)) {
+      if (value === undefined) continue;
+      const column = UPDATE_COLUMNS[key as keyof RunUpdate];
+      sets.push(`${column} = @${column}`);
+      params[column] = value;
+    }
+    this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params);
+    return this.mustGet(id);
+  }
+
+  setProgress(id: string, step: number, elapsedMs: number): void {
+    this.db.prepare('UPDATE runs SET step = ?, elapsed_ms = ? WHERE id = ?').run(step, Math.round(elapsedMs), id);
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Writes a batch of points in one transaction; a repeated (name, step) is replaced (a resumed step). */
+  addMetrics(id: string, points: readonly { step: number; name: string; value: number }[]): void {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const p of points) insert.run(id, p.name, p.step, p.value);
+    })();
+  }
+
+  metrics(id: string, names?: readonly string[]): Map<string, { step: number; value: number }[]> {
+    const rows = this.db
+      .prepare('SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, step')
+      .all(id) as { name: string; step: number; value: number }[];
+    const series = new Map<string, { step: number; value: number }[]>();
+    for (const row of rows) {
+      if (names && !names.includes(row.name)) continue;
+      let list = series.get(row.name);
+      if (!list) series.set(row.name, (list = []));
+      list.push({ step: row.step, value: row.value });
+    }
+    return series;
+  }
+
+  /** Records a checkpoint (replacing one at the same step) and which one is best. */
+  addCheckpoint(id: string, checkpoint: Omit<CheckpointRow, 'createdAt'>, removedPaths: readonly string[]): void {
+    this.db.transaction(() => {
+      if (checkpoint.isBest) this.db.prepare('UPDATE checkpoints SET is_best = 0 WHERE run_id = ?').run(id);
+      this.db
+        .prepare(
+          'INSERT OR REPLACE INTO checkpoints (run_id, step, path, eval_json, is_best, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          id,
+          checkpoint.step,
+          checkpoint.path,
+          checkpoint.eval ? JSON.stringify(checkpoint.eval) : null,
+          checkpoint.isBest ? 1 : 0,
+          new Date().toISOString(),
+        );
+      const remove = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND path = ?');
+      for (const path of removedPaths) remove.run(id, path);
+    })();
+  }
+
+  checkpoints(id: string): CheckpointRow[] {
+    const rows = this.db
+      .prepare('SELECT step, path, eval_json, is_best, created_at FROM checkpoints WHERE run_id = ? ORDER BY step')
+      .all(id) as { step: number; path: string; eval_json: string | null; is_best: number; created_at: string }[];
+    return rows.map((r) => ({
+      step: r.step,
+      path: r.path,
+      eval: r.eval_json ? (JSON.parse(r.eval_json) as Record<string, number>) : null,
+      isBest: r.is_best === 1,
+      createdAt: r.created_at,
+    }));
+  }
+}

@@ -1,0 +1,184 @@
+// Runs domain: a training run's configuration (validated here, at every transport boundary,
+// with messages that name the field), its lifecycle calls and what they return. Backs
+// `spanfill train`, `spanfill runs` and the Train/Runs screens; the service is
+// src/main/services/runs.ts, the loop runs in the engine host (host/handlers/train.ts →
+// engine/train). Checks that need the model, the dataset or the machine are the service's.
+
+import { z } from 'zod';
+import { call } from './define';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** AdamW or Adafactor and their settings (the engine's defaults when left out). */
+export const optimizerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('adamw'),
+    beta1: z.number().min(0).lt(1).optional(),
+    beta2: z.number().min(0).lt(1).optional(),
+    eps: z.number().positive().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('adafactor'),
+    beta1: z.number().min(0).lt(1).optional(),
+    clipThreshold: z.number().positive().optional(),
+    decayRate: z.number().lt(0).optional(),
+    scaleParameter: z.boolean().optional(),
+  }),
+]);
+
+export const PROVIDER_NAMES = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
+export const RUN_PRESETS = ['quick', 'standard'] as const;
+export type RunPresetName = (typeof RUN_PRESETS)[number];
+
+/** Everything a run is started with; stored as the run's config JSON and parsed with this schema. */
+export const runConfigSchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  /** A model folder, a registered model id, a pulled repo id, or a built-in preset (builtin:byt5-tiny). */
+  model: z.string().min(1, 'model is required: a model folder, a model id or builtin:byt5-tiny'),
+  datasetId: z.string().min(1, 'datasetId is required (`spanfill datasets list` shows the ids)'),
+  inputLength: int(4, 65_536).default(128),
+  noiseDensity: z.number().gt(0, 'noiseDensity must be > 0').lt(1, 'noiseDensity must be < 1').default(0.15),
+  meanSpanLength: z.number().min(1, 'meanSpanLength must be ≥ 1').max(1000).default(3),
+  masking: z.enum(['packed', 'per-document']).default('packed'),
+  mask: z.enum(['dynamic', 'fixed']).default('dynamic'),
+  /** The data's seed (span masks, shuffle); dropout uses `seed`. */
+  dataSeed: int(0, 2 ** 32 - 1).default(0),
+  batchSize: int(1, 4096).default(8),
+  accumulation: int(1, 1024).default(1),
+  /** Optimizer steps per engine call (K); maxSteps and intervals must be multiples of it. */
+  stepsPerCall: int(1, 100).default(1),
+  optimizer: optimizerSchema.default({ kind: 'adamw' }),
+  lr: z.number().positive('lr must be > 0').max(10).default(1e-3),
+  schedule: z.enum(['constant', 'linear', 'cosine', 'inverseSqrt']).default('linear'),
+  warmupSteps: int(0, 10_000_000).default(0),
+  weightDecay: z.number().min(0).max(10).default(0),
+  /** Global gradient-norm clipping; null: off. */
+  clipNorm: z.number().positive('clipNorm must be > 0 (or null: off)').nullable().default(1),
+  /** null: the model config's dropout_rate. */
+  dropout: z.number().min(0).lt(1, 'dropout must be < 1').nullable().default(null),
+  /** Exactly one of maxSteps and epochs (epochs become steps once the dataset is known). */
+  maxSteps: int(1, 100_000_000).optional(),
+  epochs: z.number().positive('epochs must be > 0').max(100_000).optional(),
+  evalEvery: int(0, 100_000_000).default(0),
+  checkpointEvery: int(0, 100_000_000).default(0),
+  keepLast: int(1, 1000).default(3),
+  seed: int(0, 2 ** 32 - 1).default(0),
+  provider: z.enum(PROVIDER_NAMES).default('cpu'),
+  /** 0: onnxruntime's default. */
+  threads: int(0, 1024).default(0),
+});
+
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type RunConfig = z.output<typeof runConfigSchema>;
+
+/** The presets' settings, under what the caller passes. */
+export const runPresets: Readonly<Record<RunPresetName, Partial<RunConfigInput>>> = {
+  /** A few minutes on a laptop CPU: short inputs, small batches. */
+  quick: {
+    inputLength: 64,
+    batchSize: 8,
+    stepsPerCall: 10,
+    maxSteps: 200,
+    evalEvery: 50,
+    checkpointEvery: 100,
+    provider: 'cpu',
+    lr: 1e-3,
+    schedule: 'linear',
+    warmupSteps: 20,
+  },
+  /** A GPU run of T5's usual shape. */
+  standard: {
+    inputLength: 512,
+    batchSize: 32,
+    stepsPerCall: 10,
+    maxSteps: 10_000,
+    evalEvery: 500,
+    checkpointEvery: 1000,
+    provider: 'webgpu',
+    lr: 1e-3,
+    schedule: 'linear',
+    warmupSteps: 500,
+  },
+};
+
+/** A preset's settings under the caller's own (the caller's win). */
+export function withPreset(preset: RunPresetName | undefined, config: RunConfigInput): RunConfigInput {
+  return preset === undefined ? config : { ...runPresets[preset], ...config };
+}
+
+export type RunStatusName = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+
+export interface RunSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly status: RunStatusName;
+  readonly datasetId: string | null;
+  readonly model: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly elapsedMs: number;
+  /** Set when failed: what happened and what to try. */
+  readonly error: string | null;
+  /** The execution provider that ran it (after any fallback). */
+  readonly provider: string | null;
+}
+
+export interface RunCheckpoint {
+  readonly step: number;
+  readonly path: string;
+  readonly isBest: boolean;
+  readonly eval: Readonly<Record<string, number>> | null;
+  readonly createdAt: string;
+}
+
+export interface RunDetail extends RunSummary {
+  readonly config: RunConfig;
+  readonly checkpoints: readonly RunCheckpoint[];
+  /** The latest value of each metric. */
+  readonly last: Readonly<Record<string, number>>;
+}
+
+export interface MetricPoint {
+  readonly step: number;
+  readonly value: number;
+}
+
+/** runId → metric name → points in step order. */
+export type RunMetrics = Readonly<Record<string, Readonly<Record<string, readonly MetricPoint[]>>>>;
+
+export interface RunComparison {
+  readonly runs: readonly RunSummary[];
+  /** Configuration keys whose values differ, with each run's value (in `runs` order). */
+  readonly differences: readonly { readonly key: string; readonly values: readonly unknown[] }[];
+  /** Per run: the final value of each metric and the best (lowest) validation loss. */
+  readonly metrics: readonly {
+    readonly final: Readonly<Record<string, number>>;
+    readonly bestEvalLoss: number | null;
+  }[];
+}
+
+const id = z.strictObject({ id: z.string().min(1) });
+
+export const runCalls = {
+  /** Validates the configuration, then starts the run in the engine host; returns once it is queued or running. */
+  start: call<RunSummary>()(z.strictObject({ config: runConfigSchema })),
+  list: call<RunSummary[]>()(z.strictObject({})),
+  get: call<RunDetail>()(id),
+  /** Metric series of a set of runs; `names` limits which. */
+  metrics: call<RunMetrics>()(
+    z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(50), names: z.array(z.string()).optional() }),
+  ),
+  compare: call<RunComparison>()(z.strictObject({ ids: z.array(z.string().min(1)).min(2).max(20) })),
+  /** Stops after the current call with a checkpoint; status paused. */
+  pause: call<RunSummary>()(id),
+  /** Continues a paused, stopped or interrupted run from its last checkpoint. */
+  resume: call<RunSummary>()(id),
+  /** Stops with a final checkpoint; status stopped. */
+  stop: call<RunSummary>()(id),
+  /** Deletes the run, its metrics and its checkpoint files (confirming is the UI's job). */
+  remove: call<{ id: string; removed: boolean }>()(id),
+  checkpoints: call<RunCheckpoint[]>()(id),
+};

@@ -1,0 +1,124 @@
+// Crash safety through the CLI: a real `spanfill train` process (and its engine host) is
+// killed with SIGKILL at three different moments; every checkpoint folder left behind is
+// whole; the next command finds the run interrupted, and `spanfill runs resume` ends with the
+// same final parameters and the same loss series as a run that was never killed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadT5Config } from '../../../../src/main/engine/t5/config';
+import { readCheckpoint } from '../../../../src/main/engine/train/checkpoint';
+import { jsonResult } from '../../../support/cli';
+import { startCli, type CliProcess } from '../../../support/cli-process';
+import { tempDirs } from '../../../support/tmp';
+import { importTexts, KILL_TEXTS, smallRunFlags, spanfillIn, SPM } from './train-support';
+
+const tempDir = tempDirs('spanfill-train-kill-');
+const STEPS = 40;
+const started: CliProcess[] = [];
+afterEach(() => started.splice(0).forEach((cli) => cli.kill()));
+
+interface TrainJson {
+  runId: string;
+  status: string;
+  losses: number[];
+}
+
+function finalWeights(dataDir: string, runId: string): Buffer {
+  return readFileSync(
+    join(dataDir, 'runs', runId, 'checkpoints', `step-${String(STEPS).padStart(8, '0')}`, 'model.safetensors'),
+  );
+}
+
+/** Every step-N folder in the run's checkpoint folder loads completely (no half-written checkpoint). */
+function expectWholeCheckpoints(root: string): number {
+  const config = loadT5Config(SPM);
+  const steps = readdirSync(root).filter((name) => /^step-\d{8}$/.test(name));
+  for (const name of steps) expect(() => readCheckpoint(join(root, name), config), name).not.toThrow();
+  return steps.length;
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 120_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('spanfill train killed with SIGKILL', () => {
+  it('resumes to the same parameters and loss series, from three different moments', async () => {
+    const straightDir = tempDir();
+    const straightSet = await importTexts(straightDir, KILL_TEXTS);
+    const straight = await spanfillIn(straightDir, [...smallRunFlags(straightSet, STEPS), '--json']);
+    expect(straight.code, straight.stderr).toBe(0);
+    const reference = jsonResult<TrainJson>(straight.stdout);
+    const referenceWeights = finalWeights(straightDir, reference.runId);
+
+    for (const killAfterStep of [4, 16, 30]) {
+      const dataDir = tempDir();
+      const dataset = await importTexts(dataDir, KILL_TEXTS);
+      const cli = startCli([...smallRunFlags(dataset, STEPS), '--data-dir', dataDir]);
+      started.push(cli);
+      const runs = join(dataDir, 'runs');
+      const checkpointRoot = (): string | undefined => {
+        const id = existsSync(runs) ? readdirSync(runs).find((name) => name.startsWith('r-')) : undefined;
+        return id && join(runs, id, 'checkpoints');
+      };
+      const reached = (): boolean => {
+        const root = checkpointRoot();
+        if (!root || !existsSync(root)) return false;
+        return readdirSync(root).some((name) => /^step-\d{8}$/.test(name) && Number(name.slice(5)) >= killAfterStep);
+      };
+      await waitFor(reached, `a checkpoint at step ≥ ${killAfterStep}`);
+      cli.kill();
+      expect(await cli.status).toBe(128 + 9);
+      const root = checkpointRoot() as string;
+      expect(expectWholeCheckpoints(root)).toBeGreaterThan(0);
+
+      const list = await spanfillIn(dataDir, ['runs', 'list', '--json']);
+      const [run] = jsonResult<{ runs: { id: string; status: string; step: number }[] }>(list.stdout).runs;
+      expect(run.status).toBe('interrupted');
+      const resumed = await spanfillIn(dataDir, ['runs', 'resume', run.id, '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const result = jsonResult<{ result: TrainJson }>(resumed.stdout).result;
+      console.log(`killed at step ${run.step} (asked ≥ ${killAfterStep}), resumed to ${result.status}`);
+      expect(result.status).toBe('completed');
+      expect(result.losses).toEqual(reference.losses);
+      expect(finalWeights(dataDir, run.id).equals(referenceWeights)).toBe(true);
+      expectWholeCheckpoints(root);
+    }
+  }, 300_000);
+
+  it('Ctrl-C stops with a final checkpoint (exit 130); `runs stop` from another process stops it too', async () => {
+    const dataDir = tempDir();
+    const dataset = await importTexts(dataDir, KILL_TEXTS);
+    const listRuns = async () =>
+      jsonResult<{ runs: { id: string; status: string; step: number }[] }>(
+        (await spanfillIn(dataDir, ['runs', 'list', '--json'])).stdout,
+      ).runs;
+    const steps = ['--max-steps', '2000', '--checkpoint-every', '0', '--eval-every', '0'];
+    const first = startCli([...smallRunFlags(dataset, STEPS), ...steps, '--data-dir', dataDir]);
+    started.push(first);
+    await waitFor(() => /step \d+\/2000 {2}loss/.test(first.stderr()), 'progress on stderr');
+    const { status } = await first.ctrlC();
+    expect(status).toBe(130);
+    expect(first.stderr()).toMatch(
+      /stopped at step (\d+) with a checkpoint; `spanfill runs resume r-\w+` continues it/,
+    );
+    const [stopped] = await listRuns();
+    expect(stopped.status).toBe('stopped');
+    const show = await spanfillIn(dataDir, ['runs', 'show', stopped.id, '--json']);
+    const detail = jsonResult<{ run: { checkpoints: { step: number }[] } }>(show.stdout).run;
+    expect(detail.checkpoints.map((c) => c.step)).toEqual([stopped.step]);
+
+    const second = startCli(['runs', 'resume', stopped.id, '--data-dir', dataDir]);
+    started.push(second);
+    await waitFor(() => /step \d+\/2000 {2}loss/.test(second.stderr()), 'the resumed run to progress');
+    const stop = await spanfillIn(dataDir, ['runs', 'stop', stopped.id, '--json']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(jsonResult<{ run: { status: string } }>(stop.stdout).run.status).toBe('stopped');
+    expect(await second.status).toBe(0);
+    const [again] = await listRuns();
+    expect(again.step).toBeGreaterThan(stopped.step);
+  }, 180_000);
+});

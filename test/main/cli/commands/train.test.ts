@@ -1,0 +1,188 @@
+// `spanfill train` and `spanfill runs` in-process, through the runs service and a real engine
+// host: the seed notebook's experiment end to end (train, then fill --run), case training
+// against the reference curves, determinism, `runs compare`, and every refused configuration.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonResult } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+import { FIXTURES, importTexts, smallRunFlags, spanfillIn, SPM } from './train-support';
+
+const tempDir = tempDirs('spanfill-train-cli-');
+const SENTENCE = 'The cute dog walks in the green park';
+
+interface TrainJson {
+  runId: string | null;
+  status: string;
+  step: number;
+  losses: number[];
+  last: Record<string, number>;
+}
+
+describe('spanfill train (seed experiment)', () => {
+  it('learns the one sentence; fill --run fills "cute" and "green park"', async () => {
+    const dir = tempDir();
+    const dataset = await importTexts(dir, [SENTENCE]);
+    // NOTE: the masking of the engine-level seed test (test/main/engine/train/seedExperiment.test.ts):
+    // this fixture's 400-piece vocabulary spells the sentence in 22 tokens and the prompt hides 13.
+    const out = await spanfillIn(dir, [
+      'train',
+      '--dataset',
+      dataset,
+      '--model',
+      SPM,
+      '--input-length',
+      '16',
+      '--noise-density',
+      '0.6',
+      '--mean-span-length',
+      '4.5',
+      '--masking',
+      'per-document',
+      '--data-seed',
+      '5',
+      '--batch-size',
+      '8',
+      '--steps-per-call',
+      '10',
+      '--lr',
+      '0.01',
+      '--schedule',
+      'constant',
+      '--dropout',
+      '0',
+      '--clip-norm',
+      'off',
+      '--seed',
+      '1',
+      '--max-steps',
+      '300',
+      '--keep-last',
+      '1',
+      '--json',
+    ]);
+    expect(out.code, out.stderr).toBe(0);
+    const result = jsonResult<TrainJson>(out.stdout);
+    expect(result).toMatchObject({ status: 'completed', step: 300 });
+    expect(result.losses).toHaveLength(300);
+    console.log(
+      `seed experiment via CLI: loss every 10th step: ${result.losses
+        .filter((_, i) => i % 10 === 0)
+        .map((l) => l.toFixed(3))
+        .join(' ')} → ${result.losses[299].toFixed(4)}`,
+    );
+    const fill = await spanfillIn(dir, [
+      'fill',
+      '--run',
+      result.runId as string,
+      '--json',
+      'The <extra_id_0> dog walks in the <extra_id_1>',
+    ]);
+    expect(fill.code, fill.stderr).toBe(0);
+    const spans = jsonResult<{ spans: { text: string }[] }>(fill.stdout).spans.map((s) => s.text);
+    console.log(`fill --run: ${JSON.stringify(spans)}`);
+    expect(spans).toEqual(['cute', 'green park']);
+  });
+});
+
+interface Curve {
+  steps: number;
+  optimizer: { lr: number; betas: [number, number]; eps: number; weight_decay: number };
+  losses_float64: number[];
+  max_abs_drift_f32: number;
+}
+
+describe.each(['t5-tiny-relu', 't5-tiny-gated'])('spanfill train --case %s', (name) => {
+  it('follows the float64 reference curve', async () => {
+    const dir = join(FIXTURES, name);
+    const curve = JSON.parse(readFileSync(join(dir, 'curve.json'), 'utf8')) as Curve;
+    const { lr, betas, eps, weight_decay: wd } = curve.optimizer;
+    const out = await spanfillIn(tempDir(), [
+      'train',
+      '--model',
+      dir,
+      '--case',
+      join(dir, 'case.json'),
+      '--steps',
+      String(curve.steps),
+      '--lr',
+      String(lr),
+      '--beta1',
+      String(betas[0]),
+      '--beta2',
+      String(betas[1]),
+      '--eps',
+      String(eps),
+      '--weight-decay',
+      String(wd),
+      '--json',
+    ]);
+    expect(out.code, out.stderr).toBe(0);
+    const { losses, runId } = jsonResult<TrainJson>(out.stdout);
+    expect(runId).toBeNull();
+    const reference = curve.losses_float64;
+    expect(losses).toHaveLength(reference.length);
+    const bound = 3 * curve.max_abs_drift_f32 + 1e-3;
+    losses.slice(0, 10).forEach((l, i) => expect(Math.abs(l - reference[i]) / reference[i]).toBeLessThan(1e-4));
+    losses.slice(10).forEach((l, i) => expect(Math.abs(l - reference[i + 10])).toBeLessThan(bound));
+    console.log(
+      `${name} via CLI: ${losses[0].toFixed(6)} → ${losses.at(-1)?.toFixed(6)} (reference ${reference.at(-1)?.toFixed(6)})`,
+    );
+  });
+});
+
+describe('spanfill train: determinism and compare', () => {
+  it('the same seed and configuration give identical losses; compare prints what differs', async () => {
+    const dir = tempDir();
+    const dataset = await importTexts(dir, [
+      'The cute dog walks in the green park',
+      'A small cat sleeps on the warm mat',
+    ]);
+    const runs: TrainJson[] = [];
+    for (const extra of [[], [], ['--lr', '0.001']]) {
+      const out = await spanfillIn(dir, [...smallRunFlags(dataset, 20), ...extra, '--json']);
+      expect(out.code, out.stderr).toBe(0);
+      runs.push(jsonResult<TrainJson>(out.stdout));
+    }
+    expect(runs[0].losses).toHaveLength(20);
+    expect(runs[1].losses).toEqual(runs[0].losses);
+    expect(runs[2].losses).not.toEqual(runs[0].losses);
+    const compare = await spanfillIn(dir, ['runs', 'compare', runs[0].runId as string, runs[2].runId as string]);
+    expect(compare.code, compare.stderr).toBe(0);
+    console.log(compare.stdout);
+    const lines = compare.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('lr '))).toMatch(/^lr\s+0\.003\s+0\.001$/);
+    expect(lines.some((l) => l.startsWith('seed '))).toBe(false); // same in both: not a difference
+    expect(lines.find((l) => l.startsWith('final loss'))).toContain(String(Number(runs[0].losses[19].toPrecision(6))));
+    const same = jsonResult<{ differences: unknown[] }>(
+      (await spanfillIn(dir, ['runs', 'compare', runs[0].runId as string, runs[1].runId as string, '--json'])).stdout,
+    );
+    expect(same.differences).toEqual([]);
+  });
+});
+
+describe('spanfill train: refused flags', () => {
+  it('names the flag of each bad value, exit 2, before anything starts', async () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [['--noise-density', '1'], /--noise-density: noiseDensity must be < 1/],
+      [['--lr', '0'], /--lr: lr must be > 0/],
+      [['--batch-size', '0'], /--batch-size: .*>=1/],
+      [['--mask', 'sometimes'], /--mask: .*"dynamic"\|"fixed"/],
+      [['--optimizer', 'sgd'], /--optimizer: /],
+      [['--provider', 'tpu'], /--provider: /],
+      [['--dropout', '1'], /--dropout: dropout must be < 1/],
+      [['--max-steps', 'ten'], /--max-steps must be a number, got 'ten'/],
+      [['--preset', 'huge'], /--preset must be one of quick, standard, got 'huge'/],
+    ];
+    for (const [flags, message] of cases) {
+      const out = await spanfillIn(dir, ['train', '--dataset', 'ds-x', '--model', SPM, '--max-steps', '10', ...flags]);
+      expect(out.code, flags.join(' ')).toBe(2);
+      expect(out.stderr, flags.join(' ')).toMatch(message);
+    }
+    const neither = await spanfillIn(dir, ['train', '--dataset', 'ds-x']);
+    expect(neither.stderr).toMatch(/train needs --model DIR\|ID or --preset NAME/);
+    const runs = await spanfillIn(dir, ['runs', 'list', '--json']);
+    expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
+  });
+});
