@@ -1,7 +1,7 @@
 // The `--model` argument of fill and score: a folder path as before, or a registered model id
 // (m-…) or a pulled repository (owner/name[@revision]) found through the models service,
-// offline. Absolute and ./relative paths are always folders, so their errors stay the loader's;
-// names with a prefix such as builtin:byt5-tiny pass through to whoever knows them. Or, in
+// offline, or a built-in model (builtin:byt5-tiny, written under the data directory on first
+// use). Absolute and ./relative paths are always folders, so their errors stay the loader's. Or, in
 // place of --model, `--run ID [--checkpoint best|last|STEP]`: a training run's checkpoint.
 
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { CommandContext } from './command';
 import { UsageError } from './command';
 
 export function resolveModelArgument(context: CommandContext, raw: string): string {
-  if (existsSync(raw) || path.isAbsolute(raw) || raw.startsWith('.') || /^[a-z][\w-]*:/.test(raw)) return raw;
+  if (existsSync(raw) || path.isAbsolute(raw) || raw.startsWith('.')) return raw;
   return context.app().models.resolve(raw).path;
 }
 

@@ -91,6 +91,19 @@ describe('spanfill score (command)', () => {
 });
 
 describe('spanfill fill (command)', () => {
+  it('takes builtin:byt5-tiny as --model (written under the data directory on first use)', async () => {
+    const dir = dataDir();
+    const args = ['fill', '--model', 'builtin:byt5-tiny', '--max-new-tokens', '4', '--json', 'The <extra_id_0> dog'];
+    const run = await runSpanfill(args, { SPANFILL_DATA_DIR: dir });
+    expect(run.code, run.stderr).toBe(exitCodes.ok);
+    const result = jsonResult<{ spans: { sentinel: number }[] }>(run.stdout);
+    expect(result.spans.map((s) => s.sentinel)).toEqual([0]);
+    const unknown = await runSpanfill(['fill', '--model', 'builtin:nope', 'The <extra_id_0> dog'], {
+      SPANFILL_DATA_DIR: dir,
+    });
+    expect(unknown.code).toBe(exitCodes.failure);
+    expect(unknown.stderr).toContain('builtin:nope');
+  });
   const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
   interface Filled {
     text: string;
