@@ -97,12 +97,7 @@ async function openSession(
   const isAccumulationLooped =
     spec.accumulationMode === 'loop' || (spec.accumulationMode !== 'unroll' && providers[0] !== 'webgpu');
   const { graph, nextOutputs } = buildFusedGraph(spec, mode, isAccumulationLooped);
-  const keepOnDevice =
-    mode === 'single'
-      ? stateEntries(spec)
-          .filter((e) => e.role !== 'step')
-          .map((e) => nextOutputs[e.name])
-      : [];
+  const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
     providers,
     keepOnDevice,
@@ -110,6 +105,18 @@ async function openSession(
     flushDenormals: true,
   });
   return { session, nextOutputs };
+}
+
+/**
+ * The next-state outputs a one-step session keeps on the device between calls. NOTE: only
+ * float32 state: WebGPU has no float64 buffers (asking for one throws "unsupported type
+ * float64 to create tensor from gpu buffer" on any machine with a working GPU), so float64
+ * programs keep their state on the host.
+ */
+export function deviceStateOutputs(spec: FusedSpec, nextOutputs: Readonly<Record<string, string>>): string[] {
+  return stateEntries(spec)
+    .filter((e) => e.role !== 'step' && e.dtype === 'float32')
+    .map((e) => nextOutputs[e.name]);
 }
 
 const isDevice = (f: Feed): boolean => 'kind' in f;
