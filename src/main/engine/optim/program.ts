@@ -121,6 +121,9 @@ export function deviceStateOutputs(spec: FusedSpec, nextOutputs: Readonly<Record
 
 const isDevice = (f: Feed): boolean => 'kind' in f;
 
+/** The step counter is float32 in the graph (fused.ts): integers are exact up to 2²⁴. */
+const MAX_STEP = 2 ** 24;
+
 /** A zero-filled state tensor, allocated directly (state can hold hundreds of millions of floats). */
 function zeros(e: StateEntry): HostTensor {
   const n = e.shape.reduce((a, b) => a * b, 1);
@@ -212,17 +215,17 @@ class FusedProgram implements TrainingProgram {
       const host = 'kind' in feed ? await feed.download() : feed;
       if (e.role === 'param') params[e.name] = host;
       else if (e.role === 'optimizer') optimizer[e.name] = host;
-      else step = Number((host.data as BigInt64Array)[0]);
+      else step = Number(host.data[0]);
     }
     return { step, params, optimizer };
   }
 
   setState(state: TrainingState): void {
-    if (!(Number.isInteger(state.step) && state.step >= 0))
-      throw new Error(`setState(): step must be an integer ≥ 0, got ${state.step}`);
+    if (!(Number.isInteger(state.step) && state.step >= 0 && state.step <= MAX_STEP))
+      throw new Error(`setState(): step must be an integer in [0, ${MAX_STEP}], got ${state.step}`);
     const next = new Map<string, Feed>();
     for (const e of this.entries) {
-      if (e.role === 'step') next.set(e.name, { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(state.step)) });
+      if (e.role === 'step') next.set(e.name, { dtype: 'float32', dims: [], data: Float32Array.of(state.step) });
       else
         next.set(
           e.name,

@@ -8,7 +8,7 @@ import { t5Preset } from './config';
 import { generate } from '../generation/generate';
 import { countParams, randomT5Params, t5ParamShapes } from './params';
 import { T5Runtime } from './runtime';
-import { t5TrainingSpec } from './training';
+import { t5BatchFeeds, t5TrainingSpec } from './training';
 import { Rng } from '../rng';
 
 export interface T5BenchOptions {
@@ -64,7 +64,11 @@ async function benchTraining(
   ids: RandomIds,
 ): Promise<Pick<T5BenchResult, 'trainCompileMs' | 'firstStepMs' | 'msPerStep' | 'losses'>> {
   const { batchSize: b, inputLength: te, targetLength: td } = options;
-  const batch = { input_ids: ids(b * te), attention_mask: new BigInt64Array(b * te).fill(1n), labels: ids(b * td) };
+  const batch = t5BatchFeeds({
+    inputIds: ids(b * te),
+    attentionMask: new BigInt64Array(b * te).fill(1n),
+    labels: ids(b * td),
+  });
   let start = now();
   const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
   const program = await compile({
