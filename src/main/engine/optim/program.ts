@@ -5,6 +5,7 @@
 
 import type { Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
+import type { NodePlacement } from '../onnx/placement';
 import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { typedArrayFrom } from '../onnx/dtype';
@@ -25,6 +26,8 @@ export interface CompileSpec extends FusedSpec {
    */
   readonly accumulationMode?: 'auto' | 'loop' | 'unroll';
   readonly intraOpThreads?: number;
+  /** Record where each node runs, for `nodePlacement()` (costs a profile of the first step). */
+  readonly recordPlacement?: boolean;
 }
 
 export interface StepResult {
@@ -57,6 +60,8 @@ export interface TrainingProgram {
    * them (each step returns new ones), so they stay valid after later steps; do not mutate.
    */
   getState(): Promise<TrainingState>;
+  /** Where the step's nodes ran, by op type (compiled with recordPlacement, after one step). */
+  nodePlacement(): NodePlacement;
   setState(state: TrainingState): void;
   release(): Promise<void>;
 }
@@ -103,6 +108,7 @@ async function openSession(
     keepOnDevice,
     intraOpThreads: spec.intraOpThreads,
     flushDenormals: true,
+    recordPlacement: spec.recordPlacement,
   });
   return { session, nextOutputs };
 }
@@ -218,6 +224,10 @@ class FusedProgram implements TrainingProgram {
       else step = Number(host.data[0]);
     }
     return { step, params, optimizer };
+  }
+
+  nodePlacement(): NodePlacement {
+    return this.session.nodePlacement();
   }
 
   setState(state: TrainingState): void {

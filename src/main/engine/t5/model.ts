@@ -135,7 +135,13 @@ function causalBias(ctx: BuildContext, td: number): Tensor {
 export function shiftRight(ctx: BuildContext, labels: Tensor): Tensor {
   const [b, td] = labels.shape as number[];
   const start = int32Constant(ctx.g, [b, 1], new Int32Array(b).fill(ctx.config.decoderStartTokenId)); // (B, 1)
-  const shifted = op.concat([start, op.slice(labels, [0], [td - 1], [1])], 1); // (B, Td)
+  // NOTE: a Gather of columns 0…Td−2, not a Slice: WebGPU has no int32 Slice kernel.
+  const columns = int32Constant(
+    ctx.g,
+    [td - 1],
+    Int32Array.from({ length: td - 1 }, (_, i) => i),
+  );
+  const shifted = op.concat([start, op.gather(labels, columns, 1)], 1); // (B, Td)
   return op.where(op.equal(shifted, IGNORE_INDEX), ctx.config.padTokenId, shifted); // (B, Td)
 }
 
