@@ -25,6 +25,8 @@ export interface ScoreResult {
   readonly gradients: ReadonlyMap<string, Float32Array>;
   /** L2 norm of each parameter's gradient (empty unless gradients were asked for). */
   readonly gradNorms: Readonly<Record<string, number>>;
+  /** The execution provider whose session ran the graph. */
+  readonly provider: ProviderName;
 }
 
 export class ScoreInputError extends Error {
@@ -111,6 +113,7 @@ export async function scoreBatch(
       logits: out.logits.data as Float32Array,
       gradients: grads,
       gradNorms,
+      provider: session.placement.provider,
     };
   } finally {
     await session.release();
