@@ -12,6 +12,7 @@ import { importBench } from './bench-import';
 import { benchT5 } from '../../engine/t5/bench';
 import type { T5PresetName } from '../../engine/t5/config';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
+import { trainBench } from './bench-train';
 
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
 interface Bench {
@@ -21,6 +22,7 @@ interface Bench {
 
 const benches: Readonly<Record<string, Bench>> = {
   import: importBench,
+  train: trainBench,
   t5: {
     summary:
       'a random real-shape T5 (--preset, default t5-small): ms per fused AdamW step, generation tokens/s, peak RSS',
@@ -80,8 +82,10 @@ function renderRow(row: BenchRow): string {
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  summary: 'Measure engine speed (ops: MatMul and fused steps; t5: a real-shape T5; import: data import)',
-  usage: 'spanfill bench (ops [--provider NAME] | t5 [--preset NAME] | import) [--quick] [--json]',
+  summary:
+    'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; t5: a real-shape T5; import: data import)',
+  usage:
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -95,7 +99,16 @@ export const benchCommand = defineCommand({
       description: 'Execution provider: cpu, cuda, webgpu or dml (default cpu)',
     },
     quick: { type: 'boolean', description: 'Tiny shapes, a few calls each (a smoke test)' },
-    preset: { type: 'string', placeholder: 'NAME', description: 'bench t5: model shape preset (default t5-small)' },
+    preset: {
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'bench t5 / train: model shape preset (default t5-small)',
+    },
+    batch: { type: 'string', placeholder: 'B', description: 'bench train: examples per step (default 8)' },
+    inputs: { type: 'string', placeholder: 'TE', description: 'bench train: input tokens per example (default 128)' },
+    targets: { type: 'string', placeholder: 'TD', description: 'bench train: target tokens per example (default 32)' },
+    threads: { type: 'string', placeholder: 'N', description: 'bench train: CPU threads per op (default: all cores)' },
+    steps: { type: 'string', placeholder: 'N', description: 'bench train: timed steps after one warm-up (default 3)' },
   },
   async run(context) {
     const [what] = context.positionals;

@@ -39,7 +39,10 @@ export interface GradContext {
  */
 export interface ScatterAddGradient {
   readonly kind: 'scatter-add';
-  /** int64 (Q..., k): index tuples into the input's first k axes. */
+  /**
+   * int32 or int64 (Q..., k): index tuples into the input's first k axes. Cast to ScatterND's
+   * int64 only when applied (sums.ts), so the merging Reshape/Concat run on WebGPU too.
+   */
   readonly indices: Tensor;
   /** (Q..., input.shape[k:]) */
   readonly updates: Tensor;

@@ -6,7 +6,7 @@
 
 import type { Graph, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
-import { filled, staticShape } from './helpers';
+import { castTo, filled, staticShape } from './helpers';
 import type { ScatterAddGradient } from './registry';
 
 interface Parts {
@@ -47,7 +47,7 @@ export class GradientSums {
     if (p.scatters.length) {
       sum ??= filled(this.graph, 0, t.dtype, staticShape(t, 'gradient of a scattered tensor'));
       const merged = mergeScatters(p.scatters);
-      sum = op.scatterND(sum, merged.indices, merged.updates, 'add');
+      sum = op.scatterND(sum, castTo(merged.indices, 'int64'), merged.updates, 'add');
     }
     const result = sum as Tensor;
     this.parts.set(t.name, { dense: [result], scatters: [] });

@@ -83,8 +83,9 @@ function absorb(x: Tensor, word: Tensor): Tensor {
 }
 
 /**
- * An int32 scalar key from a seed (a host integer ≥ 0) and counters (integer scalar tensors
- * with values in [0, M), e.g. the step number and the micro-batch index), built in `g`.
+ * An int32 scalar key from a seed (a host integer ≥ 0) and counters (scalar tensors holding
+ * whole numbers in [0, M), int32, int64 or float, e.g. the float32 step counter and the
+ * micro-batch index; cast to int32 here), built in `g`.
  */
 export function counterKey(g: Graph, seed: number, counters: readonly Tensor[]): Tensor {
   let key = i32(g, absorbHost(KEY_ORIGIN, seed));

@@ -5,7 +5,11 @@
 // onnxruntime_session_options_config_keys.h.
 
 import ort from 'onnxruntime-node';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AnyTypedArray, DType } from './dtype';
+import type { NodePlacement } from './placement';
+import { describePlacement, placementFromProfile, readProfile } from './placement';
 
 export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -46,6 +50,11 @@ export interface SessionOptions {
   readonly flushDenormals?: boolean;
   /** Write ORT's per-node profile (Chrome trace JSON) to files starting with this path. */
   readonly profileFilePrefix?: string;
+  /**
+   * Record where each node runs (through ORT's profiler, on the first run) so that
+   * `nodePlacement()` can say which nodes fell back. Not with profileFilePrefix.
+   */
+  readonly recordPlacement?: boolean;
 }
 
 export interface Placement {
@@ -90,10 +99,16 @@ function wrapDevice(t: ort.Tensor): DeviceTensor {
   };
 }
 
+let placementFiles = 0;
+
 export class EngineSession {
+  private nodes: NodePlacement | null = null;
+  private hasRun = false;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly placement: Placement,
+    private readonly placementPrefix: string | undefined,
   ) {}
 
   get inputNames(): readonly string[] {
@@ -104,27 +119,47 @@ export class EngineSession {
     return this.session.outputNames;
   }
 
-  static async create(model: Uint8Array | string, options: SessionOptions = {}): Promise<EngineSession> {
+  static async create(model: Uint8Array | string, givenOptions: SessionOptions = {}): Promise<EngineSession> {
+    if (givenOptions.recordPlacement && givenOptions.profileFilePrefix)
+      throw new Error(
+        'EngineSession: recordPlacement and profileFilePrefix cannot be combined (both use the profiler)',
+      );
+    const prefix = givenOptions.recordPlacement
+      ? join(tmpdir(), `spanfill-placement-${process.pid}-${placementFiles++}`)
+      : undefined;
+    const options: SessionOptions = prefix ? { ...givenOptions, profileFilePrefix: prefix } : givenOptions;
     const requested = options.providers?.length ? options.providers.map(assertProvider) : (['cpu'] as ProviderName[]);
     const failures: string[] = [];
     for (const provider of requested) {
       if (provider === 'cpu') {
         const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
-        return new EngineSession(session, { requested, provider, isFullyPlaced: true, message: failureText(failures) });
+        return new EngineSession(
+          session,
+          { requested, provider, isFullyPlaced: true, message: failureText(failures) },
+          prefix,
+        );
       }
       try {
         const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, true));
-        return new EngineSession(session, { requested, provider, isFullyPlaced: true, message: failureText(failures) });
+        return new EngineSession(
+          session,
+          { requested, provider, isFullyPlaced: true, message: failureText(failures) },
+          prefix,
+        );
       } catch (strictError) {
         try {
           const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, false));
           const note = `${provider}: some nodes have no ${provider} kernel and run on the CPU (${firstLine(strictError)})`;
-          return new EngineSession(session, {
-            requested,
-            provider,
-            isFullyPlaced: false,
-            message: failureText([...failures, note]),
-          });
+          return new EngineSession(
+            session,
+            {
+              requested,
+              provider,
+              isFullyPlaced: false,
+              message: failureText([...failures, note]),
+            },
+            prefix,
+          );
         } catch (error) {
           failures.push(`${provider} did not load (${firstLine(error)}); ${PROVIDER_HINTS[provider]}`);
         }
@@ -132,12 +167,16 @@ export class EngineSession {
     }
     const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
     failures.push('running on the CPU instead');
-    return new EngineSession(session, {
-      requested,
-      provider: 'cpu',
-      isFullyPlaced: true,
-      message: failureText(failures),
-    });
+    return new EngineSession(
+      session,
+      {
+        requested,
+        provider: 'cpu',
+        isFullyPlaced: true,
+        message: failureText(failures),
+      },
+      prefix,
+    );
   }
 
   /** Runs the graph. NOTE: blocks this process's event loop for the duration (ORT 1.30). */
@@ -148,6 +187,7 @@ export class EngineSession {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = toOrt(feed);
     const results = outputNames ? await this.session.run(ortFeeds, [...outputNames]) : await this.session.run(ortFeeds);
+    this.hasRun = true;
     const out: Record<string, HostTensor | DeviceTensor> = {};
     for (const [name, t] of Object.entries(results)) out[name] = t.location === 'cpu' ? fromOrt(t) : wrapDevice(t);
     return out;
@@ -164,12 +204,36 @@ export class EngineSession {
     return host;
   }
 
+  /**
+   * Where the nodes ran, by op type (sessions created with recordPlacement, after one run: ORT
+   * assigns kernels when the session is created but reports them only per executed node).
+   * Ends the recording; later calls return the same answer.
+   */
+  nodePlacement(): NodePlacement {
+    if (this.nodes) return this.nodes;
+    if (!this.placementPrefix) throw new Error('nodePlacement(): create the session with recordPlacement: true');
+    if (!this.hasRun) throw new Error('nodePlacement(): run the session once first');
+    this.session.endProfiling();
+    this.nodes = placementFromProfile(readProfile(this.placementPrefix), this.placement.provider);
+    return this.nodes;
+  }
+
+  /** nodePlacement() in one line, e.g. "webgpu: 3 nodes fell back … (Cast 2, Gather 1)". */
+  describeNodePlacement(): string {
+    return describePlacement(this.placement.provider, this.nodePlacement());
+  }
+
   /** Ends profiling (when profileFilePrefix was set) and flushes the trace file. */
   endProfiling(): void {
     this.session.endProfiling();
   }
 
   async release(): Promise<void> {
+    if (this.placementPrefix && !this.nodes) {
+      // Recorded but never asked for: end the profile and delete its file.
+      this.session.endProfiling();
+      readProfile(this.placementPrefix);
+    }
     await this.session.release();
   }
 }

@@ -18,13 +18,13 @@ export interface Accumulated {
 }
 
 export interface AccumulateOptions {
-  /** Micro-batch `index` of the stacked batch inputs (index: an int64 scalar). */
+  /** Micro-batch `index` of the stacked batch inputs (index: an integer scalar). */
   readonly pick: (index: Tensor) => Record<string, Tensor>;
-  /** Index of this step's first micro-batch (int64 scalar, visible from `g`). */
+  /** Index of this step's first micro-batch (int32, or int64 in a Loop, scalar, visible from `g`). */
   readonly first: Tensor;
   /** Inner Loop over micro-batches 1…M−1 instead of unrolling them. */
   readonly isLooped: boolean;
-  /** Steps completed before this one (int64 scalar), passed on to the model builder. */
+  /** Steps completed before this one (float32 scalar), passed on to the model builder. */
   readonly step: Tensor;
 }
 
@@ -36,10 +36,10 @@ export function accumulate(
   options: AccumulateOptions,
 ): Accumulated {
   const m = spec.accumulation ?? 1;
-  const at = (j: number): Tensor => (j === 0 ? options.first : op.add(options.first, op.scalar(g, j, 'int64')));
+  const at = (j: number): Tensor => (j === 0 ? options.first : op.add(options.first, j));
   const micro = (j: number): { loss: Tensor; grads: Tensor[] } =>
     g.scope(m > 1 ? `micro${j}` : 'model', () =>
-      lossAndGrads(g, spec, params, options.pick(at(j)), { step: options.step, micro: op.scalar(g, j, 'int64') }),
+      lossAndGrads(g, spec, params, options.pick(at(j)), { step: options.step, micro: op.scalar(g, j, 'int32') }),
     );
   const first = micro(0);
   if (m === 1) return { lossSum: first.loss, gradSums: first.grads };
@@ -58,7 +58,10 @@ export function accumulate(
     // local Identity copies of the parameters (ORT usually removes the Identity nodes).
     const locals = params.map((p) => inner.addNode('Identity', [p], [{ dtype: p.dtype, shape: p.shape }])[0]);
     const micro = op.add(iteration, op.scalar(inner, 1, 'int64')); // 1 + i
-    const index = op.add(options.first, micro);
+    const index = op.add(
+      options.first,
+      micro.dtype === options.first.dtype ? micro : op.cast(micro, options.first.dtype),
+    );
     const next = inner.scope('micro', () =>
       lossAndGrads(inner, spec, locals, options.pick(index), { step: options.step, micro }),
     );

@@ -40,7 +40,9 @@ export function stateEntries(spec: FusedSpec): StateEntry[] {
       entries.push({ name: stateName(p.name, slot), dtype, shape, role: 'optimizer' });
     }
   }
-  entries.push({ name: STEP_NAME, dtype: 'int64', shape: [], role: 'step' });
+  // NOTE: a float32 counter (exact to 2²⁴ steps), not int64: WebGPU has no int64 Add or Cast,
+  // and the schedule does its arithmetic in float anyway.
+  entries.push({ name: STEP_NAME, dtype: 'float32', shape: [], role: 'step' });
   return entries;
 }
 
@@ -82,7 +84,8 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
     let gradScale: Tensor | undefined;
     if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
     else if (m > 1) gradScale = op.scalar(g, 1 / m, norm.dtype);
-    const completed = op.cast(stepIn, paramDtype(spec)); // s: steps done before this one
+    const dtype = paramDtype(spec);
+    const completed = dtype === stepIn.dtype ? stepIn : op.cast(stepIn, dtype); // s: steps done before this one
     const t = op.add(completed, 1); // 1-based step number
     const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
     const infos: ParamInfo[] = spec.params.map((p) => ({ name: p.name, shape: p.shape }));
@@ -92,7 +95,7 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
     updated.state.forEach((slots, i) => {
       for (const slot of Object.keys(stateShapes(spec.optimizer, spec.params[i].shape))) nextState.push(slots[slot]);
     });
-    nextState.push(op.add(stepIn, op.scalar(g, 1, 'int64')));
+    nextState.push(op.add(stepIn, 1));
     return { state: nextState, loss, gradNorm: norm, lr: rate };
   });
 }
@@ -146,7 +149,7 @@ export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulation
     next = looped.carried;
     scans = looped.scans;
   } else {
-    const first = op.scalar(g, 0, 'int64');
+    const first = op.scalar(g, 0, 'int32'); // int32: WebGPU has no int64 index arithmetic
     const step = buildStep(g, spec, state, { pick, first, isLooped: isAccumulationLooped });
     next = step.state;
     scans = [step.loss, step.gradNorm, step.lr].map((t) => op.reshape(t, [1]));

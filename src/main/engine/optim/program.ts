@@ -5,6 +5,7 @@
 
 import type { Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
+import type { NodePlacement } from '../onnx/placement';
 import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { typedArrayFrom } from '../onnx/dtype';
@@ -25,6 +26,8 @@ export interface CompileSpec extends FusedSpec {
    */
   readonly accumulationMode?: 'auto' | 'loop' | 'unroll';
   readonly intraOpThreads?: number;
+  /** Record where each node runs, for `nodePlacement()` (costs a profile of the first step). */
+  readonly recordPlacement?: boolean;
 }
 
 export interface StepResult {
@@ -57,6 +60,8 @@ export interface TrainingProgram {
    * them (each step returns new ones), so they stay valid after later steps; do not mutate.
    */
   getState(): Promise<TrainingState>;
+  /** Where the step's nodes ran, by op type (compiled with recordPlacement, after one step). */
+  nodePlacement(): NodePlacement;
   setState(state: TrainingState): void;
   release(): Promise<void>;
 }
@@ -97,22 +102,33 @@ async function openSession(
   const isAccumulationLooped =
     spec.accumulationMode === 'loop' || (spec.accumulationMode !== 'unroll' && providers[0] !== 'webgpu');
   const { graph, nextOutputs } = buildFusedGraph(spec, mode, isAccumulationLooped);
-  const keepOnDevice =
-    mode === 'single'
-      ? stateEntries(spec)
-          .filter((e) => e.role !== 'step')
-          .map((e) => nextOutputs[e.name])
-      : [];
+  const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
     providers,
     keepOnDevice,
     intraOpThreads: spec.intraOpThreads,
     flushDenormals: true,
+    recordPlacement: spec.recordPlacement,
   });
   return { session, nextOutputs };
 }
 
+/**
+ * The next-state outputs a one-step session keeps on the device between calls. NOTE: only
+ * float32 state: WebGPU has no float64 buffers (asking for one throws "unsupported type
+ * float64 to create tensor from gpu buffer" on any machine with a working GPU), so float64
+ * programs keep their state on the host.
+ */
+export function deviceStateOutputs(spec: FusedSpec, nextOutputs: Readonly<Record<string, string>>): string[] {
+  return stateEntries(spec)
+    .filter((e) => e.role !== 'step' && e.dtype === 'float32')
+    .map((e) => nextOutputs[e.name]);
+}
+
 const isDevice = (f: Feed): boolean => 'kind' in f;
+
+/** The step counter is float32 in the graph (fused.ts): integers are exact up to 2²⁴. */
+const MAX_STEP = 2 ** 24;
 
 /** A zero-filled state tensor, allocated directly (state can hold hundreds of millions of floats). */
 function zeros(e: StateEntry): HostTensor {
@@ -205,17 +221,21 @@ class FusedProgram implements TrainingProgram {
       const host = 'kind' in feed ? await feed.download() : feed;
       if (e.role === 'param') params[e.name] = host;
       else if (e.role === 'optimizer') optimizer[e.name] = host;
-      else step = Number((host.data as BigInt64Array)[0]);
+      else step = Number(host.data[0]);
     }
     return { step, params, optimizer };
   }
 
+  nodePlacement(): NodePlacement {
+    return this.session.nodePlacement();
+  }
+
   setState(state: TrainingState): void {
-    if (!(Number.isInteger(state.step) && state.step >= 0))
-      throw new Error(`setState(): step must be an integer ≥ 0, got ${state.step}`);
+    if (!(Number.isInteger(state.step) && state.step >= 0 && state.step <= MAX_STEP))
+      throw new Error(`setState(): step must be an integer in [0, ${MAX_STEP}], got ${state.step}`);
     const next = new Map<string, Feed>();
     for (const e of this.entries) {
-      if (e.role === 'step') next.set(e.name, { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(state.step)) });
+      if (e.role === 'step') next.set(e.name, { dtype: 'float32', dims: [], data: Float32Array.of(state.step) });
       else
         next.set(
           e.name,

@@ -28,9 +28,9 @@ export interface BatchFieldSpec {
  * per call, a re-created session and a resumed run all draw the same masks.
  */
 export interface StepPosition {
-  /** Optimizer steps completed before this one (the carried step counter). */
+  /** Optimizer steps completed before this one (the carried step counter, a float32 scalar). */
   readonly step: Tensor;
-  /** The micro-batch's index within its step, 0…M−1. */
+  /** The micro-batch's index within its step, 0…M−1 (int32; int64 inside an accumulation Loop). */
   readonly micro: Tensor;
 }
 

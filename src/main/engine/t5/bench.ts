@@ -2,13 +2,12 @@
 // session compile time, ms per fused AdamW training step, generation tokens per second with
 // the KV cache, and peak RSS. For `spanfill bench` and the issue's notes; never a timed test.
 
-import { compile } from '../optim/program';
+import { benchTrain } from '../bench/train';
 import type { T5Config, T5PresetName } from './config';
 import { t5Preset } from './config';
 import { generate } from '../generation/generate';
 import { countParams, randomT5Params, t5ParamShapes } from './params';
 import { T5Runtime } from './runtime';
-import { t5TrainingSpec } from './training';
 import { Rng } from '../rng';
 
 export interface T5BenchOptions {
@@ -43,7 +42,13 @@ export async function benchT5(options: T5BenchOptions): Promise<T5BenchResult> {
   const rng = Rng.fromWords(options.seed ?? 1);
   const ids = (n: number): BigInt64Array =>
     BigInt64Array.from({ length: n }, () => BigInt(2 + rng.below(config.vocabSize - 2)));
-  const training = await benchTraining(config, params, options, ids);
+  const trained = await benchTrain({ ...options, seed: options.seed ?? 0 });
+  const training = {
+    trainCompileMs: trained.compileMs,
+    firstStepMs: trained.firstStepMs,
+    msPerStep: trained.msPerStep,
+    losses: trained.losses,
+  };
   const generation = await benchGeneration(config, params, Array.from(ids(options.inputLength), Number), options);
   return {
     preset: options.preset,
@@ -52,43 +57,6 @@ export async function benchT5(options: T5BenchOptions): Promise<T5BenchResult> {
     ...generation,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
-}
-
-type RandomIds = (n: number) => BigInt64Array;
-
-/** Compile the fused step, then time the first step and the mean of the next `steps`. */
-async function benchTraining(
-  config: T5Config,
-  params: Map<string, Float32Array>,
-  options: T5BenchOptions,
-  ids: RandomIds,
-): Promise<Pick<T5BenchResult, 'trainCompileMs' | 'firstStepMs' | 'msPerStep' | 'losses'>> {
-  const { batchSize: b, inputLength: te, targetLength: td } = options;
-  const batch = { input_ids: ids(b * te), attention_mask: new BigInt64Array(b * te).fill(1n), labels: ids(b * td) };
-  let start = now();
-  const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td });
-  const program = await compile({
-    ...spec,
-    optimizer: { kind: 'adamw', weightDecay: 0.01 },
-    schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 },
-    k: 1,
-  });
-  const trainCompileMs = now() - start;
-  const losses: number[] = [];
-  let firstStepMs = 0;
-  let stepMs = 0;
-  try {
-    program.setParams(Object.fromEntries(params));
-    for (let i = 0; i <= options.steps; i++) {
-      start = now();
-      losses.push((await program.step(batch)).losses[0]);
-      if (i === 0) firstStepMs = now() - start;
-      else stepMs += now() - start;
-    }
-  } finally {
-    await program.release();
-  }
-  return { trainCompileMs, firstStepMs, msPerStep: options.steps > 0 ? stepMs / options.steps : firstStepMs, losses };
 }
 
 /** Greedy generation of `newTokens` twice: the first run pays for compiling the graphs. */

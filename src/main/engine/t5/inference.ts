@@ -31,6 +31,12 @@ import { t5ParamShapes } from './params';
 
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
 
+/**
+ * The dtype of ids, masks and bucket tables: int64 (default) is what exported graphs and
+ * transformers.js feed; the app's runtime uses int32, which every GPU EP has kernels for.
+ */
+export type IdType = 'int32' | 'int64';
+
 export const crossKeyName = (layer: number): string => `cross.${layer}.key`;
 export const crossValueName = (layer: number): string => `cross.${layer}.value`;
 export const pastKeyName = (layer: number): string => `past.${layer}.key`;
@@ -48,12 +54,13 @@ export function buildEncoderGraph(
   weights: ReadonlyMap<string, Float32Array>,
   batch: Dim = 'B',
   length: Dim = 'Te',
+  idType: IdType = 'int64',
 ): Graph {
   const g = new Graph('t5_encoder');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
-  const inputIds = g.input('input_ids', 'int64', [batch, length]); // (B, Te)
-  const mask = g.input('attention_mask', 'int64', [batch, length]); // (B, Te)
-  const buckets = g.input('position_buckets', 'int64', [length, length]); // (Te, Te)
+  const inputIds = g.input('input_ids', idType, [batch, length]); // (B, Te)
+  const mask = g.input('attention_mask', idType, [batch, length]); // (B, Te)
+  const buckets = g.input('position_buckets', idType, [length, length]); // (Te, Te)
   const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask), buckets); // (B, Te, D)
   for (let i = 0; i < config.numDecoderLayers; i++) {
     const prefix = `decoder.block.${i}.layer.1.EncDecAttention`;
@@ -65,7 +72,7 @@ export function buildEncoderGraph(
 
 /** Inputs that say which step this is (see stepFeeds). */
 interface StepInputs {
-  readonly buckets: Tensor; // (1, P) int64: bucket of key k for the current query
+  readonly buckets: Tensor; // (1, P) int32/int64: bucket of key k for the current query
   readonly keyMask: Tensor; // (1, 1, 1, P): 0 for k ≤ t, MASK_VALUE after
   readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t
 }
@@ -103,16 +110,17 @@ export function buildDecoderStepGraph(
   rows: Dim = 'N',
   encoderLength: Dim = 'Te',
   maxSteps: Dim = 'P',
+  idType: IdType = 'int64',
 ): Graph {
   const g = new Graph('t5_decoder_step');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
   const step: StepInputs = {
-    buckets: g.input('position_buckets', 'int64', [1, maxSteps]),
+    buckets: g.input('position_buckets', idType, [1, maxSteps]),
     keyMask: g.input('position_mask', 'float32', [1, 1, 1, maxSteps]),
     writeAt: g.input('write_position', 'bool', [1, 1, maxSteps, 1]),
   };
-  const ids = g.input('decoder_input_ids', 'int64', [rows, 1]); // (N, 1)
-  const crossBias = maskBias(ctx, g.input('attention_mask', 'int64', [rows, encoderLength])); // (N, 1, 1, Te)
+  const ids = g.input('decoder_input_ids', idType, [rows, 1]); // (N, 1)
+  const crossBias = maskBias(ctx, g.input('attention_mask', idType, [rows, encoderLength])); // (N, 1, 1, Te)
   const table = ctx.param('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight');
   const selfBias = op.add(op.unsqueeze(op.transpose(op.gather(table, step.buckets, 0), [2, 0, 1]), [0]), step.keyMask); // (1, H, 1, P)
   const crossShape = [rows, config.numHeads, encoderLength, config.dKv];

@@ -3,6 +3,7 @@
 // graphs (parameters as graph inputs so the autodiff and optimizers can take them over).
 // Reference: HF modeling_t5.py T5Stack.forward, T5ForConditionalGeneration.forward
 // (_shift_right, the d_model^-0.5 scaling before a tied lm_head), dims in dims.ts.
+// Ids, masks, labels and bucket tables are int32 (WebGPU has no int64 Equal/Where/Cast).
 
 import * as op from '../onnx/ops';
 import { Graph } from '../onnx/graph';
@@ -22,8 +23,9 @@ import {
   rmsNorm,
 } from './layers';
 import { t5ParamShapes } from './params';
+import { IGNORE_INDEX, maskedCrossEntropy } from './loss';
 
-export const IGNORE_INDEX = -100;
+export { IGNORE_INDEX };
 
 /** Static shapes of one compiled graph: span corruption gives fixed lengths per run. */
 export interface T5Shapes {
@@ -32,7 +34,7 @@ export interface T5Shapes {
   readonly targetLength: number; // Td
 }
 
-/** int64 batch inputs: input_ids (B, Te), attention_mask (B, Te), labels (B, Td) with −100 ignored. */
+/** int32 batch inputs: input_ids (B, Te), attention_mask (B, Te), labels (B, Td) with −100 ignored. */
 export interface T5BatchTensors {
   readonly inputIds: Tensor;
   readonly attentionMask: Tensor;
@@ -44,9 +46,9 @@ export const BATCH_INPUT_NAMES = { inputIds: 'input_ids', attentionMask: 'attent
 export function declareBatch(g: Graph, shapes: T5Shapes): T5BatchTensors {
   const { batchSize: b, inputLength: te, targetLength: td } = shapes;
   return {
-    inputIds: g.input(BATCH_INPUT_NAMES.inputIds, 'int64', [b, te]), // (B, Te)
-    attentionMask: g.input(BATCH_INPUT_NAMES.attentionMask, 'int64', [b, te]), // (B, Te)
-    labels: g.input(BATCH_INPUT_NAMES.labels, 'int64', [b, td]), // (B, Td)
+    inputIds: g.input(BATCH_INPUT_NAMES.inputIds, 'int32', [b, te]), // (B, Te)
+    attentionMask: g.input(BATCH_INPUT_NAMES.attentionMask, 'int32', [b, te]), // (B, Te)
+    labels: g.input(BATCH_INPUT_NAMES.labels, 'int32', [b, td]), // (B, Td)
   };
 }
 
@@ -80,14 +82,16 @@ export function lazyInitializers(
   };
 }
 
-export function int64Constant(g: Graph, shape: number[], data: BigInt64Array): Tensor {
-  return g.constant({ dtype: 'int64', shape, data });
+/** An int32 constant (ids, bucket tables); int64 tables are converted (values are small). */
+export function int32Constant(g: Graph, shape: number[], data: Int32Array | BigInt64Array): Tensor {
+  const values = data instanceof Int32Array ? data : Int32Array.from(data, (x) => Number(x));
+  return g.constant({ dtype: 'int32', shape, data: values });
 }
 
 /** Bidirectional bucket ids (Te, Te) as a constant, for graphs with a static Te. */
 function encoderBuckets(ctx: BuildContext, te: number): Tensor {
   const { relativeAttentionNumBuckets: buckets, relativeAttentionMaxDistance: distance } = ctx.config;
-  return int64Constant(ctx.g, [te, te], bucketTable(te, te, true, buckets, distance));
+  return int32Constant(ctx.g, [te, te], bucketTable(te, te, true, buckets, distance));
 }
 
 /**
@@ -124,16 +128,21 @@ function causalBias(ctx: BuildContext, td: number): Tensor {
   const data = ctx.dtype === 'float64' ? future : Float32Array.from(future);
   const mask = ctx.g.constant({ dtype: ctx.dtype, shape: [1, 1, td, td], data }); // (1, 1, Td, Td)
   const tableName = 'decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight';
-  return op.add(positionBias(ctx, tableName, int64Constant(ctx.g, [td, td], buckets)), mask); // (1, H, Td, Td)
+  return op.add(positionBias(ctx, tableName, int32Constant(ctx.g, [td, td], buckets)), mask); // (1, H, Td, Td)
 }
 
 /** decoder_input_ids = labels shifted right: start id first, −100 replaced by the pad id. */
 export function shiftRight(ctx: BuildContext, labels: Tensor): Tensor {
   const [b, td] = labels.shape as number[];
-  const start = int64Constant(ctx.g, [b, 1], new BigInt64Array(b).fill(BigInt(ctx.config.decoderStartTokenId))); // (B, 1)
-  const shifted = op.concat([start, op.slice(labels, [0], [td - 1], [1])], 1); // (B, Td)
-  const pad = int64Constant(ctx.g, [], BigInt64Array.of(BigInt(ctx.config.padTokenId)));
-  return op.where(op.equal(shifted, int64Constant(ctx.g, [], BigInt64Array.of(BigInt(IGNORE_INDEX)))), pad, shifted); // (B, Td)
+  const start = int32Constant(ctx.g, [b, 1], new Int32Array(b).fill(ctx.config.decoderStartTokenId)); // (B, 1)
+  // NOTE: a Gather of columns 0…Td−2, not a Slice: WebGPU has no int32 Slice kernel.
+  const columns = int32Constant(
+    ctx.g,
+    [td - 1],
+    Int32Array.from({ length: td - 1 }, (_, i) => i),
+  );
+  const shifted = op.concat([start, op.gather(labels, columns, 1)], 1); // (B, Td)
+  return op.where(op.equal(shifted, IGNORE_INDEX), ctx.config.padTokenId, shifted); // (B, Td)
 }
 
 /** Decoder with teacher forcing: ids (B, Td), encoder states (B, Te, D) → (B, Td, D). */
@@ -176,8 +185,12 @@ export interface T5ForwardResult {
   readonly logits: Tensor; // (B, Td, V)
   /** Mean cross-entropy over labels ≠ −100 (scalar). */
   readonly loss: Tensor;
-  /** log-softmax of the logits, (B·Td, V). */
-  readonly logProb: Tensor;
+  /** (B·Td) log p(label), 0 where the label is −100. */
+  readonly tokenLogProbs: Tensor;
+  /** (B·Td) bool: labelled, and the label has the largest logit. */
+  readonly isCorrect: Tensor;
+  /** (B·Td) bool: the label is not −100. */
+  readonly isLabelled: Tensor;
 }
 
 /** Teacher-forced forward pass and loss, as T5ForConditionalGeneration(input_ids, attention_mask, labels). */
@@ -188,10 +201,8 @@ export function t5Forward(ctx: BuildContext, batch: T5BatchTensors): T5ForwardRe
   const logits = lmHead(ctx, decoded); // (B, Td, V)
   const [b, td, v] = logits.shape as number[];
   const flatLabels = op.reshape(batch.labels, [b * td]); // (B·Td)
-  const { loss, logProb } = op.softmaxCrossEntropy(op.reshape(logits, [b * td, v]), flatLabels, {
-    ignoreIndex: IGNORE_INDEX,
-  });
-  return { logits, loss, logProb };
+  const ce = maskedCrossEntropy(op.reshape(logits, [b * td, v]), flatLabels);
+  return { logits, ...ce };
 }
 
 export interface T5GraphOptions {

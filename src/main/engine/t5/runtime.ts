@@ -7,6 +7,7 @@ import { serializeModel } from '../onnx/serialize';
 import { bucketTable } from './buckets';
 import type { Feed, HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
+import type { NodePlacement } from '../onnx/placement';
 import type { T5Config } from './config';
 import type { DecodingSession, GenerationOptions, GenerationResult, Seq2SeqGenerator } from '../generation/types';
 import { generate } from '../generation/generate';
@@ -23,10 +24,14 @@ import {
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
+  /** Record where each node runs, for nodePlacements() (profiles each graph's first run). */
+  readonly recordPlacement?: boolean;
 }
 
 const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', dims, data });
-const i64 = (dims: number[], data: BigInt64Array): HostTensor => ({ dtype: 'int64', dims, data });
+// NOTE: ids, masks and buckets go in as int32 (the graphs are built with idType 'int32'):
+// WebGPU has no int64 Gather/Cast/Where kernels, so int64 feeds would pull nodes to the CPU.
+const i32 = (dims: number[], data: Int32Array): HostTensor => ({ dtype: 'int32', dims, data });
 
 /** Row-gather of a row-major (rows, …) array: out row i = in row order[i]. */
 export function gatherRows(data: Float32Array, rowSize: number, order: readonly number[]): Float32Array {
@@ -55,22 +60,29 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   private compile(graph: () => Uint8Array): Promise<EngineSession> {
-    return EngineSession.create(graph(), { providers: this.options.providers });
+    const { providers, recordPlacement } = this.options;
+    return EngineSession.create(graph(), { providers, recordPlacement });
+  }
+
+  /** Where the encoder's and decoder step's nodes ran (recordPlacement; after one generation). */
+  async nodePlacements(): Promise<{ encoder: NodePlacement; decoderStep: NodePlacement }> {
+    if (!this.encoder || !this.decoder) throw new Error('nodePlacements(): generate once first');
+    return { encoder: (await this.encoder).nodePlacement(), decoderStep: (await this.decoder).nodePlacement() };
   }
 
   /** Pads prompts to (B, Te) with the pad id; returns ids and the 1/0 mask. */
   private padPrompts(prompts: readonly (readonly number[])[]): {
-    ids: BigInt64Array;
-    mask: BigInt64Array;
+    ids: Int32Array;
+    mask: Int32Array;
     length: number;
   } {
     const length = Math.max(1, ...prompts.map((p) => p.length));
-    const ids = new BigInt64Array(prompts.length * length).fill(BigInt(this.config.padTokenId));
-    const mask = new BigInt64Array(prompts.length * length);
+    const ids = new Int32Array(prompts.length * length).fill(this.config.padTokenId);
+    const mask = new Int32Array(prompts.length * length);
     prompts.forEach((prompt, b) => {
       prompt.forEach((id, t) => {
-        ids[b * length + t] = BigInt(id);
-        mask[b * length + t] = 1n;
+        ids[b * length + t] = id;
+        mask[b * length + t] = 1;
       });
     });
     return { ids, mask, length };
@@ -79,17 +91,19 @@ export class T5Runtime implements Seq2SeqGenerator {
   /** Cross-attention keys/values of every decoder layer for the prompts, (B, H, Te, Dk) each. */
   async encode(
     prompts: readonly (readonly number[])[],
-  ): Promise<{ cross: Map<string, Float32Array>; mask: BigInt64Array; length: number }> {
+  ): Promise<{ cross: Map<string, Float32Array>; mask: Int32Array; length: number }> {
     const { ids, mask, length } = this.padPrompts(prompts);
     const b = prompts.length;
-    this.encoder ??= this.compile(() => serializeModel(buildEncoderGraph(this.config, this.weights)));
+    this.encoder ??= this.compile(() =>
+      serializeModel(buildEncoderGraph(this.config, this.weights, 'B', 'Te', 'int32')),
+    );
     const { relativeAttentionNumBuckets: buckets, relativeAttentionMaxDistance: distance } = this.config;
     const out = await (
       await this.encoder
     ).runHost({
-      input_ids: i64([b, length], ids),
-      attention_mask: i64([b, length], mask),
-      position_buckets: i64([length, length], bucketTable(length, length, true, buckets, distance)),
+      input_ids: i32([b, length], ids),
+      attention_mask: i32([b, length], mask),
+      position_buckets: i32([length, length], toInt32(bucketTable(length, length, true, buckets, distance))),
     });
     const cross = new Map<string, Float32Array>();
     for (const [name, t] of Object.entries(out)) cross.set(name, t.data as Float32Array);
@@ -105,12 +119,14 @@ export class T5Runtime implements Seq2SeqGenerator {
     const encoded = await this.encode(prompts);
     const te = encoded.length;
     const rows = rowPrompt.length;
-    this.decoder ??= this.compile(() => serializeModel(buildDecoderStepGraph(config, this.weights)));
+    this.decoder ??= this.compile(() =>
+      serializeModel(buildDecoderStepGraph(config, this.weights, 'N', 'Te', 'P', 'int32')),
+    );
     const decoder = await this.decoder;
     const crossRow = config.numHeads * te * config.dKv;
     const crossDims = [rows, config.numHeads, te, config.dKv];
     const fixed: Record<string, Feed> = {
-      attention_mask: i64([rows, te], gatherInt64Rows(encoded.mask, te, rowPrompt)),
+      attention_mask: i32([rows, te], gatherIntRows(encoded.mask, te, rowPrompt)),
     };
     for (const [name, data] of encoded.cross) fixed[name] = f32(crossDims, gatherRows(data, crossRow, rowPrompt));
     return new CachedDecoding(config, decoder, fixed, rows, maxSteps);
@@ -165,11 +181,8 @@ class CachedDecoding implements DecodingSession {
     const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
     const feeds: Record<string, Feed> = {
       ...this.fixed,
-      decoder_input_ids: i64(
-        [rows, 1],
-        BigInt64Array.from(tokens, (t) => BigInt(t)),
-      ),
-      position_buckets: i64([1, maxSteps], buckets),
+      decoder_input_ids: i32([rows, 1], Int32Array.from(tokens)),
+      position_buckets: i32([1, maxSteps], toInt32(buckets)),
       position_mask: f32([1, 1, 1, maxSteps], keyMask),
       write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
     };
@@ -206,8 +219,10 @@ class CachedDecoding implements DecodingSession {
   }
 }
 
-function gatherInt64Rows(data: BigInt64Array, rowSize: number, order: readonly number[]): BigInt64Array {
-  const out = new BigInt64Array(order.length * rowSize);
+const toInt32 = (values: BigInt64Array): Int32Array => Int32Array.from(values, (x) => Number(x));
+
+function gatherIntRows(data: Int32Array, rowSize: number, order: readonly number[]): Int32Array {
+  const out = new Int32Array(order.length * rowSize);
   order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
   return out;
 }

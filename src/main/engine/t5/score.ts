@@ -25,6 +25,8 @@ export interface ScoreResult {
   readonly gradients: ReadonlyMap<string, Float32Array>;
   /** L2 norm of each parameter's gradient (empty unless gradients were asked for). */
   readonly gradNorms: Readonly<Record<string, number>>;
+  /** The execution provider whose session ran the graph. */
+  readonly provider: ProviderName;
 }
 
 export class ScoreInputError extends Error {
@@ -39,8 +41,8 @@ function rectangular(name: string, rows: readonly (readonly number[])[]): [numbe
   return [rows.length, width];
 }
 
-const int64 = (rows: readonly (readonly number[])[]): BigInt64Array =>
-  BigInt64Array.from(rows.flat(), (x) => BigInt(x));
+/** Rows of ids as the graphs' int32 (they take int32 so that every node has a GPU kernel). */
+const int32 = (rows: readonly (readonly number[])[]): Int32Array => Int32Array.from(rows.flat());
 
 function checkIds(name: string, rows: readonly (readonly number[])[], vocab: number, allowIgnore: boolean): void {
   for (const row of rows) {
@@ -89,9 +91,9 @@ export async function scoreBatch(
   }
   const session = await EngineSession.create(serializeModel(built.graph), { providers: options.providers });
   const feeds: Record<string, HostTensor> = {
-    input_ids: { dtype: 'int64', dims: [b, te], data: int64(batch.inputIds) },
-    attention_mask: { dtype: 'int64', dims: [b, te], data: int64(batch.attentionMask) },
-    labels: { dtype: 'int64', dims: [b, td], data: int64(batch.labels) },
+    input_ids: { dtype: 'int32', dims: [b, te], data: int32(batch.inputIds) },
+    attention_mask: { dtype: 'int32', dims: [b, te], data: int32(batch.attentionMask) },
+    labels: { dtype: 'int32', dims: [b, td], data: int32(batch.labels) },
   };
   for (const [name, t] of built.params)
     feeds[name] = { dtype: 'float32', dims: t.shape as number[], data: params.get(name) as Float32Array };
@@ -111,6 +113,7 @@ export async function scoreBatch(
       logits: out.logits.data as Float32Array,
       gradients: grads,
       gradNorms,
+      provider: session.placement.provider,
     };
   } finally {
     await session.release();

@@ -11,7 +11,7 @@ import type { T5Config } from './config';
 import type { FloatType } from './layers';
 import { buildContext } from './layers';
 import type { T5Shapes } from './model';
-import { BATCH_INPUT_NAMES, declareBatch, declareParams, IGNORE_INDEX, t5Forward } from './model';
+import { BATCH_INPUT_NAMES, declareBatch, declareParams, t5Forward } from './model';
 import { t5ParamShapes } from './params';
 import { counterKey } from '../onnx/random';
 
@@ -23,7 +23,7 @@ export interface T5TrainingSpec {
 
 /**
  * The model half of an optim `CompileSpec`: `compile({ ...t5TrainingSpec(config, shapes),
- * optimizer, schedule, k })`. Batch fields are int64 input_ids, attention_mask (B, Te) and
+ * optimizer, schedule, k })`. Batch fields are int32 input_ids, attention_mask (B, Te) and
  * labels (B, Td) with −100 ignored; decoder inputs are derived in-graph (labels shifted right).
  */
 export function t5TrainingSpec(
@@ -35,9 +35,9 @@ export function t5TrainingSpec(
   const params = [...t5ParamShapes(config)].map(([name, shape]) => ({ name, shape, dtype }));
   const { batchSize: b, inputLength: te, targetLength: td } = shapes;
   const batch: BatchFieldSpec[] = [
-    { name: BATCH_INPUT_NAMES.inputIds, dtype: 'int64', shape: [b, te] },
-    { name: BATCH_INPUT_NAMES.attentionMask, dtype: 'int64', shape: [b, te] },
-    { name: BATCH_INPUT_NAMES.labels, dtype: 'int64', shape: [b, td] },
+    { name: BATCH_INPUT_NAMES.inputIds, dtype: 'int32', shape: [b, te] },
+    { name: BATCH_INPUT_NAMES.attentionMask, dtype: 'int32', shape: [b, te] },
+    { name: BATCH_INPUT_NAMES.labels, dtype: 'int32', shape: [b, td] },
   ];
   const dropoutRate = options.dropoutRate ?? config.dropoutRate;
   const build: ModelBuilder = (g, p, fields, at) => {
@@ -58,17 +58,23 @@ export function t5TrainingSpec(
 }
 
 /**
- * The batch fields of `t5TrainingSpec` (and of the evaluation graph) from a data-module batch.
- * decoder_input_ids is not fed: the graph shifts the labels itself.
+ * The batch fields of `t5TrainingSpec` (and of the evaluation graph) from a data-module batch,
+ * converted to int32 here at the boundary (the graphs take int32 so that every node has a GPU
+ * kernel). decoder_input_ids is not fed: the graph shifts the labels itself.
  */
 export function t5BatchFeeds(
   batch: Pick<T5Batch, 'inputIds' | 'attentionMask' | 'labels'>,
-): Record<string, BigInt64Array> {
+): Record<string, Int32Array> {
   return {
-    [BATCH_INPUT_NAMES.inputIds]: batch.inputIds,
-    [BATCH_INPUT_NAMES.attentionMask]: batch.attentionMask,
-    [BATCH_INPUT_NAMES.labels]: batch.labels,
+    [BATCH_INPUT_NAMES.inputIds]: toInt32(batch.inputIds),
+    [BATCH_INPUT_NAMES.attentionMask]: toInt32(batch.attentionMask),
+    [BATCH_INPUT_NAMES.labels]: toInt32(batch.labels),
   };
+}
+
+/** Token ids, masks and labels (all within ±2³¹) as int32. */
+export function toInt32(values: BigInt64Array | readonly number[]): Int32Array {
+  return Int32Array.from(values as ArrayLike<bigint | number>, (x) => Number(x));
 }
 
 /** Output names of the evaluation graph. */
@@ -91,25 +97,8 @@ export function buildEvalGraph(config: T5Config, shapes: T5Shapes, options: { wi
   const params = declareParams(g, config);
   const batch = declareBatch(g, shapes);
   const ctx = buildContext(g, config, params, { dropoutRate: 0 });
-  const { loss, logits, logProb } = t5Forward(ctx, batch);
+  const { loss, logits, tokenLogProbs, isCorrect, isLabelled } = t5Forward(ctx, batch);
   const { batchSize: b, targetLength: td } = shapes;
-  const labels = op.reshape(batch.labels, [b * td]); // (B·Td)
-  const ignore = g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(BigInt(IGNORE_INDEX)) });
-  const isLabelled = op.not(op.equal(labels, ignore)); // (B·Td) bool
-  const safeLabels = op.where(
-    isLabelled,
-    labels,
-    g.constant({ dtype: 'int64', shape: [], data: BigInt64Array.of(0n) }),
-  ); // (B·Td)
-  const [picked] = g.addNode(
-    'GatherElements',
-    [logProb, op.unsqueeze(safeLabels, [1])],
-    [{ dtype: 'float32', shape: [b * td, 1] }],
-    { axis: 1 },
-  ); // (B·Td, 1)
-  const tokenLogProbs = op.where(isLabelled, op.squeeze(picked, [1]), 0); // (B·Td)
-  const [predicted] = g.addNode('ArgMax', [logProb], [{ dtype: 'int64', shape: [b * td] }], { axis: 1, keepdims: 0 }); // (B·Td)
-  const isCorrect = op.and(isLabelled, op.equal(predicted, labels)); // (B·Td) bool
   g.output(loss, EVAL_OUTPUTS.loss);
   g.output(op.reshape(tokenLogProbs, [b, td]), EVAL_OUTPUTS.tokenLogProbs); // (B, Td)
   g.output(op.reduceSum(op.cast(isCorrect, 'float32'), null), EVAL_OUTPUTS.correctTokens);

@@ -74,7 +74,7 @@ export class Evaluator {
       const feeds: Record<string, HostTensor> = { ...params };
       for (const [name, data] of Object.entries(t5BatchFeeds(batch))) {
         const length = name === 'labels' ? batch.targetLength : batch.inputLength;
-        feeds[name] = { dtype: 'int64', dims: [batch.batchSize, length], data };
+        feeds[name] = { dtype: 'int32', dims: [batch.batchSize, length], data };
       }
       const out = await session.runHost(feeds, [
         EVAL_OUTPUTS.tokenLogProbs,

@@ -7,7 +7,7 @@ import * as op from '../../../../src/main/engine/onnx/ops';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/program';
 import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
-import { compile } from '../../../../src/main/engine/optim/program';
+import { compile, deviceStateOutputs } from '../../../../src/main/engine/optim/program';
 import { expectClose, f64, seeded } from './helpers';
 
 const IN = 4;
@@ -226,17 +226,39 @@ describe('compile(): fused K-step training', () => {
     for (const name of Object.keys(straight)) expectClose(resumed[name], straight[name], 1e-12, `resumed ${name}`);
   });
 
-  it('falls back from WebGPU to the CPU Loop graph with a message', async () => {
+  it('runs a float64 program with WebGPU first: the CPU Loop graph without WebGPU, host state with it', async () => {
     await withProgram(spec(2, B, { providers: ['webgpu', 'cpu'] }), async (p) => {
-      // NOTE: no GPU here: WebGPU gets no adapter; a GPU machine would keep mode 'single'.
       if (p.placement.provider === 'cpu') {
+        // No WebGPU adapter on this machine: the CPU has a Loop kernel, so the K-step graph.
         expect(p.mode).toBe('loop');
         expect(p.placement.message).toMatch(/webgpu/);
+      } else {
+        // WebGPU loaded (a GPU, or lavapipe): one step per call, float64 state kept on the host.
+        expect(p.mode).toBe('single');
       }
       p.setParams(initialParams());
       const { x, y } = data(2, B);
       expect((await p.step({ x, y })).losses.length).toBe(2);
+      const state = await p.getState();
+      expect(state.step).toBe(2);
+      expect(state.params.w1.dtype).toBe('float64');
     });
+  });
+
+  it('keeps only float32 state on the device (WebGPU has no float64 buffers)', () => {
+    const s64 = spec(1, B);
+    const { nextOutputs: next64 } = buildFusedGraph(s64, 'single');
+    expect(deviceStateOutputs(s64, next64)).toEqual([]);
+    const s32 = {
+      ...s64,
+      params: PARAMS.map((p) => ({ ...p, dtype: 'float32' as const })),
+      batch: s64.batch.map((f) => ({ ...f, dtype: 'float32' as const })),
+    };
+    const { nextOutputs: next32 } = buildFusedGraph(s32, 'single');
+    const kept = deviceStateOutputs(s32, next32);
+    // Every parameter and moment (AdamW: m and v per parameter), never the step counter.
+    expect(kept.length).toBe(PARAMS.length * 3);
+    expect(kept).not.toContain(next32['train.step']);
   });
 });
 

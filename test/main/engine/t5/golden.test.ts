@@ -115,19 +115,27 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       expect(maxAbsDiff(logits, golden.logits) / scale).toBeLessThan(1e-5);
     });
 
-    it('every parameter gradient is within 1e-4 relative of the reference', async () => {
-      const reference = readAllTensors(join(FIXTURES, name, 'grads.safetensors'));
-      const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
-      const result = await scoreBatch(model.config, model.weights.params, batch, { withGradients: true });
-      expect([...result.gradients.keys()].sort()).toEqual([...reference.keys()].sort());
-      const errors = [...result.gradients].map(([param, g]) => ({
-        param,
-        error: relativeError(g, (reference.get(param) as { data: Float32Array }).data),
-      }));
-      expect(errors.filter((e) => !(e.error < 1e-4))).toEqual([]);
-      for (const [param, norm] of Object.entries(golden.grad_norms))
-        expect(Math.abs(result.gradNorms[param] - norm) / norm).toBeLessThan(1e-4);
-    });
+    // WebGPU runs on Mesa's lavapipe where there is no GPU (.ci/run installs it).
+    it.each(['cpu', 'webgpu'] as const)(
+      'every parameter gradient is within 1e-4 relative of the reference (%s)',
+      async (provider) => {
+        const reference = readAllTensors(join(FIXTURES, name, 'grads.safetensors'));
+        const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
+        const result = await scoreBatch(model.config, model.weights.params, batch, {
+          withGradients: true,
+          providers: [provider],
+        });
+        expect(result.provider).toBe(provider);
+        expect([...result.gradients.keys()].sort()).toEqual([...reference.keys()].sort());
+        const errors = [...result.gradients].map(([param, g]) => ({
+          param,
+          error: relativeError(g, (reference.get(param) as { data: Float32Array }).data),
+        }));
+        expect(errors.filter((e) => !(e.error < 1e-4))).toEqual([]);
+        for (const [param, norm] of Object.entries(golden.grad_norms))
+          expect(Math.abs(result.gradNorms[param] - norm) / norm).toBeLessThan(1e-4);
+      },
+    );
 
     it('greedy decoding with the KV cache reproduces the reference ids', async () => {
       const { greedy } = golden;

@@ -38,6 +38,11 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
+/** Rows of ids as the graphs' int32 batch data. */
+export function int32(rows: readonly (readonly number[])[]): Int32Array {
+  return Int32Array.from(rows.flat());
+}
+
 export function int64(rows: readonly (readonly number[])[]): BigInt64Array {
   return BigInt64Array.from(rows.flat().map((x) => BigInt(x)));
 }

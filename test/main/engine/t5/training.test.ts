@@ -12,7 +12,7 @@ import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
 import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
-import { FIXTURES, int64, readCase, relativeError } from './helpers';
+import { FIXTURES, int32, int64, readCase, relativeError } from './helpers';
 import type { GoldenCase } from './helpers';
 
 const NAME = 't5-tiny-gated';
@@ -26,11 +26,11 @@ function loadFixture(name: string) {
 }
 
 /** The golden case's batch as a compiled program's feeds. */
-function goldenBatch(golden: GoldenCase): Record<string, BigInt64Array> {
+function goldenBatch(golden: GoldenCase): Record<string, Int32Array> {
   return {
-    input_ids: int64(golden.input_ids),
-    attention_mask: int64(golden.attention_mask),
-    labels: int64(golden.labels),
+    input_ids: int32(golden.input_ids),
+    attention_mask: int32(golden.attention_mask),
+    labels: int32(golden.labels),
   };
 }
 
@@ -51,9 +51,9 @@ describe('evaluation graph', () => {
       serializeModel(buildEvalGraph(config, { batchSize: b, inputLength: te, targetLength: td })),
     );
     const feeds: Record<string, HostTensor> = {
-      input_ids: { dtype: 'int64', dims: [b, te], data: int64(golden.input_ids) },
-      attention_mask: { dtype: 'int64', dims: [b, te], data: int64(golden.attention_mask) },
-      labels: { dtype: 'int64', dims: [b, td], data: int64(golden.labels) },
+      input_ids: { dtype: 'int32', dims: [b, te], data: int32(golden.input_ids) },
+      attention_mask: { dtype: 'int32', dims: [b, te], data: int32(golden.attention_mask) },
+      labels: { dtype: 'int32', dims: [b, td], data: int32(golden.labels) },
     };
     for (const [name, shape] of t5ParamShapes(config))
       feeds[name] = { dtype: 'float32', dims: [...shape], data: weights.params.get(name) as Float32Array };
@@ -135,7 +135,7 @@ describe('deterministic dropout', () => {
     const one = goldenBatch(golden);
     const batch = Object.fromEntries(
       Object.entries(one).map(([name, x]) => {
-        const stacked = new BigInt64Array(k * x.length);
+        const stacked = new Int32Array(k * x.length);
         for (let i = 0; i < k; i++) stacked.set(x, i * x.length);
         return [name, stacked];
       }),
@@ -173,9 +173,9 @@ describe('float64 graphs', () => {
     );
     const session = await EngineSession.create(serializeModel(built.graph));
     const feeds: Record<string, HostTensor> = {
-      input_ids: { dtype: 'int64', dims: [b, te], data: int64(golden.input_ids) },
-      attention_mask: { dtype: 'int64', dims: [b, te], data: int64(golden.attention_mask) },
-      labels: { dtype: 'int64', dims: [b, td], data: int64(golden.labels) },
+      input_ids: { dtype: 'int32', dims: [b, te], data: int32(golden.input_ids) },
+      attention_mask: { dtype: 'int32', dims: [b, te], data: int32(golden.attention_mask) },
+      labels: { dtype: 'int32', dims: [b, td], data: int32(golden.labels) },
     };
     for (const [name, t] of built.params) {
       feeds[name] = {

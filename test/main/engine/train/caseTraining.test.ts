@@ -63,6 +63,34 @@ describe.each(['t5-tiny-relu', 't5-tiny-gated'])('case training %s', (name) => {
   });
 });
 
+describe.each(['t5-tiny-relu', 't5-tiny-gated'])('case training %s on WebGPU (lavapipe)', (name) => {
+  it("follows the reference curve's first 10 steps within the GPU bound (1e-3 relative)", async () => {
+    const dir = join(FIXTURES, name);
+    const curve = JSON.parse(readFileSync(join(dir, 'curve.json'), 'utf8')) as Curve;
+    const golden = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Record<string, number[][]>;
+    const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
+    const steps = 10;
+    const { losses, provider } = await trainOnCase(dir, batch, {
+      steps,
+      k: 1,
+      optimizer: {
+        kind: 'adamw',
+        beta1: curve.optimizer.betas[0],
+        beta2: curve.optimizer.betas[1],
+        eps: curve.optimizer.eps,
+        weightDecay: curve.optimizer.weight_decay,
+      },
+      schedule: { kind: 'constant', peakLr: curve.optimizer.lr },
+      providers: ['webgpu'],
+    });
+    expect(provider).toBe('webgpu');
+    const relative = losses.map((l, i) => Math.abs(l - curve.losses_float64[i]) / curve.losses_float64[i]);
+    console.log(`${name} on WebGPU: max rel. error steps 0–9 ${Math.max(...relative).toExponential(2)} (bound 1e-3)`);
+    expect(relative).toHaveLength(steps);
+    expect(Math.max(...relative)).toBeLessThan(1e-3);
+  });
+});
+
 describe('checkTrainingCase', () => {
   it('names the field whose rows do not form one batch', () => {
     const good: TrainingCase = { inputIds: [[1, 2]], attentionMask: [[1, 1]], labels: [[3]] };

@@ -90,8 +90,11 @@ function gatherGrad(ctx: GradContext): (GradientValue | null)[] {
   const axis = raw < 0 ? raw + rank : raw;
   const dim = dataShape[axis];
   const q = ctx.I(1).rank;
-  const idx64 = castTo(ctx.I(1), 'int64');
-  const idx = op.where(op.less(idx64, 0), op.add(idx64, dim), idx64); // (Q...)
+  // NOTE: normalised in the indices' own dtype and cast to ScatterND's int64 only when the
+  // scatter is built (here or in sums.ts): WebGPU has
+  // int32 Where/Less/Add/Unsqueeze but no int64 ones, which would send these to the CPU.
+  const given = ctx.I(1);
+  const idx = op.where(op.less(given, 0), op.add(given, dim), given); // (Q...)
   const indices = op.unsqueeze(idx, [q]); // (Q..., 1)
   if (axis === 0) return [{ kind: 'scatter-add', indices, updates: dy }, null];
   // dY (pre, Q..., post) → (Q..., pre, post)
@@ -100,7 +103,7 @@ function gatherGrad(ctx: GradContext): (GradientValue | null)[] {
   const post = Array.from({ length: rank - axis - 1 }, (_, i) => axis + q + i);
   const front = op.transpose(dy, [...qAxes, ...pre, ...post]);
   const movedShape = [dim, ...dataShape.slice(0, axis), ...dataShape.slice(axis + 1)]; // (dim, pre, post)
-  const scattered = op.scatterND(filled(ctx.graph, 0, data.dtype, movedShape), indices, front, 'add');
+  const scattered = op.scatterND(filled(ctx.graph, 0, data.dtype, movedShape), castTo(indices, 'int64'), front, 'add');
   // (dim, pre, post) → (pre, dim, post)
   const back = [
     ...Array.from({ length: axis }, (_, i) => i + 1),

@@ -1,0 +1,127 @@
+// `spanfill bench train`: ms per fused AdamW training step of a randomly initialised T5 of a
+// real shape (a preset) on one execution provider, with tokens/s, peak RSS, the provider that
+// ran and whether every node was placed on it (from ORT's profile of the warm-up step, see
+// onnx/placement.ts). Measurements for the issue's notes; never a timed test.
+
+import type { NodePlacement } from '../onnx/placement';
+import type { ProviderName } from '../onnx/session';
+import { compile } from '../optim/program';
+import { Rng } from '../rng';
+import type { T5Config, T5PresetName } from '../t5/config';
+import { t5Preset } from '../t5/config';
+import { countParams, randomT5Params, t5ParamShapes } from '../t5/params';
+import { t5BatchFeeds, t5TrainingSpec } from '../t5/training';
+
+export interface TrainBenchOptions {
+  readonly preset: T5PresetName;
+  /** A config to use instead of the preset's (tests use a tiny one). */
+  readonly config?: T5Config;
+  readonly batchSize: number;
+  readonly inputLength: number;
+  readonly targetLength: number;
+  /** Steps timed after one warm-up step. */
+  readonly steps: number;
+  readonly provider?: ProviderName;
+  readonly threads?: number;
+  /** Dropout rate; default the preset's. */
+  readonly dropoutRate?: number;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainBenchResult {
+  readonly preset: T5PresetName;
+  readonly parameters: number;
+  readonly batchSize: number;
+  readonly inputLength: number;
+  readonly targetLength: number;
+  readonly requestedProvider: ProviderName;
+  /** The provider whose session ran the step. */
+  readonly provider: ProviderName;
+  /** Every node on `provider` (Memcpy nodes aside). */
+  readonly isFullyPlaced: boolean;
+  /** Op type → nodes that ran elsewhere. */
+  readonly fallbacks: Readonly<Record<string, number>>;
+  readonly placementMessage: string;
+  readonly compileMs: number;
+  readonly firstStepMs: number;
+  readonly msPerStep: number;
+  readonly minMsPerStep: number;
+  readonly maxMsPerStep: number;
+  /** (input + target tokens per step) / mean step time. */
+  readonly tokensPerSecond: number;
+  readonly losses: number[];
+  readonly peakRssMb: number;
+}
+
+const now = (): number => performance.now();
+
+/** Random ids in [2, V) as the data module's int64 rows. */
+function randomIds(config: T5Config, rng: Rng, n: number): BigInt64Array {
+  return BigInt64Array.from({ length: n }, () => BigInt(2 + rng.below(config.vocabSize - 2)));
+}
+
+export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
+  const config = options.config ?? t5Preset(options.preset);
+  const { batchSize: b, inputLength: te, targetLength: td } = options;
+  const rng = Rng.fromWords(options.seed ?? 1);
+  const batch = t5BatchFeeds({
+    inputIds: randomIds(config, rng, b * te),
+    attentionMask: new BigInt64Array(b * te).fill(1n),
+    labels: randomIds(config, rng, b * td),
+  });
+  const requested = options.provider ?? 'cpu';
+  let start = now();
+  const program = await compile({
+    ...t5TrainingSpec(
+      config,
+      { batchSize: b, inputLength: te, targetLength: td },
+      { dropoutRate: options.dropoutRate },
+    ),
+    optimizer: { kind: 'adamw', weightDecay: 0.01 },
+    schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 },
+    k: 1,
+    providers: [requested],
+    intraOpThreads: options.threads,
+    recordPlacement: true,
+  });
+  const compileMs = now() - start;
+  const losses: number[] = [];
+  const times: number[] = [];
+  let placement: NodePlacement | undefined;
+  try {
+    program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
+    for (let i = 0; i <= options.steps; i++) {
+      options.signal?.throwIfAborted();
+      start = now();
+      losses.push((await program.step(batch)).losses[0]);
+      times.push(now() - start);
+      // Read after the warm-up step: this ends ORT's profiling, so the timed steps run without it.
+      placement ??= program.nodePlacement();
+    }
+  } finally {
+    await program.release();
+  }
+  const timed = times.length > 1 ? times.slice(1) : times;
+  const msPerStep = timed.reduce((a, t) => a + t, 0) / timed.length;
+  return {
+    preset: options.preset,
+    parameters: countParams(t5ParamShapes(config)),
+    batchSize: b,
+    inputLength: te,
+    targetLength: td,
+    requestedProvider: requested,
+    provider: program.placement.provider,
+    isFullyPlaced: (placement as NodePlacement).isFullyPlaced,
+    fallbacks: (placement as NodePlacement).fallbacks,
+    placementMessage: program.placement.message,
+    compileMs,
+    firstStepMs: times[0],
+    msPerStep,
+    minMsPerStep: Math.min(...timed),
+    maxMsPerStep: Math.max(...timed),
+    tokensPerSecond: (b * (te + td) * 1000) / msPerStep,
+    losses,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}

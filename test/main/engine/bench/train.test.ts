@@ -1,0 +1,34 @@
+// benchTrain() on a tiny T5 (the golden fixture's config) at tiny shapes: the result has the
+// documented fields, consistent rates and the placement of the step, on the CPU and on WebGPU
+// (Mesa's lavapipe where there is no GPU). Timing itself is never asserted (DESIGN.md §7).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { benchTrain } from '../../../../src/main/engine/bench/train';
+import { loadT5Model } from '../../../../src/main/engine/t5/weights';
+import { renderTrainBench } from '../../../../src/main/cli/commands/bench-train';
+
+const { config } = loadT5Model(join(__dirname, '../../../fixtures/t5/t5-tiny-relu'));
+
+describe('benchTrain', () => {
+  it.each(['cpu', 'webgpu'] as const)('measures steps on %s with every node placed there', async (provider) => {
+    const result = await benchTrain({
+      preset: 't5-small',
+      config,
+      batchSize: 2,
+      inputLength: 6,
+      targetLength: 3,
+      steps: 2,
+      provider,
+      threads: 1,
+    });
+    expect([result.requestedProvider, result.provider, result.isFullyPlaced]).toEqual([provider, provider, true]);
+    expect(result.fallbacks).toEqual({});
+    expect(result.losses).toHaveLength(3); // warm-up + 2 timed
+    expect(result.losses.every(Number.isFinite)).toBe(true);
+    expect(result.minMsPerStep).toBeLessThanOrEqual(result.msPerStep);
+    expect(result.maxMsPerStep).toBeGreaterThanOrEqual(result.msPerStep);
+    expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
+    expect(result.peakRssMb).toBeGreaterThan(0);
+    expect(renderTrainBench(result)).toContain(`${provider} (every node placed) B=2 6/3:`);
+  });
+});
