@@ -5,6 +5,7 @@
 import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
 import { datasetRenameHandlers } from './datasetRename';
+import { datasetSampleHandlers } from './datasetSample';
 import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
@@ -25,6 +26,7 @@ export function createHandlers(services: DomainServices): Handlers {
     ...systemHandlers(services),
     ...datasetHandlers(services),
     ...datasetRenameHandlers(services),
+    ...datasetSampleHandlers(services),
     ...maskingHandlers(services),
     ...playgroundHandlers(services),
     ...modelHandlers(services),
