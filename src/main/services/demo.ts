@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetSummary } from '../../shared/contract/datasets';
 import type { MaskingPreviewResult } from '../../shared/contract/masking';
-import type { RunConfig, RunSummary } from '../../shared/contract/runs';
+import type { RunConfig, RunConfigInput, RunSummary } from '../../shared/contract/runs';
 import { runConfigSchema, withPreset } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { heldOutSentences } from '../resources';
@@ -30,6 +30,8 @@ export interface DemoOptions {
   readonly model?: string;
   readonly steps?: number;
   readonly prompts?: number;
+  /** Run settings over the demo's own (tests and experiments). */
+  readonly overrides?: Partial<RunConfigInput>;
 }
 
 export interface DemoSpan {
@@ -89,7 +91,12 @@ async function baseModel(app: AppServices, model: string, signal?: AbortSignal):
 }
 
 /** The demo's run: the quick preset with its step count, checkpoints at the end and halfway. */
-export function demoRunConfig(model: string, datasetId: string, steps: number): RunConfig {
+export function demoRunConfig(
+  model: string,
+  datasetId: string,
+  steps: number,
+  overrides: Partial<RunConfigInput> = {},
+): RunConfig {
   if (!Number.isInteger(steps) || steps < DEMO_STEPS_PER_CALL || steps % DEMO_STEPS_PER_CALL !== 0)
     throw new ApiError('invalid_argument', `steps must be a positive multiple of ${DEMO_STEPS_PER_CALL}, got ${steps}`);
   const half = Math.max(DEMO_STEPS_PER_CALL, Math.round(steps / 2 / DEMO_STEPS_PER_CALL) * DEMO_STEPS_PER_CALL);
@@ -104,6 +111,7 @@ export function demoRunConfig(model: string, datasetId: string, steps: number): 
       checkpointEvery: half,
       keepLast: 2,
       lr: 2e-3,
+      ...overrides,
     }),
   );
 }
@@ -194,7 +202,7 @@ export async function runDemo(
   report({ kind: 'dataset', dataset, reused });
   const base = await baseModel(app, options.model ?? DEMO_DEFAULT_MODEL, signal);
   report({ kind: 'model', model: base.ref, dir: base.dir });
-  const config = demoRunConfig(base.ref, dataset.id, steps);
+  const config = demoRunConfig(base.ref, dataset.id, steps, options.overrides);
   const preview = await previewMasking(
     app,
     {
