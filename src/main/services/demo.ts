@@ -90,7 +90,12 @@ async function baseModel(app: AppServices, model: string, signal?: AbortSignal):
   return { ref: pulled.model.path, dir: pulled.model.path };
 }
 
-/** The demo's run: the quick preset with its step count, checkpoints at the end and halfway. */
+/**
+ * The demo's run: the quick preset with its step count, checkpoints at the end and halfway.
+ * NOTE: spans of 5 bytes on average, not T5's 3: with 3, greedy decoding of the briefly trained
+ * byte model mostly closes each hole at once (the next sentinel is its likeliest byte); measured
+ * at 400 steps on the held-out prompts, character similarity 4.8% with 3, 12.5% with 5, 11.4% with 8.
+ */
 export function demoRunConfig(
   model: string,
   datasetId: string,
@@ -111,6 +116,7 @@ export function demoRunConfig(
       checkpointEvery: half,
       keepLast: 2,
       lr: 2e-3,
+      meanSpanLength: 5,
       ...overrides,
     }),
   );
