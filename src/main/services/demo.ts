@@ -117,6 +117,8 @@ export function demoRunConfig(
       keepLast: 2,
       lr: 2e-3,
       meanSpanLength: 5,
+      // The preset warms up for 20 steps; a shorter demo (tests) warms up for a fifth of its steps.
+      warmupSteps: Math.min(20, Math.floor(steps / 5)),
       ...overrides,
     }),
   );
