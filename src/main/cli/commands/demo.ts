@@ -51,7 +51,7 @@ function reporter(context: CommandContext): (event: DemoEvent) => void {
           `lr ${c.lr}, on ${c.provider}`,
       );
     } else if (event.kind === 'loss') {
-      if (event.step % every === 0 || event.step === event.totalSteps)
+      if (event.step % every === 0 || event.step === DEMO_STEPS_PER_CALL || event.step === event.totalSteps)
         context.log(`  step ${String(event.step).padStart(5)}/${event.totalSteps}  loss ${event.loss.toFixed(4)}`);
     } else {
       if (event.index === 0)
