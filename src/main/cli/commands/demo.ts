@@ -5,13 +5,21 @@
 // serves the UI on the same data directory.
 
 import type { DemoEvent, DemoPrompt, DemoResult } from '../../services/demo';
-import { DEMO_DEFAULT_MODEL, DEMO_DEFAULT_STEPS, DEMO_STEPS_PER_CALL, runDemo } from '../../services/demo';
+import {
+  DEMO_DEFAULT_MODEL,
+  DEMO_DEFAULT_PROMPTS,
+  DEMO_DEFAULT_STEPS,
+  DEMO_STEPS_PER_CALL,
+  runDemo,
+} from '../../services/demo';
+import { heldOutSentences } from '../../resources';
 import type { DemoScore } from '../../services/demoScore';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { startServing } from './serve';
 import { renderPreview, withTokenizingProgress } from './mask';
 
+const heldOutCount = (): number => heldOutSentences().length;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const quoted = (text: string | null): string => (text === null ? '(nothing)' : JSON.stringify(text.trim()));
 
@@ -66,7 +74,8 @@ function reporter(context: CommandContext): (event: DemoEvent) => void {
 export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Import the sample, train a small model on it and compare fills before and after',
-  usage: 'spanfill demo [--model REPO_ID|DIR|ID] [--steps N] [--serve [--port N]] [--data-dir DIR] [--json]',
+  usage:
+    'spanfill demo [--model REPO_ID|DIR|ID] [--steps N] [--prompts N] [--serve [--port N]] [--data-dir DIR] [--json]',
   description:
     'Imports the bundled public-domain sample (once; later demos reuse it), shows how one training example is ' +
     `masked, trains a CPU "quick" run of ${DEMO_DEFAULT_MODEL} for ${DEMO_DEFAULT_STEPS} steps (a few minutes) ` +
@@ -83,6 +92,11 @@ export const demoCommand = defineCommand({
       placeholder: 'N',
       description: `Training steps, a multiple of ${DEMO_STEPS_PER_CALL} (default ${DEMO_DEFAULT_STEPS})`,
     },
+    prompts: {
+      type: 'string',
+      placeholder: 'N',
+      description: `Held-out sentences to fill (default ${DEMO_DEFAULT_PROMPTS}, at most ${heldOutCount()})`,
+    },
     serve: { type: 'boolean', description: 'Then serve the UI on this data directory (Ctrl-C stops)' },
     port: { type: 'string', placeholder: 'N', description: 'With --serve: the port (default: a free one)' },
   },
@@ -91,11 +105,12 @@ export const demoCommand = defineCommand({
     const steps = context.integer('steps', { min: DEMO_STEPS_PER_CALL, max: 1_000_000 });
     if (steps !== undefined && steps % DEMO_STEPS_PER_CALL !== 0)
       throw new UsageError(`--steps must be a multiple of ${DEMO_STEPS_PER_CALL}, got ${steps}`);
+    const prompts = context.integer('prompts', { min: 1, max: heldOutCount() });
     const port = context.integer('port', { min: 0, max: 65_535 });
     if (port !== undefined && !context.flag('serve')) throw new UsageError('--port needs --serve');
     const app = context.app();
     const result = await withTokenizingProgress(context, app, () =>
-      runDemo(app, { model: context.string('model'), steps }, reporter(context), context.signal),
+      runDemo(app, { model: context.string('model'), steps, prompts }, reporter(context), context.signal),
     );
     if (!context.flag('serve')) {
       context.printResult({ ...result, dataDir: app.dataDir });

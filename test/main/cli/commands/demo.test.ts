@@ -58,10 +58,10 @@ describe('spanfill demo', () => {
 
   it('reuses the imported sample and prints its stages', async () => {
     const dir = tempDir();
-    const first = await spanfillIn(dir, ['demo', '--steps', '10']);
+    const first = await spanfillIn(dir, ['demo', '--steps', '10', '--prompts', '1']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Sample text imported: dataset ');
-    const second = await spanfillIn(dir, ['demo', '--steps', '10']);
+    const second = await spanfillIn(dir, ['demo', '--steps', '10', '--prompts', '2']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('Sample text already imported: dataset ');
     for (const stage of [
@@ -73,13 +73,18 @@ describe('spanfill demo', () => {
       expect(second.stdout).toContain(stage);
     }
     expect(second.stdout).toMatch(/Untrained: .*\nTrained {2}: /);
+    expect(second.stdout).toContain('\n2. ');
+    expect(second.stdout).not.toContain('\n3. ');
   }, 240_000);
 
-  it('refuses a step count that is not a multiple of 10, and --port without --serve', async () => {
+  it('refuses a step count that is not a multiple of 10, no prompts, and --port without --serve', async () => {
     const dir = tempDir();
     const steps = await spanfillIn(dir, ['demo', '--steps', '15']);
     expect(steps.code).toBe(2);
     expect(steps.stderr).toContain('--steps must be a multiple of 10, got 15');
+    const prompts = await spanfillIn(dir, ['demo', '--prompts', '0']);
+    expect(prompts.code).toBe(2);
+    expect(prompts.stderr).toContain('--prompts');
     const port = await spanfillIn(dir, ['demo', '--port', '8787']);
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('--port needs --serve');
