@@ -4,7 +4,7 @@
 // to test-results/. Needs `npm run build` first. NOTE: the Runs and Playground screens are
 // still placeholders on this branch; the run itself is checked by test/main/cli/commands/demo.test.ts.
 
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,15 @@ describe('first launch and the demo', () => {
     const result = served.result as { datasetId: string; runId: string; url: string };
     expect(result.url).toMatch(/#\/runs$/);
     expect(result.runId).toMatch(/^r-/);
+    // The run is an ordinary stored one (the Runs screen is a placeholder on this branch).
+    const listed = JSON.parse(
+      execFileSync(process.execPath, ['bin/spanfill.mjs', 'runs', '--json', '--data-dir', path.join(dir, 'demo')], {
+        encoding: 'utf8',
+      }),
+    ) as { runs: { id: string; status: string; datasetId: string }[] };
+    expect(listed.runs).toEqual([
+      expect.objectContaining({ id: result.runId, status: 'completed', datasetId: result.datasetId }),
+    ]);
     await page.goto(served.url);
     await page.getByTestId('nav-datasets').click();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('Sample: public-domain');
