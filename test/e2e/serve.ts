@@ -1,16 +1,24 @@
-// Starts the real `spanfill serve --json` (bin/spanfill.mjs, the built UI) for the end-to-end
-// tests and resolves with the URL from the one JSON document it prints once listening.
+// Starts the real `spanfill serve --json` (bin/spanfill.mjs, the built UI), or `spanfill demo
+// --serve --json`, for the end-to-end tests and resolves with the URL from the one JSON document
+// it prints once listening.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ServeProcess {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The whole JSON line the command printed. */
+  readonly result: Record<string, unknown>;
 }
 
 /** `env` is added to this process's environment (e.g. SPANFILL_UPLOAD_LIMIT_BYTES). */
 export function startServe(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['bin/spanfill.mjs', 'serve', '--json', '--data-dir', dataDir], {
+  return startServing(['serve', '--json', '--data-dir', dataDir], env);
+}
+
+/** Any command that serves and prints one JSON line with `url` once listening (serve, demo --serve). */
+export function startServing(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['bin/spanfill.mjs', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -20,9 +28,9 @@ export function startServe(dataDir: string, env: NodeJS.ProcessEnv = {}): Promis
       buffered += chunk.toString();
       if (!buffered.includes('\n')) return;
       const line = buffered.split('\n')[0];
-      // Success is the bare result ({url, port, token, dataDir}); failure is {error: {code, message}}.
+      // Success is the bare result ({url, port, token, dataDir, …}); failure is {error: {code, message}}.
       const parsed = JSON.parse(line) as { url?: string; error?: { code: string; message: string } };
-      if (parsed.url !== undefined) resolve({ child, url: parsed.url });
+      if (parsed.url !== undefined) resolve({ child, url: parsed.url, result: parsed });
       else reject(new Error(parsed.error ? `${parsed.error.code}: ${parsed.error.message}` : line));
     });
     child.on('exit', (code) => reject(new Error(`spanfill serve exited with ${code}`)));

@@ -15,6 +15,7 @@ import type { Command } from './command';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
 import { exportCommand } from './commands/export';
+import { demoCommand } from './commands/demo';
 import { fillCommand } from './commands/fill';
 import { importCommand } from './commands/import';
 import { maskCommand } from './commands/mask';
@@ -26,6 +27,7 @@ import { trainCommand } from './commands/train';
 import { runsCommand } from './commands/runs';
 
 export const commands: readonly Command[] = [
+  demoCommand,
   serveCommand,
   systemCommand,
   importCommand,

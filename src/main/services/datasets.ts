@@ -240,10 +240,10 @@ async function settledWithin(promises: readonly Promise<void>[], ms: number): Pr
   }
 }
 
-/** All but datasets.rename, which datasetRename.ts answers (handlers.ts merges both). */
+/** All but datasets.rename and datasets.importSample (datasetRename.ts, datasetSample.ts; handlers.ts merges them). */
 export function datasetHandlers(services: {
   readonly datasets: DatasetService;
-}): Omit<DomainHandlers<'datasets'>, 'datasets.rename'> {
+}): Omit<DomainHandlers<'datasets'>, 'datasets.rename' | 'datasets.importSample'> {
   const { datasets } = services;
   return {
     'datasets.import': (args) => datasets.import(args),

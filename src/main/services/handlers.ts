@@ -6,6 +6,7 @@ import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
 import { datasetRenameHandlers } from './datasetRename';
 import { exportHandlers, type ExportService } from './export';
+import { datasetSampleHandlers } from './datasetSample';
 import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
@@ -27,6 +28,7 @@ export function createHandlers(services: DomainServices): Handlers {
     ...systemHandlers(services),
     ...datasetHandlers(services),
     ...datasetRenameHandlers(services),
+    ...datasetSampleHandlers(services),
     ...maskingHandlers(services),
     ...playgroundHandlers(services),
     ...modelHandlers(services),

@@ -102,6 +102,11 @@ export const datasetCalls = {
       validationFraction: z.number().gt(0).max(0.5).optional(),
     }),
   ),
+  /**
+   * Imports the bundled public-domain sample text (resources/sample/sample.txt), or returns the
+   * dataset already imported from it: what the empty Datasets screen and `spanfill demo` offer.
+   */
+  importSample: call<DatasetSummary>()(z.strictObject({})),
   list: call<readonly DatasetSummary[]>()(z.strictObject({})),
   get: call<DatasetDetail>()(
     z.strictObject({ id: z.string().min(1), sample: z.number().int().min(0).max(100).optional() }),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../server/server';
 import { ApiError } from '../../../shared/errors';
+import type { CommandContext } from '../command';
 import { defineCommand } from '../command';
 
 export const serveCommand = defineCommand({
@@ -25,22 +26,8 @@ export const serveCommand = defineCommand({
   printsOwnResult: true,
   async run(context) {
     const port = context.integer('port', { min: 0, max: 65_535 }) ?? 0;
-    const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
-    const app = context.app();
-    const server = await startServer({ app, rendererDir, port }).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      throw new ApiError(
-        'conflict',
-        `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`,
-      );
-    });
     // Printed now, not on return: the command runs until Ctrl-C.
-    context.printResult({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
-    await new Promise<void>((resolve) => {
-      if (context.signal.aborted) resolve();
-      context.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    await server.close();
+    await startServing(context, port, (served) => context.printResult(served));
     return undefined;
   },
   render(result) {
@@ -74,4 +61,31 @@ function rendererCandidates(here: string): string[] {
     if (path.dirname(dir) === dir) break;
   }
   return dirs.length > 0 ? dirs : [path.join(here, '..', 'renderer')];
+}
+
+export interface Served {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly dataDir: string;
+}
+
+/** Serves the UI on the context's data directory until Ctrl-C; `onListening` runs once it listens. */
+export async function startServing(
+  context: CommandContext,
+  port: number,
+  onListening: (served: Served) => void,
+): Promise<void> {
+  const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
+  const app = context.app();
+  const server = await startServer({ app, rendererDir, port }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new ApiError('conflict', `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`);
+  });
+  onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
+  await new Promise<void>((resolve) => {
+    if (context.signal.aborted) resolve();
+    context.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
 }

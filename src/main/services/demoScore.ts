@@ -1,0 +1,54 @@
+// Scores for `spanfill demo`: how well a model's fills reproduce the words a held-out prompt hid.
+// Exact: the span's text equals the true words (both trimmed; an empty output never counts).
+// Characters: 1 − Levenshtein distance / the longer length, per span, averaged over spans — a
+// softer measure that credits "Presiden" for "President". Reference: Levenshtein (1966); the
+// two-row dynamic programme is the textbook one.
+
+export interface SpanScore {
+  readonly isExact: boolean;
+  /** 0..1: 1 − edit distance / longer length (1 when both are empty). */
+  readonly characters: number;
+}
+
+export interface DemoScore {
+  readonly exactSpans: number;
+  readonly spans: number;
+  /** exactSpans / spans (0 without spans). */
+  readonly exactRate: number;
+  /** Mean character similarity over the spans (0 without spans). */
+  readonly characters: number;
+}
+
+/** Edit distance over UTF-16 units (the sample and the byte model's output are ASCII). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, previous[j] + 1, current[j - 1] + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** One span: `predicted` is null when the model gave nothing for it. */
+export function scoreSpan(truth: string, predicted: string | null): SpanScore {
+  const t = truth.trim();
+  const p = (predicted ?? '').trim();
+  const longer = Math.max(t.length, p.length);
+  const characters = longer === 0 ? (predicted === null ? 0 : 1) : 1 - editDistance(t, p) / longer;
+  return { isExact: predicted !== null && p === t, characters };
+}
+
+export function totalScore(spans: readonly SpanScore[]): DemoScore {
+  const exactSpans = spans.filter((s) => s.isExact).length;
+  const count = spans.length;
+  return {
+    exactSpans,
+    spans: count,
+    exactRate: count === 0 ? 0 : exactSpans / count,
+    characters: count === 0 ? 0 : spans.reduce((sum, s) => sum + s.characters, 0) / count,
+  };
+}

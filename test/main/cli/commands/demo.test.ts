@@ -1,0 +1,92 @@
+// `spanfill demo` end to end in-process with a short run: the sample is imported as a dataset,
+// the run is stored and completed, the trained model fills held-out spans better than the
+// untrained one (character similarity at least), and the text output names both scores. A
+// second demo reuses the dataset. Refused flags are usage errors.
+
+import { describe, expect, it } from 'vitest';
+import { demoCommand } from '../../../../src/main/cli/commands/demo';
+import type { DemoResult } from '../../../../src/main/services/demo';
+import { jsonResult } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+import { spanfillIn } from './train-support';
+
+const tempDir = tempDirs('spanfill-demo-cli-');
+/** Enough for the byte model to put text where the untrained one puts none (about 30 s here). */
+const STEPS = '100';
+
+describe('spanfill demo', () => {
+  it('trains on the sample and fills held-out spans better than the untrained model', async () => {
+    const dir = tempDir();
+    const out = await spanfillIn(dir, ['demo', '--steps', STEPS, '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const result = jsonResult<DemoResult & { dataDir: string }>(out.stdout);
+    expect(result).toMatchObject({ datasetReused: false, model: 'builtin:byt5-tiny', steps: Number(STEPS) });
+    // The loss falls: the last recorded loss is well under the first.
+    expect(result.losses.length).toBeGreaterThan(1);
+    expect(result.losses.at(-1)!.value).toBeLessThan(result.losses[0].value / 2);
+    const { untrained, trained } = result.scores;
+    expect(trained.spans).toBeGreaterThan(10);
+    expect(untrained.spans).toBe(trained.spans);
+    expect(trained.characters).toBeGreaterThan(untrained.characters);
+    expect(trained.exactSpans).toBeGreaterThanOrEqual(untrained.exactSpans);
+    // Every prompt's holes are the sentinels of its spans, and each span names the true words.
+    for (const prompt of result.prompts) {
+      for (const span of prompt.spans) {
+        expect(prompt.prompt).toContain(span.sentinel);
+        expect(prompt.sentence).toContain(span.truth);
+      }
+    }
+
+    // Stored like any dataset and run.
+    const datasets = jsonResult<{ datasets: { id: string; status: string }[] }>(
+      (await spanfillIn(dir, ['datasets', '--json'])).stdout,
+    ).datasets;
+    expect(datasets).toEqual([expect.objectContaining({ id: result.datasetId, status: 'ready' })]);
+    const runs = jsonResult<{ runs: { id: string; status: string; datasetId: string }[] }>(
+      (await spanfillIn(dir, ['runs', '--json'])).stdout,
+    ).runs;
+    expect(runs).toEqual([
+      expect.objectContaining({ id: result.runId, status: 'completed', datasetId: result.datasetId }),
+    ]);
+
+    // The text form names both scores and the run.
+    const text = demoCommand.render!(result);
+    expect(text).toMatch(/Untrained: \d+\/\d+ spans exact \(\d+\.\d%\), characters \d+\.\d%/);
+    expect(text).toMatch(/Trained {2}: \d+\/\d+ spans exact \(\d+\.\d%\), characters \d+\.\d%/);
+    expect(text).toContain(result.runId);
+  }, 240_000);
+
+  it('reuses the imported sample and prints its stages', async () => {
+    const dir = tempDir();
+    const first = await spanfillIn(dir, ['demo', '--steps', '10', '--prompts', '1']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Sample text imported: dataset ');
+    const second = await spanfillIn(dir, ['demo', '--steps', '10', '--prompts', '2']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('Sample text already imported: dataset ');
+    for (const stage of [
+      'One training example, masked',
+      'Training run r-',
+      'step    10/10  loss',
+      'Held-out sentences',
+    ]) {
+      expect(second.stdout).toContain(stage);
+    }
+    expect(second.stdout).toMatch(/Untrained: .*\nTrained {2}: /);
+    expect(second.stdout).toContain('\n2. ');
+    expect(second.stdout).not.toContain('\n3. ');
+  }, 240_000);
+
+  it('refuses a step count that is not a multiple of 10, no prompts, and --port without --serve', async () => {
+    const dir = tempDir();
+    const steps = await spanfillIn(dir, ['demo', '--steps', '15']);
+    expect(steps.code).toBe(2);
+    expect(steps.stderr).toContain('--steps must be a multiple of 10, got 15');
+    const prompts = await spanfillIn(dir, ['demo', '--prompts', '0']);
+    expect(prompts.code).toBe(2);
+    expect(prompts.stderr).toContain('--prompts');
+    const port = await spanfillIn(dir, ['demo', '--port', '8787']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port needs --serve');
+  });
+});

@@ -1,0 +1,41 @@
+// The demo's span scores: Levenshtein distance on textbook pairs, exact and character scores of
+// one span (trimmed, empty output, nothing at all), and their totals.
+
+import { describe, expect, it } from 'vitest';
+import { editDistance, scoreSpan, totalScore } from '../../../src/main/services/demoScore';
+
+describe('editDistance', () => {
+  it('counts insertions, deletions and substitutions (textbook pairs)', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('flaw', 'lawn')).toBe(2);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('abc', '')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+});
+
+describe('scoreSpan', () => {
+  it('is exact when the trimmed texts are equal', () => {
+    expect(scoreSpan(' shall', 'shall ')).toEqual({ isExact: true, characters: 1 });
+  });
+
+  it('gives partial credit by characters: 1 − distance / longer length', () => {
+    // "Presiden" is "President" less one character: 1 − 1/9.
+    expect(scoreSpan('President', 'Presiden')).toEqual({ isExact: false, characters: 1 - 1 / 9 });
+    expect(scoreSpan('most', 'xyz').characters).toBe(0);
+  });
+
+  it('never counts a hole the model left out, even when the truth is blank', () => {
+    expect(scoreSpan('most', null)).toEqual({ isExact: false, characters: 0 });
+    expect(scoreSpan(' ', null)).toEqual({ isExact: false, characters: 0 });
+    expect(scoreSpan(' ', '')).toEqual({ isExact: true, characters: 1 });
+  });
+});
+
+describe('totalScore', () => {
+  it('counts exact spans and averages the character scores', () => {
+    const spans = [scoreSpan('a', 'a'), scoreSpan('abcd', 'abXd'), scoreSpan('xy', null)];
+    expect(totalScore(spans)).toEqual({ exactSpans: 1, spans: 3, exactRate: 1 / 3, characters: (1 + 0.75 + 0) / 3 });
+    expect(totalScore([])).toEqual({ exactSpans: 0, spans: 0, exactRate: 0, characters: 0 });
+  });
+});
