@@ -155,10 +155,15 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-eval-every').fill('50');
     await page.getByTestId('train-checkpoint-every').fill('1000');
     // The first run's speed now gives a time.
-    await page
-      .getByTestId('estimate-time')
-      .filter({ hasText: /^about .* measured by run/ })
-      .waitFor();
+    await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
+    await waitFor('a measured time', async () =>
+      /about[\s\S]*measured\s+by\s+run/.test(
+        (await page
+          .getByTestId('estimate-time')
+          .textContent({ timeout: 1000 })
+          .catch(() => '')) ?? '',
+      ),
+    );
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
     await waitFor('60 loss points', async () => (await chartPoints('chart-loss')) >= 60);
