@@ -56,6 +56,7 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `train-${name}.png`) });
+const scrollToTop = () => page.evaluate("document.querySelector('main').scrollTo(0, 0)");
 
 // A failed step leaves the screen as it was, for whoever reads the failure.
 afterEach(async (test) => {
@@ -141,6 +142,7 @@ describe('Train and Runs screens', () => {
     // Checkpoints at 30 and 60, each with the validation loss measured at its step.
     await expect(page.getByTestId('run-checkpoints').locator('tbody tr').count()).resolves.toBe(2);
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toMatch(/60\d\.\d+/);
+    await scrollToTop();
     await shot('04-run-completed');
   });
 
@@ -152,6 +154,8 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-model-path').fill(tinySpm);
     await page.getByTestId('train-steps').fill('3000');
     await page.getByTestId('train-lr').fill('0.002');
+    await page.locator('details summary').click();
+    await page.getByTestId('train-name').fill('longer, lr 0.002');
     await page.getByTestId('train-eval-every').fill('50');
     await page.getByTestId('train-checkpoint-every').fill('1000');
     // The first run's speed now gives a time.
@@ -172,11 +176,13 @@ describe('Train and Runs screens', () => {
     const stoppedAt = await chartPoints('chart-loss');
     expect(stoppedAt).toBeLessThan(3000);
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain(String(stoppedAt));
+    await scrollToTop();
     await shot('05-run-stopped');
 
     await page.getByTestId('run-resume').click();
     await waitFor('the run to train again', async () => (await runStatus()) === 'running');
     await waitFor('points after the resume', async () => (await chartPoints('chart-loss')) >= stoppedAt + 30);
+    await scrollToTop();
     await shot('06-run-resumed');
     await page.getByTestId('run-pause').click();
     await waitFor('the run to pause', async () => (await runStatus()) === 'paused');
@@ -193,7 +199,7 @@ describe('Train and Runs screens', () => {
     await rows.nth(1).getByTestId('run-select').check();
     await page.getByTestId('compare-table').waitFor();
     const keys = await page.getByTestId('compare-diff').locator('th').allTextContents();
-    expect(keys).toEqual(expect.arrayContaining(['lr', 'maxSteps', 'evalEvery', 'checkpointEvery']));
+    expect(keys).toEqual(expect.arrayContaining(['name', 'lr', 'maxSteps', 'evalEvery', 'checkpointEvery']));
     await waitFor('both curves', async () => (await chartPoints('chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');
