@@ -33,7 +33,7 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
-import { readCaseBatch, type CaseTrainingRequest } from './runsCase';
+import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
 
@@ -146,34 +146,12 @@ export class RunService {
   }
 
   /** Trains a model folder on a case file's fixed batch (nothing stored); the loss before each update. */
-  async trainOnCase(
+  trainOnCase(
     request: CaseTrainingRequest,
     onProgress?: (losses: readonly number[]) => void,
     signal?: AbortSignal,
   ): Promise<CaseTrainingResult> {
-    const batch = readCaseBatch(request.case);
-    const { beta1, beta2, eps, weightDecay } = request;
-    const host = await this.deps.engine.get();
-    const off = host.onEvent((type, payload) => {
-      const progress = payload as { losses: number[] };
-      if (type === 'train.caseProgress') onProgress?.(progress.losses);
-    });
-    try {
-      return await this.deps.engine.request(
-        'train.case',
-        {
-          modelDir: path.resolve(request.modelDir),
-          batch,
-          steps: request.steps,
-          optimizer: { kind: 'adamw', beta1, beta2, eps, weightDecay },
-          schedule: { kind: 'constant', peakLr: request.lr },
-          seed: request.seed,
-        },
-        { signal },
-      );
-    } finally {
-      off();
-    }
+    return trainOnCaseInHost(this.deps.engine, request, onProgress, signal);
   }
 
   list(): RunSummary[] {

@@ -1,11 +1,13 @@
-// Reading the batch of a case file (the golden fixture format: input_ids, attention_mask and
-// labels as rows of ids, -100 ignored) for case training. Bad files are invalid_input naming
-// the file and the field; the engine checks the shapes (checkTrainingCase).
+// Case training for the runs service: reads the batch of a case file (the golden fixture
+// format: input_ids, attention_mask and labels as rows of ids, -100 ignored; bad files are
+// invalid_input naming the file and the field, the engine checks the shapes) and trains on it
+// in the engine host ('train.case'), passing its per-call losses on.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
-import type { TrainingCase } from '../engine/train/caseTraining';
+import type { CaseTrainingResult, TrainingCase } from '../engine/train/caseTraining';
+import type { EngineHostManager } from './engine-host';
 
 export interface CaseTrainingRequest {
   readonly modelDir: string;
@@ -38,4 +40,34 @@ export function readCaseBatch(file: string): TrainingCase {
     attentionMask: raw.attention_mask as number[][],
     labels: raw.labels as number[][],
   };
+}
+
+export async function trainOnCaseInHost(
+  engine: EngineHostManager,
+  request: CaseTrainingRequest,
+  onProgress?: (losses: readonly number[]) => void,
+  signal?: AbortSignal,
+): Promise<CaseTrainingResult> {
+  const batch = readCaseBatch(request.case);
+  const { beta1, beta2, eps, weightDecay } = request;
+  const host = await engine.get();
+  const off = host.onEvent((type, payload) => {
+    if (type === 'train.caseProgress') onProgress?.((payload as { losses: number[] }).losses);
+  });
+  try {
+    return await engine.request(
+      'train.case',
+      {
+        modelDir: path.resolve(request.modelDir),
+        batch,
+        steps: request.steps,
+        optimizer: { kind: 'adamw', beta1, beta2, eps, weightDecay },
+        schedule: { kind: 'constant', peakLr: request.lr },
+        seed: request.seed,
+      },
+      { signal },
+    );
+  } finally {
+    off();
+  }
 }

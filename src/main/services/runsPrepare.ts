@@ -44,7 +44,13 @@ const bad = (message: string): ApiError => new ApiError('invalid_argument', mess
 
 /** The base model's folder: a built-in preset (written on first use), a folder, or a registered model. */
 export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
-  if (isBuiltinModelName(model)) return materializeBuiltinModel(deps.dataDir, model);
+  if (isBuiltinModelName(model)) {
+    try {
+      return materializeBuiltinModel(deps.dataDir, model);
+    } catch (error) {
+      throw bad(`model: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (model.includes(':'))
     throw bad(`model '${model}' is not a built-in model; use builtin:byt5-tiny, a folder or a model id`);
   if (existsSync(model)) return path.resolve(model);

@@ -45,7 +45,7 @@ describe('dispatchCall', () => {
   });
 
   it('answers unknown calls with not_found listing the known ones', async () => {
-    const envelope = await dispatchCall(handlers, 'runs.start', {});
+    const envelope = await dispatchCall(handlers, 'runs.unknown', {});
     expect(envelope).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(!envelope.ok && envelope.error.message).toContain('system.info, system.ping');
   });

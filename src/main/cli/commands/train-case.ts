@@ -14,7 +14,8 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-function optionalNumber(context: CommandContext, flag: string): number | undefined {
+/** A number flag, or undefined when absent; a usage error naming the flag when not a number. */
+export function optionalNumber(context: CommandContext, flag: string): number | undefined {
   const raw = context.string(flag);
   if (raw === undefined) return undefined;
   const value = Number(raw);

@@ -12,7 +12,7 @@ import { describeIssues } from '../../services/dispatch';
 import type { CommandContext, OptionSpec } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
-import { formatDuration, trainCase } from './train-case';
+import { formatDuration, optionalNumber, trainCase } from './train-case';
 
 /** Run configuration fields set by a flag of the same name in kebab case, and how to read it. */
 const NUMBER_FIELDS = [
@@ -47,25 +47,17 @@ function fieldOptions(): Record<string, OptionSpec> {
   return out;
 }
 
-function numberFlag(context: CommandContext, flag: string): number | undefined {
-  const raw = context.string(flag);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
-  return value;
-}
-
 /** The run configuration the flags describe (unchecked; the contract's schema checks it). */
 function configFromFlags(context: CommandContext): RunConfigInput {
   const config: Record<string, unknown> = {};
-  for (const field of NUMBER_FIELDS) config[field] = numberFlag(context, kebab(field));
+  for (const field of NUMBER_FIELDS) config[field] = optionalNumber(context, kebab(field));
   for (const field of TEXT_FIELDS) config[field] = context.string(kebab(field));
   const optimizer = context.string('optimizer');
   if (optimizer !== undefined) config.optimizer = { kind: optimizer };
   const clip = context.string('clip-norm');
-  if (clip !== undefined) config.clipNorm = clip === 'off' ? null : numberFlag(context, 'clip-norm');
+  if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
   const dropout = context.string('dropout');
-  if (dropout !== undefined) config.dropout = dropout === 'model' ? null : numberFlag(context, 'dropout');
+  if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return config as RunConfigInput;
 }
@@ -108,11 +100,13 @@ export async function followRun(context: CommandContext, started: RunSummary): P
   try {
     const ended = await app.runs.wait(started.id);
     const losses = (app.runs.metrics([ended.id], ['loss'])[ended.id].loss ?? []).map((p) => p.value);
+    if (context.signal.aborted) {
+      // NOTE: the runner answers any interrupted command with its own generic line; say here what was kept.
+      const message = `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`;
+      context.status(message, { force: true });
+      throw new Error(message);
+    }
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
-    if (context.signal.aborted)
-      throw new Error(
-        `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`,
-      );
     if (ended.status === 'failed') throw new Error(ended.error ?? `run ${ended.id} failed`);
     const detail = app.runs.get(ended.id);
     return {

@@ -76,7 +76,7 @@ describe('spanfill score (command)', () => {
       expect(run.stderr).toContain('"labels" must be a non-empty array of rows of integer ids');
       run = await spanfill(['score', '--model', model]);
       expect(run.code).toBe(exitCodes.usage);
-      expect(run.stderr).toContain('score needs --model DIR and --case FILE');
+      expect(run.stderr).toContain('score needs --case FILE (and --model DIR or --run ID)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -84,7 +84,9 @@ describe('spanfill score (command)', () => {
 
   it('--help shows the usage of the issue', async () => {
     const run = await spanfill(['score', '--help']);
-    expect(run.stdout).toContain('Usage: spanfill score --model DIR --case FILE [--json]');
+    expect(run.stdout).toContain(
+      'Usage: spanfill score (--model DIR | --run ID [--checkpoint best|last|STEP]) --case FILE [--json]',
+    );
   });
 });
 
@@ -201,8 +203,10 @@ describe('spanfill fill (command)', () => {
     const { stdout } = await spanfill(['fill', '--help']);
     expect(stdout).toContain('--prompt-file FILE');
     expect(stdout).toContain('<extra_id_0> to <extra_id_99>');
-    expect(stdout).toContain('Usage: spanfill fill --model DIR [--beams N | --sample [--temperature T] [--top-p P]');
-    for (const flag of ['--model DIR', '--beams N', '--sample', '--temperature T', '--top-p P', '--seed S'])
+    expect(stdout).toContain(
+      'Usage: spanfill fill (--model DIR | --run ID [--checkpoint best|last|STEP]) [--beams N | --sample [--temperature T] [--top-p P]',
+    );
+    for (const flag of ['--model DIR', '--run ID', '--beams N', '--sample', '--temperature T', '--top-p P', '--seed S'])
       expect(stdout).toContain(flag);
   });
 });

@@ -20,11 +20,7 @@ export function spanfillIn(dataDir: string, args: string[]): Promise<CliOutput> 
   return runSpanfill([...args, '--data-dir', dataDir]);
 }
 
-export const KILL_TEXTS = [
-  'The cute dog walks in the green park',
-  'A small cat sleeps on the warm mat',
-  'Birds sing in the old tree every morning',
-];
+export { KILL_TEXTS } from '../../engine/train/helpers';
 
 /** A short run with dropout, a schedule and many checkpoints (what resume must reproduce). */
 export function smallRunFlags(dataset: string, maxSteps = 40): string[] {

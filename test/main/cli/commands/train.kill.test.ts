@@ -88,4 +88,37 @@ describe('spanfill train killed with SIGKILL', () => {
       expectWholeCheckpoints(root);
     }
   }, 300_000);
+
+  it('Ctrl-C stops with a final checkpoint (exit 130); `runs stop` from another process stops it too', async () => {
+    const dataDir = tempDir();
+    const dataset = await importTexts(dataDir, KILL_TEXTS);
+    const listRuns = async () =>
+      jsonResult<{ runs: { id: string; status: string; step: number }[] }>(
+        (await spanfillIn(dataDir, ['runs', 'list', '--json'])).stdout,
+      ).runs;
+    const steps = ['--max-steps', '2000', '--checkpoint-every', '0', '--eval-every', '0'];
+    const first = startCli([...smallRunFlags(dataset, STEPS), ...steps, '--data-dir', dataDir]);
+    started.push(first);
+    await waitFor(() => /step \d+\/2000 {2}loss/.test(first.stderr()), 'progress on stderr');
+    const { status } = await first.ctrlC();
+    expect(status).toBe(130);
+    expect(first.stderr()).toMatch(
+      /stopped at step (\d+) with a checkpoint; `spanfill runs resume r-\w+` continues it/,
+    );
+    const [stopped] = await listRuns();
+    expect(stopped.status).toBe('stopped');
+    const show = await spanfillIn(dataDir, ['runs', 'show', stopped.id, '--json']);
+    const detail = jsonResult<{ run: { checkpoints: { step: number }[] } }>(show.stdout).run;
+    expect(detail.checkpoints.map((c) => c.step)).toEqual([stopped.step]);
+
+    const second = startCli(['runs', 'resume', stopped.id, '--data-dir', dataDir]);
+    started.push(second);
+    await waitFor(() => /step \d+\/2000 {2}loss/.test(second.stderr()), 'the resumed run to progress');
+    const stop = await spanfillIn(dataDir, ['runs', 'stop', stopped.id, '--json']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(jsonResult<{ run: { status: string } }>(stop.stdout).run.status).toBe('stopped');
+    expect(await second.status).toBe(0);
+    const [again] = await listRuns();
+    expect(again.step).toBeGreaterThan(stopped.step);
+  }, 180_000);
 });

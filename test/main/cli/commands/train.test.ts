@@ -160,3 +160,29 @@ describe('spanfill train: determinism and compare', () => {
     expect(same.differences).toEqual([]);
   });
 });
+
+describe('spanfill train: refused flags', () => {
+  it('names the flag of each bad value, exit 2, before anything starts', async () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [['--noise-density', '1'], /--noise-density: noiseDensity must be < 1/],
+      [['--lr', '0'], /--lr: lr must be > 0/],
+      [['--batch-size', '0'], /--batch-size: .*>=1/],
+      [['--mask', 'sometimes'], /--mask: .*"dynamic"\|"fixed"/],
+      [['--optimizer', 'sgd'], /--optimizer: /],
+      [['--provider', 'tpu'], /--provider: /],
+      [['--dropout', '1'], /--dropout: dropout must be < 1/],
+      [['--max-steps', 'ten'], /--max-steps must be a number, got 'ten'/],
+      [['--preset', 'huge'], /--preset must be one of quick, standard, got 'huge'/],
+    ];
+    for (const [flags, message] of cases) {
+      const out = await spanfillIn(dir, ['train', '--dataset', 'ds-x', '--model', SPM, '--max-steps', '10', ...flags]);
+      expect(out.code, flags.join(' ')).toBe(2);
+      expect(out.stderr, flags.join(' ')).toMatch(message);
+    }
+    const neither = await spanfillIn(dir, ['train', '--dataset', 'ds-x']);
+    expect(neither.stderr).toMatch(/train needs --model DIR\|ID or --preset NAME/);
+    const runs = await spanfillIn(dir, ['runs', 'list', '--json']);
+    expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
+  });
+});

@@ -1,0 +1,177 @@
+// The runs service over a real engine host and store: every impossible configuration is
+// refused before anything starts with a message naming the field; a run's UI-facing events
+// (status, progress, metrics, checkpoint) and what the store keeps of them; pause and resume;
+// a run left 'running' by a dead process becomes interrupted at start-up; a second trainer on
+// the same data directory is refused naming the process that holds it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
+import type { EventMap, EventName } from '../../../src/shared/events';
+import { AppServices } from '../../../src/main/services/app';
+import { trainerLockPath } from '../../../src/main/services/runsLock';
+import { tempDirs } from '../../support/tmp';
+import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+
+const tempDir = tempDirs('spanfill-runs-service-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0)) await app.close();
+});
+
+function open(dataDir: string): AppServices {
+  const app = new AppServices({ dataDir, env: {} });
+  opened.push(app);
+  return app;
+}
+
+async function setUp(texts: readonly string[] = KILL_TEXTS) {
+  const dataDir = tempDir();
+  const datasetId = await importTexts(dataDir, texts);
+  return { dataDir, datasetId, app: open(dataDir) };
+}
+
+const base = (datasetId: string, extra: Partial<RunConfigInput> = {}) =>
+  runConfigSchema.parse({
+    model: SPM,
+    datasetId,
+    inputLength: 16,
+    masking: 'per-document',
+    batchSize: 2,
+    stepsPerCall: 2,
+    maxSteps: 10,
+    lr: 3e-3,
+    checkpointEvery: 4,
+    evalEvery: 4,
+    ...extra,
+  });
+
+/** A pid that is certainly not running: a child that has already exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid as number;
+}
+
+describe('runs service: refused configurations', () => {
+  it('refuses each impossible combination before anything starts, naming the field', async () => {
+    const { app, datasetId } = await setUp();
+    const cases: [Partial<RunConfigInput>, RegExp][] = [
+      [{ inputLength: 4096 }, /^inputLength: .*4,096 tokens long; this model takes at most 2,048/],
+      [{ provider: 'dml' }, /provider 'dml' is not available on this machine.*use provider cpu/],
+      [
+        { batchSize: 4096, inputLength: 2048, noiseDensity: 0.05 },
+        /^batchSize 4096 at inputLength 2048 needs about .* GiB.*lower batchSize/,
+      ],
+      [{ inputLength: 2048 }, /up to 114 noise spans per example but the tokenizer has only 100 sentinel tokens/],
+      [{ epochs: 2 }, /give exactly one of maxSteps and epochs/],
+      [{ maxSteps: undefined }, /give exactly one of maxSteps and epochs/],
+      [{ maxSteps: 15, stepsPerCall: 10 }, /maxSteps \(15\) must be a multiple of stepsPerCall \(10\)/],
+      [{ model: 'builtin:nope' }, /^model: Unknown built-in model 'builtin:nope'; expected one of: builtin:byt5-tiny/],
+      [{ model: 'm-missing' }, /m-missing/],
+      [{ datasetId: 'ds-missing' }, /No dataset ds-missing/],
+    ];
+    for (const [extra, message] of cases) {
+      await expect(app.runs.start(base(datasetId, extra)), JSON.stringify(extra)).rejects.toThrow(message);
+    }
+    expect(app.runs.list()).toEqual([]);
+  });
+
+  it('refuses a dataset that makes no training example', async () => {
+    const { app, datasetId } = await setUp(['a']); // one token: no span to mask
+    await expect(app.runs.start(base(datasetId))).rejects.toThrow(
+      new RegExp(`dataset ${datasetId} is too small: it makes no training example at inputLength 16`),
+    );
+  });
+});
+
+describe('runs service: a run', () => {
+  it('emits status, progress, metrics and checkpoint events and stores them', async () => {
+    const { app, datasetId } = await setUp();
+    const events: { name: EventName; payload: EventMap[EventName] }[] = [];
+    app.events.subscribe((name, payload) => events.push({ name, payload }));
+    const started = await app.runs.start(base(datasetId));
+    const ended = await app.runs.wait(started.id);
+    expect(ended).toMatchObject({ status: 'completed', step: 10, totalSteps: 10, provider: 'cpu' });
+    const of = <E extends EventName>(name: E) =>
+      events.filter((e) => e.name === name).map((e) => e.payload as EventMap[E]);
+    expect(of('runs.statusChanged').map((s) => s.status)).toEqual(['queued', 'running', 'running', 'completed']);
+    const progress = of('runs.progress');
+    expect(progress.map((p) => p.step)).toEqual([2, 4, 6, 8, 10]);
+    for (const p of progress) {
+      expect(p).toMatchObject({ runId: started.id, totalSteps: 10 });
+      expect(p.loss).toBeGreaterThan(0);
+      expect(p.tokensPerSecond).toBeGreaterThan(0);
+    }
+    expect(progress.at(-1)?.etaMs).toBe(0);
+    const points = of('runs.metrics').flatMap((m) => m.points);
+    expect(points.filter((p) => p.name === 'loss').map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(points.filter((p) => p.name === 'eval.loss').map((p) => p.step)).toEqual([4, 8, 10]);
+    const checkpoints = of('runs.checkpoint');
+    expect(checkpoints.map((c) => c.step)).toEqual([4, 8, 10]);
+    const series = app.runs.metrics([started.id], ['loss', 'eval.loss'])[started.id];
+    expect(series.loss.map((p) => p.value)).toEqual(points.filter((p) => p.name === 'loss').map((p) => p.value));
+    const stored = app.runs.checkpoints(started.id);
+    expect(stored.map((c) => c.step)).toEqual([4, 8, 10]); // keepLast 3
+    expect(stored.filter((c) => c.isBest)).toHaveLength(1);
+    expect(stored.find((c) => c.step === 10)?.eval?.loss).toBe(series['eval.loss'].at(-1)?.value);
+  });
+
+  it('pauses with a checkpoint and resumes to the end; remove deletes its files', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    const started = await app.runs.start(base(datasetId, { maxSteps: 40, checkpointEvery: 0, evalEvery: 0 }));
+    await new Promise<void>((resolve) => {
+      const off = app.events.subscribe((name, payload) => {
+        if (name === 'runs.progress' && (payload as EventMap['runs.progress']).step >= 6) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const paused = await app.runs.pause(started.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.step).toBeLessThan(40);
+    expect(app.runs.checkpoints(started.id).at(-1)?.step).toBe(paused.step);
+    await app.runs.resume(started.id);
+    expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', step: 40 });
+    expect(app.runs.metrics([started.id], ['loss'])[started.id].loss).toHaveLength(40);
+    expect(app.runs.remove(started.id)).toEqual({ id: started.id, removed: true });
+    expect(() => app.runs.get(started.id)).toThrow(/No run/);
+    expect(() => app.runs.checkpointPath(started.id, 'last')).toThrow(/No run/);
+    expect(existsSync(join(dataDir, 'runs', started.id))).toBe(false);
+  });
+});
+
+describe('runs service: processes', () => {
+  it('marks a run left running by a dead process interrupted on start-up', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    const row = app.runs.repo.add({
+      id: 'r-dead',
+      name: 'x',
+      config: base(datasetId),
+      totalSteps: 10,
+      status: 'queued',
+    });
+    app.runs.repo.setStatus(row.id, 'running', { ownerPid: deadPid(), step: 4 });
+    await app.close();
+    opened.splice(0);
+    const events: string[] = [];
+    const again = open(dataDir);
+    again.events.subscribe((name) => events.push(name));
+    const detail = again.runs.get('r-dead');
+    expect(detail.status).toBe('interrupted');
+    expect(detail.error).toMatch(/ended without stopping it, at step 4; `spanfill runs resume r-dead` continues/);
+  });
+
+  it('refuses a second trainer on the same data directory, naming the process', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    mkdirSync(join(dataDir, 'runs'), { recursive: true });
+    writeFileSync(trainerLockPath(dataDir), JSON.stringify({ pid: process.ppid }));
+    await expect(app.runs.start(base(datasetId))).rejects.toThrow(
+      new RegExp(`Another trainer is running on this data directory \\(pid ${process.ppid}\\)`),
+    );
+    expect(app.runs.list()).toEqual([]);
+    writeFileSync(trainerLockPath(dataDir), JSON.stringify({ pid: deadPid() })); // stale: taken over
+    const started = await app.runs.start(base(datasetId, { maxSteps: 2 }));
+    expect((await app.runs.wait(started.id)).status).toBe('completed');
+  });
+});

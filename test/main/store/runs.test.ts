@@ -1,0 +1,81 @@
+// The runs repository on a real SQLite store: schema 3 upgrades a schema-2 database, the
+// config JSON comes back parsed (defaults applied), status updates write only what they are
+// given, metric batches replace a repeated (name, step) (a resumed step), and one checkpoint
+// at a time is best; retention's removed paths leave the table.
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { openStore, type Db } from '../../../src/main/store/db';
+import { migrations } from '../../../src/main/store/migrations';
+import { RunRepository } from '../../../src/main/store/runs';
+import { tempDirs } from '../../support/tmp';
+
+const tempDir = tempDirs('spanfill-store-runs-');
+const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 10 });
+
+/** The dataset a run refers to (dataset_id is a foreign key). */
+function addDataset(db: Db): void {
+  db.prepare(
+    "INSERT INTO datasets (id, name, source_path, source_hash, format, created_at) VALUES ('ds-1', 'd', '/d', 'h', 'text', 'now')",
+  ).run();
+}
+
+describe('runs repository', () => {
+  it('upgrades a schema-2 database to the runs tables of schema 3', () => {
+    const dir = tempDir();
+    openStore(dir, { migrations: migrations.slice(0, 2) }).close();
+    const store = openStore(dir);
+    try {
+      expect(store.schemaVersion).toBe(3);
+      addDataset(store.db);
+      const repo = new RunRepository(store.db);
+      repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'queued' });
+      expect(repo.setStatus('r-1', 'interrupted', { error: 'gone' })).toMatchObject({
+        status: 'interrupted',
+        error: 'gone',
+      });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('stores runs, metric series and checkpoints', () => {
+    const store = openStore(tempDir());
+    try {
+      addDataset(store.db);
+      const repo = new RunRepository(store.db);
+      const row = repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'queued' });
+      expect(row.config).toEqual(config);
+      expect(row.config.batchSize).toBe(8); // the schema's default, parsed back
+      const running = repo.setStatus('r-1', 'running', { ownerPid: 42, provider: 'cpu' });
+      expect(running).toMatchObject({ status: 'running', ownerPid: 42, provider: 'cpu', error: null, step: 0 });
+      repo.addMetrics('r-1', [
+        { step: 2, name: 'loss', value: 2 },
+        { step: 1, name: 'loss', value: 3 },
+        { step: 2, name: 'lr', value: 0.1 },
+      ]);
+      repo.addMetrics('r-1', [{ step: 2, name: 'loss', value: 1.5 }]);
+      expect(Object.fromEntries(repo.metrics('r-1'))).toEqual({
+        loss: [
+          { step: 1, value: 3 },
+          { step: 2, value: 1.5 },
+        ],
+        lr: [{ step: 2, value: 0.1 }],
+      });
+      expect([...repo.metrics('r-1', ['lr']).keys()]).toEqual(['lr']);
+      repo.addCheckpoint('r-1', { step: 2, path: '/c/2', eval: { loss: 1 }, isBest: true }, []);
+      repo.addCheckpoint('r-1', { step: 4, path: '/c/4', eval: { loss: 0.5 }, isBest: true }, []);
+      repo.addCheckpoint('r-1', { step: 6, path: '/c/6', eval: null, isBest: false }, ['/c/2']);
+      expect(repo.checkpoints('r-1').map((c) => [c.step, c.isBest, c.eval])).toEqual([
+        [4, true, { loss: 0.5 }],
+        [6, false, null],
+      ]);
+      store.db.prepare("DELETE FROM datasets WHERE id = 'ds-1'").run();
+      expect(repo.get('r-1')?.datasetId).toBeNull(); // the run outlives its dataset
+      expect(repo.remove('r-1')).toBe(true);
+      expect(repo.metrics('r-1').size).toBe(0);
+      expect(repo.checkpoints('r-1')).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});
