@@ -8,14 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type {
-  RunCheckpoint,
-  RunConfig,
-  RunDetail,
-  RunEstimate,
-  RunMetrics,
-  RunSummary,
-} from '../../shared/contract/runs';
+import type { RunCheckpoint, RunConfig, RunDetail, RunMetrics, RunSummary } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -100,7 +93,7 @@ export class RunService {
   }
 
   /** Checks `config` like start (same messages) and estimates its cost; starts nothing. */
-  async estimate(config: RunConfig, signal?: AbortSignal): Promise<RunEstimate> {
+  async estimate(config: RunConfig, signal?: AbortSignal) {
     return estimateRun(await prepareRun(this.deps, config, signal), config, this.repo.list());
   }
 
