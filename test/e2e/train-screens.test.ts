@@ -115,6 +115,12 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-dataset').selectOption(datasetId);
     await page.getByTestId('train-model').selectOption('folder');
     await page.getByTestId('train-model-path').fill(tinySpm);
+    // What the schema allows but this model does not: the service's message, in place of the estimate.
+    await page.getByTestId('train-length').fill('4096');
+    await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
+    await page.getByTestId('train-estimate-error').filter({ hasText: 'inputLength' }).waitFor();
+    await shot('03a-train-estimate-error');
+    await page.getByTestId('train-length').fill('32');
     await page.getByTestId('train-steps').fill('60');
     await page.getByTestId('train-eval-every').fill('20');
     await page.getByTestId('train-checkpoint-every').fill('30');
@@ -203,6 +209,11 @@ describe('Train and Runs screens', () => {
     await waitFor('both curves', async () => (await chartPoints('chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');
+    // The dark theme: the chart takes its colours from the theme's variables again.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(300);
+    await shot('08a-runs-compare-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('align-tokens').check();
     await expect(page.getByTestId('runs-compare').textContent()).resolves.toContain('input tokens seen');
 
