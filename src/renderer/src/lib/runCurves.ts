@@ -68,22 +68,30 @@ export interface CurveInput {
   readonly xScale: number;
 }
 
-/** [x, y1, y2, …] for uPlot: the sorted union of every series' x, null where a series has none. */
+/**
+ * [x, y1, y2, …] for uPlot: the sorted union of every series' x, null where a series has none.
+ * Each series is already in step order, so one merging pass does it (no sort): O(points × series).
+ */
 export function alignCurves(curves: readonly CurveInput[]): [number[], ...(number | null)[][]] {
-  if (curves.length === 1) {
-    const only = curves[0];
-    const steps = only.series?.steps ?? [];
-    return [only.xScale === 1 ? steps.slice() : steps.map((s) => s * only.xScale), (only.series?.values ?? []).slice()];
+  const inputs = curves.map((c) => ({ steps: c.series?.steps ?? [], values: c.series?.values ?? [], scale: c.xScale }));
+  if (inputs.length === 1) {
+    const [only] = inputs;
+    return [only.scale === 1 ? only.steps.slice() : only.steps.map((s) => s * only.scale), only.values.slice()];
   }
-  const xs = new Set<number>();
-  for (const c of curves) for (const s of c.series?.steps ?? []) xs.add(s * c.xScale);
-  const x = [...xs].sort((a, b) => a - b);
-  const at = new Map(x.map((value, index) => [value, index]));
-  const ys = curves.map((c) => {
-    const y: (number | null)[] = new Array<number | null>(x.length).fill(null);
-    const { steps = [], values = [] } = c.series ?? {};
-    for (let i = 0; i < steps.length; i++) y[at.get(steps[i] * c.xScale) as number] = values[i];
-    return y;
-  });
+  const x: number[] = [];
+  const ys: (number | null)[][] = inputs.map(() => []);
+  const at = inputs.map(() => 0);
+  for (;;) {
+    let next = Infinity;
+    for (let k = 0; k < inputs.length; k++) {
+      if (at[k] < inputs[k].steps.length) next = Math.min(next, inputs[k].steps[at[k]] * inputs[k].scale);
+    }
+    if (next === Infinity) break;
+    x.push(next);
+    for (let k = 0; k < inputs.length; k++) {
+      const hit = at[k] < inputs[k].steps.length && inputs[k].steps[at[k]] * inputs[k].scale === next;
+      ys[k].push(hit ? inputs[k].values[at[k]++] : null);
+    }
+  }
   return [x, ...ys];
 }
