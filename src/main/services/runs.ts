@@ -23,6 +23,7 @@ import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import type { ModelService } from './models';
 import { compareRuns } from './runsCompare';
+import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
@@ -89,6 +90,11 @@ export class RunService {
     mkdirSync(this.checkpointDir(id), { recursive: true });
     this.setStatus(row);
     return this.launch(row, prepared.payload, undefined, release);
+  }
+
+  /** Checks `config` like start (same messages) and estimates its cost; starts nothing. */
+  async estimate(config: RunConfig, signal?: AbortSignal) {
+    return estimateRun(await prepareRun(this.deps, config, signal), config, this.repo.list());
   }
 
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
@@ -384,6 +390,7 @@ export function runHandlers(services: { readonly runs: RunService }): DomainHand
   const { runs } = services;
   return {
     'runs.start': ({ config }) => runs.start(config),
+    'runs.estimate': ({ config }) => runs.estimate(config),
     'runs.list': async () => runs.list(),
     'runs.get': async ({ id }) => runs.get(id),
     'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),

@@ -35,6 +35,9 @@ export interface PreparedRun {
   readonly payload: Omit<TrainRunPayload, 'runId' | 'checkpointDir' | 'resumeFrom'>;
   readonly totalSteps: number;
   readonly trainingExamples: number;
+  /** Input + target tokens per example, and estimateStepBytes at these settings (runs.estimate). */
+  readonly exampleTokens: number;
+  readonly stepBytes: number;
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
@@ -184,6 +187,8 @@ export async function prepareRun(deps: RunPrepareDeps, run: RunConfig, signal?: 
       payload: { modelDir, tokenCache: tokens.location, split, span, settings },
       totalSteps: maxSteps,
       trainingExamples: examples,
+      exampleTokens: run.inputLength + targetLength,
+      stepBytes: estimateStepBytes(config, run.batchSize, run.inputLength, targetLength),
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);

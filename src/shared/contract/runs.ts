@@ -160,11 +160,27 @@ export interface RunComparison {
   }[];
 }
 
+/** What a configuration would cost, before starting it (runs.estimate). */
+export interface RunEstimate {
+  readonly totalSteps: number;
+  readonly trainingExamples: number;
+  /** Input plus target tokens one optimizer step trains on (batch × accumulation examples). */
+  readonly tokensPerStep: number;
+  /** The trainer's rough bytes for one step (the same figure that refuses a hopeless batch). */
+  readonly memoryBytes: number;
+  /** From the throughput of an earlier run of this model, provider and shape; null without one. */
+  readonly seconds: number | null;
+  /** Where `seconds` comes from, in words (the earlier run's name), or why there is none. */
+  readonly timeBasis: string;
+}
+
 const id = z.strictObject({ id: z.string().min(1) });
 
 export const runCalls = {
   /** Validates the configuration, then starts the run in the engine host; returns once it is queued or running. */
   start: call<RunSummary>()(z.strictObject({ config: runConfigSchema })),
+  /** Checks the configuration like start, then says its steps, memory and (when known) time; starts nothing. */
+  estimate: call<RunEstimate>()(z.strictObject({ config: runConfigSchema })),
   list: call<RunSummary[]>()(z.strictObject({})),
   get: call<RunDetail>()(id),
   /** Metric series of a set of runs; `names` limits which. */

@@ -1,0 +1,121 @@
+// The renderer's runs store: the list (runs.list, kept current by `runs.statusChanged`), the
+// run shown on the Train screen (runs.get, refreshed on status and checkpoint events), live
+// progress (`runs.progress`), every loaded run's metric curves (lib/runCurves.ts, fed by
+// `runs.metrics`), the lifecycle calls and the last error per place. Built on `api` only.
+// NOTE: curves live outside $state (tens of thousands of points); `curvesVersion` is what
+// the charts watch, bumped once per batch of points.
+
+import type { RunDetail, RunSummary } from '../../../shared/contract/runs';
+import type { EventMap } from '../../../shared/events';
+import { subscribe } from '../../../shared/transport';
+import { api, connection } from './api';
+import { RunCurves } from './runCurves';
+
+export type RunProgress = EventMap['runs.progress'];
+
+export function errorMessage(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
+class RunsStore {
+  runs: readonly RunSummary[] = $state([]);
+  /** The run the Train screen shows (the one just started, or one opened from Runs). */
+  current: RunDetail | undefined = $state();
+  progress: Record<string, RunProgress> = $state({});
+  curvesVersion = $state(0);
+  /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
+  busy: Record<string, string> = $state({});
+  error: string | undefined = $state();
+  isLoading = $state(false);
+  private readonly curves = new Map<string, RunCurves>();
+
+  constructor() {
+    subscribe(connection.bridge, 'runs.statusChanged', (event) => {
+      const { runId, status, step } = event;
+      this.runs = this.runs.some((r) => r.id === runId)
+        ? this.runs.map((r) => (r.id === runId ? { ...r, status, step } : r))
+        : this.runs;
+      if (!this.runs.some((r) => r.id === runId)) void this.load();
+      if (this.current?.id === runId) void this.open(runId, { keepCurves: true });
+    });
+    subscribe(connection.bridge, 'runs.progress', (p) => {
+      this.progress[p.runId] = p;
+      this.runs = this.runs.map((r) => (r.id === p.runId ? { ...r, step: p.step, totalSteps: p.totalSteps } : r));
+    });
+    subscribe(connection.bridge, 'runs.metrics', ({ runId, points }) => {
+      const curves = this.curves.get(runId);
+      if (!curves) return;
+      curves.add(points);
+      this.curvesVersion++;
+    });
+    subscribe(connection.bridge, 'runs.checkpoint', ({ runId }) => {
+      if (this.current?.id === runId) void this.open(runId, { keepCurves: true });
+    });
+  }
+
+  async load(): Promise<void> {
+    this.isLoading = true;
+    try {
+      this.runs = await api.runs.list({});
+    } catch (caught) {
+      this.error = errorMessage(caught);
+    } finally {
+      this.isLoading = false;
+    }
+  }
+
+  /** Shows a run on the Train screen: its detail and (unless already loaded) its curves. */
+  async open(id: string, options: { keepCurves?: boolean } = {}): Promise<void> {
+    try {
+      this.current = await api.runs.get({ id });
+      if (!options.keepCurves) await this.loadCurves([id]);
+    } catch (caught) {
+      this.error = errorMessage(caught);
+    }
+  }
+
+  /** The curves of these runs (loaded once; live events keep them current after that). */
+  async loadCurves(ids: readonly string[]): Promise<void> {
+    const missing = ids.filter((id) => !this.curves.has(id));
+    if (missing.length === 0) return;
+    for (const id of missing) this.curves.set(id, new RunCurves());
+    try {
+      const stored = await api.runs.metrics({ ids: missing });
+      for (const id of missing) this.curves.get(id)?.load(stored[id] ?? {});
+    } catch (caught) {
+      for (const id of missing) this.curves.delete(id);
+      throw caught;
+    } finally {
+      this.curvesVersion++;
+    }
+  }
+
+  curvesOf(id: string): RunCurves | undefined {
+    return this.curves.get(id);
+  }
+
+  /** Runs a lifecycle call, marking the run busy; the error lands in `error`. */
+  async act(id: string, what: 'pause' | 'resume' | 'stop' | 'remove'): Promise<boolean> {
+    this.busy[id] = what;
+    this.error = undefined;
+    try {
+      if (what === 'remove') {
+        await api.runs.remove({ id });
+        this.curves.delete(id);
+        if (this.current?.id === id) this.current = undefined;
+      } else {
+        await api.runs[what]({ id });
+      }
+      await this.load();
+      if (this.current?.id === id) await this.open(id, { keepCurves: true });
+      return true;
+    } catch (caught) {
+      this.error = errorMessage(caught);
+      return false;
+    } finally {
+      delete this.busy[id];
+    }
+  }
+}
+
+export const runsStore = new RunsStore();

@@ -1,0 +1,42 @@
+// Train › the form's number settings, by group, in the order they show: label, bounds for the
+// browser's spinner (the schema still decides what is valid) and the e2e test id.
+
+import type { TrainForm } from '../../lib/trainForm';
+
+type NumberKey = { [K in keyof TrainForm]: TrainForm[K] extends number ? K : never }[keyof TrainForm];
+
+export interface NumberFieldSpec {
+  readonly key: NumberKey;
+  readonly label: string;
+  readonly min?: number;
+  readonly step?: number | 'any';
+  readonly testid: string;
+}
+
+export const BASIC_FIELDS: readonly NumberFieldSpec[] = [
+  { key: 'maxSteps', label: 'Steps', min: 1, testid: 'train-steps' },
+  { key: 'batchSize', label: 'Batch size', min: 1, testid: 'train-batch' },
+  { key: 'lr', label: 'Learning rate', step: 'any', testid: 'train-lr' },
+  { key: 'warmupSteps', label: 'Warm-up steps', min: 0, testid: 'train-warmup' },
+  { key: 'inputLength', label: 'Input length', min: 4, testid: 'train-length' },
+  { key: 'noiseDensity', label: 'Noise density', step: 'any', testid: 'train-density' },
+  { key: 'meanSpanLength', label: 'Mean span length', step: 'any', testid: 'train-span' },
+];
+
+export const INTERVAL_FIELDS: readonly NumberFieldSpec[] = [
+  { key: 'evalEvery', label: 'Validate every', min: 0, testid: 'train-eval-every' },
+  { key: 'checkpointEvery', label: 'Checkpoint every', min: 0, testid: 'train-checkpoint-every' },
+];
+
+/** Under "More settings", before the schedule. */
+export const ADVANCED_FIELDS: readonly NumberFieldSpec[] = [
+  { key: 'accumulation', label: 'Gradient accumulation', min: 1, testid: 'train-accumulation' },
+  { key: 'stepsPerCall', label: 'Steps per engine call', min: 1, testid: 'train-steps-per-call' },
+];
+
+/** Under "More settings", after the schedule. */
+export const TAIL_FIELDS: readonly NumberFieldSpec[] = [
+  { key: 'weightDecay', label: 'Weight decay', min: 0, step: 'any', testid: 'train-weight-decay' },
+  { key: 'keepLast', label: 'Checkpoints kept', min: 1, testid: 'train-keep' },
+  { key: 'seed', label: 'Seed', min: 0, testid: 'train-seed' },
+];

@@ -1,0 +1,48 @@
+// runs.estimate's arithmetic: tokens per step from the example shape and the batch, the
+// memory figure passed through, and a time only from an earlier run of the same model,
+// provider, input length and batch (the latest such run, scaled to these steps).
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
+import { estimateRun } from '../../../src/main/services/runsEstimate';
+import type { PreparedRun } from '../../../src/main/services/runsPrepare';
+import type { RunRow } from '../../../src/main/store/runs';
+
+const config = (extra: Partial<RunConfigInput> = {}) =>
+  runConfigSchema.parse({
+    model: 'm',
+    datasetId: 'd',
+    inputLength: 32,
+    batchSize: 4,
+    accumulation: 2,
+    maxSteps: 100,
+    ...extra,
+  });
+
+const prepared = { totalSteps: 100, trainingExamples: 69, exampleTokens: 46, stepBytes: 5_000_000 } as PreparedRun;
+
+function row(id: string, extra: Partial<RunConfigInput>, step: number, elapsedMs: number): RunRow {
+  return { id, name: `run ${id}`, config: config(extra), step, elapsedMs } as RunRow;
+}
+
+describe('estimateRun', () => {
+  it('without an earlier run of the same shape: steps, tokens and memory, no time', () => {
+    const others = [row('a', { batchSize: 8 }, 10, 1000), row('b', { provider: 'cuda' }, 10, 1000), row('c', {}, 0, 0)];
+    const estimate = estimateRun(prepared, config(), others);
+    expect(estimate).toMatchObject({ totalSteps: 100, trainingExamples: 69, memoryBytes: 5_000_000, seconds: null });
+    // 46 tokens an example × batch 4 × accumulation 2.
+    expect(estimate.tokensPerStep).toBe(368);
+    expect(estimate.timeBasis).toMatch(/^no earlier run/);
+  });
+
+  it('times from the latest comparable run: its ms per step × these steps', () => {
+    const others = [
+      row('old', {}, 10, 4000),
+      row('new', { lr: 0.01 }, 40, 2000),
+      row('other', { inputLength: 64 }, 5, 99),
+    ];
+    const estimate = estimateRun(prepared, config(), others);
+    // 2000 ms / 40 steps = 50 ms a step; 100 steps = 5 s.
+    expect(estimate.seconds).toBe(5);
+    expect(estimate.timeBasis).toBe('measured by run run new (new): 50 ms per step');
+  });
+});

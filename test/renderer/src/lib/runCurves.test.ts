@@ -1,0 +1,72 @@
+// The runs store's curves: repeats dropped, points that arrive while stored ones load kept,
+// and the alignment uPlot draws (union of x, null where a series has no point, x by tokens).
+import { describe, expect, it } from 'vitest';
+import { alignCurves, MetricSeries, RunCurves } from '../../../../src/renderer/src/lib/runCurves';
+
+function series(points: [number, number][]): MetricSeries {
+  const s = new MetricSeries();
+  for (const [step, value] of points) s.push(step, value);
+  return s;
+}
+
+describe('runCurves', () => {
+  it('drops a point at or before the last step (a resumed run re-running stored steps)', () => {
+    const s = series([
+      [1, 5],
+      [2, 4],
+      [2, 9],
+      [1, 9],
+      [3, 3],
+    ]);
+    expect([s.steps, s.values]).toEqual([
+      [1, 2, 3],
+      [5, 4, 3],
+    ]);
+  });
+
+  it('keeps live points that arrived while the stored ones loaded, after them', () => {
+    const curves = new RunCurves();
+    curves.add([{ step: 3, name: 'loss', value: 3 }]);
+    expect(curves.isLoaded).toBe(false);
+    curves.load({
+      loss: [
+        { step: 1, value: 5 },
+        { step: 2, value: 4 },
+        { step: 3, value: 3 },
+      ],
+    });
+    curves.add([{ step: 4, name: 'loss', value: 2 }]);
+    expect(curves.byName.get('loss')?.steps).toEqual([1, 2, 3, 4]);
+  });
+
+  it('aligns several series on the union of their x, null where one has no point', () => {
+    const train = series([
+      [1, 5],
+      [2, 4],
+      [3, 3],
+    ]);
+    const val = series([[2, 4.5]]);
+    expect(
+      alignCurves([
+        { series: train, xScale: 1 },
+        { series: val, xScale: 1 },
+      ]),
+    ).toEqual([
+      [1, 2, 3],
+      [5, 4, 3],
+      [null, 4.5, null],
+    ]);
+    // By tokens: each run's steps × its tokens per step.
+    expect(
+      alignCurves([
+        { series: train, xScale: 10 },
+        { series: val, xScale: 25 },
+      ]),
+    ).toEqual([
+      [10, 20, 30, 50],
+      [5, 4, 3, null],
+      [null, null, null, 4.5],
+    ]);
+    expect(alignCurves([{ series: undefined, xScale: 1 }])).toEqual([[], []]);
+  });
+});
