@@ -66,19 +66,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // by sending the close code itself and then emitting 'error' on that one socket, which kills
   // the process unless someone listens; serveSocket listens. See ws's receiverOnError.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxCallFrameBytes });
-  httpServer.on('upgrade', (request, socket, head) => {
-    // A reset during the handshake must not become an unhandled 'error' either.
-    socket.on('error', () => socket.destroy());
-    const url = new URL(request.url ?? '/', `http://${serverHost}`);
-    const refuse = (status: number, reason: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (url.pathname !== wsPath) return refuse(404, 'Not Found');
-    const isTrustedPage = isAllowedHost(request, port) && isAllowedOrigin(request.headers.origin, port);
-    if (!isTrustedPage) return refuse(403, 'Forbidden');
-    if (!hasValidToken(request, url, token)) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, app));
-  });
+  httpServer.on('upgrade', (request, socket, head) =>
+    acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -102,6 +92,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await uploads.removeAll();
     },
   };
+}
+
+/** A WebSocket upgrade on /ws from a trusted page (Host, Origin) with the token, or a refusal. */
+function acceptWebSocket(
+  request: http.IncomingMessage,
+  socket: Socket,
+  head: Buffer,
+  ctx: { wss: WebSocketServer; app: ServerOptions['app']; token: string; port: () => number },
+): void {
+  // A reset during the handshake must not become an unhandled 'error' either.
+  socket.on('error', () => socket.destroy());
+  const url = new URL(request.url ?? '/', `http://${serverHost}`);
+  const refuse = (status: number, reason: string): void => {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  if (url.pathname !== wsPath) return refuse(404, 'Not Found');
+  const isTrustedPage = isAllowedHost(request, ctx.port()) && isAllowedOrigin(request.headers.origin, ctx.port());
+  if (!isTrustedPage) return refuse(403, 'Forbidden');
+  if (!hasValidToken(request, url, ctx.token)) return refuse(401, 'Unauthorized');
+  ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app));
 }
 
 interface HttpContext {

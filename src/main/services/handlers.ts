@@ -11,7 +11,8 @@ import type { Handlers } from './handler';
 import { maskingHandlers } from './masking';
 import { modelHandlers, type ModelService } from './models';
 import { playgroundHandlers, type PlaygroundService } from './playground';
-import { runHandlers, type RunService } from './runs';
+import type { RunService } from './runs';
+import { runHandlers } from './runsHandlers';
 import { systemHandlers, type SystemService } from './system';
 
 export interface DomainServices {

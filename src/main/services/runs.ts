@@ -20,7 +20,6 @@ import { RunRepository, type RunRow } from '../store/runs';
 import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
-import type { DomainHandlers } from './handler';
 import type { ModelService } from './models';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
@@ -384,21 +383,4 @@ export function statusOf(row: RunRow): RunStatus {
     default:
       return { status: row.status, step };
   }
-}
-
-export function runHandlers(services: { readonly runs: RunService }): DomainHandlers<'runs'> {
-  const { runs } = services;
-  return {
-    'runs.start': ({ config }) => runs.start(config),
-    'runs.estimate': ({ config }) => runs.estimate(config),
-    'runs.list': async () => runs.list(),
-    'runs.get': async ({ id }) => runs.get(id),
-    'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),
-    'runs.compare': async ({ ids }) => runs.compare(ids),
-    'runs.pause': ({ id }) => runs.pause(id),
-    'runs.resume': ({ id }) => runs.resume(id),
-    'runs.stop': ({ id }) => runs.stop(id),
-    'runs.remove': async ({ id }) => runs.remove(id),
-    'runs.checkpoints': async ({ id }) => runs.checkpoints(id),
-  };
 }

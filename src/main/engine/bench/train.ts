@@ -5,7 +5,7 @@
 
 import type { NodePlacement } from '../onnx/placement';
 import type { ProviderName } from '../onnx/session';
-import { compile } from '../optim/program';
+import { compile, type TrainingProgram } from '../optim/program';
 import { Rng } from '../rng';
 import type { T5Config, T5PresetName } from '../t5/config';
 import { t5Preset } from '../t5/config';
@@ -71,7 +71,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     labels: randomIds(config, rng, b * td),
   });
   const requested = options.provider ?? 'cpu';
-  let start = now();
+  const start = now();
   const program = await compile({
     ...t5TrainingSpec(
       config,
@@ -86,22 +86,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     recordPlacement: true,
   });
   const compileMs = now() - start;
-  const losses: number[] = [];
-  const times: number[] = [];
-  let placement: NodePlacement | undefined;
-  try {
-    program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
-    for (let i = 0; i <= options.steps; i++) {
-      options.signal?.throwIfAborted();
-      start = now();
-      losses.push((await program.step(batch)).losses[0]);
-      times.push(now() - start);
-      // Read after the warm-up step: this ends ORT's profiling, so the timed steps run without it.
-      placement ??= program.nodePlacement();
-    }
-  } finally {
-    await program.release();
-  }
+  const { losses, times, placement } = await timeSteps(program, config, options, batch);
   const timed = times.length > 1 ? times.slice(1) : times;
   const msPerStep = timed.reduce((a, t) => a + t, 0) / timed.length;
   return {
@@ -112,8 +97,8 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     targetLength: td,
     requestedProvider: requested,
     provider: program.placement.provider,
-    isFullyPlaced: (placement as NodePlacement).isFullyPlaced,
-    fallbacks: (placement as NodePlacement).fallbacks,
+    isFullyPlaced: placement.isFullyPlaced,
+    fallbacks: placement.fallbacks,
     placementMessage: program.placement.message,
     compileMs,
     firstStepMs: times[0],
@@ -124,4 +109,30 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     losses,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/** Runs one warm-up step and `options.steps` timed ones; placement is read after the warm-up. */
+async function timeSteps(
+  program: TrainingProgram,
+  config: T5Config,
+  options: TrainBenchOptions,
+  batch: ReturnType<typeof t5BatchFeeds>,
+): Promise<{ losses: number[]; times: number[]; placement: NodePlacement }> {
+  const losses: number[] = [];
+  const times: number[] = [];
+  let placement: NodePlacement | undefined;
+  try {
+    program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
+    for (let i = 0; i <= options.steps; i++) {
+      options.signal?.throwIfAborted();
+      const start = now();
+      losses.push((await program.step(batch)).losses[0]);
+      times.push(now() - start);
+      // Read after the warm-up step: this ends ORT's profiling, so the timed steps run without it.
+      placement ??= program.nodePlacement();
+    }
+  } finally {
+    await program.release();
+  }
+  return { losses, times, placement: placement as NodePlacement };
 }

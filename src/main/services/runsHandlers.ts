@@ -1,0 +1,22 @@
+// The runs domain's contract handlers: each `runs.*` call answered by the RunService
+// (services/runs.ts). Kept apart so the service file holds the run lifecycle only.
+
+import type { DomainHandlers } from './handler';
+import type { RunService } from './runs';
+
+export function runHandlers(services: { readonly runs: RunService }): DomainHandlers<'runs'> {
+  const { runs } = services;
+  return {
+    'runs.start': ({ config }) => runs.start(config),
+    'runs.estimate': ({ config }) => runs.estimate(config),
+    'runs.list': async () => runs.list(),
+    'runs.get': async ({ id }) => runs.get(id),
+    'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),
+    'runs.compare': async ({ ids }) => runs.compare(ids),
+    'runs.pause': ({ id }) => runs.pause(id),
+    'runs.resume': ({ id }) => runs.resume(id),
+    'runs.stop': ({ id }) => runs.stop(id),
+    'runs.remove': async ({ id }) => runs.remove(id),
+    'runs.checkpoints': async ({ id }) => runs.checkpoints(id),
+  };
+}
