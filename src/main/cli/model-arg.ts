@@ -26,8 +26,13 @@ export function modelFromFlags(context: CommandContext, command: string): string
     if (!model) throw new UsageError(`${command} needs --model DIR (or --run ID)`);
     return resolveModelArgument(context, model);
   }
+  return context.app().runs.checkpointPath(run, runCheckpointFlag(checkpoint));
+}
+
+/** `--checkpoint best|last|STEP` beside `--run` (best when left out). */
+export function runCheckpointFlag(checkpoint: string | undefined): 'best' | 'last' | number {
   const which = checkpoint ?? 'best';
   if (which !== 'best' && which !== 'last' && !/^\d+$/.test(which))
     throw new UsageError(`--checkpoint must be best, last or a step number, got '${which}'`);
-  return context.app().runs.checkpointPath(run, which === 'best' || which === 'last' ? which : Number(which));
+  return which === 'best' || which === 'last' ? which : Number(which);
 }

@@ -74,7 +74,6 @@ export class AppServices {
       { store: this.store, dataDir: options.dataDir, events: this.events },
       { env: options.env },
     );
-    this.export = new ExportService({ engine: this.engine, datasets: this.datasets });
     this.runs = new RunService({
       store: this.store,
       dataDir: options.dataDir,
@@ -84,6 +83,7 @@ export class AppServices {
       models: this.models,
       system: this.system,
     });
+    this.export = new ExportService({ engine: this.engine, datasets: this.datasets, runs: this.runs });
     // A run left 'running' by a process that is gone becomes interrupted (and resumable).
     this.runs.recoverInterrupted();
     this.handlers = createHandlers(this);

@@ -2,22 +2,32 @@
 // forced; everything is written into a hidden temp folder that is renamed into place at the
 // end, engine/export/folder.ts) and has the engine host write the files. For an accelerate job
 // it first writes the dataset's documents as JSONL from the store (train and validation split
-// as the trainer splits them). TODO(#13): `--run ID [--checkpoint STEP|best|last]` resolves a
-// run's checkpoint folder and its configuration through the runs service into sourceDir and
-// runConfig; until then callers pass a folder and the settings.
+// as the trainer splits them). A `run` request resolves through the runs service, as `fill --run`
+// does: its checkpoint folder is the source, and for accelerate its dataset and settings are the
+// job's (base_model/ is that checkpoint, so the job continues from it).
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { accelerateRunConfigSchema, type ExportRequest, type ExportResult } from '../../shared/contract/export';
+import type { RunDetail } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
 import { ExportError, writeFolderAtomically } from '../engine/export/folder';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
 import type { DomainHandlers } from './handler';
+import type { RunService } from './runs';
 
 type RunConfig = z.output<typeof accelerateRunConfigSchema>;
+
+/** Spanfill's schedules by transformers' get_scheduler names (inverseSqrt is the same formula). */
+const SCHEDULES = {
+  linear: 'linear',
+  cosine: 'cosine',
+  constant: 'constant_with_warmup',
+  inverseSqrt: 'inverse_sqrt',
+} as const;
 
 /** The contract's camelCase settings as the snake_case JSON train.py reads. */
 export function accelerateConfigOf(c: RunConfig): AccelerateRunConfig {
@@ -30,7 +40,7 @@ export function accelerateConfigOf(c: RunConfig): AccelerateRunConfig {
     optimizer: c.optimizer,
     learning_rate: c.learningRate,
     weight_decay: c.weightDecay,
-    schedule: c.schedule === 'constant' ? 'constant_with_warmup' : c.schedule,
+    schedule: SCHEDULES[c.schedule],
     warmup_steps: c.warmupSteps,
     max_steps: c.maxSteps,
     clip_norm: c.clipNorm,
@@ -39,7 +49,52 @@ export function accelerateConfigOf(c: RunConfig): AccelerateRunConfig {
   };
 }
 
-function checkOptions(request: ExportRequest): void {
+/** A run's settings as the accelerate job's (maxSteps: the run's total, also for an epochs run). */
+export function runConfigOfRun(run: RunDetail): RunConfig {
+  const c = run.config;
+  return accelerateRunConfigSchema.parse({
+    inputLength: c.inputLength,
+    noiseDensity: c.noiseDensity,
+    meanNoiseSpanLength: c.meanSpanLength,
+    batchSize: c.batchSize,
+    accumulation: c.accumulation,
+    optimizer: c.optimizer.kind,
+    learningRate: c.lr,
+    weightDecay: c.weightDecay,
+    schedule: c.schedule,
+    warmupSteps: c.warmupSteps,
+    maxSteps: run.totalSteps,
+    clipNorm: c.clipNorm ?? 0,
+    checkpointEvery: c.checkpointEvery,
+    seed: c.seed,
+  });
+}
+
+type ResolvedRequest = ExportRequest & { readonly sourceDir: string };
+
+/** A run request as a folder request: its checkpoint, and for accelerate its dataset and settings. */
+function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
+  const { run } = request;
+  if (!run) {
+    if (!request.sourceDir) throw new ApiError('invalid_input', 'An export needs a model folder or a run');
+    return { ...request, sourceDir: path.resolve(request.sourceDir) };
+  }
+  if (request.sourceDir)
+    throw new ApiError('invalid_input', `Export a folder or run ${run.id}, not both; drop the folder`);
+  if (request.datasetId || request.runConfig)
+    throw new ApiError(
+      'invalid_input',
+      `Run ${run.id} brings its own dataset and settings; drop --dataset and --config`,
+    );
+  const sourceDir = runs.checkpointPath(run.id, run.checkpoint);
+  if (request.format !== 'accelerate') return { ...request, sourceDir };
+  const detail = runs.get(run.id);
+  if (!detail.datasetId)
+    throw new ApiError('invalid_input', `Run ${run.id} has no dataset left to export; its dataset was deleted`);
+  return { ...request, sourceDir, datasetId: detail.datasetId, runConfig: runConfigOfRun(detail) };
+}
+
+function checkOptions(request: ResolvedRequest): void {
   const { format } = request;
   if (request.quantize && format !== 'transformers.js')
     throw new ApiError('invalid_input', `--quantize applies to --format transformers.js, not ${format}`);
@@ -75,11 +130,20 @@ function listFiles(dir: string): { files: string[]; bytes: number } {
   return { files: files.sort(), bytes };
 }
 
+/** What the export needs of the runs service. */
+export type RunLookup = Pick<RunService, 'get' | 'checkpointPath'>;
+
 export class ExportService {
-  constructor(private readonly deps: { readonly engine: HostRequester; readonly datasets: DatasetService }) {}
+  constructor(
+    private readonly deps: {
+      readonly engine: HostRequester;
+      readonly datasets: DatasetService;
+      readonly runs: RunLookup;
+    },
+  ) {}
 
   async run(args: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
-    const request = { ...args, sourceDir: path.resolve(args.sourceDir) };
+    const request = fromRun(args, this.deps.runs);
     checkOptions(request);
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;

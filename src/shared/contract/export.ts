@@ -1,6 +1,6 @@
-// Export domain: write a model or checkpoint folder as an HF folder, the transformers.js layout
-// (ONNX, optional int8) or an accelerate training job (with a dataset's documents and a run
-// configuration). Backs `spanfill export`; the service is src/main/services/export.ts, the
+// Export domain: write a model or checkpoint folder, or a training run's checkpoint, as an HF
+// folder, the transformers.js layout (ONNX, optional int8) or an accelerate training job (with a
+// dataset's documents and a run configuration; a run brings its own). Backs `spanfill export`; the service is src/main/services/export.ts, the
 // heavy writing runs in the engine host (host/handlers/export.ts → engine/export/).
 
 import { z } from 'zod';
@@ -19,7 +19,7 @@ export const accelerateRunConfigSchema = z.strictObject({
   optimizer: z.enum(['adamw', 'adafactor']).default('adamw'),
   learningRate: z.number().gt(0).max(10).default(1e-4),
   weightDecay: z.number().min(0).max(10).default(0),
-  schedule: z.enum(['linear', 'cosine', 'constant']).default('linear'),
+  schedule: z.enum(['linear', 'cosine', 'constant', 'inverseSqrt']).default('linear'),
   warmupSteps: z.number().int().min(0).default(0),
   maxSteps: z.number().int().min(1).default(1000),
   clipNorm: z.number().min(0).default(1),
@@ -33,9 +33,20 @@ export const accelerateRunConfigSchema = z.strictObject({
 });
 export type AccelerateRunConfigArgs = z.input<typeof accelerateRunConfigSchema>;
 
+/** A training run's checkpoint: the best by validation loss (else the last), the last, or a step. */
+export const exportRunSchema = z.strictObject({
+  id: z.string().min(1),
+  checkpoint: z.union([z.enum(['best', 'last']), z.number().int().min(0)]).default('best'),
+});
+
 export const exportRequestSchema = z.strictObject({
-  /** A model or checkpoint folder (config.json, weights, tokenizer files). */
-  sourceDir: z.string().min(1),
+  /** A model or checkpoint folder (config.json, weights, tokenizer files); or `run`. */
+  sourceDir: z.string().min(1).optional(),
+  /**
+   * In place of sourceDir: a run's checkpoint. For accelerate it also gives the dataset and the
+   * settings (the run's own), so datasetId and runConfig are refused with it.
+   */
+  run: exportRunSchema.optional(),
   format: z.enum(EXPORT_FORMATS),
   out: z.string().min(1),
   /** Replace a non-empty `out`. */

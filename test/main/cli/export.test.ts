@@ -97,7 +97,7 @@ describe('spanfill export', () => {
   it('names missing and conflicting flags', async () => {
     const dir = tempDir();
     const cases: [string[], RegExp][] = [
-      [['--format', 'hf', '--out', dir], /one of --model DIR\|ID or --checkpoint DIR/],
+      [['--format', 'hf', '--out', dir], /one of --model DIR\|ID, --checkpoint DIR or --run ID/],
       [['--model', FIXTURE, '--checkpoint', FIXTURE, '--format', 'hf', '--out', dir], /one of --model/],
       [
         ['--model', FIXTURE, '--format', 'onnx', '--out', dir],

@@ -14,7 +14,9 @@ import type { EventMap, EventName } from '../../../src/shared/events';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { EngineHostManager } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
-import { ExportService } from '../../../src/main/services/export';
+import { ExportService, type RunLookup } from '../../../src/main/services/export';
+import { runConfigSchema, type RunDetail } from '../../../src/shared/contract/runs';
+import { ApiError } from '../../../src/shared/errors';
 import { openStore } from '../../../src/main/store/db';
 import { loadT5Model } from '../../../src/main/engine/t5/weights';
 
@@ -27,7 +29,21 @@ afterEach(() => {
 });
 afterAll(() => engine.stop());
 
-function setup(): { service: ExportService; datasets: DatasetService; dir: string } {
+/** A runs service with one run whose checkpoints are the fixture (its settings are `config`). */
+function runsWith(detail?: RunDetail): RunLookup {
+  return {
+    get: (id) => {
+      if (id !== detail?.id) throw new ApiError('not_found', `No run ${id}`);
+      return detail;
+    },
+    checkpointPath: (id, which) => {
+      if (id !== detail?.id || which === 7) throw new ApiError('not_found', `Run ${id} has no checkpoint ${which}`);
+      return SPM;
+    },
+  };
+}
+
+function setup(detail?: RunDetail): { service: ExportService; datasets: DatasetService; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-export-'));
   const store = openStore(path.join(dir, 'data'));
   cleanup.push(() => {
@@ -35,7 +51,7 @@ function setup(): { service: ExportService; datasets: DatasetService; dir: strin
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const datasets = new DatasetService({ store, dataDir: path.join(dir, 'data'), events, engine });
-  return { service: new ExportService({ engine, datasets }), datasets, dir };
+  return { service: new ExportService({ engine, datasets, runs: runsWith(detail) }), datasets, dir };
 }
 
 const base = { force: false } as const;
@@ -137,5 +153,62 @@ describe('export service', () => {
     expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toMatch(
       /accelerate config\n\s+accelerate launch train\.py\n\s+spanfill models import checkpoints\/step-00000030/,
     );
+  });
+
+  it('a run request exports its checkpoint with the run dataset and settings, and refuses extra sources', async () => {
+    const { datasets, dir } = setup();
+    const file = path.join(dir, 'docs.txt');
+    fs.writeFileSync(file, Array.from({ length: 8 }, (_, i) => `Run document ${i}.`).join('\n\n'));
+    const dataset = await datasets.import({ paths: [file], name: 'Run docs' });
+    const config = runConfigSchema.parse({
+      model: SPM,
+      datasetId: dataset.id,
+      inputLength: 24,
+      noiseDensity: 0.3,
+      meanSpanLength: 2,
+      batchSize: 3,
+      accumulation: 2,
+      optimizer: { kind: 'adafactor' },
+      lr: 0.004,
+      schedule: 'inverseSqrt',
+      warmupSteps: 5,
+      clipNorm: null,
+      epochs: 2,
+      checkpointEvery: 4,
+      seed: 9,
+    });
+    const detail = { id: 'r-1', datasetId: dataset.id, totalSteps: 12, config } as unknown as RunDetail;
+    const service = new ExportService({ engine, datasets, runs: runsWith(detail) });
+    const out = path.join(dir, 'job');
+    const run = { id: 'r-1', checkpoint: 'best' as const };
+    const result = await service.run({ ...base, run, format: 'accelerate', out });
+    expect(result.documents?.train).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run_config.json'), 'utf8'))).toEqual({
+      base_model: 'base_model',
+      input_length: 24,
+      noise_density: 0.3,
+      mean_noise_span_length: 2,
+      batch_size: 3,
+      gradient_accumulation_steps: 2,
+      optimizer: 'adafactor',
+      learning_rate: 0.004,
+      weight_decay: 0,
+      schedule: 'inverse_sqrt',
+      warmup_steps: 5,
+      max_steps: 12,
+      clip_norm: 0,
+      checkpoint_every: 4,
+      seed: 9,
+    });
+    const other = { ...base, run, format: 'hf' as const, out: path.join(dir, 'x') };
+    await expect(service.run({ ...other, sourceDir: SPM })).rejects.toThrow(/Export a folder or run r-1, not both/);
+    await expect(service.run({ ...other, datasetId: dataset.id })).rejects.toThrow(/drop --dataset and --config/);
+    await expect(service.run({ ...other, run: { id: 'r-1', checkpoint: 7 } })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(service.run({ ...other, run: { id: 'r-2', checkpoint: 'last' } })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(fs.existsSync(other.out)).toBe(false);
   });
 });

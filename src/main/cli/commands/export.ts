@@ -1,9 +1,9 @@
-// `spanfill export (--model DIR|ID | --checkpoint DIR) --format hf|transformers.js|accelerate
-// --out DIR`: write a model or checkpoint folder as an HF folder, the transformers.js layout
-// (optionally with int8 graphs) or an accelerate training job (--dataset ID, settings from
-// --config FILE). Parses flags and prints; the call is the contract's export.run, run by the
-// export service with the engine host. Ctrl-C cancels; nothing half-written stays behind.
-// TODO(#13): --run ID [--checkpoint STEP|best|last] once the runs service lands.
+// `spanfill export (--model DIR|ID | --checkpoint DIR | --run ID [--checkpoint best|last|STEP])
+// --format hf|transformers.js|accelerate --out DIR`: write a model, checkpoint folder or run's
+// checkpoint as an HF folder, the transformers.js layout (optionally with int8 graphs) or an
+// accelerate training job (--dataset ID, settings from --config FILE; a run brings both). Parses
+// flags and prints; the call is the contract's export.run, run by the export service with the
+// engine host (which resolves --run as `fill --run` does). Ctrl-C cancels; nothing half-written stays.
 
 import { readFileSync } from 'node:fs';
 import {
@@ -15,18 +15,27 @@ import {
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
-import { resolveModelArgument } from '../model-arg';
+import { resolveModelArgument, runCheckpointFlag } from '../model-arg';
 import type { ProgressBar } from '../output';
 import { formatBytes } from './models';
 
-// TODO(#13): with --run ID, --checkpoint takes STEP|best|last and the runs service gives the
-// folder and the run's settings (runConfig); a --checkpoint without --run stays a folder.
-function sourceFrom(context: CommandContext): string {
+/** The source: a folder (--model, --checkpoint DIR) or a run (--run ID, --checkpoint best|last|STEP). */
+function sourceFrom(
+  context: CommandContext,
+): { sourceDir: string } | { run: { id: string; checkpoint: 'best' | 'last' | number } } {
   const model = context.string('model');
   const checkpoint = context.string('checkpoint');
+  const run = context.string('run');
+  if (run !== undefined) {
+    if (model !== undefined) throw new UsageError('--model and --run cannot be combined; choose one');
+    for (const flag of ['dataset', 'config'])
+      if (context.string(flag) !== undefined)
+        throw new UsageError(`--${flag} does not go with --run: the run's own dataset and settings are used`);
+    return { run: { id: run, checkpoint: runCheckpointFlag(checkpoint) } };
+  }
   if ((model === undefined) === (checkpoint === undefined))
-    throw new UsageError('export needs one of --model DIR|ID or --checkpoint DIR');
-  return checkpoint ?? resolveModelArgument(context, model as string);
+    throw new UsageError('export needs one of --model DIR|ID, --checkpoint DIR or --run ID');
+  return { sourceDir: checkpoint ?? resolveModelArgument(context, model as string) };
 }
 
 function formatFrom(context: CommandContext): ExportFormat {
@@ -57,7 +66,7 @@ export const exportCommand = defineCommand({
   name: 'export',
   summary: 'Export a model or checkpoint for transformers, transformers.js or an accelerate training job',
   usage:
-    'spanfill export (--model DIR|ID | --checkpoint DIR) --format hf|transformers.js|accelerate --out DIR [--quantize int8] [--dataset ID --config FILE] [--force] [--json]',
+    'spanfill export (--model DIR|ID | --checkpoint DIR | --run ID [--checkpoint best|last|STEP]) --format hf|transformers.js|accelerate --out DIR [--quantize int8] [--dataset ID --config FILE] [--force] [--json]',
   description:
     'hf: config.json, model.safetensors, tokenizer files and generation_config.json (load with transformers ' +
     'T5ForConditionalGeneration.from_pretrained(DIR)).\n\n' +
@@ -66,10 +75,19 @@ export const exportCommand = defineCommand({
     'accelerate: base_model/, data/train.jsonl and data/validation.jsonl (the documents of --dataset ID), ' +
     'run_config.json (settings from --config FILE, a JSON object such as {"inputLength": 512, "maxSteps": 1000}; ' +
     'defaults otherwise) and train.py for `accelerate launch train.py`.\n\n' +
+    "--run ID exports a training run's checkpoint (--checkpoint best, the default: the lowest validation loss, " +
+    "else the last; last; or a step number). For accelerate, base_model/ is that checkpoint and the run's own " +
+    'dataset and settings (lengths, masking rates, batch, optimizer, schedule, steps, seed) fill data/ and ' +
+    'run_config.json, so --dataset and --config are refused with --run.\n\n' +
     'The folder must be new or empty unless --force; it appears only when complete.',
   options: {
     model: { type: 'string', placeholder: 'DIR|ID', description: 'Model folder, model id or pulled REPO_ID' },
-    checkpoint: { type: 'string', placeholder: 'DIR', description: 'A checkpoint folder (step-NNNNNNNN)' },
+    checkpoint: {
+      type: 'string',
+      placeholder: 'DIR|STEP',
+      description: 'A checkpoint folder (step-NNNNNNNN); with --run: best, last or a step',
+    },
+    run: { type: 'string', placeholder: 'ID', description: 'A training run: export its checkpoint' },
     format: { type: 'string', placeholder: 'FORMAT', description: 'hf, transformers.js or accelerate' },
     out: { type: 'string', placeholder: 'DIR', description: 'Destination folder' },
     quantize: { type: 'string', placeholder: 'int8', description: 'transformers.js: also write int8 graphs' },
@@ -78,7 +96,7 @@ export const exportCommand = defineCommand({
     force: { type: 'boolean', description: 'Replace a non-empty --out folder' },
   },
   async run(context) {
-    const sourceDir = sourceFrom(context);
+    const source = sourceFrom(context);
     const format = formatFrom(context);
     const out = context.string('out');
     if (!out) throw new UsageError('export needs --out DIR');
@@ -94,7 +112,7 @@ export const exportCommand = defineCommand({
     });
     try {
       const request = {
-        sourceDir,
+        ...source,
         format,
         out,
         force: context.flag('force'),

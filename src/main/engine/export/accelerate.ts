@@ -20,7 +20,7 @@ export interface AccelerateRunConfig {
   readonly optimizer: 'adamw' | 'adafactor';
   readonly learning_rate: number;
   readonly weight_decay: number;
-  readonly schedule: 'linear' | 'cosine' | 'constant_with_warmup';
+  readonly schedule: 'linear' | 'cosine' | 'constant_with_warmup' | 'inverse_sqrt';
   readonly warmup_steps: number;
   readonly max_steps: number;
   readonly clip_norm: number;
