@@ -78,7 +78,7 @@ describe('run checkpoints in the Playground', () => {
     await page.locator('summary', { hasText: 'More models' }).click();
     await page.getByTestId('picker-folder').fill(tinySpm);
     await page.getByRole('button', { name: 'Add this folder' }).click();
-    await picker.getByLabel('builtin:byt5-tiny').uncheck();
+    await picker.getByTestId('pick-builtin').uncheck();
     await picker.locator('label', { hasText: 'run tiny · step 20' }).locator('input').check();
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-01-picker.png') });
 
