@@ -1,41 +1,36 @@
 // End-to-end for run checkpoints in the Playground against the built `spanfill serve`: a short
-// real run of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the same data
-// directory before serve starts), then its checkpoints appear in the model picker labelled by
+// real run of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the data directory
+// serve has open), then its checkpoints appear in the model picker labelled by
 // run and step, and a masked prompt is filled by the base model and the run's last checkpoint
 // side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
 
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium';
-import { startServe } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
 
-const resultsDir = path.resolve('test-results');
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
-let serveProcess: ChildProcess;
-let context: BrowserContext;
+let session: E2eSession;
 let page: Page;
-let url: string;
-let dir: string;
 
-const cli = (args: string[], dataDir: string): string =>
-  execFileSync(process.execPath, ['bin/spanfill.mjs', ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8' });
+const cli = (args: string[]): string =>
+  execFileSync(process.execPath, ['bin/spanfill.mjs', ...args, '--data-dir', session.dataDir, '--json'], {
+    encoding: 'utf8',
+  });
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-ckpt-'));
-  const notes = path.join(dir, 'notes.txt');
+  session = await startSession('ckpt');
+  page = session.page;
+  const notes = path.join(session.dir, 'notes.txt');
   const words = 'the cute dog walks in a green park by the quiet river at dawn while small birds sing'.split(' ');
   const docs = Array.from({ length: 30 }, (_, d) =>
     Array.from({ length: 40 }, (_, w) => words[(d * 5 + w * 3) % words.length]).join(' '),
   );
   fs.writeFileSync(notes, docs.join('\n\n') + '\n');
-  const dataDir = path.join(dir, 'data');
-  const datasetId = (JSON.parse(cli(['import', notes], dataDir)) as { id: string }).id;
+  const datasetId = (JSON.parse(cli(['import', notes])) as { id: string }).id;
+  // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
   // 20 steps with a checkpoint and a validation every 10: a best and a last checkpoint to offer.
   cli(
     ['train', '--dataset', datasetId, '--model', tinySpm, '--name', 'tiny', '--input-length', '32'].concat([
@@ -48,21 +43,14 @@ beforeAll(async () => {
       '--checkpoint-every',
       '10',
     ]),
-    dataDir,
   );
-  ({ child: serveProcess, url } = await startServe(dataDir));
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe('run checkpoints in the Playground', () => {
   it('offers the run checkpoints by run and step and fills with the base model and a checkpoint side by side', async () => {
-    await page.goto(url);
+    await page.goto(session.url);
     await page.getByTestId('nav-playground').click();
     const picker = page.getByTestId('model-picker');
     await picker.getByText('run tiny · step 20').waitFor();
@@ -95,5 +83,6 @@ describe('run checkpoints in the Playground', () => {
     await expect(columns.nth(1).textContent()).resolves.toContain('run tiny · step 20');
     await page.getByTestId('results').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-02-side-by-side.png'), fullPage: true });
+    expect(session.pageErrors).toEqual([]);
   }, 120_000);
 });
