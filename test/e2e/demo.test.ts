@@ -1,8 +1,9 @@
 // End-to-end for the first launch and the demo: `spanfill serve` on an empty data directory
 // offers the sample on the Datasets screen (and imports it), and `spanfill demo --serve` (a
 // short run) leaves its dataset on the Datasets screen of the UI it then serves. Screenshots go
-// to test-results/. Needs `npm run build` first. NOTE: the Runs and Playground screens are
-// still placeholders on this branch; the run itself is checked by test/main/cli/commands/demo.test.ts.
+// to test-results/. Needs `npm run build` first. The run is then listed on the Runs screen, its
+// loss chart drawn on opening it, and the Playground fills a prompt with its checkpoint (the
+// demo's scores themselves are checked by test/main/cli/commands/demo.test.ts).
 
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,7 +65,7 @@ describe('first launch and the demo', () => {
     const result = served.result as { datasetId: string; runId: string; url: string };
     expect(result.url).toMatch(/#\/runs$/);
     expect(result.runId).toMatch(/^r-/);
-    // The run is an ordinary stored one (the Runs screen is a placeholder on this branch).
+    // The run is an ordinary stored one.
     const listed = JSON.parse(
       execFileSync(process.execPath, ['bin/spanfill.mjs', 'runs', '--json', '--data-dir', path.join(dir, 'demo')], {
         encoding: 'utf8',
@@ -80,7 +81,30 @@ describe('first launch and the demo', () => {
     await page.getByTestId('dataset-detail').waitFor();
     await page.screenshot({ path: path.join(resultsDir, 'demo-03-demo-dataset.png') });
     await page.getByTestId('nav-runs').click();
-    await page.getByTestId('screen-runs').waitFor();
+    const row = page.getByTestId(`run-row-${result.runId}`);
+    await expect(row.getByTestId('run-status').textContent()).resolves.toBe('completed');
     await page.screenshot({ path: path.join(resultsDir, 'demo-04-runs.png') });
-  }, 180_000);
+
+    // Opening it shows its loss curve with a point per step.
+    await row.getByTestId('run-open').click();
+    const chart = page.getByTestId('chart-loss');
+    await chart.waitFor();
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(20);
+    await page.screenshot({ path: path.join(resultsDir, 'demo-05-run-loss.png') });
+
+    // "Open in Playground" ticks its checkpoint there; it fills next to the untrained built-in model.
+    await page.getByTestId('run-open-playground').click();
+    const picker = page.getByTestId('model-picker');
+    const checkpoint = picker.locator('label', { hasText: /run .* · step \d+ \(best/ });
+    await expect(checkpoint.locator('input').isChecked()).resolves.toBe(true);
+    await expect(picker.getByTestId('pick-builtin').isChecked()).resolves.toBe(true);
+    await page.getByTestId('fill').click();
+    const columns = page.getByTestId('results').getByTestId('fill-column');
+    await expect(columns.count()).resolves.toBe(2);
+    for (let i = 0; i < 2; i++) await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await expect(columns.nth(1).locator('h3').textContent()).resolves.toMatch(/^run .* · step \d+ \(best/);
+    await expect(page.getByTestId('fill-error').count()).resolves.toBe(0);
+    await page.getByTestId('results').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'demo-06-playground-checkpoint.png'), fullPage: true });
+  }, 240_000);
 });

@@ -6,17 +6,18 @@
 // it is a convenience of one person at one screen, and nothing else reads it.
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
+import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
 import { api } from './api';
 import { modelsStore } from './models.svelte';
 import { promptFromSegments } from './prompts';
 
-/** A model the Playground can run: `ref` is what models.resolve turns into a folder. */
+/** A model the Playground can run: `ref` is what models.resolve turns into a folder (a checkpoint's is its folder). */
 export interface ModelChoice {
   readonly key: string;
   readonly label: string;
   readonly detail: string;
   readonly ref: string;
-  readonly source: 'builtin' | 'registered' | 'folder';
+  readonly source: 'builtin' | 'registered' | 'folder' | 'checkpoint';
 }
 
 export type FillOutcome =
@@ -67,6 +68,10 @@ class PlaygroundStore {
   selected: string[] = $state([builtinChoice.key]);
   /** Folders added by path for this session. */
   folders: ModelChoice[] = $state([]);
+  /** Each run's best and last checkpoints (runs.list + runs.checkpoints), newest run first. */
+  checkpoints: ModelChoice[] = $state([]);
+  /** Why the run checkpoints could not be listed, shown under the picker. */
+  checkpointsError: string | undefined = $state();
   decoding: DecodingForm = $state({
     kind: 'greedy',
     numBeams: 4,
@@ -92,9 +97,8 @@ class PlaygroundStore {
   isBusy = $state(false);
 
   /**
-   * Every model the picker offers, by source: the built-in one, the registered models and the
-   * folders added by path. TODO(#12): run checkpoints become one more source here once the
-   * runs service lands (a choice per checkpoint folder, labelled by run and step).
+   * Every model the picker offers, by source: the built-in one, the registered models, the
+   * runs' checkpoints and the folders added by path.
    */
   get choices(): ModelChoice[] {
     const registered = modelsStore.models
@@ -106,7 +110,7 @@ class PlaygroundStore {
         ref: m.id,
         source: 'registered',
       }));
-    return [builtinChoice, ...registered, ...this.folders];
+    return [builtinChoice, ...registered, ...this.checkpoints, ...this.folders];
   }
 
   get chosen(): ModelChoice[] {
@@ -129,6 +133,26 @@ class PlaygroundStore {
       ];
     }
     this.toggle(`folder:${path}`, true);
+  }
+
+  /** Lists every run's best and last checkpoint as a model choice (the picker calls it on open). */
+  async loadCheckpoints(): Promise<void> {
+    try {
+      const runs = await api.runs.list({});
+      const perRun = await Promise.all(
+        runs.map(async (run) => checkpointChoices(run, await api.runs.checkpoints({ id: run.id }))),
+      );
+      this.checkpoints = perRun.flat();
+      this.checkpointsError = undefined;
+    } catch (caught) {
+      this.checkpointsError = `Could not list the runs' checkpoints: ${messageOf(caught)}`;
+    }
+  }
+
+  /** Chooses a checkpoint folder (from "Open in Playground"), listing it if the list is not loaded yet. */
+  async choose(key: string): Promise<void> {
+    if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
+    this.toggle(key, true);
   }
 
   /** The prompt was edited by hand: what a mask hid no longer matches its holes. */
@@ -210,6 +234,33 @@ class PlaygroundStore {
     this.history = [];
     localStorage.removeItem(historyKey);
   }
+}
+
+/** The picker's key for a checkpoint folder (also what "Open in Playground" links carry). */
+export function checkpointKey(path: string): string {
+  return `checkpoint:${path}`;
+}
+
+/**
+ * A run's best and last checkpoints as choices, labelled "run NAME · step N (best)"; one choice
+ * when the best is the last. A run with no checkpoints yet offers none.
+ */
+export function checkpointChoices(run: RunSummary, checkpoints: readonly RunCheckpoint[]): ModelChoice[] {
+  if (checkpoints.length === 0) return [];
+  const last = checkpoints.reduce((a, b) => (b.step > a.step ? b : a));
+  const best = checkpoints.find((c) => c.isBest);
+  const picked = best === undefined || best.step === last.step ? [last] : [best, last];
+  return picked.map((c) => {
+    const roles = [c.isBest ? 'best' : '', c.step === last.step ? 'last' : ''].filter(Boolean).join(', ');
+    const loss = c.eval?.loss;
+    return {
+      key: checkpointKey(c.path),
+      label: `run ${run.name} · step ${c.step} (${roles})`,
+      detail: loss === undefined ? `checkpoint of ${run.model}` : `checkpoint, eval loss ${loss.toFixed(3)}`,
+      ref: c.path,
+      source: 'checkpoint',
+    };
+  });
 }
 
 /** The decoding form as the contract's strategy (only the chosen kind's fields). */

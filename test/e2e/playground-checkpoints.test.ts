@@ -1,0 +1,88 @@
+// End-to-end for run checkpoints in the Playground against the built `spanfill serve`: a short
+// real run of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the data directory
+// serve has open), then its checkpoints appear in the model picker labelled by
+// run and step, and a masked prompt is filled by the base model and the run's last checkpoint
+// side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultsDir, startSession, type E2eSession } from './session';
+
+const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+let session: E2eSession;
+let page: Page;
+
+const cli = (args: string[]): string =>
+  execFileSync(process.execPath, ['bin/spanfill.mjs', ...args, '--data-dir', session.dataDir, '--json'], {
+    encoding: 'utf8',
+  });
+
+beforeAll(async () => {
+  session = await startSession('ckpt');
+  page = session.page;
+  const notes = path.join(session.dir, 'notes.txt');
+  const words = 'the cute dog walks in a green park by the quiet river at dawn while small birds sing'.split(' ');
+  const docs = Array.from({ length: 30 }, (_, d) =>
+    Array.from({ length: 40 }, (_, w) => words[(d * 5 + w * 3) % words.length]).join(' '),
+  );
+  fs.writeFileSync(notes, docs.join('\n\n') + '\n');
+  const datasetId = (JSON.parse(cli(['import', notes])) as { id: string }).id;
+  // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
+  // 20 steps with a checkpoint and a validation every 10: a best and a last checkpoint to offer.
+  cli(
+    ['train', '--dataset', datasetId, '--model', tinySpm, '--name', 'tiny', '--input-length', '32'].concat([
+      '--batch-size',
+      '4',
+      '--max-steps',
+      '20',
+      '--eval-every',
+      '10',
+      '--checkpoint-every',
+      '10',
+    ]),
+  );
+}, 120_000);
+
+afterAll(() => session?.close());
+
+describe('run checkpoints in the Playground', () => {
+  it('offers the run checkpoints by run and step and fills with the base model and a checkpoint side by side', async () => {
+    await page.goto(session.url);
+    await page.getByTestId('nav-playground').click();
+    const picker = page.getByTestId('model-picker');
+    await picker.getByText('run tiny · step 20').waitFor();
+    const labels = await picker.locator('label').allTextContents();
+    const checkpointLabels = labels.filter((l) => l.includes('run tiny'));
+    // At most best and last; the last one is step 20, and exactly one says best.
+    expect(checkpointLabels.length).toBeGreaterThanOrEqual(1);
+    expect(checkpointLabels.length).toBeLessThanOrEqual(2);
+    expect(checkpointLabels.some((l) => /run tiny · step 20 \((best, )?last\)/.test(l))).toBe(true);
+    expect(checkpointLabels.filter((l) => /\(best/.test(l))).toHaveLength(1);
+
+    // The base model as a folder, then the run's last checkpoint: two columns.
+    await page.locator('summary', { hasText: 'More models' }).click();
+    await page.getByTestId('picker-folder').fill(tinySpm);
+    await page.getByRole('button', { name: 'Add this folder' }).click();
+    await picker.getByTestId('pick-builtin').uncheck();
+    await picker.locator('label', { hasText: 'run tiny · step 20' }).locator('input').check();
+    await page.screenshot({ path: path.join(resultsDir, 'ckpt-01-picker.png') });
+
+    await page.getByTestId('fill').click();
+    const columns = page.getByTestId('results').getByTestId('fill-column');
+    await expect(columns.count()).resolves.toBe(2);
+    for (let i = 0; i < 2; i++) {
+      await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+      // Both holes get a span in each column (filled, or marked as nothing), and no column failed.
+      await expect(columns.nth(i).getByTestId('fill-span').count()).resolves.toBe(2);
+    }
+    await expect(page.getByTestId('fill-error').count()).resolves.toBe(0);
+    await expect(columns.nth(0).textContent()).resolves.toContain('t5-tiny-spm');
+    await expect(columns.nth(1).textContent()).resolves.toContain('run tiny · step 20');
+    await page.getByTestId('results').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'ckpt-02-side-by-side.png'), fullPage: true });
+    expect(session.pageErrors).toEqual([]);
+  }, 120_000);
+});
