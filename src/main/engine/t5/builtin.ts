@@ -90,37 +90,48 @@ function isCurrent(dir: string, fingerprint: string): boolean {
 
 const writeJson = (path: string, value: unknown): void => writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
 
-function writeFolder(dir: string, model: string, def: BuiltinDefinition, fingerprint: string): void {
-  const config = builtinModelConfig(model);
-  const params = randomT5Params(config, def.seed);
-  saveT5Model(dir, config, { params, layout: DEFAULT_LAYOUT }, { baseConfig: { _name_or_path: model } });
-  writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
-  const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), def.model_max_length);
-  writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
-  writeJson(join(dir, 'special_tokens_map.json'), specialTokensMap);
+/** Writes `config` with random weights from `seed`, the tokenizer files and a generation config into `dir`. */
+function writeRandomModel(
+  dir: string,
+  config: T5Config,
+  seed: number,
+  nameOrPath: string,
+  writeTokenizer: (dir: string) => void,
+): void {
+  const params = randomT5Params(config, seed);
+  saveT5Model(dir, config, { params, layout: DEFAULT_LAYOUT }, { baseConfig: { _name_or_path: nameOrPath } });
+  writeTokenizer(dir);
   writeJson(join(dir, 'generation_config.json'), {
     decoder_start_token_id: config.decoderStartTokenId,
     eos_token_id: config.eosTokenId,
     pad_token_id: config.padTokenId,
   });
-  writeJson(join(dir, BUILTIN_MARKER), { model, description: def.description, seed: def.seed, fingerprint });
+}
+
+function writeByteTokenizer(dir: string, modelMaxLength: number): void {
+  writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
+  const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), modelMaxLength);
+  writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
+  writeJson(join(dir, 'special_tokens_map.json'), specialTokensMap);
 }
 
 /**
- * Write the built-in model's HF folder under `dataDir` unless an up-to-date one is there, and
- * return its path. Same definition → same bytes (weights from the definition's seed). The
- * folder is built beside the target and renamed into place, so a crash never leaves half a
- * model where a loader would find it.
+ * Builds a folder with `write` beside `dir` and renames it into place unless an up-to-date one
+ * (marker with `fingerprint`, written last) is there, so a crash never leaves half a model
+ * where a loader would find it.
  */
-export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
-  const def = definition(model);
-  const dir = builtinModelDir(dataDir, model);
-  const fingerprint = builtinFingerprint(def);
+export function materializeFolder(
+  dir: string,
+  fingerprint: string,
+  marker: Record<string, unknown>,
+  write: (temp: string) => void,
+): string {
   if (isCurrent(dir, fingerprint)) return dir;
   const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   mkdirSync(temp, { recursive: true });
   try {
-    writeFolder(temp, model, def, fingerprint);
+    write(temp);
+    writeJson(join(temp, BUILTIN_MARKER), { ...marker, fingerprint });
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
   } catch (error) {
@@ -130,4 +141,40 @@ export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT
     throw error;
   }
   return dir;
+}
+
+/** Writes `config` with seeded random weights and the tokenizer files as an HF folder at `dir`. */
+export function materializeRandomModel(
+  dir: string,
+  source: {
+    readonly config: T5Config;
+    readonly seed: number;
+    readonly name: string;
+    readonly fingerprint: string;
+    readonly marker: Record<string, unknown>;
+    readonly writeTokenizer: (dir: string) => void;
+  },
+): string {
+  return materializeFolder(
+    dir,
+    source.fingerprint,
+    { model: source.name, seed: source.seed, ...source.marker },
+    (temp) => writeRandomModel(temp, source.config, source.seed, source.name, source.writeTokenizer),
+  );
+}
+
+/**
+ * Write the built-in model's HF folder under `dataDir` unless an up-to-date one is there, and
+ * return its path. Same definition → same bytes (weights from the definition's seed).
+ */
+export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
+  const def = definition(model);
+  return materializeRandomModel(builtinModelDir(dataDir, model), {
+    config: builtinModelConfig(model),
+    seed: def.seed,
+    name: model,
+    fingerprint: builtinFingerprint(def),
+    marker: { description: def.description },
+    writeTokenizer: (dir) => writeByteTokenizer(dir, def.model_max_length),
+  });
 }
