@@ -3,13 +3,13 @@
 // what to try, every checkpoint written before stays listed and loadable, and the run resumes
 // from its last checkpoint to the end in a fresh host.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runConfigSchema } from '../../../src/shared/contract/runs';
 import type { EventMap } from '../../../src/shared/events';
 import { loadT5Config } from '../../../src/main/engine/t5/config';
 import { readCheckpoint } from '../../../src/main/engine/train/checkpoint';
 import { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+import { smallRunConfig } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-failed-');
 const opened: AppServices[] = [];
@@ -23,19 +23,7 @@ describe('runs service: the engine host dies mid-run', () => {
     const datasetId = await importTexts(dataDir, KILL_TEXTS);
     const app = new AppServices({ dataDir, env: {} });
     opened.push(app);
-    const config = runConfigSchema.parse({
-      model: SPM,
-      datasetId,
-      inputLength: 16,
-      masking: 'per-document',
-      batchSize: 2,
-      stepsPerCall: 2,
-      maxSteps: 400,
-      lr: 3e-3,
-      checkpointEvery: 2,
-      keepLast: 100,
-      evalEvery: 0,
-    });
+    const config = smallRunConfig(datasetId, { maxSteps: 400, checkpointEvery: 2, keepLast: 100, evalEvery: 0 });
     const started = await app.runs.start(config);
     // Kill once a few checkpoints are stored, well before the end.
     await new Promise<void>((resolve) => {
