@@ -25,6 +25,7 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
+import { failureMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
@@ -43,9 +44,6 @@ interface ActiveRun {
   stopAs: 'paused' | 'stopped' | null;
   done: Promise<RunSummary>;
 }
-
-const HINT =
-  'Its checkpoints are kept; try a smaller batchSize, a shorter inputLength, or provider cpu, then `spanfill runs resume ID`';
 
 export class RunService {
   readonly repo: RunRepository;
@@ -358,9 +356,8 @@ export class RunService {
   }
 
   private fail(id: string, error: unknown): RunSummary {
-    const message = error instanceof Error ? error.message : String(error);
     const row = this.repo.setStatus(id, 'failed', {
-      error: `${message}. ${HINT.replace('ID', id)}`,
+      error: failureMessage(error, id),
       finishedAt: new Date().toISOString(),
     });
     this.setStatus(row);

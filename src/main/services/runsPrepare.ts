@@ -12,7 +12,13 @@ import type { RunConfig } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
-import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
+import {
+  isBuiltinModelName,
+  isPresetModelName,
+  materializeBuiltinModel,
+  materializePresetModel,
+  PresetTokenizerError,
+} from '../engine/t5/builtin';
 import type { T5Config } from '../engine/t5/config';
 import { loadT5Config } from '../engine/t5/config';
 import { checkInputLength } from '../engine/t5/input-limits';
@@ -52,9 +58,35 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
     }
   }
   if (model.includes(':'))
-    throw bad(`model '${model}' is not a built-in model; use builtin:byt5-tiny, a folder or a model id`);
+    throw bad(
+      `model '${model}' is not a built-in model; use builtin:byt5-tiny, preset:NAME with a tokenizer, a folder or a model id`,
+    );
   if (existsSync(model)) return path.resolve(model);
   return deps.models.resolve(model).path;
+}
+
+/** resolveRunModel, or for `preset:NAME` a from-scratch folder with `run.tokenizer` under <dataDir>/models/preset. */
+async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig): Promise<string> {
+  if (!isPresetModelName(run.model)) {
+    if (run.tokenizer !== undefined)
+      throw bad(`tokenizer: only a model preset:NAME takes a tokenizer; model ${run.model} brings its own`);
+    return resolveRunModel(deps, run.model);
+  }
+  if (run.tokenizer === undefined)
+    throw bad(
+      `tokenizer: model ${run.model} starts from scratch and needs one: a model folder holding tokenizer.json, or bytes`,
+    );
+  try {
+    return await materializePresetModel(
+      path.join(deps.dataDir, 'models', 'preset'),
+      run.model,
+      run.tokenizer,
+      run.seed,
+    );
+  } catch (error) {
+    const field = error instanceof PresetTokenizerError ? 'tokenizer' : 'model';
+    throw bad(`${field}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function readModelConfig(dir: string, model: string): T5Config {
@@ -146,7 +178,7 @@ export function trainerSettings(run: RunConfig, maxSteps: number): TrainerSettin
 
 /** Validates `run` against its model, dataset and this machine; throws invalid_argument naming the field. */
 export async function prepareRun(deps: RunPrepareDeps, run: RunConfig, signal?: AbortSignal): Promise<PreparedRun> {
-  const modelDir = resolveRunModel(deps, run.model);
+  const modelDir = await resolveRunBase(deps, run);
   const config = readModelConfig(modelDir, run.model);
   try {
     checkInputLength(config, run.inputLength, `inputLength ${run.inputLength}:`);

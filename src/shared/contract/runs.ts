@@ -33,8 +33,13 @@ export type RunPresetName = (typeof RUN_PRESETS)[number];
 /** Everything a run is started with; stored as the run's config JSON and parsed with this schema. */
 export const runConfigSchema = z.strictObject({
   name: z.string().min(1).max(200).optional(),
-  /** A model folder, a registered model id, a pulled repo id, or a built-in preset (builtin:byt5-tiny). */
-  model: z.string().min(1, 'model is required: a model folder, a model id or builtin:byt5-tiny'),
+  /**
+   * A model folder, a registered model id, a pulled repo id, a built-in model (builtin:byt5-tiny),
+   * or `preset:NAME` — a T5 shape (t5-small, …) initialised from scratch with `tokenizer`.
+   */
+  model: z.string().min(1, 'model is required: a model folder, a model id, builtin:byt5-tiny or preset:NAME'),
+  /** Only with model preset:NAME: a model folder whose tokenizer.json to use, or `bytes`. */
+  tokenizer: z.string().min(1).optional(),
   datasetId: z.string().min(1, 'datasetId is required (`spanfill datasets list` shows the ids)'),
   inputLength: int(4, 65_536).default(128),
   noiseDensity: z.number().gt(0, 'noiseDensity must be > 0').lt(1, 'noiseDensity must be < 1').default(0.15),

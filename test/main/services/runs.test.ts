@@ -7,12 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
+import type { RunConfigInput } from '../../../src/shared/contract/runs';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { trainerLockPath } from '../../../src/main/services/runsLock';
 import { tempDirs } from '../../support/tmp';
-import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+import { importTexts, KILL_TEXTS } from '../cli/commands/train-support';
+import { smallRunConfig } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-service-');
 const opened: AppServices[] = [];
@@ -32,20 +33,7 @@ async function setUp(texts: readonly string[] = KILL_TEXTS) {
   return { dataDir, datasetId, app: open(dataDir) };
 }
 
-const base = (datasetId: string, extra: Partial<RunConfigInput> = {}) =>
-  runConfigSchema.parse({
-    model: SPM,
-    datasetId,
-    inputLength: 16,
-    masking: 'per-document',
-    batchSize: 2,
-    stepsPerCall: 2,
-    maxSteps: 10,
-    lr: 3e-3,
-    checkpointEvery: 4,
-    evalEvery: 4,
-    ...extra,
-  });
+const base = smallRunConfig;
 
 /** A pid that is certainly not running: a child that has already exited. */
 function deadPid(): number {

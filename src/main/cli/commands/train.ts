@@ -13,6 +13,8 @@ import type { CommandContext, OptionSpec } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration, optionalNumber, trainCase } from './train-case';
+import { isPresetModelName } from '../../engine/t5/builtin';
+import { T5_PRESET_NAMES } from '../../engine/t5/config';
 
 /** Run configuration fields set by a flag of the same name in kebab case, and how to read it. */
 const NUMBER_FIELDS = [
@@ -127,7 +129,7 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'Fine-tune a T5 model on a dataset (or on a case file: --case)',
   usage:
-    'spanfill train --dataset ID (--model DIR|ID | --preset quick|standard) [--max-steps N | --epochs E] [options…] [--json]\n' +
+    'spanfill train --dataset ID (--model DIR|ID | --model preset:NAME --tokenizer DIR|bytes | --preset quick|standard) [--max-steps N | --epochs E] [options…] [--json]\n' +
     '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W] [--json]',
   description:
     'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
@@ -135,7 +137,9 @@ export const trainCommand = defineCommand({
     'option --some-field sets the run configuration field someField (src/shared/contract/runs.ts); --clip-norm off ' +
     "turns clipping off, --dropout model keeps the model config's rate. --preset quick (CPU) or standard (GPU) " +
     'sets lengths, batch, steps and intervals; flags override it; without --model it trains builtin:byt5-tiny from ' +
-    'its initial weights. A configuration the model, dataset or machine cannot take is refused before anything ' +
+    'its initial weights. --model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
+    "with --tokenizer's vocabulary: a model folder's tokenizer.json or bytes; the tokenizer needs <extra_id_N> sentinels. " +
+    'A configuration the model, dataset or machine cannot take is refused before anything ' +
     'starts, naming the flag. One run trains at a time per data directory; a second is refused.\n\n' +
     'With --case FILE, trains the model on the fixed batch of a case file (test/fixtures/t5/*/case.json) for ' +
     '--steps N steps (AdamW, constant rate, no dropout) and prints the loss before each update; nothing is stored.',
@@ -144,7 +148,12 @@ export const trainCommand = defineCommand({
     model: {
       type: 'string',
       placeholder: 'DIR',
-      description: 'Base model: a folder, a model id, or builtin:byt5-tiny',
+      description: `Base model: a folder, a model id, builtin:byt5-tiny, or preset:NAME (${T5_PRESET_NAMES.join(', ')}) from scratch with --tokenizer`,
+    },
+    tokenizer: {
+      type: 'string',
+      placeholder: 'DIR|bytes',
+      description: 'With --model preset:NAME: a model folder whose tokenizer.json to use, or bytes',
     },
     preset: { type: 'string', placeholder: 'NAME', description: `Settings preset: ${RUN_PRESETS.join(', ')}` },
     optimizer: { type: 'string', placeholder: 'NAME', description: 'adamw (default) or adafactor' },
@@ -167,10 +176,16 @@ export const trainCommand = defineCommand({
     const modelFlag = context.string('model');
     if (!modelFlag && !preset) throw new UsageError('train needs --model DIR|ID or --preset NAME');
     // A folder is stored absolute, so `runs resume` works from any directory.
-    const model = modelFlag ? absoluteIfFolder(resolveModelArgument(context, modelFlag)) : 'builtin:byt5-tiny';
+    const model = !modelFlag
+      ? 'builtin:byt5-tiny'
+      : isPresetModelName(modelFlag)
+        ? modelFlag
+        : absoluteIfFolder(resolveModelArgument(context, modelFlag));
+    const tokenizer = context.string('tokenizer');
     const input = withPreset(preset as RunPresetName | undefined, {
       ...configFromFlags(context),
       model,
+      ...(tokenizer === undefined ? {} : { tokenizer: absoluteIfFolder(tokenizer) }),
       datasetId: dataset,
     });
     const config = parseRunFlags(input);

@@ -2,17 +2,18 @@
 // UTF-8 bytes (the ByT5 vocabulary of data/tokenizer.ts) with seeded random weights. Its one
 // definition is resources/models/byt5-tiny.json (bundled into the build by this import);
 // materializeBuiltinModel writes it out as an ordinary HF folder under the data directory, so
-// every command and the trainer treat it like any model folder.
+// every command and the trainer treat it like any model folder. A run may also start from
+// `preset:NAME` (a T5 shape of config.ts) with a chosen tokenizer: the same writer, random weights.
 // Reference: ByT5, Xue et al. 2021 (arXiv:2105.13626) for the vocabulary layout.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import byt5TinyDefinition from '../../../../resources/models/byt5-tiny.json';
 import { byteTokenizerConfigFiles, byteTokenizerJson } from '../data/byteTokenizerFiles';
-import { createByteTokenizer } from '../data/tokenizer';
+import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../data/tokenizer';
 import type { T5Config } from './config';
-import { parseT5Config, T5ConfigError } from './config';
+import { parseT5Config, t5Preset, T5ConfigError } from './config';
 import { randomT5Params } from './params';
 import { DEFAULT_LAYOUT, saveT5Model } from './weights';
 
@@ -90,37 +91,48 @@ function isCurrent(dir: string, fingerprint: string): boolean {
 
 const writeJson = (path: string, value: unknown): void => writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
 
-function writeFolder(dir: string, model: string, def: BuiltinDefinition, fingerprint: string): void {
-  const config = builtinModelConfig(model);
-  const params = randomT5Params(config, def.seed);
-  saveT5Model(dir, config, { params, layout: DEFAULT_LAYOUT }, { baseConfig: { _name_or_path: model } });
-  writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
-  const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), def.model_max_length);
-  writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
-  writeJson(join(dir, 'special_tokens_map.json'), specialTokensMap);
+/** Writes `config` with random weights from `seed`, the tokenizer files and a generation config into `dir`. */
+function writeRandomModel(
+  dir: string,
+  config: T5Config,
+  seed: number,
+  nameOrPath: string,
+  writeTokenizer: (dir: string) => void,
+): void {
+  const params = randomT5Params(config, seed);
+  saveT5Model(dir, config, { params, layout: DEFAULT_LAYOUT }, { baseConfig: { _name_or_path: nameOrPath } });
+  writeTokenizer(dir);
   writeJson(join(dir, 'generation_config.json'), {
     decoder_start_token_id: config.decoderStartTokenId,
     eos_token_id: config.eosTokenId,
     pad_token_id: config.padTokenId,
   });
-  writeJson(join(dir, BUILTIN_MARKER), { model, description: def.description, seed: def.seed, fingerprint });
+}
+
+function writeByteTokenizer(dir: string, modelMaxLength: number): void {
+  writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
+  const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), modelMaxLength);
+  writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
+  writeJson(join(dir, 'special_tokens_map.json'), specialTokensMap);
 }
 
 /**
- * Write the built-in model's HF folder under `dataDir` unless an up-to-date one is there, and
- * return its path. Same definition → same bytes (weights from the definition's seed). The
- * folder is built beside the target and renamed into place, so a crash never leaves half a
- * model where a loader would find it.
+ * Builds a folder with `write` beside `dir` and renames it into place unless an up-to-date one
+ * (marker with `fingerprint`, written last) is there, so a crash never leaves half a model
+ * where a loader would find it.
  */
-export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
-  const def = definition(model);
-  const dir = builtinModelDir(dataDir, model);
-  const fingerprint = builtinFingerprint(def);
+export function materializeFolder(
+  dir: string,
+  fingerprint: string,
+  marker: Record<string, unknown>,
+  write: (temp: string) => void,
+): string {
   if (isCurrent(dir, fingerprint)) return dir;
   const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   mkdirSync(temp, { recursive: true });
   try {
-    writeFolder(temp, model, def, fingerprint);
+    write(temp);
+    writeJson(join(temp, BUILTIN_MARKER), { ...marker, fingerprint });
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
   } catch (error) {
@@ -130,4 +142,112 @@ export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT
     throw error;
   }
   return dir;
+}
+
+/** Writes `config` with seeded random weights and the tokenizer files as an HF folder at `dir`. */
+export function materializeRandomModel(
+  dir: string,
+  source: {
+    readonly config: T5Config;
+    readonly seed: number;
+    readonly name: string;
+    readonly fingerprint: string;
+    readonly marker: Record<string, unknown>;
+    readonly writeTokenizer: (dir: string) => void;
+  },
+): string {
+  return materializeFolder(
+    dir,
+    source.fingerprint,
+    { model: source.name, seed: source.seed, ...source.marker },
+    (temp) => writeRandomModel(temp, source.config, source.seed, source.name, source.writeTokenizer),
+  );
+}
+
+/**
+ * Write the built-in model's HF folder under `dataDir` unless an up-to-date one is there, and
+ * return its path. Same definition → same bytes (weights from the definition's seed).
+ */
+export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
+  const def = definition(model);
+  return materializeRandomModel(builtinModelDir(dataDir, model), {
+    config: builtinModelConfig(model),
+    seed: def.seed,
+    name: model,
+    fingerprint: builtinFingerprint(def),
+    marker: { description: def.description },
+    writeTokenizer: (dir) => writeByteTokenizer(dir, def.model_max_length),
+  });
+}
+
+export const PRESET_PREFIX = 'preset:';
+/** The `tokenizer` value that means the byte-level (ByT5 layout) tokenizer. */
+export const BYTES_TOKENIZER = 'bytes';
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'spiece.model'];
+
+export function isPresetModelName(model: string): boolean {
+  return model.startsWith(PRESET_PREFIX);
+}
+
+/** A preset's config sized to `tokenizer`: its vocabulary, pad/EOS ids, and sentinels that fit. */
+function presetConfig(model: string, tokenizer: TextTokenizer, tokenizerSpec: string): T5Config {
+  const shape = t5Preset(model.slice(PRESET_PREFIX.length));
+  if (tokenizer.sentinelCount < 1)
+    throw new PresetTokenizerError(
+      `tokenizer ${tokenizerSpec} has no <extra_id_N> sentinel tokens, which span corruption needs; use a T5 tokenizer's folder or ${BYTES_TOKENIZER}`,
+    );
+  for (let n = 0; n < tokenizer.sentinelCount; n++) {
+    const id = tokenizer.sentinelId(n);
+    if (id >= tokenizer.vocabSize || id === tokenizer.padId || id === tokenizer.eosId)
+      throw new PresetTokenizerError(
+        `tokenizer ${tokenizerSpec}: <extra_id_${n}> has id ${id}, which does not fit its vocabulary of ${tokenizer.vocabSize} (or is pad/EOS); use a T5 tokenizer's folder or ${BYTES_TOKENIZER}`,
+      );
+  }
+  return {
+    ...shape,
+    vocabSize: tokenizer.vocabSize,
+    padTokenId: tokenizer.padId,
+    eosTokenId: tokenizer.eosId,
+    decoderStartTokenId: tokenizer.padId,
+  };
+}
+
+/** The tokenizer, not the preset, is at fault (callers name the `tokenizer` field). */
+export class PresetTokenizerError extends Error {}
+
+/**
+ * `preset:NAME` (a shape of engine/t5/config.ts) with randomly initialised weights from `seed`
+ * and `tokenizerSpec`'s tokenizer (a folder holding tokenizer.json, or `bytes`), written as an HF
+ * folder under `parentDir` (named by what it is made of, so the same inputs reuse the folder).
+ */
+export async function materializePresetModel(
+  parentDir: string,
+  model: string,
+  tokenizerSpec: string,
+  seed: number,
+): Promise<string> {
+  const isBytes = tokenizerSpec === BYTES_TOKENIZER;
+  let tokenizer: TextTokenizer;
+  try {
+    tokenizer = isBytes ? createByteTokenizer() : await loadHfTokenizer(tokenizerSpec);
+  } catch (error) {
+    throw new PresetTokenizerError(error instanceof Error ? error.message : String(error));
+  }
+  const config = presetConfig(model, tokenizer, tokenizerSpec);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ format: FOLDER_FORMAT, model, seed, tokenizer: tokenizer.fingerprint }))
+    .digest('hex');
+  const dir = join(parentDir, `${model.slice(PRESET_PREFIX.length)}-${fingerprint.slice(0, 12)}`);
+  return materializeRandomModel(dir, {
+    config,
+    seed,
+    name: model,
+    fingerprint,
+    marker: { tokenizer: isBytes ? BYTES_TOKENIZER : resolve(tokenizerSpec) },
+    writeTokenizer: (out) => {
+      if (isBytes) return writeByteTokenizer(out, 1024);
+      for (const file of TOKENIZER_FILES)
+        if (existsSync(join(tokenizerSpec, file))) copyFileSync(join(tokenizerSpec, file), join(out, file));
+    },
+  });
 }

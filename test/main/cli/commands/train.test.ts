@@ -186,3 +186,25 @@ describe('spanfill train: refused flags', () => {
     expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
   });
 });
+
+describe('spanfill train --model preset:NAME --tokenizer', () => {
+  it('passes the tokenizer through and names the field of a bad preset or a missing tokenizer', async () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [
+        ['--model', 'preset:t5-huge', '--tokenizer', SPM],
+        /model: Unknown T5 preset 't5-huge'; expected one of: t5-small/,
+      ],
+      [['--model', 'preset:t5-small'], /tokenizer: model preset:t5-small starts from scratch and needs one/],
+      [['--model', SPM, '--tokenizer', 'bytes'], /tokenizer: only a model preset:NAME takes a tokenizer/],
+    ];
+    for (const [flags, message] of cases) {
+      const out = await spanfillIn(dir, ['train', '--dataset', 'ds-x', '--max-steps', '2', ...flags]);
+      expect(out.code, flags.join(' ')).toBe(2);
+      expect(out.stderr, flags.join(' ')).toMatch(message);
+    }
+    const help = await spanfillIn(dir, ['train', '--help']);
+    expect(help.stdout).toMatch(/--tokenizer DIR\|bytes/);
+    expect(help.stdout).toMatch(/preset:NAME \(t5-small, /);
+  });
+});

@@ -1,0 +1,76 @@
+// A run whose engine host dies mid-run (SIGKILL of the host's pid, as the OS's out-of-memory
+// killer would): the run becomes failed with a message that says the engine host stopped and
+// what to try, every checkpoint written before stays listed and loadable, and the run resumes
+// from its last checkpoint to the end in a fresh host.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventMap } from '../../../src/shared/events';
+import { loadT5Config } from '../../../src/main/engine/t5/config';
+import { readCheckpoint } from '../../../src/main/engine/train/checkpoint';
+import { AppServices } from '../../../src/main/services/app';
+import { tempDirs } from '../../support/tmp';
+import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+import { smallRunConfig } from './runs-support';
+
+const tempDir = tempDirs('spanfill-runs-failed-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0)) await app.close();
+});
+
+describe('runs service: the engine host dies mid-run', () => {
+  it('marks the run failed with what to try, keeps every checkpoint, and resumes from the last', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    const config = smallRunConfig(datasetId, { maxSteps: 400, checkpointEvery: 2, keepLast: 100, evalEvery: 0 });
+    const started = await app.runs.start(config);
+    // Kill once a few checkpoints are stored, well before the end.
+    await new Promise<void>((resolve) => {
+      const off = app.events.subscribe((name, payload) => {
+        if (name === 'runs.checkpoint' && (payload as EventMap['runs.checkpoint']).step >= 6) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const hostPid = app.runs.repo.get(started.id)?.hostPid;
+    expect(hostPid).toBeGreaterThan(0);
+    process.kill(hostPid as number, 'SIGKILL');
+    const failed = await app.runs.wait(started.id);
+
+    expect(failed.status).toBe('failed');
+    expect(failed.step).toBeLessThan(400);
+    expect(failed.error).toMatch(/^The engine host was killed by SIGKILL/);
+    expect(failed.error).toMatch(/The engine host stopped while training/);
+    expect(failed.error).toMatch(/Its checkpoints are kept/);
+    expect(failed.error).toMatch(/smaller batchSize.*shorter inputLength.*provider cpu/);
+    expect(failed.error).toContain(`spanfill runs resume ${started.id}`);
+
+    const kept = app.runs.checkpoints(started.id);
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(kept.map((c) => c.step)).toEqual(kept.map((_, i) => 2 * (i + 1))); // 2, 4, 6, …: none lost
+    const modelConfig = loadT5Config(SPM);
+    for (const checkpoint of kept) {
+      expect(readCheckpoint(checkpoint.path, modelConfig).state.step, checkpoint.path).toBe(checkpoint.step);
+    }
+    const lastKept = kept.at(-1)?.step ?? 0;
+
+    const resumed = await app.runs.resume(started.id);
+    expect(resumed.status).toBe('running');
+    await new Promise<void>((resolve) => {
+      const off = app.events.subscribe((name, payload) => {
+        if (name === 'runs.progress' && (payload as EventMap['runs.progress']).step >= lastKept + 4) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const stopped = await app.runs.stop(started.id);
+    expect(stopped).toMatchObject({ status: 'stopped', error: null });
+    expect(stopped.step).toBeGreaterThanOrEqual(lastKept + 4);
+    const after = app.runs.checkpoints(started.id).map((c) => c.step);
+    expect(after.slice(0, kept.length)).toEqual(kept.map((c) => c.step));
+    expect(after.at(-1)).toBe(stopped.step);
+  }, 120_000);
+});

@@ -1,0 +1,65 @@
+// The failed-run hint: each kind of failure (out of memory in its several spellings, a provider
+// failure, the engine host ending) is recognised from the message that reaches the service,
+// and the stored error keeps the cause, says the checkpoints are kept and what to try.
+import { describe, expect, it } from 'vitest';
+import { failureHint, failureKind, failureMessage } from '../../../src/main/services/runsFailure';
+
+describe('failureKind', () => {
+  it.each([
+    ['std::bad_alloc'],
+    ['bad allocation'],
+    [
+      '[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Non-zero status code returned while running MatMul node. Failed to allocate memory for requested buffer of size 1073741824',
+    ],
+    ['Available memory of 0 is smaller than requested bytes of 4194304'],
+    ['CUDA failure 2: out of memory ; GPU=0'],
+    ['RangeError: Array buffer allocation failed'],
+    ['The engine host was killed by SIGKILL: terminate called after throwing an instance of std::bad_alloc'],
+  ])('reads %j as out of memory', (message) => {
+    expect(failureKind(message)).toBe('out-of-memory');
+  });
+
+  it.each([
+    ['WebGPU device was lost: the GPU process stopped'],
+    ['Error: no available backend found. Execution provider dml is not supported'],
+    ['CUDA error cudaErrorLaunchFailure: unspecified launch failure'],
+  ])('reads %j as a provider failure', (message) => {
+    expect(failureKind(message)).toBe('provider');
+  });
+
+  it.each([['The engine host was killed by SIGKILL'], ['The engine host exited with code 134: Aborted | webgpu']])(
+    'reads %j as the host ending',
+    (message) => {
+      expect(failureKind(message)).toBe('host-crash');
+    },
+  );
+
+  it('leaves anything else as other', () => {
+    expect(failureKind("The dataset's token cache x is stale; start the run again")).toBe('other');
+  });
+});
+
+describe('failureHint and failureMessage', () => {
+  it('says out of memory and names smaller batch, shorter inputs and cpu', () => {
+    const hint = failureHint('std::bad_alloc', 'r-1');
+    expect(hint).toMatch(/^The run ran out of memory\. Its checkpoints are kept;/);
+    expect(hint).toMatch(/smaller batchSize.*shorter inputLength.*provider cpu/);
+    expect(hint).toMatch(/`spanfill runs resume r-1`/);
+  });
+
+  it('sends a provider failure to cpu first', () => {
+    expect(failureHint('WebGPU device was lost', 'r-2')).toMatch(/^The execution provider failed\. .*try provider cpu/);
+  });
+
+  it('says the engine host stopped for a host crash', () => {
+    const message = failureMessage(new Error('The engine host was killed by SIGKILL'), 'r-3');
+    expect(message).toMatch(/^The engine host was killed by SIGKILL\. The engine host stopped while training/);
+    expect(message).toMatch(
+      /smaller batchSize, a shorter inputLength, or provider cpu; then `spanfill runs resume r-3`/,
+    );
+  });
+
+  it('keeps a message that ends in a full stop readable', () => {
+    expect(failureMessage('Something broke.', 'r-4')).toMatch(/^Something broke\. Its checkpoints are kept;/);
+  });
+});
