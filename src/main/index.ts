@@ -4,10 +4,11 @@
 
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
 import { utilityProcessSpawner } from './host/electron-spawn';
 import { registerIpc } from './ipc';
 import { AppServices } from './services/app';
+import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,8 +72,10 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
   const dataDirFlag = dataDirFlagFromArgv(process.argv);
+  const dataDir = resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') });
   const services = new AppServices({
-    dataDir: resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') }),
+    dataDir,
+    hubTokenStore: new SafeStorageTokenStore(dataDir, safeStorage),
     electronVersion: process.versions.electron,
     hostSpawner: utilityProcessSpawner(utilityProcess),
     // Set by `npm start` in development; packaged apps ship better-sqlite3 built for Electron.

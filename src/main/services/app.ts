@@ -13,6 +13,7 @@ import { EventBus } from './events';
 import { ExportService } from './export';
 import type { Handlers } from './handler';
 import { createHandlers } from './handlers';
+import type { HubTokenStore } from './hub-token';
 import { ModelService } from './models';
 import { PlaygroundService } from './playground';
 import { RunService } from './runs';
@@ -31,6 +32,8 @@ export interface AppOptions {
   readonly sqliteBinding?: string;
   /** Where HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE are read (process.env by default; CLI tests pass their own). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where a saved Hub token lives: a 0600 file by default; the desktop app passes safeStorage's. */
+  readonly hubTokenStore?: HubTokenStore;
 }
 
 export class AppServices {
@@ -72,7 +75,7 @@ export class AppServices {
     this.playground = new PlaygroundService({ engine: this.engine });
     this.models = new ModelService(
       { store: this.store, dataDir: options.dataDir, events: this.events },
-      { env: options.env },
+      { env: options.env, tokenStore: options.hubTokenStore },
     );
     this.runs = new RunService({
       store: this.store,

@@ -62,6 +62,11 @@ vi.mock('electron', () => {
     },
     shell: { openExternal: vi.fn() },
     utilityProcess: { fork: vi.fn() },
+    safeStorage: {
+      isEncryptionAvailable: () => false,
+      encryptString: (text: string) => Buffer.from(text),
+      decryptString: (data: Buffer) => data.toString(),
+    },
   };
 });
 
