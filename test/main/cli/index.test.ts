@@ -7,14 +7,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
-import { databaseFileName } from '../../../src/main/store/db';
 import type { DatasetSummary } from '../../../src/shared/contract/datasets';
 import { jsonResult, runSpanfill } from '../../support/cli';
 import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
 import { connectClient, startServeProcess } from '../../support/serve-process';
+import { storedDatasets } from '../../support/store-peek';
 import { tempDirs } from '../../support/tmp';
 
 const stopBudgetMs = 5000;
@@ -39,22 +38,6 @@ function bigText(dir: string, paragraphs: number): string {
   return file;
 }
 
-/** Dataset rows and document count, read as another process would (read-only, no cleanup on open). */
-function stored(dataDir: string): { statuses: string[]; documents: number } {
-  const file = path.join(dataDir, databaseFileName);
-  if (!fs.existsSync(file)) return { statuses: [], documents: 0 };
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  const isMigrated = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'datasets'").get() !== undefined;
-  try {
-    if (!isMigrated) return { statuses: [], documents: 0 };
-    const rows = db.prepare('SELECT status FROM datasets').all() as { status: string }[];
-    const { n } = db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number };
-    return { statuses: rows.map((row) => row.status), documents: n };
-  } finally {
-    db.close();
-  }
-}
-
 /** Files under `dir` whose name matches `pattern` (none when dir is absent). */
 function filesMatching(dir: string, pattern: RegExp): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -73,9 +56,9 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     const dir = tempDir();
     const dataDir = path.join(dir, 'data');
     const cli = start(['import', bigText(dir, 1_500_000)], dataDir);
-    await waitUntil(() => stored(dataDir).statuses.includes('importing'), 'the import has started');
+    await waitUntil(() => storedDatasets(dataDir).statuses.includes('importing'), 'the import has started');
     await expectInterrupted(cli);
-    expect(stored(dataDir)).toEqual({ statuses: [], documents: 0 });
+    expect(storedDatasets(dataDir)).toEqual({ statuses: [], documents: 0 });
   });
 
   it('while datasets show --model tokenizes, leaving the dataset as it was', async () => {
@@ -84,12 +67,12 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     const imported = await runSpanfill(['import', bigText(dir, 150_000), '--json', '--data-dir', dataDir]);
     expect(imported.code, imported.stderr).toBe(exitCodes.ok);
     const { id } = jsonResult<DatasetSummary>(imported.stdout);
-    const before = stored(dataDir);
+    const before = storedDatasets(dataDir);
     const cli = start(['datasets', 'show', id, '--model', spmDir], dataDir);
     const tokenDir = path.join(dataDir, 'tokens');
     await waitUntil(() => filesMatching(tokenDir, /\.tmp-/).length > 0, 'the token cache is being written');
     await expectInterrupted(cli);
-    expect(stored(dataDir)).toEqual(before);
+    expect(storedDatasets(dataDir)).toEqual(before);
     expect(before.statuses).toEqual(['ready']);
     // No finished cache was written: the next show builds it from scratch.
     expect(filesMatching(tokenDir, /\.tokens$/)).toEqual([]);
@@ -111,12 +94,12 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
       const socket = await connectClient(serve);
       socket.on('error', () => undefined); // the server going away is the point
       socket.send(JSON.stringify({ id: 1, call: 'datasets.import', args: { paths: [bigText(tempDir(), 1_500_000)] } }));
-      await waitUntil(() => stored(serve.dataDir).statuses.includes('importing'), 'the import has started');
+      await waitUntil(() => storedDatasets(serve.dataDir).statuses.includes('importing'), 'the import has started');
       const sent = Date.now();
       serve.child.kill('SIGINT');
       await serve.exited;
       expect(Date.now() - sent, serve.stderr()).toBeLessThan(stopBudgetMs);
-      expect(stored(serve.dataDir)).toEqual({ statuses: [], documents: 0 });
+      expect(storedDatasets(serve.dataDir)).toEqual({ statuses: [], documents: 0 });
     } finally {
       await serve.stop();
     }

@@ -12,6 +12,7 @@ import { databaseFileName } from '../../../src/main/store/db';
 import type { DatasetSummary } from '../../../src/shared/contract/datasets';
 import { jsonResult, runSpanfill } from '../../support/cli';
 import { startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { storedDatasets } from '../../support/store-peek';
 import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-import-kill-');
@@ -19,22 +20,6 @@ const started: CliProcess[] = [];
 afterEach(() => {
   for (const cli of started.splice(0)) cli.kill();
 });
-
-/** Rows of `datasets` and the number of documents, read-only (opening a store would clean up). */
-function stored(dataDir: string): { statuses: string[]; documents: number } {
-  const file = path.join(dataDir, databaseFileName);
-  if (!fs.existsSync(file)) return { statuses: [], documents: 0 };
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'datasets'").get() !== undefined;
-    if (!hasTable) return { statuses: [], documents: 0 };
-    const rows = db.prepare('SELECT status FROM datasets').all() as { status: string }[];
-    const { n } = db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number };
-    return { statuses: rows.map((r) => r.status), documents: n };
-  } finally {
-    db.close();
-  }
-}
 
 describe.runIf(process.platform === 'linux')('spanfill import killed with SIGKILL', () => {
   it('leaves nothing half-imported once the next command opens the store, and the file imports again', async () => {
@@ -46,23 +31,23 @@ describe.runIf(process.platform === 'linux')('spanfill import killed with SIGKIL
 
     const cli = startCli(['import', file, '--data-dir', dataDir]);
     started.push(cli);
-    await waitUntil(() => stored(dataDir).documents > 0, 'the import has stored documents');
+    await waitUntil(() => storedDatasets(dataDir).documents > 0, 'the import has stored documents');
     cli.kill();
     expect(await cli.status).toBe(128 + 9);
-    const left = stored(dataDir);
+    const left = storedDatasets(dataDir);
     expect(left.statuses).toEqual(['importing']);
     expect(left.documents).toBeGreaterThan(0);
 
     const listed = await runSpanfill(['datasets', '--json', '--data-dir', dataDir]);
     expect(listed.code, listed.stderr).toBe(exitCodes.ok);
     expect(jsonResult<{ datasets: DatasetSummary[] }>(listed.stdout).datasets).toEqual([]);
-    expect(stored(dataDir)).toEqual({ statuses: [], documents: 0 });
+    expect(storedDatasets(dataDir)).toEqual({ statuses: [], documents: 0 });
     const db = new Database(path.join(dataDir, databaseFileName), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
 
     const again = await runSpanfill(['import', file, '--json', '--data-dir', dataDir]);
     expect(again.code, again.stderr).toBe(exitCodes.ok);
-    expect(stored(dataDir)).toEqual({ statuses: ['ready'], documents: paragraphs });
+    expect(storedDatasets(dataDir)).toEqual({ statuses: ['ready'], documents: paragraphs });
   });
 });

@@ -1,0 +1,24 @@
+// Reads a data directory's datasets the way another process would: read-only, so opening it
+// runs no clean-up (a real store open removes abandoned imports). For the Ctrl-C and SIGKILL
+// tests, which check what a stopped command left behind.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseFileName } from '../../src/main/store/db';
+
+/** Dataset statuses and the number of stored documents; none when there is no database yet. */
+export function storedDatasets(dataDir: string): { statuses: string[]; documents: number } {
+  const file = path.join(dataDir, databaseFileName);
+  if (!fs.existsSync(file)) return { statuses: [], documents: 0 };
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const isMigrated = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'datasets'").get() !== undefined;
+    if (!isMigrated) return { statuses: [], documents: 0 };
+    const rows = db.prepare('SELECT status FROM datasets').all() as { status: string }[];
+    const { n } = db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number };
+    return { statuses: rows.map((row) => row.status), documents: n };
+  } finally {
+    db.close();
+  }
+}
