@@ -37,12 +37,15 @@ function expectWholeCheckpoints(root: string): number {
   return steps.length;
 }
 
-async function waitFor(condition: () => boolean, what: string, ms = 120_000): Promise<void> {
+/** Polls `condition`; fails at once (with the command's stderr) if `cli` ends first, so a quick failure is not reported as a timeout. */
+async function waitFor(cli: CliProcess, condition: () => boolean, what: string, ms = 120_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end;) {
     if (condition()) return;
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null)
+      throw new Error(`the command ended (${cli.child.exitCode ?? cli.child.signalCode}) before ${what}:\n${cli.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}; its stderr so far:\n${cli.stderr()}`);
 }
 
 describe('spanfill train killed with SIGKILL', () => {
@@ -69,7 +72,7 @@ describe('spanfill train killed with SIGKILL', () => {
         if (!root || !existsSync(root)) return false;
         return readdirSync(root).some((name) => /^step-\d{8}$/.test(name) && Number(name.slice(5)) >= killAfterStep);
       };
-      await waitFor(reached, `a checkpoint at step ≥ ${killAfterStep}`);
+      await waitFor(cli, reached, `a checkpoint at step ≥ ${killAfterStep}`);
       cli.kill();
       expect(await cli.status).toBe(128 + 9);
       const root = checkpointRoot() as string;
@@ -99,7 +102,7 @@ describe('spanfill train killed with SIGKILL', () => {
     const steps = ['--max-steps', '2000', '--checkpoint-every', '0', '--eval-every', '0'];
     const first = startCli([...smallRunFlags(dataset, STEPS), ...steps, '--data-dir', dataDir]);
     started.push(first);
-    await waitFor(() => /step \d+\/2000 {2}loss/.test(first.stderr()), 'progress on stderr');
+    await waitFor(first, () => /step \d+\/2000 {2}loss/.test(first.stderr()), 'progress on stderr');
     const { status } = await first.ctrlC();
     expect(status).toBe(130);
     expect(first.stderr()).toMatch(
@@ -113,7 +116,7 @@ describe('spanfill train killed with SIGKILL', () => {
 
     const second = startCli(['runs', 'resume', stopped.id, '--data-dir', dataDir]);
     started.push(second);
-    await waitFor(() => /step \d+\/2000 {2}loss/.test(second.stderr()), 'the resumed run to progress');
+    await waitFor(second, () => /step \d+\/2000 {2}loss/.test(second.stderr()), 'the resumed run to progress');
     const stop = await spanfillIn(dataDir, ['runs', 'stop', stopped.id, '--json']);
     expect(stop.code, stop.stderr).toBe(0);
     expect(jsonResult<{ run: { status: string } }>(stop.stdout).run.status).toBe('stopped');
