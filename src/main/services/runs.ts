@@ -8,7 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunCheckpoint, RunConfig, RunDetail, RunMetrics, RunSummary } from '../../shared/contract/runs';
+import type {
+  RunCheckpoint,
+  RunConfig,
+  RunDetail,
+  RunMetrics,
+  RunRequest,
+  RunSummary,
+} from '../../shared/contract/runs';
+import { resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -21,6 +29,7 @@ import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
+import { describeIssues } from './dispatch';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
@@ -77,8 +86,13 @@ export class RunService {
     return ids;
   }
 
-  /** Validates `config` (throws invalid_argument naming the field), then starts training. */
-  async start(config: RunConfig, signal?: AbortSignal): Promise<RunSummary> {
+  /**
+   * Validates `request` (throws invalid_argument naming the field), then starts training. A
+   * provider or thread count it leaves out comes from the saved settings (system.settings),
+   * so the CLI, the Train screen and any other caller start the same run from the same request.
+   */
+  async start(request: RunRequest, signal?: AbortSignal): Promise<RunSummary> {
+    const config = this.configOf(request);
     const prepared = await prepareRun(this.deps, config, signal);
     const release = acquireTrainerLock(this.deps.dataDir);
     const id = `r-${randomUUID().slice(0, 8)}`;
@@ -89,9 +103,17 @@ export class RunService {
     return this.launch(row, prepared.payload, undefined, release);
   }
 
-  /** Checks `config` like start (same messages) and estimates its cost; starts nothing. */
-  async estimate(config: RunConfig, signal?: AbortSignal) {
+  /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */
+  async estimate(request: RunRequest, signal?: AbortSignal) {
+    const config = this.configOf(request);
     return estimateRun(await prepareRun(this.deps, config, signal), config, this.repo.list());
+  }
+
+  /** The configuration a request starts: its preset and the saved provider and threads filled in. */
+  private configOf(request: RunRequest): RunConfig {
+    const parsed = runConfigSchema.safeParse(resolveRunRequest(request, this.deps.system.settings()));
+    if (!parsed.success) throw new ApiError('invalid_argument', describeIssues('runs.start', parsed.error.issues));
+    return parsed.data;
   }
 
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
