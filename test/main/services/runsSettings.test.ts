@@ -4,9 +4,9 @@
 // names them keeps its own; a saved provider the machine cannot load is refused by name.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runRequestSchema, type RunRequestInput } from '../../../src/shared/contract/runs';
-import { AppServices } from '../../../src/main/services/app';
+import type { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
-import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+import { openWithDataset, smallRunFields } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-settings-');
 const opened: AppServices[] = [];
@@ -14,23 +14,12 @@ afterEach(async () => {
   for (const app of opened.splice(0)) await app.close();
 });
 
-async function setUp() {
-  const dataDir = tempDir();
-  const datasetId = await importTexts(dataDir, KILL_TEXTS);
-  const app = new AppServices({ dataDir, env: {} });
-  opened.push(app);
-  return { app, datasetId };
-}
+const setUp = () => openWithDataset(tempDir(), opened);
 
-/** A two-step run on t5-tiny-spm; no provider, no threads unless `extra` names them. */
+/** The small run for two steps, without evaluations or checkpoints; no provider, no threads unless `extra` names them. */
 const request = (datasetId: string, extra: Partial<RunRequestInput> = {}) =>
   runRequestSchema.parse({
-    model: SPM,
-    datasetId,
-    inputLength: 16,
-    masking: 'per-document',
-    batchSize: 2,
-    stepsPerCall: 2,
+    ...smallRunFields(datasetId),
     maxSteps: 2,
     warmupSteps: 0,
     evalEvery: 0,

@@ -161,6 +161,8 @@ export function describeSavedSettings(settings: AppSettings | undefined): string
   if (settings === undefined) return 'The saved provider and CPU threads could not be read; these are the defaults.';
   const provider =
     settings.provider === 'auto' ? "auto (the preset's: CPU for quick, WebGPU for standard)" : settings.provider;
-  const threads = settings.cpuThreads === 0 ? 'onnxruntime picks (one per core)' : String(settings.cpuThreads);
-  return `From Settings: provider ${provider}, CPU threads ${threads}. A change here is for this run only.`;
+  return (
+    `From Settings: provider ${provider}, CPU threads ${settings.cpuThreads} (0: onnxruntime picks, one per core). ` +
+    'A change here is for this run only.'
+  );
 }

@@ -60,8 +60,8 @@ describe('Train form: provider and CPU threads', () => {
   });
 
   it('say where the provider and threads came from', () => {
-    expect(describeSavedSettings(saved('cuda', 4))).toMatch(/provider cuda, CPU threads 4\b/);
-    expect(describeSavedSettings(saved('auto', 0))).toMatch(/provider auto \(the preset's.*onnxruntime picks/);
+    expect(describeSavedSettings(saved('cuda', 4))).toMatch(/provider cuda, CPU threads 4 \(0: onnxruntime picks/);
+    expect(describeSavedSettings(saved('auto', 0))).toMatch(/provider auto \(the preset's.*CPU threads 0 /);
     expect(describeSavedSettings(undefined)).toMatch(/could not be read/);
   });
 });

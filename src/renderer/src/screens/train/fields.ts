@@ -31,7 +31,7 @@ export const INTERVAL_FIELDS: readonly NumberFieldSpec[] = [
 /** Beside the provider: onnxruntime's CPU threads, from the saved settings. */
 export const THREADS_FIELD: NumberFieldSpec = {
   key: 'threads',
-  label: 'CPU threads (0: automatic)',
+  label: 'CPU threads',
   min: 0,
   testid: 'train-threads',
 };
