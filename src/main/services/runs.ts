@@ -8,15 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type {
-  RunCheckpoint,
-  RunConfig,
-  RunDetail,
-  RunMetrics,
-  RunRequest,
-  RunSummary,
-} from '../../shared/contract/runs';
-import { resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
+import type { RunCheckpoint, RunDetail, RunMetrics, RunRequest, RunSummary } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -29,14 +21,13 @@ import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
-import { describeIssues } from './dispatch';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
 import { failureMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
-import { prepareRun, type PreparedRun } from './runsPrepare';
+import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -92,7 +83,7 @@ export class RunService {
    * so the CLI, the Train screen and any other caller start the same run from the same request.
    */
   async start(request: RunRequest, signal?: AbortSignal): Promise<RunSummary> {
-    const config = this.configOf(request);
+    const config = configOfRequest(request, this.deps.system.settings());
     const prepared = await prepareRun(this.deps, config, signal);
     const release = acquireTrainerLock(this.deps.dataDir);
     const id = `r-${randomUUID().slice(0, 8)}`;
@@ -105,15 +96,8 @@ export class RunService {
 
   /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */
   async estimate(request: RunRequest, signal?: AbortSignal) {
-    const config = this.configOf(request);
+    const config = configOfRequest(request, this.deps.system.settings());
     return estimateRun(await prepareRun(this.deps, config, signal), config, this.repo.list());
-  }
-
-  /** The configuration a request starts: its preset and the saved provider and threads filled in. */
-  private configOf(request: RunRequest): RunConfig {
-    const parsed = runConfigSchema.safeParse(resolveRunRequest(request, this.deps.system.settings()));
-    if (!parsed.success) throw new ApiError('invalid_argument', describeIssues('runs.start', parsed.error.issues));
-    return parsed.data;
   }
 
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
