@@ -1,8 +1,9 @@
 // End-to-end for run checkpoints in the Playground against the built `spanfill serve`: a short
 // real run of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the data directory
-// serve has open), then its checkpoints appear in the model picker labelled by
-// run and step, and a masked prompt is filled by the base model and the run's last checkpoint
-// side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
+// serve has open), then its best and last checkpoints appear in the model picker labelled by
+// run and step, every kept one in the run and checkpoint selectors with its validation loss,
+// and a masked prompt is filled by the base model, the run's last checkpoint and its first
+// one (added from the selectors with the keyboard) side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 describe('run checkpoints in the Playground', () => {
-  it('offers the run checkpoints by run and step and fills with the base model and a checkpoint side by side', async () => {
+  it('offers the run checkpoints by run and step and fills with the base model and two checkpoints side by side', async () => {
     await page.goto(session.url);
     await page.getByTestId('nav-playground').click();
     const picker = page.getByTestId('model-picker');
@@ -62,18 +63,37 @@ describe('run checkpoints in the Playground', () => {
     expect(checkpointLabels.some((l) => /run tiny · step 20 \((best, )?last\)/.test(l))).toBe(true);
     expect(checkpointLabels.filter((l) => /\(best/.test(l))).toHaveLength(1);
 
-    // The base model as a folder, then the run's last checkpoint: two columns.
+    // Any kept checkpoint by run and step: both of this run's, each with its validation loss.
+    const steps = page.getByTestId('pick-step');
+    await expect(page.getByTestId('pick-run').locator('option').allTextContents()).resolves.toEqual([
+      'tiny · 2 checkpoints',
+    ]);
+    const options = await steps.locator('option').allTextContents();
+    expect(options).toHaveLength(2);
+    expect(options[0]).toMatch(/^step 10 · validation loss \d\.\d+/);
+    expect(options[1]).toMatch(/^step 20 · validation loss \d\.\d+ · (best, )?last$/);
+
+    // The base model as a folder, the run's last checkpoint, and step 10 chosen by keyboard: three columns.
     await page.locator('summary', { hasText: 'More models' }).click();
     await page.getByTestId('picker-folder').fill(tinySpm);
     await page.getByRole('button', { name: 'Add this folder' }).click();
     await picker.getByTestId('pick-builtin').uncheck();
     await picker.locator('label', { hasText: 'run tiny · step 20' }).locator('input').check();
+    await expect(page.getByRole('combobox', { name: /^Run/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole('combobox', { name: /^Checkpoint/ }).count()).resolves.toBe(1);
+    await steps.focus();
+    await page.keyboard.press('Home');
+    await expect(steps.inputValue()).resolves.toBe(await steps.locator('option').first().getAttribute('value'));
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe('pick-step-add');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('pick-step-add').textContent()).resolves.toContain('In the columns');
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-01-picker.png') });
 
     await page.getByTestId('fill').click();
     const columns = page.getByTestId('results').getByTestId('fill-column');
-    await expect(columns.count()).resolves.toBe(2);
-    for (let i = 0; i < 2; i++) {
+    await expect(columns.count()).resolves.toBe(3);
+    for (let i = 0; i < 3; i++) {
       await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
       // Both holes get a span in each column (filled, or marked as nothing), and no column failed.
       await expect(columns.nth(i).getByTestId('fill-span').count()).resolves.toBe(2);
@@ -81,6 +101,7 @@ describe('run checkpoints in the Playground', () => {
     await expect(page.getByTestId('fill-error').count()).resolves.toBe(0);
     await expect(columns.nth(0).textContent()).resolves.toContain('t5-tiny-spm');
     await expect(columns.nth(1).textContent()).resolves.toContain('run tiny · step 20');
+    await expect(columns.nth(2).textContent()).resolves.toContain('run tiny · step 10');
     await page.getByTestId('results').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-02-side-by-side.png'), fullPage: true });
     expect(session.pageErrors).toEqual([]);

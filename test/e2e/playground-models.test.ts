@@ -2,8 +2,8 @@
 // at 1280×800: import the t5-tiny-spm fixture (copied into the temp folder) as a model, fill a
 // prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
 // the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
-// it, remove the model after a red confirm, and the provider and thread settings. Screenshots
-// go to test-results/. Needs `npm run build` first.
+// it, remove the model after a red confirm, and the provider and thread settings, which the
+// Train form then starts from. Screenshots go to test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import { execFile } from 'node:child_process';
@@ -200,7 +200,7 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('models-empty').waitFor();
   });
 
-  it('Settings shows the providers with their reasons and keeps the CPU threads in the store', async () => {
+  it('Settings shows the providers with their reasons, keeps the provider and CPU threads in the store, and Train starts from them', async () => {
     await page.getByTestId('nav-settings').click();
     const cpu = page.getByTestId('provider-cpu');
     await expect(cpu.getAttribute('data-available')).resolves.toBe('true');
@@ -220,6 +220,19 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('provider-cpu').waitFor();
     await expect.poll(() => page.getByTestId('threads-input').inputValue()).toBe('2');
     await expect(page.getByTestId('provider-cpu').locator('input[type=radio]').isChecked()).resolves.toBe(true);
+
+    // A new run starts from them: the Train form's boxes, and the saved cpu over the standard preset's webgpu.
+    await page.getByTestId('nav-train').click();
+    await expect.poll(() => page.getByTestId('train-threads').inputValue()).toBe('2');
+    await expect(page.getByTestId('train-provider').inputValue()).resolves.toBe('cpu');
+    await page.getByTestId('train-preset-standard').check();
+    await expect(page.getByTestId('train-provider').inputValue()).resolves.toBe('cpu');
+    await expect(page.getByTestId('train-machine-note').textContent()).resolves.toContain(
+      'From Settings: provider cpu, CPU threads 2 (0: onnxruntime picks',
+    );
+    await page.getByTestId('train-machine-note').scrollIntoViewIfNeeded();
+    await shot('07a-train-from-settings');
+    await page.getByTestId('nav-settings').click();
   });
 
   it('reads well in the dark theme', async () => {

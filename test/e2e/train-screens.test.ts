@@ -1,7 +1,8 @@
 // End-to-end for the Train and Runs screens against the built `spanfill serve` with a real
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
 // Masking screen's settings to Train, start a short run and watch its loss chart fill and the
-// run complete, stop and resume a longer run, compare the two runs, delete one.
+// run complete, stop and resume a longer run, compare the two runs, delete one; a run whose
+// engine host is killed (as the OS's out-of-memory killer would) shows its error and what to try.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { storedRunHostPid } from '../support/store-peek';
 import { launchChromium } from './chromium';
 import { startServe } from './serve';
 
@@ -22,6 +24,7 @@ let page: Page;
 let url: string;
 let dir: string;
 let datasetId: string;
+let dataDir: string;
 
 /** Forty short documents of plain words: enough for a few hundred examples at input length 32. */
 function writeNotes(file: string): void {
@@ -38,7 +41,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-train-'));
   const notes = path.join(dir, 'notes.txt');
   writeNotes(notes);
-  const dataDir = path.join(dir, 'data');
+  dataDir = path.join(dir, 'data');
   const imported = execFileSync(
     process.execPath,
     ['bin/spanfill.mjs', 'import', notes, '--data-dir', dataDir, '--json'],
@@ -121,6 +124,10 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-estimate-error').filter({ hasText: 'inputLength' }).waitFor();
     await shot('03a-train-estimate-error');
     await page.getByTestId('train-length').fill('32');
+    // The CPU threads box, checked in place like the others; what it says is what the run records.
+    await page.getByTestId('train-threads').fill('2000');
+    await expect(page.getByTestId('train-threads-error').textContent()).resolves.toBe('threads must be ≤ 1024');
+    await page.getByTestId('train-threads').fill('2');
     await page.getByTestId('train-steps').fill('60');
     await page.getByTestId('train-eval-every').fill('20');
     await page.getByTestId('train-checkpoint-every').fill('30');
@@ -144,6 +151,7 @@ describe('Train and Runs screens', () => {
     await waitFor('every loss point', async () => (await chartPoints('chart-loss')) === 60);
     expect(early).toBeGreaterThan(0);
     await expect(page.getByTestId('run-provider').textContent()).resolves.toBe('cpu');
+    await expect(page.getByTestId('run-threads').textContent()).resolves.toBe('2');
     await expect(page.getByTestId('run-step').textContent()).resolves.toContain('step 60 / 60 (100 %)');
     // Checkpoints at 30 and 60, each with the validation loss measured at its step.
     await expect(page.getByTestId('run-checkpoints').locator('tbody tr').count()).resolves.toBe(2);
@@ -222,5 +230,41 @@ describe('Train and Runs screens', () => {
     await rows.nth(1).getByTestId('run-delete-confirm').click();
     await waitFor('the row to go', async () => (await rows.count()) === 1);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('one more run');
+  });
+
+  it("shows a failed run's error and what to try when its engine host dies", async () => {
+    await page.getByTestId('nav-train').click();
+    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await page.getByTestId('train-dataset').selectOption(datasetId);
+    await page.getByTestId('train-model').selectOption('folder');
+    await page.getByTestId('train-model-path').fill(tinySpm);
+    await page.getByTestId('train-length').fill('32');
+    await page.getByTestId('train-steps').fill('3000');
+    await page.getByTestId('train-eval-every').fill('0');
+    await page.getByTestId('train-checkpoint-every').fill('20');
+    await page.locator('details summary').click();
+    await page.getByTestId('train-name').fill('host killed');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('run-view').waitFor();
+    await waitFor('a checkpoint', async () => (await page.getByTestId('run-checkpoints').count()) > 0);
+    const runId = /\br-[0-9a-f]{8}\b/.exec((await page.getByTestId('run-view').textContent()) ?? '')?.[0] ?? '';
+    const hostPid = storedRunHostPid(dataDir, runId);
+    expect(hostPid).toBeGreaterThan(0);
+    process.kill(hostPid as number, 'SIGKILL');
+
+    await waitFor('the run to fail', async () => (await runStatus()) === 'failed');
+    const error = (await page.getByTestId('run-error').textContent()) ?? '';
+    // The cause as reported, then what to try for that cause (runsFailure.ts: the host stopped).
+    expect(error).toMatch(/^\s*Failed:\s*The engine host was killed by SIGKILL/);
+    expect(error).toContain('The engine host stopped while training');
+    expect(error).toMatch(/Its checkpoints are kept; try a smaller batchSize, a shorter inputLength, or provider cpu/);
+    expect(error).toContain(`spanfill runs resume ${runId}`);
+    await expect(page.getByTestId('run-error').getAttribute('role')).resolves.toBe('alert');
+    await expect(page.getByTestId('run-resume-hint').textContent()).resolves.toMatch(
+      /Its last checkpoint \(step \d+\) is kept; Resume continues from there/,
+    );
+    await page.getByTestId('run-resume').waitFor();
+    await scrollToTop();
+    await shot('10-run-failed');
   });
 });

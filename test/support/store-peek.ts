@@ -1,6 +1,7 @@
-// Reads a data directory's datasets the way another process would: read-only, so opening it
+// Reads a data directory's store the way another process would: read-only, so opening it
 // runs no clean-up (a real store open removes abandoned imports). For the Ctrl-C and SIGKILL
-// tests, which check what a stopped command left behind.
+// tests, which check what a stopped command left behind, and the end-to-end test that kills a
+// run's engine host (whose pid only the store knows).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,18 @@ export function storedDatasets(dataDir: string): { statuses: string[]; documents
     const rows = db.prepare('SELECT status FROM datasets').all() as { status: string }[];
     const { n } = db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number };
     return { statuses: rows.map((row) => row.status), documents: n };
+  } finally {
+    db.close();
+  }
+}
+
+/** The pid of the engine host training a run, as the store has it; null before it started. */
+export function storedRunHostPid(dataDir: string, runId: string): number | null {
+  const db = new Database(path.join(dataDir, databaseFileName), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT host_pid FROM runs WHERE id = ?').get(runId) as
+      { host_pid: number | null } | undefined;
+    return row?.host_pid ?? null;
   } finally {
     db.close();
   }

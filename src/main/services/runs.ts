@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunCheckpoint, RunConfig, RunDetail, RunMetrics, RunSummary } from '../../shared/contract/runs';
+import type { RunCheckpoint, RunDetail, RunMetrics, RunRequest, RunSummary } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -27,7 +27,7 @@ import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
 import { failureMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
-import { prepareRun, type PreparedRun } from './runsPrepare';
+import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -77,8 +77,13 @@ export class RunService {
     return ids;
   }
 
-  /** Validates `config` (throws invalid_argument naming the field), then starts training. */
-  async start(config: RunConfig, signal?: AbortSignal): Promise<RunSummary> {
+  /**
+   * Validates `request` (throws invalid_argument naming the field), then starts training. A
+   * provider or thread count it leaves out comes from the saved settings (system.settings),
+   * so the CLI, the Train screen and any other caller start the same run from the same request.
+   */
+  async start(request: RunRequest, signal?: AbortSignal): Promise<RunSummary> {
+    const config = configOfRequest(request, this.deps.system.settings());
     const prepared = await prepareRun(this.deps, config, signal);
     const release = acquireTrainerLock(this.deps.dataDir);
     const id = `r-${randomUUID().slice(0, 8)}`;
@@ -89,8 +94,9 @@ export class RunService {
     return this.launch(row, prepared.payload, undefined, release);
   }
 
-  /** Checks `config` like start (same messages) and estimates its cost; starts nothing. */
-  async estimate(config: RunConfig, signal?: AbortSignal) {
+  /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */
+  async estimate(request: RunRequest, signal?: AbortSignal) {
+    const config = configOfRequest(request, this.deps.system.settings());
     return estimateRun(await prepareRun(this.deps, config, signal), config, this.repo.list());
   }
 

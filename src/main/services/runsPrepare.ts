@@ -1,4 +1,5 @@
-// Turning a run configuration into what the engine host trains with, refusing impossible
+// Turning a run request into its configuration (the preset and the saved provider and threads
+// filled in), and that into what the engine host trains with, refusing impossible
 // combinations before anything starts — each message names the field: a model that cannot be
 // found or read, an input length over the model's limit, a provider this machine cannot load,
 // a dataset with no training example at these settings, a batch whose estimated memory is over
@@ -8,7 +9,9 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunConfig } from '../../shared/contract/runs';
+import type { RunConfig, RunRequest } from '../../shared/contract/runs';
+import { resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
+import type { AppSettings } from '../../shared/contract/system';
 import { ApiError } from '../../shared/errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
@@ -26,6 +29,7 @@ import type { TrainerSettings } from '../engine/train/settings';
 import { TrainerSettingsError, validateSettings } from '../engine/train/settings';
 import type { TrainRunPayload } from '../host/handlers/train';
 import type { DatasetService } from './datasets';
+import { describeIssues } from './dispatch';
 import type { ModelService } from './models';
 import type { SystemService } from './system';
 
@@ -47,6 +51,13 @@ export interface PreparedRun {
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
+
+/** The configuration a request starts: its preset under it, the saved provider and threads where it names none. */
+export function configOfRequest(request: RunRequest, saved: AppSettings): RunConfig {
+  const parsed = runConfigSchema.safeParse(resolveRunRequest(request, saved));
+  if (!parsed.success) throw new ApiError('invalid_argument', describeIssues('runs.start', parsed.error.issues));
+  return parsed.data;
+}
 
 /** The base model's folder: a built-in preset (written on first use), a folder, or a registered model. */
 export function resolveRunModel(deps: RunPrepareDeps, model: string): string {

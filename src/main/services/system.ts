@@ -1,7 +1,7 @@
 // System service: versions, data directory, CPU threads and the onnxruntime execution
 // providers that load here, and the stored app settings (provider, CPU threads). Provider
-// probing runs in the engine host (see probeProviders).
-// TODO(#12): the runs service reads settings() as the default provider and intraOpThreads of a new run.
+// probing runs in the engine host (see probeProviders). The runs service reads settings() for
+// a new run's provider and threads when its request names none (resolveRunRequest).
 
 import os from 'node:os';
 import type { SystemInfo } from '../../shared/contract';

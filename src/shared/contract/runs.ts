@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { call } from './define';
+import type { AppSettings } from './system';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -29,6 +30,12 @@ export const optimizerSchema = z.discriminatedUnion('kind', [
 export const PROVIDER_NAMES = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
 export const RUN_PRESETS = ['quick', 'standard'] as const;
 export type RunPresetName = (typeof RUN_PRESETS)[number];
+
+const threadsSchema = z
+  .number()
+  .int('threads must be a whole number')
+  .min(0, 'threads must be ≥ 0 (0: onnxruntime picks one per core)')
+  .max(1024, 'threads must be ≤ 1024');
 
 /** Everything a run is started with; stored as the run's config JSON and parsed with this schema. */
 export const runConfigSchema = z.strictObject({
@@ -69,8 +76,8 @@ export const runConfigSchema = z.strictObject({
   keepLast: int(1, 1000).default(3),
   seed: int(0, 2 ** 32 - 1).default(0),
   provider: z.enum(PROVIDER_NAMES).default('cpu'),
-  /** 0: onnxruntime's default. */
-  threads: int(0, 1024).default(0),
+  /** onnxruntime's intra-op CPU threads; 0: onnxruntime's default (one per core). */
+  threads: threadsSchema.default(0),
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;
@@ -106,9 +113,61 @@ export const runPresets: Readonly<Record<RunPresetName, Partial<RunConfigInput>>
   },
 };
 
-/** A preset's settings under the caller's own (the caller's win). */
+/** A preset's settings under the caller's own (the caller's win; a field present but undefined is not given). */
 export function withPreset(preset: RunPresetName | undefined, config: RunConfigInput): RunConfigInput {
-  return preset === undefined ? config : { ...runPresets[preset], ...config };
+  if (preset === undefined) return config;
+  const given = Object.entries(config).filter(([, value]) => value !== undefined);
+  return { ...runPresets[preset], ...(Object.fromEntries(given) as RunConfigInput) };
+}
+
+export type RunProviderName = (typeof PROVIDER_NAMES)[number];
+
+type WithoutDefaults<T extends z.ZodRawShape> = {
+  [K in keyof T]: T[K] extends z.ZodDefault<infer Inner> ? z.ZodOptional<Inner> : T[K];
+};
+
+/** The same fields, checked the same way, but left out where not given (a default becomes optional). */
+function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
+  const entries = Object.entries(shape).map(([key, field]) => [
+    key,
+    field instanceof z.ZodDefault ? z.optional(field.unwrap()) : field,
+  ]);
+  return Object.fromEntries(entries) as WithoutDefaults<T>;
+}
+
+/**
+ * What runs.start and runs.estimate take: the configuration's fields with nothing filled in
+ * yet, and a preset. resolveRunRequest puts the preset's settings under the caller's and fills
+ * a provider and threads left out from the saved settings; the schema's defaults come last.
+ * The stored configuration (runConfigSchema) always names every field.
+ */
+export const runRequestSchema = z.strictObject({
+  ...withoutDefaults(runConfigSchema.shape),
+  preset: z.enum(RUN_PRESETS).optional(),
+});
+
+export type RunRequestInput = z.input<typeof runRequestSchema>;
+export type RunRequest = z.output<typeof runRequestSchema>;
+
+/**
+ * The provider a new run takes when its caller names none: the saved one (system.settings);
+ * under 'auto', the preset's (quick: cpu, standard: webgpu), else the CPU. NOTE: 'auto' does
+ * not pick the "best" provider that loads: WebGPU also loads on a software Vulkan driver
+ * (lavapipe), where it is far slower than the CPU, and a probe cannot tell the two apart.
+ */
+export function defaultRunProvider(saved: AppSettings['provider'], preset: RunPresetName | undefined): RunProviderName {
+  if (saved !== 'auto') return saved;
+  return (preset === undefined ? undefined : runPresets[preset].provider) ?? 'cpu';
+}
+
+/** A request as a configuration (still to be checked): the preset under the caller's settings, the saved provider and threads where it names none. */
+export function resolveRunRequest(request: RunRequest, saved: AppSettings): RunConfigInput {
+  const { preset, ...given } = request;
+  return {
+    ...withPreset(preset, given),
+    provider: given.provider ?? defaultRunProvider(saved.provider, preset),
+    threads: given.threads ?? saved.cpuThreads,
+  };
 }
 
 export type RunStatusName = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
@@ -182,10 +241,10 @@ export interface RunEstimate {
 const id = z.strictObject({ id: z.string().min(1) });
 
 export const runCalls = {
-  /** Validates the configuration, then starts the run in the engine host; returns once it is queued or running. */
-  start: call<RunSummary>()(z.strictObject({ config: runConfigSchema })),
+  /** Validates the configuration (provider and threads default to the saved settings), then starts the run in the engine host; returns once it is queued or running. */
+  start: call<RunSummary>()(z.strictObject({ config: runRequestSchema })),
   /** Checks the configuration like start, then says its steps, memory and (when known) time; starts nothing. */
-  estimate: call<RunEstimate>()(z.strictObject({ config: runConfigSchema })),
+  estimate: call<RunEstimate>()(z.strictObject({ config: runRequestSchema })),
   list: call<RunSummary[]>()(z.strictObject({})),
   get: call<RunDetail>()(id),
   /** Metric series of a set of runs; `names` limits which. */

@@ -38,7 +38,7 @@ export const providerChoices = ['auto', 'cpu', 'cuda', 'webgpu', 'dml'] as const
 
 /** Settings kept in the store (the `settings` table), shared by every way of running Spanfill. */
 export interface AppSettings {
-  /** The execution provider new training runs start with; auto: the best one that loads. */
+  /** The execution provider new training runs start with; auto: the run preset's, else cpu (runs.ts defaultRunProvider). */
   readonly provider: (typeof providerChoices)[number];
   /** onnxruntime's intra-op threads on the CPU; 0: onnxruntime decides (one per core). */
   readonly cpuThreads: number;

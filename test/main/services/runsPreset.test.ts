@@ -7,9 +7,10 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import { loadT5Config } from '../../../src/main/engine/t5/config';
-import { AppServices } from '../../../src/main/services/app';
+import type { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
-import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+import { SPM } from '../cli/commands/train-support';
+import { openWithDataset } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-preset-');
 const opened: AppServices[] = [];
@@ -17,13 +18,7 @@ afterEach(async () => {
   for (const app of opened.splice(0)) await app.close();
 });
 
-async function setUp() {
-  const dataDir = tempDir();
-  const datasetId = await importTexts(dataDir, KILL_TEXTS);
-  const app = new AppServices({ dataDir, env: {} });
-  opened.push(app);
-  return { app, datasetId, dataDir };
-}
+const setUp = () => openWithDataset(tempDir(), opened);
 
 const config = (datasetId: string, extra: Partial<RunConfigInput> = {}) =>
   runConfigSchema.parse({

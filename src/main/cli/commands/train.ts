@@ -6,8 +6,8 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RunConfigInput, RunPresetName, RunSummary } from '../../../shared/contract/runs';
-import { RUN_PRESETS, runCalls, withPreset } from '../../../shared/contract/runs';
+import type { RunPresetName, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
+import { RUN_PRESETS, runCalls } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext, OptionSpec } from '../command';
 import { defineCommand, UsageError } from '../command';
@@ -50,7 +50,7 @@ function fieldOptions(): Record<string, OptionSpec> {
 }
 
 /** The run configuration the flags describe (unchecked; the contract's schema checks it). */
-function configFromFlags(context: CommandContext): RunConfigInput {
+function configFromFlags(context: CommandContext): RunRequestInput {
   const config: Record<string, unknown> = {};
   for (const field of NUMBER_FIELDS) config[field] = optionalNumber(context, kebab(field));
   for (const field of TEXT_FIELDS) config[field] = context.string(kebab(field));
@@ -61,11 +61,11 @@ function configFromFlags(context: CommandContext): RunConfigInput {
   const dropout = context.string('dropout');
   if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
-  return config as RunConfigInput;
+  return config as RunRequestInput;
 }
 
 /** Checks a configuration with the contract's schema; a bad field is named by its flag. */
-export function parseRunFlags(input: RunConfigInput) {
+export function parseRunFlags(input: RunRequestInput) {
   const parsed = runCalls.start.args.safeParse({ config: input });
   if (parsed.success) return parsed.data.config;
   const issue = parsed.error.issues[0];
@@ -137,7 +137,10 @@ export const trainCommand = defineCommand({
     'option --some-field sets the run configuration field someField (src/shared/contract/runs.ts); --clip-norm off ' +
     "turns clipping off, --dropout model keeps the model config's rate. --preset quick (CPU) or standard (GPU) " +
     'sets lengths, batch, steps and intervals; flags override it; without --model it trains builtin:byt5-tiny from ' +
-    'its initial weights. --model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
+    'its initial weights. Without --provider or --threads a run takes the saved settings (the Settings screen): ' +
+    "that provider, or under auto the preset's (quick: cpu, standard: webgpu; cpu without a preset), and that many " +
+    'CPU threads (0: onnxruntime picks one per core). ' +
+    '--model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
     "with --tokenizer's vocabulary: a model folder's tokenizer.json or bytes; the tokenizer needs <extra_id_N> sentinels. " +
     'A configuration the model, dataset or machine cannot take is refused before anything ' +
     'starts, naming the flag. One run trains at a time per data directory; a second is refused.\n\n' +
@@ -182,12 +185,15 @@ export const trainCommand = defineCommand({
         ? modelFlag
         : absoluteIfFolder(resolveModelArgument(context, modelFlag));
     const tokenizer = context.string('tokenizer');
-    const input = withPreset(preset as RunPresetName | undefined, {
+    // The preset goes to the runs service, which puts it under the flags and fills a provider
+    // and threads left out from the saved settings (the Train screen's road too).
+    const input: RunRequestInput = {
       ...configFromFlags(context),
       model,
       ...(tokenizer === undefined ? {} : { tokenizer: absoluteIfFolder(tokenizer) }),
       datasetId: dataset,
-    });
+      ...(preset === undefined ? {} : { preset: preset as RunPresetName }),
+    };
     const config = parseRunFlags(input);
     const started = await context.app().runs.start(config, context.signal);
     context.status(`run ${started.id}: ${started.totalSteps} steps`, { force: true });

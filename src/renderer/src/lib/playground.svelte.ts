@@ -1,24 +1,16 @@
 // The renderer's Playground store: which models to run side by side (from the model sources
-// below), the prompt, the decoding options, one result (or the engine's error) per model,
+// below: built in, registered, run checkpoints — best and last ticks, or any one added by run
+// and step — and folders), the prompt, the decoding options, one result (or the engine's error) per model,
 // "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt
 // history. NOTE: the history lives in this browser profile's localStorage, not in the store:
 // it is a convenience of one person at one screen, and nothing else reads it.
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
-import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
 import { api } from './api';
+import { checkpointChoices, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { modelsStore } from './models.svelte';
 import { promptFromSegments } from './prompts';
-
-/** A model the Playground can run: `ref` is what models.resolve turns into a folder (a checkpoint's is its folder). */
-export interface ModelChoice {
-  readonly key: string;
-  readonly label: string;
-  readonly detail: string;
-  readonly ref: string;
-  readonly source: 'builtin' | 'registered' | 'folder' | 'checkpoint';
-}
 
 export type FillOutcome =
   | { readonly status: 'running' }
@@ -68,8 +60,10 @@ class PlaygroundStore {
   selected: string[] = $state([builtinChoice.key]);
   /** Folders added by path for this session. */
   folders: ModelChoice[] = $state([]);
-  /** Each run's best and last checkpoints (runs.list + runs.checkpoints), newest run first. */
-  checkpoints: ModelChoice[] = $state([]);
+  /** Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), newest run first. */
+  runCheckpoints: RunCheckpoints[] = $state([]);
+  /** Checkpoints added by run and step (the checkpoint selector), in the order added. */
+  addedCheckpoints: ModelChoice[] = $state([]);
   /** Why the run checkpoints could not be listed, shown under the picker. */
   checkpointsError: string | undefined = $state();
   decoding: DecodingForm = $state({
@@ -96,9 +90,14 @@ class PlaygroundStore {
   history: string[] = $state(loadHistory());
   isBusy = $state(false);
 
+  /** Each run's best and last checkpoints, ticked in the picker like any model. */
+  get checkpoints(): ModelChoice[] {
+    return this.runCheckpoints.flatMap(({ run, checkpoints }) => checkpointChoices(run, checkpoints));
+  }
+
   /**
    * Every model the picker offers, by source: the built-in one, the registered models, the
-   * runs' checkpoints and the folders added by path.
+   * runs' best and last checkpoints, those added by step, and the folders added by path.
    */
   get choices(): ModelChoice[] {
     const registered = modelsStore.models
@@ -110,7 +109,7 @@ class PlaygroundStore {
         ref: m.id,
         source: 'registered',
       }));
-    return [builtinChoice, ...registered, ...this.checkpoints, ...this.folders];
+    return uniqueByKey([builtinChoice, ...registered, ...this.checkpoints, ...this.addedCheckpoints, ...this.folders]);
   }
 
   get chosen(): ModelChoice[] {
@@ -135,14 +134,20 @@ class PlaygroundStore {
     this.toggle(`folder:${path}`, true);
   }
 
-  /** Lists every run's best and last checkpoint as a model choice (the picker calls it on open). */
+  /** Adds a checkpoint chosen by run and step as a column (ticking it if it is already offered). */
+  addCheckpoint(choice: ModelChoice): void {
+    if (!this.choices.some((c) => c.key === choice.key)) this.addedCheckpoints = [...this.addedCheckpoints, choice];
+    this.toggle(choice.key, true);
+  }
+
+  /** Lists every run's kept checkpoints (the picker calls it on open). */
   async loadCheckpoints(): Promise<void> {
     try {
       const runs = await api.runs.list({});
       const perRun = await Promise.all(
-        runs.map(async (run) => checkpointChoices(run, await api.runs.checkpoints({ id: run.id }))),
+        runs.map(async (run) => ({ run, checkpoints: await api.runs.checkpoints({ id: run.id }) })),
       );
-      this.checkpoints = perRun.flat();
+      this.runCheckpoints = perRun.filter((entry) => entry.checkpoints.length > 0);
       this.checkpointsError = undefined;
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${messageOf(caught)}`;
@@ -234,33 +239,6 @@ class PlaygroundStore {
     this.history = [];
     localStorage.removeItem(historyKey);
   }
-}
-
-/** The picker's key for a checkpoint folder (also what "Open in Playground" links carry). */
-export function checkpointKey(path: string): string {
-  return `checkpoint:${path}`;
-}
-
-/**
- * A run's best and last checkpoints as choices, labelled "run NAME · step N (best)"; one choice
- * when the best is the last. A run with no checkpoints yet offers none.
- */
-export function checkpointChoices(run: RunSummary, checkpoints: readonly RunCheckpoint[]): ModelChoice[] {
-  if (checkpoints.length === 0) return [];
-  const last = checkpoints.reduce((a, b) => (b.step > a.step ? b : a));
-  const best = checkpoints.find((c) => c.isBest);
-  const picked = best === undefined || best.step === last.step ? [last] : [best, last];
-  return picked.map((c) => {
-    const roles = [c.isBest ? 'best' : '', c.step === last.step ? 'last' : ''].filter(Boolean).join(', ');
-    const loss = c.eval?.loss;
-    return {
-      key: checkpointKey(c.path),
-      label: `run ${run.name} · step ${c.step} (${roles})`,
-      detail: loss === undefined ? `checkpoint of ${run.model}` : `checkpoint, eval loss ${loss.toFixed(3)}`,
-      ref: c.path,
-      source: 'checkpoint',
-    };
-  });
 }
 
 /** The decoding form as the contract's strategy (only the chosen kind's fields). */

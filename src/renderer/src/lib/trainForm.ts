@@ -1,8 +1,17 @@
-// The Train screen's form as plain data: its starting values (a preset, then the masking
-// carried from the Masking screen), the run configuration it makes, and the contract's own
-// validation (runConfigSchema) turned into one message per field for inline display.
+// The Train screen's form as plain data: its starting values (a preset, the masking carried
+// from the Masking screen, and the provider and CPU threads saved on the Settings screen), the
+// run configuration it makes, and the contract's own validation (runConfigSchema) turned into
+// one message per field for inline display.
 
-import { runConfigSchema, runPresets, type RunConfigInput, type RunPresetName } from '../../../shared/contract/runs';
+import {
+  defaultRunProvider,
+  runConfigSchema,
+  runPresets,
+  type RunConfigInput,
+  type RunPresetName,
+  type RunProviderName,
+} from '../../../shared/contract/runs';
+import { defaultAppSettings, type AppSettings } from '../../../shared/contract/system';
 import type { CarriedMasking } from './trainSettings.svelte';
 
 export interface TrainForm {
@@ -28,7 +37,9 @@ export interface TrainForm {
   checkpointEvery: number;
   keepLast: number;
   seed: number;
-  provider: 'cpu' | 'cuda' | 'webgpu' | 'dml';
+  provider: RunProviderName;
+  /** onnxruntime's CPU threads; 0: one per core. */
+  threads: number;
 }
 
 export const PRESET_LABELS: Readonly<Record<RunPresetName, string>> = {
@@ -36,8 +47,11 @@ export const PRESET_LABELS: Readonly<Record<RunPresetName, string>> = {
   standard: 'standard (GPU)',
 };
 
-/** The preset's values over the schema's defaults; fields a preset leaves out keep `base`'s. */
-export function applyPreset(base: TrainForm, preset: RunPresetName): TrainForm {
+/**
+ * The preset's values over the schema's defaults; fields a preset leaves out keep `base`'s.
+ * The provider is the saved one, or under 'auto' the preset's (as the runs service picks it).
+ */
+export function applyPreset(base: TrainForm, preset: RunPresetName, settings: AppSettings): TrainForm {
   const p = runPresets[preset];
   return {
     ...base,
@@ -51,8 +65,13 @@ export function applyPreset(base: TrainForm, preset: RunPresetName): TrainForm {
     inputLength: p.inputLength ?? base.inputLength,
     evalEvery: p.evalEvery ?? base.evalEvery,
     checkpointEvery: p.checkpointEvery ?? base.checkpointEvery,
-    provider: p.provider ?? base.provider,
+    provider: defaultRunProvider(settings.provider, preset),
   };
+}
+
+/** The saved provider (under 'auto': the chosen preset's) and CPU threads, once they are loaded. */
+export function applySettings(form: TrainForm, settings: AppSettings): TrainForm {
+  return { ...form, provider: defaultRunProvider(settings.provider, form.preset), threads: settings.cpuThreads };
 }
 
 /** The Masking screen's choice wins over a preset's input length ("auto" trains packed). */
@@ -67,7 +86,10 @@ export function applyMasking(form: TrainForm, carried: CarriedMasking | undefine
   };
 }
 
-export function initialForm(carried: CarriedMasking | undefined): TrainForm {
+export function initialForm(
+  carried: CarriedMasking | undefined,
+  settings: AppSettings = defaultAppSettings,
+): TrainForm {
   const defaults = runConfigSchema.parse({ model: 'builtin:byt5-tiny', datasetId: '-' });
   const base: TrainForm = {
     name: '',
@@ -92,8 +114,9 @@ export function initialForm(carried: CarriedMasking | undefined): TrainForm {
     keepLast: defaults.keepLast,
     seed: defaults.seed,
     provider: defaults.provider,
+    threads: settings.cpuThreads,
   };
-  return applyMasking(applyPreset(base, 'quick'), carried);
+  return applyMasking(applyPreset(base, 'quick', settings), carried);
 }
 
 export function configOf(form: TrainForm): RunConfigInput {
@@ -107,7 +130,11 @@ export function configOf(form: TrainForm): RunConfigInput {
 
 export type FieldErrors = Partial<Record<keyof TrainForm, string>>;
 
-/** The schema's messages by form field; an emptied number box says so instead of zod's type error. */
+/**
+ * The schema's messages by form field. Zod calls both an emptied number box and a fraction
+ * where a whole number belongs a type error ("expected int, received number"): each is said in
+ * words instead.
+ */
 export function validate(form: TrainForm): FieldErrors {
   const parsed = runConfigSchema.safeParse(configOf(form));
   if (parsed.success) return {};
@@ -117,8 +144,25 @@ export function validate(form: TrainForm): FieldErrors {
     const field = (
       key === 'model' ? (form.modelChoice === 'folder' ? 'modelPath' : 'modelChoice') : key
     ) as keyof TrainForm;
-    const isEmpty = issue.code === 'invalid_type';
-    errors[field] ??= isEmpty ? `${key} needs a number` : issue.message;
+    errors[field] ??= messageOf(issue, key, form[field]);
   }
   return errors;
+}
+
+function messageOf(issue: { code: string; message: string }, key: string, value: unknown): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);
+  if (isEmpty) return `${key} needs a number`;
+  return typeof value === 'number' ? `${key} must be a whole number` : issue.message;
+}
+
+/** Where the provider and CPU threads boxes start from, in words (shown beside them). */
+export function describeSavedSettings(settings: AppSettings | undefined): string {
+  if (settings === undefined) return 'The saved provider and CPU threads could not be read; these are the defaults.';
+  const provider =
+    settings.provider === 'auto' ? "auto (the preset's: CPU for quick, WebGPU for standard)" : settings.provider;
+  return (
+    `From Settings: provider ${provider}, CPU threads ${settings.cpuThreads} (0: onnxruntime picks, one per core). ` +
+    'A change here is for this run only.'
+  );
 }

@@ -28,6 +28,14 @@ export const INTERVAL_FIELDS: readonly NumberFieldSpec[] = [
   { key: 'checkpointEvery', label: 'Checkpoint every', min: 0, testid: 'train-checkpoint-every' },
 ];
 
+/** Beside the provider: onnxruntime's CPU threads, from the saved settings. */
+export const THREADS_FIELD: NumberFieldSpec = {
+  key: 'threads',
+  label: 'CPU threads',
+  min: 0,
+  testid: 'train-threads',
+};
+
 /** Under "More settings", before the schedule. */
 export const ADVANCED_FIELDS: readonly NumberFieldSpec[] = [
   { key: 'accumulation', label: 'Gradient accumulation', min: 1, testid: 'train-accumulation' },

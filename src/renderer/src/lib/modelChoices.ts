@@ -1,0 +1,92 @@
+// What the Playground's model picker offers, as plain data: a model choice, and a run's
+// checkpoints as choices — its best and last as ready-made ticks, and every kept checkpoint
+// (step, validation loss, best/last) for the run and checkpoint selectors. One checkpoint
+// makes the same choice either way, so the two lists can be merged by key.
+
+import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
+import { formatMetric } from './format';
+
+/** A model the Playground can run: `ref` is what models.resolve turns into a folder (a checkpoint's is its folder). */
+export interface ModelChoice {
+  readonly key: string;
+  readonly label: string;
+  readonly detail: string;
+  readonly ref: string;
+  readonly source: 'builtin' | 'registered' | 'folder' | 'checkpoint';
+}
+
+/** A run and the checkpoints it keeps (runs.checkpoints), in step order. */
+export interface RunCheckpoints {
+  readonly run: RunSummary;
+  readonly checkpoints: readonly RunCheckpoint[];
+}
+
+/** One line of the checkpoint selector: the choice it adds and what the option says. */
+export interface CheckpointOption {
+  readonly choice: ModelChoice;
+  readonly text: string;
+}
+
+/** The picker's key for a checkpoint folder (also what "Open in Playground" links carry). */
+export function checkpointKey(path: string): string {
+  return `checkpoint:${path}`;
+}
+
+function lastOf(checkpoints: readonly RunCheckpoint[]): RunCheckpoint | undefined {
+  return checkpoints.reduce<RunCheckpoint | undefined>(
+    (a, b) => (a === undefined || b.step > a.step ? b : a),
+    undefined,
+  );
+}
+
+function rolesOf(checkpoint: RunCheckpoint, last: RunCheckpoint | undefined): string[] {
+  return [checkpoint.isBest ? 'best' : '', checkpoint.step === last?.step ? 'last' : ''].filter(Boolean);
+}
+
+/** "run NAME · step N (best, last)", the same whichever list offers it. */
+function choiceOf(run: RunSummary, checkpoint: RunCheckpoint, last: RunCheckpoint | undefined): ModelChoice {
+  const roles = rolesOf(checkpoint, last);
+  const loss = checkpoint.eval?.loss;
+  return {
+    key: checkpointKey(checkpoint.path),
+    label: `run ${run.name} · step ${checkpoint.step}${roles.length > 0 ? ` (${roles.join(', ')})` : ''}`,
+    detail: loss === undefined ? `checkpoint of ${run.model}` : `checkpoint, eval loss ${loss.toFixed(3)}`,
+    ref: checkpoint.path,
+    source: 'checkpoint',
+  };
+}
+
+/**
+ * A run's best and last checkpoints as choices, labelled "run NAME · step N (best)"; one choice
+ * when the best is the last. A run with no checkpoints yet offers none.
+ */
+export function checkpointChoices(run: RunSummary, checkpoints: readonly RunCheckpoint[]): ModelChoice[] {
+  const last = lastOf(checkpoints);
+  if (last === undefined) return [];
+  const best = checkpoints.find((c) => c.isBest);
+  const picked = best === undefined || best.step === last.step ? [last] : [best, last];
+  return picked.map((c) => choiceOf(run, c, last));
+}
+
+/** Every kept checkpoint of a run, by step: "step 20 · validation loss 2.31 · best, last". */
+export function everyCheckpoint(run: RunSummary, checkpoints: readonly RunCheckpoint[]): CheckpointOption[] {
+  const last = lastOf(checkpoints);
+  return [...checkpoints]
+    .sort((a, b) => a.step - b.step)
+    .map((c) => {
+      const loss = c.eval?.loss;
+      const roles = rolesOf(c, last);
+      const parts = [
+        `step ${c.step.toLocaleString('en')}`,
+        loss === undefined ? 'not validated' : `validation loss ${formatMetric(loss)}`,
+        ...(roles.length > 0 ? [roles.join(', ')] : []),
+      ];
+      return { choice: choiceOf(run, c, last), text: parts.join(' · ') };
+    });
+}
+
+/** The first choice of each key, in order (a checkpoint added by step may also be a best/last tick). */
+export function uniqueByKey(choices: readonly ModelChoice[]): ModelChoice[] {
+  const seen = new Set<string>();
+  return choices.filter((choice) => !seen.has(choice.key) && seen.add(choice.key));
+}

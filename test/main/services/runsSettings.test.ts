@@ -1,0 +1,57 @@
+// The saved settings (system.saveSettings: execution provider, CPU threads) reach a new run
+// through the runs service, whoever asks (the Train screen, `spanfill train`): a request that
+// names neither trains with the saved ones and its stored configuration says so; one that
+// names them keeps its own; a saved provider the machine cannot load is refused by name.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runRequestSchema, type RunRequestInput } from '../../../src/shared/contract/runs';
+import type { AppServices } from '../../../src/main/services/app';
+import { tempDirs } from '../../support/tmp';
+import { openWithDataset, smallRunFields } from './runs-support';
+
+const tempDir = tempDirs('spanfill-runs-settings-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0)) await app.close();
+});
+
+const setUp = () => openWithDataset(tempDir(), opened);
+
+/** The small run for two steps, without evaluations or checkpoints; no provider, no threads unless `extra` names them. */
+const request = (datasetId: string, extra: Partial<RunRequestInput> = {}) =>
+  runRequestSchema.parse({
+    ...smallRunFields(datasetId),
+    maxSteps: 2,
+    warmupSteps: 0,
+    evalEvery: 0,
+    checkpointEvery: 0,
+    ...extra,
+  });
+
+describe('runs service: the saved provider and threads', () => {
+  it('trains a request that names neither with the saved ones, over the preset', async () => {
+    const { app, datasetId } = await setUp();
+    app.system.saveSettings({ provider: 'cpu', cpuThreads: 1 });
+    // The standard preset alone would ask for webgpu; the saved cpu wins.
+    const started = await app.runs.start(
+      request(datasetId, { preset: 'standard', evalEvery: undefined, checkpointEvery: undefined }),
+    );
+    const ended = await app.runs.wait(started.id);
+    expect(ended).toMatchObject({ status: 'completed', step: 2, provider: 'cpu' });
+    const { config } = app.runs.get(started.id);
+    expect(config).toMatchObject({ provider: 'cpu', threads: 1 });
+    // The preset's other values went under the request's: the request's batch and steps, the preset's intervals.
+    expect(config).toMatchObject({ batchSize: 2, maxSteps: 2, evalEvery: 500, checkpointEvery: 1000 });
+    expect(config).not.toHaveProperty('preset');
+  }, 120_000);
+
+  it("refuses a saved provider this machine cannot load by name, and keeps a request's own provider", async () => {
+    const { app, datasetId } = await setUp();
+    // DirectML is built only for Windows.
+    app.system.saveSettings({ provider: 'dml', cpuThreads: 0 });
+    await expect(app.runs.estimate(request(datasetId))).rejects.toThrow(/^provider 'dml' is not available/);
+    await expect(app.runs.start(request(datasetId))).rejects.toThrow(/^provider 'dml' is not available/);
+    const estimate = await app.runs.estimate(request(datasetId, { provider: 'cpu', threads: 2 }));
+    expect(estimate.totalSteps).toBe(2);
+    expect(app.runs.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+// The Playground picker's run checkpoints: the best and last as ticks (one when they are the
+// same), every kept checkpoint for the run and checkpoint selectors in step order with its
+// step, validation loss and role, the same choice for a checkpoint whichever list offers it,
+// and the merged list keeping one choice per key.
+
+import { describe, expect, it } from 'vitest';
+import type { RunCheckpoint, RunSummary } from '../../../../src/shared/contract/runs';
+import {
+  checkpointChoices,
+  checkpointKey,
+  everyCheckpoint,
+  uniqueByKey,
+} from '../../../../src/renderer/src/lib/modelChoices';
+
+const run = { id: 'r-1', name: 'tiny', model: '/models/t5-tiny' } as RunSummary;
+const checkpoint = (step: number, loss: number | null, isBest = false): RunCheckpoint => ({
+  step,
+  path: `/data/runs/r-1/checkpoints/step-${step}`,
+  isBest,
+  eval: loss === null ? null : { loss, tokenAccuracy: 0.5 },
+  createdAt: '2025-01-01T00:00:00Z',
+});
+
+// Kept out of order on purpose: the selector sorts by step.
+const kept = [checkpoint(30, 2.5), checkpoint(10, 2.0, true), checkpoint(20, null)];
+
+describe('run checkpoints as Playground choices', () => {
+  it('offer the best and the last as ticks, one when the best is the last, none without checkpoints', () => {
+    expect(checkpointChoices(run, kept).map((c) => c.label)).toEqual([
+      'run tiny · step 10 (best)',
+      'run tiny · step 30 (last)',
+    ]);
+    expect(checkpointChoices(run, [checkpoint(10, 3), checkpoint(20, 2, true)]).map((c) => c.label)).toEqual([
+      'run tiny · step 20 (best, last)',
+    ]);
+    expect(checkpointChoices(run, [])).toEqual([]);
+  });
+
+  it('list every kept checkpoint by step with its validation loss and role', () => {
+    const options = everyCheckpoint(run, kept);
+    expect(options.map((o) => o.text)).toEqual([
+      'step 10 · validation loss 2.000 · best',
+      'step 20 · not validated',
+      'step 30 · validation loss 2.500 · last',
+    ]);
+    expect(options.map((o) => o.choice)).toEqual(
+      [10, 20, 30].map((step) =>
+        expect.objectContaining({ source: 'checkpoint', ref: kept.find((c) => c.step === step)?.path }),
+      ),
+    );
+    expect(options[1].choice.label).toBe('run tiny · step 20');
+    expect(options[1].choice.key).toBe(checkpointKey('/data/runs/r-1/checkpoints/step-20'));
+  });
+
+  it('make one choice per checkpoint whichever list offers it, and keep the first of each key when merged', () => {
+    const ticks = checkpointChoices(run, kept);
+    const every = everyCheckpoint(run, kept).map((o) => o.choice);
+    expect(every.filter((c) => ticks.some((t) => t.key === c.key))).toEqual(ticks);
+    const merged = uniqueByKey([...ticks, ...every]);
+    expect(merged.map((c) => c.label)).toEqual([
+      'run tiny · step 10 (best)',
+      'run tiny · step 30 (last)',
+      'run tiny · step 20',
+    ]);
+  });
+});

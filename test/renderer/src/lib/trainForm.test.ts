@@ -1,0 +1,67 @@
+// The Train form's starting values and checks: the provider and CPU threads come from the
+// saved settings (the Settings screen) — the saved provider over a preset's, under 'auto' the
+// preset's — and reach the run configuration the form starts; a bad thread count gets its
+// message in place; the note beside the boxes says where they came from.
+
+import { describe, expect, it } from 'vitest';
+import type { AppSettings } from '../../../../src/shared/contract/system';
+import {
+  applyPreset,
+  applySettings,
+  configOf,
+  describeSavedSettings,
+  initialForm,
+  validate,
+  type TrainForm,
+} from '../../../../src/renderer/src/lib/trainForm';
+
+const saved = (provider: AppSettings['provider'], cpuThreads = 0): AppSettings => ({ provider, cpuThreads });
+const ready = (form: TrainForm): TrainForm => ({ ...form, datasetId: 'ds-1' });
+
+describe('Train form: provider and CPU threads', () => {
+  it('start from the saved settings and go into the configuration the form starts', () => {
+    const form = initialForm(undefined, saved('cuda', 3));
+    expect(form).toMatchObject({ preset: 'quick', provider: 'cuda', threads: 3 });
+    expect(configOf(ready(form))).toMatchObject({ provider: 'cuda', threads: 3 });
+    expect(validate(ready(form))).toEqual({});
+  });
+
+  it("under 'auto' follow the preset: the CPU for quick, WebGPU for standard", () => {
+    const quick = initialForm(undefined, saved('auto', 0));
+    expect(quick).toMatchObject({ provider: 'cpu', threads: 0 });
+    expect(applyPreset(quick, 'standard', saved('auto'))).toMatchObject({ preset: 'standard', provider: 'webgpu' });
+    // Without settings read yet, the defaults are the same as 'auto' with onnxruntime's threads.
+    expect(initialForm(undefined)).toMatchObject({ provider: 'cpu', threads: 0 });
+  });
+
+  it('keep a saved provider when the preset changes, and take settings that arrive later', () => {
+    const form = initialForm(undefined, saved('dml', 2));
+    expect(applyPreset(form, 'standard', saved('dml', 2))).toMatchObject({ provider: 'dml', threads: 2 });
+    const loaded = applySettings({ ...form, preset: 'standard', provider: 'cpu', threads: 7 }, saved('auto', 4));
+    expect(loaded).toMatchObject({ provider: 'webgpu', threads: 4 });
+    // Settings change the provider and threads only.
+    expect({ ...loaded, provider: form.provider, threads: form.threads }).toEqual({ ...form, preset: 'standard' });
+  });
+
+  it('mark a thread count the schema refuses, in place, and an emptied box', () => {
+    const form = ready(initialForm(undefined, saved('cpu')));
+    expect(validate({ ...form, threads: -1 }).threads).toMatch(/^threads must be ≥ 0/);
+    expect(validate({ ...form, threads: 2000 }).threads).toBe('threads must be ≤ 1024');
+    expect(validate({ ...form, threads: 1.5 }).threads).toBe('threads must be a whole number');
+    // An emptied number box binds null.
+    expect(validate({ ...form, threads: null as unknown as number }).threads).toBe('threads needs a number');
+    expect(Object.keys(validate({ ...form, threads: 2000 }))).toEqual(['threads']);
+  });
+
+  it("say a fraction in a whole-number box is one, not that the box needs a number (zod's type error)", () => {
+    const form = ready(initialForm(undefined, saved('cpu')));
+    expect(validate({ ...form, batchSize: 2.5 }).batchSize).toBe('batchSize must be a whole number');
+    expect(validate({ ...form, batchSize: Number.NaN }).batchSize).toBe('batchSize needs a number');
+  });
+
+  it('say where the provider and threads came from', () => {
+    expect(describeSavedSettings(saved('cuda', 4))).toMatch(/provider cuda, CPU threads 4 \(0: onnxruntime picks/);
+    expect(describeSavedSettings(saved('auto', 0))).toMatch(/provider auto \(the preset's.*CPU threads 0 /);
+    expect(describeSavedSettings(undefined)).toMatch(/could not be read/);
+  });
+});

@@ -1,0 +1,74 @@
+// A run request: what it leaves out stays out through the contract's schema (so a preset and
+// the saved settings can go under it, instead of the schema's defaults such as provider 'cpu'
+// and threads 0), and resolveRunRequest fills it: the caller's provider, else the saved one,
+// else under 'auto' the preset's (quick: cpu, standard: webgpu), else cpu; the saved threads.
+
+import { describe, expect, it } from 'vitest';
+import {
+  defaultRunProvider,
+  resolveRunRequest,
+  runCalls,
+  runConfigSchema,
+  runRequestSchema,
+} from '../../../src/shared/contract/runs';
+import type { AppSettings } from '../../../src/shared/contract/system';
+
+const base = { model: '/m', datasetId: 'ds-1', maxSteps: 7 };
+const saved = (provider: AppSettings['provider'], cpuThreads = 0): AppSettings => ({ provider, cpuThreads });
+
+describe('runs.start and runs.estimate arguments', () => {
+  it('leave out what is left out (a preset and the saved settings go under it), and still refuse bad values', () => {
+    for (const schema of [runCalls.start.args, runCalls.estimate.args]) {
+      expect(schema.parse({ config: base }).config).toEqual(base);
+      expect(schema.safeParse({ config: { ...base, colour: 'red' } }).success).toBe(false);
+      expect(schema.safeParse({ config: { ...base, provider: 'auto' } }).success).toBe(false);
+      expect(schema.safeParse({ config: { ...base, preset: 'huge' } }).success).toBe(false);
+      expect(schema.safeParse({ config: { ...base, clipNorm: null, dropout: null } }).success).toBe(true);
+      expect(schema.safeParse({ config: { ...base, noiseDensity: 1 } }).error?.issues[0]?.message).toBe(
+        'noiseDensity must be < 1',
+      );
+    }
+  });
+
+  it('say what is wrong with a thread count', () => {
+    const message = (threads: number) =>
+      runRequestSchema.safeParse({ ...base, threads }).error?.issues.map((issue) => issue.message);
+    expect(message(-1)).toEqual(['threads must be ≥ 0 (0: onnxruntime picks one per core)']);
+    expect(message(1025)).toEqual(['threads must be ≤ 1024']);
+    expect(message(1.5)).toEqual(['threads must be a whole number']);
+    expect(message(8)).toBeUndefined();
+  });
+});
+
+describe('resolveRunRequest', () => {
+  const resolve = (request: Record<string, unknown>, settings: AppSettings) =>
+    runConfigSchema.parse(resolveRunRequest(runRequestSchema.parse({ ...base, ...request }), settings));
+
+  it("fills the schema's defaults last", () => {
+    expect(resolve({}, saved('auto'))).toMatchObject({ inputLength: 128, batchSize: 8, clipNorm: 1, dropout: null });
+  });
+
+  it('takes the saved provider and threads when the request names neither, over a preset', () => {
+    expect(resolve({}, saved('cuda', 3))).toMatchObject({ provider: 'cuda', threads: 3 });
+    expect(resolve({ preset: 'quick' }, saved('webgpu', 1))).toMatchObject({ provider: 'webgpu', threads: 1 });
+    expect(resolve({ preset: 'standard' }, saved('cpu'))).toMatchObject({ provider: 'cpu', threads: 0 });
+  });
+
+  it("under 'auto' takes the preset's provider: CPU for quick, WebGPU for standard, the CPU without one", () => {
+    expect(resolve({ preset: 'quick' }, saved('auto', 2))).toMatchObject({ provider: 'cpu', threads: 2 });
+    expect(resolve({ preset: 'standard' }, saved('auto'))).toMatchObject({ provider: 'webgpu' });
+    expect(resolve({}, saved('auto'))).toMatchObject({ provider: 'cpu' });
+    expect(defaultRunProvider('auto', 'standard')).toBe('webgpu');
+    expect(defaultRunProvider('dml', 'quick')).toBe('dml');
+  });
+
+  it("keeps what the caller named over the saved settings and the preset, and the preset's other values under the caller's", () => {
+    const config = resolve({ preset: 'standard', provider: 'cpu', threads: 0, batchSize: 2 }, saved('cuda', 4));
+    expect(config).toMatchObject({ provider: 'cpu', threads: 0, batchSize: 2, maxSteps: 7 });
+    // Not named by the caller: the standard preset's input length and warm-up.
+    expect(config).toMatchObject({ inputLength: 512, warmupSteps: 500 });
+    expect(config).not.toHaveProperty('preset');
+    // A field present but undefined (an optional one a caller passed on) is not given.
+    expect(resolve({ preset: 'standard', evalEvery: undefined }, saved('auto'))).toMatchObject({ evalEvery: 500 });
+  });
+});
