@@ -3,11 +3,15 @@
 // byte-level tokenizer in the ByT5 layout (Xue et al. 2021, arXiv:2105.13626): pad 0, EOS 1,
 // unk 2, byte b → b + 3, then 125 sentinels at the top, <extra_id_0> = 383 counting down —
 // the ids HF FlaxDataCollatorForT5MLM's `len(tokenizer) − k` gives. Not model loading.
+// HF tokenizers with a T5-style pipeline encode through a per-word memo (wordMemo.ts) when
+// wordMemoPlan.ts shows that gives the same ids, which makes large datasets several times faster.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { DataError } from './errors';
+import { WordMemo } from './wordMemo';
+import { planWordMemo } from './wordMemoPlan';
 
 export interface TextTokenizer {
   /** Shown to people: the model folder name, or "bytes (ByT5 layout)". */
@@ -29,7 +33,13 @@ export interface TextTokenizer {
   decode(ids: ArrayLike<number>): string;
   /** Pad, EOS and sentinels: ids span corruption adds itself. */
   isReservedId(id: number): boolean;
+  /** How `encode` works, for benches and logs. Absent: the whole text at once. */
+  readonly encoding?: TokenizerEncoding;
 }
+
+export type TokenizerEncoding =
+  | { readonly mode: 'per-word-memo'; readonly memo: WordMemo }
+  | { readonly mode: 'whole-text'; readonly reason: string };
 
 export interface TrainingTokens {
   readonly ids: number[];
@@ -139,8 +149,13 @@ async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> 
   return next;
 }
 
+export interface HfTokenizerOptions {
+  /** Encode per word through a memo where that is exact (default true); false: whole texts. */
+  readonly wordMemo?: boolean;
+}
+
 /** Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline. */
-export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> {
+export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOptions = {}): Promise<TextTokenizer> {
   const dir = resolve(modelDir);
   const jsonPath = join(dir, 'tokenizer.json');
   if (!existsSync(dir)) {
@@ -178,9 +193,16 @@ export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> 
   const padId = tok.pad_token_id ?? byToken.get('<pad>') ?? 0;
   reserved.add(eosId);
   reserved.add(padId);
-  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(readFileSync(jsonPath));
+  const jsonBytes = readFileSync(jsonPath);
+  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(jsonBytes);
   const configPath = join(dir, 'tokenizer_config.json');
-  if (existsSync(configPath)) hash.update(readFileSync(configPath));
+  const configBytes = existsSync(configPath) ? readFileSync(configPath) : null;
+  if (configBytes !== null) hash.update(configBytes);
+  const plainEncode = (text: string): number[] => tok.encode(text, { add_special_tokens: false });
+  const encoding: TokenizerEncoding =
+    options.wordMemo === false
+      ? { mode: 'whole-text', reason: 'the per-word memo is off' }
+      : chooseEncoding(plainEncode, jsonBytes, configBytes);
   return {
     name: basename(dir),
     fingerprint: hash.digest('hex'),
@@ -195,8 +217,37 @@ export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> 
       }
       return sentinels[n];
     },
-    encode: (text) => tok.encode(text, { add_special_tokens: false }),
+    encode: encoding.mode === 'per-word-memo' ? (text) => encoding.memo.encode(text) : plainEncode,
     decode: (ids) => (ids.length === 0 ? '' : tok.decode(Array.from(ids), { skip_special_tokens: false })),
     isReservedId: (id) => reserved.has(id),
+    encoding,
   };
+}
+
+/** Text the per-word memo must encode exactly as the whole-text encoder does before it is used. */
+const MEMO_PROBE =
+  'The  cat\tsat\u00a0on \u2003the\nmat</s>.<extra_id_0> x\u000by na\u0308ive \u00a8 Ｆｕｌｌ 東京 😀 </s><unk> ▁a \u200b';
+
+/**
+ * The per-word memo when the declared pipeline allows it (planWordMemo) and a probe text
+ * encodes the same both ways (a guard against a transformers.js that behaves otherwise).
+ */
+function chooseEncoding(
+  plainEncode: (text: string) => number[],
+  jsonBytes: Buffer,
+  configBytes: Buffer | null,
+): TokenizerEncoding {
+  let plan;
+  try {
+    const config: unknown = configBytes === null ? {} : JSON.parse(configBytes.toString('utf8'));
+    plan = planWordMemo(JSON.parse(jsonBytes.toString('utf8')), config);
+  } catch (e) {
+    return { mode: 'whole-text', reason: `could not read the pipeline: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!plan.isExact) return { mode: 'whole-text', reason: plan.reason };
+  const probe = new WordMemo(plainEncode, plan.boundaries).encode(MEMO_PROBE);
+  if (probe.join() !== plainEncode(MEMO_PROBE).join()) {
+    return { mode: 'whole-text', reason: 'a probe text encoded differently word by word' };
+  }
+  return { mode: 'per-word-memo', memo: new WordMemo(plainEncode, plan.boundaries) };
 }
