@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TextDecoder } from 'node:util';
+import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
 import { WordMemo } from './wordMemo';
 import { planWordMemo } from './wordMemoPlan';
@@ -238,16 +239,20 @@ function chooseEncoding(
   configBytes: Buffer | null,
 ): TokenizerEncoding {
   let plan;
+  let json: unknown;
   try {
     const config: unknown = configBytes === null ? {} : JSON.parse(configBytes.toString('utf8'));
-    plan = planWordMemo(JSON.parse(jsonBytes.toString('utf8')), config);
+    json = JSON.parse(jsonBytes.toString('utf8'));
+    plan = planWordMemo(json, config);
   } catch (e) {
     return { mode: 'whole-text', reason: `could not read the pipeline: ${e instanceof Error ? e.message : String(e)}` };
   }
   if (!plan.isExact) return { mode: 'whole-text', reason: plan.reason };
-  const probe = new WordMemo(plainEncode, plan.boundaries).encode(MEMO_PROBE);
+  const words = new AsciiUnigram(json as Record<string, unknown>);
+  const encodeWord = (chunk: string): number[] => words.encode(chunk) ?? plainEncode(chunk);
+  const probe = new WordMemo(encodeWord, plan.boundaries).encode(MEMO_PROBE);
   if (probe.join() !== plainEncode(MEMO_PROBE).join()) {
     return { mode: 'whole-text', reason: 'a probe text encoded differently word by word' };
   }
-  return { mode: 'per-word-memo', memo: new WordMemo(plainEncode, plan.boundaries) };
+  return { mode: 'per-word-memo', memo: new WordMemo(encodeWord, plan.boundaries) };
 }
