@@ -14,29 +14,119 @@ type Json = Record<string, unknown>;
 /** Trie alphabet: printable ASCII by code; the Metaspace replacement as 0. */
 const ALPHABET = 128;
 
-/** One word's lattice nodes, parallel arrays; endingAt[pos] lists the nodes ending at pos. */
-interface LatticeNodes {
-  readonly start: number[];
-  readonly size: number[];
-  readonly score: number[];
-  readonly id: number[];
-  readonly endingAt: number[][];
+/** Nodes with at least this many children get a dense 128-entry child table. */
+const DENSE_CHILDREN = 12;
+
+/**
+ * The vocabulary's plain-ASCII pieces as a trie, laid out breadth first: a node's children
+ * sit together (sorted by code) so a walk stays in a few cache lines; wide nodes (the root,
+ * "▁") index a dense table instead of scanning.
+ */
+class PieceTrie {
+  /** Per node: the score and id of the piece ending there (id -1: none). */
+  readonly leafScore: Float64Array;
+  readonly leafId: Int32Array;
+  private readonly childStart: Int32Array;
+  private readonly childCode: Uint8Array;
+  private readonly childNode: Int32Array;
+  private readonly denseAt: Int32Array;
+  private readonly dense: Int32Array;
+
+  constructor(pieces: readonly { codes: readonly number[]; score: number; id: number }[]) {
+    type Building = { children: Map<number, Building>; score: number; id: number };
+    const root: Building = { children: new Map(), score: NaN, id: -1 };
+    for (const piece of pieces) {
+      let node = root;
+      for (const c of piece.codes) {
+        let child = node.children.get(c);
+        if (child === undefined) node.children.set(c, (child = { children: new Map(), score: NaN, id: -1 }));
+        node = child;
+      }
+      node.score = piece.score;
+      node.id = piece.id;
+    }
+    const order: Building[] = [root]; // breadth first: children get consecutive numbers
+    for (let k = 0; k < order.length; k++) {
+      for (const c of [...order[k].children.keys()].sort((x, y) => x - y)) order.push(order[k].children.get(c)!);
+    }
+    const number = new Map(order.map((node, k) => [node, k]));
+    this.leafScore = Float64Array.from(order, (node) => node.score);
+    this.leafId = Int32Array.from(order, (node) => node.id);
+    this.childStart = new Int32Array(order.length + 1);
+    this.childCode = new Uint8Array(order.length);
+    this.childNode = new Int32Array(order.length);
+    this.denseAt = new Int32Array(order.length).fill(-1);
+    const wide = order.filter((node) => node.children.size >= DENSE_CHILDREN).length;
+    this.dense = new Int32Array(wide * ALPHABET).fill(-1);
+    let edge = 0;
+    let denseCount = 0;
+    order.forEach((node, k) => {
+      this.childStart[k] = edge;
+      if (node.children.size >= DENSE_CHILDREN) this.denseAt[k] = denseCount++ * ALPHABET;
+      for (const c of [...node.children.keys()].sort((x, y) => x - y)) {
+        const child = number.get(node.children.get(c)!)!;
+        this.childCode[edge] = c;
+        this.childNode[edge++] = child;
+        if (this.denseAt[k] >= 0) this.dense[this.denseAt[k] + c] = child;
+      }
+    });
+    this.childStart[order.length] = edge;
+  }
+
+  /** The child of `node` along `code`, or -1. */
+  child(node: number, code: number): number {
+    const at = this.denseAt[node];
+    if (at >= 0) return this.dense[at + code];
+    const last = this.childStart[node + 1];
+    for (let e = this.childStart[node]; e < last; e++) {
+      const c = this.childCode[e];
+      if (c === code) return this.childNode[e];
+      if (c > code) return -1;
+    }
+    return -1;
+  }
+}
+
+/** Growable scratch arrays for one word's lattice (reused between words). */
+class Scratch {
+  codes = new Int32Array(64);
+  start = new Int32Array(256);
+  size = new Int32Array(256);
+  id = new Int32Array(256);
+  score = new Float64Array(256);
+  backtrace = new Float64Array(256);
+  prev = new Int32Array(256);
+  /** Nodes ending at each position, in insertion order: a linked list (head, tail, next). */
+  endHead = new Int32Array(64);
+  endTail = new Int32Array(64);
+  next = new Int32Array(256);
+
+  reserve(length: number, nodes: number): void {
+    if (length > this.codes.length) {
+      const n = length * 2;
+      [this.codes, this.endHead, this.endTail] = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+    }
+    if (nodes > this.start.length) {
+      const n = nodes * 2;
+      [this.start, this.size, this.id, this.prev, this.next] = [1, 2, 3, 4, 5].map(() => new Int32Array(n));
+      [this.score, this.backtrace] = [new Float64Array(n), new Float64Array(n)];
+    }
+  }
 }
 
 export class AsciiUnigram {
-  private readonly children = new Map<number, number>();
   /** transformers.js' tokens_to_ids: a piece's last vocabulary index, added tokens on top. */
   private readonly ids = new Map<string, number>();
   private readonly replacement: string;
-  /** Per trie node: the score and id of the piece ending there (NaN / -1: none). */
-  private leafScore: number[] = [NaN];
-  private leafId: number[] = [-1];
-  /** Characters that start an added token: a word holding one goes the slow way. */
-  private readonly addedStarts = new Set<number>();
+  private readonly trie: PieceTrie;
+  /** 1 for characters that start an added token: a word holding one goes the slow way. */
+  private readonly addedStart = new Uint8Array(ALPHABET);
+  private readonly hasSingle = new Uint8Array(ALPHABET);
   private readonly unkId: number;
   private readonly unkScore: number;
   private readonly isUsable: boolean;
-  private readonly singleChar: boolean[] = new Array<boolean>(ALPHABET).fill(false);
+  private readonly maxPieceLength: number;
+  private readonly scratch = new Scratch();
 
   /** @param json a tokenizer.json that planWordMemo accepted (Unigram, WhitespaceSplit + Metaspace). */
   constructor(json: Json) {
@@ -49,7 +139,8 @@ export class AsciiUnigram {
     const added = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as { content: string; id: number }[];
     for (const token of added) {
       ids.set(token.content, token.id);
-      this.addedStarts.add(token.content.charCodeAt(0));
+      const first = token.content.charCodeAt(0);
+      if (first < ALPHABET) this.addedStart[first] = 1;
     }
     const scores = model.vocab.map(([, score]) => score);
     let minScore = scores[0];
@@ -60,26 +151,34 @@ export class AsciiUnigram {
     // No fast path without an <unk> id, or when an added token starts with the replacement
     // (it could match at a word's start).
     this.isUsable = this.unkId >= 0 && !added.some((t) => t.content.startsWith(replacement));
+    const pieces: { codes: number[]; score: number; id: number }[] = [];
     for (const [piece] of model.vocab) {
       const id = ids.get(piece) ?? -1;
       const codes = this.codes(piece);
       // A piece that is an added token's text can never match: its first character sends
       // the word the slow way.
-      if (codes !== null && id < scores.length) this.insert(codes, scores[id], id);
+      if (codes === null || id >= scores.length) continue;
+      pieces.push({ codes, score: scores[id], id });
+      if (codes.length === 1) this.hasSingle[codes[0]] = 1;
     }
+    this.maxPieceLength = pieces.reduce((m, p) => Math.max(m, p.codes.length), 1);
+    this.trie = new PieceTrie(pieces);
   }
 
   /** Ids of `word` (no whitespace inside), or null when it is not plain ASCII this path handles. */
   encode(word: string): number[] | null {
     if (!this.isUsable || word.length === 0) return null;
-    const codes = new Array<number>(word.length + 1);
+    const length = word.length + 1;
+    this.scratch.reserve(length + 1, length * (this.maxPieceLength + 1));
+    const codes = this.scratch.codes;
     codes[0] = 0;
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i);
-      if (c < 0x21 || c > 0x7e || this.addedStarts.has(c)) return null;
+      if (c < 0x21 || c > 0x7e || this.addedStart[c] === 1) return null;
       codes[i + 1] = c;
     }
-    return this.lattice(codes, word);
+    const count = this.buildLattice(length);
+    return this.fuseUnknowns(this.viterbi(length, count), word);
   }
 
   /** Trie codes of a piece, or null if it holds a character no plain-ASCII word has. */
@@ -94,77 +193,72 @@ export class AsciiUnigram {
     return codes.length === 0 ? null : codes;
   }
 
-  private insert(codes: number[], score: number, id: number): void {
-    let node = 0;
-    for (const c of codes) {
-      let child = this.children.get(node * ALPHABET + c);
-      if (child === undefined) {
-        child = this.leafScore.length;
-        this.leafScore.push(NaN);
-        this.leafId.push(-1);
-        this.children.set(node * ALPHABET + c, child);
+  /**
+   * The lattice's nodes in TokenLattice's insertion order: by start, then shortest first, and
+   * an <unk> node of one character where no one-character piece exists. Returns the count.
+   */
+  private buildLattice(length: number): number {
+    const { codes, endHead } = this.scratch;
+    endHead.fill(-1, 0, length + 1);
+    let count = 0;
+    for (let begin = 0; begin < length; begin++) {
+      let node = 0;
+      for (let j = begin; j < length; j++) {
+        node = this.trie.child(node, codes[j]);
+        if (node < 0) break;
+        const piece = this.trie.leafId[node];
+        if (piece >= 0) count = this.addNode(count, begin, j + 1 - begin, piece, this.trie.leafScore[node]);
       }
-      node = child;
+      if (this.hasSingle[codes[begin]] === 0) count = this.addNode(count, begin, 1, this.unkId, this.unkScore);
     }
-    this.leafScore[node] = score;
-    this.leafId[node] = id;
-    if (codes.length === 1) this.singleChar[codes[0]] = true;
+    return count;
   }
 
-  /** Unigram lattice + Viterbi over "▁" + word, as TokenLattice does it. */
-  private lattice(codes: number[], word: string): number[] {
-    const nodes = this.nodes(codes);
-    // Viterbi: a node's best left neighbour is the first, in insertion order, with the highest
-    // backtrace + own score; the start of the word acts as a node with backtrace 0.
-    const count = nodes.start.length;
-    const backtrace = new Array<number>(count);
-    const prev = new Array<number>(count);
-    const best = (pos: number, own: number): number => {
-      if (pos === 0) return -1;
-      let bestNode = -1;
-      let bestScore = 0;
-      for (const left of nodes.endingAt[pos]) {
-        const s = backtrace[left] + own;
-        if (bestNode === -1 || s > bestScore) {
-          bestNode = left;
-          bestScore = s;
+  /** Stores node `n` and links it into the list of nodes ending where it ends; returns n + 1. */
+  private addNode(n: number, begin: number, length: number, id: number, score: number): number {
+    const { endHead, endTail, next } = this.scratch;
+    this.scratch.start[n] = begin;
+    this.scratch.size[n] = length;
+    this.scratch.id[n] = id;
+    this.scratch.score[n] = score;
+    const end = begin + length;
+    next[n] = -1;
+    if (endHead[end] < 0) endHead[end] = n;
+    else next[endTail[end]] = n;
+    endTail[end] = n;
+    return n + 1;
+  }
+
+  /**
+   * Viterbi as TokenLattice.viterbi: a node's left neighbour is the first, in insertion order,
+   * with the highest backtrace + own score (the word's start acts as a node with backtrace
+   * 0). Returns the best path's nodes, first to last.
+   */
+  private viterbi(length: number, count: number): number[] {
+    const { start, score, backtrace, prev, endHead, next } = this.scratch;
+    for (let n = 0; n <= count; n++) {
+      const pos = n < count ? start[n] : length; // n === count: the end of the word
+      const own = n < count ? score[n] : 0;
+      let best = -1;
+      let bestScore = own;
+      if (pos > 0) {
+        for (let left = endHead[pos]; left >= 0; left = next[left]) {
+          const s = backtrace[left] + own;
+          if (best === -1 || s > bestScore) {
+            best = left;
+            bestScore = s;
+          }
         }
       }
-      return bestNode;
-    };
-    for (let n = 0; n < count; n++) {
-      const left = best(nodes.start[n], nodes.score[n]);
-      prev[n] = left;
-      backtrace[n] = (left < 0 ? 0 : backtrace[left]) + nodes.score[n];
-    }
-    const path: number[] = [];
-    for (let n = best(codes.length, 0); n >= 0; n = prev[n]) path.push(n);
-    path.reverse();
-    return this.fuseUnknowns(path, nodes, word);
-  }
-
-  /** The lattice's nodes in insertion order: by start, then shortest first; <unk> where no 1-char piece. */
-  private nodes(codes: number[]): LatticeNodes {
-    const nodes: LatticeNodes = { start: [], size: [], score: [], id: [], endingAt: [] };
-    for (let pos = 0; pos <= codes.length; pos++) nodes.endingAt.push([]);
-    const add = (begin: number, size: number, score: number, id: number): void => {
-      nodes.endingAt[begin + size].push(nodes.start.length);
-      nodes.start.push(begin);
-      nodes.size.push(size);
-      nodes.score.push(score);
-      nodes.id.push(id);
-    };
-    for (let begin = 0; begin < codes.length; begin++) {
-      let node = 0;
-      for (let j = begin; j < codes.length; j++) {
-        const child = this.children.get(node * ALPHABET + codes[j]);
-        if (child === undefined) break;
-        node = child;
-        if (this.leafId[node] >= 0) add(begin, j + 1 - begin, this.leafScore[node], this.leafId[node]);
+      if (n === count) {
+        const path: number[] = [];
+        for (let k = best; k >= 0; k = prev[k]) path.push(k);
+        return path.reverse();
       }
-      if (!this.singleChar[codes[begin]]) add(begin, 1, this.unkScore, this.unkId);
+      prev[n] = best;
+      backtrace[n] = pos === 0 ? 0 + own : bestScore;
     }
-    return nodes;
+    return [];
   }
 
   /**
@@ -172,19 +266,18 @@ export class AsciiUnigram {
    * looked up again — unless the run's text so far is itself a piece with the <unk> id, in
    * which case the rest of the run is dropped (what fuse_unk does).
    */
-  private fuseUnknowns(path: number[], nodes: LatticeNodes, word: string): number[] {
-    const { start, size, id } = nodes;
-    const full = this.replacement + word;
-    const text = (n: number): string => full.slice(start[n], start[n] + size[n]);
+  private fuseUnknowns(path: number[], word: string): number[] {
+    const { start, size, id } = this.scratch;
     const out: number[] = [];
     for (let k = 0; k < path.length;) {
       if (id[path[k]] !== this.unkId) {
         out.push(id[path[k++]]);
         continue;
       }
-      let fused = text(path[k]);
+      const full = this.replacement + word;
+      let fused = full.slice(start[path[k]], start[path[k]] + size[path[k]]);
       while (++k < path.length && id[path[k]] === this.unkId) {
-        if (this.ids.get(fused) !== this.unkId) fused += text(path[k]);
+        if (this.ids.get(fused) !== this.unkId) fused += full.slice(start[path[k]], start[path[k]] + size[path[k]]);
       }
       out.push(this.ids.get(fused) ?? this.unkId);
     }

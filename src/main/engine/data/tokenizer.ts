@@ -189,11 +189,11 @@ export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOpti
   const vocabSize = entries.reduce((m, [, id]) => Math.max(m, id + 1), 0);
   const sentinels: number[] = [];
   for (let n = 0; byToken.has(`<extra_id_${n}>`); n++) sentinels.push(byToken.get(`<extra_id_${n}>`) ?? -1);
-  const reserved = new Set<number>(sentinels);
   const eosId = tok.eos_token_id ?? byToken.get('</s>') ?? 1;
   const padId = tok.pad_token_id ?? byToken.get('<pad>') ?? 0;
-  reserved.add(eosId);
-  reserved.add(padId);
+  // A flag per id, not a Set: encodeForTraining asks once per token of a whole dataset.
+  const reserved = new Uint8Array(vocabSize);
+  for (const id of [...sentinels, eosId, padId]) if (id >= 0 && id < vocabSize) reserved[id] = 1;
   const jsonBytes = readFileSync(jsonPath);
   const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(jsonBytes);
   const configPath = join(dir, 'tokenizer_config.json');
@@ -220,7 +220,7 @@ export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOpti
     },
     encode: encoding.mode === 'per-word-memo' ? (text) => encoding.memo.encode(text) : plainEncode,
     decode: (ids) => (ids.length === 0 ? '' : tok.decode(Array.from(ids), { skip_special_tokens: false })),
-    isReservedId: (id) => reserved.has(id),
+    isReservedId: (id) => reserved[id] === 1,
     encoding,
   };
 }

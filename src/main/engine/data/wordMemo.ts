@@ -4,12 +4,13 @@
 // words (Zipf), so most chunks are hits. Memory is bounded: two generations of at most
 // `maxEntries` each — when the young one fills it becomes the old one and the previous old
 // one is dropped; a hit in the old generation moves the entry back to the young one.
-
-/** Ids of one chunk: a single id as a number (most words), else an array. */
-type ChunkIds = number | readonly number[];
+// NOTE: not a Map<string, number[]>: that needs a sliced string per word and chases ~5
+// pointers per lookup, which was most of the time. Here a hash is computed while scanning and
+// an entry's text and ids sit together in one typed array (ChunkTable), so a hit allocates
+// nothing and touches about two cache lines.
 
 export interface WordMemoOptions {
-  /** Entries per generation (so at most twice this many are held). Default 131,072. */
+  /** Entries per generation (so at most twice this many are held). Default 262,144. */
   readonly maxEntries?: number;
   /** Longer chunks (UTF-16 units) are encoded but not remembered. Default 64. */
   readonly maxChunkChars?: number;
@@ -21,9 +22,73 @@ export interface WordMemoStats {
   readonly entries: number;
 }
 
+/**
+ * One generation: chunk → ids. Slots hold (hash, pool offset), open addressing; the pool
+ * holds each entry as [length, id count, code units…, ids…] in one Int32Array, so a lookup
+ * touches about two cache lines and nothing is allocated per entry.
+ */
+class ChunkTable {
+  size = 0;
+  pool: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private used = 0;
+
+  constructor(maxEntries: number) {
+    let capacity = 16;
+    while (capacity < maxEntries * 2) capacity *= 2;
+    this.mask = capacity - 1;
+    this.slots = new Int32Array(capacity * 2);
+    this.pool = new Int32Array(Math.max(64, maxEntries * 12));
+  }
+
+  /** The pool offset of text[start, end) with hash `hash` (never 0), or -1. */
+  find(hash: number, text: string, start: number, end: number): number {
+    const length = end - start;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const h = this.slots[slot * 2];
+      if (h === 0) return -1;
+      if (h !== hash) continue;
+      const at = this.slots[slot * 2 + 1];
+      if (this.pool[at] !== length) continue;
+      let k = 0;
+      while (k < length && this.pool[at + 2 + k] === text.charCodeAt(start + k)) k++;
+      if (k === length) return at;
+    }
+  }
+
+  /** Adds text[start, end) (known to be absent) with `ids`; returns its pool offset. */
+  add(hash: number, text: string, start: number, end: number, ids: ArrayLike<number>): number {
+    const length = end - start;
+    const need = 2 + length + ids.length;
+    if (this.used + need > this.pool.length) {
+      const grown = new Int32Array(Math.max(this.pool.length * 2, this.used + need));
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    const at = this.used;
+    this.pool[at] = length;
+    this.pool[at + 1] = ids.length;
+    for (let k = 0; k < length; k++) this.pool[at + 2 + k] = text.charCodeAt(start + k);
+    for (let k = 0; k < ids.length; k++) this.pool[at + 2 + length + k] = ids[k];
+    this.used += need;
+    let slot = hash & this.mask;
+    while (this.slots[slot * 2] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot * 2] = hash;
+    this.slots[slot * 2 + 1] = at;
+    this.size++;
+    return at;
+  }
+
+  /** The ids of the entry at pool offset `at`. */
+  ids(at: number): Int32Array {
+    return this.pool.subarray(at + 2 + this.pool[at], at + 2 + this.pool[at] + this.pool[at + 1]);
+  }
+}
+
 export class WordMemo {
-  private young = new Map<string, ChunkIds>();
-  private old = new Map<string, ChunkIds>();
+  private young: ChunkTable;
+  private old: ChunkTable;
   private readonly maxEntries: number;
   private readonly maxChunkChars: number;
   /** Boundary flags for code units below 0x80; others are looked up in `wideBoundaries`. */
@@ -41,8 +106,10 @@ export class WordMemo {
     boundaries: string,
     options: WordMemoOptions = {},
   ) {
-    this.maxEntries = options.maxEntries ?? 131_072;
+    this.maxEntries = options.maxEntries ?? 262_144;
     this.maxChunkChars = options.maxChunkChars ?? 64;
+    this.young = new ChunkTable(this.maxEntries);
+    this.old = new ChunkTable(0);
     for (let i = 0; i < boundaries.length; i++) {
       const code = boundaries.charCodeAt(i);
       if (code < 128) this.asciiBoundary[code] = 1;
@@ -56,50 +123,64 @@ export class WordMemo {
 
   /** Forgets every remembered chunk (the counters stay). */
   clear(): void {
-    this.young = new Map();
-    this.old = new Map();
+    this.young = new ChunkTable(this.maxEntries);
+    this.old = new ChunkTable(0);
   }
 
   /** Ids of `text`: the same as encodeChunk(text) for a pipeline wordMemoPlan accepts. */
   encode(text: string): number[] {
     const out: number[] = [];
+    const ascii = this.asciiBoundary;
+    const wide = this.wideBoundaries;
     const n = text.length;
     let i = 0;
     while (i < n) {
-      while (i < n && this.isBoundary(text.charCodeAt(i))) i++;
-      if (i === n) break;
-      let end = i + 1;
-      while (end < n && !this.isBoundary(text.charCodeAt(end))) end++;
-      const ids = this.lookup(text.slice(i, end));
-      if (typeof ids === 'number') out.push(ids);
-      else for (let k = 0; k < ids.length; k++) out.push(ids[k]);
+      let code = text.charCodeAt(i);
+      if (code < 128 ? ascii[code] === 1 : wide.has(code)) {
+        i++;
+        continue;
+      }
+      // FNV-1a over the chunk's code units, found together with its end.
+      let hash = 0x811c9dc5;
+      let end = i;
+      do {
+        hash = Math.imul(hash ^ code, 0x01000193);
+        if (++end === n) break;
+        code = text.charCodeAt(end);
+      } while (code < 128 ? ascii[code] === 0 : !wide.has(code));
+      this.lookup(hash | 1, text, i, end, out);
       i = end;
     }
     return out;
   }
 
-  private isBoundary(code: number): boolean {
-    return code < 128 ? this.asciiBoundary[code] === 1 : this.wideBoundaries.has(code);
-  }
-
-  private lookup(chunk: string): ChunkIds {
-    let ids = this.young.get(chunk);
-    if (ids !== undefined) {
-      this.hitCount++;
-      return ids;
-    }
-    ids = this.old.get(chunk);
-    if (ids === undefined) {
-      this.missCount++;
-      const encoded = this.encodeChunk(chunk);
-      if (chunk.length > this.maxChunkChars) return encoded;
-      ids = encoded.length === 1 ? encoded[0] : encoded;
+  /** Appends the ids of text[start, end) to `out`, from the memo or encoded now. */
+  private lookup(hash: number, text: string, start: number, end: number, out: number[]): void {
+    let table = this.young;
+    let at = table.find(hash, text, start, end);
+    if (at < 0) {
+      at = this.old.find(hash, text, start, end);
+      let ids: ArrayLike<number>;
+      if (at >= 0) {
+        this.hitCount++;
+        ids = this.old.ids(at);
+      } else {
+        this.missCount++;
+        ids = this.encodeChunk(text.slice(start, end));
+        if (end - start > this.maxChunkChars) {
+          for (let k = 0; k < ids.length; k++) out.push(ids[k]);
+          return;
+        }
+      }
+      if (this.young.size >= this.maxEntries) {
+        this.old = this.young;
+        this.young = new ChunkTable(this.maxEntries);
+      }
+      table = this.young;
+      at = table.add(hash, text, start, end, ids);
     } else this.hitCount++;
-    if (this.young.size >= this.maxEntries) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(chunk, ids);
-    return ids;
+    const pool = table.pool;
+    const first = at + 2 + pool[at];
+    for (let k = first; k < first + pool[at + 1]; k++) out.push(pool[k]);
   }
 }
