@@ -1,14 +1,15 @@
-// `spanfill bench import [SIZE_MB [MODEL_DIR|bytes [TOKENIZE_MB]]]`: engine/data/bench.ts
-// benchImport on a generated corpus in the temp dir — import MB/s, tokens/s and peak RSS —
-// then the same file through the real import path (DatasetService into a fresh store in a
-// temp data dir: documents written to SQLite), and an import of it cancelled half way,
-// which must leave that store as it was. Registered as one entry of `benches` in bench.ts.
-// --quick: 16 MB.
+// `spanfill bench import [SIZE_MB [MODEL_DIR|bytes|t5-standin [TOKENIZE_MB]]]`: engine/data/
+// bench.ts benchImport on a generated corpus in the temp dir — import MB/s, tokens/s and peak
+// RSS — then the same file through the real path: DatasetService imports it into a fresh
+// store in a temp data dir (documents written to SQLite) and builds its token cache (what a
+// training run does first); import + tokenize seconds together are the headline. Then an
+// import cancelled half way, which must leave that store as it was. Registered as one entry
+// of `benches` in bench.ts. --quick: 16 MB. t5-standin: benchTokenizer.ts's 32k Unigram.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchImport, type BenchImportResult } from '../../engine/data/bench';
+import { benchImport, benchTokenizerSpec, type BenchImportResult } from '../../engine/data/bench';
 import { DatasetService } from '../../services/datasets';
 import { EventBus } from '../../services/events';
 import { openStore } from '../../store/db';
@@ -27,6 +28,12 @@ export interface StoreImportBench {
   /** Import into the store: decode, split, hash, de-duplicate, insert into SQLite, split file. */
   readonly mbPerSec: number;
   readonly documents: number;
+  readonly importSeconds: number;
+  /** Building the dataset's token cache from the store (DatasetService.tokens, in this process). */
+  readonly tokenizeSeconds: number;
+  readonly tokens: number;
+  /** importSeconds + tokenizeSeconds: a file to a dataset ready to train on. */
+  readonly totalSeconds: number;
   /** Peak RSS of this process after the store import (getrusage maxrss; covers earlier phases too). */
   readonly peakRssMB: number;
   /** A second import aborted at half the bytes: what the store held afterwards. */
@@ -43,9 +50,13 @@ function peakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024; // kilobytes → MB
 }
 
-/** Imports `file` into a fresh store in a temp data dir, then cancels a second import half way. */
+/**
+ * Imports `file` into a fresh store in a temp data dir and tokenizes it with `model` ('bytes'
+ * or a model folder), then cancels a second import half way.
+ */
 export async function benchStoreImport(
   file: string,
+  model: string,
   signal: AbortSignal,
   onProgress: (done: number, total: number) => void,
 ): Promise<StoreImportBench> {
@@ -58,13 +69,18 @@ export async function benchStoreImport(
     const cancel = new AbortController();
     events.subscribe((event, payload) => {
       if (event !== 'datasets.importProgress') return;
-      const p = payload as { done: number; total: number | null };
-      onProgress(p.done / 1048576, (p.total ?? p.done) / 1048576);
-      if (p.done >= cancelAt) cancel.abort();
+      const p = payload as { phase: string; done: number; total: number | null };
+      const scale = p.phase === 'tokenizing' ? 1 : 1048576; // documents, else bytes
+      onProgress(p.done / scale, (p.total ?? p.done) / scale);
+      if (p.phase !== 'tokenizing' && p.done >= cancelAt) cancel.abort();
     });
-    const t0 = performance.now();
+    let t0 = performance.now();
     const ds = await service.import({ paths: [file], name: 'bench' }, signal);
     const seconds = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const tokens = await service.tokens(ds.id, model, signal);
+    tokens.cache.close();
+    const tokenizeSeconds = (performance.now() - t0) / 1000;
     const peak = peakRssMB();
     const count = (table: string): number =>
       (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -83,6 +99,10 @@ export async function benchStoreImport(
     return {
       mbPerSec: bytes / 1048576 / seconds,
       documents: ds.stats?.documents ?? 0,
+      importSeconds: seconds,
+      tokenizeSeconds,
+      tokens: tokens.result.tokens,
+      totalSeconds: seconds + tokenizeSeconds,
       peakRssMB: peak,
       cancelled: {
         atMB: cancelAt / 1048576,
@@ -99,12 +119,18 @@ export async function benchStoreImport(
   }
 }
 
+function memoLine(memo: { hits: number; misses: number; entries: number }): string {
+  const rate = memo.hits + memo.misses === 0 ? 0 : memo.hits / (memo.hits + memo.misses);
+  return `memo ${(rate * 100).toFixed(1)}% hits, ${memo.misses} misses, ${memo.entries} held`;
+}
+
 export const importBench = {
   summary:
-    'Import + tokenize a generated corpus: MB/s, tokens/s, peak RSS; then into a temp store, and a cancelled import (import [SIZE_MB [MODEL|bytes [TOKENIZE_MB]]])',
+    'Import + tokenize a generated corpus: MB/s, tokens/s, peak RSS; then into a temp store and its token cache (seconds in all), and a cancelled import (import [SIZE_MB [MODEL|bytes|t5-standin [TOKENIZE_MB]]])',
   async run(context: CommandContext): Promise<BenchImportResult & { readonly store: StoreImportBench }> {
     const [, size, model, tokenizeMB] = context.positionals;
     const sizeMB = Math.round(positiveNumber(size, 'SIZE_MB', context.flag('quick') ? 16 : 1024));
+    await benchTokenizerSpec(model); // builds the stand-in before the clock starts
     const bar = context.progress('bench import', null);
     try {
       const result = await benchImport({
@@ -114,16 +140,20 @@ export const importBench = {
         signal: context.signal,
         onProgress: (phase, done, total) => bar.update(Math.round(done), Math.round(total)),
       });
+      const memo = result.memo === null ? '' : `, ${memoLine(result.memo)}`;
       context.log(
-        `import ${result.mbPerSec.toFixed(1)} MB/s; tokenize (${result.tokenizer}) ${(result.tokensPerSec / 1e6).toFixed(2)} M tokens/s ` +
-          `= ${result.tokenizeMbPerSec.toFixed(1)} MB/s over ${result.tokenizedMB.toFixed(0)} MB; peak RSS ${result.peakRssMB.toFixed(0)} MB`,
+        `import ${result.mbPerSec.toFixed(1)} MB/s; tokenize (${result.tokenizer}, ${result.encoding}${memo}) ` +
+          `${(result.tokensPerSec / 1e6).toFixed(2)} M tokens/s = ${result.tokenizeMbPerSec.toFixed(1)} MB/s over ` +
+          `${result.tokenizedMB.toFixed(0)} MB; peak RSS ${result.peakRssMB.toFixed(0)} MB`,
       );
-      const store = await benchStoreImport(result.file, context.signal, (done, total) =>
+      const store = await benchStoreImport(result.file, result.tokenizerSpec, context.signal, (done, total) =>
         bar.update(Math.round(done), Math.round(total)),
       );
       const c = store.cancelled;
       context.log(
-        `into the store ${store.mbPerSec.toFixed(1)} MB/s (${store.documents} documents); peak RSS ${store.peakRssMB.toFixed(0)} MB; ` +
+        `${sizeMB} MB into the store and tokenized: ${store.totalSeconds.toFixed(1)} s (import ${store.importSeconds.toFixed(1)} s ` +
+          `= ${store.mbPerSec.toFixed(1)} MB/s, ${store.documents} documents; tokenize ${store.tokenizeSeconds.toFixed(1)} s, ` +
+          `${store.tokens} tokens); peak RSS ${store.peakRssMB.toFixed(0)} MB; ` +
           `cancelled at ${c.atMB.toFixed(0)} MB: store ${c.isStoreAsBefore ? 'as before' : 'CHANGED'} ` +
           `(${c.datasetsAfter} dataset, ${c.documentsAfter} documents, ${c.tokenDirsAfter} token dir)`,
       );

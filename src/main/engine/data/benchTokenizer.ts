@@ -64,7 +64,7 @@ function viterbi(word: string, score: Map<string, number>): string[] {
   return pieces.reverse();
 }
 
-/** Trains `size` pieces (sorted by score, best first) on the words of `text`. */
+/** Trains at most `size` pieces (those the text uses; sorted by score, best first) on the words of `text`. */
 export function trainUnigram(text: string, size: number, rounds = 3): [string, number][] {
   const words = countWords(text);
   let counts = seedPieces(words, size * 4);
@@ -124,8 +124,9 @@ export function t5TokenizerJson(pieces: readonly [string, number][]): Record<str
 }
 
 /**
- * Writes a model folder (tokenizer.json, tokenizer_config.json) with `size` pieces trained on
- * the first `sampleMB` MiB of `corpusFile`; returns the folder. Takes tens of seconds.
+ * Writes a model folder (tokenizer.json, tokenizer_config.json) with at most `size` ids (3
+ * specials and trained pieces; the 100 sentinels come on top) trained on the first `sampleMB`
+ * MiB of `corpusFile`; returns the folder. Takes tens of seconds.
  */
 export function buildStandInTokenizer(corpusFile: string, dir: string, size = 32000, sampleMB = 8): string {
   const text = readFileSync(corpusFile)
