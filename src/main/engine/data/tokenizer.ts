@@ -7,7 +7,7 @@
 // wordMemoPlan.ts shows that gives the same ids, which makes large datasets several times faster.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
@@ -126,20 +126,20 @@ interface HfTokenizerLike {
 
 let loadQueue: Promise<unknown> = Promise.resolve();
 
-/** transformers.js reads its folder from a global `env`; loads run one at a time. */
+/**
+ * transformers.js reads its settings from a global `env`; loads run one at a time. NOTE: the
+ * folder goes in as an absolute path: given a name under env.localModelPath, transformers.js
+ * looks for a folder whose name is not a valid Hub model id ("t5 (1)", "model-") relative to
+ * the working directory instead, and the load fails.
+ */
 async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> {
   const run = async (): Promise<HfTokenizerLike> => {
     const { AutoTokenizer, env } = await import('@huggingface/transformers');
-    const saved = {
-      allowRemoteModels: env.allowRemoteModels,
-      allowLocalModels: env.allowLocalModels,
-      localModelPath: env.localModelPath,
-    };
+    const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels };
     try {
       env.allowRemoteModels = false;
       env.allowLocalModels = true;
-      env.localModelPath = dirname(modelDir) + '/';
-      const tok: unknown = await AutoTokenizer.from_pretrained(basename(modelDir), { local_files_only: true });
+      const tok: unknown = await AutoTokenizer.from_pretrained(modelDir, { local_files_only: true });
       return tok as HfTokenizerLike;
     } finally {
       Object.assign(env, saved);
