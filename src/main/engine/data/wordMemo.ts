@@ -2,15 +2,19 @@
 // boundary characters) back to back, which wordMemoPlan.ts shows is exact for T5-style
 // pipelines; each distinct chunk is encoded once and remembered. Natural text repeats its
 // words (Zipf), so most chunks are hits. Memory is bounded: two generations of at most
-// `maxEntries` each — when the young one fills it becomes the old one and the previous old
-// one is dropped; a hit in the old generation moves the entry back to the young one.
+// `maxEntries` entries (and 48 bytes of text and ids an entry on average) each — when the young
+// one fills it becomes the old one and the previous old one is dropped; a hit in the old
+// generation moves the entry back to the young one.
 // NOTE: not a Map<string, number[]>: that needs a sliced string per word and chases ~5
 // pointers per lookup, which was most of the time. Here a hash is computed while scanning and
 // an entry's text and ids sit together in one typed array (ChunkTable), so a hit allocates
 // nothing and touches about two cache lines.
 
 export interface WordMemoOptions {
-  /** Entries per generation (so at most twice this many are held). Default 262,144. */
+  /**
+   * Entries per generation (so at most twice this many are held), and 48 bytes of text and ids
+   * per entry on average: about 17 MB a generation at the default 262,144.
+   */
   readonly maxEntries?: number;
   /** Longer chunks (UTF-16 units) are encoded but not remembered. Default 64. */
   readonly maxChunkChars?: number;
@@ -21,6 +25,9 @@ export interface WordMemoStats {
   readonly misses: number;
   readonly entries: number;
 }
+
+/** Pool budget per entry: length, count, ~8 code units, ~2 ids. Bounds memory for long words too. */
+const POOL_INTS_PER_ENTRY = 12;
 
 /**
  * One generation: chunk → ids. Slots hold (hash, pool offset), open addressing; the pool
@@ -34,12 +41,17 @@ class ChunkTable {
   private readonly mask: number;
   private used = 0;
 
-  constructor(maxEntries: number) {
+  constructor(private readonly maxEntries: number) {
     let capacity = 16;
     while (capacity < maxEntries * 2) capacity *= 2;
     this.mask = capacity - 1;
     this.slots = new Int32Array(capacity * 2);
-    this.pool = new Int32Array(Math.max(64, maxEntries * 12));
+    this.pool = new Int32Array(Math.max(64, maxEntries * POOL_INTS_PER_ENTRY));
+  }
+
+  /** Holds maxEntries, or its pool's share of memory (long words) is used up. */
+  get isFull(): boolean {
+    return this.size >= this.maxEntries || this.used >= this.maxEntries * POOL_INTS_PER_ENTRY;
   }
 
   /** The pool offset of text[start, end) with hash `hash` (never 0), or -1. */
@@ -172,7 +184,7 @@ export class WordMemo {
           return;
         }
       }
-      if (this.young.size >= this.maxEntries) {
+      if (this.young.isFull) {
         this.old = this.young;
         this.young = new ChunkTable(this.maxEntries);
       }

@@ -155,6 +155,14 @@ describe('WordMemo', () => {
     expect(calls).toEqual(['a']);
   });
 
+  it('bounds memory by text and ids too: long words fill a generation before maxEntries do', () => {
+    const memo = new WordMemo(letters, ' ', { maxEntries: 8 }); // 96 ints of pool a generation
+    const words = Array.from({ length: 20 }, (_, i) => String.fromCharCode(97 + i).repeat(40));
+    expect(memo.encode(words.join(' '))).toHaveLength(800);
+    expect(memo.stats.entries).toBeLessThanOrEqual(4); // 82 ints a word: two words a generation
+    expect(memo.encode(words.join(' '))).toEqual(words.flatMap(letters));
+  });
+
   it('does not remember chunks longer than maxChunkChars', () => {
     const calls: string[] = [];
     const memo = new WordMemo((chunk) => (calls.push(chunk), letters(chunk)), ' ', { maxChunkChars: 3 });
