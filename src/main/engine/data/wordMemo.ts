@@ -74,7 +74,9 @@ class ChunkTable {
     const length = end - start;
     const need = 2 + length + ids.length;
     if (this.used + need > this.pool.length) {
-      const grown = new Int32Array(Math.max(this.pool.length * 2, this.used + need));
+      // Only the entry that crosses the budget lands here (isFull then retires the table), so
+      // grow by what it needs, not by doubling.
+      const grown = new Int32Array(this.used + need + 1024);
       grown.set(this.pool);
       this.pool = grown;
     }
