@@ -29,24 +29,29 @@ export interface WordMemoStats {
 /** Pool budget per entry: length, count, ~8 code units, ~2 ids. Bounds memory for long words too. */
 const POOL_INTS_PER_ENTRY = 12;
 
+/** Entries a generation starts with room for; it grows (doubling) up to maxEntries. */
+const INITIAL_ENTRIES = 4096;
+
 /**
  * One generation: chunk → ids. Slots hold (hash, pool offset), open addressing; the pool
  * holds each entry as [length, id count, code units…, ids…] in one Int32Array, so a lookup
- * touches about two cache lines and nothing is allocated per entry.
+ * touches about two cache lines and nothing is allocated per entry. Both start small and
+ * double as entries come, so a tokenizer that encodes one prompt holds little.
  */
 class ChunkTable {
   size = 0;
   pool: Int32Array;
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  private slots: Int32Array;
+  private mask: number;
   private used = 0;
 
   constructor(private readonly maxEntries: number) {
+    const entries = Math.min(maxEntries, INITIAL_ENTRIES);
     let capacity = 16;
-    while (capacity < maxEntries * 2) capacity *= 2;
+    while (capacity < entries * 2) capacity *= 2;
     this.mask = capacity - 1;
     this.slots = new Int32Array(capacity * 2);
-    this.pool = new Int32Array(Math.max(64, maxEntries * POOL_INTS_PER_ENTRY));
+    this.pool = new Int32Array(Math.max(64, entries * POOL_INTS_PER_ENTRY));
   }
 
   /** Holds maxEntries, or its pool's share of memory (long words) is used up. */
@@ -74,10 +79,10 @@ class ChunkTable {
     const length = end - start;
     const need = 2 + length + ids.length;
     if (this.used + need > this.pool.length) {
-      // Only the entry that crosses the budget lands here (isFull then retires the table), so
-      // grow by what it needs, not by doubling.
-      const grown = new Int32Array(this.used + need + 1024);
-      grown.set(this.pool);
+      // Doubling, but not past the budget isFull checks (plus the entry that crosses it).
+      const budget = this.maxEntries * POOL_INTS_PER_ENTRY + need;
+      const grown = new Int32Array(Math.max(this.used + need, Math.min(this.pool.length * 2, budget)));
+      grown.set(this.pool.subarray(0, this.used));
       this.pool = grown;
     }
     const at = this.used;
@@ -86,12 +91,25 @@ class ChunkTable {
     for (let k = 0; k < length; k++) this.pool[at + 2 + k] = text.charCodeAt(start + k);
     for (let k = 0; k < ids.length; k++) this.pool[at + 2 + length + k] = ids[k];
     this.used += need;
+    this.place(hash, at);
+    this.size++;
+    if (this.size * 2 > this.mask + 1) this.rehash();
+    return at;
+  }
+
+  private place(hash: number, at: number): void {
     let slot = hash & this.mask;
     while (this.slots[slot * 2] !== 0) slot = (slot + 1) & this.mask;
     this.slots[slot * 2] = hash;
     this.slots[slot * 2 + 1] = at;
-    this.size++;
-    return at;
+  }
+
+  /** Doubles the slots (at most to twice maxEntries: a full table is retired, not grown). */
+  private rehash(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = old.length - 1; // slots hold 2 ints each: old.length / 2 slots → old.length
+    for (let slot = 0; slot < old.length; slot += 2) if (old[slot] !== 0) this.place(old[slot], old[slot + 1]);
   }
 
   /** The ids of the entry at pool offset `at`. */

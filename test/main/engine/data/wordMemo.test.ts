@@ -155,6 +155,15 @@ describe('WordMemo', () => {
     expect(calls).toEqual(['a']);
   });
 
+  it('grows past its first size and still finds every entry (20,000 distinct words)', () => {
+    const memo = new WordMemo(letters, ' ');
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`);
+    const expected = words.flatMap(letters);
+    expect(memo.encode(words.join(' '))).toEqual(expected);
+    expect(memo.encode(words.join(' '))).toEqual(expected);
+    expect(memo.stats).toEqual({ hits: 20_000, misses: 20_000, entries: 20_000 });
+  });
+
   it('bounds memory by text and ids too: long words fill a generation before maxEntries do', () => {
     const memo = new WordMemo(letters, ' ', { maxEntries: 8 }); // 96 ints of pool a generation
     const words = Array.from({ length: 20 }, (_, i) => String.fromCharCode(97 + i).repeat(40));
