@@ -17,10 +17,19 @@ const ALPHABET = 128;
 /** Nodes with at least this many children get a dense 128-entry child table. */
 const DENSE_CHILDREN = 12;
 
+type Piece = { readonly codes: readonly number[]; readonly score: number; readonly id: number };
+
+function compareCodes(a: Piece, b: Piece): number {
+  const n = Math.min(a.codes.length, b.codes.length);
+  for (let i = 0; i < n; i++) if (a.codes[i] !== b.codes[i]) return a.codes[i] - b.codes[i];
+  return a.codes.length - b.codes.length;
+}
+
 /**
- * The vocabulary's plain-ASCII pieces as a trie, laid out breadth first: a node's children
- * sit together (sorted by code) so a walk stays in a few cache lines; wide nodes (the root,
- * "▁") index a dense table instead of scanning.
+ * The vocabulary's plain-ASCII pieces as a trie: a node's children sit together (sorted by
+ * code) so a walk stays in a few cache lines; wide nodes (the root, "▁") index a dense table
+ * instead of scanning. Built from the pieces in sorted order, each sharing a path prefix with
+ * the one before it, so no per-node maps are needed.
  */
 class PieceTrie {
   /** Per node: the score and id of the piece ending there (id -1: none). */
@@ -32,45 +41,54 @@ class PieceTrie {
   private readonly denseAt: Int32Array;
   private readonly dense: Int32Array;
 
-  constructor(pieces: readonly { codes: readonly number[]; score: number; id: number }[]) {
-    type Building = { children: Map<number, Building>; score: number; id: number };
-    const root: Building = { children: new Map(), score: NaN, id: -1 };
+  constructor(pieces: Piece[]) {
+    pieces.sort(compareCodes);
+    // Nodes in depth-first order; edge k leads from edgeParent[k] to node k + 1.
+    const score: number[] = [NaN];
+    const id: number[] = [-1];
+    const edgeParent: number[] = [];
+    const edgeCode: number[] = [];
+    const path: number[] = [0]; // the previous piece's nodes, root first
+    let previous: readonly number[] = [];
     for (const piece of pieces) {
-      let node = root;
-      for (const c of piece.codes) {
-        let child = node.children.get(c);
-        if (child === undefined) node.children.set(c, (child = { children: new Map(), score: NaN, id: -1 }));
-        node = child;
+      let shared = 0;
+      while (shared < previous.length && shared < piece.codes.length && previous[shared] === piece.codes[shared])
+        shared++;
+      path.length = shared + 1;
+      for (let depth = shared; depth < piece.codes.length; depth++) {
+        edgeParent.push(path[depth]);
+        edgeCode.push(piece.codes[depth]);
+        path.push(score.length);
+        score.push(NaN);
+        id.push(-1);
       }
-      node.score = piece.score;
-      node.id = piece.id;
+      score[path[piece.codes.length]] = piece.score;
+      id[path[piece.codes.length]] = piece.id;
+      previous = piece.codes;
     }
-    const order: Building[] = [root]; // breadth first: children get consecutive numbers
-    for (let k = 0; k < order.length; k++) {
-      for (const c of [...order[k].children.keys()].sort((x, y) => x - y)) order.push(order[k].children.get(c)!);
-    }
-    const number = new Map(order.map((node, k) => [node, k]));
-    this.leafScore = Float64Array.from(order, (node) => node.score);
-    this.leafId = Int32Array.from(order, (node) => node.id);
-    this.childStart = new Int32Array(order.length + 1);
-    this.childCode = new Uint8Array(order.length);
-    this.childNode = new Int32Array(order.length);
-    this.denseAt = new Int32Array(order.length).fill(-1);
-    const wide = order.filter((node) => node.children.size >= DENSE_CHILDREN).length;
-    this.dense = new Int32Array(wide * ALPHABET).fill(-1);
-    let edge = 0;
-    let denseCount = 0;
-    order.forEach((node, k) => {
-      this.childStart[k] = edge;
-      if (node.children.size >= DENSE_CHILDREN) this.denseAt[k] = denseCount++ * ALPHABET;
-      for (const c of [...node.children.keys()].sort((x, y) => x - y)) {
-        const child = number.get(node.children.get(c)!)!;
-        this.childCode[edge] = c;
-        this.childNode[edge++] = child;
-        if (this.denseAt[k] >= 0) this.dense[this.denseAt[k] + c] = child;
-      }
+    this.leafScore = Float64Array.from(score);
+    this.leafId = Int32Array.from(id);
+    // Group the edges by parent (stable: children stay in code order).
+    const nodes = score.length;
+    this.childStart = new Int32Array(nodes + 1);
+    for (const parent of edgeParent) this.childStart[parent + 1]++;
+    for (let n = 0; n < nodes; n++) this.childStart[n + 1] += this.childStart[n];
+    const fill = this.childStart.slice(0, nodes);
+    this.childCode = new Uint8Array(edgeParent.length);
+    this.childNode = new Int32Array(edgeParent.length);
+    edgeParent.forEach((parent, k) => {
+      this.childCode[fill[parent]] = edgeCode[k];
+      this.childNode[fill[parent]++] = k + 1;
     });
-    this.childStart[order.length] = edge;
+    this.denseAt = new Int32Array(nodes).fill(-1);
+    const wide: number[] = [];
+    for (let n = 0; n < nodes; n++) if (this.childStart[n + 1] - this.childStart[n] >= DENSE_CHILDREN) wide.push(n);
+    this.dense = new Int32Array(wide.length * ALPHABET).fill(-1);
+    wide.forEach((n, k) => {
+      this.denseAt[n] = k * ALPHABET;
+      for (let e = this.childStart[n]; e < this.childStart[n + 1]; e++)
+        this.dense[k * ALPHABET + this.childCode[e]] = this.childNode[e];
+    });
   }
 
   /** The child of `node` along `code`, or -1. */
