@@ -50,6 +50,12 @@ function peakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024; // kilobytes → MB
 }
 
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const t0 = performance.now();
+  const value = await work();
+  return { value, seconds: (performance.now() - t0) / 1000 };
+}
+
 /**
  * Imports `file` into a fresh store in a temp data dir and tokenizes it with `model` ('bytes'
  * or a model folder), then cancels a second import half way.
@@ -65,30 +71,25 @@ export async function benchStoreImport(
   try {
     const events = new EventBus();
     const service = new DatasetService({ store, dataDir, events });
-    let cancelAt = Number.POSITIVE_INFINITY;
-    const cancel = new AbortController();
+    const half = { atBytes: Number.POSITIVE_INFINITY, cancel: new AbortController() };
     events.subscribe((event, payload) => {
       if (event !== 'datasets.importProgress') return;
       const p = payload as { phase: string; done: number; total: number | null };
       const scale = p.phase === 'tokenizing' ? 1 : 1048576; // documents, else bytes
       onProgress(p.done / scale, (p.total ?? p.done) / scale);
-      if (p.phase !== 'tokenizing' && p.done >= cancelAt) cancel.abort();
+      if (p.phase !== 'tokenizing' && p.done >= half.atBytes) half.cancel.abort();
     });
-    let t0 = performance.now();
-    const ds = await service.import({ paths: [file], name: 'bench' }, signal);
-    const seconds = (performance.now() - t0) / 1000;
-    t0 = performance.now();
-    const tokens = await service.tokens(ds.id, model, signal);
-    tokens.cache.close();
-    const tokenizeSeconds = (performance.now() - t0) / 1000;
+    const imported = await timed(() => service.import({ paths: [file], name: 'bench' }, signal));
+    const tokenized = await timed(() => service.tokens(imported.value.id, model, signal));
+    tokenized.value.cache.close();
     const peak = peakRssMB();
     const count = (table: string): number =>
       (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     const before = { datasets: count('datasets'), documents: count('documents') };
     const bytes = fs.statSync(file).size;
-    cancelAt = bytes / 2;
+    half.atBytes = bytes / 2;
     const outcome = await service
-      .import({ paths: [file], name: 'cancelled' }, AbortSignal.any([signal, cancel.signal]))
+      .import({ paths: [file], name: 'cancelled' }, AbortSignal.any([signal, half.cancel.signal]))
       .then(
         () => 'finished',
         (e: unknown) => (e instanceof Error && 'code' in e && e.code === 'cancelled' ? 'cancelled' : Promise.reject(e)),
@@ -97,15 +98,15 @@ export async function benchStoreImport(
     const after = { datasets: count('datasets'), documents: count('documents') };
     const tokenDirs = fs.readdirSync(path.join(dataDir, 'tokens'));
     return {
-      mbPerSec: bytes / 1048576 / seconds,
-      documents: ds.stats?.documents ?? 0,
-      importSeconds: seconds,
-      tokenizeSeconds,
-      tokens: tokens.result.tokens,
-      totalSeconds: seconds + tokenizeSeconds,
+      mbPerSec: bytes / 1048576 / imported.seconds,
+      documents: imported.value.stats?.documents ?? 0,
+      importSeconds: imported.seconds,
+      tokenizeSeconds: tokenized.seconds,
+      tokens: tokenized.value.result.tokens,
+      totalSeconds: imported.seconds + tokenized.seconds,
       peakRssMB: peak,
       cancelled: {
-        atMB: cancelAt / 1048576,
+        atMB: half.atBytes / 1048576,
         datasetsAfter: after.datasets,
         documentsAfter: after.documents,
         tokenDirsAfter: tokenDirs.length,

@@ -93,31 +93,8 @@ export async function benchImport(options: BenchImportOptions): Promise<BenchImp
   const tokenizer: TextTokenizer =
     tokenizerSpec === 'bytes' ? createByteTokenizer() : await loadHfTokenizer(tokenizerSpec);
   const limit = (options.tokenizeMB ?? options.sizeMB) * 1048576;
-  const stop = new AbortController();
-  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, options.signal]);
-  const writer = new TokenCacheWriter(
-    join(tmpdir(), `spanfill-bench-${process.pid}.tokens`),
-    '0'.repeat(64),
-    tokenizer,
-  );
-  let tokenizedBytes = 0;
   t0 = performance.now();
-  try {
-    await importDocuments([file], (doc) => writer.append(doc.text), {
-      signal,
-      onProgress: (p) => {
-        tokenizedBytes = p.bytesRead;
-        progress('tokenize')(p);
-        // NOTE: only for a real limit — at the end of the file the last documents are still
-        // on their way to the sink, and stopping would drop them.
-        if (p.bytesRead >= limit && limit < p.totalBytes) stop.abort();
-      },
-    }).catch((e: unknown) => {
-      if (!stop.signal.aborted) throw e;
-    });
-  } finally {
-    writer.abort(); // the cache itself is not wanted, only the time it took
-  }
+  const pass = await tokenizePass(file, tokenizer, limit, options.signal, progress('tokenize'));
   const tokenizeSeconds = (performance.now() - t0) / 1000;
   const encoding = tokenizer.encoding;
   return {
@@ -134,12 +111,47 @@ export async function benchImport(options: BenchImportOptions): Promise<BenchImp
         : encoding.mode === 'per-word-memo'
           ? encoding.mode
           : `whole-text: ${encoding.reason}`,
-    tokenizedMB: tokenizedBytes / 1048576,
-    tokens: writer.tokens,
-    tokensPerSec: writer.tokens / tokenizeSeconds,
-    tokenizeMbPerSec: tokenizedBytes / 1048576 / tokenizeSeconds,
+    tokenizedMB: pass.bytes / 1048576,
+    tokens: pass.tokens,
+    tokensPerSec: pass.tokens / tokenizeSeconds,
+    tokenizeMbPerSec: pass.bytes / 1048576 / tokenizeSeconds,
     tokenizeSeconds,
     memo: encoding?.mode === 'per-word-memo' ? encoding.memo.stats : null,
     peakRssMB: peakRssMB(),
   };
+}
+
+/** Imports `file` again and tokenizes its documents into a temp cache (discarded) until `limit` bytes. */
+async function tokenizePass(
+  file: string,
+  tokenizer: TextTokenizer,
+  limit: number,
+  outer: AbortSignal | undefined,
+  onProgress: (p: ImportProgress) => void,
+): Promise<{ bytes: number; tokens: number }> {
+  const stop = new AbortController();
+  const signal = outer === undefined ? stop.signal : AbortSignal.any([stop.signal, outer]);
+  const writer = new TokenCacheWriter(
+    join(tmpdir(), `spanfill-bench-${process.pid}.tokens`),
+    '0'.repeat(64),
+    tokenizer,
+  );
+  let bytes = 0;
+  try {
+    await importDocuments([file], (doc) => writer.append(doc.text), {
+      signal,
+      onProgress: (p) => {
+        bytes = p.bytesRead;
+        onProgress(p);
+        // NOTE: only for a real limit — at the end of the file the last documents are still
+        // on their way to the sink, and stopping would drop them.
+        if (p.bytesRead >= limit && limit < p.totalBytes) stop.abort();
+      },
+    }).catch((e: unknown) => {
+      if (!stop.signal.aborted) throw e;
+    });
+  } finally {
+    writer.abort(); // the cache itself is not wanted, only the time it took
+  }
+  return { bytes, tokens: writer.tokens };
 }
