@@ -3,11 +3,16 @@
 // byte-level tokenizer in the ByT5 layout (Xue et al. 2021, arXiv:2105.13626): pad 0, EOS 1,
 // unk 2, byte b → b + 3, then 125 sentinels at the top, <extra_id_0> = 383 counting down —
 // the ids HF FlaxDataCollatorForT5MLM's `len(tokenizer) − k` gives. Not model loading.
+// HF tokenizers with a T5-style pipeline encode through a per-word memo (wordMemo.ts) when
+// wordMemoPlan.ts shows that gives the same ids, which makes large datasets several times faster.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { TextDecoder } from 'node:util';
+import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
+import { WordMemo } from './wordMemo';
+import { planWordMemo } from './wordMemoPlan';
 
 export interface TextTokenizer {
   /** Shown to people: the model folder name, or "bytes (ByT5 layout)". */
@@ -29,7 +34,13 @@ export interface TextTokenizer {
   decode(ids: ArrayLike<number>): string;
   /** Pad, EOS and sentinels: ids span corruption adds itself. */
   isReservedId(id: number): boolean;
+  /** How `encode` works, for benches and logs. Absent: the whole text at once. */
+  readonly encoding?: TokenizerEncoding;
 }
+
+export type TokenizerEncoding =
+  | { readonly mode: 'per-word-memo'; readonly memo: WordMemo }
+  | { readonly mode: 'whole-text'; readonly reason: string };
 
 export interface TrainingTokens {
   readonly ids: number[];
@@ -115,20 +126,20 @@ interface HfTokenizerLike {
 
 let loadQueue: Promise<unknown> = Promise.resolve();
 
-/** transformers.js reads its folder from a global `env`; loads run one at a time. */
+/**
+ * transformers.js reads its settings from a global `env`; loads run one at a time. NOTE: the
+ * folder goes in as an absolute path: given a name under env.localModelPath, transformers.js
+ * looks for a folder whose name is not a valid Hub model id ("t5 (1)", "model-") relative to
+ * the working directory instead, and the load fails.
+ */
 async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> {
   const run = async (): Promise<HfTokenizerLike> => {
     const { AutoTokenizer, env } = await import('@huggingface/transformers');
-    const saved = {
-      allowRemoteModels: env.allowRemoteModels,
-      allowLocalModels: env.allowLocalModels,
-      localModelPath: env.localModelPath,
-    };
+    const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels };
     try {
       env.allowRemoteModels = false;
       env.allowLocalModels = true;
-      env.localModelPath = dirname(modelDir) + '/';
-      const tok: unknown = await AutoTokenizer.from_pretrained(basename(modelDir), { local_files_only: true });
+      const tok: unknown = await AutoTokenizer.from_pretrained(modelDir, { local_files_only: true });
       return tok as HfTokenizerLike;
     } finally {
       Object.assign(env, saved);
@@ -139,8 +150,13 @@ async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> 
   return next;
 }
 
+export interface HfTokenizerOptions {
+  /** Encode per word through a memo where that is exact (default true); false: whole texts. */
+  readonly wordMemo?: boolean;
+}
+
 /** Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline. */
-export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> {
+export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOptions = {}): Promise<TextTokenizer> {
   const dir = resolve(modelDir);
   const jsonPath = join(dir, 'tokenizer.json');
   if (!existsSync(dir)) {
@@ -173,14 +189,21 @@ export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> 
   const vocabSize = entries.reduce((m, [, id]) => Math.max(m, id + 1), 0);
   const sentinels: number[] = [];
   for (let n = 0; byToken.has(`<extra_id_${n}>`); n++) sentinels.push(byToken.get(`<extra_id_${n}>`) ?? -1);
-  const reserved = new Set<number>(sentinels);
   const eosId = tok.eos_token_id ?? byToken.get('</s>') ?? 1;
   const padId = tok.pad_token_id ?? byToken.get('<pad>') ?? 0;
-  reserved.add(eosId);
-  reserved.add(padId);
-  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(readFileSync(jsonPath));
+  // A flag per id, not a Set: encodeForTraining asks once per token of a whole dataset.
+  const reserved = new Uint8Array(vocabSize);
+  for (const id of [...sentinels, eosId, padId]) if (id >= 0 && id < vocabSize) reserved[id] = 1;
+  const jsonBytes = readFileSync(jsonPath);
+  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(jsonBytes);
   const configPath = join(dir, 'tokenizer_config.json');
-  if (existsSync(configPath)) hash.update(readFileSync(configPath));
+  const configBytes = existsSync(configPath) ? readFileSync(configPath) : null;
+  if (configBytes !== null) hash.update(configBytes);
+  const plainEncode = (text: string): number[] => tok.encode(text, { add_special_tokens: false });
+  const encoding: TokenizerEncoding =
+    options.wordMemo === false
+      ? { mode: 'whole-text', reason: 'the per-word memo is off' }
+      : chooseEncoding(plainEncode, jsonBytes, configBytes);
   return {
     name: basename(dir),
     fingerprint: hash.digest('hex'),
@@ -195,8 +218,41 @@ export async function loadHfTokenizer(modelDir: string): Promise<TextTokenizer> 
       }
       return sentinels[n];
     },
-    encode: (text) => tok.encode(text, { add_special_tokens: false }),
+    encode: encoding.mode === 'per-word-memo' ? (text) => encoding.memo.encode(text) : plainEncode,
     decode: (ids) => (ids.length === 0 ? '' : tok.decode(Array.from(ids), { skip_special_tokens: false })),
-    isReservedId: (id) => reserved.has(id),
+    isReservedId: (id) => reserved[id] === 1,
+    encoding,
   };
+}
+
+/** Text the per-word memo must encode exactly as the whole-text encoder does before it is used. */
+const MEMO_PROBE =
+  'The  cat\tsat\u00a0on \u2003the\nmat</s>.<extra_id_0> x\u000by na\u0308ive \u00a8 Ｆｕｌｌ 東京 😀 </s><unk> ▁a \u200b';
+
+/**
+ * The per-word memo when the declared pipeline allows it (planWordMemo) and a probe text
+ * encodes the same both ways (a guard against a transformers.js that behaves otherwise).
+ */
+function chooseEncoding(
+  plainEncode: (text: string) => number[],
+  jsonBytes: Buffer,
+  configBytes: Buffer | null,
+): TokenizerEncoding {
+  let plan;
+  let json: unknown;
+  try {
+    const config: unknown = configBytes === null ? {} : JSON.parse(configBytes.toString('utf8'));
+    json = JSON.parse(jsonBytes.toString('utf8'));
+    plan = planWordMemo(json, config);
+  } catch (e) {
+    return { mode: 'whole-text', reason: `could not read the pipeline: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!plan.isExact) return { mode: 'whole-text', reason: plan.reason };
+  const words = new AsciiUnigram(json as Record<string, unknown>);
+  const encodeWord = (chunk: string): number[] => words.encode(chunk) ?? plainEncode(chunk);
+  const probe = new WordMemo(encodeWord, plan.boundaries).encode(MEMO_PROBE);
+  if (probe.join() !== plainEncode(MEMO_PROBE).join()) {
+    return { mode: 'whole-text', reason: 'a probe text encoded differently word by word' };
+  }
+  return { mode: 'per-word-memo', memo: new WordMemo(encodeWord, plan.boundaries) };
 }

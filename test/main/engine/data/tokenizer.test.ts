@@ -55,6 +55,21 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     }
   });
 
+  it.each(['t5 tiny (copy)', 'model-', 'a--b', 'модель'])(
+    'loads a folder named %j, which is not a valid Hub model id',
+    async (name) => {
+      const parent = mkdtempSync(join(tmpdir(), 'spanfill-tok-name-'));
+      try {
+        cpSync(spmDir, join(parent, name), { recursive: true });
+        const copy = await loadHfTokenizer(join(parent, name));
+        expect(copy.name).toBe(name);
+        expect([...copy.encode(cases.samples[0].text), copy.eosId]).toEqual(cases.samples[0].ids);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('a folder that does not exist is named as missing, not as lacking tokenizer.json', async () => {
     const missing = join(tmpdir(), 'spanfill-no-such-model-folder');
     await expect(loadHfTokenizer(missing)).rejects.toThrow(
