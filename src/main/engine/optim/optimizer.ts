@@ -15,6 +15,8 @@ export const OPTIMIZER_KINDS = ['adamw', 'adafactor'] as const;
 export interface ParamInfo {
   readonly name: string;
   readonly shape: readonly number[];
+  /** Decided already (a flat buffer of parameters that share it); else from the config's mask. */
+  readonly isDecayed?: boolean;
 }
 
 export function validateOptimizer(config: OptimizerConfig): void {
@@ -37,6 +39,7 @@ export function stateName(param: string, slot: string): string {
 
 /** Whether weight decay applies to a parameter (the config's mask, or the default). */
 export function isDecayed(config: OptimizerConfig, info: ParamInfo): boolean {
+  if (info.isDecayed !== undefined) return info.isDecayed;
   const noDecay = config.noDecay ?? defaultNoDecay;
   return !noDecay(info.name, info.shape);
 }

@@ -58,4 +58,12 @@ export interface FusedSpec {
   readonly accumulation?: number;
   /** Optimizer steps per call. */
   readonly k: number;
+  /**
+   * How parameters and optimizer state are stored (flat.ts): 'flat' buffers (AdamW's default)
+   * or one tensor per parameter ('per-tensor', Adafactor's only layout). Numbers are the same
+   * either way except the last bits of the gradient norm (its summation order).
+   */
+  readonly stateLayout?: StateLayout;
 }
+
+export type StateLayout = 'flat' | 'per-tensor';

@@ -7,6 +7,7 @@ import { assertArrayMatches } from '../onnx/dtype';
 import type { HostTensor } from '../onnx/session';
 import type { StateEntry } from './fused';
 import type { BatchFieldSpec, FusedSpec } from './spec';
+import { bucketsOf } from './flat';
 import { validateOptimizer } from './optimizer';
 import { validateSchedule } from './schedule';
 
@@ -47,6 +48,7 @@ export function validateSpec(spec: FusedSpec): void {
   }
   validateOptimizer(spec.optimizer);
   validateSchedule(spec.schedule);
+  bucketsOf(spec); // the state layout, which names what it refuses
 }
 
 /**
