@@ -11,7 +11,8 @@ import type { Tensor } from '../onnx/graph';
 import { accumulate } from './accumulate';
 import * as op from '../onnx/ops';
 import { clipCoefficient, globalNorm } from './clip';
-import { bucketGradients, bucketsOf, parameterViews } from './flat';
+import type { Bucket } from './flat';
+import { bucketGradients, bucketsOf, paramDtype, parameterViews, viewInputName } from './flat';
 import type { ParamInfo } from './optimizer';
 import { applyOptimizer, effectiveRate, stateName, stateShapes } from './optimizer';
 import { learningRate } from './schedule';
@@ -61,10 +62,6 @@ function entriesOf(spec: FusedSpec, holders: readonly { name: string; shape: rea
   return entries;
 }
 
-export function paramDtype(spec: FusedSpec): 'float32' | 'float64' {
-  return spec.params[0]?.dtype ?? 'float32';
-}
-
 interface StepTensors {
   readonly state: Tensor[]; // in stateEntries order
   readonly loss: Tensor;
@@ -89,12 +86,15 @@ function buildStep(
   spec: FusedSpec,
   state: readonly Tensor[],
   micro: MicroBatches,
-  maxSplitOutputs: number,
+  options: FusedGraphOptions,
 ): StepTensors {
   const buckets = bucketsOf(spec);
   const n = buckets.length;
   const bucketParams = state.slice(0, n);
-  const views = g.scope('views', () => parameterViews(buckets, bucketParams, maxSplitOutputs));
+  const views =
+    options.views === 'fed'
+      ? fedViews(g, spec, buckets, bucketParams)
+      : g.scope('views', () => parameterViews(buckets, bucketParams, options.maxSplitOutputs));
   const params = spec.params.map((p) => views.get(p.name) as Tensor);
   const m = spec.accumulation ?? 1;
   const stepIn = state[state.length - 1];
@@ -146,20 +146,45 @@ export interface FusedGraph {
   readonly nextOutputs: Readonly<Record<string, string>>;
 }
 
+export interface FusedGraphOptions {
+  /** Micro-batches 1…M−1 in an inner Loop (default true; WebGPU has no Loop kernel). */
+  readonly isAccumulationLooped?: boolean;
+  /**
+   * How the model gets its views of flat buffers: 'split' in the graph (default), or 'fed'
+   * ('single' mode only): inputs `view/<param>` that the host feeds as sub-arrays of the
+   * buffers it feeds, so on the CPU the views cost no copy.
+   */
+  readonly views?: 'split' | 'fed';
+  /** Most outputs per Split when views are split (WebGPU needs WEBGPU_MAX_SPLIT_OUTPUTS). */
+  readonly maxSplitOutputs?: number;
+}
+
+/** Views of flat buckets as graph inputs (FusedGraphOptions.views 'fed'). */
+function fedViews(
+  g: Graph,
+  spec: FusedSpec,
+  buckets: readonly Bucket[],
+  bucketParams: readonly Tensor[],
+): Map<string, Tensor> {
+  const views = new Map<string, Tensor>();
+  buckets.forEach((b, i) => {
+    if (!b.isFlat) views.set(b.name, bucketParams[i]);
+    else for (const m of b.members) views.set(m.name, g.input(viewInputName(m.name), paramDtype(spec), m.shape));
+  });
+  return views;
+}
+
 /**
  * The whole model. Inputs: every state entry by name and each batch field as
- * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
+ * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single'), and with
+ * views 'fed' a `view/<param>` per parameter held in a flat buffer.
  * Outputs: each entry's next value (named in `nextOutputs`), then `losses`, `gradNorms` and
  * `lrs` of shape [K].
- * With `isAccumulationLooped`, micro-batches 1…M−1 run in an inner Loop (not on WebGPU);
- * `maxSplitOutputs` bounds the Splits that cut parameter views (flat.ts; WebGPU needs it).
  */
-export function buildFusedGraph(
-  spec: FusedSpec,
-  mode: FusedMode,
-  isAccumulationLooped = true,
-  maxSplitOutputs = Infinity,
-): FusedGraph {
+export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, options: FusedGraphOptions = {}): FusedGraph {
+  if (options.views === 'fed' && mode === 'loop')
+    throw new Error("buildFusedGraph: views 'fed' needs mode 'single' (a Loop carries its state inside)");
+  const stepOptions = { isAccumulationLooped: true, ...options };
   const g = new Graph(mode === 'loop' ? 'train_loop' : 'train_step');
   const entries = stateEntries(spec);
   const state = entries.map((e) => g.input(e.name, e.dtype, e.shape));
@@ -176,14 +201,20 @@ export function buildFusedGraph(
   if (mode === 'loop') {
     const looped = op.loop(g, k, state, (body, iteration, carried) => {
       const first = op.mul(iteration, op.scalar(body, m, 'int64')); // k·M
-      const step = buildStep(body, spec, carried, { pick, first, isLooped: isAccumulationLooped }, maxSplitOutputs);
+      const step = buildStep(
+        body,
+        spec,
+        carried,
+        { pick, first, isLooped: stepOptions.isAccumulationLooped },
+        stepOptions,
+      );
       return { carried: step.state, scans: [step.loss, step.gradNorm, step.lr] };
     });
     next = looped.carried;
     scans = looped.scans;
   } else {
     const first = op.scalar(g, 0, 'int32'); // int32: WebGPU has no int64 index arithmetic
-    const step = buildStep(g, spec, state, { pick, first, isLooped: isAccumulationLooped }, maxSplitOutputs);
+    const step = buildStep(g, spec, state, { pick, first, isLooped: stepOptions.isAccumulationLooped }, stepOptions);
     next = step.state;
     scans = [step.loss, step.gradNorm, step.lr].map((t) => op.reshape(t, [1]));
   }

@@ -5,9 +5,9 @@
 
 import type { Tensor } from '../onnx/graph';
 import type { AdafactorConfig } from './adafactor';
-import { adafactorRate, adafactorStateShapes, adafactorUpdate, validateAdafactor } from './adafactor';
+import { adafactorRate, adafactorScalars, adafactorStateShapes, adafactorUpdate, validateAdafactor } from './adafactor';
 import type { AdamWConfig } from './adamw';
-import { adamwUpdate, defaultNoDecay, validateAdamW } from './adamw';
+import { adamwApply, adamwScalars, defaultNoDecay, validateAdamW } from './adamw';
 
 export type OptimizerConfig = AdamWConfig | AdafactorConfig;
 export const OPTIMIZER_KINDS = ['adamw', 'adafactor'] as const;
@@ -75,17 +75,22 @@ export function applyOptimizer(
 ): OptimizerStepResult {
   const outParams: Tensor[] = [];
   const outState: Record<string, Tensor>[] = [];
-  infos.forEach((info, i) => {
-    const decayed = isDecayed(config, info);
-    if (config.kind === 'adamw') {
-      const r = adamwUpdate(params[i], grads[i], { m: state[i].m, v: state[i].v }, t, rate, config, decayed, gradScale);
+  if (config.kind === 'adamw') {
+    const scalars = adamwScalars(t, rate, config, gradScale); // once, whatever the tensor count
+    infos.forEach((info, i) => {
+      const { m, v } = state[i];
+      const r = adamwApply(params[i], grads[i], { m, v }, scalars, isDecayed(config, info), config);
       outParams.push(r.param);
       outState.push({ m: r.state.m, v: r.state.v });
-    } else {
-      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed, gradScale);
+    });
+  } else {
+    const scalars = adafactorScalars(t, config);
+    infos.forEach((info, i) => {
+      const decayed = isDecayed(config, info);
+      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed, gradScale, scalars);
       outParams.push(r.param);
       outState.push({ ...r.state });
-    }
-  });
+    });
+  }
   return { params: outParams, state: outState };
 }

@@ -20,7 +20,16 @@ import {
   stateEntries,
   STEP_NAME,
 } from './fused';
-import { packState, unpackState, WEBGPU_MAX_SPLIT_OUTPUTS } from './flat';
+import type { Bucket } from './flat';
+import {
+  bucketsOf,
+  CPU_BUCKET_BYTES,
+  GPU_BUCKET_BYTES,
+  packState,
+  unpackState,
+  viewFeeds,
+  WEBGPU_MAX_SPLIT_OUTPUTS,
+} from './flat';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 import type { FusedSpec } from './spec';
@@ -96,23 +105,35 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
     const messages = [placement.message, opened.session.placement.message].filter((m) => m !== '');
     placement = { ...opened.session.placement, requested: [...providers], message: messages.join('; ') };
   }
-  return new FusedProgram(spec, mode, opened, placement);
+  return new FusedProgram(mode, opened, placement);
 }
 
 interface OpenedSession {
   readonly session: EngineSession;
   readonly nextOutputs: Readonly<Record<string, string>>;
+  /** The host feeds parameter views of the flat buffers (FusedGraphOptions.views 'fed'). */
+  readonly isViewFed: boolean;
+  /** The spec the graph was built from: the given one with the provider's bucket size. */
+  readonly spec: CompileSpec;
 }
 
 async function openSession(
-  spec: CompileSpec,
+  given: CompileSpec,
   mode: FusedMode,
   providers: readonly ProviderName[],
 ): Promise<OpenedSession> {
+  const isCpu = providers[0] === 'cpu';
+  const spec = { ...given, maxBucketBytes: given.maxBucketBytes ?? (isCpu ? CPU_BUCKET_BYTES : GPU_BUCKET_BYTES) };
   const isAccumulationLooped =
     spec.accumulationMode === 'loop' || (spec.accumulationMode !== 'unroll' && providers[0] !== 'webgpu');
-  const maxSplitOutputs = providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity;
-  const { graph, nextOutputs } = buildFusedGraph(spec, mode, isAccumulationLooped, maxSplitOutputs);
+  // On the CPU the host's state is what ORT reads, so views of it cost nothing; a GPU (or a
+  // Loop, which carries its state inside) cuts them in the graph, on the device.
+  const isViewFed = mode === 'single' && isCpu;
+  const { graph, nextOutputs } = buildFusedGraph(spec, mode, {
+    isAccumulationLooped,
+    views: isViewFed ? 'fed' : 'split',
+    maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
+  });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
     providers,
@@ -121,7 +142,7 @@ async function openSession(
     flushDenormals: true,
     recordPlacement: spec.recordPlacement,
   });
-  return { session, nextOutputs };
+  return { session, nextOutputs, isViewFed, spec };
 }
 
 /**
@@ -164,17 +185,23 @@ class FusedProgram implements TrainingProgram {
   private isReleased = false;
   private readonly session: EngineSession;
   private readonly nextOutputs: Readonly<Record<string, string>>;
+  /** Buckets whose views the host feeds (none unless views are fed). */
+  private readonly fedBuckets: readonly Bucket[];
+
+  private readonly spec: CompileSpec;
 
   constructor(
-    private readonly spec: CompileSpec,
     readonly mode: FusedMode,
     opened: OpenedSession,
     readonly placement: Placement,
   ) {
+    const spec = opened.spec;
+    this.spec = spec;
     this.entries = stateEntries(spec);
     this.named = namedStateEntries(spec);
     this.session = opened.session;
     this.nextOutputs = opened.nextOutputs;
+    this.fedBuckets = opened.isViewFed ? bucketsOf(spec) : [];
   }
 
   get k(): number {
@@ -195,6 +222,7 @@ class FusedProgram implements TrainingProgram {
     for (let c = 0; c < calls; c++) {
       const feeds: Record<string, Feed> = {};
       for (const [name, feed] of state) feeds[name] = feed;
+      for (const [name, view] of viewFeeds(this.fedBuckets, (b) => state.get(b) as HostTensor)) feeds[name] = view;
       for (const field of this.spec.batch)
         feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
       const out = await this.session.run(feeds);

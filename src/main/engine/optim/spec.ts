@@ -64,6 +64,8 @@ export interface FusedSpec {
    * either way except the last bits of the gradient norm (its summation order).
    */
   readonly stateLayout?: StateLayout;
+  /** Most bytes per flat buffer (flat.ts; compile() picks the CPU's or a GPU's size by provider). */
+  readonly maxBucketBytes?: number;
 }
 
 export type StateLayout = 'flat' | 'per-tensor';

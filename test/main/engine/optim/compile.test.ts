@@ -109,7 +109,7 @@ describe('compile(): fused K-step training', () => {
         return n + (node.opType === 'MatMul' ? 1 : 0) + (body instanceof Object && 'nodes' in body ? matmuls(body) : 0);
       }, 0);
     const count = (m: number, isLooped: boolean): number =>
-      matmuls(buildFusedGraph(spec(2, 2, { accumulation: m }), 'loop', isLooped).graph);
+      matmuls(buildFusedGraph(spec(2, 2, { accumulation: m }), 'loop', { isAccumulationLooped: isLooped }).graph);
     expect(count(3, true)).toBe(count(6, true));
     expect(count(6, false)).toBe(3 * count(2, false));
   });

@@ -3,15 +3,16 @@
 // host state is still named per parameter (checkpoints do not see the layout), and that the
 // update stays a handful of nodes however many parameters there are.
 import { describe, expect, it } from 'vitest';
-import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import * as op from '../../../../src/main/engine/onnx/ops';
-import { bucketsOf, MAX_BUCKET_ELEMENTS } from '../../../../src/main/engine/optim/flat';
+import { bucketsOf, parameterViews } from '../../../../src/main/engine/optim/flat';
 import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
 import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/program';
 import { compile } from '../../../../src/main/engine/optim/program';
 import type { StateLayout } from '../../../../src/main/engine/optim/spec';
-import { expectClose } from './helpers';
-import { data, initialParams, PARAMS, spec } from './mlp';
+import { expectClose, f64, runOnce } from './helpers';
+import { data, IN, initialParams, OUT, PARAMS, spec } from './mlp';
 
 const B = 5;
 
@@ -43,28 +44,30 @@ async function train(stateLayout: StateLayout, overrides: Partial<CompileSpec> =
 }
 
 describe('bucketsOf', () => {
-  it('packs parameters by weight-decay class in spec order, a new bucket where one would pass the cap', () => {
-    const half = [MAX_BUCKET_ELEMENTS / 2 / 64, 64]; // half a bucket, decayed (a matrix)
+  it('packs parameters by weight-decay class in spec order, a new bucket where one would pass the size', () => {
     const params = [
-      { name: 'big1', shape: half },
-      { name: 'norm', shape: [7] },
-      { name: 'big2', shape: half },
-      { name: 'small', shape: [3, 4] },
-      { name: 'attn.bias', shape: [2, 5] },
+      { name: 'big1', shape: [4, 8], dtype: 'float64' as const }, // 32 elements, decayed (a matrix)
+      { name: 'norm', shape: [7], dtype: 'float64' as const },
+      { name: 'big2', shape: [8, 4], dtype: 'float64' as const },
+      { name: 'small', shape: [3, 4], dtype: 'float64' as const },
+      { name: 'huge', shape: [9, 9], dtype: 'float64' as const }, // over the size: a bucket of its own
+      { name: 'attn.bias', shape: [2, 5], dtype: 'float64' as const },
     ];
-    const buckets = bucketsOf({ ...spec(1, B), params });
+    const maxBucketBytes = 64 * 8; // 64 float64 values
+    const buckets = bucketsOf({ ...spec(1, B), params, maxBucketBytes });
     const summary = buckets.map((b) => [b.name, b.shape, b.isDecayed, b.members.map((m) => [m.name, m.offset])]);
     expect(summary).toEqual([
       [
         'flat/decay/0',
-        [MAX_BUCKET_ELEMENTS],
+        [64],
         true,
         [
           ['big1', 0],
-          ['big2', MAX_BUCKET_ELEMENTS / 2],
+          ['big2', 32],
         ],
       ],
       ['flat/decay/1', [12], true, [['small', 0]]],
+      ['flat/decay/2', [81], true, [['huge', 0]]],
       [
         'flat/nodecay/0',
         [17],
@@ -99,6 +102,21 @@ describe('flat AdamW program', () => {
     const perTensor = arrays(await train('per-tensor', { clipNorm: undefined }));
     expect(Object.keys(flat).sort()).toEqual(Object.keys(perTensor).sort());
     for (const name of Object.keys(perTensor)) expect(flat[name], name).toEqual(perTensor[name]);
+  });
+
+  it('feeds the views on the CPU one step per call (no Split), bit for bit like the per-tensor layout', async () => {
+    const { x, y } = data(3, B);
+    const oneByOne = (stateLayout: StateLayout): Promise<TrainingState> =>
+      run(spec(1, B, { stateLayout, clipNorm: undefined }), async (p) => {
+        expect(p.mode).toBe('single');
+        p.setParams(initialParams());
+        for (let s = 0; s < 3; s++)
+          await p.step({ x: x.subarray(s * B * IN, (s + 1) * B * IN), y: y.subarray(s * B * OUT, (s + 1) * B * OUT) });
+      });
+    expect(arrays(await oneByOne('flat'))).toEqual(arrays(await oneByOne('per-tensor')));
+    const { graph } = buildFusedGraph(spec(1, B), 'single', { views: 'fed' });
+    expect(graph.nodes.filter((node) => node.opType === 'Split')).toEqual([]);
+    expect(graph.inputs.map((t) => t.name)).toEqual(expect.arrayContaining(PARAMS.map((q) => `view/${q.name}`)));
   });
 
   it('with clipping, matches the per-tensor layout to the last bits of the norm (1e-12 relative)', async () => {
@@ -136,6 +154,25 @@ describe('flat AdamW program', () => {
     );
     expect(moved.step).toBe(4);
     expect(arrays(moved)).toEqual(straight);
+  });
+});
+
+describe('parameterViews', () => {
+  it('cuts the same views with a tree of Splits of at most N outputs (WebGPU)', async () => {
+    const sizes = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+    const members = sizes.map((size, i) => ({ name: `p${i}`, shape: [size], offset: 0, size }));
+    members.forEach((m, i) => (m.offset = i === 0 ? 0 : members[i - 1].offset + members[i - 1].size));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const bucket = { name: 'flat/decay/0', shape: [total], isFlat: true, isDecayed: true, members };
+    const g = new Graph('views');
+    const views = parameterViews([bucket], [g.input('flat', 'float64', [total])], 3);
+    for (const m of members) g.output(views.get(m.name) as Tensor, `out/${m.name}`);
+    const splits = g.nodes.filter((node) => node.opType === 'Split');
+    expect(Math.max(...splits.map((node) => node.outputs.length))).toBeLessThanOrEqual(3);
+    const values = Array.from({ length: total }, (_, i) => i + 0.5);
+    const out = await runOnce(g, { flat: f64([total], values) });
+    for (const m of members)
+      expect(Array.from(out[`out/${m.name}`].data as Float64Array)).toEqual(values.slice(m.offset, m.offset + m.size));
   });
 });
 
