@@ -3,7 +3,8 @@
 // clipping and the update are a handful of nodes over whole buffers instead of ~13 per tensor
 // (DESIGN.md §3, "Flat state"; the idea of PyTorch's foreach/fused AdamW and ORT training's
 // multi-tensor optimizers). The model still reads one tensor per parameter: views cut from the
-// buckets with one Split (+ Reshape). 'per-tensor' (Adafactor) is one bucket per parameter.
+// buckets by Split (+ Reshape), or on the CPU fed by the host as sub-arrays of the buffers it
+// feeds. 'per-tensor' (Adafactor) is one bucket per parameter.
 
 import type { Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
@@ -18,9 +19,10 @@ export const STATE_LAYOUTS: readonly StateLayout[] = ['flat', 'per-tensor'];
 /**
  * Most bytes in one flat bucket when the CPU runs the step: 4 MiB, so that the update's
  * passes over a bucket stay in cache. Measured on the optimizer alone at t5-small's 131
- * tensors (60.5M parameters, 1 thread): 4 MiB buckets took 0.5 s of CPU per step against
- * 0.55–0.65 s per tensor and the same peak RSS; 16 MiB ones 0.67–0.79 s and +200 MB; 128 MiB
- * ones 0.81–0.89 s and +700 MB (each elementwise node writes a bucket-sized temporary).
+ * tensors (60.5M parameters, 1 thread, the shared 2-core machine): 4 MiB buckets took
+ * 0.49–0.55 s of CPU per step against 0.55–0.71 s per tensor, at the same peak RSS; 16 MiB
+ * ones 0.60–0.79 s and +200 MB; 128 MiB ones 0.81–0.89 s and +700 MB (every elementwise node
+ * of the update writes a bucket-sized temporary).
  */
 export const CPU_BUCKET_BYTES = 2 ** 22;
 

@@ -82,7 +82,7 @@ describe('bucketsOf', () => {
     expect(perTensor.map((b) => [b.name, b.shape, b.isFlat])).toEqual(params.map((p) => [p.name, p.shape, false]));
   });
 
-  it('refuses flat Adafactor, an unknown layout and a parameter named like a flat buffer', () => {
+  it('refuses flat Adafactor, an unknown layout, a parameter named like a flat buffer, a bad size', async () => {
     expect(() => bucketsOf({ ...spec(1, B), optimizer: { kind: 'adafactor' }, stateLayout: 'flat' })).toThrow(
       "compile(): Adafactor factors its statistics per matrix; use stateLayout 'per-tensor'",
     );
@@ -92,6 +92,9 @@ describe('bucketsOf', () => {
     const params = [{ name: 'flat/decay/0', shape: [2, 2], dtype: 'float64' as const }];
     expect(() => bucketsOf({ ...spec(1, B), params })).toThrow(
       "compile(): parameter name 'flat/decay/0' is reserved for a flat state buffer",
+    );
+    await expect(compile(spec(1, B, { maxBucketBytes: 0 }))).rejects.toThrow(
+      'compile(): maxBucketBytes must be a number ≥ 1, got 0',
     );
   });
 });
