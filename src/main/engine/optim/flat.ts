@@ -1,10 +1,9 @@
 // The state layout of a training program: which parameters share one buffer ("bucket").
-// 'flat' (AdamW's default) packs parameters into a few 1-D buffers per weight-decay class, so
-// clipping and the update are a handful of nodes over whole buffers instead of ~13 per tensor
-// (DESIGN.md §3, "Flat state"; the idea of PyTorch's foreach/fused AdamW and ORT training's
-// multi-tensor optimizers). The model still reads one tensor per parameter: views cut from the
-// buckets by Split (+ Reshape), or on the CPU fed by the host as sub-arrays of the buffers it
-// feeds. 'per-tensor' (Adafactor) is one bucket per parameter.
+// 'flat' (AdamW's default) packs parameters into 1-D buffers per weight-decay class, so clipping
+// and the update are a handful of nodes per buffer instead of ~13 per tensor (DESIGN.md §3,
+// "Flat state"; as PyTorch's foreach/fused AdamW). The model still reads one tensor per
+// parameter: views cut by Split (+ Reshape), or on the CPU fed by the host as sub-arrays of the
+// buffers. 'per-tensor' (Adafactor) is one bucket per parameter.
 
 import type { Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';

@@ -187,7 +187,7 @@ class FusedProgram implements TrainingProgram {
   private readonly nextOutputs: Readonly<Record<string, string>>;
   /** Buckets whose views the host feeds (none unless views are fed). */
   private readonly fedBuckets: readonly Bucket[];
-
+  /** The spec the session was built from (with its provider's bucket size). */
   private readonly spec: CompileSpec;
 
   constructor(
@@ -195,13 +195,12 @@ class FusedProgram implements TrainingProgram {
     opened: OpenedSession,
     readonly placement: Placement,
   ) {
-    const spec = opened.spec;
-    this.spec = spec;
-    this.entries = stateEntries(spec);
-    this.named = namedStateEntries(spec);
+    this.spec = opened.spec;
+    this.entries = stateEntries(this.spec);
+    this.named = namedStateEntries(this.spec);
     this.session = opened.session;
     this.nextOutputs = opened.nextOutputs;
-    this.fedBuckets = opened.isViewFed ? bucketsOf(spec) : [];
+    this.fedBuckets = opened.isViewFed ? bucketsOf(this.spec) : [];
   }
 
   get k(): number {
