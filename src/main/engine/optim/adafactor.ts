@@ -54,6 +54,17 @@ export function adafactorRate(t: Tensor, scheduled: Tensor, config: AdafactorCon
   return op.minimum(minStep, invSqrt);
 }
 
+/** β̂₂ₜ = 1 − t^c and 1 − β̂₂ₜ: scalars of the step, shared by every tensor it updates. */
+export interface AdafactorScalars {
+  readonly beta2t: Tensor;
+  readonly oneMinus: Tensor;
+}
+
+export function adafactorScalars(t: Tensor, config: AdafactorConfig): AdafactorScalars {
+  const beta2t = op.sub(1, op.pow(t, config.decayRate ?? -0.8)); // scalar
+  return { beta2t, oneMinus: op.sub(1, beta2t) };
+}
+
 const rms = (x: Tensor): Tensor => op.sqrt(op.reduceMean(op.mul(x, x), null)); // √mean(x²), scalar
 const rsqrt = (x: Tensor): Tensor => op.reciprocal(op.sqrt(x));
 
@@ -69,7 +80,8 @@ const rsqrt = (x: Tensor): Tensor => op.reciprocal(op.sqrt(x));
  *   U ← αU;  with β₁: m ← β₁m + (1 − β₁)U, U = m
  *   θ ← θ − λαθ − U
  *
- * With `gradScale` s (a scalar), g is s·grad.
+ * With `gradScale` s (a scalar), g is s·grad. `scalars` (adafactorScalars), when given, are
+ * reused instead of built again for this tensor.
  */
 export function adafactorUpdate(
   param: Tensor,
@@ -80,14 +92,13 @@ export function adafactorUpdate(
   config: AdafactorConfig,
   isDecayed: boolean,
   gradScale?: Tensor,
+  scalars: AdafactorScalars = adafactorScalars(t, config),
 ): { param: Tensor; state: AdafactorState } {
   const grad = gradScale ? op.mul(rawGrad, gradScale) : rawGrad;
   const eps1 = config.eps1 ?? 1e-30;
   const eps2 = config.eps2 ?? 1e-3;
   const clip = config.clipThreshold ?? 1;
-  const decayRate = config.decayRate ?? -0.8;
-  const beta2t = op.sub(1, op.pow(t, decayRate)); // scalar
-  const oneMinus = op.sub(1, beta2t);
+  const { beta2t, oneMinus } = scalars;
   const g2 = op.add(op.mul(grad, grad), eps1); // same shape as θ
   const next: Record<string, Tensor> = {};
   let update: Tensor;

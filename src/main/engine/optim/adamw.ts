@@ -1,6 +1,7 @@
-// AdamW as graph nodes: one parameter's update from its gradient, first and second moments
-// and the step number. Decoupled weight decay as in Loshchilov & Hutter 2019 and the PyTorch
-// `torch.optim.AdamW` documentation (the algorithm box, amsgrad off, maximize off).
+// AdamW as graph nodes: the step's scalars once, then each parameter's (or flat buffer's)
+// update from its gradient and first and second moments. Decoupled weight decay as in
+// Loshchilov & Hutter 2019 and the PyTorch `torch.optim.AdamW` documentation (the algorithm
+// box, amsgrad off, maximize off).
 
 import type { Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
@@ -31,6 +32,18 @@ export interface AdamWResult {
   readonly state: AdamWState;
 }
 
+/** The scalars of one step's update, shared by every tensor (or flat buffer) it updates. */
+export interface AdamWScalars {
+  /** s·(1 − β₁) and s²·(1 − β₂): the moments' gradient coefficients. */
+  readonly c1: Tensor;
+  readonly c2: Tensor;
+  /** γ√b₂/b₁ and ε√b₂ (b = 1 − βᵗ). */
+  readonly stepSize: Tensor;
+  readonly epsTerm: Tensor;
+  /** 1 − γλ, built on first use (only decayed tensors need it). */
+  readonly keep: () => Tensor;
+}
+
 /**
  * One AdamW update at step t (t = 1 for the first update; a float scalar), rate γ,
  * decay λ (0 for masked parameters), gradient g = s·grad (s: the optional scalar
@@ -42,32 +55,39 @@ export interface AdamWResult {
  *
  * Built as θ(1 − γλ) − (γ√b₂/b₁) · m / (√v + ε√b₂) with b = 1 − βᵗ (the same value), and s
  * folded into the scalar coefficients, so each full-size tensor is touched as few times as
- * possible: the optimizer is memory-bound on the CPU.
+ * possible: the optimizer is memory-bound on the CPU. These are the scalars, built once per step.
  */
-export function adamwUpdate(
-  param: Tensor,
-  grad: Tensor,
-  state: AdamWState,
-  t: Tensor,
-  lr: Tensor,
-  config: AdamWConfig,
-  isDecayed: boolean,
-  gradScale?: Tensor,
-): AdamWResult {
+export function adamwScalars(t: Tensor, lr: Tensor, config: AdamWConfig, gradScale?: Tensor): AdamWScalars {
   const beta1 = config.beta1 ?? 0.9;
   const beta2 = config.beta2 ?? 0.999;
   const eps = config.eps ?? 1e-8;
-  const decay = isDecayed ? (config.weightDecay ?? 0.01) : 0;
   const c1 = gradScale ? op.mul(gradScale, 1 - beta1) : op.scalar(t.graph, 1 - beta1, t.dtype); // scalar
   const c2 = gradScale ? op.mul(op.mul(gradScale, gradScale), 1 - beta2) : op.scalar(t.graph, 1 - beta2, t.dtype);
-  const m = op.add(op.mul(state.m, beta1), op.mul(grad, c1));
-  const v = op.add(op.mul(state.v, beta2), op.mul(op.mul(grad, grad), c2));
   const bias1 = op.sub(1, op.pow(op.scalar(t.graph, beta1, t.dtype), t)); // 1 − β₁ᵗ, scalar
   const sqrtBias2 = op.sqrt(op.sub(1, op.pow(op.scalar(t.graph, beta2, t.dtype), t))); // √(1 − β₂ᵗ), scalar
   const stepSize = op.div(op.mul(lr, sqrtBias2), bias1); // scalar
-  const denom = op.add(op.sqrt(v), op.mul(sqrtBias2, eps));
-  const decayed = decay === 0 ? param : op.mul(param, op.sub(1, op.mul(lr, decay)));
-  const next = op.sub(decayed, op.mul(op.div(m, denom), stepSize));
+  const epsTerm = op.mul(sqrtBias2, eps); // scalar
+  let keep: Tensor | null = null;
+  return { c1, c2, stepSize, epsTerm, keep: () => (keep ??= op.sub(1, op.mul(lr, config.weightDecay ?? 0.01))) };
+}
+
+/** One tensor's (or flat buffer's) update with the step's scalars; see adamwScalars. */
+export function adamwApply(
+  param: Tensor,
+  grad: Tensor,
+  state: AdamWState,
+  scalars: AdamWScalars,
+  isDecayed: boolean,
+  config: AdamWConfig,
+): AdamWResult {
+  const beta1 = config.beta1 ?? 0.9;
+  const beta2 = config.beta2 ?? 0.999;
+  const m = op.add(op.mul(state.m, beta1), op.mul(grad, scalars.c1));
+  const v = op.add(op.mul(state.v, beta2), op.mul(op.mul(grad, grad), scalars.c2));
+  const denom = op.add(op.sqrt(v), scalars.epsTerm);
+  const decay = isDecayed ? (config.weightDecay ?? 0.01) : 0;
+  const decayed = decay === 0 ? param : op.mul(param, scalars.keep());
+  const next = op.sub(decayed, op.mul(op.div(m, denom), scalars.stepSize));
   return { param: next, state: { m, v } };
 }
 

@@ -1,5 +1,6 @@
 // Builds the fused training graph: forward, loss, backward (autodiff, via accumulate.ts),
-// clipping, schedule and optimizer update in one ONNX model. Two shapes:
+// clipping, schedule and optimizer update in one ONNX model, over the state layout of
+// flat.ts (parameters and moments in a few flat buffers for AdamW). Two shapes:
 // 'loop' runs K steps in an ONNX Loop whose carried state is (params, optimizer state, step)
 // and whose batches are stacked on a leading K·M axis; 'single' runs one step (WebGPU has no
 // Loop kernel; K = 1). Runtime handling is in program.ts. Reference: ONNX Operators.md#Loop.
@@ -10,6 +11,8 @@ import type { Tensor } from '../onnx/graph';
 import { accumulate } from './accumulate';
 import * as op from '../onnx/ops';
 import { clipCoefficient, globalNorm } from './clip';
+import type { Bucket } from './flat';
+import { bucketGradients, bucketsOf, paramDtype, parameterViews, viewInputName } from './flat';
 import type { ParamInfo } from './optimizer';
 import { applyOptimizer, effectiveRate, stateName, stateShapes } from './optimizer';
 import { learningRate } from './schedule';
@@ -24,7 +27,7 @@ export const OUT_LOSSES = 'losses';
 export const OUT_GRAD_NORMS = 'gradNorms';
 export const OUT_LRS = 'lrs';
 
-/** Every state tensor of the program in a fixed order: params, optimizer slots, step. */
+/** A state tensor of the program; lists of them are in a fixed order: params, optimizer slots, step. */
 export interface StateEntry {
   readonly name: string;
   readonly dtype: DType;
@@ -32,10 +35,23 @@ export interface StateEntry {
   readonly role: 'param' | 'optimizer' | 'step';
 }
 
+/** The graph's state inputs: one per bucket (flat.ts) and optimizer slot of a bucket, then the step. */
 export function stateEntries(spec: FusedSpec): StateEntry[] {
+  return entriesOf(spec, bucketsOf(spec));
+}
+
+/**
+ * The state as the host sees it (getState/setState, checkpoints): one entry per parameter and
+ * per slot `opt.<slot>/<param>`, whatever the layout. Equal to stateEntries when per-tensor.
+ */
+export function namedStateEntries(spec: FusedSpec): StateEntry[] {
+  return entriesOf(spec, spec.params);
+}
+
+function entriesOf(spec: FusedSpec, holders: readonly { name: string; shape: readonly number[] }[]): StateEntry[] {
   const dtype = paramDtype(spec);
-  const entries: StateEntry[] = spec.params.map((p) => ({ name: p.name, dtype, shape: p.shape, role: 'param' }));
-  for (const p of spec.params) {
+  const entries: StateEntry[] = holders.map((p) => ({ name: p.name, dtype, shape: p.shape, role: 'param' }));
+  for (const p of holders) {
     for (const [slot, shape] of Object.entries(stateShapes(spec.optimizer, p.shape))) {
       entries.push({ name: stateName(p.name, slot), dtype, shape, role: 'optimizer' });
     }
@@ -44,10 +60,6 @@ export function stateEntries(spec: FusedSpec): StateEntry[] {
   // and the schedule does its arithmetic in float anyway.
   entries.push({ name: STEP_NAME, dtype: 'float32', shape: [], role: 'step' });
   return entries;
-}
-
-export function paramDtype(spec: FusedSpec): 'float32' | 'float64' {
-  return spec.params[0]?.dtype ?? 'float32';
 }
 
 interface StepTensors {
@@ -66,19 +78,34 @@ interface MicroBatches {
 
 /**
  * One optimizer step in graph `g`: loss and gradients summed over M micro-batches, their
- * mean, clipping, rate and update. `state` holds the current values in stateEntries order.
+ * mean, clipping, rate and update. `state` holds the current values in stateEntries order;
+ * the model reads parameter views of the buckets, the optimizer updates whole buckets.
  */
-function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: MicroBatches): StepTensors {
-  const n = spec.params.length;
-  const params = state.slice(0, n);
+function buildStep(
+  g: Graph,
+  spec: FusedSpec,
+  state: readonly Tensor[],
+  micro: MicroBatches,
+  options: FusedGraphOptions,
+): StepTensors {
+  const buckets = bucketsOf(spec);
+  const n = buckets.length;
+  const bucketParams = state.slice(0, n);
+  const views =
+    options.views === 'fed'
+      ? fedViews(g, spec, buckets, bucketParams)
+      : g.scope('views', () => parameterViews(buckets, bucketParams, options.maxSplitOutputs));
+  const params = spec.params.map((p) => views.get(p.name) as Tensor);
   const m = spec.accumulation ?? 1;
   const stepIn = state[state.length - 1];
   const { lossSum, gradSums } = accumulate(g, spec, params, { ...micro, step: stepIn });
   const loss = m > 1 ? op.div(lossSum, m) : lossSum;
   return g.scope('optim', () => {
+    const gradOf = new Map(spec.params.map((p, i) => [p.name, gradSums[i]]));
+    const grads = bucketGradients(buckets, gradOf);
     // The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so
     // the update gets the sums and one scalar scale c/M instead of two passes per gradient.
-    const sumNorm = globalNorm(gradSums);
+    const sumNorm = globalNorm(grads);
     const norm = m > 1 ? op.div(sumNorm, m) : sumNorm;
     const coef = spec.clipNorm === undefined ? null : clipCoefficient(norm, spec.clipNorm);
     let gradScale: Tensor | undefined;
@@ -88,22 +115,22 @@ function buildStep(g: Graph, spec: FusedSpec, state: readonly Tensor[], micro: M
     const completed = dtype === stepIn.dtype ? stepIn : op.cast(stepIn, dtype); // s: steps done before this one
     const t = op.add(completed, 1); // 1-based step number
     const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
-    const infos: ParamInfo[] = spec.params.map((p) => ({ name: p.name, shape: p.shape }));
-    const slotsOf = sliceSlots(spec, state.slice(n, state.length - 1));
-    const updated = applyOptimizer(spec.optimizer, infos, params, gradSums, slotsOf, t, rate, gradScale);
+    const infos: ParamInfo[] = buckets.map((b) => ({ name: b.name, shape: b.shape, isDecayed: b.isDecayed }));
+    const slotsOf = sliceSlots(spec, infos, state.slice(n, state.length - 1));
+    const updated = applyOptimizer(spec.optimizer, infos, bucketParams, grads, slotsOf, t, rate, gradScale);
     const nextState = [...updated.params];
     updated.state.forEach((slots, i) => {
-      for (const slot of Object.keys(stateShapes(spec.optimizer, spec.params[i].shape))) nextState.push(slots[slot]);
+      for (const slot of Object.keys(stateShapes(spec.optimizer, infos[i].shape))) nextState.push(slots[slot]);
     });
     nextState.push(op.add(stepIn, 1));
     return { state: nextState, loss, gradNorm: norm, lr: rate };
   });
 }
 
-/** Groups the flat optimizer tensors into one slot record per parameter. */
-function sliceSlots(spec: FusedSpec, flat: readonly Tensor[]): Record<string, Tensor>[] {
+/** Groups the optimizer state tensors into one slot record per bucket. */
+function sliceSlots(spec: FusedSpec, infos: readonly ParamInfo[], flat: readonly Tensor[]): Record<string, Tensor>[] {
   let at = 0;
-  return spec.params.map((p) => {
+  return infos.map((p) => {
     const slots: Record<string, Tensor> = {};
     for (const slot of Object.keys(stateShapes(spec.optimizer, p.shape))) slots[slot] = flat[at++];
     return slots;
@@ -119,14 +146,45 @@ export interface FusedGraph {
   readonly nextOutputs: Readonly<Record<string, string>>;
 }
 
+export interface FusedGraphOptions {
+  /** Micro-batches 1…M−1 in an inner Loop (default true; WebGPU has no Loop kernel). */
+  readonly isAccumulationLooped?: boolean;
+  /**
+   * How the model gets its views of flat buffers: 'split' in the graph (default), or 'fed'
+   * ('single' mode only): inputs `view/<param>` that the host feeds as sub-arrays of the
+   * buffers it feeds, so on the CPU the views cost no copy.
+   */
+  readonly views?: 'split' | 'fed';
+  /** Most outputs per Split when views are split (WebGPU needs WEBGPU_MAX_SPLIT_OUTPUTS). */
+  readonly maxSplitOutputs?: number;
+}
+
+/** Views of flat buckets as graph inputs (FusedGraphOptions.views 'fed'). */
+function fedViews(
+  g: Graph,
+  spec: FusedSpec,
+  buckets: readonly Bucket[],
+  bucketParams: readonly Tensor[],
+): Map<string, Tensor> {
+  const views = new Map<string, Tensor>();
+  buckets.forEach((b, i) => {
+    if (!b.isFlat) views.set(b.name, bucketParams[i]);
+    else for (const m of b.members) views.set(m.name, g.input(viewInputName(m.name), paramDtype(spec), m.shape));
+  });
+  return views;
+}
+
 /**
  * The whole model. Inputs: every state entry by name and each batch field as
- * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single').
+ * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single'), and with
+ * views 'fed' a `view/<param>` per parameter held in a flat buffer.
  * Outputs: each entry's next value (named in `nextOutputs`), then `losses`, `gradNorms` and
  * `lrs` of shape [K].
- * With `isAccumulationLooped`, micro-batches 1…M−1 run in an inner Loop (not on WebGPU).
  */
-export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulationLooped = true): FusedGraph {
+export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, options: FusedGraphOptions = {}): FusedGraph {
+  if (options.views === 'fed' && mode === 'loop')
+    throw new Error("buildFusedGraph: views 'fed' needs mode 'single' (a Loop carries its state inside)");
+  const stepOptions = { isAccumulationLooped: true, ...options };
   const g = new Graph(mode === 'loop' ? 'train_loop' : 'train_step');
   const entries = stateEntries(spec);
   const state = entries.map((e) => g.input(e.name, e.dtype, e.shape));
@@ -143,14 +201,20 @@ export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, isAccumulation
   if (mode === 'loop') {
     const looped = op.loop(g, k, state, (body, iteration, carried) => {
       const first = op.mul(iteration, op.scalar(body, m, 'int64')); // k·M
-      const step = buildStep(body, spec, carried, { pick, first, isLooped: isAccumulationLooped });
+      const step = buildStep(
+        body,
+        spec,
+        carried,
+        { pick, first, isLooped: stepOptions.isAccumulationLooped },
+        stepOptions,
+      );
       return { carried: step.state, scans: [step.loss, step.gradNorm, step.lr] };
     });
     next = looped.carried;
     scans = looped.scans;
   } else {
     const first = op.scalar(g, 0, 'int32'); // int32: WebGPU has no int64 index arithmetic
-    const step = buildStep(g, spec, state, { pick, first, isLooped: isAccumulationLooped });
+    const step = buildStep(g, spec, state, { pick, first, isLooped: stepOptions.isAccumulationLooped }, stepOptions);
     next = step.state;
     scans = [step.loss, step.gradNorm, step.lr].map((t) => op.reshape(t, [1]));
   }

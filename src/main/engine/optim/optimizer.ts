@@ -5,9 +5,9 @@
 
 import type { Tensor } from '../onnx/graph';
 import type { AdafactorConfig } from './adafactor';
-import { adafactorRate, adafactorStateShapes, adafactorUpdate, validateAdafactor } from './adafactor';
+import { adafactorRate, adafactorScalars, adafactorStateShapes, adafactorUpdate, validateAdafactor } from './adafactor';
 import type { AdamWConfig } from './adamw';
-import { adamwUpdate, defaultNoDecay, validateAdamW } from './adamw';
+import { adamwApply, adamwScalars, defaultNoDecay, validateAdamW } from './adamw';
 
 export type OptimizerConfig = AdamWConfig | AdafactorConfig;
 export const OPTIMIZER_KINDS = ['adamw', 'adafactor'] as const;
@@ -15,6 +15,8 @@ export const OPTIMIZER_KINDS = ['adamw', 'adafactor'] as const;
 export interface ParamInfo {
   readonly name: string;
   readonly shape: readonly number[];
+  /** Decided already (a flat buffer of parameters that share it); else from the config's mask. */
+  readonly isDecayed?: boolean;
 }
 
 export function validateOptimizer(config: OptimizerConfig): void {
@@ -37,6 +39,7 @@ export function stateName(param: string, slot: string): string {
 
 /** Whether weight decay applies to a parameter (the config's mask, or the default). */
 export function isDecayed(config: OptimizerConfig, info: ParamInfo): boolean {
+  if (info.isDecayed !== undefined) return info.isDecayed;
   const noDecay = config.noDecay ?? defaultNoDecay;
   return !noDecay(info.name, info.shape);
 }
@@ -72,17 +75,22 @@ export function applyOptimizer(
 ): OptimizerStepResult {
   const outParams: Tensor[] = [];
   const outState: Record<string, Tensor>[] = [];
-  infos.forEach((info, i) => {
-    const decayed = isDecayed(config, info);
-    if (config.kind === 'adamw') {
-      const r = adamwUpdate(params[i], grads[i], { m: state[i].m, v: state[i].v }, t, rate, config, decayed, gradScale);
+  if (config.kind === 'adamw') {
+    const scalars = adamwScalars(t, rate, config, gradScale); // once, whatever the tensor count
+    infos.forEach((info, i) => {
+      const { m, v } = state[i];
+      const r = adamwApply(params[i], grads[i], { m, v }, scalars, isDecayed(config, info), config);
       outParams.push(r.param);
       outState.push({ m: r.state.m, v: r.state.v });
-    } else {
-      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed, gradScale);
+    });
+  } else {
+    const scalars = adafactorScalars(t, config);
+    infos.forEach((info, i) => {
+      const decayed = isDecayed(config, info);
+      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed, gradScale, scalars);
       outParams.push(r.param);
       outState.push({ ...r.state });
-    }
-  });
+    });
+  }
   return { params: outParams, state: outState };
 }

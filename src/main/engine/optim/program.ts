@@ -10,7 +10,26 @@ import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { typedArrayFrom } from '../onnx/dtype';
 import type { FusedMode, StateEntry } from './fused';
-import { batchInputName, buildFusedGraph, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, stateEntries } from './fused';
+import {
+  batchInputName,
+  buildFusedGraph,
+  namedStateEntries,
+  OUT_GRAD_NORMS,
+  OUT_LOSSES,
+  OUT_LRS,
+  stateEntries,
+  STEP_NAME,
+} from './fused';
+import type { Bucket } from './flat';
+import {
+  bucketsOf,
+  CPU_BUCKET_BYTES,
+  GPU_BUCKET_BYTES,
+  packState,
+  unpackState,
+  viewFeeds,
+  WEBGPU_MAX_SPLIT_OUTPUTS,
+} from './flat';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 import type { FusedSpec } from './spec';
@@ -86,22 +105,35 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
     const messages = [placement.message, opened.session.placement.message].filter((m) => m !== '');
     placement = { ...opened.session.placement, requested: [...providers], message: messages.join('; ') };
   }
-  return new FusedProgram(spec, mode, opened, placement);
+  return new FusedProgram(mode, opened, placement);
 }
 
 interface OpenedSession {
   readonly session: EngineSession;
   readonly nextOutputs: Readonly<Record<string, string>>;
+  /** The host feeds parameter views of the flat buffers (FusedGraphOptions.views 'fed'). */
+  readonly isViewFed: boolean;
+  /** The spec the graph was built from: the given one with the provider's bucket size. */
+  readonly spec: CompileSpec;
 }
 
 async function openSession(
-  spec: CompileSpec,
+  given: CompileSpec,
   mode: FusedMode,
   providers: readonly ProviderName[],
 ): Promise<OpenedSession> {
+  const isCpu = providers[0] === 'cpu';
+  const spec = { ...given, maxBucketBytes: given.maxBucketBytes ?? (isCpu ? CPU_BUCKET_BYTES : GPU_BUCKET_BYTES) };
   const isAccumulationLooped =
     spec.accumulationMode === 'loop' || (spec.accumulationMode !== 'unroll' && providers[0] !== 'webgpu');
-  const { graph, nextOutputs } = buildFusedGraph(spec, mode, isAccumulationLooped);
+  // On the CPU the host's state is what ORT reads, so views of it cost nothing; a GPU (or a
+  // Loop, which carries its state inside) cuts them in the graph, on the device.
+  const isViewFed = mode === 'single' && isCpu;
+  const { graph, nextOutputs } = buildFusedGraph(spec, mode, {
+    isAccumulationLooped,
+    views: isViewFed ? 'fed' : 'split',
+    maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
+  });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
     providers,
@@ -110,7 +142,7 @@ async function openSession(
     flushDenormals: true,
     recordPlacement: spec.recordPlacement,
   });
-  return { session, nextOutputs };
+  return { session, nextOutputs, isViewFed, spec };
 }
 
 /**
@@ -145,21 +177,30 @@ function zeros(e: StateEntry): HostTensor {
 }
 
 class FusedProgram implements TrainingProgram {
+  /** The graph's state (flat buffers or per-tensor, flat.ts), which `current` holds. */
   private readonly entries: StateEntry[];
+  /** The state as callers see it: per parameter and `opt.<slot>/<param>`. */
+  private readonly named: StateEntry[];
   private current: Map<string, Feed> | null = null;
   private isReleased = false;
   private readonly session: EngineSession;
   private readonly nextOutputs: Readonly<Record<string, string>>;
+  /** Buckets whose views the host feeds (none unless views are fed). */
+  private readonly fedBuckets: readonly Bucket[];
+  /** The spec the session was built from (with its provider's bucket size). */
+  private readonly spec: CompileSpec;
 
   constructor(
-    private readonly spec: CompileSpec,
     readonly mode: FusedMode,
     opened: OpenedSession,
     readonly placement: Placement,
   ) {
-    this.entries = stateEntries(spec);
+    this.spec = opened.spec;
+    this.entries = stateEntries(this.spec);
+    this.named = namedStateEntries(this.spec);
     this.session = opened.session;
     this.nextOutputs = opened.nextOutputs;
+    this.fedBuckets = opened.isViewFed ? bucketsOf(this.spec) : [];
   }
 
   get k(): number {
@@ -180,6 +221,7 @@ class FusedProgram implements TrainingProgram {
     for (let c = 0; c < calls; c++) {
       const feeds: Record<string, Feed> = {};
       for (const [name, feed] of state) feeds[name] = feed;
+      for (const [name, view] of viewFeeds(this.fedBuckets, (b) => state.get(b) as HostTensor)) feeds[name] = view;
       for (const field of this.spec.batch)
         feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
       const out = await this.session.run(feeds);
@@ -197,32 +239,33 @@ class FusedProgram implements TrainingProgram {
       if (!known.includes(name))
         throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
     }
-    const next = new Map<string, Feed>();
-    for (const e of this.entries) {
-      if (e.role === 'param') {
-        const given = params[e.name];
-        const value =
-          given === undefined || 'dims' in given ? given : { dtype: e.dtype, dims: [...e.shape], data: given };
-        next.set(e.name, checkStateTensor(e, value, 'setParams()'));
-      } else {
-        next.set(e.name, zeros(e));
-      }
+    const checked = new Map<string, HostTensor>();
+    for (const e of this.named) {
+      if (e.role !== 'param') continue;
+      const given = params[e.name];
+      const value =
+        given === undefined || 'dims' in given ? given : { dtype: e.dtype, dims: [...e.shape], data: given };
+      checked.set(e.name, checkStateTensor(e, value, 'setParams()'));
     }
-    this.install(next);
+    const packed = packState(this.spec, (name) => checked.get(name));
+    this.install(new Map(this.entries.map((e) => [e.name, packed.get(e.name) ?? zeros(e)])));
   }
 
   async getState(): Promise<TrainingState> {
     const state = this.requireState();
-    const params: Record<string, HostTensor> = {};
-    const optimizer: Record<string, HostTensor> = {};
-    let step = 0;
+    const buffers = new Map<string, HostTensor>();
     for (const e of this.entries) {
       const feed = state.get(e.name) as Feed;
-      const host = 'kind' in feed ? await feed.download() : feed;
-      if (e.role === 'param') params[e.name] = host;
-      else if (e.role === 'optimizer') optimizer[e.name] = host;
-      else step = Number(host.data[0]);
+      buffers.set(e.name, 'kind' in feed ? await feed.download() : feed);
     }
+    const named = unpackState(this.spec, (name) => buffers.get(name) as HostTensor);
+    const params: Record<string, HostTensor> = {};
+    const optimizer: Record<string, HostTensor> = {};
+    for (const e of this.named) {
+      if (e.role === 'param') params[e.name] = named.get(e.name) as HostTensor;
+      else if (e.role === 'optimizer') optimizer[e.name] = named.get(e.name) as HostTensor;
+    }
+    const step = Number((buffers.get(STEP_NAME) as HostTensor).data[0]);
     return { step, params, optimizer };
   }
 
@@ -233,15 +276,14 @@ class FusedProgram implements TrainingProgram {
   setState(state: TrainingState): void {
     if (!(Number.isInteger(state.step) && state.step >= 0 && state.step <= MAX_STEP))
       throw new Error(`setState(): step must be an integer in [0, ${MAX_STEP}], got ${state.step}`);
-    const next = new Map<string, Feed>();
-    for (const e of this.entries) {
-      if (e.role === 'step') next.set(e.name, { dtype: 'float32', dims: [], data: Float32Array.of(state.step) });
-      else
-        next.set(
-          e.name,
-          checkStateTensor(e, (e.role === 'param' ? state.params : state.optimizer)[e.name], 'setState()'),
-        );
+    const checked = new Map<string, HostTensor>();
+    for (const e of this.named) {
+      if (e.role === 'step') continue;
+      const given = (e.role === 'param' ? state.params : state.optimizer)[e.name];
+      checked.set(e.name, checkStateTensor(e, given, 'setState()'));
     }
+    const next = new Map<string, Feed>(packState(this.spec, (name) => checked.get(name)));
+    next.set(STEP_NAME, { dtype: 'float32', dims: [], data: Float32Array.of(state.step) });
     this.install(next);
   }
 

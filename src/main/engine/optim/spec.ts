@@ -58,4 +58,14 @@ export interface FusedSpec {
   readonly accumulation?: number;
   /** Optimizer steps per call. */
   readonly k: number;
+  /**
+   * How parameters and optimizer state are stored (flat.ts): 'flat' buffers (AdamW's default)
+   * or one tensor per parameter ('per-tensor', Adafactor's only layout). Numbers are the same
+   * either way except the last bits of the gradient norm (its summation order).
+   */
+  readonly stateLayout?: StateLayout;
+  /** Most bytes per flat buffer (flat.ts; compile() picks the CPU's or a GPU's size by provider). */
+  readonly maxBucketBytes?: number;
 }
+
+export type StateLayout = 'flat' | 'per-tensor';

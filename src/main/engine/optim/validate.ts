@@ -7,6 +7,7 @@ import { assertArrayMatches } from '../onnx/dtype';
 import type { HostTensor } from '../onnx/session';
 import type { StateEntry } from './fused';
 import type { BatchFieldSpec, FusedSpec } from './spec';
+import { bucketsOf } from './flat';
 import { validateOptimizer } from './optimizer';
 import { validateSchedule } from './schedule';
 
@@ -45,8 +46,11 @@ export function validateSpec(spec: FusedSpec): void {
     if (!f.shape.every(isPositiveInt))
       throw new Error(`compile(): batch field '${f.name}' has shape ${dims(f.shape)}; dims must be integers ≥ 1`);
   }
+  if (spec.maxBucketBytes !== undefined && !(spec.maxBucketBytes >= 1 && Number.isFinite(spec.maxBucketBytes)))
+    throw new Error(`compile(): maxBucketBytes must be a number ≥ 1, got ${spec.maxBucketBytes}`);
   validateOptimizer(spec.optimizer);
   validateSchedule(spec.schedule);
+  bucketsOf(spec); // the state layout, which names what it refuses
 }
 
 /**

@@ -4,66 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
 import * as op from '../../../../src/main/engine/onnx/ops';
-import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/program';
 import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
 import { compile, deviceStateOutputs } from '../../../../src/main/engine/optim/program';
-import { expectClose, f64, seeded } from './helpers';
-
-const IN = 4;
-const HIDDEN = 8;
-const OUT = 3;
-const PARAMS = [
-  { name: 'w1', shape: [IN, HIDDEN], dtype: 'float64' as const },
-  { name: 'b1', shape: [HIDDEN], dtype: 'float64' as const },
-  { name: 'w2', shape: [HIDDEN, OUT], dtype: 'float64' as const },
-  { name: 'b2', shape: [OUT], dtype: 'float64' as const },
-];
-
-/** A 2-layer MLP with squared error: mean((relu(x·W1 + b1)·W2 + b2 − y)²). */
-function mlp(
-  _g: Graph,
-  p: Readonly<Record<string, Tensor>>,
-  batch: Readonly<Record<string, Tensor>>,
-): { loss: Tensor } {
-  const h = op.relu(op.add(op.matmul(batch.x, p.w1), p.b1)); // (B, HIDDEN)
-  const y = op.add(op.matmul(h, p.w2), p.b2); // (B, OUT)
-  const err = op.sub(y, batch.y);
-  return { loss: op.reduceMean(op.mul(err, err), null) };
-}
-
-function spec(k: number, batchSize: number, overrides: Partial<CompileSpec> = {}): CompileSpec {
-  return {
-    build: mlp,
-    params: PARAMS,
-    batch: [
-      { name: 'x', dtype: 'float64', shape: [batchSize, IN] },
-      { name: 'y', dtype: 'float64', shape: [batchSize, OUT] },
-    ],
-    optimizer: { kind: 'adamw', weightDecay: 0.05 },
-    schedule: { kind: 'cosine', peakLr: 0.05, warmupSteps: 2, totalSteps: 10 },
-    clipNorm: 0.5,
-    k,
-    ...overrides,
-  };
-}
-
-function initialParams(): Record<string, HostTensor> {
-  const rand = seeded(3);
-  const out: Record<string, HostTensor> = {};
-  for (const p of PARAMS)
-    out[p.name] = f64(
-      p.shape,
-      rand(p.shape.reduce((a, b) => a * b, 1)).map((v) => v * 0.7),
-    );
-  return out;
-}
-
-/** `steps` batches of `rows` examples each, stacked: x [steps·rows, IN], y [steps·rows, OUT]. */
-function data(steps: number, rows: number): { x: Float64Array; y: Float64Array } {
-  const rand = seeded(11);
-  return { x: Float64Array.from(rand(steps * rows * IN)), y: Float64Array.from(rand(steps * rows * OUT)) };
-}
+import { expectClose, f64 } from './helpers';
+import { data, HIDDEN, IN, initialParams, mlp, OUT, PARAMS, spec } from './mlp';
 
 function flat(state: TrainingState): Record<string, number[]> {
   const out: Record<string, number[]> = {};
@@ -164,7 +109,7 @@ describe('compile(): fused K-step training', () => {
         return n + (node.opType === 'MatMul' ? 1 : 0) + (body instanceof Object && 'nodes' in body ? matmuls(body) : 0);
       }, 0);
     const count = (m: number, isLooped: boolean): number =>
-      matmuls(buildFusedGraph(spec(2, 2, { accumulation: m }), 'loop', isLooped).graph);
+      matmuls(buildFusedGraph(spec(2, 2, { accumulation: m }), 'loop', { isAccumulationLooped: isLooped }).graph);
     expect(count(3, true)).toBe(count(6, true));
     expect(count(6, false)).toBe(3 * count(2, false));
   });
@@ -256,9 +201,13 @@ describe('compile(): fused K-step training', () => {
     };
     const { nextOutputs: next32 } = buildFusedGraph(s32, 'single');
     const kept = deviceStateOutputs(s32, next32);
-    // Every parameter and moment (AdamW: m and v per parameter), never the step counter.
-    expect(kept.length).toBe(PARAMS.length * 3);
+    // Every parameter buffer and moment, never the step counter. AdamW's flat layout: one
+    // buffer of decayed (w1, w2) and one of undecayed parameters (b1, b2), each with m and v.
+    expect(kept.length).toBe(2 * 3);
     expect(kept).not.toContain(next32['train.step']);
+    const perTensor = { ...s32, stateLayout: 'per-tensor' as const };
+    const { nextOutputs: nextPer } = buildFusedGraph(perTensor, 'single');
+    expect(deviceStateOutputs(perTensor, nextPer).length).toBe(PARAMS.length * 3);
   });
 });
 

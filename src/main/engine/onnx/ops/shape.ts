@@ -1,4 +1,4 @@
-// Shape-moving op builders: Reshape, Transpose, Expand, Concat, Slice, Unsqueeze, Squeeze,
+// Shape-moving op builders: Reshape, Transpose, Expand, Concat, Slice, Split, Unsqueeze, Squeeze,
 // Gather, ScatterND, OneHot-free helpers. Shapes are computed statically here (Reshape's
 // 0 and -1 resolved) so later nodes can check theirs. Reference: ONNX Operators.md, opset 17.
 
@@ -101,6 +101,24 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
     [x, int64s(g, normStarts), int64s(g, normEnds), int64s(g, axesN)],
     [{ dtype: x.dtype, shape }],
   )[0];
+}
+
+/**
+ * Split-13: pieces of `sizes` along `axis` (sizes given as an int64 input, as opset 13–17
+ * require). No gradient rule: the optimizer cuts parameter views with it and differentiates
+ * w.r.t. the pieces, never through the Split.
+ */
+export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
+  const a = normAxis('Split', axis, x.rank);
+  const total = sizes.reduce((s, n) => s + n, 0);
+  if (x.shape[a] !== total || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(
+      `Split: sizes [${sizes.join(', ')}] (sum ${total}) do not cut axis ${a} of ${x.name} ${shapeStr(x.shape)}; give integers ≥ 1 summing to ${String(x.shape[a])}`,
+    );
+  }
+  const g = graphOf('Split', x);
+  const outs = sizes.map((n) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === a ? n : d)) }));
+  return g.addNode('Split', [x, int64s(g, sizes)], outs, { axis: a });
 }
 
 export function unsqueeze(x: Tensor, axes: readonly number[]): Tensor {
