@@ -42,7 +42,9 @@ async function waitFor(cli: CliProcess, condition: () => boolean, what: string, 
   for (const end = Date.now() + ms; Date.now() < end;) {
     if (condition()) return;
     if (cli.child.exitCode !== null || cli.child.signalCode !== null)
-      throw new Error(`the command ended (${cli.child.exitCode ?? cli.child.signalCode}) before ${what}:\n${cli.stderr()}`);
+      throw new Error(
+        `the command ended (${cli.child.exitCode ?? cli.child.signalCode}) before ${what}:\n${cli.stderr()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`timed out waiting for ${what}; its stderr so far:\n${cli.stderr()}`);
