@@ -139,7 +139,14 @@ function createContext({ command, parsed, dataDir, isJson, io, output, openApp }
   };
 }
 
-function statusWriter(stderr: NodeJS.WriteStream): CommandContext['status'] {
+/**
+ * Status lines on stderr: redrawn in place on a terminal; elsewhere (a log, a pipe) one line at
+ * most every `everyMs`. A forced line (a milestone) is always written and does not hold back
+ * the next progress line: "resuming at step N" must not hide the first 10 s of progress.
+ */
+export function statusWriter(
+  stderr: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'>,
+): CommandContext['status'] {
   let last = 0;
   return (line, { force = false, everyMs = 10_000 } = {}) => {
     if (stderr.isTTY) {
@@ -148,9 +155,11 @@ function statusWriter(stderr: NodeJS.WriteStream): CommandContext['status'] {
       );
       return;
     }
-    const now = Date.now();
-    if (!force && now - last < everyMs) return;
-    last = now;
+    if (!force) {
+      const now = Date.now();
+      if (now - last < everyMs) return;
+      last = now;
+    }
     stderr.write(`${line}\n`);
   };
 }

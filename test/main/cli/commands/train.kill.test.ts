@@ -101,10 +101,13 @@ describe('spanfill train killed with SIGKILL', () => {
       jsonResult<{ runs: { id: string; status: string; step: number }[] }>(
         (await spanfillIn(dataDir, ['runs', 'list', '--json'])).stdout,
       ).runs;
-    const steps = ['--max-steps', '2000', '--checkpoint-every', '0', '--eval-every', '0'];
+    // Far more steps than either process can run before it is stopped: under load the Ctrl-C
+    // can land well after the first progress line (once at step 1478), and a resumed run that
+    // reaches the end before its first progress line would leave nothing to stop.
+    const steps = ['--max-steps', '10000000', '--checkpoint-every', '0', '--eval-every', '0'];
     const first = startCli([...smallRunFlags(dataset, STEPS), ...steps, '--data-dir', dataDir]);
     started.push(first);
-    await waitFor(first, () => /step \d+\/2000 {2}loss/.test(first.stderr()), 'progress on stderr');
+    await waitFor(first, () => /step \d+\/10000000 {2}loss/.test(first.stderr()), 'progress on stderr');
     const { status } = await first.ctrlC();
     expect(status).toBe(130);
     expect(first.stderr()).toMatch(
@@ -118,7 +121,7 @@ describe('spanfill train killed with SIGKILL', () => {
 
     const second = startCli(['runs', 'resume', stopped.id, '--data-dir', dataDir]);
     started.push(second);
-    await waitFor(second, () => /step \d+\/2000 {2}loss/.test(second.stderr()), 'the resumed run to progress');
+    await waitFor(second, () => /step \d+\/10000000 {2}loss/.test(second.stderr()), 'the resumed run to progress');
     const stop = await spanfillIn(dataDir, ['runs', 'stop', stopped.id, '--json']);
     expect(stop.code, stop.stderr).toBe(0);
     expect(jsonResult<{ run: { status: string } }>(stop.stdout).run.status).toBe('stopped');
