@@ -10,10 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { TorchTrainResult, TrainComparison } from '../../engine/bench/compare';
+import type { TorchTrainResult, TrainComparison, TrainSide } from '../../engine/bench/compare';
 import { compareTrain, parseTorchTrainResult } from '../../engine/bench/compare';
 import type { TrainBenchResult } from '../../engine/bench/train';
 import { benchTrain } from '../../engine/bench/train';
+import type { T5Config } from '../../engine/t5/config';
 import { toHfConfigJson } from '../../engine/t5/config';
 import type { CommandContext } from '../command';
 import { countOption, modelShapeOption } from './bench-options';
@@ -117,6 +118,35 @@ export function renderComparison(c: TrainComparison): string {
   return [title, ...lines, ...warning].join('\n');
 }
 
+/** bench/torch_t5.py `train` with `python` on the same config, shapes, threads and steps. */
+async function torchTrain(
+  python: string,
+  config: T5Config,
+  shape: Pick<TrainSide, 'batchSize' | 'inputLength' | 'targetLength'>,
+  counts: { threads: number; steps: number },
+  context: CommandContext,
+): Promise<TorchTrainResult> {
+  const threads = String(counts.threads);
+  const source = `${python} bench/torch_t5.py`;
+  const args = [
+    ...[torchScript(), 'train', '--config-json', JSON.stringify(toHfConfigJson(config))],
+    ...['--batch', String(shape.batchSize), '--inputs', String(shape.inputLength)],
+    ...['--targets', String(shape.targetLength), '--threads', threads, '--steps', String(counts.steps)],
+  ];
+  // NOTE: torch.set_num_threads sizes the OpenMP pool; OpenBLAS's own pool follows its variable.
+  const env = { ...context.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
+  try {
+    const { stdout } = await run(python, args, { env, signal: context.signal, maxBuffer: 16 << 20 });
+    return parseTorchTrainResult(stdout, source);
+  } catch (error) {
+    context.signal.throwIfAborted();
+    const failure = error as { code?: unknown; signal?: unknown; stderr?: string; message: string };
+    if (failure.stderr === undefined) throw error;
+    const how = failure.signal ? `was killed by ${String(failure.signal)}` : `exited with ${String(failure.code)}`;
+    throw new Error(`${source} ${how}: ${lastLine(failure.stderr) || failure.message}`);
+  }
+}
+
 export const compareBench = {
   summary:
     'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps): ms/step, tokens/s and peak RSS with their ratios',
@@ -139,28 +169,7 @@ export const compareBench = {
     context.log(
       `PyTorch ${found.torch} (${found.python}), ${threads} thread(s): ${steps} timed steps after one warm-up…`,
     );
-    const threadEnv = String(threads);
-    const { stdout } = await run(
-      found.python,
-      [
-        torchScript(),
-        'train',
-        ...['--config-json', JSON.stringify(toHfConfigJson(model.config)), '--threads', threadEnv],
-        ...['--batch', String(shape.batchSize), '--inputs', String(shape.inputLength)],
-        ...['--targets', String(shape.targetLength), '--steps', String(steps)],
-      ],
-      {
-        env: {
-          ...context.env,
-          OMP_NUM_THREADS: threadEnv,
-          OPENBLAS_NUM_THREADS: threadEnv,
-          MKL_NUM_THREADS: threadEnv,
-        },
-        signal: context.signal,
-        maxBuffer: 16 << 20,
-      },
-    );
-    const pytorch = parseTorchTrainResult(stdout, `${found.python} bench/torch_t5.py`);
+    const pytorch = await torchTrain(found.python, model.config, shape, { threads, steps }, context);
     context.log(`Spanfill (${model.modelName}, cpu), ${threads} thread(s)…`);
     const spanfill = await benchTrain({ ...model, ...shape, steps, provider: 'cpu', threads, signal: context.signal });
     context.log(renderTrainBench(spanfill));

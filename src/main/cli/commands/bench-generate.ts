@@ -7,6 +7,7 @@ import type { GenerateBenchResult, GenerateCell } from '../../engine/bench/gener
 import { benchGenerate } from '../../engine/bench/generate';
 import type { CommandContext } from '../command';
 import { countOption, modelFolderOption, presetOption, providerOption } from './bench-options';
+import { renderProvider } from './bench-train';
 
 /** "beam×4  64 tokens: 41.2 ms/token (40.1–43.0), 23 tokens/s end to end, encode 85 ms". */
 export function renderGenerateCell(c: GenerateCell): string {
@@ -20,13 +21,8 @@ export function renderGenerateCell(c: GenerateCell): string {
 
 /** "t5-small cpu (every node placed), prompt 128 tokens: peak RSS 900 MB, first call 2100 ms". */
 export function renderGenerateBench(r: GenerateBenchResult): string {
-  const fallbacks = Object.entries(r.fallbacks)
-    .map(([op, n]) => `${op} ${n}`)
-    .join(', ');
-  const placed = r.isFullyPlaced ? 'every node placed' : `nodes off ${r.provider}: ${fallbacks}`;
-  const ran = r.provider === r.requestedProvider ? r.provider : `${r.provider} (asked for ${r.requestedProvider})`;
   return (
-    `${r.model} ${ran} (${placed}), prompt ${r.promptTokens} tokens: ` +
+    `${r.model} ${renderProvider(r)}, prompt ${r.promptTokens} tokens: ` +
     `peak RSS ${r.peakRssMb.toFixed(0)} MB, first call ${r.firstCallMs.toFixed(0)} ms (graphs compiled)` +
     (r.placementMessage ? `\n${r.placementMessage}` : '')
   );

@@ -8,15 +8,22 @@ import type { TrainBenchResult } from '../../engine/bench/train';
 import type { CommandContext } from '../command';
 import { countOption, modelShapeOption, providerOption } from './bench-options';
 
-/** One line: "t5-small cpu (every node placed) B=8 128/32: 2400 ms/step (2300–2500), 533 tokens/s, peak RSS 3600 MB". */
-export function renderTrainBench(r: TrainBenchResult): string {
+/** Where a bench ran: "cpu (every node placed)", "cpu (asked for webgpu) (nodes off cpu: …)". */
+export function renderProvider(
+  r: Pick<TrainBenchResult, 'provider' | 'requestedProvider' | 'isFullyPlaced' | 'fallbacks'>,
+): string {
   const fallbacks = Object.entries(r.fallbacks)
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
   const placed = r.isFullyPlaced ? 'every node placed' : `nodes off ${r.provider}: ${fallbacks}`;
   const ran = r.provider === r.requestedProvider ? r.provider : `${r.provider} (asked for ${r.requestedProvider})`;
+  return `${ran} (${placed})`;
+}
+
+/** One line: "t5-small cpu (every node placed) B=8 128/32: 2400 ms/step (2300–2500), 533 tokens/s, peak RSS 3600 MB". */
+export function renderTrainBench(r: TrainBenchResult): string {
   return (
-    `${r.preset} ${ran} (${placed}) B=${r.batchSize} ${r.inputLength}/${r.targetLength}: ` +
+    `${r.preset} ${renderProvider(r)} B=${r.batchSize} ${r.inputLength}/${r.targetLength}: ` +
     `${r.msPerStep.toFixed(0)} ms/step (${r.minMsPerStep.toFixed(0)}–${r.maxMsPerStep.toFixed(0)}), ` +
     `${r.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${r.peakRssMb.toFixed(0)} MB` +
     (r.placementMessage ? `\n${r.placementMessage}` : '')

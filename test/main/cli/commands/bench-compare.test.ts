@@ -1,7 +1,7 @@
 // `spanfill bench compare` end to end on a tiny model folder: with a python that has torch it
 // runs bench/torch_t5.py and Spanfill's step on the same shapes and prints the comparison;
 // with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
-// at all it says how to install torch and exits 0.
+// at all it says how to install torch and exits 0; a failed PyTorch run fails with its error.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,20 @@ describe('bench compare', () => {
       tried: [{ python: missing, problem: 'not found' }],
       install: INSTALL_TORCH,
     });
+  });
+
+  it('fails with the last line PyTorch wrote when its run fails', async () => {
+    // Passes the torch probe (`-c …`), then fails as an out-of-memory run would.
+    const python = path.join(tempDir(), 'python-oom');
+    const script =
+      '#!/bin/sh\n[ "$1" = -c ] && { echo 1.13.0; exit 0; }\necho Traceback >&2\necho "RuntimeError: out of memory" >&2\nexit 1\n';
+    fs.writeFileSync(python, script, { mode: 0o755 });
+    const { code, stderr } = await runSpanfill(['bench', 'compare', ...tiny, '--data-dir', tempDir()], {
+      PATH: process.env.PATH,
+      SPANFILL_PYTHON: python,
+    });
+    expect(code).toBe(exitCodes.failure);
+    expect(stderr).toContain(`${python} bench/torch_t5.py exited with 1: RuntimeError: out of memory`);
   });
 
   it('runs both sides on the same model and shapes and compares them', async () => {
