@@ -1,17 +1,17 @@
 // `spanfill bench <what>`: measurements that are never timed tests (DESIGN.md §7). `ops`
 // runs engine/bench/ops.ts benchOps(): MatMul GFLOP/s and ms per fused training step at
-// K = 1, 4, 16. Other benchmarks join by adding one entry to `benches` below.
+// K = 1, 4, 16; train, generate and compare live in bench-*.ts. Other benchmarks join by
+// adding one entry to `benches` below.
 
 import type { BenchRow } from '../../engine/bench/ops';
 import { benchOps, DEFAULT_MATMUL_SHAPES } from '../../engine/bench/ops';
-import type { ProviderName } from '../../engine/onnx/session';
-import { assertProvider } from '../../engine/onnx/session';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { importBench } from './bench-import';
 import { benchT5 } from '../../engine/t5/bench';
-import type { T5PresetName } from '../../engine/t5/config';
-import { T5_PRESET_NAMES } from '../../engine/t5/config';
+import { compareBench } from './bench-compare';
+import { generateBench } from './bench-generate';
+import { presetOption, providerName } from './bench-options';
 import { trainBench } from './bench-train';
 
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
@@ -23,17 +23,15 @@ interface Bench {
 const benches: Readonly<Record<string, Bench>> = {
   import: importBench,
   train: trainBench,
+  generate: generateBench,
+  compare: compareBench,
   t5: {
     summary:
       'a random real-shape T5 (--preset, default t5-small): ms per fused AdamW step, generation tokens/s, peak RSS',
     async run(context) {
-      const preset = context.string('preset') ?? 't5-small';
-      if (!(T5_PRESET_NAMES as readonly string[]).includes(preset)) {
-        throw new UsageError(`--preset '${preset}' is not one of: ${T5_PRESET_NAMES.join(', ')}`);
-      }
       const isQuick = context.flag('quick');
       const result = await benchT5({
-        preset: preset as T5PresetName,
+        preset: presetOption(context),
         batchSize: isQuick ? 2 : 8,
         inputLength: isQuick ? 32 : 128,
         targetLength: isQuick ? 8 : 32,
@@ -53,7 +51,7 @@ const benches: Readonly<Record<string, Bench>> = {
       const provider = context.string('provider');
       const isQuick = context.flag('quick');
       const rows = await benchOps({
-        providers: provider ? [providerOption(provider)] : undefined,
+        providers: provider ? [providerName(provider)] : undefined,
         matmulShapes: isQuick ? DEFAULT_MATMUL_SHAPES.slice(0, 1) : undefined,
         mlp: isQuick ? { input: 32, hidden: 64, output: 32, batch: 8 } : undefined,
         minMs: isQuick ? 50 : undefined,
@@ -65,14 +63,6 @@ const benches: Readonly<Record<string, Bench>> = {
   },
 };
 
-function providerOption(name: string): ProviderName {
-  try {
-    return assertProvider(name);
-  } catch (error) {
-    throw new UsageError(`--provider: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 function renderRow(row: BenchRow): string {
   if (row.kind === 'matmul') {
     return `matmul ${row.m}×${row.k}·${row.k}×${row.n} [${row.provider}]  ${row.gflops.toFixed(1)} GFLOP/s  (${row.msPerCall.toFixed(2)} ms)`;
@@ -83,9 +73,9 @@ function renderRow(row: BenchRow): string {
 export const benchCommand = defineCommand({
   name: 'bench',
   summary:
-    'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; t5: a real-shape T5; import: data import)',
+    'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--threads N] [--steps N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -102,13 +92,45 @@ export const benchCommand = defineCommand({
     preset: {
       type: 'string',
       placeholder: 'NAME',
-      description: 'bench t5 / train: model shape preset (default t5-small)',
+      description: 'bench t5 / train / generate / compare: model shape preset, random weights (default t5-small)',
     },
-    batch: { type: 'string', placeholder: 'B', description: 'bench train: examples per step (default 8)' },
-    inputs: { type: 'string', placeholder: 'TE', description: 'bench train: input tokens per example (default 128)' },
-    targets: { type: 'string', placeholder: 'TD', description: 'bench train: target tokens per example (default 32)' },
-    threads: { type: 'string', placeholder: 'N', description: 'bench train: CPU threads per op (default: all cores)' },
-    steps: { type: 'string', placeholder: 'N', description: 'bench train: timed steps after one warm-up (default 3)' },
+    model: {
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'bench train / compare: the shape of this T5 folder (config.json); bench generate: its weights too',
+    },
+    batch: { type: 'string', placeholder: 'B', description: 'bench train / compare: examples per step (default 8)' },
+    inputs: {
+      type: 'string',
+      placeholder: 'TE',
+      description: 'bench train / compare: input tokens per example (default 128)',
+    },
+    targets: {
+      type: 'string',
+      placeholder: 'TD',
+      description: 'bench train / compare: target tokens per example (default 32)',
+    },
+    threads: {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        'bench train / generate / compare: CPU threads per op (default: all cores, for both sides in compare)',
+    },
+    steps: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'bench train / compare: timed steps after one warm-up (default 3)',
+    },
+    'prompt-tokens': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'bench generate: tokens in the random prompt (default 128)',
+    },
+    repeats: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'bench generate: timed generations per cell after one untimed (default 3)',
+    },
   },
   async run(context) {
     const [what] = context.positionals;

@@ -11,11 +11,14 @@ import type { T5Config, T5PresetName } from '../t5/config';
 import { t5Preset } from '../t5/config';
 import { countParams, randomT5Params, t5ParamShapes } from '../t5/params';
 import { t5BatchFeeds, t5TrainingSpec } from '../t5/training';
+import { now, peakRssMb, randomTokenIds, timingStats } from './measure';
 
 export interface TrainBenchOptions {
   readonly preset: T5PresetName;
-  /** A config to use instead of the preset's (tests use a tiny one). */
+  /** A config to use instead of the preset's (a model folder's, or a tiny one in tests). */
   readonly config?: T5Config;
+  /** What the result calls the model when `config` is given (default: the preset's name). */
+  readonly modelName?: string;
   readonly batchSize: number;
   readonly inputLength: number;
   readonly targetLength: number;
@@ -30,7 +33,8 @@ export interface TrainBenchOptions {
 }
 
 export interface TrainBenchResult {
-  readonly preset: T5PresetName;
+  /** The preset's name, or `modelName` (a model folder). */
+  readonly preset: string;
   readonly parameters: number;
   readonly batchSize: number;
   readonly inputLength: number;
@@ -54,11 +58,9 @@ export interface TrainBenchResult {
   readonly peakRssMb: number;
 }
 
-const now = (): number => performance.now();
-
 /** Random ids in [2, V) as the data module's int64 rows. */
 function randomIds(config: T5Config, rng: Rng, n: number): BigInt64Array {
-  return BigInt64Array.from({ length: n }, () => BigInt(2 + rng.below(config.vocabSize - 2)));
+  return BigInt64Array.from(randomTokenIds(config.vocabSize, rng, n), BigInt);
 }
 
 export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
@@ -87,10 +89,10 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   });
   const compileMs = now() - start;
   const { losses, times, placement } = await timeSteps(program, config, options, batch);
-  const timed = times.length > 1 ? times.slice(1) : times;
-  const msPerStep = timed.reduce((a, t) => a + t, 0) / timed.length;
+  const timed = timingStats(times.length > 1 ? times.slice(1) : times);
+  const msPerStep = timed.mean;
   return {
-    preset: options.preset,
+    preset: options.modelName ?? options.preset,
     parameters: countParams(t5ParamShapes(config)),
     batchSize: b,
     inputLength: te,
@@ -103,11 +105,11 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     compileMs,
     firstStepMs: times[0],
     msPerStep,
-    minMsPerStep: Math.min(...timed),
-    maxMsPerStep: Math.max(...timed),
+    minMsPerStep: timed.min,
+    maxMsPerStep: timed.max,
     tokensPerSecond: (b * (te + td) * 1000) / msPerStep,
     losses,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
   };
 }
 

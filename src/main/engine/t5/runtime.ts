@@ -5,7 +5,7 @@
 
 import { serializeModel } from '../onnx/serialize';
 import { bucketTable } from './buckets';
-import type { Feed, HostTensor, ProviderName } from '../onnx/session';
+import type { Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { NodePlacement } from '../onnx/placement';
 import type { T5Config } from './config';
@@ -24,6 +24,8 @@ import {
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
+  /** CPU threads per op (default: ORT's, all cores). */
+  readonly intraOpThreads?: number;
   /** Record where each node runs, for nodePlacements() (profiles each graph's first run). */
   readonly recordPlacement?: boolean;
 }
@@ -60,8 +62,14 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   private compile(graph: () => Uint8Array): Promise<EngineSession> {
-    const { providers, recordPlacement } = this.options;
-    return EngineSession.create(graph(), { providers, recordPlacement });
+    const { providers, recordPlacement, intraOpThreads } = this.options;
+    return EngineSession.create(graph(), { providers, recordPlacement, intraOpThreads });
+  }
+
+  /** The provider each graph's session was created on, and why if not the first asked for. */
+  async placements(): Promise<{ encoder: Placement; decoderStep: Placement }> {
+    if (!this.encoder || !this.decoder) throw new Error('placements(): generate once first');
+    return { encoder: (await this.encoder).placement, decoderStep: (await this.decoder).placement };
   }
 
   /** Where the encoder's and decoder step's nodes ran (recordPlacement; after one generation). */

@@ -1,0 +1,180 @@
+// `spanfill bench compare` (`npm run bench:compare`): the same T5 training step in PyTorch
+// (the checkout's bench/torch_t5.py) and in Spanfill (bench train, in this process), one after
+// the other with the same model config, shapes and threads, then a table of the ratios
+// (engine/bench/compare.ts). Without an importable torch it says how to install it and exits 0.
+// SPANFILL_PYTHON names the python to use; otherwise python3, then Debian's /usr/bin/python3.
+
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TorchTrainResult, TrainComparison, TrainSide } from '../../engine/bench/compare';
+import { compareTrain, parseTorchTrainResult } from '../../engine/bench/compare';
+import type { TrainBenchResult } from '../../engine/bench/train';
+import { benchTrain } from '../../engine/bench/train';
+import type { T5Config } from '../../engine/t5/config';
+import { toHfConfigJson } from '../../engine/t5/config';
+import type { CommandContext } from '../command';
+import { countOption, modelShapeOption } from './bench-options';
+import { renderTrainBench } from './bench-train';
+
+const run = promisify(execFile);
+
+export const INSTALL_TORCH =
+  'apt-get install python3-torch libopenblas0-pthread (Debian), or pip install torch; or set SPANFILL_PYTHON to a python that has torch';
+
+export interface PythonProbe {
+  readonly python: string;
+  /** torch.__version__ when importable. */
+  readonly torch?: string;
+  /** Why not, when not. */
+  readonly problem?: string;
+}
+
+export type CompareResult =
+  | { readonly status: 'no-torch'; readonly tried: readonly PythonProbe[]; readonly install: string }
+  | {
+      readonly status: 'compared';
+      readonly python: string;
+      readonly pytorch: TorchTrainResult;
+      readonly spanfill: TrainBenchResult;
+      readonly comparison: TrainComparison;
+    };
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
+
+async function probe(python: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<PythonProbe> {
+  try {
+    const { stdout } = await run(python, ['-c', 'import torch; print(torch.__version__)'], { env, signal });
+    return { python, torch: stdout.trim() };
+  } catch (error) {
+    signal.throwIfAborted();
+    const failure = error as NodeJS.ErrnoException & { stderr?: string };
+    if (failure.code === 'ENOENT') return { python, problem: 'not found' };
+    return { python, problem: `cannot import torch (${lastLine(failure.stderr ?? failure.message)})` };
+  }
+}
+
+/** The first candidate python that imports torch, and what each one tried said. */
+export async function findTorchPython(
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<{ found?: PythonProbe; tried: PythonProbe[] }> {
+  const candidates = env.SPANFILL_PYTHON ? [env.SPANFILL_PYTHON] : ['python3', '/usr/bin/python3'];
+  const tried: PythonProbe[] = [];
+  for (const python of candidates) {
+    const result = await probe(python, env, signal);
+    tried.push(result);
+    if (result.torch !== undefined) return { found: result, tried };
+  }
+  return { tried };
+}
+
+/** bench/torch_t5.py of the checkout this code runs from (source through tsx, or out/main). */
+export function torchScript(here: string = path.dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = here; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) {
+      const script = path.join(dir, 'bench', 'torch_t5.py');
+      if (existsSync(script)) return script;
+      break;
+    }
+  }
+  throw new Error(`bench compare runs bench/torch_t5.py from a source checkout; none found above ${here}`);
+}
+
+function formatNumber(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x.toPrecision(3);
+}
+
+/** The ratio table, one row per metric, plus a warning when the two models differ. */
+export function renderComparison(c: TrainComparison): string {
+  const header = ['', 'Spanfill', 'PyTorch', 'ratio', 'target'];
+  const rows = c.rows.map((r) => [
+    r.metric,
+    formatNumber(r.spanfill),
+    formatNumber(r.pytorch),
+    `${r.ratio.toFixed(2)}×`,
+    r.target
+      ? `${r.target.bound === 'at least' ? '≥' : '≤'} ${r.target.ratio}× ${r.target.isMet ? 'met' : 'MISSED'}`
+      : '',
+  ]);
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => row[i].length)));
+  const lines = [header, ...rows].map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
+  const title = `B=${c.batchSize} ${c.inputLength}/${c.targetLength}, ${c.parameters.spanfill} parameters`;
+  const warning = c.isSameModel
+    ? []
+    : [
+        `NOTE: not the same model (PyTorch has ${c.parameters.pytorch} parameters): the ratios compare different things`,
+      ];
+  return [title, ...lines, ...warning].join('\n');
+}
+
+/** bench/torch_t5.py `train` with `python` on the same config, shapes, threads and steps. */
+async function torchTrain(
+  python: string,
+  config: T5Config,
+  shape: Pick<TrainSide, 'batchSize' | 'inputLength' | 'targetLength'>,
+  counts: { threads: number; steps: number },
+  context: CommandContext,
+): Promise<TorchTrainResult> {
+  const threads = String(counts.threads);
+  const source = `${python} bench/torch_t5.py`;
+  const args = [
+    ...[torchScript(), 'train', '--config-json', JSON.stringify(toHfConfigJson(config))],
+    ...['--batch', String(shape.batchSize), '--inputs', String(shape.inputLength)],
+    ...['--targets', String(shape.targetLength), '--threads', threads, '--steps', String(counts.steps)],
+  ];
+  // NOTE: torch.set_num_threads sizes the OpenMP pool; OpenBLAS's own pool follows its variable.
+  const env = { ...context.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
+  try {
+    const { stdout } = await run(python, args, { env, signal: context.signal, maxBuffer: 16 << 20 });
+    return parseTorchTrainResult(stdout, source);
+  } catch (error) {
+    context.signal.throwIfAborted();
+    const failure = error as { code?: unknown; signal?: unknown; stderr?: string; message: string };
+    if (failure.stderr === undefined) throw error;
+    const how = failure.signal ? `was killed by ${String(failure.signal)}` : `exited with ${String(failure.code)}`;
+    throw new Error(`${source} ${how}: ${lastLine(failure.stderr) || failure.message}`);
+  }
+}
+
+export const compareBench = {
+  summary:
+    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps): ms/step, tokens/s and peak RSS with their ratios',
+  async run(context: CommandContext): Promise<CompareResult> {
+    const model = modelShapeOption(context, 'compare');
+    const shape = {
+      batchSize: countOption(context, 'batch', 8),
+      inputLength: countOption(context, 'inputs', 128),
+      targetLength: countOption(context, 'targets', 32),
+    };
+    const threads = countOption(context, 'threads', os.availableParallelism());
+    const steps = countOption(context, 'steps', 3);
+    const { found, tried } = await findTorchPython(context.env, context.signal);
+    if (!found) {
+      const why = tried.map((t) => `${t.python}: ${t.problem}`).join('; ');
+      context.log(`PyTorch is not importable (${why}), so there is nothing to compare with.`);
+      context.log(`To install it: ${INSTALL_TORCH}.`);
+      return { status: 'no-torch', tried, install: INSTALL_TORCH };
+    }
+    context.log(
+      `PyTorch ${found.torch} (${found.python}), ${threads} thread(s): ${steps} timed steps after one warm-up…`,
+    );
+    const pytorch = await torchTrain(found.python, model.config, shape, { threads, steps }, context);
+    context.log(`Spanfill (${model.modelName}, cpu), ${threads} thread(s)…`);
+    const spanfill = await benchTrain({ ...model, ...shape, steps, provider: 'cpu', threads, signal: context.signal });
+    context.log(renderTrainBench(spanfill));
+    const comparison = compareTrain(spanfill, pytorch);
+    context.log(renderComparison(comparison));
+    return { status: 'compared', python: found.python, pytorch, spanfill, comparison };
+  },
+};

@@ -1,0 +1,76 @@
+// Options the `spanfill bench` entries share (bench.ts, bench-train.ts, bench-generate.ts,
+// bench-compare.ts): the shape and thread flags with their ranges, --provider, and the model
+// as --preset NAME or --model DIR, each refused with a UsageError that names the flag, the bad
+// value and what to give instead.
+
+import type { ProviderName } from '../../engine/onnx/session';
+import { assertProvider } from '../../engine/onnx/session';
+import type { T5Config, T5PresetName } from '../../engine/t5/config';
+import { loadT5Config, t5Preset, T5_PRESET_NAMES } from '../../engine/t5/config';
+import type { CommandContext } from '../command';
+import { UsageError } from '../command';
+
+/** Accepted ranges of the whole-number flags (wide: they only catch typos and nonsense). */
+const RANGES = {
+  batch: { min: 1, max: 4096 },
+  inputs: { min: 1, max: 65536 },
+  targets: { min: 1, max: 65536 },
+  threads: { min: 1, max: 1024 },
+  steps: { min: 1, max: 10000 },
+  repeats: { min: 1, max: 10000 },
+  'prompt-tokens': { min: 1, max: 65536 },
+} as const;
+
+export type CountOption = keyof typeof RANGES;
+
+/** `--option` as a whole number in its range, or `fallback` when it is not given. */
+export function countOption(context: CommandContext, option: CountOption, fallback: number): number;
+export function countOption(context: CommandContext, option: CountOption): number | undefined;
+export function countOption(context: CommandContext, option: CountOption, fallback?: number): number | undefined {
+  return context.integer(option, RANGES[option]) ?? fallback;
+}
+
+export function providerName(raw: string): ProviderName {
+  try {
+    return assertProvider(raw);
+  } catch (error) {
+    throw new UsageError(`--provider: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** --provider, default cpu. */
+export function providerOption(context: CommandContext): ProviderName {
+  return providerName(context.string('provider') ?? 'cpu');
+}
+
+/** --preset, default t5-small. */
+export function presetOption(context: CommandContext): T5PresetName {
+  const preset = context.string('preset') ?? 't5-small';
+  if (!(T5_PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new UsageError(`--preset '${preset}' is not one of: ${T5_PRESET_NAMES.join(', ')}`);
+  }
+  return preset as T5PresetName;
+}
+
+/** --model DIR, refused together with --preset. */
+export function modelFolderOption(context: CommandContext, bench: string): string | undefined {
+  const dir = context.string('model');
+  if (dir !== undefined && context.string('preset') !== undefined) {
+    throw new UsageError(`bench ${bench}: give --preset NAME or --model DIR, not both`);
+  }
+  return dir;
+}
+
+/**
+ * The shape to train: a preset's, or a model folder's config.json (its weights are not read:
+ * training speed does not depend on them). `preset` is only a placeholder when `config` is a folder's.
+ */
+export function modelShapeOption(
+  context: CommandContext,
+  bench: string,
+): { preset: T5PresetName; config: T5Config; modelName: string } {
+  const dir = modelFolderOption(context, bench);
+  if (dir !== undefined) return { preset: 't5-small', config: loadT5Config(dir), modelName: dir };
+  const preset = presetOption(context);
+  return { preset, config: t5Preset(preset), modelName: preset };
+}

@@ -1,0 +1,87 @@
+// `spanfill bench compare` end to end on a tiny model folder: with a python that has torch it
+// runs bench/torch_t5.py and Spanfill's step on the same shapes and prints the comparison;
+// with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
+// at all it says how to install torch and exits 0; a failed PyTorch run fails with its error.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CompareResult } from '../../../../src/main/cli/commands/bench-compare';
+import { INSTALL_TORCH } from '../../../../src/main/cli/commands/bench-compare';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { jsonResult, runSpanfill } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+
+const gatedDir = path.join(__dirname, '../../../fixtures/t5/t5-tiny-gated');
+const tempDir = tempDirs('spanfill-bench-compare-');
+const tiny = ['--model', gatedDir, '--batch', '2', '--inputs', '6', '--targets', '3', '--steps', '1', '--threads', '1'];
+
+/** An executable that runs python3 without its site-packages: a real python where torch is absent. */
+function pythonWithoutTorch(): string {
+  const file = path.join(tempDir(), 'python-no-site');
+  fs.writeFileSync(file, '#!/bin/sh\nexec python3 -S "$@"\n', { mode: 0o755 });
+  return file;
+}
+
+describe('bench compare', () => {
+  it('says how to install torch and exits 0 when the python cannot import it', async () => {
+    const python = pythonWithoutTorch();
+    const env = { PATH: process.env.PATH, SPANFILL_PYTHON: python };
+    const text = await runSpanfill(['bench', 'compare', ...tiny, '--data-dir', tempDir()], env);
+    expect(text.code).toBe(exitCodes.ok);
+    expect(text.stdout).toContain(`PyTorch is not importable (${python}: cannot import torch (ModuleNotFoundError`);
+    expect(text.stdout).toContain(`To install it: ${INSTALL_TORCH}.`);
+    expect(INSTALL_TORCH).toContain('apt-get install python3-torch libopenblas0-pthread');
+
+    const json = await runSpanfill(['bench', 'compare', ...tiny, '--json', '--data-dir', tempDir()], env);
+    expect(json.code).toBe(exitCodes.ok);
+    const result = jsonResult<CompareResult>(json.stdout);
+    expect(result.status).toBe('no-torch');
+  });
+
+  it('says the python was not found, and exits 0, when there is none', async () => {
+    const missing = path.join(tempDir(), 'no-such-python');
+    const env = { PATH: process.env.PATH, SPANFILL_PYTHON: missing };
+    const { code, stdout } = await runSpanfill(['bench', 'compare', ...tiny, '--json', '--data-dir', tempDir()], env);
+    expect(code).toBe(exitCodes.ok);
+    expect(jsonResult<CompareResult>(stdout)).toEqual({
+      status: 'no-torch',
+      tried: [{ python: missing, problem: 'not found' }],
+      install: INSTALL_TORCH,
+    });
+  });
+
+  it('fails with the last line PyTorch wrote when its run fails', async () => {
+    // Passes the torch probe (`-c …`), then fails as an out-of-memory run would.
+    const python = path.join(tempDir(), 'python-oom');
+    const script =
+      '#!/bin/sh\n[ "$1" = -c ] && { echo 1.13.0; exit 0; }\necho Traceback >&2\necho "RuntimeError: out of memory" >&2\nexit 1\n';
+    fs.writeFileSync(python, script, { mode: 0o755 });
+    const { code, stderr } = await runSpanfill(['bench', 'compare', ...tiny, '--data-dir', tempDir()], {
+      PATH: process.env.PATH,
+      SPANFILL_PYTHON: python,
+    });
+    expect(code).toBe(exitCodes.failure);
+    expect(stderr).toContain(`${python} bench/torch_t5.py exited with 1: RuntimeError: out of memory`);
+  });
+
+  it('runs both sides on the same model and shapes and compares them', async () => {
+    const { code, stdout, stderr } = await runSpanfill(
+      ['bench', 'compare', ...tiny, '--json', '--data-dir', tempDir()],
+      {
+        PATH: process.env.PATH,
+      },
+    );
+    expect([code, stderr]).toEqual([exitCodes.ok, '']);
+    const result = jsonResult<CompareResult>(stdout);
+    if (result.status !== 'compared') throw new Error(`expected a comparison, got ${stdout}`);
+    const { pytorch, spanfill, comparison } = result;
+    for (const side of [pytorch, spanfill]) {
+      expect([side.batchSize, side.inputLength, side.targetLength, side.losses.length]).toEqual([2, 6, 3, 2]);
+    }
+    expect(pytorch.threads).toBe(1);
+    expect(pytorch.parameters).toBe(spanfill.parameters);
+    expect(comparison.isSameModel).toBe(true);
+    expect(comparison.rows.map((r) => r.metric)).toEqual(['ms/step', 'tokens/s', 'peak RSS MB']);
+    expect(comparison.rows[1].ratio).toBeCloseTo(spanfill.tokensPerSecond / pytorch.tokensPerSecond, 12);
+  });
+});

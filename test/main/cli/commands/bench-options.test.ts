@@ -1,0 +1,30 @@
+// The option checks the bench entries share: a bad count, provider or preset, or --preset
+// with --model, is a usage error (exit 2) that names the flag and the value, before any work.
+import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { runSpanfill } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-bench-options-');
+
+describe('bench options', () => {
+  it.each([
+    [['train', '--batch', '0'], "--batch must be an integer from 1 to 4096, got '0'"],
+    [['compare', '--threads', 'two'], "--threads must be an integer from 1 to 1024, got 'two'"],
+    [['generate', '--prompt-tokens', '1.5'], "--prompt-tokens must be an integer from 1 to 65536, got '1.5'"],
+    [
+      ['generate', '--provider', 'tpu'],
+      "--provider: Unknown execution provider 'tpu'; expected one of: cpu, cuda, webgpu, dml",
+    ],
+    [['compare', '--preset', 't5-huge'], "--preset 't5-huge' is not one of: t5-small, t5-base"],
+    [['train', '--preset', 't5-small', '--model', 'x'], 'bench train: give --preset NAME or --model DIR, not both'],
+    [
+      ['generate', '--preset', 't5-small', '--model', 'x'],
+      'bench generate: give --preset NAME or --model DIR, not both',
+    ],
+  ])('bench %j is refused', async (args, message) => {
+    const { code, stderr } = await runSpanfill(['bench', ...args, '--data-dir', tempDir()]);
+    expect(code).toBe(exitCodes.usage);
+    expect(stderr).toContain(message);
+  });
+});

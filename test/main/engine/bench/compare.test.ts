@@ -1,0 +1,87 @@
+// compareTrain() and parseTorchTrainResult(): ratio rows from two results written out here,
+// issue #11's targets applied at exactly its two shapes, a parameter mismatch flagged, and
+// bad PyTorch output refused with a message that names the field.
+import { describe, expect, it } from 'vitest';
+import type { TrainSide } from '../../../../src/main/engine/bench/compare';
+import { compareTrain, parseTorchTrainResult } from '../../../../src/main/engine/bench/compare';
+import { renderComparison } from '../../../../src/main/cli/commands/bench-compare';
+
+const shape = { parameters: 60506624, batchSize: 8, inputLength: 128, targetLength: 29 };
+// 8 · (128 + 29) = 1256 tokens per step.
+const spanfill: TrainSide = { ...shape, msPerStep: 2000, tokensPerSecond: 628, peakRssMb: 3000 };
+const pytorch: TrainSide = { ...shape, msPerStep: 5000, tokensPerSecond: 251.2, peakRssMb: 2500 };
+
+describe('compareTrain', () => {
+  it('gives Spanfill ÷ PyTorch per metric and checks issue #11 targets at batch 8, 128/29', () => {
+    const c = compareTrain(spanfill, pytorch);
+    expect(c.isSameModel).toBe(true);
+    expect(c.rows.map((r) => [r.metric, r.spanfill, r.pytorch])).toEqual([
+      ['ms/step', 2000, 5000],
+      ['tokens/s', 628, 251.2],
+      ['peak RSS MB', 3000, 2500],
+    ]);
+    const [ms, speed, rss] = c.rows;
+    expect(ms.ratio).toBeCloseTo(0.4, 12);
+    expect(speed.ratio).toBeCloseTo(2.5, 12);
+    expect(rss.ratio).toBeCloseTo(1.2, 12);
+    expect(ms.target).toBeUndefined();
+    expect(speed.target).toEqual({ bound: 'at least', ratio: 2, isMet: true });
+    expect(rss.target).toEqual({ bound: 'at most', ratio: 1.25, isMet: true });
+  });
+
+  it('holds 512/114 to ≥ 1.5× tokens/s and reports a miss', () => {
+    const long = { ...shape, inputLength: 512, targetLength: 114 };
+    const c = compareTrain(
+      { ...long, msPerStep: 28400, tokensPerSecond: 176.3, peakRssMb: 8700 },
+      { ...long, msPerStep: 23800, tokensPerSecond: 210.4, peakRssMb: 3900 },
+    );
+    expect(c.rows[1].target).toEqual({ bound: 'at least', ratio: 1.5, isMet: false });
+    expect(c.rows[2].target).toEqual({ bound: 'at most', ratio: 1.25, isMet: false });
+    expect(renderComparison(c)).toMatch(/tokens\/s +176 +210 +0\.84× +≥ 1\.5× MISSED/);
+  });
+
+  it('sets no target at other shapes, and flags different models', () => {
+    const other = { ...spanfill, batchSize: 4 };
+    const c = compareTrain(other, { ...pytorch, batchSize: 4, parameters: 60492288 });
+    expect(c.rows.every((r) => r.target === undefined)).toBe(true);
+    expect(c.isSameModel).toBe(false);
+    expect(renderComparison(c)).toContain('NOTE: not the same model (PyTorch has 60492288 parameters)');
+  });
+
+  it('renders one aligned row per metric under a title with the shape', () => {
+    const lines = renderComparison(compareTrain(spanfill, pytorch)).split('\n');
+    expect(lines[0]).toBe('B=8 128/29, 60506624 parameters');
+    expect(lines[1].split(/ {2,}/)).toEqual(['', 'Spanfill', 'PyTorch', 'ratio', 'target']);
+    expect(lines[2].split(/ {2,}/)).toEqual(['ms/step', '2000', '5000', '0.40×']);
+    expect(lines[3].split(/ {2,}/)).toEqual(['tokens/s', '628', '251', '2.50×', '≥ 2× met']);
+    expect(lines[4].split(/ {2,}/)).toEqual(['peak RSS MB', '3000', '2500', '1.20×', '≤ 1.25× met']);
+  });
+});
+
+describe('parseTorchTrainResult', () => {
+  const good = {
+    torch: '1.13.0',
+    threads: 2,
+    ...pytorch,
+    firstStepMs: 6000,
+    minMsPerStep: 4900,
+    maxMsPerStep: 5100,
+    losses: [10.5, 10.4],
+  };
+
+  it('reads the last line printed', () => {
+    expect(parseTorchTrainResult(`warming up\n${JSON.stringify(good)}\n`, 'torch_t5.py')).toEqual(good);
+  });
+
+  it('names the source and the field when the output is not a result', () => {
+    expect(() => parseTorchTrainResult('Traceback (most recent call last)', 'torch_t5.py')).toThrow(
+      'torch_t5.py did not print a JSON result; its last line was "Traceback (most recent call last)"',
+    );
+    expect(() => parseTorchTrainResult(JSON.stringify({ ...good, msPerStep: 'slow' }), 'torch_t5.py')).toThrow(
+      'torch_t5.py: "msPerStep" should be a non-negative number; got "slow"',
+    );
+    expect(() => parseTorchTrainResult(JSON.stringify({ ...good, losses: null }), 'torch_t5.py')).toThrow(
+      '"losses" should be an array of numbers',
+    );
+  });
+});
