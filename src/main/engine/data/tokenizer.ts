@@ -155,10 +155,8 @@ export interface HfTokenizerOptions {
   readonly wordMemo?: boolean;
 }
 
-/** Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline. */
-export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOptions = {}): Promise<TextTokenizer> {
-  const dir = resolve(modelDir);
-  const jsonPath = join(dir, 'tokenizer.json');
+/** The transformers.js tokenizer in `dir`, with a message that says what to do when it cannot load. */
+async function openHfTokenizer(dir: string, jsonPath: string): Promise<HfTokenizerLike> {
   if (!existsSync(dir)) {
     throw new DataError(
       'tokenizer',
@@ -173,9 +171,8 @@ export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOpti
       dir,
     );
   }
-  let tok: HfTokenizerLike;
   try {
-    tok = await loadWithTransformers(dir);
+    return await loadWithTransformers(dir);
   } catch (e) {
     throw new DataError(
       'tokenizer',
@@ -183,6 +180,13 @@ export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOpti
       dir,
     );
   }
+}
+
+/** Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline. */
+export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOptions = {}): Promise<TextTokenizer> {
+  const dir = resolve(modelDir);
+  const jsonPath = join(dir, 'tokenizer.json');
+  const tok = await openHfTokenizer(dir, jsonPath);
   const vocab = tok.get_vocab();
   const entries: [string, number][] = vocab instanceof Map ? [...vocab.entries()] : Object.entries(vocab);
   const byToken = new Map(entries);
