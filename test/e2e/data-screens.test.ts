@@ -165,7 +165,10 @@ describe('Datasets and Masking screens', () => {
 
   it("a dataset's first preview with a tokenizer shows the tokenizing progress, then the example", async () => {
     const many = path.join(dir, 'many.txt');
-    const note = (i: number): string => `Note ${i}: the cute dog walks in the green park by the river.`;
+    // Words unique to each note, with non-ASCII letters, so the tokenizer's per-word memo cannot
+    // make the first pass too quick to show its progress.
+    const note = (i: number): string =>
+      `Note ${i}: the cüte dög${i} wälks in the grëen pärk${i} by the rïver${i} ñ${i * 7}.`;
     fs.writeFileSync(many, Array.from({ length: 20_000 }, (_, i) => note(i)).join('\n\n'));
     await page.getByTestId('nav-datasets').click();
     await importPaths(many);
