@@ -34,6 +34,8 @@ describe('spanfill demo', () => {
     expect(baseline.spans).toBe(trained.spans);
     // Exact spans, the demo's score: clearly more than the untrained model's.
     expect(trained.exactSpans).toBeGreaterThan(untrained.exactSpans + 3);
+    // ... and than a blank in every hole: the run has learned more than the commonest byte.
+    expect(trained.exactSpans).toBeGreaterThan(baseline.exactSpans);
     expect(trained.characters).toBeGreaterThan(untrained.characters);
     // The baseline writes the sample's most common character everywhere and counts what that hits.
     expect(result.baselineText).toBe(' ');
