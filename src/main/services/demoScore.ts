@@ -1,8 +1,12 @@
 // Scores for `spanfill demo`: how well a model's fills reproduce the words a held-out prompt hid.
-// Exact: the span's text equals the true words (both trimmed; an empty output never counts).
-// Characters: 1 − Levenshtein distance / the longer length, per span, averaged over spans — a
-// softer measure that credits "Presiden" for "President". Reference: Levenshtein (1966); the
-// two-row dynamic programme is the textbook one.
+// Exact: the span's text equals the true words as written, or both trimmed (a subword
+// tokenizer's decode may add or drop a space at a span's edges); a truth that is only
+// whitespace must be written as it is, so a model that leaves a hole empty never scores there.
+// Characters: 1 − Levenshtein distance / the longer length, per span (trimmed texts, or as written
+// for a blank truth), averaged over spans — a softer measure that credits "Presiden" for
+// "President". A baseline puts the training text's most common character into every hole, so a
+// reader sees how much of a score plain character frequency explains. Reference: Levenshtein
+// (1966); the two-row dynamic programme is the textbook one.
 
 export interface SpanScore {
   readonly isExact: boolean;
@@ -33,13 +37,14 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** One span: `predicted` is null when the model gave nothing for it. */
+/** One span: `predicted` (as the model wrote it, untrimmed) is null when the model gave nothing for it. */
 export function scoreSpan(truth: string, predicted: string | null): SpanScore {
-  const t = truth.trim();
-  const p = (predicted ?? '').trim();
+  if (predicted === null) return { isExact: false, characters: 0 };
+  const isBlank = truth.trim() === '';
+  const [t, p] = isBlank ? [truth, predicted] : [truth.trim(), predicted.trim()];
   const longer = Math.max(t.length, p.length);
-  const characters = longer === 0 ? (predicted === null ? 0 : 1) : 1 - editDistance(t, p) / longer;
-  return { isExact: predicted !== null && p === t, characters };
+  const characters = longer === 0 ? 1 : 1 - editDistance(t, p) / longer;
+  return { isExact: predicted === truth || t === p, characters };
 }
 
 export function totalScore(spans: readonly SpanScore[]): DemoScore {
@@ -51,4 +56,16 @@ export function totalScore(spans: readonly SpanScore[]): DemoScore {
     exactRate: count === 0 ? 0 : exactSpans / count,
     characters: count === 0 ? 0 : spans.reduce((sum, s) => sum + s.characters, 0) / count,
   };
+}
+
+/** The character (UTF-16 unit) that occurs most often in `text`; the first such in a tie. */
+export function mostCommonCharacter(text: string): string {
+  const counts = new Map<string, number>();
+  let best = '';
+  for (const c of text) {
+    const n = (counts.get(c) ?? 0) + 1;
+    counts.set(c, n);
+    if (n > (counts.get(best) ?? 0)) best = c;
+  }
+  return best;
 }

@@ -16,12 +16,13 @@ import { heldOutSentences } from '../../resources';
 import type { DemoScore } from '../../services/demoScore';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { formatBytes, withPullProgress } from './models';
 import { startServing } from './serve';
 import { renderPreview, withTokenizingProgress } from './mask';
 
 const heldOutCount = (): number => heldOutSentences().length;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const quoted = (text: string | null): string => (text === null ? '(nothing)' : JSON.stringify(text.trim()));
+const quoted = (text: string | null): string => (text === null ? '(nothing)' : JSON.stringify(text));
 
 export function formatScore(label: string, s: DemoScore): string {
   return `${label}: ${s.exactSpans}/${s.spans} spans exact (${pct(s.exactRate)}), characters ${pct(s.characters)}`;
@@ -47,16 +48,23 @@ function reporter(context: CommandContext): (event: DemoEvent) => void {
         `Sample text ${how}: dataset ${event.dataset.id} (${event.dataset.stats?.documents ?? '?'} paragraphs)`,
       );
     } else if (event.kind === 'model') {
-      context.log(`Base model: ${event.model}`);
+      const p = event.pulled;
+      const how =
+        p === null
+          ? ''
+          : ` (${p.model.name}, ${p.isFromCache ? 'from the cache' : `downloaded ${formatBytes(p.downloadedBytes)}`})`;
+      context.log(`Base model: ${event.model}${how}`);
     } else if (event.kind === 'preview') {
       context.log('\nOne training example, masked as training will mask it ([N: …] is a span the model must fill):');
       context.log(renderPreview(event.preview));
     } else if (event.kind === 'run') {
       const c = event.config;
       every = Math.max(DEMO_STEPS_PER_CALL, Math.round(c.maxSteps! / 10 / DEMO_STEPS_PER_CALL) * DEMO_STEPS_PER_CALL);
+      const optimizer =
+        c.optimizer.kind === 'adafactor' ? 'Adafactor (relative step size, as T5)' : `AdamW, lr ${c.lr}`;
       context.log(
         `\nTraining run ${event.run.id}: ${event.run.totalSteps} steps, batch ${c.batchSize} × ${c.inputLength} tokens, ` +
-          `lr ${c.lr}, on ${c.provider}`,
+          `spans of ${c.meanSpanLength} on average, ${optimizer}, on ${c.provider}`,
       );
     } else if (event.kind === 'loss') {
       if (event.step % every === 0 || event.step === DEMO_STEPS_PER_CALL || event.step === event.totalSteps)
@@ -78,13 +86,16 @@ export const demoCommand = defineCommand({
     'spanfill demo [--model REPO_ID|DIR|ID] [--steps N] [--prompts N] [--serve [--port N]] [--data-dir DIR] [--json]',
   description:
     'Imports the bundled public-domain sample (once; later demos reuse it), shows how one training example is ' +
-    `masked, trains a CPU "quick" run of ${DEMO_DEFAULT_MODEL} for ${DEMO_DEFAULT_STEPS} steps (a few minutes) ` +
-    'printing the loss, then masks held-out sentences of the sample with the run settings and prints what the ' +
+    `masked, trains a CPU "quick" run of ${DEMO_DEFAULT_MODEL} from scratch for ${DEMO_DEFAULT_STEPS} steps ` +
+    '(Adafactor, one-byte spans; a minute or two) printing the loss, then masks held-out sentences of the sample ' +
+    'with the run settings and prints what the ' +
     'untrained and the trained model put in each span next to the true words, with two scores: spans reproduced ' +
-    'exactly, and character similarity (1 − edit distance / length, averaged over spans).\n\n' +
+    'exactly (a blank span only when the blank is written), and character similarity (1 − edit distance / length, ' +
+    "averaged over spans), and a baseline: the sample's most common character written into every hole.\n\n" +
     'The dataset and the run are ordinary ones: `spanfill runs`, `spanfill fill --run ID` and the app show them. ' +
     '--serve then serves the UI on this data directory until Ctrl-C. --model google/flan-t5-small downloads that ' +
-    'model (once, through `spanfill models pull`) and fine-tunes it instead; that takes much longer on a CPU.',
+    'model (once, through `spanfill models pull`) and fine-tunes it instead (AdamW at 3e-4, spans of 3 tokens); ' +
+    'that takes much longer on a CPU.',
   options: {
     model: { type: 'string', placeholder: 'M', description: `Base model (default ${DEMO_DEFAULT_MODEL})` },
     steps: {
@@ -109,8 +120,10 @@ export const demoCommand = defineCommand({
     const port = context.integer('port', { min: 0, max: 65_535 });
     if (port !== undefined && !context.flag('serve')) throw new UsageError('--port needs --serve');
     const app = context.app();
-    const result = await withTokenizingProgress(context, app, () =>
-      runDemo(app, { model: context.string('model'), steps, prompts }, reporter(context), context.signal),
+    const result = await withPullProgress(context, () =>
+      withTokenizingProgress(context, app, () =>
+        runDemo(app, { model: context.string('model'), steps, prompts }, reporter(context), context.signal),
+      ),
     );
     if (!context.flag('serve')) {
       context.printResult({ ...result, dataDir: app.dataDir });
@@ -134,6 +147,7 @@ export const demoCommand = defineCommand({
         : 'No losses recorded',
       formatScore('Untrained', r.scores.untrained),
       formatScore('Trained  ', r.scores.trained),
+      `${formatScore('Baseline ', r.scores.baseline)} (${quoted(r.baselineText)}, the sample's most common character, in every hole)`,
     ];
     if (r.url) lines.push('', `Open ${r.url} and pick run ${r.runId}`, 'Press Ctrl-C to stop serving.');
     else

@@ -95,21 +95,27 @@ function tokenAction(service: ModelService, args: readonly string[]): HubTokenSt
 }
 
 async function pullWithProgress(context: CommandContext, service: ModelService, repoId: string): Promise<ModelPulled> {
-  const app = context.app();
-  let bar: ProgressBar | undefined;
-  const unsubscribe = app.events.subscribe((event, payload) => {
+  const revision = context.string('revision');
+  return withPullProgress(context, () =>
+    service.pull({ repoId, revision, isOffline: context.flag('offline') || undefined }, context.signal),
+  );
+}
+
+/** Runs `work`, drawing a progress bar on stderr for each Hub pull it makes (`spanfill demo --model` too). */
+export async function withPullProgress<T>(context: CommandContext, work: () => Promise<T>): Promise<T> {
+  const bars = new Map<string, ProgressBar>();
+  const unsubscribe = context.app().events.subscribe((event, payload) => {
     if (event !== 'models.pullProgress') return;
     const p = payload as { repoId: string; bytesDone: number; bytesTotal: number };
-    if (p.repoId !== repoId) return;
-    bar ??= context.progress(`Pulling ${repoId} (bytes)`, p.bytesTotal);
+    let bar = bars.get(p.repoId);
+    if (bar === undefined) bars.set(p.repoId, (bar = context.progress(`Pulling ${p.repoId} (bytes)`, p.bytesTotal)));
     bar.update(p.bytesDone, p.bytesTotal);
   });
   try {
-    const revision = context.string('revision');
-    return await service.pull({ repoId, revision, isOffline: context.flag('offline') || undefined }, context.signal);
+    return await work();
   } finally {
     unsubscribe();
-    bar?.finish();
+    for (const bar of bars.values()) bar.finish();
   }
 }
 

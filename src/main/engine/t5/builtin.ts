@@ -4,7 +4,10 @@
 // materializeBuiltinModel writes it out as an ordinary HF folder under the data directory, so
 // every command and the trainer treat it like any model folder. A run may also start from
 // `preset:NAME` (a T5 shape of config.ts) with a chosen tokenizer: the same writer, random weights.
-// Reference: ByT5, Xue et al. 2021 (arXiv:2105.13626) for the vocabulary layout.
+// A definition's `init` departs from HF's init scales (params.ts) where measured to train faster
+// (resources/README.md). References: ByT5, Xue et al. 2021 (arXiv:2105.13626) for the vocabulary
+// layout; T5X (google-research/t5x, t5x/examples/t5/layers.py DenseGeneral) for the fan-in
+// initialisation of the untied logits layer.
 
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,11 +28,20 @@ export const BUILTIN_MARKER = 'spanfill-builtin.json';
 /** Bump when the folder's files change shape, so old data directories get rewritten. */
 const FOLDER_FORMAT = 1;
 
+/** Departures from HF's init scales, applied by rescaling the same seeded draws. */
+interface BuiltinInit {
+  /** "fan_in": an untied lm_head gets std factor·d_model^-½ (T5X) instead of HF's factor·1. */
+  readonly lm_head?: string;
+  /** Standard deviation of the relative-attention biases (HF: factor·d_model^-½). */
+  readonly relative_attention_bias_std?: number;
+}
+
 interface BuiltinDefinition {
   readonly name: string;
   readonly description: string;
   readonly seed: number;
   readonly model_max_length: number;
+  readonly init?: BuiltinInit;
   readonly config: Record<string, unknown>;
 }
 
@@ -68,6 +80,30 @@ export function builtinModelConfig(model: string = DEFAULT_BUILTIN_MODEL): T5Con
   return config;
 }
 
+/**
+ * Rescales HF-initialised `params` (params.ts: lm_head std factor·1, relative biases
+ * factor·d_model^-½) to the stds `init` asks for. NOTE: with HF's std 1 an untied lm_head gives
+ * logits of std √d_model (11 for D 128) and a first loss near 35 instead of ln V ≈ 6; the tied
+ * model's d_model^-½ rescale, and T5X's fan-in init of its logits layer, give std 1.
+ */
+export function applyBuiltinInit(params: Map<string, Float32Array>, config: T5Config, init: BuiltinInit = {}): void {
+  const scale = (name: string, by: number): void => {
+    const w = params.get(name);
+    if (w !== undefined) for (let i = 0; i < w.length; i++) w[i] *= by;
+  };
+  if (init.lm_head !== undefined && init.lm_head !== 'fan_in')
+    throw new T5ConfigError(
+      `init.lm_head must be "fan_in" (or left out for HF's init), got ${JSON.stringify(init.lm_head)}`,
+    );
+  if (init.lm_head === 'fan_in') scale('lm_head.weight', config.dModel ** -0.5);
+  const biasStd = init.relative_attention_bias_std;
+  if (biasStd !== undefined) {
+    if (!(biasStd > 0)) throw new T5ConfigError(`init.relative_attention_bias_std must be > 0, got ${biasStd}`);
+    const hfStd = config.initializerFactor * config.dModel ** -0.5;
+    for (const name of params.keys()) if (name.endsWith('relative_attention_bias.weight')) scale(name, biasStd / hfStd);
+  }
+}
+
 /** Where `model` lives once materialized: `<dataDir>/models/builtin/<name>`. */
 export function builtinModelDir(dataDir: string, model: string = DEFAULT_BUILTIN_MODEL): string {
   return join(dataDir, 'models', 'builtin', definition(model).name);
@@ -98,8 +134,10 @@ function writeRandomModel(
   seed: number,
   nameOrPath: string,
   writeTokenizer: (dir: string) => void,
+  init?: BuiltinInit,
 ): void {
   const params = randomT5Params(config, seed);
+  applyBuiltinInit(params, config, init);
   saveT5Model(dir, config, { params, layout: DEFAULT_LAYOUT }, { baseConfig: { _name_or_path: nameOrPath } });
   writeTokenizer(dir);
   writeJson(join(dir, 'generation_config.json'), {
@@ -154,13 +192,14 @@ export function materializeRandomModel(
     readonly fingerprint: string;
     readonly marker: Record<string, unknown>;
     readonly writeTokenizer: (dir: string) => void;
+    readonly init?: BuiltinInit;
   },
 ): string {
   return materializeFolder(
     dir,
     source.fingerprint,
     { model: source.name, seed: source.seed, ...source.marker },
-    (temp) => writeRandomModel(temp, source.config, source.seed, source.name, source.writeTokenizer),
+    (temp) => writeRandomModel(temp, source.config, source.seed, source.name, source.writeTokenizer, source.init),
   );
 }
 
@@ -177,6 +216,7 @@ export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT
     fingerprint: builtinFingerprint(def),
     marker: { description: def.description },
     writeTokenizer: (dir) => writeByteTokenizer(dir, def.model_max_length),
+    init: def.init,
   });
 }
 

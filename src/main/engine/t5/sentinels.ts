@@ -28,8 +28,11 @@ export interface FillOptions {
   readonly close?: string;
 }
 
-/** Split a decoded target into sentinel → text (the text up to the next sentinel). */
-export function parseSpans(output: string): Map<number, string> {
+/**
+ * Split a decoded target into sentinel → text (the text up to the next sentinel), trimmed
+ * unless `trim` is false (a byte model's output is exact, blanks included).
+ */
+export function parseSpans(output: string, trim = true): Map<number, string> {
   const cleaned = output.replace(DROPPED_TOKENS, '');
   const spans = new Map<number, string>();
   const matches = [...cleaned.matchAll(SENTINEL)];
@@ -37,7 +40,8 @@ export function parseSpans(output: string): Map<number, string> {
     const from = (match.index ?? 0) + match[0].length;
     const to = i + 1 < matches.length ? (matches[i + 1].index ?? cleaned.length) : cleaned.length;
     const id = Number(match[1]);
-    if (!spans.has(id)) spans.set(id, cleaned.slice(from, to).trim());
+    const text = cleaned.slice(from, to);
+    if (!spans.has(id)) spans.set(id, trim ? text.trim() : text);
   });
   return spans;
 }

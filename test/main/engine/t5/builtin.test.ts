@@ -1,12 +1,14 @@
 // builtin:byt5-tiny: its definition is valid T5 over the ByT5 byte vocabulary, and the folder it
 // materializes loads like any user folder (engine loader, tokenizer.json through
-// @huggingface/transformers), scores a batch and generates; rewritten only when stale.
+// @huggingface/transformers), scores a batch and generates; rewritten only when stale. Its init
+// (fan-in lm_head, wide position biases) shows in the weights and in a first loss near ln V.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createByteTokenizer, loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import {
+  applyBuiltinInit,
   BUILTIN_MARKER,
   BUILTIN_MODEL_NAMES,
   builtinModelConfig,
@@ -15,7 +17,7 @@ import {
   isBuiltinModelName,
   materializeBuiltinModel,
 } from '../../../../src/main/engine/t5/builtin';
-import { countParams, t5ParamShapes } from '../../../../src/main/engine/t5/params';
+import { countParams, randomT5Params, t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
 import { scoreBatch } from '../../../../src/main/engine/t5/score';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
@@ -150,5 +152,44 @@ describe('the materialized builtin:byt5-tiny folder', () => {
     writeFileSync(weightsPath, 'truncated');
     materializeBuiltinModel(root);
     expect(loadT5Model(dir).weights.params.size).toBe(t5ParamShapes(builtinModelConfig()).size);
+  });
+});
+
+const rms = (w: Float32Array): number => Math.sqrt(w.reduce((sum, x) => sum + x * x, 0) / w.length);
+
+describe('the built-in init', () => {
+  const { config, weights } = loadT5Model(materializeBuiltinModel(dataDir()));
+
+  it('gives the untied lm_head std d_model^-1/2 and the position biases std 3', () => {
+    // Sample RMS of 49 152 (lm_head) and 128 (each bias table) normal draws: within a few % and ~20%.
+    expect(rms(weights.params.get('lm_head.weight')!)).toBeCloseTo(128 ** -0.5, 2);
+    for (const stack of ['encoder', 'decoder']) {
+      const bias = weights.params.get(`${stack}.block.0.layer.0.SelfAttention.relative_attention_bias.weight`)!;
+      expect(Math.abs(rms(bias) - 3)).toBeLessThan(0.6);
+    }
+    // Everything else keeps HF's scales, e.g. the embedding's std 1.
+    expect(rms(weights.params.get('shared.weight')!)).toBeCloseTo(1, 1);
+  });
+
+  it('starts near ln V: logits of std 1, not the std √d_model of an lm_head with std 1', async () => {
+    // The decoder's last RMS norm leaves |h|² = d_model, so a logit w·h with w ~ N(0, 1/d_model)
+    // has variance 1, and the mean cross-entropy of such logits is about ln V + ½ (6.45 for V 384).
+    const bytes = createByteTokenizer();
+    const text = 'We the People of the United States, in Order to form a more perfect Union';
+    const inputIds = [[...bytes.encode(text.replace('People', '')), 1]];
+    const labels = [[bytes.sentinelId(0), ...bytes.encode('People'), 1]];
+    const attentionMask = [inputIds[0].map(() => 1)];
+    const { loss } = await scoreBatch(config, weights.params, { inputIds, attentionMask, labels });
+    expect(Math.abs(loss - (Math.log(config.vocabSize) + 0.5))).toBeLessThan(1);
+  });
+
+  it('refuses an init it does not know, naming the value', () => {
+    const params = randomT5Params(builtinModelConfig(), 1);
+    expect(() => applyBuiltinInit(params, builtinModelConfig(), { lm_head: 'xavier' })).toThrow(
+      /init.lm_head must be "fan_in".*"xavier"/,
+    );
+    expect(() => applyBuiltinInit(params, builtinModelConfig(), { relative_attention_bias_std: 0 })).toThrow(
+      /relative_attention_bias_std must be > 0, got 0/,
+    );
   });
 });

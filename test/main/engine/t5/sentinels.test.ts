@@ -1,6 +1,6 @@
 // Sentinel rendering: a model's <extra_id_N> output filled into the prompt's holes.
 import { describe, expect, it } from 'vitest';
-import { fillSentinels } from '../../../../src/main/engine/t5/sentinels';
+import { fillSentinels, parseSpans } from '../../../../src/main/engine/t5/sentinels';
 
 describe('sentinels', () => {
   it('fills each hole and marks the spans', () => {
@@ -17,5 +17,18 @@ describe('sentinels', () => {
     const filled = fillSentinels('a <extra_id_0> b <extra_id_1> c', '<extra_id_0> x', { open: '<', close: '>' });
     expect(filled.marked).toBe('a <x> b <> c');
     expect(filled.spans[1]).toMatchObject({ sentinel: 1, isMissing: true, text: '' });
+  });
+  it('parses spans trimmed by default, or as written (blanks kept) when asked', () => {
+    const output = '<pad><extra_id_0> <extra_id_1>e the <extra_id_2></s>';
+    expect([...parseSpans(output)]).toEqual([
+      [0, ''],
+      [1, 'e the'],
+      [2, ''],
+    ]);
+    expect([...parseSpans(output, false)]).toEqual([
+      [0, ' '],
+      [1, 'e the '],
+      [2, ''],
+    ]);
   });
 });
