@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { MemorySplit, RunConfig } from '../../shared/contract/runs';
-import { ACCUMULATION_MAX, describeMemorySplit, formatGiB } from '../../shared/contract/runs';
+import { ACCUMULATION_MAX, describeMemorySplit, formatMemory } from '../../shared/contract/runs';
 import type { T5Config } from '../engine/t5/config';
 import { countParams, t5ParamShapes } from '../engine/t5/params';
 
@@ -168,8 +168,8 @@ export function planMemory(config: T5Config, run: RunConfig, targetLength: numbe
     const least = need(smallest, (batchSize * accumulation) / smallest);
     const raise = budget.basis === 'memoryBudgetMiB' ? 'raise memoryBudgetMiB' : 'set memoryBudgetMiB if more is free';
     throw new MemoryBudgetError(
-      `batchSize ${batchSize} at inputLength ${run.inputLength} does not fit the ${formatGiB(limit)} budget ` +
-        `(${budget.basis}): even micro-batches of ${smallest} need ~${formatGiB(least)}; lower inputLength, use a smaller ` +
+      `batchSize ${batchSize} at inputLength ${run.inputLength} does not fit the ${formatMemory(limit)} budget ` +
+        `(${budget.basis}): even micro-batches of ${smallest} need ~${formatMemory(least)}; lower inputLength, use a smaller ` +
         `model, free some memory or ${raise}`,
     );
   }

@@ -262,9 +262,9 @@ export interface RunComparison {
   }[];
 }
 
-/** "6.0 GiB" */
-export function formatGiB(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+/** A memory figure: "6.0 GiB", or "380 MiB" under a GiB. */
+export function formatMemory(bytes: number): string {
+  return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
 /**
@@ -281,7 +281,7 @@ export function describeMemorySplit(
       ? `batch ${split.askedBatchSize} with accumulation ${split.askedAccumulation}`
       : `batch ${split.askedBatchSize}`;
   return (
-    `${asked} does not fit the ${formatGiB(split.budgetBytes)} budget (${split.basis}; needs ~${formatGiB(split.neededBytes)}); ` +
+    `${asked} does not fit the ${formatMemory(split.budgetBytes)} budget (${split.basis}; needs ~${formatMemory(split.neededBytes)}); ` +
     `training micro-batches of ${trains.batchSize} with accumulation ${trains.accumulation}, ` +
     `same ${trains.batchSize * trains.accumulation} examples per step`
   );

@@ -123,6 +123,7 @@ describe('planMemory', () => {
       budgetBytes: limit,
       basis: 'memoryBudgetMiB',
     });
+    expect(limit).toBeGreaterThan(GiB); // so both figures are in GiB with one decimal
     const gib = (n: number) => (n / GiB).toFixed(1);
     expect(plan.notice).toBe(
       `batch 32 does not fit the ${gib(limit)} GiB budget (memoryBudgetMiB; needs ~${gib(need(32, 1))} GiB); ` +
