@@ -18,7 +18,7 @@ import { countParams, t5ParamShapes } from '../engine/t5/params';
  * themselves; PARAM_COPIES times the parameter bytes (parameters, gradients, two optimizer
  * slots, and the copies of parameters and optimizer state each call feeds in and gets back);
  * and per example the activations kept for the backward pass: per token and layer a few
- * D and F vectors, per attention score about nine floats (scores, probabilities, dropout mask
+ * D and F vectors, per attention score twelve floats (scores, probabilities, dropout mask
  * and output, and their gradients), and three copies of the target logits. An estimate,
  * slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
  */
@@ -32,7 +32,7 @@ export function estimateStepBytes(
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
   const paramBytes = 4 * countParams(t5ParamShapes(config));
   const perToken = 6 * dModel + 1.5 * dFf; // floats per token and layer
-  const scores = (rows: number, columns: number) => 9 * numHeads * rows * columns;
+  const scores = (rows: number, columns: number) => 12 * numHeads * rows * columns;
   const perExample =
     numLayers * (inputLength * perToken + scores(inputLength, inputLength)) +
     numDecoderLayers *
@@ -43,19 +43,26 @@ export function estimateStepBytes(
 }
 
 /**
- * NOTE: calibration. Peak RSS (MiB) of `node bin/spanfill.mjs bench train --preset t5-small
- * --batch B --inputs TE --targets TD --threads 2 --steps 1 --json` (and `--model
- * test/fixtures/t5/t5-tiny-relu`) on the 2-core machine, one warm-up and one timed step,
- * against this estimate:
- *   MEASURED
- * The parameter part is most of a small-batch step (~13 copies of the parameter bytes); the
- * attention scores dominate at input 512. Another change is reducing the engine's activation
- * memory (issue #11 item 4); after it this estimate is more conservative than it need be
- * until it is measured again. ACCUMULATION_PARAM_COPIES (the gradient sums a step with
- * accumulation carries): ACCUMULATION_MEASURED.
+ * NOTE: calibration, 2026-11-30, this 2-core machine, 2 threads. Peak RSS in MiB, measured
+ * → estimated. `node bin/spanfill.mjs bench train --preset t5-small --batch B --inputs TE
+ * --targets TD --threads 2 --steps 1 --json` (one warm-up and one timed step):
+ *   128/32: B=1 3267 → 3548, B=2 3308 → 3629, B=4 3384 → 3792, B=8 3522 → 4118
+ *   512/114: B=1 3479 → 4329, B=2 3919 → 5191, B=4 5780 → 6917, B=8 9722 → 10368
+ *   t5-base B=1 128/32: 10653 → 12050; `--model test/fixtures/t5/t5-tiny-relu`: B=1 128/32
+ *   258 → 361, B=8 512/114 1046 → 1342 (t5-tiny-gated 264 → 361, 912 → 1177).
+ * `spanfill train --model preset:t5-small --tokenizer bytes --max-steps 2 --threads 2` (the
+ * whole trainer, with its final evaluation; /usr/bin/time -v of the CLI and its engine host):
+ *   128 B=8 2794 → 3175; 128 B=2 accumulation 4 2752 → 3103; 512 B=4 5209 → 5914;
+ *   512 B=1 accumulation 4 3108 → 3788 (the split saves what it should: 2.1 GiB at 512).
+ * So the estimate runs 7–40 % over (most where ORT's arena rounds a small batch up). The
+ * parameter part is most of a small step (~13 copies of the parameter bytes); attention
+ * scores dominate at input 512. Another change is reducing the engine's activation memory
+ * (issue #11 item 4); after it this estimate is more conservative than it need be until it
+ * is measured again. GPU memory was not measured (no GPU here): the same formula stands in.
  */
 const PROCESS_BYTES = 350 * 2 ** 20;
 const PARAM_COPIES = 13.5;
+/** The gradient sums a step with accumulation carries; measured about one copy (128 B=2 × 4 above). */
 const ACCUMULATION_PARAM_COPIES = 2;
 
 /** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */

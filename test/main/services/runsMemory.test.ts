@@ -149,6 +149,39 @@ describe('planMemory', () => {
 });
 
 describe('estimateStepBytes', () => {
+  // Peak RSS (MiB) measured on the CPU, from the NOTE in runsMemory.ts: [B, TE, TD, accumulation, MiB].
+  const BENCH_T5_SMALL = [
+    [1, 128, 32, 1, 3267],
+    [2, 128, 32, 1, 3308],
+    [4, 128, 32, 1, 3384],
+    [8, 128, 32, 1, 3522],
+    [1, 512, 114, 1, 3479],
+    [2, 512, 114, 1, 3919],
+    [4, 512, 114, 1, 5780],
+    [8, 512, 114, 1, 9722],
+  ];
+  const TRAIN_T5_SMALL_BYTES = [
+    [8, 128, 29, 1, 2794],
+    [2, 128, 29, 4, 2752],
+    [4, 512, 114, 1, 5209],
+    [1, 512, 114, 4, 3108],
+  ];
+
+  it('is at or above every peak measured, and less than half again as much', () => {
+    const t5Small = t5Preset('t5-small');
+    const withBytes = { ...t5Small, vocabSize: 384 }; // preset:t5-small --tokenizer bytes
+    for (const [config, rows] of [
+      [t5Small, BENCH_T5_SMALL],
+      [withBytes, TRAIN_T5_SMALL_BYTES],
+    ] as const) {
+      for (const [b, te, td, a, mib] of rows) {
+        const estimate = estimateStepBytes(config, b, te, td, a) / MiB;
+        expect(estimate, `B=${b} ${te}/${td} ×${a}`).toBeGreaterThanOrEqual(mib);
+        expect(estimate, `B=${b} ${te}/${td} ×${a}`).toBeLessThan(1.5 * mib);
+      }
+    }
+  });
+
   it('grows with the batch, the lengths and accumulation', () => {
     const c = t5Preset('t5-small');
     expect(estimateStepBytes(c, 2, 128, 32)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32));
