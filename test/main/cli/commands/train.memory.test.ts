@@ -1,8 +1,8 @@
 // `spanfill train --memory-budget`: a batch over the budget trains as micro-batches with
 // accumulation, prints the line that says so, stores the split in the run's configuration and
 // gives exactly the losses of a run configured with that split by hand (the same examples per
-// step in the same order); a budget nothing fits is refused before anything starts; and
-// runs.estimate reports the split it would pick.
+// step in the same order), and `runs show` says so too; a budget nothing fits is refused
+// before anything starts; and runs.estimate reports the split it would pick.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from '../../../../src/main/services/app';
 import { jsonResult } from '../../../support/cli';
@@ -87,6 +87,9 @@ describe('spanfill train --memory-budget', () => {
     expect(handResult.notices).toEqual([]);
     expect(result.losses).toHaveLength(4);
     expect(result.losses).toEqual(handResult.losses);
+
+    const show = await spanfillIn(dir, ['runs', 'show', result.runId]);
+    expect(show.stdout).toMatch(new RegExp(`^memory +${line.replace(/[()~.]/g, '\\$&')}$`, 'm'));
 
     const app = new AppServices({ dataDir: dir, env: {} });
     opened.push(app);
