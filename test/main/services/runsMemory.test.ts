@@ -2,19 +2,23 @@
 // effective batch, accumulation within its limit, that fits), the budget (memoryBudgetMiB,
 // else free memory less a margin; no GPU figure: not checked) and the plan's split, line and
 // refusal. Expectations follow from the rule, not from the code's output.
-import { describe, expect, it } from 'vitest';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ACCUMULATION_MAX, runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import { t5Preset } from '../../../src/main/engine/t5/config';
 import {
   applyMemoryPlan,
   estimateStepBytes,
   lessMargin,
+  machineMemory,
   MemoryBudgetError,
   memoryBudget,
   type MemoryProbe,
   pickMicroBatch,
   planMemory,
 } from '../../../src/main/services/runsMemory';
+import { tempDirs } from '../../support/tmp';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -95,6 +99,37 @@ describe('memoryBudget', () => {
     expect(budget.bytes).toBeNull();
     expect(budget.basis).toMatch(/^GPU memory not checked: nvidia-smi is not installed; set memoryBudgetMiB/);
     expect(memoryBudget({ provider: 'dml' }, probe(10 * GiB, 80 * GiB)).bytes).toBeNull();
+  });
+});
+
+describe('machineMemory.freeGpu', () => {
+  const tempDir = tempDirs('spanfill-nvidia-smi-');
+  const path = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = path;
+  });
+
+  /** A folder whose only command is an nvidia-smi that prints `output`, put first on PATH alone. */
+  function fakeNvidiaSmi(output: string | null): void {
+    const dir = tempDir();
+    if (output !== null) {
+      const file = join(dir, 'nvidia-smi');
+      writeFileSync(file, `#!/bin/sh\nprintf '${output}'\n`);
+      chmodSync(file, 0o755);
+    }
+    process.env.PATH = dir;
+  }
+
+  it.runIf(process.platform !== 'win32')("reads the first GPU's free MiB from nvidia-smi", () => {
+    fakeNvidiaSmi('81234\\n1000\\n');
+    expect(machineMemory.freeGpu()).toEqual({ bytes: 81234 * MiB });
+  });
+
+  it.runIf(process.platform !== 'win32')('says why when nvidia-smi is missing or prints no number', () => {
+    fakeNvidiaSmi(null);
+    expect(machineMemory.freeGpu()).toEqual({ bytes: null, reason: 'nvidia-smi is not installed or found no GPU' });
+    fakeNvidiaSmi('[N/A]\\n');
+    expect(machineMemory.freeGpu()).toEqual({ bytes: null, reason: "nvidia-smi printed '[N/A]', not a number of MiB" });
   });
 });
 
