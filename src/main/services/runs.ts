@@ -8,7 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunCheckpoint, RunDetail, RunMetrics, RunRequest, RunSummary } from '../../shared/contract/runs';
+import type {
+  RunCheckpoint,
+  RunDetail,
+  RunMetrics,
+  RunRequest,
+  RunStarted,
+  RunSummary,
+} from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -82,22 +89,24 @@ export class RunService {
    * provider or thread count it leaves out comes from the saved settings (system.settings),
    * so the CLI, the Train screen and any other caller start the same run from the same request.
    */
-  async start(request: RunRequest, signal?: AbortSignal): Promise<RunSummary> {
-    const config = configOfRequest(request, this.deps.system.settings());
-    const prepared = await prepareRun(this.deps, config, signal);
+  async start(request: RunRequest, signal?: AbortSignal): Promise<RunStarted> {
+    const asked = configOfRequest(request, this.deps.system.settings());
+    const prepared = await prepareRun(this.deps, asked, signal);
+    const config = prepared.config; // with the micro-batch split, when memory needed one
     const release = acquireTrainerLock(this.deps.dataDir);
     const id = `r-${randomUUID().slice(0, 8)}`;
     const name = config.name ?? `${path.basename(config.model)} on ${config.datasetId}`;
     const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
     mkdirSync(this.checkpointDir(id), { recursive: true });
     this.setStatus(row);
-    return this.launch(row, prepared.payload, undefined, release);
+    const started = await this.launch(row, prepared.payload, undefined, release);
+    return { ...started, notices: prepared.memory.notice === null ? [] : [prepared.memory.notice] };
   }
 
   /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */
   async estimate(request: RunRequest, signal?: AbortSignal) {
     const config = configOfRequest(request, this.deps.system.settings());
-    return estimateRun(await prepareRun(this.deps, config, signal), config, this.repo.list());
+    return estimateRun(await prepareRun(this.deps, config, signal), this.repo.list());
   }
 
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
@@ -106,7 +115,7 @@ export class RunService {
     if (this.active.has(id) || row.status === 'running') throw new ApiError('conflict', `Run ${id} is already running`);
     if (row.status === 'completed')
       throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
-    const prepared = await prepareRun(this.deps, row.config, signal);
+    const prepared = await prepareRun(this.deps, row.config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir);
     return this.launch(row, prepared.payload, this.resumePoint(id)?.dir, release);
   }

@@ -1,7 +1,8 @@
 // runs.estimate: what a run configuration would cost before it starts — its steps and
-// examples and the trainer's memory figure (from runsPrepare.ts, which checks it exactly as
-// runs.start does), and a time only when an earlier run measured one: the seconds per step of
-// the latest run with the same model, provider, input length and batch, scaled to these steps.
+// examples, the trainer's memory figure, the budget and the micro-batch split it would train
+// (from runsPrepare.ts, which plans it exactly as runs.start does), and a time only when an
+// earlier run measured one: the seconds per step of the latest run with the same model,
+// provider, input length and batch split, scaled to these steps.
 
 import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
@@ -21,14 +22,19 @@ function isComparable(row: RunRow, config: RunConfig): boolean {
   );
 }
 
-export function estimateRun(prepared: PreparedRun, config: RunConfig, earlier: readonly RunRow[]): RunEstimate {
+export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[]): RunEstimate {
+  const { config, memory } = prepared;
   const basis = [...earlier].reverse().find((row) => isComparable(row, config));
   const perStepMs = basis ? basis.elapsedMs / basis.step : null;
   return {
     totalSteps: prepared.totalSteps,
     trainingExamples: prepared.trainingExamples,
     tokensPerStep: prepared.exampleTokens * config.batchSize * config.accumulation,
-    memoryBytes: prepared.stepBytes,
+    memoryBytes: memory.stepBytes,
+    memoryBudget: memory.budget,
+    batchSize: config.batchSize,
+    accumulation: config.accumulation,
+    memoryNotice: memory.notice,
     seconds: perStepMs === null ? null : (perStepMs * prepared.totalSteps) / 1000,
     timeBasis: basis
       ? `measured by run ${basis.name} (${basis.id}): ${Math.round(perStepMs ?? 0)} ms per step`

@@ -2,12 +2,12 @@
 // filled in), and that into what the engine host trains with, refusing impossible
 // combinations before anything starts — each message names the field: a model that cannot be
 // found or read, an input length over the model's limit, a provider this machine cannot load,
-// a dataset with no training example at these settings, a batch whose estimated memory is over
-// this machine's, settings the trainer refuses (engine/train/settings.ts). Builds the
+// a dataset with no training example at these settings, a batch that does not fit the memory
+// budget even as micro-batches of 1, settings the trainer refuses (engine/train/settings.ts).
+// A batch over the budget becomes micro-batches with accumulation (runsMemory.ts). Builds the
 // dataset's token cache for the model's tokenizer on the way (datasets service).
 
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { RunConfig, RunRequest } from '../../shared/contract/runs';
 import { resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
@@ -31,6 +31,8 @@ import type { TrainRunPayload } from '../host/handlers/train';
 import type { DatasetService } from './datasets';
 import { describeIssues } from './dispatch';
 import type { ModelService } from './models';
+import type { MemoryPlan, MemoryProbe } from './runsMemory';
+import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
 import type { SystemService } from './system';
 
 export interface RunPrepareDeps {
@@ -38,6 +40,8 @@ export interface RunPrepareDeps {
   readonly datasets: DatasetService;
   readonly models: ModelService;
   readonly system: SystemService;
+  /** Free RAM and GPU memory (default: this machine's). */
+  readonly memory?: MemoryProbe;
 }
 
 /** A prepared run: the host payload without run id and checkpoint paths, and its length. */
@@ -45,9 +49,12 @@ export interface PreparedRun {
   readonly payload: Omit<TrainRunPayload, 'runId' | 'checkpointDir' | 'resumeFrom'>;
   readonly totalSteps: number;
   readonly trainingExamples: number;
-  /** Input + target tokens per example, and estimateStepBytes at these settings (runs.estimate). */
+  /** Input + target tokens per example (runs.estimate). */
   readonly exampleTokens: number;
-  readonly stepBytes: number;
+  /** The configuration as it trains: `run` with the micro-batch split when memory needed one. */
+  readonly config: RunConfig;
+  /** The budget, the step's estimate and the split (runsMemory.ts). */
+  readonly memory: MemoryPlan;
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
@@ -119,39 +126,6 @@ async function checkProvider(deps: RunPrepareDeps, provider: string): Promise<vo
   );
 }
 
-/**
- * Rough bytes one training step needs: parameters with gradients and two optimizer slots,
- * plus activations kept for the backward pass (per token and layer: a few d_model and d_ff
- * vectors, and the attention scores). An estimate to refuse the hopeless, not a promise.
- */
-export function estimateStepBytes(
-  config: T5Config,
-  batchSize: number,
-  inputLength: number,
-  targetLength: number,
-): number {
-  const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
-  const params = 2 * vocabSize * dModel + (numLayers + 2 * numDecoderLayers) * (4 * dModel * dModel + 2 * dModel * dFf);
-  const perLayer = (len: number) => len * (12 * dModel + 3 * dFf) + 3 * numHeads * len * len;
-  const activations =
-    batchSize *
-    (numLayers * perLayer(inputLength) +
-      numDecoderLayers * (perLayer(targetLength) + 3 * numHeads * targetLength * inputLength) +
-      targetLength * vocabSize * 3);
-  return 4 * (4 * params + activations);
-}
-
-function checkMemory(config: T5Config, run: RunConfig, targetLength: number): void {
-  const need = estimateStepBytes(config, run.batchSize, run.inputLength, targetLength);
-  const have = run.provider === 'cpu' ? os.totalmem() * 0.8 : Number.POSITIVE_INFINITY;
-  if (need <= have) return;
-  const gib = (n: number) => (n / 2 ** 30).toFixed(1);
-  throw bad(
-    `batchSize ${run.batchSize} at inputLength ${run.inputLength} needs about ${gib(need)} GiB, more than this ` +
-      `machine's ${gib(os.totalmem())} GiB allows; lower batchSize (raise accumulation to keep the effective batch) or inputLength`,
-  );
-}
-
 function stepsOf(run: RunConfig, examples: number): number {
   if ((run.maxSteps === undefined) === (run.epochs === undefined))
     throw bad('give exactly one of maxSteps and epochs (how long to train)');
@@ -187,8 +161,40 @@ export function trainerSettings(run: RunConfig, maxSteps: number): TrainerSettin
   };
 }
 
-/** Validates `run` against its model, dataset and this machine; throws invalid_argument naming the field. */
-export async function prepareRun(deps: RunPrepareDeps, run: RunConfig, signal?: AbortSignal): Promise<PreparedRun> {
+/**
+ * The memory plan of `run`. A resumed run keeps its split (its checkpoint needs the same
+ * batchSize and accumulation), so it is planned against no budget: it fitted when it started.
+ */
+function planRunMemory(
+  deps: RunPrepareDeps,
+  config: T5Config,
+  run: RunConfig,
+  targetLength: number,
+  isResume: boolean,
+) {
+  const budget = isResume
+    ? { bytes: null, basis: 'a resumed run keeps the batch split it started with' }
+    : memoryBudget(run, deps.memory ?? machineMemory);
+  try {
+    return planMemory(config, run, targetLength, budget);
+  } catch (error) {
+    if (error instanceof MemoryBudgetError) throw bad(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Validates `run` against its model, dataset and this machine, and splits its batch into
+ * micro-batches when it is over the memory budget (not when resuming); throws invalid_argument
+ * naming the field.
+ */
+export async function prepareRun(
+  deps: RunPrepareDeps,
+  asked: RunConfig,
+  signal?: AbortSignal,
+  options: { readonly isResume?: boolean } = {},
+): Promise<PreparedRun> {
+  let run = asked;
   const modelDir = await resolveRunBase(deps, run);
   const config = readModelConfig(modelDir, run.model);
   try {
@@ -218,7 +224,8 @@ export async function prepareRun(deps: RunPrepareDeps, run: RunConfig, signal?: 
           `(${data.messages.join('; ') || 'documents too short'}); add text or lower inputLength`,
       );
     const maxSteps = stepsOf(run, examples);
-    checkMemory(config, run, targetLength);
+    const memory = planRunMemory(deps, config, run, targetLength, options.isResume === true);
+    run = applyMemoryPlan(run, memory);
     const settings = trainerSettings(run, maxSteps);
     try {
       validateSettings(settings, examples);
@@ -231,7 +238,8 @@ export async function prepareRun(deps: RunPrepareDeps, run: RunConfig, signal?: 
       totalSteps: maxSteps,
       trainingExamples: examples,
       exampleTokens: run.inputLength + targetLength,
-      stepBytes: estimateStepBytes(config, run.batchSize, run.inputLength, targetLength),
+      config: run,
+      memory,
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);

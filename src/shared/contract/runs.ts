@@ -37,6 +37,31 @@ const threadsSchema = z
   .min(0, 'threads must be ≥ 0 (0: onnxruntime picks one per core)')
   .max(1024, 'threads must be ≤ 1024');
 
+/** Most micro-batches one optimizer step accumulates (the schema's limit on accumulation). */
+export const ACCUMULATION_MAX = 1024;
+
+const memoryBudgetSchema = z
+  .number()
+  .int('memoryBudgetMiB must be a whole number of MiB')
+  .min(64, 'memoryBudgetMiB must be at least 64 (MiB); leave it out to use the free memory less a margin')
+  .max(16_777_216, 'memoryBudgetMiB must be at most 16777216 (16 TiB)');
+
+/**
+ * Recorded when the asked batch did not fit the memory budget and the run trains smaller
+ * micro-batches with more accumulation instead (the same examples per optimizer step).
+ */
+export const memorySplitSchema = z.strictObject({
+  askedBatchSize: z.number().int().min(1),
+  askedAccumulation: z.number().int().min(1),
+  /** The estimate of one step at the asked batch, and the budget it was over (bytes). */
+  neededBytes: z.number().nonnegative(),
+  budgetBytes: z.number().nonnegative(),
+  /** Where the budget comes from: memoryBudgetMiB, or free memory less a margin. */
+  basis: z.string(),
+});
+
+export type MemorySplit = z.output<typeof memorySplitSchema>;
+
 /** Everything a run is started with; stored as the run's config JSON and parsed with this schema. */
 export const runConfigSchema = z.strictObject({
   name: z.string().min(1).max(200).optional(),
@@ -56,7 +81,7 @@ export const runConfigSchema = z.strictObject({
   /** The data's seed (span masks, shuffle); dropout uses `seed`. */
   dataSeed: int(0, 2 ** 32 - 1).default(0),
   batchSize: int(1, 4096).default(8),
-  accumulation: int(1, 1024).default(1),
+  accumulation: int(1, ACCUMULATION_MAX).default(1),
   /** Optimizer steps per engine call (K); maxSteps and intervals must be multiples of it. */
   stepsPerCall: int(1, 100).default(1),
   optimizer: optimizerSchema.default({ kind: 'adamw' }),
@@ -78,6 +103,14 @@ export const runConfigSchema = z.strictObject({
   provider: z.enum(PROVIDER_NAMES).default('cpu'),
   /** onnxruntime's intra-op CPU threads; 0: onnxruntime's default (one per core). */
   threads: threadsSchema.default(0),
+  /**
+   * Memory one training step may use, in MiB; left out: the free memory (RAM on the CPU, GPU
+   * memory by nvidia-smi on cuda and webgpu) less a margin. A batch over it trains as smaller
+   * micro-batches with more accumulation (memorySplit).
+   */
+  memoryBudgetMiB: memoryBudgetSchema.optional(),
+  /** Set by the service, never by a caller: batchSize and accumulation were split to fit memory. */
+  memorySplit: memorySplitSchema.optional(),
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;
@@ -142,7 +175,7 @@ function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> 
  * The stored configuration (runConfigSchema) always names every field.
  */
 export const runRequestSchema = z.strictObject({
-  ...withoutDefaults(runConfigSchema.shape),
+  ...withoutDefaults(runConfigSchema.omit({ memorySplit: true }).shape),
   preset: z.enum(RUN_PRESETS).optional(),
 });
 
@@ -190,6 +223,11 @@ export interface RunSummary {
   readonly provider: string | null;
 }
 
+/** runs.start's answer: the run, and lines to show the person who started it. */
+export interface RunStarted extends RunSummary {
+  readonly notices: readonly string[];
+}
+
 export interface RunCheckpoint {
   readonly step: number;
   readonly path: string;
@@ -224,14 +262,46 @@ export interface RunComparison {
   }[];
 }
 
+/** A memory figure: "6.0 GiB", or "380 MiB" under a GiB. */
+export function formatMemory(bytes: number): string {
+  return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/**
+ * The line that says a run was split to fit memory, e.g. "batch 32 does not fit the 6.0 GiB
+ * budget (free memory less a margin; needs ~9.1 GiB); training micro-batches of 8 with
+ * accumulation 4, same 32 examples per step". `trains`: the split it trains with.
+ */
+export function describeMemorySplit(
+  split: MemorySplit,
+  trains: { readonly batchSize: number; readonly accumulation: number },
+): string {
+  const asked =
+    split.askedAccumulation > 1
+      ? `batch ${split.askedBatchSize} with accumulation ${split.askedAccumulation}`
+      : `batch ${split.askedBatchSize}`;
+  return (
+    `${asked} does not fit the ${formatMemory(split.budgetBytes)} budget (${split.basis}; needs ~${formatMemory(split.neededBytes)}); ` +
+    `training micro-batches of ${trains.batchSize} with accumulation ${trains.accumulation}, ` +
+    `same ${trains.batchSize * trains.accumulation} examples per step`
+  );
+}
+
 /** What a configuration would cost, before starting it (runs.estimate). */
 export interface RunEstimate {
   readonly totalSteps: number;
   readonly trainingExamples: number;
   /** Input plus target tokens one optimizer step trains on (batch × accumulation examples). */
   readonly tokensPerStep: number;
-  /** The trainer's rough bytes for one step (the same figure that refuses a hopeless batch). */
+  /** The trainer's rough bytes for one step at the micro-batch it would train (batchSize below). */
   readonly memoryBytes: number;
+  /** The memory budget in bytes (null: not checked) and where it comes from, in words. */
+  readonly memoryBudget: { readonly bytes: number | null; readonly basis: string };
+  /** The micro-batch and accumulation it would train with (a split when the asked batch does not fit). */
+  readonly batchSize: number;
+  readonly accumulation: number;
+  /** The split's line (describeMemorySplit) or that memory is not checked; null: nothing to say. */
+  readonly memoryNotice: string | null;
   /** From the throughput of an earlier run of this model, provider and shape; null without one. */
   readonly seconds: number | null;
   /** Where `seconds` comes from, in words (the earlier run's name), or why there is none. */
@@ -241,8 +311,12 @@ export interface RunEstimate {
 const id = z.strictObject({ id: z.string().min(1) });
 
 export const runCalls = {
-  /** Validates the configuration (provider and threads default to the saved settings), then starts the run in the engine host; returns once it is queued or running. */
-  start: call<RunSummary>()(z.strictObject({ config: runRequestSchema })),
+  /**
+   * Validates the configuration (provider and threads default to the saved settings), then
+   * starts the run in the engine host; returns once it is queued or running, with what to tell
+   * the person who started it (a batch split to fit memory, memory not checked).
+   */
+  start: call<RunStarted>()(z.strictObject({ config: runRequestSchema })),
   /** Checks the configuration like start, then says its steps, memory and (when known) time; starts nothing. */
   estimate: call<RunEstimate>()(z.strictObject({ config: runRequestSchema })),
   list: call<RunSummary[]>()(z.strictObject({})),

@@ -47,8 +47,9 @@ describe('runs service: refused configurations', () => {
       [{ inputLength: 4096 }, /^inputLength: .*4,096 tokens long; this model takes at most 2,048/],
       [{ provider: 'dml' }, /provider 'dml' is not available on this machine.*use provider cpu/],
       [
-        { batchSize: 4096, inputLength: 2048, noiseDensity: 0.05 },
-        /^batchSize 4096 at inputLength 2048 needs about .* GiB.*lower batchSize/,
+        // Micro-batches of 4 are the least: 4096 / 4 is the most accumulation there is.
+        { batchSize: 4096, inputLength: 2048, noiseDensity: 0.05, memoryBudgetMiB: 64 },
+        /^batchSize 4096 at inputLength 2048 does not fit the 64 MiB budget \(memoryBudgetMiB\): even micro-batches of 4 need ~.* GiB; lower inputLength.* or raise memoryBudgetMiB$/,
       ],
       [{ inputLength: 2048 }, /up to 114 noise spans per example but the tokenizer has only 100 sentinel tokens/],
       [{ epochs: 2 }, /give exactly one of maxSteps and epochs/],

@@ -1,6 +1,6 @@
 // runs.estimate's arithmetic: tokens per step from the example shape and the batch, the
-// memory figure passed through, and a time only from an earlier run of the same model,
-// provider, input length and batch (the latest such run, scaled to these steps).
+// memory plan (figure, budget, split) passed through, and a time only from an earlier run of
+// the same model, provider, input length and batch (the latest such run, scaled to these steps).
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import { estimateRun } from '../../../src/main/services/runsEstimate';
@@ -18,7 +18,9 @@ const config = (extra: Partial<RunConfigInput> = {}) =>
     ...extra,
   });
 
-const prepared = { totalSteps: 100, trainingExamples: 69, exampleTokens: 46, stepBytes: 5_000_000 } as PreparedRun;
+const budget = { bytes: 6_000_000, basis: 'memoryBudgetMiB' };
+const memory = { budget, batchSize: 4, accumulation: 2, stepBytes: 5_000_000, split: null, notice: null };
+const prepared = { totalSteps: 100, trainingExamples: 69, exampleTokens: 46, config: config(), memory } as PreparedRun;
 
 function row(id: string, extra: Partial<RunConfigInput>, step: number, elapsedMs: number): RunRow {
   return { id, name: `run ${id}`, config: config(extra), step, elapsedMs } as RunRow;
@@ -27,8 +29,9 @@ function row(id: string, extra: Partial<RunConfigInput>, step: number, elapsedMs
 describe('estimateRun', () => {
   it('without an earlier run of the same shape: steps, tokens and memory, no time', () => {
     const others = [row('a', { batchSize: 8 }, 10, 1000), row('b', { provider: 'cuda' }, 10, 1000), row('c', {}, 0, 0)];
-    const estimate = estimateRun(prepared, config(), others);
+    const estimate = estimateRun(prepared, others);
     expect(estimate).toMatchObject({ totalSteps: 100, trainingExamples: 69, memoryBytes: 5_000_000, seconds: null });
+    expect(estimate).toMatchObject({ memoryBudget: budget, batchSize: 4, accumulation: 2, memoryNotice: null });
     // 46 tokens an example × batch 4 × accumulation 2.
     expect(estimate.tokensPerStep).toBe(368);
     expect(estimate.timeBasis).toMatch(/^no earlier run/);
@@ -40,7 +43,7 @@ describe('estimateRun', () => {
       row('new', { lr: 0.01 }, 40, 2000),
       row('other', { inputLength: 64 }, 5, 99),
     ];
-    const estimate = estimateRun(prepared, config(), others);
+    const estimate = estimateRun(prepared, others);
     // 2000 ms / 40 steps = 50 ms a step; 100 steps = 5 s.
     expect(estimate.seconds).toBe(5);
     expect(estimate.timeBasis).toBe('measured by run run new (new): 50 ms per step');

@@ -40,6 +40,29 @@ describe('runs.start and runs.estimate arguments', () => {
   });
 });
 
+describe('a memory budget', () => {
+  const message = (memoryBudgetMiB: unknown) =>
+    runRequestSchema.safeParse({ ...base, memoryBudgetMiB }).error?.issues.map((issue) => issue.message);
+
+  it('is a whole number of MiB from 64, or left out', () => {
+    expect(message(6144)).toBeUndefined();
+    expect(message(undefined)).toBeUndefined();
+    expect(message(0)).toEqual([
+      'memoryBudgetMiB must be at least 64 (MiB); leave it out to use the free memory less a margin',
+    ]);
+    expect(message(63)).toHaveLength(1);
+    expect(message(1.5)).toContain('memoryBudgetMiB must be a whole number of MiB');
+    expect(message(2 ** 24 + 1)).toEqual(['memoryBudgetMiB must be at most 16777216 (16 TiB)']);
+    expect(message('6G')).toHaveLength(1);
+  });
+
+  it("is a caller's; the split it causes is the service's, never a caller's", () => {
+    const split = { askedBatchSize: 8, askedAccumulation: 1, neededBytes: 2, budgetBytes: 1, basis: 'x' };
+    expect(runRequestSchema.safeParse({ ...base, memorySplit: split }).success).toBe(false);
+    expect(runConfigSchema.safeParse({ ...base, memorySplit: split }).success).toBe(true);
+  });
+});
+
 describe('resolveRunRequest', () => {
   const resolve = (request: Record<string, unknown>, settings: AppSettings) =>
     runConfigSchema.parse(resolveRunRequest(runRequestSchema.parse({ ...base, ...request }), settings));

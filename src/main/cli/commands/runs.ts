@@ -5,6 +5,7 @@
 // without asking (confirming is the UI's job).
 
 import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contract/runs';
+import { describeMemorySplit } from '../../../shared/contract/runs';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs } from '../output';
 import { formatDuration } from './train-case';
@@ -39,6 +40,7 @@ function renderShow(run: RunDetail): string {
     ['provider', run.provider ?? '-'],
     ['elapsed', formatDuration(run.elapsedMs)],
   ];
+  if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);
   if (run.error) pairs.push(['error', run.error]);
   for (const [name, value] of Object.entries(run.last)) pairs.push([name, String(value)]);
   const checkpoints = run.checkpoints.map((c) => `  step ${c.step}${c.isBest ? ' (best)' : ''}  ${c.path}`);

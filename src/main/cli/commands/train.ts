@@ -37,10 +37,12 @@ const NUMBER_FIELDS = [
   'threads',
 ] as const;
 const TEXT_FIELDS = ['masking', 'mask', 'schedule', 'provider', 'name'] as const;
+/** Fields whose flag is not their kebab-case name. */
+const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget' };
 
 const absoluteIfFolder = (model: string): string => (existsSync(model) ? path.resolve(model) : model);
 
-const kebab = (field: string): string => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const kebab = (field: string): string => FLAG_OF[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function fieldOptions(): Record<string, OptionSpec> {
   const out: Record<string, OptionSpec> = {};
@@ -52,7 +54,7 @@ function fieldOptions(): Record<string, OptionSpec> {
 /** The run configuration the flags describe (unchecked; the contract's schema checks it). */
 function configFromFlags(context: CommandContext): RunRequestInput {
   const config: Record<string, unknown> = {};
-  for (const field of NUMBER_FIELDS) config[field] = optionalNumber(context, kebab(field));
+  for (const field of [...NUMBER_FIELDS, 'memoryBudgetMiB']) config[field] = optionalNumber(context, kebab(field));
   for (const field of TEXT_FIELDS) config[field] = context.string(kebab(field));
   const optimizer = context.string('optimizer');
   if (optimizer !== undefined) config.optimizer = { kind: optimizer };
@@ -89,8 +91,10 @@ function progressLine(event: {
   );
 }
 
-/** Follows a started run to its end, printing progress; Ctrl-C stops it with a checkpoint. */
-export async function followRun(context: CommandContext, started: RunSummary): Promise<unknown> {
+/** Follows a started run to its end, printing its notices and progress; Ctrl-C stops it with a checkpoint. */
+export async function followRun(context: CommandContext, started: RunSummary & { notices?: readonly string[] }) {
+  const notices = started.notices ?? [];
+  for (const notice of notices) context.status(notice, { force: true });
   const app = context.app();
   const unsubscribe = app.events.subscribe((event, payload) => {
     if (event !== 'runs.progress') return;
@@ -116,6 +120,7 @@ export async function followRun(context: CommandContext, started: RunSummary): P
       status: ended.status,
       step: ended.step,
       provider: ended.provider,
+      notices,
       losses,
       last: detail.last,
     };
@@ -143,7 +148,10 @@ export const trainCommand = defineCommand({
     '--model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
     "with --tokenizer's vocabulary: a model folder's tokenizer.json or bytes; the tokenizer needs <extra_id_N> sentinels. " +
     'A configuration the model, dataset or machine cannot take is refused before anything ' +
-    'starts, naming the flag. One run trains at a time per data directory; a second is refused.\n\n' +
+    'starts, naming the flag. A --batch-size whose estimated memory is over --memory-budget (default: the free ' +
+    'memory less a margin) trains as smaller micro-batches with more accumulation, the same examples per step, and ' +
+    'says so; one that does not fit even as micro-batches of 1 is refused. ' +
+    'One run trains at a time per data directory; a second is refused.\n\n' +
     'With --case FILE, trains the model on the fixed batch of a case file (test/fixtures/t5/*/case.json) for ' +
     '--steps N steps (AdamW, constant rate, no dropout) and prints the loss before each update; nothing is stored.',
   options: {
@@ -163,6 +171,13 @@ export const trainCommand = defineCommand({
     'clip-norm': { type: 'string', placeholder: 'N', description: 'Gradient-norm clipping (default 1; off)' },
     dropout: { type: 'string', placeholder: 'P', description: "Dropout rate (default: the model's)" },
     ...fieldOptions(),
+    'memory-budget': {
+      type: 'string',
+      placeholder: 'MIB',
+      description:
+        'Memory a step may use, in MiB (run configuration memoryBudgetMiB; default: free RAM, or free GPU memory ' +
+        'by nvidia-smi, less a margin); a batch over it trains as micro-batches with accumulation, same examples per step',
+    },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file: train on its fixed batch' },
     steps: { type: 'string', placeholder: 'N', description: 'Steps of case training' },
     beta1: { type: 'string', placeholder: 'B', description: 'AdamW beta1 (case training)' },
@@ -197,6 +212,7 @@ export const trainCommand = defineCommand({
     const config = parseRunFlags(input);
     const started = await context.app().runs.start(config, context.signal);
     context.status(`run ${started.id}: ${started.totalSteps} steps`, { force: true });
+    // followRun prints the notices (a batch split to fit memory, memory not checked).
     return followRun(context, started);
   },
   render(result) {

@@ -1,0 +1,203 @@
+// How much memory a training step needs, how much a run may use, and the micro-batch split
+// that fits: when `batchSize` at the run's lengths is over the budget, train micro-batches of
+// m with accumulation (batchSize·accumulation)/m, so every optimizer step still sees the same
+// examples in the same order (engine/train/batchStream.ts draws K·M micro-batches in turn).
+// The budget is the run's memoryBudgetMiB, else free RAM (CPU) or free GPU memory by
+// nvidia-smi (cuda, webgpu) less a margin; with no honest GPU figure nothing is checked.
+
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { MemorySplit, RunConfig } from '../../shared/contract/runs';
+import { ACCUMULATION_MAX, describeMemorySplit, formatMemory } from '../../shared/contract/runs';
+import type { T5Config } from '../engine/t5/config';
+import { countParams, t5ParamShapes } from '../engine/t5/params';
+
+/**
+ * Bytes one training step of the engine host needs at its peak (process RSS), fitted to
+ * `spanfill bench train` on the CPU (NOTE below). Three parts: the process and onnxruntime
+ * themselves; PARAM_COPIES times the parameter bytes (parameters, gradients, two optimizer
+ * slots, and the copies of parameters and optimizer state each call feeds in and gets back);
+ * and per example the activations kept for the backward pass: per token and layer a few
+ * D and F vectors, per attention score twelve floats (scores, probabilities, dropout mask
+ * and output, and their gradients), and three copies of the target logits. An estimate,
+ * slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
+ */
+export function estimateStepBytes(
+  config: T5Config,
+  batchSize: number,
+  inputLength: number,
+  targetLength: number,
+  accumulation = 1,
+): number {
+  const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
+  const paramBytes = 4 * countParams(t5ParamShapes(config));
+  const perToken = 6 * dModel + 1.5 * dFf; // floats per token and layer
+  const scores = (rows: number, columns: number) => 12 * numHeads * rows * columns;
+  const perExample =
+    numLayers * (inputLength * perToken + scores(inputLength, inputLength)) +
+    numDecoderLayers *
+      (targetLength * perToken + scores(targetLength, targetLength) + scores(targetLength, inputLength)) +
+    3 * targetLength * vocabSize;
+  const copies = PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0);
+  return PROCESS_BYTES + copies * paramBytes + 4 * batchSize * perExample;
+}
+
+/**
+ * NOTE: calibration, 2026-11-30, this 2-core machine, 2 threads. Peak RSS in MiB, measured
+ * → estimated. `node bin/spanfill.mjs bench train --preset t5-small --batch B --inputs TE
+ * --targets TD --threads 2 --steps 1 --json` (one warm-up and one timed step):
+ *   128/32: B=1 3267 → 3548, B=2 3308 → 3629, B=4 3384 → 3792, B=8 3522 → 4118
+ *   512/114: B=1 3479 → 4329, B=2 3919 → 5191, B=4 5780 → 6917, B=8 9722 → 10368
+ *   t5-base B=1 128/32: 10653 → 12050; `--model test/fixtures/t5/t5-tiny-relu`: B=1 128/32
+ *   258 → 361, B=8 512/114 1046 → 1342 (t5-tiny-gated 264 → 361, 912 → 1177).
+ * `spanfill train --model preset:t5-small --tokenizer bytes --max-steps 2 --threads 2` (the
+ * whole trainer, with its final evaluation; /usr/bin/time -v of the CLI and its engine host):
+ *   128 B=8 2794 → 3175; 128 B=2 accumulation 4 2752 → 3103; 512 B=4 5209 → 5914;
+ *   512 B=1 accumulation 4 3108 → 3788 (the split saves what it should: 2.1 GiB at 512).
+ * So the estimate runs 7–40 % over (most where ORT's arena rounds a small batch up). The
+ * parameter part is most of a small step (~13 copies of the parameter bytes); attention
+ * scores dominate at input 512. Another change is reducing the engine's activation memory
+ * (issue #11 item 4); after it this estimate is more conservative than it need be until it
+ * is measured again. GPU memory was not measured (no GPU here): the same formula stands in.
+ */
+const PROCESS_BYTES = 350 * 2 ** 20;
+const PARAM_COPIES = 13.5;
+/** The gradient sums a step with accumulation carries; measured about one copy (128 B=2 × 4 above). */
+const ACCUMULATION_PARAM_COPIES = 2;
+
+/** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */
+export interface MemoryBudget {
+  readonly bytes: number | null;
+  readonly basis: string;
+}
+
+/** Free RAM less this share of it and at least MIN_MARGIN_BYTES: room for the app and the OS. */
+const MARGIN_SHARE = 0.1;
+const MIN_MARGIN_BYTES = 512 * 2 ** 20;
+
+/** Free memory less the margin (never below 0). */
+export function lessMargin(freeBytes: number): number {
+  return Math.max(0, freeBytes - Math.max(MIN_MARGIN_BYTES, MARGIN_SHARE * freeBytes));
+}
+
+/** Where the machine's free memory comes from (tests give their own). */
+export interface MemoryProbe {
+  /** Free (available) RAM in bytes: os.freemem(), which reads MemAvailable on Linux. */
+  freeRam(): number;
+  /** Free memory of GPU 0 in bytes, or null with the reason when no figure can be had. */
+  freeGpu(): { bytes: number } | { bytes: null; reason: string };
+}
+
+export const machineMemory: MemoryProbe = {
+  freeRam: () => os.freemem(),
+  freeGpu: () => {
+    try {
+      const out = execFileSync('nvidia-smi', ['--query-gpu=memory.free', '--format=csv,noheader,nounits'], {
+        encoding: 'utf8',
+        timeout: 5000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const mib = Number(out.trim().split('\n')[0]);
+      if (Number.isFinite(mib) && mib >= 0) return { bytes: mib * 2 ** 20 };
+      return { bytes: null, reason: `nvidia-smi printed '${out.trim()}', not a number of MiB` };
+    } catch {
+      return { bytes: null, reason: 'nvidia-smi is not installed or found no GPU' };
+    }
+  },
+};
+
+/** The run's budget: memoryBudgetMiB when given, else free memory less a margin, else unknown. */
+export function memoryBudget(run: Pick<RunConfig, 'memoryBudgetMiB' | 'provider'>, probe: MemoryProbe): MemoryBudget {
+  if (run.memoryBudgetMiB !== undefined) return { bytes: run.memoryBudgetMiB * 2 ** 20, basis: 'memoryBudgetMiB' };
+  if (run.provider === 'cpu') return { bytes: lessMargin(probe.freeRam()), basis: 'free memory less a margin' };
+  if (run.provider === 'cuda' || run.provider === 'webgpu') {
+    const gpu = probe.freeGpu();
+    if (gpu.bytes !== null)
+      return { bytes: lessMargin(gpu.bytes), basis: 'free GPU memory (nvidia-smi) less a margin' };
+    return { bytes: null, basis: `GPU memory not checked: ${gpu.reason}; set memoryBudgetMiB to have it checked` };
+  }
+  return { bytes: null, basis: `${run.provider} memory not checked: no free-memory figure for it` };
+}
+
+/**
+ * The micro-batch to train: `batchSize` when it fits, else the largest m < batchSize that
+ * divides the effective batch E = batchSize·accumulation, keeps E/m within ACCUMULATION_MAX
+ * and fits; null when none does. `fits(m, accumulation)` says whether that split fits.
+ */
+export function pickMicroBatch(
+  batchSize: number,
+  accumulation: number,
+  fits: (microBatch: number, accumulation: number) => boolean,
+): { batchSize: number; accumulation: number } | null {
+  const effective = batchSize * accumulation;
+  for (let m = batchSize; m >= 1; m--) {
+    if (effective % m !== 0 || effective / m > ACCUMULATION_MAX) continue;
+    if (fits(m, effective / m)) return { batchSize: m, accumulation: effective / m };
+  }
+  return null;
+}
+
+/** The least micro-batch pickMicroBatch may pick: 1 unless E/1 is over ACCUMULATION_MAX. */
+function smallestMicroBatch(effective: number): number {
+  let m = 1;
+  while (effective % m !== 0 || effective / m > ACCUMULATION_MAX) m++;
+  return m;
+}
+
+/** The memory plan of a run: its budget, the split it trains with and that split's estimate. */
+export interface MemoryPlan {
+  readonly budget: MemoryBudget;
+  readonly batchSize: number;
+  readonly accumulation: number;
+  /** Bytes one step needs at batchSize and accumulation. */
+  readonly stepBytes: number;
+  /** Set when the asked batchSize did not fit and a smaller micro-batch does. */
+  readonly split: MemorySplit | null;
+  /** What to tell the person starting the run (the split, or that memory is not checked); null: nothing. */
+  readonly notice: string | null;
+}
+
+/** Thrown when even micro-batches of 1 are over the budget. */
+export class MemoryBudgetError extends Error {}
+
+/** Plans `run` against `budget` at `targetLength`; throws MemoryBudgetError when nothing fits. */
+export function planMemory(config: T5Config, run: RunConfig, targetLength: number, budget: MemoryBudget): MemoryPlan {
+  const need = (m: number, a: number) => estimateStepBytes(config, m, run.inputLength, targetLength, a);
+  const { batchSize, accumulation } = run;
+  const asked = need(batchSize, accumulation);
+  const unsplit = { budget, batchSize, accumulation, stepBytes: asked, split: null };
+  if (budget.bytes === null) return { ...unsplit, notice: budget.basis };
+  const limit = budget.bytes;
+  if (asked <= limit) return { ...unsplit, notice: null };
+  const picked = pickMicroBatch(batchSize, accumulation, (m, a) => need(m, a) <= limit);
+  if (picked === null) {
+    const smallest = smallestMicroBatch(batchSize * accumulation);
+    const least = need(smallest, (batchSize * accumulation) / smallest);
+    const raise = budget.basis === 'memoryBudgetMiB' ? 'raise memoryBudgetMiB' : 'set memoryBudgetMiB if more is free';
+    throw new MemoryBudgetError(
+      `batchSize ${batchSize} at inputLength ${run.inputLength} does not fit the ${formatMemory(limit)} budget ` +
+        `(${budget.basis}): even micro-batches of ${smallest} need ~${formatMemory(least)}; lower inputLength, use a smaller ` +
+        `model, free some memory or ${raise}`,
+    );
+  }
+  const split: MemorySplit = {
+    askedBatchSize: batchSize,
+    askedAccumulation: accumulation,
+    neededBytes: asked,
+    budgetBytes: limit,
+    basis: budget.basis,
+  };
+  return {
+    budget,
+    ...picked,
+    stepBytes: need(picked.batchSize, picked.accumulation),
+    split,
+    notice: describeMemorySplit(split, picked),
+  };
+}
+
+/** `run` as it trains under `plan`: the planned micro-batch and accumulation, and the split recorded. */
+export function applyMemoryPlan(run: RunConfig, plan: MemoryPlan): RunConfig {
+  if (plan.split === null) return run;
+  return { ...run, batchSize: plan.batchSize, accumulation: plan.accumulation, memorySplit: plan.split };
+}

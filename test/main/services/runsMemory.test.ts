@@ -1,0 +1,226 @@
+// The memory plan of a run: the micro-batch rule (the largest m ≤ batchSize dividing the
+// effective batch, accumulation within its limit, that fits), the budget (memoryBudgetMiB,
+// else free memory less a margin; no GPU figure: not checked) and the plan's split, line and
+// refusal. Expectations follow from the rule, not from the code's output.
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACCUMULATION_MAX, runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
+import { t5Preset } from '../../../src/main/engine/t5/config';
+import {
+  applyMemoryPlan,
+  estimateStepBytes,
+  lessMargin,
+  machineMemory,
+  MemoryBudgetError,
+  memoryBudget,
+  type MemoryProbe,
+  pickMicroBatch,
+  planMemory,
+} from '../../../src/main/services/runsMemory';
+import { tempDirs } from '../../support/tmp';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+describe('pickMicroBatch', () => {
+  const upTo = (largest: number) => (m: number) => m <= largest;
+
+  it('keeps a batch that fits', () => {
+    expect(pickMicroBatch(32, 1, () => true)).toEqual({ batchSize: 32, accumulation: 1 });
+    expect(pickMicroBatch(6, 3, () => true)).toEqual({ batchSize: 6, accumulation: 3 });
+  });
+
+  it('takes the largest divisor of the effective batch that fits, the effective batch unchanged', () => {
+    expect(pickMicroBatch(32, 1, upTo(8))).toEqual({ batchSize: 8, accumulation: 4 });
+    expect(pickMicroBatch(32, 1, upTo(15))).toEqual({ batchSize: 8, accumulation: 4 }); // 9…15 do not divide 32
+    expect(pickMicroBatch(12, 1, upTo(5))).toEqual({ batchSize: 4, accumulation: 3 });
+    // E = 6 × 2 = 12: 4 divides 12 though not 6.
+    expect(pickMicroBatch(6, 2, upTo(5))).toEqual({ batchSize: 4, accumulation: 3 });
+    expect(pickMicroBatch(7, 1, upTo(6))).toEqual({ batchSize: 1, accumulation: 7 }); // 7 is prime
+  });
+
+  it('asks whether each split fits with its own accumulation', () => {
+    const asked: [number, number][] = [];
+    pickMicroBatch(8, 3, (m, a) => {
+      asked.push([m, a]);
+      return false;
+    });
+    // Divisors of 24 from 8 down, each with 24 / m.
+    expect(asked).toEqual([
+      [8, 3],
+      [6, 4],
+      [4, 6],
+      [3, 8],
+      [2, 12],
+      [1, 24],
+    ]);
+  });
+
+  it('gives null when nothing fits, and never an accumulation over the limit', () => {
+    expect(pickMicroBatch(8, 1, () => false)).toBeNull();
+    const batch = 4 * ACCUMULATION_MAX;
+    expect(pickMicroBatch(batch, 1, upTo(3))).toBeNull(); // micro-batch 1…3 would need accumulation > the limit
+    expect(pickMicroBatch(batch, 1, upTo(4))).toEqual({ batchSize: 4, accumulation: ACCUMULATION_MAX });
+  });
+});
+
+describe('memoryBudget', () => {
+  const probe = (ram: number, gpu: number | null): MemoryProbe => ({
+    freeRam: () => ram,
+    freeGpu: () => (gpu === null ? { bytes: null, reason: 'nvidia-smi is not installed' } : { bytes: gpu }),
+  });
+
+  it('takes memoryBudgetMiB when given, on any provider', () => {
+    for (const provider of ['cpu', 'webgpu'] as const)
+      expect(memoryBudget({ provider, memoryBudgetMiB: 6144 }, probe(GiB, null))).toEqual({
+        bytes: 6 * GiB,
+        basis: 'memoryBudgetMiB',
+      });
+  });
+
+  it('leaves a margin of a tenth of the free memory, at least 512 MiB', () => {
+    expect(lessMargin(10 * GiB)).toBe(9 * GiB);
+    expect(lessMargin(2 * GiB)).toBe(1.5 * GiB);
+    expect(lessMargin(100 * MiB)).toBe(0);
+  });
+
+  it('defaults to the free RAM on the CPU and the free GPU memory on cuda and webgpu', () => {
+    expect(memoryBudget({ provider: 'cpu' }, probe(10 * GiB, 80 * GiB)).bytes).toBe(9 * GiB);
+    expect(memoryBudget({ provider: 'cuda' }, probe(10 * GiB, 80 * GiB))).toEqual({
+      bytes: 72 * GiB,
+      basis: 'free GPU memory (nvidia-smi) less a margin',
+    });
+    expect(memoryBudget({ provider: 'webgpu' }, probe(10 * GiB, 80 * GiB)).bytes).toBe(72 * GiB);
+  });
+
+  it('checks nothing on a GPU without a figure, and says so', () => {
+    const budget = memoryBudget({ provider: 'webgpu' }, probe(10 * GiB, null));
+    expect(budget.bytes).toBeNull();
+    expect(budget.basis).toMatch(/^GPU memory not checked: nvidia-smi is not installed; set memoryBudgetMiB/);
+    expect(memoryBudget({ provider: 'dml' }, probe(10 * GiB, 80 * GiB)).bytes).toBeNull();
+  });
+});
+
+describe('machineMemory.freeGpu', () => {
+  const tempDir = tempDirs('spanfill-nvidia-smi-');
+  const path = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = path;
+  });
+
+  /** A folder whose only command is an nvidia-smi that prints `output`, put first on PATH alone. */
+  function fakeNvidiaSmi(output: string | null): void {
+    const dir = tempDir();
+    if (output !== null) {
+      const file = join(dir, 'nvidia-smi');
+      writeFileSync(file, `#!/bin/sh\nprintf '${output}'\n`);
+      chmodSync(file, 0o755);
+    }
+    process.env.PATH = dir;
+  }
+
+  it.runIf(process.platform !== 'win32')("reads the first GPU's free MiB from nvidia-smi", () => {
+    fakeNvidiaSmi('81234\\n1000\\n');
+    expect(machineMemory.freeGpu()).toEqual({ bytes: 81234 * MiB });
+  });
+
+  it.runIf(process.platform !== 'win32')('says why when nvidia-smi is missing or prints no number', () => {
+    fakeNvidiaSmi(null);
+    expect(machineMemory.freeGpu()).toEqual({ bytes: null, reason: 'nvidia-smi is not installed or found no GPU' });
+    fakeNvidiaSmi('[N/A]\\n');
+    expect(machineMemory.freeGpu()).toEqual({ bytes: null, reason: "nvidia-smi printed '[N/A]', not a number of MiB" });
+  });
+});
+
+describe('planMemory', () => {
+  const t5Small = t5Preset('t5-small');
+  const run = (extra: Partial<RunConfigInput> = {}) =>
+    runConfigSchema.parse({ model: 'preset:t5-small', datasetId: 'd', inputLength: 512, batchSize: 32, ...extra });
+  const need = (m: number, a: number) => estimateStepBytes(t5Small, m, 512, 114, a);
+  const budget = (bytes: number) => ({ bytes, basis: 'memoryBudgetMiB' });
+
+  it('leaves a batch that fits as it is', () => {
+    const plan = planMemory(t5Small, run(), 114, budget(need(32, 1)));
+    expect(plan).toMatchObject({ batchSize: 32, accumulation: 1, stepBytes: need(32, 1), split: null, notice: null });
+    expect(applyMemoryPlan(run(), plan)).toEqual(run());
+  });
+
+  it('splits a batch over the budget into the largest micro-batch that fits, and says so', () => {
+    const limit = need(8, 4);
+    expect(need(16, 2)).toBeGreaterThan(limit); // so 8 is the largest divisor of 32 that fits
+    const plan = planMemory(t5Small, run(), 114, budget(limit));
+    expect(plan).toMatchObject({ batchSize: 8, accumulation: 4, stepBytes: limit });
+    expect(plan.split).toEqual({
+      askedBatchSize: 32,
+      askedAccumulation: 1,
+      neededBytes: need(32, 1),
+      budgetBytes: limit,
+      basis: 'memoryBudgetMiB',
+    });
+    expect(limit).toBeGreaterThan(GiB); // so both figures are in GiB with one decimal
+    const gib = (n: number) => (n / GiB).toFixed(1);
+    expect(plan.notice).toBe(
+      `batch 32 does not fit the ${gib(limit)} GiB budget (memoryBudgetMiB; needs ~${gib(need(32, 1))} GiB); ` +
+        'training micro-batches of 8 with accumulation 4, same 32 examples per step',
+    );
+    const trained = applyMemoryPlan(run(), plan);
+    expect(trained).toEqual({ ...run(), batchSize: 8, accumulation: 4, memorySplit: plan.split });
+    expect(runConfigSchema.parse(trained)).toEqual(trained); // storable as the run's config
+  });
+
+  it('refuses when even micro-batches of 1 are over the budget, saying what to lower', () => {
+    const limit = need(1, 32) - 1;
+    expect(() => planMemory(t5Small, run(), 114, budget(limit))).toThrow(MemoryBudgetError);
+    expect(() => planMemory(t5Small, run(), 114, budget(limit))).toThrow(
+      /^batchSize 32 at inputLength 512 does not fit the .* GiB budget \(memoryBudgetMiB\): even micro-batches of 1 need ~.* GiB; lower inputLength, use a smaller model, free some memory or raise memoryBudgetMiB$/,
+    );
+  });
+
+  it('with no budget figure keeps the batch and passes the reason on', () => {
+    const plan = planMemory(t5Small, run(), 114, { bytes: null, basis: 'GPU memory not checked: why' });
+    expect(plan).toMatchObject({ batchSize: 32, accumulation: 1, split: null, notice: 'GPU memory not checked: why' });
+  });
+});
+
+describe('estimateStepBytes', () => {
+  // Peak RSS (MiB) measured on the CPU, from the NOTE in runsMemory.ts: [B, TE, TD, accumulation, MiB].
+  const BENCH_T5_SMALL = [
+    [1, 128, 32, 1, 3267],
+    [2, 128, 32, 1, 3308],
+    [4, 128, 32, 1, 3384],
+    [8, 128, 32, 1, 3522],
+    [1, 512, 114, 1, 3479],
+    [2, 512, 114, 1, 3919],
+    [4, 512, 114, 1, 5780],
+    [8, 512, 114, 1, 9722],
+  ];
+  const TRAIN_T5_SMALL_BYTES = [
+    [8, 128, 29, 1, 2794],
+    [2, 128, 29, 4, 2752],
+    [4, 512, 114, 1, 5209],
+    [1, 512, 114, 4, 3108],
+  ];
+
+  it('is at or above every peak measured, and less than half again as much', () => {
+    const t5Small = t5Preset('t5-small');
+    const withBytes = { ...t5Small, vocabSize: 384 }; // preset:t5-small --tokenizer bytes
+    for (const [config, rows] of [
+      [t5Small, BENCH_T5_SMALL],
+      [withBytes, TRAIN_T5_SMALL_BYTES],
+    ] as const) {
+      for (const [b, te, td, a, mib] of rows) {
+        const estimate = estimateStepBytes(config, b, te, td, a) / MiB;
+        expect(estimate, `B=${b} ${te}/${td} ×${a}`).toBeGreaterThanOrEqual(mib);
+        expect(estimate, `B=${b} ${te}/${td} ×${a}`).toBeLessThan(1.5 * mib);
+      }
+    }
+  });
+
+  it('grows with the batch, the lengths and accumulation', () => {
+    const c = t5Preset('t5-small');
+    expect(estimateStepBytes(c, 2, 128, 32)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32));
+    expect(estimateStepBytes(c, 1, 512, 114)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32));
+    expect(estimateStepBytes(c, 1, 128, 32, 2)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32, 1));
+  });
+});

@@ -1,0 +1,76 @@
+// prepareRun's memory plan over real services with a stand-in for the machine's free memory:
+// without memoryBudgetMiB the budget is the free RAM less a margin, and a batch over it is
+// split (the configuration it returns is the one to store); too little free memory refuses;
+// a resumed run keeps the split it started with whatever is free now (its checkpoint needs it).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppServices } from '../../../src/main/services/app';
+import { lessMargin, type MemoryProbe } from '../../../src/main/services/runsMemory';
+import { prepareRun } from '../../../src/main/services/runsPrepare';
+import { tempDirs } from '../../support/tmp';
+import { openWithDataset, smallRunConfig } from './runs-support';
+
+const tempDir = tempDirs('spanfill-runs-prepare-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0)) await app.close();
+});
+
+const MiB = 2 ** 20;
+const freeRam = (bytes: number): MemoryProbe => ({
+  freeRam: () => bytes,
+  freeGpu: () => ({ bytes: null, reason: 'none here' }),
+});
+
+async function setUp() {
+  const { app, datasetId, dataDir } = await openWithDataset(tempDir(), opened);
+  const deps = (memory: MemoryProbe) => ({
+    dataDir,
+    datasets: app.datasets,
+    models: app.models,
+    system: app.system,
+    memory,
+  });
+  const config = smallRunConfig(datasetId, { batchSize: 8, inputLength: 128, masking: 'packed' });
+  // What batch 8 and micro-batches of 4 × 2 need, by the plan's own estimate (plenty free).
+  const roomy = deps(freeRam(1024 * 1024 * MiB));
+  const whole = (await prepareRun(roomy, config)).memory.stepBytes;
+  const half = (await prepareRun(roomy, { ...config, batchSize: 4, accumulation: 2 })).memory.stepBytes;
+  return { deps, config, whole, half };
+}
+
+/** Free RAM whose budget (less the margin) is exactly `budget` bytes. */
+function freeFor(budget: number): number {
+  let free = budget;
+  while (lessMargin(free) < budget) free += MiB;
+  return free;
+}
+
+describe('prepareRun: the memory budget', () => {
+  it('splits a batch over the free memory less a margin, and returns the configuration to store', async () => {
+    const { deps, config, whole, half } = await setUp();
+    expect(half).toBeLessThan(whole);
+    const free = freeFor(half);
+    expect(lessMargin(free)).toBeLessThan(whole);
+    const prepared = await prepareRun(deps(freeRam(free)), config);
+    expect(prepared.config).toMatchObject({ batchSize: 4, accumulation: 2 });
+    expect(prepared.config.memorySplit).toMatchObject({ askedBatchSize: 8, basis: 'free memory less a margin' });
+    expect(prepared.payload.settings).toMatchObject({ batchSize: 4, accumulation: 2 });
+    expect(prepared.memory.notice).toMatch(/^batch 8 does not fit the \d+ MiB budget \(free memory less a margin;/);
+  });
+
+  it('refuses when too little is free for any split, and suggests memoryBudgetMiB', async () => {
+    const { deps, config } = await setUp();
+    // 600 MiB free less the 512 MiB margin leaves 88.
+    await expect(prepareRun(deps(freeRam(600 * MiB)), config)).rejects.toThrow(
+      /^batchSize 8 at inputLength 128 does not fit the 88 MiB budget \(free memory less a margin\): .* or set memoryBudgetMiB if more is free$/,
+    );
+  });
+
+  it('keeps the split of a resumed run however little is free now', async () => {
+    const { deps, config } = await setUp();
+    const stored = { ...config, batchSize: 4, accumulation: 2 };
+    const prepared = await prepareRun(deps(freeRam(600 * MiB)), stored, undefined, { isResume: true });
+    expect(prepared.config).toEqual(stored);
+    expect(prepared.payload.settings).toMatchObject({ batchSize: 4, accumulation: 2 });
+  });
+});
