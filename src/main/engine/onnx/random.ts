@@ -117,8 +117,8 @@ export function randomBits(key: Tensor, site: number, shape: readonly number[]):
 /**
  * Training-mode dropout with a counter-based mask: x · keep/(1 − rate). The mask depends only
  * on (key, site, position) and is not differentiable, so the gradient (dX = dY · the same
- * scaled mask) reuses it through the Mul rule. Each dropout site of a model needs its own
- * `site` number.
+ * scaled mask) reuses the bool mask through the Where rule. Each dropout site of a model
+ * needs its own `site` number.
  */
 export function counterDropout(x: Tensor, rate: number, key: Tensor, site: number): Tensor {
   assertFloat('counterDropout', x);
@@ -126,6 +126,8 @@ export function counterDropout(x: Tensor, rate: number, key: Tensor, site: numbe
   if (rate === 0) return x;
   const bits = randomBits(key, site, numericShape('counterDropout', x));
   const isDropped = less(bits, i32(key.graph, Math.round(rate * 2 ** RANDOM_BITS)));
-  const scale = where(isDropped, scalar(x.graph, 0, x.dtype), scalar(x.graph, 1 / (1 - rate), x.dtype));
-  return mul(x, scale);
+  // NOTE: Where on the bool mask rather than Mul by a float mask: the backward (Where rule,
+  // then Mul by a constant) keeps only the bool mask alive, a quarter of the float's bytes.
+  const scaled = mul(x, scalar(x.graph, 1 / (1 - rate), x.dtype));
+  return where(isDropped, scalar(x.graph, 0, x.dtype), scaled);
 }

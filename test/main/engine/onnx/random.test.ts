@@ -114,3 +114,22 @@ describe('counterDropout', () => {
     }
   });
 });
+
+describe('counterDropout memory', () => {
+  it('its backward reads only a bool mask of the dropout (no float mask kept alive from forward to backward)', () => {
+    const g = new Graph('drop');
+    const x = op.tanh(g.input('x', 'float32', [4, 6, 8]));
+    const key = counterKey(g, 3, [g.input('step', 'int64', [])]);
+    const before = new Set(g.nodes);
+    const y = counterDropout(x, 0.1, key, 0);
+    const dropoutNodes = new Set(g.nodes.filter((n) => !before.has(n)));
+    const forward = new Set(g.nodes);
+    gradients(op.reduceSum(op.mul(y, y), null), [x]);
+    const read = new Set<string>(); // dtypes of the dropout's inner tensors the backward reads
+    for (const n of g.nodes.filter((m) => !forward.has(m)))
+      for (const t of n.inputs)
+        if (t && t !== y && t.producer && dropoutNodes.has(t.producer.node))
+          read.add(`${t.dtype}[${t.shape.join(',')}]`);
+    expect([...read]).toEqual(['bool[4,6,8]']);
+  });
+});
