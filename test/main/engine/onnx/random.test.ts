@@ -18,9 +18,13 @@ function referenceBits(seed: number, counters: number[], site: number, size: num
   let key = absorb(0x2545f491n, BigInt(seed));
   for (const c of counters) key = absorb(key, BigInt(c));
   const siteKey = absorb(key, BigInt(site));
+  const columnKey = absorb(siteKey, M - 1n);
   const out: number[] = [];
   for (let h = 0; out.length < size; h++) {
-    const v = mix(mix(absorb(siteKey, BigInt(h))));
+    const [i, j] = [BigInt(Math.floor(h / 4096)), BigInt(h % 4096)];
+    const row = mix(mix(absorb(siteKey, i)));
+    const column = mix(mix(absorb(columnKey, j)));
+    const v = mix(mix((row + column) % M));
     out.push(Number(v / 65536n), Number((v % 65536n) / 2n)); // two 15-bit draws per value
   }
   return out.slice(0, size);
@@ -53,6 +57,10 @@ describe('counter-based random bits', () => {
       const s = await bitsSession(seed, site, [3, 5, 7]);
       expect(await s.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 105));
       await s.release();
+      // Three rows of 2¹² pairs, the last one partial and the last pair half used.
+      const grid = await bitsSession(seed, site, [3, 5465]);
+      expect(await grid.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 3 * 5465));
+      await grid.release();
     }
   });
 
@@ -72,7 +80,9 @@ describe('counter-based random bits', () => {
       expect(other).not.toEqual(step0);
       expect(Math.abs(corr(base, u(other)))).toBeLessThan(0.02); // σ ≈ 1/√n = 0.0045
     }
-    for (const lag of [1, 2]) expect(Math.abs(corr(base.slice(lag), base.slice(0, -lag)))).toBeLessThan(0.02); // neighbours
+    // Neighbours, and the same and the next column of the next row of 2¹² pairs (8192 positions).
+    for (const lag of [1, 2, 8192, 8194])
+      expect(Math.abs(corr(base.slice(lag), base.slice(0, -lag)))).toBeLessThan(0.02);
     const bins = new Array<number>(16).fill(0);
     for (const v of base) bins[Math.floor((v + 0.5) * 16)]++;
     const chi2 = bins.reduce((s, c) => s + (c - n / 16) ** 2 / (n / 16), 0);
