@@ -119,7 +119,7 @@ export function randomBits(key: Tensor, site: number, shape: readonly number[]):
   const pairs = Math.ceil(size / 2);
   if (pairs >= RANDOM_MODULUS) throw new Error(`randomBits: ${size} positions is more than the keys can cover`);
   const siteKey = absorb(key, i32(g, site % RANDOM_MODULUS));
-  const columns = Math.min(pairs, COLUMNS);
+  const columns = Math.max(1, Math.min(pairs, COLUMNS)); // 1 keeps an empty shape well-defined
   const rows = Math.ceil(pairs / columns);
   const rowHash = unsqueeze(hashRange(siteKey, rows), [1]); // (rows, 1)
   const columnHash = hashRange(absorb(siteKey, i32(g, RANDOM_MODULUS - 1)), columns); // (columns)

@@ -62,6 +62,9 @@ describe('counter-based random bits', () => {
       expect(await grid.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 3 * 5465));
       await grid.release();
     }
+    const empty = await bitsSession(1, 0, [0, 4]);
+    expect(await empty.run(0, 0)).toEqual([]);
+    await empty.release();
   });
 
   it('are the same for the same counters and unrelated for other steps, sites and positions', async () => {
