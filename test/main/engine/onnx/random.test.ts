@@ -24,7 +24,7 @@ function referenceBits(seed: number, counters: number[], site: number, size: num
     const [i, j] = [BigInt(Math.floor(h / 4096)), BigInt(h % 4096)];
     const row = mix(mix(absorb(siteKey, i)));
     const column = mix(mix(absorb(columnKey, j)));
-    const v = mix(mix((row + column) % M));
+    const v = mix((row / 65536n + 1n) * (column % 32768n) + (column / 65536n + 1n) * (row % 32768n));
     out.push(Number(v / 65536n), Number((v % 65536n) / 2n)); // two 15-bit draws per value
   }
   return out.slice(0, size);
