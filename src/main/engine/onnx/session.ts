@@ -48,6 +48,13 @@ export interface SessionOptions {
    * never get a gradient decay into denormals, and arithmetic on those is ~5× slower on CPU.
    */
   readonly flushDenormals?: boolean;
+  /**
+   * ORT's memory pattern (default on): after the first run it plans every intermediate into
+   * one pre-sized block. NOTE: off for the training step: its fwd+bwd graph then peaks at
+   * ~2.6 GB instead of ~3.6 GB (t5-small, batch 8, 128/29) and ~5.7 GB instead of ~9.7 GB
+   * (512/114) on the CPU, at no measurable cost in ms/step; the arena still reuses freed blocks.
+   */
+  readonly memoryPattern?: boolean;
   /** Write ORT's per-node profile (Chrome trace JSON) to files starting with this path. */
   readonly profileFilePrefix?: string;
   /**
@@ -238,7 +245,8 @@ export class EngineSession {
   }
 }
 
-function ortOptions(
+/** Our options as ORT's, for one provider; strict: no CPU fallback. Exported for tests. */
+export function ortOptions(
   provider: ProviderName,
   options: SessionOptions,
   isStrict: boolean,
@@ -254,6 +262,7 @@ function ortOptions(
     extra,
   };
   if (options.intraOpThreads) opts.intraOpNumThreads = options.intraOpThreads;
+  if (options.memoryPattern !== undefined) opts.enableMemPattern = options.memoryPattern;
   if (options.profileFilePrefix) {
     opts.enableProfiling = true;
     opts.profileFilePrefix = options.profileFilePrefix;

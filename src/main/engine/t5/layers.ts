@@ -115,10 +115,15 @@ export function feedForward(ctx: BuildContext, prefix: string, x: Tensor): Tenso
   return linear(ctx, dropout(ctx, hidden), `${name}.wo.weight`); // (B, T, D)
 }
 
-/** Bias table lookup: buckets (Tq, Tk) int64 → (1, H, Tq, Tk). */
+/**
+ * Bias table lookup: buckets (Tq, Tk) → (1, H, Tq, Tk). NOTE: gathers columns of the small
+ * transposed table (H, buckets) rather than transposing the (Tq, Tk, H) result: ORT's transpose
+ * optimizer pushed that big transpose down through the attention (scores, softmax, dropout),
+ * which on WebGPU meant a bool Transpose of the dropout mask that WebGPU has no kernel for.
+ */
 export function positionBias(ctx: BuildContext, tableName: string, buckets: Tensor): Tensor {
-  const values = op.gather(ctx.param(tableName), buckets, 0); // (Tq, Tk, H)
-  return op.unsqueeze(op.transpose(values, [2, 0, 1]), [0]); // (1, H, Tq, Tk)
+  const values = op.gather(op.transpose(ctx.param(tableName), [1, 0]), buckets, 1); // (H, Tq, Tk)
+  return op.unsqueeze(values, [0]); // (1, H, Tq, Tk)
 }
 
 /** Attention mask (B, T) int64 of 1/0 → additive bias (B, 1, 1, T): 0 to keep, MASK_VALUE to drop. */

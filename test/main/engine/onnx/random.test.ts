@@ -18,9 +18,13 @@ function referenceBits(seed: number, counters: number[], site: number, size: num
   let key = absorb(0x2545f491n, BigInt(seed));
   for (const c of counters) key = absorb(key, BigInt(c));
   const siteKey = absorb(key, BigInt(site));
+  const columnKey = absorb(siteKey, M - 1n);
   const out: number[] = [];
   for (let h = 0; out.length < size; h++) {
-    const v = mix(mix(absorb(siteKey, BigInt(h))));
+    const [i, j] = [BigInt(Math.floor(h / 4096)), BigInt(h % 4096)];
+    const row = mix(mix(absorb(siteKey, i)));
+    const column = mix(mix(absorb(columnKey, j)));
+    const v = mix((row / 65536n + 1n) * (column % 32768n) + (column / 65536n + 1n) * (row % 32768n));
     out.push(Number(v / 65536n), Number((v % 65536n) / 2n)); // two 15-bit draws per value
   }
   return out.slice(0, size);
@@ -53,7 +57,14 @@ describe('counter-based random bits', () => {
       const s = await bitsSession(seed, site, [3, 5, 7]);
       expect(await s.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 105));
       await s.release();
+      // Three rows of 2¹² pairs, the last one partial and the last pair half used.
+      const grid = await bitsSession(seed, site, [3, 5465]);
+      expect(await grid.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 3 * 5465));
+      await grid.release();
     }
+    const empty = await bitsSession(1, 0, [0, 4]);
+    expect(await empty.run(0, 0)).toEqual([]);
+    await empty.release();
   });
 
   it('are the same for the same counters and unrelated for other steps, sites and positions', async () => {
@@ -72,7 +83,9 @@ describe('counter-based random bits', () => {
       expect(other).not.toEqual(step0);
       expect(Math.abs(corr(base, u(other)))).toBeLessThan(0.02); // σ ≈ 1/√n = 0.0045
     }
-    for (const lag of [1, 2]) expect(Math.abs(corr(base.slice(lag), base.slice(0, -lag)))).toBeLessThan(0.02); // neighbours
+    // Neighbours, and the same and the next column of the next row of 2¹² pairs (8192 positions).
+    for (const lag of [1, 2, 8192, 8194])
+      expect(Math.abs(corr(base.slice(lag), base.slice(0, -lag)))).toBeLessThan(0.02);
     const bins = new Array<number>(16).fill(0);
     for (const v of base) bins[Math.floor((v + 0.5) * 16)]++;
     const chi2 = bins.reduce((s, c) => s + (c - n / 16) ** 2 / (n / 16), 0);
@@ -112,5 +125,24 @@ describe('counterDropout', () => {
       expect(first.y[i]).toBe(isKept ? Math.fround(xs[i] * Math.fround(1 / (1 - rate))) : 0);
       expect(first.dx[i]).toBe(isKept ? Math.fround(3 * Math.fround(1 / (1 - rate))) : 0);
     }
+  });
+});
+
+describe('counterDropout memory', () => {
+  it('its backward reads only a bool mask of the dropout (no float mask kept alive from forward to backward)', () => {
+    const g = new Graph('drop');
+    const x = op.tanh(g.input('x', 'float32', [4, 6, 8]));
+    const key = counterKey(g, 3, [g.input('step', 'int64', [])]);
+    const before = new Set(g.nodes);
+    const y = counterDropout(x, 0.1, key, 0);
+    const dropoutNodes = new Set(g.nodes.filter((n) => !before.has(n)));
+    const forward = new Set(g.nodes);
+    gradients(op.reduceSum(op.mul(y, y), null), [x]);
+    const read = new Set<string>(); // dtypes of the dropout's inner tensors the backward reads
+    for (const n of g.nodes.filter((m) => !forward.has(m)))
+      for (const t of n.inputs)
+        if (t && t !== y && t.producer && dropoutNodes.has(t.producer.node))
+          read.add(`${t.dtype}[${t.shape.join(',')}]`);
+    expect([...read]).toEqual(['bool[4,6,8]']);
   });
 });
