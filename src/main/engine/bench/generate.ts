@@ -8,6 +8,7 @@ import type { DecodingSession, DecodingStrategy, Seq2SeqGenerator } from '../gen
 import type { ProviderName } from '../onnx/session';
 import { Rng } from '../rng';
 import type { T5Config, T5PresetName } from '../t5/config';
+import type { CacheMode } from '../t5/inference';
 import { t5Preset } from '../t5/config';
 import { countParams, randomT5Params, t5ParamShapes } from '../t5/params';
 import { T5Runtime } from '../t5/runtime';
@@ -73,6 +74,8 @@ export interface GenerateBenchResult {
   /** Op type → nodes of either graph that ran elsewhere. */
   readonly fallbacks: Readonly<Record<string, number>>;
   readonly placementMessage: string;
+  /** Where the KV caches lived between tokens: GPU buffers ('device', WebGPU) or JS arrays. */
+  readonly cache: CacheMode;
   /** The first generation: both graphs compiled, plus one greedy run of the first length. */
   readonly firstCallMs: number;
   readonly cells: GenerateCell[];
@@ -144,6 +147,7 @@ export async function benchGenerate(options: GenerateBenchOptions): Promise<Gene
     await run({ kind: 'greedy' }, lengths[0]);
     const firstCallMs = now() - start;
     const placement = await describeRuntime(runtime, requested);
+    const cache = await runtime.cacheMode();
     const cells: GenerateCell[] = [];
     const numBeams = options.numBeams ?? DEFAULT_NUM_BEAMS;
     const strategies: DecodingStrategy[] = [{ kind: 'greedy' }, { kind: 'beam', numBeams }];
@@ -160,6 +164,7 @@ export async function benchGenerate(options: GenerateBenchOptions): Promise<Gene
       promptTokens: options.promptTokens,
       repeats: options.repeats,
       ...placement,
+      cache,
       firstCallMs,
       cells,
       peakRssMb: peakRssMb(),
