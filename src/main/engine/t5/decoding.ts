@@ -58,6 +58,16 @@ abstract class StepDecoding implements DecodingSession {
     return [this.rows, this.config.numHeads, this.maxSteps, this.config.dKv];
   }
 
+  /** past.{i}.key/value of every layer, each made by `make`. */
+  protected cachesOf<T>(make: () => T): Map<string, T> {
+    const caches = new Map<string, T>();
+    for (let i = 0; i < this.config.numDecoderLayers; i++) {
+      caches.set(pastKeyName(i), make());
+      caches.set(pastValueName(i), make());
+    }
+    return caches;
+  }
+
   /** The fixed feeds plus this step's tokens and position inputs; checks the session is usable. */
   protected stepInputs(tokens: readonly number[]): Record<string, Feed> {
     const { config, maxSteps, rows, position } = this;
@@ -83,23 +93,8 @@ abstract class StepDecoding implements DecodingSession {
  * zero-copy each step and receive the step's new key/value row; reorder gathers rows here.
  */
 export class HostCacheDecoding extends StepDecoding {
-  private caches = new Map<string, Float32Array>();
-  private readonly cacheRow: number; // H·P·Dk floats per row
-
-  constructor(
-    config: T5Config,
-    decoder: StepRunner,
-    fixed: Readonly<Record<string, Feed>>,
-    rows: number,
-    maxSteps: number,
-  ) {
-    super(config, decoder, fixed, rows, maxSteps);
-    this.cacheRow = config.numHeads * maxSteps * config.dKv;
-    for (let i = 0; i < config.numDecoderLayers; i++) {
-      this.caches.set(pastKeyName(i), new Float32Array(rows * this.cacheRow));
-      this.caches.set(pastValueName(i), new Float32Array(rows * this.cacheRow));
-    }
-  }
+  private readonly cacheRow = this.config.numHeads * this.maxSteps * this.config.dKv; // H·P·Dk floats per row
+  private caches = this.cachesOf<Float32Array>(() => new Float32Array(this.rows * this.cacheRow));
 
   async step(tokens: readonly number[]): Promise<Float32Array> {
     const feeds = this.stepInputs(tokens);
@@ -142,24 +137,11 @@ export class HostCacheDecoding extends StepDecoding {
  * and the cross K/V it was given) are disposed when replaced and on close.
  */
 export class DeviceCacheDecoding extends StepDecoding {
-  private caches = new Map<string, Feed>();
+  private readonly zeros = f32(this.cacheDims, new Float32Array(this.cacheDims.reduce((a, b) => a * b, 1)));
+  /** Zeros (one host array for all, uploaded by the first step); then device tensors. */
+  private caches = this.cachesOf<Feed>(() => this.zeros);
   /** Row i of the next step continues cache row order[i]; null for the identity. */
   private order: number[] | null = null;
-
-  constructor(
-    config: T5Config,
-    decoder: StepRunner,
-    fixed: Readonly<Record<string, Feed>>,
-    rows: number,
-    maxSteps: number,
-  ) {
-    super(config, decoder, fixed, rows, maxSteps);
-    const zeros = f32(this.cacheDims, new Float32Array(rows * config.numHeads * maxSteps * config.dKv));
-    for (let i = 0; i < config.numDecoderLayers; i++) {
-      this.caches.set(pastKeyName(i), zeros);
-      this.caches.set(pastValueName(i), zeros);
-    }
-  }
 
   /** Where the caches are now: 'device' once a step has run on WebGPU. */
   get cacheLocation(): 'host' | 'device' {
