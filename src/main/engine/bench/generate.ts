@@ -48,7 +48,11 @@ export interface GenerateCell {
   readonly steps: number;
   /** Tokens in the returned sequence after the decoder start id. */
   readonly generatedTokens: number;
-  /** Encoder, cross-attention K/V and cache set-up (mean over the timed runs). */
+  /**
+   * Encoder, cross-attention K/V and cache set-up (mean over the timed runs). NOTE: with the
+   * KV cache on the device (WebGPU) nothing waits for the encoder's GPU work, which may still
+   * run during the first decoder step and so count in msPerToken; compare totalMs there.
+   */
   readonly encodeMs: number;
   /** (generation − encoding) / steps: a decoder step plus the search, mean over the timed runs. */
   readonly msPerToken: number;

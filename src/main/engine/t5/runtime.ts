@@ -128,7 +128,8 @@ export class T5Runtime implements Seq2SeqGenerator {
 
   /**
    * Cross-attention keys/values of every decoder layer for the decoder rows, (N, H, Te, Dk)
-   * each: kept on the device for a 'device' cache on WebGPU, else on the host.
+   * each: kept on the device for a 'device' cache on WebGPU (keepOnDevice acts on WebGPU
+   * only), else on the host.
    */
   private async encode(
     prompts: readonly (readonly number[])[],
@@ -137,9 +138,10 @@ export class T5Runtime implements Seq2SeqGenerator {
   ): Promise<{ cross: Record<string, Feed>; mask: Int32Array; length: number }> {
     const { ids, mask, length } = this.padPrompts(prompts);
     const b = prompts.length;
+    // The runtime's cache mode is fixed when its decoder step compiles, before this.
     this.encoder ??= this.compile(
       () => serializeModel(buildEncoderGraph(this.config, this.weights, 'B', 'Te', 'int32')),
-      this.options.providers?.[0] === 'webgpu' ? crossNames(this.config) : [],
+      cache === 'device' ? crossNames(this.config) : [],
     );
     const encoder = await this.encoder;
     const { relativeAttentionNumBuckets: buckets, relativeAttentionMaxDistance: distance } = this.config;
@@ -149,8 +151,7 @@ export class T5Runtime implements Seq2SeqGenerator {
       position_buckets: i32([length, length], toInt32(bucketTable(length, length, true, buckets, distance))),
       [ROW_PROMPT]: i32([rowPrompt.length], Int32Array.from(rowPrompt)),
     };
-    const cross = cache === 'device' ? await encoder.run(feeds) : await encoder.runHost(feeds);
-    return { cross, mask, length };
+    return { cross: await encoder.run(feeds), mask, length };
   }
 
   async start(
