@@ -8,6 +8,7 @@ import type { DecodingSession, DecodingStrategy, Seq2SeqGenerator } from '../gen
 import type { ProviderName } from '../onnx/session';
 import { Rng } from '../rng';
 import type { T5Config, T5PresetName } from '../t5/config';
+import type { CacheMode } from '../t5/inference';
 import { t5Preset } from '../t5/config';
 import { countParams, randomT5Params, t5ParamShapes } from '../t5/params';
 import { T5Runtime } from '../t5/runtime';
@@ -47,7 +48,11 @@ export interface GenerateCell {
   readonly steps: number;
   /** Tokens in the returned sequence after the decoder start id. */
   readonly generatedTokens: number;
-  /** Encoder, cross-attention K/V and cache set-up (mean over the timed runs). */
+  /**
+   * Encoder, cross-attention K/V and cache set-up (mean over the timed runs). NOTE: with the
+   * KV cache on the device (WebGPU) nothing waits for the encoder's GPU work, which may still
+   * run during the first decoder step and so count in msPerToken; compare totalMs there.
+   */
   readonly encodeMs: number;
   /** (generation − encoding) / steps: a decoder step plus the search, mean over the timed runs. */
   readonly msPerToken: number;
@@ -73,6 +78,8 @@ export interface GenerateBenchResult {
   /** Op type → nodes of either graph that ran elsewhere. */
   readonly fallbacks: Readonly<Record<string, number>>;
   readonly placementMessage: string;
+  /** Where the KV caches lived between tokens: GPU buffers ('device', WebGPU) or JS arrays. */
+  readonly cache: CacheMode;
   /** The first generation: both graphs compiled, plus one greedy run of the first length. */
   readonly firstCallMs: number;
   readonly cells: GenerateCell[];
@@ -144,6 +151,7 @@ export async function benchGenerate(options: GenerateBenchOptions): Promise<Gene
     await run({ kind: 'greedy' }, lengths[0]);
     const firstCallMs = now() - start;
     const placement = await describeRuntime(runtime, requested);
+    const cache = await runtime.cacheMode();
     const cells: GenerateCell[] = [];
     const numBeams = options.numBeams ?? DEFAULT_NUM_BEAMS;
     const strategies: DecodingStrategy[] = [{ kind: 'greedy' }, { kind: 'beam', numBeams }];
@@ -160,6 +168,7 @@ export async function benchGenerate(options: GenerateBenchOptions): Promise<Gene
       promptTokens: options.promptTokens,
       repeats: options.repeats,
       ...placement,
+      cache,
       firstCallMs,
       cells,
       peakRssMb: peakRssMb(),

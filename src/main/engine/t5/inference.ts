@@ -30,6 +30,10 @@ import { encoderStack, lazyInitializers, lmHead } from './model';
 import { t5ParamShapes } from './params';
 
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
+/** Encoder input (N): the prompt each decoder row decodes; the cross K/V come out per row. */
+export const ROW_PROMPT = 'row_prompt';
+/** Decoder-step input (N) of a 'device' cache: row i continues the cache row `row_order[i]`. */
+export const ROW_ORDER = 'row_order';
 
 /**
  * The dtype of ids, masks and bucket tables: int64 (default) is what exported graphs and
@@ -44,10 +48,37 @@ export const pastValueName = (layer: number): string => `past.${layer}.value`;
 /** The new token's key/value of a layer, (N, H, 1, Dk); the runtime writes it into its cache. */
 export const newKeyName = (layer: number): string => `new.${layer}.key`;
 export const newValueName = (layer: number): string => `new.${layer}.value`;
+/** A 'device' cache's updated self-attention cache of a layer, (N, H, P, Dk): next step's past. */
+export const presentKeyName = (layer: number): string => `present.${layer}.key`;
+export const presentValueName = (layer: number): string => `present.${layer}.value`;
 
 /**
- * Encoder graph: input_ids, attention_mask (B, Te) and the bidirectional bucket table
- * position_buckets (Te, Te) → cross.{i}.key / .value (B, H, Te, Dk).
+ * Where the decoder step's self-attention caches live between steps. 'host': the caches are
+ * inputs only (fed zero-copy on the CPU) and the step returns the new entries, which the host
+ * writes in. 'device': the step also takes ROW_ORDER, gathers the cache rows by it (beam
+ * reselection) and returns the whole updated caches, which the runtime feeds back; on WebGPU
+ * they stay in GPU buffers, so a token moves only its ids and logits (on the CPU every output
+ * is copied, so 'device' would copy the caches each token).
+ */
+export type CacheMode = 'host' | 'device';
+
+/** The key and value names of every decoder layer, layer by layer. */
+function layerNames(config: T5Config, key: (layer: number) => string, value: (layer: number) => string): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < config.numDecoderLayers; i++) names.push(key(i), value(i));
+  return names;
+}
+
+/** The decoder step's outputs that carry a 'device' cache (kept on the device on WebGPU). */
+export const presentNames = (config: T5Config): string[] => layerNames(config, presentKeyName, presentValueName);
+/** The encoder's outputs, the cross K/V (kept on the device for a 'device' cache on WebGPU). */
+export const crossNames = (config: T5Config): string[] => layerNames(config, crossKeyName, crossValueName);
+
+/**
+ * Encoder graph: input_ids, attention_mask (B, Te), the bidirectional bucket table
+ * position_buckets (Te, Te) and row_prompt (N) → cross.{i}.key / .value (N, H, Te, Dk), the
+ * rows of the decoder (beams repeat their prompt's row), gathered here so that a device-kept
+ * result needs no host copy.
  */
 export function buildEncoderGraph(
   config: T5Config,
@@ -61,20 +92,33 @@ export function buildEncoderGraph(
   const inputIds = g.input('input_ids', idType, [batch, length]); // (B, Te)
   const mask = g.input('attention_mask', idType, [batch, length]); // (B, Te)
   const buckets = g.input('position_buckets', idType, [length, length]); // (Te, Te)
+  const rowPrompt = g.input(ROW_PROMPT, idType, ['N']); // (N)
   const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask), buckets); // (B, Te, D)
+  // Project the B prompts, then gather rows: beams share a prompt, so projecting after the
+  // gather would repeat the work numBeams times.
+  const project = (weight: string): Tensor => op.gather(splitHeads(ctx, linear(ctx, encoded, weight)), rowPrompt, 0); // (N, H, Te, Dk)
   for (let i = 0; i < config.numDecoderLayers; i++) {
     const prefix = `decoder.block.${i}.layer.1.EncDecAttention`;
-    g.output(splitHeads(ctx, linear(ctx, encoded, `${prefix}.k.weight`)), crossKeyName(i)); // (B, H, Te, Dk)
-    g.output(splitHeads(ctx, linear(ctx, encoded, `${prefix}.v.weight`)), crossValueName(i)); // (B, H, Te, Dk)
+    g.output(project(`${prefix}.k.weight`), crossKeyName(i)); // (N, H, Te, Dk)
+    g.output(project(`${prefix}.v.weight`), crossValueName(i)); // (N, H, Te, Dk)
   }
   return g;
 }
 
-/** Inputs that say which step this is (see stepFeeds). */
+/** Inputs that say which step this is (see stepFeeds), and a 'device' cache's row order. */
 interface StepInputs {
   readonly buckets: Tensor; // (1, P) int32/int64: bucket of key k for the current query
   readonly keyMask: Tensor; // (1, 1, 1, P): 0 for k ≤ t, MASK_VALUE after
   readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t
+  readonly rowOrder: Tensor | null; // (N) int32/int64: ROW_ORDER ('device' cache only)
+}
+
+interface CachedAttention {
+  readonly out: Tensor; // (N, 1, D): attention output after the o projection
+  readonly newKey: Tensor; // (N, H, 1, Dk)
+  readonly newValue: Tensor; // (N, H, 1, Dk)
+  readonly key: Tensor; // (N, H, P, Dk): the cache with the new key written at t
+  readonly value: Tensor; // (N, H, P, Dk)
 }
 
 /** Self-attention of one new token against the cache; returns the output and the new cache. */
@@ -84,40 +128,52 @@ function cachedSelfAttention(
   h: Tensor,
   step: StepInputs,
   bias: Tensor,
-): { out: Tensor; newKey: Tensor; newValue: Tensor } {
+): CachedAttention {
   const { g, config } = ctx;
   const n = h.shape[0];
   const p = step.buckets.shape[1];
   const cacheShape = [n, config.numHeads, p, config.dKv];
+  const past = (name: string): Tensor => {
+    const cache = g.input(name, 'float32', cacheShape); // (N, H, P, Dk)
+    return step.rowOrder ? op.gather(cache, step.rowOrder, 0) : cache; // (N, H, P, Dk)
+  };
   const prefix = `decoder.block.${layer}.layer.0.SelfAttention`;
   const q = splitHeads(ctx, linear(ctx, h, `${prefix}.q.weight`)); // (N, H, 1, Dk)
   const newKey = splitHeads(ctx, linear(ctx, h, `${prefix}.k.weight`)); // (N, H, 1, Dk)
   const newValue = splitHeads(ctx, linear(ctx, h, `${prefix}.v.weight`)); // (N, H, 1, Dk)
-  const key = op.where(step.writeAt, newKey, g.input(pastKeyName(layer), 'float32', cacheShape)); // (N, H, P, Dk)
-  const value = op.where(step.writeAt, newValue, g.input(pastValueName(layer), 'float32', cacheShape)); // (N, H, P, Dk)
-  return { out: attend(ctx, prefix, q, key, value, bias), newKey, newValue };
+  const key = op.where(step.writeAt, newKey, past(pastKeyName(layer))); // (N, H, P, Dk)
+  const value = op.where(step.writeAt, newValue, past(pastValueName(layer))); // (N, H, P, Dk)
+  return { out: attend(ctx, prefix, q, key, value, bias), newKey, newValue, key, value };
+}
+
+export interface DecoderStepOptions {
+  readonly rows?: Dim; // N (default 'N')
+  readonly encoderLength?: Dim; // Te (default 'Te')
+  readonly maxSteps?: Dim; // P (default 'P')
+  readonly idType?: IdType; // default int64
+  readonly cache?: CacheMode; // default 'host'
 }
 
 /**
  * One decoder step for N rows: decoder_input_ids (N, 1), the caches and the cross K/V →
- * logits (N, V) and new.{i}.key/value (N, H, 1, Dk). Only the new entries leave the graph:
- * the caches are inputs (passed zero-copy) and outputs are copied, so returning whole caches
- * would copy L·2·N·H·P·Dk floats per token.
+ * logits (N, V) and, with a 'host' cache, new.{i}.key/value (N, H, 1, Dk): only the new
+ * entries leave the graph, since the caches are inputs (passed zero-copy on the CPU) and
+ * outputs are copied, so returning whole caches would copy L·2·N·H·P·Dk floats per token.
+ * With a 'device' cache: row_order (N) in, present.{i}.key/value (N, H, P, Dk) out (CacheMode).
  */
 export function buildDecoderStepGraph(
   config: T5Config,
   weights: ReadonlyMap<string, Float32Array>,
-  rows: Dim = 'N',
-  encoderLength: Dim = 'Te',
-  maxSteps: Dim = 'P',
-  idType: IdType = 'int64',
+  options: DecoderStepOptions = {},
 ): Graph {
-  const g = new Graph('t5_decoder_step');
+  const { rows = 'N', encoderLength = 'Te', maxSteps = 'P', idType = 'int64', cache = 'host' } = options;
+  const g = new Graph(cache === 'host' ? 't5_decoder_step' : 't5_decoder_step_device_cache');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
   const step: StepInputs = {
     buckets: g.input('position_buckets', idType, [1, maxSteps]),
     keyMask: g.input('position_mask', 'float32', [1, 1, 1, maxSteps]),
     writeAt: g.input('write_position', 'bool', [1, 1, maxSteps, 1]),
+    rowOrder: cache === 'device' ? g.input(ROW_ORDER, idType, [rows]) : null,
   };
   const ids = g.input('decoder_input_ids', idType, [rows, 1]); // (N, 1)
   const crossBias = maskBias(ctx, g.input('attention_mask', idType, [rows, encoderLength])); // (N, 1, 1, Te)
@@ -129,8 +185,13 @@ export function buildDecoderStepGraph(
     const p = `decoder.block.${i}.layer`;
     x = g.scope(`decoder.block.${i}`, () => {
       const self = cachedSelfAttention(ctx, i, rmsNorm(ctx, x, `${p}.0.layer_norm.weight`), step, selfBias);
-      g.output(self.newKey, newKeyName(i));
-      g.output(self.newValue, newValueName(i));
+      if (cache === 'host') {
+        g.output(self.newKey, newKeyName(i));
+        g.output(self.newValue, newValueName(i));
+      } else {
+        g.output(self.key, presentKeyName(i));
+        g.output(self.value, presentValueName(i));
+      }
       const y = op.add(x, self.out); // (N, 1, D)
       const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (N, 1, D)
       const q = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (N, H, 1, Dk)

@@ -53,6 +53,7 @@ describe('benchGenerate', () => {
         2,
       ]);
       expect([result.requestedProvider, result.provider, result.isFullyPlaced]).toEqual([provider, provider, true]);
+      expect(result.cache).toBe(provider === 'webgpu' ? 'device' : 'host');
       expect(result.fallbacks).toEqual({});
       expect(result.cells.map((c) => [c.decoding, c.numBeams, c.newTokens, c.steps, c.generatedTokens])).toEqual([
         ['greedy', 1, 2, 2, 2],

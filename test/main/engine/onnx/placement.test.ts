@@ -1,6 +1,7 @@
 // Node placement: the profile parser on hand-made events, and (through Mesa's lavapipe, a
 // Vulkan driver on the CPU that .ci/run installs) the t5 training step, evaluation graph,
-// encoder and decoder step of a tiny golden fixture with every node on the WebGPU EP.
+// encoder and decoder step (device KV cache) of a tiny golden fixture with every node on the
+// WebGPU EP.
 // Tiny shapes: lavapipe is slow, and this checks placement, never speed.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { compile } from '../../../../src/main/engine/optim/program';
 import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
+import { DeviceCacheDecoding } from '../../../../src/main/engine/t5/decoding';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';
 import { buildEvalGraph, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
@@ -131,6 +133,14 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
       const { encoder, decoderStep } = await runtime.nodePlacements();
       expect(encoder.fallbackNodes).toEqual([]);
       expect(decoderStep.fallbackNodes).toEqual([]);
+      // The decoder step is the device-cache graph (with its row-order Gather), and its caches
+      // stay in GPU buffers: after one step none is on the host.
+      expect(await runtime.cacheMode()).toBe('device');
+      const session = await runtime.start([greedy.input_ids[0]], [0, 0], 2);
+      expect(session).toBeInstanceOf(DeviceCacheDecoding);
+      await session.step([0, 0]);
+      expect((session as DeviceCacheDecoding).cacheLocation).toBe('device');
+      await session.close();
     } finally {
       await runtime.release();
     }

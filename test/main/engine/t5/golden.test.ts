@@ -2,11 +2,12 @@
 // logits and greedy ids of the teacher-forced graph and the KV-cache runtime; cache decoding
 // versus full recomputation; beam 1 and seeded sampling through the real model.
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamSearch } from '../../../../src/main/engine/generation/beam';
 import type { T5Config } from '../../../../src/main/engine/t5/config';
 import type { DecodingSession, Seq2SeqGenerator } from '../../../../src/main/engine/generation/types';
 import { readAllTensors } from '../../../../src/main/engine/formats/safetensors';
+import type { CacheMode } from '../../../../src/main/engine/t5/inference';
 import type { ScoreResult } from '../../../../src/main/engine/t5/score';
 import { scoreBatch } from '../../../../src/main/engine/t5/score';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';
@@ -95,15 +96,25 @@ class Recompute implements Seq2SeqGenerator {
   }
 }
 
+const CACHE_MODES: readonly CacheMode[] = ['host', 'device'];
+
 for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
   describe(`golden ${name}`, () => {
     let golden: GoldenCase;
     let model: ReturnType<typeof loadT5Model>;
     let runtime: T5Runtime;
+    /** The same model with CacheMode 'device' (on the CPU: whole caches out and back in). */
+    let deviceCache: T5Runtime;
+    const runtimeFor = (cache: CacheMode): T5Runtime => (cache === 'host' ? runtime : deviceCache);
     beforeAll(() => {
       golden = readCase(name);
       model = loadT5Model(join(FIXTURES, name));
       runtime = new T5Runtime(model.config, model.weights.params);
+      deviceCache = new T5Runtime(model.config, model.weights.params, { cache: 'device' });
+    });
+    afterAll(async () => {
+      await runtime.release();
+      await deviceCache.release();
     });
 
     it('loss and logits match the reference within 1e-5 relative', async () => {
@@ -137,57 +148,83 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       },
     );
 
-    it('greedy decoding with the KV cache reproduces the reference ids', async () => {
+    it.each(CACHE_MODES)('greedy decoding with the KV cache reproduces the reference ids (%s cache)', async (cache) => {
       const { greedy } = golden;
-      const result = await runtime.generate([greedy.input_ids[0]], {
+      expect(await runtimeFor(cache).cacheMode()).toBe(cache);
+      const result = await runtimeFor(cache).generate([greedy.input_ids[0]], {
         strategy: { kind: 'greedy' },
         maxNewTokens: greedy.max_new_tokens,
       });
       expect(result.sequences[0]).toEqual(greedy.output_ids);
     });
 
-    it('KV-cache logits equal full recomputation for 20 steps, for every row of a batch', async () => {
-      const prompts = golden.input_ids.map((row, b) => row.filter((_, t) => golden.attention_mask[b][t] === 1));
-      const rows = prompts.map((_, b) => b);
-      const recording = new Recording(runtime);
-      const session = await recording.start(prompts, rows, 20);
-      const tokens: number[][] = rows.map(() => []);
-      let fed = rows.map(() => 0);
-      for (let step = 0; step < 20; step++) {
-        const logits = await session.step(fed);
-        // Force a fixed, varied continuation so every position is exercised (EOS included).
-        fed = rows.map((row) => (7 * step + 3 * row + 1) % model.config.vocabSize);
-        tokens.forEach((t, row) => t.push(fed[row]));
-        expect(logits.length).toBe(rows.length * model.config.vocabSize);
-      }
-      const full = await teacherForced(model.config, model.weights.params, {
-        input_ids: golden.input_ids,
-        attention_mask: golden.attention_mask,
-        labels: tokens,
-      });
-      const v = model.config.vocabSize;
-      let worst = 0;
-      for (let step = 0; step < 20; step++) {
-        for (const row of rows) {
-          const cached = recording.steps[step].subarray(row * v, (row + 1) * v);
-          const reference = full.logits.subarray((row * 20 + step) * v, (row * 20 + step + 1) * v);
-          worst = Math.max(worst, maxAbsDiff(cached, reference));
+    it.each(CACHE_MODES)(
+      'KV-cache logits equal full recomputation for 20 steps, for every row of a batch (%s cache)',
+      async (cache) => {
+        const prompts = golden.input_ids.map((row, b) => row.filter((_, t) => golden.attention_mask[b][t] === 1));
+        const rows = prompts.map((_, b) => b);
+        const recording = new Recording(runtimeFor(cache));
+        const session = await recording.start(prompts, rows, 20);
+        const tokens: number[][] = rows.map(() => []);
+        let fed = rows.map(() => 0);
+        for (let step = 0; step < 20; step++) {
+          const logits = await session.step(fed);
+          // Force a fixed, varied continuation so every position is exercised (EOS included).
+          fed = rows.map((row) => (7 * step + 3 * row + 1) % model.config.vocabSize);
+          tokens.forEach((t, row) => t.push(fed[row]));
+          expect(logits.length).toBe(rows.length * model.config.vocabSize);
         }
-      }
-      expect(worst).toBeLessThanOrEqual(1e-5);
-    });
+        const full = await teacherForced(model.config, model.weights.params, {
+          input_ids: golden.input_ids,
+          attention_mask: golden.attention_mask,
+          labels: tokens,
+        });
+        const v = model.config.vocabSize;
+        let worst = 0;
+        for (let step = 0; step < 20; step++) {
+          for (const row of rows) {
+            const cached = recording.steps[step].subarray(row * v, (row + 1) * v);
+            const reference = full.logits.subarray((row * 20 + step) * v, (row * 20 + step + 1) * v);
+            worst = Math.max(worst, maxAbsDiff(cached, reference));
+          }
+        }
+        expect(worst).toBeLessThanOrEqual(1e-5);
+      },
+    );
 
-    it('beam search over the KV cache equals beam search with full recomputation', async () => {
-      const prompts = [golden.greedy.input_ids[0], [5, 6, 7, 1]];
-      const options = { maxNewTokens: 6, decoderStartTokenId: 0, eosTokenId: 1, padTokenId: 0 };
-      const strategy = { kind: 'beam', numBeams: 3, lengthPenalty: 0.7 } as const;
-      const cached = await beamSearch(runtime, prompts, { ...options, strategy });
-      const recomputed = await beamSearch(new Recompute(model.config, model.weights.params), prompts, {
-        ...options,
-        strategy,
-      });
-      expect(cached.sequences).toEqual(recomputed.sequences);
-      cached.scores?.forEach((score, i) => expect(score).toBeCloseTo(recomputed.scores?.[i] ?? NaN, 4));
+    it.each(CACHE_MODES)(
+      'beam search over the KV cache equals beam search with full recomputation (%s cache)',
+      async (cache) => {
+        const prompts = [golden.greedy.input_ids[0], [5, 6, 7, 1]];
+        const options = { maxNewTokens: 6, decoderStartTokenId: 0, eosTokenId: 1, padTokenId: 0 };
+        const strategy = { kind: 'beam', numBeams: 3, lengthPenalty: 0.7 } as const;
+        const cached = await beamSearch(runtimeFor(cache), prompts, { ...options, strategy });
+        const recomputed = await beamSearch(new Recompute(model.config, model.weights.params), prompts, {
+          ...options,
+          strategy,
+        });
+        expect(cached.sequences).toEqual(recomputed.sequences);
+        cached.scores?.forEach((score, i) => expect(score).toBeCloseTo(recomputed.scores?.[i] ?? NaN, 4));
+      },
+    );
+
+    // WebGPU runs on Mesa's lavapipe where there is no GPU (.ci/run installs it).
+    it('on WebGPU the device cache generates the CPU ids, greedy and with beams', async () => {
+      const webgpu = new T5Runtime(model.config, model.weights.params, { providers: ['webgpu'] });
+      try {
+        expect(await webgpu.cacheMode()).toBe('device');
+        const prompts = [golden.greedy.input_ids[0], [5, 6, 7, 1]];
+        const beams = { kind: 'beam', numBeams: 3, lengthPenalty: 0.7 } as const;
+        for (const strategy of [{ kind: 'greedy' } as const, beams]) {
+          const options = { strategy, maxNewTokens: 8 };
+          const [gpu, cpu] = [await webgpu.generate(prompts, options), await runtime.generate(prompts, options)];
+          expect(gpu.sequences, strategy.kind).toEqual(cpu.sequences);
+          cpu.scores?.forEach((score, i) => expect(gpu.scores?.[i]).toBeCloseTo(score, 4));
+        }
+        expect((await webgpu.placements()).decoderStep.provider).toBe('webgpu');
+      } finally {
+        await webgpu.release();
+      }
     });
 
     it('one compiled encoder/decoder pair serves every prompt length, row count and budget', async () => {
