@@ -8,6 +8,7 @@ import ort from 'onnxruntime-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyTypedArray, DType } from './dtype';
+import { downloadDeviceTensor } from './download';
 import type { NodePlacement } from './placement';
 import { describePlacement, placementFromProfile, readProfile } from './placement';
 
@@ -97,8 +98,7 @@ function wrapDevice(t: ort.Tensor): DeviceTensor {
     dims: [...t.dims],
     handle: t,
     async download() {
-      const data = (await t.getData()) as AnyTypedArray;
-      return { dtype: t.type as DType, dims: [...t.dims], data };
+      return { dtype: t.type as DType, dims: [...t.dims], data: await downloadDeviceTensor(t) };
     },
     dispose() {
       t.dispose();
@@ -207,7 +207,14 @@ export class EngineSession {
   ): Promise<Record<string, HostTensor>> {
     const out = await this.run(feeds, outputNames);
     const host: Record<string, HostTensor> = {};
-    for (const [name, t] of Object.entries(out)) host[name] = 'kind' in t ? await t.download() : t;
+    for (const [name, t] of Object.entries(out)) {
+      if (!('kind' in t)) host[name] = t;
+      else {
+        // A kept output comes back as a copy; its GPU buffer has no other owner, so free it here.
+        host[name] = await t.download();
+        t.dispose();
+      }
+    }
     return host;
   }
 

@@ -1,7 +1,13 @@
 // ortOptions(): our SessionOptions as onnxruntime-node's, in particular the settings that
-// decide a training step's peak memory (ORT's memory pattern) and the strict placement flag.
-import { describe, expect, it } from 'vitest';
-import { ortOptions } from '../../../../src/main/engine/onnx/session';
+// decide a training step's peak memory (ORT's memory pattern) and the strict placement flag;
+// and runHost, which must free the GPU buffer of an output it downloads.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it, vi } from 'vitest';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import * as op from '../../../../src/main/engine/onnx/ops';
+import { probeProviders } from '../../../../src/main/engine/onnx/probe';
+import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
+import { EngineSession, ortOptions, type HostTensor } from '../../../../src/main/engine/onnx/session';
 
 describe('ortOptions', () => {
   it("turns ORT's memory pattern off only when asked, and leaves ORT's default otherwise", () => {
@@ -17,3 +23,29 @@ describe('ortOptions', () => {
     expect(opts.extra).toEqual({ session: { disable_cpu_ep_fallback: '1', set_denormal_as_zero: '1' } });
   });
 });
+
+describe('EngineSession.runHost on WebGPU (lavapipe)', () => {
+  it('downloads an output kept on the device and frees its GPU buffer', async () => {
+    const webgpu = (await probeProviders()).providers.find((p) => p.name === 'webgpu');
+    if (!webgpu?.available) throw new Error(`WebGPU is not available here (${webgpu?.reason ?? 'not probed'})`);
+    const g = new Graph('t');
+    g.output(op.mul(g.input('x', 'float32', [3]), g.input('two', 'float32', [1])), 'y');
+    const session = await EngineSession.create(serializeModel(g), { providers: ['webgpu'], keepOnDevice: ['y'] });
+    const kept = await session.run({ x: f32([1, 2, 3]), two: f32([2]) });
+    expect('kind' in kept.y && kept.y.kind).toBe('device');
+    if ('kind' in kept.y) kept.y.dispose();
+    const dispose = vi.spyOn(ort.Tensor.prototype, 'dispose');
+    try {
+      const host = await session.runHost({ x: f32([1, 2, 3]), two: f32([2]) });
+      expect(Array.from(host.y.data as Float32Array)).toEqual([2, 4, 6]);
+      expect(dispose).toHaveBeenCalledTimes(1);
+    } finally {
+      dispose.mockRestore();
+      await session.release();
+    }
+  });
+});
+
+function f32(values: number[]): HostTensor {
+  return { dtype: 'float32', dims: [values.length], data: Float32Array.from(values) };
+}

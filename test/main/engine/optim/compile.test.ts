@@ -191,6 +191,47 @@ describe('compile(): fused K-step training', () => {
     });
   });
 
+  it('reads float32 state kept on the WebGPU device back into a checkpoint, equal to the CPU run', async () => {
+    // NOTE: a WebGPU run's first checkpoint once aborted the process (ORT's getData() on a
+    // gpu-buffer output); this reads the device state back through getState() as a run does.
+    const s32: CompileSpec = {
+      ...spec(1, B, { clipNorm: undefined }),
+      params: PARAMS.map((p) => ({ ...p, dtype: 'float32' as const })),
+      batch: spec(1, B).batch.map((f) => ({ ...f, dtype: 'float32' as const })),
+    };
+    const params32 = Object.fromEntries(
+      Object.entries(initialParams()).map(([k, v]) => [
+        k,
+        { ...v, dtype: 'float32' as const, data: Float32Array.from(v.data as Float64Array) },
+      ]),
+    );
+    const { x, y } = data(2, B);
+    const run = (providers: ('webgpu' | 'cpu')[]) =>
+      withProgram({ ...s32, providers }, async (p) => {
+        p.setParams(params32);
+        for (let s = 0; s < 2; s++)
+          await p.step({
+            x: Float32Array.from(x.subarray(s * B * IN, (s + 1) * B * IN)),
+            y: Float32Array.from(y.subarray(s * B * OUT, (s + 1) * B * OUT)),
+          });
+        return { provider: p.placement.provider, state: await p.getState() };
+      });
+    const gpu = await run(['webgpu']);
+    expect(gpu.provider).toBe('webgpu');
+    const cpu = await run(['cpu']);
+    expect(gpu.state.step).toBe(2);
+    for (const [name, t] of Object.entries({ ...cpu.state.params, ...cpu.state.optimizer })) {
+      const got = { ...gpu.state.params, ...gpu.state.optimizer }[name];
+      expect(got.dtype, name).toBe('float32');
+      expectClose(
+        Array.from(got.data as Float32Array),
+        Array.from(t.data as Float32Array),
+        1e-4,
+        `webgpu vs cpu: ${name}`,
+      );
+    }
+  });
+
   it('keeps only float32 state on the device (WebGPU has no float64 buffers)', () => {
     const s64 = spec(1, B);
     const { nextOutputs: next64 } = buildFusedGraph(s64, 'single');
