@@ -108,7 +108,8 @@ describe('adding files in browser mode', () => {
     );
     expect(await datasetNames()).toEqual(['river-notes.txt']);
     await expect(page.getByTestId('dataset-documents').textContent()).resolves.toContain('A heron waits by the reeds.');
-    expect(uploadsLeft()).toEqual([]); // the uploaded copy is deleted once imported
+    // The page deletes the uploaded copy once imported, a request that may land after the notice.
+    await expect.poll(uploadsLeft).toEqual([]);
     await shot('03-dropped-and-imported');
   });
 
@@ -129,7 +130,7 @@ describe('adding files in browser mode', () => {
     await page.getByTestId('datasets-notice').filter({ hasText: 'journal' }).waitFor();
     await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(/^Imported journal: 2 documents/);
     expect(await datasetNames()).toEqual(expect.arrayContaining(['river-notes.txt', 'picked.md', 'journal']));
-    expect(uploadsLeft()).toEqual([]);
+    await expect.poll(uploadsLeft).toEqual([]);
     await shot('04-picked');
   });
 
@@ -149,7 +150,7 @@ describe('adding files in browser mode', () => {
       'spanfill import FILE',
     );
     expect(await datasetNames()).toEqual(before);
-    expect(uploadsLeft()).toEqual([]);
+    await expect.poll(uploadsLeft).toEqual([]);
     await shot('05-over-limit');
   });
 
@@ -164,7 +165,7 @@ describe('adding files in browser mode', () => {
       /^photo\.txt looks like a binary file, not text/,
     );
     expect(await datasetNames()).toEqual(before);
-    expect(uploadsLeft()).toEqual([]);
+    await expect.poll(uploadsLeft).toEqual([]);
     await shot('06-binary');
   });
 
