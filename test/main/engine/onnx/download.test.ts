@@ -30,10 +30,14 @@ describe('downloadDeviceTensor on WebGPU (lavapipe)', () => {
       const twice = out.twice as DeviceTensor;
       const ids = out.ids as DeviceTensor;
       expect([twice.kind, ids.kind]).toEqual(['device', 'device']);
-      expect(Array.from(await downloadDeviceTensor(twice.handle as never))).toEqual([2, 4, 6, 8, 10, -12]);
-      expect(Array.from(await downloadDeviceTensor(ids.handle as never))).toEqual([14, 0, -2, 4, 200000]);
+      expect(Array.from((await downloadDeviceTensor(twice.handle as never)) as Float32Array)).toEqual([
+        2, 4, 6, 8, 10, -12,
+      ]);
+      expect(Array.from((await downloadDeviceTensor(ids.handle as never)) as Int32Array)).toEqual([
+        14, 0, -2, 4, 200000,
+      ]);
       // Reading it twice gives the same: the device tensor is left as it was.
-      expect(Array.from((await twice.download()).data)).toEqual([2, 4, 6, 8, 10, -12]);
+      expect(Array.from((await twice.download()).data as Float32Array)).toEqual([2, 4, 6, 8, 10, -12]);
       twice.dispose();
       ids.dispose();
     } finally {
