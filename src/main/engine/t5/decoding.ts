@@ -17,6 +17,7 @@ import {
   ROW_ORDER,
   stepFeeds,
 } from './inference';
+import { toInt32 } from './training';
 
 export const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', dims, data });
 // NOTE: ids, masks and buckets go in as int32 (the graphs are built with idType 'int32'):
@@ -26,8 +27,8 @@ export const i32 = (dims: number[], data: Int32Array): HostTensor => ({ dtype: '
 const isDevice = (feed: Feed): feed is DeviceTensor => 'kind' in feed;
 
 /** Row-gather of a row-major (rows, …) array: out row i = in row order[i]. */
-export function gatherRows(data: Float32Array, rowSize: number, order: readonly number[]): Float32Array {
-  const out = new Float32Array(order.length * rowSize);
+export function gatherRows<T extends Float32Array | Int32Array>(data: T, rowSize: number, order: readonly number[]): T {
+  const out = new (data.constructor as new (length: number) => T)(order.length * rowSize);
   order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
   return out;
 }
@@ -78,10 +79,7 @@ abstract class StepDecoding implements DecodingSession {
     return {
       ...this.fixed,
       decoder_input_ids: i32([rows, 1], Int32Array.from(tokens)),
-      position_buckets: i32(
-        [1, maxSteps],
-        Int32Array.from(buckets, (x) => Number(x)),
-      ),
+      position_buckets: i32([1, maxSteps], toInt32(buckets)),
       position_mask: f32([1, 1, 1, maxSteps], keyMask),
       write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
     };

@@ -21,7 +21,8 @@ import {
   presentNames,
   ROW_PROMPT,
 } from './inference';
-import { DeviceCacheDecoding, HostCacheDecoding, i32 } from './decoding';
+import { DeviceCacheDecoding, gatherRows, HostCacheDecoding, i32 } from './decoding';
+import { toInt32 } from './training';
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
@@ -165,7 +166,7 @@ export class T5Runtime implements Seq2SeqGenerator {
     const te = encoded.length;
     const fixed: Record<string, Feed> = {
       ...encoded.cross,
-      attention_mask: i32([rowPrompt.length, te], gatherIntRows(encoded.mask, te, rowPrompt)),
+      attention_mask: i32([rowPrompt.length, te], gatherRows(encoded.mask, te, rowPrompt)),
     };
     const Decoding = decoder.cache === 'device' ? DeviceCacheDecoding : HostCacheDecoding;
     return new Decoding(this.config, decoder.session, fixed, rowPrompt.length, maxSteps);
@@ -187,12 +188,4 @@ export class T5Runtime implements Seq2SeqGenerator {
     if (encoder) await (await encoder).release();
     if (decoder) await (await decoder).session.release();
   }
-}
-
-const toInt32 = (values: BigInt64Array): Int32Array => Int32Array.from(values, (x) => Number(x));
-
-function gatherIntRows(data: Int32Array, rowSize: number, order: readonly number[]): Int32Array {
-  const out = new Int32Array(order.length * rowSize);
-  order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
-  return out;
 }
