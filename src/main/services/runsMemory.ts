@@ -131,16 +131,20 @@ export function pickMicroBatch(
 ): { batchSize: number; accumulation: number } | null {
   const effective = batchSize * accumulation;
   for (let m = batchSize; m >= 1; m--) {
-    if (effective % m !== 0 || effective / m > ACCUMULATION_MAX) continue;
-    if (fits(m, effective / m)) return { batchSize: m, accumulation: effective / m };
+    if (isMicroBatchOf(effective, m) && fits(m, effective / m)) return { batchSize: m, accumulation: effective / m };
   }
   return null;
+}
+
+/** Whether micro-batches of m make up the effective batch within ACCUMULATION_MAX calls. */
+function isMicroBatchOf(effective: number, m: number): boolean {
+  return effective % m === 0 && effective / m <= ACCUMULATION_MAX;
 }
 
 /** The least micro-batch pickMicroBatch may pick: 1 unless E/1 is over ACCUMULATION_MAX. */
 function smallestMicroBatch(effective: number): number {
   let m = 1;
-  while (effective % m !== 0 || effective / m > ACCUMULATION_MAX) m++;
+  while (!isMicroBatchOf(effective, m)) m++;
   return m;
 }
 
