@@ -58,14 +58,12 @@ export function totalScore(spans: readonly SpanScore[]): DemoScore {
   };
 }
 
-/** The character (UTF-16 unit) that occurs most often in `text`; the first such in a tie. */
+/** The character (code point) that occurs most often in `text`; in a tie, the one that occurs first. */
 export function mostCommonCharacter(text: string): string {
   const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
   let best = '';
-  for (const c of text) {
-    const n = (counts.get(c) ?? 0) + 1;
-    counts.set(c, n);
-    if (n > (counts.get(best) ?? 0)) best = c;
-  }
+  // A Map iterates in insertion order, that is, in order of first occurrence.
+  for (const [c, n] of counts) if (n > (counts.get(best) ?? 0)) best = c;
   return best;
 }

@@ -50,6 +50,9 @@ describe('mostCommonCharacter', () => {
     expect(mostCommonCharacter('We the People')).toBe('e');
     expect(mostCommonCharacter('a b c')).toBe(' ');
     expect(mostCommonCharacter('abab')).toBe('a');
+    // 'b' reaches two first, but 'a' occurs first.
+    expect(mostCommonCharacter('abba')).toBe('a');
+    expect(mostCommonCharacter('x😀😀')).toBe('😀');
     expect(mostCommonCharacter('')).toBe('');
   });
 });
