@@ -56,9 +56,11 @@ export function estimateStepBytes(
  *   512 B=1 accumulation 4 3108 → 3788 (the split saves what it should: 2.1 GiB at 512).
  * So the estimate runs 7–40 % over (most where ORT's arena rounds a small batch up). The
  * parameter part is most of a small step (~13 copies of the parameter bytes); attention
- * scores dominate at input 512. Another change is reducing the engine's activation memory
- * (issue #11 item 4); after it this estimate is more conservative than it need be until it
- * is measured again. GPU memory was not measured (no GPU here): the same formula stands in.
+ * scores dominate at input 512. TODO(#11): measured before ORT's memory pattern was turned off
+ * and dropout kept bool masks; since then the same bench peaks at 2,674–2,681 MiB (128/29 B=8)
+ * and 5,848–5,850 MiB (512/114 B=8), so the estimate runs up to ~75 % over at 512 and may split
+ * a batch that would fit; recalibrate. GPU memory was not measured (no GPU here): the same
+ * formula stands in.
  */
 const PROCESS_BYTES = 350 * 2 ** 20;
 const PARAM_COPIES = 13.5;
