@@ -57,8 +57,8 @@ export function estimateStepBytes(
  * So the estimate runs 7–40 % over (most where ORT's arena rounds a small batch up). The
  * parameter part is most of a small step (~13 copies of the parameter bytes); attention
  * scores dominate at input 512. TODO(#11): measured before ORT's memory pattern was turned off
- * and dropout kept bool masks; since then the same bench peaks at 2,674–2,681 MiB (128/29 B=8)
- * and 5,848–5,850 MiB (512/114 B=8), so the estimate runs up to ~75 % over at 512 and may split
+ * and dropout kept bool masks; since then `npm run bench:compare` peaks at 2,674–2,681 MB (128/29 B=8)
+ * and 5,848–5,850 MB (512/114 B=8), so the estimate runs up to ~75 % over at 512 and may split
  * a batch that would fit; recalibrate. GPU memory was not measured (no GPU here): the same
  * formula stands in.
  */
