@@ -1,9 +1,9 @@
-// Counter-based random numbers built from int32 graph ops, and dropout from them: the mask at
-// a position is a pure function of (key, site, position), so a re-created session, a resumed
-// run or K steps in one Loop draw the same masks as any other split (no hidden generator state).
-// Only int32 Add/Sub/Mul/Div/Less/Where/Range/Cast, which every execution provider has at
-// opset 17 (no BitwiseXor before opset 18, no int32 BitShift on the CPU). Every intermediate
-// stays in [−2³¹, 2³¹), so nothing relies on integer overflow.
+// Counter-based random numbers built from int32 graph ops, and dropout from them: the masks of
+// a step are a pure function of (key, order of the requests, position), so a re-created
+// session, a resumed run or K steps in one Loop draw the same masks as any other split (no
+// hidden generator state). Only int32 Add/Sub/Mul/Div/Less/Where/Range/Cast, which every
+// execution provider has at opset 17 (no BitwiseXor before opset 18, no int32 BitShift on the
+// CPU). Every intermediate stays in [−2³¹, 2³¹), so nothing relies on integer overflow.
 //
 // Spec (M = 2³¹ − 1, A = 48271, the Park–Miller "MINSTD" multiplier; all values in [0, M)):
 //   rot(y)       = (y mod 2¹⁶)·2¹⁵ + ⌊y / 2¹⁶⌋                  (a bit rotation of 31-bit y)
@@ -11,28 +11,32 @@
 //                                                                the non-linear part)
 //   absorb(x, w) = mix((x + w) mod M)
 //   key          = absorb(…absorb(absorb(KEY_ORIGIN, seed mod M), c₁)…, cₙ)   for counters cᵢ
-//   s            = absorb(key, site)
-//   rowᵢ         = mix(mix(absorb(s, i))),   colⱼ = mix(mix(absorb(absorb(s, M − 1), j)))
-//   xₕ           = (⌊rowᵢ/2¹⁶⌋ + 1)·(colⱼ mod 2¹⁵) + (⌊colⱼ/2¹⁶⌋ + 1)·(rowᵢ mod 2¹⁵)  (< 2³¹ − 2¹⁶)
-//   vₕ           = mix(xₕ)                  for h = i·2¹² + j, 0 ≤ j < 2¹²: one 31-bit value per
-//                                                                2 positions
-//   bits(2h)     = ⌊vₕ / 2¹⁶⌋,  bits(2h + 1) = ⌊(vₕ mod 2¹⁶) / 2⌋  15-bit values; positions are
-//                                                                row-major flat indices
-//   dropout      keeps a position iff bits ≥ round(rate·2¹⁵) and scales kept values by 1/(1 − rate)
-// (Full three-mix hashes only for the rows and the 2¹² columns; each value then costs two
-// products of their 15-bit halves, a sum and one mix: ~30 int32 passes per pair of positions
-// instead of ~80. Not mix(rowᵢ + colⱼ): for a fixed offset d, mix(x) and mix(x + d) correlate
-// (|r| > 0.02 for two thirds of random d), which ties each column's rows together; the products
-// make the offset between two rows differ from column to column. The +1s keep a row or column
-// whose hash has zero halves from giving one value throughout. Two 15-bit draws per value halve
-// the work again; the rate is thereby rounded to a multiple of 2⁻¹⁵.)
+//   rowᵢ         = mix(mix(absorb(key, i))) for rows i = 0, 1, 2, …
+//   colⱼ         = mix(mix(absorb(absorb(key, M − 1), j)))  for columns 0 ≤ j < 2¹²
+//   vᵢⱼ          = mix((⌊rowᵢ/2¹⁶⌋ + 1)·(colⱼ mod 2¹⁵) + (⌊colⱼ/2¹⁶⌋ + 1)·(rowᵢ mod 2¹⁵))
+//   draws(v)     = ⌊v / 2²¹⌋, ⌊v / 2¹¹⌋ mod 2¹⁰, ⌊v / 2⌋ mod 2¹⁰  three 10-bit values
+//   a request of n positions (a RandomStream's bits(), in the order the graph asks) takes the
+//   next ⌈⌈n/3⌉ / 2¹²⌉ rows of its key's grid (rows are never shared; a request of fewer than
+//   2¹² values uses the first ⌈n/3⌉ columns of its one row); value h = (i − first row)·2¹² + j
+//   gives positions 3h, 3h + 1, 3h + 2 (row-major flat indices) its three draws
+//   dropout      keeps a position iff its draw ≥ t = round(rate·2¹⁰) (1 ≤ t ≤ 2¹⁰ − 1) and
+//                scales kept values by 2¹⁰ / (2¹⁰ − t), so the expectation is unchanged
+// (Full three-mix hashes only for the rows and the 2¹² columns, which every request of a key
+// shares and which are computed in chunks of rows as requests need them, so a step's ~80
+// dropout sites cost a few hundred graph nodes for their hashes instead of thousands; each
+// value then costs two products of their 15-bit halves, a sum and one mix. Not
+// mix(rowᵢ + colⱼ): for a fixed offset d, mix(x) and mix(x + d) correlate (|r| > 0.02 for two
+// thirds of random d), which ties each column's rows together; the products make the offset
+// between two rows differ from column to column. The +1s keep a row or column whose hash has
+// zero halves from giving one value throughout. Three 10-bit draws per value cut the per-value
+// work by a third against two 15-bit ones; the rate is thereby rounded to a multiple of 2⁻¹⁰.)
 // Schrage's method computes A·x mod M within int32.
 // Reference: Park & Miller, "Random number generators: good ones are hard to find", CACM
 // 31(10), 1988; Schrage, ACM TOMS 5(2), 1979.
 
 import type { Graph, Tensor } from './graph';
 import { add, cast, div, less, mul, sub, where } from './ops/elementwise';
-import { concat, reshape, slice, unsqueeze } from './ops/shape';
+import { concat, gather, reshape, unsqueeze } from './ops/shape';
 import { assertFloat, numericShape, scalar } from './ops/util';
 
 export const RANDOM_MODULUS = 2147483647; // M = 2³¹ − 1
@@ -103,60 +107,164 @@ export function counterKey(g: Graph, seed: number, counters: readonly Tensor[]):
   return key;
 }
 
-export const RANDOM_BITS = 15;
+/** Bits per draw: each random value is uniform on [0, 2¹⁰). */
+export const RANDOM_BITS = 10;
+const DRAWS = 3; // draws per 31-bit value (30 of its bits)
+const DRAW_RANGE = 2 ** RANDOM_BITS;
 
-/** Pairs of positions per row of the (rows, columns) grid of values (2¹², the spec's). */
+/** Values per row of the grid (2¹², the spec's columns). */
 const COLUMNS = 4096;
+/** Rows whose hashes are computed together when a request first needs them. */
+const ROW_CHUNK = 4096;
 
-/** mix(mix(absorb(key, index))) for index = 0 … n − 1: n full-quality hashes, (n). */
-function hashRange(key: Tensor, n: number): Tensor {
+/** mix(mix(absorb(key, index))) for index = start … start + n − 1: n full-quality hashes, (n). */
+function hashRange(key: Tensor, start: number, n: number): Tensor {
   const g = key.graph;
-  const [index] = g.addNode('Range', [i32(g, 0), i32(g, n), i32(g, 1)], [{ dtype: 'int32', shape: [n] }]);
+  const [index] = g.addNode('Range', [i32(g, start), i32(g, start + n), i32(g, 1)], [{ dtype: 'int32', shape: [n] }]);
   return mix(mix(absorb(key, index)));
 }
 
 /** ⌊h/2¹⁶⌋ + 1 and h mod 2¹⁵ of hashes h in [0, M): factors ≤ 2¹⁵ whose products stay < 2³⁰. */
-function halvesPlusOne(hash: Tensor): { highPlusOne: Tensor; low: Tensor } {
+interface Halves {
+  readonly highPlusOne: Tensor;
+  readonly low: Tensor;
+}
+
+function halvesPlusOne(hash: Tensor): Halves {
   const g = hash.graph;
   return { highPlusOne: add(div(hash, i32(g, HALF)), i32(g, 1)), low: divMod(hash, 32768).remainder };
 }
 
-/** bits(pos) for every position of a tensor of `shape` (static): int32 uniform on [0, 2¹⁵). */
-export function randomBits(key: Tensor, site: number, shape: readonly number[]): Tensor {
-  const g = key.graph;
-  const size = shape.reduce((a, b) => a * b, 1);
-  const pairs = Math.ceil(size / 2);
-  if (pairs >= RANDOM_MODULUS) throw new Error(`randomBits: ${size} positions is more than the keys can cover`);
-  const siteKey = absorb(key, i32(g, site % RANDOM_MODULUS));
-  const columns = Math.max(1, Math.min(pairs, COLUMNS)); // 1 keeps an empty shape well-defined
-  const rows = Math.ceil(pairs / columns);
-  const rowHash = unsqueeze(hashRange(siteKey, rows), [1]); // (rows, 1)
-  const columnHash = hashRange(absorb(siteKey, i32(g, RANDOM_MODULUS - 1)), columns); // (columns)
-  const row = halvesPlusOne(rowHash); // (rows, 1) each
-  const column = halvesPlusOne(columnHash); // (columns) each
-  const mixed = add(mul(row.highPlusOne, column.low), mul(column.highPlusOne, row.low)); // (rows, columns)
-  const value = divMod(mix(mixed), HALF); // (rows, columns)
-  const even = unsqueeze(value.quotient, [2]); // (rows, columns, 1)
-  const odd = unsqueeze(div(value.remainder, i32(g, 2)), [2]); // (rows, columns, 1)
-  let flat = reshape(concat([even, odd], 2), [2 * rows * columns]);
-  if (2 * rows * columns !== size) flat = slice(flat, [0], [size], [0]);
-  return reshape(flat, [...shape]);
+/** int32 indices start … end − 1 (a Range node), (end − start). */
+function indexRange(g: Graph, start: number, end: number): Tensor {
+  return g.addNode('Range', [i32(g, start), i32(g, end), i32(g, 1)], [{ dtype: 'int32', shape: [end - start] }])[0];
 }
 
 /**
- * Training-mode dropout with a counter-based mask: x · keep/(1 − rate). The mask depends only
- * on (key, site, position) and is not differentiable, so the gradient (dX = dY · the same
- * scaled mask) reuses the bool mask through the Where rule. Each dropout site of a model
- * needs its own `site` number.
+ * Elements [start, end) of both 1-D halves (the tensors themselves when that is all of them).
+ * NOTE: Gather, not Slice: onnxruntime's WebGPU EP has no int32 (or bool) Slice kernel.
  */
-export function counterDropout(x: Tensor, rate: number, key: Tensor, site: number): Tensor {
+function sliceHalves(h: Halves, start: number, end: number, length: number): Halves {
+  if (start === 0 && end === length) return h;
+  const index = indexRange(h.low.graph, start, end);
+  return { highPlusOne: gather(h.highPlusOne, index, 0), low: gather(h.low, index, 0) };
+}
+
+/** The first `size` elements of 1-D `x` (Gather of rows of a 2-D view, as sliceHalves says why). */
+function leading(x: Tensor, size: number): Tensor {
+  const total = Number(x.shape[0]);
+  if (size === total) return x;
+  const width = gcd(size, total);
+  return reshape(gather(reshape(x, [total / width, width]), indexRange(x.graph, 0, size / width), 0), [size]);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The random stream of one key (the spec above): hands out the next rows of the key's grid to
+ * each request, in the order the graph is built. Row and column hashes are built in the key's
+ * graph once and shared by every request. `rowChunk` (rows hashed together) changes no value;
+ * tests make it small to cross chunk boundaries.
+ */
+export class RandomStream {
+  private nextRow = 0;
+  private columns: Halves | undefined;
+  private readonly rowChunks: Halves[] = [];
+
+  constructor(
+    readonly key: Tensor,
+    private readonly rowChunk = ROW_CHUNK,
+  ) {
+    if (key.rank !== 0 || key.dtype !== 'int32') throw new Error(`RandomStream: the key must be an int32 scalar`);
+  }
+
+  /** The next draws for every position of a tensor of `shape` (static): int32 uniform on [0, 2¹⁰). */
+  bits(shape: readonly number[]): Tensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = Math.ceil(size / DRAWS);
+    const columns = Math.max(1, Math.min(values, COLUMNS)); // 1 keeps an empty shape well-defined
+    const rows = Math.ceil(values / columns);
+    if (this.nextRow + rows >= RANDOM_MODULUS - 1)
+      throw new Error(`RandomStream: ${size} more positions is more than the key's rows can cover`);
+    const row = this.rowHalves(this.nextRow, rows); // (rows) each
+    this.nextRow += rows;
+    const column = sliceHalves(this.columnHalves(), 0, columns, COLUMNS); // (columns) each
+    const high = unsqueeze(row.highPlusOne, [1]); // (rows, 1)
+    const low = unsqueeze(row.low, [1]); // (rows, 1)
+    const mixed = add(mul(high, column.low), mul(column.highPlusOne, low)); // (rows, columns)
+    const draws = threeDraws(mix(mixed)).map((d) => unsqueeze(d, [2])); // (rows, columns, 1) each
+    const flat = reshape(concat(draws, 2), [DRAWS * rows * columns]);
+    return reshape(leading(flat, size), [...shape]);
+  }
+
+  private columnHalves(): Halves {
+    this.columns ??= halvesPlusOne(hashRange(absorb(this.key, i32(this.key.graph, RANDOM_MODULUS - 1)), 0, COLUMNS));
+    return this.columns;
+  }
+
+  /** Row hash halves of rows [start, start + n), from the chunks that hold them. */
+  private rowHalves(start: number, n: number): Halves {
+    if (n === 0) return sliceHalves(this.rowChunkHalves(0), 0, 0, this.rowChunk);
+    const pieces: Halves[] = [];
+    for (let row = start; row < start + n;) {
+      const chunk = Math.floor(row / this.rowChunk);
+      const chunkStart = chunk * this.rowChunk;
+      const end = Math.min(start + n, chunkStart + this.rowChunk);
+      pieces.push(sliceHalves(this.rowChunkHalves(chunk), row - chunkStart, end - chunkStart, this.rowChunk));
+      row = end;
+    }
+    if (pieces.length === 1) return pieces[0];
+    return {
+      highPlusOne: concat(
+        pieces.map((p) => p.highPlusOne),
+        0,
+      ),
+      low: concat(
+        pieces.map((p) => p.low),
+        0,
+      ),
+    };
+  }
+
+  private rowChunkHalves(chunk: number): Halves {
+    while (this.rowChunks.length <= chunk) {
+      const start = this.rowChunks.length * this.rowChunk;
+      this.rowChunks.push(halvesPlusOne(hashRange(this.key, start, this.rowChunk)));
+    }
+    return this.rowChunks[chunk];
+  }
+}
+
+/** ⌊v/2²¹⌋, ⌊v/2¹¹⌋ mod 2¹⁰, ⌊v/2⌋ mod 2¹⁰ of values v in [0, M). */
+function threeDraws(v: Tensor): Tensor[] {
+  const g = v.graph;
+  const top = div(v, i32(g, 2 ** 21));
+  const upper = div(v, i32(g, 2 ** 11)); // ⌊upper / 2¹⁰⌋ = top
+  const lower = div(v, i32(g, 2)); // ⌊lower / 2¹⁰⌋ = upper
+  const range = i32(g, DRAW_RANGE);
+  return [top, sub(upper, mul(top, range)), sub(lower, mul(upper, range))];
+}
+
+/** The draw threshold of a dropout rate in (0, 1): round(rate·2¹⁰) within [1, 2¹⁰ − 1]. */
+export function dropThreshold(rate: number): number {
+  return Math.min(DRAW_RANGE - 1, Math.max(1, Math.round(rate * DRAW_RANGE)));
+}
+
+/**
+ * Training-mode dropout with a counter-based mask from `stream`: x · keep / (share kept). The
+ * mask is not differentiable, so the gradient (dX = dY · the same scaled mask) reuses the bool
+ * mask through the Where rule. The rate is rounded to a multiple of 2⁻¹⁰ (dropThreshold).
+ */
+export function counterDropout(x: Tensor, rate: number, stream: RandomStream): Tensor {
   assertFloat('counterDropout', x);
   if (!(rate >= 0 && rate < 1)) throw new Error(`counterDropout: rate ${rate} must be in [0, 1)`);
   if (rate === 0) return x;
-  const bits = randomBits(key, site, numericShape('counterDropout', x));
-  const isDropped = less(bits, i32(key.graph, Math.round(rate * 2 ** RANDOM_BITS)));
+  const threshold = dropThreshold(rate);
+  const isDropped = less(stream.bits(numericShape('counterDropout', x)), i32(stream.key.graph, threshold));
   // NOTE: Where on the bool mask rather than Mul by a float mask: the backward (Where rule,
   // then Mul by a constant) keeps only the bool mask alive, a quarter of the float's bytes.
-  const scaled = mul(x, scalar(x.graph, 1 / (1 - rate), x.dtype));
+  const scaled = mul(x, scalar(x.graph, DRAW_RANGE / (DRAW_RANGE - threshold), x.dtype));
   return where(isDropped, scalar(x.graph, 0, x.dtype), scaled);
 }

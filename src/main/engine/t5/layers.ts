@@ -8,6 +8,7 @@ import type { Dim, Graph, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
 import type { T5Config } from './config';
 import { innerDim } from './config';
+import type { RandomStream } from '../onnx/random';
 import { counterDropout } from '../onnx/random';
 
 export type FloatType = 'float32' | 'float64';
@@ -25,12 +26,12 @@ export interface BuildContext {
   /** The parameter tensor for an HF name (a graph input or an initializer). */
   param(name: string): Tensor;
   /**
-   * Set (training through optim.compile): dropout masks come from this int32 key, a function
-   * of (run seed, step, micro-batch), via onnx/random.ts, the same on every provider and after
-   * a resume. Unset: ORT Dropout nodes with fixed seeds and hidden generator state.
+   * Set (training through optim.compile): dropout masks come from this stream of an int32 key,
+   * a function of (run seed, step, micro-batch), via onnx/random.ts, the same on every provider
+   * and after a resume. Unset: ORT Dropout nodes with fixed seeds and hidden generator state.
    */
-  readonly dropoutKey?: Tensor;
-  /** A fresh number for the next dropout site (the ORT node's seed, or the counter-mask site). */
+  readonly dropoutStream?: RandomStream;
+  /** A fresh number for the next ORT Dropout node's seed. */
   nextSeed(): number;
 }
 
@@ -49,7 +50,7 @@ export function rmsNorm(ctx: BuildContext, x: Tensor, name: string): Tensor {
 
 export function dropout(ctx: BuildContext, x: Tensor): Tensor {
   if (ctx.dropoutRate === 0) return x;
-  if (ctx.dropoutKey) return counterDropout(x, ctx.dropoutRate, ctx.dropoutKey, ctx.nextSeed());
+  if (ctx.dropoutStream) return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream);
   return op.dropout(x, ctx.dropoutRate, true, ctx.nextSeed()).output;
 }
 
@@ -141,7 +142,7 @@ export function buildContext(
   g: Graph,
   config: T5Config,
   params: ParamLookup,
-  options: { dtype?: FloatType; dropoutRate?: number; seed?: number; dropoutKey?: Tensor } = {},
+  options: { dtype?: FloatType; dropoutRate?: number; seed?: number; dropoutStream?: RandomStream } = {},
 ): BuildContext {
   let seed = options.seed ?? 0;
   const lookup = typeof params === 'function' ? params : (name: string) => params.get(name);
@@ -150,7 +151,7 @@ export function buildContext(
     config,
     dtype: options.dtype ?? 'float32',
     dropoutRate: options.dropoutRate ?? config.dropoutRate,
-    dropoutKey: options.dropoutKey,
+    dropoutStream: options.dropoutStream,
     param(name) {
       const t = lookup(name);
       if (!t) throw new Error(`T5 graph: no parameter '${name}'`);

@@ -13,7 +13,7 @@ import { buildContext } from './layers';
 import type { T5Shapes } from './model';
 import { BATCH_INPUT_NAMES, declareBatch, declareParams, t5Forward } from './model';
 import { t5ParamShapes } from './params';
-import { counterKey } from '../onnx/random';
+import { counterKey, RandomStream } from '../onnx/random';
 
 export interface T5TrainingSpec {
   readonly build: ModelBuilder;
@@ -45,7 +45,8 @@ export function t5TrainingSpec(
       dtype,
       dropoutRate,
       // Masks as a pure function of (seed, step, micro-batch): bit-exact resume and K-step calls.
-      dropoutKey: dropoutRate > 0 ? counterKey(g, options.seed ?? 0, [at.step, at.micro]) : undefined,
+      dropoutStream:
+        dropoutRate > 0 ? new RandomStream(counterKey(g, options.seed ?? 0, [at.step, at.micro])) : undefined,
     });
     const batchTensors = {
       inputIds: fields[BATCH_INPUT_NAMES.inputIds],

@@ -1,12 +1,13 @@
 // Counter-based dropout masks: the int32 graph equals an independent BigInt transcription of
-// the spec in random.ts's header (so no step overflows int32), masks depend only on
-// (seed, counters, site, position), keep ≈ 1 − rate, and the gradient reuses the mask.
+// the spec in random.ts's header (so no step overflows int32), masks depend only on (seed,
+// counters, request order, position), keep ≈ 1 − rate, and the gradient reuses the mask.
 import { describe, expect, it } from 'vitest';
 import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
 import * as op from '../../../../src/main/engine/onnx/ops';
-import { counterDropout, counterKey, randomBits } from '../../../../src/main/engine/onnx/random';
+import { counterDropout, counterKey, dropThreshold, RandomStream } from '../../../../src/main/engine/onnx/random';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
+import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 
 // The spec with exact big integers (no Schrage, no host shortcuts).
@@ -14,82 +15,123 @@ const M = 2n ** 31n - 1n;
 const rot = (y: bigint): bigint => (y % 65536n) * 32768n + y / 65536n;
 const mix = (x: bigint): bigint => rot((48271n * x + (x / 65536n) * (x % 65536n)) % M);
 const absorb = (x: bigint, w: bigint): bigint => mix((x + (w % M)) % M);
-function referenceBits(seed: number, counters: number[], site: number, size: number): number[] {
+
+/** The draws of successive requests of `sizes` positions from the stream of (seed, counters). */
+function referenceDraws(seed: number, counters: number[], sizes: number[]): number[][] {
   let key = absorb(0x2545f491n, BigInt(seed));
   for (const c of counters) key = absorb(key, BigInt(c));
-  const siteKey = absorb(key, BigInt(site));
-  const columnKey = absorb(siteKey, M - 1n);
-  const out: number[] = [];
-  for (let h = 0; out.length < size; h++) {
-    const [i, j] = [BigInt(Math.floor(h / 4096)), BigInt(h % 4096)];
-    const row = mix(mix(absorb(siteKey, i)));
-    const column = mix(mix(absorb(columnKey, j)));
-    const v = mix((row / 65536n + 1n) * (column % 32768n) + (column / 65536n + 1n) * (row % 32768n));
-    out.push(Number(v / 65536n), Number((v % 65536n) / 2n)); // two 15-bit draws per value
-  }
-  return out.slice(0, size);
+  const columnKey = absorb(key, M - 1n);
+  let nextRow = 0;
+  return sizes.map((size) => {
+    const values = Math.ceil(size / 3);
+    const columns = Math.max(1, Math.min(values, 4096));
+    const rows = Math.ceil(values / columns);
+    const out: number[] = [];
+    for (let h = 0; h < rows * columns; h++) {
+      const [i, j] = [BigInt(nextRow + Math.floor(h / columns)), BigInt(h % columns)];
+      const row = mix(mix(absorb(key, i)));
+      const column = mix(mix(absorb(columnKey, j)));
+      const v = mix((row / 65536n + 1n) * (column % 32768n) + (column / 65536n + 1n) * (row % 32768n));
+      out.push(Number(v / 2n ** 21n), Number((v / 2n ** 11n) % 1024n), Number((v / 2n) % 1024n));
+    }
+    nextRow += rows;
+    return out.slice(0, size);
+  });
 }
 
 const int64Scalar = (v: number) => ({ dtype: 'int64' as const, dims: [], data: BigInt64Array.of(BigInt(v)) });
+const int32Scalar = (v: number) => ({ dtype: 'int32' as const, dims: [], data: Int32Array.of(v) });
 
-/** A session computing randomBits(site) of `shape` for fed (step, micro) counters. */
-async function bitsSession(seed: number, site: number, shape: number[]) {
+/** A session drawing bits for `shapes` in turn from one stream of fed (step, micro) counters. */
+async function bitsSession(seed: number, shapes: number[][], rowChunk?: number, provider: 'cpu' | 'webgpu' = 'cpu') {
   const g = new Graph('bits');
-  const key = counterKey(g, seed, [g.input('step', 'int64', []), g.input('micro', 'int64', [])]);
-  g.output(randomBits(key, site, shape), 'bits');
-  const session = await EngineSession.create(serializeModel(g));
+  const key = counterKey(g, seed, [g.input('step', 'int32', []), g.input('micro', 'int32', [])]);
+  const stream = new RandomStream(key, rowChunk);
+  shapes.forEach((shape, i) => g.output(stream.bits(shape), `bits${i}`));
+  const session = await EngineSession.create(serializeModel(g), { providers: [provider], recordPlacement: true });
   return {
-    run: async (step: number, micro: number) =>
-      Array.from(
-        (await session.runHost({ step: int64Scalar(step), micro: int64Scalar(micro) })).bits.data as Int32Array,
-      ),
+    session,
+    run: async (step: number, micro: number) => {
+      const out = await session.runHost({ step: int32Scalar(step), micro: int32Scalar(micro) });
+      return shapes.map((_, i) => Array.from(out[`bits${i}`].data as Int32Array));
+    },
     release: () => session.release(),
   };
 }
 
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
 describe('counter-based random bits', () => {
-  it('match the spec exactly, including counters and seeds near 2³¹', async () => {
-    for (const [seed, step, micro, site] of [
-      [0, 0, 0, 0],
-      [1234, 7, 1, 5],
-      [2 ** 31 - 2, 2 ** 31 - 2, 3, 41],
+  it('match the spec exactly, including counters and seeds near 2³¹ and successive requests', async () => {
+    // Small; one row of 2¹² values plus a partial row (last value partly used); empty; one row.
+    const shapes = [
+      [3, 5, 7],
+      [3, 5465],
+      [0, 4],
+      [2, 2],
+    ];
+    for (const [seed, step, micro] of [
+      [0, 0, 0],
+      [1234, 7, 1],
+      [2 ** 31 - 2, 2 ** 31 - 2, 3],
     ]) {
-      const s = await bitsSession(seed, site, [3, 5, 7]);
-      expect(await s.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 105));
+      const s = await bitsSession(seed, shapes);
+      expect(await s.run(step, micro)).toEqual(referenceDraws(seed, [step, micro], shapes.map(sizeOf)));
       await s.release();
-      // Three rows of 2¹² pairs, the last one partial and the last pair half used.
-      const grid = await bitsSession(seed, site, [3, 5465]);
-      expect(await grid.run(step, micro)).toEqual(referenceBits(seed, [step, micro], site, 3 * 5465));
-      await grid.release();
     }
-    const empty = await bitsSession(1, 0, [0, 4]);
-    expect(await empty.run(0, 0)).toEqual([]);
-    await empty.release();
   });
 
-  it('are the same for the same counters and unrelated for other steps, sites and positions', async () => {
-    const n = 50_000;
-    const a = await bitsSession(42, 3, [n]);
-    const b = await bitsSession(42, 4, [n]);
-    const step0 = await a.run(0, 0);
-    expect(await a.run(0, 0)).toEqual(step0);
-    const others = [await a.run(1, 0), await a.run(0, 1), await b.run(0, 0)];
-    await a.release();
-    await b.release();
-    const u = (xs: number[]) => xs.map((x) => x / 32768 - 0.5);
-    const corr = (x: number[], y: number[]) => (12 * x.reduce((s, v, i) => s + v * y[i], 0)) / x.length;
-    const base = u(step0);
+  it('give the same values whatever chunks the row hashes are computed in', async () => {
+    // Requests of 3, 2 and 1 rows with chunks of 2 rows: the first two cross a chunk boundary.
+    const shapes = [[3, 3 * 4096 - 1], [2, 3 * 4096], [7]];
+    const s = await bitsSession(5, shapes, 2);
+    expect(await s.run(11, 2)).toEqual(referenceDraws(5, [11, 2], shapes.map(sizeOf)));
+    await s.release();
+  });
+
+  it('are the same on WebGPU (lavapipe), every node on it, odd sizes and chunk boundaries included', async () => {
+    const webgpu = (await probeProviders()).providers.find((p) => p.name === 'webgpu');
+    if (!webgpu?.available)
+      throw new Error(`WebGPU is not available here (${webgpu?.reason ?? 'not probed'}); .ci/run installs Mesa ≥ 25`);
+    const shapes = [[3, 5, 7], [3, 3 * 4096 - 1], [0, 4], [2, 3 * 4096], [7]];
+    const s = await bitsSession(5, shapes, 2, 'webgpu');
+    expect(s.session.placement.provider).toBe('webgpu');
+    expect(await s.run(11, 2)).toEqual(referenceDraws(5, [11, 2], shapes.map(sizeOf)));
+    expect(s.session.nodePlacement().fallbackNodes).toEqual([]);
+    await s.release();
+  });
+
+  it('are the same for the same counters and unrelated for other steps, requests and positions', async () => {
+    const n = 60_000;
+    const s = await bitsSession(42, [[n], [n]]);
+    const [first, second] = await s.run(0, 0);
+    expect((await s.run(0, 0))[0]).toEqual(first);
+    const others = [(await s.run(1, 0))[0], (await s.run(0, 1))[0], second];
+    await s.release();
+    const u = (xs: number[]) => xs.map((x) => (x + 0.5) / 1024 - 0.5);
+    const corr = (x: number[], y: number[]) => (12 * x.reduce((t, v, i) => t + v * y[i], 0)) / x.length;
+    const base = u(first);
     for (const other of others) {
-      expect(other).not.toEqual(step0);
-      expect(Math.abs(corr(base, u(other)))).toBeLessThan(0.02); // σ ≈ 1/√n = 0.0045
+      expect(other).not.toEqual(first);
+      expect(Math.abs(corr(base, u(other)))).toBeLessThan(0.02); // σ ≈ 1/√n = 0.004
     }
-    // Neighbours, and the same and the next column of the next row of 2¹² pairs (8192 positions).
-    for (const lag of [1, 2, 8192, 8194])
+    // Neighbours within and across values, and the same and the next column of the next row
+    // (2¹² values of 3 positions: 12288 positions).
+    for (const lag of [1, 2, 3, 4, 12288, 12291])
       expect(Math.abs(corr(base.slice(lag), base.slice(0, -lag)))).toBeLessThan(0.02);
     const bins = new Array<number>(16).fill(0);
-    for (const v of base) bins[Math.floor((v + 0.5) * 16)]++;
-    const chi2 = bins.reduce((s, c) => s + (c - n / 16) ** 2 / (n / 16), 0);
+    for (const v of first) bins[Math.floor(v / 64)]++;
+    const chi2 = bins.reduce((t, c) => t + (c - n / 16) ** 2 / (n / 16), 0);
     expect(chi2).toBeLessThan(37.7); // χ²(15) at p = 0.001
+  });
+});
+
+describe('dropThreshold', () => {
+  it('rounds the rate to 2⁻¹⁰ steps and keeps at least one draw dropped and one kept', () => {
+    expect(dropThreshold(0.1)).toBe(102); // 102.4
+    expect(dropThreshold(0.25)).toBe(256);
+    expect(dropThreshold(1e-6)).toBe(1);
+    expect(dropThreshold(0.99999)).toBe(1023);
   });
 });
 
@@ -100,7 +142,7 @@ describe('counterDropout', () => {
     const g = new Graph('drop');
     const x = g.input('x', 'float32', shape);
     const step = g.input('step', 'int64', []);
-    const y = counterDropout(x, rate, counterKey(g, 9, [step]), 0);
+    const y = counterDropout(x, rate, new RandomStream(counterKey(g, 9, [step])));
     const [dx] = gradients(op.reduceSum(op.mul(y, 3), null), [x]);
     g.output(y, 'y');
     g.output(dx as NonNullable<typeof dx>, 'dx');
@@ -119,12 +161,26 @@ describe('counterDropout', () => {
     expect(Array.from(next.y)).not.toEqual(Array.from(first.y));
     const kept = first.y.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0) / n;
     expect(Math.abs(kept - (1 - rate))).toBeLessThan(0.01); // σ ≈ 0.003
-    const bits = referenceBits(9, [5], 0, n);
+    const [bits] = referenceDraws(9, [5], [n]);
+    const scale = Math.fround(1 / (1 - rate)); // 256 of 1024 dropped: exactly the rate
     for (let i = 0; i < n; i++) {
-      const isKept = bits[i] >= Math.round(rate * 32768);
-      expect(first.y[i]).toBe(isKept ? Math.fround(xs[i] * Math.fround(1 / (1 - rate))) : 0);
-      expect(first.dx[i]).toBe(isKept ? Math.fround(3 * Math.fround(1 / (1 - rate))) : 0);
+      const isKept = bits[i] >= 256;
+      expect(first.y[i]).toBe(isKept ? Math.fround(xs[i] * scale) : 0);
+      expect(first.dx[i]).toBe(isKept ? Math.fround(3 * scale) : 0);
     }
+  });
+
+  it('scales by the share it keeps when the rate is rounded', async () => {
+    const g = new Graph('drop');
+    const x = g.input('x', 'float32', [3000]);
+    g.output(counterDropout(x, 0.1, new RandomStream(counterKey(g, 1, []))), 'y');
+    const session = await EngineSession.create(serializeModel(g));
+    const y = (await session.runHost({ x: { dtype: 'float32', dims: [3000], data: new Float32Array(3000).fill(1) } })).y
+      .data as Float32Array;
+    await session.release();
+    const [bits] = referenceDraws(1, [], [3000]);
+    const expected = bits.map((b) => (b >= 102 ? Math.fround(1024 / 922) : 0));
+    expect(Array.from(y)).toEqual(expected);
   });
 });
 
@@ -132,9 +188,9 @@ describe('counterDropout memory', () => {
   it('its backward reads only a bool mask of the dropout (no float mask kept alive from forward to backward)', () => {
     const g = new Graph('drop');
     const x = op.tanh(g.input('x', 'float32', [4, 6, 8]));
-    const key = counterKey(g, 3, [g.input('step', 'int64', [])]);
+    const stream = new RandomStream(counterKey(g, 3, [g.input('step', 'int64', [])]));
     const before = new Set(g.nodes);
-    const y = counterDropout(x, 0.1, key, 0);
+    const y = counterDropout(x, 0.1, stream);
     const dropoutNodes = new Set(g.nodes.filter((n) => !before.has(n)));
     const forward = new Set(g.nodes);
     gradients(op.reduceSum(op.mul(y, y), null), [x]);
