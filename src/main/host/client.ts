@@ -4,6 +4,7 @@
 // be killed, so kill() is SIGKILL and fails every pending request.
 
 import { ApiError } from '../../shared/errors';
+import { withHostAllocatorTunables } from './allocator';
 import { isFromHostMessage, type HostPayload, type HostRequestType, type HostResult } from './protocol';
 import { defaultHostEntry, forkHost, type HostChild, type HostSpawner } from './spawn';
 
@@ -49,7 +50,10 @@ export class EngineHost {
   constructor(options: EngineHostOptions = {}) {
     this.stderrLimit = options.stderrLines ?? 20;
     const spawn = options.spawn ?? forkHost;
-    this.child = spawn({ entry: options.entry ?? defaultHostEntry(), env: options.env ?? process.env });
+    // The host trains: it gets glibc malloc settings that keep freed output buffers for reuse
+    // (allocator.ts says why, with figures). Added here so every spawner passes them on.
+    const env = withHostAllocatorTunables(options.env ?? process.env, process.platform);
+    this.child = spawn({ entry: options.entry ?? defaultHostEntry(), env });
     this.captureStderr();
     let markReady: () => void = () => undefined;
     let failReady: (error: Error) => void = () => undefined;

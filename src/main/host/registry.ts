@@ -9,6 +9,7 @@
 //   4. call it from a service with `engine.request('area.name', payload, { signal })`.
 
 import type { HostHandlerMap } from './handler';
+import { benchHostHandlers } from './handlers/bench';
 import { coreHostHandlers, testHostHandlers } from './handlers/core';
 import { dataHostHandlers } from './handlers/data';
 import { exportHostHandlers } from './handlers/export';
@@ -24,6 +25,7 @@ export const hostHandlerModules: readonly HostHandlerMap[] = [
   playgroundHostHandlers,
   exportHostHandlers,
   trainHostHandlers,
+  benchHostHandlers,
 ];
 
 /** Handlers that crash or hang the host on purpose; only with SPANFILL_HOST_TEST_HANDLERS=1. */

@@ -1,6 +1,8 @@
 // Engine host tests: an echo round trip through a real child process, a crash reported with
-// its exit code and stderr, a hung host killed on request, cancellation and timeouts.
+// its exit code and stderr, a hung host killed on request, cancellation and timeouts, and the
+// glibc malloc tunables in the environment the host process started with.
 
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHost, type HostExit } from '../../../src/main/host/client';
 import { EventBus } from '../../../src/main/services/events';
@@ -81,6 +83,21 @@ describe('EngineHost', () => {
       code: 'cancelled',
     });
   });
+
+  // /proc/PID/environ holds the environment the process was started with: what glibc reads.
+  // NOTE: glibc (2.36 here) parses GLIBC_TUNABLES in place there, turning each ':' after a
+  // tunable it took into a NUL (the process's own copy stays whole), so accept either.
+  it.runIf(process.platform === 'linux')(
+    'starts the host with our malloc tunables after the person’s own',
+    async () => {
+      const host = startHost({ ...testEnv, GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+      await host.ready;
+      const environ = readFileSync(`/proc/${host.pid}/environ`, 'utf8');
+      expect(environ).toMatch(
+        /(^|\0)GLIBC_TUNABLES=glibc\.malloc\.arena_max=2[:\0]glibc\.malloc\.trim_threshold=4294967295[:\0]glibc\.malloc\.mmap_threshold=33554432\0/,
+      );
+    },
+  );
 
   it('does not serve the test-only handlers in production', async () => {
     const host = startHost({ ...process.env, SPANFILL_HOST_TEST_HANDLERS: '' });

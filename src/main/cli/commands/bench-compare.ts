@@ -1,6 +1,6 @@
 // `spanfill bench compare` (`npm run bench:compare`): the same T5 training step in PyTorch
-// (the checkout's bench/torch_t5.py) and in Spanfill (bench train, in this process), one after
-// the other with the same model config, shapes and threads, then a table of the ratios
+// (the checkout's bench/torch_t5.py) and in Spanfill (bench train, in the engine host), one
+// after the other with the same model config, shapes and threads, then a table of the ratios
 // (engine/bench/compare.ts). Without an importable torch it says how to install it and exits 0.
 // SPANFILL_PYTHON names the python to use; otherwise python3, then Debian's /usr/bin/python3.
 
@@ -13,12 +13,11 @@ import { promisify } from 'node:util';
 import type { TorchTrainResult, TrainComparison, TrainSide } from '../../engine/bench/compare';
 import { compareTrain, parseTorchTrainResult } from '../../engine/bench/compare';
 import type { TrainBenchResult } from '../../engine/bench/train';
-import { benchTrain } from '../../engine/bench/train';
 import type { T5Config } from '../../engine/t5/config';
 import { toHfConfigJson } from '../../engine/t5/config';
 import type { CommandContext } from '../command';
 import { countOption, modelShapeOption } from './bench-options';
-import { renderTrainBench } from './bench-train';
+import { benchTrainInHost, renderTrainBench } from './bench-train';
 
 const run = promisify(execFile);
 
@@ -149,7 +148,7 @@ async function torchTrain(
 
 export const compareBench = {
   summary:
-    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps): ms/step, tokens/s and peak RSS with their ratios',
+    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios',
   async run(context: CommandContext): Promise<CompareResult> {
     const model = modelShapeOption(context, 'compare');
     const shape = {
@@ -171,7 +170,7 @@ export const compareBench = {
     );
     const pytorch = await torchTrain(found.python, model.config, shape, { threads, steps }, context);
     context.log(`Spanfill (${model.modelName}, cpu), ${threads} thread(s)…`);
-    const spanfill = await benchTrain({ ...model, ...shape, steps, provider: 'cpu', threads, signal: context.signal });
+    const spanfill = await benchTrainInHost(context, { ...model, ...shape, steps, provider: 'cpu', threads });
     context.log(renderTrainBench(spanfill));
     const comparison = compareTrain(spanfill, pytorch);
     context.log(renderComparison(comparison));

@@ -1,10 +1,11 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
-// [--provider cpu|webgpu|cuda] [--threads N] [--steps N]`: engine/bench/train.ts benchTrain —
-// ms per fused AdamW step of a random real-shape T5, tokens/s, peak RSS, the provider that ran
-// and whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
+// [--provider cpu|webgpu|cuda] [--threads N] [--steps N]`: engine/bench/train.ts benchTrain,
+// run in the engine host like training itself (host/handlers/bench.ts) — ms per fused AdamW
+// step of a random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and
+// whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
 
-import { benchTrain } from '../../engine/bench/train';
 import type { TrainBenchResult } from '../../engine/bench/train';
+import type { TrainBenchPayload } from '../../host/handlers/bench';
 import type { CommandContext } from '../command';
 import { countOption, modelShapeOption, providerOption } from './bench-options';
 
@@ -20,7 +21,7 @@ export function renderProvider(
   return `${ran} (${placed})`;
 }
 
-/** One line: "t5-small cpu (every node placed) B=8 128/32: 2400 ms/step (2300–2500), 533 tokens/s, peak RSS 3600 MB". */
+/** One line: "t5-small cpu (every node placed) B=8 128/32: 2400 ms/step (2300–2500), 533 tokens/s, peak RSS 3600 MB" (the host's). */
 export function renderTrainBench(r: TrainBenchResult): string {
   return (
     `${r.preset} ${renderProvider(r)} B=${r.batchSize} ${r.inputLength}/${r.targetLength}: ` +
@@ -30,12 +31,20 @@ export function renderTrainBench(r: TrainBenchResult): string {
   );
 }
 
+/**
+ * benchTrain in the app's engine host, the process (and environment) training runs in; the
+ * host does nothing else meanwhile, so the peak RSS is the step's. Ctrl-C cancels it.
+ */
+export function benchTrainInHost(context: CommandContext, payload: TrainBenchPayload): Promise<TrainBenchResult> {
+  return context.app().engine.request('bench.train', payload, { signal: context.signal });
+}
+
 export const trainBench = {
   summary:
-    'one fused AdamW training step of a random T5 (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps): ms/step, tokens/s, peak RSS, provider and node placement',
+    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
-    const result = await benchTrain({
+    const result = await benchTrainInHost(context, {
       ...modelShapeOption(context, 'train'),
       batchSize: countOption(context, 'batch', isQuick ? 2 : 8),
       inputLength: countOption(context, 'inputs', isQuick ? 32 : 128),
@@ -43,7 +52,6 @@ export const trainBench = {
       steps: countOption(context, 'steps', isQuick ? 1 : 3),
       provider: providerOption(context),
       threads: countOption(context, 'threads'),
-      signal: context.signal,
     });
     context.log(renderTrainBench(result));
     return result;

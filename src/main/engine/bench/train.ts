@@ -55,6 +55,7 @@ export interface TrainBenchResult {
   /** (input + target tokens per step) / mean step time. */
   readonly tokensPerSecond: number;
   readonly losses: number[];
+  /** Peak RSS of the process that ran the bench: the engine host under `spanfill bench`. */
   readonly peakRssMb: number;
 }
 

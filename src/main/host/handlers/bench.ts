@@ -1,0 +1,21 @@
+// Bench handlers in the engine host: `spanfill bench train` and the Spanfill side of `bench
+// compare` time the training step here, in the process (and with the environment, such as
+// the malloc tunables of host/allocator.ts) that real training runs in, not in the CLI.
+// The host runs nothing else meanwhile, so the result's peak RSS is the step's process's.
+
+import { benchTrain, type TrainBenchOptions, type TrainBenchResult } from '../../engine/bench/train';
+import type { HostHandlerMap } from '../handler';
+
+/** benchTrain's options without the signal: the request's cancel signal takes its place. */
+export type TrainBenchPayload = Omit<TrainBenchOptions, 'signal'>;
+
+declare module '../protocol' {
+  interface HostRequests {
+    /** Times `steps` training steps of a random T5 after one warm-up (engine/bench/train.ts). */
+    'bench.train': { payload: TrainBenchPayload; result: TrainBenchResult };
+  }
+}
+
+export const benchHostHandlers: HostHandlerMap = {
+  'bench.train': (payload, { signal }) => benchTrain({ ...payload, signal }),
+};
