@@ -287,6 +287,8 @@ def peak_rss_mb():
 
 
 def train(args):
+    if args.warmup < 1 or args.steps < 1:
+        raise SystemExit("--warmup and --steps must be at least 1")
     torch.set_num_threads(args.threads)
     c = read_config(args)
     if args.dropout is not None:
@@ -301,7 +303,7 @@ def train(args):
     attention_mask = torch.ones_like(input_ids)
     labels = torch.randint(2, c.vocab_size, (args.batch, args.targets), generator=generator)
     losses, times = [], []
-    for _ in range(args.steps + 1):  # one warm-up step, then the timed ones
+    for _ in range(args.warmup + args.steps):  # the warm-up steps, then the timed ones
         start = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         loss = model(input_ids, attention_mask, labels)
@@ -309,7 +311,7 @@ def train(args):
         optimizer.step()
         losses.append(loss.item())
         times.append((time.perf_counter() - start) * 1000)
-    timed = times[1:]
+    timed = times[args.warmup :]
     ms_per_step = sum(timed) / len(timed)
     return {
         "torch": torch.__version__,
@@ -318,6 +320,7 @@ def train(args):
         "batchSize": args.batch,
         "inputLength": args.inputs,
         "targetLength": args.targets,
+        "warmupSteps": args.warmup,
         "firstStepMs": times[0],
         "msPerStep": ms_per_step,
         "minMsPerStep": min(timed),
@@ -408,7 +411,8 @@ def main(argv):
             sub.add_argument("--inputs", type=int, default=128)
             sub.add_argument("--targets", type=int, default=32)
             sub.add_argument("--threads", type=int, default=1)
-            sub.add_argument("--steps", type=int, default=3, help="timed steps after one warm-up step")
+            sub.add_argument("--steps", type=int, default=3, help="timed steps after the warm-up steps")
+            sub.add_argument("--warmup", type=int, default=1, help="untimed steps first (at least 1)")
             sub.add_argument("--dropout", type=float, help="default: the config's dropout_rate")
             sub.add_argument("--seed", type=int, default=0)
     sub = commands.add_parser("case")

@@ -46,7 +46,7 @@ describe('bench/torch_t5.py', () => {
 
   it('prints a training result bench compare can read, for the shapes asked', async () => {
     const dir = join(fixtures, 't5-tiny-gated');
-    const args = ['--batch', '2', '--inputs', '6', '--targets', '3', '--steps', '2', '--threads', '1'];
+    const args = ['--batch', '2', '--inputs', '6', '--targets', '3', '--steps', '2', '--warmup', '2', '--threads', '1'];
     const { stdout } = await run(python, [
       torchScript(__dirname),
       'train',
@@ -57,7 +57,7 @@ describe('bench/torch_t5.py', () => {
     const result = parseTorchTrainResult(stdout, 'torch_t5.py');
     expect([result.batchSize, result.inputLength, result.targetLength, result.threads]).toEqual([2, 6, 3, 1]);
     expect(result.parameters).toBe(countParams(t5ParamShapes(loadT5Config(dir))));
-    expect(result.losses).toHaveLength(3); // warm-up + 2 timed
+    expect(result.losses).toHaveLength(4); // 2 warm-up + 2 timed
     expect(result.losses.every(Number.isFinite)).toBe(true);
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);

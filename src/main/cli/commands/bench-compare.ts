@@ -122,7 +122,7 @@ async function torchTrain(
   python: string,
   config: T5Config,
   shape: Pick<TrainSide, 'batchSize' | 'inputLength' | 'targetLength'>,
-  counts: { threads: number; steps: number },
+  counts: { threads: number; steps: number; warmup: number },
   context: CommandContext,
 ): Promise<TorchTrainResult> {
   const threads = String(counts.threads);
@@ -130,7 +130,8 @@ async function torchTrain(
   const args = [
     ...[torchScript(), 'train', '--config-json', JSON.stringify(toHfConfigJson(config))],
     ...['--batch', String(shape.batchSize), '--inputs', String(shape.inputLength)],
-    ...['--targets', String(shape.targetLength), '--threads', threads, '--steps', String(counts.steps)],
+    ...['--targets', String(shape.targetLength), '--threads', threads],
+    ...['--steps', String(counts.steps), '--warmup', String(counts.warmup)],
   ];
   // NOTE: torch.set_num_threads sizes the OpenMP pool; OpenBLAS's own pool follows its variable.
   const env = { ...context.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
@@ -148,7 +149,7 @@ async function torchTrain(
 
 export const compareBench = {
   summary:
-    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios',
+    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps, --warmup): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios',
   async run(context: CommandContext): Promise<CompareResult> {
     const model = modelShapeOption(context, 'compare');
     const shape = {
@@ -158,6 +159,7 @@ export const compareBench = {
     };
     const threads = countOption(context, 'threads', os.availableParallelism());
     const steps = countOption(context, 'steps', 3);
+    const warmup = countOption(context, 'warmup', 1);
     const { found, tried } = await findTorchPython(context.env, context.signal);
     if (!found) {
       const why = tried.map((t) => `${t.python}: ${t.problem}`).join('; ');
@@ -166,11 +168,18 @@ export const compareBench = {
       return { status: 'no-torch', tried, install: INSTALL_TORCH };
     }
     context.log(
-      `PyTorch ${found.torch} (${found.python}), ${threads} thread(s): ${steps} timed steps after one warm-up…`,
+      `PyTorch ${found.torch} (${found.python}), ${threads} thread(s): ${steps} timed steps after ${warmup} warm-up…`,
     );
-    const pytorch = await torchTrain(found.python, model.config, shape, { threads, steps }, context);
+    const pytorch = await torchTrain(found.python, model.config, shape, { threads, steps, warmup }, context);
     context.log(`Spanfill (${model.modelName}, cpu), ${threads} thread(s)…`);
-    const spanfill = await benchTrainInHost(context, { ...model, ...shape, steps, provider: 'cpu', threads });
+    const spanfill = await benchTrainInHost(context, {
+      ...model,
+      ...shape,
+      steps,
+      warmupSteps: warmup,
+      provider: 'cpu',
+      threads,
+    });
     context.log(renderTrainBench(spanfill));
     const comparison = compareTrain(spanfill, pytorch);
     context.log(renderComparison(comparison));

@@ -17,6 +17,7 @@ const RANGES = {
   targets: { min: 1, max: 65536 },
   threads: { min: 1, max: 1024 },
   steps: { min: 1, max: 10000 },
+  warmup: { min: 1, max: 1000 },
   repeats: { min: 1, max: 10000 },
   'prompt-tokens': { min: 1, max: 65536 },
 } as const;

@@ -41,7 +41,7 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
     const result = await benchTrainInHost(context, {
@@ -50,6 +50,7 @@ export const trainBench = {
       inputLength: countOption(context, 'inputs', isQuick ? 32 : 128),
       targetLength: countOption(context, 'targets', isQuick ? 8 : 32),
       steps: countOption(context, 'steps', isQuick ? 1 : 3),
+      warmupSteps: countOption(context, 'warmup', 1),
       provider: providerOption(context),
       threads: countOption(context, 'threads'),
     });

@@ -75,7 +75,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--threads N] [--steps N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--threads N] [--steps N] [--warmup N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -119,7 +119,13 @@ export const benchCommand = defineCommand({
     steps: {
       type: 'string',
       placeholder: 'N',
-      description: 'bench train / compare: timed steps after one warm-up (default 3)',
+      description: 'bench train / compare: timed steps after the warm-up (default 3)',
+    },
+    warmup: {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        'bench train / compare: untimed steps first, on both sides in compare (default 1; the first steps also grow the memory pools, so a steady-state figure wants 3 or more)',
     },
     'prompt-tokens': {
       type: 'string',

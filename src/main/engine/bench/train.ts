@@ -22,8 +22,13 @@ export interface TrainBenchOptions {
   readonly batchSize: number;
   readonly inputLength: number;
   readonly targetLength: number;
-  /** Steps timed after one warm-up step. */
+  /** Steps timed after the warm-up steps. */
   readonly steps: number;
+  /**
+   * Untimed steps first (default 1): the first steps of a process also grow ORT's arena and
+   * the heap (page faults), so a steady-state figure wants a few.
+   */
+  readonly warmupSteps?: number;
   readonly provider?: ProviderName;
   readonly threads?: number;
   /** Dropout rate; default the preset's. */
@@ -48,6 +53,7 @@ export interface TrainBenchResult {
   readonly fallbacks: Readonly<Record<string, number>>;
   readonly placementMessage: string;
   readonly compileMs: number;
+  readonly warmupSteps: number;
   readonly firstStepMs: number;
   readonly msPerStep: number;
   readonly minMsPerStep: number;
@@ -90,7 +96,8 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   });
   const compileMs = now() - start;
   const { losses, times, placement } = await timeSteps(program, config, options, batch);
-  const timed = timingStats(times.length > 1 ? times.slice(1) : times);
+  const warmup = options.warmupSteps ?? 1;
+  const timed = timingStats(times.length > warmup ? times.slice(warmup) : times);
   const msPerStep = timed.mean;
   return {
     preset: options.modelName ?? options.preset,
@@ -104,6 +111,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     fallbacks: placement.fallbacks,
     placementMessage: program.placement.message,
     compileMs,
+    warmupSteps: warmup,
     firstStepMs: times[0],
     msPerStep,
     minMsPerStep: timed.min,
@@ -114,7 +122,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   };
 }
 
-/** Runs one warm-up step and `options.steps` timed ones; placement is read after the warm-up. */
+/** Runs the warm-up steps and `options.steps` timed ones; placement is read after the first step. */
 async function timeSteps(
   program: TrainingProgram,
   config: T5Config,
@@ -126,12 +134,12 @@ async function timeSteps(
   let placement: NodePlacement | undefined;
   try {
     program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
-    for (let i = 0; i <= options.steps; i++) {
+    for (let i = 0; i < (options.warmupSteps ?? 1) + options.steps; i++) {
       options.signal?.throwIfAborted();
       const start = now();
       losses.push((await program.step(batch)).losses[0]);
       times.push(now() - start);
-      // Read after the warm-up step: this ends ORT's profiling, so the timed steps run without it.
+      // Read after the first step: this ends ORT's profiling, so the timed steps run without it.
       placement ??= program.nodePlacement();
     }
   } finally {

@@ -11,7 +11,7 @@ export type TrainBenchPayload = Omit<TrainBenchOptions, 'signal'>;
 
 declare module '../protocol' {
   interface HostRequests {
-    /** Times `steps` training steps of a random T5 after one warm-up (engine/bench/train.ts). */
+    /** Times `steps` training steps of a random T5 after `warmupSteps` (engine/bench/train.ts). */
     'bench.train': { payload: TrainBenchPayload; result: TrainBenchResult };
   }
 }

@@ -31,4 +31,12 @@ describe('benchTrain', () => {
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(renderTrainBench(result)).toContain(`${provider} (every node placed) B=2 6/3:`);
   });
+
+  it('runs the warm-up steps it is given before the timed ones', async () => {
+    const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
+    const result = await benchTrain({ ...shape, steps: 1, warmupSteps: 3 });
+    expect(result.warmupSteps).toBe(3);
+    expect(result.losses).toHaveLength(4);
+    expect((await benchTrain({ ...shape, steps: 2 })).warmupSteps).toBe(1); // the default
+  });
 });
