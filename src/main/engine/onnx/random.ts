@@ -17,8 +17,9 @@
 //   draws(v)     = ⌊v / 2²¹⌋, ⌊v / 2¹¹⌋ mod 2¹⁰, ⌊v / 2⌋ mod 2¹⁰  three 10-bit values
 //   a request of n positions (a RandomStream's bits(), in the order the graph asks) takes the
 //   next ⌈⌈n/3⌉ / 2¹²⌉ rows of its key's grid (rows are never shared; a request of fewer than
-//   2¹² values uses the first ⌈n/3⌉ columns of its one row); value h = (i − first row)·2¹² + j
-//   gives positions 3h, 3h + 1, 3h + 2 (row-major flat indices) its three draws
+//   2¹² values uses the first ⌈n/3⌉ columns of its one row); with V = rows·columns, value
+//   h = (i − first row)·columns + j gives positions h, V + h and 2V + h (row-major flat
+//   indices) its three draws, so the three planes are contiguous copies
 //   dropout      keeps a position iff its draw ≥ t = round(rate·2¹⁰) (1 ≤ t ≤ 2¹⁰ − 1) and
 //                scales kept values by 2¹⁰ / (2¹⁰ − t), so the expectation is unchanged
 // (Full three-mix hashes only for the rows and the 2¹² columns, which every request of a key
@@ -35,7 +36,7 @@
 // 31(10), 1988; Schrage, ACM TOMS 5(2), 1979.
 
 import type { Graph, Tensor } from './graph';
-import { add, cast, div, less, mul, sub, where } from './ops/elementwise';
+import { add, and, cast, div, greater, less, mul, sub, where } from './ops/elementwise';
 import { concat, gather, reshape, unsqueeze } from './ops/shape';
 import { assertFloat, numericShape, scalar } from './ops/util';
 
@@ -194,8 +195,9 @@ export class RandomStream {
     const high = unsqueeze(row.highPlusOne, [1]); // (rows, 1)
     const low = unsqueeze(row.low, [1]); // (rows, 1)
     const mixed = add(mul(high, column.low), mul(column.highPlusOne, low)); // (rows, columns)
-    const draws = threeDraws(mix(mixed)).map((d) => unsqueeze(d, [2])); // (rows, columns, 1) each
-    const flat = reshape(concat(draws, 2), [DRAWS * rows * columns]);
+    // NOTE: draw planes one after the other: interleaving them (Concat on a last axis of 1)
+    // cost ORT's CPU kernel an element-wise copy loop, several times a contiguous one.
+    const flat = reshape(concat(threeDraws(mix(mixed)), 0), [DRAWS * rows * columns]); // (3·rows·columns)
     return reshape(leading(flat, size), [...shape]);
   }
 
@@ -256,15 +258,17 @@ export function dropThreshold(rate: number): number {
  * Training-mode dropout with a counter-based mask from `stream`: x · keep / (share kept). The
  * mask is not differentiable, so the gradient (dX = dY · the same scaled mask) reuses the bool
  * mask through the Where rule. The rate is rounded to a multiple of 2⁻¹⁰ (dropThreshold).
+ * `keepOnly` (bool, x's shape) also zeroes the positions where it is false, in the same mask:
+ * with x > 0 it gives dropout(relu(x)), whose backward then needs neither a second Where nor x.
  */
-export function counterDropout(x: Tensor, rate: number, stream: RandomStream): Tensor {
+export function counterDropout(x: Tensor, rate: number, stream: RandomStream, keepOnly?: Tensor): Tensor {
   assertFloat('counterDropout', x);
   if (!(rate >= 0 && rate < 1)) throw new Error(`counterDropout: rate ${rate} must be in [0, 1)`);
-  if (rate === 0) return x;
+  if (rate === 0) return keepOnly ? where(keepOnly, x, scalar(x.graph, 0, x.dtype)) : x;
   const threshold = dropThreshold(rate);
-  const isDropped = less(stream.bits(numericShape('counterDropout', x)), i32(stream.key.graph, threshold));
+  const isKept = greater(stream.bits(numericShape('counterDropout', x)), i32(stream.key.graph, threshold - 1));
   // NOTE: Where on the bool mask rather than Mul by a float mask: the backward (Where rule,
   // then Mul by a constant) keeps only the bool mask alive, a quarter of the float's bytes.
   const scaled = mul(x, scalar(x.graph, DRAW_RANGE / (DRAW_RANGE - threshold), x.dtype));
-  return where(isDropped, scalar(x.graph, 0, x.dtype), scaled);
+  return where(keepOnly ? and(keepOnly, isKept) : isKept, scaled, scalar(x.graph, 0, x.dtype));
 }

@@ -111,7 +111,13 @@ export function feedForward(ctx: BuildContext, prefix: string, x: Tensor): Tenso
     const gate = geluTanh(linear(ctx, x, `${name}.wi_0.weight`)); // (B, T, F)
     hidden = op.mul(gate, linear(ctx, x, `${name}.wi_1.weight`)); // (B, T, F)
   } else {
-    hidden = op.relu(linear(ctx, x, `${name}.wi.weight`)); // (B, T, F)
+    const pre = linear(ctx, x, `${name}.wi.weight`); // (B, T, F)
+    // dropout(relu(x)) as one mask: the backward keeps no pre-activation and runs one Where.
+    if (ctx.dropoutStream && ctx.dropoutRate > 0) {
+      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, op.greater(pre, 0));
+      return linear(ctx, dropped, `${name}.wo.weight`); // (B, T, D)
+    }
+    hidden = op.relu(pre); // (B, T, F)
   }
   return linear(ctx, dropout(ctx, hidden), `${name}.wo.weight`); // (B, T, D)
 }

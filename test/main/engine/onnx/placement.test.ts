@@ -72,29 +72,33 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
     }
   });
 
-  it('the fused training step (dropout on, AdamW, clipping) has no node off WebGPU', async () => {
-    const program = await compile({
-      ...t5TrainingSpec(config, shapes, { dropoutRate: 0.1, seed: 3 }),
-      optimizer: { kind: 'adamw', weightDecay: 0.01 },
-      schedule: { kind: 'linear', peakLr: 1e-3, warmupSteps: 2, totalSteps: 10 },
-      clipNorm: 1,
-      k: 1,
-      providers: ['webgpu'],
-      recordPlacement: true,
-    });
-    try {
-      expect(program.placement.provider).toBe('webgpu');
-      program.setParams(Object.fromEntries(weights.params));
-      const { losses } = await program.step(batch);
-      expect(Number.isFinite(losses[0])).toBe(true);
-      const placement = program.nodePlacement();
-      expect(placement.fallbackNodes).toEqual([]);
-      expect(placement.isFullyPlaced).toBe(true);
-      expect(program.placement.isFullyPlaced).toBe(true); // and ORT built it with CPU fallback disabled
-    } finally {
-      await program.release();
-    }
-  });
+  it.each(['t5-tiny-gated', 't5-tiny-relu'])(
+    'the fused training step of %s (dropout on, AdamW, clipping) has no node off WebGPU',
+    async (fixture) => {
+      const model = fixture === name ? { config, weights } : loadT5Model(join(FIXTURES, fixture));
+      const program = await compile({
+        ...t5TrainingSpec(model.config, shapes, { dropoutRate: 0.1, seed: 3 }),
+        optimizer: { kind: 'adamw', weightDecay: 0.01 },
+        schedule: { kind: 'linear', peakLr: 1e-3, warmupSteps: 2, totalSteps: 10 },
+        clipNorm: 1,
+        k: 1,
+        providers: ['webgpu'],
+        recordPlacement: true,
+      });
+      try {
+        expect(program.placement.provider).toBe('webgpu');
+        program.setParams(Object.fromEntries(model.weights.params));
+        const { losses } = await program.step(batch);
+        expect(Number.isFinite(losses[0])).toBe(true);
+        const placement = program.nodePlacement();
+        expect(placement.fallbackNodes).toEqual([]);
+        expect(placement.isFullyPlaced).toBe(true);
+        expect(program.placement.isFullyPlaced).toBe(true); // and ORT built it with CPU fallback disabled
+      } finally {
+        await program.release();
+      }
+    },
+  );
 
   it('the evaluation graph has no node off WebGPU and gives the golden loss', async () => {
     const session = await EngineSession.create(serializeModel(buildEvalGraph(config, shapes)), {

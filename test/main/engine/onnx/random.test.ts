@@ -26,16 +26,18 @@ function referenceDraws(seed: number, counters: number[], sizes: number[]): numb
     const values = Math.ceil(size / 3);
     const columns = Math.max(1, Math.min(values, 4096));
     const rows = Math.ceil(values / columns);
-    const out: number[] = [];
+    const planes: number[][] = [[], [], []]; // positions h, V + h, 2V + h of value h
     for (let h = 0; h < rows * columns; h++) {
       const [i, j] = [BigInt(nextRow + Math.floor(h / columns)), BigInt(h % columns)];
       const row = mix(mix(absorb(key, i)));
       const column = mix(mix(absorb(columnKey, j)));
       const v = mix((row / 65536n + 1n) * (column % 32768n) + (column / 65536n + 1n) * (row % 32768n));
-      out.push(Number(v / 2n ** 21n), Number((v / 2n ** 11n) % 1024n), Number((v / 2n) % 1024n));
+      planes[0].push(Number(v / 2n ** 21n));
+      planes[1].push(Number((v / 2n ** 11n) % 1024n));
+      planes[2].push(Number((v / 2n) % 1024n));
     }
     nextRow += rows;
-    return out.slice(0, size);
+    return planes.flat().slice(0, size);
   });
 }
 
@@ -115,9 +117,9 @@ describe('counter-based random bits', () => {
       expect(other).not.toEqual(first);
       expect(Math.abs(corr(base, u(other)))).toBeLessThan(0.02); // σ ≈ 1/√n = 0.004
     }
-    // Neighbours within and across values, and the same and the next column of the next row
-    // (2¹² values of 3 positions: 12288 positions).
-    for (const lag of [1, 2, 3, 4, 12288, 12291])
+    // Neighbours; the next row of 2¹² values; the other draws of the same value (V = 20000
+    // values: ⌈60000/3⌉ fill 5 rows of 2¹², so V = 20480) and their neighbours.
+    for (const lag of [1, 2, 4096, 4097, 20480, 20481, 40960])
       expect(Math.abs(corr(base.slice(lag), base.slice(0, -lag)))).toBeLessThan(0.02);
     const bins = new Array<number>(16).fill(0);
     for (const v of first) bins[Math.floor(v / 64)]++;
@@ -181,6 +183,31 @@ describe('counterDropout', () => {
     const [bits] = referenceDraws(1, [], [3000]);
     const expected = bits.map((b) => (b >= 102 ? Math.fround(1024 / 922) : 0));
     expect(Array.from(y)).toEqual(expected);
+  });
+});
+
+describe('counterDropout with keepOnly', () => {
+  it('is dropout(relu(x)) in one mask, and its gradient is zero where x ≤ 0 or dropped', async () => {
+    const n = 6000;
+    const g = new Graph('drop');
+    const x = g.input('x', 'float32', [n]);
+    const y = counterDropout(x, 0.25, new RandomStream(counterKey(g, 4, [])), op.greater(x, 0));
+    const [dx] = gradients(op.reduceSum(op.mul(y, 3), null), [x]);
+    g.output(y, 'y');
+    g.output(dx as NonNullable<typeof dx>, 'dx');
+    const session = await EngineSession.create(serializeModel(g));
+    const xs = Float32Array.from({ length: n }, (_, i) => (i % 5) - 2); // −2 … 2
+    const out = await session.runHost({ x: { dtype: 'float32', dims: [n], data: xs } });
+    await session.release();
+    const [bits] = referenceDraws(4, [], [n]);
+    const scale = Math.fround(1 / 0.75);
+    const isKept = (i: number) => xs[i] > 0 && bits[i] >= 256;
+    expect(Array.from(out.y.data as Float32Array)).toEqual(
+      Array.from(xs, (v, i) => (isKept(i) ? Math.fround(v * scale) : 0)),
+    );
+    expect(Array.from(out.dx.data as Float32Array)).toEqual(
+      Array.from(xs, (_, i) => (isKept(i) ? Math.fround(3 * scale) : 0)),
+    );
   });
 });
 
