@@ -14,13 +14,14 @@ import { countParams, t5ParamShapes } from '../engine/t5/params';
 
 /**
  * Bytes one training step of the engine host needs at its peak (process RSS), fitted to
- * `spanfill bench train` on the CPU (NOTE below). Three parts: the process and onnxruntime
- * themselves; PARAM_COPIES times the parameter bytes (parameters, gradients, two optimizer
- * slots, and the copies of parameters and optimizer state each call feeds in and gets back);
- * and per example the activations kept for the backward pass: per token and layer a few
- * D and F vectors, per attention score twelve floats (scores, probabilities, dropout mask
- * and output, and their gradients), and three copies of the target logits. An estimate,
- * slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
+ * `spanfill bench train` and `spanfill train` on the CPU (NOTE below). Three parts: the
+ * process and onnxruntime themselves; PARAM_COPIES times the parameter bytes (parameters,
+ * gradients, two optimizer slots, and the copies of parameters and optimizer state each call
+ * feeds in and gets back); and per example the activations kept for the backward pass: per
+ * token and layer a few D and F vectors, per attention score SCORE_FLOATS (scores,
+ * probabilities, the bool dropout mask and output, and the gradients in flight), and three
+ * copies of the target logits. An estimate, slightly conservative; ORT's arena grows in
+ * steps, so measured peaks are not linear in B.
  */
 export function estimateStepBytes(
   config: T5Config,
@@ -32,7 +33,7 @@ export function estimateStepBytes(
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
   const paramBytes = 4 * countParams(t5ParamShapes(config));
   const perToken = 6 * dModel + 1.5 * dFf; // floats per token and layer
-  const scores = (rows: number, columns: number) => 12 * numHeads * rows * columns;
+  const scores = (rows: number, columns: number) => SCORE_FLOATS * numHeads * rows * columns;
   const perExample =
     numLayers * (inputLength * perToken + scores(inputLength, inputLength)) +
     numDecoderLayers *
@@ -43,29 +44,30 @@ export function estimateStepBytes(
 }
 
 /**
- * NOTE: calibration, 2026-11-30, this 2-core machine, 2 threads. Peak RSS in MiB, measured
- * → estimated. `node bin/spanfill.mjs bench train --preset t5-small --batch B --inputs TE
- * --targets TD --threads 2 --steps 1 --json` (one warm-up and one timed step):
- *   128/32: B=1 3267 → 3548, B=2 3308 → 3629, B=4 3384 → 3792, B=8 3522 → 4118
- *   512/114: B=1 3479 → 4329, B=2 3919 → 5191, B=4 5780 → 6917, B=8 9722 → 10368
- *   t5-base B=1 128/32: 10653 → 12050; `--model test/fixtures/t5/t5-tiny-relu`: B=1 128/32
- *   258 → 361, B=8 512/114 1046 → 1342 (t5-tiny-gated 264 → 361, 912 → 1177).
- * `spanfill train --model preset:t5-small --tokenizer bytes --max-steps 2 --threads 2` (the
- * whole trainer, with its final evaluation; /usr/bin/time -v of the CLI and its engine host):
- *   128 B=8 2794 → 3175; 128 B=2 accumulation 4 2752 → 3103; 512 B=4 5209 → 5914;
- *   512 B=1 accumulation 4 3108 → 3788 (the split saves what it should: 2.1 GiB at 512).
- * So the estimate runs 7–40 % over (most where ORT's arena rounds a small batch up). The
- * parameter part is most of a small step (~13 copies of the parameter bytes); attention
- * scores dominate at input 512. TODO(#11): measured before ORT's memory pattern was turned off
- * and dropout kept bool masks; since then `npm run bench:compare` peaks at 2,674–2,681 MB (128/29 B=8)
- * and 5,848–5,850 MB (512/114 B=8), so the estimate runs up to ~75 % over at 512 and may split
- * a batch that would fit; recalibrate. GPU memory was not measured (no GPU here): the same
- * formula stands in.
+ * NOTE: calibration, 2026-11-30 at 47fd10d (ORT's memory pattern off, bool dropout masks,
+ * dropout(relu) as one mask), this 2-core machine, 2 threads. Peak RSS in MiB, measured →
+ * estimated. `node bin/spanfill.mjs bench train --preset t5-small --batch B --inputs TE
+ * --targets TD --threads 2 --steps 1 --json` (the engine host's peak; one warm-up, one step):
+ *   128/32: B=1 2424 → 2683, B=2 2423 → 2743, B=4 2453 → 2863, B=8 2479 → 3102
+ *   512/114: B=1 2482 → 3150, B=2 2530 → 3677, B=4 3212 → 4731, B=8 5579 → 6839
+ *   t5-base B=1 128/32: 8411 → 9284; `--model test/fixtures/t5/t5-tiny-relu`: B=1 128/32
+ *   169 → 205, B=8 512/114 609 → 742 (t5-tiny-gated 196 → 204, 545 → 652).
+ * `spanfill train --dataset ID --model preset:t5-small --tokenizer bytes --input-length TE
+ * --batch-size B --accumulation A --max-steps 2 --threads 2` on 1.6 MB of text (the whole
+ * trainer, with its evaluation session; /usr/bin/time %M, the largest process: the host):
+ *   128 B=8 2179 → 2350; 128 B=2 accumulation 4 2344 → 2573; 512 B=4 3909 → 3914;
+ *   512 B=1 accumulation 4 2949 → 2964 (the split saves what it should: 0.9 GiB at 512).
+ * So the estimate runs 0–47 % over (most where ORT's arena rounds a small batch up; least for
+ * the trainer at 512, whose evaluation session adds to the step). The parameter part is most
+ * of a small step (~10 copies of the parameter bytes); attention scores dominate at input
+ * 512. GPU memory was not measured (no GPU here): the same formula stands in.
  */
-const PROCESS_BYTES = 350 * 2 ** 20;
-const PARAM_COPIES = 13.5;
-/** The gradient sums a step with accumulation carries; measured about one copy (128 B=2 × 4 above). */
-const ACCUMULATION_PARAM_COPIES = 2;
+const PROCESS_BYTES = 200 * 2 ** 20;
+const PARAM_COPIES = 10.5;
+/** Floats kept per attention score and head (fitted with the NOTE's measurements). */
+const SCORE_FLOATS = 6.5;
+/** The gradient sums a step with accumulation carries (128 B=2 × 4 and 512 B=1 × 4 above). */
+const ACCUMULATION_PARAM_COPIES = 3;
 
 /** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */
 export interface MemoryBudget {
