@@ -62,10 +62,13 @@ export function absorbHost(x: number, word: number): number {
 
 const i32 = (g: Graph, value: number): Tensor => scalar(g, value, 'int32');
 
-/** y < 0 ? y + M : y, for y in (−M, M). */
+/**
+ * y < 0 ? y + M : y, for y in (−M, M). NOTE: y + M·[y < 0] rather than Where: onnxruntime's
+ * CPU Where took ~1.8 ns per int32 here, Less + Cast + Mul + Add ~1.1 ns (8M values, 2 threads).
+ */
 function wrap(y: Tensor): Tensor {
   const g = y.graph;
-  return where(less(y, i32(g, 0)), add(y, i32(g, RANDOM_MODULUS)), y);
+  return add(y, mul(cast(less(y, i32(g, 0)), 'int32'), i32(g, RANDOM_MODULUS)));
 }
 
 /** (a + b) mod M for a, b in [0, M), without forming a + b (it may pass 2³¹). */
