@@ -1,9 +1,10 @@
 // Counter-based random numbers built from int32 graph ops, and dropout from them: the masks of
 // a step are a pure function of (key, order of the requests, position), so a re-created
 // session, a resumed run or K steps in one Loop draw the same masks as any other split (no
-// hidden generator state). Only int32 Add/Sub/Mul/Div/Less/Where/Range/Cast, which every
-// execution provider has at opset 17 (no BitwiseXor before opset 18, no int32 BitShift on the
-// CPU). Every intermediate stays in [−2³¹, 2³¹), so nothing relies on integer overflow.
+// hidden generator state). Only int32 Add/Sub/Mul/Div/Less/Greater/Cast/Range/Gather/Concat,
+// bool And and Where, which every execution provider has at opset 17 (no BitwiseXor before
+// opset 18, no int32 BitShift on the CPU, no int32 Slice on WebGPU). Every intermediate stays
+// in [−2³¹, 2³¹), so nothing relies on integer overflow.
 //
 // Spec (M = 2³¹ − 1, A = 48271, the Park–Miller "MINSTD" multiplier; all values in [0, M)):
 //   rot(y)       = (y mod 2¹⁶)·2¹⁵ + ⌊y / 2¹⁶⌋                  (a bit rotation of 31-bit y)
