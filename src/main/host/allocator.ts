@@ -6,13 +6,13 @@
 /**
  * Why: a CPU training step returns the whole new training state (t5-small: ~726 MB of params
  * and AdamW moments in 4 MB buckets) and onnxruntime-node copies every output into a fresh
- * ArrayBuffer each run. By default glibc hands the previous step's freed buffers back to the
- * OS (heap trim, and mmap for big chunks once its dynamic threshold grows), so each step
- * page-faults ~700 MB anew: 300–500 ms of a ~2.2 s step on a 2-core machine. Keeping freed
- * memory (trim threshold 4 GiB − 1) and a fixed 32 MB mmap threshold (so 4 MB buckets come
- * from the heap and are reused) cut `bench train --batch 8 --inputs 128 --targets 29
- * --threads 2` from 2406/2227/2679 to 2219/1940/1837 ms/step (three alternating pairs), same
- * peak RSS (~2.7 GB).
+ * ArrayBuffer each run. By default glibc may hand freed buffers back to the OS (heap trim, and
+ * mmap once its dynamic threshold grows), so later steps can page-fault that memory anew.
+ * Measured (t5-small, B=8 128/29, 2 threads, 2-core machine, in-process, 9 steps each, four
+ * alternating pairs): the median of the last six steps fell in three pairs of four (2256 →
+ * 1998, 1994 → 1685, 2040 → 1730 ms; 2279 → 2454 in the other), and the slowest step of a
+ * run from 2.3–3.1 s to 1.8–2.5 s; the first steps fault alike either way (~530k, ~130–180k
+ * pages), so most of the gain is fewer stalls later. Peak RSS unchanged (~2.6–2.7 GB).
  */
 export const HOST_MALLOC_TUNABLES: Readonly<Record<string, string>> = {
   'glibc.malloc.trim_threshold': '4294967295',
