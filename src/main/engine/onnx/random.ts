@@ -124,9 +124,7 @@ const ROW_CHUNK = 4096;
 
 /** mix(mix(absorb(key, index))) for index = start … start + n − 1: n full-quality hashes, (n). */
 function hashRange(key: Tensor, start: number, n: number): Tensor {
-  const g = key.graph;
-  const [index] = g.addNode('Range', [i32(g, start), i32(g, start + n), i32(g, 1)], [{ dtype: 'int32', shape: [n] }]);
-  return mix(mix(absorb(key, index)));
+  return mix(mix(absorb(key, indexRange(key.graph, start, start + n))));
 }
 
 /** ⌊h/2¹⁶⌋ + 1 and h mod 2¹⁵ of hashes h in [0, M): factors ≤ 2¹⁵ whose products stay < 2³⁰. */
@@ -222,16 +220,12 @@ export class RandomStream {
       row = end;
     }
     if (pieces.length === 1) return pieces[0];
-    return {
-      highPlusOne: concat(
-        pieces.map((p) => p.highPlusOne),
+    const joined = (half: keyof Halves): Tensor =>
+      concat(
+        pieces.map((p) => p[half]),
         0,
-      ),
-      low: concat(
-        pieces.map((p) => p.low),
-        0,
-      ),
-    };
+      );
+    return { highPlusOne: joined('highPlusOne'), low: joined('low') };
   }
 
   private rowChunkHalves(chunk: number): Halves {

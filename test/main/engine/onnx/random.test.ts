@@ -209,6 +209,18 @@ describe('counterDropout with keepOnly', () => {
       Array.from(xs, (_, i) => (isKept(i) ? Math.fround(3 * scale) : 0)),
     );
   });
+
+  it('at rate 0 still zeroes where keepOnly is false (relu alone)', async () => {
+    const g = new Graph('relu');
+    const x = g.input('x', 'float32', [5]);
+    g.output(counterDropout(x, 0, new RandomStream(counterKey(g, 4, [])), op.greater(x, 0)), 'y');
+    const session = await EngineSession.create(serializeModel(g));
+    const out = await session.runHost({
+      x: { dtype: 'float32', dims: [5], data: Float32Array.of(-2, -0.5, 0, 0.5, 2) },
+    });
+    await session.release();
+    expect(Array.from(out.y.data as Float32Array)).toEqual([0, 0, 0, 0.5, 2]);
+  });
 });
 
 describe('counterDropout memory', () => {
