@@ -95,8 +95,8 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     recordPlacement: true,
   });
   const compileMs = now() - start;
-  const { losses, times, placement } = await timeSteps(program, config, options, batch);
   const warmup = options.warmupSteps ?? 1;
+  const { losses, times, placement } = await timeSteps(program, config, { ...options, warmupSteps: warmup }, batch);
   const timed = timingStats(times.length > warmup ? times.slice(warmup) : times);
   const msPerStep = timed.mean;
   return {
@@ -126,7 +126,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
 async function timeSteps(
   program: TrainingProgram,
   config: T5Config,
-  options: TrainBenchOptions,
+  options: TrainBenchOptions & { readonly warmupSteps: number },
   batch: ReturnType<typeof t5BatchFeeds>,
 ): Promise<{ losses: number[]; times: number[]; placement: NodePlacement }> {
   const losses: number[] = [];
@@ -134,7 +134,7 @@ async function timeSteps(
   let placement: NodePlacement | undefined;
   try {
     program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
-    for (let i = 0; i < (options.warmupSteps ?? 1) + options.steps; i++) {
+    for (let i = 0; i < options.warmupSteps + options.steps; i++) {
       options.signal?.throwIfAborted();
       const start = now();
       losses.push((await program.step(batch)).losses[0]);
