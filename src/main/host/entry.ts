@@ -1,46 +1,17 @@
 // Process entry of the engine host (bundled to out/main/host.js). Started by main with
-// Electron's utilityProcess or by the CLI/server with child_process.fork; it detects which
-// by the presence of process.parentPort and adapts that channel to the host runtime.
+// Electron's utilityProcess or by the CLI/server with child_process.fork; start.ts is the
+// host itself, imported only once the line below has run.
 
-import type { FromHostMessage } from './protocol';
-import { hostHandlerModules, testHostHandlerModules } from './registry';
-import { mergeHandlerMaps, runHost, type HostPort } from './runtime';
+// NOTE: a terminal's Ctrl-C signals the whole process group; the parent decides what it means
+// (a training run stops with a final checkpoint, a command exits 130) and ends the host when it
+// is done. So under child_process.fork (an IPC channel, process.send) the host ignores SIGINT,
+// and from its first line: installed after the handler modules had loaded (a second or more,
+// more through tsx; static imports all load before any module body runs), a Ctrl-C in that
+// window killed the host and the command reported a crashed engine host (exit 4) instead of
+// an interrupt (seen in CI: exit-codes.test.ts, "Ctrl-C during fill"). Hence the dynamic import.
+if (typeof process.send === 'function') process.on('SIGINT', () => undefined);
 
-interface ElectronParentPort {
-  postMessage(message: unknown): void;
-  on(event: 'message', listener: (event: { data: unknown }) => void): void;
-}
+const { startHost } = await import('./start');
+startHost();
 
-function electronParentPort(): ElectronParentPort | undefined {
-  const candidate: unknown = (process as unknown as { parentPort?: unknown }).parentPort;
-  return typeof candidate === 'object' && candidate !== null && 'postMessage' in candidate
-    ? (candidate as ElectronParentPort)
-    : undefined;
-}
-
-function createPort(): HostPort {
-  const parentPort = electronParentPort();
-  if (parentPort) {
-    return {
-      send: (message: FromHostMessage) => parentPort.postMessage(message),
-      onMessage: (listener) => parentPort.on('message', (event) => listener(event.data)),
-    };
-  }
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('The engine host must be started by Spanfill (no IPC channel to its parent).');
-  // The host has no reason to outlive its parent.
-  process.on('disconnect', () => process.exit(0));
-  // NOTE: a terminal's Ctrl-C signals the whole process group; the parent decides what it
-  // means (a training run stops with a final checkpoint, here), and ends us when it is done.
-  process.on('SIGINT', () => undefined);
-  return {
-    send: (message: FromHostMessage) => void send(message),
-    onMessage: (listener) => process.on('message', listener),
-  };
-}
-
-const modules =
-  process.env.SPANFILL_HOST_TEST_HANDLERS === '1'
-    ? [...hostHandlerModules, ...testHostHandlerModules]
-    : hostHandlerModules;
-runHost(createPort(), mergeHandlerMaps(modules));
+export {}; // a module, for the top-level await

@@ -99,6 +99,26 @@ describe('EngineHost', () => {
     },
   );
 
+  it('ignores Ctrl-C while it is still loading its modules (the parent decides what Ctrl-C means)', async () => {
+    const host = startHost();
+    const pid = host.pid as number;
+    // From 400 ms (past node's own start-up) until ready, as a terminal's Ctrl-C would land
+    // during a command's first second: the host's handler modules load for longer than that.
+    let isReady = false;
+    const interrupts = new Promise<void>((resolve) => {
+      const send = () => {
+        if (isReady || host.hasExited) return resolve();
+        process.kill(pid, 'SIGINT');
+        setTimeout(send, 50);
+      };
+      setTimeout(send, 400);
+    });
+    await host.ready;
+    isReady = true;
+    await interrupts;
+    expect(await host.request('host.echo', { value: 'still here' })).toEqual({ value: 'still here', pid });
+  });
+
   it('does not serve the test-only handlers in production', async () => {
     const host = startHost({ ...process.env, SPANFILL_HOST_TEST_HANDLERS: '' });
     await host.ready;
