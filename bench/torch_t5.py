@@ -10,7 +10,8 @@ T5DenseActDense, T5DenseGatedActDense, T5Stack): RMS norm without mean subtracti
 the others (bidirectional buckets in the encoder, causal in the decoder, none across).
 
 Subcommands, each printing one JSON object on stdout:
-  train  time AdamW training steps on random data, like `spanfill bench train`
+  train  time AdamW training steps on random data, like `spanfill bench train` (on the CPU,
+         or with --device cuda on an NVIDIA GPU)
   case   the loss of model folders on their case.json, dropout off (an architecture check)
   count  the parameter count of configs, without allocating the weights
 """
@@ -286,22 +287,45 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def pick_device(name):
+    """The torch device for --device; a clear exit when CUDA is asked for and not usable."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit(
+            f"--device cuda: this PyTorch ({torch.__version__}) has no usable CUDA device "
+            "(torch.cuda.is_available() is False); use --device cpu, or a CUDA build of torch"
+        )
+    return torch.device(name)
+
+
+def device_fields(device):
+    """What the result says about the device: its name and, on CUDA, the peak allocated memory."""
+    if device.type != "cuda":
+        return {"device": "cpu"}
+    return {
+        "device": "cuda",
+        "deviceName": torch.cuda.get_device_name(device),
+        "peakDeviceMb": torch.cuda.max_memory_allocated(device) / 2**20,
+    }
+
+
 def train(args):
     if args.warmup < 1 or args.steps < 1:
         raise SystemExit("--warmup and --steps must be at least 1")
+    device = pick_device(args.device)
     torch.set_num_threads(args.threads)
     c = read_config(args)
     if args.dropout is not None:
         c.dropout_rate = args.dropout
     torch.manual_seed(args.seed)
     model = T5(c)
-    init_weights(model, args.seed)
+    init_weights(model, args.seed)  # on the CPU: the same weights whatever the device
+    model.to(device)
     model.train()
     optimizer = adamw(model, lr=1e-4, weight_decay=0.01)
     generator = torch.Generator().manual_seed(args.seed + 1)
-    input_ids = torch.randint(2, c.vocab_size, (args.batch, args.inputs), generator=generator)
+    input_ids = torch.randint(2, c.vocab_size, (args.batch, args.inputs), generator=generator).to(device)
     attention_mask = torch.ones_like(input_ids)
-    labels = torch.randint(2, c.vocab_size, (args.batch, args.targets), generator=generator)
+    labels = torch.randint(2, c.vocab_size, (args.batch, args.targets), generator=generator).to(device)
     losses, times = [], []
     for _ in range(args.warmup + args.steps):  # the warm-up steps, then the timed ones
         start = time.perf_counter()
@@ -309,12 +333,15 @@ def train(args):
         loss = model(input_ids, attention_mask, labels)
         loss.backward()
         optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)  # CUDA runs asynchronously: time the finished step
         losses.append(loss.item())
         times.append((time.perf_counter() - start) * 1000)
     timed = times[args.warmup :]
     ms_per_step = sum(timed) / len(timed)
     return {
         "torch": torch.__version__,
+        **device_fields(device),
         "threads": torch.get_num_threads(),
         "parameters": count_parameters(model),
         "batchSize": args.batch,
@@ -411,6 +438,7 @@ def main(argv):
             sub.add_argument("--inputs", type=int, default=128)
             sub.add_argument("--targets", type=int, default=32)
             sub.add_argument("--threads", type=int, default=1)
+            sub.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where the step runs")
             sub.add_argument("--steps", type=int, default=3, help="timed steps after the warm-up steps")
             sub.add_argument("--warmup", type=int, default=1, help="untimed steps first (at least 1)")
             sub.add_argument("--dropout", type=float, help="default: the config's dropout_rate")

@@ -61,5 +61,21 @@ describe('bench/torch_t5.py', () => {
     expect(result.losses.every(Number.isFinite)).toBe(true);
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);
+    expect(result.device).toBe('cpu');
+  });
+
+  it('runs on CUDA with --device cuda, or says this torch has none', async () => {
+    const { stdout: probe } = await run(python, ['-c', 'import torch; print(torch.cuda.is_available())']);
+    const args = [torchScript(__dirname), 'train', '--config', join(fixtures, 't5-tiny-gated', 'config.json')];
+    const tiny = ['--batch', '2', '--inputs', '6', '--targets', '3', '--steps', '1', '--device', 'cuda'];
+    if (probe.trim() === 'True') {
+      const result = parseTorchTrainResult((await run(python, [...args, ...tiny])).stdout, 'torch_t5.py');
+      expect(result.device).toBe('cuda');
+      expect(result.peakDeviceMb).toBeGreaterThan(0);
+    } else {
+      await expect(run(python, [...args, ...tiny])).rejects.toMatchObject({
+        stderr: expect.stringContaining('--device cuda: this PyTorch (') as unknown,
+      });
+    }
   });
 });

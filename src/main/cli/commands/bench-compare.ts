@@ -3,6 +3,7 @@
 // after the other with the same model config, shapes and threads, then a table of the ratios
 // (engine/bench/compare.ts). Without an importable torch it says how to install it and exits 0.
 // SPANFILL_PYTHON names the python to use; otherwise python3, then Debian's /usr/bin/python3.
+// --provider webgpu (or cuda) runs Spanfill's step on that GPU provider and PyTorch's on CUDA.
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,13 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { TorchTrainResult, TrainComparison, TrainSide } from '../../engine/bench/compare';
+import type { CompareSide, TorchTrainResult, TrainComparison, TrainSide } from '../../engine/bench/compare';
 import { compareTrain, parseTorchTrainResult } from '../../engine/bench/compare';
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { T5Config } from '../../engine/t5/config';
 import { toHfConfigJson } from '../../engine/t5/config';
 import type { CommandContext } from '../command';
-import { countOption, modelShapeOption } from './bench-options';
+import { countOption, modelShapeOption, providerOption } from './bench-options';
 import { benchTrainInHost, renderTrainBench } from './bench-train';
 
 const run = promisify(execFile);
@@ -108,7 +109,8 @@ export function renderComparison(c: TrainComparison): string {
       .join('  ')
       .trimEnd(),
   );
-  const title = `B=${c.batchSize} ${c.inputLength}/${c.targetLength}, ${c.parameters.spanfill} parameters`;
+  const where = c.side === 'gpu' ? ', on the GPU (PyTorch on CUDA; peak RSS is host memory)' : '';
+  const title = `B=${c.batchSize} ${c.inputLength}/${c.targetLength}, ${c.parameters.spanfill} parameters${where}`;
   const warning = c.isSameModel
     ? []
     : [
@@ -122,13 +124,14 @@ async function torchTrain(
   python: string,
   config: T5Config,
   shape: Pick<TrainSide, 'batchSize' | 'inputLength' | 'targetLength'>,
-  counts: { threads: number; steps: number; warmup: number },
+  counts: { threads: number; steps: number; warmup: number; side: CompareSide },
   context: CommandContext,
 ): Promise<TorchTrainResult> {
   const threads = String(counts.threads);
   const source = `${python} bench/torch_t5.py`;
   const args = [
     ...[torchScript(), 'train', '--config-json', JSON.stringify(toHfConfigJson(config))],
+    ...['--device', counts.side === 'gpu' ? 'cuda' : 'cpu'],
     ...['--batch', String(shape.batchSize), '--inputs', String(shape.inputLength)],
     ...['--targets', String(shape.targetLength), '--threads', threads],
     ...['--steps', String(counts.steps), '--warmup', String(counts.warmup)],
@@ -149,7 +152,7 @@ async function torchTrain(
 
 export const compareBench = {
   summary:
-    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --threads, --steps, --warmup): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios',
+    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios; with a GPU --provider, PyTorch runs on CUDA',
   async run(context: CommandContext): Promise<CompareResult> {
     const model = modelShapeOption(context, 'compare');
     const shape = {
@@ -157,6 +160,8 @@ export const compareBench = {
       inputLength: countOption(context, 'inputs', 128),
       targetLength: countOption(context, 'targets', 32),
     };
+    const provider = providerOption(context);
+    const side: CompareSide = provider === 'cpu' ? 'cpu' : 'gpu';
     const threads = countOption(context, 'threads', os.availableParallelism());
     const steps = countOption(context, 'steps', 3);
     const warmup = countOption(context, 'warmup', 1);
@@ -167,21 +172,23 @@ export const compareBench = {
       context.log(`To install it: ${INSTALL_TORCH}.`);
       return { status: 'no-torch', tried, install: INSTALL_TORCH };
     }
+    const torchDevice = side === 'gpu' ? 'CUDA' : `${threads} thread(s)`;
     context.log(
-      `PyTorch ${found.torch} (${found.python}), ${threads} thread(s): ${steps} timed steps after ${warmup} warm-up…`,
+      `PyTorch ${found.torch} (${found.python}), ${torchDevice}: ${steps} timed steps after ${warmup} warm-up…`,
     );
-    const pytorch = await torchTrain(found.python, model.config, shape, { threads, steps, warmup }, context);
-    context.log(`Spanfill (${model.modelName}, cpu), ${threads} thread(s)…`);
+    const counts = { threads, steps, warmup, side };
+    const pytorch = await torchTrain(found.python, model.config, shape, counts, context);
+    context.log(`Spanfill (${model.modelName}, ${provider}), ${threads} thread(s)…`);
     const spanfill = await benchTrainInHost(context, {
       ...model,
       ...shape,
       steps,
       warmupSteps: warmup,
-      provider: 'cpu',
+      provider,
       threads,
     });
     context.log(renderTrainBench(spanfill));
-    const comparison = compareTrain(spanfill, pytorch);
+    const comparison = compareTrain(spanfill, pytorch, side);
     context.log(renderComparison(comparison));
     return { status: 'compared', python: found.python, pytorch, spanfill, comparison };
   },

@@ -1,7 +1,8 @@
 // `spanfill bench compare` end to end on a tiny model folder: with a python that has torch it
 // runs bench/torch_t5.py and Spanfill's step on the same shapes and prints the comparison;
 // with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
-// at all it says how to install torch and exits 0; a failed PyTorch run fails with its error.
+// at all it says how to install torch and exits 0; a failed PyTorch run fails with its error;
+// a GPU --provider asks PyTorch for CUDA.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,43 @@ describe('bench compare', () => {
     });
     expect(code).toBe(exitCodes.failure);
     expect(stderr).toContain(`${python} bench/torch_t5.py exited with 1: RuntimeError: out of memory`);
+  });
+
+  it('with a GPU --provider runs Spanfill there and PyTorch on CUDA (WebGPU on lavapipe)', async () => {
+    // A python that records its arguments and answers like torch_t5.py on CUDA would.
+    const argsFile = path.join(tempDir(), 'args.txt');
+    const python = path.join(tempDir(), 'python-cuda');
+    const result = {
+      torch: '2.11.0',
+      device: 'cuda',
+      deviceName: 'a test GPU',
+      peakDeviceMb: 12,
+      threads: 1,
+      parameters: 0,
+      batchSize: 2,
+      inputLength: 6,
+      targetLength: 3,
+      warmupSteps: 1,
+      firstStepMs: 9,
+      msPerStep: 4,
+      minMsPerStep: 4,
+      maxMsPerStep: 4,
+      tokensPerSecond: 4500,
+      losses: [5, 5],
+      peakRssMb: 900,
+    };
+    const script = `#!/bin/sh\n[ "$1" = -c ] && { echo 2.11.0; exit 0; }\necho "$@" > '${argsFile}'\necho '${JSON.stringify(result)}'\n`;
+    fs.writeFileSync(python, script, { mode: 0o755 });
+    const { code, stdout } = await runSpanfill(
+      ['bench', 'compare', ...tiny, '--provider', 'webgpu', '--json', '--data-dir', tempDir()],
+      { PATH: process.env.PATH, SPANFILL_PYTHON: python },
+    );
+    expect(code).toBe(exitCodes.ok);
+    expect(fs.readFileSync(argsFile, 'utf8')).toMatch(/ --device cuda /);
+    const compared = jsonResult<CompareResult>(stdout);
+    if (compared.status !== 'compared') throw new Error(`expected a comparison, got ${stdout}`);
+    expect([compared.spanfill.provider, compared.spanfill.isFullyPlaced]).toEqual(['webgpu', true]);
+    expect([compared.pytorch.device, compared.comparison.side]).toEqual(['cuda', 'gpu']);
   });
 
   it('runs both sides on the same model and shapes and compares them', async () => {

@@ -1,5 +1,5 @@
 // compareTrain() and parseTorchTrainResult(): ratio rows from two results written out here,
-// issue #11's targets applied at exactly its two shapes, a parameter mismatch flagged, and
+// issue #11's targets applied at exactly its shapes (CPU and GPU), a parameter mismatch flagged, and
 // bad PyTorch output refused with a message that names the field.
 import { describe, expect, it } from 'vitest';
 import type { TrainSide } from '../../../../src/main/engine/bench/compare';
@@ -48,6 +48,35 @@ describe('compareTrain', () => {
     expect(renderComparison(c)).toContain('NOTE: not the same model (PyTorch has 60492288 parameters)');
   });
 
+  it('holds a GPU step to PyTorch CUDA: ≥ 1× at batch 8, 128/32 and ≥ 0.5× at batch 32, 512/114, no memory target', () => {
+    const short = { ...shape, targetLength: 32 };
+    const gpu = compareTrain(
+      { ...short, msPerStep: 60, tokensPerSecond: 21333, peakRssMb: 1500 },
+      { ...short, msPerStep: 64, tokensPerSecond: 20000, peakRssMb: 900 },
+      'gpu',
+    );
+    expect(gpu.side).toBe('gpu');
+    expect(gpu.rows[1].target).toEqual({ bound: 'at least', ratio: 1, isMet: true });
+    expect(gpu.rows[2].target).toBeUndefined();
+    expect(renderComparison(gpu).split('\n')[0]).toBe(
+      'B=8 128/32, 60506624 parameters, on the GPU (PyTorch on CUDA; peak RSS is host memory)',
+    );
+    const long = { ...shape, batchSize: 32, inputLength: 512, targetLength: 114 };
+    const slow = compareTrain(
+      { ...long, msPerStep: 230, tokensPerSecond: 86539, peakRssMb: 2000 },
+      { ...long, msPerStep: 108, tokensPerSecond: 184296, peakRssMb: 1000 },
+      'gpu',
+    );
+    expect(slow.rows[1].target).toEqual({ bound: 'at least', ratio: 0.5, isMet: false });
+    // The same shapes on the CPU: 128/32 is the 16-thread target against today's PyTorch; 512/114 at batch 32 has none.
+    expect(compareTrain({ ...spanfill, ...short }, { ...pytorch, ...short }).rows[1].target).toEqual({
+      bound: 'at least',
+      ratio: 1,
+      isMet: true,
+    });
+    expect(compareTrain({ ...spanfill, ...long }, { ...pytorch, ...long }).rows[1].target).toBeUndefined();
+  });
+
   it('renders one aligned row per metric under a title with the shape', () => {
     const lines = renderComparison(compareTrain(spanfill, pytorch)).split('\n');
     expect(lines[0]).toBe('B=8 128/29, 60506624 parameters');
@@ -83,5 +112,13 @@ describe('parseTorchTrainResult', () => {
     expect(() => parseTorchTrainResult(JSON.stringify({ ...good, losses: null }), 'torch_t5.py')).toThrow(
       '"losses" should be an array of numbers',
     );
+    expect(() => parseTorchTrainResult(JSON.stringify({ ...good, device: 'mps' }), 'torch_t5.py')).toThrow(
+      'torch_t5.py: "device" should be "cpu" or "cuda"; got "mps"',
+    );
+  });
+
+  it('reads where the step ran and, on CUDA, the GPU and its peak memory', () => {
+    const cuda = { ...good, device: 'cuda', deviceName: 'NVIDIA H200', peakDeviceMb: 10900 };
+    expect(parseTorchTrainResult(JSON.stringify(cuda), 'torch_t5.py')).toEqual(cuda);
   });
 });
