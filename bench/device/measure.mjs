@@ -1,0 +1,158 @@
+// Runs a measurement plan with a kit from pack.mjs and writes one JSON line per item: what ran,
+// its exit status and seconds, and the command's own --json result (or the end of its stderr).
+// Plain Node, no packages: it runs with the kit's node on a machine without node_modules.
+// Started by measure.sh (which unpacks the kit and sets up Vulkan); see that file for usage.
+//
+//   node measure.mjs --kit DIR --out FILE [--plan full|quick] [--budget SECONDS]
+//
+// Items run in the plan's order, most wanted first; one whose time limit no longer fits in the
+// budget is written as skipped, so a plan never runs past the budget.
+
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const GPU = ['--provider', 'webgpu'];
+const CPU16 = ['--provider', 'cpu', '--threads', '16'];
+
+/**
+ * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
+ * PyTorch CUDA at its two shapes, the 16-thread CPU step against PyTorch 2.11, and generation
+ * on WebGPU and on the CPU. `limit`: seconds before the item is stopped.
+ */
+export const PLANS = {
+  full: [
+    { name: 'system', args: ['system'], limit: 60 },
+    {
+      name: 'webgpu B=8 128/32',
+      args: ['bench', 'compare', ...GPU, ...shape(8, 128, 32), ...counts(10, 3)],
+      limit: 150,
+    },
+    {
+      name: 'cpu16 B=8 128/32',
+      args: ['bench', 'compare', ...CPU16, ...shape(8, 128, 32), ...counts(4, 2)],
+      limit: 120,
+    },
+    {
+      name: 'webgpu B=32 512/114',
+      args: ['bench', 'compare', ...GPU, ...shape(32, 512, 114), ...counts(3, 2)],
+      limit: 200,
+    },
+    { name: 'generate webgpu', args: ['bench', 'generate', ...GPU, '--repeats', '2'], limit: 120 },
+    { name: 'generate cpu16', args: ['bench', 'generate', ...CPU16, '--repeats', '2'], limit: 90 },
+  ],
+  /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
+  quick: [
+    { name: 'system', args: ['system'], limit: 60 },
+    {
+      name: 'cpu B=2 16/8',
+      args: ['bench', 'train', '--provider', 'cpu', ...shape(2, 16, 8), ...counts(1, 1)],
+      limit: 120,
+    },
+    {
+      name: 'webgpu compare B=2 16/8',
+      args: ['bench', 'compare', ...GPU, ...shape(2, 16, 8), ...counts(1, 1)],
+      limit: 180,
+    },
+    { name: 'webgpu B=2 16/8', args: ['bench', 'train', ...GPU, ...shape(2, 16, 8), ...counts(1, 1)], limit: 180 },
+  ],
+};
+
+function shape(batch, inputs, targets) {
+  return ['--batch', String(batch), '--inputs', String(inputs), '--targets', String(targets)];
+}
+
+function counts(steps, warmup) {
+  return ['--steps', String(steps), '--warmup', String(warmup)];
+}
+
+function parseArgs(argv) {
+  const options = { plan: 'full', budget: 420 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`measure.mjs: ${flag} needs a value`);
+    if (flag === '--kit') options.kit = path.resolve(value);
+    else if (flag === '--out') options.out = path.resolve(value);
+    else if (flag === '--plan') options.plan = value;
+    else if (flag === '--budget') options.budget = Number(value);
+    else throw new Error(`measure.mjs: unknown flag ${flag}`);
+  }
+  if (!options.kit || !options.out) throw new Error('measure.mjs: --kit DIR and --out FILE are required');
+  if (!PLANS[options.plan]) throw new Error(`measure.mjs: --plan must be one of ${Object.keys(PLANS).join(', ')}`);
+  if (!(options.budget > 0)) throw new Error('measure.mjs: --budget must be a number of seconds > 0');
+  return options;
+}
+
+/** The machine, for the first line: cores, memory, GPUs (nvidia-smi -L where there is one). */
+function machine() {
+  let gpus = [];
+  try {
+    gpus = execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 20_000 }).trim().split('\n');
+  } catch {
+    gpus = [];
+  }
+  const memoryGiB = Math.round(os.totalmem() / 2 ** 30);
+  return {
+    kind: 'machine',
+    date: new Date().toISOString(),
+    cores: os.availableParallelism(),
+    memoryGiB,
+    gpus,
+    node: process.version,
+  };
+}
+
+/** Runs one item: resolves with its line (stopped with SIGKILL after `limit` seconds). */
+function runItem(kit, dataDir, item, limit) {
+  const args = [path.join(kit, 'app', 'cli.js'), ...item.args, '--json', '--data-dir', dataDir];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(path.join(kit, 'node'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), limit * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      let result = null;
+      try {
+        result = JSON.parse(stdout);
+      } catch {
+        result = null;
+      }
+      const line = { name: item.name, args: item.args, exitCode: code, signal, seconds: (Date.now() - started) / 1000 };
+      resolve({ ...line, result, ...(result === null || code !== 0 ? { stderrTail: stderr.slice(-2000) } : {}) });
+    });
+  });
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(path.dirname(options.out), { recursive: true });
+  const write = (line) => {
+    fs.appendFileSync(options.out, `${JSON.stringify(line)}\n`);
+    console.log(JSON.stringify(line).slice(0, 400));
+  };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-measure-'));
+  const started = Date.now();
+  write(machine());
+  for (const item of PLANS[options.plan]) {
+    const left = options.budget - (Date.now() - started) / 1000;
+    if (item.limit > left) {
+      write({
+        name: item.name,
+        args: item.args,
+        skipped: `needs up to ${item.limit} s, ${Math.floor(left)} s of the budget left`,
+      });
+      continue;
+    }
+    write(await runItem(options.kit, dataDir, item, item.limit));
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
