@@ -9,7 +9,7 @@
 //   kit/app/node_modules/  onnxruntime-node (linux x64 binaries), onnxruntime-common,
 //                          better-sqlite3 (its addon) and the two small modules it loads it with
 //   kit/app/resources/     the bundled resources (resources.ts finds them next to package.json)
-//   kit/app/bench/         torch_t5.py, for `bench compare`
+//   kit/app/bench/         torch_t5.py and its t5_model.py, for `bench compare`
 //   kit/debs/              Debian's Vulkan loader and GL dispatch libraries (apt-get download),
 //                          which the WebGPU provider loads; measure.sh unpacks them with dpkg -x
 //
@@ -83,7 +83,7 @@ function copyInto(app) {
     fs.cpSync(path.join(root, 'node_modules', file), path.join(app, 'node_modules', file), { recursive: true });
   }
   fs.cpSync(path.join(root, 'resources'), path.join(app, 'resources'), { recursive: true });
-  fs.cpSync(path.join(root, 'bench/torch_t5.py'), path.join(app, 'bench/torch_t5.py'));
+  for (const file of ['bench/torch_t5.py', 'bench/t5_model.py']) fs.cpSync(path.join(root, file), path.join(app, file));
 }
 
 /** apt-get download of VULKAN_DEBS into dir; a warning (not a failure) when apt cannot fetch them. */

@@ -30,6 +30,7 @@ describe('bench/device kit', () => {
       'app/package.json',
       'app/resources/sample/sample.txt',
       'app/bench/torch_t5.py',
+      'app/bench/t5_model.py',
       'app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
       'app/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
     ])
