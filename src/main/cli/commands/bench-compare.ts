@@ -188,6 +188,12 @@ export const compareBench = {
       threads,
     });
     context.log(renderTrainBench(spanfill));
+    if (spanfill.provider !== provider) {
+      const against = side === 'gpu' ? 'PyTorch on CUDA' : 'PyTorch';
+      context.log(
+        `NOTE: Spanfill ran on ${spanfill.provider}, not ${provider}, so this compares it with ${against} on a different device.`,
+      );
+    }
     const comparison = compareTrain(spanfill, pytorch, side);
     context.log(renderComparison(comparison));
     return { status: 'compared', python: found.python, pytorch, spanfill, comparison };

@@ -65,7 +65,7 @@ describe('bench compare', () => {
     expect(stderr).toContain(`${python} bench/torch_t5.py exited with 1: RuntimeError: out of memory`);
   });
 
-  it('with a GPU --provider runs Spanfill there and PyTorch on CUDA (WebGPU on lavapipe)', async () => {
+  it('with a GPU --provider runs Spanfill there and PyTorch on CUDA (WebGPU on lavapipe), and says when Spanfill fell back', async () => {
     // A python that records its arguments and answers like torch_t5.py on CUDA would.
     const argsFile = path.join(tempDir(), 'args.txt');
     const python = path.join(tempDir(), 'python-cuda');
@@ -100,6 +100,16 @@ describe('bench compare', () => {
     if (compared.status !== 'compared') throw new Error(`expected a comparison, got ${stdout}`);
     expect([compared.spanfill.provider, compared.spanfill.isFullyPlaced]).toEqual(['webgpu', true]);
     expect([compared.pytorch.device, compared.comparison.side]).toEqual(['cuda', 'gpu']);
+
+    // A provider that does not load here (DirectML is Windows-only): Spanfill falls back to the CPU, and says so.
+    const fallback = await runSpanfill(['bench', 'compare', ...tiny, '--provider', 'dml', '--data-dir', tempDir()], {
+      PATH: process.env.PATH,
+      SPANFILL_PYTHON: python,
+    });
+    expect(fallback.code).toBe(exitCodes.ok);
+    expect(fallback.stdout).toContain(
+      'NOTE: Spanfill ran on cpu, not dml, so this compares it with PyTorch on CUDA on a different device.',
+    );
   });
 
   it('runs both sides on the same model and shapes and compares them', async () => {
