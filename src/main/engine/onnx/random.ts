@@ -114,11 +114,11 @@ export function counterKey(g: Graph, seed: number, counters: readonly Tensor[]):
 
 /** Bits per draw: each random value is uniform on [0, 2¹⁰). */
 export const RANDOM_BITS = 10;
-const DRAWS = 3; // draws per 31-bit value (30 of its bits)
+export const DRAWS = 3; // draws per 31-bit value (30 of its bits)
 const DRAW_RANGE = 2 ** RANDOM_BITS;
 
 /** Values per row of the grid (2¹², the spec's columns). */
-const COLUMNS = 4096;
+export const COLUMNS = 4096;
 /** Rows whose hashes are computed together when a request first needs them. */
 const ROW_CHUNK = 4096;
 
@@ -154,7 +154,7 @@ function sliceHalves(h: Halves, start: number, end: number, length: number): Hal
 }
 
 /** The first `size` elements of 1-D `x` (Gather of rows of a 2-D view, as sliceHalves says why). */
-function leading(x: Tensor, size: number): Tensor {
+export function leading(x: Tensor, size: number): Tensor {
   const total = Number(x.shape[0]);
   if (size === total) return x;
   const width = gcd(size, total);
@@ -165,20 +165,33 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/** The grid a request of `size` positions takes: its rows (0 when empty) and columns. */
+export function requestGrid(size: number): { rows: number; columns: number } {
+  const values = Math.ceil(size / DRAWS);
+  const columns = Math.max(1, Math.min(values, COLUMNS)); // 1 keeps an empty shape well-defined
+  return { rows: Math.ceil(values / columns), columns };
+}
+
+/** Where dropout masks come from: a RandomStream, or a plan of its requests (maskPlan.ts). */
+export interface MaskSource {
+  /** Whether each position's next draw is ≥ `threshold` (bool, `shape`). */
+  keep(shape: readonly number[], threshold: number): Tensor;
+}
+
 /**
  * The random stream of one key (the spec above): hands out the next rows of the key's grid to
  * each request, in the order the graph is built. Row and column hashes are built in the key's
  * graph once and shared by every request. `rowChunk` (rows hashed together) changes no value;
  * tests make it small to cross chunk boundaries.
  */
-export class RandomStream {
+export class RandomStream implements MaskSource {
   private nextRow = 0;
   private columns: Halves | undefined;
   private readonly rowChunks: Halves[] = [];
 
   constructor(
     readonly key: Tensor,
-    private readonly rowChunk = ROW_CHUNK,
+    readonly rowChunk = ROW_CHUNK,
   ) {
     if (key.rank !== 0 || key.dtype !== 'int32') throw new Error(`RandomStream: the key must be an int32 scalar`);
   }
@@ -186,21 +199,37 @@ export class RandomStream {
   /** The next draws for every position of a tensor of `shape` (static): int32 uniform on [0, 2¹⁰). */
   bits(shape: readonly number[]): Tensor {
     const size = shape.reduce((a, b) => a * b, 1);
-    const values = Math.ceil(size / DRAWS);
-    const columns = Math.max(1, Math.min(values, COLUMNS)); // 1 keeps an empty shape well-defined
-    const rows = Math.ceil(values / columns);
+    const { rows, columns } = requestGrid(size);
+    const start = this.reserve(size);
+    // An empty request uses no row, but is cut from one (the next request's) to keep every shape non-empty.
+    const grid = this.values(start, Math.max(rows, 1), columns); // (rows, columns)
+    // NOTE: draw planes one after the other: interleaving them (Concat on a last axis of 1)
+    // cost ORT's CPU kernel an element-wise copy loop, several times a contiguous one.
+    const flat = reshape(concat(threeDraws(grid), 0), [DRAWS * Number(grid.shape[0]) * columns]); // (3·rows·columns)
+    return reshape(leading(flat, size), [...shape]);
+  }
+
+  keep(shape: readonly number[], threshold: number): Tensor {
+    return greater(this.bits(shape), i32(this.key.graph, threshold - 1));
+  }
+
+  /** Takes the rows a request of `size` positions uses; returns the first. */
+  reserve(size: number): number {
+    const { rows } = requestGrid(size);
     if (this.nextRow + rows >= RANDOM_MODULUS - 1)
       throw new Error(`RandomStream: ${size} more positions is more than the key's rows can cover`);
-    const row = this.rowHalves(this.nextRow, rows); // (rows) each
+    const start = this.nextRow;
     this.nextRow += rows;
+    return start;
+  }
+
+  /** The values v of rows [start, start + rows) and columns [0, columns) of the grid (spec above). */
+  values(start: number, rows: number, columns: number): Tensor {
+    const row = this.rowHalves(start, rows); // (rows) each
     const column = sliceHalves(this.columnHalves(), 0, columns, COLUMNS); // (columns) each
     const high = unsqueeze(row.highPlusOne, [1]); // (rows, 1)
     const low = unsqueeze(row.low, [1]); // (rows, 1)
-    const mixed = add(mul(high, column.low), mul(column.highPlusOne, low)); // (rows, columns)
-    // NOTE: draw planes one after the other: interleaving them (Concat on a last axis of 1)
-    // cost ORT's CPU kernel an element-wise copy loop, several times a contiguous one.
-    const flat = reshape(concat(threeDraws(mix(mixed)), 0), [DRAWS * rows * columns]); // (3·rows·columns)
-    return reshape(leading(flat, size), [...shape]);
+    return mix(add(mul(high, column.low), mul(column.highPlusOne, low))); // (rows, columns)
   }
 
   private columnHalves(): Halves {
@@ -210,7 +239,6 @@ export class RandomStream {
 
   /** Row hash halves of rows [start, start + n), from the chunks that hold them. */
   private rowHalves(start: number, n: number): Halves {
-    if (n === 0) return sliceHalves(this.rowChunkHalves(0), 0, 0, this.rowChunk);
     const pieces: Halves[] = [];
     for (let row = start; row < start + n;) {
       const chunk = Math.floor(row / this.rowChunk);
@@ -238,7 +266,7 @@ export class RandomStream {
 }
 
 /** ⌊v/2²¹⌋, ⌊v/2¹¹⌋ mod 2¹⁰, ⌊v/2⌋ mod 2¹⁰ of values v in [0, M). */
-function threeDraws(v: Tensor): Tensor[] {
+export function threeDraws(v: Tensor): Tensor[] {
   const g = v.graph;
   const top = div(v, i32(g, 2 ** 21));
   const upper = div(v, i32(g, 2 ** 11)); // ⌊upper / 2¹⁰⌋ = top
@@ -259,12 +287,12 @@ export function dropThreshold(rate: number): number {
  * `keepOnly` (bool, x's shape) also zeroes the positions where it is false, in the same mask:
  * with x > 0 it gives dropout(relu(x)), whose backward then needs neither a second Where nor x.
  */
-export function counterDropout(x: Tensor, rate: number, stream: RandomStream, keepOnly?: Tensor): Tensor {
+export function counterDropout(x: Tensor, rate: number, masks: MaskSource, keepOnly?: Tensor): Tensor {
   assertFloat('counterDropout', x);
   if (!(rate >= 0 && rate < 1)) throw new Error(`counterDropout: rate ${rate} must be in [0, 1)`);
   if (rate === 0) return keepOnly ? where(keepOnly, x, scalar(x.graph, 0, x.dtype)) : x;
   const threshold = dropThreshold(rate);
-  const isKept = greater(stream.bits(numericShape('counterDropout', x)), i32(stream.key.graph, threshold - 1));
+  const isKept = masks.keep(numericShape('counterDropout', x), threshold);
   // NOTE: Where on the bool mask rather than Mul by a float mask: the backward (Where rule,
   // then Mul by a constant) keeps only the bool mask alive, a quarter of the float's bytes.
   const scaled = mul(x, scalar(x.graph, DRAW_RANGE / (DRAW_RANGE - threshold), x.dtype));

@@ -8,7 +8,7 @@ import { isFloat } from '../onnx/dtype';
 import { Tensor } from '../onnx/graph';
 import type { Graph } from '../onnx/graph';
 import * as op from '../onnx/ops';
-import type { FusedSpec, StepPosition } from './spec';
+import type { BuildDevice, FusedSpec, StepPosition } from './spec';
 
 export interface Accumulated {
   /** Σⱼ lossⱼ over the M micro-batches. */
@@ -26,6 +26,8 @@ export interface AccumulateOptions {
   readonly isLooped: boolean;
   /** Steps completed before this one (float32 scalar), passed on to the model builder. */
   readonly step: Tensor;
+  /** What the graph is built for, passed on to the model builder. */
+  readonly device: BuildDevice;
 }
 
 /** Loss and gradient sums over the M = spec.accumulation micro-batches of one step, built in `g`. */
@@ -39,7 +41,11 @@ export function accumulate(
   const at = (j: number): Tensor => (j === 0 ? options.first : op.add(options.first, j));
   const micro = (j: number): { loss: Tensor; grads: Tensor[] } =>
     g.scope(m > 1 ? `micro${j}` : 'model', () =>
-      lossAndGrads(g, spec, params, options.pick(at(j)), { step: options.step, micro: op.scalar(g, j, 'int32') }),
+      lossAndGrads(g, spec, params, options.pick(at(j)), {
+        step: options.step,
+        micro: op.scalar(g, j, 'int32'),
+        device: options.device,
+      }),
     );
   const first = micro(0);
   if (m === 1) return { lossSum: first.loss, gradSums: first.grads };
@@ -63,7 +69,7 @@ export function accumulate(
       micro.dtype === options.first.dtype ? micro : op.cast(micro, options.first.dtype),
     );
     const next = inner.scope('micro', () =>
-      lossAndGrads(inner, spec, locals, options.pick(index), { step: options.step, micro }),
+      lossAndGrads(inner, spec, locals, options.pick(index), { step: options.step, micro, device: options.device }),
     );
     return { carried: [op.add(lossSum, next.loss), ...gradSums.map((s, i) => op.add(s, next.grads[i]))] };
   });

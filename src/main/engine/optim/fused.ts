@@ -16,7 +16,7 @@ import { bucketGradients, bucketsOf, paramDtype, parameterViews, viewInputName }
 import type { ParamInfo } from './optimizer';
 import { applyOptimizer, effectiveRate, stateName, stateShapes } from './optimizer';
 import { learningRate } from './schedule';
-import type { FusedSpec } from './spec';
+import type { BuildDevice, FusedSpec } from './spec';
 
 export type FusedMode = 'loop' | 'single';
 
@@ -98,7 +98,11 @@ function buildStep(
   const params = spec.params.map((p) => views.get(p.name) as Tensor);
   const m = spec.accumulation ?? 1;
   const stepIn = state[state.length - 1];
-  const { lossSum, gradSums } = accumulate(g, spec, params, { ...micro, step: stepIn });
+  const { lossSum, gradSums } = accumulate(g, spec, params, {
+    ...micro,
+    step: stepIn,
+    device: options.device ?? 'cpu',
+  });
   const loss = m > 1 ? op.div(lossSum, m) : lossSum;
   return g.scope('optim', () => {
     const gradOf = new Map(spec.params.map((p, i) => [p.name, gradSums[i]]));
@@ -157,6 +161,8 @@ export interface FusedGraphOptions {
   readonly views?: 'split' | 'fed';
   /** Most outputs per Split when views are split (WebGPU needs WEBGPU_MAX_SPLIT_OUTPUTS). */
   readonly maxSplitOutputs?: number;
+  /** What the graph is built for (default 'cpu'), passed on to the model builder (StepPosition.device). */
+  readonly device?: BuildDevice;
 }
 
 /** Views of flat buckets as graph inputs (FusedGraphOptions.views 'fed'). */

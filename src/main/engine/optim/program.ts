@@ -133,6 +133,7 @@ async function openSession(
     isAccumulationLooped,
     views: isViewFed ? 'fed' : 'split',
     maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
+    device: isCpu ? 'cpu' : 'gpu',
   });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {

@@ -32,7 +32,15 @@ export interface StepPosition {
   readonly step: Tensor;
   /** The micro-batch's index within its step, 0…M−1 (int32; int64 inside an accumulation Loop). */
   readonly micro: Tensor;
+  /**
+   * What the graph is built to run on, for builders that shape it to the device: a GPU wants
+   * few nodes (each is a dispatch), the CPU cache-sized ones (e.g. t5/training.ts's dropout masks).
+   */
+  readonly device: BuildDevice;
 }
+
+/** The kind of execution provider a graph is built for. */
+export type BuildDevice = 'cpu' | 'gpu';
 
 /**
  * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop

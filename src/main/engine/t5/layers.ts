@@ -8,7 +8,7 @@ import type { Dim, Graph, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
 import type { T5Config } from './config';
 import { innerDim } from './config';
-import type { RandomStream } from '../onnx/random';
+import type { MaskSource } from '../onnx/random';
 import { counterDropout } from '../onnx/random';
 
 export type FloatType = 'float32' | 'float64';
@@ -30,7 +30,7 @@ export interface BuildContext {
    * a function of (run seed, step, micro-batch), via onnx/random.ts, the same on every provider
    * and after a resume. Unset: ORT Dropout nodes with fixed seeds and hidden generator state.
    */
-  readonly dropoutStream?: RandomStream;
+  readonly dropoutStream?: MaskSource;
   /** A fresh number for the next ORT Dropout node's seed. */
   nextSeed(): number;
 }
@@ -148,7 +148,7 @@ export function buildContext(
   g: Graph,
   config: T5Config,
   params: ParamLookup,
-  options: { dtype?: FloatType; dropoutRate?: number; seed?: number; dropoutStream?: RandomStream } = {},
+  options: { dtype?: FloatType; dropoutRate?: number; seed?: number; dropoutStream?: MaskSource } = {},
 ): BuildContext {
   let seed = options.seed ?? 0;
   const lookup = typeof params === 'function' ? params : (name: string) => params.get(name);

@@ -4,13 +4,25 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
-import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
+import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { compile } from '../../../../src/main/engine/optim/program';
+import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
 import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
-import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
+import {
+  buildEvalGraph,
+  EVAL_OUTPUTS,
+  t5BatchFeeds,
+  t5DropoutPlan,
+  t5TrainingSpec,
+} from '../../../../src/main/engine/t5/training';
+import { Graph } from '../../../../src/main/engine/onnx/graph';
+import { PlannedMasks } from '../../../../src/main/engine/onnx/maskPlan';
+import { counterKey, RandomStream } from '../../../../src/main/engine/onnx/random';
+import { buildContext } from '../../../../src/main/engine/t5/layers';
+import { declareBatch, declareParams, t5Forward } from '../../../../src/main/engine/t5/model';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES, int32, int64, readCase, relativeError } from './helpers';
 import type { GoldenCase } from './helpers';
@@ -160,6 +172,45 @@ describe('deterministic dropout', () => {
     expect(looped.losses).toEqual(single.losses);
     expect(Array.from(looped.params)).toEqual(Array.from(single.params));
     expect((await run(2, 2, 'single')).losses).toEqual(single.losses);
+  });
+});
+
+describe('grouped dropout masks', () => {
+  it('the planned (grouped) masks of a forward pass are those of the stream, request by request', async () => {
+    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
+    const shapes = { batchSize: b, inputLength: te, targetLength: td };
+    const plan = t5DropoutPlan(config, shapes, 'float32', config.dropoutRate);
+    // HF's dropout sites (see 'training graph dropout'), one request each.
+    expect(plan.sizes).toHaveLength(2 + 4 * config.numLayers + 2 + 6 * config.numDecoderLayers);
+    const lossWith = async (isGrouped: boolean, step: number): Promise<number> => {
+      const g = new Graph('t5_masks');
+      const stream = new RandomStream(counterKey(g, 7, [g.input('step', 'int32', [])]), 2); // small groups
+      const masks = isGrouped ? new PlannedMasks(stream, plan) : stream;
+      const ctx = buildContext(g, config, declareParams(g, config), {
+        dropoutRate: config.dropoutRate,
+        dropoutStream: masks,
+      });
+      g.output(t5Forward(ctx, declareBatch(g, shapes)).loss, 'loss');
+      const session = await EngineSession.create(serializeModel(g));
+      const feeds: Record<string, HostTensor> = { step: { dtype: 'int32', dims: [], data: Int32Array.of(step) } };
+      for (const [name, data] of weights.params)
+        feeds[name] = { dtype: 'float32', dims: [...(t5ParamShapes(config).get(name) as number[])], data };
+      for (const [name, data] of Object.entries(goldenBatch(golden)))
+        feeds[name] = { dtype: 'int32', dims: [b, name === 'labels' ? td : te], data };
+      const loss = ((await session.runHost(feeds)).loss.data as Float32Array)[0];
+      await session.release();
+      return loss;
+    };
+    const [grouped, single, next] = [await lossWith(true, 3), await lossWith(false, 3), await lossWith(true, 4)];
+    expect(grouped).toBe(single);
+    // The training step takes them grouped when built for a GPU, one chain per site for the
+    // CPU: each value hash (mix) has two wraps (Less), and this small step's sites fit one group.
+    const spec = { ...t5TrainingSpec(config, shapes), ...adamwConstant(0.01, 3e-3, 1) };
+    const wraps = (device: 'cpu' | 'gpu') =>
+      buildFusedGraph(spec, 'single', { device }).graph.nodes.filter((n) => n.opType === 'Less').length;
+    expect(wraps('cpu') - wraps('gpu')).toBe(2 * (plan.sizes.length - 1));
+    expect(next).not.toBe(grouped); // another step, other masks
+    expect(Math.abs(grouped - golden.loss) / golden.loss).toBeGreaterThan(1e-4); // dropout is on
   });
 });
 

@@ -1,0 +1,130 @@
+// Dropout masks of a whole step from a few hash chains instead of one chain per dropout site.
+// A RandomStream builds ~40 nodes per request (the value hash, the draws, the compare); a
+// t5-small step asks ~80 times, so half of its ~5,700 kernels were mask hashing, each a GPU
+// dispatch. Given the sizes of the requests in advance (a plan, recorded by building the model
+// once with a RecordingMasks), PlannedMasks computes the keep masks of consecutive requests
+// together, over whole groups of rows (at most `rowChunk` rows, the row-hash chunk, unless one
+// request needs more), and cuts each request's rows out of its group: a Gather of its row
+// indices (and of its columns when it uses fewer than a row). The rows, values and draws are
+// those RandomStream's spec assigns each request, so the masks are equal bit for bit.
+
+import type { Graph, Tensor } from './graph';
+import { concat, expand, gather, reshape } from './ops/shape';
+import { greater } from './ops/elementwise';
+import { scalar } from './ops/util';
+import type { MaskSource, RandomStream } from './random';
+import { COLUMNS, DRAWS, leading, requestGrid, threeDraws } from './random';
+
+/** The requests a step will make, in order: positions of each, and the one threshold they use. */
+export interface MaskPlan {
+  readonly sizes: readonly number[];
+  readonly threshold: number;
+}
+
+interface Group {
+  /** The first row of the stream's grid the group covers, and how many. */
+  readonly start: number;
+  readonly rows: number;
+  /** Requests [first, end) of the plan. */
+  readonly first: number;
+  readonly end: number;
+  /** Built on first use: the keep masks of its rows, plane after plane (3·rows, COLUMNS), bool. */
+  keep?: Tensor;
+}
+
+/** Consecutive non-empty requests grouped into runs of at most `maxRows` rows (a larger request alone). */
+function groupRequests(sizes: readonly number[], maxRows: number): Group[] {
+  const groups: Group[] = [];
+  let row = 0;
+  let current: { start: number; rows: number; first: number; end: number } | undefined;
+  sizes.forEach((size, i) => {
+    const { rows } = requestGrid(size);
+    if (rows === 0) return;
+    if (!current || current.rows + rows > maxRows) {
+      if (current) groups.push(current);
+      current = { start: row, rows: 0, first: i, end: i };
+    }
+    current.rows += rows;
+    current.end = i + 1;
+    row += rows;
+  });
+  if (current) groups.push(current);
+  return groups;
+}
+
+/** Serves the plan's requests, in order, from grouped hash chains of `stream`. */
+export class PlannedMasks implements MaskSource {
+  private next = 0;
+  private readonly groups: Group[];
+
+  constructor(
+    private readonly stream: RandomStream,
+    private readonly plan: MaskPlan,
+  ) {
+    this.groups = groupRequests(plan.sizes, stream.rowChunk);
+  }
+
+  keep(shape: readonly number[], threshold: number): Tensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const i = this.next++;
+    if (size !== this.plan.sizes[i] || threshold !== this.plan.threshold) {
+      const planned = i < this.plan.sizes.length ? `${this.plan.sizes[i]} at threshold ${this.plan.threshold}` : 'none';
+      throw new Error(
+        `PlannedMasks: request ${i} is ${size} positions at threshold ${threshold}; the plan has ${planned}`,
+      );
+    }
+    // An empty request takes no row: the stream's own (one-row) chain gives it its empty mask.
+    if (requestGrid(size).rows === 0) return this.stream.keep(shape, threshold);
+    const start = this.stream.reserve(size);
+    const group = this.groups.find((g) => i >= g.first && i < g.end) as Group;
+    return reshape(this.cut(group, start - group.start, size), [...shape]);
+  }
+
+  /** The flat mask of a request of `size` positions whose rows start `offset` rows into `group`. */
+  private cut(group: Group, offset: number, size: number): Tensor {
+    const { rows, columns } = requestGrid(size);
+    let planes = this.groupKeep(group); // (3·group rows, COLUMNS)
+    if (rows !== group.rows) {
+      const index = Int32Array.from(
+        { length: DRAWS * rows },
+        (_, k) => Math.floor(k / rows) * group.rows + offset + (k % rows),
+      );
+      const g = planes.graph;
+      planes = gather(planes, g.constant({ dtype: 'int32', shape: [index.length], data: index }), 0); // (3·rows, COLUMNS)
+    }
+    if (columns < COLUMNS) {
+      const index = Int32Array.from({ length: columns }, (_, k) => k);
+      planes = gather(planes, planes.graph.constant({ dtype: 'int32', shape: [columns], data: index }), 1); // (3, columns)
+    }
+    return leading(reshape(planes, [DRAWS * rows * columns]), size);
+  }
+
+  private groupKeep(group: Group): Tensor {
+    if (!group.keep) {
+      const values = this.stream.values(group.start, group.rows, COLUMNS); // (rows, COLUMNS)
+      const threshold = scalar(values.graph, this.plan.threshold - 1, 'int32');
+      group.keep = greater(concat(threeDraws(values), 0), threshold); // (3·rows, COLUMNS)
+    }
+    return group.keep;
+  }
+}
+
+/** A mask source that only records the sizes asked for (the plan), giving all-true masks. */
+export class RecordingMasks implements MaskSource {
+  readonly sizes: number[] = [];
+  private threshold: number | undefined;
+
+  constructor(private readonly graph: Graph) {}
+
+  keep(shape: readonly number[], threshold: number): Tensor {
+    if (this.threshold !== undefined && threshold !== this.threshold)
+      throw new Error(`RecordingMasks: a plan has one threshold; got ${threshold} after ${this.threshold}`);
+    this.threshold = threshold;
+    this.sizes.push(shape.reduce((a, b) => a * b, 1));
+    return expand(this.graph.constant({ dtype: 'bool', shape: [], data: Uint8Array.of(1) }), shape);
+  }
+
+  plan(): MaskPlan {
+    return { sizes: this.sizes, threshold: this.threshold ?? 1 };
+  }
+}
