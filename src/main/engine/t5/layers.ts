@@ -9,6 +9,7 @@ import * as op from '../onnx/ops';
 import type { T5Config } from './config';
 import { innerDim } from './config';
 import type { MaskSource } from '../onnx/random';
+import type { BuildDevice } from '../optim/spec';
 import { counterDropout } from '../onnx/random';
 
 export type FloatType = 'float32' | 'float64';
@@ -33,11 +34,23 @@ export interface BuildContext {
   readonly dropoutStream?: MaskSource;
   /** A fresh number for the next ORT Dropout node's seed. */
   nextSeed(): number;
+  /** What the graph is built for (default 'cpu'): a GPU graph computes linear layers as Gemm. */
+  readonly device: BuildDevice;
 }
 
-/** x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). */
+/**
+ * x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). NOTE: on a GPU as one Gemm
+ * with transB over the rows of x: onnxruntime's WebGPU EP does not fuse the Transpose into
+ * the MatMul, so each linear layer transposed its weight every step, and its gradient back
+ * (~190 Transpose dispatches in a t5-small step); the CPU fuses them (FusedMatMul).
+ */
 export function linear(ctx: BuildContext, x: Tensor, name: string): Tensor {
   const weight = ctx.param(name);
+  if (ctx.device === 'gpu') {
+    const [out, inner] = weight.shape as number[];
+    const rows = op.gemm(op.reshape(x, [-1, inner]), weight, null, { transB: true }); // (rows, out)
+    return op.reshape(rows, [...x.shape.slice(0, -1).map(reshapeDim), out]); // (…, out)
+  }
   return op.matmul(x, op.transpose(weight, [1, 0])); // (…, out)
 }
 
@@ -148,7 +161,13 @@ export function buildContext(
   g: Graph,
   config: T5Config,
   params: ParamLookup,
-  options: { dtype?: FloatType; dropoutRate?: number; seed?: number; dropoutStream?: MaskSource } = {},
+  options: {
+    dtype?: FloatType;
+    dropoutRate?: number;
+    seed?: number;
+    dropoutStream?: MaskSource;
+    device?: BuildDevice;
+  } = {},
 ): BuildContext {
   let seed = options.seed ?? 0;
   const lookup = typeof params === 'function' ? params : (name: string) => params.get(name);
@@ -158,6 +177,7 @@ export function buildContext(
     dtype: options.dtype ?? 'float32',
     dropoutRate: options.dropoutRate ?? config.dropoutRate,
     dropoutStream: options.dropoutStream,
+    device: options.device ?? 'cpu',
     param(name) {
       const t = lookup(name);
       if (!t) throw new Error(`T5 graph: no parameter '${name}'`);

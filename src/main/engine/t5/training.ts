@@ -55,7 +55,12 @@ export function t5TrainingSpec(
       plan ??= at.device === 'gpu' ? t5DropoutPlan(config, shapes, dtype, dropoutRate) : undefined;
       masks = plan ? new PlannedMasks(stream, plan) : stream;
     }
-    const ctx = buildContext(g, config, new Map(Object.entries(p)), { dtype, dropoutRate, dropoutStream: masks });
+    const ctx = buildContext(g, config, new Map(Object.entries(p)), {
+      dtype,
+      dropoutRate,
+      dropoutStream: masks,
+      device: at.device,
+    });
     const batchTensors = {
       inputIds: fields[BATCH_INPUT_NAMES.inputIds],
       attentionMask: fields[BATCH_INPUT_NAMES.attentionMask],

@@ -214,6 +214,29 @@ describe('grouped dropout masks', () => {
   });
 });
 
+describe('linear layers on a GPU', () => {
+  it('are Gemm with transB over the weight as it is, not a Transpose of it (the CPU fuses those instead)', () => {
+    const { config, b, td, te } = loadFixture('t5-tiny-relu');
+    const spec = {
+      ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
+      ...adamwConstant(0.01, 3e-3, 1),
+    };
+    const weightTransposes = (device: 'cpu' | 'gpu') => {
+      const { graph } = buildFusedGraph(spec, 'single', { device });
+      const views = new Set(
+        graph.nodes.filter((n) => n.opType === 'Split' || n.opType === 'Reshape').flatMap((n) => n.outputs),
+      );
+      return graph.nodes.filter(
+        (n) => n.opType === 'Transpose' && views.has(n.inputs[0] as Tensor) && (n.inputs[0] as Tensor).rank === 2,
+      ).length;
+    };
+    // One per linear weight: q, k, v, o (and cross-attention's) and the FFN's, plus the tied lm_head.
+    const linears = (4 + 2) * config.numLayers + (8 + 2) * config.numDecoderLayers + 1;
+    // Both keep the two relative-position bias tables' (layers.ts positionBias gathers their columns).
+    expect([weightTransposes('cpu'), weightTransposes('gpu')]).toEqual([linears + 2, 2]);
+  });
+});
+
 describe('float64 graphs', () => {
   it('the same builders run in float64 (for finite-difference checks) and meet the reference closer', async () => {
     const { golden, config, weights, b, td, te } = loadFixture(NAME);
