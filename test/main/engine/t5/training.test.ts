@@ -205,24 +205,32 @@ describe('grouped dropout masks', () => {
     expect(grouped).toBe(single);
     // The training step takes them grouped when built for a GPU, one chain per site for the
     // CPU: each value hash (mix) has two wraps (Less), and this small step's sites fit one group.
-    const spec = { ...t5TrainingSpec(config, shapes), ...adamwConstant(0.01, 3e-3, 1) };
-    const wraps = (device: 'cpu' | 'gpu') =>
-      buildFusedGraph(spec, 'single', { device }).graph.nodes.filter((n) => n.opType === 'Less').length;
-    expect(wraps('cpu') - wraps('gpu')).toBe(2 * (plan.sizes.length - 1));
+    const [cpuWraps, gpuWraps] = countForDevices(
+      't5-tiny-relu',
+      (graph) => graph.nodes.filter((n) => n.opType === 'Less').length,
+    );
+    expect(cpuWraps - gpuWraps).toBe(2 * (plan.sizes.length - 1));
     expect(next).not.toBe(grouped); // another step, other masks
     expect(Math.abs(grouped - golden.loss) / golden.loss).toBeGreaterThan(1e-4); // dropout is on
   });
 });
 
-describe('linear layers on a GPU', () => {
-  it('are Gemm with transB over the weight as it is, not a Transpose of it (the CPU fuses those instead)', () => {
-    const { config, b, td, te } = loadFixture('t5-tiny-relu');
-    const spec = {
-      ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
-      ...adamwConstant(0.01, 3e-3, 1),
-    };
-    const weightTransposes = (device: 'cpu' | 'gpu') => {
-      const { graph } = buildFusedGraph(spec, 'single', { device });
+/** The fused training step of a fixture built for the CPU and for a GPU: [cpu, gpu] counts of nodes that pass `count`. */
+function countForDevices(name: string, count: (graph: Graph) => number): [number, number] {
+  const { config, b, td, te } = loadFixture(name);
+  const spec = {
+    ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
+    ...adamwConstant(0.01, 3e-3, 1),
+  };
+  return [
+    count(buildFusedGraph(spec, 'single', { device: 'cpu' }).graph),
+    count(buildFusedGraph(spec, 'single', { device: 'gpu' }).graph),
+  ];
+}
+
+describe('T5 layers built for a GPU', () => {
+  it('linear layers are Gemm with transB over the weight as it is, not a Transpose of it (the CPU fuses those)', () => {
+    const weightTransposes = (graph: Graph) => {
       const views = new Set(
         graph.nodes.filter((n) => n.opType === 'Split' || n.opType === 'Reshape').flatMap((n) => n.outputs),
       );
@@ -230,10 +238,19 @@ describe('linear layers on a GPU', () => {
         (n) => n.opType === 'Transpose' && views.has(n.inputs[0] as Tensor) && (n.inputs[0] as Tensor).rank === 2,
       ).length;
     };
+    const { config } = loadFixture('t5-tiny-relu');
     // One per linear weight: q, k, v, o (and cross-attention's) and the FFN's, plus the tied lm_head.
     const linears = (4 + 2) * config.numLayers + (8 + 2) * config.numDecoderLayers + 1;
     // Both keep the two relative-position bias tables' (layers.ts positionBias gathers their columns).
-    expect([weightTransposes('cpu'), weightTransposes('gpu')]).toEqual([linears + 2, 2]);
+    expect(countForDevices('t5-tiny-relu', weightTransposes)).toEqual([linears + 2, 2]);
+  });
+
+  it('RMS norms are one SimplifiedLayerNormalization node each (the CPU keeps the elementwise form)', () => {
+    const { config } = loadFixture('t5-tiny-gated');
+    const fused = (graph: Graph) => graph.nodes.filter((n) => n.opType === 'SimplifiedLayerNormalization').length;
+    // Per encoder block two (attention, FFN), per decoder block three (with cross-attention), and each stack's final norm.
+    const norms = 2 * config.numLayers + 1 + 3 * config.numDecoderLayers + 1;
+    expect(countForDevices('t5-tiny-gated', fused)).toEqual([0, norms]);
   });
 });
 

@@ -1,7 +1,7 @@
 // Gradient rules of the neural-network ops: Softmax and LogSoftmax (opset 13+ semantics:
-// one axis), Dropout in training mode reusing its keep-mask output, and
+// one axis), Dropout in training mode reusing its keep-mask output,
 // SoftmaxCrossEntropyLoss (scores (N, C), int64 labels (N), reduction mean/sum/none,
-// ignore_index) reusing its log_prob output. Builders: onnx/ops/nn.ts.
+// ignore_index) reusing its log_prob output, and RMS normalization over the last axis. Builders: onnx/ops/nn.ts.
 // Reference: ONNX Operators.md#Softmax, #Dropout, #SoftmaxCrossEntropyLoss.
 
 import type { Tensor } from '../../onnx/graph';
@@ -107,6 +107,34 @@ function crossEntropyLossPart(ctx: GradContext, logp: Tensor, labels: Tensor, dL
   return op.mul(op.sub(op.exp(logp), oneHot), rowWeight); // (N, C)
 }
 
+/**
+ * y = w·x·r over the last axis (D), r = (mean(x²) + ε)^−½, n = x·r:
+ * dx = r·(g − n·mean(g·n)) with g = dy·w;  dw = Σ over the other axes of dy·n.
+ * r is recomputed (4 nodes; see ops/nn.ts rmsNormalization for why not the node's output).
+ */
+function rmsNormGrad(ctx: GradContext): (Tensor | null)[] {
+  const dy = ctx.GO(0);
+  if (!dy) return [null, null];
+  const [x, w] = [ctx.I(0), ctx.I(1)];
+  const axis = ctx.attrInt('axis', -1);
+  if (axis !== -1 && axis !== x.rank - 1) {
+    throw new Error(
+      `SimplifiedLayerNormalization gradient: supports the last axis only; node '${ctx.node.name}' has axis ${axis}`,
+    );
+  }
+  const eps = ctx.attrFloat('epsilon', 1e-5);
+  const r = op.pow(op.add(op.reduceMean(op.mul(x, x), [-1], true), eps), -0.5); // (…, 1)
+  const normed = op.mul(x, r); // (…, D)
+  let dx: Tensor | null = null;
+  if (ctx.needs(0)) {
+    const g = op.mul(dy, w); // (…, D)
+    dx = op.mul(op.sub(g, op.mul(normed, op.reduceMean(op.mul(g, normed), [-1], true))), r);
+  }
+  const [d] = staticShape(w, 'SimplifiedLayerNormalization gradient');
+  const dw = ctx.needs(1) ? op.reduceSum(op.reshape(op.mul(dy, normed), [-1, d]), [0], false) : null; // (D)
+  return [dx, dw];
+}
+
 export const nnGradients: GradientFamily = {
   name: 'nn',
   rules: {
@@ -114,6 +142,7 @@ export const nnGradients: GradientFamily = {
     LogSoftmax: logSoftmaxGrad,
     Dropout: dropoutGrad,
     SoftmaxCrossEntropyLoss: crossEntropyGrad,
+    SimplifiedLayerNormalization: rmsNormGrad,
   },
   // Random samples depend on the input's shape, not its values.
   noGradient: ['RandomNormalLike', 'RandomUniformLike'],

@@ -1,4 +1,5 @@
-// Neural-network op builders: Softmax/LogSoftmax, Dropout and SoftmaxCrossEntropyLoss, with
+// Neural-network op builders: Softmax/LogSoftmax, Dropout, SoftmaxCrossEntropyLoss and RMS
+// normalization (onnxruntime's SimplifiedLayerNormalization), with
 // static shape inference. MatMul/Gemm are in matmul.ts, reductions in reduce.ts.
 // Reference: ONNX Operators.md (opset 17).
 
@@ -15,6 +16,26 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   assertFloat('LogSoftmax', x);
   const a = normAxis('LogSoftmax', axis, x.rank);
   return graphOf('LogSoftmax', x).addNode('LogSoftmax', [x], [{ dtype: x.dtype, shape: x.shape }], { axis: a })[0];
+}
+
+/**
+ * w · x / √(mean(x²) over the last axis + ε): onnxruntime's SimplifiedLayerNormalization (a
+ * contrib op in the default domain; CPU, CUDA and WebGPU kernels), one node instead of six.
+ * Only its first output: the WebGPU kernel of onnxruntime 1.30 writes the mean, not the
+ * inverse standard deviation, to the second (seen on lavapipe: −8.5 for rows of −10…−7), so
+ * the gradient rule recomputes the scale. Reference: onnxruntime docs/ContribOperators.md.
+ */
+export function rmsNormalization(x: Tensor, weight: Tensor, epsilon: number): Tensor {
+  assertFloat('SimplifiedLayerNormalization', x);
+  const last = x.shape[x.rank - 1];
+  if (weight.rank !== 1 || weight.shape[0] !== last || weight.dtype !== x.dtype) {
+    throw new Error(
+      `SimplifiedLayerNormalization: weight ${weight.name} ${shapeStr(weight.shape)} ${weight.dtype} must be (${String(last)}) ${x.dtype}, the last axis of ${x.name}`,
+    );
+  }
+  const attrs = { axis: -1, epsilon: { float: epsilon } };
+  const g = graphOf('SimplifiedLayerNormalization', x, weight);
+  return g.addNode('SimplifiedLayerNormalization', [x, weight], [{ dtype: x.dtype, shape: x.shape }], attrs)[0];
 }
 
 /**

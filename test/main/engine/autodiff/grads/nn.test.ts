@@ -1,4 +1,4 @@
-// Finite-difference checks of Softmax, LogSoftmax, Dropout and SoftmaxCrossEntropyLoss
+// Finite-difference checks of Softmax, LogSoftmax, Dropout, SoftmaxCrossEntropyLoss and RMS norm
 // (autodiff/grads/nn.ts) in float64; ends with the family's FD coverage check.
 import { expect, it } from 'vitest';
 import * as op from '../../../../../src/main/engine/onnx/ops';
@@ -19,6 +19,19 @@ describeGradientFamily(nnGradients, () => {
     it(`LogSoftmax axis ${axis}`, () =>
       expectGradientsMatch({ inputs: [{ name: 'x', shape: [3, 4] }], build: ([x]) => op.logSoftmax(x, axis) }));
   }
+
+  for (const shape of [
+    [3, 4],
+    [2, 3, 5],
+  ])
+    it(`SimplifiedLayerNormalization (RMS norm) over the last axis of ${shape.join('×')}`, () =>
+      expectGradientsMatch({
+        inputs: [
+          { name: 'x', shape },
+          { name: 'w', shape: [shape[shape.length - 1]], map: (v) => 1 + v / 2 },
+        ],
+        build: ([x, w]) => op.rmsNormalization(x, w, 1e-6),
+      }));
 
   it('Dropout in training mode reuses its mask', async () => {
     const r = await expectGradientsMatch({
