@@ -30,19 +30,28 @@ interface Group {
   readonly end: number;
   /** Built on first use: the keep masks of its rows, plane after plane (3·rows, COLUMNS), bool. */
   keep?: Tensor;
+  /** The same as pieces of a width (3·rows·COLUMNS / width, width), by width. */
+  readonly pieces: Map<number, Tensor>;
+}
+
+/** Most indices a one-Gather cut may take (an int32 constant each); larger requests cut rows, then a prefix. */
+const MAX_PIECES = 65536;
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** Consecutive non-empty requests grouped into runs of at most `maxRows` rows (a larger request alone). */
 function groupRequests(sizes: readonly number[], maxRows: number): Group[] {
   const groups: Group[] = [];
   let row = 0;
-  let current: { start: number; rows: number; first: number; end: number } | undefined;
+  let current: { start: number; rows: number; first: number; end: number; pieces: Map<number, Tensor> } | undefined;
   sizes.forEach((size, i) => {
     const { rows } = requestGrid(size);
     if (rows === 0) return;
     if (!current || current.rows + rows > maxRows) {
       if (current) groups.push(current);
-      current = { start: row, rows: 0, first: i, end: i };
+      current = { start: row, rows: 0, first: i, end: i, pieces: new Map() };
     }
     current.rows += rows;
     current.end = i + 1;
@@ -83,6 +92,8 @@ export class PlannedMasks implements MaskSource {
   /** The flat mask of a request of `size` positions whose rows start `offset` rows into `group`. */
   private cut(group: Group, offset: number, size: number): Tensor {
     const { rows, columns } = requestGrid(size);
+    const width = gcd(size, COLUMNS);
+    if (columns === COLUMNS && size / width <= MAX_PIECES) return this.cutPieces(group, offset, size, width);
     let planes = this.groupKeep(group); // (3·group rows, COLUMNS)
     if (rows !== group.rows) {
       const index = Int32Array.from(
@@ -97,6 +108,27 @@ export class PlannedMasks implements MaskSource {
       planes = gather(planes, planes.graph.constant({ dtype: 'int32', shape: [columns], data: index }), 1); // (3, columns)
     }
     return leading(reshape(planes, [DRAWS * rows * columns]), size);
+  }
+
+  /**
+   * A request of whole rows in one Gather: its positions are a run of whole rows of the first
+   * two planes and the first `size − 2·rows·COLUMNS` of the third, so pieces of `width` (which
+   * divides both COLUMNS and size) of the group's masks cover them exactly, in order.
+   */
+  private cutPieces(group: Group, offset: number, size: number, width: number): Tensor {
+    const { rows } = requestGrid(size);
+    const perRow = COLUMNS / width;
+    const pieces =
+      group.pieces.get(width) ?? reshape(this.groupKeep(group), [(DRAWS * group.rows * COLUMNS) / width, width]);
+    group.pieces.set(width, pieces);
+    const index = new Int32Array(size / width);
+    const perPlane = rows * perRow;
+    for (let k = 0; k < index.length; k++) {
+      const plane = Math.floor(k / perPlane);
+      index[k] = (plane * group.rows + offset) * perRow + (k - plane * perPlane);
+    }
+    const picked = gather(pieces, pieces.graph.constant({ dtype: 'int32', shape: [index.length], data: index }), 0);
+    return reshape(picked, [size]);
   }
 
   private groupKeep(group: Group): Tensor {
