@@ -28,6 +28,7 @@ import {
 } from './layers';
 import { encoderStack, lazyInitializers, lmHead } from './model';
 import { t5ParamShapes } from './params';
+import type { BuildDevice } from '../optim/spec';
 
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
 /** Encoder input (N): the prompt each decoder row decodes; the cross K/V come out per row. */
@@ -86,9 +87,10 @@ export function buildEncoderGraph(
   batch: Dim = 'B',
   length: Dim = 'Te',
   idType: IdType = 'int64',
+  device: BuildDevice = 'cpu',
 ): Graph {
   const g = new Graph('t5_encoder');
-  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
+  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0, device });
   const inputIds = g.input('input_ids', idType, [batch, length]); // (B, Te)
   const mask = g.input('attention_mask', idType, [batch, length]); // (B, Te)
   const buckets = g.input('position_buckets', idType, [length, length]); // (Te, Te)
@@ -152,6 +154,7 @@ export interface DecoderStepOptions {
   readonly maxSteps?: Dim; // P (default 'P')
   readonly idType?: IdType; // default int64
   readonly cache?: CacheMode; // default 'host'
+  readonly device?: BuildDevice; // default 'cpu': what the graph is built for (layers.ts BuildContext)
 }
 
 /**
@@ -168,7 +171,7 @@ export function buildDecoderStepGraph(
 ): Graph {
   const { rows = 'N', encoderLength = 'Te', maxSteps = 'P', idType = 'int64', cache = 'host' } = options;
   const g = new Graph(cache === 'host' ? 't5_decoder_step' : 't5_decoder_step_device_cache');
-  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
+  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0, device: options.device });
   const step: StepInputs = {
     buckets: g.input('position_buckets', idType, [1, maxSteps]),
     keyMask: g.input('position_mask', 'float32', [1, 1, 1, maxSteps]),

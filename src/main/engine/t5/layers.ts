@@ -46,7 +46,8 @@ export interface BuildContext {
  */
 export function linear(ctx: BuildContext, x: Tensor, name: string): Tensor {
   const weight = ctx.param(name);
-  if (ctx.device === 'gpu') {
+  // Static shapes only: Reshape's 0 ("copy the input's") would copy the Gemm output's dims.
+  if (ctx.device === 'gpu' && x.shape.every((d) => typeof d === 'number')) {
     const [out, inner] = weight.shape as number[];
     const rows = op.gemm(op.reshape(x, [-1, inner]), weight, null, { transB: true }); // (rows, out)
     return op.reshape(rows, [...x.shape.slice(0, -1).map(reshapeDim), out]); // (…, out)

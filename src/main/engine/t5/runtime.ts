@@ -23,6 +23,7 @@ import {
 } from './inference';
 import { DeviceCacheDecoding, gatherRows, HostCacheDecoding, i32 } from './decoding';
 import { toInt32 } from './training';
+import type { BuildDevice } from '../optim/spec';
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
@@ -68,8 +69,17 @@ export class T5Runtime implements Seq2SeqGenerator {
     return EngineSession.create(graph(), { providers, recordPlacement, intraOpThreads, keepOnDevice });
   }
 
+  /**
+   * What the graphs are built for: a GPU when one comes first (each RMS norm one node, layers.ts).
+   * Its ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
+   */
+  private get device(): BuildDevice {
+    const first = this.options.providers?.[0];
+    return first === 'webgpu' || first === 'cuda' ? 'gpu' : 'cpu';
+  }
+
   private decoderGraph(cache: CacheMode): () => Uint8Array {
-    const options = { idType: 'int32', cache } as const;
+    const options = { idType: 'int32', cache, device: this.device } as const;
     return () => serializeModel(buildDecoderStepGraph(this.config, this.weights, options));
   }
 
@@ -141,7 +151,7 @@ export class T5Runtime implements Seq2SeqGenerator {
     const b = prompts.length;
     // The runtime's cache mode is fixed when its decoder step compiles, before this.
     this.encoder ??= this.compile(
-      () => serializeModel(buildEncoderGraph(this.config, this.weights, 'B', 'Te', 'int32')),
+      () => serializeModel(buildEncoderGraph(this.config, this.weights, 'B', 'Te', 'int32', this.device)),
       cache === 'device' ? crossNames(this.config) : [],
     );
     const encoder = await this.encoder;

@@ -5,6 +5,7 @@
 // Tiny shapes: lavapipe is slow, and this checks placement, never speed.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { NodePlacement } from '../../../../src/main/engine/onnx/placement';
 import { placementFromProfile, describePlacement } from '../../../../src/main/engine/onnx/placement';
 import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
@@ -137,6 +138,10 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
       const { encoder, decoderStep } = await runtime.nodePlacements();
       expect(encoder.fallbackNodes).toEqual([]);
       expect(decoderStep.fallbackNodes).toEqual([]);
+      // Built for a GPU: each RMS norm is one node (two per encoder block, three per decoder block, and the finals).
+      const norms = (p: NodePlacement) =>
+        Object.values(p.byProvider).reduce((n, ops) => n + (ops.SimplifiedLayerNormalization ?? 0), 0);
+      expect([norms(encoder), norms(decoderStep)]).toEqual([2 * config.numLayers + 1, 3 * config.numDecoderLayers + 1]);
       // The decoder step is the device-cache graph (with its row-order Gather), and its caches
       // stay in GPU buffers: after one step none is on the host.
       expect(await runtime.cacheMode()).toBe('device');
