@@ -13,7 +13,7 @@ import { concat, expand, gather, reshape } from './ops/shape';
 import { greater } from './ops/elementwise';
 import { scalar } from './ops/util';
 import type { MaskSource, RandomStream } from './random';
-import { COLUMNS, DRAWS, leading, requestGrid, threeDraws } from './random';
+import { COLUMNS, DRAWS, gcd, leading, requestGrid, threeDraws } from './random';
 
 /** The requests a step will make, in order: positions of each, and the one threshold they use. */
 export interface MaskPlan {
@@ -22,7 +22,7 @@ export interface MaskPlan {
 }
 
 interface Group {
-  /** The first row of the stream's grid the group covers, and how many. */
+  /** The first row the group covers (counted from the stream's row when the plan began), and how many. */
   readonly start: number;
   readonly rows: number;
   /** Requests [first, end) of the plan. */
@@ -36,10 +36,6 @@ interface Group {
 
 /** Most indices a one-Gather cut may take (an int32 constant each); larger requests cut rows, then a prefix. */
 const MAX_PIECES = 65536;
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
 
 /** Consecutive non-empty requests grouped into runs of at most `maxRows` rows (a larger request alone). */
 function groupRequests(sizes: readonly number[], maxRows: number): Group[] {
@@ -65,12 +61,15 @@ function groupRequests(sizes: readonly number[], maxRows: number): Group[] {
 export class PlannedMasks implements MaskSource {
   private next = 0;
   private readonly groups: Group[];
+  /** The stream's next row when the plan began (reserving no positions takes no row). */
+  private readonly base: number;
 
   constructor(
     private readonly stream: RandomStream,
     private readonly plan: MaskPlan,
   ) {
     this.groups = groupRequests(plan.sizes, stream.rowChunk);
+    this.base = stream.reserve(0);
   }
 
   keep(shape: readonly number[], threshold: number): Tensor {
@@ -86,7 +85,7 @@ export class PlannedMasks implements MaskSource {
     if (requestGrid(size).rows === 0) return this.stream.keep(shape, threshold);
     const start = this.stream.reserve(size);
     const group = this.groups.find((g) => i >= g.first && i < g.end) as Group;
-    return reshape(this.cut(group, start - group.start, size), [...shape]);
+    return reshape(this.cut(group, start - this.base - group.start, size), [...shape]);
   }
 
   /** The flat mask of a request of `size` positions whose rows start `offset` rows into `group`. */
@@ -133,7 +132,7 @@ export class PlannedMasks implements MaskSource {
 
   private groupKeep(group: Group): Tensor {
     if (!group.keep) {
-      const values = this.stream.values(group.start, group.rows, COLUMNS); // (rows, COLUMNS)
+      const values = this.stream.values(this.base + group.start, group.rows, COLUMNS); // (rows, COLUMNS)
       const threshold = scalar(values.graph, this.plan.threshold - 1, 'int32');
       group.keep = greater(concat(threeDraws(values), 0), threshold); // (3·rows, COLUMNS)
     }

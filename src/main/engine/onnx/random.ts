@@ -161,7 +161,7 @@ export function leading(x: Tensor, size: number): Tensor {
   return reshape(gather(reshape(x, [total / width, width]), indexRange(x.graph, 0, size / width), 0), [size]);
 }
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 

@@ -34,7 +34,10 @@ export interface BuildContext {
   readonly dropoutStream?: MaskSource;
   /** A fresh number for the next ORT Dropout node's seed. */
   nextSeed(): number;
-  /** What the graph is built for (default 'cpu'): a GPU graph computes linear layers as Gemm. */
+  /**
+   * What the graph is built for (default 'cpu'): a GPU graph computes linear layers as Gemm and
+   * each RMS norm as one node (linear, rmsNorm).
+   */
   readonly device: BuildDevice;
 }
 

@@ -43,7 +43,7 @@ export function t5TrainingSpec(
     { name: BATCH_INPUT_NAMES.labels, dtype: 'int32', shape: [b, td] },
   ];
   const dropoutRate = options.dropoutRate ?? config.dropoutRate;
-  let plan: MaskPlan | undefined;
+  let gpuPlan: MaskPlan | undefined;
   const build: ModelBuilder = (g, p, fields, at) => {
     // Masks as a pure function of (seed, step, micro-batch): bit-exact resume and K-step calls.
     // NOTE: on a GPU in a few grouped chains (maskPlan.ts: ~2,500 fewer dispatches per t5-small
@@ -52,7 +52,7 @@ export function t5TrainingSpec(
     let masks: MaskSource | undefined;
     if (dropoutRate > 0) {
       const stream = new RandomStream(counterKey(g, options.seed ?? 0, [at.step, at.micro]));
-      plan ??= at.device === 'gpu' ? t5DropoutPlan(config, shapes, dtype, dropoutRate) : undefined;
+      const plan = at.device === 'gpu' ? (gpuPlan ??= t5DropoutPlan(config, shapes, dtype, dropoutRate)) : undefined;
       masks = plan ? new PlannedMasks(stream, plan) : stream;
     }
     const ctx = buildContext(g, config, new Map(Object.entries(p)), {

@@ -57,6 +57,22 @@ describe('PlannedMasks', () => {
     expect(gpu.values).toEqual(cpu.values);
   });
 
+  it('serves a plan begun on a stream that already gave out rows, from the rows after them', async () => {
+    const run = async (isGrouped: boolean) => {
+      const g = new Graph('masks');
+      const stream = new RandomStream(counterKey(g, 5, [g.input('step', 'int32', [])]), 3);
+      g.output(stream.keep([2, 4096 * 3], THRESHOLD), 'before'); // two rows
+      const sizes = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
+      const source = isGrouped ? new PlannedMasks(stream, { sizes, threshold: THRESHOLD }) : stream;
+      SHAPES.forEach((shape, i) => g.output(source.keep(shape, THRESHOLD), `keep${i}`));
+      const session = await EngineSession.create(serializeModel(g));
+      const out = await session.runHost({ step: { dtype: 'int32', dims: [], data: Int32Array.of(11) } });
+      await session.release();
+      return SHAPES.map((_, i) => Array.from(out[`keep${i}`].data as Uint8Array));
+    };
+    expect(await run(true)).toEqual(await run(false));
+  });
+
   it('refuses a request that is not the next one planned, naming both', () => {
     const g = new Graph('masks');
     const planned = new PlannedMasks(new RandomStream(counterKey(g, 1, [])), { sizes: [12], threshold: THRESHOLD });
