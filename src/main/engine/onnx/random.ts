@@ -280,21 +280,27 @@ export function dropThreshold(rate: number): number {
   return Math.min(DRAW_RANGE - 1, Math.max(1, Math.round(rate * DRAW_RANGE)));
 }
 
+/** The factor counterDropout scales kept values by: 1 / (the share kept, with the rate as rounded). */
+export function counterDropoutScale(rate: number): number {
+  return DRAW_RANGE / (DRAW_RANGE - dropThreshold(rate));
+}
+
 /**
  * Training-mode dropout with a counter-based mask from `stream`: x · keep / (share kept). The
  * mask is not differentiable, so the gradient (dX = dY · the same scaled mask) reuses the bool
  * mask through the Where rule. The rate is rounded to a multiple of 2⁻¹⁰ (dropThreshold).
  * `keepOnly` (bool, x's shape) also zeroes the positions where it is false, in the same mask:
  * with x > 0 it gives dropout(relu(x)), whose backward then needs neither a second Where nor x.
+ * `isScaled` false leaves out the factor counterDropoutScale(rate) (the caller applies it
+ * elsewhere, for example as a Gemm's alpha): one node less, and one less in the backward.
  */
-export function counterDropout(x: Tensor, rate: number, masks: MaskSource, keepOnly?: Tensor): Tensor {
+export function counterDropout(x: Tensor, rate: number, masks: MaskSource, keepOnly?: Tensor, isScaled = true): Tensor {
   assertFloat('counterDropout', x);
   if (!(rate >= 0 && rate < 1)) throw new Error(`counterDropout: rate ${rate} must be in [0, 1)`);
   if (rate === 0) return keepOnly ? where(keepOnly, x, scalar(x.graph, 0, x.dtype)) : x;
-  const threshold = dropThreshold(rate);
-  const isKept = masks.keep(numericShape('counterDropout', x), threshold);
+  const isKept = masks.keep(numericShape('counterDropout', x), dropThreshold(rate));
   // NOTE: Where on the bool mask rather than Mul by a float mask: the backward (Where rule,
   // then Mul by a constant) keeps only the bool mask alive, a quarter of the float's bytes.
-  const scaled = mul(x, scalar(x.graph, DRAW_RANGE / (DRAW_RANGE - threshold), x.dtype));
+  const scaled = isScaled ? mul(x, scalar(x.graph, counterDropoutScale(rate), x.dtype)) : x;
   return where(keepOnly ? and(keepOnly, isKept) : isKept, scaled, scalar(x.graph, 0, x.dtype));
 }

@@ -10,7 +10,7 @@ import type { T5Config } from './config';
 import { innerDim } from './config';
 import type { MaskSource } from '../onnx/random';
 import type { BuildDevice } from '../optim/spec';
-import { counterDropout } from '../onnx/random';
+import { counterDropout, counterDropoutScale } from '../onnx/random';
 
 export type FloatType = 'float32' | 'float64';
 
@@ -42,20 +42,23 @@ export interface BuildContext {
 }
 
 /**
- * x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). NOTE: on a GPU as one Gemm
- * with transB over the rows of x: onnxruntime's WebGPU EP does not fuse the Transpose into
- * the MatMul, so each linear layer transposed its weight every step, and its gradient back
- * (~190 Transpose dispatches in a t5-small step); the CPU fuses them (FusedMatMul).
+ * α·x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). NOTE: on a GPU as one Gemm
+ * with transB over the rows of x, α its alpha: onnxruntime's WebGPU EP does not fuse the
+ * Transpose into the MatMul, so each linear layer transposed its weight every step, and its
+ * gradient back (~190 Transpose dispatches in a t5-small step); the CPU fuses them (FusedMatMul).
  */
-export function linear(ctx: BuildContext, x: Tensor, name: string): Tensor {
+export function linear(ctx: BuildContext, x: Tensor, name: string, alpha = 1): Tensor {
   const weight = ctx.param(name);
+  const [out, inner] = weight.shape as number[];
   // Static shapes only: Reshape's 0 ("copy the input's") would copy the Gemm output's dims.
   if (ctx.device === 'gpu' && x.shape.every((d) => typeof d === 'number')) {
-    const [out, inner] = weight.shape as number[];
-    const rows = op.gemm(op.reshape(x, [-1, inner]), weight, null, { transB: true }); // (rows, out)
+    const rows = op.gemm(op.reshape(x, [-1, inner]), weight, null, { transB: true, alpha }); // (rows, out)
     return op.reshape(rows, [...x.shape.slice(0, -1).map(reshapeDim), out]); // (…, out)
   }
-  return op.matmul(x, op.transpose(weight, [1, 0])); // (…, out)
+  // Otherwise α scales the narrower side: the input unless it has more features than the output.
+  const isInputScaled = alpha !== 1 && inner <= out;
+  const y = op.matmul(isInputScaled ? op.mul(x, alpha) : x, op.transpose(weight, [1, 0])); // (…, out)
+  return alpha === 1 || isInputScaled ? y : op.mul(y, alpha);
 }
 
 /**
@@ -74,6 +77,33 @@ export function dropout(ctx: BuildContext, x: Tensor): Tensor {
   if (ctx.dropoutRate === 0) return x;
   if (ctx.dropoutStream) return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream);
   return op.dropout(x, ctx.dropoutRate, true, ctx.nextSeed()).output;
+}
+
+/**
+ * The factor of dropout that a GPU graph leaves to the linear layer next to it (as its Gemm's
+ * alpha): 1/(1−p) with counter masks in a graph built for a GPU, else 1. Why: the scaling Mul
+ * and its gradient's are two dispatches per dropout site (~120 in a t5-small step), and passes
+ * over the largest activations (the attention weights); the CPU graph keeps them, as its
+ * golden float64 checks do.
+ */
+export function deferredDropoutScale(ctx: BuildContext): number {
+  const isDeferred = ctx.device === 'gpu' && ctx.dropoutStream !== undefined && ctx.dropoutRate > 0;
+  return isDeferred ? counterDropoutScale(ctx.dropoutRate) : 1;
+}
+
+/** dropout(x) without the factor deferredDropoutScale(ctx), which the caller's linear layer takes as its alpha. */
+export function dropoutDeferred(ctx: BuildContext, x: Tensor): Tensor {
+  if (!ctx.dropoutStream || deferredDropoutScale(ctx) === 1) return dropout(ctx, x);
+  return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream, undefined, false);
+}
+
+/**
+ * x + dropout(branch(α)), where the branch ends in a linear layer scaled by α: it takes the
+ * dropout's deferred factor (deferredDropoutScale). The branch is built before the dropout, so
+ * the masks are asked for in the order the plain form asks.
+ */
+export function addDropped(ctx: BuildContext, x: Tensor, branch: (alpha: number) => Tensor): Tensor {
+  return op.add(x, dropoutDeferred(ctx, branch(deferredDropoutScale(ctx))));
 }
 
 /** A Reshape target entry for a dimension: its size, or 0 ("copy the input's") when symbolic. */
@@ -100,19 +130,35 @@ export function mergeHeads(ctx: BuildContext, x: Tensor): Tensor {
  * into the initialisation, so none is applied here.
  * q (B, H, Tq, Dk), k (B, H, Tk, Dk), v (B, H, Tk, Dk), bias broadcastable to (B, H, Tq, Tk).
  */
-export function attend(ctx: BuildContext, prefix: string, q: Tensor, k: Tensor, v: Tensor, bias: Tensor): Tensor {
+export function attend(
+  ctx: BuildContext,
+  prefix: string,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  bias: Tensor,
+  outScale = 1,
+): Tensor {
   const scores = op.add(op.matmul(q, op.transpose(k, [0, 1, 3, 2])), bias); // (B, H, Tq, Tk)
-  const weights = dropout(ctx, op.softmax(scores, -1)); // (B, H, Tq, Tk)
+  const weights = dropoutDeferred(ctx, op.softmax(scores, -1)); // (B, H, Tq, Tk)
   const context = mergeHeads(ctx, op.matmul(weights, v)); // (B, Tq, I)
-  return linear(ctx, context, `${prefix}.o.weight`); // (B, Tq, D)
+  // The output projection is linear: it takes the weights' deferred dropout factor too.
+  return linear(ctx, context, `${prefix}.o.weight`, deferredDropoutScale(ctx) * outScale); // (B, Tq, D)
 }
 
-/** Full attention: queries from `xq` (B, Tq, D), keys/values from `xkv` (B, Tk, D). */
-export function attention(ctx: BuildContext, prefix: string, xq: Tensor, xkv: Tensor, bias: Tensor): Tensor {
+/** Full attention: queries from `xq` (B, Tq, D), keys/values from `xkv` (B, Tk, D); `outScale` scales the output. */
+export function attention(
+  ctx: BuildContext,
+  prefix: string,
+  xq: Tensor,
+  xkv: Tensor,
+  bias: Tensor,
+  outScale = 1,
+): Tensor {
   const q = splitHeads(ctx, linear(ctx, xq, `${prefix}.q.weight`)); // (B, H, Tq, Dk)
   const k = splitHeads(ctx, linear(ctx, xkv, `${prefix}.k.weight`)); // (B, H, Tk, Dk)
   const v = splitHeads(ctx, linear(ctx, xkv, `${prefix}.v.weight`)); // (B, H, Tk, Dk)
-  return attend(ctx, prefix, q, k, v, bias);
+  return attend(ctx, prefix, q, k, v, bias, outScale);
 }
 
 /**
@@ -125,9 +171,13 @@ export function geluTanh(x: Tensor): Tensor {
   return op.mul(op.mul(x, 0.5), op.add(op.tanh(inner), 1));
 }
 
-/** The FFN sublayer body: relu: wo(drop(relu(wi x))); gated-gelu: wo(drop(gelu(wi_0 x) ⊙ wi_1 x)). */
-export function feedForward(ctx: BuildContext, prefix: string, x: Tensor): Tensor {
+/**
+ * The FFN sublayer body, times `outScale`: relu: wo(drop(relu(wi x))); gated-gelu:
+ * wo(drop(gelu(wi_0 x) ⊙ wi_1 x)). The output projection also takes the hidden dropout's deferred factor.
+ */
+export function feedForward(ctx: BuildContext, prefix: string, x: Tensor, outScale = 1): Tensor {
   const name = `${prefix}.DenseReluDense`;
+  const alpha = deferredDropoutScale(ctx) * outScale;
   let hidden: Tensor;
   if (ctx.config.feedForwardProj === 'gated-gelu') {
     const gate = geluTanh(linear(ctx, x, `${name}.wi_0.weight`)); // (B, T, F)
@@ -136,12 +186,13 @@ export function feedForward(ctx: BuildContext, prefix: string, x: Tensor): Tenso
     const pre = linear(ctx, x, `${name}.wi.weight`); // (B, T, F)
     // dropout(relu(x)) as one mask: the backward keeps no pre-activation and runs one Where.
     if (ctx.dropoutStream && ctx.dropoutRate > 0) {
-      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, op.greater(pre, 0));
-      return linear(ctx, dropped, `${name}.wo.weight`); // (B, T, D)
+      const isScaled = deferredDropoutScale(ctx) === 1;
+      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, op.greater(pre, 0), isScaled);
+      return linear(ctx, dropped, `${name}.wo.weight`, alpha); // (B, T, D)
     }
     hidden = op.relu(pre); // (B, T, F)
   }
-  return linear(ctx, dropout(ctx, hidden), `${name}.wo.weight`); // (B, T, D)
+  return linear(ctx, dropoutDeferred(ctx, hidden), `${name}.wo.weight`, alpha); // (B, T, D)
 }
 
 /**

@@ -12,6 +12,7 @@ import { bucketTable } from './buckets';
 import type { T5Config } from './config';
 import type { BuildContext, FloatType } from './layers';
 import {
+  addDropped,
   attention,
   buildContext,
   dropout,
@@ -110,9 +111,9 @@ export function encoderStack(ctx: BuildContext, inputIds: Tensor, maskBiasTensor
       const p = `encoder.block.${i}.layer`;
       x = ctx.g.scope(`block.${i}`, () => {
         const h = rmsNorm(ctx, x, `${p}.0.layer_norm.weight`); // (B, Te, D)
-        const y = op.add(x, dropout(ctx, attention(ctx, `${p}.0.SelfAttention`, h, h, bias))); // (B, Te, D)
-        const f = feedForward(ctx, `${p}.1`, rmsNorm(ctx, y, `${p}.1.layer_norm.weight`)); // (B, Te, D)
-        return op.add(y, dropout(ctx, f)); // (B, Te, D)
+        const y = addDropped(ctx, x, (a) => attention(ctx, `${p}.0.SelfAttention`, h, h, bias, a)); // (B, Te, D)
+        const g = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (B, Te, D)
+        return addDropped(ctx, y, (a) => feedForward(ctx, `${p}.1`, g, a)); // (B, Te, D)
       });
     }
     return dropout(ctx, rmsNorm(ctx, x, 'encoder.final_layer_norm.weight')); // (B, Te, D)
@@ -161,23 +162,23 @@ export function decoderStack(
       const p = `decoder.block.${i}.layer`;
       x = ctx.g.scope(`block.${i}`, () => {
         const h = rmsNorm(ctx, x, `${p}.0.layer_norm.weight`); // (B, Td, D)
-        const y = op.add(x, dropout(ctx, attention(ctx, `${p}.0.SelfAttention`, h, h, selfBias))); // (B, Td, D)
+        const y = addDropped(ctx, x, (a) => attention(ctx, `${p}.0.SelfAttention`, h, h, selfBias, a)); // (B, Td, D)
         const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (B, Td, D)
-        const z = op.add(y, dropout(ctx, attention(ctx, `${p}.1.EncDecAttention`, c, encoded, encoderMaskBias))); // (B, Td, D)
-        const f = feedForward(ctx, `${p}.2`, rmsNorm(ctx, z, `${p}.2.layer_norm.weight`)); // (B, Td, D)
-        return op.add(z, dropout(ctx, f)); // (B, Td, D)
+        const z = addDropped(ctx, y, (a) => attention(ctx, `${p}.1.EncDecAttention`, c, encoded, encoderMaskBias, a)); // (B, Td, D)
+        const g = rmsNorm(ctx, z, `${p}.2.layer_norm.weight`); // (B, Td, D)
+        return addDropped(ctx, z, (a) => feedForward(ctx, `${p}.2`, g, a)); // (B, Td, D)
       });
     }
     return dropout(ctx, rmsNorm(ctx, x, 'decoder.final_layer_norm.weight')); // (B, Td, D)
   });
 }
 
-/** LM head: tied v1.0 models scale by D^-½ and reuse `shared.weight`; v1.1 has `lm_head.weight`. */
+/**
+ * LM head: tied v1.0 models scale by D^-½ and reuse `shared.weight` (the scale is the linear
+ * layer's α: a GPU graph's Gemm takes it as its alpha); v1.1 has `lm_head.weight`.
+ */
 export function lmHead(ctx: BuildContext, hidden: Tensor): Tensor {
-  if (ctx.config.tieWordEmbeddings) {
-    const scaled = op.mul(hidden, ctx.config.dModel ** -0.5); // (…, D)
-    return linear(ctx, scaled, 'shared.weight'); // (…, V)
-  }
+  if (ctx.config.tieWordEmbeddings) return linear(ctx, hidden, 'shared.weight', ctx.config.dModel ** -0.5); // (…, V)
   return linear(ctx, hidden, 'lm_head.weight'); // (…, V)
 }
 

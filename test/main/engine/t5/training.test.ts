@@ -215,8 +215,8 @@ describe('grouped dropout masks', () => {
   });
 });
 
-/** The fused training step of a fixture built for the CPU and for a GPU: [cpu, gpu] counts of nodes that pass `count`. */
-function countForDevices(name: string, count: (graph: Graph) => number): [number, number] {
+/** The fused training step of a fixture built for the CPU and for a GPU: [cpu, gpu] results of `count`. */
+function countForDevices<T>(name: string, count: (graph: Graph) => T): [T, T] {
   const { config, b, td, te } = loadFixture(name);
   const spec = {
     ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
@@ -243,6 +243,25 @@ describe('T5 layers built for a GPU', () => {
     const linears = (4 + 2) * config.numLayers + (8 + 2) * config.numDecoderLayers + 1;
     // Both keep the two relative-position bias tables' (layers.ts positionBias gathers their columns).
     expect(countForDevices('t5-tiny-relu', weightTransposes)).toEqual([linears + 2, 2]);
+  });
+
+  it("dropout's 1/(1 − p) is the alpha of the linear layer after it (attention and FFN outputs), and the tied LM head's D^-½ too", () => {
+    const { config } = loadFixture('t5-tiny-relu'); // dropout 0.1, tied embeddings
+    const scale = 1024 / (1024 - Math.round(0.1 * 1024)); // the rate as counter masks round it (2⁻¹⁰ steps)
+    const alphas = (graph: Graph) =>
+      graph.nodes
+        .filter((n) => n.opType === 'Gemm' && !n.name.startsWith('model.grad'))
+        .map((n) => (n.attrs.alpha as { float: number }).float)
+        .filter((alpha) => alpha !== 1)
+        .map((alpha) => Math.fround(alpha));
+    const [cpu, gpu] = countForDevices('t5-tiny-relu', alphas);
+    expect(cpu).toEqual([]);
+    const attentions = config.numLayers + 2 * config.numDecoderLayers;
+    const feedForwards = config.numLayers + config.numDecoderLayers;
+    // Output projections carry the weights' factor and the residual dropout's; the FFN's its hidden's and its output's.
+    expect(gpu).toHaveLength(attentions + feedForwards + 1);
+    expect(gpu.filter((a) => a === Math.fround(scale * scale))).toHaveLength(attentions + feedForwards);
+    expect(gpu).toContain(Math.fround(config.dModel ** -0.5));
   });
 
   it('RMS norms are one SimplifiedLayerNormalization node each (the CPU keeps the elementwise form)', () => {
