@@ -1,7 +1,8 @@
 // `spanfill bench compare` (`npm run bench:compare`): the same T5 training step in PyTorch
 // (the checkout's bench/torch_t5.py) and in Spanfill (bench train, in the engine host), one
 // after the other with the same model config, shapes and threads, then a table of the ratios
-// (engine/bench/compare.ts). Without an importable torch it says how to install it and exits 0.
+// (engine/bench/compare.ts); with --rounds N, N such rounds and their medians. Without an
+// importable torch it says how to install it and exits 0.
 // SPANFILL_PYTHON names the python to use; otherwise python3, then Debian's /usr/bin/python3.
 // --provider webgpu (or cuda) runs Spanfill's step on that GPU provider and PyTorch's on CUDA.
 
@@ -12,7 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { CompareSide, TorchTrainResult, TrainComparison, TrainSide } from '../../engine/bench/compare';
-import { compareTrain, parseTorchTrainResult } from '../../engine/bench/compare';
+import type { ProviderName } from '../../engine/onnx/session';
+import { compareTrain, medianComparison, parseTorchTrainResult } from '../../engine/bench/compare';
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { T5Config } from '../../engine/t5/config';
 import { toHfConfigJson } from '../../engine/t5/config';
@@ -38,10 +40,20 @@ export type CompareResult =
   | {
       readonly status: 'compared';
       readonly python: string;
+      /** The last round's results. */
       readonly pytorch: TorchTrainResult;
       readonly spanfill: TrainBenchResult;
+      /** Over all rounds: medians, and the median of the rounds' ratios (medianComparison). */
       readonly comparison: TrainComparison;
+      readonly rounds: readonly CompareRound[];
     };
+
+/** One round: PyTorch's run, then Spanfill's, and their ratios. */
+export interface CompareRound {
+  readonly pytorch: TorchTrainResult;
+  readonly spanfill: TrainBenchResult;
+  readonly comparison: TrainComparison;
+}
 
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
@@ -150,9 +162,42 @@ async function torchTrain(
   }
 }
 
+interface RoundPlan {
+  readonly python: string;
+  readonly model: ReturnType<typeof modelShapeOption>;
+  readonly shape: Pick<TrainSide, 'batchSize' | 'inputLength' | 'targetLength'>;
+  readonly provider: ProviderName;
+  readonly counts: { threads: number; steps: number; warmup: number; side: CompareSide };
+}
+
+/** PyTorch's step, then Spanfill's (in the engine host), and their ratio table. */
+async function compareRound(plan: RoundPlan, context: CommandContext): Promise<CompareRound> {
+  const { model, shape, provider, counts } = plan;
+  const pytorch = await torchTrain(plan.python, model.config, shape, counts, context);
+  context.log(`Spanfill (${model.modelName}, ${provider}), ${counts.threads} thread(s)…`);
+  const spanfill = await benchTrainInHost(context, {
+    ...model,
+    ...shape,
+    steps: counts.steps,
+    warmupSteps: counts.warmup,
+    provider,
+    threads: counts.threads,
+  });
+  context.log(renderTrainBench(spanfill));
+  if (spanfill.provider !== provider) {
+    const against = counts.side === 'gpu' ? 'PyTorch on CUDA' : 'PyTorch';
+    context.log(
+      `NOTE: Spanfill ran on ${spanfill.provider}, not ${provider}, so this compares it with ${against} on a different device.`,
+    );
+  }
+  const comparison = compareTrain(spanfill, pytorch, counts.side);
+  context.log(renderComparison(comparison));
+  return { pytorch, spanfill, comparison };
+}
+
 export const compareBench = {
   summary:
-    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios; with a GPU --provider, PyTorch runs on CUDA',
+    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --rounds): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios, over --rounds alternating rounds their medians; with a GPU --provider, PyTorch runs on CUDA',
   async run(context: CommandContext): Promise<CompareResult> {
     const model = modelShapeOption(context, 'compare');
     const shape = {
@@ -165,6 +210,7 @@ export const compareBench = {
     const threads = countOption(context, 'threads', os.availableParallelism());
     const steps = countOption(context, 'steps', 3);
     const warmup = countOption(context, 'warmup', 1);
+    const roundCount = countOption(context, 'rounds', 1);
     const { found, tried } = await findTorchPython(context.env, context.signal);
     if (!found) {
       const why = tried.map((t) => `${t.python}: ${t.problem}`).join('; ');
@@ -173,29 +219,28 @@ export const compareBench = {
       return { status: 'no-torch', tried, install: INSTALL_TORCH };
     }
     const torchDevice = side === 'gpu' ? 'CUDA' : `${threads} thread(s)`;
-    context.log(
-      `PyTorch ${found.torch} (${found.python}), ${torchDevice}: ${steps} timed steps after ${warmup} warm-up…`,
-    );
-    const counts = { threads, steps, warmup, side };
-    const pytorch = await torchTrain(found.python, model.config, shape, counts, context);
-    context.log(`Spanfill (${model.modelName}, ${provider}), ${threads} thread(s)…`);
-    const spanfill = await benchTrainInHost(context, {
-      ...model,
-      ...shape,
-      steps,
-      warmupSteps: warmup,
-      provider,
-      threads,
-    });
-    context.log(renderTrainBench(spanfill));
-    if (spanfill.provider !== provider) {
-      const against = side === 'gpu' ? 'PyTorch on CUDA' : 'PyTorch';
+    const plan: RoundPlan = { python: found.python, model, shape, provider, counts: { threads, steps, warmup, side } };
+    const rounds: CompareRound[] = [];
+    for (let round = 1; round <= roundCount; round++) {
+      const which = roundCount > 1 ? `round ${round} of ${roundCount}: ` : '';
       context.log(
-        `NOTE: Spanfill ran on ${spanfill.provider}, not ${provider}, so this compares it with ${against} on a different device.`,
+        `${which}PyTorch ${found.torch} (${found.python}), ${torchDevice}: ${steps} timed steps after ${warmup} warm-up…`,
       );
+      rounds.push(await compareRound(plan, context));
     }
-    const comparison = compareTrain(spanfill, pytorch, side);
-    context.log(renderComparison(comparison));
-    return { status: 'compared', python: found.python, pytorch, spanfill, comparison };
+    const comparison = medianComparison(rounds.map((r) => r.comparison));
+    if (roundCount > 1)
+      context.log(
+        `Over ${roundCount} rounds (medians; ratio: the median of the rounds' ratios):\n${renderComparison(comparison)}`,
+      );
+    const last = rounds[rounds.length - 1];
+    return {
+      status: 'compared',
+      python: found.python,
+      pytorch: last.pytorch,
+      spanfill: last.spanfill,
+      comparison,
+      rounds,
+    };
   },
 };

@@ -19,6 +19,7 @@ const RANGES = {
   steps: { min: 1, max: 10000 },
   warmup: { min: 1, max: 1000 },
   repeats: { min: 1, max: 10000 },
+  rounds: { min: 1, max: 100 },
   'prompt-tokens': { min: 1, max: 65536 },
 } as const;
 

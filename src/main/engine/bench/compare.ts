@@ -182,3 +182,34 @@ export function compareTrain(
     ],
   };
 }
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Rounds of the same comparison summed up row by row: the median of each side's values, and as
+ * the ratio the median of the rounds' ratios, with each target judged on it. Why: the machine's
+ * speed drifts (up to ~1.3× between hours on the 2-core machine), so rounds that alternate the
+ * two sides and compare within each round hold up better than one long run of each.
+ */
+export function medianComparison(rounds: readonly TrainComparison[]): TrainComparison {
+  const [first] = rounds;
+  if (first === undefined) throw new Error('medianComparison: no rounds to sum up');
+  const rows = first.rows.map((row, i): ComparisonRow => {
+    const of = (pick: (r: ComparisonRow) => number) => median(rounds.map((c) => pick(c.rows[i])));
+    const ratio = of((r) => r.ratio);
+    const given = row.target;
+    const target = given && (given.bound === 'at least' ? atLeast(ratio, given.ratio) : atMost(ratio, given.ratio));
+    return {
+      metric: row.metric,
+      spanfill: of((r) => r.spanfill),
+      pytorch: of((r) => r.pytorch),
+      ratio,
+      ...(target ? { target } : {}),
+    };
+  });
+  return { ...first, isSameModel: rounds.every((c) => c.isSameModel), rows };
+}

@@ -2,7 +2,7 @@
 // runs bench/torch_t5.py and Spanfill's step on the same shapes and prints the comparison;
 // with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
 // at all it says how to install torch and exits 0; a failed PyTorch run fails with its error;
-// a GPU --provider asks PyTorch for CUDA.
+// a GPU --provider asks PyTorch for CUDA; --rounds runs both sides that many times.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ describe('bench compare', () => {
     const script = `#!/bin/sh\n[ "$1" = -c ] && { echo 2.11.0; exit 0; }\necho "$@" > '${argsFile}'\necho '${JSON.stringify(result)}'\n`;
     fs.writeFileSync(python, script, { mode: 0o755 });
     const { code, stdout } = await runSpanfill(
-      ['bench', 'compare', ...tiny, '--provider', 'webgpu', '--json', '--data-dir', tempDir()],
+      ['bench', 'compare', ...tiny, '--provider', 'webgpu', '--rounds', '2', '--json', '--data-dir', tempDir()],
       { PATH: process.env.PATH, SPANFILL_PYTHON: python },
     );
     expect(code).toBe(exitCodes.ok);
@@ -100,6 +100,11 @@ describe('bench compare', () => {
     if (compared.status !== 'compared') throw new Error(`expected a comparison, got ${stdout}`);
     expect([compared.spanfill.provider, compared.spanfill.isFullyPlaced]).toEqual(['webgpu', true]);
     expect([compared.pytorch.device, compared.comparison.side]).toEqual(['cuda', 'gpu']);
+    // Two rounds, each with both sides; the summary is their median (PyTorch's side is the same each time).
+    expect(compared.rounds).toHaveLength(2);
+    expect(compared.rounds.map((r) => r.pytorch.msPerStep)).toEqual([4, 4]);
+    const ratios = compared.rounds.map((r) => r.comparison.rows[1].ratio);
+    expect(compared.comparison.rows[1].ratio).toBeCloseTo((ratios[0] + ratios[1]) / 2, 12);
 
     // A provider that does not load here (DirectML is Windows-only): Spanfill falls back to the CPU, and says so.
     const fallback = await runSpanfill(['bench', 'compare', ...tiny, '--provider', 'dml', '--data-dir', tempDir()], {

@@ -1,9 +1,9 @@
 // compareTrain() and parseTorchTrainResult(): ratio rows from two results written out here,
 // issue #11's targets applied at exactly its shapes (CPU and GPU), a parameter mismatch flagged, and
-// bad PyTorch output refused with a message that names the field.
+// bad PyTorch output refused with a message that names the field; medianComparison() over rounds.
 import { describe, expect, it } from 'vitest';
 import type { TrainSide } from '../../../../src/main/engine/bench/compare';
-import { compareTrain, parseTorchTrainResult } from '../../../../src/main/engine/bench/compare';
+import { compareTrain, medianComparison, parseTorchTrainResult } from '../../../../src/main/engine/bench/compare';
 import { renderComparison } from '../../../../src/main/cli/commands/bench-compare';
 
 const shape = { parameters: 60506624, batchSize: 8, inputLength: 128, targetLength: 29 };
@@ -120,5 +120,37 @@ describe('parseTorchTrainResult', () => {
   it('reads where the step ran and, on CUDA, the GPU and its peak memory', () => {
     const cuda = { ...good, device: 'cuda', deviceName: 'NVIDIA H200', peakDeviceMb: 10900 };
     expect(parseTorchTrainResult(JSON.stringify(cuda), 'torch_t5.py')).toEqual(cuda);
+  });
+});
+
+describe('medianComparison', () => {
+  /** One round at batch 8, 128/29: Spanfill and PyTorch ms/step (tokens/s follow), peak RSS. */
+  const round = (ms: number, torchMs: number, rss = 3000) =>
+    compareTrain(
+      { ...shape, msPerStep: ms, tokensPerSecond: 1256000 / ms, peakRssMb: rss },
+      { ...shape, msPerStep: torchMs, tokensPerSecond: 1256000 / torchMs, peakRssMb: 2500 },
+    );
+
+  it("takes each side's median and the median of the rounds' ratios, and judges the target on that", () => {
+    // tokens/s ratios 1.9, 2.2 and 2.4: the median 2.2 meets ≥ 2× though one round missed it.
+    const rounds = [round(2000, 3800), round(2500, 6000), round(1800, 3960, 3200)];
+    expect(rounds.map((r) => r.rows[1].target?.isMet)).toEqual([false, true, true]);
+    const c = medianComparison(rounds);
+    const [ms, speed, rss] = c.rows;
+    expect([ms.spanfill, ms.pytorch]).toEqual([2000, 3960]);
+    // Not the ratio of the medians (3960 / 2000 = 1.98): the median of the rounds' ratios.
+    expect(speed.ratio).toBeCloseTo(2.2, 12);
+    expect(speed.target).toEqual({ bound: 'at least', ratio: 2, isMet: true });
+    expect([rss.spanfill, rss.pytorch, rss.ratio]).toEqual([3000, 2500, 1.2]);
+    expect(rss.target).toEqual({ bound: 'at most', ratio: 1.25, isMet: true });
+  });
+
+  it('averages the middle two of an even count, keeps one round as it was, and refuses none', () => {
+    const c = medianComparison([round(2000, 3800), round(2000, 4600)]); // ratios 1.9 and 2.3
+    expect(c.rows[1].ratio).toBeCloseTo(2.1, 12);
+    expect(c.rows[1].target?.isMet).toBe(true);
+    const one = round(2000, 3800);
+    expect(medianComparison([one])).toEqual(one);
+    expect(() => medianComparison([])).toThrow('medianComparison: no rounds to sum up');
   });
 });
