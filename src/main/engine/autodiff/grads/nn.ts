@@ -130,8 +130,13 @@ function rmsNormGrad(ctx: GradContext): (Tensor | null)[] {
     const g = op.mul(dy, w); // (…, D)
     dx = op.mul(op.sub(g, op.mul(normed, op.reduceMean(op.mul(g, normed), [-1], true))), r);
   }
-  const [d] = staticShape(w, 'SimplifiedLayerNormalization gradient');
-  const dw = ctx.needs(1) ? op.reduceSum(op.reshape(op.mul(dy, normed), [-1, d]), [0], false) : null; // (D)
+  let dw: Tensor | null = null;
+  if (ctx.needs(1)) {
+    // Summed over the leading axes in one node (no Reshape to rows first: each node is a kernel call).
+    const product = op.mul(dy, normed); // (…, D)
+    const leading = Array.from({ length: x.rank - 1 }, (_, i) => i);
+    dw = leading.length === 0 ? product : op.reduceSum(product, leading, false); // (D)
+  }
   return [dx, dw];
 }
 

@@ -21,6 +21,7 @@ describeGradientFamily(nnGradients, () => {
   }
 
   for (const shape of [
+    [6], // dw is the product itself: no leading axes to sum over
     [3, 4],
     [2, 3, 5],
   ])
