@@ -18,8 +18,9 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
 
 /**
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
- * PyTorch CUDA at its two shapes, the 16-thread CPU step against PyTorch 2.11, and generation
- * on WebGPU and on the CPU. `limit`: seconds before the item is stopped.
+ * PyTorch CUDA at its two shapes, the 16-thread CPU step against PyTorch 2.11, generation on
+ * WebGPU and on the CPU, and the CPU step with the GPU's graph. `limit`: seconds before the
+ * item is stopped.
  */
 export const PLANS = {
   full: [
@@ -41,6 +42,13 @@ export const PLANS = {
     },
     { name: 'generate webgpu', args: ['bench', 'generate', ...GPU, '--repeats', '2'], limit: 120 },
     { name: 'generate cpu16', args: ['bench', 'generate', ...CPU16, '--repeats', '2'], limit: 90 },
+    // Which graph 16 CPU cores want: the GPU's (grouped masks, Gemm, fused norms; fewer,
+    // larger nodes) against the CPU's, measured above ('cpu16 B=8 128/32').
+    {
+      name: 'cpu16 gpu-shaped graph B=8 128/32',
+      args: ['bench', 'train', ...CPU16, '--graph', 'gpu', ...shape(8, 128, 32), ...counts(4, 2)],
+      limit: 90,
+    },
   ],
   /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
   quick: [

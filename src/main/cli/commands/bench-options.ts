@@ -4,6 +4,7 @@
 // value and what to give instead.
 
 import type { ProviderName } from '../../engine/onnx/session';
+import type { BuildDevice } from '../../engine/optim/spec';
 import { assertProvider } from '../../engine/onnx/session';
 import type { T5Config, T5PresetName } from '../../engine/t5/config';
 import { loadT5Config, t5Preset, T5_PRESET_NAMES } from '../../engine/t5/config';
@@ -38,6 +39,13 @@ export function providerName(raw: string): ProviderName {
   } catch (error) {
     throw new UsageError(`--provider: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** --graph cpu|gpu: the device kind to shape the step's graph for (default: the provider's). */
+export function graphDeviceOption(context: CommandContext): BuildDevice | undefined {
+  const graph = context.string('graph');
+  if (graph === undefined || graph === 'cpu' || graph === 'gpu') return graph;
+  throw new UsageError(`--graph '${graph}' is not one of: cpu, gpu (the device kind to shape the step's graph for)`);
 }
 
 /** --provider, default cpu. */

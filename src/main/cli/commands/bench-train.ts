@@ -1,5 +1,5 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
-// [--provider cpu|webgpu|cuda] [--threads N] [--steps N]`: engine/bench/train.ts benchTrain,
+// [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu]`: engine/bench/train.ts benchTrain,
 // run in the engine host like training itself (host/handlers/bench.ts) — ms per fused AdamW
 // step of a random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and
 // whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
@@ -7,7 +7,7 @@
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { TrainBenchPayload } from '../../host/handlers/bench';
 import type { CommandContext } from '../command';
-import { countOption, modelShapeOption, providerOption } from './bench-options';
+import { countOption, graphDeviceOption, modelShapeOption, providerOption } from './bench-options';
 
 /** Where a bench ran: "cpu (every node placed)", "cpu (asked for webgpu) (nodes off cpu: …)". */
 export function renderProvider(
@@ -24,7 +24,8 @@ export function renderProvider(
 /** One line: "t5-small cpu (every node placed) B=8 128/32: 2400 ms/step (2300–2500), 533 tokens/s, peak RSS 3600 MB" (the host's). */
 export function renderTrainBench(r: TrainBenchResult): string {
   return (
-    `${r.preset} ${renderProvider(r)} B=${r.batchSize} ${r.inputLength}/${r.targetLength}: ` +
+    `${r.preset} ${renderProvider(r)}${r.graphDevice ? ` [graph shaped for ${r.graphDevice}]` : ''} ` +
+    `B=${r.batchSize} ${r.inputLength}/${r.targetLength}: ` +
     `${r.msPerStep.toFixed(0)} ms/step (${r.minMsPerStep.toFixed(0)}–${r.maxMsPerStep.toFixed(0)}), ` +
     `${r.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${r.peakRssMb.toFixed(0)} MB` +
     (r.placementMessage ? `\n${r.placementMessage}` : '')
@@ -41,7 +42,7 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
     const result = await benchTrainInHost(context, {
@@ -53,6 +54,7 @@ export const trainBench = {
       warmupSteps: countOption(context, 'warmup', 1),
       provider: providerOption(context),
       threads: countOption(context, 'threads'),
+      graphDevice: graphDeviceOption(context),
     });
     context.log(renderTrainBench(result));
     return result;

@@ -6,6 +6,7 @@
 import type { NodePlacement } from '../onnx/placement';
 import type { ProviderName } from '../onnx/session';
 import { compile, type TrainingProgram } from '../optim/program';
+import type { BuildDevice } from '../optim/spec';
 import { Rng } from '../rng';
 import type { T5Config, T5PresetName } from '../t5/config';
 import { t5Preset } from '../t5/config';
@@ -31,6 +32,8 @@ export interface TrainBenchOptions {
   readonly warmupSteps?: number;
   readonly provider?: ProviderName;
   readonly threads?: number;
+  /** The device the step's graph is shaped for; default the provider's kind (CompileSpec.graphDevice). */
+  readonly graphDevice?: BuildDevice;
   /** Dropout rate; default the preset's. */
   readonly dropoutRate?: number;
   readonly seed?: number;
@@ -47,6 +50,8 @@ export interface TrainBenchResult {
   readonly requestedProvider: ProviderName;
   /** The provider whose session ran the step. */
   readonly provider: ProviderName;
+  /** Set when the options asked for a graph shaped for a device other than the provider's kind. */
+  readonly graphDevice?: BuildDevice;
   /** Every node on `provider` (Memcpy nodes aside). */
   readonly isFullyPlaced: boolean;
   /** Op type → nodes that ran elsewhere. */
@@ -92,6 +97,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     k: 1,
     providers: [requested],
     intraOpThreads: options.threads,
+    graphDevice: options.graphDevice,
     recordPlacement: true,
   });
   const compileMs = now() - start;
@@ -107,6 +113,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     targetLength: td,
     requestedProvider: requested,
     provider: program.placement.provider,
+    ...(options.graphDevice ? { graphDevice: options.graphDevice } : {}),
     isFullyPlaced: placement.isFullyPlaced,
     fallbacks: placement.fallbacks,
     placementMessage: program.placement.message,

@@ -32,7 +32,7 @@ import {
 } from './flat';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
-import type { FusedSpec } from './spec';
+import type { BuildDevice, FusedSpec } from './spec';
 
 export interface CompileSpec extends FusedSpec {
   /** Execution providers in order of preference (default ['cpu']). */
@@ -47,6 +47,12 @@ export interface CompileSpec extends FusedSpec {
   readonly intraOpThreads?: number;
   /** Record where each node runs, for `nodePlacement()` (costs a profile of the first step). */
   readonly recordPlacement?: boolean;
+  /**
+   * The device the graph is shaped for (default: the first provider's kind). Only to measure
+   * one shape on the other kind (`spanfill bench train --graph`), e.g. a GPU-shaped step on
+   * many CPU cores.
+   */
+  readonly graphDevice?: BuildDevice;
 }
 
 export interface StepResult {
@@ -133,7 +139,7 @@ async function openSession(
     isAccumulationLooped,
     views: isViewFed ? 'fed' : 'split',
     maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
-    device: isCpu ? 'cpu' : 'gpu',
+    device: spec.graphDevice ?? (isCpu ? 'cpu' : 'gpu'),
   });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {

@@ -1,4 +1,4 @@
-// The option checks the bench entries share: a bad count, provider or preset, or --preset
+// The option checks the bench entries share: a bad count, provider, preset or graph kind, or --preset
 // with --model, is a usage error (exit 2) that names the flag and the value, before any work.
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
@@ -17,6 +17,7 @@ describe('bench options', () => {
       "--provider: Unknown execution provider 'tpu'; expected one of: cpu, cuda, webgpu, dml",
     ],
     [['compare', '--preset', 't5-huge'], "--preset 't5-huge' is not one of: t5-small, t5-base"],
+    [['train', '--graph', 'tpu'], "--graph 'tpu' is not one of: cpu, gpu"],
     [['train', '--preset', 't5-small', '--model', 'x'], 'bench train: give --preset NAME or --model DIR, not both'],
     [
       ['generate', '--preset', 't5-small', '--model', 'x'],

@@ -36,6 +36,14 @@ describe('bench train', () => {
     expect(result.losses).toHaveLength(3); // warm-up + 2 timed
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);
+    expect(result.graphDevice).toBeUndefined(); // the provider's kind
+
+    // --graph gpu: the GPU-shaped step on the CPU, and the line says so.
+    const gpuShaped = await runSpanfill(['bench', 'train', ...tiny, '--graph', 'gpu', '--data-dir', tempDir()], {
+      PATH: process.env.PATH,
+    });
+    expect(gpuShaped.code).toBe(exitCodes.ok);
+    expect(gpuShaped.stdout).toMatch(/^\S+ cpu \(every node placed\) \[graph shaped for gpu\] B=2 6\/3: /m);
   });
 
   it('stops with exit 130 when cancelled: the host request carries the command signal', async () => {

@@ -319,6 +319,28 @@ describe('t5TrainingSpec through optim.compile', () => {
     }
   });
 
+  it("graphDevice 'gpu' shapes a CPU session's step as for a GPU (fused RMS norms), with the CPU's losses", async () => {
+    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
+    const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { dropoutRate: 0.1 });
+    const run = async (graphDevice?: 'cpu' | 'gpu') => {
+      const program = await compile({ ...spec, ...adamwConstant(0.01, 3e-3, 1), graphDevice, recordPlacement: true });
+      try {
+        program.setParams(Object.fromEntries(weights.params));
+        const losses: number[] = [];
+        for (let i = 0; i < 3; i++) losses.push((await program.step(goldenBatch(golden))).losses[0]);
+        const ops = program.nodePlacement().byProvider.CPUExecutionProvider;
+        return { losses, provider: program.placement.provider, norms: ops.SimplifiedLayerNormalization ?? 0 };
+      } finally {
+        await program.release();
+      }
+    };
+    const [cpu, gpu] = [await run(), await run('gpu')];
+    expect([cpu.provider, gpu.provider]).toEqual(['cpu', 'cpu']);
+    expect([cpu.norms, gpu.norms]).toEqual([0, 2 * config.numLayers + 1 + 3 * config.numDecoderLayers + 1]);
+    // The same masks either way (dropout is on), so only float rounding differs.
+    gpu.losses.forEach((loss, i) => expect(Math.abs(loss - cpu.losses[i]) / cpu.losses[i]).toBeLessThan(1e-5));
+  });
+
   it('runs K = 3 steps per call in an ONNX Loop with dropout on, and the loss falls', async () => {
     const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
     const stack = (x: BigInt64Array): BigInt64Array => {
