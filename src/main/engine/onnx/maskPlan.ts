@@ -3,10 +3,12 @@
 // t5-small step asks ~80 times, so half of its ~5,700 kernels were mask hashing, each a GPU
 // dispatch. Given the sizes of the requests in advance (a plan, recorded by building the model
 // once with a RecordingMasks), PlannedMasks computes the keep masks of consecutive requests
-// together, over whole groups of rows (at most `rowChunk` rows, the row-hash chunk, unless one
-// request needs more), and cuts each request's rows out of its group: a Gather of its row
-// indices (and of its columns when it uses fewer than a row). The rows, values and draws are
-// those RandomStream's spec assigns each request, so the masks are equal bit for bit.
+// together, over whole groups of rows (at most MAX_GROUP_ROWS rows, unless one request needs
+// more), and cuts each request's rows out of its group: a Gather of its row indices (and of its
+// columns when it uses fewer than a row). The row hashes of the group's first row chunk come
+// from one chain with the column hashes; a stream whose row chunk covers the plan (planRows)
+// so hashes everything in one chain. The rows, values and draws are those RandomStream's spec
+// assigns each request, so the masks are equal bit for bit.
 
 import type { Graph, Tensor } from './graph';
 import { concat, expand, gather, reshape } from './ops/shape';
@@ -36,6 +38,20 @@ interface Group {
 
 /** Most indices a one-Gather cut may take (an int32 constant each); larger requests cut rows, then a prefix. */
 const MAX_PIECES = 65536;
+
+/**
+ * Rows a group spans at most (unless one request needs more): its values are (rows, 4096)
+ * int32, so 4096 rows hold 64 MB of them, and their draws three times that, while it is built.
+ */
+export const MAX_GROUP_ROWS = 4096;
+
+/**
+ * The rows of a stream's grid the plan's requests take. A stream for the plan with a row chunk
+ * this large hashes all of its rows in one chain, with the columns (RandomStream.hashColumnsWith).
+ */
+export function planRows(plan: MaskPlan): number {
+  return plan.sizes.reduce((rows, size) => rows + requestGrid(size).rows, 0);
+}
 
 /** Consecutive non-empty requests grouped into runs of at most `maxRows` rows (a larger request alone). */
 function groupRequests(sizes: readonly number[], maxRows: number): Group[] {
@@ -67,8 +83,9 @@ export class PlannedMasks implements MaskSource {
   constructor(
     private readonly stream: RandomStream,
     private readonly plan: MaskPlan,
+    maxGroupRows = MAX_GROUP_ROWS,
   ) {
-    this.groups = groupRequests(plan.sizes, stream.rowChunk);
+    this.groups = groupRequests(plan.sizes, maxGroupRows);
     this.base = stream.reserve(0);
   }
 
@@ -132,7 +149,9 @@ export class PlannedMasks implements MaskSource {
 
   private groupKeep(group: Group): Tensor {
     if (!group.keep) {
-      const values = this.stream.values(this.base + group.start, group.rows, COLUMNS); // (rows, COLUMNS)
+      const first = this.base + group.start;
+      this.stream.hashColumnsWith(Math.floor(first / this.stream.rowChunk));
+      const values = this.stream.values(first, group.rows, COLUMNS); // (rows, COLUMNS)
       const threshold = scalar(values.graph, this.plan.threshold - 1, 'int32');
       group.keep = greater(concat(threeDraws(values), 0), threshold); // (3·rows, COLUMNS)
     }

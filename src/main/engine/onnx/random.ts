@@ -232,8 +232,29 @@ export class RandomStream implements MaskSource {
     return mix(add(mul(high, column.low), mul(column.highPlusOne, low))); // (rows, columns)
   }
 
+  /**
+   * Hashes the columns and row chunk `chunk` in one chain over both (its ~80 nodes once, not
+   * twice), when neither is built yet and `chunk` is the next to build; else does nothing. The
+   * values are the same: for graphs where each node is a dispatch (maskPlan.ts).
+   */
+  hashColumnsWith(chunk: number): void {
+    if (this.columns || this.rowChunks.length !== chunk) return;
+    const g = this.key.graph;
+    const [n, start] = [this.rowChunk, chunk * this.rowChunk];
+    const rows = addMod(this.key, indexRange(g, start, start + n)); // (n)
+    const columns = addMod(this.columnKey(), indexRange(g, 0, COLUMNS)); // (COLUMNS)
+    // mix∘mix∘mix∘addMod = hashRange's mix(mix(absorb(·))) of each part.
+    const both = halvesPlusOne(mix(mix(mix(concat([rows, columns], 0))))); // (n + COLUMNS) each
+    this.rowChunks.push(sliceHalves(both, 0, n, n + COLUMNS));
+    this.columns = sliceHalves(both, n, n + COLUMNS, n + COLUMNS);
+  }
+
+  private columnKey(): Tensor {
+    return absorb(this.key, i32(this.key.graph, RANDOM_MODULUS - 1));
+  }
+
   private columnHalves(): Halves {
-    this.columns ??= halvesPlusOne(hashRange(absorb(this.key, i32(this.key.graph, RANDOM_MODULUS - 1)), 0, COLUMNS));
+    this.columns ??= halvesPlusOne(hashRange(this.columnKey(), 0, COLUMNS));
     return this.columns;
   }
 

@@ -1,10 +1,11 @@
 // Grouped dropout masks (maskPlan.ts) are the masks RandomStream gives request by request, bit
 // for bit: small requests (part of a row), empty ones, several rows, requests that share a
-// group and ones that cross into the next; on the CPU and on WebGPU (every node placed); a
+// group and ones that cross into the next, rows hashed in chunks or in one chunk for the whole
+// plan (with the columns, in one chain); on the CPU and on WebGPU (every node placed); a
 // request the plan does not have is refused, naming both.
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
-import { PlannedMasks, RecordingMasks } from '../../../../src/main/engine/onnx/maskPlan';
+import { PlannedMasks, planRows, RecordingMasks } from '../../../../src/main/engine/onnx/maskPlan';
 import { counterKey, RandomStream } from '../../../../src/main/engine/onnx/random';
 import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
@@ -13,12 +14,16 @@ import { EngineSession } from '../../../../src/main/engine/onnx/session';
 const SHAPES = [[3, 5, 7], [2, 3 * 4096], [0, 4], [7], [3, 3 * 4096 - 1], [4099], [5, 4096]];
 const THRESHOLD = 102;
 
-/** The keep masks of SHAPES from one key, grouped (with `rowChunk`) or request by request. */
-async function masks(grouped: boolean, rowChunk: number, provider: 'cpu' | 'webgpu' = 'cpu') {
+const PLAN = { sizes: SHAPES.map((s) => s.reduce((a, b) => a * b, 1)), threshold: THRESHOLD };
+
+/**
+ * The keep masks of SHAPES from one key whose rows are hashed `rowChunk` at a time, grouped (in
+ * groups of at most `groupRows` rows) or request by request.
+ */
+async function masks(grouped: boolean, rowChunk: number, provider: 'cpu' | 'webgpu' = 'cpu', groupRows = rowChunk) {
   const g = new Graph('masks');
   const stream = new RandomStream(counterKey(g, 5, [g.input('step', 'int32', [])]), rowChunk);
-  const sizes = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
-  const source = grouped ? new PlannedMasks(stream, { sizes, threshold: THRESHOLD }) : stream;
+  const source = grouped ? new PlannedMasks(stream, PLAN, groupRows) : stream;
   SHAPES.forEach((shape, i) => g.output(source.keep(shape, THRESHOLD), `keep${i}`));
   const session = await EngineSession.create(serializeModel(g), { providers: [provider], recordPlacement: true });
   try {
@@ -42,9 +47,13 @@ describe('PlannedMasks', () => {
       const grouped = await masks(true, rowChunk);
       expect(grouped.values).toEqual(single.values);
     }
+    // Rows hashed in one chunk that covers the plan, in groups of 3 rows.
+    expect((await masks(true, planRows(PLAN), 'cpu', 3)).values).toEqual(single.values);
     // One value hash for the six non-empty requests (one group of ≤ 4096 rows) instead of one
-    // each; the empty request keeps the stream's own.
-    expect(single.wraps - (await masks(true, 4096)).wraps).toBe(2 * (SHAPES.length - 2));
+    // each (the empty request keeps the stream's own), and the columns and rows hashed in one
+    // chain of three mixes instead of two chains.
+    const nonEmpty = PLAN.sizes.filter((size) => size > 0).length;
+    expect(single.wraps - (await masks(true, 4096)).wraps).toBe(2 * (nonEmpty - 1) + 2 * 3);
     expect(single.values[0].some((v) => v === 0) && single.values[0].some((v) => v === 1)).toBe(true);
   });
 
@@ -62,8 +71,7 @@ describe('PlannedMasks', () => {
       const g = new Graph('masks');
       const stream = new RandomStream(counterKey(g, 5, [g.input('step', 'int32', [])]), 3);
       g.output(stream.keep([2, 4096 * 3], THRESHOLD), 'before'); // two rows
-      const sizes = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
-      const source = isGrouped ? new PlannedMasks(stream, { sizes, threshold: THRESHOLD }) : stream;
+      const source = isGrouped ? new PlannedMasks(stream, PLAN, 3) : stream;
       SHAPES.forEach((shape, i) => g.output(source.keep(shape, THRESHOLD), `keep${i}`));
       const session = await EngineSession.create(serializeModel(g));
       const out = await session.runHost({ step: { dtype: 'int32', dims: [], data: Int32Array.of(11) } });

@@ -185,7 +185,7 @@ describe('grouped dropout masks', () => {
     const lossWith = async (isGrouped: boolean, step: number): Promise<number> => {
       const g = new Graph('t5_masks');
       const stream = new RandomStream(counterKey(g, 7, [g.input('step', 'int32', [])]), 2); // small groups
-      const masks = isGrouped ? new PlannedMasks(stream, plan) : stream;
+      const masks = isGrouped ? new PlannedMasks(stream, plan, 2) : stream;
       const ctx = buildContext(g, config, declareParams(g, config), {
         dropoutRate: config.dropoutRate,
         dropoutStream: masks,
@@ -204,12 +204,13 @@ describe('grouped dropout masks', () => {
     const [grouped, single, next] = [await lossWith(true, 3), await lossWith(false, 3), await lossWith(true, 4)];
     expect(grouped).toBe(single);
     // The training step takes them grouped when built for a GPU, one chain per site for the
-    // CPU: each value hash (mix) has two wraps (Less), and this small step's sites fit one group.
+    // CPU: each value hash (mix) has two wraps (Less), and this small step's sites fit one group;
+    // the GPU's rows and columns are hashed in one chain of three mixes, not two.
     const [cpuWraps, gpuWraps] = countForDevices(
       't5-tiny-relu',
       (graph) => graph.nodes.filter((n) => n.opType === 'Less').length,
     );
-    expect(cpuWraps - gpuWraps).toBe(2 * (plan.sizes.length - 1));
+    expect(cpuWraps - gpuWraps).toBe(2 * (plan.sizes.length - 1) + 2 * 3);
     expect(next).not.toBe(grouped); // another step, other masks
     expect(Math.abs(grouped - golden.loss) / golden.loss).toBeGreaterThan(1e-4); // dropout is on
   });
