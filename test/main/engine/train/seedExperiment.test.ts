@@ -1,6 +1,6 @@
 // The seed notebook's experiment through the engine: t5-tiny-spm from its random weights,
-// a dataset holding only "The cute dog walks in the green park", at most 500 steps with
-// dynamic span masks; then greedy filling "The <extra_id_0> dog walks in the <extra_id_1>"
+// a dataset holding only "The cute dog walks in the green park", 300 steps with dynamic span
+// masks at a learning rate decaying linearly from 1e-2; then greedy filling "The <extra_id_0> dog walks in the <extra_id_1>"
 // returns "cute" and "green park". Prints the loss curve.
 import { describe, expect, it } from 'vitest';
 import { parseSpans } from '../../../../src/main/engine/t5/sentinels';
@@ -35,7 +35,10 @@ describe('seed experiment', () => {
         stepsPerCall: 10,
         mask: 'dynamic',
         optimizer: { kind: 'adamw', weightDecay: 0 },
-        schedule: { kind: 'constant', peakLr: 1e-2 },
+        // Decayed to 0: at a constant 1e-2 the last steps still jump about (losses 0.07–0.33),
+        // so where the run ends hung on float rounding (a fused RMS norm on the CPU ended at
+        // "cut" / "the green park"); decayed, both forms end at validation loss 0.017, exact.
+        schedule: { kind: 'linear', peakLr: 1e-2, totalSteps: 300 },
         dropoutRate: 0,
         seed: 1,
         maxSteps: 300,
