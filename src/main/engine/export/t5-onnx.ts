@@ -40,7 +40,10 @@ const SELF_TABLE = 'decoder.block.0.layer.0.SelfAttention.relative_attention_bia
 /** encoder_model.onnx: input_ids, attention_mask (batch, Te) → last_hidden_state (batch, Te, D). */
 export function buildExportEncoder(config: T5Config, weights: ReadonlyMap<string, Float32Array>): Graph {
   const g = new Graph('t5_encoder');
-  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
+  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), {
+    dropoutRate: 0,
+    isStandardOnly: true,
+  });
   const ids = g.input('input_ids', 'int64', [BATCH, ENCODER_LENGTH]);
   const mask = g.input('attention_mask', 'int64', [BATCH, ENCODER_LENGTH]);
   const te = runtimeDim(ids, 1);
@@ -94,7 +97,10 @@ function selfBias(ctx: BuildContext, pastLength: Tensor, queries: Tensor, keyLen
  */
 export function buildExportDecoderMerged(config: T5Config, weights: ReadonlyMap<string, Float32Array>): Graph {
   const g = new Graph('t5_decoder_merged');
-  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0 });
+  const ctx = buildContext(g, config, lazyInitializers(g, config, weights), {
+    dropoutRate: 0,
+    isStandardOnly: true,
+  });
   const { numHeads: h, dKv: dk, dModel: d, numDecoderLayers: layers } = config;
   const encoderMask = g.input('encoder_attention_mask', 'int64', [BATCH, ENCODER_LENGTH]);
   const ids = g.input('input_ids', 'int64', [BATCH, DECODER_LENGTH]);

@@ -70,7 +70,7 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /**
-   * What the graphs are built for: a GPU when one comes first (each RMS norm one node, layers.ts).
+   * What the graphs are built for: a GPU when one comes first (Gemm linear layers where shapes are static, layers.ts).
    * Its ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
    */
   private get device(): BuildDevice {

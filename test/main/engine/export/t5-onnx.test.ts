@@ -105,6 +105,24 @@ describe('exported T5 graphs', () => {
     });
   }
 
+  it("exports only standard ONNX ops: RMS norms in their elementwise form, not onnxruntime's fused node", () => {
+    const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-gated'));
+    for (const graph of [
+      buildExportEncoder(config, weights.params),
+      buildExportDecoderMerged(config, weights.params),
+    ]) {
+      const ops = (g: Graph): string[] =>
+        g.nodes.flatMap((n) => [
+          n.opType,
+          ...Object.values(n.attrs)
+            .filter((a) => a instanceof Graph)
+            .flatMap(ops),
+        ]);
+      expect(ops(graph)).not.toContain('SimplifiedLayerNormalization');
+      expect(ops(graph)).toContain('ReduceMean');
+    }
+  });
+
   it('int8: weight MatMuls become MatMulInteger, float weights leave, logits reported', async () => {
     const name = 't5-tiny-gated';
     const { config, weights } = loadT5Model(join(FIXTURES, name));
