@@ -93,6 +93,16 @@ async function cachedGreedy(s: Sessions, config: T5Config, prompt: number[], ste
   return ids;
 }
 
+/** Op types of a graph and of its subgraphs (Loop and If bodies), in order. */
+function ops(g: Graph): string[] {
+  return g.nodes.flatMap((n) => [
+    n.opType,
+    ...Object.values(n.attrs)
+      .filter((a) => a instanceof Graph)
+      .flatMap(ops),
+  ]);
+}
+
 describe('exported T5 graphs', () => {
   for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
     it(`${name}: teacher-forced logits match PyTorch and cached greedy matches its ids`, async () => {
@@ -111,13 +121,6 @@ describe('exported T5 graphs', () => {
       buildExportEncoder(config, weights.params),
       buildExportDecoderMerged(config, weights.params),
     ]) {
-      const ops = (g: Graph): string[] =>
-        g.nodes.flatMap((n) => [
-          n.opType,
-          ...Object.values(n.attrs)
-            .filter((a) => a instanceof Graph)
-            .flatMap(ops),
-        ]);
       expect(ops(graph)).not.toContain('SimplifiedLayerNormalization');
       expect(ops(graph)).toContain('ReduceMean');
     }
@@ -127,13 +130,6 @@ describe('exported T5 graphs', () => {
     const name = 't5-tiny-gated';
     const { config, weights } = loadT5Model(join(FIXTURES, name));
     const graph = quantizeDynamicInt8(buildExportDecoderMerged(config, weights.params));
-    const ops = (g: Graph): string[] =>
-      g.nodes.flatMap((n) => [
-        n.opType,
-        ...Object.values(n.attrs)
-          .filter((a) => a instanceof Graph)
-          .flatMap(ops),
-      ]);
     expect(ops(graph)).toContain('MatMulInteger');
     const floatWeights = graph.initializers.filter((i) => i.value.dtype === 'float32' && i.value.shape.length === 2);
     // Only tables read by Gather stay float: the embedding and the relative-position bias.
