@@ -124,7 +124,17 @@ const ROW_CHUNK = 4096;
 
 /** mix(mix(absorb(key, index))) for index = start … start + n − 1: n full-quality hashes, (n). */
 function hashRange(key: Tensor, start: number, n: number): Tensor {
-  return mix(mix(absorb(key, indexRange(key.graph, start, start + n))));
+  return hashKeyed(keyedRange(key, start, n));
+}
+
+/** (key + index) mod M for index = start … start + n − 1: absorb()'s sum, before its mix. */
+function keyedRange(key: Tensor, start: number, n: number): Tensor {
+  return addMod(key, indexRange(key.graph, start, start + n));
+}
+
+/** The full-quality hash of words already added to their key: mix(mix(absorb(·))) = three mixes. */
+function hashKeyed(keyed: Tensor): Tensor {
+  return mix(mix(mix(keyed)));
 }
 
 /** ⌊h/2¹⁶⌋ + 1 and h mod 2¹⁵ of hashes h in [0, M): factors ≤ 2¹⁵ whose products stay < 2³⁰. */
@@ -239,12 +249,10 @@ export class RandomStream implements MaskSource {
    */
   hashColumnsWith(chunk: number): void {
     if (this.columns || this.rowChunks.length !== chunk) return;
-    const g = this.key.graph;
-    const [n, start] = [this.rowChunk, chunk * this.rowChunk];
-    const rows = addMod(this.key, indexRange(g, start, start + n)); // (n)
-    const columns = addMod(this.columnKey(), indexRange(g, 0, COLUMNS)); // (COLUMNS)
-    // mix∘mix∘mix∘addMod = hashRange's mix(mix(absorb(·))) of each part.
-    const both = halvesPlusOne(mix(mix(mix(concat([rows, columns], 0))))); // (n + COLUMNS) each
+    const n = this.rowChunk;
+    const rows = keyedRange(this.key, chunk * n, n); // (n)
+    const columns = keyedRange(this.columnKey(), 0, COLUMNS); // (COLUMNS)
+    const both = halvesPlusOne(hashKeyed(concat([rows, columns], 0))); // (n + COLUMNS) each
     this.rowChunks.push(sliceHalves(both, 0, n, n + COLUMNS));
     this.columns = sliceHalves(both, n, n + COLUMNS, n + COLUMNS);
   }

@@ -182,7 +182,8 @@ export function geluTanh(x: Tensor): Tensor {
  */
 export function feedForward(ctx: BuildContext, prefix: string, x: Tensor, outScale = 1): Tensor {
   const name = `${prefix}.DenseReluDense`;
-  const alpha = deferredDropoutScale(ctx) * outScale;
+  const deferred = deferredDropoutScale(ctx);
+  const alpha = deferred * outScale;
   let hidden: Tensor;
   if (ctx.config.feedForwardProj === 'gated-gelu') {
     const gate = geluTanh(linear(ctx, x, `${name}.wi_0.weight`)); // (B, T, F)
@@ -191,8 +192,7 @@ export function feedForward(ctx: BuildContext, prefix: string, x: Tensor, outSca
     const pre = linear(ctx, x, `${name}.wi.weight`); // (B, T, F)
     // dropout(relu(x)) as one mask: the backward keeps no pre-activation and runs one Where.
     if (ctx.dropoutStream && ctx.dropoutRate > 0) {
-      const isScaled = deferredDropoutScale(ctx) === 1;
-      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, op.greater(pre, 0), isScaled);
+      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, op.greater(pre, 0), deferred === 1);
       return linear(ctx, dropped, `${name}.wo.weight`, alpha); // (B, T, D)
     }
     hidden = op.relu(pre); // (B, T, F)

@@ -206,15 +206,17 @@ describe('grouped dropout masks', () => {
     // The training step takes them grouped when built for a GPU, one chain per site for the
     // CPU: each value hash (mix) has two wraps (Less), and this small step's sites fit one group;
     // the GPU's rows and columns are hashed in one chain of three mixes, not two.
-    const [cpuWraps, gpuWraps] = countForDevices(
-      't5-tiny-relu',
-      (graph) => graph.nodes.filter((n) => n.opType === 'Less').length,
-    );
+    const [cpuWraps, gpuWraps] = countForDevices('t5-tiny-relu', maskWraps);
     expect(cpuWraps - gpuWraps).toBe(2 * (plan.sizes.length - 1) + 2 * 3);
     expect(next).not.toBe(grouped); // another step, other masks
     expect(Math.abs(grouped - golden.loss) / golden.loss).toBeGreaterThan(1e-4); // dropout is on
   });
 });
+
+/** Less nodes of a graph: each mask hash's mix has two wraps, each one Less (onnx/random.ts). */
+function maskWraps(graph: Graph): number {
+  return graph.nodes.filter((n) => n.opType === 'Less').length;
+}
 
 /** The fused training step of a fixture built for the CPU and for a GPU: [cpu, gpu] results of `count`. */
 function countForDevices<T>(name: string, count: (graph: Graph) => T): [T, T] {
@@ -339,10 +341,7 @@ describe('t5TrainingSpec through optim.compile', () => {
     expect([cpu.provider, gpu.provider]).toEqual(['cpu', 'cpu']);
     // The sessions ran the graphs built for each: the GPU's masks hash in fewer chains (Less:
     // their wraps; ORT folds the same few constant ones away in both).
-    const [cpuWraps, gpuWraps] = countForDevices(
-      't5-tiny-relu',
-      (g) => g.nodes.filter((n) => n.opType === 'Less').length,
-    );
+    const [cpuWraps, gpuWraps] = countForDevices('t5-tiny-relu', maskWraps);
     expect(cpuWraps).toBeGreaterThan(gpuWraps);
     expect(cpu.wraps - gpu.wraps).toBe(cpuWraps - gpuWraps);
     // The same masks either way (dropout is on), so only float rounding differs.
