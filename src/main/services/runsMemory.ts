@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { MemorySplit, RunConfig } from '../../shared/contract/runs';
 import { ACCUMULATION_MAX, describeMemorySplit, formatMemory } from '../../shared/contract/runs';
+import { isLoopedByDefault } from '../engine/optim/stepMode';
 import type { T5Config } from '../engine/t5/config';
 import { countParams, t5ParamShapes } from '../engine/t5/params';
 
@@ -20,8 +21,8 @@ import { countParams, t5ParamShapes } from '../engine/t5/params';
  * feeds in and gets back); and per example the activations kept for the backward pass: per
  * token and layer a few D and F vectors, per attention score SCORE_FLOATS (scores,
  * probabilities, the bool dropout mask and output, and the gradients in flight), and three
- * copies of the target logits. An estimate, slightly conservative; ORT's arena grows in
- * steps, so measured peaks are not linear in B.
+ * copies of the target logits. K steps in one Loop add LOOP_PARAM_COPIES. An estimate,
+ * slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
  */
 export function estimateStepBytes(
   config: T5Config,
@@ -29,6 +30,7 @@ export function estimateStepBytes(
   inputLength: number,
   targetLength: number,
   accumulation = 1,
+  isLooped = false,
 ): number {
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
   const paramBytes = 4 * countParams(t5ParamShapes(config));
@@ -39,7 +41,7 @@ export function estimateStepBytes(
     numDecoderLayers *
       (targetLength * perToken + scores(targetLength, targetLength) + scores(targetLength, inputLength)) +
     3 * targetLength * vocabSize;
-  const copies = PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0);
+  const copies = PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0) + (isLooped ? LOOP_PARAM_COPIES : 0);
   return PROCESS_BYTES + copies * paramBytes + 4 * batchSize * perExample;
 }
 
@@ -68,6 +70,24 @@ const PARAM_COPIES = 10.5;
 const SCORE_FLOATS = 6.5;
 /** The gradient sums a step with accumulation carries (128 B=2 × 4 and 512 B=1 × 4 above). */
 const ACCUMULATION_PARAM_COPIES = 3;
+
+/** Whether `run`'s calls of K steps run in one ONNX Loop (the engine's 'auto' mode, float32 parameters). */
+export function isLoopedRun(config: T5Config, run: Pick<RunConfig, 'stepsPerCall' | 'provider'>): boolean {
+  return isLoopedByDefault(run.stepsPerCall, run.provider, 4 * countParams(t5ParamShapes(config)));
+}
+
+/**
+ * NOTE: calibration of a call of K > 1 steps, 2026-11-30 at c571c11, the same machine,
+ * t5-small, 2 threads, peak RSS in MiB of a process running calls of K steps (`compile` with
+ * mode 'loop' or 'single', one warm-up call). One Loop: B=8 64/16 K=10 4774 (4700 with the
+ * engine host's malloc settings, host/allocator.ts), B=1 128/32 K=2 4763, B=2 512/114 K=2
+ * 4759, B=8 128/29 K=4 4760–4800: ~9.6–10.1 more copies of the parameter bytes than one step
+ * (about three of the training state). K one-step runs with the host's malloc settings: B=8
+ * 64/16 K=10 2588 against 2567 for K = 1, so nothing is added for them. Under 'auto' a Loop
+ * now runs only on CUDA and for small models on the CPU (engine/optim/stepMode.ts); GPU
+ * memory was not measured, and these CPU figures stand in for it.
+ */
+const LOOP_PARAM_COPIES = 10.5;
 
 /** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */
 export interface MemoryBudget {
@@ -170,7 +190,8 @@ export class MemoryBudgetError extends Error {}
 
 /** Plans `run` against `budget` at `targetLength`; throws MemoryBudgetError when nothing fits. */
 export function planMemory(config: T5Config, run: RunConfig, targetLength: number, budget: MemoryBudget): MemoryPlan {
-  const need = (m: number, a: number) => estimateStepBytes(config, m, run.inputLength, targetLength, a);
+  const isLooped = isLoopedRun(config, run);
+  const need = (m: number, a: number) => estimateStepBytes(config, m, run.inputLength, targetLength, a, isLooped);
   const { batchSize, accumulation } = run;
   const asked = need(batchSize, accumulation);
   const unsplit = { budget, batchSize, accumulation, stepBytes: asked, split: null };

@@ -17,6 +17,7 @@ import {
   type MemoryProbe,
   pickMicroBatch,
   planMemory,
+  isLoopedRun,
 } from '../../../src/main/services/runsMemory';
 import { tempDirs } from '../../support/tmp';
 
@@ -177,6 +178,24 @@ describe('planMemory', () => {
     );
   });
 
+  it('plans K steps per call as the engine runs them: one-step runs on the CPU, one Loop on CUDA', () => {
+    const quick = (provider: 'cpu' | 'cuda') => run({ stepsPerCall: 10, provider });
+    const looped = estimateStepBytes(t5Small, 32, 512, 114, 1, true);
+    expect(isLoopedRun(t5Small, quick('cpu'))).toBe(false); // 242 MB of parameters
+    expect(isLoopedRun(t5Small, quick('cuda'))).toBe(true);
+    expect(isLoopedRun(t5Small, { stepsPerCall: 1, provider: 'cuda' })).toBe(false);
+    const tiny = { ...t5Small, dModel: 64, dFf: 128, numLayers: 1, numDecoderLayers: 1, vocabSize: 384 };
+    expect(isLoopedRun(tiny, quick('cpu'))).toBe(true);
+    expect(looped).toBeGreaterThan(need(32, 1));
+    const roomy = budget(looped);
+    expect(planMemory(t5Small, quick('cpu'), 114, roomy).stepBytes).toBe(need(32, 1));
+    expect(planMemory(t5Small, quick('cuda'), 114, roomy).stepBytes).toBe(looped);
+    // What fits one-step runs does not fit the Loop: the CUDA run is split, the CPU one is not.
+    const tight = budget(need(32, 1));
+    expect(planMemory(t5Small, quick('cpu'), 114, tight).split).toBeNull();
+    expect(planMemory(t5Small, quick('cuda'), 114, tight).batchSize).toBeLessThan(32);
+  });
+
   it('with no budget figure keeps the batch and passes the reason on', () => {
     const plan = planMemory(t5Small, run(), 114, { bytes: null, basis: 'GPU memory not checked: why' });
     expect(plan).toMatchObject({ batchSize: 32, accumulation: 1, split: null, notice: 'GPU memory not checked: why' });
@@ -202,6 +221,12 @@ describe('estimateStepBytes', () => {
     [1, 512, 114, 4, 2949],
   ];
 
+  /** An estimate (bytes) at or above the peak measured (MiB), and less than half again as much. */
+  const expectCovers = (estimate: number, mib: number, label: string) => {
+    expect(estimate / MiB, label).toBeGreaterThanOrEqual(mib);
+    expect(estimate / MiB, label).toBeLessThan(1.5 * mib);
+  };
+
   it('is at or above every peak measured, and less than half again as much', () => {
     const t5Small = t5Preset('t5-small');
     const withBytes = { ...t5Small, vocabSize: 384 }; // preset:t5-small --tokenizer bytes
@@ -209,12 +234,23 @@ describe('estimateStepBytes', () => {
       [t5Small, BENCH_T5_SMALL],
       [withBytes, TRAIN_T5_SMALL_BYTES],
     ] as const) {
-      for (const [b, te, td, a, mib] of rows) {
-        const estimate = estimateStepBytes(config, b, te, td, a) / MiB;
-        expect(estimate, `B=${b} ${te}/${td} ×${a}`).toBeGreaterThanOrEqual(mib);
-        expect(estimate, `B=${b} ${te}/${td} ×${a}`).toBeLessThan(1.5 * mib);
-      }
+      for (const [b, te, td, a, mib] of rows)
+        expectCovers(estimateStepBytes(config, b, te, td, a), mib, `B=${b} ${te}/${td} ×${a}`);
     }
+  });
+
+  // Calls of K steps in one Loop, from the NOTE on LOOP_PARAM_COPIES: [B, TE, TD, K, MiB].
+  const LOOPS_T5_SMALL = [
+    [8, 64, 16, 10, 4774],
+    [1, 128, 32, 2, 4763],
+    [2, 512, 114, 2, 4759],
+    [8, 128, 29, 4, 4800],
+  ];
+
+  it('covers K steps in one Loop, within half again as much', () => {
+    const t5Small = t5Preset('t5-small');
+    for (const [b, te, td, k, mib] of LOOPS_T5_SMALL)
+      expectCovers(estimateStepBytes(t5Small, b, te, td, 1, true), mib, `B=${b} ${te}/${td} K=${k}`);
   });
 
   it('grows with the batch, the lengths and accumulation', () => {

@@ -2,8 +2,9 @@
 // clipping, schedule and optimizer update in one ONNX model, over the state layout of
 // flat.ts (parameters and moments in a few flat buffers for AdamW). Two shapes:
 // 'loop' runs K steps in an ONNX Loop whose carried state is (params, optimizer state, step)
-// and whose batches are stacked on a leading K·M axis; 'single' runs one step (WebGPU has no
-// Loop kernel; K = 1). Runtime handling is in program.ts. Reference: ONNX Operators.md#Loop.
+// and whose batches are stacked on a leading K·M axis; 'single' runs one step (K = 1; a call
+// of K steps runs it K times: WebGPU has no Loop kernel, and on the CPU a Loop costs memory,
+// optim/stepMode.ts). Runtime handling is in program.ts. Reference: ONNX Operators.md#Loop.
 
 import type { DType } from '../onnx/dtype';
 import { Graph } from '../onnx/graph';

@@ -8,7 +8,7 @@ import { EngineSession } from '../onnx/session';
 import type { NodePlacement } from '../onnx/placement';
 import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
-import { typedArrayFrom } from '../onnx/dtype';
+import { DTYPE_BYTES, typedArrayFrom } from '../onnx/dtype';
 import type { FusedMode, StateEntry } from './fused';
 import {
   batchInputName,
@@ -33,12 +33,17 @@ import {
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 import type { BuildDevice, FusedSpec } from './spec';
+import type { StepMode } from './stepMode';
+import { isLoopedByDefault } from './stepMode';
 
 export interface CompileSpec extends FusedSpec {
   /** Execution providers in order of preference (default ['cpu']). */
   readonly providers?: readonly ProviderName[];
-  /** 'auto' (default): a Loop for K > 1 unless the session runs on WebGPU; 'single': K one-step runs per call. */
-  readonly mode?: 'auto' | 'loop' | 'single';
+  /**
+   * K > 1: 'loop' runs the K steps in one ONNX Loop, 'single' as K one-step runs; 'auto'
+   * (default) loops only where isLoopedByDefault says so (CUDA).
+   */
+  readonly mode?: StepMode;
   /**
    * M > 1: 'loop' sums micro-batches 1…M−1 in an inner Loop (graph size independent of M),
    * 'unroll' builds M copies; 'auto' (default) unrolls only when WebGPU is first choice.
@@ -95,23 +100,32 @@ export interface TrainingProgram {
 export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
   validateSpec(spec);
   const providers = spec.providers?.length ? spec.providers : (['cpu'] as const);
-  const wantsLoop = spec.k > 1 && spec.mode !== 'single';
-  let mode: FusedMode = wantsLoop && (spec.mode === 'loop' || providers[0] !== 'webgpu') ? 'loop' : 'single';
+  let mode = fusedMode(spec, providers[0]);
   let opened = await openSession(spec, mode, providers);
   let placement = opened.session.placement;
-  if (mode === 'single' && wantsLoop && placement.provider !== 'webgpu') {
-    // WebGPU did not load: the provider we got has a Loop kernel, so use the K-step graph.
+  const placed = placement.provider;
+  if (fusedMode(spec, placed) !== mode) {
+    // The first choice did not load, and the provider we got runs K steps the other way.
     await opened.session.release();
-    mode = 'loop';
+    mode = fusedMode(spec, placed);
     opened = await openSession(
       spec,
       mode,
-      providers.filter((p) => p !== 'webgpu'),
+      providers.includes(placed) ? providers.slice(providers.indexOf(placed)) : [placed],
     );
     const messages = [placement.message, opened.session.placement.message].filter((m) => m !== '');
     placement = { ...opened.session.placement, requested: [...providers], message: messages.join('; ') };
   }
   return new FusedProgram(mode, opened, placement);
+}
+
+const paramBytes = (spec: FusedSpec): number =>
+  spec.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[p.dtype ?? 'float32'], 0);
+
+/** The graph `spec` gets on `provider`: K steps in one Loop, or one step per run. */
+function fusedMode(spec: CompileSpec, provider: ProviderName): FusedMode {
+  if (spec.k === 1 || spec.mode === 'single') return 'single';
+  return spec.mode === 'loop' || isLoopedByDefault(spec.k, provider, paramBytes(spec)) ? 'loop' : 'single';
 }
 
 interface OpenedSession {

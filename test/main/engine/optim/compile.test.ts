@@ -8,6 +8,8 @@ import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../sr
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
 import { compile, deviceStateOutputs } from '../../../../src/main/engine/optim/program';
+import type { StepMode } from '../../../../src/main/engine/optim/stepMode';
+import { CPU_LOOP_MAX_PARAM_BYTES } from '../../../../src/main/engine/optim/stepMode';
 import { expectClose, f64 } from './helpers';
 import { data, HIDDEN, IN, initialParams, mlp, OUT, PARAMS, spec } from './mlp';
 
@@ -33,7 +35,7 @@ describe('compile(): fused K-step training', () => {
 
   it('K steps in one Loop call equal K single-step calls and K one-step runs in one call', async () => {
     const { x, y } = data(K, B);
-    const looped = await withProgram(spec(K, B), async (p) => {
+    const looped = await withProgram(spec(K, B, { mode: 'loop' }), async (p) => {
       expect(p.mode).toBe('loop');
       p.setParams(initialParams());
       const r = await p.step({ x, y });
@@ -72,19 +74,20 @@ describe('compile(): fused K-step training', () => {
     expect(Array.from(looped.r.gradNorms).every((n) => n > 0)).toBe(true);
   });
 
-  const accumulationCases: ['loop' | 'unroll', number][] = [
-    ['loop', 2],
-    ['unroll', 2],
-    ['loop', 1],
+  const accumulationCases: ['loop' | 'unroll', number, StepMode][] = [
+    ['loop', 2, 'loop'],
+    ['unroll', 2, 'loop'],
+    ['loop', 2, 'single'],
+    ['loop', 1, 'auto'],
   ];
-  for (const [accumulationMode, k] of accumulationCases) {
-    it(`M accumulated micro-batches give the same update as one batch M times larger (${accumulationMode}, K = ${k})`, async () => {
+  for (const [accumulationMode, k, mode] of accumulationCases) {
+    it(`M accumulated micro-batches give the same update as one batch M times larger (${accumulationMode}, K = ${k}, ${mode})`, async () => {
       const M = 3;
       const rows = 2;
       const { x, y } = data(k, M * rows);
       const optimizer = { kind: 'adafactor', beta1: 0.9 } as const;
       const accumulated = await withProgram(
-        spec(k, rows, { accumulation: M, accumulationMode, optimizer }),
+        spec(k, rows, { accumulation: M, accumulationMode, optimizer, mode }),
         async (p) => {
           p.setParams(initialParams());
           const r = await p.step({ x: f64([k, M, rows, IN], x), y });
@@ -172,10 +175,30 @@ describe('compile(): fused K-step training', () => {
     for (const name of Object.keys(straight)) expectClose(resumed[name], straight[name], 1e-12, `resumed ${name}`);
   });
 
+  it("under 'auto' loops K > 1 steps on the CPU for a small model, one-step runs for a large one", async () => {
+    await withProgram(spec(2, B), async (p) => expect(p.mode).toBe('loop'));
+    // An extra parameter past CPU_LOOP_MAX_PARAM_BYTES (float64), summed into the loss.
+    const size = CPU_LOOP_MAX_PARAM_BYTES / 8 + 1;
+    const large = spec(2, B, {
+      params: [...PARAMS, { name: 'extra', shape: [size], dtype: 'float64' }],
+      build: (g, p, batch) => ({ loss: op.add(mlp(g, p, batch).loss, op.reduceMean(p.extra, null)) }),
+    });
+    await withProgram(large, async (p) => expect(p.mode).toBe('single'));
+    await withProgram({ ...large, providers: ['cuda', 'cpu'] }, async (p) => {
+      if (p.placement.provider === 'cuda') expect(p.mode).toBe('loop');
+      else {
+        // No CUDA here: the session opened for CUDA's Loop is re-opened as one-step runs on the CPU.
+        expect(p.mode).toBe('single');
+        expect(p.placement.message).toMatch(/cuda did not load/);
+        expect(p.placement.requested).toEqual(['cuda', 'cpu']);
+      }
+    });
+  });
+
   it('runs a float64 program with WebGPU first: the CPU Loop graph without WebGPU, host state with it', async () => {
     await withProgram(spec(2, B, { providers: ['webgpu', 'cpu'] }), async (p) => {
       if (p.placement.provider === 'cpu') {
-        // No WebGPU adapter on this machine: the CPU has a Loop kernel, so the K-step graph.
+        // No WebGPU adapter on this machine: the CPU loops a model this small (stepMode.ts).
         expect(p.mode).toBe('loop');
         expect(p.placement.message).toMatch(/webgpu/);
       } else {
