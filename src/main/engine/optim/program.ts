@@ -33,6 +33,7 @@ import {
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 import type { BuildDevice, FusedSpec } from './spec';
+import { buildDeviceOf } from './spec';
 import type { StepMode } from './stepMode';
 import { isLoopedByDefault } from './stepMode';
 
@@ -153,7 +154,7 @@ async function openSession(
     isAccumulationLooped,
     views: isViewFed ? 'fed' : 'split',
     maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
-    device: spec.graphDevice ?? (isCpu ? 'cpu' : 'gpu'),
+    device: spec.graphDevice ?? buildDeviceOf(providers[0]),
   });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {

@@ -1,9 +1,11 @@
 // The training spec that compile() takes and the graph builders share: the parameters, the
 // batch fields, the model builder and the optimizer/schedule/clipping/accumulation settings.
-// Types only, in their own module so that fused.ts (the step graph) and accumulate.ts (the
+// Types (and buildDeviceOf, the one rule from a provider to the device its graphs are built
+// for), in their own module so that fused.ts (the step graph) and accumulate.ts (the
 // micro-batch sums it calls) both read them without importing each other.
 
 import type { DType } from '../onnx/dtype';
+import type { ProviderName } from '../onnx/session';
 import type { Graph, Tensor } from '../onnx/graph';
 import type { OptimizerConfig } from './optimizer';
 import type { ScheduleConfig } from './schedule';
@@ -41,6 +43,11 @@ export interface StepPosition {
 
 /** The kind of execution provider a graph is built for. */
 export type BuildDevice = 'cpu' | 'gpu';
+
+/** The device a graph for `provider` is built for: every provider but the CPU is a GPU's. */
+export function buildDeviceOf(provider: ProviderName): BuildDevice {
+  return provider === 'cpu' ? 'cpu' : 'gpu';
+}
 
 /**
  * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop

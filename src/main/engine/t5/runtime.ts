@@ -24,6 +24,7 @@ import {
 import { DeviceCacheDecoding, gatherRows, HostCacheDecoding, i32 } from './decoding';
 import { toInt32 } from './training';
 import type { BuildDevice } from '../optim/spec';
+import { buildDeviceOf } from '../optim/spec';
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
@@ -74,8 +75,7 @@ export class T5Runtime implements Seq2SeqGenerator {
    * Its ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
    */
   private get device(): BuildDevice {
-    const first = this.options.providers?.[0];
-    return first === 'webgpu' || first === 'cuda' ? 'gpu' : 'cpu';
+    return buildDeviceOf(this.options.providers?.[0] ?? 'cpu');
   }
 
   private decoderGraph(cache: CacheMode): () => Uint8Array {
