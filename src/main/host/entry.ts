@@ -9,8 +9,6 @@
 // more through tsx; static imports all load before any module body runs), a Ctrl-C in that
 // window killed the host and the command reported a crashed engine host (exit 4) instead of
 // an interrupt (seen in CI: exit-codes.test.ts, "Ctrl-C during fill"). Hence the dynamic import.
-// (spawn.ts also starts the host in its own process group, so a terminal's Ctrl-C does not
-// reach it at all on POSIX; this covers a SIGINT sent to the host itself.)
 if (typeof process.send === 'function') process.on('SIGINT', () => undefined);
 
 const { startHost } = await import('./start');

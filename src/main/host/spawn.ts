@@ -34,12 +34,7 @@ export const forkHost: HostSpawner = ({ entry, env }) => {
     : [];
   // NOTE: the host's stdout goes to our stderr (fd 2): native libraries may print, and the
   // CLI's stdout must hold nothing but its own output (one JSON document with --json).
-  // NOTE: its own process group (POSIX), so a terminal's Ctrl-C, which signals the foreground
-  // group, reaches only the parent, which decides what it means; the host leaves when the
-  // parent's IPC channel closes (start.ts). Ignoring SIGINT in entry.ts left node's own
-  // start-up (~150 ms) exposed. Not on Windows, where detached gives the child a console.
-  const detached = process.platform !== 'win32';
-  const child = fork(entry, [], { env, execArgv, stdio: ['ignore', 2, 'pipe', 'ipc'], detached });
+  const child = fork(entry, [], { env, execArgv, stdio: ['ignore', 2, 'pipe', 'ipc'] });
   return {
     pid: child.pid,
     stderr: child.stderr,

@@ -30,7 +30,6 @@ function createPort(): HostPort {
   if (!send) throw new Error('The engine host must be started by Spanfill (no IPC channel to its parent).');
   // The host has no reason to outlive its parent. (Ctrl-C: entry.ts.)
   process.on('disconnect', () => process.exit(0));
-  if (!process.connected) process.exit(0); // the parent left while this module loaded
   return {
     send: (message: FromHostMessage) => void send(message),
     onMessage: (listener) => process.on('message', listener),

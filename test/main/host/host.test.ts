@@ -119,18 +119,6 @@ describe('EngineHost', () => {
     expect(await host.request('host.echo', { value: 'still here' })).toEqual({ value: 'still here', pid });
   });
 
-  it.runIf(process.platform === 'linux')(
-    "runs in a process group of its own, out of reach of a terminal's Ctrl-C from its first instant",
-    async () => {
-      const host = startHost();
-      const group = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[2]);
-      const pid = host.pid as number;
-      expect(group(pid)).toBe(pid); // a group leader: its own group from the fork on
-      expect(group(pid)).not.toBe(group(process.pid));
-      await host.ready;
-    },
-  );
-
   it('does not serve the test-only handlers in production', async () => {
     const host = startHost({ ...process.env, SPANFILL_HOST_TEST_HANDLERS: '' });
     await host.ready;
