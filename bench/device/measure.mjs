@@ -19,8 +19,8 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
 /**
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
  * PyTorch CUDA at its two shapes, the 16-thread CPU step against PyTorch 2.11, generation on
- * WebGPU and on the CPU, and the CPU step with the GPU's graph. `limit`: seconds before the
- * item is stopped.
+ * WebGPU and on the CPU, the CPU step with the GPU's graph, and 16 CPU cores' calls of 10 steps
+ * in one Loop against one-step runs. `limit`: seconds before the item is stopped.
  */
 export const PLANS = {
   full: [
@@ -49,6 +49,24 @@ export const PLANS = {
       args: ['bench', 'train', ...CPU16, '--graph', 'gpu', ...shape(8, 128, 32), ...counts(4, 2)],
       limit: 90,
     },
+    // Whether 16 cores want a call's 10 steps in one Loop: it saves the host's copy of the whole
+    // state per step (one per call) for ~3 more copies of it in memory. On 2 cores it saved no
+    // time, so the CPU runs t5-small's calls as one-step runs (engine/optim/stepMode.ts).
+    ...['loop', 'single'].map((mode) => ({
+      name: `cpu16 10 steps per call, ${mode}, B=8 128/32`,
+      args: [
+        'bench',
+        'train',
+        ...CPU16,
+        '--steps-per-call',
+        '10',
+        '--step-mode',
+        mode,
+        ...shape(8, 128, 32),
+        ...counts(10, 10),
+      ],
+      limit: 90,
+    })),
   ],
   /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
   quick: [

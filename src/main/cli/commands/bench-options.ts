@@ -5,6 +5,7 @@
 
 import type { ProviderName } from '../../engine/onnx/session';
 import type { BuildDevice } from '../../engine/optim/spec';
+import type { StepMode } from '../../engine/optim/stepMode';
 import { assertProvider } from '../../engine/onnx/session';
 import type { T5Config, T5PresetName } from '../../engine/t5/config';
 import { loadT5Config, t5Preset, T5_PRESET_NAMES } from '../../engine/t5/config';
@@ -21,6 +22,7 @@ const RANGES = {
   warmup: { min: 1, max: 1000 },
   repeats: { min: 1, max: 10000 },
   rounds: { min: 1, max: 100 },
+  'steps-per-call': { min: 1, max: 100 },
   'prompt-tokens': { min: 1, max: 65536 },
 } as const;
 
@@ -46,6 +48,15 @@ export function graphDeviceOption(context: CommandContext): BuildDevice | undefi
   const graph = context.string('graph');
   if (graph === undefined || graph === 'cpu' || graph === 'gpu') return graph;
   throw new UsageError(`--graph '${graph}' is not one of: cpu, gpu (the device kind to shape the step's graph for)`);
+}
+
+/** --step-mode auto|loop|single: how a call of K steps runs (default auto, as the trainer). */
+export function stepModeOption(context: CommandContext): StepMode | undefined {
+  const mode = context.string('step-mode');
+  if (mode === undefined || mode === 'auto' || mode === 'loop' || mode === 'single') return mode;
+  throw new UsageError(
+    `--step-mode '${mode}' is not one of: auto, loop, single (how a call of --steps-per-call steps runs)`,
+  );
 }
 
 /** --provider, default cpu. */

@@ -1,5 +1,6 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
-// [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu]`: engine/bench/train.ts benchTrain,
+// [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu] [--steps-per-call K]
+// [--step-mode auto|loop|single]`: engine/bench/train.ts benchTrain,
 // run in the engine host like training itself (host/handlers/bench.ts) — ms per fused AdamW
 // step of a random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and
 // whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
@@ -7,7 +8,7 @@
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { TrainBenchPayload } from '../../host/handlers/bench';
 import type { CommandContext } from '../command';
-import { countOption, graphDeviceOption, modelShapeOption, providerOption } from './bench-options';
+import { countOption, graphDeviceOption, modelShapeOption, providerOption, stepModeOption } from './bench-options';
 
 /** Where a bench ran: "cpu (every node placed)", "cpu (asked for webgpu) (nodes off cpu: …)". */
 export function renderProvider(
@@ -25,7 +26,11 @@ export function renderProvider(
 export function renderTrainBench(r: TrainBenchResult): string {
   return (
     `${r.preset} ${renderProvider(r)}${r.graphDevice ? ` [graph shaped for ${r.graphDevice}]` : ''} ` +
-    `B=${r.batchSize} ${r.inputLength}/${r.targetLength}: ` +
+    `B=${r.batchSize} ${r.inputLength}/${r.targetLength}` +
+    (r.stepsPerCall > 1
+      ? `, ${r.stepsPerCall} steps per call (${r.stepMode === 'loop' ? 'one Loop' : 'one-step runs'})`
+      : '') +
+    ': ' +
     `${r.msPerStep.toFixed(0)} ms/step (${r.minMsPerStep.toFixed(0)}–${r.maxMsPerStep.toFixed(0)}), ` +
     `${r.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${r.peakRssMb.toFixed(0)} MB` +
     (r.placementMessage ? `\n${r.placementMessage}` : '')
@@ -42,7 +47,7 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
     const result = await benchTrainInHost(context, {
@@ -55,6 +60,8 @@ export const trainBench = {
       provider: providerOption(context),
       threads: countOption(context, 'threads'),
       graphDevice: graphDeviceOption(context),
+      stepsPerCall: countOption(context, 'steps-per-call', 1),
+      stepMode: stepModeOption(context),
     });
     context.log(renderTrainBench(result));
     return result;

@@ -75,7 +75,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -143,6 +143,18 @@ export const benchCommand = defineCommand({
       placeholder: 'cpu|gpu',
       description:
         "bench train: shape the step's graph for this kind of device (default: the provider's): gpu has fewer, larger nodes (grouped dropout masks, Gemm, fused RMS norms), cpu cache-sized ones; to try one shape on the other, e.g. gpu on many CPU cores",
+    },
+    'steps-per-call': {
+      type: 'string',
+      placeholder: 'K',
+      description:
+        "bench train: optimizer steps per call of the step program, as a run's stepsPerCall (default 1); --steps and --warmup round up to whole calls, ms/step is a call over K",
+    },
+    'step-mode': {
+      type: 'string',
+      placeholder: 'auto|loop|single',
+      description:
+        'bench train: how a call of K steps runs: one ONNX Loop, K one-step runs, or auto (default: as training, a Loop on CUDA and for models of up to 32 MiB of parameters on the CPU)',
     },
     rounds: {
       type: 'string',

@@ -5,8 +5,10 @@
 
 import type { NodePlacement } from '../onnx/placement';
 import type { ProviderName } from '../onnx/session';
+import type { FusedMode } from '../optim/fused';
 import { compile, type TrainingProgram } from '../optim/program';
 import type { BuildDevice } from '../optim/spec';
+import type { StepMode } from '../optim/stepMode';
 import { Rng } from '../rng';
 import type { T5Config, T5PresetName } from '../t5/config';
 import { t5Preset } from '../t5/config';
@@ -23,13 +25,17 @@ export interface TrainBenchOptions {
   readonly batchSize: number;
   readonly inputLength: number;
   readonly targetLength: number;
-  /** Steps timed after the warm-up steps. */
+  /** Steps timed after the warm-up steps (rounded up to whole calls of stepsPerCall). */
   readonly steps: number;
   /**
-   * Untimed steps first (default 1): the first steps of a process also grow ORT's arena and
-   * the heap (page faults), so a steady-state figure wants a few.
+   * Untimed steps first (default 1; rounded up to whole calls): the first steps of a process
+   * also grow ORT's arena and the heap (page faults), so a steady-state figure wants a few.
    */
   readonly warmupSteps?: number;
+  /** Optimizer steps per call of the program, K (default 1), as the trainer's stepsPerCall. */
+  readonly stepsPerCall?: number;
+  /** How a call runs its K steps (CompileSpec.mode; default 'auto', as the trainer). */
+  readonly stepMode?: StepMode;
   readonly provider?: ProviderName;
   readonly threads?: number;
   /** The device the step's graph is shaped for; default the provider's kind (CompileSpec.graphDevice). */
@@ -58,8 +64,14 @@ export interface TrainBenchResult {
   readonly fallbacks: Readonly<Record<string, number>>;
   readonly placementMessage: string;
   readonly compileMs: number;
+  /** Optimizer steps per call (K) and how the calls ran them: one Loop, or K one-step runs. */
+  readonly stepsPerCall: number;
+  readonly stepMode: FusedMode;
+  /** Untimed steps run first (whole calls). */
   readonly warmupSteps: number;
+  /** The first call's time over K. */
   readonly firstStepMs: number;
+  /** Each timed call's time over K, averaged (min and max likewise). */
   readonly msPerStep: number;
   readonly minMsPerStep: number;
   readonly maxMsPerStep: number;
@@ -75,15 +87,23 @@ function randomIds(config: T5Config, rng: Rng, n: number): BigInt64Array {
   return BigInt64Array.from(randomTokenIds(config.vocabSize, rng, n), BigInt);
 }
 
+/** `rows` examples of random ids, every input position attended. */
+function randomBatch(config: T5Config, rows: number, te: number, td: number, seed: number) {
+  const rng = Rng.fromWords(seed);
+  return t5BatchFeeds({
+    inputIds: randomIds(config, rng, rows * te),
+    attentionMask: new BigInt64Array(rows * te).fill(1n),
+    labels: randomIds(config, rng, rows * td),
+  });
+}
+
 export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
   const config = options.config ?? t5Preset(options.preset);
   const { batchSize: b, inputLength: te, targetLength: td } = options;
-  const rng = Rng.fromWords(options.seed ?? 1);
-  const batch = t5BatchFeeds({
-    inputIds: randomIds(config, rng, b * te),
-    attentionMask: new BigInt64Array(b * te).fill(1n),
-    labels: randomIds(config, rng, b * td),
-  });
+  const k = options.stepsPerCall ?? 1;
+  if (!(Number.isSafeInteger(k) && k >= 1))
+    throw new Error(`benchTrain: stepsPerCall must be an integer ≥ 1, got ${k}`);
+  const batch = randomBatch(config, k * b, te, td, options.seed ?? 1);
   const requested = options.provider ?? 'cpu';
   const start = now();
   const program = await compile({
@@ -94,16 +114,20 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     ),
     optimizer: { kind: 'adamw', weightDecay: 0.01 },
     schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 },
-    k: 1,
+    k,
+    mode: options.stepMode,
     providers: [requested],
     intraOpThreads: options.threads,
     graphDevice: options.graphDevice,
     recordPlacement: true,
   });
   const compileMs = now() - start;
-  const warmup = options.warmupSteps ?? 1;
-  const { losses, times, placement } = await timeSteps(program, config, { ...options, warmupSteps: warmup }, batch);
-  const timed = timingStats(times.length > warmup ? times.slice(warmup) : times);
+  const warmupCalls = Math.ceil((options.warmupSteps ?? 1) / k);
+  const calls = { warmup: warmupCalls, timed: Math.ceil(options.steps / k) };
+  const stepMode = program.mode;
+  const { losses, times, placement } = await timeCalls(program, config, options, calls, batch);
+  const perStep = times.map((t) => t / k);
+  const timed = timingStats(perStep.length > warmupCalls ? perStep.slice(warmupCalls) : perStep);
   const msPerStep = timed.mean;
   return {
     preset: options.modelName ?? options.preset,
@@ -118,8 +142,10 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     fallbacks: placement.fallbacks,
     placementMessage: program.placement.message,
     compileMs,
-    warmupSteps: warmup,
-    firstStepMs: times[0],
+    stepsPerCall: k,
+    stepMode,
+    warmupSteps: warmupCalls * k,
+    firstStepMs: perStep[0],
     msPerStep,
     minMsPerStep: timed.min,
     maxMsPerStep: timed.max,
@@ -129,11 +155,12 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   };
 }
 
-/** Runs the warm-up steps and `options.steps` timed ones; placement is read after the first step. */
-async function timeSteps(
+/** Runs the warm-up calls and the timed ones (each of K steps); placement is read after the first call. */
+async function timeCalls(
   program: TrainingProgram,
   config: T5Config,
-  options: TrainBenchOptions & { readonly warmupSteps: number },
+  options: TrainBenchOptions,
+  calls: { readonly warmup: number; readonly timed: number },
   batch: ReturnType<typeof t5BatchFeeds>,
 ): Promise<{ losses: number[]; times: number[]; placement: NodePlacement }> {
   const losses: number[] = [];
@@ -141,12 +168,12 @@ async function timeSteps(
   let placement: NodePlacement | undefined;
   try {
     program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
-    for (let i = 0; i < options.warmupSteps + options.steps; i++) {
+    for (let i = 0; i < calls.warmup + calls.timed; i++) {
       options.signal?.throwIfAborted();
       const start = now();
-      losses.push((await program.step(batch)).losses[0]);
+      losses.push(...(await program.step(batch)).losses);
       times.push(now() - start);
-      // Read after the first step: this ends ORT's profiling, so the timed steps run without it.
+      // Read after the first call: this ends ORT's profiling, so the timed calls run without it.
       placement ??= program.nodePlacement();
     }
   } finally {

@@ -37,13 +37,29 @@ describe('bench train', () => {
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.graphDevice).toBeUndefined(); // the provider's kind
+    expect([result.stepsPerCall, result.stepMode]).toEqual([1, 'single']);
 
-    // --graph gpu: the GPU-shaped step on the CPU, and the line says so.
-    const gpuShaped = await runSpanfill(['bench', 'train', ...tiny, '--graph', 'gpu', '--data-dir', tempDir()], {
-      PATH: process.env.PATH,
-    });
+    // --graph gpu: the GPU-shaped step on the CPU; calls of 2 steps as one-step runs; the line says both.
+    const gpuShaped = await runSpanfill(
+      [
+        'bench',
+        'train',
+        ...tiny,
+        '--graph',
+        'gpu',
+        '--steps-per-call',
+        '2',
+        '--step-mode',
+        'single',
+        '--data-dir',
+        tempDir(),
+      ],
+      { PATH: process.env.PATH },
+    );
     expect(gpuShaped.code).toBe(exitCodes.ok);
-    expect(gpuShaped.stdout).toMatch(/^\S+ cpu \(every node placed\) \[graph shaped for gpu\] B=2 6\/3: /m);
+    expect(gpuShaped.stdout).toMatch(
+      /^\S+ cpu \(every node placed\) \[graph shaped for gpu\] B=2 6\/3, 2 steps per call \(one-step runs\): /m,
+    );
   });
 
   it('stops with exit 130 when cancelled: the host request carries the command signal', async () => {

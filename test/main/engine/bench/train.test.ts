@@ -39,4 +39,19 @@ describe('benchTrain', () => {
     expect(result.losses).toHaveLength(4);
     expect((await benchTrain({ ...shape, steps: 2 })).warmupSteps).toBe(1); // the default
   });
+
+  it.each(['loop', 'single'] as const)(
+    'times calls of K steps (%s): whole calls, every step a loss, ms per step a call over K',
+    async (stepMode) => {
+      const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
+      const result = await benchTrain({ ...shape, steps: 3, warmupSteps: 1, stepsPerCall: 2, stepMode });
+      expect([result.stepsPerCall, result.stepMode, result.warmupSteps]).toEqual([2, stepMode, 2]);
+      expect(result.losses).toHaveLength(2 + 4); // one warm-up call, two timed ones (3 steps round up)
+      expect(result.losses.every(Number.isFinite)).toBe(true);
+      expect(result.tokensPerSecond).toBeCloseTo((1 * (4 + 2) * 1000) / result.msPerStep, 6);
+      expect(renderTrainBench(result)).toContain(
+        `B=1 4/2, 2 steps per call (${stepMode === 'loop' ? 'one Loop' : 'one-step runs'}):`,
+      );
+    },
+  );
 });
