@@ -18,7 +18,7 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
 
 /**
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
- * PyTorch CUDA at its two shapes, the 16-thread CPU step against PyTorch 2.11, generation on
+ * PyTorch CUDA at its two shapes and its profile by op type, the 16-thread CPU step against PyTorch 2.11, generation on
  * WebGPU and on the CPU, the CPU step with the GPU's graph, and 16 CPU cores' calls of 10 steps
  * in one Loop against one-step runs. `limit`: seconds before the item is stopped.
  */
@@ -29,6 +29,12 @@ export const PLANS = {
       name: 'webgpu B=8 128/32',
       args: ['bench', 'compare', ...GPU, ...shape(8, 128, 32), ...counts(10, 3)],
       limit: 150,
+    },
+    // Where the WebGPU step's time goes, by op type (profiling slows it: shares, not the time).
+    {
+      name: 'webgpu profile B=8 128/32',
+      args: ['bench', 'train', ...GPU, '--profile', ...shape(8, 128, 32), ...counts(5, 3)],
+      limit: 90,
     },
     {
       name: 'cpu16 B=8 128/32',

@@ -75,7 +75,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -90,6 +90,11 @@ export const benchCommand = defineCommand({
         'Execution provider: cpu, cuda, webgpu or dml (default cpu); bench compare with a GPU provider runs PyTorch on CUDA',
     },
     quick: { type: 'boolean', description: 'Tiny shapes, a few calls each (a smoke test)' },
+    profile: {
+      type: 'boolean',
+      description:
+        "bench train: keep onnxruntime's profile on through the timed steps and print the kernel time per op type and step (profiling slows the step)",
+    },
     preset: {
       type: 'string',
       placeholder: 'NAME',

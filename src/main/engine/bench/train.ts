@@ -4,6 +4,7 @@
 // onnx/placement.ts). Measurements for the issue's notes; never a timed test.
 
 import type { NodePlacement } from '../onnx/placement';
+import type { OpProfile } from '../onnx/profile';
 import type { ProviderName } from '../onnx/session';
 import type { FusedMode } from '../optim/fused';
 import { compile, type TrainingProgram } from '../optim/program';
@@ -36,6 +37,8 @@ export interface TrainBenchOptions {
   readonly stepsPerCall?: number;
   /** How a call runs its K steps (CompileSpec.mode; default 'auto', as the trainer). */
   readonly stepMode?: StepMode;
+  /** Keep ORT's profile on through the timed calls and sum it by op type (TrainBenchResult.profile). */
+  readonly profile?: boolean;
   readonly provider?: ProviderName;
   readonly threads?: number;
   /** The device the step's graph is shaped for; default the provider's kind (CompileSpec.graphDevice). */
@@ -78,6 +81,11 @@ export interface TrainBenchResult {
   /** (input + target tokens per step) / mean step time. */
   readonly tokensPerSecond: number;
   readonly losses: number[];
+  /**
+   * With `profile`: kernel time per op type and step over the timed calls. Profiling costs
+   * time per node, so msPerStep is then higher than without.
+   */
+  readonly profile?: OpProfile;
   /** Peak RSS of the process that ran the bench: the engine host under `spanfill bench`. */
   readonly peakRssMb: number;
 }
@@ -125,7 +133,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const warmupCalls = Math.ceil((options.warmupSteps ?? 1) / k);
   const calls = { warmup: warmupCalls, timed: Math.ceil(options.steps / k) };
   const stepMode = program.mode;
-  const { losses, times, placement } = await timeCalls(program, config, options, calls, batch);
+  const { losses, times, placement, profile } = await timeCalls(program, config, options, calls, batch);
   const perStep = times.map((t) => t / k);
   const timed = timingStats(perStep.length > warmupCalls ? perStep.slice(warmupCalls) : perStep);
   const msPerStep = timed.mean;
@@ -151,21 +159,27 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     maxMsPerStep: timed.max,
     tokensPerSecond: (b * (te + td) * 1000) / msPerStep,
     losses,
+    ...(profile ? { profile } : {}),
     peakRssMb: peakRssMb(),
   };
 }
 
-/** Runs the warm-up calls and the timed ones (each of K steps); placement is read after the first call. */
+/**
+ * Runs the warm-up calls and the timed ones (each of K steps). Placement is read after the
+ * first call (which ends ORT's profiling, so the timed calls run without it), or with
+ * `options.profile` after the last, with the op profile of the timed calls.
+ */
 async function timeCalls(
   program: TrainingProgram,
   config: T5Config,
   options: TrainBenchOptions,
   calls: { readonly warmup: number; readonly timed: number },
   batch: ReturnType<typeof t5BatchFeeds>,
-): Promise<{ losses: number[]; times: number[]; placement: NodePlacement }> {
+): Promise<{ losses: number[]; times: number[]; placement: NodePlacement; profile?: OpProfile }> {
   const losses: number[] = [];
   const times: number[] = [];
   let placement: NodePlacement | undefined;
+  let profile: OpProfile | undefined;
   try {
     program.setParams(Object.fromEntries(randomT5Params(config, options.seed ?? 0)));
     for (let i = 0; i < calls.warmup + calls.timed; i++) {
@@ -173,11 +187,12 @@ async function timeCalls(
       const start = now();
       losses.push(...(await program.step(batch)).losses);
       times.push(now() - start);
-      // Read after the first call: this ends ORT's profiling, so the timed calls run without it.
-      placement ??= program.nodePlacement();
+      if (!options.profile) placement ??= program.nodePlacement();
     }
+    if (options.profile) profile = program.opProfile(calls.warmup);
+    placement ??= program.nodePlacement();
   } finally {
     await program.release();
   }
-  return { losses, times, placement: placement as NodePlacement };
+  return { losses, times, placement, ...(profile ? { profile } : {}) };
 }

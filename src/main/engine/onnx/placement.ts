@@ -28,9 +28,12 @@ const ORT_PROVIDER_NAMES: Readonly<Record<string, string>> = {
   dml: 'DmlExecutionProvider',
 };
 
-interface ProfileEvent {
+/** One event of ORT's profile (the fields Spanfill reads); `ts` and `dur` in microseconds. */
+export interface ProfileEvent {
   readonly cat?: string;
   readonly name?: string;
+  readonly ts?: number;
+  readonly dur?: number;
   readonly args?: { readonly provider?: string; readonly op_name?: string };
 }
 

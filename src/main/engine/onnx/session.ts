@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import type { AnyTypedArray, DType } from './dtype';
 import { downloadDeviceTensor } from './download';
 import type { NodePlacement } from './placement';
+import type { ProfileEvent } from './placement';
 import { describePlacement, placementFromProfile, readProfile } from './placement';
+import type { OpProfile } from './profile';
+import { opProfile } from './profile';
 
 export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -110,6 +113,7 @@ let placementFiles = 0;
 
 export class EngineSession {
   private nodes: NodePlacement | null = null;
+  private events: ProfileEvent[] | null = null;
   private hasRun = false;
 
   private constructor(
@@ -224,12 +228,27 @@ export class EngineSession {
    * Ends the recording; later calls return the same answer.
    */
   nodePlacement(): NodePlacement {
-    if (this.nodes) return this.nodes;
-    if (!this.placementPrefix) throw new Error('nodePlacement(): create the session with recordPlacement: true');
-    if (!this.hasRun) throw new Error('nodePlacement(): run the session once first');
-    this.session.endProfiling();
-    this.nodes = placementFromProfile(readProfile(this.placementPrefix), this.placement.provider);
+    this.nodes ??= placementFromProfile(this.recorded('nodePlacement()'), this.placement.provider);
     return this.nodes;
+  }
+
+  /**
+   * Kernel time per op type over the runs after the first `skipRuns`, from the same recording
+   * as nodePlacement (which it also ends): ask before anything calls nodePlacement, so the
+   * recording holds the runs to sum.
+   */
+  opProfile(skipRuns: number): OpProfile {
+    return opProfile(this.recorded('opProfile()'), skipRuns);
+  }
+
+  /** The recording's events: ends it and reads its file on first use. */
+  private recorded(caller: string): ProfileEvent[] {
+    if (this.events) return this.events;
+    if (!this.placementPrefix) throw new Error(`${caller}: create the session with recordPlacement: true`);
+    if (!this.hasRun) throw new Error(`${caller}: run the session once first`);
+    this.session.endProfiling();
+    this.events = readProfile(this.placementPrefix);
+    return this.events;
   }
 
   /** nodePlacement() in one line, e.g. "webgpu: 3 nodes fell back … (Cast 2, Gather 1)". */
@@ -243,7 +262,7 @@ export class EngineSession {
   }
 
   async release(): Promise<void> {
-    if (this.placementPrefix && !this.nodes) {
+    if (this.placementPrefix && !this.events) {
       // Recorded but never asked for: end the profile and delete its file.
       this.session.endProfiling();
       readProfile(this.placementPrefix);

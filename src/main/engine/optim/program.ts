@@ -6,6 +6,8 @@
 import type { Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { NodePlacement } from '../onnx/placement';
+import type { OpProfile } from '../onnx/profile';
+import { perStepProfile } from '../onnx/profile';
 import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { DTYPE_BYTES, typedArrayFrom } from '../onnx/dtype';
@@ -93,6 +95,12 @@ export interface TrainingProgram {
   getState(): Promise<TrainingState>;
   /** Where the step's nodes ran, by op type (compiled with recordPlacement, after one step). */
   nodePlacement(): NodePlacement;
+  /**
+   * Kernel time per op type and optimizer step over the calls after the first `skipCalls`
+   * (compiled with recordPlacement; ask before nodePlacement, which ends the recording). In a
+   * Loop the Loop node's own time holds its body's.
+   */
+  opProfile(skipCalls: number): OpProfile;
   setState(state: TrainingState): void;
   release(): Promise<void>;
 }
@@ -295,6 +303,11 @@ class FusedProgram implements TrainingProgram {
 
   nodePlacement(): NodePlacement {
     return this.session.nodePlacement();
+  }
+
+  opProfile(skipCalls: number): OpProfile {
+    const isLooped = this.mode === 'loop';
+    return perStepProfile(this.session.opProfile(skipCalls * (isLooped ? 1 : this.k)), isLooped ? this.k : 1);
   }
 
   setState(state: TrainingState): void {

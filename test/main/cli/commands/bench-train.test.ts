@@ -39,27 +39,18 @@ describe('bench train', () => {
     expect(result.graphDevice).toBeUndefined(); // the provider's kind
     expect([result.stepsPerCall, result.stepMode]).toEqual([1, 'single']);
 
-    // --graph gpu: the GPU-shaped step on the CPU; calls of 2 steps as one-step runs; the line says both.
-    const gpuShaped = await runSpanfill(
-      [
-        'bench',
-        'train',
-        ...tiny,
-        '--graph',
-        'gpu',
-        '--steps-per-call',
-        '2',
-        '--step-mode',
-        'single',
-        '--data-dir',
-        tempDir(),
-      ],
-      { PATH: process.env.PATH },
-    );
+    // --graph gpu, calls of 2 steps as one-step runs, --profile: the lines say all three.
+    const flags = ['--graph', 'gpu', '--steps-per-call', '2', '--step-mode', 'single', '--profile'];
+    const gpuShaped = await runSpanfill(['bench', 'train', ...tiny, ...flags, '--data-dir', tempDir()], {
+      PATH: process.env.PATH,
+    });
     expect(gpuShaped.code).toBe(exitCodes.ok);
     expect(gpuShaped.stdout).toMatch(
       /^\S+ cpu \(every node placed\) \[graph shaped for gpu\] B=2 6\/3, 2 steps per call \(one-step runs\): /m,
     );
+    // --profile: the op types after it, over the one-step runs of the timed call.
+    expect(gpuShaped.stdout).toMatch(/^kernel time by op type over 2 profiled steps: /m);
+    expect(gpuShaped.stdout).toMatch(/^ {2}Gemm on CPUExecutionProvider: [\d.]+ ms\/step \([\d.]+%\), \d+ nodes$/m);
   });
 
   it('stops with exit 130 when cancelled: the host request carries the command signal', async () => {

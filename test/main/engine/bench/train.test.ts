@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchTrain } from '../../../../src/main/engine/bench/train';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
-import { renderTrainBench } from '../../../../src/main/cli/commands/bench-train';
+import { renderOpProfile, renderTrainBench } from '../../../../src/main/cli/commands/bench-train';
 
 const { config } = loadT5Model(join(__dirname, '../../../fixtures/t5/t5-tiny-relu'));
 
@@ -38,6 +38,23 @@ describe('benchTrain', () => {
     expect(result.warmupSteps).toBe(3);
     expect(result.losses).toHaveLength(4);
     expect((await benchTrain({ ...shape, steps: 2 })).warmupSteps).toBe(1); // the default
+  });
+
+  it('with profile, sums the timed steps by op type and still reads the placement', async () => {
+    const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
+    const result = await benchTrain({ ...shape, steps: 2, warmupSteps: 1, profile: true });
+    const profile = result.profile;
+    if (!profile) throw new Error('no profile');
+    expect(profile.runs).toBe(2); // the timed steps only
+    expect(result.isFullyPlaced).toBe(true);
+    expect(new Set(profile.ops.map((o) => o.provider))).toEqual(new Set(['CPUExecutionProvider']));
+    expect(profile.ops.map((o) => o.op)).toEqual(expect.arrayContaining(['MatMul', 'SimplifiedLayerNormalization']));
+    const ms = profile.ops.map((o) => o.ms);
+    expect(ms).toEqual([...ms].sort((a, b) => b - a));
+    // One executor runs the kernels one after another inside the run.
+    expect(ms.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(profile.runMs);
+    expect(renderOpProfile(profile, 3).split('\n')).toHaveLength(1 + 3 + 1);
+    expect((await benchTrain({ ...shape, steps: 1 })).profile).toBeUndefined();
   });
 
   it.each(['loop', 'single'] as const)(

@@ -1,6 +1,7 @@
 // ortOptions(): our SessionOptions as onnxruntime-node's, in particular the settings that
 // decide a training step's peak memory (ORT's memory pattern) and the strict placement flag;
-// and runHost, which must free the GPU buffer of an output it downloads.
+// runHost, which must free the GPU buffer of an output it downloads; and opProfile, the
+// kernel time by op type from the recording nodePlacement also reads.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
@@ -49,3 +50,42 @@ describe('EngineSession.runHost on WebGPU (lavapipe)', () => {
 function f32(values: number[]): HostTensor {
   return { dtype: 'float32', dims: [values.length], data: Float32Array.from(values) };
 }
+
+describe('EngineSession.opProfile', () => {
+  /** x + x and (x + x)·x: one Add and one Mul per run. */
+  async function recorded(recordPlacement: boolean): Promise<EngineSession> {
+    const g = new Graph('profiled');
+    const x = g.input('x', 'float32', [4]);
+    const sum = op.add(x, x);
+    g.output(op.mul(sum, x), 'y');
+    return EngineSession.create(serializeModel(g), { recordPlacement });
+  }
+  const feeds = { x: { dtype: 'float32', dims: [4], data: Float32Array.of(1, 2, 3, 4) } } as const;
+
+  it('sums the runs after the skipped ones by op type, from the recording nodePlacement reads too', async () => {
+    const session = await recorded(true);
+    try {
+      for (let i = 0; i < 3; i++) await session.run(feeds);
+      const profile = session.opProfile(1);
+      expect(profile.runs).toBe(2);
+      expect(profile.ops.map((o) => [o.op, o.provider, o.nodes]).sort()).toEqual([
+        ['Add', 'CPUExecutionProvider', 1],
+        ['Mul', 'CPUExecutionProvider', 1],
+      ]);
+      expect(session.nodePlacement().byProvider).toEqual({ CPUExecutionProvider: { Add: 1, Mul: 1 } });
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('needs a session created with recordPlacement, and a run', async () => {
+    const plain = await recorded(false);
+    const unrun = await recorded(true);
+    try {
+      expect(() => plain.opProfile(0)).toThrow('opProfile(): create the session with recordPlacement: true');
+      expect(() => unrun.opProfile(0)).toThrow('opProfile(): run the session once first');
+    } finally {
+      await Promise.all([plain.release(), unrun.release()]);
+    }
+  });
+});
