@@ -59,6 +59,9 @@ export function classifyFailure(error: unknown, interrupted: boolean): { exitCod
   const byCode: Partial<Record<ApiError['code'], ExitCode>> = {
     invalid_argument: exitCodes.usage,
     unavailable: exitCodes.engine,
+    // A cancelled call: the command's own Ctrl-C, seen before its signal handler ran (an engine
+    // host that a Ctrl-C ended while it started, host/client.ts).
+    cancelled: exitCodes.interrupted,
   };
   return { exitCode: byCode[error.code] ?? exitCodes.failure, code: error.code };
 }

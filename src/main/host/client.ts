@@ -78,9 +78,8 @@ export class EngineHost {
     this.child.onExit((exitCode, signal) => {
       const exit = this.describeExit(exitCode, signal);
       this.exitInfo = exit;
-      failReady(new ApiError('unavailable', exit.message));
-      const code = exit.expected ? 'cancelled' : 'unavailable';
-      for (const id of [...this.pending.keys()]) this.settle(id, { error: new ApiError(code, exit.message) });
+      failReady(exitError(exit));
+      for (const id of [...this.pending.keys()]) this.settle(id, { error: exitError(exit) });
       for (const listener of this.exitListeners) listener(exit);
     });
   }
@@ -98,7 +97,7 @@ export class EngineHost {
     payload: HostPayload<T>,
     options: RequestOptions = {},
   ): Promise<HostResult<T>> {
-    if (this.exitInfo) return Promise.reject(new ApiError('unavailable', this.exitInfo.message));
+    if (this.exitInfo) return Promise.reject(exitError(this.exitInfo));
     const id = this.nextId++;
     return new Promise<HostResult<T>>((resolve, reject) => {
       const cleanups: (() => void)[] = [];
@@ -200,4 +199,14 @@ export class EngineHost {
       : `The engine host ${how}${tail.length > 0 ? `: ${tail.slice(-3).join(' | ')}` : ''}`;
     return { exitCode, signal, stderrTail: tail, expected, message };
   }
+}
+
+/**
+ * The error of requests a host exit ends: 'cancelled' when the exit was asked for, or when a
+ * SIGINT ended the host, which ignores SIGINT from its first line (entry.ts), so only a
+ * terminal's Ctrl-C that landed during node's own start-up can: an interrupt, not a crash.
+ * Else 'unavailable'.
+ */
+function exitError(exit: HostExit): ApiError {
+  return new ApiError(exit.expected || exit.signal === 'SIGINT' ? 'cancelled' : 'unavailable', exit.message);
 }

@@ -4,6 +4,8 @@
 // process where that is enough; a child process for a dead engine host and for Ctrl-C.
 
 import { commands } from '../../../src/main/cli/commands';
+import { classifyFailure } from '../../../src/main/cli/exit-codes';
+import { ApiError } from '../../../src/shared/errors';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -211,6 +213,18 @@ describe('exit codes', () => {
       .filter((match) => match !== null)
       .map((match) => ({ code: Number(match[1]), meaning: match[2] }));
     expect(helpRows).toEqual(rows);
+  });
+
+  it('classifies a cancelled call as an interrupt, whether or not the Ctrl-C was seen first', () => {
+    // The engine host a Ctrl-C ended during its start-up fails its calls as cancelled, and that
+    // can reach the runner before the command's own SIGINT handler has run (host/client.ts).
+    const cancelled = new ApiError('cancelled', 'The engine host was killed by SIGINT');
+    expect(classifyFailure(cancelled, false)).toEqual({ exitCode: 130, code: 'cancelled' });
+    expect(classifyFailure(cancelled, true)).toEqual({ exitCode: 130, code: 'cancelled' });
+    expect(classifyFailure(new ApiError('unavailable', 'The engine host was killed by SIGKILL'), false)).toEqual({
+      exitCode: 4,
+      code: 'unavailable',
+    });
   });
 
   it('has no case ending with a code the README does not document', () => {

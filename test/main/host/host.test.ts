@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHost, type HostExit } from '../../../src/main/host/client';
+import type { HostChild } from '../../../src/main/host/spawn';
 import { EventBus } from '../../../src/main/services/events';
 import { EngineHostManager } from '../../../src/main/services/engine-host';
 import { ApiError } from '../../../src/shared/errors';
@@ -117,6 +118,26 @@ describe('EngineHost', () => {
     isReady = true;
     await interrupts;
     expect(await host.request('host.echo', { value: 'still here' })).toEqual({ value: 'still here', pid });
+  });
+
+  it.each([
+    ['SIGINT', 'cancelled'], // only a Ctrl-C during node's start-up can: an interrupt
+    ['SIGKILL', 'unavailable'],
+  ] as const)('fails the requests of a host ended by %s as %s', async (signal, code) => {
+    let exit: ((exitCode: number | null, signal: string | null) => void) | undefined;
+    const child: HostChild = {
+      pid: 12345,
+      stderr: null,
+      send: () => undefined,
+      onMessage: () => undefined,
+      onExit: (listener) => (exit = listener),
+      kill: () => undefined,
+    };
+    const host = new EngineHost({ spawn: () => child });
+    const pending = host.request('host.echo', { value: 1 });
+    exit?.(null, signal);
+    await expect(pending).rejects.toMatchObject({ code, message: `The engine host was killed by ${signal}` });
+    await expect(host.request('host.echo', { value: 2 })).rejects.toMatchObject({ code });
   });
 
   it('does not serve the test-only handlers in production', async () => {
