@@ -113,8 +113,9 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
   let opened = await openSession(spec, mode, providers);
   let placement = opened.session.placement;
   const placed = placement.provider;
-  if (fusedMode(spec, placed) !== mode) {
-    // The first choice did not load, and the provider we got runs K steps the other way.
+  if (graphKind(spec, placed) !== graphKind(spec, providers[0])) {
+    // The first choice did not load, and the provider we got wants another graph: K steps the
+    // other way, or shaped for its device (the CPU's buckets, fed views and masks).
     await opened.session.release();
     mode = fusedMode(spec, placed);
     opened = await openSession(
@@ -130,6 +131,10 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
 
 const paramBytes = (spec: FusedSpec): number =>
   spec.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[p.dtype ?? 'float32'], 0);
+
+/** What decides the graph `spec` gets on `provider`: its mode and the device it is shaped for. */
+const graphKind = (spec: CompileSpec, provider: ProviderName): string =>
+  `${fusedMode(spec, provider)} ${spec.graphDevice ?? buildDeviceOf(provider)}`;
 
 /** The graph `spec` gets on `provider`: K steps in one Loop, or one step per run. */
 function fusedMode(spec: CompileSpec, provider: ProviderName): FusedMode {

@@ -289,6 +289,29 @@ describe('compile(): session options', () => {
   });
 });
 
+describe('compile(): a provider that did not load', () => {
+  it("re-opens a one-step program the CPU got instead of CUDA as the CPU's graph", async () => {
+    const create = vi.spyOn(EngineSession, 'create');
+    try {
+      await withProgram(spec(1, 2, { providers: ['cuda', 'cpu'] }), async (p) => {
+        const isCuda = p.placement.provider === 'cuda';
+        // Without CUDA (this machine): a GPU-shaped graph first, then the CPU's.
+        expect(create).toHaveBeenCalledTimes(isCuda ? 1 : 2);
+        if (!isCuda) {
+          expect(create.mock.calls[1][1]?.providers).toEqual(['cpu']);
+          expect(p.placement).toMatchObject({ provider: 'cpu', requested: ['cuda', 'cpu'] });
+          expect(p.placement.message).toMatch(/cuda did not load/);
+        }
+        p.setParams(initialParams());
+        const { x, y } = data(1, 2);
+        expect((await p.step({ x, y })).losses.length).toBe(1);
+      });
+    } finally {
+      create.mockRestore();
+    }
+  });
+});
+
 describe('compile(): bad use', () => {
   it('names the batch field and both shapes', async () => {
     await withProgram(spec(2, 5), async (p) => {
