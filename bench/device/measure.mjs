@@ -18,9 +18,10 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
 
 /**
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
- * PyTorch CUDA at its two shapes and its profile by op type, the 16-thread CPU step against PyTorch 2.11, generation on
- * WebGPU and on the CPU, the CPU step with the GPU's graph, and 16 CPU cores' calls of 10 steps
- * in one Loop against one-step runs. `limit`: seconds before the item is stopped.
+ * PyTorch CUDA at its two shapes and its profile by op type, the 16-thread CPU step against
+ * PyTorch 2.11, generation on WebGPU and on the CPU, the CPU step with the GPU's graph, and
+ * 16 CPU cores' calls of 10 steps in one Loop against one-step runs. `limit`: seconds before
+ * the item is stopped.
  */
 export const PLANS = {
   full: [

@@ -33,7 +33,7 @@ export function estimateStepBytes(
   isLooped = false,
 ): number {
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
-  const paramBytes = 4 * countParams(t5ParamShapes(config));
+  const paramBytes = paramBytesOf(config);
   const perToken = 6 * dModel + 1.5 * dFf; // floats per token and layer
   const scores = (rows: number, columns: number) => SCORE_FLOATS * numHeads * rows * columns;
   const perExample =
@@ -73,8 +73,11 @@ const ACCUMULATION_PARAM_COPIES = 3;
 
 /** Whether `run`'s calls of K steps run in one ONNX Loop (the engine's 'auto' mode, float32 parameters). */
 export function isLoopedRun(config: T5Config, run: Pick<RunConfig, 'stepsPerCall' | 'provider'>): boolean {
-  return isLoopedByDefault(run.stepsPerCall, run.provider, 4 * countParams(t5ParamShapes(config)));
+  return isLoopedByDefault(run.stepsPerCall, run.provider, paramBytesOf(config));
 }
+
+/** The bytes of the model's float32 parameters. */
+const paramBytesOf = (config: T5Config): number => 4 * countParams(t5ParamShapes(config));
 
 /**
  * NOTE: calibration of a call of K > 1 steps, 2026-11-30 at c571c11, the same machine,

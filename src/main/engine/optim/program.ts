@@ -27,6 +27,7 @@ import {
   bucketsOf,
   CPU_BUCKET_BYTES,
   GPU_BUCKET_BYTES,
+  paramDtype,
   packState,
   unpackState,
   viewFeeds,
@@ -129,8 +130,9 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
   return new FusedProgram(mode, opened, placement);
 }
 
+/** The parameters' bytes, at the one dtype they share (flat.ts paramDtype). */
 const paramBytes = (spec: FusedSpec): number =>
-  spec.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[p.dtype ?? 'float32'], 0);
+  spec.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0) * DTYPE_BYTES[paramDtype(spec)];
 
 /** What decides the graph `spec` gets on `provider`: its mode and the device it is shaped for. */
 const graphKind = (spec: CompileSpec, provider: ProviderName): string =>

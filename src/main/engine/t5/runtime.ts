@@ -71,8 +71,9 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /**
-   * What the graphs are built for: a GPU when one comes first (Gemm linear layers where shapes are static, layers.ts).
-   * Its ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
+   * What the graphs are built for: the first provider's device (buildDeviceOf; a GPU's graph has
+   * Gemm linear layers where shapes are static, layers.ts). Its ops have CPU kernels too, so a
+   * session that fell back to the CPU runs the same graph.
    */
   private get device(): BuildDevice {
     return buildDeviceOf(this.options.providers?.[0] ?? 'cpu');
