@@ -20,6 +20,7 @@ import {
   positionBias,
   rmsNorm,
   splitHeads,
+  transposeKeys,
 } from '../t5/layers';
 import { encoderStack, lazyInitializers, lmHead } from '../t5/model';
 import { relativeBuckets, relativePositions, runtimeDim, runtimeRange } from './positions';
@@ -137,13 +138,13 @@ export function buildExportDecoderMerged(config: T5Config, weights: ReadonlyMap<
       g.output(key, presentName(i, 'decoder', 'key')); // (B, H, Tp+Td, Dk)
       bias ??= selfBias(ctx, runtimeDim(past[0][0], 2), runtimeDim(ids, 1), key.shape[2]);
       g.output(value, presentName(i, 'decoder', 'value'));
-      const y = op.add(x, attend(ctx, `${p}.0.SelfAttention`, q, key, value, bias)); // (B, Td, D)
+      const y = op.add(x, attend(ctx, `${p}.0.SelfAttention`, q, transposeKeys(key), value, bias)); // (B, Td, D)
       const [crossKey, crossValue] = [cross[2 * i], cross[2 * i + 1]];
       g.output(crossKey, presentName(i, 'encoder', 'key')); // (B, H, Te, Dk)
       g.output(crossValue, presentName(i, 'encoder', 'value'));
       const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`);
       const qc = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (B, H, Td, Dk)
-      const z = op.add(y, attend(ctx, `${p}.1.EncDecAttention`, qc, crossKey, crossValue, crossBias)); // (B, Td, D)
+      const z = op.add(y, attend(ctx, `${p}.1.EncDecAttention`, qc, transposeKeys(crossKey), crossValue, crossBias)); // (B, Td, D)
       return op.add(z, feedForward(ctx, `${p}.2`, rmsNorm(ctx, z, `${p}.2.layer_norm.weight`))); // (B, Td, D)
     });
   }

@@ -28,16 +28,32 @@ export interface ConstantValue {
 
 export type TensorOrigin = 'input' | 'initializer' | 'node';
 
+/** The domain of onnxruntime's contrib operators (serialize.ts imports it when a node uses one). */
+export const CONTRIB_DOMAIN = 'com.microsoft';
+
 export class Tensor {
+  #name: string;
+
   constructor(
     readonly graph: Graph,
-    readonly name: string,
+    name: string,
     readonly dtype: DType,
     readonly shape: Shape,
     readonly origin: TensorOrigin,
     /** The node that produces this tensor (origin 'node'), with its output index. */
     readonly producer: { node: GraphNode; index: number } | null,
-  ) {}
+  ) {
+    this.#name = name;
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  /** @internal Graph.output's rename of a node output: every consumer holds this object. */
+  setName(name: string): void {
+    this.#name = name;
+  }
 
   get rank(): number {
     return this.shape.length;
@@ -212,28 +228,25 @@ export class Graph {
   }
 
   /**
-   * Marks `t` as a graph output. With a name, or when `t` is not produced inside this graph
-   * (an input or an outer value), an Identity node gives the output its own name.
+   * Marks `t` as a graph output and returns it. A name renames a tensor a node of this graph
+   * made, in place (every node that reads it holds the same object). An Identity node gives the
+   * output its own tensor when `t` is not made inside this graph (an input or an outer value)
+   * or is already an output (a second name).
    */
   output(t: Tensor, name?: string): Tensor {
+    const isOwnNodeOutput = t.graph === this && t.origin === 'node';
+    if (name !== undefined) this.names.reserve(name);
     let out = t;
-    if (name !== undefined || t.graph !== this || t.origin !== 'node') {
-      const [id] = this.addNode('Identity', [t], [{ dtype: t.dtype, shape: t.shape }]);
-      out = id;
-      if (name !== undefined) out = this.rename(id, name);
+    if (!isOwnNodeOutput || (name !== undefined && this.outputs.includes(t))) {
+      [out] = this.addNode('Identity', [t], [{ dtype: t.dtype, shape: t.shape }]);
+    }
+    if (name !== undefined) {
+      // Renamed where it is made, not through an Identity: that would be a copy (a dispatch on
+      // a GPU) of a tensor other nodes also read, which ORT keeps (a decoder step's caches).
+      out.setName(name);
     }
     this.outputs.push(out);
     return out;
-  }
-
-  /** Renames a node output this graph produced (used for stable output names). */
-  private rename(t: Tensor, name: string): Tensor {
-    if (!t.producer) throw new Error(`cannot rename ${t.name}: not a node output`);
-    this.names.reserve(name);
-    const renamed = new Tensor(this, name, t.dtype, t.shape, 'node', t.producer);
-    const outs = t.producer.node.outputs as Tensor[];
-    outs[t.producer.index] = renamed;
-    return renamed;
   }
 
   /** Total bytes of initializer data (to decide on external data). */

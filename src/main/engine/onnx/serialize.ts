@@ -4,7 +4,7 @@
 
 import { ONNX_DTYPE_CODE, DTYPE_BYTES } from './dtype';
 import type { AttrValue, ConstantValue, Graph, Shape, Tensor } from './graph';
-import { Graph as GraphClass } from './graph';
+import { CONTRIB_DOMAIN, Graph as GraphClass } from './graph';
 import { ATTR_TYPE, encodeModelProto } from './proto';
 
 export const OPSET_VERSION = 17;
@@ -114,13 +114,25 @@ function checkRoot(g: Graph): void {
   if (g.outputs.length === 0) throw new Error(`serializeModel: graph '${g.name}' has no outputs`);
 }
 
+/** The domains of the nodes of `g` and of its subgraphs (attributes). */
+function nodeDomains(g: Graph, into = new Set<string>()): Set<string> {
+  for (const n of g.nodes) {
+    into.add(n.domain);
+    for (const v of Object.values(n.attrs)) if (isGraph(v)) nodeDomains(v, into);
+  }
+  return into;
+}
+
 function modelProto(g: Graph, docString: string, sink: InitializerSink): Uint8Array {
+  const opsets = [{ domain: '', version: OPSET_VERSION }];
+  // ONNX Runtime's contrib operators are version 1 of their domain.
+  if (nodeDomains(g).has(CONTRIB_DOMAIN)) opsets.push({ domain: CONTRIB_DOMAIN, version: 1 });
   return encodeModelProto({
     ir_version: IR_VERSION,
     producer_name: 'spanfill',
     producer_version: '0.1.0',
     doc_string: docString,
-    opset_import: [{ domain: '', version: OPSET_VERSION }],
+    opset_import: opsets,
     graph: graphProto(g, sink),
   });
 }

@@ -54,17 +54,23 @@ abstract class StepDecoding implements DecodingSession {
   abstract reorder(order: readonly number[]): void;
   abstract close(): Promise<void>;
 
-  /** The shape of one layer's key or value cache, (N, H, P, Dk). */
-  protected get cacheDims(): number[] {
-    return [this.rows, this.config.numHeads, this.maxSteps, this.config.dKv];
+  /** Floats in one layer's key or value cache, N·H·P·Dk. */
+  protected get cacheSize(): number {
+    return this.rows * this.config.numHeads * this.maxSteps * this.config.dKv;
   }
 
-  /** past.{i}.key/value of every layer, each made by `make`. */
-  protected cachesOf<T>(make: () => T): Map<string, T> {
+  /** The shape of one layer's key cache (N, H, Dk, P) or value cache (N, H, P, Dk) (crossKeyName). */
+  protected cacheDims(isKey: boolean): number[] {
+    const { rows, maxSteps, config } = this;
+    return isKey ? [rows, config.numHeads, config.dKv, maxSteps] : [rows, config.numHeads, maxSteps, config.dKv];
+  }
+
+  /** past.{i}.key/value of every layer, each made by `make` (told whether it is a key cache). */
+  protected cachesOf<T>(make: (isKey: boolean) => T): Map<string, T> {
     const caches = new Map<string, T>();
     for (let i = 0; i < this.config.numDecoderLayers; i++) {
-      caches.set(pastKeyName(i), make());
-      caches.set(pastValueName(i), make());
+      caches.set(pastKeyName(i), make(true));
+      caches.set(pastValueName(i), make(false));
     }
     return caches;
   }
@@ -82,33 +88,46 @@ abstract class StepDecoding implements DecodingSession {
       position_buckets: i32([1, maxSteps], toInt32(buckets)),
       position_mask: f32([1, 1, 1, maxSteps], keyMask),
       write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
+      write_key_position: { dtype: 'bool', dims: [1, 1, 1, maxSteps], data: writeAt },
     };
   }
 }
 
 /**
- * CacheMode 'host': the self-attention caches (N, H, P, Dk) per layer live here, are fed
- * zero-copy each step and receive the step's new key/value row; reorder gathers rows here.
+ * CacheMode 'host': the self-attention caches of every layer live here, are fed zero-copy each
+ * step and receive the step's new key/value; reorder gathers rows here.
  */
 export class HostCacheDecoding extends StepDecoding {
-  private readonly cacheRow = this.config.numHeads * this.maxSteps * this.config.dKv; // H·P·Dk floats per row
-  private caches = this.cachesOf<Float32Array>(() => new Float32Array(this.rows * this.cacheRow));
+  private readonly cacheRow = this.cacheSize / this.rows; // H·P·Dk floats per row
+  private caches = this.cachesOf<Float32Array>(() => new Float32Array(this.cacheSize));
 
   async step(tokens: readonly number[]): Promise<Float32Array> {
     const feeds = this.stepInputs(tokens);
-    for (const [name, data] of this.caches) feeds[name] = f32(this.cacheDims, data);
+    for (let i = 0; i < this.config.numDecoderLayers; i++) {
+      feeds[pastKeyName(i)] = f32(this.cacheDims(true), this.cache(pastKeyName(i)));
+      feeds[pastValueName(i)] = f32(this.cacheDims(false), this.cache(pastValueName(i)));
+    }
     const out = await this.decoder.run(feeds);
     for (let i = 0; i < this.config.numDecoderLayers; i++) {
-      this.write(pastKeyName(i), hostData(out[newKeyName(i)]));
-      this.write(pastValueName(i), hostData(out[newValueName(i)]));
+      this.writeKey(this.cache(pastKeyName(i)), hostData(out[newKeyName(i)]));
+      this.writeValue(this.cache(pastValueName(i)), hostData(out[newValueName(i)]));
     }
     this.position++;
     return hostData(out.logits);
   }
 
+  private cache(name: string): Float32Array {
+    return this.caches.get(name) as Float32Array;
+  }
+
+  /** cache (N, H, Dk, P)[:, :, :, t] = entry (N, H, Dk, 1), in place. */
+  private writeKey(cache: Float32Array, entry: Float32Array): void {
+    const { maxSteps, position } = this;
+    for (let r = 0; r < entry.length; r++) cache[r * maxSteps + position] = entry[r];
+  }
+
   /** cache (N, H, P, Dk)[:, :, t, :] = entry (N, H, 1, Dk)[:, :, 0, :], in place. */
-  private write(name: string, entry: Float32Array): void {
-    const cache = this.caches.get(name) as Float32Array;
+  private writeValue(cache: Float32Array, entry: Float32Array): void {
     const dKv = this.config.dKv;
     const slices = entry.length / dKv; // N·H
     for (let s = 0; s < slices; s++) {
@@ -135,9 +154,9 @@ export class HostCacheDecoding extends StepDecoding {
  * and the cross K/V it was given) are disposed when replaced and on close.
  */
 export class DeviceCacheDecoding extends StepDecoding {
-  private readonly zeros = f32(this.cacheDims, new Float32Array(this.cacheDims.reduce((a, b) => a * b, 1)));
+  private readonly zeros = new Float32Array(this.cacheSize);
   /** Zeros (one host array for all, uploaded by the first step); then device tensors. */
-  private caches = this.cachesOf<Feed>(() => this.zeros);
+  private caches = this.cachesOf<Feed>((isKey) => f32(this.cacheDims(isKey), this.zeros));
   /** Row i of the next step continues cache row order[i]; null for the identity. */
   private order: number[] | null = null;
 

@@ -16,6 +16,7 @@ import { relativePositionBucket } from './buckets';
 import type { T5Config } from './config';
 import type { BuildContext } from './layers';
 import {
+  addRmsNorm,
   attend,
   buildContext,
   feedForward,
@@ -25,6 +26,7 @@ import {
   reshapeDim,
   rmsNorm,
   splitHeads,
+  splitKeyHeads,
 } from './layers';
 import { encoderStack, lazyInitializers, lmHead } from './model';
 import { t5ParamShapes } from './params';
@@ -42,14 +44,19 @@ export const ROW_ORDER = 'row_order';
  */
 export type IdType = 'int32' | 'int64';
 
+/**
+ * Keys are kept as attend() multiplies them, (…, Dk, positions) (layers.ts splitKeyHeads), so
+ * the decoder step transposes none: cross keys (N, H, Dk, Te), self-attention key caches
+ * (N, H, Dk, P), a new key (N, H, Dk, 1). Values keep (…, positions, Dk).
+ */
 export const crossKeyName = (layer: number): string => `cross.${layer}.key`;
 export const crossValueName = (layer: number): string => `cross.${layer}.value`;
 export const pastKeyName = (layer: number): string => `past.${layer}.key`;
 export const pastValueName = (layer: number): string => `past.${layer}.value`;
-/** The new token's key/value of a layer, (N, H, 1, Dk); the runtime writes it into its cache. */
+/** The new token's key (N, H, Dk, 1) and value (N, H, 1, Dk) of a layer; the runtime writes them in. */
 export const newKeyName = (layer: number): string => `new.${layer}.key`;
 export const newValueName = (layer: number): string => `new.${layer}.value`;
-/** A 'device' cache's updated self-attention cache of a layer, (N, H, P, Dk): next step's past. */
+/** A 'device' cache's updated caches of a layer, key (N, H, Dk, P), value (N, H, P, Dk): next step's past. */
 export const presentKeyName = (layer: number): string => `present.${layer}.key`;
 export const presentValueName = (layer: number): string => `present.${layer}.value`;
 
@@ -77,7 +84,7 @@ export const crossNames = (config: T5Config): string[] => layerNames(config, cro
 
 /**
  * Encoder graph: input_ids, attention_mask (B, Te), the bidirectional bucket table
- * position_buckets (Te, Te) and row_prompt (N) → cross.{i}.key / .value (N, H, Te, Dk), the
+ * position_buckets (Te, Te) and row_prompt (N) → cross.{i}.key (N, H, Dk, Te) / .value (N, H, Te, Dk), the
  * rows of the decoder (beams repeat their prompt's row), gathered here so that a device-kept
  * result needs no host copy.
  */
@@ -98,11 +105,12 @@ export function buildEncoderGraph(
   const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask), buckets); // (B, Te, D)
   // Project the B prompts, then gather rows: beams share a prompt, so projecting after the
   // gather would repeat the work numBeams times.
-  const project = (weight: string): Tensor => op.gather(splitHeads(ctx, linear(ctx, encoded, weight)), rowPrompt, 0); // (N, H, Te, Dk)
+  const project = (weight: string, heads: typeof splitHeads): Tensor =>
+    op.gather(heads(ctx, linear(ctx, encoded, weight)), rowPrompt, 0);
   for (let i = 0; i < config.numDecoderLayers; i++) {
     const prefix = `decoder.block.${i}.layer.1.EncDecAttention`;
-    g.output(project(`${prefix}.k.weight`), crossKeyName(i)); // (N, H, Te, Dk)
-    g.output(project(`${prefix}.v.weight`), crossValueName(i)); // (N, H, Te, Dk)
+    g.output(project(`${prefix}.k.weight`, splitKeyHeads), crossKeyName(i)); // (N, H, Dk, Te)
+    g.output(project(`${prefix}.v.weight`, splitHeads), crossValueName(i)); // (N, H, Te, Dk)
   }
   return g;
 }
@@ -111,15 +119,16 @@ export function buildEncoderGraph(
 interface StepInputs {
   readonly buckets: Tensor; // (1, P) int32/int64: bucket of key k for the current query
   readonly keyMask: Tensor; // (1, 1, 1, P): 0 for k ≤ t, MASK_VALUE after
-  readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t
+  readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t (for value caches)
+  readonly writeKeyAt: Tensor; // (1, 1, 1, P) bool: the same, for key caches
   readonly rowOrder: Tensor | null; // (N) int32/int64: ROW_ORDER ('device' cache only)
 }
 
 interface CachedAttention {
   readonly out: Tensor; // (N, 1, D): attention output after the o projection
-  readonly newKey: Tensor; // (N, H, 1, Dk)
+  readonly newKey: Tensor; // (N, H, Dk, 1)
   readonly newValue: Tensor; // (N, H, 1, Dk)
-  readonly key: Tensor; // (N, H, P, Dk): the cache with the new key written at t
+  readonly key: Tensor; // (N, H, Dk, P): the cache with the new key written at t
   readonly value: Tensor; // (N, H, P, Dk)
 }
 
@@ -134,18 +143,72 @@ function cachedSelfAttention(
   const { g, config } = ctx;
   const n = h.shape[0];
   const p = step.buckets.shape[1];
-  const cacheShape = [n, config.numHeads, p, config.dKv];
-  const past = (name: string): Tensor => {
-    const cache = g.input(name, 'float32', cacheShape); // (N, H, P, Dk)
-    return step.rowOrder ? op.gather(cache, step.rowOrder, 0) : cache; // (N, H, P, Dk)
+  const past = (name: string, shape: Dim[]): Tensor => {
+    const cache = g.input(name, 'float32', shape);
+    return step.rowOrder ? op.gather(cache, step.rowOrder, 0) : cache;
   };
   const prefix = `decoder.block.${layer}.layer.0.SelfAttention`;
   const q = splitHeads(ctx, linear(ctx, h, `${prefix}.q.weight`)); // (N, H, 1, Dk)
-  const newKey = splitHeads(ctx, linear(ctx, h, `${prefix}.k.weight`)); // (N, H, 1, Dk)
+  const newKey = splitKeyHeads(ctx, linear(ctx, h, `${prefix}.k.weight`)); // (N, H, Dk, 1)
   const newValue = splitHeads(ctx, linear(ctx, h, `${prefix}.v.weight`)); // (N, H, 1, Dk)
-  const key = op.where(step.writeAt, newKey, past(pastKeyName(layer))); // (N, H, P, Dk)
-  const value = op.where(step.writeAt, newValue, past(pastValueName(layer))); // (N, H, P, Dk)
+  const key = op.where(step.writeKeyAt, newKey, past(pastKeyName(layer), [n, config.numHeads, config.dKv, p])); // (N, H, Dk, P)
+  const value = op.where(step.writeAt, newValue, past(pastValueName(layer), [n, config.numHeads, p, config.dKv])); // (N, H, P, Dk)
   return { out: attend(ctx, prefix, q, key, value, bias), newKey, newValue, key, value };
+}
+
+/** The residual stream between decoder-step layers: base + branch, the add left to the next norm. */
+interface Residual {
+  readonly base: Tensor; // (N, 1, D)
+  readonly branch: Tensor | null; // (N, 1, D), null: the stream is `base`
+}
+
+/** The stream's sum and its RMS norm: one node per pair in an inference graph (addRmsNorm). */
+function normOf(ctx: BuildContext, stream: Residual, name: string): { sum: Tensor; normed: Tensor } {
+  if (!stream.branch) return { sum: stream.base, normed: rmsNorm(ctx, stream.base, name) };
+  return addRmsNorm(ctx, stream.base, stream.branch, name);
+}
+
+/** What every layer's cross-attention takes: the encoder mask bias and its K/V input shapes. */
+interface CrossInputs {
+  readonly bias: Tensor; // (N, 1, 1, Te)
+  readonly keyShape: Dim[]; // (N, H, Dk, Te)
+  readonly valueShape: Dim[]; // (N, H, Te, Dk)
+}
+
+/**
+ * One decoder layer of a step: its self-attention against the cache, cross-attention against
+ * this layer's cross.{i}.key/value inputs and the feed-forward, whose residual add it leaves
+ * to the next norm (Residual). Returns the self-attention's keys/values for the caller to output.
+ */
+function decoderStepLayer(
+  ctx: BuildContext,
+  i: number,
+  input: Residual,
+  step: StepInputs,
+  selfBias: Tensor,
+  cross: CrossInputs,
+): { self: CachedAttention; stream: Residual } {
+  const p = `decoder.block.${i}.layer`;
+  const { sum: x, normed: h } = normOf(ctx, input, `${p}.0.layer_norm.weight`); // (N, 1, D) each
+  const self = cachedSelfAttention(ctx, i, h, step, selfBias);
+  const { sum: y, normed: c } = addRmsNorm(ctx, x, self.out, `${p}.1.layer_norm.weight`); // (N, 1, D) each
+  const q = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (N, H, 1, Dk)
+  const key = ctx.g.input(crossKeyName(i), 'float32', cross.keyShape); // (N, H, Dk, Te)
+  const value = ctx.g.input(crossValueName(i), 'float32', cross.valueShape); // (N, H, Te, Dk)
+  const attended = attend(ctx, `${p}.1.EncDecAttention`, q, key, value, cross.bias); // (N, 1, D)
+  const { sum: z, normed: n } = addRmsNorm(ctx, y, attended, `${p}.2.layer_norm.weight`); // (N, 1, D) each
+  return { self, stream: { base: z, branch: feedForward(ctx, `${p}.2`, n) } };
+}
+
+/** A layer's step outputs: the new key/value ('host' cache) or the updated caches ('device'). */
+function outputCaches(g: Graph, layer: number, self: CachedAttention, cache: CacheMode): void {
+  if (cache === 'host') {
+    g.output(self.newKey, newKeyName(layer));
+    g.output(self.newValue, newValueName(layer));
+  } else {
+    g.output(self.key, presentKeyName(layer));
+    g.output(self.value, presentValueName(layer));
+  }
 }
 
 export interface DecoderStepOptions {
@@ -159,10 +222,11 @@ export interface DecoderStepOptions {
 
 /**
  * One decoder step for N rows: decoder_input_ids (N, 1), the caches and the cross K/V →
- * logits (N, V) and, with a 'host' cache, new.{i}.key/value (N, H, 1, Dk): only the new
+ * logits (N, V) and, with a 'host' cache, new.{i}.key/value (one position each): only the new
  * entries leave the graph, since the caches are inputs (passed zero-copy on the CPU) and
  * outputs are copied, so returning whole caches would copy L·2·N·H·P·Dk floats per token.
- * With a 'device' cache: row_order (N) in, present.{i}.key/value (N, H, P, Dk) out (CacheMode).
+ * With a 'device' cache: row_order (N) in, present.{i}.key/value (P positions) out (CacheMode).
+ * Keys in every cache are (…, Dk, positions) (crossKeyName).
  */
 export function buildDecoderStepGraph(
   config: T5Config,
@@ -176,35 +240,25 @@ export function buildDecoderStepGraph(
     buckets: g.input('position_buckets', idType, [1, maxSteps]),
     keyMask: g.input('position_mask', 'float32', [1, 1, 1, maxSteps]),
     writeAt: g.input('write_position', 'bool', [1, 1, maxSteps, 1]),
+    // NOTE: an input rather than a Reshape of write_position: WebGPU has no bool Reshape.
+    writeKeyAt: g.input('write_key_position', 'bool', [1, 1, 1, maxSteps]),
     rowOrder: cache === 'device' ? g.input(ROW_ORDER, idType, [rows]) : null,
   };
   const ids = g.input('decoder_input_ids', idType, [rows, 1]); // (N, 1)
-  const crossBias = maskBias(ctx, g.input('attention_mask', idType, [rows, encoderLength])); // (N, 1, 1, Te)
   const table = ctx.param('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight');
   const selfBias = op.add(op.unsqueeze(op.transpose(op.gather(table, step.buckets, 0), [2, 0, 1]), [0]), step.keyMask); // (1, H, 1, P)
-  const crossShape = [rows, config.numHeads, encoderLength, config.dKv];
-  let x = op.gather(ctx.param('shared.weight'), ids, 0); // (N, 1, D)
+  const cross: CrossInputs = {
+    bias: maskBias(ctx, g.input('attention_mask', idType, [rows, encoderLength])), // (N, 1, 1, Te)
+    keyShape: [rows, config.numHeads, config.dKv, encoderLength],
+    valueShape: [rows, config.numHeads, encoderLength, config.dKv],
+  };
+  let stream: Residual = { base: op.gather(ctx.param('shared.weight'), ids, 0), branch: null }; // (N, 1, D)
   for (let i = 0; i < config.numDecoderLayers; i++) {
-    const p = `decoder.block.${i}.layer`;
-    x = g.scope(`decoder.block.${i}`, () => {
-      const self = cachedSelfAttention(ctx, i, rmsNorm(ctx, x, `${p}.0.layer_norm.weight`), step, selfBias);
-      if (cache === 'host') {
-        g.output(self.newKey, newKeyName(i));
-        g.output(self.newValue, newValueName(i));
-      } else {
-        g.output(self.key, presentKeyName(i));
-        g.output(self.value, presentValueName(i));
-      }
-      const y = op.add(x, self.out); // (N, 1, D)
-      const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (N, 1, D)
-      const q = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (N, H, 1, Dk)
-      const crossKey = g.input(crossKeyName(i), 'float32', crossShape); // (N, H, Te, Dk)
-      const crossValue = g.input(crossValueName(i), 'float32', crossShape); // (N, H, Te, Dk)
-      const z = op.add(y, attend(ctx, `${p}.1.EncDecAttention`, q, crossKey, crossValue, crossBias)); // (N, 1, D)
-      return op.add(z, feedForward(ctx, `${p}.2`, rmsNorm(ctx, z, `${p}.2.layer_norm.weight`))); // (N, 1, D)
-    });
+    const layer = g.scope(`decoder.block.${i}`, () => decoderStepLayer(ctx, i, stream, step, selfBias, cross));
+    outputCaches(g, i, layer.self, cache);
+    stream = layer.stream;
   }
-  const logits = lmHead(ctx, rmsNorm(ctx, x, 'decoder.final_layer_norm.weight')); // (N, 1, V)
+  const logits = lmHead(ctx, normOf(ctx, stream, 'decoder.final_layer_norm.weight').normed); // (N, 1, V)
   g.output(op.reshape(logits, [reshapeDim(rows), config.vocabSize]), 'logits'); // (N, V)
   return g;
 }

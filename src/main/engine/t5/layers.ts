@@ -78,6 +78,22 @@ export function rmsNorm(ctx: BuildContext, x: Tensor, name: string): Tensor {
   return op.mul(normed, ctx.param(name)); // (…, D)
 }
 
+/**
+ * The residual sum x + branch and its RMS norm, for inference graphs: one
+ * SkipSimplifiedLayerNormalization node (not differentiable: never in a training graph), or
+ * with ctx.isStandardOnly an Add and rmsNorm's elementwise form.
+ */
+export function addRmsNorm(
+  ctx: BuildContext,
+  x: Tensor,
+  branch: Tensor,
+  name: string,
+): { sum: Tensor; normed: Tensor } {
+  if (!ctx.isStandardOnly) return op.skipRmsNormalization(x, branch, ctx.param(name), ctx.config.layerNormEpsilon);
+  const sum = op.add(x, branch);
+  return { sum, normed: rmsNorm(ctx, sum, name) };
+}
+
 export function dropout(ctx: BuildContext, x: Tensor): Tensor {
   if (ctx.dropoutRate === 0) return x;
   if (ctx.dropoutStream) return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream);
@@ -116,16 +132,39 @@ export function reshapeDim(d: Dim): number {
   return typeof d === 'number' ? d : 0;
 }
 
-/** (B, T, I) → (B, H, T, Dk). */
+/**
+ * (B, T, I) → (B, H, T, Dk). With one position (T = 1, a decoder step) moving heads in front of
+ * it keeps the memory order, so a Reshape does it: no Transpose, which is a dispatch on a GPU.
+ */
 export function splitHeads(ctx: BuildContext, x: Tensor): Tensor {
   const [b, t] = x.shape.map(reshapeDim);
-  const heads = op.reshape(x, [b, t, ctx.config.numHeads, ctx.config.dKv]); // (B, T, H, Dk)
+  const { numHeads, dKv } = ctx.config;
+  if (t === 1) return op.reshape(x, [b, numHeads, 1, dKv]); // (B, H, 1, Dk)
+  const heads = op.reshape(x, [b, t, numHeads, dKv]); // (B, T, H, Dk)
   return op.transpose(heads, [0, 2, 1, 3]); // (B, H, T, Dk)
 }
 
-/** (B, H, T, Dk) → (B, T, I). */
+/**
+ * (B, T, I) → (B, H, Dk, T): keys laid out as attend() multiplies them, in one Transpose
+ * (splitHeads and then swapping the last two axes would be two).
+ */
+export function splitKeyHeads(ctx: BuildContext, x: Tensor): Tensor {
+  const [b, t] = x.shape.map(reshapeDim);
+  const { numHeads, dKv } = ctx.config;
+  if (t === 1) return op.reshape(x, [b, numHeads, dKv, 1]); // (B, H, Dk, 1)
+  const heads = op.reshape(x, [b, t, numHeads, dKv]); // (B, T, H, Dk)
+  return op.transpose(heads, [0, 2, 3, 1]); // (B, H, Dk, T)
+}
+
+/** Keys (B, H, T, Dk) → (B, H, Dk, T), the layout attend() takes. */
+export function transposeKeys(k: Tensor): Tensor {
+  return op.transpose(k, [0, 1, 3, 2]);
+}
+
+/** (B, H, T, Dk) → (B, T, I); a Reshape alone when T = 1 (splitHeads). */
 export function mergeHeads(ctx: BuildContext, x: Tensor): Tensor {
   const [b, , t] = x.shape.map(reshapeDim);
+  if (t === 1) return op.reshape(x, [b, 1, innerDim(ctx.config)]); // (B, 1, I)
   const merged = op.transpose(x, [0, 2, 1, 3]); // (B, T, H, Dk)
   return op.reshape(merged, [b, t, innerDim(ctx.config)]); // (B, T, I)
 }
@@ -133,18 +172,19 @@ export function mergeHeads(ctx: BuildContext, x: Tensor): Tensor {
 /**
  * softmax(q·kᵀ + bias)·v over heads, then the output projection. T5 folds the 1/√Dk scale
  * into the initialisation, so none is applied here.
- * q (B, H, Tq, Dk), k (B, H, Tk, Dk), v (B, H, Tk, Dk), bias broadcastable to (B, H, Tq, Tk).
+ * q (B, H, Tq, Dk), keys already transposed kT (B, H, Dk, Tk) (splitKeyHeads), v (B, H, Tk, Dk),
+ * bias broadcastable to (B, H, Tq, Tk).
  */
 export function attend(
   ctx: BuildContext,
   prefix: string,
   q: Tensor,
-  k: Tensor,
+  kT: Tensor,
   v: Tensor,
   bias: Tensor,
   outScale = 1,
 ): Tensor {
-  const scores = op.add(op.matmul(q, op.transpose(k, [0, 1, 3, 2])), bias); // (B, H, Tq, Tk)
+  const scores = op.add(op.matmul(q, kT), bias); // (B, H, Tq, Tk)
   const weights = dropoutDeferred(ctx, op.softmax(scores, -1)); // (B, H, Tq, Tk)
   const context = mergeHeads(ctx, op.matmul(weights, v)); // (B, Tq, I)
   // The output projection is linear: it takes the weights' deferred dropout factor too.
@@ -161,9 +201,9 @@ export function attention(
   outScale = 1,
 ): Tensor {
   const q = splitHeads(ctx, linear(ctx, xq, `${prefix}.q.weight`)); // (B, H, Tq, Dk)
-  const k = splitHeads(ctx, linear(ctx, xkv, `${prefix}.k.weight`)); // (B, H, Tk, Dk)
+  const kT = splitKeyHeads(ctx, linear(ctx, xkv, `${prefix}.k.weight`)); // (B, H, Dk, Tk)
   const v = splitHeads(ctx, linear(ctx, xkv, `${prefix}.v.weight`)); // (B, H, Tk, Dk)
-  return attend(ctx, prefix, q, k, v, bias, outScale);
+  return attend(ctx, prefix, q, kT, v, bias, outScale);
 }
 
 /**

@@ -139,8 +139,8 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /**
-   * Cross-attention keys/values of every decoder layer for the decoder rows, (N, H, Te, Dk)
-   * each: kept on the device for a 'device' cache on WebGPU (keepOnDevice acts on WebGPU
+   * Cross-attention keys (N, H, Dk, Te) and values (N, H, Te, Dk) of every decoder layer for
+   * the decoder rows: kept on the device for a 'device' cache on WebGPU (keepOnDevice acts on WebGPU
    * only), else on the host.
    */
   private async encode(

@@ -66,6 +66,65 @@ describe('graph builder', () => {
     expect(Array.from(out.g.data as Float32Array)).toEqual([5, 0, 5, 11, 6, 11]);
   });
 
+  it('names an output where it is made; an Identity only for an input or a second name', async () => {
+    const g = new Graph('t');
+    const x = g.input('x', 'float32', [2]);
+    const doubled = op.mul(x, 2);
+    const read = op.add(doubled, 1); // made before the rename: must read the renamed tensor
+    expect(g.output(doubled, 'doubled')).toBe(doubled);
+    expect(doubled.name).toBe('doubled');
+    g.output(read, 'plus_one');
+    g.output(doubled, 'doubled_again'); // a second name for the same tensor
+    g.output(x, 'echo'); // a graph input
+    expect(g.nodes.map((n) => n.opType)).toEqual(['Mul', 'Add', 'Identity', 'Identity']);
+    const other = new Graph('u');
+    const taken = other.input('taken', 'float32', [1]);
+    expect(() => other.output(op.neg(taken), 'taken')).toThrow(/duplicate tensor name 'taken'/);
+    expect(other.outputs).toEqual([]);
+    const session = await EngineSession.create(serializeModel(g));
+    const r = await session.runHost({ x: { dtype: 'float32', dims: [2], data: Float32Array.from([1, -3]) } });
+    expect(Array.from(r.doubled.data as Float32Array)).toEqual([2, -6]);
+    expect(Array.from(r.plus_one.data as Float32Array)).toEqual([3, -5]);
+    expect(Array.from(r.doubled_again.data as Float32Array)).toEqual([2, -6]);
+    expect(Array.from(r.echo.data as Float32Array)).toEqual([1, -3]);
+    await session.release();
+  });
+
+  it('runs a contrib op (SkipSimplifiedLayerNormalization): the residual sum and its RMS norm', async () => {
+    const [rows, d, eps] = [3, 8, 1e-6];
+    const g = new Graph('t');
+    const x = g.input('x', 'float32', [rows, 1, d]);
+    const skip = g.input('skip', 'float32', [rows, 1, d]);
+    const w = g.input('w', 'float32', [d]);
+    const { sum, normed } = op.skipRmsNormalization(x, skip, w, eps);
+    g.output(sum, 'sum');
+    g.output(normed, 'normed');
+    const other = new Graph('u');
+    const short = other.input('short', 'float32', [rows, 1, d - 1]);
+    const [otherX, otherW] = [other.input('x', 'float32', [rows, 1, d]), other.input('w', 'float32', [d])];
+    expect(() => op.skipRmsNormalization(otherX, short, otherW, eps)).toThrow(
+      /SkipSimplifiedLayerNormalization: skip short \[3, 1, 7\] must match x \[3, 1, 8\]/,
+    );
+    const xs = Float32Array.from({ length: rows * d }, (_, i) => Math.sin(i * 1.3) * 3);
+    const skips = Float32Array.from({ length: rows * d }, (_, i) => Math.cos(i * 0.7) - 0.25);
+    const ws = Float32Array.from({ length: d }, (_, i) => 0.5 + i / 8);
+    const session = await EngineSession.create(serializeModel(g));
+    const r = await session.runHost({
+      x: { dtype: 'float32', dims: [rows, 1, d], data: xs },
+      skip: { dtype: 'float32', dims: [rows, 1, d], data: skips },
+      w: { dtype: 'float32', dims: [d], data: ws },
+    });
+    for (let row = 0; row < rows; row++) {
+      const s = Array.from({ length: d }, (_, i) => Math.fround(xs[row * d + i] + skips[row * d + i]));
+      const scale = 1 / Math.sqrt(s.reduce((a, v) => a + v * v, 0) / d + eps);
+      s.forEach((v, i) => {
+        expect((r.sum.data as Float32Array)[row * d + i]).toBe(v);
+        expect((r.normed.data as Float32Array)[row * d + i]).toBeCloseTo(v * scale * ws[i], 5);
+      });
+    }
+    await session.release();
+  });
+
   it('names the node and both shapes on a shape mismatch', () => {
     const g = new Graph('t');
     const a = g.input('a', 'float32', [2, 3]);

@@ -138,10 +138,19 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
       const { encoder, decoderStep } = await runtime.nodePlacements();
       expect(encoder.fallbackNodes).toEqual([]);
       expect(decoderStep.fallbackNodes).toEqual([]);
-      // Built for a GPU: each RMS norm is one node (two per encoder block, three per decoder block, and the finals).
-      const norms = (p: NodePlacement) =>
-        Object.values(p.byProvider).reduce((n, ops) => n + (ops.SimplifiedLayerNormalization ?? 0), 0);
-      expect([norms(encoder), norms(decoderStep)]).toEqual([2 * config.numLayers + 1, 3 * config.numDecoderLayers + 1]);
+      // Built for a GPU: each RMS norm is one node (two per encoder block, three per decoder block,
+      // and the finals); in the decoder step every residual add but the embedding's shares its
+      // norm's node (SkipSimplifiedLayerNormalization), the heads of its one position need no
+      // Transpose (the bias table's is left) and its outputs no Identity copy.
+      const count = (p: NodePlacement, opType: string) =>
+        Object.values(p.byProvider).reduce((n, ops) => n + (ops[opType] ?? 0), 0);
+      const layers = config.numDecoderLayers;
+      expect(count(encoder, 'SimplifiedLayerNormalization')).toBe(2 * config.numLayers + 1);
+      expect(
+        ['SimplifiedLayerNormalization', 'SkipSimplifiedLayerNormalization', 'Transpose', 'Identity'].map((t) =>
+          count(decoderStep, t),
+        ),
+      ).toEqual([1, 3 * layers, 1, 0]);
       // The decoder step is the device-cache graph (with its row-order Gather), and its caches
       // stay in GPU buffers: after one step none is on the host.
       expect(await runtime.cacheMode()).toBe('device');

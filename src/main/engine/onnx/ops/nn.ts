@@ -1,9 +1,11 @@
 // Neural-network op builders: Softmax/LogSoftmax, Dropout, SoftmaxCrossEntropyLoss and RMS
-// normalization (onnxruntime's SimplifiedLayerNormalization), with
+// normalization (onnxruntime's SimplifiedLayerNormalization and, with a residual add,
+// SkipSimplifiedLayerNormalization), with
 // static shape inference. MatMul/Gemm are in matmul.ts, reductions in reduce.ts.
 // Reference: ONNX Operators.md (opset 17).
 
 import type { Tensor } from '../graph';
+import { CONTRIB_DOMAIN } from '../graph';
 import { assertFloat, graphOf, normAxis, scalar, shapeStr } from './util';
 
 export function softmax(x: Tensor, axis = -1): Tensor {
@@ -25,17 +27,54 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * inverse standard deviation, to the second (seen on lavapipe: −8.5 for rows of −10…−7), so
  * the gradient rule recomputes the scale. Reference: onnxruntime docs/ContribOperators.md.
  */
-export function rmsNormalization(x: Tensor, weight: Tensor, epsilon: number): Tensor {
-  assertFloat('SimplifiedLayerNormalization', x);
+/** A norm's weight must be one value per feature of x's last axis, in x's dtype. */
+function checkNormWeight(what: string, x: Tensor, weight: Tensor): void {
   const last = x.shape[x.rank - 1];
   if (weight.rank !== 1 || weight.shape[0] !== last || weight.dtype !== x.dtype) {
     throw new Error(
-      `SimplifiedLayerNormalization: weight ${weight.name} ${shapeStr(weight.shape)} ${weight.dtype} must be (${String(last)}) ${x.dtype}, the last axis of ${x.name}`,
+      `${what}: weight ${weight.name} ${shapeStr(weight.shape)} ${weight.dtype} must be (${String(last)}) ${x.dtype}, the last axis of ${x.name}`,
     );
   }
+}
+
+export function rmsNormalization(x: Tensor, weight: Tensor, epsilon: number): Tensor {
+  assertFloat('SimplifiedLayerNormalization', x);
+  checkNormWeight('SimplifiedLayerNormalization', x, weight);
   const attrs = { axis: -1, epsilon: { float: epsilon } };
   const g = graphOf('SimplifiedLayerNormalization', x, weight);
   return g.addNode('SimplifiedLayerNormalization', [x, weight], [{ dtype: x.dtype, shape: x.shape }], attrs)[0];
+}
+
+/**
+ * RMS norm of a residual sum: { sum: x + skip, normed: rmsNormalization(sum, weight, ε) } in one
+ * node, onnxruntime's contrib SkipSimplifiedLayerNormalization (com.microsoft; CPU, CUDA and
+ * WebGPU kernels). Inference only: the autodiff has no rule for it. Its other two outputs (mean
+ * and inverse standard deviation) are left unread. Reference: onnxruntime
+ * docs/ContribOperators.md.
+ */
+export function skipRmsNormalization(
+  x: Tensor,
+  skip: Tensor,
+  weight: Tensor,
+  epsilon: number,
+): { sum: Tensor; normed: Tensor } {
+  const what = 'SkipSimplifiedLayerNormalization';
+  assertFloat(what, x);
+  if (skip.dtype !== x.dtype || shapeStr(skip.shape) !== shapeStr(x.shape)) {
+    throw new Error(`${what}: skip ${skip.name} ${shapeStr(skip.shape)} must match ${x.name} ${shapeStr(x.shape)}`);
+  }
+  checkNormWeight(what, x, weight);
+  const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, -1), 1] };
+  const specs = [{ dtype: x.dtype, shape: x.shape }, stats, stats, { dtype: x.dtype, shape: x.shape }];
+  const attrs = { epsilon: { float: epsilon } };
+  const [normed, , , sum] = graphOf(what, x, skip, weight).addNode(
+    what,
+    [x, skip, weight],
+    specs,
+    attrs,
+    CONTRIB_DOMAIN,
+  );
+  return { sum, normed };
 }
 
 /**
