@@ -44,7 +44,7 @@ abstract class StepDecoding implements DecodingSession {
   constructor(
     protected readonly config: T5Config,
     protected readonly decoder: StepRunner,
-    /** Inputs that do not change between steps: attention mask, cross K/V. */
+    /** Inputs that do not change between steps: the encoder's outputs (crossNames). */
     protected readonly fixed: Readonly<Record<string, Feed>>,
     readonly rows: number,
     protected readonly maxSteps: number,

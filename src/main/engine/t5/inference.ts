@@ -35,6 +35,11 @@ import type { BuildDevice } from '../optim/spec';
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
 /** Encoder input (N): the prompt each decoder row decodes; the cross K/V come out per row. */
 export const ROW_PROMPT = 'row_prompt';
+/**
+ * The encoder's output (N, 1, 1, Te) of each decoder row's prompt mask as an additive bias (0
+ * or MASK_VALUE), a decoder-step input: made once per prompt instead of every token.
+ */
+export const CROSS_BIAS = 'cross_bias';
 /** Decoder-step input (N) of a 'device' cache: row i continues the cache row `row_order[i]`. */
 export const ROW_ORDER = 'row_order';
 
@@ -79,14 +84,20 @@ function layerNames(config: T5Config, key: (layer: number) => string, value: (la
 
 /** The decoder step's outputs that carry a 'device' cache (kept on the device on WebGPU). */
 export const presentNames = (config: T5Config): string[] => layerNames(config, presentKeyName, presentValueName);
-/** The encoder's outputs, the cross K/V (kept on the device for a 'device' cache on WebGPU). */
-export const crossNames = (config: T5Config): string[] => layerNames(config, crossKeyName, crossValueName);
+/**
+ * The encoder's outputs, the decoder step's per-prompt inputs: every layer's cross K/V and
+ * CROSS_BIAS (kept on the device for a 'device' cache on WebGPU).
+ */
+export const crossNames = (config: T5Config): string[] => [
+  ...layerNames(config, crossKeyName, crossValueName),
+  CROSS_BIAS,
+];
 
 /**
  * Encoder graph: input_ids, attention_mask (B, Te), the bidirectional bucket table
- * position_buckets (Te, Te) and row_prompt (N) → cross.{i}.key (N, H, Dk, Te) / .value (N, H, Te, Dk), the
- * rows of the decoder (beams repeat their prompt's row), gathered here so that a device-kept
- * result needs no host copy.
+ * position_buckets (Te, Te) and row_prompt (N) → cross.{i}.key (N, H, Dk, Te) / .value (N, H, Te, Dk)
+ * and CROSS_BIAS (N, 1, 1, Te), for the rows of the decoder (beams repeat their prompt's row),
+ * gathered here so that a device-kept result needs no host copy.
  */
 export function buildEncoderGraph(
   config: T5Config,
@@ -102,7 +113,9 @@ export function buildEncoderGraph(
   const mask = g.input('attention_mask', idType, [batch, length]); // (B, Te)
   const buckets = g.input('position_buckets', idType, [length, length]); // (Te, Te)
   const rowPrompt = g.input(ROW_PROMPT, idType, ['N']); // (N)
-  const encoded = encoderStack(ctx, inputIds, maskBias(ctx, mask), buckets); // (B, Te, D)
+  const bias = maskBias(ctx, mask); // (B, 1, 1, Te)
+  const encoded = encoderStack(ctx, inputIds, bias, buckets); // (B, Te, D)
+  g.output(op.gather(bias, rowPrompt, 0), CROSS_BIAS); // (N, 1, 1, Te)
   // Project the B prompts, then gather rows: beams share a prompt, so projecting after the
   // gather would repeat the work numBeams times.
   const project = (weight: string, heads: typeof splitHeads): Tensor =>
@@ -248,7 +261,7 @@ export function buildDecoderStepGraph(
   const table = ctx.param('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight');
   const selfBias = op.add(op.unsqueeze(op.transpose(op.gather(table, step.buckets, 0), [2, 0, 1]), [0]), step.keyMask); // (1, H, 1, P)
   const cross: CrossInputs = {
-    bias: maskBias(ctx, g.input('attention_mask', idType, [rows, encoderLength])), // (N, 1, 1, Te)
+    bias: g.input(CROSS_BIAS, 'float32', [rows, 1, 1, encoderLength]), // (N, 1, 1, Te)
     keyShape: [rows, config.numHeads, config.dKv, encoderLength],
     valueShape: [rows, config.numHeads, encoderLength, config.dKv],
   };

@@ -21,7 +21,7 @@ import {
   presentNames,
   ROW_PROMPT,
 } from './inference';
-import { DeviceCacheDecoding, gatherRows, HostCacheDecoding, i32 } from './decoding';
+import { DeviceCacheDecoding, HostCacheDecoding, i32 } from './decoding';
 import { toInt32 } from './training';
 import type { BuildDevice } from '../optim/spec';
 import { buildDeviceOf } from '../optim/spec';
@@ -139,15 +139,15 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /**
-   * Cross-attention keys (N, H, Dk, Te) and values (N, H, Te, Dk) of every decoder layer for
-   * the decoder rows: kept on the device for a 'device' cache on WebGPU (keepOnDevice acts on WebGPU
-   * only), else on the host.
+   * The decoder rows' per-prompt step inputs (crossNames: every layer's cross-attention keys and
+   * values, and the prompt mask's bias): kept on the device for a 'device' cache on WebGPU
+   * (keepOnDevice acts on WebGPU only), else on the host.
    */
   private async encode(
     prompts: readonly (readonly number[])[],
     rowPrompt: readonly number[],
     cache: CacheMode,
-  ): Promise<{ cross: Record<string, Feed>; mask: Int32Array; length: number }> {
+  ): Promise<Record<string, Feed>> {
     const { ids, mask, length } = this.padPrompts(prompts);
     const b = prompts.length;
     // The runtime's cache mode is fixed when its decoder step compiles, before this.
@@ -163,7 +163,7 @@ export class T5Runtime implements Seq2SeqGenerator {
       position_buckets: i32([length, length], toInt32(bucketTable(length, length, true, buckets, distance))),
       [ROW_PROMPT]: i32([rowPrompt.length], Int32Array.from(rowPrompt)),
     };
-    return { cross: await encoder.run(feeds), mask, length };
+    return encoder.run(feeds);
   }
 
   async start(
@@ -173,12 +173,7 @@ export class T5Runtime implements Seq2SeqGenerator {
   ): Promise<DecodingSession> {
     this.decoder ??= this.openDecoder();
     const decoder = await this.decoder;
-    const encoded = await this.encode(prompts, rowPrompt, decoder.cache);
-    const te = encoded.length;
-    const fixed: Record<string, Feed> = {
-      ...encoded.cross,
-      attention_mask: i32([rowPrompt.length, te], gatherRows(encoded.mask, te, rowPrompt)),
-    };
+    const fixed = await this.encode(prompts, rowPrompt, decoder.cache);
     const Decoding = decoder.cache === 'device' ? DeviceCacheDecoding : HostCacheDecoding;
     return new Decoding(this.config, decoder.session, fixed, rowPrompt.length, maxSteps);
   }
