@@ -15,9 +15,9 @@ import {
   presentKeyName,
   presentValueName,
   ROW_ORDER,
+  SELF_BIAS,
   stepFeeds,
 } from './inference';
-import { toInt32 } from './training';
 
 export const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', dims, data });
 // NOTE: ids, masks and buckets go in as int32 (the graphs are built with idType 'int32'):
@@ -48,6 +48,8 @@ abstract class StepDecoding implements DecodingSession {
     protected readonly fixed: Readonly<Record<string, Feed>>,
     readonly rows: number,
     protected readonly maxSteps: number,
+    /** The decoder's relative-position table (buckets, H) (DECODER_POSITION_TABLE). */
+    private readonly positionTable: Float32Array,
   ) {}
 
   abstract step(tokens: readonly number[]): Promise<Float32Array>;
@@ -81,12 +83,11 @@ abstract class StepDecoding implements DecodingSession {
     if (this.isClosed) throw new Error('This decoding session is closed; start a new one');
     if (position >= maxSteps)
       throw new Error(`Decoder cache holds ${maxSteps} steps; step ${position + 1} asked for more`);
-    const { buckets, keyMask, writeAt } = stepFeeds(config, position, maxSteps);
+    const { selfBias, writeAt } = stepFeeds(config, this.positionTable, position, maxSteps);
     return {
       ...this.fixed,
       decoder_input_ids: i32([rows, 1], Int32Array.from(tokens)),
-      position_buckets: i32([1, maxSteps], toInt32(buckets)),
-      position_mask: f32([1, 1, 1, maxSteps], keyMask),
+      [SELF_BIAS]: f32([1, config.numHeads, 1, maxSteps], selfBias),
       write_position: { dtype: 'bool', dims: [1, 1, maxSteps, 1], data: writeAt },
       write_key_position: { dtype: 'bool', dims: [1, 1, 1, maxSteps], data: writeAt },
     };

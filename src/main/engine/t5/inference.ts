@@ -40,6 +40,8 @@ export const ROW_PROMPT = 'row_prompt';
  * or MASK_VALUE), a decoder-step input: made once per prompt instead of every token.
  */
 export const CROSS_BIAS = 'cross_bias';
+/** Decoder-step input (1, H, 1, P): the self-attention bias of the step (stepFeeds). */
+export const SELF_BIAS = 'self_bias';
 /** Decoder-step input (N) of a 'device' cache: row i continues the cache row `row_order[i]`. */
 export const ROW_ORDER = 'row_order';
 
@@ -130,8 +132,7 @@ export function buildEncoderGraph(
 
 /** Inputs that say which step this is (see stepFeeds), and a 'device' cache's row order. */
 interface StepInputs {
-  readonly buckets: Tensor; // (1, P) int32/int64: bucket of key k for the current query
-  readonly keyMask: Tensor; // (1, 1, 1, P): 0 for k ≤ t, MASK_VALUE after
+  readonly selfBias: Tensor; // (1, H, 1, P) SELF_BIAS: position bias of key k for query t, MASK_VALUE for k > t
   readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t (for value caches)
   readonly writeKeyAt: Tensor; // (1, 1, 1, P) bool: the same, for key caches
   readonly rowOrder: Tensor | null; // (N) int32/int64: ROW_ORDER ('device' cache only)
@@ -146,16 +147,10 @@ interface CachedAttention {
 }
 
 /** Self-attention of one new token against the cache; returns the output and the new cache. */
-function cachedSelfAttention(
-  ctx: BuildContext,
-  layer: number,
-  h: Tensor,
-  step: StepInputs,
-  bias: Tensor,
-): CachedAttention {
+function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: StepInputs): CachedAttention {
   const { g, config } = ctx;
   const n = h.shape[0];
-  const p = step.buckets.shape[1];
+  const p = step.selfBias.shape[3];
   const past = (name: string, shape: Dim[]): Tensor => {
     const cache = g.input(name, 'float32', shape);
     return step.rowOrder ? op.gather(cache, step.rowOrder, 0) : cache;
@@ -166,7 +161,7 @@ function cachedSelfAttention(
   const newValue = splitHeads(ctx, linear(ctx, h, `${prefix}.v.weight`)); // (N, H, 1, Dk)
   const key = op.where(step.writeKeyAt, newKey, past(pastKeyName(layer), [n, config.numHeads, config.dKv, p])); // (N, H, Dk, P)
   const value = op.where(step.writeAt, newValue, past(pastValueName(layer), [n, config.numHeads, p, config.dKv])); // (N, H, P, Dk)
-  return { out: attend(ctx, prefix, q, key, value, bias), newKey, newValue, key, value };
+  return { out: attend(ctx, prefix, q, key, value, step.selfBias), newKey, newValue, key, value };
 }
 
 /** The residual stream between decoder-step layers: base + branch, the add left to the next norm. */
@@ -198,12 +193,11 @@ function decoderStepLayer(
   i: number,
   input: Residual,
   step: StepInputs,
-  selfBias: Tensor,
   cross: CrossInputs,
 ): { self: CachedAttention; stream: Residual } {
   const p = `decoder.block.${i}.layer`;
   const { sum: x, normed: h } = normOf(ctx, input, `${p}.0.layer_norm.weight`); // (N, 1, D) each
-  const self = cachedSelfAttention(ctx, i, h, step, selfBias);
+  const self = cachedSelfAttention(ctx, i, h, step);
   const { sum: y, normed: c } = addRmsNorm(ctx, x, self.out, `${p}.1.layer_norm.weight`); // (N, 1, D) each
   const q = splitHeads(ctx, linear(ctx, c, `${p}.1.EncDecAttention.q.weight`)); // (N, H, 1, Dk)
   const key = ctx.g.input(crossKeyName(i), 'float32', cross.keyShape); // (N, H, Dk, Te)
@@ -250,16 +244,13 @@ export function buildDecoderStepGraph(
   const g = new Graph(cache === 'host' ? 't5_decoder_step' : 't5_decoder_step_device_cache');
   const ctx = buildContext(g, config, lazyInitializers(g, config, weights), { dropoutRate: 0, device: options.device });
   const step: StepInputs = {
-    buckets: g.input('position_buckets', idType, [1, maxSteps]),
-    keyMask: g.input('position_mask', 'float32', [1, 1, 1, maxSteps]),
+    selfBias: g.input(SELF_BIAS, 'float32', [1, config.numHeads, 1, maxSteps]),
     writeAt: g.input('write_position', 'bool', [1, 1, maxSteps, 1]),
     // NOTE: an input rather than a Reshape of write_position: WebGPU has no bool Reshape.
     writeKeyAt: g.input('write_key_position', 'bool', [1, 1, 1, maxSteps]),
     rowOrder: cache === 'device' ? g.input(ROW_ORDER, idType, [rows]) : null,
   };
   const ids = g.input('decoder_input_ids', idType, [rows, 1]); // (N, 1)
-  const table = ctx.param('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight');
-  const selfBias = op.add(op.unsqueeze(op.transpose(op.gather(table, step.buckets, 0), [2, 0, 1]), [0]), step.keyMask); // (1, H, 1, P)
   const cross: CrossInputs = {
     bias: g.input(CROSS_BIAS, 'float32', [rows, 1, 1, encoderLength]), // (N, 1, 1, Te)
     keyShape: [rows, config.numHeads, config.dKv, encoderLength],
@@ -267,7 +258,7 @@ export function buildDecoderStepGraph(
   };
   let stream: Residual = { base: op.gather(ctx.param('shared.weight'), ids, 0), branch: null }; // (N, 1, D)
   for (let i = 0; i < config.numDecoderLayers; i++) {
-    const layer = g.scope(`decoder.block.${i}`, () => decoderStepLayer(ctx, i, stream, step, selfBias, cross));
+    const layer = g.scope(`decoder.block.${i}`, () => decoderStepLayer(ctx, i, stream, step, cross));
     outputCaches(g, i, layer.self, cache);
     stream = layer.stream;
   }
@@ -276,23 +267,36 @@ export function buildDecoderStepGraph(
   return g;
 }
 
-/** The per-step position inputs for decoding position `t` with a cache of `maxSteps`. */
+/** The decoder's relative-position table (buckets, H), which stepFeeds reads on the host. */
+export const DECODER_POSITION_TABLE = 'decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight';
+
+/**
+ * The per-step inputs for decoding position `t` with a cache of `maxSteps`: SELF_BIAS (1, H, 1, P),
+ * table[bucket(k − t), h] plus MASK_VALUE for k > t, from the decoder's position table (buckets,
+ * H) (DECODER_POSITION_TABLE), and the write mask (k = t). NOTE: made here, a few hundred
+ * floats, rather than in the graph: there it was four kernels per token and two inputs.
+ */
 export function stepFeeds(
   config: T5Config,
+  table: Float32Array,
   t: number,
   maxSteps: number,
-): { buckets: BigInt64Array; keyMask: Float32Array; writeAt: Uint8Array } {
-  const buckets = new BigInt64Array(maxSteps);
-  const keyMask = new Float32Array(maxSteps);
+): { selfBias: Float32Array; writeAt: Uint8Array } {
+  const heads = config.numHeads;
+  const selfBias = new Float32Array(heads * maxSteps);
   const writeAt = new Uint8Array(maxSteps);
   for (let k = 0; k < maxSteps; k++) {
-    buckets[k] = BigInt(
-      relativePositionBucket(k - t, false, config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance),
+    const bucket = relativePositionBucket(
+      k - t,
+      false,
+      config.relativeAttentionNumBuckets,
+      config.relativeAttentionMaxDistance,
     );
-    keyMask[k] = k <= t ? 0 : MASK_VALUE;
+    const mask = k <= t ? 0 : MASK_VALUE;
+    for (let h = 0; h < heads; h++) selfBias[h * maxSteps + k] = table[bucket * heads + h] + mask;
     writeAt[k] = k === t ? 1 : 0;
   }
-  return { buckets, keyMask, writeAt };
+  return { selfBias, writeAt };
 }
 
 /**
@@ -310,7 +314,7 @@ const isCrossKeyValue = (name: string): boolean => /\.EncDecAttention\.[kv]\.wei
 /**
  * float32 weight bytes each inference graph holds: the encoder graph has `shared`, the encoder
  * stack and every decoder layer's cross-attention k/v; the decoder step has `shared` and the
- * rest of the decoder (with `lm_head` when untied).
+ * rest of the decoder (with `lm_head` when untied) but its position table (stepFeeds reads it).
  */
 export function inferenceInitializerBytes(config: T5Config): { encoder: number; decoderStep: number } {
   let encoder = 0;
@@ -322,7 +326,7 @@ export function inferenceInitializerBytes(config: T5Config): { encoder: number; 
       decoderStep += bytes;
     } else if (name.startsWith('encoder.') || isCrossKeyValue(name)) {
       encoder += bytes;
-    } else {
+    } else if (name !== DECODER_POSITION_TABLE) {
       decoderStep += bytes;
     }
   }

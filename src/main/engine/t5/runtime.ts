@@ -18,6 +18,7 @@ import {
   buildEncoderGraph,
   checkInferenceSize,
   crossNames,
+  DECODER_POSITION_TABLE,
   presentNames,
   ROW_PROMPT,
 } from './inference';
@@ -175,7 +176,9 @@ export class T5Runtime implements Seq2SeqGenerator {
     const decoder = await this.decoder;
     const fixed = await this.encode(prompts, rowPrompt, decoder.cache);
     const Decoding = decoder.cache === 'device' ? DeviceCacheDecoding : HostCacheDecoding;
-    return new Decoding(this.config, decoder.session, fixed, rowPrompt.length, maxSteps);
+    const table = this.weights.get(DECODER_POSITION_TABLE);
+    if (!table) throw new Error(`T5 weights have no '${DECODER_POSITION_TABLE}'`);
+    return new Decoding(this.config, decoder.session, fixed, rowPrompt.length, maxSteps, table);
   }
 
   generate(

@@ -49,7 +49,8 @@ function open(maxSteps = 4): { fake: FakeStep; session: DeviceCacheDecoding; cro
   const fake = new FakeStep();
   const cross = crossNames(config).map(() => fake.device());
   const fixed = Object.fromEntries(crossNames(config).map((name, i) => [name, cross[i]]));
-  return { fake, session: new DeviceCacheDecoding(config, fake, fixed, ROWS, maxSteps), cross };
+  const positionTable = new Float32Array(config.relativeAttentionNumBuckets * config.numHeads);
+  return { fake, session: new DeviceCacheDecoding(config, fake, fixed, ROWS, maxSteps, positionTable), cross };
 }
 
 describe('DeviceCacheDecoding', () => {

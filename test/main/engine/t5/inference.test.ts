@@ -1,6 +1,7 @@
 // The inline-initializer limit of the inference graphs: the byte count checkInferenceSize uses
 // must equal what the built graphs really hold, and models past protobuf's 2 GiB get a clear
-// message before any graph is built (no weights are allocated for the big shapes here).
+// message before any graph is built (no weights are allocated for the big shapes here). And the
+// per-step inputs the host makes (stepFeeds), against T5's bucket rule written out for near keys.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseT5Config, t5Preset } from '../../../../src/main/engine/t5/config';
@@ -9,7 +10,9 @@ import {
   buildEncoderGraph,
   checkInferenceSize,
   inferenceInitializerBytes,
+  stepFeeds,
 } from '../../../../src/main/engine/t5/inference';
+import { MASK_VALUE } from '../../../../src/main/engine/t5/layers';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES } from './helpers';
@@ -57,5 +60,26 @@ describe('inference graph size', () => {
       /the encoder graph would carry 2\.\d\d GiB and the decoder-step graph would carry 3\.\d\d GiB of float32 weights, over the 1\.90 GiB an ONNX model can hold inline \(protobuf's 2 GiB limit; onnxruntime-node 1\.30 cannot load external weight data from memory\)/;
     expect(() => checkInferenceSize(mt5Large)).toThrow(message);
     expect(() => new T5Runtime(mt5Large, new Map())).toThrow(message);
+  });
+});
+
+describe('stepFeeds', () => {
+  it("reads each key's bucket row of the position table and masks the keys after the query", () => {
+    const config = parseT5Config({ d_model: 8, d_kv: 2, num_heads: 3, num_layers: 1, vocab_size: 5 });
+    const heads = config.numHeads;
+    // table[bucket, h] = 100·bucket + h; a causal query t keys back falls in bucket t − k while
+    // that is under half the buckets (HF _relative_position_bucket's exact range).
+    const table = Float32Array.from(
+      { length: config.relativeAttentionNumBuckets * heads },
+      (_, i) => Math.floor(i / heads) * 100 + (i % heads),
+    );
+    const [t, steps] = [2, 5];
+    const { selfBias, writeAt } = stepFeeds(config, table, t, steps);
+    for (let h = 0; h < heads; h++) {
+      const row = Array.from(selfBias.subarray(h * steps, (h + 1) * steps));
+      // Keys 0..2 are 2, 1, 0 back; keys 3 and 4 are ahead (bucket 0) and masked.
+      expect(row).toEqual([200 + h, 100 + h, h, Math.fround(h + MASK_VALUE), Math.fround(h + MASK_VALUE)]);
+    }
+    expect(Array.from(writeAt)).toEqual([0, 0, 1, 0, 0]);
   });
 });
