@@ -45,7 +45,7 @@ export interface CompileSpec extends FusedSpec {
   readonly providers?: readonly ProviderName[];
   /**
    * K > 1: 'loop' runs the K steps in one ONNX Loop, 'single' as K one-step runs; 'auto'
-   * (default) loops only where isLoopedByDefault says so (CUDA).
+   * (default) loops only where isLoopedByDefault says so (CUDA, and the CPU for small models).
    */
   readonly mode?: StepMode;
   /**

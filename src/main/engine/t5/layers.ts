@@ -137,15 +137,24 @@ export function reshapeDim(d: Dim): number {
 }
 
 /**
- * (B, T, I) → (B, H, T, Dk). With one position (T = 1, a decoder step) moving heads in front of
- * it keeps the memory order, so a Reshape does it: no Transpose, which is a dispatch on a GPU.
+ * (B, T, I) → the axes of (B, T, H, Dk) in `perm` order, B first. With one position (T = 1, a
+ * decoder step) moving it keeps the memory order, so a Reshape does it: no Transpose, which is
+ * a dispatch on a GPU.
  */
-export function splitHeads(ctx: BuildContext, x: Tensor): Tensor {
+function headsOf(ctx: BuildContext, x: Tensor, perm: readonly number[]): Tensor {
   const [b, t] = x.shape.map(reshapeDim);
-  const { numHeads, dKv } = ctx.config;
-  if (t === 1) return op.reshape(x, [b, numHeads, 1, dKv]); // (B, H, 1, Dk)
-  const heads = op.reshape(x, [b, t, numHeads, dKv]); // (B, T, H, Dk)
-  return op.transpose(heads, [0, 2, 1, 3]); // (B, H, T, Dk)
+  const heads = [b, t, ctx.config.numHeads, ctx.config.dKv]; // (B, T, H, Dk)
+  if (t === 1)
+    return op.reshape(
+      x,
+      perm.map((axis) => heads[axis]),
+    );
+  return op.transpose(op.reshape(x, heads), perm);
+}
+
+/** (B, T, I) → (B, H, T, Dk). */
+export function splitHeads(ctx: BuildContext, x: Tensor): Tensor {
+  return headsOf(ctx, x, [0, 2, 1, 3]);
 }
 
 /**
@@ -153,11 +162,7 @@ export function splitHeads(ctx: BuildContext, x: Tensor): Tensor {
  * (splitHeads and then swapping the last two axes would be two).
  */
 export function splitKeyHeads(ctx: BuildContext, x: Tensor): Tensor {
-  const [b, t] = x.shape.map(reshapeDim);
-  const { numHeads, dKv } = ctx.config;
-  if (t === 1) return op.reshape(x, [b, numHeads, dKv, 1]); // (B, H, Dk, 1)
-  const heads = op.reshape(x, [b, t, numHeads, dKv]); // (B, T, H, Dk)
-  return op.transpose(heads, [0, 2, 3, 1]); // (B, H, Dk, T)
+  return headsOf(ctx, x, [0, 2, 3, 1]);
 }
 
 /** Keys (B, H, T, Dk) → (B, H, Dk, T), the layout attend() takes. */

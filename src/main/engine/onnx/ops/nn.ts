@@ -20,13 +20,6 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return graphOf('LogSoftmax', x).addNode('LogSoftmax', [x], [{ dtype: x.dtype, shape: x.shape }], { axis: a })[0];
 }
 
-/**
- * w · x / √(mean(x²) over the last axis + ε): onnxruntime's SimplifiedLayerNormalization (a
- * contrib op in the default domain; CPU, CUDA and WebGPU kernels), one node instead of six.
- * Only its first output: the WebGPU kernel of onnxruntime 1.30 writes the mean, not the
- * inverse standard deviation, to the second (seen on lavapipe: −8.5 for rows of −10…−7), so
- * the gradient rule recomputes the scale. Reference: onnxruntime docs/ContribOperators.md.
- */
 /** A norm's weight must be one value per feature of x's last axis, in x's dtype. */
 function checkNormWeight(what: string, x: Tensor, weight: Tensor): void {
   const last = x.shape[x.rank - 1];
@@ -37,6 +30,13 @@ function checkNormWeight(what: string, x: Tensor, weight: Tensor): void {
   }
 }
 
+/**
+ * w · x / √(mean(x²) over the last axis + ε): onnxruntime's SimplifiedLayerNormalization (a
+ * contrib op in the default domain; CPU, CUDA and WebGPU kernels), one node instead of six.
+ * Only its first output: the WebGPU kernel of onnxruntime 1.30 writes the mean, not the
+ * inverse standard deviation, to the second (seen on lavapipe: −8.5 for rows of −10…−7), so
+ * the gradient rule recomputes the scale. Reference: onnxruntime docs/ContribOperators.md.
+ */
 export function rmsNormalization(x: Tensor, weight: Tensor, epsilon: number): Tensor {
   assertFloat('SimplifiedLayerNormalization', x);
   checkNormWeight('SimplifiedLayerNormalization', x, weight);
