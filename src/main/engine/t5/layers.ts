@@ -50,7 +50,11 @@ export interface BuildContext {
  * gradient back (~190 Transpose dispatches in a t5-small step); the CPU fuses them (FusedMatMul).
  */
 export function linear(ctx: BuildContext, x: Tensor, name: string, alpha = 1): Tensor {
-  const weight = ctx.param(name);
+  return linearWith(ctx, x, ctx.param(name), alpha);
+}
+
+/** linear() of a weight tensor [out, in] given rather than named (stacked weights, for one). */
+export function linearWith(ctx: BuildContext, x: Tensor, weight: Tensor, alpha = 1): Tensor {
   const [out, inner] = weight.shape as number[];
   // Static shapes only: Reshape's 0 ("copy the input's") would copy the Gemm output's dims.
   if (ctx.device === 'gpu' && x.shape.every((d) => typeof d === 'number')) {

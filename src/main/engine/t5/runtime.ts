@@ -39,6 +39,11 @@ export interface T5RuntimeOptions {
    * token (tests use it to check that graph against the 'host' one).
    */
   readonly cache?: CacheMode;
+  /**
+   * What the graphs are built for (default: the first provider's device). Tests run the graphs
+   * a GPU gets (stacked projections, fused residual norms) on the CPU against the reference.
+   */
+  readonly graphDevice?: BuildDevice;
 }
 
 /** The decoder-step session and the cache mode its graph was built for. */
@@ -73,11 +78,11 @@ export class T5Runtime implements Seq2SeqGenerator {
 
   /**
    * What the graphs are built for: the first provider's device (buildDeviceOf; a GPU's graph has
-   * Gemm linear layers where shapes are static, layers.ts). Its ops have CPU kernels too, so a
-   * session that fell back to the CPU runs the same graph.
+   * Gemm linear layers where shapes are static, layers.ts), unless options.graphDevice says. Its
+   * ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
    */
   private get device(): BuildDevice {
-    return buildDeviceOf(this.options.providers?.[0] ?? 'cpu');
+    return this.options.graphDevice ?? buildDeviceOf(this.options.providers?.[0] ?? 'cpu');
   }
 
   private decoderGraph(cache: CacheMode): () => Uint8Array {

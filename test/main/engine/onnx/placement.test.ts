@@ -141,7 +141,8 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
       // Built for a GPU: each RMS norm is one node (two per encoder block, three per decoder block,
       // and the finals); in the decoder step every residual add but the embedding's shares its
       // norm's node (SkipSimplifiedLayerNormalization), the heads of its one position need no
-      // Transpose (nor does its self-attention bias, made on the host) and its outputs no Identity copy.
+      // Transpose (nor does its self-attention bias, made on the host) and its outputs no Identity copy;
+      // each layer projects q, k and v in one MatMul (the stacked weights folded at load) and a Split.
       const count = (p: NodePlacement, opType: string) =>
         Object.values(p.byProvider).reduce((n, ops) => n + (ops[opType] ?? 0), 0);
       const layers = config.numDecoderLayers;
@@ -151,6 +152,10 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
           count(decoderStep, t),
         ),
       ).toEqual([1, 3 * layers, 0, 0]);
+      // Per layer: q/k/v, two attention products and the output projection, twice over (self and
+      // cross, whose k/v come from the encoder), two feed-forward ones; then the LM head.
+      const ffn = config.feedForwardProj === 'gated-gelu' ? 3 : 2;
+      expect([count(decoderStep, 'MatMul'), count(decoderStep, 'Split')]).toEqual([layers * (4 + 4 + ffn) + 1, layers]);
       // The decoder step is the device-cache graph (with its row-order Gather), and its caches
       // stay in GPU buffers: after one step none is on the host.
       expect(await runtime.cacheMode()).toBe('device');

@@ -10,6 +10,7 @@ import { readAllTensors } from '../../../../src/main/engine/formats/safetensors'
 import type { CacheMode } from '../../../../src/main/engine/t5/inference';
 import type { ScoreResult } from '../../../../src/main/engine/t5/score';
 import { scoreBatch } from '../../../../src/main/engine/t5/score';
+import type { T5RuntimeOptions } from '../../../../src/main/engine/t5/runtime';
 import { T5Runtime } from '../../../../src/main/engine/t5/runtime';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import type { GoldenCase } from './helpers';
@@ -96,25 +97,34 @@ class Recompute implements Seq2SeqGenerator {
   }
 }
 
-const CACHE_MODES: readonly CacheMode[] = ['host', 'device'];
+/** The KV-cache runtimes under test, on the CPU: the cache mode and what the graphs are built for. */
+const RUNTIMES: Readonly<Record<string, T5RuntimeOptions & { cache: CacheMode }>> = {
+  'host cache': { cache: 'host' },
+  // Whole caches out and back in each token, as on WebGPU.
+  'device cache': { cache: 'device' },
+  // The graphs WebGPU gets (stacked q/k/v projections, fused residual norms).
+  'device cache, GPU graphs': { cache: 'device', graphDevice: 'gpu' },
+};
+const RUNTIME_NAMES = Object.keys(RUNTIMES);
 
 for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
   describe(`golden ${name}`, () => {
     let golden: GoldenCase;
     let model: ReturnType<typeof loadT5Model>;
+    /** The default runtime (a host cache, the CPU's graphs). */
     let runtime: T5Runtime;
-    /** The same model with CacheMode 'device' (on the CPU: whole caches out and back in). */
-    let deviceCache: T5Runtime;
-    const runtimeFor = (cache: CacheMode): T5Runtime => (cache === 'host' ? runtime : deviceCache);
+    const runtimes = new Map<string, T5Runtime>();
+    const runtimeFor = (variant: string): T5Runtime => runtimes.get(variant) as T5Runtime;
     beforeAll(() => {
       golden = readCase(name);
       model = loadT5Model(join(FIXTURES, name));
       runtime = new T5Runtime(model.config, model.weights.params);
-      deviceCache = new T5Runtime(model.config, model.weights.params, { cache: 'device' });
+      for (const [variant, options] of Object.entries(RUNTIMES))
+        runtimes.set(variant, new T5Runtime(model.config, model.weights.params, options));
     });
     afterAll(async () => {
       await runtime.release();
-      await deviceCache.release();
+      for (const r of runtimes.values()) await r.release();
     });
 
     it('loss and logits match the reference within 1e-5 relative', async () => {
@@ -148,22 +158,22 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       },
     );
 
-    it.each(CACHE_MODES)('greedy decoding with the KV cache reproduces the reference ids (%s cache)', async (cache) => {
+    it.each(RUNTIME_NAMES)('greedy decoding with the KV cache reproduces the reference ids (%s)', async (variant) => {
       const { greedy } = golden;
-      expect(await runtimeFor(cache).cacheMode()).toBe(cache);
-      const result = await runtimeFor(cache).generate([greedy.input_ids[0]], {
+      expect(await runtimeFor(variant).cacheMode()).toBe(RUNTIMES[variant].cache);
+      const result = await runtimeFor(variant).generate([greedy.input_ids[0]], {
         strategy: { kind: 'greedy' },
         maxNewTokens: greedy.max_new_tokens,
       });
       expect(result.sequences[0]).toEqual(greedy.output_ids);
     });
 
-    it.each(CACHE_MODES)(
-      'KV-cache logits equal full recomputation for 20 steps, for every row of a batch (%s cache)',
-      async (cache) => {
+    it.each(RUNTIME_NAMES)(
+      'KV-cache logits equal full recomputation for 20 steps, for every row of a batch (%s)',
+      async (variant) => {
         const prompts = golden.input_ids.map((row, b) => row.filter((_, t) => golden.attention_mask[b][t] === 1));
         const rows = prompts.map((_, b) => b);
-        const recording = new Recording(runtimeFor(cache));
+        const recording = new Recording(runtimeFor(variant));
         const session = await recording.start(prompts, rows, 20);
         const tokens: number[][] = rows.map(() => []);
         let fed = rows.map(() => 0);
@@ -192,13 +202,13 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       },
     );
 
-    it.each(CACHE_MODES)(
-      'beam search over the KV cache equals beam search with full recomputation (%s cache)',
-      async (cache) => {
+    it.each(RUNTIME_NAMES)(
+      'beam search over the KV cache equals beam search with full recomputation (%s)',
+      async (variant) => {
         const prompts = [golden.greedy.input_ids[0], [5, 6, 7, 1]];
         const options = { maxNewTokens: 6, decoderStartTokenId: 0, eosTokenId: 1, padTokenId: 0 };
         const strategy = { kind: 'beam', numBeams: 3, lengthPenalty: 0.7 } as const;
-        const cached = await beamSearch(runtimeFor(cache), prompts, { ...options, strategy });
+        const cached = await beamSearch(runtimeFor(variant), prompts, { ...options, strategy });
         const recomputed = await beamSearch(new Recompute(model.config, model.weights.params), prompts, {
           ...options,
           strategy,
