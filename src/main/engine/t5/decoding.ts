@@ -2,7 +2,8 @@
 // (inference.ts), one per CacheMode: HostCacheDecoding keeps the self-attention caches in JS
 // arrays and writes each step's new entries into them (the CPU path: fed zero-copy);
 // DeviceCacheDecoding feeds the step's whole updated caches back as the next step's inputs
-// and gathers beam rows in the graph, so on WebGPU caches and cross K/V never leave the GPU.
+// and gathers beam rows in a graph of its own (buildCacheReorderGraph), so on WebGPU caches and
+// cross K/V never leave the GPU.
 
 import type { DecodingSession } from '../generation/types';
 import type { DeviceTensor, EngineSession, Feed, HostTensor } from '../onnx/session';
@@ -150,9 +151,10 @@ export class HostCacheDecoding extends StepDecoding {
 
 /**
  * CacheMode 'device': the caches are the previous step's present.{i}.* outputs (zeros,
- * uploaded once, before the first step), fed back as past.{i}.*; a reorder is remembered
- * and applied by the next step's ROW_ORDER gather. Device tensors this session owns (caches,
- * and the cross K/V it was given) are disposed when replaced and on close.
+ * uploaded once, before the first step), fed back as past.{i}.*; a reorder is remembered and,
+ * unless it leaves every row where it is, run through the cache-reorder graph before the next
+ * step. Device tensors this session owns (caches, and the cross K/V it was given) are disposed
+ * when replaced and on close.
  */
 export class DeviceCacheDecoding extends StepDecoding {
   private readonly zeros = new Float32Array(this.cacheSize);
@@ -161,6 +163,19 @@ export class DeviceCacheDecoding extends StepDecoding {
   /** Row i of the next step continues cache row order[i]; null for the identity. */
   private order: number[] | null = null;
 
+  constructor(
+    config: T5Config,
+    decoder: StepRunner,
+    fixed: Readonly<Record<string, Feed>>,
+    rows: number,
+    maxSteps: number,
+    positionTable: Float32Array,
+    /** The cache-reorder graph's session (buildCacheReorderGraph), asked for on the first reorder that moves a row. */
+    private readonly reorderer: () => Promise<StepRunner>,
+  ) {
+    super(config, decoder, fixed, rows, maxSteps, positionTable);
+  }
+
   /** Where the caches are now: 'device' once a step has run on WebGPU. */
   get cacheLocation(): 'host' | 'device' {
     return [...this.caches.values()].every(isDevice) ? 'device' : 'host';
@@ -168,19 +183,35 @@ export class DeviceCacheDecoding extends StepDecoding {
 
   async step(tokens: readonly number[]): Promise<Float32Array> {
     const feeds = this.stepInputs(tokens);
-    const order = this.order ?? Array.from({ length: this.rows }, (_, i) => i);
-    feeds[ROW_ORDER] = i32([this.rows], Int32Array.from(order));
+    await this.applyOrder();
     for (const [name, cache] of this.caches) feeds[name] = cache;
     const out = await this.decoder.run(feeds);
+    this.replaceCaches(out);
+    this.position++;
+    return hostData(out.logits);
+  }
+
+  /**
+   * Gathers the cache rows by the pending order in the reorder graph. Nothing to do for the
+   * identity, or before the first step (every cache is still zeros).
+   */
+  private async applyOrder(): Promise<void> {
+    const order = this.order;
+    this.order = null;
+    if (!order || this.position === 0 || order.every((from, i) => from === i)) return;
+    const feeds: Record<string, Feed> = { [ROW_ORDER]: i32([this.rows], Int32Array.from(order)) };
+    for (const [name, cache] of this.caches) feeds[name] = cache;
+    this.replaceCaches(await (await this.reorderer()).run(feeds));
+  }
+
+  /** Takes present.{i}.* of a step or reorder as the caches; disposes the device tensors they replace. */
+  private replaceCaches(out: Record<string, HostTensor | DeviceTensor>): void {
     const previous = [...this.caches.values()];
     for (let i = 0; i < this.config.numDecoderLayers; i++) {
       this.caches.set(pastKeyName(i), out[presentKeyName(i)]);
       this.caches.set(pastValueName(i), out[presentValueName(i)]);
     }
     for (const cache of previous) if (isDevice(cache)) cache.dispose();
-    this.order = null;
-    this.position++;
-    return hostData(out.logits);
   }
 
   reorder(order: readonly number[]): void {

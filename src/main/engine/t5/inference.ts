@@ -44,7 +44,7 @@ export const ROW_PROMPT = 'row_prompt';
 export const CROSS_BIAS = 'cross_bias';
 /** Decoder-step input (1, H, 1, P): the self-attention bias of the step (stepFeeds). */
 export const SELF_BIAS = 'self_bias';
-/** Decoder-step input (N) of a 'device' cache: row i continues the cache row `row_order[i]`. */
+/** Cache-reorder input (N) (buildCacheReorderGraph): row i continues the cache row `row_order[i]`. */
 export const ROW_ORDER = 'row_order';
 
 /**
@@ -72,10 +72,10 @@ export const presentValueName = (layer: number): string => `present.${layer}.val
 /**
  * Where the decoder step's self-attention caches live between steps. 'host': the caches are
  * inputs only (fed zero-copy on the CPU) and the step returns the new entries, which the host
- * writes in. 'device': the step also takes ROW_ORDER, gathers the cache rows by it (beam
- * reselection) and returns the whole updated caches, which the runtime feeds back; on WebGPU
- * they stay in GPU buffers, so a token moves only its ids and logits (on the CPU every output
- * is copied, so 'device' would copy the caches each token).
+ * writes in. 'device': the step returns the whole updated caches, which the runtime feeds back
+ * (beam reselection gathers their rows in a graph of its own, buildCacheReorderGraph); on
+ * WebGPU they stay in GPU buffers, so a token moves only its ids and logits (on the CPU every
+ * output is copied, so 'device' would copy the caches each token).
  */
 export type CacheMode = 'host' | 'device';
 
@@ -132,12 +132,11 @@ export function buildEncoderGraph(
   return g;
 }
 
-/** Inputs that say which step this is (see stepFeeds), and a 'device' cache's row order. */
+/** Inputs that say which step this is (see stepFeeds). */
 interface StepInputs {
   readonly selfBias: Tensor; // (1, H, 1, P) SELF_BIAS: position bias of key k for query t, MASK_VALUE for k > t
   readonly writeAt: Tensor; // (1, 1, P, 1) bool: k == t (for value caches)
   readonly writeKeyAt: Tensor; // (1, 1, 1, P) bool: the same, for key caches
-  readonly rowOrder: Tensor | null; // (N) int32/int64: ROW_ORDER ('device' cache only)
 }
 
 interface CachedAttention {
@@ -170,17 +169,21 @@ function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: 
   const { g, config } = ctx;
   const n = h.shape[0];
   const p = step.selfBias.shape[3];
-  const past = (name: string, shape: Dim[]): Tensor => {
-    const cache = g.input(name, 'float32', shape);
-    return step.rowOrder ? op.gather(cache, step.rowOrder, 0) : cache;
-  };
   const prefix = `decoder.block.${layer}.layer.0.SelfAttention`;
   const [qRows, keyRows, valueRows] = selfProjections(ctx, h, prefix); // (N, 1, I) each
   const q = splitHeads(ctx, qRows); // (N, H, 1, Dk)
   const newKey = splitKeyHeads(ctx, keyRows); // (N, H, Dk, 1)
   const newValue = splitHeads(ctx, valueRows); // (N, H, 1, Dk)
-  const key = op.where(step.writeKeyAt, newKey, past(pastKeyName(layer), [n, config.numHeads, config.dKv, p])); // (N, H, Dk, P)
-  const value = op.where(step.writeAt, newValue, past(pastValueName(layer), [n, config.numHeads, p, config.dKv])); // (N, H, P, Dk)
+  const key = op.where(
+    step.writeKeyAt,
+    newKey,
+    g.input(pastKeyName(layer), 'float32', [n, config.numHeads, config.dKv, p]),
+  ); // (N, H, Dk, P)
+  const value = op.where(
+    step.writeAt,
+    newValue,
+    g.input(pastValueName(layer), 'float32', [n, config.numHeads, p, config.dKv]),
+  ); // (N, H, P, Dk)
   return { out: attend(ctx, prefix, q, key, value, step.selfBias), newKey, newValue, key, value };
 }
 
@@ -252,7 +255,7 @@ export interface DecoderStepOptions {
  * logits (N, V) and, with a 'host' cache, new.{i}.key/value (one position each): only the new
  * entries leave the graph, since the caches are inputs (passed zero-copy on the CPU) and
  * outputs are copied, so returning whole caches would copy L·2·N·H·P·Dk floats per token.
- * With a 'device' cache: row_order (N) in, present.{i}.key/value (P positions) out (CacheMode).
+ * With a 'device' cache: present.{i}.key/value (P positions) out (CacheMode).
  * Keys in every cache are (…, Dk, positions) (crossKeyName).
  */
 export function buildDecoderStepGraph(
@@ -268,7 +271,6 @@ export function buildDecoderStepGraph(
     writeAt: g.input('write_position', 'bool', [1, 1, maxSteps, 1]),
     // NOTE: an input rather than a Reshape of write_position: WebGPU has no bool Reshape.
     writeKeyAt: g.input('write_key_position', 'bool', [1, 1, 1, maxSteps]),
-    rowOrder: cache === 'device' ? g.input(ROW_ORDER, idType, [rows]) : null,
   };
   const ids = g.input('decoder_input_ids', idType, [rows, 1]); // (N, 1)
   const cross: CrossInputs = {
@@ -284,6 +286,25 @@ export function buildDecoderStepGraph(
   }
   const logits = lmHead(ctx, normOf(ctx, stream, 'decoder.final_layer_norm.weight').normed); // (N, 1, V)
   g.output(op.reshape(logits, [reshapeDim(rows), config.vocabSize]), 'logits'); // (N, V)
+  return g;
+}
+
+/**
+ * Beam reselection for a 'device' cache: present.{i}.key/value = past.{i}.key/value with their
+ * rows gathered by ROW_ORDER (N). A graph of its own, run only when rows change order, so greedy
+ * decoding and sampling never run its gathers (two per layer and token, when they were part of
+ * the step); beam search pays a run for them.
+ */
+export function buildCacheReorderGraph(config: T5Config, idType: IdType = 'int64'): Graph {
+  const g = new Graph('t5_cache_reorder');
+  const order = g.input(ROW_ORDER, idType, ['N']); // (N)
+  const { numHeads, dKv } = config;
+  for (let i = 0; i < config.numDecoderLayers; i++) {
+    const key = g.input(pastKeyName(i), 'float32', ['N', numHeads, dKv, 'P']);
+    const value = g.input(pastValueName(i), 'float32', ['N', numHeads, 'P', dKv]);
+    g.output(op.gather(key, order, 0), presentKeyName(i));
+    g.output(op.gather(value, order, 0), presentValueName(i));
+  }
   return g;
 }
 

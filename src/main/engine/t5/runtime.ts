@@ -14,6 +14,7 @@ import type { DecodingSession, GenerationOptions, GenerationResult, Seq2SeqGener
 import { generate } from '../generation/generate';
 import type { CacheMode } from './inference';
 import {
+  buildCacheReorderGraph,
   buildDecoderStepGraph,
   buildEncoderGraph,
   checkInferenceSize,
@@ -56,6 +57,8 @@ export class T5Runtime implements Seq2SeqGenerator {
   readonly vocabSize: number;
   private encoder: Promise<EngineSession> | null = null;
   private decoder: Promise<DecoderStep> | null = null;
+  /** The cache-reorder graph (beam search over a 'device' cache), compiled on first use. */
+  private reorder: Promise<EngineSession> | null = null;
 
   constructor(
     readonly config: T5Config,
@@ -66,9 +69,9 @@ export class T5Runtime implements Seq2SeqGenerator {
     this.vocabSize = config.vocabSize;
   }
 
-  /** How many graphs have been compiled (at most 2: encoder and decoder step). */
+  /** How many graphs have been compiled (encoder, decoder step and, for beams over a 'device' cache, the cache reorder). */
   get compiledGraphs(): number {
-    return (this.encoder ? 1 : 0) + (this.decoder ? 1 : 0);
+    return [this.encoder, this.decoder, this.reorder].filter((graph) => graph !== null).length;
   }
 
   private compile(graph: () => Uint8Array, keepOnDevice: readonly string[] = []): Promise<EngineSession> {
@@ -117,13 +120,30 @@ export class T5Runtime implements Seq2SeqGenerator {
     return { encoder: (await this.encoder).placement, decoderStep: (await this.decoder).session.placement };
   }
 
-  /** Where the encoder's and decoder step's nodes ran (recordPlacement; after one generation). */
-  async nodePlacements(): Promise<{ encoder: NodePlacement; decoderStep: NodePlacement }> {
+  /**
+   * Where the encoder's, the decoder step's and (once beams reordered a 'device' cache) the
+   * cache reorder's nodes ran (recordPlacement; after one generation).
+   */
+  async nodePlacements(): Promise<{
+    encoder: NodePlacement;
+    decoderStep: NodePlacement;
+    cacheReorder: NodePlacement | null;
+  }> {
     if (!this.encoder || !this.decoder) throw new Error('nodePlacements(): generate once first');
     return {
       encoder: (await this.encoder).nodePlacement(),
       decoderStep: (await this.decoder).session.nodePlacement(),
+      cacheReorder: this.reorder ? (await this.reorder).nodePlacement() : null,
     };
+  }
+
+  /** The cache-reorder session, kept on the device like the caches it gathers. */
+  private reorderSession(): Promise<EngineSession> {
+    this.reorder ??= this.compile(
+      () => serializeModel(buildCacheReorderGraph(this.config, 'int32')),
+      presentNames(this.config),
+    );
+    return this.reorder;
   }
 
   /** Pads prompts to (B, Te) with the pad id; returns ids and the 1/0 mask. */
@@ -180,10 +200,11 @@ export class T5Runtime implements Seq2SeqGenerator {
     this.decoder ??= this.openDecoder();
     const decoder = await this.decoder;
     const fixed = await this.encode(prompts, rowPrompt, decoder.cache);
-    const Decoding = decoder.cache === 'device' ? DeviceCacheDecoding : HostCacheDecoding;
     const table = this.weights.get(DECODER_POSITION_TABLE);
     if (!table) throw new Error(`T5 weights have no '${DECODER_POSITION_TABLE}'`);
-    return new Decoding(this.config, decoder.session, fixed, rowPrompt.length, maxSteps, table);
+    const args = [this.config, decoder.session, fixed, rowPrompt.length, maxSteps, table] as const;
+    if (decoder.cache === 'host') return new HostCacheDecoding(...args);
+    return new DeviceCacheDecoding(...args, () => this.reorderSession());
   }
 
   generate(
@@ -195,11 +216,12 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   async release(): Promise<void> {
-    const encoder = this.encoder;
-    const decoder = this.decoder;
+    const [encoder, decoder, reorder] = [this.encoder, this.decoder, this.reorder];
     this.encoder = null;
     this.decoder = null;
+    this.reorder = null;
     if (encoder) await (await encoder).release();
     if (decoder) await (await decoder).session.release();
+    if (reorder) await (await reorder).release();
   }
 }

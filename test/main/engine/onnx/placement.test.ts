@@ -156,6 +156,9 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
       // cross, whose k/v come from the encoder), two feed-forward ones; then the LM head.
       const ffn = config.feedForwardProj === 'gated-gelu' ? 3 : 2;
       expect([count(decoderStep, 'MatMul'), count(decoderStep, 'Split')]).toEqual([layers * (4 + 4 + ffn) + 1, layers]);
+      // No row-order gathers in the step (the embedding's is its one Gather): beams reorder the
+      // caches in a graph of their own, which greedy decoding never compiles.
+      expect([count(decoderStep, 'Gather'), (await runtime.nodePlacements()).cacheReorder]).toEqual([1, null]);
       // The decoder step is the device-cache graph (with its row-order Gather), and its caches
       // stay in GPU buffers: after one step none is on the host.
       expect(await runtime.cacheMode()).toBe('device');
@@ -164,6 +167,11 @@ describe('t5 graphs on WebGPU (lavapipe)', () => {
       await session.step([0, 0]);
       expect((session as DeviceCacheDecoding).cacheLocation).toBe('device');
       await session.close();
+      // Two beams: their reorders run in the cache-reorder graph, all on WebGPU.
+      await runtime.generate([greedy.input_ids[0]], { strategy: { kind: 'beam', numBeams: 2 }, maxNewTokens: 3 });
+      const { cacheReorder } = await runtime.nodePlacements();
+      expect(cacheReorder?.fallbackNodes).toEqual([]);
+      expect(count(cacheReorder as NodePlacement, 'Gather')).toBe(2 * layers);
     } finally {
       await runtime.release();
     }

@@ -1,7 +1,8 @@
-// DeviceCacheDecoding's bookkeeping against a fake decoder step that returns fake device
-// tensors: each step feeds back exactly the previous step's caches, every device tensor is
-// disposed once and only after its last use (no leak per token, none on close), and reorders
-// reach the graph as one composed row order. The real graph is checked in golden.test.ts.
+// DeviceCacheDecoding's bookkeeping against a fake decoder step (and cache reorder) that
+// returns fake device tensors: each step feeds back exactly the previous run's caches, every
+// device tensor is disposed once and only after its last use (no leak per token, none on
+// close), and reorders reach the reorder graph as one composed row order, only when one moves
+// a row. The real graphs are checked in golden.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { DeviceTensor, Feed, HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { T5Config } from '../../../../src/main/engine/t5/config';
@@ -12,7 +13,7 @@ import { crossNames, pastKeyName, presentNames, ROW_ORDER } from '../../../../sr
 const config: T5Config = parseT5Config({ d_model: 8, d_kv: 2, num_heads: 2, num_layers: 2, vocab_size: 5 });
 const ROWS = 3;
 
-/** A decoder step that records its feeds and hands out numbered device tensors. */
+/** A decoder step (or cache reorder) that records its feeds and hands out numbered device tensors. */
 class FakeStep {
   readonly feeds: Record<string, Feed>[] = [];
   /** Ids of fake device tensors in the order they were disposed. */
@@ -45,12 +46,24 @@ class FakeStep {
 const handleOf = (feed: Feed): unknown => ('kind' in feed ? feed.handle : 'host');
 const rowOrder = (feeds: Record<string, Feed>): number[] => [...((feeds[ROW_ORDER] as HostTensor).data as Int32Array)];
 
-function open(maxSteps = 4): { fake: FakeStep; session: DeviceCacheDecoding; cross: DeviceTensor[] } {
+/** A session whose step and cache reorder are the same fake; `onReorderer` counts asks for the reorder. */
+function open(
+  maxSteps = 4,
+  onReorderer = (): void => undefined,
+): { fake: FakeStep; session: DeviceCacheDecoding; cross: DeviceTensor[] } {
   const fake = new FakeStep();
   const cross = crossNames(config).map(() => fake.device());
   const fixed = Object.fromEntries(crossNames(config).map((name, i) => [name, cross[i]]));
   const positionTable = new Float32Array(config.relativeAttentionNumBuckets * config.numHeads);
-  return { fake, session: new DeviceCacheDecoding(config, fake, fixed, ROWS, maxSteps, positionTable), cross };
+  const reorderer = (): Promise<FakeStep> => {
+    onReorderer();
+    return Promise.resolve(fake);
+  };
+  return {
+    fake,
+    session: new DeviceCacheDecoding(config, fake, fixed, ROWS, maxSteps, positionTable, reorderer),
+    cross,
+  };
 }
 
 describe('DeviceCacheDecoding', () => {
@@ -76,19 +89,26 @@ describe('DeviceCacheDecoding', () => {
     await expect(session.step([0, 0, 0])).rejects.toThrow('This decoding session is closed');
   });
 
-  it('sends reorders to the next step as one composed row order, then the identity', async () => {
-    const { fake, session } = open();
+  it('gathers rows in the reorder graph before the next step, one composed order, only when one moves a row', async () => {
+    let asked = 0;
+    const { fake, session, cross } = open(4, () => asked++);
+    session.reorder([2, 1, 0]); // before the first step: every cache is zeros, nothing to gather
     await session.step([0, 0, 0]);
     session.reorder([1, 1, 0]); // rows ← (b, b, a)
     session.reorder([2, 0, 0]); // rows ← (a, b, b) of that
     await session.step([0, 0, 0]);
+    session.reorder([0, 1, 2]); // the identity
     await session.step([0, 0, 0]);
-    expect(fake.feeds.map(rowOrder)).toEqual([
-      [0, 1, 2],
-      [0, 1, 1],
-      [0, 1, 2],
-    ]);
+    const runs = fake.feeds.map((feeds) => (ROW_ORDER in feeds ? `reorder ${rowOrder(feeds).join(',')}` : 'step'));
+    expect(runs).toEqual(['step', 'reorder 0,1,1', 'step', 'step']);
+    expect(asked).toBe(1);
+    // The reorder takes the first step's caches and the second step gets the reorder's.
+    const caches = presentNames(config).length;
+    expect(handleOf(fake.feeds[1][pastKeyName(0)])).toBe(cross.length);
+    expect(handleOf(fake.feeds[2][pastKeyName(0)])).toBe(cross.length + caches);
     await session.close();
+    const everything = Array.from({ length: cross.length + 4 * caches }, (_, i) => i);
+    expect([...fake.disposed].sort((a, b) => a - b)).toEqual(everything);
   });
 
   it('refuses a step past the cache size', async () => {
