@@ -118,13 +118,6 @@ export function bucketsOf(spec: FusedSpec): Bucket[] {
 }
 
 /**
- * Most outputs of one Split on WebGPU. NOTE: ORT's WebGPU Split binds every output as a
- * storage buffer, and devices may allow only 16 per shader (lavapipe: "Too many storage
- * buffers in shader. Current: 17, Max is 16"); its Concat has no such limit.
- */
-export const WEBGPU_MAX_SPLIT_OUTPUTS = 15;
-
-/**
  * Each parameter as a view of its bucket, keyed by name: one Split per flat bucket, then a
  * Reshape to the parameter's shape (free on the CPU: ORT aliases Reshape's output). With
  * `maxSplitOutputs`, a tree of Splits with at most that many outputs each (a second copy of

@@ -23,16 +23,8 @@ import {
   STEP_NAME,
 } from './fused';
 import type { Bucket } from './flat';
-import {
-  bucketsOf,
-  CPU_BUCKET_BYTES,
-  GPU_BUCKET_BYTES,
-  paramDtype,
-  packState,
-  unpackState,
-  viewFeeds,
-  WEBGPU_MAX_SPLIT_OUTPUTS,
-} from './flat';
+import { bucketsOf, CPU_BUCKET_BYTES, GPU_BUCKET_BYTES, paramDtype, packState, unpackState, viewFeeds } from './flat';
+import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../onnx/ops/shape';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 import type { BuildDevice, FusedSpec } from './spec';

@@ -14,7 +14,6 @@ import { Graph } from '../onnx/graph';
 import type { Dim, Tensor } from '../onnx/graph';
 import { relativePositionBucket } from './buckets';
 import type { T5Config } from './config';
-import { innerDim } from './config';
 import type { BuildContext } from './layers';
 import {
   addRmsNorm,
@@ -22,11 +21,11 @@ import {
   buildContext,
   feedForward,
   linear,
-  linearWith,
   maskBias,
   MASK_VALUE,
   reshapeDim,
   rmsNorm,
+  selfProjections,
   splitHeads,
   splitKeyHeads,
 } from './layers';
@@ -145,23 +144,6 @@ interface CachedAttention {
   readonly newValue: Tensor; // (N, H, 1, Dk)
   readonly key: Tensor; // (N, H, Dk, P): the cache with the new key written at t
   readonly value: Tensor; // (N, H, P, Dk)
-}
-
-/**
- * The step token's q, k and v projections (N, 1, I) each. In a graph built for a GPU one linear
- * layer over the three weights stacked [3I, D] and a Split: a Concat of initializers, which
- * onnxruntime folds when the session loads, so each layer runs one MatMul and a Split instead
- * of three MatMuls (one dispatch fewer per layer and token). The CPU graph keeps three.
- */
-function selfProjections(ctx: BuildContext, h: Tensor, prefix: string): Tensor[] {
-  const names = ['q', 'k', 'v'].map((projection) => `${prefix}.${projection}.weight`);
-  if (ctx.device !== 'gpu') return names.map((name) => linear(ctx, h, name));
-  const stacked = op.concat(
-    names.map((name) => ctx.param(name)),
-    0,
-  ); // (3I, D)
-  const inner = innerDim(ctx.config);
-  return op.split(linearWith(ctx, h, stacked), [inner, inner, inner], -1);
 }
 
 /** Self-attention of one new token against the cache; returns the output and the new cache. */

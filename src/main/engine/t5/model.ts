@@ -9,6 +9,7 @@ import * as op from '../onnx/ops';
 import { Graph } from '../onnx/graph';
 import type { Tensor } from '../onnx/graph';
 import { bucketTable } from './buckets';
+import type { BuildDevice } from '../optim/spec';
 import type { T5Config } from './config';
 import type { BuildContext, FloatType } from './layers';
 import {
@@ -211,6 +212,8 @@ export interface T5GraphOptions {
   /** Defaults to the config's dropout_rate for training and 0 for evaluation. */
   readonly dropoutRate?: number;
   readonly seed?: number;
+  /** What the graph is built for (default 'cpu'; BuildContext.device). */
+  readonly device?: BuildDevice;
 }
 
 export interface T5TrainingGraph {
@@ -237,6 +240,7 @@ export function buildTrainingGraph(config: T5Config, shapes: T5Shapes, options: 
     dtype,
     dropoutRate: options.dropoutRate ?? config.dropoutRate,
     seed: options.seed,
+    device: options.device,
   });
   const { loss, logits } = t5Forward(ctx, batch);
   graph.output(loss, 'loss');

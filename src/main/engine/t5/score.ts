@@ -10,6 +10,8 @@ import type { HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { T5Config } from './config';
 import { buildTrainingGraph } from './model';
+import type { BuildDevice } from '../optim/spec';
+import { buildDeviceOf } from '../optim/spec';
 
 /** Rows of token ids as in the fixture format (test/fixtures/README.md). */
 export interface ScoreBatch {
@@ -61,12 +63,15 @@ export function l2Norm(data: ArrayLike<number>): number {
   return Math.sqrt(sum);
 }
 
-/** Loss and logits (and gradients when `withGradients`) of `batch` under `params`. */
+/**
+ * Loss and logits (and gradients when `withGradients`) of `batch` under `params`, through the
+ * graph built for `graphDevice` (default: the first provider's device, as training builds it).
+ */
 export async function scoreBatch(
   config: T5Config,
   params: ReadonlyMap<string, Float32Array>,
   batch: ScoreBatch,
-  options: { withGradients?: boolean; providers?: readonly ProviderName[] } = {},
+  options: { withGradients?: boolean; providers?: readonly ProviderName[]; graphDevice?: BuildDevice } = {},
 ): Promise<ScoreResult> {
   const [b, te] = rectangular('input_ids', batch.inputIds);
   const [bm, tm] = rectangular('attention_mask', batch.attentionMask);
@@ -78,7 +83,9 @@ export async function scoreBatch(
   }
   checkIds('input_ids', batch.inputIds, config.vocabSize, false);
   checkIds('labels', batch.labels, config.vocabSize, true);
-  const built = buildTrainingGraph(config, { batchSize: b, inputLength: te, targetLength: td }, { dropoutRate: 0 });
+  const device = options.graphDevice ?? buildDeviceOf(options.providers?.[0] ?? 'cpu');
+  const shapes = { batchSize: b, inputLength: te, targetLength: td };
+  const built = buildTrainingGraph(config, shapes, { dropoutRate: 0, device });
   built.graph.output(built.logits, 'logits');
   const names = [...built.params.keys()];
   if (options.withGradients) {

@@ -136,15 +136,21 @@ for (const name of ['t5-tiny-relu', 't5-tiny-gated']) {
       expect(maxAbsDiff(logits, golden.logits) / scale).toBeLessThan(1e-5);
     });
 
-    // WebGPU runs on Mesa's lavapipe where there is no GPU (.ci/run installs it).
-    it.each(['cpu', 'webgpu'] as const)(
-      'every parameter gradient is within 1e-4 relative of the reference (%s)',
-      async (provider) => {
+    // WebGPU runs on Mesa's lavapipe where there is no GPU (.ci/run installs it); each provider
+    // gets the graph built for its device, and the CPU also runs the GPU's (Gemm, stacked q/k/v).
+    it.each([
+      ['cpu', 'cpu'],
+      ['webgpu', 'gpu'],
+      ['cpu', 'gpu'],
+    ] as const)(
+      'every parameter gradient is within 1e-4 relative of the reference (%s, graph for the %s)',
+      async (provider, graphDevice) => {
         const reference = readAllTensors(join(FIXTURES, name, 'grads.safetensors'));
         const batch = { inputIds: golden.input_ids, attentionMask: golden.attention_mask, labels: golden.labels };
         const result = await scoreBatch(model.config, model.weights.params, batch, {
           withGradients: true,
           providers: [provider],
+          graphDevice,
         });
         expect(result.provider).toBe(provider);
         expect([...result.gradients.keys()].sort()).toEqual([...reference.keys()].sort());

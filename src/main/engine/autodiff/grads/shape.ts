@@ -1,11 +1,13 @@
 // Gradient rules of shape-moving ops: Reshape/Unsqueeze/Squeeze/Flatten (reshape back),
 // Transpose (inverse permutation), Expand (the walker sums the broadcast away), Concat
-// (slice the output gradient), Slice (pad it with zeros, steps of 1) and Gather (scatter-add
-// into zeros: the embedding gradient, duplicates accumulate via ScatterND reduction=add).
+// (split the output gradient) and Split (concatenate the pieces'), Slice (pad it with zeros,
+// steps of 1) and Gather (scatter-add into zeros: the embedding gradient, duplicates
+// accumulate via ScatterND reduction=add).
 // Shape and friends have integer outputs; ScatterND must never be differentiated.
 // Builders: onnx/ops/shape.ts. Reference: ONNX Operators.md, opset 17.
 
 import * as op from '../../onnx/ops';
+import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../../onnx/ops/shape';
 import type { GradContext, GradientFamily, GradientRule, GradientValue } from '../registry';
 import { castTo, constantNumbers, filled, padZeros, staticShape } from '../helpers';
 
@@ -31,21 +33,42 @@ const transposeGrad: GradientRule = (ctx) => {
 /** Y = Expand(X, s): dX = dY summed over the broadcast axes (done by the walker's sumToShape). */
 const expandGrad: GradientRule = (ctx) => [ctx.needs(0) ? ctx.GO(0) : null, null];
 
-/** Y = Concat(X₀, X₁, ...; axis): dXᵢ = dY[..., offsetᵢ : offsetᵢ + size(Xᵢ, axis), ...]. */
+/** The node's `axis` attribute, made non-negative for a tensor of `rank`. */
+function axisOf(ctx: GradContext, rank: number): number {
+  const raw = ctx.attrInt('axis', 0);
+  return raw < 0 ? raw + rank : raw;
+}
+
+/**
+ * Y = Concat(X₀, X₁, ...; axis): dXᵢ = dY[..., offsetᵢ : offsetᵢ + size(Xᵢ, axis), ...]: one
+ * Split when every input needs its piece (one node, a GPU's one dispatch, where it can have that
+ * many outputs: WEBGPU_MAX_SPLIT_OUTPUTS), else a Slice per piece needed.
+ */
 const concatGrad: GradientRule = (ctx) => {
   const dy = ctx.GO(0);
   const inputs = ctx.node.inputs;
   if (!dy) return inputs.map(() => null);
-  const rank = ctx.I(0).rank;
-  const raw = ctx.attrInt('axis', 0);
-  const axis = raw < 0 ? raw + rank : raw;
+  const axis = axisOf(ctx, ctx.I(0).rank);
+  const sizes = inputs.map((_, i) => staticShape(ctx.I(i), 'Concat gradient')[axis]);
+  const isWhole = inputs.every((_, i) => ctx.needs(i)) && inputs.length <= WEBGPU_MAX_SPLIT_OUTPUTS;
+  if (isWhole && inputs.length > 1 && sizes.every((n) => n > 0)) return op.split(dy, sizes, axis);
   let offset = 0;
   return inputs.map((_, i) => {
-    const size = staticShape(ctx.I(i), 'Concat gradient')[axis];
     const start = offset;
-    offset += size;
-    return ctx.needs(i) ? op.slice(dy, [start], [start + size], [axis]) : null;
+    offset += sizes[i];
+    return ctx.needs(i) ? op.slice(dy, [start], [start + sizes[i]], [axis]) : null;
   });
+};
+
+/** [Y₀, Y₁, ...] = Split(X, sizes; axis): dX = Concat(dY₀, dY₁, ...), zeros for a piece without one. */
+const splitGrad: GradientRule = (ctx) => {
+  const outputs = ctx.node.outputs;
+  const dys = outputs.map((_, i) => ctx.GO(i));
+  const none = ctx.node.inputs.map(() => null);
+  if (!ctx.needs(0) || dys.every((dy) => !dy)) return none;
+  const x = ctx.I(0);
+  const pieces = outputs.map((y, i) => dys[i] ?? filled(ctx.graph, 0, x.dtype, staticShape(y, 'Split gradient')));
+  return [op.concat(pieces, axisOf(ctx, x.rank)), ...none.slice(1)];
 };
 
 /** Y = X[starts:ends] on some axes (step 1): dX = Pad(dY) with zeros back to X's shape. */
@@ -123,6 +146,7 @@ export const shapeGradients: GradientFamily = {
     Transpose: transposeGrad,
     Expand: expandGrad,
     Concat: concatGrad,
+    Split: splitGrad,
     Slice: sliceGrad,
     Gather: gatherGrad,
   },

@@ -104,9 +104,15 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
 }
 
 /**
+ * Most outputs of one Split on WebGPU. NOTE: ORT's WebGPU Split binds every output as a
+ * storage buffer, and devices may allow only 16 per shader (lavapipe: "Too many storage
+ * buffers in shader. Current: 17, Max is 16"); its Concat has no such limit.
+ */
+export const WEBGPU_MAX_SPLIT_OUTPUTS = 15;
+
+/**
  * Split-13: pieces of `sizes` along `axis` (sizes given as an int64 input, as opset 13–17
- * require). No gradient rule: the optimizer cuts parameter views with it and differentiates
- * w.r.t. the pieces, never through the Split.
+ * require). Its gradient is the Concat of the pieces' (autodiff/grads/shape.ts).
  */
 export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
   const a = normAxis('Split', axis, x.rank);

@@ -22,6 +22,31 @@ describeGradientFamily(shapeGradients, () => {
       ],
       build: ([a, b]) => op.concat([a, b, a], 1),
     }));
+  it('Concat of three inputs of different sizes on axis 0: one Split', () =>
+    expectGradientsMatch({
+      inputs: [
+        { name: 'a', shape: [3, 2] },
+        { name: 'b', shape: [1, 2] },
+        { name: 'c', shape: [2, 2] },
+      ],
+      build: ([a, b, c]) => op.mul(op.concat([a, op.tanh(b), c], 0), op.concat([c, b, a], 0)),
+    }));
+  it('Concat of an input and a constant: a Slice for the one piece needed', () =>
+    expectGradientsMatch({
+      inputs: [{ name: 'a', shape: [2, 3] }],
+      build: ([a]) =>
+        op.concat([a.graph.constant({ dtype: 'float64', shape: [2, 2], data: Float64Array.of(1, 2, 3, 4) }), a], -1),
+    }));
+  it('Split along the last axis, every piece used', () =>
+    expectGradientsMatch({
+      inputs: [x234],
+      build: ([x]) => {
+        const [p, q, r] = op.split(x, [1, 2, 1], -1);
+        return op.concat([op.mul(r, 3), op.tanh(q), p], -1);
+      },
+    }));
+  it('Split along axis 1 with a piece unused (its gradient is zeros)', () =>
+    expectGradientsMatch({ inputs: [x234], build: ([x]) => op.mul(op.split(x, [2, 1], 1)[0], 2) }));
   it('Slice with negative start and clamped end on two axes', () =>
     expectGradientsMatch({ inputs: [x234], build: ([x]) => op.slice(x, [-2, 1], [100, 3], [1, 2]) }));
   it('Unsqueeze and Squeeze', () =>
