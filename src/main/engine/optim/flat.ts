@@ -144,19 +144,42 @@ export function parameterViews(
   return views;
 }
 
-/** Pieces of `sizes` from 1-D `x`: one Split, or a tree of Splits of at most `fan` outputs. */
+/** A run of consecutive pieces: one piece (a leaf), or a group that one Split cuts into its parts. */
+interface SplitNode {
+  readonly size: number;
+  readonly parts?: readonly SplitNode[];
+}
+
+/**
+ * Pieces of `sizes` from 1-D `x`: one Split, or a tree of Splits of at most `fan` outputs with
+ * as few Splits as there can be, ⌈(n − 1)/(fan − 1)⌉ for n pieces: runs of `fan` consecutive
+ * pieces (or of such runs) become one Split each, only as many as the top Split needs to
+ * have at most `fan` outputs.
+ */
 function splitTree(x: Tensor, sizes: readonly number[], fan: number): Tensor[] {
-  if (sizes.length === 1) return [x];
-  if (sizes.length <= fan) return op.split(x, sizes, 0);
-  const per = Math.ceil(sizes.length / fan); // pieces per group, so that there are ≤ fan groups
-  const groups: number[][] = [];
-  for (let at = 0; at < sizes.length; at += per) groups.push(sizes.slice(at, at + per));
-  const parts = op.split(
+  let level: SplitNode[] = sizes.map((size) => ({ size }));
+  while (level.length > fan) {
+    // Each full run of `fan` takes fan − 1 outputs off the level above it.
+    const runs = Math.min(Math.ceil((level.length - fan) / (fan - 1)), Math.floor(level.length / fan));
+    const grouped: SplitNode[] = [];
+    for (let r = 0; r < runs; r++) {
+      const parts = level.slice(r * fan, (r + 1) * fan);
+      grouped.push({ size: parts.reduce((sum, p) => sum + p.size, 0), parts });
+    }
+    level = [...grouped, ...level.slice(runs * fan)];
+  }
+  return cut(x, level);
+}
+
+/** The leaves under `nodes`, which together are all of `x`, in order. */
+function cut(x: Tensor, nodes: readonly SplitNode[]): Tensor[] {
+  if (nodes.length === 1) return nodes[0].parts ? cut(x, nodes[0].parts) : [x];
+  const pieces = op.split(
     x,
-    groups.map((g) => g.reduce((a, b) => a + b, 0)),
+    nodes.map((n) => n.size),
     0,
   );
-  return groups.flatMap((g, i) => splitTree(parts[i], g, fan));
+  return nodes.flatMap((n, i) => (n.parts ? cut(pieces[i], n.parts) : [pieces[i]]));
 }
 
 /** The graph input of a parameter's view when the host feeds views (fused.ts, views 'fed'). */

@@ -161,17 +161,27 @@ describe('flat AdamW program', () => {
 });
 
 describe('parameterViews', () => {
-  it('cuts the same views with a tree of Splits of at most N outputs (WebGPU)', async () => {
-    const sizes = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+  // A Split of k outputs turns one piece into k, so n pieces take at least ⌈(n − 1)/(fan − 1)⌉.
+  it.each([
+    [10, 3],
+    [2, 3],
+    [4, 3],
+    [9, 3],
+    [10, 4],
+    [17, 4], // more than fan² pieces: three levels
+    [62, 15],
+  ])('cuts the same views from %i pieces with as few Splits of at most %i outputs as there can be', async (n, fan) => {
+    const sizes = Array.from({ length: n }, (_, i) => 1 + ((i * 7) % 5));
     const members = sizes.map((size, i) => ({ name: `p${i}`, shape: [size], offset: 0, size }));
     members.forEach((m, i) => (m.offset = i === 0 ? 0 : members[i - 1].offset + members[i - 1].size));
     const total = sizes.reduce((a, b) => a + b, 0);
     const bucket = { name: 'flat/decay/0', shape: [total], isFlat: true, isDecayed: true, members };
     const g = new Graph('views');
-    const views = parameterViews([bucket], [g.input('flat', 'float64', [total])], 3);
+    const views = parameterViews([bucket], [g.input('flat', 'float64', [total])], fan);
     for (const m of members) g.output(views.get(m.name) as Tensor, `out/${m.name}`);
     const splits = g.nodes.filter((node) => node.opType === 'Split');
-    expect(Math.max(...splits.map((node) => node.outputs.length))).toBeLessThanOrEqual(3);
+    expect(Math.max(...splits.map((node) => node.outputs.length))).toBeLessThanOrEqual(fan);
+    expect(splits.length).toBe(Math.ceil((n - 1) / (fan - 1)));
     const values = Array.from({ length: total }, (_, i) => i + 0.5);
     const out = await runOnce(g, { flat: f64([total], values) });
     for (const m of members)
