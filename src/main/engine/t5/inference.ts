@@ -14,7 +14,7 @@ import { Graph } from '../onnx/graph';
 import type { Dim, Tensor } from '../onnx/graph';
 import { relativePositionBucket } from './buckets';
 import type { T5Config } from './config';
-import type { BuildContext } from './layers';
+import type { BuildContext, Residual } from './layers';
 import {
   addRmsNorm,
   attend,
@@ -23,8 +23,8 @@ import {
   linear,
   maskBias,
   MASK_VALUE,
+  normOf,
   reshapeDim,
-  rmsNorm,
   selfProjections,
   splitHeads,
   splitKeyHeads,
@@ -167,18 +167,6 @@ function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: 
     g.input(pastValueName(layer), 'float32', [n, config.numHeads, p, config.dKv]),
   ); // (N, H, P, Dk)
   return { out: attend(ctx, prefix, q, key, value, step.selfBias), newKey, newValue, key, value };
-}
-
-/** The residual stream between decoder-step layers: base + branch, the add left to the next norm. */
-interface Residual {
-  readonly base: Tensor; // (N, 1, D)
-  readonly branch: Tensor | null; // (N, 1, D), null: the stream is `base`
-}
-
-/** The stream's sum and its RMS norm: one node per pair in an inference graph (addRmsNorm). */
-function normOf(ctx: BuildContext, stream: Residual, name: string): { sum: Tensor; normed: Tensor } {
-  if (!stream.branch) return { sum: stream.base, normed: rmsNorm(ctx, stream.base, name) };
-  return addRmsNorm(ctx, stream.base, stream.branch, name);
 }
 
 /** What every layer's cross-attention takes: the encoder mask bias and its K/V input shapes. */

@@ -83,11 +83,12 @@ export function rmsNorm(ctx: BuildContext, x: Tensor, name: string): Tensor {
 }
 
 /**
- * The residual sum x + branch and its RMS norm, for inference graphs. Built for a GPU: one
- * SkipSimplifiedLayerNormalization node (not differentiable: never in a training graph), one
- * dispatch fewer. Otherwise an Add and rmsNorm. NOTE: onnxruntime 1.30's CPU kernel of the fused
- * node was slower than the pair: a t5-small decoder step, 2 threads, bench generate greedy at
- * 64 tokens, three alternating rounds: 7.9, 8.3, 8.9 ms/token fused against 6.7, 7.7, 7.3.
+ * The residual sum x + branch and its RMS norm. Built for a GPU: one
+ * SkipSimplifiedLayerNormalization node (autodiff/grads/nn.ts differentiates it), one dispatch
+ * fewer, and in a training step's backward none more. Otherwise an Add and rmsNorm. NOTE:
+ * onnxruntime 1.30's CPU kernel of the fused node was slower than the pair: a t5-small decoder
+ * step, 2 threads, bench generate greedy at 64 tokens, three alternating rounds: 7.9, 8.3,
+ * 8.9 ms/token fused against 6.7, 7.7, 7.3.
  */
 export function addRmsNorm(
   ctx: BuildContext,
@@ -95,7 +96,8 @@ export function addRmsNorm(
   branch: Tensor,
   name: string,
 ): { sum: Tensor; normed: Tensor } {
-  if (ctx.device === 'gpu' && !ctx.isStandardOnly) {
+  // NOTE: float32 only: onnxruntime has no float64 kernel of the fused node.
+  if (ctx.device === 'gpu' && !ctx.isStandardOnly && ctx.dtype === 'float32') {
     return op.skipRmsNormalization(x, branch, ctx.param(name), ctx.config.layerNormEpsilon);
   }
   const sum = op.add(x, branch);
@@ -127,12 +129,24 @@ export function dropoutDeferred(ctx: BuildContext, x: Tensor): Tensor {
 }
 
 /**
- * x + dropout(branch(α)), where the branch ends in a linear layer scaled by α: it takes the
+ * dropout(branch(α)), where the branch ends in a linear layer scaled by α: it takes the
  * dropout's deferred factor (deferredDropoutScale). The branch is built before the dropout, so
  * the masks are asked for in the order the plain form asks.
  */
-export function addDropped(ctx: BuildContext, x: Tensor, branch: (alpha: number) => Tensor): Tensor {
-  return op.add(x, dropoutDeferred(ctx, branch(deferredDropoutScale(ctx))));
+export function droppedBranch(ctx: BuildContext, branch: (alpha: number) => Tensor): Tensor {
+  return dropoutDeferred(ctx, branch(deferredDropoutScale(ctx)));
+}
+
+/** The residual stream between sublayers: base + branch, the add left to the next norm (normOf). */
+export interface Residual {
+  readonly base: Tensor; // (…, D)
+  readonly branch: Tensor | null; // (…, D), null: the stream is `base`
+}
+
+/** The stream's sum and its RMS norm: one node per pair in a graph built for a GPU (addRmsNorm). */
+export function normOf(ctx: BuildContext, stream: Residual, name: string): { sum: Tensor; normed: Tensor } {
+  if (!stream.branch) return { sum: stream.base, normed: rmsNorm(ctx, stream.base, name) };
+  return addRmsNorm(ctx, stream.base, stream.branch, name);
 }
 
 /** A Reshape target entry for a dimension: its size, or 0 ("copy the input's") when symbolic. */

@@ -11,9 +11,11 @@ import type { Tensor } from '../onnx/graph';
 import { bucketTable } from './buckets';
 import type { BuildDevice } from '../optim/spec';
 import type { T5Config } from './config';
-import type { BuildContext, FloatType } from './layers';
+import type { BuildContext, FloatType, Residual } from './layers';
 import {
-  addDropped,
+  addRmsNorm,
+  droppedBranch,
+  normOf,
   attention,
   buildContext,
   dropout,
@@ -22,7 +24,6 @@ import {
   maskBias,
   MASK_VALUE,
   positionBias,
-  rmsNorm,
 } from './layers';
 import { t5ParamShapes } from './params';
 import { IGNORE_INDEX, maskedCrossEntropy } from './loss';
@@ -103,21 +104,22 @@ function encoderBuckets(ctx: BuildContext, te: number): Tensor {
 export function encoderStack(ctx: BuildContext, inputIds: Tensor, maskBiasTensor: Tensor, buckets?: Tensor): Tensor {
   const { config } = ctx;
   return ctx.g.scope('encoder', () => {
-    let x = dropout(ctx, op.gather(ctx.param('shared.weight'), inputIds, 0)); // (B, Te, D)
+    let stream: Residual = { base: dropout(ctx, op.gather(ctx.param('shared.weight'), inputIds, 0)), branch: null }; // (B, Te, D)
     const bucketIds = buckets ?? encoderBuckets(ctx, inputIds.shape[1] as number); // (Te, Te)
     const tableName = 'encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight';
     // Computed once (layer 0's table) and shared by every block, mask folded in, as HF.
     const bias = op.add(positionBias(ctx, tableName, bucketIds), maskBiasTensor); // (B, H, Te, Te)
     for (let i = 0; i < config.numLayers; i++) {
       const p = `encoder.block.${i}.layer`;
-      x = ctx.g.scope(`block.${i}`, () => {
-        const h = rmsNorm(ctx, x, `${p}.0.layer_norm.weight`); // (B, Te, D)
-        const y = addDropped(ctx, x, (a) => attention(ctx, `${p}.0.SelfAttention`, h, h, bias, a)); // (B, Te, D)
-        const g = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (B, Te, D)
-        return addDropped(ctx, y, (a) => feedForward(ctx, `${p}.1`, g, a)); // (B, Te, D)
+      // Each residual add is left to the next norm (normOf): x + attention, then y + feed-forward.
+      stream = ctx.g.scope(`block.${i}`, () => {
+        const { sum: x, normed: h } = normOf(ctx, stream, `${p}.0.layer_norm.weight`); // (B, Te, D) each
+        const attended = droppedBranch(ctx, (a) => attention(ctx, `${p}.0.SelfAttention`, h, h, bias, a)); // (B, Te, D)
+        const { sum: y, normed: g } = addRmsNorm(ctx, x, attended, `${p}.1.layer_norm.weight`); // (B, Te, D) each
+        return { base: y, branch: droppedBranch(ctx, (a) => feedForward(ctx, `${p}.1`, g, a)) };
       });
     }
-    return dropout(ctx, rmsNorm(ctx, x, 'encoder.final_layer_norm.weight')); // (B, Te, D)
+    return dropout(ctx, normOf(ctx, stream, 'encoder.final_layer_norm.weight').normed); // (B, Te, D)
   });
 }
 
@@ -157,20 +159,25 @@ export function decoderStack(
   const { config } = ctx;
   const td = decoderInputIds.shape[1] as number;
   return ctx.g.scope('decoder', () => {
-    let x = dropout(ctx, op.gather(ctx.param('shared.weight'), decoderInputIds, 0)); // (B, Td, D)
+    let stream: Residual = {
+      base: dropout(ctx, op.gather(ctx.param('shared.weight'), decoderInputIds, 0)),
+      branch: null,
+    }; // (B, Td, D)
     const selfBias = causalBias(ctx, td); // (1, H, Td, Td)
     for (let i = 0; i < config.numDecoderLayers; i++) {
       const p = `decoder.block.${i}.layer`;
-      x = ctx.g.scope(`block.${i}`, () => {
-        const h = rmsNorm(ctx, x, `${p}.0.layer_norm.weight`); // (B, Td, D)
-        const y = addDropped(ctx, x, (a) => attention(ctx, `${p}.0.SelfAttention`, h, h, selfBias, a)); // (B, Td, D)
-        const c = rmsNorm(ctx, y, `${p}.1.layer_norm.weight`); // (B, Td, D)
-        const z = addDropped(ctx, y, (a) => attention(ctx, `${p}.1.EncDecAttention`, c, encoded, encoderMaskBias, a)); // (B, Td, D)
-        const g = rmsNorm(ctx, z, `${p}.2.layer_norm.weight`); // (B, Td, D)
-        return addDropped(ctx, z, (a) => feedForward(ctx, `${p}.2`, g, a)); // (B, Td, D)
+      stream = ctx.g.scope(`block.${i}`, () => {
+        const { sum: x, normed: h } = normOf(ctx, stream, `${p}.0.layer_norm.weight`); // (B, Td, D) each
+        const attended = droppedBranch(ctx, (a) => attention(ctx, `${p}.0.SelfAttention`, h, h, selfBias, a)); // (B, Td, D)
+        const { sum: y, normed: c } = addRmsNorm(ctx, x, attended, `${p}.1.layer_norm.weight`); // (B, Td, D) each
+        const crossed = droppedBranch(ctx, (a) =>
+          attention(ctx, `${p}.1.EncDecAttention`, c, encoded, encoderMaskBias, a),
+        ); // (B, Td, D)
+        const { sum: z, normed: g } = addRmsNorm(ctx, y, crossed, `${p}.2.layer_norm.weight`); // (B, Td, D) each
+        return { base: z, branch: droppedBranch(ctx, (a) => feedForward(ctx, `${p}.2`, g, a)) };
       });
     }
-    return dropout(ctx, rmsNorm(ctx, x, 'decoder.final_layer_norm.weight')); // (B, Td, D)
+    return dropout(ctx, normOf(ctx, stream, 'decoder.final_layer_norm.weight').normed); // (B, Td, D)
   });
 }
 

@@ -267,12 +267,14 @@ describe('T5 layers built for a GPU', () => {
     expect(gpu).toContain(Math.fround(config.dModel ** -0.5));
   });
 
-  it('RMS norms are one SimplifiedLayerNormalization node each, for the CPU as for a GPU', () => {
+  it('RMS norms are one node each; for a GPU the residual add before one shares its node', () => {
     const { config } = loadFixture('t5-tiny-gated');
-    const fused = (graph: Graph) => graph.nodes.filter((n) => n.opType === 'SimplifiedLayerNormalization').length;
+    const nodes = (opType: string) => (graph: Graph) => graph.nodes.filter((n) => n.opType === opType).length;
     // Per encoder block two (attention, FFN), per decoder block three (with cross-attention), and each stack's final norm.
     const norms = 2 * config.numLayers + 1 + 3 * config.numDecoderLayers + 1;
-    expect(countForDevices('t5-tiny-gated', fused)).toEqual([norms, norms]);
+    // Every norm but each stack's first (of the embeddings) follows a residual add.
+    expect(countForDevices('t5-tiny-gated', nodes('SimplifiedLayerNormalization'))).toEqual([norms, 2]);
+    expect(countForDevices('t5-tiny-gated', nodes('SkipSimplifiedLayerNormalization'))).toEqual([0, norms - 2]);
   });
 });
 

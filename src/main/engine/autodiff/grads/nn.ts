@@ -111,33 +111,56 @@ function crossEntropyLossPart(ctx: GradContext, logp: Tensor, labels: Tensor, dL
  * y = w·x·r over the last axis (D), r = (mean(x²) + ε)^−½, n = x·r:
  * dx = r·(g − n·mean(g·n)) with g = dy·w;  dw = Σ over the other axes of dy·n.
  * r is recomputed (4 nodes; see ops/nn.ts rmsNormalization for why not the node's output).
+ * [dx, dw], each only when asked for.
  */
-function rmsNormGrad(ctx: GradContext): (Tensor | null)[] {
-  const dy = ctx.GO(0);
-  if (!dy) return [null, null];
-  const [x, w] = [ctx.I(0), ctx.I(1)];
-  const axis = ctx.attrInt('axis', -1);
-  if (axis !== -1 && axis !== x.rank - 1) {
-    throw new Error(
-      `SimplifiedLayerNormalization gradient: supports the last axis only; node '${ctx.node.name}' has axis ${axis}`,
-    );
-  }
-  const eps = ctx.attrFloat('epsilon', 1e-5);
+function rmsNormBackward(x: Tensor, w: Tensor, dy: Tensor, eps: number, needs: [boolean, boolean]): (Tensor | null)[] {
   const r = op.pow(op.add(op.reduceMean(op.mul(x, x), [-1], true), eps), -0.5); // (…, 1)
   const normed = op.mul(x, r); // (…, D)
   let dx: Tensor | null = null;
-  if (ctx.needs(0)) {
+  if (needs[0]) {
     const g = op.mul(dy, w); // (…, D)
     dx = op.mul(op.sub(g, op.mul(normed, op.reduceMean(op.mul(g, normed), [-1], true))), r);
   }
   let dw: Tensor | null = null;
-  if (ctx.needs(1)) {
+  if (needs[1]) {
     // Summed over the leading axes in one node (no Reshape to rows first: each node is a kernel call).
     const product = op.mul(dy, normed); // (…, D)
     const leading = Array.from({ length: x.rank - 1 }, (_, i) => i);
     dw = leading.length === 0 ? product : op.reduceSum(product, leading, false); // (D)
   }
   return [dx, dw];
+}
+
+/** SimplifiedLayerNormalization(x, w) over the last axis: rmsNormBackward. */
+function rmsNormGrad(ctx: GradContext): (Tensor | null)[] {
+  const dy = ctx.GO(0);
+  if (!dy) return [null, null];
+  const x = ctx.I(0);
+  const axis = ctx.attrInt('axis', -1);
+  if (axis !== -1 && axis !== x.rank - 1) {
+    throw new Error(
+      `SimplifiedLayerNormalization gradient: supports the last axis only; node '${ctx.node.name}' has axis ${axis}`,
+    );
+  }
+  return rmsNormBackward(x, ctx.I(1), dy, ctx.attrFloat('epsilon', 1e-5), [ctx.needs(0), ctx.needs(1)]);
+}
+
+/**
+ * y, ·, ·, s = SkipSimplifiedLayerNormalization(x, skip, w): s = x + skip (output 3) and y its
+ * RMS norm times w. dx = dskip = ds + rmsNormBackward of dy at s; dw as the RMS norm's. The sum
+ * is the node's own output, which the residual stream keeps alive anyway.
+ */
+function skipRmsNormGrad(ctx: GradContext): (Tensor | null)[] {
+  const none = ctx.node.inputs.map(() => null);
+  const [dy, dsum] = [ctx.GO(0), ctx.GO(3)];
+  if (!dy && !dsum) return none;
+  if (ctx.hasInput(3))
+    throw new Error(`SkipSimplifiedLayerNormalization gradient: no bias input is supported (node '${ctx.node.name}')`);
+  const needsSum = ctx.needs(0) || ctx.needs(1);
+  const eps = ctx.attrFloat('epsilon', 1e-5);
+  const [fromNorm, dw] = dy ? rmsNormBackward(ctx.O(3), ctx.I(2), dy, eps, [needsSum, ctx.needs(2)]) : [null, null];
+  const ds = fromNorm && dsum ? op.add(fromNorm, dsum) : (fromNorm ?? dsum);
+  return [ctx.needs(0) ? ds : null, ctx.needs(1) ? ds : null, dw];
 }
 
 export const nnGradients: GradientFamily = {
@@ -148,6 +171,7 @@ export const nnGradients: GradientFamily = {
     Dropout: dropoutGrad,
     SoftmaxCrossEntropyLoss: crossEntropyGrad,
     SimplifiedLayerNormalization: rmsNormGrad,
+    SkipSimplifiedLayerNormalization: skipRmsNormGrad,
   },
   // Random samples depend on the input's shape, not its values.
   noGradient: ['RandomNormalLike', 'RandomUniformLike'],

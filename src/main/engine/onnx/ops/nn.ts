@@ -48,8 +48,8 @@ export function rmsNormalization(x: Tensor, weight: Tensor, epsilon: number): Te
 /**
  * RMS norm of a residual sum: { sum: x + skip, normed: rmsNormalization(sum, weight, ε) } in one
  * node, onnxruntime's contrib SkipSimplifiedLayerNormalization (com.microsoft; CPU, CUDA and
- * WebGPU kernels). Inference only: the autodiff has no rule for it. Its other two outputs (mean
- * and inverse standard deviation) are left unread. Reference: onnxruntime
+ * WebGPU kernels; no float64 one). autodiff/grads/nn.ts differentiates it. Its other two outputs
+ * (mean and inverse standard deviation) are left unread. Reference: onnxruntime
  * docs/ContribOperators.md.
  */
 export function skipRmsNormalization(
