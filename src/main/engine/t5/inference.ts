@@ -25,7 +25,7 @@ import {
   MASK_VALUE,
   normOf,
   reshapeDim,
-  selfProjections,
+  selfHeads,
   splitHeads,
   splitKeyHeads,
 } from './layers';
@@ -152,10 +152,8 @@ function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: 
   const n = h.shape[0];
   const p = step.selfBias.shape[3];
   const prefix = `decoder.block.${layer}.layer.0.SelfAttention`;
-  const [qRows, keyRows, valueRows] = selfProjections(ctx, h, prefix); // (N, 1, I) each
-  const q = splitHeads(ctx, qRows); // (N, H, 1, Dk)
-  const newKey = splitKeyHeads(ctx, keyRows); // (N, H, Dk, 1)
-  const newValue = splitHeads(ctx, valueRows); // (N, H, 1, Dk)
+  // q (N, H, 1, Dk), the new key (N, H, Dk, 1) and value (N, H, 1, Dk).
+  const { q, kT: newKey, v: newValue } = selfHeads(ctx, h, prefix);
   const key = op.where(
     step.writeKeyAt,
     newKey,

@@ -218,23 +218,42 @@ export function attend(
   return linear(ctx, context, `${prefix}.o.weight`, deferredDropoutScale(ctx) * outScale); // (B, Tq, D)
 }
 
+/** Attention heads: queries q (B, H, Tq, Dk), keys as attend() takes them kT (B, H, Dk, Tk), values v (B, H, Tk, Dk). */
+export interface Heads {
+  readonly q: Tensor;
+  readonly kT: Tensor;
+  readonly v: Tensor;
+}
+
 /**
- * Self-attention's q, k and v projections of x (…, D), (…, I) each. In a graph built for a GPU
- * one linear layer over the three weights stacked [3I, D] and a Split: a decoder step runs one
- * MatMul instead of three (the Concat of its initializers is folded when the session loads),
- * and a training step's backward one Gemm for the weights' gradient and one for the input's
- * instead of three each and two Adds (its forward adds a Concat of the weights: 4 dispatches
- * fewer per attention). The CPU graph keeps three.
+ * Self-attention's heads of x (B, T, D). In a graph built for a GPU one linear layer over the
+ * q, k and v weights stacked [3I, D]: a decoder step runs one MatMul instead of three (the Concat
+ * of its initializers is folded when the session loads) and a Split; a training step's backward
+ * one Gemm for the weights' gradient and one for the input's instead of three each and two Adds
+ * (its forward adds a Concat of the weights), and one Transpose puts all three in heads order
+ * (with one more for the keys) instead of one each, and back in the backward. The CPU graph
+ * keeps three linear layers.
  */
-export function selfProjections(ctx: BuildContext, x: Tensor, prefix: string): Tensor[] {
+export function selfHeads(ctx: BuildContext, x: Tensor, prefix: string): Heads {
   const names = ['q', 'k', 'v'].map((projection) => `${prefix}.${projection}.weight`);
-  if (ctx.device !== 'gpu') return names.map((name) => linear(ctx, x, name));
+  const headsOfEach = ([q, k, v]: Tensor[]): Heads => ({
+    q: splitHeads(ctx, q),
+    kT: splitKeyHeads(ctx, k),
+    v: splitHeads(ctx, v),
+  });
+  if (ctx.device !== 'gpu') return headsOfEach(names.map((name) => linear(ctx, x, name)));
   const stacked = op.concat(
     names.map((name) => ctx.param(name)),
     0,
   ); // (3I, D)
+  const rows = linearWith(ctx, x, stacked); // (B, T, 3I)
+  const [b, t] = x.shape.map(reshapeDim);
   const inner = innerDim(ctx.config);
-  return op.split(linearWith(ctx, x, stacked), [inner, inner, inner], -1);
+  if (t === 1) return headsOfEach(op.split(rows, [inner, inner, inner], -1)); // Reshapes only (headsOf)
+  const { numHeads, dKv } = ctx.config;
+  const all = op.transpose(op.reshape(rows, [b, t, 3, numHeads, dKv]), [2, 0, 3, 1, 4]); // (3, B, H, T, Dk)
+  const [q, k, v] = op.split(all, [1, 1, 1], 0).map((piece) => op.squeeze(piece, [0])); // (B, H, T, Dk) each
+  return { q, kT: transposeKeys(k), v };
 }
 
 /** Full attention: queries from `xq` (B, Tq, D), keys/values from `xkv` (B, Tk, D); `outScale` scales the output. */
@@ -246,13 +265,14 @@ export function attention(
   bias: Tensor,
   outScale = 1,
 ): Tensor {
-  const [qRows, keyRows, valueRows] =
+  const { q, kT, v }: Heads =
     xq === xkv
-      ? selfProjections(ctx, xq, prefix)
-      : [linear(ctx, xq, `${prefix}.q.weight`), ...['k', 'v'].map((p) => linear(ctx, xkv, `${prefix}.${p}.weight`))];
-  const q = splitHeads(ctx, qRows); // (B, H, Tq, Dk)
-  const kT = splitKeyHeads(ctx, keyRows); // (B, H, Dk, Tk)
-  const v = splitHeads(ctx, valueRows); // (B, H, Tk, Dk)
+      ? selfHeads(ctx, xq, prefix)
+      : {
+          q: splitHeads(ctx, linear(ctx, xq, `${prefix}.q.weight`)), // (B, H, Tq, Dk)
+          kT: splitKeyHeads(ctx, linear(ctx, xkv, `${prefix}.k.weight`)), // (B, H, Dk, Tk)
+          v: splitHeads(ctx, linear(ctx, xkv, `${prefix}.v.weight`)), // (B, H, Tk, Dk)
+        };
   return attend(ctx, prefix, q, kT, v, bias, outScale);
 }
 
