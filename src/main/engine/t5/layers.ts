@@ -218,7 +218,7 @@ export function attend(
   return linear(ctx, context, `${prefix}.o.weight`, deferredDropoutScale(ctx) * outScale); // (B, Tq, D)
 }
 
-/** Attention heads: queries q (B, H, Tq, Dk), keys as attend() takes them kT (B, H, Dk, Tk), values v (B, H, Tk, Dk). */
+/** Attention heads as attend() takes them: q (B, H, Tq, Dk), keys kT (B, H, Dk, Tk), values v (B, H, Tk, Dk). */
 export interface Heads {
   readonly q: Tensor;
   readonly kT: Tensor;

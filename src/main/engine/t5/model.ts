@@ -14,15 +14,15 @@ import type { T5Config } from './config';
 import type { BuildContext, FloatType, Residual } from './layers';
 import {
   addRmsNorm,
-  droppedBranch,
-  normOf,
   attention,
   buildContext,
   dropout,
+  droppedBranch,
   feedForward,
   linear,
-  maskBias,
   MASK_VALUE,
+  maskBias,
+  normOf,
   positionBias,
 } from './layers';
 import { t5ParamShapes } from './params';
