@@ -28,7 +28,7 @@ import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../onnx/ops/shape';
 import type { BatchInput } from './validate';
 import { checkStateTensor, stackedBatches, validateSpec } from './validate';
 import type { BuildDevice, FusedSpec } from './spec';
-import { buildDeviceOf } from './spec';
+import { graphDeviceFor } from './spec';
 import type { StepMode } from './stepMode';
 import { isLoopedByDefault } from './stepMode';
 
@@ -128,7 +128,7 @@ const paramBytes = (spec: FusedSpec): number =>
 
 /** What decides the graph `spec` gets on `provider`: its mode and the device it is shaped for. */
 const graphKind = (spec: CompileSpec, provider: ProviderName): string =>
-  `${fusedMode(spec, provider)} ${spec.graphDevice ?? buildDeviceOf(provider)}`;
+  `${fusedMode(spec, provider)} ${graphDeviceFor([provider], spec.graphDevice)}`;
 
 /** The graph `spec` gets on `provider`: K steps in one Loop, or one step per run. */
 function fusedMode(spec: CompileSpec, provider: ProviderName): FusedMode {
@@ -161,7 +161,7 @@ async function openSession(
     isAccumulationLooped,
     views: isViewFed ? 'fed' : 'split',
     maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
-    device: spec.graphDevice ?? buildDeviceOf(providers[0]),
+    device: graphDeviceFor(providers, spec.graphDevice),
   });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {

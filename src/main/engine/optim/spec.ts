@@ -49,6 +49,11 @@ export function buildDeviceOf(provider: ProviderName): BuildDevice {
   return provider === 'cpu' ? 'cpu' : 'gpu';
 }
 
+/** The device a graph is built for: `graphDevice` when one is asked for, else the first provider's (the CPU's by default). */
+export function graphDeviceFor(providers: readonly ProviderName[] | undefined, graphDevice?: BuildDevice): BuildDevice {
+  return graphDevice ?? buildDeviceOf(providers?.[0] ?? 'cpu');
+}
+
 /**
  * Builds the loss (a float scalar) from parameters and one micro-batch, in graph `g`: a Loop
  * body in the K-step graph, and it may be called more than once per model (accumulation), so

@@ -9,6 +9,7 @@ import type { DecodingSession } from '../generation/types';
 import type { DeviceTensor, EngineSession, Feed, HostTensor } from '../onnx/session';
 import type { T5Config } from './config';
 import {
+  keyValueShape,
   newKeyName,
   newValueName,
   pastKeyName,
@@ -33,6 +34,9 @@ export function gatherRows<T extends Float32Array | Int32Array>(data: T, rowSize
   order.forEach((from, i) => out.set(data.subarray(from * rowSize, (from + 1) * rowSize), i * rowSize));
   return out;
 }
+
+/** Whether a row order leaves every row where it is. */
+const isIdentity = (order: readonly number[]): boolean => order.every((from, i) => from === i);
 
 /** What a decoding session needs of the decoder-step session (an EngineSession; tests fake it). */
 export type StepRunner = Pick<EngineSession, 'run'>;
@@ -62,10 +66,9 @@ abstract class StepDecoding implements DecodingSession {
     return this.rows * this.config.numHeads * this.maxSteps * this.config.dKv;
   }
 
-  /** The shape of one layer's key cache (N, H, Dk, P) or value cache (N, H, P, Dk) (crossKeyName). */
+  /** The shape of one layer's key cache (N, H, Dk, P) or value cache (N, H, P, Dk). */
   protected cacheDims(isKey: boolean): number[] {
-    const { rows, maxSteps, config } = this;
-    return isKey ? [rows, config.numHeads, config.dKv, maxSteps] : [rows, config.numHeads, maxSteps, config.dKv];
+    return keyValueShape(this.config, this.rows, this.maxSteps, isKey);
   }
 
   /** past.{i}.key/value of every layer, each made by `make` (told whether it is a key cache). */
@@ -138,7 +141,7 @@ export class HostCacheDecoding extends StepDecoding {
   }
 
   reorder(order: readonly number[]): void {
-    if (order.every((from, i) => from === i)) return;
+    if (isIdentity(order)) return;
     const reordered = new Map<string, Float32Array>();
     for (const [name, data] of this.caches) reordered.set(name, gatherRows(data, this.cacheRow, order));
     this.caches = reordered;
@@ -198,7 +201,7 @@ export class DeviceCacheDecoding extends StepDecoding {
   private async applyOrder(): Promise<void> {
     const order = this.order;
     this.order = null;
-    if (!order || this.position === 0 || order.every((from, i) => from === i)) return;
+    if (!order || this.position === 0 || isIdentity(order)) return;
     const feeds: Record<string, Feed> = { [ROW_ORDER]: i32([this.rows], Int32Array.from(order)) };
     for (const [name, cache] of this.caches) feeds[name] = cache;
     this.replaceCaches(await (await this.reorderer()).run(feeds));

@@ -58,6 +58,11 @@ export type IdType = 'int32' | 'int64';
  * (N, H, Dk, P), a new key (N, H, Dk, 1). Values keep (…, positions, Dk).
  */
 export const crossKeyName = (layer: number): string => `cross.${layer}.key`;
+/** The shape of a key (N, H, Dk, positions) or value (N, H, positions, Dk) tensor of N rows (crossKeyName). */
+export function keyValueShape<D extends Dim>(config: T5Config, rows: D, positions: D, isKey: boolean): (D | number)[] {
+  const { numHeads, dKv } = config;
+  return isKey ? [rows, numHeads, dKv, positions] : [rows, numHeads, positions, dKv];
+}
 export const crossValueName = (layer: number): string => `cross.${layer}.value`;
 export const pastKeyName = (layer: number): string => `past.${layer}.key`;
 export const pastValueName = (layer: number): string => `past.${layer}.value`;
@@ -157,12 +162,12 @@ function cachedSelfAttention(ctx: BuildContext, layer: number, h: Tensor, step: 
   const key = op.where(
     step.writeKeyAt,
     newKey,
-    g.input(pastKeyName(layer), 'float32', [n, config.numHeads, config.dKv, p]),
+    g.input(pastKeyName(layer), 'float32', keyValueShape(config, n, p, true)),
   ); // (N, H, Dk, P)
   const value = op.where(
     step.writeAt,
     newValue,
-    g.input(pastValueName(layer), 'float32', [n, config.numHeads, p, config.dKv]),
+    g.input(pastValueName(layer), 'float32', keyValueShape(config, n, p, false)),
   ); // (N, H, P, Dk)
   return { out: attend(ctx, prefix, q, key, value, step.selfBias), newKey, newValue, key, value };
 }
@@ -243,8 +248,8 @@ export function buildDecoderStepGraph(
   const ids = g.input('decoder_input_ids', idType, [rows, 1]); // (N, 1)
   const cross: CrossInputs = {
     bias: g.input(CROSS_BIAS, 'float32', [rows, 1, 1, encoderLength]), // (N, 1, 1, Te)
-    keyShape: [rows, config.numHeads, config.dKv, encoderLength],
-    valueShape: [rows, config.numHeads, encoderLength, config.dKv],
+    keyShape: keyValueShape(config, rows, encoderLength, true),
+    valueShape: keyValueShape(config, rows, encoderLength, false),
   };
   let stream: Residual = { base: op.gather(ctx.param('shared.weight'), ids, 0), branch: null }; // (N, 1, D)
   for (let i = 0; i < config.numDecoderLayers; i++) {
@@ -266,10 +271,9 @@ export function buildDecoderStepGraph(
 export function buildCacheReorderGraph(config: T5Config, idType: IdType = 'int64'): Graph {
   const g = new Graph('t5_cache_reorder');
   const order = g.input(ROW_ORDER, idType, ['N']); // (N)
-  const { numHeads, dKv } = config;
   for (let i = 0; i < config.numDecoderLayers; i++) {
-    const key = g.input(pastKeyName(i), 'float32', ['N', numHeads, dKv, 'P']);
-    const value = g.input(pastValueName(i), 'float32', ['N', numHeads, 'P', dKv]);
+    const key = g.input(pastKeyName(i), 'float32', keyValueShape(config, 'N', 'P', true));
+    const value = g.input(pastValueName(i), 'float32', keyValueShape(config, 'N', 'P', false));
     g.output(op.gather(key, order, 0), presentKeyName(i));
     g.output(op.gather(value, order, 0), presentValueName(i));
   }

@@ -225,6 +225,11 @@ export interface Heads {
   readonly v: Tensor;
 }
 
+/** The heads of projected queries, keys and values (B, T, I) each. */
+function headsOfEach(ctx: BuildContext, [q, k, v]: readonly Tensor[]): Heads {
+  return { q: splitHeads(ctx, q), kT: splitKeyHeads(ctx, k), v: splitHeads(ctx, v) };
+}
+
 /**
  * Self-attention's heads of x (B, T, D). In a graph built for a GPU one linear layer over the
  * q, k and v weights stacked [3I, D]: a decoder step runs one MatMul instead of three (the Concat
@@ -236,12 +241,11 @@ export interface Heads {
  */
 export function selfHeads(ctx: BuildContext, x: Tensor, prefix: string): Heads {
   const names = ['q', 'k', 'v'].map((projection) => `${prefix}.${projection}.weight`);
-  const headsOfEach = ([q, k, v]: Tensor[]): Heads => ({
-    q: splitHeads(ctx, q),
-    kT: splitKeyHeads(ctx, k),
-    v: splitHeads(ctx, v),
-  });
-  if (ctx.device !== 'gpu') return headsOfEach(names.map((name) => linear(ctx, x, name)));
+  if (ctx.device !== 'gpu')
+    return headsOfEach(
+      ctx,
+      names.map((name) => linear(ctx, x, name)),
+    );
   const stacked = op.concat(
     names.map((name) => ctx.param(name)),
     0,
@@ -249,7 +253,7 @@ export function selfHeads(ctx: BuildContext, x: Tensor, prefix: string): Heads {
   const rows = linearWith(ctx, x, stacked); // (B, T, 3I)
   const [b, t] = x.shape.map(reshapeDim);
   const inner = innerDim(ctx.config);
-  if (t === 1) return headsOfEach(op.split(rows, [inner, inner, inner], -1)); // Reshapes only (headsOf)
+  if (t === 1) return headsOfEach(ctx, op.split(rows, [inner, inner, inner], -1)); // Reshapes only (headsOf)
   const { numHeads, dKv } = ctx.config;
   const all = op.transpose(op.reshape(rows, [b, t, 3, numHeads, dKv]), [2, 0, 3, 1, 4]); // (3, B, H, T, Dk)
   const [q, k, v] = op.split(all, [1, 1, 1], 0).map((piece) => op.squeeze(piece, [0])); // (B, H, T, Dk) each
@@ -265,14 +269,14 @@ export function attention(
   bias: Tensor,
   outScale = 1,
 ): Tensor {
-  const { q, kT, v }: Heads =
+  const { q, kT, v } =
     xq === xkv
       ? selfHeads(ctx, xq, prefix)
-      : {
-          q: splitHeads(ctx, linear(ctx, xq, `${prefix}.q.weight`)), // (B, H, Tq, Dk)
-          kT: splitKeyHeads(ctx, linear(ctx, xkv, `${prefix}.k.weight`)), // (B, H, Dk, Tk)
-          v: splitHeads(ctx, linear(ctx, xkv, `${prefix}.v.weight`)), // (B, H, Tk, Dk)
-        };
+      : headsOfEach(ctx, [
+          linear(ctx, xq, `${prefix}.q.weight`),
+          linear(ctx, xkv, `${prefix}.k.weight`),
+          linear(ctx, xkv, `${prefix}.v.weight`),
+        ]);
   return attend(ctx, prefix, q, kT, v, bias, outScale);
 }
 

@@ -26,7 +26,7 @@ import {
 import { DeviceCacheDecoding, HostCacheDecoding, i32 } from './decoding';
 import { toInt32 } from './training';
 import type { BuildDevice } from '../optim/spec';
-import { buildDeviceOf } from '../optim/spec';
+import { graphDeviceFor } from '../optim/spec';
 
 export interface T5RuntimeOptions {
   readonly providers?: readonly ProviderName[];
@@ -80,12 +80,12 @@ export class T5Runtime implements Seq2SeqGenerator {
   }
 
   /**
-   * What the graphs are built for: the first provider's device (buildDeviceOf; a GPU's graph has
+   * What the graphs are built for: the first provider's device (graphDeviceFor; a GPU's graph has
    * Gemm linear layers where shapes are static, layers.ts), unless options.graphDevice says. Its
    * ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
    */
   private get device(): BuildDevice {
-    return this.options.graphDevice ?? buildDeviceOf(this.options.providers?.[0] ?? 'cpu');
+    return graphDeviceFor(this.options.providers, this.options.graphDevice);
   }
 
   private decoderGraph(cache: CacheMode): () => Uint8Array {

@@ -11,7 +11,7 @@ import { EngineSession } from '../onnx/session';
 import type { T5Config } from './config';
 import { buildTrainingGraph } from './model';
 import type { BuildDevice } from '../optim/spec';
-import { buildDeviceOf } from '../optim/spec';
+import { graphDeviceFor } from '../optim/spec';
 
 /** Rows of token ids as in the fixture format (test/fixtures/README.md). */
 export interface ScoreBatch {
@@ -83,8 +83,8 @@ export async function scoreBatch(
   }
   checkIds('input_ids', batch.inputIds, config.vocabSize, false);
   checkIds('labels', batch.labels, config.vocabSize, true);
-  const device = options.graphDevice ?? buildDeviceOf(options.providers?.[0] ?? 'cpu');
   const shapes = { batchSize: b, inputLength: te, targetLength: td };
+  const device = graphDeviceFor(options.providers, options.graphDevice);
   const built = buildTrainingGraph(config, shapes, { dropoutRate: 0, device });
   built.graph.output(built.logits, 'logits');
   const names = [...built.params.keys()];
