@@ -13,6 +13,17 @@
  * 1998, 1994 → 1685, 2040 → 1730 ms; 2279 → 2454 in the other), and the slowest step of a
  * run from 2.3–3.1 s to 1.8–2.5 s; the first steps fault alike either way (~530k, ~130–180k
  * pages), so most of the gain is fewer stalls later. Peak RSS unchanged (~2.6–2.7 GB).
+ *
+ * NOTE: an output over the mmap threshold still gets fresh pages every step (t5-small's 66 MB
+ * embedding, its parameter and both moments: ~48k page faults a step). glibc.malloc.mmap_max=0
+ * took those away and was faster at the same peak RSS (`spanfill bench train`, 2 threads,
+ * 2026-12-01: B=8 128/29, four alternating pairs of 6 steps, 2,235 against 2,357 ms/step on
+ * average and the slowest steps 2,116–2,568 against 2,303–3,031 ms; 512/114, 8,283 against
+ * 8,955–10,522 ms), but it is not set: the host lives as long as the app, and without mmap every
+ * large block it ever frees (onnxruntime's arena regions after a run, a big file's buffer) would
+ * stay in its resident memory. Cutting the embedding's state into bucket-sized segments instead
+ * (a Concat for the view, a Split of its gradient) gained as much at 128/29 (and 160 MB less
+ * peak RSS) but raised the 512/114 peak from ~4.7 to ~5.8 GB, so neither landed.
  */
 export const HOST_MALLOC_TUNABLES: Readonly<Record<string, string>> = {
   'glibc.malloc.trim_threshold': '4294967295',
