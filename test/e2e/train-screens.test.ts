@@ -206,7 +206,8 @@ describe('Train and Runs screens', () => {
   it('compares the two runs with their configuration differences, then deletes one', async () => {
     await page.getByTestId('nav-runs').click();
     const rows = page.getByTestId('runs-table').locator('tbody tr');
-    await expect(rows.count()).resolves.toBe(2);
+    // The screen changes on the hashchange after the click returns, and count() does not wait.
+    await waitFor('both runs listed', async () => (await rows.count()) === 2);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('two or more runs');
     await shot('07-runs-list');
     await rows.nth(0).getByTestId('run-select').check();
@@ -234,6 +235,8 @@ describe('Train and Runs screens', () => {
 
   it("shows a failed run's error and what to try when its engine host dies", async () => {
     await page.getByTestId('nav-train').click();
+    // Wait for the Train screen (it shows after the hashchange) before asking which view it shows.
+    await page.getByTestId('train-new').or(page.getByTestId('train-form')).first().waitFor();
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
     await page.getByTestId('train-dataset').selectOption(datasetId);
     await page.getByTestId('train-model').selectOption('folder');
