@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SystemInfo } from '../../src/shared/contract';
+import { openScreen } from './navigate';
 import { startServe } from './serve';
 
 const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
@@ -91,9 +92,7 @@ describe('the served UI in Chromium', () => {
 
   it('visits every screen from the navigation, each with its empty state', async () => {
     for (const [index, screen] of screens.entries()) {
-      await page.getByTestId(`nav-${screen}`).click();
-      const main = page.getByTestId(`screen-${screen}`);
-      await main.waitFor();
+      const main = await openScreen(page, screen);
       await expect(page.getByTestId(`nav-${screen}`).getAttribute('aria-current')).resolves.toBe('page');
       const heading = await main.locator('h1').textContent();
       expect(heading?.toLowerCase()).toBe(screen);
@@ -156,7 +155,7 @@ describe('the served UI in Chromium', () => {
     const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(20, 21, 23)');
     await page.screenshot({ path: path.join(resultsDir, '08-settings-dark.png') });
-    await page.getByTestId('nav-datasets').click();
+    await openScreen(page, 'datasets');
     await page.screenshot({ path: path.join(resultsDir, '09-datasets-dark.png') });
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('theme-light').check();

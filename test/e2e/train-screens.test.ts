@@ -14,6 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storedRunHostPid } from '../support/store-peek';
 import { launchChromium } from './chromium';
+import { openScreen } from './navigate';
 import { startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
@@ -204,9 +205,9 @@ describe('Train and Runs screens', () => {
   });
 
   it('compares the two runs with their configuration differences, then deletes one', async () => {
-    await page.getByTestId('nav-runs').click();
+    await openScreen(page, 'runs');
     const rows = page.getByTestId('runs-table').locator('tbody tr');
-    // The screen changes on the hashchange after the click returns, and count() does not wait.
+    // The list loads when the screen opens, and count() does not wait for it.
     await waitFor('both runs listed', async () => (await rows.count()) === 2);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('two or more runs');
     await shot('07-runs-list');
@@ -234,9 +235,7 @@ describe('Train and Runs screens', () => {
   });
 
   it("shows a failed run's error and what to try when its engine host dies", async () => {
-    await page.getByTestId('nav-train').click();
-    // Wait for the Train screen (it shows after the hashchange) before asking which view it shows.
-    await page.getByTestId('train-new').or(page.getByTestId('train-form')).first().waitFor();
+    await openScreen(page, 'train');
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
     await page.getByTestId('train-dataset').selectOption(datasetId);
     await page.getByTestId('train-model').selectOption('folder');
