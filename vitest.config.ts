@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { freeNowNodeFlags } from './src/main/engine/onnx/hostMemory';
 
 // Unit, golden and end-to-end tests all run under Node. Forks (not worker threads) because
 // onnxruntime-node and better-sqlite3 are native addons and some tests start child processes.
@@ -6,6 +7,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // As the engine host is started (host/spawn.ts) and as Electron has it natively: training
+    // frees the state it replaces at once (engine/onnx/hostMemory.ts).
+    execArgv: freeNowNodeFlags(),
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freeNowNodeFlags } from '../engine/onnx/hostMemory';
 import type { ToHostMessage } from './protocol';
 
 export interface HostChild {
@@ -29,9 +30,11 @@ export type HostSpawner = (options: SpawnOptions) => HostChild;
 
 export const forkHost: HostSpawner = ({ entry, env }) => {
   // Source entries (.ts, tests and `npx spanfill` without a build) run through tsx.
-  const execArgv = entry.endsWith('.ts')
-    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
-    : [];
+  const execArgv = [
+    ...(entry.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []),
+    // ArrayBuffer.prototype.transfer, so training frees replaced state at once (engine/onnx/hostMemory.ts).
+    ...freeNowNodeFlags(),
+  ];
   // NOTE: the host's stdout goes to our stderr (fd 2): native libraries may print, and the
   // CLI's stdout must hold nothing but its own output (one JSON document with --json).
   const child = fork(entry, [], { env, execArgv, stdio: ['ignore', 2, 'pipe', 'ipc'] });

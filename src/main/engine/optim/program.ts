@@ -11,6 +11,7 @@ import { perStepProfile } from '../onnx/profile';
 import { serializeModel } from '../onnx/serialize';
 import type { AnyTypedArray } from '../onnx/dtype';
 import { DTYPE_BYTES, typedArrayFrom } from '../onnx/dtype';
+import { OwnedBuffers } from '../onnx/hostMemory';
 import type { FusedMode, StateEntry } from './fused';
 import {
   batchInputName,
@@ -220,6 +221,8 @@ class FusedProgram implements TrainingProgram {
   private readonly fedBuckets: readonly Bucket[];
   /** The spec the session was built from (with its provider's bucket size). */
   private readonly spec: CompileSpec;
+  /** Host state buffers that came out of this program's runs and were not handed out. */
+  private readonly owned = new OwnedBuffers();
 
   constructor(
     readonly mode: FusedMode,
@@ -284,6 +287,8 @@ class FusedProgram implements TrainingProgram {
 
   async getState(): Promise<TrainingState> {
     const state = this.requireState();
+    // The caller keeps what this returns (host buffers are returned or viewed, not copied).
+    for (const feed of state.values()) if (!isDevice(feed)) this.owned.share((feed as HostTensor).data);
     const buffers = new Map<string, HostTensor>();
     for (const e of this.entries) {
       const feed = state.get(e.name) as Feed;
@@ -326,7 +331,7 @@ class FusedProgram implements TrainingProgram {
   async release(): Promise<void> {
     if (this.isReleased) return;
     this.isReleased = true;
-    if (this.current) for (const f of this.current.values()) if ('kind' in f) f.dispose();
+    if (this.current) this.letGo(this.current.values(), new Map());
     this.current = null;
     await this.session.release();
   }
@@ -339,18 +344,35 @@ class FusedProgram implements TrainingProgram {
 
   private install(next: Map<string, Feed>): void {
     if (this.isReleased) throw new Error('this program was released');
-    if (this.current) for (const f of this.current.values()) if ('kind' in f) f.dispose();
+    if (this.current) this.letGo(this.current.values(), next);
     this.current = next;
   }
 
-  /** Takes the next-state outputs as the new state; disposes replaced device tensors. */
+  /**
+   * Takes the next-state outputs as the new state and lets go of what they replace: device
+   * tensors are disposed, host buffers of earlier outputs freed now (hostMemory.ts) unless
+   * getState() handed them out.
+   */
   private replaceState(state: Map<string, Feed>, out: Record<string, Feed>): void {
+    const replaced: Feed[] = [];
     for (const e of this.entries) {
       const fresh = out[this.nextOutputs[e.name]];
       if (!fresh) throw new Error(`fused step: missing output ${this.nextOutputs[e.name]} for '${e.name}'`);
       const old = state.get(e.name);
-      if (old && old !== fresh && isDevice(old)) (old as { dispose(): void }).dispose();
+      if (old && old !== fresh) replaced.push(old);
       state.set(e.name, fresh);
+    }
+    this.letGo(replaced, state);
+    for (const feed of state.values()) if (!isDevice(feed)) this.owned.adopt((feed as HostTensor).data);
+  }
+
+  /** Disposes or frees `feeds`, except host buffers that `kept` still uses. */
+  private letGo(feeds: Iterable<Feed>, kept: Map<string, Feed>): void {
+    const inUse = new Set<ArrayBufferLike>();
+    for (const feed of kept.values()) if (!isDevice(feed)) inUse.add((feed as HostTensor).data.buffer);
+    for (const feed of feeds) {
+      if (isDevice(feed)) (feed as { dispose(): void }).dispose();
+      else if (!inUse.has((feed as HostTensor).data.buffer)) this.owned.free((feed as HostTensor).data);
     }
   }
 }
