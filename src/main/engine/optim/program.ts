@@ -223,6 +223,8 @@ class FusedProgram implements TrainingProgram {
   private readonly spec: CompileSpec;
   /** Host state buffers that came out of this program's runs and were not handed out. */
   private readonly owned = new OwnedBuffers();
+  /** The session run in flight, if any. */
+  private running: Promise<Record<string, Feed>> | null = null;
 
   constructor(
     readonly mode: FusedMode,
@@ -258,7 +260,8 @@ class FusedProgram implements TrainingProgram {
       for (const [name, view] of viewFeeds(this.fedBuckets, (b) => state.get(b) as HostTensor)) feeds[name] = view;
       for (const field of this.spec.batch)
         feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
-      const out = await this.session.run(feeds);
+      this.running = this.session.run(feeds);
+      const out = await this.running.finally(() => (this.running = null));
       this.replaceState(state, out);
       result.losses.set(hostNumbers(out[OUT_LOSSES]), c * perCall);
       result.gradNorms.set(hostNumbers(out[OUT_GRAD_NORMS]), c * perCall);
@@ -331,6 +334,8 @@ class FusedProgram implements TrainingProgram {
   async release(): Promise<void> {
     if (this.isReleased) return;
     this.isReleased = true;
+    // onnxruntime may still be reading the state it was fed: free nothing before its run ends.
+    await this.running?.catch(() => undefined);
     if (this.current) this.letGo(this.current.values(), new Map());
     this.current = null;
     await this.session.release();

@@ -1,6 +1,7 @@
 // A program's host memory: the state outputs of a step are freed at once when the next step
 // (or setState, or release) replaces them, while what getState() handed out and what the
-// caller passed in stay intact, and training gives the same numbers as before.
+// caller passed in stay intact, release() waits for a run in flight before it frees anything,
+// and training gives the same numbers as before.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
@@ -78,6 +79,29 @@ describe('FusedProgram host memory', () => {
     await program.release();
     expect(copy({ ...handedOut.params, ...handedOut.optimizer })).toEqual(before);
     expect(copy(params)).toEqual(given);
+  });
+
+  it('release() during a step waits for the run before it frees what the run reads', async () => {
+    const program = await trainSteps(spec(1, B, { mode: 'single' }), 1);
+    let fed: HostTensor[] = [];
+    let resume = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (resume = resolve));
+    const run = EngineSession.prototype.run;
+    vi.spyOn(EngineSession.prototype, 'run').mockImplementation(async function (this: EngineSession, ...args) {
+      fed = Object.values(args[0]).filter((f): f is HostTensor => !('kind' in f));
+      await gate; // a run still in flight
+      return run.apply(this, args);
+    });
+    const { x, y } = data(1, B);
+    const stepping = program.step({ x, y });
+    const releasing = program.release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fed.length).toBeGreaterThan(0);
+    expect(fed.some(isFreed)).toBe(false);
+    resume();
+    await expect(stepping).resolves.toBeDefined();
+    await releasing;
+    expect(fed.every(isFreed)).toBe(false); // the batch was the caller's
   });
 
   it('trains to the same state as a program that frees nothing', async () => {
