@@ -3,7 +3,7 @@
 // calls: host tensors fed back zero-copy (CPU/CUDA), or WebGPU buffers kept on the device
 // and disposed when replaced (ORT 1.30 has no finalizer). See DESIGN.md §3, "The fused step".
 
-import type { Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
+import type { DeviceTensor, Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
@@ -189,7 +189,7 @@ export function deviceStateOutputs(spec: FusedSpec, nextOutputs: Readonly<Record
     .map((e) => nextOutputs[e.name]);
 }
 
-const isDevice = (f: Feed): boolean => 'kind' in f;
+const isDevice = (f: Feed): f is DeviceTensor => 'kind' in f;
 
 /** The step counter is float32 in the graph (fused.ts): integers are exact up to 2²⁴. */
 const MAX_STEP = 2 ** 24;
@@ -291,7 +291,7 @@ class FusedProgram implements TrainingProgram {
   async getState(): Promise<TrainingState> {
     const state = this.requireState();
     // The caller keeps what this returns (host buffers are returned or viewed, not copied).
-    for (const feed of state.values()) if (!isDevice(feed)) this.owned.share((feed as HostTensor).data);
+    for (const feed of state.values()) if (!isDevice(feed)) this.owned.share(feed.data);
     const buffers = new Map<string, HostTensor>();
     for (const e of this.entries) {
       const feed = state.get(e.name) as Feed;
@@ -365,19 +365,19 @@ class FusedProgram implements TrainingProgram {
       if (!fresh) throw new Error(`fused step: missing output ${this.nextOutputs[e.name]} for '${e.name}'`);
       const old = state.get(e.name);
       if (old && old !== fresh) replaced.push(old);
+      if (!isDevice(fresh)) this.owned.adopt(fresh.data);
       state.set(e.name, fresh);
     }
     this.letGo(replaced, state);
-    for (const feed of state.values()) if (!isDevice(feed)) this.owned.adopt((feed as HostTensor).data);
   }
 
   /** Disposes or frees `feeds`, except host buffers that `kept` still uses. */
   private letGo(feeds: Iterable<Feed>, kept: Map<string, Feed>): void {
     const inUse = new Set<ArrayBufferLike>();
-    for (const feed of kept.values()) if (!isDevice(feed)) inUse.add((feed as HostTensor).data.buffer);
+    for (const feed of kept.values()) if (!isDevice(feed)) inUse.add(feed.data.buffer);
     for (const feed of feeds) {
-      if (isDevice(feed)) (feed as { dispose(): void }).dispose();
-      else if (!inUse.has((feed as HostTensor).data.buffer)) this.owned.free((feed as HostTensor).data);
+      if (isDevice(feed)) feed.dispose();
+      else if (!inUse.has(feed.data.buffer)) this.owned.free(feed.data);
     }
   }
 }
