@@ -27,6 +27,10 @@ const run = promisify(execFile);
 export const INSTALL_TORCH =
   'apt-get install python3-torch libopenblas0-pthread (Debian), or pip install torch; or set SPANFILL_PYTHON to a python that has torch';
 
+/** For a GPU --provider, where PyTorch must run on CUDA. */
+export const INSTALL_CUDA_TORCH =
+  "pip install torch on a machine with an NVIDIA GPU and its driver (the default Linux wheels are CUDA builds; Debian's python3-torch is not); or set SPANFILL_PYTHON to a python whose torch sees the GPU";
+
 export interface PythonProbe {
   readonly python: string;
   /** torch.__version__ when importable. */
@@ -59,27 +63,53 @@ function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
 }
 
-async function probe(python: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<PythonProbe> {
+/** What a python is asked: its torch version, then whether torch sees a CUDA device. */
+const PROBE_SCRIPT = 'import torch; print(torch.__version__); print(torch.cuda.is_available())';
+
+/**
+ * Whether `python` imports torch, and with `needsCuda` whether that torch sees a CUDA device
+ * (a GPU --provider compares with PyTorch on CUDA, so a CPU-only torch cannot serve).
+ */
+async function probe(
+  python: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  needsCuda: boolean,
+): Promise<PythonProbe> {
+  let stdout: string;
   try {
-    const { stdout } = await run(python, ['-c', 'import torch; print(torch.__version__)'], { env, signal });
-    return { python, torch: stdout.trim() };
+    stdout = (await run(python, ['-c', PROBE_SCRIPT], { env, signal })).stdout;
   } catch (error) {
     signal.throwIfAborted();
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT') return { python, problem: 'not found' };
     return { python, problem: `cannot import torch (${lastLine(failure.stderr ?? failure.message)})` };
   }
+  const [version = '', cuda = ''] = stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.trim());
+  if (needsCuda && cuda !== 'True')
+    return {
+      python,
+      problem: `torch ${version} sees no CUDA device (torch.cuda.is_available() is ${cuda || 'unknown'})`,
+    };
+  return { python, torch: version };
 }
 
-/** The first candidate python that imports torch, and what each one tried said. */
+/**
+ * The first candidate python that imports torch (with `needsCuda`, a torch that sees a CUDA
+ * device), and what each one tried said.
+ */
 export async function findTorchPython(
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
+  needsCuda = false,
 ): Promise<{ found?: PythonProbe; tried: PythonProbe[] }> {
   const candidates = env.SPANFILL_PYTHON ? [env.SPANFILL_PYTHON] : ['python3', '/usr/bin/python3'];
   const tried: PythonProbe[] = [];
   for (const python of candidates) {
-    const result = await probe(python, env, signal);
+    const result = await probe(python, env, signal, needsCuda);
     tried.push(result);
     if (result.torch !== undefined) return { found: result, tried };
   }
@@ -211,12 +241,13 @@ export const compareBench = {
     const steps = countOption(context, 'steps', 3);
     const warmup = countOption(context, 'warmup', 1);
     const roundCount = countOption(context, 'rounds', 1);
-    const { found, tried } = await findTorchPython(context.env, context.signal);
+    const { found, tried } = await findTorchPython(context.env, context.signal, side === 'gpu');
     if (!found) {
       const why = tried.map((t) => `${t.python}: ${t.problem}`).join('; ');
-      context.log(`PyTorch is not importable (${why}), so there is nothing to compare with.`);
-      context.log(`To install it: ${INSTALL_TORCH}.`);
-      return { status: 'no-torch', tried, install: INSTALL_TORCH };
+      const [what, install] = side === 'gpu' ? ['PyTorch on CUDA', INSTALL_CUDA_TORCH] : ['PyTorch', INSTALL_TORCH];
+      context.log(`${what} is not available (${why}), so there is nothing to compare with.`);
+      context.log(`To install it: ${install}.`);
+      return { status: 'no-torch', tried, install };
     }
     const torchDevice = side === 'gpu' ? 'CUDA' : `${threads} thread(s)`;
     const plan: RoundPlan = { python: found.python, model, shape, provider, counts: { threads, steps, warmup, side } };

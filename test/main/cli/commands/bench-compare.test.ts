@@ -1,13 +1,14 @@
 // `spanfill bench compare` end to end on a tiny model folder: with a python that has torch it
 // runs bench/torch_t5.py and Spanfill's step on the same shapes and prints the comparison;
 // with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
-// at all it says how to install torch and exits 0; a failed PyTorch run fails with its error;
+// at all it says how to install torch and exits 0, and so with a GPU --provider when torch sees
+// no CUDA device; a failed PyTorch run fails with its error;
 // a GPU --provider asks PyTorch for CUDA; --rounds runs both sides that many times.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CompareResult } from '../../../../src/main/cli/commands/bench-compare';
-import { INSTALL_TORCH } from '../../../../src/main/cli/commands/bench-compare';
+import { INSTALL_CUDA_TORCH, INSTALL_TORCH } from '../../../../src/main/cli/commands/bench-compare';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { jsonResult, runSpanfill } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
@@ -29,7 +30,7 @@ describe('bench compare', () => {
     const env = { PATH: process.env.PATH, SPANFILL_PYTHON: python };
     const text = await runSpanfill(['bench', 'compare', ...tiny, '--data-dir', tempDir()], env);
     expect(text.code).toBe(exitCodes.ok);
-    expect(text.stdout).toContain(`PyTorch is not importable (${python}: cannot import torch (ModuleNotFoundError`);
+    expect(text.stdout).toContain(`PyTorch is not available (${python}: cannot import torch (ModuleNotFoundError`);
     expect(text.stdout).toContain(`To install it: ${INSTALL_TORCH}.`);
     expect(INSTALL_TORCH).toContain('apt-get install python3-torch libopenblas0-pthread');
 
@@ -49,6 +50,33 @@ describe('bench compare', () => {
       tried: [{ python: missing, problem: 'not found' }],
       install: INSTALL_TORCH,
     });
+  });
+
+  it('with a GPU --provider and a torch that sees no CUDA device, says how to get a CUDA build and exits 0', async () => {
+    // Answers the probe as a CPU-only build does (Debian's python3-torch); a run would be a bug.
+    const python = path.join(tempDir(), 'python-cpu-torch');
+    const runsFile = path.join(tempDir(), 'ran.txt');
+    const script = `#!/bin/sh\n[ "$1" = -c ] && { echo 1.13.0; echo False; exit 0; }\necho ran > '${runsFile}'\nexit 1\n`;
+    fs.writeFileSync(python, script, { mode: 0o755 });
+    const env = { PATH: process.env.PATH, SPANFILL_PYTHON: python };
+    const text = await runSpanfill(['bench', 'compare', ...tiny, '--provider', 'webgpu', '--data-dir', tempDir()], env);
+    expect(text.code).toBe(exitCodes.ok);
+    expect(text.stdout).toContain(
+      `PyTorch on CUDA is not available (${python}: torch 1.13.0 sees no CUDA device (torch.cuda.is_available() is False))`,
+    );
+    expect(text.stdout).toContain(`To install it: ${INSTALL_CUDA_TORCH}.`);
+    const json = await runSpanfill(
+      ['bench', 'compare', ...tiny, '--provider', 'webgpu', '--json', '--data-dir', tempDir()],
+      env,
+    );
+    expect(json.code).toBe(exitCodes.ok);
+    expect(jsonResult<CompareResult>(json.stdout)).toMatchObject({ status: 'no-torch', install: INSTALL_CUDA_TORCH });
+    expect(fs.existsSync(runsFile)).toBe(false);
+
+    // The same python serves a CPU comparison: only the GPU side needs CUDA.
+    const cpu = await runSpanfill(['bench', 'compare', ...tiny, '--data-dir', tempDir()], env);
+    expect(cpu.code).toBe(exitCodes.failure);
+    expect(fs.readFileSync(runsFile, 'utf8')).toBe('ran\n');
   });
 
   it('fails with the last line PyTorch wrote when its run fails', async () => {
@@ -88,7 +116,7 @@ describe('bench compare', () => {
       losses: [5, 5],
       peakRssMb: 900,
     };
-    const script = `#!/bin/sh\n[ "$1" = -c ] && { echo 2.11.0; exit 0; }\necho "$@" > '${argsFile}'\necho '${JSON.stringify(result)}'\n`;
+    const script = `#!/bin/sh\n[ "$1" = -c ] && { echo 2.11.0; echo True; exit 0; }\necho "$@" > '${argsFile}'\necho '${JSON.stringify(result)}'\n`;
     fs.writeFileSync(python, script, { mode: 0o755 });
     const { code, stdout } = await runSpanfill(
       ['bench', 'compare', ...tiny, '--provider', 'webgpu', '--rounds', '2', '--json', '--data-dir', tempDir()],
