@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { freeNowNodeFlags } from './src/main/engine/onnx/hostMemory';
+import { freeNowNodeFlags } from './src/main/engine/onnx/hostMemory.js';
 
 // Unit, golden and end-to-end tests all run under Node. Forks (not worker threads) because
 // onnxruntime-node and better-sqlite3 are native addons and some tests start child processes.
