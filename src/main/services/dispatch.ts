@@ -3,6 +3,7 @@
 // `invalid_argument` naming the field), run the handler, and wrap the outcome in an envelope.
 
 import type { z } from 'zod';
+import { contractMessages } from '../../shared/contract/issues';
 import { findCall, listCallNames, type CallName } from '../../shared/contract';
 import { ApiError, type Envelope, type ErrorInfo } from '../../shared/errors';
 import type { Handlers } from './handler';
@@ -15,7 +16,7 @@ export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: u
     if (!spec)
       throw new ApiError('not_found', `Unknown call '${name}'; expected one of: ${listCallNames().join(', ')}`);
     // Calls without arguments may omit them entirely.
-    const parsed = spec.args.safeParse(rawArgs === undefined ? {} : rawArgs);
+    const parsed = spec.args.safeParse(rawArgs === undefined ? {} : rawArgs, { error: contractMessages });
     if (!parsed.success) throw new ApiError('invalid_argument', describeIssues(name, parsed.error.issues));
     const handler = handlers[name as CallName] as (args: unknown) => Promise<unknown>;
     return { ok: true, result: await handler(parsed.data) };

@@ -9,6 +9,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { contractMessages } from '../../shared/contract/issues';
 import type { RunConfig, RunRequest } from '../../shared/contract/runs';
 import { resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
 import type { AppSettings } from '../../shared/contract/system';
@@ -61,7 +62,7 @@ const bad = (message: string): ApiError => new ApiError('invalid_argument', mess
 
 /** The configuration a request starts: its preset under it, the saved provider and threads where it names none. */
 export function configOfRequest(request: RunRequest, saved: AppSettings): RunConfig {
-  const parsed = runConfigSchema.safeParse(resolveRunRequest(request, saved));
+  const parsed = runConfigSchema.safeParse(resolveRunRequest(request, saved), { error: contractMessages });
   if (!parsed.success) throw new ApiError('invalid_argument', describeIssues('runs.start', parsed.error.issues));
   return parsed.data;
 }

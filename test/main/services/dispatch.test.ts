@@ -29,6 +29,13 @@ describe('dispatchCall', () => {
     expect(!envelope.ok && envelope.error.message).toMatch(/system\.ping: field 'message': expected string/);
   });
 
+  it('says a bound the schema gives no words of its own in words that name the field', async () => {
+    const envelope = await dispatchCall(handlers, 'system.ping', { message: 'x'.repeat(10_001) });
+    expect(!envelope.ok && envelope.error.message).toBe(
+      "Invalid argument for system.ping: field 'message': message may have at most 10000 characters",
+    );
+  });
+
   it('names a missing field and an unknown one', async () => {
     const missing = await dispatchCall(handlers, 'system.ping', {});
     expect(!missing.ok && missing.error.message).toContain("field 'message'");

@@ -12,6 +12,7 @@ import {
   type ExportFormat,
   type ExportResult,
 } from '../../../shared/contract/export';
+import { contractMessages } from '../../../shared/contract/issues';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
@@ -120,7 +121,7 @@ export const exportCommand = defineCommand({
         datasetId: context.string('dataset'),
         runConfig: runConfigFrom(context),
       };
-      const parsed = exportRequestSchema.safeParse(request);
+      const parsed = exportRequestSchema.safeParse(request, { error: contractMessages });
       if (!parsed.success) throw new UsageError(describeIssues('export', parsed.error.issues));
       return await app.export.run(parsed.data, context.signal);
     } finally {

@@ -6,6 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { contractMessages } from '../../../shared/contract/issues';
 import type { RunPresetName, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
 import { RUN_PRESETS, runCalls } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
@@ -68,7 +69,7 @@ function configFromFlags(context: CommandContext): RunRequestInput {
 
 /** Checks a configuration with the contract's schema; a bad field is named by its flag. */
 export function parseRunFlags(input: RunRequestInput) {
-  const parsed = runCalls.start.args.safeParse({ config: input });
+  const parsed = runCalls.start.args.safeParse({ config: input }, { error: contractMessages });
   if (parsed.success) return parsed.data.config;
   const issue = parsed.error.issues[0];
   const field = issue.path[1];

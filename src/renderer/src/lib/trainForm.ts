@@ -11,6 +11,7 @@ import {
   type RunPresetName,
   type RunProviderName,
 } from '../../../shared/contract/runs';
+import { contractMessages } from '../../../shared/contract/issues';
 import { defaultAppSettings, type AppSettings } from '../../../shared/contract/system';
 import type { CarriedMasking } from './trainSettings.svelte';
 
@@ -136,7 +137,7 @@ export type FieldErrors = Partial<Record<keyof TrainForm, string>>;
  * words instead.
  */
 export function validate(form: TrainForm): FieldErrors {
-  const parsed = runConfigSchema.safeParse(configOf(form));
+  const parsed = runConfigSchema.safeParse(configOf(form), { error: contractMessages });
   if (parsed.success) return {};
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {

@@ -167,7 +167,7 @@ describe('spanfill train: refused flags', () => {
     const cases: [string[], RegExp][] = [
       [['--noise-density', '1'], /--noise-density: noiseDensity must be < 1/],
       [['--lr', '0'], /--lr: lr must be > 0/],
-      [['--batch-size', '0'], /--batch-size: .*>=1/],
+      [['--batch-size', '0'], /--batch-size: batchSize must be ≥ 1$/m],
       [['--mask', 'sometimes'], /--mask: .*"dynamic"\|"fixed"/],
       [['--optimizer', 'sgd'], /--optimizer: /],
       [['--provider', 'tpu'], /--provider: /],

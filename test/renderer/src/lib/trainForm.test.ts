@@ -57,6 +57,8 @@ describe('Train form: provider and CPU threads', () => {
     const form = ready(initialForm(undefined, saved('cpu')));
     expect(validate({ ...form, batchSize: 2.5 }).batchSize).toBe('batchSize must be a whole number');
     expect(validate({ ...form, batchSize: Number.NaN }).batchSize).toBe('batchSize needs a number');
+    // A bound with no message of its own in the schema, in the same words (contract/issues.ts).
+    expect(validate({ ...form, batchSize: 0 }).batchSize).toBe('batchSize must be ≥ 1');
   });
 
   it('say where the provider and threads came from', () => {

@@ -1,0 +1,47 @@
+// The contract's words for a value out of its bounds. Zod's own ("Too small: expected number
+// to be >=1") reached people as is wherever a schema had no message of its own: under the Train
+// form's Batch size box, after `spanfill train --batch-size 0`, in a call's error. Every parse
+// of contract input passes `contractMessages` so those say "batchSize must be ≥ 1" instead, as
+// the schemas' own messages do ("lr must be > 0"); a schema's own message still comes first.
+
+import type { z } from 'zod';
+
+type Issue = z.core.$ZodRawIssue;
+
+/** The field an issue is about: the last name in its path ("the value" at the top level). */
+function fieldOf(issue: Issue): string {
+  const names = (issue.path ?? []).filter((part): part is string => typeof part === 'string');
+  return names.at(-1) ?? 'the value';
+}
+
+function numberBound(issue: Issue, field: string): string | undefined {
+  if (issue.code === 'too_small') return `${field} must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}`;
+  if (issue.code === 'too_big') return `${field} must be ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}`;
+  return undefined;
+}
+
+function lengthBound(issue: Issue, field: string, unit: string): string | undefined {
+  if (issue.code === 'too_small') {
+    const least = Number(issue.minimum);
+    return least === 1 && unit === 'characters'
+      ? `${field} must not be empty`
+      : `${field} needs at least ${least} ${least === 1 ? unit.replace(/s$/, '') : unit}`;
+  }
+  if (issue.code === 'too_big') return `${field} may have at most ${String(issue.maximum)} ${unit}`;
+  return undefined;
+}
+
+/**
+ * A zod error map (pass as `schema.safeParse(value, { error: contractMessages })`): bounds on
+ * numbers, text lengths and list lengths in words that name the field; undefined (zod's own
+ * message) for anything else.
+ */
+export function contractMessages(issue: Issue): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const field = fieldOf(issue);
+  if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+    return numberBound(issue, field);
+  if (issue.origin === 'string') return lengthBound(issue, field, 'characters');
+  if (issue.origin === 'array' || issue.origin === 'set') return lengthBound(issue, field, 'items');
+  return undefined;
+}
