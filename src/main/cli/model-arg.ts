@@ -4,14 +4,13 @@
 // use). Absolute and ./relative paths are always folders, so their errors stay the loader's. Or, in
 // place of --model, `--run ID [--checkpoint best|last|STEP]`: a training run's checkpoint.
 
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { modelFolder } from '../services/modelReference';
 import type { CommandContext } from './command';
 import { UsageError } from './command';
 
 export function resolveModelArgument(context: CommandContext, raw: string): string {
-  if (existsSync(raw) || path.isAbsolute(raw) || raw.startsWith('.')) return raw;
-  return context.app().models.resolve(raw).path;
+  // NOTE: the app (and its store) opens only for a name that is not a path.
+  return modelFolder({ resolve: (name) => context.app().models.resolve(name) }, raw);
 }
 
 /** The model folder of `--model` or `--run ID [--checkpoint best|last|STEP]` (exactly one). */

@@ -15,6 +15,7 @@ import type { Handlers } from './handler';
 import { createHandlers } from './handlers';
 import type { HubTokenStore } from './hub-token';
 import { ModelService } from './models';
+import { tokenizerSource } from './modelReference';
 import { PlaygroundService } from './playground';
 import { RunService } from './runs';
 import { SystemService } from './system';
@@ -66,17 +67,18 @@ export class AppServices {
       electronVersion: options.electronVersion,
       settings: new SettingsRepository(this.store.db),
     });
+    this.models = new ModelService(
+      { store: this.store, dataDir: options.dataDir, events: this.events },
+      { env: options.env, tokenStore: options.hubTokenStore },
+    );
     this.datasets = new DatasetService({
       store: this.store,
       dataDir: options.dataDir,
       events: this.events,
       engine: this.engine,
+      tokenizerSource: (reference) => tokenizerSource(this.models, reference),
     });
     this.playground = new PlaygroundService({ engine: this.engine });
-    this.models = new ModelService(
-      { store: this.store, dataDir: options.dataDir, events: this.events },
-      { env: options.env, tokenStore: options.hubTokenStore },
-    );
     this.runs = new RunService({
       store: this.store,
       dataDir: options.dataDir,

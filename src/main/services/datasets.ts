@@ -17,6 +17,7 @@ import {
   type StoredSplit,
 } from '../engine/data/split';
 import { estimateExamples } from '../engine/data/stats';
+import type { TextTokenizer } from '../engine/data/tokenizer';
 import { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
 import type { Store } from '../store/db';
@@ -46,6 +47,11 @@ export interface DatasetServiceDeps {
   readonly events: EventBus;
   /** The engine host (AppServices.engine): token caches are built there. Absent: in this process. */
   readonly engine?: HostRequester;
+  /**
+   * Where a tokenizer named by a model reference comes from (AppServices: modelReference.ts
+   * tokenizerSource, so a registered model's id works). Absent: "bytes" or a folder, as given.
+   */
+  readonly tokenizerSource?: (reference: string) => string;
 }
 
 export class DatasetService {
@@ -140,17 +146,26 @@ export class DatasetService {
   }
 
   /**
-   * The dataset's token cache for `model` ("bytes" or a model folder), built if missing or
-   * stale — in the engine host when there is one (deps.engine), so main stays responsive.
+   * The dataset's token cache for `model` ("bytes", a model folder or, with tokenizerSource, a
+   * model reference), built if missing or stale — in the engine host when there is one (deps.engine), so main stays responsive.
    */
-  tokens(id: string, model: string, signal?: AbortSignal): Promise<DatasetTokens> {
+  async tokens(id: string, model: string, signal?: AbortSignal): Promise<DatasetTokens> {
     const { dataDir, events, engine } = this.deps;
     return datasetTokens(
       { repo: this.repo, events, dataDir, engine, tokenizers: this.tokenizers },
       this.mustGet(id),
-      model,
+      this.tokenizerSource(model),
       signal,
     );
+  }
+
+  /** The tokenizer `model` names: "bytes", a model folder, or (tokenizerSource) a model reference. */
+  loadTokenizer(model: string): Promise<TextTokenizer> {
+    return this.tokenizers.load(this.tokenizerSource(model));
+  }
+
+  private tokenizerSource(model: string): string {
+    return this.deps.tokenizerSource?.(model) ?? model;
   }
 
   /**

@@ -38,7 +38,7 @@ export async function previewMasking(
     seed: request.seed,
   };
   if (request.text !== undefined) {
-    const tokenizer = await mapEngineErrors(datasets.tokenizers.load(request.model));
+    const tokenizer = await mapEngineErrors(datasets.loadTokenizer(request.model));
     const preview = withSettingsChecked(() => previewText(tokenizer, request.text ?? '', settings));
     return toResult(preview, tokenizer.name);
   }

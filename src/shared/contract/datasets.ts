@@ -86,7 +86,10 @@ export interface DatasetRemoved {
   readonly tokenCaches: number;
 }
 
-/** `model`: a model folder with tokenizer.json, or "bytes" for the byte-level tokenizer. */
+/**
+ * `model`: "bytes" for the byte-level tokenizer, a model folder with tokenizer.json, or a model
+ * id or name the models service knows (services/modelReference.ts).
+ */
 const model = z.string().min(1);
 
 export const datasetCalls = {

@@ -48,7 +48,7 @@ export const maskingCalls = {
       .strictObject({
         datasetId: z.string().min(1).optional(),
         text: z.string().min(1).max(1_000_000).optional(),
-        /** A model folder with tokenizer.json, or "bytes". */
+        /** "bytes", a model folder with tokenizer.json, or a model id or name (services/modelReference.ts). */
         model: z.string().min(1),
         noiseDensity: z.number().gt(0).lt(1).default(0.15),
         meanNoiseSpanLength: z.number().min(1).max(100).default(3),

@@ -164,7 +164,9 @@ describe('spanfill import / datasets / mask', () => {
       error: { code: 'invalid_input', message: `${csv} has no column "text"; its columns are: id, body` },
     });
     expect((await cli(['import', csv, '--column', 'body', '--json', ...data])).code).toBe(exitCodes.ok);
-    expect((await cli(['mask', '--text', 'hi', ...data])).stderr).toContain('mask needs --model DIR');
+    expect((await cli(['mask', '--text', 'hi', ...data])).stderr).toContain(
+      'mask needs --model: a folder with tokenizer.json, a model id',
+    );
     expect((await cli(['import', csv, '--split', 'words', ...data])).code).toBe(exitCodes.usage);
     expect((await cli(['datasets', 'show', 'ds-nope', ...data])).stderr).toContain('No dataset ds-nope');
   });

@@ -15,12 +15,17 @@ type DatasetsResult =
 export const datasetsCommand = defineCommand({
   name: 'datasets',
   summary: 'List datasets, show one, or remove one',
-  usage: 'spanfill datasets [list | show ID [--model DIR|bytes [--length L]] | rm ID] [--json]',
+  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rm ID] [--json]',
   description:
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the\n' +
     'training examples per epoch at input length --length (default 512; noise 0.15, span 3).',
   options: {
-    model: { type: 'string', placeholder: 'DIR', description: 'show: count tokens with this model folder, or "bytes"' },
+    model: {
+      type: 'string',
+      placeholder: 'DIR',
+      description:
+        'show: count tokens with the tokenizer of this model folder, model id or pulled OWNER/NAME, or "bytes"',
+    },
     length: { type: 'string', placeholder: 'L', description: 'show: input length for the example estimate' },
   },
   async run(context): Promise<DatasetsResult> {

@@ -57,14 +57,18 @@ export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
   usage:
-    'spanfill mask (--dataset ID | --text T) --model DIR|bytes [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M] [--json]',
+    'spanfill mask (--dataset ID | --text T) --model DIR|ID|bytes [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M] [--json]',
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
-    'Defaults: --density 0.15 --span 3 --length 512 --seed 0. --model bytes uses the byte-level tokenizer.',
+    "Defaults: --density 0.15 --span 3 --length 512 --seed 0. --model bytes uses the byte-level tokenizer; a model id (`spanfill models list`), a pulled OWNER/NAME or builtin:byt5-tiny uses that model's.",
   options: {
     dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset' },
     text: { type: 'string', placeholder: 'T', description: 'Preview this text' },
-    model: { type: 'string', placeholder: 'DIR', description: 'Model folder with tokenizer.json, or "bytes"' },
+    model: {
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'Model folder with tokenizer.json, a model id or pulled OWNER/NAME, or "bytes"',
+    },
     density: { type: 'string', placeholder: 'D', description: 'Noise density (share of tokens masked)' },
     span: { type: 'string', placeholder: 'S', description: 'Mean noise span length in tokens' },
     length: { type: 'string', placeholder: 'L', description: 'Encoder input length after masking' },
@@ -82,7 +86,10 @@ export const maskCommand = defineCommand({
     if ((datasetId === undefined) === (text === undefined))
       throw new UsageError('mask needs exactly one of --dataset ID or --text T');
     const model = context.string('model');
-    if (!model) throw new UsageError('mask needs --model DIR (a folder with tokenizer.json) or --model bytes');
+    if (!model)
+      throw new UsageError(
+        'mask needs --model: a folder with tokenizer.json, a model id (`spanfill models list`), or bytes',
+      );
     const request = {
       datasetId,
       text,
