@@ -80,7 +80,7 @@ describe('Datasets and Masking screens', () => {
 
   it('previews masking of typed text and of the dataset', async () => {
     await page.getByTestId('nav-masking').click();
-    await page.getByTestId('mask-model').fill('bytes');
+    await page.getByTestId('mask-model-choice').selectOption('bytes');
     await page.getByTestId('mask-preview').click();
     await page.getByTestId('mask-result').waitFor();
     const marks = await page.evaluate("document.querySelectorAll('[data-testid=mask-result] mark').length");
@@ -122,6 +122,7 @@ describe('Datasets and Masking screens', () => {
   it('says what the counts mean, keeps large seeds readable, explains a mask no seed changes, never shows a stale result', async () => {
     const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
     await page.getByLabel('Typed text').check();
+    await page.getByTestId('mask-model-choice').selectOption('folder');
     await page.getByTestId('mask-model').fill(tinySpm);
     await page.getByTestId('mask-density').fill('0.15');
     await page.getByTestId('mask-span').fill('3');
@@ -154,9 +155,18 @@ describe('Datasets and Masking screens', () => {
     expect(await page.getByTestId('mask-result').count()).toBe(0);
     await page.screenshot({ path: path.join(resultsDir, 'data-04-masking-error.png') });
     // Switching the source to a dataset clears the typed text's result.
-    await page.getByTestId('mask-model').fill('bytes');
+    await page.getByTestId('mask-model-choice').selectOption('bytes');
     await page.getByTestId('mask-preview').click();
     await page.getByTestId('mask-result').waitFor();
+    // The picker offers bytes, the built-in model, the registered models (none here) and a
+    // folder; a model picked there masks with its tokenizer, as its folder would.
+    const choices = await page.evaluate(
+      "[...document.querySelectorAll('[data-testid=mask-model-choice] option')].map((o) => o.value)",
+    );
+    expect(choices).toEqual(['bytes', 'builtin:byt5-tiny', 'folder']);
+    await page.getByTestId('mask-model-choice').selectOption('builtin:byt5-tiny');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-seed-used').filter({ hasText: 'byt5-tiny, seed' }).waitFor();
     await page.getByLabel('A dataset example').check();
     expect(await page.getByTestId('mask-result').count()).toBe(0);
     expect(await page.getByTestId('mask-error').count()).toBe(0);
@@ -176,6 +186,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('nav-masking').click();
     await page.getByLabel('A dataset example').check();
     await page.locator('select').first().selectOption({ label: 'many.txt (20000 documents)' });
+    await page.getByTestId('mask-model-choice').selectOption('folder');
     await page.getByTestId('mask-model').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
     await page.getByTestId('mask-length').fill('64');
     await page.getByTestId('mask-preview').click();

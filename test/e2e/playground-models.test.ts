@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
+import { openScreen } from './navigate';
 import { resultsDir, startSession, type E2eSession } from './session';
 
 const prompt = 'The <extra_id_0> walks in <extra_id_1> park.';
@@ -82,6 +83,15 @@ describe('Models, Playground and Settings screens', () => {
     expect(await page.getByTestId('hub-catalog').locator('li').count()).toBeGreaterThan(2);
     await page.getByTestId('token-status').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('01b-models-hub');
+  });
+
+  it("offers the imported model by name in the Masking screen's tokenizer picker, which masks with its tokenizer", async () => {
+    await openScreen(page, 'masking');
+    const picker = page.getByTestId('mask-model-choice');
+    await picker.selectOption({ label: 'tiny spm (t5, base)' });
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-seed-used').filter({ hasText: 't5-tiny-spm, seed' }).waitFor();
+    expect(await page.getByTestId('mask-model').count()).toBe(0); // no folder box for a registered model
   });
 
   it('fills a prompt with two models side by side, as `spanfill fill` does with each', async () => {

@@ -89,6 +89,7 @@ describe('Train and Runs screens', () => {
     await page.goto(`${url}#/masking`);
     await page.getByLabel('A dataset example').check();
     await page.getByTestId('mask-dataset').selectOption(datasetId);
+    await page.getByTestId('mask-model-choice').selectOption('folder');
     await page.getByTestId('mask-model').fill(tinySpm);
     await page.getByTestId('mask-density').fill('0.25');
     await page.getByTestId('mask-span').fill('2');
