@@ -31,6 +31,7 @@ import { TrainerSettingsError, validateSettings } from '../engine/train/settings
 import type { TrainRunPayload } from '../host/handlers/train';
 import type { DatasetService } from './datasets';
 import { describeIssues } from './dispatch';
+import { tokenizerSource } from './modelReference';
 import type { ModelService } from './models';
 import type { MemoryPlan, MemoryProbe } from './runsMemory';
 import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
@@ -93,18 +94,19 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig): Promise<str
   }
   if (run.tokenizer === undefined)
     throw bad(
-      `tokenizer: model ${run.model} starts from scratch and needs one: a model folder holding tokenizer.json, or bytes`,
+      `tokenizer: model ${run.model} starts from scratch and needs one: a model folder holding tokenizer.json, a model id, or bytes`,
     );
+  const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+  let tokenizer: string;
   try {
-    return await materializePresetModel(
-      path.join(deps.dataDir, 'models', 'preset'),
-      run.model,
-      run.tokenizer,
-      run.seed,
-    );
+    tokenizer = tokenizerSource(deps.models, run.tokenizer);
   } catch (error) {
-    const field = error instanceof PresetTokenizerError ? 'tokenizer' : 'model';
-    throw bad(`${field}: ${error instanceof Error ? error.message : String(error)}`);
+    throw bad(`tokenizer: ${message(error)}`);
+  }
+  try {
+    return await materializePresetModel(path.join(deps.dataDir, 'models', 'preset'), run.model, tokenizer, run.seed);
+  } catch (error) {
+    throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${message(error)}`);
   }
 }
 

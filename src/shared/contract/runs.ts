@@ -70,7 +70,7 @@ export const runConfigSchema = z.strictObject({
    * or `preset:NAME` — a T5 shape (t5-small, …) initialised from scratch with `tokenizer`.
    */
   model: z.string().min(1, 'model is required: a model folder, a model id, builtin:byt5-tiny or preset:NAME'),
-  /** Only with model preset:NAME: a model folder whose tokenizer.json to use, or `bytes`. */
+  /** Only with model preset:NAME: a model folder or model id whose tokenizer.json to use, or `bytes`. */
   tokenizer: z.string().min(1).optional(),
   datasetId: z.string().min(1, 'datasetId is required (`spanfill datasets list` shows the ids)'),
   inputLength: int(4, 65_536).default(128),

@@ -1,7 +1,8 @@
 // A run from `preset:NAME` initialised from scratch with a chosen tokenizer: the folder is an
 // HF folder sized to the tokenizer (vocabulary, pad/EOS), it trains, and a bad preset name, a
 // missing tokenizer, a tokenizer on a non-preset model and a tokenizer without fitting
-// sentinels are refused with messages naming the field.
+// sentinels are refused with messages naming the field; a registered model's id names its
+// tokenizer as its folder does.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +68,17 @@ describe('runs service: a preset initialised from scratch', () => {
     expect(readFileSync(join(last, 'tokenizer.json'), 'utf8')).toBe(readFileSync(join(SPM, 'tokenizer.json'), 'utf8'));
     expect(dirname(dirname(app.runs.get(started.id).checkpoints[0].path))).toContain(started.id);
   }, 180_000);
+
+  it("takes a registered model's id as the tokenizer, as it takes the model's folder", async () => {
+    const { app, datasetId } = await setUp();
+    const spm = await app.models.import({ path: SPM, name: 'spm' });
+    const byFolder = await app.runs.estimate(config(datasetId));
+    expect(byFolder.trainingExamples).toBeGreaterThan(0);
+    expect(await app.runs.estimate(config(datasetId, { tokenizer: spm.id }))).toEqual(byFolder);
+    await expect(app.runs.estimate(config(datasetId, { tokenizer: 'm-nope' }))).rejects.toThrow(
+      /^tokenizer: No model "m-nope": not a registered id/,
+    );
+  });
 
   it('refuses bad presets and tokenizers naming the field', async () => {
     const { app, datasetId, dataDir } = await setUp();

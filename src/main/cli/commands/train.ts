@@ -135,7 +135,7 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'Fine-tune a T5 model on a dataset (or on a case file: --case)',
   usage:
-    'spanfill train --dataset ID (--model DIR|ID | --model preset:NAME --tokenizer DIR|bytes | --preset quick|standard) [--max-steps N | --epochs E] [options…] [--json]\n' +
+    'spanfill train --dataset ID (--model DIR|ID | --model preset:NAME --tokenizer DIR|ID|bytes | --preset quick|standard) [--max-steps N | --epochs E] [options…] [--json]\n' +
     '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W] [--json]',
   description:
     'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
@@ -147,7 +147,7 @@ export const trainCommand = defineCommand({
     "that provider, or under auto the preset's (quick: cpu, standard: webgpu; cpu without a preset), and that many " +
     'CPU threads (0: onnxruntime picks one per core). ' +
     '--model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
-    "with --tokenizer's vocabulary: a model folder's tokenizer.json or bytes; the tokenizer needs <extra_id_N> sentinels. " +
+    "with --tokenizer's vocabulary: a model folder's tokenizer.json, a model id's, or bytes; the tokenizer needs <extra_id_N> sentinels. " +
     'A configuration the model, dataset or machine cannot take is refused before anything ' +
     'starts, naming the flag. A --batch-size whose estimated memory is over --memory-budget (default: the free ' +
     'memory less a margin) trains as smaller micro-batches with more accumulation, the same examples per step, and ' +
@@ -165,7 +165,7 @@ export const trainCommand = defineCommand({
     tokenizer: {
       type: 'string',
       placeholder: 'DIR|bytes',
-      description: 'With --model preset:NAME: a model folder whose tokenizer.json to use, or bytes',
+      description: 'With --model preset:NAME: a model folder or model id whose tokenizer.json to use, or bytes',
     },
     preset: { type: 'string', placeholder: 'NAME', description: `Settings preset: ${RUN_PRESETS.join(', ')}` },
     optimizer: { type: 'string', placeholder: 'NAME', description: 'adamw (default) or adafactor' },
