@@ -159,7 +159,10 @@ export class ExportService {
         }
       });
     } catch (error) {
-      throw error instanceof ExportError ? new ApiError('invalid_input', error.message) : error;
+      // A non-empty destination is a conflict the caller may settle by asking again with force.
+      if (error instanceof ExportError)
+        throw new ApiError(error.kind === 'not-empty' ? 'conflict' : 'invalid_input', error.message);
+      throw error;
     }
     return { format: request.format, out, ...listFiles(out), ...(documents ? { documents } : {}) };
   }

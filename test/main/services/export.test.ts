@@ -80,7 +80,7 @@ describe('export service', () => {
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
     const request = { ...base, sourceDir: SPM, format: 'hf' as const, out };
-    await expect(service.run(request)).rejects.toMatchObject({ code: 'invalid_input', message: /not empty.*--force/ });
+    await expect(service.run(request)).rejects.toMatchObject({ code: 'conflict', message: /not empty.*--force/ });
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
     await expect(service.run({ ...request, quantize: 'int8' })).rejects.toThrow(
       /--quantize applies to --format transformers\.js/,

@@ -7,6 +7,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 export class ExportError extends Error {
   override name = 'ExportError';
+
+  /** 'not-empty': the destination holds files and the export was not forced (asking again with force may replace them). */
+  constructor(
+    message: string,
+    readonly kind: 'not-empty' | 'other' = 'other',
+  ) {
+    super(message);
+  }
 }
 
 /** Throws ExportError when `out` is a file, or a non-empty folder and `force` is false. */
@@ -14,7 +22,10 @@ export function checkDestination(out: string, force: boolean): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new ExportError(`${out} is a file; give a folder path for --out`);
   if (!force && readdirSync(out).length > 0) {
-    throw new ExportError(`${out} is not empty; choose an empty or new folder, or pass --force to replace it`);
+    throw new ExportError(
+      `${out} is not empty; choose an empty or new folder, or pass --force to replace it`,
+      'not-empty',
+    );
   }
 }
 
