@@ -1,7 +1,8 @@
 // End-to-end for the Train and Runs screens against the built `spanfill serve` with a real
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
 // Masking screen's settings to Train, start a short run and watch its loss chart fill and the
-// run complete, stop and resume a longer run, compare the two runs, delete one; a run whose
+// run complete, export it (transformers, transformers.js; a taken folder only after a confirm),
+// stop and resume a longer run, compare the two runs, delete one; a run whose
 // engine host is killed (as the OS's out-of-memory killer would) shows its error and what to try.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -160,6 +161,52 @@ describe('Train and Runs screens', () => {
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toMatch(/60\d\.\d+/);
     await scrollToTop();
     await shot('04-run-completed');
+  });
+
+  it('exports the completed run for transformers and the browser, and replaces a taken folder only after a confirm', async () => {
+    const panel = page.getByTestId('run-export');
+    await panel.scrollIntoViewIfNeeded();
+    // The folder it suggests: under the data directory, by run, checkpoint and format.
+    const runId = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
+    const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);
+    await expect(page.getByTestId('export-out').inputValue()).resolves.toBe(suggested);
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-done').waitFor();
+    await expect(page.getByTestId('export-done').textContent()).resolves.toContain(`Exported to ${suggested}`);
+    expect(fs.readdirSync(suggested)).toEqual(
+      expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
+    );
+
+    // The same folder again: nothing is replaced until the red confirm.
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-taken').waitFor();
+    fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept until confirmed');
+    await page.getByRole('button', { name: `Replace the contents of ${suggested}` }).click();
+    await page.getByTestId('export-replace').waitFor();
+    await shot('04a-run-export-replace');
+    expect(fs.existsSync(path.join(suggested, 'mine.txt'))).toBe(true);
+    await page.getByRole('button', { name: 'Yes, replace' }).click();
+    await page.getByTestId('export-done').waitFor();
+    expect(fs.existsSync(path.join(suggested, 'mine.txt'))).toBe(false);
+
+    // transformers.js at step 30 with the int8 copy: its own folder, and how to load it.
+    await page.getByTestId('export-checkpoint').selectOption('30');
+    await page.getByTestId('export-format-transformers.js').check();
+    await page.getByTestId('export-quantize').check();
+    const web = path.join(dataDir, 'exports', `${runId}-step30-web`);
+    await expect(page.getByTestId('export-out').inputValue()).resolves.toBe(web);
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
+    expect(fs.readdirSync(path.join(web, 'onnx')).sort()).toEqual([
+      'decoder_model_merged.onnx',
+      'decoder_model_merged_quantized.onnx',
+      'encoder_model.onnx',
+      'encoder_model_quantized.onnx',
+    ]);
+    await expect(page.getByTestId('export-done').textContent()).resolves.toContain(
+      `pipeline('text2text-generation', "${runId}-step30-web")`,
+    );
+    await shot('04b-run-exported');
   });
 
   it('stops a longer run and resumes it', async () => {
