@@ -317,4 +317,25 @@ describe('Train and Runs screens', () => {
     await scrollToTop();
     await shot('10-run-failed');
   });
+  it("continues training from an earlier run's checkpoint, picked in the base model list", async () => {
+    await openScreen(page, 'train');
+    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await page.getByTestId('train-dataset').selectOption(datasetId);
+    // The list offers the best and last checkpoints of every run that is not training.
+    const offered = page.getByTestId('train-model').locator('optgroup option');
+    await offered.first().waitFor({ state: 'attached' });
+    const labels = await offered.allTextContents();
+    expect(labels.every((label) => /^run .+ · step \d+/.test(label))).toBe(true);
+    const checkpoint = (await offered.first().getAttribute('value')) as string;
+    expect(fs.existsSync(path.join(checkpoint, 'model.safetensors'))).toBe(true);
+    await page.getByTestId('train-model').selectOption(checkpoint);
+    expect(await page.getByTestId('train-model-path').count()).toBe(0);
+    await page.getByTestId('train-steps').fill('20');
+    await page.getByTestId('train-eval-every').fill('0');
+    await page.getByTestId('train-checkpoint-every').fill('20');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('run-view').waitFor();
+    await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
+    await expect(page.getByTestId('run-view').textContent()).resolves.toContain(`${checkpoint} on ${datasetId}`);
+  });
 });
