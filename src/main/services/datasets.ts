@@ -147,7 +147,8 @@ export class DatasetService {
 
   /**
    * The dataset's token cache for `model` ("bytes", a model folder or, with tokenizerSource, a
-   * model reference), built if missing or stale — in the engine host when there is one (deps.engine), so main stays responsive.
+   * model reference), built if missing or stale — in the engine host when there is one
+   * (deps.engine), so main stays responsive.
    */
   async tokens(id: string, model: string, signal?: AbortSignal): Promise<DatasetTokens> {
     const { dataDir, events, engine } = this.deps;
