@@ -337,5 +337,8 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('run-view').waitFor();
     await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
     await expect(page.getByTestId('run-view').textContent()).resolves.toContain(`${checkpoint} on ${datasetId}`);
+    // Named by the run and step it continues, not by the checkpoint folder's name.
+    const [, source, step] = /[\\/]runs[\\/](r-\w+)[\\/]checkpoints[\\/]step-0*(\d+)$/.exec(checkpoint) ?? [];
+    await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on ${datasetId}`);
   });
 });

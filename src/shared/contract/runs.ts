@@ -268,6 +268,17 @@ export function formatMemory(bytes: number): string {
 }
 
 /**
+ * A run's base model in a few words: a run's checkpoint folder (`…/runs/<id>/checkpoints/step-N`)
+ * as "<id> step N", anything else (a folder, an id, builtin:…) by its last path segment. For the
+ * default run name and the runs table, where the whole path would not fit.
+ */
+export function shortModelName(model: string): string {
+  const checkpoint = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-0*(\d+)[\\/]?$/.exec(model);
+  if (checkpoint) return `${checkpoint[1]} step ${checkpoint[2]}`;
+  return model.split(/[\\/]/).filter(Boolean).at(-1) ?? model;
+}
+
+/**
  * The line that says a run was split to fit memory, e.g. "batch 32 does not fit the 6.0 GiB
  * budget (free memory less a margin; needs ~9.1 GiB); training micro-batches of 8 with
  * accumulation 4, same 32 examples per step". `trains`: the split it trains with.

@@ -10,6 +10,7 @@ import {
   runCalls,
   runConfigSchema,
   runRequestSchema,
+  shortModelName,
 } from '../../../src/shared/contract/runs';
 import type { AppSettings } from '../../../src/shared/contract/system';
 
@@ -93,5 +94,18 @@ describe('resolveRunRequest', () => {
     expect(config).not.toHaveProperty('preset');
     // A field present but undefined (an optional one a caller passed on) is not given.
     expect(resolve({ preset: 'standard', evalEvery: undefined }, saved('auto'))).toMatchObject({ evalEvery: 500 });
+  });
+});
+
+describe('shortModelName', () => {
+  it("names a run's checkpoint by run and step, anything else by its last path segment", () => {
+    expect(shortModelName('/home/me/Spanfill/runs/r-1a2b3c4d/checkpoints/step-00000600')).toBe('r-1a2b3c4d step 600');
+    expect(shortModelName('C:\\Users\\me\\Spanfill\\runs\\r-1a2b3c4d\\checkpoints\\step-00000000\\')).toBe(
+      'r-1a2b3c4d step 0',
+    );
+    expect(shortModelName('/models/t5-small/')).toBe('t5-small');
+    expect(shortModelName('/data/runs/notes/checkpoints/step-1/extra')).toBe('extra');
+    expect(shortModelName('builtin:byt5-tiny')).toBe('builtin:byt5-tiny');
+    expect(shortModelName('m-1234abcd')).toBe('m-1234abcd');
   });
 });
