@@ -340,5 +340,17 @@ describe('Train and Runs screens', () => {
     // Named by the run and step it continues, not by the checkpoint folder's name.
     const [, source, step] = /[\\/]runs[\\/](r-\w+)[\\/]checkpoints[\\/]step-0*(\d+)$/.exec(checkpoint) ?? [];
     await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on ${datasetId}`);
+    // Deleting the run it continues says what that takes from this one; Keep leaves both.
+    await openScreen(page, 'runs');
+    const sourceRow = page
+      .getByTestId('runs-table')
+      .locator('tbody tr')
+      .filter({ has: page.locator('.id', { hasText: new RegExp(`^${source}$`) }) });
+    await sourceRow.getByTestId('run-delete').click();
+    await expect(sourceRow.getByTestId('run-delete-question').textContent()).resolves.toMatch(
+      new RegExp(`${source} step ${step} on ${datasetId} continued from them and could not be resumed`),
+    );
+    await sourceRow.getByRole('button', { name: 'Keep' }).click();
+    await expect(sourceRow.getByTestId('run-delete-question').count()).resolves.toBe(0);
   });
 });

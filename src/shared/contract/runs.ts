@@ -267,14 +267,20 @@ export function formatMemory(bytes: number): string {
   return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
+/** The run and step whose checkpoint folder (`…/runs/<id>/checkpoints/step-N`) `model` is, if it is one. */
+export function checkpointOrigin(model: string): { readonly runId: string; readonly step: number } | null {
+  const match = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-(\d+)[\\/]?$/.exec(model);
+  return match ? { runId: match[1], step: Number(match[2]) } : null;
+}
+
 /**
- * A run's base model in a few words: a run's checkpoint folder (`…/runs/<id>/checkpoints/step-N`)
- * as "<id> step N", anything else (a folder, an id, builtin:…) by its last path segment. For the
- * default run name and the runs table, where the whole path would not fit.
+ * A run's base model in a few words: a run's checkpoint as "<id> step N", anything else (a
+ * folder, an id, builtin:…) by its last path segment. For the default run name and the runs
+ * table, where the whole path would not fit.
  */
 export function shortModelName(model: string): string {
-  const checkpoint = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-0*(\d+)[\\/]?$/.exec(model);
-  if (checkpoint) return `${checkpoint[1]} step ${checkpoint[2]}`;
+  const origin = checkpointOrigin(model);
+  if (origin) return `${origin.runId} step ${origin.step}`;
   return model.split(/[\\/]/).filter(Boolean).at(-1) ?? model;
 }
 
