@@ -20,7 +20,8 @@ export class ExportError extends Error {
 /** Throws ExportError when `out` is a file, or a non-empty folder and `force` is false. */
 export function checkDestination(out: string, force: boolean): void {
   if (!existsSync(out)) return;
-  if (!statSync(out).isDirectory()) throw new ExportError(`${out} is a file; give a folder path for --out`);
+  if (!statSync(out).isDirectory())
+    throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
   if (!force && readdirSync(out).length > 0) {
     throw new ExportError(
       `${out} is not empty; choose an empty or new folder, or pass --force to replace it`,
