@@ -209,6 +209,22 @@ describe('Train and Runs screens', () => {
     await shot('04b-run-exported');
   });
 
+  it('opens the completed run next to the folder it was trained from in the Playground, and fills with both', async () => {
+    await page.getByTestId('run-open-playground').click();
+    const picker = page.getByTestId('model-picker');
+    await picker.waitFor();
+    // Ticked: its base model (the t5-tiny-spm folder) and its best checkpoint, nothing else.
+    await expect.poll(() => picker.locator('input:checked').count()).toBe(2);
+    await expect(picker.getByTestId('pick-builtin').isChecked()).resolves.toBe(false);
+    await page.getByTestId('fill').click();
+    const columns = page.getByTestId('results').getByTestId('fill-column');
+    await expect(columns.count()).resolves.toBe(2);
+    for (let i = 0; i < 2; i++) await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await expect(columns.nth(0).locator('h3').textContent()).resolves.toBe('t5-tiny-spm');
+    await expect(columns.nth(1).locator('h3').textContent()).resolves.toMatch(/^run .* · step 60 \(best/);
+    await openScreen(page, 'train');
+  });
+
   it('stops a longer run and resumes it', async () => {
     await page.getByTestId('train-new').click();
     await page.getByTestId('train-form').waitFor();

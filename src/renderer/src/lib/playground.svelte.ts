@@ -8,7 +8,8 @@
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { api } from './api';
-import { checkpointChoices, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
+import { shortModelName } from '../../../shared/contract/runs';
+import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { modelsStore } from './models.svelte';
 import { promptFromSegments } from './prompts';
 
@@ -125,7 +126,7 @@ class PlaygroundStore {
     const path = folder.trim();
     if (path === '') return;
     if (!this.folders.some((f) => f.key === `folder:${path}`)) {
-      const name = path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+      const name = shortModelName(path);
       this.folders = [
         ...this.folders,
         { key: `folder:${path}`, label: name, detail: path, ref: path, source: 'folder' },
@@ -154,10 +155,26 @@ class PlaygroundStore {
     }
   }
 
-  /** Chooses a checkpoint folder (from "Open in Playground"), listing it if the list is not loaded yet. */
-  async choose(key: string): Promise<void> {
+  /**
+   * "Open in the Playground" from a run: its base model and its checkpoint, side by side in that
+   * order, and nothing else. A from-scratch preset:NAME has no base worth a column.
+   */
+  async openRun(baseModel: string, checkpointPath: string): Promise<void> {
+    const key = checkpointKey(checkpointPath);
     if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
-    this.toggle(key, true);
+    const base = await this.baseKey(baseModel);
+    this.selected = base === null ? [key] : [base, key];
+  }
+
+  /** The picker's key for a run's base model: built-in, registered (also by its folder), or a folder column. */
+  private async baseKey(model: string): Promise<string | null> {
+    if (model.startsWith('preset:')) return null;
+    if (model === builtinChoice.ref) return builtinChoice.key;
+    const registered = await api.models.list({}).catch(() => []);
+    const known = registered.find((m) => m.isAvailable && (m.id === model || m.path === model));
+    if (known) return known.id;
+    this.addFolder(model);
+    return `folder:${model.trim()}`;
   }
 
   /** The prompt was edited by hand: what a mask hid no longer matches its holes. */
