@@ -33,7 +33,9 @@ describe('writeFolderAtomically', () => {
   it('refuses a file and leaves nothing behind when the writer fails', async () => {
     const parent = root();
     writeFileSync(join(parent, 'file'), 'f');
-    await expect(writeFolderAtomically(join(parent, 'file'), true, write('x'))).rejects.toThrow(/is a file, not a folder; give the path of a new or empty folder$/);
+    await expect(writeFolderAtomically(join(parent, 'file'), true, write('x'))).rejects.toThrow(
+      /is a file, not a folder; give the path of a new or empty folder$/,
+    );
     mkdirSync(join(parent, 'kept'));
     writeFileSync(join(parent, 'kept', 'old.txt'), 'old');
     const failing = async (dir: string): Promise<void> => {
