@@ -169,7 +169,8 @@ describe('Train and Runs screens', () => {
     // The folder it suggests: under the data directory, by run, checkpoint and format.
     const runId = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
     const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);
-    await expect(page.getByTestId('export-out').inputValue()).resolves.toBe(suggested);
+    // (Once system.info has answered with the data directory: its provider probe can take a while.)
+    await expect.poll(() => page.getByTestId('export-out').inputValue(), { timeout: 30_000 }).toBe(suggested);
     await page.getByTestId('export-start').click();
     await page.getByTestId('export-done').waitFor();
     await expect(page.getByTestId('export-done').textContent()).resolves.toContain(`Exported to ${suggested}`);
