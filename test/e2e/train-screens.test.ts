@@ -346,7 +346,7 @@ describe('Train and Runs screens', () => {
     const checkpoint = (await offered.first().getAttribute('value')) as string;
     expect(fs.existsSync(path.join(checkpoint, 'model.safetensors'))).toBe(true);
     await page.getByTestId('train-model').selectOption(checkpoint);
-    expect(await page.getByTestId('train-model-path').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('train-model-path').count()).toBe(0);
     await page.getByTestId('train-steps').fill('20');
     await page.getByTestId('train-eval-every').fill('0');
     await page.getByTestId('train-checkpoint-every').fill('20');
@@ -368,6 +368,6 @@ describe('Train and Runs screens', () => {
       new RegExp(`${source} step ${step} on ${datasetId} continued from them and could not be resumed`),
     );
     await sourceRow.getByRole('button', { name: 'Keep' }).click();
-    await expect(sourceRow.getByTestId('run-delete-question').count()).resolves.toBe(0);
+    await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
   });
 });
