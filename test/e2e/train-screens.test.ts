@@ -353,10 +353,15 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
     await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
-    await expect(page.getByTestId('run-view').textContent()).resolves.toContain(`${checkpoint} on ${datasetId}`);
-    // Named by the run and step it continues, not by the checkpoint folder's name.
+    // Named by the run and step it continues, not by the checkpoint folder's name, with a link to that run.
     const [, source, step] = /[\\/]runs[\\/](r-\w+)[\\/]checkpoints[\\/]step-0*(\d+)$/.exec(checkpoint) ?? [];
     await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on ${datasetId}`);
+    await expect(page.getByTestId('run-origin').textContent()).resolves.toBe(`${source} step ${step}`);
+    await expect(page.getByTestId('run-origin').getAttribute('title')).resolves.toBe(checkpoint);
+    const continued = await page.getByTestId('run-view').getAttribute('data-run-id');
+    await page.getByTestId('run-origin').click();
+    await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id')).toBe(source);
+    expect(source).not.toBe(continued);
     // Deleting the run it continues says what that takes from this one; Keep leaves both.
     await openScreen(page, 'runs');
     const sourceRow = page
