@@ -358,6 +358,8 @@ describe('Train and Runs screens', () => {
     await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on ${datasetId}`);
     await expect(page.getByTestId('run-origin').textContent()).resolves.toBe(`${source} step ${step}`);
     await expect(page.getByTestId('run-origin').getAttribute('title')).resolves.toBe(checkpoint);
+    await scrollToTop();
+    await shot('11-run-continued');
     const continued = await page.getByTestId('run-view').getAttribute('data-run-id');
     await page.getByTestId('run-origin').click();
     await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id')).toBe(source);

@@ -7,10 +7,12 @@ import { ApiError } from '../../shared/errors';
 import { withHostAllocatorTunables } from './allocator';
 import { isFromHostMessage, type HostPayload, type HostRequestType, type HostResult } from './protocol';
 import { defaultHostEntry, forkHost, type HostChild, type HostSpawner } from './spawn';
+import { StderrTail } from './stderr';
 
 export interface HostExit {
   readonly exitCode: number | null;
   readonly signal: string | null;
+  /** Its last stderr lines from the moments before it exited (stderr.ts: StderrTail.recent). */
   readonly stderrTail: readonly string[];
   /** True when the exit was asked for (stop() or kill()). */
   readonly expected: boolean;
@@ -38,8 +40,7 @@ interface Pending {
 export class EngineHost {
   private readonly child: HostChild;
   private readonly pending = new Map<number, Pending>();
-  private readonly stderrTail: string[] = [];
-  private readonly stderrLimit: number;
+  private readonly stderrTail: StderrTail;
   private readonly exitListeners = new Set<(exit: HostExit) => void>();
   private readonly eventListeners = new Set<(type: string, payload: unknown) => void>();
   private nextId = 1;
@@ -48,7 +49,7 @@ export class EngineHost {
   readonly ready: Promise<void>;
 
   constructor(options: EngineHostOptions = {}) {
-    this.stderrLimit = options.stderrLines ?? 20;
+    this.stderrTail = new StderrTail(options.stderrLines ?? 20);
     const spawn = options.spawn ?? forkHost;
     // The host trains: it gets glibc malloc settings that keep freed output buffers for reuse
     // (allocator.ts says why, with figures). Added here so every spawner passes them on.
@@ -177,23 +178,18 @@ export class EngineHost {
     stderr.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
-      this.pushStderr(lines);
+      this.stderrTail.push(lines);
     });
     stderr.on('end', () => {
-      if (partial) this.pushStderr([partial]);
+      if (partial) this.stderrTail.push([partial]);
       partial = '';
     });
-  }
-
-  private pushStderr(lines: readonly string[]): void {
-    for (const line of lines) if (line.trim() !== '') this.stderrTail.push(line);
-    if (this.stderrTail.length > this.stderrLimit) this.stderrTail.splice(0, this.stderrTail.length - this.stderrLimit);
   }
 
   private describeExit(exitCode: number | null, signal: string | null): HostExit {
     const expected = this.isExpectingExit;
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
-    const tail = this.stderrTail.slice();
+    const tail = this.stderrTail.recent();
     const message = expected
       ? `The engine host was stopped on request`
       : `The engine host ${how}${tail.length > 0 ? `: ${tail.slice(-3).join(' | ')}` : ''}`;
