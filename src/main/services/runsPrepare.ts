@@ -60,6 +60,7 @@ export interface PreparedRun {
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The configuration a request starts: its preset under it, the saved provider and threads where it names none. */
 export function configOfRequest(request: RunRequest, saved: AppSettings): RunConfig {
@@ -74,7 +75,7 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
     try {
       return materializeBuiltinModel(deps.dataDir, model);
     } catch (error) {
-      throw bad(`model: ${error instanceof Error ? error.message : String(error)}`);
+      throw bad(`model: ${messageOf(error)}`);
     }
   }
   if (model.includes(':'))
@@ -96,17 +97,16 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig): Promise<str
     throw bad(
       `tokenizer: model ${run.model} starts from scratch and needs one: a model folder holding tokenizer.json, a model id, or bytes`,
     );
-  const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
   let tokenizer: string;
   try {
     tokenizer = tokenizerSource(deps.models, run.tokenizer);
   } catch (error) {
-    throw bad(`tokenizer: ${message(error)}`);
+    throw bad(`tokenizer: ${messageOf(error)}`);
   }
   try {
     return await materializePresetModel(path.join(deps.dataDir, 'models', 'preset'), run.model, tokenizer, run.seed);
   } catch (error) {
-    throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${message(error)}`);
+    throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${messageOf(error)}`);
   }
 }
 
@@ -114,7 +114,7 @@ function readModelConfig(dir: string, model: string): T5Config {
   try {
     return loadT5Config(dir);
   } catch (error) {
-    throw bad(`model '${model}' cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw bad(`model '${model}' cannot be read: ${messageOf(error)}`);
   }
 }
 

@@ -164,7 +164,7 @@ export const trainCommand = defineCommand({
     },
     tokenizer: {
       type: 'string',
-      placeholder: 'DIR|bytes',
+      placeholder: 'DIR|ID|bytes',
       description: 'With --model preset:NAME: a model folder or model id whose tokenizer.json to use, or bytes',
     },
     preset: { type: 'string', placeholder: 'NAME', description: `Settings preset: ${RUN_PRESETS.join(', ')}` },

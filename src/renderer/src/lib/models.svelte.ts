@@ -156,6 +156,11 @@ class ModelsStore {
   }
 }
 
+/** The registered models whose folders are still there (models.list), for pickers outside the Models screen. */
+export async function listAvailableModels(): Promise<ModelSummary[]> {
+  return (await api.models.list({})).filter((m) => m.isAvailable);
+}
+
 function messageOf(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
 }

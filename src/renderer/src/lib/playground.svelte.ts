@@ -10,7 +10,8 @@ import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared
 import { api } from './api';
 import { shortModelName } from '../../../shared/contract/runs';
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
-import { modelsStore } from './models.svelte';
+import { listAvailableModels, modelsStore } from './models.svelte';
+import { listRunCheckpoints } from './runs.svelte';
 import { promptFromSegments } from './prompts';
 
 export type FillOutcome =
@@ -144,11 +145,7 @@ class PlaygroundStore {
   /** Lists every run's kept checkpoints (the picker calls it on open). */
   async loadCheckpoints(): Promise<void> {
     try {
-      const runs = await api.runs.list({});
-      const perRun = await Promise.all(
-        runs.map(async (run) => ({ run, checkpoints: await api.runs.checkpoints({ id: run.id }) })),
-      );
-      this.runCheckpoints = perRun.filter((entry) => entry.checkpoints.length > 0);
+      this.runCheckpoints = await listRunCheckpoints();
       this.checkpointsError = undefined;
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${messageOf(caught)}`;
@@ -170,8 +167,8 @@ class PlaygroundStore {
   private async baseKey(model: string): Promise<string | null> {
     if (model.startsWith('preset:')) return null;
     if (model === builtinChoice.ref) return builtinChoice.key;
-    const registered = await api.models.list({}).catch(() => []);
-    const known = registered.find((m) => m.isAvailable && (m.id === model || m.path === model));
+    const registered = await listAvailableModels().catch(() => []);
+    const known = registered.find((m) => m.id === model || m.path === model);
     if (known) return known.id;
     this.addFolder(model);
     return `folder:${model.trim()}`;

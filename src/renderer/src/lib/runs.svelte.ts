@@ -6,6 +6,7 @@
 // the charts watch, bumped once per batch of points.
 
 import type { RunDetail, RunSummary } from '../../../shared/contract/runs';
+import type { RunCheckpoints } from './modelChoices';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
@@ -15,6 +16,15 @@ export type RunProgress = EventMap['runs.progress'];
 
 export function errorMessage(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
+}
+
+/** Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), in list order. */
+export async function listRunCheckpoints(): Promise<RunCheckpoints[]> {
+  const runs = await api.runs.list({});
+  const perRun = await Promise.all(
+    runs.map(async (run) => ({ run, checkpoints: await api.runs.checkpoints({ id: run.id }) })),
+  );
+  return perRun.filter((entry) => entry.checkpoints.length > 0);
 }
 
 class RunsStore {

@@ -204,7 +204,7 @@ describe('spanfill train --model preset:NAME --tokenizer', () => {
       expect(out.stderr, flags.join(' ')).toMatch(message);
     }
     const help = await spanfillIn(dir, ['train', '--help']);
-    expect(help.stdout).toMatch(/--tokenizer DIR\|bytes/);
+    expect(help.stdout).toMatch(/--tokenizer DIR\|ID\|bytes/);
     expect(help.stdout).toMatch(/preset:NAME \(t5-small, /);
   });
 });
