@@ -72,9 +72,11 @@ describe('runs service: a preset initialised from scratch', () => {
   it("takes a registered model's id as the tokenizer, as it takes the model's folder", async () => {
     const { app, datasetId } = await setUp();
     const spm = await app.models.import({ path: SPM, name: 'spm' });
-    const byFolder = await app.runs.estimate(config(datasetId));
+    // A fixed memory budget: by default it is the free memory less a margin, which moves between calls.
+    const budget = { memoryBudgetMiB: 4096 };
+    const byFolder = await app.runs.estimate(config(datasetId, budget));
     expect(byFolder.trainingExamples).toBeGreaterThan(0);
-    expect(await app.runs.estimate(config(datasetId, { tokenizer: spm.id }))).toEqual(byFolder);
+    expect(await app.runs.estimate(config(datasetId, { ...budget, tokenizer: spm.id }))).toEqual(byFolder);
     await expect(app.runs.estimate(config(datasetId, { tokenizer: 'm-nope' }))).rejects.toThrow(
       /^tokenizer: No model "m-nope": not a registered id/,
     );
