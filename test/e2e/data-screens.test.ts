@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
+import { openScreen } from './navigate';
 import { startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
@@ -42,10 +43,34 @@ async function importPaths(file: string): Promise<void> {
 }
 
 describe('Datasets and Masking screens', () => {
+  it('with no dataset yet, Masking and Train say what to do instead of sending a request that must fail', async () => {
+    await page.goto(url);
+    await page.getByTestId('nav-masking').click();
+    await page.getByLabel('A dataset example').check();
+    await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe(
+      'No dataset yet: import one on the Datasets screen, or mask typed text.',
+    );
+    await expect(page.getByTestId('mask-preview').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('mask-reroll').isDisabled()).resolves.toBe(true);
+    await page.getByLabel('Typed text').check();
+    await page.getByTestId('mask-text').fill('  ');
+    await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe('Type some text to mask.');
+    await expect(page.getByTestId('mask-preview').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('mask-text').fill('The cute dog walks in the green park');
+    await expect(page.getByTestId('mask-preview').isEnabled()).resolves.toBe(true);
+    expect(await page.getByTestId('mask-missing').count()).toBe(0);
+
+    const train = await openScreen(page, 'train');
+    await train.getByText(/^Pick the dataset to train on \(none yet\? import one on the Datasets screen\)$/).waitFor();
+    await train.getByText('Pick a dataset first: the estimate counts its examples.').waitFor();
+    expect(await train.getByText(/spanfill datasets list/).count()).toBe(0);
+    await expect(page.getByTestId('train-start').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('nav-datasets').click();
+  });
+
   it('imports a file and shows it', async () => {
     const file = path.join(dir, 'notes.txt');
     fs.writeFileSync(file, 'The cute dog walks in the green park.\n\nA second note about the quiet river at dawn.\n');
-    await page.goto(url);
     await importPaths(file);
     await page.getByTestId('dataset-detail').waitFor();
     // A successful import says what it made and empties the path box for the next one.
@@ -112,8 +137,12 @@ describe('Datasets and Masking screens', () => {
     expect(rerolled.some((t) => t !== seeded)).toBe(true);
     await expect(page.getByTestId('mask-lengths').textContent()).resolves.toMatch(/input 64 ← 79 raw tokens/);
 
+    // The newest ready dataset is picked already (as on Train).
     await page.getByLabel('A dataset example').check();
-    await page.locator('select').first().selectOption({ label: 'notes.txt (2 documents)' });
+    await expect(page.getByTestId('mask-dataset').inputValue()).resolves.toMatch(/^ds-/);
+    await expect(page.getByTestId('mask-dataset').locator('option:checked').textContent()).resolves.toBe(
+      'notes.txt (2 documents)',
+    );
     await page.getByTestId('mask-preview').click();
     await page.getByText(/of \d+ \((packed|per-document)\)/).waitFor();
     await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });

@@ -55,6 +55,16 @@ class DatasetsStore {
     });
   }
 
+  /** The datasets one can train on or mask, oldest first (the list's order). */
+  get ready(): DatasetSummary[] {
+    return this.datasets.filter((d) => d.status === 'ready');
+  }
+
+  /** The id a form starts from when none is picked yet: the newest ready dataset, or '' when none. */
+  get newestReadyId(): string {
+    return this.ready.at(-1)?.id ?? '';
+  }
+
   async load(): Promise<void> {
     this.isLoading = true;
     try {

@@ -131,10 +131,13 @@ export function configOf(form: TrainForm): RunConfigInput {
 
 export type FieldErrors = Partial<Record<keyof TrainForm, string>>;
 
+/** The form's word for a missing dataset: the schema's names the CLI's listing, not this screen's list. */
+export const PICK_DATASET = 'Pick the dataset to train on (none yet? import one on the Datasets screen)';
+
 /**
  * The schema's messages by form field. Zod calls both an emptied number box and a fraction
  * where a whole number belongs a type error ("expected int, received number"): each is said in
- * words instead.
+ * words instead, as is a dataset not yet picked.
  */
 export function validate(form: TrainForm): FieldErrors {
   const parsed = runConfigSchema.safeParse(configOf(form), { error: contractMessages });
@@ -150,7 +153,19 @@ export function validate(form: TrainForm): FieldErrors {
   return errors;
 }
 
+/**
+ * Why the estimate waits, when the form is not valid: a dataset alone missing is not a setting
+ * to fix (the estimate counts its examples), anything else is marked at its field.
+ */
+export function estimateBlocker(errors: FieldErrors): string {
+  const fields = Object.keys(errors);
+  return fields.length === 1 && fields[0] === 'datasetId'
+    ? 'Pick a dataset first: the estimate counts its examples.'
+    : 'Fix the settings marked above first.';
+}
+
 function messageOf(issue: { code: string; message: string }, key: string, value: unknown): string {
+  if (key === 'datasetId' && value === '') return PICK_DATASET;
   if (issue.code !== 'invalid_type') return issue.message;
   const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);
   if (isEmpty) return `${key} needs a number`;

@@ -10,6 +10,7 @@ import {
   applySettings,
   configOf,
   describeSavedSettings,
+  estimateBlocker,
   initialForm,
   validate,
   type TrainForm,
@@ -59,6 +60,16 @@ describe('Train form: provider and CPU threads', () => {
     expect(validate({ ...form, batchSize: Number.NaN }).batchSize).toBe('batchSize needs a number');
     // A bound with no message of its own in the schema, in the same words (contract/issues.ts).
     expect(validate({ ...form, batchSize: 0 }).batchSize).toBe('batchSize must be ≥ 1');
+  });
+
+  it("ask for a dataset in the screen's words, and let the estimate wait for one without calling it a fix", () => {
+    const form = initialForm(undefined, saved('cpu'));
+    const errors = validate(form);
+    expect(errors).toEqual({ datasetId: expect.stringMatching(/^Pick the dataset to train on .*Datasets screen/) });
+    expect(errors.datasetId).not.toMatch(/spanfill datasets list/);
+    expect(estimateBlocker(errors)).toBe('Pick a dataset first: the estimate counts its examples.');
+    expect(estimateBlocker(validate({ ...form, batchSize: 0 }))).toBe('Fix the settings marked above first.');
+    expect(estimateBlocker(validate(ready({ ...form, batchSize: 0 })))).toBe('Fix the settings marked above first.');
   });
 
   it('say where the provider and threads came from', () => {
