@@ -155,6 +155,10 @@ describe('Train and Runs screens', () => {
     expect(early).toBeGreaterThan(0);
     await expect(page.getByTestId('run-provider').textContent()).resolves.toBe('cpu');
     await expect(page.getByTestId('run-threads').textContent()).resolves.toBe('2');
+    // The dataset by its name (its id on hover), as in the run's default name.
+    await expect(page.getByTestId('run-dataset').textContent()).resolves.toBe('notes.txt');
+    await expect(page.getByTestId('run-dataset').getAttribute('title')).resolves.toBe(datasetId);
+    await expect(page.locator('#run-title').textContent()).resolves.toMatch(/ on notes\.txt$/);
     await expect(page.getByTestId('run-step').textContent()).resolves.toContain('step 60 / 60 (100 %)');
     // Checkpoints at 30 and 60, each with the validation loss measured at its step.
     await expect(page.getByTestId('run-checkpoints').locator('tbody tr').count()).resolves.toBe(2);
@@ -355,7 +359,7 @@ describe('Train and Runs screens', () => {
     await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
     // Named by the run and step it continues, not by the checkpoint folder's name, with a link to that run.
     const [, source, step] = /[\\/]runs[\\/](r-\w+)[\\/]checkpoints[\\/]step-0*(\d+)$/.exec(checkpoint) ?? [];
-    await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on ${datasetId}`);
+    await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on notes.txt`);
     await expect(page.getByTestId('run-origin').textContent()).resolves.toBe(`${source} step ${step}`);
     await expect(page.getByTestId('run-origin').getAttribute('title')).resolves.toBe(checkpoint);
     await scrollToTop();
@@ -372,7 +376,7 @@ describe('Train and Runs screens', () => {
       .filter({ has: page.locator('.id', { hasText: new RegExp(`^${source}$`) }) });
     await sourceRow.getByTestId('run-delete').click();
     await expect(sourceRow.getByTestId('run-delete-question').textContent()).resolves.toMatch(
-      new RegExp(`${source} step ${step} on ${datasetId} continued from them and could not be resumed`),
+      new RegExp(`${source} step ${step} on notes\\.txt continued from them and could not be resumed`),
     );
     await sourceRow.getByRole('button', { name: 'Keep' }).click();
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);

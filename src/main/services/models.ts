@@ -16,6 +16,7 @@ import type {
   ModelSource,
   ModelSummary,
 } from '../../shared/contract/models';
+import { shortModelName } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, RepoIdError, validateRepoId, validateRevision } from '../engine/hub/catalog';
@@ -192,6 +193,11 @@ export class ModelService {
       `No model ${JSON.stringify(model)}: not a registered id, a folder, or a repository in the cache; ` +
         '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
     );
+  }
+
+  /** `model` in a few words, for a run's default name: a registered model's name, else shortModelName. */
+  label(model: string): string {
+    return this.repo.get(model)?.name ?? shortModelName(model);
   }
 
   cacheUsage(): ModelCacheUsage {

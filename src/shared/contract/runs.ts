@@ -284,6 +284,29 @@ export function shortModelName(model: string): string {
   return model.split(/[\\/]/).filter(Boolean).at(-1) ?? model;
 }
 
+/** The most characters of a dataset's or model's name in a default run name. */
+export const RUN_NAME_PART_MAX = 40;
+
+/** `text` cut to `max` characters (code points), the cut marked with an ellipsis. */
+function clip(text: string, max: number): string {
+  const chars = Array.from(text.trim());
+  return chars.length <= max
+    ? chars.join('')
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/**
+ * The name a run gets when it is given none: "<model> on <dataset>", each as people call it (a
+ * registered model's and the dataset's names, not their ids; see shortModelName for the rest),
+ * each cut to RUN_NAME_PART_MAX characters.
+ */
+export function defaultRunName(modelLabel: string, datasetName: string): string {
+  return `${clip(modelLabel, RUN_NAME_PART_MAX)} on ${clip(datasetName, RUN_NAME_PART_MAX)}`;
+}
+
 /**
  * The line that says a run was split to fit memory, e.g. "batch 32 does not fit the 6.0 GiB
  * budget (free memory less a margin; needs ~9.1 GiB); training micro-batches of 8 with

@@ -81,6 +81,8 @@ describe('runs service: a run', () => {
     const started = await app.runs.start(base(datasetId));
     const ended = await app.runs.wait(started.id);
     expect(ended).toMatchObject({ status: 'completed', step: 10, totalSteps: 10, provider: 'cpu' });
+    // Named, when not given a name, after the model folder and the dataset (not its id).
+    expect(ended.name).toBe('t5-tiny-spm on texts.txt');
     const of = <E extends EventName>(name: E) =>
       events.filter((e) => e.name === name).map((e) => e.payload as EventMap[E]);
     expect(of('runs.statusChanged').map((s) => s.status)).toEqual(['queued', 'running', 'running', 'completed']);
@@ -103,6 +105,19 @@ describe('runs service: a run', () => {
     expect(stored.map((c) => c.step)).toEqual([4, 8, 10]); // keepLast 3
     expect(stored.filter((c) => c.isBest)).toHaveLength(1);
     expect(stored.find((c) => c.step === 10)?.eval?.loss).toBe(series['eval.loss'].at(-1)?.value);
+  });
+
+  it("takes a registered model's name and a renamed dataset's name into its default name", async () => {
+    const { app, datasetId } = await setUp();
+    const model = await app.models.import({ path: base(datasetId).model, name: 'my tiny spm' });
+    app.datasets.repo.rename(datasetId, 'Letters from the 1790s, transcribed and proofread twice');
+    const started = await app.runs.start(base(datasetId, { model: model.id, maxSteps: 2, stepsPerCall: 1 }));
+    expect(started.name).toBe('my tiny spm on Letters from the 1790s, transcribed and…');
+    expect((await app.runs.wait(started.id)).status).toBe('completed');
+    // A name given is kept as it is.
+    const named = await app.runs.start(base(datasetId, { model: model.id, maxSteps: 2, stepsPerCall: 1, name: ' x ' }));
+    expect(named.name).toBe(' x ');
+    await app.runs.wait(named.id);
   });
 
   it('pauses with a checkpoint and resumes to the end; remove deletes its files', async () => {

@@ -10,6 +10,7 @@ import {
   runCalls,
   runConfigSchema,
   runRequestSchema,
+  defaultRunName,
   shortModelName,
 } from '../../../src/shared/contract/runs';
 import type { AppSettings } from '../../../src/shared/contract/system';
@@ -94,6 +95,18 @@ describe('resolveRunRequest', () => {
     expect(config).not.toHaveProperty('preset');
     // A field present but undefined (an optional one a caller passed on) is not given.
     expect(resolve({ preset: 'standard', evalEvery: undefined }, saved('auto'))).toMatchObject({ evalEvery: 500 });
+  });
+});
+
+describe('defaultRunName', () => {
+  it('joins the model and dataset names, cutting each at 40 characters (code points) with an ellipsis', () => {
+    expect(defaultRunName('t5-small', 'notes.txt')).toBe('t5-small on notes.txt');
+    const forty = 'x'.repeat(40);
+    expect(defaultRunName(forty, forty)).toBe(`${forty} on ${forty}`);
+    expect(defaultRunName(`${forty}y`, 'a')).toBe(`${'x'.repeat(39)}… on a`);
+    // Emoji count once and are never split; a cut at a space drops the space.
+    expect(defaultRunName('m', `${'🙂'.repeat(41)}`)).toBe(`m on ${'🙂'.repeat(39)}…`);
+    expect(defaultRunName('m', `${'a'.repeat(38)} bcd`)).toBe(`m on ${'a'.repeat(38)}…`);
   });
 });
 

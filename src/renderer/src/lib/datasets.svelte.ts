@@ -65,6 +65,11 @@ class DatasetsStore {
     return this.ready.at(-1)?.id ?? '';
   }
 
+  /** A run's dataset as people know it: its name, its id until the list is in, or 'removed'. */
+  nameOf(id: string | null): string {
+    return id === null ? 'removed' : (this.datasets.find((d) => d.id === id)?.name ?? id);
+  }
+
   async load(): Promise<void> {
     this.isLoading = true;
     try {
