@@ -26,6 +26,7 @@ let page: Page;
 let url: string;
 let dir: string;
 let datasetId: string;
+let modelId: string;
 let dataDir: string;
 
 /** Forty short documents of plain words: enough for a few hundred examples at input length 32. */
@@ -50,6 +51,15 @@ beforeAll(async () => {
     { encoding: 'utf8' },
   );
   datasetId = (JSON.parse(imported) as { id: string }).id;
+  // A copy of the model registered by name: the second run trains it by its id.
+  const copy = path.join(dir, 'registered-spm');
+  fs.cpSync(tinySpm, copy, { recursive: true });
+  const registered = execFileSync(
+    process.execPath,
+    ['bin/spanfill.mjs', 'models', 'import', copy, '--name', 'tiny spm', '--data-dir', dataDir, '--json'],
+    { encoding: 'utf8' },
+  );
+  modelId = (JSON.parse(registered) as { model: { id: string } }).model.id;
   ({ child: serveProcess, url } = await startServe(dataDir));
   ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
 });
@@ -279,6 +289,9 @@ describe('Train and Runs screens', () => {
     // The list loads when the screen opens, and count() does not wait for it.
     await waitFor('both runs listed', async () => (await rows.count()) === 2);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('two or more runs');
+    // A model folder by its last part (the whole path on hover).
+    await expect(rows.locator('td.model').allTextContents()).resolves.toEqual(['t5-tiny-spm', 't5-tiny-spm']);
+    await expect(rows.locator('td.model').first().getAttribute('title')).resolves.toBe(tinySpm);
     await shot('07-runs-list');
     await rows.nth(0).getByTestId('run-select').check();
     await rows.nth(1).getByTestId('run-select').check();
@@ -307,8 +320,7 @@ describe('Train and Runs screens', () => {
     await openScreen(page, 'train');
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
     await page.getByTestId('train-dataset').selectOption(datasetId);
-    await page.getByTestId('train-model').selectOption('folder');
-    await page.getByTestId('train-model-path').fill(tinySpm);
+    await page.getByTestId('train-model').selectOption(modelId); // the registered copy, by id
     await page.getByTestId('train-length').fill('32');
     await page.getByTestId('train-steps').fill('3000');
     await page.getByTestId('train-eval-every').fill('0');
@@ -337,6 +349,11 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('run-resume').waitFor();
     await scrollToTop();
     await shot('10-run-failed');
+    // A registered model by its name in the runs table (its id on hover).
+    await openScreen(page, 'runs');
+    const killed = page.getByTestId('runs-table').locator('tbody tr').filter({ hasText: 'host killed' });
+    await expect.poll(() => killed.locator('td.model').textContent()).toBe('tiny spm');
+    await expect(killed.locator('td.model').getAttribute('title')).resolves.toBe(modelId);
   });
   it("continues training from an earlier run's checkpoint, picked in the base model list", async () => {
     await openScreen(page, 'train');

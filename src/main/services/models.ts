@@ -16,7 +16,7 @@ import type {
   ModelSource,
   ModelSummary,
 } from '../../shared/contract/models';
-import { shortModelName } from '../../shared/contract/runs';
+import { modelLabel } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, RepoIdError, validateRepoId, validateRevision } from '../engine/hub/catalog';
@@ -195,9 +195,9 @@ export class ModelService {
     );
   }
 
-  /** `model` in a few words, for a run's default name: a registered model's name, else shortModelName. */
+  /** `model` in a few words, for a run's default name (contract/runs.ts modelLabel). */
   label(model: string): string {
-    return this.repo.get(model)?.name ?? shortModelName(model);
+    return modelLabel(model, this.list());
   }
 
   cacheUsage(): ModelCacheUsage {

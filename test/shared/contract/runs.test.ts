@@ -11,6 +11,7 @@ import {
   runConfigSchema,
   runRequestSchema,
   defaultRunName,
+  modelLabel,
   shortModelName,
 } from '../../../src/shared/contract/runs';
 import type { AppSettings } from '../../../src/shared/contract/system';
@@ -107,6 +108,21 @@ describe('defaultRunName', () => {
     // Emoji count once and are never split; a cut at a space drops the space.
     expect(defaultRunName('m', `${'🙂'.repeat(41)}`)).toBe(`m on ${'🙂'.repeat(39)}…`);
     expect(defaultRunName('m', `${'a'.repeat(38)} bcd`)).toBe(`m on ${'a'.repeat(38)}…`);
+  });
+});
+
+describe('modelLabel', () => {
+  it('names a registered model, given by id or by its folder, by its name, and anything else as shortModelName', () => {
+    const registered = [
+      { id: 'm-1a2b3c4d', name: 'my notes model', path: '/models/notes' },
+      { id: 'm-5e6f7a8b', name: 'other', path: '/models/other' },
+    ];
+    expect(modelLabel('m-1a2b3c4d', registered)).toBe('my notes model');
+    expect(modelLabel('/models/other', registered)).toBe('other');
+    expect(modelLabel('/models/notes-v2', registered)).toBe('notes-v2');
+    expect(modelLabel('m-00000000', registered)).toBe('m-00000000');
+    expect(modelLabel('/data/runs/r-1a2b3c4d/checkpoints/step-00000040', registered)).toBe('r-1a2b3c4d step 40');
+    expect(modelLabel('m-1a2b3c4d', [])).toBe('m-1a2b3c4d');
   });
 });
 

@@ -7,6 +7,7 @@ import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from
 import { ApiError } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
+import { modelLabel } from '../../../shared/contract/runs';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
 
@@ -39,6 +40,11 @@ class ModelsStore {
       this.token = token;
       this.isLoaded = true;
     });
+  }
+
+  /** A run's base model in a few words (contract/runs.ts modelLabel), registered names once listed. */
+  labelOf(model: string): string {
+    return modelLabel(model, this.models);
   }
 
   /** Only the registered models (the Playground's picker needs no catalog or cache). */
