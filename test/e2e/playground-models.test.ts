@@ -187,6 +187,19 @@ describe('Models, Playground and Settings screens', () => {
     expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('05-sampling');
+    // Clearing the history asks first; Keep keeps it, Yes empties it.
+    const kept = history.length - 1;
+    await page.getByRole('button', { name: 'Clear the prompt history' }).click();
+    await expect(page.getByTestId('history-clear-question').textContent()).resolves.toContain(
+      `Forget the ${kept} prompts kept in this browser?`,
+    );
+    await page.getByTestId('history-clear-question').getByRole('button', { name: 'Keep' }).click();
+    await expect(page.getByTestId('history').locator('option').count()).resolves.toBe(kept + 1);
+    await page.getByRole('button', { name: 'Clear the prompt history' }).click();
+    await page.getByRole('button', { name: 'Yes, clear' }).click();
+    await expect
+      .poll(() => page.getByTestId('history').locator('option').allTextContents())
+      .toEqual(['None yet: each prompt you fill is kept here']);
   });
 
   it('removes the model after a red confirm that says the folder stays', async () => {
