@@ -5,14 +5,14 @@
 // loss chart drawn on opening it, and the Playground fills a prompt with its checkpoint (the
 // demo's scores themselves are checked by test/main/cli/commands/demo.test.ts).
 
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
-import { startServe, startServing } from './serve';
+import { spanfillJson, startServe, startServing } from './serve';
 
 const resultsDir = path.resolve('test-results');
 const children: ChildProcess[] = [];
@@ -66,11 +66,9 @@ describe('first launch and the demo', () => {
     expect(result.url).toMatch(/#\/runs$/);
     expect(result.runId).toMatch(/^r-/);
     // The run is an ordinary stored one.
-    const listed = JSON.parse(
-      execFileSync(process.execPath, ['bin/spanfill.mjs', 'runs', '--json', '--data-dir', path.join(dir, 'demo')], {
-        encoding: 'utf8',
-      }),
-    ) as { runs: { id: string; status: string; datasetId: string }[] };
+    const listed = spanfillJson<{ runs: { id: string; status: string; datasetId: string }[] }>(path.join(dir, 'demo'), [
+      'runs',
+    ]);
     expect(listed.runs).toEqual([
       expect.objectContaining({ id: result.runId, status: 'completed', datasetId: result.datasetId }),
     ]);

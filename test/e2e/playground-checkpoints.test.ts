@@ -5,21 +5,18 @@
 // and a masked prompt is filled by the base model, the run's last checkpoint and its first
 // one (added from the selectors with the keyboard) side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsDir, startSession, type E2eSession } from './session';
+import { spanfillJson } from './serve';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
 let page: Page;
 
-const cli = (args: string[]): string =>
-  execFileSync(process.execPath, ['bin/spanfill.mjs', ...args, '--data-dir', session.dataDir, '--json'], {
-    encoding: 'utf8',
-  });
+const cli = <T>(args: string[]): T => spanfillJson<T>(session.dataDir, args);
 
 beforeAll(async () => {
   session = await startSession('ckpt');
@@ -30,7 +27,7 @@ beforeAll(async () => {
     Array.from({ length: 40 }, (_, w) => words[(d * 5 + w * 3) % words.length]).join(' '),
   );
   fs.writeFileSync(notes, docs.join('\n\n') + '\n');
-  const datasetId = (JSON.parse(cli(['import', notes])) as { id: string }).id;
+  const datasetId = cli<{ id: string }>(['import', notes]).id;
   // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
   // 20 steps with a checkpoint and a validation every 10: a best and a last checkpoint to offer.
   cli(

@@ -1,8 +1,8 @@
 // Starts the real `spanfill serve --json` (bin/spanfill.mjs, the built UI), or `spanfill demo
 // --serve --json`, for the end-to-end tests and resolves with the URL from the one JSON document
-// it prints once listening.
+// it prints once listening; and a one-shot `spanfill … --json` for setting a store up.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
 export interface ServeProcess {
   readonly child: ChildProcess;
@@ -35,4 +35,12 @@ export function startServing(args: readonly string[], env: NodeJS.ProcessEnv = {
     });
     child.on('exit', (code) => reject(new Error(`spanfill serve exited with ${code}`)));
   });
+}
+
+/** `spanfill ARGS --data-dir DIR --json` run to its end (it throws on a non-zero exit): its one JSON document. */
+export function spanfillJson<T>(dataDir: string, args: readonly string[]): T {
+  const out = execFileSync(process.execPath, ['bin/spanfill.mjs', ...args, '--data-dir', dataDir, '--json'], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as T;
 }

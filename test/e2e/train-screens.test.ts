@@ -7,7 +7,7 @@
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storedRunHostPid } from '../support/store-peek';
 import { launchChromium } from './chromium';
 import { openScreen } from './navigate';
-import { startServe } from './serve';
+import { spanfillJson, startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
@@ -45,21 +45,11 @@ beforeAll(async () => {
   const notes = path.join(dir, 'notes.txt');
   writeNotes(notes);
   dataDir = path.join(dir, 'data');
-  const imported = execFileSync(
-    process.execPath,
-    ['bin/spanfill.mjs', 'import', notes, '--data-dir', dataDir, '--json'],
-    { encoding: 'utf8' },
-  );
-  datasetId = (JSON.parse(imported) as { id: string }).id;
-  // A copy of the model registered by name: the second run trains it by its id.
+  datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
+  // A copy of the model registered by name: the host-killed run trains it by its id.
   const copy = path.join(dir, 'registered-spm');
   fs.cpSync(tinySpm, copy, { recursive: true });
-  const registered = execFileSync(
-    process.execPath,
-    ['bin/spanfill.mjs', 'models', 'import', copy, '--name', 'tiny spm', '--data-dir', dataDir, '--json'],
-    { encoding: 'utf8' },
-  );
-  modelId = (JSON.parse(registered) as { model: { id: string } }).model.id;
+  modelId = spanfillJson<{ model: { id: string } }>(dataDir, ['models', 'import', copy, '--name', 'tiny spm']).model.id;
   ({ child: serveProcess, url } = await startServe(dataDir));
   ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
 });

@@ -16,7 +16,7 @@ import type {
   ModelSource,
   ModelSummary,
 } from '../../shared/contract/models';
-import { modelLabel } from '../../shared/contract/runs';
+import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, RepoIdError, validateRepoId, validateRevision } from '../engine/hub/catalog';

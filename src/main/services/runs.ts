@@ -16,7 +16,7 @@ import type {
   RunStarted,
   RunSummary,
 } from '../../shared/contract/runs';
-import { defaultRunName } from '../../shared/contract/runs';
+import { defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -96,9 +96,8 @@ export class RunService {
     const config = prepared.config; // with the micro-batch split, when memory needed one
     const release = acquireTrainerLock(this.deps.dataDir);
     const id = `r-${randomUUID().slice(0, 8)}`;
-    const name =
-      config.name ??
-      defaultRunName(this.deps.models.label(config.model), this.deps.datasets.get(config.datasetId, 0).name);
+    const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
+    const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
     const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
     mkdirSync(this.checkpointDir(id), { recursive: true });
     this.setStatus(row);

@@ -10,9 +10,6 @@ import {
   runCalls,
   runConfigSchema,
   runRequestSchema,
-  defaultRunName,
-  modelLabel,
-  shortModelName,
 } from '../../../src/shared/contract/runs';
 import type { AppSettings } from '../../../src/shared/contract/system';
 
@@ -96,45 +93,5 @@ describe('resolveRunRequest', () => {
     expect(config).not.toHaveProperty('preset');
     // A field present but undefined (an optional one a caller passed on) is not given.
     expect(resolve({ preset: 'standard', evalEvery: undefined }, saved('auto'))).toMatchObject({ evalEvery: 500 });
-  });
-});
-
-describe('defaultRunName', () => {
-  it('joins the model and dataset names, cutting each at 40 characters (code points) with an ellipsis', () => {
-    expect(defaultRunName('t5-small', 'notes.txt')).toBe('t5-small on notes.txt');
-    const forty = 'x'.repeat(40);
-    expect(defaultRunName(forty, forty)).toBe(`${forty} on ${forty}`);
-    expect(defaultRunName(`${forty}y`, 'a')).toBe(`${'x'.repeat(39)}… on a`);
-    // Emoji count once and are never split; a cut at a space drops the space.
-    expect(defaultRunName('m', `${'🙂'.repeat(41)}`)).toBe(`m on ${'🙂'.repeat(39)}…`);
-    expect(defaultRunName('m', `${'a'.repeat(38)} bcd`)).toBe(`m on ${'a'.repeat(38)}…`);
-  });
-});
-
-describe('modelLabel', () => {
-  it('names a registered model, given by id or by its folder, by its name, and anything else as shortModelName', () => {
-    const registered = [
-      { id: 'm-1a2b3c4d', name: 'my notes model', path: '/models/notes' },
-      { id: 'm-5e6f7a8b', name: 'other', path: '/models/other' },
-    ];
-    expect(modelLabel('m-1a2b3c4d', registered)).toBe('my notes model');
-    expect(modelLabel('/models/other', registered)).toBe('other');
-    expect(modelLabel('/models/notes-v2', registered)).toBe('notes-v2');
-    expect(modelLabel('m-00000000', registered)).toBe('m-00000000');
-    expect(modelLabel('/data/runs/r-1a2b3c4d/checkpoints/step-00000040', registered)).toBe('r-1a2b3c4d step 40');
-    expect(modelLabel('m-1a2b3c4d', [])).toBe('m-1a2b3c4d');
-  });
-});
-
-describe('shortModelName', () => {
-  it("names a run's checkpoint by run and step, anything else by its last path segment", () => {
-    expect(shortModelName('/home/me/Spanfill/runs/r-1a2b3c4d/checkpoints/step-00000600')).toBe('r-1a2b3c4d step 600');
-    expect(shortModelName('C:\\Users\\me\\Spanfill\\runs\\r-1a2b3c4d\\checkpoints\\step-00000000\\')).toBe(
-      'r-1a2b3c4d step 0',
-    );
-    expect(shortModelName('/models/t5-small/')).toBe('t5-small');
-    expect(shortModelName('/data/runs/notes/checkpoints/step-1/extra')).toBe('extra');
-    expect(shortModelName('builtin:byt5-tiny')).toBe('builtin:byt5-tiny');
-    expect(shortModelName('m-1234abcd')).toBe('m-1234abcd');
   });
 });

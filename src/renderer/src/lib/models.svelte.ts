@@ -7,7 +7,7 @@ import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from
 import { ApiError } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
-import { modelLabel } from '../../../shared/contract/runs';
+import { modelLabel } from '../../../shared/contract/runNames';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
 

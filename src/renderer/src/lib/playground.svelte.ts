@@ -8,7 +8,7 @@
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { api } from './api';
-import { shortModelName } from '../../../shared/contract/runs';
+import { shortModelName } from '../../../shared/contract/runNames';
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';

@@ -1,0 +1,56 @@
+// How runs and their base models are named in words: a checkpoint folder as the run and step it
+// comes from, a model as people know it (a registered model's name, else the last part of its
+// path), and the name a run gets when it is given none. Shared by the runs service (default
+// names), the runs table, the run view and the Playground.
+
+/** The run and step whose checkpoint folder (`…/runs/<id>/checkpoints/step-N`) `model` is, if it is one. */
+export function checkpointOrigin(model: string): { readonly runId: string; readonly step: number } | null {
+  const match = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-(\d+)[\\/]?$/.exec(model);
+  return match ? { runId: match[1], step: Number(match[2]) } : null;
+}
+
+/**
+ * A run's base model in a few words: a run's checkpoint as "<id> step N", anything else (a
+ * folder, an id, builtin:…) by its last path segment. For the default run name and the runs
+ * table, where the whole path would not fit.
+ */
+export function shortModelName(model: string): string {
+  const origin = checkpointOrigin(model);
+  if (origin) return `${origin.runId} step ${origin.step}`;
+  return model.split(/[\\/]/).filter(Boolean).at(-1) ?? model;
+}
+
+/**
+ * A run's base model as people know it: a registered model, given by its id or its folder, by
+ * its name; anything else by shortModelName. The runs service names runs with it, the runs
+ * table labels their models with it (the Playground finds registered models the same way).
+ */
+export function modelLabel(
+  model: string,
+  registered: readonly { readonly id: string; readonly name: string; readonly path: string }[],
+): string {
+  return registered.find((m) => m.id === model || m.path === model)?.name ?? shortModelName(model);
+}
+
+/** The most characters of a dataset's or model's name in a default run name. */
+export const RUN_NAME_PART_MAX = 40;
+
+/** `text` cut to `max` characters (code points), the cut marked with an ellipsis. */
+function clip(text: string, max: number): string {
+  const chars = Array.from(text.trim());
+  return chars.length <= max
+    ? chars.join('')
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/**
+ * The name a run gets when it is given none: "<model> on <dataset>", each as people call it (a
+ * registered model's and the dataset's names, not their ids; see shortModelName for the rest),
+ * each cut to RUN_NAME_PART_MAX characters.
+ */
+export function defaultRunName(modelLabel: string, datasetName: string): string {
+  return `${clip(modelLabel, RUN_NAME_PART_MAX)} on ${clip(datasetName, RUN_NAME_PART_MAX)}`;
+}
