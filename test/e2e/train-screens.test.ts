@@ -136,7 +136,7 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-checkpoint-every').fill('30');
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
     await waitFor('the estimate for 60 steps', async () =>
-      /^\s*60 \(an\s+epoch\s+is\s+\d+\s+training\s+examples\)\s*$/.test(
+      /^\s*60 \(about\s+[\d.,]+\s+passes\s+over\s+the\s+\d+\s+training\s+examples\)\s*$/.test(
         (await page
           .getByTestId('estimate-steps')
           .textContent({ timeout: 1000 })
@@ -242,8 +242,11 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-name').fill('longer, lr 0.002');
     await page.getByTestId('train-eval-every').fill('50');
     await page.getByTestId('train-checkpoint-every').fill('1000');
-    // The first run's speed now gives a time.
+    // 3,000 steps go over these few examples hundreds of times: the estimate says so.
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
+    await page.getByTestId('estimate-passes-caution').waitFor();
+    await expect(page.getByTestId('estimate-steps').textContent()).resolves.toMatch(/^\s*3,000 \(about [\d,]+ passes/);
+    // The first run's speed now gives a time.
     await waitFor('a measured time', async () =>
       /about[\s\S]*measured\s+by\s+run/.test(
         (await page

@@ -1,0 +1,30 @@
+// The Train screen's estimate in words: how many times the run goes over its training
+// examples, and a caution when that many passes over a small dataset would have the model
+// learn it by heart rather than its language.
+
+import type { RunEstimate } from '../../../shared/contract/runs';
+
+/** More passes than this over the training examples get the caution. */
+export const MANY_PASSES = 20;
+
+export interface Passes {
+  /** "about 2.4 passes over the 678 training examples" (one decimal under 10, else whole). */
+  readonly text: string;
+  /** Set when the passes exceed MANY_PASSES. */
+  readonly caution?: string;
+}
+
+/** Steps × examples per step (micro-batch × accumulation) over the training examples. */
+export function describePasses(estimate: RunEstimate): Passes {
+  const examples = estimate.trainingExamples;
+  const passes = (estimate.totalSteps * estimate.batchSize * estimate.accumulation) / examples;
+  const count = passes < 10 ? passes.toFixed(1) : Math.round(passes).toLocaleString('en');
+  const text = `about ${count} ${count === '1.0' ? 'pass' : 'passes'} over the ${examples.toLocaleString('en')} training ${examples === 1 ? 'example' : 'examples'}`;
+  if (passes <= MANY_PASSES) return { text };
+  return {
+    text,
+    caution:
+      'A dataset seen this often tends to be learned by heart: the validation loss shows when it stops improving. ' +
+      'Fewer steps, or more text, may serve better.',
+  };
+}
