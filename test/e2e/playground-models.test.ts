@@ -232,6 +232,19 @@ describe('Models, Playground and Settings screens', () => {
       await expect(unavailable.nth(i).locator('input[type=radio]').isDisabled()).resolves.toBe(true);
       expect((await unavailable.nth(i).getByTestId('provider-reason').textContent())?.length).toBeGreaterThan(10);
     }
+    // Under auto (the default) the standard preset takes WebGPU only where it runs on a GPU: on a
+    // software driver (no GPU found: this machine's lavapipe) or none, the CPU, and the note says why.
+    const webgpu = page.getByTestId('provider-webgpu');
+    const isSoftware = (await webgpu.getAttribute('data-software')) === 'true';
+    const isGpu = (await webgpu.getAttribute('data-available')) === 'true' && !isSoftware;
+    if (isSoftware) await expect(webgpu.locator('.badge').textContent()).resolves.toBe('software (CPU)');
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('train-preset-standard').check();
+    await expect.poll(() => page.getByTestId('train-provider').inputValue()).toBe(isGpu ? 'webgpu' : 'cpu');
+    await expect(page.getByTestId('train-machine-note').textContent()).resolves.toMatch(
+      isGpu ? /^(?![\s\S]*takes the CPU here)/ : /Provider auto takes the CPU here, not webgpu: /,
+    );
+    await page.getByTestId('nav-settings').click();
     await cpu.locator('input[type=radio]').check();
     await page.getByTestId('settings-notice').filter({ hasText: 'New runs will use cpu.' }).waitFor();
     await page.getByTestId('threads-input').fill('2');

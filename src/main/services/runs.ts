@@ -91,8 +91,8 @@ export class RunService {
    * so the CLI, the Train screen and any other caller start the same run from the same request.
    */
   async start(request: RunRequest, signal?: AbortSignal): Promise<RunStarted> {
-    const asked = configOfRequest(request, this.deps.system.settings());
-    const prepared = await prepareRun(this.deps, asked, signal);
+    const asked = await configOfRequest(this.deps, request);
+    const prepared = await prepareRun(this.deps, asked.config, signal);
     const config = prepared.config; // with the micro-batch split, when memory needed one
     const release = acquireTrainerLock(this.deps.dataDir);
     const id = `r-${randomUUID().slice(0, 8)}`;
@@ -102,12 +102,12 @@ export class RunService {
     mkdirSync(this.checkpointDir(id), { recursive: true });
     this.setStatus(row);
     const started = await this.launch(row, prepared.payload, undefined, release);
-    return { ...started, notices: prepared.memory.notice === null ? [] : [prepared.memory.notice] };
+    return { ...started, notices: [asked.notice, prepared.memory.notice].filter((n) => typeof n === 'string') };
   }
 
   /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */
   async estimate(request: RunRequest, signal?: AbortSignal) {
-    const config = configOfRequest(request, this.deps.system.settings());
+    const { config } = await configOfRequest(this.deps, request);
     return estimateRun(await prepareRun(this.deps, config, signal), this.repo.list());
   }
 

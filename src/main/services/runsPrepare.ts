@@ -11,8 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { contractMessages } from '../../shared/contract/issues';
 import type { RunConfig, RunRequest } from '../../shared/contract/runs';
-import { resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
-import type { AppSettings } from '../../shared/contract/system';
+import { autoFallbackNote, defaultRunProvider, resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
@@ -62,11 +61,22 @@ export interface PreparedRun {
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** The configuration a request starts: its preset under it, the saved provider and threads where it names none. */
-export function configOfRequest(request: RunRequest, saved: AppSettings): RunConfig {
-  const parsed = runConfigSchema.safeParse(resolveRunRequest(request, saved), { error: contractMessages });
+/**
+ * The configuration a request starts: its preset under it, the saved provider and threads where
+ * it names none. Under 'auto' a preset's GPU provider is taken only where the machine's probe
+ * (read only then) has it on a GPU; `notice` says when the CPU was taken instead.
+ */
+export async function configOfRequest(
+  deps: Pick<RunPrepareDeps, 'system'>,
+  request: RunRequest,
+): Promise<{ readonly config: RunConfig; readonly notice?: string }> {
+  const saved = deps.system.settings();
+  const isProbed = request.provider === undefined && defaultRunProvider(saved.provider, request.preset) !== 'cpu';
+  const providers = isProbed ? (await deps.system.info()).providers : undefined;
+  const parsed = runConfigSchema.safeParse(resolveRunRequest(request, saved, providers), { error: contractMessages });
   if (!parsed.success) throw new ApiError('invalid_argument', describeIssues('runs.start', parsed.error.issues));
-  return parsed.data;
+  const notice = isProbed ? autoFallbackNote(saved.provider, request.preset, providers) : undefined;
+  return { config: parsed.data, ...(notice ? { notice } : {}) };
 }
 
 /** The base model's folder: a built-in preset (written on first use), a folder, or a registered model. */

@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { call } from './define';
-import type { AppSettings } from './system';
+import type { AppSettings, ProviderStatus } from './system';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -184,21 +184,52 @@ export type RunRequest = z.output<typeof runRequestSchema>;
 
 /**
  * The provider a new run takes when its caller names none: the saved one (system.settings);
- * under 'auto', the preset's (quick: cpu, standard: webgpu), else the CPU. NOTE: 'auto' does
- * not pick the "best" provider that loads: WebGPU also loads on a software Vulkan driver
- * (lavapipe), where it is far slower than the CPU, and a probe cannot tell the two apart.
+ * under 'auto', the preset's (quick: cpu, standard: webgpu) where `providers` (the machine's
+ * probe, when known) has it available and not on a software driver (WebGPU with no GPU found,
+ * far slower than the CPU), else the CPU. 'auto' does not otherwise rank the providers that load.
  */
-export function defaultRunProvider(saved: AppSettings['provider'], preset: RunPresetName | undefined): RunProviderName {
+export function defaultRunProvider(
+  saved: AppSettings['provider'],
+  preset: RunPresetName | undefined,
+  providers?: readonly ProviderStatus[],
+): RunProviderName {
   if (saved !== 'auto') return saved;
-  return (preset === undefined ? undefined : runPresets[preset].provider) ?? 'cpu';
+  const wanted = (preset === undefined ? undefined : runPresets[preset].provider) ?? 'cpu';
+  if (providers === undefined || wanted === 'cpu') return wanted;
+  const probe = providers.find((p) => p.name === wanted);
+  return probe?.available && !probe.isSoftware ? wanted : 'cpu';
 }
 
-/** A request as a configuration (still to be checked): the preset under the caller's settings, the saved provider and threads where it names none. */
-export function resolveRunRequest(request: RunRequest, saved: AppSettings): RunConfigInput {
+/**
+ * Why 'auto' trains `preset` on the CPU instead of its own provider on this machine, in words;
+ * undefined when it does not (or the settings are not 'auto').
+ */
+export function autoFallbackNote(
+  saved: AppSettings['provider'],
+  preset: RunPresetName | undefined,
+  providers: readonly ProviderStatus[] | undefined,
+): string | undefined {
+  const wanted = defaultRunProvider(saved, preset);
+  if (wanted === 'cpu' || defaultRunProvider(saved, preset, providers) !== 'cpu') return undefined;
+  const probe = providers?.find((p) => p.name === wanted);
+  const why = probe?.reason ?? `${wanted} is not available here`;
+  return `provider auto takes the CPU here, not ${wanted}: ${why}`;
+}
+
+/**
+ * A request as a configuration (still to be checked): the preset under the caller's settings,
+ * the saved provider (under 'auto' as `providers` allow, defaultRunProvider) and threads where
+ * it names none.
+ */
+export function resolveRunRequest(
+  request: RunRequest,
+  saved: AppSettings,
+  providers?: readonly ProviderStatus[],
+): RunConfigInput {
   const { preset, ...given } = request;
   return {
     ...withPreset(preset, given),
-    provider: given.provider ?? defaultRunProvider(saved.provider, preset),
+    provider: given.provider ?? defaultRunProvider(saved.provider, preset, providers),
     threads: given.threads ?? saved.cpuThreads,
   };
 }

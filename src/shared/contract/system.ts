@@ -9,7 +9,12 @@ export interface ProviderStatus {
   /** Execution provider name as onnxruntime spells it: cpu, webgpu, cuda, dml. */
   readonly name: string;
   readonly available: boolean;
-  /** Why it is not available (or a note on how it was checked). */
+  /**
+   * It loads, but on a software driver on the CPU (WebGPU on a Linux machine with no GPU found),
+   * slower than cpu: 'auto' does not choose it; `reason` says why.
+   */
+  readonly isSoftware?: boolean;
+  /** Why it is not available, or runs in software (or a note on how it was checked). */
   readonly reason?: string;
 }
 
@@ -38,7 +43,7 @@ export const providerChoices = ['auto', 'cpu', 'cuda', 'webgpu', 'dml'] as const
 
 /** Settings kept in the store (the `settings` table), shared by every way of running Spanfill. */
 export interface AppSettings {
-  /** The execution provider new training runs start with; auto: the run preset's, else cpu (runs.ts defaultRunProvider). */
+  /** The execution provider new training runs start with; auto: the run preset's where it works here, else cpu (runs.ts defaultRunProvider). */
   readonly provider: (typeof providerChoices)[number];
   /** onnxruntime's intra-op threads on the CPU; 0: onnxruntime decides (one per core). */
   readonly cpuThreads: number;

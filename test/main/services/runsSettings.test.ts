@@ -1,7 +1,8 @@
 // The saved settings (system.saveSettings: execution provider, CPU threads) reach a new run
 // through the runs service, whoever asks (the Train screen, `spanfill train`): a request that
 // names neither trains with the saved ones and its stored configuration says so; one that
-// names them keeps its own; a saved provider the machine cannot load is refused by name.
+// names them keeps its own; a saved provider the machine cannot load is refused by name; 'auto'
+// takes a preset's GPU provider only where the probe has it on a GPU.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runRequestSchema, type RunRequestInput } from '../../../src/shared/contract/runs';
 import type { AppServices } from '../../../src/main/services/app';
@@ -42,6 +43,35 @@ describe('runs service: the saved provider and threads', () => {
     // The preset's other values went under the request's: the request's batch and steps, the preset's intervals.
     expect(config).toMatchObject({ batchSize: 2, maxSteps: 2, evalEvery: 500, checkpointEvery: 1000 });
     expect(config).not.toHaveProperty('preset');
+  }, 120_000);
+
+  it("under 'auto' trains the standard preset on the CPU, and says so, where WebGPU has no GPU", async () => {
+    const { app, datasetId } = await setUp();
+    app.system.saveSettings({ provider: 'auto', cpuThreads: 0 });
+    // The machine's probe as a machine without a GPU would answer it (whatever this one has).
+    const info = await app.system.info();
+    const probes: string[] = [];
+    app.system.info = async () => {
+      probes.push('info');
+      return {
+        ...info,
+        providers: [
+          { name: 'cpu', available: true },
+          { name: 'webgpu', available: true, isSoftware: true, reason: 'no GPU found (test)' },
+        ],
+      };
+    };
+    const standard = request(datasetId, { preset: 'standard', evalEvery: undefined, checkpointEvery: undefined });
+    const started = await app.runs.start(standard);
+    expect(started.notices).toEqual(['provider auto takes the CPU here, not webgpu: no GPU found (test)']);
+    expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', provider: 'cpu' });
+    expect(app.runs.get(started.id).config.provider).toBe('cpu');
+    expect(probes.length).toBeGreaterThan(0);
+    // The quick preset (the CPU's) and a request naming its provider need no probe.
+    probes.length = 0;
+    await app.runs.estimate(request(datasetId, { preset: 'quick' }));
+    await app.runs.estimate(request(datasetId, { preset: 'standard', provider: 'cpu' }));
+    expect(probes).toEqual([]);
   }, 120_000);
 
   it("refuses a saved provider this machine cannot load by name, and keeps a request's own provider", async () => {

@@ -1,17 +1,19 @@
 // A run request: what it leaves out stays out through the contract's schema (so a preset and
 // the saved settings can go under it, instead of the schema's defaults such as provider 'cpu'
 // and threads 0), and resolveRunRequest fills it: the caller's provider, else the saved one,
-// else under 'auto' the preset's (quick: cpu, standard: webgpu), else cpu; the saved threads.
+// else under 'auto' the preset's (quick: cpu, standard: webgpu) where the probe has it on a GPU,
+// else cpu; the saved threads.
 
 import { describe, expect, it } from 'vitest';
 import {
+  autoFallbackNote,
   defaultRunProvider,
   resolveRunRequest,
   runCalls,
   runConfigSchema,
   runRequestSchema,
 } from '../../../src/shared/contract/runs';
-import type { AppSettings } from '../../../src/shared/contract/system';
+import type { AppSettings, ProviderStatus } from '../../../src/shared/contract/system';
 
 const base = { model: '/m', datasetId: 'ds-1', maxSteps: 7 };
 const saved = (provider: AppSettings['provider'], cpuThreads = 0): AppSettings => ({ provider, cpuThreads });
@@ -83,6 +85,37 @@ describe('resolveRunRequest', () => {
     expect(resolve({}, saved('auto'))).toMatchObject({ provider: 'cpu' });
     expect(defaultRunProvider('auto', 'standard')).toBe('webgpu');
     expect(defaultRunProvider('dml', 'quick')).toBe('dml');
+  });
+
+  it("under 'auto' with the machine's probe, takes the preset's GPU provider only where it runs on a GPU", () => {
+    const cpu = { name: 'cpu', available: true };
+    const gpu = [cpu, { name: 'webgpu', available: true }];
+    const software = [cpu, { name: 'webgpu', available: true, isSoftware: true, reason: 'no GPU found (…)' }];
+    const missing = [cpu, { name: 'webgpu', available: false, reason: 'WebGPU needs a GPU driver' }];
+    const resolveOn = (providers: ProviderStatus[], request: Record<string, unknown> = { preset: 'standard' }) =>
+      runConfigSchema.parse(
+        resolveRunRequest(runRequestSchema.parse({ ...base, ...request }), saved('auto'), providers),
+      ).provider;
+    expect(resolveOn(gpu)).toBe('webgpu');
+    expect(resolveOn(software)).toBe('cpu');
+    expect(resolveOn(missing)).toBe('cpu');
+    expect(resolveOn([cpu])).toBe('cpu');
+    // A provider named by the caller, or saved, is kept whatever the probe says (the run checks it).
+    expect(resolveOn(software, { preset: 'standard', provider: 'webgpu' })).toBe('webgpu');
+    expect(defaultRunProvider('webgpu', 'quick', software)).toBe('webgpu');
+    // Why, in words, only when auto took the CPU instead of the preset's provider.
+    expect(autoFallbackNote('auto', 'standard', software)).toBe(
+      'provider auto takes the CPU here, not webgpu: no GPU found (…)',
+    );
+    expect(autoFallbackNote('auto', 'standard', missing)).toBe(
+      'provider auto takes the CPU here, not webgpu: WebGPU needs a GPU driver',
+    );
+    expect(autoFallbackNote('auto', 'standard', [cpu])).toBe(
+      'provider auto takes the CPU here, not webgpu: webgpu is not available here',
+    );
+    expect(autoFallbackNote('auto', 'standard', gpu)).toBeUndefined();
+    expect(autoFallbackNote('auto', 'quick', software)).toBeUndefined();
+    expect(autoFallbackNote('webgpu', 'standard', software)).toBeUndefined();
   });
 
   it("keeps what the caller named over the saved settings and the preset, and the preset's other values under the caller's", () => {

@@ -42,7 +42,11 @@ export function renderSystemInfo(info: SystemInfo): string {
   ];
   const width = Math.max(0, ...info.providers.map((provider) => provider.name.length));
   for (const provider of info.providers) {
-    const state = provider.available ? 'available' : `not available — ${provider.reason ?? 'unknown reason'}`;
+    const state = !provider.available
+      ? `not available — ${provider.reason ?? 'unknown reason'}`
+      : provider.isSoftware
+        ? `available, in software — ${provider.reason ?? 'on the CPU'}`
+        : 'available';
     lines.push(`  ${provider.name.padEnd(width)}  ${state}`);
   }
   if (info.probeError) lines.push(`  (could not probe: ${info.probeError})`);

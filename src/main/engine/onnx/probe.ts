@@ -1,7 +1,9 @@
 // Which onnxruntime execution providers load on this machine: a one-node graph (built with
 // the graph builder) is opened on each provider with CPU fallback disabled. Runs inside the
-// engine host, never in main (a driver fault must only take the host down).
+// engine host, never in main (a driver fault must only take the host down). WebGPU that loads
+// with no GPU on the machine is marked software (gpuDevices.ts).
 
+import { gpuDeviceNodes, softwareWebGpuReason } from './gpuDevices';
 import { Graph } from './graph';
 import { neg } from './ops/elementwise';
 import { serializeModel } from './serialize';
@@ -10,6 +12,8 @@ import { EngineSession, ortVersion, PROVIDER_HINTS, PROVIDERS, supportedProvider
 export interface ProviderProbe {
   name: string;
   available: boolean;
+  /** Loads, but on a software driver on the CPU (WebGPU with no GPU found); `reason` says so. */
+  isSoftware?: boolean;
   reason?: string;
 }
 
@@ -24,7 +28,8 @@ function probeModel(): Uint8Array {
   return serializeModel(g);
 }
 
-export async function probeProviders(): Promise<ProbeResult> {
+/** `nodes`: the GPU device nodes found (gpuDevices.ts; given in tests). */
+export async function probeProviders(nodes: readonly string[] = gpuDeviceNodes()): Promise<ProbeResult> {
   const model = probeModel();
   const bundled = supportedProviders();
   const providers: ProviderProbe[] = [];
@@ -37,10 +42,13 @@ export async function probeProviders(): Promise<ProbeResult> {
     const session = await EngineSession.create(model, { providers: [name] });
     const isAvailable = session.placement.provider === name;
     await session.release();
+    const software = name === 'webgpu' ? softwareWebGpuReason(process.platform, nodes) : undefined;
     providers.push(
-      isAvailable
-        ? { name, available: true }
-        : { name, available: false, reason: session.placement.message || PROVIDER_HINTS[name] },
+      !isAvailable
+        ? { name, available: false, reason: session.placement.message || PROVIDER_HINTS[name] }
+        : software
+          ? { name, available: true, isSoftware: true, reason: software }
+          : { name, available: true },
     );
   }
   return { ortVersion: ortVersion(), providers };

@@ -4,6 +4,7 @@
 // one message per field for inline display.
 
 import {
+  autoFallbackNote,
   defaultRunProvider,
   runConfigSchema,
   runPresets,
@@ -12,7 +13,7 @@ import {
   type RunProviderName,
 } from '../../../shared/contract/runs';
 import { contractMessages } from '../../../shared/contract/issues';
-import { defaultAppSettings, type AppSettings } from '../../../shared/contract/system';
+import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
 import type { CarriedMasking } from './trainSettings.svelte';
 
 export interface TrainForm {
@@ -52,7 +53,13 @@ export const PRESET_LABELS: Readonly<Record<RunPresetName, string>> = {
  * The preset's values over the schema's defaults; fields a preset leaves out keep `base`'s.
  * The provider is the saved one, or under 'auto' the preset's (as the runs service picks it).
  */
-export function applyPreset(base: TrainForm, preset: RunPresetName, settings: AppSettings): TrainForm {
+/** `providers`: the machine's probe once known ('auto' takes a preset's GPU provider only where it runs on a GPU). */
+export function applyPreset(
+  base: TrainForm,
+  preset: RunPresetName,
+  settings: AppSettings,
+  providers?: readonly ProviderStatus[],
+): TrainForm {
   const p = runPresets[preset];
   return {
     ...base,
@@ -66,13 +73,21 @@ export function applyPreset(base: TrainForm, preset: RunPresetName, settings: Ap
     inputLength: p.inputLength ?? base.inputLength,
     evalEvery: p.evalEvery ?? base.evalEvery,
     checkpointEvery: p.checkpointEvery ?? base.checkpointEvery,
-    provider: defaultRunProvider(settings.provider, preset),
+    provider: defaultRunProvider(settings.provider, preset, providers),
   };
 }
 
 /** The saved provider (under 'auto': the chosen preset's) and CPU threads, once they are loaded. */
-export function applySettings(form: TrainForm, settings: AppSettings): TrainForm {
-  return { ...form, provider: defaultRunProvider(settings.provider, form.preset), threads: settings.cpuThreads };
+export function applySettings(
+  form: TrainForm,
+  settings: AppSettings,
+  providers?: readonly ProviderStatus[],
+): TrainForm {
+  return {
+    ...form,
+    provider: defaultRunProvider(settings.provider, form.preset, providers),
+    threads: settings.cpuThreads,
+  };
 }
 
 /** The Masking screen's choice wins over a preset's input length ("auto" trains packed). */
@@ -172,13 +187,22 @@ function messageOf(issue: { code: string; message: string }, key: string, value:
   return typeof value === 'number' ? `${key} must be a whole number` : issue.message;
 }
 
-/** Where the provider and CPU threads boxes start from, in words (shown beside them). */
-export function describeSavedSettings(settings: AppSettings | undefined): string {
+/**
+ * Where the provider and CPU threads boxes start from, in words (shown beside them), with why
+ * 'auto' took the CPU for `preset` on this machine when it did (`providers`: its probe).
+ */
+export function describeSavedSettings(
+  settings: AppSettings | undefined,
+  preset?: RunPresetName,
+  providers?: readonly ProviderStatus[],
+): string {
   if (settings === undefined) return 'The saved provider and CPU threads could not be read; these are the defaults.';
   const provider =
     settings.provider === 'auto' ? "auto (the preset's: CPU for quick, WebGPU for standard)" : settings.provider;
+  const fallback = autoFallbackNote(settings.provider, preset, providers);
   return (
     `From Settings: provider ${provider}, CPU threads ${settings.cpuThreads} (0: onnxruntime picks, one per core). ` +
+    (fallback ? `${fallback[0].toUpperCase()}${fallback.slice(1)}. ` : '') +
     'A change here is for this run only.'
   );
 }

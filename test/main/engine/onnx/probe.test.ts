@@ -1,4 +1,5 @@
-// The provider probe reports the CPU as available and every other provider with a reason.
+// The provider probe reports the CPU as available and every other provider with a reason, and
+// WebGPU that loads on a Linux machine with no GPU device node as software.
 import { describe, expect, it } from 'vitest';
 import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 
@@ -11,6 +12,19 @@ describe('probeProviders', () => {
     for (const p of result.providers.filter((x) => !x.available)) {
       expect(p.reason).toBeTruthy();
       expect(p.reason).not.toMatch(/onnxruntime_src/);
+    }
+  });
+
+  it('marks WebGPU software where it loads with no GPU device node on Linux, and not where one is found', async () => {
+    const none = (await probeProviders([])).providers.find((p) => p.name === 'webgpu');
+    const found = (await probeProviders(['renderD128'])).providers.find((p) => p.name === 'webgpu');
+    expect(found?.isSoftware).toBeUndefined();
+    expect(found?.available).toBe(none?.available);
+    if (none?.available && process.platform === 'linux') {
+      expect(none).toMatchObject({ isSoftware: true, reason: expect.stringMatching(/^no GPU found/) });
+      expect(found).toEqual({ name: 'webgpu', available: true });
+    } else {
+      expect(none?.isSoftware).toBeUndefined();
     }
   });
 });

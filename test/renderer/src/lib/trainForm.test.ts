@@ -72,6 +72,26 @@ describe('Train form: provider and CPU threads', () => {
     expect(estimateBlocker(validate(ready({ ...form, batchSize: 0 })))).toBe('Fix the settings marked above first.');
   });
 
+  it("under 'auto' take the standard preset's WebGPU only where the probe has it on a GPU, and say why not", () => {
+    const software = [
+      { name: 'cpu', available: true },
+      { name: 'webgpu', available: true, isSoftware: true, reason: 'no GPU found (no /dev/dri render node)' },
+    ];
+    const gpu = [
+      { name: 'cpu', available: true },
+      { name: 'webgpu', available: true },
+    ];
+    const form = initialForm(undefined, saved('auto'));
+    expect(applyPreset(form, 'standard', saved('auto'), software).provider).toBe('cpu');
+    expect(applyPreset(form, 'standard', saved('auto'), gpu).provider).toBe('webgpu');
+    expect(applySettings({ ...form, preset: 'standard' }, saved('auto'), software).provider).toBe('cpu');
+    expect(describeSavedSettings(saved('auto'), 'standard', software)).toMatch(
+      /CPU threads 0 \(0: onnxruntime picks, one per core\)\. Provider auto takes the CPU here, not webgpu: no GPU found \(no \/dev\/dri render node\)\. A change here/,
+    );
+    expect(describeSavedSettings(saved('auto'), 'standard', gpu)).not.toMatch(/takes the CPU here/);
+    expect(describeSavedSettings(saved('auto'), 'quick', software)).not.toMatch(/takes the CPU here/);
+  });
+
   it('say where the provider and threads came from', () => {
     expect(describeSavedSettings(saved('cuda', 4))).toMatch(/provider cuda, CPU threads 4 \(0: onnxruntime picks/);
     expect(describeSavedSettings(saved('auto', 0))).toMatch(/provider auto \(the preset's.*CPU threads 0 /);
