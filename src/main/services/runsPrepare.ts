@@ -148,8 +148,19 @@ function stepsOf(run: RunConfig, examples: number): number {
   return Math.ceil(steps / run.stepsPerCall) * run.stepsPerCall;
 }
 
+/** The schedule decays to an end (linear, cosine): it needs the run's steps, and its warm-up within them. */
+const hasEnd = (run: RunConfig): boolean => run.schedule === 'linear' || run.schedule === 'cosine';
+
+/** A warm-up longer than the run would leave the learning rate rising when training stops. */
+function checkWarmup(run: RunConfig, maxSteps: number): void {
+  if (!hasEnd(run) || run.warmupSteps <= maxSteps) return;
+  throw bad(
+    `warmupSteps (${run.warmupSteps}) is more than the run's ${maxSteps} steps: the learning rate would still ` +
+      'be warming up when training stops; lower warmupSteps or train longer',
+  );
+}
+
 export function trainerSettings(run: RunConfig, maxSteps: number): TrainerSettings {
-  const hasEnd = run.schedule === 'linear' || run.schedule === 'cosine';
   return {
     batchSize: run.batchSize,
     accumulation: run.accumulation,
@@ -160,7 +171,7 @@ export function trainerSettings(run: RunConfig, maxSteps: number): TrainerSettin
       kind: run.schedule,
       peakLr: run.lr,
       warmupSteps: run.warmupSteps,
-      ...(hasEnd ? { totalSteps: maxSteps } : {}),
+      ...(hasEnd(run) ? { totalSteps: maxSteps } : {}),
     },
     clipNorm: run.clipNorm ?? undefined,
     dropoutRate: run.dropout ?? undefined,
@@ -237,6 +248,7 @@ export async function prepareRun(
           `(${data.messages.join('; ') || 'documents too short'}); add text or lower inputLength`,
       );
     const maxSteps = stepsOf(run, examples);
+    checkWarmup(run, maxSteps);
     const memory = planRunMemory(deps, config, run, targetLength, options.isResume === true);
     run = applyMemoryPlan(run, memory);
     const settings = trainerSettings(run, maxSteps);

@@ -55,6 +55,10 @@ describe('runs service: refused configurations', () => {
       [{ epochs: 2 }, /give exactly one of maxSteps and epochs/],
       [{ maxSteps: undefined }, /give exactly one of maxSteps and epochs/],
       [{ maxSteps: 15, stepsPerCall: 10 }, /maxSteps \(15\) must be a multiple of stepsPerCall \(10\)/],
+      [
+        { maxSteps: 10, warmupSteps: 12, schedule: 'cosine' },
+        /^warmupSteps \(12\) is more than the run's 10 steps: .*; lower warmupSteps or train longer$/,
+      ],
       [{ model: 'builtin:nope' }, /^model: Unknown built-in model 'builtin:nope'; expected one of: builtin:byt5-tiny/],
       [{ model: 'm-missing' }, /m-missing/],
       [{ datasetId: 'ds-missing' }, /No dataset ds-missing/],
