@@ -195,7 +195,7 @@ export class ModelService {
     );
   }
 
-  /** `model` in a few words, for a run's default name (contract/runs.ts modelLabel). */
+  /** `model` in a few words, for a run's default name (contract/runNames.ts modelLabel). */
   label(model: string): string {
     return modelLabel(model, this.list());
   }

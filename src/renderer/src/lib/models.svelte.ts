@@ -42,7 +42,7 @@ class ModelsStore {
     });
   }
 
-  /** A run's base model in a few words (contract/runs.ts modelLabel), registered names once listed. */
+  /** A run's base model in a few words (contract/runNames.ts modelLabel), registered names once listed. */
   labelOf(model: string): string {
     return modelLabel(model, this.models);
   }
