@@ -161,7 +161,10 @@ describe('spanfill import / datasets / mask', () => {
     fs.writeFileSync(csv, 'id,body\n1,hello\n');
     const column = await cli(['import', csv, '--json', ...data]);
     expect(JSON.parse(column.stdout)).toEqual({
-      error: { code: 'invalid_input', message: `${csv} has no column "text"; its columns are: id, body` },
+      error: {
+        code: 'invalid_input',
+        message: `${csv} has no column "text"; its columns are: id, body; name the column that holds the text (\`--column NAME\`; in the app, Options → CSV column)`,
+      },
     });
     expect((await cli(['import', csv, '--column', 'body', '--json', ...data])).code).toBe(exitCodes.ok);
     expect((await cli(['mask', '--text', 'hi', ...data])).stderr).toContain(

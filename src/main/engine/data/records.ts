@@ -98,7 +98,8 @@ class JsonlReader implements TextConsumer {
         const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
         this.fail(
           'missing-field',
-          `no field "${this.field}"${keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : ''}`,
+          `no field "${this.field}"${keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : ''}; ` +
+            'name the field that holds the text (`--field NAME`; in the app, Options → JSONL field)',
         );
       }
       value = (value as Record<string, unknown>)[key];
@@ -148,7 +149,8 @@ class CsvReader implements TextConsumer {
       if (this.columnIndex < 0) {
         throw new DataError(
           'missing-column',
-          `${this.file} has no column "${this.column}"; its columns are: ${this.header.join(', ')}`,
+          `${this.file} has no column "${this.column}"; its columns are: ${this.header.join(', ')}; ` +
+            'name the column that holds the text (`--column NAME`; in the app, Options → CSV column)',
           this.file,
           null,
           record.line,

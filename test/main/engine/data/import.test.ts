@@ -147,13 +147,17 @@ describe('bad input names the file and the place', () => {
     const p = file('bad.jsonl', '{"text": "ok"}\n\n{"text": "broken\n');
     expect((await failure([p])).message).toMatch(new RegExp(`^${p} line 3: not valid JSON \\(`));
     const m = file('field.jsonl', '{"text": "a"}\n{"body": "b", "id": 2}\n');
-    expect((await failure([m])).message).toBe(`${m} line 2: no field "text" (fields: body, id)`);
+    expect((await failure([m])).message).toBe(
+      `${m} line 2: no field "text" (fields: body, id); name the field that holds the text (\`--field NAME\`; in the app, Options → JSONL field)`,
+    );
     const t = file('type.jsonl', '{"text": 42}\n');
     expect((await failure([t])).message).toBe(`${t} line 1: field "text" is a number, expected a string`);
   });
   it('missing CSV column, short row, unclosed quote', async () => {
     const c = file('table.csv', 'id,title,body\n1,a,b\n');
-    expect((await failure([c])).message).toBe(`${c} has no column "text"; its columns are: id, title, body`);
+    expect((await failure([c])).message).toBe(
+      `${c} has no column "text"; its columns are: id, title, body; name the column that holds the text (\`--column NAME\`; in the app, Options → CSV column)`,
+    );
     const s = file('short.csv', 'id,text\n1,hello\n2\n');
     expect((await failure([s])).message).toBe(`${s} line 3: the row has 1 field, so no "text" (column 2 of 2)`);
     const q = file('quote.csv', 'id,text\n1,"fine"\n2,"never\nclosed\n');
