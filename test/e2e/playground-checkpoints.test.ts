@@ -5,11 +5,11 @@
 // and a masked prompt is filled by the base model, the run's last checkpoint and its first
 // one (added from the selectors with the keyboard) side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsDir, startSession, type E2eSession } from './session';
+import { writeNotes } from './notes';
 import { spanfillJson } from './serve';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
@@ -22,11 +22,7 @@ beforeAll(async () => {
   session = await startSession('ckpt');
   page = session.page;
   const notes = path.join(session.dir, 'notes.txt');
-  const words = 'the cute dog walks in a green park by the quiet river at dawn while small birds sing'.split(' ');
-  const docs = Array.from({ length: 30 }, (_, d) =>
-    Array.from({ length: 40 }, (_, w) => words[(d * 5 + w * 3) % words.length]).join(' '),
-  );
-  fs.writeFileSync(notes, docs.join('\n\n') + '\n');
+  writeNotes(notes, { docs: 30, words: 40, stride: 5 });
   const datasetId = cli<{ id: string }>(['import', notes]).id;
   // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
   // 20 steps with a checkpoint and a validation every 10: a best and a last checkpoint to offer.

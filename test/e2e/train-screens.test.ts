@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storedRunHostPid } from '../support/store-peek';
 import { launchChromium } from './chromium';
 import { openScreen } from './navigate';
+import { writeNotes } from './notes';
 import { spanfillJson, startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
@@ -29,21 +30,12 @@ let datasetId: string;
 let modelId: string;
 let dataDir: string;
 
-/** Forty short documents of plain words: enough for a few hundred examples at input length 32. */
-function writeNotes(file: string): void {
-  const words = 'the cute dog walks in a green park by the quiet river at dawn while small birds sing'.split(' ');
-  const docs = Array.from({ length: 40 }, (_, d) =>
-    Array.from({ length: 50 }, (_, w) => words[(d * 7 + w * 3) % words.length]).join(' '),
-  );
-  fs.writeFileSync(file, docs.join('\n\n') + '\n');
-}
-
 beforeAll(async () => {
   if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
   fs.mkdirSync(resultsDir, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-train-'));
   const notes = path.join(dir, 'notes.txt');
-  writeNotes(notes);
+  writeNotes(notes, { docs: 40, words: 50, stride: 7 }); // enough for a few hundred examples at input length 32
   dataDir = path.join(dir, 'data');
   datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
   // A copy of the model registered by name: the host-killed run trains it by its id.

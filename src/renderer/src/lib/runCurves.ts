@@ -68,11 +68,14 @@ export interface CurveInput {
   readonly xScale: number;
 }
 
+/** Aligned curves: the shared x, then one y array per series (null: no point there). */
+export type CurveData = [number[], ...(number | null)[][]];
+
 /**
  * [x, y1, y2, …] for uPlot: the sorted union of every series' x, null where a series has none.
  * Each series is already in step order, so one merging pass does it (no sort): O(points × series).
  */
-export function alignCurves(curves: readonly CurveInput[]): [number[], ...(number | null)[][]] {
+export function alignCurves(curves: readonly CurveInput[]): CurveData {
   const inputs = curves.map((c) => ({ steps: c.series?.steps ?? [], values: c.series?.values ?? [], scale: c.xScale }));
   if (inputs.length === 1) {
     const [only] = inputs;
@@ -94,4 +97,22 @@ export function alignCurves(curves: readonly CurveInput[]): [number[], ...(numbe
     }
   }
   return [x, ...ys];
+}
+
+/**
+ * An exponential moving average of `values` with `weight` in [0, 1) given to the past, bias
+ * corrected (each point divides by 1 − weight^n, n the points so far) so that the curve starts
+ * at the data rather than rising from 0; null points stay null and do not count. Weight 0
+ * returns the values. The smoothing TensorBoard offers for noisy losses, written for here.
+ */
+export function smoothed(values: readonly (number | null)[], weight: number): (number | null)[] {
+  if (!(weight >= 0 && weight < 1)) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
+  let average = 0;
+  let kept = 1; // weight^n
+  return values.map((value) => {
+    if (value === null) return null;
+    average = average * weight + (1 - weight) * value;
+    kept *= weight;
+    return average / (1 - kept);
+  });
 }

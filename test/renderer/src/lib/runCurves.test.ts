@@ -1,7 +1,8 @@
 // The runs store's curves: repeats dropped, points that arrive while stored ones load kept,
-// and the alignment uPlot draws (union of x, null where a series has no point, x by tokens).
+// and the alignment uPlot draws (union of x, null where a series has no point, x by tokens);
+// the loss charts' smoothing.
 import { describe, expect, it } from 'vitest';
-import { alignCurves, MetricSeries, RunCurves } from '../../../../src/renderer/src/lib/runCurves';
+import { alignCurves, MetricSeries, RunCurves, smoothed } from '../../../../src/renderer/src/lib/runCurves';
 
 function series(points: [number, number][]): MetricSeries {
   const s = new MetricSeries();
@@ -68,5 +69,24 @@ describe('runCurves', () => {
       [null, null, null, 4.5],
     ]);
     expect(alignCurves([{ series: undefined, xScale: 1 }])).toEqual([[], []]);
+  });
+});
+
+describe('smoothed', () => {
+  it('is the weighted mean of the points so far, each weight the last times `weight`, nulls skipped', () => {
+    // weight 0.5: [4] → 4; [4, 2] → (4·0.5 + 2)/1.5; [4, 2, 6] → (4·0.25 + 2·0.5 + 6)/1.75.
+    const out = smoothed([4, 2, null, 6], 0.5);
+    expect(out[0]).toBeCloseTo(4, 12);
+    expect(out[1]).toBeCloseTo(4 / 1.5, 12);
+    expect(out[2]).toBeNull();
+    expect(out[3]).toBeCloseTo(8 / 1.75, 12);
+    // A constant stays constant (the bias correction: no rise from 0), at any weight.
+    for (const v of smoothed([3, 3, 3, 3], 0.99)) expect(v).toBeCloseTo(3, 12);
+  });
+
+  it('returns the points at weight 0 and refuses a weight outside [0, 1)', () => {
+    expect(smoothed([5, null, 1], 0)).toEqual([5, null, 1]);
+    expect(() => smoothed([1], 1)).toThrow(RangeError);
+    expect(() => smoothed([1], -0.1)).toThrow(/smoothing weight must be in \[0, 1\), got -0.1/);
   });
 });

@@ -1,0 +1,55 @@
+// How the loss charts draw (the Train screen's run and the Runs screen's comparison): the
+// training loss smoothed or raw, the y axis linear or logarithmic. Remembered per browser
+// profile, like the theme; the stored curves are never changed.
+
+import { smoothed } from './runCurves';
+
+const storageKey = 'spanfill.lossView';
+
+/** Smoothing weights the slider offers (0: raw points). */
+export const MAX_SMOOTHING = 0.99;
+
+interface Saved {
+  readonly smoothing: number;
+  readonly isLog: boolean;
+}
+
+function load(): Saved {
+  try {
+    const saved = JSON.parse(localStorage.getItem(storageKey) ?? '{}') as Partial<Saved>;
+    const smoothing = typeof saved.smoothing === 'number' ? saved.smoothing : 0;
+    return {
+      smoothing: smoothing >= 0 && smoothing <= MAX_SMOOTHING ? smoothing : 0,
+      isLog: saved.isLog === true,
+    };
+  } catch {
+    return { smoothing: 0, isLog: false };
+  }
+}
+
+class LossView {
+  smoothing = $state(0);
+  isLog = $state(false);
+
+  constructor() {
+    const saved = load();
+    this.smoothing = saved.smoothing;
+    this.isLog = saved.isLog;
+  }
+
+  save(): void {
+    localStorage.setItem(storageKey, JSON.stringify({ smoothing: this.smoothing, isLog: this.isLog }));
+  }
+
+  /** A training-loss series as drawn: smoothed at the chosen weight. */
+  training(values: (number | null)[]): (number | null)[] {
+    return this.smoothing > 0 ? smoothed(values, this.smoothing) : values;
+  }
+
+  /** The training loss's legend label. */
+  trainingLabel(label: string): string {
+    return this.smoothing > 0 ? `${label} (smoothed)` : label;
+  }
+}
+
+export const lossView = new LossView();

@@ -1,0 +1,101 @@
+// End-to-end for the loss charts' view (components/LossViewControls.svelte,
+// lib/lossView.svelte.ts) against the built `spanfill serve`: two short runs trained by the CLI
+// on the data directory serve has open; smoothing relabels the training loss in the run view
+// and in the comparison, the log scale switches the charts' y axis, and both are remembered by
+// the browser across a reload; off again, the raw labels come back. Screenshots go to
+// test-results/loss-*.png. Needs `npm run build` first.
+
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openScreen } from './navigate';
+import { writeNotes } from './notes';
+import { spanfillJson } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
+
+const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+let session: E2eSession;
+let page: Page;
+let runIds: string[];
+
+beforeAll(async () => {
+  session = await startSession('loss');
+  page = session.page;
+  const notes = path.join(session.dir, 'notes.txt');
+  writeNotes(notes, { docs: 30, words: 40, stride: 5 });
+  const datasetId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
+  runIds = ['0.003', '0.001'].map(
+    (lr) =>
+      spanfillJson<{ runId: string }>(session.dataDir, [
+        'train',
+        ...['--dataset', datasetId, '--model', tinySpm, '--input-length', '32', '--batch-size', '4'],
+        ...['--max-steps', '30', '--eval-every', '10', '--checkpoint-every', '30', '--lr', lr],
+      ]).runId,
+  );
+}, 120_000);
+
+afterAll(() => session?.close());
+
+/** The legend labels of a chart (uPlot's, under the plot). */
+const legend = (testid: string) => page.getByTestId(testid).locator('.u-legend .u-label').allTextContents();
+
+/** The comparison's labels in any run order (it follows the order the runs were ticked in). */
+const compareLegend = async () => (await legend('chart-compare')).sort();
+
+/** Moves the smoothing slider (a range input: set its value, then the events a drag sends). */
+async function setSmoothing(value: number): Promise<void> {
+  // NOTE: an expression string, as in the other e2e files: this file is type-checked without DOM types.
+  await page.evaluate(
+    `(() => { const input = document.querySelector('[data-testid=loss-smoothing]'); input.value = '${value}'; ` +
+      `for (const type of ['input', 'change']) input.dispatchEvent(new Event(type, { bubbles: true })); })()`,
+  );
+}
+
+describe('the loss charts: smoothing and log scale', () => {
+  it('smooths the training loss and draws on a log axis in the run view, and remembers both', async () => {
+    await page.goto(session.url);
+    await openScreen(page, 'runs');
+    await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+    await page.getByTestId('run-view').waitFor();
+    await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-points')).toBe('30');
+    expect(await legend('chart-loss')).toEqual(['training loss', 'validation loss']);
+    await expect(page.getByTestId('loss-smoothing-value').textContent()).resolves.toBe('off');
+
+    await setSmoothing(0.8);
+    await expect(page.getByTestId('loss-smoothing-value').textContent()).resolves.toBe('0.80');
+    await expect.poll(() => legend('chart-loss')).toEqual(['training loss (smoothed)', 'validation loss']);
+    await page.getByTestId('loss-log').check();
+    await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-log')).toBe('true');
+    // The same points, drawn differently.
+    await expect(page.getByTestId('chart-loss').getAttribute('data-points')).resolves.toBe('30');
+    await page.getByTestId('chart-loss').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'loss-01-run-smoothed-log.png') });
+
+    await page.reload();
+    await openScreen(page, 'runs');
+    await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+    await page.getByTestId('run-view').waitFor();
+    await expect.poll(() => legend('chart-loss')).toEqual(['training loss (smoothed)', 'validation loss']);
+    await expect(page.getByTestId('loss-log').isChecked()).resolves.toBe(true);
+    await expect(page.getByTestId('chart-loss').getAttribute('data-log')).resolves.toBe('true');
+  });
+
+  it('applies the same view to the comparison, and raw again when smoothing is off', async () => {
+    await openScreen(page, 'runs');
+    for (const id of runIds) await page.getByTestId(`run-row-${id}`).getByTestId('run-select').check();
+    await page.getByTestId('compare-table').waitFor();
+    const smoothedLabels = runIds.flatMap((id) => [`${id} training (smoothed)`, `${id} validation`]);
+    await expect.poll(compareLegend).toEqual(smoothedLabels.sort());
+    await expect(page.getByTestId('chart-compare').getAttribute('data-log')).resolves.toBe('true');
+    await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'loss-02-compare-smoothed-log.png') });
+
+    await setSmoothing(0);
+    await page.getByTestId('loss-log').uncheck();
+    await expect(page.getByTestId('loss-smoothing-value').textContent()).resolves.toBe('off');
+    const rawLabels = runIds.flatMap((id) => [`${id} training`, `${id} validation`]);
+    await expect.poll(compareLegend).toEqual(rawLabels.sort());
+    await expect(page.getByTestId('chart-compare').getAttribute('data-log')).resolves.toBe('false');
+    expect(session.pageErrors).toEqual([]);
+  });
+});
