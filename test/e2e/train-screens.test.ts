@@ -232,6 +232,9 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-lr').fill('0.002');
     await page.locator('details summary').click();
     await page.getByTestId('train-name').fill('longer, lr 0.002');
+    await page.getByTestId('train-optimizer').selectOption('adafactor');
+    await page.getByTestId('train-clip').fill('0');
+    await page.getByTestId('train-dropout').fill('0.05');
     await page.getByTestId('train-eval-every').fill('50');
     await page.getByTestId('train-checkpoint-every').fill('1000');
     // 3,000 steps go over these few examples hundreds of times: the estimate says so.
@@ -282,7 +285,10 @@ describe('Train and Runs screens', () => {
     await rows.nth(1).getByTestId('run-select').check();
     await page.getByTestId('compare-table').waitFor();
     const keys = await page.getByTestId('compare-diff').locator('th').allTextContents();
-    expect(keys).toEqual(expect.arrayContaining(['name', 'lr', 'maxSteps', 'evalEvery', 'checkpointEvery']));
+    // (The second run's optimizer, clipping and dropout came from More settings.)
+    expect(keys).toEqual(
+      expect.arrayContaining(['name', 'lr', 'maxSteps', 'evalEvery', 'optimizer.kind', 'clipNorm', 'dropout']),
+    );
     await waitFor('both curves', async () => (await chartPoints('chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');

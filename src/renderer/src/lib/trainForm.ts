@@ -28,9 +28,15 @@ export interface TrainForm {
   accumulation: number;
   stepsPerCall: number;
   lr: number;
+  /** The optimizer's kind, with its default hyperparameters (AdamW; Adafactor, T5's own). */
+  optimizer: 'adamw' | 'adafactor';
   schedule: 'constant' | 'linear' | 'cosine' | 'inverseSqrt';
   warmupSteps: number;
   weightDecay: number;
+  /** Global gradient-norm clipping; 0: off (the configuration's null). */
+  clipNorm: number;
+  /** null (an empty box): the model's own dropout_rate. */
+  dropout: number | null;
   inputLength: number;
   noiseDensity: number;
   meanSpanLength: number;
@@ -121,6 +127,9 @@ export function initialForm(
     schedule: defaults.schedule,
     warmupSteps: defaults.warmupSteps,
     weightDecay: defaults.weightDecay,
+    optimizer: defaults.optimizer.kind,
+    clipNorm: defaults.clipNorm ?? 0,
+    dropout: defaults.dropout,
     inputLength: defaults.inputLength,
     noiseDensity: defaults.noiseDensity,
     meanSpanLength: defaults.meanSpanLength,
@@ -136,11 +145,15 @@ export function initialForm(
 }
 
 export function configOf(form: TrainForm): RunConfigInput {
-  const { name, modelChoice, modelPath, preset: _preset, ...rest } = form;
+  const { name, modelChoice, modelPath, preset: _preset, optimizer, clipNorm, dropout, ...rest } = form;
   return {
     ...rest,
     ...(name.trim() ? { name: name.trim() } : {}),
     model: modelChoice === 'folder' ? modelPath.trim() : modelChoice,
+    optimizer: { kind: optimizer },
+    clipNorm: clipNorm === 0 ? null : clipNorm,
+    // An emptied box binds null (the model's rate); NaN would be a typed non-number.
+    dropout: dropout === null || Number.isNaN(dropout) ? null : dropout,
   };
 }
 
@@ -181,6 +194,7 @@ export function estimateBlocker(errors: FieldErrors): string {
 
 function messageOf(issue: { code: string; message: string }, key: string, value: unknown): string {
   if (key === 'datasetId' && value === '') return PICK_DATASET;
+  if (key === 'clipNorm' && issue.code !== 'invalid_type') return 'clipNorm must be > 0, or 0 for no clipping';
   if (issue.code !== 'invalid_type') return issue.message;
   const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);
   if (isEmpty) return `${key} needs a number`;

@@ -92,6 +92,20 @@ describe('Train form: provider and CPU threads', () => {
     expect(describeSavedSettings(saved('auto'), 'quick', software)).not.toMatch(/takes the CPU here/);
   });
 
+  it('send the optimizer, clipping and dropout as the configuration takes them', () => {
+    const form = ready(initialForm(undefined, saved('cpu')));
+    // The schema's defaults: AdamW, clipping at 1, the model's dropout.
+    expect(form).toMatchObject({ optimizer: 'adamw', clipNorm: 1, dropout: null });
+    expect(configOf(form)).toMatchObject({ optimizer: { kind: 'adamw' }, clipNorm: 1, dropout: null });
+    const changed = { ...form, optimizer: 'adafactor' as const, clipNorm: 0, dropout: 0.05 };
+    expect(configOf(changed)).toMatchObject({ optimizer: { kind: 'adafactor' }, clipNorm: null, dropout: 0.05 });
+    expect(validate(changed)).toEqual({});
+    // An emptied dropout box (null, or NaN from a typed non-number) is the model's rate.
+    expect(configOf({ ...form, dropout: Number.NaN }).dropout).toBeNull();
+    expect(validate({ ...form, clipNorm: -1 }).clipNorm).toBe('clipNorm must be > 0, or 0 for no clipping');
+    expect(validate({ ...form, dropout: 1 }).dropout).toBe('dropout must be < 1');
+  });
+
   it('say where the provider and threads came from', () => {
     expect(describeSavedSettings(saved('cuda', 4))).toMatch(/provider cuda, CPU threads 4 \(0: onnxruntime picks/);
     expect(describeSavedSettings(saved('auto', 0))).toMatch(/provider auto \(the preset's.*CPU threads 0 /);

@@ -42,9 +42,10 @@ export const ADVANCED_FIELDS: readonly NumberFieldSpec[] = [
   { key: 'stepsPerCall', label: 'Steps per engine call', min: 1, testid: 'train-steps-per-call' },
 ];
 
-/** Under "More settings", after the schedule. */
+/** Under "More settings", after the schedule and the optimizer. */
 export const TAIL_FIELDS: readonly NumberFieldSpec[] = [
   { key: 'weightDecay', label: 'Weight decay', min: 0, step: 'any', testid: 'train-weight-decay' },
+  { key: 'clipNorm', label: 'Clip gradient norm (0: off)', min: 0, step: 'any', testid: 'train-clip' },
   { key: 'keepLast', label: 'Checkpoints kept', min: 1, testid: 'train-keep' },
   { key: 'seed', label: 'Seed', min: 0, testid: 'train-seed' },
 ];
