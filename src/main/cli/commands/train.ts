@@ -144,7 +144,8 @@ export const trainCommand = defineCommand({
     "turns clipping off, --dropout model keeps the model config's rate. --preset quick (CPU) or standard (GPU) " +
     'sets lengths, batch, steps and intervals; flags override it; without --model it trains builtin:byt5-tiny from ' +
     'its initial weights. Without --provider or --threads a run takes the saved settings (the Settings screen): ' +
-    "that provider, or under auto the preset's (quick: cpu, standard: webgpu; cpu without a preset), and that many " +
+    "that provider, or under auto the preset's (quick: cpu, standard: webgpu where it runs on a GPU, else cpu, " +
+    'saying why; cpu without a preset), and that many ' +
     'CPU threads (0: onnxruntime picks one per core). ' +
     '--model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
     "with --tokenizer's vocabulary: a model folder's tokenizer.json, a model id's, or bytes; the tokenizer needs <extra_id_N> sentinels. " +
