@@ -102,7 +102,7 @@ export class RunService {
     mkdirSync(this.checkpointDir(id), { recursive: true });
     this.setStatus(row);
     const started = await this.launch(row, prepared.payload, undefined, release);
-    return { ...started, notices: [asked.notice, prepared.memory.notice].filter((n) => typeof n === 'string') };
+    return { ...started, notices: asked.notice ? [asked.notice, ...prepared.notices] : prepared.notices };
   }
 
   /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */

@@ -56,6 +56,8 @@ export interface PreparedRun {
   readonly config: RunConfig;
   /** The budget, the step's estimate and the split (runsMemory.ts). */
   readonly memory: MemoryPlan;
+  /** What to tell whoever starts it: the provider runs in software here, the batch was split or memory is not checked. */
+  readonly notices: readonly string[];
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
@@ -128,11 +130,12 @@ function readModelConfig(dir: string, model: string): T5Config {
   }
 }
 
-async function checkProvider(deps: RunPrepareDeps, provider: string): Promise<void> {
-  if (provider === 'cpu') return;
+/** Refuses a provider that does not load here; says so when one runs in software (its probe's reason). */
+async function checkProvider(deps: RunPrepareDeps, provider: string): Promise<string | null> {
+  if (provider === 'cpu') return null;
   const info = await deps.system.info();
   const probe = info.providers.find((p) => p.name === provider);
-  if (probe?.available) return;
+  if (probe?.available) return probe.isSoftware ? `provider ${provider} runs in software here: ${probe.reason}` : null;
   throw bad(
     `provider '${provider}' is not available on this machine${probe?.reason ? ` (${probe.reason})` : ''}; ` +
       `use provider cpu${info.providers.some((p) => p.available && p.name !== 'cpu') ? ' or one `spanfill system` lists as available' : ''}`,
@@ -226,7 +229,7 @@ export async function prepareRun(
   } catch (error) {
     throw bad(error instanceof Error ? `inputLength: ${error.message}` : String(error));
   }
-  await checkProvider(deps, run.provider);
+  const providerNotice = await checkProvider(deps, run.provider);
   const span: SpanCorruptionSettings = {
     inputLength: run.inputLength,
     noiseDensity: run.noiseDensity,
@@ -265,6 +268,7 @@ export async function prepareRun(
       exampleTokens: run.inputLength + targetLength,
       config: run,
       memory,
+      notices: [providerNotice, memory.notice].filter((n) => n !== null),
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);

@@ -45,7 +45,7 @@ describe('runs service: the saved provider and threads', () => {
     expect(config).not.toHaveProperty('preset');
   }, 120_000);
 
-  it("under 'auto' trains the standard preset on the CPU, and says so, where WebGPU has no GPU", async () => {
+  it("under 'auto' trains the standard preset on the CPU, and says so, where WebGPU has no GPU; named, it warns", async () => {
     const { app, datasetId } = await setUp();
     app.system.saveSettings({ provider: 'auto', cpuThreads: 0 });
     // The machine's probe as a machine without a GPU would answer it (whatever this one has).
@@ -67,6 +67,11 @@ describe('runs service: the saved provider and threads', () => {
     expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', provider: 'cpu' });
     expect(app.runs.get(started.id).config.provider).toBe('cpu');
     expect(probes.length).toBeGreaterThan(0);
+    // WebGPU asked for by name still runs there, and the run says it runs in software.
+    const named = await app.runs.start(request(datasetId, { provider: 'webgpu' }));
+    // (First; the memory notice of a GPU provider follows it.)
+    expect(named.notices[0]).toBe('provider webgpu runs in software here: no GPU found (test)');
+    expect((await app.runs.wait(named.id)).status).toBe('completed');
     // The quick preset (the CPU's) and a request naming its provider need no probe.
     probes.length = 0;
     await app.runs.estimate(request(datasetId, { preset: 'quick' }));
