@@ -244,6 +244,13 @@ describe('Models, Playground and Settings screens', () => {
     await expect(page.getByTestId('train-machine-note').textContent()).resolves.toMatch(
       isGpu ? /^(?![\s\S]*takes the CPU here)/ : /Provider auto takes the CPU here, not webgpu: /,
     );
+    // WebGPU picked by hand where it runs in software: said beside the box.
+    await page.getByTestId('train-provider').selectOption('webgpu');
+    await expect.poll(() => page.getByTestId('train-provider-software').count()).toBe(isSoftware ? 1 : 0);
+    if (isSoftware)
+      await expect(page.getByTestId('train-provider-software').textContent()).resolves.toMatch(
+        /^Runs in software here, on the CPU and slower than it: no GPU found/,
+      );
     await page.getByTestId('nav-settings').click();
     await cpu.locator('input[type=radio]').check();
     await page.getByTestId('settings-notice').filter({ hasText: 'New runs will use cpu.' }).waitFor();
