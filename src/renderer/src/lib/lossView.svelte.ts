@@ -6,7 +6,7 @@ import { smoothed } from './runCurves';
 
 const storageKey = 'spanfill.lossView';
 
-/** Smoothing weights the slider offers (0: raw points). */
+/** The largest smoothing weight the slider offers (its smallest, 0, draws the raw points). */
 export const MAX_SMOOTHING = 0.99;
 
 interface Saved {
