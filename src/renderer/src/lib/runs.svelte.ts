@@ -31,6 +31,8 @@ class RunsStore {
   runs: readonly RunSummary[] = $state([]);
   /** The run the Train screen shows (the one just started, or one opened from Runs). */
   current: RunDetail | undefined = $state();
+  /** A run whose settings the next new-run form starts from ("New run with these settings"). */
+  private draft: RunDetail | undefined;
   progress: Record<string, RunProgress> = $state({});
   curvesVersion = $state(0);
   /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
@@ -72,6 +74,19 @@ class RunsStore {
     } finally {
       this.isLoading = false;
     }
+  }
+
+  /** Leaves the Train screen for a new-run form that starts from `run`'s settings. */
+  newRunFrom(run: RunDetail): void {
+    this.draft = run;
+    this.current = undefined;
+  }
+
+  /** The run a new-run form starts from, once (a later form starts afresh). */
+  takeDraft(): RunDetail | undefined {
+    const draft = this.draft;
+    this.draft = undefined;
+    return draft;
   }
 
   /** Shows a run on the Train screen: its detail and (unless already loaded) its curves. */

@@ -9,6 +9,7 @@ import {
   runConfigSchema,
   runPresets,
   type RunConfigInput,
+  type RunDetail,
   type RunPresetName,
   type RunProviderName,
 } from '../../../shared/contract/runs';
@@ -22,7 +23,8 @@ export interface TrainForm {
   /** 'folder' means: use `modelPath`. */
   modelChoice: string;
   modelPath: string;
-  preset: RunPresetName;
+  /** null: none chosen (a form started from an earlier run's settings). */
+  preset: RunPresetName | null;
   maxSteps: number;
   batchSize: number;
   accumulation: number;
@@ -91,7 +93,7 @@ export function applySettings(
 ): TrainForm {
   return {
     ...form,
-    provider: defaultRunProvider(settings.provider, form.preset, providers),
+    provider: defaultRunProvider(settings.provider, form.preset ?? undefined, providers),
     threads: settings.cpuThreads,
   };
 }
@@ -142,6 +144,45 @@ export function initialForm(
     threads: settings.cpuThreads,
   };
   return applyMasking(applyPreset(base, 'quick', settings), carried);
+}
+
+/**
+ * A new run's form with an earlier run's settings (its "New run with these settings"): the
+ * batch and accumulation it was asked for (before a memory split), its steps (an epochs run's
+ * as the steps they came to), model, dataset, masking, optimizer and the rest; no name, so it
+ * gets its own. A model the base model list does not offer shows as a folder (BaseModelField).
+ */
+export function formFromRun(run: Pick<RunDetail, 'config' | 'totalSteps' | 'datasetId'>, base: TrainForm): TrainForm {
+  const c = run.config;
+  return {
+    ...base,
+    name: '',
+    preset: null,
+    datasetId: run.datasetId ?? '',
+    modelChoice: c.model,
+    modelPath: c.model,
+    maxSteps: c.maxSteps ?? run.totalSteps,
+    batchSize: c.memorySplit?.askedBatchSize ?? c.batchSize,
+    accumulation: c.memorySplit?.askedAccumulation ?? c.accumulation,
+    stepsPerCall: c.stepsPerCall,
+    lr: c.lr,
+    optimizer: c.optimizer.kind,
+    schedule: c.schedule,
+    warmupSteps: c.warmupSteps,
+    weightDecay: c.weightDecay,
+    clipNorm: c.clipNorm ?? 0,
+    dropout: c.dropout,
+    inputLength: c.inputLength,
+    noiseDensity: c.noiseDensity,
+    meanSpanLength: c.meanSpanLength,
+    masking: c.masking,
+    evalEvery: c.evalEvery,
+    checkpointEvery: c.checkpointEvery,
+    keepLast: c.keepLast,
+    seed: c.seed,
+    provider: c.provider,
+    threads: c.threads,
+  };
 }
 
 export function configOf(form: TrainForm): RunConfigInput {

@@ -4,6 +4,7 @@
 // message in place; the note beside the boxes says where they came from.
 
 import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../../../src/shared/contract/runs';
 import type { AppSettings } from '../../../../src/shared/contract/system';
 import {
   applyPreset,
@@ -11,6 +12,7 @@ import {
   configOf,
   describeSavedSettings,
   estimateBlocker,
+  formFromRun,
   initialForm,
   validate,
   type TrainForm,
@@ -104,6 +106,52 @@ describe('Train form: provider and CPU threads', () => {
     expect(configOf({ ...form, dropout: Number.NaN }).dropout).toBeNull();
     expect(validate({ ...form, clipNorm: -1 }).clipNorm).toBe('clipNorm must be > 0, or 0 for no clipping');
     expect(validate({ ...form, dropout: 1 }).dropout).toBe('dropout must be < 1');
+  });
+
+  it("start a new run from an earlier run's settings: the batch it asked for, its steps, no name", () => {
+    // Fields the form and the configuration spell alike.
+    const same = {
+      lr: 3e-4,
+      schedule: 'cosine',
+      warmupSteps: 7,
+      dropout: 0.2,
+      inputLength: 96,
+      masking: 'per-document',
+      provider: 'webgpu',
+      threads: 3,
+      seed: 5,
+    } as const;
+    const config = runConfigSchema.parse({
+      ...same,
+      name: 'first try',
+      model: 'm-1a2b3c4d',
+      datasetId: 'ds-9',
+      epochs: 3,
+      batchSize: 8,
+      accumulation: 4,
+      memorySplit: { askedBatchSize: 32, askedAccumulation: 1, neededBytes: 2, budgetBytes: 1, basis: 'x' },
+      optimizer: { kind: 'adafactor' },
+      clipNorm: null,
+    });
+    const form = formFromRun({ config, totalSteps: 120, datasetId: 'ds-9' }, initialForm(undefined, saved('cpu')));
+    expect(form).toMatchObject({
+      ...same,
+      name: '',
+      preset: null,
+      datasetId: 'ds-9',
+      modelChoice: 'm-1a2b3c4d',
+      maxSteps: 120,
+      batchSize: 32,
+      accumulation: 1,
+      optimizer: 'adafactor',
+      clipNorm: 0,
+    });
+    // Back through the form, the same configuration as asked (steps for epochs, no split, no name).
+    const again = runConfigSchema.parse(configOf(form));
+    const { name: _name, epochs: _epochs, memorySplit: _split, ...asked } = config;
+    expect(again).toEqual({ ...asked, maxSteps: 120, batchSize: 32, accumulation: 1 });
+    // A removed dataset leaves the dataset to pick.
+    expect(formFromRun({ config, totalSteps: 120, datasetId: null }, form).datasetId).toBe('');
   });
 
   it('say where the provider and threads came from', () => {

@@ -1,9 +1,11 @@
-// End-to-end for the loss charts' view (components/LossViewControls.svelte,
-// lib/lossView.svelte.ts) against the built `spanfill serve`: two short runs trained by the CLI
-// on the data directory serve has open; smoothing relabels the training loss in the run view
-// and in the comparison, the log scale switches the charts' y axis, and both are remembered by
-// the browser across a reload; off again, the raw labels come back. Screenshots go to
-// test-results/loss-*.png. Needs `npm run build` first.
+// End-to-end for a finished run's view and the comparison against the built `spanfill serve`:
+// two short runs trained by the CLI on the data directory serve has open. The loss charts' view
+// (components/LossViewControls.svelte, lib/lossView.svelte.ts): smoothing relabels the training
+// loss in the run view and in the comparison, the log scale switches the charts' y axis, both
+// are remembered by the browser across a reload, and off again the raw labels come back. "New
+// run with these settings" opens the form with the run's settings (its model folder, lengths,
+// batch, steps, rate), and a run started from it after one change trains with the rest as they
+// were. Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -51,7 +53,7 @@ async function setSmoothing(value: number): Promise<void> {
   );
 }
 
-describe('the loss charts: smoothing and log scale', () => {
+describe("a run's view: the loss charts' smoothing and log scale, a new run with its settings", () => {
   it('smooths the training loss and draws on a log axis in the run view, and remembers both', async () => {
     await page.goto(session.url);
     await openScreen(page, 'runs');
@@ -96,6 +98,57 @@ describe('the loss charts: smoothing and log scale', () => {
     const rawLabels = runIds.flatMap((id) => [`${id} training`, `${id} validation`]);
     await expect.poll(compareLegend).toEqual(rawLabels.sort());
     await expect(page.getByTestId('chart-compare').getAttribute('data-log')).resolves.toBe('false');
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it("opens a new run's form with a run's settings, and a run started from it keeps them but the one changed", async () => {
+    await openScreen(page, 'runs');
+    await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+    await page.getByTestId('run-again').click();
+    await page.getByTestId('train-form').waitFor();
+    await expect(page.getByTestId('train-from').textContent()).resolves.toContain(`(${runIds[0]})`);
+    // Its provider, threads and masking, not the saved settings or a preset's.
+    await expect(page.getByTestId('train-machine-note').textContent()).resolves.toContain(
+      `Provider and CPU threads as ${runIds[0]} had them`,
+    );
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toContain(`Masking as ${runIds[0]} had it`);
+    for (const preset of ['quick', 'standard'])
+      await expect(page.getByTestId(`train-preset-${preset}`).isChecked()).resolves.toBe(false);
+    // A folder the base model list does not offer shows as that folder.
+    await expect.poll(() => page.getByTestId('train-model').inputValue()).toBe('folder');
+    await expect(page.getByTestId('train-model-path').inputValue()).resolves.toBe(tinySpm);
+    const values = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['train-lr', 'train-length', 'train-batch', 'train-steps', 'train-eval-every'].map(
+            async (id) => [id, await page.getByTestId(id).inputValue()] as const,
+          ),
+        ),
+      );
+    expect(await values()).toEqual({
+      'train-lr': '0.003',
+      'train-length': '32',
+      'train-batch': '4',
+      'train-steps': '30',
+      'train-eval-every': '10',
+    });
+    await page.getByTestId('train-lr').fill('0.002');
+    await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'run-again-01-form.png') });
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('run-view').waitFor();
+    await expect
+      .poll(() => page.getByTestId('run-view').getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('completed');
+    const id = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
+    const [first, again] = [runIds[0], id].map(
+      (runId) =>
+        spanfillJson<{ run: { config: Record<string, unknown> } }>(session.dataDir, ['runs', 'show', runId]).run.config,
+    );
+    expect(again.lr).toBe(0.002);
+    const { lr: _a, name: _n1, ...kept } = first;
+    const { lr: _b, name: _n2, ...trained } = again;
+    expect(trained).toEqual(kept);
     expect(session.pageErrors).toEqual([]);
   });
 });
