@@ -50,6 +50,8 @@ export interface TrainForm {
   provider: RunProviderName;
   /** onnxruntime's CPU threads; 0: one per core. */
   threads: number;
+  /** A from-scratch model's (preset:NAME) tokenizer, carried from an earlier run's settings (no box of its own). */
+  tokenizer?: string;
 }
 
 export const PRESET_LABELS: Readonly<Record<RunPresetName, string>> = {
@@ -182,15 +184,19 @@ export function formFromRun(run: Pick<RunDetail, 'config' | 'totalSteps' | 'data
     seed: c.seed,
     provider: c.provider,
     threads: c.threads,
+    ...(c.tokenizer === undefined ? {} : { tokenizer: c.tokenizer }),
   };
 }
 
 export function configOf(form: TrainForm): RunConfigInput {
-  const { name, modelChoice, modelPath, preset: _preset, optimizer, clipNorm, dropout, ...rest } = form;
+  const { name, modelChoice, modelPath, preset: _preset, optimizer, clipNorm, dropout, tokenizer, ...rest } = form;
+  const model = modelChoice === 'folder' ? modelPath.trim() : modelChoice;
   return {
     ...rest,
     ...(name.trim() ? { name: name.trim() } : {}),
-    model: modelChoice === 'folder' ? modelPath.trim() : modelChoice,
+    model,
+    // Only a from-scratch model takes one (the runs service refuses it with any other).
+    ...(tokenizer !== undefined && model.startsWith('preset:') ? { tokenizer } : {}),
     optimizer: { kind: optimizer },
     clipNorm: clipNorm === 0 ? null : clipNorm,
     // An emptied box binds null (the model's rate); NaN would be a typed non-number.

@@ -152,6 +152,11 @@ describe('Train form: provider and CPU threads', () => {
     expect(again).toEqual({ ...asked, maxSteps: 120, batchSize: 32, accumulation: 1 });
     // A removed dataset leaves the dataset to pick.
     expect(formFromRun({ config, totalSteps: 120, datasetId: null }, form).datasetId).toBe('');
+    // A from-scratch model's tokenizer goes along, and only while the model is one.
+    const scratch = runConfigSchema.parse({ ...config, model: 'preset:t5-small', tokenizer: 'bytes' });
+    const fromScratch = formFromRun({ config: scratch, totalSteps: 120, datasetId: 'ds-9' }, form);
+    expect(configOf(fromScratch)).toMatchObject({ model: 'preset:t5-small', tokenizer: 'bytes' });
+    expect(configOf({ ...fromScratch, modelChoice: 'builtin:byt5-tiny' })).not.toHaveProperty('tokenizer');
   });
 
   it('say where the provider and threads came from', () => {

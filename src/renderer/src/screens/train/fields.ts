@@ -3,7 +3,7 @@
 
 import type { TrainForm } from '../../lib/trainForm';
 
-type NumberKey = { [K in keyof TrainForm]: TrainForm[K] extends number ? K : never }[keyof TrainForm];
+type NumberKey = { [K in keyof TrainForm]-?: TrainForm[K] extends number ? K : never }[keyof TrainForm];
 
 export interface NumberFieldSpec {
   readonly key: NumberKey;
