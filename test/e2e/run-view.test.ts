@@ -141,6 +141,11 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
       .poll(() => page.getByTestId('run-view').getAttribute('data-status'), { timeout: 60_000 })
       .toBe('completed');
     const id = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
+    // Every setting it ran with, listed in its view.
+    await page.getByTestId('run-settings').locator('summary').click();
+    const listed = await page.getByTestId('run-settings').locator('dt, dd').allTextContents();
+    const setting = (key: string) => listed[listed.indexOf(key) + 1];
+    expect([setting('lr'), setting('optimizer.kind'), setting('inputLength')]).toEqual(['0.002', 'adamw', '32']);
     const [first, again] = [runIds[0], id].map(
       (runId) =>
         spanfillJson<{ run: { config: Record<string, unknown> } }>(session.dataDir, ['runs', 'show', runId]).run.config,

@@ -3,25 +3,16 @@
 // and the Runs screen shows beside the curves.
 
 import type { RunComparison, RunConfig, RunSummary } from '../../shared/contract/runs';
+import { settingEntries } from '../../shared/contract/runSettings';
 
 type Series = ReadonlyMap<string, readonly { step: number; value: number }[]>;
-
-function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, out);
-  } else out.set(prefix, value);
-}
 
 export function compareRuns(
   runs: readonly RunSummary[],
   configs: readonly RunConfig[],
   series: readonly Series[],
 ): RunComparison {
-  const flat = configs.map((config) => {
-    const out = new Map<string, unknown>();
-    flatten(config, '', out);
-    return out;
-  });
+  const flat = configs.map((config) => new Map(settingEntries(config)));
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].sort();
   const differences = keys
     .map((key) => ({ key, values: flat.map((m) => m.get(key) ?? null) }))

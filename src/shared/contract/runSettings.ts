@@ -1,0 +1,21 @@
+// A run's configuration as a list of settings: nested values (the optimizer) as dotted keys
+// ("optimizer.kind"), sorted, each value in words. The runs service compares runs by these keys
+// (runsCompare.ts); the run view lists them and the comparison shows the values that differ.
+
+/** Every leaf of `value` under its dotted key, sorted by key. */
+export function settingEntries(value: object): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  const walk = (inner: unknown, prefix: string): void => {
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
+      for (const [key, child] of Object.entries(inner)) walk(child, prefix ? `${prefix}.${key}` : key);
+    } else out.push([prefix, inner]);
+  };
+  walk(value, '');
+  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A setting's value in words: "(not set)" for none, JSON for a list or object, else as it is. */
+export function formatSetting(value: unknown): string {
+  if (value === undefined || value === null) return '(not set)';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,36 @@
+// A run's configuration as settings: nested values under dotted keys, sorted; values in words.
+import { describe, expect, it } from 'vitest';
+import { formatSetting, settingEntries } from '../../../src/shared/contract/runSettings';
+
+describe('settingEntries', () => {
+  it('lists every leaf under its dotted key, sorted, lists and nulls as leaves', () => {
+    expect(
+      settingEntries({
+        lr: 0.1,
+        optimizer: { kind: 'adafactor', beta1: 0.9 },
+        clipNorm: null,
+        b: [1, 2],
+        a: { z: { y: 1 } },
+      }),
+    ).toEqual([
+      ['a.z.y', 1],
+      ['b', [1, 2]],
+      ['clipNorm', null],
+      ['lr', 0.1],
+      ['optimizer.beta1', 0.9],
+      ['optimizer.kind', 'adafactor'],
+    ]);
+    expect(settingEntries({})).toEqual([]);
+  });
+});
+
+describe('formatSetting', () => {
+  it('says "(not set)" for none, JSON for lists and objects, the value itself otherwise', () => {
+    expect(formatSetting(null)).toBe('(not set)');
+    expect(formatSetting(undefined)).toBe('(not set)');
+    expect(formatSetting([1, 'a'])).toBe('[1,"a"]');
+    expect(formatSetting(0.002)).toBe('0.002');
+    expect(formatSetting(false)).toBe('false');
+    expect(formatSetting('per-document')).toBe('per-document');
+  });
+});
