@@ -14,8 +14,17 @@ export function settingEntries(value: object): [string, unknown][] {
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** A setting's value in words: "(not set)" for none, JSON for a list or object, else as it is. */
-export function formatSetting(value: unknown): string {
-  if (value === undefined || value === null) return '(not set)';
+/** What a setting left empty (null) means, where it means more than "not set" (runConfigSchema). */
+const EMPTY_MEANS: Readonly<Record<string, string>> = {
+  clipNorm: '(off)',
+  dropout: "(the model's)",
+};
+
+/**
+ * A setting's value in words: for none, what none means for `key` (else "(not set)"), JSON
+ * for a list or object, else the value as it is.
+ */
+export function formatSetting(value: unknown, key = ''): string {
+  if (value === undefined || value === null) return EMPTY_MEANS[key] ?? '(not set)';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -32,5 +32,10 @@ describe('formatSetting', () => {
     expect(formatSetting(0.002)).toBe('0.002');
     expect(formatSetting(false)).toBe('false');
     expect(formatSetting('per-document')).toBe('per-document');
+    // What an empty setting means where it means more than "not set".
+    expect(formatSetting(null, 'dropout')).toBe("(the model's)");
+    expect(formatSetting(null, 'clipNorm')).toBe('(off)');
+    expect(formatSetting(1, 'clipNorm')).toBe('1');
+    expect(formatSetting(null, 'lr')).toBe('(not set)');
   });
 });
