@@ -5,7 +5,8 @@
 // are remembered by the browser across a reload, and off again the raw labels come back. "New
 // run with these settings" opens the form with the run's settings (its model folder, lengths,
 // batch, steps, rate), and a run started from it after one change trains with the rest as they
-// were. Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
+// were; training for passes over the data instead of steps gets its steps from the estimate.
+// Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -132,6 +133,21 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
       'train-steps': '30',
       'train-eval-every': '10',
     });
+    // Or for passes over the data: the estimate counts the steps they come to; back to steps keeps 30.
+    await page.getByTestId('train-length-by').selectOption('epochs');
+    await page.getByTestId('train-epochs').fill('2');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('estimate-steps')
+            .textContent({ timeout: 1000 })
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toMatch(/^\s*\d+ \(about 2\.\d passes over the \d+ training examples\)/);
+    await page.getByTestId('train-length-by').selectOption('steps');
+    await expect(page.getByTestId('train-steps').inputValue()).resolves.toBe('30');
     await page.getByTestId('train-lr').fill('0.002');
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'run-again-01-form.png') });

@@ -25,7 +25,10 @@ export interface TrainForm {
   modelPath: string;
   /** null: none chosen (a form started from an earlier run's settings). */
   preset: RunPresetName | null;
+  /** How long to train: `maxSteps` optimizer steps, or `epochs` passes over the training examples. */
+  length: 'steps' | 'epochs';
   maxSteps: number;
+  epochs: number;
   batchSize: number;
   accumulation: number;
   stepsPerCall: number;
@@ -74,7 +77,7 @@ export function applyPreset(
   return {
     ...base,
     preset,
-    maxSteps: p.maxSteps ?? base.maxSteps,
+    ...(p.maxSteps === undefined ? {} : { length: 'steps' as const, maxSteps: p.maxSteps }),
     batchSize: p.batchSize ?? base.batchSize,
     stepsPerCall: p.stepsPerCall ?? base.stepsPerCall,
     lr: p.lr ?? base.lr,
@@ -123,7 +126,9 @@ export function initialForm(
     modelChoice: 'builtin:byt5-tiny',
     modelPath: '',
     preset: 'quick',
+    length: 'steps',
     maxSteps: 200,
+    epochs: 3,
     batchSize: defaults.batchSize,
     accumulation: defaults.accumulation,
     stepsPerCall: defaults.stepsPerCall,
@@ -163,7 +168,9 @@ export function formFromRun(run: Pick<RunDetail, 'config' | 'totalSteps' | 'data
     datasetId: run.datasetId ?? '',
     modelChoice: c.model,
     modelPath: c.model,
+    length: c.epochs === undefined ? 'steps' : 'epochs',
     maxSteps: c.maxSteps ?? run.totalSteps,
+    epochs: c.epochs ?? base.epochs,
     batchSize: c.memorySplit?.askedBatchSize ?? c.batchSize,
     accumulation: c.memorySplit?.askedAccumulation ?? c.accumulation,
     stepsPerCall: c.stepsPerCall,
@@ -190,9 +197,11 @@ export function formFromRun(run: Pick<RunDetail, 'config' | 'totalSteps' | 'data
 
 export function configOf(form: TrainForm): RunConfigInput {
   const { name, modelChoice, modelPath, preset: _preset, optimizer, clipNorm, dropout, tokenizer, ...rest } = form;
+  const { length, maxSteps, epochs, ...settings } = rest;
   const model = modelChoice === 'folder' ? modelPath.trim() : modelChoice;
   return {
-    ...rest,
+    ...settings,
+    ...(length === 'epochs' ? { epochs } : { maxSteps }),
     ...(name.trim() ? { name: name.trim() } : {}),
     model,
     // Only a from-scratch model takes one (the runs service refuses it with any other).

@@ -140,16 +140,25 @@ describe('Train form: provider and CPU threads', () => {
       preset: null,
       datasetId: 'ds-9',
       modelChoice: 'm-1a2b3c4d',
+      length: 'epochs',
+      epochs: 3,
       maxSteps: 120,
       batchSize: 32,
       accumulation: 1,
       optimizer: 'adafactor',
       clipNorm: 0,
     });
-    // Back through the form, the same configuration as asked (steps for epochs, no split, no name).
+    // Back through the form, the same configuration as asked (no split, no name).
     const again = runConfigSchema.parse(configOf(form));
-    const { name: _name, epochs: _epochs, memorySplit: _split, ...asked } = config;
-    expect(again).toEqual({ ...asked, maxSteps: 120, batchSize: 32, accumulation: 1 });
+    const { name: _name, memorySplit: _split, ...asked } = config;
+    expect(again).toEqual({ ...asked, batchSize: 32, accumulation: 1 });
+    // Trained for steps instead: the steps, no epochs.
+    expect(configOf({ ...form, length: 'steps' })).toMatchObject({ maxSteps: 120 });
+    expect(configOf({ ...form, length: 'steps' })).not.toHaveProperty('epochs');
+    expect(configOf(form)).not.toHaveProperty('maxSteps');
+    expect(validate({ ...form, epochs: 0 }).epochs).toBe('epochs must be > 0');
+    // A preset's steps switch the form back to steps.
+    expect(applyPreset(form, 'quick', saved('cpu'))).toMatchObject({ length: 'steps', maxSteps: 200 });
     // A removed dataset leaves the dataset to pick.
     expect(formFromRun({ config, totalSteps: 120, datasetId: null }, form).datasetId).toBe('');
     // A from-scratch model's tokenizer goes along, and only while the model is one.

@@ -13,8 +13,8 @@ export interface NumberFieldSpec {
   readonly testid: string;
 }
 
+/** After the length (steps, or passes over the data), which has a box of its own. */
 export const BASIC_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'maxSteps', label: 'Steps', min: 1, testid: 'train-steps' },
   { key: 'batchSize', label: 'Batch size', min: 1, testid: 'train-batch' },
   { key: 'lr', label: 'Learning rate', step: 'any', testid: 'train-lr' },
   { key: 'warmupSteps', label: 'Warm-up steps', min: 0, testid: 'train-warmup' },
