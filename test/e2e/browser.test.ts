@@ -211,7 +211,9 @@ describe('the served UI in Chromium', () => {
       await stale.reload(); // a hash change alone would not run the init script
       await expect(stale.getByRole('alert').first().textContent()).resolves.toContain('Lost the connection');
       const panel = stale.getByTestId('system-panel');
-      await panel.getByText('was lost. Is it still running?').waitFor({ timeout: 5000 });
+      // The screen's failed call points to that note rather than repeating it.
+      await panel.getByText('Not done: the connection to').waitFor({ timeout: 5000 });
+      await expect(panel.textContent()).resolves.toContain('was lost (the note at the top says what to do)');
     } finally {
       await stale.close();
     }

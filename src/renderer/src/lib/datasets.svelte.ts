@@ -12,6 +12,7 @@ import type {
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
+import { errorMessage } from './errors';
 
 export interface ImportForm {
   paths: string;
@@ -75,7 +76,7 @@ class DatasetsStore {
     try {
       this.datasets = await api.datasets.list({});
     } catch (caught) {
-      this.error = message(caught);
+      this.error = errorMessage(caught);
     } finally {
       this.isLoading = false;
     }
@@ -125,7 +126,7 @@ class DatasetsStore {
     } catch (caught) {
       this.error = controller.signal.aborted
         ? `Upload of ${name} cancelled; nothing was imported.`
-        : `Could not upload ${name}: ${message(caught)}`;
+        : `Could not upload ${name}: ${errorMessage(caught)}`;
     } finally {
       this.uploading = undefined;
       this.uploadController = undefined;
@@ -173,7 +174,7 @@ class DatasetsStore {
       await this.show(ds.id);
       return true;
     } catch (caught) {
-      this.error = rewrite(message(caught));
+      this.error = rewrite(errorMessage(caught));
       return false;
     } finally {
       this.importing = undefined;
@@ -190,7 +191,7 @@ class DatasetsStore {
       this.detail = await api.datasets.get({ id, sample: 5 });
       if (this.tokenized?.datasetId !== id) this.tokenized = undefined;
     } catch (caught) {
-      this.error = message(caught);
+      this.error = errorMessage(caught);
     }
   }
 
@@ -201,7 +202,7 @@ class DatasetsStore {
       this.tokenized = await api.datasets.tokenize({ id, model: model.trim(), inputLength });
       await this.load(); // the list's Tokens column
     } catch (caught) {
-      this.error = message(caught);
+      this.error = errorMessage(caught);
     } finally {
       this.isTokenizing = false;
     }
@@ -216,7 +217,7 @@ class DatasetsStore {
       if (this.detail?.id === id) this.detail = undefined;
       await this.load();
     } catch (caught) {
-      this.error = message(caught);
+      this.error = errorMessage(caught);
     }
   }
 
@@ -231,7 +232,7 @@ class DatasetsStore {
       this.notice = `Renamed to ${renamed.name}.`;
       return true;
     } catch (caught) {
-      this.error = message(caught);
+      this.error = errorMessage(caught);
       return false;
     }
   }
@@ -239,10 +240,6 @@ class DatasetsStore {
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function message(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
 }
 
 export const datasetsStore = new DatasetsStore();

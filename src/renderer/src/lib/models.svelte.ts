@@ -10,6 +10,7 @@ import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
+import { errorMessage } from './errors';
 
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
@@ -98,7 +99,7 @@ class ModelsStore {
       this.error =
         caught instanceof ApiError && caught.code === 'cancelled'
           ? `Download of ${id} cancelled. What arrived is kept: downloading it again resumes from there.`
-          : messageOf(caught);
+          : errorMessage(caught);
       await this.refresh().catch(() => undefined); // the cache now holds a partial download
     } finally {
       this.pulling = undefined;
@@ -156,7 +157,7 @@ class ModelsStore {
       await work();
       return true;
     } catch (caught) {
-      this.error = messageOf(caught);
+      this.error = errorMessage(caught);
       return false;
     }
   }
@@ -165,10 +166,6 @@ class ModelsStore {
 /** The registered models whose folders are still there (models.list), for pickers outside the Models screen. */
 export async function listAvailableModels(): Promise<ModelSummary[]> {
   return (await api.models.list({})).filter((m) => m.isAvailable);
-}
-
-function messageOf(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
 }
 
 /** "t5, 1.2 M parameters, 288 KiB": type, size and parameter count in words. */

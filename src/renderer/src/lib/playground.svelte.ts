@@ -13,6 +13,7 @@ import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type R
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
 import { promptFromSegments } from './prompts';
+import { errorMessage } from './errors';
 
 export type FillOutcome =
   | { readonly status: 'running' }
@@ -148,7 +149,7 @@ class PlaygroundStore {
       this.runCheckpoints = await listRunCheckpoints();
       this.checkpointsError = undefined;
     } catch (caught) {
-      this.checkpointsError = `Could not list the runs' checkpoints: ${messageOf(caught)}`;
+      this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
     }
   }
 
@@ -202,7 +203,7 @@ class PlaygroundStore {
         const result = await api.playground.fill({ modelDir: path, prompt, strategy, maxNewTokens });
         this.outcomes[model.key] = { status: 'done', result, elapsedMs: performance.now() - started };
       } catch (caught) {
-        this.outcomes[model.key] = { status: 'failed', error: messageOf(caught) };
+        this.outcomes[model.key] = { status: 'failed', error: errorMessage(caught) };
       }
     }
     this.isBusy = false;
@@ -235,7 +236,7 @@ class PlaygroundStore {
         ...preview.messages,
       ];
     } catch (caught) {
-      this.error = `Could not mask the text: ${messageOf(caught)}`;
+      this.error = `Could not mask the text: ${errorMessage(caught)}`;
       this.isBusy = false;
       return;
     }
@@ -261,10 +262,6 @@ export function strategyOf(form: DecodingForm): DecodingStrategyArgs {
   if (form.kind === 'sample')
     return { kind: 'sample', temperature: form.temperature, topK: form.topK, topP: form.topP, seed: form.seed };
   return { kind: 'greedy' };
-}
-
-function messageOf(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
 }
 
 export const playgroundStore = new PlaygroundStore();

@@ -11,12 +11,9 @@ import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { RunCurves } from './runCurves';
+import { errorMessage } from './errors';
 
 export type RunProgress = EventMap['runs.progress'];
-
-export function errorMessage(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
-}
 
 /** Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), in list order. */
 export async function listRunCheckpoints(): Promise<RunCheckpoints[]> {

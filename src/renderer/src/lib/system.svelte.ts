@@ -6,6 +6,7 @@
 import type { SystemInfo } from '../../../shared/contract';
 import type { AppSettings } from '../../../shared/contract/system';
 import { api } from './api';
+import { errorMessage } from './errors';
 
 class SystemStore {
   info: SystemInfo | undefined = $state();
@@ -22,7 +23,7 @@ class SystemStore {
     try {
       this.info = await api.system.info({ refresh });
     } catch (caught) {
-      this.error = messageOf(caught);
+      this.error = errorMessage(caught);
     } finally {
       this.isLoading = false;
     }
@@ -32,7 +33,7 @@ class SystemStore {
     try {
       this.settings = await api.system.settings({});
     } catch (caught) {
-      this.settingsNotice = { text: messageOf(caught), isError: true };
+      this.settingsNotice = { text: errorMessage(caught), isError: true };
     }
   }
 
@@ -41,13 +42,9 @@ class SystemStore {
       this.settings = await api.system.saveSettings(changes);
       this.settingsNotice = { text: said, isError: false };
     } catch (caught) {
-      this.settingsNotice = { text: messageOf(caught), isError: true };
+      this.settingsNotice = { text: errorMessage(caught), isError: true };
     }
   }
-}
-
-function messageOf(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
 }
 
 export const systemStore = new SystemStore();

@@ -15,9 +15,10 @@ export interface WsBridge extends Bridge {
   onStateChange(listener: (state: ConnectionState) => void): void;
 }
 
+// Short: the page's banner (App.svelte) says what to do, once, above every screen's message.
 const lostConnection: ErrorInfo = {
   code: 'unavailable',
-  message: 'The connection to `spanfill serve` was lost. Is it still running? Reload the page to reconnect.',
+  message: 'Not done: the connection to `spanfill serve` was lost (the note at the top says what to do).',
 };
 
 export function createWsBridge(token: string): WsBridge {
