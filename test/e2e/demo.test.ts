@@ -49,6 +49,18 @@ describe('first launch and the demo', () => {
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('Sample: public-domain');
     await expect(page.getByTestId('sample-offer').count()).resolves.toBe(0);
     await page.screenshot({ path: path.join(resultsDir, 'demo-02-sample-imported.png') });
+    // Its documents, 5 at first, 20 more per press up to the first 100.
+    const listed = page.getByTestId('dataset-documents').locator('li');
+    await expect(listed.count()).resolves.toBe(5);
+    await expect(page.getByTestId('dataset-more').textContent()).resolves.toMatch(/^\s*Show 20 more of\s+\d{3}\s*$/);
+    await page.getByTestId('dataset-more').click();
+    await expect.poll(() => listed.count()).toBe(25);
+    for (let shown = 25; shown < 100; shown += 20) {
+      await page.getByTestId('dataset-more').click();
+      await expect.poll(() => listed.count()).toBe(Math.min(shown + 20, 100));
+    }
+    await expect(page.getByTestId('dataset-more').count()).resolves.toBe(0);
+    await expect(page.getByTestId('dataset-more-limit').textContent()).resolves.toMatch(/^\s*The first 100 of \d{3};/);
   }, 60_000);
 
   it('spanfill demo --serve serves the UI with the demo dataset', async () => {

@@ -14,6 +14,9 @@ import { api, connection } from './api';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from './errors';
 
+/** The most documents a dataset's view lists (datasets.get's sample limit). */
+export const DOCUMENTS_SHOWN_MAX = 100;
+
 export interface ImportForm {
   paths: string;
   name: string;
@@ -186,9 +189,10 @@ class DatasetsStore {
     if (id !== undefined) await api.datasets.cancelImport({ id });
   }
 
-  async show(id: string): Promise<void> {
+  /** Shows a dataset with its first `documents` documents (at most DOCUMENTS_SHOWN_MAX). */
+  async show(id: string, documents = 5): Promise<void> {
     try {
-      this.detail = await api.datasets.get({ id, sample: 5 });
+      this.detail = await api.datasets.get({ id, sample: Math.min(documents, DOCUMENTS_SHOWN_MAX) });
       if (this.tokenized?.datasetId !== id) this.tokenized = undefined;
     } catch (caught) {
       this.error = errorMessage(caught);
