@@ -6,6 +6,7 @@
 // run with these settings" opens the form with the run's settings (its model folder, lengths,
 // batch, steps, rate), and a run started from it after one change trains with the rest as they
 // were; training for passes over the data instead of steps gets its steps from the estimate.
+// With no dataset left, a run's view asks for the dataset list once.
 // Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -20,13 +21,14 @@ const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
 let page: Page;
 let runIds: string[];
+let datasetId: string;
 
 beforeAll(async () => {
   session = await startSession('loss');
   page = session.page;
   const notes = path.join(session.dir, 'notes.txt');
   writeNotes(notes, { docs: 30, words: 40, stride: 5 });
-  const datasetId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
+  datasetId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
   runIds = ['0.003', '0.001'].map(
     (lr) =>
       spanfillJson<{ runId: string }>(session.dataDir, [
@@ -171,5 +173,25 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     const { lr: _b, name: _n2, ...trained } = again;
     expect(trained).toEqual(kept);
     expect(session.pageErrors).toEqual([]);
+  });
+
+  it('with no dataset left, opens a run and asks for the dataset list once, not on every answer', async () => {
+    spanfillJson(session.dataDir, ['datasets', 'rm', datasetId]);
+    let lists = 0;
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        if (String(frame.payload).includes('"datasets.list"')) lists++;
+      }),
+    );
+    await page.reload(); // a new socket, whose frames are counted
+    await openScreen(page, 'runs');
+    await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+    await page.getByTestId('run-view').waitFor();
+    await expect(page.getByTestId('run-view').textContent()).resolves.toContain('on a removed dataset');
+    const opened = lists;
+    await page.waitForTimeout(2000);
+    // (It asked thousands of times a second: each empty answer made the view ask again.)
+    expect(lists - opened).toBe(0);
+    expect(opened).toBeGreaterThan(0);
   });
 });
