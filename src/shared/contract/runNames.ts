@@ -20,16 +20,24 @@ export function shortModelName(model: string): string {
   return model.split(/[\\/]/).filter(Boolean).at(-1) ?? model;
 }
 
+/** The registered model a run's `model` names: given by its id, or by its folder. */
+export function registeredModel<M extends { readonly id: string; readonly path: string }>(
+  model: string,
+  registered: readonly M[],
+): M | undefined {
+  return registered.find((m) => m.id === model || m.path === model);
+}
+
 /**
- * A run's base model as people know it: a registered model, given by its id or its folder, by
- * its name; anything else by shortModelName. The runs service names runs with it, the runs
- * table labels their models with it (the Playground finds registered models the same way).
+ * A run's base model as people know it: a registered model (registeredModel) by its name;
+ * anything else by shortModelName. The runs service names runs with it, the runs table labels
+ * their models with it.
  */
 export function modelLabel(
   model: string,
   registered: readonly { readonly id: string; readonly name: string; readonly path: string }[],
 ): string {
-  return registered.find((m) => m.id === model || m.path === model)?.name ?? shortModelName(model);
+  return registeredModel(model, registered)?.name ?? shortModelName(model);
 }
 
 /** The most characters of a dataset's or model's name in a default run name. */

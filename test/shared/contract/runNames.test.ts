@@ -2,7 +2,7 @@
 // and step, a registered model by its name, and the default run name with its cut.
 
 import { describe, expect, it } from 'vitest';
-import { defaultRunName, modelLabel, shortModelName } from '../../../src/shared/contract/runNames';
+import { defaultRunName, modelLabel, registeredModel, shortModelName } from '../../../src/shared/contract/runNames';
 
 describe('defaultRunName', () => {
   it('joins the model and dataset names, cutting each at 40 characters (code points) with an ellipsis', () => {
@@ -28,6 +28,10 @@ describe('modelLabel', () => {
     expect(modelLabel('m-00000000', registered)).toBe('m-00000000');
     expect(modelLabel('/data/runs/r-1a2b3c4d/checkpoints/step-00000040', registered)).toBe('r-1a2b3c4d step 40');
     expect(modelLabel('m-1a2b3c4d', [])).toBe('m-1a2b3c4d');
+    // The same lookup the Playground ticks a run's base model by.
+    expect(registeredModel('/models/other', registered)).toBe(registered[1]);
+    expect(registeredModel('m-1a2b3c4d', registered)).toBe(registered[0]);
+    expect(registeredModel('/models/notes-v2', registered)).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { api } from './api';
-import { shortModelName } from '../../../shared/contract/runNames';
+import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
@@ -168,8 +168,7 @@ class PlaygroundStore {
   private async baseKey(model: string): Promise<string | null> {
     if (model.startsWith('preset:')) return null;
     if (model === builtinChoice.ref) return builtinChoice.key;
-    const registered = await listAvailableModels().catch(() => []);
-    const known = registered.find((m) => m.id === model || m.path === model);
+    const known = registeredModel(model, await listAvailableModels().catch(() => []));
     if (known) return known.id;
     this.addFolder(model);
     return `folder:${model.trim()}`;
