@@ -46,6 +46,14 @@ class LossView {
     return this.smoothing > 0 ? smoothed(values, this.smoothing) : values;
   }
 
+  /**
+   * A loss chart's version (LineChart redraws when it changes) with the smoothing in it: the
+   * charts' data functions read the smoothing only when they draw, so a new weight must redraw.
+   */
+  version(curvesVersion: number): number {
+    return curvesVersion + this.smoothing;
+  }
+
   /** The training loss's legend label. */
   trainingLabel(label: string): string {
     return this.smoothing > 0 ? `${label} (smoothed)` : label;

@@ -64,9 +64,9 @@ export const PRESET_LABELS: Readonly<Record<RunPresetName, string>> = {
 
 /**
  * The preset's values over the schema's defaults; fields a preset leaves out keep `base`'s.
- * The provider is the saved one, or under 'auto' the preset's (as the runs service picks it).
+ * The provider is the saved one, or under 'auto' the preset's where `providers` (the machine's
+ * probe, once known) has it on a GPU, as the runs service picks it.
  */
-/** `providers`: the machine's probe once known ('auto' takes a preset's GPU provider only where it runs on a GPU). */
 export function applyPreset(
   base: TrainForm,
   preset: RunPresetName,
