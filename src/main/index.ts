@@ -10,6 +10,7 @@ import { registerIpc } from './ipc';
 import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
+import { errorMessage } from '../shared/errors';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -110,7 +111,7 @@ else {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   start().catch((error: unknown) => {
     // e.g. a database from a newer Spanfill: say so in a window, not only on a console.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     console.error('Spanfill failed to start:', error);
     dialog.showErrorBox('Spanfill cannot start', message);
     app.exit(1);

@@ -66,3 +66,11 @@ export function unwrapEnvelope<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.result;
   throw new ApiError(envelope.error.code, envelope.error.message);
 }
+
+/**
+ * What a caught value says in words: an Error's message, anything else as text. The one
+ * spelling of this for every process (services, engine, CLI, the screens).
+ */
+export function errorMessage(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}

@@ -16,6 +16,7 @@ import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
 import { createProgressBar, formatJson, silentProgress } from './output';
+import { errorMessage } from '../../shared/errors';
 
 export interface CliIo {
   readonly stdout: NodeJS.WriteStream;
@@ -86,7 +87,7 @@ function parseCommandArgs(command: Command, args: readonly string[]): { values: 
     });
     return { values: values as ParsedValues, positionals };
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
 }
 

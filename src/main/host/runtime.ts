@@ -2,7 +2,7 @@
 // an AbortSignal, and answers with a response envelope. Transport-agnostic: the entry file
 // adapts Node's process IPC or Electron's parentPort to a HostPort.
 
-import { ApiError, type ErrorInfo } from '../../shared/errors';
+import { ApiError, type ErrorInfo, errorMessage } from '../../shared/errors';
 import { isToHostMessage, type FromHostMessage, type HostRequestType } from './protocol';
 import type { HostContext, HostHandler, HostHandlerMap } from './handler';
 
@@ -63,5 +63,5 @@ export function runHost(port: HostPort, handlers: Map<string, HostHandler<HostRe
 function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   if (error instanceof Error && error.name === 'AbortError') return { code: 'cancelled', message: error.message };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'internal', message: errorMessage(error) };
 }

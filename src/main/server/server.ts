@@ -14,6 +14,7 @@ import type { AppServices } from '../services/app';
 import { createToken, hasValidToken, isAllowedHost, isAllowedOrigin, securityHeaders, tokenCookie } from './security';
 import { serveStatic } from './static';
 import { removeStaleUploads, uploadLimitsFromEnv, Uploads, type UploadLimits } from './upload';
+import { errorMessage } from '../../shared/errors';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
 export const serverHost = '127.0.0.1';
@@ -52,7 +53,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const httpServer = http.createServer((request, response) => {
     handleHttp(request, response, { rendererDir, token, port, uploads }).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      response.end(`Internal error: ${errorMessage(error)}\n`);
     });
   });
   // Every connection, upgraded or not, so close() can end them all: an upgraded socket is no

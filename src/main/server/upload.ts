@@ -19,6 +19,7 @@ import {
   uploadPathPrefix,
   type UploadResponse,
 } from '../../shared/upload';
+import { errorMessage } from '../../shared/errors';
 
 export interface UploadLimits {
   /** All files of one upload together. */
@@ -129,8 +130,7 @@ export class Uploads {
       send(200, { ok: true, result: await this.receive(request, id, url.searchParams) });
     } catch (error) {
       const known = error instanceof UploadError ? error : undefined;
-      const message =
-        known?.message ?? `Could not store the upload: ${error instanceof Error ? error.message : String(error)}`;
+      const message = known?.message ?? `Could not store the upload: ${errorMessage(error)}`;
       // A refused body the client is still sending: read it to the end (it is at most a chunk)
       // so the browser sees this answer rather than a reset; a larger one is cut off.
       const declared = Number(request.headers['content-length'] ?? 0);

@@ -15,6 +15,7 @@ import type { DatasetRepository } from '../store/datasets';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
 import type { EventBus } from './events';
+import { errorMessage } from '../../shared/errors';
 
 export interface DatasetImportRequest {
   readonly paths: readonly string[];
@@ -101,7 +102,7 @@ export async function importDataset(
     deps.events.emit('datasets.statusChanged', {
       datasetId: id,
       status: 'failed',
-      error: mapped instanceof Error ? mapped.message : String(mapped),
+      error: errorMessage(mapped),
     });
     throw mapped;
   } finally {

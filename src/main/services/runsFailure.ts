@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/errors';
 // What a failed run's message says to try, from the error that ended it: out of memory
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
@@ -36,6 +37,6 @@ export function failureHint(message: string, runId: string): string {
 
 /** The stored error of a failed run: the cause as reported, then the hint. */
 export function failureMessage(error: unknown, runId: string): string {
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\.?\s*$/, '');
+  const message = errorMessage(error).replace(/\.?\s*$/, '');
   return `${message}. ${failureHint(message, runId)}`;
 }

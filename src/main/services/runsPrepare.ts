@@ -12,7 +12,7 @@ import path from 'node:path';
 import { contractMessages } from '../../shared/contract/issues';
 import type { RunConfig, RunRequest } from '../../shared/contract/runs';
 import { autoFallbackNote, defaultRunProvider, resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
-import { ApiError } from '../../shared/errors';
+import { ApiError, errorMessage } from '../../shared/errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
 import {
@@ -61,7 +61,6 @@ export interface PreparedRun {
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The configuration a request starts: its preset under it, the saved provider and threads where
@@ -87,7 +86,7 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
     try {
       return materializeBuiltinModel(deps.dataDir, model);
     } catch (error) {
-      throw bad(`model: ${messageOf(error)}`);
+      throw bad(`model: ${errorMessage(error)}`);
     }
   }
   if (model.includes(':'))
@@ -113,12 +112,12 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig): Promise<str
   try {
     tokenizer = tokenizerSource(deps.models, run.tokenizer);
   } catch (error) {
-    throw bad(`tokenizer: ${messageOf(error)}`);
+    throw bad(`tokenizer: ${errorMessage(error)}`);
   }
   try {
     return await materializePresetModel(path.join(deps.dataDir, 'models', 'preset'), run.model, tokenizer, run.seed);
   } catch (error) {
-    throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${messageOf(error)}`);
+    throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${errorMessage(error)}`);
   }
 }
 
@@ -126,7 +125,7 @@ function readModelConfig(dir: string, model: string): T5Config {
   try {
     return loadT5Config(dir);
   } catch (error) {
-    throw bad(`model '${model}' cannot be read: ${messageOf(error)}`);
+    throw bad(`model '${model}' cannot be read: ${errorMessage(error)}`);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ProbeResult } from '../engine/onnx/probe';
 import type { SettingsRepository } from '../store/settings';
 import type { EngineHostManager } from './engine-host';
 import type { DomainHandlers } from './handler';
+import { errorMessage } from '../../shared/errors';
 
 export interface SystemServiceDeps {
   readonly appVersion: string;
@@ -46,7 +47,7 @@ export class SystemService {
     try {
       probe = await this.probe;
     } catch (error) {
-      probeError = error instanceof Error ? error.message : String(error);
+      probeError = errorMessage(error);
     }
     return {
       appVersion: this.deps.appVersion,

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations, type Migration } from './migrations';
+import { errorMessage } from '../../shared/errors';
 
 export type Db = Database.Database;
 
@@ -69,7 +70,7 @@ function configure(db: Db): void {
 /** SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. */
 function asStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new StoreError(
     `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
   );

@@ -11,6 +11,7 @@ import type { T5Config, T5PresetName } from '../../engine/t5/config';
 import { loadT5Config, t5Preset, T5_PRESET_NAMES } from '../../engine/t5/config';
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
+import { errorMessage } from '../../../shared/errors';
 
 /** Accepted ranges of the whole-number flags (wide: they only catch typos and nonsense). */
 const RANGES = {
@@ -39,7 +40,7 @@ export function providerName(raw: string): ProviderName {
   try {
     return assertProvider(raw);
   } catch (error) {
-    throw new UsageError(`--provider: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--provider: ${errorMessage(error)}`);
   }
 }
 

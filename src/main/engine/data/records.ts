@@ -6,6 +6,7 @@ import { CsvParser, type CsvRecord } from './csv';
 import { DocumentSplitter, newCutCounts, type CutCounts, type SplitMode } from './documents';
 import { DataError } from './errors';
 import type { SourceFormat } from './sources';
+import { errorMessage } from '../../../shared/errors';
 
 export interface TextConsumer {
   push(text: string): void;
@@ -91,7 +92,7 @@ class JsonlReader implements TextConsumer {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      this.fail('bad-json', `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      this.fail('bad-json', `not valid JSON (${errorMessage(e)})`);
     }
     for (const key of this.path) {
       if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {

@@ -6,6 +6,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DataError } from './errors';
+import { errorMessage } from '../../../shared/errors';
 
 export type SourceFormat = 'text' | 'jsonl' | 'csv' | 'tsv';
 
@@ -91,7 +92,7 @@ async function statFailure(path: string, error: unknown): Promise<DataError> {
   }
   if (code === 'EACCES' || code === 'EPERM')
     return new DataError('unreadable', `${path} cannot be read: permission denied`, path);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return new DataError('unreadable', `${path} cannot be read (${detail})`, path);
 }
 

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { DataError } from './errors';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
+import { errorMessage } from '../../../shared/errors';
 
 const MAGIC = Buffer.from('SPFTOKC\0', 'latin1');
 export const TOKEN_CACHE_VERSION = 1;
@@ -267,11 +268,7 @@ export function openTokenCache(path: string, fingerprint: string): TokenCacheOpe
     return { status: 'ok', cache: new TokenCache(fd, h, size) };
   } catch (e) {
     closeSync(fd);
-    throw new DataError(
-      'bad-token-cache',
-      `Could not read ${path}: ${e instanceof Error ? e.message : String(e)}`,
-      path,
-    );
+    throw new DataError('bad-token-cache', `Could not read ${path}: ${errorMessage(e)}`, path);
   }
 }
 

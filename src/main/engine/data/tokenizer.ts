@@ -13,6 +13,7 @@ import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
 import { WordMemo } from './wordMemo';
 import { planWordMemo } from './wordMemoPlan';
+import { errorMessage } from '../../../shared/errors';
 
 export interface TextTokenizer {
   /** Shown to people: the model folder name, or "bytes (ByT5 layout)". */
@@ -174,11 +175,7 @@ async function openHfTokenizer(dir: string, jsonPath: string): Promise<HfTokeniz
   try {
     return await loadWithTransformers(dir);
   } catch (e) {
-    throw new DataError(
-      'tokenizer',
-      `Could not load the tokenizer in ${dir}: ${e instanceof Error ? e.message : String(e)}`,
-      dir,
-    );
+    throw new DataError('tokenizer', `Could not load the tokenizer in ${dir}: ${errorMessage(e)}`, dir);
   }
 }
 
@@ -249,7 +246,7 @@ function chooseEncoding(
     json = JSON.parse(jsonBytes.toString('utf8'));
     plan = planWordMemo(json, config);
   } catch (e) {
-    return { mode: 'whole-text', reason: `could not read the pipeline: ${e instanceof Error ? e.message : String(e)}` };
+    return { mode: 'whole-text', reason: `could not read the pipeline: ${errorMessage(e)}` };
   }
   if (!plan.isExact) return { mode: 'whole-text', reason: plan.reason };
   const words = new AsciiUnigram(json as Record<string, unknown>);

@@ -3,6 +3,7 @@
 // client's) carries only the HTTP status, so the advice is chosen here from that.
 
 import { HubApiError } from '@huggingface/hub';
+import { errorMessage } from '../../../shared/errors';
 
 export type HubErrorCode =
   'not-found' | 'unauthorized' | 'network' | 'checksum' | 'missing-files' | 'not-cached' | 'bad-response' | 'invalid';
@@ -44,7 +45,7 @@ export function toHubError(error: unknown, what: string, endpoint: string): unkn
       `${error.message}; Hugging Face tokens look like hf_… (huggingface.co/settings/tokens)`,
     );
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new HubError(
     'network',
     `Cannot download ${what} from ${endpoint} (${message}${cause}). Check the connection and HF_ENDPOINT; ` +

@@ -14,6 +14,7 @@ import type { ProfileEvent } from './placement';
 import { describePlacement, placementFromProfile, readProfile } from './placement';
 import type { OpProfile } from './profile';
 import { opProfile } from './profile';
+import { errorMessage } from '../../../shared/errors';
 
 export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -311,7 +312,7 @@ export const PROVIDER_HINTS: Readonly<Record<ProviderName, string>> = {
 
 /** The human part of an ORT error: its first line, without the C++ source location. */
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const line = text.split('\n').find((part) => part.trim() !== '') ?? text;
   const failedAt = line.lastIndexOf('Failed to');
   const human = failedAt > 0 ? line.slice(failedAt) : line;

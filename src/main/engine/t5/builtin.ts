@@ -19,6 +19,7 @@ import type { T5Config } from './config';
 import { parseT5Config, t5Preset, T5ConfigError } from './config';
 import { randomT5Params } from './params';
 import { DEFAULT_LAYOUT, saveT5Model } from './weights';
+import { errorMessage } from '../../../shared/errors';
 
 export const BUILTIN_PREFIX = 'builtin:';
 /** What `--model` means when none is given: the built-in byte-level model. */
@@ -271,7 +272,7 @@ export async function materializePresetModel(
   try {
     tokenizer = isBytes ? createByteTokenizer() : await loadHfTokenizer(tokenizerSpec);
   } catch (error) {
-    throw new PresetTokenizerError(error instanceof Error ? error.message : String(error));
+    throw new PresetTokenizerError(errorMessage(error));
   }
   const config = presetConfig(model, tokenizer, tokenizerSpec);
   const fingerprint = createHash('sha256')

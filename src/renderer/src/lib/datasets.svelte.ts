@@ -12,7 +12,7 @@ import type {
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
-import { errorMessage } from './errors';
+import { errorMessage } from '../../../shared/errors';
 
 /** The most documents a dataset's view lists (datasets.get's sample limit). */
 export const DOCUMENTS_SHOWN_MAX = 100;

@@ -4,13 +4,12 @@
 // domain store; the Playground's model picker reads `models` from here too.
 
 import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
-import { ApiError } from '../../../shared/errors';
+import { ApiError, errorMessage } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
-import { errorMessage } from './errors';
 
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;

@@ -13,7 +13,7 @@ import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type R
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
 import { promptFromSegments } from './prompts';
-import { errorMessage } from './errors';
+import { errorMessage } from '../../../shared/errors';
 
 export type FillOutcome =
   | { readonly status: 'running' }

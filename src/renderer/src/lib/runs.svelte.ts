@@ -11,7 +11,7 @@ import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { RunCurves } from './runCurves';
-import { errorMessage } from './errors';
+import { errorMessage } from '../../../shared/errors';
 
 export type RunProgress = EventMap['runs.progress'];
 

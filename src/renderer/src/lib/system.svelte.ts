@@ -6,7 +6,7 @@
 import type { SystemInfo } from '../../../shared/contract';
 import type { AppSettings } from '../../../shared/contract/system';
 import { api } from './api';
-import { errorMessage } from './errors';
+import { errorMessage } from '../../../shared/errors';
 
 class SystemStore {
   info: SystemInfo | undefined = $state();
