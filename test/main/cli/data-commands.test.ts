@@ -172,5 +172,8 @@ describe('spanfill import / datasets / mask', () => {
     );
     expect((await cli(['import', csv, '--split', 'words', ...data])).code).toBe(exitCodes.usage);
     expect((await cli(['datasets', 'show', 'ds-nope', ...data])).stderr).toContain('No dataset ds-nope');
+    const misplaced = await cli(['datasets', 'import', csv, csv, ...data]);
+    expect(misplaced.code).toBe(exitCodes.usage);
+    expect(misplaced.stderr).toContain('importing is a command of its own: spanfill import FILE|FOLDER…');
   });
 });

@@ -31,6 +31,8 @@ export const datasetsCommand = defineCommand({
   async run(context): Promise<DatasetsResult> {
     const [action = 'list', id, ...extra] = context.positionals;
     const service = context.app().datasets;
+    if (action === 'import' || action === 'add')
+      throw new UsageError(`importing is a command of its own: spanfill import FILE|FOLDER…`);
     if (extra.length > 0) throw new UsageError(`datasets ${action}: unexpected '${extra.join(' ')}'`);
     if (action === 'list') {
       if (id !== undefined) throw new UsageError(`datasets list takes no id; did you mean 'datasets show ${id}'?`);
