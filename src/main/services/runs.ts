@@ -33,7 +33,7 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
-import { failureMessage } from './runsFailure';
+import { failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
@@ -77,7 +77,7 @@ export class RunService {
         if (this.active.has(row.id) || isProcessAlive(row.ownerPid)) continue;
         const error =
           `The process training it (pid ${row.ownerPid ?? '?'}) ended without stopping it, at step ${row.step}; ` +
-          `\`spanfill runs resume ${row.id}\` continues from its last checkpoint`;
+          resumeAdvice(row.id, 'its last checkpoint');
         this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
         ids.push(row.id);
       }

@@ -1,8 +1,9 @@
-import { errorMessage } from '../../shared/errors';
 // What a failed run's message says to try, from the error that ended it: out of memory
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
 // (killed or crashed). Pure, so each mapping is unit-tested (test/main/services/runsFailure.test.ts).
+
+import { errorMessage } from '../../shared/errors';
 
 export type FailureKind = 'out-of-memory' | 'provider' | 'host-crash' | 'other';
 
@@ -19,7 +20,10 @@ export function failureKind(message: string): FailureKind {
 }
 
 const KEPT = 'Its checkpoints are kept';
-const RESUME = (id: string): string => `then \`spanfill runs resume ${id}\` continues from the last one`;
+/** Read in the app (its Resume button) and in a terminal (the command) alike. */
+export const resumeAdvice = (id: string, from: string): string =>
+  `Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from ${from}`;
+const RESUME = (id: string): string => `then ${resumeAdvice(id, 'the last one')}`;
 
 /** The sentence to append to a failed run's error: what happened in plain words and what to try. */
 export function failureHint(message: string, runId: string): string {

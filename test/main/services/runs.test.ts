@@ -167,7 +167,9 @@ describe('runs service: processes', () => {
     again.events.subscribe((name) => events.push(name));
     const detail = again.runs.get('r-dead');
     expect(detail.status).toBe('interrupted');
-    expect(detail.error).toMatch(/ended without stopping it, at step 4; `spanfill runs resume r-dead` continues/);
+    expect(detail.error).toMatch(
+      /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
+    );
   });
 
   it('refuses a second trainer on the same data directory, naming the process', async () => {

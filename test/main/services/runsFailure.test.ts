@@ -55,7 +55,7 @@ describe('failureHint and failureMessage', () => {
     const message = failureMessage(new Error('The engine host was killed by SIGKILL'), 'r-3');
     expect(message).toMatch(/^The engine host was killed by SIGKILL\. The engine host stopped while training/);
     expect(message).toMatch(
-      /smaller batchSize, a shorter inputLength, or provider cpu; then `spanfill runs resume r-3`/,
+      /smaller batchSize, a shorter inputLength, or provider cpu; then Resume \(in a terminal: `spanfill runs resume r-3`\) continues from the last one$/,
     );
   });
 

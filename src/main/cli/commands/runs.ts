@@ -29,7 +29,10 @@ function renderList(runs: readonly RunSummary[]): string {
     .join('\n');
 }
 
-function renderShow(run: RunDetail): string {
+/** A metric in a table: six significant digits (the --json output keeps them all). */
+const number = (v: number): string => String(Number(v.toPrecision(6)));
+
+export function renderShow(run: RunDetail): string {
   const pairs: [string, string][] = [
     ['id', run.id],
     ['name', run.name],
@@ -42,13 +45,16 @@ function renderShow(run: RunDetail): string {
   ];
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);
   if (run.error) pairs.push(['error', run.error]);
-  for (const [name, value] of Object.entries(run.last)) pairs.push([name, String(value)]);
-  const checkpoints = run.checkpoints.map((c) => `  step ${c.step}${c.isBest ? ' (best)' : ''}  ${c.path}`);
+  for (const [name, value] of Object.entries(run.last)) pairs.push([name, number(value)]);
+  const checkpoints = run.checkpoints.map((c) => {
+    const loss = c.eval?.loss;
+    return `  step ${c.step}${c.isBest ? ' (best)' : ''}${loss === undefined ? '' : `  eval.loss ${number(loss)}`}  ${c.path}`;
+  });
   return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
 }
 
 function renderCompare(c: RunComparison): string {
-  const cell = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : JSON.stringify(v));
+  const cell = (v: unknown): string => (typeof v === 'number' ? number(v) : JSON.stringify(v));
   const rows: string[][] = [['', ...c.runs.map((r) => r.id)]];
   for (const d of c.differences) rows.push([d.key, ...d.values.map(cell)]);
   if (c.differences.length === 0) rows.push(['(same configuration)', ...c.runs.map(() => '')]);

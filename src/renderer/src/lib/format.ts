@@ -25,3 +25,13 @@ export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   return Math.abs(value) < 1e-3 && value !== 0 ? value.toExponential(2) : value.toPrecision(4);
 }
+
+/** The validation metrics that are shares (of target tokens, of masked spans), not losses. */
+const SHARE_METRICS = new Set(['tokenAccuracy', 'spanExactMatch']);
+
+/** A checkpoint's validation metric by its key: a share as "38.5 %", anything else as formatMetric. */
+export function formatEval(key: string, value: number | null | undefined): string {
+  if (!SHARE_METRICS.has(key) || value === null || value === undefined || !Number.isFinite(value))
+    return formatMetric(value);
+  return `${(value * 100).toFixed(1)} %`;
+}

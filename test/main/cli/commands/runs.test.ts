@@ -1,0 +1,53 @@
+// `spanfill runs show`'s text: a person's reading of a run (the --json result is the service's).
+
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema, type RunDetail } from '../../../../src/shared/contract/runs';
+import { renderShow } from '../../../../src/main/cli/commands/runs';
+
+const run: RunDetail = {
+  id: 'r-749cb820',
+  name: 'tiny on Sample',
+  status: 'interrupted',
+  datasetId: 'ds-661dcb79',
+  model: 'builtin:byt5-tiny',
+  step: 740,
+  totalSteps: 3000,
+  createdAt: '2026-12-01T13:05:00.000Z',
+  startedAt: '2026-12-01T13:05:01.000Z',
+  finishedAt: '2026-12-01T13:05:30.000Z',
+  elapsedMs: 22_400,
+  error: 'The process training it (pid 26947) ended without stopping it, at step 740',
+  provider: 'cpu',
+  config: runConfigSchema.parse({ datasetId: 'ds-661dcb79', model: 'builtin:byt5-tiny', maxSteps: 3000 }),
+  checkpoints: [
+    {
+      step: 600,
+      path: '/d/runs/r-749cb820/checkpoints/step-00000600',
+      isBest: false,
+      eval: { loss: 2.1138 },
+      createdAt: '',
+    },
+    {
+      step: 700,
+      path: '/d/runs/r-749cb820/checkpoints/step-00000700',
+      isBest: true,
+      eval: { loss: 2.1031345480836796 },
+      createdAt: '',
+    },
+    { step: 740, path: '/d/runs/r-749cb820/checkpoints/step-00000740', isBest: false, eval: null, createdAt: '' },
+  ],
+  last: { loss: 2.220703125, tokensPerSecond: 23942.719628313585, 'eval.spanExactMatch': 0 },
+};
+
+describe('runs show', () => {
+  it('prints metrics with six significant digits and each checkpoint with its validation loss', () => {
+    const text = renderShow(run);
+    expect(text).toMatch(/^loss +2\.2207$/m);
+    expect(text).toMatch(/^tokensPerSecond +23942\.7$/m);
+    expect(text).toMatch(/^eval\.spanExactMatch +0$/m);
+    expect(text).toContain('  step 600  eval.loss 2.1138  /d/runs/r-749cb820/checkpoints/step-00000600');
+    expect(text).toContain('  step 700 (best)  eval.loss 2.10313  /d/runs/r-749cb820/checkpoints/step-00000700');
+    expect(text).toContain('  step 740  /d/runs/r-749cb820/checkpoints/step-00000740');
+    expect(text).toMatch(/^elapsed +22s$/m);
+  });
+});

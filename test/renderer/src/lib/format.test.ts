@@ -1,0 +1,29 @@
+// Numbers in words on the Train and Runs screens.
+
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, formatEval, formatMetric } from '../../../../src/renderer/src/lib/format';
+
+describe('format', () => {
+  it('sizes and durations', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatDuration(45_400)).toBe('45 s');
+    expect(formatDuration(200_000)).toBe('3 min 20 s');
+    expect(formatDuration(7_500_000)).toBe('2 h 5 min');
+  });
+
+  it('a loss with four significant digits, a tiny one in exponent form, a missing one as a dash', () => {
+    expect(formatMetric(2.1031345480836796)).toBe('2.103');
+    expect(formatMetric(0.000123)).toBe('1.23e-4');
+    expect(formatMetric(null)).toBe('–');
+    expect(formatMetric(Number.NaN)).toBe('–');
+  });
+
+  it('token accuracy and exact spans as percentages with one decimal, zero included', () => {
+    expect(formatEval('tokenAccuracy', 0.3852813852813853)).toBe('38.5 %');
+    expect(formatEval('spanExactMatch', 0.02128)).toBe('2.1 %');
+    expect(formatEval('spanExactMatch', 0)).toBe('0.0 %');
+    expect(formatEval('spanExactMatch', undefined)).toBe('–');
+    expect(formatEval('loss', 2.1031345480836796)).toBe('2.103');
+  });
+});
