@@ -258,11 +258,16 @@ describe('Train and Runs screens', () => {
     const stoppedAt = await chartPoints('chart-loss');
     expect(stoppedAt).toBeLessThan(3000);
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain(String(stoppedAt));
+    // A stopped run's checkpoint can be tried in the Playground as a finished one's can.
+    await expect(page.getByTestId('run-open-playground').textContent()).resolves.toBe(
+      `Open step ${stoppedAt} next to its base model in the Playground`,
+    );
     await scrollToTop();
     await shot('05-run-stopped');
 
     await page.getByTestId('run-resume').click();
     await waitFor('the run to train again', async () => (await runStatus()) === 'running');
+    expect(await page.getByTestId('run-open-playground').count()).toBe(0);
     await waitFor('points after the resume', async () => (await chartPoints('chart-loss')) >= stoppedAt + 30);
     await scrollToTop();
     await shot('06-run-resumed');
