@@ -260,7 +260,7 @@ describe('Train and Runs screens', () => {
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain(String(stoppedAt));
     // A stopped run's checkpoint can be tried in the Playground as a finished one's can.
     await expect(page.getByTestId('run-open-playground').textContent()).resolves.toBe(
-      `Open step ${stoppedAt} next to its base model in the Playground`,
+      `Open step ${stoppedAt.toLocaleString('en')} next to its base model in the Playground`,
     );
     await scrollToTop();
     await shot('05-run-stopped');

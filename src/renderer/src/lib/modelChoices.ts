@@ -49,7 +49,7 @@ function choiceOf(run: RunSummary, checkpoint: RunCheckpoint, last: RunCheckpoin
   const loss = checkpoint.eval?.loss;
   return {
     key: checkpointKey(checkpoint.path),
-    label: `run ${run.name} · step ${checkpoint.step}${roles.length > 0 ? ` (${roles.join(', ')})` : ''}`,
+    label: `run ${run.name} · step ${checkpoint.step.toLocaleString('en')}${roles.length > 0 ? ` (${roles.join(', ')})` : ''}`,
     detail: loss === undefined ? `checkpoint of ${run.model}` : `checkpoint, eval loss ${loss.toFixed(3)}`,
     ref: checkpoint.path,
     source: 'checkpoint',

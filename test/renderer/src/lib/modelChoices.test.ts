@@ -34,6 +34,10 @@ describe('run checkpoints as Playground choices', () => {
       'run tiny · step 20 (best, last)',
     ]);
     expect(checkpointChoices(run, [])).toEqual([]);
+    // Thousands with a separator, as the checkpoint selector and the run view write them.
+    expect(checkpointChoices(run, [checkpoint(12_000, 2, true)]).map((c) => c.label)).toEqual([
+      'run tiny · step 12,000 (best, last)',
+    ]);
   });
 
   it('list every kept checkpoint by step with its validation loss and role', () => {
