@@ -143,7 +143,7 @@ describe('adding files in browser mode', () => {
     await page.getByTestId('datasets-error').waitFor();
     await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(
       'Could not upload huge.txt: The upload is 65.0 MiB, over the limit of 64.0 MiB per upload. ' +
-        'Import large files from a path on the server instead (spanfill import FILE), or split them.',
+        'Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, spanfill import FILE), or split them.',
     );
     // The command in the message is set as code, not shown with backticks.
     await expect(page.getByTestId('datasets-error').locator('code').textContent()).resolves.toBe(

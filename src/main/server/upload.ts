@@ -189,7 +189,7 @@ export class Uploads {
         413,
         'invalid_argument',
         `The upload is ${formatBytes(Math.max(total, others + offset + length))}, over the limit of ${formatBytes(maxUploadBytes)} per upload. ` +
-          'Import large files from a path on the server instead (`spanfill import FILE`), or split them.',
+          'Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, `spanfill import FILE`), or split them.',
       );
     }
     if (state.busy.has(name))

@@ -191,7 +191,7 @@ describe('limits', () => {
     expect(reply.status).toBe(413);
     expect(errorOf(reply)).toBe(
       'The upload is 4.9 KiB, over the limit of 1000 bytes per upload. ' +
-        'Import large files from a path on the server instead (`spanfill import FILE`), or split them.',
+        'Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, `spanfill import FILE`), or split them.',
     );
     expect(fs.existsSync(path.join(uploadsDir, 'limit-total'))).toBe(false);
   });
