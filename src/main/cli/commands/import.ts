@@ -21,8 +21,9 @@ export const importCommand = defineCommand({
   usage:
     'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION] [--json]',
   description:
-    'Reads .txt/.md (split at blank lines by default), .jsonl (one document per line, --field, default "text")\n' +
-    'and .csv/.tsv (one document per row, --column, default "text"); folders are walked recursively.\n' +
+    'Reads .txt/.md (split at blank lines by default; a Markdown heading stays with the paragraph under it),\n' +
+    '.jsonl (one document per line, --field, default "text") and .csv/.tsv (one document per row,\n' +
+    '--column, default "text"); folders are walked recursively.\n' +
     'UTF-8 with or without BOM and UTF-16 with BOM. Exact duplicate documents are dropped and counted.\n' +
     'Ctrl-C cancels and leaves nothing behind.',
   options: {

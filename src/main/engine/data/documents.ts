@@ -132,6 +132,39 @@ export class DocumentSplitter {
   }
 }
 
+/** A Markdown ATX heading alone: "## Day 3" (one line, up to 3 spaces, 1–6 #, then a space or the end). */
+const HEADING_ONLY = /^ {0,3}#{1,6}(?:[ \t][^\n]*)?$/;
+
+/**
+ * For Markdown read at blank lines: a paragraph that is only a heading opens the next one
+ * instead of standing alone ("## Day 3" and the text under it are one document), so a heading
+ * is neither a document of a few characters nor dropped as a duplicate ("## Notes" in every
+ * file). Headings in a row join too; a joined document never grows past `maxChars` (the
+ * heading then stands alone). Returns the sink to emit paragraphs into and the end call that
+ * flushes a heading left at the end of the file.
+ */
+export function joinHeadings(
+  maxChars: number,
+  emit: (text: string) => void,
+): { readonly emit: (text: string) => void; readonly end: () => void } {
+  let pending = '';
+  return {
+    emit(text) {
+      if (pending !== '' && pending.length + 2 + text.length > maxChars) {
+        emit(pending);
+        pending = '';
+      }
+      const document = pending === '' ? text : `${pending}\n\n${text}`;
+      pending = HEADING_ONLY.test(text.trimEnd()) ? document : '';
+      if (pending === '') emit(document);
+    },
+    end() {
+      if (pending !== '') emit(pending);
+      pending = '';
+    },
+  };
+}
+
 export interface DocumentHash {
   /** SHA-1 of the normalised text, hex: the document's identity. */
   readonly hex: string;

@@ -3,7 +3,7 @@
 // column from the header row). Each is a push/end consumer so the file streams through.
 // Errors name the file and the 1-based line.
 import { CsvParser, type CsvRecord } from './csv';
-import { DocumentSplitter, newCutCounts, type CutCounts, type SplitMode } from './documents';
+import { DocumentSplitter, joinHeadings, newCutCounts, type CutCounts, type SplitMode } from './documents';
 import { DataError } from './errors';
 import type { SourceFormat } from './sources';
 import { errorMessage } from '../../../shared/errors';
@@ -190,6 +190,8 @@ export interface ReaderOptions {
  */
 export const DEFAULT_MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
+const MARKDOWN = /\.(md|markdown)$/i;
+
 export function createReader(
   file: string,
   format: SourceFormat,
@@ -199,8 +201,16 @@ export function createReader(
   const max = options.maxDocumentChars;
   switch (format) {
     case 'text': {
-      const splitter = new DocumentSplitter(options.split ?? 'blank-line', max, (t) => emit(t, null));
-      return { push: (t) => splitter.push(t), end: () => splitter.end(), cuts: splitter.cuts, warnings: [] };
+      const split = options.split ?? 'blank-line';
+      const toSink = (t: string): void => emit(t, null);
+      // Markdown's headings stay with the paragraph under them (documents.ts joinHeadings).
+      const headings = split === 'blank-line' && MARKDOWN.test(file) ? joinHeadings(max, toSink) : null;
+      const splitter = new DocumentSplitter(split, max, headings?.emit ?? toSink);
+      const end = (): void => {
+        splitter.end();
+        headings?.end();
+      };
+      return { push: (t) => splitter.push(t), end, cuts: splitter.cuts, warnings: [] };
     }
     case 'jsonl':
       return new JsonlReader(file, options.field, options.split ?? 'whole', max, options.maxRecordChars, emit);

@@ -39,6 +39,19 @@ describe('plain text', () => {
     expect(await texts([p], { split: 'line' })).toEqual(['First paragraph', 'still first.', 'Second.', 'Third']);
     expect(await texts([p], { split: 'whole' })).toEqual(['First paragraph\nstill first.\n\n  \nSecond.\n\nThird']);
   });
+  it("keeps a Markdown heading with the paragraph under it (headings in a row too); .txt and line splits don't", async () => {
+    const notes = '# Journal\n\n## Day 1\n\nRain all day.\n\n## Day 2\n\nSun.\n\n## Notes\n';
+    const md = file('journal.md', notes);
+    const joined = ['# Journal\n\n## Day 1\n\nRain all day.', '## Day 2\n\nSun.', '## Notes'];
+    expect(await texts([md])).toEqual(joined);
+    for (const chunkBytes of [1, 3, 7]) expect(await texts([md], { chunkBytes })).toEqual(joined);
+    const apart = ['# Journal', '## Day 1', 'Rain all day.', '## Day 2', 'Sun.', '## Notes'];
+    expect(await texts([file('journal.txt', notes)])).toEqual(apart);
+    expect(await texts([md], { split: 'line' })).toEqual(apart);
+    // "## Notes" under every day is one heading per day, not a duplicate dropped from all but one.
+    const days = file('days.markdown', '## Notes\n\nMonday.\n\n## Notes\n\nTuesday.\n');
+    expect(await texts([days])).toEqual(['## Notes\n\nMonday.', '## Notes\n\nTuesday.']);
+  });
   it('gives the same documents whatever the read size (boundaries and UTF-8 split across chunks)', async () => {
     const text = 'Ünïcödé 😀 line one\n\nzwei — drei\n\n\n'.repeat(50);
     const p = file('chunks.md', text);
