@@ -115,7 +115,7 @@ describe('adding files in browser mode', () => {
 
   it('files chosen with the file dialog, and a folder, are uploaded and imported', async () => {
     const file = path.join(dir, 'picked.md');
-    fs.writeFileSync(file, '# Picked\n\nA note chosen in the file dialog.\n');
+    fs.writeFileSync(file, '# Picked\n\nA note chosen in the file dialog.\n\nIts second paragraph.\n');
     await page.getByTestId('pick-files').setInputFiles(file);
     await page.getByTestId('datasets-notice').filter({ hasText: 'picked.md' }).waitFor();
     await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(
