@@ -46,6 +46,9 @@ describe('Datasets and Masking screens', () => {
   it('with no dataset yet, Masking and Train say what to do instead of sending a request that must fail', async () => {
     await page.goto(url);
     await page.getByTestId('nav-masking').click();
+    // It opens on a preview of its example text, before any button is pressed.
+    await page.getByTestId('mask-result').waitFor();
+    await expect(page.getByTestId('mask-input').textContent()).resolves.toContain('<extra_id_0>');
     await page.getByLabel('A dataset example').check();
     await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe(
       'No dataset yet: import one on the Datasets screen, or mask typed text.',
@@ -213,6 +216,9 @@ describe('Datasets and Masking screens', () => {
     await importPaths(many);
     await page.getByTestId('dataset-detail').filter({ hasText: 'many.txt' }).waitFor();
     await page.getByTestId('nav-masking').click();
+    // It opens on a preview of its example text, before any button is pressed.
+    await page.getByTestId('mask-result').waitFor();
+    await expect(page.getByTestId('mask-input').textContent()).resolves.toContain('<extra_id_0>');
     await page.getByLabel('A dataset example').check();
     await page.locator('select').first().selectOption({ label: 'many.txt (20000 documents)' });
     await page.getByTestId('mask-model-choice').selectOption('folder');
