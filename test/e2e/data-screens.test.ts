@@ -269,7 +269,7 @@ describe('Datasets and Masking screens', () => {
     const row = page.getByRole('row').filter({ hasText: 'notes.txt' });
     await row.getByRole('button', { name: 'Remove' }).click();
     await expect(row.getByTestId('remove-confirm').textContent()).resolves.toContain(
-      'Remove notes.txt and its 2 documents? This cannot be undone.',
+      'Remove notes.txt and its 2 documents? Runs trained on it keep their curves and checkpoints but can no longer be resumed. This cannot be undone.',
     );
     await row.getByRole('button', { name: 'Keep' }).click();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');

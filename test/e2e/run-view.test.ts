@@ -193,5 +193,11 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     // (It asked thousands of times a second: each empty answer made the view ask again.)
     expect(lists - opened).toBe(0);
     expect(opened).toBeGreaterThan(0);
+    // A training job carries the run's dataset: not offered once it is gone (the checkpoint still exports).
+    await expect(page.getByTestId('export-format-accelerate').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('export-format-hf').isEnabled()).resolves.toBe(true);
+    await expect(page.getByTestId('export-no-dataset').textContent()).resolves.toBe(
+      "A training job needs the run's dataset, which was removed.",
+    );
   });
 });

@@ -22,12 +22,14 @@ import { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
+import { RunRepository } from '../store/runs';
 import { countTokenCaches, datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { importDataset, removeAbandonedImports, type DatasetImportRequest } from './datasetImport';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
 import { withSettingsChecked } from './errors';
 import type { EventBus } from './events';
+import { isProcessAlive } from './runsLock';
 import type { DomainHandlers } from './handler';
 
 export type { DatasetImportRequest } from './datasetImport';
@@ -56,12 +58,15 @@ export interface DatasetServiceDeps {
 
 export class DatasetService {
   readonly repo: DatasetRepository;
+  /** Read only: which runs train on a dataset that is to be removed. */
+  private readonly runs: RunRepository;
   readonly tokenizers = new TokenizerRegistry();
   private readonly running = new Map<string, RunningImport>();
   private readonly splits = new Map<string, StoredSplit>();
 
   constructor(private readonly deps: DatasetServiceDeps) {
     this.repo = new DatasetRepository(deps.store.db);
+    this.runs = new RunRepository(deps.store.db);
     this.removeAbandonedImports();
   }
 
@@ -137,6 +142,13 @@ export class DatasetService {
     // (here or in another process sharing the data directory).
     if (row.status === 'importing')
       throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
+    const training = this.runs.listActiveOnDataset(id).find((run) => isProcessAlive(run.ownerPid));
+    if (training)
+      throw new ApiError(
+        'conflict',
+        `Run ${training.id} ("${training.name}") is training on dataset ${id}; stop it first (or let it finish). ` +
+          'A run whose dataset is removed cannot be resumed.',
+      );
     const documents = this.repo.documentCount(id);
     const tokenCaches = countTokenCaches(this.deps.dataDir, id);
     const removed = this.repo.delete(id);

@@ -90,7 +90,11 @@ function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
   if (request.format !== 'accelerate') return { ...request, sourceDir };
   const detail = runs.get(run.id);
   if (!detail.datasetId)
-    throw new ApiError('invalid_input', `Run ${run.id} has no dataset left to export; its dataset was deleted`);
+    throw new ApiError(
+      'invalid_input',
+      `Run ${run.id}'s dataset was removed, so there is no data for a training job; export its checkpoint for ` +
+        `transformers (--format hf), or name a dataset: --checkpoint ${sourceDir} --format accelerate --dataset ID`,
+    );
   return { ...request, sourceDir, datasetId: detail.datasetId, runConfig: runConfigOfRun(detail) };
 }
 

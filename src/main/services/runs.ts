@@ -33,7 +33,7 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, isProcessAlive } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
-import { failureMessage, resumeAdvice } from './runsFailure';
+import { datasetGoneMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
@@ -117,6 +117,8 @@ export class RunService {
     if (this.active.has(id) || row.status === 'running') throw new ApiError('conflict', `Run ${id} is already running`);
     if (row.status === 'completed')
       throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
+    const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
+    if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
     const prepared = await prepareRun(this.deps, row.config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir);
     return this.launch(row, prepared.payload, this.resumePoint(id)?.dir, release);

@@ -1,7 +1,8 @@
 // What a failed run's message says to try, from the error that ended it: out of memory
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
-// (killed or crashed). Pure, so each mapping is unit-tested (test/main/services/runsFailure.test.ts).
+// (killed or crashed); and why a run whose dataset was removed cannot resume. Pure, so each
+// mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage } from '../../shared/errors';
 
@@ -43,4 +44,17 @@ export function failureHint(message: string, runId: string): string {
 export function failureMessage(error: unknown, runId: string): string {
   const message = errorMessage(error).replace(/\.?\s*$/, '');
   return `${message}. ${failureHint(message, runId)}`;
+}
+
+/**
+ * Why a run whose dataset was removed cannot resume (resuming needs the data it trained on),
+ * and what its checkpoints still allow: `lastCheckpoint` is the newest checkpoint's folder.
+ */
+export function datasetGoneMessage(runId: string, datasetId: string, lastCheckpoint: string | undefined): string {
+  const kept =
+    lastCheckpoint === undefined
+      ? ''
+      : ' Its checkpoints are kept: a new run can start from one on another dataset (Train → Base model; ' +
+        `in a terminal, \`spanfill train --model ${lastCheckpoint} --dataset ID\`).`;
+  return `Run ${runId} cannot be resumed: the dataset it trained on (${datasetId}) was removed.${kept}`;
 }

@@ -139,6 +139,12 @@ export class RunRepository {
     );
   }
 
+  /** Runs marked running or queued on `datasetId` (their processes may be gone: check the pid). */
+  listActiveOnDataset(datasetId: string): RunRow[] {
+    const sql = "SELECT * FROM runs WHERE dataset_id = ? AND status IN ('running', 'queued') ORDER BY created_at";
+    return (this.db.prepare(sql).all(datasetId) as RawRun[]).map(fromRaw);
+  }
+
   setStatus(id: string, status: RunStatusName, update: RunUpdate = {}): RunRow {
     const sets = ['status = @status'];
     const params: Record<string, unknown> = { id, status };

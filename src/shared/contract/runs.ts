@@ -254,6 +254,17 @@ export interface RunSummary {
   readonly provider: string | null;
 }
 
+/** The statuses a run continues from with runs.resume (from its last checkpoint, if any). */
+export const RESUMABLE_STATUSES: readonly RunStatusName[] = ['paused', 'stopped', 'interrupted', 'failed'];
+
+/**
+ * Whether runs.resume can continue `run`: a resumable status and its dataset still there (a
+ * removed dataset leaves datasetId null; resuming needs the data it was training on).
+ */
+export function canResume(run: Pick<RunSummary, 'status' | 'datasetId'>): boolean {
+  return RESUMABLE_STATUSES.includes(run.status) && run.datasetId !== null;
+}
+
 /** runs.start's answer: the run, and lines to show the person who started it. */
 export interface RunStarted extends RunSummary {
   readonly notices: readonly string[];

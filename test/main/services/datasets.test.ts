@@ -13,6 +13,9 @@ import { EngineHostManager, type HostRequester } from '../../../src/main/service
 import { EventBus } from '../../../src/main/services/events';
 import { previewMasking } from '../../../src/main/services/masking';
 import { openStore, type Store } from '../../../src/main/store/db';
+import { RunRepository } from '../../../src/main/store/runs';
+import { deadPid } from '../../support/processes';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
 
 const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const cleanup: (() => void)[] = [];
@@ -105,6 +108,31 @@ describe('datasets service', () => {
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
     expect(fs.existsSync(path.join(dataDir, 'tokens', ds.id))).toBe(false);
     expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);
+  });
+
+  it('a dataset a live run trains on is not removed; one whose run process is gone, or stopped, is', async () => {
+    const { service, store, write } = setup();
+    const ds = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({ datasetId: ds.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
+    runs.add({ id: 'r-live', name: 'tiny on a.txt', config, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-live', 'running', { ownerPid: process.pid });
+    expect(() => service.remove(ds.id)).toThrow(
+      new ApiError(
+        'conflict',
+        `Run r-live ("tiny on a.txt") is training on dataset ${ds.id}; stop it first (or let it finish). ` +
+          'A run whose dataset is removed cannot be resumed.',
+      ),
+    );
+    expect(service.list().map((d) => d.id)).toEqual([ds.id]);
+    runs.setStatus('r-live', 'stopped');
+    expect(service.remove(ds.id).removed).toBe(true);
+    expect(runs.get('r-live')?.datasetId).toBeNull();
+
+    const other = await service.import({ paths: [write('b.txt', 'beta')] });
+    runs.add({ id: 'r-gone', name: 'x', config: { ...config, datasetId: other.id }, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-gone', 'running', { ownerPid: deadPid() });
+    expect(service.remove(other.id).removed).toBe(true);
   });
 
   it('token caches: a re-import or a changed tokenizer gets a new cache, never a stale one', async () => {

@@ -210,5 +210,16 @@ describe('export service', () => {
       code: 'not_found',
     });
     expect(fs.existsSync(other.out)).toBe(false);
+
+    // Its dataset removed, the run has no data for a training job; its checkpoint still exports.
+    const orphan = new ExportService({ engine, datasets, runs: runsWith({ ...detail, datasetId: null }) });
+    await expect(orphan.run({ ...base, run, format: 'accelerate', out: path.join(dir, 'job2') })).rejects.toThrow(
+      new ApiError(
+        'invalid_input',
+        "Run r-1's dataset was removed, so there is no data for a training job; export its checkpoint for " +
+          `transformers (--format hf), or name a dataset: --checkpoint ${SPM} --format accelerate --dataset ID`,
+      ),
+    );
+    expect(fs.existsSync(path.join(dir, 'job2'))).toBe(false);
   });
 });

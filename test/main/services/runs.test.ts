@@ -3,14 +3,15 @@
 // (status, progress, metrics, checkpoint) and what the store keeps of them; pause and resume;
 // a run left 'running' by a dead process becomes interrupted at start-up; a second trainer on
 // the same data directory is refused naming the process that holds it.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
+import { ApiError } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { trainerLockPath } from '../../../src/main/services/runsLock';
+import { deadPid } from '../../support/processes';
 import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS } from '../cli/commands/train-support';
 import { smallRunConfig } from './runs-support';
@@ -34,11 +35,6 @@ async function setUp(texts: readonly string[] = KILL_TEXTS) {
 }
 
 const base = smallRunConfig;
-
-/** A pid that is certainly not running: a child that has already exited. */
-function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid as number;
-}
 
 describe('runs service: refused configurations', () => {
   it('refuses each impossible combination before anything starts, naming the field', async () => {
@@ -170,6 +166,17 @@ describe('runs service: processes', () => {
     expect(detail.error).toMatch(
       /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
     );
+  });
+
+  it('refuses to resume a run whose dataset was removed, saying why', async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({ id: 'r-orphan', name: 'x', config: base(datasetId), totalSteps: 10, status: 'stopped' });
+    app.datasets.remove(datasetId);
+    expect(app.runs.get('r-orphan').datasetId).toBeNull();
+    await expect(app.runs.resume('r-orphan')).rejects.toThrow(
+      new ApiError('conflict', `Run r-orphan cannot be resumed: the dataset it trained on (${datasetId}) was removed.`),
+    );
+    expect(app.runs.get('r-orphan').status).toBe('stopped');
   });
 
   it('refuses a second trainer on the same data directory, naming the process', async () => {

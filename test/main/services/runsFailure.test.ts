@@ -2,7 +2,7 @@
 // failure, the engine host ending) is recognised from the message that reaches the service,
 // and the stored error keeps the cause, says the checkpoints are kept and what to try.
 import { describe, expect, it } from 'vitest';
-import { failureHint, failureKind, failureMessage } from '../../../src/main/services/runsFailure';
+import { datasetGoneMessage, failureHint, failureKind, failureMessage } from '../../../src/main/services/runsFailure';
 
 describe('failureKind', () => {
   it.each([
@@ -61,5 +61,18 @@ describe('failureHint and failureMessage', () => {
 
   it('keeps a message that ends in a full stop readable', () => {
     expect(failureMessage('Something broke.', 'r-4')).toMatch(/^Something broke\. Its checkpoints are kept;/);
+  });
+});
+
+describe('datasetGoneMessage', () => {
+  it('says the run cannot resume without its dataset, and how its last checkpoint can start a new run', () => {
+    expect(datasetGoneMessage('r-5', 'ds-1', '/d/runs/r-5/checkpoints/step-00000700')).toBe(
+      'Run r-5 cannot be resumed: the dataset it trained on (ds-1) was removed. Its checkpoints are kept: a new run ' +
+        'can start from one on another dataset (Train → Base model; in a terminal, ' +
+        '`spanfill train --model /d/runs/r-5/checkpoints/step-00000700 --dataset ID`).',
+    );
+    expect(datasetGoneMessage('r-5', 'ds-1', undefined)).toBe(
+      'Run r-5 cannot be resumed: the dataset it trained on (ds-1) was removed.',
+    );
   });
 });

@@ -7,11 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   autoFallbackNote,
+  canResume,
   defaultRunProvider,
   resolveRunRequest,
   runCalls,
   runConfigSchema,
   runRequestSchema,
+  type RunStatusName,
 } from '../../../src/shared/contract/runs';
 import type { AppSettings, ProviderStatus } from '../../../src/shared/contract/system';
 
@@ -126,5 +128,18 @@ describe('resolveRunRequest', () => {
     expect(config).not.toHaveProperty('preset');
     // A field present but undefined (an optional one a caller passed on) is not given.
     expect(resolve({ preset: 'standard', evalEvery: undefined }, saved('auto'))).toMatchObject({ evalEvery: 500 });
+  });
+});
+
+describe('canResume', () => {
+  it('a paused, stopped, interrupted or failed run with its dataset; never a running or completed one, nor one without', () => {
+    const statuses: RunStatusName[] = ['queued', 'running', 'paused', 'completed', 'stopped', 'interrupted', 'failed'];
+    expect(statuses.filter((status) => canResume({ status, datasetId: 'ds-1' }))).toEqual([
+      'paused',
+      'stopped',
+      'interrupted',
+      'failed',
+    ]);
+    expect(statuses.filter((status) => canResume({ status, datasetId: null }))).toEqual([]);
   });
 });
