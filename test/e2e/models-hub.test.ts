@@ -68,6 +68,15 @@ describe('Models screen: downloads from the Hub', () => {
     await expect(row.textContent()).resolves.toContain(`Hub: ${repoId}@main (${hub.commit.slice(0, 7)})`);
     await expect(page.getByTestId('cache-usage').textContent()).resolves.not.toContain('Nothing downloaded yet');
     await shot('02-downloaded');
+    // Removing it deletes the download, which runs trained from it need to resume: the question says so.
+    await row.getByRole('button', { name: `Remove ${repoId}` }).click();
+    await expect(row.getByTestId('model-remove-confirm').textContent()).resolves.toMatch(
+      new RegExp(
+        `^Remove ${repoId} and delete its [\\d.]+ KiB download\\? Runs trained from it keep their checkpoints but ` +
+          'can no longer be resumed\\. This cannot be undone\\.',
+      ),
+    );
+    await row.getByRole('button', { name: 'Keep' }).click();
   });
 
   it('deletes the repository from the cache after a red confirm, and its model with it', async () => {

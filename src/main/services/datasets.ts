@@ -29,7 +29,7 @@ import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
 import { withSettingsChecked } from './errors';
 import type { EventBus } from './events';
-import { isProcessAlive } from './runsLock';
+import { liveRuns, trainingConflict } from './runsLock';
 import type { DomainHandlers } from './handler';
 
 export type { DatasetImportRequest } from './datasetImport';
@@ -142,13 +142,9 @@ export class DatasetService {
     // (here or in another process sharing the data directory).
     if (row.status === 'importing')
       throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
-    const training = this.runs.listActiveOnDataset(id).find((run) => isProcessAlive(run.ownerPid));
+    const training = liveRuns(this.runs).find((run) => run.datasetId === id);
     if (training)
-      throw new ApiError(
-        'conflict',
-        `Run ${training.id} ("${training.name}") is training on dataset ${id}; stop it first (or let it finish). ` +
-          'A run whose dataset is removed cannot be resumed.',
-      );
+      throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
     const documents = this.repo.documentCount(id);
     const tokenCaches = countTokenCaches(this.deps.dataDir, id);
     const removed = this.repo.delete(id);

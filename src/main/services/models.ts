@@ -28,9 +28,11 @@ import { isModelInputError } from '../engine/inputErrors';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
+import { RunRepository, type RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
+import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
 export interface ModelServiceDeps {
   readonly store: Store;
@@ -162,6 +164,8 @@ export class ModelService {
 
   remove(id: string): ModelRemoved {
     const row = this.mustGet(id);
+    const training = this.trainingFrom(row);
+    if (training) throw trainingConflict(training, `from model ${row.name}`, CHECKPOINT_COPIES);
     let freedBytes = 0;
     let deletedPath: string | null = null;
     if (row.source_kind === 'hub' && row.source !== null && row.commit_sha !== null) {
@@ -172,6 +176,19 @@ export class ModelService {
     this.repo.remove(id);
     this.deps.events.emit('models.statusChanged', { modelId: id, status: 'deleted' });
     return { id, name: row.name, freedBytes, deletedPath };
+  }
+
+  /** A run training now from `row`, named by its id, its folder or its repository id. */
+  private trainingFrom(row: ModelRow): RunRow | undefined {
+    const folder = this.absolute(row.path);
+    const isThis = (model: string): boolean => {
+      try {
+        return model === row.id || this.resolve(model).path === folder;
+      } catch {
+        return false; // a model that no longer resolves is not this one
+      }
+    };
+    return liveRuns(new RunRepository(this.deps.store.db)).find((run) => isThis(run.baseModel));
   }
 
   /**

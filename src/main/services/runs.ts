@@ -16,7 +16,7 @@ import type {
   RunStarted,
   RunSummary,
 } from '../../shared/contract/runs';
-import { defaultRunName } from '../../shared/contract/runNames';
+import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
@@ -31,7 +31,7 @@ import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
-import { acquireTrainerLock, isProcessAlive } from './runsLock';
+import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { MetricBuffer, pointsOf } from './runsMetrics';
 import { datasetGoneMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
@@ -217,6 +217,8 @@ export class RunService {
     const row = this.mustGet(id);
     if (this.active.has(id) || (row.status === 'running' && isProcessAlive(row.ownerPid)))
       throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
+    const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
+    if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
     rmSync(this.runDir(id), { recursive: true, force: true });
     return { id, removed: this.repo.remove(id) };
   }

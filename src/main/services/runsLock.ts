@@ -1,11 +1,13 @@
 // One trainer per data directory: a lock file `<data>/runs/trainer.lock` holding the pid of
 // the process that trains. A second process is refused with that pid (chosen over queueing:
 // a queue would need a process that outlives the CLI command to drain it). A lock whose pid
-// no longer runs is stale and taken over. Also: whether a pid is alive (interrupted runs).
+// no longer runs is stale and taken over. Also: whether a pid is alive (interrupted runs), and
+// the runs training now (what removing a dataset or a model must not pull from under them).
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
+import type { RunRepository, RunRow } from '../store/runs';
 
 export function isProcessAlive(pid: number | null): boolean {
   if (pid === null || !(pid > 0)) return false;
@@ -55,4 +57,20 @@ export function acquireTrainerLock(dataDir: string): () => void {
     }
   }
   throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
+}
+
+/** Runs training now, in this process or another on the same data directory. */
+export function liveRuns(runs: RunRepository): RunRow[] {
+  return runs.listActive().filter((run) => isProcessAlive(run.ownerPid));
+}
+
+/** Why a model a run trains from must stay while it trains (engine/train/checkpoint.ts TOKENIZER_FILES). */
+export const CHECKPOINT_COPIES = 'Each checkpoint it saves copies the tokenizer files of the model it trains from.';
+
+/** Why something a live run uses cannot be removed now: `what` it trains on or from, and `why`. */
+export function trainingConflict(run: RunRow, what: string, why: string): ApiError {
+  return new ApiError(
+    'conflict',
+    `Run ${run.id} ("${run.name}") is training ${what}; stop it first (or let it finish). ${why}`,
+  );
 }

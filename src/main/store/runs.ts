@@ -139,10 +139,10 @@ export class RunRepository {
     );
   }
 
-  /** Runs marked running or queued on `datasetId` (their processes may be gone: check the pid). */
-  listActiveOnDataset(datasetId: string): RunRow[] {
-    const sql = "SELECT * FROM runs WHERE dataset_id = ? AND status IN ('running', 'queued') ORDER BY created_at";
-    return (this.db.prepare(sql).all(datasetId) as RawRun[]).map(fromRaw);
+  /** Runs marked running or queued (their processes may be gone: check ownerPid). */
+  listActive(): RunRow[] {
+    const sql = "SELECT * FROM runs WHERE status IN ('running', 'queued') ORDER BY created_at";
+    return (this.db.prepare(sql).all() as RawRun[]).map(fromRaw);
   }
 
   setStatus(id: string, status: RunStatusName, update: RunUpdate = {}): RunRow {

@@ -13,6 +13,10 @@ import { EventBus } from '../../../src/main/services/events';
 import { FileTokenStore } from '../../../src/main/services/hub-token';
 import { modelHandlers, ModelService } from '../../../src/main/services/models';
 import { openStore } from '../../../src/main/store/db';
+import { DatasetRepository } from '../../../src/main/store/datasets';
+import { RunRepository } from '../../../src/main/store/runs';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { deadPid } from '../../support/processes';
 import { startTestHub, type TestHub } from '../../support/hub-server';
 import { tempDirs } from '../../support/tmp';
 
@@ -158,6 +162,36 @@ describe('ModelService.import / remove / cache', () => {
     expect(twice.code).toBe('conflict');
     expect(service.remove(model.id)).toMatchObject({ freedBytes: 0, deletedPath: null });
     expect(existsSync(path.join(folder, 'model.safetensors'))).toBe(true);
+  });
+
+  it('is not removed while a run trains from it (by id or folder), whose checkpoints copy its tokenizer', async () => {
+    const { service, store } = await setup();
+    const folder = path.join(tempDir(), 'base');
+    cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: folder, name: 'base' });
+    new DatasetRepository(store.db).create({ id: 'ds-1', name: 'notes', sourcePath: '/n', importingPid: 0 });
+    const runs = new RunRepository(store.db);
+    const conflict = (id: string) =>
+      new ApiError(
+        'conflict',
+        `Run ${id} ("x") is training from model base; stop it first (or let it finish). ` +
+          'Each checkpoint it saves copies the tokenizer files of the model it trains from.',
+      );
+    for (const [id, named] of [
+      ['r-by-id', model.id],
+      ['r-by-folder', folder],
+    ]) {
+      const config = runConfigSchema.parse({ datasetId: 'ds-1', model: named, maxSteps: 10 });
+      runs.add({ id, name: 'x', config, totalSteps: 10, status: 'queued' });
+      runs.setStatus(id, 'running', { ownerPid: process.pid });
+      expect(() => service.remove(model.id)).toThrow(conflict(id));
+      runs.setStatus(id, 'stopped');
+    }
+    // A run marked running whose process is gone does not hold it.
+    const config = runConfigSchema.parse({ datasetId: 'ds-1', model: model.id, maxSteps: 10 });
+    runs.add({ id: 'r-dead', name: 'x', config, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-dead', 'running', { ownerPid: deadPid() });
+    expect(service.remove(model.id)).toMatchObject({ id: model.id, freedBytes: 0 });
   });
 
   it('shows the loader errors for folders it cannot use', async () => {

@@ -179,6 +179,24 @@ describe('runs service: processes', () => {
     expect(app.runs.get('r-orphan').status).toBe('stopped');
   });
 
+  it('does not delete a run while another trains from one of its checkpoints', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    app.runs.repo.add({ id: 'r-a', name: 'a', config: base(datasetId), totalSteps: 10, status: 'completed' });
+    const checkpoint = join(dataDir, 'runs', 'r-a', 'checkpoints', 'step-00000010');
+    const config = { ...base(datasetId), model: checkpoint };
+    app.runs.repo.add({ id: 'r-b', name: 'b', config, totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-b', 'running', { ownerPid: process.pid });
+    expect(() => app.runs.remove('r-a')).toThrow(
+      new ApiError(
+        'conflict',
+        'Run r-b ("b") is training from a checkpoint of run r-a; stop it first (or let it finish). ' +
+          'Each checkpoint it saves copies the tokenizer files of the model it trains from.',
+      ),
+    );
+    app.runs.repo.setStatus('r-b', 'stopped');
+    expect(app.runs.remove('r-a')).toEqual({ id: 'r-a', removed: true });
+  });
+
   it('refuses a second trainer on the same data directory, naming the process', async () => {
     const { app, datasetId, dataDir } = await setUp();
     mkdirSync(join(dataDir, 'runs'), { recursive: true });
