@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/contract/datasets';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
+import { Newest } from './newest';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from '../../../shared/errors';
 
@@ -74,14 +75,18 @@ class DatasetsStore {
     return id === null ? 'removed' : (this.datasets.find((d) => d.id === id)?.name ?? id);
   }
 
+  private readonly listing = new Newest();
+
   async load(): Promise<void> {
+    const isNewest = this.listing.begin();
     this.isLoading = true;
     try {
-      this.datasets = await api.datasets.list({});
+      const datasets = await api.datasets.list({});
+      if (isNewest()) this.datasets = datasets;
     } catch (caught) {
       this.error = errorMessage(caught);
     } finally {
-      this.isLoading = false;
+      if (isNewest()) this.isLoading = false;
     }
   }
 
@@ -170,10 +175,11 @@ class DatasetsStore {
         collapseWhitespace: form.collapseWhitespace,
       });
       const stats = ds.stats;
+      await this.load();
+      // Said once the list shows it.
       this.notice = stats
         ? `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${stats.split.trainDocuments} for training, ${stats.split.validationDocuments} for validation).`
         : `Imported ${ds.name}.`;
-      await this.load();
       await this.show(ds.id);
       return true;
     } catch (caught) {
@@ -217,9 +223,9 @@ class DatasetsStore {
     this.notice = undefined;
     try {
       const removed = await api.datasets.remove({ id });
-      this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}.`;
       if (this.detail?.id === id) this.detail = undefined;
       await this.load();
+      this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}.`;
     } catch (caught) {
       this.error = errorMessage(caught);
     }

@@ -10,6 +10,7 @@ import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { formatBytes } from '../../../shared/upload';
 import { api, connection } from './api';
+import { Newest } from './newest';
 
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
@@ -50,7 +51,9 @@ class ModelsStore {
   /** Only the registered models (the Playground's picker needs no catalog or cache). */
   async loadList(): Promise<void> {
     await this.act(async () => {
-      this.models = await api.models.list({});
+      const isNewest = this.listing.begin();
+      const models = await api.models.list({});
+      if (isNewest()) this.models = models;
     });
   }
 
@@ -137,12 +140,16 @@ class ModelsStore {
     });
   }
 
+  private readonly listing = new Newest();
+
   private async refresh(): Promise<void> {
+    const isNewest = this.listing.begin();
     const [models, catalog, cache] = await Promise.all([
       api.models.list({}),
       api.models.catalog({}),
       api.models.cacheUsage({}),
     ]);
+    if (!isNewest()) return;
     this.models = models;
     this.catalog = catalog;
     this.cache = cache;

@@ -10,6 +10,7 @@ import type { RunCheckpoints } from './modelChoices';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
+import { Newest } from './newest';
 import { RunCurves } from './runCurves';
 import { errorMessage } from '../../../shared/errors';
 
@@ -62,14 +63,18 @@ class RunsStore {
     });
   }
 
+  private readonly listing = new Newest();
+
   async load(): Promise<void> {
+    const isNewest = this.listing.begin();
     this.isLoading = true;
     try {
-      this.runs = await api.runs.list({});
+      const runs = await api.runs.list({});
+      if (isNewest()) this.runs = runs;
     } catch (caught) {
       this.error = errorMessage(caught);
     } finally {
-      this.isLoading = false;
+      if (isNewest()) this.isLoading = false;
     }
   }
 
