@@ -8,7 +8,10 @@ import type { RunEstimate } from '../../../shared/contract/runs';
 export const MANY_PASSES = 20;
 
 export interface Passes {
-  /** "about 2.4 passes over the 678 training examples" (one decimal under 10, else whole). */
+  /**
+   * "about 2.4 passes over the 678 training examples" (one decimal under 10, else whole; under
+   * a tenth of a pass, "about 1 % of one pass").
+   */
   readonly text: string;
   /** Set when the passes exceed MANY_PASSES. */
   readonly caution?: string;
@@ -19,7 +22,12 @@ export function describePasses(estimate: RunEstimate): Passes {
   const examples = estimate.trainingExamples;
   const passes = (estimate.totalSteps * estimate.batchSize * estimate.accumulation) / examples;
   const count = passes < 10 ? passes.toFixed(1) : Math.round(passes).toLocaleString('en');
-  const text = `about ${count} ${count === '1.0' ? 'pass' : 'passes'} over the ${examples.toLocaleString('en')} training ${examples === 1 ? 'example' : 'examples'}`;
+  // Under a tenth of a pass (a large dataset, a short run), "0.0 passes" would say nothing.
+  const howMuch =
+    passes < 0.1
+      ? `${Number((passes * 100).toPrecision(2))} % of one pass`
+      : `${count} ${count === '1.0' ? 'pass' : 'passes'}`;
+  const text = `about ${howMuch} over the ${examples.toLocaleString('en')} training ${examples === 1 ? 'example' : 'examples'}`;
   if (passes <= MANY_PASSES) return { text };
   return {
     text,

@@ -35,6 +35,20 @@ describe('describePasses', () => {
     );
   });
 
+  it('says a share of one pass under a tenth of a pass, and passes from a tenth on', () => {
+    // 200 × 8 / 154,127 = 0.0104: "0.0 passes" before.
+    expect(describePasses(estimate({ trainingExamples: 154_127 })).text).toBe(
+      'about 1 % of one pass over the 154,127 training examples',
+    );
+    // 10 × 8 / 1,000,000 = 0.00008.
+    expect(describePasses(estimate({ totalSteps: 10, trainingExamples: 1_000_000 })).text).toBe(
+      'about 0.008 % of one pass over the 1,000,000 training examples',
+    );
+    expect(describePasses(estimate({ totalSteps: 10, batchSize: 1, trainingExamples: 100 })).text).toBe(
+      'about 0.1 passes over the 100 training examples',
+    );
+  });
+
   it('cautions past MANY_PASSES, not at it', () => {
     // The standard preset on the sample: 10,000 × 32 / 83 = 3,855.4.
     const many = describePasses(estimate({ totalSteps: 10_000, batchSize: 32, trainingExamples: 83 }));
