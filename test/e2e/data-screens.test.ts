@@ -216,9 +216,6 @@ describe('Datasets and Masking screens', () => {
     await importPaths(many);
     await page.getByTestId('dataset-detail').filter({ hasText: 'many.txt' }).waitFor();
     await page.getByTestId('nav-masking').click();
-    // It opens on a preview of its example text, before any button is pressed.
-    await page.getByTestId('mask-result').waitFor();
-    await expect(page.getByTestId('mask-input').textContent()).resolves.toContain('<extra_id_0>');
     await page.getByLabel('A dataset example').check();
     await page.locator('select').first().selectOption({ label: 'many.txt (20000 documents)' });
     await page.getByTestId('mask-model-choice').selectOption('folder');
@@ -226,7 +223,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('mask-length').fill('64');
     await page.getByTestId('mask-preview').click();
     await expect(page.getByTestId('mask-tokenizing').textContent()).resolves.toMatch(
-      /Tokenizing the dataset for this tokenizer .*: \d+\s+of 20000 documents/,
+      /^Tokenizing the dataset for this tokenizer .*: [\d,]+ of 20,000 documents…$/,
     );
     await page.getByText(/of \d+ \(packed\)/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('mask-tokenizing').count()).toBe(0);
@@ -248,6 +245,25 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('mask-mode').selectOption('per-document');
     await page.getByTestId('mask-preview').click();
     await page.getByText(/of \d+ \(per-document\)/).waitFor();
+  });
+
+  it("a dataset's first Train estimate with a tokenizer shows the tokenizing progress, then the estimate", async () => {
+    const more = path.join(dir, 'many-more.txt');
+    const note = (i: number): string => `Another note ${i}: a hërön${i} wäits by the rëeds${i} ñ${i * 11}.`;
+    fs.writeFileSync(more, Array.from({ length: 20_000 }, (_, i) => note(i)).join('\n\n'));
+    await page.getByTestId('nav-datasets').click();
+    await importPaths(more);
+    await page.getByTestId('dataset-detail').filter({ hasText: 'many-more.txt' }).waitFor();
+    await openScreen(page, 'train');
+    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await page.getByTestId('train-dataset').selectOption({ label: 'many-more.txt (20000 documents)' });
+    await page.getByTestId('train-model').selectOption('folder');
+    await page.getByTestId('train-model-path').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
+    await expect(page.getByTestId('estimate-tokenizing').textContent({ timeout: 30_000 })).resolves.toMatch(
+      /^Tokenizing the dataset for this tokenizer .*: [\d,]+ of 20,000 documents…$/,
+    );
+    await page.getByTestId('estimate-tokenizing').waitFor({ state: 'detached', timeout: 60_000 });
+    await expect(page.getByTestId('estimate-steps').textContent()).resolves.toMatch(/training examples/);
   });
 
   it('Cancel stops an import with progress shown, and nothing is added', async () => {
