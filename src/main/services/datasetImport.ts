@@ -11,7 +11,7 @@ import type { DatasetStats } from '../../shared/contract/datasets';
 import type { SplitMode } from '../engine/data/documents';
 import { importDocuments, type ImportedDocument, type ImportSummary } from '../engine/data/import';
 import { DEFAULT_VALIDATION_FRACTION, splitDocuments, writeSplitFile, type DatasetSplit } from '../engine/data/split';
-import type { DatasetRepository } from '../store/datasets';
+import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
 import type { EventBus } from './events';
@@ -87,7 +87,14 @@ export async function importDataset(
     mkdirSync(datasetTokenDir(deps.dataDir, id), { recursive: true });
     writeSplitFile(datasetSplitPath(deps.dataDir, id), split);
     const format = [...new Set(summary.files.map((f) => f.format))].join('+');
-    deps.repo.markReady(id, { format, sourceHash, stats: importStats(summary, split, fraction) });
+    const stats = importStats(summary, split, fraction);
+    const twin = deps.repo.list().find((row) => row.status === 'ready' && row.source_hash === sourceHash);
+    const twinNote = twin && sameDocumentsNote(twin);
+    deps.repo.markReady(id, {
+      format,
+      sourceHash,
+      stats: twinNote ? { ...stats, warnings: [...stats.warnings, twinNote] } : stats,
+    });
     deps.events.emit('datasets.importProgress', {
       datasetId: id,
       phase: 'done',
@@ -108,6 +115,14 @@ export async function importDataset(
   } finally {
     importsInThisProcess.delete(id);
   }
+}
+
+/**
+ * Importing the same file again (same documents, in the same order) keeps both datasets, since
+ * the second may be meant to replace the first; the note says which one it repeats.
+ */
+function sameDocumentsNote(twin: DatasetRow): string {
+  return `The same documents as dataset ${twin.id} ("${twin.name}"), imported before; both are kept: remove one if this import replaces it`;
 }
 
 /** Reads the files and inserts their documents in batches; returns what the split needs. */

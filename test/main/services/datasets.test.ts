@@ -135,6 +135,21 @@ describe('datasets service', () => {
     expect(service.remove(other.id).removed).toBe(true);
   });
 
+  it('importing the same documents again keeps both and says which dataset the new one repeats', async () => {
+    const { service, write } = setup();
+    const file = write('notes.txt', 'one\n\ntwo\n\nthree');
+    const first = await service.import({ paths: [file], name: 'Notes' });
+    const again = await service.import({ paths: [file] });
+    expect(first.stats?.warnings).toEqual([]);
+    expect(again.stats?.warnings).toEqual([
+      `The same documents as dataset ${first.id} ("Notes"), imported before; both are kept: remove one if this import replaces it`,
+    ]);
+    // Split otherwise, they are other documents: no note.
+    const lines = await service.import({ paths: [file], split: 'whole' });
+    expect(lines.stats?.warnings).toEqual([]);
+    expect(service.list().map((d) => d.id)).toEqual([first.id, again.id, lines.id]);
+  });
+
   it('token caches: a re-import or a changed tokenizer gets a new cache, never a stale one', async () => {
     const { service, write, dataDir } = setup();
     const a = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
