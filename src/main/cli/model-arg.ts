@@ -1,5 +1,5 @@
 // The `--model` argument of fill and score: a folder path as before, or a registered model id
-// (m-…) or a pulled repository (owner/name[@revision]) found through the models service,
+// (m-…) or name, or a pulled repository (owner/name[@revision]) found through the models service,
 // offline, or a built-in model (builtin:byt5-tiny, written under the data directory on first
 // use). Absolute and ./relative paths are always folders, so their errors stay the loader's. Or, in
 // place of --model, `--run ID [--checkpoint best|last|STEP]`: a training run's checkpoint.

@@ -178,6 +178,17 @@ export class ModelService {
     return { id, name: row.name, freedBytes, deletedPath };
   }
 
+  /** The registered model called `name` (the name people gave it); several by that name: say which ids. */
+  private byName(name: string): ModelRow | undefined {
+    const rows = this.repo.list().filter((row) => row.name === name);
+    if (rows.length > 1)
+      throw new ApiError(
+        'invalid_argument',
+        `${rows.length} models are called ${JSON.stringify(name)} (${rows.map((r) => r.id).join(', ')}); give the id of one`,
+      );
+    return rows[0];
+  }
+
   /** A run training now from `row`, named by its id, its folder or its repository id. */
   private trainingFrom(row: ModelRow): RunRow | undefined {
     const folder = this.absolute(row.path);
@@ -192,7 +203,7 @@ export class ModelService {
   }
 
   /**
-   * A registered id, a folder, a built-in model (builtin:byt5-tiny, written out under the data
+   * A registered id, a folder, a registered model's name, a built-in model (builtin:byt5-tiny, written out under the data
    * directory on first use) or a pulled "owner/name[@revision]" → its folder, never touching the network.
    */
   resolve(model: string): { path: string; modelId: string | null } {
@@ -201,13 +212,15 @@ export class ModelService {
     const row = this.repo.get(model);
     if (row) return { path: this.absolute(row.path), modelId: row.id };
     if (existsSync(model) && statSync(model).isDirectory()) return { path: path.resolve(model), modelId: null };
+    const named = this.byName(model);
+    if (named) return { path: this.absolute(named.path), modelId: named.id };
     const at = model.lastIndexOf('@');
     const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
     const cached = findCachedSnapshot(this.cacheRoot, repoId, revision);
     if (cached) return { path: cached.dir, modelId: this.repo.findBySource('hub', repoId, cached.commit)?.id ?? null };
     throw new ApiError(
       'not_found',
-      `No model ${JSON.stringify(model)}: not a registered id, a folder, or a repository in the cache; ` +
+      `No model ${JSON.stringify(model)}: not a registered id or name, a folder, or a repository in the cache; ` +
         '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
     );
   }

@@ -194,6 +194,23 @@ describe('ModelService.import / remove / cache', () => {
     expect(service.remove(model.id)).toMatchObject({ id: model.id, freedBytes: 0 });
   });
 
+  it('resolves a registered model by the name given to it, and asks for the id when two share it', async () => {
+    const { service } = await setup();
+    const first = path.join(tempDir(), 'first');
+    const second = path.join(tempDir(), 'second');
+    for (const folder of [first, second]) cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: first, name: 'tuned tiny' });
+    expect(service.resolve('tuned tiny')).toEqual({ path: first, modelId: model.id });
+    const twin = await service.import({ path: second, name: 'tuned tiny' });
+    expect(() => service.resolve('tuned tiny')).toThrow(
+      new ApiError(
+        'invalid_argument',
+        `2 models are called "tuned tiny" (${model.id}, ${twin.id}); give the id of one`,
+      ),
+    );
+    expect(service.resolve(twin.id)).toEqual({ path: second, modelId: twin.id });
+  });
+
   it('shows the loader errors for folders it cannot use', async () => {
     const { service } = await setup();
     const noTokenizer = path.join(tempDir(), 'no-tok');

@@ -74,7 +74,7 @@ export const fillCommand = defineCommand({
     model: {
       type: 'string',
       placeholder: 'DIR',
-      description: 'T5 model folder (with tokenizer.json), model id or pulled REPO_ID',
+      description: 'T5 model folder (with tokenizer.json), model id or name, or pulled REPO_ID',
     },
     run: { type: 'string', placeholder: 'ID', description: "A training run's checkpoint instead of --model" },
     checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
