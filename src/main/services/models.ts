@@ -203,8 +203,9 @@ export class ModelService {
   }
 
   /**
-   * A registered id, a folder, a registered model's name, a built-in model (builtin:byt5-tiny, written out under the data
-   * directory on first use) or a pulled "owner/name[@revision]" → its folder, never touching the network.
+   * A registered id, a folder, a built-in model (builtin:byt5-tiny, written out under the data
+   * directory on first use), a pulled "owner/name[@revision]" or a registered model's name → its
+   * folder, never touching the network.
    */
   resolve(model: string): { path: string; modelId: string | null } {
     if (isBuiltinModelName(model))
@@ -212,12 +213,13 @@ export class ModelService {
     const row = this.repo.get(model);
     if (row) return { path: this.absolute(row.path), modelId: row.id };
     if (existsSync(model) && statSync(model).isDirectory()) return { path: path.resolve(model), modelId: null };
-    const named = this.byName(model);
-    if (named) return { path: this.absolute(named.path), modelId: named.id };
     const at = model.lastIndexOf('@');
     const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
     const cached = findCachedSnapshot(this.cacheRoot, repoId, revision);
     if (cached) return { path: cached.dir, modelId: this.repo.findBySource('hub', repoId, cached.commit)?.id ?? null };
+    // After the cache: a pulled model is named by its repository id, and two revisions share it.
+    const named = this.byName(model);
+    if (named) return { path: this.absolute(named.path), modelId: named.id };
     throw new ApiError(
       'not_found',
       `No model ${JSON.stringify(model)}: not a registered id or name, a folder, or a repository in the cache; ` +
