@@ -217,7 +217,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('dataset-detail').filter({ hasText: 'many.txt' }).waitFor();
     await page.getByTestId('nav-masking').click();
     await page.getByLabel('A dataset example').check();
-    await page.locator('select').first().selectOption({ label: 'many.txt (20000 documents)' });
+    await page.locator('select').first().selectOption({ label: 'many.txt (20,000 documents)' });
     await page.getByTestId('mask-model-choice').selectOption('folder');
     await page.getByTestId('mask-model').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
     await page.getByTestId('mask-length').fill('64');
@@ -256,7 +256,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('dataset-detail').filter({ hasText: 'many-more.txt' }).waitFor();
     await openScreen(page, 'train');
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
-    await page.getByTestId('train-dataset').selectOption({ label: 'many-more.txt (20000 documents)' });
+    await page.getByTestId('train-dataset').selectOption({ label: 'many-more.txt (20,000 documents)' });
     await page.getByTestId('train-model').selectOption('folder');
     await page.getByTestId('train-model-path').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
     await expect(page.getByTestId('estimate-tokenizing').textContent({ timeout: 30_000 })).resolves.toMatch(

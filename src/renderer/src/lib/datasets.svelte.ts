@@ -178,7 +178,7 @@ class DatasetsStore {
       await this.load();
       // Said once the list shows it.
       this.notice = stats
-        ? `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${stats.split.trainDocuments} for training, ${stats.split.validationDocuments} for validation).`
+        ? `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${stats.split.trainDocuments.toLocaleString('en')} for training, ${stats.split.validationDocuments.toLocaleString('en')} for validation).`
         : `Imported ${ds.name}.`;
       await this.show(ds.id);
       return true;
@@ -249,7 +249,7 @@ class DatasetsStore {
 }
 
 export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 export const datasetsStore = new DatasetsStore();
