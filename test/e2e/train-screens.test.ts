@@ -253,8 +253,11 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
     await waitFor('60 loss points', async () => (await chartPoints('chart-loss')) >= 60);
+    // A window in the background shows how far training has come.
+    expect(await page.title()).toMatch(/^\d+ % trained · Train — Spanfill$/);
     await page.getByTestId('run-stop').click();
     await waitFor('the run to stop', async () => (await runStatus()) === 'stopped');
+    await expect.poll(() => page.title()).toBe('Train — Spanfill');
     const stoppedAt = await chartPoints('chart-loss');
     expect(stoppedAt).toBeLessThan(3000);
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain(String(stoppedAt));

@@ -39,6 +39,11 @@ class RunsStore {
   isLoading = $state(false);
   private readonly curves = new Map<string, RunCurves>();
 
+  /** The latest progress of the run training now (for the window title); undefined when none is. */
+  get training(): RunProgress | undefined {
+    return Object.values(this.progress).find((p) => this.runs.find((r) => r.id === p.runId)?.status === 'running');
+  }
+
   constructor() {
     subscribe(connection.bridge, 'runs.statusChanged', (event) => {
       const { runId, status, step } = event;
