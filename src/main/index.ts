@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
 import { utilityProcessSpawner } from './host/electron-spawn';
 import { registerIpc } from './ipc';
+import { showTrainingProgress } from './ipc/taskbar';
 import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
@@ -88,6 +89,7 @@ async function start(): Promise<void> {
     targets: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
     isTrustedUrl,
   });
+  showTrainingProgress(services.events, () => BrowserWindow.getAllWindows());
   createWindow();
 
   app.on('activate', () => {
