@@ -27,6 +27,16 @@ describe('spanfill import / datasets / mask', () => {
 
     const list = await cli(['datasets', ...data]);
     expect(list.stdout).toMatch(new RegExp(`^${result.id}\\s+ready\\s+2 docs\\s+Notes`));
+    // Renamed as the Datasets screen's Rename does, through the same call and its checks.
+    const renamed = await cli(['datasets', 'rename', result.id, 'Dog notes', ...data]);
+    expect(renamed.stdout.trim()).toBe(`Renamed ${result.id} to "Dog notes"`);
+    expect((await cli(['datasets', ...data])).stdout).toMatch(
+      new RegExp(`^${result.id}\\s+ready\\s+2 docs\\s+Dog notes`),
+    );
+    const blank = await cli(['datasets', 'rename', result.id, ' ', ...data]);
+    expect(blank.code).toBe(exitCodes.usage);
+    expect(blank.stderr).toContain("field 'name': a name cannot be empty");
+    expect((await cli(['datasets', 'rename', result.id, ...data])).code).toBe(exitCodes.usage);
     const show = await cli(['datasets', 'show', result.id, ...data]);
     expect(show.stdout).toContain('Documents   2 (0 duplicates dropped)');
     expect(show.stdout).toContain('#0 (37 chars) "The cute dog walks in the green park."');
@@ -71,7 +81,7 @@ describe('spanfill import / datasets / mask', () => {
 
     // rm asks nothing but names what it deleted (the mask above built one token cache).
     const rm = await cli(['datasets', 'rm', result.id, ...data]);
-    expect(rm.stdout.trim()).toBe(`Removed ${result.id} "Notes": 2 documents and 1 token cache`);
+    expect(rm.stdout.trim()).toBe(`Removed ${result.id} "Dog notes": 2 documents and 1 token cache`);
     expect(fs.existsSync(path.join(dir, 'data', 'tokens', result.id))).toBe(false);
     const rmAgain = await cli(['datasets', 'rm', result.id, '--json', ...data]);
     expect(rmAgain.code).not.toBe(exitCodes.ok);

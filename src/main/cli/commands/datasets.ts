@@ -1,8 +1,10 @@
-// `spanfill datasets [list | show ID | rm ID]`: the datasets in the store, one in detail
-// (stats and the first documents), or removing one with its token caches. NOTE: rm asks no
+// `spanfill datasets [list | show ID | rename ID NAME | rm ID]`: the datasets in the store, one
+// in detail (stats and the first documents), a new name for one (as the Datasets screen's
+// Rename), or removing one with its token caches. NOTE: rm asks no
 // question (scripts run it); it names what it deleted so a wrong id is noticed at once.
 
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
+import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { withTokenizingProgress } from './mask';
@@ -10,12 +12,13 @@ import { withTokenizingProgress } from './mask';
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
   | { readonly action: 'show'; readonly dataset: DatasetDetail; readonly tokens?: TokenizeResult }
+  | { readonly action: 'rename'; readonly dataset: DatasetSummary }
   | ({ readonly action: 'rm' } & DatasetRemoved);
 
 export const datasetsCommand = defineCommand({
   name: 'datasets',
-  summary: 'List datasets, show one, or remove one',
-  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rm ID] [--json]',
+  summary: 'List datasets, show, rename or remove one',
+  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID] [--json]',
   description:
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the\n' +
     'training examples per epoch at input length --length (default 512; noise 0.15, span 3).',
@@ -33,13 +36,19 @@ export const datasetsCommand = defineCommand({
     const service = context.app().datasets;
     if (action === 'import' || action === 'add')
       throw new UsageError(`importing is a command of its own: spanfill import FILE|FOLDER…`);
+    if (action === 'rename') {
+      if (id === undefined || extra.length !== 1)
+        throw new UsageError('datasets rename needs a dataset id and one new name (quote a name with spaces)');
+      const envelope = await context.app().call('datasets.rename', { id, name: extra[0] });
+      return { action, dataset: unwrapEnvelope(envelope) as DatasetSummary };
+    }
     if (extra.length > 0) throw new UsageError(`datasets ${action}: unexpected '${extra.join(' ')}'`);
     if (action === 'list') {
       if (id !== undefined) throw new UsageError(`datasets list takes no id; did you mean 'datasets show ${id}'?`);
       return { action, datasets: service.list() };
     }
     if (action !== 'show' && action !== 'rm') {
-      throw new UsageError(`datasets needs one of: list, show ID, rm ID; got '${action}'`);
+      throw new UsageError(`datasets needs one of: list, show ID, rename ID NAME, rm ID; got '${action}'`);
     }
     if (id === undefined) throw new UsageError(`datasets ${action} needs a dataset id`);
     const model = context.string('model');
@@ -64,6 +73,7 @@ export const datasetsCommand = defineCommand({
       const caches = r.tokenCaches === 1 ? '1 token cache' : `${r.tokenCaches} token caches`;
       return `Removed ${r.id} "${r.name}": ${r.documents} document${r.documents === 1 ? '' : 's'} and ${caches}`;
     }
+    if (r.action === 'rename') return `Renamed ${r.dataset.id} to "${r.dataset.name}"`;
     if (r.action === 'show') {
       const lines = [renderDataset(r.dataset)];
       if (r.tokens) lines.push(...renderTokens(r.tokens));
