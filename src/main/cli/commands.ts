@@ -22,6 +22,7 @@ import { maskCommand } from './commands/mask';
 import { modelsCommand } from './commands/models';
 import { scoreCommand } from './commands/score';
 import { serveCommand } from './commands/serve';
+import { settingsCommand } from './commands/settings';
 import { systemCommand } from './commands/system';
 import { trainCommand } from './commands/train';
 import { runsCommand } from './commands/runs';
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   demoCommand,
   serveCommand,
   systemCommand,
+  settingsCommand,
   importCommand,
   datasetsCommand,
   modelsCommand,

@@ -1,0 +1,50 @@
+// `spanfill settings [provider P] [threads N]`: the saved settings new training runs start from
+// (system.settings), or changing them (system.saveSettings), as the Settings screen does.
+
+import { providerChoices, type AppSettings } from '../../../shared/contract/system';
+import { unwrapEnvelope } from '../../../shared/errors';
+import { defineCommand, UsageError } from '../command';
+import { formatPairs } from '../output';
+
+/** `provider P` and `threads N` pairs into system.saveSettings' arguments (its schema checks the values). */
+function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: number } {
+  if (words.length % 2 !== 0)
+    throw new UsageError(`settings takes pairs: provider P, threads N; got '${words.join(' ')}'`);
+  const changes: { provider?: string; cpuThreads?: number } = {};
+  for (let i = 0; i < words.length; i += 2) {
+    const [key, value] = [words[i], words[i + 1]];
+    if (key === 'provider') changes.provider = value;
+    else if (key === 'threads') {
+      if (!/^\d+$/.test(value))
+        throw new UsageError(`threads must be a whole number, 0 for one per core; got '${value}'`);
+      changes.cpuThreads = Number(value);
+    } else throw new UsageError(`unknown setting '${key}'; expected provider or threads`);
+  }
+  return changes;
+}
+
+export const settingsCommand = defineCommand({
+  name: 'settings',
+  summary: 'Show or change the provider and CPU threads new training runs start with',
+  usage: `spanfill settings [provider ${providerChoices.join('|')}] [threads N] [--json]`,
+  description:
+    'The same settings as the Settings screen, kept in the data directory. A run given --provider or\n' +
+    '--threads uses those instead. threads 0: onnxruntime picks (one per core).',
+  options: {},
+  async run(context): Promise<AppSettings> {
+    const changes = changesOf(context.positionals);
+    const app = context.app();
+    const envelope =
+      Object.keys(changes).length === 0
+        ? await app.call('system.settings', {})
+        : await app.call('system.saveSettings', changes);
+    return unwrapEnvelope(envelope) as AppSettings;
+  },
+  render(result) {
+    const settings = result as AppSettings;
+    return formatPairs([
+      ['Provider', settings.provider],
+      ['CPU threads', settings.cpuThreads === 0 ? '0 (one per core)' : String(settings.cpuThreads)],
+    ]);
+  },
+});
