@@ -256,6 +256,13 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('dataset-detail').filter({ hasText: 'many-more.txt' }).waitFor();
     await openScreen(page, 'train');
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    // Newest first, as the tables list them, and chosen to start with.
+    const options = page.getByTestId('train-dataset').locator('option');
+    await expect(options.allTextContents()).resolves.toEqual([
+      'many-more.txt (20,000 documents)',
+      'many.txt (20,000 documents)',
+      'notes.txt (2 documents)',
+    ]);
     await page.getByTestId('train-dataset').selectOption({ label: 'many-more.txt (20,000 documents)' });
     await page.getByTestId('train-model').selectOption('folder');
     await page.getByTestId('train-model-path').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));

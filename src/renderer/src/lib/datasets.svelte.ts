@@ -60,14 +60,14 @@ class DatasetsStore {
     });
   }
 
-  /** The datasets one can train on or mask, oldest first (the list's order). */
+  /** The datasets one can train on or mask, newest first (as the Datasets and Runs tables list). */
   get ready(): DatasetSummary[] {
-    return this.datasets.filter((d) => d.status === 'ready');
+    return this.datasets.filter((d) => d.status === 'ready').reverse();
   }
 
   /** The id a form starts from when none is picked yet: the newest ready dataset, or '' when none. */
   get newestReadyId(): string {
-    return this.ready.at(-1)?.id ?? '';
+    return this.ready[0]?.id ?? '';
   }
 
   /** A run's dataset as people know it: its name, its id until the list is in, or 'removed'. */
