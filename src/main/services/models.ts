@@ -173,9 +173,9 @@ export class ModelService {
       deletedPath = cache.snapshotDir(row.source, row.commit_sha);
       freedBytes = cache.remove(row.source, row.commit_sha);
     }
-    this.repo.remove(id);
-    this.deps.events.emit('models.statusChanged', { modelId: id, status: 'deleted' });
-    return { id, name: row.name, freedBytes, deletedPath };
+    this.repo.remove(row.id);
+    this.deps.events.emit('models.statusChanged', { modelId: row.id, status: 'deleted' });
+    return { id: row.id, name: row.name, freedBytes, deletedPath };
   }
 
   /** The registered model called `name` (the name people gave it); several by that name: say which ids. */
@@ -305,8 +305,9 @@ export class ModelService {
     return path.resolve(this.deps.dataDir, stored);
   }
 
+  /** A registered model by its id, or by its name when one model has it. */
   private mustGet(id: string): ModelRow {
-    const row = this.repo.get(id);
+    const row = this.repo.get(id) ?? this.byName(id);
     if (row === undefined) throw new ApiError('not_found', `No model ${id}; \`spanfill models list\` shows the ids`);
     return row;
   }

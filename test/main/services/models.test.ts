@@ -209,6 +209,11 @@ describe('ModelService.import / remove / cache', () => {
       ),
     );
     expect(service.resolve(twin.id)).toEqual({ path: second, modelId: twin.id });
+    // Removal takes the name too, once it names one model.
+    expect(() => service.remove('tuned tiny')).toThrow(/2 models are called "tuned tiny"/);
+    expect(service.remove(twin.id)).toMatchObject({ id: twin.id });
+    expect(service.remove('tuned tiny')).toMatchObject({ id: model.id, deletedPath: null });
+    expect(existsSync(first)).toBe(true);
   });
 
   it('shows the loader errors for folders it cannot use', async () => {
