@@ -76,6 +76,8 @@ function rethrow(error: unknown): never {
 
 export class ModelService {
   readonly repo: ModelRepository;
+  /** Read only: which runs train from a model that is to be removed. */
+  private readonly runs: RunRepository;
   readonly cacheRoot: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly tokenStore: HubTokenStore;
@@ -86,6 +88,7 @@ export class ModelService {
     options: ModelServiceOptions = {},
   ) {
     this.repo = new ModelRepository(deps.store.db);
+    this.runs = new RunRepository(deps.store.db);
     this.cacheRoot = path.join(deps.dataDir, 'models', 'hub');
     this.env = options.env ?? process.env;
     this.tokenStore = options.tokenStore ?? FileTokenStore.inDataDir(deps.dataDir);
@@ -199,7 +202,7 @@ export class ModelService {
         return false; // a model that no longer resolves is not this one
       }
     };
-    return liveRuns(new RunRepository(this.deps.store.db)).find((run) => isThis(run.baseModel));
+    return liveRuns(this.runs).find((run) => isThis(run.baseModel));
   }
 
   /**

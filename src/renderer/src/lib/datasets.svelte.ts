@@ -60,9 +60,14 @@ class DatasetsStore {
     });
   }
 
-  /** The datasets one can train on or mask, newest first (as the Datasets and Runs tables list). */
+  /** Every dataset, newest first: the order the Datasets table and the selects list them in (as runs are). */
+  get newestFirst(): DatasetSummary[] {
+    return [...this.datasets].reverse();
+  }
+
+  /** The datasets one can train on or mask, newest first. */
   get ready(): DatasetSummary[] {
-    return this.datasets.filter((d) => d.status === 'ready').reverse();
+    return this.newestFirst.filter((d) => d.status === 'ready');
   }
 
   /** The id a form starts from when none is picked yet: the newest ready dataset, or '' when none. */
