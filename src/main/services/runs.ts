@@ -1,9 +1,9 @@
-// Runs service: starts a training run in the engine host (host/handlers/train.ts), records
-// every status change, metric and checkpoint in the store (store/runs.ts) and forwards them as
-// events. Metric points are buffered and written in batches, so the trainer's progress never
-// waits on the store. Lifecycle: start, pause/stop (the host stops after its current call and
-// checkpoints), resume from the last checkpoint; a run whose process is gone is marked
-// interrupted at start-up (recoverInterrupted). One trainer per data directory (runsLock.ts).
+// Runs service: starts a training run in the engine host (host/handlers/train.ts) and owns
+// its lifecycle: start, pause/stop (the host stops after its current call and checkpoints),
+// resume from the last checkpoint; a run whose process is gone is marked interrupted at
+// start-up (recoverInterrupted). One trainer per data directory (runsLock.ts). What the
+// trainer reports (status, metrics, checkpoints) is stored and forwarded as events by
+// runsRecord.ts; metric points are written in batches, so progress never waits on the store.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,6 @@ import type {
 } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
-import type { RunStatus } from '../../shared/events';
 import { listCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { TrainerEvent } from '../engine/train/progress';
@@ -32,7 +31,8 @@ import type { ModelService } from './models';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
-import { MetricBuffer, pointsOf } from './runsMetrics';
+import { MetricBuffer } from './runsMetrics';
+import { announceStatus, recordTrainerEvent } from './runsRecord';
 import { datasetGoneMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
@@ -322,51 +322,12 @@ export class RunService {
   }
 
   private onTrainerEvent(id: string, event: TrainerEvent, buffer: MetricBuffer): void {
-    const points = pointsOf(event);
-    if (points.length > 0) buffer.add(points);
-    if (event.kind === 'started') {
-      this.setStatus(this.repo.setStatus(id, 'running', { provider: event.provider, step: event.step }));
-    } else if (event.kind === 'progress') {
-      this.repo.setProgress(id, event.step, event.elapsedMs);
-      // A checkpoint follows: store its steps' metrics first, so a crash cannot outrun them.
-      const every = this.mustGet(id).config.checkpointEvery;
-      if (event.step === event.maxSteps || (every > 0 && event.step % every === 0)) buffer.flush();
-      this.deps.events.emit('runs.progress', {
-        runId: id,
-        step: event.step,
-        totalSteps: event.maxSteps,
-        loss: event.losses[event.losses.length - 1],
-        learningRate: event.learningRate,
-        tokensPerSecond: event.tokensPerSecond,
-        elapsedMs: event.elapsedMs,
-        etaMs: event.etaMs,
-      });
-      const stopFile = this.stopRequestPath(id);
-      if (existsSync(stopFile)) {
-        unlinkSync(stopFile);
-        void this.halt(id, 'stopped').catch(() => undefined);
-      }
-    } else if (event.kind === 'checkpoint') {
-      buffer.flush();
-      const evalPoints = this.repo.metrics(id).get('eval.loss');
-      const lastEval = evalPoints?.at(-1);
-      const evalMetrics = lastEval?.step === event.step ? this.evalAt(id, event.step) : null;
-      this.repo.addCheckpoint(
-        id,
-        { step: event.step, path: event.dir, eval: evalMetrics, isBest: event.isBest },
-        event.removed,
-      );
-      this.deps.events.emit('runs.checkpoint', { runId: id, step: event.step, path: event.dir, isBest: event.isBest });
+    recordTrainerEvent({ repo: this.repo, events: this.deps.events }, id, event, buffer);
+    const stopFile = this.stopRequestPath(id);
+    if (event.kind === 'progress' && existsSync(stopFile)) {
+      unlinkSync(stopFile);
+      void this.halt(id, 'stopped').catch(() => undefined);
     }
-  }
-
-  private evalAt(id: string, step: number): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [name, points] of this.repo.metrics(id)) {
-      const at = points.find((p) => p.step === step);
-      if (name.startsWith('eval.') && at) out[name.slice(5)] = at.value;
-    }
-    return out;
   }
 
   private finish(id: string, result: TrainResult, stopAs: 'paused' | 'stopped' | null): RunSummary {
@@ -386,19 +347,6 @@ export class RunService {
   }
 
   private setStatus(row: RunRow): void {
-    this.deps.events.emit('runs.statusChanged', { runId: row.id, ...statusOf(row) });
-  }
-}
-
-export function statusOf(row: RunRow): RunStatus {
-  const step = row.step;
-  switch (row.status) {
-    case 'running':
-      return { status: 'running', step, totalSteps: row.totalSteps, provider: row.provider };
-    case 'failed':
-    case 'interrupted':
-      return { status: row.status, step, error: row.error ?? '' };
-    default:
-      return { status: row.status, step };
+    announceStatus(this.deps.events, row);
   }
 }

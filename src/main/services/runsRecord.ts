@@ -1,0 +1,78 @@
+// What a run's trainer events become: its status, progress and checkpoints in the store
+// (store/runs.ts) and the runs.* events the screens follow. The runs service (runs.ts) owns
+// the lifecycle; this module only records. A checkpoint's evaluation metrics are the eval.*
+// points stored at its step, so a checkpoint row and the curve agree.
+
+import type { RunStatus } from '../../shared/events';
+import type { TrainerEvent } from '../engine/train/progress';
+import type { RunRepository, RunRow } from '../store/runs';
+import type { EventBus } from './events';
+import { pointsOf, type MetricBuffer } from './runsMetrics';
+
+export interface RunRecorder {
+  readonly repo: RunRepository;
+  readonly events: EventBus;
+}
+
+function statusOf(row: RunRow): RunStatus {
+  const step = row.step;
+  switch (row.status) {
+    case 'running':
+      return { status: 'running', step, totalSteps: row.totalSteps, provider: row.provider };
+    case 'failed':
+    case 'interrupted':
+      return { status: row.status, step, error: row.error ?? '' };
+    default:
+      return { status: row.status, step };
+  }
+}
+
+export function announceStatus(events: EventBus, row: RunRow): void {
+  events.emit('runs.statusChanged', { runId: row.id, ...statusOf(row) });
+}
+
+/** Stores and announces one trainer event of run `id`; metric points go through `buffer`. */
+export function recordTrainerEvent(to: RunRecorder, id: string, event: TrainerEvent, buffer: MetricBuffer): void {
+  const points = pointsOf(event);
+  if (points.length > 0) buffer.add(points);
+  if (event.kind === 'started') {
+    announceStatus(to.events, to.repo.setStatus(id, 'running', { provider: event.provider, step: event.step }));
+  } else if (event.kind === 'progress') {
+    to.repo.setProgress(id, event.step, event.elapsedMs);
+    // A checkpoint follows: store its steps' metrics first, so a crash cannot outrun them.
+    const every = to.repo.mustGet(id).config.checkpointEvery;
+    if (event.step === event.maxSteps || (every > 0 && event.step % every === 0)) buffer.flush();
+    to.events.emit('runs.progress', {
+      runId: id,
+      step: event.step,
+      totalSteps: event.maxSteps,
+      loss: event.losses[event.losses.length - 1],
+      learningRate: event.learningRate,
+      tokensPerSecond: event.tokensPerSecond,
+      elapsedMs: event.elapsedMs,
+      etaMs: event.etaMs,
+    });
+  } else if (event.kind === 'checkpoint') {
+    buffer.flush();
+    to.repo.addCheckpoint(
+      id,
+      { step: event.step, path: event.dir, eval: evalAt(to.repo, id, event.step), isBest: event.isBest },
+      event.removed,
+    );
+    to.events.emit('runs.checkpoint', { runId: id, step: event.step, path: event.dir, isBest: event.isBest });
+  }
+}
+
+/** The eval.* metrics stored at `step` (without the prefix), or null when none were. */
+function evalAt(repo: RunRepository, id: string, step: number): Record<string, number> | null {
+  const out: Record<string, number> = {};
+  let any = false;
+  for (const [name, points] of repo.metrics(id)) {
+    const at = points.find((p) => p.step === step);
+    if (name.startsWith('eval.') && at) {
+      out[name.slice(5)] = at.value;
+      any = true;
+    }
+  }
+  return any ? out : null;
+}

@@ -1,0 +1,102 @@
+// What a run's trainer events become in a real SQLite store and on the event bus: the status
+// and provider a start reports, a progress call's losses stored before the checkpoint that
+// follows it (flushed at the checkpoint step, buffered otherwise), and a checkpoint row that
+// carries the evaluation of its own step only.
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { openStore } from '../../../src/main/store/db';
+import { RunRepository } from '../../../src/main/store/runs';
+import { EventBus } from '../../../src/main/services/events';
+import { MetricBuffer } from '../../../src/main/services/runsMetrics';
+import { recordTrainerEvent } from '../../../src/main/services/runsRecord';
+import type { ProgressEvent } from '../../../src/main/engine/train/progress';
+import { tempDirs } from '../../support/tmp';
+
+const tempDir = tempDirs('spanfill-runs-record-');
+
+function open() {
+  const store = openStore(tempDir());
+  store.db
+    .prepare(
+      "INSERT INTO datasets (id, name, source_path, source_hash, format, created_at) VALUES ('ds-1', 'd', '/d', 'h', 'text', 'now')",
+    )
+    .run();
+  const repo = new RunRepository(store.db);
+  const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 8, checkpointEvery: 4 });
+  repo.add({ id: 'r-1', name: 'one', config, totalSteps: 8, status: 'queued' });
+  const events = new EventBus();
+  const seen: [string, unknown][] = [];
+  events.subscribe((name, payload) => seen.push([name, payload]));
+  // An interval far longer than the test: only flush() writes.
+  const buffer = new MetricBuffer((points) => repo.addMetrics('r-1', points), 3_600_000);
+  return { store, repo, seen, buffer, to: { repo, events } };
+}
+
+function progress(step: number, losses: number[]): ProgressEvent {
+  return {
+    kind: 'progress',
+    step,
+    maxSteps: 8,
+    epoch: step / 8,
+    losses,
+    gradNorm: 1,
+    learningRate: 0.01,
+    tokensPerSecond: 100,
+    elapsedMs: step * 10,
+    etaMs: null,
+  };
+}
+
+describe('recordTrainerEvent', () => {
+  it('stores the provider a start reports and announces the running status', () => {
+    const { store, repo, seen, buffer, to } = open();
+    try {
+      recordTrainerEvent(to, 'r-1', { kind: 'started', step: 0, maxSteps: 8, provider: 'cpu', message: '' }, buffer);
+      expect(repo.mustGet('r-1')).toMatchObject({ status: 'running', provider: 'cpu' });
+      expect(seen).toEqual([
+        ['runs.statusChanged', { runId: 'r-1', status: 'running', step: 0, totalSteps: 8, provider: 'cpu' }],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('writes the losses before a checkpoint step and buffers the others', () => {
+    const { store, repo, seen, buffer, to } = open();
+    try {
+      recordTrainerEvent(to, 'r-1', progress(2, [5, 4]), buffer);
+      expect(repo.metrics('r-1').get('loss')).toBeUndefined();
+      expect(repo.mustGet('r-1').step).toBe(2);
+      recordTrainerEvent(to, 'r-1', progress(4, [3, 2]), buffer);
+      expect(
+        repo
+          .metrics('r-1')
+          .get('loss')
+          ?.map((p) => p.value),
+      ).toEqual([5, 4, 3, 2]);
+      expect(seen.at(-1)).toEqual([
+        'runs.progress',
+        expect.objectContaining({ runId: 'r-1', step: 4, totalSteps: 8, loss: 2, learningRate: 0.01 }),
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("gives a checkpoint its own step's evaluation and none from an earlier step", () => {
+    const { store, repo, buffer, to } = open();
+    try {
+      const metrics = { loss: 1.5, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
+      recordTrainerEvent(to, 'r-1', { kind: 'evaluation', step: 4, metrics }, buffer);
+      recordTrainerEvent(to, 'r-1', { kind: 'checkpoint', step: 4, dir: '/c4', isBest: true, removed: [] }, buffer);
+      recordTrainerEvent(to, 'r-1', { kind: 'checkpoint', step: 6, dir: '/c6', isBest: false, removed: [] }, buffer);
+      const rows = repo.checkpoints('r-1').map(({ step, eval: evaluation, isBest }) => ({ step, evaluation, isBest }));
+      expect(rows).toEqual([
+        { step: 4, evaluation: { loss: 1.5, tokenAccuracy: 0.25 }, isBest: true },
+        { step: 6, evaluation: null, isBest: false },
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
