@@ -88,7 +88,7 @@ export async function importDataset(
     writeSplitFile(datasetSplitPath(deps.dataDir, id), split);
     const format = [...new Set(summary.files.map((f) => f.format))].join('+');
     const stats = importStats(summary, split, fraction);
-    const twin = deps.repo.list().find((row) => row.status === 'ready' && row.source_hash === sourceHash);
+    const twin = deps.repo.readyWithHash(sourceHash);
     const twinNote = twin && sameDocumentsNote(twin);
     deps.repo.markReady(id, {
       format,

@@ -108,6 +108,14 @@ export class DatasetRepository {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as DatasetColumns[]).map(toRow);
   }
 
+  /** The oldest ready dataset whose documents hash to `sourceHash`, if any. */
+  readyWithHash(sourceHash: string): DatasetRow | undefined {
+    const columns = this.db
+      .prepare("SELECT * FROM datasets WHERE status = 'ready' AND source_hash = ? ORDER BY created_at, id LIMIT 1")
+      .get(sourceHash) as DatasetColumns | undefined;
+    return columns === undefined ? undefined : toRow(columns);
+  }
+
   /** Documents with ordinal ≥ `fromOrdinal`, in order, at most `limit`. */
   documents(datasetId: string, fromOrdinal: number, limit: number): DocumentRow[] {
     return this.db

@@ -1,6 +1,7 @@
 // The datasets repository: a row's stats_json parsed once into typed stats (ready) or the
 // importing pid (importing), markReady writing format, hash and stats together, and a column
-// that does not hold valid stats read as null instead of trusted through a cast.
+// that does not hold valid stats read as null instead of trusted through a cast; the lookup of
+// a ready dataset by content hash (the repeat-import note).
 
 import { describe, expect, it } from 'vitest';
 import type { DatasetStats } from '../../../src/shared/contract/datasets';
@@ -49,6 +50,23 @@ describe('dataset rows', () => {
       expect(ready).not.toHaveProperty('stats_json');
       repo.updateStats('ds-1', { ...stats, warnings: ['w'] });
       expect(repo.list().map((row) => row.stats?.warnings)).toEqual([['w']]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('finds the oldest ready dataset of a content hash, and none that is still importing', () => {
+    const store = openStore(tempDir());
+    try {
+      const repo = new DatasetRepository(store.db);
+      for (const id of ['ds-1', 'ds-2', 'ds-3', 'ds-4'])
+        repo.create({ id, name: id, sourcePath: '/x', importingPid: 1 });
+      repo.markReady('ds-1', { format: 'text', sourceHash: 'aaaa', stats });
+      repo.markReady('ds-2', { format: 'text', sourceHash: 'f00d', stats });
+      repo.markReady('ds-3', { format: 'text', sourceHash: 'f00d', stats });
+      expect(repo.readyWithHash('f00d')?.id).toBe('ds-2');
+      expect(repo.readyWithHash('beef')).toBeUndefined();
+      expect(repo.readyWithHash('')).toBeUndefined(); // ds-4 is importing (its hash is not known yet)
     } finally {
       store.close();
     }
