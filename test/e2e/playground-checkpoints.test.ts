@@ -3,7 +3,8 @@
 // serve has open), then its best and last checkpoints appear in the model picker labelled by
 // run and step, every kept one in the run and checkpoint selectors with its validation loss,
 // and a masked prompt is filled by the base model, the run's last checkpoint and its first
-// one (added from the selectors with the keyboard) side by side. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
+// one (added from the selectors with the keyboard) side by side; once the run is removed its
+// columns leave with it. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -97,6 +98,21 @@ describe('run checkpoints in the Playground', () => {
     await expect(columns.nth(2).textContent()).resolves.toContain('run tiny · step 10');
     await page.getByTestId('results').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-02-side-by-side.png'), fullPage: true });
+    expect(session.pageErrors).toEqual([]);
+  }, 120_000);
+
+  it("drops a removed run's columns, the one added by step too, and fills with what is left", async () => {
+    const [run] = cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs.filter((r) => r.name === 'tiny');
+    cli(['runs', 'rm', run.id]);
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('nav-playground').click();
+    await page.getByTestId('picker-no-checkpoints').waitFor();
+    const columns = page.getByTestId('results').getByTestId('fill-column');
+    await expect(columns.count()).resolves.toBe(1);
+    await expect(columns.first().textContent()).resolves.toContain('t5-tiny-spm');
+    await page.getByTestId('fill').click();
+    await columns.first().getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('fill-error').count()).resolves.toBe(0);
     expect(session.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -143,10 +143,15 @@ class PlaygroundStore {
     this.toggle(choice.key, true);
   }
 
-  /** Lists every run's kept checkpoints (the picker calls it on open). */
+  /**
+   * Lists every run's kept checkpoints (the picker calls it on open). A checkpoint added by step
+   * whose run was removed since, or that retention deleted, leaves the columns with it.
+   */
   async loadCheckpoints(): Promise<void> {
     try {
       this.runCheckpoints = await listRunCheckpoints();
+      const kept = new Set(this.runCheckpoints.flatMap((r) => r.checkpoints.map((c) => checkpointKey(c.path))));
+      this.addedCheckpoints = this.addedCheckpoints.filter((c) => kept.has(c.key));
       this.checkpointsError = undefined;
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
