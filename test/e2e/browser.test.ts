@@ -162,6 +162,23 @@ describe('the served UI in Chromium', () => {
     await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('light');
   });
 
+  it("follows the system's scheme until a theme is chosen", async () => {
+    const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await page.getByTestId('theme-system').check();
+      await expect(background()).resolves.toBe('rgb(20, 21, 23)');
+      await page.getByTestId('theme-light').check();
+      await expect(background()).resolves.toBe('rgb(247, 247, 245)');
+      await page.getByTestId('theme-system').check();
+      await page.emulateMedia({ colorScheme: 'light' });
+      await expect(background()).resolves.toBe('rgb(247, 247, 245)');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.getByTestId('theme-light').check();
+    }
+  });
+
   it('reaches every screen by keyboard alone', async () => {
     await page.goto(new URL('/#/datasets', url).href);
     // A fresh load, so Tab starts at the top rather than after the focused <main> (whose

@@ -67,6 +67,23 @@ async function chartPoints(testid: string): Promise<number> {
   return Number(await page.getByTestId(testid).getAttribute('data-points'));
 }
 
+/** How many opaque pixels of the chart's canvas are within a few steps of colour `rgb`. */
+function canvasPixelsNear(testId: string, rgb: readonly [number, number, number]): Promise<number> {
+  return page
+    .getByTestId(testId)
+    .locator('canvas')
+    .first()
+    .evaluate((canvas: HTMLCanvasElement, [r, g, b]) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let near = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const distance = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b);
+        if (data[i + 3] > 128 && distance < 24) near++;
+      }
+      return near;
+    }, rgb);
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -301,8 +318,10 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');
     // The dark theme: the chart takes its colours from the theme's variables again.
+    // The first curve is drawn in --accent: light, then dark once the system scheme is.
+    await expect(canvasPixelsNear('chart-compare', [47, 91, 211])).resolves.toBeGreaterThan(50);
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(300);
+    await waitFor('the dark accent', async () => (await canvasPixelsNear('chart-compare', [125, 156, 255])) > 50);
     await shot('08a-runs-compare-dark');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('align-tokens').check();
