@@ -213,8 +213,13 @@ describe('Models, Playground and Settings screens', () => {
     const red = await confirm
       .getByRole('button', { name: 'Yes, remove' })
       .evaluate((button) => (globalThis as unknown as WithStyles).getComputedStyle(button).backgroundColor);
-    const bad = await page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()");
-    expect(red).toBe(hexToRgb(String(bad)));
+    // The theme's --bad as a colour (the variable holds a light-dark() pair).
+    const bad = await page.evaluate(
+      "(() => { const s = document.createElement('span'); s.style.color = 'var(--bad)'; document.body.append(s); " +
+        'const c = getComputedStyle(s).color; s.remove(); return c; })()',
+    );
+    expect(bad).toMatch(/^rgb\(/);
+    expect(red).toBe(bad);
     await shot('06-remove-confirm');
     await confirm.getByRole('button', { name: 'Yes, remove' }).click();
     await row.waitFor({ state: 'detached' });
@@ -298,9 +303,4 @@ describe('Models, Playground and Settings screens', () => {
 /** The one DOM call used inside the page, typed here (this file is compiled without DOM types). */
 interface WithStyles {
   getComputedStyle(element: unknown): { backgroundColor: string };
-}
-
-function hexToRgb(hex: string): string {
-  const n = Number.parseInt(hex.replace('#', ''), 16);
-  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
 }
