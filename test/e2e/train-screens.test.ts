@@ -306,6 +306,26 @@ describe('Train and Runs screens', () => {
     await expect(rows.locator('td.model').allTextContents()).resolves.toEqual(['t5-tiny-spm', 't5-tiny-spm']);
     await expect(rows.locator('td.model').first().getAttribute('title')).resolves.toBe(tinySpm);
     await shot('07-runs-list');
+    // The desktop app's smallest window (800 px): the rail keeps its icons and the links their
+    // names, and the runs table scrolls in its own box instead of the whole screen.
+    await page.setViewportSize({ width: 800, height: 700 });
+    try {
+      const overflow = (selector: string) =>
+        page
+          .locator(selector)
+          .first()
+          .evaluate((el) => el.scrollWidth - el.clientWidth);
+      await expect(overflow('main')).resolves.toBeLessThanOrEqual(0);
+      await expect(page.getByRole('link', { name: 'Runs' }).isVisible()).resolves.toBe(true);
+      const railWidth = () => page.locator('nav.rail').evaluate((el) => el.getBoundingClientRect().width);
+      await expect(railWidth()).resolves.toBeLessThan(80);
+      await shot('07a-runs-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await expect(page.locator('nav.rail').evaluate((el) => el.getBoundingClientRect().width)).resolves.toBeGreaterThan(
+      150,
+    );
     await rows.nth(0).getByTestId('run-select').check();
     await rows.nth(1).getByTestId('run-select').check();
     await page.getByTestId('compare-table').waitFor();
