@@ -1,7 +1,7 @@
 // End-to-end: start the built `spanfill serve` on a temporary data dir, open it in Debian's
 // Chromium through playwright-core, visit every screen (screenshots in test-results/), check
 // the System panel against onnxruntime and `spanfill system --json`, that every screen can be
-// reached by keyboard alone, both themes, the CSP of the served page, and that the page logs
+// reached by keyboard alone, an accessibility audit (axe-core) of every screen in both themes, the CSP of the served page, and that the page logs
 // no errors (a CSP violation would show up here). Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SystemInfo } from '../../src/shared/contract';
+import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
 import { startServe } from './serve';
 
@@ -147,6 +148,22 @@ describe('the served UI in Chromium', () => {
     }
     expect(cli.probeError).toBeUndefined();
     await expect(page.getByTestId('probe-error').count()).resolves.toBe(0);
+  });
+
+  it('passes an accessibility audit on every screen, in the light and the dark theme', async () => {
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const screen of screens) {
+        await openScreen(page, screen);
+        // Screens load their lists after they show; audit what they settle on.
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300);
+        found.push(...(await accessibilityViolations(page)).map((v) => `${scheme} ${screen}: ${v}`));
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(found).toEqual([]);
   });
 
   it('switches to the dark theme and back', async () => {

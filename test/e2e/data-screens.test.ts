@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations } from './accessibility';
 import { launchChromium } from './chromium';
 import { openScreen } from './navigate';
 import { startServe } from './serve';
@@ -96,6 +97,7 @@ describe('Datasets and Masking screens', () => {
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toMatch(/\d+ · bytes \(ByT5 layout\)/);
     await page.getByTestId('dataset-detail').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'data-01-datasets.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('a bad file shows the engine message', async () => {
@@ -149,6 +151,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('mask-preview').click();
     await page.getByText(/of \d+ \((packed|per-document)\)/).waitFor();
     await page.screenshot({ path: path.join(resultsDir, 'data-02-masking.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('says what the counts mean, keeps large seeds readable, explains a mask no seed changes, never shows a stale result', async () => {
@@ -186,6 +189,7 @@ describe('Datasets and Masking screens', () => {
     );
     expect(await page.getByTestId('mask-result').count()).toBe(0);
     await page.screenshot({ path: path.join(resultsDir, 'data-04-masking-error.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
     // Switching the source to a dataset clears the typed text's result.
     await page.getByTestId('mask-model-choice').selectOption('bytes');
     await page.getByTestId('mask-preview').click();

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
+import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
 import { resultsDir, startSession, type E2eSession } from './session';
 
@@ -75,6 +76,7 @@ describe('Models, Playground and Settings screens', () => {
     // The path box is emptied for the next one.
     await expect(page.getByTestId('model-folder').inputValue()).resolves.toBe('');
     await shot('01-models-imported');
+    expect(await accessibilityViolations(page)).toEqual([]);
     // The Hub part: suggestions with their sizes, the empty cache, the token.
     await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
     await expect(page.getByTestId('token-status').textContent()).resolves.toMatch(
@@ -116,6 +118,7 @@ describe('Models, Playground and Settings screens', () => {
     }
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('02-side-by-side');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('inserts the next hole at the cursor with Ctrl+I, renumbering the later ones', async () => {
@@ -187,15 +190,16 @@ describe('Models, Playground and Settings screens', () => {
     expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('05-sampling');
+    expect(await accessibilityViolations(page)).toEqual([]);
     // Clearing the history asks first; Keep keeps it, Yes empties it.
     const kept = history.length - 1;
-    await page.getByRole('button', { name: 'Clear the prompt history' }).click();
+    await page.getByRole('button', { name: 'Clear history of the prompts' }).click();
     await expect(page.getByTestId('history-clear-question').textContent()).resolves.toContain(
       `Forget the ${kept} prompts kept in this browser?`,
     );
     await page.getByTestId('history-clear-question').getByRole('button', { name: 'Keep' }).click();
     await expect(page.getByTestId('history').locator('option').count()).resolves.toBe(kept + 1);
-    await page.getByRole('button', { name: 'Clear the prompt history' }).click();
+    await page.getByRole('button', { name: 'Clear history of the prompts' }).click();
     await page.getByRole('button', { name: 'Yes, clear' }).click();
     await expect
       .poll(() => page.getByTestId('history').locator('option').allTextContents())
@@ -263,6 +267,7 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('threads-save').click();
     await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 2 CPU threads.' }).waitFor();
     await shot('07-settings');
+    expect(await accessibilityViolations(page)).toEqual([]);
     // Kept by the server, not the page: a reload reads them back.
     await page.reload();
     await page.getByTestId('provider-cpu').waitFor();
@@ -291,6 +296,7 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('fill-column').first().getByTestId('fill-text').waitFor({ timeout: 60_000 });
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('08-playground-dark');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('theme-system').check();
   });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storedRunHostPid } from '../support/store-peek';
+import { accessibilityViolations } from './accessibility';
 import { launchChromium } from './chromium';
 import { openScreen } from './navigate';
 import { writeNotes } from './notes';
@@ -154,6 +155,7 @@ describe('Train and Runs screens', () => {
     );
     await expect(page.getByTestId('estimate-time').textContent()).resolves.toContain('no earlier run');
     await shot('03-train-form-estimate');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
@@ -195,9 +197,10 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('export-start').click();
     await page.getByTestId('export-taken').waitFor();
     fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept until confirmed');
-    await page.getByRole('button', { name: `Replace the contents of ${suggested}` }).click();
+    await page.getByRole('button', { name: `Replace its contents… (${suggested})` }).click();
     await page.getByTestId('export-replace').waitFor();
     await shot('04a-run-export-replace');
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(fs.existsSync(path.join(suggested, 'mine.txt'))).toBe(true);
     await page.getByRole('button', { name: 'Yes, replace' }).click();
     await page.getByTestId('export-done').waitFor();
@@ -337,12 +340,14 @@ describe('Train and Runs screens', () => {
     await waitFor('both curves', async () => (await chartPoints('chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');
+    expect(await accessibilityViolations(page)).toEqual([]);
     // The dark theme: the chart takes its colours from the theme's variables again.
     // The first curve is drawn in --accent: light, then dark once the system scheme is.
     await expect(canvasPixelsNear('chart-compare', [47, 91, 211])).resolves.toBeGreaterThan(50);
     await page.emulateMedia({ colorScheme: 'dark' });
     await waitFor('the dark accent', async () => (await canvasPixelsNear('chart-compare', [125, 156, 255])) > 50);
     await shot('08a-runs-compare-dark');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('align-tokens').check();
     await expect(page.getByTestId('runs-compare').textContent()).resolves.toContain('input tokens seen');
@@ -387,6 +392,7 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('run-resume').waitFor();
     await scrollToTop();
     await shot('10-run-failed');
+    expect(await accessibilityViolations(page)).toEqual([]);
     // A registered model by its name in the runs table (its id on hover).
     await openScreen(page, 'runs');
     const killed = page.getByTestId('runs-table').locator('tbody tr').filter({ hasText: 'host killed' });
