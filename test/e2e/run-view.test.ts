@@ -29,12 +29,13 @@ beforeAll(async () => {
   const notes = path.join(session.dir, 'notes.txt');
   writeNotes(notes, { docs: 30, words: 40, stride: 5 });
   datasetId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
-  runIds = ['0.003', '0.001'].map(
-    (lr) =>
+  // The first run is named, the second keeps its default name ("t5-tiny-spm on notes.txt").
+  runIds = [['0.003', '--name', 'lr 0.003'], ['0.001']].map(
+    ([lr, ...name]) =>
       spanfillJson<{ runId: string }>(session.dataDir, [
         'train',
         ...['--dataset', datasetId, '--model', tinySpm, '--input-length', '32', '--batch-size', '4'],
-        ...['--max-steps', '30', '--eval-every', '10', '--checkpoint-every', '30', '--lr', lr],
+        ...['--max-steps', '30', '--eval-every', '10', '--checkpoint-every', '30', '--lr', lr, ...name],
       ]).runId,
   );
 }, 120_000);
@@ -89,7 +90,8 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     await openScreen(page, 'runs');
     for (const id of runIds) await page.getByTestId(`run-row-${id}`).getByTestId('run-select').check();
     await page.getByTestId('compare-table').waitFor();
-    const smoothedLabels = runIds.flatMap((id) => [`${id} training (smoothed)`, `${id} validation`]);
+    const runNames = ['lr 0.003', 't5-tiny-spm on notes.txt'];
+    const smoothedLabels = runNames.flatMap((name) => [`${name} training (smoothed)`, `${name} validation`]);
     await expect.poll(compareLegend).toEqual(smoothedLabels.sort());
     await expect(page.getByTestId('chart-compare').getAttribute('data-log')).resolves.toBe('true');
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
@@ -98,7 +100,7 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     await setSmoothing(0);
     await page.getByTestId('loss-log').uncheck();
     await expect(page.getByTestId('loss-smoothing-value').textContent()).resolves.toBe('off');
-    const rawLabels = runIds.flatMap((id) => [`${id} training`, `${id} validation`]);
+    const rawLabels = runNames.flatMap((name) => [`${name} training`, `${name} validation`]);
     await expect.poll(compareLegend).toEqual(rawLabels.sort());
     await expect(page.getByTestId('chart-compare').getAttribute('data-log')).resolves.toBe('false');
     expect(session.pageErrors).toEqual([]);

@@ -62,3 +62,13 @@ function clip(text: string, max: number): string {
 export function defaultRunName(modelLabel: string, datasetName: string): string {
   return `${clip(modelLabel, RUN_NAME_PART_MAX)} on ${clip(datasetName, RUN_NAME_PART_MAX)}`;
 }
+
+/**
+ * What to call each of several runs shown together (a comparison's curves): its name, or its
+ * name and id where another of them has the same name, so every label tells its run apart.
+ */
+export function distinctRunLabels(runs: readonly { readonly id: string; readonly name: string }[]): string[] {
+  const count = new Map<string, number>();
+  for (const run of runs) count.set(run.name, (count.get(run.name) ?? 0) + 1);
+  return runs.map((run) => ((count.get(run.name) ?? 0) > 1 ? `${run.name} (${run.id})` : run.name));
+}

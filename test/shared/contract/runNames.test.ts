@@ -1,8 +1,15 @@
 // How runs and models are named in words (contract/runNames.ts): a checkpoint folder as its run
-// and step, a registered model by its name, and the default run name with its cut.
+// and step, a registered model by its name, the default run name with its cut, and labels that
+// tell runs shown together apart.
 
 import { describe, expect, it } from 'vitest';
-import { defaultRunName, modelLabel, registeredModel, shortModelName } from '../../../src/shared/contract/runNames';
+import {
+  defaultRunName,
+  distinctRunLabels,
+  modelLabel,
+  registeredModel,
+  shortModelName,
+} from '../../../src/shared/contract/runNames';
 
 describe('defaultRunName', () => {
   it('joins the model and dataset names, cutting each at 40 characters (code points) with an ellipsis', () => {
@@ -45,5 +52,17 @@ describe('shortModelName', () => {
     expect(shortModelName('/data/runs/notes/checkpoints/step-1/extra')).toBe('extra');
     expect(shortModelName('builtin:byt5-tiny')).toBe('builtin:byt5-tiny');
     expect(shortModelName('m-1234abcd')).toBe('m-1234abcd');
+  });
+});
+
+describe('distinctRunLabels', () => {
+  it('names each run, adding the id only to runs whose name another of them has', () => {
+    const runs = [
+      { id: 'r-1', name: 't5-small on notes' },
+      { id: 'r-2', name: 'longer, lr 0.002' },
+      { id: 'r-3', name: 't5-small on notes' },
+    ];
+    expect(distinctRunLabels(runs)).toEqual(['t5-small on notes (r-1)', 'longer, lr 0.002', 't5-small on notes (r-3)']);
+    expect(distinctRunLabels([])).toEqual([]);
   });
 });
