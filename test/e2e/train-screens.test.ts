@@ -69,20 +69,20 @@ async function chartPoints(testid: string): Promise<number> {
 }
 
 /** How many opaque pixels of the chart's canvas are within a few steps of colour `rgb`. */
-function canvasPixelsNear(testId: string, rgb: readonly [number, number, number]): Promise<number> {
-  return page
-    .getByTestId(testId)
-    .locator('canvas')
-    .first()
-    .evaluate((canvas: HTMLCanvasElement, [r, g, b]) => {
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+function canvasPixelsNear(testId: string, [r, g, b]: readonly [number, number, number]): Promise<number> {
+  // NOTE: an expression string, as elsewhere in the e2e files: they are type-checked without DOM types.
+  return page.evaluate<number>(
+    `(() => {
+      const canvas = document.querySelector('[data-testid="${testId}"] canvas');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       let near = 0;
       for (let i = 0; i < data.length; i += 4) {
-        const distance = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b);
+        const distance = Math.abs(data[i] - ${r}) + Math.abs(data[i + 1] - ${g}) + Math.abs(data[i + 2] - ${b});
         if (data[i + 3] > 128 && distance < 24) near++;
       }
       return near;
-    }, rgb);
+    })()`,
+  );
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
