@@ -156,6 +156,15 @@ describe('Train and Runs screens', () => {
     await expect(page.getByTestId('estimate-time').textContent()).resolves.toContain('no earlier run');
     await shot('03-train-form-estimate');
     expect(await accessibilityViolations(page)).toEqual([]);
+    // Timing a few steps gives the estimate a time, and the button goes (the figure is kept).
+    await page.getByTestId('estimate-time-steps').click();
+    await waitFor('the timed estimate', async () =>
+      /^\s*about [^,]+, [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; /.test(
+        (await page.getByTestId('estimate-time').textContent()) ?? '',
+      ),
+    );
+    await expect(page.getByTestId('estimate-time-steps').count()).resolves.toBe(0);
+    await shot('03b-train-estimate-timed');
 
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();

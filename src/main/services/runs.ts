@@ -30,6 +30,7 @@ import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
+import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { MetricBuffer } from './runsMetrics';
 import { announceStatus, recordTrainerEvent } from './runsRecord';
@@ -56,6 +57,8 @@ interface ActiveRun {
 export class RunService {
   readonly repo: RunRepository;
   private readonly active = new Map<string, ActiveRun>();
+  /** Steps timed for estimates in this process, by shape. */
+  private readonly timings = new StepTimings();
 
   constructor(private readonly deps: RunServiceDeps) {
     this.repo = new RunRepository(deps.store.db);
@@ -105,10 +108,25 @@ export class RunService {
     return { ...started, notices: asked.notice ? [asked.notice, ...prepared.notices] : prepared.notices };
   }
 
-  /** Checks `request` like start (same messages) and estimates its cost; starts nothing. */
-  async estimate(request: RunRequest, signal?: AbortSignal) {
+  /**
+   * Checks `request` like start (same messages) and estimates its cost; starts nothing. With
+   * `timeSteps`, times a few steps of its shape first (refused while a run trains: the two
+   * would slow each other and the figure would say neither).
+   */
+  async estimate(request: RunRequest, signal?: AbortSignal, options: { readonly timeSteps?: boolean } = {}) {
     const { config } = await configOfRequest(this.deps, request);
-    return estimateRun(await prepareRun(this.deps, config, signal), this.repo.list());
+    const prepared = await prepareRun(this.deps, config, signal);
+    const training = options.timeSteps ? liveRuns(this.repo)[0] : undefined;
+    if (training)
+      throw new ApiError(
+        'conflict',
+        `Run ${training.id} ("${training.name}") is training; timing steps beside it would slow it and measure neither. ` +
+          'Wait for it to finish (its own ETA is on its run view), or pause it first',
+      );
+    const timing = options.timeSteps
+      ? await this.timings.measure(this.deps.engine, prepared, signal)
+      : this.timings.of(prepared);
+    return estimateRun(prepared, this.repo.list(), timing);
   }
 
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */

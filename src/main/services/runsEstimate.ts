@@ -1,12 +1,14 @@
 // runs.estimate: what a run configuration would cost before it starts — its steps and
 // examples, the trainer's memory figure, the budget and the micro-batch split it would train
-// (from runsPrepare.ts, which plans it exactly as runs.start does), and a time only when an
-// earlier run measured one: the seconds per step of the latest run with the same model,
-// provider, input length and batch split, scaled to these steps.
+// (from runsPrepare.ts, which plans it exactly as runs.start does), and a time when one was
+// measured: steps of this shape timed in this process (runsTiming.ts), or else the seconds per
+// step of the latest run with the same model, provider, input length and batch split, scaled
+// to these steps.
 
 import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
 import type { PreparedRun } from './runsPrepare';
+import { TIMED_STEPS, type StepTiming } from './runsTiming';
 
 /** Same model, provider and step shape: its seconds per step carry over. */
 function isComparable(row: RunRow, config: RunConfig): boolean {
@@ -22,10 +24,28 @@ function isComparable(row: RunRow, config: RunConfig): boolean {
   );
 }
 
-export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[]): RunEstimate {
-  const { config, memory } = prepared;
+/** The milliseconds a step takes and where that figure comes from, in words; null without one. */
+function stepTime(prepared: PreparedRun, earlier: readonly RunRow[], timing: StepTiming | undefined) {
+  const { config } = prepared;
+  if (timing) {
+    const ran = timing.provider === config.provider ? '' : ` (it ran on ${timing.provider})`;
+    const when = new Date(timing.at).toLocaleTimeString('en-GB');
+    return {
+      ms: timing.msPerStep,
+      basis:
+        `${Math.round(timing.msPerStep).toLocaleString('en')} ms per step, from ${TIMED_STEPS} steps of this shape ` +
+        `timed at ${when}${ran}; validation and checkpoints add to it`,
+    };
+  }
   const basis = [...earlier].reverse().find((row) => isComparable(row, config));
-  const perStepMs = basis ? basis.elapsedMs / basis.step : null;
+  if (!basis) return null;
+  const ms = basis.elapsedMs / basis.step;
+  return { ms, basis: `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step` };
+}
+
+export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], timing?: StepTiming): RunEstimate {
+  const { config, memory } = prepared;
+  const time = stepTime(prepared, earlier, timing);
   return {
     totalSteps: prepared.totalSteps,
     trainingExamples: prepared.trainingExamples,
@@ -35,9 +55,10 @@ export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[]): 
     batchSize: config.batchSize,
     accumulation: config.accumulation,
     memoryNotice: memory.notice,
-    seconds: perStepMs === null ? null : (perStepMs * prepared.totalSteps) / 1000,
-    timeBasis: basis
-      ? `measured by run ${basis.name} (${basis.id}): ${Math.round(perStepMs ?? 0)} ms per step`
-      : 'no earlier run of this model, provider, input length and batch has been timed yet; the run view shows an ETA after its first steps',
+    seconds: time === null ? null : (time.ms * prepared.totalSteps) / 1000,
+    timeBasis:
+      time?.basis ??
+      'no earlier run of this model, provider, input length and batch has been timed yet: time a few steps now, or the run view shows an ETA after its first steps',
+    isTimed: timing !== undefined,
   };
 }

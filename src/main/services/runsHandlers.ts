@@ -8,7 +8,7 @@ export function runHandlers(services: { readonly runs: RunService }): DomainHand
   const { runs } = services;
   return {
     'runs.start': ({ config }) => runs.start(config),
-    'runs.estimate': ({ config }) => runs.estimate(config),
+    'runs.estimate': ({ config, timeSteps }) => runs.estimate(config, undefined, { timeSteps }),
     'runs.list': async () => runs.list(),
     'runs.get': async ({ id }) => runs.get(id),
     'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),

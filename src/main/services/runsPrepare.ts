@@ -52,6 +52,10 @@ export interface PreparedRun {
   readonly trainingExamples: number;
   /** Input + target tokens per example (runs.estimate). */
   readonly exampleTokens: number;
+  /** Target tokens per example (the step's shape, with config.inputLength). */
+  readonly targetLength: number;
+  /** The base model's config.json (its shape). */
+  readonly modelConfig: T5Config;
   /** The configuration as it trains: `run` with the micro-batch split when memory needed one. */
   readonly config: RunConfig;
   /** The budget, the step's estimate and the split (runsMemory.ts). */
@@ -265,6 +269,8 @@ export async function prepareRun(
       totalSteps: maxSteps,
       trainingExamples: examples,
       exampleTokens: run.inputLength + targetLength,
+      targetLength,
+      modelConfig: config,
       config: run,
       memory,
       notices: [providerNotice, memory.notice].filter((n) => n !== null),

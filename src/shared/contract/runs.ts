@@ -344,10 +344,12 @@ export interface RunEstimate {
   readonly accumulation: number;
   /** The split's line (describeMemorySplit) or that memory is not checked; null: nothing to say. */
   readonly memoryNotice: string | null;
-  /** From the throughput of an earlier run of this model, provider and shape; null without one. */
+  /** From steps of this shape timed now or earlier, or an earlier run's throughput; null without either. */
   readonly seconds: number | null;
-  /** Where `seconds` comes from, in words (the earlier run's name), or why there is none. */
+  /** Where `seconds` comes from, in words (the timing, the earlier run's name), or why there is none. */
   readonly timeBasis: string;
+  /** Whether `seconds` comes from steps timed in this process (runs.estimate with timeSteps). */
+  readonly isTimed: boolean;
 }
 
 const id = z.strictObject({ id: z.string().min(1) });
@@ -359,8 +361,13 @@ export const runCalls = {
    * the person who started it (a batch split to fit memory, memory not checked).
    */
   start: call<RunStarted>()(z.strictObject({ config: runRequestSchema })),
-  /** Checks the configuration like start, then says its steps, memory and (when known) time; starts nothing. */
-  estimate: call<RunEstimate>()(z.strictObject({ config: runRequestSchema })),
+  /**
+   * Checks the configuration like start, then says its steps, memory and (when known) time;
+   * starts nothing. `timeSteps` also times a few training steps of its shape now (seconds to
+   * a minute in the engine host) for the time; without it the time comes from such a timing
+   * or an earlier run of the same shape, when there is one.
+   */
+  estimate: call<RunEstimate>()(z.strictObject({ config: runRequestSchema, timeSteps: z.boolean().optional() })),
   list: call<RunSummary[]>()(z.strictObject({})),
   get: call<RunDetail>()(id),
   /** Metric series of a set of runs; `names` limits which. */

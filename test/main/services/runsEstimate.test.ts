@@ -1,6 +1,7 @@
 // runs.estimate's arithmetic: tokens per step from the example shape and the batch, the
 // memory plan (figure, budget, split) passed through, and a time only from an earlier run of
-// the same model, provider, input length and batch (the latest such run, scaled to these steps).
+// the same model, provider, input length and batch (the latest such run, scaled to these steps)
+// unless steps of this shape were timed in this process (runsTiming.ts).
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import { estimateRun } from '../../../src/main/services/runsEstimate';
@@ -47,5 +48,18 @@ describe('estimateRun', () => {
     // 2000 ms / 40 steps = 50 ms a step; 100 steps = 5 s.
     expect(estimate.seconds).toBe(5);
     expect(estimate.timeBasis).toBe('measured by run run new (new): 50 ms per step');
+  });
+
+  it('times from steps timed in this process before any earlier run, saying when and where they ran', () => {
+    const timing = { msPerStep: 1234.4, provider: 'cpu', at: new Date(2026, 11, 1, 16, 4, 5).toISOString() };
+    const estimate = estimateRun(prepared, [row('new', {}, 40, 2000)], timing);
+    // 1,234.4 ms a step × 100 steps.
+    expect(estimate.seconds).toBeCloseTo(123.44, 9);
+    expect(estimate.isTimed).toBe(true);
+    expect(estimate.timeBasis).toBe(
+      '1,234 ms per step, from 2 steps of this shape timed at 16:04:05; validation and checkpoints add to it',
+    );
+    const elsewhere = estimateRun({ ...prepared, config: config({ provider: 'webgpu' }) }, [], timing);
+    expect(elsewhere.timeBasis).toContain('timed at 16:04:05 (it ran on cpu);');
   });
 });

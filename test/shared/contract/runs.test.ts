@@ -34,6 +34,12 @@ describe('runs.start and runs.estimate arguments', () => {
     }
   });
 
+  it('let an estimate ask for steps timed, with a yes or no only; a start takes no such thing', () => {
+    expect(runCalls.estimate.args.parse({ config: base, timeSteps: true }).timeSteps).toBe(true);
+    expect(runCalls.estimate.args.safeParse({ config: base, timeSteps: 'yes' }).success).toBe(false);
+    expect(runCalls.start.args.safeParse({ config: base, timeSteps: true }).success).toBe(false);
+  });
+
   it('say what is wrong with a thread count', () => {
     const message = (threads: number) =>
       runRequestSchema.safeParse({ ...base, threads }).error?.issues.map((issue) => issue.message);

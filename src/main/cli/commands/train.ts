@@ -7,13 +7,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { contractMessages } from '../../../shared/contract/issues';
-import type { RunPresetName, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
+import type { RunEstimate, RunPresetName, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
 import { RUN_PRESETS, runCalls } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext, OptionSpec } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration, optionalNumber, trainCase } from './train-case';
+import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../engine/t5/builtin';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 
@@ -153,7 +154,9 @@ export const trainCommand = defineCommand({
     'starts, naming the flag. A --batch-size whose estimated memory is over --memory-budget (default: the free ' +
     'memory less a margin) trains as smaller micro-batches with more accumulation, the same examples per step, and ' +
     'says so; one that does not fit even as micro-batches of 1 is refused. ' +
-    'One run trains at a time per data directory; a second is refused.\n\n' +
+    'One run trains at a time per data directory; a second is refused. With --estimate it prints what the run ' +
+    'would cost (steps and passes, tokens, memory and the batch split, a time when known) and starts nothing; ' +
+    '--time-steps also times a few steps of its shape now for the time.\n\n' +
     'With --case FILE, trains the model on the fixed batch of a case file (test/fixtures/t5/*/case.json) for ' +
     '--steps N steps (AdamW, constant rate, no dropout) and prints the loss before each update; nothing is stored.',
   options: {
@@ -179,6 +182,14 @@ export const trainCommand = defineCommand({
       description:
         'Memory a step may use, in MiB (run configuration memoryBudgetMiB; default: free RAM, or free GPU memory ' +
         'by nvidia-smi, less a margin); a batch over it trains as micro-batches with accumulation, same examples per step',
+    },
+    estimate: {
+      type: 'boolean',
+      description: 'Print what the run would cost (steps, passes, memory, time when known) and start nothing',
+    },
+    'time-steps': {
+      type: 'boolean',
+      description: 'With --estimate: time a few training steps of its shape now for the time (seconds to a minute)',
     },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file: train on its fixed batch' },
     steps: { type: 'string', placeholder: 'N', description: 'Steps of case training' },
@@ -212,12 +223,16 @@ export const trainCommand = defineCommand({
       ...(preset === undefined ? {} : { preset: preset as RunPresetName }),
     };
     const config = parseRunFlags(input);
+    if (context.flag('estimate')) return estimateRun(context, config);
+    if (context.flag('time-steps')) throw new UsageError('--time-steps goes with --estimate');
     const started = await context.app().runs.start(config, context.signal);
     context.status(`run ${started.id}: ${started.totalSteps} steps`, { force: true });
     // followRun prints the notices (a batch split to fit memory, memory not checked).
     return followRun(context, started);
   },
   render(result) {
+    if (typeof result === 'object' && result !== null && 'estimate' in result)
+      return renderEstimate((result as { estimate: RunEstimate }).estimate);
     const r = result as {
       runId: string | null;
       status?: string;

@@ -1,8 +1,8 @@
-// The Train screen's estimate in words: how many times the run goes over its training
-// examples, and a caution when that many passes over a small dataset would have the model
-// learn it by heart rather than its language.
+// A run estimate in words, the same on the Train screen and from `spanfill train --estimate`:
+// how many times the run goes over its training examples, and a caution when that many passes
+// over a small dataset would have the model learn it by heart rather than its language.
 
-import type { RunEstimate } from '../../../shared/contract/runs';
+import type { RunEstimate } from './runs';
 
 /** More passes than this over the training examples get the caution. */
 export const MANY_PASSES = 20;

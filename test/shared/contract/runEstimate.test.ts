@@ -2,8 +2,8 @@
 // the examples, in words, and the caution past MANY_PASSES.
 
 import { describe, expect, it } from 'vitest';
-import type { RunEstimate } from '../../../../src/shared/contract/runs';
-import { describePasses, MANY_PASSES } from '../../../../src/renderer/src/lib/estimate';
+import type { RunEstimate } from '../../../src/shared/contract/runs';
+import { describePasses, MANY_PASSES } from '../../../src/shared/contract/runEstimate';
 
 const estimate = (fields: Partial<RunEstimate>): RunEstimate => ({
   totalSteps: 200,
@@ -16,6 +16,7 @@ const estimate = (fields: Partial<RunEstimate>): RunEstimate => ({
   memoryNotice: null,
   seconds: null,
   timeBasis: '',
+  isTimed: false,
   ...fields,
 });
 

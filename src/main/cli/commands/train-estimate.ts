@@ -1,0 +1,32 @@
+// `spanfill train … --estimate [--time-steps]`: the run's estimate (runs.estimate, the Train
+// screen's panel) in a few lines; nothing starts. --time-steps times a few steps of its shape
+// in the engine host first, for the time.
+
+import { describePasses } from '../../../shared/contract/runEstimate';
+import type { RunEstimate, RunRequest } from '../../../shared/contract/runs';
+import type { CommandContext } from '../command';
+import { formatBytes } from './models';
+import { formatDuration } from './train-case';
+
+export async function estimateRun(context: CommandContext, config: RunRequest) {
+  const timeSteps = context.flag('time-steps');
+  if (timeSteps) context.status('timing a few training steps of this shape in the engine host…', { force: true });
+  const estimate = await context.app().runs.estimate(config, context.signal, { timeSteps });
+  return { estimate };
+}
+
+export function renderEstimate(estimate: RunEstimate): string {
+  const passes = describePasses(estimate);
+  const budget = estimate.memoryBudget;
+  const lines = [
+    `steps   ${estimate.totalSteps.toLocaleString('en')} (${passes.text})`,
+    ...(passes.caution ? [`        ${passes.caution}`] : []),
+    `tokens  ${estimate.tokensPerStep.toLocaleString('en')} per step (input and target), ` +
+      `batch ${estimate.batchSize}${estimate.accumulation > 1 ? ` × accumulation ${estimate.accumulation}` : ''}`,
+    `memory  about ${formatBytes(estimate.memoryBytes)} for one step` +
+      (budget.bytes === null ? '' : `, budget ${formatBytes(budget.bytes)} (${budget.basis})`),
+    ...(estimate.memoryNotice ? [`        ${estimate.memoryNotice}`] : []),
+    `time    ${estimate.seconds === null ? '' : `about ${formatDuration(estimate.seconds * 1000)}: `}${estimate.timeBasis}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,66 @@
+// `spanfill train … --estimate [--time-steps]`: prints runs.estimate's figures in lines (the
+// passes in the Train screen's words) and starts nothing; --time-steps gives it a time from
+// steps timed now; --time-steps alone is a usage error.
+import { describe, expect, it } from 'vitest';
+import { describePasses } from '../../../../src/shared/contract/runEstimate';
+import type { RunEstimate } from '../../../../src/shared/contract/runs';
+import { openStore } from '../../../../src/main/store/db';
+import { RunRepository } from '../../../../src/main/store/runs';
+import { jsonResult } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+import { importTexts, KILL_TEXTS, spanfillIn, SPM } from './train-support';
+
+const tempDir = tempDirs('spanfill-train-estimate-');
+
+const runFlags = (datasetId: string) => [
+  'train',
+  ...['--dataset', datasetId, '--model', SPM, '--input-length', '16', '--batch-size', '2'],
+  ...['--max-steps', '10', '--threads', '1', '--provider', 'cpu'],
+];
+
+function runCount(dataDir: string): number {
+  const store = openStore(dataDir);
+  try {
+    return new RunRepository(store.db).list().length;
+  } finally {
+    store.close();
+  }
+}
+
+describe('spanfill train --estimate', () => {
+  it('prints the estimate and starts nothing; --time-steps adds a time', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const plain = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate', '--json']);
+    expect(plain.code).toBe(0);
+    const { estimate } = jsonResult<{ estimate: RunEstimate }>(plain.stdout);
+    expect(estimate).toMatchObject({ totalSteps: 10, batchSize: 2, accumulation: 1, seconds: null, isTimed: false });
+
+    const text = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate']);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`steps   10 (${describePasses(estimate).text})`);
+    expect(lines[1]).toBe(`tokens  ${estimate.tokensPerStep} per step (input and target), batch 2`);
+    expect(lines[2]).toMatch(
+      /^memory {2}about [\d.]+ [kMG]B for one step, budget [\d.]+ [kMG]B \(free memory less a margin\)$/,
+    );
+    expect(lines.at(-1)).toMatch(/^time {4}no earlier run .*: time a few steps now/);
+
+    const timed = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate', '--time-steps']);
+    expect(timed.code).toBe(0);
+    expect(timed.stderr).toContain('timing a few training steps of this shape in the engine host…');
+    expect(timed.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^time {4}about \d+s: [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; validation and checkpoints add to it$/,
+    );
+    expect(runCount(dataDir)).toBe(0);
+  }, 120_000);
+
+  it('refuses --time-steps without --estimate, before anything starts', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const result = await spanfillIn(dataDir, [...runFlags(datasetId), '--time-steps']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--time-steps goes with --estimate');
+    expect(runCount(dataDir)).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,113 @@
+// runs.estimate with timeSteps (services/runsTiming.ts): the bench request it sends the engine
+// host for a run's shape, the step time as the micro-batch's × accumulation, a figure reused
+// for later estimates of the same shape only; and through the service with the real engine
+// host on the tiny fixture: a timed estimate, the figure scaled to another step count, none for
+// another shape, and a refusal while a run trains.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runConfigSchema, runRequestSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
+import type { AppServices } from '../../../src/main/services/app';
+import type { HostRequester } from '../../../src/main/services/engine-host';
+import type { PreparedRun } from '../../../src/main/services/runsPrepare';
+import { StepTimings, TIMED_STEPS } from '../../../src/main/services/runsTiming';
+import { t5Preset } from '../../../src/main/engine/t5/config';
+import { tempDirs } from '../../support/tmp';
+import { openWithDataset, smallRunFields } from './runs-support';
+
+const tempDir = tempDirs('spanfill-runs-timing-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0)) await app.close();
+});
+
+const modelConfig = t5Preset('t5-small');
+const prepared = (extra: Partial<RunConfigInput> = {}, targetLength = 8) =>
+  ({
+    config: runConfigSchema.parse({
+      model: '/m',
+      datasetId: 'd',
+      inputLength: 32,
+      batchSize: 4,
+      accumulation: 3,
+      ...extra,
+    }),
+    targetLength,
+    modelConfig,
+  }) as PreparedRun;
+
+/** A host that answers bench.train with `msPerStep` and records what it was asked. */
+function fakeHost(msPerStep: number) {
+  const asked: { type: string; payload: unknown }[] = [];
+  const host = {
+    request: async (type: string, payload: unknown) => {
+      asked.push({ type, payload });
+      return { msPerStep, provider: 'cpu' };
+    },
+  } as unknown as HostRequester;
+  return { host, asked };
+}
+
+describe('StepTimings', () => {
+  it("asks the host to time the run's micro-batch shape, and counts each accumulation's micro-batch", async () => {
+    const { host, asked } = fakeHost(40);
+    const timing = await new StepTimings().measure(host, prepared());
+    expect(asked).toEqual([
+      {
+        type: 'bench.train',
+        payload: expect.objectContaining({
+          config: modelConfig,
+          modelName: '/m',
+          batchSize: 4,
+          inputLength: 32,
+          targetLength: 8,
+          steps: TIMED_STEPS,
+          warmupSteps: 1,
+          provider: 'cpu',
+          threads: undefined, // 0: onnxruntime's default, as the trainer
+        }),
+      },
+    ]);
+    expect(timing).toMatchObject({ msPerStep: 120, provider: 'cpu' });
+  });
+
+  it('keeps the figure for the same step shape, not for another', async () => {
+    const timings = new StepTimings();
+    await timings.measure(fakeHost(40).host, prepared({ threads: 2 }));
+    expect(timings.of(prepared({ threads: 2, lr: 0.01, maxSteps: 999 }))?.msPerStep).toBe(120);
+    expect(timings.of(prepared({ threads: 2, inputLength: 64 }))).toBeUndefined();
+    expect(timings.of(prepared({ threads: 2 }, 16))).toBeUndefined();
+    expect(timings.of(prepared({ threads: 1 }))).toBeUndefined();
+    expect(timings.of(prepared({ threads: 2, accumulation: 1 }))).toBeUndefined();
+  });
+});
+
+describe('runs.estimate with timeSteps', () => {
+  const request = (datasetId: string, extra: Partial<RunConfigInput> = {}) =>
+    runRequestSchema.parse({ ...smallRunFields(datasetId), provider: 'cpu', threads: 1, ...extra });
+
+  it('times steps in the engine host and reuses the figure for the same shape only', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    const untimed = await app.runs.estimate(request(datasetId));
+    expect(untimed).toMatchObject({ seconds: null, isTimed: false });
+    const timed = await app.runs.estimate(request(datasetId), undefined, { timeSteps: true });
+    expect(timed.isTimed).toBe(true);
+    expect(timed.seconds).toBeGreaterThan(0);
+    expect(timed.timeBasis).toMatch(/^[\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; /);
+    // Another step count: the same figure, scaled; another input length: no figure.
+    const longer = await app.runs.estimate(request(datasetId, { maxSteps: 30 }));
+    expect(longer.isTimed).toBe(true);
+    expect(longer.seconds).toBeCloseTo((timed.seconds ?? 0) * 3, 9);
+    expect(await app.runs.estimate(request(datasetId, { inputLength: 24 }))).toMatchObject({ isTimed: false });
+  }, 120_000);
+
+  it('refuses to time steps while a run trains, naming it', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    const config = runConfigSchema.parse({ ...smallRunFields(datasetId) });
+    app.runs.repo.add({ id: 'r-live', name: 'busy', config, totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-live', 'running', { ownerPid: process.pid });
+    await expect(app.runs.estimate(request(datasetId), undefined, { timeSteps: true })).rejects.toThrow(
+      /^Run r-live \("busy"\) is training; timing steps beside it would slow it and measure neither/,
+    );
+    // Without timing, the estimate answers as ever.
+    await expect(app.runs.estimate(request(datasetId))).resolves.toMatchObject({ isTimed: false });
+  }, 120_000);
+});
