@@ -114,8 +114,6 @@ export class RunService {
    * would slow each other and the figure would say neither).
    */
   async estimate(request: RunRequest, signal?: AbortSignal, options: { readonly timeSteps?: boolean } = {}) {
-    const { config } = await configOfRequest(this.deps, request);
-    const prepared = await prepareRun(this.deps, config, signal);
     const training = options.timeSteps ? liveRuns(this.repo)[0] : undefined;
     if (training)
       throw new ApiError(
@@ -123,6 +121,8 @@ export class RunService {
         `Run ${training.id} ("${training.name}") is training; timing steps beside it would slow it and measure neither. ` +
           'Wait for it to finish (its own ETA is on its run view), or pause it first',
       );
+    const { config } = await configOfRequest(this.deps, request);
+    const prepared = await prepareRun(this.deps, config, signal);
     const timing = options.timeSteps
       ? await this.timings.measure(this.deps.engine, prepared, signal)
       : this.timings.of(prepared);

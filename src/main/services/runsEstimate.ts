@@ -49,7 +49,7 @@ export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], t
   return {
     totalSteps: prepared.totalSteps,
     trainingExamples: prepared.trainingExamples,
-    tokensPerStep: prepared.exampleTokens * config.batchSize * config.accumulation,
+    tokensPerStep: (config.inputLength + prepared.targetLength) * config.batchSize * config.accumulation,
     memoryBytes: memory.stepBytes,
     memoryBudget: memory.budget,
     batchSize: config.batchSize,

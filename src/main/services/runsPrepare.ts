@@ -50,8 +50,6 @@ export interface PreparedRun {
   readonly payload: Omit<TrainRunPayload, 'runId' | 'checkpointDir' | 'resumeFrom'>;
   readonly totalSteps: number;
   readonly trainingExamples: number;
-  /** Input + target tokens per example (runs.estimate). */
-  readonly exampleTokens: number;
   /** Target tokens per example (the step's shape, with config.inputLength). */
   readonly targetLength: number;
   /** The base model's config.json (its shape). */
@@ -268,7 +266,6 @@ export async function prepareRun(
       payload: { modelDir, tokenCache: tokens.location, split, span, settings },
       totalSteps: maxSteps,
       trainingExamples: examples,
-      exampleTokens: run.inputLength + targetLength,
       targetLength,
       modelConfig: config,
       config: run,

@@ -21,7 +21,8 @@ const config = (extra: Partial<RunConfigInput> = {}) =>
 
 const budget = { bytes: 6_000_000, basis: 'memoryBudgetMiB' };
 const memory = { budget, batchSize: 4, accumulation: 2, stepBytes: 5_000_000, split: null, notice: null };
-const prepared = { totalSteps: 100, trainingExamples: 69, exampleTokens: 46, config: config(), memory } as PreparedRun;
+// Examples of 32 input and 14 target tokens.
+const prepared = { totalSteps: 100, trainingExamples: 69, targetLength: 14, config: config(), memory } as PreparedRun;
 
 function row(id: string, extra: Partial<RunConfigInput>, step: number, elapsedMs: number): RunRow {
   return { id, name: `run ${id}`, config: config(extra), step, elapsedMs } as RunRow;
