@@ -206,6 +206,17 @@ describe('Models, Playground and Settings screens', () => {
       .toEqual(['None yet: each prompt you fill is kept here']);
   });
 
+  it('opens as it was left after a reload: the prompt and the same columns', async () => {
+    await page.getByTestId('prompt').fill('Kept <extra_id_0> a reload.');
+    const columns = () => page.getByTestId('fill-column').locator('h3').allTextContents();
+    const before = await columns();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    await page.reload();
+    await page.getByTestId('prompt').waitFor();
+    await expect(page.getByTestId('prompt').inputValue()).resolves.toBe('Kept <extra_id_0> a reload.');
+    await expect.poll(columns).toEqual(before);
+  });
+
   it('removes the model after a red confirm that says the folder stays', async () => {
     await page.getByTestId('nav-models').click();
     const row = page.getByTestId('model-row').filter({ hasText: 'tiny spm' });

@@ -3,8 +3,8 @@
 // and step — and folders), the prompt, the decoding options, one result (or the engine's error) per model,
 // "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt
-// history. NOTE: the history lives in this browser profile's localStorage, not in the store:
-// it is a convenience of one person at one screen, and nothing else reads it.
+// history. The history and the screen as it was left are kept in the browser profile
+// (playgroundSaved.ts).
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { api } from './api';
@@ -12,6 +12,7 @@ import { registeredModel, shortModelName } from '../../../shared/contract/runNam
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
+import { HISTORY_LIMIT, loadHistory, loadSession, saveHistory, saveSession } from './playgroundSaved';
 import { promptFromSegments } from './prompts';
 import { errorMessage } from '../../../shared/errors';
 
@@ -45,28 +46,18 @@ const builtinChoice: ModelChoice = {
   source: 'builtin',
 };
 
-const historyKey = 'spanfill.playground.history';
-const historyLimit = 30;
-
-function loadHistory(): string[] {
-  try {
-    const saved: unknown = JSON.parse(localStorage.getItem(historyKey) ?? '[]');
-    return Array.isArray(saved) ? saved.filter((p): p is string => typeof p === 'string') : [];
-  } catch {
-    return [];
-  }
-}
+const saved = loadSession();
 
 class PlaygroundStore {
-  prompt = $state('The <extra_id_0> walks in <extra_id_1> park.');
+  prompt = $state(saved?.prompt ?? 'The <extra_id_0> walks in <extra_id_1> park.');
   /** Keys of the chosen models, in the order they were chosen (the columns' order). */
-  selected: string[] = $state([builtinChoice.key]);
-  /** Folders added by path for this session. */
-  folders: ModelChoice[] = $state([]);
+  selected: string[] = $state(saved ? [...saved.selected] : [builtinChoice.key]);
+  /** Folders added by path. */
+  folders: ModelChoice[] = $state([...(saved?.folders ?? [])]);
   /** Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), newest run first. */
   runCheckpoints: RunCheckpoints[] = $state([]);
   /** Checkpoints added by run and step (the checkpoint selector), in the order added. */
-  addedCheckpoints: ModelChoice[] = $state([]);
+  addedCheckpoints: ModelChoice[] = $state([...(saved?.addedCheckpoints ?? [])]);
   /** Why the run checkpoints could not be listed, shown under the picker. */
   checkpointsError: string | undefined = $state();
   decoding: DecodingForm = $state({
@@ -92,6 +83,16 @@ class PlaygroundStore {
   error: string | undefined = $state();
   history: string[] = $state(loadHistory());
   isBusy = $state(false);
+
+  constructor() {
+    // The screen as it is left (prompt, columns, added folders and checkpoints) is kept for the next visit.
+    $effect.root(() => {
+      $effect(() => {
+        const { prompt, selected, folders, addedCheckpoints } = this;
+        saveSession($state.snapshot({ prompt, selected, folders, addedCheckpoints }));
+      });
+    });
+  }
 
   /** Each run's best and last checkpoints, ticked in the picker like any model. */
   get checkpoints(): ModelChoice[] {
@@ -250,13 +251,13 @@ class PlaygroundStore {
 
   private remember(prompt: string): void {
     if (prompt.trim() === '') return;
-    this.history = [prompt, ...this.history.filter((p) => p !== prompt)].slice(0, historyLimit);
-    localStorage.setItem(historyKey, JSON.stringify(this.history));
+    this.history = [prompt, ...this.history.filter((p) => p !== prompt)].slice(0, HISTORY_LIMIT);
+    saveHistory(this.history);
   }
 
   clearHistory(): void {
     this.history = [];
-    localStorage.removeItem(historyKey);
+    saveHistory(this.history);
   }
 }
 
