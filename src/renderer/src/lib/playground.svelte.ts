@@ -12,7 +12,14 @@ import { registeredModel, shortModelName } from '../../../shared/contract/runNam
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
-import { HISTORY_LIMIT, loadHistory, loadSession, saveHistory, saveSession } from './playgroundSaved';
+import {
+  HISTORY_KEY,
+  HISTORY_LIMIT,
+  parseHistory,
+  parseSession,
+  SESSION_KEY,
+  type PlaygroundSession,
+} from './playgroundSaved';
 import { promptFromSegments } from './prompts';
 import { errorMessage } from '../../../shared/errors';
 
@@ -46,7 +53,7 @@ const builtinChoice: ModelChoice = {
   source: 'builtin',
 };
 
-const saved = loadSession();
+const saved = parseSession(localStorage.getItem(SESSION_KEY));
 
 class PlaygroundStore {
   prompt = $state(saved?.prompt ?? 'The <extra_id_0> walks in <extra_id_1> park.');
@@ -81,7 +88,7 @@ class PlaygroundStore {
   outcomes: Record<string, FillOutcome> = $state({});
   /** A problem before any model ran (nothing chosen, masking refused). */
   error: string | undefined = $state();
-  history: string[] = $state(loadHistory());
+  history: string[] = $state(parseHistory(localStorage.getItem(HISTORY_KEY)));
   isBusy = $state(false);
 
   constructor() {
@@ -89,7 +96,8 @@ class PlaygroundStore {
     $effect.root(() => {
       $effect(() => {
         const { prompt, selected, folders, addedCheckpoints } = this;
-        saveSession($state.snapshot({ prompt, selected, folders, addedCheckpoints }));
+        const session: PlaygroundSession = $state.snapshot({ prompt, selected, folders, addedCheckpoints });
+        localStorage.setItem(SESSION_KEY, JSON.stringify(session));
       });
     });
   }
@@ -252,12 +260,12 @@ class PlaygroundStore {
   private remember(prompt: string): void {
     if (prompt.trim() === '') return;
     this.history = [prompt, ...this.history.filter((p) => p !== prompt)].slice(0, HISTORY_LIMIT);
-    saveHistory(this.history);
+    localStorage.setItem(HISTORY_KEY, JSON.stringify(this.history));
   }
 
   clearHistory(): void {
     this.history = [];
-    saveHistory(this.history);
+    localStorage.removeItem(HISTORY_KEY);
   }
 }
 

@@ -1,13 +1,15 @@
-// What the Playground keeps in this browser profile's localStorage: the prompt history (the
+// What the Playground keeps in this browser profile's localStorage, read back: the prompt history (the
 // last prompts filled) and the screen as it was left — the prompt, the chosen columns, and the
 // folders and checkpoints added as columns — so a reload, or the app started again, opens it
 // as it was. NOTE: localStorage, not the store: a convenience of one person at one screen that
 // nothing else reads. What is read back is checked field by field; anything else is dropped.
+// (The store, playground.svelte.ts, reads and writes localStorage; this module only parses.)
 
 import type { ModelChoice } from './modelChoices';
 
-const historyKey = 'spanfill.playground.history';
-const sessionKey = 'spanfill.playground.session';
+/** Where the store keeps them in localStorage. */
+export const HISTORY_KEY = 'spanfill.playground.history';
+export const SESSION_KEY = 'spanfill.playground.session';
 export const HISTORY_LIMIT = 30;
 
 export interface PlaygroundSession {
@@ -60,17 +62,4 @@ export function parseSession(raw: string | null): PlaygroundSession | null {
     folders: choices(s.folders, 'folder'),
     addedCheckpoints: choices(s.addedCheckpoints, 'checkpoint'),
   };
-}
-
-export const loadHistory = (): string[] => parseHistory(localStorage.getItem(historyKey));
-
-export function saveHistory(history: readonly string[]): void {
-  if (history.length === 0) localStorage.removeItem(historyKey);
-  else localStorage.setItem(historyKey, JSON.stringify(history));
-}
-
-export const loadSession = (): PlaygroundSession | null => parseSession(localStorage.getItem(sessionKey));
-
-export function saveSession(session: PlaygroundSession): void {
-  localStorage.setItem(sessionKey, JSON.stringify(session));
 }
