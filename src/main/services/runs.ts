@@ -122,7 +122,7 @@ export class RunService {
           'Wait for it to finish (its own ETA is on its run view), or pause it first',
       );
     const { config } = await configOfRequest(this.deps, request);
-    const prepared = await prepareRun(this.deps, config, signal);
+    const prepared = await prepareRun(this.deps, config, signal, { isEstimate: true });
     const timing = options.timeSteps
       ? await this.timings.measure(this.deps.engine, prepared, signal)
       : this.timings.of(prepared);

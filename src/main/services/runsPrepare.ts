@@ -15,13 +15,13 @@ import { autoFallbackNote, defaultRunProvider, resolveRunRequest, runConfigSchem
 import { ApiError, errorMessage } from '../../shared/errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
+import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import {
-  isBuiltinModelName,
   isPresetModelName,
-  materializeBuiltinModel,
   materializePresetModel,
+  materializePresetShape,
   PresetTokenizerError,
-} from '../engine/t5/builtin';
+} from '../engine/t5/preset';
 import type { T5Config } from '../engine/t5/config';
 import { loadT5Config } from '../engine/t5/config';
 import { checkInputLength } from '../engine/t5/input-limits';
@@ -99,8 +99,12 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
   return deps.models.resolve(model).path;
 }
 
-/** resolveRunModel, or for `preset:NAME` a from-scratch folder with `run.tokenizer` under <dataDir>/models/preset. */
-async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig): Promise<string> {
+/**
+ * resolveRunModel, or for `preset:NAME` a from-scratch folder with `run.tokenizer` under
+ * <dataDir>/models/preset; for an estimate (`isShapeOnly`) only its shape (config and
+ * tokenizer), which needs no weights written.
+ */
+async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly: boolean): Promise<string> {
   if (!isPresetModelName(run.model)) {
     if (run.tokenizer !== undefined)
       throw bad(`tokenizer: only a model preset:NAME takes a tokenizer; model ${run.model} brings its own`);
@@ -117,7 +121,10 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig): Promise<str
     throw bad(`tokenizer: ${errorMessage(error)}`);
   }
   try {
-    return await materializePresetModel(path.join(deps.dataDir, 'models', 'preset'), run.model, tokenizer, run.seed);
+    const parent = path.join(deps.dataDir, 'models', 'preset');
+    return await (isShapeOnly
+      ? materializePresetShape(parent, run.model, tokenizer)
+      : materializePresetModel(parent, run.model, tokenizer, run.seed));
   } catch (error) {
     throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${errorMessage(error)}`);
   }
@@ -214,16 +221,17 @@ function planRunMemory(
 /**
  * Validates `run` against its model, dataset and this machine, and splits its batch into
  * micro-batches when it is over the memory budget (not when resuming); throws invalid_argument
- * naming the field.
+ * naming the field. For an estimate a from-scratch preset is prepared from its shape alone (no
+ * weights written): its payload is then not one to train.
  */
 export async function prepareRun(
   deps: RunPrepareDeps,
   asked: RunConfig,
   signal?: AbortSignal,
-  options: { readonly isResume?: boolean } = {},
+  options: { readonly isResume?: boolean; readonly isEstimate?: boolean } = {},
 ): Promise<PreparedRun> {
   let run = asked;
-  const modelDir = await resolveRunBase(deps, run);
+  const modelDir = await resolveRunBase(deps, run, options.isEstimate === true);
   const config = readModelConfig(modelDir, run.model);
   try {
     checkInputLength(config, run.inputLength, `inputLength ${run.inputLength}:`);

@@ -2,8 +2,8 @@
 // HF folder sized to the tokenizer (vocabulary, pad/EOS), it trains, and a bad preset name, a
 // missing tokenizer, a tokenizer on a non-preset model and a tokenizer without fitting
 // sentinels are refused with messages naming the field; a registered model's id names its
-// tokenizer as its folder does.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// tokenizer as its folder does; an estimate (timed or not) writes no weights.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
@@ -68,6 +68,22 @@ describe('runs service: a preset initialised from scratch', () => {
     expect(readFileSync(join(last, 'tokenizer.json'), 'utf8')).toBe(readFileSync(join(SPM, 'tokenizer.json'), 'utf8'));
     expect(dirname(dirname(app.runs.get(started.id).checkpoints[0].path))).toContain(started.id);
   }, 180_000);
+
+  it('estimates from the shape alone: no weights are written, whatever the seed', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    const budget = { memoryBudgetMiB: 4096 };
+    const first = await app.runs.estimate(config(datasetId, { ...budget, seed: 1 }));
+    const again = await app.runs.estimate(config(datasetId, { ...budget, seed: 2 }));
+    expect(again).toEqual(first);
+    const presetDir = join(dataDir, 'models', 'preset');
+    const folders = readdirSync(presetDir);
+    expect(folders).toHaveLength(1);
+    expect(readdirSync(join(presetDir, folders[0])).filter((f) => f.endsWith('.safetensors'))).toEqual([]);
+    // Steps timed for the estimate take the shape too (random weights of it in the engine host).
+    const timed = await app.runs.estimate(config(datasetId, { ...budget, threads: 1 }), undefined, { timeSteps: true });
+    expect(timed.isTimed).toBe(true);
+    expect(readdirSync(presetDir)).toHaveLength(1);
+  }, 120_000);
 
   it("takes a registered model's id as the tokenizer, as it takes the model's folder", async () => {
     const { app, datasetId } = await setUp();

@@ -3,23 +3,22 @@
 // definition is resources/models/byt5-tiny.json (bundled into the build by this import);
 // materializeBuiltinModel writes it out as an ordinary HF folder under the data directory, so
 // every command and the trainer treat it like any model folder. A run may also start from
-// `preset:NAME` (a T5 shape of config.ts) with a chosen tokenizer: the same writer, random weights.
+// `preset:NAME` (a T5 shape of config.ts) with a chosen tokenizer: preset.ts, the same writer.
 // A definition's `init` departs from HF's init scales (params.ts) where measured to train faster
 // (resources/README.md). References: ByT5, Xue et al. 2021 (arXiv:2105.13626) for the vocabulary
 // layout; T5X (google-research/t5x, t5x/examples/t5/layers.py DenseGeneral) for the fan-in
 // initialisation of the untied logits layer.
 
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import byt5TinyDefinition from '../../../../resources/models/byt5-tiny.json';
 import { byteTokenizerConfigFiles, byteTokenizerJson } from '../data/byteTokenizerFiles';
-import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../data/tokenizer';
+import { createByteTokenizer } from '../data/tokenizer';
 import type { T5Config } from './config';
-import { parseT5Config, t5Preset, T5ConfigError } from './config';
+import { parseT5Config, T5ConfigError } from './config';
 import { randomT5Params } from './params';
 import { DEFAULT_LAYOUT, saveT5Model } from './weights';
-import { errorMessage } from '../../../shared/errors';
 
 export const BUILTIN_PREFIX = 'builtin:';
 /** What `--model` means when none is given: the built-in byte-level model. */
@@ -27,7 +26,7 @@ export const DEFAULT_BUILTIN_MODEL = 'builtin:byt5-tiny';
 /** Written last into a materialized folder; a folder without a matching one is rebuilt. */
 export const BUILTIN_MARKER = 'spanfill-builtin.json';
 /** Bump when the folder's files change shape, so old data directories get rewritten. */
-const FOLDER_FORMAT = 1;
+export const FOLDER_FORMAT = 1;
 
 /** Departures from HF's init scales, applied by rescaling the same seeded draws. */
 interface BuiltinInit {
@@ -126,7 +125,8 @@ function isCurrent(dir: string, fingerprint: string): boolean {
   }
 }
 
-const writeJson = (path: string, value: unknown): void => writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+export const writeJson = (path: string, value: unknown): void =>
+  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
 
 /** Writes `config` with random weights from `seed`, the tokenizer files and a generation config into `dir`. */
 function writeRandomModel(
@@ -148,7 +148,7 @@ function writeRandomModel(
   });
 }
 
-function writeByteTokenizer(dir: string, modelMaxLength: number): void {
+export function writeByteTokenizer(dir: string, modelMaxLength: number): void {
   writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
   const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), modelMaxLength);
   writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
@@ -218,77 +218,5 @@ export function materializeBuiltinModel(dataDir: string, model: string = DEFAULT
     marker: { description: def.description },
     writeTokenizer: (dir) => writeByteTokenizer(dir, def.model_max_length),
     init: def.init,
-  });
-}
-
-export const PRESET_PREFIX = 'preset:';
-/** The `tokenizer` value that means the byte-level (ByT5 layout) tokenizer. */
-export const BYTES_TOKENIZER = 'bytes';
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'spiece.model'];
-
-export function isPresetModelName(model: string): boolean {
-  return model.startsWith(PRESET_PREFIX);
-}
-
-/** A preset's config sized to `tokenizer`: its vocabulary, pad/EOS ids, and sentinels that fit. */
-function presetConfig(model: string, tokenizer: TextTokenizer, tokenizerSpec: string): T5Config {
-  const shape = t5Preset(model.slice(PRESET_PREFIX.length));
-  if (tokenizer.sentinelCount < 1)
-    throw new PresetTokenizerError(
-      `tokenizer ${tokenizerSpec} has no <extra_id_N> sentinel tokens, which span corruption needs; use a T5 tokenizer's folder or ${BYTES_TOKENIZER}`,
-    );
-  for (let n = 0; n < tokenizer.sentinelCount; n++) {
-    const id = tokenizer.sentinelId(n);
-    if (id >= tokenizer.vocabSize || id === tokenizer.padId || id === tokenizer.eosId)
-      throw new PresetTokenizerError(
-        `tokenizer ${tokenizerSpec}: <extra_id_${n}> has id ${id}, which does not fit its vocabulary of ${tokenizer.vocabSize} (or is pad/EOS); use a T5 tokenizer's folder or ${BYTES_TOKENIZER}`,
-      );
-  }
-  return {
-    ...shape,
-    vocabSize: tokenizer.vocabSize,
-    padTokenId: tokenizer.padId,
-    eosTokenId: tokenizer.eosId,
-    decoderStartTokenId: tokenizer.padId,
-  };
-}
-
-/** The tokenizer, not the preset, is at fault (callers name the `tokenizer` field). */
-export class PresetTokenizerError extends Error {}
-
-/**
- * `preset:NAME` (a shape of engine/t5/config.ts) with randomly initialised weights from `seed`
- * and `tokenizerSpec`'s tokenizer (a folder holding tokenizer.json, or `bytes`), written as an HF
- * folder under `parentDir` (named by what it is made of, so the same inputs reuse the folder).
- */
-export async function materializePresetModel(
-  parentDir: string,
-  model: string,
-  tokenizerSpec: string,
-  seed: number,
-): Promise<string> {
-  const isBytes = tokenizerSpec === BYTES_TOKENIZER;
-  let tokenizer: TextTokenizer;
-  try {
-    tokenizer = isBytes ? createByteTokenizer() : await loadHfTokenizer(tokenizerSpec);
-  } catch (error) {
-    throw new PresetTokenizerError(errorMessage(error));
-  }
-  const config = presetConfig(model, tokenizer, tokenizerSpec);
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ format: FOLDER_FORMAT, model, seed, tokenizer: tokenizer.fingerprint }))
-    .digest('hex');
-  const dir = join(parentDir, `${model.slice(PRESET_PREFIX.length)}-${fingerprint.slice(0, 12)}`);
-  return materializeRandomModel(dir, {
-    config,
-    seed,
-    name: model,
-    fingerprint,
-    marker: { tokenizer: isBytes ? BYTES_TOKENIZER : resolve(tokenizerSpec) },
-    writeTokenizer: (out) => {
-      if (isBytes) return writeByteTokenizer(out, 1024);
-      for (const file of TOKENIZER_FILES)
-        if (existsSync(join(tokenizerSpec, file))) copyFileSync(join(tokenizerSpec, file), join(out, file));
-    },
   });
 }

@@ -1,0 +1,34 @@
+// preset:NAME folders (engine/t5/preset.ts): the seeded model folder and the weights-free shape
+// folder an estimate reads agree on the config and the tokenizer (the same token cache); the
+// shape folder holds no weights and is one per preset and tokenizer whatever the seed, while a
+// model folder is one per seed; with the byte tokenizer and with a T5 tokenizer's folder.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
+import { loadT5Config } from '../../../../src/main/engine/t5/config';
+import { materializePresetModel, materializePresetShape } from '../../../../src/main/engine/t5/preset';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-preset-');
+const SPM = join(__dirname, '../../../fixtures/t5/t5-tiny-spm');
+
+describe('preset folders', () => {
+  for (const tokenizer of ['bytes', SPM]) {
+    it(`give an estimate the same config and tokenizer without weights (${tokenizer === 'bytes' ? 'bytes' : 'a T5 tokenizer'})`, async () => {
+      const parent = tempDir();
+      const shape = await materializePresetShape(parent, 'preset:t5-small', tokenizer);
+      expect(await materializePresetShape(parent, 'preset:t5-small', tokenizer)).toBe(shape);
+      const model = await materializePresetModel(parent, 'preset:t5-small', tokenizer, 1);
+      const other = await materializePresetModel(parent, 'preset:t5-small', tokenizer, 2);
+      expect(other).not.toBe(model);
+      expect(loadT5Config(shape)).toEqual(loadT5Config(model));
+      expect((await loadHfTokenizer(shape)).fingerprint).toBe((await loadHfTokenizer(model)).fingerprint);
+      expect(existsSync(join(model, 'model.safetensors'))).toBe(true);
+      expect(readdirSync(shape).filter((file) => file.endsWith('.safetensors'))).toEqual([]);
+      expect(readdirSync(parent).sort()).toEqual(
+        [model, other, shape].map((dir) => dir.slice(parent.length + 1)).sort(),
+      );
+    }, 120_000);
+  }
+});
