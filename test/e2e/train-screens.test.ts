@@ -413,7 +413,9 @@ describe('Train and Runs screens', () => {
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
     await page.getByTestId('train-dataset').selectOption(datasetId);
     // The list offers the best and last checkpoints of every run that is not training.
-    const offered = page.getByTestId('train-model').locator('optgroup option');
+    const offered = page
+      .getByTestId('train-model')
+      .locator(`optgroup[label="Continue from a run's checkpoint"] option`);
     await offered.first().waitFor({ state: 'attached' });
     const labels = await offered.allTextContents();
     expect(labels.every((label) => /^run .+ · step \d+/.test(label))).toBe(true);
@@ -450,5 +452,42 @@ describe('Train and Runs screens', () => {
     );
     await sourceRow.getByRole('button', { name: 'Keep' }).click();
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
+  });
+
+  it('offers a T5 shape from scratch with a tokenizer, and estimates it without writing weights', async () => {
+    await openScreen(page, 'train');
+    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await page.getByTestId('train-dataset').selectOption(datasetId);
+    const shapes = page
+      .getByTestId('train-model')
+      .locator('optgroup[label="Start from scratch (random weights)"] option');
+    await expect(shapes.allTextContents()).resolves.toContain('t5-small shape, random weights');
+    await expect(page.getByTestId('train-tokenizer').count()).resolves.toBe(0);
+    await page.getByTestId('train-model').selectOption('preset:t5-small');
+    // Bytes to start with; a registered model's tokenizer is offered too.
+    await expect.poll(() => page.getByTestId('train-tokenizer').inputValue()).toBe('bytes');
+    await expect(page.getByTestId('train-tokenizer').locator('option').allTextContents()).resolves.toContain(
+      "tiny spm's tokenizer",
+    );
+    await page.getByTestId('train-tokenizer').selectOption(modelId);
+    await page.getByTestId('train-length').fill('32');
+    await page.getByTestId('train-steps').fill('40');
+    await waitFor('the estimate', async () =>
+      /^\s*40 \(about/.test(
+        (await page
+          .getByTestId('estimate-steps')
+          .textContent({ timeout: 1000 })
+          .catch(() => '')) ?? '',
+      ),
+    );
+    await expect(page.getByTestId('train-estimate-error').count()).resolves.toBe(0);
+    await shot('12-train-from-scratch');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    // The estimate read the shape from a folder without weights.
+    const presets = path.join(dataDir, 'models', 'preset');
+    const folders = fs.readdirSync(presets);
+    expect(folders.length).toBeGreaterThan(0);
+    for (const folder of folders)
+      expect(fs.readdirSync(path.join(presets, folder)).filter((f) => f.endsWith('.safetensors'))).toEqual([]);
   });
 });

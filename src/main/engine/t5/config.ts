@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { T5_SHAPE_NAMES, type T5ShapeName } from '../../../shared/contract/runs';
 
 export type FeedForwardProj = 'relu' | 'gated-gelu';
 export const SUPPORTED_FEED_FORWARD: readonly FeedForwardProj[] = ['relu', 'gated-gelu'];
@@ -208,10 +209,11 @@ const PRESETS = {
   't5-v1_1-small': { ...V1_1, d_model: 512, d_ff: 1024, num_heads: 6, num_layers: 8 },
   'flan-t5-small': { ...V1_1, d_model: 512, d_ff: 1024, num_heads: 6, num_layers: 8 },
   'flan-t5-base': { ...V1_1, d_model: 768, d_ff: 2048, num_heads: 12, num_layers: 12 },
-} as const;
+} as const satisfies Record<T5ShapeName, object>;
 
-export type T5PresetName = keyof typeof PRESETS;
-export const T5_PRESET_NAMES = Object.keys(PRESETS) as T5PresetName[];
+/** The contract's list of shapes (the Train screen offers them); PRESETS has exactly these. */
+export type T5PresetName = T5ShapeName;
+export const T5_PRESET_NAMES: readonly T5PresetName[] = T5_SHAPE_NAMES;
 
 export function t5Preset(name: string): T5Config {
   if (!(name in PRESETS)) {

@@ -53,7 +53,7 @@ export interface TrainForm {
   provider: RunProviderName;
   /** onnxruntime's CPU threads; 0: one per core. */
   threads: number;
-  /** A from-scratch model's (preset:NAME) tokenizer, carried from an earlier run's settings (no box of its own). */
+  /** A from-scratch model's (preset:NAME) tokenizer: bytes, a model id, or a folder carried from an earlier run. */
   tokenizer?: string;
 }
 
