@@ -85,6 +85,16 @@ function canvasPixelsNear(testId: string, [r, g, b]: readonly [number, number, n
   );
 }
 
+/** The estimate's Steps line now ('' while there is none). */
+async function estimateSteps(): Promise<string> {
+  return (
+    (await page
+      .getByTestId('estimate-steps')
+      .textContent({ timeout: 1000 })
+      .catch(() => '')) ?? ''
+  );
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -146,12 +156,7 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-checkpoint-every').fill('30');
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
     await waitFor('the estimate for 60 steps', async () =>
-      /^\s*60 \(about\s+[\d.,]+\s+passes\s+over\s+the\s+\d+\s+training\s+examples\)\s*$/.test(
-        (await page
-          .getByTestId('estimate-steps')
-          .textContent({ timeout: 1000 })
-          .catch(() => '')) ?? '',
-      ),
+      /^\s*60 \(about\s+[\d.,]+\s+passes\s+over\s+the\s+\d+\s+training\s+examples\)\s*$/.test(await estimateSteps()),
     );
     await expect(page.getByTestId('estimate-time').textContent()).resolves.toContain('no earlier run');
     await shot('03-train-form-estimate');
@@ -472,14 +477,7 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-tokenizer').selectOption(modelId);
     await page.getByTestId('train-length').fill('32');
     await page.getByTestId('train-steps').fill('40');
-    await waitFor('the estimate', async () =>
-      /^\s*40 \(about/.test(
-        (await page
-          .getByTestId('estimate-steps')
-          .textContent({ timeout: 1000 })
-          .catch(() => '')) ?? '',
-      ),
-    );
+    await waitFor('the estimate', async () => /^\s*40 \(about/.test(await estimateSteps()));
     await expect(page.getByTestId('train-estimate-error').count()).resolves.toBe(0);
     await shot('12-train-from-scratch');
     expect(await accessibilityViolations(page)).toEqual([]);
