@@ -90,16 +90,22 @@ export function applyPreset(
   };
 }
 
-/** The saved provider (under 'auto': the chosen preset's) and CPU threads, once they are loaded. */
+/**
+ * The saved provider (under 'auto': the chosen preset's) and CPU threads, once they are loaded
+ * (the machine's probe can take seconds). With `asOpened`, the two boxes as the form opened:
+ * a box changed by hand meanwhile keeps what was typed.
+ */
 export function applySettings(
   form: TrainForm,
   settings: AppSettings,
   providers?: readonly ProviderStatus[],
+  asOpened?: Pick<TrainForm, 'provider' | 'threads'>,
 ): TrainForm {
+  const provider = defaultRunProvider(settings.provider, form.preset ?? undefined, providers);
   return {
     ...form,
-    provider: defaultRunProvider(settings.provider, form.preset ?? undefined, providers),
-    threads: settings.cpuThreads,
+    provider: asOpened && form.provider !== asOpened.provider ? form.provider : provider,
+    threads: asOpened && form.threads !== asOpened.threads ? form.threads : settings.cpuThreads,
   };
 }
 

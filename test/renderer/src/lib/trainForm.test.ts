@@ -46,6 +46,16 @@ describe('Train form: provider and CPU threads', () => {
     expect({ ...loaded, provider: form.provider, threads: form.threads }).toEqual({ ...form, preset: 'standard' });
   });
 
+  it('keep what was typed in the provider or threads box while the settings were loading', () => {
+    const opened = initialForm(undefined);
+    const asOpened = { provider: opened.provider, threads: opened.threads };
+    const typed = applySettings({ ...opened, threads: 2 }, saved('dml', 4), undefined, asOpened);
+    expect(typed).toMatchObject({ provider: 'dml', threads: 2 });
+    const chose = applySettings({ ...opened, provider: 'webgpu' }, saved('dml', 4), undefined, asOpened);
+    expect(chose).toMatchObject({ provider: 'webgpu', threads: 4 });
+    expect(applySettings(opened, saved('dml', 4), undefined, asOpened)).toMatchObject({ provider: 'dml', threads: 4 });
+  });
+
   it('mark a thread count the schema refuses, in place, and an emptied box', () => {
     const form = ready(initialForm(undefined, saved('cpu')));
     expect(validate({ ...form, threads: -1 }).threads).toMatch(/^threads must be ≥ 0/);
