@@ -459,7 +459,7 @@ describe('Train and Runs screens', () => {
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
   });
 
-  it('offers a T5 shape from scratch with a tokenizer, and estimates it without writing weights', async () => {
+  it('offers a T5 shape from scratch with a tokenizer, estimates it without writing weights, and clears its folders', async () => {
     await openScreen(page, 'train');
     if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
     await page.getByTestId('train-dataset').selectOption(datasetId);
@@ -487,5 +487,19 @@ describe('Train and Runs screens', () => {
     expect(folders.length).toBeGreaterThan(0);
     for (const folder of folders)
       expect(fs.readdirSync(path.join(presets, folder)).filter((f) => f.endsWith('.safetensors'))).toEqual([]);
+    // The Models screen counts these starting points and deletes them after a confirm.
+    await openScreen(page, 'models');
+    await expect(page.getByTestId('scratch-usage').textContent()).resolves.toContain(presets);
+    await page.getByRole('button', { name: 'Delete the from-scratch starting points' }).click();
+    await expect(page.getByTestId('scratch-remove').textContent()).resolves.toContain(
+      `Delete ${folders.length} folder`,
+    );
+    await page.getByTestId('scratch-remove').getByRole('button', { name: 'Yes, delete' }).click();
+    await expect
+      .poll(() => page.getByTestId('models-notice').textContent())
+      .toMatch(new RegExp(`^Deleted ${folders.length} from-scratch starting point`));
+    await expect(page.getByTestId('scratch-usage').count()).resolves.toBe(0);
+    expect(fs.existsSync(presets)).toBe(false);
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

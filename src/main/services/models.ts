@@ -1,11 +1,12 @@
 // Models service: Hub pulls into the cache under <dataDir>/models/hub (engine/hub), folders
 // imported where they are, both checked by the T5 and tokenizer loaders and registered as
 // rows of `models`; listing, removal (a Hub snapshot's files go with its row, an imported
-// folder is never deleted), the cache's disk usage, resolving `--model` arguments offline,
+// folder is never deleted), the cache's disk usage and the from-scratch starting points
+// (runs of preset:NAME), resolving `--model` arguments offline,
 // and the Hub token (HF_TOKEN first, then the stored one).
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type {
   CatalogModel,
@@ -26,6 +27,7 @@ import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect'
 import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } from '../engine/hub/settings';
 import { isModelInputError } from '../engine/inputErrors';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
+import { isPresetModelName } from '../engine/t5/preset';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
 import { RunRepository, type RunRow } from '../store/runs';
@@ -79,6 +81,8 @@ export class ModelService {
   /** Read only: which runs train from a model that is to be removed. */
   private readonly runs: RunRepository;
   readonly cacheRoot: string;
+  /** Where runs of preset:NAME write their starting points (runsPrepare.ts). */
+  readonly scratchRoot: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly tokenStore: HubTokenStore;
   private readonly pulls = new Map<string, AbortController>();
@@ -90,6 +94,7 @@ export class ModelService {
     this.repo = new ModelRepository(deps.store.db);
     this.runs = new RunRepository(deps.store.db);
     this.cacheRoot = path.join(deps.dataDir, 'models', 'hub');
+    this.scratchRoot = path.join(deps.dataDir, 'models', 'preset');
     this.env = options.env ?? process.env;
     this.tokenStore = options.tokenStore ?? FileTokenStore.inDataDir(deps.dataDir);
   }
@@ -237,7 +242,30 @@ export class ModelService {
 
   cacheUsage(): ModelCacheUsage {
     const repos = new HubCache(this.cacheRoot).usage();
-    return { root: this.cacheRoot, bytes: repos.reduce((sum, r) => sum + r.bytes, 0), repos };
+    return {
+      root: this.cacheRoot,
+      bytes: repos.reduce((sum, r) => sum + r.bytes, 0),
+      repos,
+      scratch: this.scratchUsage(),
+    };
+  }
+
+  private scratchUsage(): ModelCacheUsage['scratch'] {
+    const root = this.scratchRoot;
+    const folders = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
+    return { root, bytes: folders.length > 0 ? directoryBytes(root) : 0, folders: folders.length };
+  }
+
+  /**
+   * Deletes the from-scratch starting points; a run of preset:NAME rebuilds its own from its
+   * seed (the same weights). Refused while one trains: its checkpoints copy that folder's tokenizer.
+   */
+  removeScratch(): { folders: number; freedBytes: number } {
+    const training = liveRuns(this.runs).find((run) => isPresetModelName(run.baseModel));
+    if (training) throw trainingConflict(training, `from scratch (${training.baseModel})`, CHECKPOINT_COPIES);
+    const usage = this.scratchUsage();
+    rmSync(usage.root, { recursive: true, force: true });
+    return { folders: usage.folders, freedBytes: usage.bytes };
   }
 
   /** Delete a repository from the cache; models registered from it are unregistered with it. */
@@ -350,6 +378,7 @@ export function modelHandlers({ models }: { models: ModelService }): DomainHandl
     'models.resolve': async ({ model }) => service().resolve(model),
     'models.cacheUsage': async () => service().cacheUsage(),
     'models.removeCached': async ({ repoId }) => service().removeCached(repoId),
+    'models.removeScratch': async () => service().removeScratch(),
     'models.tokenStatus': async () => service().tokenStatus(),
     'models.setToken': async ({ token }) => service().setToken(token),
   };

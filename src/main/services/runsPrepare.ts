@@ -101,7 +101,7 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
 
 /**
  * resolveRunModel, or for `preset:NAME` a from-scratch folder with `run.tokenizer` under
- * <dataDir>/models/preset; for an estimate (`isShapeOnly`) only its shape (config and
+ * the models service's scratchRoot (<dataDir>/models/preset); for an estimate (`isShapeOnly`) only its shape (config and
  * tokenizer), which needs no weights written.
  */
 async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly: boolean): Promise<string> {
@@ -121,7 +121,7 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly:
     throw bad(`tokenizer: ${errorMessage(error)}`);
   }
   try {
-    const parent = path.join(deps.dataDir, 'models', 'preset');
+    const parent = deps.models.scratchRoot;
     return await (isShapeOnly
       ? materializePresetShape(parent, run.model, tokenizer)
       : materializePresetModel(parent, run.model, tokenizer, run.seed));

@@ -72,6 +72,11 @@ export interface ModelCacheUsage {
     readonly partialBytes: number;
     readonly snapshots: readonly string[];
   }[];
+  /**
+   * From-scratch starting points (runs of preset:NAME): a seeded random model per preset,
+   * tokenizer and seed, and the weights-free shapes estimates read. Rebuilt when a run needs one.
+   */
+  readonly scratch: { readonly root: string; readonly bytes: number; readonly folders: number };
 }
 
 export interface HubTokenStatus {
@@ -106,6 +111,8 @@ export const modelCalls = {
   cacheUsage: call<ModelCacheUsage>()(z.strictObject({})),
   /** Deletes a repository from the download cache (snapshots and partial downloads). */
   removeCached: call<{ readonly repoId: string; readonly freedBytes: number }>()(z.strictObject({ repoId })),
+  /** Deletes the from-scratch starting points (ModelCacheUsage.scratch); refused while a run trains from one. */
+  removeScratch: call<{ readonly folders: number; readonly freedBytes: number }>()(z.strictObject({})),
   tokenStatus: call<HubTokenStatus>()(z.strictObject({})),
   /** Stores a Hub access token (null forgets it); HF_TOKEN in the environment still wins. */
   setToken: call<HubTokenStatus>()(z.strictObject({ token: z.string().min(1).max(500).nullable() })),

@@ -1,9 +1,10 @@
 // Models service over a real store and the local stand-in Hub: a pull registers a verified
 // snapshot with its source and type and emits progress; REPO_ID resolves to the cached folder
 // with the Hub stopped; imports go through the loaders (their errors shown); removal deletes
-// a pulled snapshot but never an imported folder; cache usage; cancel; the stored token.
+// a pulled snapshot but never an imported folder; cache usage and the from-scratch starting
+// points; cancel; the stored token.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -248,6 +249,41 @@ describe('ModelService.import / remove / cache', () => {
     expect(service.removeCached(REPO).freedBytes).toBeGreaterThanOrEqual(model.sizeBytes);
     expect(service.list()).toEqual([]);
     expect(service.cacheUsage()).toMatchObject({ bytes: 0, repos: [] });
+  });
+
+  it('counts and deletes the from-scratch starting points, not while a run trains from scratch', async () => {
+    const { service, store } = await setup();
+    expect(service.cacheUsage().scratch).toMatchObject({ root: service.scratchRoot, bytes: 0, folders: 0 });
+    for (const [folder, bytes] of [
+      ['t5-small-aaaa', 1000],
+      ['t5-small-shape-bbbb', 24],
+    ] as const) {
+      mkdirSync(path.join(service.scratchRoot, folder), { recursive: true });
+      writeFileSync(path.join(service.scratchRoot, folder, 'model.safetensors'), Buffer.alloc(bytes));
+    }
+    expect(service.cacheUsage().scratch).toMatchObject({ bytes: 1024, folders: 2 });
+    new DatasetRepository(store.db).create({ id: 'ds-1', name: 'notes', sourcePath: '/n', importingPid: 0 });
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({
+      datasetId: 'ds-1',
+      model: 'preset:t5-small',
+      tokenizer: 'bytes',
+      maxSteps: 9,
+    });
+    runs.add({ id: 'r-scratch', name: 'x', config, totalSteps: 9, status: 'queued' });
+    runs.setStatus('r-scratch', 'running', { ownerPid: process.pid });
+    expect(() => service.removeScratch()).toThrow(
+      new ApiError(
+        'conflict',
+        'Run r-scratch ("x") is training from scratch (preset:t5-small); stop it first (or let it finish). ' +
+          'Each checkpoint it saves copies the tokenizer files of the model it trains from.',
+      ),
+    );
+    expect(service.cacheUsage().scratch.folders).toBe(2);
+    runs.setStatus('r-scratch', 'stopped');
+    expect(service.removeScratch()).toEqual({ folders: 2, freedBytes: 1024 });
+    expect(existsSync(service.scratchRoot)).toBe(false);
+    expect(service.cacheUsage().scratch).toMatchObject({ bytes: 0, folders: 0 });
   });
 
   it('stores the token in a 0600 file; HF_TOKEN wins; the handlers reach the same service', async () => {

@@ -1,6 +1,7 @@
-// `spanfill models [list | catalog | pull REPO_ID | import DIR | rm ID | cache [rm REPO_ID] | token …]`:
+// `spanfill models [list | catalog | pull REPO_ID | import DIR | rm ID | cache [rm REPO_ID | rm-scratch] | token …]`:
 // the registered models, Hub pulls (progress bar on stderr; HF_ENDPOINT, HF_TOKEN and
-// HF_HUB_OFFLINE as in Python's huggingface_hub), folder imports and the download cache.
+// HF_HUB_OFFLINE as in Python's huggingface_hub), folder imports, the download cache and the
+// from-scratch starting points.
 // All of it is the models service (src/main/services/models.ts); rm asks no question.
 
 import type {
@@ -23,21 +24,25 @@ type ModelsResult =
   | ({ readonly action: 'rm' } & ModelRemoved)
   | ({ readonly action: 'cache' } & ModelCacheUsage)
   | { readonly action: 'cache-rm'; readonly repoId: string; readonly freedBytes: number }
+  | { readonly action: 'cache-rm-scratch'; readonly folders: number; readonly freedBytes: number }
   | ({ readonly action: 'token' } & HubTokenStatus);
 
-const ACTIONS = 'list, catalog, pull REPO_ID, import DIR, rm ID, cache, cache rm REPO_ID, token [set TOKEN | clear]';
+const ACTIONS =
+  'list, catalog, pull REPO_ID, import DIR, rm ID, cache, cache rm REPO_ID, cache rm-scratch, token [set TOKEN | clear]';
 
 export const modelsCommand = defineCommand({
   name: 'models',
   summary: 'List, pull from the Hugging Face Hub, import or remove models',
   usage:
-    'spanfill models [list | catalog | pull REPO_ID [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID] | token [set TOKEN | clear]] [--json]',
+    'spanfill models [list | catalog | pull REPO_ID [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',
   description:
     'pull fetches config.json, the safetensors weights and the tokenizer files at one commit into\n' +
     '<data dir>/models/hub, resuming partial files and checking each against the Hub. HF_ENDPOINT\n' +
     'picks another Hub, HF_TOKEN (or `models token set`, kept in a 0600 file) opens gated models,\n' +
     "HF_HUB_OFFLINE=1 or --offline uses only the cache. rm deletes a pulled model's files; an\n" +
-    'imported folder is only unregistered. `fill --model` takes a model id or a pulled REPO_ID.',
+    'imported folder is only unregistered. `fill --model` takes a model id or a pulled REPO_ID. cache\n' +
+    'also counts the from-scratch starting points (runs of preset:NAME, in <data dir>/models/preset);\n' +
+    'cache rm-scratch deletes them (a run rebuilds its own from its seed), not while one trains.',
   options: {
     revision: { type: 'string', placeholder: 'R', description: 'pull: branch, tag or commit (default main)' },
     offline: { type: 'boolean', description: 'pull: use the cache only, never the network' },
@@ -67,7 +72,10 @@ export const modelsCommand = defineCommand({
         return { action, ...service.remove(one('a model id')) };
       case 'cache':
         if (args.length === 0) return { action, ...service.cacheUsage() };
-        if (args[0] !== 'rm' || args.length !== 2) throw new UsageError('models cache takes nothing, or rm REPO_ID');
+        if (args.length === 1 && args[0] === 'rm-scratch')
+          return { action: 'cache-rm-scratch', ...service.removeScratch() };
+        if (args[0] !== 'rm' || args.length !== 2)
+          throw new UsageError('models cache takes nothing, rm REPO_ID, or rm-scratch');
         return { action: 'cache-rm', ...service.removeCached(args[1]) };
       case 'token':
         return { action, ...tokenAction(service, args) };
@@ -181,10 +189,17 @@ function renderModels(r: ModelsResult): string {
           `  ${repo.repoId.padEnd(30)} ${formatBytes(repo.bytes).padStart(8)}  ${repo.snapshots.length} snapshot(s)${partial}`,
         );
       }
+      const scratch = r.scratch;
+      lines.push(
+        `From-scratch starting points ${scratch.root}: ${formatBytes(scratch.bytes)} in ${scratch.folders} folder(s)` +
+          (scratch.folders > 0 ? ' (`spanfill models cache rm-scratch` deletes them; runs rebuild their own)' : ''),
+      );
       return lines.join('\n');
     }
     case 'cache-rm':
       return `Removed ${r.repoId} from the cache: ${formatBytes(r.freedBytes)} freed`;
+    case 'cache-rm-scratch':
+      return `Deleted ${r.folders} from-scratch starting point(s): ${formatBytes(r.freedBytes)} freed`;
     case 'token':
       return `Hub ${r.endpoint}: token ${r.source === 'none' ? 'none (anonymous)' : `from ${r.source === 'env' ? 'HF_TOKEN' : 'the stored file'}`}${r.isOffline ? '; offline (HF_HUB_OFFLINE)' : ''}`;
   }

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/contract/datasets';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
+import { plural } from './format';
 import { Newest } from './newest';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from '../../../shared/errors';
@@ -251,10 +252,6 @@ class DatasetsStore {
       return false;
     }
   }
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 export const datasetsStore = new DatasetsStore();

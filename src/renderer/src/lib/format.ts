@@ -35,3 +35,8 @@ export function formatEval(key: string, value: number | null | undefined): strin
     return formatMetric(value);
   return `${(value * 100).toFixed(1)} %`;
 }
+
+/** "1 document", "20,000 documents": a count with thousands separators and its noun. */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -9,6 +9,7 @@ import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { formatBytes } from '../../../shared/upload';
+import { plural } from './format';
 import { api, connection } from './api';
 import { Newest } from './newest';
 
@@ -128,6 +129,15 @@ class ModelsStore {
     await this.act(async () => {
       const removed = await api.models.removeCached({ repoId });
       this.notice = `Deleted ${removed.repoId} from the download cache (${formatBytes(removed.freedBytes)} freed).`;
+      await this.refresh();
+    });
+  }
+
+  /** Deletes the from-scratch starting points (runs rebuild their own). */
+  async removeScratch(): Promise<void> {
+    await this.act(async () => {
+      const removed = await api.models.removeScratch({});
+      this.notice = `Deleted ${plural(removed.folders, 'from-scratch starting point')} (${formatBytes(removed.freedBytes)} freed).`;
       await this.refresh();
     });
   }
