@@ -1,6 +1,7 @@
 // `spanfill models` in-process against the local stand-in Hub (HF_ENDPOINT in the command's
 // environment): pull with --json, list, cache usage, then `fill --model REPO_ID` with the Hub
-// stopped giving the same fill as the fixture folder; import, rm, token, and the errors.
+// stopped giving the same fill as the fixture folder; import, rm, token, the from-scratch
+// starting points in the cache listing, and the errors.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,6 +55,24 @@ describe('spanfill models', () => {
     const gone = await cli(['fill', '--model', REPO, '--json', ...data, PROMPT], env);
     expect(gone.code).toBe(exitCodes.failure);
     expect(JSON.parse(gone.stdout)).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('counts the from-scratch starting points in `models cache` and deletes them with `cache rm-scratch`', async () => {
+    const dataDir = tempDir();
+    const data = ['--data-dir', dataDir];
+    const root = path.join(dataDir, 'models', 'preset');
+    fs.mkdirSync(path.join(root, 't5-small-aaaa'), { recursive: true });
+    fs.writeFileSync(path.join(root, 't5-small-aaaa', 'model.safetensors'), Buffer.alloc(2000));
+    const cache = await cli(['models', 'cache', ...data]);
+    expect(cache.stdout).toContain(
+      `From-scratch starting points ${root}: 2.0 kB in 1 folder(s) (\`spanfill models cache rm-scratch\` deletes them; runs rebuild their own)`,
+    );
+    const rm = await cli(['models', 'cache', 'rm-scratch', ...data]);
+    expect(rm.stdout.trim()).toBe('Deleted 1 from-scratch starting point(s): 2.0 kB freed');
+    expect(fs.existsSync(root)).toBe(false);
+    const bad = await cli(['models', 'cache', 'rm-scratch', 'extra', ...data]);
+    expect(bad.code).toBe(exitCodes.usage);
+    expect(bad.stderr).toContain('models cache takes nothing, rm REPO_ID, or rm-scratch');
   });
 
   it('reports a missing repository (exit 1) and an unreachable Hub', async () => {
