@@ -218,6 +218,17 @@ function planRunMemory(
   }
 }
 
+/** The run's masking settings, as the data module takes them. */
+function spanOf(run: RunConfig): SpanCorruptionSettings {
+  return {
+    inputLength: run.inputLength,
+    noiseDensity: run.noiseDensity,
+    meanNoiseSpanLength: run.meanSpanLength,
+    mode: run.masking,
+    seed: run.dataSeed,
+  };
+}
+
 /**
  * Validates `run` against its model, dataset and this machine, and splits its batch into
  * micro-batches when it is over the memory budget (not when resuming); throws invalid_argument
@@ -239,21 +250,13 @@ export async function prepareRun(
     throw bad(error instanceof Error ? `inputLength: ${error.message}` : String(error));
   }
   const providerNotice = await checkProvider(deps, run.provider);
-  const span: SpanCorruptionSettings = {
-    inputLength: run.inputLength,
-    noiseDensity: run.noiseDensity,
-    meanNoiseSpanLength: run.meanSpanLength,
-    mode: run.masking,
-    seed: run.dataSeed,
-  };
+  const span = spanOf(run);
   const tokens = await deps.datasets.tokens(run.datasetId, modelDir, signal);
-  let examples: number;
-  let targetLength: number;
   try {
     const split = await deps.datasets.validationOrdinals(run.datasetId);
     const data = prepareTrainingData(tokens.cache, split, span, tokens.tokenizer);
-    examples = data.train.plan.exampleCount;
-    targetLength = data.train.plan.lengths.targetLength;
+    const examples = data.train.plan.exampleCount;
+    const targetLength = data.train.plan.lengths.targetLength;
     if (examples === 0)
       throw bad(
         `dataset ${run.datasetId} is too small: it makes no training example at inputLength ${run.inputLength} ` +
