@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { launchChromium } from './chromium';
-import { openScreen } from './navigate';
+import { openScreen, openTrainForm } from './navigate';
 import { startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
@@ -258,8 +258,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('nav-datasets').click();
     await importPaths(more);
     await page.getByTestId('dataset-detail').filter({ hasText: 'many-more.txt' }).waitFor();
-    await openScreen(page, 'train');
-    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await openTrainForm(page);
     // Newest first, as the tables list them, and chosen to start with.
     const options = page.getByTestId('train-dataset').locator('option');
     await expect(options.allTextContents()).resolves.toEqual([

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storedRunHostPid } from '../support/store-peek';
 import { accessibilityViolations } from './accessibility';
 import { launchChromium } from './chromium';
-import { openScreen } from './navigate';
+import { openScreen, openTrainForm } from './navigate';
 import { writeNotes } from './notes';
 import { spanfillJson, startServe } from './serve';
 
@@ -374,8 +374,7 @@ describe('Train and Runs screens', () => {
   });
 
   it("shows a failed run's error and what to try when its engine host dies", async () => {
-    await openScreen(page, 'train');
-    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await openTrainForm(page);
     await page.getByTestId('train-dataset').selectOption(datasetId);
     await page.getByTestId('train-model').selectOption(modelId); // the registered copy, by id
     await page.getByTestId('train-length').fill('32');
@@ -414,8 +413,7 @@ describe('Train and Runs screens', () => {
     await expect(killed.locator('td.model').getAttribute('title')).resolves.toBe(modelId);
   });
   it("continues training from an earlier run's checkpoint, picked in the base model list", async () => {
-    await openScreen(page, 'train');
-    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await openTrainForm(page);
     await page.getByTestId('train-dataset').selectOption(datasetId);
     // The list offers the best and last checkpoints of every run that is not training.
     const offered = page
@@ -460,8 +458,7 @@ describe('Train and Runs screens', () => {
   });
 
   it('offers a T5 shape from scratch with a tokenizer, estimates it without writing weights, and clears its folders', async () => {
-    await openScreen(page, 'train');
-    if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+    await openTrainForm(page);
     await page.getByTestId('train-dataset').selectOption(datasetId);
     const shapes = page
       .getByTestId('train-model')
