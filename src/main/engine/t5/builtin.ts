@@ -125,8 +125,7 @@ function isCurrent(dir: string, fingerprint: string): boolean {
   }
 }
 
-export const writeJson = (path: string, value: unknown): void =>
-  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+const writeJson = (path: string, value: unknown): void => writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
 
 /** Writes `config` with random weights from `seed`, the tokenizer files and a generation config into `dir`. */
 function writeRandomModel(

@@ -10,8 +10,9 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../data/tokenizer';
-import { FOLDER_FORMAT, materializeFolder, materializeRandomModel, writeByteTokenizer, writeJson } from './builtin';
-import { t5Preset, toHfConfigJson, type T5Config } from './config';
+import { FOLDER_FORMAT, materializeFolder, materializeRandomModel, writeByteTokenizer } from './builtin';
+import { t5Preset, type T5Config } from './config';
+import { saveT5Config } from './weights';
 
 export const PRESET_PREFIX = 'preset:';
 /** The `tokenizer` value that means the byte-level (ByT5 layout) tokenizer. */
@@ -107,7 +108,8 @@ export async function materializePresetShape(parentDir: string, model: string, t
   const made = { shapeOnly: true, tokenizer: source.tokenizer.fingerprint };
   const { dir, fingerprint } = presetFolder(parentDir, model, made, '-shape');
   return materializeFolder(dir, fingerprint, { model, ...source.marker }, (temp) => {
-    writeJson(join(temp, 'config.json'), { _name_or_path: model, ...toHfConfigJson(source.config) });
+    // The same config.json the seeded folder gets (builtin.ts writeRandomModel), without its weights.
+    saveT5Config(temp, source.config, { _name_or_path: model });
     source.writeTokenizer(temp);
   });
 }

@@ -262,10 +262,14 @@ export function saveT5Model(
   options: { dtype?: WritableDtype; baseConfig?: Record<string, unknown> } = {},
 ): void {
   saveT5Weights(dir, config, weights, options.dtype ?? 'F32');
-  const base = options.baseConfig ?? {};
-  const merged: Record<string, unknown> = { ...base, ...toHfConfigJson(config) };
+  saveT5Config(dir, config, options.baseConfig);
+}
+
+/** `config` as the folder's config.json, over `baseConfig`'s other keys (saveT5Model's, or a config without weights). */
+export function saveT5Config(dir: string, config: T5Config, baseConfig: Record<string, unknown> = {}): void {
+  const merged: Record<string, unknown> = { ...baseConfig, ...toHfConfigJson(config) };
   // An mT5 folder stays mT5 (same computation, but transformers picks its MT5 classes by these).
-  for (const key of ['model_type', 'architectures']) if (base[key] !== undefined) merged[key] = base[key];
+  for (const key of ['model_type', 'architectures']) if (baseConfig[key] !== undefined) merged[key] = baseConfig[key];
   const json = JSON.stringify(merged, null, 2) + '\n';
   writeFileAtomic(join(dir, 'config.json'), [Buffer.from(json, 'utf8')]);
 }

@@ -2,7 +2,7 @@
 // folder an estimate reads agree on the config and the tokenizer (the same token cache); the
 // shape folder holds no weights and is one per preset and tokenizer whatever the seed, while a
 // model folder is one per seed; with the byte tokenizer and with a T5 tokenizer's folder.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
@@ -23,6 +23,7 @@ describe('preset folders', () => {
       const other = await materializePresetModel(parent, 'preset:t5-small', tokenizer, 2);
       expect(other).not.toBe(model);
       expect(loadT5Config(shape)).toEqual(loadT5Config(model));
+      expect(readFileSync(join(shape, 'config.json'), 'utf8')).toBe(readFileSync(join(model, 'config.json'), 'utf8'));
       expect((await loadHfTokenizer(shape)).fingerprint).toBe((await loadHfTokenizer(model)).fingerprint);
       expect(existsSync(join(model, 'model.safetensors'))).toBe(true);
       expect(readdirSync(shape).filter((file) => file.endsWith('.safetensors'))).toEqual([]);
