@@ -116,10 +116,10 @@ export class RunService {
   async estimate(request: RunRequest, signal?: AbortSignal, options: { readonly timeSteps?: boolean } = {}) {
     const training = options.timeSteps ? liveRuns(this.repo)[0] : undefined;
     if (training)
-      throw new ApiError(
-        'conflict',
-        `Run ${training.id} ("${training.name}") is training; timing steps beside it would slow it and measure neither. ` +
-          'Wait for it to finish (its own ETA is on its run view), or pause it first',
+      throw trainingConflict(
+        training,
+        'now',
+        'Timing steps beside it would slow it and measure neither; its own ETA is on its run view.',
       );
     const { config } = await configOfRequest(this.deps, request);
     const prepared = await prepareRun(this.deps, config, signal, { isEstimate: true });

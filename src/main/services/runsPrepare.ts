@@ -100,9 +100,9 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
 }
 
 /**
- * resolveRunModel, or for `preset:NAME` a from-scratch folder with `run.tokenizer` under
- * the models service's scratchRoot (<dataDir>/models/preset); for an estimate (`isShapeOnly`) only its shape (config and
- * tokenizer), which needs no weights written.
+ * resolveRunModel, or for `preset:NAME` a from-scratch folder with `run.tokenizer` under the
+ * models service's scratchRoot (<dataDir>/models/preset); for an estimate (`isShapeOnly`) only
+ * its shape (config and tokenizer), which needs no weights written.
  */
 async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly: boolean): Promise<string> {
   if (!isPresetModelName(run.model)) {

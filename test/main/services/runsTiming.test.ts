@@ -105,7 +105,7 @@ describe('runs.estimate with timeSteps', () => {
     app.runs.repo.add({ id: 'r-live', name: 'busy', config, totalSteps: 10, status: 'queued' });
     app.runs.repo.setStatus('r-live', 'running', { ownerPid: process.pid });
     await expect(app.runs.estimate(request(datasetId), undefined, { timeSteps: true })).rejects.toThrow(
-      /^Run r-live \("busy"\) is training; timing steps beside it would slow it and measure neither/,
+      /^Run r-live \("busy"\) is training now; stop it first \(or let it finish\)\. Timing steps beside it would slow it and measure neither; its own ETA is on its run view\.$/,
     );
     // Without timing, the estimate answers as ever.
     await expect(app.runs.estimate(request(datasetId))).resolves.toMatchObject({ isTimed: false });
