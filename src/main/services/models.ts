@@ -27,7 +27,7 @@ import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect'
 import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } from '../engine/hub/settings';
 import { isModelInputError } from '../engine/inputErrors';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
-import { isPresetModelName } from '../engine/t5/preset';
+import { isPresetModelName } from '../../shared/contract/runs';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
 import { RunRepository, type RunRow } from '../store/runs';

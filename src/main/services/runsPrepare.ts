@@ -16,12 +16,8 @@ import { ApiError, errorMessage } from '../../shared/errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
-import {
-  isPresetModelName,
-  materializePresetModel,
-  materializePresetShape,
-  PresetTokenizerError,
-} from '../engine/t5/preset';
+import { isPresetModelName } from '../../shared/contract/runs';
+import { materializePresetModel, materializePresetShape, PresetTokenizerError } from '../engine/t5/preset';
 import type { T5Config } from '../engine/t5/config';
 import { loadT5Config } from '../engine/t5/config';
 import { checkInputLength } from '../engine/t5/input-limits';

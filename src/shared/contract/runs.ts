@@ -65,6 +65,12 @@ export type MemorySplit = z.output<typeof memorySplitSchema>;
 /** The T5 shapes a run can start from scratch as `preset:NAME` (engine/t5/config.ts holds their sizes). */
 export const T5_SHAPE_NAMES = ['t5-small', 't5-base', 't5-v1_1-small', 'flan-t5-small', 'flan-t5-base'] as const;
 export type T5ShapeName = (typeof T5_SHAPE_NAMES)[number];
+/** How a run's model names a shape from scratch: `preset:t5-small`. */
+export const PRESET_PREFIX = 'preset:';
+
+export function isPresetModelName(model: string): boolean {
+  return model.startsWith(PRESET_PREFIX);
+}
 
 /** Everything a run is started with; stored as the run's config JSON and parsed with this schema. */
 export const runConfigSchema = z.strictObject({

@@ -15,7 +15,7 @@ import { defineCommand, UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration, optionalNumber, trainCase } from './train-case';
 import { estimateRun, renderEstimate } from './train-estimate';
-import { isPresetModelName } from '../../engine/t5/preset';
+import { isPresetModelName } from '../../../shared/contract/runs';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 
 /** Run configuration fields set by a flag of the same name in kebab case, and how to read it. */

@@ -9,6 +9,7 @@
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { api } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
+import { isPresetModelName } from '../../../shared/contract/runs';
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
@@ -180,7 +181,7 @@ class PlaygroundStore {
 
   /** The picker's key for a run's base model: built-in, registered (also by its folder), or a folder column. */
   private async baseKey(model: string): Promise<string | null> {
-    if (model.startsWith('preset:')) return null;
+    if (isPresetModelName(model)) return null;
     if (model === builtinChoice.ref) return builtinChoice.key;
     const known = registeredModel(model, await listAvailableModels().catch(() => []));
     if (known) return known.id;

@@ -6,6 +6,7 @@
 import {
   autoFallbackNote,
   defaultRunProvider,
+  isPresetModelName,
   runConfigSchema,
   runPresets,
   type RunConfigInput,
@@ -211,7 +212,7 @@ export function configOf(form: TrainForm): RunConfigInput {
     ...(name.trim() ? { name: name.trim() } : {}),
     model,
     // Only a from-scratch model takes one (the runs service refuses it with any other).
-    ...(tokenizer !== undefined && model.startsWith('preset:') ? { tokenizer } : {}),
+    ...(tokenizer !== undefined && isPresetModelName(model) ? { tokenizer } : {}),
     optimizer: { kind: optimizer },
     clipNorm: clipNorm === 0 ? null : clipNorm,
     // An emptied box binds null (the model's rate); NaN would be a typed non-number.
