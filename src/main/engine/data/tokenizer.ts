@@ -13,6 +13,18 @@ import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
 import { WordMemo } from './wordMemo';
 import { planWordMemo } from './wordMemoPlan';
+
+/**
+ * The files a model folder keeps its tokenizer in (Hugging Face's names), each copied when
+ * present wherever a folder takes another's tokenizer (checkpoints, preset folders, exports).
+ */
+export const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'spiece.model',
+  'added_tokens.json',
+] as const;
 import { errorMessage } from '../../../shared/errors';
 
 export interface TextTokenizer {

@@ -6,7 +6,8 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
-import { generationConfig, TOKENIZER_FILES } from '../train/checkpoint';
+import { generationConfig } from '../train/checkpoint';
+import { TOKENIZER_FILES } from '../data/tokenizer';
 import type { T5Config } from '../t5/config';
 import { loadT5Model, saveT5Model } from '../t5/weights';
 import { ExportError } from './folder';

@@ -10,14 +10,13 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PRESET_PREFIX } from '../../../shared/contract/runs';
 import { errorMessage } from '../../../shared/errors';
-import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from '../data/tokenizer';
+import { createByteTokenizer, loadHfTokenizer, TOKENIZER_FILES, type TextTokenizer } from '../data/tokenizer';
 import { FOLDER_FORMAT, materializeFolder, materializeRandomModel, writeByteTokenizer } from './builtin';
 import { t5Preset, type T5Config } from './config';
 import { saveT5Config } from './weights';
 
 /** The `tokenizer` value that means the byte-level (ByT5 layout) tokenizer. */
 export const BYTES_TOKENIZER = 'bytes';
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'spiece.model'];
 
 /** The tokenizer, not the preset, is at fault (callers name the `tokenizer` field). */
 export class PresetTokenizerError extends Error {}

@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { HostTensor } from '../onnx/session';
+import { TOKENIZER_FILES } from '../data/tokenizer';
 import type { T5Config } from '../t5/config';
 import { encodeSafetensors, readAllTensors, writeFileAtomic } from '../formats/safetensors';
 import { t5ParamShapes } from '../t5/params';
@@ -30,14 +31,6 @@ export const TRAINER_STATE_FORMAT = 'spanfill-trainer-state';
 export const TRAINER_STATE_VERSION = 1;
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
-/** Tokenizer files copied from the base model folder when present (HF names). */
-export const TOKENIZER_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'spiece.model',
-  'added_tokens.json',
-] as const;
 
 /** The settings a resumed run must share with the checkpoint for identical losses. */
 export interface DeterminismSettings {

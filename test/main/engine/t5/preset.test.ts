@@ -2,7 +2,7 @@
 // folder an estimate reads agree on the config and the tokenizer (the same token cache); the
 // shape folder holds no weights and is one per preset and tokenizer whatever the seed, while a
 // model folder is one per seed; with the byte tokenizer and with a T5 tokenizer's folder.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
@@ -32,4 +32,23 @@ describe('preset folders', () => {
       );
     }, 120_000);
   }
+
+  it("copy every tokenizer file of the tokenizer's folder, added_tokens.json too, and nothing else", async () => {
+    const source = join(tempDir(), 'tokenizer');
+    cpSync(SPM, source, { recursive: true });
+    writeFileSync(join(source, 'added_tokens.json'), '{}');
+    writeFileSync(join(source, 'spiece.model'), 'not read, but a tokenizer file');
+    const shape = await materializePresetShape(tempDir(), 'preset:t5-small', source);
+    const copied = readdirSync(shape).filter((file) => existsSync(join(source, file)) && file !== 'config.json');
+    expect(copied.sort()).toEqual(
+      [
+        'added_tokens.json',
+        'special_tokens_map.json',
+        'spiece.model',
+        'tokenizer.json',
+        'tokenizer_config.json',
+      ].sort(),
+    );
+    expect(readFileSync(join(shape, 'added_tokens.json'), 'utf8')).toBe('{}');
+  }, 60_000);
 });
