@@ -8,6 +8,7 @@
 // read stdout and check the exit code; stderr carries nothing they need to parse.
 
 import { parseArgs } from 'node:util';
+import { describeArgsError } from './argErrors';
 import { AppServices } from '../services/app';
 import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
@@ -16,7 +17,6 @@ import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
 import { createProgressBar, formatJson, silentProgress } from './output';
-import { errorMessage } from '../../shared/errors';
 
 export interface CliIo {
   readonly stdout: NodeJS.WriteStream;
@@ -87,7 +87,7 @@ function parseCommandArgs(command: Command, args: readonly string[]): { values: 
     });
     return { values: values as ParsedValues, positionals };
   } catch (error) {
-    throw new UsageError(errorMessage(error));
+    throw new UsageError(describeArgsError(error, Object.keys({ ...commonOptions, ...command.options })));
   }
 }
 

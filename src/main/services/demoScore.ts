@@ -5,8 +5,10 @@
 // Characters: 1 − Levenshtein distance / the longer length, per span (trimmed texts, or as written
 // for a blank truth), averaged over spans — a softer measure that credits "Presiden" for
 // "President". A baseline puts the training text's most common character into every hole, so a
-// reader sees how much of a score plain character frequency explains. Reference: Levenshtein
-// (1966); the two-row dynamic programme is the textbook one.
+// reader sees how much of a score plain character frequency explains. The distance is
+// shared/editDistance.ts.
+
+import { editDistance } from '../../shared/editDistance';
 
 export interface SpanScore {
   readonly isExact: boolean;
@@ -21,20 +23,6 @@ export interface DemoScore {
   readonly exactRate: number;
   /** Mean character similarity over the spans (0 without spans). */
   readonly characters: number;
-}
-
-/** Edit distance over UTF-16 units (the sample and the byte model's output are ASCII). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(substitution, previous[j] + 1, current[j - 1] + 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** One span: `predicted` (as the model wrote it, untrimmed) is null when the model gave nothing for it. */

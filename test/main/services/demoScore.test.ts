@@ -1,19 +1,8 @@
-// The demo's span scores: Levenshtein distance on textbook pairs, exact and character scores of
-// one span (trimmed, blank truths written as they are, nothing at all), their totals, and the
-// baseline's character.
+// The demo's span scores: exact and character scores of one span (trimmed, blank truths
+// written as they are, nothing at all), their totals, and the baseline's character.
 
 import { describe, expect, it } from 'vitest';
-import { editDistance, mostCommonCharacter, scoreSpan, totalScore } from '../../../src/main/services/demoScore';
-
-describe('editDistance', () => {
-  it('counts insertions, deletions and substitutions (textbook pairs)', () => {
-    expect(editDistance('kitten', 'sitting')).toBe(3);
-    expect(editDistance('flaw', 'lawn')).toBe(2);
-    expect(editDistance('', 'abc')).toBe(3);
-    expect(editDistance('abc', '')).toBe(3);
-    expect(editDistance('same', 'same')).toBe(0);
-  });
-});
+import { mostCommonCharacter, scoreSpan, totalScore } from '../../../src/main/services/demoScore';
 
 describe('scoreSpan', () => {
   it('is exact when the trimmed texts are equal', () => {

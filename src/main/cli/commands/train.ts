@@ -205,7 +205,10 @@ export const trainCommand = defineCommand({
     if (preset !== undefined && !(RUN_PRESETS as readonly string[]).includes(preset))
       throw new UsageError(`--preset must be one of ${RUN_PRESETS.join(', ')}, got '${preset}'`);
     const modelFlag = context.string('model');
-    if (!modelFlag && !preset) throw new UsageError('train needs --model DIR|ID or --preset NAME');
+    if (!modelFlag && !preset)
+      throw new UsageError(
+        'train needs --model DIR|ID or --preset NAME (--preset quick trains builtin:byt5-tiny: no download)',
+      );
     // A folder is stored absolute, so `runs resume` works from any directory.
     const model = !modelFlag
       ? 'builtin:byt5-tiny'

@@ -181,7 +181,9 @@ describe('spanfill train: refused flags', () => {
       expect(out.stderr, flags.join(' ')).toMatch(message);
     }
     const neither = await spanfillIn(dir, ['train', '--dataset', 'ds-x']);
-    expect(neither.stderr).toMatch(/train needs --model DIR\|ID or --preset NAME/);
+    expect(neither.stderr).toMatch(
+      /train needs --model DIR\|ID or --preset NAME \(--preset quick trains builtin:byt5-tiny: no download\)/,
+    );
     const runs = await spanfillIn(dir, ['runs', 'list', '--json']);
     expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
   });

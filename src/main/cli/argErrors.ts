@@ -1,0 +1,52 @@
+// What the command line says when node:util's parseArgs refuses the arguments: its messages
+// rewritten in the CLI's own words, with the nearest option name when one was mistyped
+// (`--promt` → --prompt-file, `--bach-size` → --batch-size). Messages that are not recognised
+// pass through as parseArgs wrote them.
+
+import { editDistance } from '../../shared/editDistance';
+
+interface ArgsError {
+  readonly code?: unknown;
+  readonly message: string;
+}
+
+function isArgsError(error: unknown): error is ArgsError {
+  return error instanceof Error && typeof (error as ArgsError).code === 'string';
+}
+
+/**
+ * The option of `names` (long names, no dashes) that `given` most likely meant: the only one it
+ * begins, else the closest by edit distance when that is at most a third of its length (1 for
+ * short names); undefined when none is close.
+ */
+export function nearestOption(given: string, names: readonly string[]): string | undefined {
+  const bare = given.replace(/^-+/, '');
+  if (bare.length < 2) return undefined;
+  const extended = names.filter((name) => name.startsWith(bare));
+  if (extended.length === 1) return extended[0];
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const distance = editDistance(bare, name);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return bestDistance <= Math.max(1, Math.floor(bare.length / 3)) ? best : undefined;
+}
+
+/** The message for an error parseArgs threw, given the command's option names (long, no dashes). */
+export function describeArgsError(error: unknown, names: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!isArgsError(error)) return message;
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const suggestion = nearestOption(unknown[1], names);
+    return suggestion
+      ? `unknown option ${unknown[1]}; did you mean --${suggestion}?`
+      : `unknown option ${unknown[1]} (a value that starts with '-' goes last, after --)`;
+  }
+  const missing = /^Option '(?:-\w, )?(-[^ ']+) <value>' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  const valued = /^Option '(?:-\w, )?(-[^ ']+)' does not take an argument/.exec(message);
+  if (valued) return `${valued[1]} takes no value`;
+  return message;
+}

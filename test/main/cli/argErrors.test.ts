@@ -1,0 +1,64 @@
+// cli/argErrors.ts: parseArgs' refusals in the CLI's words, from real parseArgs errors (not
+// messages written here), with the nearest option suggested only when one is close.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { describeArgsError, nearestOption } from '../../../src/main/cli/argErrors';
+
+const OPTIONS: ParseArgsConfig['options'] = {
+  'prompt-file': { type: 'string' },
+  'batch-size': { type: 'string' },
+  'max-steps': { type: 'string' },
+  'max-new-tokens': { type: 'string' },
+  model: { type: 'string', short: 'm' },
+  json: { type: 'boolean' },
+};
+const NAMES = Object.keys(OPTIONS ?? {});
+
+function refusal(args: string[]): string {
+  try {
+    parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return describeArgsError(error, NAMES);
+  }
+  throw new Error(`parseArgs took ${args.join(' ')}`);
+}
+
+describe('describeArgsError', () => {
+  it('suggests the option a mistyped or shortened one most likely meant', () => {
+    expect(refusal(['--promt-file', 'x'])).toBe('unknown option --promt-file; did you mean --prompt-file?');
+    expect(refusal(['--prompt', 'x'])).toBe('unknown option --prompt; did you mean --prompt-file?');
+    expect(refusal(['--bach-size', '8'])).toBe('unknown option --bach-size; did you mean --batch-size?');
+  });
+
+  it('suggests nothing when no option is close, and says where a value starting with - goes', () => {
+    expect(refusal(['--frobnicate'])).toBe(
+      "unknown option --frobnicate (a value that starts with '-' goes last, after --)",
+    );
+    expect(refusal(['-5 degrees <extra_id_0>'])).toBe(
+      "unknown option -5 (a value that starts with '-' goes last, after --)",
+    );
+  });
+
+  it('names an option given without its value, or a switch given one', () => {
+    expect(refusal(['--model'])).toBe('--model needs a value');
+    expect(refusal(['-m'])).toBe('--model needs a value');
+    expect(refusal(['--json=yes'])).toBe('--json takes no value');
+  });
+
+  it('passes any other error through as written', () => {
+    expect(describeArgsError(new Error('something else'), NAMES)).toBe('something else');
+  });
+});
+
+describe('nearestOption', () => {
+  it('takes the only name a prefix begins, never one of several', () => {
+    expect(nearestOption('--max-new', NAMES)).toBe('max-new-tokens');
+    expect(nearestOption('--max', NAMES)).toBeUndefined();
+  });
+
+  it('allows one edit per three characters (at least one)', () => {
+    expect(nearestOption('--modl', NAMES)).toBe('model');
+    expect(nearestOption('--mdl', NAMES)).toBeUndefined();
+    expect(nearestOption('--x', NAMES)).toBeUndefined();
+  });
+});
