@@ -1,7 +1,7 @@
 // What the command line says when node:util's parseArgs refuses the arguments: its messages
 // rewritten in the CLI's own words, with the nearest option name when one was mistyped
-// (`--promt` → --prompt-file, `--bach-size` → --batch-size). Messages that are not recognised
-// pass through as parseArgs wrote them.
+// (`--promt` → --prompt-file, `--bach-size` → --batch-size); messages that are not recognised
+// pass through as parseArgs wrote them. The same nearest name serves an unknown command.
 
 import { editDistance } from '../../shared/editDistance';
 
@@ -15,11 +15,12 @@ function isArgsError(error: unknown): error is ArgsError {
 }
 
 /**
- * The option of `names` (long names, no dashes) that `given` most likely meant: the only one it
- * begins, else the closest by edit distance when that is at most a third of its length (1 for
- * short names); undefined when none is close.
+ * The name of `names` (commands, or long options without dashes) that `given` most likely
+ * meant: the only one it begins, else the closest by edit distance when that is at most a third
+ * of its length, and at least 2 from four characters on (a swap of two letters, 'trian', is two
+ * edits), 1 below; undefined when none is close.
  */
-export function nearestOption(given: string, names: readonly string[]): string | undefined {
+export function nearestName(given: string, names: readonly string[]): string | undefined {
   const bare = given.replace(/^-+/, '');
   if (bare.length < 2) return undefined;
   const extended = names.filter((name) => name.startsWith(bare));
@@ -30,7 +31,7 @@ export function nearestOption(given: string, names: readonly string[]): string |
     const distance = editDistance(bare, name);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
-  return bestDistance <= Math.max(1, Math.floor(bare.length / 3)) ? best : undefined;
+  return bestDistance <= Math.max(bare.length >= 4 ? 2 : 1, Math.floor(bare.length / 3)) ? best : undefined;
 }
 
 /** The message for an error parseArgs threw, given the command's option names (long, no dashes). */
@@ -39,7 +40,7 @@ export function describeArgsError(error: unknown, names: readonly string[]): str
   if (!isArgsError(error)) return message;
   const unknown = /^Unknown option '([^']+)'/.exec(message);
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
-    const suggestion = nearestOption(unknown[1], names);
+    const suggestion = nearestName(unknown[1], names);
     return suggestion
       ? `unknown option ${unknown[1]}; did you mean --${suggestion}?`
       : `unknown option ${unknown[1]} (a value that starts with '-' goes last, after --)`;

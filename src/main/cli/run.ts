@@ -8,7 +8,7 @@
 // read stdout and check the exit code; stderr carries nothing they need to parse.
 
 import { parseArgs } from 'node:util';
-import { describeArgsError } from './argErrors';
+import { describeArgsError, nearestName } from './argErrors';
 import { AppServices } from '../services/app';
 import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
@@ -39,7 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   }
   const command = list.find((candidate) => candidate.name === name);
   if (!command) {
-    const message = `unknown command '${name}'; expected one of: ${list.map((c) => c.name).join(', ')}`;
+    const names = list.map((c) => c.name);
+    const nearest = nearestName(name, names);
+    const message = `unknown command '${name}'${nearest ? ` (did you mean ${nearest}?)` : ''}; expected one of: ${names.join(', ')}`;
     if (rest.includes('--json')) printJsonError(io, 'invalid_argument', message);
     else io.stderr.write(`spanfill: ${message}\n`);
     return exitCodes.usage;

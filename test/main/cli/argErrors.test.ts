@@ -2,7 +2,7 @@
 // messages written here), with the nearest option suggested only when one is close.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeArgsError, nearestOption } from '../../../src/main/cli/argErrors';
+import { describeArgsError, nearestName } from '../../../src/main/cli/argErrors';
 
 const OPTIONS: ParseArgsConfig['options'] = {
   'prompt-file': { type: 'string' },
@@ -50,15 +50,19 @@ describe('describeArgsError', () => {
   });
 });
 
-describe('nearestOption', () => {
+describe('nearestName', () => {
   it('takes the only name a prefix begins, never one of several', () => {
-    expect(nearestOption('--max-new', NAMES)).toBe('max-new-tokens');
-    expect(nearestOption('--max', NAMES)).toBeUndefined();
+    expect(nearestName('--max-new', NAMES)).toBe('max-new-tokens');
+    expect(nearestName('--max', NAMES)).toBeUndefined();
   });
 
-  it('allows one edit per three characters (at least one)', () => {
-    expect(nearestOption('--modl', NAMES)).toBe('model');
-    expect(nearestOption('--mdl', NAMES)).toBeUndefined();
-    expect(nearestOption('--x', NAMES)).toBeUndefined();
+  it('allows one edit per three characters, two from four characters on (a swap), one below', () => {
+    expect(nearestName('--modl', NAMES)).toBe('model');
+    expect(nearestName('--mdoel', NAMES)).toBe('model');
+    expect(nearestName('--jsno', NAMES)).toBe('json');
+    expect(nearestName('--bathc-sise', NAMES)).toBe('batch-size');
+    expect(nearestName('--frobnicate', NAMES)).toBeUndefined();
+    expect(nearestName('--mdl', NAMES)).toBeUndefined();
+    expect(nearestName('--x', NAMES)).toBeUndefined();
   });
 });

@@ -134,6 +134,12 @@ const cases: Case[] = [
     run: (dir) => inProcess(['frobnicate'], dir),
   },
   {
+    what: 'a mistyped command',
+    status: 2,
+    says: `unknown command 'trian' (did you mean train?); expected one of: ${commands.map((c) => c.name).join(', ')}`,
+    run: (dir) => inProcess(['trian'], dir),
+  },
+  {
     what: 'a bad flag',
     status: 2,
     says: /unknown option --frob \(a value that starts with '-' goes last, after --\)\nRun `spanfill system --help` for usage/,
