@@ -322,6 +322,9 @@ describe('Train and Runs screens', () => {
     // A model folder by its last part (the whole path on hover).
     await expect(rows.locator('td.model').allTextContents()).resolves.toEqual(['t5-tiny-spm', 't5-tiny-spm']);
     await expect(rows.locator('td.model').first().getAttribute('title')).resolves.toBe(tinySpm);
+    // When each started, under its id (minutes ago: today, or yesterday just after midnight).
+    for (const started of await page.getByTestId('run-started').allTextContents())
+      expect(started).toMatch(/^(today|yesterday) \d{1,2}:\d{2}/);
     await shot('07-runs-list');
     // The desktop app's smallest window (800 px): the rail keeps its icons and the links their
     // names, and the runs table scrolls in its own box instead of the whole screen.
@@ -445,10 +448,7 @@ describe('Train and Runs screens', () => {
     expect(source).not.toBe(continued);
     // Deleting the run it continues says what that takes from this one; Keep leaves both.
     await openScreen(page, 'runs');
-    const sourceRow = page
-      .getByTestId('runs-table')
-      .locator('tbody tr')
-      .filter({ has: page.locator('.id', { hasText: new RegExp(`^${source}$`) }) });
+    const sourceRow = page.getByTestId(`run-row-${source}`);
     await sourceRow.getByTestId('run-delete').click();
     await expect(sourceRow.getByTestId('run-delete-question').textContent()).resolves.toMatch(
       new RegExp(`${source} step ${step} on notes\\.txt continued from them and could not be resumed`),

@@ -1,4 +1,4 @@
-// Numbers in words for the Train and Runs screens: byte sizes, durations, metric values.
+// Numbers in words for the Train and Runs screens: byte sizes, durations, metric values, times.
 
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -39,4 +39,30 @@ export function formatEval(key: string, value: number | null | undefined): strin
 /** "1 document", "20,000 documents": a count with thousands separators and its noun. */
 export function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * When something happened, short and in local time: "today 18:55", "yesterday 09:12",
+ * "28 Nov, 14:03", with the year when it is not `now`'s ("28 Nov 2025, 14:03"). `locale`
+ * (default the system's) orders the day and month and picks a 12- or 24-hour clock.
+ */
+export function formatWhen(iso: string, now = new Date(), locale?: string): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return '–';
+  const time = when.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  const days = Math.round((startOfDay(now) - startOfDay(when)) / 86_400_000);
+  if (days === 0) return `today ${time}`;
+  if (days === 1) return `yesterday ${time}`;
+  const sameYear = when.getFullYear() === now.getFullYear();
+  const date = when.toLocaleDateString(locale, {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  });
+  return `${date}, ${time}`;
+}
+
+/** Local midnight of `date`, in milliseconds (days between two dates survive a clock change). */
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 }

@@ -1,7 +1,13 @@
 // Numbers in words on the Train and Runs screens.
 
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatEval, formatMetric } from '../../../../src/renderer/src/lib/format';
+import {
+  formatBytes,
+  formatDuration,
+  formatEval,
+  formatMetric,
+  formatWhen,
+} from '../../../../src/renderer/src/lib/format';
 
 describe('format', () => {
   it('sizes and durations', () => {
@@ -25,5 +31,25 @@ describe('format', () => {
     expect(formatEval('spanExactMatch', 0)).toBe('0.0 %');
     expect(formatEval('spanExactMatch', undefined)).toBe('–');
     expect(formatEval('loss', 2.1031345480836796)).toBe('2.103');
+  });
+});
+
+describe('formatWhen', () => {
+  // Local times, so the expectations hold in any time zone.
+  const now = new Date(2026, 11, 1, 20, 0);
+  const iso = (...parts: [number, number, number, number, number]): string => new Date(...parts).toISOString();
+
+  it('says today or yesterday with the time, else the date, with the year only when it differs', () => {
+    expect(formatWhen(iso(2026, 11, 1, 18, 55), now, 'en-GB')).toBe('today 18:55');
+    expect(formatWhen(iso(2026, 11, 1, 0, 5), now, 'en-GB')).toBe('today 0:05');
+    expect(formatWhen(iso(2026, 10, 30, 23, 59), now, 'en-GB')).toBe('yesterday 23:59');
+    expect(formatWhen(iso(2026, 10, 28, 14, 3), now, 'en-GB')).toBe('28 Nov, 14:03');
+    expect(formatWhen(iso(2025, 10, 28, 14, 3), now, 'en-GB')).toBe('28 Nov 2025, 14:03');
+  });
+
+  it("follows the locale's order and clock, and shows a dash for a date it cannot read", () => {
+    // (ICU versions differ in the space before PM: a plain or a narrow no-break one.)
+    expect(formatWhen(iso(2026, 10, 28, 14, 3), now, 'en-US').replace(/\s/gu, ' ')).toBe('Nov 28, 2:03 PM');
+    expect(formatWhen('not a date', now)).toBe('–');
   });
 });
