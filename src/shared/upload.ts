@@ -33,16 +33,3 @@ export interface UploadChunkResult {
 }
 
 export type UploadResponse = Envelope<UploadChunkResult | { readonly removed: boolean }>;
-
-/** "1.5 GiB", "12.0 MiB", "512 bytes": sizes in messages. */
-export function formatBytes(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  if (bytes < 1024) return `${bytes} bytes`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}

@@ -84,6 +84,9 @@ describe('Datasets and Masking screens', () => {
     await expect(page.getByTestId('import-paths').inputValue()).resolves.toBe('');
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
     await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain('2 documents');
+    await expect(page.getByTestId('dataset-imported').textContent()).resolves.toMatch(
+      /^\s*Imported (today|yesterday) \d{1,2}:\d{2}/,
+    );
     await page.getByTestId('tokenize').click();
     await page.getByTestId('token-stats').waitFor();
     // Says which documents each count covers (all of them; the training side for examples).

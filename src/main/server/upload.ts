@@ -6,13 +6,13 @@
 // and deletes the upload (the store keeps the documents; see README "Browser mode").
 
 import { constants as fsConstants } from 'node:fs';
+import { formatBytes } from '../../shared/format';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { ErrorCode } from '../../shared/errors';
 import {
   defaultMaxUploadBytes,
-  formatBytes,
   maxUploadChunkBytes,
   uploadIdPattern,
   uploadLimitEnv,

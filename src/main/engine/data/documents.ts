@@ -3,6 +3,7 @@
 // NFKC / whitespace options, and a compact 64-bit hash set for exact-duplicate removal.
 // Not file formats (import.ts, csv.ts) and not tokenization.
 import { hash as oneShotHash } from 'node:crypto';
+import { plural } from '../../../shared/format';
 
 export type SplitMode = 'whole' | 'blank-line' | 'line';
 export const SPLIT_MODES: readonly SplitMode[] = ['whole', 'blank-line', 'line'];
@@ -49,14 +50,15 @@ export function describeCuts(cuts: CutCounts, maxChars: number): string | null {
   const midLine = 'in the middle of a line (no line break or space near the limit)';
   if (total === 0) return null;
   if (cuts.lineBreak === total)
-    return `Cut ${total} over-long document(s) at line breaks (limit ${maxChars} characters)`;
-  if (cuts.space === total) return `Cut ${total} over-long document(s) at spaces (limit ${maxChars} characters)`;
-  if (cuts.midLine === total) return `Cut ${total} over-long document(s) at ${maxChars} characters, ${midLine}`;
+    return `Cut ${plural(total, 'over-long document')} at line breaks (limit ${maxChars} characters)`;
+  if (cuts.space === total)
+    return `Cut ${plural(total, 'over-long document')} at spaces (limit ${maxChars} characters)`;
+  if (cuts.midLine === total) return `Cut ${plural(total, 'over-long document')} at ${maxChars} characters, ${midLine}`;
   const parts: string[] = [];
   if (cuts.lineBreak > 0) parts.push(`${cuts.lineBreak} at a line break`);
   if (cuts.space > 0) parts.push(`${cuts.space} at a space`);
   if (cuts.midLine > 0) parts.push(`${cuts.midLine} ${midLine}`);
-  return `Cut ${total} over-long document(s) to at most ${maxChars} characters: ${parts.join(', ')}`;
+  return `Cut ${plural(total, 'over-long document')} to at most ${maxChars} characters: ${parts.join(', ')}`;
 }
 
 /**

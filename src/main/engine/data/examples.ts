@@ -14,6 +14,7 @@ import {
 } from './spanCorruption';
 import type { TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
+import { plural } from '../../../shared/format';
 
 export type MaskingMode = 'packed' | 'per-document';
 
@@ -116,8 +117,14 @@ function planPieces(
       start += size;
     }
   }
-  if (tiny > 0) messages.push(`${tiny} document(s) with fewer than 2 tokens cannot be masked and are skipped`);
-  if (short > 0) messages.push(`${short} document(s) have only 2–3 tokens; each gets a single one-token noise span`);
+  if (tiny > 0)
+    messages.push(
+      `${plural(tiny, 'document')} with fewer than 2 tokens cannot be masked and ${tiny === 1 ? 'is' : 'are'} skipped`,
+    );
+  if (short > 0)
+    messages.push(
+      `${plural(short, 'document')} ${short === 1 ? 'has' : 'have'} only 2–3 tokens; each gets a single one-token noise span`,
+    );
   return {
     mode: 'per-document',
     settings,

@@ -27,6 +27,7 @@ import {
   type SourceFile,
   type SourceFormat,
 } from './sources';
+import { plural } from '../../../shared/format';
 
 export interface ImportOptions {
   /** JSONL field holding the text (dotted path allowed). Default "text". */
@@ -159,7 +160,7 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
       `No text to import in ${paths.join(', ')}${totals.duplicates > 0 ? ' (every document was a duplicate)' : ''}`,
     );
   }
-  if (totals.duplicates > 0) warnings.push(`Dropped ${totals.duplicates} exact duplicate document(s)`);
+  if (totals.duplicates > 0) warnings.push(`Dropped ${plural(totals.duplicates, 'exact duplicate document')}`);
   const cutWarning = describeCuts(totals.cuts, options.maxDocumentChars ?? 1_000_000);
   if (cutWarning !== null) warnings.push(cutWarning);
   return {
@@ -179,7 +180,9 @@ function fileWarnings(filePath: string, file: ImportedFileSummary): string[] {
   const warnings: string[] = [];
   if (file.documents === 0) warnings.push(`${filePath} has no text (only whitespace or duplicates)`);
   if (file.invalidUtf8Replaced > 0) {
-    warnings.push(`${filePath}: ${file.invalidUtf8Replaced} invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
+    warnings.push(
+      `${filePath}: ${plural(file.invalidUtf8Replaced, 'invalid UTF-8 byte sequence')} replaced with U+FFFD`,
+    );
   }
   return warnings;
 }

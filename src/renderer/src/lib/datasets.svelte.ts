@@ -9,9 +9,9 @@ import type {
   DatasetSummary,
   TokenizeResult,
 } from '../../../shared/contract/datasets';
+import { plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
-import { plural } from './format';
 import { Newest } from './newest';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from '../../../shared/errors';

@@ -1,15 +1,5 @@
-// Numbers in words for the Train and Runs screens: byte sizes, durations, metric values, times.
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
+// Numbers in words for the screens: durations, metric values, times. Counts and byte sizes,
+// which the main process writes too, are in shared/format.ts.
 
 /** "45 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(ms: number): string {
@@ -34,11 +24,6 @@ export function formatEval(key: string, value: number | null | undefined): strin
   if (!SHARE_METRICS.has(key) || value === null || value === undefined || !Number.isFinite(value))
     return formatMetric(value);
   return `${(value * 100).toFixed(1)} %`;
-}
-
-/** "1 document", "20,000 documents": a count with thousands separators and its noun. */
-export function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**

@@ -4,12 +4,11 @@
 // domain store; the Playground's model picker reads `models` from here too.
 
 import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
+import { formatBytes, plural } from '../../../shared/format';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
-import { formatBytes } from '../../../shared/upload';
-import { plural } from './format';
 import { api, connection } from './api';
 import { Newest } from './newest';
 

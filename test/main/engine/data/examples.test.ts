@@ -87,7 +87,7 @@ describe('per-document examples', () => {
     expect(plan.messages[0]).toBe(
       'These documents have 10 tokens (counting an EOS after each), less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
     );
-    expect(plan.messages).toContain('1 document(s) have only 2–3 tokens; each gets a single one-token noise span');
+    expect(plan.messages).toContain('1 document has only 2–3 tokens; each gets a single one-token noise span');
     const batch = makeBatch(plan, source, tokenizer, [0, 1], 0);
     expect(batch.inputIds.length).toBe(2 * 32);
     expect(Number(batch.attentionMask.slice(0, 32).reduce((a, b) => a + b, 0n))).toBe(6); // 4 kept + 1 sentinel + EOS
@@ -98,7 +98,7 @@ describe('per-document examples', () => {
     const source = new InMemoryTokenSource([Array.from({ length: 70 }, (_, i) => 3 + i), [7], [8, 9]]);
     const plan = planExamples(source, { ...settings, mode: 'per-document' }, tokenizer);
     expect(Array.from(plan.pieces ?? [])).toEqual([0, 0, 23, 0, 23, 23, 0, 46, 24, 2, 0, 2]);
-    expect(plan.messages).toContain('1 document(s) with fewer than 2 tokens cannot be masked and are skipped');
+    expect(plan.messages).toContain('1 document with fewer than 2 tokens cannot be masked and is skipped');
     for (let i = 0; i < plan.exampleCount; i++) {
       const m = maskedExample(plan, source, tokenizer, i, 2);
       expect(m.inputIds.length).toBeLessThanOrEqual(32);

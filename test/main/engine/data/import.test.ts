@@ -83,7 +83,7 @@ describe('plain text', () => {
     const docs: string[] = [];
     const summary = await importDocuments([p], (d) => void docs.push(d.text), { split: 'whole', maxDocumentChars: 12 });
     expect(docs).toEqual(['aaaa bbbb', 'cccc dddd', 'eeee']);
-    expect(summary.warnings).toContain('Cut 2 over-long document(s) at line breaks (limit 12 characters)');
+    expect(summary.warnings).toContain('Cut 2 over-long documents at line breaks (limit 12 characters)');
   });
   it('says a line with no break to cut at was cut mid-line at the limit, not "at line breaks"', async () => {
     const line = Array.from({ length: 35 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
@@ -92,7 +92,7 @@ describe('plain text', () => {
     const summary = await importDocuments([p], (d) => void docs.push(d.text), { split: 'whole', maxDocumentChars: 10 });
     expect(docs).toEqual([line.slice(0, 10), line.slice(10, 20), line.slice(20, 30), line.slice(30)]);
     expect(summary.warnings).toEqual([
-      'Cut 3 over-long document(s) at 10 characters, in the middle of a line (no line break or space near the limit)',
+      'Cut 3 over-long documents at 10 characters, in the middle of a line (no line break or space near the limit)',
     ]);
     // A line break and a space in the last half before the limit are cut at; then none is.
     const mixed = file('mixed.txt', `aaaa bbbb\ncccc dddd eeee${'z'.repeat(20)}`);
@@ -103,7 +103,7 @@ describe('plain text', () => {
     });
     expect(parts).toEqual(['aaaa bbbb', 'cccc dddd', `eeee${'z'.repeat(7)}`, 'z'.repeat(12), 'z']);
     expect(cut.warnings).toEqual([
-      'Cut 4 over-long document(s) to at most 12 characters: 1 at a line break, 1 at a space, ' +
+      'Cut 4 over-long documents to at most 12 characters: 1 at a line break, 1 at a space, ' +
         '2 in the middle of a line (no line break or space near the limit)',
     ]);
   });
@@ -135,7 +135,7 @@ describe('bad input names the file and the place', () => {
     const docs: string[] = [];
     const summary = await importDocuments([few], (d) => void docs.push(d.text));
     expect(docs).toEqual(['caf\ufffd au lait']);
-    expect(summary.warnings).toContain(`${few}: 1 invalid UTF-8 byte sequence(s) replaced with U+FFFD`);
+    expect(summary.warnings).toContain(`${few}: 1 invalid UTF-8 byte sequence replaced with U+FFFD`);
     const latin1 = file(
       'latin1.txt',
       Buffer.from('Ça va? Très bien, naïve façade, déjà vu, où, élève, über.', 'latin1'),
@@ -244,6 +244,7 @@ describe('many files, folders, duplicates, progress, cancel', () => {
     expect(summary.duplicatesDropped).toBe(2);
     expect(summary.documents).toBe(3);
     expect(summary.characters).toBe(12);
+    expect(summary.warnings).toContain('Dropped 2 exact duplicate documents');
   });
   it('reports byte progress and stops on abort', async () => {
     const p = file('big.txt', 'para\n\n'.repeat(5000) + Array.from({ length: 5000 }, (_, i) => `p${i}`).join('\n\n'));

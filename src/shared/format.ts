@@ -1,0 +1,20 @@
+// Counts and sizes in words, for messages from the engine, the services, the server and the
+// screens alike: "1 document", "20,000 documents" (never "document(s)"); "1.5 GiB", "512 bytes".
+
+/** The count with thousands separators and the noun, with an s unless the count is 1. */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "1.5 GiB", "12.0 MiB", "512 bytes": binary units, one decimal above a KiB. */
+export function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  if (bytes < 1024) return `${bytes} bytes`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,21 @@
+// shared/format.ts: a count's noun and thousands separators; sizes in binary units.
+import { describe, expect, it } from 'vitest';
+import { formatBytes, plural } from '../../src/shared/format';
+
+describe('plural', () => {
+  it('adds an s to the noun unless the count is 1, and separates thousands', () => {
+    expect(plural(1, 'document')).toBe('1 document');
+    expect(plural(0, 'document')).toBe('0 documents');
+    expect(plural(20000, 'exact duplicate document')).toBe('20,000 exact duplicate documents');
+  });
+});
+
+describe('formatBytes', () => {
+  it('counts bytes below a KiB, then binary units with one decimal', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(12 * 2 ** 20)).toBe('12.0 MiB');
+    expect(formatBytes(1.5 * 2 ** 30)).toBe('1.5 GiB');
+    expect(formatBytes(3 * 2 ** 50)).toBe('3072.0 TiB');
+  });
+});
