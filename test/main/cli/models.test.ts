@@ -65,10 +65,10 @@ describe('spanfill models', () => {
     fs.writeFileSync(path.join(root, 't5-small-aaaa', 'model.safetensors'), Buffer.alloc(2000));
     const cache = await cli(['models', 'cache', ...data]);
     expect(cache.stdout).toContain(
-      `From-scratch starting points ${root}: 2.0 kB in 1 folder(s) (\`spanfill models cache rm-scratch\` deletes them; runs rebuild their own)`,
+      `From-scratch starting points ${root}: 2.0 kB in 1 folder (\`spanfill models cache rm-scratch\` deletes them; runs rebuild their own)`,
     );
     const rm = await cli(['models', 'cache', 'rm-scratch', ...data]);
-    expect(rm.stdout.trim()).toBe('Deleted 1 from-scratch starting point(s): 2.0 kB freed');
+    expect(rm.stdout.trim()).toBe('Deleted 1 from-scratch starting point: 2.0 kB freed');
     expect(fs.existsSync(root)).toBe(false);
     const bad = await cli(['models', 'cache', 'rm-scratch', 'extra', ...data]);
     expect(bad.code).toBe(exitCodes.usage);

@@ -21,6 +21,7 @@ import { toHfConfigJson } from '../../engine/t5/config';
 import type { CommandContext } from '../command';
 import { countOption, modelShapeOption, providerOption } from './bench-options';
 import { benchTrainInHost, renderTrainBench } from './bench-train';
+import { plural } from '../../../shared/format';
 
 const run = promisify(execFile);
 
@@ -204,7 +205,7 @@ interface RoundPlan {
 async function compareRound(plan: RoundPlan, context: CommandContext): Promise<CompareRound> {
   const { model, shape, provider, counts } = plan;
   const pytorch = await torchTrain(plan.python, model.config, shape, counts, context);
-  context.log(`Spanfill (${model.modelName}, ${provider}), ${counts.threads} thread(s)…`);
+  context.log(`Spanfill (${model.modelName}, ${provider}), ${plural(counts.threads, 'thread')}…`);
   const spanfill = await benchTrainInHost(context, {
     ...model,
     ...shape,
@@ -249,7 +250,7 @@ export const compareBench = {
       context.log(`To install it: ${install}.`);
       return { status: 'no-torch', tried, install };
     }
-    const torchDevice = side === 'gpu' ? 'CUDA' : `${threads} thread(s)`;
+    const torchDevice = side === 'gpu' ? 'CUDA' : plural(threads, 'thread');
     const plan: RoundPlan = { python: found.python, model, shape, provider, counts: { threads, steps, warmup, side } };
     const rounds: CompareRound[] = [];
     for (let round = 1; round <= roundCount; round++) {

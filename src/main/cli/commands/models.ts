@@ -15,6 +15,7 @@ import type {
 import type { ModelService } from '../../services/models';
 import { defineCommand, UsageError, type CommandContext } from '../command';
 import type { ProgressBar } from '../output';
+import { plural } from '../../../shared/format';
 
 type ModelsResult =
   | { readonly action: 'list'; readonly models: readonly ModelSummary[] }
@@ -186,12 +187,12 @@ function renderModels(r: ModelsResult): string {
       for (const repo of r.repos) {
         const partial = repo.partialBytes > 0 ? `, ${formatBytes(repo.partialBytes)} partial` : '';
         lines.push(
-          `  ${repo.repoId.padEnd(30)} ${formatBytes(repo.bytes).padStart(8)}  ${repo.snapshots.length} snapshot(s)${partial}`,
+          `  ${repo.repoId.padEnd(30)} ${formatBytes(repo.bytes).padStart(8)}  ${plural(repo.snapshots.length, 'snapshot')}${partial}`,
         );
       }
       const scratch = r.scratch;
       lines.push(
-        `From-scratch starting points ${scratch.root}: ${formatBytes(scratch.bytes)} in ${scratch.folders} folder(s)` +
+        `From-scratch starting points ${scratch.root}: ${formatBytes(scratch.bytes)} in ${plural(scratch.folders, 'folder')}` +
           (scratch.folders > 0 ? ' (`spanfill models cache rm-scratch` deletes them; runs rebuild their own)' : ''),
       );
       return lines.join('\n');
@@ -199,7 +200,7 @@ function renderModels(r: ModelsResult): string {
     case 'cache-rm':
       return `Removed ${r.repoId} from the cache: ${formatBytes(r.freedBytes)} freed`;
     case 'cache-rm-scratch':
-      return `Deleted ${r.folders} from-scratch starting point(s): ${formatBytes(r.freedBytes)} freed`;
+      return `Deleted ${plural(r.folders, 'from-scratch starting point')}: ${formatBytes(r.freedBytes)} freed`;
     case 'token':
       return `Hub ${r.endpoint}: token ${r.source === 'none' ? 'none (anonymous)' : `from ${r.source === 'env' ? 'HF_TOKEN' : 'the stored file'}`}${r.isOffline ? '; offline (HF_HUB_OFFLINE)' : ''}`;
   }

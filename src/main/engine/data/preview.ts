@@ -14,6 +14,7 @@ import {
 } from './spanCorruption';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
+import { plural } from '../../../shared/format';
 
 export interface PreviewSettings {
   readonly inputLength: number;
@@ -144,7 +145,7 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) {
     messages.push(
-      `Removed ${droppedSpecialTokens} literal special token(s) such as </s> or <extra_id_0> from the text: ` +
+      `Removed ${plural(droppedSpecialTokens, 'literal special token')} such as </s> or <extra_id_0> from the text: ` +
         'they would collide with the sentinels and end-of-sequence marks span corruption adds',
     );
   }

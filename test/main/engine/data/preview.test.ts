@@ -78,7 +78,7 @@ describe('masking preview', async () => {
     const special = previewText(tok, 'The <extra_id_0> dog </s> walks in the park', settings);
     expect(special.droppedSpecialTokens).toBe(2);
     expect(special.messages[0]).toMatch(
-      /^Removed 2 literal special token\(s\) such as <\/s> or <extra_id_0> from the text/,
+      /^Removed 2 literal special tokens such as <\/s> or <extra_id_0> from the text/,
     );
     const long = previewText(tok, `${text}. `.repeat(20), settings);
     expect(long.isTruncated).toBe(true);
