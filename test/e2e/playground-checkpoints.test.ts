@@ -1,7 +1,7 @@
 // End-to-end for run checkpoints in the Playground against the built `spanfill serve`: a short
 // real run of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the data directory
-// serve has open), then its best and last checkpoints appear in the model picker labelled by
-// run and step, every kept one in the run and checkpoint selectors with its validation loss,
+// serve has open), then a first visit opens its best checkpoint beside its base model, its best
+// and last checkpoints appear in the model picker labelled by run and step, every kept one in the run and checkpoint selectors with its validation loss,
 // and a masked prompt is filled by the base model, the run's last checkpoint and its first
 // one (added from the selectors with the keyboard) side by side; once the run is removed its
 // columns leave with it. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
@@ -49,6 +49,16 @@ describe('run checkpoints in the Playground', () => {
     await page.getByTestId('nav-playground').click();
     const picker = page.getByTestId('model-picker');
     await picker.getByText('run tiny · step 20').waitFor();
+    // A first visit opens the newest run's best checkpoint beside its base model (here a folder).
+    const opened = page.getByTestId('results').getByTestId('fill-column');
+    await expect.poll(() => opened.count()).toBe(2);
+    await expect(opened.nth(0).textContent()).resolves.toContain('t5-tiny-spm');
+    await expect(opened.nth(1).textContent()).resolves.toMatch(/run tiny · step \d+ \(best/);
+    await expect(picker.getByTestId('pick-builtin').isChecked()).resolves.toBe(false);
+    await picker
+      .locator('label', { hasText: /run tiny · step \d+ \(best/ })
+      .locator('input')
+      .uncheck();
     const labels = await picker.locator('label').allTextContents();
     const checkpointLabels = labels.filter((l) => l.includes('run tiny'));
     // At most best and last; the last one is step 20, and exactly one says best.

@@ -4,7 +4,7 @@
 // "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt
 // history. The history and the screen as it was left are kept in the browser profile
-// (playgroundSaved.ts).
+// (playgroundSaved.ts); a first visit opens the newest run's best checkpoint beside its base.
 
 import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { api } from './api';
@@ -91,6 +91,11 @@ class PlaygroundStore {
   error: string | undefined = $state();
   history: string[] = $state(parseHistory(localStorage.getItem(HISTORY_KEY)));
   isBusy = $state(false);
+  /**
+   * A first visit (nothing kept from an earlier one) whose columns nobody has chosen yet: once
+   * the runs' checkpoints are listed, the newest run's best checkpoint opens beside its base.
+   */
+  private isFirstChoice = saved === null;
 
   constructor() {
     // The screen as it is left (prompt, columns, added folders and checkpoints) is kept for the next visit.
@@ -131,6 +136,7 @@ class PlaygroundStore {
   }
 
   toggle(key: string, isOn: boolean): void {
+    this.isFirstChoice = false;
     this.selected = isOn ? [...this.selected.filter((k) => k !== key), key] : this.selected.filter((k) => k !== key);
   }
 
@@ -163,6 +169,9 @@ class PlaygroundStore {
       const kept = new Set(this.runCheckpoints.flatMap((r) => r.checkpoints.map((c) => checkpointKey(c.path))));
       this.addedCheckpoints = this.addedCheckpoints.filter((c) => kept.has(c.key));
       this.checkpointsError = undefined;
+      const newest = this.runCheckpoints.find((r) => r.checkpoints.length > 0);
+      const best = newest ? checkpointChoices(newest.run, newest.checkpoints)[0] : undefined;
+      if (this.isFirstChoice && newest && best) await this.openRun(newest.run.model, best.ref);
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
     }
@@ -173,6 +182,7 @@ class PlaygroundStore {
    * order, and nothing else. A from-scratch preset:NAME has no base worth a column.
    */
   async openRun(baseModel: string, checkpointPath: string): Promise<void> {
+    this.isFirstChoice = false;
     const key = checkpointKey(checkpointPath);
     if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
     const base = await this.baseKey(baseModel);
