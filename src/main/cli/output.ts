@@ -1,5 +1,5 @@
-// Output helpers for CLI commands: one JSON result, aligned key/value text, and a
-// progress bar that draws on a TTY stderr only (never into --json output or pipes).
+// Output helpers for CLI commands: one JSON result, aligned key/value text, local timestamps,
+// and a progress bar that draws on a TTY stderr only (never into --json output or pipes).
 
 export interface ProgressBar {
   update(done: number, total?: number | null): void;
@@ -16,6 +16,14 @@ export function formatJson(value: unknown): string {
 export function formatPairs(pairs: readonly (readonly [string, string])[]): string {
   const width = Math.max(0, ...pairs.map(([key]) => key.length));
   return pairs.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** "2026-12-01 18:38": a moment in local time, to the minute, for lists and tables ('-' if unreadable). */
+export function localTimestamp(iso: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return '-';
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
 export function createProgressBar(stream: NodeJS.WriteStream, label: string, initialTotal: number | null): ProgressBar {

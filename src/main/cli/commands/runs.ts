@@ -7,7 +7,7 @@
 import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contract/runs';
 import { describeMemorySplit } from '../../../shared/contract/runs';
 import { defineCommand, UsageError } from '../command';
-import { formatPairs } from '../output';
+import { formatPairs, localTimestamp } from '../output';
 import { formatDuration } from './train-case';
 import { followRun } from './train';
 
@@ -19,12 +19,12 @@ type RunsResult =
   | { readonly action: 'stop'; readonly run: RunSummary }
   | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
 
-function renderList(runs: readonly RunSummary[]): string {
+export function renderList(runs: readonly RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet; `spanfill train --dataset ID --model DIR` starts one.';
   return runs
     .map(
       (r) =>
-        `${r.id}  ${r.status.padEnd(11)}  step ${r.step}/${r.totalSteps}  ${formatDuration(r.elapsedMs)}  ${r.name}`,
+        `${r.id}  ${r.status.padEnd(11)}  ${localTimestamp(r.createdAt)}  step ${r.step}/${r.totalSteps}  ${formatDuration(r.elapsedMs)}  ${r.name}`,
     )
     .join('\n');
 }
@@ -41,6 +41,7 @@ export function renderShow(run: RunDetail): string {
     ['model', run.model],
     ['dataset', run.datasetId ?? '(deleted)'],
     ['provider', run.provider ?? '-'],
+    ['started', localTimestamp(run.createdAt)],
     ['elapsed', formatDuration(run.elapsedMs)],
   ];
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);

@@ -1,8 +1,9 @@
-// `spanfill runs show`'s text: a person's reading of a run (the --json result is the service's).
+// `spanfill runs list` and `runs show` as text: a person's reading of runs (the --json result is
+// the service's).
 
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunDetail } from '../../../../src/shared/contract/runs';
-import { renderShow } from '../../../../src/main/cli/commands/runs';
+import { renderList, renderShow } from '../../../../src/main/cli/commands/runs';
 
 const run: RunDetail = {
   id: 'r-749cb820',
@@ -12,7 +13,7 @@ const run: RunDetail = {
   model: 'builtin:byt5-tiny',
   step: 740,
   totalSteps: 3000,
-  createdAt: '2026-12-01T13:05:00.000Z',
+  createdAt: new Date(2026, 11, 1, 13, 5).toISOString(), // 13:05 local time, wherever the test runs
   startedAt: '2026-12-01T13:05:01.000Z',
   finishedAt: '2026-12-01T13:05:30.000Z',
   elapsedMs: 22_400,
@@ -49,5 +50,13 @@ describe('runs show', () => {
     expect(text).toContain('  step 700 (best)  eval.loss 2.10313  /d/runs/r-749cb820/checkpoints/step-00000700');
     expect(text).toContain('  step 740  /d/runs/r-749cb820/checkpoints/step-00000740');
     expect(text).toMatch(/^elapsed +22s$/m);
+    expect(text).toMatch(/^started +2026-12-01 13:05$/m);
+  });
+});
+
+describe('runs list', () => {
+  it('prints one line per run with its status, local start time, progress and time trained', () => {
+    expect(renderList([run])).toBe('r-749cb820  interrupted  2026-12-01 13:05  step 740/3000  22s  tiny on Sample');
+    expect(renderList([{ ...run, createdAt: 'garbled' }])).toContain('interrupted  -  step 740/3000');
   });
 });
