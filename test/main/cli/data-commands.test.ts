@@ -26,12 +26,14 @@ describe('spanfill import / datasets / mask', () => {
     expect(result.stats.documents).toBe(2);
 
     const list = await cli(['datasets', ...data]);
-    expect(list.stdout).toMatch(new RegExp(`^${result.id}\\s+ready\\s+2 docs\\s+Notes`));
+    // Its import time, local, to the minute.
+    const stamp = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.source;
+    expect(list.stdout).toMatch(new RegExp(`^${result.id}\\s+ready\\s+${stamp}\\s+2 docs\\s+Notes`));
     // Renamed as the Datasets screen's Rename does, through the same call and its checks.
     const renamed = await cli(['datasets', 'rename', result.id, 'Dog notes', ...data]);
     expect(renamed.stdout.trim()).toBe(`Renamed ${result.id} to "Dog notes"`);
     expect((await cli(['datasets', ...data])).stdout).toMatch(
-      new RegExp(`^${result.id}\\s+ready\\s+2 docs\\s+Dog notes`),
+      new RegExp(`^${result.id}\\s+ready\\s+${stamp}\\s+2 docs\\s+Dog notes`),
     );
     const blank = await cli(['datasets', 'rename', result.id, ' ', ...data]);
     expect(blank.code).toBe(exitCodes.usage);
@@ -39,6 +41,7 @@ describe('spanfill import / datasets / mask', () => {
     expect((await cli(['datasets', 'rename', result.id, ...data])).code).toBe(exitCodes.usage);
     const show = await cli(['datasets', 'show', result.id, ...data]);
     expect(show.stdout).toContain('Documents   2 (0 duplicates dropped)');
+    expect(show.stdout).toMatch(new RegExp(`\nImported {4}${stamp}\n`));
     expect(show.stdout).toContain('#0 (37 chars) "The cute dog walks in the green park."');
     // Token stats for a tokenizer: bytes = UTF-8 bytes of the two documents; 32 → 34 raw (golden table).
     const stats = await cli(['datasets', 'show', result.id, '--model', 'bytes', '--length', '32', '--json', ...data]);

@@ -8,6 +8,7 @@ import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { withTokenizingProgress } from './mask';
+import { localTimestamp } from '../output';
 
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
@@ -84,7 +85,10 @@ export const datasetsCommand = defineCommand({
     }
     if (r.datasets.length === 0) return 'No datasets yet; `spanfill import FILE` adds one.';
     return r.datasets
-      .map((d) => `${d.id}  ${d.status.padEnd(9)}  ${String(d.stats?.documents ?? '-').padStart(8)} docs  ${d.name}`)
+      .map(
+        (d) =>
+          `${d.id}  ${d.status.padEnd(9)}  ${localTimestamp(d.createdAt)}  ${String(d.stats?.documents ?? '-').padStart(8)} docs  ${d.name}`,
+      )
       .join('\n');
   },
 });

@@ -6,7 +6,7 @@ import type { DatasetSummary } from '../../../shared/contract/datasets';
 import { SPLIT_MODES } from '../../engine/data/documents';
 import { defineCommand, UsageError } from '../command';
 import { choiceOption } from '../options';
-import { formatPairs } from '../output';
+import { formatPairs, localTimestamp } from '../output';
 
 function fractionOption(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -74,6 +74,7 @@ export function renderDataset(ds: DatasetSummary): string {
     ['Dataset', `${ds.id}  ${ds.name}`],
     ['Status', ds.status],
     ['Source', ds.sourcePath],
+    ['Imported', localTimestamp(ds.createdAt)],
   ];
   if (s !== null) {
     pairs.push(
