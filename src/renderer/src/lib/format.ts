@@ -27,9 +27,10 @@ export function formatEval(key: string, value: number | null | undefined): strin
 }
 
 /**
- * When something happened, short and in local time: "today 18:55", "yesterday 09:12",
+ * When something happened, short and in local time: "today 18:55", "yesterday 9:12",
  * "28 Nov, 14:03", with the year when it is not `now`'s ("28 Nov 2025, 14:03"). `locale`
- * (default the system's) orders the day and month and picks a 12- or 24-hour clock.
+ * (default the system's) orders the day and month and picks a 12- or 24-hour clock ("Nov 28,
+ * 2:03 PM" in en-US).
  */
 export function formatWhen(iso: string, now = new Date(), locale?: string): string {
   const when = new Date(iso);
