@@ -64,6 +64,15 @@ afterEach(async (test) => {
 });
 
 /** The number of x positions the chart holds (LineChart's data-points). */
+/** The legend entries of chart CHART that end below its frame (cut off from view): their texts. */
+const LEGEND_CLIPPED = `(() => {
+  const frame = document.querySelector('[data-testid="CHART"] .frame');
+  const bottom = frame.getBoundingClientRect().bottom;
+  return [...frame.querySelectorAll('.u-legend .u-series')]
+    .filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().bottom > bottom + 0.5)
+    .map((e) => e.textContent);
+})()`;
+
 async function chartPoints(testid: string): Promise<number> {
   return Number(await page.getByTestId(testid).getAttribute('data-points'));
 }
@@ -366,6 +375,14 @@ describe('Train and Runs screens', () => {
     await shot('08a-runs-compare-dark');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'light' });
+    // In a narrow window (a browser beside another) the legend takes more lines; each stays in view
+    // (the chart kept room for two lines and cut off the rest).
+    await page.setViewportSize({ width: 600, height: 900 });
+    try {
+      await expect(page.evaluate(LEGEND_CLIPPED.replace('CHART', 'chart-compare'))).resolves.toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
     await page.getByTestId('align-tokens').check();
     await expect(page.getByTestId('runs-compare').textContent()).resolves.toContain('input tokens seen');
 
