@@ -168,7 +168,8 @@ describe('spanfill import / datasets / mask', () => {
     // Bad file contents are bad input, not a usage error: exit 1, and nothing was imported.
     expect(binary.code).toBe(exitCodes.failure);
     expect(binary.stderr.split('\n')[0]).toBe(
-      `spanfill import: ${bin} looks like a binary file, not text (NUL byte at byte offset 2)`,
+      `spanfill import: ${bin} looks like a binary file, not text (NUL byte at byte offset 2); ` +
+        'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
     );
     const csv = path.join(dir, 't.csv');
     fs.writeFileSync(csv, 'id,body\n1,hello\n');

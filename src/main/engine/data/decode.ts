@@ -194,9 +194,13 @@ export class StreamingTextDecoder {
   }
 
   private binaryError(offset: number, isLikelyUtf16 = false): DataError {
-    const what = isLikelyUtf16
-      ? 'looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)'
-      : 'looks like a binary file, not text';
-    return new DataError('binary-file', `${this.file} ${what} (NUL byte at byte offset ${offset})`, this.file, offset);
+    const [what, fix] = isLikelyUtf16
+      ? ['looks like UTF-16 without a byte-order mark', 'save it as UTF-8 (or UTF-16 with a BOM)']
+      : [
+          'looks like a binary file, not text',
+          'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
+        ];
+    const message = `${this.file} ${what} (NUL byte at byte offset ${offset}); ${fix}`;
+    return new DataError('binary-file', message, this.file, offset);
   }
 }

@@ -113,13 +113,16 @@ describe('bad input names the file and the place', () => {
   it('binary file', async () => {
     const p = file('photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
     const e = await failure([p]);
-    expect(e.message).toBe(`${p} looks like a binary file, not text (NUL byte at byte offset 8)`);
+    expect(e.message).toBe(
+      `${p} looks like a binary file, not text (NUL byte at byte offset 8); ` +
+        'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
+    );
     expect(e.byteOffset).toBe(8);
   });
   it('UTF-16 without a byte-order mark is named as such', async () => {
     const p = file('nobom16.txt', Buffer.from('Hello there, plain text', 'utf16le'));
     expect((await failure([p])).message).toBe(
-      `${p} looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM) (NUL byte at byte offset 1)`,
+      `${p} looks like UTF-16 without a byte-order mark (NUL byte at byte offset 1); save it as UTF-8 (or UTF-16 with a BOM)`,
     );
   });
   it('empty file and BOM-only file', async () => {
