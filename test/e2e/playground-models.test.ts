@@ -116,6 +116,7 @@ describe('Models, Playground and Settings screens', () => {
       await expect(shownSpans(columns.nth(index))).resolves.toEqual(expected);
       await expect(columns.nth(index).locator('pre').textContent()).resolves.toBe(cli.output);
     }
+    await expect(page.getByTestId('prompt-note').count()).resolves.toBe(0);
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('02-side-by-side');
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -129,6 +130,16 @@ describe('Models, Playground and Settings screens', () => {
     await expect(box.inputValue()).resolves.toBe('<extra_id_0>A <extra_id_1> day');
     await page.getByTestId('insert-hole').click(); // the cursor stayed after the new hole
     await expect(box.inputValue()).resolves.toBe('<extra_id_0><extra_id_1>A <extra_id_2> day');
+  });
+
+  it('notes holes numbered out of the order T5 was trained on, once above the columns', async () => {
+    await page.getByTestId('prompt').fill('A <extra_id_1> day in <extra_id_0> park');
+    await page.getByTestId('prompt').press('Control+Enter');
+    const columns = page.getByTestId('fill-column');
+    for (let i = 0; i < 2; i++) await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('prompt-note').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^Note: The holes are numbered <extra_id_1>, <extra_id_0> from left to right;/),
+    ]);
   });
 
   it('shows a prompt error in place, in each column, with the engine message', async () => {

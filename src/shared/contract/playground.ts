@@ -67,6 +67,8 @@ export interface PlaygroundFillResult {
   readonly spans: readonly PlaygroundFilledSpan[];
   /** Decoder start id, the generated ids, EOS when one was produced. */
   readonly ids: readonly number[];
+  /** What to know about the prompt's holes: numbered out of the order T5 was trained on, or one number twice. */
+  readonly notes: readonly string[];
 }
 
 /** Field names as in the fixtures' case.json and `spanfill score --json`. */

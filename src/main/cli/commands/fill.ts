@@ -99,10 +99,11 @@ export const fillCommand = defineCommand({
     return context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal);
   },
   render(result) {
-    const { marked, spans, output } = result as PlaygroundFillResult;
+    const { marked, spans, output, notes } = result as PlaygroundFillResult;
     const lines = [marked, `  model output: ${JSON.stringify(output)}`];
     for (const span of spans)
       lines.push(`  <extra_id_${span.sentinel}>  ${span.isMissing ? '(no output)' : JSON.stringify(span.text)}`);
+    for (const note of notes) lines.push(`  note: ${note}`);
     return lines.join('\n');
   },
 });

@@ -8,7 +8,7 @@ import { loadHfTokenizer } from '../data/tokenizer';
 import type { DecodingStrategy } from '../generation/types';
 import { loadT5Config, T5ConfigError, type T5Config } from './config';
 import { checkInputLength } from './input-limits';
-import { checkMaskedPrompt } from './prompt';
+import { checkMaskedPrompt, promptNotes } from './prompt';
 import { T5Runtime } from './runtime';
 import { fillSentinels, type FilledSpan } from './sentinels';
 import { loadT5Weights } from './weights';
@@ -29,6 +29,8 @@ export interface FillOutput {
   readonly marked: string;
   readonly spans: FilledSpan[];
   readonly ids: number[];
+  /** What to know about the prompt's holes (promptNotes): numbered out of order, or one twice. */
+  readonly notes: string[];
 }
 
 /** The prompt's ids with EOS, after checking the prompt and that the tokenizer fits the model. */
@@ -63,7 +65,8 @@ export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
     });
     const ids = sequences[0];
     const output = prompt.decode(ids.slice(1));
-    return { prompt: request.prompt, output, ...fillSentinels(request.prompt, output), ids };
+    const notes = promptNotes(request.prompt);
+    return { prompt: request.prompt, output, ...fillSentinels(request.prompt, output), ids, notes };
   } finally {
     await runtime.release();
   }

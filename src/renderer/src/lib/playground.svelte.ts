@@ -135,6 +135,12 @@ class PlaygroundStore {
     return this.selected.map((key) => byKey.get(key)).filter((c): c is ModelChoice => c !== undefined);
   }
 
+  /** The notes on the filled prompt's holes (the same for every column): from the first answer. */
+  get promptNotes(): readonly string[] {
+    const done = this.chosen.map((c) => this.outcomes[c.key]).find((o) => o?.status === 'done');
+    return done?.status === 'done' ? done.result.notes : [];
+  }
+
   toggle(key: string, isOn: boolean): void {
     this.isFirstChoice = false;
     this.selected = isOn ? [...this.selected.filter((k) => k !== key), key] : this.selected.filter((k) => k !== key);

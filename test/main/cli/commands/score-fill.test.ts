@@ -111,6 +111,7 @@ describe('spanfill fill (command)', () => {
     output: string;
     ids: number[];
     spans: { sentinel: number; text: string; isMissing: boolean }[];
+    notes: string[];
   }
 
   it('--json prints the filled text, marked text and spans; sampling is reproducible by seed', async () => {
@@ -143,6 +144,30 @@ describe('spanfill fill (command)', () => {
     const filled = jsonResult<Filled>(greedy.stdout);
     expect(text.stdout.split('\n')[0]).toBe(filled.marked);
     expect(text.stdout).toContain(`model output: ${JSON.stringify(filled.output)}`);
+    expect(filled.notes).toEqual([]);
+    expect(text.stdout).not.toContain('note:');
+    // Holes out of the order T5 was trained on get a note, in the text and in the JSON.
+    const swapped = await spanfill([
+      'fill',
+      '--model',
+      SPM,
+      '--max-new-tokens',
+      '8',
+      '--json',
+      'a <extra_id_1> b <extra_id_0>',
+    ]);
+    expect(jsonResult<Filled>(swapped.stdout).notes).toEqual([
+      expect.stringMatching(/^The holes are numbered <extra_id_1>, <extra_id_0> from left to right;/),
+    ]);
+    const swappedText = await spanfill([
+      'fill',
+      '--model',
+      SPM,
+      '--max-new-tokens',
+      '8',
+      'a <extra_id_1> b <extra_id_0>',
+    ]);
+    expect(swappedText.stdout).toMatch(/\n {2}note: The holes are numbered <extra_id_1>, <extra_id_0>/);
   });
 
   it('rejects conflicting or stray flags and names a missing model or tokenizer', async () => {

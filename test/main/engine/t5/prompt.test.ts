@@ -1,8 +1,9 @@
 // checkMaskedPrompt on its own, with a tokenizer of 3 sentinels: what counts as a hole, the
-// valid range named in the message, and which text is refused before any model runs.
+// valid range named in the message, and which text is refused before any model runs; and
+// promptNotes on valid holes T5 was not trained on.
 
 import { describe, expect, it } from 'vitest';
-import { checkMaskedPrompt, PromptError } from '../../../../src/main/engine/t5/prompt';
+import { checkMaskedPrompt, PromptError, promptNotes } from '../../../../src/main/engine/t5/prompt';
 
 const check = (prompt: string, sentinels = 3): void => checkMaskedPrompt(prompt, sentinels, 'tiny');
 
@@ -32,5 +33,30 @@ describe('checkMaskedPrompt', () => {
     expect(() => check('<extra_id_0>', 0)).toThrow('The tokenizer of tiny has no <extra_id_N> sentinels');
     expect(() => check('<extra_id_0> \udbff')).toThrow(PromptError);
     expect(() => check('<extra_id_0> \udbff\udfff')).not.toThrow(); // a valid pair (U+10FFFF)
+  });
+});
+
+describe('promptNotes', () => {
+  it('says nothing of holes numbered 0, 1, 2, … from left to right', () => {
+    expect(promptNotes('The <extra_id_0> walks in <extra_id_1> park <extra_id_2>')).toEqual([]);
+    expect(promptNotes('<extra_id_0>')).toEqual([]);
+  });
+
+  it('names holes out of that order', () => {
+    expect(promptNotes('a <extra_id_1> b <extra_id_0>')).toEqual([
+      'The holes are numbered <extra_id_1>, <extra_id_0> from left to right; T5 was trained on ' +
+        '<extra_id_0>, <extra_id_1>, … in order, so it may fill these less well',
+    ]);
+    expect(promptNotes('a <extra_id_2>')[0]).toMatch(/^The holes are numbered <extra_id_2> from left to right/);
+  });
+
+  it('names a number used twice (before any order)', () => {
+    expect(promptNotes('<extra_id_1> <extra_id_0> <extra_id_0>')).toEqual([
+      '<extra_id_0> is used more than once; the model writes one span per number, so give each hole its own ' +
+        '(<extra_id_0>, <extra_id_1>, … from left to right)',
+    ]);
+    expect(promptNotes('<extra_id_0><extra_id_1><extra_id_0><extra_id_1>')[0]).toMatch(
+      /^<extra_id_0>, <extra_id_1> are used more than once;/,
+    );
   });
 });
