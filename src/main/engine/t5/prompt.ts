@@ -1,9 +1,10 @@
 // Checking a masked prompt before `fill` runs the model: well-formed text, at least one
 // <extra_id_N> hole, and every hole one of the tokenizer's sentinels; and notes on holes the
-// model can fill but was never trained on (numbered out of order, or one number twice). Without these checks an
-// empty or hole-less prompt generated 32 tokens without a word and <extra_id_99999> was
-// tokenized as plain text and reported as "no output" (issue #9). Text only: the counts come
-// from the tokenizer (engine/data/tokenizer.ts); the length cap is input-limits.ts.
+// model can fill but was never trained on (numbered out of order, or one number twice).
+// Without these checks an empty or hole-less prompt generated 32 tokens without a word and
+// <extra_id_99999> was tokenized as plain text and reported as "no output" (issue #9). Text
+// only: the counts come from the tokenizer (engine/data/tokenizer.ts); the length cap is
+// input-limits.ts.
 
 export class PromptError extends Error {
   override name = 'PromptError';
