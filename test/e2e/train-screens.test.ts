@@ -196,6 +196,9 @@ describe('Train and Runs screens', () => {
     await expect(page.getByTestId('run-step').textContent()).resolves.toContain('step 60 / 60 (100 %)');
     // Checkpoints at 30 and 60, each with the validation loss measured at its step.
     await expect(page.getByTestId('run-checkpoints').locator('tbody tr').count()).resolves.toBe(2);
+    await expect(page.getByTestId('run-disk').textContent()).resolves.toMatch(
+      /takes \d+(\.\d)? (KiB|MiB) on disk; it keeps the last \d+ checkpoints? and the best/,
+    );
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toMatch(/60\d\.\d+/);
     await scrollToTop();
     await shot('04-run-completed');
@@ -468,7 +471,9 @@ describe('Train and Runs screens', () => {
     const sourceRow = page.getByTestId(`run-row-${source}`);
     await sourceRow.getByTestId('run-delete').click();
     await expect(sourceRow.getByTestId('run-delete-question').textContent()).resolves.toMatch(
-      new RegExp(`${source} step ${step} on notes\\.txt continued from them and could not be resumed`),
+      new RegExp(
+        `and its checkpoints \\(\\d+(\\.\\d)? (KiB|MiB)\\)\\? .*${source} step ${step} on notes\\.txt continued from them and could not be resumed`,
+      ),
     );
     await sourceRow.getByRole('button', { name: 'Keep' }).click();
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);

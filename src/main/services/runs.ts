@@ -18,6 +18,7 @@ import type {
 } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
+import { directoryBytes } from '../engine/hub/cache';
 import { listCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { TrainerEvent } from '../engine/train/progress';
@@ -189,7 +190,8 @@ export class RunService {
     const row = this.mustGet(id);
     const last: Record<string, number> = {};
     for (const [name, points] of this.repo.metrics(id)) last[name] = points[points.length - 1].value;
-    return { ...this.summary(row), config: row.config, checkpoints: this.checkpoints(id), last };
+    const diskBytes = directoryBytes(this.runDir(id));
+    return { ...this.summary(row), config: row.config, checkpoints: this.checkpoints(id), last, diskBytes };
   }
 
   /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */

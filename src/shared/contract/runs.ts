@@ -293,6 +293,8 @@ export interface RunDetail extends RunSummary {
   readonly checkpoints: readonly RunCheckpoint[];
   /** The latest value of each metric. */
   readonly last: Readonly<Record<string, number>>;
+  /** What the run's folder takes on disk (its checkpoints, mostly): what deleting it frees. */
+  readonly diskBytes: number;
 }
 
 export interface MetricPoint {

@@ -3,6 +3,7 @@
 // (status, progress, metrics, checkpoint) and what the store keeps of them; pause and resume;
 // a run left 'running' by a dead process becomes interrupted at start-up; a second trainer on
 // the same data directory is refused naming the process that holds it.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,7 +76,7 @@ describe('runs service: refused configurations', () => {
 
 describe('runs service: a run', () => {
   it('emits status, progress, metrics and checkpoint events and stores them', async () => {
-    const { app, datasetId } = await setUp();
+    const { app, datasetId, dataDir } = await setUp();
     const events: { name: EventName; payload: EventMap[EventName] }[] = [];
     app.events.subscribe((name, payload) => events.push({ name, payload }));
     const started = await app.runs.start(base(datasetId));
@@ -105,6 +106,17 @@ describe('runs service: a run', () => {
     expect(stored.map((c) => c.step)).toEqual([4, 8, 10]); // keepLast 3
     expect(stored.filter((c) => c.isBest)).toHaveLength(1);
     expect(stored.find((c) => c.step === 10)?.eval?.loss).toBe(series['eval.loss'].at(-1)?.value);
+    // What the run takes on disk: every file under its folder, as find(1) sizes them.
+    const sizes = execFileSync('find', [join(dataDir, 'runs', started.id), '-type', 'f', '-printf', '%s\\n'], {
+      encoding: 'utf8',
+    });
+    const onDisk = sizes
+      .trim()
+      .split('\n')
+      .map(Number)
+      .reduce((a, b) => a + b, 0);
+    expect(app.runs.get(started.id).diskBytes).toBe(onDisk);
+    expect(onDisk).toBeGreaterThan(0);
   });
 
   it("takes a registered model's name and a renamed dataset's name into its default name", async () => {

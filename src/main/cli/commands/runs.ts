@@ -9,6 +9,7 @@ import { describeMemorySplit } from '../../../shared/contract/runs';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatDuration } from './train-case';
+import { formatBytes } from './models';
 import { followRun } from './train';
 
 type RunsResult =
@@ -43,6 +44,7 @@ export function renderShow(run: RunDetail): string {
     ['provider', run.provider ?? '-'],
     ['started', localTimestamp(run.createdAt)],
     ['elapsed', formatDuration(run.elapsedMs)],
+    ['disk', formatBytes(run.diskBytes)],
   ];
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);
   if (run.error) pairs.push(['error', run.error]);

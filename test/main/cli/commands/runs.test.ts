@@ -38,6 +38,7 @@ const run: RunDetail = {
     { step: 740, path: '/d/runs/r-749cb820/checkpoints/step-00000740', isBest: false, eval: null, createdAt: '' },
   ],
   last: { loss: 2.220703125, tokensPerSecond: 23942.719628313585, 'eval.spanExactMatch': 0 },
+  diskBytes: 2_345_000_000,
 };
 
 describe('runs show', () => {
@@ -51,6 +52,7 @@ describe('runs show', () => {
     expect(text).toContain('  step 740  /d/runs/r-749cb820/checkpoints/step-00000740');
     expect(text).toMatch(/^elapsed +22s$/m);
     expect(text).toMatch(/^started +2026-12-01 13:05$/m);
+    expect(text).toMatch(/^disk +2\.3 GB$/m);
   });
 });
 
