@@ -13,6 +13,7 @@ import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
 import { WordMemo } from './wordMemo';
 import { planWordMemo } from './wordMemoPlan';
+import { errorMessage } from '../../../shared/errors';
 
 /**
  * The files a model folder keeps its tokenizer in (Hugging Face's names), each copied when
@@ -25,7 +26,6 @@ export const TOKENIZER_FILES = [
   'spiece.model',
   'added_tokens.json',
 ] as const;
-import { errorMessage } from '../../../shared/errors';
 
 export interface TextTokenizer {
   /** Shown to people: the model folder name, or "bytes (ByT5 layout)". */

@@ -1,9 +1,10 @@
 // What the Playground keeps in this browser profile's localStorage, read back: the prompt
 // history (the last prompts filled) and the screen as it was left — the prompt, the chosen
 // columns, and the folders and checkpoints added as columns — so a reload, or the app started
-// again, opens it as it was. NOTE: localStorage, not the store: a convenience of one person at one screen that
-// nothing else reads. What is read back is checked field by field; anything else is dropped.
-// (The store, playground.svelte.ts, reads and writes localStorage; this module only parses.)
+// again, opens it as it was. NOTE: localStorage, not the store: a convenience of one person at
+// one screen that nothing else reads. What is read back is checked field by field; anything
+// else is dropped. (The store, playground.svelte.ts, reads and writes localStorage; this module
+// only parses.)
 
 import type { ModelChoice } from './modelChoices';
 
