@@ -10,7 +10,8 @@ import { generateCorpus } from './benchCorpus';
 import { buildStandInTokenizer } from './benchTokenizer';
 import { importDocuments, type ImportProgress } from './import';
 import { TokenCacheWriter } from './tokenCache';
-import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from './tokenizer';
+import type { TextTokenizer } from './tokenizer';
+import { openTokenizer } from './tokenizerRegistry';
 import type { WordMemoStats } from './wordMemo';
 
 /** The tokenizer argument that asks for the stand-in T5 tokenizer (benchTokenizer.ts). */
@@ -90,8 +91,7 @@ export async function benchImport(options: BenchImportOptions): Promise<BenchImp
   const importSeconds = (performance.now() - t0) / 1000;
 
   const tokenizerSpec = await benchTokenizerSpec(options.tokenizer);
-  const tokenizer: TextTokenizer =
-    tokenizerSpec === 'bytes' ? createByteTokenizer() : await loadHfTokenizer(tokenizerSpec);
+  const tokenizer = await openTokenizer(tokenizerSpec);
   const limit = (options.tokenizeMB ?? options.sizeMB) * 1048576;
   t0 = performance.now();
   const pass = await tokenizePass(file, tokenizer, limit, options.signal, progress('tokenize'));

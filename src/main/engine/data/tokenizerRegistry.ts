@@ -9,6 +9,11 @@ import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from './toke
 
 export const BYTE_TOKENIZER_NAME = 'bytes';
 
+/** The tokenizer a name means: BYTE_TOKENIZER_NAME's byte-level one, else the model folder's tokenizer.json. */
+export async function openTokenizer(name: string): Promise<TextTokenizer> {
+  return name === BYTE_TOKENIZER_NAME ? createByteTokenizer() : loadHfTokenizer(name);
+}
+
 /** Size and modification time of the files a tokenizer is loaded from ('' when absent). */
 function fileStamp(dir: string): string {
   return ['tokenizer.json', 'tokenizer_config.json']
@@ -31,7 +36,7 @@ export class TokenizerRegistry {
     const stamp = key === BYTE_TOKENIZER_NAME ? '' : fileStamp(key);
     const known = this.loaded.get(key);
     if (known !== undefined && known.stamp === stamp) return known.tokenizer;
-    const tokenizer = key === BYTE_TOKENIZER_NAME ? Promise.resolve(createByteTokenizer()) : loadHfTokenizer(key);
+    const tokenizer = openTokenizer(key);
     const entry = { stamp, tokenizer };
     // A failed load is not cached: the folder may be fixed and tried again.
     tokenizer.catch(() => {

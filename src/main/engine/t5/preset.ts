@@ -10,13 +10,11 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PRESET_PREFIX } from '../../../shared/contract/runs';
 import { errorMessage } from '../../../shared/errors';
-import { createByteTokenizer, loadHfTokenizer, TOKENIZER_FILES, type TextTokenizer } from '../data/tokenizer';
+import { TOKENIZER_FILES, type TextTokenizer } from '../data/tokenizer';
+import { BYTE_TOKENIZER_NAME, openTokenizer } from '../data/tokenizerRegistry';
 import { FOLDER_FORMAT, materializeFolder, materializeRandomModel, writeByteTokenizer } from './builtin';
 import { t5Preset, type T5Config } from './config';
 import { saveT5Config } from './weights';
-
-/** The `tokenizer` value that means the byte-level (ByT5 layout) tokenizer. */
-export const BYTES_TOKENIZER = 'bytes';
 
 /** The tokenizer, not the preset, is at fault (callers name the `tokenizer` field). */
 export class PresetTokenizerError extends Error {}
@@ -26,13 +24,13 @@ function presetConfig(model: string, tokenizer: TextTokenizer, tokenizerSpec: st
   const shape = t5Preset(model.slice(PRESET_PREFIX.length));
   if (tokenizer.sentinelCount < 1)
     throw new PresetTokenizerError(
-      `tokenizer ${tokenizerSpec} has no <extra_id_N> sentinel tokens, which span corruption needs; use a T5 tokenizer's folder or ${BYTES_TOKENIZER}`,
+      `tokenizer ${tokenizerSpec} has no <extra_id_N> sentinel tokens, which span corruption needs; use a T5 tokenizer's folder or ${BYTE_TOKENIZER_NAME}`,
     );
   for (let n = 0; n < tokenizer.sentinelCount; n++) {
     const id = tokenizer.sentinelId(n);
     if (id >= tokenizer.vocabSize || id === tokenizer.padId || id === tokenizer.eosId)
       throw new PresetTokenizerError(
-        `tokenizer ${tokenizerSpec}: <extra_id_${n}> has id ${id}, which does not fit its vocabulary of ${tokenizer.vocabSize} (or is pad/EOS); use a T5 tokenizer's folder or ${BYTES_TOKENIZER}`,
+        `tokenizer ${tokenizerSpec}: <extra_id_${n}> has id ${id}, which does not fit its vocabulary of ${tokenizer.vocabSize} (or is pad/EOS); use a T5 tokenizer's folder or ${BYTE_TOKENIZER_NAME}`,
       );
   }
   return {
@@ -46,17 +44,17 @@ function presetConfig(model: string, tokenizer: TextTokenizer, tokenizerSpec: st
 
 /** What a preset folder is made of: the config, the tokenizer, and how to write its files. */
 async function presetSource(model: string, tokenizerSpec: string) {
-  const isBytes = tokenizerSpec === BYTES_TOKENIZER;
+  const isBytes = tokenizerSpec === BYTE_TOKENIZER_NAME;
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = isBytes ? createByteTokenizer() : await loadHfTokenizer(tokenizerSpec);
+    tokenizer = await openTokenizer(tokenizerSpec);
   } catch (error) {
     throw new PresetTokenizerError(errorMessage(error));
   }
   return {
     config: presetConfig(model, tokenizer, tokenizerSpec),
     tokenizer,
-    marker: { tokenizer: isBytes ? BYTES_TOKENIZER : resolve(tokenizerSpec) },
+    marker: { tokenizer: isBytes ? BYTE_TOKENIZER_NAME : resolve(tokenizerSpec) },
     writeTokenizer: (out: string): void => {
       if (isBytes) return writeByteTokenizer(out, 1024);
       for (const file of TOKENIZER_FILES)
