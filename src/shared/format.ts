@@ -1,5 +1,6 @@
-// Counts and sizes in words, for messages from the engine, the services, the server and the
-// screens alike: "1 document", "20,000 documents" (never "document(s)"); "1.5 GiB", "512 bytes".
+// Counts, sizes and durations in words, for messages from the engine, the services, the server,
+// the CLI and the screens alike: "1 document", "20,000 documents" (never "document(s)");
+// "1.5 GiB", "512 bytes"; "3 min 20 s".
 
 /** The count with thousands separators and the noun, with an s unless the count is 1. */
 export function plural(count: number, noun: string): string {
@@ -17,4 +18,13 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "45 s", "3 min 20 s", "2 h 5 min". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -1,6 +1,6 @@
-// shared/format.ts: a count's noun and thousands separators; sizes in binary units.
+// shared/format.ts: a count's noun and thousands separators; sizes in binary units; durations.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, plural } from '../../src/shared/format';
+import { formatBytes, formatDuration, plural } from '../../src/shared/format';
 
 describe('plural', () => {
   it('adds an s to the noun unless the count is 1, and separates thousands', () => {
@@ -17,5 +17,14 @@ describe('formatBytes', () => {
     expect(formatBytes(12 * 2 ** 20)).toBe('12.0 MiB');
     expect(formatBytes(1.5 * 2 ** 30)).toBe('1.5 GiB');
     expect(formatBytes(3 * 2 ** 50)).toBe('3072.0 TiB');
+  });
+});
+
+describe('formatDuration', () => {
+  it('seconds, then minutes and seconds, then hours and minutes; never negative', () => {
+    expect(formatDuration(45_400)).toBe('45 s');
+    expect(formatDuration(200_000)).toBe('3 min 20 s');
+    expect(formatDuration(7_500_000)).toBe('2 h 5 min');
+    expect(formatDuration(-20)).toBe('0 s');
   });
 });

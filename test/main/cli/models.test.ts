@@ -65,10 +65,10 @@ describe('spanfill models', () => {
     fs.writeFileSync(path.join(root, 't5-small-aaaa', 'model.safetensors'), Buffer.alloc(2000));
     const cache = await cli(['models', 'cache', ...data]);
     expect(cache.stdout).toContain(
-      `From-scratch starting points ${root}: 2.0 kB in 1 folder (\`spanfill models cache rm-scratch\` deletes them; runs rebuild their own)`,
+      `From-scratch starting points ${root}: 2.0 KiB in 1 folder (\`spanfill models cache rm-scratch\` deletes them; runs rebuild their own)`,
     );
     const rm = await cli(['models', 'cache', 'rm-scratch', ...data]);
-    expect(rm.stdout.trim()).toBe('Deleted 1 from-scratch starting point: 2.0 kB freed');
+    expect(rm.stdout.trim()).toBe('Deleted 1 from-scratch starting point: 2.0 KiB freed');
     expect(fs.existsSync(root)).toBe(false);
     const bad = await cli(['models', 'cache', 'rm-scratch', 'extra', ...data]);
     expect(bad.code).toBe(exitCodes.usage);
@@ -117,6 +117,6 @@ describe('spanfill models', () => {
       expect(run.code).toBe(exitCodes.usage);
     }
     const catalog = await cli(['models', 'catalog', ...data]);
-    expect(catalog.stdout).toMatch(/^google-t5\/t5-small\s+61M\s+~242 MB\s+apache-2.0/);
+    expect(catalog.stdout).toMatch(/^google-t5\/t5-small\s+61M\s+~230.8 MiB\s+apache-2.0/);
   });
 });

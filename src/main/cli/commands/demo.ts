@@ -16,7 +16,8 @@ import { heldOutSentences } from '../../resources';
 import type { DemoScore } from '../../services/demoScore';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
-import { formatBytes, withPullProgress } from './models';
+import { formatBytes } from '../../../shared/format';
+import { withPullProgress } from './models';
 import { startServing } from './serve';
 import { renderPreview, withTokenizingProgress } from './mask';
 

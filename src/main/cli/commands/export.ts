@@ -18,7 +18,7 @@ import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { resolveModelArgument, runCheckpointFlag } from '../model-arg';
 import type { ProgressBar } from '../output';
-import { formatBytes } from './models';
+import { formatBytes } from '../../../shared/format';
 
 /** The source: a folder (--model, --checkpoint DIR) or a run (--run ID, --checkpoint best|last|STEP). */
 function sourceFrom(

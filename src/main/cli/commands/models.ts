@@ -15,7 +15,7 @@ import type {
 import type { ModelService } from '../../services/models';
 import { defineCommand, UsageError, type CommandContext } from '../command';
 import type { ProgressBar } from '../output';
-import { plural } from '../../../shared/format';
+import { formatBytes, plural } from '../../../shared/format';
 
 type ModelsResult =
   | { readonly action: 'list'; readonly models: readonly ModelSummary[] }
@@ -128,18 +128,6 @@ export async function withPullProgress<T>(context: CommandContext, work: () => P
   }
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 function describeSource(m: ModelSummary): string {
   const s = m.source;
   if (s.kind === 'hub') return `hub ${s.repoId}@${s.revision} (${s.commit.slice(0, 12)})`;
@@ -150,7 +138,7 @@ function describeSource(m: ModelSummary): string {
 function renderModel(m: ModelSummary): string {
   const params = m.parameterCount === null ? '-' : `${(m.parameterCount / 1e6).toFixed(1)}M`;
   const gone = m.isAvailable ? '' : '  (missing on disk)';
-  return `${m.id}  ${(m.modelType ?? '-').padEnd(4)} ${params.padStart(8)}  ${formatBytes(m.sizeBytes).padStart(8)}  ${m.name}  [${describeSource(m)}]${gone}`;
+  return `${m.id}  ${(m.modelType ?? '-').padEnd(4)} ${params.padStart(8)}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.name}  [${describeSource(m)}]${gone}`;
 }
 
 function renderModels(r: ModelsResult): string {
@@ -164,7 +152,7 @@ function renderModels(r: ModelsResult): string {
         .map((c) => {
           const pulled = c.modelId === null ? '' : `  (pulled: ${c.modelId})`;
           const caveat = c.caveat === null ? '' : `\n    note: ${c.caveat}`;
-          return `${c.repoId.padEnd(22)} ${`${(c.parameters / 1e6).toFixed(0)}M`.padStart(5)}  ${`~${formatBytes(c.approximateBytes)}`.padStart(8)}  ${c.license}  ${c.description}${pulled}${caveat}`;
+          return `${c.repoId.padEnd(22)} ${`${(c.parameters / 1e6).toFixed(0)}M`.padStart(5)}  ${`~${formatBytes(c.approximateBytes)}`.padStart(11)}  ${c.license}  ${c.description}${pulled}${caveat}`;
         })
         .join('\n');
     case 'pull': {
@@ -187,7 +175,7 @@ function renderModels(r: ModelsResult): string {
       for (const repo of r.repos) {
         const partial = repo.partialBytes > 0 ? `, ${formatBytes(repo.partialBytes)} partial` : '';
         lines.push(
-          `  ${repo.repoId.padEnd(30)} ${formatBytes(repo.bytes).padStart(8)}  ${plural(repo.snapshots.length, 'snapshot')}${partial}`,
+          `  ${repo.repoId.padEnd(30)} ${formatBytes(repo.bytes).padStart(10)}  ${plural(repo.snapshots.length, 'snapshot')}${partial}`,
         );
       }
       const scratch = r.scratch;

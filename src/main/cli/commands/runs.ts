@@ -8,8 +8,7 @@ import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contr
 import { describeMemorySplit } from '../../../shared/contract/runs';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
-import { formatDuration } from './train-case';
-import { formatBytes } from './models';
+import { formatBytes, formatDuration } from '../../../shared/format';
 import { followRun } from './train';
 
 type RunsResult =

@@ -7,13 +7,6 @@ import type { CommandContext } from '../command';
 import { UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
 
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 /** A number flag, or undefined when absent; a usage error naming the flag when not a number. */
 export function optionalNumber(context: CommandContext, flag: string): number | undefined {
   const raw = context.string(flag);

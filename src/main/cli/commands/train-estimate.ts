@@ -5,8 +5,7 @@
 import { describePasses } from '../../../shared/contract/runEstimate';
 import type { RunEstimate, RunRequest } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
-import { formatBytes } from './models';
-import { formatDuration } from './train-case';
+import { formatBytes, formatDuration } from '../../../shared/format';
 
 export async function estimateRun(context: CommandContext, config: RunRequest) {
   const timeSteps = context.flag('time-steps');

@@ -1,14 +1,5 @@
-// Numbers in words for the screens: durations, metric values, times. Counts and byte sizes,
+// Numbers in words for the screens: metric values, times. Counts, byte sizes and durations,
 // which the main process writes too, are in shared/format.ts.
-
-/** "45 s", "3 min 20 s", "2 h 5 min". */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
 
 /** A loss or rate with four significant digits; '–' when missing. */
 export function formatMetric(value: number | null | undefined): string {

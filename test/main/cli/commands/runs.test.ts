@@ -50,15 +50,15 @@ describe('runs show', () => {
     expect(text).toContain('  step 600  eval.loss 2.1138  /d/runs/r-749cb820/checkpoints/step-00000600');
     expect(text).toContain('  step 700 (best)  eval.loss 2.10313  /d/runs/r-749cb820/checkpoints/step-00000700');
     expect(text).toContain('  step 740  /d/runs/r-749cb820/checkpoints/step-00000740');
-    expect(text).toMatch(/^elapsed +22s$/m);
+    expect(text).toMatch(/^elapsed +22 s$/m);
     expect(text).toMatch(/^started +2026-12-01 13:05$/m);
-    expect(text).toMatch(/^disk +2\.3 GB$/m);
+    expect(text).toMatch(/^disk +2\.2 GiB$/m);
   });
 });
 
 describe('runs list', () => {
   it('prints one line per run with its status, local start time, progress and time trained', () => {
-    expect(renderList([run])).toBe('r-749cb820  interrupted  2026-12-01 13:05  step 740/3000  22s  tiny on Sample');
+    expect(renderList([run])).toBe('r-749cb820  interrupted  2026-12-01 13:05  step 740/3000  22 s  tiny on Sample');
     expect(renderList([{ ...run, createdAt: 'garbled' }])).toContain('interrupted  -  step 740/3000');
   });
 });

@@ -42,7 +42,7 @@ describe('spanfill train --estimate', () => {
     expect(lines[0]).toBe(`steps   10 (${describePasses(estimate).text})`);
     expect(lines[1]).toBe(`tokens  ${estimate.tokensPerStep} per step (input and target), batch 2`);
     expect(lines[2]).toMatch(
-      /^memory {2}about [\d.]+ [kMG]B for one step, budget [\d.]+ [kMG]B \(free memory less a margin\)$/,
+      /^memory {2}about [\d.]+ [KMG]iB for one step, budget [\d.]+ [KMG]iB \(free memory less a margin\)$/,
     );
     expect(lines.at(-1)).toMatch(/^time {4}no earlier run .*: time a few steps now/);
 
@@ -50,7 +50,7 @@ describe('spanfill train --estimate', () => {
     expect(timed.code).toBe(0);
     expect(timed.stderr).toContain('timing a few training steps of this shape in the engine host…');
     expect(timed.stdout.trimEnd().split('\n').at(-1)).toMatch(
-      /^time {4}about \d+s: [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; validation and checkpoints add to it$/,
+      /^time {4}about \d+ s: [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; validation and checkpoints add to it$/,
     );
     expect(runCount(dataDir)).toBe(0);
   }, 120_000);

@@ -1,15 +1,9 @@
 // Numbers in words on the Train and Runs screens.
 
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatEval, formatMetric, formatWhen } from '../../../../src/renderer/src/lib/format';
+import { formatEval, formatMetric, formatWhen } from '../../../../src/renderer/src/lib/format';
 
 describe('format', () => {
-  it('durations', () => {
-    expect(formatDuration(45_400)).toBe('45 s');
-    expect(formatDuration(200_000)).toBe('3 min 20 s');
-    expect(formatDuration(7_500_000)).toBe('2 h 5 min');
-  });
-
   it('a loss with four significant digits, a tiny one in exponent form, a missing one as a dash', () => {
     expect(formatMetric(2.1031345480836796)).toBe('2.103');
     expect(formatMetric(0.000123)).toBe('1.23e-4');
