@@ -20,7 +20,8 @@ import {
   type TokenCacheWriteResult,
 } from '../engine/data/tokenCache';
 import type { TextTokenizer } from '../engine/data/tokenizer';
-import { BYTE_TOKENIZER_NAME, type TokenizerRegistry } from '../engine/data/tokenizerRegistry';
+import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
+import type { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import { datasetTokenDir } from './datasetFiles';
 import type { HostRequester } from './engine-host';

@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BYTE_TOKENIZER_NAME } from '../engine/data/tokenizerRegistry';
+import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
 import type { ModelService } from './models';
 
 export type ModelResolver = Pick<ModelService, 'resolve'>;

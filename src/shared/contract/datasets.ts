@@ -86,9 +86,12 @@ export interface DatasetRemoved {
   readonly tokenCaches: number;
 }
 
+/** The name that means the byte-level (ByT5-layout) tokenizer wherever a tokenizer is named. */
+export const BYTE_TOKENIZER_NAME = 'bytes';
+
 /**
- * `model`: "bytes" for the byte-level tokenizer, a model folder with tokenizer.json, or a model
- * id or name the models service knows (services/modelReference.ts).
+ * `model`: BYTE_TOKENIZER_NAME for the byte-level tokenizer, a model folder with tokenizer.json,
+ * or a model id or name the models service knows (services/modelReference.ts).
  */
 const model = z.string().min(1);
 

@@ -5,9 +5,8 @@
 
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from './tokenizer';
-
-export const BYTE_TOKENIZER_NAME = 'bytes';
 
 /** The tokenizer a name means: BYTE_TOKENIZER_NAME's byte-level one, else the model folder's tokenizer.json. */
 export async function openTokenizer(name: string): Promise<TextTokenizer> {
