@@ -40,7 +40,7 @@ describe('spanfill import / datasets / mask', () => {
     expect(blank.stderr).toContain("field 'name': a name cannot be empty");
     expect((await cli(['datasets', 'rename', result.id, ...data])).code).toBe(exitCodes.usage);
     const show = await cli(['datasets', 'show', result.id, ...data]);
-    expect(show.stdout).toContain('Documents   2 (0 duplicates dropped)');
+    expect(show.stdout).toContain('Documents   2 (0 duplicates and 0 empty dropped)');
     expect(show.stdout).toMatch(new RegExp(`\nImported {4}${stamp}\n`));
     expect(show.stdout).toContain('#0 (37 chars) "The cute dog walks in the green park."');
     // Token stats for a tokenizer: bytes = UTF-8 bytes of the two documents; 32 → 34 raw (golden table).

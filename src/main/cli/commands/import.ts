@@ -3,6 +3,7 @@
 // as it was. The work is app.datasets.import (services/datasetImport.ts over engine/data/import.ts).
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
+import { plural } from '../../../shared/format';
 import { SPLIT_MODES } from '../../engine/data/documents';
 import { defineCommand, UsageError } from '../command';
 import { choiceOption } from '../options';
@@ -78,7 +79,10 @@ export function renderDataset(ds: DatasetSummary): string {
   ];
   if (s !== null) {
     pairs.push(
-      ['Documents', `${s.documents} (${s.duplicatesDropped} duplicates dropped)`],
+      [
+        'Documents',
+        `${s.documents} (${plural(s.duplicatesDropped, 'duplicate')} and ${s.emptyDropped.toLocaleString('en')} empty dropped)`,
+      ],
       ['Characters', String(s.characters)],
       ['Bytes', String(s.bytes)],
       ['Split', `${s.split.trainDocuments} train / ${s.split.validationDocuments} validation`],

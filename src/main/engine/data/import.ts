@@ -160,7 +160,6 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
       `No text to import in ${paths.join(', ')}${totals.duplicates > 0 ? ' (every document was a duplicate)' : ''}`,
     );
   }
-  if (totals.duplicates > 0) warnings.push(`Dropped ${plural(totals.duplicates, 'exact duplicate document')}`);
   const cutWarning = describeCuts(totals.cuts, options.maxDocumentChars ?? 1_000_000);
   if (cutWarning !== null) warnings.push(cutWarning);
   return {
