@@ -6,79 +6,19 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { contractMessages } from '../../../shared/contract/issues';
 import type { RunEstimate, RunPresetName, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
-import { RUN_PRESETS, runCalls } from '../../../shared/contract/runs';
-import { describeIssues } from '../../services/dispatch';
-import type { CommandContext, OptionSpec } from '../command';
+import { RUN_PRESETS } from '../../../shared/contract/runs';
+import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
-import { optionalNumber, trainCase } from './train-case';
+import { trainCase } from './train-case';
+import { configFromFlags, fieldOptions, parseRunFlags } from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../../shared/contract/runs';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 
-/** Run configuration fields set by a flag of the same name in kebab case, and how to read it. */
-const NUMBER_FIELDS = [
-  'inputLength',
-  'noiseDensity',
-  'meanSpanLength',
-  'dataSeed',
-  'batchSize',
-  'accumulation',
-  'stepsPerCall',
-  'lr',
-  'warmupSteps',
-  'weightDecay',
-  'maxSteps',
-  'epochs',
-  'evalEvery',
-  'checkpointEvery',
-  'keepLast',
-  'seed',
-  'threads',
-] as const;
-const TEXT_FIELDS = ['masking', 'mask', 'schedule', 'provider', 'name'] as const;
-/** Fields whose flag is not their kebab-case name. */
-const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget' };
-
 const absoluteIfFolder = (model: string): string => (existsSync(model) ? path.resolve(model) : model);
-
-const kebab = (field: string): string => FLAG_OF[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-function fieldOptions(): Record<string, OptionSpec> {
-  const out: Record<string, OptionSpec> = {};
-  for (const field of [...NUMBER_FIELDS, ...TEXT_FIELDS])
-    out[kebab(field)] = { type: 'string', placeholder: 'X', description: `run configuration ${field}` };
-  return out;
-}
-
-/** The run configuration the flags describe (unchecked; the contract's schema checks it). */
-function configFromFlags(context: CommandContext): RunRequestInput {
-  const config: Record<string, unknown> = {};
-  for (const field of [...NUMBER_FIELDS, 'memoryBudgetMiB']) config[field] = optionalNumber(context, kebab(field));
-  for (const field of TEXT_FIELDS) config[field] = context.string(kebab(field));
-  const optimizer = context.string('optimizer');
-  if (optimizer !== undefined) config.optimizer = { kind: optimizer };
-  const clip = context.string('clip-norm');
-  if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
-  const dropout = context.string('dropout');
-  if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
-  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
-  return config as RunRequestInput;
-}
-
-/** Checks a configuration with the contract's schema; a bad field is named by its flag. */
-export function parseRunFlags(input: RunRequestInput) {
-  const parsed = runCalls.start.args.safeParse({ config: input }, { error: contractMessages });
-  if (parsed.success) return parsed.data.config;
-  const issue = parsed.error.issues[0];
-  const field = issue.path[1];
-  if (issue.code === 'unrecognized_keys' || typeof field !== 'string')
-    throw new UsageError(describeIssues('train', parsed.error.issues));
-  throw new UsageError(`--${kebab(field)}: ${issue.message.replace(/^Invalid input: /, '')}`);
-}
 
 function progressLine(event: {
   step: number;

@@ -1,0 +1,120 @@
+// `spanfill train`'s run-configuration flags: one per field of the run configuration
+// (src/shared/contract/runs.ts) in kebab case, each with a line of help whose default, choices
+// and preset values are read from the contract's schema and presets (so the help cannot drift
+// from what a run gets), and the configuration the given flags describe.
+
+import { z } from 'zod';
+import { contractMessages } from '../../../shared/contract/issues';
+import type { RunConfigInput, RunRequestInput } from '../../../shared/contract/runs';
+import { RUN_PRESETS, runCalls, runConfigSchema, runPresets } from '../../../shared/contract/runs';
+import { describeIssues } from '../../services/dispatch';
+import type { CommandContext, OptionSpec } from '../command';
+import { UsageError } from '../command';
+import { optionalNumber } from './train-case';
+
+type Field = keyof RunConfigInput;
+
+/** Fields read as numbers: what each means, and its placeholder (N: a whole number). */
+const NUMBER_FIELDS: Partial<Record<Field, readonly [placeholder: string, meaning: string]>> = {
+  inputLength: ['N', 'Tokens in each training input, sentinels included'],
+  noiseDensity: ['X', 'Share of the tokens masked, in (0, 1)'],
+  meanSpanLength: ['X', 'Mean length of a masked span, in tokens'],
+  dataSeed: ['N', 'Seed of the span masks and the shuffle'],
+  batchSize: ['N', 'Examples per optimizer step'],
+  accumulation: ['N', 'Micro-batches per step, their gradients summed'],
+  stepsPerCall: ['N', 'Optimizer steps per engine call; the step count and intervals must be multiples of it'],
+  lr: ['X', 'Peak learning rate'],
+  warmupSteps: ['N', 'Steps of linear warm-up to the peak rate'],
+  weightDecay: ['X', 'AdamW weight decay, none on norms and bias tables'],
+  maxSteps: ['N', 'Optimizer steps to train, or --epochs'],
+  epochs: ['X', 'Passes over the training examples, or --max-steps'],
+  evalEvery: ['N', 'Validate every N steps and at the end; 0: at the end only'],
+  checkpointEvery: ['N', 'Save a checkpoint every N steps and at the end; 0: at the end only'],
+  keepLast: ['N', 'The last N checkpoints are kept, and the best'],
+  seed: ['N', 'Seed of the dropout and of random weights'],
+  threads: ['N', 'onnxruntime CPU threads; 0: one per core'],
+};
+
+/** Fields read as text; a choice field's choices come from its schema. */
+const TEXT_FIELDS: Partial<Record<Field, readonly [placeholder: string, meaning: string]>> = {
+  masking: ['MODE', 'Documents joined and cut into inputs, or each masked alone'],
+  mask: ['MODE', 'New masks each pass, or the same masks every pass'],
+  schedule: ['NAME', 'Learning-rate schedule after the warm-up'],
+  provider: ['NAME', 'Where the run trains'],
+  name: ['TEXT', 'The run name; without it "MODEL on DATASET"'],
+};
+
+/** Fields a run takes from the saved settings (the Settings screen) when not given. */
+const FROM_SETTINGS: ReadonlySet<Field> = new Set(['provider', 'threads']);
+
+/** Fields whose flag is not their kebab-case name. */
+const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget' };
+
+/** The flag of a run configuration field: --input-length for inputLength. */
+export const flagOf = (field: string): string =>
+  FLAG_OF[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** "constant, linear, cosine or inverseSqrt". */
+const orList = (items: readonly string[]): string =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+
+/** What the schema fills in for a field left out (undefined: nothing), and its choices if it has any. */
+function schemaFacts(field: Field): { fallback: unknown; choices: readonly string[] | null } {
+  const schema = runConfigSchema.shape[field];
+  const parsed = schema.safeParse(undefined);
+  const inner = schema instanceof z.ZodDefault ? schema.unwrap() : schema;
+  return {
+    fallback: parsed.success ? parsed.data : undefined,
+    choices: inner instanceof z.ZodEnum ? (inner.options as string[]) : null,
+  };
+}
+
+/** A field's help line: its meaning, its choices, its default, and each preset's value where one sets it. */
+export function describeField(field: Field, meaning: string): string {
+  const { fallback, choices } = schemaFacts(field);
+  const text = choices ? `${meaning}: ${orList(choices)}` : meaning;
+  if (FROM_SETTINGS.has(field)) return `${text} (default: the saved settings)`;
+  const presets = RUN_PRESETS.filter((p) => ![undefined, fallback].includes(runPresets[p][field])).map(
+    (p) => `${p} ${String(runPresets[p][field])}`,
+  );
+  const facts = [
+    ...(fallback === undefined ? [] : [`default ${String(fallback)}`]),
+    ...(presets.length > 0 ? [`presets: ${presets.join(', ')}`] : []),
+  ];
+  return facts.length === 0 ? text : `${text} (${facts.join('; ')})`;
+}
+
+/** The run configuration flags, in the order of the tables above. */
+export function fieldOptions(): Record<string, OptionSpec> {
+  const out: Record<string, OptionSpec> = {};
+  for (const [field, [placeholder, meaning]] of Object.entries({ ...NUMBER_FIELDS, ...TEXT_FIELDS }))
+    out[flagOf(field)] = { type: 'string', placeholder, description: describeField(field as Field, meaning) };
+  return out;
+}
+
+/** The run configuration the flags describe (unchecked; the contract's schema checks it). */
+export function configFromFlags(context: CommandContext): RunRequestInput {
+  const config: Record<string, unknown> = {};
+  for (const field of [...Object.keys(NUMBER_FIELDS), 'memoryBudgetMiB'])
+    config[field] = optionalNumber(context, flagOf(field));
+  for (const field of Object.keys(TEXT_FIELDS)) config[field] = context.string(flagOf(field));
+  const optimizer = context.string('optimizer');
+  if (optimizer !== undefined) config.optimizer = { kind: optimizer };
+  const clip = context.string('clip-norm');
+  if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
+  const dropout = context.string('dropout');
+  if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
+  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
+  return config as RunRequestInput;
+}
+
+/** Checks a configuration with the contract's schema; a bad field is named by its flag. */
+export function parseRunFlags(input: RunRequestInput) {
+  const parsed = runCalls.start.args.safeParse({ config: input }, { error: contractMessages });
+  if (parsed.success) return parsed.data.config;
+  const issue = parsed.error.issues[0];
+  const field = issue.path[1];
+  if (issue.code === 'unrecognized_keys' || typeof field !== 'string')
+    throw new UsageError(describeIssues('train', parsed.error.issues));
+  throw new UsageError(`--${flagOf(field)}: ${issue.message.replace(/^Invalid input: /, '')}`);
+}

@@ -1,0 +1,44 @@
+// train-flags.ts: a flag for every field of the run configuration, help that states the
+// contract's defaults, choices and preset values, and refusals that name the flag.
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../../../src/shared/contract/runs';
+import { trainCommand } from '../../../../src/main/cli/commands/train';
+import { flagOf, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
+import { UsageError } from '../../../../src/main/cli/command';
+
+/** Fields without a flag of their own name: the service sets memorySplit; --dataset gives datasetId. */
+const NOT_A_FLAG = new Set(['memorySplit', 'datasetId']);
+
+describe('train flags', () => {
+  it('has a described flag for every run configuration field the schema holds', () => {
+    const fields = Object.keys(runConfigSchema.shape).filter((f) => !NOT_A_FLAG.has(f));
+    expect(fields.length).toBeGreaterThan(20);
+    for (const field of fields) {
+      const option = trainCommand.options[flagOf(field)];
+      expect(option, `--${flagOf(field)} for ${field}`).toBeDefined();
+      expect(option.description).not.toMatch(/^run configuration/);
+    }
+  });
+
+  it("states the schema's default, its choices and the presets that differ from it", () => {
+    const help = (flag: string) => trainCommand.options[flag].description;
+    expect(help('input-length')).toBe(
+      'Tokens in each training input, sentinels included (default 128; presets: quick 64, standard 512)',
+    );
+    expect(help('schedule')).toBe(
+      'Learning-rate schedule after the warm-up: constant, linear, cosine or inverseSqrt (default linear)',
+    );
+    expect(help('max-steps')).toBe('Optimizer steps to train, or --epochs (presets: quick 200, standard 10000)');
+    expect(help('provider')).toBe('Where the run trains: cpu, cuda, webgpu or dml (default: the saved settings)');
+    expect(help('name')).toBe('The run name; without it "MODEL on DATASET"');
+  });
+
+  it('names the flag, not the field, of a value the contract refuses', () => {
+    expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, noiseDensity: 1.5 })).toThrow(
+      new UsageError('--noise-density: noiseDensity must be < 1'),
+    );
+    expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, memoryBudgetMiB: -1 })).toThrow(
+      /^--memory-budget: /,
+    );
+  });
+});
