@@ -9,13 +9,13 @@ import { describeMemorySplit } from '../../../shared/contract/runs';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatBytes, formatDuration } from '../../../shared/format';
-import { followRun } from './train';
+import { followRun, renderFollowed, type FollowedRun } from './train';
 
 type RunsResult =
   | { readonly action: 'list'; readonly runs: readonly RunSummary[] }
   | { readonly action: 'show'; readonly run: RunDetail }
   | ({ readonly action: 'compare' } & RunComparison)
-  | { readonly action: 'resume'; readonly result: unknown }
+  | { readonly action: 'resume'; readonly result: FollowedRun }
   | { readonly action: 'stop'; readonly run: RunSummary }
   | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
 
@@ -122,10 +122,8 @@ export const runsCommand = defineCommand({
         return renderShow(r.run);
       case 'compare':
         return renderCompare(r);
-      case 'resume': {
-        const x = r.result as { runId: string; status: string; step: number };
-        return `run ${x.runId} ${x.status} at step ${x.step}`;
-      }
+      case 'resume':
+        return renderFollowed(r.result);
       case 'stop':
         return `run ${r.run.id} ${r.run.status} at step ${r.run.step}`;
       case 'rm':

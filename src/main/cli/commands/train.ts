@@ -34,6 +34,28 @@ function progressLine(event: {
   );
 }
 
+/** What followRun returns. */
+export interface FollowedRun {
+  readonly runId: string;
+  readonly status: string;
+  readonly step: number;
+  readonly losses: readonly number[];
+  readonly last?: Record<string, number>;
+}
+
+/** A followed run's end: its losses, and how to use what it made (fill, export) when it kept a checkpoint. */
+export function renderFollowed(r: FollowedRun): string {
+  const lines = [`run ${r.runId} ${r.status} at step ${r.step}`];
+  if (r.losses.length > 0) lines.push(`loss ${r.losses[0].toFixed(4)} → ${r.losses[r.losses.length - 1].toFixed(4)}`);
+  const evalLoss = r.last?.['eval.loss'];
+  if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
+  if (r.status === 'completed' || r.status === 'stopped') {
+    lines.push(`fill:   spanfill fill --run ${r.runId} "Text with <extra_id_0> where a span is missing"`);
+    lines.push(`export: spanfill export --run ${r.runId} --format hf --out DIR`);
+  }
+  return lines.join('\n');
+}
+
 /** Follows a started run to its end, printing its notices and progress; Ctrl-C stops it with a checkpoint. */
 export async function followRun(context: CommandContext, started: RunSummary & { notices?: readonly string[] }) {
   const notices = started.notices ?? [];
@@ -177,19 +199,9 @@ export const trainCommand = defineCommand({
   render(result) {
     if (typeof result === 'object' && result !== null && 'estimate' in result)
       return renderEstimate((result as { estimate: RunEstimate }).estimate);
-    const r = result as {
-      runId: string | null;
-      status?: string;
-      step?: number;
-      losses: number[];
-      last?: Record<string, number>;
-    };
+    const r = result as { runId: string | null; losses: number[] };
     if (r.runId === null)
       return `case training: ${r.losses.length} steps\nlosses ${r.losses.map((l) => l.toFixed(6)).join(' ')}`;
-    const lines = [`run ${r.runId} ${r.status} at step ${r.step}`];
-    if (r.losses.length > 0) lines.push(`loss ${r.losses[0].toFixed(4)} → ${r.losses[r.losses.length - 1].toFixed(4)}`);
-    const evalLoss = r.last?.['eval.loss'];
-    if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
-    return lines.join('\n');
+    return renderFollowed(result as FollowedRun);
   },
 });

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderFollowed } from '../../../../src/main/cli/commands/train';
 import { jsonResult } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
 import { FIXTURES, importTexts, smallRunFlags, spanfillIn, SPM } from './train-support';
@@ -208,5 +209,25 @@ describe('spanfill train --model preset:NAME --tokenizer', () => {
     const help = await spanfillIn(dir, ['train', '--help']);
     expect(help.stdout).toMatch(/--tokenizer DIR\|ID\|bytes/);
     expect(help.stdout).toMatch(/preset:NAME \(t5-small, /);
+  });
+});
+
+describe('renderFollowed', () => {
+  it("prints the losses, then how to fill with and export what a run kept; a failed run's end only", () => {
+    const ended = {
+      runId: 'r-1',
+      status: 'completed',
+      step: 200,
+      losses: [6.58931, 2.26792],
+      last: { 'eval.loss': 2.181 },
+    };
+    expect(renderFollowed(ended).split('\n')).toEqual([
+      'run r-1 completed at step 200',
+      'loss 6.5893 → 2.2679',
+      'validation loss 2.1810',
+      'fill:   spanfill fill --run r-1 "Text with <extra_id_0> where a span is missing"',
+      'export: spanfill export --run r-1 --format hf --out DIR',
+    ]);
+    expect(renderFollowed({ ...ended, status: 'failed', losses: [], last: {} })).toBe('run r-1 failed at step 200');
   });
 });
