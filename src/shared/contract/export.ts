@@ -74,3 +74,24 @@ export interface ExportResult {
 export const exportCalls = {
   run: call<ExportResult>()(exportRequestSchema),
 };
+
+/** How to use a finished export at `out`, in the words of the README's examples. */
+export function exportLoadHint(format: ExportFormat, out: string): string {
+  const quoted = JSON.stringify(out);
+  if (format === 'hf')
+    return [
+      'from transformers import AutoTokenizer, T5ForConditionalGeneration',
+      `tokenizer = AutoTokenizer.from_pretrained(${quoted})`,
+      `model = T5ForConditionalGeneration.from_pretrained(${quoted})`,
+    ].join('\n');
+  if (format === 'transformers.js') {
+    const cut = Math.max(out.lastIndexOf('/'), out.lastIndexOf('\\'));
+    const [parent, name] = [out.slice(0, cut + 1), out.slice(cut + 1)];
+    return [
+      "import { env, pipeline } from '@huggingface/transformers';",
+      `env.localModelPath = ${JSON.stringify(parent)};`,
+      `const fill = await pipeline('text2text-generation', ${JSON.stringify(name)});`,
+    ].join('\n');
+  }
+  return [`cd ${quoted}`, 'accelerate launch train.py'].join('\n');
+}

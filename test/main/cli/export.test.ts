@@ -59,6 +59,7 @@ describe('spanfill export', () => {
     expect(run.stdout).toMatch(/^Exported transformers\.js to .*web \(\d+ files, /);
     for (const file of ['onnx/encoder_model.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'tokenizer.json'])
       expect(run.stdout).toContain(`  ${file}\n`);
+    expect(run.stdout).toContain(`Load it:\n  import { env, pipeline } from '@huggingface/transformers';\n`);
   });
 
   it('writes an accelerate job from a dataset with the settings of --config', async () => {

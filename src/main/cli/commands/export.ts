@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import {
   EXPORT_FORMATS,
+  exportLoadHint,
   exportRequestSchema,
   type ExportFormat,
   type ExportResult,
@@ -134,6 +135,12 @@ export const exportCommand = defineCommand({
     const lines = [`Exported ${r.format} to ${r.out} (${r.files.length} files, ${formatBytes(r.bytes)})`];
     if (r.documents) lines.push(`  documents: ${r.documents.train} train, ${r.documents.validation} validation`);
     for (const file of r.files) if (!file.startsWith('base_model/')) lines.push(`  ${file}`);
+    lines.push(
+      'Load it:',
+      ...exportLoadHint(r.format, r.out)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
     return lines.join('\n');
   },
 });

@@ -1,6 +1,7 @@
 // The Export panel of a run (screens/train/ExportPanel.svelte) as plain data: the checkpoint
 // choice as the contract takes it, the folder it suggests under the data directory, the
-// formats in words and, once written, how to load the folder (the README's examples).
+// formats in words. How to load a written folder is the contract's exportLoadHint (the CLI
+// prints it too).
 
 import type { ExportFormat } from '../../../shared/contract/export';
 
@@ -38,25 +39,4 @@ export function defaultExportFolder(
   const base = dataDir.endsWith(sep) ? dataDir.slice(0, -1) : dataDir;
   const checkpoint = /^\d+$/.test(which) ? `step${which}` : which;
   return [base, 'exports', `${runId}-${checkpoint}-${FOLDER_SUFFIX[format]}`].join(sep);
-}
-
-/** How to use a finished export at `out`, in the words of the README's examples. */
-export function loadHint(format: ExportFormat, out: string): string {
-  const quoted = JSON.stringify(out);
-  if (format === 'hf')
-    return [
-      'from transformers import AutoTokenizer, T5ForConditionalGeneration',
-      `tokenizer = AutoTokenizer.from_pretrained(${quoted})`,
-      `model = T5ForConditionalGeneration.from_pretrained(${quoted})`,
-    ].join('\n');
-  if (format === 'transformers.js') {
-    const cut = Math.max(out.lastIndexOf('/'), out.lastIndexOf('\\'));
-    const [parent, name] = [out.slice(0, cut + 1), out.slice(cut + 1)];
-    return [
-      "import { env, pipeline } from '@huggingface/transformers';",
-      `env.localModelPath = ${JSON.stringify(parent)};`,
-      `const fill = await pipeline('text2text-generation', ${JSON.stringify(name)});`,
-    ].join('\n');
-  }
-  return [`cd ${quoted}`, 'accelerate launch train.py'].join('\n');
 }
