@@ -23,6 +23,13 @@ afterEach(async () => {
 });
 
 describe('spanfill models', () => {
+  it('with no model yet, says how to get one and that the built-in one needs no download', async () => {
+    const list = await cli(['models', 'list', '--data-dir', tempDir()]);
+    expect(list.code).toBe(exitCodes.ok);
+    expect(list.stdout).toContain('`spanfill models pull REPO_ID` downloads one');
+    expect(list.stdout).toContain('builtin:byt5-tiny is always there and needs no download');
+  });
+
   it('pulls, lists and shows the cache; fill --model REPO_ID then works with the Hub stopped', async () => {
     hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
     const env = { HF_ENDPOINT: hub.url };

@@ -145,7 +145,8 @@ function renderModels(r: ModelsResult): string {
   switch (r.action) {
     case 'list':
       return r.models.length === 0
-        ? 'No models yet; `spanfill models catalog` suggests some, `spanfill models pull REPO_ID` downloads one.'
+        ? 'No models yet; `spanfill models catalog` suggests some, `spanfill models pull REPO_ID` downloads one.\n' +
+            'The built-in builtin:byt5-tiny is always there and needs no download (`spanfill train --preset quick` trains it).'
         : r.models.map(renderModel).join('\n');
     case 'catalog':
       return r.catalog
