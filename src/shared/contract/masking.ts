@@ -42,6 +42,12 @@ export interface MaskingPreviewResult {
   readonly example?: { readonly index: number; readonly count: number; readonly mode: 'packed' | 'per-document' };
 }
 
+/**
+ * Span corruption's settings when none are given, for training runs (runs.ts) and previews
+ * alike, so a preview at the defaults shows what a run at the defaults trains on.
+ */
+export const MASKING_DEFAULTS = { noiseDensity: 0.15, meanSpanLength: 3, inputLength: 128 } as const;
+
 export const maskingCalls = {
   preview: call<MaskingPreviewResult>()(
     z
@@ -50,9 +56,9 @@ export const maskingCalls = {
         text: z.string().min(1).max(1_000_000).optional(),
         /** "bytes", a model folder with tokenizer.json, or a model id or name (services/modelReference.ts). */
         model: z.string().min(1),
-        noiseDensity: z.number().gt(0).lt(1).default(0.15),
-        meanNoiseSpanLength: z.number().min(1).max(100).default(3),
-        inputLength: z.number().int().min(4).max(65_536).default(512),
+        noiseDensity: z.number().gt(0).lt(1).default(MASKING_DEFAULTS.noiseDensity),
+        meanNoiseSpanLength: z.number().min(1).max(100).default(MASKING_DEFAULTS.meanSpanLength),
+        inputLength: z.number().int().min(4).max(65_536).default(MASKING_DEFAULTS.inputLength),
         seed: z
           .number()
           .int()

@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { call } from './define';
+import { MASKING_DEFAULTS } from './masking';
 import type { AppSettings, ProviderStatus } from './system';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -83,9 +84,13 @@ export const runConfigSchema = z.strictObject({
   /** Only with model preset:NAME: a model folder or model id whose tokenizer.json to use, or `bytes`. */
   tokenizer: z.string().min(1).optional(),
   datasetId: z.string().min(1, 'datasetId is required (`spanfill datasets list` shows the ids)'),
-  inputLength: int(4, 65_536).default(128),
-  noiseDensity: z.number().gt(0, 'noiseDensity must be > 0').lt(1, 'noiseDensity must be < 1').default(0.15),
-  meanSpanLength: z.number().min(1, 'meanSpanLength must be ≥ 1').max(1000).default(3),
+  inputLength: int(4, 65_536).default(MASKING_DEFAULTS.inputLength),
+  noiseDensity: z
+    .number()
+    .gt(0, 'noiseDensity must be > 0')
+    .lt(1, 'noiseDensity must be < 1')
+    .default(MASKING_DEFAULTS.noiseDensity),
+  meanSpanLength: z.number().min(1, 'meanSpanLength must be ≥ 1').max(1000).default(MASKING_DEFAULTS.meanSpanLength),
   masking: z.enum(['packed', 'per-document']).default('packed'),
   mask: z.enum(['dynamic', 'fixed']).default('dynamic'),
   /** The data's seed (span masks, shuffle); dropout uses `seed`. */

@@ -136,11 +136,15 @@ describe('spanfill import / datasets / mask', () => {
       expect(r.code).toBe(exitCodes.ok);
       return JSON.parse(r.stdout) as Preview;
     };
-    // Lengths from the golden HF table (test/fixtures/span-corruption.json).
+    // Lengths from the golden HF table (test/fixtures/span-corruption.json); the defaults are a
+    // training run's (input length 128), so a preview at the defaults shows what a run trains on.
     const defaults = await mask();
-    expect(defaults.lengths).toMatchObject({ inputLength: 512, tokensLength: 568, targetLength: 114 });
+    expect(defaults.lengths).toMatchObject({ inputLength: 128, tokensLength: 141, targetLength: 29 });
     expect(defaults.counts).toMatchObject({ maskedTokens: 40, noiseTokens: 6 }); // round(40 · 0.15)
     expect(defaults.seed).toBe(0);
+    const withoutModel = await cli(['mask', '--text', text, '--json', ...data]);
+    expect((JSON.parse(withoutModel.stdout) as Preview & { tokenizer: string }).tokenizer).toMatch(/^bytes/);
+    expect((JSON.parse(withoutModel.stdout) as Preview).inputText).toBe(defaults.inputText);
     const set = await mask('--density', '0.3', '--span', '3', '--length', '64', '--seed', '7');
     expect(set.lengths).toMatchObject({ inputLength: 64, tokensLength: 79, targetLength: 33 });
     expect(set.counts.noiseTokens).toBe(12); // round(40 · 0.3)
@@ -181,8 +185,8 @@ describe('spanfill import / datasets / mask', () => {
       },
     });
     expect((await cli(['import', csv, '--column', 'body', '--json', ...data])).code).toBe(exitCodes.ok);
-    expect((await cli(['mask', '--text', 'hi', ...data])).stderr).toContain(
-      'mask needs --model: a folder with tokenizer.json, a model id',
+    expect((await cli(['mask', '--text', 'hi', '--model', path.join(dir, 'nope'), ...data])).stderr).toContain(
+      'does not exist; give a model folder that holds tokenizer.json, or "bytes" for the byte-level tokenizer',
     );
     expect((await cli(['import', csv, '--split', 'words', ...data])).code).toBe(exitCodes.usage);
     expect((await cli(['datasets', 'show', 'ds-nope', ...data])).stderr).toContain('No dataset ds-nope');

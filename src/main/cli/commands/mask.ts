@@ -1,8 +1,9 @@
-// `spanfill mask (--dataset ID | --text T) --model DIR`: show how span corruption masks a
+// `spanfill mask (--dataset ID | --text T) [--model DIR]`: show how span corruption masks a
 // text or a dataset example — the noise spans, the model input and target, token counts and
 // the computed lengths. Re-roll with another --seed. The work is services/masking.ts.
 
-import type { MaskingPreviewResult } from '../../../shared/contract/masking';
+import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
+import { MASKING_DEFAULTS, type MaskingPreviewResult } from '../../../shared/contract/masking';
 import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
@@ -57,17 +58,19 @@ export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
   usage:
-    'spanfill mask (--dataset ID | --text T) --model DIR|ID|bytes [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M] [--json]',
+    'spanfill mask (--dataset ID | --text T) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M] [--json]',
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
-    "Defaults: --density 0.15 --span 3 --length 512 --seed 0. --model bytes uses the byte-level tokenizer; a model id (`spanfill models list`), a pulled OWNER/NAME or builtin:byt5-tiny uses that model's.",
+    `Defaults, a training run's: --density ${MASKING_DEFAULTS.noiseDensity} --span ${MASKING_DEFAULTS.meanSpanLength} ` +
+    `--length ${MASKING_DEFAULTS.inputLength} --seed 0 --model ${BYTE_TOKENIZER_NAME}. ` +
+    `--model ${BYTE_TOKENIZER_NAME} uses the byte-level tokenizer (builtin:byt5-tiny's); a model id (\`spanfill models list\`), a pulled OWNER/NAME or a model folder uses that model's.`,
   options: {
     dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset' },
     text: { type: 'string', placeholder: 'T', description: 'Preview this text' },
     model: {
       type: 'string',
       placeholder: 'DIR',
-      description: 'Model folder with tokenizer.json, a model id or pulled OWNER/NAME, or "bytes"',
+      description: `Model folder with tokenizer.json, a model id or pulled OWNER/NAME, or ${BYTE_TOKENIZER_NAME} (default)`,
     },
     density: { type: 'string', placeholder: 'D', description: 'Noise density (share of tokens masked)' },
     span: { type: 'string', placeholder: 'S', description: 'Mean noise span length in tokens' },
@@ -85,18 +88,14 @@ export const maskCommand = defineCommand({
     const text = context.string('text');
     if ((datasetId === undefined) === (text === undefined))
       throw new UsageError('mask needs exactly one of --dataset ID or --text T');
-    const model = context.string('model');
-    if (!model)
-      throw new UsageError(
-        'mask needs --model: a folder with tokenizer.json, a model id (`spanfill models list`), or bytes',
-      );
+    const model = context.string('model') ?? BYTE_TOKENIZER_NAME;
     const request = {
       datasetId,
       text,
       model,
-      noiseDensity: numberOption(context, 'density', 0.001, 0.999, 0.15),
-      meanNoiseSpanLength: numberOption(context, 'span', 1, 100, 3),
-      inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? 512,
+      noiseDensity: numberOption(context, 'density', 0.001, 0.999, MASKING_DEFAULTS.noiseDensity),
+      meanNoiseSpanLength: numberOption(context, 'span', 1, 100, MASKING_DEFAULTS.meanSpanLength),
+      inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? MASKING_DEFAULTS.inputLength,
       seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
       example: context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER }),
       mode: modeOption(context.string('mode'), datasetId !== undefined),

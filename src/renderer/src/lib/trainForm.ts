@@ -283,3 +283,12 @@ export function describeSavedSettings(
     'A change here is for this run only.'
   );
 }
+
+/**
+ * The masking settings a new Train form starts with (its starting preset's, else the run
+ * defaults), so the Masking screen opens on what a run with the starting settings trains on.
+ */
+export function startingMasking(): Omit<CarriedMasking, 'mode'> {
+  const form = initialForm(undefined);
+  return { noiseDensity: form.noiseDensity, meanNoiseSpanLength: form.meanSpanLength, inputLength: form.inputLength };
+}

@@ -1,6 +1,6 @@
 // Settings carried to the Train screen from elsewhere (for now: the Masking screen's "Use
-// these settings for training"), kept for the app session. The Train screen reads them as its
-// starting values once it exists (issue #12); until then it shows them in one line.
+// these settings for training"), kept for the app session. The Train form takes them as its
+// starting values (lib/trainForm.ts applyMasking) and says so in one line.
 
 export interface CarriedMasking {
   readonly noiseDensity: number;

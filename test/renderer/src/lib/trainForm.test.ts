@@ -14,6 +14,7 @@ import {
   estimateBlocker,
   formFromRun,
   initialForm,
+  startingMasking,
   validate,
   type TrainForm,
 } from '../../../../src/renderer/src/lib/trainForm';
@@ -182,5 +183,13 @@ describe('Train form: provider and CPU threads', () => {
     expect(describeSavedSettings(saved('cuda', 4))).toMatch(/provider cuda, CPU threads 4 \(0: onnxruntime picks/);
     expect(describeSavedSettings(saved('auto', 0))).toMatch(/provider auto \(the preset's.*CPU threads 0 /);
     expect(describeSavedSettings(undefined)).toMatch(/could not be read/);
+  });
+});
+
+describe('Train form: the masking it starts with', () => {
+  it("is the quick preset's input length and the run defaults' density and span, which the Masking screen opens on", () => {
+    expect(startingMasking()).toEqual({ noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 64 });
+    const form = initialForm(undefined);
+    expect([form.noiseDensity, form.meanSpanLength, form.inputLength]).toEqual([0.15, 3, 64]);
   });
 });
