@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
+import { MASKING_DEFAULTS } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
 import { hashDocument } from '../engine/data/documents';
-import { DEFAULT_SPAN_CORRUPTION } from '../engine/data/examples';
 import {
   DEFAULT_VALIDATION_FRACTION,
   readSplitFile,
@@ -179,7 +179,8 @@ export class DatasetService {
 
   /**
    * Token count for `model` (tokenizing into the cache if needed) and the training examples
-   * per epoch the training side of the split makes at `inputLength` (0.15 / 3, mode 'auto').
+   * per epoch the training side of the split makes at `inputLength` (default: a run's) with a
+   * run's default density and span, mode 'auto'.
    */
   async tokenize(id: string, model: string, inputLength?: number, signal?: AbortSignal): Promise<TokenizeResult> {
     const { cache, tokenizer, result } = await this.tokens(id, model, signal);
@@ -188,7 +189,13 @@ export class DatasetService {
       const training = isSelfValidation
         ? cache
         : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
-      const settings = { ...DEFAULT_SPAN_CORRUPTION, inputLength: inputLength ?? DEFAULT_SPAN_CORRUPTION.inputLength };
+      const settings = {
+        noiseDensity: MASKING_DEFAULTS.noiseDensity,
+        meanNoiseSpanLength: MASKING_DEFAULTS.meanSpanLength,
+        inputLength: inputLength ?? MASKING_DEFAULTS.inputLength,
+        mode: 'auto' as const,
+        seed: 42,
+      };
       return { ...result, estimate: withSettingsChecked(() => estimateExamples(training, settings, tokenizer)) };
     } finally {
       cache.close();

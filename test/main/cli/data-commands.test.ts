@@ -52,7 +52,7 @@ describe('spanfill import / datasets / mask', () => {
     expect(counted.tokens.estimate).toMatchObject({ tokensLength: 34, targetLength: 8 });
     const statsText = await cli(['datasets', 'show', result.id, '--model', 'bytes', ...data]);
     expect(statsText.stdout).toContain('Tokenized   92 tokens in 2 documents (bytes (ByT5 layout), cached)');
-    expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 512 \((packed|per-document);/);
+    expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 128 \((packed|per-document);/);
     expect((await cli(['datasets', 'show', result.id, '--length', '32', ...data])).stderr).toContain(
       'datasets show --length needs --model DIR',
     );

@@ -4,6 +4,7 @@
 // question (scripts run it); it names what it deleted so a wrong id is noticed at once.
 
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
+import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
@@ -22,7 +23,7 @@ export const datasetsCommand = defineCommand({
   usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID] [--json]',
   description:
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the\n' +
-    'training examples per epoch at input length --length (default 512; noise 0.15, span 3).',
+    `training examples per epoch at input length --length (default ${MASKING_DEFAULTS.inputLength}, a run's; noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}).`,
   options: {
     model: {
       type: 'string',

@@ -28,14 +28,6 @@ export interface SpanCorruptionSettings {
   readonly seed: number;
 }
 
-export const DEFAULT_SPAN_CORRUPTION: SpanCorruptionSettings = {
-  inputLength: 512,
-  noiseDensity: 0.15,
-  meanNoiseSpanLength: 3,
-  mode: 'auto',
-  seed: 42,
-};
-
 /** The parts of a tokenizer masking needs. */
 export type MaskingTokenizer = Pick<TextTokenizer, 'eosId' | 'padId' | 'sentinelId' | 'sentinelCount'>;
 
