@@ -1,6 +1,7 @@
 // Comparing runs: which configuration keys differ (with each run's value) and, per run, the
 // final value of every metric and the best validation loss — the table `runs compare` prints
-// and the Runs screen shows beside the curves.
+// and the Runs screen shows beside the curves. A run's name is compared as shown (its default,
+// "MODEL on DATASET", where it was given none), not as the configuration holds it (absent).
 
 import type { RunComparison, RunConfig, RunSummary } from '../../shared/contract/runs';
 import { settingEntries } from '../../shared/contract/runSettings';
@@ -12,7 +13,7 @@ export function compareRuns(
   configs: readonly RunConfig[],
   series: readonly Series[],
 ): RunComparison {
-  const flat = configs.map((config) => new Map(settingEntries(config)));
+  const flat = configs.map((config, i) => new Map([...settingEntries(config), ['name', runs[i].name]]));
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].sort();
   const differences = keys
     .map((key) => ({ key, values: flat.map((m) => m.get(key) ?? null) }))

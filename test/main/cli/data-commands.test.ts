@@ -35,6 +35,13 @@ describe('spanfill import / datasets / mask', () => {
     expect((await cli(['datasets', ...data])).stdout).toMatch(
       new RegExp(`^${result.id}\\s+ready\\s+${stamp}\\s+2 docs\\s+Dog notes`),
     );
+    // A later import lists first (newest first, as on the Datasets screen).
+    fs.writeFileSync(path.join(dir, 'later.txt'), 'Another text.\n');
+    const later = JSON.parse((await cli(['import', path.join(dir, 'later.txt'), '--json', ...data])).stdout) as {
+      id: string;
+    };
+    const both = (await cli(['datasets', ...data])).stdout.trim().split('\n');
+    expect(both.map((line) => line.split(' ')[0])).toEqual([later.id, result.id]);
     const blank = await cli(['datasets', 'rename', result.id, ' ', ...data]);
     expect(blank.code).toBe(exitCodes.usage);
     expect(blank.stderr).toContain("field 'name': a name cannot be empty");
@@ -89,6 +96,7 @@ describe('spanfill import / datasets / mask', () => {
     const rmAgain = await cli(['datasets', 'rm', result.id, '--json', ...data]);
     expect(rmAgain.code).not.toBe(exitCodes.ok);
     expect(JSON.parse(rmAgain.stdout)).toMatchObject({ error: { code: 'not_found' } });
+    expect((await cli(['datasets', 'rm', later.id, ...data])).stdout).toContain('1 document and 0 token caches');
     expect((await cli(['datasets', ...data])).stdout.trim()).toBe('No datasets yet; `spanfill import FILE` adds one.');
   });
 

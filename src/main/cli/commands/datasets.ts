@@ -10,6 +10,7 @@ import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
+import { plural } from '../../../shared/format';
 
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
@@ -72,8 +73,7 @@ export const datasetsCommand = defineCommand({
   render(result) {
     const r = result as DatasetsResult;
     if (r.action === 'rm') {
-      const caches = r.tokenCaches === 1 ? '1 token cache' : `${r.tokenCaches} token caches`;
-      return `Removed ${r.id} "${r.name}": ${r.documents} document${r.documents === 1 ? '' : 's'} and ${caches}`;
+      return `Removed ${r.id} "${r.name}": ${plural(r.documents, 'document')} and ${plural(r.tokenCaches, 'token cache')}`;
     }
     if (r.action === 'rename') return `Renamed ${r.dataset.id} to "${r.dataset.name}"`;
     if (r.action === 'show') {
@@ -85,7 +85,8 @@ export const datasetsCommand = defineCommand({
       return lines.join('\n');
     }
     if (r.datasets.length === 0) return 'No datasets yet; `spanfill import FILE` adds one.';
-    return r.datasets
+    return [...r.datasets] // newest first, as on the Datasets screen
+      .reverse()
       .map(
         (d) =>
           `${d.id}  ${d.status.padEnd(9)}  ${localTimestamp(d.createdAt)}  ${String(d.stats?.documents ?? '-').padStart(8)} docs  ${d.name}`,

@@ -6,6 +6,7 @@
 
 import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contract/runs';
 import { describeMemorySplit } from '../../../shared/contract/runs';
+import { formatSetting } from '../../../shared/contract/runSettings';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatBytes, formatDuration } from '../../../shared/format';
@@ -20,8 +21,10 @@ type RunsResult =
   | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
 
 export function renderList(runs: readonly RunSummary[]): string {
-  if (runs.length === 0) return 'No runs yet; `spanfill train --dataset ID --model DIR` starts one.';
-  return runs
+  if (runs.length === 0)
+    return 'No runs yet; `spanfill train --dataset ID --preset quick` starts one (the built-in model, no download).';
+  return [...runs] // newest first, as on the Runs screen
+    .reverse()
     .map(
       (r) =>
         `${r.id}  ${r.status.padEnd(11)}  ${localTimestamp(r.createdAt)}  step ${r.step}/${r.totalSteps}  ${formatDuration(r.elapsedMs)}  ${r.name}`,
@@ -56,13 +59,14 @@ export function renderShow(run: RunDetail): string {
 }
 
 function renderCompare(c: RunComparison): string {
-  const cell = (v: unknown): string => (typeof v === 'number' ? number(v) : JSON.stringify(v));
+  const setting = (v: unknown, key: string): string => (typeof v === 'number' ? number(v) : formatSetting(v, key));
+  const metric = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : number(v));
   const rows: string[][] = [['', ...c.runs.map((r) => r.id)]];
-  for (const d of c.differences) rows.push([d.key, ...d.values.map(cell)]);
+  for (const d of c.differences) rows.push([d.key, ...d.values.map((v) => setting(v, d.key))]);
   if (c.differences.length === 0) rows.push(['(same configuration)', ...c.runs.map(() => '')]);
   const names = [...new Set(c.metrics.flatMap((m) => Object.keys(m.final)))].sort();
-  for (const name of names) rows.push([`final ${name}`, ...c.metrics.map((m) => cell(m.final[name] ?? null))]);
-  rows.push(['best eval.loss', ...c.metrics.map((m) => cell(m.bestEvalLoss))]);
+  for (const name of names) rows.push([`final ${name}`, ...c.metrics.map((m) => metric(m.final[name]))]);
+  rows.push(['best eval.loss', ...c.metrics.map((m) => metric(m.bestEvalLoss))]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows
     .map((r) =>

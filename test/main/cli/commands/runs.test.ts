@@ -61,4 +61,14 @@ describe('runs list', () => {
     expect(renderList([run])).toBe('r-749cb820  interrupted  2026-12-01 13:05  step 740/3000  22 s  tiny on Sample');
     expect(renderList([{ ...run, createdAt: 'garbled' }])).toContain('interrupted  -  step 740/3000');
   });
+
+  it('lists the newest run first (the service gives them oldest first), as the Runs screen does', () => {
+    const later = { ...run, id: 'r-later', createdAt: '2026-12-01T14:00:00.000Z' };
+    expect(
+      renderList([run, later])
+        .split('\n')
+        .map((line) => line.split(' ')[0]),
+    ).toEqual(['r-later', 'r-749cb820']);
+    expect(renderList([])).toContain('spanfill train --dataset ID --preset quick');
+  });
 });

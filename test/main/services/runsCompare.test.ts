@@ -1,0 +1,47 @@
+// runsCompare.ts: the settings that differ (dotted keys, each run's value, names as shown) and
+// each run's final metrics and best validation loss.
+import { describe, expect, it } from 'vitest';
+import { compareRuns } from '../../../src/main/services/runsCompare';
+import { runConfigSchema, type RunConfig, type RunSummary } from '../../../src/shared/contract/runs';
+
+const summary = (id: string, name: string): RunSummary => ({
+  id,
+  name,
+  status: 'completed',
+  datasetId: 'ds-1',
+  model: 'builtin:byt5-tiny',
+  step: 4,
+  totalSteps: 4,
+  createdAt: '2026-12-01T12:00:00.000Z',
+  startedAt: null,
+  finishedAt: null,
+  elapsedMs: 0,
+  error: null,
+  provider: 'cpu',
+});
+const config = (extra: Partial<RunConfig>): RunConfig =>
+  runConfigSchema.parse({ model: 'builtin:byt5-tiny', datasetId: 'ds-1', maxSteps: 4, ...extra });
+const points = (...values: number[]) => values.map((value, i) => ({ step: i + 1, value }));
+
+describe('compareRuns', () => {
+  it('lists only the keys that differ, a run without a name by the name it is shown with', () => {
+    const runs = [summary('r-1', 'builtin:byt5-tiny on notes'), summary('r-2', 'faster')];
+    const configs = [config({}), config({ name: 'faster', lr: 3e-3, optimizer: { kind: 'adafactor' } })];
+    const series = [new Map([['loss', points(3, 2)]]), new Map([['eval.loss', points(2.5, 2.4, 2.6)]])];
+    const c = compareRuns(runs, configs, series);
+    expect(c.differences).toEqual([
+      { key: 'lr', values: [1e-3, 3e-3] },
+      { key: 'name', values: ['builtin:byt5-tiny on notes', 'faster'] },
+      { key: 'optimizer.kind', values: ['adamw', 'adafactor'] },
+    ]);
+    expect(c.metrics).toEqual([
+      { final: { loss: 2 }, bestEvalLoss: null },
+      { final: { 'eval.loss': 2.6 }, bestEvalLoss: 2.4 },
+    ]);
+  });
+
+  it('finds no difference between two runs of one configuration with the same default name', () => {
+    const runs = [summary('r-1', 'tiny on notes'), summary('r-2', 'tiny on notes')];
+    expect(compareRuns(runs, [config({}), config({})], [new Map(), new Map()]).differences).toEqual([]);
+  });
+});
