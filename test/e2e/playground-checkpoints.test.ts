@@ -1,10 +1,12 @@
-// End-to-end for run checkpoints in the Playground against the built `spanfill serve`: a short
-// real run of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the data directory
-// serve has open), then a first visit opens its best checkpoint beside its base model, its best
-// and last checkpoints appear in the model picker labelled by run and step, every kept one in the run and checkpoint selectors with its validation loss,
-// and a masked prompt is filled by the base model, the run's last checkpoint and its first
-// one (added from the selectors with the keyboard) side by side; once the run is removed its
-// columns leave with it. Screenshots go to test-results/ckpt-*.png. Needs `npm run build` first.
+// End-to-end for run checkpoints in the Playground against the built `spanfill serve`: two short
+// real runs of test/fixtures/t5/t5-tiny-spm (trained with `spanfill train` on the data directory
+// serve has open), then a first visit (after a launch that never showed the Playground) opens
+// the newest run's best checkpoint beside its base model; the best and last checkpoints appear
+// in the model picker labelled by run and step, every kept one in the run and checkpoint
+// selectors with its validation loss, and a masked prompt is filled by the base model, the run's
+// last checkpoint and its first one (added from the selectors with the keyboard) side by side;
+// once the runs are removed their columns leave with them. Screenshots go to
+// test-results/ckpt-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -26,6 +28,20 @@ beforeAll(async () => {
   writeNotes(notes, { docs: 30, words: 40, stride: 5 });
   const datasetId = cli<{ id: string }>(['import', notes]).id;
   // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
+  // An older run first, so that a first visit has to pick the newest run, not the first listed.
+  cli([
+    'train',
+    '--dataset',
+    datasetId,
+    '--model',
+    tinySpm,
+    '--name',
+    'older',
+    '--input-length',
+    '32',
+    '--max-steps',
+    '2',
+  ]);
   // 20 steps with a checkpoint and a validation every 10: a best and a last checkpoint to offer.
   cli(
     ['train', '--dataset', datasetId, '--model', tinySpm, '--name', 'tiny', '--input-length', '32'].concat([
@@ -45,7 +61,10 @@ afterAll(() => session?.close());
 
 describe('run checkpoints in the Playground', () => {
   it('offers the run checkpoints by run and step and fills with the base model and two checkpoints side by side', async () => {
+    // A launch that never shows the Playground keeps nothing of it: the next launch's visit is a first one.
     await page.goto(session.url);
+    await page.getByTestId('nav-datasets').click();
+    await page.reload();
     await page.getByTestId('nav-playground').click();
     const picker = page.getByTestId('model-picker');
     await picker.getByText('run tiny · step 20').waitFor();
@@ -71,6 +90,7 @@ describe('run checkpoints in the Playground', () => {
     const steps = page.getByTestId('pick-step');
     await expect(page.getByTestId('pick-run').locator('option').allTextContents()).resolves.toEqual([
       'tiny · 2 checkpoints',
+      'older · 1 checkpoint',
     ]);
     const options = await steps.locator('option').allTextContents();
     expect(options).toHaveLength(2);
@@ -112,8 +132,8 @@ describe('run checkpoints in the Playground', () => {
   }, 120_000);
 
   it("drops a removed run's columns, the one added by step too, and fills with what is left", async () => {
-    const [run] = cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs.filter((r) => r.name === 'tiny');
-    cli(['runs', 'rm', run.id]);
+    // The older run too, which no column showed, so that no checkpoint is left to offer.
+    for (const run of cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs) cli(['runs', 'rm', run.id]);
     await page.getByTestId('nav-runs').click();
     await page.getByTestId('nav-playground').click();
     await page.getByTestId('picker-no-checkpoints').waitFor();

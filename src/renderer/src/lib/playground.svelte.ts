@@ -96,11 +96,17 @@ class PlaygroundStore {
    * the runs' checkpoints are listed, the newest run's best checkpoint opens beside its base.
    */
   private isFirstChoice = saved === null;
+  /**
+   * Whether the screen was shown in this launch. Its state is kept for the next launch only
+   * then: a launch that never opened the Playground leaves a later one its first visit.
+   */
+  private isShown = $state(false);
 
   constructor() {
     // The screen as it is left (prompt, columns, added folders and checkpoints) is kept for the next visit.
     $effect.root(() => {
       $effect(() => {
+        if (!this.isShown) return;
         const { prompt, selected, folders, addedCheckpoints } = this;
         const session: PlaygroundSession = $state.snapshot({ prompt, selected, folders, addedCheckpoints });
         localStorage.setItem(SESSION_KEY, JSON.stringify(session));
@@ -163,6 +169,11 @@ class PlaygroundStore {
   addCheckpoint(choice: ModelChoice): void {
     if (!this.choices.some((c) => c.key === choice.key)) this.addedCheckpoints = [...this.addedCheckpoints, choice];
     this.toggle(choice.key, true);
+  }
+
+  /** The Playground screen is on show: from now on its state is kept for the next launch. */
+  shown(): void {
+    this.isShown = true;
   }
 
   /**

@@ -16,9 +16,12 @@ import { errorMessage } from '../../../shared/errors';
 
 export type RunProgress = EventMap['runs.progress'];
 
-/** Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), in list order. */
+/**
+ * Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), newest run
+ * first as on the Runs screen (runs.list gives them oldest first).
+ */
 export async function listRunCheckpoints(): Promise<RunCheckpoints[]> {
-  const runs = await api.runs.list({});
+  const runs = [...(await api.runs.list({}))].reverse();
   const perRun = await Promise.all(
     runs.map(async (run) => ({ run, checkpoints: await api.runs.checkpoints({ id: run.id }) })),
   );
