@@ -11,9 +11,12 @@ export function choiceOption<T extends string>(
   raw: string | undefined,
   choices: readonly T[],
 ): T | undefined {
-  if (raw === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new UsageError(`--${name} must be one of: ${choices.join(', ')}; got '${raw}'`);
-  }
+  return raw === undefined ? undefined : oneOf(`--${name}`, raw, choices);
+}
+
+/** `raw` when it is one of `choices`, else a usage error naming `what` (a flag, a setting) and the choices. */
+export function oneOf<T extends string>(what: string, raw: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(raw))
+    throw new UsageError(`${what} must be one of: ${choices.join(', ')}; got '${raw}'`);
   return raw as T;
 }

@@ -1,9 +1,11 @@
 // `spanfill settings [provider P] [threads N]`: the saved settings new training runs start from
 // (system.settings), or changing them (system.saveSettings), as the Settings screen does.
 
-import { providerChoices, type AppSettings } from '../../../shared/contract/system';
+import { contractMessages } from '../../../shared/contract/issues';
+import { providerChoices, systemCalls, type AppSettings } from '../../../shared/contract/system';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
+import { oneOf } from '../options';
 import { formatPairs } from '../output';
 
 /** `provider P` and `threads N` pairs into system.saveSettings' arguments (its schema checks the values). */
@@ -13,13 +15,16 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
   const changes: { provider?: string; cpuThreads?: number } = {};
   for (let i = 0; i < words.length; i += 2) {
     const [key, value] = [words[i], words[i + 1]];
-    if (key === 'provider') changes.provider = value;
+    if (key === 'provider') changes.provider = oneOf('provider', value, providerChoices);
     else if (key === 'threads') {
       if (!/^\d+$/.test(value))
         throw new UsageError(`threads must be a whole number, 0 for one per core; got '${value}'`);
       changes.cpuThreads = Number(value);
     } else throw new UsageError(`unknown setting '${key}'; expected provider or threads`);
   }
+  // The contract's bounds, in the command's words (threads, not the call's cpuThreads).
+  const parsed = systemCalls.saveSettings.args.safeParse(changes, { error: contractMessages });
+  if (!parsed.success) throw new UsageError(parsed.error.issues[0].message.replace(/^cpuThreads\b/, 'threads'));
   return changes;
 }
 

@@ -33,9 +33,9 @@ describe('spanfill settings', () => {
   it('refuses what it cannot save, saying what it takes, and keeps the saved settings', async () => {
     const data = ['--data-dir', path.join(tempDir(), 'data')];
     const cases: [string[], string][] = [
-      [['provider', 'gpu'], `field 'provider': Invalid option: expected one of "auto"|"cpu"|"cuda"|"webgpu"|"dml"`],
+      [['provider', 'gpu'], "provider must be one of: auto, cpu, cuda, webgpu, dml; got 'gpu'"],
       [['threads', 'x'], "threads must be a whole number, 0 for one per core; got 'x'"],
-      [['threads', '2000'], "field 'cpuThreads'"],
+      [['threads', '2000'], 'threads must be ≤ 1024'],
       [['colour', 'blue'], "unknown setting 'colour'; expected provider or threads"],
       [['provider'], "settings takes pairs: provider P, threads N; got 'provider'"],
     ];
