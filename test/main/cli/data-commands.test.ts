@@ -44,7 +44,7 @@ describe('spanfill import / datasets / mask', () => {
     expect(both.map((line) => line.split(' ')[0])).toEqual([later.id, result.id]);
     const blank = await cli(['datasets', 'rename', result.id, ' ', ...data]);
     expect(blank.code).toBe(exitCodes.usage);
-    expect(blank.stderr).toContain("field 'name': a name cannot be empty");
+    expect(blank.stderr).toContain('spanfill datasets: a name cannot be empty\n');
     expect((await cli(['datasets', 'rename', result.id, ...data])).code).toBe(exitCodes.usage);
     const show = await cli(['datasets', 'show', result.id, ...data]);
     expect(show.stdout).toContain('Documents   2 (0 duplicates and 0 empty dropped)');

@@ -4,7 +4,9 @@
 // question (scripts run it); it names what it deleted so a wrong id is noticed at once.
 
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
+import { datasetCalls } from '../../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
+import { checkedArgs } from '../options';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
@@ -42,6 +44,7 @@ export const datasetsCommand = defineCommand({
     if (action === 'rename') {
       if (id === undefined || extra.length !== 1)
         throw new UsageError('datasets rename needs a dataset id and one new name (quote a name with spaces)');
+      checkedArgs(datasetCalls.rename.args, { id, name: extra[0] });
       const envelope = await context.app().call('datasets.rename', { id, name: extra[0] });
       return { action, dataset: unwrapEnvelope(envelope) as DatasetSummary };
     }

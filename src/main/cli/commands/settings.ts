@@ -1,11 +1,10 @@
 // `spanfill settings [provider P] [threads N]`: the saved settings new training runs start from
 // (system.settings), or changing them (system.saveSettings), as the Settings screen does.
 
-import { contractMessages } from '../../../shared/contract/issues';
 import { providerChoices, systemCalls, type AppSettings } from '../../../shared/contract/system';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
-import { oneOf } from '../options';
+import { checkedArgs, oneOf } from '../options';
 import { formatPairs } from '../output';
 
 /** `provider P` and `threads N` pairs into system.saveSettings' arguments (its schema checks the values). */
@@ -22,9 +21,7 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
       changes.cpuThreads = Number(value);
     } else throw new UsageError(`unknown setting '${key}'; expected provider or threads`);
   }
-  // The contract's bounds, in the command's words (threads, not the call's cpuThreads).
-  const parsed = systemCalls.saveSettings.args.safeParse(changes, { error: contractMessages });
-  if (!parsed.success) throw new UsageError(parsed.error.issues[0].message.replace(/^cpuThreads\b/, 'threads'));
+  checkedArgs(systemCalls.saveSettings.args, changes, { cpuThreads: 'threads' });
   return changes;
 }
 
