@@ -70,7 +70,7 @@ function schemaFacts(field: Field): { fallback: unknown; choices: readonly strin
 }
 
 /** A field's help line: its meaning, its choices, its default, and each preset's value where one sets it. */
-export function describeField(field: Field, meaning: string): string {
+function describeField(field: Field, meaning: string): string {
   const { fallback, choices } = schemaFacts(field);
   const text = choices ? `${meaning}: ${orList(choices)}` : meaning;
   if (FROM_SETTINGS.has(field)) return `${text} (default: the saved settings)`;
