@@ -178,7 +178,7 @@ export class EngineSession {
       }
     }
     const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
-    failures.push('running on the CPU instead');
+    failures.push(CPU_FALLBACK_NOTE);
     return new EngineSession(
       session,
       {
@@ -318,6 +318,9 @@ function firstLine(error: unknown): string {
   const human = failedAt > 0 ? line.slice(failedAt) : line;
   return human.length > 300 ? `${human.slice(0, 300)}…` : human;
 }
+
+/** The placement message's last part when no provider asked for loaded. */
+export const CPU_FALLBACK_NOTE = 'running on the CPU instead';
 
 function failureText(failures: readonly string[]): string {
   return failures.join('; ');
