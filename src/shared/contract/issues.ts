@@ -31,12 +31,19 @@ function lengthBound(issue: Issue, field: string, unit: string): string | undefi
   return undefined;
 }
 
+/** A value that is not one of an enum's: "masking must be one of: packed, per-document; got 'packd'". */
+function choiceMessage(issue: Issue & { code: 'invalid_value' }, field: string): string {
+  const got = typeof issue.input === 'string' ? `; got '${issue.input}'` : '';
+  return `${field} must be one of: ${issue.values.map(String).join(', ')}${got}`;
+}
+
 /**
  * A zod error map (pass as `schema.safeParse(value, { error: contractMessages })`): bounds on
- * numbers, text lengths and list lengths in words that name the field; undefined (zod's own
- * message) for anything else.
+ * numbers, text lengths and list lengths, and a value outside an enum's, in words that name the
+ * field; undefined (zod's own message) for anything else.
  */
 export function contractMessages(issue: Issue): string | undefined {
+  if (issue.code === 'invalid_value') return choiceMessage(issue, fieldOf(issue));
   if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
   const field = fieldOf(issue);
   if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')

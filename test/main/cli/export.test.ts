@@ -102,7 +102,7 @@ describe('spanfill export', () => {
       [['--model', FIXTURE, '--checkpoint', FIXTURE, '--format', 'hf', '--out', dir], /one of --model/],
       [
         ['--model', FIXTURE, '--format', 'onnx', '--out', dir],
-        /--format must be one of hf, transformers\.js, accelerate, got 'onnx'/,
+        /--format must be one of: hf, transformers\.js, accelerate; got 'onnx'/,
       ],
       [['--model', FIXTURE, '--format', 'hf'], /needs --out DIR/],
       [

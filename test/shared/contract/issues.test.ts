@@ -1,6 +1,6 @@
 // contractMessages: a bound without a message of its own is said in words that name the field
-// (numbers, text and list lengths), a schema's own message still wins, and anything else keeps
-// zod's message.
+// (numbers, text and list lengths), as is a value outside an enum; a schema's own message still
+// wins, and anything else keeps zod's message.
 
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,12 @@ describe('contractMessages', () => {
     expect(messages(schema, { config: { ids: ['a'] } })).toEqual(['ids needs at least 2 items']);
     expect(messages(schema, { config: { tags: [] } })).toEqual(['tags needs at least 1 item']);
     expect(messages(schema, { config: { ids: ['a', 'b', 'c', 'd'] } })).toEqual(['ids may have at most 3 items']);
+  });
+
+  it("names an enum field's choices and the value given", () => {
+    const mode = z.strictObject({ masking: z.enum(['packed', 'per-document']) });
+    expect(messages(mode, { masking: 'packd' })).toEqual(["masking must be one of: packed, per-document; got 'packd'"]);
+    expect(messages(mode, { masking: 3 })).toEqual(['masking must be one of: packed, per-document']);
   });
 
   it("keeps a schema's own message, and zod's for other kinds of issue", () => {

@@ -17,6 +17,7 @@ import { contractMessages } from '../../../shared/contract/issues';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { choiceOption } from '../options';
 import { resolveModelArgument, runCheckpointFlag } from '../model-arg';
 import type { ProgressBar } from '../output';
 import { formatBytes } from '../../../shared/format';
@@ -41,10 +42,9 @@ function sourceFrom(
 }
 
 function formatFrom(context: CommandContext): ExportFormat {
-  const format = context.string('format');
-  if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}${format ? `, got '${format}'` : ''}`);
-  return format as ExportFormat;
+  const format = choiceOption('format', context.string('format'), EXPORT_FORMATS);
+  if (format === undefined) throw new UsageError(`export needs --format: one of ${EXPORT_FORMATS.join(', ')}`);
+  return format;
 }
 
 /** --config FILE: a JSON object of run settings (the contract's accelerateRunConfigSchema). */

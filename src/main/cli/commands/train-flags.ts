@@ -6,10 +6,11 @@
 import { z } from 'zod';
 import { contractMessages } from '../../../shared/contract/issues';
 import type { RunConfigInput, RunRequestInput } from '../../../shared/contract/runs';
-import { RUN_PRESETS, runCalls, runConfigSchema, runPresets } from '../../../shared/contract/runs';
+import { optimizerSchema, RUN_PRESETS, runCalls, runConfigSchema, runPresets } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext, OptionSpec } from '../command';
 import { UsageError } from '../command';
+import { oneOf } from '../options';
 import { optionalNumber } from './train-case';
 
 type Field = keyof RunConfigInput;
@@ -46,6 +47,9 @@ const TEXT_FIELDS: Partial<Record<Field, readonly [placeholder: string, meaning:
 
 /** Fields a run takes from the saved settings (the Settings screen) when not given. */
 const FROM_SETTINGS: ReadonlySet<Field> = new Set(['provider', 'threads']);
+
+/** The optimizers the contract takes, by their kind. */
+const OPTIMIZER_KINDS = optimizerSchema.options.map((option) => option.shape.kind.value);
 
 /** Fields whose flag is not their kebab-case name. */
 const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget' };
@@ -99,7 +103,7 @@ export function configFromFlags(context: CommandContext): RunRequestInput {
     config[field] = optionalNumber(context, flagOf(field));
   for (const field of Object.keys(TEXT_FIELDS)) config[field] = context.string(flagOf(field));
   const optimizer = context.string('optimizer');
-  if (optimizer !== undefined) config.optimizer = { kind: optimizer };
+  if (optimizer !== undefined) config.optimizer = { kind: oneOf('--optimizer', optimizer, OPTIMIZER_KINDS) };
   const clip = context.string('clip-norm');
   if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
   const dropout = context.string('dropout');
@@ -116,5 +120,31 @@ export function parseRunFlags(input: RunRequestInput) {
   const field = issue.path[1];
   if (issue.code === 'unrecognized_keys' || typeof field !== 'string')
     throw new UsageError(describeIssues('train', parsed.error.issues));
-  throw new UsageError(`--${flagOf(field)}: ${issue.message.replace(/^Invalid input: /, '')}`);
+  const message = issue.message.replace(/^Invalid input: /, '');
+  // "masking must be one of: …" reads "--masking must be one of: …"; other messages follow the flag.
+  const named = message.startsWith(`${field} `) ? message.slice(field.length) : `: ${message}`;
+  throw new UsageError(`--${flagOf(field)}${named}`);
+}
+
+/**
+ * The runs service's refusals in the CLI's words: a run setting it names as the schema does
+ * ("maxSteps (205) must be a multiple of stepsPerCall (10)", "tokenizer: model … needs one")
+ * is named by its flag instead (--max-steps, --steps-per-call, --tokenizer). The error keeps its
+ * kind, so its exit code.
+ */
+export async function withFlagWords<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Error) error.message = inFlagWords(error.message);
+    throw error;
+  }
+}
+
+/** Each camelCase run setting, and one that leads the message ("tokenizer: …"), as its flag. */
+export function inFlagWords(message: string): string {
+  const isField = (word: string): boolean => Object.hasOwn(runConfigSchema.shape, word);
+  return message
+    .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (word) => (isField(word) ? `--${flagOf(word)}` : word))
+    .replace(/^([a-z]+): /, (lead, word: string) => (isField(word) ? `--${flagOf(word)}: ` : lead));
 }

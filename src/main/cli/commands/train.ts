@@ -10,10 +10,11 @@ import type { RunEstimate, RunPresetName, RunRequestInput, RunSummary } from '..
 import { RUN_PRESETS } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { choiceOption } from '../options';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
 import { trainCase } from './train-case';
-import { configFromFlags, fieldOptions, parseRunFlags } from './train-flags';
+import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../../shared/contract/runs';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
@@ -164,9 +165,7 @@ export const trainCommand = defineCommand({
     if (context.string('case') !== undefined) return trainCase(context);
     const dataset = context.string('dataset');
     if (!dataset) throw new UsageError('train needs --dataset ID (or --case FILE)');
-    const preset = context.string('preset');
-    if (preset !== undefined && !(RUN_PRESETS as readonly string[]).includes(preset))
-      throw new UsageError(`--preset must be one of ${RUN_PRESETS.join(', ')}, got '${preset}'`);
+    const preset = choiceOption('preset', context.string('preset'), RUN_PRESETS);
     const modelFlag = context.string('model');
     if (!modelFlag && !preset)
       throw new UsageError(
@@ -189,9 +188,9 @@ export const trainCommand = defineCommand({
       ...(preset === undefined ? {} : { preset: preset as RunPresetName }),
     };
     const config = parseRunFlags(input);
-    if (context.flag('estimate')) return estimateRun(context, config);
+    if (context.flag('estimate')) return withFlagWords(() => estimateRun(context, config));
     if (context.flag('time-steps')) throw new UsageError('--time-steps goes with --estimate');
-    const started = await context.app().runs.start(config, context.signal);
+    const started = await withFlagWords(() => context.app().runs.start(config, context.signal));
     context.status(`run ${started.id}: ${started.totalSteps} steps`, { force: true });
     // followRun prints the notices (a batch split to fit memory, memory not checked).
     return followRun(context, started);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../../src/shared/contract/runs';
 import { trainCommand } from '../../../../src/main/cli/commands/train';
-import { flagOf, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
+import { flagOf, inFlagWords, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
 import { UsageError } from '../../../../src/main/cli/command';
 
 /** Fields without a flag of their own name: the service sets memorySplit; --dataset gives datasetId. */
@@ -35,10 +35,27 @@ describe('train flags', () => {
 
   it('names the flag, not the field, of a value the contract refuses', () => {
     expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, noiseDensity: 1.5 })).toThrow(
-      new UsageError('--noise-density: noiseDensity must be < 1'),
+      new UsageError('--noise-density must be < 1'),
     );
     expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, memoryBudgetMiB: -1 })).toThrow(
-      /^--memory-budget: /,
+      /^--memory-budget /,
+    );
+    expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, masking: 'packd' as 'packed' })).toThrow(
+      new UsageError("--masking must be one of: packed, per-document; got 'packd'"),
+    );
+  });
+});
+
+describe('inFlagWords', () => {
+  it("names the runs service's settings by their flags, and leaves every other word", () => {
+    expect(inFlagWords('maxSteps (205) must be a multiple of stepsPerCall (10); use 210 or change stepsPerCall')).toBe(
+      '--max-steps (205) must be a multiple of --steps-per-call (10); use 210 or change --steps-per-call',
+    );
+    expect(inFlagWords('tokenizer: model preset:t5-small needs one')).toBe(
+      '--tokenizer: model preset:t5-small needs one',
+    );
+    expect(inFlagWords('memoryBudgetMiB is too small for gradNorm; note: model is fine')).toBe(
+      '--memory-budget is too small for gradNorm; note: model is fine',
     );
   });
 });

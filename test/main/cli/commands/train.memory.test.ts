@@ -117,11 +117,11 @@ describe('spanfill train --memory-budget', () => {
     const out = await spanfillIn(dir, ['train', '--dataset', dataset, ...RUN, '--memory-budget', '64', '--json']);
     expect(out.code).toBe(2); // a flag value the service refuses: a usage error, nothing was done
     expect(out.stdout + out.stderr).toMatch(
-      /batchSize 8 at inputLength 128 does not fit the 64 MiB budget \(memoryBudgetMiB\): even micro-batches of 1 need ~\d+ MiB; lower inputLength, use a smaller model, free some memory or raise memoryBudgetMiB/,
+      /--batch-size 8 at --input-length 128 does not fit the 64 MiB budget \(--memory-budget\): even micro-batches of 1 need ~\d+ MiB; lower --input-length, use a smaller model, free some memory or raise --memory-budget/,
     );
     const bad = await spanfillIn(dir, ['train', '--dataset', dataset, ...RUN, '--memory-budget', '10']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--memory-budget: memoryBudgetMiB must be at least 64 \(MiB\)/);
+    expect(bad.stderr).toMatch(/--memory-budget must be at least 64 \(MiB\)/);
     const app = new AppServices({ dataDir: dir, env: {} });
     opened.push(app);
     expect(app.runs.list()).toEqual([]);

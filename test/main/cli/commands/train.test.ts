@@ -166,15 +166,15 @@ describe('spanfill train: refused flags', () => {
   it('names the flag of each bad value, exit 2, before anything starts', async () => {
     const dir = tempDir();
     const cases: [string[], RegExp][] = [
-      [['--noise-density', '1'], /--noise-density: noiseDensity must be < 1/],
-      [['--lr', '0'], /--lr: lr must be > 0/],
-      [['--batch-size', '0'], /--batch-size: batchSize must be ≥ 1$/m],
-      [['--mask', 'sometimes'], /--mask: .*"dynamic"\|"fixed"/],
-      [['--optimizer', 'sgd'], /--optimizer: /],
-      [['--provider', 'tpu'], /--provider: /],
-      [['--dropout', '1'], /--dropout: dropout must be < 1/],
+      [['--noise-density', '1'], /--noise-density must be < 1/],
+      [['--lr', '0'], /--lr must be > 0/],
+      [['--batch-size', '0'], /--batch-size must be ≥ 1$/m],
+      [['--mask', 'sometimes'], /--mask must be one of: dynamic, fixed; got 'sometimes'/],
+      [['--optimizer', 'sgd'], /--optimizer must be one of: adamw, adafactor; got 'sgd'/],
+      [['--provider', 'tpu'], /--provider must be one of: cpu, cuda, webgpu, dml; got 'tpu'/],
+      [['--dropout', '1'], /--dropout must be < 1/],
       [['--max-steps', 'ten'], /--max-steps must be a number, got 'ten'/],
-      [['--preset', 'huge'], /--preset must be one of quick, standard, got 'huge'/],
+      [['--preset', 'huge'], /--preset must be one of: quick, standard; got 'huge'/],
     ];
     for (const [flags, message] of cases) {
       const out = await spanfillIn(dir, ['train', '--dataset', 'ds-x', '--model', SPM, '--max-steps', '10', ...flags]);
@@ -198,7 +198,7 @@ describe('spanfill train --model preset:NAME --tokenizer', () => {
         ['--model', 'preset:t5-huge', '--tokenizer', SPM],
         /model: Unknown T5 preset 't5-huge'; expected one of: t5-small/,
       ],
-      [['--model', 'preset:t5-small'], /tokenizer: model preset:t5-small starts from scratch and needs one/],
+      [['--model', 'preset:t5-small'], /--tokenizer: model preset:t5-small starts from scratch and needs one/],
       [['--model', SPM, '--tokenizer', 'bytes'], /tokenizer: only a model preset:NAME takes a tokenizer/],
     ];
     for (const [flags, message] of cases) {
