@@ -20,7 +20,7 @@ import { isPresetModelName } from '../../shared/contract/runs';
 import { materializePresetModel, materializePresetShape, PresetTokenizerError } from '../engine/t5/preset';
 import type { T5Config } from '../engine/t5/config';
 import { loadT5Config } from '../engine/t5/config';
-import { checkInputLength } from '../engine/t5/input-limits';
+import { maxInputTokens } from '../engine/t5/input-limits';
 import type { TrainerSettings } from '../engine/train/settings';
 import { TrainerSettingsError, validateSettings } from '../engine/train/settings';
 import type { TrainRunPayload } from '../host/handlers/train';
@@ -240,11 +240,12 @@ export async function prepareRun(
   let run = asked;
   const modelDir = await resolveRunBase(deps, run, options.isEstimate === true);
   const config = readModelConfig(modelDir, run.model);
-  try {
-    checkInputLength(config, run.inputLength, `inputLength ${run.inputLength}:`);
-  } catch (error) {
-    throw bad(error instanceof Error ? `inputLength: ${error.message}` : String(error));
-  }
+  const limit = maxInputTokens(config);
+  if (run.inputLength > limit)
+    throw bad(
+      `inputLength ${run.inputLength} is more than this model takes: at most ${limit.toLocaleString('en-US')} ` +
+        'tokens per input (attention memory grows with the square of the length); lower inputLength',
+    );
   const providerNotice = await checkProvider(deps, run.provider);
   const span = spanOf(run);
   const tokens = await deps.datasets.tokens(run.datasetId, modelDir, signal);

@@ -41,7 +41,10 @@ describe('runs service: refused configurations', () => {
   it('refuses each impossible combination before anything starts, naming the field', async () => {
     const { app, datasetId } = await setUp();
     const cases: [Partial<RunConfigInput>, RegExp][] = [
-      [{ inputLength: 4096 }, /^inputLength: .*4,096 tokens long; this model takes at most 2,048/],
+      [
+        { inputLength: 4096 },
+        /^inputLength 4096 is more than this model takes: at most 2,048 tokens per input .*; lower inputLength$/,
+      ],
       [{ provider: 'dml' }, /provider 'dml' is not available on this machine.*use provider cpu/],
       [
         // Micro-batches of 4 are the least: 4096 / 4 is the most accumulation there is.
