@@ -139,7 +139,7 @@ describe('Train and Runs screens', () => {
     await expect(page.getByTestId('train-length').inputValue()).resolves.toBe('32');
     // The contract's own message, in place, for a value it refuses; Start waits for a fix.
     await page.getByTestId('train-density').fill('1.5');
-    await expect(page.getByTestId('train-density-error').textContent()).resolves.toBe('noiseDensity must be < 1');
+    await expect(page.getByTestId('train-density-error').textContent()).resolves.toBe('Noise density must be < 1');
     await expect(page.getByTestId('train-start').isDisabled()).resolves.toBe(true);
     await shot('02-train-invalid');
     await page.getByTestId('train-density').fill('0.25');
@@ -153,12 +153,18 @@ describe('Train and Runs screens', () => {
     // What the schema allows but this model does not: the service's message, in place of the estimate.
     await page.getByTestId('train-length').fill('4096');
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
-    await page.getByTestId('train-estimate-error').filter({ hasText: 'inputLength' }).waitFor();
+    // In the form's words (Input length, not inputLength), at its box too; Start waits for a fix.
+    await page
+      .getByTestId('train-estimate-error')
+      .filter({ hasText: /^Input length/ })
+      .waitFor();
+    await expect(page.getByTestId('train-length-error').textContent()).resolves.toMatch(/^Input length/);
+    await expect(page.getByTestId('train-start').isDisabled()).resolves.toBe(true);
     await shot('03a-train-estimate-error');
     await page.getByTestId('train-length').fill('32');
     // The CPU threads box, checked in place like the others; what it says is what the run records.
     await page.getByTestId('train-threads').fill('2000');
-    await expect(page.getByTestId('train-threads-error').textContent()).resolves.toBe('threads must be ≤ 1024');
+    await expect(page.getByTestId('train-threads-error').textContent()).resolves.toBe('CPU threads must be ≤ 1024');
     await page.getByTestId('train-threads').fill('2');
     await page.getByTestId('train-steps').fill('60');
     await page.getByTestId('train-eval-every').fill('20');

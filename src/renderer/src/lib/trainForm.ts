@@ -16,6 +16,7 @@ import {
 } from '../../../shared/contract/runs';
 import { contractMessages } from '../../../shared/contract/issues';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
+import { inLabelWords } from './settingLabels';
 import type { CarriedMasking } from './trainSettings.svelte';
 
 export interface TrainForm {
@@ -255,8 +256,13 @@ export function estimateBlocker(errors: FieldErrors): string {
     : 'Fix the settings marked above first.';
 }
 
+/** A field's refusal in the form's words ("Batch size must be ≥ 1"; settingLabels.ts). */
 function messageOf(issue: { code: string; message: string }, key: string, value: unknown): string {
   if (key === 'datasetId' && value === '') return PICK_DATASET;
+  return inLabelWords(fieldMessage(issue, key, value));
+}
+
+function fieldMessage(issue: { code: string; message: string }, key: string, value: unknown): string {
   if (key === 'clipNorm' && issue.code !== 'invalid_type') return 'clipNorm must be > 0, or 0 for no clipping';
   if (issue.code !== 'invalid_type') return issue.message;
   const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);

@@ -59,20 +59,20 @@ describe('Train form: provider and CPU threads', () => {
 
   it('mark a thread count the schema refuses, in place, and an emptied box', () => {
     const form = ready(initialForm(undefined, saved('cpu')));
-    expect(validate({ ...form, threads: -1 }).threads).toMatch(/^threads must be ≥ 0/);
-    expect(validate({ ...form, threads: 2000 }).threads).toBe('threads must be ≤ 1024');
-    expect(validate({ ...form, threads: 1.5 }).threads).toBe('threads must be a whole number');
+    expect(validate({ ...form, threads: -1 }).threads).toMatch(/^CPU threads must be ≥ 0/);
+    expect(validate({ ...form, threads: 2000 }).threads).toBe('CPU threads must be ≤ 1024');
+    expect(validate({ ...form, threads: 1.5 }).threads).toBe('CPU threads must be a whole number');
     // An emptied number box binds null.
-    expect(validate({ ...form, threads: null as unknown as number }).threads).toBe('threads needs a number');
+    expect(validate({ ...form, threads: null as unknown as number }).threads).toBe('CPU threads needs a number');
     expect(Object.keys(validate({ ...form, threads: 2000 }))).toEqual(['threads']);
   });
 
   it("say a fraction in a whole-number box is one, not that the box needs a number (zod's type error)", () => {
     const form = ready(initialForm(undefined, saved('cpu')));
-    expect(validate({ ...form, batchSize: 2.5 }).batchSize).toBe('batchSize must be a whole number');
-    expect(validate({ ...form, batchSize: Number.NaN }).batchSize).toBe('batchSize needs a number');
+    expect(validate({ ...form, batchSize: 2.5 }).batchSize).toBe('Batch size must be a whole number');
+    expect(validate({ ...form, batchSize: Number.NaN }).batchSize).toBe('Batch size needs a number');
     // A bound with no message of its own in the schema, in the same words (contract/issues.ts).
-    expect(validate({ ...form, batchSize: 0 }).batchSize).toBe('batchSize must be ≥ 1');
+    expect(validate({ ...form, batchSize: 0 }).batchSize).toBe('Batch size must be ≥ 1');
   });
 
   it("ask for a dataset in the screen's words, and let the estimate wait for one without calling it a fix", () => {
@@ -115,8 +115,8 @@ describe('Train form: provider and CPU threads', () => {
     expect(validate(changed)).toEqual({});
     // An emptied dropout box (null, or NaN from a typed non-number) is the model's rate.
     expect(configOf({ ...form, dropout: Number.NaN }).dropout).toBeNull();
-    expect(validate({ ...form, clipNorm: -1 }).clipNorm).toBe('clipNorm must be > 0, or 0 for no clipping');
-    expect(validate({ ...form, dropout: 1 }).dropout).toBe('dropout must be < 1');
+    expect(validate({ ...form, clipNorm: -1 }).clipNorm).toBe('Clip gradient norm must be > 0, or 0 for no clipping');
+    expect(validate({ ...form, dropout: 1 }).dropout).toBe('Dropout must be < 1');
   });
 
   it("start a new run from an earlier run's settings: the batch it asked for, its steps, no name", () => {
@@ -167,7 +167,7 @@ describe('Train form: provider and CPU threads', () => {
     expect(configOf({ ...form, length: 'steps' })).toMatchObject({ maxSteps: 120 });
     expect(configOf({ ...form, length: 'steps' })).not.toHaveProperty('epochs');
     expect(configOf(form)).not.toHaveProperty('maxSteps');
-    expect(validate({ ...form, epochs: 0 }).epochs).toBe('epochs must be > 0');
+    expect(validate({ ...form, epochs: 0 }).epochs).toBe('Passes over the data must be > 0');
     // A preset's steps switch the form back to steps.
     expect(applyPreset(form, 'quick', saved('cpu'))).toMatchObject({ length: 'steps', maxSteps: 200 });
     // A removed dataset leaves the dataset to pick.

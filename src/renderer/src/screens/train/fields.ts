@@ -1,6 +1,7 @@
 // Train › the form's number settings, by group, in the order they show: label, bounds for the
 // browser's spinner (the schema still decides what is valid) and the e2e test id.
 
+import { SETTING_LABELS as L } from '../../lib/settingLabels';
 import type { TrainForm } from '../../lib/trainForm';
 
 type NumberKey = { [K in keyof TrainForm]-?: TrainForm[K] extends number ? K : never }[keyof TrainForm];
@@ -15,37 +16,37 @@ export interface NumberFieldSpec {
 
 /** After the length (steps, or passes over the data), which has a box of its own. */
 export const BASIC_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'batchSize', label: 'Batch size', min: 1, testid: 'train-batch' },
-  { key: 'lr', label: 'Learning rate', step: 'any', testid: 'train-lr' },
-  { key: 'warmupSteps', label: 'Warm-up steps', min: 0, testid: 'train-warmup' },
-  { key: 'inputLength', label: 'Input length', min: 4, testid: 'train-length' },
-  { key: 'noiseDensity', label: 'Noise density', step: 'any', testid: 'train-density' },
-  { key: 'meanSpanLength', label: 'Mean span length', step: 'any', testid: 'train-span' },
+  { key: 'batchSize', label: L.batchSize, min: 1, testid: 'train-batch' },
+  { key: 'lr', label: L.lr, step: 'any', testid: 'train-lr' },
+  { key: 'warmupSteps', label: L.warmupSteps, min: 0, testid: 'train-warmup' },
+  { key: 'inputLength', label: L.inputLength, min: 4, testid: 'train-length' },
+  { key: 'noiseDensity', label: L.noiseDensity, step: 'any', testid: 'train-density' },
+  { key: 'meanSpanLength', label: L.meanSpanLength, step: 'any', testid: 'train-span' },
 ];
 
 export const INTERVAL_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'evalEvery', label: 'Validate every', min: 0, testid: 'train-eval-every' },
-  { key: 'checkpointEvery', label: 'Checkpoint every', min: 0, testid: 'train-checkpoint-every' },
+  { key: 'evalEvery', label: L.evalEvery, min: 0, testid: 'train-eval-every' },
+  { key: 'checkpointEvery', label: L.checkpointEvery, min: 0, testid: 'train-checkpoint-every' },
 ];
 
 /** Beside the provider: onnxruntime's CPU threads, from the saved settings. */
 export const THREADS_FIELD: NumberFieldSpec = {
   key: 'threads',
-  label: 'CPU threads',
+  label: L.threads,
   min: 0,
   testid: 'train-threads',
 };
 
 /** Under "More settings", before the schedule. */
 export const ADVANCED_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'accumulation', label: 'Gradient accumulation', min: 1, testid: 'train-accumulation' },
-  { key: 'stepsPerCall', label: 'Steps per engine call', min: 1, testid: 'train-steps-per-call' },
+  { key: 'accumulation', label: L.accumulation, min: 1, testid: 'train-accumulation' },
+  { key: 'stepsPerCall', label: L.stepsPerCall, min: 1, testid: 'train-steps-per-call' },
 ];
 
 /** Under "More settings", after the schedule and the optimizer. */
 export const TAIL_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'weightDecay', label: 'Weight decay', min: 0, step: 'any', testid: 'train-weight-decay' },
-  { key: 'clipNorm', label: 'Clip gradient norm (0: off)', min: 0, step: 'any', testid: 'train-clip' },
-  { key: 'keepLast', label: 'Checkpoints kept', min: 1, testid: 'train-keep' },
-  { key: 'seed', label: 'Seed', min: 0, testid: 'train-seed' },
+  { key: 'weightDecay', label: L.weightDecay, min: 0, step: 'any', testid: 'train-weight-decay' },
+  { key: 'clipNorm', label: `${L.clipNorm} (0: off)`, min: 0, step: 'any', testid: 'train-clip' },
+  { key: 'keepLast', label: L.keepLast, min: 1, testid: 'train-keep' },
+  { key: 'seed', label: L.seed, min: 0, testid: 'train-seed' },
 ];
