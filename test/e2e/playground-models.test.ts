@@ -197,6 +197,16 @@ describe('Models, Playground and Settings screens', () => {
       outputs.push(await page.getByTestId('fill-column').nth(0).locator('pre').textContent());
     }
     expect(outputs[1]).toBe(outputs[0]); // the same seed samples the same answer
+    // A decoding box the contract refuses is said once, in the box's words, and nothing runs.
+    await page.getByTestId('temperature').fill('0');
+    await page.getByTestId('fill').click();
+    await expect(page.getByTestId('playground-error').textContent()).resolves.toBe('Temperature must be ≥ 0.0001');
+    await page.getByTestId('temperature').fill('1');
+    await page.getByTestId('max-new-tokens').fill('');
+    await page.getByTestId('fill').click();
+    await expect(page.getByTestId('playground-error').textContent()).resolves.toBe('Most new tokens needs a number');
+    await expect(page.getByTestId('fill-column').nth(0).locator('pre').textContent()).resolves.toBe(outputs[0]);
+    await page.getByTestId('max-new-tokens').fill('32');
     const history = await page.getByTestId('history').locator('option').allTextContents();
     expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));

@@ -31,6 +31,10 @@ function lengthBound(issue: Issue, field: string, unit: string): string | undefi
   return undefined;
 }
 
+/** What an empty number box sends: nothing, null or NaN. */
+const isNothing = (input: unknown): boolean =>
+  input === undefined || input === null || (typeof input === 'number' && Number.isNaN(input));
+
 /** A value that is not one of an enum's: "masking must be one of: packed, per-document; got 'packd'". */
 function choiceMessage(issue: Issue & { code: 'invalid_value' }, field: string): string {
   const got = typeof issue.input === 'string' ? `; got '${issue.input}'` : '';
@@ -39,11 +43,13 @@ function choiceMessage(issue: Issue & { code: 'invalid_value' }, field: string):
 
 /**
  * A zod error map (pass as `schema.safeParse(value, { error: contractMessages })`): bounds on
- * numbers, text lengths and list lengths, and a value outside an enum's, in words that name the
- * field; undefined (zod's own message) for anything else.
+ * numbers, text lengths and list lengths, a value outside an enum's, and no number where one is
+ * needed, in words that name the field; undefined (zod's own message) for anything else.
  */
 export function contractMessages(issue: Issue): string | undefined {
   if (issue.code === 'invalid_value') return choiceMessage(issue, fieldOf(issue));
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && isNothing(issue.input))
+    return `${fieldOf(issue)} needs a number`;
   if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
   const field = fieldOf(issue);
   if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')

@@ -39,6 +39,13 @@ describe('contractMessages', () => {
     expect(messages(schema, { config: { ids: ['a', 'b', 'c', 'd'] } })).toEqual(['ids may have at most 3 items']);
   });
 
+  it('says a number field left empty needs a number', () => {
+    for (const empty of [null, undefined, Number.NaN])
+      expect(messages(z.strictObject({ maxNewTokens: z.number() }), { maxNewTokens: empty })).toEqual([
+        'maxNewTokens needs a number',
+      ]);
+  });
+
   it("names an enum field's choices and the value given", () => {
     const mode = z.strictObject({ masking: z.enum(['packed', 'per-document']) });
     expect(messages(mode, { masking: 'packd' })).toEqual(["masking must be one of: packed, per-document; got 'packd'"]);

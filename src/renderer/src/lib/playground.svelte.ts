@@ -6,7 +6,13 @@
 // history. The history and the screen as it was left are kept in the browser profile
 // (playgroundSaved.ts); a first visit opens the newest run's best checkpoint beside its base.
 
-import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
+import {
+  playgroundCalls,
+  type DecodingStrategyArgs,
+  type PlaygroundFillResult,
+} from '../../../shared/contract/playground';
+import { contractMessages } from '../../../shared/contract/issues';
+import { DECODING_LABELS, inFieldWords } from './settingLabels';
 import { api } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
 import { isPresetModelName } from '../../../shared/contract/runs';
@@ -230,12 +236,21 @@ class PlaygroundStore {
       this.error = 'Choose at least one model above (builtin:byt5-tiny needs no download), then Fill.';
       return;
     }
-    this.isBusy = true;
-    this.remember(this.prompt);
-    this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
     const prompt = this.prompt;
     const strategy = strategyOf(this.decoding);
     const maxNewTokens = this.decoding.maxNewTokens;
+    // The decoding boxes checked once, in their own words, before any model runs.
+    const checked = playgroundCalls.fill.args.safeParse(
+      { modelDir: '-', prompt, strategy, maxNewTokens },
+      { error: contractMessages },
+    );
+    if (!checked.success) {
+      this.error = inFieldWords(checked.error.issues[0].message, DECODING_LABELS);
+      return;
+    }
+    this.isBusy = true;
+    this.remember(this.prompt);
+    this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
     // One after another: the engine host runs one generation at a time anyway.
     for (const model of models) {
       const started = performance.now();

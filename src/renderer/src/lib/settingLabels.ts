@@ -1,8 +1,9 @@
-// The Train form's name for each run setting: its boxes are labelled with these, and messages
-// from the contract and the runs service, which name a setting by its field ("batchSize must be
-// ≥ 1", "maxSteps (205) must be a multiple of stepsPerCall (10)"), are shown in these words
-// ("Batch size must be ≥ 1", "Steps (205) must be a multiple of Steps per engine call (10)").
-// The CLI does the same with its flags (cli/commands/train-flags.ts inFlagWords).
+// The screens' names for the contract's fields — the Train form's run settings, the
+// Playground's decoding boxes: the boxes are labelled with these, and messages from the contract
+// and the services, which name a field as the schema does ("batchSize must be ≥ 1", "maxSteps
+// (205) must be a multiple of stepsPerCall (10)"), are shown in these words ("Batch size must be
+// ≥ 1", "Steps (205) must be a multiple of steps per engine call (10)"). The CLI does the same
+// with its flags (cli/commands/train-flags.ts inFlagWords).
 
 import type { RunConfigInput } from '../../../shared/contract/runs';
 
@@ -36,18 +37,27 @@ export const SETTING_LABELS = {
   memoryBudgetMiB: 'Memory budget',
 } as const satisfies Partial<Record<keyof RunConfigInput, string>>;
 
-const labelOf = (word: string): string | undefined =>
-  Object.hasOwn(SETTING_LABELS, word) ? SETTING_LABELS[word as keyof typeof SETTING_LABELS] : undefined;
+/** The Playground's decoding boxes (screens/playground/DecodingOptions.svelte) and its prompt. */
+export const DECODING_LABELS: Readonly<Record<string, string>> = {
+  prompt: 'Prompt',
+  maxNewTokens: 'Most new tokens',
+  numBeams: 'Beams',
+  temperature: 'Temperature',
+  topK: 'Top-k',
+  topP: 'Top-p',
+  seed: 'Seed',
+};
 
 /** "Input length" in mid-sentence: "input length" ("CPU threads" keeps its capitals). */
 const inSentence = (label: string): string =>
   /^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label;
 
 /**
- * `message` with each camelCase setting, and one that opens it ("lr must be > 0"), in the
- * form's words: capitalised where it opens the message, in lower case within it.
+ * `message` with each camelCase field of `labels`, and one that opens it ("lr must be > 0"), in
+ * the screen's words: capitalised where it opens the message, in lower case within it.
  */
-export function inLabelWords(message: string): string {
+export function inFieldWords(message: string, labels: Readonly<Record<string, string>>): string {
+  const labelOf = (word: string): string | undefined => (Object.hasOwn(labels, word) ? labels[word] : undefined);
   return message
     .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (word, offset: number) => {
       const label = labelOf(word);
@@ -55,3 +65,6 @@ export function inLabelWords(message: string): string {
     })
     .replace(/^([a-z]+)\b/, (word) => labelOf(word) ?? word);
 }
+
+/** A run setting's refusal in the Train form's words. */
+export const inLabelWords = (message: string): string => inFieldWords(message, SETTING_LABELS);
