@@ -295,6 +295,12 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('nav-settings').click();
     await cpu.locator('input[type=radio]').check();
     await page.getByTestId('settings-notice').filter({ hasText: 'New runs will use cpu.' }).waitFor();
+    // An empty box is refused in place (the browser's check on a required box), not saved as 0.
+    await page.getByTestId('threads-input').fill('');
+    await page.getByTestId('threads-save').click();
+    const threadsBox = page.getByTestId('threads-input');
+    await expect(threadsBox.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).resolves.toBe(true);
+    await expect(page.getByTestId('settings-notice').textContent()).resolves.toContain('New runs will use cpu.');
     await page.getByTestId('threads-input').fill('2');
     await page.getByTestId('threads-save').click();
     await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 2 CPU threads.' }).waitFor();
