@@ -32,8 +32,14 @@ export function renderList(runs: readonly RunSummary[]): string {
     .join('\n');
 }
 
-/** A metric in a table: six significant digits (the --json output keeps them all). */
-const number = (v: number): string => String(Number(v.toPrecision(6)));
+/**
+ * A metric in a table: six significant digits (the --json output keeps them all), a tiny one in
+ * exponent form ("5.55556e-6", not "0.00000555556"), as the screens write it.
+ */
+const number = (v: number): string => {
+  const rounded = Number(v.toPrecision(6));
+  return rounded !== 0 && Math.abs(rounded) < 1e-3 ? rounded.toExponential() : String(rounded);
+};
 
 export function renderShow(run: RunDetail): string {
   const pairs: [string, string][] = [

@@ -37,7 +37,7 @@ const run: RunDetail = {
     },
     { step: 740, path: '/d/runs/r-749cb820/checkpoints/step-00000740', isBest: false, eval: null, createdAt: '' },
   ],
-  last: { loss: 2.220703125, tokensPerSecond: 23942.719628313585, 'eval.spanExactMatch': 0 },
+  last: { loss: 2.220703125, tokensPerSecond: 23942.719628313585, 'eval.spanExactMatch': 0, lr: 5.555555555e-6 },
   diskBytes: 2_345_000_000,
 };
 
@@ -47,6 +47,7 @@ describe('runs show', () => {
     expect(text).toMatch(/^loss +2\.2207$/m);
     expect(text).toMatch(/^tokensPerSecond +23942\.7$/m);
     expect(text).toMatch(/^eval\.spanExactMatch +0$/m);
+    expect(text).toMatch(/^lr +5\.55556e-6$/m); // not 0.00000555556
     expect(text).toContain('  step 600  eval.loss 2.1138  /d/runs/r-749cb820/checkpoints/step-00000600');
     expect(text).toContain('  step 700 (best)  eval.loss 2.10313  /d/runs/r-749cb820/checkpoints/step-00000700');
     expect(text).toContain('  step 740  /d/runs/r-749cb820/checkpoints/step-00000740');
