@@ -299,7 +299,8 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('threads-input').fill('');
     await page.getByTestId('threads-save').click();
     const threadsBox = page.getByTestId('threads-input');
-    await expect(threadsBox.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).resolves.toBe(true);
+    const isMissing = (el: unknown): boolean => (el as { validity: { valueMissing: boolean } }).validity.valueMissing;
+    await expect(threadsBox.evaluate(isMissing)).resolves.toBe(true);
     await expect(page.getByTestId('settings-notice').textContent()).resolves.toContain('New runs will use cpu.');
     await page.getByTestId('threads-input').fill('2');
     await page.getByTestId('threads-save').click();
