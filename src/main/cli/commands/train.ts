@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RunEstimate, RunPresetName, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
+import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
 import { RUN_PRESETS } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
@@ -185,7 +185,7 @@ export const trainCommand = defineCommand({
       model,
       ...(tokenizer === undefined ? {} : { tokenizer: absoluteIfFolder(tokenizer) }),
       datasetId: dataset,
-      ...(preset === undefined ? {} : { preset: preset as RunPresetName }),
+      ...(preset === undefined ? {} : { preset }),
     };
     const config = parseRunFlags(input);
     if (context.flag('estimate')) return withFlagWords(() => estimateRun(context, config));
