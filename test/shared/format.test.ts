@@ -1,6 +1,7 @@
-// shared/format.ts: a count's noun and thousands separators; sizes in binary units; durations.
+// shared/format.ts: a count's noun and thousands separators; sizes in binary units, memory
+// figures rounder; durations.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, plural } from '../../src/shared/format';
+import { formatBytes, formatDuration, formatMemory, plural } from '../../src/shared/format';
 
 describe('plural', () => {
   it('adds an s to the noun unless the count is 1, and separates thousands', () => {
@@ -26,5 +27,13 @@ describe('formatDuration', () => {
     expect(formatDuration(200_000)).toBe('3 min 20 s');
     expect(formatDuration(7_500_000)).toBe('2 h 5 min');
     expect(formatDuration(-20)).toBe('0 s');
+  });
+});
+
+describe('formatMemory', () => {
+  it('whole MiB under a GiB, then GiB with one decimal', () => {
+    expect(formatMemory(380 * 2 ** 20 + 1234)).toBe('380 MiB');
+    expect(formatMemory(6 * 2 ** 30)).toBe('6.0 GiB');
+    expect(formatMemory(9.14 * 2 ** 30)).toBe('9.1 GiB');
   });
 });

@@ -5,6 +5,7 @@
 // engine/train). Checks that need the model, the dataset or the machine are the service's.
 
 import { z } from 'zod';
+import { formatMemory } from '../format';
 import { call } from './define';
 import { MASKING_DEFAULTS } from './masking';
 import type { AppSettings, ProviderStatus } from './system';
@@ -319,11 +320,6 @@ export interface RunComparison {
     readonly final: Readonly<Record<string, number>>;
     readonly bestEvalLoss: number | null;
   }[];
-}
-
-/** A memory figure: "6.0 GiB", or "380 MiB" under a GiB. */
-export function formatMemory(bytes: number): string {
-  return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
 /**
