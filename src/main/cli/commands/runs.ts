@@ -89,6 +89,7 @@ export const runsCommand = defineCommand({
   summary: 'List, show, compare, resume, stop or remove training runs',
   usage: 'spanfill runs [list | show ID | compare ID ID… | resume ID | stop ID | rm ID] [--json]',
   description:
+    'list shows the newest run first. ' +
     "compare prints the configuration keys that differ and each run's final metrics and best validation loss. " +
     'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
     'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits. ' +
