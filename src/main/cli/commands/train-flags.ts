@@ -52,7 +52,7 @@ const FROM_SETTINGS: ReadonlySet<Field> = new Set(['provider', 'threads']);
 const OPTIMIZER_KINDS = optimizerSchema.options.map((option) => option.shape.kind.value);
 
 /** Fields whose flag is not their kebab-case name. */
-const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget' };
+const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget', datasetId: 'dataset' };
 
 /** The flag of a run configuration field: --input-length for inputLength. */
 export const flagOf = (field: string): string =>
