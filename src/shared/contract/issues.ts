@@ -3,6 +3,8 @@
 // form's Batch size box, after `spanfill train --batch-size 0`, in a call's error. Every parse
 // of contract input passes `contractMessages` so those say "batchSize must be ≥ 1" instead, as
 // the schemas' own messages do ("lr must be > 0"); a schema's own message still comes first.
+// Those messages name a field as the schema does; renameFields lets a caller say it in its own
+// words (a CLI flag, a screen's label).
 
 import type { z } from 'zod';
 
@@ -57,4 +59,14 @@ export function contractMessages(issue: Issue): string | undefined {
   if (issue.origin === 'string') return lengthBound(issue, field, 'characters');
   if (issue.origin === 'array' || issue.origin === 'set') return lengthBound(issue, field, 'items');
   return undefined;
+}
+
+/**
+ * `message` with each camelCase word in it ("maxSteps", "stepsPerCall": a field as the schema
+ * names it) replaced by `rename(word, offset)`; a word it answers undefined for stays. Plain
+ * one-word fields ("lr", "tokenizer") look like any other word, so callers rename those only
+ * where they open a message, each by its own rule.
+ */
+export function renameFields(message: string, rename: (word: string, offset: number) => string | undefined): string {
+  return message.replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (word, offset: number) => rename(word, offset) ?? word);
 }

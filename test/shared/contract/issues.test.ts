@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { contractMessages } from '../../../src/shared/contract/issues';
+import { contractMessages, renameFields } from '../../../src/shared/contract/issues';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 
 const messages = (schema: z.ZodType, value: unknown): string[] =>
@@ -73,5 +73,22 @@ describe('contractMessages', () => {
       }
     }
     expect(checked).toBeGreaterThan(10);
+  });
+});
+
+describe('renameFields', () => {
+  it('renames each camelCase word the caller knows, at its offset, and leaves every other word', () => {
+    const text = 'maxSteps (205) must be a multiple of stepsPerCall; lr and gradNorm stay';
+    const seen: [string, number][] = [];
+    const renamed = renameFields(text, (word, at) => {
+      seen.push([word, at]);
+      return word === 'gradNorm' ? undefined : word.toUpperCase();
+    });
+    expect(renamed).toBe('MAXSTEPS (205) must be a multiple of STEPSPERCALL; lr and gradNorm stay');
+    expect(seen).toEqual([
+      ['maxSteps', 0],
+      ['stepsPerCall', text.indexOf('stepsPerCall')],
+      ['gradNorm', text.indexOf('gradNorm')],
+    ]);
   });
 });

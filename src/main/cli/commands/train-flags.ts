@@ -4,7 +4,7 @@
 // from what a run gets), and the configuration the given flags describe.
 
 import { z } from 'zod';
-import { contractMessages } from '../../../shared/contract/issues';
+import { contractMessages, renameFields } from '../../../shared/contract/issues';
 import type { RunConfigInput, RunRequestInput } from '../../../shared/contract/runs';
 import { optimizerSchema, RUN_PRESETS, runCalls, runConfigSchema, runPresets } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
@@ -144,7 +144,8 @@ export async function withFlagWords<T>(work: () => Promise<T>): Promise<T> {
 /** Each camelCase run setting, and one that leads the message ("tokenizer: …"), as its flag. */
 export function inFlagWords(message: string): string {
   const isField = (word: string): boolean => Object.hasOwn(runConfigSchema.shape, word);
-  return message
-    .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (word) => (isField(word) ? `--${flagOf(word)}` : word))
-    .replace(/^([a-z]+): /, (lead, word: string) => (isField(word) ? `--${flagOf(word)}: ` : lead));
+  return renameFields(message, (word) => (isField(word) ? `--${flagOf(word)}` : undefined)).replace(
+    /^([a-z]+): /,
+    (lead, word: string) => (isField(word) ? `--${flagOf(word)}: ` : lead),
+  );
 }

@@ -5,6 +5,7 @@
 // ≥ 1", "Steps (205) must be a multiple of steps per engine call (10)"). The CLI does the same
 // with its flags (cli/commands/train-flags.ts inFlagWords).
 
+import { renameFields } from '../../../shared/contract/issues';
 import type { RunConfigInput } from '../../../shared/contract/runs';
 
 export const SETTING_LABELS = {
@@ -58,12 +59,10 @@ const inSentence = (label: string): string =>
  */
 export function inFieldWords(message: string, labels: Readonly<Record<string, string>>): string {
   const labelOf = (word: string): string | undefined => (Object.hasOwn(labels, word) ? labels[word] : undefined);
-  return message
-    .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, (word, offset: number) => {
-      const label = labelOf(word);
-      return label === undefined ? word : offset === 0 ? label : inSentence(label);
-    })
-    .replace(/^([a-z]+)\b/, (word) => labelOf(word) ?? word);
+  return renameFields(message, (word, offset) => {
+    const label = labelOf(word);
+    return label === undefined || offset === 0 ? label : inSentence(label);
+  }).replace(/^([a-z]+)\b/, (word) => labelOf(word) ?? word);
 }
 
 /** A run setting's refusal in the Train form's words. */
