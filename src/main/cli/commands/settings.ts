@@ -4,7 +4,7 @@
 import { providerChoices, systemCalls, type AppSettings } from '../../../shared/contract/system';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
-import { checkedArgs, oneOf } from '../options';
+import { checkedArgs } from '../options';
 import { formatPairs } from '../output';
 
 /** `provider P` and `threads N` pairs into system.saveSettings' arguments (its schema checks the values). */
@@ -14,7 +14,7 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
   const changes: { provider?: string; cpuThreads?: number } = {};
   for (let i = 0; i < words.length; i += 2) {
     const [key, value] = [words[i], words[i + 1]];
-    if (key === 'provider') changes.provider = oneOf('provider', value, providerChoices);
+    if (key === 'provider') changes.provider = value;
     else if (key === 'threads') {
       if (!/^\d+$/.test(value))
         throw new UsageError(`threads must be a whole number, 0 for one per core; got '${value}'`);
