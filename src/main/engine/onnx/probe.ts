@@ -7,7 +7,7 @@ import { gpuDeviceNodes, softwareWebGpuReason } from './gpuDevices';
 import { Graph } from './graph';
 import { neg } from './ops/elementwise';
 import { serializeModel } from './serialize';
-import { CPU_FALLBACK_NOTE, EngineSession, ortVersion, PROVIDER_HINTS, PROVIDERS, supportedProviders } from './session';
+import { EngineSession, ortVersion, PROVIDER_HINTS, PROVIDERS, supportedProviders } from './session';
 
 export interface ProviderProbe {
   name: string;
@@ -20,11 +20,6 @@ export interface ProviderProbe {
 export interface ProbeResult {
   ortVersion: string;
   providers: ProviderProbe[];
-}
-
-/** Why a provider did not load, without the session's note that it ran on the CPU instead (a probe runs nothing). */
-export function probeFailure(message: string): string {
-  return message.endsWith(`; ${CPU_FALLBACK_NOTE}`) ? message.slice(0, -CPU_FALLBACK_NOTE.length - 2) : message;
 }
 
 function probeModel(): Uint8Array {
@@ -50,7 +45,8 @@ export async function probeProviders(nodes: readonly string[] = gpuDeviceNodes()
     const software = name === 'webgpu' ? softwareWebGpuReason(process.platform, nodes) : undefined;
     providers.push(
       !isAvailable
-        ? { name, available: false, reason: probeFailure(session.placement.message) || PROVIDER_HINTS[name] }
+        ? // Why it did not load, without the session's note that the CPU runs instead: a probe runs nothing.
+          { name, available: false, reason: session.placement.reasons.join('; ') || PROVIDER_HINTS[name] }
         : software
           ? { name, available: true, isSoftware: true, reason: software }
           : { name, available: true },

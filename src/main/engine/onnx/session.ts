@@ -75,8 +75,25 @@ export interface Placement {
   readonly provider: ProviderName;
   /** True when every node ran on `provider` (CPU fallback disabled and the session still built). */
   readonly isFullyPlaced: boolean;
-  /** What happened, in words a person can act on; empty when the first choice fully worked. */
+  /**
+   * Why each provider asked for before `provider` did not load, and why some nodes left
+   * `provider` for the CPU, in words a person can act on; empty when the first choice fully worked.
+   */
+  readonly reasons: readonly string[];
+  /** What happened: the reasons, and that the CPU runs instead when no provider asked for loaded. */
   readonly message: string;
+}
+
+/** The placement of a session on `provider`, its message composed from `reasons`. */
+function placementOf(
+  requested: readonly ProviderName[],
+  provider: ProviderName,
+  isFullyPlaced: boolean,
+  reasons: readonly string[],
+): Placement {
+  const fellBack = !requested.includes(provider);
+  const message = [...reasons, ...(fellBack ? [CPU_FALLBACK_NOTE] : [])].join('; ');
+  return { requested, provider, isFullyPlaced, reasons, message };
 }
 
 export function assertProvider(name: string): ProviderName {
@@ -145,50 +162,23 @@ export class EngineSession {
     for (const provider of requested) {
       if (provider === 'cpu') {
         const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
-        return new EngineSession(
-          session,
-          { requested, provider, isFullyPlaced: true, message: failureText(failures) },
-          prefix,
-        );
+        return new EngineSession(session, placementOf(requested, provider, true, failures), prefix);
       }
       try {
         const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, true));
-        return new EngineSession(
-          session,
-          { requested, provider, isFullyPlaced: true, message: failureText(failures) },
-          prefix,
-        );
+        return new EngineSession(session, placementOf(requested, provider, true, failures), prefix);
       } catch (strictError) {
         try {
           const session = await ort.InferenceSession.create(model as never, ortOptions(provider, options, false));
           const note = `${provider}: some nodes have no ${provider} kernel and run on the CPU (${firstLine(strictError)})`;
-          return new EngineSession(
-            session,
-            {
-              requested,
-              provider,
-              isFullyPlaced: false,
-              message: failureText([...failures, note]),
-            },
-            prefix,
-          );
+          return new EngineSession(session, placementOf(requested, provider, false, [...failures, note]), prefix);
         } catch (error) {
           failures.push(`${provider} did not load (${firstLine(error)}); ${PROVIDER_HINTS[provider]}`);
         }
       }
     }
     const session = await ort.InferenceSession.create(model as never, ortOptions('cpu', options, false));
-    failures.push(CPU_FALLBACK_NOTE);
-    return new EngineSession(
-      session,
-      {
-        requested,
-        provider: 'cpu',
-        isFullyPlaced: true,
-        message: failureText(failures),
-      },
-      prefix,
-    );
+    return new EngineSession(session, placementOf(requested, 'cpu', true, failures), prefix);
   }
 
   /** Runs the graph. NOTE: blocks this process's event loop for the duration (ORT 1.30). */
@@ -320,11 +310,7 @@ function firstLine(error: unknown): string {
 }
 
 /** The placement message's last part when no provider asked for loaded. */
-export const CPU_FALLBACK_NOTE = 'running on the CPU instead';
-
-function failureText(failures: readonly string[]): string {
-  return failures.join('; ');
-}
+const CPU_FALLBACK_NOTE = 'running on the CPU instead';
 
 /** Providers compiled into this onnxruntime-node build (whether or not they load). */
 export function supportedProviders(): Set<string> {

@@ -117,8 +117,10 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
       mode,
       providers.includes(placed) ? providers.slice(providers.indexOf(placed)) : [placed],
     );
-    const messages = [placement.message, opened.session.placement.message].filter((m) => m !== '');
-    placement = { ...opened.session.placement, requested: [...providers], message: messages.join('; ') };
+    const reopened = opened.session.placement;
+    const messages = [placement.message, reopened.message].filter((m) => m !== '');
+    const reasons = [...placement.reasons, ...reopened.reasons];
+    placement = { ...reopened, requested: [...providers], reasons, message: messages.join('; ') };
   }
   return new FusedProgram(mode, opened, placement);
 }

@@ -1,7 +1,7 @@
 // The provider probe reports the CPU as available and every other provider with a reason, and
 // WebGPU that loads on a Linux machine with no GPU device node as software.
 import { describe, expect, it } from 'vitest';
-import { probeFailure, probeProviders } from '../../../../src/main/engine/onnx/probe';
+import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 
 describe('probeProviders', () => {
   it('lists every provider, CPU available, others with an actionable reason when missing', async () => {
@@ -27,14 +27,5 @@ describe('probeProviders', () => {
     } else {
       expect(none?.isSoftware).toBeUndefined();
     }
-  });
-});
-
-describe('probeFailure', () => {
-  it("drops the session's CPU fallback note, and only that", () => {
-    expect(probeFailure('cuda did not load (x); install it; running on the CPU instead')).toBe(
-      'cuda did not load (x); install it',
-    );
-    expect(probeFailure('webgpu: some nodes run on the CPU')).toBe('webgpu: some nodes run on the CPU');
   });
 });

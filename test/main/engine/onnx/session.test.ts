@@ -25,6 +25,33 @@ describe('ortOptions', () => {
   });
 });
 
+describe('EngineSession placement', () => {
+  // DirectML loads on Windows only; the suite runs on Linux, where it never does.
+  const model = () => {
+    const g = new Graph('p');
+    g.output(op.neg(g.input('x', 'float32', [1])), 'y');
+    return serializeModel(g);
+  };
+
+  it('keeps why a provider did not load apart from the note that the CPU runs instead', async () => {
+    const session = await EngineSession.create(model(), { providers: ['dml'] });
+    const { provider, reasons, message } = session.placement;
+    expect(provider).toBe('cpu');
+    expect(reasons).toEqual([
+      expect.stringMatching(/^dml did not load \(.+\); DirectML is available on Windows only$/),
+    ]);
+    expect(message).toBe(`${reasons[0]}; running on the CPU instead`);
+    await session.release();
+  });
+
+  it('adds no note when the CPU was among the providers asked for', async () => {
+    const session = await EngineSession.create(model(), { providers: ['dml', 'cpu'] });
+    expect(session.placement.reasons).toHaveLength(1);
+    expect(session.placement.message).toBe(session.placement.reasons[0]);
+    await session.release();
+  });
+});
+
 describe('EngineSession.runHost on WebGPU (lavapipe)', () => {
   it('downloads an output kept on the device and frees its GPU buffer', async () => {
     const webgpu = (await probeProviders()).providers.find((p) => p.name === 'webgpu');
