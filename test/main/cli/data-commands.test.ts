@@ -12,6 +12,21 @@ const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const tempDir = tempDirs('spanfill-cli-data-');
 
 describe('spanfill import / datasets / mask', () => {
+  it('imports a path given from the folder it runs in, and keeps where it is in full', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, 'One note.\n');
+    const relative = path.relative(process.cwd(), file);
+    expect(path.isAbsolute(relative)).toBe(false);
+    const imported = await cli(['import', relative, '--json', ...data]);
+    expect(imported.code).toBe(exitCodes.ok);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ name: 'notes.txt', sourcePath: file });
+    // One that is not there is named in full: where the command looked.
+    const missing = await cli(['import', path.relative(process.cwd(), path.join(dir, 'gone.txt')), ...data]);
+    expect(missing.stderr.trim()).toBe(`spanfill import: ${path.join(dir, 'gone.txt')} does not exist`);
+  });
+
   it('imports a file, lists, shows, previews masking and removes it', async () => {
     const dir = tempDir();
     const data = ['--data-dir', path.join(dir, 'data')];

@@ -211,6 +211,21 @@ describe('datasets service', () => {
     expect(seen.at(-1)).toMatchObject({ event: 'datasets.statusChanged', payload: { status: 'failed' } });
   });
 
+  it('refuses a relative path, whose folder the app cannot know, before it creates anything', async () => {
+    const { service, write, store, seen } = setup();
+    const file = write('notes.txt', 'a note');
+    const relative = path.relative(process.cwd(), file);
+    const error = await service.import({ paths: [file, relative] }).catch((e: unknown) => e);
+    expect(error).toEqual(
+      new ApiError(
+        'invalid_input',
+        `${relative} is not a full path: give where it is from the top of the disk, such as ${path.join(os.homedir(), relative)}`,
+      ),
+    );
+    expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
+    expect(seen).toEqual([]);
+  });
+
   it('a cancelled import leaves nothing behind', async () => {
     const { service, write, store, events } = setup();
     const big = write('big.txt', Array.from({ length: 60_000 }, (_, i) => `paragraph number ${i}`).join('\n\n'));

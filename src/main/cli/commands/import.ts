@@ -2,6 +2,7 @@
 // recursively) as one dataset, with a progress bar and Ctrl-C cancel that leaves the store
 // as it was. The work is app.datasets.import (services/datasetImport.ts over engine/data/import.ts).
 
+import path from 'node:path';
 import type { DatasetSummary } from '../../../shared/contract/datasets';
 import { plural } from '../../../shared/format';
 import { SPLIT_MODES } from '../../engine/data/documents';
@@ -48,7 +49,8 @@ export const importCommand = defineCommand({
     try {
       return await app.datasets.import(
         {
-          paths: context.positionals,
+          // As the person means them: from the folder the command runs in (the service takes full paths only).
+          paths: context.positionals.map((given) => path.resolve(given)),
           name: context.string('name'),
           field: context.string('field'),
           column: context.string('column'),
