@@ -2,59 +2,41 @@
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
 // Masking screen's settings to Train, start a short run and watch its loss chart fill and the
 // run complete, export it (transformers, transformers.js; a taken folder only after a confirm),
-// stop and resume a longer run, compare the two runs, delete one; a run whose
-// engine host is killed (as the OS's out-of-memory killer would) shows its error and what to try.
+// stop and resume a longer run, compare the two runs, delete one. Runs that fail, continue from a
+// checkpoint or start from scratch: train-starts.test.ts.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { storedRunHostPid } from '../support/store-peek';
 import { accessibilityViolations } from './accessibility';
-import { launchChromium } from './chromium';
-import { openScreen, openTrainForm } from './navigate';
+import { openScreen } from './navigate';
 import { writeNotes } from './notes';
-import { spanfillJson, startServe } from './serve';
+import { spanfillJson } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
+import { estimateSteps, runViewStatus, scrollMainToTop, waitUntil } from './trainPage';
 
-const resultsDir = path.resolve('test-results');
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
-let serveProcess: ChildProcess;
-let context: BrowserContext;
+let session: E2eSession;
 let page: Page;
 let url: string;
-let dir: string;
-let datasetId: string;
-let modelId: string;
 let dataDir: string;
+let datasetId: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-train-'));
-  const notes = path.join(dir, 'notes.txt');
+  session = await startSession('train');
+  ({ page, url, dataDir } = session);
+  const notes = path.join(session.dir, 'notes.txt');
   writeNotes(notes, { docs: 40, words: 50, stride: 7 }); // enough for a few hundred examples at input length 32
-  dataDir = path.join(dir, 'data');
   datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
-  // A copy of the model registered by name: the host-killed run trains it by its id.
-  const copy = path.join(dir, 'registered-spm');
-  fs.cpSync(tinySpm, copy, { recursive: true });
-  modelId = spanfillJson<{ model: { id: string } }>(dataDir, ['models', 'import', copy, '--name', 'tiny spm']).model.id;
-  ({ child: serveProcess, url } = await startServe(dataDir));
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
 });
 
-afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `train-${name}.png`) });
-const scrollToTop = () => page.evaluate("document.querySelector('main').scrollTo(0, 0)");
+const scrollToTop = () => scrollMainToTop(page);
 
 // A failed step leaves the screen as it was, for whoever reads the failure.
 afterEach(async (test) => {
@@ -94,25 +76,8 @@ function canvasPixelsNear(testId: string, [r, g, b]: readonly [number, number, n
   );
 }
 
-/** The estimate's Steps line now ('' while there is none). */
-async function estimateSteps(): Promise<string> {
-  return (
-    (await page
-      .getByTestId('estimate-steps')
-      .textContent({ timeout: 1000 })
-      .catch(() => '')) ?? ''
-  );
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(200);
-  }
-}
-
-const runStatus = () => page.getByTestId('run-view').getAttribute('data-status');
+const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(page, what, check);
+const runStatus = () => runViewStatus(page);
 
 describe('Train and Runs screens', () => {
   it('carries the Masking screen settings to Train', async () => {
@@ -171,7 +136,9 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-checkpoint-every').fill('30');
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
     await waitFor('the estimate for 60 steps', async () =>
-      /^\s*60 \(about\s+[\d.,]+\s+passes\s+over\s+the\s+\d+\s+training\s+examples\)\s*$/.test(await estimateSteps()),
+      /^\s*60 \(about\s+[\d.,]+\s+passes\s+over\s+the\s+\d+\s+training\s+examples\)\s*$/.test(
+        await estimateSteps(page),
+      ),
     );
     await expect(page.getByTestId('estimate-time').textContent()).resolves.toContain('no earlier run');
     await shot('03-train-form-estimate');
@@ -401,132 +368,5 @@ describe('Train and Runs screens', () => {
     await rows.nth(1).getByTestId('run-delete-confirm').click();
     await waitFor('the row to go', async () => (await rows.count()) === 1);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('one more run');
-  });
-
-  it("shows a failed run's error and what to try when its engine host dies", async () => {
-    await openTrainForm(page);
-    await page.getByTestId('train-dataset').selectOption(datasetId);
-    await page.getByTestId('train-model').selectOption(modelId); // the registered copy, by id
-    await page.getByTestId('train-length').fill('32');
-    await page.getByTestId('train-steps').fill('3000');
-    await page.getByTestId('train-eval-every').fill('0');
-    await page.getByTestId('train-checkpoint-every').fill('20');
-    await page.locator('details summary').click();
-    await page.getByTestId('train-name').fill('host killed');
-    await page.getByTestId('train-start').click();
-    await page.getByTestId('run-view').waitFor();
-    await waitFor('a checkpoint', async () => (await page.getByTestId('run-checkpoints').count()) > 0);
-    const runId = /\br-[0-9a-f]{8}\b/.exec((await page.getByTestId('run-view').textContent()) ?? '')?.[0] ?? '';
-    const hostPid = storedRunHostPid(dataDir, runId);
-    expect(hostPid).toBeGreaterThan(0);
-    process.kill(hostPid as number, 'SIGKILL');
-
-    await waitFor('the run to fail', async () => (await runStatus()) === 'failed');
-    const error = (await page.getByTestId('run-error').textContent()) ?? '';
-    // The cause as reported, then what to try for that cause (runsFailure.ts: the host stopped).
-    expect(error).toMatch(/^\s*Failed:\s*The engine host was killed by SIGKILL/);
-    expect(error).toContain('The engine host stopped while training');
-    expect(error).toMatch(/Its checkpoints are kept; try a smaller batchSize, a shorter inputLength, or provider cpu/);
-    expect(error).toContain(`spanfill runs resume ${runId}`);
-    await expect(page.getByTestId('run-error').getAttribute('role')).resolves.toBe('alert');
-    await expect(page.getByTestId('run-resume-hint').textContent()).resolves.toMatch(
-      /Its last checkpoint \(step \d+\) is kept; Resume continues from there/,
-    );
-    await page.getByTestId('run-resume').waitFor();
-    await scrollToTop();
-    await shot('10-run-failed');
-    expect(await accessibilityViolations(page)).toEqual([]);
-    // A registered model by its name in the runs table (its id on hover).
-    await openScreen(page, 'runs');
-    const killed = page.getByTestId('runs-table').locator('tbody tr').filter({ hasText: 'host killed' });
-    await expect.poll(() => killed.locator('td.model').textContent()).toBe('tiny spm');
-    await expect(killed.locator('td.model').getAttribute('title')).resolves.toBe(modelId);
-  });
-  it("continues training from an earlier run's checkpoint, picked in the base model list", async () => {
-    await openTrainForm(page);
-    await page.getByTestId('train-dataset').selectOption(datasetId);
-    // The list offers the best and last checkpoints of every run that is not training.
-    const offered = page
-      .getByTestId('train-model')
-      .locator(`optgroup[label="Continue from a run's checkpoint"] option`);
-    await offered.first().waitFor({ state: 'attached' });
-    const labels = await offered.allTextContents();
-    expect(labels.every((label) => /^run .+ · step \d+/.test(label))).toBe(true);
-    const checkpoint = (await offered.first().getAttribute('value')) as string;
-    expect(fs.existsSync(path.join(checkpoint, 'model.safetensors'))).toBe(true);
-    await page.getByTestId('train-model').selectOption(checkpoint);
-    await expect.poll(() => page.getByTestId('train-model-path').count()).toBe(0);
-    await page.getByTestId('train-steps').fill('20');
-    await page.getByTestId('train-eval-every').fill('0');
-    await page.getByTestId('train-checkpoint-every').fill('20');
-    await page.getByTestId('train-start').click();
-    await page.getByTestId('run-view').waitFor();
-    await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
-    // Named by the run and step it continues, not by the checkpoint folder's name, with a link to that run.
-    const [, source, step] = /[\\/]runs[\\/](r-\w+)[\\/]checkpoints[\\/]step-0*(\d+)$/.exec(checkpoint) ?? [];
-    await expect(page.locator('#run-title').textContent()).resolves.toBe(`${source} step ${step} on notes.txt`);
-    await expect(page.getByTestId('run-origin').textContent()).resolves.toBe(`${source} step ${step}`);
-    await expect(page.getByTestId('run-origin').getAttribute('title')).resolves.toBe(checkpoint);
-    await scrollToTop();
-    await shot('11-run-continued');
-    const continued = await page.getByTestId('run-view').getAttribute('data-run-id');
-    await page.getByTestId('run-origin').click();
-    await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id')).toBe(source);
-    expect(source).not.toBe(continued);
-    // Deleting the run it continues says what that takes from this one; Keep leaves both.
-    await openScreen(page, 'runs');
-    const sourceRow = page.getByTestId(`run-row-${source}`);
-    await sourceRow.getByTestId('run-delete').click();
-    await expect(sourceRow.getByTestId('run-delete-question').textContent()).resolves.toMatch(
-      new RegExp(
-        `and its checkpoints \\(\\d+(\\.\\d)? (KiB|MiB)\\)\\? .*${source} step ${step} on notes\\.txt continued from them and could not be resumed`,
-      ),
-    );
-    await sourceRow.getByRole('button', { name: 'Keep' }).click();
-    await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
-  });
-
-  it('offers a T5 shape from scratch with a tokenizer, estimates it without writing weights, and clears its folders', async () => {
-    await openTrainForm(page);
-    await page.getByTestId('train-dataset').selectOption(datasetId);
-    const shapes = page
-      .getByTestId('train-model')
-      .locator('optgroup[label="Start from scratch (random weights)"] option');
-    await expect(shapes.allTextContents()).resolves.toContain('t5-small shape, random weights');
-    await expect(page.getByTestId('train-tokenizer').count()).resolves.toBe(0);
-    await page.getByTestId('train-model').selectOption('preset:t5-small');
-    // Bytes to start with; a registered model's tokenizer is offered too.
-    await expect.poll(() => page.getByTestId('train-tokenizer').inputValue()).toBe('bytes');
-    await expect(page.getByTestId('train-tokenizer').locator('option').allTextContents()).resolves.toContain(
-      "tiny spm's tokenizer",
-    );
-    await page.getByTestId('train-tokenizer').selectOption(modelId);
-    await page.getByTestId('train-length').fill('32');
-    await page.getByTestId('train-steps').fill('40');
-    await waitFor('the estimate', async () => /^\s*40 \(about/.test(await estimateSteps()));
-    await expect(page.getByTestId('train-estimate-error').count()).resolves.toBe(0);
-    await shot('12-train-from-scratch');
-    expect(await accessibilityViolations(page)).toEqual([]);
-    // The estimate read the shape from a folder without weights.
-    const presets = path.join(dataDir, 'models', 'preset');
-    const folders = fs.readdirSync(presets);
-    expect(folders.length).toBeGreaterThan(0);
-    for (const folder of folders)
-      expect(fs.readdirSync(path.join(presets, folder)).filter((f) => f.endsWith('.safetensors'))).toEqual([]);
-    // The Models screen counts these starting points and deletes them after a confirm.
-    await openScreen(page, 'models');
-    await expect(page.getByTestId('scratch-usage').textContent()).resolves.toContain(presets);
-    await page.getByRole('button', { name: 'Delete the from-scratch starting points' }).click();
-    await expect(page.getByTestId('scratch-remove').textContent()).resolves.toContain(
-      `Delete ${folders.length} folder`,
-    );
-    await page.getByTestId('scratch-remove').getByRole('button', { name: 'Yes, delete' }).click();
-    await expect
-      .poll(() => page.getByTestId('models-notice').textContent())
-      .toMatch(new RegExp(`^Deleted ${folders.length} from-scratch starting point`));
-    // (The notice comes before the screen's lists are read again: wait for the usage line to go.)
-    await expect.poll(() => page.getByTestId('scratch-usage').count()).toBe(0);
-    expect(fs.existsSync(presets)).toBe(false);
-    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });
