@@ -2,8 +2,9 @@
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
 // Masking screen's settings to Train, start a short run and watch its loss chart fill and the
 // run complete, export it (transformers, transformers.js; a taken folder only after a confirm),
-// stop and resume a longer run, compare the two runs, delete one. Runs that fail, continue from a
-// checkpoint or start from scratch: train-starts.test.ts.
+// stop and resume a longer run, compare the two runs, delete one; every screen fits the window at
+// its least width. Runs that fail, continue from a checkpoint or start from scratch:
+// train-starts.test.ts.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -19,6 +20,7 @@ import { resultsDir, startSession, type E2eSession } from './session';
 import { estimateSteps, runViewStatus, scrollMainToTop, waitUntil } from './trainPage';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+const LONG_NAME = 'Letters, notes and committee drafts from the founding years, 1774 to 1789, as transcribed';
 let session: E2eSession;
 let page: Page;
 let url: string;
@@ -368,5 +370,38 @@ describe('Train and Runs screens', () => {
     await rows.nth(1).getByTestId('run-delete-confirm').click();
     await waitFor('the row to go', async () => (await rows.count()) === 1);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('one more run');
+  });
+
+  it("fits every screen into the window's least width, with runs, checkpoints and a long dataset name listed", async () => {
+    // 800 px: the desktop window's minWidth (src/main/index.ts). A table too wide scrolls in its own box.
+    // A dataset named as people name them: its options (Train, Masking) are as wide as the name.
+    spanfillJson(dataDir, ['datasets', 'rename', datasetId, LONG_NAME, '--json']);
+    await page.reload();
+    await page.setViewportSize({ width: 800, height: 800 });
+    const spill = `(() => {
+      const main = document.querySelector('main').getBoundingClientRect();
+      return [...document.querySelectorAll('main *')]
+        .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
+        .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
+        .map((e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : ''));
+    })()`;
+    try {
+      const screens = await page.locator('[data-testid^="nav-"]').evaluateAll(
+        // NOTE: a function over elements Playwright hands in; no DOM types here, so `unknown`.
+        (links: unknown[]) =>
+          links.map((link) => String((link as { dataset: { testid: string } }).dataset.testid).slice(4)),
+      );
+      expect(screens.length).toBeGreaterThan(5);
+      const found: string[] = [];
+      for (const screen of screens) {
+        await openScreen(page, screen);
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300);
+        found.push(...(await page.evaluate<string[]>(spill)).map((what) => `${screen}: ${what}`));
+      }
+      expect(found).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 });
