@@ -163,9 +163,18 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     const id = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
     // Every setting it ran with, listed in its view.
     await page.getByTestId('run-settings').locator('summary').click();
-    const listed = await page.getByTestId('run-settings').locator('dt, dd').allTextContents();
-    const setting = (key: string) => listed[listed.indexOf(key) + 1];
-    expect([setting('lr'), setting('optimizer.kind'), setting('inputLength')]).toEqual(['0.002', 'adamw', '32']);
+    // Each under the Train form's label, with the key the CLI and `runs show --json` use beside it.
+    const term = (key: string) =>
+      page
+        .getByTestId('run-settings')
+        .locator('dt', { has: page.locator('code.key', { hasText: new RegExp(`^${key}$`) }) });
+    const setting = (key: string) => term(key).locator('xpath=following-sibling::dd[1]').textContent();
+    await expect(Promise.all(['lr', 'optimizer.kind', 'inputLength'].map(setting))).resolves.toEqual([
+      '0.002',
+      'adamw',
+      '32',
+    ]);
+    await expect(term('lr').textContent()).resolves.toMatch(/^\s*Learning rate\s*lr\s*$/);
     const [first, again] = [runIds[0], id].map(
       (runId) =>
         spanfillJson<{ run: { config: Record<string, unknown> } }>(session.dataDir, ['runs', 'show', runId]).run.config,

@@ -336,12 +336,17 @@ describe('Train and Runs screens', () => {
     await rows.nth(0).getByTestId('run-select').check();
     await rows.nth(1).getByTestId('run-select').check();
     await page.getByTestId('compare-table').waitFor();
-    const keys = await page.getByTestId('compare-diff').locator('th').allTextContents();
-    // (The second run's optimizer, clipping and dropout came from More settings.)
+    // In the Train form's words, the key on hover. (The second run's optimizer, clipping and
+    // dropout came from More settings.)
+    const heads = page.getByTestId('compare-diff').locator('th');
+    const keys = await heads.evaluateAll((cells: unknown[]) => cells.map((cell) => (cell as { title: string }).title));
     expect(keys).toEqual(
       expect.arrayContaining(['lr', 'maxSteps', 'evalEvery', 'optimizer.kind', 'clipNorm', 'dropout']),
     );
     expect(keys).not.toContain('name'); // the names head the columns
+    const labels = await heads.allTextContents();
+    expect(labels[keys.indexOf('lr')]).toBe('Learning rate');
+    expect(labels[keys.indexOf('optimizer.kind')]).toBe('Optimizer');
     await waitFor('both curves', async () => (await chartPoints('chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');

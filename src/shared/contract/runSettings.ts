@@ -20,11 +20,20 @@ const EMPTY_MEANS: Readonly<Record<string, string>> = {
   dropout: "(the model's)",
 };
 
+/** What 0 means for a setting where it is not a count (runConfigSchema). */
+const ZERO_MEANS: Readonly<Record<string, string>> = {
+  threads: '0 (one per core)',
+  evalEvery: '0 (at the end only)',
+  checkpointEvery: '0 (at the end only)',
+};
+
 /**
- * A setting's value in words: for none, what none means for `key` (else "(not set)"), JSON
- * for a list or object, else the value as it is.
+ * A setting's value in words: for none, what none means for `key` (else "(not set)"); for 0,
+ * what 0 means for `key` where that is not "none"; JSON for a list or object; else the value
+ * as it is.
  */
 export function formatSetting(value: unknown, key = ''): string {
   if (value === undefined || value === null) return EMPTY_MEANS[key] ?? '(not set)';
+  if (value === 0 && Object.hasOwn(ZERO_MEANS, key)) return ZERO_MEANS[key];
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

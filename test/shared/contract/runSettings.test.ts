@@ -37,5 +37,11 @@ describe('formatSetting', () => {
     expect(formatSetting(null, 'clipNorm')).toBe('(off)');
     expect(formatSetting(1, 'clipNorm')).toBe('1');
     expect(formatSetting(null, 'lr')).toBe('(not set)');
+    // And 0 where it is not a count: onnxruntime's default threads, work only at the end.
+    expect(formatSetting(0, 'threads')).toBe('0 (one per core)');
+    expect(formatSetting(0, 'evalEvery')).toBe('0 (at the end only)');
+    expect(formatSetting(0, 'checkpointEvery')).toBe('0 (at the end only)');
+    expect(formatSetting(2, 'threads')).toBe('2');
+    expect(formatSetting(0, 'warmupSteps')).toBe('0');
   });
 });

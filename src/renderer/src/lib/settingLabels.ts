@@ -7,6 +7,7 @@
 
 import { renameFields } from '../../../shared/contract/issues';
 import type { RunConfigInput } from '../../../shared/contract/runs';
+import { settingEntries } from '../../../shared/contract/runSettings';
 
 export const SETTING_LABELS = {
   name: 'Run name',
@@ -67,3 +68,41 @@ export function inFieldWords(message: string, labels: Readonly<Record<string, st
 
 /** A run setting's refusal in the Train form's words. */
 export const inLabelWords = (message: string): string => inFieldWords(message, SETTING_LABELS);
+
+/** The Train form's field a stored setting's key (as settingEntries flattens it) belongs to. */
+const formField = (key: string): string => (key === 'optimizer.kind' ? 'optimizer' : key);
+
+/** A stored setting's name on the screens: the Train form's label, or its key where the form has no box for it. */
+export function settingLabel(key: string): string {
+  const field = formField(key);
+  return Object.hasOwn(SETTING_LABELS, field) ? SETTING_LABELS[field as keyof typeof SETTING_LABELS] : key;
+}
+
+export interface LabelledSetting {
+  /** As stored and as the CLI's `runs show --json` names it ("lr", "optimizer.kind"). */
+  readonly key: string;
+  /** settingLabel(key). */
+  readonly label: string;
+  readonly value: unknown;
+}
+
+/**
+ * A run's settings (flattened by settingEntries) as the run view lists them: those the Train
+ * form has a box for first, in the form's order and under its labels (bySettingOrder), then the
+ * rest by key.
+ */
+export function labelledSettings(config: object): LabelledSetting[] {
+  return settingEntries(config)
+    .map(([key, value]) => ({ key, label: settingLabel(key), value }))
+    .sort((a, b) => bySettingOrder(a.key, b.key)); // stable: the rest keep settingEntries' key order
+}
+
+/** Settings the Train form has a box for before the rest, in the form's order (a sort's comparator). */
+export function bySettingOrder(a: string, b: string): number {
+  const order = Object.keys(SETTING_LABELS);
+  const rank = (key: string): number => {
+    const at = order.indexOf(formField(key));
+    return at === -1 ? order.length : at;
+  };
+  return rank(a) - rank(b);
+}

@@ -1,7 +1,12 @@
 // settingLabels.ts: the Train form's words for run settings, on its boxes and in messages.
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../../src/shared/contract/runs';
-import { inLabelWords, SETTING_LABELS } from '../../../../src/renderer/src/lib/settingLabels';
+import {
+  inLabelWords,
+  labelledSettings,
+  SETTING_LABELS,
+  settingLabel,
+} from '../../../../src/renderer/src/lib/settingLabels';
 import * as fields from '../../../../src/renderer/src/screens/train/fields';
 
 describe('setting labels', () => {
@@ -24,5 +29,39 @@ describe('setting labels', () => {
       'CPU threads are fine, but cpuThreads is not a setting; memory budget is',
     );
     expect(inLabelWords('tokens must fit; gradNorm and model stay')).toBe('tokens must fit; gradNorm and model stay');
+  });
+
+  it("lists a run's settings in the Train form's order and words, then those it has no box for by key", () => {
+    const config = runConfigSchema.parse({ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10, lr: 0.002 });
+    const listed = labelledSettings(config);
+    expect(listed.map(({ label, key }) => `${label} (${key})`)).toEqual([
+      'Dataset (datasetId)',
+      'Base model (model)',
+      'Steps (maxSteps)',
+      'Batch size (batchSize)',
+      'Learning rate (lr)',
+      'Warm-up steps (warmupSteps)',
+      'Input length (inputLength)',
+      'Noise density (noiseDensity)',
+      'Mean span length (meanSpanLength)',
+      'Examples (masking)',
+      'Validate every (evalEvery)',
+      'Checkpoint every (checkpointEvery)',
+      'Provider (provider)',
+      'CPU threads (threads)',
+      'Gradient accumulation (accumulation)',
+      'Steps per engine call (stepsPerCall)',
+      'Schedule (schedule)',
+      'Optimizer (optimizer.kind)',
+      'Weight decay (weightDecay)',
+      'Clip gradient norm (clipNorm)',
+      'Checkpoints kept (keepLast)',
+      'Seed (seed)',
+      'Dropout (dropout)',
+      'dataSeed (dataSeed)',
+      'mask (mask)',
+    ]);
+    expect(listed.find((s) => s.key === 'lr')?.value).toBe(0.002);
+    expect(settingLabel('optimizer.beta1')).toBe('optimizer.beta1');
   });
 });
