@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { describeArgsError, nearestName } from './argErrors';
 import { AppServices } from '../services/app';
+import { withDiskFullHint } from '../services/errors';
 import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
 import { UsageError, type Command, type CommandContext } from './command';
@@ -193,9 +194,7 @@ function reportError(error: unknown, command: Command, { isJson, io, output }: E
   const message =
     exitCode === exitCodes.interrupted
       ? 'interrupted; nothing half-done was kept (run the command again to redo it)'
-      : error instanceof Error
-        ? error.message
-        : String(error);
+      : withDiskFullHint(error instanceof Error ? error.message : String(error));
   // NOTE: a command that already printed its JSON result (serve) reports a later failure as
   // text on stderr, so stdout still holds exactly one JSON document.
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { contractMessages } from '../../shared/contract/issues';
 import { findCall, listCallNames, type CallName } from '../../shared/contract';
 import { ApiError, type Envelope, type ErrorInfo, errorMessage } from '../../shared/errors';
+import { withDiskFullHint } from './errors';
 import type { Handlers } from './handler';
 
 export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
@@ -43,6 +44,6 @@ export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   // Not an expected failure: keep the stack for whoever reads the logs; the caller gets the message.
   console.error('Unexpected error in a call handler:', error);
-  const message = errorMessage(error);
+  const message = withDiskFullHint(errorMessage(error));
   return { code: 'internal', message };
 }

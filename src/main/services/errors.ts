@@ -2,7 +2,8 @@
 // file contents, a path that is not a regular file or folder) keeps its message as
 // invalid_input (not_found for missing files), an abort becomes cancelled, and a RangeError
 // from engine code that checks settings is a bad argument, invalid_argument. Anything else
-// passes through and dispatch reports it as internal.
+// passes through and dispatch reports it as internal. A full disk is said as one, with what to
+// do, by dispatch and the CLI whatever call met it (withDiskFullHint).
 
 import { ApiError } from '../../shared/errors';
 import { DataError } from '../engine/data/errors';
@@ -32,4 +33,20 @@ export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
   } catch (error) {
     throw toApiError(error);
   }
+}
+
+/** Node's and SQLite's words for a write that found no room (or no quota) left on the disk. */
+export const DISK_FULL =
+  /ENOSPC|no space left on device|EDQUOT|disk quota exceeded|SQLITE_FULL|database or disk is full/i;
+
+/** How a message about a full disk goes on, here and in a failed run's error (runsFailure.ts). */
+export const DISK_FULL_WORDS = 'The disk is full';
+
+/** `message`, and where it reads as a full disk and does not say so yet, what to do about it. */
+export function withDiskFullHint(message: string): string {
+  if (!DISK_FULL.test(message) || message.includes(DISK_FULL_WORDS)) return message;
+  return (
+    `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on the disk that holds the data directory ` +
+    '(`spanfill system` names it), such as by deleting runs, models or datasets you no longer need, then try again'
+  );
 }

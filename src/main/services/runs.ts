@@ -359,7 +359,7 @@ export class RunService {
 
   private fail(id: string, error: unknown): RunSummary {
     const row = this.repo.setStatus(id, 'failed', {
-      error: failureMessage(error, id),
+      error: failureMessage(error, id, listCheckpoints(this.checkpointDir(id)).length > 0),
       finishedAt: new Date().toISOString(),
     });
     this.setStatus(row);

@@ -1,12 +1,14 @@
-// What a failed run's message says to try, from the error that ended it: out of memory
+// What a failed run's message says to try, from the error that ended it: a full disk (a
+// checkpoint or the store could not be written), out of memory
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
 // (killed or crashed); and why a run whose dataset was removed cannot resume. Pure, so each
 // mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage } from '../../shared/errors';
+import { DISK_FULL, DISK_FULL_WORDS } from './errors';
 
-export type FailureKind = 'out-of-memory' | 'provider' | 'host-crash' | 'other';
+export type FailureKind = 'disk-full' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
 
 const OOM =
   /std::bad_alloc|failed to allocate|out of memory|\boom\b|allocation failed|cannot allocate memory|ENOMEM|array buffer allocation|bad allocation|smaller than requested bytes/i;
@@ -14,36 +16,43 @@ const PROVIDER = /execution provider|\bwebgpu\b|\bcuda\b|\bdirectml\b|\bdml\b|\b
 const HOST = /^The engine host (was killed|exited)/;
 
 export function failureKind(message: string): FailureKind {
+  if (DISK_FULL.test(message)) return 'disk-full';
   if (OOM.test(message)) return 'out-of-memory';
   if (HOST.test(message)) return 'host-crash';
   if (PROVIDER.test(message)) return 'provider';
   return 'other';
 }
 
-const KEPT = 'Its checkpoints are kept';
 /** Read in the app (its Resume button) and in a terminal (the command) alike. */
 export const resumeAdvice = (id: string, from: string): string =>
   `Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from ${from}`;
-const RESUME = (id: string): string => `then ${resumeAdvice(id, 'the last one')}`;
 
-/** The sentence to append to a failed run's error: what happened in plain words and what to try. */
-export function failureHint(message: string, runId: string): string {
+/**
+ * The sentence to append to a failed run's error: what happened in plain words and what to try.
+ * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over).
+ */
+export function failureHint(message: string, runId: string, hasCheckpoint = true): string {
+  const kept = hasCheckpoint ? 'Its checkpoints are kept' : 'It saved no checkpoint';
+  const resume = `then ${resumeAdvice(runId, hasCheckpoint ? 'the last one' : 'the beginning')}`;
+  const smaller = 'a smaller batchSize, a shorter inputLength, or provider cpu';
   switch (failureKind(message)) {
+    case 'disk-full':
+      return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
     case 'out-of-memory':
-      return `The run ran out of memory. ${KEPT}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength, or provider cpu; ${RESUME(runId)}`;
+      return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength, or provider cpu; ${resume}`;
     case 'provider':
-      return `The execution provider failed. ${KEPT}; try provider cpu, or a smaller batchSize or shorter inputLength; ${RESUME(runId)}`;
+      return `The execution provider failed. ${kept}; try provider cpu, or a smaller batchSize or shorter inputLength; ${resume}`;
     case 'host-crash':
-      return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${KEPT}; try a smaller batchSize, a shorter inputLength, or provider cpu; ${RESUME(runId)}`;
+      return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${kept}; try ${smaller}; ${resume}`;
     default:
-      return `${KEPT}; try a smaller batchSize, a shorter inputLength, or provider cpu; ${RESUME(runId)}`;
+      return `${kept}; try ${smaller}; ${resume}`;
   }
 }
 
 /** The stored error of a failed run: the cause as reported, then the hint. */
-export function failureMessage(error: unknown, runId: string): string {
+export function failureMessage(error: unknown, runId: string, hasCheckpoint = true): string {
   const message = errorMessage(error).replace(/\.?\s*$/, '');
-  return `${message}. ${failureHint(message, runId)}`;
+  return `${message}. ${failureHint(message, runId, hasCheckpoint)}`;
 }
 
 /**

@@ -1,8 +1,14 @@
 // statusWriter (src/main/cli/run.ts): status lines on a non-terminal stderr are rate-limited,
 // and a forced milestone line must not hold back the first progress line after it (it did:
-// `spanfill runs resume` printed "resuming at step N", then nothing for 10 s).
+// `spanfill runs resume` printed "resuming at step N", then nothing for 10 s). And a command
+// whose write meets a full disk says so and what to do (exit 1).
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { statusWriter } from '../../../src/main/cli/run';
+import { DatasetService } from '../../../src/main/services/datasets';
+import { runSpanfill } from '../../support/cli';
+import { tempDirs } from '../../support/tmp';
 
 function pipe() {
   const lines: string[] = [];
@@ -30,5 +36,25 @@ describe('statusWriter on a pipe', () => {
       'step 9/100\n',
       'completed at step 100/100\n',
     ]);
+  });
+});
+
+describe('a command that meets a full disk', () => {
+  const tempDir = tempDirs('spanfill-cli-full-');
+  afterEach(() => vi.restoreAllMocks());
+
+  it('says the disk is full and what to do, and fails with exit 1', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, 'A note.\n');
+    // SQLite's words when the store cannot grow (better-sqlite3's SqliteError, code SQLITE_FULL).
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    vi.spyOn(DatasetService.prototype, 'import').mockRejectedValue(full);
+    const { code, stderr } = await runSpanfill(['import', file, '--data-dir', path.join(dir, 'data')]);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      'spanfill import: database or disk is full. The disk is full: free space on the disk that holds the data ' +
+        'directory (`spanfill system` names it), such as by deleting runs, models or datasets you no longer need, then try again',
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The boundary every transport shares: unknown calls, argument validation naming the field,
 // handler errors turned into envelopes with their code.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import { dispatchCall } from '../../../src/main/services/dispatch';
 import type { Handlers } from '../../../src/main/services/handler';
@@ -62,5 +62,24 @@ describe('dispatchCall', () => {
       ok: false,
       error: { code: 'unavailable', message: 'engine host is down' },
     });
+  });
+
+  it('says an unexpected error that met a full disk as one, with what to do', async () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const failing = { ...systemOnly, 'system.info': () => Promise.reject(full) } as unknown as Handlers;
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await dispatchCall(failing, 'system.info', {})).toEqual({
+        ok: false,
+        error: {
+          code: 'internal',
+          message:
+            'ENOSPC: no space left on device, write. The disk is full: free space on the disk that holds the data ' +
+            'directory (`spanfill system` names it), such as by deleting runs, models or datasets you no longer need, then try again',
+        },
+      });
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });

@@ -1,7 +1,8 @@
 // A run whose engine host dies mid-run (SIGKILL of the host's pid, as the OS's out-of-memory
 // killer would): the run becomes failed with a message that says the engine host stopped and
 // what to try, every checkpoint written before stays listed and loadable, and the run resumes
-// from its last checkpoint to the end in a fresh host.
+// from its last checkpoint to the end in a fresh host. One that dies before its first
+// checkpoint says it saved none and that Resume starts it over.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { loadT5Config } from '../../../src/main/engine/t5/config';
@@ -72,5 +73,32 @@ describe('runs service: the engine host dies mid-run', () => {
     const after = app.runs.checkpoints(started.id).map((c) => c.step);
     expect(after.slice(0, kept.length)).toEqual(kept.map((c) => c.step));
     expect(after.at(-1)).toBe(stopped.step);
+  }, 120_000);
+
+  it('says a run that dies before its first checkpoint saved none, and that Resume starts over', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    const config = smallRunConfig(datasetId, { maxSteps: 400, checkpointEvery: 0, evalEvery: 0 });
+    const started = await app.runs.start(config);
+    await new Promise<void>((resolve) => {
+      const off = app.events.subscribe((name) => {
+        if (name === 'runs.progress') {
+          off();
+          resolve();
+        }
+      });
+    });
+    process.kill(app.runs.repo.get(started.id)?.hostPid as number, 'SIGKILL');
+    const failed = await app.runs.wait(started.id);
+    expect(failed.status).toBe('failed');
+    expect(app.runs.checkpoints(started.id)).toEqual([]);
+    expect(failed.error).toMatch(/The engine host stopped while training .*\. It saved no checkpoint; try /);
+    expect(failed.error).toMatch(
+      new RegExp(
+        `then Resume \\(in a terminal: \`spanfill runs resume ${started.id}\`\\) continues from the beginning$`,
+      ),
+    );
   }, 120_000);
 });

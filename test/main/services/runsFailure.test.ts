@@ -34,6 +34,14 @@ describe('failureKind', () => {
     },
   );
 
+  it.each([
+    ['ENOSPC: no space left on device, write'],
+    ["EDQUOT: disk quota exceeded, open '/d/runs/r-1/checkpoints/step-00000010.tmp/model.safetensors'"],
+    ['SqliteError: database or disk is full'],
+  ])('reads %j as a full disk', (message) => {
+    expect(failureKind(message)).toBe('disk-full');
+  });
+
   it('leaves anything else as other', () => {
     expect(failureKind("The dataset's token cache x is stale; start the run again")).toBe('other');
   });
@@ -56,6 +64,23 @@ describe('failureHint and failureMessage', () => {
     expect(message).toMatch(/^The engine host was killed by SIGKILL\. The engine host stopped while training/);
     expect(message).toMatch(
       /smaller batchSize, a shorter inputLength, or provider cpu; then Resume \(in a terminal: `spanfill runs resume r-3`\) continues from the last one$/,
+    );
+  });
+
+  it('says the disk is full and where to free space, not to shrink the batch', () => {
+    const message = failureMessage(new Error('ENOSPC: no space left on device, write'), 'r-6');
+    expect(message).toMatch(
+      /^ENOSPC: no space left on device, write\. The disk is full\. Its checkpoints are kept; free space /,
+    );
+    expect(message).toContain('the data directory (`spanfill system` names it)');
+    expect(message).toMatch(/delete runs or models you no longer need, or keep fewer checkpoints per run \(keepLast\)/);
+    expect(message).not.toMatch(/batchSize|inputLength/);
+    expect(message).toMatch(/`spanfill runs resume r-6`\) continues from the last one$/);
+  });
+
+  it('says when there is no checkpoint to resume from', () => {
+    expect(failureMessage('std::bad_alloc', 'r-7', false)).toMatch(
+      /^std::bad_alloc\. The run ran out of memory\. It saved no checkpoint; .* continues from the beginning$/,
     );
   });
 
