@@ -140,7 +140,7 @@ export class RunService {
     if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
     const prepared = await prepareRun(this.deps, row.config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir);
-    return this.launch(row, prepared.payload, this.resumePoint(id)?.dir, release);
+    return this.launch(row, prepared.payload, this.resumePoint(id), release);
   }
 
   /**
@@ -294,7 +294,7 @@ export class RunService {
   private async launch(
     row: RunRow,
     payload: PreparedRun['payload'],
-    resumeFrom: string | undefined,
+    resumeFrom: { readonly dir: string; readonly step: number } | undefined,
     release: () => void,
   ): Promise<RunSummary> {
     const id = row.id;
@@ -311,6 +311,8 @@ export class RunService {
         if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, buffer);
       });
       const running = this.repo.setStatus(id, 'running', {
+        // Where training goes on from: the checkpoint's step (or 0 without one), not the last step recorded.
+        step: resumeFrom?.step ?? 0,
         startedAt: row.startedAt ?? new Date().toISOString(),
         finishedAt: null,
         error: null,
@@ -319,7 +321,12 @@ export class RunService {
       });
       this.setStatus(running);
       const checkpointDir = this.checkpointDir(id);
-      const request = this.deps.engine.request('train.run', { ...payload, runId: id, checkpointDir, resumeFrom });
+      const request = this.deps.engine.request('train.run', {
+        ...payload,
+        runId: id,
+        checkpointDir,
+        resumeFrom: resumeFrom?.dir,
+      });
       const active: ActiveRun = { stopAs: null, done: Promise.resolve(this.summary(running)) };
       active.done = request
         .then(

@@ -2,14 +2,14 @@
 // killer would): the run becomes failed with a message that says the engine host stopped and
 // what to try, every checkpoint written before stays listed and loadable, and the run resumes
 // from its last checkpoint to the end in a fresh host. One that dies before its first
-// checkpoint says it saved none and that Resume starts it over.
+// checkpoint says it saved none and that Resume starts it over; `spanfill runs resume` says so.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { loadT5Config } from '../../../src/main/engine/t5/config';
 import { readCheckpoint } from '../../../src/main/engine/train/checkpoint';
 import { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
-import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
+import { importTexts, KILL_TEXTS, spanfillIn, SPM } from '../cli/commands/train-support';
 import { smallRunConfig } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-failed-');
@@ -59,6 +59,7 @@ describe('runs service: the engine host dies mid-run', () => {
 
     const resumed = await app.runs.resume(started.id);
     expect(resumed.status).toBe('running');
+    expect(kept.map((c) => c.step)).toContain(resumed.step); // a checkpoint's step, where it goes on from
     await new Promise<void>((resolve) => {
       const off = app.events.subscribe((name, payload) => {
         if (name === 'runs.progress' && (payload as EventMap['runs.progress']).step >= lastKept + 4) {
@@ -80,7 +81,7 @@ describe('runs service: the engine host dies mid-run', () => {
     const datasetId = await importTexts(dataDir, KILL_TEXTS);
     const app = new AppServices({ dataDir, env: {} });
     opened.push(app);
-    const config = smallRunConfig(datasetId, { maxSteps: 400, checkpointEvery: 0, evalEvery: 0 });
+    const config = smallRunConfig(datasetId, { maxSteps: 100, checkpointEvery: 0, evalEvery: 0 });
     const started = await app.runs.start(config);
     await new Promise<void>((resolve) => {
       const off = app.events.subscribe((name) => {
@@ -100,5 +101,13 @@ describe('runs service: the engine host dies mid-run', () => {
         `then Resume \\(in a terminal: \`spanfill runs resume ${started.id}\`\\) continues from the beginning$`,
       ),
     );
+    // Resumed (here by the CLI), it says where it goes on from: the beginning, not the last
+    // step it recorded, and trains to the end.
+    expect(failed.step).toBeGreaterThan(0);
+    await opened.splice(0).at(0)?.close();
+    const resumed = await spanfillIn(dataDir, ['runs', 'resume', started.id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`run ${started.id}: no checkpoint to resume from, starting again at step 0/100\n`);
+    expect(resumed.stderr).toMatch(/\ncompleted at step 100\/100\n/);
   }, 120_000);
 });

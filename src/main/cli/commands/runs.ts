@@ -113,7 +113,11 @@ export const runsCommand = defineCommand({
         return { action, ...runs.compare(ids) };
       case 'resume': {
         const started = await runs.resume(one(), context.signal);
-        context.status(`run ${started.id}: resuming at step ${started.step}/${started.totalSteps}`, { force: true });
+        const from =
+          started.step > 0
+            ? `resuming at step ${started.step}/${started.totalSteps}`
+            : `no checkpoint to resume from, starting again at step 0/${started.totalSteps}`;
+        context.status(`run ${started.id}: ${from}`, { force: true });
         return { action, result: await followRun(context, started) };
       }
       case 'stop':
