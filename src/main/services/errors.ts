@@ -46,7 +46,7 @@ export const DISK_FULL_WORDS = 'The disk is full';
 export function withDiskFullHint(message: string): string {
   if (!DISK_FULL.test(message) || message.includes(DISK_FULL_WORDS)) return message;
   return (
-    `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on the disk that holds the data directory ` +
-    '(`spanfill system` names it), such as by deleting runs, models or datasets you no longer need, then try again'
+    `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on the disk it was writing to (on the data ` +
+    "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again"
   );
 }

@@ -53,8 +53,8 @@ describe('a command that meets a full disk', () => {
     const { code, stderr } = await runSpanfill(['import', file, '--data-dir', path.join(dir, 'data')]);
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
-      'spanfill import: database or disk is full. The disk is full: free space on the disk that holds the data ' +
-        'directory (`spanfill system` names it), such as by deleting runs, models or datasets you no longer need, then try again',
+      'spanfill import: database or disk is full. The disk is full: free space on the disk it was writing to (on the data ' +
+        "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again",
     );
   });
 });

@@ -12,7 +12,7 @@ describe('withDiskFullHint', () => {
   ])('adds what to do to %j', (message) => {
     const said = withDiskFullHint(message);
     expect(said.startsWith(message.replace(/\.$/, ''))).toBe(true);
-    expect(said).toMatch(/\. The disk is full: free space on the disk that holds the data directory /);
+    expect(said).toMatch(/\. The disk is full: free space on the disk it was writing to \(on the data directory's, /);
     expect(said).toMatch(/then try again$/);
   });
 
