@@ -20,6 +20,7 @@ import {
   type UploadResponse,
 } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
+import { withDiskFullHint } from '../services/errors';
 
 export interface UploadLimits {
   /** All files of one upload together. */
@@ -130,7 +131,7 @@ export class Uploads {
       send(200, { ok: true, result: await this.receive(request, id, url.searchParams) });
     } catch (error) {
       const known = error instanceof UploadError ? error : undefined;
-      const message = known?.message ?? `Could not store the upload: ${errorMessage(error)}`;
+      const message = known?.message ?? withDiskFullHint(`Could not store the upload: ${errorMessage(error)}`);
       // A refused body the client is still sending: read it to the end (it is at most a chunk)
       // so the browser sees this answer rather than a reset; a larger one is cut off.
       const declared = Number(request.headers['content-length'] ?? 0);

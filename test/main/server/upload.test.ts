@@ -4,10 +4,11 @@
 // upload id or file name can write outside <dataDir>/uploads/<id>.
 
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
 import { removeStaleUploads, resolveUploadFile, uploadLimitsFromEnv } from '../../../src/main/server/upload';
 import { AppServices } from '../../../src/main/services/app';
@@ -134,6 +135,24 @@ describe('chunks', () => {
     const entryPath = path.join(uploadsDir, 'chunks-ok-1', 'notes.txt');
     expect(second.body).toEqual({ ok: true, result: { received: text.length, uploadBytes: text.length, entryPath } });
     expect(fs.readFileSync(entryPath)).toEqual(text);
+  });
+
+  it('says a chunk that met a full disk as one, with what to do', async () => {
+    const open = fsp.open.bind(fsp);
+    const spy = vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await open(...args);
+      const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return Object.assign(handle, { write: () => Promise.reject(full) });
+    });
+    try {
+      const reply = await put('chunks-full-1', 'notes.txt', 0, 3, Buffer.from('abc'));
+      expect(reply.status).toBe(500);
+      expect(errorOf(reply)).toMatch(
+        /^Could not store the upload: ENOSPC: no space left on device, write\. The disk is full: free space on the disk it was writing to/,
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('files of a dropped folder share the folder as their entry', async () => {
