@@ -74,3 +74,11 @@ export function unwrapEnvelope<T>(envelope: Envelope<T>): T {
 export function errorMessage(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
 }
+
+/** Node's and SQLite's words for a write that found no room (or no quota) left on the disk. */
+const DISK_FULL = /ENOSPC|no space left on device|EDQUOT|disk quota exceeded|SQLITE_FULL|database or disk is full/i;
+
+/** Whether a caught value (or a message) is a write that met a full disk: no retry mends it. */
+export function isDiskFull(caught: unknown): boolean {
+  return DISK_FULL.test(errorMessage(caught));
+}

@@ -1,7 +1,7 @@
 // The shared error helpers: what a caught value says in words, in every process.
 
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorMessage } from '../../src/shared/errors';
+import { ApiError, errorMessage, isDiskFull } from '../../src/shared/errors';
 
 describe('errorMessage', () => {
   it("gives an Error's message, a service error's included, without its name or code", () => {
@@ -13,5 +13,15 @@ describe('errorMessage', () => {
     expect(errorMessage('plain words')).toBe('plain words');
     expect(errorMessage(42)).toBe('42');
     expect(errorMessage(undefined)).toBe('undefined');
+  });
+});
+
+describe('isDiskFull', () => {
+  it("knows Node's and SQLite's words for a full disk or quota, in an error or a message", () => {
+    expect(isDiskFull(new Error('ENOSPC: no space left on device, write'))).toBe(true);
+    expect(isDiskFull("EDQUOT: disk quota exceeded, open '/d/x'")).toBe(true);
+    expect(isDiskFull(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }))).toBe(true);
+    expect(isDiskFull(new Error('std::bad_alloc'))).toBe(false);
+    expect(isDiskFull('The run ran out of memory')).toBe(false);
   });
 });

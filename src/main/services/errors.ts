@@ -5,7 +5,7 @@
 // passes through and dispatch reports it as internal. A full disk is said as one, with what to
 // do, by dispatch and the CLI whatever call met it (withDiskFullHint).
 
-import { ApiError } from '../../shared/errors';
+import { ApiError, isDiskFull } from '../../shared/errors';
 import { DataError } from '../engine/data/errors';
 
 /** DataError / abort → the contract's error codes, keeping the engine's message. */
@@ -35,16 +35,12 @@ export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Node's and SQLite's words for a write that found no room (or no quota) left on the disk. */
-export const DISK_FULL =
-  /ENOSPC|no space left on device|EDQUOT|disk quota exceeded|SQLITE_FULL|database or disk is full/i;
-
 /** How a message about a full disk goes on, here and in a failed run's error (runsFailure.ts). */
 export const DISK_FULL_WORDS = 'The disk is full';
 
 /** `message`, and where it reads as a full disk and does not say so yet, what to do about it. */
 export function withDiskFullHint(message: string): string {
-  if (!DISK_FULL.test(message) || message.includes(DISK_FULL_WORDS)) return message;
+  if (!isDiskFull(message) || message.includes(DISK_FULL_WORDS)) return message;
   return (
     `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on the disk it was writing to (on the data ` +
     "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again"

@@ -5,8 +5,8 @@
 // (killed or crashed); and why a run whose dataset was removed cannot resume. Pure, so each
 // mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
-import { errorMessage } from '../../shared/errors';
-import { DISK_FULL, DISK_FULL_WORDS } from './errors';
+import { errorMessage, isDiskFull } from '../../shared/errors';
+import { DISK_FULL_WORDS } from './errors';
 
 export type FailureKind = 'disk-full' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
 
@@ -16,7 +16,7 @@ const PROVIDER = /execution provider|\bwebgpu\b|\bcuda\b|\bdirectml\b|\bdml\b|\b
 const HOST = /^The engine host (was killed|exited)/;
 
 export function failureKind(message: string): FailureKind {
-  if (DISK_FULL.test(message)) return 'disk-full';
+  if (isDiskFull(message)) return 'disk-full';
   if (OOM.test(message)) return 'out-of-memory';
   if (HOST.test(message)) return 'host-crash';
   if (PROVIDER.test(message)) return 'provider';

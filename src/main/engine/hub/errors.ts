@@ -3,7 +3,7 @@
 // client's) carries only the HTTP status, so the advice is chosen here from that.
 
 import { HubApiError } from '@huggingface/hub';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage, isDiskFull } from '../../../shared/errors';
 
 export type HubErrorCode =
   'not-found' | 'unauthorized' | 'network' | 'checksum' | 'missing-files' | 'not-cached' | 'bad-response' | 'invalid';
@@ -38,6 +38,8 @@ function statusAdvice(status: number, what: string, endpoint: string): HubError 
 export function toHubError(error: unknown, what: string, endpoint: string): unknown {
   if (error instanceof HubError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
+  // Not the network's doing: the callers say a full disk as one (services/errors.ts withDiskFullHint).
+  if (isDiskFull(error)) return error;
   if (error instanceof HubApiError) return statusAdvice(error.statusCode, what, endpoint);
   if (error instanceof TypeError && /access token/i.test(error.message))
     return new HubError(
@@ -56,6 +58,6 @@ export function toHubError(error: unknown, what: string, endpoint: string): unkn
 /** True for failures worth retrying at once (a dropped connection), false for answers from the Hub. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof HubApiError) return error.statusCode >= 500 || error.statusCode === 429;
-  if (error instanceof HubError) return false;
+  if (error instanceof HubError || isDiskFull(error)) return false;
   return !(error instanceof Error && error.name === 'AbortError');
 }
