@@ -12,6 +12,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
 import { writeNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -175,6 +176,11 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
       '32',
     ]);
     await expect(term('lr').textContent()).resolves.toMatch(/^\s*Learning rate\s*lr\s*$/);
+    // Labels and keys read in both themes.
+    for (const colorScheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await accessibilityViolations(page), colorScheme).toEqual([]);
+    }
     const [first, again] = [runIds[0], id].map(
       (runId) =>
         spanfillJson<{ run: { config: Record<string, unknown> } }>(session.dataDir, ['runs', 'show', runId]).run.config,
