@@ -98,7 +98,7 @@ export class RunService {
     const asked = await configOfRequest(this.deps, request);
     const prepared = await prepareRun(this.deps, asked.config, signal);
     const config = prepared.config; // with the micro-batch split, when memory needed one
-    const release = acquireTrainerLock(this.deps.dataDir);
+    const release = acquireTrainerLock(this.deps.dataDir, this.repo);
     const id = `r-${randomUUID().slice(0, 8)}`;
     const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
     const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
@@ -139,7 +139,7 @@ export class RunService {
     const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
     if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
     const prepared = await prepareRun(this.deps, row.config, signal, { isResume: true });
-    const release = acquireTrainerLock(this.deps.dataDir);
+    const release = acquireTrainerLock(this.deps.dataDir, this.repo);
     return this.launch(row, prepared.payload, this.resumePoint(id), release);
   }
 

@@ -33,8 +33,11 @@ function readLockPid(file: string): number | null {
   }
 }
 
-/** Takes the lock for this process or throws 'conflict' naming the process that holds it. */
-export function acquireTrainerLock(dataDir: string): () => void {
+/**
+ * Takes the lock for this process or throws 'conflict' naming the process that holds it, and
+ * the run it trains where `runs` knows it.
+ */
+export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () => void {
   const file = trainerLockPath(dataDir);
   mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -46,17 +49,24 @@ export function acquireTrainerLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readLockPid(file);
-      if (holder !== null && isProcessAlive(holder)) {
-        throw new ApiError(
-          'conflict',
-          `Another trainer is running on this data directory (pid ${holder}${holder === process.pid ? ', this process' : ''}); ` +
-            'one run trains at a time: wait for it, or stop it with `spanfill runs stop ID`',
-        );
-      }
+      if (holder !== null && isProcessAlive(holder)) throw lockHeld(holder, runs);
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
   throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
+}
+
+/** The refusal while process `holder` trains: which run, where the store says, and how to stop it. */
+function lockHeld(holder: number, runs: RunRepository | undefined): ApiError {
+  const holderText = `pid ${holder}${holder === process.pid ? ', this process' : ''}`;
+  const run = runs && liveRuns(runs).find((row) => row.ownerPid === holder);
+  const who = run
+    ? `Run ${run.id} ("${run.name}") is training on this data directory (${holderText})`
+    : `Another trainer is running on this data directory (${holderText})`;
+  const stop = run
+    ? `stop it (Runs screen, or \`spanfill runs stop ${run.id}\`)`
+    : 'stop it with `spanfill runs stop ID`';
+  return new ApiError('conflict', `${who}; one run trains at a time: wait for it, or ${stop}`);
 }
 
 /** Runs training now, in this process or another on the same data directory. */

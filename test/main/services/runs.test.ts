@@ -212,7 +212,7 @@ describe('runs service: processes', () => {
     expect(app.runs.remove('r-a')).toEqual({ id: 'r-a', removed: true });
   });
 
-  it('refuses a second trainer on the same data directory, naming the process', async () => {
+  it('refuses a second trainer on the same data directory, naming the process and its run', async () => {
     const { app, datasetId, dataDir } = await setUp();
     mkdirSync(join(dataDir, 'runs'), { recursive: true });
     writeFileSync(trainerLockPath(dataDir), JSON.stringify({ pid: process.ppid }));
@@ -220,6 +220,17 @@ describe('runs service: processes', () => {
       new RegExp(`Another trainer is running on this data directory \\(pid ${process.ppid}\\)`),
     );
     expect(app.runs.list()).toEqual([]);
+    // The run that process trains, where the store has it, by id and name, and how to stop it.
+    app.runs.repo.add({ id: 'r-other', name: 'other', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-other', 'running', { ownerPid: process.ppid });
+    await expect(app.runs.start(base(datasetId))).rejects.toThrow(
+      new ApiError(
+        'conflict',
+        `Run r-other ("other") is training on this data directory (pid ${process.ppid}); one run trains at a ` +
+          'time: wait for it, or stop it (Runs screen, or `spanfill runs stop r-other`)',
+      ),
+    );
+    app.runs.repo.setStatus('r-other', 'stopped');
     writeFileSync(trainerLockPath(dataDir), JSON.stringify({ pid: deadPid() })); // stale: taken over
     const started = await app.runs.start(base(datasetId, { maxSteps: 2 }));
     expect((await app.runs.wait(started.id)).status).toBe('completed');
