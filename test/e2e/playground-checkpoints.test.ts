@@ -96,6 +96,9 @@ describe('run checkpoints in the Playground', () => {
     expect(options).toHaveLength(2);
     expect(options[0]).toMatch(/^step 10 · validation loss \d\.\d+/);
     expect(options[1]).toMatch(/^step 20 · validation loss \d\.\d+ · (best, )?last$/);
+    // A narrow panel cuts a closed select's text: each says its choice in full on hover.
+    await expect(page.getByTestId('pick-run').getAttribute('title')).resolves.toBe('tiny · 2 checkpoints');
+    await expect(steps.getAttribute('title')).resolves.toBe(options[1]);
 
     // The base model as a folder, the run's last checkpoint, and step 10 chosen by keyboard: three columns.
     await page.locator('summary', { hasText: 'More models' }).click();
