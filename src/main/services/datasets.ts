@@ -46,7 +46,7 @@ function refuseRelativePaths(paths: readonly string[]): void {
   if (relative === undefined) return;
   throw new ApiError(
     'invalid_input',
-    `${relative} is not a full path: give where it is from the top of the disk, such as ${path.join(homedir(), relative)}`,
+    `${relative} is not a full path: give where it is from the top of the disk, such as ${path.join(homedir(), path.basename(relative))}`,
   );
 }
 

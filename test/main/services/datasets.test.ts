@@ -219,7 +219,7 @@ describe('datasets service', () => {
     expect(error).toEqual(
       new ApiError(
         'invalid_input',
-        `${relative} is not a full path: give where it is from the top of the disk, such as ${path.join(os.homedir(), relative)}`,
+        `${relative} is not a full path: give where it is from the top of the disk, such as ${path.join(os.homedir(), 'notes.txt')}`,
       ),
     );
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
