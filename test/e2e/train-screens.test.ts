@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
+import { canvasPixelsNear, chartPoints, legendClipped } from './charts';
 import { openScreen } from './navigate';
 import { writeNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -46,37 +47,6 @@ afterEach(async (test) => {
   const name = `train-failed-${test.task.name.replace(/\W+/g, '-')}.png`;
   await page.screenshot({ path: path.join(resultsDir, name), fullPage: true });
 });
-
-/** The number of x positions the chart holds (LineChart's data-points). */
-/** The legend entries of chart CHART that end below its frame (cut off from view): their texts. */
-const LEGEND_CLIPPED = `(() => {
-  const frame = document.querySelector('[data-testid="CHART"] .frame');
-  const bottom = frame.getBoundingClientRect().bottom;
-  return [...frame.querySelectorAll('.u-legend .u-series')]
-    .filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().bottom > bottom + 0.5)
-    .map((e) => e.textContent);
-})()`;
-
-async function chartPoints(testid: string): Promise<number> {
-  return Number(await page.getByTestId(testid).getAttribute('data-points'));
-}
-
-/** How many opaque pixels of the chart's canvas are within a few steps of colour `rgb`. */
-function canvasPixelsNear(testId: string, [r, g, b]: readonly [number, number, number]): Promise<number> {
-  // NOTE: an expression string, as elsewhere in the e2e files: they are type-checked without DOM types.
-  return page.evaluate<number>(
-    `(() => {
-      const canvas = document.querySelector('[data-testid="${testId}"] canvas');
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let near = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const distance = Math.abs(data[i] - ${r}) + Math.abs(data[i + 1] - ${g}) + Math.abs(data[i + 2] - ${b});
-        if (data[i + 3] > 128 && distance < 24) near++;
-      }
-      return near;
-    })()`,
-  );
-}
 
 const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(page, what, check);
 const runStatus = () => runViewStatus(page);
@@ -157,10 +127,10 @@ describe('Train and Runs screens', () => {
 
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
-    await waitFor('loss points', async () => (await chartPoints('chart-loss')) > 0);
-    const early = await chartPoints('chart-loss');
+    await waitFor('loss points', async () => (await chartPoints(page, 'chart-loss')) > 0);
+    const early = await chartPoints(page, 'chart-loss');
     await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
-    await waitFor('every loss point', async () => (await chartPoints('chart-loss')) === 60);
+    await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === 60);
     expect(early).toBeGreaterThan(0);
     await expect(page.getByTestId('run-provider').textContent()).resolves.toBe('cpu');
     await expect(page.getByTestId('run-threads').textContent()).resolves.toBe('2');
@@ -273,13 +243,13 @@ describe('Train and Runs screens', () => {
     );
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
-    await waitFor('60 loss points', async () => (await chartPoints('chart-loss')) >= 60);
+    await waitFor('60 loss points', async () => (await chartPoints(page, 'chart-loss')) >= 60);
     // A window in the background shows how far training has come.
     expect(await page.title()).toMatch(/^\d+ % trained · Train — Spanfill$/);
     await page.getByTestId('run-stop').click();
     await waitFor('the run to stop', async () => (await runStatus()) === 'stopped');
     await expect.poll(() => page.title()).toBe('Train — Spanfill');
-    const stoppedAt = await chartPoints('chart-loss');
+    const stoppedAt = await chartPoints(page, 'chart-loss');
     expect(stoppedAt).toBeLessThan(3000);
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain(String(stoppedAt));
     // A stopped run's checkpoint can be tried in the Playground as a finished one's can.
@@ -292,7 +262,7 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('run-resume').click();
     await waitFor('the run to train again', async () => (await runStatus()) === 'running');
     expect(await page.getByTestId('run-open-playground').count()).toBe(0);
-    await waitFor('points after the resume', async () => (await chartPoints('chart-loss')) >= stoppedAt + 30);
+    await waitFor('points after the resume', async () => (await chartPoints(page, 'chart-loss')) >= stoppedAt + 30);
     await scrollToTop();
     await shot('06-run-resumed');
     await page.getByTestId('run-pause').click();
@@ -347,15 +317,15 @@ describe('Train and Runs screens', () => {
     const labels = await heads.allTextContents();
     expect(labels[keys.indexOf('lr')]).toBe('Learning rate');
     expect(labels[keys.indexOf('optimizer.kind')]).toBe('Optimizer');
-    await waitFor('both curves', async () => (await chartPoints('chart-compare')) >= 60);
+    await waitFor('both curves', async () => (await chartPoints(page, 'chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');
     expect(await accessibilityViolations(page)).toEqual([]);
     // The dark theme: the chart takes its colours from the theme's variables again.
     // The first curve is drawn in --accent: light, then dark once the system scheme is.
-    await expect(canvasPixelsNear('chart-compare', [47, 91, 211])).resolves.toBeGreaterThan(50);
+    await expect(canvasPixelsNear(page, 'chart-compare', [47, 91, 211])).resolves.toBeGreaterThan(50);
     await page.emulateMedia({ colorScheme: 'dark' });
-    await waitFor('the dark accent', async () => (await canvasPixelsNear('chart-compare', [125, 156, 255])) > 50);
+    await waitFor('the dark accent', async () => (await canvasPixelsNear(page, 'chart-compare', [125, 156, 255])) > 50);
     await shot('08a-runs-compare-dark');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'light' });
@@ -363,7 +333,7 @@ describe('Train and Runs screens', () => {
     // (the chart kept room for two lines and cut off the rest).
     await page.setViewportSize({ width: 600, height: 900 });
     try {
-      await expect(page.evaluate(LEGEND_CLIPPED.replace('CHART', 'chart-compare'))).resolves.toEqual([]);
+      await expect(legendClipped(page, 'chart-compare')).resolves.toEqual([]);
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
@@ -378,17 +348,23 @@ describe('Train and Runs screens', () => {
   });
 
   it("fits every screen into the window's least width, with runs, checkpoints and a long dataset name listed", async () => {
-    // 800 px: the desktop window's minWidth (src/main/index.ts). A table too wide scrolls in its own box.
+    // 800 px: the desktop window's minWidth (src/main/index.ts). Nothing runs out of the screen, and no table
+    // needs its sideways scroll (the runs and datasets tables drop or fold columns there).
     // A dataset named as people name them: its options (Train, Masking) are as wide as the name.
     spanfillJson(dataDir, ['datasets', 'rename', datasetId, LONG_NAME, '--json']);
     await page.reload();
     await page.setViewportSize({ width: 800, height: 800 });
     const spill = `(() => {
       const main = document.querySelector('main').getBoundingClientRect();
-      return [...document.querySelectorAll('main *')]
+      const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
+      const out = [...document.querySelectorAll('main *')]
         .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
         .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
-        .map((e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : ''));
+        .map(name);
+      const scrolls = [...document.querySelectorAll('main .table-scroll')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
+        .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
+      return [...out, ...scrolls];
     })()`;
     try {
       const screens = await page.locator('[data-testid^="nav-"]').evaluateAll(
@@ -405,6 +381,13 @@ describe('Train and Runs screens', () => {
         found.push(...(await page.evaluate<string[]>(spill)).map((what) => `${screen}: ${what}`));
       }
       expect(found).toEqual([]);
+      // The runs table's Dataset and Model columns go under the run's name there, where the
+      // name does not say them (the dataset was renamed after the run was named).
+      await openScreen(page, 'runs');
+      await expect(page.getByTestId('runs-table').locator('th', { hasText: 'Dataset' }).isVisible()).resolves.toBe(
+        false,
+      );
+      await expect(page.getByTestId('run-trained-on').first().textContent()).resolves.toMatch(/ on Letters, notes/);
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
