@@ -1,14 +1,15 @@
 // What a failed run's message says to try, from the error that ended it: a full disk (a
-// checkpoint or the store could not be written), out of memory
+// checkpoint or the store could not be written), a loss that stopped being finite, out of memory
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
 // (killed or crashed); and why a run whose dataset was removed cannot resume. Pure, so each
 // mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage, isDiskFull } from '../../shared/errors';
+import { DIVERGED_WORDS } from '../engine/train/progress';
 import { DISK_FULL_WORDS } from './errors';
 
-export type FailureKind = 'disk-full' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
+export type FailureKind = 'disk-full' | 'diverged' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
 
 const OOM =
   /std::bad_alloc|failed to allocate|out of memory|\boom\b|allocation failed|cannot allocate memory|ENOMEM|array buffer allocation|bad allocation|smaller than requested bytes/i;
@@ -17,6 +18,7 @@ const HOST = /^The engine host (was killed|exited)/;
 
 export function failureKind(message: string): FailureKind {
   if (isDiskFull(message)) return 'disk-full';
+  if (message.includes(DIVERGED_WORDS)) return 'diverged';
   if (OOM.test(message)) return 'out-of-memory';
   if (HOST.test(message)) return 'host-crash';
   if (PROVIDER.test(message)) return 'provider';
@@ -38,6 +40,9 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
   switch (failureKind(message)) {
     case 'disk-full':
       return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
+    case 'diverged':
+      // Resume replays the same steps bit for bit, so it would diverge again.
+      return `${kept}; at these settings it would diverge again: start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
     case 'out-of-memory':
       return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength, or provider cpu; ${resume}`;
     case 'provider':

@@ -78,6 +78,22 @@ describe('failureHint and failureMessage', () => {
     expect(message).toMatch(/`spanfill runs resume r-6`\) continues from the last one$/);
   });
 
+  it('sends a diverged run to a new run with a lower rate, not to Resume, which would diverge again', () => {
+    const message = failureMessage(
+      new Error('The training loss became not a number (NaN) at step 412: training diverged'),
+      'r-8',
+    );
+    expect(failureKind(message)).toBe('diverged');
+    expect(message).toBe(
+      'The training loss became not a number (NaN) at step 412: training diverged. Its checkpoints are kept; at these ' +
+        'settings it would diverge again: start a new run with a lower learning rate (lr) and gradient clipping on ' +
+        '(clipNorm), from its last checkpoint (Train → Base model)',
+    );
+    expect(failureMessage('The training loss became infinite at step 1: training diverged', 'r-9', false)).toMatch(
+      /It saved no checkpoint; at these settings it would diverge again: .*\(clipNorm\)$/,
+    );
+  });
+
   it('says when there is no checkpoint to resume from', () => {
     expect(failureMessage('std::bad_alloc', 'r-7', false)).toMatch(
       /^std::bad_alloc\. The run ran out of memory\. It saved no checkpoint; .* continues from the beginning$/,

@@ -28,7 +28,7 @@ import {
 import type { EvaluationMetrics } from './evaluate';
 import { Evaluator } from './evaluate';
 import type { TrainerEvent } from './progress';
-import { ProgressMeter } from './progress';
+import { DIVERGED_WORDS, ProgressMeter } from './progress';
 import { compileT5Program } from './program';
 import type { TrainerSettings } from './settings';
 import { validateSettings } from './settings';
@@ -154,6 +154,7 @@ async function runLoop(session: Session): Promise<number[]> {
     const result = await program.step(t5BatchFeeds(stacked));
     meter.record(k, stacked.tokens, performance.now() - began);
     losses.push(...result.losses);
+    const diverged = Array.from(result.losses).findIndex((loss) => !Number.isFinite(loss));
     options.onEvent?.({
       kind: 'progress',
       step: meter.step,
@@ -166,12 +167,19 @@ async function runLoop(session: Session): Promise<number[]> {
       elapsedMs: meter.elapsedMs,
       etaMs: meter.etaMs,
     });
+    // Stop before a checkpoint keeps it: every later step would compute on NaN weights.
+    if (diverged !== -1) throw divergedError(result.losses[diverged], meter.step - k + 1 + diverged);
     const isLast = meter.step >= settings.maxSteps;
     const isEval = isLast || (evalEvery > 0 && meter.step % evalEvery === 0);
     const metrics = isEval ? await evaluate(session) : null;
     if (isLast || (checkpointEvery > 0 && meter.step % checkpointEvery === 0)) await checkpoint(session, metrics);
   }
   return losses;
+}
+
+function divergedError(loss: number, step: number): Error {
+  const what = Number.isNaN(loss) ? 'not a number (NaN)' : 'infinite';
+  return new Error(`The training loss became ${what} at step ${step}: ${DIVERGED_WORDS}`);
 }
 
 async function evaluate(session: Session): Promise<EvaluationMetrics | null> {

@@ -1,7 +1,8 @@
 // The training loop end to end on t5-tiny-spm with dropout on: stopping through the
 // AbortSignal, saving and resuming gives bit-identical losses and final files to a straight
 // run; the checkpoint is a loadable HF folder plus optimizer and trainer state; the typed
-// events arrive in order with sane values; a resume with other settings is refused.
+// events arrive in order with sane values; a resume with other settings is refused; a loss that
+// stops being finite stops the run.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,33 @@ describe('train', () => {
     const last = straight.events.filter((e) => e.kind === 'progress').pop();
     const n = textData(tokenizer, TRAIN, VALIDATION).train.plan.exampleCount;
     expect(last).toMatchObject({ step: 8, etaMs: 0, epoch: 16 / n });
+  });
+
+  it('stops when the loss stops being finite, keeping the checkpoints before it and writing none after', async () => {
+    // A learning rate no run would use: after an AdamW step every weight is ~1e30, and a
+    // forward pass soon overflows float32.
+    const dir = tempDir();
+    const diverging = run(
+      { checkpointDir: dir },
+      {
+        stepsPerCall: 1,
+        schedule: { kind: 'constant', peakLr: 1e30, warmupSteps: 0, totalSteps: 8 },
+        clipNorm: undefined,
+        evalEvery: 0,
+        checkpointEvery: 1,
+        keepLast: 10,
+      },
+    );
+    const error = await diverging.then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    const [, at] = /^The training loss became (?:not a number \(NaN\)|infinite) at step (\d+): training diverged$/.exec(
+      error?.message ?? '',
+    ) ?? [undefined, '0'];
+    expect(Number(at), error?.message).toBeGreaterThan(1);
+    // A checkpoint after every finite step, none from the step that diverged on.
+    expect(listCheckpoints(dir).map((c) => c.step)).toEqual(Array.from({ length: Number(at) - 1 }, (_, i) => i + 1));
   });
 
   it('refuses to resume with settings that would change the run, naming the field', async () => {
