@@ -16,6 +16,7 @@ import type {
   RunStarted,
   RunSummary,
 } from '../../shared/contract/runs';
+import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes } from '../engine/hub/cache';
@@ -35,7 +36,7 @@ import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { MetricBuffer } from './runsMetrics';
 import { announceStatus, recordTrainerEvent } from './runsRecord';
-import { datasetGoneMessage, failureMessage, resumeAdvice } from './runsFailure';
+import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
@@ -138,6 +139,7 @@ export class RunService {
       throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
     const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
     if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
+    if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir()));
     const prepared = await prepareRun(this.deps, row.config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir, this.repo);
     return this.launch(row, prepared.payload, this.resumePoint(id), release);

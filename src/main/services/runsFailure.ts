@@ -6,7 +6,7 @@
 // mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage, isDiskFull } from '../../shared/errors';
-import { DIVERGED_WORDS } from '../engine/train/progress';
+import { DIVERGED_WORDS } from '../../shared/contract/runs';
 import { DISK_FULL_WORDS } from './errors';
 
 export type FailureKind = 'disk-full' | 'diverged' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
@@ -71,4 +71,20 @@ export function datasetGoneMessage(runId: string, datasetId: string, lastCheckpo
       : ' Its checkpoints are kept: a new run can start from one on another dataset (Train → Base model; ' +
         `in a terminal, \`spanfill train --model ${lastCheckpoint} --dataset ID\`).`;
   return `Run ${runId} cannot be resumed: the dataset it trained on (${datasetId}) was removed.${kept}`;
+}
+
+/**
+ * Why a run whose loss stopped being finite is not resumed (a resume replays the same steps bit
+ * for bit, to the same end), and how its checkpoints can go on: `lastCheckpoint` as in
+ * datasetGoneMessage.
+ */
+export function divergedMessage(runId: string, datasetId: string, lastCheckpoint: string | undefined): string {
+  const from =
+    lastCheckpoint === undefined
+      ? ''
+      : ` from its last checkpoint (Train → Base model; in a terminal, \`spanfill train --model ${lastCheckpoint} --dataset ${datasetId} --lr LR\`)`;
+  return (
+    `Run ${runId} is not resumed: its training loss stopped being finite, and a resume would replay the same steps ` +
+    `to the same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)${from}.`
+  );
 }

@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { MemorySplit, RunConfig } from '../../shared/contract/runs';
-import { ACCUMULATION_MAX, describeMemorySplit } from '../../shared/contract/runs';
+import { describeMemorySplit } from '../../shared/contract/runEstimate';
+import { ACCUMULATION_MAX } from '../../shared/contract/runs';
 import { formatMemory } from '../../shared/format';
 import { isLoopedByDefault } from '../engine/optim/stepMode';
 import type { T5Config } from '../engine/t5/config';

@@ -1,8 +1,10 @@
 // A run estimate in words, the same on the Train screen and from `spanfill train --estimate`:
 // how many times the run goes over its training examples, and a caution when that many passes
-// over a small dataset would have the model learn it by heart rather than its language.
+// over a small dataset would have the model learn it by heart rather than its language; and the
+// micro-batch split an estimate picks to fit memory, as the run view and `runs show` say it.
 
-import type { RunEstimate } from './runs';
+import { formatMemory } from '../format';
+import type { MemorySplit, RunEstimate } from './runs';
 
 /** More passes than this over the training examples get the caution. */
 export const MANY_PASSES = 20;
@@ -35,4 +37,24 @@ export function describePasses(estimate: RunEstimate): Passes {
       'A dataset seen this often tends to be learned by heart: the validation loss shows when it stops improving. ' +
       'Fewer steps, or more text, may serve better.',
   };
+}
+
+/**
+ * The line that says a run was split to fit memory, e.g. "batch 32 does not fit the 6.0 GiB
+ * budget (free memory less a margin; needs ~9.1 GiB); training micro-batches of 8 with
+ * accumulation 4, same 32 examples per step". `trains`: the split it trains with.
+ */
+export function describeMemorySplit(
+  split: MemorySplit,
+  trains: { readonly batchSize: number; readonly accumulation: number },
+): string {
+  const asked =
+    split.askedAccumulation > 1
+      ? `batch ${split.askedBatchSize} with accumulation ${split.askedAccumulation}`
+      : `batch ${split.askedBatchSize}`;
+  return (
+    `${asked} does not fit the ${formatMemory(split.budgetBytes)} budget (${split.basis}; needs ~${formatMemory(split.neededBytes)}); ` +
+    `training micro-batches of ${trains.batchSize} with accumulation ${trains.accumulation}, ` +
+    `same ${trains.batchSize * trains.accumulation} examples per step`
+  );
 }

@@ -5,7 +5,6 @@
 // engine/train). Checks that need the model, the dataset or the machine are the service's.
 
 import { z } from 'zod';
-import { formatMemory } from '../format';
 import { call } from './define';
 import { MASKING_DEFAULTS } from './masking';
 import type { AppSettings, ProviderStatus } from './system';
@@ -277,9 +276,15 @@ export const RESUMABLE_STATUSES: readonly RunStatusName[] = ['paused', 'stopped'
  * Whether runs.resume can continue `run`: a resumable status and its dataset still there (a
  * removed dataset leaves datasetId null; resuming needs the data it was training on).
  */
-export function canResume(run: Pick<RunSummary, 'status' | 'datasetId'>): boolean {
-  return RESUMABLE_STATUSES.includes(run.status) && run.datasetId !== null;
+export function canResume(run: Pick<RunSummary, 'status' | 'datasetId' | 'error'>): boolean {
+  return RESUMABLE_STATUSES.includes(run.status) && run.datasetId !== null && !hasDiverged(run);
 }
+
+/** How the trainer's error ends when the loss stops being finite (engine/train/trainer.ts). */
+export const DIVERGED_WORDS = 'training diverged';
+
+/** A run stopped because its loss stopped being finite: a resume would replay the same steps to the same end. */
+export const hasDiverged = (run: Pick<RunSummary, 'error'>): boolean => run.error?.includes(DIVERGED_WORDS) ?? false;
 
 /** runs.start's answer: the run, and lines to show the person who started it. */
 export interface RunStarted extends RunSummary {
@@ -320,26 +325,6 @@ export interface RunComparison {
     readonly final: Readonly<Record<string, number>>;
     readonly bestEvalLoss: number | null;
   }[];
-}
-
-/**
- * The line that says a run was split to fit memory, e.g. "batch 32 does not fit the 6.0 GiB
- * budget (free memory less a margin; needs ~9.1 GiB); training micro-batches of 8 with
- * accumulation 4, same 32 examples per step". `trains`: the split it trains with.
- */
-export function describeMemorySplit(
-  split: MemorySplit,
-  trains: { readonly batchSize: number; readonly accumulation: number },
-): string {
-  const asked =
-    split.askedAccumulation > 1
-      ? `batch ${split.askedBatchSize} with accumulation ${split.askedAccumulation}`
-      : `batch ${split.askedBatchSize}`;
-  return (
-    `${asked} does not fit the ${formatMemory(split.budgetBytes)} budget (${split.basis}; needs ~${formatMemory(split.neededBytes)}); ` +
-    `training micro-batches of ${trains.batchSize} with accumulation ${trains.accumulation}, ` +
-    `same ${trains.batchSize * trains.accumulation} examples per step`
-  );
 }
 
 /** What a configuration would cost, before starting it (runs.estimate). */

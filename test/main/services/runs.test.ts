@@ -194,6 +194,21 @@ describe('runs service: processes', () => {
     expect(app.runs.get('r-orphan').status).toBe('stopped');
   });
 
+  it('refuses to resume a run whose loss stopped being finite, saying how to go on', async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({ id: 'r-nan', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    const error = 'The training loss became not a number (NaN) at step 3: training diverged. It saved no checkpoint; …';
+    app.runs.repo.setStatus('r-nan', 'failed', { error });
+    await expect(app.runs.resume('r-nan')).rejects.toThrow(
+      new ApiError(
+        'conflict',
+        'Run r-nan is not resumed: its training loss stopped being finite, and a resume would replay the same steps ' +
+          'to the same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm).',
+      ),
+    );
+    expect(app.runs.get('r-nan')).toMatchObject({ status: 'failed', error });
+  });
+
   it('does not delete a run while another trains from one of its checkpoints', async () => {
     const { app, datasetId, dataDir } = await setUp();
     app.runs.repo.add({ id: 'r-a', name: 'a', config: base(datasetId), totalSteps: 10, status: 'completed' });

@@ -2,7 +2,13 @@
 // failure, the engine host ending) is recognised from the message that reaches the service,
 // and the stored error keeps the cause, says the checkpoints are kept and what to try.
 import { describe, expect, it } from 'vitest';
-import { datasetGoneMessage, failureHint, failureKind, failureMessage } from '../../../src/main/services/runsFailure';
+import {
+  datasetGoneMessage,
+  divergedMessage,
+  failureHint,
+  failureKind,
+  failureMessage,
+} from '../../../src/main/services/runsFailure';
 
 describe('failureKind', () => {
   it.each([
@@ -114,6 +120,17 @@ describe('datasetGoneMessage', () => {
     );
     expect(datasetGoneMessage('r-5', 'ds-1', undefined)).toBe(
       'Run r-5 cannot be resumed: the dataset it trained on (ds-1) was removed.',
+    );
+  });
+});
+
+describe('divergedMessage', () => {
+  it('says why a diverged run is not resumed, and how its last checkpoint can start a new run', () => {
+    expect(divergedMessage('r-6', 'ds-2', '/d/runs/r-6/checkpoints/step-00000400')).toBe(
+      'Run r-6 is not resumed: its training loss stopped being finite, and a resume would replay the same steps to the ' +
+        'same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm) from its last ' +
+        'checkpoint (Train → Base model; in a terminal, `spanfill train --model /d/runs/r-6/checkpoints/step-00000400 ' +
+        '--dataset ds-2 --lr LR`).',
     );
   });
 });

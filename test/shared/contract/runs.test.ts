@@ -140,12 +140,21 @@ describe('resolveRunRequest', () => {
 describe('canResume', () => {
   it('a paused, stopped, interrupted or failed run with its dataset; never a running or completed one, nor one without', () => {
     const statuses: RunStatusName[] = ['queued', 'running', 'paused', 'completed', 'stopped', 'interrupted', 'failed'];
-    expect(statuses.filter((status) => canResume({ status, datasetId: 'ds-1' }))).toEqual([
+    expect(statuses.filter((status) => canResume({ status, datasetId: 'ds-1', error: null }))).toEqual([
       'paused',
       'stopped',
       'interrupted',
       'failed',
     ]);
-    expect(statuses.filter((status) => canResume({ status, datasetId: null }))).toEqual([]);
+    expect(statuses.filter((status) => canResume({ status, datasetId: null, error: null }))).toEqual([]);
+  });
+
+  it('not a run whose loss stopped being finite: a resume would replay the same steps to the same end', () => {
+    const diverged =
+      'The training loss became not a number (NaN) at step 7: training diverged. Its checkpoints are kept; …';
+    expect(canResume({ status: 'failed', datasetId: 'ds-1', error: diverged })).toBe(false);
+    expect(canResume({ status: 'failed', datasetId: 'ds-1', error: 'The engine host was killed by SIGKILL. …' })).toBe(
+      true,
+    );
   });
 });

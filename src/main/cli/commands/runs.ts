@@ -5,7 +5,7 @@
 // without asking (confirming is the UI's job).
 
 import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contract/runs';
-import { describeMemorySplit } from '../../../shared/contract/runs';
+import { describeMemorySplit } from '../../../shared/contract/runEstimate';
 import { formatSetting } from '../../../shared/contract/runSettings';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';

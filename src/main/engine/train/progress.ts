@@ -5,9 +5,6 @@
 import type { ProviderName } from '../onnx/session';
 import type { EvaluationMetrics } from './evaluate';
 
-/** How the trainer's error ends when the loss stops being finite; the runs service reads it (services/runsFailure.ts). */
-export const DIVERGED_WORDS = 'training diverged';
-
 export interface StartedEvent {
   readonly kind: 'started';
   /** The step training starts from (0, or a resumed checkpoint's). */

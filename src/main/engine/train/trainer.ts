@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIVERGED_WORDS } from '../../../shared/contract/runs';
 import type { MaskingTokenizer } from '../data/examples';
 import type { ExampleSet } from '../data/trainingData';
 import type { HostTensor, ProviderName } from '../onnx/session';
@@ -28,7 +29,7 @@ import {
 import type { EvaluationMetrics } from './evaluate';
 import { Evaluator } from './evaluate';
 import type { TrainerEvent } from './progress';
-import { DIVERGED_WORDS, ProgressMeter } from './progress';
+import { ProgressMeter } from './progress';
 import { compileT5Program } from './program';
 import type { TrainerSettings } from './settings';
 import { validateSettings } from './settings';
