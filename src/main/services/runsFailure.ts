@@ -50,7 +50,8 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
     case 'host-crash':
       return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${kept}; try ${smaller}; ${resume}`;
     default:
-      return `${kept}; try ${smaller}; ${resume}`;
+      // Not a size problem that we know of: what to change is in the message before this.
+      return `${kept}; once the cause above is put right, ${resume.replace(/^then /, '')}`;
   }
 }
 

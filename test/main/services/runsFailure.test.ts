@@ -109,6 +109,13 @@ describe('failureHint and failureMessage', () => {
   it('keeps a message that ends in a full stop readable', () => {
     expect(failureMessage('Something broke.', 'r-4')).toMatch(/^Something broke\. Its checkpoints are kept;/);
   });
+
+  it('does not send a cause it does not know to a smaller batch: the message says what to put right', () => {
+    expect(failureMessage("The dataset's token cache x is stale; start the run again", 'r-10')).toBe(
+      "The dataset's token cache x is stale; start the run again. Its checkpoints are kept; once the cause above is " +
+        'put right, Resume (in a terminal: `spanfill runs resume r-10`) continues from the last one',
+    );
+  });
 });
 
 describe('datasetGoneMessage', () => {
