@@ -2,7 +2,8 @@
 // checkpoint or the store could not be written), a loss that stopped being finite, out of memory
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
-// (killed or crashed); and why a run whose dataset was removed cannot resume. Pure, so each
+// (killed or crashed), else no advice beyond the cause itself; and why a run whose dataset was
+// removed, or whose loss stopped being finite, is not resumed. Pure, so each
 // mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage, isDiskFull } from '../../shared/errors';
@@ -35,7 +36,8 @@ export const resumeAdvice = (id: string, from: string): string =>
  */
 export function failureHint(message: string, runId: string, hasCheckpoint = true): string {
   const kept = hasCheckpoint ? 'Its checkpoints are kept' : 'It saved no checkpoint';
-  const resume = `then ${resumeAdvice(runId, hasCheckpoint ? 'the last one' : 'the beginning')}`;
+  const resumeFrom = resumeAdvice(runId, hasCheckpoint ? 'the last one' : 'the beginning');
+  const resume = `then ${resumeFrom}`;
   const smaller = 'a smaller batchSize, a shorter inputLength, or provider cpu';
   switch (failureKind(message)) {
     case 'disk-full':
@@ -51,7 +53,7 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
       return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${kept}; try ${smaller}; ${resume}`;
     default:
       // Not a size problem that we know of: what to change is in the message before this.
-      return `${kept}; once the cause above is put right, ${resume.replace(/^then /, '')}`;
+      return `${kept}; once the cause above is put right, ${resumeFrom}`;
   }
 }
 
