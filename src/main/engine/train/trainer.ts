@@ -155,7 +155,7 @@ async function runLoop(session: Session): Promise<number[]> {
     const result = await program.step(t5BatchFeeds(stacked));
     meter.record(k, stacked.tokens, performance.now() - began);
     losses.push(...result.losses);
-    const diverged = Array.from(result.losses).findIndex((loss) => !Number.isFinite(loss));
+    const diverged = result.losses.findIndex((loss) => !Number.isFinite(loss));
     options.onEvent?.({
       kind: 'progress',
       step: meter.step,
