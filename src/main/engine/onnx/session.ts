@@ -84,8 +84,11 @@ export interface Placement {
   readonly message: string;
 }
 
-/** The placement of a session on `provider`, its message composed from `reasons`. */
-function placementOf(
+/**
+ * The placement of a session on `provider`, its message composed from `reasons`: the one place
+ * that says the CPU runs instead (also for a program that re-opens its session, optim/program.ts).
+ */
+export function placementOf(
   requested: readonly ProviderName[],
   provider: ProviderName,
   isFullyPlaced: boolean,

@@ -4,7 +4,7 @@
 // and disposed when replaced (ORT 1.30 has no finalizer). See DESIGN.md §3, "The fused step".
 
 import type { DeviceTensor, Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
-import { EngineSession } from '../onnx/session';
+import { EngineSession, placementOf } from '../onnx/session';
 import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
 import { perStepProfile } from '../onnx/profile';
@@ -118,9 +118,8 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
       providers.includes(placed) ? providers.slice(providers.indexOf(placed)) : [placed],
     );
     const reopened = opened.session.placement;
-    const messages = [placement.message, reopened.message].filter((m) => m !== '');
     const reasons = [...placement.reasons, ...reopened.reasons];
-    placement = { ...reopened, requested: [...providers], reasons, message: messages.join('; ') };
+    placement = placementOf(providers, reopened.provider, reopened.isFullyPlaced, reasons);
   }
   return new FusedProgram(mode, opened, placement);
 }
