@@ -97,12 +97,12 @@ export function labelledSettings(config: object): LabelledSetting[] {
     .sort((a, b) => bySettingOrder(a.key, b.key)); // stable: the rest keep settingEntries' key order
 }
 
+/** The Train form's fields in its order, then everything else. */
+const FORM_ORDER = Object.keys(SETTING_LABELS);
+const formRank = (key: string): number => {
+  const at = FORM_ORDER.indexOf(formField(key));
+  return at === -1 ? FORM_ORDER.length : at;
+};
+
 /** Settings the Train form has a box for before the rest, in the form's order (a sort's comparator). */
-export function bySettingOrder(a: string, b: string): number {
-  const order = Object.keys(SETTING_LABELS);
-  const rank = (key: string): number => {
-    const at = order.indexOf(formField(key));
-    return at === -1 ? order.length : at;
-  };
-  return rank(a) - rank(b);
-}
+export const bySettingOrder = (a: string, b: string): number => formRank(a) - formRank(b);
