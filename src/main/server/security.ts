@@ -5,7 +5,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const tokenCookie = 'spanfill_token';
+/**
+ * The cookie that carries the token, named for the port: a browser sends a host's cookies to
+ * every port of it, so two servers on one machine (two data directories, a demo beside a serve)
+ * would otherwise overwrite each other's, and the page of the first to start would be refused.
+ */
+export function tokenCookie(port: number): string {
+  return `spanfill_token_${port}`;
+}
 
 export function createToken(): string {
   return randomBytes(24).toString('base64url');
@@ -18,20 +25,20 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /** The token a request carries: ?token=, a Bearer header, or the cookie set on first visit. */
-export function requestToken(request: IncomingMessage, url: URL): string | undefined {
+export function requestToken(request: IncomingMessage, url: URL, port: number): string | undefined {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery) return fromQuery;
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length);
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === tokenCookie) return rest.join('=');
+    if (name === tokenCookie(port)) return rest.join('=');
   }
   return undefined;
 }
 
-export function hasValidToken(request: IncomingMessage, url: URL, token: string): boolean {
-  const given = requestToken(request, url);
+export function hasValidToken(request: IncomingMessage, url: URL, token: string, port: number): boolean {
+  const given = requestToken(request, url, port);
   return given !== undefined && safeEqual(given, token);
 }
 

@@ -111,7 +111,7 @@ function acceptWebSocket(
   if (url.pathname !== wsPath) return refuse(404, 'Not Found');
   const isTrustedPage = isAllowedHost(request, ctx.port()) && isAllowedOrigin(request.headers.origin, ctx.port());
   if (!isTrustedPage) return refuse(403, 'Forbidden');
-  if (!hasValidToken(request, url, ctx.token)) return refuse(401, 'Unauthorized');
+  if (!hasValidToken(request, url, ctx.token, ctx.port())) return refuse(401, 'Unauthorized');
   ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app));
 }
 
@@ -134,7 +134,7 @@ async function handleHttp(
     response.end(`${text}\n`);
   };
   if (!isAllowedHost(request, context.port)) return plain(403, 'Forbidden: unexpected Host header');
-  if (!hasValidToken(request, url, context.token)) {
+  if (!hasValidToken(request, url, context.token, context.port)) {
     return plain(401, 'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token).');
   }
   if (url.pathname.startsWith(uploadPathPrefix)) {
@@ -144,7 +144,7 @@ async function handleHttp(
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
   // Later requests (scripts, styles) carry no query string; the cookie authenticates them.
-  const cookie = `${tokenCookie}=${context.token}; HttpOnly; SameSite=Strict; Path=/`;
+  const cookie = `${tokenCookie(context.port)}=${context.token}; HttpOnly; SameSite=Strict; Path=/`;
   await serveStatic(
     context.rendererDir,
     url.pathname,

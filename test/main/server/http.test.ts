@@ -131,11 +131,16 @@ describe('token', () => {
   it('answers 401 for a wrong Bearer header or cookie', async () => {
     expect((await get('/', [host(), 'Authorization: Bearer wrong'])).status).toBe(401);
     expect((await get('/', [host(), `Authorization: Basic ${server.token}`])).status).toBe(401);
-    expect((await get('/', [host(), 'Cookie: spanfill_token=wrong'])).status).toBe(401);
+    const cookie = `spanfill_token_${server.port}`;
+    expect((await get('/', [host(), `Cookie: ${cookie}=wrong`])).status).toBe(401);
     expect((await get('/', [host(), `Cookie: other_token=${server.token}`])).status).toBe(401);
+    // A cookie is sent to every port of a host: another server's (named for its port) is not this one's.
+    expect((await get('/', [host(), `Cookie: spanfill_token_${server.port + 1}=${server.token}`])).status).toBe(401);
+    expect((await get('/', [host(), `Cookie: spanfill_token=${server.token}`])).status).toBe(401);
     // The right token in each place is accepted (so the refusals above are about the value).
     expect((await get('/', [host(), `Authorization: Bearer ${server.token}`])).status).toBe(200);
-    expect((await get('/', [host(), `Cookie: spanfill_token=${server.token}`])).status).toBe(200);
+    expect((await get('/', [host(), `Cookie: ${cookie}=${server.token}`])).status).toBe(200);
+    expect((await get('/', [host(), `Cookie: spanfill_token_1=x; ${cookie}=${server.token}`])).status).toBe(200);
   });
 });
 

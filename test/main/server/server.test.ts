@@ -61,6 +61,8 @@ describe('HTTP', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/);
+    // Named for the port, so a second server on this machine does not replace it in the browser.
+    expect(cookie).toMatch(new RegExp(`^spanfill_token_${server.port}=`));
     const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0] });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('text/javascript');
