@@ -2,7 +2,8 @@
 // at 1280×800: import the t5-tiny-spm fixture (copied into the temp folder) as a model, fill a
 // prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
 // the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
-// it, remove the model after a red confirm, and the provider and thread settings, which the
+// it, the history and the screen as it was left (read back by a server on another port),
+// remove the model after a red confirm, and the provider and thread settings, which the
 // Train form then starts from. Screenshots go to test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
 import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
+import { startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
 
 const prompt = 'The <extra_id_0> walks in <extra_id_1> park.';
@@ -216,7 +218,7 @@ describe('Models, Playground and Settings screens', () => {
     const kept = history.length - 1;
     await page.getByRole('button', { name: 'Clear history of the prompts' }).click();
     await expect(page.getByTestId('history-clear-question').textContent()).resolves.toContain(
-      `Forget the ${kept} prompts kept in this browser?`,
+      `Forget the ${kept} prompts kept in the data directory?`,
     );
     await page.getByTestId('history-clear-question').getByRole('button', { name: 'Keep' }).click();
     await expect(page.getByTestId('history').locator('option').count()).resolves.toBe(kept + 1);
@@ -236,6 +238,34 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('prompt').waitFor();
     await expect(page.getByTestId('prompt').inputValue()).resolves.toBe('Kept <extra_id_0> a reload.');
     await expect.poll(columns).toEqual(before);
+  });
+
+  it('keeps the history and the screen in the data directory: a server on another port opens them as they were', async () => {
+    const kept = 'Kept <extra_id_0> in the data directory.';
+    await page.getByTestId('prompt').fill(kept);
+    await page.getByTestId('fill').click();
+    await page.getByTestId('fill').filter({ hasText: 'Fill the holes' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('history').locator('option').nth(1).textContent()).toBe(kept);
+    const columns = (on: Page) => on.getByTestId('fill-column').locator('h3').allTextContents();
+    const before = await columns(page);
+    // Another launch of `spanfill serve` listens on another port: another origin, whose
+    // localStorage in this browser profile is empty. Only the store can bring them back.
+    const other = await startServe(dataDir);
+    const second = await session.context.newPage();
+    try {
+      expect(new URL(other.url).origin).not.toBe(new URL(url).origin);
+      await second.goto(other.url);
+      await openScreen(second, 'playground');
+      await expect.poll(() => second.getByTestId('prompt').inputValue()).toBe(kept);
+      await expect.poll(() => columns(second)).toEqual(before);
+      await expect(second.getByTestId('history').locator('option').allTextContents()).resolves.toEqual([
+        '1 kept in the data directory — pick one',
+        kept,
+      ]);
+    } finally {
+      await second.close();
+      other.child.kill('SIGINT');
+    }
   });
 
   it('removes the model after a red confirm that says the folder stays', async () => {

@@ -5,6 +5,7 @@
 import type { Envelope } from '../../shared/errors';
 import type { HostSpawner } from '../host/spawn';
 import { openStore, type Store } from '../store/db';
+import { PlaygroundRepository } from '../store/playground';
 import { SettingsRepository } from '../store/settings';
 import { DatasetService } from './datasets';
 import { dispatchCall } from './dispatch';
@@ -59,13 +60,14 @@ export class AppServices {
       entry: options.hostEntry,
       env: options.hostEnv,
     });
+    const settings = new SettingsRepository(this.store.db);
     this.system = new SystemService({
       appVersion,
       dataDir: options.dataDir,
       schemaVersion: this.store.schemaVersion,
       engine: this.engine,
       electronVersion: options.electronVersion,
-      settings: new SettingsRepository(this.store.db),
+      settings,
     });
     this.models = new ModelService(
       { store: this.store, dataDir: options.dataDir, events: this.events },
@@ -78,7 +80,11 @@ export class AppServices {
       engine: this.engine,
       tokenizerSource: (reference) => tokenizerSource(this.models, reference),
     });
-    this.playground = new PlaygroundService({ engine: this.engine });
+    this.playground = new PlaygroundService({
+      engine: this.engine,
+      prompts: new PlaygroundRepository(this.store.db),
+      settings,
+    });
     this.runs = new RunService({
       store: this.store,
       dataDir: options.dataDir,

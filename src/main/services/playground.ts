@@ -1,20 +1,38 @@
-// Playground service: filling a prompt's holes and scoring a case file with a model folder.
+// Playground service: filling a prompt's holes and scoring a case file with a model folder,
+// and the Playground's memory (the prompt history and the screen as it was left) in the store.
 // The work runs in the engine host (host/handlers/playground.ts), so a long generation never
 // blocks main and a cancelled one (the caller's AbortSignal) stops there. Paths are resolved
 // here: the host may not share this process's working directory.
 
 import path from 'node:path';
-import type {
-  PlaygroundFillRequest,
-  PlaygroundFillResult,
-  PlaygroundScoreRequest,
-  PlaygroundScoreResult,
+import {
+  maxRememberedPromptChars,
+  playgroundHistoryLimit,
+  playgroundScreenSchema,
+  type PlaygroundFillRequest,
+  type PlaygroundFillResult,
+  type PlaygroundHistory,
+  type PlaygroundSaved,
+  type PlaygroundScoreRequest,
+  type PlaygroundScoreResult,
+  type PlaygroundScreen,
 } from '../../shared/contract/playground';
+import type { PlaygroundRepository } from '../store/playground';
+import type { SettingsRepository } from '../store/settings';
 import type { HostRequester } from './engine-host';
 import type { DomainHandlers } from './handler';
 
+/** The settings key of the screen as it was left. */
+export const SCREEN_SETTING = 'playground.screen';
+
+export interface PlaygroundDeps {
+  readonly engine: HostRequester;
+  readonly prompts: PlaygroundRepository;
+  readonly settings: SettingsRepository;
+}
+
 export class PlaygroundService {
-  constructor(private readonly deps: { readonly engine: HostRequester }) {}
+  constructor(private readonly deps: PlaygroundDeps) {}
 
   fill(request: PlaygroundFillRequest, signal?: AbortSignal): Promise<PlaygroundFillResult> {
     const payload = { ...request, modelDir: path.resolve(request.modelDir) };
@@ -25,6 +43,33 @@ export class PlaygroundService {
     const payload = { modelDir: path.resolve(request.modelDir), case: path.resolve(request.case) };
     return this.deps.engine.request('playground.score', payload, { signal });
   }
+
+  /** The history and the kept screen; a kept screen that no longer reads as one is none. */
+  saved(): PlaygroundSaved {
+    const screen = playgroundScreenSchema.safeParse(this.deps.settings.get(SCREEN_SETTING));
+    return { history: this.history().history, screen: screen.success ? screen.data : null };
+  }
+
+  remember(prompt: string): PlaygroundHistory {
+    if (prompt.trim() !== '' && prompt.length <= maxRememberedPromptChars) {
+      this.deps.prompts.remember(prompt, playgroundHistoryLimit);
+    }
+    return this.history();
+  }
+
+  forgetHistory(): PlaygroundHistory {
+    this.deps.prompts.forgetAll();
+    return this.history();
+  }
+
+  keepScreen(screen: PlaygroundScreen): { readonly kept: true } {
+    this.deps.settings.set(SCREEN_SETTING, screen);
+    return { kept: true };
+  }
+
+  private history(): PlaygroundHistory {
+    return { history: this.deps.prompts.prompts(playgroundHistoryLimit) };
+  }
 }
 
 export function playgroundHandlers(services: { readonly playground: PlaygroundService }): DomainHandlers<'playground'> {
@@ -32,5 +77,9 @@ export function playgroundHandlers(services: { readonly playground: PlaygroundSe
   return {
     'playground.fill': (args) => playground.fill(args),
     'playground.score': (args) => playground.score(args),
+    'playground.saved': async () => playground.saved(),
+    'playground.remember': async ({ prompt }) => playground.remember(prompt),
+    'playground.forgetHistory': async () => playground.forgetHistory(),
+    'playground.keepScreen': async ({ screen }) => playground.keepScreen(screen),
   };
 }

@@ -2,9 +2,13 @@
 // model on a case file (loss, gradient norms, a greedy decode) to check it against a
 // reference. Backs `spanfill fill`, `spanfill score` and the Playground screen; the service
 // is src/main/services/playground.ts, the work runs in the engine host
-// (host/handlers/playground.ts → engine/t5/fill.ts and engine/t5/case.ts).
+// (host/handlers/playground.ts → engine/t5/fill.ts and engine/t5/case.ts). The screen's
+// memory — the prompts filled lately and the screen as it was left — is kept in the data
+// directory's store, so it outlives a browser profile and a server's port (each launch of
+// `spanfill serve` is another origin) and belongs to the data it names.
 
 import { z } from 'zod';
+import { maxCallFrameBytes } from '../limits';
 import { call } from './define';
 
 const seed = z
@@ -78,17 +82,68 @@ export interface PlaygroundScoreResult {
   readonly greedy: readonly number[];
 }
 
+/** Prompts the history keeps, newest first. */
+export const playgroundHistoryLimit = 30;
+/**
+ * The longest prompt the history keeps, in UTF-16 units: the history is for prompts written
+ * by hand; a pasted document is left out of it (the screen as it was left still keeps it).
+ */
+export const maxRememberedPromptChars = 20_000;
+
+const promptText = z
+  .string()
+  .max(maxPromptChars, `prompt is over ${maxPromptChars.toLocaleString('en-US')} characters; no model takes that much`);
+const choiceText = z.string().max(4096);
+
+/** A model the Playground offers, as its picker keeps it (key, what it shows, what resolves it). */
+export const playgroundModelChoiceSchema = z.strictObject({
+  key: choiceText.min(1),
+  label: choiceText,
+  detail: choiceText,
+  ref: choiceText.min(1),
+  source: z.enum(['builtin', 'registered', 'folder', 'checkpoint']),
+});
+export type PlaygroundModelChoice = z.infer<typeof playgroundModelChoiceSchema>;
+
+/**
+ * The most bytes a kept screen takes as JSON (UTF-8): what fits in one WebSocket frame
+ * (src/shared/limits.ts) with room for the call around it. A prompt of maxPromptChars plain
+ * characters fits; one that JSON must escape throughout may not, and is then not kept.
+ */
+export const maxScreenBytes = maxCallFrameBytes - 1024;
+
+const jsonBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** The Playground as it was left: the prompt, the chosen columns, and the folders and checkpoints added. */
+export const playgroundScreenSchema = z
+  .strictObject({
+    prompt: promptText,
+    /** Keys of the chosen models, in column order. */
+    selected: z.array(choiceText).max(64),
+    folders: z.array(playgroundModelChoiceSchema.extend({ source: z.literal('folder') })).max(64),
+    addedCheckpoints: z.array(playgroundModelChoiceSchema.extend({ source: z.literal('checkpoint') })).max(256),
+  })
+  .refine((screen) => jsonBytes(screen) <= maxScreenBytes, {
+    message: `the screen is over ${(maxScreenBytes / 2 ** 20).toFixed(1)} MiB as JSON, too large to keep for the next visit: shorten the prompt or take away columns`,
+  });
+export type PlaygroundScreen = z.infer<typeof playgroundScreenSchema>;
+
+export interface PlaygroundHistory {
+  /** The prompts filled lately, newest first, at most playgroundHistoryLimit. */
+  readonly history: readonly string[];
+}
+
+export interface PlaygroundSaved extends PlaygroundHistory {
+  /** The screen as it was last left, or null on a first visit. */
+  readonly screen: PlaygroundScreen | null;
+}
+
 export const playgroundCalls = {
   /** Fill the <extra_id_N> holes of `prompt` with the model in `modelDir` (with tokenizer.json). */
   fill: call<PlaygroundFillResult>()(
     z.strictObject({
       modelDir: z.string().min(1),
-      prompt: z
-        .string()
-        .max(
-          maxPromptChars,
-          `prompt is over ${maxPromptChars.toLocaleString('en-US')} characters; no model takes that much`,
-        ),
+      prompt: promptText,
       strategy: decodingStrategySchema.default({ kind: 'greedy' }),
       maxNewTokens: z.number().int().min(1).max(512).default(32),
     }),
@@ -100,6 +155,17 @@ export const playgroundCalls = {
       case: z.string().min(1),
     }),
   ),
+  /** The history and the screen as it was left, as kept in the data directory. */
+  saved: call<PlaygroundSaved>()(z.strictObject({})),
+  /**
+   * Puts a filled prompt at the top of the history (once: an earlier use moves up), dropping
+   * the oldest beyond the limit; a blank prompt or one over maxRememberedPromptChars is left out.
+   */
+  remember: call<PlaygroundHistory>()(z.strictObject({ prompt: promptText })),
+  /** Empties the history. */
+  forgetHistory: call<PlaygroundHistory>()(z.strictObject({})),
+  /** Keeps the screen as it is now, for the next visit (replacing what was kept). */
+  keepScreen: call<{ readonly kept: true }>()(z.strictObject({ screen: playgroundScreenSchema })),
 };
 
 /** What the playground service and the engine host receive, after the schema's defaults. */

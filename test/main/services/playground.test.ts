@@ -1,18 +1,41 @@
 // The playground service over a real engine host: a fill runs in the host with a relative
 // model folder resolved here, a cancelled request rejects as cancelled and leaves the host
-// usable, and a score comes back with the case's golden greedy ids.
+// usable, and a score comes back with the case's golden greedy ids. The Playground's memory:
+// the history kept in the store (blank and very long prompts left out), the screen as it was
+// left read back as it was kept, and a kept screen that no longer reads as one read as none.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
-import { PlaygroundService } from '../../../src/main/services/playground';
+import { PlaygroundService, SCREEN_SETTING } from '../../../src/main/services/playground';
+import { openStore } from '../../../src/main/store/db';
+import { PlaygroundRepository } from '../../../src/main/store/playground';
+import { SettingsRepository } from '../../../src/main/store/settings';
+import {
+  maxRememberedPromptChars,
+  playgroundHistoryLimit,
+  type PlaygroundScreen,
+} from '../../../src/shared/contract/playground';
+import { tempDirs } from '../../support/tmp';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/t5');
 const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
 const manager = new EngineHostManager({ events: new EventBus() });
 afterAll(() => manager.stop());
+const tempDir = tempDirs('spanfill-playground-');
+
+/** A playground service over a fresh store (and the shared engine host), closed after `use`. */
+function withService(use: (playground: PlaygroundService, settings: SettingsRepository) => void): void {
+  const store = openStore(tempDir());
+  const settings = new SettingsRepository(store.db);
+  try {
+    use(new PlaygroundService({ engine: manager, prompts: new PlaygroundRepository(store.db), settings }), settings);
+  } finally {
+    store.close();
+  }
+}
 
 describe('playground service', () => {
   const sent: { type: string; payload: unknown }[] = [];
@@ -22,7 +45,13 @@ describe('playground service', () => {
       return manager.request(type, payload, options);
     },
   };
-  const playground = new PlaygroundService({ engine });
+  const store = openStore(tempDir());
+  afterAll(() => store.close());
+  const playground = new PlaygroundService({
+    engine,
+    prompts: new PlaygroundRepository(store.db),
+    settings: new SettingsRepository(store.db),
+  });
 
   it('fills in the engine host, with the model folder made absolute', async () => {
     const relative = path.relative(process.cwd(), path.join(FIXTURES, 't5-tiny-spm'));
@@ -52,5 +81,50 @@ describe('playground service', () => {
       case: path.join(FIXTURES, 't5-tiny-relu', 'case.json'),
     });
     expect(scored.greedy).toEqual(golden.greedy.output_ids);
+  });
+});
+
+describe("the playground's memory", () => {
+  const screen: PlaygroundScreen = {
+    prompt: 'The <extra_id_0> walks',
+    selected: ['folder:/m', 'builtin:byt5-tiny'],
+    folders: [{ key: 'folder:/m', label: 'm', detail: '/m', ref: '/m', source: 'folder' }],
+    addedCheckpoints: [
+      { key: 'checkpoint:/c/10', label: 'run · step 10', detail: 'checkpoint', ref: '/c/10', source: 'checkpoint' },
+    ],
+  };
+
+  it('starts with no history and no screen, then reads back the screen as it was kept', () => {
+    withService((playground) => {
+      expect(playground.saved()).toEqual({ history: [], screen: null });
+      expect(playground.keepScreen(screen)).toEqual({ kept: true });
+      expect(playground.saved()).toEqual({ history: [], screen });
+      const changed = { ...screen, prompt: 'Another <extra_id_0>.', selected: [] };
+      playground.keepScreen(changed);
+      expect(playground.saved().screen).toEqual(changed);
+    });
+  });
+
+  it('keeps the newest prompts first, leaves out blank and very long ones, and forgets them all', () => {
+    withService((playground) => {
+      expect(playground.remember('first <extra_id_0>')).toEqual({ history: ['first <extra_id_0>'] });
+      expect(playground.remember('  \n ').history).toEqual(['first <extra_id_0>']);
+      const long = 'x'.repeat(maxRememberedPromptChars + 1);
+      expect(playground.remember(long).history).toEqual(['first <extra_id_0>']);
+      const longest = 'y'.repeat(maxRememberedPromptChars);
+      expect(playground.remember(longest).history).toEqual([longest, 'first <extra_id_0>']);
+      for (let i = 0; i < playgroundHistoryLimit + 2; i += 1) playground.remember(`p${i}`);
+      const { history } = playground.saved();
+      expect(history).toHaveLength(playgroundHistoryLimit);
+      expect(history[0]).toBe(`p${playgroundHistoryLimit + 1}`);
+      expect(playground.forgetHistory()).toEqual({ history: [] });
+    });
+  });
+
+  it('reads a kept screen that is not one (written by another version) as none', () => {
+    withService((playground, settings) => {
+      settings.set(SCREEN_SETTING, { prompt: 7, selected: 'all' });
+      expect(playground.saved().screen).toBeNull();
+    });
   });
 });

@@ -22,7 +22,7 @@ const tables = [
   'documents',
   'metrics',
   'models',
-  'playground_history',
+  'playground_prompts',
   'runs',
   'settings',
   'tokenized_caches',

@@ -1,9 +1,10 @@
 // The playground.fill argument schema: the prompt's only contract rule is its size (emptiness,
 // holes and the token limit are the engine's, so the UI and the CLI get the same messages),
-// and the largest prompt it accepts, fully JSON-escaped in a call, fits one server frame.
+// and the largest prompt it accepts, fully JSON-escaped in a call, fits one server frame. The
+// kept screen (playground.keepScreen) is bounded by its JSON size so that it fits one frame too.
 
 import { describe, expect, it } from 'vitest';
-import { maxPromptChars, playgroundCalls } from '../../../src/shared/contract/playground';
+import { maxPromptChars, maxScreenBytes, playgroundCalls } from '../../../src/shared/contract/playground';
 import { maxCallFrameBytes } from '../../../src/shared/limits';
 
 const args = (prompt: string): unknown => ({ modelDir: '/m', prompt });
@@ -25,5 +26,68 @@ describe('playground.fill arguments', () => {
       args: { ...(args('\u0000'.repeat(maxPromptChars)) as object), modelDir: '/'.repeat(4096), maxNewTokens: 512 },
     };
     expect(Buffer.byteLength(JSON.stringify(call))).toBeLessThanOrEqual(maxCallFrameBytes);
+  });
+});
+
+describe('playground.keepScreen arguments', () => {
+  const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+  const checkpoint = (i: number, detail: string) => ({
+    key: `checkpoint:/c/${i}`,
+    label: `step ${i}`,
+    detail,
+    ref: `/c/${i}`,
+    source: 'checkpoint' as const,
+  });
+  /**
+   * A screen of the longest prompt, all of it escaped by JSON (\u0000, 6 bytes a character),
+   * and checkpoint columns whose details are escaped too, as close under `target` bytes of
+   * JSON as 6 bytes allow.
+   */
+  function screenOf(target: number) {
+    const screen = {
+      prompt: '\u0000'.repeat(maxPromptChars),
+      selected: [],
+      folders: [],
+      addedCheckpoints: [] as ReturnType<typeof checkpoint>[],
+    };
+    for (let i = 0; ; i += 1) {
+      const full = [...screen.addedCheckpoints, checkpoint(i, '\u0000'.repeat(4096))];
+      if (jsonBytes({ ...screen, addedCheckpoints: full }) <= target) {
+        screen.addedCheckpoints = full;
+        continue;
+      }
+      const left = target - jsonBytes({ ...screen, addedCheckpoints: [...screen.addedCheckpoints, checkpoint(i, '')] });
+      screen.addedCheckpoints = [...screen.addedCheckpoints, checkpoint(i, '\u0000'.repeat(Math.floor(left / 6)))];
+      return screen;
+    }
+  }
+
+  it('keep a screen of at most maxScreenBytes as JSON, which fits in one frame in its call', () => {
+    const atLimit = screenOf(maxScreenBytes);
+    expect(jsonBytes(atLimit)).toBeGreaterThan(maxScreenBytes - 6);
+    expect(playgroundCalls.keepScreen.args.safeParse({ screen: atLimit }).success).toBe(true);
+    const call = { id: 2 ** 53 - 1, call: 'playground.keepScreen', args: { screen: atLimit } };
+    expect(jsonBytes(call)).toBeLessThanOrEqual(maxCallFrameBytes);
+  });
+
+  it('refuse a screen over maxScreenBytes as JSON, saying what to shorten', () => {
+    const over = screenOf(maxScreenBytes + 6);
+    expect(jsonBytes(over)).toBeGreaterThan(maxScreenBytes);
+    const checked = playgroundCalls.keepScreen.args.safeParse({ screen: over });
+    expect(checked.success).toBe(false);
+    expect(checked.error?.issues[0]?.message).toMatch(
+      /^the screen is over 8\.0 MiB as JSON, .*shorten the prompt or take away columns$/,
+    );
+  });
+
+  it('refuse a folder column that is not one, and fields the screen does not have', () => {
+    const screen = { prompt: 'x', selected: ['builtin:byt5-tiny'], folders: [], addedCheckpoints: [] };
+    const folder = { key: 'folder:/m', label: 'm', detail: '/m', ref: '/m', source: 'folder' };
+    const schema = playgroundCalls.keepScreen.args;
+    expect(schema.safeParse({ screen: { ...screen, folders: [folder] } }).success).toBe(true);
+    expect(schema.safeParse({ screen: { ...screen, folders: [{ ...folder, source: 'checkpoint' }] } }).success).toBe(
+      false,
+    );
+    expect(schema.safeParse({ screen: { ...screen, theme: 'dark' } }).success).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import { initialSchema } from './001_initial';
 import { modelsSchema } from './002_models';
 import { runsSchema } from './003_runs';
+import { playgroundSchema } from './004_playground';
 
 export interface Migration {
   readonly version: number;
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'models', sql: modelsSchema },
   { version: 3, name: 'runs', sql: runsSchema },
+  { version: 4, name: 'playground', sql: playgroundSchema },
 ];
 
 export const latestSchemaVersion = migrations.length;

@@ -3,17 +3,15 @@
 // (step, validation loss, best/last) for the run and checkpoint selectors. One checkpoint
 // makes the same choice either way, so the two lists can be merged by key.
 
+import type { PlaygroundModelChoice } from '../../../shared/contract/playground';
 import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
 import { formatMetric } from './format';
 
-/** A model the Playground can run: `ref` is what models.resolve turns into a folder (a checkpoint's is its folder). */
-export interface ModelChoice {
-  readonly key: string;
-  readonly label: string;
-  readonly detail: string;
-  readonly ref: string;
-  readonly source: 'builtin' | 'registered' | 'folder' | 'checkpoint';
-}
+/**
+ * A model the Playground can run: `ref` is what models.resolve turns into a folder (a
+ * checkpoint's is its folder). The contract's shape: the screen as it was left keeps them.
+ */
+export type ModelChoice = PlaygroundModelChoice;
 
 /** A run and the checkpoints it keeps (runs.checkpoints), in step order. */
 export interface RunCheckpoints {

@@ -3,13 +3,17 @@
 // and step — and folders), the prompt, the decoding options, one result (or the engine's error) per model,
 // "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt
-// history. The history and the screen as it was left are kept in the browser profile
-// (playgroundSaved.ts); a first visit opens the newest run's best checkpoint beside its base.
+// history. The history and the screen as it was left are kept in the data directory's store
+// (playground.saved, .remember, .keepScreen), read back when the screen first opens; a first
+// visit (nothing kept) opens the newest run's best checkpoint beside its base.
 
 import {
   playgroundCalls,
   type DecodingStrategyArgs,
   type PlaygroundFillResult,
+  type PlaygroundHistory,
+  playgroundScreenSchema,
+  type PlaygroundScreen,
 } from '../../../shared/contract/playground';
 import { contractMessages } from '../../../shared/contract/issues';
 import { DECODING_LABELS, inFieldWords } from './settingLabels';
@@ -19,14 +23,7 @@ import { isPresetModelName } from '../../../shared/contract/runs';
 import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
-import {
-  HISTORY_KEY,
-  HISTORY_LIMIT,
-  parseHistory,
-  parseSession,
-  SESSION_KEY,
-  type PlaygroundSession,
-} from './playgroundSaved';
+import { LatestWrite } from './latestWrite';
 import { promptFromSegments } from './prompts';
 import { errorMessage } from '../../../shared/errors';
 
@@ -60,18 +57,16 @@ const builtinChoice: ModelChoice = {
   source: 'builtin',
 };
 
-const saved = parseSession(localStorage.getItem(SESSION_KEY));
-
 class PlaygroundStore {
-  prompt = $state(saved?.prompt ?? 'The <extra_id_0> walks in <extra_id_1> park.');
+  prompt = $state('The <extra_id_0> walks in <extra_id_1> park.');
   /** Keys of the chosen models, in the order they were chosen (the columns' order). */
-  selected: string[] = $state(saved ? [...saved.selected] : [builtinChoice.key]);
+  selected: string[] = $state([builtinChoice.key]);
   /** Folders added by path. */
-  folders: ModelChoice[] = $state([...(saved?.folders ?? [])]);
+  folders: ModelChoice[] = $state([]);
   /** Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), newest run first. */
   runCheckpoints: RunCheckpoints[] = $state([]);
   /** Checkpoints added by run and step (the checkpoint selector), in the order added. */
-  addedCheckpoints: ModelChoice[] = $state([...(saved?.addedCheckpoints ?? [])]);
+  addedCheckpoints: ModelChoice[] = $state([]);
   /** Why the run checkpoints could not be listed, shown under the picker. */
   checkpointsError: string | undefined = $state();
   decoding: DecodingForm = $state({
@@ -95,27 +90,35 @@ class PlaygroundStore {
   outcomes: Record<string, FillOutcome> = $state({});
   /** A problem before any model ran (nothing chosen, masking refused). */
   error: string | undefined = $state();
-  history: string[] = $state(parseHistory(localStorage.getItem(HISTORY_KEY)));
+  /** The prompts filled lately, newest first, as the store keeps them. */
+  history: readonly string[] = $state([]);
+  /** Why the history or the screen could not be read back or kept, shown by the history. */
+  memoryError: string | undefined = $state();
   isBusy = $state(false);
   /**
    * A first visit (nothing kept from an earlier one) whose columns nobody has chosen yet: once
    * the runs' checkpoints are listed, the newest run's best checkpoint opens beside its base.
    */
-  private isFirstChoice = saved === null;
+  private isFirstChoice = true;
+  /** Reading back what the store kept, once per launch, when the screen first opens. */
+  private restoring: Promise<void> | undefined;
   /**
-   * Whether the screen was shown in this launch. Its state is kept for the next launch only
-   * then: a launch that never opened the Playground leaves a later one its first visit.
+   * Whether what was kept has been read back. The screen is kept for the next launch only from
+   * then on: a launch that never opened the Playground leaves a later one its first visit.
    */
-  private isShown = $state(false);
+  private isRestored = $state(false);
+  private readonly screenWrite = new LatestWrite<PlaygroundScreen>(
+    (screen) => this.keepScreen(screen),
+    (error) => (this.memoryError = `Could not keep the screen as it is for the next visit: ${errorMessage(error)}`),
+  );
 
   constructor() {
     // The screen as it is left (prompt, columns, added folders and checkpoints) is kept for the next visit.
     $effect.root(() => {
       $effect(() => {
-        if (!this.isShown) return;
+        if (!this.isRestored) return;
         const { prompt, selected, folders, addedCheckpoints } = this;
-        const session: PlaygroundSession = $state.snapshot({ prompt, selected, folders, addedCheckpoints });
-        localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+        void this.screenWrite.set($state.snapshot({ prompt, selected, folders, addedCheckpoints }) as PlaygroundScreen);
       });
     });
   }
@@ -177,9 +180,33 @@ class PlaygroundStore {
     this.toggle(choice.key, true);
   }
 
-  /** The Playground screen is on show: from now on its state is kept for the next launch. */
-  shown(): void {
-    this.isShown = true;
+  /**
+   * The Playground screen is on show: reads back what was kept (the first time), then lists the
+   * runs' checkpoints; from then on the screen is kept for the next launch.
+   */
+  async open(): Promise<void> {
+    await this.restore();
+    await this.loadCheckpoints();
+  }
+
+  /** Reads back the history and the screen as it was left, once; a kept screen is no first visit. */
+  private restore(): Promise<void> {
+    this.restoring ??= api.playground
+      .saved({})
+      .then(({ history, screen }) => {
+        this.history = history;
+        if (screen === null) return;
+        this.isFirstChoice = false;
+        this.prompt = screen.prompt;
+        this.selected = [...screen.selected];
+        this.folders = [...screen.folders];
+        this.addedCheckpoints = [...screen.addedCheckpoints];
+      })
+      .catch((caught: unknown) => {
+        this.memoryError = `Could not read back the recent prompts and the screen as it was left: ${errorMessage(caught)}`;
+      })
+      .finally(() => (this.isRestored = true));
+    return this.restoring;
   }
 
   /**
@@ -206,6 +233,8 @@ class PlaygroundStore {
    */
   async openRun(baseModel: string, checkpointPath: string): Promise<void> {
     this.isFirstChoice = false;
+    // What was kept is read back first, so that it cannot replace the columns chosen here.
+    await this.restore();
     const key = checkpointKey(checkpointPath);
     if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
     const base = await this.baseKey(baseModel);
@@ -249,7 +278,7 @@ class PlaygroundStore {
       return;
     }
     this.isBusy = true;
-    this.remember(this.prompt);
+    void this.remember(prompt);
     this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
     // One after another: the engine host runs one generation at a time anyway.
     for (const model of models) {
@@ -300,15 +329,30 @@ class PlaygroundStore {
     await this.fill();
   }
 
-  private remember(prompt: string): void {
-    if (prompt.trim() === '') return;
-    this.history = [prompt, ...this.history.filter((p) => p !== prompt)].slice(0, HISTORY_LIMIT);
-    localStorage.setItem(HISTORY_KEY, JSON.stringify(this.history));
+  /** Keeps the screen for the next visit; one too large to send is refused here, as the server would. */
+  private async keepScreen(screen: PlaygroundScreen): Promise<void> {
+    const checked = playgroundScreenSchema.safeParse(screen, { error: contractMessages });
+    if (!checked.success) throw new Error(checked.error.issues[0].message);
+    await api.playground.keepScreen({ screen });
+    this.memoryError = undefined;
   }
 
-  clearHistory(): void {
-    this.history = [];
-    localStorage.removeItem(HISTORY_KEY);
+  /** Puts a filled prompt at the top of the history (the store leaves out a blank or very long one). */
+  private remember(prompt: string): Promise<void> {
+    return this.keepHistory(api.playground.remember({ prompt }), 'keep the prompt in the recent prompts');
+  }
+
+  clearHistory(): Promise<void> {
+    return this.keepHistory(api.playground.forgetHistory({}), 'clear the recent prompts');
+  }
+
+  private async keepHistory(call: Promise<PlaygroundHistory>, what: string): Promise<void> {
+    try {
+      this.history = (await call).history;
+      this.memoryError = undefined;
+    } catch (caught) {
+      this.memoryError = `Could not ${what}: ${errorMessage(caught)}`;
+    }
   }
 }
 
