@@ -2,15 +2,19 @@
 // its exit code and stderr, a hung host killed on request, cancellation and timeouts, and the
 // glibc malloc tunables in the environment the host process started with.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHost, type HostExit } from '../../../src/main/host/client';
 import type { HostChild } from '../../../src/main/host/spawn';
 import { EventBus } from '../../../src/main/services/events';
 import { EngineHostManager } from '../../../src/main/services/engine-host';
 import { ApiError } from '../../../src/shared/errors';
+import { tempDirs } from '../../support/tmp';
 
 const testEnv = { ...process.env, SPANFILL_HOST_TEST_HANDLERS: '1' };
+const tempDir = tempDirs('spanfill-host-');
 const hosts: EngineHost[] = [];
 function startHost(env: NodeJS.ProcessEnv = testEnv): EngineHost {
   const host = new EngineHost({ env });
@@ -104,22 +108,34 @@ describe('EngineHost', () => {
   );
 
   it('ignores Ctrl-C while it is still loading its modules (the parent decides what Ctrl-C means)', async () => {
-    const host = startHost();
+    // The host's start module is held back for 2 s once the entry's first line has run (and
+    // a marker file says when), so the interrupts land while it loads, however slow node's own
+    // start-up is on a loaded machine. A terminal's Ctrl-C lands in that window when it comes
+    // in a command's first second.
+    const marker = path.join(tempDir(), 'loading');
+    const hold = pathToFileURL(path.join(__dirname, 'holdStart.mjs')).href;
+    const env = {
+      ...testEnv,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hold}`,
+      SPANFILL_TEST_HOLD_MARKER: marker,
+      SPANFILL_TEST_HOLD_MS: '2000',
+    };
+    const host = startHost(env);
     const pid = host.pid as number;
-    // From 400 ms (past node's own start-up) until ready, as a terminal's Ctrl-C would land
-    // during a command's first second: the host's handler modules load for longer than that.
     let isReady = false;
-    const interrupts = new Promise<void>((resolve) => {
-      const send = () => {
-        if (isReady || host.hasExited) return resolve();
-        process.kill(pid, 'SIGINT');
-        setTimeout(send, 50);
-      };
-      setTimeout(send, 400);
-    });
+    void host.ready.then(() => (isReady = true));
+    while (!existsSync(marker)) {
+      expect(host.hasExited).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    let sent = 0;
+    while (!isReady && !host.hasExited) {
+      process.kill(pid, 'SIGINT');
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await host.ready;
-    isReady = true;
-    await interrupts;
+    expect(sent).toBeGreaterThanOrEqual(10);
     expect(await host.request('host.echo', { value: 'still here' })).toEqual({ value: 'still here', pid });
   });
 
