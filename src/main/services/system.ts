@@ -22,6 +22,8 @@ export interface SystemServiceDeps {
 }
 
 const settingsKey = 'app';
+/** The port `spanfill serve` last listened on for this data directory. */
+const servedPortKey = 'serve.port';
 
 /** Ask the engine host which providers load; a GPU driver crash then only kills the host. */
 export function probeProviders(engine: EngineHostManager): Promise<ProbeResult> {
@@ -72,6 +74,19 @@ export class SystemService {
     const next = { ...this.settings(), ...changes };
     this.deps.settings.set(settingsKey, next);
     return next;
+  }
+
+  /**
+   * The port `spanfill serve` last listened on for this data directory, if any: serving on it
+   * again keeps the page's origin, under which the browser keeps the theme and the chart views.
+   */
+  servedPort(): number | undefined {
+    const port = this.deps.settings.get(servedPortKey);
+    return typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65_535 ? port : undefined;
+  }
+
+  keepServedPort(port: number): void {
+    this.deps.settings.set(servedPortKey, port);
   }
 }
 

@@ -110,7 +110,11 @@ export const demoCommand = defineCommand({
       description: `Held-out sentences to fill (default ${DEMO_DEFAULT_PROMPTS}, at most ${heldOutCount()})`,
     },
     serve: { type: 'boolean', description: 'Then serve the UI on this data directory (Ctrl-C stops)' },
-    port: { type: 'string', placeholder: 'N', description: 'With --serve: the port (default: a free one)' },
+    port: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'With --serve: the port (default: as serve: the last one, when free)',
+    },
   },
   printsOwnResult: true,
   async run(context) {
@@ -130,7 +134,7 @@ export const demoCommand = defineCommand({
       context.printResult({ ...result, dataDir: app.dataDir });
       return undefined;
     }
-    await startServing(context, port ?? 0, (served) => {
+    await startServing(context, port, (served) => {
       const url = `${served.url}#/runs`;
       context.printResult({ ...result, dataDir: app.dataDir, url });
     });

@@ -21,11 +21,16 @@ export const serveCommand = defineCommand({
     'Ctrl-C or SIGTERM stops it within a few seconds, whatever is running: calls in progress are\n' +
     'abandoned and the engine host is killed.',
   options: {
-    port: { type: 'string', placeholder: 'N', description: 'Port to listen on (default: a free one)' },
+    port: {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        'Port to listen on (default: the one this data directory was last served on, when it is free, else a free one; 0: a free one)',
+    },
   },
   printsOwnResult: true,
   async run(context) {
-    const port = context.integer('port', { min: 0, max: 65_535 }) ?? 0;
+    const port = context.integer('port', { min: 0, max: 65_535 });
     // Printed now, not on return: the command runs until Ctrl-C.
     await startServing(context, port, (served) => context.printResult(served));
     return undefined;
@@ -70,18 +75,41 @@ export interface Served {
   readonly dataDir: string;
 }
 
-/** Serves the UI on the context's data directory until Ctrl-C; `onListening` runs once it listens. */
+/**
+ * Serves the UI on the context's data directory until Ctrl-C; `onListening` runs once it
+ * listens. Without a port, on the one this data directory was last served on when that is free
+ * (the same origin, so the browser keeps its theme and chart views), else on a free one.
+ */
 export async function startServing(
   context: CommandContext,
-  port: number,
+  port: number | undefined,
   onListening: (served: Served) => void,
 ): Promise<void> {
   const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
   const app = context.app();
-  const server = await startServer({ app, rendererDir, port }).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new ApiError('conflict', `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`);
-  });
+  const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const last = port === undefined ? app.system.servedPort() : undefined;
+  const again =
+    last === undefined
+      ? undefined
+      : await startServer({ app, rendererDir, port: last }).catch((error: unknown) => {
+          if (isInUse(error)) return undefined;
+          throw error;
+        });
+  const server =
+    again ??
+    (await startServer({ app, rendererDir, port: port ?? 0 }).catch((error: unknown) => {
+      if (!isInUse(error)) throw error;
+      throw new ApiError(
+        'conflict',
+        `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`,
+      );
+    }));
+  try {
+    app.system.keepServedPort(server.port);
+  } catch {
+    // Only a convenience for the next launch (a full disk, a read-only store): serve anyway.
+  }
   onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
   await new Promise<void>((resolve) => {
     if (context.signal.aborted) resolve();

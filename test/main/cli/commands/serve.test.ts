@@ -1,0 +1,98 @@
+// `spanfill serve`'s port: without --port, the one this data directory was last served on
+// (the same origin in the browser, which keeps the theme and chart views per origin), or a
+// free one when that is taken; --port 0 asks for a free one, and a busy --port N is refused.
+
+import fs from 'node:fs';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { capture, runCaptured } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-cli-serve-');
+
+interface Serving {
+  readonly port: number;
+  stop(): Promise<number>;
+}
+
+/** Starts `spanfill serve --json` on `dataDir` with `args`, once it listens. */
+async function serve(dataDir: string, rendererDir: string, args: string[] = []): Promise<Serving> {
+  const controller = new AbortController();
+  const captured = capture();
+  const listening = new Promise<number>((resolve) =>
+    captured.stdout.on('data', () => {
+      if (captured.out().includes('\n')) resolve((JSON.parse(captured.out()) as { port: number }).port);
+    }),
+  );
+  const exited = runCaptured(['serve', '--json', '--data-dir', dataDir, ...args], captured, {
+    signal: controller.signal,
+    env: { SPANFILL_RENDERER_DIR: rendererDir },
+  });
+  const port = await Promise.race([listening, exited.then((code) => Promise.reject(new Error(`exit ${code}`)))]);
+  return {
+    port,
+    stop: () => {
+      controller.abort();
+      return exited;
+    },
+  };
+}
+
+/** A port something else listens on until `release`. */
+async function occupy(port: number): Promise<{ release(): Promise<void> }> {
+  const busy = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    busy.once('error', reject);
+    busy.listen(port, '127.0.0.1', resolve);
+  });
+  return { release: () => new Promise<void>((resolve) => busy.close(() => resolve())) };
+}
+
+/** A built UI of one page (temp folders go after each test). */
+function renderer(): string {
+  const dir = tempDir();
+  fs.writeFileSync(`${dir}/index.html`, '<!doctype html>');
+  return dir;
+}
+
+describe('serve --port', () => {
+  it('serves a data directory on the port it was last served on, and on a free one while that is taken', async () => {
+    const rendererDir = renderer();
+    const dataDir = tempDir();
+    const first = await serve(dataDir, rendererDir);
+    expect(await first.stop()).toBe(exitCodes.ok);
+    const again = await serve(dataDir, rendererDir);
+    expect(again.port).toBe(first.port);
+    // Taken (by this data directory's own server here): another port, and that one is kept next.
+    const beside = await serve(dataDir, rendererDir);
+    expect(beside.port).not.toBe(first.port);
+    await again.stop();
+    await beside.stop();
+    const busy = await occupy(beside.port);
+    try {
+      const third = await serve(dataDir, rendererDir);
+      expect(third.port).not.toBe(beside.port);
+      await third.stop();
+    } finally {
+      await busy.release();
+    }
+    // Another data directory has a port of its own.
+    const other = await serve(tempDir(), rendererDir);
+    expect(other.port).not.toBe(first.port);
+    await other.stop();
+  });
+
+  it('takes a free port with --port 0 and the given one with --port N, whatever was served before', async () => {
+    const rendererDir = renderer();
+    const dataDir = tempDir();
+    const first = await serve(dataDir, rendererDir);
+    await first.stop();
+    const free = await serve(dataDir, rendererDir, ['--port', '0']);
+    expect(free.port).not.toBe(first.port);
+    await free.stop();
+    const given = await serve(dataDir, rendererDir, ['--port', String(first.port)]);
+    expect(given.port).toBe(first.port);
+    await given.stop();
+  });
+});
