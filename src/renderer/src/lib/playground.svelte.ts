@@ -189,23 +189,30 @@ class PlaygroundStore {
     await this.loadCheckpoints();
   }
 
-  /** Reads back the history and the screen as it was left, once; a kept screen is no first visit. */
+  /**
+   * Reads back the history and the screen as it was left, once; a kept screen is no first
+   * visit. Until it has been read, nothing is written over it: a read that fails is tried again
+   * when the screen next opens.
+   */
   private restore(): Promise<void> {
     this.restoring ??= api.playground
       .saved({})
       .then(({ history, screen }) => {
         this.history = history;
-        if (screen === null) return;
-        this.isFirstChoice = false;
-        this.prompt = screen.prompt;
-        this.selected = [...screen.selected];
-        this.folders = [...screen.folders];
-        this.addedCheckpoints = [...screen.addedCheckpoints];
+        this.memoryError = undefined;
+        if (screen !== null) {
+          this.isFirstChoice = false;
+          this.prompt = screen.prompt;
+          this.selected = [...screen.selected];
+          this.folders = [...screen.folders];
+          this.addedCheckpoints = [...screen.addedCheckpoints];
+        }
+        this.isRestored = true;
       })
       .catch((caught: unknown) => {
+        this.restoring = undefined;
         this.memoryError = `Could not read back the recent prompts and the screen as it was left: ${errorMessage(caught)}`;
-      })
-      .finally(() => (this.isRestored = true));
+      });
     return this.restoring;
   }
 
