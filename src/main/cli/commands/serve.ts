@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../server/server';
+import { startServer, type RunningServer } from '../../server/server';
+import type { AppServices } from '../../services/app';
 import { ApiError } from '../../../shared/errors';
 import type { CommandContext } from '../command';
 import { defineCommand } from '../command';
@@ -75,11 +76,7 @@ export interface Served {
   readonly dataDir: string;
 }
 
-/**
- * Serves the UI on the context's data directory until Ctrl-C; `onListening` runs once it
- * listens. Without a port, on the one this data directory was last served on when that is free
- * (the same origin, so the browser keeps its theme and chart views), else on a free one.
- */
+/** Serves the UI on the context's data directory until Ctrl-C; `onListening` runs once it listens. */
 export async function startServing(
   context: CommandContext,
   port: number | undefined,
@@ -87,7 +84,23 @@ export async function startServing(
 ): Promise<void> {
   const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
   const app = context.app();
-  const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const server = await listen(app, rendererDir, port);
+  onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
+  await new Promise<void>((resolve) => {
+    if (context.signal.aborted) resolve();
+    context.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+}
+
+const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
+/**
+ * Listens on `port`; without one, on the port this data directory was last served on when it
+ * is free (the same origin, so the browser keeps its theme and chart views), else on a free
+ * one. The port it got is kept for the next launch.
+ */
+async function listen(app: AppServices, rendererDir: string, port: number | undefined): Promise<RunningServer> {
   const last = port === undefined ? app.system.servedPort() : undefined;
   const again =
     last === undefined
@@ -110,10 +123,5 @@ export async function startServing(
   } catch {
     // Only a convenience for the next launch (a full disk, a read-only store): serve anyway.
   }
-  onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
-  await new Promise<void>((resolve) => {
-    if (context.signal.aborted) resolve();
-    context.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  await server.close();
+  return server;
 }
