@@ -28,6 +28,7 @@ import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } fr
 import { isModelInputError } from '../engine/inputErrors';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import { isPresetModelName } from '../../shared/contract/runs';
+import { DatasetRepository } from '../store/datasets';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
 import { RunRepository, type RunRow } from '../store/runs';
@@ -228,10 +229,21 @@ export class ModelService {
     // After the cache: a pulled model is named by its repository id, and two revisions share it.
     const named = this.byName(model);
     if (named) return { path: this.absolute(named.path), modelId: named.id };
-    throw new ApiError(
-      'not_found',
-      `No model ${JSON.stringify(model)}: not a registered id or name, a folder, or a repository in the cache; ` +
-        '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
+    throw new ApiError('not_found', this.notFound(model));
+  }
+
+  /** Why `model` names no model; a training run's or a dataset's id is said to be one. */
+  private notFound(model: string): string {
+    const head = `No model ${JSON.stringify(model)}: `;
+    if (this.runs.get(model))
+      return (
+        `${head}that is a training run's id. Its checkpoints are model folders: \`spanfill runs show ${model}\` ` +
+        `lists them, and \`spanfill fill --run ${model}\` fills with its best`
+      );
+    const what = new DatasetRepository(this.deps.store.db).get(model) ? "that is a dataset's id, " : '';
+    return (
+      `${head}${what}not a registered id or name, a folder, or a repository in the cache; ` +
+      '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one'
     );
   }
 

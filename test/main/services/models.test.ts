@@ -2,7 +2,7 @@
 // snapshot with its source and type and emits progress; REPO_ID resolves to the cached folder
 // with the Hub stopped; imports go through the loaders (their errors shown); removal deletes
 // a pulled snapshot but never an imported folder; cache usage and the from-scratch starting
-// points; cancel; the stored token.
+// points; cancel; the stored token; a run's or a dataset's id given as a model said to be one.
 
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -163,6 +163,28 @@ describe('ModelService.import / remove / cache', () => {
     expect(twice.code).toBe('conflict');
     expect(service.remove(model.id)).toMatchObject({ freedBytes: 0, deletedPath: null });
     expect(existsSync(path.join(folder, 'model.safetensors'))).toBe(true);
+  });
+
+  it("says when what was given as a model is a training run's or a dataset's id", async () => {
+    const { service, store } = await setup();
+    new DatasetRepository(store.db).create({ id: 'ds-1', name: 'notes', sourcePath: '/n', importingPid: 0 });
+    const config = runConfigSchema.parse({ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10 });
+    new RunRepository(store.db).add({ id: 'r-1', name: 'x', config, totalSteps: 10, status: 'queued' });
+    expect(() => service.resolve('r-1')).toThrow(
+      new ApiError(
+        'not_found',
+        'No model "r-1": that is a training run\'s id. Its checkpoints are model folders: ' +
+          '`spanfill runs show r-1` lists them, and `spanfill fill --run r-1` fills with its best',
+      ),
+    );
+    expect(() => service.resolve('ds-1')).toThrow(
+      new ApiError(
+        'not_found',
+        'No model "ds-1": that is a dataset\'s id, not a registered id or name, a folder, or a repository in ' +
+          'the cache; `spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
+      ),
+    );
+    expect(() => service.resolve('m-nope')).toThrow(/^No model "m-nope": not a registered id or name, /);
   });
 
   it('is not removed while a run trains from it (by id or folder), whose checkpoints copy its tokenizer', async () => {
