@@ -94,8 +94,11 @@ function assemble(
   const noiseTokens = mask.reduce((a, b) => a + b, 0);
   const noiseSpans = countRuns(mask, 1);
   const sameForEverySeed = seedIndependence(tokens.length, noiseTokens, noiseSpans);
+  const segments = buildSegments(tokenizer, tokens, mask);
+  const split = splitCharacters(tokenizer.decode(tokens), segments);
+  const notes = [sameForEverySeed, split].filter((note): note is string => note !== null);
   return {
-    segments: buildSegments(tokenizer, tokens, mask),
+    segments,
     inputText: tokenizer.decode(inputIds),
     targetText: tokenizer.decode(labels),
     inputIds,
@@ -112,8 +115,25 @@ function assemble(
     droppedSpecialTokens: extra.droppedSpecialTokens,
     isTruncated: extra.isTruncated,
     seed: extra.seed,
-    messages: sameForEverySeed === null ? extra.messages : [...extra.messages, sameForEverySeed],
+    messages: [...extra.messages, ...notes],
   };
+}
+
+const REPLACEMENT = /\uFFFD/g;
+
+/**
+ * Says when span boundaries fall inside characters, or null: a byte-level tokenizer (ByT5)
+ * masks bytes, so a span can hold part of a character of several bytes, and each piece then
+ * decodes to U+FFFD (�) on its own. Counted as the �s the pieces have beyond those of the text.
+ */
+function splitCharacters(text: string, segments: readonly PreviewSegment[]): string | null {
+  const inText = text.match(REPLACEMENT)?.length ?? 0;
+  const inPieces = segments.reduce((sum, s) => sum + (s.text.match(REPLACEMENT)?.length ?? 0), 0);
+  if (inPieces <= inText) return null;
+  return (
+    'Some spans begin or end inside a character of more than one byte: the pieces show as �. A byte-level ' +
+    'tokenizer masks bytes, not characters, and the model learns to write the missing bytes; the text itself is intact.'
+  );
 }
 
 /**

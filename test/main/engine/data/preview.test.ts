@@ -96,6 +96,31 @@ describe('masking preview', async () => {
     ).toThrow(/noise spans per example but the tokenizer has only 100 sentinel tokens/);
   });
 
+  it('says when a span begins or ends inside a character of several bytes (byte-level tokenizer), and only then', () => {
+    const bytes = createByteTokenizer();
+    const japanese = '日本語のテキストです。絵文字😀も含みます。';
+    // The byte offsets where characters begin (and the end): a segment boundary anywhere else splits one.
+    const starts = new Set<number>([0]);
+    let offset = 0;
+    for (const character of japanese) starts.add((offset += Buffer.byteLength(character)));
+    let splits = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const p = previewText(bytes, japanese, { ...settings, inputLength: 128, seed });
+      expect(p.counts.maskedTokens).toBe(offset); // one token a byte
+      const boundaries = p.segments
+        .slice(0, -1)
+        .map((_, i) => p.segments.slice(0, i + 1).reduce((a, s) => a + s.tokenCount, 0));
+      const isSplit = boundaries.some((b) => !starts.has(b));
+      const notes = p.messages.filter((m) =>
+        m.startsWith('Some spans begin or end inside a character of more than one byte'),
+      );
+      expect(notes, `seed ${seed}`).toHaveLength(isSplit ? 1 : 0);
+      if (isSplit) splits += 1;
+    }
+    expect(splits).toBeGreaterThan(0);
+    expect(previewText(bytes, text, settings).messages).toEqual([]);
+  });
+
   it('previews a planned dataset example exactly as training masks it', () => {
     const docs = ['first document here', 'second one, a bit longer than the first', 'third'].map((t) => tok.encode(t));
     const source = new InMemoryTokenSource(docs);
