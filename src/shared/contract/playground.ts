@@ -107,8 +107,9 @@ export type PlaygroundModelChoice = z.infer<typeof playgroundModelChoiceSchema>;
 
 /**
  * The most bytes a kept screen takes as JSON (UTF-8): what fits in one WebSocket frame
- * (src/shared/limits.ts) with room for the call around it. A prompt of maxPromptChars plain
- * characters fits; one that JSON must escape throughout may not, and is then not kept.
+ * (src/shared/limits.ts) with room for the call around it. A prompt of maxPromptChars fits
+ * even when JSON escapes every character (6 bytes each); what can pass the bound is a screen
+ * with very many long column entries on top, which is then not kept.
  */
 export const maxScreenBytes = maxCallFrameBytes - 1024;
 
