@@ -100,6 +100,8 @@ class PlaygroundStore {
    * the runs' checkpoints are listed, the newest run's best checkpoint opens beside its base.
    */
   private isFirstChoice = true;
+  /** The prompt or the columns were changed by hand in this launch: what was kept does not replace them. */
+  private isEdited = false;
   /** Reading back what the store kept, once per launch, when the screen first opens. */
   private restoring: Promise<void> | undefined;
   /**
@@ -158,6 +160,7 @@ class PlaygroundStore {
 
   toggle(key: string, isOn: boolean): void {
     this.isFirstChoice = false;
+    this.isEdited = true;
     this.selected = isOn ? [...this.selected.filter((k) => k !== key), key] : this.selected.filter((k) => k !== key);
   }
 
@@ -191,8 +194,8 @@ class PlaygroundStore {
 
   /**
    * Reads back the history and the screen as it was left, once; a kept screen is no first
-   * visit. Until it has been read, nothing is written over it: a read that fails is tried again
-   * when the screen next opens.
+   * visit, and replaces the screen unless it was edited while the read was out. Until it has
+   * been read, nothing is written over it: a read that fails is tried again on the next visit.
    */
   private restore(): Promise<void> {
     this.restoring ??= api.playground
@@ -200,8 +203,8 @@ class PlaygroundStore {
       .then(({ history, screen }) => {
         this.history = history;
         this.memoryError = undefined;
-        if (screen !== null) {
-          this.isFirstChoice = false;
+        if (screen !== null) this.isFirstChoice = false;
+        if (screen !== null && !this.isEdited) {
           this.prompt = screen.prompt;
           this.selected = [...screen.selected];
           this.folders = [...screen.folders];
@@ -260,6 +263,7 @@ class PlaygroundStore {
 
   /** The prompt was edited by hand: what a mask hid no longer matches its holes. */
   edited(): void {
+    this.isEdited = true;
     this.expected = new Map();
     this.maskNotes = [];
   }
