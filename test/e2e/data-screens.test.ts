@@ -157,6 +157,23 @@ describe('Datasets and Masking screens', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 
+  it('keeps its text, settings and preview when another screen opens and it comes back', async () => {
+    const typed = 'Kept while the Datasets screen is open.';
+    await page.getByLabel('Typed text').check();
+    await page.getByTestId('mask-text').fill(typed);
+    await page.getByTestId('mask-seed').fill('11');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-seed-used').filter({ hasText: 'seed 11' }).waitFor();
+    const input = await page.getByTestId('mask-input').textContent();
+    expect(input).toContain('<extra_id_0>');
+    await openScreen(page, 'datasets');
+    await openScreen(page, 'masking');
+    await expect(page.getByTestId('mask-text').inputValue()).resolves.toBe(typed);
+    await expect(page.getByTestId('mask-seed').inputValue()).resolves.toBe('11');
+    await expect(page.getByTestId('mask-length').inputValue()).resolves.toBe('64');
+    await expect(page.getByTestId('mask-input').textContent()).resolves.toBe(input);
+  });
+
   it('says what the counts mean, keeps large seeds readable, explains a mask no seed changes, never shows a stale result', async () => {
     const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
     await page.getByLabel('Typed text').check();

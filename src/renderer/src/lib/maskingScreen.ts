@@ -1,0 +1,32 @@
+// The Masking screen as it was left, for the rest of the app session: the screen's state lives
+// in its component, which goes when another screen opens, so leaving for the Datasets screen
+// (to import the text being masked, say) and coming back lost the typed text, the settings and
+// the preview. The component reads this back when it opens and keeps it current.
+
+import type { MaskingPreviewResult } from '../../../shared/contract/masking';
+
+export interface MaskingScreenState {
+  readonly source: 'text' | 'dataset';
+  readonly text: string;
+  readonly datasetId: string;
+  readonly model: string;
+  readonly noiseDensity: number;
+  readonly meanNoiseSpanLength: number;
+  readonly inputLength: number;
+  readonly seed: number;
+  readonly mode: 'auto' | 'packed' | 'per-document';
+  /** A dataset example by number; null: the one the seed picks. */
+  readonly example: number | null;
+  readonly preview: MaskingPreviewResult | undefined;
+}
+
+let kept: MaskingScreenState | undefined;
+
+/** The screen as it was last left in this session, or undefined on the first visit. */
+export function keptMaskingScreen(): MaskingScreenState | undefined {
+  return kept;
+}
+
+export function keepMaskingScreen(state: MaskingScreenState): void {
+  kept = state;
+}
