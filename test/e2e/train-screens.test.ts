@@ -1,6 +1,6 @@
 // End-to-end for the Train and Runs screens against the built `spanfill serve` with a real
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
-// Masking screen's settings to Train, start a short run and watch its loss chart fill and the
+// Masking screen's settings to Train (the form kept while other screens open), start a short run and watch its loss chart fill and the
 // run complete, export it (transformers, transformers.js; a taken folder only after a confirm),
 // stop and resume a longer run, compare the two runs, delete one; every screen fits the window at
 // its least width. Runs that fail, continue from a checkpoint or start from scratch:
@@ -81,6 +81,38 @@ describe('Train and Runs screens', () => {
     await shot('02-train-invalid');
     await page.getByTestId('train-density').fill('0.25');
     await page.getByTestId('train-density-error').waitFor({ state: 'detached' });
+
+    // The form is kept as it was left while other screens open, and masking carried meanwhile lands in it.
+    await page.getByTestId('train-model').selectOption('folder');
+    await page.getByTestId('train-model-path').fill(tinySpm);
+    await page.getByTestId('train-span').fill('4');
+    await openScreen(page, 'masking');
+    await expect(page.getByTestId('mask-density').inputValue()).resolves.toBe('0.25'); // as it was left too
+    await page.getByTestId('mask-length').fill('48');
+    await page.getByTestId('mask-use').click();
+    await page.getByTestId('mask-carried').waitFor();
+    await openScreen(page, 'settings');
+    await openScreen(page, 'train');
+    await expect(page.getByTestId('train-model-path').inputValue()).resolves.toBe(tinySpm);
+    await expect(page.getByTestId('train-length').inputValue()).resolves.toBe('48');
+    await expect(page.getByTestId('train-span').inputValue()).resolves.toBe('2'); // the carried masking's
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toContain('input length 48');
+    await openScreen(page, 'datasets');
+    await openScreen(page, 'train');
+    await expect(page.getByTestId('train-model-path').inputValue()).resolves.toBe(tinySpm);
+    await page.getByTestId('train-span').fill('3');
+    await openScreen(page, 'runs');
+    await openScreen(page, 'train');
+    await expect(page.getByTestId('train-span').inputValue()).resolves.toBe('3');
+    // Back to the masking carried first, for the runs below.
+    await openScreen(page, 'masking');
+    await page.getByTestId('mask-length').fill('32');
+    await page.getByTestId('mask-use').click();
+    await page.getByTestId('mask-carried').waitFor();
+    await openScreen(page, 'train');
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toContain(
+      'noise density 0.25, mean span 2, input length 32',
+    );
   });
 
   it('starts a short run: the loss chart gains points and the run completes', async () => {
@@ -216,6 +248,8 @@ describe('Train and Runs screens', () => {
   it('stops a longer run and resumes it', async () => {
     await page.getByTestId('train-new').click();
     await page.getByTestId('train-form').waitFor();
+    // The run above started from the kept form, which it forgot: a new run's form starts afresh.
+    await expect(page.getByTestId('train-model').inputValue()).resolves.not.toBe('folder');
     await page.getByTestId('train-dataset').selectOption(datasetId);
     await page.getByTestId('train-model').selectOption('folder');
     await page.getByTestId('train-model-path').fill(tinySpm);

@@ -1,0 +1,41 @@
+// The Train form as it was left, for the rest of the app session: the form lives in its
+// component, which goes when another screen opens, so a person who set a run up and went to the
+// Masking screen to check (and carry) the masking, or to Settings by the form's own link, came
+// back to a fresh form. The form reads this back when it opens; a started run forgets it, so
+// the next new run starts fresh ("New run with these settings" repeats one).
+
+import type { RunDetail } from '../../../shared/contract/runs';
+import { applyMasking, type TrainForm } from './trainForm';
+import type { CarriedMasking } from './trainSettings.svelte';
+
+export interface KeptTrainForm {
+  readonly form: TrainForm;
+  /** The masking carried from the Masking screen when the form was kept. */
+  readonly masking: CarriedMasking | undefined;
+  /** The run whose settings the form started from ("New run with these settings"), if any. */
+  readonly from: RunDetail | undefined;
+  /** The provider and threads as the saved settings last set them (a box that differs was changed by hand). */
+  readonly fromSettings: Pick<TrainForm, 'provider' | 'threads'> | undefined;
+}
+
+let kept: KeptTrainForm | undefined;
+
+export function keptTrainForm(): KeptTrainForm | undefined {
+  return kept;
+}
+
+export function keepTrainForm(form: KeptTrainForm): void {
+  kept = form;
+}
+
+export function forgetTrainForm(): void {
+  kept = undefined;
+}
+
+/**
+ * The kept form, with masking carried from the Masking screen since it was kept applied (a
+ * form from a run keeps that run's masking, as when it opened).
+ */
+export function restoredTrainForm(form: KeptTrainForm, carried: CarriedMasking | undefined): TrainForm {
+  return form.from || carried === form.masking ? form.form : applyMasking(form.form, carried);
+}

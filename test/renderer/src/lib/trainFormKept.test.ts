@@ -1,0 +1,49 @@
+// The Train form kept for the app session (trainFormKept.ts): read back as it was, with masking
+// carried from the Masking screen since applied — unless the form came from a run, which keeps
+// that run's masking — and forgotten once a run starts.
+import { describe, expect, it } from 'vitest';
+import type { RunDetail } from '../../../../src/shared/contract/runs';
+import { initialForm } from '../../../../src/renderer/src/lib/trainForm';
+import {
+  forgetTrainForm,
+  keepTrainForm,
+  keptTrainForm,
+  restoredTrainForm,
+  type KeptTrainForm,
+} from '../../../../src/renderer/src/lib/trainFormKept';
+import type { CarriedMasking } from '../../../../src/renderer/src/lib/trainSettings.svelte';
+
+const carried: CarriedMasking = { noiseDensity: 0.3, meanNoiseSpanLength: 2, inputLength: 48, mode: 'per-document' };
+const form = { ...initialForm(undefined), name: 'mine', modelPath: '/m', inputLength: 64 };
+
+describe('the kept Train form', () => {
+  it('is read back as it was while the carried masking is the one it was kept with', () => {
+    const kept: KeptTrainForm = { form, masking: carried, from: undefined, fromSettings: undefined };
+    expect(restoredTrainForm(kept, carried)).toBe(form);
+  });
+
+  it('takes masking carried since it was kept, and keeps everything else', () => {
+    const kept: KeptTrainForm = { form, masking: undefined, from: undefined, fromSettings: undefined };
+    expect(restoredTrainForm(kept, carried)).toEqual({
+      ...form,
+      noiseDensity: 0.3,
+      meanSpanLength: 2,
+      inputLength: 48,
+      masking: 'per-document',
+    });
+  });
+
+  it("keeps a run's masking when it came from that run", () => {
+    const from = { id: 'r-1' } as RunDetail;
+    const kept: KeptTrainForm = { form, masking: undefined, from, fromSettings: undefined };
+    expect(restoredTrainForm(kept, carried)).toBe(form);
+  });
+
+  it('is forgotten once forgotten', () => {
+    const kept: KeptTrainForm = { form, masking: undefined, from: undefined, fromSettings: undefined };
+    keepTrainForm(kept);
+    expect(keptTrainForm()).toBe(kept);
+    forgetTrainForm();
+    expect(keptTrainForm()).toBeUndefined();
+  });
+});
