@@ -373,6 +373,13 @@ describe('Train and Runs screens', () => {
     }
     await page.getByTestId('align-tokens').check();
     await expect(page.getByTestId('runs-compare').textContent()).resolves.toContain('input tokens seen');
+    // The ticks stay while another screen opens (a run opened in Train's live view, say).
+    await openScreen(page, 'train');
+    await openScreen(page, 'runs');
+    await page.getByTestId('compare-table').waitFor();
+    await expect(
+      rows.getByTestId('run-select').evaluateAll((boxes) => boxes.map((b) => (b as { checked: boolean }).checked)),
+    ).resolves.toEqual([true, true]);
 
     await rows.nth(1).getByTestId('run-delete').click();
     await shot('09-runs-delete-confirm');

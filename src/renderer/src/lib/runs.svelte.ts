@@ -36,6 +36,8 @@ class RunsStore {
   private draft: RunDetail | undefined;
   progress: Record<string, RunProgress> = $state({});
   curvesVersion = $state(0);
+  /** The runs ticked on the Runs screen to compare, kept while other screens open. */
+  compared: string[] = $state([]);
   /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
   busy: Record<string, string> = $state({});
   error: string | undefined = $state();
