@@ -10,6 +10,9 @@ import { errorMessage, isDiskFull } from '../../shared/errors';
 import { DIVERGED_WORDS } from '../../shared/contract/runs';
 import { DISK_FULL_WORDS } from './errors';
 
+/** What to do instead of resuming a run whose loss stopped being finite (a resume would diverge again). */
+const GENTLER_RUN = 'a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)';
+
 export type FailureKind = 'disk-full' | 'diverged' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
 
 const OOM =
@@ -44,7 +47,7 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
       return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
     case 'diverged':
       // Resume replays the same steps bit for bit, so it would diverge again.
-      return `${kept}; at these settings it would diverge again: start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
+      return `${kept}; at these settings it would diverge again: start ${GENTLER_RUN}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
     case 'out-of-memory':
       return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength, or provider cpu; ${resume}`;
     case 'provider':
@@ -88,6 +91,6 @@ export function divergedMessage(runId: string, datasetId: string, lastCheckpoint
       : ` from its last checkpoint (Train → Base model; in a terminal, \`spanfill train --model ${lastCheckpoint} --dataset ${datasetId} --lr LR\`)`;
   return (
     `Run ${runId} is not resumed: its training loss stopped being finite, and a resume would replay the same steps ` +
-    `to the same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)${from}.`
+    `to the same end. Start ${GENTLER_RUN}${from}.`
   );
 }
