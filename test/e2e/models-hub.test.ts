@@ -1,6 +1,7 @@
 // End-to-end for Hub downloads on the Models screen: `spanfill serve` pointed (HF_ENDPOINT) at
 // the local stand-in Hub serving the t5-tiny-spm fixture. A download that stalls shows its
-// progress and is cancelled; the next one resumes and registers the model; the cache lists it
+// progress and is cancelled; the next one (the id still in its box after another screen
+// was open) resumes and registers the model; the cache lists it
 // and deleting it there (after a red confirm) unregisters it. Screenshots go to test-results/.
 // Needs `npm run build` first.
 
@@ -9,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub-server';
+import { openScreen } from './navigate';
 import { resultsDir, startSession, type E2eSession } from './session';
 
 const repoId = 'tiny-org/t5-tiny-spm';
@@ -59,6 +61,10 @@ describe('Models screen: downloads from the Hub', () => {
 
   it('downloads again, resuming, registers the model and lists it in the cache', async () => {
     hub.fault = {};
+    // The repository id typed before is still in its box after another screen was open.
+    await openScreen(page, 'datasets');
+    await openScreen(page, 'models');
+    await expect(page.getByTestId('hub-repo').inputValue()).resolves.toBe(repoId);
     await page.getByRole('button', { name: 'Download', exact: true }).click();
     await page.getByTestId('models-notice').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('models-notice').textContent()).resolves.toMatch(

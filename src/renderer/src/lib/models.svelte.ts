@@ -15,6 +15,14 @@ import { Newest } from './newest';
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
 
+/** What is typed in the Models screen's boxes; kept here so it outlives the screen's components. */
+export interface ModelForms {
+  folder: string;
+  name: string;
+  repoId: string;
+  revision: string;
+}
+
 class ModelsStore {
   models: readonly ModelSummary[] = $state([]);
   catalog: readonly CatalogModel[] = $state([]);
@@ -28,6 +36,8 @@ class ModelsStore {
   isImporting = $state(false);
   /** The pull in flight; its progress arrives as events. */
   pulling: PullState | undefined = $state();
+  /** The folder-import and Hub boxes as typed, for the rest of the app session. */
+  forms: ModelForms = $state({ folder: '', name: '', repoId: '', revision: '' });
 
   constructor() {
     subscribe(connection.bridge, 'models.pullProgress', (p) => {
