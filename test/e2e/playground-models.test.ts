@@ -2,7 +2,8 @@
 // at 1280×800: import the t5-tiny-spm fixture (copied into the temp folder) as a model, fill a
 // prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
 // the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
-// it, the history and the screen as it was left (read back by a server on another port),
+// it, the history and the screen as it was left (read back by a server on another port; no
+// default prompt shows while they are on the way),
 // remove the model after a red confirm, and the provider and thread settings, which the
 // Train form then starts from. Screenshots go to test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -15,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
 import { accessibilityViolations } from './accessibility';
+import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
@@ -252,11 +254,17 @@ describe('Models, Playground and Settings screens', () => {
     // localStorage in this browser profile is empty. Only the store can bring them back.
     const other = await startServe(dataDir);
     const second = await session.context.newPage();
+    const held = await holdReply(second, 'playground.saved');
     try {
       expect(new URL(other.url).origin).not.toBe(new URL(url).origin);
       await second.goto(other.url);
       await openScreen(second, 'playground');
-      await expect.poll(() => second.getByTestId('prompt').inputValue()).toBe(kept);
+      // While what was kept is on its way, no default prompt or columns show, only a word why.
+      await expect(second.getByTestId('prompt').count()).resolves.toBe(0);
+      await expect(second.getByTestId('fill-column').count()).resolves.toBe(0);
+      await expect(second.getByTestId('playground-opening').textContent()).resolves.toContain('as it was left');
+      held.release();
+      await expect(second.getByTestId('prompt').inputValue()).resolves.toBe(kept);
       await expect.poll(() => columns(second)).toEqual(before);
       await expect(second.getByTestId('history').locator('option').allTextContents()).resolves.toEqual([
         '1 kept in the data directory — pick one',

@@ -109,6 +109,11 @@ class PlaygroundStore {
    * then on: a launch that never opened the Playground leaves a later one its first visit.
    */
   private isRestored = $state(false);
+  /**
+   * The first read-back has settled (read, or failed and said so): until then the screen
+   * shows no prompt or columns, which the kept ones would replace a moment later.
+   */
+  hasOpened = $state(false);
   private readonly screenWrite = new LatestWrite<PlaygroundScreen>(
     (screen) => this.keepScreen(screen),
     (error) => (this.memoryError = `Could not keep the screen as it is for the next visit: ${errorMessage(error)}`),
@@ -215,7 +220,8 @@ class PlaygroundStore {
       .catch((caught: unknown) => {
         this.restoring = undefined;
         this.memoryError = `Could not read back the recent prompts and the screen as it was left: ${errorMessage(caught)}`;
-      });
+      })
+      .finally(() => (this.hasOpened = true));
     return this.restoring;
   }
 
