@@ -57,6 +57,8 @@ describe('spanfill import / datasets / mask', () => {
     };
     const both = (await cli(['datasets', ...data])).stdout.trim().split('\n');
     expect(both.map((line) => line.split(' ')[0])).toEqual([later.id, result.id]);
+    const listed = JSON.parse((await cli(['datasets', '--json', ...data])).stdout) as { datasets: { id: string }[] };
+    expect(listed.datasets.map((d) => d.id)).toEqual([later.id, result.id]);
     const blank = await cli(['datasets', 'rename', result.id, ' ', ...data]);
     expect(blank.code).toBe(exitCodes.usage);
     expect(blank.stderr).toContain('spanfill datasets: a name cannot be empty\n');

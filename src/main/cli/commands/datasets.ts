@@ -52,7 +52,8 @@ export const datasetsCommand = defineCommand({
     if (extra.length > 0) throw new UsageError(`datasets ${action}: unexpected '${extra.join(' ')}'`);
     if (action === 'list') {
       if (id !== undefined) throw new UsageError(`datasets list takes no id; did you mean 'datasets show ${id}'?`);
-      return { action, datasets: service.list() };
+      // Newest first, as on the Datasets screen and in the text below (the service lists them oldest first).
+      return { action, datasets: [...service.list()].reverse() };
     }
     if (action !== 'show' && action !== 'rm') {
       throw new UsageError(`datasets needs one of: list, show ID, rename ID NAME, rm ID; got '${action}'`);
@@ -89,8 +90,7 @@ export const datasetsCommand = defineCommand({
       return lines.join('\n');
     }
     if (r.datasets.length === 0) return 'No datasets yet; `spanfill import FILE` adds one.';
-    return [...r.datasets] // newest first, as on the Datasets screen
-      .reverse()
+    return r.datasets
       .map(
         (d) =>
           `${d.id}  ${d.status.padEnd(9)}  ${localTimestamp(d.createdAt)}  ${String(d.stats?.documents ?? '-').padStart(8)} docs  ${d.name}`,

@@ -23,8 +23,7 @@ type RunsResult =
 export function renderList(runs: readonly RunSummary[]): string {
   if (runs.length === 0)
     return 'No runs yet; `spanfill train --dataset ID --preset quick` starts one (the built-in model, no download).';
-  return [...runs] // newest first, as on the Runs screen
-    .reverse()
+  return runs
     .map(
       (r) =>
         `${r.id}  ${r.status.padEnd(11)}  ${localTimestamp(r.createdAt)}  step ${r.step}/${r.totalSteps}  ${formatDuration(r.elapsedMs)}  ${r.name}`,
@@ -105,7 +104,8 @@ export const runsCommand = defineCommand({
     switch (action) {
       case 'list':
         if (ids.length > 0) throw new UsageError('runs list takes no arguments');
-        return { action, runs: runs.list() };
+        // Newest first, as on the Runs screen, in the text and in --json (the service lists them oldest first).
+        return { action, runs: [...runs.list()].reverse() };
       case 'show':
         return { action, run: runs.get(one()) };
       case 'compare':

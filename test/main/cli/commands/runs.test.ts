@@ -1,9 +1,10 @@
 // `spanfill runs list` and `runs show` as text: a person's reading of runs (the --json result is
-// the service's).
+// the service's, the list newest first).
 
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunDetail } from '../../../../src/shared/contract/runs';
-import { renderList, renderShow } from '../../../../src/main/cli/commands/runs';
+import type { CommandContext } from '../../../../src/main/cli/command';
+import { renderList, renderShow, runsCommand } from '../../../../src/main/cli/commands/runs';
 
 const run: RunDetail = {
   id: 'r-749cb820',
@@ -63,10 +64,17 @@ describe('runs list', () => {
     expect(renderList([{ ...run, createdAt: 'garbled' }])).toContain('interrupted  -  step 740/3000');
   });
 
-  it('lists the newest run first (the service gives them oldest first), as the Runs screen does', () => {
+  it('lists the newest run first (the service gives them oldest first), in the text and in --json', async () => {
     const later = { ...run, id: 'r-later', createdAt: '2026-12-01T14:00:00.000Z' };
+    const context = {
+      positionals: [],
+      app: () => ({ runs: { list: () => [run, later] } }),
+    } as unknown as CommandContext;
+    const result = await runsCommand.run(context);
+    if (result.action !== 'list') throw new Error(`listed nothing: ${result.action}`);
+    expect(result.runs.map((r) => r.id)).toEqual(['r-later', 'r-749cb820']);
     expect(
-      renderList([run, later])
+      runsCommand.render!(result)
         .split('\n')
         .map((line) => line.split(' ')[0]),
     ).toEqual(['r-later', 'r-749cb820']);
