@@ -2,7 +2,7 @@
 // the service's, the list newest first).
 
 import { describe, expect, it } from 'vitest';
-import { runConfigSchema, type RunDetail } from '../../../../src/shared/contract/runs';
+import { runConfigSchema, type RunDetail, type RunSummary } from '../../../../src/shared/contract/runs';
 import type { CommandContext } from '../../../../src/main/cli/command';
 import { renderList, renderShow, runsCommand } from '../../../../src/main/cli/commands/runs';
 
@@ -70,8 +70,7 @@ describe('runs list', () => {
       positionals: [],
       app: () => ({ runs: { list: () => [run, later] } }),
     } as unknown as CommandContext;
-    const result = await runsCommand.run(context);
-    if (result.action !== 'list') throw new Error(`listed nothing: ${result.action}`);
+    const result = (await runsCommand.run(context)) as { action: 'list'; runs: RunSummary[] };
     expect(result.runs.map((r) => r.id)).toEqual(['r-later', 'r-749cb820']);
     expect(
       runsCommand.render!(result)
