@@ -4,6 +4,7 @@
 // to make it, before anything is downloaded.
 
 import { HubError } from './errors';
+import { onnxGraphs, onnxOnlyAdvice } from '../formats/onnxOnly';
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -48,11 +49,14 @@ export function selectRepoFiles(repoId: string, repoFiles: readonly string[]): s
     missing.push(`${CONFIG_FILE} (the model's shape; without it this is not a transformers model)`);
   if (!has.has(WEIGHTS_FILE) && !has.has(WEIGHTS_INDEX_FILE)) {
     const other = repoFiles.filter((f) => /\.(bin|h5|msgpack|ckpt)$/.test(f));
+    const graphs = onnxGraphs(repoFiles);
     missing.push(
       `${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}` +
         (other.length > 0
           ? ` (it has ${other.slice(0, 3).join(', ')}, which Spanfill does not read); make one with:\n${weightsRecipe(repoId)}`
-          : ''),
+          : graphs.length > 0
+            ? `: ${onnxOnlyAdvice(graphs)}`
+            : ''),
     );
   }
   if (!has.has(TOKENIZER_FILE)) {

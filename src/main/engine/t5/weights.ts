@@ -11,6 +11,7 @@ import { loadT5Config, toHfConfigJson } from './config';
 import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params';
 import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from '../formats/safetensors';
 import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from '../formats/safetensors';
+import { onnxGraphs, onnxOnlyAdvice } from '../formats/onnxOnly';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -107,9 +108,20 @@ function locateTensors(dir: string): { located: Map<string, Located>; shards: Ma
     /^pytorch_model.*\.bin(\.index\.json)?$|^tf_model\.h5$|^flax_model\.msgpack$/.test(f),
   );
   if (legacy.length > 0) throw new T5WeightsError(conversionHelp(dir, legacy.join(', ')));
+  const graphs = onnxGraphs([...listing, ...subfolderFiles(dir, 'onnx')]);
+  if (graphs.length > 0) throw new T5WeightsError(`No ${SINGLE_FILE} in ${dir}: ${onnxOnlyAdvice(graphs)}`);
   throw new T5WeightsError(
     `No ${SINGLE_FILE} or ${INDEX_FILE} in ${dir}; found: ${listing.join(', ') || '(empty folder)'}`,
   );
+}
+
+/** The files of `dir/sub` as `sub/name`, or none when it is not a folder. */
+function subfolderFiles(dir: string, sub: string): string[] {
+  try {
+    return readdirSync(join(dir, sub)).map((name) => `${sub}/${name}`);
+  } catch {
+    return [];
+  }
 }
 
 function listProblems(label: string, items: readonly string[]): string {

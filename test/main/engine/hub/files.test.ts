@@ -42,6 +42,12 @@ describe('selectRepoFiles', () => {
       /model\.safetensors or model\.safetensors\.index\.json \(it has pytorch_model\.bin, which Spanfill does not read\); make one with:[\s\S]*save_pretrained\("my-model"\)/,
     );
   });
+  it('names a repository of ONNX graphs only (transformers.js layout) and where the weights are', () => {
+    const files = ['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'];
+    expect(() => selectRepoFiles('Xenova/t5-small', [...files, 'onnx/decoder_model_merged_quantized.onnx'])).toThrow(
+      /model\.safetensors or model\.safetensors\.index\.json: it holds ONNX graphs \(onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx, …\), the layout transformers\.js runs, .*the repository those graphs were converted from/,
+    );
+  });
 });
 
 describe('shardsFromIndex', () => {

@@ -1,6 +1,6 @@
 // Config parsing, weights save/load round trips and the malformed-folder messages of
 // weights.ts (the safetensors format itself: test/main/engine/formats/safetensors.test.ts).
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -209,6 +209,15 @@ describe('weights', () => {
     writeFileSync(join(dir, 'pytorch_model.bin'), 'not really');
     expect(() => loadT5Weights(dir)).toThrow(
       /has pytorch_model\.bin but no model\.safetensors.*\n.*save_pretrained\('.*', safe_serialization=True\)/,
+    );
+  });
+  it('names a folder of ONNX graphs only (a transformers.js export) and what to use instead', () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 't5-tiny-relu', 'config.json'), join(dir, 'config.json'));
+    mkdirSync(join(dir, 'onnx'));
+    writeFileSync(join(dir, 'onnx', 'encoder_model.onnx'), 'not really');
+    expect(() => loadT5Weights(dir)).toThrow(
+      /^No model\.safetensors in .*: it holds ONNX graphs \(onnx\/encoder_model\.onnx\), .*the run's checkpoint it came from or an export for Python transformers \(hf\)$/,
     );
   });
   it('names an empty folder, a missing shard and a missing config', () => {
