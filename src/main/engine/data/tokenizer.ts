@@ -191,11 +191,39 @@ async function openHfTokenizer(dir: string, jsonPath: string): Promise<HfTokeniz
   }
 }
 
-/** Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline. */
-export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOptions = {}): Promise<TextTokenizer> {
+/** Tokenizer files given as bytes rather than read from the folder (a ByT5 folder's, tokenizerFiles.ts). */
+export interface TokenizerBytes {
+  readonly json: Buffer;
+  readonly config: Buffer | null;
+}
+
+/** The folder's tokenizer.json and tokenizer_config.json (null when it has none). */
+function readTokenizerBytes(dir: string): TokenizerBytes {
+  const configPath = join(dir, 'tokenizer_config.json');
+  return {
+    json: readFileSync(join(dir, 'tokenizer.json')),
+    config: existsSync(configPath) ? readFileSync(configPath) : null,
+  };
+}
+
+/** transformers.js' tokenizer built from file contents, as AutoTokenizer builds PreTrainedTokenizerFast's. */
+async function constructTokenizer(given: TokenizerBytes): Promise<HfTokenizerLike> {
+  const { PreTrainedTokenizer } = await import('@huggingface/transformers');
+  const config: unknown = given.config === null ? {} : JSON.parse(given.config.toString('utf8'));
+  return new PreTrainedTokenizer(JSON.parse(given.json.toString('utf8')), config) as unknown as HfTokenizerLike;
+}
+
+/**
+ * Loads `modelDir/tokenizer.json` (+ tokenizer_config.json) offline, or the `given` files in
+ * their place (then named after `modelDir` all the same).
+ */
+export async function loadHfTokenizer(
+  modelDir: string,
+  options: HfTokenizerOptions = {},
+  given?: TokenizerBytes,
+): Promise<TextTokenizer> {
   const dir = resolve(modelDir);
-  const jsonPath = join(dir, 'tokenizer.json');
-  const tok = await openHfTokenizer(dir, jsonPath);
+  const tok = given ? await constructTokenizer(given) : await openHfTokenizer(dir, join(dir, 'tokenizer.json'));
   const vocab = tok.get_vocab();
   const entries: [string, number][] = vocab instanceof Map ? [...vocab.entries()] : Object.entries(vocab);
   const byToken = new Map(entries);
@@ -207,10 +235,8 @@ export async function loadHfTokenizer(modelDir: string, options: HfTokenizerOpti
   // A flag per id, not a Set: encodeForTraining asks once per token of a whole dataset.
   const reserved = new Uint8Array(vocabSize);
   for (const id of [...sentinels, eosId, padId]) if (id >= 0 && id < vocabSize) reserved[id] = 1;
-  const jsonBytes = readFileSync(jsonPath);
+  const { json: jsonBytes, config: configBytes } = given ?? readTokenizerBytes(dir);
   const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(jsonBytes);
-  const configPath = join(dir, 'tokenizer_config.json');
-  const configBytes = existsSync(configPath) ? readFileSync(configPath) : null;
   if (configBytes !== null) hash.update(configBytes);
   const plainEncode = (text: string): number[] => tok.encode(text, { add_special_tokens: false });
   const encoding: TokenizerEncoding =

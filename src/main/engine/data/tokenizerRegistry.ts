@@ -1,16 +1,22 @@
-// Tokenizers by name, for the services and the engine host: "bytes" is the byte-level (ByT5-layout) tokenizer,
-// anything else a model folder holding tokenizer.json. Loaded once per folder and reused
-// until its tokenizer files change (then reloaded, so its fingerprint — and with it the
-// token cache it selects — follows the files on disk).
+// Tokenizers by name, for the services and the engine host: "bytes" is the byte-level
+// (ByT5-layout) tokenizer, anything else a model folder holding tokenizer.json or a ByT5 folder
+// (byt5Folder.ts). Loaded once per folder and reused until its tokenizer files change (then
+// reloaded, so its fingerprint — and with it the token cache it selects — follows the files).
 
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
+import { isByT5Folder } from './byt5Folder';
 import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from './tokenizer';
+import { byt5TokenizerBytes } from './tokenizerFiles';
 
-/** The tokenizer a name means: BYTE_TOKENIZER_NAME's byte-level one, else the model folder's tokenizer.json. */
+/**
+ * The tokenizer a name means: BYTE_TOKENIZER_NAME's byte-level one, else the model folder's
+ * tokenizer.json, or for a ByT5 folder (no tokenizer.json) the files its checkpoints get.
+ */
 export async function openTokenizer(name: string): Promise<TextTokenizer> {
-  return name === BYTE_TOKENIZER_NAME ? createByteTokenizer() : loadHfTokenizer(name);
+  if (name === BYTE_TOKENIZER_NAME) return createByteTokenizer();
+  return isByT5Folder(name) ? loadHfTokenizer(name, {}, byt5TokenizerBytes()) : loadHfTokenizer(name);
 }
 
 /** Size and modification time of the files a tokenizer is loaded from ('' when absent). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
 import { generationConfig } from '../train/checkpoint';
 import { TOKENIZER_FILES } from '../data/tokenizer';
+import { placeTokenizerFiles, tokenizerFilesOf } from '../data/tokenizerFiles';
 import type { T5Config } from '../t5/config';
 import { loadT5Model, saveT5Model } from '../t5/weights';
 import { ExportError } from './folder';
@@ -33,18 +34,18 @@ export function readConfigJson(source: string): Record<string, unknown> {
  * when missing). `requireJson`: transformers.js reads only tokenizer.json, so it must exist.
  */
 export function copyTokenizerAndGeneration(source: string, dest: string, config: T5Config, requireJson: boolean): void {
-  if (requireJson && !existsSync(join(source, 'tokenizer.json'))) {
+  const files = tokenizerFilesOf(source);
+  if (requireJson && !files.some((file) => file.name === 'tokenizer.json')) {
     throw new ExportError(
       `${source} has no tokenizer.json, which transformers.js needs; convert the tokenizer with Python's transformers (AutoTokenizer.from_pretrained(dir).save_pretrained(dir)) and export again`,
     );
   }
-  const present = TOKENIZER_FILES.filter((file) => existsSync(join(source, file)));
-  if (present.length === 0) {
+  if (files.length === 0) {
     throw new ExportError(
       `${source} has no tokenizer files (${TOKENIZER_FILES.join(', ')}); add the base model's tokenizer`,
     );
   }
-  for (const file of present) copyFileSync(join(source, file), join(dest, file));
+  placeTokenizerFiles(files, dest);
   const generation = join(source, 'generation_config.json');
   if (existsSync(generation)) copyFileSync(generation, join(dest, 'generation_config.json'));
   else

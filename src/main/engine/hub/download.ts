@@ -13,7 +13,7 @@ import type { EventMap } from '../../../shared/events';
 import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
 import { HubError, isTransient, toHubError } from './errors';
-import { selectRepoFiles, shardsFromIndex, WEIGHTS_INDEX_FILE } from './files';
+import { checkTokenizer, selectRepoFiles, shardsFromIndex, WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './files';
 import type { HubSettings } from './settings';
 import { digestFile, expectedDigest } from './verify';
 
@@ -170,6 +170,8 @@ class PullSession {
     const done: SnapshotFile[] = [];
     for (let i = 0; i < plan.length; i++) {
       const file = plan[i];
+      if (file === WEIGHTS_FILE || file === WEIGHTS_INDEX_FILE)
+        checkTokenizer(this.request.repoId, this.cache.snapshotDir(this.request.repoId, this.commit));
       done.push(await this.fetchFile(file, infos.get(file) as FileDownloadInfoOutput, i, plan.length));
       if (file === WEIGHTS_INDEX_FILE) {
         const dir = this.cache.snapshotDir(this.request.repoId, this.commit);

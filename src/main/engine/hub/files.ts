@@ -1,8 +1,11 @@
 // Which files of a Hub repository Spanfill fetches: the config, the safetensors weights (one
-// file, or the sharded index and the shards it names) and the fast-tokenizer files. A
-// repository without what Spanfill can read gets a message naming the missing file and how
-// to make it, before anything is downloaded.
+// file, or the sharded index and the shards it names) and the fast-tokenizer files, or for a
+// ByT5 repository its tokenizer_config.json. A repository without what Spanfill can read gets
+// a message naming the missing file and how to make it, before the weights are downloaded.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isByT5Folder } from '../data/byt5Folder';
 import { HubError } from './errors';
 import { onnxGraphs, onnxOnlyAdvice } from '../formats/onnxOnly';
 
@@ -59,19 +62,36 @@ export function selectRepoFiles(repoId: string, repoFiles: readonly string[]): s
             : ''),
     );
   }
-  if (!has.has(TOKENIZER_FILE)) {
-    missing.push(
-      `${TOKENIZER_FILE}` +
-        (has.has('spiece.model')
-          ? ` (it has only the SentencePiece spiece.model); make one with:\n${tokenizerJsonRecipe(repoId)}`
-          : ' (the fast-tokenizer file); save the tokenizer with transformers save_pretrained()'),
-    );
-  }
-  if (missing.length > 0)
-    throw new MissingFilesError(`${repoId} lacks what Spanfill needs:\n- ${missing.join('\n- ')}`);
+  // A ByT5 repository has no tokenizer.json but a tokenizer_config.json naming its class:
+  // checkTokenizer() reads that once it is down, before the weights are fetched.
+  const mayBeByT5 = !has.has('spiece.model') && has.has('tokenizer_config.json');
+  if (!has.has(TOKENIZER_FILE) && !mayBeByT5) missing.push(missingTokenizer(repoId, has));
+  if (missing.length > 0) throw missingFiles(repoId, missing);
   const optional = OPTIONAL_FILES.filter((f) => has.has(f));
   const weights = has.has(WEIGHTS_FILE) ? WEIGHTS_FILE : WEIGHTS_INDEX_FILE;
-  return [CONFIG_FILE, TOKENIZER_FILE, ...optional, weights];
+  return [CONFIG_FILE, ...(has.has(TOKENIZER_FILE) ? [TOKENIZER_FILE] : []), ...optional, weights];
+}
+
+function missingFiles(repoId: string, missing: readonly string[]): MissingFilesError {
+  return new MissingFilesError(`${repoId} lacks what Spanfill needs:\n- ${missing.join('\n- ')}`);
+}
+
+function missingTokenizer(repoId: string, has: ReadonlySet<string>): string {
+  return (
+    `${TOKENIZER_FILE}` +
+    (has.has('spiece.model')
+      ? ` (it has only the SentencePiece spiece.model); make one with:\n${tokenizerJsonRecipe(repoId)}`
+      : ' (the fast-tokenizer file); save the tokenizer with transformers save_pretrained()')
+  );
+}
+
+/**
+ * Before the weights: a snapshot folder fetched without tokenizer.json must be a ByT5 one
+ * (data/byt5Folder.ts), whose tokenizer Spanfill has; otherwise the pull stops here.
+ */
+export function checkTokenizer(repoId: string, dir: string): void {
+  if (existsSync(join(dir, TOKENIZER_FILE)) || isByT5Folder(dir)) return;
+  throw missingFiles(repoId, [missingTokenizer(repoId, new Set())]);
 }
 
 /** The shard file names a `model.safetensors.index.json` names, each once, checked to be plain names. */

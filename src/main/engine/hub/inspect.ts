@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadHfTokenizer } from '../data/tokenizer';
+import { openTokenizer } from '../data/tokenizerRegistry';
 import { countParams, t5ParamShapes } from '../t5/params';
 import { loadT5Model } from '../t5/weights';
 import { directoryBytes } from './cache';
@@ -21,7 +21,7 @@ export interface ModelFolderInfo {
 
 export async function inspectModelFolder(dir: string): Promise<ModelFolderInfo> {
   const { config } = loadT5Model(dir); // NOTE: decodes every weight; the price of a real check
-  await loadHfTokenizer(dir);
+  await openTokenizer(dir);
   const configJson = readFileSync(path.join(dir, 'config.json'), 'utf8');
   const raw = JSON.parse(configJson) as { model_type?: unknown };
   return {

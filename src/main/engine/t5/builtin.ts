@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import byt5TinyDefinition from '../../../../resources/models/byt5-tiny.json';
-import { byteTokenizerConfigFiles, byteTokenizerJson } from '../data/byteTokenizerFiles';
+import { byteTokenizerJson } from '../data/byteTokenizerFiles';
+import { byteTokenizerFiles } from '../data/tokenizerFiles';
 import { createByteTokenizer } from '../data/tokenizer';
 import type { T5Config } from './config';
 import { parseT5Config, T5ConfigError } from './config';
@@ -148,10 +149,7 @@ function writeRandomModel(
 }
 
 export function writeByteTokenizer(dir: string, modelMaxLength: number): void {
-  writeJson(join(dir, 'tokenizer.json'), byteTokenizerJson());
-  const { tokenizerConfig, specialTokensMap } = byteTokenizerConfigFiles(createByteTokenizer(), modelMaxLength);
-  writeJson(join(dir, 'tokenizer_config.json'), tokenizerConfig);
-  writeJson(join(dir, 'special_tokens_map.json'), specialTokensMap);
+  for (const file of byteTokenizerFiles(modelMaxLength)) writeFileSync(join(dir, file.name), file.bytes);
 }
 
 /**

@@ -4,7 +4,7 @@
 // input-limits.ts) before the weights are read. Backs `spanfill fill` through the playground
 // service and the engine host.
 
-import { loadHfTokenizer } from '../data/tokenizer';
+import { openTokenizer } from '../data/tokenizerRegistry';
 import type { DecodingStrategy } from '../generation/types';
 import { loadT5Config, T5ConfigError, type T5Config } from './config';
 import { checkInputLength } from './input-limits';
@@ -39,7 +39,7 @@ async function promptIds(
   config: T5Config,
   prompt: string,
 ): Promise<{ ids: number[]; decode: (ids: number[]) => string }> {
-  const tokenizer = await loadHfTokenizer(modelDir);
+  const tokenizer = await openTokenizer(modelDir);
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new T5ConfigError(
       `The tokenizer.json in ${modelDir} has ${tokenizer.vocabSize} token ids but config.json's vocab_size is ${config.vocabSize}; the tokenizer does not belong to this model`,

@@ -6,11 +6,11 @@
 // folder is hundreds of MB per seed (t5-base's 850 MB).
 
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PRESET_PREFIX } from '../../../shared/contract/runs';
 import { errorMessage } from '../../../shared/errors';
-import { TOKENIZER_FILES, type TextTokenizer } from '../data/tokenizer';
+import type { TextTokenizer } from '../data/tokenizer';
+import { placeTokenizerFiles, tokenizerFilesOf } from '../data/tokenizerFiles';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { openTokenizer } from '../data/tokenizerRegistry';
 import { FOLDER_FORMAT, materializeFolder, materializeRandomModel, writeByteTokenizer } from './builtin';
@@ -58,8 +58,7 @@ async function presetSource(model: string, tokenizerSpec: string) {
     marker: { tokenizer: isBytes ? BYTE_TOKENIZER_NAME : resolve(tokenizerSpec) },
     writeTokenizer: (out: string): void => {
       if (isBytes) return writeByteTokenizer(out, 1024);
-      for (const file of TOKENIZER_FILES)
-        if (existsSync(join(tokenizerSpec, file))) copyFileSync(join(tokenizerSpec, file), join(out, file));
+      placeTokenizerFiles(tokenizerFilesOf(tokenizerSpec), out);
     },
   };
 }

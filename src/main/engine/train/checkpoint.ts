@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { HostTensor } from '../onnx/session';
-import { TOKENIZER_FILES } from '../data/tokenizer';
+import { tokenizerFilesOf } from '../data/tokenizerFiles';
 import type { T5Config } from '../t5/config';
 import { encodeSafetensors, readAllTensors, writeFileAtomic } from '../formats/safetensors';
 import { t5ParamShapes } from '../t5/params';
@@ -122,9 +122,9 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
     const generation = content.tokenizerDir ? join(content.tokenizerDir, 'generation_config.json') : null;
     if (generation && existsSync(generation)) copyDurably(generation, join(temp, 'generation_config.json'));
     else writeFileAtomic(join(temp, 'generation_config.json'), jsonBytes(generationConfig(content.config)));
-    for (const file of TOKENIZER_FILES) {
-      const from = content.tokenizerDir ? join(content.tokenizerDir, file) : null;
-      if (from && existsSync(from)) copyDurably(from, join(temp, file));
+    for (const file of content.tokenizerDir ? tokenizerFilesOf(content.tokenizerDir) : []) {
+      if ('from' in file) copyDurably(file.from, join(temp, file.name));
+      else writeFileAtomic(join(temp, file.name), [file.bytes]);
     }
     const optimizer = Object.entries(content.optimizer).map(([tensorName, t]) => ({
       name: tensorName,

@@ -1,7 +1,7 @@
 // An exported transformers.js folder loaded from disk by @huggingface/transformers itself
 // (pipeline('text2text-generation'), local files only) must generate what Spanfill's own fill
-// generates on the same checkpoint (t5-tiny-spm); the int8 variant loads and its output is
-// printed; weights forced into external data load too.
+// generates on the same checkpoint (t5-tiny-spm, and a ByT5 folder, which has no tokenizer.json);
+// the int8 variant loads and its output is printed; weights forced into external data load too.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
 import { FIXTURES } from '../t5/helpers';
+import { writeByT5Folder } from '../../../support/byt5Folder';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
 const PROMPT = 'The <extra_id_0> walks in <extra_id_1> park';
@@ -16,10 +17,10 @@ const MAX_NEW = 12;
 
 type Transformers = typeof import('@huggingface/transformers');
 
-async function exported(options: Parameters<typeof exportTransformersJs>[2]): Promise<string> {
+async function exported(options: Parameters<typeof exportTransformersJs>[2], source = SPM): Promise<string> {
   const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-tjs-')), 'model');
   mkdirSync(dir);
-  await exportTransformersJs(SPM, dir, options);
+  await exportTransformersJs(source, dir, options);
   return dir;
 }
 
@@ -75,6 +76,23 @@ describe('transformers.js export', () => {
       `fp32 pipeline: ${JSON.stringify(out.generated_text)}; q8 pipeline: ${JSON.stringify(quantized.generated_text)}`,
     );
     expect(typeof quantized.generated_text).toBe('string');
+  });
+
+  it('exports a ByT5 folder (no tokenizer.json) with the byte tokenizer, and transformers.js fills as the engine does', async () => {
+    const byt5 = writeByT5Folder(join(mkdtempSync(join(tmpdir(), 'spanfill-tjs-byt5-')), 'byt5'));
+    const fill = await fillPrompt({ modelDir: byt5, prompt: PROMPT, maxNewTokens: MAX_NEW });
+    const id = await load(t, await exported({}, byt5));
+    const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);
+    const tokenizer = await t.AutoTokenizer.from_pretrained(id);
+    const inputs = await tokenizer(PROMPT);
+    // ByT5's ids: 'The ' as bytes + 3, then <extra_id_0> at the top of the 384 ids.
+    expect((inputs.input_ids as { tolist(): bigint[][] }).tolist()[0].slice(0, 5).map(Number)).toEqual([
+      87, 107, 104, 35, 383,
+    ]);
+    const generated = (await model.generate({ ...inputs, max_new_tokens: MAX_NEW, do_sample: false })) as {
+      tolist(): bigint[][];
+    };
+    expect(generated.tolist()[0].map(Number)).toEqual(fill.ids);
   });
 
   it('writes external data beside each graph past the threshold and transformers.js loads it', async () => {

@@ -14,6 +14,8 @@ import { inspectModelFolder } from '../../../../src/main/engine/hub/inspect';
 import { loadT5Model, saveT5Weights } from '../../../../src/main/engine/t5/weights';
 import { startTestHub, type TestHub } from '../../../support/hub-server';
 import { tempDirs } from '../../../support/tmp';
+import { writeByT5Folder } from '../../../support/byt5Folder';
+import { openTokenizer } from '../../../../src/main/engine/data/tokenizerRegistry';
 
 const FIXTURE = path.join(__dirname, '../../../fixtures/t5/t5-tiny-spm');
 const REPO = 'tiny-org/t5-tiny-spm';
@@ -215,5 +217,40 @@ describe('pullModel against a local Hub', () => {
     );
     expect(error.message).toContain('tokenizer.json (it has only the SentencePiece spiece.model); make one with:');
     expect(hub.requests.some((r) => r.path.includes('/resolve/'))).toBe(false);
+  });
+
+  it('pulls a ByT5 repository (no tokenizer.json, ByT5Tokenizer named) and reads it with the byte tokenizer', async () => {
+    const byt5 = writeByT5Folder(tempDir());
+    hub = await startTestHub({ repoId: 'google/byt5-tiny', folder: byt5 });
+    const result = await pullModel({ repoId: 'google/byt5-tiny', settings: settings(), cacheRoot: tempDir() });
+    expect(result.files.map((f) => f.path)).toEqual([
+      'config.json',
+      'tokenizer_config.json',
+      'special_tokens_map.json',
+      'generation_config.json',
+      'model.safetensors',
+    ]);
+    await expect(inspectModelFolder(result.dir)).resolves.toMatchObject({ modelType: 't5' });
+    await expect(openTokenizer(result.dir)).resolves.toMatchObject({ vocabSize: 384, sentinelCount: 125 });
+  });
+
+  it('stops before the weights when a tokenizer_config.json without tokenizer.json is not ByT5', async () => {
+    const other = tempDir();
+    for (const name of ['config.json', 'model.safetensors'])
+      copyFileSync(path.join(FIXTURE, name), path.join(other, name));
+    writeFileSync(path.join(other, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'T5Tokenizer' }));
+    hub = await startTestHub({ repoId: REPO, folder: other });
+    const error = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() }),
+      'missing-files',
+    );
+    expect(error.message).toBe(
+      `${REPO} lacks what Spanfill needs:\n- tokenizer.json (the fast-tokenizer file); save the tokenizer with transformers save_pretrained()`,
+    );
+    // Only the small files came down (the weights were asked for their size, bytes=0-0, and no more).
+    const downloads = hub.requests.filter(
+      (r) => r.method === 'GET' && r.range === undefined && r.path.includes('/resolve/'),
+    );
+    expect(downloads.map((r) => path.basename(r.path))).toEqual(['config.json', 'tokenizer_config.json']);
   });
 });

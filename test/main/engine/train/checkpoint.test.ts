@@ -1,7 +1,8 @@
 // Checkpoint folders: round trip of weights, optimizer slots and trainer state; a failed
 // write leaves nothing behind (whole or absent); retention keeps the last K plus the best by
-// validation loss and clears crashed temporary folders; bad trainer states are refused clearly.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// validation loss and clears crashed temporary folders; bad trainer states are refused clearly;
+// a ByT5 base's checkpoints get the byte tokenizer written out.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
@@ -18,6 +19,7 @@ import {
 } from '../../../../src/main/engine/train/checkpoint';
 import { SPM_DIR } from './helpers';
 import { tempDirs } from '../../../support/tmp';
+import { writeByT5Folder } from '../../../support/byt5Folder';
 
 const tempDir = tempDirs('spanfill-ckpt-');
 
@@ -63,6 +65,17 @@ describe('checkpoints', () => {
     expect(loaded.optimizer['opt.m/shared.weight']).toEqual(optimizer['opt.m/shared.weight']);
     for (const [name, data] of weights.params) expect(loaded.params[name].data).toEqual(data);
     expect(loaded.params['shared.weight'].dims).toEqual([config.vocabSize, config.dModel]);
+  });
+
+  it("of a ByT5 base (no tokenizer.json) hold the byte tokenizer as files, which transformers' fast tokenizer reads", () => {
+    const byt5 = writeByT5Folder(tempDir());
+    const dir = writeCheckpoint(tempDir(), { config, tokenizerDir: byt5, params, optimizer, state: state(3, null) });
+    expect(existsSync(join(dir, 'tokenizer.json'))).toBe(true);
+    const tokenizerConfig = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(tokenizerConfig.tokenizer_class).toBe('PreTrainedTokenizerFast');
   });
 
   it('are whole or absent: a failed write leaves no folder, temporary or final', () => {
