@@ -1,13 +1,14 @@
 // Streaming byte → text decoding for imported files: UTF-8 with or without BOM, UTF-16
-// LE/BE with BOM (WHATWG Encoding, https://encoding.spec.whatwg.org/), binary detection by
-// NUL bytes, and invalid UTF-8 tolerated up to a small count (replaced by U+FFFD) before
-// an error naming the file and the byte offset of the first bad sequence.
-// Not: encoding sniffing for BOM-less UTF-16 or legacy code pages (they fail clearly).
+// LE/BE with BOM (WHATWG Encoding, https://encoding.spec.whatwg.org/), Windows-1252 for a
+// file the sniff (encodingSniff.ts) found in a legacy code page, binary detection by NUL
+// bytes, and invalid UTF-8 tolerated up to a small count (replaced by U+FFFD) before an
+// error naming the file and the byte offset of the first bad sequence.
+// Not: BOM-less UTF-16 or other legacy code pages (they fail clearly, or read as Windows-1252).
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { DataError } from './errors';
 
-export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export interface DecodeReport {
   readonly encoding: TextEncoding;
@@ -23,7 +24,7 @@ export function invalidUtf8Tolerance(fileBytes: number): number {
 }
 
 /** Length of the well-formed UTF-8 sequence at `i`, or 0 where it is invalid (RFC 3629 table). */
-function sequenceLength(buf: Uint8Array, i: number, end: number): number {
+export function sequenceLength(buf: Uint8Array, i: number, end: number): number {
   const b = buf[i];
   if (b < 0x80) return 1;
   let len: number;
@@ -73,7 +74,7 @@ function looksLikeBomlessUtf16(buf: Uint8Array): boolean {
 }
 
 /** Start of an incomplete sequence at the end of `buf`, or buf.length if it ends cleanly. */
-function incompleteTailStart(buf: Uint8Array): number {
+export function incompleteTailStart(buf: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, buf.length); back++) {
     const i = buf.length - back;
     const b = buf[i];
@@ -81,6 +82,21 @@ function incompleteTailStart(buf: Uint8Array): number {
     if (b >= 0xc0) return sequenceLength(buf, i, buf.length) === -1 ? i : buf.length;
   }
   return buf.length;
+}
+
+/**
+ * Windows-1252's bytes 0x80–0x9F, where it departs from Latin-1 (WHATWG index-windows-1252;
+ * the five bytes it leaves unassigned map to the C1 control of the same number, as there).
+ * Node's TextDecoder('windows-1252') decodes these as Latin-1 does, so it is not used.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+].map((code) => String.fromCharCode(code));
+
+/** Windows-1252 bytes as text: Latin-1, with 0x80–0x9F from the table above. */
+export function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 export class StreamingTextDecoder {
@@ -94,10 +110,14 @@ export class StreamingTextDecoder {
   private firstInvalid: number | null = null;
   private readonly tolerance: number;
 
-  /** @param file shown in error messages; @param fileBytes sizes the invalid-UTF-8 tolerance. */
+  /**
+   * @param file shown in error messages; @param fileBytes sizes the invalid-UTF-8 tolerance;
+   * @param isLegacy read it as Windows-1252 unless it starts with a byte-order mark (the sniff's verdict).
+   */
   constructor(
     private readonly file: string,
     fileBytes: number,
+    private readonly isLegacy = false,
   ) {
     this.tolerance = invalidUtf8Tolerance(fileBytes);
   }
@@ -144,7 +164,7 @@ export class StreamingTextDecoder {
       this.consumed = 2;
       return head.subarray(2);
     }
-    this.encoding = 'utf-8';
+    this.encoding = this.isLegacy ? 'windows-1252' : 'utf-8';
     return head;
   }
 
@@ -158,6 +178,7 @@ export class StreamingTextDecoder {
         throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
       return text;
     }
+    if (this.encoding === 'windows-1252') return this.decodeSingleByte(chunk, isLast);
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const nul = data.indexOf(0);
     if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(data));
@@ -176,6 +197,15 @@ export class StreamingTextDecoder {
       );
     }
     return text;
+  }
+
+  /** Windows-1252: every byte is one character, so no sequence spans two chunks. */
+  private decodeSingleByte(chunk: Buffer, isLast: boolean): string {
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(chunk));
+    this.consumed += chunk.length;
+    if (isLast && this.total === 0) throw new DataError('empty-file', `${this.file} is empty (0 bytes)`, this.file, 0);
+    return decodeWindows1252(chunk);
   }
 
   private countInvalid(relative: number[]): void {

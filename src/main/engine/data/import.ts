@@ -1,11 +1,9 @@
-// Streaming import of text into documents: files and folders → decode → per-format reader
+// Streaming import of text into documents: files and folders → (sniff) decode → per-format reader
 // → normalise → drop exact duplicates → `sink`. Memory stays bounded by the chunk size,
 // the document cap and 8–16 bytes per distinct document (the duplicate set); nothing is
 // written here — the caller's sink (the store, in one transaction) decides what persists,
 // so a failed or cancelled import leaves no trace if the sink rolls back. The AbortSignal
 // is honoured between documents and during every read (a read in flight is abandoned).
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { StreamingTextDecoder, type TextEncoding } from './decode';
 import {
   describeCuts,
@@ -19,14 +17,9 @@ import {
 } from './documents';
 import { DataError } from './errors';
 import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
-import {
-  notARegularFile,
-  pathError,
-  resolveSources,
-  specialFileKind,
-  type SourceFile,
-  type SourceFormat,
-} from './sources';
+import { isLegacyEncoded } from './encodingSniff';
+import { readChunks } from './fileChunks';
+import { resolveSources, type SourceFile, type SourceFormat } from './sources';
 import { plural } from '../../../shared/format';
 
 export interface ImportOptions {
@@ -178,6 +171,11 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
 function fileWarnings(filePath: string, file: ImportedFileSummary): string[] {
   const warnings: string[] = [];
   if (file.documents === 0) warnings.push(`${filePath} has no text (only whitespace or duplicates)`);
+  if (file.encoding === 'windows-1252') {
+    warnings.push(
+      `${filePath} is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and import it again`,
+    );
+  }
   if (file.invalidUtf8Replaced > 0) {
     warnings.push(
       `${filePath}: ${plural(file.invalidUtf8Replaced, 'invalid UTF-8 byte sequence')} replaced with U+FFFD`,
@@ -238,7 +236,9 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
     maxRecordChars: options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
   };
   const reader = createReader(source.path, source.format, readerOptions, documentKeeper(run, source, pending, counts));
-  const decoder = new StreamingTextDecoder(source.path, source.bytes);
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const isLegacy = await isLegacyEncoded(readChunks(source.path, chunkBytes, options.signal));
+  const decoder = new StreamingTextDecoder(source.path, source.bytes, isLegacy);
   const drain = async (): Promise<void> => {
     for (const doc of pending) {
       options.signal?.throwIfAborted();
@@ -248,7 +248,7 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
     pending.length = 0;
   };
   let bytesRead = 0;
-  for await (const chunk of readChunks(source.path, options.chunkBytes ?? 1 << 20, options.signal)) {
+  for await (const chunk of readChunks(source.path, chunkBytes, options.signal)) {
     bytesRead += chunk.length;
     reader.push(decoder.push(chunk));
     await drain();
@@ -279,55 +279,4 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
     documents: counts.documents,
     invalidUtf8Replaced: report.invalidSequences,
   };
-}
-
-/** `work`, or a rejection with the signal's reason as soon as it fires (the work runs on, unheeded). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/**
- * Opens without blocking and checks again that it is a regular file: sources.ts refused
- * special files, but the path may have been replaced since (opening a FIFO plainly would
- * wait for a writer forever). O_NONBLOCK changes nothing for reads of a regular file.
- */
-async function openRegularFile(path: string): Promise<FileHandle> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  const kind = specialFileKind(await handle.stat());
-  if (kind === null) return handle;
-  await handle.close();
-  throw notARegularFile(path, kind);
-}
-
-/**
- * The file in chunks of up to `chunkBytes`; aborting rejects at once, even mid-read. A
- * failure to open or read (permissions, the file changed since it was listed) is a DataError.
- */
-async function* readChunks(path: string, chunkBytes: number, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
-  const fail = async (e: unknown): Promise<never> => {
-    throw signal?.aborted ? e : await pathError(path, e);
-  };
-  const opening = openRegularFile(path);
-  const handle = await untilAborted(opening, signal).catch((e: unknown) => {
-    if (signal?.aborted) void opening.then((h) => h.close()).catch(() => undefined);
-    return fail(e);
-  });
-  try {
-    for (;;) {
-      const buffer = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await untilAborted(handle.read(buffer, 0, chunkBytes, null), signal).catch(fail);
-      if (bytesRead === 0) return;
-      yield bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    // NOTE: close() waits for a read in flight, so after an abort it is not awaited.
-    if (signal?.aborted) void handle.close().catch(() => undefined);
-    else await handle.close();
-  }
 }

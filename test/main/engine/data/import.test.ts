@@ -133,16 +133,16 @@ describe('bad input names the file and the place', () => {
     const w = file('blank.txt', ' \n\n\t\n');
     expect((await failure([w])).message).toBe(`${w} contains no text (only whitespace)`);
   });
-  it('invalid UTF-8: a few bytes are replaced with a warning, more fail at the first offset', async () => {
-    const few = file('few.txt', Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' au lait')]));
+  it('invalid UTF-8: a few bytes among UTF-8 are replaced with a warning, more fail at the first offset', async () => {
+    const few = file(
+      'few.txt',
+      Buffer.concat([Buffer.from('naïve caf'), Buffer.from([0xe9]), Buffer.from(' au lait')]),
+    );
     const docs: string[] = [];
     const summary = await importDocuments([few], (d) => void docs.push(d.text));
-    expect(docs).toEqual(['caf\ufffd au lait']);
+    expect(docs).toEqual(['naïve caf\ufffd au lait']);
     expect(summary.warnings).toContain(`${few}: 1 invalid UTF-8 byte sequence replaced with U+FFFD`);
-    const latin1 = file(
-      'latin1.txt',
-      Buffer.from('Ça va? Très bien, naïve façade, déjà vu, où, élève, über.', 'latin1'),
-    );
+    // Nine bytes above 0x7F in 25: too many for Western European text in a legacy code page.
     const late = file('late.txt', Buffer.concat([Buffer.from('fine text, then '), Buffer.alloc(9, 0xff)]));
     for (const chunkBytes of [3, 1 << 20]) {
       const bad = await failure([late], { chunkBytes });
@@ -152,12 +152,28 @@ describe('bad input names the file and the place', () => {
           'Save it as UTF-8 (or UTF-16 with a byte-order mark) and import it again.',
       );
     }
-    const e = await failure([latin1], { chunkBytes: 4 });
-    expect(e.code).toBe('invalid-utf8');
-    expect(e.message).toBe(
-      `${latin1} is not valid UTF-8: more than 8 invalid byte sequences, the first at byte offset 0. ` +
-        'Save it as UTF-8 (or UTF-16 with a byte-order mark) and import it again.',
+    const damaged = file('damaged.txt', Buffer.concat([Buffer.from('ünïcödé '), Buffer.alloc(9, 0xff)]));
+    expect((await failure([damaged], { chunkBytes: 4 })).code).toBe('invalid-utf8');
+  });
+  it('Latin-1 and Windows-1252 text (not UTF-8, no multi-byte sequence) is read as Windows-1252, with a note', async () => {
+    const text = 'Ça va? Très bien, naïve façade, déjà vu, où, élève, über.';
+    const latin1 = file('latin1.txt', Buffer.from(text, 'latin1'));
+    // 0x92–0x94 and 0x97 are Windows quotes and a dash; 0x80 the euro sign (Windows-1252, not Latin-1).
+    const bytes = (...parts: (string | number)[]): Buffer =>
+      Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from([part]))));
+    const quotes = file(
+      'quotes.txt',
+      bytes('It', 0x92, 's a ', 0x93, 'smart', 0x94, ' quote ', 0x97, ' for 5 ', 0x80, '.'),
     );
+    for (const chunkBytes of [4, 1 << 20]) {
+      const docs: string[] = [];
+      const summary = await importDocuments([latin1, quotes], (d) => void docs.push(d.text), { chunkBytes });
+      expect(docs).toEqual([text, 'It’s a “smart” quote — for 5 €.']);
+      expect(summary.files.map((f) => f.encoding)).toEqual(['windows-1252', 'windows-1252']);
+      expect(summary.warnings).toContain(
+        `${latin1} is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and import it again`,
+      );
+    }
   });
   it('malformed JSONL line, missing field, wrong type', async () => {
     const p = file('bad.jsonl', '{"text": "ok"}\n\n{"text": "broken\n');

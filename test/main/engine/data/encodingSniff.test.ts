@@ -1,0 +1,55 @@
+// The sniff that picks Windows-1252 for a file before the import decodes it, fed in chunks as
+// small as 1 byte (sequences and byte-order marks split across chunks), and the Windows-1252
+// decoding of the bytes where it departs from Latin-1.
+
+import { describe, expect, it } from 'vitest';
+import { decodeWindows1252 } from '../../../../src/main/engine/data/decode';
+import { isLegacyEncoded } from '../../../../src/main/engine/data/encodingSniff';
+
+async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function sniff(bytes: Buffer): Promise<boolean> {
+  const verdicts = await Promise.all([1, 2, 3, 5, 1 << 20].map((size) => isLegacyEncoded(chunked(bytes, size))));
+  expect(new Set(verdicts).size).toBe(1); // the same whatever the chunk size
+  return verdicts[0];
+}
+
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+describe('isLegacyEncoded', () => {
+  it('is true for Western European text in Latin-1 or Windows-1252, a high byte at the very end too', async () => {
+    await expect(sniff(latin1('Ça va? Très bien, naïve façade, déjà vu.'))).resolves.toBe(true);
+    await expect(sniff(Buffer.concat([Buffer.from('It'), Buffer.from([0x92]), Buffer.from('s fine')]))).resolves.toBe(
+      true,
+    );
+    await expect(sniff(latin1('a long line of plain text, then a café'))).resolves.toBe(true);
+  });
+
+  it('is false for UTF-8 (damaged bytes and all), ASCII, a byte-order mark, nothing, and high-byte-dense bytes', async () => {
+    await expect(sniff(Buffer.from('naïve café, 東京 😀'))).resolves.toBe(false);
+    await expect(
+      sniff(Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' et crème')])),
+    ).resolves.toBe(false);
+    await expect(sniff(Buffer.from('plain ASCII text'))).resolves.toBe(false);
+    await expect(sniff(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), latin1('café')]))).resolves.toBe(false);
+    await expect(sniff(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hé', 'utf16le')]))).resolves.toBe(false);
+    await expect(sniff(Buffer.alloc(0))).resolves.toBe(false);
+    // Russian in Windows-1251: nearly every letter above 0x7F, so not Western European text.
+    await expect(sniff(Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x2c, 0x20, 0xec, 0xe8, 0xf0]))).resolves.toBe(
+      false,
+    );
+  });
+});
+
+describe('decodeWindows1252', () => {
+  it('reads 0x80–0x9F as Windows-1252 does and the rest as Latin-1', () => {
+    // Python 3.11's cp1252 codec on bytes 0x80–0x9F, its five unassigned bytes (0x81 0x8D 0x8F
+    // 0x90 0x9D) written here as the C1 controls the WHATWG index gives them.
+    const expected = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+    const high = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i));
+    expect(decodeWindows1252(high)).toBe(expected);
+    expect(decodeWindows1252(latin1('Aé ÿ\u00a0'))).toBe('Aé ÿ\u00a0');
+  });
+});
