@@ -62,6 +62,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/**
+ * Thrown by a command that Ctrl-C stopped after it kept something (a training run's
+ * checkpoint): the runner says its message instead of its own "nothing half-done was kept".
+ */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+}
+
 /** Identity helper so command files get checking and completion on the literal. */
 export function defineCommand(command: Command): Command {
   return command;

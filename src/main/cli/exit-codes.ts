@@ -16,7 +16,7 @@ export const exitCodes = {
   store: 3,
   /** The engine host crashed, hung or could not start. */
   engine: 4,
-  /** Interrupted with Ctrl-C (or SIGTERM); nothing half-done is kept. */
+  /** Interrupted with Ctrl-C (or SIGTERM); nothing half-done is kept, a training run stops at a checkpoint. */
   interrupted: 130,
 } as const;
 
@@ -29,7 +29,7 @@ export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
   2: 'usage error: unknown command, bad flag or flag value, missing argument; nothing was done',
   3: 'the data directory or its database cannot be used',
   4: 'the engine host crashed, hung or could not start',
-  130: 'interrupted (Ctrl-C); nothing half-imported is left in the store',
+  130: 'interrupted (Ctrl-C); nothing half-imported is left in the store, a training run stops with a checkpoint',
 };
 
 /** A line after the message saying what to do next, where the message itself cannot know. */

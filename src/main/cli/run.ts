@@ -13,7 +13,7 @@ import { AppServices } from '../services/app';
 import { withDiskFullHint } from '../services/errors';
 import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
-import { UsageError, type Command, type CommandContext } from './command';
+import { InterruptedError, UsageError, type Command, type CommandContext } from './command';
 import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
@@ -192,9 +192,11 @@ interface ErrorOutput {
 function reportError(error: unknown, command: Command, { isJson, io, output }: ErrorOutput): number {
   const { exitCode, code } = classifyFailure(error, io.signal.aborted);
   const message =
-    exitCode === exitCodes.interrupted
-      ? 'interrupted; nothing half-done was kept (run the command again to redo it)'
-      : withDiskFullHint(error instanceof Error ? error.message : String(error));
+    exitCode !== exitCodes.interrupted
+      ? withDiskFullHint(error instanceof Error ? error.message : String(error))
+      : error instanceof InterruptedError
+        ? error.message
+        : 'interrupted; nothing half-done was kept (run the command again to redo it)';
   // NOTE: a command that already printed its JSON result (serve) reports a later failure as
   // text on stderr, so stdout still holds exactly one JSON document.
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
 import { RUN_PRESETS } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
-import { defineCommand, UsageError } from '../command';
+import { defineCommand, InterruptedError, UsageError } from '../command';
 import { choiceOption } from '../options';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
@@ -73,10 +73,9 @@ export async function followRun(context: CommandContext, started: RunSummary & {
     const ended = await app.runs.wait(started.id);
     const losses = (app.runs.metrics([ended.id], ['loss'])[ended.id].loss ?? []).map((p) => p.value);
     if (context.signal.aborted) {
-      // NOTE: the runner answers any interrupted command with its own generic line; say here what was kept.
-      const message = `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`;
-      context.status(message, { force: true });
-      throw new Error(message);
+      throw new InterruptedError(
+        `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`,
+      );
     }
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
     if (ended.status === 'failed') throw new Error(ended.error ?? `run ${ended.id} failed`);

@@ -110,9 +110,11 @@ describe('spanfill train killed with SIGKILL', () => {
     await waitFor(first, () => /step \d+\/10000000 {2}loss/.test(first.stderr()), 'progress on stderr');
     const { status } = await first.ctrlC();
     expect(status).toBe(130);
+    // Said once, as the command's last word, and not the runner's "nothing half-done was kept".
     expect(first.stderr()).toMatch(
-      /stopped at step (\d+) with a checkpoint; `spanfill runs resume r-\w+` continues it/,
+      /\nspanfill train: stopped at step (\d+) with a checkpoint; `spanfill runs resume r-\w+` continues it\n$/,
     );
+    expect(first.stderr().match(/stopped at step/g)).toHaveLength(1);
     const [stopped] = await listRuns();
     expect(stopped.status).toBe('stopped');
     const show = await spanfillIn(dataDir, ['runs', 'show', stopped.id, '--json']);
