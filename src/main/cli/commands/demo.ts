@@ -15,7 +15,7 @@ import {
 import { heldOutSentences } from '../../resources';
 import type { DemoScore } from '../../services/demoScore';
 import type { CommandContext } from '../command';
-import { defineCommand, UsageError } from '../command';
+import { defineCommand, InterruptedError, UsageError } from '../command';
 import { formatBytes } from '../../../shared/format';
 import { withPullProgress } from './models';
 import { startServing } from './serve';
@@ -40,6 +40,17 @@ export function formatPrompt(prompt: DemoPrompt, index: number): string[] {
 }
 
 /** Prints each stage as it happens (stdout, not with --json); the loss about every tenth of the run. */
+/** Ctrl-C while the demo trains leaves its run stopped at a checkpoint: that is said, not "nothing was kept". */
+function stoppedRun(context: CommandContext, runId: string | undefined, error: unknown): unknown {
+  if (!context.signal.aborted || runId === undefined) return error;
+  const run = context.app().runs.get(runId);
+  if (run.status !== 'stopped') return error;
+  return new InterruptedError(
+    `stopped the demo's run ${runId} at step ${run.step} with a checkpoint: \`spanfill runs resume ${runId}\` ` +
+      'trains it to the end; `spanfill demo` runs the demo again (the sample stays imported)',
+  );
+}
+
 function reporter(context: CommandContext): (event: DemoEvent) => void {
   let every = DEMO_STEPS_PER_CALL;
   return (event) => {
@@ -125,11 +136,19 @@ export const demoCommand = defineCommand({
     const port = context.integer('port', { min: 0, max: 65_535 });
     if (port !== undefined && !context.flag('serve')) throw new UsageError('--port needs --serve');
     const app = context.app();
+    let runId: string | undefined;
+    const report = reporter(context);
+    const track = (event: DemoEvent): void => {
+      if (event.kind === 'run') runId = event.run.id;
+      report(event);
+    };
     const result = await withPullProgress(context, () =>
       withTokenizingProgress(context, app, () =>
-        runDemo(app, { model: context.string('model'), steps, prompts }, reporter(context), context.signal),
+        runDemo(app, { model: context.string('model'), steps, prompts }, track, context.signal),
       ),
-    );
+    ).catch((error: unknown) => {
+      throw stoppedRun(context, runId, error);
+    });
     if (!context.flag('serve')) {
       context.printResult({ ...result, dataDir: app.dataDir });
       return undefined;

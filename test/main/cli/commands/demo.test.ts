@@ -1,12 +1,13 @@
 // `spanfill demo` end to end in-process with a short run: the sample is imported as a dataset,
 // the run is stored and completed, the trained model reproduces more held-out spans exactly than
 // the untrained one, and the text output names the scores. A second demo reuses the dataset.
-// Refused flags are usage errors. Seeded (model, data, dropout), so the same run every time.
+// Ctrl-C says where the run stopped. Refused flags are usage errors. Seeded (model, data, dropout), so the same run every time.
 
 import { describe, expect, it } from 'vitest';
 import { demoCommand } from '../../../../src/main/cli/commands/demo';
 import type { DemoResult } from '../../../../src/main/services/demo';
 import { jsonResult } from '../../../support/cli';
+import { startCli } from '../../../support/cli-process';
 import { tempDirs } from '../../../support/tmp';
 import { spanfillIn } from './train-support';
 
@@ -91,6 +92,29 @@ describe('spanfill demo', () => {
     expect(second.stdout).toContain('\n2. ');
     expect(second.stdout).not.toContain('\n3. ');
   }, 240_000);
+
+  it('Ctrl-C while it trains says that its run stopped at a checkpoint and how to go on (exit 130)', async () => {
+    const dir = tempDir();
+    const cli = startCli(['demo', '--steps', '1000000', '--data-dir', dir]);
+    try {
+      for (const end = Date.now() + 120_000; !/step +\d+\/1000000 +loss/.test(cli.stdout());) {
+        if (Date.now() > end || cli.child.exitCode !== null) throw new Error(`no training progress:\n${cli.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const { status } = await cli.ctrlC();
+      expect(status).toBe(130);
+      const [run] = jsonResult<{ runs: { id: string; status: string; step: number }[] }>(
+        (await spanfillIn(dir, ['runs', '--json'])).stdout,
+      ).runs;
+      expect(run.status).toBe('stopped');
+      expect(cli.stderr()).toBe(
+        `spanfill demo: stopped the demo's run ${run.id} at step ${run.step} with a checkpoint: ` +
+          `\`spanfill runs resume ${run.id}\` trains it to the end; \`spanfill demo\` runs the demo again (the sample stays imported)\n`,
+      );
+    } finally {
+      cli.kill();
+    }
+  }, 180_000);
 
   it('refuses a step count that is not a multiple of 10, no prompts, and --port without --serve', async () => {
     const dir = tempDir();
