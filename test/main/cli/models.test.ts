@@ -1,14 +1,14 @@
 // `spanfill models` in-process against the local stand-in Hub (HF_ENDPOINT in the command's
 // environment): pull with --json, list, cache usage, then `fill --model REPO_ID` with the Hub
 // stopped giving the same fill as the fixture folder; import, rm, token, the from-scratch
-// starting points in the cache listing, and the errors.
+// starting points in the cache listing, Ctrl-C mid-download, and the errors.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
 import type { ModelPulled, ModelSummary } from '../../../src/shared/contract/models';
-import { runSpanfill as cli } from '../../support/cli';
+import { capture, runCaptured, runSpanfill as cli } from '../../support/cli';
 import { startTestHub, type TestHub } from '../../support/hub-server';
 import { tempDirs } from '../../support/tmp';
 
@@ -80,6 +80,32 @@ describe('spanfill models', () => {
     const bad = await cli(['models', 'cache', 'rm-scratch', 'extra', ...data]);
     expect(bad.code).toBe(exitCodes.usage);
     expect(bad.stderr).toContain('models cache takes nothing, rm REPO_ID, or rm-scratch');
+  });
+
+  it('Ctrl-C mid-download says that what arrived is kept and that pulling again resumes (exit 130)', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    hub.fault = { stallFileAfter: { file: 'model.safetensors', bytes: 64 * 1024 } };
+    const dataDir = tempDir();
+    const captured = capture();
+    const ctrlC = new AbortController();
+    const pull = runCaptured(['models', 'pull', REPO, '--data-dir', dataDir], captured, {
+      env: { HF_ENDPOINT: hub.url },
+      signal: ctrlC.signal,
+    });
+    // The partial file grows only after a progress report for its bytes (download.ts append).
+    const partialBytes = (): number =>
+      (fs.readdirSync(dataDir, { recursive: true }) as string[])
+        .filter((name) => name.endsWith('.partial'))
+        .reduce((sum, name) => sum + fs.statSync(path.join(dataDir, name)).size, 0);
+    for (const end = Date.now() + 30_000; partialBytes() < 64 * 1024;) {
+      if (Date.now() > end) throw new Error(`no bytes arrived: ${captured.err()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    ctrlC.abort();
+    await expect(pull).resolves.toBe(exitCodes.interrupted);
+    expect(captured.err()).toBe(
+      `spanfill models: the download of ${REPO} stopped; what arrived is kept, and pulling it again resumes from there\n`,
+    );
   });
 
   it('reports a missing repository (exit 1) and an unreachable Hub', async () => {

@@ -13,7 +13,7 @@ import type {
   ModelSummary,
 } from '../../../shared/contract/models';
 import type { ModelService } from '../../services/models';
-import { defineCommand, UsageError, type CommandContext } from '../command';
+import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
 import type { ProgressBar } from '../output';
 import { formatBytes, plural } from '../../../shared/format';
 
@@ -113,15 +113,25 @@ async function pullWithProgress(context: CommandContext, service: ModelService, 
 /** Runs `work`, drawing a progress bar on stderr for each Hub pull it makes (`spanfill demo --model` too). */
 export async function withPullProgress<T>(context: CommandContext, work: () => Promise<T>): Promise<T> {
   const bars = new Map<string, ProgressBar>();
+  const unfinished = new Set<string>();
   const unsubscribe = context.app().events.subscribe((event, payload) => {
     if (event !== 'models.pullProgress') return;
     const p = payload as { repoId: string; bytesDone: number; bytesTotal: number };
     let bar = bars.get(p.repoId);
     if (bar === undefined) bars.set(p.repoId, (bar = context.progress(`Pulling ${p.repoId} (bytes)`, p.bytesTotal)));
     bar.update(p.bytesDone, p.bytesTotal);
+    if (p.bytesDone < p.bytesTotal) unfinished.add(p.repoId);
+    else unfinished.delete(p.repoId);
   });
   try {
     return await work();
+  } catch (error) {
+    // Ctrl-C mid-download keeps what arrived (the runner's own line would say nothing was kept).
+    const pulling = [...unfinished].join(', ');
+    if (!context.signal.aborted || pulling === '') throw error;
+    throw new InterruptedError(
+      `the download of ${pulling} stopped; what arrived is kept, and pulling it again resumes from there`,
+    );
   } finally {
     unsubscribe();
     for (const bar of bars.values()) bar.finish();
