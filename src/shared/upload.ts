@@ -23,6 +23,9 @@ export const uploadLimitEnv = 'SPANFILL_UPLOAD_LIMIT_BYTES';
 /** Upload ids are made by the client (random); anything else could name a path. */
 export const uploadIdPattern = /^[A-Za-z0-9_-]{8,64}$/;
 
+/** Where `spanfill serve` keeps uploads until they are imported: <dataDir>/uploads/<uploadId>/. */
+export const uploadsFolder = 'uploads';
+
 export interface UploadChunkResult {
   /** Bytes of this file on the server now (the next offset). */
   readonly received: number;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../shared/errors';
 import { maxCallFrameBytes } from '../../shared/limits';
-import { uploadPathPrefix } from '../../shared/upload';
+import { uploadPathPrefix, uploadsFolder } from '../../shared/upload';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
 import { createToken, hasValidToken, isAllowedHost, isAllowedOrigin, securityHeaders, tokenCookie } from './security';
@@ -45,7 +45,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const token = options.token ?? createToken();
   const { app, rendererDir } = options;
   const uploads = new Uploads(
-    path.join(app.dataDir, 'uploads'),
+    path.join(app.dataDir, uploadsFolder),
     options.uploadLimits ?? uploadLimitsFromEnv(process.env),
   );
   await removeStaleUploads(uploads.root, staleUploadMs);

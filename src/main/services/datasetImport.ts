@@ -15,7 +15,8 @@ import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
 import type { EventBus } from './events';
-import { errorMessage } from '../../shared/errors';
+import { ApiError, errorMessage } from '../../shared/errors';
+import { uploadIdPattern, uploadsFolder } from '../../shared/upload';
 
 export interface DatasetImportRequest {
   readonly paths: readonly string[];
@@ -68,10 +69,11 @@ export async function importDataset(
   signal: AbortSignal,
 ): Promise<void> {
   const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
+  const shown = uploadedNames(deps.dataDir);
   deps.repo.create({
     id,
     name: request.name ?? path.basename(request.paths[0]),
-    sourcePath: request.paths.join(', '),
+    sourcePath: shown(request.paths.join(', ')),
     importingPid: process.pid,
   });
   importsInThisProcess.add(id);
@@ -87,7 +89,7 @@ export async function importDataset(
     mkdirSync(datasetTokenDir(deps.dataDir, id), { recursive: true });
     writeSplitFile(datasetSplitPath(deps.dataDir, id), split);
     const format = [...new Set(summary.files.map((f) => f.format))].join('+');
-    const stats = importStats(summary, split, fraction);
+    const stats = importStats(summary, split, fraction, shown);
     const twin = deps.repo.readyWithHash(sourceHash);
     const twinNote = twin && sameDocumentsNote(twin);
     deps.repo.markReady(id, {
@@ -105,7 +107,8 @@ export async function importDataset(
   } catch (error) {
     deps.repo.delete(id);
     removeDatasetFiles(deps.dataDir, id);
-    const mapped = toApiError(error);
+    const raw = toApiError(error);
+    const mapped = raw instanceof ApiError ? new ApiError(raw.code, shown(raw.message)) : raw;
     deps.events.emit('datasets.statusChanged', {
       datasetId: id,
       status: 'failed',
@@ -163,7 +166,23 @@ async function storeDocuments(
   return { summary, sourceHash: datasetHash.digest('hex'), splitKeys };
 }
 
-function importStats(summary: ImportSummary, split: DatasetSplit, fraction: number): DatasetStats {
+/**
+ * Paths as a dataset keeps and says them: a file uploaded to `spanfill serve` by the name it was
+ * dropped with, not by its place under <dataDir>/uploads/<uploadId>/, which goes once imported.
+ */
+function uploadedNames(dataDir: string): (text: string) => string {
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const root = escape(path.join(dataDir, uploadsFolder) + path.sep);
+  const upload = new RegExp(`${root}${uploadIdPattern.source.replace(/^\^|\$$/g, '')}${escape(path.sep)}`, 'g');
+  return (text) => text.replace(upload, '');
+}
+
+function importStats(
+  summary: ImportSummary,
+  split: DatasetSplit,
+  fraction: number,
+  shown: (text: string) => string,
+): DatasetStats {
   return {
     documents: summary.documents,
     characters: summary.characters,
@@ -172,13 +191,13 @@ function importStats(summary: ImportSummary, split: DatasetSplit, fraction: numb
     emptyDropped: summary.emptyDropped,
     oversizedSplits: summary.oversizedSplits,
     files: summary.files.map((f) => ({
-      path: f.path,
+      path: shown(f.path),
       format: f.format,
       encoding: f.encoding,
       bytes: f.bytes,
       documents: f.documents,
     })),
-    warnings: summary.warnings,
+    warnings: summary.warnings.map(shown),
     split: {
       validationFraction: fraction,
       trainDocuments: split.trainCount,

@@ -1,5 +1,6 @@
 // Datasets and masking services over a real store in a temp data dir: import, list, show,
 // remove, tokenization caches, failed and cancelled imports leaving the store as it was,
+// uploaded files named as dropped,
 // and masking previews for typed text and for a dataset example.
 
 import fs from 'node:fs';
@@ -209,6 +210,35 @@ describe('datasets service', () => {
     });
     expect(counts(store)).toEqual(before);
     expect(seen.at(-1)).toMatchObject({ event: 'datasets.statusChanged', payload: { status: 'failed' } });
+  });
+
+  it('names files uploaded to `spanfill serve` as they were dropped, in the dataset and in a failure', async () => {
+    const { service, dataDir, seen } = setup();
+    const upload = path.join(dataDir, 'uploads', 'up-1234abcd');
+    fs.mkdirSync(path.join(upload, 'notes'), { recursive: true });
+    const latin1 = path.join(upload, 'notes', 'café.txt');
+    fs.writeFileSync(latin1, Buffer.from('Un café crème, déjà.\n', 'latin1'));
+    const ds = await service.import({ paths: [latin1], name: 'notes' });
+    expect(ds.sourcePath).toBe('notes/café.txt');
+    expect(ds.stats?.files.map((f) => f.path)).toEqual(['notes/café.txt']);
+    expect(ds.stats?.warnings).toContain(
+      'notes/café.txt is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and import it again',
+    );
+    const binary = path.join(upload, 'photo.txt');
+    fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    const error = await service.import({ paths: [binary] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^photo\.txt looks like a binary file/),
+    });
+    expect(seen.at(-1)).toMatchObject({
+      payload: { status: 'failed', error: expect.stringMatching(/^photo\.txt looks like a binary file/) },
+    });
+    // A path elsewhere keeps its place in full.
+    const elsewhere = path.join(dataDir, 'in', 'up-1234abcd', 'plain.txt');
+    fs.mkdirSync(path.dirname(elsewhere), { recursive: true });
+    fs.writeFileSync(elsewhere, 'plain text');
+    expect((await service.import({ paths: [elsewhere] })).sourcePath).toBe(elsewhere);
   });
 
   it('refuses a relative path, whose folder the app cannot know, before it creates anything', async () => {

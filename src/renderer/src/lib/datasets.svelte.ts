@@ -131,12 +131,10 @@ class DatasetsStore {
         this.uploading = { what: name, ...p };
       });
       this.uploading = undefined;
-      // Messages name files by the dropped names, not by where the server keeps the upload.
-      const top = files[0].name.split('/')[0];
-      const uploadDir = paths[0].slice(0, paths[0].length - top.length);
       // NOTE: the uploaded copy is deleted once imported: the store holds every document, and
-      // a second copy of up to 2 GiB in the data directory would only cost disk.
-      await this.importPaths(paths, name, (text) => text.split(uploadDir).join(''));
+      // a second copy of up to 2 GiB in the data directory would only cost disk. The dataset
+      // and its messages name the files as they were dropped (services/datasetImport.ts).
+      await this.importPaths(paths, name);
     } catch (caught) {
       this.error = controller.signal.aborted
         ? `Upload of ${name} cancelled; nothing was imported.`
@@ -161,11 +159,7 @@ class DatasetsStore {
     return this.importing !== undefined || this.uploading !== undefined;
   }
 
-  private async importPaths(
-    paths: string[],
-    name: string | undefined,
-    rewrite: (text: string) => string = (text) => text,
-  ): Promise<boolean> {
+  private async importPaths(paths: string[], name: string | undefined): Promise<boolean> {
     const form = this.form;
     this.error = undefined;
     this.notice = undefined;
@@ -189,7 +183,7 @@ class DatasetsStore {
       await this.show(ds.id);
       return true;
     } catch (caught) {
-      this.error = rewrite(errorMessage(caught));
+      this.error = errorMessage(caught);
       return false;
     } finally {
       this.importing = undefined;
