@@ -33,10 +33,12 @@ export function tokenizerJsonRecipe(repoId: string): string {
   ].join('\n');
 }
 
+/** Python that writes a folder Spanfill imports: safetensors weights and the tokenizer's files (tokenizer.json, or ByT5's config). */
 function weightsRecipe(repoId: string): string {
   return [
-    'from transformers import T5ForConditionalGeneration',
+    'from transformers import AutoTokenizer, T5ForConditionalGeneration',
     `T5ForConditionalGeneration.from_pretrained(${JSON.stringify(repoId)}).save_pretrained("my-model")  # writes model.safetensors`,
+    `AutoTokenizer.from_pretrained(${JSON.stringify(repoId)}).save_pretrained("my-model")  # and its tokenizer; then \`spanfill models import my-model\``,
   ].join('\n');
 }
 

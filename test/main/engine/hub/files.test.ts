@@ -39,7 +39,7 @@ describe('selectRepoFiles', () => {
 
   it('names PyTorch-only weights as unreadable and says how to write safetensors', () => {
     expect(() => selectRepoFiles('o/n', ['config.json', 'tokenizer.json', 'pytorch_model.bin'])).toThrow(
-      /model\.safetensors or model\.safetensors\.index\.json \(it has pytorch_model\.bin, which Spanfill does not read\); make one with:[\s\S]*save_pretrained\("my-model"\)/,
+      /model\.safetensors or model\.safetensors\.index\.json \(it has pytorch_model\.bin, which Spanfill does not read\); make one with:\n.*\n.*from_pretrained\("o\/n"\)\.save_pretrained\("my-model"\).*\nAutoTokenizer\.from_pretrained\("o\/n"\)\.save_pretrained\("my-model"\) .*`spanfill models import my-model`/,
     );
   });
   it('names a repository of ONNX graphs only (transformers.js layout) and where the weights are', () => {
