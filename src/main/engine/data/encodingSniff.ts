@@ -27,15 +27,21 @@ function scanInvalid(body: Buffer): { hasMultibyte: boolean; high: number } {
   return { hasMultibyte: false, high };
 }
 
+const startsWithBom = (head: Buffer): boolean => BOMS.some((bom) => head.subarray(0, bom.length).equals(bom));
+
 /** True when the file's `chunks` are Windows-1252 by the rule above. */
 export async function isLegacyEncoded(chunks: AsyncIterable<Buffer>): Promise<boolean> {
   let carry = Buffer.alloc(0);
-  let isFirst = true;
+  let isHead = true; // until 3 bytes are in, a byte-order mark may still be arriving
   let [total, high] = [0, 0];
   for await (const chunk of chunks) {
     const data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
-    if (isFirst && BOMS.some((bom) => data.subarray(0, bom.length).equals(bom))) return false;
-    isFirst = false;
+    if (isHead && data.length < 3) {
+      carry = Buffer.from(data);
+      continue;
+    }
+    if (isHead && startsWithBom(data)) return false;
+    isHead = false;
     const body = data.subarray(0, incompleteTailStart(data));
     carry = Buffer.from(data.subarray(body.length));
     total += body.length;
@@ -47,6 +53,8 @@ export async function isLegacyEncoded(chunks: AsyncIterable<Buffer>): Promise<bo
     if (scan.hasMultibyte) return false;
     high += scan.high;
   }
-  [total, high] = [total + carry.length, high + carry.length];
+  if (isHead && (startsWithBom(carry) || isUtf8(carry))) return false; // a file of under 3 bytes
+  // What is left over is an unfinished sequence, or a whole file of under 3 bytes that is not UTF-8.
+  [total, high] = [total + carry.length, high + carry.filter((b) => b >= 0x80).length];
   return high > 0 && high <= MAX_HIGH_SHARE * total;
 }

@@ -35,6 +35,10 @@ describe('isLegacyEncoded', () => {
     await expect(sniff(Buffer.from('plain ASCII text'))).resolves.toBe(false);
     await expect(sniff(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), latin1('café')]))).resolves.toBe(false);
     await expect(sniff(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hé', 'utf16le')]))).resolves.toBe(false);
+    // The mark's two high bytes are few against this much text: only seeing the mark tells.
+    const utf16 = Buffer.from('a plain sentence, long enough to outweigh its byte-order mark', 'utf16le');
+    await expect(sniff(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]))).resolves.toBe(false);
+    await expect(sniff(Buffer.from([0xef, 0xbb]))).resolves.toBe(false);
     await expect(sniff(Buffer.alloc(0))).resolves.toBe(false);
     // Russian in Windows-1251: nearly every letter above 0x7F, so not Western European text.
     await expect(sniff(Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x2c, 0x20, 0xec, 0xe8, 0xf0]))).resolves.toBe(
