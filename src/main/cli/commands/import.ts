@@ -25,7 +25,8 @@ export const importCommand = defineCommand({
   description:
     'Reads .txt/.md (split at blank lines by default; a Markdown heading stays with the paragraph under it),\n' +
     '.jsonl (one document per line, --field, default "text") and .csv/.tsv (one document per row,\n' +
-    '--column, default "text"); folders are walked recursively.\n' +
+    '--column, default "text"; a .csv whose header has more semicolons than commas is read with\n' +
+    'semicolons, as Excel writes it in many locales); folders are walked recursively.\n' +
     'UTF-8 with or without BOM, UTF-16 with BOM, and Western European text in Latin-1 or Windows-1252\n' +
     '(a file that is not UTF-8 and has few bytes above 0x7F; a note says so). Exact duplicate documents\n' +
     'are dropped and counted.\n' +

@@ -1,5 +1,6 @@
 // A streaming CSV/TSV record parser (RFC 4180: quoted fields may hold delimiters, doubled
-// quotes and newlines; CRLF, LF or CR line ends). TSV follows the IANA text/tab-separated-
+// quotes and newlines; CRLF, LF or CR line ends), with commas or, as Excel writes CSV where
+// the decimal mark is a comma, semicolons (csvDelimiter). TSV follows the IANA text/tab-separated-
 // values form: no quoting, a quote is an ordinary character. Lenient where files in the
 // wild are (a stray quote inside an unquoted field is kept); strict where data would be
 // lost (a quoted field never closed is an error naming the line it opened on). A quoted
@@ -14,6 +15,22 @@ export interface CsvRecord {
 }
 
 type State = 'field-start' | 'unquoted' | 'quoted' | 'quote-in-quoted';
+
+export type CsvDelimiter = ',' | ';' | '\t';
+
+/**
+ * A .csv file's delimiter, from its header line: ';' when it has more semicolons than commas
+ * outside quotes (Excel's "CSV" in French, German and other locales), else ','.
+ */
+export function csvDelimiter(headerLine: string): ',' | ';' {
+  let [commas, semicolons, isQuoted] = [0, 0, false];
+  for (const c of headerLine) {
+    if (c === '"') isQuoted = !isQuoted;
+    else if (!isQuoted && c === ',') commas++;
+    else if (!isQuoted && c === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
 
 /** A field longer than this is reported (not refused): few real text cells are this long. */
 export const LONG_FIELD_CHARS = 100_000;
@@ -47,14 +64,14 @@ export class CsvParser {
 
   constructor(
     private readonly file: string,
-    private readonly delimiter: ',' | '\t',
+    private readonly delimiter: CsvDelimiter,
     private readonly emit: (record: CsvRecord) => void,
     /** A field longer than this fails rather than filling memory. */
     private readonly maxRecordChars: number = Number.POSITIVE_INFINITY,
   ) {}
 
   private get isQuoting(): boolean {
-    return this.delimiter === ',';
+    return this.delimiter !== '\t';
   }
 
   push(text: string): void {

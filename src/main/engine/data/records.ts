@@ -2,7 +2,7 @@
 // documents.ts), JSON Lines (a chosen field, dotted paths allowed) and CSV/TSV (a chosen
 // column from the header row). Each is a push/end consumer so the file streams through.
 // Errors name the file and the 1-based line.
-import { CsvParser, type CsvRecord } from './csv';
+import { CsvParser, csvDelimiter, type CsvDelimiter, type CsvRecord } from './csv';
 import { DocumentSplitter, joinHeadings, newCutCounts, type CutCounts, type SplitMode } from './documents';
 import { DataError } from './errors';
 import type { SourceFormat } from './sources';
@@ -112,34 +112,55 @@ class JsonlReader implements TextConsumer {
   }
 }
 
+/** How much of a .csv is held, at most, while its header line arrives to pick the delimiter. */
+const HEADER_LOOKAHEAD_CHARS = 1 << 20;
+
 class CsvReader implements TextConsumer {
-  private readonly parser: CsvParser;
+  /** Null for a .csv until its header line is in (the delimiter comes from it). */
+  private parser: CsvParser | null = null;
+  private head = '';
   private columnIndex = -1;
   private header: string[] | null = null;
   readonly cuts = newCutCounts();
 
   constructor(
     private readonly file: string,
-    delimiter: ',' | '\t',
+    delimiter: '\t' | 'from-header',
     private readonly column: string,
     private readonly split: SplitMode,
     private readonly maxChars: number,
-    maxRecordChars: number,
+    private readonly maxRecordChars: number,
     private readonly emit: RawDocumentSink,
   ) {
-    this.parser = new CsvParser(file, delimiter, (r) => this.onRecord(r), maxRecordChars);
+    if (delimiter === '\t') this.parser = this.startParser('\t');
+  }
+
+  private startParser(delimiter: CsvDelimiter): CsvParser {
+    return new CsvParser(this.file, delimiter, (r) => this.onRecord(r), this.maxRecordChars);
   }
 
   push(text: string): void {
-    this.parser.push(text);
+    if (this.parser !== null) return this.parser.push(text);
+    this.head += text;
+    const lineEnd = this.head.search(/[\r\n]/);
+    if (lineEnd < 0 && this.head.length < HEADER_LOOKAHEAD_CHARS) return;
+    this.startHeadParser(lineEnd < 0 ? this.head : this.head.slice(0, lineEnd));
+  }
+
+  private startHeadParser(headerLine: string): void {
+    const parser = (this.parser = this.startParser(csvDelimiter(headerLine)));
+    const head = this.head;
+    this.head = '';
+    parser.push(head);
   }
 
   get warnings(): readonly string[] {
-    return this.parser.warnings;
+    return this.parser?.warnings ?? [];
   }
 
   end(): void {
-    this.parser.end();
+    if (this.parser === null) this.startHeadParser(this.head);
+    this.parser?.end();
     if (this.header === null) throw new DataError('no-text', `${this.file} has no header row`, this.file);
   }
 
@@ -215,7 +236,15 @@ export function createReader(
     case 'jsonl':
       return new JsonlReader(file, options.field, options.split ?? 'whole', max, options.maxRecordChars, emit);
     case 'csv':
-      return new CsvReader(file, ',', options.column, options.split ?? 'whole', max, options.maxRecordChars, emit);
+      return new CsvReader(
+        file,
+        'from-header',
+        options.column,
+        options.split ?? 'whole',
+        max,
+        options.maxRecordChars,
+        emit,
+      );
     case 'tsv':
       return new CsvReader(file, '\t', options.column, options.split ?? 'whole', max, options.maxRecordChars, emit);
   }

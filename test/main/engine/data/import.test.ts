@@ -231,6 +231,22 @@ describe('records', () => {
     const p = file('q.csv', 'id,text\r\n1,"Hello, ""world""\nsecond line"\r\n2,plain\r\n3,"a ""b"" c"');
     expect(await texts([p])).toEqual(['Hello, "world"\nsecond line', 'plain', 'a "b" c']);
   });
+  it('CSV with semicolons, as Excel writes it where the decimal mark is a comma, in any chunking', async () => {
+    // Excel's French "CSV (séparateur: point-virgule)", Windows-1252: read with ';' and its accents.
+    const excel = file(
+      'excel.csv',
+      Buffer.from('"id";"text"\r\n1;"Première ligne; avec un point-virgule"\r\n2;Deuxième\r\n', 'latin1'),
+    );
+    // Commas win a tie and a semicolon inside quotes is not a delimiter.
+    const commas = file('commas.csv', '"a;b",text\n1;2,"x; y"\n');
+    for (const chunkBytes of [1, 3, 1 << 20]) {
+      expect(await texts([excel], { chunkBytes })).toEqual(['Première ligne; avec un point-virgule', 'Deuxième']);
+      expect(await texts([commas], { chunkBytes })).toEqual(['x; y']);
+    }
+    // A header with no line end still picks the delimiter: the "text" column is found (and holds nothing).
+    const headerOnly = file('header.csv', 'id;text');
+    expect((await failure([headerOnly])).message).toBe(`${headerOnly} contains no text (only whitespace)`);
+  });
   it('TSV with a chosen column; quotes are ordinary characters', async () => {
     const p = file('t.tsv', 'body\tlabel\n"quoted" text\tx\nsecond\ty\n');
     expect(await texts([p], { column: 'body' })).toEqual(['"quoted" text', 'second']);
