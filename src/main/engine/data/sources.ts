@@ -33,16 +33,18 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
 /** Extensions picked up when walking a folder. */
 export const FOLDER_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSION);
 
+/** Text files whose contents are not the text itself: why each is refused and what to import instead. */
+const REFUSED_EXTENSIONS: Readonly<Record<string, string>> = {
+  '.json':
+    "is a JSON file; import JSON Lines instead (one object per line, .jsonl) with the text in a field (`jq -c '.[]' FILE.json > FILE.jsonl` converts an array of objects)",
+  '.rtf': 'is Rich Text Format, whose markup would be trained on as text; save it as plain text (.txt) and import that',
+};
+
 /** Format for a named file; unknown extensions read as plain text (binary files still fail). */
 export function formatForPath(path: string): SourceFormat {
   const ext = extname(path).toLowerCase();
-  if (ext === '.json') {
-    throw new DataError(
-      'unsupported-file',
-      `${path} is a JSON file; import JSON Lines instead (one object per line, .jsonl) with the text in a field`,
-      path,
-    );
-  }
+  const refused = REFUSED_EXTENSIONS[ext];
+  if (refused !== undefined) throw new DataError('unsupported-file', `${path} ${refused}`, path);
   return FORMAT_BY_EXTENSION[ext] ?? 'text';
 }
 

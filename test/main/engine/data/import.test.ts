@@ -213,10 +213,15 @@ describe('bad input names the file and the place', () => {
     ]);
   });
 
-  it('a JSON (not JSONL) file and a missing path', async () => {
+  it('a JSON (not JSONL) file, a Rich Text file and a missing path', async () => {
     const j = file('data.json', '[{"text": "a"}]');
     expect((await failure([j])).message).toBe(
-      `${j} is a JSON file; import JSON Lines instead (one object per line, .jsonl) with the text in a field`,
+      `${j} is a JSON file; import JSON Lines instead (one object per line, .jsonl) with the text in a field ` +
+        "(`jq -c '.[]' FILE.json > FILE.jsonl` converts an array of objects)",
+    );
+    const rtf = file('letter.RTF', '{\\rtf1\\ansi Dear friend,\\par}');
+    expect((await failure([rtf])).message).toBe(
+      `${rtf} is Rich Text Format, whose markup would be trained on as text; save it as plain text (.txt) and import that`,
     );
     expect((await failure([join(dir, 'nope.txt')])).message).toBe(`${join(dir, 'nope.txt')} does not exist`);
   });
