@@ -7,6 +7,7 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DataError } from './errors';
 import { errorMessage } from '../../../shared/errors';
+import { plural } from '../../../shared/format';
 
 export type SourceFormat = 'text' | 'jsonl' | 'csv' | 'tsv';
 
@@ -113,6 +114,19 @@ function skipWarning(path: string, message: string): string {
   return `Skipped ${path}: it ${reason}`;
 }
 
+/** One note for the files of a folder passed over for their extension: how many of each kind. */
+function passedOverNote(folder: string, counts: ReadonlyMap<string, number>, wanted: ReadonlySet<string>): string {
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const kinds = [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([ext, n]) => `${n} ${ext === '' ? 'without an extension' : ext}`)
+    .join(', ');
+  return (
+    `Skipped ${plural(total, 'file')} in ${folder} that ${total === 1 ? 'is' : 'are'} not ${[...wanted].join(' ')} (${kinds}); ` +
+    'save their text as .txt to import it, or give a plain-text file by name'
+  );
+}
+
 export interface ResolveOptions {
   /** Extensions picked up inside folders. Default FOLDER_EXTENSIONS. */
   readonly extensions?: readonly string[];
@@ -124,6 +138,8 @@ export interface ResolveOptions {
 
 interface Walk {
   readonly extensions: ReadonlySet<string>;
+  /** Files passed over for their extension, counted by it ('' for none), for one note per folder. */
+  readonly passedOver: Map<string, number>;
   readonly out: SourceFile[];
   readonly onSkip: (warning: string) => void;
   readonly signal: AbortSignal | undefined;
@@ -140,7 +156,9 @@ async function walk(dir: string, w: Walk): Promise<void> {
     const path = join(dir, entry.name);
     // NOTE: linked folders are not followed, so a link cycle cannot make the walk endless.
     if (entry.isDirectory()) await walk(path, w);
-    if (entry.isDirectory() || !w.extensions.has(extname(entry.name).toLowerCase())) continue;
+    const ext = extname(entry.name).toLowerCase();
+    if (!entry.isDirectory() && !w.extensions.has(ext)) w.passedOver.set(ext, (w.passedOver.get(ext) ?? 0) + 1);
+    if (entry.isDirectory() || !w.extensions.has(ext)) continue;
     let info: Stats;
     try {
       info = await statSource(path); // follows a link to a file
@@ -166,13 +184,16 @@ export async function resolveSources(paths: readonly string[], options: ResolveO
   const extensions = options.extensions ?? FOLDER_EXTENSIONS;
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];
-  const w: Walk = { extensions: wanted, out, onSkip: options.onSkip ?? (() => undefined), signal: options.signal };
+  const onSkip = options.onSkip ?? (() => undefined);
+  const w: Walk = { extensions: wanted, passedOver: new Map(), out, onSkip, signal: options.signal };
   for (const path of paths) {
     options.signal?.throwIfAborted();
     const info = await statSource(path);
     if (info.isDirectory()) {
       const before = out.length;
       await walk(path, w);
+      if (w.passedOver.size > 0) onSkip(passedOverNote(path, w.passedOver, wanted));
+      w.passedOver.clear();
       if (out.length === before) {
         throw new DataError('not-found', `${basename(path)}/ has no files ending in ${[...wanted].join(', ')}`, path);
       }

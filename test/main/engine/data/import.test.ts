@@ -259,17 +259,24 @@ describe('records', () => {
 });
 
 describe('many files, folders, duplicates, progress, cancel', () => {
-  it('walks folders recursively by extension, skipping hidden and empty files', async () => {
+  it('walks folders recursively by extension, skipping hidden and empty files, and counts what it passed over', async () => {
     file('notes/a.md', 'alpha');
     file('notes/sub/b.txt', 'beta');
     file('notes/sub/c.jsonl', '{"text": "gamma"}\n');
     file('notes/sub/skip.png', 'not picked');
+    file('notes/sub/report.PDF', 'not picked');
+    file('notes/minutes.pdf', 'not picked');
+    file('notes/LICENSE', 'not picked');
     file('notes/.hidden/d.txt', 'hidden');
     file('notes/empty.txt', '');
     const docs: ImportedDocument[] = [];
     const summary = await importDocuments([join(dir, 'notes')], (d) => void docs.push(d));
     expect(docs.map((d) => d.text)).toEqual(['alpha', 'beta', 'gamma']);
     expect(summary.warnings).toContain(`Skipped ${join(dir, 'notes/empty.txt')}: it is empty`);
+    expect(summary.warnings).toContain(
+      `Skipped 4 files in ${join(dir, 'notes')} that are not .txt .text .md .markdown .jsonl .ndjson .csv .tsv .tab ` +
+        '(1 without an extension, 2 .pdf, 1 .png); save their text as .txt to import it, or give a plain-text file by name',
+    );
   });
   it('drops exact duplicates across files and counts them', async () => {
     const a = file('dup1.txt', 'same\n\nother\n\nsame');

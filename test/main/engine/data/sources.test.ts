@@ -131,6 +131,9 @@ describe('only regular files and folders are read', () => {
     expect(summary.warnings).toEqual([
       `Skipped ${fifo}: it is a named pipe (FIFO), not a regular file`,
       `Skipped ${sock}: it is a socket, not a regular file`,
+      // Passed over for its name alone, as any file without a text extension is.
+      `Skipped 1 file in ${dir} that is not .txt .text .md .markdown .jsonl .ndjson .csv .tsv .tab (1 without an extension); ` +
+        'save their text as .txt to import it, or give a plain-text file by name',
     ]);
   });
 });
