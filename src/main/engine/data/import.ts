@@ -167,10 +167,18 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
   };
 }
 
-/** What the summary says about one imported file (no text; bytes replaced). */
+/** A web page given by name: read as text like any file, markup included. */
+const WEB_PAGE = /\.(html?|xhtml)$/i;
+
+/** What the summary says about one imported file (no text; a legacy encoding; bytes replaced; markup). */
 function fileWarnings(filePath: string, file: ImportedFileSummary): string[] {
   const warnings: string[] = [];
   if (file.documents === 0) warnings.push(`${filePath} has no text (only whitespace or duplicates)`);
+  if (WEB_PAGE.test(filePath)) {
+    warnings.push(
+      `${filePath} was imported as it is, tags and all; if you meant the page's text, save it from the browser as text (.txt) and import that`,
+    );
+  }
   if (file.encoding === 'windows-1252') {
     warnings.push(
       `${filePath} is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and import it again`,

@@ -213,6 +213,15 @@ describe('bad input names the file and the place', () => {
     ]);
   });
 
+  it('a web page given by name is read as it is, with a note that its markup came too', async () => {
+    const page = file('saved.HTML', '<p>A paragraph of the page.</p>\n\n<p>Another one.</p>');
+    const docs: string[] = [];
+    const summary = await importDocuments([page], (d) => void docs.push(d.text));
+    expect(docs).toEqual(['<p>A paragraph of the page.</p>', '<p>Another one.</p>']);
+    expect(summary.warnings).toContain(
+      `${page} was imported as it is, tags and all; if you meant the page's text, save it from the browser as text (.txt) and import that`,
+    );
+  });
   it('a JSON (not JSONL) file, a Rich Text file and a missing path', async () => {
     const j = file('data.json', '[{"text": "a"}]');
     expect((await failure([j])).message).toBe(
