@@ -135,6 +135,34 @@ describe('adding files in browser mode', () => {
     await shot('04-picked');
   });
 
+  it('a folder sends only what the import reads from folders and says what it left behind', async () => {
+    const folder = path.join(dir, 'scans');
+    fs.mkdirSync(path.join(folder, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'transcript.txt'), 'The one page that was typed up.\n');
+    fs.writeFileSync(path.join(folder, 'page-1.pdf'), Buffer.from('%PDF-1.4 not really\0'));
+    fs.writeFileSync(path.join(folder, 'page-2.pdf'), Buffer.from('%PDF-1.4 not really\0'));
+    fs.writeFileSync(path.join(folder, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    const sent: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }): void => {
+      const url = new URL(request.url());
+      if (request.method() === 'PUT' && url.pathname.startsWith('/upload/'))
+        sent.push(url.searchParams.get('name') ?? '');
+    };
+    page.on('request', onRequest);
+    try {
+      await page.getByTestId('pick-folder').setInputFiles(folder);
+      await page.getByTestId('datasets-notice').filter({ hasText: 'scans' }).waitFor();
+    } finally {
+      page.off('request', onRequest);
+    }
+    expect([...new Set(sent)]).toEqual(['scans/transcript.txt']);
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
+      'Imported scans: 1 document (1 for training, 1 for validation). Skipped 2 files in scans that are not ' +
+        '.txt .text .md .markdown .jsonl .ndjson .csv .tsv .tab (2 .pdf); save their text as .txt to import it, or give a plain-text file by name',
+    );
+    await expect.poll(uploadsLeft).toEqual([]);
+  });
+
   it('an upload over the limit is refused with the limit in the message, and nothing changes', async () => {
     const before = await datasetNames();
     const big = path.join(dir, 'huge.txt');

@@ -7,9 +7,9 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DataError } from './errors';
 import { errorMessage } from '../../../shared/errors';
-import { plural } from '../../../shared/format';
+import { folderExtensions, formatByExtension, passedOverNote, type SourceFormat } from '../../../shared/importFormats';
 
-export type SourceFormat = 'text' | 'jsonl' | 'csv' | 'tsv';
+export type { SourceFormat };
 
 export interface SourceFile {
   readonly path: string;
@@ -19,20 +19,8 @@ export interface SourceFile {
   readonly isFromFolder: boolean;
 }
 
-const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
-  '.txt': 'text',
-  '.text': 'text',
-  '.md': 'text',
-  '.markdown': 'text',
-  '.jsonl': 'jsonl',
-  '.ndjson': 'jsonl',
-  '.csv': 'csv',
-  '.tsv': 'tsv',
-  '.tab': 'tsv',
-};
-
 /** Extensions picked up when walking a folder. */
-export const FOLDER_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSION);
+export const FOLDER_EXTENSIONS: readonly string[] = folderExtensions;
 
 /** Text files whose contents are not the text itself: why each is refused and what to import instead. */
 const REFUSED_EXTENSIONS: Readonly<Record<string, string>> = {
@@ -46,7 +34,7 @@ export function formatForPath(path: string): SourceFormat {
   const ext = extname(path).toLowerCase();
   const refused = REFUSED_EXTENSIONS[ext];
   if (refused !== undefined) throw new DataError('unsupported-file', `${path} ${refused}`, path);
-  return FORMAT_BY_EXTENSION[ext] ?? 'text';
+  return formatByExtension[ext] ?? 'text';
 }
 
 /** "a named pipe (FIFO)" etc. for what is neither a regular file nor a folder; null otherwise. */
@@ -114,19 +102,6 @@ function skipWarning(path: string, message: string): string {
   return `Skipped ${path}: it ${reason}`;
 }
 
-/** One note for the files of a folder passed over for their extension: how many of each kind. */
-function passedOverNote(folder: string, counts: ReadonlyMap<string, number>, wanted: ReadonlySet<string>): string {
-  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
-  const kinds = [...counts]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([ext, n]) => `${n} ${ext === '' ? 'without an extension' : ext}`)
-    .join(', ');
-  return (
-    `Skipped ${plural(total, 'file')} in ${folder} that ${total === 1 ? 'is' : 'are'} not ${[...wanted].join(' ')} (${kinds}); ` +
-    'save their text as .txt to import it, or give a plain-text file by name'
-  );
-}
-
 export interface ResolveOptions {
   /** Extensions picked up inside folders. Default FOLDER_EXTENSIONS. */
   readonly extensions?: readonly string[];
@@ -192,7 +167,7 @@ export async function resolveSources(paths: readonly string[], options: ResolveO
     if (info.isDirectory()) {
       const before = out.length;
       await walk(path, w);
-      if (w.passedOver.size > 0) onSkip(passedOverNote(path, w.passedOver, wanted));
+      if (w.passedOver.size > 0) onSkip(passedOverNote(path, w.passedOver, [...wanted]));
       w.passedOver.clear();
       if (out.length === before) {
         throw new DataError('not-found', `${basename(path)}/ has no files ending in ${[...wanted].join(', ')}`, path);

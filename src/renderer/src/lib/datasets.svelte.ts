@@ -13,6 +13,7 @@ import { plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { Newest } from './newest';
+import { importableFiles } from './importable';
 import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from '../../../shared/errors';
 
@@ -110,14 +111,23 @@ class DatasetsStore {
   }
 
   /** Dropped or picked files: their paths in the desktop app, else uploaded to the server first. */
-  async importPicked(files: readonly PickedFile[]): Promise<void> {
-    if (files.length === 0 || this.isBusy) return;
-    const name = this.form.name.trim() || describePicked(files);
+  async importPicked(picked: readonly PickedFile[]): Promise<void> {
+    if (picked.length === 0 || this.isBusy) return;
+    const name = this.form.name.trim() || describePicked(picked);
     const pathFor = window.files?.pathFor;
     if (connection.mode === 'electron' && pathFor) {
-      const paths = files.map((f) => pathFor(f.file)).filter((p) => p.length > 0);
+      const paths = picked.map((f) => pathFor(f.file)).filter((p) => p.length > 0);
       if (paths.length === 0) this.error = 'These files have no path on disk; save them to a folder first';
       else await this.importPaths(paths, name);
+      return;
+    }
+    const { files, notes } = importableFiles(picked);
+    if (files.length === 0) {
+      this.notice = undefined;
+      this.error =
+        notes.length > 0
+          ? `Nothing to upload from ${name}. ${notes.join(' ')}`
+          : `Nothing to upload from ${name}: it holds only hidden files.`;
       return;
     }
     const uploadId = newUploadId();
@@ -134,7 +144,7 @@ class DatasetsStore {
       // NOTE: the uploaded copy is deleted once imported: the store holds every document, and
       // a second copy of up to 2 GiB in the data directory would only cost disk. The dataset
       // and its messages name the files as they were dropped (services/datasetImport.ts).
-      await this.importPaths(paths, name);
+      if ((await this.importPaths(paths, name)) && notes.length > 0) this.notice = [this.notice, ...notes].join(' ');
     } catch (caught) {
       this.error = controller.signal.aborted
         ? `Upload of ${name} cancelled; nothing was imported.`

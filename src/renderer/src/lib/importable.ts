@@ -1,0 +1,28 @@
+// Browser mode: which dropped or picked files to upload (a pure choice over their relative
+// names, "book/ch1.txt"; upload.ts sends them).
+
+import { extensionOf, folderExtensions, passedOverNote } from '../../../shared/importFormats';
+
+/**
+ * What of a drop to send: a file dropped by itself always (the import reads it whatever its
+ * extension), and inside dropped folders only the kinds the import reads from a folder, hidden
+ * ones left out as it leaves them; with a note per folder for what was left out, so a folder of
+ * PDFs and images with a few notes in it uploads the notes alone.
+ */
+export function importableFiles<T extends { readonly name: string }>(
+  files: readonly T[],
+): { files: T[]; notes: string[] } {
+  const kept: T[] = [];
+  const passedOver = new Map<string, Map<string, number>>();
+  for (const picked of files) {
+    const [top, ...inside] = picked.name.split('/');
+    const ext = extensionOf(picked.name);
+    if (inside.length === 0 || (folderExtensions.includes(ext) && !inside.some((part) => part.startsWith('.')))) {
+      kept.push(picked);
+    } else if (!inside.some((part) => part.startsWith('.'))) {
+      const counts = passedOver.get(top) ?? new Map<string, number>();
+      passedOver.set(top, counts.set(ext, (counts.get(ext) ?? 0) + 1));
+    }
+  }
+  return { files: kept, notes: [...passedOver].map(([folder, counts]) => passedOverNote(folder, counts)) };
+}
