@@ -39,7 +39,6 @@ export function formatPrompt(prompt: DemoPrompt, index: number): string[] {
   return lines;
 }
 
-/** Prints each stage as it happens (stdout, not with --json); the loss about every tenth of the run. */
 /** Ctrl-C while the demo trains leaves its run stopped at a checkpoint: that is said, not "nothing was kept". */
 function stoppedRun(context: CommandContext, runId: string | undefined, error: unknown): unknown {
   if (!context.signal.aborted || runId === undefined) return error;
@@ -51,6 +50,7 @@ function stoppedRun(context: CommandContext, runId: string | undefined, error: u
   );
 }
 
+/** Prints each stage as it happens (stdout, not with --json); the loss about every tenth of the run. */
 function reporter(context: CommandContext): (event: DemoEvent) => void {
   let every = DEMO_STEPS_PER_CALL;
   return (event) => {

@@ -17,11 +17,9 @@ export function importableFiles<T extends { readonly name: string }>(
   for (const picked of files) {
     const [top, ...inside] = picked.name.split('/');
     const ext = extensionOf(picked.name);
-    if (inside.length === 0) kept.push(picked);
-    else if (inside.some((part) => part.startsWith('.')))
-      continue; // hidden, as the import skips it
-    else if (folderExtensions.includes(ext)) kept.push(picked);
-    else {
+    const isHidden = inside.some((part) => part.startsWith('.')); // the import skips these too
+    if (inside.length === 0 || (!isHidden && folderExtensions.includes(ext))) kept.push(picked);
+    else if (!isHidden) {
       const counts = passedOver.get(top) ?? new Map<string, number>();
       passedOver.set(top, counts.set(ext, (counts.get(ext) ?? 0) + 1));
     }
