@@ -178,7 +178,7 @@ export class StreamingTextDecoder {
         throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
       return text;
     }
-    if (this.encoding === 'windows-1252') return this.decodeSingleByte(chunk, isLast);
+    if (this.encoding === 'windows-1252') return this.decodeSingleByte(chunk);
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const nul = data.indexOf(0);
     if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(data));
@@ -199,12 +199,14 @@ export class StreamingTextDecoder {
     return text;
   }
 
-  /** Windows-1252: every byte is one character, so no sequence spans two chunks. */
-  private decodeSingleByte(chunk: Buffer, isLast: boolean): string {
+  /**
+   * Windows-1252: every byte is one character, so no sequence spans two chunks. (Never empty:
+   * detect() runs on a non-empty head, and end() refuses an empty file before it.)
+   */
+  private decodeSingleByte(chunk: Buffer): string {
     const nul = chunk.indexOf(0);
     if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(chunk));
     this.consumed += chunk.length;
-    if (isLast && this.total === 0) throw new DataError('empty-file', `${this.file} is empty (0 bytes)`, this.file, 0);
     return decodeWindows1252(chunk);
   }
 

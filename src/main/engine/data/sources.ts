@@ -19,9 +19,6 @@ export interface SourceFile {
   readonly isFromFolder: boolean;
 }
 
-/** Extensions picked up when walking a folder. */
-export const FOLDER_EXTENSIONS: readonly string[] = folderExtensions;
-
 /** Text files whose contents are not the text itself: why each is refused and what to import instead. */
 const REFUSED_EXTENSIONS: Readonly<Record<string, string>> = {
   '.json':
@@ -103,7 +100,7 @@ function skipWarning(path: string, message: string): string {
 }
 
 export interface ResolveOptions {
-  /** Extensions picked up inside folders. Default FOLDER_EXTENSIONS. */
+  /** Extensions picked up inside folders. Default folderExtensions (shared/importFormats.ts). */
   readonly extensions?: readonly string[];
   /** Told about each file in a folder that is skipped (a FIFO, a link loop), as a warning. */
   readonly onSkip?: (warning: string) => void;
@@ -130,10 +127,15 @@ async function walk(dir: string, w: Walk): Promise<void> {
     if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
     const path = join(dir, entry.name);
     // NOTE: linked folders are not followed, so a link cycle cannot make the walk endless.
-    if (entry.isDirectory()) await walk(path, w);
+    if (entry.isDirectory()) {
+      await walk(path, w);
+      continue;
+    }
     const ext = extname(entry.name).toLowerCase();
-    if (!entry.isDirectory() && !w.extensions.has(ext)) w.passedOver.set(ext, (w.passedOver.get(ext) ?? 0) + 1);
-    if (entry.isDirectory() || !w.extensions.has(ext)) continue;
+    if (!w.extensions.has(ext)) {
+      w.passedOver.set(ext, (w.passedOver.get(ext) ?? 0) + 1);
+      continue;
+    }
     let info: Stats;
     try {
       info = await statSource(path); // follows a link to a file
@@ -156,7 +158,7 @@ async function walk(dir: string, w: Walk): Promise<void> {
  */
 export async function resolveSources(paths: readonly string[], options: ResolveOptions = {}): Promise<SourceFile[]> {
   if (paths.length === 0) throw new DataError('not-found', 'Nothing to import: give at least one file or folder');
-  const extensions = options.extensions ?? FOLDER_EXTENSIONS;
+  const extensions = options.extensions ?? folderExtensions;
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];
   const onSkip = options.onSkip ?? (() => undefined);
