@@ -44,7 +44,7 @@ export function mainHelp(commands: readonly Command[], version: string): string 
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'Common options (every command):',
+    'Common options (every command; before or after its name):',
     formatOptions(commonOptions),
     '',
     'Run `spanfill <command> --help` for the options of one command.',

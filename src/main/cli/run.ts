@@ -27,7 +27,7 @@ export interface CliIo {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo, list: readonly Command[] = commands): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = commandFirst(argv);
   const print = (text: string): void => void io.stdout.write(`${text}\n`);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? list.find((command) => command.name === rest[0]) : undefined;
@@ -42,7 +42,9 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   if (!command) {
     const names = list.map((c) => c.name);
     const nearest = nearestName(name, names);
-    const message = `unknown command '${name}'${nearest ? ` (did you mean ${nearest}?)` : ''}; expected one of: ${names.join(', ')}`;
+    const message = name.startsWith('-')
+      ? `'${name}' goes after the command (spanfill <command> [options]); the commands are: ${names.join(', ')}`
+      : `unknown command '${name}'${nearest ? ` (did you mean ${nearest}?)` : ''}; expected one of: ${names.join(', ')}`;
     if (rest.includes('--json')) printJsonError(io, 'invalid_argument', message);
     else io.stderr.write(`spanfill: ${message}\n`);
     return exitCodes.usage;
@@ -76,6 +78,28 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   } finally {
     await app?.close();
   }
+}
+
+/**
+ * The argument list with common options written before the command (`spanfill --data-dir DIR
+ * runs`, as git and docker take theirs) moved after it; anything else stays where it is, so an
+ * unknown leading option is still named as an unknown command.
+ */
+export function commandFirst(argv: readonly string[]): readonly string[] {
+  const leading: string[] = [];
+  let index = 0;
+  for (;;) {
+    const word = argv[index];
+    if (word === '--json' || word?.startsWith('--data-dir=')) {
+      leading.push(word);
+      index += 1;
+    } else if (word === '--data-dir' && index + 1 < argv.length) {
+      leading.push(word, argv[index + 1]);
+      index += 2;
+    } else break;
+  }
+  if (leading.length === 0) return argv;
+  return index < argv.length ? [argv[index], ...leading, ...argv.slice(index + 1)] : [];
 }
 
 type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

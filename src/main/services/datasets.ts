@@ -144,6 +144,25 @@ export class DatasetService {
     return this.repo.list().map((row) => this.summary(row));
   }
 
+  /**
+   * The id of the dataset `ref` names: its id, or a name only one dataset has (as `--model`
+   * takes a registered model's name), for the command line, where a name is what people remember.
+   */
+  idOf(ref: string): string {
+    if (this.repo.get(ref)) return ref;
+    const named = this.repo.list().filter((row) => row.name === ref);
+    if (named.length === 1) return named[0].id;
+    if (named.length > 1)
+      throw new ApiError(
+        'invalid_argument',
+        `${named.length} datasets are named ${JSON.stringify(ref)} (${named.map((row) => row.id).join(', ')}); give one id, or rename one (\`spanfill datasets rename ID NAME\`)`,
+      );
+    throw new ApiError(
+      'not_found',
+      `No dataset has the id or name ${JSON.stringify(ref)}; \`spanfill datasets\` lists the ids and names`,
+    );
+  }
+
   get(id: string, sample = 5): DatasetDetail {
     const row = this.mustGet(id);
     const docs = this.repo.documents(id, 0, sample);

@@ -72,6 +72,23 @@ describe('spanfill (in process)', () => {
     expect(stdout).toMatch(/cpu\s+available/);
   });
 
+  it('takes the common options before the command too, and names any other leading option', async () => {
+    const dataDir = tempDir();
+    for (const argv of [
+      ['--data-dir', dataDir, 'system', '--json'],
+      ['--json', `--data-dir=${dataDir}`, 'system'],
+      ['--json', 'system', '--data-dir', dataDir],
+    ]) {
+      const { code, stdout } = await cli(argv);
+      expect(code, argv.join(' ')).toBe(0);
+      expect((JSON.parse(stdout) as SystemInfo).dataDir).toBe(dataDir);
+    }
+    expect((await cli(['--data-dir', dataDir])).stdout).toContain('Usage: spanfill <command> [options]');
+    const other = await cli(['--verbose', 'system', '--data-dir', dataDir]);
+    expect(other.code).toBe(exitCodes.usage);
+    expect(other.stderr).toContain("spanfill: '--verbose' goes after the command (spanfill <command> [options])");
+  });
+
   it('exits 2 on an unknown command, an unknown flag or a bad value', async () => {
     expect((await cli(['frobnicate'])).code).toBe(exitCodes.usage);
     const badFlag = await cli(['system', '--frob', '--data-dir', tempDir()]);

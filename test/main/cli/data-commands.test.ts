@@ -117,6 +117,48 @@ describe('spanfill import / datasets / mask', () => {
     expect((await cli(['datasets', ...data])).stdout.trim()).toBe('No datasets yet; `spanfill import FILE` adds one.');
   });
 
+  it("takes a dataset's name for its id where only one dataset has that name", async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const ids: string[] = [];
+    for (const [name, paragraphs] of [
+      ['notes', 3],
+      ['letters', 40],
+    ] as const) {
+      const file = path.join(dir, `${name}.txt`);
+      fs.writeFileSync(file, Array.from({ length: paragraphs }, (_, i) => `Paragraph ${i} of ${name}.`).join('\n\n'));
+      ids.push(
+        (JSON.parse((await cli(['import', file, '--name', name, '--json', ...data])).stdout) as { id: string }).id,
+      );
+    }
+    const [notes, letters] = ids;
+    expect((await cli(['datasets', 'show', 'letters', ...data])).stdout).toContain(`Dataset     ${letters}  letters`);
+    const examples = async (ref: string): Promise<number> => {
+      const run = await cli(['train', '--dataset', ref, '--preset', 'quick', '--estimate', '--json', ...data]);
+      return (JSON.parse(run.stdout) as { estimate: { trainingExamples: number } }).estimate.trainingExamples;
+    };
+    expect(await examples('letters')).toBe(await examples(letters));
+    expect(await examples('letters')).not.toBe(await examples(notes));
+    const masked = await cli(['mask', '--dataset', 'notes', '--model', 'bytes', '--length', '32', '--json', ...data]);
+    const segments = (JSON.parse(masked.stdout) as { segments: { text: string }[] }).segments;
+    expect(segments.map((segment) => segment.text).join('')).toContain('Paragraph 0 of notes.');
+
+    // Two of one name: neither is guessed; an unknown name is not found.
+    expect((await cli(['datasets', 'rename', 'letters', 'notes', ...data])).code).toBe(exitCodes.ok);
+    const both = await cli(['mask', '--dataset', 'notes', '--model', 'bytes', ...data]);
+    expect(both.code).toBe(exitCodes.usage);
+    expect(both.stderr).toContain(`2 datasets are named "notes" (${notes}, ${letters}); give one id`);
+    const unknown = await cli(['datasets', 'rm', 'novel', '--json', ...data]);
+    expect(unknown.code).toBe(exitCodes.failure);
+    expect(JSON.parse(unknown.stdout)).toEqual({
+      error: {
+        code: 'not_found',
+        message: 'No dataset has the id or name "novel"; `spanfill datasets` lists the ids and names',
+      },
+    });
+    expect((await cli(['datasets', ...data])).stdout.trim().split('\n')).toHaveLength(2);
+  });
+
   it('import takes --field, --column and --split; datasets rm --json says what went', async () => {
     const dir = tempDir();
     const data = ['--data-dir', path.join(dir, 'data')];
@@ -214,7 +256,9 @@ describe('spanfill import / datasets / mask', () => {
       'does not exist; give a model folder that holds tokenizer.json, or "bytes" for the byte-level tokenizer',
     );
     expect((await cli(['import', csv, '--split', 'words', ...data])).code).toBe(exitCodes.usage);
-    expect((await cli(['datasets', 'show', 'ds-nope', ...data])).stderr).toContain('No dataset ds-nope');
+    expect((await cli(['datasets', 'show', 'ds-nope', ...data])).stderr).toContain(
+      'No dataset has the id or name "ds-nope"',
+    );
     const misplaced = await cli(['datasets', 'import', csv, csv, ...data]);
     expect(misplaced.code).toBe(exitCodes.usage);
     expect(misplaced.stderr).toContain('importing is a command of its own: spanfill import FILE|FOLDER…');

@@ -124,7 +124,7 @@ const cases: Case[] = [
   {
     what: 'an unknown dataset id',
     status: 1,
-    says: /No dataset ds-nope; `spanfill datasets list` shows the ids/,
+    says: /No dataset has the id or name "ds-nope"; `spanfill datasets` lists the ids and names/,
     run: (dir) => inProcess(['datasets', 'show', 'ds-nope'], dir),
   },
   {

@@ -25,7 +25,7 @@ export const datasetsCommand = defineCommand({
   summary: 'List datasets, show, rename or remove one',
   usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID] [--json]',
   description:
-    'list shows the newest dataset first. show --model counts the tokens for that tokenizer (building its token\n' +
+    'list shows the newest dataset first. ID may also be a name that only one dataset has. show --model counts the tokens for that tokenizer (building its token\n' +
     'cache) and estimates the ' +
     `training examples per epoch at input length --length (default ${MASKING_DEFAULTS.inputLength}, a run's; noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}).`,
   options: {
@@ -45,8 +45,9 @@ export const datasetsCommand = defineCommand({
     if (action === 'rename') {
       if (id === undefined || extra.length !== 1)
         throw new UsageError('datasets rename needs a dataset id and one new name (quote a name with spaces)');
-      checkedArgs(datasetCalls.rename.args, { id, name: extra[0] });
-      const envelope = await context.app().call('datasets.rename', { id, name: extra[0] });
+      const args = { id: service.idOf(id), name: extra[0] };
+      checkedArgs(datasetCalls.rename.args, args);
+      const envelope = await context.app().call('datasets.rename', args);
       return { action, dataset: unwrapEnvelope(envelope) as DatasetSummary };
     }
     if (extra.length > 0) throw new UsageError(`datasets ${action}: unexpected '${extra.join(' ')}'`);
@@ -59,19 +60,20 @@ export const datasetsCommand = defineCommand({
       throw new UsageError(`datasets needs one of: list, show ID, rename ID NAME, rm ID; got '${action}'`);
     }
     if (id === undefined) throw new UsageError(`datasets ${action} needs a dataset id`);
+    const datasetId = service.idOf(id);
     const model = context.string('model');
     const inputLength = context.integer('length', { min: 4, max: 65_536 });
     if (action === 'rm') {
       if (model !== undefined || inputLength !== undefined)
         throw new UsageError('datasets rm takes no --model or --length');
-      return { action, ...service.remove(id) };
+      return { action, ...service.remove(datasetId) };
     }
     if (inputLength !== undefined && model === undefined)
       throw new UsageError('datasets show --length needs --model DIR (or --model bytes) to count tokens');
-    const dataset = service.get(id);
+    const dataset = service.get(datasetId);
     if (model === undefined) return { action, dataset };
     const tokens = await withTokenizingProgress(context, context.app(), () =>
-      service.tokenize(id, model, inputLength, context.signal),
+      service.tokenize(datasetId, model, inputLength, context.signal),
     );
     return { action, dataset, tokens };
   },

@@ -17,6 +17,7 @@ import { contractMessages } from '../../../shared/contract/issues';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { datasetFlag } from '../dataset-arg';
 import { choiceOption } from '../options';
 import { resolveModelArgument, runCheckpointFlag } from '../model-arg';
 import type { ProgressBar } from '../output';
@@ -93,7 +94,7 @@ export const exportCommand = defineCommand({
     format: { type: 'string', placeholder: 'FORMAT', description: 'hf, transformers.js or accelerate' },
     out: { type: 'string', placeholder: 'DIR', description: 'Destination folder' },
     quantize: { type: 'string', placeholder: 'int8', description: 'transformers.js: also write int8 graphs' },
-    dataset: { type: 'string', placeholder: 'ID', description: 'accelerate: the dataset to train on' },
+    dataset: { type: 'string', placeholder: 'ID', description: 'accelerate: the dataset to train on (id or name)' },
     config: { type: 'string', placeholder: 'FILE', description: 'accelerate: run settings as JSON' },
     force: { type: 'boolean', description: 'Replace a non-empty --out folder' },
   },
@@ -119,7 +120,7 @@ export const exportCommand = defineCommand({
         out,
         force: context.flag('force'),
         quantize: quantize as 'int8' | undefined,
-        datasetId: context.string('dataset'),
+        datasetId: datasetFlag(context),
         runConfig: runConfigFrom(context),
       };
       const parsed = exportRequestSchema.safeParse(request, { error: contractMessages });

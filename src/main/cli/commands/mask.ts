@@ -8,6 +8,7 @@ import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
+import { datasetFlag } from '../dataset-arg';
 import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 
@@ -65,7 +66,7 @@ export const maskCommand = defineCommand({
     `--length ${MASKING_DEFAULTS.inputLength} --seed 0 --model ${BYTE_TOKENIZER_NAME}. ` +
     `--model ${BYTE_TOKENIZER_NAME} uses the byte-level tokenizer (builtin:byt5-tiny's); a model id (\`spanfill models list\`), a pulled OWNER/NAME or a model folder uses that model's.`,
   options: {
-    dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset' },
+    dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset (id or name)' },
     text: { type: 'string', placeholder: 'T', description: 'Preview this text' },
     model: {
       type: 'string',
@@ -84,10 +85,10 @@ export const maskCommand = defineCommand({
     },
   },
   async run(context) {
-    const datasetId = context.string('dataset');
     const text = context.string('text');
-    if ((datasetId === undefined) === (text === undefined))
+    if ((context.string('dataset') === undefined) === (text === undefined))
       throw new UsageError('mask needs exactly one of --dataset ID or --text T');
+    const datasetId = datasetFlag(context);
     const model = context.string('model') ?? BYTE_TOKENIZER_NAME;
     const request = {
       datasetId,

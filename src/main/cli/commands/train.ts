@@ -10,6 +10,7 @@ import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/c
 import { RUN_PRESETS } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { defineCommand, InterruptedError, UsageError } from '../command';
+import { datasetFlag } from '../dataset-arg';
 import { choiceOption } from '../options';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
@@ -123,7 +124,7 @@ export const trainCommand = defineCommand({
     'With --case FILE, trains the model on the fixed batch of a case file (test/fixtures/t5/*/case.json) for ' +
     '--steps N steps (AdamW, constant rate, no dropout) and prints the loss before each update; nothing is stored.',
   options: {
-    dataset: { type: 'string', placeholder: 'ID', description: 'Dataset id (`spanfill datasets list`)' },
+    dataset: { type: 'string', placeholder: 'ID', description: 'Dataset id or name (`spanfill datasets`)' },
     model: {
       type: 'string',
       placeholder: 'DIR',
@@ -162,7 +163,7 @@ export const trainCommand = defineCommand({
   },
   async run(context) {
     if (context.string('case') !== undefined) return trainCase(context);
-    const dataset = context.string('dataset');
+    const dataset = datasetFlag(context);
     if (!dataset) throw new UsageError('train needs --dataset ID (or --case FILE)');
     const preset = choiceOption('preset', context.string('preset'), RUN_PRESETS);
     const modelFlag = context.string('model');
