@@ -212,9 +212,10 @@ export class RunService {
     return pick.path;
   }
 
+  /** A run's checkpoints, each with its folder in this data directory (the store keeps it relative). */
   checkpoints(id: string): RunCheckpoint[] {
     this.mustGet(id);
-    return this.repo.checkpoints(id);
+    return this.repo.checkpoints(id).map((row) => ({ ...row, path: path.resolve(this.deps.dataDir, row.path) }));
   }
 
   metrics(ids: readonly string[], names?: readonly string[]): RunMetrics {
@@ -351,7 +352,7 @@ export class RunService {
   }
 
   private onTrainerEvent(id: string, event: TrainerEvent, buffer: MetricBuffer): void {
-    recordTrainerEvent({ repo: this.repo, events: this.deps.events }, id, event, buffer);
+    recordTrainerEvent({ repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir }, id, event, buffer);
     const stopFile = this.stopRequestPath(id);
     if (event.kind === 'progress' && existsSync(stopFile)) {
       unlinkSync(stopFile);

@@ -3,6 +3,7 @@
 // the lifecycle; this module only records. A checkpoint's evaluation metrics are the eval.*
 // points stored at its step, so a checkpoint row and the curve agree.
 
+import path from 'node:path';
 import type { RunStatus } from '../../shared/events';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { RunRepository, RunRow } from '../store/runs';
@@ -12,6 +13,13 @@ import { pointsOf, type MetricBuffer } from './runsMetrics';
 export interface RunRecorder {
   readonly repo: RunRepository;
   readonly events: EventBus;
+  /** Checkpoint folders are stored relative to it (store/runs.ts CheckpointRow). */
+  readonly dataDir: string;
+}
+
+/** `dir` relative to the data directory, '/'-separated, as the store keeps a checkpoint's folder. */
+function inDataDir(dataDir: string, dir: string): string {
+  return path.relative(dataDir, dir).split(path.sep).join('/');
 }
 
 function statusOf(row: RunRow): RunStatus {
@@ -56,8 +64,13 @@ export function recordTrainerEvent(to: RunRecorder, id: string, event: TrainerEv
     buffer.flush();
     to.repo.addCheckpoint(
       id,
-      { step: event.step, path: event.dir, eval: evalAt(to.repo, id, event.step), isBest: event.isBest },
-      event.removed,
+      {
+        step: event.step,
+        path: inDataDir(to.dataDir, event.dir),
+        eval: evalAt(to.repo, id, event.step),
+        isBest: event.isBest,
+      },
+      event.removed.map((dir) => inDataDir(to.dataDir, dir)),
     );
     to.events.emit('runs.checkpoint', { runId: id, step: event.step, path: event.dir, isBest: event.isBest });
   }

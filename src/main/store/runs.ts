@@ -46,6 +46,7 @@ interface RawRun {
 
 export interface CheckpointRow {
   readonly step: number;
+  /** Its folder relative to the data directory, '/'-separated (schema 005): the runs service resolves it. */
   readonly path: string;
   readonly eval: Record<string, number> | null;
   readonly isBest: boolean;
@@ -188,7 +189,7 @@ export class RunRepository {
     return series;
   }
 
-  /** Records a checkpoint (replacing one at the same step) and which one is best. */
+  /** Records a checkpoint (replacing one at the same step) and which one is best; paths as CheckpointRow's. */
   addCheckpoint(id: string, checkpoint: Omit<CheckpointRow, 'createdAt'>, removedPaths: readonly string[]): void {
     this.db.transaction(() => {
       if (checkpoint.isBest) this.db.prepare('UPDATE checkpoints SET is_best = 0 WHERE run_id = ?').run(id);

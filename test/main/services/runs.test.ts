@@ -4,7 +4,7 @@
 // a run left 'running' by a dead process becomes interrupted at start-up; a second trainer on
 // the same data directory is refused naming the process that holds it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
@@ -36,6 +36,18 @@ async function setUp(texts: readonly string[] = KILL_TEXTS) {
 }
 
 const base = smallRunConfig;
+
+/** Resolves at the first `name` event of a step at or after `step`. */
+function reached(app: AppServices, name: 'runs.progress' | 'runs.checkpoint', step: number): Promise<void> {
+  return new Promise((resolve) => {
+    const off = app.events.subscribe((event, payload) => {
+      if (event === name && (payload as EventMap[typeof name]).step >= step) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
 
 describe('runs service: refused configurations', () => {
   it('refuses each impossible combination before anything starts, naming the field', async () => {
@@ -138,14 +150,7 @@ describe('runs service: a run', () => {
   it('pauses with a checkpoint and resumes to the end; remove deletes its files', async () => {
     const { app, datasetId, dataDir } = await setUp();
     const started = await app.runs.start(base(datasetId, { maxSteps: 40, checkpointEvery: 0, evalEvery: 0 }));
-    await new Promise<void>((resolve) => {
-      const off = app.events.subscribe((name, payload) => {
-        if (name === 'runs.progress' && (payload as EventMap['runs.progress']).step >= 6) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await reached(app, 'runs.progress', 6);
     const paused = await app.runs.pause(started.id);
     expect(paused.status).toBe('paused');
     expect(paused.step).toBeLessThan(40);
@@ -157,6 +162,32 @@ describe('runs service: a run', () => {
     expect(() => app.runs.get(started.id)).toThrow(/No run/);
     expect(() => app.runs.checkpointPath(started.id, 'last')).toThrow(/No run/);
     expect(existsSync(join(dataDir, 'runs', started.id))).toBe(false);
+  });
+});
+
+describe('runs service: a data directory moved', () => {
+  it('keeps its runs: their checkpoints are found, resumed from and pruned in the new place', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    const started = await app.runs.start(base(datasetId, { maxSteps: 40, checkpointEvery: 4, keepLast: 2 }));
+    await reached(app, 'runs.checkpoint', 8);
+    const paused = await app.runs.pause(started.id);
+    await app.close();
+    opened.splice(0);
+    const moved = join(tempDir(), 'moved');
+    renameSync(dataDir, moved);
+
+    const again = open(moved);
+    const kept = again.runs.checkpoints(started.id);
+    expect(kept.map((c) => c.step)).toContain(paused.step);
+    for (const checkpoint of kept) expect(checkpoint.path.startsWith(join(moved, 'runs', started.id))).toBe(true);
+    expect(existsSync(again.runs.checkpointPath(started.id, 'last'))).toBe(true);
+    await again.runs.resume(started.id);
+    expect(await again.runs.wait(started.id)).toMatchObject({ status: 'completed', step: 40 });
+    // Those pruned on the way (before and after the move) are forgotten, the others are there.
+    const last = again.runs.checkpoints(started.id);
+    expect(last.length).toBeLessThanOrEqual(3);
+    expect(last.at(-1)?.step).toBe(40);
+    for (const checkpoint of last) expect(existsSync(checkpoint.path)).toBe(true);
   });
 });
 

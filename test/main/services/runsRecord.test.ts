@@ -2,6 +2,7 @@
 // and provider a start reports, a progress call's losses stored before the checkpoint that
 // follows it (flushed at the checkpoint step, buffered otherwise), and a checkpoint row that
 // carries the evaluation of its own step only.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { openStore } from '../../../src/main/store/db';
@@ -15,7 +16,8 @@ import { tempDirs } from '../../support/tmp';
 const tempDir = tempDirs('spanfill-runs-record-');
 
 function open() {
-  const store = openStore(tempDir());
+  const dataDir = tempDir();
+  const store = openStore(dataDir);
   store.db
     .prepare(
       "INSERT INTO datasets (id, name, source_path, source_hash, format, created_at) VALUES ('ds-1', 'd', '/d', 'h', 'text', 'now')",
@@ -29,7 +31,7 @@ function open() {
   events.subscribe((name, payload) => seen.push([name, payload]));
   // An interval far longer than the test: only flush() writes.
   const buffer = new MetricBuffer((points) => repo.addMetrics('r-1', points), 3_600_000);
-  return { store, repo, seen, buffer, to: { repo, events } };
+  return { store, repo, seen, buffer, dataDir, to: { repo, events, dataDir } };
 }
 
 function progress(step: number, losses: number[]): ProgressEvent {
@@ -95,6 +97,29 @@ describe('recordTrainerEvent', () => {
         { step: 4, evaluation: { loss: 1.5, tokenAccuracy: 0.25 }, isBest: true },
         { step: 6, evaluation: null, isBest: false },
       ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keeps a checkpoint folder relative to the data directory, and forgets the ones pruned', () => {
+    const { store, repo, seen, buffer, dataDir, to } = open();
+    try {
+      const dir = (step: number): string => path.join(dataDir, 'runs', 'r-1', 'checkpoints', `step-0000000${step}`);
+      recordTrainerEvent(to, 'r-1', { kind: 'checkpoint', step: 4, dir: dir(4), isBest: true, removed: [] }, buffer);
+      recordTrainerEvent(to, 'r-1', { kind: 'checkpoint', step: 6, dir: dir(6), isBest: false, removed: [] }, buffer);
+      recordTrainerEvent(
+        to,
+        'r-1',
+        { kind: 'checkpoint', step: 8, dir: dir(8), isBest: false, removed: [dir(6)] },
+        buffer,
+      );
+      expect(repo.checkpoints('r-1').map((row) => row.path)).toEqual([
+        'runs/r-1/checkpoints/step-00000004',
+        'runs/r-1/checkpoints/step-00000008',
+      ]);
+      // The screens hear of the folder itself.
+      expect(seen.at(-1)).toEqual(['runs.checkpoint', { runId: 'r-1', step: 8, path: dir(8), isBest: false }]);
     } finally {
       store.close();
     }

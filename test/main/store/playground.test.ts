@@ -51,7 +51,7 @@ describe('PlaygroundRepository', () => {
     const old = openStore(dir, { migrations: migrations.slice(0, 3) });
     old.db.prepare("INSERT INTO settings (key, value_json, updated_at) VALUES ('provider', '\"cpu\"', 'now')").run();
     old.close();
-    const store = openStore(dir);
+    const store = openStore(dir, { migrations: migrations.slice(0, 4) });
     try {
       expect(store.schemaVersion).toBe(4);
       const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'playground%'").pluck().all();

@@ -6,6 +6,7 @@ import { initialSchema } from './001_initial';
 import { modelsSchema } from './002_models';
 import { runsSchema } from './003_runs';
 import { playgroundSchema } from './004_playground';
+import { checkpointPathsSchema } from './005_checkpoint_paths';
 
 export interface Migration {
   readonly version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'models', sql: modelsSchema },
   { version: 3, name: 'runs', sql: runsSchema },
   { version: 4, name: 'playground', sql: playgroundSchema },
+  { version: 5, name: 'checkpoint paths', sql: checkpointPathsSchema },
 ];
 
 export const latestSchemaVersion = migrations.length;
