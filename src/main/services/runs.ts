@@ -205,10 +205,15 @@ export class RunService {
         : which === 'last'
           ? list.at(-1)
           : list.find((c) => c.step === which);
-    if (!pick || !existsSync(pick.path)) {
+    if (!pick) {
       const have = list.map((c) => c.step).join(', ') || 'none yet';
       throw new ApiError('not_found', `Run ${id} has no checkpoint ${String(which)} (checkpoints: ${have})`);
     }
+    if (!existsSync(pick.path))
+      throw new ApiError(
+        'not_found',
+        `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill`,
+      );
     return pick.path;
   }
 

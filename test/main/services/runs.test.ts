@@ -4,7 +4,7 @@
 // a run left 'running' by a dead process becomes interrupted at start-up; a second trainer on
 // the same data directory is refused naming the process that holds it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
@@ -188,6 +188,11 @@ describe('runs service: a data directory moved', () => {
     expect(last.length).toBeLessThanOrEqual(3);
     expect(last.at(-1)?.step).toBe(40);
     for (const checkpoint of last) expect(existsSync(checkpoint.path)).toBe(true);
+    // One deleted by hand is said to be gone, not missing from the list it is in.
+    rmSync(last.at(-1)!.path, { recursive: true });
+    expect(() => again.runs.checkpointPath(started.id, 'last')).toThrow(
+      `Run ${started.id}'s checkpoint at step 40 is no longer on disk (${last.at(-1)!.path}); it was deleted outside Spanfill`,
+    );
   });
 });
 
