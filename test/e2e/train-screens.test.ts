@@ -381,6 +381,20 @@ describe('Train and Runs screens', () => {
       rows.getByTestId('run-select').evaluateAll((boxes) => boxes.map((b) => (b as { checked: boolean }).checked)),
     ).resolves.toEqual([true, true]);
 
+    // Renamed in place: the table, the comparison and the command line say the new name.
+    const renamed = 'baseline, lr 3e-3';
+    await rows.nth(0).getByTestId('run-rename').click();
+    await rows.nth(0).getByTestId('run-rename-input').fill('  ');
+    await rows.nth(0).getByTestId('run-rename-save').click();
+    await expect(page.getByTestId('runs-error').textContent()).resolves.toContain('a name cannot be empty');
+    await rows.nth(0).getByTestId('run-rename-input').fill(renamed);
+    await rows.nth(0).getByTestId('run-rename-save').click();
+    await waitFor('the new name', async () => (await rows.nth(0).getByTestId('run-open').textContent()) === renamed);
+    await expect(page.getByTestId('compare-table').locator('th').nth(1).textContent()).resolves.toContain(renamed);
+    const listed = spanfillJson<{ runs: { name: string }[] }>(dataDir, ['runs']);
+    expect(listed.runs[0].name).toBe(renamed);
+    await shot('08b-runs-renamed');
+
     await rows.nth(1).getByTestId('run-delete').click();
     await shot('09-runs-delete-confirm');
     await rows.nth(1).getByTestId('run-delete-confirm').click();

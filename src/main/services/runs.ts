@@ -241,6 +241,12 @@ export class RunService {
     );
   }
 
+  rename(id: string, name: string): RunSummary {
+    this.mustGet(id); // not_found names the id
+    this.repo.rename(id, name);
+    return this.summary(this.mustGet(id));
+  }
+
   remove(id: string): { id: string; removed: boolean } {
     const row = this.mustGet(id);
     if (this.active.has(id) || (row.status === 'running' && isProcessAlive(row.ownerPid)))

@@ -16,6 +16,7 @@ export function runHandlers(services: { readonly runs: RunService }): DomainHand
     'runs.pause': ({ id }) => runs.pause(id),
     'runs.resume': ({ id }) => runs.resume(id),
     'runs.stop': ({ id }) => runs.stop(id),
+    'runs.rename': async ({ id, name }) => runs.rename(id, name),
     'runs.remove': async ({ id }) => runs.remove(id),
     'runs.checkpoints': async ({ id }) => runs.checkpoints(id),
   };

@@ -130,6 +130,15 @@ export class RunRepository {
     return row;
   }
 
+  /** A new display name, in the row and in its configuration (whose `name` a run given one keeps). */
+  rename(id: string, name: string): boolean {
+    return (
+      this.db
+        .prepare("UPDATE runs SET name = ?, config_json = json_set(config_json, '$.name', ?) WHERE id = ?")
+        .run(name, name, id).changes > 0
+    );
+  }
+
   list(): RunRow[] {
     return (this.db.prepare('SELECT * FROM runs ORDER BY created_at, id').all() as RawRun[]).map(fromRaw);
   }

@@ -2,6 +2,7 @@
 // datasets, and tokenizing one for a model. Plain JSON types shared by main, the CLI and
 // the renderer; the work is in src/main/services/datasets.ts over engine/data.
 
+import { displayNameSchema } from './displayName';
 import { z } from 'zod';
 import { call } from './define';
 
@@ -120,9 +121,7 @@ export const datasetCalls = {
   /** Deletes the dataset, its documents and token caches; says what went so nothing goes unnoticed. */
   remove: call<DatasetRemoved>()(z.strictObject({ id: z.string().min(1) })),
   /** A new display name (the id stays); refused while the dataset is importing. */
-  rename: call<DatasetSummary>()(
-    z.strictObject({ id: z.string().min(1), name: z.string().trim().min(1, 'a name cannot be empty').max(200) }),
-  ),
+  rename: call<DatasetSummary>()(z.strictObject({ id: z.string().min(1), name: displayNameSchema })),
   /** Stops a running import (the id arrives with its progress events); it then leaves no trace. */
   cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: z.string().min(1) })),
   tokenize: call<TokenizeResult>()(

@@ -4,6 +4,7 @@
 // src/main/services/runs.ts, the loop runs in the engine host (host/handlers/train.ts →
 // engine/train). Checks that need the model, the dataset or the machine are the service's.
 
+import { displayNameSchema } from './displayName';
 import { z } from 'zod';
 import { call } from './define';
 import { MASKING_DEFAULTS } from './masking';
@@ -379,6 +380,8 @@ export const runCalls = {
   resume: call<RunSummary>()(id),
   /** Stops with a final checkpoint; status stopped. */
   stop: call<RunSummary>()(id),
+  /** A new display name (the id, settings and files stay); any time, also while it trains. */
+  rename: call<RunSummary>()(z.strictObject({ id: z.string().min(1), name: displayNameSchema })),
   /** Deletes the run, its metrics and its checkpoint files (confirming is the UI's job). */
   remove: call<{ id: string; removed: boolean }>()(id),
   checkpoints: call<RunCheckpoint[]>()(id),

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
-import { ApiError } from '../../../src/shared/errors';
+import { ApiError, unwrapEnvelope } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { trainerLockPath } from '../../../src/main/services/runsLock';
@@ -162,6 +162,32 @@ describe('runs service: a run', () => {
     expect(() => app.runs.get(started.id)).toThrow(/No run/);
     expect(() => app.runs.checkpointPath(started.id, 'last')).toThrow(/No run/);
     expect(existsSync(join(dataDir, 'runs', started.id))).toBe(false);
+  });
+});
+
+describe('runs service: rename', () => {
+  it('renames a run through the contract: trimmed, in the list, the detail and its settings; never empty', async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({ id: 'r-a', name: 'tiny on notes', config: base(datasetId), totalSteps: 10, status: 'stopped' });
+    const renamed = unwrapEnvelope(await app.call('runs.rename', { id: 'r-a', name: '  lr 3e-3, batch 2 ' }));
+    expect(renamed).toMatchObject({ id: 'r-a', name: 'lr 3e-3, batch 2' });
+    expect(app.runs.list().map((run) => run.name)).toEqual(['lr 3e-3, batch 2']);
+    const detail = app.runs.get('r-a');
+    expect([detail.name, detail.config.name, detail.config.lr, detail.status]).toEqual([
+      'lr 3e-3, batch 2',
+      'lr 3e-3, batch 2',
+      3e-3,
+      'stopped',
+    ]);
+    expect(await app.call('runs.rename', { id: 'r-a', name: ' ' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument', message: expect.stringContaining('a name cannot be empty') },
+    });
+    expect(await app.call('runs.rename', { id: 'r-none', name: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: expect.stringContaining('No run r-none') },
+    });
+    expect(app.runs.get('r-a').name).toBe('lr 3e-3, batch 2');
   });
 });
 

@@ -11,6 +11,7 @@ import { EventBus } from '../../../src/main/services/events';
 import { MetricBuffer } from '../../../src/main/services/runsMetrics';
 import { recordTrainerEvent } from '../../../src/main/services/runsRecord';
 import type { ProgressEvent } from '../../../src/main/engine/train/progress';
+import { addDatasetRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-runs-record-');
@@ -18,11 +19,7 @@ const tempDir = tempDirs('spanfill-runs-record-');
 function open() {
   const dataDir = tempDir();
   const store = openStore(dataDir);
-  store.db
-    .prepare(
-      "INSERT INTO datasets (id, name, source_path, source_hash, format, created_at) VALUES ('ds-1', 'd', '/d', 'h', 'text', 'now')",
-    )
-    .run();
+  addDatasetRow(store.db);
   const repo = new RunRepository(store.db);
   const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 8, checkpointEvery: 4 });
   repo.add({ id: 'r-1', name: 'one', config, totalSteps: 8, status: 'queued' });

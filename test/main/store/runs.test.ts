@@ -1,23 +1,17 @@
 // The runs repository on a real SQLite store: schema 3 upgrades a schema-2 database, the
 // config JSON comes back parsed (defaults applied), status updates write only what they are
 // given, metric batches replace a repeated (name, step) (a resumed step), and one checkpoint
-// at a time is best; retention's removed paths leave the table.
+// at a time is best; retention's removed paths leave the table; a rename reaches the configuration too.
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
-import { openStore, type Db } from '../../../src/main/store/db';
+import { openStore } from '../../../src/main/store/db';
 import { migrations } from '../../../src/main/store/migrations';
 import { RunRepository } from '../../../src/main/store/runs';
+import { addDatasetRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-store-runs-');
 const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 10 });
-
-/** The dataset a run refers to (dataset_id is a foreign key). */
-function addDataset(db: Db): void {
-  db.prepare(
-    "INSERT INTO datasets (id, name, source_path, source_hash, format, created_at) VALUES ('ds-1', 'd', '/d', 'h', 'text', 'now')",
-  ).run();
-}
 
 describe('runs repository', () => {
   it('upgrades a schema-2 database to the runs tables of schema 3', () => {
@@ -26,7 +20,7 @@ describe('runs repository', () => {
     const store = openStore(dir, { migrations: migrations.slice(0, 3) });
     try {
       expect(store.schemaVersion).toBe(3);
-      addDataset(store.db);
+      addDatasetRow(store.db);
       const repo = new RunRepository(store.db);
       repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'queued' });
       expect(repo.setStatus('r-1', 'interrupted', { error: 'gone' })).toMatchObject({
@@ -41,7 +35,7 @@ describe('runs repository', () => {
   it('stores runs, metric series and checkpoints', () => {
     const store = openStore(tempDir());
     try {
-      addDataset(store.db);
+      addDatasetRow(store.db);
       const repo = new RunRepository(store.db);
       const row = repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'queued' });
       expect(row.config).toEqual(config);
@@ -74,6 +68,26 @@ describe('runs repository', () => {
       expect(repo.remove('r-1')).toBe(true);
       expect(repo.metrics('r-1').size).toBe(0);
       expect(repo.checkpoints('r-1')).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('renames a run in its row and in its configuration, and says whether there was one', () => {
+    const store = openStore(tempDir());
+    try {
+      addDatasetRow(store.db);
+      const repo = new RunRepository(store.db);
+      repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'completed' });
+      repo.add({ id: 'r-2', name: 'two', config: { ...config, name: 'two' }, totalSteps: 10, status: 'queued' });
+      expect(repo.rename('r-1', 'first "try"')).toBe(true);
+      expect(repo.rename('r-2', 'second')).toBe(true);
+      expect(repo.rename('r-none', 'x')).toBe(false);
+      expect(repo.list().map((row) => [row.name, row.config.name, row.status])).toEqual([
+        ['first "try"', 'first "try"', 'completed'],
+        ['second', 'second', 'queued'],
+      ]);
+      expect(repo.mustGet('r-1').config).toEqual({ ...config, name: 'first "try"' });
     } finally {
       store.close();
     }

@@ -1,10 +1,12 @@
-// `spanfill runs [list | show ID | compare ID ID… | resume ID | stop ID | rm ID]`: the training
-// runs of this data directory (the runs service). resume continues a paused, stopped or
+// `spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID]`:
+// the training runs of this data directory (the runs service). rename gives one a new name; resume continues a paused, stopped or
 // interrupted run from its last checkpoint and follows it like `spanfill train`; stop asks
 // the process training a run to stop it with a checkpoint; rm deletes a run and its files
 // without asking (confirming is the UI's job).
 
-import type { RunComparison, RunDetail, RunSummary } from '../../../shared/contract/runs';
+import { runCalls, type RunComparison, type RunDetail, type RunSummary } from '../../../shared/contract/runs';
+import { unwrapEnvelope } from '../../../shared/errors';
+import { checkedArgs } from '../options';
 import { describeMemorySplit } from '../../../shared/contract/runEstimate';
 import { formatSetting } from '../../../shared/contract/runSettings';
 import { defineCommand, UsageError } from '../command';
@@ -17,7 +19,7 @@ type RunsResult =
   | { readonly action: 'show'; readonly run: RunDetail }
   | ({ readonly action: 'compare' } & RunComparison)
   | { readonly action: 'resume'; readonly result: FollowedRun }
-  | { readonly action: 'stop'; readonly run: RunSummary }
+  | { readonly action: 'stop' | 'rename'; readonly run: RunSummary }
   | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
 
 export function renderList(runs: readonly RunSummary[]): string {
@@ -86,10 +88,11 @@ function renderCompare(c: RunComparison): string {
 export const runsCommand = defineCommand({
   name: 'runs',
   summary: 'List, show, compare, resume, stop or remove training runs',
-  usage: 'spanfill runs [list | show ID | compare ID ID… | resume ID | stop ID | rm ID] [--json]',
+  usage: 'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID] [--json]',
   description:
     'list shows the newest run first. ' +
     "compare prints the configuration keys that differ and each run's final metrics and best validation loss. " +
+    'rename gives a run a new name (quote a name with spaces). ' +
     'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
     'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits. ' +
     'rm deletes the run, its metrics and its checkpoint files without asking.',
@@ -120,12 +123,22 @@ export const runsCommand = defineCommand({
         context.status(`run ${started.id}: ${from}`, { force: true });
         return { action, result: await followRun(context, started) };
       }
+      case 'rename': {
+        if (ids.length !== 2)
+          throw new UsageError('runs rename needs a run id and one new name (quote a name with spaces)');
+        const args = { id: ids[0], name: ids[1] };
+        checkedArgs(runCalls.rename.args, args);
+        const envelope = await context.app().call('runs.rename', args);
+        return { action, run: unwrapEnvelope(envelope) as RunSummary };
+      }
       case 'stop':
         return { action, run: await runs.stop(one()) };
       case 'rm':
         return { action, ...runs.remove(one()) };
       default:
-        throw new UsageError(`unknown runs action '${action}'; expected list, show, compare, resume, stop or rm`);
+        throw new UsageError(
+          `unknown runs action '${action}'; expected list, show, compare, rename, resume, stop or rm`,
+        );
     }
   },
   render(result) {
@@ -141,6 +154,8 @@ export const runsCommand = defineCommand({
         return renderFollowed(r.result);
       case 'stop':
         return `run ${r.run.id} ${r.run.status} at step ${r.run.step}`;
+      case 'rename':
+        return `Renamed ${r.run.id} to "${r.run.name}"`;
       case 'rm':
         return r.removed ? `removed run ${r.id} and its files` : `no run ${r.id}`;
     }

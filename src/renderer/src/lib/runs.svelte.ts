@@ -131,26 +131,37 @@ class RunsStore {
     return this.curves.get(id);
   }
 
+  /** Resolves true when renamed (the list and the open run show the new name); the error lands in `error`. */
+  rename(id: string, name: string): Promise<boolean> {
+    return this.change(id, () => api.runs.rename({ id, name }));
+  }
+
   /** Runs a lifecycle call, marking the run busy; the error lands in `error`. */
   async act(id: string, what: 'pause' | 'resume' | 'stop' | 'remove'): Promise<boolean> {
     this.busy[id] = what;
-    this.error = undefined;
     try {
-      if (what === 'remove') {
+      return await this.change(id, async () => {
+        if (what !== 'remove') return api.runs[what]({ id });
         await api.runs.remove({ id });
         this.curves.delete(id);
         if (this.current?.id === id) this.current = undefined;
-      } else {
-        await api.runs[what]({ id });
-      }
+      });
+    } finally {
+      delete this.busy[id];
+    }
+  }
+
+  /** Makes a call that changes run `id`, then reloads the list and the open run; false with `error` set when it fails. */
+  private async change(id: string, work: () => Promise<unknown>): Promise<boolean> {
+    this.error = undefined;
+    try {
+      await work();
       await this.load();
       if (this.current?.id === id) await this.open(id, { keepCurves: true });
       return true;
     } catch (caught) {
       this.error = errorMessage(caught);
       return false;
-    } finally {
-      delete this.busy[id];
     }
   }
 }

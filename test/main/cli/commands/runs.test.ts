@@ -1,10 +1,16 @@
 // `spanfill runs list` and `runs show` as text: a person's reading of runs (the --json result is
-// the service's, the list newest first).
+// the service's, the list newest first); `runs rename` on a data directory holding one run.
 
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunDetail, type RunSummary } from '../../../../src/shared/contract/runs';
 import type { CommandContext } from '../../../../src/main/cli/command';
 import { renderList, renderShow, runsCommand } from '../../../../src/main/cli/commands/runs';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { openStore } from '../../../../src/main/store/db';
+import { RunRepository } from '../../../../src/main/store/runs';
+import { runSpanfill as cli } from '../../../support/cli';
+import { addDatasetRow } from '../../../support/storeRows';
+import { tempDirs } from '../../../support/tmp';
 
 const run: RunDetail = {
   id: 'r-749cb820',
@@ -78,5 +84,36 @@ describe('runs list', () => {
         .map((line) => line.split(' ')[0]),
     ).toEqual(['r-later', 'r-749cb820']);
     expect(renderList([])).toContain('spanfill train --dataset ID --preset quick');
+  });
+});
+
+describe('runs rename', () => {
+  const tempDir = tempDirs('spanfill-cli-runs-');
+
+  it('gives a run a new name, trimmed, and refuses an empty one or a missing name', async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    addDatasetRow(store.db, 'ds-661dcb79');
+    new RunRepository(store.db).add({
+      id: run.id,
+      name: run.name,
+      config: run.config,
+      totalSteps: 3000,
+      status: 'stopped',
+    });
+    store.close();
+    const data = ['--data-dir', dataDir];
+    const renamed = await cli(['runs', 'rename', run.id, ' lr 1e-3 ', ...data]);
+    expect(renamed.stdout.trim()).toBe(`Renamed ${run.id} to "lr 1e-3"`);
+    expect((await cli(['runs', ...data])).stdout).toMatch(/ lr 1e-3\n$/);
+    const empty = await cli(['runs', 'rename', run.id, '', ...data]);
+    expect([empty.code, empty.stderr.split('\n')[0]]).toEqual([
+      exitCodes.usage,
+      'spanfill runs: a name cannot be empty',
+    ]);
+    const unnamed = await cli(['runs', 'rename', run.id, ...data]);
+    expect(unnamed.stderr).toContain('runs rename needs a run id and one new name (quote a name with spaces)');
+    const json = await cli(['runs', 'rename', run.id, 'again', '--json', ...data]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ action: 'rename', run: { id: run.id, name: 'again' } });
   });
 });
