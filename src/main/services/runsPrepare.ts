@@ -17,6 +17,7 @@ import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import { isPresetModelName } from '../../shared/contract/runs';
+import { checkpointOrigin } from '../../shared/contract/runNames';
 import { materializePresetModel, materializePresetShape, PresetTokenizerError } from '../engine/t5/preset';
 import type { T5Config } from '../engine/t5/config';
 import { loadT5Config } from '../engine/t5/config';
@@ -92,7 +93,19 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
       `model '${model}' is not a built-in model; use builtin:byt5-tiny, preset:NAME with a tokenizer, a folder or a model id`,
     );
   if (existsSync(model)) return path.resolve(model);
-  return deps.models.resolve(model).path;
+  return movedCheckpoint(deps.dataDir, model) ?? deps.models.resolve(model).path;
+}
+
+/**
+ * Where a run's checkpoint folder named by its old path is now, when the data directory moved
+ * since a run started from it (a run keeps its base model's path): the same run and step in
+ * this data directory, if that is there.
+ */
+function movedCheckpoint(dataDir: string, model: string): string | undefined {
+  const origin = checkpointOrigin(model);
+  if (!origin) return undefined;
+  const here = path.join(dataDir, 'runs', origin.runId, 'checkpoints', path.basename(model));
+  return existsSync(here) ? here : undefined;
 }
 
 /**

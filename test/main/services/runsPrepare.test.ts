@@ -2,10 +2,13 @@
 // without memoryBudgetMiB the budget is the free RAM less a margin, and a batch over it is
 // split (the configuration it returns is the one to store); too little free memory refuses;
 // a resumed run keeps the split it started with whatever is free now (its checkpoint needs it).
+// resolveRunModel finds a base checkpoint of this data directory by the path it had before a move.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../../src/main/services/app';
 import { lessMargin, type MemoryProbe } from '../../../src/main/services/runsMemory';
-import { prepareRun } from '../../../src/main/services/runsPrepare';
+import { prepareRun, resolveRunModel, type RunPrepareDeps } from '../../../src/main/services/runsPrepare';
 import { tempDirs } from '../../support/tmp';
 import { openWithDataset, smallRunConfig } from './runs-support';
 
@@ -72,5 +75,22 @@ describe('prepareRun: the memory budget', () => {
     const prepared = await prepareRun(deps(freeRam(600 * MiB)), stored, undefined, { isResume: true });
     expect(prepared.config).toEqual(stored);
     expect(prepared.payload.settings).toMatchObject({ batchSize: 4, accumulation: 2 });
+  });
+});
+
+describe('resolveRunModel', () => {
+  it("finds a run's checkpoint named by its path before the data directory moved, in the new place", () => {
+    const dataDir = tempDir();
+    const here = path.join(dataDir, 'runs', 'r-5e7e39c6', 'checkpoints', 'step-00000060');
+    mkdirSync(here, { recursive: true });
+    const deps = { dataDir, models: { resolve: () => ({ path: '/from/models' }) } } as unknown as RunPrepareDeps;
+    expect(resolveRunModel(deps, '/old/place/runs/r-5e7e39c6/checkpoints/step-00000060')).toBe(here);
+    // Not there (another step, another run, not a checkpoint's path): the models service decides.
+    for (const gone of [
+      '/old/runs/r-5e7e39c6/checkpoints/step-00000040',
+      '/old/runs/r-1111/checkpoints/step-00000060',
+      '/t5-small',
+    ])
+      expect(resolveRunModel(deps, gone)).toBe('/from/models');
   });
 });
