@@ -90,6 +90,8 @@ async function start(): Promise<void> {
     isTrustedUrl,
   });
   showTrainingProgress(services.events, () => BrowserWindow.getAllWindows());
+  // A run trained from a terminal on this data directory shows live on the screens too.
+  services.watchOtherProcesses();
   createWindow();
 
   app.on('activate', () => {

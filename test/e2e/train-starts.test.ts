@@ -3,13 +3,16 @@
 // the CPU: a run whose engine host is killed (as the OS's out-of-memory killer would) shows its
 // error and what to try; a run continues from that run's checkpoint, picked in the base model
 // list; a T5 shape from scratch is offered with a tokenizer and estimated without writing
-// weights, and the Models screen deletes its folders after a confirm.
+// weights, and the Models screen deletes its folders after a confirm; a run started in a
+// terminal on the same data directory shows live.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chartPoints } from './charts';
 import { storedRunHostPid } from '../support/store-peek';
 import { accessibilityViolations } from './accessibility';
 import { openScreen, openTrainForm } from './navigate';
@@ -178,5 +181,40 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     await expect.poll(() => page.getByTestId('scratch-usage').count()).toBe(0);
     expect(fs.existsSync(presets)).toBe(false);
     expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it('follows a run started in a terminal on the same data directory, live, without a reload', async () => {
+    await openScreen(page, 'runs');
+    const rows = page.locator('[data-testid^="run-row-"]');
+    await waitFor('the runs so far', async () => (await rows.count()) > 0);
+    const before = await rows.count();
+    // As a person would in another terminal: `spanfill train` (its own process, writing the store).
+    const terminal = spawn(
+      process.execPath,
+      [
+        'bin/spanfill.mjs',
+        'train',
+        ...['--dataset', datasetId, '--model', tinySpm, '--name', 'from a terminal', '--max-steps', '200'],
+        ...['--input-length', '32', '--batch-size', '2', '--steps-per-call', '2', '--eval-every', '50'],
+        ...['--checkpoint-every', '100', '--data-dir', dataDir],
+      ],
+      { stdio: 'ignore' },
+    );
+    const ended = new Promise((resolve) => terminal.on('exit', resolve));
+    try {
+      await waitFor('its row', async () => (await rows.count()) === before + 1);
+      const row = rows.filter({ hasText: 'from a terminal' });
+      await waitFor('it to train', async () => (await row.getByTestId('run-status').textContent()) === 'running');
+      await row.getByTestId('run-open').click();
+      await waitFor('loss points', async () => (await chartPoints(page, 'chart-loss')) > 0);
+      const early = await chartPoints(page, 'chart-loss');
+      await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
+      await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === 200);
+      expect(early).toBeLessThan(200);
+      await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain('200');
+      await shot('10-run-from-terminal');
+    } finally {
+      await ended;
+    }
   });
 });

@@ -19,6 +19,7 @@ import { ModelService } from './models';
 import { tokenizerSource } from './modelReference';
 import { PlaygroundService } from './playground';
 import { RunService } from './runs';
+import { RunsWatcher } from './runsWatch';
 import { SystemService } from './system';
 import { appVersion } from './version';
 
@@ -50,6 +51,7 @@ export class AppServices {
   readonly export: ExportService;
   readonly runs: RunService;
   readonly handlers: Handlers;
+  private watcher: RunsWatcher | undefined;
 
   constructor(options: AppOptions) {
     this.dataDir = options.dataDir;
@@ -100,6 +102,21 @@ export class AppServices {
     this.handlers = createHandlers(this);
   }
 
+  /**
+   * Follows runs that another process trains on this data directory (a `spanfill train` in a
+   * terminal) and sends their events as for this process's own: for the desktop app and
+   * `spanfill serve`, whose screens show runs live.
+   */
+  watchOtherProcesses(intervalMs?: number): void {
+    this.watcher ??= new RunsWatcher({
+      repo: this.runs.repo,
+      events: this.events,
+      dataDir: this.dataDir,
+      trainsHere: (id) => this.runs.trainsHere(id),
+    });
+    this.watcher.start(intervalMs);
+  }
+
   /** Validate and run one call by name; never throws, errors come back in the envelope. */
   call(name: unknown, args: unknown): Promise<Envelope<unknown>> {
     return dispatchCall(this.handlers, name, args);
@@ -110,6 +127,7 @@ export class AppServices {
    * wait, so no 'importing' row outlives us), then stops the host and store.
    */
   async close(): Promise<void> {
+    this.watcher?.stop();
     await this.runs.stopAll();
     await this.datasets.cancelAll();
     await this.engine.stop();

@@ -241,6 +241,11 @@ export class RunService {
     );
   }
 
+  /** Whether this process trains run `id` now (its events come from here). */
+  trainsHere(id: string): boolean {
+    return this.active.has(id);
+  }
+
   rename(id: string, name: string): RunSummary {
     this.mustGet(id); // not_found names the id
     this.repo.rename(id, name);

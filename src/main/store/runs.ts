@@ -176,6 +176,29 @@ export class RunRepository {
     return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
   }
 
+  /** The last step stored of each metric of a run (what a watcher has seen so far). */
+  lastMetricSteps(id: string): Map<string, number> {
+    const rows = this.db
+      .prepare('SELECT name, MAX(step) AS step FROM metrics WHERE run_id = ? GROUP BY name')
+      .all(id) as { name: string; step: number }[];
+    return new Map(rows.map((row) => [row.name, row.step]));
+  }
+
+  /** The value of a metric at its last stored step, if it has one. */
+  lastMetric(id: string, name: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step DESC LIMIT 1')
+      .get(id, name) as { value: number } | undefined;
+    return row?.value;
+  }
+
+  /** One metric's points after `step`, in step order. */
+  metricAfter(id: string, name: string, step: number): { step: number; value: number }[] {
+    return this.db
+      .prepare('SELECT step, value FROM metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step')
+      .all(id, name, step) as { step: number; value: number }[];
+  }
+
   /** Writes a batch of points in one transaction; a repeated (name, step) is replaced (a resumed step). */
   addMetrics(id: string, points: readonly { step: number; name: string; value: number }[]): void {
     const insert = this.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)');

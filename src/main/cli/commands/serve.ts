@@ -85,6 +85,8 @@ export async function startServing(
   const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
   const app = context.app();
   const server = await listen(app, rendererDir, port);
+  // A run trained from a terminal on this data directory shows live on the screens too.
+  app.watchOtherProcesses();
   onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
   await new Promise<void>((resolve) => {
     if (context.signal.aborted) resolve();

@@ -1,0 +1,117 @@
+// Runs trained by another process on the same data directory — a `spanfill train` in a
+// terminal while the app or `spanfill serve` is open — reach the store from that process, and
+// this one's events never hear of them. The watcher reads the store every interval and
+// announces what changed with the events this process's own runs send (runs.statusChanged,
+// runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live. Runs
+// trained here are left to their own events. Only the desktop app and `spanfill serve` watch.
+
+import path from 'node:path';
+import type { EventMap } from '../../shared/events';
+import type { RunRepository, RunRow } from '../store/runs';
+import type { EventBus } from './events';
+import { announceStatus } from './runsRecord';
+
+export interface RunsWatchDeps {
+  readonly repo: RunRepository;
+  readonly events: EventBus;
+  readonly dataDir: string;
+  /** Whether this process trains the run (its own events announce it). */
+  readonly trainsHere: (id: string) => boolean;
+}
+
+/** What the screens were last told of a run. */
+interface Seen {
+  status: string;
+  step: number;
+  readonly lastSteps: Map<string, number>;
+  readonly checkpoints: Set<number>;
+}
+
+export class RunsWatcher {
+  private readonly seen = new Map<string, Seen>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: RunsWatchDeps) {}
+
+  /** Takes what the store holds now as known, then looks again every `intervalMs`. */
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    for (const row of this.deps.repo.list()) this.seen.set(row.id, this.snapshot(row));
+    this.timer = setInterval(() => this.poll(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One look at the store (the timer's; tests call it directly). */
+  poll(): void {
+    for (const row of this.deps.repo.list()) {
+      const before = this.seen.get(row.id);
+      if (this.deps.trainsHere(row.id)) {
+        this.seen.set(row.id, this.snapshot(row));
+        continue;
+      }
+      const seen = before ?? { status: '', step: 0, lastSteps: new Map(), checkpoints: new Set() };
+      this.seen.set(row.id, seen);
+      if (row.status === 'running' || row.status !== seen.status || row.step !== seen.step) this.announce(row, seen);
+    }
+  }
+
+  /** A run as the store has it, all of it known already. */
+  private snapshot(row: RunRow): Seen {
+    return {
+      status: row.status,
+      step: row.step,
+      lastSteps: this.deps.repo.lastMetricSteps(row.id),
+      checkpoints: new Set(this.deps.repo.checkpoints(row.id).map((checkpoint) => checkpoint.step)),
+    };
+  }
+
+  private announce(row: RunRow, seen: Seen): void {
+    const { repo, events } = this.deps;
+    for (const [name, last] of repo.lastMetricSteps(row.id)) {
+      const known = seen.lastSteps.get(name) ?? 0;
+      if (last <= known) continue;
+      const points = repo.metricAfter(row.id, name, known).map((point) => ({ ...point, name }));
+      events.emit('runs.metrics', { runId: row.id, points });
+      seen.lastSteps.set(name, last);
+    }
+    const progress = row.step !== seen.step && row.status === 'running' ? progressOf(repo, row) : undefined;
+    if (progress) events.emit('runs.progress', progress);
+    for (const checkpoint of repo.checkpoints(row.id)) {
+      if (seen.checkpoints.has(checkpoint.step)) continue;
+      seen.checkpoints.add(checkpoint.step);
+      const folder = path.resolve(this.deps.dataDir, checkpoint.path);
+      events.emit('runs.checkpoint', { runId: row.id, step: checkpoint.step, path: folder, isBest: checkpoint.isBest });
+    }
+    if (row.status !== seen.status || row.step !== seen.step) announceStatus(events, row);
+    seen.status = row.status;
+    seen.step = row.step;
+  }
+}
+
+/**
+ * A runs.progress event from the store: the step, and the last loss, learning rate and
+ * throughput stored (none until that process has written its first points).
+ */
+function progressOf(repo: RunRepository, row: RunRow): EventMap['runs.progress'] | undefined {
+  const [loss, learningRate, tokensPerSecond] = ['loss', 'lr', 'tokensPerSecond'].map((name) =>
+    repo.lastMetric(row.id, name),
+  );
+  if (loss === undefined || learningRate === undefined || tokensPerSecond === undefined) return undefined;
+  const perStep = row.elapsedMs / Math.max(1, row.step);
+  const etaMs = row.step > 0 ? Math.round(perStep * (row.totalSteps - row.step)) : null;
+  return {
+    runId: row.id,
+    step: row.step,
+    totalSteps: row.totalSteps,
+    loss,
+    learningRate,
+    tokensPerSecond,
+    elapsedMs: row.elapsedMs,
+    etaMs,
+  };
+}

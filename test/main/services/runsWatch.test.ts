@@ -1,0 +1,137 @@
+// The runs watcher over a real store, with the writes another process would make (a
+// `spanfill train` in a terminal): a new run, its status, steps, metric points and checkpoints
+// become the events this process's own runs send, each point once; a run trained here is left
+// to its own events; what the store held when watching began is not announced again.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import type { EventName } from '../../../src/shared/events';
+import { openStore } from '../../../src/main/store/db';
+import { RunRepository } from '../../../src/main/store/runs';
+import { EventBus } from '../../../src/main/services/events';
+import { RunsWatcher } from '../../../src/main/services/runsWatch';
+import { addDatasetRow } from '../../support/storeRows';
+import { tempDirs } from '../../support/tmp';
+
+const tempDir = tempDirs('spanfill-runs-watch-');
+const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 8 });
+
+function open(trainedHere: ReadonlySet<string> = new Set()) {
+  const dataDir = tempDir();
+  const store = openStore(dataDir);
+  addDatasetRow(store.db);
+  const repo = new RunRepository(store.db);
+  const events = new EventBus();
+  const heard: [EventName, unknown][] = [];
+  events.subscribe((name, payload) => heard.push([name, payload]));
+  const watcher = new RunsWatcher({ repo, events, dataDir, trainsHere: (id) => trainedHere.has(id) });
+  /** The events one look at the store sends. */
+  const look = (): [EventName, unknown][] => {
+    heard.length = 0;
+    watcher.poll();
+    return [...heard];
+  };
+  return { store, repo, watcher, look, dataDir };
+}
+
+describe('RunsWatcher', () => {
+  it("announces another process's run as it trains: status, points once, progress and checkpoints", () => {
+    const { store, repo, watcher, look, dataDir } = open();
+    try {
+      repo.add({ id: 'r-old', name: 'old', config, totalSteps: 8, status: 'completed' });
+      repo.addMetrics('r-old', [{ step: 8, name: 'loss', value: 1 }]);
+      watcher.start(3_600_000); // only the looks below
+      expect(look()).toEqual([]);
+
+      repo.add({ id: 'r-new', name: 'new', config, totalSteps: 8, status: 'queued' });
+      expect(look()).toEqual([['runs.statusChanged', { runId: 'r-new', status: 'queued', step: 0 }]]);
+      repo.setStatus('r-new', 'running', { provider: 'cpu' });
+      expect(look()).toEqual([
+        ['runs.statusChanged', { runId: 'r-new', status: 'running', step: 0, totalSteps: 8, provider: 'cpu' }],
+      ]);
+
+      repo.setProgress('r-new', 2, 400);
+      repo.addMetrics('r-new', [
+        { step: 1, name: 'loss', value: 5 },
+        { step: 2, name: 'loss', value: 4 },
+        { step: 2, name: 'lr', value: 0.01 },
+        { step: 2, name: 'tokensPerSecond', value: 300 },
+      ]);
+      const second = look();
+      expect(second.filter(([name]) => name === 'runs.metrics')).toEqual([
+        [
+          'runs.metrics',
+          {
+            runId: 'r-new',
+            points: [
+              { step: 1, name: 'loss', value: 5 },
+              { step: 2, name: 'loss', value: 4 },
+            ],
+          },
+        ],
+        ['runs.metrics', { runId: 'r-new', points: [{ step: 2, name: 'lr', value: 0.01 }] }],
+        ['runs.metrics', { runId: 'r-new', points: [{ step: 2, name: 'tokensPerSecond', value: 300 }] }],
+      ]);
+      expect(second).toContainEqual([
+        'runs.progress',
+        {
+          runId: 'r-new',
+          step: 2,
+          totalSteps: 8,
+          loss: 4,
+          learningRate: 0.01,
+          tokensPerSecond: 300,
+          elapsedMs: 400,
+          etaMs: 1200,
+        },
+      ]);
+      expect(second.at(-1)).toEqual([
+        'runs.statusChanged',
+        { runId: 'r-new', status: 'running', step: 2, totalSteps: 8, provider: 'cpu' },
+      ]);
+      // Nothing new: nothing said. An evaluation written after its step's losses still comes.
+      expect(look()).toEqual([]);
+      repo.addMetrics('r-new', [{ step: 2, name: 'eval.loss', value: 3.5 }]);
+      repo.addCheckpoint(
+        'r-new',
+        { step: 2, path: 'runs/r-new/checkpoints/step-00000002', eval: null, isBest: true },
+        [],
+      );
+      expect(look()).toEqual([
+        ['runs.metrics', { runId: 'r-new', points: [{ step: 2, name: 'eval.loss', value: 3.5 }] }],
+        [
+          'runs.checkpoint',
+          { runId: 'r-new', step: 2, path: path.join(dataDir, 'runs/r-new/checkpoints/step-00000002'), isBest: true },
+        ],
+      ]);
+
+      repo.setProgress('r-new', 8, 1600);
+      repo.setStatus('r-new', 'completed', { step: 8 });
+      const last = look();
+      expect(last.some(([name]) => name === 'runs.progress')).toBe(false); // not running any more
+      expect(last.at(-1)).toEqual(['runs.statusChanged', { runId: 'r-new', status: 'completed', step: 8 }]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('leaves a run trained here to its own events, and takes what it wrote meanwhile as known', () => {
+    const here = new Set(['r-here']);
+    const { store, repo, watcher, look } = open(here);
+    try {
+      watcher.start(3_600_000);
+      repo.add({ id: 'r-here', name: 'here', config, totalSteps: 8, status: 'running' });
+      repo.setProgress('r-here', 4, 100);
+      repo.addMetrics('r-here', [{ step: 4, name: 'loss', value: 2 }]);
+      expect(look()).toEqual([]);
+      // Trained elsewhere from now on (resumed by a terminal): only what is new is said.
+      here.clear();
+      repo.addMetrics('r-here', [{ step: 5, name: 'loss', value: 1.5 }]);
+      expect(look()).toEqual([['runs.metrics', { runId: 'r-here', points: [{ step: 5, name: 'loss', value: 1.5 }] }]]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+});
