@@ -113,6 +113,7 @@ export class AppServices {
       events: this.events,
       dataDir: this.dataDir,
       trainsHere: (id) => this.runs.trainsHere(id),
+      recoverGone: () => this.runs.recoverInterrupted(['running']),
     });
     this.watcher.start(intervalMs);
   }

@@ -74,10 +74,14 @@ export class RunService {
     return path.join(this.runDir(id), 'checkpoints');
   }
 
-  /** Runs marked running or queued whose owning process is gone become interrupted (resumable). */
-  recoverInterrupted(): string[] {
+  /**
+   * Runs marked running or queued whose owning process is gone become interrupted (resumable).
+   * While the app is open, only running ones are looked at (a queued run of another process has
+   * no owner yet until it starts).
+   */
+  recoverInterrupted(statuses: readonly ('running' | 'queued')[] = ['running', 'queued']): string[] {
     const ids: string[] = [];
-    for (const status of ['running', 'queued'] as const) {
+    for (const status of statuses) {
       for (const row of this.repo.listByStatus(status)) {
         if (this.active.has(row.id) || isProcessAlive(row.ownerPid)) continue;
         const error =

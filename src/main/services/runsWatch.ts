@@ -2,7 +2,8 @@
 // terminal while the app or `spanfill serve` is open — reach the store from that process, and
 // this one's events never hear of them. The watcher reads the store every interval and
 // announces what changed with the events this process's own runs send (runs.statusChanged,
-// runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live. Runs
+// runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
+// run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
 // trained here are left to their own events. Only the desktop app and `spanfill serve` watch.
 
 import path from 'node:path';
@@ -17,6 +18,8 @@ export interface RunsWatchDeps {
   readonly dataDir: string;
   /** Whether this process trains the run (its own events announce it). */
   readonly trainsHere: (id: string) => boolean;
+  /** Marks a running run whose process is gone (killed, crashed) interrupted, as at start-up. */
+  readonly recoverGone: () => void;
 }
 
 /** What the screens were last told of a run. */
@@ -48,6 +51,7 @@ export class RunsWatcher {
 
   /** One look at the store (the timer's; tests call it directly). */
   poll(): void {
+    this.deps.recoverGone();
     for (const row of this.deps.repo.list()) {
       const before = this.seen.get(row.id);
       if (this.deps.trainsHere(row.id)) {

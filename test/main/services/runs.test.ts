@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
 import { ApiError, unwrapEnvelope } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
@@ -243,6 +243,25 @@ describe('runs service: processes', () => {
     expect(detail.error).toMatch(
       /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
     );
+  });
+
+  it('marks a run whose process dies while the app watches interrupted, without a restart', async () => {
+    const { app, datasetId } = await setUp();
+    const heard: EventMap['runs.statusChanged'][] = [];
+    app.events.subscribe((name, payload) => {
+      if (name === 'runs.statusChanged') heard.push(payload as EventMap['runs.statusChanged']);
+    });
+    app.watchOtherProcesses(50);
+    // Another process's run, as its row looks while it trains; then that process is killed.
+    app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 6 });
+    await vi.waitUntil(() => app.runs.get('r-killed').status === 'interrupted', { timeout: 5000, interval: 50 });
+    expect(app.runs.get('r-killed').error).toMatch(/ended without stopping it, at step 6; /);
+    expect(heard.map((event) => event.status)).toContain('interrupted');
+    // A queued run of another process has no owner until it starts: it is left alone.
+    app.runs.repo.add({ id: 'r-queued', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.runs.get('r-queued').status).toBe('queued');
   });
 
   it('refuses to resume a run whose dataset was removed, saying why', async () => {

@@ -24,7 +24,13 @@ function open(trainedHere: ReadonlySet<string> = new Set()) {
   const events = new EventBus();
   const heard: [EventName, unknown][] = [];
   events.subscribe((name, payload) => heard.push([name, payload]));
-  const watcher = new RunsWatcher({ repo, events, dataDir, trainsHere: (id) => trainedHere.has(id) });
+  const watcher = new RunsWatcher({
+    repo,
+    events,
+    dataDir,
+    trainsHere: (id) => trainedHere.has(id),
+    recoverGone: () => undefined, // the runs service's; its own tests cover it
+  });
   /** The events one look at the store sends. */
   const look = (): [EventName, unknown][] => {
     heard.length = 0;
