@@ -5,7 +5,8 @@
 // in the model picker labelled by run and step, every kept one in the run and checkpoint
 // selectors with its validation loss, and a masked prompt is filled by the base model, the run's
 // last checkpoint and its first one (added from the selectors with the keyboard) side by side;
-// once the runs are removed their columns leave with them. Screenshots go to
+// two runs of one name are told apart by their ids; once the runs are removed their columns
+// leave with them. Screenshots go to
 // test-results/ckpt-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -132,6 +133,23 @@ describe('run checkpoints in the Playground', () => {
     await page.getByTestId('results').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-02-side-by-side.png'), fullPage: true });
     expect(session.pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('tells two runs of one name apart by their ids in the picker and the selectors', async () => {
+    const runs = cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs;
+    const older = runs.find((run) => run.name === 'older')!;
+    const tiny = runs.find((run) => run.name === 'tiny')!;
+    cli(['runs', 'rename', older.id, 'tiny']);
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('nav-playground').click();
+    const picker = page.getByTestId('model-picker');
+    await picker.getByText(`run tiny (${older.id}) · step 2`).waitFor();
+    await expect(picker.getByText(`run tiny (${tiny.id}) · step 20`).count()).resolves.toBe(1);
+    await expect(page.getByTestId('pick-run').locator('option').allTextContents()).resolves.toEqual([
+      `tiny (${tiny.id}) · 2 checkpoints`,
+      `tiny (${older.id}) · 1 checkpoint`,
+    ]);
+    cli(['runs', 'rename', older.id, 'older']);
   }, 120_000);
 
   it("drops a removed run's columns, the one added by step too, and fills with what is left", async () => {

@@ -13,19 +13,23 @@ import { api, connection } from './api';
 import { Newest } from './newest';
 import { RunCurves } from './runCurves';
 import { errorMessage } from '../../../shared/errors';
+import { distinctRunLabels } from '../../../shared/contract/runNames';
 
 export type RunProgress = EventMap['runs.progress'];
 
 /**
  * Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), newest run
- * first as on the Runs screen (runs.list gives them oldest first).
+ * first as on the Runs screen (runs.list gives them oldest first). Two runs of one name are told
+ * apart by their ids in the name, so the model lists that offer their checkpoints say which is which.
  */
 export async function listRunCheckpoints(): Promise<RunCheckpoints[]> {
   const runs = [...(await api.runs.list({}))].reverse();
   const perRun = await Promise.all(
     runs.map(async (run) => ({ run, checkpoints: await api.runs.checkpoints({ id: run.id }) })),
   );
-  return perRun.filter((entry) => entry.checkpoints.length > 0);
+  const kept = perRun.filter((entry) => entry.checkpoints.length > 0);
+  const names = distinctRunLabels(kept.map(({ run }) => run));
+  return kept.map((entry, i) => ({ ...entry, run: { ...entry.run, name: names[i] } }));
 }
 
 class RunsStore {
