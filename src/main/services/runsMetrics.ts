@@ -12,6 +12,17 @@ export interface MetricPointRow {
   readonly value: number;
 }
 
+/** Every metric pointsOf writes (what a watcher of the store looks for). */
+export const METRIC_NAMES = [
+  'loss',
+  'lr',
+  'gradNorm',
+  'tokensPerSecond',
+  'eval.loss',
+  'eval.tokenAccuracy',
+  'eval.spanExactMatch',
+] as const;
+
 export function pointsOf(event: TrainerEvent): MetricPointRow[] {
   if (event.kind === 'progress') {
     const first = event.step - event.losses.length + 1;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { EventMap } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
+import { METRIC_NAMES } from './runsMetrics';
 import { announceStatus } from './runsRecord';
 
 export interface RunsWatchDeps {
@@ -69,14 +70,14 @@ export class RunsWatcher {
     return {
       status: row.status,
       step: row.step,
-      lastSteps: this.deps.repo.lastMetricSteps(row.id),
+      lastSteps: this.deps.repo.lastMetricSteps(row.id, METRIC_NAMES),
       checkpoints: new Set(this.deps.repo.checkpoints(row.id).map((checkpoint) => checkpoint.step)),
     };
   }
 
   private announce(row: RunRow, seen: Seen): void {
     const { repo, events } = this.deps;
-    for (const [name, last] of repo.lastMetricSteps(row.id)) {
+    for (const [name, last] of repo.lastMetricSteps(row.id, METRIC_NAMES)) {
       const known = seen.lastSteps.get(name) ?? 0;
       if (last <= known) continue;
       const points = repo.metricAfter(row.id, name, known).map((point) => ({ ...point, name }));

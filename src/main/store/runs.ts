@@ -176,12 +176,18 @@ export class RunRepository {
     return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
   }
 
-  /** The last step stored of each metric of a run (what a watcher has seen so far). */
-  lastMetricSteps(id: string): Map<string, number> {
-    const rows = this.db
-      .prepare('SELECT name, MAX(step) AS step FROM metrics WHERE run_id = ? GROUP BY name')
-      .all(id) as { name: string; step: number }[];
-    return new Map(rows.map((row) => [row.name, row.step]));
+  /**
+   * The last step stored of each of these metrics of a run (those it has). One index seek per
+   * name: a GROUP BY over the run would read every point (36 ms for 200,000 steps).
+   */
+  lastMetricSteps(id: string, names: readonly string[]): Map<string, number> {
+    const query = this.db.prepare('SELECT MAX(step) AS step FROM metrics WHERE run_id = ? AND name = ?');
+    const out = new Map<string, number>();
+    for (const name of names) {
+      const { step } = query.get(id, name) as { step: number | null };
+      if (step !== null) out.set(name, step);
+    }
+    return out;
   }
 
   /** The value of a metric at its last stored step, if it has one. */
