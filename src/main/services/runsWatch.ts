@@ -40,8 +40,14 @@ export class RunsWatcher {
   /** Takes what the store holds now as known, then looks again every `intervalMs`. */
   start(intervalMs = 1000): void {
     if (this.timer) return;
-    for (const row of this.deps.repo.list()) this.seen.set(row.id, this.snapshot(row));
-    this.timer = setInterval(() => this.poll(), intervalMs);
+    for (const state of this.deps.repo.states()) this.seen.set(state.id, this.snapshot(state));
+    this.timer = setInterval(() => {
+      try {
+        this.poll();
+      } catch {
+        // A busy or briefly locked store: the next look reads it again (nothing is lost in between).
+      }
+    }, intervalMs);
     this.timer.unref();
   }
 
@@ -53,20 +59,21 @@ export class RunsWatcher {
   /** One look at the store (the timer's; tests call it directly). */
   poll(): void {
     this.deps.recoverGone();
-    for (const row of this.deps.repo.list()) {
-      const before = this.seen.get(row.id);
-      if (this.deps.trainsHere(row.id)) {
-        this.seen.set(row.id, this.snapshot(row));
+    for (const state of this.deps.repo.states()) {
+      if (this.deps.trainsHere(state.id)) {
+        this.seen.set(state.id, this.snapshot(state));
         continue;
       }
-      const seen = before ?? { status: '', step: 0, lastSteps: new Map(), checkpoints: new Set() };
-      this.seen.set(row.id, seen);
-      if (row.status === 'running' || row.status !== seen.status || row.step !== seen.step) this.announce(row, seen);
+      const seen = this.seen.get(state.id) ?? { status: '', step: 0, lastSteps: new Map(), checkpoints: new Set() };
+      this.seen.set(state.id, seen);
+      const isNews = state.status === 'running' || state.status !== seen.status || state.step !== seen.step;
+      const row = isNews ? this.deps.repo.get(state.id) : undefined;
+      if (row) this.announce(row, seen); // (gone already: removed by that process meanwhile)
     }
   }
 
   /** A run as the store has it, all of it known already. */
-  private snapshot(row: RunRow): Seen {
+  private snapshot(row: Pick<RunRow, 'id' | 'status' | 'step'>): Seen {
     return {
       status: row.status,
       step: row.step,

@@ -130,6 +130,15 @@ export class RunRepository {
     return row;
   }
 
+  /** Every run's id, status and step: what changes as it trains, without parsing its configuration. */
+  states(): { id: string; status: RunStatusName; step: number }[] {
+    return this.db.prepare('SELECT id, status, step FROM runs ORDER BY created_at, id').all() as {
+      id: string;
+      status: RunStatusName;
+      step: number;
+    }[];
+  }
+
   /** A new display name, in the row and in its configuration (whose `name` a run given one keeps). */
   rename(id: string, name: string): boolean {
     return (
