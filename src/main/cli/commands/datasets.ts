@@ -25,8 +25,8 @@ export const datasetsCommand = defineCommand({
   summary: 'List datasets, show, rename or remove one',
   usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID] [--json]',
   description:
-    'list shows the newest dataset first. ID may also be a name that only one dataset has. show --model counts the tokens for that tokenizer (building its token\n' +
-    'cache) and estimates the ' +
+    'list shows the newest dataset first. ID may also be a name that only one dataset has.\n' +
+    'show --model counts the tokens for that tokenizer (building its token cache) and estimates the ' +
     `training examples per epoch at input length --length (default ${MASKING_DEFAULTS.inputLength}, a run's; noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}).`,
   options: {
     model: {

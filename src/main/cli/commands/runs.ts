@@ -1,8 +1,8 @@
 // `spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID]`:
-// the training runs of this data directory (the runs service). rename gives one a new name; resume continues a paused, stopped or
-// interrupted run from its last checkpoint and follows it like `spanfill train`; stop asks
-// the process training a run to stop it with a checkpoint; rm deletes a run and its files
-// without asking (confirming is the UI's job).
+// the training runs of this data directory (the runs service). rename gives one a new name;
+// resume continues a paused, stopped or interrupted run from its last checkpoint and follows it
+// like `spanfill train`; stop asks the process training a run to stop it with a checkpoint; rm
+// deletes a run and its files without asking (confirming is the UI's job).
 
 import { runCalls, type RunComparison, type RunDetail, type RunSummary } from '../../../shared/contract/runs';
 import { unwrapEnvelope } from '../../../shared/errors';
@@ -87,7 +87,7 @@ function renderCompare(c: RunComparison): string {
 
 export const runsCommand = defineCommand({
   name: 'runs',
-  summary: 'List, show, compare, resume, stop or remove training runs',
+  summary: 'List, show, compare, rename, resume, stop or remove training runs',
   usage: 'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID] [--json]',
   description:
     'list shows the newest run first. ' +
