@@ -184,19 +184,20 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
   });
 
   it('follows a run started in a terminal on the same data directory, live, without a reload', async () => {
+    const before = spanfillJson<{ runs: unknown[] }>(dataDir, ['runs']).runs.length;
     await openScreen(page, 'runs');
     const rows = page.locator('[data-testid^="run-row-"]');
-    await waitFor('the runs so far', async () => (await rows.count()) > 0);
-    const before = await rows.count();
-    // As a person would in another terminal: `spanfill train` (its own process, writing the store).
+    await waitFor('the runs so far', async () => (await rows.count()) === before);
+    // As a person would in another terminal: `spanfill train` (its own process, writing the store),
+    // long enough (about 10 s here) to be seen while it trains.
     const terminal = spawn(
       process.execPath,
       [
         'bin/spanfill.mjs',
         'train',
-        ...['--dataset', datasetId, '--model', tinySpm, '--name', 'from a terminal', '--max-steps', '200'],
-        ...['--input-length', '32', '--batch-size', '2', '--steps-per-call', '2', '--eval-every', '50'],
-        ...['--checkpoint-every', '100', '--data-dir', dataDir],
+        ...['--dataset', datasetId, '--model', tinySpm, '--name', 'from a terminal', '--max-steps', '600'],
+        ...['--input-length', '32', '--batch-size', '2', '--steps-per-call', '2', '--eval-every', '150'],
+        ...['--checkpoint-every', '300', '--data-dir', dataDir],
       ],
       { stdio: 'ignore' },
     );
@@ -209,9 +210,9 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
       await waitFor('loss points', async () => (await chartPoints(page, 'chart-loss')) > 0);
       const early = await chartPoints(page, 'chart-loss');
       await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
-      await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === 200);
-      expect(early).toBeLessThan(200);
-      await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain('200');
+      await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === 600);
+      expect(early).toBeLessThan(600);
+      await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain('600');
       await shot('10-run-from-terminal');
     } finally {
       await ended;
