@@ -4,7 +4,7 @@
 // error and what to try; a run continues from that run's checkpoint, picked in the base model
 // list; a T5 shape from scratch is offered with a tokenizer and estimated without writing
 // weights, and the Models screen deletes its folders after a confirm; a run started in a
-// terminal on the same data directory shows live.
+// terminal on the same data directory shows live, and Stop on the page stops that process.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 
 import { spawn } from 'node:child_process';
@@ -183,25 +183,24 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 
-  it('follows a run started in a terminal on the same data directory, live, without a reload', async () => {
+  it('follows a run started in a terminal on the same data directory, live, and stops it from the page', async () => {
     const before = spanfillJson<{ runs: unknown[] }>(dataDir, ['runs']).runs.length;
     await openScreen(page, 'runs');
-    const rows = page.locator('[data-testid^="run-row-"]');
+    const rows = page.locator('tr[data-testid^="run-row-"]');
     await waitFor('the runs so far', async () => (await rows.count()) === before);
     // As a person would in another terminal: `spanfill train` (its own process, writing the store),
-    // long enough (about 10 s here) to be seen while it trains.
+    // far longer than the test: the page stops it.
     const terminal = spawn(
       process.execPath,
       [
         'bin/spanfill.mjs',
         'train',
-        ...['--dataset', datasetId, '--model', tinySpm, '--name', 'from a terminal', '--max-steps', '600'],
-        ...['--input-length', '32', '--batch-size', '2', '--steps-per-call', '2', '--eval-every', '150'],
-        ...['--checkpoint-every', '300', '--data-dir', dataDir],
+        ...['--dataset', datasetId, '--model', tinySpm, '--name', 'from a terminal', '--max-steps', '100000'],
+        ...['--input-length', '32', '--batch-size', '2', '--steps-per-call', '2', '--data-dir', dataDir],
       ],
       { stdio: 'ignore' },
     );
-    const ended = new Promise((resolve) => terminal.on('exit', resolve));
+    const exited = new Promise<number | null>((resolve) => terminal.on('exit', resolve));
     try {
       await waitFor('its row', async () => (await rows.count()) === before + 1);
       const row = rows.filter({ hasText: 'from a terminal' });
@@ -209,13 +208,21 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
       await row.getByTestId('run-open').click();
       await waitFor('loss points', async () => (await chartPoints(page, 'chart-loss')) > 0);
       const early = await chartPoints(page, 'chart-loss');
-      await waitFor('the run to complete', async () => (await runStatus()) === 'completed');
-      await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === 600);
-      expect(early).toBeLessThan(600);
-      await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain('600');
+      await waitFor('the curve to grow', async () => (await chartPoints(page, 'chart-loss')) >= early + 20);
+      // Stop asks that process to stop with a checkpoint; the page hears of it from the store.
+      await page.getByTestId('run-stop').click();
+      await waitFor('the run to stop', async () => (await runStatus()) === 'stopped');
+      await expect(exited).resolves.toBe(0);
+      const [newest] = spanfillJson<{ runs: { name: string; step: number }[] }>(dataDir, ['runs']).runs;
+      expect(newest.name).toBe('from a terminal');
+      const stoppedAt = newest.step;
+      await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === stoppedAt);
+      await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toContain(
+        stoppedAt.toLocaleString('en'),
+      );
       await shot('10-run-from-terminal');
     } finally {
-      await ended;
+      terminal.kill();
     }
   });
 });
