@@ -7,6 +7,37 @@ export function formatMetric(value: number | null | undefined): string {
   return Math.abs(value) < 1e-3 && value !== 0 ? value.toExponential(2) : value.toPrecision(4);
 }
 
+/**
+ * A chart axis's tick labels, short ("5e-4", "12k", "2.5"), with as many more digits as it takes
+ * for no two to read the same: a learning rate falling from 1e-3 to 9.9e-4 read "1e-3" twice.
+ * A null split (a log axis's unlabelled tick) gets no label.
+ */
+export function formatTicks(values: readonly (number | null)[]): string[] {
+  let labels: string[] = [];
+  for (let extra = 0; extra <= 4; extra++) {
+    labels = values.map((value) => (value === null ? '' : formatTick(value, extra)));
+    const shown = labels.filter((label) => label !== '');
+    if (new Set(shown).size === shown.length) return labels;
+  }
+  return labels;
+}
+
+/** 0.0005 → "5e-4", 12000 → "12k", with `extra` more significant digits than the fewest. */
+function formatTick(value: number, extra: number): string {
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return `${+(value / 1e6).toPrecision(3 + extra)}M`;
+  if (abs >= 1e4) return `${+(value / 1e3).toPrecision(3 + extra)}k`;
+  if (abs < 0.01) return compactExponent(value.toExponential(extra));
+  return String(+value.toPrecision(3 + extra));
+}
+
+/** "9.90e-4" → "9.9e-4", "1.00e-3" → "1e-3": no trailing zeros in the mantissa. */
+function compactExponent(text: string): string {
+  const [mantissa, exponent] = text.split('e');
+  return `${+mantissa}e${exponent}`;
+}
+
 /** The validation metrics that are shares (of target tokens, of masked spans), not losses. */
 const SHARE_METRICS = new Set(['tokenAccuracy', 'spanExactMatch']);
 

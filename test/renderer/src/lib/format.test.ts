@@ -1,7 +1,7 @@
 // Numbers in words on the Train and Runs screens.
 
 import { describe, expect, it } from 'vitest';
-import { formatEval, formatMetric, formatWhen } from '../../../../src/renderer/src/lib/format';
+import { formatEval, formatMetric, formatTicks, formatWhen } from '../../../../src/renderer/src/lib/format';
 
 describe('format', () => {
   it('a loss with four significant digits, a tiny one in exponent form, a missing one as a dash', () => {
@@ -9,6 +9,14 @@ describe('format', () => {
     expect(formatMetric(0.000123)).toBe('1.23e-4');
     expect(formatMetric(null)).toBe('–');
     expect(formatMetric(Number.NaN)).toBe('–');
+  });
+
+  it('chart ticks: short labels, with more digits only where two would read the same', () => {
+    expect(formatTicks([0, 0.0005, 2.5, 12_000, 3_400_000, null])).toEqual(['0', '5e-4', '2.5', '12k', '3.4M', '']);
+    // A learning rate falling from 1e-3 by a hundredth: "1e-3" twice before.
+    expect(formatTicks([0.00099, 0.000995, 0.001])).toEqual(['9.9e-4', '9.95e-4', '1e-3']);
+    expect(formatTicks([2.001, 2.002, 2.003])).toEqual(['2.001', '2.002', '2.003']);
+    expect(formatTicks([20_010, 20_020])).toEqual(['20.01k', '20.02k']);
   });
 
   it('token accuracy and exact spans as percentages with one decimal, zero included', () => {
