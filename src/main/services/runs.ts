@@ -35,6 +35,7 @@ import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { MetricBuffer } from './runsMetrics';
+import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { announceStatus, recordTrainerEvent } from './runsRecord';
 import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
@@ -201,24 +202,8 @@ export class RunService {
   }
 
   /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */
-  checkpointPath(id: string, which: 'best' | 'last' | number): string {
-    const list = this.checkpoints(id);
-    const pick =
-      which === 'best'
-        ? (list.find((c) => c.isBest) ?? list.at(-1))
-        : which === 'last'
-          ? list.at(-1)
-          : list.find((c) => c.step === which);
-    if (!pick) {
-      const have = list.map((c) => c.step).join(', ') || 'none yet';
-      throw new ApiError('not_found', `Run ${id} has no checkpoint ${String(which)} (checkpoints: ${have})`);
-    }
-    if (!existsSync(pick.path))
-      throw new ApiError(
-        'not_found',
-        `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill`,
-      );
-    return pick.path;
+  checkpointPath(id: string, which: CheckpointChoice): string {
+    return pickCheckpoint(id, this.checkpoints(id), which);
   }
 
   /** A run's checkpoints, each with its folder in this data directory (the store keeps it relative). */
