@@ -1,9 +1,10 @@
 // End-to-end for the Datasets and Masking screens: import a file through the UI of the built
-// `spanfill serve`, see it listed and shown, then preview its masking and typed text's.
+// `spanfill serve`, see it listed and shown, then preview its masking and typed text's; one
+// imported from a terminal on the same data directory joins the open list.
 // Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -323,5 +324,13 @@ describe('Datasets and Masking screens', () => {
     await row.getByRole('button', { name: 'Yes, remove' }).click();
     await row.waitFor({ state: 'detached' });
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('many.txt');
+  });
+
+  it('lists a dataset imported from a terminal on the same data directory while the screen is open', async () => {
+    await openScreen(page, 'datasets');
+    const file = path.join(dir, 'from-terminal.txt');
+    fs.writeFileSync(file, 'Imported from a terminal.\n\nA second paragraph.\n');
+    execFileSync(process.execPath, ['bin/spanfill.mjs', 'import', file, '--data-dir', path.join(dir, 'data')]);
+    await page.getByTestId('datasets-table').getByText('from-terminal.txt').waitFor({ timeout: 10_000 });
   });
 });

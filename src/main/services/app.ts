@@ -8,6 +8,7 @@ import { openStore, type Store } from '../store/db';
 import { PlaygroundRepository } from '../store/playground';
 import { SettingsRepository } from '../store/settings';
 import { DatasetService } from './datasets';
+import { DatasetsWatcher } from './datasetsWatch';
 import { dispatchCall } from './dispatch';
 import { EngineHostManager } from './engine-host';
 import { EventBus } from './events';
@@ -52,6 +53,7 @@ export class AppServices {
   readonly runs: RunService;
   readonly handlers: Handlers;
   private watcher: RunsWatcher | undefined;
+  private datasetsWatcher: DatasetsWatcher | undefined;
 
   constructor(options: AppOptions) {
     this.dataDir = options.dataDir;
@@ -104,10 +106,12 @@ export class AppServices {
 
   /**
    * Follows runs that another process trains on this data directory (a `spanfill train` in a
-   * terminal) and sends their events as for this process's own: for the desktop app and
-   * `spanfill serve`, whose screens show runs live.
+   * terminal), and datasets it imports, and sends their events as for this process's own: for
+   * the desktop app and `spanfill serve`, whose screens show runs live.
    */
   watchOtherProcesses(intervalMs?: number): void {
+    this.datasetsWatcher ??= new DatasetsWatcher({ repo: this.datasets.repo, events: this.events });
+    this.datasetsWatcher.start(intervalMs);
     this.watcher ??= new RunsWatcher({
       repo: this.runs.repo,
       events: this.events,
@@ -129,6 +133,7 @@ export class AppServices {
    */
   async close(): Promise<void> {
     this.watcher?.stop();
+    this.datasetsWatcher?.stop();
     await this.runs.stopAll();
     await this.datasets.cancelAll();
     await this.engine.stop();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { EventMap } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
+import { pollEvery } from './pollEvery';
 import { METRIC_NAMES } from './runsMetrics';
 import { announceStatus } from './runsRecord';
 
@@ -41,14 +42,7 @@ export class RunsWatcher {
   start(intervalMs = 1000): void {
     if (this.timer) return;
     for (const state of this.deps.repo.states()) this.seen.set(state.id, this.snapshot(state));
-    this.timer = setInterval(() => {
-      try {
-        this.poll();
-      } catch {
-        // A busy or briefly locked store: the next look reads it again (nothing is lost in between).
-      }
-    }, intervalMs);
-    this.timer.unref();
+    this.timer = pollEvery(intervalMs, () => this.poll());
   }
 
   stop(): void {

@@ -104,6 +104,14 @@ export class DatasetRepository {
     return columns === undefined ? undefined : toRow(columns);
   }
 
+  /** Every dataset's id and status, without reading its statistics. */
+  states(): { id: string; status: DatasetRow['status'] }[] {
+    return this.db.prepare('SELECT id, status FROM datasets ORDER BY created_at, id').all() as {
+      id: string;
+      status: DatasetRow['status'];
+    }[];
+  }
+
   list(): DatasetRow[] {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as DatasetColumns[]).map(toRow);
   }

@@ -60,6 +60,11 @@ class DatasetsStore {
     subscribe(connection.bridge, 'datasets.importProgress', (p) => {
       if (this.importing) this.importing = { id: p.datasetId, done: p.done, total: p.total };
     });
+    // A dataset imported elsewhere (a terminal on the same data directory) joins the list once it is
+    // ready; one still importing is not listed yet (a cancelled or failed import then leaves nothing).
+    subscribe(connection.bridge, 'datasets.statusChanged', ({ status }) => {
+      if (status === 'ready') void this.load();
+    });
   }
 
   /** Every dataset, newest first: the order the Datasets table and the selects list them in (as runs are). */

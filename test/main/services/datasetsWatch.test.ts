@@ -1,0 +1,44 @@
+// The datasets watcher over a real store, with the rows another process's import writes: a new
+// dataset's statuses are announced once each; what the store held when watching began is not.
+import { describe, expect, it } from 'vitest';
+import type { EventName } from '../../../src/shared/events';
+import { openStore } from '../../../src/main/store/db';
+import { DatasetRepository } from '../../../src/main/store/datasets';
+import { EventBus } from '../../../src/main/services/events';
+import { DatasetsWatcher } from '../../../src/main/services/datasetsWatch';
+import { addDatasetRow } from '../../support/storeRows';
+import { tempDirs } from '../../support/tmp';
+
+const tempDir = tempDirs('spanfill-datasets-watch-');
+
+describe('DatasetsWatcher', () => {
+  it("announces another process's import as it starts and as it lands, once each", () => {
+    const store = openStore(tempDir());
+    const events = new EventBus();
+    const heard: [EventName, unknown][] = [];
+    events.subscribe((name, payload) => heard.push([name, payload]));
+    const watcher = new DatasetsWatcher({ repo: new DatasetRepository(store.db), events });
+    try {
+      addDatasetRow(store.db, 'ds-old');
+      watcher.start(3_600_000); // only the looks below
+      watcher.poll();
+      expect(heard).toEqual([]);
+      store.db
+        .prepare(
+          "INSERT INTO datasets (id, name, source_path, source_hash, format, status, created_at) VALUES ('ds-new', 'n', '/n', '', 'pending', 'importing', 'now')",
+        )
+        .run();
+      watcher.poll();
+      store.db.prepare("UPDATE datasets SET status = 'ready' WHERE id = 'ds-new'").run();
+      watcher.poll();
+      watcher.poll();
+      expect(heard).toEqual([
+        ['datasets.statusChanged', { datasetId: 'ds-new', status: 'importing' }],
+        ['datasets.statusChanged', { datasetId: 'ds-new', status: 'ready' }],
+      ]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+});
