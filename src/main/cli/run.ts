@@ -82,8 +82,8 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
 
 /**
  * The argument list with common options written before the command (`spanfill --data-dir DIR
- * runs`, as git and docker take theirs) moved after it; anything else stays where it is, so an
- * unknown leading option is still named as an unknown command.
+ * runs`, as git and docker take theirs) moved after it; anything else stays where it is, so any
+ * other leading option reaches runCli as the command's place, which names it as misplaced.
  */
 export function commandFirst(argv: readonly string[]): readonly string[] {
   const leading: string[] = [];

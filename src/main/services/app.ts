@@ -52,7 +52,7 @@ export class AppServices {
   readonly export: ExportService;
   readonly runs: RunService;
   readonly handlers: Handlers;
-  private watcher: RunsWatcher | undefined;
+  private runsWatcher: RunsWatcher | undefined;
   private datasetsWatcher: DatasetsWatcher | undefined;
 
   constructor(options: AppOptions) {
@@ -112,14 +112,14 @@ export class AppServices {
   watchOtherProcesses(intervalMs?: number): void {
     this.datasetsWatcher ??= new DatasetsWatcher({ repo: this.datasets.repo, events: this.events });
     this.datasetsWatcher.start(intervalMs);
-    this.watcher ??= new RunsWatcher({
+    this.runsWatcher ??= new RunsWatcher({
       repo: this.runs.repo,
       events: this.events,
       dataDir: this.dataDir,
       trainsHere: (id) => this.runs.trainsHere(id),
       recoverGone: () => this.runs.recoverInterrupted(['running']),
     });
-    this.watcher.start(intervalMs);
+    this.runsWatcher.start(intervalMs);
   }
 
   /** Validate and run one call by name; never throws, errors come back in the envelope. */
@@ -132,7 +132,7 @@ export class AppServices {
    * wait, so no 'importing' row outlives us), then stops the host and store.
    */
   async close(): Promise<void> {
-    this.watcher?.stop();
+    this.runsWatcher?.stop();
     this.datasetsWatcher?.stop();
     await this.runs.stopAll();
     await this.datasets.cancelAll();

@@ -36,7 +36,7 @@ import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { MetricBuffer } from './runsMetrics';
 import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
-import { announceStatus, recordTrainerEvent } from './runsRecord';
+import { announceStatus, checkpointFolder, recordTrainerEvent } from './runsRecord';
 import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
@@ -209,7 +209,7 @@ export class RunService {
   /** A run's checkpoints, each with its folder in this data directory (the store keeps it relative). */
   checkpoints(id: string): RunCheckpoint[] {
     this.mustGet(id);
-    return this.repo.checkpoints(id).map((row) => ({ ...row, path: path.resolve(this.deps.dataDir, row.path) }));
+    return this.repo.checkpoints(id).map((row) => ({ ...row, path: checkpointFolder(this.deps.dataDir, row.path) }));
   }
 
   metrics(ids: readonly string[], names?: readonly string[]): RunMetrics {

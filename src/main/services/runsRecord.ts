@@ -22,6 +22,11 @@ function inDataDir(dataDir: string, dir: string): string {
   return path.relative(dataDir, dir).split(path.sep).join('/');
 }
 
+/** A checkpoint's folder in this data directory, from the path the store keeps (inDataDir's). */
+export function checkpointFolder(dataDir: string, stored: string): string {
+  return path.resolve(dataDir, stored);
+}
+
 function statusOf(row: RunRow): RunStatus {
   const step = row.step;
   switch (row.status) {

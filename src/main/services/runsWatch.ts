@@ -6,13 +6,12 @@
 // run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
 // trained here are left to their own events. Only the desktop app and `spanfill serve` watch.
 
-import path from 'node:path';
 import type { EventMap } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import { pollEvery } from './pollEvery';
 import { METRIC_NAMES } from './runsMetrics';
-import { announceStatus } from './runsRecord';
+import { announceStatus, checkpointFolder } from './runsRecord';
 
 export interface RunsWatchDeps {
   readonly repo: RunRepository;
@@ -90,7 +89,7 @@ export class RunsWatcher {
     for (const checkpoint of repo.checkpoints(row.id)) {
       if (seen.checkpoints.has(checkpoint.step)) continue;
       seen.checkpoints.add(checkpoint.step);
-      const folder = path.resolve(this.deps.dataDir, checkpoint.path);
+      const folder = checkpointFolder(this.deps.dataDir, checkpoint.path);
       events.emit('runs.checkpoint', { runId: row.id, step: checkpoint.step, path: folder, isBest: checkpoint.isBest });
     }
     if (row.status !== seen.status || row.step !== seen.step) announceStatus(events, row);
