@@ -136,13 +136,13 @@ async function storeDocuments(
   signal: AbortSignal,
 ): Promise<{ summary: ImportSummary; sourceHash: string; splitKeys: Float64Array }> {
   const pending: { ordinal: number; text: string }[] = [];
-  const datasetHash = createHash('sha256');
+  const datasetHash = documentsHasher();
   let splitKeys: Float64Array = new Float64Array(1024);
   const sink = (doc: ImportedDocument): void => {
     // Backstop: whatever the reader does with the signal, no document lands after an abort.
     if (signal.aborted) throw signal.reason;
     pending.push({ ordinal: doc.index, text: doc.text });
-    datasetHash.update(doc.hash);
+    datasetHash.add(doc);
     if (doc.index >= splitKeys.length) splitKeys = grow(splitKeys);
     splitKeys[doc.index] = doc.splitKey;
     if (pending.length >= INSERT_BATCH) deps.repo.addDocuments(id, pending.splice(0));
@@ -163,7 +163,23 @@ async function storeDocuments(
       }),
   });
   deps.repo.addDocuments(id, pending.splice(0));
-  return { summary, sourceHash: datasetHash.digest('hex'), splitKeys };
+  return { summary, sourceHash: datasetHash.digest(), splitKeys };
+}
+
+/** A dataset's source hash: over its kept documents' hashes, in order (so the same documents hash alike). */
+function documentsHasher(): { add(doc: ImportedDocument): void; digest(): string } {
+  const hash = createHash('sha256');
+  return { add: (doc) => void hash.update(doc.hash), digest: () => hash.digest('hex') };
+}
+
+/**
+ * The source hash an import of `paths` with the default options stores, found without storing
+ * anything (the bundled sample is recognised by it wherever the app that imported it was installed).
+ */
+export async function documentsHash(paths: readonly string[], signal?: AbortSignal): Promise<string> {
+  const hasher = documentsHasher();
+  await importDocuments(paths, (doc) => hasher.add(doc), { signal });
+  return hasher.digest();
 }
 
 /**

@@ -124,6 +124,15 @@ export class DatasetRepository {
     return columns === undefined ? undefined : toRow(columns);
   }
 
+  /** The ids of every ready dataset whose documents hash to `sourceHash`. */
+  readyIdsWithHash(sourceHash: string): string[] {
+    return (
+      this.db.prepare("SELECT id FROM datasets WHERE status = 'ready' AND source_hash = ?").all(sourceHash) as {
+        id: string;
+      }[]
+    ).map((row) => row.id);
+  }
+
   /** Documents with ordinal ≥ `fromOrdinal`, in order, at most `limit`. */
   documents(datasetId: string, fromOrdinal: number, limit: number): DocumentRow[] {
     return this.db
