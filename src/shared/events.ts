@@ -25,6 +25,8 @@ export interface EventMap {
     readonly status: 'importing' | 'ready' | 'failed';
     readonly error?: string;
   };
+  /** A dataset was removed (here, by another window, or by a terminal on the same data directory). */
+  'datasets.removed': { readonly datasetId: string };
   /** Training progress of one run, after each engine call (K steps). */
   'runs.progress': {
     readonly runId: string;
@@ -51,6 +53,8 @@ export interface EventMap {
     readonly isBest: boolean;
   };
   'runs.statusChanged': { readonly runId: string } & RunStatus;
+  /** A run was removed with its checkpoints (here, by another window, or by a terminal on the same data directory). */
+  'runs.removed': { readonly runId: string };
   /** A Hub pull's bytes (all files of the pull; already cached or resumed bytes count as done). */
   'models.pullProgress': {
     readonly repoId: string;

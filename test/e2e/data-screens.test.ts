@@ -1,6 +1,7 @@
 // End-to-end for the Datasets and Masking screens: import a file through the UI of the built
 // `spanfill serve`, see it listed and shown, then preview its masking and typed text's; one
-// imported from a terminal on the same data directory joins the open list.
+// imported from a terminal on the same data directory joins the open list, and leaves it (and
+// its open view) when removed there.
 // Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { launchChromium } from './chromium';
 import { openScreen, openTrainForm } from './navigate';
-import { startServe } from './serve';
+import { spanfillJson, startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
 let serveProcess: ChildProcess;
@@ -332,5 +333,16 @@ describe('Datasets and Masking screens', () => {
     fs.writeFileSync(file, 'Imported from a terminal.\n\nA second paragraph.\n');
     execFileSync(process.execPath, ['bin/spanfill.mjs', 'import', file, '--data-dir', path.join(dir, 'data')]);
     await page.getByTestId('datasets-table').getByText('from-terminal.txt').waitFor({ timeout: 10_000 });
+    // Opened, then removed in the terminal: the view closes, says why, and the list drops it.
+    const listed = spanfillJson<{ datasets: { id: string; name: string }[] }>(path.join(dir, 'data'), ['datasets']);
+    const id = listed.datasets.find((d) => d.name === 'from-terminal.txt')?.id ?? '';
+    await page.getByTestId('datasets-table').getByRole('button', { name: 'from-terminal.txt', exact: true }).click();
+    await page.getByTestId('dataset-detail').waitFor();
+    execFileSync(process.execPath, ['bin/spanfill.mjs', 'datasets', 'rm', id, '--data-dir', path.join(dir, 'data')]);
+    await expect
+      .poll(() => page.getByTestId('datasets-notice').textContent(), { timeout: 10_000 })
+      .toBe(`Dataset from-terminal.txt (${id}) was removed.`);
+    expect(await page.getByTestId('dataset-detail').count()).toBe(0);
+    expect(await page.getByTestId('datasets-table').getByText('from-terminal.txt').count()).toBe(0);
   });
 });

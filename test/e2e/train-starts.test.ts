@@ -4,7 +4,8 @@
 // error and what to try; a run continues from that run's checkpoint, picked in the base model
 // list; a T5 shape from scratch is offered with a tokenizer and estimated without writing
 // weights, and the Models screen deletes its folders after a confirm; a run started in a
-// terminal on the same data directory shows live, and Stop on the page stops that process.
+// terminal on the same data directory shows live, Stop on the page stops that process, and
+// removing it in the terminal closes its view on the page.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 
 import { spawn } from 'node:child_process';
@@ -213,7 +214,7 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
       await page.getByTestId('run-stop').click();
       await waitFor('the run to stop', async () => (await runStatus()) === 'stopped');
       await expect(exited).resolves.toBe(0);
-      const [newest] = spanfillJson<{ runs: { name: string; step: number }[] }>(dataDir, ['runs']).runs;
+      const [newest] = spanfillJson<{ runs: { id: string; name: string; step: number }[] }>(dataDir, ['runs']).runs;
       expect(newest.name).toBe('from a terminal');
       const stoppedAt = newest.step;
       await waitFor('every loss point', async () => (await chartPoints(page, 'chart-loss')) === stoppedAt);
@@ -221,6 +222,14 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
         stoppedAt.toLocaleString('en'),
       );
       await shot('10-run-from-terminal');
+      // Removed from the terminal (`spanfill runs rm`): the page closes its view, says why, and the
+      // Runs list drops it.
+      spanfillJson(dataDir, ['runs', 'rm', newest.id]);
+      await expect(page.getByTestId('train-notice').textContent({ timeout: 10_000 })).resolves.toBe(
+        `Run from a terminal (${newest.id}) was removed, with its checkpoints.`,
+      );
+      await openScreen(page, 'runs');
+      await waitFor('its row to go', async () => (await rows.count()) === before);
     } finally {
       terminal.kill();
     }

@@ -186,6 +186,7 @@ export class DatasetService {
     const removed = this.repo.delete(id);
     this.splits.delete(id);
     removeDatasetFiles(this.deps.dataDir, id);
+    this.deps.events.emit('datasets.removed', { datasetId: id });
     return { id, removed, name: row.name, documents, tokenCaches };
   }
 

@@ -1,12 +1,13 @@
 // Datasets imported by another process on the same data directory (a `spanfill import` in a
 // terminal while the app or `spanfill serve` is open): the watcher reads their ids and statuses
 // every interval and sends datasets.statusChanged for each new one or changed status, as an
-// import in this process does, so an open Datasets screen lists it. (One this process imports
-// is announced twice: once by its import, once here; the screens only reload the list.)
+// import in this process does, so an open Datasets screen lists it, and datasets.removed for one
+// that is gone. (What this process does is announced twice: once by its service, once here; the
+// screens only reload or drop from the list.)
 
 import type { DatasetRepository } from '../store/datasets';
 import type { EventBus } from './events';
-import { pollEvery } from './pollEvery';
+import { goneFrom, pollEvery } from './pollEvery';
 
 export class DatasetsWatcher {
   private readonly seen = new Map<string, string>();
@@ -28,10 +29,12 @@ export class DatasetsWatcher {
 
   /** One look at the store (the timer's; tests call it directly). */
   poll(): void {
-    for (const { id, status } of this.deps.repo.states()) {
+    const states = this.deps.repo.states();
+    for (const { id, status } of states) {
       if (this.seen.get(id) === status) continue;
       this.seen.set(id, status);
       this.deps.events.emit('datasets.statusChanged', { datasetId: id, status });
     }
+    for (const id of goneFrom(this.seen, states)) this.deps.events.emit('datasets.removed', { datasetId: id });
   }
 }

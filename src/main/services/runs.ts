@@ -248,7 +248,9 @@ export class RunService {
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
     rmSync(this.runDir(id), { recursive: true, force: true });
-    return { id, removed: this.repo.remove(id) };
+    const removed = this.repo.remove(id);
+    this.deps.events.emit('runs.removed', { runId: id });
+    return { id, removed };
   }
 
   mustGet(id: string): RunRow {

@@ -4,12 +4,13 @@
 // announces what changed with the events this process's own runs send (runs.statusChanged,
 // runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
 // run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
-// trained here are left to their own events. Only the desktop app and `spanfill serve` watch.
+// trained here are left to their own events. Any run removed (there, or here: then said twice)
+// is announced with runs.removed. Only the desktop app and `spanfill serve` watch.
 
 import type { EventMap } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
-import { pollEvery } from './pollEvery';
+import { goneFrom, pollEvery } from './pollEvery';
 import { METRIC_NAMES } from './runsMetrics';
 import { announceStatus, checkpointFolder } from './runsRecord';
 
@@ -52,7 +53,8 @@ export class RunsWatcher {
   /** One look at the store (the timer's; tests call it directly). */
   poll(): void {
     this.deps.recoverGone();
-    for (const state of this.deps.repo.states()) {
+    const states = this.deps.repo.states();
+    for (const state of states) {
       if (this.deps.trainsHere(state.id)) {
         this.seen.set(state.id, this.snapshot(state));
         continue;
@@ -61,8 +63,9 @@ export class RunsWatcher {
       this.seen.set(state.id, seen);
       const isNews = state.status === 'running' || state.status !== seen.status || state.step !== seen.step;
       const row = isNews ? this.deps.repo.get(state.id) : undefined;
-      if (row) this.announce(row, seen); // (gone already: removed by that process meanwhile)
+      if (row) this.announce(row, seen); // (gone already: removed meanwhile, said at the next look)
     }
+    for (const id of goneFrom(this.seen, states)) this.deps.events.emit('runs.removed', { runId: id });
   }
 
   /** A run as the store has it, all of it known already. */

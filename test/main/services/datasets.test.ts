@@ -105,7 +105,9 @@ describe('datasets service', () => {
       estimate: { inputLength: 64, tokensLength: 70, mode: 'packed' },
     });
     expect(tokenized.estimate?.packedExamples).toBeGreaterThan(15);
+    seen.length = 0;
     expect(service.remove(ds.id)).toEqual({ id: ds.id, removed: true, name: 'Novel', documents: 30, tokenCaches: 2 });
+    expect(seen).toEqual([{ event: 'datasets.removed', payload: { datasetId: ds.id } }]); // other windows drop it
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
     expect(fs.existsSync(path.join(dataDir, 'tokens', ds.id))).toBe(false);
     expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);

@@ -1,6 +1,7 @@
-// pollEvery: looks again after a look that throws, and never keeps the process alive.
+// pollEvery: looks again after a look that throws, and never keeps the process alive; goneFrom:
+// what was seen and is gone, said once.
 import { describe, expect, it } from 'vitest';
-import { pollEvery } from '../../../src/main/services/pollEvery';
+import { goneFrom, pollEvery } from '../../../src/main/services/pollEvery';
 
 describe('pollEvery', () => {
   it('looks again after a look that throws, without holding the process open', async () => {
@@ -16,5 +17,18 @@ describe('pollEvery', () => {
     } finally {
       clearInterval(timer);
     }
+  });
+});
+
+describe('goneFrom', () => {
+  it('names the ids seen before and missing now, once', () => {
+    const seen = new Map<string, unknown>([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(goneFrom(seen, [{ id: 'b' }, { id: 'd' }])).toEqual(['a', 'c']);
+    expect([...seen.keys()]).toEqual(['b']);
+    expect(goneFrom(seen, [{ id: 'b' }])).toEqual([]);
   });
 });

@@ -158,7 +158,10 @@ describe('runs service: a run', () => {
     await app.runs.resume(started.id);
     expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', step: 40 });
     expect(app.runs.metrics([started.id], ['loss'])[started.id].loss).toHaveLength(40);
+    const removals: unknown[] = [];
+    app.events.subscribe((event, payload) => event === 'runs.removed' && removals.push(payload));
     expect(app.runs.remove(started.id)).toEqual({ id: started.id, removed: true });
+    expect(removals).toEqual([{ runId: started.id }]); // other windows drop it
     expect(() => app.runs.get(started.id)).toThrow(/No run/);
     expect(() => app.runs.checkpointPath(started.id, 'last')).toThrow(/No run/);
     expect(existsSync(join(dataDir, 'runs', started.id))).toBe(false);

@@ -1,7 +1,8 @@
 // The runs watcher over a real store, with the writes another process would make (a
 // `spanfill train` in a terminal): a new run, its status, steps, metric points and checkpoints
 // become the events this process's own runs send, each point once; a run trained here is left
-// to its own events; what the store held when watching began is not announced again.
+// to its own events; what the store held when watching began is not announced again; a run
+// removed (there or here) is announced once as removed.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
@@ -135,6 +136,29 @@ describe('RunsWatcher', () => {
       here.clear();
       repo.addMetrics('r-here', [{ step: 5, name: 'loss', value: 1.5 }]);
       expect(look()).toEqual([['runs.metrics', { runId: 'r-here', points: [{ step: 5, name: 'loss', value: 1.5 }] }]]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('announces each run removed since the last look, once, whoever trained or removed it', () => {
+    const { store, repo, watcher, look } = open(new Set(['r-here']));
+    try {
+      repo.add({ id: 'r-old', name: 'old', config, totalSteps: 8, status: 'completed' });
+      repo.add({ id: 'r-here', name: 'here', config, totalSteps: 8, status: 'stopped' });
+      watcher.start(3_600_000);
+      repo.add({ id: 'r-new', name: 'new', config, totalSteps: 8, status: 'queued' });
+      look();
+      repo.remove('r-old');
+      repo.remove('r-new');
+      expect(look()).toEqual([
+        ['runs.removed', { runId: 'r-old' }],
+        ['runs.removed', { runId: 'r-new' }],
+      ]);
+      expect(look()).toEqual([]);
+      repo.remove('r-here');
+      expect(look()).toEqual([['runs.removed', { runId: 'r-here' }]]);
     } finally {
       watcher.stop();
       store.close();

@@ -65,6 +65,21 @@ class DatasetsStore {
     subscribe(connection.bridge, 'datasets.statusChanged', ({ status }) => {
       if (status === 'ready') void this.load();
     });
+    subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => this.forget(datasetId));
+  }
+
+  /** The id this window is removing now (its own notice says so; a removal elsewhere gets one here). */
+  private removing: string | undefined;
+
+  /** Drops a removed dataset from the list; a view showing it closes and says why. */
+  private forget(id: string): void {
+    const shown = this.detail;
+    if (shown?.id === id) {
+      this.detail = undefined;
+      this.tokenized = undefined;
+      if (this.removing !== id) this.notice = `Dataset ${shown.name} (${id}) was removed.`;
+    }
+    this.datasets = this.datasets.filter((d) => d.id !== id);
   }
 
   /** Every dataset, newest first: the order the Datasets table and the selects list them in (as runs are). */
@@ -236,6 +251,7 @@ class DatasetsStore {
   async remove(id: string): Promise<void> {
     this.error = undefined;
     this.notice = undefined;
+    this.removing = id;
     try {
       const removed = await api.datasets.remove({ id });
       if (this.detail?.id === id) this.detail = undefined;
@@ -243,6 +259,8 @@ class DatasetsStore {
       this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}.`;
     } catch (caught) {
       this.error = errorMessage(caught);
+    } finally {
+      this.removing = undefined;
     }
   }
 

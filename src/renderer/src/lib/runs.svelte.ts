@@ -1,4 +1,5 @@
-// The renderer's runs store: the list (runs.list, kept current by `runs.statusChanged`), the
+// The renderer's runs store: the list (runs.list, kept current by `runs.statusChanged` and
+// `runs.removed`), the
 // run shown on the Train screen (runs.get, refreshed on status and checkpoint events), live
 // progress (`runs.progress`), every loaded run's metric curves (lib/runCurves.ts, fed by
 // `runs.metrics`), the lifecycle calls and the last error per place. Built on `api` only.
@@ -45,6 +46,8 @@ class RunsStore {
   /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
   busy: Record<string, string> = $state({});
   error: string | undefined = $state();
+  /** Why the Train screen no longer shows the run it showed (removed in another window or a terminal). */
+  notice: string | undefined = $state();
   isLoading = $state(false);
   private readonly curves = new Map<string, RunCurves>();
 
@@ -75,6 +78,21 @@ class RunsStore {
     subscribe(connection.bridge, 'runs.checkpoint', ({ runId }) => {
       if (this.current?.id === runId) void this.open(runId, { keepCurves: true });
     });
+    subscribe(connection.bridge, 'runs.removed', ({ runId }) => this.forget(runId));
+  }
+
+  /** Drops a removed run from the list, the comparison and memory; a Train screen showing it says why it closed. */
+  private forget(id: string): void {
+    const current = this.current;
+    if (current?.id === id) {
+      this.current = undefined;
+      // (removed from this window: the Runs screen's own Remove said so already)
+      if (this.busy[id] !== 'remove') this.notice = `Run ${current.name} (${id}) was removed, with its checkpoints.`;
+    }
+    this.runs = this.runs.filter((r) => r.id !== id);
+    this.compared = this.compared.filter((c) => c !== id);
+    this.curves.delete(id);
+    delete this.progress[id];
   }
 
   private readonly listing = new Newest();
@@ -107,6 +125,7 @@ class RunsStore {
 
   /** Shows a run on the Train screen: its detail and (unless already loaded) its curves. */
   async open(id: string, options: { keepCurves?: boolean } = {}): Promise<void> {
+    this.notice = undefined;
     try {
       this.current = await api.runs.get({ id });
       if (!options.keepCurves) await this.loadCurves([id]);
