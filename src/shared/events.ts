@@ -27,6 +27,8 @@ export interface EventMap {
   };
   /** A dataset was removed (here, by another window, or by a terminal on the same data directory). */
   'datasets.removed': { readonly datasetId: string };
+  /** A dataset was given a new name (here, by another window, or by a terminal). */
+  'datasets.renamed': { readonly datasetId: string; readonly name: string };
   /** Training progress of one run, after each engine call (K steps). */
   'runs.progress': {
     readonly runId: string;
@@ -55,6 +57,8 @@ export interface EventMap {
   'runs.statusChanged': { readonly runId: string } & RunStatus;
   /** A run was removed with its checkpoints (here, by another window, or by a terminal on the same data directory). */
   'runs.removed': { readonly runId: string };
+  /** A run was given a new name (here, by another window, or by a terminal). */
+  'runs.renamed': { readonly runId: string; readonly name: string };
   /** A Hub pull's bytes (all files of the pull; already cached or resumed bytes count as done). */
   'models.pullProgress': {
     readonly repoId: string;

@@ -1,7 +1,7 @@
 // End-to-end for the Datasets and Masking screens: import a file through the UI of the built
 // `spanfill serve`, see it listed and shown, then preview its masking and typed text's; one
-// imported from a terminal on the same data directory joins the open list, and leaves it (and
-// its open view) when removed there.
+// imported from a terminal on the same data directory joins the open list, is renamed there and
+// leaves it (and its open view) when removed there.
 // Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -333,16 +333,22 @@ describe('Datasets and Masking screens', () => {
     fs.writeFileSync(file, 'Imported from a terminal.\n\nA second paragraph.\n');
     execFileSync(process.execPath, ['bin/spanfill.mjs', 'import', file, '--data-dir', path.join(dir, 'data')]);
     await page.getByTestId('datasets-table').getByText('from-terminal.txt').waitFor({ timeout: 10_000 });
-    // Opened, then removed in the terminal: the view closes, says why, and the list drops it.
+    // Opened, then renamed and removed in the terminal: the view shows the new name, then closes and
+    // says why, and the list drops it.
     const listed = spanfillJson<{ datasets: { id: string; name: string }[] }>(path.join(dir, 'data'), ['datasets']);
     const id = listed.datasets.find((d) => d.name === 'from-terminal.txt')?.id ?? '';
     await page.getByTestId('datasets-table').getByRole('button', { name: 'from-terminal.txt', exact: true }).click();
     await page.getByTestId('dataset-detail').waitFor();
+    spanfillJson(path.join(dir, 'data'), ['datasets', 'rename', id, 'renamed in a terminal']);
+    await expect
+      .poll(() => page.locator('#detail-title').textContent(), { timeout: 10_000 })
+      .toBe(`renamed in a terminal ${id}`);
+    await page.getByTestId('datasets-table').getByText('renamed in a terminal').waitFor();
     execFileSync(process.execPath, ['bin/spanfill.mjs', 'datasets', 'rm', id, '--data-dir', path.join(dir, 'data')]);
     await expect
       .poll(() => page.getByTestId('datasets-notice').textContent(), { timeout: 10_000 })
-      .toBe(`Dataset from-terminal.txt (${id}) was removed.`);
+      .toBe(`Dataset renamed in a terminal (${id}) was removed.`);
     expect(await page.getByTestId('dataset-detail').count()).toBe(0);
-    expect(await page.getByTestId('datasets-table').getByText('from-terminal.txt').count()).toBe(0);
+    expect(await page.getByTestId('datasets-table').getByText('renamed in a terminal').count()).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
 // list; a T5 shape from scratch is offered with a tokenizer and estimated without writing
 // weights, and the Models screen deletes its folders after a confirm; a run started in a
 // terminal on the same data directory shows live, Stop on the page stops that process, and
-// removing it in the terminal closes its view on the page.
+// renaming and removing it in the terminal show on the page.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 
 import { spawn } from 'node:child_process';
@@ -222,11 +222,16 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
         stoppedAt.toLocaleString('en'),
       );
       await shot('10-run-from-terminal');
-      // Removed from the terminal (`spanfill runs rm`): the page closes its view, says why, and the
-      // Runs list drops it.
+      // Renamed, then removed from the terminal (`spanfill runs rename`, `rm`): the page shows the
+      // new name, then closes its view, says why, and the Runs list drops it.
+      spanfillJson(dataDir, ['runs', 'rename', newest.id, 'renamed in a terminal']);
+      await waitFor(
+        'the new name',
+        async () => (await page.locator('#run-title').textContent()) === 'renamed in a terminal',
+      );
       spanfillJson(dataDir, ['runs', 'rm', newest.id]);
       await expect(page.getByTestId('train-notice').textContent({ timeout: 10_000 })).resolves.toBe(
-        `Run from a terminal (${newest.id}) was removed, with its checkpoints.`,
+        `Run renamed in a terminal (${newest.id}) was removed, with its checkpoints.`,
       );
       await openScreen(page, 'runs');
       await waitFor('its row to go', async () => (await rows.count()) === before);

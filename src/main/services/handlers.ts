@@ -4,6 +4,7 @@
 
 import type { DatasetService } from './datasets';
 import { datasetHandlers } from './datasets';
+import type { EventBus } from './events';
 import { datasetRenameHandlers } from './datasetRename';
 import { exportHandlers, type ExportService } from './export';
 import { datasetSampleHandlers } from './datasetSample';
@@ -22,6 +23,8 @@ export interface DomainServices {
   readonly models: ModelService;
   readonly export: ExportService;
   readonly runs: RunService;
+  /** For the handlers whose service does not hold it (datasets.rename's announcement). */
+  readonly events: EventBus;
 }
 
 export function createHandlers(services: DomainServices): Handlers {

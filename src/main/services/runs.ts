@@ -238,6 +238,7 @@ export class RunService {
   rename(id: string, name: string): RunSummary {
     this.mustGet(id); // not_found names the id
     this.repo.rename(id, name);
+    this.deps.events.emit('runs.renamed', { runId: id, name });
     return this.summary(this.mustGet(id));
   }
 

@@ -4,8 +4,8 @@
 // announces what changed with the events this process's own runs send (runs.statusChanged,
 // runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
 // run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
-// trained here are left to their own events. Any run removed (there, or here: then said twice)
-// is announced with runs.removed. Only the desktop app and `spanfill serve` watch.
+// trained here are left to their own events. Any run renamed or removed (there, or here: then
+// said twice) is announced with runs.renamed or runs.removed. Only the desktop app and `spanfill serve` watch.
 
 import type { EventMap } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
@@ -28,6 +28,7 @@ export interface RunsWatchDeps {
 interface Seen {
   status: string;
   step: number;
+  name: string;
   readonly lastSteps: Map<string, number>;
   readonly checkpoints: Set<number>;
 }
@@ -55,11 +56,15 @@ export class RunsWatcher {
     this.deps.recoverGone();
     const states = this.deps.repo.states();
     for (const state of states) {
+      const before = this.seen.get(state.id);
+      if (before && before.name !== state.name)
+        this.deps.events.emit('runs.renamed', { runId: state.id, name: state.name });
       if (this.deps.trainsHere(state.id)) {
         this.seen.set(state.id, this.snapshot(state));
         continue;
       }
-      const seen = this.seen.get(state.id) ?? { status: '', step: 0, lastSteps: new Map(), checkpoints: new Set() };
+      const seen = before ?? { status: '', step: 0, name: state.name, lastSteps: new Map(), checkpoints: new Set() };
+      seen.name = state.name;
       this.seen.set(state.id, seen);
       const isNews = state.status === 'running' || state.status !== seen.status || state.step !== seen.step;
       const row = isNews ? this.deps.repo.get(state.id) : undefined;
@@ -69,10 +74,11 @@ export class RunsWatcher {
   }
 
   /** A run as the store has it, all of it known already. */
-  private snapshot(row: Pick<RunRow, 'id' | 'status' | 'step'>): Seen {
+  private snapshot(row: Pick<RunRow, 'id' | 'status' | 'step' | 'name'>): Seen {
     return {
       status: row.status,
       step: row.step,
+      name: row.name,
       lastSteps: this.deps.repo.lastMetricSteps(row.id, METRIC_NAMES),
       checkpoints: new Set(this.deps.repo.checkpoints(row.id).map((checkpoint) => checkpoint.step)),
     };

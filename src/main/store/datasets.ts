@@ -104,11 +104,12 @@ export class DatasetRepository {
     return columns === undefined ? undefined : toRow(columns);
   }
 
-  /** Every dataset's id and status, without reading its statistics. */
-  states(): { id: string; status: DatasetRow['status'] }[] {
-    return this.db.prepare('SELECT id, status FROM datasets ORDER BY created_at, id').all() as {
+  /** Every dataset's id, status and name, without reading its statistics. */
+  states(): { id: string; status: DatasetRow['status']; name: string }[] {
+    return this.db.prepare('SELECT id, status, name FROM datasets ORDER BY created_at, id').all() as {
       id: string;
       status: DatasetRow['status'];
+      name: string;
     }[];
   }
 

@@ -131,11 +131,12 @@ export class RunRepository {
   }
 
   /** Every run's id, status and step: what changes as it trains, without parsing its configuration. */
-  states(): { id: string; status: RunStatusName; step: number }[] {
-    return this.db.prepare('SELECT id, status, step FROM runs ORDER BY created_at, id').all() as {
+  states(): { id: string; status: RunStatusName; step: number; name: string }[] {
+    return this.db.prepare('SELECT id, status, step, name FROM runs ORDER BY created_at, id').all() as {
       id: string;
       status: RunStatusName;
       step: number;
+      name: string;
     }[];
   }
 

@@ -26,8 +26,11 @@ describe('datasets.rename', () => {
       const file = path.join(dir, 'notes.txt');
       fs.writeFileSync(file, 'First note about a dog.\n\nSecond note about a river.\n');
       const ds = await app.datasets.import({ paths: [file] });
+      const said: unknown[] = [];
+      app.events.subscribe((event, payload) => event === 'datasets.renamed' && said.push(payload));
       const renamed = await app.call('datasets.rename', { id: ds.id, name: '  River notes ' });
       expect(renamed).toMatchObject({ ok: true, result: { id: ds.id, name: 'River notes', status: 'ready' } });
+      expect(said).toEqual([{ datasetId: ds.id, name: 'River notes' }]); // other windows show it
       const listed = app.datasets.list();
       expect(listed.map((d) => [d.id, d.name])).toEqual([[ds.id, 'River notes']]);
       expect(app.datasets.get(ds.id, 5).sample.map((d) => d.text)).toEqual([

@@ -1,6 +1,6 @@
 // The datasets watcher over a real store, with the rows another process's import writes: a new
 // dataset's statuses are announced once each; what the store held when watching began is not; a
-// removed dataset is announced once as removed.
+// renamed or removed dataset is announced once as such.
 import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../../src/shared/events';
 import { openStore } from '../../../src/main/store/db';
@@ -13,7 +13,7 @@ import { tempDirs } from '../../support/tmp';
 const tempDir = tempDirs('spanfill-datasets-watch-');
 
 describe('DatasetsWatcher', () => {
-  it("announces another process's import as it starts and as it lands, and a removal, once each", () => {
+  it("announces another process's import as it starts and as it lands, a rename and a removal, once each", () => {
     const store = openStore(tempDir());
     const events = new EventBus();
     const heard: [EventName, unknown][] = [];
@@ -37,6 +37,11 @@ describe('DatasetsWatcher', () => {
         ['datasets.statusChanged', { datasetId: 'ds-new', status: 'importing' }],
         ['datasets.statusChanged', { datasetId: 'ds-new', status: 'ready' }],
       ]);
+      heard.length = 0;
+      store.db.prepare("UPDATE datasets SET name = 'renamed' WHERE id = 'ds-old'").run();
+      watcher.poll();
+      watcher.poll();
+      expect(heard).toEqual([['datasets.renamed', { datasetId: 'ds-old', name: 'renamed' }]]);
       heard.length = 0;
       store.db.prepare("DELETE FROM datasets WHERE id IN ('ds-old', 'ds-new')").run();
       watcher.poll();

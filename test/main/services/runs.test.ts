@@ -172,8 +172,11 @@ describe('runs service: rename', () => {
   it('renames a run through the contract: trimmed, in the list, the detail and its settings; never empty', async () => {
     const { app, datasetId } = await setUp();
     app.runs.repo.add({ id: 'r-a', name: 'tiny on notes', config: base(datasetId), totalSteps: 10, status: 'stopped' });
+    const said: unknown[] = [];
+    app.events.subscribe((event, payload) => event === 'runs.renamed' && said.push(payload));
     const renamed = unwrapEnvelope(await app.call('runs.rename', { id: 'r-a', name: '  lr 3e-3, batch 2 ' }));
     expect(renamed).toMatchObject({ id: 'r-a', name: 'lr 3e-3, batch 2' });
+    expect(said).toEqual([{ runId: 'r-a', name: 'lr 3e-3, batch 2' }]); // other windows show it
     expect(app.runs.list().map((run) => run.name)).toEqual(['lr 3e-3, batch 2']);
     const detail = app.runs.get('r-a');
     expect([detail.name, detail.config.name, detail.config.lr, detail.status]).toEqual([

@@ -2,7 +2,7 @@
 // `spanfill train` in a terminal): a new run, its status, steps, metric points and checkpoints
 // become the events this process's own runs send, each point once; a run trained here is left
 // to its own events; what the store held when watching began is not announced again; a run
-// removed (there or here) is announced once as removed.
+// renamed or removed (there or here) is announced once as such.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
@@ -142,7 +142,7 @@ describe('RunsWatcher', () => {
     }
   });
 
-  it('announces each run removed since the last look, once, whoever trained or removed it', () => {
+  it('announces each run renamed or removed since the last look, once, whoever trained, renamed or removed it', () => {
     const { store, repo, watcher, look } = open(new Set(['r-here']));
     try {
       repo.add({ id: 'r-old', name: 'old', config, totalSteps: 8, status: 'completed' });
@@ -150,6 +150,13 @@ describe('RunsWatcher', () => {
       watcher.start(3_600_000);
       repo.add({ id: 'r-new', name: 'new', config, totalSteps: 8, status: 'queued' });
       look();
+      repo.rename('r-old', 'old, renamed');
+      repo.rename('r-here', 'here, renamed');
+      expect(look()).toEqual([
+        ['runs.renamed', { runId: 'r-old', name: 'old, renamed' }],
+        ['runs.renamed', { runId: 'r-here', name: 'here, renamed' }],
+      ]);
+      expect(look()).toEqual([]);
       repo.remove('r-old');
       repo.remove('r-new');
       expect(look()).toEqual([

@@ -66,6 +66,10 @@ class DatasetsStore {
       if (status === 'ready') void this.load();
     });
     subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => this.forget(datasetId));
+    subscribe(connection.bridge, 'datasets.renamed', ({ datasetId, name }) => {
+      this.datasets = this.datasets.map((d) => (d.id === datasetId ? { ...d, name } : d));
+      if (this.detail?.id === datasetId) this.detail = { ...this.detail, name };
+    });
   }
 
   /** The id this window is removing now (its own notice says so; a removal elsewhere gets one here). */

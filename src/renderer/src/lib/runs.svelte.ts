@@ -1,5 +1,5 @@
-// The renderer's runs store: the list (runs.list, kept current by `runs.statusChanged` and
-// `runs.removed`), the
+// The renderer's runs store: the list (runs.list, kept current by `runs.statusChanged`,
+// `runs.renamed` and `runs.removed`), the
 // run shown on the Train screen (runs.get, refreshed on status and checkpoint events), live
 // progress (`runs.progress`), every loaded run's metric curves (lib/runCurves.ts, fed by
 // `runs.metrics`), the lifecycle calls and the last error per place. Built on `api` only.
@@ -79,6 +79,10 @@ class RunsStore {
       if (this.current?.id === runId) void this.open(runId, { keepCurves: true });
     });
     subscribe(connection.bridge, 'runs.removed', ({ runId }) => this.forget(runId));
+    subscribe(connection.bridge, 'runs.renamed', ({ runId, name }) => {
+      this.runs = this.runs.map((r) => (r.id === runId ? { ...r, name } : r));
+      if (this.current?.id === runId) this.current = { ...this.current, name };
+    });
   }
 
   /** Drops a removed run from the list, the comparison and memory; a Train screen showing it says why it closed. */
