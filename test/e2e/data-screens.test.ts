@@ -1,7 +1,7 @@
 // End-to-end for the Datasets and Masking screens: import a file through the UI of the built
 // `spanfill serve`, see it listed and shown, then preview its masking and typed text's; one
 // imported from a terminal on the same data directory joins the open list, is renamed there and
-// leaves it (and its open view) when removed there.
+// leaves it (and its open view) when removed there; one still importing there is listed as such.
 // Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -15,6 +15,8 @@ import { accessibilityViolations } from './accessibility';
 import { launchChromium } from './chromium';
 import { openScreen, openTrainForm } from './navigate';
 import { spanfillJson, startServe } from './serve';
+import { DatasetRepository } from '../../src/main/store/datasets';
+import { openStore } from '../../src/main/store/db';
 
 const resultsDir = path.resolve('test-results');
 let serveProcess: ChildProcess;
@@ -350,5 +352,29 @@ describe('Datasets and Masking screens', () => {
       .toBe(`Dataset renamed in a terminal (${id}) was removed.`);
     expect(await page.getByTestId('dataset-detail').count()).toBe(0);
     expect(await page.getByTestId('datasets-table').getByText('renamed in a terminal').count()).toBe(0);
+  });
+
+  it('lists a dataset another process is importing as importing, with nothing to do on it, until it goes', async () => {
+    await openScreen(page, 'datasets');
+    // The row a `spanfill import` in a terminal writes as it starts (this test's process stands in
+    // for it), then deletes when cancelled.
+    const store = openStore(path.join(dir, 'data'));
+    try {
+      const repo = new DatasetRepository(store.db);
+      repo.create({
+        id: 'ds-elsewhere',
+        name: 'big-import.txt',
+        sourcePath: '/big-import.txt',
+        importingPid: process.pid,
+      });
+      const row = page.getByTestId('datasets-table').locator('tr', { hasText: 'big-import.txt' });
+      await row.waitFor({ timeout: 10_000 });
+      await expect(row.textContent()).resolves.toContain('importing…');
+      expect(await row.getByRole('button').count()).toBe(0);
+      repo.delete('ds-elsewhere');
+      await row.waitFor({ state: 'detached', timeout: 10_000 });
+    } finally {
+      store.close();
+    }
   });
 });

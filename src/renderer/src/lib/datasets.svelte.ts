@@ -60,10 +60,12 @@ class DatasetsStore {
     subscribe(connection.bridge, 'datasets.importProgress', (p) => {
       if (this.importing) this.importing = { id: p.datasetId, done: p.done, total: p.total };
     });
-    // A dataset imported elsewhere (a terminal on the same data directory) joins the list once it is
-    // ready; one still importing is not listed yet (a cancelled or failed import then leaves nothing).
+    // A dataset imported elsewhere (a terminal on the same data directory) joins the list as it
+    // starts, as importing (its progress is that process's to show), and is read again once ready; a
+    // cancelled or failed one is deleted, and datasets.removed drops it. This window's own import
+    // is listed once it lands (its progress shows above the list).
     subscribe(connection.bridge, 'datasets.statusChanged', ({ status }) => {
-      if (status === 'ready') void this.load();
+      if (status === 'ready' || (status === 'importing' && this.importing === undefined)) void this.load();
     });
     subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => this.forget(datasetId));
     subscribe(connection.bridge, 'datasets.renamed', ({ datasetId, name }) => {
