@@ -2,8 +2,8 @@
 // terminal while the app or `spanfill serve` is open): the watcher reads their ids and statuses
 // every interval and sends datasets.statusChanged for each new one or changed status, as an
 // import in this process does, so an open Datasets screen lists it, datasets.renamed for a new
-// name and datasets.removed for one that is gone. (What this process does is announced twice: once by its service, once here; the
-// screens only reload or drop from the list.)
+// name and datasets.removed for one that is gone. (What this process does is announced twice:
+// once by its service, once here; the screens only reload, rename or drop.)
 
 import type { DatasetRepository } from '../store/datasets';
 import type { EventBus } from './events';

@@ -5,7 +5,8 @@
 // runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
 // run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
 // trained here are left to their own events. Any run renamed or removed (there, or here: then
-// said twice) is announced with runs.renamed or runs.removed. Only the desktop app and `spanfill serve` watch.
+// said twice) is announced with runs.renamed or runs.removed. Only the desktop app and
+// `spanfill serve` watch.
 
 import type { EventMap } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
