@@ -90,7 +90,7 @@ class RunsStore {
     const current = this.current;
     if (current?.id === id) {
       this.current = undefined;
-      // (removed from this window: the Runs screen's own Remove said so already)
+      // (removed from this window's Runs screen: the person knows, and the row went before their eyes)
       if (this.busy[id] !== 'remove') this.notice = `Run ${current.name} (${id}) was removed, with its checkpoints.`;
     }
     this.runs = this.runs.filter((r) => r.id !== id);
