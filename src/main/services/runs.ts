@@ -36,6 +36,7 @@ import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { MetricBuffer } from './runsMetrics';
 import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
+import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, recordTrainerEvent } from './runsRecord';
 import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
@@ -68,11 +69,11 @@ export class RunService {
   }
 
   runDir(id: string): string {
-    return path.join(this.deps.dataDir, 'runs', id);
+    return runFolder(this.deps.dataDir, id);
   }
 
   checkpointDir(id: string): string {
-    return path.join(this.runDir(id), 'checkpoints');
+    return runCheckpointsFolder(this.deps.dataDir, id);
   }
 
   /**

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
 import type { RunRepository, RunRow } from '../store/runs';
+import { runsFolder } from './runFolders';
 
 export function isProcessAlive(pid: number | null): boolean {
   if (pid === null || !(pid > 0)) return false;
@@ -21,7 +22,7 @@ export function isProcessAlive(pid: number | null): boolean {
 }
 
 export function trainerLockPath(dataDir: string): string {
-  return path.join(dataDir, 'runs', 'trainer.lock');
+  return path.join(runsFolder(dataDir), 'trainer.lock');
 }
 
 function readLockPid(file: string): number | null {

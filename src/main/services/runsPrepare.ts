@@ -26,6 +26,7 @@ import type { TrainerSettings } from '../engine/train/settings';
 import { TrainerSettingsError, validateSettings } from '../engine/train/settings';
 import type { TrainRunPayload } from '../host/handlers/train';
 import type { DatasetService } from './datasets';
+import { runCheckpointsFolder } from './runFolders';
 import { describeIssues } from './dispatch';
 import { tokenizerSource } from './modelReference';
 import type { ModelService } from './models';
@@ -104,7 +105,7 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
 function movedCheckpoint(dataDir: string, model: string): string | undefined {
   const origin = checkpointOrigin(model);
   if (!origin) return undefined;
-  const here = path.join(dataDir, 'runs', origin.runId, 'checkpoints', path.basename(model));
+  const here = path.join(runCheckpointsFolder(dataDir, origin.runId), path.basename(model));
   return existsSync(here) ? here : undefined;
 }
 
