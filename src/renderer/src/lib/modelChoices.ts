@@ -5,6 +5,7 @@
 
 import type { PlaygroundModelChoice } from '../../../shared/contract/playground';
 import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
+import { checkpointOrigin } from '../../../shared/contract/runNames';
 import { formatMetric } from './format';
 
 /**
@@ -81,6 +82,22 @@ export function everyCheckpoint(run: RunSummary, checkpoints: readonly RunCheckp
       ];
       return { choice: choiceOf(run, c, last), text: parts.join(' · ') };
     });
+}
+
+/**
+ * The choice a kept checkpoint key makes now, with the run's name and roles as they are now: its
+ * folder's, or — a key kept from before the data directory moved — the same run's same step in
+ * its new place. Undefined when that checkpoint is kept no more (its run removed, or pruned).
+ */
+export function currentCheckpointChoice(key: string, runs: readonly RunCheckpoints[]): ModelChoice | undefined {
+  const origin = checkpointOrigin(key);
+  for (const { run, checkpoints } of runs) {
+    const found =
+      checkpoints.find((c) => checkpointKey(c.path) === key) ??
+      (origin?.runId === run.id ? checkpoints.find((c) => c.step === origin.step) : undefined);
+    if (found) return choiceOf(run, found, lastOf(checkpoints));
+  }
+  return undefined;
 }
 
 /** The first choice of each key, in order (a checkpoint added by step may also be a best/last tick). */

@@ -20,7 +20,14 @@ import { DECODING_LABELS, inFieldWords } from './settingLabels';
 import { api } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
 import { isPresetModelName } from '../../../shared/contract/runs';
-import { checkpointChoices, checkpointKey, uniqueByKey, type ModelChoice, type RunCheckpoints } from './modelChoices';
+import {
+  checkpointChoices,
+  checkpointKey,
+  currentCheckpointChoice,
+  uniqueByKey,
+  type ModelChoice,
+  type RunCheckpoints,
+} from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
 import { LatestWrite } from './latestWrite';
@@ -227,13 +234,15 @@ class PlaygroundStore {
 
   /**
    * Lists every run's kept checkpoints (the picker calls it on open). A checkpoint added by step
-   * whose run was removed since, or that retention deleted, leaves the columns with it.
+   * whose run was removed since, or that retention deleted, leaves the columns with it; one kept
+   * from before the data directory moved is found in its new place, ticked as it was.
    */
   async loadCheckpoints(): Promise<void> {
     try {
       this.runCheckpoints = await listRunCheckpoints();
-      const kept = new Set(this.runCheckpoints.flatMap((r) => r.checkpoints.map((c) => checkpointKey(c.path))));
-      this.addedCheckpoints = this.addedCheckpoints.filter((c) => kept.has(c.key));
+      const now = (key: string): ModelChoice | undefined => currentCheckpointChoice(key, this.runCheckpoints);
+      this.selected = this.selected.map((key) => (key.startsWith(checkpointKey('')) ? (now(key)?.key ?? key) : key));
+      this.addedCheckpoints = this.addedCheckpoints.flatMap((c) => now(c.key) ?? []);
       this.checkpointsError = undefined;
       const newest = this.runCheckpoints.find((r) => r.checkpoints.length > 0);
       const best = newest ? checkpointChoices(newest.run, newest.checkpoints)[0] : undefined;

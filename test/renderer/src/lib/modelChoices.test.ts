@@ -1,13 +1,14 @@
 // The Playground picker's run checkpoints: the best and last as ticks (one when they are the
 // same), every kept checkpoint for the run and checkpoint selectors in step order with its
 // step, validation loss and role, the same choice for a checkpoint whichever list offers it,
-// and the merged list keeping one choice per key.
+// the merged list keeping one choice per key, and a kept key found again (after a move too).
 
 import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint, RunSummary } from '../../../../src/shared/contract/runs';
 import {
   checkpointChoices,
   checkpointKey,
+  currentCheckpointChoice,
   everyCheckpoint,
   uniqueByKey,
 } from '../../../../src/renderer/src/lib/modelChoices';
@@ -66,5 +67,36 @@ describe('run checkpoints as Playground choices', () => {
       'run tiny · step 30 (last)',
       'run tiny · step 20',
     ]);
+  });
+
+  it("find a kept checkpoint's choice as it is now: by folder, or by run and step after the data directory moved", () => {
+    const runs = [
+      {
+        run: { ...run, id: 'r-2', name: 'other' },
+        checkpoints: [{ ...checkpoint(10, 1.5), path: '/data/runs/r-2/checkpoints/step-10' }],
+      },
+      { run: { ...run, name: 'tiny, renamed' }, checkpoints: kept },
+    ];
+    expect(currentCheckpointChoice(checkpointKey('/data/runs/r-1/checkpoints/step-30'), runs)).toMatchObject({
+      key: checkpointKey('/data/runs/r-1/checkpoints/step-30'),
+      label: 'run tiny, renamed · step 30 (last)',
+    });
+    // Kept while the data directory was /old/spanfill: the same run and step where they are now
+    // (not run r-2's step 10).
+    expect(
+      currentCheckpointChoice(checkpointKey('/old/spanfill/runs/r-1/checkpoints/step-00000010'), runs),
+    ).toMatchObject({
+      key: checkpointKey('/data/runs/r-1/checkpoints/step-10'),
+      ref: '/data/runs/r-1/checkpoints/step-10',
+      label: 'run tiny, renamed · step 10 (best)',
+    });
+    expect(currentCheckpointChoice(checkpointKey('C:\\old\\runs\\r-1\\checkpoints\\step-00000020'), runs)?.ref).toBe(
+      '/data/runs/r-1/checkpoints/step-20',
+    );
+    // Pruned since, or its run removed: nothing.
+    expect(
+      currentCheckpointChoice(checkpointKey('/old/spanfill/runs/r-1/checkpoints/step-00000040'), runs),
+    ).toBeUndefined();
+    expect(currentCheckpointChoice(checkpointKey('/data/runs/r-9/checkpoints/step-10'), runs)).toBeUndefined();
   });
 });
