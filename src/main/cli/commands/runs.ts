@@ -16,7 +16,7 @@ import { followRun, renderFollowed, type FollowedRun } from './train';
 
 type RunsResult =
   | { readonly action: 'list'; readonly runs: readonly RunSummary[] }
-  | { readonly action: 'show'; readonly run: RunDetail }
+  | { readonly action: 'show'; readonly run: RunDetail; readonly datasetName: string | null }
   | ({ readonly action: 'compare' } & RunComparison)
   | { readonly action: 'resume'; readonly result: FollowedRun }
   | { readonly action: 'stop' | 'rename'; readonly run: RunSummary }
@@ -42,14 +42,18 @@ const number = (v: number): string => {
   return rounded !== 0 && Math.abs(rounded) < 1e-3 ? rounded.toExponential() : String(rounded);
 };
 
-export function renderShow(run: RunDetail): string {
+/** `datasetName`: the run's dataset as people know it (null: removed, or not known). */
+export function renderShow(run: RunDetail, datasetName: string | null = null): string {
   const pairs: [string, string][] = [
     ['id', run.id],
     ['name', run.name],
     ['status', run.status],
     ['step', `${run.step}/${run.totalSteps}`],
     ['model', run.model],
-    ['dataset', run.datasetId ?? '(deleted)'],
+    [
+      'dataset',
+      run.datasetId === null ? '(deleted)' : `${run.datasetId}${datasetName === null ? '' : ` (${datasetName})`}`,
+    ],
     ['provider', run.provider ?? '-'],
     ['started', localTimestamp(run.createdAt)],
     ['elapsed', formatDuration(run.elapsedMs)],
@@ -109,8 +113,14 @@ export const runsCommand = defineCommand({
         if (ids.length > 0) throw new UsageError('runs list takes no arguments');
         // Newest first, as on the Runs screen, in the text and in --json (the service lists them oldest first).
         return { action, runs: [...runs.list()].reverse() };
-      case 'show':
-        return { action, run: runs.get(one()) };
+      case 'show': {
+        const run = runs.get(one());
+        const dataset = context
+          .app()
+          .datasets.list()
+          .find((d) => d.id === run.datasetId);
+        return { action, run, datasetName: dataset?.name ?? null };
+      }
       case 'compare':
         if (ids.length < 2) throw new UsageError(`runs compare needs at least two run ids; got ${ids.length}`);
         return { action, ...runs.compare(ids) };
@@ -147,7 +157,7 @@ export const runsCommand = defineCommand({
       case 'list':
         return renderList(r.runs);
       case 'show':
-        return renderShow(r.run);
+        return renderShow(r.run, r.datasetName);
       case 'compare':
         return renderCompare(r);
       case 'resume':

@@ -61,6 +61,12 @@ describe('runs show', () => {
     expect(text).toMatch(/^elapsed +22 s$/m);
     expect(text).toMatch(/^started +2026-12-01 13:05$/m);
     expect(text).toMatch(/^disk +2\.2 GiB$/m);
+    expect(text).toMatch(/^dataset +ds-661dcb79$/m);
+    // With its name when the dataset is there; said to be gone once removed.
+    expect(renderShow(run, 'Sample: public-domain founding documents')).toMatch(
+      /^dataset +ds-661dcb79 \(Sample: public-domain founding documents\)$/m,
+    );
+    expect(renderShow({ ...run, datasetId: null })).toMatch(/^dataset +\(deleted\)$/m);
   });
 });
 
