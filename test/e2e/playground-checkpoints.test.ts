@@ -5,8 +5,9 @@
 // in the model picker labelled by run and step, every kept one in the run and checkpoint
 // selectors with its validation loss, and a masked prompt is filled by the base model, the run's
 // last checkpoint and its first one (added from the selectors with the keyboard) side by side;
-// two runs of one name are told apart by their ids; once the runs are removed their columns
-// leave with them. Screenshots go to
+// two runs of one name are told apart by their ids; a run renamed, trained or removed in a
+// terminal while the Playground is open shows there at once, and once the runs are removed their
+// columns leave with them. Screenshots go to
 // test-results/ckpt-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -21,41 +22,22 @@ let session: E2eSession;
 let page: Page;
 
 const cli = <T>(args: string[]): T => spanfillJson<T>(session.dataDir, args);
+let datasetId: string;
+/** `spanfill train` of the tiny model on the notes, 32-token inputs, named `name`. */
+const train = (name: string, more: string[]): void =>
+  void cli(['train', '--dataset', datasetId, '--model', tinySpm, '--name', name, '--input-length', '32', ...more]);
 
 beforeAll(async () => {
   session = await startSession('ckpt');
   page = session.page;
   const notes = path.join(session.dir, 'notes.txt');
   writeNotes(notes, { docs: 30, words: 40, stride: 5 });
-  const datasetId = cli<{ id: string }>(['import', notes]).id;
+  datasetId = cli<{ id: string }>(['import', notes]).id;
   // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
   // An older run first, so that a first visit has to pick the newest run, not the first listed.
-  cli([
-    'train',
-    '--dataset',
-    datasetId,
-    '--model',
-    tinySpm,
-    '--name',
-    'older',
-    '--input-length',
-    '32',
-    '--max-steps',
-    '2',
-  ]);
+  train('older', ['--max-steps', '2']);
   // 20 steps with a checkpoint and a validation every 10: a best and a last checkpoint to offer.
-  cli(
-    ['train', '--dataset', datasetId, '--model', tinySpm, '--name', 'tiny', '--input-length', '32'].concat([
-      '--batch-size',
-      '4',
-      '--max-steps',
-      '20',
-      '--eval-every',
-      '10',
-      '--checkpoint-every',
-      '10',
-    ]),
-  );
+  train('tiny', ['--batch-size', '4', '--max-steps', '20', '--eval-every', '10', '--checkpoint-every', '10']);
 }, 120_000);
 
 afterAll(() => session?.close());
@@ -139,9 +121,9 @@ describe('run checkpoints in the Playground', () => {
     const runs = cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs;
     const older = runs.find((run) => run.name === 'older')!;
     const tiny = runs.find((run) => run.name === 'tiny')!;
+    // Renamed in a terminal while the Playground is open: the picker follows without a reopen.
+    await page.getByTestId('model-picker').waitFor();
     cli(['runs', 'rename', older.id, 'tiny']);
-    await page.getByTestId('nav-runs').click();
-    await page.getByTestId('nav-playground').click();
     const picker = page.getByTestId('model-picker');
     await picker.getByText(`run tiny (${older.id}) · step 2`).waitFor();
     await expect(picker.getByText(`run tiny (${tiny.id}) · step 20`).count()).resolves.toBe(1);
@@ -150,14 +132,16 @@ describe('run checkpoints in the Playground', () => {
       `tiny (${older.id}) · 1 checkpoint`,
     ]);
     cli(['runs', 'rename', older.id, 'older']);
+    // A run trained meanwhile offers its checkpoint as soon as it is written.
+    train('live', ['--max-steps', '2']);
+    await picker.getByText('run live · step 2 (best, last)').waitFor({ timeout: 10_000 });
   }, 120_000);
 
   it("drops a removed run's columns, the one added by step too, and fills with what is left", async () => {
     // The older run too, which no column showed, so that no checkpoint is left to offer.
+    // Removed in a terminal while the Playground is open: the columns leave without a reopen.
     for (const run of cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs) cli(['runs', 'rm', run.id]);
-    await page.getByTestId('nav-runs').click();
-    await page.getByTestId('nav-playground').click();
-    await page.getByTestId('picker-no-checkpoints').waitFor();
+    await page.getByTestId('picker-no-checkpoints').waitFor({ timeout: 10_000 });
     const columns = page.getByTestId('results').getByTestId('fill-column');
     await expect(columns.count()).resolves.toBe(1);
     await expect(columns.first().textContent()).resolves.toContain('t5-tiny-spm');

@@ -9,7 +9,6 @@
 
 import {
   playgroundCalls,
-  type DecodingStrategyArgs,
   type PlaygroundFillResult,
   type PlaygroundHistory,
   playgroundScreenSchema,
@@ -17,7 +16,7 @@ import {
 } from '../../../shared/contract/playground';
 import { contractMessages } from '../../../shared/contract/issues';
 import { DECODING_LABELS, inFieldWords } from './settingLabels';
-import { api } from './api';
+import { api, connection } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
 import { isPresetModelName } from '../../../shared/contract/runs';
 import {
@@ -31,23 +30,16 @@ import {
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
 import { LatestWrite } from './latestWrite';
+import { Newest } from './newest';
 import { promptFromSegments } from './prompts';
 import { errorMessage } from '../../../shared/errors';
+import { strategyOf, type DecodingForm } from './decodingForm';
+import { subscribe } from '../../../shared/transport';
 
 export type FillOutcome =
   | { readonly status: 'running' }
   | { readonly status: 'done'; readonly result: PlaygroundFillResult; readonly elapsedMs: number }
   | { readonly status: 'failed'; readonly error: string };
-
-export interface DecodingForm {
-  kind: 'greedy' | 'beam' | 'sample';
-  numBeams: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  seed: number;
-  maxNewTokens: number;
-}
 
 export interface MaskForm {
   text: string;
@@ -121,12 +113,19 @@ class PlaygroundStore {
    * shows no prompt or columns, which the kept ones would replace a moment later.
    */
   hasOpened = $state(false);
+  private readonly checkpointListing = new Newest();
   private readonly screenWrite = new LatestWrite<PlaygroundScreen>(
     (screen) => this.keepScreen(screen),
     (error) => (this.memoryError = `Could not keep the screen as it is for the next visit: ${errorMessage(error)}`),
   );
 
   constructor() {
+    // A checkpoint written, or a run renamed or removed (here, in another window or a terminal)
+    // while the screen is open: the picker offers what is kept now, the columns follow.
+    for (const event of ['runs.checkpoint', 'runs.renamed', 'runs.removed'] as const)
+      subscribe(connection.bridge, event, () => {
+        if (this.hasOpened) void this.loadCheckpoints({ isRefresh: true });
+      });
     // The screen as it is left (prompt, columns, added folders and checkpoints) is kept for the next visit.
     $effect.root(() => {
       $effect(() => {
@@ -235,18 +234,23 @@ class PlaygroundStore {
   /**
    * Lists every run's kept checkpoints (the picker calls it on open). A checkpoint added by step
    * whose run was removed since, or that retention deleted, leaves the columns with it; one kept
-   * from before the data directory moved is found in its new place, ticked as it was.
+   * from before the data directory moved is found in its new place, ticked as it was. A refresh
+   * (`isRefresh`, on a run's event) never opens a first visit's checkpoint on its own.
    */
-  async loadCheckpoints(): Promise<void> {
+  async loadCheckpoints({ isRefresh = false } = {}): Promise<void> {
+    const isNewest = this.checkpointListing.begin();
     try {
-      this.runCheckpoints = await listRunCheckpoints();
+      const listed = await listRunCheckpoints();
+      if (!isNewest()) return;
+      this.runCheckpoints = listed;
       const now = (key: string): ModelChoice | undefined => currentCheckpointChoice(key, this.runCheckpoints);
-      this.selected = this.selected.map((key) => (key.startsWith(checkpointKey('')) ? (now(key)?.key ?? key) : key));
+      const selected = this.selected.map((key) => (key.startsWith(checkpointKey('')) ? (now(key)?.key ?? key) : key));
+      if (selected.some((key, i) => key !== this.selected[i])) this.selected = selected;
       this.addedCheckpoints = this.addedCheckpoints.flatMap((c) => now(c.key) ?? []);
       this.checkpointsError = undefined;
       const newest = this.runCheckpoints.find((r) => r.checkpoints.length > 0);
       const best = newest ? checkpointChoices(newest.run, newest.checkpoints)[0] : undefined;
-      if (this.isFirstChoice && newest && best) await this.openRun(newest.run.model, best.ref);
+      if (!isRefresh && this.isFirstChoice && newest && best) await this.openRun(newest.run.model, best.ref);
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
     }
@@ -380,14 +384,6 @@ class PlaygroundStore {
       this.memoryError = `Could not ${what}: ${errorMessage(caught)}`;
     }
   }
-}
-
-/** The decoding form as the contract's strategy (only the chosen kind's fields). */
-export function strategyOf(form: DecodingForm): DecodingStrategyArgs {
-  if (form.kind === 'beam') return { kind: 'beam', numBeams: form.numBeams };
-  if (form.kind === 'sample')
-    return { kind: 'sample', temperature: form.temperature, topK: form.topK, topP: form.topP, seed: form.seed };
-  return { kind: 'greedy' };
 }
 
 export const playgroundStore = new PlaygroundStore();
