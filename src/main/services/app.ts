@@ -9,6 +9,7 @@ import { PlaygroundRepository } from '../store/playground';
 import { SettingsRepository } from '../store/settings';
 import { DatasetService } from './datasets';
 import { DatasetsWatcher } from './datasetsWatch';
+import { ModelsWatcher } from './modelsWatch';
 import { dispatchCall } from './dispatch';
 import { EngineHostManager } from './engine-host';
 import { EventBus } from './events';
@@ -54,6 +55,7 @@ export class AppServices {
   readonly handlers: Handlers;
   private runsWatcher: RunsWatcher | undefined;
   private datasetsWatcher: DatasetsWatcher | undefined;
+  private modelsWatcher: ModelsWatcher | undefined;
 
   constructor(options: AppOptions) {
     this.dataDir = options.dataDir;
@@ -106,12 +108,14 @@ export class AppServices {
 
   /**
    * Follows runs that another process trains on this data directory (a `spanfill train` in a
-   * terminal), and datasets it imports, and sends their events as for this process's own: for
-   * the desktop app and `spanfill serve`, whose screens show runs live.
+   * terminal), datasets it imports and models it registers, and sends their events as for this
+   * process's own: for the desktop app and `spanfill serve`, whose screens show them live.
    */
   watchOtherProcesses(intervalMs?: number): void {
     this.datasetsWatcher ??= new DatasetsWatcher({ repo: this.datasets.repo, events: this.events });
     this.datasetsWatcher.start(intervalMs);
+    this.modelsWatcher ??= new ModelsWatcher({ repo: this.models.repo, events: this.events });
+    this.modelsWatcher.start(intervalMs);
     this.runsWatcher ??= new RunsWatcher({
       repo: this.runs.repo,
       events: this.events,
@@ -134,6 +138,7 @@ export class AppServices {
   async close(): Promise<void> {
     this.runsWatcher?.stop();
     this.datasetsWatcher?.stop();
+    this.modelsWatcher?.stop();
     await this.runs.stopAll();
     await this.datasets.cancelAll();
     await this.engine.stop();

@@ -45,6 +45,15 @@ export class ModelRepository {
     return this.db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY created_at, id`).all() as ModelRow[];
   }
 
+  /** Every model's id and name (with the status a registered model has), for the models watcher. */
+  states(): { id: string; status: 'ready'; name: string }[] {
+    return this.db.prepare("SELECT id, 'ready' AS status, name FROM models ORDER BY created_at, id").all() as {
+      id: string;
+      status: 'ready';
+      name: string;
+    }[];
+  }
+
   get(id: string): ModelRow | undefined {
     return this.db.prepare(`SELECT ${COLUMNS} FROM models WHERE id = ?`).get(id) as ModelRow | undefined;
   }

@@ -43,6 +43,19 @@ class ModelsStore {
     subscribe(connection.bridge, 'models.pullProgress', (p) => {
       if (this.pulling?.repoId === p.repoId) this.pulling = { ...p };
     });
+    // A model registered or removed elsewhere (another window, a terminal): the lists show it.
+    subscribe(connection.bridge, 'models.statusChanged', ({ status }) => {
+      if (status === 'ready' || status === 'deleted') void this.relist();
+    });
+  }
+
+  /** The list read again (with the cache once the Models screen has shown it); a failure shows as the error. */
+  private async relist(): Promise<void> {
+    try {
+      await (this.isLoaded ? this.refresh() : this.listOnly());
+    } catch (caught) {
+      this.error = errorMessage(caught);
+    }
   }
 
   async load(): Promise<void> {
@@ -60,11 +73,13 @@ class ModelsStore {
 
   /** Only the registered models (the Playground's picker needs no catalog or cache). */
   async loadList(): Promise<void> {
-    await this.act(async () => {
-      const isNewest = this.listing.begin();
-      const models = await api.models.list({});
-      if (isNewest()) this.models = models;
-    });
+    await this.act(() => this.listOnly());
+  }
+
+  private async listOnly(): Promise<void> {
+    const isNewest = this.listing.begin();
+    const models = await api.models.list({});
+    if (isNewest()) this.models = models;
   }
 
   /** Registers a model folder on the machine running Spanfill; true when it was added. */

@@ -1,0 +1,57 @@
+// Rows that another process on the same data directory adds, changes or deletes — datasets a
+// `spanfill import` in a terminal writes, models a `spanfill models pull` registers — seen by
+// reading their id, status and name every interval and comparing with the last look. What
+// changed is said through the announcer (datasetsWatch.ts and modelsWatch.ts send the events the
+// service sends for its own work); what the store held when watching began is known already.
+
+import { goneFrom, pollEvery } from './pollEvery';
+
+/** One row as a watcher reads it. */
+export interface RowState {
+  readonly id: string;
+  readonly status: string;
+  readonly name: string;
+}
+
+export interface RowAnnouncer<S extends RowState> {
+  /** A row not seen before, or whose status changed. */
+  readonly status: (row: S) => void;
+  /** A row seen before under another name. */
+  readonly renamed: (row: S) => void;
+  /** A row seen before and gone now. */
+  readonly removed: (id: string) => void;
+}
+
+export class RowsWatcher<S extends RowState> {
+  private readonly seen = new Map<string, { status: string; name: string }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly read: () => readonly S[],
+    private readonly say: RowAnnouncer<S>,
+  ) {}
+
+  /** Takes what the store holds now as known, then looks again every `intervalMs`. */
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    for (const { id, status, name } of this.read()) this.seen.set(id, { status, name });
+    this.timer = pollEvery(intervalMs, () => this.poll());
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One look at the store (the timer's; tests call it directly). */
+  poll(): void {
+    const rows = this.read();
+    for (const row of rows) {
+      const seen = this.seen.get(row.id);
+      this.seen.set(row.id, { status: row.status, name: row.name });
+      if (seen && seen.name !== row.name) this.say.renamed(row);
+      if (seen?.status !== row.status) this.say.status(row);
+    }
+    for (const id of goneFrom(this.seen, rows)) this.say.removed(id);
+  }
+}
