@@ -175,16 +175,20 @@ class ModelsStore {
   }
 
   private readonly listing = new Newest();
+  private readonly restListing = new Newest();
 
   private async refresh(): Promise<void> {
+    // The list and the rest each by their own newest read: a list-only read (Playground, an event)
+    // that starts meanwhile must not leave the catalog and cache unread.
     const isNewest = this.listing.begin();
+    const isNewestRest = this.restListing.begin();
     const [models, catalog, cache] = await Promise.all([
       api.models.list({}),
       api.models.catalog({}),
       api.models.cacheUsage({}),
     ]);
-    if (!isNewest()) return;
-    this.models = models;
+    if (isNewest()) this.models = models;
+    if (!isNewestRest()) return;
     this.catalog = catalog;
     this.cache = cache;
   }

@@ -5,7 +5,8 @@
 // spans are remembered so each filled span can be called exact or not), and the prompt
 // history. The history and the screen as it was left are kept in the data directory's store
 // (playground.saved, .remember, .keepScreen), read back when the screen first opens; a first
-// visit (nothing kept) opens the newest run's best checkpoint beside its base.
+// visit (nothing kept) opens the newest run's best checkpoint beside its base. The runs'
+// checkpoints are read when the picker opens and again on a run's checkpoint, rename or removal.
 
 import {
   playgroundCalls,
