@@ -1,18 +1,22 @@
 // End-to-end for Hub downloads on the Models screen: `spanfill serve` pointed (HF_ENDPOINT) at
 // the local stand-in Hub serving the t5-tiny-spm fixture. A download that stalls shows its
 // progress and is cancelled; the next one (the id still in its box after another screen
-// was open) resumes and registers the model; the cache lists it
-// and deleting it there (after a red confirm) unregisters it. Screenshots go to test-results/.
+// was open) resumes and registers the model; the cache lists it and deleting it there (after a
+// red confirm) unregisters it. A model pulled, then removed, in a terminal on the same data
+// directory joins and leaves the open screen. Screenshots go to test-results/.
 // Needs `npm run build` first.
 
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub-server';
 import { openScreen } from './navigate';
 import { resultsDir, startSession, type E2eSession } from './session';
 
+const run = promisify(execFile);
 const repoId = 'tiny-org/t5-tiny-spm';
 const fixture = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let hub: TestHub;
@@ -98,5 +102,23 @@ describe('Models screen: downloads from the Hub', () => {
       .waitFor();
     await page.getByTestId('models-empty').waitFor();
     await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
+  });
+
+  it('lists a model pulled in a terminal while the screen is open, its download too, and drops it when removed there', async () => {
+    // (Asynchronously: the stand-in Hub answers from this very process.)
+    const env = { ...process.env, HF_ENDPOINT: hub.url, HF_TOKEN: '', HF_HUB_OFFLINE: '' };
+    const cli = async <T>(args: string[]): Promise<T> => {
+      const command = ['bin/spanfill.mjs', ...args, '--data-dir', session.dataDir, '--json'];
+      return JSON.parse((await run(process.execPath, command, { encoding: 'utf8', env })).stdout) as T;
+    };
+    const pulled = (await cli<{ model: { id: string; name: string } }>(['models', 'pull', repoId])).model;
+    const row = page.getByTestId('model-row').filter({ hasText: pulled.name });
+    await row.waitFor({ timeout: 10_000 });
+    // The download cache, emptied by the test before, lists it too.
+    await page.getByRole('button', { name: `Delete ${repoId} from the cache` }).waitFor();
+    await expect(page.getByTestId('cache-usage').textContent()).resolves.not.toContain('Nothing downloaded yet');
+    await cli(['models', 'rm', pulled.id]);
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByTestId('models-empty').waitFor();
   });
 });

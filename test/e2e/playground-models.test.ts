@@ -3,9 +3,9 @@
 // prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
 // the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
 // it, the history and the screen as it was left (read back by a server on another port; no
-// default prompt shows while they are on the way), remove the model after a red confirm, one
-// imported and removed in a terminal shown live, and the provider and thread settings, which the
-// Train form then starts from. Screenshots go to test-results/. Needs `npm run build` first.
+// default prompt shows while they are on the way), remove the model after a red confirm, and the
+// provider and thread settings, which the Train form then starts from. Screenshots go to
+// test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import { execFile } from 'node:child_process';
@@ -18,7 +18,7 @@ import type { PlaygroundFillResult } from '../../src/shared/contract/playground'
 import { accessibilityViolations } from './accessibility';
 import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
-import { spanfillJson, startServe } from './serve';
+import { startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
 
 const prompt = 'The <extra_id_0> walks in <extra_id_1> park.';
@@ -299,21 +299,6 @@ describe('Models, Playground and Settings screens', () => {
     await row.waitFor({ state: 'detached' });
     await expect(page.getByTestId('models-notice').textContent()).resolves.toContain('its folder was left where it is');
     expect(fs.existsSync(path.join(modelDir, 'model.safetensors'))).toBe(true);
-    await page.getByTestId('models-empty').waitFor();
-  });
-
-  it('lists a model imported in a terminal while the Models screen is open, and drops it when removed there', async () => {
-    const added = spanfillJson<{ model: { id: string } }>(dataDir, [
-      'models',
-      'import',
-      modelDir,
-      '--name',
-      'from a terminal',
-    ]);
-    const row = page.getByTestId('model-row').filter({ hasText: 'from a terminal' });
-    await row.waitFor({ timeout: 10_000 });
-    spanfillJson(dataDir, ['models', 'rm', added.model.id]);
-    await row.waitFor({ state: 'detached', timeout: 10_000 });
     await page.getByTestId('models-empty').waitFor();
   });
 
