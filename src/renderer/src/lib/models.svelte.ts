@@ -117,12 +117,15 @@ class ModelsStore {
     };
     try {
       const pulled = await api.models.pull({ repoId: id, revision: revision.trim() || undefined });
+      // The progress goes as the outcome is said, not after the lists are read again.
+      this.pulling = undefined;
       this.notice = pulled.isFromCache
         ? `${pulled.model.name} was already downloaded; it is registered.`
         : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${(pulled.elapsedMs / 1000).toFixed(1)} s` +
           (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
       await this.refresh();
     } catch (caught) {
+      this.pulling = undefined;
       this.error =
         caught instanceof ApiError && caught.code === 'cancelled'
           ? `Download of ${id} cancelled. What arrived is kept: downloading it again resumes from there.`
