@@ -1,4 +1,4 @@
-// What the watchers of other processes' writes (runsWatch.ts, datasetsWatch.ts) share: a look
+// What the watchers of other processes' writes (runsWatch.ts, rowsWatch.ts) share: a look
 // at the store every interval — it does not keep the process alive, and a look that throws (a
 // busy or briefly locked store) is simply made again by the next one — and finding the rows that
 // were there at the last look and are gone now.

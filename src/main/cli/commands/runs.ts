@@ -115,10 +115,7 @@ export const runsCommand = defineCommand({
         return { action, runs: [...runs.list()].reverse() };
       case 'show': {
         const run = runs.get(one());
-        const dataset = context
-          .app()
-          .datasets.list()
-          .find((d) => d.id === run.datasetId);
+        const dataset = run.datasetId === null ? undefined : context.app().datasets.repo.get(run.datasetId);
         return { action, run, datasetName: dataset?.name ?? null };
       }
       case 'compare':

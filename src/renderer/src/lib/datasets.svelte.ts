@@ -260,7 +260,7 @@ class DatasetsStore {
     this.removing = id;
     try {
       const removed = await api.datasets.remove({ id });
-      if (this.detail?.id === id) this.detail = undefined;
+      this.forget(id); // (as datasets.removed does, which may come before or after this reply)
       await this.load();
       this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}.`;
     } catch (caught) {

@@ -170,8 +170,7 @@ class RunsStore {
       return await this.change(id, async () => {
         if (what !== 'remove') return api.runs[what]({ id });
         await api.runs.remove({ id });
-        this.curves.delete(id);
-        if (this.current?.id === id) this.current = undefined;
+        this.forget(id); // (as runs.removed does, which may come before or after this reply)
       });
     } finally {
       delete this.busy[id];
