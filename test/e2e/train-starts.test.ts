@@ -2,7 +2,8 @@
 // with a real store and real training of test/fixtures/t5/t5-tiny-spm (registered by name) on
 // the CPU: a run whose engine host is killed (as the OS's out-of-memory killer would) shows its
 // error and what to try; a run continues from that run's checkpoint, picked in the base model
-// list; a T5 shape from scratch is offered with a tokenizer and estimated without writing
+// list; the form follows datasets, runs and models renamed, added and removed in a terminal
+// while it is open; a T5 shape from scratch is offered with a tokenizer and estimated without writing
 // weights, and the Models screen deletes its folders after a confirm; a run started in a
 // terminal on the same data directory shows live, Stop on the page stops that process, and
 // renaming and removing it in the terminal show on the page.
@@ -138,6 +139,53 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     );
     await sourceRow.getByRole('button', { name: 'Keep' }).click();
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
+  });
+
+  it('follows datasets, runs and models renamed, added and removed in a terminal while the form is open', async () => {
+    await openTrainForm(page);
+    const select = page.getByTestId('train-model');
+    const [newest] = spanfillJson<{ runs: { id: string }[] }>(dataDir, ['runs']).runs;
+    const ofNewest = select.locator(`option[value*="${newest.id}"]`);
+    await ofNewest.first().waitFor({ state: 'attached' });
+    await select.selectOption((await ofNewest.first().getAttribute('value')) as string);
+    spanfillJson(dataDir, ['runs', 'rename', newest.id, 'renamed while picked']);
+    await waitFor('the new name', async () =>
+      /^run renamed while picked · step/.test(await ofNewest.first().innerText()),
+    );
+    // A dataset imported in the terminal is offered; picked, then removed there, the form says so.
+    const spare = path.join(session.dir, 'spare.txt');
+    writeNotes(spare, { docs: 6, words: 20, stride: 5 });
+    const spareId = spanfillJson<{ id: string }>(dataDir, ['import', spare]).id;
+    const datasets = page.getByTestId('train-dataset');
+    await waitFor(
+      'the imported dataset',
+      async () => (await datasets.locator(`option[value="${spareId}"]`).count()) === 1,
+    );
+    await datasets.selectOption(spareId);
+    spanfillJson(dataDir, ['datasets', 'rm', spareId]);
+    await expect(page.getByTestId('train-dataset-gone').textContent({ timeout: 10_000 })).resolves.toBe(
+      'The dataset picked was removed: pick another to train on.',
+    );
+    await datasets.selectOption(datasetId);
+    await expect.poll(() => page.getByTestId('train-dataset-gone').count()).toBe(0);
+    // A model registered, then removed, in the terminal comes and goes in the list.
+    const copy = path.join(session.dir, 'second-spm');
+    fs.cpSync(tinySpm, copy, { recursive: true });
+    const second = spanfillJson<{ model: { id: string } }>(dataDir, ['models', 'import', copy, '--name', 'second spm']);
+    const secondOption = select.locator(`option[value="${second.model.id}"]`);
+    await waitFor('the registered model', async () => (await secondOption.count()) === 1);
+    spanfillJson(dataDir, ['models', 'rm', second.model.id]);
+    await waitFor('the model to go', async () => (await secondOption.count()) === 0);
+    // The picked checkpoint's run removed: the choice goes blank and says why, and Start waits.
+    spanfillJson(dataDir, ['runs', 'rm', newest.id]);
+    await expect(page.getByTestId('train-model-gone').textContent({ timeout: 10_000 })).resolves.toMatch(
+      /^run renamed while picked · step \d+.* is no longer offered .*: pick another base model\.$/,
+    );
+    await expect(select.inputValue()).resolves.toBe('');
+    await expect(page.getByTestId('train-start').isDisabled()).resolves.toBe(true);
+    await shot('13-train-model-gone');
+    await select.selectOption('builtin:byt5-tiny');
+    await expect.poll(() => page.getByTestId('train-model-gone').count()).toBe(0);
   });
 
   it('offers a T5 shape from scratch with a tokenizer, estimates it without writing weights, and clears its folders', async () => {

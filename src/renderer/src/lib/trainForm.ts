@@ -226,6 +226,10 @@ export type FieldErrors = Partial<Record<keyof TrainForm, string>>;
 /** The form's word for a missing dataset: the schema's names the CLI's listing, not this screen's list. */
 export const PICK_DATASET = 'Pick the dataset to train on (none yet? import one on the Datasets screen)';
 
+/** The form's words for a base model not yet picked, or a folder not yet typed. */
+export const PICK_MODEL = 'Pick a base model';
+export const TYPE_MODEL_FOLDER = 'Type the path of a model folder (the folder that holds config.json)';
+
 /**
  * The schema's messages by form field. Zod calls both an emptied number box and a fraction
  * where a whole number belongs a type error ("expected int, received number"): each is said in
@@ -240,7 +244,7 @@ export function validate(form: TrainForm): FieldErrors {
     const field = (
       key === 'model' ? (form.modelChoice === 'folder' ? 'modelPath' : 'modelChoice') : key
     ) as keyof TrainForm;
-    errors[field] ??= messageOf(issue, key, form[field]);
+    errors[field] ??= messageOf(issue, key, field, form[field]);
   }
   return errors;
 }
@@ -257,8 +261,9 @@ export function estimateBlocker(errors: FieldErrors): string {
 }
 
 /** A field's refusal in the form's words ("Batch size must be ≥ 1"; settingLabels.ts). */
-function messageOf(issue: { code: string; message: string }, key: string, value: unknown): string {
+function messageOf(issue: { code: string; message: string }, key: string, field: string, value: unknown): string {
   if (key === 'datasetId' && value === '') return PICK_DATASET;
+  if (key === 'model' && String(value).trim() === '') return field === 'modelPath' ? TYPE_MODEL_FOLDER : PICK_MODEL;
   return inLabelWords(fieldMessage(issue, key, value));
 }
 

@@ -85,6 +85,17 @@ describe('Train form: provider and CPU threads', () => {
     expect(estimateBlocker(validate(ready({ ...form, batchSize: 0 })))).toBe('Fix the settings marked above first.');
   });
 
+  it("ask for a base model left blank, or a folder not typed, in the screen's words", () => {
+    const form = ready(initialForm(undefined, saved('cpu')));
+    expect(validate({ ...form, modelChoice: '' })).toEqual({ modelChoice: 'Pick a base model' });
+    const folder = { ...form, modelChoice: 'folder' };
+    for (const modelPath of ['', '   '])
+      expect(validate({ ...folder, modelPath })).toEqual({
+        modelPath: 'Type the path of a model folder (the folder that holds config.json)',
+      });
+    expect(validate({ ...folder, modelPath: '/m' })).toEqual({});
+  });
+
   it("under 'auto' take the standard preset's WebGPU only where the probe has it on a GPU, and say why not", () => {
     const software = [
       { name: 'cpu', available: true },
