@@ -1,7 +1,6 @@
-// Datasets and masking services over a real store in a temp data dir: import, list, show,
-// remove, tokenization caches, failed and cancelled imports leaving the store as it was,
-// uploaded files named as dropped,
-// and masking previews for typed text and for a dataset example.
+// The datasets service over a real store in a temp data dir: import, list, show, remove,
+// tokenization caches, failed and cancelled imports leaving the store as it was, uploaded
+// files named as dropped. (Masking previews of its datasets: masking.test.ts.)
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +11,6 @@ import type { EventMap, EventName } from '../../../src/shared/events';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
-import { previewMasking } from '../../../src/main/services/masking';
 import { openStore, type Store } from '../../../src/main/store/db';
 import { RunRepository } from '../../../src/main/store/runs';
 import { deadPid } from '../../support/processes';
@@ -382,53 +380,5 @@ describe('abandoned imports', () => {
     const service = new DatasetService({ store, dataDir, events });
     expect(service.list().map((d) => [d.id, d.status, d.stats])).toEqual([['ds-alive', 'importing', null]]);
     expect(counts(store).documents).toBe(0);
-  });
-});
-
-describe('masking previews', () => {
-  const settings = { model: spmDir, noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 32, seed: 3 };
-
-  it('typed text', async () => {
-    const { service } = setup();
-    const p = await previewMasking(
-      { datasets: service },
-      { ...settings, text: 'The cute dog walks in the green park' },
-    );
-    expect(p.segments.map((s) => s.text).join('')).toBe('The cute dog walks in the green park');
-    expect(p.tokenizer).toBe('t5-tiny-spm');
-    expect(p.example).toBeUndefined();
-  });
-
-  it('a dataset example in the mode asked for: auto is packed here, per-document on request', async () => {
-    const { service, write } = setup();
-    const ds = await service.import({ paths: [write('novel.txt', novel)] });
-    const app = { datasets: service };
-    const base = { ...settings, model: 'bytes', datasetId: ds.id, example: 2 };
-    const auto = await previewMasking(app, base);
-    expect(auto.example).toMatchObject({ index: 2, mode: 'packed' });
-    expect(auto.counts.maskedTokens).toBe(34); // 32 @ 0.15 / 3 → 34 raw (golden table)
-    const perDocument = await previewMasking(app, { ...base, mode: 'per-document' });
-    expect(perDocument.example?.mode).toBe('per-document');
-    // A piece of one paragraph alone: no EOS joining it to the next document.
-    const pieceText = perDocument.segments.map((seg) => seg.text).join('');
-    expect(novel.split('\n\n').some((paragraph) => paragraph.includes(pieceText))).toBe(true);
-    expect(perDocument.counts.maskedTokens).toBeLessThanOrEqual(34);
-    expect(perDocument.example?.count).toBeGreaterThan(auto.example?.count ?? 0);
-  });
-
-  it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder as invalid_input', async () => {
-    const { dataDir, service, write } = setup();
-    const app = { datasets: service };
-    const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
-    const p = await previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64 });
-    expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });
-    expect(p.messages[0]).toMatch(/less than one packed example/);
-    await expect(previewMasking(app, { ...settings, text: 'x', model: 'bytes' })).rejects.toMatchObject({
-      code: 'invalid_argument',
-      message: 'The text has 1 token; masking needs at least 2',
-    });
-    await expect(
-      previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
-    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('nope does not exist') });
   });
 });

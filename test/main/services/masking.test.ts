@@ -1,0 +1,86 @@
+// Masking previews (services/masking.ts) over a real datasets service in a temp data dir: typed
+// text, and a dataset example in the mode asked for, with bad settings and a bad model folder
+// refused in words.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatasetService } from '../../../src/main/services/datasets';
+import { EventBus } from '../../../src/main/services/events';
+import { previewMasking } from '../../../src/main/services/masking';
+import { openStore } from '../../../src/main/store/db';
+
+const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+
+/** A datasets service on an empty store, and a way to write an input file beside it. */
+function setup(): { dataDir: string; service: DatasetService; write: (name: string, text: string) => string } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-mask-'));
+  const store = openStore(dataDir);
+  cleanup.push(() => {
+    store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const write = (name: string, text: string): string => {
+    const file = path.join(dataDir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  return { dataDir, service: new DatasetService({ store, dataDir, events: new EventBus() }), write };
+}
+
+const novel = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: the cute dog walks in the green park.`).join(
+  '\n\n',
+);
+
+describe('masking previews', () => {
+  const settings = { model: spmDir, noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 32, seed: 3 };
+
+  it('typed text', async () => {
+    const { service } = setup();
+    const p = await previewMasking(
+      { datasets: service },
+      { ...settings, text: 'The cute dog walks in the green park' },
+    );
+    expect(p.segments.map((s) => s.text).join('')).toBe('The cute dog walks in the green park');
+    expect(p.tokenizer).toBe('t5-tiny-spm');
+    expect(p.example).toBeUndefined();
+  });
+
+  it('a dataset example in the mode asked for: auto is packed here, per-document on request', async () => {
+    const { service, write } = setup();
+    const ds = await service.import({ paths: [write('novel.txt', novel)] });
+    const app = { datasets: service };
+    const base = { ...settings, model: 'bytes', datasetId: ds.id, example: 2 };
+    const auto = await previewMasking(app, base);
+    expect(auto.example).toMatchObject({ index: 2, mode: 'packed' });
+    expect(auto.counts.maskedTokens).toBe(34); // 32 @ 0.15 / 3 → 34 raw (golden table)
+    const perDocument = await previewMasking(app, { ...base, mode: 'per-document' });
+    expect(perDocument.example?.mode).toBe('per-document');
+    // A piece of one paragraph alone: no EOS joining it to the next document.
+    const pieceText = perDocument.segments.map((seg) => seg.text).join('');
+    expect(novel.split('\n\n').some((paragraph) => paragraph.includes(pieceText))).toBe(true);
+    expect(perDocument.counts.maskedTokens).toBeLessThanOrEqual(34);
+    expect(perDocument.example?.count).toBeGreaterThan(auto.example?.count ?? 0);
+  });
+
+  it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder as invalid_input', async () => {
+    const { dataDir, service, write } = setup();
+    const app = { datasets: service };
+    const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
+    const p = await previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64 });
+    expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });
+    expect(p.messages[0]).toMatch(/less than one packed example/);
+    await expect(previewMasking(app, { ...settings, text: 'x', model: 'bytes' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: 'The text has 1 token; masking needs at least 2',
+    });
+    await expect(
+      previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
+    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('nope does not exist') });
+  });
+});
