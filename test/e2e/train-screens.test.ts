@@ -2,9 +2,9 @@
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
 // Masking screen's settings to Train (the form kept while other screens open), start a short run and watch its loss chart fill and the
 // run complete, export it (transformers, transformers.js; a taken folder only after a confirm),
-// stop and resume a longer run, compare the two runs, delete one; every screen fits the window at
-// its least width. Runs that fail, continue from a checkpoint or start from scratch:
-// train-starts.test.ts.
+// stop and resume a longer run, compare the two runs, delete one. Runs that fail, continue from
+// a checkpoint or start from scratch: train-starts.test.ts; every screen at the window's widths:
+// layout.test.ts.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -21,7 +21,6 @@ import { resultsDir, startSession, type E2eSession } from './session';
 import { estimateSteps, runViewStatus, scrollMainToTop, waitUntil } from './trainPage';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
-const LONG_NAME = 'Letters, notes and committee drafts from the founding years, 1774 to 1789, as transcribed';
 let session: E2eSession;
 let page: Page;
 let url: string;
@@ -400,54 +399,5 @@ describe('Train and Runs screens', () => {
     await rows.nth(1).getByTestId('run-delete-confirm').click();
     await waitFor('the row to go', async () => (await rows.count()) === 1);
     await expect(page.getByTestId('compare-hint').textContent()).resolves.toContain('one more run');
-  });
-
-  it("fits every screen into the window's least and first width, with runs, checkpoints and a long dataset name listed", async () => {
-    // 800 px: the desktop window's minWidth, 1200 px its width when it opens (src/main/index.ts), and 1260 px,
-    // just wider than where the tables fold. Nothing runs out of the screen, and no table needs its sideways
-    // scroll (the runs and datasets tables drop or fold columns under 1250 px).
-    // A dataset named as people name them: its options (Train, Masking) are as wide as the name.
-    spanfillJson(dataDir, ['datasets', 'rename', datasetId, LONG_NAME, '--json']);
-    await page.reload();
-    const spill = `(() => {
-      const main = document.querySelector('main').getBoundingClientRect();
-      const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
-      const out = [...document.querySelectorAll('main *')]
-        .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
-        .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
-        .map(name);
-      const scrolls = [...document.querySelectorAll('main .table-scroll')]
-        .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
-        .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
-      return [...out, ...scrolls];
-    })()`;
-    try {
-      const screens = await page.locator('[data-testid^="nav-"]').evaluateAll(
-        // NOTE: a function over elements Playwright hands in; no DOM types here, so `unknown`.
-        (links: unknown[]) =>
-          links.map((link) => String((link as { dataset: { testid: string } }).dataset.testid).slice(4)),
-      );
-      expect(screens.length).toBeGreaterThan(5);
-      const found: string[] = [];
-      for (const width of [1260, 1200, 800]) {
-        await page.setViewportSize({ width, height: 800 });
-        for (const screen of screens) {
-          await openScreen(page, screen);
-          await page.waitForLoadState('networkidle');
-          await page.waitForTimeout(300);
-          found.push(...(await page.evaluate<string[]>(spill)).map((what) => `${width} px, ${screen}: ${what}`));
-        }
-      }
-      expect(found).toEqual([]);
-      // The runs table's Dataset and Model columns go under the run's name there, where the
-      // name does not say them (the dataset was renamed after the run was named).
-      await openScreen(page, 'runs');
-      await expect(page.getByTestId('runs-table').locator('th', { hasText: 'Dataset' }).isVisible()).resolves.toBe(
-        false,
-      );
-      await expect(page.getByTestId('run-trained-on').first().textContent()).resolves.toMatch(/ on Letters, notes/);
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 800 });
-    }
   });
 });

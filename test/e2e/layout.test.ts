@@ -1,0 +1,96 @@
+// End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
+// first and just-wider widths, with a run, its checkpoints and a dataset named as people name
+// them (long) listed — nothing runs out of the screen and no table needs its sideways scroll.
+// The store is set up from the CLI as a person would: import, a short CPU run of
+// test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
+// NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
+
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openScreen } from './navigate';
+import { writeNotes } from './notes';
+import { spanfillJson } from './serve';
+import { startSession, type E2eSession } from './session';
+
+const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+const LONG_NAME = 'Letters, notes and committee drafts from the founding years, 1774 to 1789, as transcribed';
+let session: E2eSession;
+let page: Page;
+let dataDir: string;
+let datasetId: string;
+
+beforeAll(async () => {
+  session = await startSession('layout');
+  ({ page, dataDir } = session);
+  const notes = path.join(session.dir, 'notes.txt');
+  writeNotes(notes, { docs: 40, words: 50, stride: 7 });
+  datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
+  const run = [
+    '--dataset',
+    datasetId,
+    '--model',
+    tinySpm,
+    '--max-steps',
+    '6',
+    '--input-length',
+    '32',
+    '--batch-size',
+    '2',
+  ];
+  spanfillJson(dataDir, ['train', ...run]);
+  await page.goto(session.url);
+});
+
+afterAll(() => session?.close());
+
+describe('the screens at the window widths', () => {
+  it("fits every screen into the window's least and first width, with runs, checkpoints and a long dataset name listed", async () => {
+    // 800 px: the desktop window's minWidth, 1200 px its width when it opens (src/main/index.ts), and 1260 px,
+    // just wider than where the tables fold. Nothing runs out of the screen, and no table needs its sideways
+    // scroll (the runs and datasets tables drop or fold columns under 1250 px).
+    // A dataset named as people name them: its options (Train, Masking) are as wide as the name.
+    spanfillJson(dataDir, ['datasets', 'rename', datasetId, LONG_NAME]);
+    await page.reload();
+    const spill = `(() => {
+      const main = document.querySelector('main').getBoundingClientRect();
+      const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
+      const out = [...document.querySelectorAll('main *')]
+        .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
+        .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
+        .map(name);
+      const scrolls = [...document.querySelectorAll('main .table-scroll')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
+        .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
+      return [...out, ...scrolls];
+    })()`;
+    try {
+      const screens = await page.locator('[data-testid^="nav-"]').evaluateAll(
+        // NOTE: a function over elements Playwright hands in; no DOM types here, so `unknown`.
+        (links: unknown[]) =>
+          links.map((link) => String((link as { dataset: { testid: string } }).dataset.testid).slice(4)),
+      );
+      expect(screens.length).toBeGreaterThan(5);
+      const found: string[] = [];
+      for (const width of [1260, 1200, 800]) {
+        await page.setViewportSize({ width, height: 800 });
+        for (const screen of screens) {
+          await openScreen(page, screen);
+          await page.waitForLoadState('networkidle');
+          await page.waitForTimeout(300);
+          found.push(...(await page.evaluate<string[]>(spill)).map((what) => `${width} px, ${screen}: ${what}`));
+        }
+      }
+      expect(found).toEqual([]);
+      // The runs table's Dataset and Model columns go under the run's name there, where the
+      // name does not say them (the dataset was renamed after the run was named).
+      await openScreen(page, 'runs');
+      await expect(page.getByTestId('runs-table').locator('th', { hasText: 'Dataset' }).isVisible()).resolves.toBe(
+        false,
+      );
+      await expect(page.getByTestId('run-trained-on').first().textContent()).resolves.toMatch(/ on Letters, notes/);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+});
