@@ -25,6 +25,13 @@ export function formatMemory(bytes: number): string {
   return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
+/** How long something took, to the precision a short one needs: "35 ms", "2.4 s", then formatDuration's. */
+export function formatElapsed(ms: number): string {
+  if (ms < 995) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 9_950) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(ms);
+}
+
 /** "45 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

@@ -1,7 +1,7 @@
 // shared/format.ts: a count's noun and thousands separators; sizes in binary units, memory
 // figures rounder; durations.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatMemory, plural } from '../../src/shared/format';
+import { formatBytes, formatDuration, formatElapsed, formatMemory, plural } from '../../src/shared/format';
 
 describe('plural', () => {
   it('adds an s to the noun unless the count is 1, and separates thousands', () => {
@@ -27,6 +27,19 @@ describe('formatDuration', () => {
     expect(formatDuration(200_000)).toBe('3 min 20 s');
     expect(formatDuration(7_500_000)).toBe('2 h 5 min');
     expect(formatDuration(-20)).toBe('0 s');
+  });
+});
+
+describe('formatElapsed', () => {
+  it('milliseconds under a second, tenths under ten seconds, then as formatDuration; never negative', () => {
+    expect(formatElapsed(35.4)).toBe('35 ms');
+    expect(formatElapsed(994)).toBe('994 ms');
+    expect(formatElapsed(996)).toBe('1.0 s');
+    expect(formatElapsed(2_449)).toBe('2.4 s');
+    expect(formatElapsed(9_949)).toBe('9.9 s');
+    expect(formatElapsed(9_951)).toBe('10 s');
+    expect(formatElapsed(200_000)).toBe('3 min 20 s');
+    expect(formatElapsed(-3)).toBe('0 ms');
   });
 });
 

@@ -11,7 +11,7 @@ import { describeMemorySplit } from '../../../shared/contract/runEstimate';
 import { formatSetting } from '../../../shared/contract/runSettings';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
-import { formatBytes, formatDuration } from '../../../shared/format';
+import { formatBytes, formatElapsed } from '../../../shared/format';
 import { followRun, renderFollowed, type FollowedRun } from './train';
 
 type RunsResult =
@@ -28,7 +28,7 @@ export function renderList(runs: readonly RunSummary[]): string {
   return runs
     .map(
       (r) =>
-        `${r.id}  ${r.status.padEnd(11)}  ${localTimestamp(r.createdAt)}  step ${r.step}/${r.totalSteps}  ${formatDuration(r.elapsedMs)}  ${r.name}`,
+        `${r.id}  ${r.status.padEnd(11)}  ${localTimestamp(r.createdAt)}  step ${r.step}/${r.totalSteps}  ${formatElapsed(r.elapsedMs)}  ${r.name}`,
     )
     .join('\n');
 }
@@ -56,7 +56,7 @@ export function renderShow(run: RunDetail, datasetName: string | null = null): s
     ],
     ['provider', run.provider ?? '-'],
     ['started', localTimestamp(run.createdAt)],
-    ['elapsed', formatDuration(run.elapsedMs)],
+    ['elapsed', formatElapsed(run.elapsedMs)],
     ['disk', formatBytes(run.diskBytes)],
   ];
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);

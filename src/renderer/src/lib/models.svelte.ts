@@ -4,7 +4,7 @@
 // domain store; the Playground's model picker reads `models` from here too.
 
 import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
-import { formatBytes, plural } from '../../../shared/format';
+import { formatBytes, formatElapsed, plural } from '../../../shared/format';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
@@ -121,7 +121,7 @@ class ModelsStore {
       this.pulling = undefined;
       this.notice = pulled.isFromCache
         ? `${pulled.model.name} was already downloaded; it is registered.`
-        : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${(pulled.elapsedMs / 1000).toFixed(1)} s` +
+        : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${formatElapsed(pulled.elapsedMs)}` +
           (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
       await this.refresh();
     } catch (caught) {
