@@ -3,7 +3,8 @@
 // progress and is cancelled; the next one (the id still in its box after another screen
 // was open) resumes and registers the model; the cache lists it and deleting it there (after a
 // red confirm) unregisters it. A model pulled, then removed, in a terminal on the same data
-// directory joins and leaves the open screen. Screenshots go to test-results/.
+// directory joins and leaves the open screen (and the Masking screen's tokenizer picker).
+// Screenshots go to test-results/.
 // Needs `npm run build` first.
 
 import { execFile } from 'node:child_process';
@@ -104,7 +105,7 @@ describe('Models screen: downloads from the Hub', () => {
     await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
   });
 
-  it('lists a model pulled in a terminal while the screen is open, its download too, and drops it when removed there', async () => {
+  it('lists a model pulled in a terminal while the screen is open, its download too, and drops it from there and the Masking picker when removed there', async () => {
     // (Asynchronously: the stand-in Hub answers from this very process.)
     const env = { ...process.env, HF_ENDPOINT: hub.url, HF_TOKEN: '', HF_HUB_OFFLINE: '' };
     const cli = async <T>(args: string[]): Promise<T> => {
@@ -117,8 +118,15 @@ describe('Models screen: downloads from the Hub', () => {
     // The download cache, emptied by the test before, lists it too.
     await page.getByRole('button', { name: `Delete ${repoId} from the cache` }).waitFor();
     await expect(page.getByTestId('cache-usage').textContent()).resolves.not.toContain('Nothing downloaded yet');
+    // Removed there while the Masking screen's tokenizer picker offers it: it leaves the picker,
+    // then the Models screen.
+    await openScreen(page, 'masking');
+    const option = page.getByTestId('mask-model-choice').locator(`option[value="${pulled.id}"]`);
+    await option.waitFor({ state: 'attached' });
     await cli(['models', 'rm', pulled.id]);
-    await row.waitFor({ state: 'detached', timeout: 10_000 });
+    await option.waitFor({ state: 'detached', timeout: 10_000 });
+    await openScreen(page, 'models');
+    await expect.poll(() => row.count()).toBe(0);
     await page.getByTestId('models-empty').waitFor();
   });
 });

@@ -98,6 +98,12 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('mask-preview').click();
     await page.getByTestId('mask-seed-used').filter({ hasText: 't5-tiny-spm, seed' }).waitFor();
     expect(await page.getByTestId('mask-model').count()).toBe(0); // no folder box for a registered model
+    // Kept while another screen opens: back on Masking it is still that model, not a folder named by its id.
+    const picked = await picker.inputValue();
+    await openScreen(page, 'datasets');
+    await openScreen(page, 'masking');
+    await expect.poll(() => picker.inputValue()).toBe(picked);
+    expect(await page.getByTestId('mask-model').count()).toBe(0);
   });
 
   it('fills a prompt with two models side by side, as `spanfill fill` does with each', async () => {
