@@ -336,7 +336,7 @@ describe('Datasets and Masking screens', () => {
     execFileSync(process.execPath, ['bin/spanfill.mjs', 'import', file, '--data-dir', path.join(dir, 'data')]);
     await page.getByTestId('datasets-table').getByText('from-terminal.txt').waitFor({ timeout: 10_000 });
     // Opened, then renamed and removed in the terminal: the view shows the new name, then closes and
-    // says why, and the list drops it.
+    // says why, and the list drops it (and the Masking screen the preview of its example).
     const listed = spanfillJson<{ datasets: { id: string; name: string }[] }>(path.join(dir, 'data'), ['datasets']);
     const id = listed.datasets.find((d) => d.name === 'from-terminal.txt')?.id ?? '';
     await page.getByTestId('datasets-table').getByRole('button', { name: 'from-terminal.txt', exact: true }).click();
@@ -346,7 +346,18 @@ describe('Datasets and Masking screens', () => {
       .poll(() => page.locator('#detail-title').textContent(), { timeout: 10_000 })
       .toBe(`renamed in a terminal ${id}`);
     await page.getByTestId('datasets-table').getByText('renamed in a terminal').waitFor();
+    // Its example on the Masking screen when it goes: the preview goes too, saying why.
+    await openScreen(page, 'masking');
+    await page.getByLabel('A dataset example').check();
+    await page.getByTestId('mask-dataset').selectOption(id);
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-result').waitFor();
     execFileSync(process.execPath, ['bin/spanfill.mjs', 'datasets', 'rm', id, '--data-dir', path.join(dir, 'data')]);
+    await expect
+      .poll(() => page.getByTestId('mask-error').textContent(), { timeout: 10_000 })
+      .toBe('The dataset this preview came from was removed.');
+    expect(await page.getByTestId('mask-result').count()).toBe(0);
+    await openScreen(page, 'datasets');
     await expect
       .poll(() => page.getByTestId('datasets-notice').textContent(), { timeout: 10_000 })
       .toBe(`Dataset renamed in a terminal (${id}) was removed.`);
