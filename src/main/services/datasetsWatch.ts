@@ -2,23 +2,41 @@
 // terminal while the app or `spanfill serve` is open): the watcher (rowsWatch.ts) reads their
 // ids, statuses and names every interval and sends datasets.statusChanged for each new one or
 // changed status, as an import in this process does, so an open Datasets screen lists it,
-// datasets.renamed for a new name and datasets.removed for one that is gone. (What this
-// process does is announced twice: once by its service, once here; the screens only reload,
-// rename or drop.)
+// datasets.renamed for a new name and datasets.removed for one that is gone. What this
+// process's own service announces is heard and not said again here.
 
+import type { EventMap } from '../../shared/events';
 import type { DatasetRepository } from '../store/datasets';
 import type { EventBus } from './events';
-import { RowsWatcher } from './rowsWatch';
+import { RowsWatcher, type RowsListen } from './rowsWatch';
 
 type DatasetState = ReturnType<DatasetRepository['states']>[number];
 
 export class DatasetsWatcher extends RowsWatcher<DatasetState> {
   constructor(deps: { readonly repo: DatasetRepository; readonly events: EventBus }) {
     const { repo, events } = deps;
-    super(() => repo.states(), {
-      status: ({ id, status }) => events.emit('datasets.statusChanged', { datasetId: id, status }),
-      renamed: ({ id, name }) => events.emit('datasets.renamed', { datasetId: id, name }),
-      removed: (id) => events.emit('datasets.removed', { datasetId: id }),
-    });
+    super(
+      () => repo.states(),
+      {
+        status: ({ id, status }) => events.emit('datasets.statusChanged', { datasetId: id, status }),
+        renamed: ({ id, name }) => events.emit('datasets.renamed', { datasetId: id, name }),
+        removed: (id) => events.emit('datasets.removed', { datasetId: id }),
+      },
+      hearDatasets(events),
+    );
   }
+}
+
+/** The datasets service's own announcements, as the watcher's changes (the service sends failed for an import it deleted). */
+function hearDatasets(events: EventBus): RowsListen {
+  return (heard) =>
+    events.subscribe((event, payload) => {
+      if (event === 'datasets.statusChanged') {
+        const { datasetId, status } = payload as EventMap['datasets.statusChanged'];
+        heard(datasetId, status === 'failed' ? 'removed' : { status }); // (a failed import's row is deleted)
+      } else if (event === 'datasets.renamed') {
+        const { datasetId, name } = payload as EventMap['datasets.renamed'];
+        heard(datasetId, { name });
+      } else if (event === 'datasets.removed') heard((payload as EventMap['datasets.removed']).datasetId, 'removed');
+    });
 }

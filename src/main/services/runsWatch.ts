@@ -4,11 +4,11 @@
 // announces what changed with the events this process's own runs send (runs.statusChanged,
 // runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
 // run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
-// trained here are left to their own events. Any run renamed or removed (there, or here: then
-// said twice) is announced with runs.renamed or runs.removed. Only the desktop app and
-// `spanfill serve` watch.
+// trained here are left to their own events. A run renamed or removed there is announced with
+// runs.renamed or runs.removed; one renamed or removed here was announced by the runs service,
+// which the watcher hears, so it is not said twice. Only the desktop app and `spanfill serve` watch.
 
-import type { EventMap } from '../../shared/events';
+import type { EventMap, EventName } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import { goneFrom, pollEvery } from './pollEvery';
@@ -37,6 +37,7 @@ interface Seen {
 export class RunsWatcher {
   private readonly seen = new Map<string, Seen>();
   private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => void) | undefined;
 
   constructor(private readonly deps: RunsWatchDeps) {}
 
@@ -44,12 +45,24 @@ export class RunsWatcher {
   start(intervalMs = 1000): void {
     if (this.timer) return;
     for (const state of this.deps.repo.states()) this.seen.set(state.id, this.snapshot(state));
+    this.unlisten = this.deps.events.subscribe((event, payload) => this.heard(event, payload));
     this.timer = pollEvery(intervalMs, () => this.poll());
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  /** A rename or removal announced in this process (by the runs service, or by this watcher): known. */
+  private heard<E extends EventName>(event: E, payload: EventMap[E]): void {
+    if (event === 'runs.removed') this.seen.delete((payload as EventMap['runs.removed']).runId);
+    if (event !== 'runs.renamed') return;
+    const { runId, name } = payload as EventMap['runs.renamed'];
+    const seen = this.seen.get(runId);
+    if (seen) seen.name = name;
   }
 
   /** One look at the store (the timer's; tests call it directly). */

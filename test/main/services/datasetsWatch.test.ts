@@ -1,12 +1,17 @@
 // The datasets watcher over a real store, with the rows another process's import writes: a new
 // dataset's statuses are announced once each; what the store held when watching began is not; a
-// renamed or removed dataset is announced once as such.
+// renamed or removed dataset is announced once as such; what the datasets service here announced
+// itself (an import, a failed one, a rename, a removal) is not announced again.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../../src/shared/events';
 import { openStore } from '../../../src/main/store/db';
 import { DatasetRepository } from '../../../src/main/store/datasets';
 import { EventBus } from '../../../src/main/services/events';
 import { DatasetsWatcher } from '../../../src/main/services/datasetsWatch';
+import { DatasetService } from '../../../src/main/services/datasets';
+import { renameDataset } from '../../../src/main/services/datasetRename';
 import { addDatasetRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 
@@ -50,6 +55,35 @@ describe('DatasetsWatcher', () => {
         ['datasets.removed', { datasetId: 'ds-old' }],
         ['datasets.removed', { datasetId: 'ds-new' }],
       ]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('says nothing again of what the datasets service here did: an import, a failed one, a rename, a removal', async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    const events = new EventBus();
+    const service = new DatasetService({ store, dataDir, events });
+    const watcher = new DatasetsWatcher({ repo: service.repo, events });
+    const file = (name: string, text: string): string => {
+      fs.writeFileSync(path.join(dataDir, name), text);
+      return path.join(dataDir, name);
+    };
+    try {
+      watcher.start(3_600_000); // only the looks below
+      const dataset = await service.import({ paths: [file('notes.txt', 'One note.\n\nAnother note.\n')] });
+      await expect(service.import({ paths: [file('empty.txt', '')] })).rejects.toThrow(/empty/);
+      renameDataset(service, events, dataset.id, 'renamed here');
+      const heard: [EventName, unknown][] = [];
+      events.subscribe((name, payload) => heard.push([name, payload]));
+      watcher.poll();
+      expect(heard).toEqual([]);
+      service.remove(dataset.id);
+      heard.length = 0;
+      watcher.poll();
+      expect(heard).toEqual([]);
     } finally {
       watcher.stop();
       store.close();

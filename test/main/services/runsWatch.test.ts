@@ -2,7 +2,8 @@
 // `spanfill train` in a terminal): a new run, its status, steps, metric points and checkpoints
 // become the events this process's own runs send, each point once; a run trained here is left
 // to its own events; what the store held when watching began is not announced again; a run
-// renamed or removed (there or here) is announced once as such.
+// renamed or removed there is announced once as such, one renamed or removed here (announced by
+// the runs service) not again.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
@@ -38,7 +39,7 @@ function open(trainedHere: ReadonlySet<string> = new Set()) {
     watcher.poll();
     return [...heard];
   };
-  return { store, repo, watcher, look, dataDir };
+  return { store, repo, events, watcher, look, dataDir };
 }
 
 describe('RunsWatcher', () => {
@@ -171,6 +172,26 @@ describe('RunsWatcher', () => {
       expect(look()).toEqual([]);
       repo.remove('r-here');
       expect(look()).toEqual([['runs.removed', { runId: 'r-here' }]]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('says nothing again of a run renamed or removed in this process, which the runs service announced', () => {
+    const { store, repo, events, watcher, look } = open();
+    try {
+      repo.add({ id: 'r-a', name: 'a', config, totalSteps: 8, status: 'completed' });
+      repo.add({ id: 'r-b', name: 'b', config, totalSteps: 8, status: 'completed' });
+      watcher.start(3_600_000);
+      // As RunService.rename and remove do: the store written, then the event sent.
+      repo.rename('r-a', 'a, renamed');
+      events.emit('runs.renamed', { runId: 'r-a', name: 'a, renamed' });
+      repo.remove('r-b');
+      events.emit('runs.removed', { runId: 'r-b' });
+      expect(look()).toEqual([]);
+      repo.rename('r-a', 'a, renamed in a terminal');
+      expect(look()).toEqual([['runs.renamed', { runId: 'r-a', name: 'a, renamed in a terminal' }]]);
     } finally {
       watcher.stop();
       store.close();
