@@ -168,18 +168,24 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     );
     await datasets.selectOption(datasetId);
     await expect.poll(() => page.getByTestId('train-dataset-gone').count()).toBe(0);
-    // A model registered, then removed, in the terminal comes and goes in the list.
+    // A model registered in the terminal joins the list; picked, then removed there, it goes and the form says so.
+    const checkpoint = await select.inputValue();
     const copy = path.join(session.dir, 'second-spm');
     fs.cpSync(tinySpm, copy, { recursive: true });
     const second = spanfillJson<{ model: { id: string } }>(dataDir, ['models', 'import', copy, '--name', 'second spm']);
     const secondOption = select.locator(`option[value="${second.model.id}"]`);
     await waitFor('the registered model', async () => (await secondOption.count()) === 1);
+    await select.selectOption(second.model.id);
     spanfillJson(dataDir, ['models', 'rm', second.model.id]);
-    await waitFor('the model to go', async () => (await secondOption.count()) === 0);
+    await expect(page.getByTestId('train-model-gone').textContent({ timeout: 10_000 })).resolves.toBe(
+      'Model second spm was removed: pick another base model.',
+    );
+    expect(await secondOption.count()).toBe(0);
+    await select.selectOption(checkpoint);
     // The picked checkpoint's run removed: the choice goes blank and says why, and Start waits.
     spanfillJson(dataDir, ['runs', 'rm', newest.id]);
     await expect(page.getByTestId('train-model-gone').textContent({ timeout: 10_000 })).resolves.toMatch(
-      /^run renamed while picked · step \d+.* is no longer offered .*: pick another base model\.$/,
+      /^run renamed while picked · step \d+.* is no longer offered \(its run was removed or is training again\): pick another base model\.$/,
     );
     await expect(select.inputValue()).resolves.toBe('');
     await expect(page.getByTestId('train-start').isDisabled()).resolves.toBe(true);
