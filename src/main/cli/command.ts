@@ -56,6 +56,8 @@ export interface Command {
   render?(result: unknown): string;
   /** Set when the command prints its own result with printResult (long-running commands). */
   readonly printsOwnResult?: boolean;
+  /** Set when the command reads bare arguments (paths, ids, a prompt); others refuse them. */
+  readonly takesArguments?: boolean;
 }
 
 export class UsageError extends Error {

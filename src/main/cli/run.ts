@@ -112,10 +112,18 @@ function parseCommandArgs(command: Command, args: readonly string[]): { values: 
       allowPositionals: true,
       strict: true,
     });
+    if (!command.takesArguments && positionals.length > 0) throw strayArgument(command, positionals[0]);
     return { values: values as ParsedValues, positionals };
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(describeArgsError(error, Object.keys({ ...commonOptions, ...command.options })));
   }
+}
+
+/** A bare argument to a command that takes options only (it would have been ignored). */
+function strayArgument(command: Command, word: string): UsageError {
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  return new UsageError(`${command.name} takes options only, not '${shown}': ${command.usage}`);
 }
 
 function stringValue(values: ParsedValues, name: string): string | undefined {

@@ -1,10 +1,12 @@
 // statusWriter (src/main/cli/run.ts): status lines on a non-terminal stderr are rate-limited,
 // and a forced milestone line must not hold back the first progress line after it (it did:
 // `spanfill runs resume` printed "resuming at step N", then nothing for 10 s). And a command
-// whose write meets a full disk says so and what to do (exit 1).
+// whose write meets a full disk says so and what to do (exit 1). A bare argument to a command
+// that takes options only is refused (exit 2), where it used to be ignored.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { commands } from '../../../src/main/cli/commands';
 import { statusWriter } from '../../../src/main/cli/run';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { runSpanfill } from '../../support/cli';
@@ -56,5 +58,22 @@ describe('a command that meets a full disk', () => {
       'spanfill import: database or disk is full. The disk is full: free space on the disk it was writing to (on the data ' +
         "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again",
     );
+  });
+});
+
+describe('a bare argument', () => {
+  const tempDir = tempDirs('spanfill-cli-stray-');
+
+  it('is refused by every command that takes options only, with its usage, before anything runs', async () => {
+    const optionsOnly = commands.filter((command) => command.takesArguments !== true);
+    expect(optionsOnly.map((c) => c.name)).toContain('mask'); // (`spanfill mask "text"` ran on the default text)
+    for (const command of optionsOnly) {
+      const dataDir = path.join(tempDir(), 'data');
+      const { code, stdout, stderr } = await runSpanfill([command.name, 'The cute dog', '--data-dir', dataDir]);
+      expect(code, command.name).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`${command.name} takes options only, not 'The cute dog': ${command.usage}`);
+      expect(fs.existsSync(dataDir), command.name).toBe(false);
+    }
   });
 });

@@ -72,6 +72,7 @@ function renderRow(row: BenchRow): string {
 
 export const benchCommand = defineCommand({
   name: 'bench',
+  takesArguments: true,
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:

@@ -22,6 +22,7 @@ type DatasetsResult =
 
 export const datasetsCommand = defineCommand({
   name: 'datasets',
+  takesArguments: true,
   summary: 'List datasets, show, rename or remove one',
   usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID] [--json]',
   description:

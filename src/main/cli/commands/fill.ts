@@ -59,6 +59,7 @@ export const promptInput: { stdin: NodeJS.ReadableStream } = { stdin: process.st
 
 export const fillCommand = defineCommand({
   name: 'fill',
+  takesArguments: true,
   summary: 'Fill <extra_id_N> holes in a prompt with a T5 model',
   usage:
     'spanfill fill (--model DIR | --run ID [--checkpoint best|last|STEP]) [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] ("prompt" | --prompt-file FILE | -)',

@@ -19,6 +19,7 @@ function fractionOption(raw: string | undefined): number | undefined {
 
 export const importCommand = defineCommand({
   name: 'import',
+  takesArguments: true,
   summary: 'Import text files or folders as a dataset',
   usage:
     'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION] [--json]',

@@ -33,6 +33,7 @@ const ACTIONS =
 
 export const modelsCommand = defineCommand({
   name: 'models',
+  takesArguments: true,
   summary: 'List, pull from the Hugging Face Hub, import or remove models',
   usage:
     'spanfill models [list | catalog | pull REPO_ID [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',

@@ -91,6 +91,7 @@ function renderCompare(c: RunComparison): string {
 
 export const runsCommand = defineCommand({
   name: 'runs',
+  takesArguments: true,
   summary: 'List, show, compare, rename, resume, stop or remove training runs',
   usage: 'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID] [--json]',
   description:

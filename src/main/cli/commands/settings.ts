@@ -27,6 +27,7 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
 
 export const settingsCommand = defineCommand({
   name: 'settings',
+  takesArguments: true,
   summary: 'Show or change the provider and CPU threads new training runs start with',
   usage: `spanfill settings [provider ${providerChoices.join('|')}] [threads N] [--json]`,
   description:
