@@ -128,6 +128,7 @@ function memoLine(memo: { hits: number; misses: number; entries: number }): stri
 export const importBench = {
   summary:
     'Import + tokenize a generated corpus (the first TOKENIZE_MB): MB/s, tokens/s, peak RSS; then all of it into a temp store and its token cache (seconds in all), and a cancelled import (import [SIZE_MB [MODEL|bytes|t5-standin [TOKENIZE_MB]]]; t5-standin: a 32k T5-style Unigram trained on the corpus)',
+  arguments: 3,
   async run(context: CommandContext): Promise<BenchImportResult & { readonly store: StoreImportBench }> {
     const [, size, model, tokenizeMB] = context.positionals;
     const sizeMB = Math.round(positiveNumber(size, 'SIZE_MB', context.flag('quick') ? 16 : 1024));

@@ -17,10 +17,12 @@ import { trainBench } from './bench-train';
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
 interface Bench {
   readonly summary: string;
+  /** Bare arguments after its name (import's SIZE_MB MODEL TOKENIZE_MB); none when unset. */
+  readonly arguments?: number;
   run(context: CommandContext): Promise<unknown>;
 }
 
-const benches: Readonly<Record<string, Bench>> = {
+export const benches: Readonly<Record<string, Bench>> = {
   import: importBench,
   train: trainBench,
   generate: generateBench,
@@ -177,6 +179,14 @@ export const benchCommand = defineCommand({
         `bench needs one of: ${Object.keys(benches).join(', ')}${what === undefined ? '' : `; got '${what}'`}`,
       );
     }
+    const taken = bench.arguments ?? 0;
+    const extra = context.positionals[1 + taken];
+    if (extra !== undefined)
+      throw new UsageError(
+        taken === 0
+          ? `bench ${what} takes no argument '${extra}' (its settings are options)`
+          : `bench ${what} takes at most ${taken} arguments; '${extra}' is one more`,
+      );
     return bench.run(context);
   },
   render: () => '', // rows were logged as they were measured

@@ -1,0 +1,38 @@
+// `spanfill bench <what>` (cli/commands/bench.ts): a missing or unknown benchmark is named with
+// the ones there are, and an argument past what a benchmark takes is refused before it measures
+// anything (it was ignored: `bench train extra` ran the whole benchmark).
+import { describe, expect, it } from 'vitest';
+import { benches } from '../../../../src/main/cli/commands/bench';
+import { runSpanfill } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-bench-args-');
+
+describe('spanfill bench arguments', () => {
+  it('names the benchmarks when none or an unknown one is asked for', async () => {
+    const names = Object.keys(benches).join(', ');
+    for (const [args, said] of [
+      [[], `bench needs one of: ${names}`],
+      [['trian'], `bench needs one of: ${names}; got 'trian'`],
+    ] as const) {
+      const { code, stderr } = await runSpanfill(['bench', ...args, '--data-dir', tempDir()]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(said);
+    }
+  });
+
+  it('refuses an argument past those each benchmark takes, before measuring', async () => {
+    for (const [name, bench] of Object.entries(benches)) {
+      const taken = bench.arguments ?? 0;
+      const args = [...['1', 'bytes', '1'].slice(0, taken), 'extra'];
+      const { code, stdout, stderr } = await runSpanfill(['bench', name, ...args, '--data-dir', tempDir()]);
+      expect(code, name).toBe(2);
+      expect(stdout, name).toBe('');
+      expect(stderr, name).toContain(
+        taken === 0
+          ? `bench ${name} takes no argument 'extra' (its settings are options)`
+          : `bench ${name} takes at most ${taken} arguments; 'extra' is one more`,
+      );
+    }
+  });
+});
