@@ -137,7 +137,7 @@ describe('run checkpoints in the Playground', () => {
     await picker.getByText('run live · step 2 (best, last)').waitFor({ timeout: 10_000 });
   }, 120_000);
 
-  it("drops a removed run's columns, the one added by step too, and fills with what is left", async () => {
+  it("drops a removed run's columns, the one added by step too, says so, and fills with what is left", async () => {
     // The older run too, which no column showed, so that no checkpoint is left to offer.
     // Removed in a terminal while the Playground is open: the columns leave without a reopen.
     for (const run of cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs) cli(['runs', 'rm', run.id]);
@@ -145,9 +145,14 @@ describe('run checkpoints in the Playground', () => {
     const columns = page.getByTestId('results').getByTestId('fill-column');
     await expect(columns.count()).resolves.toBe(1);
     await expect(columns.first().textContent()).resolves.toContain('t5-tiny-spm');
+    // Said, not only done: which columns went and why, until the next fill.
+    await expect(page.getByTestId('playground-notice').textContent()).resolves.toMatch(
+      /^The columns run tiny · step 20.*; run tiny · step 10.* went: their runs were removed, or those checkpoints deleted\.$/,
+    );
     await page.getByTestId('fill').click();
     await columns.first().getByTestId('fill-text').waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('fill-error').count()).resolves.toBe(0);
+    await expect(page.getByTestId('playground-notice').count()).resolves.toBe(0);
     expect(session.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -100,6 +100,19 @@ export function currentCheckpointChoice(key: string, runs: readonly RunCheckpoin
   return undefined;
 }
 
+/**
+ * The checkpoint columns among `columns` whose checkpoints are kept no more in `runs` (their run
+ * removed, or the step pruned), in a sentence; undefined when every one is still there.
+ */
+export function goneColumns(columns: readonly ModelChoice[], runs: readonly RunCheckpoints[]): string | undefined {
+  const gone = columns.filter((c) => c.source === 'checkpoint' && currentCheckpointChoice(c.key, runs) === undefined);
+  const labels = gone.map((c) => c.label).join('; ');
+  if (gone.length === 0) return undefined;
+  return gone.length === 1
+    ? `The column ${labels} went: its run was removed, or that checkpoint deleted.`
+    : `The columns ${labels} went: their runs were removed, or those checkpoints deleted.`;
+}
+
 /** The first choice of each key, in order (a checkpoint added by step may also be a best/last tick). */
 export function uniqueByKey(choices: readonly ModelChoice[]): ModelChoice[] {
   const seen = new Set<string>();

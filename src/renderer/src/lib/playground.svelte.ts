@@ -24,6 +24,7 @@ import {
   checkpointChoices,
   checkpointKey,
   currentCheckpointChoice,
+  goneColumns,
   uniqueByKey,
   type ModelChoice,
   type RunCheckpoints,
@@ -90,6 +91,8 @@ class PlaygroundStore {
   outcomes: Record<string, FillOutcome> = $state({});
   /** A problem before any model ran (nothing chosen, masking refused). */
   error: string | undefined = $state();
+  /** Columns a run's removal (here or elsewhere) took away, in a sentence, until the next fill. */
+  notice: string | undefined = $state();
   /** The prompts filled lately, newest first, as the store keeps them. */
   history: readonly string[] = $state([]);
   /** Why the history or the screen could not be read back or kept, shown by the history. */
@@ -243,6 +246,7 @@ class PlaygroundStore {
     try {
       const listed = await listRunCheckpoints();
       if (!isNewest()) return;
+      if (isRefresh) this.notice = goneColumns(this.chosen, listed) ?? this.notice;
       this.runCheckpoints = listed;
       const now = (key: string): ModelChoice | undefined => currentCheckpointChoice(key, this.runCheckpoints);
       const selected = this.selected.map((key) => (key.startsWith(checkpointKey('')) ? (now(key)?.key ?? key) : key));
@@ -291,7 +295,7 @@ class PlaygroundStore {
   /** Fills the prompt with every chosen model, side by side; each column gets a result or its error. */
   async fill(): Promise<void> {
     const models = this.chosen;
-    this.error = undefined;
+    [this.error, this.notice] = [undefined, undefined];
     if (models.length === 0) {
       this.error = 'Choose at least one model above (builtin:byt5-tiny needs no download), then Fill.';
       return;

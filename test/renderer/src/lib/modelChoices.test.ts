@@ -1,7 +1,8 @@
 // The Playground picker's run checkpoints: the best and last as ticks (one when they are the
 // same), every kept checkpoint for the run and checkpoint selectors in step order with its
 // step, validation loss and role, the same choice for a checkpoint whichever list offers it,
-// the merged list keeping one choice per key, and a kept key found again (after a move too).
+// the merged list keeping one choice per key, a kept key found again (after a move too), and
+// the columns whose checkpoints went said in a sentence.
 
 import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint, RunSummary } from '../../../../src/shared/contract/runs';
@@ -10,6 +11,7 @@ import {
   checkpointKey,
   currentCheckpointChoice,
   everyCheckpoint,
+  goneColumns,
   uniqueByKey,
 } from '../../../../src/renderer/src/lib/modelChoices';
 
@@ -98,5 +100,26 @@ describe('run checkpoints as Playground choices', () => {
       currentCheckpointChoice(checkpointKey('/old/spanfill/runs/r-1/checkpoints/step-00000040'), runs),
     ).toBeUndefined();
     expect(currentCheckpointChoice(checkpointKey('/data/runs/r-9/checkpoints/step-10'), runs)).toBeUndefined();
+  });
+
+  it('say which checkpoint columns went when their run or checkpoint is kept no more, and nothing else', () => {
+    const [best, last] = checkpointChoices(run, kept);
+    const builtin = {
+      key: 'builtin:byt5-tiny',
+      label: 'builtin:byt5-tiny',
+      detail: '',
+      ref: 'builtin:byt5-tiny',
+      source: 'builtin',
+    } as const;
+    const runs = [{ run, checkpoints: kept }];
+    expect(goneColumns([builtin, best, last], runs)).toBeUndefined();
+    // Step 30 pruned: only its column went.
+    expect(goneColumns([builtin, best, last], [{ run, checkpoints: kept.slice(1) }])).toBe(
+      'The column run tiny · step 30 (last) went: its run was removed, or that checkpoint deleted.',
+    );
+    // The run removed: both, named as the columns named them; the built-in model stays.
+    expect(goneColumns([builtin, best, last], [])).toBe(
+      'The columns run tiny · step 10 (best); run tiny · step 30 (last) went: their runs were removed, or those checkpoints deleted.',
+    );
   });
 });
