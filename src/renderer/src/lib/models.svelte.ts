@@ -76,6 +76,19 @@ class ModelsStore {
     await this.act(() => this.listOnly());
   }
 
+  /** The registered models whose folders are still there: what pickers outside the Models screen offer. */
+  get available(): ModelSummary[] {
+    return this.models.filter((m) => m.isAvailable);
+  }
+
+  /**
+   * Only the registered models, for a picker elsewhere (the tokenizer picker): the Models
+   * screen's notice and error stay as they are, and a failure leaves the list as it was.
+   */
+  async listQuietly(): Promise<void> {
+    await this.listOnly().catch(() => undefined);
+  }
+
   private async listOnly(): Promise<void> {
     const isNewest = this.listing.begin();
     const models = await api.models.list({});

@@ -150,15 +150,13 @@ class PlaygroundStore {
    * runs' best and last checkpoints, those added by step, and the folders added by path.
    */
   get choices(): ModelChoice[] {
-    const registered = modelsStore.models
-      .filter((m) => m.isAvailable)
-      .map((m): ModelChoice => ({
-        key: m.id,
-        label: m.name,
-        detail: `${m.modelType ?? 'model'}, ${m.source.kind === 'hub' ? 'from the Hub' : 'folder'}`,
-        ref: m.id,
-        source: 'registered',
-      }));
+    const registered = modelsStore.available.map((m): ModelChoice => ({
+      key: m.id,
+      label: m.name,
+      detail: `${m.modelType ?? 'model'}, ${m.source.kind === 'hub' ? 'from the Hub' : 'folder'}`,
+      ref: m.id,
+      source: 'registered',
+    }));
     return uniqueByKey([builtinChoice, ...registered, ...this.checkpoints, ...this.addedCheckpoints, ...this.folders]);
   }
 
