@@ -106,8 +106,8 @@ export function currentCheckpointChoice(key: string, runs: readonly RunCheckpoin
  */
 export function goneColumns(columns: readonly ModelChoice[], runs: readonly RunCheckpoints[]): string | undefined {
   const gone = columns.filter((c) => c.source === 'checkpoint' && currentCheckpointChoice(c.key, runs) === undefined);
-  const labels = gone.map((c) => c.label).join('; ');
   if (gone.length === 0) return undefined;
+  const labels = gone.map((c) => c.label).join('; ');
   return gone.length === 1
     ? `The column ${labels} went: its run was removed, or that checkpoint deleted.`
     : `The columns ${labels} went: their runs were removed, or those checkpoints deleted.`;
