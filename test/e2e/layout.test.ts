@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openScreen } from './navigate';
-import { writeNotes } from './notes';
+import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
 
@@ -23,9 +23,7 @@ let datasetId: string;
 beforeAll(async () => {
   session = await startSession('layout');
   ({ page, dataDir } = session);
-  const notes = path.join(session.dir, 'notes.txt');
-  writeNotes(notes, { docs: 40, words: 50, stride: 7 });
-  datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
+  datasetId = importNotes(session);
   const run = [
     '--dataset',
     datasetId,

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsDir, startSession, type E2eSession } from './session';
-import { writeNotes } from './notes';
+import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
@@ -30,9 +30,7 @@ const train = (name: string, more: string[]): void =>
 beforeAll(async () => {
   session = await startSession('ckpt');
   page = session.page;
-  const notes = path.join(session.dir, 'notes.txt');
-  writeNotes(notes, { docs: 30, words: 40, stride: 5 });
-  datasetId = cli<{ id: string }>(['import', notes]).id;
+  datasetId = importNotes(session, { docs: 30, words: 40, stride: 5 });
   // NOTE: the CLI trains on the data directory serve has open (serve itself trains nothing here).
   // An older run first, so that a first visit has to pick the newest run, not the first listed.
   train('older', ['--max-steps', '2']);

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
-import { writeNotes } from './notes';
+import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
 
@@ -27,9 +27,7 @@ let datasetId: string;
 beforeAll(async () => {
   session = await startSession('loss');
   page = session.page;
-  const notes = path.join(session.dir, 'notes.txt');
-  writeNotes(notes, { docs: 30, words: 40, stride: 5 });
-  datasetId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
+  datasetId = importNotes(session, { docs: 30, words: 40, stride: 5 });
   // The first run is named, the second keeps its default name ("t5-tiny-spm on notes.txt").
   runIds = [['0.003', '--name', 'lr 0.003'], ['0.001']].map(
     ([lr, ...name]) =>

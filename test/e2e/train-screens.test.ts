@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { canvasPixelsNear, chartPoints, legendClipped } from './charts';
 import { openScreen } from './navigate';
-import { writeNotes } from './notes';
+import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { estimateSteps, runViewStatus, scrollMainToTop, waitUntil } from './trainPage';
@@ -30,9 +30,7 @@ let datasetId: string;
 beforeAll(async () => {
   session = await startSession('train');
   ({ page, url, dataDir } = session);
-  const notes = path.join(session.dir, 'notes.txt');
-  writeNotes(notes, { docs: 40, words: 50, stride: 7 }); // enough for a few hundred examples at input length 32
-  datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
+  datasetId = importNotes(session);
 });
 
 afterAll(() => session?.close());

@@ -18,7 +18,7 @@ import { chartPoints } from './charts';
 import { storedRunHostPid } from '../support/store-peek';
 import { accessibilityViolations } from './accessibility';
 import { openScreen, openTrainForm } from './navigate';
-import { writeNotes } from './notes';
+import { importNotes, writeNotes } from './notes';
 import { spanfillJson } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { estimateSteps, runViewStatus, scrollMainToTop, waitUntil } from './trainPage';
@@ -33,9 +33,7 @@ let modelId: string;
 beforeAll(async () => {
   session = await startSession('starts');
   ({ page, dataDir } = session);
-  const notes = path.join(session.dir, 'notes.txt');
-  writeNotes(notes, { docs: 40, words: 50, stride: 7 }); // enough for a few hundred examples at input length 32
-  datasetId = spanfillJson<{ id: string }>(dataDir, ['import', notes]).id;
+  datasetId = importNotes(session);
   // A copy of the model registered by name: the host-killed run trains it by its id.
   const copy = path.join(session.dir, 'registered-spm');
   fs.cpSync(tinySpm, copy, { recursive: true });
