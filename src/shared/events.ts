@@ -2,6 +2,8 @@
 // flow one way (main -> renderer) over whichever transport is in use. Later issues fill in
 // who emits them; the names and shapes are fixed here so the UI can be written against them.
 
+import type { AppSettings } from './contract/system';
+
 /** A run's state as events carry it (the runs contract's RunStatusName, with its step). */
 export type RunStatus =
   | { readonly status: 'queued'; readonly step: number }
@@ -82,6 +84,8 @@ export interface EventMap {
     readonly done: number;
     readonly total: number;
   };
+  /** The saved settings new runs start from changed (here, by another window, or by `spanfill settings` in a terminal). */
+  'system.settingsChanged': AppSettings;
   /** The engine host process died or was killed; in-flight work was failed with this message. */
   'system.hostExited': {
     readonly exitCode: number | null;

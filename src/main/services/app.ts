@@ -22,6 +22,7 @@ import { tokenizerSource } from './modelReference';
 import { PlaygroundService } from './playground';
 import { RunService } from './runs';
 import { RunsWatcher } from './runsWatch';
+import { SettingsWatcher } from './settingsWatch';
 import { SystemService } from './system';
 import { appVersion } from './version';
 
@@ -56,6 +57,7 @@ export class AppServices {
   private runsWatcher: RunsWatcher | undefined;
   private datasetsWatcher: DatasetsWatcher | undefined;
   private modelsWatcher: ModelsWatcher | undefined;
+  private settingsWatcher: SettingsWatcher | undefined;
 
   constructor(options: AppOptions) {
     this.dataDir = options.dataDir;
@@ -74,6 +76,7 @@ export class AppServices {
       engine: this.engine,
       electronVersion: options.electronVersion,
       settings,
+      events: this.events,
     });
     this.models = new ModelService(
       { store: this.store, dataDir: options.dataDir, events: this.events },
@@ -124,6 +127,8 @@ export class AppServices {
       recoverGone: () => this.runs.recoverInterrupted(['running']),
     });
     this.runsWatcher.start(intervalMs);
+    this.settingsWatcher ??= new SettingsWatcher({ settings: () => this.system.settings(), events: this.events });
+    this.settingsWatcher.start(intervalMs);
   }
 
   /** Validate and run one call by name; never throws, errors come back in the envelope. */
@@ -139,6 +144,7 @@ export class AppServices {
     this.runsWatcher?.stop();
     this.datasetsWatcher?.stop();
     this.modelsWatcher?.stop();
+    this.settingsWatcher?.stop();
     await this.runs.stopAll();
     await this.datasets.cancelAll();
     await this.engine.stop();

@@ -9,6 +9,7 @@ import { defaultAppSettings, providerChoices, type AppSettings } from '../../sha
 import type { ProbeResult } from '../engine/onnx/probe';
 import type { SettingsRepository } from '../store/settings';
 import type { EngineHostManager } from './engine-host';
+import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import { errorMessage } from '../../shared/errors';
 
@@ -19,6 +20,8 @@ export interface SystemServiceDeps {
   readonly engine: EngineHostManager;
   readonly electronVersion?: string;
   readonly settings: SettingsRepository;
+  /** Where a save is announced (system.settingsChanged), so every open window follows it. */
+  readonly events?: EventBus;
 }
 
 const settingsKey = 'app';
@@ -71,8 +74,9 @@ export class SystemService {
   }
 
   saveSettings(changes: Partial<AppSettings>): AppSettings {
-    const next = { ...this.settings(), ...changes };
+    const next = narrowSettings({ ...this.settings(), ...changes });
     this.deps.settings.set(settingsKey, next);
+    this.deps.events?.emit('system.settingsChanged', next);
     return next;
   }
 
