@@ -3,9 +3,8 @@
 // prompt with it and builtin:byt5-tiny side by side (checked against `spanfill fill --json` on
 // the same folders), insert a hole with Ctrl+I, a prompt error in place, mask a text and fill
 // it, the history and the screen as it was left (read back by a server on another port; no
-// default prompt shows while they are on the way), remove the model after a red confirm, and the
-// provider and thread settings, which the Train form then starts from. Screenshots go to
-// test-results/. Needs `npm run build` first.
+// default prompt shows while they are on the way), and remove the model after a red confirm.
+// Screenshots go to test-results/. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import { execFile } from 'node:child_process';
@@ -306,69 +305,6 @@ describe('Models, Playground and Settings screens', () => {
     await expect(page.getByTestId('models-notice').textContent()).resolves.toContain('its folder was left where it is');
     expect(fs.existsSync(path.join(modelDir, 'model.safetensors'))).toBe(true);
     await page.getByTestId('models-empty').waitFor();
-  });
-
-  it('Settings shows the providers with their reasons, keeps the provider and CPU threads in the store, and Train starts from them', async () => {
-    await page.getByTestId('nav-settings').click();
-    const cpu = page.getByTestId('provider-cpu');
-    await expect(cpu.getAttribute('data-available')).resolves.toBe('true');
-    const unavailable = page.locator('[data-testid^="provider-"][data-available="false"]');
-    for (let i = 0; i < (await unavailable.count()); i++) {
-      await expect(unavailable.nth(i).locator('input[type=radio]').isDisabled()).resolves.toBe(true);
-      expect((await unavailable.nth(i).getByTestId('provider-reason').textContent())?.length).toBeGreaterThan(10);
-    }
-    // Under auto (the default) the standard preset takes WebGPU only where it runs on a GPU: on a
-    // software driver (no GPU found: this machine's lavapipe) or none, the CPU, and the note says why.
-    const webgpu = page.getByTestId('provider-webgpu');
-    const isSoftware = (await webgpu.getAttribute('data-software')) === 'true';
-    const isGpu = (await webgpu.getAttribute('data-available')) === 'true' && !isSoftware;
-    if (isSoftware) await expect(webgpu.locator('.badge').textContent()).resolves.toBe('software (CPU)');
-    await page.getByTestId('nav-train').click();
-    await page.getByTestId('train-preset-standard').check();
-    await expect.poll(() => page.getByTestId('train-provider').inputValue()).toBe(isGpu ? 'webgpu' : 'cpu');
-    await expect(page.getByTestId('train-machine-note').textContent()).resolves.toMatch(
-      isGpu ? /^(?![\s\S]*takes the CPU here)/ : /Provider auto takes the CPU here, not webgpu: /,
-    );
-    // WebGPU picked by hand where it runs in software: said beside the box.
-    await page.getByTestId('train-provider').selectOption('webgpu');
-    await expect.poll(() => page.getByTestId('train-provider-software').count()).toBe(isSoftware ? 1 : 0);
-    if (isSoftware)
-      await expect(page.getByTestId('train-provider-software').textContent()).resolves.toBe(
-        'No GPU found: it runs here in software, slower than CPU',
-      );
-    await page.getByTestId('nav-settings').click();
-    await cpu.locator('input[type=radio]').check();
-    await page.getByTestId('settings-notice').filter({ hasText: 'New runs will use cpu.' }).waitFor();
-    // An empty box is refused in place (the browser's check on a required box), not saved as 0.
-    await page.getByTestId('threads-input').fill('');
-    await page.getByTestId('threads-save').click();
-    const threadsBox = page.getByTestId('threads-input');
-    const isMissing = (el: unknown): boolean => (el as { validity: { valueMissing: boolean } }).validity.valueMissing;
-    await expect(threadsBox.evaluate(isMissing)).resolves.toBe(true);
-    await expect(page.getByTestId('settings-notice').textContent()).resolves.toContain('New runs will use cpu.');
-    await page.getByTestId('threads-input').fill('2');
-    await page.getByTestId('threads-save').click();
-    await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 2 CPU threads.' }).waitFor();
-    await shot('07-settings');
-    expect(await accessibilityViolations(page)).toEqual([]);
-    // Kept by the server, not the page: a reload reads them back.
-    await page.reload();
-    await page.getByTestId('provider-cpu').waitFor();
-    await expect.poll(() => page.getByTestId('threads-input').inputValue()).toBe('2');
-    await expect(page.getByTestId('provider-cpu').locator('input[type=radio]').isChecked()).resolves.toBe(true);
-
-    // A new run starts from them: the Train form's boxes, and the saved cpu over the standard preset's webgpu.
-    await page.getByTestId('nav-train').click();
-    await expect.poll(() => page.getByTestId('train-threads').inputValue()).toBe('2');
-    await expect(page.getByTestId('train-provider').inputValue()).resolves.toBe('cpu');
-    await page.getByTestId('train-preset-standard').check();
-    await expect(page.getByTestId('train-provider').inputValue()).resolves.toBe('cpu');
-    await expect(page.getByTestId('train-machine-note').textContent()).resolves.toContain(
-      'From Settings: provider cpu, CPU threads 2 (0: onnxruntime picks',
-    );
-    await page.getByTestId('train-machine-note').scrollIntoViewIfNeeded();
-    await shot('07a-train-from-settings');
-    await page.getByTestId('nav-settings').click();
   });
 
   it('reads well in the dark theme', async () => {

@@ -1,12 +1,15 @@
 // The renderer's system store: what `system.info` returned, whether a probe is running, the
-// stored settings (`system.settings`: execution provider and CPU threads) and the last error.
+// stored settings (`system.settings`: execution provider and CPU threads, followed as they are
+// saved elsewhere: another window, `spanfill settings` in a terminal) and the last error.
 // The pattern for every domain (one store per domain, built on `api` only): state in runes,
 // read through getters, changed only by the store's own actions.
 
 import type { SystemInfo } from '../../../shared/contract';
 import type { AppSettings } from '../../../shared/contract/system';
-import { api } from './api';
+import { api, connection } from './api';
 import { errorMessage } from '../../../shared/errors';
+import { plural } from '../../../shared/format';
+import { subscribe } from '../../../shared/transport';
 
 class SystemStore {
   info: SystemInfo | undefined = $state();
@@ -15,6 +18,16 @@ class SystemStore {
   settings: AppSettings | undefined = $state();
   /** What the last save did, or why it failed. */
   settingsNotice: { readonly text: string; readonly isError: boolean } | undefined = $state();
+  /** Saves of this window not answered yet (their own event is not news). */
+  private saving = 0;
+
+  constructor() {
+    subscribe(connection.bridge, 'system.settingsChanged', (settings) => {
+      const isNews = this.saving === 0 && !sameSettings(this.settings, settings);
+      this.settings = settings;
+      if (isNews) this.settingsNotice = { text: `Saved elsewhere: ${describeSettings(settings)}`, isError: false };
+    });
+  }
 
   /** Ask main for the system facts; refresh re-probes the execution providers. */
   async load(refresh = false): Promise<void> {
@@ -29,7 +42,9 @@ class SystemStore {
     }
   }
 
+  /** Reads the saved settings; a notice of an earlier save goes (the screen opens afresh). */
   async loadSettings(): Promise<void> {
+    this.settingsNotice = undefined;
     try {
       this.settings = await api.system.settings({});
     } catch (caught) {
@@ -38,13 +53,26 @@ class SystemStore {
   }
 
   async saveSettings(changes: Partial<AppSettings>, said: string): Promise<void> {
+    this.saving += 1;
     try {
       this.settings = await api.system.saveSettings(changes);
       this.settingsNotice = { text: said, isError: false };
     } catch (caught) {
       this.settingsNotice = { text: errorMessage(caught), isError: true };
+    } finally {
+      this.saving -= 1;
     }
   }
 }
 
 export const systemStore = new SystemStore();
+
+const sameSettings = (a: AppSettings | undefined, b: AppSettings): boolean =>
+  a?.provider === b.provider && a.cpuThreads === b.cpuThreads;
+
+/** "new runs use cpu, 3 CPU threads." — the settings in the Settings screen's words. */
+export function describeSettings({ provider, cpuThreads }: AppSettings): string {
+  const runs = provider === 'auto' ? "new runs use their preset's provider" : `new runs use ${provider}`;
+  const threads = cpuThreads === 0 ? 'onnxruntime picks the CPU threads' : plural(cpuThreads, 'CPU thread');
+  return `${runs}, ${threads}.`;
+}

@@ -111,6 +111,24 @@ export function applySettings(
   };
 }
 
+/** The two boxes the saved settings fill. */
+export type SettingsBoxes = Pick<TrainForm, 'provider' | 'threads'>;
+
+/**
+ * The saved settings taken as they are read or change while the form is open: the form after
+ * them (a box changed by hand since `asOpened` keeps what was typed), and the provider and
+ * threads they set, which are `asOpened` at the next change.
+ */
+export function followSettings(
+  form: TrainForm,
+  settings: AppSettings,
+  providers: readonly ProviderStatus[] | undefined,
+  asOpened: SettingsBoxes,
+): { form: TrainForm; fromSettings: SettingsBoxes } {
+  const { provider, threads } = applySettings(form, settings, providers);
+  return { form: applySettings(form, settings, providers, asOpened), fromSettings: { provider, threads } };
+}
+
 /** The Masking screen's choice wins over a preset's input length ("auto" trains packed). */
 export function applyMasking(form: TrainForm, carried: CarriedMasking | undefined): TrainForm {
   if (!carried) return form;

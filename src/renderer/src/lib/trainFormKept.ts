@@ -5,7 +5,7 @@
 // the next new run starts fresh ("New run with these settings" repeats one).
 
 import type { RunDetail } from '../../../shared/contract/runs';
-import { applyMasking, type TrainForm } from './trainForm';
+import { applyMasking, type SettingsBoxes, type TrainForm } from './trainForm';
 import type { CarriedMasking } from './trainSettings.svelte';
 
 export interface KeptTrainForm {
@@ -15,7 +15,7 @@ export interface KeptTrainForm {
   /** The run whose settings the form started from ("New run with these settings"), if any. */
   readonly from: RunDetail | undefined;
   /** The provider and threads as the saved settings last set them (a box that differs was changed by hand). */
-  readonly fromSettings: Pick<TrainForm, 'provider' | 'threads'> | undefined;
+  readonly fromSettings: SettingsBoxes | undefined;
 }
 
 let kept: KeptTrainForm | undefined;

@@ -9,6 +9,7 @@ import type { AppSettings } from '../../../../src/shared/contract/system';
 import {
   applyPreset,
   applySettings,
+  followSettings,
   configOf,
   describeSavedSettings,
   estimateBlocker,
@@ -55,6 +56,20 @@ describe('Train form: provider and CPU threads', () => {
     const chose = applySettings({ ...opened, provider: 'webgpu' }, saved('dml', 4), undefined, asOpened);
     expect(chose).toMatchObject({ provider: 'webgpu', threads: 4 });
     expect(applySettings(opened, saved('dml', 4), undefined, asOpened)).toMatchObject({ provider: 'dml', threads: 4 });
+  });
+
+  it('follow settings saved again while open, except a box changed by hand since', () => {
+    const opened = initialForm(undefined, saved('cpu', 4));
+    const first = followSettings(opened, saved('dml', 2), undefined, { provider: 'cpu', threads: 4 });
+    expect(first.form).toMatchObject({ provider: 'dml', threads: 2 });
+    expect(first.fromSettings).toEqual({ provider: 'dml', threads: 2 });
+    const typed = { ...first.form, threads: 5 };
+    const second = followSettings(typed, saved('auto', 3), undefined, first.fromSettings);
+    expect(second.form).toMatchObject({ provider: 'cpu', threads: 5 });
+    expect(second.fromSettings).toEqual({ provider: 'cpu', threads: 3 });
+    // The box typed into is the person's until they set it back to what the settings say.
+    const third = followSettings({ ...second.form, threads: 3 }, saved('auto', 1), undefined, second.fromSettings);
+    expect(third.form.threads).toBe(1);
   });
 
   it('mark a thread count the schema refuses, in place, and an emptied box', () => {
