@@ -308,6 +308,7 @@ describe('Models, Playground and Settings screens', () => {
   });
 
   it('reads well in the dark theme', async () => {
+    await page.getByTestId('nav-settings').click();
     await page.getByTestId('theme-dark').check();
     await page.getByTestId('nav-playground').click();
     await page.getByTestId('prompt').fill(prompt);
