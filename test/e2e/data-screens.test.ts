@@ -91,6 +91,10 @@ describe('Datasets and Masking screens', () => {
     await expect(page.getByTestId('dataset-imported').textContent()).resolves.toMatch(
       /^\s*Imported (today|yesterday) \d{1,2}:\d{2}/,
     );
+    // A model folder not typed yet cannot be counted with.
+    await page.getByTestId('tokenize-model-choice').selectOption('folder');
+    await expect(page.getByTestId('tokenize').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('tokenize-model-choice').selectOption('bytes');
     await page.getByTestId('tokenize').click();
     await page.getByTestId('token-stats').waitFor();
     // Says which documents each count covers (all of them; the training side for examples).
@@ -204,6 +208,12 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('mask-result').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'data-03-masking-one-span.png') });
     // A tokenizer error replaces the result it no longer answers, and a missing folder is called missing.
+    // An emptied folder box is asked for, not sent.
+    await page.getByTestId('mask-model').fill('');
+    await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe(
+      'Pick a tokenizer, or type the path of a model folder.',
+    );
+    await expect(page.getByTestId('mask-preview').isDisabled()).resolves.toBe(true);
     const missing = path.join(dir, 'no-such-model');
     await page.getByTestId('mask-model').fill(missing);
     await page.getByTestId('mask-preview').click();

@@ -118,13 +118,26 @@ describe('Models screen: downloads from the Hub', () => {
     // The download cache, emptied by the test before, lists it too.
     await page.getByRole('button', { name: `Delete ${repoId} from the cache` }).waitFor();
     await expect(page.getByTestId('cache-usage').textContent()).resolves.not.toContain('Nothing downloaded yet');
-    // Removed there while the Masking screen's tokenizer picker offers it: it leaves the picker,
-    // then the Models screen.
+    // Removed there while picked in the Masking screen's tokenizer picker: it leaves the picker,
+    // which goes blank and says why (Preview waits for another), then the Models screen.
     await openScreen(page, 'masking');
-    const option = page.getByTestId('mask-model-choice').locator(`option[value="${pulled.id}"]`);
+    const picker = page.getByTestId('mask-model-choice');
+    const option = picker.locator(`option[value="${pulled.id}"]`);
     await option.waitFor({ state: 'attached' });
+    await picker.selectOption(pulled.id);
     await cli(['models', 'rm', pulled.id]);
     await option.waitFor({ state: 'detached', timeout: 10_000 });
+    await expect(picker.inputValue()).resolves.toBe('');
+    const removed = page.getByTestId('mask-model-removed');
+    await expect(removed.textContent()).resolves.toBe(`Model ${pulled.name} was removed: pick another tokenizer.`);
+    await expect(page.getByTestId('mask-preview').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe(
+      'Pick a tokenizer, or type the path of a model folder.',
+    );
+    await page.screenshot({ path: path.join(resultsDir, 'hub-masking-model-removed.png') });
+    await picker.selectOption('bytes');
+    await removed.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('mask-preview').isEnabled()).resolves.toBe(true);
     await openScreen(page, 'models');
     await expect.poll(() => row.count()).toBe(0);
     await page.getByTestId('models-empty').waitFor();
