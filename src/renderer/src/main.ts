@@ -3,7 +3,10 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { applyTheme, loadTheme } from './lib/theme';
-import './styles.css';
+import './styles/theme.css';
+import './styles/shell.css';
+import './styles/controls.css';
+import './styles/content.css';
 
 applyTheme(loadTheme());
 

@@ -1,5 +1,5 @@
 // Light, dark or follow-the-system theme, remembered per browser profile. The choice is a
-// data-theme attribute on <html>; styles.css maps it to colour variables.
+// data-theme attribute on <html>; styles/theme.css maps it to colour variables.
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
