@@ -1,9 +1,11 @@
 // End-to-end for the first launch and the demo: `spanfill serve` on an empty data directory
 // offers the sample on the Datasets screen (and imports it), and `spanfill demo --serve` (a
-// short run) leaves its dataset on the Datasets screen of the UI it then serves. Screenshots go
-// to test-results/. Needs `npm run build` first. The run is then listed on the Runs screen, its
-// loss chart drawn on opening it, and the Playground fills a prompt with its checkpoint (the
-// demo's scores themselves are checked by test/main/cli/commands/demo.test.ts).
+// short run) links to the run it trained by the run's address (#/train/ID), its loss chart drawn,
+// and leaves its dataset on the Datasets screen of the UI it then serves. The run is listed on
+// the Runs screen, opens from there at the same address (kept by a reload, left by Back), and
+// the Playground fills a prompt with its checkpoint; an address naming no run here says so.
+// Screenshots go to test-results/. Needs `npm run build` first. (The demo's scores themselves
+// are checked by test/main/cli/commands/demo.test.ts.)
 
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,7 +77,8 @@ describe('first launch and the demo', () => {
     ]);
     children.push(served.child);
     const result = served.result as { datasetId: string; runId: string; url: string };
-    expect(result.url).toMatch(/#\/runs$/);
+    // Its link is the run's address: the Train screen showing it.
+    expect(result.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=[\\w-]+#/train/${result.runId}$`));
     expect(result.runId).toMatch(/^r-/);
     // The run is an ordinary stored one.
     const listed = spanfillJson<{ runs: { id: string; status: string; datasetId: string }[] }>(path.join(dir, 'demo'), [
@@ -84,7 +87,12 @@ describe('first launch and the demo', () => {
     expect(listed.runs).toEqual([
       expect.objectContaining({ id: result.runId, status: 'completed', datasetId: result.datasetId }),
     ]);
+    // The link opens the run it trained: its loss curve, a point per step.
     await page.goto(served.url);
+    const chart = page.getByTestId('chart-loss');
+    await chart.waitFor();
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(20);
+    await page.screenshot({ path: path.join(resultsDir, 'demo-05-run-loss.png') });
     await page.getByTestId('nav-datasets').click();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('Sample: public-domain');
     await page.getByTestId('datasets-table').getByText('Sample: public-domain').first().click();
@@ -95,12 +103,17 @@ describe('first launch and the demo', () => {
     await expect(row.getByTestId('run-status').textContent()).resolves.toBe('completed');
     await page.screenshot({ path: path.join(resultsDir, 'demo-04-runs.png') });
 
-    // Opening it shows its loss curve with a point per step.
+    // Opened from Runs it has its address too: a reload shows it again, and Back returns to Runs.
     await row.getByTestId('run-open').click();
-    const chart = page.getByTestId('chart-loss');
     await chart.waitFor();
+    const runAddress = `#/train/${result.runId}`;
+    expect(new URL(page.url()).hash).toBe(runAddress);
+    await page.reload();
     await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBe(20);
-    await page.screenshot({ path: path.join(resultsDir, 'demo-05-run-loss.png') });
+    await page.goBack();
+    await row.waitFor();
+    await page.goForward();
+    await chart.waitFor();
 
     // "Open in Playground" ticks its checkpoint there; it fills next to the untrained built-in model.
     await page.getByTestId('run-open-playground').click();
@@ -116,5 +129,16 @@ describe('first launch and the demo', () => {
     await expect(page.getByTestId('fill-error').count()).resolves.toBe(0);
     await page.getByTestId('results').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'demo-06-playground-checkpoint.png'), fullPage: true });
+
+    // An address naming a run that is not here opens the new-run form and says so.
+    await page.evaluate("location.hash = '#/train/r-00000000'");
+    await expect(page.getByTestId('train-notice').textContent()).resolves.toBe(
+      'The address names run r-00000000, which is not in this data directory (removed, or never here): ' +
+        'the Runs screen lists the runs there are.',
+    );
+    expect(new URL(page.url()).hash).toBe('#/train');
+    await page.evaluate(`location.hash = '${runAddress}'`);
+    await chart.waitFor();
+    await expect(page.getByTestId('train-notice').count()).resolves.toBe(0);
   }, 240_000);
 });

@@ -17,6 +17,7 @@ import type { DemoScore } from '../../services/demoScore';
 import type { CommandContext } from '../command';
 import { defineCommand, InterruptedError, UsageError } from '../command';
 import { formatBytes } from '../../../shared/format';
+import { runHash } from '../../../shared/runAddress';
 import { withPullProgress } from './models';
 import { startServing } from './serve';
 import { renderPreview, withTokenizingProgress } from './mask';
@@ -154,7 +155,7 @@ export const demoCommand = defineCommand({
       return undefined;
     }
     await startServing(context, port, (served) => {
-      const url = `${served.url}#/runs`;
+      const url = `${served.url}${runHash(result.runId)}`;
       context.printResult({ ...result, dataDir: app.dataDir, url });
     });
     return undefined;
@@ -173,7 +174,7 @@ export const demoCommand = defineCommand({
       formatScore('Trained  ', r.scores.trained),
       `${formatScore('Baseline ', r.scores.baseline)} (${quoted(r.baselineText)}, the sample's most common character, in every hole)`,
     ];
-    if (r.url) lines.push('', `Open ${r.url} and pick run ${r.runId}`, 'Press Ctrl-C to stop serving.');
+    if (r.url) lines.push('', `Open ${r.url} to see run ${r.runId}`, 'Press Ctrl-C to stop serving.');
     else
       lines.push(
         `See it in the app: spanfill serve --data-dir ${r.dataDir} (Runs: ${r.runId})`,

@@ -31,6 +31,6 @@ export const routes: readonly Route[] = [
 export type RouteId = Route['id'];
 
 export function routeFromHash(hash: string): RouteId {
-  const id = hash.replace(/^#\/?/, '');
+  const id = hash.replace(/^#\/?/, '').split('/')[0];
   return routes.find((route) => route.id === id)?.id ?? 'datasets';
 }

@@ -128,14 +128,25 @@ class RunsStore {
   }
 
   /** Shows a run on the Train screen: its detail and (unless already loaded) its curves. */
-  async open(id: string, options: { keepCurves?: boolean } = {}): Promise<void> {
+  async open(id: string, options: { keepCurves?: boolean } = {}): Promise<boolean> {
     this.notice = undefined;
     try {
       this.current = await api.runs.get({ id });
       if (!options.keepCurves) await this.loadCurves([id]);
+      return true;
     } catch (caught) {
       this.error = errorMessage(caught);
+      return false;
     }
+  }
+
+  /** The run the page's address names (lib/routes.ts runHash): shown, or a notice that it is not here. */
+  async openLinked(id: string): Promise<void> {
+    if (this.current?.id === id || (await this.open(id)) || this.current?.id === id) return;
+    [this.current, this.error] = [undefined, undefined];
+    this.notice =
+      `The address names run ${id}, which is not in this data directory (removed, or never here): ` +
+      'the Runs screen lists the runs there are.';
   }
 
   /** The curves of these runs (loaded once; live events keep them current after that). */
