@@ -1,6 +1,7 @@
 // End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
 // first and just-wider widths, with a run, its checkpoints and a dataset named as people name
-// them (long) listed — nothing runs out of the screen and no table needs its sideways scroll.
+// them (long) listed and every folded part open — nothing runs out of the screen, no table needs
+// its sideways scroll, and boxes side by side line up.
 // The store is set up from the CLI as a person would: import, a short CPU run of
 // test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -62,6 +63,23 @@ describe('the screens at the window widths', () => {
         .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
       return [...out, ...scrolls];
     })()`;
+    // Boxes side by side line up: of fields starting at one height in one container, the boxes too
+    // (a label that wraps onto two lines moved only its own box down).
+    const misaligned = `(() => {
+      const shown = (e) => e.getBoundingClientRect().width > 0;
+      const box = (f) => [...f.querySelectorAll('input:not([type=radio]):not([type=checkbox]), select, textarea')].filter(shown).at(-1);
+      const top = (e) => e.getBoundingClientRect().top;
+      const name = (e) => e.dataset.testid ?? e.tagName.toLowerCase();
+      const out = [];
+      for (const parent of new Set([...document.querySelectorAll('main .field')].map((f) => f.parentElement))) {
+        const fields = [...parent.children].filter((c) => c.classList.contains('field') && shown(c) && box(c));
+        for (const [i, a] of fields.entries())
+          for (const b of fields.slice(i + 1))
+            if (Math.abs(top(a) - top(b)) <= 1 && Math.abs(top(box(a)) - top(box(b))) > 1)
+              out.push(name(box(a)) + ' and ' + name(box(b)) + ' do not line up');
+      }
+      return out;
+    })()`;
     try {
       const screens = await page.locator('[data-testid^="nav-"]').evaluateAll(
         // NOTE: a function over elements Playwright hands in; no DOM types here, so `unknown`.
@@ -75,8 +93,11 @@ describe('the screens at the window widths', () => {
         for (const screen of screens) {
           await openScreen(page, screen);
           await page.waitForLoadState('networkidle');
+          // What folds away is checked open (More settings, the import options, …).
+          await page.evaluate("document.querySelectorAll('main details').forEach((d) => (d.open = true))");
           await page.waitForTimeout(300);
-          found.push(...(await page.evaluate<string[]>(spill)).map((what) => `${width} px, ${screen}: ${what}`));
+          const seen = [...(await page.evaluate<string[]>(spill)), ...(await page.evaluate<string[]>(misaligned))];
+          found.push(...seen.map((what) => `${width} px, ${screen}: ${what}`));
         }
       }
       expect(found).toEqual([]);
