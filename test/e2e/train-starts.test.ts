@@ -126,7 +126,8 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     await page.getByTestId('run-origin').click();
     await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id')).toBe(source);
     expect(source).not.toBe(continued);
-    // Deleting the run it continues says what that takes from this one; Keep leaves both.
+    // Deleting the run it continues says what that takes from this one; Keep (which has the focus:
+    // Enter) leaves both.
     await openScreen(page, 'runs');
     const sourceRow = page.getByTestId(`run-row-${source}`);
     await sourceRow.getByTestId('run-delete').click();
@@ -135,7 +136,7 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
         `and its checkpoints \\(\\d+(\\.\\d)? (KiB|MiB)\\)\\? .*${source} step ${step} on notes\\.txt continued from them and could not be resumed`,
       ),
     );
-    await sourceRow.getByRole('button', { name: 'Keep' }).click();
+    await page.keyboard.press('Enter');
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
   });
 
