@@ -77,6 +77,13 @@ describe('the screens at the window widths', () => {
           for (const b of fields.slice(i + 1))
             if (Math.abs(top(a) - top(b)) <= 1 && Math.abs(top(box(a)) - top(box(b))) > 1)
               out.push(name(box(a)) + ' and ' + name(box(b)) + ' do not line up');
+        // A button beside them ends where their boxes end.
+        for (const button of [...parent.children].filter((c) => c.matches('button, .button') && shown(c))) {
+          const [top, bottom] = [button.getBoundingClientRect().top, button.getBoundingClientRect().bottom];
+          for (const f of fields.filter((f) => box(f).getBoundingClientRect().bottom > top && box(f).getBoundingClientRect().top < bottom))
+            if (Math.abs(box(f).getBoundingClientRect().bottom - bottom) > 1)
+              out.push((button.dataset.testid ?? button.textContent.trim()) + ' and ' + name(box(f)) + ' do not line up');
+        }
       }
       return out;
     })()`;
