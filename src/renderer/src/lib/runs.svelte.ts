@@ -140,7 +140,7 @@ class RunsStore {
     }
   }
 
-  /** The run the page's address names (lib/routes.ts runHash): shown, or a notice that it is not here. */
+  /** The run the page's address names (shared/runAddress.ts): shown, or a notice that it is not here. */
   async openLinked(id: string): Promise<void> {
     if (this.current?.id === id || (await this.open(id)) || this.current?.id === id) return;
     [this.current, this.error] = [undefined, undefined];
