@@ -5,71 +5,39 @@
 // no errors (a CSP violation would show up here). Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { execFile, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SystemInfo } from '../../src/shared/contract';
 import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
-import { startServe } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
 
-const chromiumPath = process.env.SPANFILL_CHROMIUM ?? '/usr/bin/chromium';
-const resultsDir = path.resolve('test-results');
 const screens = ['datasets', 'masking', 'train', 'runs', 'playground', 'models', 'settings'] as const;
 const ortVersion = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
 
-let serveProcess: ChildProcess;
+let session: E2eSession;
 let context: BrowserContext;
 let page: Page;
 let url: string;
 let dataDir: string;
-let profileDir: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  if (!fs.existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium`);
-  fs.mkdirSync(resultsDir, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-'));
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-profile-'));
-  ({ child: serveProcess, url } = await startServe(dataDir));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    // Tall enough for the longest screen (Settings with four providers): <main> scrolls, so
-    // a full-page screenshot would not show more than the viewport.
-    viewport: { width: 1200, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+  // Tall enough for the longest screen (Settings with four providers): <main> scrolls, so
+  // a full-page screenshot would not show more than the viewport.
+  session = await startSession('browser', { viewport: { width: 1200, height: 900 } });
+  ({ context, page, url, dataDir, pageErrors } = session);
   page.on('response', (response) => {
     if (response.status() >= 400) pageErrors.push(`HTTP ${response.status()} ${new URL(response.url()).pathname}`);
   });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-  });
 });
 
-afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
-  for (const dir of [dataDir, profileDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe('the served UI in Chromium', () => {
   it('refuses the page without the token', async () => {

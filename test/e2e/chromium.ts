@@ -15,7 +15,17 @@ export async function launchChromium(
     executablePath: chromiumPath,
     headless: true,
     viewport,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+    // No network of its own: no background fetches, component updates, QUIC or sync.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return { context, page: context.pages()[0] ?? (await context.newPage()) };
 }

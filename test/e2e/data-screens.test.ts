@@ -5,39 +5,30 @@
 // Screenshots go to test-results/. Needs `npm run build` first (like browser.test.ts).
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
-import { launchChromium } from './chromium';
 import { openScreen, openTrainForm } from './navigate';
-import { spanfillJson, startServe } from './serve';
+import { spanfillJson } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
 import { DatasetRepository } from '../../src/main/store/datasets';
 import { openStore } from '../../src/main/store/db';
 
-const resultsDir = path.resolve('test-results');
-let serveProcess: ChildProcess;
-let context: BrowserContext;
+let session: E2eSession;
 let page: Page;
 let url: string;
 let dir: string;
+let dataDir: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-data-screens-'));
-  ({ child: serveProcess, url } = await startServe(path.join(dir, 'data')));
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1200, height: 900 }));
+  session = await startSession('data-screens', { viewport: { width: 1200, height: 900 } });
+  ({ page, url, dir, dataDir } = session);
 });
 
-afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 /** Types paths into the (folded) "paths on the machine running Spanfill" form and imports them. */
 async function importPaths(file: string): Promise<void> {
@@ -343,15 +334,15 @@ describe('Datasets and Masking screens', () => {
     await openScreen(page, 'datasets');
     const file = path.join(dir, 'from-terminal.txt');
     fs.writeFileSync(file, 'Imported from a terminal.\n\nA second paragraph.\n');
-    execFileSync(process.execPath, ['bin/spanfill.mjs', 'import', file, '--data-dir', path.join(dir, 'data')]);
+    execFileSync(process.execPath, ['bin/spanfill.mjs', 'import', file, '--data-dir', dataDir]);
     await page.getByTestId('datasets-table').getByText('from-terminal.txt').waitFor({ timeout: 10_000 });
     // Opened, then renamed and removed in the terminal: the view shows the new name, then closes and
     // says why, and the list drops it (and the Masking screen the preview of its example).
-    const listed = spanfillJson<{ datasets: { id: string; name: string }[] }>(path.join(dir, 'data'), ['datasets']);
+    const listed = spanfillJson<{ datasets: { id: string; name: string }[] }>(dataDir, ['datasets']);
     const id = listed.datasets.find((d) => d.name === 'from-terminal.txt')?.id ?? '';
     await page.getByTestId('datasets-table').getByRole('button', { name: 'from-terminal.txt', exact: true }).click();
     await page.getByTestId('dataset-detail').waitFor();
-    spanfillJson(path.join(dir, 'data'), ['datasets', 'rename', id, 'renamed in a terminal']);
+    spanfillJson(dataDir, ['datasets', 'rename', id, 'renamed in a terminal']);
     await expect
       .poll(() => page.locator('#detail-title').textContent(), { timeout: 10_000 })
       .toBe(`renamed in a terminal ${id}`);
@@ -362,7 +353,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('mask-dataset').selectOption(id);
     await page.getByTestId('mask-preview').click();
     await page.getByTestId('mask-result').waitFor();
-    execFileSync(process.execPath, ['bin/spanfill.mjs', 'datasets', 'rm', id, '--data-dir', path.join(dir, 'data')]);
+    execFileSync(process.execPath, ['bin/spanfill.mjs', 'datasets', 'rm', id, '--data-dir', dataDir]);
     await expect
       .poll(() => page.getByTestId('mask-error').textContent(), { timeout: 10_000 })
       .toBe('The dataset this preview came from was removed.');
@@ -379,7 +370,7 @@ describe('Datasets and Masking screens', () => {
     await openScreen(page, 'datasets');
     // The row a `spanfill import` in a terminal writes as it starts (this test's process stands in
     // for it), then deletes when cancelled.
-    const store = openStore(path.join(dir, 'data'));
+    const store = openStore(dataDir);
     try {
       const repo = new DatasetRepository(store.db);
       repo.create({

@@ -1,10 +1,10 @@
 // End-to-end for the Train and Runs screens against the built `spanfill serve` with a real
 // store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
-// Masking screen's settings to Train (the form kept while other screens open), start a short run and watch its loss chart fill and the
-// run complete, export it (transformers, transformers.js; a taken folder only after a confirm),
-// stop and resume a longer run, compare the two runs, delete one. Runs that fail, continue from
-// a checkpoint or start from scratch: train-starts.test.ts; every screen at the window's widths:
-// layout.test.ts.
+// Masking screen's settings to Train (the form kept while other screens open), start a short
+// run and watch its loss chart fill and the run complete, export it (transformers,
+// transformers.js; a taken folder only after a confirm), stop and resume a longer run, compare
+// the two runs, delete one. Failed runs, checkpoints and from-scratch starts are in
+// train-starts.test.ts; every screen at the window's widths in layout.test.ts.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
