@@ -1,6 +1,6 @@
 // End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
-// first and just-wider widths, with a run, its checkpoints and a dataset named as people name
-// them (long) listed and every folded part open — nothing runs out of the screen, no table needs
+// first and just-wider widths, with a run, its checkpoints, a dataset named as people name
+// them (long) and a recent prompt listed and every folded part open — nothing runs out of the screen, no table needs
 // its sideways scroll, and boxes side by side line up.
 // The store is set up from the CLI as a person would: import, a short CPU run of
 // test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
@@ -51,6 +51,10 @@ describe('the screens at the window widths', () => {
     // A dataset named as people name them: its options (Train, Masking) are as wide as the name.
     spanfillJson(dataDir, ['datasets', 'rename', datasetId, LONG_NAME]);
     await page.reload();
+    // A prompt filled once: the Playground's recent prompts then offer Clear history beside them.
+    await openScreen(page, 'playground');
+    await page.getByTestId('fill').click();
+    await page.getByTestId('fill-text').first().waitFor();
     const spill = `(() => {
       const main = document.querySelector('main').getBoundingClientRect();
       const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
@@ -77,8 +81,9 @@ describe('the screens at the window widths', () => {
           for (const b of fields.slice(i + 1))
             if (Math.abs(top(a) - top(b)) <= 1 && Math.abs(top(box(a)) - top(box(b))) > 1)
               out.push(name(box(a)) + ' and ' + name(box(b)) + ' do not line up');
-        // A button beside them ends where their boxes end.
-        for (const button of [...parent.children].filter((c) => c.matches('button, .button') && shown(c))) {
+        // A button beside them (or alone in a wrapper beside them) ends where their boxes end.
+        const buttons = [...parent.children].map((c) => (c.matches('button, .button') ? c : c.querySelector(':scope > button:only-child')));
+        for (const button of buttons.filter((c) => c && shown(c))) {
           const [top, bottom] = [button.getBoundingClientRect().top, button.getBoundingClientRect().bottom];
           for (const f of fields.filter((f) => box(f).getBoundingClientRect().bottom > top && box(f).getBoundingClientRect().top < bottom))
             if (Math.abs(box(f).getBoundingClientRect().bottom - bottom) > 1)
