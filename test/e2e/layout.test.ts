@@ -1,7 +1,7 @@
 // End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
 // first and just-wider widths, with a run, its checkpoints, a dataset named as people name
-// them (long) and a recent prompt listed and every folded part open — nothing runs out of the screen, no table needs
-// its sideways scroll, and boxes side by side line up.
+// them (long) and a recent prompt listed and every folded part open — nothing runs out of the
+// screen, no table needs its sideways scroll, and boxes side by side line up.
 // The store is set up from the CLI as a person would: import, a short CPU run of
 // test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -89,6 +89,12 @@ describe('the screens at the window widths', () => {
             if (Math.abs(box(f).getBoundingClientRect().bottom - bottom) > 1)
               out.push((button.dataset.testid ?? button.textContent.trim()) + ' and ' + name(box(f)) + ' do not line up');
         }
+      }
+      // A field under a choice (radios) keeps the gap fields keep, not flush under the radios.
+      for (const choice of [...document.querySelectorAll('main .choices')].filter(shown)) {
+        const next = choice.nextElementSibling;
+        if (next?.matches('.field') && shown(next) && top(next) - choice.getBoundingClientRect().bottom < 8)
+          out.push(choice.querySelector('legend').textContent.trim() + ' and the field under it touch');
       }
       return out;
     })()`;
