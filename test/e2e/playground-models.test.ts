@@ -66,6 +66,9 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('nav-models').click();
     await page.getByTestId('models-empty').waitFor();
     await expect(page.getByTestId('models-empty').textContent()).resolves.toContain('Import a model folder below');
+    // Fine-tuned models are not listed here: the screen says where they are.
+    const lead = page.getByTestId('screen-lead');
+    await expect(lead.getByRole('link', { name: 'Runs' }).getAttribute('href')).resolves.toBe('#/runs');
     await page.getByTestId('model-folder').fill(modelDir);
     await page.getByLabel('Name (optional)').fill('tiny spm');
     await page.getByTestId('model-import').click();
