@@ -1,6 +1,7 @@
 // What the command line says when node:util's parseArgs refuses the arguments: its messages
 // rewritten in the CLI's own words, with the nearest option name when one was mistyped
-// (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size); messages that
+// (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size, `--learning-rate`
+// → --lr); messages that
 // are not recognised pass through as parseArgs wrote them. The same nearest name serves an
 // unknown command.
 
@@ -15,9 +16,16 @@ function isArgsError(error: unknown): error is ArgsError {
   return error instanceof Error && typeof (error as ArgsError).code === 'string';
 }
 
+/** 'lr' for 'learning-rate'; '' for a name of one word. */
+const initials = (name: string): string => {
+  const words = name.split('-').filter(Boolean);
+  return words.length < 2 ? '' : words.map((word) => word[0]).join('');
+};
+
 /**
  * The name of `names` (commands, or long options without dashes) that `given` most likely
- * meant: the only one it begins, else the closest by edit distance when that is at most a third
+ * meant: the only one it begins, else the only one it is the initials of or spells out
+ * (`--learning-rate` → --lr), else the closest by edit distance when that is at most a third
  * of its length, and at least 2 from four characters on (a swap of two letters, 'trian', is two
  * edits), 1 below; undefined when none is close.
  */
@@ -26,6 +34,8 @@ export function nearestName(given: string, names: readonly string[]): string | u
   if (bare.length < 2) return undefined;
   const extended = names.filter((name) => name.startsWith(bare));
   if (extended.length === 1) return extended[0];
+  const abbreviated = names.filter((name) => name === initials(bare) || initials(name) === bare);
+  if (abbreviated.length === 1) return abbreviated[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const name of names) {

@@ -56,6 +56,14 @@ describe('nearestName', () => {
     expect(nearestName('--max', NAMES)).toBeUndefined();
   });
 
+  it('takes the only name whose initials it is, or that is its initials', () => {
+    const names = ['lr', 'weight-decay', 'warmup-steps', 'max-steps', 'model'];
+    expect(nearestName('--learning-rate', names)).toBe('lr');
+    expect(nearestName('--wd', names)).toBe('weight-decay');
+    expect(nearestName('--ms', [...names, 'mean-span'])).toBeUndefined(); // max-steps or mean-span
+    expect(nearestName('--mo', names)).toBe('model'); // a prefix first
+  });
+
   it('allows one edit per three characters, two from four characters on (a swap), one below', () => {
     expect(nearestName('--modl', NAMES)).toBe('model');
     expect(nearestName('--mdoel', NAMES)).toBe('model');
