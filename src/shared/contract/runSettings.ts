@@ -27,13 +27,18 @@ const ZERO_MEANS: Readonly<Record<string, string>> = {
   checkpointEvery: '0 (at the end only)',
 };
 
+/** Settings whose whole numbers are names, not amounts: written without thousands separators. */
+const isSeed = (key: string): boolean => /seed$/i.test(key);
+
 /**
  * A setting's value in words: for none, what none means for `key` (else "(not set)"); for 0,
- * what 0 means for `key` where that is not "none"; JSON for a list or object; else the value
- * as it is.
+ * what 0 means for `key` where that is not "none"; JSON for a list or object; a whole number
+ * from 1,000 on with thousands separators as the screens write counts ("2,000 steps"), except a
+ * seed; else the value as it is.
  */
 export function formatSetting(value: unknown, key = ''): string {
   if (value === undefined || value === null) return EMPTY_MEANS[key] ?? '(not set)';
   if (value === 0 && Object.hasOwn(ZERO_MEANS, key)) return ZERO_MEANS[key];
+  if (Number.isSafeInteger(value) && !isSeed(key)) return (value as number).toLocaleString('en');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

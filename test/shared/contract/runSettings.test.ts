@@ -32,6 +32,12 @@ describe('formatSetting', () => {
     expect(formatSetting(0.002)).toBe('0.002');
     expect(formatSetting(false)).toBe('false');
     expect(formatSetting('per-document')).toBe('per-document');
+    // Counts with thousands separators, as the screens write them; seeds as typed.
+    expect(formatSetting(2000, 'maxSteps')).toBe('2,000');
+    expect(formatSetting(999, 'evalEvery')).toBe('999');
+    expect(formatSetting(1234.5, 'lr')).toBe('1234.5');
+    expect(formatSetting(20261202, 'dataSeed')).toBe('20261202');
+    expect(formatSetting(1234, 'seed')).toBe('1234');
     // What an empty setting means where it means more than "not set".
     expect(formatSetting(null, 'dropout')).toBe("(the model's)");
     expect(formatSetting(null, 'clipNorm')).toBe('(off)');
