@@ -72,10 +72,20 @@ export const inLabelWords = (message: string): string => inFieldWords(message, S
 /** The Train form's field a stored setting's key (as settingEntries flattens it) belongs to. */
 const formField = (key: string): string => (key === 'optimizer.kind' ? 'optimizer' : key);
 
-/** A stored setting's name on the screens: the Train form's label, or its key where the form has no box for it. */
+/**
+ * Names of settings the Train form has no box for (`spanfill train --data-seed`, `--mask`), for
+ * the run view's list of all its settings and the comparison's rows.
+ */
+const NO_BOX_LABELS: Readonly<Record<string, string>> = {
+  dataSeed: 'Data seed',
+  mask: 'Span masks',
+};
+
+/** A stored setting's name on the screens: the Train form's label, else a name of its own, else its key. */
 export function settingLabel(key: string): string {
   const field = formField(key);
-  return Object.hasOwn(SETTING_LABELS, field) ? SETTING_LABELS[field as keyof typeof SETTING_LABELS] : key;
+  if (Object.hasOwn(SETTING_LABELS, field)) return SETTING_LABELS[field as keyof typeof SETTING_LABELS];
+  return Object.hasOwn(NO_BOX_LABELS, key) ? NO_BOX_LABELS[key] : key;
 }
 
 export interface LabelledSetting {

@@ -31,7 +31,7 @@ describe('setting labels', () => {
     expect(inLabelWords('tokens must fit; gradNorm and model stay')).toBe('tokens must fit; gradNorm and model stay');
   });
 
-  it("lists a run's settings in the Train form's order and words, then those it has no box for by key", () => {
+  it("lists a run's settings in the Train form's order and words, then those it has no box for", () => {
     const config = runConfigSchema.parse({ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10, lr: 0.002 });
     const listed = labelledSettings(config);
     expect(listed.map(({ label, key }) => `${label} (${key})`)).toEqual([
@@ -58,8 +58,8 @@ describe('setting labels', () => {
       'Checkpoints kept (keepLast)',
       'Seed (seed)',
       'Dropout (dropout)',
-      'dataSeed (dataSeed)',
-      'mask (mask)',
+      'Data seed (dataSeed)',
+      'Span masks (mask)',
     ]);
     expect(listed.find((s) => s.key === 'lr')?.value).toBe(0.002);
     expect(settingLabel('optimizer.beta1')).toBe('optimizer.beta1');
