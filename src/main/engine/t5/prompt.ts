@@ -6,14 +6,14 @@
 // only: the counts come from the tokenizer (engine/data/tokenizer.ts); the length cap is
 // input-limits.ts.
 
+import { SENTINEL_LIKE } from '../../../shared/promptHoles';
+
 export class PromptError extends Error {
   override name = 'PromptError';
 }
 
 export const PROMPT_EXAMPLE = '"The <extra_id_0> walks in <extra_id_1> park"';
 
-/** Anything that looks like a sentinel, valid or not: `<extra_id_7>`, `<extra_id_x>`, `<extra_id_007>`. */
-const SENTINEL_LIKE = /<extra_id[^<>\s]{0,20}>/g;
 const CANONICAL = /^<extra_id_(0|[1-9]\d*)>$/;
 
 function howToWrite(sentinelCount: number): string {

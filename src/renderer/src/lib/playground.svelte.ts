@@ -35,6 +35,7 @@ import { LatestWrite } from './latestWrite';
 import { Newest } from './newest';
 import { promptFromSegments } from './prompts';
 import { errorMessage } from '../../../shared/errors';
+import { hasNoHole, NO_HOLE } from '../../../shared/promptHoles';
 import { strategyOf, type DecodingForm } from './decodingForm';
 import { subscribe } from '../../../shared/transport';
 
@@ -308,6 +309,10 @@ class PlaygroundStore {
     );
     if (!checked.success) {
       this.error = inFieldWords(checked.error.issues[0].message, DECODING_LABELS);
+      return;
+    }
+    if (hasNoHole(prompt)) {
+      this.error = NO_HOLE;
       return;
     }
     this.isBusy = true;
