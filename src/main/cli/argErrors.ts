@@ -1,9 +1,8 @@
 // What the command line says when node:util's parseArgs refuses the arguments: its messages
 // rewritten in the CLI's own words, with the nearest option name when one was mistyped
-// (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size, `--learning-rate`
-// → --lr); messages that
-// are not recognised pass through as parseArgs wrote them. The same nearest name serves an
-// unknown command.
+// (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size) or spelled out
+// (`--learning-rate` → --lr); messages that are not recognised pass through as parseArgs wrote
+// them. The same nearest name serves an unknown command.
 
 import { editDistance } from '../../shared/editDistance';
 

@@ -6,7 +6,7 @@
 /** Marks need about this many CSS pixels between values on average to stay apart. */
 export const MARK_SPACING_PX = 12;
 
-/** True when `values[first..last]` holds at least one value and no more than `widthPx` fits. */
+/** True when `values[first..last]` holds at least one value, and no more than fit `widthPx` at MARK_SPACING_PX apart. */
 export function marksPoints(
   values: readonly (number | null | undefined)[],
   first: number,
