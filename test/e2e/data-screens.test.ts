@@ -268,6 +268,8 @@ describe('Datasets and Masking screens', () => {
       .getByTestId('mask-example-shown')
       .filter({ hasText: /^\s*6 of \d+ \(packed\)/ })
       .waitFor();
+    // Notes packed into one example: the </s> between them is marked as a token, not shown as text.
+    await expect(page.getByTestId('mask-document-end').first().textContent()).resolves.toBe('</s>');
     await page.getByTestId('mask-result').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'data-05-masking-example.png') });
     await page.getByTestId('mask-example').fill('');
