@@ -5,6 +5,9 @@
 /** The EOS token as T5 tokenizers (and the byte tokenizer) decode it. */
 export const DOCUMENT_END = '</s>';
 
+/** What the marked token means, on hover. */
+export const DOCUMENT_END_MEANING = 'End of a document (the EOS token): packed examples join documents with it';
+
 export interface TextPiece {
   readonly text: string;
   /** This piece is one DOCUMENT_END. */
