@@ -1,7 +1,8 @@
 // End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
 // first and just-wider widths, with a run, its checkpoints, a dataset named as people name
 // them (long) and a recent prompt listed and every folded part open — nothing runs out of the
-// screen, no table needs its sideways scroll, and boxes side by side line up.
+// screen, no table needs its sideways scroll, boxes side by side line up, and at the widths the
+// window opens at a closed select shows its choice whole.
 // The store is set up from the CLI as a person would: import, a short CPU run of
 // test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -36,6 +37,9 @@ beforeAll(async () => {
     '32',
     '--batch-size',
     '2',
+    // Named as the demo names its run: the Playground's run selector shows it whole.
+    '--name',
+    'Notes: t5-tiny-spm, 6 steps at input 32',
   ];
   spanfillJson(dataDir, ['train', ...run]);
   await page.goto(session.url);
@@ -44,7 +48,7 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 describe('the screens at the window widths', () => {
-  it("fits every screen into the window's least and first width, with runs, checkpoints and a long dataset name listed", async () => {
+  it("fits every screen into the window's least and first width, with a named run, its checkpoints and a long dataset name listed", async () => {
     // 800 px: the desktop window's minWidth, 1200 px its width when it opens (src/main/index.ts), and 1260 px,
     // just wider than where the tables fold. Nothing runs out of the screen, and no table needs its sideways
     // scroll (the runs and datasets tables drop or fold columns under 1250 px).
@@ -98,6 +102,22 @@ describe('the screens at the window widths', () => {
       }
       return out;
     })()`;
+    // A closed select shows its choice whole where the window is as wide as it opens (a run's name, a
+    // checkpoint's loss); at its least width a long name may be cut, and its list and title show it.
+    const cutSelects = `(() => {
+      const pen = document.createElement('canvas').getContext('2d');
+      const out = [];
+      for (const select of document.querySelectorAll('main select')) {
+        const style = getComputedStyle(select);
+        const text = select.selectedOptions[0]?.textContent.trim() ?? '';
+        pen.font = style.font;
+        // The arrow takes about a line's height of the box's right side.
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - parseFloat(style.fontSize);
+        if (select.getBoundingClientRect().width > 0 && pen.measureText(text).width > room)
+          out.push((select.dataset.testid ?? 'select') + ' cuts ' + JSON.stringify(text));
+      }
+      return out;
+    })()`;
     try {
       const screens = await page.locator('[data-testid^="nav-"]').evaluateAll(
         // NOTE: a function over elements Playwright hands in; no DOM types here, so `unknown`.
@@ -115,6 +135,7 @@ describe('the screens at the window widths', () => {
           await page.evaluate("document.querySelectorAll('main details').forEach((d) => (d.open = true))");
           await page.waitForTimeout(300);
           const seen = [...(await page.evaluate<string[]>(spill)), ...(await page.evaluate<string[]>(misaligned))];
+          if (width >= 1200) seen.push(...(await page.evaluate<string[]>(cutSelects)));
           found.push(...seen.map((what) => `${width} px, ${screen}: ${what}`));
         }
       }
