@@ -1,8 +1,9 @@
 // What the command line says when node:util's parseArgs refuses the arguments: its messages
 // rewritten in the CLI's own words, with the nearest option name when one was mistyped
-// (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size) or spelled out
-// (`--learning-rate` → --lr); messages that are not recognised pass through as parseArgs wrote
-// them. The same nearest name serves an unknown command.
+// (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size), spelled out
+// (`--learning-rate` → --lr) or called by its transformers name (`--num_beams` → --beams);
+// messages that are not recognised pass through as parseArgs wrote them. The same nearest name
+// serves an unknown command.
 
 import { editDistance } from '../../shared/editDistance';
 
@@ -15,6 +16,30 @@ function isArgsError(error: unknown): error is ArgsError {
   return error instanceof Error && typeof (error as ArgsError).code === 'string';
 }
 
+/**
+ * Hugging Face transformers' names (TrainingArguments, generate(), the T5 span-corruption
+ * example's arguments) for what an option of ours sets: people who trained in a notebook type
+ * them first. Reference: transformers' TrainingArguments and GenerationConfig documentation.
+ */
+export const TRANSFORMERS_NAMES: Readonly<Record<string, string>> = {
+  'num-beams': 'beams',
+  'do-sample': 'sample',
+  'max-length': 'max-new-tokens',
+  'learning-rate': 'lr',
+  'per-device-train-batch-size': 'batch-size',
+  'train-batch-size': 'batch-size',
+  'num-train-epochs': 'epochs',
+  'gradient-accumulation-steps': 'accumulation',
+  'max-grad-norm': 'clip-norm',
+  'eval-steps': 'eval-every',
+  'save-steps': 'checkpoint-every',
+  'save-total-limit': 'keep-last',
+  'max-seq-length': 'input-length',
+  'mean-noise-span-length': 'mean-span-length',
+  'output-dir': 'out',
+  'model-name-or-path': 'model',
+};
+
 /** 'lr' for 'learning-rate'; '' for a name of one word. */
 const initials = (name: string): string => {
   const words = name.split('-').filter(Boolean);
@@ -23,14 +48,17 @@ const initials = (name: string): string => {
 
 /**
  * The name of `names` (commands, or long options without dashes) that `given` most likely
- * meant: the only one it begins, else the only one it is the initials of or spells out
+ * meant, underscores read as dashes: the one that transformers' name of it says
+ * (TRANSFORMERS_NAMES), else the only one it begins, else the only one it is the initials of or spells out
  * (`--learning-rate` → --lr), else the closest by edit distance when that is at most a third
  * of its length, and at least 2 from four characters on (a swap of two letters, 'trian', is two
  * edits), 1 below; undefined when none is close.
  */
 export function nearestName(given: string, names: readonly string[]): string | undefined {
-  const bare = given.replace(/^-+/, '');
+  const bare = given.replace(/^-+/, '').replaceAll('_', '-');
   if (bare.length < 2) return undefined;
+  const known = TRANSFORMERS_NAMES[bare];
+  if (known && names.includes(known)) return known;
   const extended = names.filter((name) => name.startsWith(bare));
   if (extended.length === 1) return extended[0];
   const abbreviated = names.filter((name) => name === initials(bare) || initials(name) === bare);

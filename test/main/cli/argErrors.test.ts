@@ -2,7 +2,8 @@
 // messages written here), with the nearest option suggested only when one is close.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeArgsError, nearestName } from '../../../src/main/cli/argErrors';
+import { describeArgsError, nearestName, TRANSFORMERS_NAMES } from '../../../src/main/cli/argErrors';
+import { commands } from '../../../src/main/cli/commands';
 
 const OPTIONS: ParseArgsConfig['options'] = {
   'prompt-file': { type: 'string' },
@@ -72,5 +73,34 @@ describe('nearestName', () => {
     expect(nearestName('--frobnicate', NAMES)).toBeUndefined();
     expect(nearestName('--mdl', NAMES)).toBeUndefined();
     expect(nearestName('--x', NAMES)).toBeUndefined();
+  });
+});
+
+describe('transformers names', () => {
+  // Every command's options, from the commands themselves.
+  const optionsOf = commands.map((command) => ({ command: command.name, names: Object.keys(command.options ?? {}) }));
+
+  it('point each of transformers’ names, with underscores or dashes, to an option of a command that has it', () => {
+    for (const [theirs, ours] of Object.entries(TRANSFORMERS_NAMES)) {
+      const having = optionsOf.filter((c) => c.names.includes(ours));
+      expect(having.length, `--${ours} (for ${theirs}) is an option of no command`).toBeGreaterThan(0);
+      for (const { names } of having) {
+        expect(nearestName(`--${theirs}`, names)).toBe(ours);
+        expect(nearestName(`--${theirs.replaceAll('-', '_')}`, names)).toBe(ours);
+      }
+    }
+  });
+
+  it('suggest nothing to a command without the option, and no name of ours is one of theirs', () => {
+    expect(nearestName('--num-beams', ['batch-size', 'max-steps'])).toBeUndefined();
+    const ours = new Set(optionsOf.flatMap((c) => c.names));
+    expect(Object.keys(TRANSFORMERS_NAMES).filter((theirs) => ours.has(theirs))).toEqual([]);
+  });
+
+  it('reach the message of an unknown option', () => {
+    expect(refusal(['--max_new_tokens', '8'])).toBe('unknown option --max_new_tokens; did you mean --max-new-tokens?');
+    expect(refusal(['--per_device_train_batch_size', '8'])).toBe(
+      'unknown option --per_device_train_batch_size; did you mean --batch-size?',
+    );
   });
 });
