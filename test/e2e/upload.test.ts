@@ -279,7 +279,7 @@ describe('masking settings carried to Train', () => {
     await page.getByTestId('screen-train').waitFor();
     // The Train form says where its masking came from (its boxes take the values; train-screens.test.ts checks them).
     await expect(page.getByTestId('train-carried').textContent()).resolves.toMatch(
-      /^\s*Masking from the Masking screen: noise density 0\.3, mean span 2\.5, input length 128, examples auto \(packed unless the data is under one example\)\.\s*$/,
+      /^\s*Masking from the Masking screen: noise density 0\.3, mean span 2\.5, input length 128, examples auto \(packed unless the data is under one example\), data seed 0\.\s*$/,
     );
     await shot('12-train-carried');
     expect(pageErrors).toEqual([]);

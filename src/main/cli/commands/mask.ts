@@ -76,7 +76,12 @@ export const maskCommand = defineCommand({
     density: { type: 'string', placeholder: 'D', description: 'Noise density (share of tokens masked)' },
     span: { type: 'string', placeholder: 'S', description: 'Mean noise span length in tokens' },
     length: { type: 'string', placeholder: 'L', description: 'Encoder input length after masking' },
-    seed: { type: 'string', placeholder: 'N', description: 'Seed: a new one re-rolls the mask' },
+    seed: {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        'Seed: a new one re-rolls the mask; a --dataset example is masked as `spanfill train --data-seed N` masks it in its first pass',
+    },
     example: { type: 'string', placeholder: 'I', description: 'Dataset example index (default: picked by the seed)' },
     mode: {
       type: 'string',

@@ -35,6 +35,8 @@ export const SETTING_LABELS = {
   clipNorm: 'Clip gradient norm',
   keepLast: 'Checkpoints kept',
   seed: 'Seed',
+  dataSeed: 'Data seed',
+  mask: 'Span masks',
   dropout: 'Dropout',
   memoryBudgetMiB: 'Memory budget',
 } as const satisfies Partial<Record<keyof RunConfigInput, string>>;
@@ -72,20 +74,10 @@ export const inLabelWords = (message: string): string => inFieldWords(message, S
 /** The Train form's field a stored setting's key (as settingEntries flattens it) belongs to. */
 const formField = (key: string): string => (key === 'optimizer.kind' ? 'optimizer' : key);
 
-/**
- * Names of settings the Train form has no box for (`spanfill train --data-seed`, `--mask`), for
- * the run view's list of all its settings and the comparison's rows.
- */
-const NO_BOX_LABELS: Readonly<Record<string, string>> = {
-  dataSeed: 'Data seed',
-  mask: 'Span masks',
-};
-
-/** A stored setting's name on the screens: the Train form's label, else a name of its own, else its key. */
+/** A stored setting's name on the screens: the Train form's label, else its key. */
 export function settingLabel(key: string): string {
   const field = formField(key);
-  if (Object.hasOwn(SETTING_LABELS, field)) return SETTING_LABELS[field as keyof typeof SETTING_LABELS];
-  return Object.hasOwn(NO_BOX_LABELS, key) ? NO_BOX_LABELS[key] : key;
+  return Object.hasOwn(SETTING_LABELS, field) ? SETTING_LABELS[field as keyof typeof SETTING_LABELS] : key;
 }
 
 export interface LabelledSetting {

@@ -48,6 +48,10 @@ export interface TrainForm {
   noiseDensity: number;
   meanSpanLength: number;
   masking: 'packed' | 'per-document';
+  /** New span masks each pass over the data, or the same every pass. */
+  mask: 'dynamic' | 'fixed';
+  /** The span masks' and the shuffle's seed (`seed` is dropout's and new weights'). */
+  dataSeed: number;
   evalEvery: number;
   checkpointEvery: number;
   keepLast: number;
@@ -138,6 +142,7 @@ export function applyMasking(form: TrainForm, carried: CarriedMasking | undefine
     meanSpanLength: carried.meanNoiseSpanLength,
     inputLength: carried.inputLength,
     masking: carried.mode === 'per-document' ? 'per-document' : 'packed',
+    dataSeed: carried.seed,
   };
 }
 
@@ -169,6 +174,8 @@ export function initialForm(
     noiseDensity: defaults.noiseDensity,
     meanSpanLength: defaults.meanSpanLength,
     masking: defaults.masking,
+    mask: defaults.mask,
+    dataSeed: defaults.dataSeed,
     evalEvery: defaults.evalEvery,
     checkpointEvery: defaults.checkpointEvery,
     keepLast: defaults.keepLast,
@@ -211,6 +218,8 @@ export function formFromRun(run: Pick<RunDetail, 'config' | 'totalSteps' | 'data
     noiseDensity: c.noiseDensity,
     meanSpanLength: c.meanSpanLength,
     masking: c.masking,
+    mask: c.mask,
+    dataSeed: c.dataSeed,
     evalEvery: c.evalEvery,
     checkpointEvery: c.checkpointEvery,
     keepLast: c.keepLast,
@@ -319,5 +328,10 @@ export function describeSavedSettings(
  */
 export function startingMasking(): Omit<CarriedMasking, 'mode'> {
   const form = initialForm(undefined);
-  return { noiseDensity: form.noiseDensity, meanNoiseSpanLength: form.meanSpanLength, inputLength: form.inputLength };
+  return {
+    noiseDensity: form.noiseDensity,
+    meanNoiseSpanLength: form.meanSpanLength,
+    inputLength: form.inputLength,
+    seed: form.dataSeed,
+  };
 }

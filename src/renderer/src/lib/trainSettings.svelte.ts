@@ -7,6 +7,8 @@ export interface CarriedMasking {
   readonly meanNoiseSpanLength: number;
   readonly inputLength: number;
   readonly mode: 'auto' | 'packed' | 'per-document';
+  /** The preview's seed: a dataset example is masked as training with this data seed masks it. */
+  readonly seed: number;
 }
 
 class TrainSettingsStore {
@@ -19,8 +21,8 @@ class TrainSettingsStore {
 
 export const trainSettings = new TrainSettingsStore();
 
-/** "noise density 0.3, mean span 3, input length 64, examples packed": the settings in words. */
+/** "noise density 0.3, mean span 3, input length 64, examples packed, data seed 0": the settings in words. */
 export function describeMasking(m: CarriedMasking): string {
   const mode = m.mode === 'auto' ? 'auto (packed unless the data is under one example)' : m.mode;
-  return `noise density ${m.noiseDensity}, mean span ${m.meanNoiseSpanLength}, input length ${m.inputLength}, examples ${mode}`;
+  return `noise density ${m.noiseDensity}, mean span ${m.meanNoiseSpanLength}, input length ${m.inputLength}, examples ${mode}, data seed ${m.seed}`;
 }

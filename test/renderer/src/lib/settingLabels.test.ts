@@ -31,7 +31,7 @@ describe('setting labels', () => {
     expect(inLabelWords('tokens must fit; gradNorm and model stay')).toBe('tokens must fit; gradNorm and model stay');
   });
 
-  it("lists a run's settings in the Train form's order and words, then those it has no box for", () => {
+  it("lists a run's settings in the Train form's order and words", () => {
     const config = runConfigSchema.parse({ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10, lr: 0.002 });
     const listed = labelledSettings(config);
     expect(listed.map(({ label, key }) => `${label} (${key})`)).toEqual([
@@ -57,9 +57,9 @@ describe('setting labels', () => {
       'Clip gradient norm (clipNorm)',
       'Checkpoints kept (keepLast)',
       'Seed (seed)',
-      'Dropout (dropout)',
       'Data seed (dataSeed)',
       'Span masks (mask)',
+      'Dropout (dropout)',
     ]);
     expect(listed.find((s) => s.key === 'lr')?.value).toBe(0.002);
     expect(settingLabel('optimizer.beta1')).toBe('optimizer.beta1');

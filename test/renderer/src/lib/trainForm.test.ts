@@ -157,6 +157,8 @@ describe('Train form: provider and CPU threads', () => {
       provider: 'webgpu',
       threads: 3,
       seed: 5,
+      dataSeed: 11,
+      mask: 'fixed',
     } as const;
     const config = runConfigSchema.parse({
       ...same,
@@ -213,8 +215,8 @@ describe('Train form: provider and CPU threads', () => {
 });
 
 describe('Train form: the masking it starts with', () => {
-  it("is the quick preset's input length and the run defaults' density and span, which the Masking screen opens on", () => {
-    expect(startingMasking()).toEqual({ noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 64 });
+  it("is the quick preset's input length and the run defaults' density, span and data seed, which the Masking screen opens on", () => {
+    expect(startingMasking()).toEqual({ noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 64, seed: 0 });
     const form = initialForm(undefined);
     expect([form.noiseDensity, form.meanSpanLength, form.inputLength]).toEqual([0.15, 3, 64]);
   });

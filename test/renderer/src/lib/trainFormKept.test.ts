@@ -13,7 +13,13 @@ import {
 } from '../../../../src/renderer/src/lib/trainFormKept';
 import type { CarriedMasking } from '../../../../src/renderer/src/lib/trainSettings.svelte';
 
-const carried: CarriedMasking = { noiseDensity: 0.3, meanNoiseSpanLength: 2, inputLength: 48, mode: 'per-document' };
+const carried: CarriedMasking = {
+  noiseDensity: 0.3,
+  meanNoiseSpanLength: 2,
+  inputLength: 48,
+  mode: 'per-document',
+  seed: 7,
+};
 const form = { ...initialForm(undefined), name: 'mine', modelPath: '/m', inputLength: 64 };
 
 describe('the kept Train form', () => {
@@ -30,6 +36,7 @@ describe('the kept Train form', () => {
       meanSpanLength: 2,
       inputLength: 48,
       masking: 'per-document',
+      dataSeed: 7,
     });
   });
 

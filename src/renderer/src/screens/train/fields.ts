@@ -48,5 +48,6 @@ export const TAIL_FIELDS: readonly NumberFieldSpec[] = [
   { key: 'weightDecay', label: L.weightDecay, min: 0, step: 'any', testid: 'train-weight-decay' },
   { key: 'clipNorm', label: `${L.clipNorm} (0: off)`, min: 0, step: 'any', testid: 'train-clip' },
   { key: 'keepLast', label: L.keepLast, min: 1, testid: 'train-keep' },
-  { key: 'seed', label: L.seed, min: 0, testid: 'train-seed' },
+  { key: 'seed', label: `${L.seed} (dropout, new weights)`, min: 0, testid: 'train-seed' },
+  { key: 'dataSeed', label: `${L.dataSeed} (masks, shuffle)`, min: 0, testid: 'train-data-seed' },
 ];
