@@ -162,11 +162,17 @@ export const runPresets: Readonly<Record<RunPresetName, Partial<RunConfigInput>>
   },
 };
 
-/** A preset's settings under the caller's own (the caller's win; a field present but undefined is not given). */
+/**
+ * A preset's settings under the caller's own (the caller's win; a field present but undefined is
+ * not given). How long to train is one choice: passes over the data asked for (epochs) replace
+ * the preset's steps rather than meeting them as a second answer.
+ */
 export function withPreset(preset: RunPresetName | undefined, config: RunConfigInput): RunConfigInput {
   if (preset === undefined) return config;
   const given = Object.entries(config).filter(([, value]) => value !== undefined);
-  return { ...runPresets[preset], ...(Object.fromEntries(given) as RunConfigInput) };
+  const { maxSteps, ...others } = runPresets[preset];
+  const under = config.epochs === undefined ? { ...others, maxSteps } : others;
+  return { ...under, ...(Object.fromEntries(given) as RunConfigInput) };
 }
 
 export type RunProviderName = (typeof PROVIDER_NAMES)[number];

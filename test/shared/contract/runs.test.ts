@@ -81,6 +81,14 @@ describe('resolveRunRequest', () => {
     expect(resolve({}, saved('auto'))).toMatchObject({ inputLength: 128, batchSize: 8, clipNorm: 1, dropout: null });
   });
 
+  it("takes passes over the data asked for instead of the preset's steps, and its other settings", () => {
+    const quick = resolve({ preset: 'quick', epochs: 2, maxSteps: undefined }, saved('cpu'));
+    expect(quick).toMatchObject({ epochs: 2, inputLength: 64, evalEvery: 50 });
+    expect(quick.maxSteps).toBeUndefined();
+    expect(resolve({ preset: 'standard', maxSteps: 30 }, saved('cpu'))).toMatchObject({ maxSteps: 30, batchSize: 32 });
+    expect(resolve({ preset: 'quick', maxSteps: undefined }, saved('cpu'))).toMatchObject({ maxSteps: 200 });
+  });
+
   it('takes the saved provider and threads when the request names neither, over a preset', () => {
     expect(resolve({}, saved('cuda', 3))).toMatchObject({ provider: 'cuda', threads: 3 });
     expect(resolve({ preset: 'quick' }, saved('webgpu', 1))).toMatchObject({ provider: 'webgpu', threads: 1 });

@@ -171,6 +171,12 @@ export const trainCommand = defineCommand({
       throw new UsageError(
         'train needs --model DIR|ID or --preset NAME (--preset quick trains builtin:byt5-tiny: no download)',
       );
+    const lengths = ['max-steps', 'epochs'].filter((flag) => context.string(flag) !== undefined);
+    if (lengths.length === 2) throw new UsageError('--max-steps and --epochs both say how long to train: give one');
+    if (lengths.length === 0 && !preset)
+      throw new UsageError(
+        'train needs --max-steps N or --epochs X (how long to train), or a --preset, which sets steps',
+      );
     // A folder is stored absolute, so `runs resume` works from any directory.
     const model = !modelFlag
       ? 'builtin:byt5-tiny'

@@ -175,6 +175,7 @@ describe('spanfill train: refused flags', () => {
       [['--dropout', '1'], /--dropout must be < 1/],
       [['--max-steps', 'ten'], /--max-steps must be a number, got 'ten'/],
       [['--preset', 'huge'], /--preset must be one of: quick, standard; got 'huge'/],
+      [['--epochs', '2'], /--max-steps and --epochs both say how long to train: give one/],
     ];
     for (const [flags, message] of cases) {
       const out = await spanfillIn(dir, ['train', '--dataset', 'ds-x', '--model', SPM, '--max-steps', '10', ...flags]);
@@ -185,6 +186,9 @@ describe('spanfill train: refused flags', () => {
     expect(neither.stderr).toMatch(
       /train needs --model DIR\|ID or --preset NAME \(--preset quick trains builtin:byt5-tiny: no download\)/,
     );
+    const endless = await spanfillIn(dir, ['train', '--dataset', 'ds-x', '--model', SPM]);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toMatch(/train needs --max-steps N or --epochs X \(how long to train\), or a --preset/);
     const runs = await spanfillIn(dir, ['runs', 'list', '--json']);
     expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
   });
