@@ -77,6 +77,7 @@ export const importCommand = defineCommand({
 
 export function renderDataset(ds: DatasetSummary): string {
   const s = ds.stats;
+  const count = (n: number): string => n.toLocaleString('en');
   const pairs: [string, string][] = [
     ['Dataset', `${ds.id}  ${ds.name}`],
     ['Status', ds.status],
@@ -87,13 +88,13 @@ export function renderDataset(ds: DatasetSummary): string {
     pairs.push(
       [
         'Documents',
-        `${s.documents} (${plural(s.duplicatesDropped, 'duplicate')} and ${s.emptyDropped.toLocaleString('en')} empty dropped)`,
+        `${count(s.documents)} (${plural(s.duplicatesDropped, 'duplicate')} and ${count(s.emptyDropped)} empty dropped)`,
       ],
-      ['Characters', String(s.characters)],
-      ['Bytes', String(s.bytes)],
-      ['Split', `${s.split.trainDocuments} train / ${s.split.validationDocuments} validation`],
+      ['Characters', count(s.characters)],
+      ['Bytes', count(s.bytes)],
+      ['Split', `${count(s.split.trainDocuments)} train / ${count(s.split.validationDocuments)} validation`],
     );
-    for (const t of Object.values(s.tokens ?? {})) pairs.push(['Tokens', `${t.tokens} (${t.tokenizer})`]);
+    for (const t of Object.values(s.tokens ?? {})) pairs.push(['Tokens', `${count(t.tokens)} (${t.tokenizer})`]);
   }
   const lines = [formatPairs(pairs)];
   for (const note of [...(s?.warnings ?? []), ...(s?.split.message ? [s.split.message] : [])])
