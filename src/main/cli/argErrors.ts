@@ -48,11 +48,11 @@ const initials = (name: string): string => {
 
 /**
  * The name of `names` (commands, or long options without dashes) that `given` most likely
- * meant, underscores read as dashes: the one that transformers' name of it says
- * (TRANSFORMERS_NAMES), else the only one it begins, else the only one it is the initials of or spells out
- * (`--learning-rate` → --lr), else the closest by edit distance when that is at most a third
- * of its length, and at least 2 from four characters on (a swap of two letters, 'trian', is two
- * edits), 1 below; undefined when none is close.
+ * meant, underscores read as dashes: the one its transformers name stands for
+ * (TRANSFORMERS_NAMES), else the only one it begins, else the only one it is the initials of or
+ * spells out (`--learning-rate` → --lr), else the closest by edit distance when that is at most
+ * a third of its length, and at least 2 from four characters on (a swap of two letters, 'trian',
+ * is two edits), 1 below; undefined when none is close.
  */
 export function nearestName(given: string, names: readonly string[]): string | undefined {
   const bare = given.replace(/^-+/, '').replaceAll('_', '-');
