@@ -62,9 +62,13 @@ export function renderShow(run: RunDetail, datasetName: string | null = null): s
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);
   if (run.error) pairs.push(['error', run.error]);
   for (const [name, value] of Object.entries(run.last)) pairs.push([name, number(value)]);
+  // Its roles as `--checkpoint best|last` (fill, export) and the screens name them.
+  const lastStep = Math.max(...run.checkpoints.map((c) => c.step));
   const checkpoints = run.checkpoints.map((c) => {
     const loss = c.eval?.loss;
-    return `  step ${c.step}${c.isBest ? ' (best)' : ''}${loss === undefined ? '' : `  eval.loss ${number(loss)}`}  ${c.path}`;
+    const roles = [...(c.isBest ? ['best'] : []), ...(c.step === lastStep ? ['last'] : [])];
+    const role = roles.length > 0 ? ` (${roles.join(', ')})` : '';
+    return `  step ${c.step}${role}${loss === undefined ? '' : `  eval.loss ${number(loss)}`}  ${c.path}`;
   });
   return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
 }

@@ -49,7 +49,7 @@ const run: RunDetail = {
 };
 
 describe('runs show', () => {
-  it('prints metrics with six significant digits and each checkpoint with its validation loss', () => {
+  it('prints metrics with six significant digits and each checkpoint with its validation loss and role', () => {
     const text = renderShow(run);
     expect(text).toMatch(/^loss +2\.2207$/m);
     expect(text).toMatch(/^tokensPerSecond +23942\.7$/m);
@@ -57,7 +57,10 @@ describe('runs show', () => {
     expect(text).toMatch(/^lr +5\.55556e-6$/m); // not 0.00000555556
     expect(text).toContain('  step 600  eval.loss 2.1138  /d/runs/r-749cb820/checkpoints/step-00000600');
     expect(text).toContain('  step 700 (best)  eval.loss 2.10313  /d/runs/r-749cb820/checkpoints/step-00000700');
-    expect(text).toContain('  step 740  /d/runs/r-749cb820/checkpoints/step-00000740');
+    expect(text).toContain('  step 740 (last)  /d/runs/r-749cb820/checkpoints/step-00000740');
+    // One checkpoint both: each role said.
+    const [, best] = run.checkpoints;
+    expect(renderShow({ ...run, checkpoints: [best] })).toContain('  step 700 (best, last)  eval.loss 2.10313');
     expect(text).toMatch(/^elapsed +22 s$/m);
     expect(text).toMatch(/^started +2026-12-01 13:05$/m);
     expect(text).toMatch(/^disk +2\.2 GiB$/m);
