@@ -1,7 +1,10 @@
 // How runs and their base models are named in words: a checkpoint folder as the run and step it
 // comes from, a model as people know it (a registered model's name, else the last part of its
-// path), and the name a run gets when it is given none. Shared by the runs service (default
-// names), the runs table, the run view and the Playground.
+// path), the name a run gets when it is given none, and a checkpoint's roles among its run's.
+// Shared by the runs service (default names), the CLI, the runs table, the run view and the
+// Playground.
+
+import type { RunCheckpoint } from './runs';
 
 /** The run and step whose checkpoint folder (`…/runs/<id>/checkpoints/step-N`) `model` is, if it is one. */
 export function checkpointOrigin(model: string): { readonly runId: string; readonly step: number } | null {
@@ -71,4 +74,17 @@ export function distinctRunLabels(runs: readonly { readonly id: string; readonly
   const count = new Map<string, number>();
   for (const run of runs) count.set(run.name, (count.get(run.name) ?? 0) + 1);
   return runs.map((run) => ((count.get(run.name) ?? 0) > 1 ? `${run.name} (${run.id})` : run.name));
+}
+
+/** The checkpoint of the highest step, which `--checkpoint last` picks; undefined when there is none. */
+export function lastCheckpoint(checkpoints: readonly RunCheckpoint[]): RunCheckpoint | undefined {
+  return checkpoints.reduce<RunCheckpoint | undefined>(
+    (a, b) => (a === undefined || b.step > a.step ? b : a),
+    undefined,
+  );
+}
+
+/** A checkpoint's roles as `--checkpoint best|last` and the screens name them: 'best', 'last', both or none. */
+export function checkpointRoles(checkpoint: RunCheckpoint, last: RunCheckpoint | undefined): string[] {
+  return [checkpoint.isBest ? 'best' : '', checkpoint.step === last?.step ? 'last' : ''].filter(Boolean);
 }

@@ -1,11 +1,13 @@
 // How runs and models are named in words (contract/runNames.ts): a checkpoint folder as its run
 // and step, a registered model by its name, the default run name with its cut, and labels that
-// tell runs shown together apart.
+// tell runs shown together apart, and a checkpoint's roles (best, last).
 
 import { describe, expect, it } from 'vitest';
 import {
+  checkpointRoles,
   defaultRunName,
   distinctRunLabels,
+  lastCheckpoint,
   modelLabel,
   registeredModel,
   shortModelName,
@@ -64,5 +66,18 @@ describe('distinctRunLabels', () => {
     ];
     expect(distinctRunLabels(runs)).toEqual(['t5-small on notes (r-1)', 'longer, lr 0.002', 't5-small on notes (r-3)']);
     expect(distinctRunLabels([])).toEqual([]);
+  });
+});
+
+describe('checkpoint roles', () => {
+  const at = (step: number, isBest = false) => ({ step, path: `/r/step-${step}`, isBest, eval: null, createdAt: '' });
+
+  it('name the best and the highest step, both or neither, whatever the order of the list', () => {
+    const list = [at(30), at(10, true), at(20)];
+    const last = lastCheckpoint(list);
+    expect(last?.step).toBe(30);
+    expect(list.map((c) => checkpointRoles(c, last))).toEqual([['last'], ['best'], []]);
+    expect(checkpointRoles(at(30, true), last)).toEqual(['best', 'last']);
+    expect(lastCheckpoint([])).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { runCalls, type RunComparison, type RunDetail, type RunSummary } from '.
 import { unwrapEnvelope } from '../../../shared/errors';
 import { checkedArgs } from '../options';
 import { describeMemorySplit } from '../../../shared/contract/runEstimate';
+import { checkpointRoles, lastCheckpoint } from '../../../shared/contract/runNames';
 import { formatSetting } from '../../../shared/contract/runSettings';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
@@ -62,11 +63,10 @@ export function renderShow(run: RunDetail, datasetName: string | null = null): s
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);
   if (run.error) pairs.push(['error', run.error]);
   for (const [name, value] of Object.entries(run.last)) pairs.push([name, number(value)]);
-  // Its roles as `--checkpoint best|last` (fill, export) and the screens name them.
-  const lastStep = Math.max(...run.checkpoints.map((c) => c.step));
+  const last = lastCheckpoint(run.checkpoints);
   const checkpoints = run.checkpoints.map((c) => {
     const loss = c.eval?.loss;
-    const roles = [...(c.isBest ? ['best'] : []), ...(c.step === lastStep ? ['last'] : [])];
+    const roles = checkpointRoles(c, last);
     const role = roles.length > 0 ? ` (${roles.join(', ')})` : '';
     return `  step ${c.step}${role}${loss === undefined ? '' : `  eval.loss ${number(loss)}`}  ${c.path}`;
   });

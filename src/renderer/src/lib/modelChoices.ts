@@ -5,7 +5,7 @@
 
 import type { PlaygroundModelChoice } from '../../../shared/contract/playground';
 import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
-import { checkpointOrigin } from '../../../shared/contract/runNames';
+import { checkpointOrigin, checkpointRoles, lastCheckpoint } from '../../../shared/contract/runNames';
 import { formatMetric } from './format';
 
 /**
@@ -31,20 +31,9 @@ export function checkpointKey(path: string): string {
   return `checkpoint:${path}`;
 }
 
-function lastOf(checkpoints: readonly RunCheckpoint[]): RunCheckpoint | undefined {
-  return checkpoints.reduce<RunCheckpoint | undefined>(
-    (a, b) => (a === undefined || b.step > a.step ? b : a),
-    undefined,
-  );
-}
-
-function rolesOf(checkpoint: RunCheckpoint, last: RunCheckpoint | undefined): string[] {
-  return [checkpoint.isBest ? 'best' : '', checkpoint.step === last?.step ? 'last' : ''].filter(Boolean);
-}
-
 /** "run NAME · step N (best, last)", the same whichever list offers it. */
 function choiceOf(run: RunSummary, checkpoint: RunCheckpoint, last: RunCheckpoint | undefined): ModelChoice {
-  const roles = rolesOf(checkpoint, last);
+  const roles = checkpointRoles(checkpoint, last);
   const loss = checkpoint.eval?.loss;
   return {
     key: checkpointKey(checkpoint.path),
@@ -60,7 +49,7 @@ function choiceOf(run: RunSummary, checkpoint: RunCheckpoint, last: RunCheckpoin
  * when the best is the last. A run with no checkpoints yet offers none.
  */
 export function checkpointChoices(run: RunSummary, checkpoints: readonly RunCheckpoint[]): ModelChoice[] {
-  const last = lastOf(checkpoints);
+  const last = lastCheckpoint(checkpoints);
   if (last === undefined) return [];
   const best = checkpoints.find((c) => c.isBest);
   const picked = best === undefined || best.step === last.step ? [last] : [best, last];
@@ -69,12 +58,12 @@ export function checkpointChoices(run: RunSummary, checkpoints: readonly RunChec
 
 /** Every kept checkpoint of a run, by step: "step 20 · validation loss 2.31 · best, last". */
 export function everyCheckpoint(run: RunSummary, checkpoints: readonly RunCheckpoint[]): CheckpointOption[] {
-  const last = lastOf(checkpoints);
+  const last = lastCheckpoint(checkpoints);
   return [...checkpoints]
     .sort((a, b) => a.step - b.step)
     .map((c) => {
       const loss = c.eval?.loss;
-      const roles = rolesOf(c, last);
+      const roles = checkpointRoles(c, last);
       const parts = [
         `step ${c.step.toLocaleString('en')}`,
         loss === undefined ? 'not validated' : `validation loss ${formatMetric(loss)}`,
@@ -95,7 +84,7 @@ export function currentCheckpointChoice(key: string, runs: readonly RunCheckpoin
     const found =
       checkpoints.find((c) => checkpointKey(c.path) === key) ??
       (origin?.runId === run.id ? checkpoints.find((c) => c.step === origin.step) : undefined);
-    if (found) return choiceOf(run, found, lastOf(checkpoints));
+    if (found) return choiceOf(run, found, lastCheckpoint(checkpoints));
   }
   return undefined;
 }
