@@ -25,7 +25,6 @@ export const TRANSFORMERS_NAMES: Readonly<Record<string, string>> = {
   'num-beams': 'beams',
   'do-sample': 'sample',
   'max-length': 'max-new-tokens',
-  'learning-rate': 'lr',
   'per-device-train-batch-size': 'batch-size',
   'train-batch-size': 'batch-size',
   'num-train-epochs': 'epochs',
