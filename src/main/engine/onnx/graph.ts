@@ -1,5 +1,5 @@
-// The typed ONNX graph builder: Tensor handles carry a static shape and dtype, nodes are
-// appended in topological order, names are unique across a model (subgraphs included) and
+// The typed ONNX graph builder: Tensor handles carry a static shape and dtype, nodes are kept
+// in topological order (appended, or placed after a tensor's maker: placedAfter), names are unique across a model (subgraphs included) and
 // scoped (`encoder.block.0.attn/MatMul_3`). Op helpers with shape inference live in ops/.
 // Not an evaluator: graphs run only through session.ts. Reference: ONNX IR spec (IR.md).
 
@@ -225,6 +225,31 @@ export class Graph {
     });
     this.nodes.push(node);
     return outputs;
+  }
+
+  /**
+   * Runs `build` and moves the nodes it adds to just after the node that makes `anchor` (to the
+   * front for an input or initializer) instead of the end; they may read only `anchor`, tensors
+   * made before it and each other. Why: onnxruntime's default order (a reverse depth-first walk
+   * from the outputs) runs a node's highest-numbered input first, so a backward node that
+   * recomputes a value from a forward tensor, appended last, would run at the start of the step
+   * and hold its output until the backward; numbered early, it runs right before its reader.
+   */
+  placedAfter<T>(anchor: Tensor, build: () => T): T {
+    const start = this.nodes.length;
+    const result = build();
+    const added = this.nodes.splice(start);
+    const producer = anchor.producer && anchor.graph === this ? this.nodes.indexOf(anchor.producer.node) : -1;
+    const before = new Set(this.nodes.slice(0, producer + 1).flatMap((n) => n.outputs));
+    const inBlock = new Set(added.flatMap((n) => n.outputs));
+    for (const n of added) {
+      const late = n.inputs.find(
+        (t) => t && t.graph === this && t.origin === 'node' && !before.has(t) && !inBlock.has(t),
+      );
+      if (late) throw new Error(`placedAfter(${anchor.name}): ${n.name} reads ${late.name}, made after it`);
+    }
+    this.nodes.splice(producer + 1, 0, ...added);
+    return result;
   }
 
   /**

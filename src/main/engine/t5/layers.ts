@@ -8,7 +8,7 @@ import type { Dim, Graph, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
 import type { T5Config } from './config';
 import { innerDim } from './config';
-import type { MaskSource } from '../onnx/random';
+import type { MaskApplication, MaskSource } from '../onnx/random';
 import type { BuildDevice } from '../optim/spec';
 import { counterDropout, counterDropoutScale } from '../onnx/random';
 
@@ -106,8 +106,14 @@ export function addRmsNorm(
 
 export function dropout(ctx: BuildContext, x: Tensor): Tensor {
   if (ctx.dropoutRate === 0) return x;
-  if (ctx.dropoutStream) return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream);
+  if (ctx.dropoutStream)
+    return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream, { applyBy: maskApplication(ctx) });
   return op.dropout(x, ctx.dropoutRate, true, ctx.nextSeed()).output;
+}
+
+/** How dropout masks are applied: a multiply by the cast mask on the CPU, one Where node (a dispatch) on a GPU. */
+function maskApplication(ctx: BuildContext): MaskApplication {
+  return ctx.device === 'cpu' ? 'multiply' : 'where';
 }
 
 /**
@@ -125,7 +131,7 @@ export function deferredDropoutScale(ctx: BuildContext): number {
 /** dropout(x) without the factor deferredDropoutScale(ctx), which the caller's linear layer takes as its alpha. */
 export function dropoutDeferred(ctx: BuildContext, x: Tensor): Tensor {
   if (!ctx.dropoutStream || deferredDropoutScale(ctx) === 1) return dropout(ctx, x);
-  return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream, undefined, false);
+  return counterDropout(x, ctx.dropoutRate, ctx.dropoutStream, { isScaled: false, applyBy: maskApplication(ctx) });
 }
 
 /**
@@ -304,9 +310,13 @@ export function feedForward(ctx: BuildContext, prefix: string, x: Tensor, outSca
     hidden = op.mul(gate, linear(ctx, x, `${name}.wi_1.weight`)); // (B, T, F)
   } else {
     const pre = linear(ctx, x, `${name}.wi.weight`); // (B, T, F)
-    // dropout(relu(x)) as one mask: the backward keeps no pre-activation and runs one Where.
+    // dropout(relu(x)) as one mask: the backward keeps no pre-activation, only the bool mask.
     if (ctx.dropoutStream && ctx.dropoutRate > 0) {
-      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, op.greater(pre, 0), deferred === 1);
+      const dropped = counterDropout(pre, ctx.dropoutRate, ctx.dropoutStream, {
+        keepOnly: op.greater(pre, 0),
+        isScaled: deferred === 1,
+        applyBy: maskApplication(ctx),
+      });
       return linear(ctx, dropped, `${name}.wo.weight`, alpha); // (B, T, D)
     }
     hidden = op.relu(pre); // (B, T, F)

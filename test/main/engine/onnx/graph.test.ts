@@ -134,6 +134,22 @@ describe('graph builder', () => {
     expect(() => op.reshape(a, [4, -1, 5])).toThrow(/cannot reshape \[2, 3\]/);
   });
 
+  it('places nodes right after an anchor, and refuses a block that reads a later tensor', () => {
+    const g = new Graph('t');
+    const x = g.input('x', 'float32', [3]);
+    const a = op.tanh(x);
+    const b = op.exp(a);
+    op.neg(b);
+    const rebuilt = g.placedAfter(a, () => op.sqrt(op.abs(a)));
+    expect(g.nodes.map((n) => n.opType)).toEqual(['Tanh', 'Abs', 'Sqrt', 'Exp', 'Neg']);
+    expect(rebuilt.producer?.node.opType).toBe('Sqrt');
+    g.placedAfter(x, () => op.sigmoid(x)); // an input: to the front
+    expect(g.nodes[0].opType).toBe('Sigmoid');
+    expect(() => g.placedAfter(a, () => op.add(a, b))).toThrow(
+      /placedAfter\(Tanh_0\): Add_0 reads Exp_0, made after it/,
+    );
+  });
+
   it('rejects duplicate parameter names and tensors from unrelated graphs', () => {
     const g = new Graph('t');
     g.input('w', 'float32', [1]);

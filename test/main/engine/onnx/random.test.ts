@@ -1,13 +1,23 @@
 // Counter-based dropout masks: the int32 graph equals an independent BigInt transcription of
 // the spec in random.ts's header (so no step overflows int32), masks depend only on (seed,
 // counters, request order, position), keep ≈ 1 − rate, and the gradient reuses the mask.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
 import * as op from '../../../../src/main/engine/onnx/ops';
-import { counterDropout, counterKey, dropThreshold, RandomStream } from '../../../../src/main/engine/onnx/random';
+import {
+  counterDropout,
+  counterKey,
+  dropThreshold,
+  MASK_APPLICATIONS,
+  RandomStream,
+} from '../../../../src/main/engine/onnx/random';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { probeProviders } from '../../../../src/main/engine/onnx/probe';
+import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 
 // The spec with exact big integers (no Schrage, no host shortcuts).
@@ -137,14 +147,16 @@ describe('dropThreshold', () => {
   });
 });
 
-describe('counterDropout', () => {
+// Both ways of applying the mask give the same values (the multiply form gives −0 where x < 0 is
+// dropped; `+ 0` below reads it as 0) and the same gradients.
+describe.each(MASK_APPLICATIONS)('counterDropout applied by %s', (applyBy) => {
   it('keeps ≈ 1 − rate, scales kept values, and its gradient is the same scaled mask', async () => {
     const rate = 0.25;
     const shape = [40, 50, 10];
     const g = new Graph('drop');
     const x = g.input('x', 'float32', shape);
     const step = g.input('step', 'int64', []);
-    const y = counterDropout(x, rate, new RandomStream(counterKey(g, 9, [step])));
+    const y = counterDropout(x, rate, new RandomStream(counterKey(g, 9, [step])), { applyBy });
     const [dx] = gradients(op.reduceSum(op.mul(y, 3), null), [x]);
     g.output(y, 'y');
     g.output(dx as NonNullable<typeof dx>, 'dx');
@@ -175,7 +187,7 @@ describe('counterDropout', () => {
   it('scales by the share it keeps when the rate is rounded', async () => {
     const g = new Graph('drop');
     const x = g.input('x', 'float32', [3000]);
-    g.output(counterDropout(x, 0.1, new RandomStream(counterKey(g, 1, []))), 'y');
+    g.output(counterDropout(x, 0.1, new RandomStream(counterKey(g, 1, [])), { applyBy }), 'y');
     const session = await EngineSession.create(serializeModel(g));
     const y = (await session.runHost({ x: { dtype: 'float32', dims: [3000], data: new Float32Array(3000).fill(1) } })).y
       .data as Float32Array;
@@ -186,12 +198,12 @@ describe('counterDropout', () => {
   });
 });
 
-describe('counterDropout with keepOnly', () => {
+describe.each(MASK_APPLICATIONS)('counterDropout with keepOnly, applied by %s', (applyBy) => {
   it('is dropout(relu(x)) in one mask, and its gradient is zero where x ≤ 0 or dropped', async () => {
     const n = 6000;
     const g = new Graph('drop');
     const x = g.input('x', 'float32', [n]);
-    const y = counterDropout(x, 0.25, new RandomStream(counterKey(g, 4, [])), op.greater(x, 0));
+    const y = counterDropout(x, 0.25, new RandomStream(counterKey(g, 4, [])), { keepOnly: op.greater(x, 0), applyBy });
     const [dx] = gradients(op.reduceSum(op.mul(y, 3), null), [x]);
     g.output(y, 'y');
     g.output(dx as NonNullable<typeof dx>, 'dx');
@@ -202,7 +214,7 @@ describe('counterDropout with keepOnly', () => {
     const [bits] = referenceDraws(4, [], [n]);
     const scale = Math.fround(1 / 0.75);
     const isKept = (i: number) => xs[i] > 0 && bits[i] >= 256;
-    expect(Array.from(out.y.data as Float32Array)).toEqual(
+    expect(Array.from(out.y.data as Float32Array, (v) => v + 0)).toEqual(
       Array.from(xs, (v, i) => (isKept(i) ? Math.fround(v * scale) : 0)),
     );
     expect(Array.from(out.dx.data as Float32Array)).toEqual(
@@ -213,23 +225,26 @@ describe('counterDropout with keepOnly', () => {
   it('at rate 0 still zeroes where keepOnly is false (relu alone)', async () => {
     const g = new Graph('relu');
     const x = g.input('x', 'float32', [5]);
-    g.output(counterDropout(x, 0, new RandomStream(counterKey(g, 4, [])), op.greater(x, 0)), 'y');
+    g.output(
+      counterDropout(x, 0, new RandomStream(counterKey(g, 4, [])), { keepOnly: op.greater(x, 0), applyBy }),
+      'y',
+    );
     const session = await EngineSession.create(serializeModel(g));
     const out = await session.runHost({
       x: { dtype: 'float32', dims: [5], data: Float32Array.of(-2, -0.5, 0, 0.5, 2) },
     });
     await session.release();
-    expect(Array.from(out.y.data as Float32Array)).toEqual([0, 0, 0, 0.5, 2]);
+    expect(Array.from(out.y.data as Float32Array, (v) => v + 0)).toEqual([0, 0, 0, 0.5, 2]);
   });
 });
 
-describe('counterDropout memory', () => {
+describe.each(MASK_APPLICATIONS)('counterDropout memory, applied by %s', (applyBy) => {
   it('its backward reads only a bool mask of the dropout (no float mask kept alive from forward to backward)', () => {
     const g = new Graph('drop');
     const x = op.tanh(g.input('x', 'float32', [4, 6, 8]));
     const stream = new RandomStream(counterKey(g, 3, [g.input('step', 'int64', [])]));
     const before = new Set(g.nodes);
-    const y = counterDropout(x, 0.1, stream);
+    const y = counterDropout(x, 0.1, stream, { applyBy });
     const dropoutNodes = new Set(g.nodes.filter((n) => !before.has(n)));
     const forward = new Set(g.nodes);
     gradients(op.reduceSum(op.mul(y, y), null), [x]);
@@ -239,5 +254,52 @@ describe('counterDropout memory', () => {
         if (t && t !== y && t.producer && dropoutNodes.has(t.producer.node))
           read.add(`${t.dtype}[${t.shape.join(',')}]`);
     expect([...read]).toEqual(['bool[4,6,8]']);
+  });
+});
+
+/** The nodes' names in the order onnxruntime ran them (its profile of one run). */
+async function executionOrder(g: Graph, feeds: Record<string, HostTensor>): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'spanfill-order-'));
+  const session = await EngineSession.create(serializeModel(g), { profileFilePrefix: join(dir, 'p') });
+  await session.runHost(feeds);
+  session.endProfiling();
+  await session.release();
+  const [file] = readdirSync(dir);
+  const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cat?: string; name: string; ts: number }[];
+  rmSync(dir, { recursive: true, force: true });
+  return events
+    .filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'))
+    .sort((a, b) => a.ts - b.ts)
+    .map((e) => e.name.slice(0, -'_kernel_time'.length));
+}
+
+describe.each(MASK_APPLICATIONS)('counterDropout in onnxruntime, applied by %s', (applyBy) => {
+  it('makes the mask right before the forward uses it, and its backward recast after the forward', async () => {
+    const g = new Graph('drop');
+    const x = op.tanh(g.input('x', 'float32', [4, 6, 8]));
+    const stream = new RandomStream(counterKey(g, 3, [g.input('step', 'int64', [])]));
+    const before = new Set(g.nodes);
+    const y = counterDropout(x, 0.1, stream, { applyBy });
+    const dropoutNodes = g.nodes.filter((n) => !before.has(n)).map((n) => n.name);
+    const forward = new Set(g.nodes);
+    const [dx] = gradients(op.reduceSum(op.mul(y, y), null), [x]);
+    g.output(dx as NonNullable<typeof dx>, 'dx');
+    const recasts = g.nodes.filter((n) => !forward.has(n) && n.opType === 'Cast').map((n) => n.name);
+    expect(recasts.length).toBe(applyBy === 'multiply' ? 2 : 0); // bool → int32 → float
+    const order = await executionOrder(g, {
+      x: { dtype: 'float32', dims: [4, 6, 8], data: new Float32Array(192).fill(0.5) },
+      step: { dtype: 'int64', dims: [], data: BigInt64Array.of(1n) },
+    });
+    const at = (name: string) => order.indexOf(name);
+    const ran = dropoutNodes.filter((n) => at(n) >= 0);
+    expect(ran.length).toBeGreaterThan(dropoutNodes.length / 2); // onnxruntime may fuse a few
+    for (const n of ran)
+      expect(at(n), `${n} runs after the tanh it drops out`).toBeGreaterThan(at(x.producer!.node.name));
+    // onnxruntime drops the int32 step of the recast (the cast to float reads the bool), not both.
+    const ranRecasts = recasts.filter((n) => at(n) >= 0);
+    expect(ranRecasts.length).toBe(applyBy === 'multiply' ? 1 : 0);
+    const made = at(y.producer!.node.name);
+    for (const n of ranRecasts)
+      expect(at(n), `${n} runs after the forward's ${y.producer!.node.name}`).toBeGreaterThan(made);
   });
 });

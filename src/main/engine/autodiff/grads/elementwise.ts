@@ -49,6 +49,23 @@ function extremumRule(opType: 'Max' | 'Min'): GradientRule {
   };
 }
 
+/**
+ * A Mul factor as its backward uses it: a Cast of a bool tensor (a 0/1 mask, dropout's on the
+ * CPU) is cast again from the bool, so the backward holds the 1-byte bool rather than the float
+ * the forward made (freed after its Mul). The casts are numbered next to the bool
+ * (Graph.placedAfter), so onnxruntime runs them right before the backward Mul, not at the
+ * start of the step. NOTE: through int32, because onnxruntime's common subexpression
+ * elimination would merge a second bool → float Cast with the forward's and keep the float
+ * alive after all (it drops the int32 step itself, in a later pass: the recast reads the bool);
+ * int32 because every execution provider has its Casts (WebGPU has no uint8).
+ */
+function heldFactor(factor: Tensor): Tensor {
+  const producer = factor.producer?.node;
+  const source = producer?.opType === 'Cast' && producer.domain === '' ? producer.inputs[0] : null;
+  if (source?.dtype !== 'bool') return factor;
+  return source.graph.placedAfter(source, () => op.cast(op.cast(source, 'int32'), factor.dtype));
+}
+
 export const elementwiseGradients: GradientFamily = {
   name: 'elementwise',
   rules: {
@@ -62,10 +79,10 @@ export const elementwiseGradients: GradientFamily = {
       (_, dy) => dy,
       (_, dy) => op.neg(dy),
     ),
-    /** Y = A·B: dA = dY·B, dB = dY·A. */
+    /** Y = A·B: dA = dY·B, dB = dY·A (a factor cast from bool rebuilt from the bool: heldFactor). */
     Mul: binaryRule(
-      (c, dy) => op.mul(dy, c.I(1)),
-      (c, dy) => op.mul(dy, c.I(0)),
+      (c, dy) => op.mul(dy, heldFactor(c.I(1))),
+      (c, dy) => op.mul(dy, heldFactor(c.I(0))),
     ),
     /** Y = A/B: dA = dY/B, dB = −dY·Y/B. */
     Div: binaryRule(

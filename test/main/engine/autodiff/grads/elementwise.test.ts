@@ -62,6 +62,15 @@ describeGradientFamily(elementwiseGradients, () => {
       build: ([x, y]) => op.where(op.greater(x, 0), x, op.mul(y, 2)),
     }));
 
+  it('Mul by a mask cast from bool, on either side (its backward casts the mask again from the bool)', () =>
+    expectGradientsMatch({
+      inputs: [x23('x', (v) => (Math.abs(v) < 0.05 ? v + 0.1 : v)), x23('y')],
+      build: ([x, y]) => {
+        const mask = op.cast(op.greater(x, 0), 'float64');
+        return op.add(op.mul(y, mask), op.mul(mask, op.tanh(x)));
+      },
+    }));
+
   it('Cast float64 → float32 → float64 passes the gradient', async () => {
     // float32 rounding of x ± eps in the forward path limits FD agreement to ~1e-2 relative.
     const r = await expectGradientsMatch(
