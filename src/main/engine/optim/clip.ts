@@ -8,7 +8,7 @@ import * as op from '../onnx/ops';
 /** ‖g‖ = √(Σᵢ Σ gᵢ²) over all gradients; a scalar of their dtype. */
 export function globalNorm(grads: readonly Tensor[]): Tensor {
   if (grads.length === 0) throw new Error('globalNorm: needs at least one gradient');
-  const squares = grads.map((g) => op.reduceSum(op.mul(g, g), null)); // scalars
+  const squares = grads.map((g) => op.reduceSumSquare(g, null)); // scalars
   const total = squares.reduce((acc, s) => op.add(acc, s));
   return op.sqrt(total);
 }

@@ -1,6 +1,6 @@
-// Reduction op builders: ReduceSum, ReduceMean and ReduceMax over a set of axes (all when
-// null), keepdims or not. Reference: ONNX Operators.md, opset 17: ReduceSum takes its axes as
-// an input, ReduceMean and ReduceMax as an attribute.
+// Reduction op builders: ReduceSum, ReduceMean, ReduceMax and ReduceSumSquare over a set of
+// axes (all when null), keepdims or not. Reference: ONNX Operators.md, opset 17: ReduceSum
+// takes its axes as an input, the others as an attribute.
 
 import type { Dim, Tensor } from '../graph';
 import { graphOf, int64s, normAxis } from './util';
@@ -40,4 +40,12 @@ export function reduceMean(x: Tensor, axes: readonly number[] | null, keepDims =
 /** ReduceMax over `axes` (all when null); for stabilising and stats, never differentiated (see grads/reduce.ts). */
 export function reduceMax(x: Tensor, axes: readonly number[] | null, keepDims = false): Tensor {
   return reduceByAttribute('ReduceMax', x, axes, keepDims);
+}
+
+/**
+ * Σ x² over `axes` (all when null) in one pass, for norms (the optimizer's gradient norm): a Mul
+ * then ReduceSum would write and read back a tensor of x's size. Never differentiated.
+ */
+export function reduceSumSquare(x: Tensor, axes: readonly number[] | null, keepDims = false): Tensor {
+  return reduceByAttribute('ReduceSumSquare', x, axes, keepDims);
 }
