@@ -80,6 +80,13 @@ export function castTo(t: Tensor, dtype: DType): Tensor {
   return t.dtype === dtype ? t : op.cast(t, dtype);
 }
 
+/** The tensor `t` was cast from by an ONNX Cast node, when that tensor is of `from`; else null. */
+export function castSource(t: Tensor, from: DType): Tensor | null {
+  const producer = t.producer?.node;
+  const source = producer?.opType === 'Cast' && producer.domain === '' ? producer.inputs[0] : null;
+  return source?.dtype === from ? source : null;
+}
+
 /** Pad with zeros: `pads` = [begin_0, ..., begin_r−1, end_0, ..., end_r−1] (ONNX Pad). */
 export function padZeros(t: Tensor, pads: readonly number[]): Tensor {
   const shape = t.shape.map((d, i) => {

@@ -8,7 +8,7 @@ import { isFloat } from '../../onnx/dtype';
 import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
 import type { GradContext, GradientFamily, GradientRule } from '../registry';
-import { castTo } from '../helpers';
+import { castSource, castTo } from '../helpers';
 
 /** A rule for a one-input op: dX from (ctx, dY). */
 function unaryRule(grad: (ctx: GradContext, dy: Tensor) => Tensor): GradientRule {
@@ -60,9 +60,8 @@ function extremumRule(opType: 'Max' | 'Min'): GradientRule {
  * int32 because every execution provider has its Casts (WebGPU has no uint8).
  */
 function heldFactor(factor: Tensor): Tensor {
-  const producer = factor.producer?.node;
-  const source = producer?.opType === 'Cast' && producer.domain === '' ? producer.inputs[0] : null;
-  if (source?.dtype !== 'bool') return factor;
+  const source = castSource(factor, 'bool');
+  if (!source) return factor;
   return source.graph.placedAfter(source, () => op.cast(op.cast(source, 'int32'), factor.dtype));
 }
 

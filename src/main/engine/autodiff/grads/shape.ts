@@ -1,15 +1,15 @@
 // Gradient rules of shape-moving ops: Reshape/Unsqueeze/Squeeze/Flatten (reshape back),
 // Transpose (inverse permutation), Expand (the walker sums the broadcast away), Concat
 // (split the output gradient) and Split (concatenate the pieces'), Slice (pad it with zeros,
-// steps of 1) and Gather (scatter-add into zeros: the embedding gradient, duplicates
-// accumulate via ScatterND reduction=add).
+// steps of 1), Gather (scatter-add into zeros: the embedding gradient, duplicates
+// accumulate via ScatterND reduction=add) and GatherND (a scatter-add of index tuples).
 // Shape and friends have integer outputs; ScatterND must never be differentiated.
 // Builders: onnx/ops/shape.ts. Reference: ONNX Operators.md, opset 17.
 
 import * as op from '../../onnx/ops';
 import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../../onnx/ops/shape';
 import type { GradContext, GradientFamily, GradientRule, GradientValue } from '../registry';
-import { castTo, constantNumbers, filled, padZeros, staticShape } from '../helpers';
+import { castSource, castTo, constantNumbers, filled, padZeros, staticShape } from '../helpers';
 
 /** Y = X viewed with another shape: dX = Reshape(dY, shape(X)); shape-like inputs get none. */
 const reshapeBack: GradientRule = (ctx) => {
@@ -136,6 +136,32 @@ function gatherGrad(ctx: GradContext): (GradientValue | null)[] {
   return [op.transpose(scattered, back), null];
 }
 
+/**
+ * Y = GatherND(X, idx) with batch_dims 0: Y[q] = X[idx[q]] for index tuples idx (Q..., k), so
+ * dX is a scatter-add of dY at those tuples (repeats accumulate), returned unmaterialised as
+ * Gather's is for axis 0: the walker adds it into X's other contributions with one ScatterND.
+ * Negative entries are normalised first, in the int32 the indices were cast from where they
+ * were (gatherND casts them; WebGPU has no int64 Where/Less/Add). The indices get no gradient.
+ */
+function gatherNDGrad(ctx: GradContext): (GradientValue | null)[] {
+  const dy = ctx.GO(0);
+  if (!dy || !ctx.needs(0)) return [null, null];
+  const batchDims = ctx.attrInt('batch_dims', 0);
+  if (batchDims !== 0) {
+    throw new Error(`GatherND gradient: node '${ctx.node.name}' has batch_dims ${batchDims}; only 0 is supported`);
+  }
+  const given = castSource(ctx.I(1), 'int32') ?? ctx.I(1);
+  const k = given.shape[given.rank - 1] as number;
+  const dims = staticShape(ctx.I(0), 'GatherND gradient').slice(0, k);
+  const sizes = ctx.graph.constant(
+    given.dtype === 'int32'
+      ? { dtype: 'int32', shape: [k], data: Int32Array.from(dims) }
+      : { dtype: 'int64', shape: [k], data: BigInt64Array.from(dims, BigInt) },
+  );
+  const indices = op.where(op.less(given, 0), op.add(given, sizes), given); // (Q..., k)
+  return [{ kind: 'scatter-add', indices, updates: dy }, null];
+}
+
 export const shapeGradients: GradientFamily = {
   name: 'shape',
   rules: {
@@ -149,6 +175,7 @@ export const shapeGradients: GradientFamily = {
     Split: splitGrad,
     Slice: sliceGrad,
     Gather: gatherGrad,
+    GatherND: gatherNDGrad,
   },
   // Integer outputs, or outputs that depend only on shapes and constants.
   noGradient: ['Shape', 'Size', 'ConstantOfShape', 'Range'],

@@ -3,6 +3,7 @@
 // 0 and -1 resolved) so later nodes can check theirs. Reference: ONNX Operators.md, opset 17.
 
 import type { Dim, Shape, Tensor } from '../graph';
+import { cast } from './elementwise';
 import { broadcastNamed, graphOf, int64s, normAxis, shapeStr } from './util';
 
 function product(shape: readonly number[]): number {
@@ -157,6 +158,24 @@ export function gather(data: Tensor, indices: Tensor, axis = 0): Tensor {
   return graphOf('Gather', data, indices).addNode('Gather', [data, indices], [{ dtype: data.dtype, shape }], {
     axis: a,
   })[0];
+}
+
+/**
+ * GatherND (batch_dims 0): index tuples (Q..., k) into data's first k axes pick
+ * data[tuple, ...], shape Q... + data.shape[k:]. The indices are int64 (ONNX's only type);
+ * int32 ones are cast here, so their arithmetic can stay in int32 (WebGPU has little int64).
+ */
+export function gatherND(data: Tensor, indices: Tensor): Tensor {
+  if (indices.dtype !== 'int64' && indices.dtype !== 'int32') {
+    throw new Error(`GatherND: indices must be int64 or int32, got ${indices.dtype} (${indices.name})`);
+  }
+  const k = indices.shape[indices.rank - 1];
+  if (typeof k !== 'number' || k < 1 || k > data.rank) {
+    throw new Error(`GatherND: the last dim of indices ${shapeStr(indices.shape)} must be static, 1 to ${data.rank}`);
+  }
+  const wide = indices.dtype === 'int64' ? indices : cast(indices, 'int64');
+  const shape = [...indices.shape.slice(0, -1), ...data.shape.slice(k)];
+  return graphOf('GatherND', data, wide).addNode('GatherND', [data, wide], [{ dtype: data.dtype, shape }])[0];
 }
 
 /** ScatterND (opset 16+); `reduction: 'add'` accumulates duplicate indices (embedding grads). */

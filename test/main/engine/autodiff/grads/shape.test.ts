@@ -1,5 +1,5 @@
 // Finite-difference checks of the shape-moving gradient rules (autodiff/grads/shape.ts) in
-// float64, Gather's scatter-add (embedding) gradient included; ends with the family's FD
+// float64, Gather's and GatherND's scatter-add gradients included; ends with the family's FD
 // coverage check.
 import { it } from 'vitest';
 import * as op from '../../../../../src/main/engine/onnx/ops';
@@ -87,6 +87,19 @@ describeGradientFamily(shapeGradients, () => {
         { name: 'pick', shape: [3], dtype: 'int64', values: [1, 1, 0] },
       ],
       build: ([emb, ids, pick]) => op.gather(op.exp(op.gather(emb, ids, 0)), pick, 0),
+    }));
+  it('GatherND of element tuples, repeated and negative, beside a dense use of the same tensor', () =>
+    expectGradientsMatch({
+      inputs: [
+        { name: 'x', shape: [3, 4] },
+        { name: 'idx', shape: [4, 2], dtype: 'int64', values: [0, 1, 2, 3, 0, 1, -1, -4] },
+      ],
+      build: ([x, idx]) => op.concat([op.gatherND(x, idx), op.reduceSum(op.exp(x), [1])], 0),
+    }));
+  it('GatherND of row tuples (k = 1) from int32 indices', () =>
+    expectGradientsMatch({
+      inputs: [x234, { name: 'idx', shape: [2, 1], dtype: 'int64', values: [1, -2] }],
+      build: ([x, idx]) => op.tanh(op.gatherND(x, op.cast(idx, 'int32'))),
     }));
   it('Gather axis 1 with indices (2, 2)', () =>
     expectGradientsMatch({
