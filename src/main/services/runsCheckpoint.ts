@@ -2,6 +2,7 @@
 // what to say when it is not there: not kept, or deleted from disk by hand.
 
 import { existsSync } from 'node:fs';
+import { lastCheckpoint } from '../../shared/contract/runNames';
 import type { RunCheckpoint } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 
@@ -12,9 +13,9 @@ export type CheckpointChoice = 'best' | 'last' | number;
 export function pickCheckpoint(id: string, list: readonly RunCheckpoint[], which: CheckpointChoice): string {
   const pick =
     which === 'best'
-      ? (list.find((c) => c.isBest) ?? list.at(-1))
+      ? (list.find((c) => c.isBest) ?? lastCheckpoint(list))
       : which === 'last'
-        ? list.at(-1)
+        ? lastCheckpoint(list)
         : list.find((c) => c.step === which);
   if (!pick) {
     const have = list.map((c) => c.step).join(', ') || 'none yet';
