@@ -1,7 +1,7 @@
 // Counter-based dropout masks: the int32 graph equals an independent BigInt transcription of
 // the spec in random.ts's header (so no step overflows int32), masks depend only on (seed,
 // counters, request order, position), keep ≈ 1 − rate, and the gradient reuses the mask.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   RandomStream,
 } from '../../../../src/main/engine/onnx/random';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
+import { readProfile } from '../../../../src/main/engine/onnx/placement';
 import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
@@ -264,13 +265,12 @@ async function executionOrder(g: Graph, feeds: Record<string, HostTensor>): Prom
   await session.runHost(feeds);
   session.endProfiling();
   await session.release();
-  const [file] = readdirSync(dir);
-  const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cat?: string; name: string; ts: number }[];
+  const events = readProfile(join(dir, 'p'));
   rmSync(dir, { recursive: true, force: true });
   return events
-    .filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'))
-    .sort((a, b) => a.ts - b.ts)
-    .map((e) => e.name.slice(0, -'_kernel_time'.length));
+    .filter((e) => e.cat === 'Node' && e.name?.endsWith('_kernel_time'))
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))
+    .map((e) => (e.name ?? '').slice(0, -'_kernel_time'.length));
 }
 
 describe.each(MASK_APPLICATIONS)('counterDropout in onnxruntime, applied by %s', (applyBy) => {
