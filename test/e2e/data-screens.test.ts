@@ -118,6 +118,18 @@ describe('Datasets and Masking screens', () => {
     const marks = await page.evaluate("document.querySelectorAll('[data-testid=mask-result] mark').length");
     expect(marks).toBeGreaterThan(0);
     await expect(page.getByTestId('mask-result').textContent()).resolves.toContain('<extra_id_0>');
+    // Typed "</s>" is text (bytes, here), not an end of document: nothing is marked as one.
+    const before = await page.getByTestId('mask-input').textContent();
+    await page.getByTestId('mask-text').fill('The cute dog wrote </s> in the green park');
+    await page.getByTestId('mask-seed').fill('1'); // a mask that keeps the typed </s> in one piece
+    await page.getByTestId('mask-preview').click();
+    await expect.poll(() => page.getByTestId('mask-input').textContent()).not.toBe(before);
+    const masked = await page.evaluate(
+      "document.querySelector('[data-testid=mask-result] .masked').textContent.replace(/<extra_id_\\d+>/g, '')",
+    );
+    expect(masked).toBe('The cute dog wrote </s> in the green park');
+    expect(await page.getByTestId('mask-document-end').count()).toBe(0);
+    await page.getByTestId('mask-text').fill('The cute dog walks in the green park');
 
     // The settings reach the preview: lengths from the golden HF table (64 @ 0.3 / 3 → 79 raw, target 33).
     await page.getByTestId('mask-density').fill('0.3');

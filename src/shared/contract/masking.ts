@@ -11,6 +11,8 @@ export interface MaskingPreviewSegment {
   readonly sentinel: string;
   readonly sentinelId: number;
   readonly tokenCount: number;
+  /** Where in `text` each end-of-document token (EOS) begins, in order; a literal "</s>" in the text is not one. */
+  readonly documentEnds: readonly number[];
 }
 
 export interface MaskingPreviewResult {

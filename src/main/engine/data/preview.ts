@@ -31,6 +31,12 @@ export interface PreviewSegment {
   readonly sentinel: string;
   readonly sentinelId: number;
   readonly tokenCount: number;
+  /**
+   * Where in `text` each end-of-document token (EOS, which packed examples join documents
+   * with) begins, in UTF-16 code units, in order. Found by token id, so text that only reads
+   * like one (a literal "</s>" kept as bytes by a byte-level tokenizer) is not listed.
+   */
+  readonly documentEnds: number[];
 }
 
 export interface MaskingPreview {
@@ -62,6 +68,15 @@ function segmentText(tokenizer: TextTokenizer, tokens: number[], start: number, 
   return through.startsWith(before) ? through.slice(before.length) : tokenizer.decode(tokens.slice(start, end));
 }
 
+/** Offsets in the text of `tokens[start, end)` (segmentText) at which its EOS tokens begin. */
+function documentEndOffsets(tokenizer: TextTokenizer, tokens: number[], start: number, end: number): number[] {
+  const offsets: number[] = [];
+  for (let i = start; i < end; i++) {
+    if (tokens[i] === tokenizer.eosId) offsets.push(segmentText(tokenizer, tokens, start, i).length);
+  }
+  return offsets;
+}
+
 function buildSegments(tokenizer: TextTokenizer, tokens: number[], mask: Uint8Array): PreviewSegment[] {
   const segments: PreviewSegment[] = [];
   const runs = [0, 0]; // runs seen so far of kept (0) and noise (1) tokens
@@ -77,6 +92,7 @@ function buildSegments(tokenizer: TextTokenizer, tokens: number[], mask: Uint8Ar
       sentinel: `<extra_id_${k}>`,
       sentinelId,
       tokenCount: end - start,
+      documentEnds: documentEndOffsets(tokenizer, tokens, start, end),
     });
     start = end;
   }

@@ -129,6 +129,23 @@ describe('masking preview', async () => {
     expect(p.segments.map((s) => s.text).join('')).toContain('first document here</s>');
     expect(p.counts.inputTokens).toBeLessThanOrEqual(16);
   });
+
+  it('says where each end-of-document token is, by id: a literal "</s>" kept as bytes is not one', () => {
+    const bytes = createByteTokenizer();
+    const docs = ['we wrote </s> here', 'next', 'and more text to fill an example'].map((t) => bytes.encode(t));
+    const source = new InMemoryTokenSource(docs);
+    const plan = planExamples(source, { ...settings, inputLength: 24, mode: 'packed' }, bytes);
+    const p = previewExample(plan, source, bytes, 0, 0);
+    const marked = p.segments
+      .map((s) => {
+        let text = s.text;
+        for (const at of [...s.documentEnds].reverse()) text = `${text.slice(0, at)}[END]${text.slice(at + 4)}`;
+        return text;
+      })
+      .join('');
+    // Each document ends with EOS; the typed '</s>' (the byte ids of '<', '/', 's', '>') stays text.
+    expect(marked).toBe('we wrote </s> here[END]next[END]and'); // the example's 27 tokens (input length 24)
+  });
 });
 
 describe('stats', () => {

@@ -19,6 +19,7 @@ const segment = (text: string, isNoise: boolean, sentinel: string): MaskingPrevi
   sentinel,
   sentinelId: 0,
   tokenCount: 1,
+  documentEnds: [],
 });
 
 const span = (sentinel: number, text: string, start: number, end: number): PlaygroundFilledSpan => ({
