@@ -231,7 +231,7 @@ function countForDevices<T>(name: string, count: (graph: Graph) => T): [T, T] {
   return [count(buildFusedGraph(spec, 'single', { device: 'cpu' }).graph), gpu];
 }
 
-describe('T5 layers built for a GPU', () => {
+describe('T5 layers built for a GPU (and where the CPU differs)', () => {
   it('linear layers are Gemm with transB over the weight as it is, not a Transpose of it (the CPU fuses those)', () => {
     const weightTransposes = (graph: Graph) => {
       const views = new Set(
@@ -265,6 +265,28 @@ describe('T5 layers built for a GPU', () => {
     expect(gpu).toHaveLength(attentions + feedForwards + 1);
     expect(gpu.filter((a) => a === Math.fround(scale * scale))).toHaveLength(attentions + feedForwards);
     expect(gpu).toContain(Math.fround(config.dModel ** -0.5));
+  });
+
+  it("on the CPU dropout's 1/(1 − p) is a scalar Mul on the narrower side of the linear layer after it, never one over the dropped tensor", () => {
+    const { config } = loadFixture('t5-tiny-relu'); // dropout 0.1
+    const scale = Math.fround(1024 / (1024 - Math.round(0.1 * 1024)));
+    const scalarFactors = (graph: Graph) => {
+      const scalars = new Map(graph.initializers.filter((i) => i.tensor.rank === 0).map((i) => [i.tensor, i.value]));
+      return graph.nodes
+        .filter((n) => n.opType === 'Mul' && !n.name.startsWith('model.grad'))
+        .flatMap((n) => {
+          const [a, b] = n.inputs as Tensor[];
+          const value = scalars.get(b) ?? scalars.get(a);
+          return value ? [{ factor: Math.fround(Number(value.data[0])), rank: (scalars.has(b) ? a : b).rank }] : [];
+        });
+    };
+    const [cpu] = countForDevices('t5-tiny-relu', scalarFactors);
+    const attentions = config.numLayers + 2 * config.numDecoderLayers;
+    const feedForwards = config.numLayers + config.numDecoderLayers;
+    // Output projections carry the weights' factor and the residual dropout's; the FFN's its hidden's and its output's.
+    expect(cpu.filter((f) => f.factor === Math.fround(scale * scale))).toHaveLength(attentions + feedForwards);
+    // Only the dropouts no linear layer follows keep theirs: each stack's embeddings and final norm (B, T, D).
+    expect(cpu.filter((f) => f.factor === scale)).toEqual(Array(4).fill({ factor: scale, rank: 3 }));
   });
 
   it('RMS norms are one node each; for a GPU the residual add before one shares its node', () => {
