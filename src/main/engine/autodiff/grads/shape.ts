@@ -6,6 +6,7 @@
 // Shape and friends have integer outputs; ScatterND must never be differentiated.
 // Builders: onnx/ops/shape.ts. Reference: ONNX Operators.md, opset 17.
 
+import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
 import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../../onnx/ops/shape';
 import type { GradContext, GradientFamily, GradientRule, GradientValue } from '../registry';
@@ -95,6 +96,11 @@ const sliceGrad: GradientRule = (ctx) => {
   return [padZeros(dy, pads)];
 };
 
+/** Index entries with the negative ones (counted from the end) made non-negative: i < 0 → i + size. */
+function wrapNegative(indices: Tensor, sizes: Tensor | number): Tensor {
+  return op.where(op.less(indices, 0), op.add(indices, sizes), indices);
+}
+
 /**
  * Y = Gather(X, idx; axis): Y[pre, q, post] = X[pre, idx[q], post], so
  * dX[pre, j, post] = Σ_{q: idx[q] = j} dY[pre, q, post]: a scatter-add of dY's rows
@@ -117,7 +123,7 @@ function gatherGrad(ctx: GradContext): (GradientValue | null)[] {
   // scatter is built (here or in sums.ts): WebGPU has
   // int32 Where/Less/Add/Unsqueeze but no int64 ones, which would send these to the CPU.
   const given = ctx.I(1);
-  const idx = op.where(op.less(given, 0), op.add(given, dim), given); // (Q...)
+  const idx = wrapNegative(given, dim); // (Q...)
   const indices = op.unsqueeze(idx, [q]); // (Q..., 1)
   if (axis === 0) return [{ kind: 'scatter-add', indices, updates: dy }, null];
   // dY (pre, Q..., post) → (Q..., pre, post)
@@ -158,7 +164,7 @@ function gatherNDGrad(ctx: GradContext): (GradientValue | null)[] {
       ? { dtype: 'int32', shape: [k], data: Int32Array.from(dims) }
       : { dtype: 'int64', shape: [k], data: BigInt64Array.from(dims, BigInt) },
   );
-  const indices = op.where(op.less(given, 0), op.add(given, sizes), given); // (Q..., k)
+  const indices = wrapNegative(given, sizes); // (Q..., k)
   return [{ kind: 'scatter-add', indices, updates: dy }, null];
 }
 
