@@ -36,7 +36,8 @@ export interface BuildContext {
   nextSeed(): number;
   /**
    * What the graph is built for (default 'cpu'): a GPU graph computes linear layers as Gemm
-   * (linear) and leaves dropout's scale to them (deferredDropoutScale).
+   * (linear) and applies dropout masks with Where (maskApplication). Either kind leaves
+   * dropout's scale to the linear layer next to it (deferredDropoutScale).
    */
   readonly device: BuildDevice;
   /** Standard ONNX ops only, no onnxruntime contrib op (exports for other runtimes; default false). */
