@@ -1,6 +1,6 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
 // [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu] [--steps-per-call K]
-// [--step-mode auto|loop|single] [--profile]`: engine/bench/train.ts benchTrain,
+// [--step-mode auto|loop|single] [--update auto|graph] [--profile]`: engine/bench/train.ts benchTrain,
 // run in the engine host like training itself (host/handlers/bench.ts) — ms per fused AdamW
 // step of a random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and
 // whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
@@ -9,7 +9,14 @@ import type { TrainBenchResult } from '../../engine/bench/train';
 import type { OpProfile } from '../../engine/onnx/profile';
 import type { TrainBenchPayload } from '../../host/handlers/bench';
 import type { CommandContext } from '../command';
-import { countOption, graphDeviceOption, modelShapeOption, providerOption, stepModeOption } from './bench-options';
+import {
+  countOption,
+  graphDeviceOption,
+  modelShapeOption,
+  providerOption,
+  stepModeOption,
+  updateOption,
+} from './bench-options';
 
 /** Where a bench ran: "cpu (every node placed)", "cpu (asked for webgpu) (nodes off cpu: …)". */
 export function renderProvider(
@@ -23,10 +30,14 @@ export function renderProvider(
   return `${ran} (${placed})`;
 }
 
-/** One line: "t5-small cpu (every node placed) B=8 128/32: 2400 ms/step (2300–2500), 533 tokens/s, peak RSS 3600 MB" (the host's). */
+/**
+ * One line: "t5-small cpu (every node placed) [update on the host] B=8 128/32: 2400 ms/step
+ * (2300–2500), 533 tokens/s, peak RSS 3600 MB" (the host's).
+ */
 export function renderTrainBench(r: TrainBenchResult): string {
   return (
-    `${r.preset} ${renderProvider(r)}${r.graphDevice ? ` [graph shaped for ${r.graphDevice}]` : ''} ` +
+    `${r.preset} ${renderProvider(r)}${r.graphDevice ? ` [graph shaped for ${r.graphDevice}]` : ''}` +
+    `${r.update === 'host' ? ' [update on the host]' : ''} ` +
     `B=${r.batchSize} ${r.inputLength}/${r.targetLength}` +
     (r.stepsPerCall > 1
       ? `, ${r.stepsPerCall} steps per call (${r.stepMode === 'loop' ? 'one Loop' : 'one-step runs'})`
@@ -60,7 +71,7 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
     const result = await benchTrainInHost(context, {
@@ -75,6 +86,7 @@ export const trainBench = {
       graphDevice: graphDeviceOption(context),
       stepsPerCall: countOption(context, 'steps-per-call', 1),
       stepMode: stepModeOption(context),
+      update: updateOption(context),
       profile: context.flag('profile'),
     });
     context.log(renderTrainBench(result));

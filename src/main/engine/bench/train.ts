@@ -7,7 +7,8 @@ import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
 import type { ProviderName } from '../onnx/session';
 import type { FusedMode } from '../optim/fused';
-import { compile, type TrainingProgram } from '../optim/program';
+import { compile } from '../optim/program';
+import type { TrainingProgram } from '../optim/trainingProgram';
 import type { BuildDevice } from '../optim/spec';
 import type { StepMode } from '../optim/stepMode';
 import { Rng } from '../rng';
@@ -43,6 +44,8 @@ export interface TrainBenchOptions {
   readonly threads?: number;
   /** The device the step's graph is shaped for; default the provider's kind (CompileSpec.graphDevice). */
   readonly graphDevice?: BuildDevice;
+  /** Where AdamW's update runs on the CPU (CompileSpec.update; default 'auto', as the trainer). */
+  readonly update?: 'auto' | 'graph';
   /** Dropout rate; default the preset's. */
   readonly dropoutRate?: number;
   readonly seed?: number;
@@ -70,6 +73,8 @@ export interface TrainBenchResult {
   /** Optimizer steps per call (K) and how the calls ran them: one Loop, or K one-step runs. */
   readonly stepsPerCall: number;
   readonly stepMode: FusedMode;
+  /** Where the optimizer's update ran: graph nodes, or WebAssembly on the host (optim/hostProgram.ts). */
+  readonly update: 'graph' | 'host';
   /** Untimed steps run first (whole calls). */
   readonly warmupSteps: number;
   /** The first call's time over K. */
@@ -127,6 +132,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     providers: [requested],
     intraOpThreads: options.threads,
     graphDevice: options.graphDevice,
+    update: options.update,
     recordPlacement: true,
   });
   const compileMs = now() - start;
@@ -152,6 +158,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     compileMs,
     stepsPerCall: k,
     stepMode,
+    update: program.update,
     warmupSteps: warmupCalls * k,
     firstStepMs: perStep[0],
     msPerStep,

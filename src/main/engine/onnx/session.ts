@@ -184,26 +184,44 @@ export class EngineSession {
     return new EngineSession(session, placementOf(requested, 'cpu', true, failures), prefix);
   }
 
-  /** Runs the graph. NOTE: blocks this process's event loop for the duration (ORT 1.30). */
+  /**
+   * Runs the graph. NOTE: blocks this process's event loop for the duration (ORT 1.30).
+   * `into` names outputs to write into given host memory (ORT writes them there; the binding
+   * still returns a copy of each, as of every output).
+   */
   async run(
     feeds: Readonly<Record<string, Feed>>,
     outputNames?: readonly string[],
+    into?: Readonly<Record<string, HostTensor>>,
   ): Promise<Record<string, HostTensor | DeviceTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) ortFeeds[name] = toOrt(feed);
-    const results = outputNames ? await this.session.run(ortFeeds, [...outputNames]) : await this.session.run(ortFeeds);
+    const results = await this.session.run(ortFeeds, this.fetches(outputNames, into));
     this.hasRun = true;
     const out: Record<string, HostTensor | DeviceTensor> = {};
     for (const [name, t] of Object.entries(results)) out[name] = t.location === 'cpu' ? fromOrt(t) : wrapDevice(t);
     return out;
   }
 
+  /** What ORT's run() is asked for: the output names, or each name with its memory or null. */
+  private fetches(
+    outputNames: readonly string[] | undefined,
+    into: Readonly<Record<string, HostTensor>> | undefined,
+  ): string[] | Record<string, ort.Tensor | null> {
+    const names = [...(outputNames ?? this.session.outputNames)];
+    if (!into) return names;
+    for (const name of Object.keys(into))
+      if (!names.includes(name)) throw new Error(`run(): '${name}' is not an output asked for`);
+    return Object.fromEntries(names.map((name) => [name, into[name] ? toOrt(into[name]) : null]));
+  }
+
   /** Like run, but every output must be on the host. */
   async runHost(
     feeds: Readonly<Record<string, Feed>>,
     outputNames?: readonly string[],
+    into?: Readonly<Record<string, HostTensor>>,
   ): Promise<Record<string, HostTensor>> {
-    const out = await this.run(feeds, outputNames);
+    const out = await this.run(feeds, outputNames, into);
     const host: Record<string, HostTensor> = {};
     for (const [name, t] of Object.entries(out)) {
       if (!('kind' in t)) host[name] = t;

@@ -19,6 +19,12 @@ export interface AdamWConfig {
   readonly noDecay?: (name: string, shape: readonly number[]) => boolean;
 }
 
+/** β₁ and β₂ with their defaults. */
+export const adamwBetas = (c: AdamWConfig): { beta1: number; beta2: number } => ({
+  beta1: c.beta1 ?? 0.9,
+  beta2: c.beta2 ?? 0.999,
+});
+
 export const defaultNoDecay = (name: string, shape: readonly number[]): boolean =>
   shape.length <= 1 || /norm|bias/i.test(name);
 
@@ -58,8 +64,7 @@ export interface AdamWScalars {
  * possible: the optimizer is memory-bound on the CPU. These are the scalars, built once per step.
  */
 export function adamwScalars(t: Tensor, lr: Tensor, config: AdamWConfig, gradScale?: Tensor): AdamWScalars {
-  const beta1 = config.beta1 ?? 0.9;
-  const beta2 = config.beta2 ?? 0.999;
+  const { beta1, beta2 } = adamwBetas(config);
   const eps = config.eps ?? 1e-8;
   const c1 = gradScale ? op.mul(gradScale, 1 - beta1) : op.scalar(t.graph, 1 - beta1, t.dtype); // scalar
   const c2 = gradScale ? op.mul(op.mul(gradScale, gradScale), 1 - beta2) : op.scalar(t.graph, 1 - beta2, t.dtype);
@@ -80,8 +85,7 @@ export function adamwApply(
   isDecayed: boolean,
   config: AdamWConfig,
 ): AdamWResult {
-  const beta1 = config.beta1 ?? 0.9;
-  const beta2 = config.beta2 ?? 0.999;
+  const { beta1, beta2 } = adamwBetas(config);
   const m = op.add(op.mul(state.m, beta1), op.mul(grad, scalars.c1));
   const v = op.add(op.mul(state.v, beta2), op.mul(op.mul(grad, grad), scalars.c2));
   const denom = op.add(op.sqrt(v), scalars.epsTerm);

@@ -71,7 +71,7 @@ interface StepTensors {
 }
 
 /** How the step's micro-batches are found and summed (see accumulate.ts). */
-interface MicroBatches {
+export interface MicroBatches {
   readonly pick: (index: Tensor) => Record<string, Tensor>;
   readonly first: Tensor;
   readonly isLooped: boolean;
@@ -97,29 +97,12 @@ function buildStep(
       ? fedViews(g, spec, buckets, bucketParams)
       : g.scope('views', () => parameterViews(buckets, bucketParams, options.maxSplitOutputs));
   const params = spec.params.map((p) => views.get(p.name) as Tensor);
-  const m = spec.accumulation ?? 1;
   const stepIn = state[state.length - 1];
-  const { lossSum, gradSums } = accumulate(g, spec, params, {
-    ...micro,
-    step: stepIn,
-    device: options.device ?? 'cpu',
-  });
-  const loss = m > 1 ? op.div(lossSum, m) : lossSum;
+  const { loss, gradSums } = microBatchSums(g, spec, params, stepIn, micro, options.device ?? 'cpu');
   return g.scope('optim', () => {
     const gradOf = new Map(spec.params.map((p, i) => [p.name, gradSums[i]]));
     const grads = bucketGradients(buckets, gradOf);
-    // The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so
-    // the update gets the sums and one scalar scale c/M instead of two passes per gradient.
-    const sumNorm = globalNorm(grads);
-    const norm = m > 1 ? op.div(sumNorm, m) : sumNorm;
-    const coef = spec.clipNorm === undefined ? null : clipCoefficient(norm, spec.clipNorm);
-    let gradScale: Tensor | undefined;
-    if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
-    else if (m > 1) gradScale = op.scalar(g, 1 / m, norm.dtype);
-    const dtype = paramDtype(spec);
-    const completed = dtype === stepIn.dtype ? stepIn : op.cast(stepIn, dtype); // s: steps done before this one
-    const t = op.add(completed, 1); // 1-based step number
-    const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
+    const { norm, gradScale, t, rate } = stepScalars(spec, grads, stepIn);
     const infos: ParamInfo[] = buckets.map((b) => ({ name: b.name, shape: b.shape, isDecayed: b.isDecayed }));
     const slotsOf = sliceSlots(spec, infos, state.slice(n, state.length - 1));
     const updated = applyOptimizer(spec.optimizer, infos, bucketParams, grads, slotsOf, t, rate, gradScale);
@@ -130,6 +113,54 @@ function buildStep(
     nextState.push(op.add(stepIn, 1));
     return { state: nextState, loss, gradNorm: norm, lr: rate };
   });
+}
+
+/**
+ * The step's loss and each parameter's gradient, both summed over its M micro-batches (the
+ * loss then divided by M). `params` are the model's parameters in spec order.
+ */
+export function microBatchSums(
+  g: Graph,
+  spec: FusedSpec,
+  params: readonly Tensor[],
+  stepIn: Tensor,
+  micro: MicroBatches,
+  device: BuildDevice,
+): { loss: Tensor; gradSums: Tensor[] } {
+  const m = spec.accumulation ?? 1;
+  const { lossSum, gradSums } = accumulate(g, spec, params, { ...micro, step: stepIn, device });
+  return { loss: m > 1 ? op.div(lossSum, m) : lossSum, gradSums };
+}
+
+/** What an update needs besides the gradients, and the norm it reports. */
+export interface StepScalars {
+  /** The global norm of the mean gradient, before clipping. */
+  readonly norm: Tensor;
+  /** The scale that turns the gradient sums into the clipped mean (none when it is 1). */
+  readonly gradScale: Tensor | undefined;
+  /** The 1-based step number. */
+  readonly t: Tensor;
+  readonly rate: Tensor;
+}
+
+/**
+ * The scalars of the step from the gradient sums and the steps done before it (`stepIn`).
+ * The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so the
+ * update gets the sums and one scalar scale c/M instead of two passes per gradient.
+ */
+export function stepScalars(spec: FusedSpec, grads: readonly Tensor[], stepIn: Tensor): StepScalars {
+  const m = spec.accumulation ?? 1;
+  const sumNorm = globalNorm(grads);
+  const norm = m > 1 ? op.div(sumNorm, m) : sumNorm;
+  const coef = spec.clipNorm === undefined ? null : clipCoefficient(norm, spec.clipNorm);
+  let gradScale: Tensor | undefined;
+  if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
+  else if (m > 1) gradScale = op.scalar(norm.graph, 1 / m, norm.dtype);
+  const dtype = paramDtype(spec);
+  const completed = dtype === stepIn.dtype ? stepIn : op.cast(stepIn, dtype); // s: steps done before this one
+  const t = op.add(completed, 1); // 1-based step number
+  const rate = effectiveRate(spec.optimizer, t, learningRate(completed, spec.schedule));
+  return { norm, gradScale, t, rate };
 }
 
 /** Groups the optimizer state tensors into one slot record per bucket. */
@@ -182,6 +213,20 @@ function fedViews(
 }
 
 /**
+ * The batch inputs `batch/<field>` of K steps' micro-batches, stacked on a leading K·M axis, and
+ * how the model picks one micro-batch of them by its index.
+ */
+export function batchInputs(g: Graph, spec: FusedSpec, k: number): MicroBatches['pick'] {
+  const m = spec.accumulation ?? 1;
+  const stacked = spec.batch.map((f) => g.input(batchInputName(f.name), f.dtype, [k * m, ...f.shape]));
+  return (index: Tensor): Record<string, Tensor> => {
+    const fields: Record<string, Tensor> = {};
+    spec.batch.forEach((f, i) => (fields[f.name] = op.gather(stacked[i], index, 0))); // (...shape)
+    return fields;
+  };
+}
+
+/**
  * The whole model. Inputs: every state entry by name and each batch field as
  * `batch/<name>` of shape [K·M, ...shape] ('loop') or [M, ...shape] ('single'), and with
  * views 'fed' a `view/<param>` per parameter held in a flat buffer.
@@ -197,12 +242,7 @@ export function buildFusedGraph(spec: FusedSpec, mode: FusedMode, options: Fused
   const state = entries.map((e) => g.input(e.name, e.dtype, e.shape));
   const m = spec.accumulation ?? 1;
   const k = mode === 'loop' ? spec.k : 1;
-  const stacked = spec.batch.map((f) => g.input(batchInputName(f.name), f.dtype, [k * m, ...f.shape]));
-  const pick = (index: Tensor): Record<string, Tensor> => {
-    const fields: Record<string, Tensor> = {};
-    spec.batch.forEach((f, i) => (fields[f.name] = op.gather(stacked[i], index, 0))); // (...shape)
-    return fields;
-  };
+  const pick = batchInputs(g, spec, k);
   let next: Tensor[];
   let scans: Tensor[];
   if (mode === 'loop') {

@@ -1,7 +1,9 @@
-// compile() and the TrainingProgram it returns: one onnxruntime session running K optimizer
-// steps per call (fused.ts builds the graph). The program owns the training state between
-// calls: host tensors fed back zero-copy (CPU/CUDA), or WebGPU buffers kept on the device
-// and disposed when replaced (ORT 1.30 has no finalizer). See DESIGN.md §3, "The fused step".
+// compile() and the TrainingProgram it mostly returns: one onnxruntime session running K
+// optimizer steps per call, update included (fused.ts builds the graph). The program owns the
+// training state between calls: host tensors fed back zero-copy (CPU/CUDA), or WebGPU buffers
+// kept on the device and disposed when replaced (ORT 1.30 has no finalizer). See DESIGN.md §3,
+// "The fused step". Where the CPU runs AdamW one step per run, compile() returns
+// hostProgram.ts's program, which updates on the host instead.
 
 import type { DeviceTensor, Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession, placementOf } from '../onnx/session';
@@ -27,10 +29,13 @@ import type { Bucket } from './flat';
 import { bucketsOf, CPU_BUCKET_BYTES, GPU_BUCKET_BYTES, paramDtype, packState, unpackState, viewFeeds } from './flat';
 import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../onnx/ops/shape';
 import type { BatchInput } from './validate';
-import { checkStateTensor, stackedBatches, validateSpec } from './validate';
+import { stackedBatches, validateSpec } from './validate';
 import type { BuildDevice, FusedSpec } from './spec';
 import { graphDeviceFor } from './spec';
 import type { StepMode } from './stepMode';
+import { isHostUpdate, openHostProgram } from './hostProgram';
+import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
+import { checkedParams, checkedState, hostNumbers, sliceLeading } from './trainingProgram';
 import { isLoopedByDefault } from './stepMode';
 
 export interface CompileSpec extends FusedSpec {
@@ -55,55 +60,33 @@ export interface CompileSpec extends FusedSpec {
    * many CPU cores.
    */
   readonly graphDevice?: BuildDevice;
-}
-
-export interface StepResult {
-  /** The loss of each of the K steps (mean over its M micro-batches). */
-  readonly losses: Float32Array;
-  /** The global gradient norm of each step, before clipping. */
-  readonly gradNorms: Float32Array;
-  /** The learning rate each step used (Adafactor with relative steps: ρₜ). */
-  readonly lr: Float32Array;
-}
-
-/** Everything needed to resume: parameters, optimizer slots (`opt.<slot>/<param>`) and steps done. */
-export interface TrainingState {
-  readonly step: number;
-  readonly params: Readonly<Record<string, HostTensor>>;
-  readonly optimizer: Readonly<Record<string, HostTensor>>;
-}
-
-export interface TrainingProgram {
-  readonly k: number;
-  readonly accumulation: number;
-  readonly mode: FusedMode;
-  readonly placement: Placement;
-  /** Runs K optimizer steps; each batch field is [K·M, ...shape] (or [K, M, ...shape]). */
-  step(batches: Readonly<Record<string, BatchInput>>): Promise<StepResult>;
-  /** Sets parameters and resets the optimizer: zero moments, step 0. */
-  setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void;
   /**
-   * The state on the host. NOTE: host arrays are shared with the program, which never writes
-   * them (each step returns new ones), so they stay valid after later steps; do not mutate.
+   * Where AdamW's update runs when the CPU runs one step per call on float32 parameters:
+   * 'auto' (default) in WebAssembly on the host (hostProgram.ts, faster and smaller there),
+   * 'graph' as graph nodes like everywhere else (to compare the two).
    */
-  getState(): Promise<TrainingState>;
-  /** Where the step's nodes ran, by op type (compiled with recordPlacement, after one step). */
-  nodePlacement(): NodePlacement;
-  /**
-   * Kernel time per op type and optimizer step over the calls after the first `skipCalls`
-   * (compiled with recordPlacement; ask before nodePlacement, which ends the recording). In a
-   * Loop the Loop node's own time holds its body's.
-   */
-  opProfile(skipCalls: number): OpProfile;
-  setState(state: TrainingState): void;
-  release(): Promise<void>;
+  readonly update?: 'auto' | 'graph';
 }
 
-/** Builds the fused graph for `spec`, opens its session and returns the program. */
+/**
+ * Builds the fused graph for `spec`, opens its session and returns the program; on the CPU, for
+ * float32 AdamW one step per run, the host-update program instead (hostProgram.ts).
+ */
 export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
   validateSpec(spec);
   const providers = spec.providers?.length ? spec.providers : (['cpu'] as const);
   let mode = fusedMode(spec, providers[0]);
+  const kind = {
+    provider: providers[0],
+    device: graphDeviceFor(providers, spec.graphDevice),
+    isSingle: mode === 'single',
+  };
+  if (spec.update !== 'graph' && isHostUpdate(spec, kind)) {
+    return openHostProgram(spec, providers, {
+      intraOpThreads: spec.intraOpThreads,
+      recordPlacement: spec.recordPlacement,
+    });
+  }
   let opened = await openSession(spec, mode, providers);
   let placement = opened.session.placement;
   const placed = placement.provider;
@@ -192,9 +175,6 @@ export function deviceStateOutputs(spec: FusedSpec, nextOutputs: Readonly<Record
 
 const isDevice = (f: Feed): f is DeviceTensor => 'kind' in f;
 
-/** The step counter is float32 in the graph (fused.ts): integers are exact up to 2²⁴. */
-const MAX_STEP = 2 ** 24;
-
 /** A zero-filled state tensor, allocated directly (state can hold hundreds of millions of floats). */
 function zeros(e: StateEntry): HostTensor {
   const n = e.shape.reduce((a, b) => a * b, 1);
@@ -210,6 +190,7 @@ function zeros(e: StateEntry): HostTensor {
 }
 
 class FusedProgram implements TrainingProgram {
+  readonly update = 'graph' as const;
   /** The graph's state (flat buffers or per-tensor, flat.ts), which `current` holds. */
   private readonly entries: StateEntry[];
   /** The state as callers see it: per parameter and `opt.<slot>/<param>`. */
@@ -272,19 +253,7 @@ class FusedProgram implements TrainingProgram {
   }
 
   setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void {
-    const known = this.spec.params.map((p) => p.name);
-    for (const name of Object.keys(params)) {
-      if (!known.includes(name))
-        throw new Error(`setParams(): unknown parameter '${name}'; expected: ${known.join(', ')}`);
-    }
-    const checked = new Map<string, HostTensor>();
-    for (const e of this.named) {
-      if (e.role !== 'param') continue;
-      const given = params[e.name];
-      const value =
-        given === undefined || 'dims' in given ? given : { dtype: e.dtype, dims: [...e.shape], data: given };
-      checked.set(e.name, checkStateTensor(e, value, 'setParams()'));
-    }
+    const checked = checkedParams(this.named, params);
     const packed = packState(this.spec, (name) => checked.get(name));
     this.install(new Map(this.entries.map((e) => [e.name, packed.get(e.name) ?? zeros(e)])));
   }
@@ -319,14 +288,7 @@ class FusedProgram implements TrainingProgram {
   }
 
   setState(state: TrainingState): void {
-    if (!(Number.isInteger(state.step) && state.step >= 0 && state.step <= MAX_STEP))
-      throw new Error(`setState(): step must be an integer in [0, ${MAX_STEP}], got ${state.step}`);
-    const checked = new Map<string, HostTensor>();
-    for (const e of this.named) {
-      if (e.role === 'step') continue;
-      const given = (e.role === 'param' ? state.params : state.optimizer)[e.name];
-      checked.set(e.name, checkStateTensor(e, given, 'setState()'));
-    }
+    const checked = checkedState(this.named, state);
     const next = new Map<string, Feed>(packState(this.spec, (name) => checked.get(name)));
     next.set(STEP_NAME, { dtype: 'float32', dims: [], data: Float32Array.of(state.step) });
     this.install(next);
@@ -381,18 +343,4 @@ class FusedProgram implements TrainingProgram {
       else if (!inUse.has(feed.data.buffer)) this.owned.free(feed.data);
     }
   }
-}
-
-/** The c-th of `parts` equal slices along the leading axis, without copying. */
-function sliceLeading(t: HostTensor, c: number, parts: number): HostTensor {
-  if (parts === 1) return t;
-  const rows = t.dims[0] / parts;
-  const per = t.data.length / t.dims[0];
-  const data = t.data.subarray(c * rows * per, (c + 1) * rows * per) as AnyTypedArray;
-  return { dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
-}
-
-function hostNumbers(feed: Feed | undefined): Float32Array {
-  if (!feed || 'kind' in feed) throw new Error('fused step: losses, grad norms and rates must come back on the host');
-  return Float32Array.from(feed.data as Float32Array | Float64Array);
 }

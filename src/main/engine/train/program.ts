@@ -3,7 +3,7 @@
 
 import type { ProviderName } from '../onnx/session';
 import type { OptimizerConfig } from '../optim/optimizer';
-import type { TrainingProgram } from '../optim/program';
+import type { TrainingProgram } from '../optim/trainingProgram';
 import { compile } from '../optim/program';
 import type { ScheduleConfig } from '../optim/schedule';
 import type { T5Config } from '../t5/config';

@@ -10,7 +10,7 @@ import { DIVERGED_WORDS } from '../../../shared/contract/runs';
 import type { MaskingTokenizer } from '../data/examples';
 import type { ExampleSet } from '../data/trainingData';
 import type { HostTensor, ProviderName } from '../onnx/session';
-import type { TrainingProgram } from '../optim/program';
+import type { TrainingProgram } from '../optim/trainingProgram';
 import type { T5Config } from '../t5/config';
 import { t5BatchFeeds } from '../t5/training';
 import { loadT5Model } from '../t5/weights';

@@ -37,10 +37,21 @@ describe('bench train', () => {
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.graphDevice).toBeUndefined(); // the provider's kind
-    expect([result.stepsPerCall, result.stepMode]).toEqual([1, 'single']);
+    expect([result.stepsPerCall, result.stepMode, result.update]).toEqual([1, 'single', 'host']);
 
-    // --graph gpu, calls of 2 steps as one-step runs, --profile: the lines say all three.
-    const flags = ['--graph', 'gpu', '--steps-per-call', '2', '--step-mode', 'single', '--profile'];
+    // --graph gpu (which keeps the update in the graph), calls of 2 steps as one-step runs,
+    // --update graph, --profile: the lines say so.
+    const flags = [
+      '--graph',
+      'gpu',
+      '--steps-per-call',
+      '2',
+      '--step-mode',
+      'single',
+      '--update',
+      'graph',
+      '--profile',
+    ];
     const gpuShaped = await runSpanfill(['bench', 'train', ...tiny, ...flags, '--data-dir', tempDir()], {
       PATH: process.env.PATH,
     });

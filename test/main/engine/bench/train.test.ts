@@ -29,7 +29,19 @@ describe('benchTrain', () => {
     expect(result.maxMsPerStep).toBeGreaterThanOrEqual(result.msPerStep);
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);
-    expect(renderTrainBench(result)).toContain(`${provider} (every node placed) B=2 6/3:`);
+    // The CPU runs AdamW's update on the host (optim/hostProgram.ts), a GPU in the graph.
+    const host = provider === 'cpu';
+    expect(result.update).toBe(host ? 'host' : 'graph');
+    expect(renderTrainBench(result)).toContain(
+      `${provider} (every node placed)${host ? ' [update on the host]' : ''} B=2 6/3:`,
+    );
+  });
+
+  it('runs the update in the graph when told to', async () => {
+    const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
+    const result = await benchTrain({ ...shape, steps: 1, update: 'graph' });
+    expect(result.update).toBe('graph');
+    expect(renderTrainBench(result)).toContain('cpu (every node placed) B=1 4/2:');
   });
 
   it('runs the warm-up steps it is given before the timed ones', async () => {

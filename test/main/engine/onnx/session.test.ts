@@ -1,7 +1,8 @@
 // ortOptions(): our SessionOptions as onnxruntime-node's, in particular the settings that
 // decide a training step's peak memory (ORT's memory pattern) and the strict placement flag;
-// runHost, which must free the GPU buffer of an output it downloads; and opProfile, the
-// kernel time by op type from the recording nodePlacement also reads.
+// runHost, which must free the GPU buffer of an output it downloads; run writing outputs into
+// given memory; and opProfile, the kernel time by op type from the recording nodePlacement
+// also reads.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
@@ -113,6 +114,28 @@ describe('EngineSession.opProfile', () => {
       expect(() => unrun.opProfile(0)).toThrow('opProfile(): run the session once first');
     } finally {
       await Promise.all([plain.release(), unrun.release()]);
+    }
+  });
+});
+
+describe('EngineSession.run into given memory', () => {
+  it('writes the outputs named in `into` there, returns every output, and refuses names it does not produce', async () => {
+    const g = new Graph('into');
+    const x = g.input('x', 'float32', [4]);
+    g.output(op.mul(x, 2), 'twice');
+    g.output(op.add(x, 1), 'plus');
+    const session = await EngineSession.create(serializeModel(g));
+    try {
+      const memory = new Float32Array(12).fill(-1);
+      const into: Record<string, HostTensor> = { twice: { dtype: 'float32', dims: [4], data: memory.subarray(4, 8) } };
+      const feeds = { x: { dtype: 'float32', dims: [4], data: Float32Array.of(1, 2, 3, 4) } } as const;
+      const out = await session.runHost(feeds, undefined, into);
+      expect(Array.from(memory)).toEqual([-1, -1, -1, -1, 2, 4, 6, 8, -1, -1, -1, -1]);
+      expect(Array.from(out.twice.data as Float32Array)).toEqual([2, 4, 6, 8]);
+      expect(Array.from(out.plus.data as Float32Array)).toEqual([2, 3, 4, 5]);
+      await expect(session.run(feeds, ['plus'], into)).rejects.toThrow("run(): 'twice' is not an output asked for");
+    } finally {
+      await session.release();
     }
   });
 });

@@ -4,7 +4,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
 import * as op from '../../../../src/main/engine/onnx/ops';
-import type { CompileSpec, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/program';
+import type { CompileSpec } from '../../../../src/main/engine/optim/program';
+import type { TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/trainingProgram';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
 import { compile, deviceStateOutputs } from '../../../../src/main/engine/optim/program';

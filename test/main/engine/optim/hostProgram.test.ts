@@ -1,0 +1,146 @@
+// compile()'s host update (optim/hostProgram.ts): where it is chosen, that it trains to the
+// same numbers as the graph's own update bit for bit (float32; the per-tensor layout, whose
+// gradient norm sums in the same order), that its state round-trips and comes back as
+// copies, and that bad use fails with the same messages as the graph program's.
+import { describe, expect, it } from 'vitest';
+import type { HostTensor } from '../../../../src/main/engine/onnx/session';
+import type { CompileSpec } from '../../../../src/main/engine/optim/program';
+import type { StepResult, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/trainingProgram';
+import { compile } from '../../../../src/main/engine/optim/program';
+import { data, IN, initialParams, OUT, PARAMS, spec } from './mlp';
+
+const B = 5;
+const K = 3;
+
+/**
+ * The MLP of mlp.ts in float32, K one-step runs per call (under 'auto' a model this small
+ * would run its K steps in one Loop, optim/stepMode.ts).
+ */
+function spec32(overrides: Partial<CompileSpec> = {}): CompileSpec {
+  const base = spec(K, B, overrides);
+  return {
+    ...base,
+    mode: 'single',
+    params: PARAMS.map((p) => ({ ...p, dtype: 'float32' as const })),
+    batch: [
+      { name: 'x', dtype: 'float32', shape: [B, IN] },
+      { name: 'y', dtype: 'float32', shape: [B, OUT] },
+    ],
+    ...overrides,
+  };
+}
+
+const params32 = (): Record<string, HostTensor> =>
+  Object.fromEntries(
+    Object.entries(initialParams()).map(([name, t]) => [
+      name,
+      { dtype: 'float32', dims: t.dims, data: Float32Array.from(t.data as Float64Array) },
+    ]),
+  );
+
+/** Two calls' batches (K·M micro-batches each). */
+function batches(m: number): { x: Float32Array; y: Float32Array }[] {
+  const { x, y } = data(2 * K * m, B);
+  const half = (a: Float64Array, i: number): Float32Array =>
+    Float32Array.from(a.subarray((i * a.length) / 2, ((i + 1) * a.length) / 2));
+  return [0, 1].map((i) => ({ x: half(x, i), y: half(y, i) }));
+}
+
+async function trained(
+  s: CompileSpec,
+  calls: { x: Float32Array; y: Float32Array }[],
+): Promise<{ update: string; results: StepResult[]; state: TrainingState }> {
+  const program = await compile(s);
+  try {
+    program.setParams(params32());
+    const results: StepResult[] = [];
+    for (const batch of calls) results.push(await program.step(batch));
+    return { update: program.update, results, state: await program.getState() };
+  } finally {
+    await program.release();
+  }
+}
+
+async function updateOf(s: CompileSpec): Promise<string> {
+  const program = await compile(s);
+  await program.release();
+  return program.update;
+}
+
+describe('compile(): the host update', () => {
+  it('is chosen for AdamW on float32 parameters when the CPU runs one step per call, and only then', async () => {
+    expect(await updateOf(spec32())).toBe('host');
+    expect(await updateOf(spec32({ update: 'graph' }))).toBe('graph');
+    expect(await updateOf(spec(K, B))).toBe('graph'); // float64
+    expect(await updateOf(spec32({ mode: 'loop' }))).toBe('graph');
+    expect(await updateOf(spec32({ graphDevice: 'gpu' }))).toBe('graph');
+    const adafactor = spec32({ optimizer: { kind: 'adafactor' }, stateLayout: 'per-tensor' });
+    expect(await updateOf(adafactor)).toBe('graph');
+  });
+
+  it('trains to the graph update’s losses, norms, rates and state bit for bit (clipping, accumulation, decay)', async () => {
+    const m = 2;
+    const calls = batches(m);
+    const s = { accumulation: m, clipNorm: 0.05, stateLayout: 'per-tensor' as const };
+    const host = await trained(spec32(s), calls);
+    const graph = await trained(spec32({ ...s, update: 'graph' }), calls);
+    expect([host.update, graph.update]).toEqual(['host', 'graph']);
+    const numbers = (r: StepResult[]): number[][] => r.flatMap((x) => [[...x.losses], [...x.gradNorms], [...x.lr]]);
+    expect(numbers(host.results)).toEqual(numbers(graph.results));
+    expect(host.results[0].gradNorms[0]).toBeGreaterThan(0.05); // clipping was on
+    expect(host.state.step).toBe(2 * K);
+    expect(host.state).toEqual(graph.state);
+    const moved = (host.state.params.w1.data as Float32Array)[0] !== (params32().w1.data as Float32Array)[0];
+    expect(moved).toBe(true);
+  });
+
+  it('resumes from getState() as a straight run, and getState() returns copies later steps leave alone', async () => {
+    const calls = batches(1);
+    const straight = await trained(spec32(), calls);
+    const first = await compile(spec32());
+    let saved: TrainingState;
+    try {
+      first.setParams(params32());
+      await first.step(calls[0]);
+      saved = await first.getState();
+      const w1 = Float32Array.from(saved.params.w1.data as Float32Array);
+      await first.step(calls[1]);
+      expect(saved.params.w1.data).toEqual(w1);
+    } finally {
+      await first.release();
+    }
+    const second = await compile(spec32());
+    try {
+      second.setState(saved);
+      const result = await second.step(calls[1]);
+      expect([...result.losses]).toEqual([...straight.results[1].losses]);
+      expect(await second.getState()).toEqual(straight.state);
+    } finally {
+      await second.release();
+    }
+  });
+
+  it('fails on bad use with the messages the graph program gives', async () => {
+    const program: TrainingProgram = await compile(spec32());
+    const graph: TrainingProgram = await compile(spec32({ update: 'graph' }));
+    try {
+      const bad = { ...params32(), w9: params32().w1 };
+      for (const p of [program, graph]) {
+        await expect(p.step(batches(1)[0])).rejects.toThrow(/no training state yet; call setParams\(\)/);
+        expect(() => p.setParams(bad)).toThrow(/setParams\(\): unknown parameter 'w9'; expected: w1, b1, w2, b2/);
+        expect(() => p.setParams({ ...params32(), b2: params32().b1 })).toThrow(
+          /setParams\(\): 'b2' has shape \[8\], expected \[3\]/,
+        );
+        p.setParams(params32());
+        const state = await p.getState();
+        expect(() => p.setState({ ...state, step: -1 })).toThrow(/setState\(\): step must be an integer/);
+        expect(() => p.setState({ ...state, optimizer: {} })).toThrow(/setState\(\): missing 'opt.m\/w1'/);
+      }
+    } finally {
+      await program.release();
+      await graph.release();
+    }
+    await expect(program.step(batches(1)[0])).rejects.toThrow(/this program was released/);
+    expect(() => program.setParams(params32())).toThrow(/this program was released/);
+  });
+});
