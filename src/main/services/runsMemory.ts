@@ -94,6 +94,16 @@ const paramBytesOf = (config: T5Config): number => 4 * countParams(t5ParamShapes
  */
 const LOOP_PARAM_COPIES = 10.5;
 
+/*
+ * NOTE: AdamW's update on the host (engine/optim/hostProgram.ts, the CPU's default since
+ * 96321eb) is planned like the graph's. Measured 2026-12-03 with it, as in PARAM_COPIES' NOTE:
+ * the step alone (`bench train … --steps 1`) peaks lower, 128/32 B=1 1578, B=2 1576, B=4
+ * 1708, B=8 1986; 512/114 B=1 1790, B=2 2168, B=4 2894, B=8 4435 (0.4–0.8 GiB under the
+ * graph's), but the whole trainer about the same or less, 128 B=8 2194, 128 B=2 ×4 2271, 512
+ * B=4 3530, 512 B=1 ×4 2851: its peak comes with evaluation, while the host holds one more
+ * copy of the parameter bytes between steps (the gradients' region). So no separate figure.
+ */
+
 /** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */
 export interface MemoryBudget {
   readonly bytes: number | null;

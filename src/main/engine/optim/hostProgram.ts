@@ -101,6 +101,8 @@ class HostAdamWProgram implements TrainingProgram {
   private isReleased = false;
   private running: Promise<unknown> | null = null;
   private readonly owned = new OwnedBuffers();
+  /** Callers of withState() not yet finished: the state must not change under them. */
+  private lent = 0;
 
   constructor(
     private readonly spec: HostAdamWSpec,
@@ -125,6 +127,7 @@ class HostAdamWProgram implements TrainingProgram {
   }
 
   async step(batches: Readonly<Record<string, BatchInput>>): Promise<StepResult> {
+    this.requireWritable('step()');
     this.requireState();
     const stacked = stackedBatches(this.spec, batches);
     const k = this.spec.k;
@@ -152,7 +155,7 @@ class HostAdamWProgram implements TrainingProgram {
 
   setParams(params: Readonly<Record<string, HostTensor | AnyTypedArray>>): void {
     const checked = checkedParams(this.named, params);
-    this.requireOpen();
+    this.requireWritable('setParams()');
     for (const s of this.slots) {
       this.part(this.kernel.params, s).set(checked.get(s.name)?.data as Float32Array);
       this.part(this.kernel.m, s).fill(0);
@@ -163,7 +166,7 @@ class HostAdamWProgram implements TrainingProgram {
 
   setState(state: TrainingState): void {
     const checked = checkedState(this.named, state);
-    this.requireOpen();
+    this.requireWritable('setState()');
     for (const s of this.slots) {
       this.part(this.kernel.params, s).set(checked.get(s.name)?.data as Float32Array);
       this.part(this.kernel.m, s).set(checked.get(stateName(s.name, 'm'))?.data as Float32Array);
@@ -175,19 +178,18 @@ class HostAdamWProgram implements TrainingProgram {
   /** Copies: the kernel's memory changes in place with every step. */
   async getState(): Promise<TrainingState> {
     this.requireState();
-    const copy = (region: Float32Array, s: Slot): HostTensor => ({
-      dtype: 'float32',
-      dims: [...s.shape],
-      data: this.part(region, s).slice(),
-    });
-    const params: Record<string, HostTensor> = {};
-    const optimizer: Record<string, HostTensor> = {};
-    for (const s of this.slots) {
-      params[s.name] = copy(this.kernel.params, s);
-      optimizer[stateName(s.name, 'm')] = copy(this.kernel.m, s);
-      optimizer[stateName(s.name, 'v')] = copy(this.kernel.v, s);
+    return this.stateOf((region, s) => ({ dtype: 'float32', dims: [...s.shape], data: this.part(region, s).slice() }));
+  }
+
+  /** Views of the kernel's memory, no copy; step, setParams and setState are refused meanwhile. */
+  async withState<T>(use: (state: TrainingState) => T | Promise<T>): Promise<T> {
+    this.requireState();
+    this.lent++;
+    try {
+      return await use(this.stateOf((region, s) => this.view(region, s)));
+    } finally {
+      this.lent--;
     }
-    return { step: Number((this.done as HostTensor).data[0]), params, optimizer };
   }
 
   nodePlacement(): NodePlacement {
@@ -205,6 +207,18 @@ class HostAdamWProgram implements TrainingProgram {
     // onnxruntime may still be reading the parameters: release nothing before its run ends.
     await this.running?.catch(() => undefined);
     await this.session.release();
+  }
+
+  /** The state, each tensor made from its region and slot by `tensor`. */
+  private stateOf(tensor: (region: Float32Array, s: Slot) => HostTensor): TrainingState {
+    const params: Record<string, HostTensor> = {};
+    const optimizer: Record<string, HostTensor> = {};
+    for (const s of this.slots) {
+      params[s.name] = tensor(this.kernel.params, s);
+      optimizer[stateName(s.name, 'm')] = tensor(this.kernel.m, s);
+      optimizer[stateName(s.name, 'v')] = tensor(this.kernel.v, s);
+    }
+    return { step: Number((this.done as HostTensor).data[0]), params, optimizer };
   }
 
   private applyUpdate(scalars: Float32Array): void {
@@ -231,12 +245,14 @@ class HostAdamWProgram implements TrainingProgram {
     this.owned.free(data);
   }
 
-  private requireOpen(): void {
-    if (this.isReleased) throw new Error('this program was released');
+  /** Before anything writes the state (step, setParams, setState). */
+  private requireWritable(caller: string): void {
+    if (this.isReleased) throw new Error(`${caller}: this program was released`);
+    if (this.lent > 0) throw new Error(`${caller}: the state is lent to withState(); wait for it to finish`);
   }
 
   private requireState(): void {
-    if (this.isReleased) throw new Error('step(): this program was released');
+    if (this.isReleased) throw new Error('this program was released');
     if (!this.done) throw new Error('no training state yet; call setParams() or setState() first');
   }
 }

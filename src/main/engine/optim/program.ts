@@ -278,6 +278,11 @@ class FusedProgram implements TrainingProgram {
     return { step, params, optimizer };
   }
 
+  /** getState()'s arrays are never written here, so lending them needs no copy either. */
+  async withState<T>(use: (state: TrainingState) => T | Promise<T>): Promise<T> {
+    return use(await this.getState());
+  }
+
   nodePlacement(): NodePlacement {
     return this.session.nodePlacement();
   }

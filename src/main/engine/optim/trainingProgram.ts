@@ -42,6 +42,12 @@ export interface TrainingProgram {
    * ones), or copies (the host update changes its own in place); do not mutate them.
    */
   getState(): Promise<TrainingState>;
+  /**
+   * Lends the state to `use` and returns what it returns, without copying it where the program
+   * would have to (the host update keeps its state in place): valid only until `use` settles,
+   * and the program refuses to change it meanwhile. For reading it once (evaluation, checkpoints).
+   */
+  withState<T>(use: (state: TrainingState) => T | Promise<T>): Promise<T>;
   /** Where the step's nodes ran, by op type (compiled with recordPlacement, after one step). */
   nodePlacement(): NodePlacement;
   /**

@@ -10,7 +10,7 @@ import { DIVERGED_WORDS } from '../../../shared/contract/runs';
 import type { MaskingTokenizer } from '../data/examples';
 import type { ExampleSet } from '../data/trainingData';
 import type { HostTensor, ProviderName } from '../onnx/session';
-import type { TrainingProgram } from '../optim/trainingProgram';
+import type { TrainingProgram, TrainingState } from '../optim/trainingProgram';
 import type { T5Config } from '../t5/config';
 import { t5BatchFeeds } from '../t5/training';
 import { loadT5Model } from '../t5/weights';
@@ -185,16 +185,21 @@ function divergedError(loss: number, step: number): Error {
 
 async function evaluate(session: Session): Promise<EvaluationMetrics | null> {
   if (!session.evaluator) return null;
-  const { params } = await session.program.getState();
-  const metrics = await session.evaluator.evaluate(params);
+  const evaluator = session.evaluator;
+  const metrics = await session.program.withState(({ params }) => evaluator.evaluate(params));
   session.validation = metrics;
   session.options.onEvent?.({ kind: 'evaluation', step: session.meter.step, metrics });
   return metrics;
 }
 
 async function checkpoint(session: Session, metrics: EvaluationMetrics | null = null): Promise<void> {
+  await session.program.withState((state) => writeCheckpointOf(session, state, metrics));
+}
+
+/** Writes the checkpoint of `state` (lent by the program: used before this returns, not kept). */
+function writeCheckpointOf(session: Session, lent: TrainingState, metrics: EvaluationMetrics | null): void {
   const { options, meter, stream } = session;
-  const { step, params, optimizer } = await session.program.getState();
+  const { step, params, optimizer } = lent;
   const state: TrainerState = {
     format: TRAINER_STATE_FORMAT,
     version: TRAINER_STATE_VERSION,

@@ -1,7 +1,8 @@
 // compile()'s host update (optim/hostProgram.ts): where it is chosen, that it trains to the
 // same numbers as the graph's own update bit for bit (float32; the per-tensor layout, whose
 // gradient norm sums in the same order), that its state round-trips and comes back as
-// copies, and that bad use fails with the same messages as the graph program's.
+// copies from getState() and as views from withState(), and that bad use fails with the same
+// messages as the graph program's.
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec } from '../../../../src/main/engine/optim/program';
@@ -117,6 +118,35 @@ describe('compile(): the host update', () => {
       expect(await second.getState()).toEqual(straight.state);
     } finally {
       await second.release();
+    }
+  });
+
+  it('lends its state to withState() without a copy, and refuses to change it until the reader is done', async () => {
+    const program = await compile(spec32());
+    try {
+      program.setParams(params32());
+      await program.step(batches(1)[0]);
+      const copied = await program.getState();
+      let release = (): void => undefined;
+      const reading = program.withState(async (lent) => {
+        expect(lent).toEqual(copied);
+        await new Promise<void>((resolve) => (release = resolve));
+        return lent.params.w1.data;
+      });
+      await Promise.resolve();
+      await expect(program.step(batches(1)[1])).rejects.toThrow(
+        'step(): the state is lent to withState(); wait for it to finish',
+      );
+      expect(() => program.setParams(params32())).toThrow('setParams(): the state is lent to withState()');
+      expect(() => program.setState(copied)).toThrow('setState(): the state is lent to withState()');
+      release();
+      const lentW1 = await reading;
+      await program.step(batches(1)[1]); // allowed again
+      // The lent arrays were views of the program's memory: the step changed them, not the copy.
+      expect(lentW1).toEqual((await program.getState()).params.w1.data);
+      expect(lentW1).not.toEqual(copied.params.w1.data);
+    } finally {
+      await program.release();
     }
   });
 
