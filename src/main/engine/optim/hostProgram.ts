@@ -5,7 +5,7 @@
 // there. Why: onnxruntime-node copies every output into a new ArrayBuffer, so a graph that
 // returns the new parameters and moments pays a copy of three times the model each step, and
 // its update is ~13 elementwise passes (one ORT node each) where the kernel makes one.
-// Measured in bench/MEASUREMENTS.md (2026-12-03, "host AdamW").
+// Measured in bench/MEASUREMENTS.md ("2026-12-03, evening: AdamW's update on the host").
 
 import type { AnyTypedArray } from '../onnx/dtype';
 import type { NodePlacement } from '../onnx/placement';
@@ -184,6 +184,8 @@ class HostAdamWProgram implements TrainingProgram {
   /** Views of the kernel's memory, no copy; step, setParams and setState are refused meanwhile. */
   async withState<T>(use: (state: TrainingState) => T | Promise<T>): Promise<T> {
     this.requireState();
+    // A step in flight updates the memory once ORT returns: lending it now would change it under `use`.
+    if (this.running) throw new Error('withState(): a step is running; wait for it to finish');
     this.lent++;
     try {
       return await use(this.stateOf((region, s) => this.view(region, s)));

@@ -141,6 +141,9 @@ describe('compile(): the host update', () => {
       expect(() => program.setState(copied)).toThrow('setState(): the state is lent to withState()');
       release();
       const lentW1 = await reading;
+      const stepping = program.step(batches(1)[0]);
+      await expect(program.withState(() => 0)).rejects.toThrow('withState(): a step is running');
+      await stepping;
       await program.step(batches(1)[1]); // allowed again
       // The lent arrays were views of the program's memory: the step changed them, not the copy.
       expect(lentW1).toEqual((await program.getState()).params.w1.data);
