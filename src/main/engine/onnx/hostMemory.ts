@@ -27,6 +27,25 @@ export function canFreeNow(): boolean {
   return typeof (ArrayBuffer.prototype as Partial<Transferable>).transfer === 'function';
 }
 
+/** Whether `data` spans all of its buffer (a view of a larger buffer is not the only holder of it). */
+const spansAll = (data: AnyTypedArray): boolean => data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+
+/** Detaches `buffer`, freeing its memory, where this runtime can; returns whether it did. */
+function detach(buffer: ArrayBufferLike): boolean {
+  if (!hasTransfer(buffer)) return false;
+  buffer.transfer(0);
+  return true;
+}
+
+/**
+ * Frees an output its caller alone holds, now, where this runtime can (canFreeNow): `data`
+ * must span all of its buffer. For an output used once and dropped (a session run's copy of
+ * what it also wrote elsewhere); OwnedBuffers is for outputs kept until replaced.
+ */
+export function freeNow(data: AnyTypedArray): boolean {
+  return spansAll(data) && detach(data.buffer);
+}
+
 /**
  * The node flags a child process of this node binary needs for canFreeNow(). Node 20's V8
  * (11.3) has ArrayBuffer.prototype.transfer behind a flag; later versions ship it (and may not
@@ -47,7 +66,7 @@ export class OwnedBuffers {
 
   /** Takes ownership of `data`'s buffer if `data` spans all of it (a view of a larger buffer is not ours alone). */
   adopt(data: AnyTypedArray): void {
-    if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) this.owned.add(data.buffer);
+    if (spansAll(data)) this.owned.add(data.buffer);
   }
 
   /** `data`'s buffer has been handed out: never free it here. */
@@ -63,7 +82,6 @@ export class OwnedBuffers {
     const buffer = data.buffer;
     if (!this.owned.has(buffer) || !hasTransfer(buffer)) return false;
     this.owned.delete(buffer);
-    buffer.transfer(0);
-    return true;
+    return detach(buffer);
   }
 }

@@ -13,7 +13,7 @@ import type { OpProfile } from '../onnx/profile';
 import { perStepProfile } from '../onnx/profile';
 import type { HostTensor, Placement, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
-import { OwnedBuffers } from '../onnx/hostMemory';
+import { freeNow } from '../onnx/hostMemory';
 import { serializeModel } from '../onnx/serialize';
 import type { AdamWConfig } from './adamw';
 import { adamwBetas } from './adamw';
@@ -96,11 +96,13 @@ class HostAdamWProgram implements TrainingProgram {
   private readonly slots: Slot[];
   private readonly decayedEnd: number;
   private readonly kernel: AdamWKernel;
+  /** The step's parameter feeds and gradient outputs: views of the kernel's memory, which never moves. */
+  private readonly paramFeeds: Readonly<Record<string, HostTensor>>;
+  private readonly gradsInto: Readonly<Record<string, HostTensor>>;
   /** Steps done; null until setParams or setState. */
   private done: HostTensor | null = null;
   private isReleased = false;
   private running: Promise<unknown> | null = null;
-  private readonly owned = new OwnedBuffers();
   /** Callers of withState() not yet finished: the state must not change under them. */
   private lent = 0;
 
@@ -116,6 +118,10 @@ class HostAdamWProgram implements TrainingProgram {
     this.slots = slots;
     this.decayedEnd = decayedEnd;
     this.kernel = new AdamWKernel(length);
+    this.paramFeeds = Object.fromEntries(slots.map((slot) => [slot.name, this.view(this.kernel.params, slot)]));
+    this.gradsInto = Object.fromEntries(
+      slots.map((slot) => [gradOutputs[slot.name], this.view(this.kernel.grads, slot)]),
+    );
   }
 
   get k(): number {
@@ -133,17 +139,12 @@ class HostAdamWProgram implements TrainingProgram {
     const k = this.spec.k;
     const result = { losses: new Float32Array(k), gradNorms: new Float32Array(k), lr: new Float32Array(k) };
     for (let c = 0; c < k; c++) {
-      const feeds: Record<string, HostTensor> = { [STEP_NAME]: this.done as HostTensor };
-      const into: Record<string, HostTensor> = {};
-      for (const s of this.slots) {
-        feeds[s.name] = this.view(this.kernel.params, s);
-        into[this.gradOutputs[s.name]] = this.view(this.kernel.grads, s);
-      }
+      const feeds: Record<string, HostTensor> = { ...this.paramFeeds, [STEP_NAME]: this.done as HostTensor };
       for (const field of this.spec.batch) feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, k);
-      this.running = this.session.runHost(feeds, undefined, into);
+      this.running = this.session.runHost(feeds, undefined, this.gradsInto);
       const out = await (this.running as Promise<Record<string, HostTensor>>).finally(() => (this.running = null));
       // The gradients are in the kernel's memory already; the binding's copies are not needed.
-      for (const name of Object.values(this.gradOutputs)) this.freeNow(out[name].data);
+      for (const name of Object.values(this.gradOutputs)) freeNow(out[name].data);
       this.applyUpdate(hostNumbers(out[OUT_ADAMW_SCALARS]));
       this.done = out[this.nextStep];
       result.losses.set(hostNumbers(out[OUT_LOSSES]), c);
@@ -233,18 +234,14 @@ class HostAdamWProgram implements TrainingProgram {
     this.kernel.apply(this.decayedEnd, this.kernel.length, { ...common, keep: 1 });
   }
 
-  /** A parameter's part of a region, and the same as a host tensor of its shape. */
+  /** A parameter's part of a region. */
   private part(region: Float32Array, s: Slot): Float32Array {
     return region.subarray(s.offset, s.offset + s.size);
   }
 
+  /** The same as a host tensor of the parameter's shape. */
   private view(region: Float32Array, s: Slot): HostTensor {
     return { dtype: 'float32', dims: [...s.shape], data: this.part(region, s) };
-  }
-
-  private freeNow(data: AnyTypedArray): void {
-    this.owned.adopt(data);
-    this.owned.free(data);
   }
 
   /** Before anything writes the state (step, setParams, setState). */

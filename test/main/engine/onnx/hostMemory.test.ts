@@ -1,8 +1,9 @@
-// hostMemory: which buffers OwnedBuffers frees (only those it adopted whole and never shared),
-// that a freed buffer is really gone (its views have length 0), that nothing happens where the
-// runtime has no ArrayBuffer.prototype.transfer, and which node flag a child process needs.
+// hostMemory: which buffers OwnedBuffers frees (only those it adopted whole and never shared)
+// and freeNow frees (whole buffers only), that a freed buffer is really gone (its views have
+// length 0), that nothing happens where the runtime has no ArrayBuffer.prototype.transfer, and
+// which node flag a child process needs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { canFreeNow, freeNowNodeFlags, OwnedBuffers } from '../../../../src/main/engine/onnx/hostMemory';
+import { canFreeNow, freeNow, freeNowNodeFlags, OwnedBuffers } from '../../../../src/main/engine/onnx/hostMemory';
 
 describe('OwnedBuffers', () => {
   it('runs where buffers can be freed (vitest passes freeNowNodeFlags to its workers)', () => {
@@ -57,6 +58,17 @@ describe('OwnedBuffers', () => {
       expect(owned.free(data)).toBe(false);
       expect(Array.from(data)).toEqual([7, 8, 9]);
     });
+  });
+});
+
+describe('freeNow', () => {
+  it('frees a buffer its array spans whole, and leaves a view of a larger buffer alone', () => {
+    const whole = Float32Array.from([1, 2, 3, 4]);
+    const larger = new Float32Array(8).fill(5);
+    const part = larger.subarray(2, 6);
+    expect([freeNow(whole), freeNow(part)]).toEqual([true, false]);
+    expect(whole.length).toBe(0);
+    expect(Array.from(larger)).toEqual([5, 5, 5, 5, 5, 5, 5, 5]);
   });
 });
 

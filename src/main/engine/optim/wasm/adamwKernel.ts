@@ -49,9 +49,12 @@ let compiled: object | null = null;
 /** The elements a region of `length` elements takes: a multiple of 4 (one SIMD vector). */
 export const paddedLength = (length: number): number => Math.ceil(length / 4) * 4;
 
+/** The pages of memory the four regions of `length` float32 elements take. */
+const pagesFor = (length: number): number => Math.ceil((REGIONS * paddedLength(length) * 4) / PAGE_BYTES);
+
 /** Whether the four regions of `length` float32 elements fit in one WebAssembly memory. */
 export function fitsKernelMemory(length: number): boolean {
-  return Math.ceil((REGIONS * paddedLength(length) * 4) / PAGE_BYTES) <= MAX_PAGES;
+  return pagesFor(length) <= MAX_PAGES;
 }
 
 export class AdamWKernel {
@@ -67,7 +70,7 @@ export class AdamWKernel {
     if (!fitsKernelMemory(length))
       throw new Error(`AdamWKernel: ${length} parameters do not fit in one WebAssembly memory (4 GiB)`);
     const padded = paddedLength(length);
-    const pages = Math.ceil((REGIONS * padded * 4) / PAGE_BYTES);
+    const pages = pagesFor(length);
     const memory = new wasm.Memory({ initial: pages, maximum: pages });
     compiled ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
     const instance = new wasm.Instance(compiled, { env: { memory } });
