@@ -105,6 +105,8 @@ class HostAdamWProgram implements TrainingProgram {
   private running: Promise<unknown> | null = null;
   /** Callers of withState() not yet finished: the state must not change under them. */
   private lent = 0;
+  /** The spec's host fields for a step, by the steps done before it. */
+  private readonly hostFieldsOf: ((step: number) => Readonly<Record<string, HostTensor>>) | undefined;
 
   constructor(
     private readonly spec: HostAdamWSpec,
@@ -118,6 +120,7 @@ class HostAdamWProgram implements TrainingProgram {
     this.slots = slots;
     this.decayedEnd = decayedEnd;
     this.kernel = new AdamWKernel(length);
+    this.hostFieldsOf = spec.hostFields?.source(spec.accumulation ?? 1);
     this.paramFeeds = Object.fromEntries(slots.map((slot) => [slot.name, this.view(this.kernel.params, slot)]));
     this.gradsInto = Object.fromEntries(
       slots.map((slot) => [gradOutputs[slot.name], this.view(this.kernel.grads, slot)]),
@@ -141,6 +144,8 @@ class HostAdamWProgram implements TrainingProgram {
     for (let c = 0; c < k; c++) {
       const feeds: Record<string, HostTensor> = { ...this.paramFeeds, [STEP_NAME]: this.done as HostTensor };
       for (const field of this.spec.batch) feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, k);
+      const hostFields = this.hostFieldsOf?.(hostNumbers(this.done as HostTensor)[0]) ?? {};
+      for (const [name, value] of Object.entries(hostFields)) feeds[batchInputName(name)] = value;
       this.running = this.session.runHost(feeds, undefined, this.gradsInto);
       const out = await (this.running as Promise<Record<string, HostTensor>>).finally(() => (this.running = null));
       // The gradients are in the kernel's memory already; the binding's copies are not needed.

@@ -5,7 +5,7 @@
 // micro-batch sums it calls) both read them without importing each other.
 
 import type { DType } from '../onnx/dtype';
-import type { ProviderName } from '../onnx/session';
+import type { HostTensor, ProviderName } from '../onnx/session';
 import type { Graph, Tensor } from '../onnx/graph';
 import type { OptimizerConfig } from './optimizer';
 import type { ScheduleConfig } from './schedule';
@@ -86,6 +86,25 @@ export interface FusedSpec {
   readonly stateLayout?: StateLayout;
   /** Most bytes per flat buffer (flat.ts; compile() picks the CPU's or a GPU's size by provider). */
   readonly maxBucketBytes?: number;
+  /** Batch fields a program may compute on the host each step instead of the graph (HostFields). */
+  readonly hostFields?: HostFields;
+}
+
+/**
+ * Batch fields that a program running one step per call with its update on the host
+ * (hostProgram.ts) computes on the host and feeds, e.g. t5/training.ts's dropout masks. The
+ * model builder finds them among its batch tensors when they are fed, and builds the same
+ * values in the graph when they are not (every other program), so either way the numbers agree.
+ */
+export interface HostFields {
+  /** The fields of one micro-batch (their names must not clash with the spec's batch). */
+  readonly fields: readonly BatchFieldSpec[];
+  /**
+   * What computes the fields for steps of `micro` micro-batches: given the steps completed
+   * before a step (the graph's step counter), each field stacked [micro, ...shape]. The values
+   * may share memory from one call to the next.
+   */
+  source(micro: number): (step: number) => Readonly<Record<string, HostTensor>>;
 }
 
 export type StateLayout = 'flat' | 'per-tensor';

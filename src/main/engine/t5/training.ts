@@ -6,7 +6,8 @@
 import * as op from '../onnx/ops';
 import { Graph } from '../onnx/graph';
 import type { T5Batch } from '../data/batches';
-import type { BatchFieldSpec, ModelBuilder, ParamSpec } from '../optim/spec';
+import type { BatchFieldSpec, HostFields, ModelBuilder, ParamSpec, StepPosition } from '../optim/spec';
+import type { Tensor } from '../onnx/graph';
 import type { T5Config } from './config';
 import type { FloatType } from './layers';
 import { buildContext } from './layers';
@@ -17,11 +18,14 @@ import type { MaskSource } from '../onnx/random';
 import { counterKey, RandomStream } from '../onnx/random';
 import type { MaskPlan } from '../onnx/maskPlan';
 import { PlannedMasks, planRows, RecordingMasks } from '../onnx/maskPlan';
+import { FedMasks, fedMaskName, HostMaskDraws } from '../onnx/hostMasks';
 
 export interface T5TrainingSpec {
   readonly build: ModelBuilder;
   readonly params: ParamSpec[];
   readonly batch: BatchFieldSpec[];
+  /** With dropout on: the step's masks, for a program that draws them on the host. */
+  readonly hostFields?: HostFields;
 }
 
 /**
@@ -43,21 +47,11 @@ export function t5TrainingSpec(
     { name: BATCH_INPUT_NAMES.labels, dtype: 'int32', shape: [b, td] },
   ];
   const dropoutRate = options.dropoutRate ?? config.dropoutRate;
-  let gpuPlan: MaskPlan | undefined;
+  const seed = options.seed ?? 0;
+  let plan: MaskPlan | undefined;
+  const dropoutPlan = (): MaskPlan => (plan ??= t5DropoutPlan(config, shapes, dtype, dropoutRate));
   const build: ModelBuilder = (g, p, fields, at) => {
-    // Masks as a pure function of (seed, step, micro-batch): bit-exact resume and K-step calls.
-    // NOTE: on a GPU in a few grouped chains (maskPlan.ts: ~2,500 fewer dispatches per t5-small
-    // step); on the CPU a chain per site, whose cache-sized tensors ran faster than the groups'
-    // (t5-small B=8 512/114, 2 threads: 8–14% slower steps and +150 MB peak RSS grouped).
-    let masks: MaskSource | undefined;
-    if (dropoutRate > 0) {
-      const key = counterKey(g, options.seed ?? 0, [at.step, at.micro]);
-      if (at.device === 'gpu') {
-        gpuPlan ??= t5DropoutPlan(config, shapes, dtype, dropoutRate);
-        // One row chunk for the whole plan: all row hashes in one chain, with the columns'.
-        masks = new PlannedMasks(new RandomStream(key, Math.max(1, planRows(gpuPlan))), gpuPlan);
-      } else masks = new RandomStream(key);
-    }
+    const masks = dropoutRate > 0 ? maskSource(g, fields, at, seed, dropoutPlan) : undefined;
     const ctx = buildContext(g, config, new Map(Object.entries(p)), {
       dtype,
       dropoutRate,
@@ -69,9 +63,65 @@ export function t5TrainingSpec(
       attentionMask: fields[BATCH_INPUT_NAMES.attentionMask],
       labels: fields[BATCH_INPUT_NAMES.labels],
     };
-    return { loss: t5Forward(ctx, batchTensors).loss };
+    const { loss } = t5Forward(ctx, batchTensors);
+    if (masks instanceof FedMasks && masks.served !== dropoutPlan().sizes.length)
+      throw new Error(
+        `t5 training: the forward used ${masks.served} of ${dropoutPlan().sizes.length} fed dropout masks`,
+      );
+    return { loss };
   };
-  return { build, params, batch };
+  return { build, params, batch, ...(dropoutRate > 0 ? { hostFields: hostMaskFields(dropoutPlan, seed) } : {}) };
+}
+
+/**
+ * Where a training step's dropout masks come from: fed by the host when its batch has them
+ * (hostMaskFields), else drawn in the graph as a pure function of (seed, step, micro-batch),
+ * so resumed runs and K-step calls draw the same masks. NOTE: on a GPU in a few grouped chains
+ * (maskPlan.ts: ~2,500 fewer dispatches per t5-small step); on the CPU a chain per site, whose
+ * cache-sized tensors ran faster than the groups' (t5-small B=8 512/114, 2 threads: 8–14%
+ * slower steps and +150 MB peak RSS grouped).
+ */
+function maskSource(
+  g: Graph,
+  fields: Readonly<Record<string, Tensor>>,
+  at: StepPosition,
+  seed: number,
+  dropoutPlan: () => MaskPlan,
+): MaskSource {
+  if (fields[fedMaskName(0)]) {
+    const { sizes, threshold } = dropoutPlan();
+    return new FedMasks(
+      sizes.map((_, i) => fields[fedMaskName(i)]),
+      threshold,
+    );
+  }
+  const key = counterKey(g, seed, [at.step, at.micro]);
+  if (at.device !== 'gpu') return new RandomStream(key);
+  const plan = dropoutPlan();
+  // One row chunk for the whole plan: all row hashes in one chain, with the columns'.
+  return new PlannedMasks(new RandomStream(key, Math.max(1, planRows(plan))), plan);
+}
+
+/**
+ * The dropout masks as host fields (optim/spec.ts): one bool field per request of the plan,
+ * drawn for each step on the host (onnx/hostMasks.ts), the same masks bit for bit.
+ */
+function hostMaskFields(dropoutPlan: () => MaskPlan, seed: number): HostFields {
+  return {
+    get fields(): BatchFieldSpec[] {
+      return dropoutPlan().sizes.map((size, i) => ({ name: fedMaskName(i), dtype: 'bool', shape: [size] }));
+    },
+    source(micro: number) {
+      const plan = dropoutPlan();
+      const draws = new HostMaskDraws(plan, micro, seed);
+      return (step: number) =>
+        Object.fromEntries(
+          draws
+            .draw(step)
+            .map((data, i) => [fedMaskName(i), { dtype: 'bool' as const, dims: [micro, plan.sizes[i]], data }]),
+        );
+    },
+  };
 }
 
 /** The dropout requests of one forward pass, in order: the forward built once on a scratch graph. */

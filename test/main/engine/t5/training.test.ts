@@ -175,6 +175,67 @@ describe('deterministic dropout', () => {
   });
 });
 
+describe('dropout masks drawn on the host', () => {
+  /** Losses, final embedding and CPU op counts of 3 steps of M = 2 micro-batches (each its own masks). */
+  async function run(update: 'auto' | 'graph', dropoutRate = 0.1) {
+    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
+    const batch = Object.fromEntries(
+      Object.entries(goldenBatch(golden)).map(([name, x]) => {
+        const stacked = new Int32Array(2 * x.length);
+        stacked.set(x);
+        stacked.set(
+          x.map((v) => (name === 'labels' && v > 1 ? v - 1 : v)),
+          x.length,
+        ); // another micro-batch
+        return [name, stacked];
+      }),
+    );
+    const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { seed: 3, dropoutRate });
+    const program = await compile({
+      ...spec,
+      ...adamwConstant(0.01, 3e-3, 1),
+      accumulation: 2,
+      update,
+      recordPlacement: true,
+    });
+    try {
+      program.setParams(Object.fromEntries(weights.params));
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) losses.push(...(await program.step(batch)).losses);
+      const state = await program.getState();
+      const ops = program.nodePlacement().byProvider.CPUExecutionProvider;
+      return { update: program.update, losses, params: state.params['shared.weight'].data as Float32Array, ops };
+    } finally {
+      await program.release();
+    }
+  }
+
+  it("feed the host update's step the graph's masks: its losses and parameters bit for bit, with accumulation", async () => {
+    const [host, graph] = [await run('auto'), await run('graph')];
+    expect([host.update, graph.update]).toEqual(['host', 'graph']);
+    expect(new Set(graph.losses).size).toBe(3);
+    expect(host.losses).toEqual(graph.losses);
+    expect(Array.from(host.params)).toEqual(Array.from(graph.params));
+    // The host's step hashes nothing: as many int32 wraps (Less) and divisions as without dropout.
+    const plain = await run('auto', 0);
+    for (const op of ['Less', 'Div']) {
+      expect(graph.ops[op], op).toBeGreaterThan(plain.ops[op]);
+      expect(host.ops[op], op).toBe(plain.ops[op]);
+    }
+  });
+
+  it('are fields of the spec only with dropout on, one bool per mask of the forward pass, in its order', () => {
+    const { config, b, td, te } = loadFixture('t5-tiny-relu');
+    const shapes = { batchSize: b, inputLength: te, targetLength: td };
+    expect(t5TrainingSpec(config, shapes, { dropoutRate: 0 }).hostFields).toBeUndefined();
+    const fields = t5TrainingSpec(config, shapes).hostFields?.fields ?? [];
+    const plan = t5DropoutPlan(config, shapes, 'float32', config.dropoutRate);
+    expect(fields.map((f) => [f.name, f.dtype, f.shape])).toEqual(
+      plan.sizes.map((size, i) => [`dropout/keep${i}`, 'bool', [size]]),
+    );
+  });
+});
+
 describe('grouped dropout masks', () => {
   it('the planned (grouped) masks of a forward pass are those of the stream, request by request', async () => {
     const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
@@ -350,7 +411,14 @@ describe('t5TrainingSpec through optim.compile', () => {
     const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
     const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { dropoutRate: 0.1 });
     const run = async (graphDevice?: 'cpu' | 'gpu') => {
-      const program = await compile({ ...spec, ...adamwConstant(0.01, 3e-3, 1), graphDevice, recordPlacement: true });
+      // The graph update: the host update's program is fed its masks (no chains to count).
+      const program = await compile({
+        ...spec,
+        ...adamwConstant(0.01, 3e-3, 1),
+        graphDevice,
+        recordPlacement: true,
+        update: 'graph',
+      });
       try {
         program.setParams(Object.fromEntries(weights.params));
         const losses: number[] = [];

@@ -3,6 +3,7 @@
 // same offset in all four. The memory is sized once and never grown (growing it would detach
 // every view of it that ONNX Runtime may be holding).
 
+import { instantiate, MAX_PAGES, pagesFor } from '../../wasm/instance';
 import { WASM_BASE64 } from './adamw.wasm';
 
 /** The scalars of one update (optim/adamw.ts, AdamWScalars; the betas from the config). */
@@ -31,30 +32,17 @@ type KernelFn = (
   stepSize: number,
 ) => void;
 
-/** The part of the WebAssembly JS API used here (this project's Node typings do not declare it). */
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-const PAGE_BYTES = 65536;
-/** WebAssembly's 32-bit memories hold at most 65,536 pages (4 GiB). */
-const MAX_PAGES = 65536;
 const REGIONS = 4;
-
-let compiled: object | null = null;
 
 /** The elements a region of `length` elements takes: a multiple of 4 (one SIMD vector). */
 export const paddedLength = (length: number): number => Math.ceil(length / 4) * 4;
 
 /** The pages of memory the four regions of `length` float32 elements take. */
-const pagesFor = (length: number): number => Math.ceil((REGIONS * paddedLength(length) * 4) / PAGE_BYTES);
+const regionPages = (length: number): number => pagesFor(REGIONS * paddedLength(length) * 4);
 
 /** Whether the four regions of `length` float32 elements fit in one WebAssembly memory. */
 export function fitsKernelMemory(length: number): boolean {
-  return pagesFor(length) <= MAX_PAGES;
+  return regionPages(length) <= MAX_PAGES;
 }
 
 export class AdamWKernel {
@@ -70,12 +58,9 @@ export class AdamWKernel {
     if (!fitsKernelMemory(length))
       throw new Error(`AdamWKernel: ${length} parameters do not fit in one WebAssembly memory (4 GiB)`);
     const padded = paddedLength(length);
-    const pages = pagesFor(length);
-    const memory = new wasm.Memory({ initial: pages, maximum: pages });
-    compiled ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
-    const instance = new wasm.Instance(compiled, { env: { memory } });
-    this.update = instance.exports.adamw as KernelFn;
-    const region = (i: number): Float32Array => new Float32Array(memory.buffer, i * padded * 4, padded);
+    const { exports, buffer } = instantiate(WASM_BASE64, regionPages(length));
+    this.update = exports.adamw as KernelFn;
+    const region = (i: number): Float32Array => new Float32Array(buffer, i * padded * 4, padded);
     [this.params, this.grads, this.m, this.v] = [0, 1, 2, 3].map(region);
   }
 

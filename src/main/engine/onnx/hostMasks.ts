@@ -1,0 +1,139 @@
+// Dropout keep masks computed on the host, equal bit for bit to those the int32 graph chains of
+// random.ts draw (the spec in its header), and a MaskSource that serves them to a graph as bool
+// inputs. For the CPU step whose update runs on the host (optim/hostProgram.ts): onnxruntime's
+// CPU kernels spent ~250 ms of a ~2.3 s t5-small step (B = 8, 128/29, 2 threads) on the
+// masks' int32 Mul/Sub/Div/Add chains, each a pass over up to 2.8 MB; here each value costs one
+// mix() in registers and its three draws go straight to the masks.
+
+import type { Tensor } from './graph';
+import { reshape } from './ops/shape';
+import type { MaskPlan } from './maskPlan';
+import type { MaskSource } from './random';
+import { absorbHost, COLUMNS, KEY_ORIGIN, RANDOM_MODULUS, requestGrid } from './random';
+import type { RowHalves } from './wasm/masksKernel';
+import { MasksKernel } from './wasm/masksKernel';
+
+const MULTIPLIER = 48271; // A, as random.ts
+const TWO_31 = 2147483648;
+
+/**
+ * mix() of random.ts for x in [0, M), in float64 without a division by M: A·x + (the halves'
+ * product) < 2⁴⁸ is exact, and 2³¹ ≡ 1 (mod M) folds its top bits onto its low 31 (one
+ * subtraction then brings it into [0, M)).
+ */
+export function mixFast(x: number): number {
+  const z = MULTIPLIER * x + (x >>> 16) * (x & 0xffff);
+  const top = Math.floor(z / TWO_31);
+  let y = z - top * TWO_31 + top;
+  if (y >= RANDOM_MODULUS) y -= RANDOM_MODULUS;
+  return (y & 0xffff) * 32768 + (y >>> 16);
+}
+
+/** mix(mix(mix((key + word) mod M))): the full-quality hash of a row or column index. */
+function hashWord(key: number, word: number): number {
+  let x = key + word;
+  if (x >= RANDOM_MODULUS) x -= RANDOM_MODULUS;
+  return mixFast(mixFast(mixFast(x)));
+}
+
+/** The key counterKey() builds in a graph from a seed and whole-number counters, on the host. */
+export function hostCounterKey(seed: number, counters: readonly number[]): number {
+  return counters.reduce((key, c) => absorbHost(key, c), absorbHost(KEY_ORIGIN, seed));
+}
+
+/** The halves of a row or column hash as the grid multiplies them: ⌊h/2¹⁶⌋ + 1 and h mod 2¹⁵. */
+function halves(h: number): RowHalves {
+  return { high: (h >>> 16) + 1, low: h & 0x7fff };
+}
+
+/**
+ * The keep masks of a plan's requests for steps of `micro` micro-batches, drawn on the host
+ * into a MasksKernel's memory: request i's masks are `masks[i]`, [micro, sizes[i]] (1 = keep),
+ * the masks a RandomStream of counterKey(seed, [step, m]) gives micro-batch m.
+ */
+export class HostMaskDraws {
+  private readonly kernel: MasksKernel;
+  /** The first grid row of each request: rows are handed out in request order (RandomStream.reserve). */
+  private readonly firstRows: number[];
+  private readonly columnHigh = new Int32Array(COLUMNS);
+  private readonly columnLow = new Int32Array(COLUMNS);
+
+  constructor(
+    readonly plan: MaskPlan,
+    readonly micro: number,
+    readonly seed: number,
+  ) {
+    this.kernel = new MasksKernel(plan.sizes, micro);
+    let row = 0;
+    this.firstRows = plan.sizes.map((size) => {
+      const first = row;
+      row += requestGrid(size).rows;
+      return first;
+    });
+  }
+
+  get masks(): readonly Uint8Array[] {
+    return this.kernel.masks;
+  }
+
+  /** Draws the masks of the step after `step` completed steps (the graph's step counter). */
+  draw(step: number): readonly Uint8Array[] {
+    for (let m = 0; m < this.micro; m++) this.setColumns(m, hostCounterKey(this.seed, [step, m]));
+    this.plan.sizes.forEach((size, i) => {
+      const { rows } = requestGrid(size);
+      for (let m = 0; m < this.micro; m++) {
+        const key = hostCounterKey(this.seed, [step, m]);
+        const halvesOfRows = Array.from({ length: rows }, (_, r) => halves(hashWord(key, this.firstRows[i] + r)));
+        this.kernel.drawRequest(i, m, halvesOfRows, this.plan.threshold);
+      }
+    });
+    return this.kernel.masks;
+  }
+
+  private setColumns(m: number, key: number): void {
+    const columnKey = mixFast(key === 0 ? RANDOM_MODULUS - 1 : key - 1); // absorb(key, M − 1)
+    for (let j = 0; j < COLUMNS; j++) {
+      const h = halves(hashWord(columnKey, j));
+      this.columnHigh[j] = h.high;
+      this.columnLow[j] = h.low;
+    }
+    this.kernel.setColumns(m, this.columnHigh, this.columnLow);
+  }
+}
+
+/** The input name of a fed mask: its request's index in the step's plan. */
+export function fedMaskName(request: number): string {
+  return `dropout/keep${request}`;
+}
+
+/**
+ * A MaskSource that serves a plan's requests, in order, from bool tensors already in the graph
+ * (flat, one per request: the fed inputs), checking each request's size and threshold.
+ */
+export class FedMasks implements MaskSource {
+  private next = 0;
+
+  constructor(
+    private readonly masks: readonly Tensor[],
+    private readonly threshold: number,
+  ) {}
+
+  keep(shape: readonly number[], threshold: number): Tensor {
+    const i = this.next++;
+    const mask = this.masks[i];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!mask || Number(mask.shape[0]) !== size || threshold !== this.threshold)
+      throw new Error(
+        `FedMasks: request ${i} is ${size} positions at threshold ${threshold}; ` +
+          (mask
+            ? `the fed mask has ${mask.shape[0]} at threshold ${this.threshold}`
+            : `only ${this.masks.length} are fed`),
+      );
+    return reshape(mask, [...shape]);
+  }
+
+  /** Requests served so far: a builder can check it used every fed mask. */
+  get served(): number {
+    return this.next;
+  }
+}
