@@ -22,8 +22,8 @@ import { countParams, t5ParamShapes } from '../engine/t5/params';
  * gradients, two optimizer slots, and the copies of parameters and optimizer state each call
  * feeds in and gets back); and per example the activations kept for the backward pass: per
  * token and layer a few D and F vectors, per attention score SCORE_FLOATS (scores,
- * probabilities, the bool dropout mask and output, and the gradients in flight), and three
- * copies of the target logits. K steps in one Loop add LOOP_PARAM_COPIES. An estimate,
+ * probabilities, the dropout's output, and the gradients in flight), and three copies of the
+ * target logits; and a byte per dropout position of the step's examples (dropoutPositions). K steps in one Loop add LOOP_PARAM_COPIES. An estimate,
  * slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
  */
 export function estimateStepBytes(
@@ -44,7 +44,22 @@ export function estimateStepBytes(
       (targetLength * perToken + scores(targetLength, targetLength) + scores(targetLength, inputLength)) +
     3 * targetLength * vocabSize;
   const copies = PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0) + (isLooped ? LOOP_PARAM_COPIES : 0);
-  return PROCESS_BYTES + copies * paramBytes + 4 * batchSize * perExample;
+  const masks = batchSize * accumulation * dropoutPositions(config, inputLength, targetLength);
+  return PROCESS_BYTES + copies * paramBytes + 4 * batchSize * perExample + masks;
+}
+
+/**
+ * Dropout positions of one example's forward pass (HF T5's sites: per stack the embeddings and
+ * the final norm's output; per encoder block the attention probabilities, the attention output,
+ * the FFN hidden and the FFN output; per decoder block those of self- and cross-attention). The
+ * CPU step with its update on the host holds a byte per position for every micro-batch of a
+ * step (engine/onnx/hostMasks.ts) from one step to the next, evaluation included.
+ */
+export function dropoutPositions(config: T5Config, inputLength: number, targetLength: number): number {
+  const { dModel, dFf, numHeads, numLayers, numDecoderLayers } = config;
+  const encoder = numHeads * inputLength * inputLength + inputLength * (2 * dModel + dFf);
+  const decoder = numHeads * targetLength * (targetLength + inputLength) + targetLength * (3 * dModel + dFf);
+  return numLayers * encoder + 2 * inputLength * dModel + numDecoderLayers * decoder + 2 * targetLength * dModel;
 }
 
 /**
@@ -68,10 +83,16 @@ export function estimateStepBytes(
  */
 const PROCESS_BYTES = 200 * 2 ** 20;
 const PARAM_COPIES = 10.5;
-/** Floats kept per attention score and head (fitted with the NOTE's measurements). */
-const SCORE_FLOATS = 6.5;
-/** The gradient sums a step with accumulation carries (128 B=2 × 4 and 512 B=1 × 4 above). */
-const ACCUMULATION_PARAM_COPIES = 3;
+/**
+ * Floats kept per attention score and head (fitted with the NOTE's measurements; their bool
+ * dropout mask, a quarter of a float, is counted with the others in dropoutPositions).
+ */
+const SCORE_FLOATS = 6.25;
+/**
+ * The gradient sums a step with accumulation carries (128 B=2 × 4 and 512 B=1 × 4 above; 4,
+ * not 3, since the host update's whole-trainer figures in dropoutPositions' NOTE).
+ */
+const ACCUMULATION_PARAM_COPIES = 4;
 
 /** Whether `run`'s calls of K steps run in one ONNX Loop (the engine's 'auto' mode, float32 parameters). */
 export function isLoopedRun(config: T5Config, run: Pick<RunConfig, 'stepsPerCall' | 'provider'>): boolean {
@@ -93,6 +114,15 @@ const paramBytesOf = (config: T5Config): number => 4 * countParams(t5ParamShapes
  * memory was not measured, and these CPU figures stand in for it.
  */
 const LOOP_PARAM_COPIES = 10.5;
+
+/*
+ * NOTE: dropout masks drawn on the host (de1fd03) are held from one step to the next, a byte
+ * per position (dropoutPositions: 31.7 MiB for t5-small B=8 128/29, 218 MiB at 512/114).
+ * The whole trainer, measured as in PARAM_COPIES' NOTE but on 40 files of 40 KB (38 train, 2
+ * validation), against the commit before (e9f825f): 128 B=8 2099, 128 B=2 ×4 2335, 512 B=4
+ * 3888 (3814 before), 512 B=1 ×4 3196 (3115 before). The last was over the estimate before
+ * the masks too (2964 MiB then), on this data; accumulation's copies are raised to cover it.
+ */
 
 /*
  * NOTE: AdamW's update on the host (engine/optim/hostProgram.ts, the CPU's default since

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCUMULATION_MAX, runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import { t5Preset } from '../../../src/main/engine/t5/config';
+import { t5DropoutPlan } from '../../../src/main/engine/t5/training';
 import {
   applyMemoryPlan,
+  dropoutPositions,
   estimateStepBytes,
   lessMargin,
   machineMemory,
@@ -219,6 +221,11 @@ describe('estimateStepBytes', () => {
     [2, 128, 29, 4, 2344],
     [4, 512, 114, 1, 3909],
     [1, 512, 114, 4, 2949],
+    // With the update and the dropout masks on the host (de1fd03, 2026-12-03; NOTE on dropoutPositions).
+    [8, 128, 29, 1, 2099],
+    [2, 128, 29, 4, 2335],
+    [4, 512, 114, 1, 3888],
+    [1, 512, 114, 4, 3196],
   ];
 
   /** An estimate (bytes) at or above the peak measured (MiB), and less than half again as much. */
@@ -251,6 +258,21 @@ describe('estimateStepBytes', () => {
     const t5Small = t5Preset('t5-small');
     for (const [b, te, td, k, mib] of LOOPS_T5_SMALL)
       expectCovers(estimateStepBytes(t5Small, b, te, td, 1, true), mib, `B=${b} ${te}/${td} K=${k}`);
+  });
+
+  it("counts the dropout positions of an example as the engine's plan of a forward pass has them", () => {
+    for (const name of ['t5-small', 't5-v1_1-small'] as const) {
+      const config = t5Preset(name);
+      for (const [b, te, td] of [
+        [1, 128, 29],
+        [3, 512, 114],
+      ]) {
+        const plan = t5DropoutPlan(config, { batchSize: b, inputLength: te, targetLength: td }, 'float32', 0.1);
+        expect(b * dropoutPositions(config, te, td), `${name} B=${b} ${te}/${td}`).toBe(
+          plan.sizes.reduce((sum, size) => sum + size, 0),
+        );
+      }
+    }
   });
 
   it('grows with the batch, the lengths and accumulation', () => {
