@@ -13,6 +13,8 @@ import { absorbHost, COLUMNS, KEY_ORIGIN, RANDOM_MODULUS, requestGrid } from './
 import type { RowHalves } from './wasm/masksKernel';
 import { MasksKernel } from './wasm/masksKernel';
 
+export { fitsMasksMemory } from './wasm/masksKernel';
+
 const MULTIPLIER = 48271; // A, as random.ts
 const TWO_31 = 2147483648;
 
@@ -78,11 +80,12 @@ export class HostMaskDraws {
 
   /** Draws the masks of the step after `step` completed steps (the graph's step counter). */
   draw(step: number): readonly Uint8Array[] {
-    for (let m = 0; m < this.micro; m++) this.setColumns(m, hostCounterKey(this.seed, [step, m]));
+    const keys = Array.from({ length: this.micro }, (_, m) => hostCounterKey(this.seed, [step, m]));
+    keys.forEach((key, m) => this.setColumns(m, key));
     this.plan.sizes.forEach((size, i) => {
       const { rows } = requestGrid(size);
       for (let m = 0; m < this.micro; m++) {
-        const key = hostCounterKey(this.seed, [step, m]);
+        const key = keys[m];
         const halvesOfRows = Array.from({ length: rows }, (_, r) => halves(hashWord(key, this.firstRows[i] + r)));
         this.kernel.drawRequest(i, m, halvesOfRows, this.plan.threshold);
       }

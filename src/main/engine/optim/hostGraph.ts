@@ -27,17 +27,17 @@ export interface HostGraph {
 
 /**
  * Inputs: each parameter by name (float32), STEP_NAME, and each batch field (the spec's, then
- * its hostFields') as `batch/<name>` of shape [M, ...shape]. Outputs: each parameter's gradient sum (named in
- * `gradOutputs`), OUT_ADAMW_SCALARS (the update's scalars with the clipped mean's scale folded
+ * with `isFed` its hostFields') as `batch/<name>` of shape [M, ...shape]. Outputs: each
+ * parameter's gradient sum (named in `gradOutputs`), OUT_ADAMW_SCALARS (the update's scalars with the clipped mean's scale folded
  * into c₁ and c₂, as in the graph's own update), the next step counter, and `losses`,
  * `gradNorms` and `lrs` of shape [1].
  */
-export function buildHostAdamWGraph(spec: FusedSpec & { optimizer: AdamWConfig }): HostGraph {
+export function buildHostAdamWGraph(spec: FusedSpec & { optimizer: AdamWConfig }, isFed = false): HostGraph {
   const g = new Graph('train_gradients');
   const params = spec.params.map((p) => g.input(p.name, 'float32', p.shape));
   const stepIn = g.input(STEP_NAME, 'float32', []);
   // The host's fields are fed as batch inputs like the caller's (hostProgram.ts computes them).
-  const fed = spec.hostFields ? { ...spec, batch: [...spec.batch, ...spec.hostFields.fields] } : spec;
+  const fed = isFed && spec.hostFields ? { ...spec, batch: [...spec.batch, ...spec.hostFields.fields] } : spec;
   const pick = batchInputs(g, fed, 1);
   const micro = { pick, first: op.scalar(g, 0, 'int32'), isLooped: true };
   const { loss, gradSums } = microBatchSums(g, fed, params, stepIn, micro, 'cpu');

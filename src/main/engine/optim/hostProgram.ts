@@ -19,9 +19,10 @@ import type { AdamWConfig } from './adamw';
 import { adamwBetas } from './adamw';
 import type { StateEntry } from './fused';
 import { batchInputName, namedStateEntries, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, STEP_NAME } from './fused';
+import type { HostGraph } from './hostGraph';
 import { ADAMW_SCALARS, buildHostAdamWGraph, OUT_ADAMW_SCALARS } from './hostGraph';
 import { isDecayed, stateName } from './optimizer';
-import type { BuildDevice, FusedSpec } from './spec';
+import type { BuildDevice, FusedSpec, HostFieldSource } from './spec';
 import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
 import { checkedParams, checkedState, hostNumbers, sliceLeading } from './trainingProgram';
 import type { BatchInput } from './validate';
@@ -77,7 +78,8 @@ export async function openHostProgram(
   providers: readonly ProviderName[],
   options: { intraOpThreads?: number; recordPlacement?: boolean },
 ): Promise<TrainingProgram> {
-  const built = buildHostAdamWGraph(spec);
+  const hostFields = spec.hostFields?.source(spec.accumulation ?? 1) ?? null;
+  const built = buildHostAdamWGraph(spec, hostFields !== null);
   const session = await EngineSession.create(serializeModel(built.graph, 'spanfill training step (host AdamW)'), {
     providers,
     intraOpThreads: options.intraOpThreads,
@@ -85,7 +87,7 @@ export async function openHostProgram(
     memoryPattern: false, // as the fused step's (session.ts, memoryPattern)
     recordPlacement: options.recordPlacement,
   });
-  return new HostAdamWProgram(spec, session, built.gradOutputs, built.nextStep);
+  return new HostAdamWProgram(spec, session, built, hostFields);
 }
 
 class HostAdamWProgram implements TrainingProgram {
@@ -105,25 +107,27 @@ class HostAdamWProgram implements TrainingProgram {
   private running: Promise<unknown> | null = null;
   /** Callers of withState() not yet finished: the state must not change under them. */
   private lent = 0;
-  /** The spec's host fields for a step, by the steps done before it. */
-  private readonly hostFieldsOf: ((step: number) => Readonly<Record<string, HostTensor>>) | undefined;
+  private readonly gradOutputs: Readonly<Record<string, string>>;
+  private readonly nextStep: string;
 
   constructor(
     private readonly spec: HostAdamWSpec,
     private readonly session: EngineSession,
-    private readonly gradOutputs: Readonly<Record<string, string>>,
-    private readonly nextStep: string,
+    built: HostGraph,
+    /** The spec's host fields of a step, fed when the graph takes them (openHostProgram). */
+    private readonly hostFieldsOf: HostFieldSource | null,
   ) {
+    this.gradOutputs = built.gradOutputs;
+    this.nextStep = built.nextStep;
     this.placement = session.placement;
     this.named = namedStateEntries(spec);
     const { slots, decayedEnd, length } = layOut(spec);
     this.slots = slots;
     this.decayedEnd = decayedEnd;
     this.kernel = new AdamWKernel(length);
-    this.hostFieldsOf = spec.hostFields?.source(spec.accumulation ?? 1);
     this.paramFeeds = Object.fromEntries(slots.map((slot) => [slot.name, this.view(this.kernel.params, slot)]));
     this.gradsInto = Object.fromEntries(
-      slots.map((slot) => [gradOutputs[slot.name], this.view(this.kernel.grads, slot)]),
+      slots.map((slot) => [this.gradOutputs[slot.name], this.view(this.kernel.grads, slot)]),
     );
   }
 

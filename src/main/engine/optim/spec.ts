@@ -102,9 +102,13 @@ export interface HostFields {
   /**
    * What computes the fields for steps of `micro` micro-batches: given the steps completed
    * before a step (the graph's step counter), each field stacked [micro, ...shape]. The values
-   * may share memory from one call to the next.
+   * may share memory from one call to the next. null when the host cannot hold them (the
+   * program then builds the graph without them, as every other program does).
    */
-  source(micro: number): (step: number) => Readonly<Record<string, HostTensor>>;
+  source(micro: number): HostFieldSource | null;
 }
+
+/** The host fields of a step, by the steps completed before it (HostFields.source). */
+export type HostFieldSource = (step: number) => Readonly<Record<string, HostTensor>>;
 
 export type StateLayout = 'flat' | 'per-tensor';

@@ -18,7 +18,7 @@ import type { MaskSource } from '../onnx/random';
 import { counterKey, RandomStream } from '../onnx/random';
 import type { MaskPlan } from '../onnx/maskPlan';
 import { PlannedMasks, planRows, RecordingMasks } from '../onnx/maskPlan';
-import { FedMasks, fedMaskName, HostMaskDraws } from '../onnx/hostMasks';
+import { FedMasks, fedMaskName, fitsMasksMemory, HostMaskDraws } from '../onnx/hostMasks';
 
 export interface T5TrainingSpec {
   readonly build: ModelBuilder;
@@ -113,6 +113,7 @@ function hostMaskFields(dropoutPlan: () => MaskPlan, seed: number): HostFields {
     },
     source(micro: number) {
       const plan = dropoutPlan();
+      if (!fitsMasksMemory(plan.sizes, micro)) return null; // over 4 GiB of masks: the graph draws them
       const draws = new HostMaskDraws(plan, micro, seed);
       return (step: number) =>
         Object.fromEntries(

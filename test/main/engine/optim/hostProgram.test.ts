@@ -8,6 +8,7 @@ import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec } from '../../../../src/main/engine/optim/program';
 import type { StepResult, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/trainingProgram';
 import { compile } from '../../../../src/main/engine/optim/program';
+import * as op from '../../../../src/main/engine/onnx/ops';
 import { data, IN, initialParams, OUT, PARAMS, spec } from './mlp';
 
 const B = 5;
@@ -93,6 +94,42 @@ describe('compile(): the host update', () => {
     expect(host.state).toEqual(graph.state);
     const moved = (host.state.params.w1.data as Float32Array)[0] !== (params32().w1.data as Float32Array)[0];
     expect(moved).toBe(true);
+  });
+
+  it("feeds the spec's host fields of each step by the steps done, and builds without them when they have no source", async () => {
+    const base = spec32();
+    const asked: number[] = [];
+    const seen: boolean[] = [];
+    /** The MLP's loss plus a host field `shift` that holds the steps done (a constant: no gradient). */
+    const shifted = (hasSource: boolean): CompileSpec => ({
+      ...base,
+      hostFields: {
+        fields: [{ name: 'shift', dtype: 'float32', shape: [] }],
+        source: (micro) =>
+          hasSource
+            ? (step) => {
+                asked.push(step);
+                return { shift: { dtype: 'float32', dims: [micro], data: new Float32Array(micro).fill(step) } };
+              }
+            : null,
+      },
+      build: (g, p, batch, at) => {
+        seen.push('shift' in batch);
+        const { loss } = base.build(g, p, batch, at);
+        return { loss: batch.shift ? op.add(loss, batch.shift) : loss };
+      },
+    });
+    const calls = batches(1);
+    const plain = await trained(base, calls);
+    const fed = await trained(shifted(true), calls);
+    expect(seen).toEqual([true]);
+    expect(asked).toEqual([0, 1, 2, 3, 4, 5]);
+    const plainLosses = plain.results.flatMap((r) => [...r.losses]);
+    expect(fed.results.flatMap((r) => [...r.losses])).toEqual(plainLosses.map((loss, i) => Math.fround(loss + i)));
+    expect(fed.state).toEqual(plain.state);
+    const unfed = await trained(shifted(false), calls);
+    expect(seen).toEqual([true, false]);
+    expect(unfed.results.flatMap((r) => [...r.losses])).toEqual(plainLosses);
   });
 
   it('resumes from getState() as a straight run, and getState() returns copies later steps leave alone', async () => {

@@ -27,11 +27,24 @@ type KeepRow = (
 const TABLE_BYTES = 2 * COLUMNS * 4; // column high + 1, then low, int32 each
 /** The most bytes a request's last row writes past its end: its third plane's unused columns, and a group's overrun. */
 const OVERRUN = 3 * COLUMNS + 16;
+/** A row drawn apart: three planes of at most COLUMNS, and a group's overrun. */
+const SCRATCH_BYTES = 3 * COLUMNS + 16;
 
 /** A row hash's halves as the grid uses them: ⌊h/2¹⁶⌋ + 1 and h mod 2¹⁵. */
 export interface RowHalves {
   readonly high: number;
   readonly low: number;
+}
+
+/** The byte where the masks start, and the bytes of memory the kernel takes, for `sizes` and `micro`. */
+function memoryBytes(sizes: readonly number[], micro: number): { first: number; bytes: number } {
+  const first = micro * TABLE_BYTES + SCRATCH_BYTES;
+  return { first, bytes: first + micro * sizes.reduce((sum, size) => sum + size, 0) + OVERRUN };
+}
+
+/** Whether the masks of `sizes` for `micro` micro-batches fit in one WebAssembly memory (4 GiB). */
+export function fitsMasksMemory(sizes: readonly number[], micro: number): boolean {
+  return pagesFor(memoryBytes(sizes, micro).bytes) <= MAX_PAGES;
 }
 
 export class MasksKernel {
@@ -46,16 +59,13 @@ export class MasksKernel {
     readonly micro: number,
   ) {
     if (!(Number.isInteger(micro) && micro >= 1)) throw new Error(`MasksKernel: bad micro-batch count ${micro}`);
-    const scratchAt = micro * TABLE_BYTES;
-    const first = scratchAt + 3 * COLUMNS + 16;
-    const total = sizes.reduce((sum, size) => sum + micro * size, 0);
-    const pages = pagesFor(first + total + OVERRUN);
-    if (pages > MAX_PAGES)
-      throw new Error(`MasksKernel: ${total} mask bytes do not fit in one WebAssembly memory (4 GiB)`);
-    const { exports, buffer } = instantiate(WASM_BASE64, pages);
+    if (!fitsMasksMemory(sizes, micro))
+      throw new Error(`MasksKernel: ${micro} micro-batches of masks do not fit in one WebAssembly memory (4 GiB)`);
+    const { first, bytes } = memoryBytes(sizes, micro);
+    const { exports, buffer } = instantiate(WASM_BASE64, pagesFor(bytes));
     this.keepRow = exports.keepRow as KeepRow;
     this.columnTables = new Int32Array(buffer, 0, (micro * TABLE_BYTES) / 4);
-    this.scratch = new Uint8Array(buffer, scratchAt, 3 * COLUMNS + 16);
+    this.scratch = new Uint8Array(buffer, micro * TABLE_BYTES, SCRATCH_BYTES);
     let at = first;
     this.masks = sizes.map((size) => {
       const view = new Uint8Array(buffer, at, micro * size);

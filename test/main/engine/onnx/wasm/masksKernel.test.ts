@@ -3,7 +3,7 @@
 // when requests are drawn in memory order; bad use is refused. (Its values against the spec:
 // hostMasks.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { MasksKernel } from '../../../../../src/main/engine/onnx/wasm/masksKernel';
+import { fitsMasksMemory, MasksKernel } from '../../../../../src/main/engine/onnx/wasm/masksKernel';
 import { COLUMNS } from '../../../../../src/main/engine/onnx/random';
 
 const ROW = { high: 1 + 12345, low: 6789 };
@@ -39,6 +39,15 @@ describe('MasksKernel', () => {
     });
     // Both values occur: the masks are drawn, not left as the memory's zeros.
     expect(new Set(snapshots.flat()).size).toBe(2);
+  });
+
+  it('fits masks up to one WebAssembly memory (4 GiB) with its tables, and refuses more, saying so', () => {
+    expect(fitsMasksMemory([2 ** 30, 2 ** 30], 1)).toBe(true);
+    expect(fitsMasksMemory([2 ** 30, 2 ** 30], 2)).toBe(false); // 4 GiB of masks and the tables
+    expect(fitsMasksMemory([2 ** 32], 1)).toBe(false);
+    expect(() => new MasksKernel([2 ** 31], 2)).toThrow(
+      /2 micro-batches of masks do not fit in one WebAssembly memory \(4 GiB\)/,
+    );
   });
 
   it('refuses a bad micro-batch count and a row count that is not the grid’s', () => {
