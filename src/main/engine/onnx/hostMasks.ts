@@ -3,39 +3,22 @@
 // inputs. For the CPU step whose update runs on the host (optim/hostProgram.ts): onnxruntime's
 // CPU kernels spent ~250 ms of a ~2.3 s t5-small step (B = 8, 128/29, 2 threads) on the
 // masks' int32 Mul/Sub/Div/Add chains, each a pass over up to 2.8 MB; here each value costs one
-// mix() in registers and its three draws go straight to the masks.
+// mix() in registers (wasm/masks.wat) and its three draws go straight to the masks. The few
+// thousand row and column hashes of a step use random.ts's own host functions.
 
 import type { Tensor } from './graph';
 import { reshape } from './ops/shape';
 import type { MaskPlan } from './maskPlan';
 import type { MaskSource } from './random';
-import { absorbHost, COLUMNS, KEY_ORIGIN, RANDOM_MODULUS, requestGrid } from './random';
+import { absorbHost, COLUMNS, KEY_ORIGIN, mixHost, RANDOM_MODULUS, requestGrid } from './random';
 import type { RowHalves } from './wasm/masksKernel';
 import { MasksKernel } from './wasm/masksKernel';
 
 export { fitsMasksMemory } from './wasm/masksKernel';
 
-const MULTIPLIER = 48271; // A, as random.ts
-const TWO_31 = 2147483648;
-
-/**
- * mix() of random.ts for x in [0, M), in float64 without a division by M: A·x + (the halves'
- * product) < 2⁴⁸ is exact, and 2³¹ ≡ 1 (mod M) folds its top bits onto its low 31 (one
- * subtraction then brings it into [0, M)).
- */
-export function mixFast(x: number): number {
-  const z = MULTIPLIER * x + (x >>> 16) * (x & 0xffff);
-  const top = Math.floor(z / TWO_31);
-  let y = z - top * TWO_31 + top;
-  if (y >= RANDOM_MODULUS) y -= RANDOM_MODULUS;
-  return (y & 0xffff) * 32768 + (y >>> 16);
-}
-
-/** mix(mix(mix((key + word) mod M))): the full-quality hash of a row or column index. */
+/** mix(mix(absorb(key, word))): the full-quality hash of a row or column index (random.ts's spec). */
 function hashWord(key: number, word: number): number {
-  let x = key + word;
-  if (x >= RANDOM_MODULUS) x -= RANDOM_MODULUS;
-  return mixFast(mixFast(mixFast(x)));
+  return mixHost(mixHost(absorbHost(key, word)));
 }
 
 /** The key counterKey() builds in a graph from a seed and whole-number counters, on the host. */
@@ -94,7 +77,7 @@ export class HostMaskDraws {
   }
 
   private setColumns(m: number, key: number): void {
-    const columnKey = mixFast(key === 0 ? RANDOM_MODULUS - 1 : key - 1); // absorb(key, M − 1)
+    const columnKey = absorbHost(key, RANDOM_MODULUS - 1);
     for (let j = 0; j < COLUMNS; j++) {
       const h = halves(hashWord(columnKey, j));
       this.columnHigh[j] = h.high;
