@@ -1,59 +1,20 @@
-// The trainer-facing pieces: the evaluation graph against the golden case, and
-// t5TrainingSpec through optim.compile (first loss equals the golden loss with dropout off;
-// loss falls on a fixed batch with dropout on).
-import { join } from 'node:path';
+// The trainer-facing pieces: the evaluation graph against the golden case, the layers' shapes
+// for a GPU and the CPU, float64 graphs, and t5TrainingSpec through optim.compile (first loss
+// equals the golden loss with dropout off; loss falls on a fixed batch with dropout on). Dropout
+// itself: training-dropout.test.ts.
 import { describe, expect, it } from 'vitest';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
-import type { Tensor } from '../../../../src/main/engine/onnx/graph';
+import type { Graph, Tensor } from '../../../../src/main/engine/onnx/graph';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { compile } from '../../../../src/main/engine/optim/program';
-import { buildFusedGraph } from '../../../../src/main/engine/optim/fused';
 import { t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { buildTrainingGraph } from '../../../../src/main/engine/t5/model';
-import {
-  buildEvalGraph,
-  EVAL_OUTPUTS,
-  t5BatchFeeds,
-  t5DropoutPlan,
-  t5TrainingSpec,
-} from '../../../../src/main/engine/t5/training';
-import { Graph } from '../../../../src/main/engine/onnx/graph';
-import { PlannedMasks } from '../../../../src/main/engine/onnx/maskPlan';
-import { counterKey, RandomStream } from '../../../../src/main/engine/onnx/random';
-import { buildContext } from '../../../../src/main/engine/t5/layers';
-import { declareBatch, declareParams, t5Forward } from '../../../../src/main/engine/t5/model';
-import { loadT5Model } from '../../../../src/main/engine/t5/weights';
-import { FIXTURES, int32, int64, readCase, relativeError } from './helpers';
-import type { GoldenCase } from './helpers';
+import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds, t5TrainingSpec } from '../../../../src/main/engine/t5/training';
+import { int32, int64, relativeError } from './helpers';
+import { adamwConstant, countForDevices, goldenBatch, loadFixture, maskWraps } from './trainingHelpers';
 
 const NAME = 't5-tiny-gated';
-
-/** A fixture's golden case and model, with the batch size (b) and lengths (te, td) the case implies. */
-function loadFixture(name: string) {
-  const golden = readCase(name);
-  const { config, weights } = loadT5Model(join(FIXTURES, name));
-  const [b, td] = golden.logits_shape;
-  return { golden, config, weights, b, td, te: golden.input_ids[0].length };
-}
-
-/** The golden case's batch as a compiled program's feeds. */
-function goldenBatch(golden: GoldenCase): Record<string, Int32Array> {
-  return {
-    input_ids: int32(golden.input_ids),
-    attention_mask: int32(golden.attention_mask),
-    labels: int32(golden.labels),
-  };
-}
-
-/** AdamW at a constant learning rate, no warmup, k steps per call: compile()'s optimizer options. */
-function adamwConstant(weightDecay: number, peakLr: number, k: number) {
-  return {
-    optimizer: { kind: 'adamw', weightDecay },
-    schedule: { kind: 'constant', peakLr, warmupSteps: 0 },
-    k,
-  } as const;
-}
 
 describe('evaluation graph', () => {
   it('gives the golden loss, per-token log-probs and token accuracy', async () => {
@@ -94,203 +55,6 @@ describe('evaluation graph', () => {
     expect((out[EVAL_OUTPUTS.correctTokens].data as Float32Array)[0]).toBe(correct);
   });
 });
-
-describe('training graph dropout', () => {
-  /** The ratio fed to each Dropout node (its second input, a constant). */
-  function dropoutRatios(graph: Graph): number[] {
-    const values = new Map(graph.initializers.map((i) => [i.tensor, i.value.data[0]]));
-    return graph.nodes.filter((n) => n.opType === 'Dropout').map((n) => Number(values.get(n.inputs[1] as Tensor)));
-  }
-
-  it("has HF's dropout sites at config.json's dropout_rate, and none when the rate is 0", () => {
-    const { config, b, td, te } = loadFixture('t5-tiny-relu');
-    const shapes = { batchSize: b, inputLength: te, targetLength: td };
-    // HF modeling_t5: per stack the embedding and the final norm; per encoder block the attention
-    // probabilities, the attention output, the FFN hidden and the FFN output (4); per decoder
-    // block those for self- and cross-attention (6).
-    const sites = 2 + 4 * config.numLayers + 2 + 6 * config.numDecoderLayers;
-    expect(config.dropoutRate).toBe(0.1);
-    expect(dropoutRatios(buildTrainingGraph(config, shapes).graph)).toEqual(
-      new Array<number>(sites).fill(Math.fround(0.1)),
-    );
-    expect(dropoutRatios(buildTrainingGraph(config, shapes, { dropoutRate: 0.3 }).graph)).toEqual(
-      new Array<number>(sites).fill(Math.fround(0.3)),
-    );
-    expect(dropoutRatios(buildTrainingGraph(config, shapes, { dropoutRate: 0 }).graph)).toEqual([]);
-  });
-
-  it('draws a new mask on every step of the fused training step (lr 0, so only the masks change)', async () => {
-    // NOTE: through the fused step, not the forward-only graph: onnxruntime's inference build
-    // removes a Dropout whose mask output is unused (EliminateDropout), and here backward uses it.
-    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
-    const batch = goldenBatch(golden);
-    const program = await compile({
-      ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
-      ...adamwConstant(0, 0, 1),
-    });
-    try {
-      program.setParams(Object.fromEntries(weights.params));
-      const losses: number[] = [];
-      for (let i = 0; i < 3; i++) losses.push((await program.step(batch)).losses[0]);
-      expect(new Set(losses).size).toBe(3);
-      for (const loss of losses) expect(Math.abs(loss - golden.loss) / golden.loss).toBeGreaterThan(1e-4);
-    } finally {
-      await program.release();
-    }
-  });
-});
-
-describe('deterministic dropout', () => {
-  /** Losses and final parameters of `calls` calls of K steps each, dropout 0.1, seed 7. */
-  async function run(k: number, calls: number, mode: 'auto' | 'single' = 'auto') {
-    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
-    const one = goldenBatch(golden);
-    const batch = Object.fromEntries(
-      Object.entries(one).map(([name, x]) => {
-        const stacked = new Int32Array(k * x.length);
-        for (let i = 0; i < k; i++) stacked.set(x, i * x.length);
-        return [name, stacked];
-      }),
-    );
-    const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { seed: 7 });
-    const program = await compile({ ...spec, ...adamwConstant(0.01, 3e-3, k), mode });
-    try {
-      program.setParams(Object.fromEntries(weights.params));
-      const losses: number[] = [];
-      for (let c = 0; c < calls; c++) losses.push(...(await program.step(batch)).losses);
-      const state = await program.getState();
-      return { losses, params: state.params['shared.weight'].data as Float32Array };
-    } finally {
-      await program.release();
-    }
-  }
-
-  it('masks are a function of the step: one K = 4 Loop call equals four K = 1 calls, bit for bit', async () => {
-    const looped = await run(4, 1);
-    const single = await run(1, 4);
-    expect(new Set(looped.losses).size).toBe(4); // dropout is on: each step draws another mask
-    expect(looped.losses).toEqual(single.losses);
-    expect(Array.from(looped.params)).toEqual(Array.from(single.params));
-    expect((await run(2, 2, 'single')).losses).toEqual(single.losses);
-  });
-});
-
-describe('dropout masks drawn on the host', () => {
-  /** Losses, final embedding and CPU op counts of 3 steps of M = 2 micro-batches (each its own masks). */
-  async function run(update: 'auto' | 'graph', dropoutRate = 0.1) {
-    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
-    const batch = Object.fromEntries(
-      Object.entries(goldenBatch(golden)).map(([name, x]) => {
-        const stacked = new Int32Array(2 * x.length);
-        stacked.set(x);
-        stacked.set(
-          x.map((v) => (name === 'labels' && v > 1 ? v - 1 : v)),
-          x.length,
-        ); // another micro-batch
-        return [name, stacked];
-      }),
-    );
-    const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { seed: 3, dropoutRate });
-    const program = await compile({
-      ...spec,
-      ...adamwConstant(0.01, 3e-3, 1),
-      accumulation: 2,
-      update,
-      recordPlacement: true,
-    });
-    try {
-      program.setParams(Object.fromEntries(weights.params));
-      const losses: number[] = [];
-      for (let i = 0; i < 3; i++) losses.push(...(await program.step(batch)).losses);
-      const state = await program.getState();
-      const ops = program.nodePlacement().byProvider.CPUExecutionProvider;
-      return { update: program.update, losses, params: state.params['shared.weight'].data as Float32Array, ops };
-    } finally {
-      await program.release();
-    }
-  }
-
-  it("feed the host update's step the graph's masks: its losses and parameters bit for bit, with accumulation", async () => {
-    const [host, graph] = [await run('auto'), await run('graph')];
-    expect([host.update, graph.update]).toEqual(['host', 'graph']);
-    expect(new Set(graph.losses).size).toBe(3);
-    expect(host.losses).toEqual(graph.losses);
-    expect(Array.from(host.params)).toEqual(Array.from(graph.params));
-    // The host's step hashes nothing: as many int32 wraps (Less) and divisions as without dropout.
-    const plain = await run('auto', 0);
-    for (const op of ['Less', 'Div']) {
-      expect(graph.ops[op], op).toBeGreaterThan(plain.ops[op]);
-      expect(host.ops[op], op).toBe(plain.ops[op]);
-    }
-  });
-
-  it('are fields of the spec only with dropout on, one bool per mask of the forward pass, in its order', () => {
-    const { config, b, td, te } = loadFixture('t5-tiny-relu');
-    const shapes = { batchSize: b, inputLength: te, targetLength: td };
-    expect(t5TrainingSpec(config, shapes, { dropoutRate: 0 }).hostFields).toBeUndefined();
-    const fields = t5TrainingSpec(config, shapes).hostFields?.fields ?? [];
-    const plan = t5DropoutPlan(config, shapes, 'float32', config.dropoutRate);
-    expect(fields.map((f) => [f.name, f.dtype, f.shape])).toEqual(
-      plan.sizes.map((size, i) => [`dropout/keep${i}`, 'bool', [size]]),
-    );
-  });
-});
-
-describe('grouped dropout masks', () => {
-  it('the planned (grouped) masks of a forward pass are those of the stream, request by request', async () => {
-    const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
-    const shapes = { batchSize: b, inputLength: te, targetLength: td };
-    const plan = t5DropoutPlan(config, shapes, 'float32', config.dropoutRate);
-    // HF's dropout sites (see 'training graph dropout'), one request each.
-    expect(plan.sizes).toHaveLength(2 + 4 * config.numLayers + 2 + 6 * config.numDecoderLayers);
-    const lossWith = async (isGrouped: boolean, step: number): Promise<number> => {
-      const g = new Graph('t5_masks');
-      const stream = new RandomStream(counterKey(g, 7, [g.input('step', 'int32', [])]), 2); // small groups
-      const masks = isGrouped ? new PlannedMasks(stream, plan, 2) : stream;
-      const ctx = buildContext(g, config, declareParams(g, config), {
-        dropoutRate: config.dropoutRate,
-        dropoutStream: masks,
-      });
-      g.output(t5Forward(ctx, declareBatch(g, shapes)).loss, 'loss');
-      const session = await EngineSession.create(serializeModel(g));
-      const feeds: Record<string, HostTensor> = { step: { dtype: 'int32', dims: [], data: Int32Array.of(step) } };
-      for (const [name, data] of weights.params)
-        feeds[name] = { dtype: 'float32', dims: [...(t5ParamShapes(config).get(name) as number[])], data };
-      for (const [name, data] of Object.entries(goldenBatch(golden)))
-        feeds[name] = { dtype: 'int32', dims: [b, name === 'labels' ? td : te], data };
-      const loss = ((await session.runHost(feeds)).loss.data as Float32Array)[0];
-      await session.release();
-      return loss;
-    };
-    const [grouped, single, next] = [await lossWith(true, 3), await lossWith(false, 3), await lossWith(true, 4)];
-    expect(grouped).toBe(single);
-    // The training step takes them grouped when built for a GPU, one chain per site for the
-    // CPU: each value hash (mix) has two wraps (Less), and this small step's sites fit one group;
-    // the GPU's rows and columns are hashed in one chain of three mixes, not two.
-    const [cpuWraps, gpuWraps] = countForDevices('t5-tiny-relu', maskWraps);
-    expect(cpuWraps - gpuWraps).toBe(2 * (plan.sizes.length - 1) + 2 * 3);
-    expect(next).not.toBe(grouped); // another step, other masks
-    expect(Math.abs(grouped - golden.loss) / golden.loss).toBeGreaterThan(1e-4); // dropout is on
-  });
-});
-
-/** Less nodes of a graph: each mask hash's mix has two wraps, each one Less (onnx/random.ts). */
-function maskWraps(graph: Graph): number {
-  return graph.nodes.filter((n) => n.opType === 'Less').length;
-}
-
-/** The fused training step of a fixture built for the CPU and for a GPU: [cpu, gpu] results of `count`. */
-function countForDevices<T>(name: string, count: (graph: Graph) => T): [T, T] {
-  const { config, b, td, te } = loadFixture(name);
-  const spec = {
-    ...t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }),
-    ...adamwConstant(0.01, 3e-3, 1),
-  };
-  // GPU first: one spec serves both builds (compile rebuilds for the CPU when WebGPU does not
-  // load), and the CPU build must not inherit the GPU's grouped masks.
-  const gpu = count(buildFusedGraph(spec, 'single', { device: 'gpu' }).graph);
-  return [count(buildFusedGraph(spec, 'single', { device: 'cpu' }).graph), gpu];
-}
 
 describe('T5 layers built for a GPU (and where the CPU differs)', () => {
   it('linear layers are Gemm with transB over the weight as it is, not a Transpose of it (the CPU fuses those)', () => {
