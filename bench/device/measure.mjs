@@ -19,8 +19,9 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
 /**
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
  * PyTorch CUDA at its two shapes and its profile by op type, the 16-thread CPU step against
- * PyTorch 2.11, generation on WebGPU and on the CPU, the CPU step with the GPU's graph, and
- * 16 CPU cores' calls of 10 steps in one Loop against one-step runs. `limit`: seconds before
+ * PyTorch 2.11, generation on WebGPU and on the CPU, the CPU step with AdamW's update in the
+ * graph, the CPU step with the GPU's graph, and 16 CPU cores' calls of 10 steps in one Loop
+ * against one-step runs. `limit`: seconds before
  * the item is stopped.
  */
 export const PLANS = {
@@ -49,6 +50,15 @@ export const PLANS = {
     },
     { name: 'generate webgpu', args: ['bench', 'generate', ...GPU, '--repeats', '2'], limit: 120 },
     { name: 'generate cpu16', args: ['bench', 'generate', ...CPU16, '--repeats', '2'], limit: 90 },
+    // Whether 16 cores still want AdamW's update on the host: its WebAssembly kernel is one
+    // thread (onnxruntime-node takes no SharedArrayBuffer feeds, so no worker can share the
+    // state), ~150 ms a step on 2 cores, while the graph's ~13 passes run on all 16 threads
+    // but return a copy of parameters and moments. Against 'cpu16 B=8 128/32' (auto: the host).
+    {
+      name: 'cpu16 graph update B=8 128/32',
+      args: ['bench', 'train', ...CPU16, '--update', 'graph', ...shape(8, 128, 32), ...counts(4, 2)],
+      limit: 60,
+    },
     // Which graph 16 CPU cores want: the GPU's (grouped masks, Gemm, fused norms; fewer,
     // larger nodes) against the CPU's, measured above ('cpu16 B=8 128/32').
     {
