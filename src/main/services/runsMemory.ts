@@ -52,8 +52,8 @@ export function estimateStepBytes(
  * Dropout positions of one example's forward pass (HF T5's sites: per stack the embeddings and
  * the final norm's output; per encoder block the attention probabilities, the attention output,
  * the FFN hidden and the FFN output; per decoder block those of self- and cross-attention). The
- * CPU step with its update on the host holds a byte per position for every micro-batch of a
- * step (engine/onnx/hostMasks.ts) from one step to the next, evaluation included.
+ * CPU's one-step runs hold a byte per position for every micro-batch of a step
+ * (engine/onnx/hostMasks.ts) from one step to the next, evaluation included.
  */
 export function dropoutPositions(config: T5Config, inputLength: number, targetLength: number): number {
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers } = config;

@@ -1,6 +1,6 @@
 // Dropout keep masks computed on the host, equal bit for bit to those the int32 graph chains of
 // random.ts draw (the spec in its header), and a MaskSource that serves them to a graph as bool
-// inputs. For the CPU step whose update runs on the host (optim/hostProgram.ts): onnxruntime's
+// inputs. For the CPU's one-step runs (optim/hostProgram.ts, optim/program.ts): onnxruntime's
 // CPU kernels spent ~250 ms of a ~2.3 s t5-small step (B = 8, 128/29, 2 threads) on the
 // masks' int32 Mul/Sub/Div/Add chains, each a pass over up to 2.8 MB; here each value costs one
 // mix() in registers (wasm/masks.wat) and its three draws go straight to the masks. The few

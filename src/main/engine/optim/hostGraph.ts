@@ -10,6 +10,7 @@ import type { AdamWConfig } from './adamw';
 import { adamwScalars } from './adamw';
 import { batchInputs, microBatchSums, OUT_GRAD_NORMS, OUT_LOSSES, OUT_LRS, STEP_NAME, stepScalars } from './fused';
 import type { FusedSpec } from './spec';
+import { withHostFieldsFed } from './spec';
 
 /** The output with the update's scalars, in ADAMW_SCALARS order. */
 export const OUT_ADAMW_SCALARS = 'adamw.scalars';
@@ -37,7 +38,7 @@ export function buildHostAdamWGraph(spec: FusedSpec & { optimizer: AdamWConfig }
   const params = spec.params.map((p) => g.input(p.name, 'float32', p.shape));
   const stepIn = g.input(STEP_NAME, 'float32', []);
   // The host's fields are fed as batch inputs like the caller's (hostProgram.ts computes them).
-  const fed = isFed && spec.hostFields ? { ...spec, batch: [...spec.batch, ...spec.hostFields.fields] } : spec;
+  const fed = isFed ? withHostFieldsFed(spec) : spec;
   const pick = batchInputs(g, fed, 1);
   const micro = { pick, first: op.scalar(g, 0, 'int32'), isLooped: true };
   const { loss, gradSums } = microBatchSums(g, fed, params, stepIn, micro, 'cpu');

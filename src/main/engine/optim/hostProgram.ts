@@ -24,7 +24,7 @@ import { ADAMW_SCALARS, buildHostAdamWGraph, OUT_ADAMW_SCALARS } from './hostGra
 import { isDecayed, stateName } from './optimizer';
 import type { BuildDevice, FusedSpec, HostFieldSource } from './spec';
 import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
-import { checkedParams, checkedState, hostNumbers, sliceLeading } from './trainingProgram';
+import { checkedParams, checkedState, hostFieldFeeds, hostNumbers, sliceLeading } from './trainingProgram';
 import type { BatchInput } from './validate';
 import { stackedBatches } from './validate';
 import { AdamWKernel, fitsKernelMemory, paddedLength } from './wasm/adamwKernel';
@@ -148,8 +148,7 @@ class HostAdamWProgram implements TrainingProgram {
     for (let c = 0; c < k; c++) {
       const feeds: Record<string, HostTensor> = { ...this.paramFeeds, [STEP_NAME]: this.done as HostTensor };
       for (const field of this.spec.batch) feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, k);
-      const hostFields = this.hostFieldsOf?.(hostNumbers(this.done as HostTensor)[0]) ?? {};
-      for (const [name, value] of Object.entries(hostFields)) feeds[batchInputName(name)] = value;
+      Object.assign(feeds, hostFieldFeeds(this.hostFieldsOf, this.done as HostTensor));
       this.running = this.session.runHost(feeds, undefined, this.gradsInto);
       const out = await (this.running as Promise<Record<string, HostTensor>>).finally(() => (this.running = null));
       // The gradients are in the kernel's memory already; the binding's copies are not needed.

@@ -30,12 +30,12 @@ import { bucketsOf, CPU_BUCKET_BYTES, GPU_BUCKET_BYTES, paramDtype, packState, u
 import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../onnx/ops/shape';
 import type { BatchInput } from './validate';
 import { stackedBatches, validateSpec } from './validate';
-import type { BuildDevice, FusedSpec } from './spec';
-import { graphDeviceFor } from './spec';
+import type { BuildDevice, FusedSpec, HostFieldSource } from './spec';
+import { graphDeviceFor, withHostFieldsFed } from './spec';
 import type { StepMode } from './stepMode';
 import { isHostUpdate, openHostProgram } from './hostProgram';
 import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
-import { checkedParams, checkedState, hostNumbers, sliceLeading } from './trainingProgram';
+import { checkedParams, checkedState, hostFieldFeeds, hostNumbers, sliceLeading } from './trainingProgram';
 import { isLoopedByDefault } from './stepMode';
 
 export interface CompileSpec extends FusedSpec {
@@ -128,6 +128,8 @@ interface OpenedSession {
   readonly isViewFed: boolean;
   /** The spec the graph was built from: the given one with the provider's bucket size. */
   readonly spec: CompileSpec;
+  /** Where the graph takes the spec's host fields from (dropout masks drawn on the host), if it takes them. */
+  readonly hostFields: HostFieldSource | null;
 }
 
 async function openSession(
@@ -142,11 +144,15 @@ async function openSession(
   // On the CPU the host's state is what ORT reads, so views of it cost nothing; a GPU (or a
   // Loop, which carries its state inside) cuts them in the graph, on the device.
   const isViewFed = mode === 'single' && isCpu;
-  const { graph, nextOutputs } = buildFusedGraph(spec, mode, {
+  const device = graphDeviceFor(providers, spec.graphDevice);
+  // So do the fields the host computes, one step at a time (HostFields): a GPU would upload
+  // them every step, and a Loop would need all K steps' at once.
+  const hostFields = isViewFed && device === 'cpu' ? (spec.hostFields?.source(spec.accumulation ?? 1) ?? null) : null;
+  const { graph, nextOutputs } = buildFusedGraph(hostFields ? withHostFieldsFed(spec) : spec, mode, {
     isAccumulationLooped,
     views: isViewFed ? 'fed' : 'split',
     maxSplitOutputs: providers[0] === 'webgpu' ? WEBGPU_MAX_SPLIT_OUTPUTS : Infinity,
-    device: graphDeviceFor(providers, spec.graphDevice),
+    device,
   });
   const keepOnDevice = mode === 'single' ? deviceStateOutputs(spec, nextOutputs) : [];
   const session = await EngineSession.create(serializeModel(graph, 'spanfill fused training step'), {
@@ -158,7 +164,7 @@ async function openSession(
     memoryPattern: false,
     recordPlacement: spec.recordPlacement,
   });
-  return { session, nextOutputs, isViewFed, spec };
+  return { session, nextOutputs, isViewFed, spec, hostFields };
 }
 
 /**
@@ -207,6 +213,7 @@ class FusedProgram implements TrainingProgram {
   private readonly owned = new OwnedBuffers();
   /** The session run in flight, if any. */
   private running: Promise<Record<string, Feed>> | null = null;
+  private readonly hostFields: HostFieldSource | null;
 
   constructor(
     readonly mode: FusedMode,
@@ -219,6 +226,7 @@ class FusedProgram implements TrainingProgram {
     this.session = opened.session;
     this.nextOutputs = opened.nextOutputs;
     this.fedBuckets = opened.isViewFed ? bucketsOf(this.spec) : [];
+    this.hostFields = opened.hostFields;
   }
 
   get k(): number {
@@ -242,6 +250,7 @@ class FusedProgram implements TrainingProgram {
       for (const [name, view] of viewFeeds(this.fedBuckets, (b) => state.get(b) as HostTensor)) feeds[name] = view;
       for (const field of this.spec.batch)
         feeds[batchInputName(field.name)] = sliceLeading(stacked[field.name], c, calls);
+      Object.assign(feeds, hostFieldFeeds(this.hostFields, state.get(STEP_NAME)));
       this.running = this.session.run(feeds);
       const out = await this.running.finally(() => (this.running = null));
       this.replaceState(state, out);

@@ -91,10 +91,10 @@ export interface FusedSpec {
 }
 
 /**
- * Batch fields that a program running one step per call with its update on the host
- * (hostProgram.ts) computes on the host and feeds, e.g. t5/training.ts's dropout masks. The
- * model builder finds them among its batch tensors when they are fed, and builds the same
- * values in the graph when they are not (every other program), so either way the numbers agree.
+ * Batch fields that the CPU's one-step runs (hostProgram.ts, and program.ts's with the update
+ * in the graph) compute on the host and feed, e.g. t5/training.ts's dropout masks. The model
+ * builder finds them among its batch tensors when they are fed, and builds the same values in
+ * the graph when they are not (a Loop, a GPU's graph), so either way the numbers agree.
  */
 export interface HostFields {
   /** The fields of one micro-batch (their names must not clash with the spec's batch). */
@@ -110,5 +110,10 @@ export interface HostFields {
 
 /** The host fields of a step, by the steps completed before it (HostFields.source). */
 export type HostFieldSource = (step: number) => Readonly<Record<string, HostTensor>>;
+
+/** `spec` whose batch holds its host fields too: what a program that feeds them builds its graph from. */
+export function withHostFieldsFed<S extends FusedSpec>(spec: S): S {
+  return spec.hostFields ? { ...spec, batch: [...spec.batch, ...spec.hostFields.fields] } : spec;
+}
 
 export type StateLayout = 'flat' | 'per-tensor';

@@ -6,6 +6,8 @@ import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
 import type { Feed, HostTensor, Placement } from '../onnx/session';
 import type { FusedMode, StateEntry } from './fused';
+import { batchInputName } from './fused';
+import type { HostFieldSource } from './spec';
 import { checkStateTensor } from './validate';
 import type { BatchInput } from './validate';
 
@@ -106,6 +108,13 @@ export function sliceLeading(t: HostTensor, c: number, parts: number): HostTenso
   const per = t.data.length / t.dims[0];
   const data = t.data.subarray(c * rows * per, (c + 1) * rows * per) as AnyTypedArray;
   return { dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
+}
+
+/** A step's host fields (HostFields) as its `batch/<name>` feeds, by the steps done before it (`done`). */
+export function hostFieldFeeds(source: HostFieldSource | null, done: Feed | undefined): Record<string, HostTensor> {
+  if (!source) return {};
+  const fields = Object.entries(source(hostNumbers(done)[0]));
+  return Object.fromEntries(fields.map(([name, value]) => [batchInputName(name), value]));
 }
 
 /** A [K]-shaped result (losses, norms, rates) as float32 numbers on the host. */

@@ -4,64 +4,11 @@
 // copies from getState() and as views from withState(), and that bad use fails with the same
 // messages as the graph program's.
 import { describe, expect, it } from 'vitest';
-import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec } from '../../../../src/main/engine/optim/program';
 import type { StepResult, TrainingProgram, TrainingState } from '../../../../src/main/engine/optim/trainingProgram';
 import { compile } from '../../../../src/main/engine/optim/program';
-import * as op from '../../../../src/main/engine/onnx/ops';
-import { data, IN, initialParams, OUT, PARAMS, spec } from './mlp';
-
-const B = 5;
-const K = 3;
-
-/**
- * The MLP of mlp.ts in float32, K one-step runs per call (under 'auto' a model this small
- * would run its K steps in one Loop, optim/stepMode.ts).
- */
-function spec32(overrides: Partial<CompileSpec> = {}): CompileSpec {
-  const base = spec(K, B, overrides);
-  return {
-    ...base,
-    mode: 'single',
-    params: PARAMS.map((p) => ({ ...p, dtype: 'float32' as const })),
-    batch: [
-      { name: 'x', dtype: 'float32', shape: [B, IN] },
-      { name: 'y', dtype: 'float32', shape: [B, OUT] },
-    ],
-    ...overrides,
-  };
-}
-
-const params32 = (): Record<string, HostTensor> =>
-  Object.fromEntries(
-    Object.entries(initialParams()).map(([name, t]) => [
-      name,
-      { dtype: 'float32', dims: t.dims, data: Float32Array.from(t.data as Float64Array) },
-    ]),
-  );
-
-/** Two calls' batches (K·M micro-batches each). */
-function batches(m: number): { x: Float32Array; y: Float32Array }[] {
-  const { x, y } = data(2 * K * m, B);
-  const half = (a: Float64Array, i: number): Float32Array =>
-    Float32Array.from(a.subarray((i * a.length) / 2, ((i + 1) * a.length) / 2));
-  return [0, 1].map((i) => ({ x: half(x, i), y: half(y, i) }));
-}
-
-async function trained(
-  s: CompileSpec,
-  calls: { x: Float32Array; y: Float32Array }[],
-): Promise<{ update: string; results: StepResult[]; state: TrainingState }> {
-  const program = await compile(s);
-  try {
-    program.setParams(params32());
-    const results: StepResult[] = [];
-    for (const batch of calls) results.push(await program.step(batch));
-    return { update: program.update, results, state: await program.getState() };
-  } finally {
-    await program.release();
-  }
-}
+import { spec } from './mlp';
+import { B, batches, K, params32, spec32, trained } from './mlp32';
 
 async function updateOf(s: CompileSpec): Promise<string> {
   const program = await compile(s);
@@ -94,42 +41,6 @@ describe('compile(): the host update', () => {
     expect(host.state).toEqual(graph.state);
     const moved = (host.state.params.w1.data as Float32Array)[0] !== (params32().w1.data as Float32Array)[0];
     expect(moved).toBe(true);
-  });
-
-  it("feeds the spec's host fields of each step by the steps done, and builds without them when they have no source", async () => {
-    const base = spec32();
-    const asked: number[] = [];
-    const seen: boolean[] = [];
-    /** The MLP's loss plus a host field `shift` that holds the steps done (a constant: no gradient). */
-    const shifted = (hasSource: boolean): CompileSpec => ({
-      ...base,
-      hostFields: {
-        fields: [{ name: 'shift', dtype: 'float32', shape: [] }],
-        source: (micro) =>
-          hasSource
-            ? (step) => {
-                asked.push(step);
-                return { shift: { dtype: 'float32', dims: [micro], data: new Float32Array(micro).fill(step) } };
-              }
-            : null,
-      },
-      build: (g, p, batch, at) => {
-        seen.push('shift' in batch);
-        const { loss } = base.build(g, p, batch, at);
-        return { loss: batch.shift ? op.add(loss, batch.shift) : loss };
-      },
-    });
-    const calls = batches(1);
-    const plain = await trained(base, calls);
-    const fed = await trained(shifted(true), calls);
-    expect(seen).toEqual([true]);
-    expect(asked).toEqual([0, 1, 2, 3, 4, 5]);
-    const plainLosses = plain.results.flatMap((r) => [...r.losses]);
-    expect(fed.results.flatMap((r) => [...r.losses])).toEqual(plainLosses.map((loss, i) => Math.fround(loss + i)));
-    expect(fed.state).toEqual(plain.state);
-    const unfed = await trained(shifted(false), calls);
-    expect(seen).toEqual([true, false]);
-    expect(unfed.results.flatMap((r) => [...r.losses])).toEqual(plainLosses);
   });
 
   it('resumes from getState() as a straight run, and getState() returns copies later steps leave alone', async () => {

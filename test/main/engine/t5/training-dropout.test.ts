@@ -98,32 +98,46 @@ describe('deterministic dropout', () => {
 });
 
 describe('dropout masks drawn on the host', () => {
+  interface Run {
+    readonly update: 'auto' | 'graph';
+    /** Steps per call: 1 (three one-step calls, fed masks on the CPU) or 3 (one Loop call, hashed in the graph). */
+    readonly k: 1 | 3;
+    readonly optimizer?: 'adamw' | 'adafactor';
+    readonly dropoutRate?: number;
+  }
+
   /** Losses, final embedding and CPU op counts of 3 steps of M = 2 micro-batches (each its own masks). */
-  async function run(update: 'auto' | 'graph', dropoutRate = 0.1) {
+  async function run({ update, k, optimizer = 'adamw', dropoutRate = 0.1 }: Run) {
     const { golden, config, weights, b, td, te } = loadFixture('t5-tiny-relu');
     const batch = Object.fromEntries(
       Object.entries(goldenBatch(golden)).map(([name, x]) => {
-        const stacked = new Int32Array(2 * x.length);
-        stacked.set(x);
-        stacked.set(
-          x.map((v) => (name === 'labels' && v > 1 ? v - 1 : v)),
-          x.length,
-        ); // another micro-batch
+        const other = x.map((v) => (name === 'labels' && v > 1 ? v - 1 : v)); // another micro-batch
+        const stacked = new Int32Array(2 * k * x.length);
+        for (let i = 0; i < k; i++) stacked.set([...x, ...other], 2 * i * x.length);
         return [name, stacked];
       }),
     );
     const spec = t5TrainingSpec(config, { batchSize: b, inputLength: te, targetLength: td }, { seed: 3, dropoutRate });
+    const settings =
+      optimizer === 'adamw'
+        ? adamwConstant(0.01, 3e-3, k)
+        : ({
+            optimizer: { kind: 'adafactor' },
+            schedule: { kind: 'constant', peakLr: 1e-2, warmupSteps: 0 },
+            k,
+          } as const);
     const program = await compile({
       ...spec,
-      ...adamwConstant(0.01, 3e-3, 1),
+      ...settings,
       accumulation: 2,
+      mode: k === 1 ? 'single' : 'loop',
       update,
       recordPlacement: true,
     });
     try {
       program.setParams(Object.fromEntries(weights.params));
       const losses: number[] = [];
-      for (let i = 0; i < 3; i++) losses.push(...(await program.step(batch)).losses);
+      for (let i = 0; i < 3 / k; i++) losses.push(...(await program.step(batch)).losses);
       const state = await program.getState();
       const ops = program.nodePlacement().byProvider.CPUExecutionProvider;
       return { update: program.update, losses, params: state.params['shared.weight'].data as Float32Array, ops };
@@ -132,18 +146,35 @@ describe('dropout masks drawn on the host', () => {
     }
   }
 
-  it("feed the host update's step the graph's masks: its losses and parameters bit for bit, with accumulation", async () => {
-    const [host, graph] = [await run('auto'), await run('graph')];
-    expect([host.update, graph.update]).toEqual(['host', 'graph']);
-    expect(new Set(graph.losses).size).toBe(3);
-    expect(host.losses).toEqual(graph.losses);
-    expect(Array.from(host.params)).toEqual(Array.from(graph.params));
-    // The host's step hashes nothing: as many int32 wraps (Less) and divisions as without dropout.
-    const plain = await run('auto', 0);
-    for (const op of ['Less', 'Div']) {
-      expect(graph.ops[op], op).toBeGreaterThan(plain.ops[op]);
-      expect(host.ops[op], op).toBe(plain.ops[op]);
+  /** The fed program's int32 wraps (Less) and divisions equal a step's without dropout: it hashes nothing. */
+  async function expectNoHashing(fed: Awaited<ReturnType<typeof run>>, settings: Run) {
+    const plain = await run({ ...settings, dropoutRate: 0 });
+    for (const op of ['Less', 'Div']) expect(fed.ops[op], op).toBe(plain.ops[op]);
+  }
+
+  it("feed the CPU's one-step runs the masks a Loop draws in its graph: losses and parameters bit for bit, with accumulation", async () => {
+    const looped = await run({ update: 'graph', k: 3 });
+    expect(new Set(looped.losses).size).toBe(3);
+    for (const update of ['auto', 'graph'] as const) {
+      const fed = await run({ update, k: 1 });
+      expect(fed.update).toBe(update === 'auto' ? 'host' : 'graph');
+      expect(fed.losses, update).toEqual(looped.losses);
+      expect(Array.from(fed.params), update).toEqual(Array.from(looped.params));
+      await expectNoHashing(fed, { update, k: 1 });
     }
+    // The count tells hashing apart: the Loop's graph hashes its masks (its body's nodes counted).
+    const plainLoop = await run({ update: 'graph', k: 3, dropoutRate: 0 });
+    for (const op of ['Less', 'Div']) expect(looped.ops[op], op).toBeGreaterThan(plainLoop.ops[op]);
+  });
+
+  it("feed Adafactor's one-step runs too (its update in the graph), the same as its Loop", async () => {
+    const looped = await run({ update: 'graph', k: 3, optimizer: 'adafactor' });
+    const fed = await run({ update: 'auto', k: 1, optimizer: 'adafactor' });
+    expect(fed.update).toBe('graph');
+    expect(new Set(looped.losses).size).toBe(3);
+    expect(fed.losses).toEqual(looped.losses);
+    expect(Array.from(fed.params)).toEqual(Array.from(looped.params));
+    await expectNoHashing(fed, { update: 'auto', k: 1, optimizer: 'adafactor' });
   });
 
   it('are fields of the spec only with dropout on, one bool per mask of the forward pass, in its order', () => {
