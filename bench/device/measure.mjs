@@ -20,8 +20,8 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
  * PyTorch CUDA at its two shapes and its profile by op type, the 16-thread CPU step against
  * PyTorch 2.11, generation on WebGPU and on the CPU, the CPU step with AdamW's update in the
- * graph, the CPU step with the GPU's graph, and 16 CPU cores' calls of 10 steps in one Loop
- * against one-step runs. `limit`: seconds before
+ * graph, Adafactor's WebGPU step, the CPU step with the GPU's graph, and 16 CPU cores' calls of
+ * 10 steps in one Loop against one-step runs. `limit`: seconds before
  * the item is stopped.
  */
 export const PLANS = {
@@ -58,6 +58,13 @@ export const PLANS = {
       name: 'cpu16 graph update B=8 128/32',
       args: ['bench', 'train', ...CPU16, '--update', 'graph', ...shape(8, 128, 32), ...counts(4, 2)],
       limit: 60,
+    },
+    // Adafactor (T5's own recipe) keeps its update per tensor: ~4,200 optimizer nodes for
+    // t5-small, a dispatch each on a GPU, against AdamW's few over flat buffers.
+    {
+      name: 'webgpu adafactor B=8 128/32',
+      args: ['bench', 'train', ...GPU, '--optimizer', 'adafactor', ...shape(8, 128, 32), ...counts(5, 3)],
+      limit: 90,
     },
     // Which graph 16 CPU cores want: the GPU's (grouped masks, Gemm, fused norms; fewer,
     // larger nodes) against the CPU's, measured above ('cpu16 B=8 128/32').

@@ -3,6 +3,7 @@
 // as --preset NAME or --model DIR, each refused with a UsageError that names the flag, the bad
 // value and what to give instead.
 
+import type { BenchOptimizer } from '../../engine/bench/train';
 import type { ProviderName } from '../../engine/onnx/session';
 import type { BuildDevice } from '../../engine/optim/spec';
 import type { StepMode } from '../../engine/optim/stepMode';
@@ -67,6 +68,13 @@ export function updateOption(context: CommandContext): 'auto' | 'graph' | undefi
   throw new UsageError(
     `--update '${update}' is not one of: auto, graph (where AdamW's update runs on the CPU: auto = on the host where it can)`,
   );
+}
+
+/** --optimizer adamw|adafactor: the step's optimizer (default adamw). */
+export function optimizerOption(context: CommandContext): BenchOptimizer | undefined {
+  const optimizer = context.string('optimizer');
+  if (optimizer === undefined || optimizer === 'adamw' || optimizer === 'adafactor') return optimizer;
+  throw new UsageError(`--optimizer '${optimizer}' is not one of: adamw, adafactor (the training step's optimizer)`);
 }
 
 /** --provider, default cpu. */

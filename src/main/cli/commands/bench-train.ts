@@ -1,8 +1,8 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
 // [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu] [--steps-per-call K]
-// [--step-mode auto|loop|single] [--update auto|graph] [--profile]`: engine/bench/train.ts benchTrain,
-// run in the engine host like training itself (host/handlers/bench.ts) — ms per fused AdamW
-// step of a random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and
+// [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--profile]`:
+// engine/bench/train.ts benchTrain, run in the engine host like training itself
+// (host/handlers/bench.ts) — ms per fused training step of a random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and
 // whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
 
 import type { TrainBenchResult } from '../../engine/bench/train';
@@ -13,6 +13,7 @@ import {
   countOption,
   graphDeviceOption,
   modelShapeOption,
+  optimizerOption,
   providerOption,
   stepModeOption,
   updateOption,
@@ -37,7 +38,7 @@ export function renderProvider(
 export function renderTrainBench(r: TrainBenchResult): string {
   return (
     `${r.preset} ${renderProvider(r)}${r.graphDevice ? ` [graph shaped for ${r.graphDevice}]` : ''}` +
-    `${r.update === 'host' ? ' [update on the host]' : ''} ` +
+    `${r.optimizer === 'adafactor' ? ' [Adafactor]' : ''}${r.update === 'host' ? ' [update on the host]' : ''} ` +
     `B=${r.batchSize} ${r.inputLength}/${r.targetLength}` +
     (r.stepsPerCall > 1
       ? `, ${r.stepsPerCall} steps per call (${r.stepMode === 'loop' ? 'one Loop' : 'one-step runs'})`
@@ -71,7 +72,7 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused AdamW training step of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    'one fused training step (AdamW, or --optimizer adafactor) of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --optimizer, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
     const result = await benchTrainInHost(context, {
@@ -87,6 +88,7 @@ export const trainBench = {
       stepsPerCall: countOption(context, 'steps-per-call', 1),
       stepMode: stepModeOption(context),
       update: updateOption(context),
+      optimizer: optimizerOption(context),
       profile: context.flag('profile'),
     });
     context.log(renderTrainBench(result));

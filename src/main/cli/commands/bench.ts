@@ -78,7 +78,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -169,6 +169,12 @@ export const benchCommand = defineCommand({
       placeholder: 'auto|graph',
       description:
         "bench train: where AdamW's update runs when the CPU runs one step per call on float32 parameters: auto (default, as training: in WebAssembly on the host, in place) or graph (as ONNX nodes, the way every other device runs it), to compare the two",
+    },
+    optimizer: {
+      type: 'string',
+      placeholder: 'adamw|adafactor',
+      description:
+        "bench train: the step's optimizer: adamw (default; weight decay 0.01, a constant 1e-4) or adafactor (HF's defaults, relative step sizes, as T5 was trained; its state per tensor, its update always in the graph)",
     },
     rounds: {
       type: 'string',

@@ -44,6 +44,19 @@ describe('benchTrain', () => {
     expect(renderTrainBench(result)).toContain('cpu (every node placed) B=1 4/2:');
   });
 
+  it('trains with Adafactor when told to: the same first loss as AdamW (nothing updated yet), then another', async () => {
+    const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
+    const [adamw, adafactor] = [
+      await benchTrain({ ...shape, steps: 1, dropoutRate: 0 }),
+      await benchTrain({ ...shape, steps: 1, dropoutRate: 0, optimizer: 'adafactor' }),
+    ];
+    expect([adamw.optimizer, adafactor.optimizer]).toEqual(['adamw', 'adafactor']);
+    expect(adafactor.losses[0]).toBe(adamw.losses[0]);
+    expect(adafactor.losses[1]).not.toBe(adamw.losses[1]);
+    expect(adafactor.update).toBe('graph'); // only AdamW updates on the host
+    expect(renderTrainBench(adafactor)).toContain('cpu (every node placed) [Adafactor] B=1 4/2:');
+  });
+
   it('runs the warm-up steps it is given before the timed ones', async () => {
     const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
     const result = await benchTrain({ ...shape, steps: 1, warmupSteps: 3 });
