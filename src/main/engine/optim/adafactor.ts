@@ -65,8 +65,32 @@ export function adafactorScalars(t: Tensor, config: AdafactorConfig): AdafactorS
   return { beta2t, oneMinus: op.sub(1, beta2t) };
 }
 
-const rms = (x: Tensor): Tensor => op.sqrt(op.reduceMean(op.mul(x, x), null)); // √mean(x²), scalar
+/** √mean(x²) of each parameter: a scalar, or with `stackAxes` 1 one per stacked parameter (kept dims). */
+function rms(x: Tensor, stackAxes: number): Tensor {
+  const axes = stackAxes === 0 ? null : Array.from({ length: x.rank - stackAxes }, (_, i) => i + stackAxes);
+  return op.sqrt(op.reduceMean(op.mul(x, x), axes, stackAxes > 0));
+}
 const rsqrt = (x: Tensor): Tensor => op.reciprocal(op.sqrt(x));
+
+/** What one step's updates share: its number t, rate ρ, the config and the parameter's decay. */
+export interface AdafactorStep {
+  readonly t: Tensor;
+  readonly rate: Tensor;
+  readonly config: AdafactorConfig;
+  readonly isDecayed: boolean;
+}
+
+export interface AdafactorUpdateOptions {
+  /** g is s·grad for this scalar s (clipping and the micro-batch mean). */
+  readonly gradScale?: Tensor;
+  /** adafactorScalars of the step, reused instead of built again for this tensor. */
+  readonly scalars?: AdafactorScalars;
+  /**
+   * 1 when the leading axis stacks parameters of one shape (flat.ts, layout 'stacked'): each is
+   * factored, clipped and scaled as its own (default 0: one parameter).
+   */
+  readonly stackAxes?: 0 | 1;
+}
 
 /**
  * One Adafactor update at step t (float scalar, 1 for the first update) with rate ρ
@@ -80,19 +104,14 @@ const rsqrt = (x: Tensor): Tensor => op.reciprocal(op.sqrt(x));
  *   U ← αU;  with β₁: m ← β₁m + (1 − β₁)U, U = m
  *   θ ← θ − λαθ − U
  *
- * With `gradScale` s (a scalar), g is s·grad. `scalars` (adafactorScalars), when given, are
- * reused instead of built again for this tensor.
+ * RMS is over the parameter's own axes (each stacked one's with `stackAxes` 1).
  */
 export function adafactorUpdate(
   param: Tensor,
   rawGrad: Tensor,
   state: AdafactorState,
-  t: Tensor,
-  rate: Tensor,
-  config: AdafactorConfig,
-  isDecayed: boolean,
-  gradScale?: Tensor,
-  scalars: AdafactorScalars = adafactorScalars(t, config),
+  { t, rate, config, isDecayed }: AdafactorStep,
+  { gradScale, scalars = adafactorScalars(t, config), stackAxes = 0 }: AdafactorUpdateOptions = {},
 ): { param: Tensor; state: AdafactorState } {
   const grad = gradScale ? op.mul(rawGrad, gradScale) : rawGrad;
   const eps1 = config.eps1 ?? 1e-30;
@@ -102,7 +121,7 @@ export function adafactorUpdate(
   const g2 = op.add(op.mul(grad, grad), eps1); // same shape as θ
   const next: Record<string, Tensor> = {};
   let update: Tensor;
-  if (param.rank >= 2) {
+  if (param.rank - stackAxes >= 2) {
     const row = op.add(op.mul(state.row, beta2t), op.mul(op.reduceMean(g2, [-1]), oneMinus)); // (…, R)
     const col = op.add(op.mul(state.col, beta2t), op.mul(op.reduceMean(g2, [-2]), oneMinus)); // (…, C)
     const rowFactor = op.unsqueeze(rsqrt(op.div(row, op.reduceMean(row, [-1], true))), [-1]); // (…, R, 1)
@@ -115,8 +134,8 @@ export function adafactorUpdate(
     update = op.mul(rsqrt(sq), grad);
     next.sq = sq;
   }
-  update = op.div(update, op.maximum(op.div(rms(update), clip), 1));
-  const alpha = (config.scaleParameter ?? true) ? op.mul(rate, op.maximum(rms(param), eps2)) : rate;
+  update = op.div(update, op.maximum(op.div(rms(update, stackAxes), clip), 1));
+  const alpha = (config.scaleParameter ?? true) ? op.mul(rate, op.maximum(rms(param, stackAxes), eps2)) : rate;
   update = op.mul(update, alpha);
   if (config.beta1 !== undefined) {
     const m = op.add(op.mul(state.m, config.beta1), op.mul(update, 1 - config.beta1));

@@ -3,7 +3,9 @@
 // and the update are a handful of nodes per buffer instead of ~13 per tensor (DESIGN.md §3,
 // "Flat state"; as PyTorch's foreach/fused AdamW). The model still reads one tensor per
 // parameter: views cut by Split (+ Reshape), or on the CPU fed by the host as sub-arrays of the
-// buffers. 'per-tensor' (Adafactor) is one bucket per parameter.
+// buffers. 'stacked' (Adafactor's default) stacks parameters of one shape on a new leading
+// axis, so Adafactor, whose statistics are per matrix, updates each stack in one set of nodes
+// (~30) instead of each parameter in its own. 'per-tensor' is one bucket per parameter.
 
 import type { Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
@@ -13,7 +15,7 @@ import { DTYPE_BYTES } from '../onnx/dtype';
 import { isDecayed, stateName, stateShapes } from './optimizer';
 import type { FusedSpec, StateLayout } from './spec';
 
-export const STATE_LAYOUTS: readonly StateLayout[] = ['flat', 'per-tensor'];
+export const STATE_LAYOUTS: readonly StateLayout[] = ['flat', 'stacked', 'per-tensor'];
 
 /**
  * Most bytes in one flat bucket when the CPU runs the step: 4 MiB, so that the update's
@@ -42,9 +44,12 @@ export interface BucketMember {
 export interface Bucket {
   /** The state (graph input) name of the bucket's parameter buffer; a parameter's own name when per-tensor. */
   readonly name: string;
-  /** [Σ sizes] for a flat bucket; the parameter's shape for a per-tensor one. */
+  /** [Σ sizes] for a flat bucket, [G, ...shape] for a stack of G; the parameter's shape for a per-tensor one. */
   readonly shape: readonly number[];
+  /** Whether the bucket holds its members as sub-arrays of one buffer (flat or stacked). */
   readonly isFlat: boolean;
+  /** Whether its leading axis stacks its members (layout 'stacked'): each member is one index of it. */
+  readonly isStacked: boolean;
   /** Whether weight decay applies (every member shares it). */
   readonly isDecayed: boolean;
   readonly members: readonly BucketMember[];
@@ -57,35 +62,88 @@ export function paramDtype(spec: FusedSpec): 'float32' | 'float64' {
   return spec.params[0]?.dtype ?? 'float32';
 }
 
-/** The layout a spec asks for: flat for AdamW unless told otherwise; Adafactor is per-tensor. */
+/** The layout a spec asks for: flat for AdamW and stacked for Adafactor unless told otherwise. */
 export function layoutOf(spec: FusedSpec): StateLayout {
-  const layout = spec.stateLayout ?? (spec.optimizer.kind === 'adamw' ? 'flat' : 'per-tensor');
+  const layout = spec.stateLayout ?? (spec.optimizer.kind === 'adamw' ? 'flat' : 'stacked');
   if (!STATE_LAYOUTS.includes(layout))
     throw new Error(`compile(): unknown stateLayout '${layout}'; expected one of: ${STATE_LAYOUTS.join(', ')}`);
   if (layout === 'flat' && spec.optimizer.kind === 'adafactor') {
     // NOTE: Adafactor's row/column statistics, update clipping and parameter scale are per
     // matrix, so a flat buffer would only add a copy.
-    throw new Error("compile(): Adafactor factors its statistics per matrix; use stateLayout 'per-tensor'");
+    throw new Error(
+      "compile(): Adafactor factors its statistics per matrix; use stateLayout 'stacked' or 'per-tensor'",
+    );
   }
   return layout;
 }
 
 /**
- * The buckets of `spec` in a fixed order (decayed buckets first); members keep spec order and
- * fill a bucket up to spec.maxBucketBytes. A parameter larger than that has a bucket of its own.
+ * The buckets of `spec` in a fixed order (decayed buckets first): per parameter, flat (members
+ * keep spec order and fill a bucket up to spec.maxBucketBytes; a parameter larger than that
+ * has a bucket of its own) or stacked (stackedBuckets).
  */
 export function bucketsOf(spec: FusedSpec): Bucket[] {
-  const decayedOf = (p: { name: string; shape: readonly number[] }): boolean => isDecayed(spec.optimizer, p);
-  if (layoutOf(spec) === 'per-tensor') {
-    return spec.params.map((p) => ({
-      name: p.name,
-      shape: p.shape,
-      isFlat: false,
-      isDecayed: decayedOf(p),
-      members: [{ name: p.name, shape: p.shape, offset: 0, size: sizeOf(p.shape) }],
-    }));
+  const layout = layoutOf(spec);
+  if (layout === 'per-tensor') return spec.params.map((p) => ownBucket(p, isDecayed(spec.optimizer, p)));
+  const buckets = layout === 'stacked' ? stackedBuckets(spec) : flatBuckets(spec);
+  const taken = new Set(spec.params.map((p) => p.name));
+  for (const b of buckets)
+    if (b.isFlat && taken.has(b.name))
+      throw new Error(`compile(): parameter name '${b.name}' is reserved for a ${layout} state buffer`);
+  return buckets;
+}
+
+/** A parameter's own bucket (per-tensor, or alone in its stack). */
+function ownBucket(p: { name: string; shape: readonly number[] }, decayed: boolean): Bucket {
+  const members = [{ name: p.name, shape: p.shape, offset: 0, size: sizeOf(p.shape) }];
+  return { name: p.name, shape: p.shape, isFlat: false, isStacked: false, isDecayed: decayed, members };
+}
+
+/** Most elements of one flat or stacked bucket (spec.maxBucketBytes; the CPU's size by default). */
+const maxElementsOf = (spec: FusedSpec): number =>
+  Math.floor((spec.maxBucketBytes ?? CPU_BUCKET_BYTES) / DTYPE_BYTES[paramDtype(spec)]);
+
+/**
+ * Per decay class (decayed first), parameters of one shape in stacks of up to maxElementsOf
+ * (at least one each), in the order each shape first appears; a stack of one is the
+ * parameter's own bucket.
+ */
+function stackedBuckets(spec: FusedSpec): Bucket[] {
+  const maxElements = maxElementsOf(spec);
+  const buckets: Bucket[] = [];
+  for (const isDecayedClass of [true, false]) {
+    const byShape = new Map<string, { name: string; shape: readonly number[] }[]>();
+    for (const p of spec.params.filter((q) => isDecayed(spec.optimizer, q) === isDecayedClass)) {
+      const key = p.shape.join('x');
+      byShape.set(key, [...(byShape.get(key) ?? []), p]);
+    }
+    for (const group of byShape.values()) {
+      const size = sizeOf(group[0].shape);
+      const per = Math.max(1, Math.floor(maxElements / size));
+      for (let at = 0; at < group.length; at += per) {
+        const stack = group.slice(at, at + per);
+        if (stack.length === 1) {
+          buckets.push(ownBucket(stack[0], isDecayedClass));
+          continue;
+        }
+        buckets.push({
+          name: `stack/${isDecayedClass ? 'decay' : 'nodecay'}/${buckets.filter((b) => b.isStacked && b.isDecayed === isDecayedClass).length}`,
+          shape: [stack.length, ...stack[0].shape],
+          isFlat: true,
+          isStacked: true,
+          isDecayed: isDecayedClass,
+          members: stack.map((p, i) => ({ name: p.name, shape: p.shape, offset: i * size, size })),
+        });
+      }
+    }
   }
-  const maxElements = Math.floor((spec.maxBucketBytes ?? CPU_BUCKET_BYTES) / DTYPE_BYTES[paramDtype(spec)]);
+  return buckets;
+}
+
+/** Per decay class (decayed first), members in spec order filling 1-D buckets up to maxElementsOf. */
+function flatBuckets(spec: FusedSpec): Bucket[] {
+  const decayedOf = (p: { name: string; shape: readonly number[] }): boolean => isDecayed(spec.optimizer, p);
+  const maxElements = maxElementsOf(spec);
   const buckets: Bucket[] = [];
   for (const isDecayedClass of [true, false]) {
     const cls = isDecayedClass ? 'decay' : 'nodecay';
@@ -97,6 +155,7 @@ export function bucketsOf(spec: FusedSpec): Bucket[] {
         name: `flat/${cls}/${buckets.filter((b) => b.isDecayed === isDecayedClass).length}`,
         shape: [size],
         isFlat: true,
+        isStacked: false,
         isDecayed: isDecayedClass,
         members,
       });
@@ -111,15 +170,13 @@ export function bucketsOf(spec: FusedSpec): Bucket[] {
     }
     close();
   }
-  const taken = new Set(spec.params.map((p) => p.name));
-  for (const b of buckets)
-    if (taken.has(b.name)) throw new Error(`compile(): parameter name '${b.name}' is reserved for a flat state buffer`);
   return buckets;
 }
 
 /**
- * Each parameter as a view of its bucket, keyed by name: one Split per flat bucket, then a
- * Reshape to the parameter's shape (free on the CPU: ORT aliases Reshape's output). With
+ * Each parameter as a view of its bucket, keyed by name: one Split per flat bucket (along the
+ * stack for a stacked one), then a Reshape to the parameter's shape (free on the CPU: ORT
+ * aliases Reshape's output). With
  * `maxSplitOutputs`, a tree of Splits with at most that many outputs each (a second copy of
  * the parameters, cheap on a GPU, where the number of dispatches is what counts).
  */
@@ -136,10 +193,11 @@ export function parameterViews(
     }
     const pieces = splitTree(
       bucketTensors[i],
-      b.members.map((m) => m.size),
+      b.members.map((m) => (b.isStacked ? 1 : m.size)),
       maxSplitOutputs,
-    ); // (size) each
-    b.members.forEach((m, j) => views.set(m.name, m.shape.length === 1 ? pieces[j] : op.reshape(pieces[j], m.shape)));
+    ); // (size) each, or (1, ...shape) when stacked
+    const isShaped = (m: BucketMember): boolean => !b.isStacked && m.shape.length === 1;
+    b.members.forEach((m, j) => views.set(m.name, isShaped(m) ? pieces[j] : op.reshape(pieces[j], m.shape)));
   });
   return views;
 }
@@ -202,29 +260,51 @@ const memberOf = (host: HostTensor, m: BucketMember): HostTensor => ({
   data: host.data.subarray(m.offset, m.offset + m.size) as AnyTypedArray,
 });
 
-/** The gradient of each bucket: the members' gradients flattened and concatenated (one Concat). */
+/**
+ * The gradient of each bucket: the members' gradients flattened (or each given a stack axis)
+ * and concatenated (one Concat).
+ */
 export function bucketGradients(buckets: readonly Bucket[], gradOf: ReadonlyMap<string, Tensor>): Tensor[] {
   return buckets.map((b) => {
     const parts = b.members.map((m) => {
       const grad = gradOf.get(m.name);
       if (!grad) throw new Error(`bucketGradients: no gradient for parameter '${m.name}'`);
+      if (b.isStacked) return op.reshape(grad, [1, ...m.shape]); // (1, ...shape)
       return b.isFlat && grad.rank !== 1 ? op.reshape(grad, [-1]) : grad; // (size)
     });
     return parts.length === 1 ? parts[0] : op.concat(parts, 0); // (Σ sizes)
   });
 }
 
+/** A host buffer of a bucket: its graph name, its shape, and each member's part (host name, place). */
+interface BucketBuffer {
+  readonly buffer: string;
+  readonly shape: readonly number[];
+  readonly held: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[];
+}
+
 /**
- * The host buffers of each bucket: its parameter buffer and one per optimizer slot (graph
- * names), each with the host names of what it holds per member (`<param>`, `opt.<slot>/<param>`).
- * NOTE: a flat bucket's slots hold each member's slot at the member's offset, which is only
- * true of elementwise slots (AdamW's m and v); layoutOf refuses flat Adafactor.
+ * The host buffers of each bucket: its parameter buffer and one per optimizer slot, each with
+ * the host names of what it holds per member (`<param>`, `opt.<slot>/<param>`). NOTE: a flat
+ * bucket's slots hold each member's slot at the member's offset, which is only true of
+ * elementwise slots (AdamW's m and v; layoutOf refuses flat Adafactor); a stack's hold the
+ * i-th member's slot at index i of the stack.
  */
-function buffersOf(spec: FusedSpec, bucket: Bucket): { buffer: string; held: string[] }[] {
-  const slots = Object.keys(stateShapes(spec.optimizer, bucket.shape));
+function buffersOf(spec: FusedSpec, bucket: Bucket): BucketBuffer[] {
+  const params = { buffer: bucket.name, shape: bucket.shape, held: bucket.members };
+  const slots = Object.entries(stateShapes(spec.optimizer, bucket.shape, bucket.isStacked));
   return [
-    { buffer: bucket.name, held: bucket.members.map((m) => m.name) },
-    ...slots.map((s) => ({ buffer: stateName(bucket.name, s), held: bucket.members.map((m) => stateName(m.name, s)) })),
+    params,
+    ...slots.map(([slot, shape]) => {
+      const each = shape.slice(1);
+      const held = bucket.members.map((m, i) => {
+        const name = stateName(m.name, slot);
+        return bucket.isStacked
+          ? { name, shape: each, offset: i * sizeOf(each) }
+          : { name, shape: m.shape, offset: m.offset };
+      });
+      return { buffer: stateName(bucket.name, slot), shape, held };
+    }),
   ];
 }
 
@@ -237,16 +317,16 @@ function buffersOf(spec: FusedSpec, bucket: Bucket): { buffer: string; held: str
 export function packState(spec: FusedSpec, valueOf: (name: string) => HostTensor | undefined): Map<string, HostTensor> {
   const out = new Map<string, HostTensor>();
   for (const bucket of bucketsOf(spec)) {
-    for (const { buffer, held } of buffersOf(spec, bucket)) {
-      const values = held.map(valueOf);
+    for (const { buffer, shape, held } of buffersOf(spec, bucket)) {
+      const values = held.map((h) => valueOf(h.name));
       if (!values.every((v): v is HostTensor => v !== undefined)) continue;
       if (!bucket.isFlat) {
         out.set(buffer, values[0]);
         continue;
       }
-      const data = newLike(values[0].data, bucket.shape[0]);
-      bucket.members.forEach((m, i) => (data as Float32Array).set(values[i].data as Float32Array, m.offset));
-      out.set(buffer, { dtype: values[0].dtype, dims: [...bucket.shape], data });
+      const data = newLike(values[0].data, sizeOf(shape));
+      held.forEach((h, i) => (data as Float32Array).set(values[i].data as Float32Array, h.offset));
+      out.set(buffer, { dtype: values[0].dtype, dims: [...shape], data });
     }
   }
   return out;
@@ -259,10 +339,10 @@ export function unpackState(spec: FusedSpec, bufferOf: (name: string) => HostTen
     for (const { buffer, held } of buffersOf(spec, bucket)) {
       const host = bufferOf(buffer);
       if (!bucket.isFlat) {
-        out.set(held[0], host);
+        out.set(held[0].name, host);
         continue;
       }
-      bucket.members.forEach((m, i) => out.set(held[i], memberOf(host, m)));
+      for (const h of held) out.set(h.name, memberOf(host, { ...h, size: sizeOf(h.shape) }));
     }
   }
   return out;

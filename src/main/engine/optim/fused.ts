@@ -49,11 +49,14 @@ export function namedStateEntries(spec: FusedSpec): StateEntry[] {
   return entriesOf(spec, spec.params);
 }
 
-function entriesOf(spec: FusedSpec, holders: readonly { name: string; shape: readonly number[] }[]): StateEntry[] {
+function entriesOf(
+  spec: FusedSpec,
+  holders: readonly { name: string; shape: readonly number[]; isStacked?: boolean }[],
+): StateEntry[] {
   const dtype = paramDtype(spec);
   const entries: StateEntry[] = holders.map((p) => ({ name: p.name, dtype, shape: p.shape, role: 'param' }));
   for (const p of holders) {
-    for (const [slot, shape] of Object.entries(stateShapes(spec.optimizer, p.shape))) {
+    for (const [slot, shape] of Object.entries(stateShapes(spec.optimizer, p.shape, p.isStacked))) {
       entries.push({ name: stateName(p.name, slot), dtype, shape, role: 'optimizer' });
     }
   }
@@ -103,12 +106,18 @@ function buildStep(
     const gradOf = new Map(spec.params.map((p, i) => [p.name, gradSums[i]]));
     const grads = bucketGradients(buckets, gradOf);
     const { norm, gradScale, t, rate } = stepScalars(spec, grads, stepIn);
-    const infos: ParamInfo[] = buckets.map((b) => ({ name: b.name, shape: b.shape, isDecayed: b.isDecayed }));
+    const infos: ParamInfo[] = buckets.map((b) => ({
+      name: b.name,
+      shape: b.shape,
+      isDecayed: b.isDecayed,
+      isStacked: b.isStacked,
+    }));
     const slotsOf = sliceSlots(spec, infos, state.slice(n, state.length - 1));
     const updated = applyOptimizer(spec.optimizer, infos, bucketParams, grads, slotsOf, t, rate, gradScale);
     const nextState = [...updated.params];
     updated.state.forEach((slots, i) => {
-      for (const slot of Object.keys(stateShapes(spec.optimizer, infos[i].shape))) nextState.push(slots[slot]);
+      for (const slot of Object.keys(stateShapes(spec.optimizer, infos[i].shape, infos[i].isStacked)))
+        nextState.push(slots[slot]);
     });
     nextState.push(op.add(stepIn, 1));
     return { state: nextState, loss, gradNorm: norm, lr: rate };
@@ -168,7 +177,7 @@ function sliceSlots(spec: FusedSpec, infos: readonly ParamInfo[], flat: readonly
   let at = 0;
   return infos.map((p) => {
     const slots: Record<string, Tensor> = {};
-    for (const slot of Object.keys(stateShapes(spec.optimizer, p.shape))) slots[slot] = flat[at++];
+    for (const slot of Object.keys(stateShapes(spec.optimizer, p.shape, p.isStacked))) slots[slot] = flat[at++];
     return slots;
   });
 }

@@ -17,6 +17,8 @@ export interface ParamInfo {
   readonly shape: readonly number[];
   /** Decided already (a flat buffer of parameters that share it); else from the config's mask. */
   readonly isDecayed?: boolean;
+  /** The leading axis stacks parameters of one shape (flat.ts, layout 'stacked'): each is updated as its own. */
+  readonly isStacked?: boolean;
 }
 
 export function validateOptimizer(config: OptimizerConfig): void {
@@ -26,8 +28,19 @@ export function validateOptimizer(config: OptimizerConfig): void {
   else throw new Error(`Unknown optimizer '${kind}'; expected one of: ${OPTIMIZER_KINDS.join(', ')}`);
 }
 
-/** State tensor shapes for one parameter, keyed by slot ('m', 'v', 'row', 'col', 'sq'). */
-export function stateShapes(config: OptimizerConfig, shape: readonly number[]): Record<string, number[]> {
+/**
+ * State tensor shapes for one parameter, keyed by slot ('m', 'v', 'row', 'col', 'sq'); with
+ * `isStacked`, for a stack of parameters of shape[1:]: each one's slots, stacked the same way.
+ */
+export function stateShapes(
+  config: OptimizerConfig,
+  shape: readonly number[],
+  isStacked = false,
+): Record<string, number[]> {
+  if (isStacked) {
+    const each = Object.entries(stateShapes(config, shape.slice(1)));
+    return Object.fromEntries(each.map(([slot, slotShape]) => [slot, [shape[0], ...slotShape]]));
+  }
   if (config.kind === 'adamw') return { m: [...shape], v: [...shape] };
   return adafactorStateShapes(shape, config);
 }
@@ -87,7 +100,17 @@ export function applyOptimizer(
     const scalars = adafactorScalars(t, config);
     infos.forEach((info, i) => {
       const decayed = isDecayed(config, info);
-      const r = adafactorUpdate(params[i], grads[i], state[i], t, rate, config, decayed, gradScale, scalars);
+      const r = adafactorUpdate(
+        params[i],
+        grads[i],
+        state[i],
+        { t, rate, config, isDecayed: decayed },
+        {
+          gradScale,
+          scalars,
+          stackAxes: info.isStacked ? 1 : 0,
+        },
+      );
       outParams.push(r.param);
       outState.push({ ...r.state });
     });

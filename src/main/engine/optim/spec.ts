@@ -79,9 +79,10 @@ export interface FusedSpec {
   /** Optimizer steps per call. */
   readonly k: number;
   /**
-   * How parameters and optimizer state are stored (flat.ts): 'flat' buffers (AdamW's default)
-   * or one tensor per parameter ('per-tensor', Adafactor's only layout). Numbers are the same
-   * either way except the last bits of the gradient norm (its summation order).
+   * How parameters and optimizer state are stored (flat.ts): 'flat' buffers (AdamW's default),
+   * parameters of one shape 'stacked' on a leading axis (Adafactor's default), or one tensor per
+   * parameter ('per-tensor'). Numbers are the same either way except the last bits of sums
+   * (the gradient norm; Adafactor's means), whose order changes.
    */
   readonly stateLayout?: StateLayout;
   /** Most bytes per flat buffer (flat.ts; compile() picks the CPU's or a GPU's size by provider). */
@@ -116,4 +117,4 @@ export function withHostFieldsFed<S extends FusedSpec>(spec: S): S {
   return spec.hostFields ? { ...spec, batch: [...spec.batch, ...spec.hostFields.fields] } : spec;
 }
 
-export type StateLayout = 'flat' | 'per-tensor';
+export type StateLayout = 'flat' | 'stacked' | 'per-tensor';

@@ -85,10 +85,10 @@ describe('bucketsOf', () => {
 
   it('refuses flat Adafactor, an unknown layout, a parameter named like a flat buffer, a bad size', async () => {
     expect(() => bucketsOf({ ...spec(1, B), optimizer: { kind: 'adafactor' }, stateLayout: 'flat' })).toThrow(
-      "compile(): Adafactor factors its statistics per matrix; use stateLayout 'per-tensor'",
+      "compile(): Adafactor factors its statistics per matrix; use stateLayout 'stacked' or 'per-tensor'",
     );
     expect(() => bucketsOf({ ...spec(1, B), stateLayout: 'packed' as StateLayout })).toThrow(
-      "compile(): unknown stateLayout 'packed'; expected one of: flat, per-tensor",
+      "compile(): unknown stateLayout 'packed'; expected one of: flat, stacked, per-tensor",
     );
     const params = [{ name: 'flat/decay/0', shape: [2, 2], dtype: 'float64' as const }];
     expect(() => bucketsOf({ ...spec(1, B), params })).toThrow(
@@ -176,7 +176,7 @@ describe('parameterViews', () => {
     const members = sizes.map((size, i) => ({ name: `p${i}`, shape: [size], offset: 0, size }));
     members.forEach((m, i) => (m.offset = i === 0 ? 0 : members[i - 1].offset + members[i - 1].size));
     const total = sizes.reduce((a, b) => a + b, 0);
-    const bucket = { name: 'flat/decay/0', shape: [total], isFlat: true, isDecayed: true, members };
+    const bucket = { name: 'flat/decay/0', shape: [total], isFlat: true, isStacked: false, isDecayed: true, members };
     const g = new Graph('views');
     const views = parameterViews([bucket], [g.input('flat', 'float64', [total])], fan);
     for (const m of members) g.output(views.get(m.name) as Tensor, `out/${m.name}`);
