@@ -67,8 +67,10 @@ export function adafactorScalars(t: Tensor, config: AdafactorConfig): AdafactorS
 
 /** √mean(x²) of each parameter: a scalar, or with `stackAxes` 1 one per stacked parameter (kept dims). */
 function rms(x: Tensor, stackAxes: number): Tensor {
-  const axes = stackAxes === 0 ? null : Array.from({ length: x.rank - stackAxes }, (_, i) => i + stackAxes);
-  return op.sqrt(op.reduceMean(op.mul(x, x), axes, stackAxes > 0));
+  if (stackAxes === 0) return op.sqrt(op.reduceMean(op.mul(x, x), null));
+  const own = Array.from({ length: x.rank - stackAxes }, (_, i) => i + stackAxes);
+  // A stack of scalars: each its own RMS (a Reduce over no axes would reduce over all of them).
+  return op.sqrt(own.length === 0 ? op.mul(x, x) : op.reduceMean(op.mul(x, x), own, true));
 }
 const rsqrt = (x: Tensor): Tensor => op.reciprocal(op.sqrt(x));
 

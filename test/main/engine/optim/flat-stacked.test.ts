@@ -19,7 +19,7 @@ import { expectClose, f64, seeded } from './helpers';
 const B = 4;
 const [IN, HIDDEN, OUT] = [3, 6, 2];
 
-/** w0 (IN, H), then `depth` hidden layers (H, H) with biases (H), then wOut (H, OUT) and bOut. */
+/** w0 (IN, H), then `depth` hidden layers (H, H) with biases (H), then wOut (H, OUT), bOut and two scalar gains. */
 function deepParams(depth: number) {
   const hidden = Array.from({ length: depth }, (_, i) => [
     { name: `w${i + 1}`, shape: [HIDDEN, HIDDEN] },
@@ -31,6 +31,8 @@ function deepParams(depth: number) {
     ...hidden,
     { name: 'wOut', shape: [HIDDEN, OUT] },
     { name: 'bOut', shape: [OUT] },
+    { name: 'gain1', shape: [] },
+    { name: 'gain2', shape: [] },
   ].map((p) => ({ ...p, dtype: 'float64' as const }));
 }
 
@@ -38,7 +40,8 @@ function deepMlp(depth: number) {
   return (_g: Graph, p: Readonly<Record<string, Tensor>>, batch: Readonly<Record<string, Tensor>>) => {
     let h = op.relu(op.add(op.matmul(batch.x, p.w0), p.b0));
     for (let i = 1; i <= depth; i++) h = op.relu(op.add(op.matmul(h, p[`w${i}`]), p[`b${i}`]));
-    const err = op.sub(op.add(op.matmul(h, p.wOut), p.bOut), batch.y);
+    const out = op.mul(op.mul(op.add(op.matmul(h, p.wOut), p.bOut), p.gain1), p.gain2);
+    const err = op.sub(out, batch.y);
     return { loss: op.reduceMean(op.mul(err, err), null) };
   };
 }
@@ -106,6 +109,7 @@ describe('stacked buckets', () => {
       ['wOut', [HIDDEN, OUT], false, ['wOut']],
       ['stack/nodecay/0', [4, HIDDEN], true, ['b0', 'b1', 'b2', 'b3']],
       ['bOut', [OUT], false, ['bOut']],
+      ['stack/nodecay/1', [2], true, ['gain1', 'gain2']], // scalars: each its own RMS
     ]);
     // Room for two hidden matrices (8 bytes × 36 each) per stack: w1 and w2 stacked, w3 alone.
     const small = names(deepSpec(3, 'stacked', { maxBucketBytes: 2 * 8 * 36 + 7 }));
@@ -119,7 +123,7 @@ describe('stacked buckets', () => {
 describe('stacked Adafactor program', () => {
   // A Loop cuts the views in the graph (Split along the stack); one-step CPU runs are fed them.
   it.each(['loop', 'single'] as const)(
-    'trains to the per-tensor layout’s state (factored, vector, first moment, decay, clipping; %s)',
+    'trains to the per-tensor layout’s state (factored, vectors, scalars, first moment, decay, clipping; %s)',
     async (mode) => {
       const stacked = await trained(deepSpec(3, 'stacked', { mode }), initial(3));
       const perTensor = await trained(deepSpec(3, 'per-tensor', { mode }), initial(3));
@@ -127,7 +131,7 @@ describe('stacked Adafactor program', () => {
       // It moved: each hidden matrix by its own step (parameter scale and clipping per matrix).
       const moved = (name: string) =>
         Math.abs(Number(stacked[1].params[name].data[0]) - Number(initial(3)[name].data[0]));
-      for (const name of ['w1', 'w2', 'w3', 'b1']) expect(moved(name), name).toBeGreaterThan(1e-4);
+      for (const name of ['w1', 'w2', 'w3', 'b1', 'gain2']) expect(moved(name), name).toBeGreaterThan(1e-4);
     },
   );
 
