@@ -174,7 +174,7 @@ export const benchCommand = defineCommand({
       type: 'string',
       placeholder: 'adamw|adafactor',
       description:
-        "bench train: the step's optimizer: adamw (default; weight decay 0.01, a constant 1e-4) or adafactor (HF's defaults, relative step sizes, as T5 was trained; its state per tensor, its update always in the graph)",
+        "bench train: the step's optimizer: adamw (default; weight decay 0.01, a constant 1e-4) or adafactor (HF's defaults, relative step sizes, as T5 was trained; its state stacked by shape, its update always in the graph)",
     },
     rounds: {
       type: 'string',

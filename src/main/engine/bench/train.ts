@@ -1,7 +1,8 @@
 // `spanfill bench train`: ms per fused training step (AdamW, or Adafactor as T5 trained) of a
-// randomly initialised T5 of a real shape (a preset) on one execution provider, with tokens/s, peak RSS, the provider that
-// ran and whether every node was placed on it (from ORT's profile of the warm-up step, see
-// onnx/placement.ts). Measurements for the issue's notes; never a timed test.
+// randomly initialised T5 of a real shape (a preset) on one execution provider, with tokens/s,
+// peak RSS, the provider that ran and whether every node was placed on it (from ORT's profile
+// of the warm-up step, see onnx/placement.ts). Measurements for the issue's notes; never a
+// timed test.
 
 import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
@@ -48,7 +49,7 @@ export interface TrainBenchOptions {
   readonly update?: 'auto' | 'graph';
   /**
    * The optimizer (default 'adamw', weight decay 0.01 at a constant 1e-4); 'adafactor' with
-   * HF's defaults, relative step sizes as T5 trained (the demo's), state per tensor.
+   * HF's defaults, relative step sizes as T5 trained (the demo's), state stacked by shape.
    */
   readonly optimizer?: BenchOptimizer;
   /** Dropout rate; default the preset's. */
