@@ -23,6 +23,7 @@ import type { HostGraph } from './hostGraph';
 import { ADAMW_SCALARS, buildHostAdamWGraph, OUT_ADAMW_SCALARS } from './hostGraph';
 import { isDecayed, stateName } from './optimizer';
 import type { BuildDevice, FusedSpec, HostFieldSource } from './spec';
+import { hostFieldSourceOf } from './spec';
 import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
 import { checkedParams, checkedState, hostFieldFeeds, hostNumbers, sliceLeading } from './trainingProgram';
 import type { BatchInput } from './validate';
@@ -78,7 +79,7 @@ export async function openHostProgram(
   providers: readonly ProviderName[],
   options: { intraOpThreads?: number; recordPlacement?: boolean },
 ): Promise<TrainingProgram> {
-  const hostFields = spec.hostFields?.source(spec.accumulation ?? 1) ?? null;
+  const hostFields = hostFieldSourceOf(spec);
   const built = buildHostAdamWGraph(spec, hostFields !== null);
   const session = await EngineSession.create(serializeModel(built.graph, 'spanfill training step (host AdamW)'), {
     providers,

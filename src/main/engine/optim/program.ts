@@ -31,7 +31,7 @@ import { WEBGPU_MAX_SPLIT_OUTPUTS } from '../onnx/ops/shape';
 import type { BatchInput } from './validate';
 import { stackedBatches, validateSpec } from './validate';
 import type { BuildDevice, FusedSpec, HostFieldSource } from './spec';
-import { graphDeviceFor, withHostFieldsFed } from './spec';
+import { graphDeviceFor, hostFieldSourceOf, withHostFieldsFed } from './spec';
 import type { StepMode } from './stepMode';
 import { isHostUpdate, openHostProgram } from './hostProgram';
 import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
@@ -147,7 +147,7 @@ async function openSession(
   const device = graphDeviceFor(providers, spec.graphDevice);
   // So do the fields the host computes, one step at a time (HostFields): a GPU would upload
   // them every step, and a Loop would need all K steps' at once.
-  const hostFields = isViewFed && device === 'cpu' ? (spec.hostFields?.source(spec.accumulation ?? 1) ?? null) : null;
+  const hostFields = isViewFed && device === 'cpu' ? hostFieldSourceOf(spec) : null;
   const { graph, nextOutputs } = buildFusedGraph(hostFields ? withHostFieldsFed(spec) : spec, mode, {
     isAccumulationLooped,
     views: isViewFed ? 'fed' : 'split',

@@ -112,6 +112,11 @@ export interface HostFields {
 /** The host fields of a step, by the steps completed before it (HostFields.source). */
 export type HostFieldSource = (step: number) => Readonly<Record<string, HostTensor>>;
 
+/** What computes `spec`'s host fields for its M micro-batches; null without any, or when the host cannot hold them. */
+export function hostFieldSourceOf(spec: FusedSpec): HostFieldSource | null {
+  return spec.hostFields?.source(spec.accumulation ?? 1) ?? null;
+}
+
 /** `spec` whose batch holds its host fields too: what a program that feeds them builds its graph from. */
 export function withHostFieldsFed<S extends FusedSpec>(spec: S): S {
   return spec.hostFields ? { ...spec, batch: [...spec.batch, ...spec.hostFields.fields] } : spec;

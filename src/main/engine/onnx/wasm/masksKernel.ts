@@ -25,10 +25,12 @@ type KeepRow = (
 ) => void;
 
 const TABLE_BYTES = 2 * COLUMNS * 4; // column high + 1, then low, int32 each
+/** A row as the kernel writes it: three planes of at most COLUMNS, and a SIMD group's overrun. */
+const ROW_SPAN = 3 * COLUMNS + 16;
 /** The most bytes a request's last row writes past its end: its third plane's unused columns, and a group's overrun. */
-const OVERRUN = 3 * COLUMNS + 16;
-/** A row drawn apart: three planes of at most COLUMNS, and a group's overrun. */
-const SCRATCH_BYTES = 3 * COLUMNS + 16;
+const OVERRUN = ROW_SPAN;
+/** Where a row drawn apart is written. */
+const SCRATCH_BYTES = ROW_SPAN;
 
 /** A row hash's halves as the grid uses them: ⌊h/2¹⁶⌋ + 1 and h mod 2¹⁵. */
 export interface RowHalves {
