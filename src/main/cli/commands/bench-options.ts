@@ -61,12 +61,12 @@ export function stepModeOption(context: CommandContext): StepMode | undefined {
   );
 }
 
-/** --update auto|graph: where AdamW's update runs on the CPU (default auto, as the trainer). */
+/** --update auto|graph: where the optimizer's update runs on the CPU (default auto, as the trainer). */
 export function updateOption(context: CommandContext): 'auto' | 'graph' | undefined {
   const update = context.string('update');
   if (update === undefined || update === 'auto' || update === 'graph') return update;
   throw new UsageError(
-    `--update '${update}' is not one of: auto, graph (where AdamW's update runs on the CPU: auto = on the host where it can)`,
+    `--update '${update}' is not one of: auto, graph (where the optimizer's update runs on the CPU: auto = on the host where it can)`,
   );
 }
 

@@ -168,13 +168,13 @@ export const benchCommand = defineCommand({
       type: 'string',
       placeholder: 'auto|graph',
       description:
-        "bench train: where AdamW's update runs when the CPU runs one step per call on float32 parameters: auto (default, as training: in WebAssembly on the host, in place) or graph (as ONNX nodes, the way every other device runs it), to compare the two",
+        "bench train: where the optimizer's update (AdamW's or Adafactor's) runs when the CPU runs one step per call on float32 parameters: auto (default, as training: in WebAssembly on the host, in place) or graph (as ONNX nodes, the way every other device runs it), to compare the two",
     },
     optimizer: {
       type: 'string',
       placeholder: 'adamw|adafactor',
       description:
-        "bench train: the step's optimizer: adamw (default; weight decay 0.01, a constant 1e-4) or adafactor (HF's defaults, relative step sizes, as T5 was trained; its state stacked by shape, its update always in the graph)",
+        "bench train: the step's optimizer: adamw (default; weight decay 0.01, a constant 1e-4) or adafactor (HF's defaults, relative step sizes, as T5 was trained; on the CPU's one-step runs its update on the host as AdamW's, in the graph its state stacked by shape)",
     },
     rounds: {
       type: 'string',

@@ -45,7 +45,7 @@ export interface TrainBenchOptions {
   readonly threads?: number;
   /** The device the step's graph is shaped for; default the provider's kind (CompileSpec.graphDevice). */
   readonly graphDevice?: BuildDevice;
-  /** Where AdamW's update runs on the CPU (CompileSpec.update; default 'auto', as the trainer). */
+  /** Where the optimizer's update runs on the CPU (CompileSpec.update; default 'auto', as the trainer). */
   readonly update?: 'auto' | 'graph';
   /**
    * The optimizer (default 'adamw', weight decay 0.01 at a constant 1e-4); 'adafactor' with

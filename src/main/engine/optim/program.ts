@@ -61,16 +61,16 @@ export interface CompileSpec extends FusedSpec {
    */
   readonly graphDevice?: BuildDevice;
   /**
-   * Where AdamW's update runs when the CPU runs one step per call on float32 parameters:
-   * 'auto' (default) in WebAssembly on the host (hostProgram.ts, faster and smaller there),
-   * 'graph' as graph nodes like everywhere else (to compare the two).
+   * Where the optimizer's update (AdamW's or Adafactor's) runs when the CPU runs one step per
+   * call on float32 parameters: 'auto' (default) in WebAssembly on the host (hostProgram.ts,
+   * faster there), 'graph' as graph nodes like everywhere else (to compare the two).
    */
   readonly update?: 'auto' | 'graph';
 }
 
 /**
  * Builds the fused graph for `spec`, opens its session and returns the program; on the CPU, for
- * float32 AdamW one step per run, the host-update program instead (hostProgram.ts).
+ * float32 parameters one step per run, the host-update program instead (hostProgram.ts).
  */
 export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
   validateSpec(spec);

@@ -53,8 +53,8 @@ describe('benchTrain', () => {
     expect([adamw.optimizer, adafactor.optimizer]).toEqual(['adamw', 'adafactor']);
     expect(adafactor.losses[0]).toBe(adamw.losses[0]);
     expect(adafactor.losses[1]).not.toBe(adamw.losses[1]);
-    expect(adafactor.update).toBe('graph'); // only AdamW updates on the host
-    expect(renderTrainBench(adafactor)).toContain('cpu (every node placed) [Adafactor] B=1 4/2:');
+    expect(adafactor.update).toBe('host'); // as AdamW's, on the CPU
+    expect(renderTrainBench(adafactor)).toContain('cpu (every node placed) [Adafactor] [update on the host] B=1 4/2:');
   });
 
   it('runs the warm-up steps it is given before the timed ones', async () => {

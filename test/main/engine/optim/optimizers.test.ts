@@ -7,6 +7,8 @@ import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { OptimizerConfig, ParamInfo } from '../../../../src/main/engine/optim/optimizer';
 import { applyOptimizer, effectiveRate, isDecayed, stateShapes } from '../../../../src/main/engine/optim/optimizer';
 import { expectClose, f64, runOnce, scalar64, seeded } from './helpers';
+import type { Arrays, RefAdafactor } from './refAdafactor';
+import { refAdafactor } from './refAdafactor';
 
 const PARAMS: ParamInfo[] = [
   { name: 'w', shape: [3, 4] },
@@ -14,7 +16,6 @@ const PARAMS: ParamInfo[] = [
   { name: 'stack', shape: [2, 3, 2] },
 ];
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-type Arrays = Record<string, number[]>;
 
 /**
  * Runs the optimizer graph for three steps with the given gradients; returns params and state.
@@ -80,68 +81,6 @@ function refAdamW(p: number[], g: number[], st: Arrays, t: number, lr: number, w
     const vHat = st.v[i] / (1 - b2 ** t);
     p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
   }
-}
-
-interface RefAdafactor {
-  relativeStep: boolean;
-  scaleParameter: boolean;
-  beta1?: number;
-  weightDecay: number;
-}
-
-function rmsOf(x: number[]): number {
-  return Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
-}
-
-function refAdafactor(
-  p: number[],
-  shape: number[],
-  g: number[],
-  st: Arrays,
-  t: number,
-  lr: number,
-  c: RefAdafactor,
-): void {
-  const beta2t = 1 - t ** -0.8;
-  const g2 = g.map((x) => x * x + 1e-30);
-  let u: number[];
-  if (shape.length >= 2) {
-    const [R, C] = shape.slice(-2);
-    const B = p.length / (R * C);
-    u = new Array<number>(p.length);
-    for (let b = 0; b < B; b++) {
-      for (let r = 0; r < R; r++) {
-        let s = 0;
-        for (let k = 0; k < C; k++) s += g2[(b * R + r) * C + k];
-        st.row[b * R + r] = beta2t * st.row[b * R + r] + (1 - beta2t) * (s / C);
-      }
-      for (let k = 0; k < C; k++) {
-        let s = 0;
-        for (let r = 0; r < R; r++) s += g2[(b * R + r) * C + k];
-        st.col[b * C + k] = beta2t * st.col[b * C + k] + (1 - beta2t) * (s / R);
-      }
-      let rowMean = 0;
-      for (let r = 0; r < R; r++) rowMean += st.row[b * R + r] / R;
-      for (let r = 0; r < R; r++) {
-        for (let k = 0; k < C; k++) {
-          const i = (b * R + r) * C + k;
-          u[i] = g[i] / Math.sqrt(st.row[b * R + r] / rowMean) / Math.sqrt(st.col[b * C + k]);
-        }
-      }
-    }
-  } else {
-    for (let i = 0; i < p.length; i++) st.sq[i] = beta2t * st.sq[i] + (1 - beta2t) * g2[i];
-    u = g.map((x, i) => x / Math.sqrt(st.sq[i]));
-  }
-  const clipDiv = Math.max(1, rmsOf(u) / 1.0);
-  const rho = c.relativeStep ? Math.min(1e-2, 1 / Math.sqrt(t)) : lr;
-  const alpha = c.scaleParameter ? rho * Math.max(1e-3, rmsOf(p)) : rho;
-  u = u.map((x) => (x / clipDiv) * alpha);
-  if (c.beta1 !== undefined) {
-    for (let i = 0; i < p.length; i++) st.m[i] = c.beta1 * st.m[i] + (1 - c.beta1) * u[i];
-    u = [...st.m];
-  }
-  for (let i = 0; i < p.length; i++) p[i] = p[i] - c.weightDecay * alpha * p[i] - u[i];
 }
 
 function problem(seed: number): { init: Arrays; grads: Arrays[]; lrs: number[] } {

@@ -52,7 +52,8 @@ describe("a spec's host fields", () => {
   it.each([
     ['the host update', {}, 'host'],
     ['the graph update', { update: 'graph' }, 'graph'],
-    ['Adafactor', adafactor, 'graph'],
+    ['Adafactor', adafactor, 'host'],
+    ['Adafactor in the graph', { ...adafactor, update: 'graph' }, 'graph'],
     ['2 micro-batches', { accumulation: 2 }, 'host'],
   ] as const)(
     'are fed to the CPU one-step runs of %s, each step its own by the steps done',
