@@ -132,6 +132,9 @@ const LOOP_PARAM_COPIES = 10.5;
  * graph's), but the whole trainer about the same or less, 128 B=8 2194, 128 B=2 ×4 2271, 512
  * B=4 3530, 512 B=1 ×4 2851: its peak comes with evaluation, while the host holds one more
  * copy of the parameter bytes between steps (the gradients' region). So no separate figure.
+ * Adafactor's update on the host (since fa9eddb) peaks lower still: `bench train
+ * --optimizer adafactor` 128/29 B=8 1,473–1,477 MiB, 512/114 B=8 4,183 MiB
+ * (bench/MEASUREMENTS.md, 2026-12-04), under AdamW's, which this plan assumes for both.
  */
 
 /** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */
