@@ -61,6 +61,10 @@ export async function openHostProgram(
 ): Promise<TrainingProgram> {
   const hostFields = hostFieldSourceOf(spec);
   const built = buildHostGraph(spec, hostFields !== null);
+  // The updater's memory first: a session opened before it would be left open if it failed.
+  const optimizer = spec.optimizer;
+  const updater =
+    optimizer.kind === 'adamw' ? hostAdamW({ ...spec, optimizer }) : hostAdafactor({ ...spec, optimizer });
   const session = await EngineSession.create(serializeModel(built.graph, 'spanfill training step (host update)'), {
     providers,
     intraOpThreads: options.intraOpThreads,
@@ -68,9 +72,6 @@ export async function openHostProgram(
     memoryPattern: false, // as the fused step's (session.ts, memoryPattern)
     recordPlacement: options.recordPlacement,
   });
-  const optimizer = spec.optimizer;
-  const updater =
-    optimizer.kind === 'adamw' ? hostAdamW({ ...spec, optimizer }) : hostAdafactor({ ...spec, optimizer });
   return new HostUpdateProgram(spec, session, built, hostFields, updater);
 }
 
