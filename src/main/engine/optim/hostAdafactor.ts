@@ -9,24 +9,12 @@ import { hostScalars } from './hostGraph';
 import { isDecayed, stateName } from './optimizer';
 import type { FusedSpec } from './spec';
 import type { AdafactorSlot } from './wasm/adafactorKernel';
-import { AdafactorKernel, fitsAdafactorMemory, statsLength } from './wasm/adafactorKernel';
-import { paddedLength } from './wasm/adamwKernel';
+import { adafactorSlots, AdafactorKernel, fitsAdafactorMemory } from './wasm/adafactorKernel';
 
 export type HostAdafactorSpec = FusedSpec & { readonly optimizer: AdafactorConfig };
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-function layOut(spec: HostAdafactorSpec): { slots: AdafactorSlot[]; length: number } {
-  let offset = 0;
-  let stateOffset = 0;
-  const slots = spec.params.map((p) => {
-    const slot = { shape: p.shape, offset, stateOffset, isDecayed: isDecayed(spec.optimizer, p) };
-    offset += paddedLength(sizeOf(p.shape));
-    stateOffset += statsLength(p.shape);
-    return slot;
-  });
-  return { slots, length: offset };
-}
+const layOut = (spec: HostAdafactorSpec): { slots: AdafactorSlot[]; length: number } =>
+  adafactorSlots(spec.params.map((p) => ({ shape: p.shape, isDecayed: isDecayed(spec.optimizer, p) })));
 
 /** Whether the kernel's memory for `spec` fits one WebAssembly memory. */
 export function fitsHostAdafactor(spec: HostAdafactorSpec): boolean {
@@ -48,8 +36,7 @@ export function hostAdafactor(spec: HostAdafactorSpec): HostUpdater {
   const views = new Map<string, Float32Array>();
   const grads = new Map<string, Float32Array>();
   spec.params.forEach((p, i) => {
-    const { offset } = slots[i];
-    const size = sizeOf(p.shape);
+    const { offset, size } = slots[i];
     views.set(p.name, kernel.params.subarray(offset, offset + size));
     grads.set(p.name, kernel.grads.subarray(offset, offset + size));
     for (const [slot, memory] of Object.entries(kernel.statistics(slots[i])))

@@ -10,9 +10,13 @@ import { instantiate, MAX_PAGES, pagesFor } from '../../wasm/instance';
 import { paddedLength } from './adamwKernel';
 import { WASM_BASE64 } from './adafactor.wasm';
 
-/** One parameter: its shape, its offset in the parameter regions, its statistics' offset in the state region. */
+/**
+ * One parameter: its shape and elements, its offset in the parameter regions, its statistics'
+ * offset in the state region.
+ */
 export interface AdafactorSlot {
   readonly shape: readonly number[];
+  readonly size: number;
   readonly offset: number;
   readonly stateOffset: number;
   readonly isDecayed: boolean;
@@ -46,9 +50,29 @@ function dims(shape: readonly number[]): { L: number; R: number; C: number; isFa
 }
 
 /** Elements of a parameter's statistics in the state region: rows then columns, or the full square. */
-export function statsLength(shape: readonly number[]): number {
+function statsLength(shape: readonly number[]): number {
   const { L, R, C, isFactored } = dims(shape);
   return isFactored ? paddedLength(L * R) + paddedLength(L * C) : paddedLength(L * C);
+}
+
+/**
+ * The slots of `params` in order, each starting at a multiple of 4 elements in the parameter
+ * regions and in the state region, and the parameter regions' length.
+ */
+export function adafactorSlots(params: readonly { shape: readonly number[]; isDecayed: boolean }[]): {
+  slots: AdafactorSlot[];
+  length: number;
+} {
+  let offset = 0;
+  let stateOffset = 0;
+  const slots = params.map(({ shape, isDecayed }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const slot = { shape, size, offset, stateOffset, isDecayed };
+    offset += paddedLength(size);
+    stateOffset += statsLength(shape);
+    return slot;
+  });
+  return { slots, length: offset };
 }
 
 type Stats = (...args: number[]) => number;

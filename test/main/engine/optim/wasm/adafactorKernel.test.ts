@@ -9,8 +9,7 @@ import type {
   AdafactorSlot,
   AdafactorStepScalars,
 } from '../../../../../src/main/engine/optim/wasm/adafactorKernel';
-import { AdafactorKernel, statsLength } from '../../../../../src/main/engine/optim/wasm/adafactorKernel';
-import { paddedLength } from '../../../../../src/main/engine/optim/wasm/adamwKernel';
+import { adafactorSlots, AdafactorKernel } from '../../../../../src/main/engine/optim/wasm/adafactorKernel';
 import { adafactorStateShapes } from '../../../../../src/main/engine/optim/adafactor';
 import { expectClose, seeded } from '../helpers';
 import type { Arrays } from '../refAdafactor';
@@ -23,15 +22,7 @@ const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b,
 const SHAPES = [[6, 10], [2, 3, 8], [8, 4], [12], [], [5, 3]] as const;
 
 function slotsOf(shapes: readonly (readonly number[])[]): { slots: AdafactorSlot[]; length: number } {
-  let offset = 0;
-  let stateOffset = 0;
-  const slots = shapes.map((shape, i) => {
-    const slot = { shape, offset, stateOffset, isDecayed: i % 2 === 0 };
-    offset += paddedLength(size(shape));
-    stateOffset += statsLength(shape);
-    return slot;
-  });
-  return { slots, length: offset };
+  return adafactorSlots(shapes.map((shape, i) => ({ shape, isDecayed: i % 2 === 0 })));
 }
 
 const BASE: AdafactorKernelConfig = {
