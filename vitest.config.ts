@@ -10,6 +10,9 @@ export default defineConfig({
     // As the engine host is started (host/spawn.ts) and as Electron has it natively: training
     // frees the state it replaces at once (engine/onnx/hostMemory.ts).
     execArgv: freeNowNodeFlags(),
+    // onnxruntime's own telemetry off in the test processes too, as every Spanfill process keeps
+    // it (engine/onnx/telemetry.ts): some tests open sessions through @huggingface/transformers.
+    env: { ORT_DISABLE_TELEMETRY: '1' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

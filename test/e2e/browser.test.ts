@@ -100,6 +100,8 @@ describe('the served UI in Chromium', () => {
       ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ').trim();
     expect(await text('app-version')).toBe(cli.appVersion);
     expect(await text('ort-version')).toBe(cli.ortVersion);
+    expect(cli.ortTelemetry).toEqual({ off: true, variable: '1' });
+    expect(await text('ort-telemetry')).toBe("onnxruntime's is off (ORT_DISABLE_TELEMETRY=1); Spanfill sends none");
     expect(await text('data-dir')).toBe(cli.dataDir);
     expect(await text('schema-version')).toBe(String(cli.schemaVersion));
     expect(await text('cpu-threads')).toBe(String(cli.cpuThreads));

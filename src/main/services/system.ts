@@ -60,6 +60,7 @@ export class SystemService {
       schemaVersion: this.deps.schemaVersion,
       ortVersion: probe?.ortVersion ?? 'unknown',
       providers: probe?.providers ?? [],
+      ...(probe ? { ortTelemetry: probe.ortTelemetry } : {}),
       cpuThreads: os.availableParallelism(),
       platform: process.platform,
       arch: process.arch,

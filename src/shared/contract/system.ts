@@ -18,12 +18,34 @@ export interface ProviderStatus {
   readonly reason?: string;
 }
 
+/**
+ * onnxruntime's own usage telemetry (1.29+ on Linux and macOS), which Spanfill turns off by
+ * setting ORT_DISABLE_TELEMETRY=1 in its processes unless that variable is set already
+ * (engine/onnx/telemetry.ts).
+ */
+export interface OrtTelemetry {
+  readonly off: boolean;
+  /** ORT_DISABLE_TELEMETRY as the engine host has it; null when unset. */
+  readonly variable: string | null;
+}
+
+/** The Telemetry line of `spanfill system` and the Settings screen. */
+export function describeOrtTelemetry(telemetry: OrtTelemetry): string {
+  const setting =
+    telemetry.variable === null ? 'ORT_DISABLE_TELEMETRY unset' : `ORT_DISABLE_TELEMETRY=${telemetry.variable}`;
+  return telemetry.off
+    ? `onnxruntime's is off (${setting}); Spanfill sends none`
+    : `onnxruntime's is on (${setting} in your environment): it may record usage and send it to Microsoft; unset the variable or set it to 1 to turn it off`;
+}
+
 export interface SystemInfo {
   readonly appVersion: string;
   readonly dataDir: string;
   readonly schemaVersion: number;
   readonly ortVersion: string;
   readonly providers: readonly ProviderStatus[];
+  /** As the engine host found it (absent when the host could not be asked). */
+  readonly ortTelemetry?: OrtTelemetry;
   readonly cpuThreads: number;
   readonly platform: string;
   readonly arch: string;

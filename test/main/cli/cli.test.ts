@@ -27,6 +27,7 @@ const systemInfoKeys = [
   'providers',
   'schemaVersion',
   'ortVersion',
+  'ortTelemetry',
 ].sort();
 
 const tempDir = tempDirs('spanfill-cli-');
@@ -69,6 +70,7 @@ describe('spanfill (in process)', () => {
     const { code, stdout } = await cli(['system'], { SPANFILL_DATA_DIR: dataDir });
     expect(code).toBe(0);
     expect(stdout).toContain(`Data directory  ${dataDir}`);
+    expect(stdout).toContain("Telemetry       onnxruntime's is off (ORT_DISABLE_TELEMETRY=1); Spanfill sends none");
     expect(stdout).toMatch(/cpu\s+available/);
   });
 

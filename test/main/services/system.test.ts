@@ -35,7 +35,11 @@ function fakeEngine(answers: (() => Promise<unknown>)[]): { engine: EngineHostMa
 }
 
 const deps = () => ({ appVersion: '9.9.9', dataDir: '/data', schemaVersion: 1, settings: settingsIn(tempDir()) });
-const probe = { ortVersion: '1.30.0', providers: [{ name: 'cpu', available: true }] };
+const probe = {
+  ortVersion: '1.30.0',
+  providers: [{ name: 'cpu', available: true }],
+  ortTelemetry: { off: true, variable: '1' },
+};
 
 describe('SystemService', () => {
   it('probes once and re-probes on refresh', async () => {
@@ -47,6 +51,7 @@ describe('SystemService', () => {
       dataDir: '/data',
       ortVersion: '1.30.0',
       providers: probe.providers,
+      ortTelemetry: { off: true, variable: '1' },
     });
     expect(info.cpuThreads).toBeGreaterThan(0);
     await system.info();
@@ -70,6 +75,7 @@ describe('SystemService', () => {
       probeError: 'The engine host exited with code 139',
     });
     const recovered = await system.info();
+    expect(failed.ortTelemetry).toBeUndefined();
     expect(recovered.probeError).toBeUndefined();
     expect(recovered.ortVersion).toBe('1.30.0');
   });

@@ -1,7 +1,8 @@
-// `spanfill system`: what `system.info` returns — versions, data directory, CPU threads and
-// which onnxruntime execution providers load here. The same call backs the Settings panel.
+// `spanfill system`: what `system.info` returns — versions, data directory, whether
+// onnxruntime's telemetry is off, CPU threads and which onnxruntime execution providers load here. The same call backs the Settings panel.
 
 import type { SystemInfo } from '../../../shared/contract';
+import { describeOrtTelemetry } from '../../../shared/contract/system';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand } from '../command';
 import { formatPairs } from '../output';
@@ -12,7 +13,9 @@ export const systemCommand = defineCommand({
   usage: 'spanfill system [--refresh] [--data-dir DIR] [--json]',
   description:
     'Probes onnxruntime in an engine host process: the CPU provider, WebGPU, CUDA and DirectML\n' +
-    'are each tried with a one-node model, and a provider that fails says why.',
+    'are each tried with a one-node model, and a provider that fails says why. Telemetry says\n' +
+    "whether onnxruntime's own usage telemetry is off (Spanfill sets ORT_DISABLE_TELEMETRY=1 unless\n" +
+    'you set that variable yourself).',
   options: {
     refresh: { type: 'boolean', description: 'Probe the providers again instead of using a cached answer' },
   },
@@ -34,6 +37,7 @@ export function renderSystemInfo(info: SystemInfo): string {
       ['Data directory', info.dataDir],
       ['Schema version', String(info.schemaVersion)],
       ['onnxruntime', info.ortVersion],
+      ...(info.ortTelemetry ? [['Telemetry', describeOrtTelemetry(info.ortTelemetry)] as const] : []),
       ['CPU threads', String(info.cpuThreads)],
       ['Platform', `${info.platform}-${info.arch}, ${runtime}`],
     ]),

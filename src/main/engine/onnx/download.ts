@@ -10,6 +10,7 @@ import type { AnyTypedArray, DType } from './dtype';
 import { Graph } from './graph';
 import { identity } from './ops/elementwise';
 import { serializeModel } from './serialize';
+import { keepOrtTelemetryOff } from './telemetry';
 
 /** One Identity session per dtype and rank, created on first use and kept for the process. */
 const copySessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -21,6 +22,7 @@ function copySession(dtype: DType, rank: number): Promise<ort.InferenceSession> 
     const g = new Graph('spanfill_download');
     const shape = Array.from({ length: rank }, (_, i) => `d${i}`);
     g.output(identity(g.input('x', dtype, shape)), 'y');
+    keepOrtTelemetryOff();
     session = ort.InferenceSession.create(serializeModel(g) as never, { executionProviders: ['webgpu'] });
     copySessions.set(key, session);
   }

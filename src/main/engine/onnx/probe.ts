@@ -8,6 +8,8 @@ import { Graph } from './graph';
 import { neg } from './ops/elementwise';
 import { serializeModel } from './serialize';
 import { EngineSession, ortVersion, PROVIDER_HINTS, PROVIDERS, supportedProviders } from './session';
+import { ortTelemetryState } from './telemetry';
+import type { OrtTelemetry } from '../../../shared/contract/system';
 
 export interface ProviderProbe {
   name: string;
@@ -20,6 +22,8 @@ export interface ProviderProbe {
 export interface ProbeResult {
   ortVersion: string;
   providers: ProviderProbe[];
+  /** As this process has it after its sessions (EngineSession.create keeps it off). */
+  ortTelemetry: OrtTelemetry;
 }
 
 function probeModel(): Uint8Array {
@@ -52,5 +56,5 @@ export async function probeProviders(nodes: readonly string[] = gpuDeviceNodes()
           : { name, available: true },
     );
   }
-  return { ortVersion: ortVersion(), providers };
+  return { ortVersion: ortVersion(), providers, ortTelemetry: ortTelemetryState() };
 }

@@ -14,6 +14,7 @@ import type { ProfileEvent } from './placement';
 import { describePlacement, placementFromProfile, readProfile } from './placement';
 import type { OpProfile } from './profile';
 import { opProfile } from './profile';
+import { keepOrtTelemetryOff } from './telemetry';
 import { errorMessage } from '../../../shared/errors';
 
 export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
@@ -161,6 +162,7 @@ export class EngineSession {
       : undefined;
     const options: SessionOptions = prefix ? { ...givenOptions, profileFilePrefix: prefix } : givenOptions;
     const requested = options.providers?.length ? options.providers.map(assertProvider) : (['cpu'] as ProviderName[]);
+    keepOrtTelemetryOff();
     const failures: string[] = [];
     for (const provider of requested) {
       if (provider === 'cpu') {

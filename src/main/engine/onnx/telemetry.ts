@@ -1,0 +1,32 @@
+// onnxruntime's own telemetry, kept off. Since 1.29, onnxruntime on Linux and macOS records
+// usage events (graph names, execution providers, OS, CPU model, memory, run counts and times),
+// keeps a device id and a queue of events under ~/.cache/Microsoft/DeveloperTools/.onnxruntime
+// (an empty mat-debug-<pid>.log in the temporary directory besides) and sends them to
+// Microsoft; checked on onnxruntime-node 1.30 here, where a process that opened one session
+// left all three. Spanfill fine-tunes on a person's own text and sends nothing itself, so every
+// process that opens a session sets ORT_DISABLE_TELEMETRY=1 before onnxruntime starts, which
+// (read once, when onnxruntime's environment is created with the first session) leaves nothing
+// on disk and sends nothing. A value the person set already is left alone.
+// Reference: microsoft/onnxruntime #27379 (POSIX telemetry; the variable) and #29843.
+
+import type { OrtTelemetry } from '../../../shared/contract/system';
+
+export const ORT_TELEMETRY_VARIABLE = 'ORT_DISABLE_TELEMETRY';
+
+/** The values onnxruntime 1.30 takes as "off" (1, true, yes, on in any case; tried here: 0, 2 and false leave it on). */
+const OFF_VALUES = /^(1|true|yes|on)$/i;
+
+/** What `env` says of onnxruntime's telemetry (read-only). */
+export function ortTelemetryState(env: NodeJS.ProcessEnv = process.env): OrtTelemetry {
+  const value = env[ORT_TELEMETRY_VARIABLE];
+  return { off: value !== undefined && OFF_VALUES.test(value.trim()), variable: value ?? null };
+}
+
+/**
+ * Sets ORT_DISABLE_TELEMETRY=1 in `env` unless it is set already; call before onnxruntime's
+ * first session in the process (later calls change nothing onnxruntime has read).
+ */
+export function keepOrtTelemetryOff(env: NodeJS.ProcessEnv = process.env): OrtTelemetry {
+  if (env[ORT_TELEMETRY_VARIABLE] === undefined) env[ORT_TELEMETRY_VARIABLE] = '1';
+  return ortTelemetryState(env);
+}

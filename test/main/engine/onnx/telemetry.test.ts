@@ -1,0 +1,77 @@
+// onnxruntime's own telemetry stays off: the variable is set only where the person has not set
+// it, and a real `spanfill system` (whose engine host opens sessions on every provider) leaves
+// none of onnxruntime's telemetry files behind — where the same command with
+// ORT_DISABLE_TELEMETRY=0 leaves them, so the check can see them when they are there.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  keepOrtTelemetryOff,
+  ORT_TELEMETRY_VARIABLE,
+  ortTelemetryState,
+} from '../../../../src/main/engine/onnx/telemetry';
+import type { SystemInfo } from '../../../../src/shared/contract';
+import { startCli } from '../../../support/cli-process';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-telemetry-');
+
+describe('keepOrtTelemetryOff', () => {
+  it('sets the variable to 1 where it is unset and leaves a value the person set', () => {
+    const unset: NodeJS.ProcessEnv = {};
+    expect(keepOrtTelemetryOff(unset)).toEqual({ off: true, variable: '1' });
+    expect(unset[ORT_TELEMETRY_VARIABLE]).toBe('1');
+    for (const [value, off] of [
+      ['0', false],
+      ['false', false],
+      ['2', false],
+      ['', false],
+      ['TRUE', true],
+      ['yes', true],
+      ['On', true],
+    ] as const) {
+      const env: NodeJS.ProcessEnv = { [ORT_TELEMETRY_VARIABLE]: value };
+      expect(keepOrtTelemetryOff(env), value).toEqual({ off, variable: value });
+      expect(env[ORT_TELEMETRY_VARIABLE]).toBe(value);
+    }
+    expect(ortTelemetryState({})).toEqual({ off: false, variable: null });
+  });
+});
+
+/** Files onnxruntime's telemetry leaves: its log in TMPDIR, its device id and event queue under HOME's cache. */
+function telemetryFiles(dirs: { tmp: string; home: string }): string[] {
+  const found = fs.readdirSync(dirs.tmp).filter((name) => name.startsWith('mat-debug-'));
+  const cache = path.join(dirs.home, '.cache', 'Microsoft');
+  if (fs.existsSync(cache)) found.push(...(fs.readdirSync(cache, { recursive: true }) as string[]));
+  return found;
+}
+
+async function systemIn(variable: string | undefined): Promise<{ info: SystemInfo; files: string[] }> {
+  const dirs = { tmp: tempDir(), home: tempDir() };
+  const cli = startCli(['system', '--json', '--data-dir', tempDir()], {
+    TMPDIR: dirs.tmp,
+    HOME: dirs.home,
+    XDG_CACHE_HOME: undefined,
+    [ORT_TELEMETRY_VARIABLE]: variable,
+  });
+  try {
+    expect(await cli.status, cli.stderr()).toBe(0);
+    return { info: JSON.parse(cli.stdout()) as SystemInfo, files: telemetryFiles(dirs) };
+  } finally {
+    cli.kill();
+  }
+}
+
+describe('spanfill system and onnxruntime telemetry', () => {
+  it('leaves no telemetry files by default, says so, and keeps ORT_DISABLE_TELEMETRY=0 as the person set it', async () => {
+    const quiet = await systemIn(undefined);
+    expect(quiet.info.ortTelemetry).toEqual({ off: true, variable: '1' });
+    expect(quiet.files).toEqual([]);
+
+    const chosen = await systemIn('0');
+    expect(chosen.info.ortTelemetry).toEqual({ off: false, variable: '0' });
+    expect(chosen.files.some((name) => name.startsWith('mat-debug-'))).toBe(true);
+    expect(chosen.files.some((name) => name.endsWith('deviceid'))).toBe(true);
+  });
+});
