@@ -206,17 +206,21 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-measure-'));
   const started = Date.now();
   write(machine());
-  for (const item of PLANS[options.plan]) {
-    const left = options.budget - (Date.now() - started) / 1000;
-    if (item.limit > left) {
-      write({
-        name: item.name,
-        args: item.args,
-        skipped: `needs up to ${item.limit} s, ${Math.floor(left)} s of the budget left`,
-      });
-      continue;
+  try {
+    for (const item of PLANS[options.plan]) {
+      const left = options.budget - (Date.now() - started) / 1000;
+      if (item.limit > left) {
+        write({
+          name: item.name,
+          args: item.args,
+          skipped: `needs up to ${item.limit} s, ${Math.floor(left)} s of the budget left`,
+        });
+        continue;
+      }
+      write(await runItem(options.kit, dataDir, item, item.limit));
     }
-    write(await runItem(options.kit, dataDir, item, item.limit));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,13 +4,13 @@
 // (HF's formula), and every masked chunk must fill exactly the input and target lengths, with
 // sentinels in order and the original tokens recoverable. Plus the job's files and README.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAccelerateJob, type AccelerateRunConfig } from '../../../../src/main/engine/export/accelerate';
 import { computeInputAndTargetLengths } from '../../../../src/main/engine/data/lengths';
 import { FIXTURES } from '../t5/helpers';
+import { tempDirs } from '../../../support/tmp';
 
 const CONFIG: AccelerateRunConfig = {
   input_length: 64,
@@ -58,9 +58,11 @@ ${body}
   return JSON.parse(execFileSync('python3', ['-c', program, join(job, 'train.py')], { encoding: 'utf8' }));
 }
 
+const tempDir = tempDirs('spanfill-acc-');
+
 describe('accelerate job', () => {
   it('writes the job files; train.py computes the same lengths and masks that fill them exactly', async () => {
-    const job = join(mkdtempSync(join(tmpdir(), 'spanfill-acc-')), 'job');
+    const job = join(tempDir(), 'job');
     mkdirSync(job);
     await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, CONFIG, { train: 3, validation: 1 });
     expect(readdirSync(job).sort()).toEqual(['README.md', 'base_model', 'run_config.json', 'train.py']);

@@ -1,12 +1,12 @@
 // Export destinations: non-empty folders refused unless forced, files refused, and nothing
 // half-written: a failing writer leaves no folder (or the old one untouched when forced).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../../../src/main/engine/export/folder';
+import { tempDirs } from '../../../support/tmp';
 
-const root = (): string => mkdtempSync(join(tmpdir(), 'spanfill-folder-'));
+const root = tempDirs('spanfill-folder-');
 const write = (name: string) => async (dir: string) => writeFileSync(join(dir, name), name);
 
 describe('writeFolderAtomically', () => {

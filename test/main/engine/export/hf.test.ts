@@ -1,25 +1,28 @@
 // The HF export: a model or checkpoint folder written as config.json + one model.safetensors +
 // tokenizer files + generation_config.json, loading back into Spanfill bitwise identical, with
 // the source's unmodelled config keys kept and a checkpoint's trainer files left out.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportHfFolder } from '../../../../src/main/engine/export/hf';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES } from '../t5/helpers';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-hf-');
+const checkpointDir = tempDirs('spanfill-ckpt-');
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
 
 function fresh(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-hf-')), 'out');
+  const dir = join(tempDir(), 'out');
   mkdirSync(dir);
   return dir;
 }
 
 /** A checkpoint-like folder: the model folder plus the trainer's files. */
 function checkpointOf(source: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-ckpt-')), 'step-00000010');
+  const dir = join(checkpointDir(), 'step-00000010');
   mkdirSync(dir);
   for (const file of readdirSync(source)) copyFileSync(join(source, file), join(dir, file));
   writeFileSync(join(dir, 'trainer_state.json'), '{}');

@@ -2,14 +2,17 @@
 // (pipeline('text2text-generation'), local files only) must generate what Spanfill's own fill
 // generates on the same checkpoint (t5-tiny-spm, and a ByT5 folder, which has no tokenizer.json);
 // the int8 variant loads and its output is printed; weights forced into external data load too.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
 import { FIXTURES } from '../t5/helpers';
 import { writeByT5Folder } from '../../../support/byt5Folder';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-tjs-');
+const byt5Dir = tempDirs('spanfill-tjs-byt5-');
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
 const PROMPT = 'The <extra_id_0> walks in <extra_id_1> park';
@@ -18,7 +21,7 @@ const MAX_NEW = 12;
 type Transformers = typeof import('@huggingface/transformers');
 
 async function exported(options: Parameters<typeof exportTransformersJs>[2], source = SPM): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'spanfill-tjs-')), 'model');
+  const dir = join(tempDir(), 'model');
   mkdirSync(dir);
   await exportTransformersJs(source, dir, options);
   return dir;
@@ -79,7 +82,7 @@ describe('transformers.js export', () => {
   });
 
   it('exports a ByT5 folder (no tokenizer.json) with the byte tokenizer, and transformers.js fills as the engine does', async () => {
-    const byt5 = writeByT5Folder(join(mkdtempSync(join(tmpdir(), 'spanfill-tjs-byt5-')), 'byt5'));
+    const byt5 = writeByT5Folder(join(byt5Dir(), 'byt5'));
     const fill = await fillPrompt({ modelDir: byt5, prompt: PROMPT, maxNewTokens: MAX_NEW });
     const id = await load(t, await exported({}, byt5));
     const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);

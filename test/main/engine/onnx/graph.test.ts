@@ -1,13 +1,15 @@
 // Builder and serialization: a graph built here runs in onnxruntime with the values numpy
 // semantics predict, and bad use fails at build time naming the node and both shapes.
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as op from '../../../../src/main/engine/onnx/ops';
 import { Graph } from '../../../../src/main/engine/onnx/graph';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-prof-');
 
 const f64 = (dims: number[], values: number[]) => ({
   dtype: 'float64' as const,
@@ -181,7 +183,7 @@ describe('session adapter', () => {
   it('writes a per-node profile when asked, naming our nodes', async () => {
     const g = new Graph('t');
     g.output(op.neg(g.input('x', 'float32', [4])), 'y');
-    const dir = mkdtempSync(join(tmpdir(), 'spanfill-prof-'));
+    const dir = tempDir();
     const session = await EngineSession.create(serializeModel(g), { profileFilePrefix: join(dir, 'p') });
     await session.runHost({ x: { dtype: 'float32', dims: [4], data: new Float32Array(4) } });
     session.endProfiling();

@@ -1,7 +1,6 @@
 // writeOnnxFile: weights inline below the threshold, in `<file>_data` (ONNX external data)
 // above it, and ONNX Runtime loading both from their paths with identical results.
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildExportEncoder } from '../../../../src/main/engine/export/t5-onnx';
@@ -9,6 +8,9 @@ import { EngineSession, type HostTensor } from '../../../../src/main/engine/onnx
 import { writeOnnxFile } from '../../../../src/main/engine/onnx/write';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES } from '../t5/helpers';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-onnx-');
 
 const i64 = (rows: number[][]): HostTensor => ({
   dtype: 'int64',
@@ -19,7 +21,7 @@ const i64 = (rows: number[][]): HostTensor => ({
 describe('writeOnnxFile', () => {
   it('writes weights as external data past the threshold, and ONNX Runtime loads them from the path', async () => {
     const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
-    const dir = mkdtempSync(join(tmpdir(), 'spanfill-onnx-'));
+    const dir = tempDir();
     const inline = writeOnnxFile(join(dir, 'inline.onnx'), buildExportEncoder(config, weights.params));
     const external = writeOnnxFile(join(dir, 'encoder_model.onnx'), buildExportEncoder(config, weights.params), 1000);
     expect(inline.externalData).toBeNull();
