@@ -1,12 +1,13 @@
 // onnxruntime's own telemetry, kept off. Since 1.29, onnxruntime on Linux and macOS records
 // usage events (graph names, execution providers, OS, CPU model, memory, run counts and times),
-// keeps a device id and a queue of events under ~/.cache/Microsoft/DeveloperTools/.onnxruntime
-// and an empty mat-debug-<pid>.log in the temporary directory, and sends the events to
-// Microsoft: with onnxruntime-node 1.30 here, a process that opened one session left all three.
-// Spanfill fine-tunes on a person's own text and sends nothing itself, so every process that
-// opens a session sets ORT_DISABLE_TELEMETRY=1 first; onnxruntime reads it once, when its
-// environment is created with the first session, and then writes none of those files and
-// sends nothing. A value the person set already is left alone.
+// keeps a device id and a queue of events in Microsoft/DeveloperTools/.onnxruntime (under
+// ~/.cache on Linux, ~/Library/Application Support on macOS) and an empty
+// mat-debug-<pid>.log in the temporary directory, and sends the events to Microsoft: with
+// onnxruntime-node 1.30 here, a process that opened one session left all three. Spanfill
+// fine-tunes on a person's own text and sends nothing itself, so every process that opens a
+// session sets ORT_DISABLE_TELEMETRY=1 first; onnxruntime reads it once, when its environment
+// is created with the first session, and then writes none of those files and sends nothing.
+// A value the person set already is left alone.
 // Reference: microsoft/onnxruntime #27379 (POSIX telemetry, the variable) and #29843.
 
 import type { OrtTelemetry } from '../../../shared/contract/system';
