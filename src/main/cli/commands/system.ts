@@ -1,5 +1,6 @@
 // `spanfill system`: what `system.info` returns — versions, data directory, whether
-// onnxruntime's telemetry is off, CPU threads and which onnxruntime execution providers load here. The same call backs the Settings panel.
+// onnxruntime's telemetry is off, CPU threads and which onnxruntime execution providers load
+// here. The same call backs the Settings panel.
 
 import type { SystemInfo } from '../../../shared/contract';
 import { describeOrtTelemetry } from '../../../shared/contract/system';
