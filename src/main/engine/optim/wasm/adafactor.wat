@@ -10,9 +10,9 @@
 ;; w gives the update's RMS before clipping without a third pass: with rf_r² = mean(R)/R_r and
 ;; cf_c² = 1/C_c, ΣU² = mean(R)·Σ_c w_c / C_c. Row sums are float32 lanes per row, carried into
 ;; float64 between rows; column sums are float32 over the rows (test/.../adafactorKernel.test.ts
-;; holds the results to a float64 reference within 2e-5). Results stored by apply below FLT_MIN are stored as zeros of their sign,
-;; as adamw.wat does and for the same reason (ONNX Runtime flushes denormals; arithmetic on
-;; them is slow). Written out inline: V8 (Node 20) does not inline calls here (adamw.wat).
+;; holds the results to a float64 reference within 2e-5). Results stored by apply below FLT_MIN
+;; are stored as zeros of their sign, as adamw.wat does and for the same reason (ONNX Runtime
+;; flushes denormals; arithmetic on them is slow). Written out inline: V8 (Node 20) does not inline calls here (adamw.wat).
 ;;
 ;; Assembled to adafactor.wasm.ts by `npm run build:wasm`; a test checks the two agree.
 (module
