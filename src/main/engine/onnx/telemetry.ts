@@ -27,7 +27,6 @@ export function ortTelemetryState(env: NodeJS.ProcessEnv = process.env): OrtTele
  * Sets ORT_DISABLE_TELEMETRY=1 in `env` unless it is set already; call before onnxruntime's
  * first session in the process (later calls change nothing onnxruntime has read).
  */
-export function keepOrtTelemetryOff(env: NodeJS.ProcessEnv = process.env): OrtTelemetry {
+export function keepOrtTelemetryOff(env: NodeJS.ProcessEnv = process.env): void {
   if (env[ORT_TELEMETRY_VARIABLE] === undefined) env[ORT_TELEMETRY_VARIABLE] = '1';
-  return ortTelemetryState(env);
 }

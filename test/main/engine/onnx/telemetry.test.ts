@@ -20,7 +20,8 @@ const tempDir = tempDirs('spanfill-telemetry-');
 describe('keepOrtTelemetryOff', () => {
   it('sets the variable to 1 where it is unset and leaves a value the person set', () => {
     const unset: NodeJS.ProcessEnv = {};
-    expect(keepOrtTelemetryOff(unset)).toEqual({ off: true, variable: '1' });
+    keepOrtTelemetryOff(unset);
+    expect(ortTelemetryState(unset)).toEqual({ off: true, variable: '1' });
     expect(unset[ORT_TELEMETRY_VARIABLE]).toBe('1');
     for (const [value, off] of [
       ['0', false],
@@ -32,7 +33,8 @@ describe('keepOrtTelemetryOff', () => {
       ['On', true],
     ] as const) {
       const env: NodeJS.ProcessEnv = { [ORT_TELEMETRY_VARIABLE]: value };
-      expect(keepOrtTelemetryOff(env), value).toEqual({ off, variable: value });
+      keepOrtTelemetryOff(env);
+      expect(ortTelemetryState(env), value).toEqual({ off, variable: value });
       expect(env[ORT_TELEMETRY_VARIABLE]).toBe(value);
     }
     expect(ortTelemetryState({})).toEqual({ off: false, variable: null });
