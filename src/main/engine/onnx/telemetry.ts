@@ -14,8 +14,11 @@ import type { OrtTelemetry } from '../../../shared/contract/system';
 
 export const ORT_TELEMETRY_VARIABLE = 'ORT_DISABLE_TELEMETRY';
 
-/** The values onnxruntime 1.30 takes as "off", as tried here: 1, true, yes, on in any case (0, 2 and false leave it on). */
-const OFF_VALUES = /^(1|true|yes|on)$/i;
+/**
+ * The values onnxruntime 1.30 takes as "off", as tried here: 1, true, yes, on, y in any case
+ * (0, 2, n and false leave it on).
+ */
+const OFF_VALUES = /^(1|true|yes|on|y)$/i;
 
 /** What `env` says of onnxruntime's telemetry (read-only). */
 export function ortTelemetryState(env: NodeJS.ProcessEnv = process.env): OrtTelemetry {
