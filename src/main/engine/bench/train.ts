@@ -119,6 +119,23 @@ function randomBatch(config: T5Config, rows: number, te: number, td: number, see
   });
 }
 
+/** The training program the bench times: random-data shapes, a constant schedule, placement recorded. */
+function compileBench(config: T5Config, options: TrainBenchOptions, k: number): Promise<TrainingProgram> {
+  const { batchSize, inputLength, targetLength } = options;
+  return compile({
+    ...t5TrainingSpec(config, { batchSize, inputLength, targetLength }, { dropoutRate: options.dropoutRate }),
+    optimizer: options.optimizer === 'adafactor' ? { kind: 'adafactor' } : { kind: 'adamw', weightDecay: 0.01 },
+    schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 }, // Adafactor's relative steps ignore it
+    k,
+    mode: options.stepMode,
+    providers: [options.provider ?? 'cpu'],
+    intraOpThreads: options.threads,
+    graphDevice: options.graphDevice,
+    update: options.update,
+    recordPlacement: true,
+  });
+}
+
 export async function benchTrain(options: TrainBenchOptions): Promise<TrainBenchResult> {
   const config = options.config ?? t5Preset(options.preset);
   const { batchSize: b, inputLength: te, targetLength: td } = options;
@@ -128,22 +145,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const batch = randomBatch(config, k * b, te, td, options.seed ?? 1);
   const requested = options.provider ?? 'cpu';
   const start = now();
-  const program = await compile({
-    ...t5TrainingSpec(
-      config,
-      { batchSize: b, inputLength: te, targetLength: td },
-      { dropoutRate: options.dropoutRate },
-    ),
-    optimizer: options.optimizer === 'adafactor' ? { kind: 'adafactor' } : { kind: 'adamw', weightDecay: 0.01 },
-    schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 }, // Adafactor's relative steps ignore it
-    k,
-    mode: options.stepMode,
-    providers: [requested],
-    intraOpThreads: options.threads,
-    graphDevice: options.graphDevice,
-    update: options.update,
-    recordPlacement: true,
-  });
+  const program = await compileBench(config, options, k);
   const compileMs = now() - start;
   const warmupCalls = Math.ceil((options.warmupSteps ?? 1) / k);
   const calls = { warmup: warmupCalls, timed: Math.ceil(options.steps / k) };
