@@ -12,6 +12,7 @@ import type { GradContext, GradientRegistry } from './registry';
 import { defaultRegistry, isScatterAdd } from './registry';
 import { GradientSums } from './sums';
 import './grads';
+import { elementCount } from '../shape';
 
 export interface GradientOptions {
   /** dLoss/dLoss; defaults to ones for a one-element loss (required otherwise). */
@@ -94,7 +95,7 @@ function seedFor(g: Graph, loss: Tensor, seed: Tensor | undefined): Tensor {
     return seed;
   }
   const shape = staticShape(loss, 'gradients');
-  if (shape.reduce((a, b) => a * b, 1) !== 1) {
+  if (elementCount(shape) !== 1) {
     throw new Error(`gradients: loss ${loss.name} ${shapeText(loss.shape)} is not a scalar; pass options.seed`);
   }
   return filled(g, 1, loss.dtype, shape);

@@ -12,6 +12,7 @@ import type { HostTensor, ProviderName } from '../onnx/session';
 import { EngineSession } from '../onnx/session';
 import type { OptimizerConfig } from '../optim/optimizer';
 import { compile } from '../optim/program';
+import { elementCount } from '../shape';
 
 export interface MatMulRow {
   readonly kind: 'matmul';
@@ -149,14 +150,7 @@ async function benchFused(k: number, options: BenchOptions): Promise<FusedRow> {
   });
   try {
     const init: Record<string, Float32Array> = {};
-    params.forEach(
-      (p, i) =>
-        (init[p.name] = filled(
-          p.shape.reduce((a, b) => a * b, 1),
-          10 + i,
-          0.05,
-        )),
-    );
+    params.forEach((p, i) => (init[p.name] = filled(elementCount(p.shape), 10 + i, 0.05)));
     program.setParams(init);
     const batches = { x: filled(k * s.batch * s.input, 3), y: filled(k * s.batch * s.output, 4) };
     const ms = await timeCalls(async () => void (await program.step(batches)), options.minMs ?? 500, options.signal);

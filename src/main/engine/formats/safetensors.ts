@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { TextDecoder } from 'node:util';
+import { elementCount } from '../shape';
 
 export type FloatDtype = 'F64' | 'F32' | 'F16' | 'BF16';
 const BYTES: Record<FloatDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
@@ -61,7 +62,7 @@ function parseEntry(source: string, name: string, value: unknown): TensorEntry {
     );
   }
   const [begin, end] = offsets as [number, number];
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(shape);
   if (end - begin !== count * BYTES[dtype]) {
     throw new SafetensorsError(
       `${where} ${dtype}[${shape.join(', ')}] has byte range [${begin}, ${end}) that does not fit its shape (${count * BYTES[dtype]} bytes); the file is corrupt`,
@@ -278,7 +279,7 @@ export function encodeSafetensors(
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const tensor of sorted) {
-    const count = tensor.shape.reduce((a, b) => a * b, 1);
+    const count = elementCount(tensor.shape);
     if (count !== tensor.data.length) {
       throw new SafetensorsError(
         `Tensor '${tensor.name}' has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] needs ${count}`,

@@ -5,6 +5,7 @@
 
 import type { AnyTypedArray, DType } from './dtype';
 import { assertArrayMatches, DTYPE_BYTES } from './dtype';
+import { elementCount } from '../shape';
 
 /** A dimension: a fixed size, or a symbolic name for a size known only when the graph runs. */
 export type Dim = number | string;
@@ -282,7 +283,7 @@ export class Graph {
 
 function checkConstant(value: ConstantValue, what: string): void {
   assertArrayMatches(value.dtype, value.data, what);
-  const n = value.shape.reduce((a, b) => a * b, 1);
+  const n = elementCount(value.shape);
   if (n !== value.data.length) {
     throw new Error(`${what}: shape [${value.shape.join(', ')}] needs ${n} values, got ${value.data.length}`);
   }

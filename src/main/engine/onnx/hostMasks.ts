@@ -13,6 +13,7 @@ import type { MaskSource } from './random';
 import { absorbHost, COLUMNS, KEY_ORIGIN, mixHost, RANDOM_MODULUS, requestGrid } from './random';
 import type { RowHalves } from './wasm/masksKernel';
 import { MasksKernel } from './wasm/masksKernel';
+import { elementCount } from '../shape';
 
 export { fitsMasksMemory } from './wasm/masksKernel';
 
@@ -107,7 +108,7 @@ export class FedMasks implements MaskSource {
   keep(shape: readonly number[], threshold: number): Tensor {
     const i = this.next++;
     const mask = this.masks[i];
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(shape);
     if (!mask || Number(mask.shape[0]) !== size || threshold !== this.threshold)
       throw new Error(
         `FedMasks: request ${i} is ${size} positions at threshold ${threshold}; ` +

@@ -16,6 +16,7 @@ import { greater } from './ops/elementwise';
 import { scalar } from './ops/util';
 import type { MaskSource, RandomStream } from './random';
 import { COLUMNS, DRAWS, gcd, leading, requestGrid, threeDraws } from './random';
+import { elementCount } from '../shape';
 
 /** The requests a step will make, in order: positions of each, and the one threshold they use. */
 export interface MaskPlan {
@@ -90,7 +91,7 @@ export class PlannedMasks implements MaskSource {
   }
 
   keep(shape: readonly number[], threshold: number): Tensor {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(shape);
     const i = this.next++;
     if (size !== this.plan.sizes[i] || threshold !== this.plan.threshold) {
       const planned = i < this.plan.sizes.length ? `${this.plan.sizes[i]} at threshold ${this.plan.threshold}` : 'none';
@@ -170,7 +171,7 @@ export class RecordingMasks implements MaskSource {
     if (this.threshold !== undefined && threshold !== this.threshold)
       throw new Error(`RecordingMasks: a plan has one threshold; got ${threshold} after ${this.threshold}`);
     this.threshold = threshold;
-    this.sizes.push(shape.reduce((a, b) => a * b, 1));
+    this.sizes.push(elementCount(shape));
     return expand(this.graph.constant({ dtype: 'bool', shape: [], data: Uint8Array.of(1) }), shape);
   }
 

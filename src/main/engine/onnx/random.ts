@@ -41,6 +41,7 @@ import type { Graph, Tensor } from './graph';
 import { add, and, cast, div, greater, less, mul, sub, where } from './ops/elementwise';
 import { concat, gather, reshape, unsqueeze } from './ops/shape';
 import { assertFloat, numericShape, scalar } from './ops/util';
+import { elementCount } from '../shape';
 
 export const RANDOM_MODULUS = 2147483647; // M = 2³¹ − 1
 const MULTIPLIER = 48271; // A
@@ -209,7 +210,7 @@ export class RandomStream implements MaskSource {
 
   /** The next draws for every position of a tensor of `shape` (static): int32 uniform on [0, 2¹⁰). */
   bits(shape: readonly number[]): Tensor {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(shape);
     const { rows, columns } = requestGrid(size);
     const start = this.reserve(size);
     // An empty request uses no row, but is cut from one (the next request's) to keep every shape non-empty.

@@ -14,6 +14,7 @@ import type { AnyTypedArray } from '../onnx/dtype';
 import { DTYPE_BYTES } from '../onnx/dtype';
 import { isDecayed, stateName, stateShapes } from './optimizer';
 import type { FusedSpec, StateLayout } from './spec';
+import { elementCount } from '../shape';
 
 export const STATE_LAYOUTS: readonly StateLayout[] = ['flat', 'stacked', 'per-tensor'];
 
@@ -57,8 +58,6 @@ export interface Bucket {
   readonly members: readonly BucketMember[];
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 /** The dtype every parameter shares (validate.ts checks that they do). */
 export function paramDtype(spec: FusedSpec): 'float32' | 'float64' {
   return spec.params[0]?.dtype ?? 'float32';
@@ -97,7 +96,7 @@ export function bucketsOf(spec: FusedSpec): Bucket[] {
 
 /** A parameter's own bucket (per-tensor, or alone in its stack). */
 function ownBucket(p: { name: string; shape: readonly number[] }, decayed: boolean): Bucket {
-  const members = [{ name: p.name, shape: p.shape, offset: 0, size: sizeOf(p.shape) }];
+  const members = [{ name: p.name, shape: p.shape, offset: 0, size: elementCount(p.shape) }];
   return { name: p.name, shape: p.shape, isFlat: false, isStacked: false, isDecayed: decayed, members };
 }
 
@@ -120,7 +119,7 @@ function stackedBuckets(spec: FusedSpec): Bucket[] {
       byShape.set(key, [...(byShape.get(key) ?? []), p]);
     }
     for (const group of byShape.values()) {
-      const size = sizeOf(group[0].shape);
+      const size = elementCount(group[0].shape);
       const per = Math.max(1, Math.floor(maxElements / size));
       for (let at = 0; at < group.length; at += per) {
         const stack = group.slice(at, at + per);
@@ -165,7 +164,7 @@ function flatBuckets(spec: FusedSpec): Bucket[] {
       size = 0;
     };
     for (const p of spec.params.filter((q) => decayedOf(q) === isDecayedClass)) {
-      const n = sizeOf(p.shape);
+      const n = elementCount(p.shape);
       if (size > 0 && size + n > maxElements) close();
       members.push({ name: p.name, shape: p.shape, offset: size, size: n });
       size += n;
@@ -302,7 +301,7 @@ function buffersOf(spec: FusedSpec, bucket: Bucket): BucketBuffer[] {
       const held = bucket.members.map((m, i) => {
         const name = stateName(m.name, slot);
         return bucket.isStacked
-          ? { name, shape: each, offset: i * sizeOf(each) }
+          ? { name, shape: each, offset: i * elementCount(each) }
           : { name, shape: m.shape, offset: m.offset };
       });
       return { buffer: stateName(bucket.name, slot), shape, held };
@@ -326,7 +325,7 @@ export function packState(spec: FusedSpec, valueOf: (name: string) => HostTensor
         out.set(buffer, values[0]);
         continue;
       }
-      const data = newLike(values[0].data, sizeOf(shape));
+      const data = newLike(values[0].data, elementCount(shape));
       held.forEach((h, i) => (data as Float32Array).set(values[i].data as Float32Array, h.offset));
       out.set(buffer, { dtype: values[0].dtype, dims: [...shape], data });
     }
@@ -344,7 +343,7 @@ export function unpackState(spec: FusedSpec, bufferOf: (name: string) => HostTen
         out.set(held[0].name, host);
         continue;
       }
-      for (const h of held) out.set(h.name, memberOf(host, { ...h, size: sizeOf(h.shape) }));
+      for (const h of held) out.set(h.name, memberOf(host, { ...h, size: elementCount(h.shape) }));
     }
   }
   return out;

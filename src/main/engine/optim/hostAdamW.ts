@@ -10,6 +10,7 @@ import { hostScalars } from './hostGraph';
 import { isDecayed, stateName } from './optimizer';
 import type { FusedSpec } from './spec';
 import { AdamWKernel, fitsKernelMemory, paddedLength } from './wasm/adamwKernel';
+import { elementCount } from '../shape';
 
 export type HostAdamWSpec = FusedSpec & { readonly optimizer: AdamWConfig };
 
@@ -27,7 +28,7 @@ function layOut(spec: HostAdamWSpec): { slots: Slot[]; decayedEnd: number; lengt
   let decayedEnd = 0;
   for (const decayed of [true, false]) {
     for (const p of spec.params.filter((q) => isDecayed(spec.optimizer, q) === decayed)) {
-      const size = p.shape.reduce((a, b) => a * b, 1);
+      const size = elementCount(p.shape);
       slots.push({ name: p.name, offset: at, size });
       at += paddedLength(size);
     }

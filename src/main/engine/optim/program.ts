@@ -37,6 +37,7 @@ import { isHostUpdate, openHostProgram } from './hostProgram';
 import type { StepResult, TrainingProgram, TrainingState } from './trainingProgram';
 import { checkedParams, checkedState, hostFieldFeeds, hostNumbers, sliceLeading } from './trainingProgram';
 import { isLoopedByDefault } from './stepMode';
+import { elementCount } from '../shape';
 
 export interface CompileSpec extends FusedSpec {
   /** Execution providers in order of preference (default ['cpu']). */
@@ -109,7 +110,7 @@ export async function compile(spec: CompileSpec): Promise<TrainingProgram> {
 
 /** The parameters' bytes, at the one dtype they share (flat.ts paramDtype). */
 const paramBytes = (spec: FusedSpec): number =>
-  spec.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0) * DTYPE_BYTES[paramDtype(spec)];
+  spec.params.reduce((sum, p) => sum + elementCount(p.shape), 0) * DTYPE_BYTES[paramDtype(spec)];
 
 /** What decides the graph `spec` gets on `provider`: its mode and the device it is shaped for. */
 const graphKind = (spec: CompileSpec, provider: ProviderName): string =>
@@ -183,7 +184,7 @@ const isDevice = (f: Feed): f is DeviceTensor => 'kind' in f;
 
 /** A zero-filled state tensor, allocated directly (state can hold hundreds of millions of floats). */
 function zeros(e: StateEntry): HostTensor {
-  const n = e.shape.reduce((a, b) => a * b, 1);
+  const n = elementCount(e.shape);
   const data =
     e.dtype === 'float32'
       ? new Float32Array(n)

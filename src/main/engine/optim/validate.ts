@@ -10,12 +10,12 @@ import type { BatchFieldSpec, FusedSpec } from './spec';
 import { bucketsOf } from './flat';
 import { validateOptimizer } from './optimizer';
 import { validateSchedule } from './schedule';
+import { elementCount } from '../shape';
 
 /** A batch field: a host tensor, or a bare typed array holding all K·M micro-batches. */
 export type BatchInput = HostTensor | AnyTypedArray;
 
 const dims = (d: readonly number[]): string => `[${d.join(', ')}]`;
-const product = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
 const isPositiveInt = (x: number): boolean => Number.isInteger(x) && x >= 1;
 
 export function validateSpec(spec: FusedSpec): void {
@@ -84,9 +84,9 @@ function checkField(field: BatchFieldSpec, value: BatchInput, k: number, m: numb
   const data = 'data' in value ? value.data : value;
   checkDtype(`batch field '${field.name}'`, field.dtype, 'dtype' in value ? value.dtype : null, data);
   if (!('dims' in value)) {
-    if (data.length !== product(expected)) {
+    if (data.length !== elementCount(expected)) {
       throw new Error(
-        `batch field '${field.name}': expected ${product(expected)} values for shape ${dims(expected)} (${what}), got ${data.length}`,
+        `batch field '${field.name}': expected ${elementCount(expected)} values for shape ${dims(expected)} (${what}), got ${data.length}`,
       );
     }
     return { dtype: field.dtype, dims: expected, data };

@@ -32,6 +32,7 @@ import {
 import { encoderStack, lazyInitializers, lmHead } from './model';
 import { t5ParamShapes } from './params';
 import type { BuildDevice } from '../optim/spec';
+import { elementCount } from '../shape';
 
 export const ENCODER_INPUTS = ['input_ids', 'attention_mask'] as const;
 /** Encoder input (N): the prompt each decoder row decodes; the cross K/V come out per row. */
@@ -333,7 +334,7 @@ export function inferenceInitializerBytes(config: T5Config): { encoder: number; 
   let encoder = 0;
   let decoderStep = 0;
   for (const [name, shape] of t5ParamShapes(config)) {
-    const bytes = 4 * shape.reduce((a, b) => a * b, 1);
+    const bytes = 4 * elementCount(shape);
     if (name === 'shared.weight') {
       encoder += bytes;
       decoderStep += bytes;

@@ -7,6 +7,7 @@
 import type { T5Config } from './config';
 import { innerDim } from './config';
 import { Rng } from '../rng';
+import { elementCount } from '../shape';
 
 export type ParamShapes = ReadonlyMap<string, readonly number[]>;
 
@@ -67,7 +68,7 @@ export function t5ParamShapes(config: T5Config): ParamShapes {
 
 export function countParams(shapes: ParamShapes): number {
   let total = 0;
-  for (const shape of shapes.values()) total += shape.reduce((a, b) => a * b, 1);
+  for (const shape of shapes.values()) total += elementCount(shape);
   return total;
 }
 
@@ -100,7 +101,7 @@ function initStd(name: string, config: T5Config): number {
 export function randomT5Params(config: T5Config, seed = 0): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
   for (const [name, shape] of t5ParamShapes(config)) {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const data = new Float32Array(elementCount(shape));
     if (isNormParam(name)) {
       data.fill(config.initializerFactor);
     } else {

@@ -12,6 +12,7 @@ import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params';
 import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from '../formats/safetensors';
 import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from '../formats/safetensors';
 import { onnxGraphs, onnxOnlyAdvice } from '../formats/onnxOnly';
+import { elementCount } from '../shape';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -243,7 +244,7 @@ export function weightsFromParams(
   const out = new Map<string, Float32Array>();
   for (const [name, shape] of t5ParamShapes(config)) {
     const data = params[name]?.data;
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(shape);
     if (!(data instanceof Float32Array) || data.length !== size) {
       const got =
         data instanceof Float32Array ? `${data.length} floats` : data === undefined ? 'nothing' : 'a non-float32 array';

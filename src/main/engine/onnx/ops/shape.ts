@@ -5,10 +5,7 @@
 import type { Dim, Shape, Tensor } from '../graph';
 import { cast } from './elementwise';
 import { broadcastNamed, graphOf, int64s, normAxis, shapeStr } from './util';
-
-function product(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
+import { elementCount } from '../../shape';
 
 /** Resolves ONNX Reshape semantics (0 copies the input dim, one -1 is inferred). */
 export function resolveReshape(input: Shape, target: readonly number[], nodeDesc: string): Dim[] {
@@ -18,8 +15,8 @@ export function resolveReshape(input: Shape, target: readonly number[], nodeDesc
     throw new Error(`${nodeDesc}: more than one -1 in ${shapeStr(target)}`);
   const known = out.filter((d, i) => i !== inferAt);
   if (input.every((d) => typeof d === 'number') && known.every((d) => typeof d === 'number')) {
-    const total = product(input as number[]);
-    const rest = product(known as number[]);
+    const total = elementCount(input as number[]);
+    const rest = elementCount(known as number[]);
     if (inferAt >= 0) {
       if (rest === 0 || total % rest !== 0) {
         throw new Error(`${nodeDesc}: cannot reshape ${shapeStr(input)} to ${shapeStr(target)}`);

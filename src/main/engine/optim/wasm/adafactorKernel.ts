@@ -9,6 +9,7 @@
 import { instantiate, MAX_PAGES, pagesFor } from '../../wasm/instance';
 import { paddedLength } from './adamwKernel';
 import { WASM_BASE64 } from './adafactor.wasm';
+import { elementCount } from '../../shape';
 
 /**
  * One parameter: its shape and elements, its offset in the parameter regions, its statistics'
@@ -43,7 +44,7 @@ export interface AdafactorStepScalars {
 
 /** A parameter's sizes: leading matrices L, rows R, columns C (vectors and scalars: L = R = 1). */
 function dims(shape: readonly number[]): { L: number; R: number; C: number; isFactored: boolean } {
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = elementCount(shape);
   if (shape.length < 2) return { L: 1, R: 1, C: size, isFactored: false };
   const [R, C] = shape.slice(-2);
   return { L: size / (R * C), R, C, isFactored: true };
@@ -66,7 +67,7 @@ export function adafactorSlots(params: readonly { shape: readonly number[]; isDe
   let offset = 0;
   let stateOffset = 0;
   const slots = params.map(({ shape, isDecayed }) => {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = elementCount(shape);
     const slot = { shape, size, offset, stateOffset, isDecayed };
     offset += paddedLength(size);
     stateOffset += statsLength(shape);
