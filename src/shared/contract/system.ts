@@ -27,12 +27,19 @@ export interface OrtTelemetry {
   readonly off: boolean;
   /** ORT_DISABLE_TELEMETRY as the engine host has it; null when unset. */
   readonly variable: string | null;
+  /**
+   * Set only where the variable leaves telemetry on but a CI service's variable (as `CI=true`)
+   * keeps onnxruntime silent all the same: that variable, as `NAME=value`.
+   */
+  readonly ci?: string;
 }
 
 /** The Telemetry line of `spanfill system` and the Settings screen. */
 export function describeOrtTelemetry(telemetry: OrtTelemetry): string {
   const setting =
     telemetry.variable === null ? 'ORT_DISABLE_TELEMETRY unset' : `ORT_DISABLE_TELEMETRY=${telemetry.variable}`;
+  if (telemetry.ci)
+    return `onnxruntime's is off (${setting}, but ${telemetry.ci}: onnxruntime sends nothing on CI); Spanfill sends none`;
   return telemetry.off
     ? `onnxruntime's is off (${setting}); Spanfill sends none`
     : `onnxruntime's is on (${setting} in your environment): it may record usage and send it to Microsoft; unset the variable or set it to 1 to turn it off`;

@@ -20,10 +20,43 @@ export const ORT_TELEMETRY_VARIABLE = 'ORT_DISABLE_TELEMETRY';
  */
 const OFF_VALUES = /^(1|true|yes|on|y)$/i;
 
+/**
+ * The variables by which onnxruntime 1.30 takes itself to run on a CI service (or in its own
+ * unit tests) and then keeps telemetry off whatever ORT_DISABLE_TELEMETRY says; any value but
+ * empty, 0, false, no or off counts. Reference: microsoft/onnxruntime
+ * core/platform/telemetry_environment.h (IsRunningInCI); CI=true tried with the 1.30 binary.
+ */
+export const ORT_CI_VARIABLES = [
+  'CI',
+  'TF_BUILD',
+  'GITHUB_ACTIONS',
+  'GITLAB_CI',
+  'CIRCLECI',
+  'TRAVIS',
+  'JENKINS_URL',
+  'CODEBUILD_BUILD_ID',
+  'BUILDKITE',
+  'TEAMCITY_VERSION',
+  'APPVEYOR',
+  'BITBUCKET_BUILD_NUMBER',
+  'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI',
+  'ORT_RUNNING_UNIT_TESTS',
+] as const;
+
+const NOT_CI_VALUES = /^(|0|false|no|off)$/i;
+
+/** The first CI variable of `env` that keeps onnxruntime silent, as `NAME=value`. */
+function ciVariable(env: NodeJS.ProcessEnv): string | undefined {
+  const name = ORT_CI_VARIABLES.find((n) => env[n] !== undefined && !NOT_CI_VALUES.test(env[n].trim()));
+  return name && `${name}=${env[name]}`;
+}
+
 /** What `env` says of onnxruntime's telemetry (read-only). */
 export function ortTelemetryState(env: NodeJS.ProcessEnv = process.env): OrtTelemetry {
   const value = env[ORT_TELEMETRY_VARIABLE];
-  return { off: value !== undefined && OFF_VALUES.test(value.trim()), variable: value ?? null };
+  const state = { off: value !== undefined && OFF_VALUES.test(value.trim()), variable: value ?? null };
+  const ci = state.off ? undefined : ciVariable(env);
+  return ci ? { off: true, variable: state.variable, ci } : state;
 }
 
 /**

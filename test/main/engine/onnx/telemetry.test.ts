@@ -3,14 +3,15 @@
 // none of onnxruntime's telemetry files behind — where the same command with
 // ORT_DISABLE_TELEMETRY=0 leaves them, so the check can see them when they are there.
 // onnxruntime also stays silent wherever a CI service's variable is set (CI=true and the
-// like), so both runs clear those: otherwise on a CI machine neither could leave a file and
-// the first check would prove nothing.
+// like), so these runs clear those (otherwise on a CI machine neither could leave a file and
+// the first check would prove nothing), and a third sets CI=true: off, and said so.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   keepOrtTelemetryOff,
+  ORT_CI_VARIABLES,
   ORT_TELEMETRY_VARIABLE,
   ortTelemetryState,
 } from '../../../../src/main/engine/onnx/telemetry';
@@ -19,29 +20,6 @@ import { startCli } from '../../../support/cli-process';
 import { tempDirs } from '../../../support/tmp';
 
 const tempDir = tempDirs('spanfill-telemetry-');
-
-/**
- * The variables by which onnxruntime 1.30 takes itself to run on CI, or in its own unit tests,
- * and then keeps telemetry off whatever ORT_DISABLE_TELEMETRY says (its list read from
- * microsoft/onnxruntime core/platform/telemetry_environment.h; that CI=true silences it,
- * tried here with the 1.30 binary).
- */
-const CI_VARIABLES = [
-  'CI',
-  'TF_BUILD',
-  'GITHUB_ACTIONS',
-  'GITLAB_CI',
-  'CIRCLECI',
-  'TRAVIS',
-  'JENKINS_URL',
-  'CODEBUILD_BUILD_ID',
-  'BUILDKITE',
-  'TEAMCITY_VERSION',
-  'APPVEYOR',
-  'BITBUCKET_BUILD_NUMBER',
-  'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI',
-  'ORT_RUNNING_UNIT_TESTS',
-];
 
 describe('keepOrtTelemetryOff', () => {
   it('sets the variable to 1 where it is unset and leaves a value the person set', () => {
@@ -67,6 +45,24 @@ describe('keepOrtTelemetryOff', () => {
     }
     expect(ortTelemetryState({})).toEqual({ off: false, variable: null });
   });
+
+  it('names a CI variable that keeps onnxruntime silent where the switch leaves it on', () => {
+    const zero = { [ORT_TELEMETRY_VARIABLE]: '0' };
+    expect(ortTelemetryState({ ...zero, CI: 'true' })).toEqual({ off: true, variable: '0', ci: 'CI=true' });
+    expect(ortTelemetryState({ ...zero, JENKINS_URL: 'http://ci/' })).toEqual({
+      off: true,
+      variable: '0',
+      ci: 'JENKINS_URL=http://ci/',
+    });
+    expect(ortTelemetryState({ GITHUB_ACTIONS: 'true' })).toEqual({
+      off: true,
+      variable: null,
+      ci: 'GITHUB_ACTIONS=true',
+    });
+    for (const value of ['', ' ', '0', 'false', 'No', 'OFF'])
+      expect(ortTelemetryState({ ...zero, CI: value }), value).toEqual({ off: false, variable: '0' });
+    expect(ortTelemetryState({ [ORT_TELEMETRY_VARIABLE]: '1', CI: 'true' })).toEqual({ off: true, variable: '1' });
+  });
 });
 
 /** Files onnxruntime's telemetry leaves: its log in TMPDIR, its device id and event queue under HOME's cache. */
@@ -77,10 +73,14 @@ function telemetryFiles(dirs: { tmp: string; home: string }): string[] {
   return found;
 }
 
-async function systemIn(variable: string | undefined): Promise<{ info: SystemInfo; files: string[] }> {
+async function systemIn(
+  variable: string | undefined,
+  ci: NodeJS.ProcessEnv = {},
+): Promise<{ info: SystemInfo; files: string[] }> {
   const dirs = { tmp: tempDir(), home: tempDir() };
   const cli = startCli(['system', '--json', '--data-dir', tempDir()], {
-    ...Object.fromEntries(CI_VARIABLES.map((name) => [name, undefined])),
+    ...Object.fromEntries(ORT_CI_VARIABLES.map((name) => [name, undefined])),
+    ...ci,
     TMPDIR: dirs.tmp,
     HOME: dirs.home,
     XDG_CACHE_HOME: undefined,
@@ -104,5 +104,11 @@ describe('spanfill system and onnxruntime telemetry', () => {
     expect(chosen.info.ortTelemetry).toEqual({ off: false, variable: '0' });
     expect(chosen.files.some((name) => name.startsWith('mat-debug-'))).toBe(true);
     expect(chosen.files.some((name) => name.endsWith('deviceid'))).toBe(true);
+  });
+
+  it('says it is off where CI=true keeps onnxruntime silent though ORT_DISABLE_TELEMETRY=0', async () => {
+    const onCi = await systemIn('0', { CI: 'true' });
+    expect(onCi.info.ortTelemetry).toEqual({ off: true, variable: '0', ci: 'CI=true' });
+    expect(onCi.files).toEqual([]);
   });
 });
