@@ -26,7 +26,7 @@ const OFF_VALUES = /^(1|true|yes|on|y)$/i;
  * empty, 0, false, no or off counts. Reference: microsoft/onnxruntime
  * core/platform/telemetry_environment.h (IsRunningInCI); CI=true tried with the 1.30 binary.
  */
-export const ORT_CI_VARIABLES = [
+const ORT_CI_VARIABLES = [
   'CI',
   'TF_BUILD',
   'GITHUB_ACTIONS',

@@ -3,15 +3,15 @@
 // none of onnxruntime's telemetry files behind — where the same command with
 // ORT_DISABLE_TELEMETRY=0 leaves them, so the check can see them when they are there.
 // onnxruntime also stays silent wherever a CI service's variable is set (CI=true and the
-// like), so these runs clear those (otherwise on a CI machine neither could leave a file and
-// the first check would prove nothing), and a third sets CI=true: off, and said so.
+// like), so these runs get none of this process's variables but PATH (otherwise on a CI machine
+// neither could leave a file and the first check would prove nothing), and a third sets CI=true:
+// off, and said so.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   keepOrtTelemetryOff,
-  ORT_CI_VARIABLES,
   ORT_TELEMETRY_VARIABLE,
   ortTelemetryState,
 } from '../../../../src/main/engine/onnx/telemetry';
@@ -73,13 +73,24 @@ function telemetryFiles(dirs: { tmp: string; home: string }): string[] {
   return found;
 }
 
+/**
+ * Every variable of this process unset but PATH (and startCli's SPANFILL_FROM_SOURCE): the
+ * command runs with only what the test gives it, so neither a CI service's variable
+ * (ORT_CI_VARIABLES) nor anything else the machine exports decides whether onnxruntime writes
+ * its files.
+ */
+function inheritedOnlyPath(): NodeJS.ProcessEnv {
+  const kept = new Set(['PATH', 'SPANFILL_FROM_SOURCE']);
+  return Object.fromEntries(Object.keys(process.env).flatMap((name) => (kept.has(name) ? [] : [[name, undefined]])));
+}
+
 async function systemIn(
   variable: string | undefined,
   ci: NodeJS.ProcessEnv = {},
 ): Promise<{ info: SystemInfo; files: string[] }> {
   const dirs = { tmp: tempDir(), home: tempDir() };
   const cli = startCli(['system', '--json', '--data-dir', tempDir()], {
-    ...Object.fromEntries(ORT_CI_VARIABLES.map((name) => [name, undefined])),
+    ...inheritedOnlyPath(),
     ...ci,
     TMPDIR: dirs.tmp,
     HOME: dirs.home,
