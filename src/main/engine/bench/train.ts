@@ -120,7 +120,12 @@ function randomBatch(config: T5Config, rows: number, te: number, td: number, see
 }
 
 /** The training program the bench times: random-data shapes, a constant schedule, placement recorded. */
-function compileBench(config: T5Config, options: TrainBenchOptions, k: number): Promise<TrainingProgram> {
+function compileBench(
+  config: T5Config,
+  options: TrainBenchOptions,
+  k: number,
+  provider: ProviderName,
+): Promise<TrainingProgram> {
   const { batchSize, inputLength, targetLength } = options;
   return compile({
     ...t5TrainingSpec(config, { batchSize, inputLength, targetLength }, { dropoutRate: options.dropoutRate }),
@@ -128,7 +133,7 @@ function compileBench(config: T5Config, options: TrainBenchOptions, k: number): 
     schedule: { kind: 'constant', peakLr: 1e-4, warmupSteps: 0 }, // Adafactor's relative steps ignore it
     k,
     mode: options.stepMode,
-    providers: [options.provider ?? 'cpu'],
+    providers: [provider],
     intraOpThreads: options.threads,
     graphDevice: options.graphDevice,
     update: options.update,
@@ -145,7 +150,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
   const batch = randomBatch(config, k * b, te, td, options.seed ?? 1);
   const requested = options.provider ?? 'cpu';
   const start = now();
-  const program = await compileBench(config, options, k);
+  const program = await compileBench(config, options, k, requested);
   const compileMs = now() - start;
   const warmupCalls = Math.ceil((options.warmupSteps ?? 1) / k);
   const calls = { warmup: warmupCalls, timed: Math.ceil(options.steps / k) };
