@@ -53,8 +53,9 @@ export const PLANS = {
     { name: 'generate cpu16', args: ['bench', 'generate', ...CPU16, '--repeats', '2'], limit: 90 },
     // Whether 16 cores still want AdamW's update on the host: its WebAssembly kernel is one
     // thread (onnxruntime-node takes no SharedArrayBuffer feeds, so no worker can share the
-    // state), ~150 ms a step on 2 cores, while the graph's ~13 passes run on all 16 threads
-    // but return a copy of parameters and moments. Against 'cpu16 B=8 128/32' (auto: the host).
+    // state), 64–70 ms of a t5-small step on 2 cores (2026-12-04), while the graph's ~13
+    // passes run on all 16 threads but return a copy of parameters and moments. Against
+    // 'cpu16 B=8 128/32' (auto: the host).
     {
       name: 'cpu16 graph update B=8 128/32',
       args: ['bench', 'train', ...CPU16, '--update', 'graph', ...shape(8, 128, 32), ...counts(4, 2)],
@@ -93,7 +94,8 @@ export const PLANS = {
       limit: 90,
     })),
     // Whether 16 cores still want Adafactor's update on the host (one-thread WebAssembly since
-    // fa9eddb, ~80 ms a step) rather than in the graph's 16 threads: auto against graph.
+    // fa9eddb, 44–66 ms of a step on 2 cores, 2026-12-04) rather than in the graph's 16
+    // threads: auto against graph.
     ...['auto', 'graph'].map((update) => ({
       name: `cpu16 adafactor, update ${update}, B=8 128/32`,
       args: [
