@@ -20,6 +20,7 @@ import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { deadPid } from '../../support/processes';
 import { startTestHub, type TestHub } from '../../support/hub-server';
 import { tempDirs } from '../../support/tmp';
+import { elementCount } from '../../../src/main/engine/shape';
 
 const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const REPO = 'tiny-org/t5-tiny-spm';
@@ -36,7 +37,7 @@ function fixtureParameters(): number {
     string,
     { shape?: number[] }
   >;
-  return Object.values(header).reduce((sum, t) => sum + (t.shape ?? [0]).reduce((a, b) => a * b, 1), 0);
+  return Object.values(header).reduce((sum, t) => sum + elementCount(t.shape ?? [0]), 0);
 }
 
 async function setup(options: { token?: string; env?: NodeJS.ProcessEnv } = {}) {

@@ -14,6 +14,7 @@ import type { GradientRegistry } from '../../../../src/main/engine/autodiff/regi
 import { defaultRegistry, isScatterAdd } from '../../../../src/main/engine/autodiff/registry';
 import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { Rng } from '../../../../src/main/engine/rng';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 /** Deterministic uniform numbers in [lo, hi) from the engine's seeded generator. */
 export function randoms(n: number, seed: number, lo = -1, hi = 1): number[] {
@@ -84,7 +85,7 @@ function buildLoss(c: FdCase, g: Graph): { loss: Tensor; xs: Tensor[]; opTypes: 
   const y = c.build(xs);
   const opTypes = new Set(g.nodes.slice(before).map((n) => n.opType));
   const shape = y.shape as number[];
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = elementCount(shape);
   const r = g.constant({ dtype: 'float64', shape, data: Float64Array.from(randoms(n, (c.seed ?? 7) + 1000)) });
   return { loss: op.reduceSum(op.mul(y, r), null), xs, opTypes };
 }
@@ -178,7 +179,7 @@ function mutated(
 export async function checkGradients(c: FdCase): Promise<FdResult> {
   const values = c.inputs.map((inp, i) => {
     if (inp.values) return [...inp.values];
-    const n = inp.shape.reduce((a, b) => a * b, 1);
+    const n = elementCount(inp.shape);
     return randoms(n, (c.seed ?? 7) + 17 * i).map(inp.map ?? ((v) => v));
   });
   const registry = c.registry ?? defaultRegistry;

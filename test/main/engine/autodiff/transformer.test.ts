@@ -11,6 +11,7 @@ import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { gradients } from '../../../../src/main/engine/autodiff/gradients';
 import { randoms } from './fd';
 import { expectGradientsMatch } from './expect';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const [B, T, D, H, F, V] = [2, 5, 8, 2, 16, 11];
 const DK = D / H;
@@ -77,7 +78,7 @@ describe('tiny transformer block', () => {
 
     const values: Record<string, Float32Array> = {};
     names.forEach((name, i) => {
-      const n = PARAMS[name].reduce((a, b) => a * b, 1);
+      const n = elementCount(PARAMS[name]);
       values[name] = name.startsWith('norm')
         ? new Float32Array(n).fill(1)
         : Float32Array.from(randoms(n, 100 + i, -0.5, 0.5));

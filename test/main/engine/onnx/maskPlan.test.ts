@@ -10,11 +10,12 @@ import { counterKey, RandomStream } from '../../../../src/main/engine/onnx/rando
 import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const SHAPES = [[3, 5, 7], [2, 3 * 4096], [0, 4], [7], [3, 3 * 4096 - 1], [4099], [5, 4096]];
 const THRESHOLD = 102;
 
-const PLAN = { sizes: SHAPES.map((s) => s.reduce((a, b) => a * b, 1)), threshold: THRESHOLD };
+const PLAN = { sizes: SHAPES.map(elementCount), threshold: THRESHOLD };
 
 /**
  * The keep masks of SHAPES from one key whose rows are hashed `rowChunk` at a time, grouped (in

@@ -21,6 +21,7 @@ import { probeProviders } from '../../../../src/main/engine/onnx/probe';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { referenceDraws } from './randomReference';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const int64Scalar = (v: number) => ({ dtype: 'int64' as const, dims: [], data: BigInt64Array.of(BigInt(v)) });
 const int32Scalar = (v: number) => ({ dtype: 'int32' as const, dims: [], data: Int32Array.of(v) });
@@ -42,8 +43,6 @@ async function bitsSession(seed: number, shapes: number[][], rowChunk?: number, 
   };
 }
 
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
 describe('counter-based random bits', () => {
   it('match the spec exactly, including counters and seeds near 2³¹ and successive requests', async () => {
     // Small; one row of 2¹² values plus a partial row (last value partly used); empty; one row.
@@ -59,7 +58,7 @@ describe('counter-based random bits', () => {
       [2 ** 31 - 2, 2 ** 31 - 2, 3],
     ]) {
       const s = await bitsSession(seed, shapes);
-      expect(await s.run(step, micro)).toEqual(referenceDraws(seed, [step, micro], shapes.map(sizeOf)));
+      expect(await s.run(step, micro)).toEqual(referenceDraws(seed, [step, micro], shapes.map(elementCount)));
       await s.release();
     }
   });
@@ -68,7 +67,7 @@ describe('counter-based random bits', () => {
     // Requests of 3, 2 and 1 rows with chunks of 2 rows: the first two cross a chunk boundary.
     const shapes = [[3, 3 * 4096 - 1], [2, 3 * 4096], [7]];
     const s = await bitsSession(5, shapes, 2);
-    expect(await s.run(11, 2)).toEqual(referenceDraws(5, [11, 2], shapes.map(sizeOf)));
+    expect(await s.run(11, 2)).toEqual(referenceDraws(5, [11, 2], shapes.map(elementCount)));
     await s.release();
   });
 
@@ -79,7 +78,7 @@ describe('counter-based random bits', () => {
     const shapes = [[3, 5, 7], [3, 3 * 4096 - 1], [0, 4], [2, 3 * 4096], [7]];
     const s = await bitsSession(5, shapes, 2, 'webgpu');
     expect(s.session.placement.provider).toBe('webgpu');
-    expect(await s.run(11, 2)).toEqual(referenceDraws(5, [11, 2], shapes.map(sizeOf)));
+    expect(await s.run(11, 2)).toEqual(referenceDraws(5, [11, 2], shapes.map(elementCount)));
     expect(s.session.nodePlacement().fallbackNodes).toEqual([]);
     await s.release();
   });

@@ -15,6 +15,7 @@ import { compile } from '../../../../src/main/engine/optim/program';
 import type { StateLayout } from '../../../../src/main/engine/optim/spec';
 import type { TrainingState } from '../../../../src/main/engine/optim/trainingProgram';
 import { expectClose, f64, seeded } from './helpers';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const B = 4;
 const [IN, HIDDEN, OUT] = [3, 6, 2];
@@ -66,9 +67,7 @@ function deepSpec(depth: number, stateLayout: StateLayout, overrides: Partial<Co
 
 function initial(depth: number): Record<string, HostTensor> {
   const rand = seeded(5);
-  return Object.fromEntries(
-    deepParams(depth).map((p) => [p.name, f64(p.shape, rand(p.shape.reduce((a, b) => a * b, 1)))]),
-  );
+  return Object.fromEntries(deepParams(depth).map((p) => [p.name, f64(p.shape, rand(elementCount(p.shape)))]));
 }
 
 /** Two calls of K = 3 steps; the state after each. */

@@ -5,6 +5,7 @@ import * as op from '../../../../src/main/engine/onnx/ops';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import type { CompileSpec } from '../../../../src/main/engine/optim/program';
 import { f64, seeded } from './helpers';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 export const IN = 4;
 export const HIDDEN = 8;
@@ -50,7 +51,7 @@ export function initialParams(): Record<string, HostTensor> {
   for (const p of PARAMS)
     out[p.name] = f64(
       p.shape,
-      rand(p.shape.reduce((a, b) => a * b, 1)).map((v) => v * 0.7),
+      rand(elementCount(p.shape)).map((v) => v * 0.7),
     );
   return out;
 }

@@ -9,13 +9,13 @@ import { applyOptimizer, effectiveRate, isDecayed, stateShapes } from '../../../
 import { expectClose, f64, runOnce, scalar64, seeded } from './helpers';
 import type { Arrays, RefAdafactor } from './refAdafactor';
 import { refAdafactor } from './refAdafactor';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const PARAMS: ParamInfo[] = [
   { name: 'w', shape: [3, 4] },
   { name: 'norm.scale', shape: [4] },
   { name: 'stack', shape: [2, 3, 2] },
 ];
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
  * Runs the optimizer graph for three steps with the given gradients; returns params and state.
@@ -49,7 +49,7 @@ async function graphSteps(
   PARAMS.forEach((p) => {
     current[p.name] = f64(p.shape, init[p.name]);
     for (const [slot, shape] of Object.entries(stateShapes(config, p.shape)))
-      current[`${slot}/${p.name}`] = f64(shape, new Array<number>(size(shape)).fill(0));
+      current[`${slot}/${p.name}`] = f64(shape, new Array<number>(elementCount(shape)).fill(0));
   });
   for (let step = 0; step < grads.length; step++) {
     const feeds: Record<string, HostTensor> = { ...current, t: scalar64(step + 1), lr: scalar64(lrs[step]) };
@@ -86,10 +86,10 @@ function refAdamW(p: number[], g: number[], st: Arrays, t: number, lr: number, w
 function problem(seed: number): { init: Arrays; grads: Arrays[]; lrs: number[] } {
   const rand = seeded(seed);
   const init: Arrays = {};
-  for (const p of PARAMS) init[p.name] = rand(size(p.shape));
+  for (const p of PARAMS) init[p.name] = rand(elementCount(p.shape));
   const grads = [0, 1, 2].map((step) => {
     const gs: Arrays = {};
-    for (const p of PARAMS) gs[p.name] = rand(size(p.shape)).map((x) => x * (step + 1) * 0.5);
+    for (const p of PARAMS) gs[p.name] = rand(elementCount(p.shape)).map((x) => x * (step + 1) * 0.5);
     return gs;
   });
   return { init, grads, lrs: [1e-2, 5e-3, 2e-3] };
@@ -146,7 +146,7 @@ describe('Adafactor', () => {
           const param = [...init[p.name]];
           const st: Arrays = {};
           for (const [slot, shape] of Object.entries(stateShapes(config, p.shape)))
-            st[slot] = new Array<number>(size(shape)).fill(0);
+            st[slot] = new Array<number>(elementCount(shape)).fill(0);
           grads.forEach((gs, step) => refAdafactor(param, [...p.shape], gs[p.name], st, step + 1, lrs[step], ref));
           expectClose(actual[p.name], param, 1e-6, `Adafactor ${p.name}`);
           for (const slot of Object.keys(st))

@@ -7,6 +7,7 @@ import * as op from '../../../../src/main/engine/onnx/ops';
 import { compile } from '../../../../src/main/engine/optim/program';
 import type { OptimizerConfig } from '../../../../src/main/engine/optim/optimizer';
 import { seeded } from './helpers';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const [V, D, H, DK, F, B, L] = [16, 16, 2, 8, 32, 4, 8];
 
@@ -59,7 +60,7 @@ function init(): Record<string, Float32Array> {
   const rand = seeded(5);
   const out: Record<string, Float32Array> = {};
   for (const p of PARAMS) {
-    const n = p.shape.reduce((a, b) => a * b, 1);
+    const n = elementCount(p.shape);
     out[p.name] = p.name.endsWith('norm') ? new Float32Array(n).fill(1) : Float32Array.from(rand(n), (v) => v * 0.3);
   }
   return out;

@@ -14,10 +14,9 @@ import { adafactorStateShapes } from '../../../../../src/main/engine/optim/adafa
 import { expectClose, seeded } from '../helpers';
 import type { Arrays } from '../refAdafactor';
 import { refAdafactor } from '../refAdafactor';
+import { elementCount } from '../../../../../src/main/engine/shape';
 
 const FLT_MIN = 2 ** -126;
-
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 const SHAPES = [[6, 10], [2, 3, 8], [8, 4], [12], [], [5, 3]] as const;
 
@@ -44,17 +43,17 @@ function compare(config: AdafactorKernelConfig, steps: number, gradScale = 0.7):
   const kernel = new AdafactorKernel(length, slots, config);
   const rand = seeded(11);
   const refs = slots.map((slot) => {
-    const n = size(slot.shape);
+    const n = elementCount(slot.shape);
     kernel.params.set(rand(n), slot.offset);
     const state: Arrays = {};
     for (const [name, shape] of Object.entries(adafactorStateShapes(slot.shape, { kind: 'adafactor', ...config })))
-      state[name] = new Array<number>(size(shape)).fill(0);
+      state[name] = new Array<number>(elementCount(shape)).fill(0);
     return { p: Array.from(kernel.params.subarray(slot.offset, slot.offset + n)), state };
   });
   for (let t = 1; t <= steps; t++) {
     slots.forEach((slot) =>
       kernel.grads.set(
-        rand(size(slot.shape)).map((x, i) => x * (1 + (i % 7)) * 0.1),
+        rand(elementCount(slot.shape)).map((x, i) => x * (1 + (i % 7)) * 0.1),
         slot.offset,
       ),
     );
