@@ -89,8 +89,9 @@ class Attention(nn.Module):
 
     def position_bias(self, tq, tk, bidirectional):
         """(1, H, Tq, Tk) from this layer's bias table."""
-        positions_q = torch.arange(tq)[:, None]
-        positions_k = torch.arange(tk)[None, :]
+        device = self.relative_attention_bias.weight.device  # CUDA indexes only with its own tensors
+        positions_q = torch.arange(tq, device=device)[:, None]
+        positions_k = torch.arange(tk, device=device)[None, :]
         buckets = relative_position_bucket(
             positions_k - positions_q, bidirectional, self.c.num_buckets, self.c.max_distance
         )
@@ -185,7 +186,7 @@ class Stack(nn.Module):
         # Layer 0's table, computed once and shared by every block.
         bias = self.block[0].layer[0].SelfAttention.position_bias(t, t, not self.is_decoder)
         if self.is_decoder:
-            future = torch.triu(torch.full((t, t), MASK_VALUE, dtype=x.dtype), diagonal=1)
+            future = torch.triu(torch.full((t, t), MASK_VALUE, dtype=x.dtype, device=x.device), diagonal=1)
             bias = bias + future
             for block in self.block:
                 x = block(x, bias, encoded, mask_bias)

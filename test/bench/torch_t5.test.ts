@@ -5,7 +5,7 @@
 // reads. Needs a python with torch (Debian: apt-get install python3-torch).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTorchTrainResult } from '../../src/main/engine/bench/compare';
@@ -62,6 +62,24 @@ describe('bench/torch_t5.py', () => {
     expect(result.tokensPerSecond).toBeCloseTo((2 * (6 + 3) * 1000) / result.msPerStep, 6);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.device).toBe('cpu');
+  });
+
+  // CUDA refuses a CPU tensor beside its own (an index, a mask); so does the meta device, which
+  // this machine has: a forward and backward there proves the model makes every tensor on the
+  // weights' device (the first H200 run failed on position ids built on the CPU).
+  it("builds every tensor of a step on the weights' device", async () => {
+    const config = join(fixtures, 't5-tiny-gated', 'config.json');
+    const program = [
+      'import json, sys, torch',
+      'from t5_model import T5, T5Config',
+      'model = T5(T5Config(json.load(open(sys.argv[1])))).to("meta")',
+      'ids = torch.zeros(2, 6, dtype=torch.long, device="meta")',
+      'loss = model(ids, torch.ones_like(ids), ids[:, :3])',
+      'loss.backward()',
+      'print(loss.device, model.shared.weight.grad.device)',
+    ].join('\n');
+    const { stdout } = await run(python, ['-c', program, config], { cwd: dirname(torchScript(__dirname)) });
+    expect(stdout.trim()).toBe('meta meta');
   });
 
   it('runs on CUDA with --device cuda, or says this torch has none', async () => {
