@@ -6,7 +6,7 @@
 // the host's peak RSS, the provider that ran and whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
 
 import type { TrainBenchResult } from '../../engine/bench/train';
-import type { OpProfile } from '../../engine/onnx/profile';
+import type { GpuProfile, OpProfile } from '../../engine/onnx/profile';
 import type { TrainBenchPayload } from '../../host/handlers/bench';
 import type { CommandContext } from '../command';
 import {
@@ -59,7 +59,24 @@ export function renderOpProfile(profile: OpProfile, top = 20): string {
   });
   const more = profile.ops.length > top ? [`  … ${profile.ops.length - top} more op types`] : [];
   const head = `kernel time by op type over ${profile.runs} profiled steps: ${total.toFixed(1)} ms of ${profile.runMs.toFixed(1)} ms per step in onnxruntime`;
-  return [head, ...lines, ...more].join('\n');
+  return [head, ...lines, ...more, ...renderGpuProfile(profile.gpu, top)].join('\n');
+}
+
+/** The GPU's own time, where the provider wrote it: by op type and program, then the costliest kernels. */
+function renderGpuProfile(gpu: GpuProfile | undefined, top: number): string[] {
+  if (!gpu) return [];
+  const share = (ms: number) => (gpu.ms > 0 ? ((100 * ms) / gpu.ms).toFixed(1) : '0.0');
+  return [
+    `GPU time (timestamp queries): ${gpu.ms.toFixed(1)} ms per step`,
+    ...gpu.programs
+      .slice(0, top)
+      .map(
+        (p) =>
+          `  ${p.op} (${p.program}): ${p.ms.toFixed(2)} ms/step (${share(p.ms)}%), ${Math.round(p.dispatches)} dispatches`,
+      ),
+    'costliest GPU kernels:',
+    ...gpu.kernels.map((k) => `  ${k.ms.toFixed(2)} ms ${k.node} (${k.program}) ${k.shapes}`),
+  ];
 }
 
 /**

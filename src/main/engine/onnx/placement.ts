@@ -34,7 +34,7 @@ export interface ProfileEvent {
   readonly name?: string;
   readonly ts?: number;
   readonly dur?: number;
-  readonly args?: { readonly provider?: string; readonly op_name?: string };
+  readonly args?: { readonly provider?: string; readonly op_name?: string; readonly shapes?: string };
 }
 
 /** Counts nodes per provider from parsed profile events; `expected` is ours ('webgpu'). */

@@ -4,6 +4,9 @@
 // kernel's time is what ORT records around its Compute call on the host (enqueueing the
 // work, and any wait for it), not the GPU's own time, so it shows dispatch costs and syncs.
 // Reference: ORT profiler Chrome-trace format ("model_run", "cat": "Node", "*_kernel_time").
+// The WebGPU provider also writes the GPU's own time of each dispatch, from timestamp queries,
+// as "cat": "Api" events named "node&opType&program" (ORT's webgpu_context.cc,
+// CollectProfilingData): summed into `gpu` where the device answers them.
 
 import type { ProfileEvent } from './placement';
 
@@ -24,7 +27,32 @@ export interface OpProfile {
   readonly runMs: number;
   /** Per op type and provider, most time first. */
   readonly ops: readonly OpTime[];
+  /** The GPU's own time, where the provider wrote it (WebGPU with timestamp queries). */
+  readonly gpu?: GpuProfile;
 }
+
+/** GPU milliseconds per run: in all, by op type and shader program, and the costliest kernels. */
+export interface GpuProfile {
+  readonly ms: number;
+  /** Per op type and program, most time first; `dispatches` per run. */
+  readonly programs: readonly {
+    readonly op: string;
+    readonly program: string;
+    readonly ms: number;
+    readonly dispatches: number;
+  }[];
+  /** The `top` costliest dispatches of a run by node and program, with the shapes ORT wrote. */
+  readonly kernels: readonly {
+    readonly node: string;
+    readonly program: string;
+    readonly shapes: string;
+    readonly ms: number;
+  }[];
+}
+
+/** Kernels listed in GpuProfile.kernels, and the length their shapes are cut to (a Concat's run long). */
+const TOP_KERNELS = 15;
+const SHAPES_CHARS = 240;
 
 /** Sums the kernel times of the runs after the first `skipRuns` (all runs when there are no more). */
 export function opProfile(events: readonly ProfileEvent[], skipRuns: number): OpProfile {
@@ -48,7 +76,45 @@ export function opProfile(events: readonly ProfileEvent[], skipRuns: number): Op
     .map(({ op, provider, us, nodes }) => ({ op, provider, ms: us / 1000 / n, nodes: nodes / n }))
     .sort((a, b) => b.ms - a.ms);
   const runMs = counted.reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000 / n;
-  return { runs: n, runMs, ops };
+  const gpu = gpuProfile(events, from, n, runs.length);
+  return { runs: n, runMs, ops, ...(gpu ? { gpu } : {}) };
+}
+
+/**
+ * The "Api" dispatch events after `from`, per run. ORT releases that shift the GPU's clock onto
+ * the profile's put them after their run's start; where none is (a clock that starts at 0),
+ * every dispatch is summed over all `allRuns`.
+ */
+function gpuProfile(events: readonly ProfileEvent[], from: number, runs: number, allRuns: number): GpuProfile | null {
+  const dispatches = events.filter((e) => e.cat === 'Api' && e.name?.includes('&'));
+  if (dispatches.length === 0) return null;
+  const after = dispatches.filter((e) => (e.ts ?? 0) >= from);
+  const [counted, n] = after.length > 0 ? [after, runs] : [dispatches, allRuns];
+  const programs = new Map<string, { op: string; program: string; us: number; count: number }>();
+  const kernels = new Map<string, { node: string; program: string; shapes: string; us: number }>();
+  for (const e of counted) {
+    const [node, op, program] = (e.name ?? '').split('&');
+    const p = programs.get(`${op}&${program}`) ?? { op, program, us: 0, count: 0 };
+    p.us += e.dur ?? 0;
+    p.count += 1;
+    programs.set(`${op}&${program}`, p);
+    const written = (e.args?.shapes ?? '').trim();
+    const shapes = written.length > SHAPES_CHARS ? `${written.slice(0, SHAPES_CHARS)}…` : written;
+    const k = kernels.get(`${node}&${program}&${shapes}`) ?? { node, program, shapes, us: 0 };
+    k.us += e.dur ?? 0;
+    kernels.set(`${node}&${program}&${shapes}`, k);
+  }
+  const perRun = (us: number) => us / 1000 / n;
+  return {
+    ms: perRun(counted.reduce((sum, e) => sum + (e.dur ?? 0), 0)),
+    programs: [...programs.values()]
+      .map(({ op, program, us, count }) => ({ op, program, ms: perRun(us), dispatches: count / n }))
+      .sort((a, b) => b.ms - a.ms),
+    kernels: [...kernels.values()]
+      .map(({ node, program, shapes, us }) => ({ node, program, shapes, ms: perRun(us) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, TOP_KERNELS),
+  };
 }
 
 /** `profile` of runs of `stepsPerRun` steps each, per step. */
@@ -58,5 +124,18 @@ export function perStepProfile(profile: OpProfile, stepsPerRun: number): OpProfi
     runs: profile.runs * stepsPerRun,
     runMs: profile.runMs / stepsPerRun,
     ops: profile.ops.map((o) => ({ ...o, ms: o.ms / stepsPerRun, nodes: o.nodes / stepsPerRun })),
+    ...(profile.gpu
+      ? {
+          gpu: {
+            ms: profile.gpu.ms / stepsPerRun,
+            programs: profile.gpu.programs.map((p) => ({
+              ...p,
+              ms: p.ms / stepsPerRun,
+              dispatches: p.dispatches / stepsPerRun,
+            })),
+            kernels: profile.gpu.kernels.map((k) => ({ ...k, ms: k.ms / stepsPerRun })),
+          },
+        }
+      : {}),
   };
 }

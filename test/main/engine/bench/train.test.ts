@@ -78,6 +78,7 @@ describe('benchTrain', () => {
     expect(ms).toEqual([...ms].sort((a, b) => b - a));
     // One executor runs the kernels one after another inside the run.
     expect(ms.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(profile.runMs);
+    expect(profile.gpu).toBeUndefined(); // the CPU writes no GPU time
     expect(renderOpProfile(profile, 3).split('\n')).toHaveLength(1 + 3 + 1);
     expect((await benchTrain({ ...shape, steps: 1 })).profile).toBeUndefined();
   });

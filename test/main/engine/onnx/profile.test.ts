@@ -1,5 +1,5 @@
 // opProfile / perStepProfile: kernel time by op type from ORT's profile events, over the runs
-// after the skipped ones. Synthetic events with round numbers, so each sum is worked out by
+// after the skipped ones, and the GPU's own time where WebGPU wrote it. Synthetic events with round numbers, so each sum is worked out by
 // hand; real sessions' profiles are read in session.test.ts and bench/train.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { ProfileEvent } from '../../../../src/main/engine/onnx/placement';
@@ -65,5 +65,54 @@ describe('opProfile', () => {
     expect(perStep.runMs).toBe(5.5);
     expect(perStep.ops[1]).toEqual({ op: 'Add', provider: GPU, ms: 1.25, nodes: 1 });
     expect(perStepProfile(opProfile(events, 1), 1)).toEqual(opProfile(events, 1));
+  });
+});
+
+/** WebGPU's dispatch event: the GPU's time of one program of one node. */
+function dispatch(ts: number, node: string, op: string, program: string, us: number, shapes: string): ProfileEvent {
+  return { cat: 'Api', name: `${node}&${op}&${program}`, ts, dur: us, args: { shapes } };
+}
+
+describe("opProfile of the GPU's own time", () => {
+  // Two dispatches for node a (a MatMul split in two programs), one for b, in each run above.
+  // `clock`: the runs' start times on the GPU's clock (the profile's own, or one from 0).
+  const gpuEvents = (clock: number[]) => [
+    ...events,
+    ...clock.flatMap((ts, i) => [
+      dispatch(ts + 1, 'a', 'MatMul', 'MatMulPacked', 4_000 + 1_000 * i, 'inputs[0] = {8,8} '),
+      dispatch(ts + 2, 'a', 'MatMul', 'SplitK', 1_000, 'inputs[0] = {8,8} '),
+      dispatch(ts + 3, 'b', 'Add', 'Add', 500, 'inputs[0] = {8} '),
+    ]),
+  ];
+
+  it('sums the dispatches after the skipped runs by op type and program, and lists the costliest kernels', () => {
+    const gpu = opProfile(gpuEvents([1_000, 100_000, 200_000]), 1).gpu;
+    expect(gpu).toEqual({
+      ms: 7, // ((5 + 1 + 0.5) + (6 + 1 + 0.5)) / 2 runs
+      programs: [
+        { op: 'MatMul', program: 'MatMulPacked', ms: 5.5, dispatches: 1 },
+        { op: 'MatMul', program: 'SplitK', ms: 1, dispatches: 1 },
+        { op: 'Add', program: 'Add', ms: 0.5, dispatches: 1 },
+      ],
+      kernels: [
+        { node: 'a', program: 'MatMulPacked', shapes: 'inputs[0] = {8,8}', ms: 5.5 },
+        { node: 'a', program: 'SplitK', shapes: 'inputs[0] = {8,8}', ms: 1 },
+        { node: 'b', program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.5 },
+      ],
+    });
+    expect(opProfile(events, 1).gpu).toBeUndefined(); // a provider that wrote none
+  });
+
+  it("sums every run when the GPU clock starts at 0 rather than on the profile's", () => {
+    const gpu = opProfile(gpuEvents([0, 10, 20]), 1).gpu; // every dispatch before the first counted run
+    expect(gpu?.ms).toBeCloseTo(6.5, 9); // (5.5 + 6.5 + 7.5) / 3
+    expect(gpu?.programs[0]).toEqual({ op: 'MatMul', program: 'MatMulPacked', ms: 5, dispatches: 1 }); // (4 + 5 + 6) / 3
+  });
+
+  it('divides the GPU time by the steps of a run too', () => {
+    const gpu = perStepProfile(opProfile(gpuEvents([1_000, 100_000, 200_000]), 1), 2).gpu;
+    expect(gpu?.ms).toBe(3.5);
+    expect(gpu?.programs[0]).toEqual({ op: 'MatMul', program: 'MatMulPacked', ms: 2.75, dispatches: 0.5 });
+    expect(gpu?.kernels[2]).toEqual({ node: 'b', program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.25 });
   });
 });

@@ -106,6 +106,32 @@ describe('EngineSession.opProfile', () => {
     }
   });
 
+  it("adds the GPU's own time per program on WebGPU (lavapipe), and none on the CPU", async () => {
+    const webgpu = (await probeProviders()).providers.find((p) => p.name === 'webgpu');
+    if (!webgpu?.available) throw new Error(`WebGPU is not available here (${webgpu?.reason ?? 'not probed'})`);
+    const g = new Graph('profiled');
+    const x = g.input('x', 'float32', [4]);
+    g.output(op.mul(op.add(x, x), x), 'y');
+    const session = await EngineSession.create(serializeModel(g), { providers: ['webgpu'], recordPlacement: true });
+    const cpu = await recorded(true);
+    try {
+      for (let i = 0; i < 3; i++) await Promise.all([session.run(feeds), cpu.run(feeds)]);
+      const gpu = session.opProfile(1).gpu;
+      if (!gpu) throw new Error('no GPU time in the WebGPU profile');
+      expect(gpu.programs.map((p) => [p.op, p.dispatches]).sort()).toEqual([
+        ['Add', 1],
+        ['Mul', 1],
+      ]);
+      expect(gpu.ms).toBeGreaterThan(0);
+      // ORT writes the shapes its shader saw (4 floats may be one vec4): inputs, then outputs.
+      const shape = /^inputs\[0\] = \{\d+\} inputs\[1\] = \{\d+\} outputs\[0\] = \{\d+\}$/;
+      expect(gpu.kernels.map((k) => k.shapes)).toEqual([expect.stringMatching(shape), expect.stringMatching(shape)]);
+      expect(cpu.opProfile(1).gpu).toBeUndefined();
+    } finally {
+      await Promise.all([session.release(), cpu.release()]);
+    }
+  });
+
   it('needs a session created with recordPlacement, and a run', async () => {
     const plain = await recorded(false);
     const unrun = await recorded(true);
