@@ -3,7 +3,7 @@
 // Plain Node, no packages: it runs with the kit's node on a machine without node_modules.
 // Started by measure.sh (which unpacks the kit and sets up Vulkan); see that file for usage.
 //
-//   node measure.mjs --kit DIR --out FILE [--plan full|quick] [--budget SECONDS]
+//   node measure.mjs --kit DIR --out FILE [--plan full|gpu|quick] [--budget SECONDS]
 //
 // Items run in the plan's order, most wanted first; one whose time limit no longer fits in the
 // budget is written as skipped, so a plan never runs past the budget.
@@ -15,6 +15,16 @@ import path from 'node:path';
 
 const GPU = ['--provider', 'webgpu'];
 const CPU16 = ['--provider', 'cpu', '--threads', '16'];
+
+/** The WebGPU step against PyTorch CUDA at issue #11's two shapes (both plans run them). */
+const WEBGPU_COMPARES = [
+  { name: 'webgpu B=8 128/32', args: ['bench', 'compare', ...GPU, ...shape(8, 128, 32), ...counts(10, 3)], limit: 150 },
+  {
+    name: 'webgpu B=32 512/114',
+    args: ['bench', 'compare', ...GPU, ...shape(32, 512, 114), ...counts(3, 2)],
+    limit: 200,
+  },
+];
 
 /**
  * Issue #11's measurements on the GPU machine (one H200, 16 cores): the WebGPU step against
@@ -28,11 +38,7 @@ const CPU16 = ['--provider', 'cpu', '--threads', '16'];
 export const PLANS = {
   full: [
     { name: 'system', args: ['system'], limit: 60 },
-    {
-      name: 'webgpu B=8 128/32',
-      args: ['bench', 'compare', ...GPU, ...shape(8, 128, 32), ...counts(10, 3)],
-      limit: 150,
-    },
+    WEBGPU_COMPARES[0],
     // Where the WebGPU step's time goes, by op type (profiling slows it: shares, not the time).
     {
       name: 'webgpu profile B=8 128/32',
@@ -44,32 +50,31 @@ export const PLANS = {
       args: ['bench', 'compare', ...CPU16, ...shape(8, 128, 32), ...counts(4, 2)],
       limit: 120,
     },
-    {
-      name: 'webgpu B=32 512/114',
-      args: ['bench', 'compare', ...GPU, ...shape(32, 512, 114), ...counts(3, 2)],
-      limit: 200,
-    },
+    WEBGPU_COMPARES[1],
     { name: 'generate webgpu', args: ['bench', 'generate', ...GPU, '--repeats', '2'], limit: 120 },
     { name: 'generate cpu16', args: ['bench', 'generate', ...CPU16, '--repeats', '2'], limit: 90 },
     // Whether 16 cores still want AdamW's update on the host: its WebAssembly kernel is one
     // thread (onnxruntime-node takes no SharedArrayBuffer feeds, so no worker can share the
     // state), 64–70 ms of a t5-small step on 2 cores (2026-12-04), while the graph's ~13
     // passes run on all 16 threads but return a copy of parameters and moments. Against
-    // 'cpu16 B=8 128/32' (auto: the host).
+    // 'cpu16 B=8 128/32' (auto: the host). On the H200's CPU (2026-12-04): graph 756 ms/step,
+    // peak RSS 2,482 MB, against the host's 743 ms, 1,946 MB: the host stays.
     {
       name: 'cpu16 graph update B=8 128/32',
       args: ['bench', 'train', ...CPU16, '--update', 'graph', ...shape(8, 128, 32), ...counts(4, 2)],
       limit: 60,
     },
     // Adafactor (T5's own recipe): its update is per matrix, stacked by shape since 78fdb31
-    // (344 optimizer nodes for t5-small on a GPU, ~4,200 before), against AdamW's few.
+    // (344 optimizer nodes for t5-small on a GPU, ~4,200 before), against AdamW's few. On the
+    // H200 (2026-12-04): 99 ms/step against AdamW's 88 ms that morning.
     {
       name: 'webgpu adafactor B=8 128/32',
       args: ['bench', 'train', ...GPU, '--optimizer', 'adafactor', ...shape(8, 128, 32), ...counts(5, 3)],
       limit: 90,
     },
     // Which graph 16 CPU cores want: the GPU's (grouped masks, Gemm, fused norms; fewer,
-    // larger nodes) against the CPU's, measured above ('cpu16 B=8 128/32').
+    // larger nodes) against the CPU's, measured above ('cpu16 B=8 128/32'). On the H200's CPU
+    // (2026-12-04): 945 ms/step against 743: the CPU keeps its own graph.
     {
       name: 'cpu16 gpu-shaped graph B=8 128/32',
       args: ['bench', 'train', ...CPU16, '--graph', 'gpu', ...shape(8, 128, 32), ...counts(4, 2)],
@@ -77,7 +82,9 @@ export const PLANS = {
     },
     // Whether 16 cores want a call's 10 steps in one Loop: it saves the host's copy of the whole
     // state per step (one per call) for ~3 more copies of it in memory. On 2 cores it saved no
-    // time, so the CPU runs t5-small's calls as one-step runs (engine/optim/stepMode.ts).
+    // time, so the CPU runs t5-small's calls as one-step runs (engine/optim/stepMode.ts). On
+    // the H200's CPU (2026-12-04): 711 ms/step either way, peak RSS 4,934 MB in a Loop against
+    // 2,116 MB: one-step runs stay.
     ...['loop', 'single'].map((mode) => ({
       name: `cpu16 10 steps per call, ${mode}, B=8 128/32`,
       args: [
@@ -95,7 +102,8 @@ export const PLANS = {
     })),
     // Whether 16 cores still want Adafactor's update on the host (one-thread WebAssembly since
     // fa9eddb, 44–66 ms of a step on 2 cores, 2026-12-04) rather than in the graph's 16
-    // threads: auto against graph.
+    // threads: auto against graph. On the H200's CPU (2026-12-04): the host 689 ms/step,
+    // 1,490 MB; the graph 701 ms, 1,424 MB: within the steps' spread, the host stays.
     ...['auto', 'graph'].map((update) => ({
       name: `cpu16 adafactor, update ${update}, B=8 128/32`,
       args: [
@@ -111,6 +119,24 @@ export const PLANS = {
       ],
       limit: 60,
     })),
+  ],
+  /**
+   * The GPU step alone, for a second run: where its time goes on the GPU itself (--profile
+   * sums ORT's timestamp-query events by program and lists the costliest kernels) at both
+   * shapes, then both against PyTorch CUDA. A budget of 210 s runs the two profiles only.
+   */
+  gpu: [
+    {
+      name: 'webgpu profile B=8 128/32',
+      args: ['bench', 'train', ...GPU, '--profile', ...shape(8, 128, 32), ...counts(3, 2)],
+      limit: 90,
+    },
+    {
+      name: 'webgpu profile B=32 512/114',
+      args: ['bench', 'train', ...GPU, '--profile', ...shape(32, 512, 114), ...counts(2, 1)],
+      limit: 120,
+    },
+    ...WEBGPU_COMPARES,
   ],
   /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
   quick: [
