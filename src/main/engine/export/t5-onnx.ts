@@ -10,6 +10,7 @@ import { Graph } from '../onnx/graph';
 import type { Dim, Tensor } from '../onnx/graph';
 import type { T5Config } from '../t5/config';
 import type { BuildContext } from '../t5/layers';
+import { positionBias } from '../t5/positionBias';
 import {
   attend,
   buildContext,
@@ -17,7 +18,6 @@ import {
   linear,
   maskBias,
   MASK_VALUE,
-  positionBias,
   rmsNorm,
   splitHeads,
   transposeKeys,

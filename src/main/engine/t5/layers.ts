@@ -1,6 +1,6 @@
 // T5 building blocks as graph builders: linear (HF [out, in] weights), RMS norm, multi-head
-// attention without 1/√d scaling, relu / gated-gelu feed-forward, dropout, relative-position
-// bias lookup. Only ops from DESIGN §3 so the autodiff can differentiate them.
+// attention without 1/√d scaling, relu / gated-gelu feed-forward, dropout (the relative-position
+// bias lookup is in positionBias.ts). Only ops from DESIGN §3 so the autodiff can differentiate them.
 // Reference: HF modeling_t5.py (T5LayerNorm, T5Attention, T5DenseActDense,
 // T5DenseGatedActDense, T5LayerFF); dimension letters in dims.ts.
 
@@ -325,17 +325,6 @@ export function feedForward(ctx: BuildContext, prefix: string, x: Tensor, outSca
     hidden = op.relu(pre); // (B, T, F)
   }
   return linear(ctx, dropoutDeferred(ctx, hidden), `${name}.wo.weight`, alpha); // (B, T, D)
-}
-
-/**
- * Bias table lookup: buckets (Tq, Tk) → (1, H, Tq, Tk). NOTE: gathers columns of the small
- * transposed table (H, buckets) rather than transposing the (Tq, Tk, H) result: ORT's transpose
- * optimizer pushed that big transpose down through the attention (scores, softmax, dropout),
- * which on WebGPU meant a bool Transpose of the dropout mask that WebGPU has no kernel for.
- */
-export function positionBias(ctx: BuildContext, tableName: string, buckets: Tensor): Tensor {
-  const values = op.gather(op.transpose(ctx.param(tableName), [1, 0]), buckets, 1); // (H, Tq, Tk)
-  return op.unsqueeze(values, [0]); // (1, H, Tq, Tk)
 }
 
 /** Attention mask (B, T) int64 of 1/0 → additive bias (B, 1, 1, T): 0 to keep, MASK_VALUE to drop. */

@@ -12,6 +12,7 @@ import { bucketTable } from './buckets';
 import type { BuildDevice } from '../optim/spec';
 import type { T5Config } from './config';
 import type { BuildContext, FloatType, Residual } from './layers';
+import { positionBias } from './positionBias';
 import {
   addRmsNorm,
   attention,
@@ -23,7 +24,6 @@ import {
   MASK_VALUE,
   maskBias,
   normOf,
-  positionBias,
 } from './layers';
 import { t5ParamShapes } from './params';
 import { IGNORE_INDEX, maskedCrossEntropy } from './loss';
