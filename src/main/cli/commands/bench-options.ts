@@ -7,7 +7,8 @@ import type { BenchOptimizer } from '../../engine/bench/train';
 import type { ProviderName } from '../../engine/onnx/session';
 import type { BuildDevice } from '../../engine/optim/spec';
 import type { StepMode } from '../../engine/optim/stepMode';
-import { assertProvider } from '../../engine/onnx/session';
+import { assertProvider, WEBGPU_BUFFER_CACHES } from '../../engine/onnx/session';
+import type { WebGpuBufferCache } from '../../engine/onnx/session';
 import type { T5Config, T5PresetName } from '../../engine/t5/config';
 import { loadT5Config, t5Preset, T5_PRESET_NAMES } from '../../engine/t5/config';
 import type { CommandContext } from '../command';
@@ -45,36 +46,51 @@ export function providerName(raw: string): ProviderName {
   }
 }
 
+/** A flag whose value is one of `choices` (undefined when not given); `what` says what it sets. */
+function choiceOption<T extends string>(
+  context: CommandContext,
+  flag: string,
+  choices: readonly T[],
+  what: string,
+): T | undefined {
+  const value = context.string(flag);
+  if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`--${flag} '${value}' is not one of: ${choices.join(', ')} (${what})`);
+}
+
 /** --graph cpu|gpu: the device kind to shape the step's graph for (default: the provider's). */
 export function graphDeviceOption(context: CommandContext): BuildDevice | undefined {
-  const graph = context.string('graph');
-  if (graph === undefined || graph === 'cpu' || graph === 'gpu') return graph;
-  throw new UsageError(`--graph '${graph}' is not one of: cpu, gpu (the device kind to shape the step's graph for)`);
+  return choiceOption(context, 'graph', ['cpu', 'gpu'], "the device kind to shape the step's graph for");
 }
 
 /** --step-mode auto|loop|single: how a call of K steps runs (default auto, as the trainer). */
 export function stepModeOption(context: CommandContext): StepMode | undefined {
-  const mode = context.string('step-mode');
-  if (mode === undefined || mode === 'auto' || mode === 'loop' || mode === 'single') return mode;
-  throw new UsageError(
-    `--step-mode '${mode}' is not one of: auto, loop, single (how a call of --steps-per-call steps runs)`,
-  );
+  return choiceOption(context, 'step-mode', ['auto', 'loop', 'single'], 'how a call of --steps-per-call steps runs');
 }
 
 /** --update auto|graph: where the optimizer's update runs on the CPU (default auto, as the trainer). */
 export function updateOption(context: CommandContext): 'auto' | 'graph' | undefined {
-  const update = context.string('update');
-  if (update === undefined || update === 'auto' || update === 'graph') return update;
-  throw new UsageError(
-    `--update '${update}' is not one of: auto, graph (where the optimizer's update runs on the CPU: auto = on the host where it can)`,
+  return choiceOption(
+    context,
+    'update',
+    ['auto', 'graph'],
+    "where the optimizer's update runs on the CPU: auto = on the host where it can",
   );
 }
 
-/** --optimizer adamw|adafactor: the step's optimizer (default adamw). */
+/** --optimizer adamw|adafactor (default adamw). */
 export function optimizerOption(context: CommandContext): BenchOptimizer | undefined {
-  const optimizer = context.string('optimizer');
-  if (optimizer === undefined || optimizer === 'adamw' || optimizer === 'adafactor') return optimizer;
-  throw new UsageError(`--optimizer '${optimizer}' is not one of: adamw, adafactor (the training step's optimizer)`);
+  return choiceOption(context, 'optimizer', ['adamw', 'adafactor'], "the training step's optimizer");
+}
+
+/** --buffer-cache bucket|simple: how WebGPU reuses its buffers between runs (default: onnxruntime's, bucket). */
+export function bufferCacheOption(context: CommandContext): WebGpuBufferCache | undefined {
+  return choiceOption(
+    context,
+    'buffer-cache',
+    WEBGPU_BUFFER_CACHES,
+    "how WebGPU keeps the step's buffers between runs: bucket = onnxruntime's default",
+  );
 }
 
 /** --provider, default cpu. */

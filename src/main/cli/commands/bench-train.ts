@@ -1,6 +1,6 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
 // [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu] [--steps-per-call K]
-// [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--profile]`:
+// [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--profile]`:
 // engine/bench/train.ts benchTrain, run in the engine host like training itself
 // (host/handlers/bench.ts) — ms per fused training step of a random real-shape T5, tokens/s,
 // the host's peak RSS, the provider that ran and whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
@@ -11,6 +11,7 @@ import type { TrainBenchPayload } from '../../host/handlers/bench';
 import type { CommandContext } from '../command';
 import {
   countOption,
+  bufferCacheOption,
   graphDeviceOption,
   modelShapeOption,
   optimizerOption,
@@ -38,6 +39,7 @@ export function renderProvider(
 export function renderTrainBench(r: TrainBenchResult): string {
   return (
     `${r.preset} ${renderProvider(r)}${r.graphDevice ? ` [graph shaped for ${r.graphDevice}]` : ''}` +
+    (r.bufferCache ? ` [buffer cache ${r.bufferCache}]` : '') +
     `${r.optimizer === 'adafactor' ? ' [Adafactor]' : ''}${r.update === 'host' ? ' [update on the host]' : ''} ` +
     `B=${r.batchSize} ${r.inputLength}/${r.targetLength}` +
     (r.stepsPerCall > 1
@@ -89,7 +91,7 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused training step (AdamW, or --optimizer adafactor) of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --optimizer, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    'one fused training step (AdamW, or --optimizer adafactor) of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --optimizer, --buffer-cache, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
     const result = await benchTrainInHost(context, {
@@ -106,6 +108,7 @@ export const trainBench = {
       stepMode: stepModeOption(context),
       update: updateOption(context),
       optimizer: optimizerOption(context),
+      bufferCache: bufferCacheOption(context),
       profile: context.flag('profile'),
     });
     context.log(renderTrainBench(result));

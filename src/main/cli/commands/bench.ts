@@ -78,7 +78,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -175,6 +175,12 @@ export const benchCommand = defineCommand({
       placeholder: 'adamw|adafactor',
       description:
         "bench train: the step's optimizer: adamw (default; weight decay 0.01, a constant 1e-4) or adafactor (HF's defaults, relative step sizes, as T5 was trained; on the CPU's one-step runs its update on the host as AdamW's, in the graph its state stacked by shape)",
+    },
+    'buffer-cache': {
+      type: 'string',
+      placeholder: 'bucket|simple',
+      description:
+        "bench train on WebGPU: how onnxruntime keeps the step's GPU buffers between runs: bucket (its default: rounded sizes, a few of each, none over 160 MB) or simple (every buffer by exact size, so a step of fixed shapes creates none after its first run)",
     },
     rounds: {
       type: 'string',

@@ -6,7 +6,7 @@
 
 import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
-import type { ProviderName } from '../onnx/session';
+import type { ProviderName, WebGpuBufferCache } from '../onnx/session';
 import type { FusedMode } from '../optim/fused';
 import { compile } from '../optim/program';
 import type { TrainingProgram } from '../optim/trainingProgram';
@@ -47,6 +47,8 @@ export interface TrainBenchOptions {
   readonly graphDevice?: BuildDevice;
   /** Where the optimizer's update runs on the CPU (CompileSpec.update; default 'auto', as the trainer). */
   readonly update?: 'auto' | 'graph';
+  /** WebGPU's buffer cache (CompileSpec.webgpuBufferCache; default onnxruntime's, as the trainer). */
+  readonly bufferCache?: WebGpuBufferCache;
   /**
    * The optimizer (default 'adamw', weight decay 0.01 at a constant 1e-4); 'adafactor' with
    * HF's defaults, relative step sizes as T5 trained (the demo's), state stacked by shape.
@@ -72,6 +74,8 @@ export interface TrainBenchResult {
   readonly provider: ProviderName;
   /** Set when the options asked for a graph shaped for a device other than the provider's kind. */
   readonly graphDevice?: BuildDevice;
+  /** Set when the options asked for a WebGPU buffer cache and WebGPU ran the step. */
+  readonly bufferCache?: WebGpuBufferCache;
   /** Every node on `provider` (Memcpy nodes aside). */
   readonly isFullyPlaced: boolean;
   /** Op type → nodes that ran elsewhere. */
@@ -137,6 +141,7 @@ function compileBench(
     intraOpThreads: options.threads,
     graphDevice: options.graphDevice,
     update: options.update,
+    webgpuBufferCache: options.bufferCache,
     recordPlacement: true,
   });
 }
@@ -168,6 +173,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     requestedProvider: requested,
     provider: program.placement.provider,
     ...(options.graphDevice ? { graphDevice: options.graphDevice } : {}),
+    ...(options.bufferCache && program.placement.provider === 'webgpu' ? { bufferCache: options.bufferCache } : {}),
     isFullyPlaced: placement.isFullyPlaced,
     fallbacks: placement.fallbacks,
     placementMessage: program.placement.message,

@@ -18,6 +18,16 @@ import { keepOrtTelemetryOff } from './telemetry';
 import { errorMessage } from '../../../shared/errors';
 
 export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
+
+/**
+ * How the WebGPU EP keeps storage buffers between uses: 'bucket' (onnxruntime's default)
+ * rounds sizes up to buckets and keeps only a few buffers of each large bucket, none over
+ * 160 MB; 'simple' keeps every released buffer by its exact size, so a graph whose shapes
+ * never change stops creating buffers after its first run (and holds its peak meanwhile).
+ * Reference: onnxruntime webgpu/buffer_manager.cc (BucketCacheManager, SimpleCacheManager).
+ */
+export const WEBGPU_BUFFER_CACHES = ['bucket', 'simple'] as const;
+export type WebGpuBufferCache = (typeof WEBGPU_BUFFER_CACHES)[number];
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** A tensor on the host: typed data plus dims. */
@@ -68,6 +78,8 @@ export interface SessionOptions {
    * `nodePlacement()` can say which nodes fell back. Not with profileFilePrefix.
    */
   readonly recordPlacement?: boolean;
+  /** WebGPU's buffer cache (WEBGPU_BUFFER_CACHES); default onnxruntime's. Ignored by other providers. */
+  readonly webgpuBufferCache?: WebGpuBufferCache;
 }
 
 export interface Placement {
@@ -295,8 +307,9 @@ export function ortOptions(
   if (isStrict) sessionConfig.disable_cpu_ep_fallback = '1';
   if (options.flushDenormals) sessionConfig.set_denormal_as_zero = '1';
   const extra: Record<string, Record<string, string>> = { session: sessionConfig };
+  const cache = provider === 'webgpu' ? options.webgpuBufferCache : undefined;
   const opts: ort.InferenceSession.SessionOptions = {
-    executionProviders: [provider],
+    executionProviders: [cache ? { name: 'webgpu', storageBufferCacheMode: cache } : provider],
     graphOptimizationLevel: options.graphOptimization ?? 'all',
     logSeverityLevel: options.logSeverity ?? 3,
     extra,

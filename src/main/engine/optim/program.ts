@@ -5,7 +5,7 @@
 // "The fused step". Where the CPU runs AdamW one step per run, compile() returns
 // hostProgram.ts's program, which updates on the host instead.
 
-import type { DeviceTensor, Feed, HostTensor, Placement, ProviderName } from '../onnx/session';
+import type { DeviceTensor, Feed, HostTensor, Placement, ProviderName, WebGpuBufferCache } from '../onnx/session';
 import { EngineSession, placementOf } from '../onnx/session';
 import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
@@ -67,6 +67,8 @@ export interface CompileSpec extends FusedSpec {
    * faster there), 'graph' as graph nodes like everywhere else (to compare the two).
    */
   readonly update?: 'auto' | 'graph';
+  /** WebGPU's buffer cache for the step's session (SessionOptions.webgpuBufferCache); default onnxruntime's. */
+  readonly webgpuBufferCache?: WebGpuBufferCache;
 }
 
 /**
@@ -164,6 +166,7 @@ async function openSession(
     // NOTE: ORT's memory pattern costs 40% more peak memory here (session.ts, memoryPattern).
     memoryPattern: false,
     recordPlacement: spec.recordPlacement,
+    webgpuBufferCache: spec.webgpuBufferCache,
   });
   return { session, nextOutputs, isViewFed, spec, hostFields };
 }

@@ -21,6 +21,7 @@ describe('bench options', () => {
     [['train', '--step-mode', 'unrolled'], "--step-mode 'unrolled' is not one of: auto, loop, single"],
     [['train', '--update', 'host'], "--update 'host' is not one of: auto, graph"],
     [['train', '--optimizer', 'sgd'], "--optimizer 'sgd' is not one of: adamw, adafactor"],
+    [['train', '--buffer-cache', 'lru'], "--buffer-cache 'lru' is not one of: bucket, simple"],
     [['train', '--steps-per-call', '0'], "--steps-per-call must be an integer from 1 to 100, got '0'"],
     [['train', '--preset', 't5-small', '--model', 'x'], 'bench train: give --preset NAME or --model DIR, not both'],
     [

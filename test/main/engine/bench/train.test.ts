@@ -44,6 +44,18 @@ describe('benchTrain', () => {
     expect(renderTrainBench(result)).toContain('cpu (every node placed) B=1 4/2:');
   });
 
+  it("keeps WebGPU's buffers by exact size when told to, with the same losses (lavapipe); the CPU has no such cache", async () => {
+    const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
+    const [bucket, simple, cpu] = [
+      await benchTrain({ ...shape, steps: 2, provider: 'webgpu' }),
+      await benchTrain({ ...shape, steps: 2, provider: 'webgpu', bufferCache: 'simple' }),
+      await benchTrain({ ...shape, steps: 1, bufferCache: 'simple' }),
+    ];
+    expect([bucket.bufferCache, simple.bufferCache, cpu.bufferCache]).toEqual([undefined, 'simple', undefined]);
+    expect(simple.losses).toEqual(bucket.losses); // where buffers live changes no number
+    expect(renderTrainBench(simple)).toContain('webgpu (every node placed) [buffer cache simple] B=1 4/2:');
+  });
+
   it('trains with Adafactor when told to: the same first loss as AdamW (nothing updated yet), then another', async () => {
     const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
     const [adamw, adafactor] = [

@@ -24,6 +24,13 @@ describe('ortOptions', () => {
     expect(opts.executionProviders).toEqual(['webgpu']);
     expect(opts.extra).toEqual({ session: { disable_cpu_ep_fallback: '1', set_denormal_as_zero: '1' } });
   });
+
+  it("gives WebGPU its buffer cache when asked, as the provider's own option, and no other provider one", () => {
+    expect(ortOptions('webgpu', { webgpuBufferCache: 'simple' }, true).executionProviders).toEqual([
+      { name: 'webgpu', storageBufferCacheMode: 'simple' },
+    ]);
+    expect(ortOptions('cpu', { webgpuBufferCache: 'simple' }, true).executionProviders).toEqual(['cpu']);
+  });
 });
 
 describe('EngineSession placement', () => {
