@@ -41,7 +41,7 @@ export interface GpuProfile {
     readonly ms: number;
     readonly dispatches: number;
   }[];
-  /** The `top` costliest dispatches of a run by node and program, with the shapes ORT wrote. */
+  /** The TOP_KERNELS costliest dispatches of a run by node and program, with the shapes ORT wrote. */
   readonly kernels: readonly {
     readonly node: string;
     readonly program: string;
