@@ -47,7 +47,11 @@ export function countForDevices<T>(name: string, count: (graph: Graph) => T): [T
   return [count(buildFusedGraph(spec, 'single', { device: 'cpu' }).graph), gpu];
 }
 
-/** Less nodes of a graph: each mask hash's mix has two wraps, each one Less (onnx/random.ts). */
+/**
+ * The mask hashes' wraps of a graph: each mix has two, each a Less whose result is cast to
+ * int32 (onnx/random.ts); a Gather gradient's index check is a Less too, read by a Where.
+ */
 export function maskWraps(graph: Graph): number {
-  return graph.nodes.filter((n) => n.opType === 'Less').length;
+  const cast = new Set(graph.nodes.filter((n) => n.opType === 'Cast').map((n) => n.inputs[0]));
+  return graph.nodes.filter((n) => n.opType === 'Less' && cast.has(n.outputs[0])).length;
 }
