@@ -78,7 +78,7 @@ export function updateOption(context: CommandContext): 'auto' | 'graph' | undefi
   );
 }
 
-/** --optimizer adamw|adafactor (default adamw). */
+/** --optimizer adamw|adafactor: the step's optimizer (default adamw). */
 export function optimizerOption(context: CommandContext): BenchOptimizer | undefined {
   return choiceOption(context, 'optimizer', ['adamw', 'adafactor'], "the training step's optimizer");
 }

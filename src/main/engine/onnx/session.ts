@@ -18,6 +18,7 @@ import { keepOrtTelemetryOff } from './telemetry';
 import { errorMessage } from '../../../shared/errors';
 
 export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
 
 /**
  * How the WebGPU EP keeps storage buffers between uses: 'bucket' (onnxruntime's default)
@@ -28,7 +29,6 @@ export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
  */
 export const WEBGPU_BUFFER_CACHES = ['bucket', 'simple'] as const;
 export type WebGpuBufferCache = (typeof WEBGPU_BUFFER_CACHES)[number];
-export type ProviderName = (typeof PROVIDERS)[number];
 
 /** A tensor on the host: typed data plus dims. */
 export interface HostTensor {

@@ -2,8 +2,9 @@
 // documented fields, consistent rates and the placement of the step, on the CPU and on WebGPU
 // (Mesa's lavapipe where there is no GPU). Timing itself is never asserted (DESIGN.md §7).
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { benchTrain } from '../../../../src/main/engine/bench/train';
+import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { renderOpProfile, renderTrainBench } from '../../../../src/main/cli/commands/bench-train';
 
@@ -46,11 +47,17 @@ describe('benchTrain', () => {
 
   it("keeps WebGPU's buffers by exact size when told to, with the same losses (lavapipe); the CPU has no such cache", async () => {
     const shape = { preset: 't5-small' as const, config, batchSize: 1, inputLength: 4, targetLength: 2, threads: 1 };
-    const [bucket, simple, cpu] = [
-      await benchTrain({ ...shape, steps: 2, provider: 'webgpu' }),
-      await benchTrain({ ...shape, steps: 2, provider: 'webgpu', bufferCache: 'simple' }),
-      await benchTrain({ ...shape, steps: 1, bufferCache: 'simple' }),
-    ];
+    const bucket = await benchTrain({ ...shape, steps: 2, provider: 'webgpu' });
+    const create = vi.spyOn(EngineSession, 'create');
+    let simple;
+    try {
+      simple = await benchTrain({ ...shape, steps: 2, provider: 'webgpu', bufferCache: 'simple' });
+      // The step's session is opened with it (ortOptions turns it into WebGPU's own option).
+      expect(create.mock.calls.map(([, options]) => options?.webgpuBufferCache)).toEqual(['simple']);
+    } finally {
+      create.mockRestore();
+    }
+    const cpu = await benchTrain({ ...shape, steps: 1, bufferCache: 'simple' });
     expect([bucket.bufferCache, simple.bufferCache, cpu.bufferCache]).toEqual([undefined, 'simple', undefined]);
     expect(simple.losses).toEqual(bucket.losses); // where buffers live changes no number
     expect(renderTrainBench(simple)).toContain('webgpu (every node placed) [buffer cache simple] B=1 4/2:');

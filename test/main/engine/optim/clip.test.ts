@@ -7,6 +7,7 @@ import type { Tensor } from '../../../../src/main/engine/onnx/graph';
 import { serializeModel } from '../../../../src/main/engine/onnx/serialize';
 import { EngineSession } from '../../../../src/main/engine/onnx/session';
 import { clipCoefficient, globalNorm, sumOfSquares } from '../../../../src/main/engine/optim/clip';
+import { elementCount } from '../../../../src/main/engine/shape';
 
 const sessions: EngineSession[] = [];
 afterAll(async () => Promise.all(sessions.map((s) => s.release())));
