@@ -33,12 +33,7 @@ async function evaluate(
   graph.output(build(xs), 'y');
   const session = await EngineSession.create(serializeModel(graph), {});
   sessions.push(session);
-  const data = shapes.map((shape, i) =>
-    values(
-      shape.reduce((a, b) => a * b, 1),
-      i + 1,
-    ),
-  );
+  const data = shapes.map((shape, i) => values(elementCount(shape), i + 1));
   const feeds = Object.fromEntries(
     data.map((d, i) => [`x${i}`, { dtype: 'float32', dims: shapes[i], data: d }] as const),
   );
