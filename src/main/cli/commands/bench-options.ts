@@ -3,6 +3,8 @@
 // as --preset NAME or --model DIR, each refused with a UsageError that names the flag, the bad
 // value and what to give instead.
 
+import type { ProductForm } from '../../engine/bench/products';
+import { PRODUCT_FORMS } from '../../engine/bench/products';
 import type { BenchOptimizer } from '../../engine/bench/train';
 import type { ProviderName } from '../../engine/onnx/session';
 import type { BuildDevice } from '../../engine/optim/spec';
@@ -56,6 +58,36 @@ function choiceOption<T extends string>(
   const value = context.string(flag);
   if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;
   throw new UsageError(`--${flag} '${value}' is not one of: ${choices.join(', ')} (${what})`);
+}
+
+/** bench ops --forms a,b,…: the product forms to time (products.ts), or `all`; undefined when not given. */
+export function formsOption(context: CommandContext): ProductForm[] | undefined {
+  const value = context.string('forms');
+  if (value === undefined) return undefined;
+  if (value === 'all') return [...PRODUCT_FORMS];
+  const forms = value.split(',').map((form) => form.trim());
+  const unknown = forms.filter((form) => !(PRODUCT_FORMS as readonly string[]).includes(form));
+  if (unknown.length > 0 || forms.length === 0)
+    throw new UsageError(`--forms: '${unknown.join(', ')}' is not one of: ${PRODUCT_FORMS.join(', ')}, all`);
+  return forms as ProductForm[];
+}
+
+/** The largest side bench ops takes: it catches typos (a 2²⁴ × 1 operand is 64 MB). */
+const MAX_PRODUCT_SIDE = 2 ** 24;
+
+/** bench ops --shapes MxKxN,…: the products' sizes; undefined when not given. */
+export function shapesOption(context: CommandContext): [number, number, number][] | undefined {
+  const value = context.string('shapes');
+  if (value === undefined) return undefined;
+  return value.split(',').map((text) => {
+    const sides = text.trim().split('x').map(Number);
+    const isValid = sides.length === 3 && sides.every((d) => Number.isInteger(d) && d >= 1 && d <= MAX_PRODUCT_SIDE);
+    if (!isValid)
+      throw new UsageError(
+        `--shapes: '${text}' is not M x K x N of whole numbers from 1 to ${MAX_PRODUCT_SIDE} (for example 512x512x2048)`,
+      );
+    return sides as [number, number, number];
+  });
 }
 
 /** --graph cpu|gpu: the device kind to shape the step's graph for (default: the provider's). */

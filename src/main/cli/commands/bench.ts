@@ -1,17 +1,18 @@
 // `spanfill bench <what>`: measurements that are never timed tests (DESIGN.md §7). `ops`
-// runs engine/bench/ops.ts benchOps(): MatMul GFLOP/s and ms per fused training step at
-// K = 1, 4, 16; train, generate and compare live in bench-*.ts. Other benchmarks join by
+// runs engine/bench/ops.ts benchOps(): matrix-product GFLOP/s (in the forms of --forms, at
+// --shapes) and ms per fused training step at K = 1, 4, 16; train, generate and compare live in bench-*.ts. Other benchmarks join by
 // adding one entry to `benches` below.
 
 import type { BenchRow } from '../../engine/bench/ops';
 import { benchOps, DEFAULT_MATMUL_SHAPES } from '../../engine/bench/ops';
+import { PRODUCT_FORMS, PRODUCT_FORM_SUMMARIES } from '../../engine/bench/products';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { importBench } from './bench-import';
 import { benchT5 } from '../../engine/t5/bench';
 import { compareBench } from './bench-compare';
 import { generateBench } from './bench-generate';
-import { presetOption, providerName } from './bench-options';
+import { formsOption, presetOption, providerName, shapesOption } from './bench-options';
 import { trainBench } from './bench-train';
 
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
@@ -48,13 +49,17 @@ export const benches: Readonly<Record<string, Bench>> = {
     },
   },
   ops: {
-    summary: 'MatMul GFLOP/s and ms per fused training step (2-layer MLP) at K = 1, 4, 16',
+    summary:
+      'matrix-product GFLOP/s (on WebGPU also by the GPU’s own time) and ms per fused training step (2-layer MLP) at K = 1, 4, 16',
     async run(context) {
       const provider = context.string('provider');
       const isQuick = context.flag('quick');
+      const shapes = shapesOption(context);
       const rows = await benchOps({
         providers: provider ? [providerName(provider)] : undefined,
-        matmulShapes: isQuick ? DEFAULT_MATMUL_SHAPES.slice(0, 1) : undefined,
+        matmulShapes: shapes ?? (isQuick ? DEFAULT_MATMUL_SHAPES.slice(0, 1) : undefined),
+        forms: formsOption(context),
+        ks: shapes ? [] : undefined, // products alone when their shapes are given
         mlp: isQuick ? { input: 32, hidden: 64, output: 32, batch: 8 } : undefined,
         minMs: isQuick ? 50 : undefined,
         signal: context.signal,
@@ -67,7 +72,9 @@ export const benches: Readonly<Record<string, Bench>> = {
 
 function renderRow(row: BenchRow): string {
   if (row.kind === 'matmul') {
-    return `matmul ${row.m}×${row.k}·${row.k}×${row.n} [${row.provider}]  ${row.gflops.toFixed(1)} GFLOP/s  (${row.msPerCall.toFixed(2)} ms)`;
+    const gpu =
+      row.gpuMs === undefined ? '' : `; GPU ${row.gpuGflops?.toFixed(1)} GFLOP/s (${row.gpuMs.toFixed(3)} ms)`;
+    return `${row.form} ${row.m}×${row.k}·${row.k}×${row.n} [${row.provider}]  ${row.gflops.toFixed(1)} GFLOP/s  (${row.msPerCall.toFixed(2)} ms)${gpu}`;
   }
   return `fused MLP step K=${String(row.k).padEnd(2)} [${row.provider}, ${row.mode}]  ${row.msPerStep.toFixed(2)} ms/step  (${row.msPerCall.toFixed(1)} ms/call, ${row.stateFloats} state floats)`;
 }
@@ -78,7 +85,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] [--forms LIST] [--shapes LIST] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -93,6 +100,17 @@ export const benchCommand = defineCommand({
         'Execution provider: cpu, cuda, webgpu or dml (default cpu); bench compare with a GPU provider runs PyTorch on CUDA',
     },
     quick: { type: 'boolean', description: 'Tiny shapes, a few calls each (a smoke test)' },
+    forms: {
+      type: 'string',
+      placeholder: 'LIST',
+      description: `bench ops: the forms of each matrix product, comma-separated, or all (default matmul): ${PRODUCT_FORMS.map((form) => `${form} = ${PRODUCT_FORM_SUMMARIES[form]}`).join('; ')}`,
+    },
+    shapes: {
+      type: 'string',
+      placeholder: 'LIST',
+      description:
+        'bench ops: the products to time as MxKxN, comma-separated (e.g. 16384x512x2048); given, bench ops times only these',
+    },
     profile: {
       type: 'boolean',
       description:

@@ -1,5 +1,7 @@
 // `benchOps()`: throughput of the pieces training is made of, measured through the session
-// adapter. MatMul GFLOP/s at a few shapes, and ms per optimizer step of a fused K-step call
+// adapter. Matrix-product GFLOP/s at a few shapes in each form asked for (products.ts; on
+// WebGPU also by the GPU's own time, from onnxruntime's timestamp queries, which leaves out
+// the upload of the operands), and ms per optimizer step of a fused K-step call
 // on a 2-layer MLP at K = 1, 4, 16 (DESIGN.md §3: every output is copied by onnxruntime-node,
 // so the Loop amortises the state copy over K steps). Not a test: numbers vary by machine.
 
@@ -13,15 +15,21 @@ import { EngineSession } from '../onnx/session';
 import type { OptimizerConfig } from '../optim/optimizer';
 import { compile } from '../optim/program';
 import { elementCount } from '../shape';
+import type { ProductForm } from './products';
+import { buildProduct, operandShapes } from './products';
 
 export interface MatMulRow {
   readonly kind: 'matmul';
   readonly provider: ProviderName;
+  readonly form: ProductForm;
   readonly m: number;
   readonly k: number;
   readonly n: number;
   readonly msPerCall: number;
   readonly gflops: number;
+  /** The GPU's own ms per call and the GFLOP/s it makes, where the provider wrote it (WebGPU). */
+  readonly gpuMs?: number;
+  readonly gpuGflops?: number;
 }
 
 export interface FusedRow {
@@ -47,6 +55,8 @@ export interface MlpShape {
 export interface BenchOptions {
   readonly providers?: readonly ProviderName[];
   readonly matmulShapes?: readonly (readonly [number, number, number])[];
+  /** The forms of each product (default only 'matmul'). */
+  readonly forms?: readonly ProductForm[];
   readonly ks?: readonly number[];
   readonly mlp?: MlpShape;
   readonly optimizer?: OptimizerConfig;
@@ -66,10 +76,20 @@ export const DEFAULT_MATMUL_SHAPES: readonly (readonly [number, number, number])
 export const DEFAULT_KS: readonly number[] = [1, 4, 16];
 export const DEFAULT_MLP: MlpShape = { input: 256, hidden: 1024, output: 256, batch: 32 };
 
-/** Deterministic float32 values in [-scale, scale) from the engine's seeded generator. */
+/** Values drawn past this count repeat (a large product's operands fill in a blink, not seconds). */
+const DRAWN_VALUES = 1 << 16;
+
+/**
+ * Deterministic float32 values in [-scale, scale) from the engine's seeded generator: the first
+ * DRAWN_VALUES drawn, then repeated (what the values are changes no timing).
+ */
 function filled(n: number, seed: number, scale = 1): Float32Array {
   const rng = Rng.fromWords(seed);
-  return Float32Array.from({ length: n }, () => (2 * rng.nextFloat() - 1) * scale);
+  const values = new Float32Array(n);
+  const drawn = Math.min(n, DRAWN_VALUES);
+  for (let i = 0; i < drawn; i++) values[i] = (2 * rng.nextFloat() - 1) * scale;
+  for (let from = drawn; from < n; from += drawn) values.copyWithin(from, 0, Math.min(drawn, n - from));
+  return values;
 }
 
 /**
@@ -91,25 +111,42 @@ async function timeCalls(call: () => Promise<void>, minMs: number, signal?: Abor
   return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
 }
 
-async function benchMatMul(shape: readonly [number, number, number], options: BenchOptions): Promise<MatMulRow> {
+async function benchMatMul(
+  shape: readonly [number, number, number],
+  form: ProductForm,
+  options: BenchOptions,
+): Promise<MatMulRow> {
   const [m, k, n] = shape;
   const g = new Graph('bench_matmul');
-  g.output(op.matmul(g.input('a', 'float32', [m, k]), g.input('b', 'float32', [k, n])), 'c');
-  const session = await EngineSession.create(serializeModel(g), { providers: options.providers });
+  buildProduct(g, form, m, k, n);
+  const isGpu = options.providers?.includes('webgpu') ?? false;
+  const session = await EngineSession.create(serializeModel(g), {
+    providers: options.providers,
+    // On WebGPU: the product stays on the device, and its GPU time is read from the profile.
+    ...(isGpu ? { keepOnDevice: ['c'], recordPlacement: true } : {}),
+  });
   try {
+    const { a, b } = operandShapes(form, m, k, n);
     const feeds: Record<string, HostTensor> = {
-      a: { dtype: 'float32', dims: [m, k], data: filled(m * k, 1) },
-      b: { dtype: 'float32', dims: [k, n], data: filled(k * n, 2) },
+      a: { dtype: 'float32', dims: [...a], data: filled(m * k, 1) },
+      b: { dtype: 'float32', dims: [...b], data: filled(k * n, 2) },
     };
-    const ms = await timeCalls(async () => void (await session.runHost(feeds)), options.minMs ?? 500, options.signal);
+    const call = async (): Promise<void> => {
+      for (const out of Object.values(await session.run(feeds))) if ('kind' in out) out.dispose();
+    };
+    const ms = await timeCalls(call, options.minMs ?? 500, options.signal);
+    const flop = 2 * m * k * n;
+    const gpuMs = isGpu ? session.opProfile(1).gpu?.ms : undefined;
     return {
       kind: 'matmul',
       provider: session.placement.provider,
+      form,
       m,
       k,
       n,
       msPerCall: ms,
-      gflops: (2 * m * k * n) / (ms * 1e6),
+      gflops: flop / (ms * 1e6),
+      ...(gpuMs ? { gpuMs, gpuGflops: flop / (gpuMs * 1e6) } : {}),
     };
   } finally {
     await session.release();
@@ -173,7 +210,7 @@ async function benchFused(k: number, options: BenchOptions): Promise<FusedRow> {
   }
 }
 
-/** Measures every MatMul shape, then the fused MLP step at each K. */
+/** Measures every product shape in each form, then the fused MLP step at each K. */
 export async function benchOps(options: BenchOptions = {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const add = (row: BenchRow): void => {
@@ -181,8 +218,10 @@ export async function benchOps(options: BenchOptions = {}): Promise<BenchRow[]> 
     options.onRow?.(row);
   };
   for (const shape of options.matmulShapes ?? DEFAULT_MATMUL_SHAPES) {
-    options.signal?.throwIfAborted();
-    add(await benchMatMul(shape, options));
+    for (const form of options.forms ?? ['matmul']) {
+      options.signal?.throwIfAborted();
+      add(await benchMatMul(shape, form, options));
+    }
   }
   for (const k of options.ks ?? DEFAULT_KS) {
     options.signal?.throwIfAborted();

@@ -1,5 +1,5 @@
-// The option checks the bench entries share: a bad count, provider, preset or graph kind, or --preset
-// with --model, is a usage error (exit 2) that names the flag and the value, before any work.
+// The option checks the bench entries share: a bad count, provider, preset, graph kind, product
+// form or shape, or --preset with --model, is a usage error (exit 2) that names the flag and the value, before any work.
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { runSpanfill } from '../../../support/cli';
@@ -23,6 +23,12 @@ describe('bench options', () => {
     [['train', '--optimizer', 'sgd'], "--optimizer 'sgd' is not one of: adamw, adafactor"],
     [['train', '--buffer-cache', 'lru'], "--buffer-cache 'lru' is not one of: bucket, simple"],
     [['train', '--steps-per-call', '0'], "--steps-per-call must be an integer from 1 to 100, got '0'"],
+    [
+      ['ops', '--forms', 'matmul,gemm-tc'],
+      "--forms: 'gemm-tc' is not one of: matmul, gemm, gemm-tb, gemm-ta, transpose-matmul, split-k, all",
+    ],
+    [['ops', '--shapes', '8x8'], "--shapes: '8x8' is not M x K x N of whole numbers from 1 to 16777216"],
+    [['ops', '--shapes', '8x0x8'], "--shapes: '8x0x8' is not M x K x N"],
     [['train', '--preset', 't5-small', '--model', 'x'], 'bench train: give --preset NAME or --model DIR, not both'],
     [
       ['generate', '--preset', 't5-small', '--model', 'x'],

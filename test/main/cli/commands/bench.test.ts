@@ -35,4 +35,18 @@ describe('spanfill bench arguments', () => {
       );
     }
   });
+
+  it('bench ops --forms --shapes times only the products given, each form a row', async () => {
+    const args = ['bench', 'ops', '--forms', 'gemm-tb,split-k', '--shapes', '4x8x2,2x4x2', '--json'];
+    const { code, stdout } = await runSpanfill([...args, '--data-dir', tempDir()]);
+    expect(code).toBe(0);
+    const { rows } = JSON.parse(stdout) as { rows: { kind: string; form: string; m: number; gflops: number }[] };
+    expect(rows.map((r) => [r.kind, r.form, r.m])).toEqual([
+      ['matmul', 'gemm-tb', 4],
+      ['matmul', 'split-k', 4],
+      ['matmul', 'gemm-tb', 2],
+      ['matmul', 'split-k', 2],
+    ]);
+    for (const row of rows) expect(row.gflops).toBeGreaterThan(0);
+  });
 });
