@@ -115,13 +115,13 @@ export function optimizerOption(context: CommandContext): BenchOptimizer | undef
   return choiceOption(context, 'optimizer', ['adamw', 'adafactor'], "the training step's optimizer");
 }
 
-/** --buffer-cache bucket|simple: how WebGPU reuses its buffers between runs (default: onnxruntime's, bucket). */
+/** --buffer-cache bucket|simple: how WebGPU reuses its buffers between runs (default: the trainer's, simple). */
 export function bufferCacheOption(context: CommandContext): WebGpuBufferCache | undefined {
   return choiceOption(
     context,
     'buffer-cache',
     WEBGPU_BUFFER_CACHES,
-    "how WebGPU keeps the step's buffers between runs: bucket = onnxruntime's default",
+    "how WebGPU keeps the step's buffers between runs: simple = the trainer's default, bucket = onnxruntime's",
   );
 }
 

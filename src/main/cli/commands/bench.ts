@@ -198,7 +198,7 @@ export const benchCommand = defineCommand({
       type: 'string',
       placeholder: 'bucket|simple',
       description:
-        "bench train on WebGPU: how onnxruntime keeps the step's GPU buffers between runs: bucket (its default: rounded sizes, a few of each, none over 160 MB) or simple (every buffer by exact size, so a step of fixed shapes creates none after its first run)",
+        "bench train on WebGPU: how onnxruntime keeps the step's GPU buffers between runs: simple (the default, as training: every buffer by exact size, so a step of fixed shapes creates none after its first run) or bucket (onnxruntime's own default: rounded sizes, a few of each, none over 160 MB)",
     },
     rounds: {
       type: 'string',

@@ -8,7 +8,7 @@ import type { NodePlacement } from '../onnx/placement';
 import type { OpProfile } from '../onnx/profile';
 import type { ProviderName, WebGpuBufferCache } from '../onnx/session';
 import type { FusedMode } from '../optim/fused';
-import { compile } from '../optim/program';
+import { compile, STEP_BUFFER_CACHE } from '../optim/program';
 import type { TrainingProgram } from '../optim/trainingProgram';
 import type { BuildDevice } from '../optim/spec';
 import type { StepMode } from '../optim/stepMode';
@@ -47,7 +47,7 @@ export interface TrainBenchOptions {
   readonly graphDevice?: BuildDevice;
   /** Where the optimizer's update runs on the CPU (CompileSpec.update; default 'auto', as the trainer). */
   readonly update?: 'auto' | 'graph';
-  /** WebGPU's buffer cache (CompileSpec.webgpuBufferCache; default onnxruntime's, as the trainer). */
+  /** WebGPU's buffer cache (CompileSpec.webgpuBufferCache; default the trainer's, STEP_BUFFER_CACHE). */
   readonly bufferCache?: WebGpuBufferCache;
   /**
    * The optimizer (default 'adamw', weight decay 0.01 at a constant 1e-4); 'adafactor' with
@@ -74,7 +74,7 @@ export interface TrainBenchResult {
   readonly provider: ProviderName;
   /** Set when the options asked for a graph shaped for a device other than the provider's kind. */
   readonly graphDevice?: BuildDevice;
-  /** Set when the options asked for a WebGPU buffer cache and WebGPU ran the step. */
+  /** WebGPU's buffer cache, when WebGPU ran the step. */
   readonly bufferCache?: WebGpuBufferCache;
   /** Every node on `provider` (Memcpy nodes aside). */
   readonly isFullyPlaced: boolean;
@@ -173,7 +173,7 @@ export async function benchTrain(options: TrainBenchOptions): Promise<TrainBench
     requestedProvider: requested,
     provider: program.placement.provider,
     ...(options.graphDevice ? { graphDevice: options.graphDevice } : {}),
-    ...(options.bufferCache && program.placement.provider === 'webgpu' ? { bufferCache: options.bufferCache } : {}),
+    ...(program.placement.provider === 'webgpu' ? { bufferCache: options.bufferCache ?? STEP_BUFFER_CACHE } : {}),
     isFullyPlaced: placement.isFullyPlaced,
     fallbacks: placement.fallbacks,
     placementMessage: program.placement.message,
