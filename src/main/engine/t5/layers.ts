@@ -45,10 +45,13 @@ export interface BuildContext {
 }
 
 /**
- * α·x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). NOTE: on a GPU as one Gemm
- * with transB over the rows of x, α its alpha: onnxruntime's WebGPU EP does not fuse the
- * Transpose into the MatMul, so each linear layer transposed its weight every step, and its
- * gradient back (~190 Transpose dispatches in a t5-small step); the CPU fuses them (FusedMatMul).
+ * α·x·Wᵀ for an HF Linear weight W [out, in]: (…, in) → (…, out). NOTE: on a GPU as one 2-D
+ * MatMul over the rows of x with the transposed weight (a Transpose of the small weight, each
+ * step), not a Gemm with transB: onnxruntime 1.30's WebGPU Gemm reads a transposed B 3.5× slower
+ * than any other form of the product. Measured on one H200 (2026-12-04, `spanfill bench ops
+ * --provider webgpu --forms all`, the GPU's own time): 16384×512·512×2048 in 5.16 ms as Gemm
+ * with transB against 1.49 as MatMul, 1.44 as Gemm with transA (the weight gradient's form,
+ * which the MatMul's gradient takes: autodiff/grads/matmul.ts), 1.54 as a Transpose and a MatMul.
  */
 export function linear(ctx: BuildContext, x: Tensor, name: string, alpha = 1): Tensor {
   return linearWith(ctx, x, ctx.param(name), alpha);
@@ -57,15 +60,32 @@ export function linear(ctx: BuildContext, x: Tensor, name: string, alpha = 1): T
 /** linear() of a weight tensor [out, in] given rather than named (stacked weights, for one). */
 export function linearWith(ctx: BuildContext, x: Tensor, weight: Tensor, alpha = 1): Tensor {
   const [out, inner] = weight.shape as number[];
-  // Static shapes only: Reshape's 0 ("copy the input's") would copy the Gemm output's dims.
+  const weightT = op.transpose(weight, [1, 0]); // (in, out)
+  // Static shapes only: Reshape's 0 ("copy the input's") would copy the product's dims.
   if (ctx.device === 'gpu' && x.shape.every((d) => typeof d === 'number')) {
-    const rows = op.gemm(op.reshape(x, [-1, inner]), weight, null, { transB: true, alpha }); // (rows, out)
-    return op.reshape(rows, [...x.shape.slice(0, -1).map(reshapeDim), out]); // (…, out)
+    const rows = op.reshape(x, [-1, inner]); // (R, in)
+    const product = smallestScaled(rows, weightT, alpha); // (R, out)
+    return op.reshape(product, [...x.shape.slice(0, -1).map(reshapeDim), out]); // (…, out)
   }
   // Otherwise α scales the narrower side: the input unless it has more features than the output.
   const isInputScaled = alpha !== 1 && inner <= out;
-  const y = op.matmul(isInputScaled ? op.mul(x, alpha) : x, op.transpose(weight, [1, 0])); // (…, out)
+  const y = op.matmul(isInputScaled ? op.mul(x, alpha) : x, weightT); // (…, out)
   return alpha === 1 || isInputScaled ? y : op.mul(y, alpha);
+}
+
+/**
+ * α·a·b for a (R, K), b (K, N), with α multiplied into whichever of a, b and the product has
+ * the fewest elements (one pass over it, and one over its gradient): the weight for a large
+ * batch, the rows for a small one.
+ */
+function smallestScaled(a: Tensor, b: Tensor, alpha: number): Tensor {
+  if (alpha === 1) return op.matmul(a, b);
+  const [rows, k] = a.shape as number[];
+  const n = b.shape[1] as number;
+  const sizes = { a: rows * k, b: k * n, output: rows * n };
+  if (sizes.a <= Math.min(sizes.b, sizes.output)) return op.matmul(op.mul(a, alpha), b);
+  if (sizes.b <= sizes.output) return op.matmul(a, op.mul(b, alpha));
+  return op.mul(op.matmul(a, b), alpha);
 }
 
 /**

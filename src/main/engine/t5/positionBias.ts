@@ -23,20 +23,38 @@ export function positionBias(ctx: BuildContext, tableName: string, buckets: Tens
 }
 
 /**
- * The table's columns for buckets (Tq, Tk) as a product with their one-hot (Tq·Tk, R) → (H, Tq, Tk).
- * NOTE: on a GPU the gradient of the Gather was a scatter-add of Tq·Tk·H values into R·H
- * slots, which WebGPU serialises on its float atomics: 1.6 s of a 2.0 s step on an H200 at
- * B=32, Te=512 (2026-12-04). The product's gradient is a product too, and its forward is exact
- * (one 1·x and R−1 zeros per sum). One Gemm with transB, so that neither direction transposes
- * the one-hot; Where, not a bool Cast, makes it (as the dropout masks).
+ * The table's columns for buckets (Tq, Tk) as a product with their one-hot → (H, Tq, Tk), in
+ * S slices of Tq's rows: S products of the table (H, R) with a slice's one-hot (R, Tq·Tk/S),
+ * one batched MatMul. NOTE: on a GPU the gradient of the Gather was a scatter-add of Tq·Tk·H
+ * values into R·H slots, which WebGPU serialises on its float atomics: 1.6 s of a 2.0 s step on
+ * an H200 at B=32, Te=512 (2026-12-04). The product's gradient is a product too, and its
+ * forward is exact (one 1·x and R−1 zeros per sum). The slices are for that gradient, (H, R)
+ * summed over Tq·Tk positions: in one product its few outputs leave the GPU idle (17 ms on the
+ * H200 at Te=512), in S products and a sum over S it took 0.3 ms (`bench ops --forms split-k`).
+ * The one-hot depends on constants only, so onnxruntime folds it (and its transpose in the
+ * gradient) when the session loads. Where, not a bool Cast, makes it (as the dropout masks).
  */
 function oneHotLookup(ctx: BuildContext, table: Tensor, buckets: Tensor, tq: number, tk: number): Tensor {
   const r = ctx.config.relativeAttentionNumBuckets;
-  const ids = ctx.g.constant({ dtype: buckets.dtype, shape: [r], data: typedArrayFrom(buckets.dtype, indices(r)) });
-  const one = op.scalar(ctx.g, 1, ctx.dtype);
-  const hot = op.where(op.equal(op.unsqueeze(buckets, [2]), ids), one, 0); // (Tq, Tk, R)
-  const values = op.gemm(table, op.reshape(hot, [tq * tk, r]), null, { transB: true }); // (H, Tq·Tk)
-  return op.reshape(values, [table.shape[0] as number, tq, tk]);
+  const slices = positionSlices(tq, tk);
+  const ids = ctx.g.constant({
+    dtype: buckets.dtype,
+    shape: [1, r, 1],
+    data: typedArrayFrom(buckets.dtype, indices(r)),
+  });
+  const grid = op.reshape(buckets, [slices, 1, (tq / slices) * tk]); // (S, 1, Tq·Tk/S)
+  const hot = op.where(op.equal(grid, ids), op.scalar(ctx.g, 1, ctx.dtype), 0); // (S, R, Tq·Tk/S)
+  const values = op.matmul(table, hot); // (S, H, Tq·Tk/S)
+  return op.reshape(op.transpose(values, [1, 0, 2]), [table.shape[0] as number, tq, tk]); // (H, Tq, Tk)
+}
+
+/** Positions per slice that keep a GPU busy in oneHotLookup's gradient (the form split-k of bench ops). */
+export const POSITIONS_PER_SLICE = 4096;
+
+/** The most slices of Tq's rows (a divisor of Tq) that each hold at least POSITIONS_PER_SLICE positions; at least 1. */
+export function positionSlices(tq: number, tk: number): number {
+  for (let s = Math.floor((tq * tk) / POSITIONS_PER_SLICE); s > 1; s--) if (tq % s === 0) return s;
+  return 1;
 }
 
 function indices(n: number): number[] {

@@ -56,21 +56,33 @@ describe('evaluation graph', () => {
   });
 });
 
+/** The scalar factors Muls of the forward apply, with the rank of what each scales. */
+function scalarFactors(graph: Graph): { factor: number; rank: number }[] {
+  const scalars = new Map(graph.initializers.filter((i) => i.tensor.rank === 0).map((i) => [i.tensor, i.value]));
+  return graph.nodes
+    .filter((n) => n.opType === 'Mul' && !n.name.startsWith('model.grad'))
+    .flatMap((n) => {
+      const [a, b] = n.inputs as Tensor[];
+      const value = scalars.get(b) ?? scalars.get(a);
+      return value ? [{ factor: Math.fround(Number(value.data[0])), rank: (scalars.has(b) ? a : b).rank }] : [];
+    });
+}
+
 describe('T5 layers built for a GPU (and where the CPU differs)', () => {
-  it('linear layers are Gemm with transB over the weight as it is, not a Transpose of it (the CPU fuses those)', () => {
-    const weightTransposes = (graph: Graph) => {
-      const views = new Set(
-        graph.nodes.filter((n) => n.opType === 'Split' || n.opType === 'Reshape').flatMap((n) => n.outputs),
-      );
-      return graph.nodes.filter(
-        (n) => n.opType === 'Transpose' && views.has(n.inputs[0] as Tensor) && (n.inputs[0] as Tensor).rank === 2,
-      ).length;
-    };
+  it('linear layers on a GPU are 2-D MatMuls with the transposed weight, and no Gemm anywhere reads B transposed (slow on WebGPU)', () => {
     const { config } = loadFixture('t5-tiny-relu');
-    // One per linear weight: q, k, v, o (and cross-attention's) and the FFN's, plus the tied lm_head.
-    const linears = (4 + 2) * config.numLayers + (8 + 2) * config.numDecoderLayers + 1;
-    // Both keep the two relative-position bias tables' (positionBias.ts looks up their columns).
-    expect(countForDevices('t5-tiny-relu', weightTransposes)).toEqual([linears + 2, 2]);
+    const forward = (graph: Graph) => graph.nodes.filter((n) => !n.name.startsWith('model.grad'));
+    const linearProducts = (graph: Graph) =>
+      forward(graph).filter((n) => n.opType === 'MatMul' && (n.inputs as Tensor[]).every((t) => t.rank === 2)).length;
+    // Per encoder block: q/k/v stacked, o, the FFN's two; per decoder block: its own q/k/v
+    // stacked and o, cross-attention's q, k, v and o, the FFN's two; the tied LM head. The CPU
+    // multiplies (B, T, in) by the weight instead.
+    const products = 4 * config.numLayers + 8 * config.numDecoderLayers + 1;
+    expect(countForDevices('t5-tiny-relu', linearProducts)).toEqual([0, products]);
+    const transposedB = (graph: Graph) =>
+      graph.nodes.filter((n) => n.opType === 'Gemm' && (n.attrs.transB as { int?: number } | undefined)?.int === 1)
+        .length;
+    expect(countForDevices('t5-tiny-relu', transposedB)).toEqual([0, 0]);
   });
 
   it('the bias tables get their gradients from a product on a GPU, never a scatter-add (WebGPU serialises those)', () => {
@@ -82,45 +94,20 @@ describe('T5 layers built for a GPU (and where the CPU differs)', () => {
     expect(countForDevices('t5-tiny-relu', tableScatters)).toEqual([2, 0]);
   });
 
-  it("dropout's 1/(1 − p) is the alpha of the linear layer after it (attention and FFN outputs), and the tied LM head's D^-½ too", () => {
+  it("dropout's 1/(1 − p) is a scalar Mul in the linear layer after it, never one over the dropped tensor (a GPU's the tied LM head's D^-½ too)", () => {
     const { config } = loadFixture('t5-tiny-relu'); // dropout 0.1, tied embeddings
-    const scale = 1024 / (1024 - Math.round(0.1 * 1024)); // the rate as counter masks round it (2⁻¹⁰ steps)
-    const alphas = (graph: Graph) =>
-      graph.nodes
-        .filter((n) => n.opType === 'Gemm' && !n.name.startsWith('model.grad'))
-        .map((n) => (n.attrs.alpha as { float: number }).float)
-        .filter((alpha) => alpha !== 1)
-        .map((alpha) => Math.fround(alpha));
-    const [cpu, gpu] = countForDevices('t5-tiny-relu', alphas);
-    expect(cpu).toEqual([]);
+    const scale = Math.fround(1024 / (1024 - Math.round(0.1 * 1024))); // the rate as counter masks round it (2⁻¹⁰ steps)
+    const [cpu, gpu] = countForDevices('t5-tiny-relu', scalarFactors);
     const attentions = config.numLayers + 2 * config.numDecoderLayers;
     const feedForwards = config.numLayers + config.numDecoderLayers;
     // Output projections carry the weights' factor and the residual dropout's; the FFN's its hidden's and its output's.
-    expect(gpu).toHaveLength(attentions + feedForwards + 1);
-    expect(gpu.filter((a) => a === Math.fround(scale * scale))).toHaveLength(attentions + feedForwards);
-    expect(gpu).toContain(Math.fround(config.dModel ** -0.5));
-  });
-
-  it("on the CPU dropout's 1/(1 − p) is a scalar Mul on the narrower side of the linear layer after it, never one over the dropped tensor", () => {
-    const { config } = loadFixture('t5-tiny-relu'); // dropout 0.1
-    const scale = Math.fround(1024 / (1024 - Math.round(0.1 * 1024)));
-    const scalarFactors = (graph: Graph) => {
-      const scalars = new Map(graph.initializers.filter((i) => i.tensor.rank === 0).map((i) => [i.tensor, i.value]));
-      return graph.nodes
-        .filter((n) => n.opType === 'Mul' && !n.name.startsWith('model.grad'))
-        .flatMap((n) => {
-          const [a, b] = n.inputs as Tensor[];
-          const value = scalars.get(b) ?? scalars.get(a);
-          return value ? [{ factor: Math.fround(Number(value.data[0])), rank: (scalars.has(b) ? a : b).rank }] : [];
-        });
-    };
-    const [cpu] = countForDevices('t5-tiny-relu', scalarFactors);
-    const attentions = config.numLayers + 2 * config.numDecoderLayers;
-    const feedForwards = config.numLayers + config.numDecoderLayers;
-    // Output projections carry the weights' factor and the residual dropout's; the FFN's its hidden's and its output's.
-    expect(cpu.filter((f) => f.factor === Math.fround(scale * scale))).toHaveLength(attentions + feedForwards);
+    for (const factors of [cpu, gpu])
+      expect(factors.filter((f) => f.factor === Math.fround(scale * scale))).toHaveLength(attentions + feedForwards);
     // Only the dropouts no linear layer follows keep theirs: each stack's embeddings and final norm (B, T, D).
     expect(cpu.filter((f) => f.factor === scale)).toEqual(Array(4).fill({ factor: scale, rank: 3 }));
+    // A GPU's factors scale a 2-D side of a product: the rows, the weight or the output, whichever is smallest.
+    expect(gpu.filter((f) => f.factor === Math.fround(scale * scale)).every((f) => f.rank === 2)).toBe(true);
+    expect(gpu.map((f) => f.factor)).toContain(Math.fround(config.dModel ** -0.5));
   });
 
   it('RMS norms are one node each; for a GPU the residual add before one shares its node', () => {

@@ -1,7 +1,7 @@
 // Gradient rules of MatMul (numpy semantics, batch dims broadcast) and Gemm
 // (Y = α·op(A)·op(B) + β·C). Batch broadcasting is left to the walker's sumToShape, except
 // for the common (B, T, K)·(K, N) case where dB is one 2-D Gemm instead of a batch of
-// products summed afterwards. Builders: onnx/ops/matmul.ts. Reference: ONNX Operators.md#MatMul,
+// products summed afterwards (and a Gemm with transA for 2-D A too). Builders: onnx/ops/matmul.ts. Reference: ONNX Operators.md#MatMul,
 // #Gemm.
 
 import type { Tensor } from '../../onnx/graph';
@@ -24,7 +24,11 @@ function matmulGrad(ctx: GradContext): (Tensor | null)[] {
   const da = ctx.needs(0) ? op.matmul(dy, transposeLast2(b)) : null; // (..., M, K)
   let db: Tensor | null = null;
   if (ctx.needs(1)) {
-    if (b.rank === 2 && a.rank > 2) {
+    if (b.rank === 2 && a.rank === 2) {
+      // NOTE: a Gemm reading A transposed, not a Transpose of A (a pass over the activations)
+      // and a MatMul: on WebGPU the fastest form of this product (engine/bench/products.ts).
+      db = op.gemm(a, dy, null, { transA: true }); // (K, N)
+    } else if (b.rank === 2) {
       // Fold the batch into rows: dB = A₂ᵀ·dY₂ with A₂ (ΣM, K), dY₂ (ΣM, N).
       const [k, n] = staticShape(b, 'MatMul gradient');
       db = op.gemm(op.reshape(a, [-1, k]), op.reshape(dy, [-1, n]), null, { transA: true }); // (K, N)
