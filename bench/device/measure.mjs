@@ -3,7 +3,7 @@
 // Plain Node, no packages: it runs with the kit's node on a machine without node_modules.
 // Started by measure.sh (which unpacks the kit and sets up Vulkan); see that file for usage.
 //
-//   node measure.mjs --kit DIR --out FILE [--plan full|gpu|quick] [--budget SECONDS]
+//   node measure.mjs --kit DIR --out FILE [--plan full|gpu|products|quick] [--budget SECONDS]
 //
 // Items run in the plan's order, most wanted first; one whose time limit no longer fits in the
 // budget is written as skipped, so a plan never runs past the budget.
@@ -27,6 +27,24 @@ const WEBGPU_COMPARES = [
     args: ['bench', 'compare', ...GPU, ...shape(32, 512, 114), ...counts(3, 2)],
     limit: 120,
   },
+];
+
+/**
+ * The products of a t5-small step at B=32 512/114 as M×K×N (16,384 encoder rows, 3,648
+ * decoder rows): the feed-forward layer in and out, an attention projection, the LM head, the
+ * weight gradients of the first three and of the head (K the rows), and the relative-position
+ * bias table's gradient through the bucket one-hot (K = 512·512 positions, 32 buckets, 8 heads).
+ */
+const PRODUCT_SHAPES = [
+  '16384x512x2048',
+  '16384x2048x512',
+  '16384x512x512',
+  '3648x512x32128',
+  '2048x16384x512',
+  '512x16384x2048',
+  '512x16384x512',
+  '32128x3648x512',
+  '32x262144x8',
 ];
 
 /**
@@ -124,34 +142,36 @@ export const PLANS = {
     })),
   ],
   /**
-   * The GPU step alone (2026-12-04: 12–38 s an item; a budget of 450 s runs all): first whether
-   * onnxruntime's 'simple' buffer cache takes back the ~270 ms of the B=32 step spent outside
-   * GPU kernels (its default 'bucket' keeps no buffer over 160 MB, and the step's attention
-   * scores are 268 MB each), against the default in the compares after them; then where the
-   * GPU's time goes (--profile sums ORT's timestamp-query events by program and lists the
-   * costliest kernels) at both shapes.
+   * The WebGPU step against PyTorch CUDA at both shapes, then where its GPU time goes
+   * (--profile sums onnxruntime's timestamp-query events by program and lists the costliest
+   * kernels), then B=8 with onnxruntime's own buffer cache against the trainer's (at B=32 the
+   * trainer's took 428 ms/step against 704 on the H200, 2026-12-04).
    */
   gpu: [
+    ...WEBGPU_COMPARES,
     ...[
-      [32, 512, 114],
       [8, 128, 32],
+      [32, 512, 114],
     ].map(([b, te, td]) => ({
-      name: `webgpu buffer cache simple B=${b} ${te}/${td}`,
-      args: ['bench', 'train', ...GPU, '--buffer-cache', 'simple', ...shape(b, te, td), ...counts(5, 3)],
+      name: `webgpu profile B=${b} ${te}/${td}`,
+      args: ['bench', 'train', ...GPU, '--profile', ...shape(b, te, td), ...counts(2, 1)],
       limit: 60,
     })),
-    ...WEBGPU_COMPARES,
     {
-      name: 'webgpu profile B=8 128/32',
-      args: ['bench', 'train', ...GPU, '--profile', ...shape(8, 128, 32), ...counts(3, 2)],
-      limit: 60,
-    },
-    {
-      name: 'webgpu profile B=32 512/114',
-      args: ['bench', 'train', ...GPU, '--profile', ...shape(32, 512, 114), ...counts(2, 1)],
+      name: 'webgpu buffer cache bucket B=8 128/32',
+      args: ['bench', 'train', ...GPU, '--buffer-cache', 'bucket', ...shape(8, 128, 32), ...counts(10, 3)],
       limit: 60,
     },
   ],
+  /**
+   * Each form a linear layer's products can take (PRODUCT_SHAPES in three items, every form of
+   * products.ts, by the GPU's own time; 2026-12-04 on the H200: 15–18 s an item).
+   */
+  products: [0, 3, 6].map((first) => ({
+    name: `webgpu products ${first + 1}-${first + 3}`,
+    args: ['bench', 'ops', ...GPU, '--forms', 'all', '--shapes', PRODUCT_SHAPES.slice(first, first + 3).join(',')],
+    limit: 60,
+  })),
   /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
   quick: [
     { name: 'system', args: ['system'], limit: 60 },

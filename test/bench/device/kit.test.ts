@@ -71,7 +71,7 @@ describe('bench/device kit', () => {
     });
     const measure = [path.join(deviceDir, 'measure.mjs'), '--kit', out, '--out', path.join(out, 'x.jsonl')];
     await expect(run(process.execPath, [...measure, '--plan', 'huge'])).rejects.toMatchObject({
-      stderr: expect.stringContaining('--plan must be one of full, gpu, quick') as unknown,
+      stderr: expect.stringContaining('--plan must be one of full, gpu, products, quick') as unknown,
     });
   });
 });
