@@ -1,7 +1,7 @@
 // `spanfill bench <what>`: measurements that are never timed tests (DESIGN.md §7). `ops`
 // runs engine/bench/ops.ts benchOps(): matrix-product GFLOP/s (in the forms of --forms, at
-// --shapes) and ms per fused training step at K = 1, 4, 16; train, generate and compare live in bench-*.ts. Other benchmarks join by
-// adding one entry to `benches` below.
+// --shapes) and ms per fused training step at K = 1, 4, 16; train, generate and compare live
+// in bench-*.ts. Other benchmarks join by adding one entry to `benches` below.
 
 import type { BenchRow } from '../../engine/bench/ops';
 import { benchOps, DEFAULT_MATMUL_SHAPES } from '../../engine/bench/ops';

@@ -15,7 +15,7 @@ export type ProductForm = (typeof PRODUCT_FORMS)[number];
 export const PRODUCT_FORM_SUMMARIES: Readonly<Record<ProductForm, string>> = {
   matmul: 'MatMul A(M,K)·B(K,N)',
   gemm: 'Gemm A(M,K)·B(K,N)',
-  'gemm-tb': 'Gemm A(M,K)·B(N,K)ᵀ (transB: a GPU linear layer)',
+  'gemm-tb': 'Gemm A(M,K)·B(N,K)ᵀ (transB)',
   'gemm-ta': 'Gemm A(K,M)ᵀ·B(K,N) (transA: a weight gradient)',
   'transpose-matmul': 'MatMul of Transpose(A(K,M)) and B(K,N)',
   'split-k': 'A(K,M)ᵀ·B(K,N) as S batched MatMuls over K/S rows each and a ReduceSum over S',

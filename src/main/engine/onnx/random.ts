@@ -328,7 +328,7 @@ export interface CounterDropoutOptions {
   readonly keepOnly?: Tensor;
   /**
    * false leaves out the factor counterDropoutScale(rate) (the caller applies it elsewhere, for
-   * example as a Gemm's alpha): one node less, and one less in the backward. Default true.
+   * example in the linear layer next to it): one node less, and one less in the backward. Default true.
    */
   readonly isScaled?: boolean;
   /**

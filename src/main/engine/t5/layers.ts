@@ -35,8 +35,8 @@ export interface BuildContext {
   /** A fresh number for the next ORT Dropout node's seed. */
   nextSeed(): number;
   /**
-   * What the graph is built for (default 'cpu'): a GPU graph computes linear layers as Gemm
-   * (linear) and applies dropout masks with Where (maskApplication). Either kind leaves
+   * What the graph is built for (default 'cpu'): a GPU graph computes linear layers as 2-D
+   * MatMuls over rows (linear) and applies dropout masks with Where (maskApplication). Either kind leaves
    * dropout's scale to the linear layer next to it (deferredDropoutScale).
    */
   readonly device: BuildDevice;
@@ -138,9 +138,9 @@ function maskApplication(ctx: BuildContext): MaskApplication {
 }
 
 /**
- * The factor of dropout that the linear layer next to it takes instead (as its Gemm's alpha on
- * a GPU; on the CPU as a Mul on the narrower side of its MatMul, which onnxruntime folds into
- * FusedMatMul's alpha): 1/(1−p) with counter masks, else 1. Why: the scaling Mul and its
+ * The factor of dropout that the linear layer next to it takes instead (on a GPU as a Mul on
+ * the smallest of its rows, weight and output; on the CPU as a Mul on the narrower side of its
+ * MatMul, which onnxruntime folds into FusedMatMul's alpha): 1/(1−p) with counter masks, else 1. Why: the scaling Mul and its
  * gradient's are passes over the largest activations (the attention weights) and, on a GPU, two
  * dispatches per dropout site (~120 in a t5-small step). Measured on the CPU (t5-small, B=8
  * 512/114, 2 threads, `spanfill bench train --profile`, the 2-core machine): Mul kernels 857
@@ -263,7 +263,7 @@ function headsOfEach(ctx: BuildContext, [q, k, v]: readonly Tensor[]): Heads {
  * Self-attention's heads of x (B, T, D). In a graph built for a GPU one linear layer over the
  * q, k and v weights stacked [3I, D]: a decoder step runs one MatMul instead of three (the Concat
  * of its initializers is folded when the session loads) and a Split; a training step's backward
- * one Gemm for the weights' gradient and one for the input's instead of three each and two Adds
+ * one product for the weights' gradient and one for the input's instead of three each and two Adds
  * (its forward adds a Concat of the weights), and one Transpose puts all three in heads order
  * (with one more for the keys) instead of one each, and back in the backward. The CPU graph
  * keeps three linear layers.

@@ -183,7 +183,8 @@ export function decoderStack(
 
 /**
  * LM head: tied v1.0 models scale by D^-½ and reuse `shared.weight` (the scale is the linear
- * layer's α: a GPU graph's Gemm takes it as its alpha); v1.1 has `lm_head.weight`.
+ * layer's α, which a GPU graph multiplies into the smallest side of the product); v1.1 has
+ * `lm_head.weight`.
  */
 export function lmHead(ctx: BuildContext, hidden: Tensor): Tensor {
   if (ctx.config.tieWordEmbeddings) return linear(ctx, hidden, 'shared.weight', ctx.config.dModel ** -0.5); // (…, V)

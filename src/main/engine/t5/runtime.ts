@@ -81,7 +81,7 @@ export class T5Runtime implements Seq2SeqGenerator {
 
   /**
    * What the graphs are built for: the first provider's device (graphDeviceFor; a GPU's graph has
-   * Gemm linear layers where shapes are static, layers.ts), unless options.graphDevice says. Its
+   * linear layers as 2-D MatMuls where shapes are static, layers.ts), unless options.graphDevice says. Its
    * ops have CPU kernels too, so a session that fell back to the CPU runs the same graph.
    */
   private get device(): BuildDevice {

@@ -1,8 +1,8 @@
 // Gradient rules of MatMul (numpy semantics, batch dims broadcast) and Gemm
 // (Y = α·op(A)·op(B) + β·C). Batch broadcasting is left to the walker's sumToShape, except
 // for the common (B, T, K)·(K, N) case where dB is one 2-D Gemm instead of a batch of
-// products summed afterwards (and a Gemm with transA for 2-D A too). Builders: onnx/ops/matmul.ts. Reference: ONNX Operators.md#MatMul,
-// #Gemm.
+// products summed afterwards (and a Gemm with transA for 2-D A too). Builders:
+// onnx/ops/matmul.ts. Reference: ONNX Operators.md#MatMul, #Gemm.
 
 import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
