@@ -33,7 +33,9 @@ const WEBGPU_COMPARES = [
  * The products of a t5-small step at B=32 512/114 as M×K×N (16,384 encoder rows, 3,648
  * decoder rows): the feed-forward layer in and out, an attention projection, the LM head, the
  * weight gradients of the first three and of the head (K the rows), and the relative-position
- * bias table's gradient through the bucket one-hot (K = 512·512 positions, 32 buckets, 8 heads).
+ * bias table's gradient through the bucket one-hot (K = 512·512 positions, 32 buckets, 8 heads);
+ * last, B=8 128/32's LM head input gradient (256 decoder rows, K the vocabulary), which took
+ * 4.6 ms as a MatMul in the step's profile against 1.4 as the Gemm before 19b18cc (profiled).
  */
 const PRODUCT_SHAPES = [
   '16384x512x2048',
@@ -45,6 +47,7 @@ const PRODUCT_SHAPES = [
   '512x16384x512',
   '32128x3648x512',
   '32x262144x8',
+  '256x32128x512',
 ];
 
 /**
@@ -164,11 +167,11 @@ export const PLANS = {
     },
   ],
   /**
-   * Each form a linear layer's products can take (PRODUCT_SHAPES in three items, every form of
+   * Each form a linear layer's products can take (PRODUCT_SHAPES in four items, every form of
    * products.ts, by the GPU's own time; 2026-12-04 on the H200: 15–18 s an item).
    */
-  products: [0, 3, 6].map((first) => ({
-    name: `webgpu products ${first + 1}-${first + 3}`,
+  products: [0, 3, 6, 9].map((first) => ({
+    name: `webgpu products ${first + 1}-${Math.min(first + 3, PRODUCT_SHAPES.length)}`,
     args: ['bench', 'ops', ...GPU, '--forms', 'all', '--shapes', PRODUCT_SHAPES.slice(first, first + 3).join(',')],
     limit: 60,
   })),
