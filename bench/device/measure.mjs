@@ -167,14 +167,17 @@ export const PLANS = {
     },
   ],
   /**
-   * Each form a linear layer's products can take (PRODUCT_SHAPES in four items, every form of
-   * products.ts, by the GPU's own time; 2026-12-04 on the H200: 15–18 s an item).
+   * Each form a linear layer's products can take (PRODUCT_SHAPES three to an item, every form
+   * of products.ts, by the GPU's own time; 2026-12-04 on the H200: 15–18 s an item).
    */
-  products: [0, 3, 6, 9].map((first) => ({
-    name: `webgpu products ${first + 1}-${Math.min(first + 3, PRODUCT_SHAPES.length)}`,
-    args: ['bench', 'ops', ...GPU, '--forms', 'all', '--shapes', PRODUCT_SHAPES.slice(first, first + 3).join(',')],
-    limit: 60,
-  })),
+  products: Array.from({ length: Math.ceil(PRODUCT_SHAPES.length / 3) }, (_, i) => {
+    const shapes = PRODUCT_SHAPES.slice(3 * i, 3 * i + 3);
+    return {
+      name: `webgpu products ${3 * i + 1}-${3 * i + shapes.length}`,
+      args: ['bench', 'ops', ...GPU, '--forms', 'all', '--shapes', shapes.join(',')],
+      limit: 60,
+    };
+  }),
   /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
   quick: [
     { name: 'system', args: ['system'], limit: 60 },

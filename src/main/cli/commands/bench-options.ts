@@ -67,7 +67,7 @@ export function formsOption(context: CommandContext): ProductForm[] | undefined 
   if (value === 'all') return [...PRODUCT_FORMS];
   const forms = value.split(',').map((form) => form.trim());
   const unknown = forms.filter((form) => !(PRODUCT_FORMS as readonly string[]).includes(form));
-  if (unknown.length > 0 || forms.length === 0)
+  if (unknown.length > 0)
     throw new UsageError(`--forms: '${unknown.join(', ')}' is not one of: ${PRODUCT_FORMS.join(', ')}, all`);
   return forms as ProductForm[];
 }

@@ -1,9 +1,10 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
 // [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu] [--steps-per-call K]
-// [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--profile]`:
-// engine/bench/train.ts benchTrain, run in the engine host like training itself
-// (host/handlers/bench.ts) — ms per fused training step of a random real-shape T5, tokens/s,
-// the host's peak RSS, the provider that ran and whether every node was placed on it. Registered as one entry of `benches` in bench.ts.
+// [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor]
+// [--buffer-cache bucket|simple] [--profile]`: engine/bench/train.ts benchTrain, run in the
+// engine host like training itself (host/handlers/bench.ts) — ms per fused training step of a
+// random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and whether every
+// node was placed on it. Registered as one entry of `benches` in bench.ts.
 
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { GpuProfile, OpProfile } from '../../engine/onnx/profile';

@@ -1,5 +1,6 @@
 // The option checks the bench entries share: a bad count, provider, preset, graph kind, product
-// form or shape, or --preset with --model, is a usage error (exit 2) that names the flag and the value, before any work.
+// form or shape, or --preset with --model, is a usage error (exit 2) that names the flag and
+// the value, before any work.
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { runSpanfill } from '../../../support/cli';

@@ -1,6 +1,7 @@
 // opProfile / perStepProfile: kernel time by op type from ORT's profile events, over the runs
-// after the skipped ones, and the GPU's own time where WebGPU wrote it. Synthetic events with round numbers, so each sum is worked out by
-// hand; real sessions' profiles are read in session.test.ts and bench/train.test.ts.
+// after the skipped ones, and the GPU's own time where WebGPU wrote it. Synthetic events with
+// round numbers, so each sum is worked out by hand; real sessions' profiles are read in
+// session.test.ts and bench/train.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { ProfileEvent } from '../../../../src/main/engine/onnx/placement';
 import { opProfile, perStepProfile } from '../../../../src/main/engine/onnx/profile';
