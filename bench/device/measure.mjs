@@ -30,6 +30,20 @@ const WEBGPU_COMPARES = [
 ];
 
 /**
+ * Where the WebGPU step's GPU time goes at both shapes (--profile sums onnxruntime's
+ * timestamp-query events by program, by program and shapes, and lists the costliest kernels;
+ * profiling slows the step: shares, not the step's time). On the H200 (2026-12-04) 11–16 s each.
+ */
+const WEBGPU_PROFILES = [
+  [8, 128, 32],
+  [32, 512, 114],
+].map(([b, te, td]) => ({
+  name: `webgpu profile B=${b} ${te}/${td}`,
+  args: ['bench', 'train', ...GPU, '--profile', ...shape(b, te, td), ...counts(2, 1)],
+  limit: 60,
+}));
+
+/**
  * The products of a t5-small step at B=32 512/114 as M×K×N (16,384 encoder rows, 3,648
  * decoder rows): the feed-forward layer in and out, an attention projection, the LM head, the
  * weight gradients of the first three and of the head (K the rows), and the relative-position
@@ -152,14 +166,7 @@ export const PLANS = {
    */
   gpu: [
     ...WEBGPU_COMPARES,
-    ...[
-      [8, 128, 32],
-      [32, 512, 114],
-    ].map(([b, te, td]) => ({
-      name: `webgpu profile B=${b} ${te}/${td}`,
-      args: ['bench', 'train', ...GPU, '--profile', ...shape(b, te, td), ...counts(2, 1)],
-      limit: 60,
-    })),
+    ...WEBGPU_PROFILES,
     {
       name: 'webgpu buffer cache bucket B=8 128/32',
       args: ['bench', 'train', ...GPU, '--buffer-cache', 'bucket', ...shape(8, 128, 32), ...counts(10, 3)],
@@ -178,6 +185,8 @@ export const PLANS = {
       limit: 60,
     };
   }),
+  /** The step's profiles alone (the engine's kernels changed, the compares not needed). */
+  profiles: WEBGPU_PROFILES,
   /** Tiny shapes, to try the kit on a machine without a GPU (WebGPU on lavapipe, no CUDA). */
   quick: [
     { name: 'system', args: ['system'], limit: 60 },

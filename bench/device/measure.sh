@@ -5,7 +5,7 @@
 # the machine has one, and runs measure.mjs. One JSON line per measurement goes to
 # $OUT/measure.jsonl (OUT defaults to a temporary folder, printed at the end).
 #
-# usage: bash bench/device/measure.sh [full|gpu|products|quick] [budget seconds, default 420]
+# usage: bash bench/device/measure.sh [full|gpu|profiles|products|quick] [budget seconds, default 420]
 #   MEASURE_KIT=DIR   where kit.tar.xz or kit/ is (default: the checkout's .device)
 set -euo pipefail
 

@@ -65,7 +65,7 @@ export function renderOpProfile(profile: OpProfile, top = 20): string {
   return [head, ...lines, ...more, ...renderGpuProfile(profile.gpu, top)].join('\n');
 }
 
-/** The GPU's own time, where the provider wrote it: by op type and program, then the costliest kernels. */
+/** The GPU's own time, where the provider wrote it: by op type and program, the costliest kernels, by shapes. */
 function renderGpuProfile(gpu: GpuProfile | undefined, top: number): string[] {
   if (!gpu) return [];
   const share = (ms: number) => (gpu.ms > 0 ? ((100 * ms) / gpu.ms).toFixed(1) : '0.0');
@@ -79,6 +79,10 @@ function renderGpuProfile(gpu: GpuProfile | undefined, top: number): string[] {
       ),
     'costliest GPU kernels:',
     ...gpu.kernels.map((k) => `  ${k.ms.toFixed(2)} ms ${k.node} (${k.program}) ${k.shapes}`),
+    'costliest GPU kernels by program and shapes, their nodes summed:',
+    ...gpu.groups
+      .slice(0, top)
+      .map((g) => `  ${g.ms.toFixed(2)} ms ${g.program} × ${Math.round(g.dispatches)} ${g.shapes}`),
   ];
 }
 

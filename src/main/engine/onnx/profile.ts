@@ -48,10 +48,21 @@ export interface GpuProfile {
     readonly shapes: string;
     readonly ms: number;
   }[];
+  /**
+   * The TOP_GROUPS costliest (program, shapes) pairs with their nodes summed (a layer's kernel
+   * repeated over the layers is one group): where the time goes beyond the few largest kernels.
+   */
+  readonly groups: readonly {
+    readonly program: string;
+    readonly shapes: string;
+    readonly ms: number;
+    readonly dispatches: number;
+  }[];
 }
 
 /** Kernels listed in GpuProfile.kernels, and the length their shapes are cut to (a Concat's run long). */
 const TOP_KERNELS = 15;
+const TOP_GROUPS = 40;
 const SHAPES_CHARS = 240;
 
 /** Sums the kernel times of the runs after the first `skipRuns` (all runs when there are no more). */
@@ -92,6 +103,7 @@ function gpuProfile(events: readonly ProfileEvent[], from: number, runs: number,
   const [counted, n] = after.length > 0 ? [after, runs] : [dispatches, allRuns];
   const programs = new Map<string, { op: string; program: string; us: number; count: number }>();
   const kernels = new Map<string, { node: string; program: string; shapes: string; us: number }>();
+  const groups = new Map<string, { program: string; shapes: string; us: number; count: number }>();
   for (const e of counted) {
     const [node, op, program] = (e.name ?? '').split('&');
     const p = programs.get(`${op}&${program}`) ?? { op, program, us: 0, count: 0 };
@@ -103,6 +115,10 @@ function gpuProfile(events: readonly ProfileEvent[], from: number, runs: number,
     const k = kernels.get(`${node}&${program}&${shapes}`) ?? { node, program, shapes, us: 0 };
     k.us += e.dur ?? 0;
     kernels.set(`${node}&${program}&${shapes}`, k);
+    const g = groups.get(`${program}&${shapes}`) ?? { program, shapes, us: 0, count: 0 };
+    g.us += e.dur ?? 0;
+    g.count += 1;
+    groups.set(`${program}&${shapes}`, g);
   }
   const perRun = (us: number) => us / 1000 / n;
   return {
@@ -114,6 +130,10 @@ function gpuProfile(events: readonly ProfileEvent[], from: number, runs: number,
       .map(({ node, program, shapes, us }) => ({ node, program, shapes, ms: perRun(us) }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, TOP_KERNELS),
+    groups: [...groups.values()]
+      .map(({ program, shapes, us, count }) => ({ program, shapes, ms: perRun(us), dispatches: count / n }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, TOP_GROUPS),
   };
 }
 
@@ -134,6 +154,11 @@ export function perStepProfile(profile: OpProfile, stepsPerRun: number): OpProfi
               dispatches: p.dispatches / stepsPerRun,
             })),
             kernels: profile.gpu.kernels.map((k) => ({ ...k, ms: k.ms / stepsPerRun })),
+            groups: profile.gpu.groups.map((g) => ({
+              ...g,
+              ms: g.ms / stepsPerRun,
+              dispatches: g.dispatches / stepsPerRun,
+            })),
           },
         }
       : {}),

@@ -100,6 +100,11 @@ describe("opProfile of the GPU's own time", () => {
         { node: 'a', program: 'SplitK', shapes: 'inputs[0] = {8,8}', ms: 1 },
         { node: 'b', program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.5 },
       ],
+      groups: [
+        { program: 'MatMulPacked', shapes: 'inputs[0] = {8,8}', ms: 5.5, dispatches: 1 },
+        { program: 'SplitK', shapes: 'inputs[0] = {8,8}', ms: 1, dispatches: 1 },
+        { program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.5, dispatches: 1 },
+      ],
     });
     expect(opProfile(events, 1).gpu).toBeUndefined(); // a provider that wrote none
   });
@@ -110,10 +115,26 @@ describe("opProfile of the GPU's own time", () => {
     expect(gpu?.programs[0]).toEqual({ op: 'MatMul', program: 'MatMulPacked', ms: 5, dispatches: 1 }); // (4 + 5 + 6) / 3
   });
 
+  it('sums the nodes of one program and shapes into one group (a layer repeated), apart from other shapes', () => {
+    const layers = [
+      ...events,
+      dispatch(100_001, 'layer0/Add', 'Add', 'Add', 300, 'inputs[0] = {8} '),
+      dispatch(100_002, 'layer1/Add', 'Add', 'Add', 500, 'inputs[0] = {8} '),
+      dispatch(100_003, 'layer1/Add2', 'Add', 'Add', 100, 'inputs[0] = {4} '),
+      dispatch(100_004, 'layer1/Mul', 'Mul', 'Mul', 1_000, 'inputs[0] = {4} '),
+    ];
+    expect(opProfile(layers, 1).gpu?.groups).toEqual([
+      { program: 'Mul', shapes: 'inputs[0] = {4}', ms: 0.5, dispatches: 0.5 }, // 1 ms over the 2 counted runs
+      { program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.4, dispatches: 1 },
+      { program: 'Add', shapes: 'inputs[0] = {4}', ms: 0.05, dispatches: 0.5 },
+    ]);
+  });
+
   it('divides the GPU time by the steps of a run too', () => {
     const gpu = perStepProfile(opProfile(gpuEvents([1_000, 100_000, 200_000]), 1), 2).gpu;
     expect(gpu?.ms).toBe(3.5);
     expect(gpu?.programs[0]).toEqual({ op: 'MatMul', program: 'MatMulPacked', ms: 2.75, dispatches: 0.5 });
     expect(gpu?.kernels[2]).toEqual({ node: 'b', program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.25 });
+    expect(gpu?.groups[2]).toEqual({ program: 'Add', shapes: 'inputs[0] = {8}', ms: 0.25, dispatches: 0.5 });
   });
 });
