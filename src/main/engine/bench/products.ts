@@ -21,7 +21,10 @@ export const PRODUCT_FORM_SUMMARIES: Readonly<Record<ProductForm, string>> = {
   'split-k': 'A(K,M)ᵀ·B(K,N) as S batched MatMuls over K/S rows each and a ReduceSum over S',
 };
 
-/** Rows per slice in 'split-k': the slices' count is K over this, at least 1 (K must divide evenly). */
+/**
+ * Rows per slice in 'split-k' at least: the slices' count is the largest that divides K and
+ * leaves each slice this many rows or more (1 when K is under it).
+ */
 export const SPLIT_K_ROWS = 4096;
 
 type Operand = readonly [number, number];
@@ -68,11 +71,17 @@ function product(form: ProductForm, a: Tensor, b: Tensor, k: number): Tensor {
 
 /** Σ over S slices of Aₛᵀ·Bₛ: a batch of S products, each of K/S rows, then one ReduceSum. */
 function splitK(a: Tensor, b: Tensor, k: number): Tensor {
-  const slices = Math.max(1, Math.floor(k / SPLIT_K_ROWS));
-  if (k % slices !== 0) throw new Error(`split-k: K = ${k} does not divide into ${slices} slices`);
+  const slices = splitKSlices(k);
   const [m, n] = [a.shape[1] as number, b.shape[1] as number];
   const rows = k / slices;
   const at = op.transpose(op.reshape(a, [slices, rows, m]), [0, 2, 1]); // (S, M, K/S)
   const partial = op.matmul(at, op.reshape(b, [slices, rows, n])); // (S, M, N)
   return op.reduceSum(partial, [0]); // (M, N)
+}
+
+/** The slices 'split-k' cuts K into: the most that divide K with SPLIT_K_ROWS rows or more each. */
+export function splitKSlices(k: number): number {
+  let slices = Math.max(1, Math.floor(k / SPLIT_K_ROWS));
+  while (k % slices !== 0) slices -= 1;
+  return slices;
 }
