@@ -11,11 +11,9 @@
 // assigns each request, so the masks are equal bit for bit.
 
 import type { Graph, Tensor } from './graph';
-import { concat, expand, gather, reshape } from './ops/shape';
-import { greater } from './ops/elementwise';
-import { scalar } from './ops/util';
+import { expand, gather, reshape } from './ops/shape';
 import type { MaskSource, RandomStream } from './random';
-import { COLUMNS, DRAWS, gcd, leading, requestGrid, threeDraws } from './random';
+import { COLUMNS, DRAWS, gcd, keepPlanes, leading, requestGrid } from './random';
 import { elementCount } from '../shape';
 
 /** The requests a step will make, in order: positions of each, and the one threshold they use. */
@@ -153,8 +151,7 @@ export class PlannedMasks implements MaskSource {
       const first = this.base + group.start;
       this.stream.hashColumnsWith(Math.floor(first / this.stream.rowChunk));
       const values = this.stream.values(first, group.rows, COLUMNS); // (rows, COLUMNS)
-      const threshold = scalar(values.graph, this.plan.threshold - 1, 'int32');
-      group.keep = greater(concat(threeDraws(values), 0), threshold); // (3·rows, COLUMNS)
+      group.keep = keepPlanes(values, this.plan.threshold); // (3·rows, COLUMNS)
     }
     return group.keep;
   }

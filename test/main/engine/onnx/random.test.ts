@@ -12,6 +12,7 @@ import {
   counterDropout,
   counterKey,
   dropThreshold,
+  keepPlanes,
   MASK_APPLICATIONS,
   RandomStream,
 } from '../../../../src/main/engine/onnx/random';
@@ -106,6 +107,43 @@ describe('counter-based random bits', () => {
     const chi2 = bins.reduce((t, c) => t + (c - n / 16) ** 2 / (n / 16), 0);
     expect(chi2).toBeLessThan(37.7); // χ²(15) at p = 0.001
   });
+});
+
+describe('keepPlanes', () => {
+  // Values at each plane's edges for t = 102 (its draw just under and at t), 0 and M − 1.
+  const M = 2 ** 31 - 1;
+  const t = 102;
+  const values = [0, M - 1, t * 2 ** 21 - 1, t * 2 ** 21, t * 2 ** 11 - 1, t * 2 ** 11, 2 * t - 1, 2 * t];
+  values.push(5 * 2 ** 21 + t * 2 ** 11 - 1, 7 * 2 ** 21 + 3 * 2 ** 11 + 2 * t, 123456789, 987654321);
+  /** Each value's three 10-bit draws compared with t, plane after plane, worked out here. */
+  const expected = (threshold: number) =>
+    [
+      (v: number) => Math.floor(v / 2 ** 21),
+      (v: number) => Math.floor(v / 2 ** 11) % 1024,
+      (v: number) => Math.floor(v / 2) % 1024,
+    ].flatMap((draw) => values.map((v) => (draw(v) >= threshold ? 1 : 0)));
+
+  it.each(['cpu', 'webgpu'] as const)(
+    'keeps a draw iff it is ≥ the threshold, in all three planes (%s)',
+    async (provider) => {
+      const g = new Graph('keepPlanes');
+      const v = g.input('v', 'int32', [2, values.length / 2]);
+      for (const threshold of [1, t, 1023]) g.output(keepPlanes(v, threshold), `keep${threshold}`);
+      const session = await EngineSession.create(serializeModel(g), { providers: [provider], recordPlacement: true });
+      try {
+        const out = await session.runHost({
+          v: { dtype: 'int32', dims: [2, values.length / 2], data: Int32Array.from(values) },
+        });
+        expect([session.placement.provider, session.nodePlacement().fallbackNodes]).toEqual([provider, []]);
+        for (const threshold of [1, t, 1023]) {
+          expect(out[`keep${threshold}`].dims).toEqual([6, values.length / 2]);
+          expect(Array.from(out[`keep${threshold}`].data as Uint8Array)).toEqual(expected(threshold));
+        }
+      } finally {
+        await session.release();
+      }
+    },
+  );
 });
 
 describe('dropThreshold', () => {
