@@ -21,7 +21,7 @@ function matmulGrad(ctx: GradContext): (Tensor | null)[] {
       `MatMul gradient: rank-1 operands are not supported (${a.name} ${shapeText(a.shape)}, ${b.name} ${shapeText(b.shape)})`,
     );
   }
-  const da = ctx.needs(0) ? op.matmul(dy, transposeLast2(b)) : null; // (..., M, K)
+  const da = ctx.needs(0) ? lessTransposed(dy, b, 'dA') : null; // (..., M, K)
   let db: Tensor | null = null;
   if (ctx.needs(1)) {
     if (b.rank === 2 && a.rank === 2) {
@@ -33,10 +33,34 @@ function matmulGrad(ctx: GradContext): (Tensor | null)[] {
       const [k, n] = staticShape(b, 'MatMul gradient');
       db = op.gemm(op.reshape(a, [-1, k]), op.reshape(dy, [-1, n]), null, { transA: true }); // (K, N)
     } else {
-      db = op.matmul(transposeLast2(a), dy); // (..., K, N)
+      db = lessTransposed(dy, a, 'dB'); // (..., K, N)
     }
   }
   return [da, db];
+}
+
+/**
+ * dA = dY·Bᵀ (`other` B) or dB = Aᵀ·dY (`other` A), or the transpose of the product that reads
+ * `other` as it is (B·dYᵀ, dYᵀ·A), whichever transposes fewer elements with static shapes, for
+ * a batched `other` that no Transpose made.
+ * Why: a provider that reads no operand transposed (onnxruntime's WebGPU EP) makes each a pass.
+ * For attention's output P·V the weights P (…, T, T) are the larger operand: dV = Pᵀ·dO was a
+ * Transpose of P (0.65 ms of 268 MB each at B=32 512/114 on an H200, 2026-12-04), against one
+ * of dO and one of dV (…, T, 64), which onnxruntime merges with the head split's Transpose.
+ */
+function lessTransposed(dy: Tensor, other: Tensor, which: 'dA' | 'dB'): Tensor {
+  const direct =
+    which === 'dA' ? () => op.matmul(dy, transposeLast2(other)) : () => op.matmul(transposeLast2(other), dy);
+  // A 2-D operand is a weight (its Transpose is folded in sessions that hold it, or cancels a
+  // forward Transpose), and a Transpose of a Transpose is one pass either way.
+  if (other.rank <= 2 || other.producer?.node.opType === 'Transpose') return direct();
+  if (![...dy.shape, ...other.shape].every((d) => typeof d === 'number')) return direct();
+  const size = (t: Tensor) => (t.shape as number[]).reduce((p, d) => p * d, 1);
+  const [m, n] = (dy.shape as number[]).slice(-2);
+  const resultSize =
+    (size(dy) / (which === 'dA' ? n : m)) * (other.shape[which === 'dA' ? other.rank - 2 : other.rank - 1] as number);
+  if (size(dy) + resultSize >= size(other)) return direct();
+  return transposeLast2(which === 'dA' ? op.matmul(other, transposeLast2(dy)) : op.matmul(transposeLast2(dy), other));
 }
 
 /**
