@@ -351,10 +351,11 @@ export interface CounterDropoutOptions {
    */
   readonly isScaled?: boolean;
   /**
-   * 'where' (default): Where(mask, x, 0), one node each way (a GPU's dispatch count).
-   * 'multiply': x · Cast(mask), for the CPU: onnxruntime's CPU Where took 9–11 ms on 2M floats
-   * where Cast + Mul took 4–5 (2 threads). The backward still holds only the bool mask: the
-   * Mul rule rebuilds a cast bool factor from the bool (autodiff/grads/elementwise.ts).
+   * 'where' (default): Where(mask, x, 0), one node each way.
+   * 'multiply': x · Cast(mask), what t5's layers use on every provider: onnxruntime's Where was
+   * the slower on the CPU and on WebGPU alike (t5/layers.ts, MASK_APPLICATION). The backward
+   * still holds only the bool mask: the Mul rule rebuilds a cast bool factor from the bool
+   * (autodiff/grads/elementwise.ts).
    */
   readonly applyBy?: MaskApplication;
 }

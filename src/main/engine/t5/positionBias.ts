@@ -32,7 +32,7 @@ export function positionBias(ctx: BuildContext, tableName: string, buckets: Tens
  * summed over Tq·Tk positions: in one product its few outputs leave the GPU idle (17 ms on the
  * H200 at Te=512), in S products and a sum over S it took 0.3 ms (`bench ops --forms split-k`).
  * The one-hot depends on constants only, so onnxruntime folds it (and its transpose in the
- * gradient) when the session loads. Where, not a bool Cast, makes it (as the dropout masks).
+ * gradient) when the session loads. Where, not a bool Cast, makes it.
  */
 function oneHotLookup(ctx: BuildContext, table: Tensor, buckets: Tensor, tq: number, tk: number): Tensor {
   const r = ctx.config.relativeAttentionNumBuckets;
