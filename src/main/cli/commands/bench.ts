@@ -114,7 +114,7 @@ export const benchCommand = defineCommand({
     profile: {
       type: 'boolean',
       description:
-        "bench train: keep onnxruntime's profile on through the timed steps and print the kernel time per op type and step, and on WebGPU the GPU's own time per program and its costliest kernels (profiling slows the step)",
+        "bench train: keep onnxruntime's profile on through the timed steps and print the kernel time per op type and step, and on WebGPU the GPU's own time per program, its costliest kernels and its time by kernel shapes (profiling slows the step)",
     },
     preset: {
       type: 'string',
