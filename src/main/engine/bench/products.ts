@@ -7,6 +7,7 @@
 
 import type { Graph, Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
+import { mostSlices } from '../shape';
 
 export const PRODUCT_FORMS = ['matmul', 'gemm', 'gemm-tb', 'gemm-ta', 'transpose-matmul', 'split-k'] as const;
 export type ProductForm = (typeof PRODUCT_FORMS)[number];
@@ -81,7 +82,5 @@ function splitK(a: Tensor, b: Tensor, k: number): Tensor {
 
 /** The slices 'split-k' cuts K into: the most that divide K with SPLIT_K_ROWS rows or more each. */
 export function splitKSlices(k: number): number {
-  let slices = Math.max(1, Math.floor(k / SPLIT_K_ROWS));
-  while (k % slices !== 0) slices -= 1;
-  return slices;
+  return mostSlices(k, k / SPLIT_K_ROWS);
 }

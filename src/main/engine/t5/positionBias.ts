@@ -6,6 +6,7 @@ import type { Tensor } from '../onnx/graph';
 import * as op from '../onnx/ops';
 import { typedArrayFrom } from '../onnx/dtype';
 import type { BuildContext } from './layers';
+import { mostSlices } from '../shape';
 
 /**
  * Bias table lookup: buckets (Tq, Tk) → (1, H, Tq, Tk). NOTE: gathers columns of the small
@@ -53,8 +54,7 @@ export const POSITIONS_PER_SLICE = 4096;
 
 /** The most slices of Tq's rows (a divisor of Tq) that each hold at least POSITIONS_PER_SLICE positions; at least 1. */
 export function positionSlices(tq: number, tk: number): number {
-  for (let s = Math.floor((tq * tk) / POSITIONS_PER_SLICE); s > 1; s--) if (tq % s === 0) return s;
-  return 1;
+  return mostSlices(tq, (tq * tk) / POSITIONS_PER_SLICE);
 }
 
 function indices(n: number): number[] {
