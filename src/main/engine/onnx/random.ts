@@ -296,12 +296,14 @@ export class RandomStream implements MaskSource {
   }
 }
 
+/** Draw p of a value v is ⌊v / sₚ⌋ mod 2¹⁰ for these sₚ (the spec's draws(v)). */
+const DRAW_STEPS = [2 ** 21, 2 ** 11, 2] as const;
+
 /** ⌊v/2²¹⌋, ⌊v/2¹¹⌋ mod 2¹⁰, ⌊v/2⌋ mod 2¹⁰ of values v in [0, M). */
 export function threeDraws(v: Tensor): Tensor[] {
   const g = v.graph;
-  const top = div(v, i32(g, 2 ** 21));
-  const upper = div(v, i32(g, 2 ** 11)); // ⌊upper / 2¹⁰⌋ = top
-  const lower = div(v, i32(g, 2)); // ⌊lower / 2¹⁰⌋ = upper
+  // ⌊lower / 2¹⁰⌋ = upper and ⌊upper / 2¹⁰⌋ = top
+  const [top, upper, lower] = DRAW_STEPS.map((step) => div(v, i32(g, step)));
   const range = i32(g, DRAW_RANGE);
   return [top, sub(upper, mul(top, range)), sub(lower, mul(upper, range))];
 }
@@ -309,7 +311,7 @@ export function threeDraws(v: Tensor): Tensor[] {
 /**
  * Whether each of the three draws of values v (rows, C) is ≥ `threshold`, plane after plane as
  * threeDraws orders them: (3·rows, C) bool, Greater(Concat(threeDraws(v)), threshold − 1)
- * without the Concat. Draw p ≥ t ⟺ v mod mₚ ≥ t·sₚ, with (m, s) = (M, 2²¹), (2²¹, 2¹¹), (2¹¹, 2),
+ * without the Concat. Draw p ≥ t ⟺ v mod mₚ ≥ t·sₚ, with mₚ = 2¹⁰·sₚ (M for the top draw: v < M),
  * one broadcast over a plane axis. Why: the Concat wrote four bytes a position (11.7 of 298 ms
  * of GPU time at B=32 512/114 on an H200, 2026-12-04), and onnxruntime's WebGPU EP has no bool
  * Concat to join the compared planes instead.
@@ -319,8 +321,8 @@ export function keepPlanes(v: Tensor, threshold: number): Tensor {
   const [rows, columns] = numericShape('keepPlanes', v);
   const planeConstant = (values: number[]) =>
     g.constant({ dtype: 'int32', shape: [DRAWS, 1, 1], data: Int32Array.from(values) });
-  const moduli = planeConstant([RANDOM_MODULUS, 2 ** 21, 2 ** 11]);
-  const below = planeConstant([threshold * 2 ** 21 - 1, threshold * 2 ** 11 - 1, 2 * threshold - 1]);
+  const moduli = planeConstant(DRAW_STEPS.map((step) => Math.min(step * DRAW_RANGE, RANDOM_MODULUS))); // v < M
+  const below = planeConstant(DRAW_STEPS.map((step) => threshold * step - 1));
   const remainder = sub(v, mul(div(v, moduli), moduli)); // (3, rows, C)
   return reshape(greater(remainder, below), [DRAWS * rows, columns]);
 }
