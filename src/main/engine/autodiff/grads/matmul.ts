@@ -8,6 +8,7 @@ import type { Tensor } from '../../onnx/graph';
 import * as op from '../../onnx/ops';
 import type { GradContext, GradientFamily } from '../registry';
 import { shapeText, staticShape, transposeLast2 } from '../helpers';
+import { elementCount } from '../../shape';
 
 /**
  * Y = A·B, A (..., M, K), B (..., K, N):
@@ -55,11 +56,11 @@ function lessTransposed(dy: Tensor, other: Tensor, which: 'dA' | 'dB'): Tensor {
   // forward Transpose), and a Transpose of a Transpose is one pass either way.
   if (other.rank <= 2 || other.producer?.node.opType === 'Transpose') return direct();
   if (![...dy.shape, ...other.shape].every((d) => typeof d === 'number')) return direct();
-  const size = (t: Tensor) => (t.shape as number[]).reduce((p, d) => p * d, 1);
+  const [dySize, otherSize] = [elementCount(dy.shape as number[]), elementCount(other.shape as number[])];
   const [m, n] = (dy.shape as number[]).slice(-2);
-  const resultSize =
-    (size(dy) / (which === 'dA' ? n : m)) * (other.shape[which === 'dA' ? other.rank - 2 : other.rank - 1] as number);
-  if (size(dy) + resultSize >= size(other)) return direct();
+  const k = other.shape[which === 'dA' ? other.rank - 2 : other.rank - 1] as number; // the inner side
+  const resultSize = (dySize / (m * n)) * (which === 'dA' ? m * k : k * n); // dA or dB over dY's batch
+  if (dySize + resultSize >= otherSize) return direct();
   return transposeLast2(which === 'dA' ? op.matmul(other, transposeLast2(dy)) : op.matmul(transposeLast2(dy), other));
 }
 
