@@ -140,6 +140,11 @@ function gpuProfile(events: readonly ProfileEvent[], from: number, runs: number,
 /** `profile` of runs of `stepsPerRun` steps each, per step. */
 export function perStepProfile(profile: OpProfile, stepsPerRun: number): OpProfile {
   if (stepsPerRun === 1) return profile;
+  const perStep = <T extends { ms: number; dispatches: number }>(x: T): T => ({
+    ...x,
+    ms: x.ms / stepsPerRun,
+    dispatches: x.dispatches / stepsPerRun,
+  });
   return {
     runs: profile.runs * stepsPerRun,
     runMs: profile.runMs / stepsPerRun,
@@ -148,17 +153,9 @@ export function perStepProfile(profile: OpProfile, stepsPerRun: number): OpProfi
       ? {
           gpu: {
             ms: profile.gpu.ms / stepsPerRun,
-            programs: profile.gpu.programs.map((p) => ({
-              ...p,
-              ms: p.ms / stepsPerRun,
-              dispatches: p.dispatches / stepsPerRun,
-            })),
+            programs: profile.gpu.programs.map(perStep),
             kernels: profile.gpu.kernels.map((k) => ({ ...k, ms: k.ms / stepsPerRun })),
-            groups: profile.gpu.groups.map((g) => ({
-              ...g,
-              ms: g.ms / stepsPerRun,
-              dispatches: g.dispatches / stepsPerRun,
-            })),
+            groups: profile.gpu.groups.map(perStep),
           },
         }
       : {}),
