@@ -302,8 +302,9 @@ async function main() {
   }
 }
 
-// Run as a script only: tests import PLANS.
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+// Run as a script only: tests import PLANS. (Node gives the script's URL by its real path, so
+// argv[1] is resolved through links too.)
+if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
   main().catch((error) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -74,5 +74,11 @@ describe('bench/device kit', () => {
     await expect(run(process.execPath, [...measure, '--plan', 'huge'])).rejects.toMatchObject({
       stderr: expect.stringContaining(`--plan must be one of ${Object.keys(PLANS).join(', ')}`) as unknown,
     });
+    // Run through a linked folder it still runs (and refuses), rather than exit 0 having done nothing.
+    const linked = path.join(out, 'linked-device');
+    fs.symlinkSync(deviceDir, linked);
+    await expect(run(process.execPath, [path.join(linked, 'measure.mjs'), '--plan', 'huge'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--kit DIR and --out FILE are required') as unknown,
+    });
   });
 });
