@@ -85,6 +85,21 @@ describe('T5 layers built for a GPU (and where the CPU differs)', () => {
     expect(countForDevices('t5-tiny-relu', transposedB)).toEqual([0, 0]);
   });
 
+  it('dropout masks are applied by a bool Cast and a Mul on a GPU as on the CPU, not by Where (slower on both)', () => {
+    // A mask cast to the activations' float dtype (the hashes also cast bools, to int32).
+    const boolCasts = (graph: Graph) =>
+      graph.nodes.filter(
+        (n) =>
+          n.opType === 'Cast' &&
+          !n.name.startsWith('model.grad') &&
+          n.inputs[0]?.dtype === 'bool' &&
+          n.outputs[0].dtype === 'float32',
+      ).length;
+    const [cpu, gpu] = countForDevices('t5-tiny-relu', boolCasts); // dropout 0.1
+    expect(cpu).toBeGreaterThan(0);
+    expect(gpu).toBe(cpu);
+  });
+
   it('the bias tables get their gradients from a product on a GPU, never a scatter-add (WebGPU serialises those)', () => {
     const { config } = loadFixture('t5-tiny-relu');
     const table = [config.relativeAttentionNumBuckets, config.numHeads].join('x');
