@@ -153,6 +153,15 @@ describe('Train and Runs screens', () => {
       ),
     );
     await expect(page.getByTestId('estimate-time-steps').count()).resolves.toBe(0);
+    // The total is the 60 steps at the timed pace, to the precision a short time needs (a
+    // fraction of a second in milliseconds, not "about 0 s").
+    const timed = /about ([\d.,]+) (ms|s), ([\d,]+) ms per step/.exec(
+      (await page.getByTestId('estimate-time').textContent()) ?? '',
+    );
+    const [total, unit, perStep] = [Number(timed?.[1]), timed?.[2], Number(timed?.[3].replace(/,/g, ''))];
+    expect(total).toBeGreaterThan(0);
+    // Slack: the per-step figure is rounded to 1 ms (60 × 0.5), the total to 0.05 s at most.
+    expect(Math.abs(total * (unit === 's' ? 1000 : 1) - 60 * perStep)).toBeLessThanOrEqual(30 + 50);
     await shot('03b-train-estimate-timed');
 
     await page.getByTestId('train-start').click();

@@ -5,7 +5,7 @@
 import { describePasses } from '../../../shared/contract/runEstimate';
 import type { RunEstimate, RunRequest } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
-import { formatBytes, formatDuration } from '../../../shared/format';
+import { formatBytes, formatElapsed } from '../../../shared/format';
 
 export async function estimateRun(context: CommandContext, config: RunRequest) {
   const timeSteps = context.flag('time-steps');
@@ -25,7 +25,7 @@ export function renderEstimate(estimate: RunEstimate): string {
     `memory  about ${formatBytes(estimate.memoryBytes)} for one step` +
       (budget.bytes === null ? '' : `, budget ${formatBytes(budget.bytes)} (${budget.basis})`),
     ...(estimate.memoryNotice ? [`        ${estimate.memoryNotice}`] : []),
-    `time    ${estimate.seconds === null ? '' : `about ${formatDuration(estimate.seconds * 1000)}: `}${estimate.timeBasis}`,
+    `time    ${estimate.seconds === null ? '' : `about ${formatElapsed(estimate.seconds * 1000)}: `}${estimate.timeBasis}`,
   ];
   return lines.join('\n');
 }

@@ -50,7 +50,7 @@ describe('spanfill train --estimate', () => {
     expect(timed.code).toBe(0);
     expect(timed.stderr).toContain('timing a few training steps of this shape in the engine host…');
     expect(timed.stdout.trimEnd().split('\n').at(-1)).toMatch(
-      /^time {4}about \d+ s: [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; validation and checkpoints add to it$/,
+      /^time {4}about (?:[1-9]\d* ms|\d\.\d s|[1-9]\d+ s|\d+ min \d+ s): [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; validation and checkpoints add to it$/,
     );
     expect(runCount(dataDir)).toBe(0);
   }, 120_000);
