@@ -158,6 +158,7 @@ describe('Train and Runs screens', () => {
     const timed = /about ([\d.,]+) (ms|s), ([\d,]+) ms per step/.exec(
       (await page.getByTestId('estimate-time').textContent()) ?? '',
     );
+    expect(timed, 'the total in ms or seconds, then the ms per step').not.toBeNull();
     const [total, unit, perStep] = [Number(timed?.[1]), timed?.[2], Number(timed?.[3].replace(/,/g, ''))];
     expect(total).toBeGreaterThan(0);
     // Slack: the per-step figure is rounded to 1 ms (60 × 0.5), the total to 0.05 s at most.
