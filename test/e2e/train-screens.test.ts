@@ -186,6 +186,11 @@ describe('Train and Runs screens', () => {
       /takes \d+(\.\d)? (KiB|MiB) on disk; it keeps the last \d+ checkpoints? and the best/,
     );
     await expect(page.getByTestId('run-checkpoints').textContent()).resolves.toMatch(/60\d\.\d+/);
+    // Throughput on an axis from 0, labelled at three or four heights (fitted to its few-percent
+    // wobble, the 140 px chart had one label left).
+    const speedLabels = ((await page.getByTestId('chart-speed').getAttribute('data-y-labels')) ?? '').split(' ');
+    expect(speedLabels[0], speedLabels.join(' ')).toBe('0');
+    expect(speedLabels.length, speedLabels.join(' ')).toBeGreaterThanOrEqual(3);
     await scrollToTop();
     await shot('04-run-completed');
   });
