@@ -10,59 +10,33 @@ import { matmulGradients } from '../../../../../src/main/engine/autodiff/grads/m
 import { describeGradientFamily, expectGradientsMatch } from '../expect';
 
 describeGradientFamily(matmulGradients, () => {
-  it('MatMul 2-D', () =>
-    expectGradientsMatch({
-      inputs: [
-        { name: 'a', shape: [2, 3] },
-        { name: 'b', shape: [3, 4] },
-      ],
-      build: ([a, b]) => op.matmul(a, b),
-    }));
-  it('MatMul batched (2, 2, 3)·(3, 2): dB folds the batch', () =>
-    expectGradientsMatch({
-      inputs: [
-        { name: 'a', shape: [2, 2, 3] },
-        { name: 'b', shape: [3, 2] },
-      ],
-      build: ([a, b]) => op.matmul(a, b),
-    }));
-  it('MatMul broadcast batch (2, 1, 2, 3)·(3, 3, 2)', () =>
-    expectGradientsMatch({
-      inputs: [
-        { name: 'a', shape: [2, 1, 2, 3] },
-        { name: 'b', shape: [3, 3, 2] },
-      ],
-      build: ([a, b]) => op.matmul(a, b),
-    }));
+  // Each case: A·B with these shapes, named for what its gradient does.
+  const products: readonly { title: string; a: number[]; b: number[] }[] = [
+    { title: '2-D', a: [2, 3], b: [3, 4] },
+    { title: 'batched (2, 2, 3)·(3, 2): dB folds the batch', a: [2, 2, 3], b: [3, 2] },
+    { title: 'broadcast batch (2, 1, 2, 3)·(3, 3, 2)', a: [2, 1, 2, 3], b: [3, 3, 2] },
+    // P·V: dV = Pᵀ·dO would transpose P (50 values), dO and dV 20 each; Q·Kt's dQ the same way.
+    { title: 'batched (2, 5, 5)·(2, 5, 2): dB as (dYᵀ·A)ᵀ', a: [2, 5, 5], b: [2, 5, 2] },
+    { title: 'batched (2, 2, 5)·(2, 5, 5): dA as (B·dYᵀ)ᵀ', a: [2, 2, 5], b: [2, 5, 5] },
+    {
+      title: 'broadcast batch (2, 1, 6, 6)·(2, 6, 1): dB as (dYᵀ·A)ᵀ, summed to its batch',
+      a: [2, 1, 6, 6],
+      b: [2, 6, 1],
+    },
+  ];
+  for (const { title, a, b } of products)
+    it(`MatMul ${title}`, () =>
+      expectGradientsMatch({
+        inputs: [
+          { name: 'a', shape: a },
+          { name: 'b', shape: b },
+        ],
+        build: ([x, y]) => op.matmul(x, y),
+      }));
   it('MatMul with the same tensor on both sides (x·xᵀ)', () =>
     expectGradientsMatch({
       inputs: [{ name: 'x', shape: [3, 2] }],
       build: ([x]) => op.matmul(x, op.transpose(x, [1, 0])),
-    }));
-  // P·V: dV = Pᵀ·dO would transpose P (50 values), dO and dV 20 each; Q·Kt's dQ the same way.
-  it('MatMul batched (2, 5, 5)·(2, 5, 2): dB as (dYᵀ·A)ᵀ', () =>
-    expectGradientsMatch({
-      inputs: [
-        { name: 'p', shape: [2, 5, 5] },
-        { name: 'v', shape: [2, 5, 2] },
-      ],
-      build: ([p, v]) => op.matmul(p, v),
-    }));
-  it('MatMul batched (2, 2, 5)·(2, 5, 5): dA as (B·dYᵀ)ᵀ', () =>
-    expectGradientsMatch({
-      inputs: [
-        { name: 'q', shape: [2, 2, 5] },
-        { name: 'k', shape: [2, 5, 5] },
-      ],
-      build: ([q, k]) => op.matmul(q, k),
-    }));
-  it('MatMul broadcast batch (2, 1, 6, 6)·(2, 6, 1): dB as (dYᵀ·A)ᵀ, summed to its batch', () =>
-    expectGradientsMatch({
-      inputs: [
-        { name: 'a', shape: [2, 1, 6, 6] },
-        { name: 'b', shape: [2, 6, 1] },
-      ],
-      build: ([a, b]) => op.matmul(a, b),
     }));
   it('Gemm without C', () =>
     expectGradientsMatch({
