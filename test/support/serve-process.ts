@@ -2,12 +2,14 @@
 // for the server's adversarial suites: a temp data directory, a one-file renderer and an empty
 // working directory (so a relative path in a fuzzed call names nothing), its URL and token,
 // its resident memory, and a stop that always ends it (SIGKILL after a grace period). Plus a
-// WebSocket client for it and a one-call exchange.
+// WebSocket client for it, a one-call exchange, and a whole file's process with one client
+// connected all along (a bystander that must go on being served).
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import { wsPath, type WsServerFrame } from '../../src/shared/ws-protocol';
 
@@ -113,4 +115,31 @@ export function exchange(socket: WebSocket, data: string | Buffer, timeoutMs = 1
     socket.once('close', onClose);
     socket.send(data);
   });
+}
+
+/** A serve process and a client connected to it all along, started once for a test file. */
+export interface SharedServe {
+  readonly serve: ServeProcess;
+  readonly bystander: WebSocket;
+}
+
+/** Registers beforeAll/afterAll that start and stop a SharedServe; read it in the tests. */
+export function shareServeProcess(): SharedServe {
+  const shared = {} as { serve: ServeProcess; bystander: WebSocket };
+  beforeAll(async () => {
+    shared.serve = await startServeProcess();
+    shared.bystander = await connectClient(shared.serve);
+  });
+  afterAll(async () => {
+    shared.bystander?.terminate();
+    await shared.serve?.stop();
+  });
+  return shared;
+}
+
+/** Expects the process alive and a system.ping over `socket` answered with `message`. */
+export async function expectServing(serve: ServeProcess, socket: WebSocket, message: string): Promise<void> {
+  expect(serve.child.exitCode, serve.stderr()).toBeNull();
+  const reply = await exchange(socket, JSON.stringify({ id: 7, call: 'system.ping', args: { message } }));
+  expect(reply).toMatchObject({ kind: 'response', id: 7, response: { ok: true, result: { message } } });
 }

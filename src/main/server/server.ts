@@ -52,7 +52,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let port = 0;
   const httpServer = http.createServer((request, response) => {
     handleHttp(request, response, { rendererDir, token, port, uploads }).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      if (!response.headersSent) {
+        response.writeHead(500, { ...securityHeaders(port), 'Content-Type': 'text/plain; charset=utf-8' });
+      }
       response.end(`Internal error: ${errorMessage(error)}\n`);
     });
   });
@@ -67,9 +69,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // by sending the close code itself and then emitting 'error' on that one socket, which kills
   // the process unless someone listens; serveSocket listens. See ws's receiverOnError.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxCallFrameBytes });
-  httpServer.on('upgrade', (request, socket, head) =>
-    acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port }),
-  );
+  httpServer.on('upgrade', (request, socket, head) => {
+    // NOTE: a throw in this listener would end the process; no request may do that.
+    try {
+      acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port });
+    } catch {
+      socket.destroy();
+    }
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -104,15 +111,29 @@ function acceptWebSocket(
 ): void {
   // A reset during the handshake must not become an unhandled 'error' either.
   socket.on('error', () => socket.destroy());
-  const url = new URL(request.url ?? '/', `http://${serverHost}`);
   const refuse = (status: number, reason: string): void => {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
+  const url = requestUrl(request);
+  if (url === undefined) return refuse(400, 'Bad Request');
   if (url.pathname !== wsPath) return refuse(404, 'Not Found');
   const isTrustedPage = isAllowedHost(request, ctx.port()) && isAllowedOrigin(request.headers.origin, ctx.port());
   if (!isTrustedPage) return refuse(403, 'Forbidden');
   if (!hasValidToken(request, url, ctx.token, ctx.port())) return refuse(401, 'Unauthorized');
   ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app));
+}
+
+/**
+ * The request's target as a URL on this server, or undefined when it is not one: `new URL`
+ * throws on targets a client may send as they are, such as "//" (a browser's
+ * `new WebSocket('ws://host//')` does) or "http://[".
+ */
+function requestUrl(request: http.IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', `http://${serverHost}`);
+  } catch {
+    return undefined;
+  }
 }
 
 interface HttpContext {
@@ -128,12 +149,13 @@ async function handleHttp(
   context: HttpContext,
 ): Promise<void> {
   const headers = securityHeaders(context.port);
-  const url = new URL(request.url ?? '/', `http://${serverHost}`);
   const plain = (status: number, text: string): void => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     response.end(`${text}\n`);
   };
   if (!isAllowedHost(request, context.port)) return plain(403, 'Forbidden: unexpected Host header');
+  const url = requestUrl(request);
+  if (url === undefined) return plain(400, 'Bad request: the request target is not a path on this server');
   if (!hasValidToken(request, url, context.token, context.port)) {
     return plain(401, 'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token).');
   }

@@ -101,6 +101,20 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
   return { file, entry: path.join(dir, segments[0]) };
 }
 
+/** The upload id of a /upload/ID URL, percent-decoded. */
+function uploadId(url: URL): string {
+  const encoded = url.pathname.slice(uploadPathPrefix.length);
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new UploadError(
+      400,
+      'invalid_argument',
+      `Upload id ${JSON.stringify(encoded)} is not valid percent-encoding`,
+    );
+  }
+}
+
 export class Uploads {
   private readonly states = new Map<string, UploadState>();
   /** Ended ids (cancelled, or deleted after import): a chunk still in flight must not recreate the folder. */
@@ -124,7 +138,7 @@ export class Uploads {
       response.end(JSON.stringify(body));
     };
     try {
-      const id = decodeURIComponent(url.pathname.slice(uploadPathPrefix.length));
+      const id = uploadId(url);
       if (request.method === 'DELETE') return send(200, { ok: true, result: { removed: await this.cancel(id) } });
       if (request.method !== 'PUT')
         throw new UploadError(405, 'invalid_argument', 'Uploads take PUT (a chunk) or DELETE (cancel)');

@@ -289,6 +289,18 @@ describe('path safety', () => {
     expect(tree(root)).toEqual(before);
   });
 
+  it('refuses an id that is not valid percent-encoding with 400 naming it (PUT and DELETE)', async () => {
+    const before = tree(root);
+    for (const reply of [
+      await send('PUT', '/upload/abc%ffdefgh?name=a.txt&offset=0&total=1', Buffer.from('x')),
+      await send('DELETE', '/upload/abc%ffdefgh'),
+    ]) {
+      expect(reply.status).toBe(400);
+      expect(errorOf(reply)).toBe('Upload id "abc%ffdefgh" is not valid percent-encoding');
+    }
+    expect(tree(root)).toEqual(before);
+  });
+
   const badNames = [
     '../escape.txt',
     '../../escape.txt',

@@ -5,13 +5,12 @@
 // and a new one. Also the size limit itself: a frame of exactly maxCallFrameBytes is answered,
 // one byte more is refused with 1009.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { contract, listCallNames } from '../../../src/shared/contract';
 import { maxCallFrameBytes } from '../../../src/shared/limits';
 import { wsPath } from '../../../src/shared/ws-protocol';
 import { buildFrame, openRawWebSocket, type FrameParts } from '../../support/raw-websocket';
-import { connectClient, exchange, startServeProcess, type ServeProcess } from '../../support/serve-process';
+import { connectClient, exchange, expectServing, shareServeProcess } from '../../support/serve-process';
 
 const mib = 1024 * 1024;
 const text = 0x1;
@@ -52,34 +51,17 @@ const malformedFrames: { name: string; frame: FrameParts; expectedCode: number }
   },
 ];
 
-let serve: ServeProcess;
-let bystander: WebSocket;
-
-async function expectPing(socket: WebSocket, message: string): Promise<void> {
-  const reply = await exchange(socket, JSON.stringify({ id: 7, call: 'system.ping', args: { message } }));
-  expect(reply).toMatchObject({ kind: 'response', id: 7, response: { ok: true, result: { message } } });
-}
-
-beforeAll(async () => {
-  serve = await startServeProcess();
-  bystander = await connectClient(serve);
-});
-
-afterAll(async () => {
-  bystander?.terminate();
-  await serve?.stop();
-});
+const shared = shareServeProcess();
 
 describe('malformed frames', () => {
   it.each(malformedFrames)('$name: closes that socket with $expectedCode, the server goes on', async (kind) => {
-    const raw = await openRawWebSocket(serve.port, `${wsPath}?token=${serve.token}`);
+    const raw = await openRawWebSocket(shared.serve.port, `${wsPath}?token=${shared.serve.token}`);
     raw.socket.write(buildFrame(kind.frame));
     expect(await raw.closeCode()).toBe(kind.expectedCode);
-    expect(serve.child.exitCode, serve.stderr()).toBeNull();
-    await expectPing(bystander, `still here after ${kind.name}`);
-    const fresh = await connectClient(serve);
+    await expectServing(shared.serve, shared.bystander, `still here after ${kind.name}`);
+    const fresh = await connectClient(shared.serve);
     try {
-      await expectPing(fresh, 'a new client');
+      await expectServing(shared.serve, fresh, 'a new client');
     } finally {
       fresh.close();
     }
@@ -115,7 +97,7 @@ describe('the frame size limit', () => {
   });
 
   it(`answers a frame of exactly maxCallFrameBytes (${maxCallFrameBytes} bytes)`, async () => {
-    const socket = await connectClient(serve);
+    const socket = await connectClient(shared.serve);
     try {
       const frame = pingOfSize(maxCallFrameBytes);
       expect(Buffer.byteLength(frame)).toBe(maxCallFrameBytes);
@@ -129,10 +111,10 @@ describe('the frame size limit', () => {
   });
 
   it('refuses one byte more with 1009 and serves the others', async () => {
-    const socket = await connectClient(serve);
+    const socket = await connectClient(shared.serve);
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send(pingOfSize(maxCallFrameBytes + 1));
     expect(await closed).toBe(1009);
-    await expectPing(bystander, 'still here after an oversize frame');
+    await expectServing(shared.serve, shared.bystander, 'still here after an oversize frame');
   });
 });
