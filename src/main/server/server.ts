@@ -28,7 +28,17 @@ export interface ServerOptions {
   readonly token?: string;
   /** Upload limits; default: 2 GiB per upload, or SPANFILL_UPLOAD_LIMIT_BYTES (see uploadLimitsFromEnv). */
   readonly uploadLimits?: UploadLimits;
+  /** Bytes a socket may leave unread before it is dropped (default maxUnreadBytes; tests set less). */
+  readonly maxUnreadBytes?: number;
 }
+
+/**
+ * A client that stops reading (a stuck tab, or one that pauses its socket on purpose) leaves
+ * every answer and event in the server's memory; past this many unsent bytes its socket is
+ * dropped (the page then says the connection was lost). Far above what a live tab lags by:
+ * a run's metrics are a few hundred bytes a step.
+ */
+export const maxUnreadBytes = 256 * 1024 * 1024;
 
 /** Upload folders older than this were left by a server that is gone. */
 const staleUploadMs = 24 * 60 * 60 * 1000;
@@ -69,10 +79,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // by sending the close code itself and then emitting 'error' on that one socket, which kills
   // the process unless someone listens; serveSocket listens. See ws's receiverOnError.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxCallFrameBytes });
+  const unread = options.maxUnreadBytes ?? maxUnreadBytes;
   httpServer.on('upgrade', (request, socket, head) => {
     // NOTE: a throw in this listener would end the process; no request may do that.
     try {
-      acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port });
+      acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port, unread });
     } catch {
       socket.destroy();
     }
@@ -107,7 +118,7 @@ function acceptWebSocket(
   request: http.IncomingMessage,
   socket: Socket,
   head: Buffer,
-  ctx: { wss: WebSocketServer; app: ServerOptions['app']; token: string; port: () => number },
+  ctx: { wss: WebSocketServer; app: ServerOptions['app']; token: string; port: () => number; unread: number },
 ): void {
   // A reset during the handshake must not become an unhandled 'error' either.
   socket.on('error', () => socket.destroy());
@@ -120,7 +131,7 @@ function acceptWebSocket(
   const isTrustedPage = isAllowedHost(request, ctx.port()) && isAllowedOrigin(request.headers.origin, ctx.port());
   if (!isTrustedPage) return refuse(403, 'Forbidden');
   if (!hasValidToken(request, url, ctx.token, ctx.port())) return refuse(401, 'Unauthorized');
-  ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app));
+  ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app, ctx.unread));
 }
 
 /**
@@ -176,9 +187,12 @@ async function handleHttp(
   );
 }
 
-function serveSocket(ws: WebSocket, app: AppServices): void {
+function serveSocket(ws: WebSocket, app: AppServices, maxUnread: number): void {
   const send = (frame: WsServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    // Not a close frame: a client that reads nothing would not read that either.
+    if (ws.bufferedAmount > maxUnread) return ws.terminate();
+    ws.send(JSON.stringify(frame));
   };
   const unsubscribe = app.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
   ws.on('close', unsubscribe);
