@@ -103,7 +103,12 @@ export class AppServices {
       models: this.models,
       system: this.system,
     });
-    this.export = new ExportService({ engine: this.engine, datasets: this.datasets, runs: this.runs });
+    this.export = new ExportService({
+      engine: this.engine,
+      datasets: this.datasets,
+      runs: this.runs,
+      dataDir: this.dataDir,
+    });
     // A run left 'running' by a process that is gone becomes interrupted (and resumable).
     this.runs.recoverInterrupted();
     this.handlers = createHandlers(this);

@@ -9,11 +9,22 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { accelerateRunConfigSchema, type ExportRequest, type ExportResult } from '../../shared/contract/export';
+import {
+  accelerateRunConfigSchema,
+  exportsFolder,
+  type ExportRequest,
+  type ExportResult,
+} from '../../shared/contract/export';
 import type { RunDetail } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
-import { ExportError, writeFolderAtomically } from '../engine/export/folder';
+import {
+  canonicalPath,
+  checkNotEnclosing,
+  ExportError,
+  isWithin,
+  writeFolderAtomically,
+} from '../engine/export/folder';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
 import type { DomainHandlers } from './handler';
@@ -116,6 +127,26 @@ function checkOptions(request: ResolvedRequest): void {
     );
 }
 
+/**
+ * Refuses a destination that a (forced) export would replace along with what it must keep:
+ * one that is or holds the model being exported or the data directory, or one inside the data
+ * directory other than under its exports folder (runs, models and the database live there).
+ */
+function checkOut(out: string, sourceDir: string, dataDir: string | undefined): void {
+  checkNotEnclosing(out, [
+    { dir: sourceDir, what: 'the model or checkpoint being exported' },
+    ...(dataDir ? [{ dir: dataDir, what: "Spanfill's data directory" }] : []),
+  ]);
+  if (dataDir === undefined || !existsSync(dataDir)) return;
+  const [target, data] = [canonicalPath(out), canonicalPath(dataDir)];
+  if (isWithin(target, data) && !isWithin(target, path.join(data, exportsFolder))) {
+    throw new ExportError(
+      `${out} is inside Spanfill's data directory, which keeps runs, models and datasets; export under ` +
+        `${path.join(dataDir, exportsFolder)} or outside the data directory`,
+    );
+  }
+}
+
 /** Every file under `dir`, relative and sorted, with the total bytes. */
 function listFiles(dir: string): { files: string[]; bytes: number } {
   const files: string[] = [];
@@ -143,6 +174,8 @@ export class ExportService {
       readonly engine: HostRequester;
       readonly datasets: DatasetService;
       readonly runs: RunLookup;
+      /** The data directory: no export may replace it, or write inside it but under exports/. */
+      readonly dataDir?: string;
     },
   ) {}
 
@@ -152,6 +185,7 @@ export class ExportService {
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;
     try {
+      checkOut(out, request.sourceDir, this.deps.dataDir);
       await writeFolderAtomically(out, request.force, async (dir) => {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
         if (request.format === 'accelerate') {

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { call } from './define';
 
 export const EXPORT_FORMATS = ['hf', 'transformers.js', 'accelerate'] as const;
+
+/** The data directory's folder for exports: the only place inside it an export may be written. */
+export const exportsFolder = 'exports';
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The run settings an accelerate job trains with (train.py reads them as run_config.json). */

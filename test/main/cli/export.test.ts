@@ -53,7 +53,7 @@ describe('spanfill export', () => {
       '--out',
       out,
       '--data-dir',
-      dir,
+      path.join(dir, 'data'),
     ]);
     expect(run.code).toBe(exitCodes.ok);
     expect(run.stdout).toMatch(/^Exported transformers\.js to .*web \(\d+ files, /);

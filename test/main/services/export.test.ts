@@ -51,7 +51,8 @@ function setup(detail?: RunDetail): { service: ExportService; datasets: DatasetS
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const datasets = new DatasetService({ store, dataDir: path.join(dir, 'data'), events, engine });
-  return { service: new ExportService({ engine, datasets, runs: runsWith(detail) }), datasets, dir };
+  const service = new ExportService({ engine, datasets, runs: runsWith(detail), dataDir: path.join(dir, 'data') });
+  return { service, datasets, dir };
 }
 
 const base = { force: false } as const;
@@ -87,6 +88,57 @@ describe('export service', () => {
     );
     await expect(service.run({ ...request, format: 'accelerate' })).rejects.toThrow(/needs --dataset ID/);
     await expect(service.run({ ...request, sourceDir: dir })).rejects.toThrow(/no config\.json/);
+  });
+
+  it('never replaces the data directory, a folder holding it, a folder inside it but exports/, or the model exported', async () => {
+    const { service, dir } = setup();
+    const data = path.join(dir, 'data');
+    const before = fs.readdirSync(data).sort();
+    const hf = { force: true, sourceDir: SPM, format: 'hf' as const };
+    const refused = async (out: string, message: RegExp): Promise<void> => {
+      await expect(service.run({ ...hf, out })).rejects.toMatchObject({ code: 'invalid_input', message });
+    };
+    await refused(data, /data is Spanfill's data directory .*; export to a new or empty folder elsewhere/);
+    await refused(dir, /holds Spanfill's data directory/);
+    // Through a link to the folder it is the same folder.
+    fs.symlinkSync(data, path.join(dir, 'data-link'));
+    await refused(path.join(dir, 'data-link'), /is Spanfill's data directory/);
+    fs.mkdirSync(path.join(data, 'runs', 'r-1'), { recursive: true });
+    await refused(path.join(data, 'runs', 'r-1'), /inside Spanfill's data directory, .*; export under .*exports/);
+    await refused(path.join(data, 'new-folder'), /inside Spanfill's data directory/);
+    expect(fs.readdirSync(data).sort()).toEqual([...before, 'runs'].sort());
+    // Under the data directory's exports folder (the app's suggestion) is fine.
+    const result = await service.run({ ...hf, out: path.join(data, 'exports', 'r-1-best-hf') });
+    expect(result.files).toContain('model.safetensors');
+    // The model exported, or a folder holding it.
+    const models = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-export-src-'));
+    cleanup.push(() => fs.rmSync(models, { recursive: true, force: true }));
+    const source = path.join(models, 'model');
+    fs.cpSync(SPM, source, { recursive: true });
+    await expect(service.run({ ...hf, sourceDir: source, out: source })).rejects.toThrow(
+      /is the model or checkpoint being exported/,
+    );
+    await expect(service.run({ ...hf, sourceDir: source, out: models })).rejects.toThrow(
+      /holds the model or checkpoint being exported/,
+    );
+    expect(fs.readdirSync(source).sort()).toEqual(fs.readdirSync(SPM).sort());
+  });
+
+  it('says what is wrong with a destination it cannot create, and leaves no temp folder', async () => {
+    const { service, dir } = setup();
+    const hf = { force: false, sourceDir: SPM, format: 'hf' as const };
+    fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+    await expect(service.run({ ...hf, out: path.join(dir, 'dangling') })).rejects.toThrow(
+      /dangling is a link to .*nowhere, which does not exist; remove the link or give another folder/,
+    );
+    fs.writeFileSync(path.join(dir, 'a-file'), 'x');
+    await expect(service.run({ ...hf, out: path.join(dir, 'a-file', 'hf') })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /^Cannot create .*a-file.hf: a part of the path is a file, not a folder \(E[A-Z]+\); choose a folder you can write to$/,
+      ),
+    });
+    expect(fs.readdirSync(dir).sort()).toEqual(['a-file', 'dangling', 'data']);
   });
 
   it('a cancelled export rejects as cancelled and leaves no folder', async () => {

@@ -82,7 +82,7 @@ export const exportCommand = defineCommand({
     "else the last; last; or a step number). For accelerate, base_model/ is that checkpoint and the run's own " +
     'dataset and settings (lengths, masking rates, batch, optimizer, schedule, steps, seed) fill data/ and ' +
     'run_config.json, so --dataset and --config are refused with --run.\n\n' +
-    'The folder must be new or empty unless --force; it appears only when complete.',
+    'The folder must be new or empty unless --force; it appears only when complete. It may not be or hold the data directory or the model exported, nor lie inside the data directory except under its exports/ folder (--force would replace what is there).',
   options: {
     model: { type: 'string', placeholder: 'DIR|ID', description: 'Model folder, model id or pulled REPO_ID' },
     checkpoint: {

@@ -1,9 +1,23 @@
-// Export destinations: refuse a non-empty folder unless forced, build everything in a hidden
-// sibling folder and rename it into place at the end, so a cancelled or failed export leaves
-// nothing half-written (and a forced one keeps the old folder until the new one is complete).
+// Export destinations: refuse a non-empty folder unless forced, and any folder that is or holds
+// one the caller protects (the data directory, the model being exported: a forced export
+// replaces the whole folder); build everything in a hidden sibling folder and rename it into
+// place at the end, so a cancelled or failed export leaves nothing half-written (and a forced
+// one keeps the old folder until the new one is complete).
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import {
+  type Stats,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { errorMessage } from '../../../shared/errors';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -17,8 +31,51 @@ export class ExportError extends Error {
   }
 }
 
-/** Throws ExportError when `out` is a file, or a non-empty folder and `force` is false. */
+/** `p` absolute, with links resolved as far as it exists, so two spellings of one folder compare equal. */
+export function canonicalPath(p: string): string {
+  let head = resolve(p);
+  const rest: string[] = [];
+  while (!existsSync(head) && dirname(head) !== head) {
+    rest.unshift(basename(head));
+    head = dirname(head);
+  }
+  return join(realpathSync(head), ...rest);
+}
+
+/** Whether canonical path `inner` is `outer` or lies inside it. */
+export function isWithin(inner: string, outer: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** A folder an export must not replace, and what to call it in the refusal. */
+export interface ProtectedFolder {
+  readonly dir: string;
+  readonly what: string;
+}
+
+/** Throws ExportError when `out` is, or holds, one of `folders`: replacing it would delete that. */
+export function checkNotEnclosing(out: string, folders: readonly ProtectedFolder[]): void {
+  const target = canonicalPath(out);
+  for (const { dir, what } of folders) {
+    if (!existsSync(dir) || !isWithin(canonicalPath(dir), target)) continue;
+    const holds = canonicalPath(dir) === target ? 'is' : 'holds';
+    throw new ExportError(`${out} ${holds} ${what} (${dir}); export to a new or empty folder elsewhere`);
+  }
+}
+
+/** Throws ExportError when `out` is a file, a link to nothing, or a non-empty folder and `force` is false. */
 export function checkDestination(out: string, force: boolean): void {
+  let link: Stats | undefined;
+  try {
+    link = lstatSync(out, { throwIfNoEntry: false });
+  } catch {
+    link = undefined; // ENOTDIR and the like: creating the folder says what is wrong
+  }
+  if (link?.isSymbolicLink() && !existsSync(out))
+    throw new ExportError(
+      `${out} is a link to ${readlinkSync(out)}, which does not exist; remove the link or give another folder`,
+    );
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
@@ -41,23 +98,56 @@ export async function writeFolderAtomically(
 ): Promise<string> {
   const target = resolve(out);
   checkDestination(target, force);
-  mkdirSync(dirname(target), { recursive: true });
   const stamp = `${process.pid}.${Date.now()}`;
   const temp = join(dirname(target), `.${basename(target)}.export-${stamp}`);
-  mkdirSync(temp);
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    mkdirSync(temp);
+  } catch (error) {
+    throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; choose a folder you can write to`);
+  }
   try {
     await write(temp);
+    putInPlace(temp, target, stamp);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     throw error;
   }
-  if (existsSync(target)) {
-    const old = join(dirname(target), `.${basename(target)}.replaced-${stamp}`);
-    renameSync(target, old);
-    renameSync(temp, target);
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(temp, target);
-  }
   return target;
+}
+
+/** Renames the finished `temp` to `target`, replacing a folder there only once `temp` is in place. */
+function putInPlace(temp: string, target: string, stamp: string): void {
+  try {
+    if (existsSync(target)) {
+      const old = join(dirname(target), `.${basename(target)}.replaced-${stamp}`);
+      renameSync(target, old);
+      try {
+        renameSync(temp, target);
+      } catch (error) {
+        renameSync(old, target); // the folder that was there stays as it was
+        throw error;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(temp, target);
+    }
+  } catch (error) {
+    throw new ExportError(`Cannot put the export at ${target}: ${fileProblem(error)}`);
+  }
+}
+
+/** A file system error in words (its code first: EACCES, EROFS, …), without the temp folder's name. */
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a part of the path is a file, not a folder',
+    ENOENT: 'a part of the path does not exist',
+    ENOSPC: 'the disk is full',
+  };
+  return code && words[code] ? `${words[code]} (${code})` : errorMessage(error);
 }

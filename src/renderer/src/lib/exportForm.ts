@@ -3,7 +3,7 @@
 // formats in words. How to load a written folder is the contract's exportLoadHint (the CLI
 // prints it too).
 
-import type { ExportFormat } from '../../../shared/contract/export';
+import { exportsFolder, type ExportFormat } from '../../../shared/contract/export';
 
 export const EXPORT_FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
   hf: 'transformers (Python)',
@@ -38,5 +38,5 @@ export function defaultExportFolder(
   const sep = dataDir.includes('\\') && !dataDir.includes('/') ? '\\' : '/';
   const base = dataDir.endsWith(sep) ? dataDir.slice(0, -1) : dataDir;
   const checkpoint = /^\d+$/.test(which) ? `step${which}` : which;
-  return [base, 'exports', `${runId}-${checkpoint}-${FOLDER_SUFFIX[format]}`].join(sep);
+  return [base, exportsFolder, `${runId}-${checkpoint}-${FOLDER_SUFFIX[format]}`].join(sep);
 }

@@ -51,7 +51,7 @@ const checkpoint = (name: string): string => path.join(dir, 'runs', runId, 'chec
 
 describe('spanfill export --run', () => {
   it('hf: the run checkpoint (best, else last) bit for bit; a step by number for transformers.js', async () => {
-    const out = path.join(dir, 'hf');
+    const out = path.join(dir, 'exports', 'hf');
     const run = await spanfillIn(dir, ['export', '--run', runId, '--format', 'hf', '--out', out, '--json']);
     expect(run.code, run.stderr).toBe(exitCodes.ok);
     expect(jsonResult<ExportResult>(run.stdout).files).toContain('model.safetensors');
@@ -59,7 +59,7 @@ describe('spanfill export --run', () => {
     expectSameWeights(out, checkpoint('step-00000004'));
     expect(loadT5Model(out).config).toEqual(loadT5Model(SPM).config);
 
-    const web = path.join(dir, 'web');
+    const web = path.join(dir, 'exports', 'web');
     const tjs = await spanfillIn(dir, [
       'export',
       '--run',
@@ -79,7 +79,7 @@ describe('spanfill export --run', () => {
   });
 
   it("accelerate: the checkpoint as base_model/, the run's documents and settings", async () => {
-    const out = path.join(dir, 'job');
+    const out = path.join(dir, 'exports', 'job');
     const args = ['export', '--run', runId, '--checkpoint', 'last', '--format', 'accelerate', '--out', out, '--json'];
     const run = await spanfillIn(dir, args);
     expect(run.code, run.stderr).toBe(exitCodes.ok);
@@ -106,7 +106,7 @@ describe('spanfill export --run', () => {
   });
 
   it('names conflicting flags (usage) and a missing run or checkpoint (failure)', async () => {
-    const out = path.join(dir, 'bad');
+    const out = path.join(dir, 'exports', 'bad');
     const base = ['export', '--format', 'hf', '--out', out];
     const cases: [string[], number, RegExp][] = [
       [['--run', runId, '--model', SPM], exitCodes.usage, /--model and --run cannot be combined/],
