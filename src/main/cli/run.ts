@@ -60,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       print(commandHelp(command));
       return exitCodes.ok;
     }
-    const dataDir = resolveDataDir({ flag: stringValue(parsed.values, 'data-dir'), env: io.env });
+    const dataDir = commandDataDir(stringValue(parsed.values, 'data-dir'), io.env);
     const context = createContext({
       command,
       parsed,
@@ -124,6 +124,20 @@ function parseCommandArgs(command: Command, args: readonly string[]): { values: 
 function strayArgument(command: Command, word: string): UsageError {
   const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
   return new UsageError(`${command.name} takes options only, not '${shown}': ${command.usage}`);
+}
+
+/**
+ * The data directory of a command. An empty --data-dir or SPANFILL_DATA_DIR is refused rather
+ * than read as "the default": it is most often an unset shell variable (`--data-dir "$DIR"`),
+ * and `runs rm` or `datasets rm` would then act on the per-user store.
+ */
+function commandDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const defaultNote = 'for the per-user one (`spanfill system` names it)';
+  if (flag !== undefined && flag.trim() === '')
+    throw new UsageError(`--data-dir is empty; give a folder, or leave the option out ${defaultNote}`);
+  if (flag === undefined && env.SPANFILL_DATA_DIR !== undefined && env.SPANFILL_DATA_DIR.trim() === '')
+    throw new UsageError(`SPANFILL_DATA_DIR is set but empty; set it to a folder, or unset it ${defaultNote}`);
+  return resolveDataDir({ flag, env });
 }
 
 function stringValue(values: ParsedValues, name: string): string | undefined {

@@ -2,7 +2,8 @@
 // and a forced milestone line must not hold back the first progress line after it (it did:
 // `spanfill runs resume` printed "resuming at step N", then nothing for 10 s). And a command
 // whose write meets a full disk says so and what to do (exit 1). A bare argument to a command
-// that takes options only is refused (exit 2), where it used to be ignored.
+// that takes options only is refused (exit 2), where it used to be ignored. An empty data
+// directory (--data-dir '' or SPANFILL_DATA_DIR=) is a usage error, not the per-user default.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -75,5 +76,30 @@ describe('a bare argument', () => {
       expect(stderr).toContain(`${command.name} takes options only, not 'The cute dog': ${command.usage}`);
       expect(fs.existsSync(dataDir), command.name).toBe(false);
     }
+  });
+});
+
+describe('an empty data directory', () => {
+  const tempDir = tempDirs('spanfill-cli-empty-dir-');
+
+  it('is refused from --data-dir or SPANFILL_DATA_DIR (exit 2), leaving the per-user store alone', async () => {
+    // The per-user default of this environment (XDG), which an empty value used to select.
+    const home = tempDir();
+    const env = { XDG_DATA_HOME: home };
+    for (const [args, extra, message] of [
+      [
+        ['runs', '--data-dir', ''],
+        {},
+        '--data-dir is empty; give a folder, or leave the option out for the per-user one',
+      ],
+      [['datasets', '--data-dir=', '--json'], {}, '--data-dir is empty'],
+      [['runs'], { SPANFILL_DATA_DIR: '' }, 'SPANFILL_DATA_DIR is set but empty; set it to a folder, or unset it'],
+      [['import', 'notes.txt'], { SPANFILL_DATA_DIR: ' ' }, 'SPANFILL_DATA_DIR is set but empty'],
+    ] as const) {
+      const { code, stdout, stderr } = await runSpanfill([...args], { ...env, ...extra });
+      expect(code, args.join(' ')).toBe(2);
+      expect((args as readonly string[]).includes('--json') ? stdout : stderr, args.join(' ')).toContain(message);
+    }
+    expect(fs.readdirSync(home)).toEqual([]);
   });
 });
