@@ -59,6 +59,14 @@ export function renderFollowed(r: FollowedRun): string {
 }
 
 /** Follows a started run to its end, printing its notices and progress; Ctrl-C stops it with a checkpoint. */
+/** What Ctrl-C left: the step, and whether `runs resume` continues from a checkpoint or starts over. */
+function interruptedAt(run: RunSummary, hasCheckpoint: boolean): string {
+  const resume = `\`spanfill runs resume ${run.id}\``;
+  return hasCheckpoint
+    ? `stopped at step ${run.step} with a checkpoint; ${resume} continues it`
+    : `stopped at step ${run.step}, before its first checkpoint; ${resume} starts it over`;
+}
+
 export async function followRun(context: CommandContext, started: RunSummary & { notices?: readonly string[] }) {
   const notices = started.notices ?? [];
   for (const notice of notices) context.status(notice, { force: true });
@@ -69,15 +77,16 @@ export async function followRun(context: CommandContext, started: RunSummary & {
     if (progress.runId === started.id) context.status(progressLine(progress));
   });
   const onAbort = (): void => void app.runs.stop(started.id).catch(() => undefined);
-  context.signal.addEventListener('abort', onAbort, { once: true });
+  // NOTE: a Ctrl-C while the run was starting has aborted the signal already, and an aborted
+  // signal fires no more 'abort' events: the run then trained to its end (a helper's probe).
+  if (context.signal.aborted) onAbort();
+  else context.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const ended = await app.runs.wait(started.id);
     const losses = (app.runs.metrics([ended.id], ['loss'])[ended.id].loss ?? []).map((p) => p.value);
-    if (context.signal.aborted) {
-      throw new InterruptedError(
-        `stopped at step ${ended.step} with a checkpoint; \`spanfill runs resume ${ended.id}\` continues it`,
-      );
-    }
+    // A run that completed (or failed) before the stop took effect is reported as such below.
+    if (context.signal.aborted && (ended.status === 'stopped' || ended.status === 'paused'))
+      throw new InterruptedError(interruptedAt(ended, app.runs.checkpoints(ended.id).length > 0));
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
     if (ended.status === 'failed') throw new Error(ended.error ?? `run ${ended.id} failed`);
     const detail = app.runs.get(ended.id);

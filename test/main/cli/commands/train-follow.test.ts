@@ -1,0 +1,72 @@
+// followRun (src/main/cli/commands/train.ts), what `spanfill train` and `runs resume` do while a
+// run trains, with Ctrl-C: a Ctrl-C that landed while the run was still starting (the signal
+// already aborted when followRun begins) must stop the run, where it used to train on to its
+// end and then claim "stopped … with a checkpoint"; the message says whether a checkpoint
+// exists; a run that completed before the stop took effect is reported as completed.
+import { describe, expect, it } from 'vitest';
+import { InterruptedError, type CommandContext } from '../../../../src/main/cli/command';
+import { followRun } from '../../../../src/main/cli/commands/train';
+import type { RunSummary } from '../../../../src/shared/contract/runs';
+
+const run: RunSummary = {
+  id: 'r-1',
+  name: 'a run',
+  status: 'running',
+  datasetId: 'ds-1',
+  model: 'builtin:byt5-tiny',
+  step: 0,
+  totalSteps: 20,
+  createdAt: '2026-12-05T00:00:00.000Z',
+  startedAt: '2026-12-05T00:00:00.000Z',
+  finishedAt: null,
+  elapsedMs: 0,
+  error: null,
+  provider: 'cpu',
+};
+
+/** A context whose signal Ctrl-C already aborted, over a runs service where a stop ends the run as `onStop` says. */
+function interruptedContext(onStop: () => RunSummary, checkpoints: number[]) {
+  const stops: string[] = [];
+  let end: (summary: RunSummary) => void = () => undefined;
+  const ended = new Promise<RunSummary>((resolve) => (end = resolve));
+  const runs = {
+    stop: async (id: string) => {
+      stops.push(id);
+      end(onStop());
+      return ended;
+    },
+    wait: () => ended,
+    metrics: (ids: string[]) => ({ [ids[0]]: { loss: [{ step: 1, value: 6.5 }] } }),
+    checkpoints: () => checkpoints.map((step) => ({ step })),
+    get: () => ({ ...run, last: { loss: 6.5 } }),
+  };
+  const app = { events: { subscribe: () => () => undefined }, runs };
+  const controller = new AbortController();
+  controller.abort();
+  const context = { signal: controller.signal, status: () => undefined, app: () => app } as unknown as CommandContext;
+  return { context, stops };
+}
+
+describe('followRun after a Ctrl-C that came while the run was starting', () => {
+  it('stops the run, and says it starts over when it stopped before its first checkpoint', async () => {
+    const { context, stops } = interruptedContext(() => ({ ...run, status: 'stopped', step: 0 }), []);
+    const followed = followRun(context, run);
+    await expect(followed).rejects.toBeInstanceOf(InterruptedError);
+    await expect(followed).rejects.toThrow(
+      'stopped at step 0, before its first checkpoint; `spanfill runs resume r-1` starts it over',
+    );
+    expect(stops).toEqual(['r-1']);
+  });
+
+  it('says it continues from the checkpoint when there is one', async () => {
+    const { context } = interruptedContext(() => ({ ...run, status: 'stopped', step: 3 }), [3]);
+    await expect(followRun(context, run)).rejects.toThrow(
+      'stopped at step 3 with a checkpoint; `spanfill runs resume r-1` continues it',
+    );
+  });
+
+  it('reports a run that completed before the stop took effect as completed, not stopped', async () => {
+    const { context } = interruptedContext(() => ({ ...run, status: 'completed', step: 20 }), [20]);
+    await expect(followRun(context, run)).resolves.toMatchObject({ runId: 'r-1', status: 'completed', step: 20 });
+  });
+});
