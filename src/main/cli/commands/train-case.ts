@@ -16,6 +16,13 @@ export function optionalNumber(context: CommandContext, flag: string): number | 
   return value;
 }
 
+/** optionalNumber, and a usage error naming the flag and its range when `isValid` refuses the value. */
+function inRange(context: CommandContext, flag: string, isValid: (value: number) => boolean, range: string) {
+  const value = optionalNumber(context, flag);
+  if (value !== undefined && !isValid(value)) throw new UsageError(`--${flag} must be ${range}, got ${value}`);
+  return value;
+}
+
 export async function trainCase(context: CommandContext): Promise<unknown> {
   const model = context.string('model');
   const casePath = context.string('case') as string;
@@ -24,20 +31,24 @@ export async function trainCase(context: CommandContext): Promise<unknown> {
   if (steps === undefined) throw new UsageError('train --case needs --steps N');
   const lr = optionalNumber(context, 'lr') ?? 1e-3;
   if (!(lr > 0)) throw new UsageError(`--lr must be > 0, got ${lr}`);
-  const result = await context.app().runs.trainOnCase(
-    {
-      modelDir: resolveModelArgument(context, model),
-      case: casePath,
-      steps,
-      lr,
-      beta1: optionalNumber(context, 'beta1'),
-      beta2: optionalNumber(context, 'beta2'),
-      eps: optionalNumber(context, 'eps'),
-      weightDecay: optionalNumber(context, 'weight-decay') ?? 0,
-      seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
-    },
-    (losses) => context.status(`step ${losses.length}/${steps}  loss ${losses[losses.length - 1].toFixed(6)}`),
-    context.signal,
-  );
+  // Every flag checked before the store opens: a usage error leaves nothing behind.
+  const request = {
+    modelDir: resolveModelArgument(context, model),
+    case: casePath,
+    steps,
+    lr,
+    beta1: inRange(context, 'beta1', (v) => v >= 0 && v < 1, 'in [0, 1)'),
+    beta2: inRange(context, 'beta2', (v) => v >= 0 && v < 1, 'in [0, 1)'),
+    eps: inRange(context, 'eps', (v) => v > 0, '> 0'),
+    weightDecay: optionalNumber(context, 'weight-decay') ?? 0,
+    seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
+  };
+  const result = await context
+    .app()
+    .runs.trainOnCase(
+      request,
+      (losses) => context.status(`step ${losses.length}/${steps}  loss ${losses[losses.length - 1].toFixed(6)}`),
+      context.signal,
+    );
   return { runId: null, steps, provider: result.provider, losses: result.losses };
 }

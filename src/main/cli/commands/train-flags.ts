@@ -102,14 +102,31 @@ export function configFromFlags(context: CommandContext): RunRequestInput {
   for (const field of [...Object.keys(NUMBER_FIELDS), 'memoryBudgetMiB'])
     config[field] = optionalNumber(context, flagOf(field));
   for (const field of Object.keys(TEXT_FIELDS)) config[field] = context.string(flagOf(field));
-  const optimizer = context.string('optimizer');
-  if (optimizer !== undefined) config.optimizer = { kind: oneOf('--optimizer', optimizer, OPTIMIZER_KINDS) };
+  config.optimizer = optimizerFromFlags(context);
   const clip = context.string('clip-norm');
   if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
   const dropout = context.string('dropout');
   if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return config as RunRequestInput;
+}
+
+/**
+ * --optimizer with --beta1, --beta2 and --eps (AdamW's; Adafactor takes beta1 only); AdamW
+ * when only a setting is given.
+ */
+function optimizerFromFlags(context: CommandContext): Record<string, unknown> | undefined {
+  const kind = context.string('optimizer');
+  const settings = Object.entries({
+    beta1: optionalNumber(context, 'beta1'),
+    beta2: optionalNumber(context, 'beta2'),
+    eps: optionalNumber(context, 'eps'),
+  }).filter(([, value]) => value !== undefined);
+  if (kind === undefined && settings.length === 0) return undefined;
+  const chosen = kind === undefined ? 'adamw' : oneOf('--optimizer', kind, OPTIMIZER_KINDS);
+  const notItsOwn = chosen === 'adafactor' ? settings.find(([name]) => name !== 'beta1') : undefined;
+  if (notItsOwn) throw new UsageError(`--${notItsOwn[0]} applies to --optimizer adamw, not adafactor`);
+  return { kind: chosen, ...Object.fromEntries(settings) };
 }
 
 /** Checks a configuration with the contract's schema; a bad field is named by its flag. */

@@ -59,6 +59,21 @@ export function renderFollowed(r: FollowedRun): string {
 }
 
 /** Follows a started run to its end, printing its notices and progress; Ctrl-C stops it with a checkpoint. */
+/** The options `train --case` reads; it refuses the others. */
+const CASE_FLAGS: readonly string[] = ['case', 'model', 'steps', 'lr', 'beta1', 'beta2', 'eps', 'weight-decay', 'seed'];
+
+/** A usage error for the first option given that `isRefused` names (otherwise it would be ignored). */
+function refuseFlags(
+  context: CommandContext,
+  isRefused: (name: string) => boolean,
+  message: (flag: string) => string,
+): void {
+  for (const [name, spec] of Object.entries(trainCommand.options)) {
+    const isGiven = spec.type === 'boolean' ? context.flag(name) : context.string(name) !== undefined;
+    if (isGiven && isRefused(name)) throw new UsageError(message(`--${name}`));
+  }
+}
+
 /** What Ctrl-C left: the step, and whether `runs resume` continues from a checkpoint or starts over. */
 function interruptedAt(run: RunSummary, hasCheckpoint: boolean): string {
   const resume = `\`spanfill runs resume ${run.id}\``;
@@ -166,12 +181,25 @@ export const trainCommand = defineCommand({
     },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file: train on its fixed batch' },
     steps: { type: 'string', placeholder: 'N', description: 'Steps of case training' },
-    beta1: { type: 'string', placeholder: 'B', description: 'AdamW beta1 (case training)' },
-    beta2: { type: 'string', placeholder: 'B', description: 'AdamW beta2 (case training)' },
-    eps: { type: 'string', placeholder: 'E', description: 'AdamW epsilon (case training)' },
+    beta1: { type: 'string', placeholder: 'B', description: "AdamW's (or Adafactor's) beta1 (default: the engine's)" },
+    beta2: { type: 'string', placeholder: 'B', description: "AdamW's beta2 (default: the engine's)" },
+    eps: { type: 'string', placeholder: 'E', description: "AdamW's epsilon (default: the engine's)" },
   },
   async run(context) {
-    if (context.string('case') !== undefined) return trainCase(context);
+    if (context.string('case') !== undefined) {
+      refuseFlags(
+        context,
+        (name) => !CASE_FLAGS.includes(name),
+        (flag) =>
+          `${flag} does not apply to --case training, which trains on the case file's fixed batch (it takes ${CASE_FLAGS.map((f) => `--${f}`).join(', ')})`,
+      );
+      return trainCase(context);
+    }
+    refuseFlags(
+      context,
+      (name) => name === 'steps',
+      () => '--steps is for --case training; a run on a dataset takes --max-steps N',
+    );
     const dataset = datasetFlag(context);
     if (!dataset) throw new UsageError('train needs --dataset ID (or --case FILE)');
     const preset = choiceOption('preset', context.string('preset'), RUN_PRESETS);

@@ -1,10 +1,15 @@
 // train-flags.ts: a flag for every field of the run configuration, help that states the
-// contract's defaults, choices and preset values, and refusals that name the flag.
+// contract's defaults, choices and preset values, and refusals that name the flag; AdamW's
+// settings reach a dataset run, and `train --case` refuses the flags it would ignore.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../../src/shared/contract/runs';
 import { trainCommand } from '../../../../src/main/cli/commands/train';
-import { flagOf, inFlagWords, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
+import { configFromFlags, flagOf, inFlagWords, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
 import { UsageError } from '../../../../src/main/cli/command';
+import { runSpanfill } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
 
 /** The service sets memorySplit; every other field has a flag (datasetId's is --dataset). */
 const NOT_A_FLAG = new Set(['memorySplit']);
@@ -58,5 +63,50 @@ describe('inFlagWords', () => {
     expect(inFlagWords('memoryBudgetMiB is too small for gradNorm; note: model is fine')).toBe(
       '--memory-budget is too small for gradNorm; note: model is fine',
     );
+  });
+});
+
+describe('optimizer settings and the options of one kind of training', () => {
+  const contextOf = (flags: Record<string, string>) => ({ string: (name: string) => flags[name] }) as never;
+  const tempDir = tempDirs('spanfill-train-flags-');
+
+  it('passes --beta1, --beta2 and --eps to the run (AdamW unless --optimizer says otherwise)', () => {
+    expect(configFromFlags(contextOf({ beta1: '0.5', eps: '1e-6' })).optimizer).toEqual({
+      kind: 'adamw',
+      beta1: 0.5,
+      eps: 1e-6,
+    });
+    expect(configFromFlags(contextOf({ optimizer: 'adafactor', beta1: '0.8' })).optimizer).toEqual({
+      kind: 'adafactor',
+      beta1: 0.8,
+    });
+    expect(configFromFlags(contextOf({})).optimizer).toBeUndefined();
+    expect(() => configFromFlags(contextOf({ optimizer: 'adafactor', eps: '1e-6' }))).toThrow(
+      new UsageError('--eps applies to --optimizer adamw, not adafactor'),
+    );
+  });
+
+  it('refuses, before anything runs, a flag the kind of training would ignore or a bad case setting', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const model = path.join(__dirname, '../../../fixtures/t5/t5-tiny-relu');
+    const onCase = ['train', '--model', model, '--case', path.join(model, 'case.json'), '--steps', '2'];
+    for (const [args, message] of [
+      [
+        [...onCase, '--batch-size', '4'],
+        /^spanfill train: --batch-size does not apply to --case training, .*\(it takes --case, --model, --steps/,
+      ],
+      [[...onCase, '--dataset', 'X'], /--dataset does not apply to --case training/],
+      [[...onCase, '--beta1', '1'], /--beta1 must be in \[0, 1\), got 1/],
+      [[...onCase, '--eps', '0'], /--eps must be > 0, got 0/],
+      [
+        ['train', '--dataset', 'X', '--preset', 'quick', '--steps', '3'],
+        /--steps is for --case training; a run on a dataset takes --max-steps N/,
+      ],
+    ] as const) {
+      const { code, stderr } = await runSpanfill([...args, '--data-dir', dataDir]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toMatch(message);
+    }
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 });
