@@ -154,9 +154,14 @@ async function checkProvider(deps: RunPrepareDeps, provider: string): Promise<st
   const info = await deps.system.info();
   const probe = info.providers.find((p) => p.name === provider);
   if (probe?.available) return probe.isSoftware ? `provider ${provider} runs in software here: ${probe.reason}` : null;
+  // Saved as the provider new runs take (where a run names none): say how to change that too.
+  const saved =
+    deps.system.settings().provider === provider
+      ? `; it is the saved provider for new runs (Settings screen; \`spanfill settings provider auto\` resets it)`
+      : '';
   throw bad(
     `provider '${provider}' is not available on this machine${probe?.reason ? ` (${probe.reason})` : ''}; ` +
-      `use provider cpu${info.providers.some((p) => p.available && p.name !== 'cpu') ? ' or one `spanfill system` lists as available' : ''}`,
+      `use provider cpu${info.providers.some((p) => p.available && p.name !== 'cpu') ? ' or one `spanfill system` lists as available' : ''}${saved}`,
   );
 }
 

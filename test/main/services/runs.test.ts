@@ -81,6 +81,17 @@ describe('runs service: refused configurations', () => {
     expect(app.runs.list()).toEqual([]);
   });
 
+  it('says when a provider that does not load here is the saved one, and how to reset it', async () => {
+    const { app, datasetId } = await setUp();
+    const { provider: _given, ...withoutProvider } = base(datasetId);
+    app.system.saveSettings({ provider: 'dml' });
+    await expect(app.runs.start(withoutProvider)).rejects.toThrow(
+      /provider 'dml' is not available on this machine.*; it is the saved provider for new runs \(Settings screen; `spanfill settings provider auto` resets it\)$/,
+    );
+    app.system.saveSettings({ provider: 'cpu' });
+    await expect(app.runs.start(base(datasetId, { provider: 'dml' }))).rejects.toThrow(/use provider cpu[^;]*$/);
+  });
+
   it('refuses a dataset that makes no training example', async () => {
     const { app, datasetId } = await setUp(['a']); // one token: no span to mask
     await expect(app.runs.start(base(datasetId))).rejects.toThrow(
