@@ -10,6 +10,7 @@ import { formatBytes } from '../../shared/format';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { hasControlCharacter } from '../../shared/contract/displayName';
 import type { ErrorCode } from '../../shared/errors';
 import {
   defaultMaxUploadBytes,
@@ -62,11 +63,6 @@ const maxNameLength = 1024;
 const maxNameSegments = 32;
 // Characters no file name of ours may hold on any platform (Windows forbids these too).
 const forbiddenInName = /[<>:"|?*\\]/;
-
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20 || text.charCodeAt(i) === 0x7f) return true;
-  return false;
-}
 
 /** The file `name` (a '/'-separated relative path) of upload `id`, or an UploadError: never outside root/id. */
 export function resolveUploadFile(root: string, id: string, name: string): { file: string; entry: string } {

@@ -5,6 +5,7 @@
 // (runs of preset:NAME), resolving `--model` arguments offline,
 // and the Hub token (HF_TOKEN first, then the stored one).
 
+import { optionalDisplayName } from '../../shared/contract/displayName';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -167,7 +168,12 @@ export class ModelService {
         `${dir} is already registered as ${existing.id}; \`spanfill models rm ${existing.id}\` first`,
       );
     const info = await inspectModelFolder(dir).catch(rethrow);
-    const row = this.add({ kind: 'folder', path: dir }, args.name ?? path.basename(dir), dir, info);
+    const row = this.add(
+      { kind: 'folder', path: dir },
+      optionalDisplayName(args.name) ?? path.basename(dir),
+      dir,
+      info,
+    );
     return this.summary(row);
   }
 

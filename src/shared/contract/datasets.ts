@@ -100,7 +100,7 @@ export const datasetCalls = {
   import: call<DatasetSummary>()(
     z.strictObject({
       paths: z.array(z.string().min(1)).min(1),
-      name: z.string().min(1).max(200).optional(),
+      name: displayNameSchema.optional(),
       field: z.string().min(1).optional(),
       column: z.string().min(1).optional(),
       split: z.enum(['whole', 'blank-line', 'line']).optional(),

@@ -4,6 +4,7 @@
 // in src/main/services/models.ts over src/main/engine/hub.
 
 import { z } from 'zod';
+import { displayNameSchema } from './displayName';
 import { call } from './define';
 
 export type ModelSource =
@@ -99,9 +100,7 @@ export const modelCalls = {
   /** Stops a running pull of `repoId`; its partial files stay and the next pull resumes them. */
   cancelPull: call<{ readonly repoId: string; readonly cancelled: boolean }>()(z.strictObject({ repoId })),
   /** Registers a T5 folder after the loader has checked its config, weights and tokenizer. */
-  import: call<ModelSummary>()(
-    z.strictObject({ path: z.string().min(1), name: z.string().min(1).max(200).optional() }),
-  ),
+  import: call<ModelSummary>()(z.strictObject({ path: z.string().min(1), name: displayNameSchema.optional() })),
   /** Unregisters; a Hub model's snapshot is deleted from the cache when no other model uses it. */
   remove: call<ModelRemoved>()(z.strictObject({ id: z.string().min(1) })),
   /** A model id, a pulled repository id (owner/name or owner/name@revision) or a folder → its folder; offline. */

@@ -63,6 +63,18 @@ describe('spanfill import / datasets / mask', () => {
     expect(blank.code).toBe(exitCodes.usage);
     expect(blank.stderr).toContain('spanfill datasets: a name cannot be empty\n');
     expect((await cli(['datasets', 'rename', result.id, ...data])).code).toBe(exitCodes.usage);
+    // A name on one line: a line break or tab would break the tables above.
+    const twoLines = await cli(['datasets', 'rename', result.id, 'two\nlines', ...data]);
+    expect(twoLines.stderr).toContain('a name cannot hold line breaks, tabs or other control characters');
+    // An import's --name follows the same rule, and a refused one imports nothing.
+    for (const name of ['', '   ', 'a\tb']) {
+      const refused = await cli(['import', file, '--name', name, ...data]);
+      expect(refused.code, JSON.stringify(name)).toBe(exitCodes.usage);
+      expect(refused.stderr, JSON.stringify(name)).toMatch(
+        /^spanfill import: name: a name cannot (be empty|hold line breaks)/,
+      );
+    }
+    expect((await cli(['datasets', ...data])).stdout.trim().split('\n')).toHaveLength(2);
     const show = await cli(['datasets', 'show', result.id, ...data]);
     expect(show.stdout).toContain('Documents   2 (0 duplicates and 0 empty dropped)');
     expect(show.stdout).toMatch(new RegExp(`\nImported {4}${stamp}\n`));

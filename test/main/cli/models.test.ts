@@ -134,6 +134,13 @@ describe('spanfill models', () => {
     expect(model).toMatchObject({ name: 'tiny', source: { kind: 'folder', path: FIXTURE } });
     expect((await cli(['models', 'rm', model.id, ...data])).stdout).toContain('its folder was left in place');
     expect(fs.existsSync(path.join(FIXTURE, 'model.safetensors'))).toBe(true);
+    // A blank name, or one over two lines, is refused and registers nothing.
+    for (const name of [' ', 'two\nlines']) {
+      const refused = await cli(['models', 'import', FIXTURE, '--name', name, ...data]);
+      expect(refused.code, JSON.stringify(name)).toBe(exitCodes.usage);
+      expect(refused.stderr).toMatch(/^spanfill models: name: a name cannot (be empty|hold line breaks)/);
+    }
+    expect((await cli(['models', ...data])).stdout).toMatch(/^No models yet/);
 
     expect((await cli(['models', 'token', 'set', 'hf_stored', ...data])).stdout).toContain('from the stored file');
     const status = JSON.parse((await cli(['models', 'token', '--json', ...data], { HF_TOKEN: 'hf_env' })).stdout);
