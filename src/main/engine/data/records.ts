@@ -105,7 +105,8 @@ class JsonlReader implements TextConsumer {
       }
       value = (value as Record<string, unknown>)[key];
     }
-    if (value === null) return; // an explicit null is an empty record
+    // An explicit null is an empty record: counted with the empty ones dropped, not lost unsaid.
+    if (value === null) return this.emit('', this.line);
     if (typeof value !== 'string')
       this.fail('missing-field', `field "${this.field}" is ${describeType(value)}, expected a string`);
     splitRecord(value, this.split, this.maxChars, this.line, this.emit, this.cuts);

@@ -175,6 +175,14 @@ describe('bad input names the file and the place', () => {
       );
     }
   });
+  it('a JSONL record whose field is null is counted as an empty one dropped, not lost unsaid', async () => {
+    const p = file('nulls.jsonl', '{"text": "kept"}\n{"text": null}\n\n{"text": "  "}\n');
+    const kept: string[] = [];
+    const summary = await importDocuments([p], (d) => void kept.push(d.text));
+    expect(kept).toEqual(['kept']);
+    expect(summary).toMatchObject({ documents: 1, emptyDropped: 2 });
+  });
+
   it('malformed JSONL line, missing field, wrong type', async () => {
     const p = file('bad.jsonl', '{"text": "ok"}\n\n{"text": "broken\n');
     expect((await failure([p])).message).toMatch(new RegExp(`^${p} line 3: not valid JSON \\(`));
