@@ -5,7 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../shared/errors';
+import { ApiError, errorMessage } from '../../shared/errors';
+import { parseScoreCase } from '../engine/t5/caseFile';
 import type { CaseTrainingResult, TrainingCase } from '../engine/train/caseTraining';
 import type { EngineHostManager } from './engine-host';
 
@@ -22,24 +23,20 @@ export interface CaseTrainingRequest {
   readonly seed?: number;
 }
 
-const isRows = (value: unknown): value is number[][] =>
-  Array.isArray(value) && value.every((row) => Array.isArray(row) && row.every((x) => Number.isInteger(x)));
-
+/** A case file's batch, checked as `spanfill score` checks it (engine/t5/case.ts's parseScoreCase). */
 export function readCaseBatch(file: string): TrainingCase {
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path.resolve(file), 'utf8')) as Record<string, unknown>;
+    raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
   } catch (error) {
     throw new ApiError('invalid_input', `Case file ${file} cannot be read as JSON: ${(error as Error).message}`);
   }
-  for (const field of ['input_ids', 'attention_mask', 'labels'])
-    if (!isRows(raw[field]))
-      throw new ApiError('invalid_input', `Case file ${file}: ${field} must be rows of integer ids`);
-  return {
-    inputIds: raw.input_ids as number[][],
-    attentionMask: raw.attention_mask as number[][],
-    labels: raw.labels as number[][],
-  };
+  try {
+    const { inputIds, attentionMask, labels } = parseScoreCase(raw, `Case file ${file}`);
+    return { inputIds, attentionMask, labels };
+  } catch (error) {
+    throw new ApiError('invalid_input', errorMessage(error));
+  }
 }
 
 export async function trainOnCaseInHost(
