@@ -67,10 +67,28 @@ function configure(db: Db): void {
   db.pragma('busy_timeout = 5000');
 }
 
-/** SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. */
+/** Causes of a failed open that are about access, not a damaged file (fs and SQLite codes). */
+const ACCESS_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM']);
+const NOT_A_FOLDER_CODES = new Set(['EEXIST', 'ENOTDIR']);
+
+/**
+ * SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. The
+ * advice follows the cause: a backup only for a damaged file, permissions for one that cannot
+ * be opened or written, a folder for a data directory that is a file.
+ */
 function asStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
   const message = errorMessage(error);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NOT_A_FOLDER_CODES.has(code))
+    return new StoreError(
+      `The data directory ${path.dirname(file)} cannot be used: ${message}. It (or a folder above it) is a file; give a folder with --data-dir.`,
+    );
+  if (typeof code === 'string' && ACCESS_CODES.has(code))
+    return new StoreError(
+      `The database ${file} cannot be opened or written: ${message}. Check that you may read and write it and ` +
+        'its folder (permissions, a read-only disk), or use another --data-dir.',
+    );
   return new StoreError(
     `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
   );

@@ -149,7 +149,10 @@ describe('spanfill (in process)', () => {
     fs.writeFileSync(file, 'not a directory');
     const { code, stderr } = await cli(['system', '--data-dir', file]);
     expect(code).toBe(exitCodes.store);
-    expect(stderr).toContain(`The database ${path.join(file, databaseFileName)} cannot be used`);
+    // A folder is what it needs, not a backup (nothing is damaged).
+    expect(stderr).toContain(`The data directory ${file} cannot be used: `);
+    expect(stderr).toContain('It (or a folder above it) is a file; give a folder with --data-dir.');
+    expect(stderr).not.toContain('backup');
   });
 
   it('explains how to build when serve has no built UI', async () => {

@@ -175,7 +175,7 @@ const cases: Case[] = [
   {
     what: 'a data directory that is a file',
     status: 3,
-    says: /cannot be used: .*Restore it from a backup or use another --data-dir/,
+    says: /The data directory .* cannot be used: .*is a file; give a folder with --data-dir/,
     run: async (dir) => {
       const { code, stderr } = await runSpanfill(['system', '--data-dir', write(dir, 'a-file', 'x')]);
       return { status: code, said: stderr };

@@ -99,7 +99,7 @@ describe('openStore', () => {
     fs.writeFileSync(path.join(dir, databaseFileName), 'not a database at all'.repeat(100));
     expect(() => openStore(dir)).toThrow(StoreError);
     expect(() => openStore(dir)).toThrow(
-      `The database ${path.join(dir, databaseFileName)} cannot be used: file is not a database.`,
+      `The database ${path.join(dir, databaseFileName)} cannot be used: file is not a database. Restore it from a backup or use another --data-dir.`,
     );
   });
 
