@@ -48,7 +48,7 @@ describe('--json', () => {
     expect(JSON.parse(captured.out())).toEqual({
       error: {
         code: 'invalid_input',
-        message: `${casePath}: "labels" must be a non-empty array of rows of integer ids`,
+        message: `${casePath}: "labels" must be a non-empty array of rows of integer ids, all of one non-zero length`,
       },
     });
   });
