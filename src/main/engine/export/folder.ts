@@ -58,8 +58,10 @@ export interface ProtectedFolder {
 export function checkNotEnclosing(out: string, folders: readonly ProtectedFolder[]): void {
   const target = canonicalPath(out);
   for (const { dir, what } of folders) {
-    if (!existsSync(dir) || !isWithin(canonicalPath(dir), target)) continue;
-    const holds = canonicalPath(dir) === target ? 'is' : 'holds';
+    if (!existsSync(dir)) continue;
+    const protectedDir = canonicalPath(dir);
+    if (!isWithin(protectedDir, target)) continue;
+    const holds = protectedDir === target ? 'is' : 'holds';
     throw new ExportError(`${out} ${holds} ${what} (${dir}); export to a new or empty folder elsewhere`);
   }
 }
