@@ -226,7 +226,7 @@ export class ModelService {
     if (isBuiltinModelName(model))
       return { path: this.check(() => materializeBuiltinModel(this.deps.dataDir, model)), modelId: null };
     const row = this.repo.get(model);
-    if (row) return { path: this.absolute(row.path), modelId: row.id };
+    if (row) return { path: this.folderOf(row), modelId: row.id };
     if (existsSync(model) && statSync(model).isDirectory()) return { path: path.resolve(model), modelId: null };
     const at = model.lastIndexOf('@');
     const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
@@ -234,7 +234,7 @@ export class ModelService {
     if (cached) return { path: cached.dir, modelId: this.repo.findBySource('hub', repoId, cached.commit)?.id ?? null };
     // After the cache: a pulled model is named by its repository id, and two revisions share it.
     const named = this.byName(model);
-    if (named) return { path: this.absolute(named.path), modelId: named.id };
+    if (named) return { path: this.folderOf(named), modelId: named.id };
     throw new ApiError('not_found', this.notFound(model));
   }
 
@@ -352,6 +352,20 @@ export class ModelService {
 
   private absolute(stored: string): string {
     return path.resolve(this.deps.dataDir, stored);
+  }
+
+  /** A registered model's folder; not_found naming the model when the folder is gone from there. */
+  private folderOf(row: ModelRow): string {
+    const folder = this.absolute(row.path);
+    if (existsSync(folder)) return folder;
+    const again =
+      row.source_kind === 'hub' && row.source
+        ? `\`spanfill models pull ${row.source}\` downloads it again`
+        : `put the folder back, or forget it (\`spanfill models rm ${row.id}\`) and import it from where it is now`;
+    throw new ApiError(
+      'not_found',
+      `Model ${row.id} (${JSON.stringify(row.name)}) is registered at ${folder}, which is no longer there (moved or deleted); ${again}`,
+    );
   }
 
   /** A registered model by its id, or by its name when one model has it. */

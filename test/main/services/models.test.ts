@@ -4,7 +4,17 @@
 // a pulled snapshot but never an imported folder; cache usage and the from-scratch starting
 // points; cancel; the stored token; a run's or a dataset's id given as a model said to be one.
 
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -238,6 +248,28 @@ describe('ModelService.import / remove / cache', () => {
     expect(service.remove(twin.id)).toMatchObject({ id: twin.id });
     expect(service.remove('tuned tiny')).toMatchObject({ id: model.id, deletedPath: null });
     expect(existsSync(first)).toBe(true);
+  });
+
+  it('names the model and what to do when its folder is no longer where it was registered', async () => {
+    const { service } = await setup();
+    const folder = path.join(tempDir(), 'tiny');
+    cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: folder, name: 'tiny' });
+    renameSync(folder, `${folder}-moved`);
+    const gone = new ApiError(
+      'not_found',
+      `Model ${model.id} ("tiny") is registered at ${folder}, which is no longer there (moved or deleted); ` +
+        `put the folder back, or forget it (\`spanfill models rm ${model.id}\`) and import it from where it is now`,
+    );
+    for (const given of [model.id, 'tiny']) expect(() => service.resolve(given)).toThrow(gone);
+    expect(service.remove(model.id)).toMatchObject({ id: model.id, deletedPath: null });
+    // A pulled one whose snapshot was deleted by hand is downloaded again.
+    const pulled = (await service.pull({ repoId: REPO })).model;
+    rmSync(pulled.path, { recursive: true });
+    expect(() => service.resolve(pulled.id)).toThrow(
+      `Model ${pulled.id} ("${REPO}") is registered at ${pulled.path}, which is no longer there (moved or deleted); ` +
+        `\`spanfill models pull ${REPO}\` downloads it again`,
+    );
   });
 
   it('shows the loader errors for folders it cannot use', async () => {
