@@ -38,6 +38,7 @@ import { MetricBuffer } from './runsMetrics';
 import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, recordTrainerEvent } from './runsRecord';
+import { resumeConfig } from './runsResume';
 import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
@@ -146,9 +147,11 @@ export class RunService {
     const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
     if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
     if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir()));
-    const prepared = await prepareRun(this.deps, row.config, signal, { isResume: true });
+    const from = this.resumePoint(id);
+    const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
+    const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir, this.repo);
-    return this.launch(row, prepared.payload, this.resumePoint(id), release);
+    return this.launch(row, prepared.payload, from, release);
   }
 
   /**

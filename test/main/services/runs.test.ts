@@ -325,6 +325,37 @@ describe('runs service: processes', () => {
     expect(app.runs.remove('r-a')).toEqual({ id: 'r-a', removed: true });
   });
 
+  it('resumes a run from its own checkpoint when the run it started from was removed', async () => {
+    const { app, datasetId } = await setUp();
+    const first = await app.runs.start(base(datasetId, { maxSteps: 4 }));
+    await app.runs.wait(first.id);
+    const from = app.runs.checkpointPath(first.id, 'last');
+    const config = { model: from, maxSteps: 24, checkpointEvery: 4, keepLast: 1, evalEvery: 0 };
+    const second = await app.runs.start(base(datasetId, config));
+    await reached(app, 'runs.checkpoint', 8);
+    await app.runs.pause(second.id);
+    app.runs.remove(first.id);
+    await app.runs.resume(second.id);
+    // keepLast 1 prunes the checkpoint it resumed from: later ones still get their tokenizer files.
+    expect(await app.runs.wait(second.id)).toMatchObject({ status: 'completed', step: 24, model: from });
+    expect(existsSync(join(app.runs.checkpointPath(second.id, 'last'), 'tokenizer.json'))).toBe(true);
+  });
+
+  it('says why a run that started from a removed run and saved no checkpoint cannot be resumed', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    const gone = join(dataDir, 'runs', 'r-gone', 'checkpoints', 'step-00000010');
+    const config = { ...base(datasetId), model: gone };
+    app.runs.repo.add({ id: 'r-b', name: 'b', config, totalSteps: 10, status: 'stopped' });
+    await expect(app.runs.resume('r-b')).rejects.toThrow(
+      new ApiError(
+        'conflict',
+        'Run r-b cannot be resumed: it saved no checkpoint, and the checkpoint it started from (run r-gone, ' +
+          'step 10) was removed. Start a new run.',
+      ),
+    );
+    expect(app.runs.get('r-b').status).toBe('stopped');
+  });
+
   it('refuses a second trainer on the same data directory, naming the process and its run', async () => {
     const { app, datasetId, dataDir } = await setUp();
     mkdirSync(join(dataDir, 'runs'), { recursive: true });
