@@ -8,6 +8,28 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// A Ctrl-C (or SIGTERM) while the CLI loads (seconds from source) is remembered instead of ending
+// the process silently: src/main/cli/index.ts takes the list over and the command starts
+// interrupted, so it answers like any interrupted one (exit 130; under --json its error
+// document). A second one ends the process at once.
+const earlySignals = [];
+const onEarlySignal = (signal) => {
+  earlySignals.push(signal);
+  if (earlySignals.length > 1) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+};
+process.on('SIGINT', onEarlySignal);
+process.on('SIGTERM', onEarlySignal);
+globalThis.spanfillEarlySignals = {
+  signals: earlySignals,
+  stop() {
+    process.off('SIGINT', onEarlySignal);
+    process.off('SIGTERM', onEarlySignal);
+  },
+};
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'out', 'main', 'cli.js');
 

@@ -3,18 +3,26 @@
 
 import { runCli } from './run';
 
+/** What bin/spanfill.mjs heard while this loaded (absent when something else started it). */
+interface EarlySignals {
+  readonly signals: readonly NodeJS.Signals[];
+  stop(): void;
+}
+
 const controller = new AbortController();
 let interrupts = 0;
 let stoppedBy: NodeJS.Signals | undefined;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    interrupts += 1;
-    stoppedBy ??= signal;
-    // A second Ctrl-C means "now": do not wait for cleanup.
-    if (interrupts > 1) dieBy(signal);
-    controller.abort();
-  });
-}
+const onSignal = (signal: NodeJS.Signals): void => {
+  interrupts += 1;
+  stoppedBy ??= signal;
+  // A second Ctrl-C means "now": do not wait for cleanup.
+  if (interrupts > 1) dieBy(signal);
+  controller.abort();
+};
+const early = (globalThis as { spanfillEarlySignals?: EarlySignals }).spanfillEarlySignals;
+early?.stop();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(signal));
+for (const signal of early?.signals ?? []) onSignal(signal);
 
 /**
  * Ends the process by `signal` with its default action (the shell sees 128 + signal number).

@@ -70,6 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       output,
       openApp: () => (app ??= new AppServices({ dataDir, env: io.env })),
     });
+    // Ctrl-C while the CLI was loading (bin/spanfill.mjs kept it): nothing has been done yet.
+    if (io.signal.aborted) throw new InterruptedError('interrupted before it started; nothing was done');
     const result = await command.run(context);
     if (!command.printsOwnResult) printResult(command, result, isJson, io, output);
     return exitCodes.ok;

@@ -1,7 +1,8 @@
 // The `spanfill` entry (src/main/cli/index.ts) stops on Ctrl-C at any moment (issue #9,
 // item 3): a real process, signalled as a terminal does (SIGINT to its process group, engine
 // host included), during an import of a large file, while `datasets show --model` tokenizes
-// and during `fill`, ends with status 130 within 5 s and leaves no half-imported dataset.
+// and during `fill`, ends with status 130 within 5 s and leaves no half-imported dataset; one
+// while the CLI still loads does nothing and still answers (under --json, its error document).
 // `serve` stopped during an import a client started (no signal reaches that call: the
 // services' close() cancels it) also leaves none.
 
@@ -86,6 +87,17 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await expectInterrupted(cli);
     expect(cli.stdout()).toBe('');
+  });
+
+  it('while it is still loading: nothing done, and under --json its one error document', async () => {
+    const cli = start(['system', '--json'], path.join(tempDir(), 'data'));
+    // From source the CLI loads for about 2 s here; bin/spanfill.mjs listens from about 0.15 s on.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const { status } = await cli.ctrlC();
+    expect(status, cli.stderr()).toBe(exitCodes.interrupted);
+    expect(JSON.parse(cli.stdout())).toEqual({
+      error: { code: 'cancelled', message: 'interrupted before it started; nothing was done' },
+    });
   });
 
   it('serve, during an import a client started, leaving no importing row', async () => {
