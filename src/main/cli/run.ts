@@ -29,6 +29,12 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo, list: readonly Command[] = commands): Promise<number> {
   const [name, ...rest] = commandFirst(argv);
   const print = (text: string): void => void io.stdout.write(`${text}\n`);
+  if (name === undefined && argv.includes('--json')) {
+    // A script asked for JSON: the help text is not a document it can read.
+    const names = list.map((command) => command.name).join(', ');
+    printJsonError(io, 'invalid_argument', `no command given (spanfill <command> --json); the commands are: ${names}`);
+    return exitCodes.usage;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? list.find((command) => command.name === rest[0]) : undefined;
     print(target ? commandHelp(target) : mainHelp(list, appVersion));

@@ -54,6 +54,20 @@ describe('--json', () => {
   });
 });
 
+describe('--json without a command', () => {
+  it('answers {"error"} naming the commands, exit 2, not the help text', async () => {
+    for (const args of [['--json'], ['--data-dir', tempDir(), '--json']]) {
+      const captured = capture();
+      expect(await runCaptured(args, captured)).toBe(exitCodes.usage);
+      const { error } = JSON.parse(captured.out()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('invalid_argument');
+      expect(error.message).toMatch(
+        /^no command given \(spanfill <command> --json\); the commands are: .*\bimport\b.*\btrain\b/,
+      );
+    }
+  });
+});
+
 describe('serve on a busy port', () => {
   it('says the port is in use, as JSON with --json, and exits 1', async () => {
     const rendererDir = tempDir();
