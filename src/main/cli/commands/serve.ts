@@ -20,7 +20,7 @@ export const serveCommand = defineCommand({
     'Needs the built UI: run `npm run build` first, or use `npm run serve`, which builds and serves.\n' +
     'With --json, prints {"url", "port", "token", "dataDir"} as one JSON line once listening.\n' +
     'Ctrl-C or SIGTERM stops it within a few seconds, whatever is running: calls in progress are\n' +
-    'abandoned and the engine host is killed.',
+    'abandoned and the engine host is killed. Stopped that way, it exits 0.',
   options: {
     port: {
       type: 'string',
