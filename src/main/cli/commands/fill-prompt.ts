@@ -3,6 +3,7 @@
 // long prompts need a file or a pipe. Reads at most what the contract's prompt limit can hold
 // (maxPromptChars, at most 3 UTF-8 bytes per UTF-16 unit) and refuses what is not UTF-8 text.
 
+import { fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { maxPromptChars } from '../../../shared/contract/playground';
@@ -33,6 +34,13 @@ function decodePrompt(bytes: Uint8Array, source: string): string {
 /** Read a prompt from a stream (standard input), stopping when `signal` aborts. */
 export async function readPromptStream(stream: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
   const source = 'Standard input';
+  // `fill - < FOLDER`: Node reads a folder as an empty stream, which would be "the prompt is empty".
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd === 'number' && fstatSync(fd).isDirectory())
+    throw new ApiError(
+      'invalid_input',
+      `${source} is a folder, not text; redirect a text file (< FILE), pipe the prompt in, or use --prompt-file FILE`,
+    );
   const chunks: Buffer[] = [];
   let size = 0;
   const aborted = new Promise<never>((_, reject) => {

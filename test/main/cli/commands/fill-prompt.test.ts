@@ -3,7 +3,7 @@
 // large is read, only regular files opened, and a Ctrl-C while waiting on standard input
 // answered as cancelled.
 
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -43,6 +43,31 @@ describe('readPromptStream (standard input)', () => {
       code: 'invalid_input',
       message: expect.stringContaining('Standard input holds more than 3,000,000 bytes'),
     });
+  });
+
+  it('refuses a folder given as standard input (`fill - < FOLDER`) instead of reading it as empty', async () => {
+    mkdirSync(join(dir, 'stdin-folder'));
+    const fd = openSync(join(dir, 'stdin-folder'), 'r');
+    try {
+      // process.stdin over a folder is an empty Readable whose fd is 0.
+      await expect(readPromptStream(Object.assign(streamOf(), { fd }), live())).rejects.toMatchObject({
+        code: 'invalid_input',
+        message:
+          'Standard input is a folder, not text; redirect a text file (< FILE), pipe the prompt in, or use --prompt-file FILE',
+      });
+    } finally {
+      closeSync(fd);
+    }
+    const file = join(dir, 'stdin.txt');
+    writeFileSync(file, 'The <extra_id_0>\n');
+    const fileFd = openSync(file, 'r');
+    try {
+      expect(await readPromptStream(Object.assign(streamOf('The <extra_id_0>\n'), { fd: fileFd }), live())).toBe(
+        'The <extra_id_0>',
+      );
+    } finally {
+      closeSync(fileFd);
+    }
   });
 
   it('stops waiting when the signal aborts (Ctrl-C on an empty terminal)', async () => {
