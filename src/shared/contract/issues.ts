@@ -45,13 +45,17 @@ function choiceMessage(issue: Issue & { code: 'invalid_value' }, field: string):
 
 /**
  * A zod error map (pass as `schema.safeParse(value, { error: contractMessages })`): bounds on
- * numbers, text lengths and list lengths, a value outside an enum's, and no number where one is
- * needed, in words that name the field; undefined (zod's own message) for anything else.
+ * numbers, text lengths and list lengths, a value outside an enum's, no number where one is
+ * needed and a fraction where a whole number is, in words that name the field; undefined (zod's
+ * own message) for anything else.
  */
 export function contractMessages(issue: Issue): string | undefined {
   if (issue.code === 'invalid_value') return choiceMessage(issue, fieldOf(issue));
   if (issue.code === 'invalid_type' && issue.expected === 'number' && isNothing(issue.input))
     return `${fieldOf(issue)} needs a number`;
+  // zod's "expected int, received number" for 2.5 where a count belongs.
+  if (issue.code === 'invalid_type' && issue.expected === 'int' && typeof issue.input === 'number')
+    return `${fieldOf(issue)} must be a whole number`;
   if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
   const field = fieldOf(issue);
   if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')

@@ -46,6 +46,11 @@ describe('contractMessages', () => {
       ]);
   });
 
+  it('says a fraction where a whole number belongs must be a whole number', () => {
+    expect(messages(schema, { config: { batchSize: 2.5 } })).toEqual(['batchSize must be a whole number']);
+    expect(messages(z.number().int(), 1.5)).toEqual(['the value must be a whole number']);
+  });
+
   it("names an enum field's choices and the value given", () => {
     const mode = z.strictObject({ masking: z.enum(['packed', 'per-document']) });
     expect(messages(mode, { masking: 'packd' })).toEqual(["masking must be one of: packed, per-document; got 'packd'"]);

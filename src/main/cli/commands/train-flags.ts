@@ -137,6 +137,9 @@ export function parseRunFlags(input: RunRequestInput) {
   const field = issue.path[1];
   if (issue.code === 'unrecognized_keys' || typeof field !== 'string')
     throw new UsageError(describeIssues('train', parsed.error.issues));
+  // The contract turns clipping off with null; the flag does it with the word off.
+  if (field === 'clipNorm' && issue.code !== 'invalid_type')
+    throw new UsageError('--clip-norm must be > 0, or off for no clipping');
   const message = issue.message.replace(/^Invalid input: /, '');
   // "masking must be one of: …" reads "--masking must be one of: …"; other messages follow the flag.
   const named = message.startsWith(`${field} `) ? message.slice(field.length) : `: ${message}`;

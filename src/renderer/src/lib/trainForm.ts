@@ -258,9 +258,8 @@ export const PICK_MODEL = 'Pick a base model';
 export const TYPE_MODEL_FOLDER = 'Type the path of a model folder (the folder that holds config.json)';
 
 /**
- * The schema's messages by form field. Zod calls both an emptied number box and a fraction
- * where a whole number belongs a type error ("expected int, received number"): each is said in
- * words instead, as is a dataset not yet picked.
+ * The schema's messages by form field (contractMessages words each bound and a fraction where
+ * a whole number belongs); an emptied number box and a dataset not yet picked are said here.
  */
 export function validate(form: TrainForm): FieldErrors {
   const parsed = runConfigSchema.safeParse(configOf(form), { error: contractMessages });
@@ -298,8 +297,8 @@ function fieldMessage(issue: { code: string; message: string }, key: string, val
   if (key === 'clipNorm' && issue.code !== 'invalid_type') return 'clipNorm must be > 0, or 0 for no clipping';
   if (issue.code !== 'invalid_type') return issue.message;
   const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);
-  if (isEmpty) return `${key} needs a number`;
-  return typeof value === 'number' ? `${key} must be a whole number` : issue.message;
+  // A fraction where a whole number belongs is said by contractMessages.
+  return isEmpty ? `${key} needs a number` : issue.message;
 }
 
 /**

@@ -48,6 +48,14 @@ describe('train flags', () => {
     expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, masking: 'packd' as 'packed' })).toThrow(
       new UsageError("--masking must be one of: packed, per-document; got 'packd'"),
     );
+    expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, dataSeed: 1.5 })).toThrow(
+      new UsageError('--data-seed must be a whole number'),
+    );
+    // Clipping is turned off with the word off (null in the contract, which the flag never shows).
+    for (const clipNorm of [0, -1])
+      expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, clipNorm })).toThrow(
+        new UsageError('--clip-norm must be > 0, or off for no clipping'),
+      );
   });
 });
 
