@@ -84,6 +84,9 @@ export function describeArgsError(error: unknown, names: readonly string[]): str
   }
   const missing = /^Option '(?:-\w, )?(-[^ ']+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1]} needs a value`;
+  // `--seed -3`: parseArgs will not take a value that looks like an option unless it is joined by '='.
+  const dashed = /argument is ambiguous[^]*use '(--[^=']+)=-XYZ'/.exec(message);
+  if (dashed) return `${dashed[1]} needs a value; to give one that starts with '-', write ${dashed[1]}=-VALUE`;
   const valued = /^Option '(?:-\w, )?(-[^ ']+)' does not take an argument/.exec(message);
   if (valued) return `${valued[1]} takes no value`;
   return message;

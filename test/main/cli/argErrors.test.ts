@@ -44,6 +44,13 @@ describe('describeArgsError', () => {
     expect(refusal(['--model'])).toBe('--model needs a value');
     expect(refusal(['-m'])).toBe('--model needs a value');
     expect(refusal(['--json=yes'])).toBe('--json takes no value');
+    for (const args of [
+      ['--max-steps', '-3'],
+      ['-m', '-x'],
+    ]) {
+      const flag = args[0] === '-m' ? '--model' : args[0];
+      expect(refusal(args)).toBe(`${flag} needs a value; to give one that starts with '-', write ${flag}=-VALUE`);
+    }
   });
 
   it('passes any other error through as written', () => {
