@@ -87,14 +87,14 @@ type ResolvedRequest = ExportRequest & { readonly sourceDir: string };
 function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
   const { run } = request;
   if (!run) {
-    if (!request.sourceDir) throw new ApiError('invalid_input', 'An export needs a model folder or a run');
+    if (!request.sourceDir) throw new ApiError('invalid_argument', 'An export needs a model folder or a run');
     return { ...request, sourceDir: path.resolve(request.sourceDir) };
   }
   if (request.sourceDir)
-    throw new ApiError('invalid_input', `Export a folder or run ${run.id}, not both; drop the folder`);
+    throw new ApiError('invalid_argument', `Export a folder or run ${run.id}, not both; drop the folder`);
   if (request.datasetId || request.runConfig)
     throw new ApiError(
-      'invalid_input',
+      'invalid_argument',
       `Run ${run.id} brings its own dataset and settings; drop --dataset and --config`,
     );
   const sourceDir = runs.checkpointPath(run.id, run.checkpoint);
@@ -112,12 +112,15 @@ function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
 function checkOptions(request: ResolvedRequest): void {
   const { format } = request;
   if (request.quantize && format !== 'transformers.js')
-    throw new ApiError('invalid_input', `--quantize applies to --format transformers.js, not ${format}`);
+    throw new ApiError('invalid_argument', `--quantize applies to --format transformers.js, not ${format}`);
   if (format === 'accelerate' && !request.datasetId)
-    throw new ApiError('invalid_input', 'An accelerate export needs --dataset ID (its documents become data/*.jsonl)');
+    throw new ApiError(
+      'invalid_argument',
+      'An accelerate export needs --dataset ID (its documents become data/*.jsonl)',
+    );
   if (format !== 'accelerate' && (request.datasetId || request.runConfig))
     throw new ApiError(
-      'invalid_input',
+      'invalid_argument',
       `--dataset and a run configuration apply to --format accelerate, not ${format}`,
     );
   if (!existsSync(path.join(request.sourceDir, 'config.json')))

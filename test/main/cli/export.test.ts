@@ -91,8 +91,21 @@ describe('spanfill export', () => {
       config,
       ...data,
     ]);
-    expect(bad.code).toBe(exitCodes.usage);
-    expect(bad.stderr).toMatch(/inputLength/);
+    // What the file holds is bad input data (exit 1), named with the file, as is a file that is
+    // missing or not JSON.
+    expect(bad.code).toBe(exitCodes.failure);
+    expect(bad.stderr).toContain(`--config ${config}: `);
+    expect(bad.stderr).toMatch(/inputLength must be ≥ \d+; unknown setting 'bogus'/);
+    fs.writeFileSync(config, '{"inputLength": 12');
+    const again = ['--out', path.join(dir, 'job3'), '--dataset', imported.id, ...data];
+    const notJson = await cli([...args.slice(0, -4), ...again, '--config', config]);
+    expect([notJson.code, notJson.stderr]).toEqual([
+      exitCodes.failure,
+      expect.stringContaining(`--config ${config} is not JSON`),
+    ]);
+    const missing = await cli([...args.slice(0, -4), ...again, '--config', path.join(dir, 'none.json')]);
+    expect([missing.code, missing.stderr]).toEqual([exitCodes.failure, expect.stringContaining('cannot be read')]);
+    expect(fs.existsSync(path.join(dir, 'job3'))).toBe(false);
   });
 
   it('names missing and conflicting flags', async () => {
@@ -109,6 +122,10 @@ describe('spanfill export', () => {
         ['--model', FIXTURE, '--format', 'transformers.js', '--quantize', 'int4', '--out', dir],
         /--quantize takes int8, got 'int4'/,
       ],
+      // Flags that do not go together, checked by the export service, are usage errors too.
+      [['--model', FIXTURE, '--format', 'hf', '--quantize', 'int8', '--out', dir], /--quantize applies to/],
+      [['--model', FIXTURE, '--format', 'accelerate', '--out', dir], /accelerate export needs --dataset ID/],
+      [['--model', FIXTURE, '--format', 'hf', '--dataset', 'd-1', '--out', dir], /apply to --format accelerate/],
     ];
     for (const [args, message] of cases) {
       const run = await cli(['export', ...args, '--data-dir', dir]);

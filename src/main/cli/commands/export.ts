@@ -6,6 +6,7 @@
 // engine host (which resolves --run as `fill --run` does). Ctrl-C cancels; nothing half-written stays.
 
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import {
   EXPORT_FORMATS,
   exportLoadHint,
@@ -14,6 +15,7 @@ import {
   type ExportResult,
 } from '../../../shared/contract/export';
 import { contractMessages } from '../../../shared/contract/issues';
+import { ApiError } from '../../../shared/errors';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
@@ -53,16 +55,33 @@ function runConfigFrom(context: CommandContext): Record<string, unknown> | undef
   const file = context.string('config');
   if (file === undefined) return undefined;
   let text: string;
+  // What the file holds is input data (exit 1), as for any file a command reads.
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--config ${file} cannot be read: ${(error as Error).message}`);
+    throw new ApiError('invalid_input', `--config ${file} cannot be read: ${(error as Error).message}`);
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(`--config ${file} is not JSON: ${(error as Error).message}`);
+    throw new ApiError('invalid_input', `--config ${file} is not JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Why the request is refused: a setting in the --config file (bad input data, exit 1, naming
+ * the file and the settings), else the flags themselves (a usage error).
+ */
+function requestRefusal(issues: readonly z.core.$ZodIssue[], configFile: string | undefined): Error {
+  const inFile = issues.filter((issue) => issue.path[0] === 'runConfig');
+  if (inFile.length === 0 || configFile === undefined) return new UsageError(describeIssues('export', issues));
+  const said = inFile.slice(0, 3).map((issue) => {
+    if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    const message = issue.message.replace(/^Invalid input: /, '');
+    const field = issue.path.slice(1).map(String).join('.');
+    return field && !message.startsWith(String(issue.path.at(-1))) ? `${field}: ${message}` : message;
+  });
+  return new ApiError('invalid_input', `--config ${configFile}: ${said.join('; ')}`);
 }
 
 export const exportCommand = defineCommand({
@@ -124,7 +143,7 @@ export const exportCommand = defineCommand({
         runConfig: runConfigFrom(context),
       };
       const parsed = exportRequestSchema.safeParse(request, { error: contractMessages });
-      if (!parsed.success) throw new UsageError(describeIssues('export', parsed.error.issues));
+      if (!parsed.success) throw requestRefusal(parsed.error.issues, context.string('config'));
       return await app.export.run(parsed.data, context.signal);
     } finally {
       unsubscribe();
