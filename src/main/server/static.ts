@@ -4,6 +4,7 @@
 import fs from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { isWithin } from '../pathWithin';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +29,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   }
   if (decoded.includes('\0')) return undefined;
   const resolved = path.resolve(root, `.${path.posix.normalize(`/${decoded}`)}`);
-  return resolved === root || resolved.startsWith(root + path.sep) ? resolved : undefined;
+  return isWithin(resolved, root) ? resolved : undefined;
 }
 
 export async function serveStatic(

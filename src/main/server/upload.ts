@@ -21,6 +21,7 @@ import {
   type UploadResponse,
 } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
+import { isStrictlyWithin } from '../pathWithin';
 import { withDiskFullHint } from '../services/errors';
 
 export interface UploadLimits {
@@ -90,8 +91,7 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
   }
   const dir = path.join(root, id);
   const file = path.join(dir, ...segments);
-  const relative = path.relative(dir, file);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  if (!isStrictlyWithin(file, dir)) {
     throw new UploadError(400, 'invalid_argument', `File name ${JSON.stringify(name)} leaves the upload folder`);
   }
   return { file, entry: path.join(dir, segments[0]) };

@@ -17,14 +17,9 @@ import {
 } from '../../shared/contract/export';
 import type { RunDetail } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
+import { isWithin } from '../pathWithin';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
-import {
-  canonicalPath,
-  checkNotEnclosing,
-  ExportError,
-  isWithin,
-  writeFolderAtomically,
-} from '../engine/export/folder';
+import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
 import type { DomainHandlers } from './handler';

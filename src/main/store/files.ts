@@ -5,12 +5,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isWithin } from '../pathWithin';
 
 /** A path inside the data directory; throws for segments that would escape it. */
 export function dataPath(dataDir: string, ...segments: string[]): string {
   const root = path.resolve(dataDir);
   const resolved = path.resolve(root, ...segments);
-  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
+  if (!isWithin(resolved, root)) {
     throw new Error(`Path ${segments.join('/')} is outside the data directory ${root}`);
   }
   return resolved;

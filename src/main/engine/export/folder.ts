@@ -16,8 +16,9 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
+import { isWithin } from '../../pathWithin';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -40,12 +41,6 @@ export function canonicalPath(p: string): string {
     head = dirname(head);
   }
   return join(realpathSync(head), ...rest);
-}
-
-/** Whether canonical path `inner` is `outer` or lies inside it. */
-export function isWithin(inner: string, outer: string): boolean {
-  const rel = relative(outer, inner);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** A folder an export must not replace, and what to call it in the refusal. */
