@@ -18,7 +18,7 @@ import type {
 } from '../../shared/contract/runs';
 import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
-import { ApiError } from '../../shared/errors';
+import { ApiError, isDiskFull } from '../../shared/errors';
 import { directoryBytes } from '../engine/hub/cache';
 import { listCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
@@ -34,10 +34,9 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
-import { MetricBuffer } from './runsMetrics';
 import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { announceStatus, checkpointFolder, recordTrainerEvent } from './runsRecord';
+import { announceStatus, checkpointFolder, RunRecording } from './runsRecord';
 import { resumeConfig } from './runsResume';
 import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
@@ -90,7 +89,14 @@ export class RunService {
         const error =
           `The process training it (pid ${row.ownerPid ?? '?'}) ended without stopping it, at step ${row.step}; ` +
           resumeAdvice(row.id, 'its last checkpoint');
-        this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
+        try {
+          this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
+        } catch (failure) {
+          // A full disk must not keep the store from opening (to list, or delete to free space):
+          // the next open marks it.
+          if (isDiskFull(failure)) continue;
+          throw failure;
+        }
         ids.push(row.id);
       }
     }
@@ -313,18 +319,24 @@ export class RunService {
     release: () => void,
   ): Promise<RunSummary> {
     const id = row.id;
-    const buffer = new MetricBuffer((points) => {
-      this.repo.addMetrics(id, points);
-      this.deps.events.emit('runs.metrics', { runId: id, points });
-    });
+    const recording = new RunRecording(
+      { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir },
+      id,
+      () =>
+        // The store cannot be written (a full disk): stop it, with a checkpoint if one fits.
+        void this.deps.engine.request('train.stop', { runId: id }).catch(() => undefined),
+    );
     let unsubscribe: () => void = () => undefined;
     try {
       rmSync(this.stopRequestPath(id), { force: true });
       const host = await this.deps.engine.get();
       unsubscribe = host.onEvent((type, message) => {
         const event = message as { runId: string; event: TrainerEvent };
-        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, buffer);
+        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, recording);
       });
+      // Points stored past the step it goes on from (a process killed between checkpoints) are
+      // of steps it trains again: drop them, so the curve and its last values end at its step.
+      this.repo.dropMetricsAfter(id, resumeFrom?.step ?? 0);
       const running = this.repo.setStatus(id, 'running', {
         // Where training goes on from: the checkpoint's step (or 0 without one), not the last step recorded.
         step: resumeFrom?.step ?? 0,
@@ -345,11 +357,12 @@ export class RunService {
       const active: ActiveRun = { stopAs: null, done: Promise.resolve(this.summary(running)) };
       active.done = request
         .then(
-          (result) => this.finish(id, result, active.stopAs),
-          (error: unknown) => this.fail(id, error),
+          (result) =>
+            recording.failure === undefined ? this.finish(id, result, active.stopAs) : this.fail(id, recording.failure),
+          (error: unknown) => this.fail(id, recording.failure ?? error),
         )
         .finally(() => {
-          buffer.flush();
+          recording.buffer.flush();
           unsubscribe();
           this.active.delete(id);
           release();
@@ -363,8 +376,8 @@ export class RunService {
     }
   }
 
-  private onTrainerEvent(id: string, event: TrainerEvent, buffer: MetricBuffer): void {
-    recordTrainerEvent({ repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir }, id, event, buffer);
+  private onTrainerEvent(id: string, event: TrainerEvent, recording: RunRecording): void {
+    recording.record(event);
     const stopFile = this.stopRequestPath(id);
     if (event.kind === 'progress' && existsSync(stopFile)) {
       unlinkSync(stopFile);
@@ -380,10 +393,15 @@ export class RunService {
   }
 
   private fail(id: string, error: unknown): RunSummary {
-    const row = this.repo.setStatus(id, 'failed', {
-      error: failureMessage(error, id, listCheckpoints(this.checkpointDir(id)).length > 0),
-      finishedAt: new Date().toISOString(),
-    });
+    const message = failureMessage(error, id, listCheckpoints(this.checkpointDir(id)).length > 0);
+    let row: RunRow;
+    try {
+      row = this.repo.setStatus(id, 'failed', { error: message, finishedAt: new Date().toISOString() });
+    } catch {
+      // The store cannot take it either (still full): the caller gets the cause; the run, left
+      // 'running' by this process, is marked interrupted (resumable) by the next one to open it.
+      throw new ApiError('internal', message);
+    }
     this.setStatus(row);
     return this.summary(row);
   }

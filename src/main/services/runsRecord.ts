@@ -1,14 +1,15 @@
 // What a run's trainer events become: its status, progress and checkpoints in the store
 // (store/runs.ts) and the runs.* events the screens follow. The runs service (runs.ts) owns
 // the lifecycle; this module only records. A checkpoint's evaluation metrics are the eval.*
-// points stored at its step, so a checkpoint row and the curve agree.
+// points stored at its step, so a checkpoint row and the curve agree. A store that cannot be
+// written is caught here and handed to the service (RunRecording).
 
 import path from 'node:path';
 import type { RunStatus } from '../../shared/events';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
-import { pointsOf, type MetricBuffer } from './runsMetrics';
+import { MetricBuffer, pointsOf } from './runsMetrics';
 
 export interface RunRecorder {
   readonly repo: RunRepository;
@@ -93,4 +94,42 @@ function evalAt(repo: RunRepository, id: string, step: number): Record<string, n
     }
   }
   return any ? out : null;
+}
+
+/**
+ * What one launch of run `id` records: its trainer events and, through `buffer`, its metric
+ * points. A store that cannot be written (a full disk) is not thrown out of an event handler or
+ * the buffer's timer: the first such error is kept in `failure`, `onFailure` runs once (the
+ * service stops the run) and nothing more is recorded.
+ */
+export class RunRecording {
+  failure: unknown;
+  readonly buffer: MetricBuffer;
+
+  constructor(
+    private readonly to: RunRecorder,
+    private readonly id: string,
+    private readonly onFailure: () => void,
+  ) {
+    this.buffer = new MetricBuffer((points) =>
+      this.guard(() => {
+        to.repo.addMetrics(id, points);
+        to.events.emit('runs.metrics', { runId: id, points });
+      }),
+    );
+  }
+
+  record(event: TrainerEvent): void {
+    this.guard(() => recordTrainerEvent(this.to, this.id, event, this.buffer));
+  }
+
+  private guard(work: () => void): void {
+    if (this.failure !== undefined) return;
+    try {
+      work();
+    } catch (error) {
+      this.failure = error;
+      this.onFailure();
+    }
+  }
 }

@@ -215,6 +215,11 @@ export class RunRepository {
       .all(id, name, step) as { step: number; value: number }[];
   }
 
+  /** Removes a run's metric points after `step` (steps a resumed run trains again). */
+  dropMetricsAfter(id: string, step: number): void {
+    this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(id, step);
+  }
+
   /** Writes a batch of points in one transaction; a repeated (name, step) is replaced (a resumed step). */
   addMetrics(id: string, points: readonly { step: number; name: string; value: number }[]): void {
     const insert = this.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)');

@@ -262,6 +262,26 @@ describe('runs service: processes', () => {
     );
   });
 
+  it('opens on a full disk, leaving a dead run to mark until the store can be written', async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({ id: 'r-dead', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-dead', 'running', { ownerPid: deadPid(), step: 4 });
+    const setStatus = app.runs.repo.setStatus.bind(app.runs.repo);
+    app.runs.repo.setStatus = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    expect(app.runs.recoverInterrupted()).toEqual([]);
+    expect(app.runs.get('r-dead').status).toBe('running');
+    app.runs.repo.setStatus = setStatus;
+    expect(app.runs.recoverInterrupted()).toEqual(['r-dead']);
+    // Any other failure is not hidden.
+    app.runs.repo.setStatus('r-dead', 'running', { ownerPid: deadPid() });
+    app.runs.repo.setStatus = () => {
+      throw new Error('no such table: runs');
+    };
+    expect(() => app.runs.recoverInterrupted()).toThrow('no such table: runs');
+  });
+
   it('marks a run whose process dies while the app watches interrupted, without a restart', async () => {
     const { app, datasetId } = await setUp();
     const heard: EventMap['runs.statusChanged'][] = [];

@@ -3,6 +3,8 @@
 // what to try, every checkpoint written before stays listed and loadable, and the run resumes
 // from its last checkpoint to the end in a fresh host. One that dies before its first
 // checkpoint says it saved none and that Resume starts it over; `spanfill runs resume` says so.
+// A store that cannot be written mid-run (a full disk) fails the run with that cause; a resume
+// drops the points a killed process stored past the checkpoint it goes on from.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { loadT5Config } from '../../../src/main/engine/t5/config';
@@ -110,4 +112,75 @@ describe('runs service: the engine host dies mid-run', () => {
     expect(resumed.stderr).toContain(`run ${started.id}: no checkpoint to resume from, starting again at step 0/100\n`);
     expect(resumed.stderr).toMatch(/\ncompleted at step 100\/100\n/);
   }, 120_000);
+});
+
+describe('runs service: the store cannot be written mid-run (a full disk)', () => {
+  const full = (): Error => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+
+  async function startRun() {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    const config = smallRunConfig(datasetId, { maxSteps: 400, checkpointEvery: 4, evalEvery: 0 });
+    return { app, started: await app.runs.start(config) };
+  }
+
+  it('stops the run and marks it failed with the cause, nothing thrown out of an event handler', async () => {
+    const { app, started } = await startRun();
+    const repo = app.runs.repo;
+    const setProgress = repo.setProgress.bind(repo);
+    let calls = 0;
+    repo.setProgress = (...args) => {
+      calls += 1;
+      if (calls > 3) throw full();
+      setProgress(...args);
+    };
+    const ended = await app.runs.wait(started.id);
+    expect(ended.status).toBe('failed');
+    expect(ended.step).toBeLessThan(400);
+    expect(ended.error).toMatch(/^database or disk is full\. The disk is full/);
+  });
+
+  it('rejects the wait with the cause when even the failed status cannot be stored', async () => {
+    const { app, started } = await startRun();
+    const repo = app.runs.repo;
+    const setStatus = repo.setStatus.bind(repo);
+    repo.addMetrics = () => {
+      throw full();
+    };
+    repo.setStatus = (id, status, update) => {
+      if (status === 'failed') throw full();
+      return setStatus(id, status, update);
+    };
+    await expect(app.runs.wait(started.id)).rejects.toThrow(/^database or disk is full\. The disk is full/);
+    // Left 'running' by this process: the next process to open the store marks it interrupted.
+    expect(repo.get(started.id)?.status).toBe('running');
+  });
+});
+
+describe('runs service: a resume after a process died between checkpoints', () => {
+  it('drops the points stored past the checkpoint it goes on from, which it trains again', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    const config = smallRunConfig(datasetId, { maxSteps: 40, checkpointEvery: 0, evalEvery: 0 });
+    const started = await app.runs.start(config);
+    const paused = await app.runs.pause(started.id);
+    // As a killed process leaves them: points of steps after the last checkpoint.
+    const stale = [1, 2, 3].map((n) => ({ step: paused.step + n, name: 'loss', value: 999 }));
+    app.runs.repo.addMetrics(started.id, [...stale, { step: paused.step + 2, name: 'eval.loss', value: 999 }]);
+    await app.runs.resume(started.id);
+    const values = (): number[] => [...app.runs.repo.metrics(started.id).values()].flat().map((point) => point.value);
+    expect(values()).not.toContain(999);
+    expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', step: 40 });
+    expect(
+      app.runs.repo
+        .metrics(started.id)
+        .get('loss')
+        ?.map((p) => p.step),
+    ).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(values()).not.toContain(999);
+  });
 });
