@@ -27,7 +27,8 @@ export function normalizeDocument(text: string, options: NormalizeOptions): stri
   return t.trim();
 }
 
-const BLANK_LINE = /\r?\n[^\S\r\n]*\r?\n\s*/g;
+// Line ends are LF by now (DocumentSplitter.withLineFeeds).
+const BLANK_LINE = /\n[^\S\n]*\n\s*/g;
 
 /** How over-long documents were cut: at a line break, at a space, or mid-line at the cap. */
 export interface CutCounts {
@@ -62,12 +63,15 @@ export function describeCuts(cuts: CutCounts, maxChars: number): string | null {
 }
 
 /**
- * Push decoded text in any chunking; `emit` receives each raw document (untrimmed). A
+ * Push decoded text in any chunking; `emit` receives each raw document (untrimmed), its line
+ * ends (CRLF, or a lone CR as old Mac files have them) turned into LF. A
  * document longer than `maxDocumentChars` is cut at the last newline (else space) in the
  * second half before the cap, else at the cap itself, and counted by kind in `cuts`.
  */
 export class DocumentSplitter {
   private buffer = '';
+  /** A CR that ended the last chunk: a CRLF split across chunks, or a lone CR (old Mac line end). */
+  private isCrHeld = false;
 
   constructor(
     private readonly mode: SplitMode,
@@ -78,18 +82,28 @@ export class DocumentSplitter {
   ) {}
 
   push(text: string): void {
-    this.buffer += text;
+    this.buffer += this.withLineFeeds(text);
     if (this.mode === 'line') this.drainLines();
     else if (this.mode === 'blank-line') this.drainParagraphs();
     this.capBuffer();
   }
 
   end(): void {
+    if (this.isCrHeld) this.buffer += '\n';
+    this.isCrHeld = false;
     if (this.mode === 'line') this.drainLines();
     else if (this.mode === 'blank-line') this.drainParagraphs();
     this.capBuffer();
     if (this.buffer.length > 0) this.emit(this.buffer);
     this.buffer = '';
+  }
+
+  /** `text` with CRLF and a lone CR as LF; a CR at its end waits for the next chunk's first character. */
+  private withLineFeeds(text: string): string {
+    let t = this.isCrHeld ? `\r${text}` : text;
+    this.isCrHeld = t.endsWith('\r');
+    if (this.isCrHeld) t = t.slice(0, -1);
+    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
   }
 
   private drainLines(): void {

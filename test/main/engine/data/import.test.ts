@@ -39,6 +39,21 @@ describe('plain text', () => {
     expect(await texts([p], { split: 'line' })).toEqual(['First paragraph', 'still first.', 'Second.', 'Third']);
     expect(await texts([p], { split: 'whole' })).toEqual(['First paragraph\nstill first.\n\n  \nSecond.\n\nThird']);
   });
+  it('reads old Mac line ends (a lone CR) as line breaks, as CRLF, in any chunking', async () => {
+    const lines = ['Paragraph one', 'still one.', '', 'Two.', '', 'Three'];
+    const expected = {
+      'blank-line': ['Paragraph one\nstill one.', 'Two.', 'Three'],
+      line: ['Paragraph one', 'still one.', 'Two.', 'Three'],
+    } as const;
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const p = file(`eol-${eol.length}${eol.at(-1) === '\r' ? 'cr' : 'lf'}.txt`, lines.join(eol) + eol);
+      for (const split of ['blank-line', 'line'] as const)
+        for (const chunkBytes of [1, 2, 3, 1 << 20])
+          expect(await texts([p], { split, chunkBytes }), `${JSON.stringify(eol)} ${split} ${chunkBytes}`).toEqual(
+            expected[split],
+          );
+    }
+  });
   it("keeps a Markdown heading with the paragraph under it (headings in a row too); .txt and line splits don't", async () => {
     const notes = '# Journal\n\n## Day 1\n\nRain all day.\n\n## Day 2\n\nSun.\n\n## Notes\n';
     const md = file('journal.md', notes);
