@@ -17,6 +17,9 @@ async function sniff(bytes: Buffer): Promise<boolean> {
 }
 
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+/** Windows-1252 bytes of text whose only characters outside Latin-1 are the quotes „ and “. */
+const windows1252 = (text: string): Buffer =>
+  Buffer.from([...text].map((c) => ({ '\u201e': 0x84, '\u201c': 0x93 })[c] ?? c.charCodeAt(0)));
 
 describe('isLegacyEncoded', () => {
   it('is true for Western European text in Latin-1 or Windows-1252, a high byte at the very end too', async () => {
@@ -25,6 +28,17 @@ describe('isLegacyEncoded', () => {
       true,
     );
     await expect(sniff(latin1('a long line of plain text, then a café'))).resolves.toBe(true);
+  });
+
+  it('is true for Windows-1252 text where two bytes in a row happen to form UTF-8', async () => {
+    // "ß“" is DF 93 and "é" + no-break space + "»" E9 A0 BB: well-formed UTF-8 by chance.
+    const german = 'Er sagte: \u201eIch gr\u00fc\u00dfe dich, mein Fu\u00df\u201c und ging. \u00dcber M\u00fcnchen.';
+    const french = 'Il a dit \u00ab\u00a0la v\u00e9rit\u00e9\u00a0\u00bb et puis il est parti.';
+    for (const text of [german, french]) await expect(sniff(windows1252(text))).resolves.toBe(true);
+    // A UTF-8 file with a few damaged bytes among its well-formed letters stays UTF-8.
+    const damaged = Buffer.from('Grüße aus München, schön: élan, déjà');
+    damaged[2] = 0xfc; // the ü of Grüße, as one Latin-1 byte
+    await expect(sniff(damaged)).resolves.toBe(false);
   });
 
   it('is false for UTF-8 (damaged bytes and all), ASCII, a byte-order mark, nothing, and high-byte-dense bytes', async () => {
