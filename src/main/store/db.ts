@@ -1,6 +1,7 @@
 // Opening the store: one SQLite database in the data directory, WAL journal, foreign keys
-// on, integrity-checked on open and migrated to the latest schema. Main is the only writer;
-// engine hosts send results by message instead of touching the database.
+// on, integrity-checked on open (a large one once a day) and migrated to the latest schema.
+// Main is the only writer; engine hosts send results by message instead of touching the
+// database.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,18 @@ export interface OpenStoreOptions {
    * that node_modules keeps the Node build the CLI and tests use.
    */
   readonly nativeBinding?: string;
+  /** Only for tests: the size up to which every open runs the full integrity check. */
+  readonly alwaysCheckBytes?: number;
 }
+
+/**
+ * integrity_check reads the whole file (10 s for 800 MB here): every open runs it up to this
+ * size, a larger database at most once per CHECK_EVERY_MS (the time kept in a stamp file beside
+ * it), so a command on a store that holds a large dataset does not pay it each time.
+ */
+const ALWAYS_CHECK_BYTES = 64 * 1024 * 1024;
+const CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
+const checkedStamp = (file: string): string => `${file}.checked`;
 
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
   const list = options.migrations ?? migrations;
@@ -45,7 +57,9 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
   }
   try {
     configure(db);
-    checkIntegrity(db, file);
+    const due = integrityCheckDue(file, options.alwaysCheckBytes ?? ALWAYS_CHECK_BYTES);
+    if (due !== null) checkIntegrity(db, file);
+    if (due === 'daily') stampChecked(file);
     migrate(db, file, list);
   } catch (error) {
     db.close();
@@ -92,6 +106,21 @@ function asStoreError(error: unknown, file: string): StoreError {
   return new StoreError(
     `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
   );
+}
+
+/** Whether this open runs integrity_check: on every open (a small file), the daily one, or none. */
+function integrityCheckDue(file: string, alwaysCheckBytes: number): 'every-open' | 'daily' | null {
+  if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= alwaysCheckBytes) return 'every-open';
+  const stamp = fs.statSync(checkedStamp(file), { throwIfNoEntry: false });
+  return stamp === undefined || Date.now() - stamp.mtimeMs >= CHECK_EVERY_MS ? 'daily' : null;
+}
+
+function stampChecked(file: string): void {
+  try {
+    fs.writeFileSync(checkedStamp(file), `${new Date().toISOString()}\n`);
+  } catch {
+    // It only spares the next open a check (a full disk, a read-only folder): open anyway.
+  }
 }
 
 function checkIntegrity(db: Db, file: string): void {

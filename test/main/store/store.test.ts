@@ -105,28 +105,47 @@ describe('openStore', () => {
 
   it('runs integrity_check on open and refuses a damaged database', () => {
     const dir = tempDir();
-    const file = path.join(dir, databaseFileName);
     openStore(dir).close();
-    // Damage one key inside an index page, so the index no longer matches its table.
-    const raw = new Database(file);
-    raw.exec('CREATE TABLE damaged (key TEXT); CREATE INDEX damaged_key ON damaged (key);');
-    const insert = raw.prepare('INSERT INTO damaged VALUES (?)');
-    for (let index = 0; index < 50; index++) insert.run(`key-${String(index).padStart(4, '0')}`);
-    const rootPage = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'damaged_key'").pluck().get();
-    const pageSize = raw.pragma('page_size', { simple: true });
-    raw.pragma('wal_checkpoint(TRUNCATE)');
-    raw.close();
-    const bytes = fs.readFileSync(file);
-    const page = bytes.subarray((Number(rootPage) - 1) * Number(pageSize), Number(rootPage) * Number(pageSize));
-    const at = page.indexOf('key-0017');
-    expect(at).toBeGreaterThan(0);
-    page.write('zzz-0017', at);
-    fs.writeFileSync(file, bytes);
-
+    damageAnIndex(path.join(dir, databaseFileName));
     expect(() => openStore(dir)).toThrow(StoreError);
     expect(() => openStore(dir)).toThrow(/failed its integrity check: row \d+ missing from index damaged_key/);
+    expect(fs.existsSync(path.join(dir, `${databaseFileName}.checked`))).toBe(false); // small: every open
+  });
+
+  it('checks a database over the size limit once a day, kept in a stamp file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, databaseFileName);
+    const stamp = `${file}.checked`;
+    const large = { alwaysCheckBytes: 0 };
+    openStore(dir, large).close();
+    expect(fs.existsSync(stamp)).toBe(true);
+    damageAnIndex(file);
+    openStore(dir, large).close(); // checked less than a day ago: not read through
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    fs.utimesSync(stamp, twoDaysAgo, twoDaysAgo);
+    expect(() => openStore(dir, large)).toThrow(/failed its integrity check/);
+    fs.rmSync(stamp);
+    expect(() => openStore(dir, large)).toThrow(/failed its integrity check/);
   });
 });
+
+/** Damages one key inside an index page, so the index no longer matches its table. */
+function damageAnIndex(file: string): void {
+  const raw = new Database(file);
+  raw.exec('CREATE TABLE damaged (key TEXT); CREATE INDEX damaged_key ON damaged (key);');
+  const insert = raw.prepare('INSERT INTO damaged VALUES (?)');
+  for (let index = 0; index < 50; index++) insert.run(`key-${String(index).padStart(4, '0')}`);
+  const rootPage = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'damaged_key'").pluck().get();
+  const pageSize = raw.pragma('page_size', { simple: true });
+  raw.pragma('wal_checkpoint(TRUNCATE)');
+  raw.close();
+  const bytes = fs.readFileSync(file);
+  const page = bytes.subarray((Number(rootPage) - 1) * Number(pageSize), Number(rootPage) * Number(pageSize));
+  const at = page.indexOf('key-0017');
+  expect(at).toBeGreaterThan(0);
+  page.write('zzz-0017', at);
+  fs.writeFileSync(file, bytes);
+}
 
 describe('a writer killed with SIGKILL', () => {
   it('loses nothing it had committed and leaves a database that passes integrity_check', async () => {
