@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-// A Ctrl-C (or SIGTERM) while the CLI loads (seconds from source) is remembered instead of ending
+// A Ctrl-C (or SIGTERM, SIGHUP) while the CLI loads (seconds from source) is remembered instead of ending
 // the process silently: src/main/cli/index.ts takes the list over and the command starts
 // interrupted, so it answers like any interrupted one (exit 130; under --json its error
 // document). A second one ends the process at once.
@@ -20,13 +20,11 @@ const onEarlySignal = (signal) => {
     process.kill(process.pid, signal);
   }
 };
-process.on('SIGINT', onEarlySignal);
-process.on('SIGTERM', onEarlySignal);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onEarlySignal);
 globalThis.spanfillEarlySignals = {
   signals: earlySignals,
   stop() {
-    process.off('SIGINT', onEarlySignal);
-    process.off('SIGTERM', onEarlySignal);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(signal, onEarlySignal);
   },
 };
 

@@ -17,6 +17,8 @@ export interface CliProcess {
   stderr(): string;
   /** SIGINT to the whole process group (SIGKILL after 15 s); resolves with the status and how long it took. */
   ctrlC(): Promise<{ status: number; ms: number }>;
+  /** As ctrlC, with another signal (SIGTERM from a supervisor, SIGHUP from a closed terminal). */
+  stopWith(signal: NodeJS.Signals): Promise<{ status: number; ms: number }>;
   /** Ends the group with SIGKILL if it is still running (for afterEach). */
   kill(): void;
 }
@@ -48,9 +50,12 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
     status,
     stdout: () => stdout,
     stderr: () => stderr,
-    async ctrlC() {
+    ctrlC() {
+      return this.stopWith('SIGINT');
+    },
+    async stopWith(signal) {
       const started = Date.now();
-      signalGroup('SIGINT');
+      signalGroup(signal);
       // One that ignores Ctrl-C fails its test by its status and time, instead of hanging it.
       const timer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
       const ended = await status;

@@ -16,7 +16,7 @@ export const exitCodes = {
   store: 3,
   /** The engine host crashed, hung or could not start. */
   engine: 4,
-  /** Interrupted with Ctrl-C (or SIGTERM); nothing half-done is kept, a training run stops at a checkpoint. */
+  /** Interrupted with Ctrl-C (or SIGTERM, or SIGHUP: the terminal closed); nothing half-done is kept, a training run stops at a checkpoint. */
   interrupted: 130,
 } as const;
 

@@ -21,7 +21,8 @@ const onSignal = (signal: NodeJS.Signals): void => {
 };
 const early = (globalThis as { spanfillEarlySignals?: EarlySignals }).spanfillEarlySignals;
 early?.stop();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(signal));
+// SIGHUP: the terminal closed; stop as for Ctrl-C (a run with a checkpoint) rather than die.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
 for (const signal of early?.signals ?? []) onSignal(signal);
 
 /**

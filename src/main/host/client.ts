@@ -197,12 +197,15 @@ export class EngineHost {
   }
 }
 
+/** Signals the host ignores from its first line (entry.ts): they stop the command, not the host. */
+const STOPPING_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
+
 /**
- * The error of requests a host exit ends: 'cancelled' when the exit was asked for, or when a
- * SIGINT ended the host, which ignores SIGINT from its first line (entry.ts), so only a
- * terminal's Ctrl-C that landed during node's own start-up can: an interrupt, not a crash.
- * Else 'unavailable'.
+ * The error of requests a host exit ends: 'cancelled' when the exit was asked for, or when one
+ * of STOPPING_SIGNALS ended the host, which only one landing during node's own start-up can:
+ * an interrupt, not a crash. Else 'unavailable'.
  */
 function exitError(exit: HostExit): ApiError {
-  return new ApiError(exit.expected || exit.signal === 'SIGINT' ? 'cancelled' : 'unavailable', exit.message);
+  const isInterrupt = exit.signal !== null && STOPPING_SIGNALS.has(exit.signal);
+  return new ApiError(exit.expected || isInterrupt ? 'cancelled' : 'unavailable', exit.message);
 }

@@ -9,7 +9,12 @@
 // more through tsx; static imports all load before any module body runs), a Ctrl-C in that
 // window killed the host and the command reported a crashed engine host (exit 4) instead of
 // an interrupt (seen in CI: exit-codes.test.ts, "Ctrl-C during fill"). Hence the dynamic import.
-if (typeof process.send === 'function') process.on('SIGINT', () => undefined);
+// SIGTERM and SIGHUP likewise: `timeout`, `docker stop` and supervisors send SIGTERM to the
+// whole group, a closed terminal SIGHUP, and the parent stops a training run with a checkpoint
+// for those as for Ctrl-C; a host that died of them first left the run failed, unsaved.
+// (A parent that is gone ends the host all the same: start.ts exits on 'disconnect'.)
+if (typeof process.send === 'function')
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
 
 const { startHost } = await import('./start');
 startHost();

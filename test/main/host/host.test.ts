@@ -107,7 +107,7 @@ describe('EngineHost', () => {
     },
   );
 
-  it('ignores Ctrl-C while it is still loading its modules (the parent decides what Ctrl-C means)', async () => {
+  it('ignores Ctrl-C, SIGTERM and SIGHUP while it is still loading its modules (the parent decides what they mean)', async () => {
     // The host's start module is held back for 2 s once the entry's first line has run (and
     // a marker file says when), so the interrupts land while it loads, however slow node's own
     // start-up is on a loaded machine. A terminal's Ctrl-C lands in that window when it comes
@@ -129,8 +129,9 @@ describe('EngineHost', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     let sent = 0;
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const; // Ctrl-C, a supervisor, a closed terminal
     while (!isReady && !host.hasExited) {
-      process.kill(pid, 'SIGINT');
+      process.kill(pid, signals[sent % signals.length]);
       sent += 1;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -141,6 +142,8 @@ describe('EngineHost', () => {
 
   it.each([
     ['SIGINT', 'cancelled'], // only a Ctrl-C during node's start-up can: an interrupt
+    ['SIGTERM', 'cancelled'],
+    ['SIGHUP', 'cancelled'],
     ['SIGKILL', 'unavailable'],
   ] as const)('fails the requests of a host ended by %s as %s', async (signal, code) => {
     let exit: ((exitCode: number | null, signal: string | null) => void) | undefined;

@@ -131,4 +131,23 @@ describe('spanfill train killed with SIGKILL', () => {
     const [again] = await listRuns();
     expect(again.step).toBeGreaterThan(stopped.step);
   }, 180_000);
+
+  it('SIGTERM or SIGHUP to the whole group (a supervisor, a closed terminal) stops it as Ctrl-C does', async () => {
+    const dataDir = tempDir();
+    const dataset = await importTexts(dataDir, KILL_TEXTS);
+    const steps = ['--max-steps', '10000000', '--checkpoint-every', '0', '--eval-every', '0'];
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const cli = startCli([...smallRunFlags(dataset, STEPS), ...steps, '--data-dir', dataDir]);
+      started.push(cli);
+      await waitFor(cli, () => /step \d+\/10000000 {2}loss/.test(cli.stderr()), 'progress on stderr');
+      const { status } = await cli.stopWith(signal);
+      // The engine host got the signal too: it leaves the stop to the command, which checkpoints.
+      expect(cli.stderr(), signal).toMatch(/\nspanfill train: stopped at step \d+ with a checkpoint; /);
+      expect(status, signal).toBe(130);
+    }
+    const runs = jsonResult<{ runs: { status: string }[] }>(
+      (await spanfillIn(dataDir, ['runs', 'list', '--json'])).stdout,
+    ).runs;
+    expect(runs.map((run) => run.status)).toEqual(['stopped', 'stopped']);
+  }, 180_000);
 });
