@@ -16,6 +16,7 @@ import { databaseFileName, openStore } from '../../../src/main/store/db';
 import { runSpanfill } from '../../support/cli';
 import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
 import { tempDirs } from '../../support/tmp';
+import { importTexts, KILL_TEXTS, smallRunFlags } from './commands/train-support';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const modelDir = path.join(root, 'test/fixtures/t5/t5-tiny-spm');
@@ -188,6 +189,20 @@ const cases: Case[] = [
     run: async (dir) => {
       const preload = pathToFileURL(path.join(root, 'test/support/crash-host.mjs')).href;
       const cli = child(['fill', '--model', modelDir, prompt], dir, { NODE_OPTIONS: `--import ${preload}` });
+      return { status: await cli.status, said: cli.stderr() };
+    },
+  },
+  {
+    what: 'an engine host killed while it trains',
+    status: 4,
+    says: /The engine host was killed by SIGKILL[^\n]*\nRun the command again; /,
+    run: async (dir) => {
+      fs.mkdirSync(path.join(dir, 'data'));
+      const dataset = await importTexts(path.join(dir, 'data'), KILL_TEXTS);
+      const cli = child([...smallRunFlags(dataset, 10_000_000), '--checkpoint-every', '0'], dir);
+      await waitUntil(() => /step \d+\/10000000 {2}loss/.test(cli.stderr()), 'training is under way');
+      const host = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.child.pid)], { encoding: 'utf8' });
+      process.kill(Number(host.trim().split('\n')[0]), 'SIGKILL');
       return { status: await cli.status, said: cli.stderr() };
     },
   },

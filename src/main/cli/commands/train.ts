@@ -14,6 +14,8 @@ import { datasetFlag } from '../dataset-arg';
 import { choiceOption } from '../options';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
+import { ApiError } from '../../../shared/errors';
+import { failureKind } from '../../services/runsFailure';
 import { trainCase } from './train-case';
 import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
@@ -82,6 +84,12 @@ function interruptedAt(run: RunSummary, hasCheckpoint: boolean): string {
     : `stopped at step ${run.step}, before its first checkpoint; ${resume} starts it over`;
 }
 
+/** A failed run as the command's error: exit 4 when its engine host died (the exit-code table), else 1. */
+function runFailure(run: RunSummary): Error {
+  const message = run.error ?? `run ${run.id} failed`;
+  return failureKind(message) === 'host-crash' ? new ApiError('unavailable', message) : new Error(message);
+}
+
 export async function followRun(context: CommandContext, started: RunSummary & { notices?: readonly string[] }) {
   const notices = started.notices ?? [];
   for (const notice of notices) context.status(notice, { force: true });
@@ -103,7 +111,7 @@ export async function followRun(context: CommandContext, started: RunSummary & {
     if (context.signal.aborted && (ended.status === 'stopped' || ended.status === 'paused'))
       throw new InterruptedError(interruptedAt(ended, app.runs.checkpoints(ended.id).length > 0));
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
-    if (ended.status === 'failed') throw new Error(ended.error ?? `run ${ended.id} failed`);
+    if (ended.status === 'failed') throw runFailure(ended);
     const detail = app.runs.get(ended.id);
     return {
       runId: ended.id,
