@@ -36,9 +36,9 @@ import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { announceStatus, checkpointFolder, RunRecording } from './runsRecord';
+import { announceStatus, checkpointFolder, RunRecording, runSummary } from './runsRecord';
 import { resumeConfig } from './runsResume';
-import { datasetGoneMessage, divergedMessage, failureMessage, resumeAdvice } from './runsFailure';
+import { datasetGoneMessage, divergedMessage, failureMessage, interruptedMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
 import type { SystemService } from './system';
@@ -86,9 +86,7 @@ export class RunService {
     for (const status of statuses) {
       for (const row of this.repo.listByStatus(status)) {
         if (this.active.has(row.id) || isProcessAlive(row.ownerPid)) continue;
-        const error =
-          `The process training it (pid ${row.ownerPid ?? '?'}) ended without stopping it, at step ${row.step}; ` +
-          resumeAdvice(row.id, 'its last checkpoint');
+        const error = interruptedMessage(row);
         try {
           this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
         } catch (failure) {
@@ -119,7 +117,12 @@ export class RunService {
     const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
     mkdirSync(this.checkpointDir(id), { recursive: true });
     this.setStatus(row);
-    const started = await this.launch(row, prepared.payload, undefined, release);
+    const started = await this.launch(row, prepared.payload, undefined, release).catch((error: unknown) => {
+      // It never began (the engine host did not start, or Ctrl-C while it started): keep no
+      // queued run behind, as "nothing half-done was kept" says.
+      this.discard(id);
+      throw error;
+    });
     return { ...started, notices: asked.notice ? [asked.notice, ...prepared.notices] : prepared.notices };
   }
 
@@ -258,10 +261,15 @@ export class RunService {
       throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
+    return { id, removed: this.discard(id) };
+  }
+
+  /** Deletes a run's folder and row and tells the screens; whether there was a row. */
+  private discard(id: string): boolean {
     rmSync(this.runDir(id), { recursive: true, force: true });
     const removed = this.repo.remove(id);
     this.deps.events.emit('runs.removed', { runId: id });
-    return { id, removed };
+    return removed;
   }
 
   mustGet(id: string): RunRow {
@@ -271,21 +279,7 @@ export class RunService {
   }
 
   summary(row: RunRow): RunSummary {
-    return {
-      id: row.id,
-      name: row.name,
-      status: row.status,
-      datasetId: row.datasetId,
-      model: row.baseModel,
-      step: row.step,
-      totalSteps: row.totalSteps,
-      createdAt: row.createdAt,
-      startedAt: row.startedAt,
-      finishedAt: row.finishedAt,
-      elapsedMs: row.elapsedMs,
-      error: row.error,
-      provider: row.provider,
-    };
+    return runSummary(row);
   }
 
   private stopRequestPath(id: string): string {

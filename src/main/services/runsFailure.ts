@@ -33,6 +33,18 @@ export function failureKind(message: string): FailureKind {
 export const resumeAdvice = (id: string, from: string): string =>
   `Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from ${from}`;
 
+/** Why a run whose process is gone is interrupted: one that never began training starts over. */
+export function interruptedMessage(run: {
+  readonly id: string;
+  readonly ownerPid: number | null;
+  readonly step: number;
+}) {
+  return run.ownerPid === null
+    ? `The process that started it ended before it began training; ${resumeAdvice(run.id, 'the beginning')}`
+    : `The process training it (pid ${run.ownerPid}) ended without stopping it, at step ${run.step}; ` +
+        resumeAdvice(run.id, 'its last checkpoint');
+}
+
 /**
  * The sentence to append to a failed run's error: what happened in plain words and what to try.
  * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over).

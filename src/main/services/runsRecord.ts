@@ -5,6 +5,7 @@
 // written is caught here and handed to the service (RunRecording).
 
 import path from 'node:path';
+import type { RunSummary } from '../../shared/contract/runs';
 import type { RunStatus } from '../../shared/events';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { RunRepository, RunRow } from '../store/runs';
@@ -26,6 +27,25 @@ function inDataDir(dataDir: string, dir: string): string {
 /** A checkpoint's folder in this data directory, from the path the store keeps (inDataDir's). */
 export function checkpointFolder(dataDir: string, stored: string): string {
   return path.resolve(dataDir, stored);
+}
+
+/** A stored run as the contract's summary of it. */
+export function runSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    datasetId: row.datasetId,
+    model: row.baseModel,
+    step: row.step,
+    totalSteps: row.totalSteps,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    elapsedMs: row.elapsedMs,
+    error: row.error,
+    provider: row.provider,
+  };
 }
 
 function statusOf(row: RunRow): RunStatus {

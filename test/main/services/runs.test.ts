@@ -4,7 +4,7 @@
 // a run left 'running' by a dead process becomes interrupted at start-up; a second trainer on
 // the same data directory is refused naming the process that holds it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
@@ -143,6 +143,19 @@ describe('runs service: a run', () => {
       .reduce((a, b) => a + b, 0);
     expect(app.runs.get(started.id).diskBytes).toBe(onDisk);
     expect(onDisk).toBeGreaterThan(0);
+  });
+
+  it('keeps no run behind when its engine host does not start (a Ctrl-C while it starts)', async () => {
+    const { app, datasetId, dataDir } = await setUp();
+    // Preparing the run uses the host too (token counts): it fails once the run is stored.
+    const get = app.engine.get.bind(app.engine);
+    app.engine.get = () =>
+      app.runs.repo.list().length === 0
+        ? get()
+        : Promise.reject(new ApiError('cancelled', 'The engine host was stopped on request'));
+    await expect(app.runs.start(base(datasetId))).rejects.toThrow('The engine host was stopped on request');
+    expect(app.runs.list()).toEqual([]);
+    expect(existsSync(join(dataDir, 'runs')) ? readdirSync(join(dataDir, 'runs')) : []).toEqual([]);
   });
 
   it("takes a registered model's name and a renamed dataset's name into its default name", async () => {
@@ -299,6 +312,12 @@ describe('runs service: processes', () => {
     app.runs.repo.add({ id: 'r-queued', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(app.runs.get('r-queued').status).toBe('queued');
+    // At the next start-up it is: its process is gone, and it never had a pid to name.
+    expect(app.runs.recoverInterrupted()).toEqual(['r-queued']);
+    expect(app.runs.get('r-queued').error).toBe(
+      'The process that started it ended before it began training; ' +
+        'Resume (in a terminal: `spanfill runs resume r-queued`) continues from the beginning',
+    );
   });
 
   it('refuses to resume a run whose dataset was removed, saying why', async () => {
