@@ -4,7 +4,7 @@
 // half-written row (documents cascade) and files, leaving the store as it was. Also clears
 // imports abandoned by a process that died (removeAbandonedImports).
 
-import { optionalDisplayName } from '../../shared/contract/displayName';
+import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -73,7 +73,7 @@ export async function importDataset(
   const shown = uploadedNames(deps.dataDir);
   deps.repo.create({
     id,
-    name: optionalDisplayName(request.name) ?? path.basename(request.paths[0]),
+    name: optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset'),
     sourcePath: shown(request.paths.join(', ')),
     importingPid: process.pid,
   });

@@ -5,7 +5,7 @@
 // (runs of preset:NAME), resolving `--model` arguments offline,
 // and the Hub token (HF_TOKEN first, then the stored one).
 
-import { optionalDisplayName } from '../../shared/contract/displayName';
+import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -170,7 +170,7 @@ export class ModelService {
     const info = await inspectModelFolder(dir).catch(rethrow);
     const row = this.add(
       { kind: 'folder', path: dir },
-      optionalDisplayName(args.name) ?? path.basename(dir),
+      optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model'),
       dir,
       info,
     );

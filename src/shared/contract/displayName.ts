@@ -5,17 +5,23 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 
-/** Whether `text` holds a C0 control character (line breaks and tabs included) or DEL. */
+/** A C0 control character (line breaks and tabs included) or DEL. */
+const isControl = (char: string): boolean => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f;
+
+/** Whether `text` holds a control character (isControl). */
 export function hasControlCharacter(text: string): boolean {
-  for (const char of text) if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) return true;
+  for (const char of text) if (isControl(char)) return true;
   return false;
 }
+
+/** The longest name, in UTF-16 units. */
+export const DISPLAY_NAME_MAX = 200;
 
 export const displayNameSchema = z
   .string()
   .trim()
   .min(1, 'a name cannot be empty')
-  .max(200)
+  .max(DISPLAY_NAME_MAX, `a name may have at most ${DISPLAY_NAME_MAX} characters`)
   .refine((name) => !hasControlCharacter(name), 'a name cannot hold line breaks, tabs or other control characters');
 
 /**
@@ -28,4 +34,23 @@ export function optionalDisplayName(name: string | undefined): string | undefine
   const parsed = displayNameSchema.safeParse(name);
   if (parsed.success) return parsed.data;
   throw new ApiError('invalid_argument', `name: ${parsed.error.issues[0].message}`);
+}
+
+/**
+ * The default name of something imported from `fileName` (a file's or folder's last part), held
+ * to the same rule as a given one: control characters (a name can hold a line break or an
+ * escape sequence that would reach a terminal) become spaces, runs of spaces one, and a name
+ * too long is cut with an ellipsis; `fallback` when nothing is left.
+ */
+export function nameFromFile(fileName: string, fallback: string): string {
+  let name = '';
+  for (const char of fileName) name += isControl(char) ? ' ' : char;
+  name = name.replace(/ {2,}/g, ' ').trim();
+  // Cut before the last unit, and never between the two halves of a character such as an emoji.
+  if (name.length > DISPLAY_NAME_MAX)
+    name = `${name
+      .slice(0, DISPLAY_NAME_MAX - 1)
+      .replace(/[\ud800-\udbff]$/, '')
+      .trimEnd()}…`;
+  return name === '' ? fallback : name;
 }

@@ -149,6 +149,10 @@ describe('datasets service', () => {
     const lines = await service.import({ paths: [file], split: 'whole' });
     expect(lines.stats?.warnings).toEqual([]);
     expect(service.list().map((d) => d.id)).toEqual([first.id, again.id, lines.id]);
+    // Without --name the file's name is taken, held to a name's rule: one line, no escapes.
+    expect(again.name).toBe('notes.txt');
+    const odd = await service.import({ paths: [write('odd\nname\u001b[31m.txt', 'other text')] });
+    expect(odd.name).toBe('odd name [31m.txt');
   });
 
   it('token caches: a re-import or a changed tokenizer gets a new cache, never a stale one', async () => {
