@@ -53,7 +53,7 @@ export async function previewMasking(
       planExamples(training, { ...settings, mode: request.mode ?? 'auto' }, tokenizer),
     );
     if (plan.exampleCount === 0)
-      throw new ApiError('invalid_argument', `Dataset ${request.datasetId} has no document long enough to mask`);
+      throw new ApiError('invalid_input', `Dataset ${request.datasetId} has no document long enough to mask`);
     const index = request.example ?? request.seed % plan.exampleCount;
     if (index >= plan.exampleCount) {
       throw new ApiError(

@@ -274,7 +274,8 @@ export async function prepareRun(
     const examples = data.train.plan.exampleCount;
     const targetLength = data.train.plan.lengths.targetLength;
     if (examples === 0)
-      throw bad(
+      throw new ApiError(
+        'invalid_input', // the data, not a setting (the CLI exits 1)
         `dataset ${run.datasetId} is too small: it makes no training example at inputLength ${run.inputLength} ` +
           `(${data.messages.join('; ') || 'documents too short'}); add text or lower inputLength`,
       );

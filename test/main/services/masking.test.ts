@@ -68,7 +68,7 @@ describe('masking previews', () => {
     expect(perDocument.example?.count).toBeGreaterThan(auto.example?.count ?? 0);
   });
 
-  it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder as invalid_input', async () => {
+  it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder or data as invalid_input', async () => {
     const { dataDir, service, write } = setup();
     const app = { datasets: service };
     const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
@@ -82,5 +82,11 @@ describe('masking previews', () => {
     await expect(
       previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),
     ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('nope does not exist') });
+    // A dataset of one-token documents is bad data, not a bad setting (the CLI exits 1).
+    const tiny = await service.import({ paths: [write('tiny.txt', 'a\n\nb')] });
+    await expect(previewMasking(app, { ...settings, datasetId: tiny.id, model: 'bytes' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: `Dataset ${tiny.id} has no document long enough to mask`,
+    });
   });
 });
