@@ -13,8 +13,15 @@ export function resolveModelArgument(context: CommandContext, raw: string): stri
   return modelFolder({ resolve: (name) => context.app().models.resolve(name) }, raw);
 }
 
-/** The model folder of `--model` or `--run ID [--checkpoint best|last|STEP]` (exactly one). */
-export function modelFromFlags(context: CommandContext, command: string): string {
+/**
+ * `use` of the model folder of `--model` or `--run ID [--checkpoint best|last|STEP]` (exactly
+ * one); a run's checkpoint is picked again if its run, still training, deletes it meanwhile.
+ */
+export function withModelFromFlags<T>(
+  context: CommandContext,
+  command: string,
+  use: (modelDir: string) => Promise<T>,
+): Promise<T> {
   const model = context.string('model');
   const run = context.string('run');
   const checkpoint = context.string('checkpoint');
@@ -23,9 +30,9 @@ export function modelFromFlags(context: CommandContext, command: string): string
   if (run === undefined) {
     if (checkpoint !== undefined) throw new UsageError('--checkpoint needs --run ID');
     if (!model) throw new UsageError(`${command} needs --model DIR (or --run ID)`);
-    return resolveModelArgument(context, model);
+    return use(resolveModelArgument(context, model));
   }
-  return context.app().runs.checkpointPath(run, runCheckpointFlag(checkpoint));
+  return context.app().runs.readCheckpoint(run, runCheckpointFlag(checkpoint), use);
 }
 
 /** `--checkpoint best|last|STEP` beside `--run` (best when left out). */

@@ -164,7 +164,7 @@ function listFiles(dir: string): { files: string[]; bytes: number } {
 }
 
 /** What the export needs of the runs service. */
-export type RunLookup = Pick<RunService, 'get' | 'checkpointPath'>;
+export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpoint'>;
 
 export class ExportService {
   constructor(
@@ -179,6 +179,15 @@ export class ExportService {
 
   async run(args: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
     const request = fromRun(args, this.deps.runs);
+    const { run } = args;
+    if (!run) return this.exportFrom(request, signal);
+    // A run that trains may delete its checkpoint while it is copied: read through a linked copy.
+    return this.deps.runs.readCheckpoint(run.id, run.checkpoint, (dir) =>
+      this.exportFrom({ ...request, sourceDir: dir }, signal),
+    );
+  }
+
+  private async exportFrom(request: ResolvedRequest, signal?: AbortSignal): Promise<ExportResult> {
     checkOptions(request);
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;

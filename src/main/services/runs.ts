@@ -34,7 +34,7 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
-import { pickCheckpoint, type CheckpointChoice } from './runsCheckpoint';
+import { pickCheckpoint, readingCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, RunRecording, runSummary } from './runsRecord';
 import { resumeConfig } from './runsResume';
@@ -217,6 +217,11 @@ export class RunService {
   /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */
   checkpointPath(id: string, which: CheckpointChoice): string {
     return pickCheckpoint(id, this.checkpoints(id), which);
+  }
+
+  /** `read` of a run's checkpoint, picked again if the run deletes it meanwhile (readingCheckpoint). */
+  readCheckpoint<T>(id: string, which: CheckpointChoice, read: (dir: string) => Promise<T>): Promise<T> {
+    return readingCheckpoint(() => this.checkpointPath(id, which), read);
   }
 
   /** A run's checkpoints, each with its folder in this data directory (the store keeps it relative). */

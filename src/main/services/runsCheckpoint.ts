@@ -1,7 +1,9 @@
-// Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), and
-// what to say when it is not there: not kept, or deleted from disk by hand.
+// Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), what
+// to say when it is not there (not kept, or deleted from disk by hand), and reading one while
+// its run trains and prunes.
 
-import { existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { lastCheckpoint } from '../../shared/contract/runNames';
 import type { RunCheckpoint } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
@@ -27,4 +29,75 @@ export function pickCheckpoint(id: string, list: readonly RunCheckpoint[], which
       `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill`,
     );
   return pick.path;
+}
+
+/** Picks made at most: a run that trains may delete the checkpoint picked before it is linked. */
+const PICK_TRIES = 5;
+/** Between tries, for the trainer's newest checkpoint to reach the store. */
+const RETRY_MS = 100;
+
+/**
+ * <run>/reading/<random>: the files of checkpoint `dir` (…/<run>/checkpoints/step-N) hard-linked
+ * (copied where links cannot be made), so the trainer may delete the checkpoint while it is
+ * read. Throws ENOENT when the checkpoint went before all its files were linked.
+ */
+function linkCheckpoint(dir: string): string {
+  const root = path.join(path.dirname(path.dirname(dir)), 'reading');
+  mkdirSync(root, { recursive: true });
+  const snapshot = mkdtempSync(path.join(root, `${path.basename(dir)}-`));
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const [from, to] = [path.join(dir, entry.name), path.join(snapshot, entry.name)];
+      if (entry.isDirectory()) cpSync(from, to, { recursive: true });
+      else linkOrCopy(from, to);
+    }
+  } catch (error) {
+    rmSync(snapshot, { recursive: true, force: true });
+    throw error;
+  }
+  return snapshot;
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+    copyFileSync(from, to); // a file system without hard links
+  }
+}
+
+const isGone = (error: unknown): boolean =>
+  (error instanceof ApiError && error.code === 'not_found') || (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * `read` of the checkpoint `pick` names, through a linked copy of it (linkCheckpoint): a run
+ * that is training deletes older checkpoints as it saves new ones (keepLast), and a new best
+ * replaces the old, so the folder picked may go at any moment. When it goes before it is
+ * linked (or the store still lists one the disk no longer has), the checkpoint is picked again,
+ * at most PICK_TRIES times. `read`'s own failures are its own; the copy is removed after.
+ */
+export async function readingCheckpoint<T>(pick: () => string, read: (dir: string) => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    if (tries > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    let dir: string | undefined;
+    let snapshot: string;
+    try {
+      dir = pick();
+      snapshot = linkCheckpoint(dir);
+    } catch (error) {
+      if (tries < PICK_TRIES && isGone(error)) continue;
+      if (dir === undefined || !isGone(error)) throw error;
+      throw new ApiError(
+        'conflict',
+        `The checkpoint ${dir} was deleted before it could be read: its run is training and keeps only its ` +
+          'latest and best checkpoints (keepLast). Try again, or stop the run first.',
+      );
+    }
+    try {
+      return await read(snapshot);
+    } finally {
+      rmSync(snapshot, { recursive: true, force: true });
+    }
+  }
 }

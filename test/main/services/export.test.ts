@@ -31,15 +31,17 @@ afterAll(() => engine.stop());
 
 /** A runs service with one run whose checkpoints are the fixture (its settings are `config`). */
 function runsWith(detail?: RunDetail): RunLookup {
+  const checkpointPath: RunLookup['checkpointPath'] = (id, which) => {
+    if (id !== detail?.id || which === 7) throw new ApiError('not_found', `Run ${id} has no checkpoint ${which}`);
+    return SPM;
+  };
   return {
     get: (id) => {
       if (id !== detail?.id) throw new ApiError('not_found', `No run ${id}`);
       return detail;
     },
-    checkpointPath: (id, which) => {
-      if (id !== detail?.id || which === 7) throw new ApiError('not_found', `Run ${id} has no checkpoint ${which}`);
-      return SPM;
-    },
+    checkpointPath,
+    readCheckpoint: (id, which, read) => read(checkpointPath(id, which)),
   };
 }
 

@@ -1,10 +1,12 @@
 // Picking a run's checkpoint by best, last or step among real folders: the best by validation
-// loss (else the last), and the two ways one is missing (not kept; deleted by hand) said apart.
-import { mkdirSync, rmSync } from 'node:fs';
+// loss (else the last), and the two ways one is missing (not kept; deleted by hand) said apart;
+// reading one that a training run deletes meanwhile picks again.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../../src/shared/contract/runs';
-import { pickCheckpoint } from '../../../src/main/services/runsCheckpoint';
+import { pickCheckpoint, readingCheckpoint } from '../../../src/main/services/runsCheckpoint';
+import { ApiError } from '../../../src/shared/errors';
 import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-runs-checkpoint-');
@@ -35,6 +37,75 @@ describe('pickCheckpoint', () => {
     rmSync(list[1].path, { recursive: true });
     expect(() => pickCheckpoint('r-1', list, 'best')).toThrow(
       `Run r-1's checkpoint at step 20 is no longer on disk (${list[1].path}); it was deleted outside Spanfill`,
+    );
+  });
+});
+
+describe('readingCheckpoint', () => {
+  /** A run folder's checkpoints: step-10..30 under <run>/checkpoints, each with two files. */
+  function runCheckpoints(): RunCheckpoint[] {
+    const list = checkpoints(path.join(tempDir(), 'r-1', 'checkpoints'), null);
+    for (const c of list)
+      for (const name of ['config.json', 'model.safetensors']) writeFileSync(path.join(c.path, name), name);
+    return list;
+  }
+
+  it('reads a linked copy, which stays whole while the checkpoint is deleted, and removes it after', async () => {
+    const [first] = runCheckpoints();
+    let seen = '';
+    const result = await readingCheckpoint(
+      () => first.path,
+      async (dir) => {
+        seen = dir;
+        rmSync(first.path, { recursive: true }); // the trainer prunes it mid-read
+        return readdirSync(dir).sort();
+      },
+    );
+    expect(result).toEqual(['config.json', 'model.safetensors']);
+    expect(seen).not.toBe(first.path);
+    expect(existsSync(seen)).toBe(false);
+  });
+
+  it('picks again when the checkpoint went before it was linked, or the store lists one the disk lacks', async () => {
+    const [older, newer] = runCheckpoints();
+    rmSync(older.path, { recursive: true });
+    const picks: (() => string)[] = [
+      () => {
+        throw new ApiError('not_found', 'no longer on disk');
+      },
+      () => older.path,
+      () => newer.path,
+    ];
+    const read = async (dir: string) => readFileSync(path.join(dir, 'config.json'), 'utf8');
+    await expect(readingCheckpoint(() => (picks.shift() as () => string)(), read)).resolves.toBe('config.json');
+    expect(picks).toEqual([]);
+  });
+
+  it("passes read's own failure and a pick's lasting one on, and says so when every pick went", async () => {
+    const [first] = runCheckpoints();
+    let reads = 0;
+    const broken = async (): Promise<never> => {
+      reads += 1;
+      throw new Error('not a T5 model');
+    };
+    await expect(readingCheckpoint(() => first.path, broken)).rejects.toThrow('not a T5 model');
+    expect(reads).toBe(1);
+    const never = (): string => {
+      throw new ApiError('not_found', 'Run r-1 has no checkpoint 15');
+    };
+    await expect(readingCheckpoint(never, async (dir) => dir)).rejects.toThrow('Run r-1 has no checkpoint 15');
+    const missing = path.join(path.dirname(first.path), 'step-00000040');
+    await expect(
+      readingCheckpoint(
+        () => missing,
+        async (dir) => dir,
+      ),
+    ).rejects.toThrow(
+      new ApiError(
+        'conflict',
+        `The checkpoint ${missing} was deleted before it could be read: its run is training and keeps only its ` +
+          'latest and best checkpoints (keepLast). Try again, or stop the run first.',
+      ),
     );
   });
 });

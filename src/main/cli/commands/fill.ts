@@ -9,7 +9,7 @@ import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { readPromptFile, readPromptStream } from './fill-prompt';
-import { modelFromFlags } from '../model-arg';
+import { withModelFromFlags } from '../model-arg';
 
 function numberOption(context: CommandContext, name: string, min: number, max: number): number | undefined {
   const raw = context.string(name);
@@ -93,11 +93,12 @@ export const fillCommand = defineCommand({
     },
   },
   async run(context) {
-    const modelDir = modelFromFlags(context, 'fill');
     const strategy = strategyFrom(context);
     const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
     const prompt = await readPrompt(context, promptInput.stdin);
-    return context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal);
+    return withModelFromFlags(context, 'fill', (modelDir) =>
+      context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal),
+    );
   },
   render(result) {
     const { marked, spans, output, notes } = result as PlaygroundFillResult;

@@ -5,7 +5,7 @@
 
 import type { PlaygroundScoreResult } from '../../../shared/contract/playground';
 import { defineCommand, UsageError } from '../command';
-import { modelFromFlags } from '../model-arg';
+import { withModelFromFlags } from '../model-arg';
 
 export const scoreCommand = defineCommand({
   name: 'score',
@@ -24,8 +24,9 @@ export const scoreCommand = defineCommand({
   async run(context) {
     const casePath = context.string('case');
     if (!casePath) throw new UsageError('score needs --case FILE (and --model DIR or --run ID)');
-    const modelDir = modelFromFlags(context, 'score');
-    return context.app().playground.score({ modelDir, case: casePath }, context.signal);
+    return withModelFromFlags(context, 'score', (modelDir) =>
+      context.app().playground.score({ modelDir, case: casePath }, context.signal),
+    );
   },
   render(result) {
     const { loss, grad_norms: norms, greedy } = result as PlaygroundScoreResult;

@@ -1,0 +1,42 @@
+// Reading a run's checkpoint from another process while the run trains and deletes older
+// checkpoints as it saves new ones (keepLast 1, one every step): each read picks again when its
+// folder goes, so every fill of the last checkpoint succeeds (a helper's probe saw 5 of 6 fail).
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppServices } from '../../../src/main/services/app';
+import { tempDirs } from '../../support/tmp';
+import { importTexts, KILL_TEXTS } from '../cli/commands/train-support';
+import { smallRunConfig } from './runs-support';
+
+const tempDir = tempDirs('spanfill-runs-checkpoint-live-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0).reverse()) await app.close();
+});
+
+describe('readCheckpoint while the run trains', () => {
+  it('fills from the last checkpoint of a run that prunes one every step', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const trainer = new AppServices({ dataDir, env: {} });
+    const reader = new AppServices({ dataDir, env: {} }); // another process, as `spanfill fill --run` is
+    opened.push(trainer, reader);
+    const config = { maxSteps: 10_000_000, stepsPerCall: 1, checkpointEvery: 1, keepLast: 1, evalEvery: 0 };
+    const run = await trainer.runs.start(smallRunConfig(datasetId, config));
+    await new Promise<void>((resolve) => {
+      const off = trainer.events.subscribe((name) => {
+        if (name === 'runs.checkpoint') {
+          off();
+          resolve();
+        }
+      });
+    });
+    const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
+    const fill = (modelDir: string) =>
+      reader.playground.fill({ modelDir, prompt, strategy: { kind: 'greedy' }, maxNewTokens: 4 });
+    for (let i = 0; i < 6; i++) {
+      const filled = await reader.runs.readCheckpoint(run.id, 'last', fill);
+      expect(filled.spans.map((span) => span.sentinel)).toEqual([0, 1]);
+    }
+    await trainer.runs.stop(run.id);
+  }, 120_000);
+});
