@@ -1,10 +1,22 @@
 // Counts, sizes and durations in words, for messages from the engine, the services, the server,
 // the CLI and the screens alike: "1 document", "20,000 documents" (never "document(s)");
-// "1.5 GiB", "512 bytes"; "3 min 20 s".
+// "1.5 GiB", "512 bytes"; "3 min 20 s"; and text clipped to a length with an ellipsis.
 
 /** The count with thousands separators and the noun, with an s unless the count is 1. */
 export function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * `text` cut to at most `max` UTF-16 units with an ellipsis when it is longer, never between
+ * the two halves of a character such as an emoji (a lone half prints as \ud83d in JSON).
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text
+    .slice(0, max - 1)
+    .replace(/[\ud800-\udbff]$/, '')
+    .trimEnd()}…`;
 }
 
 /** "1.5 GiB", "12.0 MiB", "512 bytes": binary units, one decimal above a KiB. */

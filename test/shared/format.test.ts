@@ -1,13 +1,31 @@
-// shared/format.ts: a count's noun and thousands separators; sizes in binary units, memory
-// figures rounder; durations.
+// shared/format.ts: a count's noun and thousands separators; text clipped whole characters at a
+// time; sizes in binary units, memory figures rounder; durations.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatElapsed, formatMemory, plural } from '../../src/shared/format';
+import { clipText, formatBytes, formatDuration, formatElapsed, formatMemory, plural } from '../../src/shared/format';
 
 describe('plural', () => {
   it('adds an s to the noun unless the count is 1, and separates thousands', () => {
     expect(plural(1, 'document')).toBe('1 document');
     expect(plural(0, 'document')).toBe('0 documents');
     expect(plural(20000, 'exact duplicate document')).toBe('20,000 exact duplicate documents');
+  });
+});
+
+describe('clipText', () => {
+  it('keeps a short text, cuts a long one with an ellipsis, never inside an emoji', () => {
+    expect(clipText('short', 5)).toBe('short');
+    expect(clipText('a longer text', 8)).toBe('a longe…');
+    expect(clipText('ab 😀 c', 5)).toBe('ab…'); // 'ab 😀' would need 5 units, the half-emoji is dropped
+    expect(clipText(`${'x'.repeat(199)}😀 tail`, 200)).toBe(`${'x'.repeat(199)}…`);
+    const loneHalf = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    for (const [text, max] of [
+      ['😀'.repeat(150), 200],
+      ['é😀'.repeat(99), 17],
+    ] as const) {
+      const clipped = clipText(text, max);
+      expect(clipped.length).toBeLessThanOrEqual(max);
+      expect(clipped).not.toMatch(loneHalf);
+    }
   });
 });
 

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { clipText } from '../format';
 
 /** A C0 control character (line breaks and tabs included) or DEL. */
 const isControl = (char: string): boolean => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f;
@@ -46,11 +47,6 @@ export function nameFromFile(fileName: string, fallback: string): string {
   let name = '';
   for (const char of fileName) name += isControl(char) ? ' ' : char;
   name = name.replace(/ {2,}/g, ' ').trim();
-  // Cut before the last unit, and never between the two halves of a character such as an emoji.
-  if (name.length > DISPLAY_NAME_MAX)
-    name = `${name
-      .slice(0, DISPLAY_NAME_MAX - 1)
-      .replace(/[\ud800-\udbff]$/, '')
-      .trimEnd()}…`;
+  name = clipText(name, DISPLAY_NAME_MAX);
   return name === '' ? fallback : name;
 }

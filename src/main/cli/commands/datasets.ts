@@ -12,7 +12,7 @@ import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
-import { plural } from '../../../shared/format';
+import { clipText, plural } from '../../../shared/format';
 
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
@@ -89,14 +89,14 @@ export const datasetsCommand = defineCommand({
       if (r.tokens) lines.push(...renderTokens(r.tokens));
       lines.push('', 'First documents:');
       for (const d of r.dataset.sample)
-        lines.push(`  #${d.ordinal} (${d.chars} chars) ${JSON.stringify(d.text.slice(0, 200))}`);
+        lines.push(`  #${d.ordinal} (${plural(d.chars, 'char')}) ${JSON.stringify(clipText(d.text, 200))}`);
       return lines.join('\n');
     }
     if (r.datasets.length === 0) return 'No datasets yet; `spanfill import FILE` adds one.';
     return r.datasets
       .map(
         (d) =>
-          `${d.id}  ${d.status.padEnd(9)}  ${localTimestamp(d.createdAt)}  ${String(d.stats?.documents ?? '-').padStart(8)} docs  ${d.name}`,
+          `${d.id}  ${d.status.padEnd(9)}  ${localTimestamp(d.createdAt)}  ${(d.stats?.documents.toLocaleString('en') ?? '-').padStart(9)} docs  ${d.name}`,
       )
       .join('\n');
   },
@@ -104,7 +104,7 @@ export const datasetsCommand = defineCommand({
 
 function renderTokens(t: TokenizeResult): string[] {
   const lines = [
-    `Tokenized   ${t.tokens} tokens in ${t.documents} documents (${t.tokenizer}${t.isCached ? ', cached' : ''})`,
+    `Tokenized   ${plural(t.tokens, 'token')} in ${plural(t.documents, 'document')} (${t.tokenizer}${t.isCached ? ', cached' : ''})`,
   ];
   if (t.droppedSpecialTokens > 0)
     lines.push(`  note: removed ${t.droppedSpecialTokens} literal special tokens from the text`);
