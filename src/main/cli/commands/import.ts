@@ -30,7 +30,8 @@ export const importCommand = defineCommand({
     'semicolons, as Excel writes it in many locales); folders are walked recursively.\n' +
     'UTF-8 with or without BOM, UTF-16 with BOM, and Western European text in Latin-1 or Windows-1252\n' +
     '(a file that is not UTF-8 and has few bytes above 0x7F; a note says so). Exact duplicate documents\n' +
-    'are dropped and counted.\n' +
+    "are dropped and counted. A Markdown file's front matter (a --- or +++ block of title, date, tags\n" +
+    'at its top) is left out, with a note.\n' +
     'Ctrl-C cancels and leaves nothing behind.',
   options: {
     name: { type: 'string', placeholder: 'N', description: 'Dataset name (default: the first file name)' },

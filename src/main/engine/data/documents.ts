@@ -171,7 +171,8 @@ export function joinHeadings(
         pending = '';
       }
       const document = pending === '' ? text : `${pending}\n\n${text}`;
-      pending = HEADING_ONLY.test(text.trimEnd()) ? document : '';
+      // Blank lines before it (a file's start, after front matter) do not stop a heading being one.
+      pending = HEADING_ONLY.test(text.replace(/^(?:[ \t]*\n)+/, '').trimEnd()) ? document : '';
       if (pending === '') emit(document);
     },
     end() {

@@ -96,6 +96,8 @@ interface Totals {
   empty: number;
   cuts: CutCounts;
   bytesBefore: number;
+  /** Markdown files whose front matter was left out. */
+  frontMatter: number;
 }
 
 /** Imports `paths` (files or folders); each kept document goes to `sink` in order. */
@@ -114,7 +116,15 @@ export async function importDocuments(
     options,
     sink,
     seen: new HashSet64(),
-    totals: { documents: 0, characters: 0, duplicates: 0, empty: 0, cuts: newCutCounts(), bytesBefore: 0 },
+    totals: {
+      documents: 0,
+      characters: 0,
+      duplicates: 0,
+      empty: 0,
+      cuts: newCutCounts(),
+      bytesBefore: 0,
+      frontMatter: 0,
+    },
     warnings,
     fileCount: sources.length,
     totalBytes: sources.reduce((a, s) => a + s.bytes, 0),
@@ -155,6 +165,10 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
   }
   const cutWarning = describeCuts(totals.cuts, options.maxDocumentChars ?? 1_000_000);
   if (cutWarning !== null) warnings.push(cutWarning);
+  if (totals.frontMatter > 0)
+    warnings.push(
+      `Left out the front matter (the --- block of title, date, tags) at the top of ${plural(totals.frontMatter, 'Markdown file')}`,
+    );
   return {
     files,
     documents: totals.documents,
@@ -275,6 +289,7 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
   await drain();
   for (const key of ['lineBreak', 'space', 'midLine'] as const) totals.cuts[key] += reader.cuts[key];
   run.warnings.push(...reader.warnings);
+  if (reader.hasFrontMatter === true) totals.frontMatter += 1;
   if (counts.documents === 0 && counts.duplicates === 0 && !source.isFromFolder) {
     throw new DataError('no-text', `${source.path} contains no text (only whitespace)`, source.path);
   }

@@ -4,6 +4,7 @@
 // Errors name the file and the 1-based line.
 import { CsvParser, csvDelimiter, type CsvDelimiter, type CsvRecord } from './csv';
 import { DocumentSplitter, joinHeadings, newCutCounts, type CutCounts, type SplitMode } from './documents';
+import { FrontMatterFilter } from './frontMatter';
 import { DataError } from './errors';
 import type { SourceFormat } from './sources';
 import { errorMessage } from '../../../shared/errors';
@@ -15,6 +16,8 @@ export interface TextConsumer {
   readonly cuts: CutCounts;
   /** Legal but suspicious things in the file (CSV fields spanning lines); read after end(). */
   readonly warnings: readonly string[];
+  /** Whether a Markdown file's front matter was left out; read after end(). */
+  readonly hasFrontMatter?: boolean;
 }
 
 export type RawDocumentSink = (text: string, line: number | null) => void;
@@ -228,11 +231,22 @@ export function createReader(
       // Markdown's headings stay with the paragraph under them (documents.ts joinHeadings).
       const headings = split === 'blank-line' && MARKDOWN.test(file) ? joinHeadings(max, toSink) : null;
       const splitter = new DocumentSplitter(split, max, headings?.emit ?? toSink);
+      // A Markdown file's front matter (title, date, tags) is left out: frontMatter.ts.
+      const frontMatter = MARKDOWN.test(file) ? new FrontMatterFilter((t) => splitter.push(t)) : null;
       const end = (): void => {
+        frontMatter?.end();
         splitter.end();
         headings?.end();
       };
-      return { push: (t) => splitter.push(t), end, cuts: splitter.cuts, warnings: [] };
+      return {
+        push: (t) => (frontMatter ? frontMatter.push(t) : splitter.push(t)),
+        end,
+        cuts: splitter.cuts,
+        warnings: [],
+        get hasFrontMatter() {
+          return frontMatter?.hasFrontMatter ?? false;
+        },
+      };
     }
     case 'jsonl':
       return new JsonlReader(file, options.field, options.split ?? 'whole', max, options.maxRecordChars, emit);

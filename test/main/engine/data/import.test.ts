@@ -39,6 +39,23 @@ describe('plain text', () => {
     expect(await texts([p], { split: 'line' })).toEqual(['First paragraph', 'still first.', 'Second.', 'Third']);
     expect(await texts([p], { split: 'whole' })).toEqual(['First paragraph\nstill first.\n\n  \nSecond.\n\nThird']);
   });
+  it("leaves out a Markdown file's front matter, with one note for all such files; a .txt keeps it", async () => {
+    const post = (day: number): string =>
+      `---\ntitle: Day ${day}\ndate: 2024-01-0${day}\n---\n\n# Day ${day}\n\nBody ${day}.\n`;
+    const [one, two] = [file('one.md', post(1)), file('two.md', post(2))];
+    const docs: string[] = [];
+    const summary = await importDocuments([one, two], (d) => void docs.push(d.text), { chunkBytes: 5 });
+    expect(docs).toEqual(['# Day 1\n\nBody 1.', '# Day 2\n\nBody 2.']);
+    expect(summary.warnings).toEqual([
+      'Left out the front matter (the --- block of title, date, tags) at the top of 2 Markdown files',
+    ]);
+    expect(await texts([file('post.txt', post(3))])).toEqual([
+      '---\ntitle: Day 3\ndate: 2024-01-03\n---',
+      '# Day 3',
+      'Body 3.',
+    ]);
+  });
+
   it('reads old Mac line ends (a lone CR) as line breaks, as CRLF, in any chunking', async () => {
     const lines = ['Paragraph one', 'still one.', '', 'Two.', '', 'Three'];
     const expected = {
