@@ -6,7 +6,7 @@
 // runsRecord.ts; metric points are written in batches, so progress never waits on the store.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
   RunCheckpoint,
@@ -379,8 +379,10 @@ export class RunService {
     recording.record(event);
     const stopFile = this.stopRequestPath(id);
     if (event.kind === 'progress' && existsSync(stopFile)) {
+      // What the other process asked for (halt writes it): paused or stopped.
+      const as = readFileSync(stopFile, 'utf8').trim() === 'paused' ? 'paused' : 'stopped';
       unlinkSync(stopFile);
-      void this.halt(id, 'stopped').catch(() => undefined);
+      void this.halt(id, as).catch(() => undefined);
     }
   }
 

@@ -1,4 +1,4 @@
-// `spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID]`:
+// `spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID]`:
 // the training runs of this data directory (the runs service). rename gives one a new name;
 // resume continues a paused, stopped or interrupted run from its last checkpoint and follows it
 // like `spanfill train`; stop asks the process training a run to stop it with a checkpoint; rm
@@ -20,7 +20,7 @@ type RunsResult =
   | { readonly action: 'show'; readonly run: RunDetail; readonly datasetName: string | null }
   | ({ readonly action: 'compare' } & RunComparison)
   | { readonly action: 'resume'; readonly result: FollowedRun }
-  | { readonly action: 'stop' | 'rename'; readonly run: RunSummary }
+  | { readonly action: 'pause' | 'stop' | 'rename'; readonly run: RunSummary }
   | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
 
 export function renderList(runs: readonly RunSummary[]): string {
@@ -96,14 +96,16 @@ function renderCompare(c: RunComparison): string {
 export const runsCommand = defineCommand({
   name: 'runs',
   takesArguments: true,
-  summary: 'List, show, compare, rename, resume, stop or remove training runs',
-  usage: 'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | stop ID | rm ID] [--json]',
+  summary: 'List, show, compare, rename, resume, pause, stop or remove training runs',
+  usage:
+    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID] [--json]',
   description:
     'list shows the newest run first. ' +
     "compare prints the configuration keys that differ and each run's final metrics and best validation loss. " +
     'rename gives a run a new name (quote a name with spaces). ' +
     'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
-    'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits. ' +
+    'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits; ' +
+    "pause does the same and marks it paused (as the app's Pause button does). " +
     'rm deletes the run, its metrics and its checkpoint files without asking.',
   options: {},
   async run(context): Promise<RunsResult> {
@@ -143,13 +145,15 @@ export const runsCommand = defineCommand({
         const envelope = await context.app().call('runs.rename', args);
         return { action, run: unwrapEnvelope(envelope) as RunSummary };
       }
+      case 'pause':
+        return { action, run: await runs.pause(one()) };
       case 'stop':
         return { action, run: await runs.stop(one()) };
       case 'rm':
         return { action, ...runs.remove(one()) };
       default:
         throw new UsageError(
-          `unknown runs action '${action}'; expected list, show, compare, rename, resume, stop or rm`,
+          `unknown runs action '${action}'; expected list, show, compare, rename, resume, pause, stop or rm`,
         );
     }
   },
@@ -164,6 +168,7 @@ export const runsCommand = defineCommand({
         return renderCompare(r);
       case 'resume':
         return renderFollowed(r.result);
+      case 'pause':
       case 'stop':
         return `run ${r.run.id} ${r.run.status} at step ${r.run.step}`;
       case 'rename':

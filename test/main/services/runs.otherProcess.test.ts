@@ -1,13 +1,13 @@
-// Reading a run's checkpoint from another process while the run trains and deletes older
-// checkpoints as it saves new ones (keepLast 1, one every step): each read picks again when its
-// folder goes, so every fill of the last checkpoint succeeds (a helper's probe saw 5 of 6 fail).
+// Another process and a run that trains: reading its checkpoints while it deletes older ones as
+// it saves new ones (keepLast 1, one every step) succeeds every time (a helper's probe saw 5 of
+// 6 fills fail); a pause asked from there ends the run paused, with a checkpoint.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS } from '../cli/commands/train-support';
 import { smallRunConfig } from './runs-support';
 
-const tempDir = tempDirs('spanfill-runs-checkpoint-live-');
+const tempDir = tempDirs('spanfill-runs-other-process-');
 const opened: AppServices[] = [];
 afterEach(async () => {
   for (const app of opened.splice(0).reverse()) await app.close();
@@ -38,5 +38,20 @@ describe('readCheckpoint while the run trains', () => {
       expect(filled.spans.map((span) => span.sentinel)).toEqual([0, 1]);
     }
     await trainer.runs.stop(run.id);
+  }, 120_000);
+});
+
+describe('pause from another process', () => {
+  it('marks the run paused, not stopped, with a checkpoint at its step', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const trainer = new AppServices({ dataDir, env: {} });
+    const other = new AppServices({ dataDir, env: {} }); // `spanfill runs pause ID` in another terminal
+    opened.push(trainer, other);
+    const config = { maxSteps: 10_000_000, checkpointEvery: 0, evalEvery: 0 };
+    const run = await trainer.runs.start(smallRunConfig(datasetId, config));
+    const paused = await other.runs.pause(run.id);
+    expect(paused.status).toBe('paused');
+    expect(trainer.runs.checkpoints(run.id).at(-1)?.step).toBe(paused.step);
   }, 120_000);
 });
