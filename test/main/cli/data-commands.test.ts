@@ -117,6 +117,11 @@ describe('spanfill import / datasets / mask', () => {
     expect((JSON.parse(perDoc.stdout) as { example: { mode: string } }).example.mode).toBe('per-document');
     const textMode = await cli(['mask', '--text', 'abc', '--model', 'bytes', '--mode', 'packed', ...data]);
     expect(textMode.stderr).toContain('--mode applies to --dataset previews');
+    const textExample = await cli(['mask', '--text', 'abc', '--model', 'bytes', '--example', '3', ...data]);
+    expect([textExample.code, textExample.stderr]).toEqual([
+      exitCodes.usage,
+      expect.stringContaining('--example applies to --dataset previews (typed text is the one example)'),
+    ]);
 
     // rm asks nothing but names what it deleted (the mask above built one token cache).
     const rm = await cli(['datasets', 'rm', result.id, ...data]);

@@ -55,6 +55,13 @@ function modeOption(raw: string | undefined, isDataset: boolean): (typeof MODES)
   return choiceOption('mode', raw, MODES);
 }
 
+function exampleOption(context: CommandContext, isDataset: boolean): number | undefined {
+  const example = context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER });
+  if (example !== undefined && !isDataset)
+    throw new UsageError('--example applies to --dataset previews (typed text is the one example)');
+  return example;
+}
+
 export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
@@ -103,7 +110,7 @@ export const maskCommand = defineCommand({
       meanNoiseSpanLength: numberOption(context, 'span', 1, 100, MASKING_DEFAULTS.meanSpanLength),
       inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? MASKING_DEFAULTS.inputLength,
       seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
-      example: context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      example: exampleOption(context, datasetId !== undefined),
       mode: modeOption(context.string('mode'), datasetId !== undefined),
     };
     const app = context.app();
