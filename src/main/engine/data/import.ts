@@ -246,6 +246,15 @@ function documentKeeper(
   };
 }
 
+/** What a file of `format` that gave no document lacks: a CSV of a header alone has no rows. */
+function noTextIn(format: SourceFormat, reader: { readonly field: string; readonly column: string }): string {
+  if (format === 'csv' || format === 'tsv')
+    return `has no text in its column "${reader.column}" (no rows under the header, or only empty ones)`;
+  if (format === 'jsonl')
+    return `has no text in the field "${reader.field}" of any line (no lines, or only empty ones)`;
+  return 'contains no text (only whitespace)';
+}
+
 async function importFile(run: Run, source: SourceFile, fileIndex: number): Promise<ImportedFileSummary> {
   const { options, totals } = run;
   const pending: ImportedDocument[] = [];
@@ -291,7 +300,7 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
   run.warnings.push(...reader.warnings);
   if (reader.hasFrontMatter === true) totals.frontMatter += 1;
   if (counts.documents === 0 && counts.duplicates === 0 && !source.isFromFolder) {
-    throw new DataError('no-text', `${source.path} contains no text (only whitespace)`, source.path);
+    throw new DataError('no-text', `${source.path} ${noTextIn(source.format, readerOptions)}`, source.path);
   }
   const report = decoder.report;
   return {

@@ -299,7 +299,13 @@ describe('records', () => {
     }
     // A header with no line end still picks the delimiter: the "text" column is found (and holds nothing).
     const headerOnly = file('header.csv', 'id;text');
-    expect((await failure([headerOnly])).message).toBe(`${headerOnly} contains no text (only whitespace)`);
+    expect((await failure([headerOnly])).message).toBe(
+      `${headerOnly} has no text in its column "text" (no rows under the header, or only empty ones)`,
+    );
+    const emptyLines = file('empty.jsonl', '{"text": ""}\n{"text": "  "}\n');
+    expect((await failure([emptyLines])).message).toBe(
+      `${emptyLines} has no text in the field "text" of any line (no lines, or only empty ones)`,
+    );
   });
   it('TSV with a chosen column; quotes are ordinary characters', async () => {
     const p = file('t.tsv', 'body\tlabel\n"quoted" text\tx\nsecond\ty\n');
