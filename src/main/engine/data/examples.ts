@@ -115,7 +115,7 @@ function planPieces(
     );
   if (short > 0)
     messages.push(
-      `${plural(short, 'document')} ${short === 1 ? 'has' : 'have'} only 2–3 tokens; each gets a single one-token noise span`,
+      `${plural(short, 'document')} ${short === 1 ? 'has' : 'have'} only 2–3 tokens; each gets a single noise span`,
     );
   return {
     mode: 'per-document',

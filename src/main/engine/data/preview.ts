@@ -188,7 +188,7 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   if (ids.length < 2) {
     throw new RangeError(`The text has ${ids.length} token${ids.length === 1 ? '' : 's'}; masking needs at least 2`);
   }
-  if (ids.length < 4) messages.push(`Only ${ids.length} tokens: the mask is a single one-token noise span`);
+  if (ids.length < 4) messages.push(`Only ${ids.length} tokens: the mask is a single noise span`);
   const isTruncated = ids.length > lengths.tokensLength;
   if (isTruncated) {
     messages.push(

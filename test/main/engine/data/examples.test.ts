@@ -87,7 +87,7 @@ describe('per-document examples', () => {
     expect(plan.messages[0]).toBe(
       'These documents have 10 tokens (counting an EOS after each), less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
     );
-    expect(plan.messages).toContain('1 document has only 2–3 tokens; each gets a single one-token noise span');
+    expect(plan.messages).toContain('1 document has only 2–3 tokens; each gets a single noise span');
     const batch = makeBatch(plan, source, tokenizer, [0, 1], 0);
     expect(batch.inputIds.length).toBe(2 * 32);
     expect(Number(batch.attentionMask.slice(0, 32).reduce((a, b) => a + b, 0n))).toBe(6); // 4 kept + 1 sentinel + EOS

@@ -87,9 +87,11 @@ describe('masking preview', async () => {
       `The text has ${long.counts.textTokens} tokens; one example uses the first ${long.lengths.tokensLength} (the raw length for input length 64)`,
     );
     const bytes = createByteTokenizer();
-    expect(previewText(bytes, 'ab', settings).messages).toContain(
-      'Only 2 tokens: the mask is a single one-token noise span',
-    );
+    expect(previewText(bytes, 'ab', settings).messages).toContain('Only 2 tokens: the mask is a single noise span');
+    // At density 0.5 three tokens get a noise span of two: the note says no length.
+    const dense = previewText(bytes, 'abc', { ...settings, noiseDensity: 0.5 });
+    expect(dense.messages).toContain('Only 3 tokens: the mask is a single noise span');
+    expect([dense.counts.noiseSpans, dense.counts.noiseTokens]).toEqual([1, 2]);
     expect(() => previewText(bytes, 'a', settings)).toThrow('The text has 1 token; masking needs at least 2');
     expect(() =>
       previewText(tok, text, { ...settings, inputLength: 1024, noiseDensity: 0.5, meanNoiseSpanLength: 1 }),
