@@ -16,6 +16,8 @@ export interface DecodeReport {
   /** Invalid UTF-8 sequences replaced by U+FFFD (within tolerance). */
   readonly invalidSequences: number;
   readonly firstInvalidOffset: number | null;
+  /** A UTF-16 file whose last byte is half a character (an odd count after the mark): left out. */
+  readonly hasOddUtf16Byte: boolean;
 }
 
 /** Invalid sequences allowed: 8, or one per 100 kB of file, whichever is more. */
@@ -108,6 +110,7 @@ export class StreamingTextDecoder {
   private total = 0;
   private invalid = 0;
   private firstInvalid: number | null = null;
+  private hasOddUtf16Byte = false;
   private readonly tolerance: number;
 
   /**
@@ -149,6 +152,7 @@ export class StreamingTextDecoder {
       bytes: this.total,
       invalidSequences: this.invalid,
       firstInvalidOffset: this.firstInvalid,
+      hasOddUtf16Byte: this.hasOddUtf16Byte,
     };
   }
 
@@ -170,7 +174,10 @@ export class StreamingTextDecoder {
 
   private decode(chunk: Buffer, isLast: boolean): string {
     if (this.utf16 !== null) {
-      const text = this.utf16.decode(chunk, { stream: !isLast });
+      let text = this.utf16.decode(chunk, { stream: !isLast });
+      // An odd byte count after the mark: the decoder ends with U+FFFD for the half character.
+      this.hasOddUtf16Byte = isLast && (this.total - 2) % 2 === 1;
+      if (this.hasOddUtf16Byte) text = text.replace(/\ufffd$/, '');
       const nul = text.indexOf('\u0000');
       if (nul >= 0) throw this.binaryError(this.consumed + nul * 2);
       this.consumed += chunk.length;

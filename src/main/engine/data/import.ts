@@ -303,6 +303,10 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
     throw new DataError('no-text', `${source.path} ${noTextIn(source.format, readerOptions)}`, source.path);
   }
   const report = decoder.report;
+  if (report.hasOddUtf16Byte)
+    run.warnings.push(
+      `${source.path} ends with a single byte, half a UTF-16 character (the file may have been cut short); it was left out`,
+    );
   return {
     path: source.path,
     format: source.format,

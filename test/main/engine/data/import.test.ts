@@ -102,6 +102,18 @@ describe('plain text', () => {
     ]);
     expect(await texts([file('le.txt', le)], { chunkBytes: 3 })).toEqual([s]);
     expect(await texts([file('be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), be.subarray(2)]))])).toEqual([s]);
+    // One byte too many (a file cut short, or one byte appended): the half character is left out, with a note.
+    const odd = file('odd.txt', Buffer.concat([le, Buffer.from([0x41])]));
+    for (const chunkBytes of [3, 1 << 20]) {
+      const docs: string[] = [];
+      const summary = await importDocuments([odd], (d) => void docs.push(d.text), { chunkBytes });
+      expect(docs).toEqual([s]);
+      expect(summary.warnings).toEqual([
+        `${odd} ends with a single byte, half a UTF-16 character (the file may have been cut short); it was left out`,
+      ]);
+    }
+    const even = await importDocuments([file('even.txt', le)], () => undefined);
+    expect(even.warnings).toEqual([]);
   });
   it('applies NFKC and whitespace collapsing when asked', async () => {
     const p = file('norm.txt', 'ﬁne   ｆｕｌｌ\t width  \n   next line');
