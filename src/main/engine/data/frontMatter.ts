@@ -5,6 +5,9 @@
 // the text streams in, before it is split into documents. Reference: Jekyll's front matter
 // documentation (the opening fence on the first line, the closing one on a line of its own).
 
+/** The block's first non-blank line: a YAML `key:` or a TOML `key =` (a `# comment` allowed before). */
+const FIRST_KEY = /^(?:\s*#[^\n]*\n)*\s*["']?[\w.-]+["']?[ \t]*[:=]/;
+
 /** A first block not closed within this many characters is taken for text, not front matter. */
 const MAX_FRONT_MATTER_CHARS = 64 * 1024;
 
@@ -36,10 +39,12 @@ export class FrontMatterFilter {
       closing.lastIndex = fence[0].length - 1;
       const match = closing.exec(this.head);
       const isWhole = match !== null && (match[1] === '\n' || isEnd);
-      if (isWhole) {
+      // A rule (---) opening a document is not front matter: the block's first line must set a key.
+      const isKeys = isWhole && FIRST_KEY.test(this.head.slice(fence[0].length, match.index + 1));
+      if (isWhole && isKeys) {
         rest = this.head.slice(match.index + match[0].length);
         this.hasFrontMatter = true;
-      } else if (!isEnd && this.head.length <= MAX_FRONT_MATTER_CHARS) rest = undefined; // wait for more
+      } else if (!isWhole && !isEnd && this.head.length <= MAX_FRONT_MATTER_CHARS) rest = undefined; // wait for more
     }
     if (rest === undefined) return;
     this.isDecided = true;

@@ -21,6 +21,13 @@ const cases: [name: string, input: string, text: string, hasFrontMatter: boolean
   ['never closed', '---\nnot front matter\n\nJust text.\n', '---\nnot front matter\n\nJust text.\n', false],
   ['a fence of other dashes', '----\nx\n----\nText', '----\nx\n----\nText', false],
   ['short text', 'Hi', 'Hi', false],
+  [
+    'a rule opening the text',
+    '---\nJust a paragraph.\n\n---\nMore.\n',
+    '---\nJust a paragraph.\n\n---\nMore.\n',
+    false,
+  ],
+  ['a comment, then keys', '---\n# draft\ntitle: x\n---\nText', 'Text', true],
 ];
 
 describe('FrontMatterFilter', () => {
