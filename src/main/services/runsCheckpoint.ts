@@ -46,16 +46,25 @@ function linkCheckpoint(dir: string): string {
   mkdirSync(root, { recursive: true });
   const snapshot = mkdtempSync(path.join(root, `${path.basename(dir)}-`));
   try {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const [from, to] = [path.join(dir, entry.name), path.join(snapshot, entry.name)];
-      if (entry.isDirectory()) cpSync(from, to, { recursive: true });
-      else linkOrCopy(from, to);
-    }
+    linkCheckpointFiles(dir, snapshot);
   } catch (error) {
     rmSync(snapshot, { recursive: true, force: true });
     throw error;
   }
   return snapshot;
+}
+
+/**
+ * The files of checkpoint folder `from` into the existing folder `to`, hard-linked (copied where
+ * links cannot be made), but those named in `except`; ENOENT when `from` goes meanwhile.
+ */
+export function linkCheckpointFiles(from: string, to: string, except: readonly string[] = []): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (except.includes(entry.name)) continue;
+    const [source, target] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) cpSync(source, target, { recursive: true });
+    else linkOrCopy(source, target);
+  }
 }
 
 function linkOrCopy(from: string, to: string): void {

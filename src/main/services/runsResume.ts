@@ -5,7 +5,7 @@
 // copy of it outside checkpoints/ (which keepLast prunes) stands in: <run>/base-model, the
 // files hard-linked where the file system allows.
 
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { checkpointOrigin } from '../../shared/contract/runNames';
 import type { RunConfig } from '../../shared/contract/runs';
@@ -14,6 +14,7 @@ import { ApiError, errorMessage } from '../../shared/errors';
 import { isBuiltinModelName } from '../engine/t5/builtin';
 import { OPTIMIZER_FILE, TRAINER_STATE_FILE } from '../engine/train/checkpoint';
 import type { RunPrepareDeps } from './runsPrepare';
+import { linkCheckpointFiles } from './runsCheckpoint';
 import { resolveRunModel } from './runsPrepare';
 
 /** Why the base model `model` cannot be found any more; undefined while it can. */
@@ -39,14 +40,7 @@ function standInBase(runFolder: string, from: string): string {
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp);
   try {
-    for (const name of readdirSync(from)) {
-      if (name === OPTIMIZER_FILE || name === TRAINER_STATE_FILE) continue;
-      try {
-        linkSync(path.join(from, name), path.join(temp, name));
-      } catch {
-        copyFileSync(path.join(from, name), path.join(temp, name));
-      }
-    }
+    linkCheckpointFiles(from, temp, [OPTIMIZER_FILE, TRAINER_STATE_FILE]);
     rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
   } catch (error) {
