@@ -25,9 +25,10 @@ export const importCommand = defineCommand({
     'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION] [--json]',
   description:
     'Reads .txt/.md (split at blank lines by default; a Markdown heading stays with the paragraph under it),\n' +
-    '.jsonl (one document per line, --field, default "text") and .csv/.tsv (one document per row,\n' +
-    '--column, default "text"; a .csv whose header has more semicolons than commas is read with\n' +
-    'semicolons, as Excel writes it in many locales); folders are walked recursively.\n' +
+    '.jsonl (one document per line: its --field, default "text", or the line itself when it is a JSON\n' +
+    'string) and .csv/.tsv (one document per row, --column, default "text"; a .csv is read with the\n' +
+    'delimiter its header line has most of: commas, semicolons (as Excel writes it in many locales) or\n' +
+    'tabs, or the one an Excel `sep=X` first line names); folders are walked recursively.\n' +
     'UTF-8 with or without BOM, UTF-16 with BOM, and Western European text in Latin-1 or Windows-1252\n' +
     '(a file that is not UTF-8 and has few bytes above 0x7F; a note says so). Exact duplicate documents\n' +
     "are dropped and counted. A Markdown file's front matter (a --- or +++ block of title, date, tags\n" +

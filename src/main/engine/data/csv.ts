@@ -1,7 +1,9 @@
 // A streaming CSV/TSV record parser (RFC 4180: quoted fields may hold delimiters, doubled
 // quotes and newlines; CRLF, LF or CR line ends), with commas or, as Excel writes CSV where
-// the decimal mark is a comma, semicolons (csvDelimiter). TSV follows the IANA text/tab-separated-
-// values form: no quoting, a quote is an ordinary character. Lenient where files in the
+// the decimal mark is a comma, semicolons, or tabs (csvDelimiter), or what Excel's `sep=` first
+// line names (sepDirective). TSV follows the IANA text/tab-separated-values form: no quoting,
+// a quote is an ordinary character; fields that look quoted the CSV way (pandas writes such
+// .tsv files) come back as a warning, since their rows may be cut. Lenient where files in the
 // wild are (a stray quote inside an unquoted field is kept); strict where data would be
 // lost (a quoted field never closed is an error naming the line it opened on). A quoted
 // field spanning lines is legal but is also what a misplaced quote looks like (rows merged
@@ -16,21 +18,47 @@ export interface CsvRecord {
 
 type State = 'field-start' | 'unquoted' | 'quoted' | 'quote-in-quoted';
 
-export type CsvDelimiter = ',' | ';' | '\t';
+/** One character that separates fields, and whether quotes enclose fields (CSV) or not (TSV). */
+export interface CsvDialect {
+  readonly delimiter: string;
+  readonly quoting: boolean;
+}
 
 /**
- * A .csv file's delimiter, from its header line: ';' when it has more semicolons than commas
- * outside quotes (Excel's "CSV" in French, German and other locales), else ','.
+ * A .csv file's delimiter, from its header line: the most frequent of comma, semicolon (Excel's
+ * "CSV" in French, German and other locales) and tab (pandas' to_csv with sep="\t") outside
+ * quotes; a tie goes to the comma, then the semicolon.
  */
-export function csvDelimiter(headerLine: string): ',' | ';' {
-  let [commas, semicolons, isQuoted] = [0, 0, false];
+export function csvDelimiter(headerLine: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let isQuoted = false;
   for (const c of headerLine) {
     if (c === '"') isQuoted = !isQuoted;
-    else if (!isQuoted && c === ',') commas++;
-    else if (!isQuoted && c === ';') semicolons++;
+    else if (!isQuoted && (c === ',' || c === ';' || c === '\t')) counts[c]++;
   }
-  return semicolons > commas ? ';' : ',';
+  const best = Math.max(counts[','], counts[';'], counts['\t']);
+  return counts[','] === best ? ',' : counts[';'] === best ? ';' : '\t';
 }
+
+/** The delimiter an Excel `sep=X` first line names, or null when the line is no such directive. */
+export function sepDirective(firstLine: string): string | null {
+  const m = /^sep=([^"\r\n])$/i.exec(firstLine);
+  return m === null ? null : m[1];
+}
+
+/** Tells a .tsv's quotes from CSV quoting: a field opening with a quote that it leaves open, or
+ *  one wrapped in quotes with doubled quotes inside, is what a CSV writer makes. */
+function looksCsvQuoted(field: string): boolean {
+  if (field.charCodeAt(0) !== 34) return false;
+  let quotes = 0;
+  for (let i = 0; i < field.length; i++) if (field.charCodeAt(i) === 34) quotes++;
+  return quotes % 2 === 1 || (field.length > 3 && field.endsWith('"') && field.slice(1, -1).includes('""'));
+}
+
+const TSV_QUOTING_HINT =
+  'a .tsv is read without CSV quoting, so those quotes stay in the text and a quoted line break ends the row; ' +
+  'if the file was written with CSV quoting (pandas to_csv with sep="\\t", Excel), rename it to .csv, which is ' +
+  'read with quotes and with tabs when its header has more tabs than commas';
 
 /** A field longer than this is reported (not refused): few real text cells are this long. */
 export const LONG_FIELD_CHARS = 100_000;
@@ -61,17 +89,19 @@ export class CsvParser {
   private wasQuoted = false;
   private readonly multiLine = new Notes();
   private readonly long = new Notes();
+  private readonly csvQuotedLook = new Notes();
+  private readonly delimiter: number;
+  private readonly isQuoting: boolean;
 
   constructor(
     private readonly file: string,
-    private readonly delimiter: CsvDelimiter,
+    dialect: CsvDialect,
     private readonly emit: (record: CsvRecord) => void,
     /** A field longer than this fails rather than filling memory. */
     private readonly maxRecordChars: number = Number.POSITIVE_INFINITY,
-  ) {}
-
-  private get isQuoting(): boolean {
-    return this.delimiter !== '\t';
+  ) {
+    this.delimiter = dialect.delimiter.charCodeAt(0);
+    this.isQuoting = dialect.quoting;
   }
 
   push(text: string): void {
@@ -110,7 +140,7 @@ export class CsvParser {
         this.crInQuoted = false;
         continue;
       }
-      if (c === this.delimiter.charCodeAt(0)) {
+      if (c === this.delimiter) {
         flush(i);
         this.endField();
       } else if (c === 10 || c === 13) {
@@ -176,7 +206,17 @@ export class CsvParser {
           `check that ${l.count === 1 ? 'its' : 'their'} quotes and delimiters are where you meant`,
       );
     }
+    const tsv = this.tsvQuotingNote;
+    if (tsv !== null) out.push(`${this.file}: ${tsv}`);
     return out;
+  }
+
+  /** Without quoting: how many fields looked quoted the CSV way, and what to do; null if none. */
+  get tsvQuotingNote(): string | null {
+    const q = this.csvQuotedLook;
+    if (q.count === 0) return null;
+    const lines = q.count === 1 ? 'line' : 'lines';
+    return `${q.count} field${q.count === 1 ? ' looks' : 's look'} quoted the CSV way (${lines} ${q.list}); ${TSV_QUOTING_HINT}`;
   }
 
   private endField(): void {
@@ -184,6 +224,7 @@ export class CsvParser {
     if (this.wasQuoted && line > quoteLine) this.multiLine.add(() => `${quoteLine}–${line}`);
     const start = this.wasQuoted ? quoteLine : line;
     if (field.length > LONG_FIELD_CHARS) this.long.add(() => `line ${start}: ${field.length} characters`);
+    if (!this.isQuoting && looksCsvQuoted(field)) this.csvQuotedLook.add(() => `${line}`);
     this.fields.push(field);
     this.field = '';
     this.wasQuoted = false;

@@ -2,7 +2,7 @@
 // documents.ts), JSON Lines (a chosen field, dotted paths allowed) and CSV/TSV (a chosen
 // column from the header row). Each is a push/end consumer so the file streams through.
 // Errors name the file and the 1-based line.
-import { CsvParser, csvDelimiter, type CsvDelimiter, type CsvRecord } from './csv';
+import { CsvParser, csvDelimiter, sepDirective, type CsvDialect, type CsvRecord } from './csv';
 import { DocumentSplitter, joinHeadings, newCutCounts, type CutCounts, type SplitMode } from './documents';
 import { FrontMatterFilter } from './frontMatter';
 import { DataError } from './errors';
@@ -87,6 +87,24 @@ class JsonlReader implements TextConsumer {
     throw new DataError(code, `${this.file} line ${this.line}: ${message}`, this.file, null, this.line);
   }
 
+  private fieldOf(record: unknown): unknown {
+    let value = record;
+    for (const key of this.path) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {
+        const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+        const listed = keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : '';
+        const what = value === record && (typeof value !== 'object' || value === null || Array.isArray(value));
+        this.fail(
+          'missing-field',
+          `no field "${this.field}"${what ? ` in ${describeType(value)}` : listed}; ` +
+            'name the field that holds the text (`--field NAME`; in the app, Options → JSONL field)',
+        );
+      }
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value;
+  }
+
   private readLine(raw: string): void {
     this.line++;
     const text = raw.trim();
@@ -97,17 +115,9 @@ class JsonlReader implements TextConsumer {
     } catch (e) {
       this.fail('bad-json', `not valid JSON (${errorMessage(e)})`);
     }
-    for (const key of this.path) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {
-        const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
-        this.fail(
-          'missing-field',
-          `no field "${this.field}"${keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : ''}; ` +
-            'name the field that holds the text (`--field NAME`; in the app, Options → JSONL field)',
-        );
-      }
-      value = (value as Record<string, unknown>)[key];
-    }
+    // A line that is a JSON string is the document itself (`jq -c '.[]'` of an array of
+    // strings writes such a file); the field names the text in object lines.
+    if (typeof value !== 'string') value = this.fieldOf(value);
     // An explicit null is an empty record: counted with the empty ones dropped, not lost unsaid.
     if (value === null) return this.emit('', this.line);
     if (typeof value !== 'string')
@@ -125,6 +135,8 @@ class CsvReader implements TextConsumer {
   private head = '';
   private columnIndex = -1;
   private header: string[] | null = null;
+  /** Excel's `sep=X` line opened the file: its record (line 1) is no header. */
+  private skipSepLine = false;
   readonly cuts = newCutCounts();
 
   constructor(
@@ -136,11 +148,11 @@ class CsvReader implements TextConsumer {
     private readonly maxRecordChars: number,
     private readonly emit: RawDocumentSink,
   ) {
-    if (delimiter === '\t') this.parser = this.startParser('\t');
+    if (delimiter === '\t') this.parser = this.startParser({ delimiter: '\t', quoting: false });
   }
 
-  private startParser(delimiter: CsvDelimiter): CsvParser {
-    return new CsvParser(this.file, delimiter, (r) => this.onRecord(r), this.maxRecordChars);
+  private startParser(dialect: CsvDialect): CsvParser {
+    return new CsvParser(this.file, dialect, (r) => this.onRecord(r), this.maxRecordChars);
   }
 
   push(text: string): void {
@@ -152,7 +164,9 @@ class CsvReader implements TextConsumer {
   }
 
   private startHeadParser(headerLine: string): void {
-    const parser = (this.parser = this.startParser(csvDelimiter(headerLine)));
+    const named = sepDirective(headerLine);
+    this.skipSepLine = named !== null;
+    const parser = (this.parser = this.startParser({ delimiter: named ?? csvDelimiter(headerLine), quoting: true }));
     const head = this.head;
     this.head = '';
     parser.push(head);
@@ -169,6 +183,10 @@ class CsvReader implements TextConsumer {
   }
 
   private onRecord(record: CsvRecord): void {
+    if (this.skipSepLine) {
+      this.skipSepLine = false;
+      return;
+    }
     if (this.header === null) {
       this.header = record.fields.map((f) => f.trim());
       this.columnIndex = this.header.indexOf(this.column);
@@ -188,7 +206,8 @@ class CsvReader implements TextConsumer {
       throw new DataError(
         'bad-csv',
         `${this.file} line ${record.line}: the row has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}, ` +
-          `so no "${this.column}" (column ${this.columnIndex + 1} of ${this.header.length})`,
+          `so no "${this.column}" (column ${this.columnIndex + 1} of ${this.header.length})` +
+          (this.parser?.tsvQuotingNote ? `; ${this.parser.tsvQuotingNote}` : ''),
         this.file,
         null,
         record.line,

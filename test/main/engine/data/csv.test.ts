@@ -75,6 +75,45 @@ describe('quoted fields that span lines', () => {
   });
 });
 
+describe('the delimiter a .csv names or shows, and CSV quoting in a .tsv', () => {
+  it("follows Excel's `sep=` first line and leaves that line out, in any chunking", async () => {
+    for (const chunkBytes of [1, 4, 1 << 20]) {
+      const semi = await run('sep.csv', 'sep=;\r\nid;text\r\n1;"a, b; c"\r\n2;plain\r\n', { chunkBytes });
+      expect(semi.docs).toEqual([
+        { text: 'a, b; c', line: 3 },
+        { text: 'plain', line: 4 },
+      ]);
+      const pipe = await run('pipe.csv', 'SEP=|\nid|text\n1|"x|y"\n', { chunkBytes });
+      expect(pipe.docs).toEqual([{ text: 'x|y', line: 3 }]);
+    }
+  });
+
+  it('reads a .csv whose header has more tabs than commas or semicolons tab-separated, with CSV quoting', async () => {
+    // pandas' df.to_csv("x.csv", sep="\t") quotes fields holding a tab, a quote or a line break.
+    const { docs } = await run('tabs.csv', 'id\ttext\n1\t"two\nlines"\n2\t"say ""hi"""\n3\ta, b; c\n');
+    expect(docs.map((d) => d.text)).toEqual(['two\nlines', 'say "hi"', 'a, b; c']);
+  });
+
+  it('warns when a .tsv looks quoted the CSV way, and says so in a short row error', async () => {
+    const quoted = await run('pandas.tsv', 'text\tid\n"two\nlines"\t1\n"say ""hi"""\t2\n"plain"\t3\n');
+    expect(quoted.docs.map((d) => d.text)).toEqual(['"two', 'lines"', '"say ""hi"""', '"plain"']);
+    const hint =
+      'a .tsv is read without CSV quoting, so those quotes stay in the text and a quoted line break ends the row; ' +
+      'if the file was written with CSV quoting (pandas to_csv with sep="\\t", Excel), rename it to .csv, which is ' +
+      'read with quotes and with tabs when its header has more tabs than commas';
+    expect(quoted.warnings).toEqual([`${quoted.path}: 2 fields look quoted the CSV way (lines 2, 4); ${hint}`]);
+    // Quotes in prose are no sign: a field that opens with a closed quotation, or quotes inside.
+    const prose = await run('prose.tsv', 'text\tid\n"Hi," she said\t1\nHe said "no"\t2\n');
+    expect(prose.warnings).toEqual([]);
+    const short = await run('short.tsv', 'id\ttext\n1\t"two\nlines"\n').catch((e: unknown) => e);
+    expect(short).toMatchObject({ code: 'bad-csv', line: 3 });
+    expect((short as Error).message).toBe(
+      `${(short as { file: string }).file} line 3: the row has 1 field, so no "text" (column 2 of 2); ` +
+        `1 field looks quoted the CSV way (line 2); ${hint}`,
+    );
+  });
+});
+
 describe('agrees with csv-parse on generated RFC 4180 files', () => {
   it('same fields for 300 random files pushed in random pieces; lines counted from the generator', () => {
     const random = seeded(20261129);
@@ -100,7 +139,7 @@ describe('agrees with csv-parse on generated RFC 4180 files', () => {
         line += (record.match(/\r\n|\r|\n/g) ?? []).length + 1;
       }
       const ours: CsvRecord[] = [];
-      const parser = new CsvParser('gen.csv', ',', (rec) => ours.push(rec));
+      const parser = new CsvParser('gen.csv', { delimiter: ',', quoting: true }, (rec) => ours.push(rec));
       for (let i = 0; i < text.length;) {
         const step = 1 + Math.floor(random() * 8);
         parser.push(text.slice(i, i + step));

@@ -293,6 +293,22 @@ describe('records', () => {
     const p = file('rec.jsonl', '{"meta": {"body": "one"}}\r\n{"meta": {"body": null}}\n{"meta": {"body": "two"}}');
     expect(await texts([p], { field: 'meta.body' })).toEqual(['one', 'two']);
   });
+  it("JSONL whose lines are bare strings (`jq -c '.[]'` of an array of strings) reads each as a document", async () => {
+    const p = file('strings.jsonl', '"first note"\n\n"second\\nline"\n{"text": "an object line"}\n""\n');
+    const kept: string[] = [];
+    const summary = await importDocuments([p], (d) => void kept.push(d.text));
+    expect(kept).toEqual(['first note', 'second\nline', 'an object line']);
+    expect(summary).toMatchObject({ documents: 3, emptyDropped: 1 });
+    // A named field is for objects; a bare string line is still the document itself.
+    expect(
+      await texts([file('named.jsonl', '"plain"\n{"meta": {"body": "nested"}}\n')], { field: 'meta.body' }),
+    ).toEqual(['plain', 'nested']);
+    // Other bare values still say what the line holds.
+    const n = file('numbers.jsonl', '"ok"\n42\n');
+    expect((await failure([n])).message).toBe(
+      `${n} line 2: no field "text" in a number; name the field that holds the text (\`--field NAME\`; in the app, Options → JSONL field)`,
+    );
+  });
   it('CSV quoting: delimiters, doubled quotes and newlines inside quotes; CRLF rows', async () => {
     const p = file('q.csv', 'id,text\r\n1,"Hello, ""world""\nsecond line"\r\n2,plain\r\n3,"a ""b"" c"');
     expect(await texts([p])).toEqual(['Hello, "world"\nsecond line', 'plain', 'a "b" c']);
