@@ -1,7 +1,8 @@
-// Finding what to import: explicit files and folders walked recursively by extension,
-// each with its format from the extension. Only regular files and folders qualify: a named
-// pipe, socket or device is refused by name before anything opens it (opening a FIFO for
-// reading blocks until a writer appears). Not reading the files (import.ts does that).
+// Finding what to import: explicit files and folders walked recursively by extension (a
+// linked folder is walked like a folder, once), each with its format from the extension.
+// Only regular files and folders qualify: a named pipe, socket or device is refused by name
+// before anything opens it (opening a FIFO for reading blocks until a writer appears). Not
+// reading the files (import.ts does that).
 import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -115,9 +116,20 @@ interface Walk {
   readonly out: SourceFile[];
   readonly onSkip: (warning: string) => void;
   readonly signal: AbortSignal | undefined;
+  /** Folders walked under this root, by device and inode: a linked folder is walked once. */
+  readonly walked: Set<string>;
 }
 
-async function walk(dir: string, w: Walk): Promise<void> {
+/** A linked folder's stats, or null for a link to anything else (or to nothing). */
+async function linkedFolder(path: string): Promise<Stats | null> {
+  const info = await stat(path).catch(() => null);
+  return info?.isDirectory() ? info : null;
+}
+
+async function walk(dir: string, w: Walk, info: Stats): Promise<void> {
+  const id = `${info.dev}:${info.ino}`;
+  if (w.walked.has(id)) return;
+  w.walked.add(id);
   const entries = await readdir(dir, { withFileTypes: true }).catch(async (e: unknown) => {
     throw await statFailure(dir, e);
   });
@@ -126,9 +138,14 @@ async function walk(dir: string, w: Walk): Promise<void> {
     w.signal?.throwIfAborted();
     if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
     const path = join(dir, entry.name);
-    // NOTE: linked folders are not followed, so a link cycle cannot make the walk endless.
-    if (entry.isDirectory()) {
-      await walk(path, w);
+    // A linked folder is followed like a folder; `walked` keeps a link cycle from going on.
+    const folder = entry.isDirectory()
+      ? await statSource(path)
+      : entry.isSymbolicLink()
+        ? await linkedFolder(path)
+        : null;
+    if (folder !== null) {
+      await walk(path, w, folder);
       continue;
     }
     const ext = extname(entry.name).toLowerCase();
@@ -162,13 +179,14 @@ export async function resolveSources(paths: readonly string[], options: ResolveO
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];
   const onSkip = options.onSkip ?? (() => undefined);
-  const w: Walk = { extensions: wanted, passedOver: new Map(), out, onSkip, signal: options.signal };
+  const w: Walk = { extensions: wanted, passedOver: new Map(), out, onSkip, signal: options.signal, walked: new Set() };
   for (const path of paths) {
     options.signal?.throwIfAborted();
     const info = await statSource(path);
     if (info.isDirectory()) {
       const before = out.length;
-      await walk(path, w);
+      w.walked.clear();
+      await walk(path, w, info);
       if (w.passedOver.size > 0) onSkip(passedOverNote(path, w.passedOver, [...wanted]));
       w.passedOver.clear();
       if (out.length === before) {

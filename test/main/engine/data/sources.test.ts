@@ -174,6 +174,21 @@ describe('symbolic links', () => {
       `Skipped ${join(dir, 'e.txt')}: it is a symbolic link to ${join(dir, 'missing.txt')}, which does not exist`,
     ]);
   });
+  it('walks a linked folder inside a folder once, however many links lead to it, loops included', async () => {
+    const outside = newDir();
+    writeFileSync(join(outside, 'real.txt'), 'linked text');
+    symlinkSync(outside, join(outside, 'back')); // a loop: the folder links to itself
+    const dir = newDir();
+    writeFileSync(join(dir, 'a.txt'), 'alpha');
+    symlinkSync(outside, join(dir, 'again'));
+    symlinkSync(outside, join(dir, 'linked'));
+    symlinkSync(dir, join(dir, 'up'));
+    const docs: string[] = [];
+    const summary: ImportSummary = await importDocuments([dir], (d) => void docs.push(d.text));
+    expect(docs).toEqual(['alpha', 'linked text']);
+    // Before, each link counted as a passed-over "file without an extension".
+    expect(summary.warnings).toEqual([]);
+  });
 });
 
 describe('cancelling', () => {
