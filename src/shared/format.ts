@@ -32,6 +32,11 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** "; 45.2 MiB of disk given back" after what a removal deleted, or nothing when it gave none back. */
+export function diskGivenBack(bytes: number): string {
+  return bytes > 0 ? `; ${formatBytes(bytes)} of disk given back` : '';
+}
+
 /** A memory figure, rounder than formatBytes: "6.0 GiB", or "380 MiB" under a GiB. */
 export function formatMemory(bytes: number): string {
   return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;

@@ -1,7 +1,15 @@
 // shared/format.ts: a count's noun and thousands separators; text clipped whole characters at a
 // time; sizes in binary units, memory figures rounder; durations.
 import { describe, expect, it } from 'vitest';
-import { clipText, formatBytes, formatDuration, formatElapsed, formatMemory, plural } from '../../src/shared/format';
+import {
+  clipText,
+  diskGivenBack,
+  formatBytes,
+  formatDuration,
+  formatElapsed,
+  formatMemory,
+  plural,
+} from '../../src/shared/format';
 
 describe('plural', () => {
   it('adds an s to the noun unless the count is 1, and separates thousands', () => {
@@ -26,6 +34,13 @@ describe('clipText', () => {
       expect(clipped.length).toBeLessThanOrEqual(max);
       expect(clipped).not.toMatch(loneHalf);
     }
+  });
+});
+
+describe('diskGivenBack', () => {
+  it('says how much a removal gave back, and nothing when it gave none', () => {
+    expect(diskGivenBack(0)).toBe('');
+    expect(diskGivenBack(47_400_000)).toBe('; 45.2 MiB of disk given back');
   });
 });
 

@@ -22,6 +22,7 @@ import { estimateExamples } from '../engine/data/stats';
 import type { TextTokenizer } from '../engine/data/tokenizer';
 import { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
+import { compactStore } from '../store/compact';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
 import { RunRepository } from '../store/runs';
@@ -70,6 +71,8 @@ export interface DatasetServiceDeps {
    * tokenizerSource, so a registered model's id works). Absent: "bytes" or a folder, as given.
    */
   readonly tokenizerSource?: (reference: string) => string;
+  /** Only for tests: free space above which a removal rewrites the store (store/compact.ts). */
+  readonly compactMinFreeBytes?: number;
 }
 
 export class DatasetService {
@@ -109,6 +112,8 @@ export class DatasetService {
       await work;
     } finally {
       this.running.delete(id);
+      // A failed or cancelled import deleted what it had stored: give that space back.
+      if (this.repo.get(id) === undefined) this.giveBackSpace();
     }
     return this.summary(this.mustGet(id));
   }
@@ -187,7 +192,17 @@ export class DatasetService {
     this.splits.delete(id);
     removeDatasetFiles(this.deps.dataDir, id);
     this.deps.events.emit('datasets.removed', { datasetId: id });
-    return { id, removed, name: row.name, documents, tokenCaches };
+    return { id, removed, name: row.name, documents, tokenCaches, freedBytes: this.giveBackSpace() };
+  }
+
+  /**
+   * Shrinks the database file after a large delete (store/compact.ts), only while no import or
+   * run, here or in another process, is writing to it: the rewrite would hold up their writes.
+   */
+  private giveBackSpace(): number {
+    if (this.running.size > 0 || liveRuns(this.runs).length > 0) return 0;
+    if (this.repo.states().some((row) => row.status === 'importing')) return 0;
+    return compactStore(this.deps.store.db, { minFreeBytes: this.deps.compactMinFreeBytes });
   }
 
   /**

@@ -85,6 +85,11 @@ export interface DatasetRemoved {
   readonly documents: number;
   /** Token cache files deleted with it (one per tokenizer it was tokenized for). */
   readonly tokenCaches: number;
+  /**
+   * Bytes the database file gave back to the disk. 0 when it keeps the freed space for the next
+   * import: under 32 MiB freed, or a run or import was going on (its writes come first).
+   */
+  readonly freedBytes: number;
 }
 
 /** The name that means the byte-level (ByT5-layout) tokenizer wherever a tokenizer is named. */

@@ -202,7 +202,15 @@ describe('spanfill import / datasets / mask', () => {
     };
     expect(rows.stats.documents).toBe(2);
     const rm = JSON.parse((await cli(['datasets', 'rm', chat.id, '--json', ...data])).stdout) as unknown;
-    expect(rm).toEqual({ action: 'rm', id: chat.id, removed: true, name: 'Chat', documents: 3, tokenCaches: 0 });
+    expect(rm).toEqual({
+      action: 'rm',
+      id: chat.id,
+      removed: true,
+      name: 'Chat',
+      documents: 3,
+      tokenCaches: 0,
+      freedBytes: 0,
+    });
   });
 
   it('mask: --density, --span, --length and --seed reach the preview; a new seed re-rolls', async () => {

@@ -11,7 +11,8 @@ import type { EventMap, EventName } from '../../../src/shared/events';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
-import { openStore, type Store } from '../../../src/main/store/db';
+import { freeBytes } from '../../../src/main/store/compact';
+import { databaseFileName, openStore, type Store } from '../../../src/main/store/db';
 import { RunRepository } from '../../../src/main/store/runs';
 import { deadPid } from '../../support/processes';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
@@ -22,7 +23,7 @@ afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });
 
-function setup(): {
+function setup(options: { compactMinFreeBytes?: number } = {}): {
   dataDir: string;
   store: Store;
   events: EventBus;
@@ -45,7 +46,7 @@ function setup(): {
     fs.writeFileSync(file, text);
     return file;
   };
-  return { dataDir, store, events, seen, service: new DatasetService({ store, dataDir, events }), write };
+  return { dataDir, store, events, seen, service: new DatasetService({ store, dataDir, events, ...options }), write };
 }
 
 function counts(store: Store): { datasets: number; documents: number } {
@@ -104,7 +105,14 @@ describe('datasets service', () => {
     });
     expect(tokenized.estimate?.packedExamples).toBeGreaterThan(15);
     seen.length = 0;
-    expect(service.remove(ds.id)).toEqual({ id: ds.id, removed: true, name: 'Novel', documents: 30, tokenCaches: 2 });
+    expect(service.remove(ds.id)).toEqual({
+      id: ds.id,
+      removed: true,
+      name: 'Novel',
+      documents: 30,
+      tokenCaches: 2,
+      freedBytes: 0,
+    });
     expect(seen).toEqual([{ event: 'datasets.removed', payload: { datasetId: ds.id } }]); // other windows drop it
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
     expect(fs.existsSync(path.join(dataDir, 'tokens', ds.id))).toBe(false);
@@ -134,6 +142,37 @@ describe('datasets service', () => {
     runs.add({ id: 'r-gone', name: 'x', config: { ...config, datasetId: other.id }, totalSteps: 10, status: 'queued' });
     runs.setStatus('r-gone', 'running', { ownerPid: deadPid() });
     expect(service.remove(other.id).removed).toBe(true);
+  });
+
+  it('removing a large dataset or failing its import gives the disk space back, unless a run is writing', async () => {
+    const { service, store, dataDir, write } = setup({ compactMinFreeBytes: 256 * 1024 });
+    const big = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} `.padEnd(1000, 'x')).join('\n\n');
+    const file = path.join(dataDir, databaseFileName);
+    const onDisk = (): number =>
+      fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    const small = await service.import({ paths: [write('small.txt', 'a few words')] });
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({ datasetId: small.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
+    runs.add({ id: 'r-live', name: 'tiny', config, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-live', 'running', { ownerPid: process.pid });
+
+    const first = await service.import({ paths: [write('big.txt', big)] });
+    expect(service.remove(first.id).freedBytes).toBe(0); // the run's writes come first
+    expect(freeBytes(store.db)).toBeGreaterThan(2_000_000);
+    runs.setStatus('r-live', 'stopped');
+
+    const second = await service.import({ paths: [write('big.txt', big)] });
+    const before = onDisk();
+    const { freedBytes } = service.remove(second.id);
+    expect(freedBytes).toBeGreaterThan(2_000_000);
+    expect(before - onDisk()).toBeGreaterThanOrEqual(freedBytes);
+    expect(service.list().map((d) => d.id)).toEqual([small.id]);
+
+    // The big file's documents are stored before the bad one fails the import.
+    write('folder/a.txt', big);
+    write('folder/b.jsonl', '{"body": 1}\n');
+    await expect(service.import({ paths: [path.join(dataDir, 'in', 'folder')] })).rejects.toThrow('no field "text"');
+    expect(freeBytes(store.db)).toBe(0);
   });
 
   it('importing the same documents again keeps both and says which dataset the new one repeats', async () => {

@@ -12,7 +12,7 @@ import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
-import { clipText, plural } from '../../../shared/format';
+import { clipText, diskGivenBack, plural } from '../../../shared/format';
 
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
@@ -81,7 +81,8 @@ export const datasetsCommand = defineCommand({
   render(result) {
     const r = result as DatasetsResult;
     if (r.action === 'rm') {
-      return `Removed ${r.id} "${r.name}": ${plural(r.documents, 'document')} and ${plural(r.tokenCaches, 'token cache')}`;
+      const what = `${plural(r.documents, 'document')} and ${plural(r.tokenCaches, 'token cache')}`;
+      return `Removed ${r.id} "${r.name}": ${what}${diskGivenBack(r.freedBytes)}`;
     }
     if (r.action === 'rename') return `Renamed ${r.dataset.id} to "${r.dataset.name}"`;
     if (r.action === 'show') {

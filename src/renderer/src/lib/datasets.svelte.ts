@@ -9,7 +9,7 @@ import type {
   DatasetSummary,
   TokenizeResult,
 } from '../../../shared/contract/datasets';
-import { plural } from '../../../shared/format';
+import { diskGivenBack, plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { Newest } from './newest';
@@ -262,7 +262,8 @@ class DatasetsStore {
       const removed = await api.datasets.remove({ id });
       this.forget(id); // (as datasets.removed does, which may come before or after this reply)
       await this.load();
-      this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}.`;
+      const freed = diskGivenBack(removed.freedBytes);
+      this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}${freed}.`;
     } catch (caught) {
       this.error = errorMessage(caught);
     } finally {
