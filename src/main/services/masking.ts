@@ -43,7 +43,7 @@ export async function previewMasking(
     return toResult(preview, tokenizer.name);
   }
   if (request.datasetId === undefined) throw new ApiError('invalid_argument', 'Give a dataset id or a text to preview');
-  const { cache, tokenizer } = await datasets.tokens(request.datasetId, request.model, signal);
+  const { cache, tokenizer, result } = await datasets.tokens(request.datasetId, request.model, signal);
   try {
     const { validation, isSelfValidation } = await datasets.validationOrdinals(request.datasetId);
     const training = isSelfValidation
@@ -61,7 +61,9 @@ export async function previewMasking(
         `Example ${index} does not exist; the dataset makes ${plan.exampleCount} at these settings`,
       );
     }
-    const preview = withSettingsChecked(() => previewExample(plan, training, tokenizer, index, 0));
+    const preview = withSettingsChecked(() =>
+      previewExample(plan, training, tokenizer, { index, epoch: 0, dropped: result.droppedSpecialTokens }),
+    );
     return { ...toResult(preview, tokenizer.name), example: { index, count: plan.exampleCount, mode: plan.mode } };
   } finally {
     cache.close();

@@ -68,6 +68,23 @@ describe('masking previews', () => {
     expect(perDocument.example?.count).toBeGreaterThan(auto.example?.count ?? 0);
   });
 
+  it('a dataset example says how many literal special tokens tokenizing the dataset removed, as typed text does', async () => {
+    const { service, write } = setup();
+    const text = `${novel}\n\nA line with </s> and <extra_id_0> typed into it.`;
+    const ds = await service.import({ paths: [write('novel.txt', text)] });
+    const example = await previewMasking({ datasets: service }, { ...settings, datasetId: ds.id, example: 0 });
+    expect(example.droppedSpecialTokens).toBe(2);
+    expect(example.messages).toContain(
+      "Removed 2 literal special tokens such as </s> or <extra_id_0> from the dataset's text: " +
+        'they would collide with the sentinels and end-of-sequence marks span corruption adds',
+    );
+    const typed = await previewMasking({ datasets: service }, { ...settings, text: 'A dog </s> runs in the park' });
+    expect(typed.messages).toContain(
+      'Removed 1 literal special token such as </s> or <extra_id_0> from the text: ' +
+        'they would collide with the sentinels and end-of-sequence marks span corruption adds',
+    );
+  });
+
   it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder or data as invalid_input', async () => {
     const { dataDir, service, write } = setup();
     const app = { datasets: service };

@@ -174,17 +174,20 @@ function seedIndependence(length: number, noiseTokens: number, spans: number): s
   return null;
 }
 
+/** Why literal special tokens went from `where`: a preview says so, of typed text or of a dataset. */
+function droppedNote(count: number, where: string): string {
+  return (
+    `Removed ${plural(count, 'literal special token')} such as </s> or <extra_id_0> from ${where}: ` +
+    'they would collide with the sentinels and end-of-sequence marks span corruption adds'
+  );
+}
+
 /** Masks typed text as one per-document example would be masked. */
 export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
   const lengths = checkedSpanLengths(settings, tokenizer.sentinelCount);
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
-  if (droppedSpecialTokens > 0) {
-    messages.push(
-      `Removed ${plural(droppedSpecialTokens, 'literal special token')} such as </s> or <extra_id_0> from the text: ` +
-        'they would collide with the sentinels and end-of-sequence marks span corruption adds',
-    );
-  }
+  if (droppedSpecialTokens > 0) messages.push(droppedNote(droppedSpecialTokens, 'the text'));
   if (ids.length < 2) {
     throw new RangeError(`The text has ${ids.length} token${ids.length === 1 ? '' : 's'}; masking needs at least 2`);
   }
@@ -211,21 +214,24 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   });
 }
 
-/** Preview of planned example `index` exactly as training masks it in `epoch`. */
+/**
+ * Preview of planned example `index` exactly as training masks it in `epoch`; `dropped` is how
+ * many literal special tokens tokenizing the whole dataset removed (its token cache counts them).
+ */
 export function previewExample(
   plan: ExamplePlan,
   source: TokenSource,
   tokenizer: TextTokenizer,
-  index: number,
-  epoch: number,
+  at: { readonly index: number; readonly epoch: number; readonly dropped: number },
 ): MaskingPreview {
-  const m = maskedExample(plan, source, tokenizer, index, epoch);
+  const m = maskedExample(plan, source, tokenizer, at.index, at.epoch);
   const tokens = Array.from(m.tokens);
+  const dropped = at.dropped > 0 ? [droppedNote(at.dropped, "the dataset's text")] : [];
   return assemble(tokenizer, tokens, m.noiseMask, plan.lengths, {
     textTokens: tokens.length,
-    droppedSpecialTokens: 0,
+    droppedSpecialTokens: at.dropped,
     isTruncated: false,
     seed: plan.settings.seed,
-    messages: [...plan.messages],
+    messages: [...plan.messages, ...dropped],
   });
 }

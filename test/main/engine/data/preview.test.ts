@@ -127,7 +127,7 @@ describe('masking preview', async () => {
     const docs = ['first document here', 'second one, a bit longer than the first', 'third'].map((t) => tok.encode(t));
     const source = new InMemoryTokenSource(docs);
     const plan = planExamples(source, { ...settings, inputLength: 16, mode: 'auto' }, tok);
-    const p = previewExample(plan, source, tok, 0, 0);
+    const p = previewExample(plan, source, tok, { index: 0, epoch: 0, dropped: 0 });
     expect(p.segments.map((s) => s.text).join('')).toContain('first document here</s>');
     expect(p.counts.inputTokens).toBeLessThanOrEqual(16);
   });
@@ -137,7 +137,7 @@ describe('masking preview', async () => {
     const docs = ['we wrote </s> here', 'next', 'and more text to fill an example'].map((t) => bytes.encode(t));
     const source = new InMemoryTokenSource(docs);
     const plan = planExamples(source, { ...settings, inputLength: 24, mode: 'packed' }, bytes);
-    const p = previewExample(plan, source, bytes, 0, 0);
+    const p = previewExample(plan, source, bytes, { index: 0, epoch: 0, dropped: 0 });
     const marked = p.segments
       .map((s) => {
         let text = s.text;
