@@ -2,7 +2,17 @@
 // to say when it is not there (not kept, or deleted from disk by hand), and reading one while
 // its run trains and prunes.
 
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+} from 'node:fs';
 import path from 'node:path';
 import { lastCheckpoint } from '../../shared/contract/runNames';
 import type { RunCheckpoint } from '../../shared/contract/runs';
@@ -42,9 +52,7 @@ const RETRY_MS = 100;
  * read. Throws ENOENT when the checkpoint went before all its files were linked.
  */
 function linkCheckpoint(dir: string): string {
-  const root = path.join(path.dirname(path.dirname(dir)), 'reading');
-  mkdirSync(root, { recursive: true });
-  const snapshot = mkdtempSync(path.join(root, `${path.basename(dir)}-`));
+  const snapshot = readingFolder(path.join(path.dirname(path.dirname(dir)), 'reading'), path.basename(dir));
   try {
     linkCheckpointFiles(dir, snapshot);
   } catch (error) {
@@ -52,6 +60,18 @@ function linkCheckpoint(dir: string): string {
     throw error;
   }
   return snapshot;
+}
+
+/** A new folder under `root`, made again should another read remove `root` (removeIfEmpty) in between. */
+function readingFolder(root: string, name: string): string {
+  for (let tries = 1; ; tries++) {
+    mkdirSync(root, { recursive: true });
+    try {
+      return mkdtempSync(path.join(root, `${name}-`));
+    } catch (error) {
+      if (tries >= 3 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 /**
@@ -73,6 +93,15 @@ function linkOrCopy(from: string, to: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
     copyFileSync(from, to); // a file system without hard links
+  }
+}
+
+/** <run>/reading goes with its last copy; another read's copy keeps it (ENOTEMPTY), as does a gone one. */
+function removeIfEmpty(folder: string): void {
+  try {
+    rmdirSync(folder);
+  } catch {
+    // not empty: another read (here or in another process) still holds a copy in it
   }
 }
 
@@ -107,6 +136,7 @@ export async function readingCheckpoint<T>(pick: () => string, read: (dir: strin
       return await read(snapshot);
     } finally {
       rmSync(snapshot, { recursive: true, force: true });
+      removeIfEmpty(path.dirname(snapshot));
     }
   }
 }

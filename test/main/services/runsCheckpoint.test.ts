@@ -64,6 +64,32 @@ describe('readingCheckpoint', () => {
     expect(result).toEqual(['config.json', 'model.safetensors']);
     expect(seen).not.toBe(first.path);
     expect(existsSync(seen)).toBe(false);
+    expect(existsSync(path.dirname(seen))).toBe(false); // <run>/reading goes with its last copy
+  });
+
+  it('leaves <run>/reading while another read still holds a copy in it', async () => {
+    const [first, second] = runCheckpoints();
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldDir = '';
+    const slow = readingCheckpoint(
+      () => first.path,
+      async (dir) => {
+        heldDir = dir;
+        await held;
+        return readdirSync(dir).length;
+      },
+    );
+    await expect(
+      readingCheckpoint(
+        () => second.path,
+        async (dir) => readdirSync(dir).length,
+      ),
+    ).resolves.toBe(2);
+    expect(existsSync(heldDir)).toBe(true);
+    release();
+    await expect(slow).resolves.toBe(2);
+    expect(existsSync(path.dirname(heldDir))).toBe(false);
   });
 
   it('picks again when the checkpoint went before it was linked, or the store lists one the disk lacks', async () => {
