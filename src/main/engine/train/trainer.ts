@@ -92,6 +92,8 @@ interface Session {
   lastCheckpointStep: number;
   lastCheckpoint: string | null;
   validation: EvaluationMetrics | null;
+  /** The step `validation` was measured at (-1: none yet). */
+  validationStep: number;
 }
 
 /** Trains until maxSteps or until `signal` aborts (then checkpoints and returns 'stopped'). */
@@ -122,12 +124,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       lastCheckpointStep: step0,
       lastCheckpoint: options.resumeFrom ?? null,
       validation: resumed?.state.validation ?? null,
+      validationStep: resumed?.state.validation ? resumed.state.step : -1,
     };
     const { provider, message } = program.placement;
     options.onEvent?.({ kind: 'started', step: step0, maxSteps: settings.maxSteps, provider, message });
     const losses = await runLoop(session);
     const isStopped = meter.step < settings.maxSteps;
-    if (meter.step > session.lastCheckpointStep) await checkpoint(session);
+    // A stop right after an evaluation keeps it with the checkpoint, which may then be the best.
+    const current = session.validationStep === meter.step ? session.validation : null;
+    if (meter.step > session.lastCheckpointStep) await checkpoint(session, current);
     return {
       status: isStopped ? 'stopped' : 'completed',
       step: meter.step,
@@ -188,6 +193,7 @@ async function evaluate(session: Session): Promise<EvaluationMetrics | null> {
   const evaluator = session.evaluator;
   const metrics = await session.program.withState(({ params }) => evaluator.evaluate(params));
   session.validation = metrics;
+  session.validationStep = session.meter.step;
   session.options.onEvent?.({ kind: 'evaluation', step: session.meter.step, metrics });
   return metrics;
 }

@@ -143,6 +143,38 @@ describe('train', () => {
     expect(last).toMatchObject({ step: 8, etaMs: 0, epoch: 16 / n });
   });
 
+  it('a stop checkpoint carries the validation of its own step, so it can be the best; never an older one', async () => {
+    const stopAt = async (step: number) => {
+      const controller = new AbortController();
+      const events: TrainerEvent[] = [];
+      const { result, dir } = await run(
+        {
+          signal: controller.signal,
+          onEvent: (e) => {
+            events.push(e);
+            if (e.kind === 'progress' && e.step === step) controller.abort();
+          },
+        },
+        { evalEvery: 4, checkpointEvery: 0, keepLast: 5 },
+      );
+      return { result, dir, events };
+    };
+    const atEval = await stopAt(4);
+    const evaluated = atEval.events.find((e) => e.kind === 'evaluation');
+    expect(atEval.result).toMatchObject({ status: 'stopped', step: 4 });
+    const kept = listCheckpoints(atEval.dir);
+    expect(kept.map((c) => c.step)).toEqual([4]);
+    expect(evaluated?.kind === 'evaluation' && evaluated.metrics.loss).toBe(kept[0].validationLoss);
+    expect(readTrainerState(atEval.result.lastCheckpoint as string).validation).toEqual(
+      evaluated?.kind === 'evaluation' ? evaluated.metrics : undefined,
+    );
+    expect(atEval.result.best?.step).toBe(4);
+
+    const afterEval = await stopAt(6); // evaluated at 4, stopped at 6
+    expect(afterEval.result).toMatchObject({ status: 'stopped', step: 6 });
+    expect(readTrainerState(afterEval.result.lastCheckpoint as string).validation).toBeNull();
+  });
+
   it('stops when the loss stops being finite, keeping the checkpoints before it and writing none after', async () => {
     // A learning rate no run would use: after an AdamW step every weight is ~1e30, and a
     // forward pass soon overflows float32.
