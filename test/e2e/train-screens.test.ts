@@ -213,6 +213,10 @@ describe('Train and Runs screens', () => {
     // The same folder again: nothing is replaced until the red confirm.
     await page.getByTestId('export-start').click();
     await page.getByTestId('export-taken').waitFor();
+    // It says how much the folder holds before anything is replaced.
+    await expect(page.getByTestId('export-taken').textContent()).resolves.toMatch(
+      /is not empty \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it/,
+    );
     fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept until confirmed');
     await page.getByRole('button', { name: `Replace its contents… (${suggested})` }).click();
     await page.getByTestId('export-replace').waitFor();

@@ -5,8 +5,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import path from 'node:path';
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
@@ -32,24 +30,11 @@ import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
 import { withSettingsChecked } from './errors';
 import type { EventBus } from './events';
+import { refuseRelativePaths } from './fullPaths';
 import { liveRuns, trainingConflict } from './runsLock';
 import type { DomainHandlers } from './handler';
 
 export type { DatasetImportRequest } from './datasetImport';
-
-/**
- * A relative path would be read from this process's working folder, which in the app is not a
- * folder the person chose, and the dataset would keep a source it cannot be found by later;
- * the CLI makes its arguments absolute before it calls.
- */
-function refuseRelativePaths(paths: readonly string[]): void {
-  const relative = paths.find((given) => !path.isAbsolute(given));
-  if (relative === undefined) return;
-  throw new ApiError(
-    'invalid_input',
-    `${relative} is not a full path: give where it is from the top of the disk, such as ${path.join(homedir(), path.basename(relative))}`,
-  );
-}
 
 /** How long cancelImport / cancelAll wait for an aborted import to delete its row. */
 const CANCEL_WAIT_MS = 5000;

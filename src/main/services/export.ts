@@ -18,6 +18,7 @@ import {
 import type { RunDetail } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
+import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
 import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
 import type { DatasetService } from './datasets';
@@ -178,6 +179,7 @@ export class ExportService {
   ) {}
 
   async run(args: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
+    refuseRelativePaths([args.out, ...(args.sourceDir ? [args.sourceDir] : [])]);
     const request = fromRun(args, this.deps.runs);
     const { run } = args;
     if (!run) return this.exportFrom(request, signal);

@@ -35,6 +35,7 @@ import { ModelRepository, type ModelRow } from '../store/models';
 import { RunRepository, type RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
+import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
@@ -158,6 +159,7 @@ export class ModelService {
 
   /** Register a folder after the loaders accept it; the folder stays where it is. */
   async import(args: { path: string; name?: string }): Promise<ModelSummary> {
+    refuseRelativePaths([args.path]);
     const dir = path.resolve(args.path);
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new ApiError('not_found', `No model folder at ${dir}; give the folder that holds config.json`);

@@ -34,7 +34,9 @@ describe('spanfill export', () => {
 
     const again = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', out, ...data]);
     expect(again.code).toBe(exitCodes.failure);
-    expect(again.stderr).toMatch(/is not empty; choose an empty or new folder, or pass --force/);
+    expect(again.stderr).toMatch(
+      /is not empty \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it with --force$/m,
+    );
     const forced = await cli(['export', '--checkpoint', FIXTURE, '--format', 'hf', '--out', out, '--force', ...data]);
     expect(forced.code).toBe(exitCodes.ok);
   });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { accelerateRunConfigSchema } from '../../../src/shared/contract/export';
+import { accelerateRunConfigSchema, type ExportRequest } from '../../../src/shared/contract/export';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { EngineHostManager } from '../../../src/main/services/engine-host';
@@ -83,13 +83,37 @@ describe('export service', () => {
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
     const request = { ...base, sourceDir: SPM, format: 'hf' as const, out };
-    await expect(service.run(request)).rejects.toMatchObject({ code: 'conflict', message: /not empty.*--force/ });
+    await expect(service.run(request)).rejects.toMatchObject({
+      code: 'conflict',
+      message: `${out} is not empty (1 file, 4 bytes); choose an empty or new folder, or replace it`,
+    });
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
     await expect(service.run({ ...request, quantize: 'int8' })).rejects.toThrow(
       /--quantize applies to --format transformers\.js/,
     );
     await expect(service.run({ ...request, format: 'accelerate' })).rejects.toThrow(/needs --dataset ID/);
     await expect(service.run({ ...request, sourceDir: dir })).rejects.toThrow(/no config\.json/);
+  });
+
+  it("refuses a relative destination or source, which would be the server's working folder", async () => {
+    const { service } = setup();
+    const before = fs.readdirSync(process.cwd()).sort();
+    const cases: [Partial<ExportRequest>, string][] = [
+      [{ out: '.' }, '.'],
+      [{ out: 'relative/out' }, 'relative/out'],
+      [{ out: '~/x' }, '~/x'],
+      [{ sourceDir: 'models/t5' }, 'models/t5'],
+    ];
+    for (const [relative, given] of cases) {
+      const request = { ...base, sourceDir: SPM, format: 'hf' as const, out: path.join(os.tmpdir(), 'x'), ...relative };
+      await expect(service.run(request)).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(
+          new RegExp(`^${given.replace('.', '\\.')} is not a full path: give where it is from the top of the disk`),
+        ),
+      });
+    }
+    expect(fs.readdirSync(process.cwd()).sort()).toEqual(before);
   });
 
   it('never replaces the data directory, a folder holding it, a folder inside it but exports/, or the model exported', async () => {

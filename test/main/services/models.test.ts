@@ -172,6 +172,11 @@ describe('ModelService.import / remove / cache', () => {
     });
     const twice = await rejection(service.import({ path: folder }));
     expect(twice.code).toBe('conflict');
+    const relative = await rejection(service.import({ path: 'relative/path' }));
+    expect(relative).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^relative\/path is not a full path/),
+    });
     expect(service.remove(model.id)).toMatchObject({ freedBytes: 0, deletedPath: null });
     expect(existsSync(path.join(folder, 'model.safetensors'))).toBe(true);
   });

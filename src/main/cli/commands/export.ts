@@ -6,6 +6,7 @@
 // engine host (which resolves --run as `fill --run` does). Ctrl-C cancels; nothing half-written stays.
 
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { z } from 'zod';
 import {
   EXPORT_FORMATS,
@@ -41,7 +42,7 @@ function sourceFrom(
   }
   if ((model === undefined) === (checkpoint === undefined))
     throw new UsageError('export needs one of --model DIR|ID, --checkpoint DIR or --run ID');
-  return { sourceDir: checkpoint ?? resolveModelArgument(context, model as string) };
+  return { sourceDir: path.resolve(checkpoint ?? resolveModelArgument(context, model as string)) };
 }
 
 function formatFrom(context: CommandContext): ExportFormat {
@@ -136,7 +137,7 @@ export const exportCommand = defineCommand({
       const request = {
         ...source,
         format,
-        out,
+        out: path.resolve(out), // the service takes full paths only (a relative one would be the server's folder)
         force: context.flag('force'),
         quantize: quantize as 'int8' | undefined,
         datasetId: datasetFlag(context),
@@ -145,6 +146,11 @@ export const exportCommand = defineCommand({
       const parsed = exportRequestSchema.safeParse(request, { error: contractMessages });
       if (!parsed.success) throw requestRefusal(parsed.error.issues, context.string('config'));
       return await app.export.run(parsed.data, context.signal);
+    } catch (error) {
+      // Here the replace the app offers with a button is a flag.
+      if (error instanceof ApiError && error.code === 'conflict' && error.message.endsWith(', or replace it'))
+        throw new ApiError('conflict', `${error.message} with --force`);
+      throw error;
     } finally {
       unsubscribe();
       bar?.finish();

@@ -4,6 +4,7 @@
 // from-scratch starting points.
 // All of it is the models service (src/main/services/models.ts); rm asks no question.
 
+import path from 'node:path';
 import type {
   CatalogModel,
   HubTokenStatus,
@@ -69,7 +70,10 @@ export const modelsCommand = defineCommand({
           ...(await pullWithProgress(context, service, one('a repository id, e.g. google/flan-t5-small'))),
         };
       case 'import':
-        return { action, model: await service.import({ path: one('a folder'), name: context.string('name') }) };
+        return {
+          action,
+          model: await service.import({ path: path.resolve(one('a folder')), name: context.string('name') }),
+        };
       case 'rm':
         return { action, ...service.remove(one('a model id')) };
       case 'cache':

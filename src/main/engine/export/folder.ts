@@ -1,6 +1,7 @@
-// Export destinations: refuse a non-empty folder unless forced, and any folder that is or holds
-// one the caller protects (the data directory, the model being exported: a forced export
-// replaces the whole folder); build everything in a hidden sibling folder and rename it into
+// Export destinations: refuse a non-empty folder unless forced (saying how much it holds), one
+// that holds anything an export does not write even when forced (a forced export replaces the
+// whole folder: a home folder, a source checkout), and any folder that is or holds one the
+// caller protects (the data directory, the model being exported); build everything in a hidden sibling folder and rename it into
 // place at the end, so a cancelled or failed export leaves nothing half-written (and a forced
 // one keeps the old folder until the new one is complete).
 
@@ -18,6 +19,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
+import { formatBytes, plural } from '../../../shared/format';
 import { isWithin } from '../../pathWithin';
 
 export class ExportError extends Error {
@@ -76,12 +78,47 @@ export function checkDestination(out: string, force: boolean): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
-  if (!force && readdirSync(out).length > 0) {
+  const entries = readdirSync(out, { withFileTypes: true });
+  if (entries.length === 0) return;
+  const foreign = entries.filter((e) => !isExportEntry(e.name, e.isDirectory())).map((e) => e.name);
+  if (foreign.length > 0) {
+    const named = foreign.sort().slice(0, 3);
+    const more = foreign.length > 3 ? ` and ${foreign.length - 3} more` : '';
+    const list = more ? named.join(', ') : named.join(', ').replace(/, ([^,]*)$/, ' and $1');
     throw new ExportError(
-      `${out} is not empty; choose an empty or new folder, or pass --force to replace it`,
+      `${out} holds ${list}${more}, which no export writes. An export replaces the whole folder, so it only ` +
+        'replaces one that holds an earlier export: choose an empty or new folder',
+    );
+  }
+  if (!force) {
+    const { files, bytes } = folderSize(out);
+    throw new ExportError(
+      `${out} is not empty (${plural(files, 'file')}, ${formatBytes(bytes)}); choose an empty or new folder, or replace it`,
       'not-empty',
     );
   }
+}
+
+/** Folders and kinds of file the export formats write (hf, transformers.js's onnx/, accelerate's). */
+const EXPORT_FOLDERS = new Set(['onnx', 'base_model', 'data']);
+const EXPORT_FILE = /\.(json|safetensors|model|onnx|onnx_data|md|txt|py|jsonl)$/i;
+
+/** Whether a top-level entry of a destination is something an export writes (or Finder's .DS_Store). */
+function isExportEntry(name: string, isFolder: boolean): boolean {
+  if (name === '.DS_Store') return true;
+  if (name.startsWith('.')) return false;
+  return isFolder ? EXPORT_FOLDERS.has(name) : EXPORT_FILE.test(name);
+}
+
+/** How many files `dir` holds, at any depth, and their bytes. */
+function folderSize(dir: string): { files: number; bytes: number } {
+  let [files, bytes] = [0, 0];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    bytes += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return { files, bytes };
 }
 
 /**

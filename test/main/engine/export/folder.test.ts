@@ -24,10 +24,40 @@ describe('writeFolderAtomically', () => {
     const out = join(root(), 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'old.txt'), 'old');
-    await expect(writeFolderAtomically(out, false, write('new.txt'))).rejects.toThrow(/is not empty.*--force/);
+    await expect(writeFolderAtomically(out, false, write('new.txt'))).rejects.toThrow(
+      /is not empty \(1 file, 3 bytes\); choose an empty or new folder, or replace it$/,
+    );
     expect(readdirSync(out)).toEqual(['old.txt']);
     await writeFolderAtomically(out, true, write('new.txt'));
     expect(readdirSync(out)).toEqual(['new.txt']);
+  });
+
+  it('says what a forced export would delete, and replaces only a folder holding what exports write', async () => {
+    const out = join(root(), 'earlier');
+    mkdirSync(join(out, 'onnx'), { recursive: true });
+    writeFileSync(join(out, 'config.json'), '{}');
+    writeFileSync(join(out, 'onnx', 'model.onnx'), 'x'.repeat(2048));
+    writeFileSync(join(out, '.DS_Store'), ''); // Finder's, once the folder was opened there
+    await expect(writeFolderAtomically(out, false, write('new.txt'))).rejects.toThrow(
+      `${out} is not empty (3 files, 2.0 KiB); choose an empty or new folder, or replace it`,
+    );
+    await writeFolderAtomically(out, true, write('new.txt'));
+    expect(readdirSync(out)).toEqual(['new.txt']);
+
+    // A home folder, a source checkout or a documents folder is refused even when forced.
+    const home = join(root(), 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    writeFileSync(join(home, '.ssh', 'id_rsa'), 'key');
+    mkdirSync(join(home, 'Documents'));
+    for (const name of ['config.json', 'notes.pdf', 'taxes.xlsx']) writeFileSync(join(home, name), name);
+    for (const force of [false, true]) {
+      await expect(writeFolderAtomically(home, force, write('new.txt'))).rejects.toThrow(
+        `${home} holds .ssh, Documents, notes.pdf and 1 more, which no export writes. An export replaces the whole ` +
+          'folder, so it only replaces one that holds an earlier export: choose an empty or new folder',
+      );
+    }
+    expect(readFileSync(join(home, '.ssh', 'id_rsa'), 'utf8')).toBe('key');
+    expect(readdirSync(home).sort()).toEqual(['.ssh', 'Documents', 'config.json', 'notes.pdf', 'taxes.xlsx']);
   });
 
   it('refuses a file and leaves nothing behind when the writer fails', async () => {
