@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
 import { accessibilityViolations } from './accessibility';
 import { holdReply } from './holdReply';
+import { shownFill } from '../../src/renderer/src/lib/prompts';
 import { openScreen } from './navigate';
 import { startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
@@ -123,7 +124,7 @@ describe('Models, Playground and Settings screens', () => {
     const folders = [path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelDir];
     for (const [index, folder] of folders.entries()) {
       const cli = await cliFill(folder, prompt);
-      const expected = cli.spans.map((s): [string, string] => [String(s.sentinel), s.isMissing ? '(nothing)' : s.text]);
+      const expected = cli.spans.map((s): [string, string] => [String(s.sentinel), shownFill(s.text)]);
       expect(expected.map(([n]) => n)).toEqual(['0', '1']);
       await expect(shownSpans(columns.nth(index))).resolves.toEqual(expected);
       await expect(columns.nth(index).locator('pre').textContent()).resolves.toBe(cli.output);

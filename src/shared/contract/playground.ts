@@ -51,7 +51,7 @@ export const maxPromptChars = 1_000_000;
 export interface PlaygroundFilledSpan {
   /** N of <extra_id_N>. */
   readonly sentinel: number;
-  /** What the model put there (trimmed). */
+  /** What the model put there, trimmed on a side where the prompt has whitespace beside the hole. */
   readonly text: string;
   /** Character range of the span in `text` of the result. */
   readonly start: number;

@@ -8,7 +8,8 @@ const DROPPED_TOKENS = /<pad>|<\/s>/g;
 
 export interface FilledSpan {
   readonly sentinel: number; // N of <extra_id_N>
-  readonly text: string; // what the model put there (trimmed)
+  /** What the model put there, trimmed on a side where the prompt has whitespace beside the hole. */
+  readonly text: string;
   /** Character range of the span in `FilledText.text`. */
   readonly start: number;
   readonly end: number;
@@ -46,11 +47,26 @@ export function parseSpans(output: string, trim = true): Map<number, string> {
   return spans;
 }
 
+const BLANK = /\s/;
+
+/**
+ * A span fitted to its hole: whitespace the prompt already has beside the hole is not repeated
+ * (a SentencePiece decode starts a span with the space of its first word), and where the prompt
+ * has none the span is kept as written (a byte-level model writes the space itself: "We" +
+ * " " + "the People").
+ */
+function fitted(span: string, prompt: string, at: number, end: number): string {
+  let text = span;
+  if (at === 0 || BLANK.test(prompt[at - 1])) text = text.trimStart();
+  if (end === prompt.length || BLANK.test(prompt[end])) text = text.trimEnd();
+  return text;
+}
+
 /** Fill each `<extra_id_N>` of `prompt` with the output's span for N. */
 export function fillSentinels(prompt: string, output: string, options: FillOptions = {}): FilledText {
   const open = options.open ?? '[[';
   const close = options.close ?? ']]';
-  const outputSpans = parseSpans(output);
+  const outputSpans = parseSpans(output, false);
   const spans: FilledSpan[] = [];
   let text = '';
   let marked = '';
@@ -61,7 +77,8 @@ export function fillSentinels(prompt: string, output: string, options: FillOptio
     text += between;
     marked += between;
     const sentinel = Number(match[1]);
-    const fill = outputSpans.get(sentinel);
+    const written = outputSpans.get(sentinel);
+    const fill = written === undefined ? undefined : fitted(written, prompt, at, at + match[0].length);
     spans.push({
       sentinel,
       text: fill ?? '',

@@ -50,7 +50,7 @@ export function promptFromSegments(segments: readonly MaskingPreviewSegment[]): 
   return { prompt, expected };
 }
 
-/** Spaces do not count: the engine trims what it fills in, and tokenizers differ in spacing. */
+/** Spaces do not count: the engine trims a fill beside the prompt's own spaces, and tokenizers differ in spacing. */
 const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 export type SpanVerdict = { readonly isExact: true } | { readonly isExact: false; readonly expected: string };
@@ -60,6 +60,18 @@ export function judgeSpan(span: PlaygroundFilledSpan, expected: ReadonlyMap<numb
   const hidden = expected.get(span.sentinel);
   if (hidden === undefined) return undefined;
   return normalise(hidden) === normalise(span.text) ? { isExact: true } : { isExact: false, expected: hidden };
+}
+
+const VISIBLE_BLANKS: Readonly<Record<string, string>> = { ' ': '␣', '\t': '⇥', '\n': '↵', '\r': '' };
+
+/**
+ * A filled span as shown: one made only of blanks (a byte model's fill of " ") shows them as ␣,
+ * ⇥ and ↵, so it does not look like an empty one, which says "(nothing)".
+ */
+export function shownFill(text: string): string {
+  if (text === '') return '(nothing)';
+  if (/\S/.test(text)) return text;
+  return [...text].map((c) => VISIBLE_BLANKS[c] ?? '␣').join('');
 }
 
 export interface ResultPiece {

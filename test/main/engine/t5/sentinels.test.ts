@@ -18,6 +18,16 @@ describe('sentinels', () => {
     expect(filled.marked).toBe('a <x> b <> c');
     expect(filled.spans[1]).toMatchObject({ sentinel: 1, isMissing: true, text: '' });
   });
+  it('keeps what the model wrote, blanks included, where the prompt has no whitespace beside the hole', () => {
+    // A byte-level model writes the space itself: trimming it dropped a right fill.
+    const filled = fillSentinels(
+      'We<extra_id_0>the People, <extra_id_1>form a more <extra_id_2>',
+      '<extra_id_0> <extra_id_1> to <extra_id_2> perfect Union</s>',
+    );
+    expect(filled.text).toBe('We the People, to form a more perfect Union');
+    expect(filled.spans.map((s) => s.text)).toEqual([' ', 'to ', 'perfect Union']);
+    expect(filled.spans[0]).toMatchObject({ start: 2, end: 3, isMissing: false });
+  });
   it('parses spans trimmed by default, or as written (blanks kept) when asked', () => {
     const output = '<pad><extra_id_0> <extra_id_1>e the <extra_id_2></s>';
     expect([...parseSpans(output)]).toEqual([

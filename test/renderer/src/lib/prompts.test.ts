@@ -11,6 +11,7 @@ import {
   piecesOf,
   promptFromSegments,
   renumberHoles,
+  shownFill,
 } from '../../../../src/renderer/src/lib/prompts';
 
 const segment = (text: string, isNoise: boolean, sentinel: string): MaskingPreviewSegment => ({
@@ -88,5 +89,14 @@ describe('piecesOf', () => {
       ['', 1],
       [' park', undefined],
     ]);
+  });
+});
+
+describe('shownFill', () => {
+  it('shows a fill of blanks as visible marks, so it differs from an empty one', () => {
+    expect(shownFill('cute dog')).toBe('cute dog');
+    expect(shownFill(' ')).toBe('␣');
+    expect(shownFill(' \t\r\n')).toBe('␣⇥↵');
+    expect(shownFill('')).toBe('(nothing)');
   });
 });
