@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
 import type { Graph } from '../onnx/graph';
 import { EXTERNAL_DATA_THRESHOLD_BYTES, writeOnnxFile } from '../onnx/write';
-import { loadT5Model } from '../t5/weights';
+import { hfConfigOver, loadT5Model } from '../t5/weights';
 import { copyTokenizerAndGeneration, readConfigJson, type ExportOptions } from './hf';
 import { quantizeDynamicInt8 } from './quantize';
 import { buildExportDecoderMerged, buildExportEncoder } from './t5-onnx';
@@ -49,7 +49,7 @@ export async function exportTransformersJs(
       done++;
     }
   }
-  const json = readConfigJson(source);
+  const json = hfConfigOver(config, readConfigJson(source));
   if (Object.keys(external).length > 0) json['transformers.js_config'] = { use_external_data_format: external };
   writeFileAtomic(join(dest, 'config.json'), [Buffer.from(JSON.stringify(json, null, 2) + '\n')]);
   copyTokenizerAndGeneration(source, dest, config, true);

@@ -278,11 +278,20 @@ export function saveT5Model(
   saveT5Config(dir, config, options.baseConfig);
 }
 
-/** `config` as the folder's config.json, over `baseConfig`'s other keys (saveT5Model's, or a config without weights). */
-export function saveT5Config(dir: string, config: T5Config, baseConfig: Record<string, unknown> = {}): void {
+/**
+ * `config` as config.json keys over `baseConfig`'s other keys: every setting written out, those
+ * the source left to a default included (t5-small's config.json has no num_decoder_layers, which
+ * transformers.js then reads as 0 decoder layers).
+ */
+export function hfConfigOver(config: T5Config, baseConfig: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...baseConfig, ...toHfConfigJson(config) };
   // An mT5 folder stays mT5 (same computation, but transformers picks its MT5 classes by these).
   for (const key of ['model_type', 'architectures']) if (baseConfig[key] !== undefined) merged[key] = baseConfig[key];
-  const json = JSON.stringify(merged, null, 2) + '\n';
+  return merged;
+}
+
+/** `config` as the folder's config.json, over `baseConfig`'s other keys (saveT5Model's, or a config without weights). */
+export function saveT5Config(dir: string, config: T5Config, baseConfig: Record<string, unknown> = {}): void {
+  const json = JSON.stringify(hfConfigOver(config, baseConfig), null, 2) + '\n';
   writeFileAtomic(join(dir, 'config.json'), [Buffer.from(json, 'utf8')]);
 }

@@ -2,7 +2,7 @@
 // (pipeline('text2text-generation'), local files only) must generate what Spanfill's own fill
 // generates on the same checkpoint (t5-tiny-spm, and a ByT5 folder, which has no tokenizer.json);
 // the int8 variant loads and its output is printed; weights forced into external data load too.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
@@ -79,6 +79,26 @@ describe('transformers.js export', () => {
       `fp32 pipeline: ${JSON.stringify(out.generated_text)}; q8 pipeline: ${JSON.stringify(quantized.generated_text)}`,
     );
     expect(typeof quantized.generated_text).toBe('string');
+  });
+
+  it("writes the settings a config.json left to their defaults, so transformers.js builds the decoder (t5-small's has no num_decoder_layers)", async () => {
+    const source = join(tempDir(), 'old-config');
+    cpSync(SPM, source, { recursive: true });
+    const config = JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as Record<string, unknown>;
+    delete config.num_decoder_layers;
+    writeFileSync(join(source, 'config.json'), JSON.stringify(config));
+    const dir = await exported({}, source);
+    const written = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(written.num_decoder_layers).toBe(config.num_layers);
+    const id = await load(t, dir);
+    const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);
+    const tokenizer = await t.AutoTokenizer.from_pretrained(id);
+    const generated = (await model.generate({
+      ...(await tokenizer(PROMPT)),
+      max_new_tokens: MAX_NEW,
+      do_sample: false,
+    })) as { tolist(): bigint[][] };
+    expect(generated.tolist()[0].map(Number)).toEqual(engine.ids);
   });
 
   it('exports a ByT5 folder (no tokenizer.json) with the byte tokenizer, and transformers.js fills as the engine does', async () => {
