@@ -35,6 +35,18 @@ async function load(t: Transformers, dir: string): Promise<string> {
   return basename(dir);
 }
 
+/** transformers.js' greedy output ids for PROMPT from the exported model `id`. */
+async function greedyIds(t: Transformers, id: string): Promise<number[]> {
+  const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);
+  const tokenizer = await t.AutoTokenizer.from_pretrained(id);
+  const generated = (await model.generate({
+    ...(await tokenizer(PROMPT)),
+    max_new_tokens: MAX_NEW,
+    do_sample: false,
+  })) as { tolist(): bigint[][] };
+  return generated.tolist()[0].map(Number);
+}
+
 describe('transformers.js export', () => {
   let t: Transformers;
   let engine: Awaited<ReturnType<typeof fillPrompt>>;
@@ -55,16 +67,8 @@ describe('transformers.js export', () => {
       expect.arrayContaining(['config.json', 'generation_config.json', 'tokenizer.json']),
     );
     const id = await load(t, dir);
-    const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);
     const tokenizer = await t.AutoTokenizer.from_pretrained(id);
-    const generated = (await model.generate({
-      ...(await tokenizer(PROMPT)),
-      max_new_tokens: MAX_NEW,
-      do_sample: false,
-    })) as {
-      tolist(): bigint[][];
-    };
-    const ids = generated.tolist()[0].map(Number);
+    const ids = await greedyIds(t, id);
     console.log(`engine fill ids ${JSON.stringify(engine.ids)}; transformers.js ids ${JSON.stringify(ids)}`);
     expect(ids).toEqual(engine.ids);
     const pipe = await t.pipeline('text2text-generation', id);
@@ -90,15 +94,7 @@ describe('transformers.js export', () => {
     const dir = await exported({}, source);
     const written = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(written.num_decoder_layers).toBe(config.num_layers);
-    const id = await load(t, dir);
-    const model = await t.AutoModelForSeq2SeqLM.from_pretrained(id);
-    const tokenizer = await t.AutoTokenizer.from_pretrained(id);
-    const generated = (await model.generate({
-      ...(await tokenizer(PROMPT)),
-      max_new_tokens: MAX_NEW,
-      do_sample: false,
-    })) as { tolist(): bigint[][] };
-    expect(generated.tolist()[0].map(Number)).toEqual(engine.ids);
+    expect(await greedyIds(t, await load(t, dir))).toEqual(engine.ids);
   });
 
   it('exports a ByT5 folder (no tokenizer.json) with the byte tokenizer, and transformers.js fills as the engine does', async () => {
