@@ -13,8 +13,8 @@ import { diskGivenBack, plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { Newest } from './newest';
-import { importableFiles } from './importable';
-import { describePicked, filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
+import { describePicked, importableFiles } from './importable';
+import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from '../../../shared/errors';
 
 /** The most documents a dataset's view lists (datasets.get's sample limit). */

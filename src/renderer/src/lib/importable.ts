@@ -1,6 +1,8 @@
 // Browser mode: which dropped or picked files to upload (a pure choice over their relative
-// names, "book/ch1.txt"; upload.ts sends them).
+// names, "book/ch1.txt"; upload.ts sends them), and the dataset's default name from them.
 
+import { DISPLAY_NAME_MAX, nameFromFile } from '../../../shared/contract/displayName';
+import { clipText } from '../../../shared/format';
 import { extensionOf, folderExtensions, passedOverNote } from '../../../shared/importFormats';
 
 /**
@@ -25,4 +27,14 @@ export function importableFiles<T extends { readonly name: string }>(
     }
   }
   return { files: kept, notes: [...passedOver].map(([folder, counts]) => passedOverNote(folder, counts)) };
+}
+
+/**
+ * "notes.txt", "book", or "notes.txt and 2 more": the dataset's default name, held to the name
+ * rule (nameFromFile: a file name of 250 characters is cut, not refused by the import call).
+ */
+export function describePicked(files: readonly { readonly name: string }[]): string {
+  const tops = [...new Set(files.map((f) => f.name.split('/')[0]))];
+  const more = tops.length <= 1 ? '' : ` and ${tops.length - 1} more`;
+  return clipText(nameFromFile(tops[0] ?? '', 'upload'), DISPLAY_NAME_MAX - more.length) + more;
 }

@@ -3,9 +3,7 @@
 // AbortSignal (the server then deletes what arrived). Also reads files out of a drop,
 // folders included (webkitGetAsEntry), and out of a file or folder picker.
 
-import { DISPLAY_NAME_MAX, nameFromFile } from '../../../shared/contract/displayName';
 import { isEnvelope } from '../../../shared/errors';
-import { clipText } from '../../../shared/format';
 import { uploadChunkBytes, uploadPathPrefix, type UploadChunkResult } from '../../../shared/upload';
 
 /** A file to send and its path relative to what was dropped ("notes.txt", "book/ch1.txt"). */
@@ -109,14 +107,4 @@ async function collect(entry: FileSystemEntry, prefix: string, out: PickedFile[]
 /** The files of an <input type=file> (a folder picker sets webkitRelativePath: "book/ch1.txt"). */
 export function filesFromInput(list: FileList): PickedFile[] {
   return [...list].map((file) => ({ file, name: file.webkitRelativePath || file.name }));
-}
-
-/**
- * "notes.txt", "book", or "notes.txt and 2 more": the dataset's default name, held to the name
- * rule (nameFromFile: a file name of 250 characters is cut, not refused by the import call).
- */
-export function describePicked(files: readonly PickedFile[]): string {
-  const tops = [...new Set(files.map((f) => f.name.split('/')[0]))];
-  const more = tops.length <= 1 ? '' : ` and ${tops.length - 1} more`;
-  return clipText(nameFromFile(tops[0] ?? '', 'upload'), DISPLAY_NAME_MAX - more.length) + more;
 }
