@@ -167,6 +167,17 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     );
     await datasets.selectOption(datasetId);
     await expect.poll(() => page.getByTestId('train-dataset-gone').count()).toBe(0);
+    // Removed while another screen is open: the form says so when it opens again (was a blank box).
+    const later = spanfillJson<{ id: string }>(dataDir, ['import', spare, '--name', 'later']).id;
+    await waitFor('the later import', async () => (await datasets.locator(`option[value="${later}"]`).count()) === 1);
+    await datasets.selectOption(later);
+    await openScreen(page, 'datasets');
+    spanfillJson(dataDir, ['datasets', 'rm', later]);
+    await openTrainForm(page);
+    await expect(page.getByTestId('train-dataset-gone').textContent({ timeout: 10_000 })).resolves.toBe(
+      'The dataset picked was removed: pick another to train on.',
+    );
+    await datasets.selectOption(datasetId);
     // A model registered in the terminal joins the list; picked, then removed there, it goes and the form says so.
     const checkpoint = await select.inputValue();
     const copy = path.join(session.dir, 'second-spm');

@@ -110,14 +110,17 @@ class DatasetsStore {
 
   private readonly listing = new Newest();
 
-  async load(): Promise<void> {
+  /** Reads the list; false when it could not be read (the error shows). */
+  async load(): Promise<boolean> {
     const isNewest = this.listing.begin();
     this.isLoading = true;
     try {
       const datasets = await api.datasets.list({});
       if (isNewest()) this.datasets = datasets;
+      return true;
     } catch (caught) {
       this.error = errorMessage(caught);
+      return false;
     } finally {
       if (isNewest()) this.isLoading = false;
     }

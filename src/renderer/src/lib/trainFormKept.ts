@@ -39,3 +39,18 @@ export function forgetTrainForm(): void {
 export function restoredTrainForm(form: KeptTrainForm, carried: CarriedMasking | undefined): TrainForm {
   return form.from || carried === form.masking ? form.form : applyMasking(form.form, carried);
 }
+
+/**
+ * The dataset a form that opens shows, once the ready datasets are read: the one it holds while
+ * it is still there; none, marked removed, when it went while the form was closed (a kept form,
+ * or a run's settings whose dataset was removed), so the form says so instead of showing a blank
+ * box; else the newest (a fresh form).
+ */
+export function datasetOnOpen(
+  picked: string,
+  readyIds: readonly string[],
+  newestId: string,
+): { readonly datasetId: string; readonly wasRemoved: boolean } {
+  if (picked === '') return { datasetId: newestId, wasRemoved: false };
+  return readyIds.includes(picked) ? { datasetId: picked, wasRemoved: false } : { datasetId: '', wasRemoved: true };
+}

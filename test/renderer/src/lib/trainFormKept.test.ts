@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../../../src/shared/contract/runs';
 import { initialForm } from '../../../../src/renderer/src/lib/trainForm';
 import {
+  datasetOnOpen,
   forgetTrainForm,
   keepTrainForm,
   keptTrainForm,
@@ -52,5 +53,14 @@ describe('the kept Train form', () => {
     expect(keptTrainForm()).toBe(kept);
     forgetTrainForm();
     expect(keptTrainForm()).toBeUndefined();
+  });
+});
+
+describe('datasetOnOpen', () => {
+  it('keeps a dataset still there, says one removed while the form was closed went, else picks the newest', () => {
+    expect(datasetOnOpen('ds-a', ['ds-a', 'ds-b'], 'ds-b')).toEqual({ datasetId: 'ds-a', wasRemoved: false });
+    expect(datasetOnOpen('ds-gone', ['ds-b'], 'ds-b')).toEqual({ datasetId: '', wasRemoved: true });
+    expect(datasetOnOpen('', ['ds-a', 'ds-b'], 'ds-b')).toEqual({ datasetId: 'ds-b', wasRemoved: false });
+    expect(datasetOnOpen('', [], '')).toEqual({ datasetId: '', wasRemoved: false });
   });
 });
