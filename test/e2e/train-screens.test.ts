@@ -87,8 +87,12 @@ describe('Train and Runs screens', () => {
     await openScreen(page, 'masking');
     await expect(page.getByTestId('mask-density').inputValue()).resolves.toBe('0.25'); // as it was left too
     await page.getByTestId('mask-length').fill('48');
+    // The preview on screen is for length 32: the button previews 48 before it carries it.
+    await page.getByTestId('mask-stale').waitFor();
+    await expect(page.getByTestId('mask-use').textContent()).resolves.toContain('Preview and use these settings');
     await page.getByTestId('mask-use').click();
     await page.getByTestId('mask-carried').waitFor();
+    await expect.poll(() => page.getByTestId('mask-stale').count()).toBe(0);
     await openScreen(page, 'settings');
     await openScreen(page, 'train');
     await expect(page.getByTestId('train-model-path').inputValue()).resolves.toBe(tinySpm);

@@ -18,6 +18,21 @@ export interface MaskingScreenState {
   /** A dataset example by number; null: the one the seed picks. */
   readonly example: number | null;
   readonly preview: MaskingPreviewResult | undefined;
+  /** previewKey of the settings `preview` was made with. */
+  readonly previewedWith: string | undefined;
+}
+
+/** What a preview is made from; the settings carried to Train must be these, or it is out of date. */
+export type PreviewInputs = Omit<MaskingScreenState, 'example' | 'preview' | 'previewedWith'>;
+
+/**
+ * The inputs that make a preview, as one comparable string: the text or the dataset and its mode
+ * (whichever is the source), the tokenizer and the four masking settings.
+ */
+export function previewKey(s: PreviewInputs): string {
+  const from = s.source === 'text' ? { text: s.text } : { datasetId: s.datasetId, mode: s.mode };
+  const { noiseDensity, meanNoiseSpanLength, inputLength, seed } = s;
+  return JSON.stringify({ ...from, model: s.model.trim(), noiseDensity, meanNoiseSpanLength, inputLength, seed });
 }
 
 let kept: MaskingScreenState | undefined;

@@ -1,0 +1,44 @@
+// The Masking screen's preview key (lib/maskingScreen.ts): a preview is out of date when any
+// input it was made from changed, and only then, so "Use these settings for training" never
+// carries settings other than the ones the preview on screen shows.
+
+import { describe, expect, it } from 'vitest';
+import { previewKey, type PreviewInputs } from '../../../../src/renderer/src/lib/maskingScreen';
+
+const text: PreviewInputs = {
+  source: 'text',
+  text: 'The cute dog walks',
+  datasetId: 'ds-1',
+  model: 'bytes',
+  noiseDensity: 0.15,
+  meanNoiseSpanLength: 3,
+  inputLength: 64,
+  seed: 0,
+  mode: 'auto',
+};
+
+describe('previewKey', () => {
+  it('changes with every input a preview is made from', () => {
+    const changed: Partial<PreviewInputs>[] = [
+      { text: 'Another text' },
+      { model: '/models/t5' },
+      { noiseDensity: 0.3 },
+      { meanNoiseSpanLength: 2 },
+      { inputLength: 96 },
+      { seed: 7 },
+      { source: 'dataset' },
+    ];
+    for (const change of changed)
+      expect(previewKey({ ...text, ...change }), JSON.stringify(change)).not.toBe(previewKey(text));
+    const dataset: PreviewInputs = { ...text, source: 'dataset' };
+    expect(previewKey({ ...dataset, datasetId: 'ds-2' })).not.toBe(previewKey(dataset));
+    expect(previewKey({ ...dataset, mode: 'packed' })).not.toBe(previewKey(dataset));
+  });
+
+  it("stays the same for what the source does not use, and for the tokenizer's surrounding spaces", () => {
+    expect(previewKey({ ...text, datasetId: 'ds-2', mode: 'packed' })).toBe(previewKey(text));
+    const dataset: PreviewInputs = { ...text, source: 'dataset' };
+    expect(previewKey({ ...dataset, text: '' })).toBe(previewKey(dataset));
+    expect(previewKey({ ...text, model: ' bytes ' })).toBe(previewKey(text));
+  });
+});
