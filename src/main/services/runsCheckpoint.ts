@@ -47,19 +47,29 @@ const PICK_TRIES = 5;
 const RETRY_MS = 100;
 
 /**
- * <run>/reading/<random>: the files of checkpoint `dir` (…/<run>/checkpoints/step-N) hard-linked
- * (copied where links cannot be made), so the trainer may delete the checkpoint while it is
- * read. Throws ENOENT when the checkpoint went before all its files were linked.
+ * <run>/reading/<random>/step-N: the files of checkpoint `dir` (…/<run>/checkpoints/step-N)
+ * hard-linked (copied where links cannot be made), so the trainer may delete the checkpoint
+ * while it is read; under its own name, which is what a model's messages call it. Throws ENOENT
+ * when the checkpoint went before all its files were linked.
  */
 function linkCheckpoint(dir: string): string {
-  const snapshot = readingFolder(path.join(path.dirname(path.dirname(dir)), 'reading'), path.basename(dir));
+  const holder = readingFolder(path.join(path.dirname(path.dirname(dir)), 'reading'), path.basename(dir));
+  const snapshot = path.join(holder, path.basename(dir));
   try {
+    mkdirSync(snapshot);
     linkCheckpointFiles(dir, snapshot);
   } catch (error) {
-    rmSync(snapshot, { recursive: true, force: true });
+    rmSync(holder, { recursive: true, force: true });
     throw error;
   }
   return snapshot;
+}
+
+/** `error` with the copy's path in its message put back as the checkpoint's own. */
+function asOfCheckpoint(error: unknown, snapshot: string, dir: string): unknown {
+  if (error instanceof Error && error.message.includes(snapshot))
+    error.message = error.message.replaceAll(snapshot, dir);
+  return error;
 }
 
 /** A new folder under `root`, made again should another read remove `root` (removeIfEmpty) in between. */
@@ -134,9 +144,11 @@ export async function readingCheckpoint<T>(pick: () => string, read: (dir: strin
     }
     try {
       return await read(snapshot);
+    } catch (error) {
+      throw asOfCheckpoint(error, snapshot, dir);
     } finally {
-      rmSync(snapshot, { recursive: true, force: true });
-      removeIfEmpty(path.dirname(snapshot));
+      rmSync(path.dirname(snapshot), { recursive: true, force: true });
+      removeIfEmpty(path.dirname(path.dirname(snapshot)));
     }
   }
 }

@@ -64,7 +64,7 @@ describe('readingCheckpoint', () => {
     expect(result).toEqual(['config.json', 'model.safetensors']);
     expect(seen).not.toBe(first.path);
     expect(existsSync(seen)).toBe(false);
-    expect(existsSync(path.dirname(seen))).toBe(false); // <run>/reading goes with its last copy
+    expect(existsSync(path.dirname(path.dirname(seen)))).toBe(false); // <run>/reading goes with its last copy
   });
 
   it('leaves <run>/reading while another read still holds a copy in it', async () => {
@@ -89,7 +89,7 @@ describe('readingCheckpoint', () => {
     expect(existsSync(heldDir)).toBe(true);
     release();
     await expect(slow).resolves.toBe(2);
-    expect(existsSync(path.dirname(heldDir))).toBe(false);
+    expect(existsSync(path.dirname(path.dirname(heldDir)))).toBe(false);
   });
 
   it('picks again when the checkpoint went before it was linked, or the store lists one the disk lacks', async () => {
@@ -105,6 +105,20 @@ describe('readingCheckpoint', () => {
     const read = async (dir: string) => readFileSync(path.join(dir, 'config.json'), 'utf8');
     await expect(readingCheckpoint(() => (picks.shift() as () => string)(), read)).resolves.toBe('config.json');
     expect(picks).toEqual([]);
+  });
+
+  it("reads the copy under the checkpoint's own name, and a failure names the checkpoint, not the copy", async () => {
+    const [first] = runCheckpoints();
+    let seen = '';
+    const failing = async (dir: string): Promise<never> => {
+      seen = dir;
+      throw new Error(`Sentinel <extra_id_200> is beyond the 125 sentinels of ${path.basename(dir)} (${dir})`);
+    };
+    await expect(readingCheckpoint(() => first.path, failing)).rejects.toThrow(
+      `Sentinel <extra_id_200> is beyond the 125 sentinels of ${path.basename(first.path)} (${first.path})`,
+    );
+    expect(path.basename(seen)).toBe(path.basename(first.path));
+    expect(seen).not.toBe(first.path);
   });
 
   it("passes read's own failure and a pick's lasting one on, and says so when every pick went", async () => {
