@@ -305,12 +305,22 @@ export class ModelService {
     return { source, endpoint: settings.endpoint, isOffline: settings.isOffline };
   }
 
+  /** Stores `token`, or forgets the stored one for null; an empty or malformed token is refused. */
   setToken(token: string | null): HubTokenStatus {
-    const cleaned = cleanToken(token ?? undefined);
-    if (cleaned === undefined) this.tokenStore.clear();
-    else if (!cleaned.startsWith('hf_'))
+    if (token === null) {
+      this.tokenStore.clear();
+      return this.tokenStatus();
+    }
+    const cleaned = cleanToken(token);
+    if (cleaned === undefined)
+      throw new ApiError(
+        'invalid_argument',
+        'The token is empty; to forget the stored token, clear it (`spanfill models token clear`)',
+      );
+    if (!cleaned.startsWith('hf_'))
       throw new ApiError('invalid_argument', 'Hugging Face tokens start with hf_ (huggingface.co/settings/tokens)');
-    else this.tokenStore.write(cleaned);
+    if (/\s/.test(cleaned)) throw new ApiError('invalid_argument', 'A Hugging Face token has no spaces; copy it again');
+    this.tokenStore.write(cleaned);
     return this.tokenStatus();
   }
 

@@ -355,6 +355,12 @@ describe('ModelService.import / remove / cache', () => {
     expect(service.tokenStatus().source).toBe('none');
     expect(() => service.setToken('not-a-token')).toThrow(/start with hf_/);
     service.setToken('hf_abc');
+    // An empty value (`set "$HF_TOKEN"` with the variable unset) or one with spaces is refused,
+    // never taken as "forget the token": that is null (`models token clear`).
+    expect(() => service.setToken('  ')).toThrow(
+      'The token is empty; to forget the stored token, clear it (`spanfill models token clear`)',
+    );
+    expect(() => service.setToken('hf_with space')).toThrow('A Hugging Face token has no spaces');
     const file = FileTokenStore.inDataDir(dataDir).file;
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8').trim()).toBe('hf_abc');
