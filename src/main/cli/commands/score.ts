@@ -14,7 +14,8 @@ export const scoreCommand = defineCommand({
   description:
     'DIR is a Hugging Face T5 folder (config.json + model.safetensors). FILE is JSON with\n' +
     'input_ids, attention_mask and labels (rows of ids, -100 ignored) and optionally\n' +
-    'greedy {input_ids, max_new_tokens}; the format of test/fixtures/t5/*/case.json.',
+    'greedy {input_ids (one row), attention_mask, max_new_tokens (1 to 512, default 20)};\n' +
+    'the format of test/fixtures/t5/*/case.json.',
   options: {
     model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder' },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file (JSON)' },

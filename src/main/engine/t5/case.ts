@@ -7,7 +7,7 @@ import { CaseFileError, parseScoreCase } from './caseFile';
 import { loadT5Config } from './config';
 import { checkInputLength } from './input-limits';
 import { T5Runtime } from './runtime';
-import { scoreBatch } from './score';
+import { checkIds, scoreBatch } from './score';
 import { loadT5Weights } from './weights';
 
 export interface ScoreOutput {
@@ -20,7 +20,7 @@ export interface ScoreOutput {
 export async function scoreModelCase(modelDir: string, casePath: string): Promise<ScoreOutput> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(casePath, 'utf8'));
+    raw = JSON.parse(readFileSync(casePath, 'utf8').replace(/^\uFEFF/, '')); // a BOM, as editors on Windows write
   } catch (error) {
     throw new CaseFileError(`Cannot read case file ${casePath}: ${(error as Error).message}`);
   }
@@ -33,6 +33,7 @@ export async function scoreModelCase(modelDir: string, casePath: string): Promis
     ['greedy.input_ids', testCase.greedyInput],
   ];
   for (const [what, row] of rows) checkInputLength(config, row.length, `${casePath}: ${what}`);
+  checkIds(`${casePath}: greedy.input_ids`, [testCase.greedyInput], config.vocabSize, false);
   const weights = loadT5Weights(modelDir, config);
   const scored = await scoreBatch(config, weights.params, testCase, { withGradients: true });
   const runtime = new T5Runtime(config, weights.params);

@@ -1,5 +1,5 @@
 // Case files (JSON: input_ids, attention_mask and labels as rows of ids, -100 ignored, optional
-// greedy {input_ids, max_new_tokens}; the format of test/fixtures/t5/*/case.json, described in
+// greedy {input_ids (one row), attention_mask, max_new_tokens up to 512}; the format of test/fixtures/t5/*/case.json, described in
 // test/fixtures/README.md) checked into a ScoreCase. Its own module, free of onnxruntime, so the
 // services can check a case file (train --case) before the engine host loads anything.
 
@@ -40,6 +40,39 @@ function checkShapes(inputIds: number[][], attentionMask: number[][], labels: nu
     throw new CaseFileError(`${source}: "labels" must have one row per row of "input_ids" (${inputIds.length})`);
 }
 
+/** The most new tokens a greedy decode asks for: fill's own cap (contract/playground.ts). */
+const MAX_NEW_TOKENS = 512;
+
+/** The ids greedy decodes: greedy.input_ids' one row (without what its mask hides), else input row 0's. */
+function greedyInput(json: Record<string, unknown>, first: number[], source: string): number[] {
+  const greedy = (json.greedy ?? {}) as Record<string, unknown>;
+  if (greedy.input_ids === undefined) {
+    if (first.length === 0)
+      throw new CaseFileError(
+        `${source}: the first row of "attention_mask" masks every input id; greedy decoding needs one`,
+      );
+    return first;
+  }
+  const rows = idRows(greedy, 'input_ids', `${source} greedy`);
+  if (rows.length !== 1)
+    throw new CaseFileError(
+      `${source}: greedy.input_ids must be one row (greedy decodes one input); got ${rows.length}`,
+    );
+  if (greedy.attention_mask === undefined) return rows[0];
+  const mask = greedy.attention_mask;
+  const isMask =
+    Array.isArray(mask) &&
+    mask.length === 1 &&
+    Array.isArray(mask[0]) &&
+    mask[0].length === rows[0].length &&
+    mask[0].every((m: unknown) => m === 0 || m === 1);
+  if (!isMask)
+    throw new CaseFileError(`${source}: greedy.attention_mask must be one row of 0s and 1s, one per greedy input id`);
+  const kept = rows[0].filter((_, t) => (mask as number[][])[0][t] === 1);
+  if (kept.length === 0) throw new CaseFileError(`${source}: greedy.attention_mask masks every greedy input id`);
+  return kept;
+}
+
 /** Validate a case file's JSON. Without "attention_mask" every position counts. */
 export function parseScoreCase(raw: unknown, source: string): ScoreCase {
   if (typeof raw !== 'object' || raw === null)
@@ -50,25 +83,22 @@ export function parseScoreCase(raw: unknown, source: string): ScoreCase {
     json.attention_mask === undefined ? inputIds.map((r) => r.map(() => 1)) : idRows(json, 'attention_mask', source);
   const labels = idRows(json, 'labels', source);
   checkShapes(inputIds, attentionMask, labels, source);
-  const greedy = (json.greedy ?? {}) as { input_ids?: unknown; max_new_tokens?: unknown };
-  const greedyRows =
-    greedy.input_ids === undefined ? null : idRows(greedy as Record<string, unknown>, 'input_ids', `${source} greedy`);
-  const maxNew = greedy.max_new_tokens ?? 20;
-  if (!Number.isInteger(maxNew) || (maxNew as number) < 1) {
+  if (labels.every((row) => row.every((id) => id === -100)))
     throw new CaseFileError(
-      `${source}: greedy.max_new_tokens must be a positive integer; got ${JSON.stringify(maxNew)}`,
+      `${source}: every label is -100 (ignored), so there is nothing to score; keep at least one target id`,
+    );
+  const maxNew = ((json.greedy ?? {}) as { max_new_tokens?: unknown }).max_new_tokens ?? 20;
+  if (!Number.isInteger(maxNew) || (maxNew as number) < 1 || (maxNew as number) > MAX_NEW_TOKENS) {
+    throw new CaseFileError(
+      `${source}: greedy.max_new_tokens must be a whole number from 1 to ${MAX_NEW_TOKENS}; got ${JSON.stringify(maxNew)}`,
     );
   }
   const firstRow = inputIds[0].filter((_, t) => attentionMask[0][t] === 1);
-  if (greedyRows === null && firstRow.length === 0)
-    throw new CaseFileError(
-      `${source}: the first row of "attention_mask" masks every input id; greedy decoding needs one`,
-    );
   return {
     inputIds,
     attentionMask,
     labels,
-    greedyInput: greedyRows ? greedyRows[0] : firstRow,
+    greedyInput: greedyInput(json, firstRow, source),
     greedyMaxNewTokens: maxNew as number,
   };
 }

@@ -46,7 +46,13 @@ function rectangular(name: string, rows: readonly (readonly number[])[]): [numbe
 /** Rows of ids as the graphs' int32 (they take int32 so that every node has a GPU kernel). */
 const int32 = (rows: readonly (readonly number[])[]): Int32Array => Int32Array.from(rows.flat());
 
-function checkIds(name: string, rows: readonly (readonly number[])[], vocab: number, allowIgnore: boolean): void {
+/** Refuses an id outside [0, vocab) (or -100 where `allowIgnore`), naming `name`: ScoreInputError. */
+export function checkIds(
+  name: string,
+  rows: readonly (readonly number[])[],
+  vocab: number,
+  allowIgnore: boolean,
+): void {
   for (const row of rows) {
     for (const id of row) {
       if (Number.isInteger(id) && ((id >= 0 && id < vocab) || (allowIgnore && id === -100))) continue;

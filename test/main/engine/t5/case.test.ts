@@ -1,6 +1,6 @@
 // scoreModelCase, the engine side of `spanfill score` and the playground's score, against the
 // golden fixtures; a case file that cannot be read. (Parsing one: caseFile.test.ts.)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,25 @@ describe('score', () => {
     try {
       writeFileSync(join(dir, 'bad.json'), '{nope');
       return expect(scoreModelCase(SPM, join(dir, 'bad.json'))).rejects.toThrow(/Cannot read case file .*bad\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a case file with a BOM; refuses a greedy id the vocabulary lacks, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
+    try {
+      const golden = readFileSync(join(FIXTURES, 't5-tiny-gated', 'case.json'), 'utf8');
+      writeFileSync(join(dir, 'bom.json'), `\uFEFF${golden}`);
+      const result = await scoreModelCase(join(FIXTURES, 't5-tiny-gated'), join(dir, 'bom.json'));
+      expect(result.greedy).toEqual(readCase('t5-tiny-gated').greedy.output_ids);
+      writeFileSync(
+        join(dir, 'id.json'),
+        JSON.stringify({ input_ids: [[5]], labels: [[5]], greedy: { input_ids: [[999]] } }),
+      );
+      await expect(scoreModelCase(SPM, join(dir, 'id.json'))).rejects.toThrow(
+        `${join(dir, 'id.json')}: greedy.input_ids holds 999; token ids must be integers in [0, 500)`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ describe('parseScoreCase', () => {
       'c.json: "labels" must be a non-empty array of rows of integer ids',
     );
     expect(() => parseScoreCase({ input_ids: [[1]], labels: [[1]], greedy: { max_new_tokens: 0 } }, 'c.json')).toThrow(
-      'greedy.max_new_tokens must be a positive integer; got 0',
+      'greedy.max_new_tokens must be a whole number from 1 to 512; got 0',
     );
     // Empty or ragged rows, a mask of another shape or values, labels for another batch: each
     // named here, where they reached the engine as 'constant: shape [-1] needs -1 values, got 0'.
@@ -30,6 +30,36 @@ describe('parseScoreCase', () => {
         { input_ids: [[1, 2]], attention_mask: [[0, 0]], labels: [[1]] },
         'the first row of "attention_mask" masks every input id; greedy decoding needs one',
       ],
+      // Greedy decodes one input, as fill does, for at most 512 new tokens; labels must score something.
+      [
+        { input_ids: [[1]], labels: [[1]], greedy: { max_new_tokens: 100_000 } },
+        'greedy.max_new_tokens must be a whole number from 1 to 512; got 100000',
+      ],
+      [
+        {
+          input_ids: [[1]],
+          labels: [[1]],
+          greedy: {
+            input_ids: [
+              [5, 6],
+              [7, 8],
+            ],
+          },
+        },
+        'greedy.input_ids must be one row (greedy decodes one input); got 2',
+      ],
+      [
+        { input_ids: [[1]], labels: [[1]], greedy: { input_ids: [[5, 6]], attention_mask: [[1]] } },
+        'greedy.attention_mask must be one row of 0s and 1s, one per greedy input id',
+      ],
+      [
+        { input_ids: [[1]], labels: [[1]], greedy: { input_ids: [[5, 6]], attention_mask: [[0, 0]] } },
+        'greedy.attention_mask masks every greedy input id',
+      ],
+      [
+        { input_ids: [[1, 2]], labels: [[-100, -100]] },
+        'every label is -100 (ignored), so there is nothing to score; keep at least one target id',
+      ],
     ];
     for (const [json, message] of refused)
       expect(() => parseScoreCase(json, 'c.json'), JSON.stringify(json)).toThrow(`c.json: ${message}`);
@@ -44,5 +74,12 @@ describe('parseScoreCase', () => {
       greedyInput: [5, 6, 1],
       greedyMaxNewTokens: 20,
     });
+    // A padded greedy row decodes without its padding, as a masked input row does.
+    const padded = {
+      input_ids: [[5]],
+      labels: [[7]],
+      greedy: { input_ids: [[5, 6, 0, 0]], attention_mask: [[1, 1, 0, 0]] },
+    };
+    expect(parseScoreCase(padded, 'c.json').greedyInput).toEqual([5, 6]);
   });
 });
