@@ -79,6 +79,17 @@ export const exportCalls = {
 };
 
 /** How to use a finished export at `out`, in the words of the README's examples. */
+/**
+ * Whether transformers.js surely looks `name` up under env.localModelPath: a name it takes for a
+ * Hub model id (its hub/utils.js isValidHfModelId: letters, digits, _ . - between word characters,
+ * no ".." or "--", not .git or .ipynb). It reads any other name as a path, so the snippet gives
+ * the full path then; a full path always works, so in doubt this says no.
+ */
+function isHubStyleName(name: string): boolean {
+  if (name.includes('..') || name.includes('--') || /\.(git|ipynb)$/.test(name)) return false;
+  return /^[A-Za-z0-9](?:[\w.-]{0,94}[A-Za-z0-9])?$/.test(name);
+}
+
 export function exportLoadHint(format: ExportFormat, out: string): string {
   const quoted = JSON.stringify(out);
   if (format === 'hf')
@@ -90,6 +101,11 @@ export function exportLoadHint(format: ExportFormat, out: string): string {
   if (format === 'transformers.js') {
     const cut = Math.max(out.lastIndexOf('/'), out.lastIndexOf('\\'));
     const [parent, name] = [out.slice(0, cut + 1), out.slice(cut + 1)];
+    if (!isHubStyleName(name))
+      return [
+        "import { pipeline } from '@huggingface/transformers';",
+        `const fill = await pipeline('text2text-generation', ${quoted});`,
+      ].join('\n');
     return [
       "import { env, pipeline } from '@huggingface/transformers';",
       `env.localModelPath = ${JSON.stringify(parent)};`,

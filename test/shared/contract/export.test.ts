@@ -11,6 +11,11 @@ describe('exportLoadHint', () => {
     const web = exportLoadHint('transformers.js', '/x/exports/r-1-best-web');
     expect(web).toContain('env.localModelPath = "/x/exports/";');
     expect(web).toContain(`pipeline('text2text-generation', "r-1-best-web")`);
+    // A folder name transformers.js would not look up under localModelPath: by its full path.
+    expect(exportLoadHint('transformers.js', '/x/exports/ü 😀')).toBe(
+      "import { pipeline } from '@huggingface/transformers';\n" +
+        `const fill = await pipeline('text2text-generation', "/x/exports/ü 😀");`,
+    );
     expect(exportLoadHint('accelerate', '/x/job')).toBe('cd "/x/job"\naccelerate launch train.py');
   });
 });

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
+import { exportLoadHint } from '../../../../src/shared/contract/export';
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
 import { FIXTURES } from '../t5/helpers';
 import { writeByT5Folder } from '../../../support/byt5Folder';
@@ -33,6 +34,20 @@ async function load(t: Transformers, dir: string): Promise<string> {
   t.env.allowLocalModels = true;
   t.env.localModelPath = dirname(dir);
   return basename(dir);
+}
+
+/** Runs the "Load it" snippet the export prints for `dir` (its import bound to `t`); its `fill`. */
+async function loadedByHint(
+  t: Transformers,
+  dir: string,
+): Promise<(text: string, options: object) => Promise<unknown>> {
+  const hint = exportLoadHint('transformers.js', dir);
+  const body = `${hint.replace(/^import \{ (.*) \} from '@huggingface\/transformers';$/m, 'const { $1 } = t;')}\nreturn fill;`;
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+    ...args: string[]
+  ) => (t: Transformers) => Promise<(text: string, options: object) => Promise<unknown>>;
+  t.env.localModelPath = '/nowhere/'; // as a fresh process has it: the snippet must set what it needs
+  return new AsyncFunction('t', body)(t);
 }
 
 /** transformers.js' greedy output ids for PROMPT from the exported model `id`. */
@@ -95,6 +110,17 @@ describe('transformers.js export', () => {
     const written = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(written.num_decoder_layers).toBe(config.num_layers);
     expect(await greedyIds(t, await load(t, dir))).toEqual(engine.ids);
+  });
+
+  it('prints a "Load it" snippet that loads the export, whatever its folder is called', async () => {
+    const source = await exported({});
+    for (const name of ['web', 'sp ace', 'ü 😀', 'a--b', 'ends.', 'r.git']) {
+      const dir = join(tempDir(), name);
+      cpSync(source, dir, { recursive: true });
+      const fill = await loadedByHint(t, dir);
+      const [out] = (await fill(PROMPT, { max_new_tokens: MAX_NEW, do_sample: false })) as { generated_text: string }[];
+      expect(typeof out.generated_text, name).toBe('string');
+    }
   });
 
   it('exports a ByT5 folder (no tokenizer.json) with the byte tokenizer, and transformers.js fills as the engine does', async () => {
