@@ -338,6 +338,10 @@ describe('Datasets and Masking screens', () => {
     );
     await row.getByRole('button', { name: 'Keep' }).click();
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
+    // Escape keeps too, as in a dialog.
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.keyboard.press('Escape');
+    await row.getByTestId('remove-confirm').waitFor({ state: 'detached' });
     await row.getByRole('button', { name: 'Remove' }).click();
     await row.getByRole('button', { name: 'Yes, remove' }).click();
     await row.waitFor({ state: 'detached' });

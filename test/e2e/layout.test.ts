@@ -133,6 +133,10 @@ describe('the screens at the window widths', () => {
           await page.waitForLoadState('networkidle');
           // What folds away is checked open (More settings, the import options, …).
           await page.evaluate("document.querySelectorAll('main details').forEach((d) => (d.open = true))");
+          // A notice naming something long without spaces (a run renamed "WWWW…") wraps in its banner.
+          await page.evaluate(
+            `document.querySelector('main').insertAdjacentHTML('afterbegin', '<p class="banner">Renamed to ${'W'.repeat(300)}.</p>')`,
+          );
           await page.waitForTimeout(300);
           const seen = [...(await page.evaluate<string[]>(spill)), ...(await page.evaluate<string[]>(misaligned))];
           if (width >= 1200) seen.push(...(await page.evaluate<string[]>(cutSelects)));

@@ -401,8 +401,9 @@ describe('Train and Runs screens', () => {
     const renamed = 'baseline, lr 3e-3';
     await rows.nth(0).getByTestId('run-rename').click();
     await rows.nth(0).getByTestId('run-rename-input').fill('  ');
-    await rows.nth(0).getByTestId('run-rename-save').click();
-    await expect(page.getByTestId('runs-error').textContent()).resolves.toContain('a name cannot be empty');
+    // Said in place, and Save waits (was the service's 'Invalid argument …' at the top of the page).
+    await expect(rows.nth(0).getByTestId('run-rename-empty').textContent()).resolves.toBe('A name cannot be empty.');
+    await expect(rows.nth(0).getByTestId('run-rename-save').isDisabled()).resolves.toBe(true);
     await rows.nth(0).getByTestId('run-rename-input').fill(renamed);
     await rows.nth(0).getByTestId('run-rename-save').click();
     await waitFor('the new name', async () => (await rows.nth(0).getByTestId('run-open').textContent()) === renamed);

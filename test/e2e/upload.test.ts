@@ -231,6 +231,11 @@ describe('adding files in browser mode', () => {
   it('renames a dataset in place', async () => {
     const row = page.getByRole('row').filter({ hasText: 'picked.md' });
     await row.getByRole('button', { name: 'Rename picked.md' }).click();
+    // The box has the focus, and Escape keeps the name.
+    await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe('rename-input');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('rename-input').waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: 'Rename picked.md' }).click();
     await page.getByTestId('rename-input').fill('Dialog notes');
     await shot('09-renaming');
     await page.getByTestId('rename-save').click();
