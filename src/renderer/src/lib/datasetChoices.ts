@@ -1,0 +1,18 @@
+// How a dataset reads in a picker (Train's and Masking's): its name and document count, and
+// where two datasets share a name (the same file imported twice) its id too, so they can be
+// told apart; the id is what `spanfill datasets` lists beside the name.
+
+import type { DatasetSummary } from '../../../shared/contract/datasets';
+import { plural } from '../../../shared/format';
+
+/** Each dataset's option text, by id. */
+export function datasetOptionLabels(datasets: readonly DatasetSummary[]): Map<string, string> {
+  const named = new Map<string, number>();
+  for (const ds of datasets) named.set(ds.name, (named.get(ds.name) ?? 0) + 1);
+  return new Map(
+    datasets.map((ds) => {
+      const label = `${ds.name} (${plural(ds.stats?.documents ?? 0, 'document')})`;
+      return [ds.id, (named.get(ds.name) ?? 0) > 1 ? `${label} · ${ds.id}` : label];
+    }),
+  );
+}
