@@ -225,6 +225,8 @@ describe('Models, Playground and Settings screens', () => {
     expect(outputs[1]).toBe(outputs[0]); // the same seed samples the same answer
     // A decoding box the contract refuses is said once, in the box's words, and nothing runs.
     await page.getByTestId('temperature').fill('0');
+    // Said under the box as it is typed, in the same words.
+    await expect(page.getByTestId('temperature-error').textContent()).resolves.toBe('Temperature must be ≥ 0.0001');
     await page.getByTestId('fill').click();
     await expect(page.getByTestId('playground-error').textContent()).resolves.toBe('Temperature must be ≥ 0.0001');
     await page.getByTestId('temperature').fill('1');
