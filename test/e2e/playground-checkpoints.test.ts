@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { importNotes } from './notes';
+import { openScreen } from './navigate';
 import { spanfillJson } from './serve';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
@@ -136,6 +137,18 @@ describe('run checkpoints in the Playground', () => {
   }, 120_000);
 
   it("drops a removed run's columns, the one added by step too, says so, and fills with what is left", async () => {
+    // A column whose run goes while another screen is open is said gone on return (it was dropped unsaid).
+    const picker = page.getByTestId('model-picker');
+    const shown = await page.getByTestId('results').getByTestId('fill-column').count();
+    await picker.getByText('run live · step 2 (best, last)').click();
+    await expect.poll(() => page.getByTestId('results').getByTestId('fill-column').count()).toBe(shown + 1);
+    await openScreen(page, 'datasets');
+    const live = cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs.find((r) => r.name === 'live')!;
+    cli(['runs', 'rm', live.id]);
+    await openScreen(page, 'playground');
+    await expect(page.getByTestId('playground-notice').textContent({ timeout: 10_000 })).resolves.toMatch(
+      /^The column run live · step 2.* went: its run was removed, or that checkpoint deleted\.$/,
+    );
     // The older run too, which no column showed, so that no checkpoint is left to offer.
     // Removed in a terminal while the Playground is open: the columns leave without a reopen.
     for (const run of cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs) cli(['runs', 'rm', run.id]);

@@ -245,7 +245,8 @@ class PlaygroundStore {
     try {
       const listed = await listRunCheckpoints();
       if (!isNewest()) return;
-      if (isRefresh) this.notice = goneColumns(this.chosen, listed) ?? this.notice;
+      // Also on opening again: a column whose run or checkpoint went while another screen was open.
+      this.notice = goneColumns(this.chosen, listed) ?? this.notice;
       this.runCheckpoints = listed;
       const now = (key: string): ModelChoice | undefined => currentCheckpointChoice(key, this.runCheckpoints);
       const selected = this.selected.map((key) => (key.startsWith(checkpointKey('')) ? (now(key)?.key ?? key) : key));
