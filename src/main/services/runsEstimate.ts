@@ -2,21 +2,28 @@
 // examples, the trainer's memory figure, the budget and the micro-batch split it would train
 // (from runsPrepare.ts, which plans it exactly as runs.start does), and a time when one was
 // measured: steps of this shape timed in this process (runsTiming.ts), or else the seconds per
-// step of the latest run with the same model, provider, input length and batch split, scaled
-// to these steps.
+// step of the latest run with the same model, provider, threads, input and target shape and
+// batch split, scaled to these steps.
 
 import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
 import type { PreparedRun } from './runsPrepare';
 import { TIMED_STEPS, type StepTiming } from './runsTiming';
 
-/** Same model, provider and step shape: its seconds per step carry over. */
+/**
+ * Same model, provider, threads and step shape: its seconds per step carry over. The target
+ * length is part of the shape: the noise density and mean span set it (density 0.99 makes
+ * targets about six times longer than 0.15).
+ */
 function isComparable(row: RunRow, config: RunConfig): boolean {
   const other = row.config;
   return (
     other.model === config.model &&
     other.provider === config.provider &&
+    other.threads === config.threads &&
     other.inputLength === config.inputLength &&
+    other.noiseDensity === config.noiseDensity &&
+    other.meanSpanLength === config.meanSpanLength &&
     other.batchSize === config.batchSize &&
     other.accumulation === config.accumulation &&
     row.step > 0 &&
@@ -58,7 +65,7 @@ export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], t
     seconds: time === null ? null : (time.ms * prepared.totalSteps) / 1000,
     timeBasis:
       time?.basis ??
-      'no earlier run of this model, provider, input length and batch has been timed yet: time a few steps now, or the run view shows an ETA after its first steps',
+      'no earlier run of this model, provider, threads, masking shape and batch has been timed yet: time a few steps now, or the run view shows an ETA after its first steps',
     isTimed: timing !== undefined,
   };
 }
