@@ -209,7 +209,9 @@ describe('Train and Runs screens', () => {
     await expect.poll(() => page.getByTestId('export-out').inputValue(), { timeout: 30_000 }).toBe(suggested);
     await page.getByTestId('export-start').click();
     await page.getByTestId('export-done').waitFor();
-    await expect(page.getByTestId('export-done').textContent()).resolves.toContain(`Exported to ${suggested}`);
+    await expect(page.getByTestId('export-done').textContent()).resolves.toMatch(
+      new RegExp(`Step \\d+ exported to ${suggested.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     expect(fs.readdirSync(suggested)).toEqual(
       expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
     );

@@ -4,6 +4,7 @@
 // use). Absolute and ./relative paths are always folders, so their errors stay the loader's. Or, in
 // place of --model, `--run ID [--checkpoint best|last|STEP]`: a training run's checkpoint.
 
+import { checkpointStepOf } from '../engine/train/checkpoint';
 import { modelFolder } from '../services/modelReference';
 import type { CommandContext } from './command';
 import { UsageError } from './command';
@@ -32,7 +33,13 @@ export function withModelFromFlags<T>(
     if (!model) throw new UsageError(`${command} needs --model DIR (or --run ID)`);
     return use(resolveModelArgument(context, model));
   }
-  return context.app().runs.readCheckpoint(run, runCheckpointFlag(checkpoint), use);
+  const which = runCheckpointFlag(checkpoint);
+  return context.app().runs.readCheckpoint(run, which, (dir) => {
+    // Which checkpoint best or last named, before the answer (text only: --json keeps its shape).
+    const step = checkpointStepOf(dir);
+    if (step !== null && typeof which !== 'number') context.log(`Run ${run}'s ${which} checkpoint: step ${step}`);
+    return use(dir);
+  });
 }
 
 /** `--checkpoint best|last|STEP` beside `--run` (best when left out). */

@@ -21,6 +21,7 @@ import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
 import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
+import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
 import type { DomainHandlers } from './handler';
@@ -184,9 +185,11 @@ export class ExportService {
     const { run } = args;
     if (!run) return this.exportFrom(request, signal);
     // A run that trains may delete its checkpoint while it is copied: read through a linked copy.
-    return this.deps.runs.readCheckpoint(run.id, run.checkpoint, (dir) =>
-      this.exportFrom({ ...request, sourceDir: dir }, signal),
-    );
+    return this.deps.runs.readCheckpoint(run.id, run.checkpoint, async (dir) => {
+      const result = await this.exportFrom({ ...request, sourceDir: dir }, signal);
+      const step = checkpointStepOf(dir);
+      return step === null ? result : { ...result, checkpoint: { runId: run.id, step } };
+    });
   }
 
   private async exportFrom(request: ResolvedRequest, signal?: AbortSignal): Promise<ExportResult> {

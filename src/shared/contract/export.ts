@@ -72,6 +72,8 @@ export interface ExportResult {
   readonly bytes: number;
   /** accelerate only: documents written to data/train.jsonl and data/validation.jsonl. */
   readonly documents?: { readonly train: number; readonly validation: number };
+  /** An export of a run: which of its checkpoints was written (best and last name one by step). */
+  readonly checkpoint?: { readonly runId: string; readonly step: number };
 }
 
 export const exportCalls = {

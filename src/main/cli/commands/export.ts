@@ -158,7 +158,8 @@ export const exportCommand = defineCommand({
   },
   render(result) {
     const r = result as ExportResult;
-    const lines = [`Exported ${r.format} to ${r.out} (${r.files.length} files, ${formatBytes(r.bytes)})`];
+    const of = r.checkpoint ? ` of run ${r.checkpoint.runId}'s checkpoint at step ${r.checkpoint.step}` : '';
+    const lines = [`Exported ${r.format}${of} to ${r.out} (${r.files.length} files, ${formatBytes(r.bytes)})`];
     if (r.documents) lines.push(`  documents: ${r.documents.train} train, ${r.documents.validation} validation`);
     for (const file of r.files) if (!file.startsWith('base_model/')) lines.push(`  ${file}`);
     lines.push(

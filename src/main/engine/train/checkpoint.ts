@@ -91,6 +91,12 @@ export class CheckpointError extends Error {
 const STEP_DIR = /^step-(\d+)$/;
 export const checkpointDirName = (step: number): string => `step-${String(step).padStart(8, '0')}`;
 
+/** The step a checkpoint folder (…/step-00000100) holds, by its name; null for another folder. */
+export function checkpointStepOf(dir: string): number | null {
+  const match = STEP_DIR.exec(basename(dir));
+  return match ? Number(match[1]) : null;
+}
+
 function fsyncPath(path: string): void {
   try {
     const fd = openSync(path, 'r');

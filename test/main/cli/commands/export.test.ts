@@ -55,7 +55,8 @@ describe('spanfill export --run', () => {
     const run = await spanfillIn(dir, ['export', '--run', runId, '--format', 'hf', '--out', out, '--json']);
     expect(run.code, run.stderr).toBe(exitCodes.ok);
     expect(jsonResult<ExportResult>(run.stdout).files).toContain('model.safetensors');
-    // No validation ran, so best falls back to the last checkpoint.
+    // No validation ran, so best falls back to the last checkpoint; the result says which it took.
+    expect(jsonResult<ExportResult>(run.stdout).checkpoint).toEqual({ runId, step: 4 });
     expectSameWeights(out, checkpoint('step-00000004'));
     expect(loadT5Model(out).config).toEqual(loadT5Model(SPM).config);
 
@@ -72,10 +73,20 @@ describe('spanfill export --run', () => {
       web,
     ]);
     expect(tjs.code, tjs.stderr).toBe(exitCodes.ok);
+    expect(tjs.stdout).toMatch(new RegExp(`^Exported transformers\\.js of run ${runId}'s checkpoint at step 2 to `));
     expect(tjs.stdout).toContain('  onnx/encoder_model.onnx\n');
     expect(fs.readFileSync(path.join(web, 'config.json'), 'utf8')).toBe(
       fs.readFileSync(path.join(out, 'config.json'), 'utf8'),
     );
+  });
+
+  it('fill --run says which step best or last named before its answer; a step by number needs no saying', async () => {
+    const prompt = 'The <extra_id_0> dog';
+    const best = await spanfillIn(dir, ['fill', '--run', runId, prompt]);
+    expect(best.code, best.stderr).toBe(exitCodes.ok);
+    expect(best.stdout.split('\n')[0]).toBe(`Run ${runId}'s best checkpoint: step 4`);
+    const byStep = await spanfillIn(dir, ['fill', '--run', runId, '--checkpoint', '2', prompt]);
+    expect(byStep.stdout).not.toContain('checkpoint: step');
   });
 
   it("accelerate: the checkpoint as base_model/, the run's documents and settings", async () => {
