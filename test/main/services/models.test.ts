@@ -290,6 +290,16 @@ describe('ModelService.import / remove / cache', () => {
     rmSync(path.join(noWeights, 'model.safetensors'));
     expect((await rejection(service.import({ path: noWeights }))).message).toMatch(/model\.safetensors/);
     expect((await rejection(service.import({ path: path.join(noWeights, 'nope') }))).code).toBe('not_found');
+    // Another model's tokenizer (500 ids for a vocabulary of 160): refused now, not at the first fill.
+    const mismatched = path.join(tempDir(), 'mismatched');
+    cpSync(path.join(FIXTURE, '..', 't5-tiny-relu'), mismatched, { recursive: true });
+    for (const file of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'])
+      cpSync(path.join(FIXTURE, file), path.join(mismatched, file));
+    const wrongTokenizer = await rejection(service.import({ path: mismatched }));
+    expect(wrongTokenizer).toMatchObject({ code: 'invalid_input' });
+    expect(wrongTokenizer.message).toContain(
+      "has 500 token ids but config.json's vocab_size is 160; the tokenizer does not belong to this model",
+    );
     expect(service.list()).toEqual([]);
   });
 

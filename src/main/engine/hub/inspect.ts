@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openTokenizer } from '../data/tokenizerRegistry';
 import { countParams, t5ParamShapes } from '../t5/params';
+import { checkTokenizerFits } from '../t5/config';
 import { loadT5Model } from '../t5/weights';
 import { directoryBytes } from './cache';
 
@@ -21,7 +22,8 @@ export interface ModelFolderInfo {
 
 export async function inspectModelFolder(dir: string): Promise<ModelFolderInfo> {
   const { config } = loadT5Model(dir); // NOTE: decodes every weight; the price of a real check
-  await openTokenizer(dir);
+  // A tokenizer of another model (more ids than vocab_size) registers now but could never fill.
+  checkTokenizerFits(await openTokenizer(dir), config, dir);
   const configJson = readFileSync(path.join(dir, 'config.json'), 'utf8');
   const raw = JSON.parse(configJson) as { model_type?: unknown };
   return {

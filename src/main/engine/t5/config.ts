@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { T5_SHAPE_NAMES, type T5ShapeName } from '../../../shared/contract/runs';
+import type { TextTokenizer } from '../data/tokenizer';
 
 export type FeedForwardProj = 'relu' | 'gated-gelu';
 export const SUPPORTED_FEED_FORWARD: readonly FeedForwardProj[] = ['relu', 'gated-gelu'];
@@ -172,6 +173,14 @@ export function toHfConfigJson(config: T5Config): Record<string, unknown> {
     initializer_factor: config.initializerFactor,
     is_encoder_decoder: true,
   };
+}
+
+/** Refuses a tokenizer with more ids than the model's vocabulary (its ids past vocab_size have no embedding). */
+export function checkTokenizerFits(tokenizer: TextTokenizer, config: T5Config, modelDir: string): void {
+  if (tokenizer.vocabSize <= config.vocabSize) return;
+  throw new T5ConfigError(
+    `The tokenizer.json in ${modelDir} has ${tokenizer.vocabSize} token ids but config.json's vocab_size is ${config.vocabSize}; the tokenizer does not belong to this model`,
+  );
 }
 
 /** Read and validate `<dir>/config.json`. */

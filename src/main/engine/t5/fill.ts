@@ -6,7 +6,7 @@
 
 import { openTokenizer } from '../data/tokenizerRegistry';
 import type { DecodingStrategy } from '../generation/types';
-import { loadT5Config, T5ConfigError, type T5Config } from './config';
+import { checkTokenizerFits, loadT5Config, type T5Config } from './config';
 import { checkInputLength } from './input-limits';
 import { checkMaskedPrompt, promptNotes } from './prompt';
 import { T5Runtime } from './runtime';
@@ -40,11 +40,7 @@ async function promptIds(
   prompt: string,
 ): Promise<{ ids: number[]; decode: (ids: number[]) => string }> {
   const tokenizer = await openTokenizer(modelDir);
-  if (tokenizer.vocabSize > config.vocabSize) {
-    throw new T5ConfigError(
-      `The tokenizer.json in ${modelDir} has ${tokenizer.vocabSize} token ids but config.json's vocab_size is ${config.vocabSize}; the tokenizer does not belong to this model`,
-    );
-  }
+  checkTokenizerFits(tokenizer, config, modelDir);
   checkMaskedPrompt(prompt, tokenizer.sentinelCount, tokenizer.name);
   const ids = [...tokenizer.encode(prompt), config.eosTokenId];
   checkInputLength(config, ids.length, 'The prompt');
