@@ -292,8 +292,14 @@ export class ModelService {
   removeCached(rawRepoId: string): { repoId: string; freedBytes: number } {
     const repoId = this.check(() => validateRepoId(rawRepoId));
     const cache = new HubCache(this.cacheRoot);
+    const rows = this.repo.listByRepo(repoId);
+    if (rows.length === 0 && !existsSync(cache.repoDir(repoId)))
+      throw new ApiError(
+        'not_found',
+        `${repoId} is not in the download cache; \`spanfill models cache\` lists what is`,
+      );
     const freedBytes = directoryBytes(cache.repoDir(repoId)); // before the rows' snapshots go
-    for (const row of this.repo.listByRepo(repoId)) this.remove(row.id);
+    for (const row of rows) this.remove(row.id);
     cache.remove(repoId);
     return { repoId, freedBytes };
   }

@@ -315,10 +315,18 @@ describe('ModelService.import / remove / cache', () => {
     expect(removed).toMatchObject({ id: model.id, freedBytes: model.sizeBytes, deletedPath: model.path });
     expect(existsSync(model.path)).toBe(false);
     expect(service.list()).toEqual([]);
+    // Its last snapshot gone, the repository is no longer listed as a cached one of 0 bytes.
+    expect(service.cacheUsage()).toMatchObject({ bytes: 0, repos: [] });
     await service.pull({ repoId: REPO });
     expect(service.removeCached(REPO).freedBytes).toBeGreaterThanOrEqual(model.sizeBytes);
     expect(service.list()).toEqual([]);
     expect(service.cacheUsage()).toMatchObject({ bytes: 0, repos: [] });
+    // A repository that is not cached is said so, not reported removed.
+    const notCached = await rejection(Promise.resolve().then(() => service.removeCached('nothing/here')));
+    expect(notCached).toMatchObject({
+      code: 'not_found',
+      message: 'nothing/here is not in the download cache; `spanfill models cache` lists what is',
+    });
   });
 
   it('counts and deletes the from-scratch starting points, not while a run trains from scratch', async () => {

@@ -134,6 +134,11 @@ export class HubCache {
         if (readFileSync(path.join(refs, ref), 'utf8').trim() === commit) rmSync(path.join(refs, ref));
       }
     }
+    // The repository goes with its last snapshot (else `models cache` lists it at 0 bytes), unless
+    // a download that was stopped keeps files to resume from in it.
+    const snapshots = path.join(dir, 'snapshots');
+    const isLast = !existsSync(snapshots) || readdirSync(snapshots).length === 0;
+    if (isLast && directoryBytes(path.join(dir, 'incomplete')) === 0) rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
 }
