@@ -157,7 +157,7 @@ describe('adding files in browser mode', () => {
     }
     expect([...new Set(sent)]).toEqual(['scans/transcript.txt']);
     await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
-      'Imported scans: 1 document (1 for training, 1 for validation). Skipped 2 files in scans that are not ' +
+      'Imported scans: 1 document (used for both training and validation). Skipped 2 files in scans that are not ' +
         '.txt .text .md .markdown .jsonl .ndjson .csv .tsv .tab (2 .pdf); save their text as .txt to import it, or give a plain-text file by name',
     );
     await expect.poll(uploadsLeft).toEqual([]);

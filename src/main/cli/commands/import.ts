@@ -94,7 +94,12 @@ export function renderDataset(ds: DatasetSummary): string {
       ],
       ['Characters', count(s.characters)],
       ['Bytes', count(s.bytes)],
-      ['Split', `${count(s.split.trainDocuments)} train / ${count(s.split.validationDocuments)} validation`],
+      [
+        'Split',
+        s.split.isSelfValidation
+          ? '1 document, used for both training and validation'
+          : `${count(s.split.trainDocuments)} train / ${count(s.split.validationDocuments)} validation`,
+      ],
     );
     for (const t of Object.values(s.tokens ?? {})) pairs.push(['Tokens', `${count(t.tokens)} (${t.tokenizer})`]);
   }

@@ -1,6 +1,7 @@
-// How a dataset reads in a picker (Train's and Masking's): its name and document count, and
-// where two datasets share a name (the same file imported twice) its id too, so they can be
-// told apart; the id is what `spanfill datasets` lists beside the name.
+// How a dataset reads on the screens: in a picker (Train's and Masking's), its name and document
+// count, and where two datasets share a name (the same file imported twice) its id too, so they
+// can be told apart (the id is what `spanfill datasets` lists beside the name); and the notice
+// after its import.
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
 import { plural } from '../../../shared/format';
@@ -15,4 +16,15 @@ export function datasetOptionLabels(datasets: readonly DatasetSummary[]): Map<st
       return [ds.id, (named.get(ds.name) ?? 0) > 1 ? `${label} · ${ds.id}` : label];
     }),
   );
+}
+
+/** "Imported notes.txt: 40 documents (36 for training, 4 for validation)." */
+export function importedNotice(ds: DatasetSummary): string {
+  const stats = ds.stats;
+  if (!stats) return `Imported ${ds.name}.`;
+  const { trainDocuments, validationDocuments, isSelfValidation } = stats.split;
+  const split = isSelfValidation
+    ? 'used for both training and validation'
+    : `${trainDocuments.toLocaleString('en')} for training, ${validationDocuments.toLocaleString('en')} for validation`;
+  return `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${split}).`;
 }

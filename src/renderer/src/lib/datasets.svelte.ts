@@ -13,6 +13,7 @@ import { diskGivenBack, plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { Newest } from './newest';
+import { importedNotice } from './datasetChoices';
 import { describePicked, importableFiles } from './importable';
 import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { errorMessage } from '../../../shared/errors';
@@ -213,12 +214,8 @@ class DatasetsStore {
         nfkc: form.nfkc,
         collapseWhitespace: form.collapseWhitespace,
       });
-      const stats = ds.stats;
       await this.load();
-      // Said once the list shows it.
-      this.notice = stats
-        ? `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${stats.split.trainDocuments.toLocaleString('en')} for training, ${stats.split.validationDocuments.toLocaleString('en')} for validation).`
-        : `Imported ${ds.name}.`;
+      this.notice = importedNotice(ds); // said once the list shows it
       await this.show(ds.id);
       return true;
     } catch (caught) {

@@ -39,5 +39,13 @@ describe('renderDataset', () => {
     expect(lines).toContain('Bytes       99,000,001');
     expect(lines).toContain('Split       11,728 train / 617 validation');
     expect(lines).toContain('Tokens      99,000,001 (byt5-tiny)');
+    const lone = {
+      ...large.stats!,
+      documents: 1,
+      split: { ...large.stats!.split, trainDocuments: 1, validationDocuments: 1, isSelfValidation: true },
+    };
+    expect(renderDataset({ ...large, stats: lone }).split('\n')).toContain(
+      'Split       1 document, used for both training and validation',
+    );
   });
 });
