@@ -53,7 +53,7 @@ export interface PlaygroundFilledSpan {
   readonly sentinel: number;
   /** What the model put there, trimmed on a side where the prompt has whitespace beside the hole. */
   readonly text: string;
-  /** Character range of the span in `text` of the result. */
+  /** The span's range in `text` of the result, in UTF-16 code units (JavaScript string indices; an emoji counts 2). */
   readonly start: number;
   readonly end: number;
   /** The output had no text for this sentinel (the hole is left empty). */

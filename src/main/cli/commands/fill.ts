@@ -70,7 +70,9 @@ export const fillCommand = defineCommand({
     "(fewer for models with very many attention heads); a longer one is refused with the model's limit.\n\n" +
     'A long prompt cannot be passed as an argument (Linux allows 128 KiB): use --prompt-file FILE (UTF-8 text), ' +
     'or - to read standard input, e.g. `cat prompt.txt | spanfill fill --model ./t5-small -`. One final line ' +
-    'break of a file or of standard input is dropped.',
+    'break of a file or of standard input is dropped.\n\n' +
+    "With --json, each span's start and end are offsets into text in UTF-16 code units (JavaScript string " +
+    'indices: an emoji counts 2; in Python, index text.encode("utf-16-le") by twice the offset).',
   options: {
     model: {
       type: 'string',

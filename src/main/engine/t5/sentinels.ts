@@ -10,7 +10,7 @@ export interface FilledSpan {
   readonly sentinel: number; // N of <extra_id_N>
   /** What the model put there, trimmed on a side where the prompt has whitespace beside the hole. */
   readonly text: string;
-  /** Character range of the span in `FilledText.text`. */
+  /** Range of the span in `FilledText.text`, in UTF-16 code units (JavaScript string indices). */
   readonly start: number;
   readonly end: number;
   /** The output had no text for this sentinel (the hole is left empty). */
