@@ -128,6 +128,11 @@ describe('spanfill export', () => {
       [['--model', FIXTURE, '--format', 'hf', '--quantize', 'int8', '--out', dir], /--quantize applies to/],
       [['--model', FIXTURE, '--format', 'accelerate', '--out', dir], /accelerate export needs --dataset ID/],
       [['--model', FIXTURE, '--format', 'hf', '--dataset', 'd-1', '--out', dir], /apply to --format accelerate/],
+      // Said before the file is read: its contents do not matter to an hf export.
+      [
+        ['--model', FIXTURE, '--format', 'hf', '--config', path.join(dir, 'none.json'), '--out', dir],
+        /--config applies to --format accelerate, not hf/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = await cli(['export', ...args, '--data-dir', dir]);

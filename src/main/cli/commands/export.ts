@@ -52,9 +52,11 @@ function formatFrom(context: CommandContext): ExportFormat {
 }
 
 /** --config FILE: a JSON object of run settings (the contract's accelerateRunConfigSchema). */
-function runConfigFrom(context: CommandContext): Record<string, unknown> | undefined {
+function runConfigFrom(context: CommandContext, format: string): Record<string, unknown> | undefined {
   const file = context.string('config');
   if (file === undefined) return undefined;
+  // Before the file is read: what it holds does not matter to another format.
+  if (format !== 'accelerate') throw new UsageError(`--config applies to --format accelerate, not ${format}`);
   let text: string;
   // What the file holds is input data (exit 1), as for any file a command reads.
   try {
@@ -141,7 +143,7 @@ export const exportCommand = defineCommand({
         force: context.flag('force'),
         quantize: quantize as 'int8' | undefined,
         datasetId: datasetFlag(context),
-        runConfig: runConfigFrom(context),
+        runConfig: runConfigFrom(context, format),
       };
       const parsed = exportRequestSchema.safeParse(request, { error: contractMessages });
       if (!parsed.success) throw requestRefusal(parsed.error.issues, context.string('config'));
