@@ -101,7 +101,8 @@ export const exportCommand = defineCommand({
     'run_config.json (settings from --config FILE, a JSON object such as {"inputLength": 512, "maxSteps": 1000}; ' +
     'defaults otherwise) and train.py for `accelerate launch train.py`.\n\n' +
     "--run ID exports a training run's checkpoint (--checkpoint best, the default: the lowest validation loss, " +
-    "else the last; last; or a step number). For accelerate, base_model/ is that checkpoint and the run's own " +
+    'else the last; last; or a step number). For accelerate, base_model/ is that checkpoint (the job starts from ' +
+    "its weights as a new run: step 0, warmup and all steps again, a fresh optimizer) and the run's own " +
     'dataset and settings (lengths, masking rates, batch, optimizer, schedule, steps, seed) fill data/ and ' +
     'run_config.json, so --dataset and --config are refused with --run.\n\n' +
     'The folder must be new or empty unless --force; it appears only when complete. It may not be or hold the data directory or the model exported, nor lie inside the data directory except under its exports/ folder (--force would replace what is there).',
