@@ -2,8 +2,8 @@
 // examples, the trainer's memory figure, the budget and the micro-batch split it would train
 // (from runsPrepare.ts, which plans it exactly as runs.start does), and a time when one was
 // measured: steps of this shape timed in this process (runsTiming.ts), or else the seconds per
-// step of the latest run with the same model, provider, threads, input and target shape and
-// batch split, scaled to these steps.
+// step of the latest run with the same model, provider, input and target shape and batch
+// split, scaled to these steps.
 
 import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
@@ -11,7 +11,7 @@ import type { PreparedRun } from './runsPrepare';
 import { TIMED_STEPS, type StepTiming } from './runsTiming';
 
 /**
- * Same model, provider, threads and step shape: its seconds per step carry over. The target
+ * Same model, provider and step shape: its seconds per step carry over. The target
  * length is part of the shape: the noise density and mean span set it (density 0.99 makes
  * targets about six times longer than 0.15).
  */
@@ -20,7 +20,6 @@ function isComparable(row: RunRow, config: RunConfig): boolean {
   return (
     other.model === config.model &&
     other.provider === config.provider &&
-    other.threads === config.threads &&
     other.inputLength === config.inputLength &&
     other.noiseDensity === config.noiseDensity &&
     other.meanSpanLength === config.meanSpanLength &&
@@ -65,7 +64,7 @@ export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], t
     seconds: time === null ? null : (time.ms * prepared.totalSteps) / 1000,
     timeBasis:
       time?.basis ??
-      'no earlier run of this model, provider, threads, masking shape and batch has been timed yet: time a few steps now, or the run view shows an ETA after its first steps',
+      'no earlier run of this model, provider, masking shape and batch has been timed yet: time a few steps now, or the run view shows an ETA after its first steps',
     isTimed: timing !== undefined,
   };
 }

@@ -1,6 +1,6 @@
 // runs.estimate's arithmetic: tokens per step from the example shape and the batch, the
 // memory plan (figure, budget, split) passed through, and a time only from an earlier run of
-// the same model, provider, threads, input and target shape and batch (the latest such run, scaled to these steps)
+// the same model, provider, input and target shape and batch (the latest such run, scaled to these steps)
 // unless steps of this shape were timed in this process (runsTiming.ts).
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
@@ -44,10 +44,9 @@ describe('estimateRun', () => {
       row('old', {}, 10, 4000),
       row('new', { lr: 0.01 }, 40, 2000),
       row('other', { inputLength: 64 }, 5, 99),
-      // Longer targets (density, span) or other threads are another step: not carried over.
+      // Longer targets (density, span) are another step: not carried over.
       row('dense', { noiseDensity: 0.99 }, 5, 99),
       row('spans', { meanSpanLength: 8 }, 5, 99),
-      row('threads', { threads: 1 }, 5, 99),
     ];
     const estimate = estimateRun(prepared, others);
     // 2000 ms / 40 steps = 50 ms a step; 100 steps = 5 s.
