@@ -302,6 +302,13 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
     await waitFor('60 loss points', async () => (await chartPoints(page, 'chart-loss')) >= 60);
+    // Its dataset's Remove waits while it trains, and says why (the service would refuse it).
+    await openScreen(page, 'datasets');
+    const blocked = page.getByRole('button', { name: /^Remove .*: Run .* is training on it; stop the run first$/ });
+    await blocked.waitFor({ timeout: 10_000 });
+    await expect(blocked.isDisabled()).resolves.toBe(true);
+    await page.goBack(); // the run's view, as it was (a hash route: no reload)
+    await page.getByTestId('run-stop').waitFor({ timeout: 10_000 });
     // A window in the background shows how far training has come.
     expect(await page.title()).toMatch(/^\d+ % trained · Train — Spanfill$/);
     await page.getByTestId('run-stop').click();

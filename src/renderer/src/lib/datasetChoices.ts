@@ -4,6 +4,7 @@
 // after its import.
 
 import type { DatasetSummary } from '../../../shared/contract/datasets';
+import type { RunSummary } from '../../../shared/contract/runs';
 import { plural } from '../../../shared/format';
 
 /** Each dataset's option text, by id. */
@@ -27,4 +28,13 @@ export function importedNotice(ds: DatasetSummary): string {
     ? 'used for both training and validation'
     : `${trainDocuments.toLocaleString('en')} for training, ${validationDocuments.toLocaleString('en')} for validation`;
   return `Imported ${ds.name}: ${plural(stats.documents, 'document')} (${split}).`;
+}
+
+/**
+ * Why the dataset cannot be removed now, or undefined: a run trains on it (queued or running;
+ * the service refuses the same, runsLock.ts), and a run whose dataset went cannot be resumed.
+ */
+export function removalBlocked(datasetId: string, runs: readonly RunSummary[]): string | undefined {
+  const training = runs.find((r) => r.datasetId === datasetId && (r.status === 'running' || r.status === 'queued'));
+  return training && `Run ${training.name} is training on it; stop the run first`;
 }

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../../../src/shared/contract/datasets';
-import { datasetOptionLabels, importedNotice } from '../../../../src/renderer/src/lib/datasetChoices';
+import type { RunSummary } from '../../../../src/shared/contract/runs';
+import { datasetOptionLabels, importedNotice, removalBlocked } from '../../../../src/renderer/src/lib/datasetChoices';
 
 const dataset = (id: string, name: string, documents: number): DatasetSummary =>
   ({
@@ -44,5 +45,20 @@ describe('importedNotice', () => {
       'Imported notes.txt: 1 document (used for both training and validation).',
     );
     expect(importedNotice({ id: 'ds-2', name: 'odd', stats: null } as unknown as DatasetSummary)).toBe('Imported odd.');
+  });
+});
+
+describe('removalBlocked', () => {
+  it("names a queued or running run on the dataset; stopped, finished and other datasets' runs do not block", () => {
+    const run = (name: string, datasetId: string | null, status: RunSummary['status']) =>
+      ({ id: `r-${name}`, name, datasetId, status }) as RunSummary;
+    const runs = [run('done', 'ds-1', 'completed'), run('paused', 'ds-1', 'paused'), run('other', 'ds-2', 'running')];
+    expect(removalBlocked('ds-1', runs)).toBeUndefined();
+    expect(removalBlocked('ds-1', [...runs, run('live', 'ds-1', 'running')])).toBe(
+      'Run live is training on it; stop the run first',
+    );
+    expect(removalBlocked('ds-1', [run('next', 'ds-1', 'queued')])).toBe(
+      'Run next is training on it; stop the run first',
+    );
   });
 });
