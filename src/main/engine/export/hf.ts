@@ -9,7 +9,9 @@ import { writeFileAtomic } from '../formats/safetensors';
 import { generationConfig } from '../train/checkpoint';
 import { TOKENIZER_FILES } from '../data/tokenizer';
 import { placeTokenizerFiles, tokenizerFilesOf } from '../data/tokenizerFiles';
-import type { T5Config } from '../t5/config';
+import { isByT5Folder } from '../data/byt5Folder';
+import { openTokenizer } from '../data/tokenizerRegistry';
+import { checkTokenizerFits, type T5Config } from '../t5/config';
 import { loadT5Model, saveT5Model } from '../t5/weights';
 import { ExportError } from './folder';
 
@@ -22,6 +24,20 @@ export interface ExportProgress {
 export interface ExportOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ExportProgress) => void;
+}
+
+/**
+ * The source's model, refused when its tokenizer has more ids than vocab_size: such an export
+ * loads but can never fill (t5/config.ts checkTokenizerFits; fill and models import refuse it too).
+ * A tokenizer transformers.js cannot open here is left to the exported folder's user (Python's
+ * transformers may read it), as before.
+ */
+export async function readExportSource(source: string): Promise<ReturnType<typeof loadT5Model>> {
+  const model = loadT5Model(source);
+  if (!existsSync(join(source, 'tokenizer.json')) && !isByT5Folder(source)) return model;
+  const tokenizer = await openTokenizer(source).catch(() => null);
+  if (tokenizer) checkTokenizerFits(tokenizer, model.config, source);
+  return model;
 }
 
 /** The source's config.json as parsed JSON (keys Spanfill does not model are kept on export). */
@@ -57,7 +73,7 @@ export function copyTokenizerAndGeneration(source: string, dest: string, config:
 /** Writes an HF folder into `dest` (an empty folder) from the model or checkpoint in `source`. */
 export async function exportHfFolder(source: string, dest: string, options: ExportOptions = {}): Promise<void> {
   options.onProgress?.({ stage: 'reading weights', done: 0, total: 2 });
-  const { config, weights } = loadT5Model(source);
+  const { config, weights } = await readExportSource(source);
   options.signal?.throwIfAborted();
   options.onProgress?.({ stage: 'writing model.safetensors', done: 1, total: 2 });
   // One model.safetensors even from a sharded source (safetensors has no 2 GB limit).

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
 import type { Graph } from '../onnx/graph';
 import { EXTERNAL_DATA_THRESHOLD_BYTES, writeOnnxFile } from '../onnx/write';
-import { hfConfigOver, loadT5Model } from '../t5/weights';
-import { copyTokenizerAndGeneration, readConfigJson, type ExportOptions } from './hf';
+import { hfConfigOver } from '../t5/weights';
+import { copyTokenizerAndGeneration, readConfigJson, readExportSource, type ExportOptions } from './hf';
 import { quantizeDynamicInt8 } from './quantize';
 import { buildExportDecoderMerged, buildExportEncoder } from './t5-onnx';
 
@@ -26,7 +26,7 @@ export async function exportTransformersJs(
   dest: string,
   options: TransformersJsOptions = {},
 ): Promise<void> {
-  const { config, weights } = loadT5Model(source);
+  const { config, weights } = await readExportSource(source);
   const threshold = options.externalDataThresholdBytes ?? EXTERNAL_DATA_THRESHOLD_BYTES;
   const builders: [string, () => Graph][] = [
     ['encoder_model', () => buildExportEncoder(config, weights.params)],

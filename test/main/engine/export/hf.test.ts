@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportHfFolder } from '../../../../src/main/engine/export/hf';
+import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { FIXTURES } from '../t5/helpers';
 import { tempDirs } from '../../../support/tmp';
@@ -84,5 +85,18 @@ describe('exportHfFolder', () => {
     await expect(exportHfFolder(join(FIXTURES, 't5-tiny-relu'), fresh())).rejects.toThrow(
       /has no tokenizer files \(tokenizer\.json/,
     );
+  });
+
+  it("refuses, in both formats, a folder holding another model's tokenizer (more ids than vocab_size)", async () => {
+    const mismatched = join(tempDir(), 'mismatched');
+    mkdirSync(mismatched);
+    for (const file of ['config.json', 'model.safetensors'])
+      copyFileSync(join(FIXTURES, 't5-tiny-relu', file), join(mismatched, file));
+    for (const file of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'])
+      copyFileSync(join(SPM, file), join(mismatched, file));
+    const message =
+      "has 500 token ids but config.json's vocab_size is 160; the tokenizer does not belong to this model";
+    await expect(exportHfFolder(mismatched, fresh())).rejects.toThrow(message);
+    await expect(exportTransformersJs(mismatched, fresh())).rejects.toThrow(message);
   });
 });
