@@ -22,7 +22,7 @@ import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, RepoIdError, validateRepoId, validateRevision } from '../engine/hub/catalog';
-import { findCachedSnapshot, pullModel } from '../engine/hub/download';
+import { findCachedSnapshot, pullModel, type PullProgress } from '../engine/hub/download';
 import { HubError, type HubErrorCode } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
 import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } from '../engine/hub/settings';
@@ -125,13 +125,23 @@ export class ModelService {
     this.pulls.set(repoId, controller);
     try {
       const settings = this.settings(args.isOffline);
-      const pulled = await pullModel({
+      const request = {
         repoId,
         revision,
         settings,
         cacheRoot: this.cacheRoot,
         signal: controller.signal,
-        onProgress: (p) => this.deps.events.emit('models.pullProgress', { ...p, revision }),
+        onProgress: (p: PullProgress) => this.deps.events.emit('models.pullProgress', { ...p, revision }),
+      };
+      let offlineReason: string | undefined;
+      const pulled = await pullModel(request).catch(async (error: unknown) => {
+        // The Hub out of reach: the snapshot already in the cache, if there is one (else the network error).
+        if (!(error instanceof HubError && error.code === 'network') || settings.isOffline) throw error;
+        const cached = await pullModel({ ...request, settings: { ...settings, isOffline: true } }).catch(() => {
+          throw error;
+        });
+        offlineReason = error.message;
+        return cached;
       });
       const existing = this.repo.findBySource('hub', repoId, pulled.commit);
       const row = existing ?? (await this.registerHub(repoId, revision, pulled.commit, pulled.dir));
@@ -142,6 +152,7 @@ export class ModelService {
         resumedBytes,
         isFromCache,
         elapsedMs: pulled.elapsedMs,
+        ...(offlineReason ? { offlineReason } : {}),
       };
     } catch (error) {
       return rethrow(error);

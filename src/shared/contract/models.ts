@@ -54,6 +54,11 @@ export interface ModelPulled {
   readonly isFromCache: boolean;
   /** Time spent asking the Hub and downloading; the loader's check of the folder comes after. */
   readonly elapsedMs: number;
+  /**
+   * Set when the Hub could not be reached and the revision's snapshot already in the cache was
+   * used instead (as huggingface_hub falls back to its cache): why, in words.
+   */
+  readonly offlineReason?: string;
 }
 
 export interface ModelRemoved {

@@ -174,10 +174,12 @@ function renderModels(r: ModelsResult): string {
     case 'pull': {
       const seconds = r.elapsedMs / 1000;
       const speed = r.downloadedBytes > 0 && seconds > 0 ? `, ${formatBytes(r.downloadedBytes / seconds)}/s` : '';
-      const how = r.isFromCache
-        ? 'from the cache'
-        : `${formatBytes(r.downloadedBytes)} downloaded in ${seconds.toFixed(1)} s${speed}` +
-          (r.resumedBytes > 0 ? `, ${formatBytes(r.resumedBytes)} resumed` : '');
+      const how = r.offlineReason
+        ? `from the cache, the Hub being out of reach (${r.offlineReason})`
+        : r.isFromCache
+          ? 'from the cache'
+          : `${formatBytes(r.downloadedBytes)} downloaded in ${seconds.toFixed(1)} s${speed}` +
+            (r.resumedBytes > 0 ? `, ${formatBytes(r.resumedBytes)} resumed` : '');
       return `Pulled ${how}\n${renderModel(r.model)}\n  ${r.model.path}`;
     }
     case 'import':

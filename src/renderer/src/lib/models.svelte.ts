@@ -132,10 +132,12 @@ class ModelsStore {
       const pulled = await api.models.pull({ repoId: id, revision: revision.trim() || undefined });
       // The progress goes as the outcome is said, not after the lists are read again.
       this.pulling = undefined;
-      this.notice = pulled.isFromCache
-        ? `${pulled.model.name} was already downloaded; it is registered.`
-        : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${formatElapsed(pulled.elapsedMs)}` +
-          (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
+      this.notice = pulled.offlineReason
+        ? `The Hub could not be reached, so ${pulled.model.name} was registered from the copy already downloaded. (${pulled.offlineReason})`
+        : pulled.isFromCache
+          ? `${pulled.model.name} was already downloaded; it is registered.`
+          : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${formatElapsed(pulled.elapsedMs)}` +
+            (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
       await this.refresh();
     } catch (caught) {
       this.pulling = undefined;
