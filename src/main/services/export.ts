@@ -6,7 +6,7 @@
 // does: its checkpoint folder is the source, and for accelerate its dataset and settings are the
 // job's (base_model/ is that checkpoint, so the job continues from it).
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
@@ -20,7 +20,13 @@ import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
-import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
+import {
+  canonicalPath,
+  checkNotEnclosing,
+  ExportError,
+  listFiles,
+  writeFolderAtomically,
+} from '../engine/export/folder';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
@@ -145,24 +151,6 @@ function checkOut(out: string, sourceDir: string, dataDir: string | undefined): 
         `${path.join(dataDir, exportsFolder)} or outside the data directory`,
     );
   }
-}
-
-/** Every file under `dir`, relative and sorted, with the total bytes. */
-function listFiles(dir: string): { files: string[]; bytes: number } {
-  const files: string[] = [];
-  let bytes = 0;
-  const walk = (sub: string): void => {
-    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = path.join(sub, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else {
-        files.push(rel.split(path.sep).join('/'));
-        bytes += statSync(path.join(dir, rel)).size;
-      }
-    }
-  };
-  walk('');
-  return { files: files.sort(), bytes };
 }
 
 /** What the export needs of the runs service. */

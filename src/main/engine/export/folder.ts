@@ -17,7 +17,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { formatBytes, plural } from '../../../shared/format';
 import { isWithin } from '../../pathWithin';
@@ -91,9 +91,9 @@ export function checkDestination(out: string, force: boolean): void {
     );
   }
   if (!force) {
-    const { files, bytes } = folderSize(out);
+    const { files, bytes } = listFiles(out);
     throw new ExportError(
-      `${out} is not empty (${plural(files, 'file')}, ${formatBytes(bytes)}); choose an empty or new folder, or replace it`,
+      `${out} is not empty (${plural(files.length, 'file')}, ${formatBytes(bytes)}); choose an empty or new folder, or replace it`,
       'not-empty',
     );
   }
@@ -110,15 +110,20 @@ function isExportEntry(name: string, isFolder: boolean): boolean {
   return isFolder ? EXPORT_FOLDERS.has(name) : EXPORT_FILE.test(name);
 }
 
-/** How many files `dir` holds, at any depth, and their bytes. */
-function folderSize(dir: string): { files: number; bytes: number } {
-  let [files, bytes] = [0, 0];
+/**
+ * Every file under `dir` (regular files, at any depth), relative with / and sorted, and their
+ * bytes: what an export wrote, or what a destination holds.
+ */
+export function listFiles(dir: string): { files: string[]; bytes: number } {
+  const files: string[] = [];
+  let bytes = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
-    files++;
-    bytes += statSync(join(entry.parentPath, entry.name)).size;
+    const file = join(entry.parentPath, entry.name);
+    files.push(relative(dir, file).split(sep).join('/'));
+    bytes += statSync(file).size;
   }
-  return { files, bytes };
+  return { files: files.sort(), bytes };
 }
 
 /**
