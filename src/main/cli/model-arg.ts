@@ -6,6 +6,7 @@
 
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import { modelFolder } from '../services/modelReference';
+import { runArgument } from './ref-arg';
 import type { CommandContext } from './command';
 import { UsageError } from './command';
 
@@ -34,7 +35,7 @@ export function withModelFromFlags<T>(
     return use(resolveModelArgument(context, model));
   }
   const which = runCheckpointFlag(checkpoint);
-  return context.app().runs.readCheckpoint(run, which, (dir) => {
+  return context.app().runs.readCheckpoint(runArgument(context, run), which, (dir) => {
     // Which checkpoint best or last named, before the answer (text only: --json keeps its shape).
     const step = checkpointStepOf(dir);
     if (step !== null && typeof which !== 'number') context.log(`Run ${run}'s ${which} checkpoint: step ${step}`);

@@ -31,6 +31,7 @@ import type { HostRequester } from './engine-host';
 import { withSettingsChecked } from './errors';
 import type { EventBus } from './events';
 import { refuseRelativePaths } from './fullPaths';
+import { idOrName } from './idOrName';
 import { liveRuns, trainingConflict } from './runsLock';
 import type { DomainHandlers } from './handler';
 
@@ -139,18 +140,7 @@ export class DatasetService {
    * takes a registered model's name), for the command line, where a name is what people remember.
    */
   idOf(ref: string): string {
-    if (this.repo.get(ref)) return ref;
-    const named = this.repo.list().filter((row) => row.name === ref);
-    if (named.length === 1) return named[0].id;
-    if (named.length > 1)
-      throw new ApiError(
-        'invalid_argument',
-        `${named.length} datasets are named ${JSON.stringify(ref)} (${named.map((row) => row.id).join(', ')}); give one id, or rename one (\`spanfill datasets rename ID NAME\`)`,
-      );
-    throw new ApiError(
-      'not_found',
-      `No dataset has the id or name ${JSON.stringify(ref)}; \`spanfill datasets\` lists the ids and names`,
-    );
+    return idOrName(ref, this.repo.list(), { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
   }
 
   get(id: string, sample = 5): DatasetDetail {

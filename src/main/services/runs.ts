@@ -30,6 +30,7 @@ import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
+import { idOrName } from './idOrName';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
@@ -204,6 +205,11 @@ export class RunService {
 
   list(): RunSummary[] {
     return this.repo.list().map((row) => this.summary(row));
+  }
+
+  /** The id `ref` names: an id, or a name only one run has (idOrName.ts). */
+  idOf(ref: string): string {
+    return idOrName(ref, this.repo.states(), { one: 'run', many: 'runs', command: 'spanfill runs' });
   }
 
   get(id: string): RunDetail {

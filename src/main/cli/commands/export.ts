@@ -20,7 +20,7 @@ import { ApiError } from '../../../shared/errors';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
-import { datasetFlag } from '../dataset-arg';
+import { datasetFlag, runArgument } from '../ref-arg';
 import { choiceOption } from '../options';
 import { resolveModelArgument, runCheckpointFlag } from '../model-arg';
 import type { ProgressBar } from '../output';
@@ -38,7 +38,8 @@ function sourceFrom(
     for (const flag of ['dataset', 'config'])
       if (context.string(flag) !== undefined)
         throw new UsageError(`--${flag} does not go with --run: the run's own dataset and settings are used`);
-    return { run: { id: run, checkpoint: runCheckpointFlag(checkpoint) } };
+    const which = runCheckpointFlag(checkpoint);
+    return { run: { id: runArgument(context, run), checkpoint: which } };
   }
   if ((model === undefined) === (checkpoint === undefined))
     throw new UsageError('export needs one of --model DIR|ID, --checkpoint DIR or --run ID');
@@ -113,7 +114,7 @@ export const exportCommand = defineCommand({
       placeholder: 'DIR|STEP',
       description: 'A checkpoint folder (step-NNNNNNNN); with --run: best, last or a step',
     },
-    run: { type: 'string', placeholder: 'ID', description: 'A training run: export its checkpoint' },
+    run: { type: 'string', placeholder: 'ID', description: 'A training run (id or name): export its checkpoint' },
     format: { type: 'string', placeholder: 'FORMAT', description: 'hf, transformers.js or accelerate' },
     out: { type: 'string', placeholder: 'DIR', description: 'Destination folder' },
     quantize: { type: 'string', placeholder: 'int8', description: 'transformers.js: also write int8 graphs' },

@@ -79,7 +79,11 @@ export const fillCommand = defineCommand({
       placeholder: 'DIR',
       description: 'T5 model folder (with tokenizer.json), model id or name, or pulled REPO_ID',
     },
-    run: { type: 'string', placeholder: 'ID', description: "A training run's checkpoint instead of --model" },
+    run: {
+      type: 'string',
+      placeholder: 'ID',
+      description: "A training run's checkpoint instead of --model (run id or name)",
+    },
     checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
     beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
     sample: { type: 'boolean', description: 'Sample instead of greedy decoding' },

@@ -8,7 +8,7 @@ import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
-import { datasetFlag } from '../dataset-arg';
+import { datasetFlag } from '../ref-arg';
 import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 

@@ -13,6 +13,7 @@ import { formatSetting } from '../../../shared/contract/runSettings';
 import { defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatBytes, formatElapsed } from '../../../shared/format';
+import { runArgument } from '../ref-arg';
 import { followRun, renderFollowed, type FollowedRun } from './train';
 
 type RunsResult =
@@ -100,7 +101,7 @@ export const runsCommand = defineCommand({
   usage:
     'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID] [--json]',
   description:
-    'list shows the newest run first. ' +
+    'list shows the newest run first. An ID is a run id or a name only one run has. ' +
     "compare prints the configuration keys that differ and each run's final metrics and best validation loss. " +
     'rename gives a run a new name (quote a name with spaces). ' +
     'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
@@ -113,7 +114,7 @@ export const runsCommand = defineCommand({
     const runs = context.app().runs;
     const one = (): string => {
       if (ids.length !== 1) throw new UsageError(`runs ${action} needs one run id; got ${ids.length}`);
-      return ids[0];
+      return runArgument(context, ids[0]);
     };
     switch (action) {
       case 'list':
@@ -127,7 +128,7 @@ export const runsCommand = defineCommand({
       }
       case 'compare':
         if (ids.length < 2) throw new UsageError(`runs compare needs at least two run ids; got ${ids.length}`);
-        return { action, ...runs.compare(ids) };
+        return { action, ...runs.compare(ids.map((id) => runArgument(context, id))) };
       case 'resume': {
         const started = await runs.resume(one(), context.signal);
         const from =
@@ -140,7 +141,7 @@ export const runsCommand = defineCommand({
       case 'rename': {
         if (ids.length !== 2)
           throw new UsageError('runs rename needs a run id and one new name (quote a name with spaces)');
-        const args = { id: ids[0], name: ids[1] };
+        const args = { id: runArgument(context, ids[0]), name: ids[1] };
         checkedArgs(runCalls.rename.args, args);
         const envelope = await context.app().call('runs.rename', args);
         return { action, run: unwrapEnvelope(envelope) as RunSummary };

@@ -19,7 +19,11 @@ export const scoreCommand = defineCommand({
   options: {
     model: { type: 'string', placeholder: 'DIR', description: 'Hugging Face T5 model folder' },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file (JSON)' },
-    run: { type: 'string', placeholder: 'ID', description: "A training run's checkpoint instead of --model" },
+    run: {
+      type: 'string',
+      placeholder: 'ID',
+      description: "A training run's checkpoint instead of --model (run id or name)",
+    },
     checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
   },
   async run(context) {

@@ -10,7 +10,7 @@ import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/c
 import { RUN_PRESETS } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { defineCommand, InterruptedError, UsageError } from '../command';
-import { datasetFlag } from '../dataset-arg';
+import { datasetFlag } from '../ref-arg';
 import { choiceOption } from '../options';
 import { resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';

@@ -126,3 +126,54 @@ describe('runs rename', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ action: 'rename', run: { id: run.id, name: 'again' } });
   });
 });
+
+describe('run names in place of ids', () => {
+  const tempDir = tempDirs('spanfill-cli-run-names-');
+
+  it('takes a name only one run has wherever a run id goes, and asks for an id when two share it', async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    addDatasetRow(store.db, 'ds-661dcb79');
+    const runs = new RunRepository(store.db);
+    for (const [id, name] of [
+      ['r-aaaaaaaa', 'alpha'],
+      ['r-bbbbbbbb', 'twin'],
+      ['r-cccccccc', 'twin'],
+    ])
+      runs.add({ id, name, config: run.config, totalSteps: 3000, status: 'stopped' });
+    store.close();
+    const data = ['--data-dir', dataDir];
+    const shown = await cli(['runs', 'show', 'alpha', '--json', ...data]);
+    expect(JSON.parse(shown.stdout).run.id).toBe('r-aaaaaaaa');
+    expect((await cli(['runs', 'rename', 'alpha', 'beta', ...data])).stdout.trim()).toBe(
+      'Renamed r-aaaaaaaa to "beta"',
+    );
+    const compared = JSON.parse((await cli(['runs', 'compare', 'beta', 'r-bbbbbbbb', '--json', ...data])).stdout);
+    expect(compared.runs.map((r: RunSummary) => r.id)).toEqual(['r-aaaaaaaa', 'r-bbbbbbbb']);
+    // An id wins over a name, and a run named like another's id is still found by its own id.
+    expect((await cli(['runs', 'rename', 'r-bbbbbbbb', 'r-cccccccc', ...data])).code).toBe(0);
+    expect(JSON.parse((await cli(['runs', 'show', 'r-cccccccc', '--json', ...data])).stdout).run.name).toBe('twin');
+
+    const twins = 'runs are named "twin"';
+    await cli(['runs', 'rename', 'r-bbbbbbbb', 'twin', ...data]);
+    const ambiguous = [
+      ['runs', 'show', 'twin'],
+      ['runs', 'rm', 'twin'],
+      ['fill', '--run', 'twin', 'a <extra_id_0> b'],
+      ['export', '--run', 'twin', '--format', 'hf', '--out', `${dataDir}/out`],
+    ];
+    for (const args of ambiguous) {
+      const result = await cli([...args, ...data]);
+      expect([result.code, result.stderr], args.join(' ')).toEqual([
+        exitCodes.usage,
+        expect.stringContaining(
+          `2 ${twins} (r-bbbbbbbb, r-cccccccc); give one id, or rename one (\`spanfill runs rename ID NAME\`)`,
+        ),
+      ]);
+    }
+    expect(JSON.parse((await cli(['runs', '--json', ...data])).stdout).runs).toHaveLength(3);
+    const removed = await cli(['runs', 'rm', 'beta', ...data]);
+    expect(removed.stdout.trim()).toBe('removed run r-aaaaaaaa and its files');
+    expect((await cli(['runs', 'rm', 'beta', ...data])).stderr).toContain('No run beta;');
+  });
+});

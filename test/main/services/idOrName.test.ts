@@ -1,0 +1,43 @@
+// The id-or-name rule of the command line's ID arguments, on rows made up here.
+
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import { idOrName } from '../../../src/main/services/idOrName';
+
+const kind = { one: 'run', many: 'runs', command: 'spanfill runs' };
+const rows = [
+  { id: 'r-1', name: 'base' },
+  { id: 'r-2', name: 'r-1' },
+  { id: 'r-3', name: 'twin' },
+  { id: 'r-4', name: 'twin' },
+];
+
+function failure(ref: string): ApiError {
+  try {
+    idOrName(ref, rows, kind);
+  } catch (error) {
+    return error as ApiError;
+  }
+  throw new Error(`${ref} was found`);
+}
+
+describe('idOrName', () => {
+  it('finds an id as given, before any name', () => {
+    expect(idOrName('r-3', rows, kind)).toBe('r-3');
+    expect(idOrName('r-1', rows, kind)).toBe('r-1');
+  });
+
+  it('finds the one row of a name, exactly as written', () => {
+    expect(idOrName('base', rows, kind)).toBe('r-1');
+    expect(failure('Base').code).toBe('not_found');
+    expect(failure(' base').code).toBe('not_found');
+  });
+
+  it('asks for an id when two rows share the name, and says where ids are when none has it', () => {
+    expect([failure('twin').code, failure('twin').message]).toEqual([
+      'invalid_argument',
+      '2 runs are named "twin" (r-3, r-4); give one id, or rename one (`spanfill runs rename ID NAME`)',
+    ]);
+    expect(failure('nope').message).toBe('No run has the id or name "nope"; `spanfill runs` lists the ids and names');
+  });
+});
