@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // the process silently: src/main/cli/index.ts takes the list over and the command starts
 // interrupted, so it answers like any interrupted one (exit 130; under --json its error
 // document). A second one ends the process at once.
+// The signals are src/main/stoppingSignals.ts's, which this file runs before.
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const earlySignals = [];
 const onEarlySignal = (signal) => {
   earlySignals.push(signal);
@@ -20,11 +22,11 @@ const onEarlySignal = (signal) => {
     process.kill(process.pid, signal);
   }
 };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onEarlySignal);
+for (const signal of STOPPING_SIGNALS) process.on(signal, onEarlySignal);
 globalThis.spanfillEarlySignals = {
   signals: earlySignals,
   stop() {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(signal, onEarlySignal);
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onEarlySignal);
   },
 };
 

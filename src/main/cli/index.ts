@@ -2,6 +2,7 @@
 // this file through tsx when there is no build). The only place the CLI ends the process.
 
 import { runCli } from './run';
+import { STOPPING_SIGNALS } from '../stoppingSignals';
 
 /** What bin/spanfill.mjs heard while this loaded (absent when something else started it). */
 interface EarlySignals {
@@ -22,7 +23,7 @@ const onSignal = (signal: NodeJS.Signals): void => {
 const early = (globalThis as { spanfillEarlySignals?: EarlySignals }).spanfillEarlySignals;
 early?.stop();
 // SIGHUP: the terminal closed; stop as for Ctrl-C (a run with a checkpoint) rather than die.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+for (const signal of STOPPING_SIGNALS) process.on(signal, () => onSignal(signal));
 for (const signal of early?.signals ?? []) onSignal(signal);
 
 /**

@@ -8,6 +8,7 @@ import { withHostAllocatorTunables } from './allocator';
 import { isFromHostMessage, type HostPayload, type HostRequestType, type HostResult } from './protocol';
 import { defaultHostEntry, forkHost, type HostChild, type HostSpawner } from './spawn';
 import { StderrTail } from './stderr';
+import { STOPPING_SIGNALS } from '../stoppingSignals';
 
 export interface HostExit {
   readonly exitCode: number | null;
@@ -198,14 +199,14 @@ export class EngineHost {
 }
 
 /** Signals the host ignores from its first line (entry.ts): they stop the command, not the host. */
-const STOPPING_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
+const IGNORED_BY_HOST: ReadonlySet<string> = new Set(STOPPING_SIGNALS);
 
 /**
  * The error of requests a host exit ends: 'cancelled' when the exit was asked for, or when one
- * of STOPPING_SIGNALS ended the host, which only one landing during node's own start-up can:
+ * of IGNORED_BY_HOST ended the host, which only one landing during node's own start-up can:
  * an interrupt, not a crash. Else 'unavailable'.
  */
 function exitError(exit: HostExit): ApiError {
-  const isInterrupt = exit.signal !== null && STOPPING_SIGNALS.has(exit.signal);
+  const isInterrupt = exit.signal !== null && IGNORED_BY_HOST.has(exit.signal);
   return new ApiError(exit.expected || isInterrupt ? 'cancelled' : 'unavailable', exit.message);
 }

@@ -2,6 +2,8 @@
 // Electron's utilityProcess or by the CLI/server with child_process.fork; start.ts is the
 // host itself, imported only once the line below has run.
 
+import { STOPPING_SIGNALS } from '../stoppingSignals'; // a constant: loads in no time
+
 // NOTE: a terminal's Ctrl-C signals the whole process group; the parent decides what it means
 // (a training run stops with a final checkpoint, a command exits 130) and ends the host when it
 // is done. So under child_process.fork (an IPC channel, process.send) the host ignores SIGINT,
@@ -13,8 +15,7 @@
 // whole group, a closed terminal SIGHUP, and the parent stops a training run with a checkpoint
 // for those as for Ctrl-C; a host that died of them first left the run failed, unsaved.
 // (A parent that is gone ends the host all the same: start.ts exits on 'disconnect'.)
-if (typeof process.send === 'function')
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
+if (typeof process.send === 'function') for (const signal of STOPPING_SIGNALS) process.on(signal, () => undefined);
 
 const { startHost } = await import('./start');
 startHost();
