@@ -5,6 +5,7 @@
 import { displayNameSchema } from './displayName';
 import { z } from 'zod';
 import { call } from './define';
+import { idText, keyText, pathText } from './bounded';
 
 export type DatasetSplitMode = 'whole' | 'blank-line' | 'line';
 
@@ -99,15 +100,24 @@ export const BYTE_TOKENIZER_NAME = 'bytes';
  * `model`: BYTE_TOKENIZER_NAME for the byte-level tokenizer, a model folder with tokenizer.json,
  * or a model id or name the models service knows (services/modelReference.ts).
  */
-const model = z.string().min(1);
+const model = pathText();
+
+/** Files and folders one import names; a folder brings all of its files under one path. */
+export const MAX_IMPORT_PATHS = 100_000;
 
 export const datasetCalls = {
   import: call<DatasetSummary>()(
     z.strictObject({
-      paths: z.array(z.string().min(1)).min(1),
+      paths: z
+        .array(pathText())
+        .min(1)
+        .max(
+          MAX_IMPORT_PATHS,
+          `at most ${MAX_IMPORT_PATHS.toLocaleString('en-US')} paths at once; import their folder instead`,
+        ),
       name: displayNameSchema.optional(),
-      field: z.string().min(1).optional(),
-      column: z.string().min(1).optional(),
+      field: keyText.optional(),
+      column: keyText.optional(),
       split: z.enum(['whole', 'blank-line', 'line']).optional(),
       nfkc: z.boolean().optional(),
       collapseWhitespace: z.boolean().optional(),
@@ -120,16 +130,14 @@ export const datasetCalls = {
    */
   importSample: call<DatasetSummary>()(z.strictObject({})),
   list: call<readonly DatasetSummary[]>()(z.strictObject({})),
-  get: call<DatasetDetail>()(
-    z.strictObject({ id: z.string().min(1), sample: z.number().int().min(0).max(100).optional() }),
-  ),
+  get: call<DatasetDetail>()(z.strictObject({ id: idText(), sample: z.number().int().min(0).max(100).optional() })),
   /** Deletes the dataset, its documents and token caches; says what went so nothing goes unnoticed. */
-  remove: call<DatasetRemoved>()(z.strictObject({ id: z.string().min(1) })),
+  remove: call<DatasetRemoved>()(z.strictObject({ id: idText() })),
   /** A new display name (the id stays); refused while the dataset is importing. */
-  rename: call<DatasetSummary>()(z.strictObject({ id: z.string().min(1), name: displayNameSchema })),
+  rename: call<DatasetSummary>()(z.strictObject({ id: idText(), name: displayNameSchema })),
   /** Stops a running import (the id arrives with its progress events); it then leaves no trace. */
-  cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: z.string().min(1) })),
+  cancelImport: call<{ readonly id: string; readonly cancelled: boolean }>()(z.strictObject({ id: idText() })),
   tokenize: call<TokenizeResult>()(
-    z.strictObject({ id: z.string().min(1), model, inputLength: z.number().int().min(4).max(65_536).optional() }),
+    z.strictObject({ id: idText(), model, inputLength: z.number().int().min(4).max(65_536).optional() }),
   ),
 };

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { call } from './define';
+import { idText, pathText } from './bounded';
 
 export const EXPORT_FORMATS = ['hf', 'transformers.js', 'accelerate'] as const;
 
@@ -38,26 +39,26 @@ export type AccelerateRunConfigArgs = z.input<typeof accelerateRunConfigSchema>;
 
 /** A training run's checkpoint: the best by validation loss (else the last), the last, or a step. */
 export const exportRunSchema = z.strictObject({
-  id: z.string().min(1),
+  id: idText(),
   checkpoint: z.union([z.enum(['best', 'last']), z.number().int().min(0)]).default('best'),
 });
 
 export const exportRequestSchema = z.strictObject({
   /** A model or checkpoint folder (config.json, weights, tokenizer files); or `run`. */
-  sourceDir: z.string().min(1).optional(),
+  sourceDir: pathText().optional(),
   /**
    * In place of sourceDir: a run's checkpoint. For accelerate it also gives the dataset and the
    * settings (the run's own), so datasetId and runConfig are refused with it.
    */
   run: exportRunSchema.optional(),
   format: z.enum(EXPORT_FORMATS),
-  out: z.string().min(1),
+  out: pathText(),
   /** Replace a non-empty `out`. */
   force: z.boolean().default(false),
   /** transformers.js only: also write onnx/*_quantized.onnx (dynamic int8). */
   quantize: z.enum(['int8']).optional(),
   /** accelerate only: the dataset whose documents become data/*.jsonl. */
-  datasetId: z.string().min(1).optional(),
+  datasetId: idText().optional(),
   /** accelerate only: the run's settings (defaults for what is left out). */
   runConfig: accelerateRunConfigSchema.optional(),
 });

@@ -7,6 +7,7 @@
 // words (a CLI flag, a screen's label).
 
 import type { z } from 'zod';
+import { clipText } from '../format';
 
 type Issue = z.core.$ZodRawIssue;
 
@@ -39,7 +40,7 @@ const isNothing = (input: unknown): boolean =>
 
 /** A value that is not one of an enum's: "masking must be one of: packed, per-document; got 'packd'". */
 function choiceMessage(issue: Issue & { code: 'invalid_value' }, field: string): string {
-  const got = typeof issue.input === 'string' ? `; got '${issue.input}'` : '';
+  const got = typeof issue.input === 'string' ? `; got '${clipText(issue.input, 80)}'` : '';
   return `${field} must be one of: ${issue.values.map(String).join(', ')}${got}`;
 }
 

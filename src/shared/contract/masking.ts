@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { call } from './define';
+import { idText, pathText } from './bounded';
 
 export interface MaskingPreviewSegment {
   readonly text: string;
@@ -54,10 +55,10 @@ export const maskingCalls = {
   preview: call<MaskingPreviewResult>()(
     z
       .strictObject({
-        datasetId: z.string().min(1).optional(),
+        datasetId: idText().optional(),
         text: z.string().min(1).max(1_000_000).optional(),
         /** "bytes", a model folder with tokenizer.json, or a model id or name (services/modelReference.ts). */
-        model: z.string().min(1),
+        model: pathText(),
         noiseDensity: z.number().gt(0).lt(1).default(MASKING_DEFAULTS.noiseDensity),
         meanNoiseSpanLength: z.number().min(1).max(100).default(MASKING_DEFAULTS.meanSpanLength),
         inputLength: z.number().int().min(4).max(65_536).default(MASKING_DEFAULTS.inputLength),

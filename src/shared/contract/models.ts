@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { displayNameSchema } from './displayName';
 import { call } from './define';
+import { idText, pathText } from './bounded';
 
 export type ModelSource =
   | {
@@ -105,13 +106,11 @@ export const modelCalls = {
   /** Stops a running pull of `repoId`; its partial files stay and the next pull resumes them. */
   cancelPull: call<{ readonly repoId: string; readonly cancelled: boolean }>()(z.strictObject({ repoId })),
   /** Registers a T5 folder after the loader has checked its config, weights and tokenizer. */
-  import: call<ModelSummary>()(z.strictObject({ path: z.string().min(1), name: displayNameSchema.optional() })),
+  import: call<ModelSummary>()(z.strictObject({ path: pathText(), name: displayNameSchema.optional() })),
   /** Unregisters; a Hub model's snapshot is deleted from the cache when no other model uses it. */
-  remove: call<ModelRemoved>()(z.strictObject({ id: z.string().min(1) })),
+  remove: call<ModelRemoved>()(z.strictObject({ id: idText() })),
   /** A model id, a pulled repository id (owner/name or owner/name@revision) or a folder → its folder; offline. */
-  resolve: call<{ readonly path: string; readonly modelId: string | null }>()(
-    z.strictObject({ model: z.string().min(1) }),
-  ),
+  resolve: call<{ readonly path: string; readonly modelId: string | null }>()(z.strictObject({ model: pathText() })),
   cacheUsage: call<ModelCacheUsage>()(z.strictObject({})),
   /** Deletes a repository from the download cache (snapshots and partial downloads). */
   removeCached: call<{ readonly repoId: string; readonly freedBytes: number }>()(z.strictObject({ repoId })),

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { maxCallFrameBytes } from '../limits';
 import { call } from './define';
+import { pathText } from './bounded';
 
 const seed = z
   .number()
@@ -143,7 +144,7 @@ export const playgroundCalls = {
   /** Fill the <extra_id_N> holes of `prompt` with the model in `modelDir` (with tokenizer.json). */
   fill: call<PlaygroundFillResult>()(
     z.strictObject({
-      modelDir: z.string().min(1),
+      modelDir: pathText(),
       prompt: promptText,
       strategy: decodingStrategySchema.default({ kind: 'greedy' }),
       maxNewTokens: z.number().int().min(1).max(512).default(32),
@@ -152,8 +153,8 @@ export const playgroundCalls = {
   /** Loss and gradient norms (dropout off) and a greedy decode of `case`, a case file (JSON). */
   score: call<PlaygroundScoreResult>()(
     z.strictObject({
-      modelDir: z.string().min(1),
-      case: z.string().min(1),
+      modelDir: pathText(),
+      case: pathText(),
     }),
   ),
   /** The history and the screen as it was left, as kept in the data directory. */

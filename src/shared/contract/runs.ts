@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { call } from './define';
 import { MASKING_DEFAULTS } from './masking';
 import type { AppSettings, ProviderStatus } from './system';
+import { idText, keyText, pathText } from './bounded';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -81,10 +82,10 @@ export const runConfigSchema = z.strictObject({
    * A model folder, a registered model id, a pulled repo id, a built-in model (builtin:byt5-tiny),
    * or `preset:NAME` — a T5 shape (t5-small, …) initialised from scratch with `tokenizer`.
    */
-  model: z.string().min(1, 'model is required: a model folder, a model id, builtin:byt5-tiny or preset:NAME'),
+  model: pathText('model is required: a model folder, a model id, builtin:byt5-tiny or preset:NAME'),
   /** Only with model preset:NAME: a model folder or model id whose tokenizer.json to use, or `bytes`. */
-  tokenizer: z.string().min(1).optional(),
-  datasetId: z.string().min(1, 'datasetId is required (`spanfill datasets list` shows the ids)'),
+  tokenizer: pathText().optional(),
+  datasetId: idText('datasetId is required (`spanfill datasets list` shows the ids)'),
   inputLength: int(4, 65_536).default(MASKING_DEFAULTS.inputLength),
   noiseDensity: z
     .number()
@@ -357,7 +358,7 @@ export interface RunEstimate {
   readonly isTimed: boolean;
 }
 
-const id = z.strictObject({ id: z.string().min(1) });
+const id = z.strictObject({ id: idText() });
 
 export const runCalls = {
   /**
@@ -377,9 +378,9 @@ export const runCalls = {
   get: call<RunDetail>()(id),
   /** Metric series of a set of runs; `names` limits which. */
   metrics: call<RunMetrics>()(
-    z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(50), names: z.array(z.string()).optional() }),
+    z.strictObject({ ids: z.array(idText()).min(1).max(50), names: z.array(keyText).max(64).optional() }),
   ),
-  compare: call<RunComparison>()(z.strictObject({ ids: z.array(z.string().min(1)).min(2).max(20) })),
+  compare: call<RunComparison>()(z.strictObject({ ids: z.array(idText()).min(2).max(20) })),
   /** Stops after the current call with a checkpoint; status paused. */
   pause: call<RunSummary>()(id),
   /** Continues a paused, stopped or interrupted run from its last checkpoint. */
@@ -387,7 +388,7 @@ export const runCalls = {
   /** Stops with a final checkpoint; status stopped. */
   stop: call<RunSummary>()(id),
   /** A new display name (the id, settings and files stay); any time, also while it trains. */
-  rename: call<RunSummary>()(z.strictObject({ id: z.string().min(1), name: displayNameSchema })),
+  rename: call<RunSummary>()(z.strictObject({ id: idText(), name: displayNameSchema })),
   /** Deletes the run, its metrics and its checkpoint files (confirming is the UI's job). */
   remove: call<{ id: string; removed: boolean }>()(id),
   checkpoints: call<RunCheckpoint[]>()(id),

@@ -57,6 +57,30 @@ describe('dispatchCall', () => {
     expect(!envelope.ok && envelope.error.message).toContain('system.info, system.ping');
   });
 
+  it("quotes at most 80 characters of a caller's own text and names at most five unknown fields", async () => {
+    const long = 'x'.repeat(1_000_000);
+    const unknownCall = await dispatchCall(handlers, long, {});
+    expect(!unknownCall.ok && unknownCall.error.message).toMatch(/^Unknown call 'x{79}…'; expected one of: /);
+    const fields = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`${i}${long}`, 1]));
+    const extra = await dispatchCall(handlers, 'system.ping', { message: 'x', ...fields });
+    expect(!extra.ok && extra.error.message).toBe(
+      `Invalid argument for system.ping: unknown field ${[0, 1, 2, 3, 4].map((i) => `'${i}${'x'.repeat(78)}…'`).join(', ')} and 2 more`,
+    );
+    const choice = await dispatchCall(handlers, 'runs.start', { config: { masking: long } });
+    expect(!choice.ok && choice.error.message.length).toBeLessThan(1000);
+  });
+
+  it('refuses arguments of more than 250,000 values, nested ones counted, before judging them one by one', async () => {
+    const manyFields = Object.fromEntries(Array.from({ length: 700_000 }, (_, i) => [`k${i}`, i]));
+    const envelope = await dispatchCall(handlers, 'system.ping', manyFields);
+    expect(!envelope.ok && envelope.error.message).toBe(
+      'Invalid argument for system.ping: over 250,000 values; no call takes that many',
+    );
+    const nested = { message: 'x', deep: [Array.from({ length: 150_000 }, () => [0])] };
+    const nestedEnvelope = await dispatchCall(handlers, 'system.ping', nested);
+    expect(!nestedEnvelope.ok && nestedEnvelope.error.message).toContain('over 250,000 values');
+  });
+
   it('keeps the code and message of handler errors', async () => {
     expect(await dispatchCall(handlers, 'system.info', {})).toEqual({
       ok: false,
