@@ -4,15 +4,27 @@
 // use). Absolute and ./relative paths are always folders, so their errors stay the loader's. Or, in
 // place of --model, `--run ID [--checkpoint best|last|STEP]`: a training run's checkpoint.
 
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import { modelFolder } from '../services/modelReference';
 import { runArgument } from './ref-arg';
 import type { CommandContext } from './command';
 import { UsageError } from './command';
 
+/**
+ * A model or tokenizer as given on the command line, with a folder made a full path from this
+ * command's working folder (the services take full paths only, services/fullPaths.ts): one that
+ * exists, or one written as ./ or ../ (its loader then says it is missing). A name ("bytes", a
+ * model id, OWNER/NAME, builtin:…, preset:…) stays as given.
+ */
+export function fullModelReference(raw: string): string {
+  return existsSync(raw) || raw.startsWith('.') ? path.resolve(raw) : raw;
+}
+
 export function resolveModelArgument(context: CommandContext, raw: string): string {
   // NOTE: the app (and its store) opens only for a name that is not a path.
-  return modelFolder({ resolve: (name) => context.app().models.resolve(name) }, raw);
+  return modelFolder({ resolve: (name) => context.app().models.resolve(name) }, fullModelReference(raw));
 }
 
 /**

@@ -4,20 +4,23 @@
 // point resolves names here: the CLI's --model, and the masking preview and token counts that
 // the UI asks for by a registered model's id (services/datasets.ts).
 
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
+import { refuseRelativePaths } from './fullPaths';
 import type { ModelService } from './models';
 
 export type ModelResolver = Pick<ModelService, 'resolve'>;
 
 /**
- * The folder of `reference`. A path (absolute, ./relative or one that exists) stays as given,
- * so a missing or broken folder gets its loader's own message; anything else the models
- * service resolves or refuses with not_found naming what it tried.
+ * The folder of `reference`. A full path stays as given, so a missing or broken folder gets its
+ * loader's own message; a ./relative or ../relative one is refused (fullPaths.ts: over `spanfill
+ * serve` it would be the server's working folder; the command line makes its paths full first,
+ * cli/model-arg.ts); anything else the models service resolves or refuses with not_found naming
+ * what it tried.
  */
 export function modelFolder(models: ModelResolver, reference: string): string {
-  if (existsSync(reference) || path.isAbsolute(reference) || reference.startsWith('.')) return reference;
+  if (path.isAbsolute(reference)) return reference;
+  if (reference.startsWith('.')) refuseRelativePaths([reference]);
   return models.resolve(reference).path;
 }
 

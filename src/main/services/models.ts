@@ -240,7 +240,9 @@ export class ModelService {
       return { path: this.check(() => materializeBuiltinModel(this.deps.dataDir, model)), modelId: null };
     const row = this.repo.get(model);
     if (row) return { path: this.folderOf(row), modelId: row.id };
-    if (existsSync(model) && statSync(model).isDirectory()) return { path: path.resolve(model), modelId: null };
+    // A full path only: a relative one would be this process's working folder (fullPaths.ts).
+    if (path.isAbsolute(model) && existsSync(model) && statSync(model).isDirectory())
+      return { path: model, modelId: null };
     const at = model.lastIndexOf('@');
     const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
     const cached = findCachedSnapshot(this.cacheRoot, repoId, revision);

@@ -4,7 +4,6 @@
 // blocks main and a cancelled one (the caller's AbortSignal) stops there. Paths are resolved
 // here: the host may not share this process's working directory.
 
-import path from 'node:path';
 import {
   maxRememberedPromptChars,
   playgroundHistoryLimit,
@@ -21,6 +20,7 @@ import type { PlaygroundRepository } from '../store/playground';
 import type { SettingsRepository } from '../store/settings';
 import type { HostRequester } from './engine-host';
 import type { DomainHandlers } from './handler';
+import { refuseRelativePaths } from './fullPaths';
 
 /** The settings key of the screen as it was left. */
 export const SCREEN_SETTING = 'playground.screen';
@@ -34,14 +34,16 @@ export interface PlaygroundDeps {
 export class PlaygroundService {
   constructor(private readonly deps: PlaygroundDeps) {}
 
-  fill(request: PlaygroundFillRequest, signal?: AbortSignal): Promise<PlaygroundFillResult> {
-    const payload = { ...request, modelDir: path.resolve(request.modelDir) };
-    return this.deps.engine.request('playground.fill', payload, { signal });
+  /** `modelDir`: a full path (fullPaths.ts), as for score. */
+  async fill(request: PlaygroundFillRequest, signal?: AbortSignal): Promise<PlaygroundFillResult> {
+    refuseRelativePaths([request.modelDir]);
+    return this.deps.engine.request('playground.fill', request, { signal });
   }
 
-  score(request: PlaygroundScoreRequest, signal?: AbortSignal): Promise<PlaygroundScoreResult> {
-    const payload = { modelDir: path.resolve(request.modelDir), case: path.resolve(request.case) };
-    return this.deps.engine.request('playground.score', payload, { signal });
+  /** `modelDir` and `case`: full paths; a relative one would be this process's working folder. */
+  async score(request: PlaygroundScoreRequest, signal?: AbortSignal): Promise<PlaygroundScoreResult> {
+    refuseRelativePaths([request.modelDir, request.case]);
+    return this.deps.engine.request('playground.score', { modelDir: request.modelDir, case: request.case }, { signal });
   }
 
   /** The history and the kept screen; a kept screen that no longer reads as one is none. */

@@ -23,17 +23,26 @@ function recording(): { asked: string[]; resolve: (name: string) => { path: stri
 }
 
 describe('modelFolder and tokenizerSource', () => {
-  it('keep paths and bytes as given and ask the models service for anything else', () => {
+  it('keep full paths and bytes as given and ask the models service for anything else', () => {
     const models = recording();
     const existing = tempDir();
     expect(modelFolder(models, existing)).toBe(existing);
     expect(modelFolder(models, '/no/such/folder')).toBe('/no/such/folder');
-    expect(modelFolder(models, './relative')).toBe('./relative');
     expect(tokenizerSource(models, 'bytes')).toBe('bytes');
     expect(models.asked).toEqual([]);
     expect(modelFolder(models, 'm-1234')).toBe('/models/m-1234');
     expect(tokenizerSource(models, 'google/flan-t5-small')).toBe('/models/google/flan-t5-small');
     expect(models.asked).toEqual(['m-1234', 'google/flan-t5-small']);
+  });
+
+  it("refuse a ./ or ../ path, which over spanfill serve would be the server's working folder", () => {
+    const models = recording();
+    for (const relative of ['./relative', '../../../etc', '.'])
+      expect(() => modelFolder(models, relative)).toThrow(
+        expect.objectContaining({ code: 'invalid_input', message: expect.stringContaining('is not a full path') }),
+      );
+    expect(() => tokenizerSource(models, './t5')).toThrow('./t5 is not a full path');
+    expect(models.asked).toEqual([]);
   });
 });
 

@@ -186,6 +186,14 @@ describe('ModelService.import / remove / cache', () => {
     expect(existsSync(path.join(folder, 'model.safetensors'))).toBe(true);
   });
 
+  it("resolves a folder by its full path only, never from this process's working folder", async () => {
+    const { service } = await setup();
+    const folder = path.relative(process.cwd(), path.join(__dirname, '../../fixtures/t5/t5-tiny-spm'));
+    expect(existsSync(folder)).toBe(true);
+    expect(service.resolve(path.resolve(folder))).toEqual({ path: path.resolve(folder), modelId: null });
+    expect(() => service.resolve(folder)).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
   it("says when what was given as a model is a training run's or a dataset's id", async () => {
     const { service, store } = await setup();
     new DatasetRepository(store.db).create({ id: 'ds-1', name: 'notes', sourcePath: '/n', importingPid: 0 });

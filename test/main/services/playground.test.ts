@@ -53,15 +53,22 @@ describe('playground service', () => {
     settings: new SettingsRepository(store.db),
   });
 
-  it('fills in the engine host, with the model folder made absolute', async () => {
-    const relative = path.relative(process.cwd(), path.join(FIXTURES, 't5-tiny-spm'));
-    const request = { modelDir: relative, prompt, strategy: { kind: 'greedy' } as const, maxNewTokens: 8 };
+  it('fills in the engine host with a full model path, and refuses a relative one or a relative case', async () => {
+    const modelDir = path.join(FIXTURES, 't5-tiny-spm');
+    const request = { modelDir, prompt, strategy: { kind: 'greedy' } as const, maxNewTokens: 8 };
     const filled = await playground.fill(request);
     expect(filled.spans.map((s) => s.sentinel)).toEqual([0, 1]);
-    expect(sent.at(-1)).toEqual({
-      type: 'playground.fill',
-      payload: { ...request, modelDir: path.join(FIXTURES, 't5-tiny-spm') },
+    expect(sent.at(-1)).toEqual({ type: 'playground.fill', payload: request });
+    // Over spanfill serve a relative path would be the server's working folder (fullPaths.ts).
+    const asked = sent.length;
+    const relative = path.relative(process.cwd(), modelDir);
+    const refused = { code: 'invalid_input', message: expect.stringContaining(`${relative} is not a full path`) };
+    await expect(playground.fill({ ...request, modelDir: relative })).rejects.toMatchObject(refused);
+    await expect(playground.score({ modelDir: relative, case: '/c.json' })).rejects.toMatchObject(refused);
+    await expect(playground.score({ modelDir, case: 'case.json' })).rejects.toMatchObject({
+      message: expect.stringContaining('case.json is not a full path'),
     });
+    expect(sent).toHaveLength(asked);
   });
 
   it('a cancelled fill rejects as cancelled and the host still answers', async () => {

@@ -10,6 +10,7 @@ import { checkedArgs } from '../options';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
+import { fullModelReference } from '../model-arg';
 import { withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
@@ -62,7 +63,8 @@ export const datasetsCommand = defineCommand({
     }
     if (id === undefined) throw new UsageError(`datasets ${action} needs a dataset id`);
     const datasetId = service.idOf(id);
-    const model = context.string('model');
+    const flag = context.string('model');
+    const model = flag === undefined ? flag : fullModelReference(flag);
     const inputLength = context.integer('length', { min: 4, max: 65_536 });
     if (action === 'rm') {
       if (model !== undefined || inputLength !== undefined)

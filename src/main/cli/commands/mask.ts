@@ -9,6 +9,7 @@ import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { datasetFlag } from '../ref-arg';
+import { fullModelReference } from '../model-arg';
 import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 
@@ -101,7 +102,7 @@ export const maskCommand = defineCommand({
     if ((context.string('dataset') === undefined) === (text === undefined))
       throw new UsageError('mask needs exactly one of --dataset ID or --text T');
     const datasetId = datasetFlag(context);
-    const model = context.string('model') ?? BYTE_TOKENIZER_NAME;
+    const model = fullModelReference(context.string('model') ?? BYTE_TOKENIZER_NAME);
     const request = {
       datasetId,
       text,

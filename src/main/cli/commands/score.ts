@@ -5,6 +5,7 @@
 
 import type { PlaygroundScoreResult } from '../../../shared/contract/playground';
 import { defineCommand, UsageError } from '../command';
+import path from 'node:path';
 import { withModelFromFlags } from '../model-arg';
 
 export const scoreCommand = defineCommand({
@@ -30,7 +31,7 @@ export const scoreCommand = defineCommand({
     const casePath = context.string('case');
     if (!casePath) throw new UsageError('score needs --case FILE (and --model DIR or --run ID)');
     return withModelFromFlags(context, 'score', (modelDir) =>
-      context.app().playground.score({ modelDir, case: casePath }, context.signal),
+      context.app().playground.score({ modelDir, case: path.resolve(casePath) }, context.signal),
     );
   },
   render(result) {

@@ -4,15 +4,13 @@
 // current call with a final checkpoint and exits 130; `spanfill runs resume ID` continues it.
 // Flags map one to one onto the run configuration (src/shared/contract/runs.ts).
 
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
 import { RUN_PRESETS } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { defineCommand, InterruptedError, UsageError } from '../command';
 import { datasetFlag } from '../ref-arg';
 import { choiceOption } from '../options';
-import { resolveModelArgument } from '../model-arg';
+import { fullModelReference, resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
 import { ApiError } from '../../../shared/errors';
 import { failureKind } from '../../services/runsFailure';
@@ -21,8 +19,6 @@ import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './t
 import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../../shared/contract/runs';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
-
-const absoluteIfFolder = (model: string): string => (existsSync(model) ? path.resolve(model) : model);
 
 function progressLine(event: {
   step: number;
@@ -227,14 +223,14 @@ export const trainCommand = defineCommand({
       ? 'builtin:byt5-tiny'
       : isPresetModelName(modelFlag)
         ? modelFlag
-        : absoluteIfFolder(resolveModelArgument(context, modelFlag));
+        : resolveModelArgument(context, modelFlag);
     const tokenizer = context.string('tokenizer');
     // The preset goes to the runs service, which puts it under the flags and fills a provider
     // and threads left out from the saved settings (the Train screen's road too).
     const input: RunRequestInput = {
       ...configFromFlags(context),
       model,
-      ...(tokenizer === undefined ? {} : { tokenizer: absoluteIfFolder(tokenizer) }),
+      ...(tokenizer === undefined ? {} : { tokenizer: fullModelReference(tokenizer) }),
       datasetId: dataset,
       ...(preset === undefined ? {} : { preset }),
     };

@@ -3,7 +3,7 @@
 // The engine functions behind them are tested in test/main/engine/t5/{case,fill}.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { promptInput } from '../../../../src/main/cli/commands/fill';
@@ -41,6 +41,18 @@ describe('spanfill score (command)', () => {
     for (const [param, norm] of Object.entries(golden.grad_norms))
       expect(Math.abs(result.grad_norms[param] - norm) / norm, param).toBeLessThan(1e-4);
     expect(result.greedy).toEqual(golden.greedy.output_ids);
+  });
+
+  it('takes a model folder and a case file relative to the folder it runs in (the services take full paths)', async () => {
+    const name = 't5-tiny-relu';
+    const folder = relative(process.cwd(), join(FIXTURES, name));
+    expect(isAbsolute(folder)).toBe(false);
+    const run = await spanfill(['score', '--model', folder, '--case', `./${folder}/case.json`, '--json']);
+    expect([run.code, run.stderr]).toEqual([exitCodes.ok, '']);
+    expect(jsonResult<{ greedy: number[] }>(run.stdout).greedy).toEqual(readCase(name).greedy.output_ids);
+    const spm = relative(process.cwd(), SPM);
+    const masked = await spanfill(['mask', '--model', `./${spm}`, '--text', 'A tidy little sentence.', '--json']);
+    expect([masked.code, masked.stderr]).toEqual([exitCodes.ok, '']);
   });
 
   it('prints text without --json', async () => {
