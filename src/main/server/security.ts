@@ -24,22 +24,37 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The token a request carries: ?token=, a Bearer header, or the cookie set on first visit. */
-export function requestToken(request: IncomingMessage, url: URL, port: number): string | undefined {
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) return fromQuery;
+/** The tokens a request carries: ?token=, a Bearer header, the cookie set on first visit. */
+export function requestTokens(request: IncomingMessage, url: URL, port: number): string[] {
+  const tokens = url.searchParams.getAll('token');
   const auth = request.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length);
+  if (auth?.startsWith('Bearer ')) tokens.push(auth.slice('Bearer '.length));
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === tokenCookie(port)) return rest.join('=');
+    if (name === tokenCookie(port)) tokens.push(rest.join('='));
   }
-  return undefined;
+  return tokens;
 }
 
+/**
+ * Whether any token the request carries is this launch's. Any, not the first: a tab opened
+ * before a restart keeps the old token (sessionStorage) and sends it with the WebSocket and
+ * uploads, while the cookie, set again by the new URL opened in another tab, is right.
+ */
 export function hasValidToken(request: IncomingMessage, url: URL, token: string, port: number): boolean {
-  const given = requestToken(request, url, port);
-  return given !== undefined && safeEqual(given, token);
+  return requestTokens(request, url, port).some((given) => safeEqual(given, token));
+}
+
+/**
+ * Why a request's Host is refused: most often a tunnel to another local port (`ssh -L
+ * 9000:127.0.0.1:8787`), whose browser sends Host 127.0.0.1:9000.
+ */
+export function unexpectedHostMessage(port: number): string {
+  return (
+    `Forbidden: this server answers only to http://127.0.0.1:${port}/ and http://localhost:${port}/. ` +
+    `Through a tunnel, forward the same port number (ssh -L ${port}:127.0.0.1:${port} HOST) ` +
+    'and open the URL that `spanfill serve` printed.'
+  );
 }
 
 /** Hosts this server answers to; anything else is a rebinding attempt. */

@@ -11,8 +11,17 @@ import { maxCallFrameBytes } from '../../shared/limits';
 import { uploadPathPrefix, uploadsFolder } from '../../shared/upload';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
-import { createToken, hasValidToken, isAllowedHost, isAllowedOrigin, securityHeaders, tokenCookie } from './security';
+import {
+  createToken,
+  hasValidToken,
+  isAllowedHost,
+  isAllowedOrigin,
+  securityHeaders,
+  tokenCookie,
+  unexpectedHostMessage,
+} from './security';
 import { serveStatic } from './static';
+import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLimits } from './unread';
 import { removeStaleUploads, uploadLimitsFromEnv, Uploads, type UploadLimits } from './upload';
 import { errorMessage } from '../../shared/errors';
 
@@ -28,17 +37,9 @@ export interface ServerOptions {
   readonly token?: string;
   /** Upload limits; default: 2 GiB per upload, or SPANFILL_UPLOAD_LIMIT_BYTES (see uploadLimitsFromEnv). */
   readonly uploadLimits?: UploadLimits;
-  /** Bytes a socket may leave unread before it is dropped (default maxUnreadBytes; tests set less). */
-  readonly maxUnreadBytes?: number;
+  /** Bytes a socket, and all together, may leave unread (unread.ts; tests set less). */
+  readonly unreadLimits?: UnreadLimits;
 }
-
-/**
- * A client that stops reading (a stuck tab, or one that pauses its socket on purpose) leaves
- * every answer and event in the server's memory; past this many unsent bytes its socket is
- * dropped (the page then says the connection was lost). Far above what a live tab lags by:
- * a run's metrics are a few hundred bytes a step.
- */
-export const maxUnreadBytes = 256 * 1024 * 1024;
 
 /** Upload folders older than this were left by a server that is gone. */
 const staleUploadMs = 24 * 60 * 60 * 1000;
@@ -79,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // by sending the close code itself and then emitting 'error' on that one socket, which kills
   // the process unless someone listens; serveSocket listens. See ws's receiverOnError.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxCallFrameBytes });
-  const unread = options.maxUnreadBytes ?? maxUnreadBytes;
+  const unread = options.unreadLimits ?? { perSocket: maxUnreadBytes, inAll: maxUnreadBytesInAll };
   httpServer.on('upgrade', (request, socket, head) => {
     // NOTE: a throw in this listener would end the process; no request may do that.
     try {
@@ -118,7 +119,7 @@ function acceptWebSocket(
   request: http.IncomingMessage,
   socket: Socket,
   head: Buffer,
-  ctx: { wss: WebSocketServer; app: ServerOptions['app']; token: string; port: () => number; unread: number },
+  ctx: { wss: WebSocketServer; app: ServerOptions['app']; token: string; port: () => number; unread: UnreadLimits },
 ): void {
   // A reset during the handshake must not become an unhandled 'error' either.
   socket.on('error', () => socket.destroy());
@@ -131,7 +132,7 @@ function acceptWebSocket(
   const isTrustedPage = isAllowedHost(request, ctx.port()) && isAllowedOrigin(request.headers.origin, ctx.port());
   if (!isTrustedPage) return refuse(403, 'Forbidden');
   if (!hasValidToken(request, url, ctx.token, ctx.port())) return refuse(401, 'Unauthorized');
-  ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app, ctx.unread));
+  ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app, { wss: ctx.wss, limits: ctx.unread }));
 }
 
 /**
@@ -164,18 +165,24 @@ async function handleHttp(
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     response.end(`${text}\n`);
   };
-  if (!isAllowedHost(request, context.port)) return plain(403, 'Forbidden: unexpected Host header');
+  if (!isAllowedHost(request, context.port)) return plain(403, unexpectedHostMessage(context.port));
   const url = requestUrl(request);
   if (url === undefined) return plain(400, 'Bad request: the request target is not a path on this server');
   if (!hasValidToken(request, url, context.token, context.port)) {
-    return plain(401, 'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token).');
+    return plain(
+      401,
+      'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token, which changes every time the server starts).',
+    );
   }
   if (url.pathname.startsWith(uploadPathPrefix)) {
     // Like the WebSocket: a browser page must be this server's own (no cross-site uploads).
     if (!isAllowedOrigin(request.headers.origin, context.port)) return plain(403, 'Forbidden: unexpected Origin');
     return context.uploads.handle(request, response, url, headers);
   }
-  if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.setHeader('Allow', 'GET, HEAD');
+    return plain(405, 'Method not allowed');
+  }
   // Later requests (scripts, styles) carry no query string; the cookie authenticates them.
   const cookie = `${tokenCookie(context.port)}=${context.token}; HttpOnly; SameSite=Strict; Path=/`;
   await serveStatic(
@@ -187,11 +194,18 @@ async function handleHttp(
   );
 }
 
-function serveSocket(ws: WebSocket, app: AppServices, maxUnread: number): void {
+/** Unsent bytes over every socket of `wss`. */
+function unreadInAll(wss: WebSocketServer): number {
+  let bytes = 0;
+  for (const client of wss.clients) bytes += client.bufferedAmount;
+  return bytes;
+}
+
+function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketServer; limits: UnreadLimits }): void {
   const send = (frame: WsServerFrame): void => {
     if (ws.readyState !== ws.OPEN) return;
     // Not a close frame: a client that reads nothing would not read that either.
-    if (ws.bufferedAmount > maxUnread) return ws.terminate();
+    if (isOverUnreadLimits(ws.bufferedAmount, () => unreadInAll(unread.wss), unread.limits)) return ws.terminate();
     ws.send(JSON.stringify(frame));
   };
   const unsubscribe = app.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
@@ -211,7 +225,18 @@ function serveSocket(ws: WebSocket, app: AppServices, maxUnread: number): void {
     }
     void app
       .call(frame.call, frame.args)
-      .then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }));
+      .then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }))
+      .catch((error: unknown) => {
+        // An answer that cannot be written as JSON: say so rather than leave the call unanswered
+        // (an unhandled rejection here would end the server).
+        console.error('Could not send an answer:', error);
+        const failure = { code: 'internal' as const, message: `Could not send the answer: ${errorMessage(error)}` };
+        try {
+          send({ kind: 'response', id: frame.id, response: { ok: false, error: failure } });
+        } catch {
+          ws.terminate();
+        }
+      });
   });
 }
 

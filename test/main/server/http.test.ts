@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
 import { AppServices } from '../../../src/main/services/app';
@@ -142,6 +143,19 @@ describe('token', () => {
     expect((await get('/', [host(), `Cookie: ${cookie}=${server.token}`])).status).toBe(200);
     expect((await get('/', [host(), `Cookie: spanfill_token_1=x; ${cookie}=${server.token}`])).status).toBe(200);
   });
+
+  it("takes a request when any token it carries is this launch's (a tab from before a restart keeps its old one)", async () => {
+    const cookie = `Cookie: spanfill_token_${server.port}=${server.token}`;
+    expect((await get('/?token=stale', [host(), cookie])).status).toBe(200);
+    expect((await get('/', [host(), 'Authorization: Bearer stale', cookie])).status).toBe(200);
+    expect((await get(`/?token=stale&token=${server.token}`)).status).toBe(200);
+    expect((await get('/?token=stale', [host(), 'Authorization: Bearer stale'])).status).toBe(401);
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=stale`, {
+      headers: { Cookie: cookie.slice('Cookie: '.length) },
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.close();
+  });
 });
 
 describe('Host and Origin', () => {
@@ -158,6 +172,16 @@ describe('Host and Origin', () => {
     const response = await rawRequest([`GET /?token=${server.token} HTTP/1.1`, ...list]);
     expect([400, 403]).toContain(response.status);
     expect(response.text).not.toContain('<title>page</title>');
+  });
+
+  it('says what a refused Host means for a tunnel: forward the same port number', async () => {
+    const response = await rawRequest([`GET /?token=${server.token} HTTP/1.1`, 'Host: 127.0.0.1:9000']);
+    expect(response.status).toBe(403);
+    const port = server.port;
+    expect(response.text).toContain(
+      `Forbidden: this server answers only to http://127.0.0.1:${port}/ and http://localhost:${port}/. ` +
+        `Through a tunnel, forward the same port number (ssh -L ${port}:127.0.0.1:${port} HOST)`,
+    );
   });
 
   it.each([
@@ -197,6 +221,7 @@ describe('methods, sizes and garbage', () => {
       'hello',
     );
     expect(response.status).toBe(405);
+    expect(response.text).toMatch(/\r\nallow: GET, HEAD\r\n/i);
   });
 
   it('answers 431 to oversize headers and goes on serving', async () => {

@@ -1,4 +1,4 @@
-// A WebSocket client that stops reading (server.ts, maxUnreadBytes): every answer and event for
+// A WebSocket client that stops reading (unread.ts): every answer and event for
 // it would stay in the server's memory (a helper's probe grew `spanfill serve` from 132 to 389
 // MB with 200,000 small calls over a paused socket). Past the limit the server drops that socket
 // without a close frame (one the client would not read either), and goes on serving the others.
@@ -19,6 +19,8 @@ const mib = 1024 * 1024;
 let root: string;
 let app: AppServices;
 let server: RunningServer;
+/** The same app served with a bound only on what all sockets together leave unread. */
+let serverInAll: RunningServer;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-unread-'));
@@ -26,11 +28,13 @@ beforeAll(async () => {
   fs.mkdirSync(rendererDir);
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   app = new AppServices({ dataDir: path.join(root, 'data') });
-  server = await startServer({ app, rendererDir, maxUnreadBytes: mib });
+  server = await startServer({ app, rendererDir, unreadLimits: { perSocket: mib, inAll: 1024 * mib } });
+  serverInAll = await startServer({ app, rendererDir, unreadLimits: { perSocket: 1024 * mib, inAll: mib } });
 });
 
 afterAll(async () => {
   await server?.close();
+  await serverInAll?.close();
   await app?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
@@ -47,7 +51,8 @@ function ended(socket: net.Socket): Promise<string> {
   });
 }
 
-it('drops a socket that leaves more than maxUnreadBytes unread, and serves the others', async () => {
+/** A socket that reads nothing from its first call on is dropped, and `server` serves another. */
+async function expectStalledDropped(server: RunningServer): Promise<void> {
   const bystander = new WebSocket(`ws://127.0.0.1:${server.port}${wsPath}?token=${server.token}`);
   await new Promise((resolve, reject) => bystander.once('open', resolve).once('error', reject));
   const stalled = await openRawWebSocket(server.port, `${wsPath}?token=${server.token}`);
@@ -71,4 +76,12 @@ it('drops a socket that leaves more than maxUnreadBytes unread, and serves the o
     response: { ok: true, result: { message: 'still served' } },
   });
   bystander.close();
+}
+
+it('drops a socket that leaves more than its own bound unread, and serves the others', async () => {
+  await expectStalledDropped(server);
+});
+
+it('drops a socket past the bound on what all sockets leave unread, and serves the others', async () => {
+  await expectStalledDropped(serverInAll);
 });
