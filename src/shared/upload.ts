@@ -6,6 +6,7 @@
 //          body: the bytes of `name` from `offset` (at most maxUploadChunkBytes)
 //   DELETE /upload/<uploadId>   cancels: deletes everything received for that upload
 
+import { MAX_IMPORT_PATHS } from './contract/datasets';
 import type { Envelope } from './errors';
 
 export const uploadPathPrefix = '/upload/';
@@ -19,6 +20,32 @@ export const maxUploadChunkBytes = 8 * 1024 * 1024;
 /** Default limit of one upload (all its files together); `spanfill serve` reads an override from this env var. */
 export const defaultMaxUploadBytes = 2 * 1024 * 1024 * 1024;
 export const uploadLimitEnv = 'SPANFILL_UPLOAD_LIMIT_BYTES';
+
+/**
+ * The most files one upload may hold. A drop of loose files reaches `datasets.import` as one
+ * path each, and an import takes at most MAX_IMPORT_PATHS: an upload of more could not be
+ * imported anyway. (A folder import reads any number; a folder that large is better imported by
+ * its path on the server than copied over one request per file.) Without a cap, zero-byte files,
+ * which no byte limit counts, could fill the disk's inodes.
+ */
+export const maxUploadFiles = MAX_IMPORT_PATHS;
+
+/**
+ * The most bytes of UTF-8 one part of an uploaded name (a file or folder name) may have: Linux
+ * and macOS file systems hold 255 (NAME_MAX counts bytes, so 200 × "é" or 100 × "😀", 400 bytes,
+ * does not fit, though 255 characters of UTF-16 would). The page cuts longer names to this.
+ */
+export const maxUploadNamePartBytes = 255;
+
+/** Bytes of `text` in UTF-8, as the file system counts a name (a lone surrogate as U+FFFD, 3). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
 
 /** Upload ids are made by the client (random); anything else could name a path. */
 export const uploadIdPattern = /^[A-Za-z0-9_-]{8,64}$/;

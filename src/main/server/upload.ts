@@ -1,12 +1,13 @@
 // Browser-mode uploads (`spanfill serve`): files a person drops into the page arrive here in
 // chunks (protocol in src/shared/upload.ts) and are streamed to <dataDir>/uploads/<uploadId>/,
 // never held whole in memory. Each chunk must start where the file ends on disk (no gaps, no
-// overlap), a whole upload is size-limited, names stay inside the upload's folder, and a
+// overlap), a whole upload is limited in size (chunks still arriving included) and in files,
+// names stay inside the upload's folder and are ones every platform can hold, and a
 // cancelled upload is deleted. The renderer then imports the files through `datasets.import`
 // and deletes the upload (the store keeps the documents; see README "Browser mode").
 
-import { constants as fsConstants } from 'node:fs';
-import { formatBytes } from '../../shared/format';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { clipText, formatBytes } from '../../shared/format';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -15,10 +16,13 @@ import type { ErrorCode } from '../../shared/errors';
 import {
   defaultMaxUploadBytes,
   maxUploadChunkBytes,
+  maxUploadFiles,
+  maxUploadNamePartBytes,
   uploadIdPattern,
   uploadLimitEnv,
   uploadPathPrefix,
   type UploadResponse,
+  utf8Length,
 } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
 import { isStrictlyWithin } from '../pathWithin';
@@ -29,18 +33,20 @@ export interface UploadLimits {
   readonly maxUploadBytes: number;
   /** One request's body. */
   readonly maxChunkBytes: number;
+  /** Files of one upload; maxUploadFiles when left out (tests use a small one). */
+  readonly maxFiles?: number;
 }
 
 /** The limits `spanfill serve` runs with: the defaults, or SPANFILL_UPLOAD_LIMIT_BYTES (tests use a small one). */
 export function uploadLimitsFromEnv(env: NodeJS.ProcessEnv): UploadLimits {
   const raw = env[uploadLimitEnv];
   if (raw === undefined || raw === '')
-    return { maxUploadBytes: defaultMaxUploadBytes, maxChunkBytes: maxUploadChunkBytes };
+    return { maxUploadBytes: defaultMaxUploadBytes, maxChunkBytes: maxUploadChunkBytes, maxFiles: maxUploadFiles };
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new Error(`${uploadLimitEnv}=${raw} is not a whole number of bytes; unset it for the 2 GiB default`);
   }
-  return { maxUploadBytes: value, maxChunkBytes: maxUploadChunkBytes };
+  return { maxUploadBytes: value, maxChunkBytes: maxUploadChunkBytes, maxFiles: maxUploadFiles };
 }
 
 class UploadError extends Error {
@@ -54,16 +60,36 @@ class UploadError extends Error {
 }
 
 interface UploadState {
-  /** Bytes on disk per file name, as this process wrote them. */
-  readonly files: Map<string, number>;
+  /**
+   * Bytes counted per file name: what is on disk, or, while a chunk is being written, what will
+   * be once it lands (offset + Content-Length). A chunk is counted before its first byte is
+   * written, so chunks of different files sent at once cannot each pass the limit.
+   */
+  readonly sizes: Map<string, number>;
+  /** The sum of `sizes`, kept as it changes (an upload may hold 100,000 files). */
+  bytes: number;
   /** Names with a chunk being written now: a second chunk for the same file waits its turn (409). */
   readonly busy: Set<string>;
+}
+
+/** Counts `name` as `size` bytes, or as no file at all when undefined. */
+function setSize(state: UploadState, name: string, size: number | undefined): void {
+  state.bytes += (size ?? 0) - (state.sizes.get(name) ?? 0);
+  if (size === undefined) state.sizes.delete(name);
+  else state.sizes.set(name, size);
 }
 
 const maxNameLength = 1024;
 const maxNameSegments = 32;
 // Characters no file name of ours may hold on any platform (Windows forbids these too).
 const forbiddenInName = /[<>:"|?*\\]/;
+// NOTE: names Windows keeps for devices ("aux.txt" is AUX whatever follows the first dot), and
+// parts ending in a dot or space, which Windows drops ("a." and "a" are one file there), are
+// refused on every platform, as the characters above are, not only where process.platform is
+// win32: `spanfill serve` runs on Windows too, and a drop should be taken or refused the same
+// whichever machine serves it, with the tests (run on Linux) checking what Windows gets. The
+// cost, renaming a rare "con.txt" sent to a Linux server, is small.
+const windowsDeviceName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 /** The file `name` (a '/'-separated relative path) of upload `id`, or an UploadError: never outside root/id. */
 export function resolveUploadFile(root: string, id: string, name: string): { file: string; entry: string } {
@@ -75,26 +101,47 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
     );
   }
   const segments = name.split('/');
-  const isBad =
-    name.length === 0 ||
-    name.length > maxNameLength ||
-    segments.length > maxNameSegments ||
-    segments.some(
-      (s) => s === '' || s === '.' || s === '..' || s.length > 255 || forbiddenInName.test(s) || hasControlCharacter(s),
-    );
-  if (isBad) {
-    throw new UploadError(
-      400,
-      'invalid_argument',
-      `File name ${JSON.stringify(name.slice(0, 200))} is not a relative path of plain names (no "..", "\\", control characters or empty parts)`,
-    );
-  }
+  const problem = nameProblem(name, segments);
+  if (problem !== undefined) throw new UploadError(400, 'invalid_argument', problem);
   const dir = path.join(root, id);
   const file = path.join(dir, ...segments);
   if (!isStrictlyWithin(file, dir)) {
     throw new UploadError(400, 'invalid_argument', `File name ${JSON.stringify(name)} leaves the upload folder`);
   }
   return { file, entry: path.join(dir, segments[0]) };
+}
+
+/** Why `name` (split at '/' into `segments`) cannot name a file of an upload, or undefined when it can. */
+function nameProblem(name: string, segments: readonly string[]): string | undefined {
+  const quoted = JSON.stringify(clipText(name, 200));
+  const isBad =
+    name.length === 0 ||
+    name.length > maxNameLength ||
+    segments.length > maxNameSegments ||
+    segments.some((s) => s === '' || s === '.' || s === '..' || forbiddenInName.test(s) || hasControlCharacter(s));
+  if (isBad) {
+    return `File name ${quoted} is not a relative path of plain names (no "..", "\\", control characters or empty parts)`;
+  }
+  // Checked here, not left to the file system, which answers ENAMETOOLONG with the server's path.
+  const longest = Math.max(...segments.map(utf8Length));
+  if (longest > maxUploadNamePartBytes) {
+    return (
+      `File name ${quoted} has a part of ${longest} bytes (UTF-8); the server's file system takes at most ${maxUploadNamePartBytes} per file or folder name. ` +
+      'Rename it shorter, or, if it is on the machine running Spanfill, import it by its path there (Datasets → Or import paths…)'
+    );
+  }
+  // "File name "x." ends…", or "File name "a./b.txt": "a." ends…" naming the part at fault.
+  const named = (part: string): string =>
+    segments.length === 1 ? `File name ${quoted}` : `File name ${quoted}: ${JSON.stringify(part)}`;
+  const device = segments.find((s) => windowsDeviceName.test(s));
+  if (device !== undefined) {
+    return `${named(device)} is a device name on Windows (CON, PRN, AUX, NUL, COM1…, LPT1…); rename it`;
+  }
+  const dropped = segments.find((s) => /[. ]$/.test(s));
+  if (dropped !== undefined) {
+    return `${named(dropped)} ends in a dot or a space, which Windows drops from a name; rename it`;
+  }
+  return undefined;
 }
 
 /** The upload id of a /upload/ID URL, percent-decoded. */
@@ -194,7 +241,13 @@ export class Uploads {
       );
     }
     const state = this.stateOf(id);
-    const others = [...state.files].reduce((sum, [n, size]) => (n === name ? sum : sum + size), 0);
+    if (state.busy.has(name))
+      throw new UploadError(
+        409,
+        'conflict',
+        `A chunk of ${name} is still being written; send chunks one after another`,
+      );
+    const others = state.bytes - (state.sizes.get(name) ?? 0);
     if (total > maxUploadBytes || others + offset + length > maxUploadBytes) {
       throw new UploadError(
         413,
@@ -203,19 +256,29 @@ export class Uploads {
           'Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, `spanfill import FILE`), or split them.',
       );
     }
-    if (state.busy.has(name))
+    const maxFiles = this.limits.maxFiles ?? maxUploadFiles;
+    if (!state.sizes.has(name) && state.sizes.size >= maxFiles) {
       throw new UploadError(
-        409,
-        'conflict',
-        `A chunk of ${name} is still being written; send chunks one after another`,
+        413,
+        'invalid_argument',
+        `An upload may hold at most ${maxFiles.toLocaleString('en-US')} files, and this one has ${state.sizes.size.toLocaleString('en-US')} already. ` +
+          'Upload the rest in another drop, or import the folder by its path on the machine running Spanfill (Datasets → Or import paths…).',
       );
+    }
+    // Counted now, in the same turn as the checks above (no await between), and given back below
+    // if the chunk fails: whatever else arrives meanwhile sees this chunk as landed.
     state.busy.add(name);
+    setSize(state, name, offset + length);
     try {
-      const written = await this.writeChunk(file, name, offset, request, maxChunkBytes, state);
+      const written = await this.writeChunk(file, name, offset, request, maxChunkBytes);
       const size = offset + written;
+      setSize(state, name, size);
       if (this.cancelled.has(id)) throw new UploadError(410, 'cancelled', `Upload ${id} was cancelled`);
-      state.files.set(name, size);
-      return { received: size, uploadBytes: others + size, entryPath: entry };
+      return { received: size, uploadBytes: state.bytes, entryPath: entry };
+    } catch (error) {
+      // What is there now: the file cut back to `offset`, or nothing when it was never made.
+      setSize(state, name, await fileSize(file));
+      throw error;
     } finally {
       state.busy.delete(name);
     }
@@ -224,34 +287,24 @@ export class Uploads {
   private stateOf(id: string): UploadState {
     let state = this.states.get(id);
     if (state === undefined) {
-      state = { files: new Map(), busy: new Set() };
+      state = { sizes: new Map(), bytes: 0, busy: new Set() };
       this.states.set(id, state);
     }
     return state;
   }
 
-  /** Streams the body to `file` at `offset`; on any failure cuts the file back to `offset`. */
+  /**
+   * Streams the body to `file` at `offset`; on any failure cuts the file back to `offset`. The
+   * offset is checked before anything is made, so a refused chunk leaves no empty folders.
+   */
   private async writeChunk(
     file: string,
     name: string,
     offset: number,
     request: IncomingMessage,
     maxChunkBytes: number,
-    state: UploadState,
   ): Promise<number> {
-    await fs.mkdir(path.dirname(file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new UploadError(
-        400,
-        'invalid_argument',
-        `Cannot make the folder for ${name}: ${error.code ?? error.message}`,
-      );
-    });
-    const onDisk = await fs.lstat(file).then(
-      (s) => (s.isFile() ? s.size : -1),
-      () => 0,
-    );
-    if (onDisk < 0)
-      throw new UploadError(400, 'invalid_argument', `${name} is already a folder or link in this upload, not a file`);
+    const onDisk = await this.sizeOnDisk(file, name);
     if (offset !== onDisk) {
       throw new UploadError(
         409,
@@ -259,9 +312,20 @@ export class Uploads {
         `${name} has ${onDisk} bytes on the server; send the chunk at offset ${onDisk}, not ${offset}`,
       );
     }
+    await fs.mkdir(path.dirname(file), { recursive: true }).catch(async (error: NodeJS.ErrnoException) => {
+      // EEXIST or ENOTDIR: a file of the upload, made since sizeOnDisk looked, where a folder goes.
+      throw (
+        (await this.folderClash(file, name)) ??
+        new UploadError(400, 'invalid_argument', `Cannot make the folder for ${name}: ${error.code ?? error.message}`)
+      );
+    });
     // O_NOFOLLOW: nothing in the upload folder may redirect the write elsewhere.
     const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | (fsConstants.O_NOFOLLOW ?? 0);
-    const handle = await fs.open(file, flags, 0o600);
+    const handle = await fs.open(file, flags, 0o600).catch(async (error: unknown) => {
+      // A folder of that name made since sizeOnDisk looked (by a chunk of a file inside it).
+      const stat = await fs.lstat(file).catch(() => undefined);
+      throw stat !== undefined && !stat.isFile() ? notAFile(name, stat) : error;
+    });
     let written = 0;
     try {
       for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -272,7 +336,6 @@ export class Uploads {
         written += chunk.length;
       }
       if (!request.complete) throw new UploadError(400, 'invalid_argument', `The chunk of ${name} ended early`);
-      state.files.set(name, offset + written);
       return written;
     } catch (error) {
       await handle.truncate(offset).catch(() => undefined);
@@ -281,15 +344,72 @@ export class Uploads {
       await handle.close();
     }
   }
+
+  /**
+   * Bytes of `file` on disk, 0 when it is not there yet; an UploadError when the name is a
+   * folder or link, or when a folder it needs is a file of the upload.
+   */
+  private async sizeOnDisk(file: string, name: string): Promise<number> {
+    const stat = await fs.lstat(file).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      if (error.code === 'ENOTDIR') throw (await this.folderClash(file, name)) ?? error;
+      throw error;
+    });
+    if (stat === undefined) return 0;
+    if (!stat.isFile()) throw notAFile(name, stat);
+    return stat.size;
+  }
+
+  /** The error for `name` when one of the folders it needs is a file (or link) of the upload, else undefined. */
+  private async folderClash(file: string, name: string): Promise<UploadError | undefined> {
+    const parts = name.split('/');
+    let uploadDir = file;
+    for (const _ of parts) uploadDir = path.dirname(uploadDir);
+    // The folders `name` needs, outermost first: "a", then "a/b" for "a/b/c.txt".
+    for (let i = 1; i < parts.length; i++) {
+      const stat = await fs.lstat(path.join(uploadDir, ...parts.slice(0, i))).catch(() => undefined);
+      if (stat !== undefined && !stat.isDirectory()) {
+        const named = parts.slice(0, i).join('/');
+        return new UploadError(
+          400,
+          'invalid_argument',
+          `${name} needs a folder ${named}, but ${named} ${sameName('is a file')}`,
+        );
+      }
+    }
+    return undefined;
+  }
 }
 
+/** The error for `name`, whose place holds `stat`, not a file. */
+function notAFile(name: string, stat: Stats): UploadError {
+  return stat.isDirectory()
+    ? new UploadError(400, 'invalid_argument', `${name} ${sameName('is a folder')}`)
+    : new UploadError(400, 'invalid_argument', `${name} is already a folder or link in this upload, not a file`);
+}
+
+/** What a file and a folder of one name ("a.txt" and "a.txt/inner") get: the upload cannot hold both. */
+function sameName(what: string): string {
+  return `${what} in this upload: a file and a folder cannot have the same name. Rename one of them and upload again`;
+}
+
+/** Bytes of `file` on disk now, or undefined when no file is there. */
+async function fileSize(file: string): Promise<number | undefined> {
+  const stat = await fs.lstat(file).catch(() => undefined);
+  return stat?.isFile() ? stat.size : undefined;
+}
+
+/**
+ * A query value of bytes, in plain decimal digits: Number() would also read "0x5", "1e3", " 5"
+ * or "5.0" as numbers; no client of ours sends those, so they are refused, not guessed at.
+ */
 function wholeNumber(raw: string | null, label: string): number {
-  const value = raw === null || raw === '' ? NaN : Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) {
+  const value = raw !== null && /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) {
     throw new UploadError(
       400,
       'invalid_argument',
-      `Query parameter ${label}=${raw ?? ''} must be a whole number of bytes`,
+      `Query parameter ${label}=${raw ?? ''} must be a whole number of bytes, in decimal digits`,
     );
   }
   return value;

@@ -1,7 +1,8 @@
 // The upload endpoint of `spanfill serve` (src/main/server/upload.ts): who may upload (token,
 // Host, Origin), the size limits, chunks that must follow each other exactly, a second chunk
 // racing the first, cancel (DELETE, or a client that hangs up mid-chunk), and path safety: no
-// upload id or file name can write outside <dataDir>/uploads/<id>.
+// upload id or file name can write outside <dataDir>/uploads/<id>, and a name the server's file
+// system (or Windows) cannot hold is refused in words, not with an errno.
 
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -16,6 +17,7 @@ import type { UploadResponse } from '../../../src/shared/upload';
 
 const maxUploadBytes = 1000;
 const maxChunkBytes = 400;
+const maxFiles = 5;
 let root: string;
 let app: AppServices;
 let server: RunningServer;
@@ -27,7 +29,7 @@ beforeAll(async () => {
   fs.mkdirSync(rendererDir);
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>page</title>');
   app = new AppServices({ dataDir: path.join(root, 'data') });
-  server = await startServer({ app, rendererDir, uploadLimits: { maxUploadBytes, maxChunkBytes } });
+  server = await startServer({ app, rendererDir, uploadLimits: { maxUploadBytes, maxChunkBytes, maxFiles } });
   uploadsDir = path.join(root, 'data', 'uploads');
 });
 
@@ -189,18 +191,36 @@ describe('chunks', () => {
     expect(fs.readFileSync(path.join(uploadsDir, 'chunks-race', 'slow.txt'), 'utf8')).toBe('0123456789');
   });
 
-  it('needs whole-number offsets and totals', async () => {
+  it('needs whole-number offsets and totals, in plain decimal digits', async () => {
+    // Number() reads all of the later ones as 0 or 5; no client of ours writes them.
     for (const [offset, total] of [
       ['-1', '5'],
       ['1.5', '5'],
       ['', '5'],
       ['0', 'abc'],
+      ['0x0', '5'],
+      ['0e0', '5'],
+      ['0.0', '5'],
+      ['+0', '5'],
+      [' 0', '5'],
+      ['0 ', '5'],
+      ['0', '1e2'],
+      ['0', '0x5'],
+      ['0', '99999999999999999999'],
     ]) {
-      const query = `name=a.txt&offset=${offset}&total=${total}`;
+      const query = `name=a.txt&offset=${encodeURIComponent(offset)}&total=${encodeURIComponent(total)}`;
       const reply = await send('PUT', `/upload/chunks-numbers?${query}`, Buffer.from('hello'));
       expect(reply.status, query).toBe(400);
       expect(errorOf(reply)).toMatch(/must be a whole number of bytes/);
     }
+    expect(fs.existsSync(path.join(uploadsDir, 'chunks-numbers'))).toBe(false);
+  });
+
+  it('refuses a wrong offset for a new upload before making any folder', async () => {
+    const reply = await put('chunks-fresh-offset', 'a/b/c.txt', 7, 10, Buffer.from('abc'));
+    expect(reply.status).toBe(409);
+    expect(errorOf(reply)).toBe('a/b/c.txt has 0 bytes on the server; send the chunk at offset 0, not 7');
+    expect(fs.existsSync(path.join(uploadsDir, 'chunks-fresh-offset'))).toBe(false);
   });
 });
 
@@ -225,6 +245,53 @@ describe('limits', () => {
     expect(tree(path.join(uploadsDir, 'limit-actual'))).toEqual(['a.txt', 'b.txt']);
   });
 
+  it('counts chunks still arriving, so files sent at once cannot each pass the limit', async () => {
+    const id = 'limit-parallel';
+    const a = openChunk(server, id, { name: 'a.txt', offset: '0', total: '10' }, 350);
+    const b = openChunk(server, id, { name: 'b.txt', offset: '0', total: '10' }, 350);
+    const replies = [a, b].map(
+      (r) => new Promise<number>((resolve) => r.on('response', (s) => resolve(s.statusCode ?? 0))),
+    );
+    a.write('x'.repeat(100));
+    b.write('x'.repeat(100));
+    await waitFor(() => tree(path.join(uploadsDir, id)).length === 2);
+    // 350 + 350 arriving and 350 more is over 1000, though nothing has landed yet.
+    const third = await put(id, 'c.txt', 0, 10, Buffer.alloc(350, 0x61));
+    expect(third.status).toBe(413);
+    expect(errorOf(third)).toMatch(/^The upload is 1\.0 KiB, over the limit of 1000 bytes per upload/);
+    a.end('x'.repeat(250));
+    b.end('x'.repeat(250));
+    expect(await Promise.all(replies)).toEqual([200, 200]);
+    expect(tree(path.join(uploadsDir, id))).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('gives back what a dropped chunk had counted', async () => {
+    const id = 'limit-dropped';
+    expect((await put(id, 'a.txt', 0, 10, Buffer.alloc(350, 0x61))).status).toBe(200);
+    const dropped = openChunk(server, id, { name: 'b.txt', offset: '0', total: '10' }, 350);
+    dropped.on('error', () => undefined);
+    dropped.write('x'.repeat(100));
+    const file = path.join(uploadsDir, id, 'b.txt');
+    await waitFor(() => fs.existsSync(file) && fs.statSync(file).size === 100);
+    dropped.destroy();
+    await waitFor(() => fs.statSync(file).size === 0);
+    // 350 + 0 + 350 fits; had b.txt kept its 350 the chunk would be over.
+    await expect.poll(async () => (await put(id, 'c.txt', 0, 10, Buffer.alloc(350, 0x61))).status).toBe(200);
+  });
+
+  it('refuses more files than an upload may hold, saying what to do, and still takes chunks of its files', async () => {
+    const id = 'limit-files';
+    for (let i = 0; i < maxFiles; i++) expect((await put(id, `f${i}.txt`, 0, 10, Buffer.alloc(0))).status).toBe(200);
+    const reply = await put(id, 'one-more.txt', 0, 10, Buffer.alloc(0));
+    expect(reply.status).toBe(413);
+    expect(errorOf(reply)).toBe(
+      'An upload may hold at most 5 files, and this one has 5 already. ' +
+        'Upload the rest in another drop, or import the folder by its path on the machine running Spanfill (Datasets → Or import paths…).',
+    );
+    expect(tree(path.join(uploadsDir, id))).toHaveLength(maxFiles);
+    expect((await put(id, 'f0.txt', 0, 10, Buffer.from('abc'))).status).toBe(200);
+  });
+
   it('refuses a chunk over the chunk limit', async () => {
     const reply = await put('limit-chunk', 'a.txt', 0, 500, Buffer.alloc(500, 0x61));
     expect(reply.status).toBe(413);
@@ -234,6 +301,7 @@ describe('limits', () => {
 
   it('reads the per-upload limit from SPANFILL_UPLOAD_LIMIT_BYTES, 2 GiB by default, and refuses nonsense', () => {
     expect(uploadLimitsFromEnv({}).maxUploadBytes).toBe(2 * 1024 ** 3);
+    expect(uploadLimitsFromEnv({}).maxFiles).toBe(100_000);
     expect(uploadLimitsFromEnv({ SPANFILL_UPLOAD_LIMIT_BYTES: '1234' }).maxUploadBytes).toBe(1234);
     expect(() => uploadLimitsFromEnv({ SPANFILL_UPLOAD_LIMIT_BYTES: '2GB' })).toThrow(
       'SPANFILL_UPLOAD_LIMIT_BYTES=2GB is not a whole number of bytes',
@@ -322,9 +390,77 @@ describe('path safety', () => {
     expect(tree(root)).toEqual(before);
   });
 
+  // On Linux a part is at most 255 bytes, and "é" is 2 of them, "😀" 4: counting characters let
+  // these through to the file system, which answered with an errno and the server's own path.
+  const tooLong = ['é'.repeat(200), '😀'.repeat(100), `${'é'.repeat(200)}/a.txt`, `book/${'木'.repeat(86)}.txt`];
+  it.each(tooLong)('refuses a name with a part over 255 bytes, saying what to do (%#)', async (name) => {
+    const before = tree(root);
+    const reply = await put('path-long-1', name, 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toMatch(
+      /^File name ".*" has a part of \d+ bytes \(UTF-8\); the server's file system takes at most 255 per file or folder name\. Rename it shorter, or, if it is on the machine running Spanfill, import it by its path there \(Datasets → Or import paths…\)$/,
+    );
+    expect(errorOf(reply)).not.toContain(uploadsDir);
+    expect(tree(root)).toEqual(before);
+  });
+
+  it('takes a part of exactly 255 bytes', async () => {
+    for (const name of ['b'.repeat(255), `${'é'.repeat(125)}.txt`, `${'木'.repeat(85)}/a.txt`]) {
+      expect((await put('path-long-2', name, 0, 1, Buffer.from('x'))).status, name).toBe(200);
+    }
+  });
+
+  // Refused on every platform, as the characters Windows forbids are (see upload.ts).
+  const windowsNames = ['CON', 'nul', 'aux.txt', 'COM1', 'lpt9.md', 'com¹.txt', 'Prn.tar.gz', 'con/a.txt'];
+  it.each(windowsNames)('refuses %j, a device name on Windows', async (name) => {
+    const reply = await put('path-windows-1', name, 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toMatch(/is a device name on Windows \(CON, PRN, AUX, NUL, COM1…, LPT1…\); rename it$/);
+  });
+
+  it.each(['a.', 'b ', 'x. ', 'dir./a.txt'])('refuses %j, a part ending in a dot or space', async (name) => {
+    const reply = await put('path-windows-2', name, 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toMatch(/ends in a dot or a space, which Windows drops from a name; rename it$/);
+  });
+
+  it('names the part at fault when the name has several', async () => {
+    expect(errorOf(await put('path-windows-4', 'CON', 0, 1, Buffer.from('x')))).toBe(
+      'File name "CON" is a device name on Windows (CON, PRN, AUX, NUL, COM1…, LPT1…); rename it',
+    );
+    expect(errorOf(await put('path-windows-4', 'dir./a.txt', 0, 1, Buffer.from('x')))).toBe(
+      'File name "dir./a.txt": "dir." ends in a dot or a space, which Windows drops from a name; rename it',
+    );
+  });
+
+  it('takes names that only look like device names', async () => {
+    for (const name of ['console.txt', 'nullable.md', 'com10.txt', 'aux-notes.txt', 'my con.txt']) {
+      expect((await put('path-windows-3', name, 0, 1, Buffer.from('x'))).status, name).toBe(200);
+    }
+  });
+
+  it('says in words that a file and a folder of one upload cannot share a name', async () => {
+    const id = 'path-file-folder';
+    expect((await put(id, 'a.txt', 0, 1, Buffer.from('x'))).status).toBe(200);
+    for (const name of ['a.txt/inner', 'a.txt/inner/deeper.txt']) {
+      const reply = await put(id, name, 0, 1, Buffer.from('x'));
+      expect(reply.status, name).toBe(400);
+      expect(errorOf(reply)).toBe(
+        `${name} needs a folder a.txt, but a.txt is a file in this upload: a file and a folder cannot have the same name. Rename one of them and upload again`,
+      );
+    }
+    expect(tree(path.join(uploadsDir, id))).toEqual(['a.txt']);
+    expect((await put(id, 'dir/f.txt', 0, 1, Buffer.from('x'))).status).toBe(200);
+    const reply = await put(id, 'dir', 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toBe(
+      'dir is a folder in this upload: a file and a folder cannot have the same name. Rename one of them and upload again',
+    );
+  });
+
   it('resolveUploadFile keeps every accepted name inside the upload folder', () => {
     const base = path.join(os.tmpdir(), 'uploads');
-    for (const name of ['a.txt', 'x/y/z.md', '..a', 'a..', '.hidden', 'ü ñ.txt']) {
+    for (const name of ['a.txt', 'x/y/z.md', '..a', 'a..b', '.hidden', 'ü ñ.txt']) {
       const { file } = resolveUploadFile(base, 'abcdefgh', name);
       const relative = path.relative(path.join(base, 'abcdefgh'), file);
       expect(relative.split(path.sep)[0], name).not.toBe('..');

@@ -5,6 +5,7 @@
 
 import { isEnvelope } from '../../../shared/errors';
 import { uploadChunkBytes, uploadPathPrefix, type UploadChunkResult } from '../../../shared/upload';
+import { tooManyFiles } from './importable';
 
 /** A file to send and its path relative to what was dropped ("notes.txt", "book/ch1.txt"). */
 export interface PickedFile {
@@ -30,6 +31,9 @@ export async function uploadFiles(
   signal: AbortSignal,
   onProgress: (progress: UploadProgress) => void,
 ): Promise<string[]> {
+  // The server refuses the file past its limit too, but only once all before it are sent.
+  const tooMany = tooManyFiles(files.length);
+  if (tooMany !== undefined) throw new Error(tooMany);
   const total = files.reduce((sum, f) => sum + f.file.size, 0);
   const entries = new Set<string>();
   let sent = 0;
