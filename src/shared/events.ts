@@ -36,8 +36,8 @@ export interface EventMap {
     readonly runId: string;
     readonly step: number;
     readonly totalSteps: number;
-    /** The loss of the last step (before its update). */
-    readonly loss: number;
+    /** The loss of the last step (before its update); null when it was not a number (the run diverged). */
+    readonly loss: number | null;
     readonly learningRate: number;
     readonly tokensPerSecond: number;
     readonly elapsedMs: number;

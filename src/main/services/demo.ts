@@ -12,6 +12,7 @@ import type { ModelPulled } from '../../shared/contract/models';
 import type { RunConfig, RunConfigInput, RunSummary } from '../../shared/contract/runs';
 import { runConfigSchema, withPreset } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
+import type { EventMap } from '../../shared/events';
 import { isBuiltinModelName } from '../engine/t5/builtin';
 import { parseSpans } from '../engine/t5/sentinels';
 import { heldOutSentences, sampleTextPath } from '../resources';
@@ -154,8 +155,9 @@ async function train(app: AppServices, config: RunConfig, report: (e: DemoEvent)
   const run = await app.runs.start(config, signal);
   report({ kind: 'run', run, config });
   const unsubscribe = app.events.subscribe((event, payload) => {
-    const p = payload as { runId?: string; step: number; totalSteps: number; loss: number };
-    if (event === 'runs.progress' && p.runId === run.id)
+    const p = payload as EventMap['runs.progress'];
+    // A loss that is not a number is no line: the run failed (diverged), which the demo says.
+    if (event === 'runs.progress' && p.runId === run.id && p.loss !== null)
       report({ kind: 'loss', step: p.step, totalSteps: p.totalSteps, loss: p.loss });
   });
   const onAbort = (): void => void app.runs.stop(run.id).catch(() => undefined);

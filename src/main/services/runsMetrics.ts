@@ -23,7 +23,22 @@ export const METRIC_NAMES = [
   'eval.spanExactMatch',
 ] as const;
 
+/** `value` when it is a finite number, else null (JSON has no NaN; it reads NaN as null anyway). */
+export function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The points of `event`, finite ones only. A loss or gradient norm of NaN or ±Infinity (a run
+ * that diverged; its failure says at which step) is not a point: SQLite stores NaN as NULL,
+ * which the metrics table refuses, and that failed the batch with every finite point before
+ * it, so a diverged run showed no curve at all.
+ */
 export function pointsOf(event: TrainerEvent): MetricPointRow[] {
+  return eventPoints(event).filter((point) => Number.isFinite(point.value));
+}
+
+function eventPoints(event: TrainerEvent): MetricPointRow[] {
   if (event.kind === 'progress') {
     const first = event.step - event.losses.length + 1;
     return [

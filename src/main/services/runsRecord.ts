@@ -10,7 +10,7 @@ import type { RunStatus } from '../../shared/events';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
-import { MetricBuffer, pointsOf } from './runsMetrics';
+import { finiteOrNull, MetricBuffer, pointsOf } from './runsMetrics';
 
 export interface RunRecorder {
   readonly repo: RunRepository;
@@ -80,7 +80,7 @@ export function recordTrainerEvent(to: RunRecorder, id: string, event: TrainerEv
       runId: id,
       step: event.step,
       totalSteps: event.maxSteps,
-      loss: event.losses[event.losses.length - 1],
+      loss: finiteOrNull(event.losses[event.losses.length - 1]),
       learningRate: event.learningRate,
       tokensPerSecond: event.tokensPerSecond,
       elapsedMs: event.elapsedMs,

@@ -47,6 +47,26 @@ function progress(step: number, losses: number[]): ProgressEvent {
 }
 
 describe('recordTrainerEvent', () => {
+  it("keeps a diverged call's finite points in the store and says its last loss was no number", () => {
+    const { store, repo, seen, buffer, to } = open();
+    try {
+      recordTrainerEvent(to, 'r-1', progress(2, [2.5, 2.25]), buffer);
+      recordTrainerEvent(to, 'r-1', { ...progress(4, [7.5, Number.NaN]), gradNorm: Infinity }, buffer);
+      buffer.flush();
+      const stored = repo.metrics('r-1');
+      expect(stored.get('loss')).toEqual([
+        { step: 1, value: 2.5 },
+        { step: 2, value: 2.25 },
+        { step: 3, value: 7.5 },
+      ]);
+      expect(stored.get('gradNorm')).toEqual([{ step: 2, value: 1 }]);
+      const losses = seen.filter(([name]) => name === 'runs.progress').map(([, p]) => (p as { loss: unknown }).loss);
+      expect(losses).toEqual([2.25, null]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('stores the provider a start reports and announces the running status', () => {
     const { store, repo, seen, buffer, to } = open();
     try {

@@ -23,13 +23,15 @@ import { T5_PRESET_NAMES } from '../../engine/t5/config';
 function progressLine(event: {
   step: number;
   totalSteps: number;
-  loss: number;
+  loss: number | null;
   tokensPerSecond: number;
   etaMs: number | null;
 }) {
   const eta = event.etaMs === null ? '?' : formatDuration(event.etaMs);
+  // null: the loss was not a number (the run diverged; its failure follows).
+  const loss = event.loss === null ? 'not a number' : event.loss.toFixed(4);
   return (
-    `step ${event.step}/${event.totalSteps}  loss ${event.loss.toFixed(4)}  ` +
+    `step ${event.step}/${event.totalSteps}  loss ${loss}  ` +
     `${Math.round(event.tokensPerSecond).toLocaleString('en-US')} tokens/s  ETA ${eta}`
   );
 }
