@@ -172,8 +172,13 @@ export class ModelService {
   async import(args: { path: string; name?: string }): Promise<ModelSummary> {
     refuseRelativePaths([args.path]);
     const dir = path.resolve(args.path);
-    if (!existsSync(dir) || !statSync(dir).isDirectory())
+    if (!existsSync(dir))
       throw new ApiError('not_found', `No model folder at ${dir}; give the folder that holds config.json`);
+    if (!statSync(dir).isDirectory())
+      throw new ApiError(
+        'invalid_input',
+        `${dir} is a file, not a folder; give the folder that holds config.json (${path.dirname(dir)}, if it is its config.json)`,
+      );
     const existing = this.repo.findBySource('folder', dir, null);
     if (existing)
       throw new ApiError(

@@ -303,6 +303,11 @@ describe('ModelService.import / remove / cache', () => {
     rmSync(path.join(noWeights, 'model.safetensors'));
     expect((await rejection(service.import({ path: noWeights }))).message).toMatch(/model\.safetensors/);
     expect((await rejection(service.import({ path: path.join(noWeights, 'nope') }))).code).toBe('not_found');
+    const config = path.join(noTokenizer, 'config.json');
+    expect(await rejection(service.import({ path: config }))).toMatchObject({
+      code: 'invalid_input',
+      message: `${config} is a file, not a folder; give the folder that holds config.json (${noTokenizer}, if it is its config.json)`,
+    });
     // Another model's tokenizer (500 ids for a vocabulary of 160): refused now, not at the first fill.
     const mismatched = path.join(tempDir(), 'mismatched');
     cpSync(path.join(FIXTURE, '..', 't5-tiny-relu'), mismatched, { recursive: true });
