@@ -3,6 +3,7 @@
 // real commands) and the runner. Scripts may rely on them; add new ones at the end, never renumber.
 
 import { ApiError } from '../../shared/errors';
+import { isReadOnly } from '../services/errors';
 import { StoreError } from '../store/db';
 import { UsageError } from './command';
 
@@ -12,7 +13,7 @@ export const exitCodes = {
   failure: 1,
   /** The command line itself is wrong (unknown command, bad flag or value, missing argument); nothing was done. */
   usage: 2,
-  /** The data directory or database cannot be used (newer schema, failed integrity check). */
+  /** The data directory or database cannot be used (newer schema, failed integrity check, a full or read-only disk). */
   store: 3,
   /** The engine host crashed, hung or could not start. */
   engine: 4,
@@ -29,7 +30,7 @@ export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
   2: 'usage error: unknown command, bad flag or flag value, missing argument; nothing was done',
   3: 'the data directory or its database cannot be used',
   4: 'the engine host crashed, hung or could not start',
-  130: 'interrupted (Ctrl-C); nothing half-imported is left in the store, a training run stops with a checkpoint; serve, which runs until stopped, exits 0',
+  130: 'interrupted (Ctrl-C); nothing half-imported is left in the store, a training run stops with a checkpoint (a second Ctrl-C stops at once, without one); serve, which runs until stopped, exits 0',
 };
 
 /** A line after the message saying what to do next, where the message itself cannot know. */
@@ -49,12 +50,17 @@ export const exitCodeHelp = [
  * The exit code and contract error code for a failed command. `interrupted`: Ctrl-C was
  * pressed, so whatever failed afterwards failed because of it. Only the command line is a
  * usage error: a service's invalid_argument is a flag value the CLI passed on unchecked,
- * its invalid_input / not_found are bad data (exit 1).
+ * its invalid_input / not_found are bad data (exit 1). A read-only data directory is exit 3,
+ * as when the database cannot be opened.
  */
 export function classifyFailure(error: unknown, interrupted: boolean): { exitCode: ExitCode; code: string } {
   if (interrupted) return { exitCode: exitCodes.interrupted, code: 'cancelled' };
   if (error instanceof UsageError) return { exitCode: exitCodes.usage, code: 'invalid_argument' };
   if (error instanceof StoreError) return { exitCode: exitCodes.store, code: 'unavailable' };
+  // A write that a read-only disk or database refused, whichever command met it: thrown at the
+  // command, or carried back from a call's handler in its envelope (as internal, with the message).
+  if (isReadOnly(error) && (!(error instanceof ApiError) || error.code === 'internal'))
+    return { exitCode: exitCodes.store, code: 'unavailable' };
   if (!(error instanceof ApiError)) return { exitCode: exitCodes.failure, code: 'internal' };
   const byCode: Partial<Record<ApiError['code'], ExitCode>> = {
     invalid_argument: exitCodes.usage,

@@ -1,6 +1,7 @@
 // Entry of the `spanfill` command (bundled to out/main/cli.js; bin/spanfill.mjs runs it, or
 // this file through tsx when there is no build). The only place the CLI ends the process.
 
+import { writeSync } from 'node:fs';
 import { runCli } from './run';
 import { STOPPING_SIGNALS } from '../stoppingSignals';
 
@@ -17,7 +18,10 @@ const onSignal = (signal: NodeJS.Signals): void => {
   interrupts += 1;
   stoppedBy ??= signal;
   // A second Ctrl-C means "now": do not wait for cleanup.
-  if (interrupts > 1) dieBy(signal);
+  if (interrupts > 1) {
+    sayStoppedAtOnce();
+    dieBy(signal);
+  }
   controller.abort();
 };
 const early = (globalThis as { spanfillEarlySignals?: EarlySignals }).spanfillEarlySignals;
@@ -25,6 +29,24 @@ early?.stop();
 // SIGHUP: the terminal closed; stop as for Ctrl-C (a run with a checkpoint) rather than die.
 for (const signal of STOPPING_SIGNALS) process.on(signal, () => onSignal(signal));
 for (const signal of early?.signals ?? []) onSignal(signal);
+
+/**
+ * What a second Ctrl-C ends the command with: said on stderr, and under --json as its one error
+ * document (stdout stayed empty until the command's own answer, which it no longer gives).
+ * Written synchronously: the process ends right after.
+ */
+function sayStoppedAtOnce(): void {
+  const message =
+    'interrupted twice: stopped at once, without waiting to save; a training run keeps the checkpoints ' +
+    'it had saved, and `spanfill runs resume ID` continues from the last one';
+  try {
+    if (process.argv.slice(2).includes('--json'))
+      writeSync(1, `${JSON.stringify({ error: { code: 'cancelled', message } })}\n`);
+    writeSync(2, `spanfill: ${message}\n`);
+  } catch {
+    // A closed pipe: there is no one to tell.
+  }
+}
 
 /**
  * Ends the process by `signal` with its default action (the shell sees 128 + signal number).

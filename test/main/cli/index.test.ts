@@ -89,6 +89,30 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     expect(cli.stdout()).toBe('');
   });
 
+  it('a second Ctrl-C ends it at once, saying so, and under --json as its one error document', async () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'data');
+    const sample = path.resolve(import.meta.dirname, '../../../resources/sample/sample.txt');
+    const imported = await runSpanfill(['import', sample, '--json', '--data-dir', dataDir]);
+    expect(imported.code, imported.stderr).toBe(exitCodes.ok);
+    const { id } = jsonResult<DatasetSummary>(imported.stdout);
+    // Calls of 100 steps at batch 32: the first Ctrl-C waits seconds for the call to end.
+    const long = ['--max-steps', '1000', '--steps-per-call', '100', '--batch-size', '32', '--input-length', '256'];
+    const cli = start(['train', '--dataset', id, '--model', 'builtin:byt5-tiny', ...long, '--json'], dataDir);
+    // The run's folder is made as it starts; then the engine host is in its first call.
+    await waitUntil(() => filesMatching(path.join(dataDir, 'runs'), /checkpoints$/).length > 0, 'the run has started');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    process.kill(-(cli.child.pid as number), 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { status } = await cli.ctrlC();
+    expect(status).toBe(exitCodes.interrupted);
+    const message =
+      'interrupted twice: stopped at once, without waiting to save; a training run keeps the checkpoints ' +
+      'it had saved, and `spanfill runs resume ID` continues from the last one';
+    expect(JSON.parse(cli.stdout())).toEqual({ error: { code: 'cancelled', message } });
+    expect(cli.stderr()).toContain(`spanfill: ${message}`);
+  });
+
   it('while it is still loading: nothing done, and under --json its one error document', async () => {
     const cli = start(['system', '--json'], path.join(tempDir(), 'data'));
     // From source the CLI loads for about 2 s here; bin/spanfill.mjs listens from about 0.15 s on.

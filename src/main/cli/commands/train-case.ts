@@ -3,16 +3,21 @@
 // the loss before each update — how the engine is checked against the reference curves
 // (test/fixtures/t5/*/curve.json). Nothing is stored: the result has no run id.
 
+import path from 'node:path';
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
+
+/** A decimal number as people write one (2, -0.5, 1e-3): not "0x10", "0b1", " 5" or "Infinity", which Number() takes. */
+const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** A number flag, or undefined when absent; a usage error naming the flag when not a number. */
 export function optionalNumber(context: CommandContext, flag: string): number | undefined {
   const raw = context.string(flag);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
+  if (!decimalNumber.test(raw) || !Number.isFinite(value))
+    throw new UsageError(`--${flag} must be a number, got '${raw}'`);
   return value;
 }
 
@@ -23,31 +28,39 @@ function inRange(context: CommandContext, flag: string, isValid: (value: number)
   return value;
 }
 
+/**
+ * A loss on the progress line. NaN reaches here as null (the engine host's messages are JSON),
+ * and a diverged case goes on to its last step, printing each.
+ */
+function formatCaseLoss(loss: number | null): string {
+  return loss === null || !Number.isFinite(loss) ? 'not a number' : loss.toFixed(6);
+}
+
 export async function trainCase(context: CommandContext): Promise<unknown> {
   const model = context.string('model');
   const casePath = context.string('case') as string;
   if (!model) throw new UsageError('train --case needs --model DIR');
   const steps = context.integer('steps', { min: 1, max: 1_000_000 });
   if (steps === undefined) throw new UsageError('train --case needs --steps N');
-  const lr = optionalNumber(context, 'lr') ?? 1e-3;
-  if (!(lr > 0)) throw new UsageError(`--lr must be > 0, got ${lr}`);
+  // The bounds of a run's lr and weight decay (contract/runs.ts), so a case trains what a run could.
+  const lr = inRange(context, 'lr', (v) => v > 0 && v <= 10, 'in (0, 10]') ?? 1e-3;
   // Every flag checked before the store opens: a usage error leaves nothing behind.
   const request = {
     modelDir: resolveModelArgument(context, model),
-    case: casePath,
+    case: path.resolve(casePath),
     steps,
     lr,
     beta1: inRange(context, 'beta1', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     beta2: inRange(context, 'beta2', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     eps: inRange(context, 'eps', (v) => v > 0, '> 0'),
-    weightDecay: optionalNumber(context, 'weight-decay') ?? 0,
+    weightDecay: inRange(context, 'weight-decay', (v) => v >= 0 && v <= 10, 'in [0, 10]') ?? 0,
     seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
   };
   const result = await context
     .app()
     .runs.trainOnCase(
       request,
-      (losses) => context.status(`step ${losses.length}/${steps}  loss ${losses[losses.length - 1].toFixed(6)}`),
+      (losses) => context.status(`step ${losses.length}/${steps}  loss ${formatCaseLoss(losses[losses.length - 1])}`),
       context.signal,
     );
   return { runId: null, steps, provider: result.provider, losses: result.losses };

@@ -18,6 +18,7 @@ import { trainCase } from './train-case';
 import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../../shared/contract/runs';
+import { isBuiltinModelName } from '../../engine/t5/builtin';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 
 function progressLine(event: {
@@ -220,10 +221,12 @@ export const trainCommand = defineCommand({
       throw new UsageError(
         'train needs --max-steps N or --epochs X (how long to train), or a --preset, which sets steps',
       );
-    // A folder is stored absolute, so `runs resume` works from any directory.
+    // A folder is stored absolute, so `runs resume` works from any directory. A preset shape and
+    // a built-in model stay names (the service writes out a built-in one where the data
+    // directory is, which may move), as --preset alone stores builtin:byt5-tiny.
     const model = !modelFlag
       ? 'builtin:byt5-tiny'
-      : isPresetModelName(modelFlag)
+      : isPresetModelName(modelFlag) || isBuiltinModelName(modelFlag)
         ? modelFlag
         : resolveModelArgument(context, modelFlag);
     const tokenizer = context.string('tokenizer');

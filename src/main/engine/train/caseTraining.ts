@@ -6,6 +6,7 @@
 import type { ProviderName } from '../onnx/session';
 import type { OptimizerConfig } from '../optim/optimizer';
 import type { ScheduleConfig } from '../optim/schedule';
+import { checkIds } from '../t5/score';
 import { t5BatchFeeds } from '../t5/training';
 import { loadT5Model } from '../t5/weights';
 import { compileT5Program } from './program';
@@ -74,6 +75,9 @@ export async function trainOnCase(
     throw new RangeError(`k must be an integer ≥ 1 that divides steps (${options.steps}), got ${k}`);
   checkTrainingCase(batch);
   const { config, weights } = loadT5Model(modelDir);
+  // Before any graph: an id past the vocabulary was an onnxruntime Gather error (internal).
+  checkIds('case input_ids', batch.inputIds, config.vocabSize, false);
+  checkIds('case labels', batch.labels, config.vocabSize, true);
   const shapes = {
     batchSize: batch.inputIds.length,
     inputLength: batch.inputIds[0].length,

@@ -106,6 +106,10 @@ describe('optimizer settings and the options of one kind of training', () => {
       [[...onCase, '--dataset', 'X'], /--dataset does not apply to --case training/],
       [[...onCase, '--beta1', '1'], /--beta1 must be in \[0, 1\), got 1/],
       [[...onCase, '--eps', '0'], /--eps must be > 0, got 0/],
+      // A run's own bounds on lr and weight decay; numbers as people write them.
+      [[...onCase, '--lr', '1e9'], /--lr must be in \(0, 10\], got 1000000000/],
+      [[...onCase, '--weight-decay=-5'], /--weight-decay must be in \[0, 10\], got -5/],
+      [[...onCase, '--lr', '0x10'], /--lr must be a number, got '0x10'/],
       [
         ['train', '--dataset', 'X', '--preset', 'quick', '--steps', '3'],
         /--steps is for --case training; a run on a dataset takes --max-steps N/,
@@ -116,5 +120,32 @@ describe('optimizer settings and the options of one kind of training', () => {
       expect(stderr, args.join(' ')).toMatch(message);
     }
     expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
+  it("says a case's id past the model's vocabulary, and prints a loss that became no number", async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const fixtures = path.join(__dirname, '../../../fixtures/t5');
+    const gated = path.join(fixtures, 't5-tiny-gated');
+    const relu = path.join(fixtures, 't5-tiny-relu');
+    const wrong = await runSpanfill([
+      'train',
+      '--model',
+      gated,
+      '--case',
+      path.join(relu, 'case.json'),
+      '--steps',
+      '2',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect([wrong.code, wrong.stderr.trim()]).toEqual([
+      1,
+      'spanfill train: case input_ids holds 148; token ids must be integers in [0, 144)',
+    ]);
+    const diverging = ['--lr', '10', '--beta2', '0', '--eps', '1e-30'];
+    const args = ['train', '--model', relu, '--case', path.join(relu, 'case.json'), '--steps', '4', ...diverging];
+    const run = await runSpanfill([...args, '--json', '--data-dir', dataDir]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).losses.slice(2)).toEqual([null, null]);
   });
 });

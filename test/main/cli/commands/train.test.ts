@@ -162,6 +162,27 @@ describe('spanfill train: determinism and compare', () => {
   });
 });
 
+describe('spanfill train: the model a run keeps', () => {
+  it('keeps builtin:byt5-tiny by its name, as --preset does, not the folder it is written out to', async () => {
+    const dir = tempDir();
+    const dataset = await importTexts(dir, ['The cute dog walks in the green park']);
+    const flags = ['--max-steps', '10', '--input-length', '32', '--batch-size', '2', '--steps-per-call', '10'];
+    const named = await spanfillIn(dir, [
+      'train',
+      '--dataset',
+      dataset,
+      '--model',
+      'builtin:byt5-tiny',
+      ...flags,
+      '--json',
+    ]);
+    expect(named.code, named.stderr).toBe(0);
+    const runId = jsonResult<TrainJson>(named.stdout).runId as string;
+    const shown = await spanfillIn(dir, ['runs', 'show', runId, '--json']);
+    expect(jsonResult<{ run: { model: string } }>(shown.stdout).run.model).toBe('builtin:byt5-tiny');
+  });
+});
+
 describe('spanfill train: refused flags', () => {
   it('names the flag of each bad value, exit 2, before anything starts', async () => {
     const dir = tempDir();
