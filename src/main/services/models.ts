@@ -407,6 +407,11 @@ export class ModelService {
   /** A registered model by its id, or by its name when one model has it. */
   private mustGet(id: string): ModelRow {
     const row = this.repo.get(id) ?? this.byName(id);
+    if (row === undefined && isBuiltinModelName(id))
+      throw new ApiError(
+        'invalid_argument',
+        `${id} is built into Spanfill, not a registered model: there is nothing to remove (its files are written out under the data directory when used)`,
+      );
     if (row === undefined) throw new ApiError('not_found', `No model ${id}; \`spanfill models list\` shows the ids`);
     return row;
   }

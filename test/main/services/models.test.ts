@@ -134,6 +134,12 @@ describe('ModelService.pull', () => {
     const unknown = await rejection(Promise.resolve().then(() => service.resolve('builtin:nope')));
     expect(unknown.code).toBe('invalid_input');
     expect(unknown.message).toContain("Unknown built-in model 'builtin:nope'");
+    expect(() => service.remove('builtin:byt5-tiny')).toThrow(
+      new ApiError(
+        'invalid_argument',
+        'builtin:byt5-tiny is built into Spanfill, not a registered model: there is nothing to remove (its files are written out under the data directory when used)',
+      ),
+    );
   });
 
   it('maps Hub answers and bad ids to the contract codes with their messages', async () => {
