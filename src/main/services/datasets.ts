@@ -24,7 +24,13 @@ import { compactStore } from '../store/compact';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
 import { RunRepository } from '../store/runs';
-import { countTokenCaches, datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
+import {
+  countTokenCaches,
+  datasetSplitPath,
+  datasetTokenDir,
+  removeDatasetFiles,
+  removeTokenCaches,
+} from './datasetFiles';
 import { importDataset, removeAbandonedImports, type DatasetImportRequest } from './datasetImport';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
@@ -163,6 +169,7 @@ export class DatasetService {
       throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
     const documents = this.repo.documentCount(id);
     const tokenCaches = countTokenCaches(this.deps.dataDir, id);
+    removeTokenCaches(this.deps.dataDir, id);
     const removed = this.repo.delete(id);
     this.splits.delete(id);
     removeDatasetFiles(this.deps.dataDir, id);

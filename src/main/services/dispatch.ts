@@ -5,9 +5,9 @@
 import type { z } from 'zod';
 import { contractMessages } from '../../shared/contract/issues';
 import { findCall, listCallNames, type CallName } from '../../shared/contract';
-import { ApiError, type Envelope, type ErrorInfo, errorMessage } from '../../shared/errors';
+import { ApiError, type Envelope, type ErrorInfo, errorMessage, isDiskFull } from '../../shared/errors';
 import { clipText } from '../../shared/format';
-import { withDiskFullHint } from './errors';
+import { isReadOnly, withDiskFullHint } from './errors';
 import type { Handlers } from './handler';
 
 export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
@@ -79,7 +79,8 @@ export function describeIssues(callName: string, issues: readonly z.core.$ZodIss
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   // Not an expected failure: keep the stack for whoever reads the logs; the caller gets the message.
-  console.error('Unexpected error in a call handler:', error);
+  // A full or read-only disk is the machine's state, not a fault: its message says what to do.
+  if (!isDiskFull(error) && !isReadOnly(error)) console.error('Unexpected error in a call handler:', error);
   const message = withDiskFullHint(errorMessage(error));
   return { code: 'internal', message };
 }

@@ -3,10 +3,12 @@
 // invalid_input (not_found for missing files), an abort becomes cancelled, and a RangeError
 // from engine code that checks settings is a bad argument, invalid_argument. Anything else
 // passes through and dispatch reports it as internal. A full disk is said as one, with what to
-// do, by dispatch and the CLI whatever call met it (withDiskFullHint).
+// do, by dispatch and the CLI whatever call met it (withDiskFullHint), and so is a read-only
+// disk or database, which the CLI ends with exit 3 like a data directory that cannot be opened.
 
-import { ApiError, isDiskFull } from '../../shared/errors';
+import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import { DataError } from '../engine/data/errors';
+import { WRITE_ACCESS_ADVICE } from '../store/db';
 
 /** DataError / abort → the contract's error codes, keeping the engine's message. */
 export function toApiError(error: unknown): unknown {
@@ -38,11 +40,51 @@ export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
 /** How a message about a full disk goes on, here and in a failed run's error (runsFailure.ts). */
 export const DISK_FULL_WORDS = 'The disk is full';
 
-/** `message`, and where it reads as a full disk and does not say so yet, what to do about it. */
+/**
+ * `message`, and where it reads as a full disk (or a read-only one, withReadOnlyHint) and does
+ * not say so yet, what to do about it.
+ */
 export function withDiskFullHint(message: string): string {
+  if (isReadOnly(message)) return withReadOnlyHint(message);
   if (!isDiskFull(message) || message.includes(DISK_FULL_WORDS)) return message;
   return (
     `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on the disk it was writing to (on the data ` +
     "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again"
   );
+}
+
+/**
+ * Node's and SQLite's words for a write refused because the disk (mounted read-only) or the
+ * database (opened read-only, as SQLite does when it cannot write the file) is read-only.
+ */
+const READ_ONLY = /\bEROFS\b|read-only file system|attempt to write a readonly database/i;
+
+/**
+ * Whether a caught value (or a message: an envelope carries no more) is a write that a
+ * read-only disk or database refused: the data directory cannot be used, the CLI exits 3.
+ */
+export function isReadOnly(caught: unknown): boolean {
+  return READ_ONLY.test(errorMessage(caught));
+}
+
+/** Node's words for a write on a read-only disk, and the path it names; SQLite's, which names none. */
+const NODE_READ_ONLY = /EROFS: read-only file system, \w+ '([^']+)'/;
+const SQLITE_READ_ONLY = /attempt to write a readonly database/i;
+
+/**
+ * A read-only refusal with what to do, in db.ts's words for a database that cannot be opened or
+ * written: the file Node names ("EROFS: read-only file system, open '/d/runs/trainer.lock'"),
+ * or the data directory's database (SQLite names no file). A message in other words (an
+ * export's "the file system is read-only (EROFS)") already says it and is left as it is.
+ */
+function withReadOnlyHint(message: string): string {
+  if (message.includes(WRITE_ACCESS_ADVICE)) return message;
+  const named = NODE_READ_ONLY.exec(message)?.[1];
+  const what =
+    named !== undefined
+      ? `${named} cannot be written: it is on a read-only disk`
+      : SQLITE_READ_ONLY.test(message)
+        ? "The data directory's database (spanfill.db in the folder `spanfill system` names) cannot be written"
+        : undefined;
+  return what === undefined ? message : `${message.replace(/\.?\s*$/, '')}. ${what}. ${WRITE_ACCESS_ADVICE}`;
 }

@@ -6,7 +6,8 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../shared/errors';
+import { ApiError, errorMessage } from '../../shared/errors';
+import { StoreError, WRITE_ACCESS_ADVICE } from '../store/db';
 import type { RunRepository, RunRow } from '../store/runs';
 import { runsFolder } from './runFolders';
 
@@ -40,7 +41,11 @@ function readLockPid(file: string): number | null {
  */
 export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () => void {
   const file = trainerLockPath(dataDir);
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw unwritable(file, error);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: 'wx' });
@@ -48,13 +53,29 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () =>
         if (readLockPid(file) === process.pid) rmSync(file, { force: true });
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(file, error);
       const holder = readLockPid(file);
       if (holder !== null && isProcessAlive(holder)) throw lockHeld(holder, runs);
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
   throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
+}
+
+/** Codes of a lock that cannot be written at all: a read-only disk, no permission. */
+const UNWRITABLE_CODES = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+/**
+ * A lock the data directory cannot take (a read-only disk, no permission) is a data directory
+ * that cannot be used, exit 3 as for its database, saying where; anything else as it came.
+ */
+function unwritable(file: string, error: unknown): unknown {
+  if (!UNWRITABLE_CODES.has(String((error as NodeJS.ErrnoException).code))) return error;
+  const folder = path.dirname(file);
+  return new StoreError(
+    `Cannot train here: the trainer lock ${file} cannot be written (${errorMessage(error)}). A run writes its ` +
+      `lock, checkpoints and metrics in ${folder}. ${WRITE_ACCESS_ADVICE}.`,
+  );
 }
 
 /** The refusal while process `holder` trains: which run, where the store says, and how to stop it. */

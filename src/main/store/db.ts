@@ -1,13 +1,15 @@
 // Opening the store: one SQLite database in the data directory, WAL journal, foreign keys
 // on, integrity-checked on open (a large one once a day) and migrated to the latest schema.
 // Main is the only writer; engine hosts send results by message instead of touching the
-// database.
+// database. On a full disk it opens without WAL's shared-memory file, so that the commands
+// that list and delete (and so free space) still run.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations, type Migration } from './migrations';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage, isDiskFull } from '../../shared/errors';
+import { formatBytes } from '../../shared/format';
 
 export type Db = Database.Database;
 
@@ -19,7 +21,19 @@ export interface Store {
   readonly db: Db;
   readonly path: string;
   readonly schemaVersion: number;
+  /**
+   * Opened on a full disk without WAL's shared-memory file (locking_mode EXCLUSIVE): this
+   * connection keeps the database to itself until it closes; other processes wait (busy_timeout),
+   * then fail.
+   */
+  readonly exclusive: boolean;
   close(): void;
+}
+
+/** Room left on a disk: bytes, and new files (inodes; Infinity where the file system does not count them). */
+export interface FreeSpace {
+  readonly bytes: number;
+  readonly files: number;
 }
 
 export const databaseFileName = 'spanfill.db';
@@ -34,6 +48,10 @@ export interface OpenStoreOptions {
   readonly nativeBinding?: string;
   /** Only for tests: the size up to which every open runs the full integrity check. */
   readonly alwaysCheckBytes?: number;
+  /** Only for tests: the room left on the disk that holds `folder` (fs.statfsSync by default). */
+  readonly freeSpace?: (folder: string) => FreeSpace | undefined;
+  /** Only for tests: opens the SQLite connection (better-sqlite3 by default). */
+  readonly openDatabase?: (file: string) => Db;
 }
 
 /**
@@ -46,34 +64,54 @@ const CHECK_EVERY_MS = 24 * 60 * 60 * 1000;
 const checkedStamp = (file: string): string => `${file}.checked`;
 
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
-  const list = options.migrations ?? migrations;
   const file = path.join(dataDir, databaseFileName);
-  let db: Db;
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
-    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    return openConnection(dataDir, file, options, false);
   } catch (error) {
-    throw asStoreError(error, file);
+    const room = diskFullOnOpen(error, dataDir, options.freeSpace ?? statFreeSpace);
+    if (room === undefined) throw asStoreError(error, file);
+    // Opening in WAL mode creates or grows spanfill.db-shm (SQLITE_IOERR_SHMSIZE when the disk
+    // has no room for it). With the exclusive locking mode set first, WAL keeps its index in
+    // heap memory instead (https://sqlite.org/wal.html#noshm): `runs` still lists, and `runs rm`,
+    // which deletes the run's folder before its row, frees space.
+    try {
+      return openConnection(dataDir, file, options, true);
+    } catch (retryError) {
+      if (retryError instanceof StoreError) throw retryError;
+      throw diskFullError(file, retryError, room);
+    }
   }
+}
+
+function openConnection(dataDir: string, file: string, options: OpenStoreOptions, exclusive: boolean): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = (options.openDatabase ?? openWithBinding(options.nativeBinding))(file);
   try {
-    configure(db);
+    configure(db, exclusive);
     const due = integrityCheckDue(file, options.alwaysCheckBytes ?? ALWAYS_CHECK_BYTES);
     if (due !== null) checkIntegrity(db, file);
     if (due === 'daily') stampChecked(file);
-    migrate(db, file, list);
+    migrate(db, file, options.migrations ?? migrations);
   } catch (error) {
     db.close();
-    throw asStoreError(error, file);
+    throw error;
   }
   return {
     db,
     path: file,
     schemaVersion: readUserVersion(db),
+    exclusive,
     close: () => db.close(),
   };
 }
 
-function configure(db: Db): void {
+function openWithBinding(nativeBinding: string | undefined): (file: string) => Db {
+  return (file) => new Database(file, nativeBinding ? { nativeBinding } : {});
+}
+
+function configure(db: Db, exclusive: boolean): void {
+  // Before the first read: only then does WAL go without the -shm file.
+  if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   // FULL: a committed transaction survives power loss too, not only a crashed process.
   db.pragma('synchronous = FULL');
@@ -86,6 +124,13 @@ const ACCESS_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'SQLITE_CANTOPEN', 'SQ
 const NOT_A_FOLDER_CODES = new Set(['EEXIST', 'ENOTDIR']);
 
 /**
+ * What the data directory's advice on access ends with: the one wording for a database or
+ * folder that cannot be opened or written (here and services/errors.ts withDiskFullHint).
+ */
+export const WRITE_ACCESS_ADVICE =
+  'Check that you may read and write it and its folder (permissions, a read-only disk), or use another --data-dir';
+
+/**
  * SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. The
  * advice follows the cause: a backup only for a damaged file, permissions for one that cannot
  * be opened or written, a folder for a data directory that is a file.
@@ -93,19 +138,87 @@ const NOT_A_FOLDER_CODES = new Set(['EEXIST', 'ENOTDIR']);
 function asStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
   const message = errorMessage(error);
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && NOT_A_FOLDER_CODES.has(code))
+  const code = errorCode(error);
+  if (NOT_A_FOLDER_CODES.has(code))
     return new StoreError(
       `The data directory ${path.dirname(file)} cannot be used: ${message}. It (or a folder above it) is a file; give a folder with --data-dir.`,
     );
-  if (typeof code === 'string' && ACCESS_CODES.has(code))
-    return new StoreError(
-      `The database ${file} cannot be opened or written: ${message}. Check that you may read and write it and ` +
-        'its folder (permissions, a read-only disk), or use another --data-dir.',
-    );
+  if (ACCESS_CODES.has(code))
+    return new StoreError(`The database ${file} cannot be opened or written: ${message}. ${WRITE_ACCESS_ADVICE}.`);
   return new StoreError(
     `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
   );
+}
+
+function errorCode(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : '';
+}
+
+/** Free space under which a failed open is put down to a full disk: WAL's -shm alone takes 32 KiB. */
+const LOW_SPACE_BYTES = 1024 * 1024;
+/** SQLite's codes for an open that found no room: an I/O error on -shm or -wal, a -wal it could not create. */
+const NO_ROOM_CODES = /^SQLITE_(IOERR|CANTOPEN|FULL)/;
+
+/**
+ * The room left where `dataDir` is ("0 bytes free"), when the failed open reads as a full disk:
+ * the disk says it is full (ENOSPC, SQLITE_FULL), or SQLite could not open or grow its files (a
+ * "disk I/O error") on a disk that is writable and has (almost) nothing left. Otherwise
+ * undefined: a read-only disk, a damaged file, no permission.
+ */
+function diskFullOnOpen(
+  error: unknown,
+  dataDir: string,
+  freeSpace: (folder: string) => FreeSpace | undefined,
+): string | undefined {
+  if (error instanceof StoreError) return undefined;
+  const said = isDiskFull(error);
+  if (!said && !NO_ROOM_CODES.test(errorCode(error))) return undefined;
+  const folder = nearestFolder(dataDir);
+  if (!canWrite(folder)) return undefined;
+  const free = freeSpace(folder);
+  if (free === undefined) return said ? 'no room left' : undefined;
+  if (free.files < 1) return 'no room for new files';
+  return said || free.bytes < LOW_SPACE_BYTES ? `${formatBytes(free.bytes)} free` : undefined;
+}
+
+/** The disk-full refusal: where, that the database is fine, and what may be deleted by hand. */
+function diskFullError(file: string, error: unknown, room: string): StoreError {
+  const dir = path.dirname(file);
+  // "The disk is full" is services/errors.ts DISK_FULL_WORDS: no second hint is added to it.
+  return new StoreError(
+    `The disk is full: the data directory ${dir} is on a disk with ${room}, so its database ${file} cannot be ` +
+      `opened (${errorMessage(error)}). The database is not damaged; do not delete it. Free space on that disk, ` +
+      `then try again: delete files of your own there, or in the data directory checkpoints you no longer need ` +
+      `(${path.join(dir, 'runs', '<run id>', 'checkpoints')}/step-…) or token caches ` +
+      `(${path.join(dir, 'tokens', '<dataset id>')}/*.tokens, rebuilt when a run needs them).`,
+  );
+}
+
+function statFreeSpace(folder: string): FreeSpace | undefined {
+  try {
+    const stats = fs.statfsSync(folder);
+    return { bytes: stats.bavail * stats.bsize, files: stats.files > 0 ? stats.ffree : Infinity };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `dir`, or the nearest folder above it that exists (a data directory that could not be made). */
+function nearestFolder(dir: string): string {
+  let folder = path.resolve(dir);
+  while (!fs.existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  return folder;
+}
+
+/** Whether this process may write in `folder`: a read-only disk (that reports no free space) is not a full one. */
+function canWrite(folder: string): boolean {
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether this open runs integrity_check: on every open (a small file), the daily one, or none. */

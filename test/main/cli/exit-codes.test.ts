@@ -248,6 +248,22 @@ describe('exit codes', () => {
     });
   });
 
+  it('classifies a read-only data directory as one that cannot be used, thrown or carried in an envelope', () => {
+    const erofs = Object.assign(new Error("EROFS: read-only file system, open '/ro/runs/trainer.lock'"), {
+      code: 'EROFS',
+    });
+    const sqlite = new Database.SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
+    const enveloped = new ApiError('internal', 'attempt to write a readonly database. The data directory…');
+    for (const error of [erofs, sqlite, enveloped])
+      expect(classifyFailure(error, false), String(error)).toEqual({ exitCode: 3, code: 'unavailable' });
+    // A call that failed for its own reason keeps its code, whatever its message quotes.
+    expect(classifyFailure(new ApiError('invalid_input', 'notes.txt: read-only file system notes'), false)).toEqual({
+      exitCode: 1,
+      code: 'invalid_input',
+    });
+    expect(classifyFailure(new Error('something else'), false)).toEqual({ exitCode: 1, code: 'internal' });
+  });
+
   it('has no case ending with a code the README does not document', () => {
     const documented = rows.map((row) => row.code);
     for (const c of cases) expect(documented, c.what).toContain(c.status);

@@ -119,6 +119,25 @@ describe('datasets service', () => {
     expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);
   });
 
+  it('frees the token caches first, so a store that cannot write (a full disk) still gets room, keeping the split', async () => {
+    const { service, write, store, dataDir } = setup();
+    const ds = await service.import({ paths: [write('notes.txt', novel)] });
+    (await service.tokens(ds.id, 'bytes')).cache.close();
+    const folder = path.join(dataDir, 'tokens', ds.id);
+    expect(fs.readdirSync(folder).sort()).toEqual([expect.stringMatching(/\.tokens$/), 'validation.split']);
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const repo = service.repo;
+    const deleteRows = repo.delete.bind(repo);
+    repo.delete = () => {
+      throw full;
+    };
+    expect(() => service.remove(ds.id)).toThrow(full);
+    expect(fs.readdirSync(folder)).toEqual(['validation.split']);
+    expect(counts(store).datasets).toBe(1);
+    repo.delete = deleteRows;
+    expect(service.remove(ds.id)).toMatchObject({ removed: true, tokenCaches: 0 });
+  });
+
   it('a dataset a live run trains on is not removed; one whose run process is gone, or stopped, is', async () => {
     const { service, store, write } = setup();
     const ds = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });

@@ -102,6 +102,18 @@ describe('dispatchCall', () => {
             "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again",
         },
       });
+      // The machine's state, not a fault: no stack in the log.
+      expect(quiet).not.toHaveBeenCalled();
+      const readOnly = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+      const locked = { ...systemOnly, 'system.info': () => Promise.reject(readOnly) } as unknown as Handlers;
+      expect(await dispatchCall(locked, 'system.info', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(quiet).not.toHaveBeenCalled();
+      await dispatchCall(
+        { ...systemOnly, 'system.info': () => Promise.reject(new Error('bug')) } as unknown as Handlers,
+        'system.info',
+        {},
+      );
+      expect(quiet).toHaveBeenCalledTimes(1);
     } finally {
       quiet.mockRestore();
     }

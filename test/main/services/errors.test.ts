@@ -1,7 +1,8 @@
-// services/errors.ts: a full disk is recognised in Node's and SQLite's words and said once with
-// what to do; anything else, and a message that already says so, is left as it is.
+// services/errors.ts: a full disk, and a read-only one, are recognised in Node's and SQLite's
+// words and said once with what to do; anything else, and a message that already says so, is
+// left as it is.
 import { describe, expect, it } from 'vitest';
-import { withDiskFullHint } from '../../../src/main/services/errors';
+import { isReadOnly, withDiskFullHint } from '../../../src/main/services/errors';
 
 describe('withDiskFullHint', () => {
   it.each([
@@ -20,5 +21,37 @@ describe('withDiskFullHint', () => {
     expect(withDiskFullHint('std::bad_alloc')).toBe('std::bad_alloc');
     const run = 'ENOSPC: no space left on device, write. The disk is full. Its checkpoints are kept; …';
     expect(withDiskFullHint(run)).toBe(run);
+  });
+});
+
+describe('a read-only disk or database', () => {
+  const advice =
+    'Check that you may read and write it and its folder (permissions, a read-only disk), or use another --data-dir';
+
+  it('names the file Node could not write and says what to do', () => {
+    const message = "EROFS: read-only file system, rmdir '/ro/data/runs/r-1'";
+    expect(isReadOnly(message)).toBe(true);
+    expect(withDiskFullHint(message)).toBe(
+      `${message}. /ro/data/runs/r-1 cannot be written: it is on a read-only disk. ${advice}`,
+    );
+  });
+
+  it("says the data directory's database cannot be written where SQLite names no file", () => {
+    const error = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    expect(isReadOnly(error)).toBe(true);
+    expect(withDiskFullHint(error.message)).toBe(
+      "attempt to write a readonly database. The data directory's database (spanfill.db in the folder " +
+        `\`spanfill system\` names) cannot be written. ${advice}`,
+    );
+  });
+
+  it('leaves a message that already says what to do, and other messages, as they are', () => {
+    const said = `The database /d/spanfill.db cannot be opened or written: EROFS: read-only file system. ${advice}.`;
+    expect(withDiskFullHint(said)).toBe(said);
+    const exported = 'Cannot put the export at /ro/out: the file system is read-only (EROFS)';
+    expect(isReadOnly(exported)).toBe(true);
+    expect(withDiskFullHint(exported)).toBe(exported);
+    expect(isReadOnly('permission denied')).toBe(false);
+    expect(isReadOnly("EACCES: permission denied, open '/d/x'")).toBe(false);
   });
 });

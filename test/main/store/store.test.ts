@@ -1,5 +1,5 @@
-// Store tests: migrations from empty, reopening, refusing a newer schema, data directory
-// resolution, and that a writer killed with SIGKILL loses nothing it had committed.
+// Store tests: migrations from empty, reopening, refusing a newer schema, a full disk, data
+// directory resolution, and that a writer killed with SIGKILL loses nothing it had committed.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openStore, StoreError, databaseFileName } from '../../../src/main/store/db';
+import { openStore, StoreError, databaseFileName, type Db, type FreeSpace } from '../../../src/main/store/db';
 import { dataDirFlagFromArgv, resolveDataDir } from '../../../src/main/store/data-dir';
 import { latestSchemaVersion } from '../../../src/main/store/migrations';
 import { SettingsRepository } from '../../../src/main/store/settings';
@@ -126,6 +126,110 @@ describe('openStore', () => {
     expect(() => openStore(dir, large)).toThrow(/failed its integrity check/);
     fs.rmSync(stamp);
     expect(() => openStore(dir, large)).toThrow(/failed its integrity check/);
+  });
+});
+
+// A real full disk needs a small file system (a tmpfs, as root); here the disk's answers are
+// injected: SQLite's failure to make WAL's -shm file (what a disk with 0 bytes free gives), and
+// statfs's free space.
+describe('openStore on a full disk', () => {
+  const full = (): FreeSpace => ({ bytes: 0, files: 1000 });
+  const roomy = (): FreeSpace => ({ bytes: 10 * 1024 ** 3, files: 1000 });
+
+  /** Opens for real, but WAL's shared memory fails as on a full disk: only locking_mode EXCLUSIVE first gets past it. */
+  function noRoomForShm(file: string): Db {
+    const db = new Database(file);
+    const pragma = db.pragma.bind(db);
+    let exclusive = false;
+    db.pragma = (source: string, options?: Database.PragmaOptions): unknown => {
+      if (/^locking_mode\s*=\s*EXCLUSIVE$/i.test(source)) exclusive = true;
+      else if (!exclusive) throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_SHMSIZE');
+      return pragma(source, options);
+    };
+    return db;
+  }
+
+  /** A data directory whose store holds one setting, closed. */
+  function storeWithASetting(): string {
+    const dir = tempDir();
+    const store = openStore(dir);
+    new SettingsRepository(store.db).set('theme', { mode: 'dark' });
+    store.close();
+    return dir;
+  }
+
+  it('opens without the -shm file, so the store can still be listed and written', () => {
+    const dir = storeWithASetting();
+    const store = openStore(dir, { openDatabase: noRoomForShm, freeSpace: full });
+    try {
+      expect(store.exclusive).toBe(true);
+      expect(store.db.pragma('locking_mode', { simple: true })).toBe('exclusive');
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(new SettingsRepository(store.db).get('theme')).toEqual({ mode: 'dark' });
+      new SettingsRepository(store.db).set('theme', { mode: 'light' }); // a removal's own write
+      // WAL's index is in this process's memory: no -shm file.
+      expect(fs.existsSync(path.join(dir, `${databaseFileName}-shm`))).toBe(false);
+    } finally {
+      store.close();
+    }
+    const again = openStore(dir);
+    try {
+      expect(again.exclusive).toBe(false);
+      expect(new SettingsRepository(again.db).get('theme')).toEqual({ mode: 'light' });
+    } finally {
+      again.close();
+    }
+  });
+
+  it('says the disk is full and what to delete, never to restore a backup, when even that fails', () => {
+    const dir = storeWithASetting();
+    const file = path.join(dir, databaseFileName);
+    const alwaysFails = (): Db => {
+      throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_SHMSIZE');
+    };
+    let said = '';
+    try {
+      openStore(dir, { openDatabase: alwaysFails, freeSpace: full });
+    } catch (error) {
+      expect(error).toBeInstanceOf(StoreError);
+      said = (error as Error).message;
+    }
+    expect(said).toBe(
+      `The disk is full: the data directory ${dir} is on a disk with 0 bytes free, so its database ${file} cannot be ` +
+        'opened (disk I/O error). The database is not damaged; do not delete it. Free space on that disk, then try ' +
+        `again: delete files of your own there, or in the data directory checkpoints you no longer need ` +
+        `(${path.join(dir, 'runs', '<run id>', 'checkpoints')}/step-…) or token caches ` +
+        `(${path.join(dir, 'tokens', '<dataset id>')}/*.tokens, rebuilt when a run needs them).`,
+    );
+    expect(said).not.toMatch(/backup/);
+    // A disk with no room for new files (inodes) is full too, whatever its bytes.
+    expect(() => openStore(dir, { openDatabase: alwaysFails, freeSpace: () => ({ bytes: 1e9, files: 0 }) })).toThrow(
+      /^The disk is full: the data directory .* is on a disk with no room for new files, /,
+    );
+  });
+
+  it('says a full disk that SQLite itself reports (SQLITE_FULL) as one', () => {
+    const dir = storeWithASetting();
+    const noRoom = (): Db => {
+      throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+    };
+    expect(() => openStore(dir, { openDatabase: noRoom, freeSpace: () => ({ bytes: 512 * 1024, files: 10 }) })).toThrow(
+      /^The disk is full: the data directory .* is on a disk with 512\.0 KiB free, .*\(database or disk is full\)/,
+    );
+  });
+
+  it('keeps a disk I/O error on a disk with room a damaged file, without a second try', () => {
+    const dir = storeWithASetting();
+    const file = path.join(dir, databaseFileName);
+    let opens = 0;
+    const failing = (): Db => {
+      opens += 1;
+      throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ');
+    };
+    expect(() => openStore(dir, { openDatabase: failing, freeSpace: roomy })).toThrow(
+      `The database ${file} cannot be used: disk I/O error. Restore it from a backup or use another --data-dir.`,
+    );
+    expect(opens).toBe(1);
   });
 });
 

@@ -1,0 +1,61 @@
+// runsLock.ts: a trainer lock the data directory cannot write (a read-only disk) is a data
+// directory that cannot be used (exit 3), saying where; a read-only mount is not made in a test,
+// so writing the lock file fails as it does on one.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { acquireTrainerLock, trainerLockPath } from '../../../src/main/services/runsLock';
+import { StoreError } from '../../../src/main/store/db';
+import { tempDirs } from '../../support/tmp';
+
+const refused = vi.hoisted(() => ({ code: '' }));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const writeFileSync: typeof actual.writeFileSync = (file, ...rest) => {
+    if (refused.code !== '' && String(file).endsWith('trainer.lock')) {
+      const verb = refused.code === 'EROFS' ? 'read-only file system' : 'no such device';
+      throw Object.assign(new Error(`${refused.code}: ${verb}, open '${String(file)}'`), { code: refused.code });
+    }
+    actual.writeFileSync(file, ...rest);
+  };
+  return { ...actual, default: { ...actual, writeFileSync }, writeFileSync };
+});
+
+const tempDir = tempDirs('spanfill-lock-');
+afterEach(() => {
+  refused.code = '';
+});
+
+describe('acquireTrainerLock', () => {
+  it('takes the lock and gives it back', () => {
+    const dir = tempDir();
+    const release = acquireTrainerLock(dir);
+    expect(fs.existsSync(trainerLockPath(dir))).toBe(true);
+    release();
+    expect(fs.existsSync(trainerLockPath(dir))).toBe(false);
+  });
+
+  it('says a lock on a read-only disk as a data directory that cannot be written, naming its folder', () => {
+    const dir = tempDir();
+    refused.code = 'EROFS';
+    const lock = trainerLockPath(dir);
+    let caught: unknown;
+    try {
+      acquireTrainerLock(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(StoreError);
+    expect((caught as Error).message).toBe(
+      `Cannot train here: the trainer lock ${lock} cannot be written (EROFS: read-only file system, open '${lock}'). ` +
+        `A run writes its lock, checkpoints and metrics in ${path.join(dir, 'runs')}. Check that you may read and ` +
+        'write it and its folder (permissions, a read-only disk), or use another --data-dir.',
+    );
+  });
+
+  it('lets any other failure through as it came', () => {
+    refused.code = 'ENODEV';
+    expect(() => acquireTrainerLock(tempDir())).toThrow(/^ENODEV: no such device/);
+  });
+});
