@@ -138,7 +138,7 @@ describe('Train and Runs screens', () => {
     await expect(page.getByTestId('train-threads-error').textContent()).resolves.toBe('CPU threads must be ≤ 1024');
     await page.getByTestId('train-threads').fill('2');
     await page.getByTestId('train-steps').fill('60');
-    await page.getByTestId('train-eval-every').fill('20');
+    await page.getByTestId('train-eval-every').fill('30');
     await page.getByTestId('train-checkpoint-every').fill('30');
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
     await waitFor('the estimate for 60 steps', async () =>

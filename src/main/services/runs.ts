@@ -37,7 +37,7 @@ import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
 import { pickCheckpoint, readingCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { announceStatus, checkpointFolder, RunRecording, runSummary } from './runsRecord';
+import { announceStatus, checkpointFolder, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
 import { resumeConfig } from './runsResume';
 import { datasetGoneMessage, divergedMessage, failureMessage, interruptedMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
@@ -78,9 +78,11 @@ export class RunService {
   }
 
   /**
-   * Runs marked running or queued whose owning process is gone become interrupted (resumable).
-   * While the app is open, only running ones are looked at (a queued run of another process has
-   * no owner yet until it starts).
+   * Runs marked running or queued whose owning process is gone become interrupted (resumable),
+   * their checkpoint rows put right from their folders (its engine host may have finished a
+   * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is
+   * open, only running ones are looked at (a queued run of another process has no owner yet
+   * until it starts).
    */
   recoverInterrupted(statuses: readonly ('running' | 'queued')[] = ['running', 'queued']): string[] {
     const ids: string[] = [];
@@ -89,6 +91,7 @@ export class RunService {
         if (this.active.has(row.id) || isProcessAlive(row.ownerPid)) continue;
         const error = interruptedMessage(row);
         try {
+          this.reconcile(row.id);
           this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
         } catch (failure) {
           // A full disk must not keep the store from opening (to list, or delete to free space):
@@ -174,6 +177,15 @@ export class RunService {
     const all = listCheckpoints(this.checkpointDir(id));
     const recorded = this.repo.metrics(id, ['loss']).get('loss')?.at(-1)?.step ?? 0;
     return all.filter((c) => c.step <= recorded).at(-1) ?? all.at(-1);
+  }
+
+  /** Puts run `id`'s checkpoint rows right from its checkpoint folder (runsRecord.ts reconcileCheckpoints). */
+  private reconcile(id: string): void {
+    reconcileCheckpoints(
+      { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir },
+      id,
+      this.checkpointDir(id),
+    );
   }
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
@@ -342,6 +354,9 @@ export class RunService {
       // Points stored past the step it goes on from (a process killed between checkpoints) are
       // of steps it trains again: drop them, so the curve and its last values end at its step.
       this.repo.dropMetricsAfter(id, resumeFrom?.step ?? 0);
+      // Rows of checkpoints pruned, and folders written, after an earlier process died (its
+      // events lost) are put right before the trainer adds its own.
+      this.reconcile(id);
       const running = this.repo.setStatus(id, 'running', {
         // Where training goes on from: the checkpoint's step (or 0 without one), not the last step recorded.
         step: resumeFrom?.step ?? 0,

@@ -61,6 +61,8 @@ export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], t
     batchSize: config.batchSize,
     accumulation: config.accumulation,
     memoryNotice: memory.notice,
+    // What runs.start would say besides the memory line (it says that in memoryNotice).
+    notices: prepared.notices.filter((notice) => notice !== memory.notice),
     seconds: time === null ? null : (time.ms * prepared.totalSteps) / 1000,
     timeBasis:
       time?.basis ??

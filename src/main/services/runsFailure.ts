@@ -6,7 +6,7 @@
 // removed, or whose loss stopped being finite, is not resumed. Pure, so each
 // mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
-import { errorMessage, isDiskFull } from '../../shared/errors';
+import { errorMessage, isDiskFull, type ErrorCode } from '../../shared/errors';
 import { DIVERGED_WORDS } from '../../shared/contract/runs';
 import { DISK_FULL_WORDS } from './errors';
 
@@ -27,6 +27,19 @@ export function failureKind(message: string): FailureKind {
   if (HOST.test(message)) return 'host-crash';
   if (PROVIDER.test(message)) return 'provider';
   return 'other';
+}
+
+/**
+ * The error code of a failed run's stored error, for a caller that reports it as an error (the
+ * CLI's `train`): the engine host ending is 'unavailable', a loss that stopped being finite
+ * 'conflict' (the settings cannot train; the trainer's own code, engine/train/trainer.ts);
+ * undefined for the rest (a failure the message explains, reported as it is).
+ */
+export function failureCode(message: string): ErrorCode | undefined {
+  const kind = failureKind(message);
+  if (kind === 'host-crash') return 'unavailable';
+  if (kind === 'diverged') return 'conflict';
+  return undefined;
 }
 
 /** Read in the app (its Resume button) and in a terminal (the command) alike. */

@@ -23,8 +23,10 @@ import { countParams, t5ParamShapes } from '../engine/t5/params';
  * feeds in and gets back); and per example the activations kept for the backward pass: per
  * token and layer a few D and F vectors, per attention score SCORE_FLOATS (scores,
  * probabilities, the dropout's output, and the gradients in flight), and three copies of the
- * target logits; and a byte per dropout position of the step's examples (dropoutPositions). K steps in one Loop add LOOP_PARAM_COPIES. An estimate,
- * slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
+ * target logits; and, when the step's dropout rate (`dropoutRate`: the run's, else the model
+ * config's) is over 0, a byte per dropout position of the step's examples (dropoutPositions; at
+ * rate 0 no mask is drawn, engine/t5/training.ts). K steps in one Loop add LOOP_PARAM_COPIES. An
+ * estimate, slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
  */
 export function estimateStepBytes(
   config: T5Config,
@@ -33,6 +35,7 @@ export function estimateStepBytes(
   targetLength: number,
   accumulation = 1,
   isLooped = false,
+  dropoutRate = config.dropoutRate,
 ): number {
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
   const paramBytes = paramBytesOf(config);
@@ -44,7 +47,7 @@ export function estimateStepBytes(
       (targetLength * perToken + scores(targetLength, targetLength) + scores(targetLength, inputLength)) +
     3 * targetLength * vocabSize;
   const copies = PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0) + (isLooped ? LOOP_PARAM_COPIES : 0);
-  const masks = batchSize * accumulation * dropoutPositions(config, inputLength, targetLength);
+  const masks = dropoutRate > 0 ? batchSize * accumulation * dropoutPositions(config, inputLength, targetLength) : 0;
   return PROCESS_BYTES + copies * paramBytes + 4 * batchSize * perExample + masks;
 }
 
@@ -239,7 +242,9 @@ export class MemoryBudgetError extends Error {}
 /** Plans `run` against `budget` at `targetLength`; throws MemoryBudgetError when nothing fits. */
 export function planMemory(config: T5Config, run: RunConfig, targetLength: number, budget: MemoryBudget): MemoryPlan {
   const isLooped = isLoopedRun(config, run);
-  const need = (m: number, a: number) => estimateStepBytes(config, m, run.inputLength, targetLength, a, isLooped);
+  const dropoutRate = run.dropout ?? config.dropoutRate; // as the trainer takes it (engine/train/trainer.ts)
+  const need = (m: number, a: number) =>
+    estimateStepBytes(config, m, run.inputLength, targetLength, a, isLooped, dropoutRate);
   const { batchSize, accumulation } = run;
   const asked = need(batchSize, accumulation);
   const unsplit = { budget, batchSize, accumulation, stepBytes: asked, split: null };

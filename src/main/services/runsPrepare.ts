@@ -3,7 +3,8 @@
 // combinations before anything starts — each message names the field: a model that cannot be
 // found or read, an input length over the model's limit, a provider this machine cannot load,
 // a dataset with no training example at these settings, a batch that does not fit the memory
-// budget even as micro-batches of 1, settings the trainer refuses (engine/train/settings.ts).
+// budget even as micro-batches of 1, settings the trainer refuses (engine/train/settings.ts),
+// evaluation and checkpoint intervals that never meet (checkIntervals).
 // A batch over the budget becomes micro-batches with accumulation (runsMemory.ts). Builds the
 // dataset's token cache for the model's tokenizer on the way (datasets service).
 
@@ -56,7 +57,10 @@ export interface PreparedRun {
   readonly config: RunConfig;
   /** The budget, the step's estimate and the split (runsMemory.ts). */
   readonly memory: MemoryPlan;
-  /** What to tell whoever starts it: the provider runs in software here, the batch was split or memory is not checked. */
+  /**
+   * What to tell whoever starts it: the provider runs in software here, settings it does not train
+   * with (settingsNotice), the batch was split or memory is not checked (the last: memory.notice).
+   */
   readonly notices: readonly string[];
 }
 
@@ -177,12 +181,49 @@ function stepsOf(run: RunConfig, examples: number): number {
 /** The schedule decays to an end (linear, cosine): it needs the run's steps, and its warm-up within them. */
 const hasEnd = (run: RunConfig): boolean => run.schedule === 'linear' || run.schedule === 'cosine';
 
-/** A warm-up longer than the run would leave the learning rate rising when training stops. */
+/**
+ * Adafactor as the engine runs it (engine/optim/adafactor.ts, HF's defaults) takes relative step
+ * sizes, min(10⁻², 1/√step) times each parameter's RMS, whatever lr, schedule and warmupSteps say.
+ */
+const isRelativeStep = (run: RunConfig): boolean => run.optimizer.kind === 'adafactor';
+
+/** What to tell whoever starts (or estimates) `run` about settings it keeps but does not train with; null: nothing. */
+export function settingsNotice(run: RunConfig): string | null {
+  if (!isRelativeStep(run)) return null;
+  return (
+    `optimizer adafactor sets its own step sizes (relative steps: min(0.01, 1/√step), scaled by each ` +
+    `parameter's size): lr (${run.lr}), schedule (${run.schedule}) and warmupSteps (${run.warmupSteps}) do not ` +
+    'apply to it; the lr curve shows that relative step'
+  );
+}
+
+/** A warm-up longer than the run would leave the learning rate rising when training stops (not Adafactor's: it has none). */
 function checkWarmup(run: RunConfig, maxSteps: number): void {
-  if (!hasEnd(run) || run.warmupSteps <= maxSteps) return;
+  if (!hasEnd(run) || isRelativeStep(run) || run.warmupSteps <= maxSteps) return;
   throw bad(
     `warmupSteps (${run.warmupSteps}) is more than the run's ${maxSteps} steps: the learning rate would still ` +
       'be warming up when training stops; lower warmupSteps or train longer',
+  );
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The best checkpoint is the one with the lowest validation loss, so only a checkpoint at a step
+ * with an evaluation can be it: unless one interval is a multiple of the other (or either is 0:
+ * then both happen at the end), evaluations and checkpoints meet only at their least common
+ * multiple, and best would mean last. Refused rather than told: like the intervals' multiples
+ * of stepsPerCall (engine/train/settings.ts), a setting that cannot do what it says.
+ */
+function checkIntervals(run: RunConfig): void {
+  const { evalEvery, checkpointEvery } = run;
+  if (evalEvery === 0 || checkpointEvery === 0 || evalEvery % checkpointEvery === 0) return;
+  if (checkpointEvery % evalEvery === 0) return;
+  const meet = (evalEvery / gcd(evalEvery, checkpointEvery)) * checkpointEvery;
+  throw bad(
+    `evalEvery (${evalEvery}) and checkpointEvery (${checkpointEvery}) do not line up: a checkpoint is the best by ` +
+      `validation loss only at a step with an evaluation, and these meet only every ${meet} steps; make one a ` +
+      `multiple of the other (e.g. evalEvery ${checkpointEvery} or checkpointEvery ${meet}), or set either to 0`,
   );
 }
 
@@ -193,12 +234,15 @@ export function trainerSettings(run: RunConfig, maxSteps: number): TrainerSettin
     stepsPerCall: run.stepsPerCall,
     mask: run.mask,
     optimizer: { ...run.optimizer, weightDecay: run.weightDecay },
-    schedule: {
-      kind: run.schedule,
-      peakLr: run.lr,
-      warmupSteps: run.warmupSteps,
-      ...(hasEnd(run) ? { totalSteps: maxSteps } : {}),
-    },
+    // Adafactor's relative steps ignore the schedule (settingsNotice): its warm-up is not checked against the run.
+    schedule: isRelativeStep(run)
+      ? { kind: 'constant', peakLr: run.lr, warmupSteps: 0 }
+      : {
+          kind: run.schedule,
+          peakLr: run.lr,
+          warmupSteps: run.warmupSteps,
+          ...(hasEnd(run) ? { totalSteps: maxSteps } : {}),
+        },
     clipNorm: run.clipNorm ?? undefined,
     dropoutRate: run.dropout ?? undefined,
     seed: run.seed,
@@ -290,6 +334,8 @@ export async function prepareRun(
       if (error instanceof TrainerSettingsError || error instanceof Error) throw bad(error.message);
       throw error;
     }
+    // A run that started with them keeps them (its checkpoints are as they are).
+    if (options.isResume !== true) checkIntervals(run);
     return {
       payload: { modelDir, tokenCache: tokens.location, split, span, settings },
       totalSteps: maxSteps,
@@ -298,7 +344,7 @@ export async function prepareRun(
       modelConfig: config,
       config: run,
       memory,
-      notices: [providerNotice, memory.notice].filter((n) => n !== null),
+      notices: [providerNotice, settingsNotice(run), memory.notice].filter((n) => n !== null),
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);

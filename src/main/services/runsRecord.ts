@@ -2,11 +2,14 @@
 // (store/runs.ts) and the runs.* events the screens follow. The runs service (runs.ts) owns
 // the lifecycle; this module only records. A checkpoint's evaluation metrics are the eval.*
 // points stored at its step, so a checkpoint row and the curve agree. A store that cannot be
-// written is caught here and handed to the service (RunRecording).
+// written is caught here and handed to the service (RunRecording). The checkpoint rows of a run
+// whose events stopped arriving (its process killed while the host still wrote, renamed and
+// pruned a checkpoint) are put right from its folder (reconcileCheckpoints).
 
 import path from 'node:path';
 import type { RunSummary } from '../../shared/contract/runs';
 import type { RunStatus } from '../../shared/events';
+import { bestCheckpoint, listCheckpoints, readTrainerState } from '../engine/train/checkpoint';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
@@ -100,6 +103,54 @@ export function recordTrainerEvent(to: RunRecorder, id: string, event: TrainerEv
     );
     to.events.emit('runs.checkpoint', { runId: id, step: event.step, path: event.dir, isBest: event.isBest });
   }
+}
+
+/**
+ * Makes run `id`'s checkpoint rows say what its checkpoint folder `root` holds (listCheckpoints):
+ * a row whose folder is gone is dropped, a folder without a row gets one, and the best is the
+ * trainer's (bestCheckpoint of the folders, as each checkpoint event says it). The host may
+ * write, rename and prune a checkpoint after the process recording its events died (a kill -9
+ * mid-checkpoint): then the store lists a deleted checkpoint and misses the new one. A new row's
+ * evaluation is the eval.* metrics stored at its step, as recordTrainerEvent's, else the
+ * validation its trainer_state.json keeps (the dead process may not have stored them). The
+ * steps whose rows were added and dropped.
+ */
+export function reconcileCheckpoints(
+  to: RunRecorder,
+  id: string,
+  root: string,
+): { readonly added: number[]; readonly dropped: number[] } {
+  const onDisk = listCheckpoints(root);
+  const best = bestCheckpoint(onDisk);
+  const folders = new Set(onDisk.map((c) => path.resolve(c.dir)));
+  const rows = to.repo.checkpoints(id);
+  const gone = rows.filter((row) => !folders.has(checkpointFolder(to.dataDir, row.path)));
+  to.repo.removeCheckpoints(
+    id,
+    gone.map((row) => row.path),
+  );
+  const kept = new Map(rows.filter((row) => !gone.includes(row)).map((row) => [row.step, row]));
+  const added: number[] = [];
+  for (const c of onDisk) {
+    const isBest = best?.dir === c.dir;
+    const row = kept.get(c.step);
+    if (row && row.isBest === isBest) continue;
+    const stored = inDataDir(to.dataDir, c.dir);
+    const evaluation = row ? row.eval : (evalAt(to.repo, id, c.step) ?? validationOf(c.dir));
+    to.repo.addCheckpoint(id, { step: c.step, path: row?.path ?? stored, eval: evaluation, isBest }, []);
+    if (row) continue;
+    added.push(c.step);
+    to.events.emit('runs.checkpoint', { runId: id, step: c.step, path: c.dir, isBest });
+  }
+  return { added, dropped: gone.map((row) => row.step) };
+}
+
+/** The validation metrics a checkpoint's trainer_state.json keeps, named as the eval.* points; null without. */
+function validationOf(dir: string): Record<string, number> | null {
+  const metrics = readTrainerState(dir).validation;
+  if (!metrics) return null;
+  const { loss, tokenAccuracy, spanExactMatch } = metrics;
+  return { loss, tokenAccuracy, ...(spanExactMatch === null ? {} : { spanExactMatch }) };
 }
 
 /** The eval.* metrics stored at `step` (without the prefix), or null when none were. */

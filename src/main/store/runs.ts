@@ -258,9 +258,14 @@ export class RunRepository {
           checkpoint.isBest ? 1 : 0,
           new Date().toISOString(),
         );
-      const remove = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND path = ?');
-      for (const path of removedPaths) remove.run(id, path);
+      this.removeCheckpoints(id, removedPaths);
     })();
+  }
+
+  /** Drops the rows of checkpoints whose folders are gone (`paths` as stored). */
+  removeCheckpoints(id: string, paths: readonly string[]): void {
+    const remove = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND path = ?');
+    for (const path of paths) remove.run(id, path);
   }
 
   checkpoints(id: string): CheckpointRow[] {

@@ -350,6 +350,11 @@ export interface RunEstimate {
   readonly accumulation: number;
   /** The split's line (describeMemorySplit) or that memory is not checked; null: nothing to say. */
   readonly memoryNotice: string | null;
+  /**
+   * The other lines runs.start would return with the run (RunStarted.notices): settings it keeps
+   * but does not train with (Adafactor's own step sizes), a provider running in software.
+   */
+  readonly notices?: readonly string[];
   /** From steps of this shape timed now or earlier, or an earlier run's throughput; null without either. */
   readonly seconds: number | null;
   /** Where `seconds` comes from, in words (the timing, the earlier run's name), or why there is none. */

@@ -12,6 +12,12 @@ import { ApiError, unwrapEnvelope } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { trainerLockPath } from '../../../src/main/services/runsLock';
+import {
+  checkpointDirName,
+  TRAINER_STATE_FILE,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+} from '../../../src/main/engine/train/checkpoint';
 import { deadPid } from '../../support/processes';
 import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS } from '../cli/commands/train-support';
@@ -36,6 +42,23 @@ async function setUp(texts: readonly string[] = KILL_TEXTS) {
 }
 
 const base = smallRunConfig;
+
+/** A checkpoint folder as listCheckpoints reads it (its trainer state only: nothing here loads its weights). */
+function fakeCheckpoint(dir: string, step: number, validationLoss: number | null): void {
+  mkdirSync(dir, { recursive: true });
+  const validation =
+    validationLoss === null ? null : { loss: validationLoss, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
+  const state = {
+    format: TRAINER_STATE_FORMAT,
+    version: TRAINER_STATE_VERSION,
+    step,
+    data: {},
+    rng: {},
+    settings: {},
+    validation,
+  };
+  writeFileSync(join(dir, TRAINER_STATE_FILE), JSON.stringify(state));
+}
 
 /** Resolves at the first `name` event of a step at or after `step`. */
 function reached(app: AppServices, name: 'runs.progress' | 'runs.checkpoint', step: number): Promise<void> {
@@ -70,6 +93,10 @@ describe('runs service: refused configurations', () => {
       [
         { maxSteps: 10, warmupSteps: 12, schedule: 'cosine' },
         /^warmupSteps \(12\) is more than the run's 10 steps: .*; lower warmupSteps or train longer$/,
+      ],
+      [
+        { evalEvery: 6, checkpointEvery: 4 },
+        /^evalEvery \(6\) and checkpointEvery \(4\) do not line up: .* only every 12 steps; make one a multiple of the other \(e\.g\. evalEvery 4 or checkpointEvery 12\), or set either to 0$/,
       ],
       [{ model: 'builtin:nope' }, /^model: Unknown built-in model 'builtin:nope'; expected one of: builtin:byt5-tiny/],
       [{ model: 'm-missing' }, /m-missing/],
@@ -276,6 +303,65 @@ describe('runs service: processes', () => {
     expect(detail.error).toMatch(
       /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
     );
+  });
+
+  it("puts a killed run's checkpoint rows right from its folder: pruned ones dropped, unrecorded ones added", async () => {
+    // The CLI killed (kill -9) while its engine host still wrote step 6, renamed it into place
+    // and pruned step 2 (keepLast 2): the store lists 2 and 4, the folder holds 4 and 6.
+    const { app, datasetId, dataDir } = await setUp();
+    app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 6 });
+    const folder = (step: number) => join(app.runs.checkpointDir('r-killed'), checkpointDirName(step));
+    const stored = (step: number) => `runs/r-killed/checkpoints/${checkpointDirName(step)}`;
+    app.runs.repo.addCheckpoint('r-killed', { step: 2, path: stored(2), eval: { loss: 3 }, isBest: false }, []);
+    app.runs.repo.addCheckpoint('r-killed', { step: 4, path: stored(4), eval: { loss: 2.5 }, isBest: true }, []);
+    fakeCheckpoint(folder(4), 4, 2.5);
+    fakeCheckpoint(folder(6), 6, 2); // its evaluation reached the store, its checkpoint event did not
+    app.runs.repo.addMetrics('r-killed', [
+      { step: 6, name: 'eval.loss', value: 2 },
+      { step: 6, name: 'eval.tokenAccuracy', value: 0.5 },
+    ]);
+    await app.close();
+    opened.splice(0);
+    const again = open(dataDir);
+    expect(again.runs.get('r-killed').status).toBe('interrupted');
+    expect(
+      again.runs.checkpoints('r-killed').map(({ step, isBest, eval: metrics }) => ({ step, isBest, metrics })),
+    ).toEqual([
+      { step: 4, isBest: false, metrics: { loss: 2.5 } },
+      { step: 6, isBest: true, metrics: { loss: 2, tokenAccuracy: 0.5 } },
+    ]);
+    expect(again.runs.checkpointPath('r-killed', 'last')).toBe(folder(6));
+    expect(again.runs.checkpointPath('r-killed', 'best')).toBe(folder(6));
+  });
+
+  it("adds a checkpoint whose evaluation never reached the store with its trainer state's, and none without one", async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 8 });
+    const folder = (step: number) => join(app.runs.checkpointDir('r-killed'), checkpointDirName(step));
+    fakeCheckpoint(folder(4), 4, null);
+    fakeCheckpoint(folder(8), 8, 1.5);
+    expect(app.runs.recoverInterrupted()).toEqual(['r-killed']);
+    expect(
+      app.runs.checkpoints('r-killed').map(({ step, isBest, eval: metrics }) => ({ step, isBest, metrics })),
+    ).toEqual([
+      { step: 4, isBest: false, metrics: null },
+      { step: 8, isBest: true, metrics: { loss: 1.5, tokenAccuracy: 0.25 } },
+    ]);
+  });
+
+  it('drops the row of a checkpoint gone from disk when the run is resumed', async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({ id: 'r-stale', name: 'x', config: base(datasetId), totalSteps: 10, status: 'stopped' });
+    const gone = { step: 2, path: 'runs/r-stale/checkpoints/step-00000002', eval: null, isBest: false };
+    app.runs.repo.addCheckpoint('r-stale', gone, []);
+    mkdirSync(app.runs.checkpointDir('r-stale'), { recursive: true });
+    await app.runs.resume('r-stale');
+    expect(await app.runs.wait('r-stale')).toMatchObject({ status: 'completed', step: 10 });
+    const checkpoints = app.runs.checkpoints('r-stale');
+    expect(checkpoints.map((c) => c.step)).not.toContain(2);
+    for (const c of checkpoints) expect(existsSync(c.path), c.path).toBe(true);
   });
 
   it('opens on a full disk, leaving a dead run to mark until the store can be written', async () => {

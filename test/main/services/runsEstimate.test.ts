@@ -22,7 +22,14 @@ const config = (extra: Partial<RunConfigInput> = {}) =>
 const budget = { bytes: 6_000_000, basis: 'memoryBudgetMiB' };
 const memory = { budget, batchSize: 4, accumulation: 2, stepBytes: 5_000_000, split: null, notice: null };
 // Examples of 32 input and 14 target tokens.
-const prepared = { totalSteps: 100, trainingExamples: 69, targetLength: 14, config: config(), memory } as PreparedRun;
+const prepared = {
+  totalSteps: 100,
+  trainingExamples: 69,
+  targetLength: 14,
+  config: config(),
+  memory,
+  notices: [],
+} as unknown as PreparedRun;
 
 function row(id: string, extra: Partial<RunConfigInput>, step: number, elapsedMs: number): RunRow {
   return { id, name: `run ${id}`, config: config(extra), step, elapsedMs } as RunRow;
@@ -37,6 +44,14 @@ describe('estimateRun', () => {
     // 46 tokens an example × batch 4 × accumulation 2.
     expect(estimate.tokensPerStep).toBe(368);
     expect(estimate.timeBasis).toMatch(/^no earlier run/);
+  });
+
+  it("says what runs.start would say besides the memory line (Adafactor's own step sizes)", () => {
+    const split = { ...memory, notice: 'batch 8 does not fit …' };
+    const adafactor = 'optimizer adafactor sets its own step sizes …';
+    const estimate = estimateRun({ ...prepared, memory: split, notices: [adafactor, split.notice] }, []);
+    expect(estimate).toMatchObject({ memoryNotice: split.notice, notices: [adafactor] });
+    expect(estimateRun(prepared, []).notices).toEqual([]);
   });
 
   it('times from the latest comparable run: its ms per step × these steps', () => {

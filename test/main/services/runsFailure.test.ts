@@ -3,6 +3,7 @@
 // and the stored error keeps the cause, says the checkpoints are kept and what to try.
 import { describe, expect, it } from 'vitest';
 import {
+  failureCode,
   datasetGoneMessage,
   divergedMessage,
   failureHint,
@@ -50,6 +51,16 @@ describe('failureKind', () => {
 
   it('leaves anything else as other', () => {
     expect(failureKind("The dataset's token cache x is stale; start the run again")).toBe('other');
+  });
+});
+
+describe('failureCode', () => {
+  it("gives a diverged run 'conflict' and a crashed host 'unavailable', never 'internal'", () => {
+    expect(failureCode('The training loss became infinite at step 17: training diverged. Its checkpoints …')).toBe(
+      'conflict',
+    );
+    expect(failureCode('The engine host was killed by SIGKILL')).toBe('unavailable');
+    expect(failureCode('Cannot resume from /x: it was trained with batchSize = 2, this run has 1')).toBeUndefined();
   });
 });
 

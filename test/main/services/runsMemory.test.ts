@@ -143,6 +143,21 @@ describe('planMemory', () => {
   const need = (m: number, a: number) => estimateStepBytes(t5Small, m, 512, 114, a);
   const budget = (bytes: number) => ({ bytes, basis: 'memoryBudgetMiB' });
 
+  it("plans with the run's dropout, else the model's: at 0 without masks, so a batch fits that would not with them", () => {
+    const off = (m: number, a: number) => estimateStepBytes(t5Small, m, 512, 114, a, false, 0);
+    expect(off(32, 1)).toBeLessThan(need(32, 1));
+    expect(planMemory(t5Small, run({ dropout: 0 }), 114, budget(off(32, 1)))).toMatchObject({
+      batchSize: 32,
+      split: null,
+      stepBytes: off(32, 1),
+    });
+    // The model's 0.1 (dropout left to the model), or a rate of the run's own: masks counted, the batch split.
+    expect(planMemory(t5Small, run(), 114, budget(off(32, 1))).batchSize).toBeLessThan(32);
+    const still = { ...t5Small, dropoutRate: 0 };
+    expect(planMemory(still, run(), 114, budget(off(32, 1))).split).toBeNull();
+    expect(planMemory(still, run({ dropout: 0.1 }), 114, budget(off(32, 1))).batchSize).toBeLessThan(32);
+  });
+
   it('leaves a batch that fits as it is', () => {
     const plan = planMemory(t5Small, run(), 114, budget(need(32, 1)));
     expect(plan).toMatchObject({ batchSize: 32, accumulation: 1, stepBytes: need(32, 1), split: null, notice: null });
@@ -273,6 +288,17 @@ describe('estimateStepBytes', () => {
         );
       }
     }
+  });
+
+  it('counts dropout masks only when the dropout rate is over 0 (no mask is drawn at 0)', () => {
+    const c = t5Preset('t5-small'); // dropout_rate 0.1
+    const masks = 8 * 2 * dropoutPositions(c, 128, 32);
+    expect(estimateStepBytes(c, 8, 128, 32, 2)).toBe(estimateStepBytes(c, 8, 128, 32, 2, false, 0.1));
+    expect(estimateStepBytes(c, 8, 128, 32, 2, false, 0)).toBe(estimateStepBytes(c, 8, 128, 32, 2) - masks);
+    // A model whose own rate is 0, unless the run sets one.
+    const still = { ...c, dropoutRate: 0 };
+    expect(estimateStepBytes(still, 8, 128, 32, 2)).toBe(estimateStepBytes(c, 8, 128, 32, 2) - masks);
+    expect(estimateStepBytes(still, 8, 128, 32, 2, false, 0.1)).toBe(estimateStepBytes(c, 8, 128, 32, 2));
   });
 
   it('grows with the batch, the lengths and accumulation', () => {

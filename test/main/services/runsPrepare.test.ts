@@ -78,6 +78,43 @@ describe('prepareRun: the memory budget', () => {
   });
 });
 
+describe('prepareRun: evaluation and checkpoint intervals', () => {
+  it('refuses intervals neither of which is a multiple of the other, but not a resumed run that has them', async () => {
+    const { deps, config } = await setUp();
+    const roomy = deps(freeRam(1024 * 1024 * MiB));
+    const unaligned = { ...config, evalEvery: 6, checkpointEvery: 4 };
+    await expect(prepareRun(roomy, unaligned)).rejects.toThrow(
+      /^evalEvery \(6\) and checkpointEvery \(4\) do not line up: /,
+    );
+    await expect(prepareRun(roomy, unaligned, undefined, { isEstimate: true })).rejects.toThrow(/do not line up/);
+    await expect(prepareRun(roomy, unaligned, undefined, { isResume: true })).resolves.toBeDefined();
+    for (const [evalEvery, checkpointEvery] of [
+      [4, 8],
+      [8, 4],
+      [6, 0],
+      [0, 6],
+      [4, 4],
+    ])
+      await expect(prepareRun(roomy, { ...config, evalEvery, checkpointEvery })).resolves.toBeDefined();
+  });
+});
+
+describe('prepareRun: Adafactor', () => {
+  it('says lr, schedule and warm-up do not apply to its relative steps, and refuses no warm-up of it', async () => {
+    const { deps, config } = await setUp();
+    const roomy = deps(freeRam(1024 * 1024 * MiB));
+    const asked = { ...config, schedule: 'cosine', warmupSteps: 50, lr: 1e-3 } as const; // 50 > the 10 steps
+    await expect(prepareRun(roomy, asked)).rejects.toThrow(/^warmupSteps \(50\) is more than the run's 10 steps/);
+    const prepared = await prepareRun(roomy, { ...asked, optimizer: { kind: 'adafactor' } });
+    expect(prepared.notices).toContain(
+      "optimizer adafactor sets its own step sizes (relative steps: min(0.01, 1/√step), scaled by each parameter's " +
+        'size): lr (0.001), schedule (cosine) and warmupSteps (50) do not apply to it; the lr curve shows that relative step',
+    );
+    expect(prepared.payload.settings.schedule).toEqual({ kind: 'constant', peakLr: 1e-3, warmupSteps: 0 });
+    expect((await prepareRun(roomy, config)).notices.join('\n')).not.toMatch(/adafactor/);
+  });
+});
+
 describe('resolveRunModel', () => {
   it("finds a run's checkpoint named by its path before the data directory moved, in the new place", () => {
     const dataDir = tempDir();

@@ -25,6 +25,7 @@ export function renderEstimate(estimate: RunEstimate): string {
     `memory  about ${formatBytes(estimate.memoryBytes)} for one step` +
       (budget.bytes === null ? '' : `, budget ${formatBytes(budget.bytes)} (${budget.basis})`),
     ...(estimate.memoryNotice ? [`        ${estimate.memoryNotice}`] : []),
+    ...(estimate.notices ?? []).map((notice) => `note    ${notice}`),
     `time    ${estimate.seconds === null ? '' : `about ${formatElapsed(estimate.seconds * 1000)}: `}${estimate.timeBasis}`,
   ];
   return lines.join('\n');

@@ -13,7 +13,7 @@ import { choiceOption } from '../options';
 import { fullModelReference, resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
 import { ApiError } from '../../../shared/errors';
-import { failureKind } from '../../services/runsFailure';
+import { failureCode } from '../../services/runsFailure';
 import { trainCase } from './train-case';
 import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
@@ -86,7 +86,8 @@ function interruptedAt(run: RunSummary, hasCheckpoint: boolean): string {
 /** A failed run as the command's error: exit 4 when its engine host died (the exit-code table), else 1. */
 function runFailure(run: RunSummary): Error {
   const message = run.error ?? `run ${run.id} failed`;
-  return failureKind(message) === 'host-crash' ? new ApiError('unavailable', message) : new Error(message);
+  const code = failureCode(message);
+  return code === undefined ? new Error(message) : new ApiError(code, message);
 }
 
 export async function followRun(context: CommandContext, started: RunSummary & { notices?: readonly string[] }) {

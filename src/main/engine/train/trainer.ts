@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIVERGED_WORDS } from '../../../shared/contract/runs';
+import { ApiError } from '../../../shared/errors';
 import type { MaskingTokenizer } from '../data/examples';
 import type { ExampleSet } from '../data/trainingData';
 import type { HostTensor, ProviderName } from '../onnx/session';
@@ -161,14 +162,18 @@ async function runLoop(session: Session): Promise<number[]> {
     meter.record(k, stacked.tokens, performance.now() - began);
     losses.push(...result.losses);
     const diverged = result.losses.findIndex((loss) => !Number.isFinite(loss));
+    // A call that diverged reports up to the step it diverged at (whose loss is not finite): the
+    // call's later steps ran on the weights that loss made, and the run's step is that one, as
+    // its error says (divergedError), not the call's end.
+    const reported = diverged === -1 ? k : diverged + 1;
     options.onEvent?.({
       kind: 'progress',
-      step: meter.step,
+      step: meter.step - k + reported,
       maxSteps: settings.maxSteps,
       epoch: stream.epochProgress,
-      losses: Array.from(result.losses),
-      gradNorm: result.gradNorms[k - 1],
-      learningRate: result.lr[k - 1],
+      losses: Array.from(result.losses.slice(0, reported)),
+      gradNorm: result.gradNorms[reported - 1],
+      learningRate: result.lr[reported - 1],
       tokensPerSecond: meter.tokensPerSecond,
       elapsedMs: meter.elapsedMs,
       etaMs: meter.etaMs,
@@ -183,9 +188,13 @@ async function runLoop(session: Session): Promise<number[]> {
   return losses;
 }
 
-function divergedError(loss: number, step: number): Error {
+/**
+ * The settings cannot train on (a learning rate too high, no clipping), not a fault of the
+ * program: 'conflict', as the runs service's refusal to resume such a run, not 'internal'.
+ */
+function divergedError(loss: number, step: number): ApiError {
   const what = Number.isNaN(loss) ? 'not a number (NaN)' : 'infinite';
-  return new Error(`The training loss became ${what} at step ${step}: ${DIVERGED_WORDS}`);
+  return new ApiError('conflict', `The training loss became ${what} at step ${step}: ${DIVERGED_WORDS}`);
 }
 
 async function evaluate(session: Session): Promise<EvaluationMetrics | null> {

@@ -55,6 +55,16 @@ describe('spanfill train --estimate', () => {
     expect(runCount(dataDir)).toBe(0);
   }, 120_000);
 
+  it('says what settings the run keeps but does not train with (Adafactor takes its own step sizes)', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const text = await spanfillIn(dataDir, [...runFlags(datasetId), '--optimizer', 'adafactor', '--estimate']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/\nnote {4}optimizer adafactor sets its own step sizes .*lr \(0\.001\), schedule/);
+    const adamw = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate']);
+    expect(adamw.stdout).not.toContain('note');
+  }, 60_000);
+
   it('refuses --time-steps without --estimate, before anything starts', async () => {
     const dataDir = tempDir();
     const datasetId = await importTexts(dataDir, KILL_TEXTS);

@@ -183,6 +183,29 @@ describe('spanfill train: the model a run keeps', () => {
   });
 });
 
+describe('spanfill train: a run that diverges', () => {
+  it('fails as a conflict (the settings cannot train) at the step its loss stopped being a number', async () => {
+    const dir = tempDir();
+    const dataset = await importTexts(dir, ['The cute dog walks in the green park', 'A small cat sleeps on the mat']);
+    const diverging = ['--lr', '10', '--clip-norm', 'off', '--warmup-steps', '0', '--beta2', '0.1', '--eps', '1e-30'];
+    const args = ['train', '--dataset', dataset, '--preset', 'quick', '--max-steps', '50', ...diverging, '--json'];
+    const run = await spanfillIn(dir, args);
+    expect(run.code).toBe(1);
+    const { error } = jsonResult<{ error: { code: string; message: string } }>(run.stdout);
+    expect(error.code).toBe('conflict');
+    const step = Number(/at step (\d+): training diverged/.exec(error.message)?.[1]);
+    expect(step).toBeGreaterThan(0);
+    const runs = jsonResult<{ runs: { id: string; step: number; status: string }[] }>(
+      (await spanfillIn(dir, ['runs', '--json'])).stdout,
+    ).runs;
+    expect(runs.map((r) => [r.status, r.step])).toEqual([['failed', step]]);
+    const shown = jsonResult<{ run: { last: Record<string, number> } }>(
+      (await spanfillIn(dir, ['runs', 'show', runs[0].id, '--json'])).stdout,
+    );
+    expect(Number.isFinite(shown.run.last.loss)).toBe(true);
+  });
+});
+
 describe('spanfill train: refused flags', () => {
   it('names the flag of each bad value, exit 2, before anything starts', async () => {
     const dir = tempDir();

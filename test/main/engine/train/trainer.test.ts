@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../../src/shared/errors';
 import type { TextTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import { listCheckpoints, readTrainerState } from '../../../../src/main/engine/train/checkpoint';
@@ -200,6 +201,32 @@ describe('train', () => {
     expect(Number(at), error?.message).toBeGreaterThan(1);
     // A checkpoint after every finite step, none from the step that diverged on.
     expect(listCheckpoints(dir).map((c) => c.step)).toEqual(Array.from({ length: Number(at) - 1 }, (_, i) => i + 1));
+  });
+
+  it('reports the step a call of several steps diverged at, as its error does, and fails as a conflict', async () => {
+    const events: TrainerEvent[] = [];
+    const error = await run(
+      { onEvent: (e) => events.push(e) },
+      {
+        stepsPerCall: 4,
+        schedule: { kind: 'constant', peakLr: 1e30, warmupSteps: 0, totalSteps: 8 },
+        clipNorm: undefined,
+        evalEvery: 0,
+        checkpointEvery: 4,
+      },
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as ApiError,
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error?.code).toBe('conflict');
+    const at = Number(/ at step (\d+): training diverged$/.exec(error?.message ?? '')?.[1]);
+    expect(at % 4, `diverged at ${at}: inside a call, not at its end`).not.toBe(0);
+    const last = events.filter((e) => e.kind === 'progress').at(-1);
+    expect(last).toMatchObject({ kind: 'progress', step: at });
+    // Its losses end with the one that was not finite, the step before it the last finite one.
+    const losses = last?.kind === 'progress' ? last.losses : [];
+    expect(losses.map(Number.isFinite)).toEqual([...losses.slice(0, -1).map(() => true), false]);
   });
 
   it('refuses to resume with settings that would change the run, naming the field', async () => {
