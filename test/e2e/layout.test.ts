@@ -1,5 +1,5 @@
 // End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
-// first and just-wider widths, with a run, its checkpoints, a dataset named as people name
+// first and just-wider widths (and a run's view in a browser window of 600 px), with a run, its checkpoints, a dataset named as people name
 // them (long) and a recent prompt listed and every folded part open — nothing runs out of the
 // screen, no table needs its sideways scroll, boxes side by side line up, and at the widths the
 // window opens at a closed select shows its choice whole.
@@ -47,6 +47,26 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
+/** What runs out of <main> on the right (a table in its own sideways scroll aside), and the tables that need that scroll. */
+const spill = `(() => {
+    const main = document.querySelector('main').getBoundingClientRect();
+    const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
+    const out = [...document.querySelectorAll('main *')]
+      .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
+      .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
+      .map(name);
+    const scrolls = [...document.querySelectorAll('main .table-scroll')]
+      .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
+      .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
+    return [...out, ...scrolls];
+  })()`;
+
+/** Whether <main> itself scrolls sideways. */
+const mainScrollsSideways = `(() => {
+  const main = document.querySelector('main');
+  return main.scrollWidth > main.clientWidth + 0.5;
+})()`;
+
 describe('the screens at the window widths', () => {
   it("fits every screen into the window's least and first width, with a named run, its checkpoints and a long dataset name listed", async () => {
     // 800 px: the desktop window's minWidth, 1200 px its width when it opens (src/main/index.ts), and 1260 px,
@@ -59,18 +79,6 @@ describe('the screens at the window widths', () => {
     await openScreen(page, 'playground');
     await page.getByTestId('fill').click();
     await page.getByTestId('fill-text').first().waitFor();
-    const spill = `(() => {
-      const main = document.querySelector('main').getBoundingClientRect();
-      const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
-      const out = [...document.querySelectorAll('main *')]
-        .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
-        .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
-        .map(name);
-      const scrolls = [...document.querySelectorAll('main .table-scroll')]
-        .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
-        .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
-      return [...out, ...scrolls];
-    })()`;
     // Boxes side by side line up: of fields starting at one height in one container, the boxes too
     // (a label that wraps onto two lines moved only its own box down).
     const misaligned = `(() => {
@@ -151,6 +159,31 @@ describe('the screens at the window widths', () => {
         false,
       );
       await expect(page.getByTestId('run-trained-on').first().textContent()).resolves.toMatch(/ on Letters, notes/);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it("fits a run's view into a browser window of 600 px, its progress numbers under the bar", async () => {
+    // (Its numbers kept 26rem beside the bar and gave <main> a sideways scroll bar.)
+    await page.setViewportSize({ width: 600, height: 800 });
+    try {
+      await page.reload();
+      await openScreen(page, 'runs');
+      await page.getByTestId('run-open').first().click();
+      await page.getByTestId('run-view').waitFor();
+      await page.evaluate("document.querySelectorAll('main details').forEach((d) => (d.open = true))");
+      await page.waitForTimeout(300);
+      // (A table may scroll sideways in its own box here; nothing else may run out.)
+      const out = await page.evaluate<string[]>(spill);
+      expect(out.filter((what) => !what.endsWith('scrolls sideways'))).toEqual([]);
+      await expect(page.evaluate<boolean>(mainScrollsSideways)).resolves.toBe(false);
+      // Under the bar, whole.
+      const [bar, numbers] = await Promise.all(
+        ['run-progress', 'run-step'].map((id) => page.getByTestId(id).boundingBox()),
+      );
+      expect(numbers!.y).toBeGreaterThanOrEqual(bar!.y + bar!.height);
+      await expect(page.getByTestId('run-step').textContent()).resolves.toMatch(/step 6 \/ 6 \(100 %\)/);
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }

@@ -6,7 +6,13 @@
 // run with these settings" opens the form with the run's settings (its model folder, lengths,
 // batch, steps, rate), and a run started from it after one change trains with the rest as they
 // were; training for passes over the data instead of steps gets its steps from the estimate.
-// With no dataset left, a run's view asks for the dataset list once.
+// With no dataset left, a run's view asks for the dataset list once. The comparison gives each
+// run one colour (its validation loss dashed, with marks, in it) and its legend shows the lines
+// as drawn; a finished run's view says its last stored loss and no live speed. A zoom into the
+// loss chart stays while it redraws (a live run's new points, a new smoothing, the log scale)
+// until a double-click or Show all; a one-step run's steps axis reads whole steps. The runs
+// table's delete question keeps on Escape and gives the focus back to Delete…; a new screen
+// opens at its top; the loss view and the theme follow a change made in another tab.
 // Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -23,6 +29,7 @@ let session: E2eSession;
 let page: Page;
 let runIds: string[];
 let datasetId: string;
+let oneStepId: string;
 
 beforeAll(async () => {
   session = await startSession('loss');
@@ -37,6 +44,12 @@ beforeAll(async () => {
         ...['--max-steps', '30', '--eval-every', '10', '--checkpoint-every', '30', '--lr', lr, ...name],
       ]).runId,
   );
+  // One step: its chart's steps axis around step 1.
+  oneStepId = spanfillJson<{ runId: string }>(session.dataDir, [
+    'train',
+    ...['--dataset', datasetId, '--model', tinySpm, '--input-length', '32', '--batch-size', '4'],
+    ...['--max-steps', '1', '--name', 'one step'],
+  ]).runId;
 }, 120_000);
 
 afterAll(() => session?.close());
@@ -46,6 +59,25 @@ const legend = (testid: string) => page.getByTestId(testid).locator('.u-legend .
 
 /** The comparison's labels in any run order (it follows the order the runs were ticked in). */
 const compareLegend = async () => (await legend('chart-compare')).sort();
+
+/** The chart's tick labels on its steps axis, as last drawn. */
+const xLabels = (testid: string) => page.getByTestId(testid).getAttribute('data-x-labels');
+
+/** Drags across the chart's plot from `from` to `to` (fractions of its width): uPlot zooms in on those steps. */
+async function dragAcross(testid: string, from: number, to: number): Promise<void> {
+  const box = (await page.getByTestId(testid).locator('.u-over').boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * to, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** The test id of the element with the focus, and of the table row it is in. */
+const focused = () =>
+  page.evaluate<[string | undefined, string | undefined]>(
+    '[document.activeElement?.dataset.testid, document.activeElement?.closest("tr")?.dataset.testid]',
+  );
 
 /** Moves the smoothing slider (a range input: set its value, then the events a drag sends). */
 async function setSmoothing(value: number): Promise<void> {
@@ -93,6 +125,27 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     const smoothedLabels = runNames.flatMap((name) => [`${name} training (smoothed)`, `${name} validation`]);
     await expect.poll(compareLegend).toEqual(smoothedLabels.sort());
     await expect(page.getByTestId('chart-compare').getAttribute('data-log')).resolves.toBe('true');
+    // One colour per run: its validation loss in its training loss's colour, dashed (the legend's
+    // keys are the lines as drawn); the two runs in two colours. (They took unrelated colours by series.)
+    const keys = await page
+      .getByTestId('chart-compare')
+      .locator('.u-legend .u-series')
+      .evaluateAll((rows: unknown[]) =>
+        rows.map((row) => {
+          const r = row as { dataset: Record<string, string>; querySelector: (css: string) => unknown };
+          const line = r.querySelector('.u-marker svg line') as { getAttribute: (name: string) => string } | null;
+          return { colour: r.dataset.colour, dash: r.dataset.dash, drawn: line?.getAttribute('stroke-dasharray') };
+        }),
+      );
+    expect(keys).toHaveLength(4);
+    const [firstTraining, firstValidation, secondTraining, secondValidation] = keys;
+    expect(firstTraining.colour).toMatch(/^rgb/);
+    expect(firstValidation.colour).toBe(firstTraining.colour);
+    expect(secondValidation.colour).toBe(secondTraining.colour);
+    expect(secondTraining.colour).not.toBe(firstTraining.colour);
+    expect([firstTraining.dash, firstTraining.drawn]).toEqual(['solid', null]);
+    expect(firstValidation.dash).not.toBe('solid');
+    expect(firstValidation.drawn).toBe(firstValidation.dash);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(resultsDir, 'loss-02-compare-smoothed-log.png') });
 
@@ -160,6 +213,13 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
       .poll(() => page.getByTestId('run-view').getAttribute('data-status'), { timeout: 60_000 })
       .toBe('completed');
     const id = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
+    // Finished: its last stored loss, no speed (it showed the last live numbers, tokens/s and all).
+    const stored = spanfillJson<{ run: { last: { loss: number } } }>(session.dataDir, ['runs', 'show', id]).run.last;
+    await expect
+      .poll(() => page.getByTestId('run-step').textContent())
+      .toMatch(/^\s*step 30 \/ 30 \(100 %\)\s*·\s*done in [^·]+·\s*last loss [\d.]+\s*$/);
+    const shownLoss = /last loss ([\d.]+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1];
+    expect(Number(shownLoss)).toBeCloseTo(stored.loss, 3);
     // Every setting it ran with, listed in its view.
     await page.getByTestId('run-settings').locator('summary').click();
     // Each under the Train form's label, with the key the CLI and `runs show --json` use beside it.
@@ -214,5 +274,124 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     await expect(page.getByTestId('export-no-dataset').textContent()).resolves.toBe(
       "A training job needs the run's dataset, which was removed.",
     );
+  });
+
+  it('keeps a zoom into the loss chart while it redraws, until a double-click or Show all', async () => {
+    // The run view the test before left open: 30 steps.
+    await page.getByTestId('run-view').waitFor();
+    await setSmoothing(0.5);
+    await expect.poll(() => legend('chart-loss')).toEqual(['training loss (smoothed)', 'validation loss']);
+    await expect.poll(() => xLabels('chart-loss')).toMatch(/^\d+( \d+)+ 30$/);
+    const all = await xLabels('chart-loss');
+    await dragAcross('chart-loss', 0.2, 0.5);
+    await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-zoomed')).toBe('true');
+    const zoomed = await xLabels('chart-loss');
+    expect(zoomed).not.toBe(all);
+    // New data to draw (as a live run's points are): the zoom stays. (It went within a frame.)
+    await setSmoothing(0.7);
+    await page.waitForTimeout(500);
+    await expect(xLabels('chart-loss')).resolves.toBe(zoomed);
+    // A new chart for the log scale: the zoom stays too.
+    await page.getByTestId('loss-log').check();
+    await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-log')).toBe('true');
+    await page.waitForTimeout(300);
+    await expect(xLabels('chart-loss')).resolves.toBe(zoomed);
+    await page.getByTestId('chart-loss').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(resultsDir, 'loss-03-zoom-kept.png') });
+    // A double-click shows every step again, and so does Show all.
+    await page.getByTestId('chart-loss').locator('.u-over').dblclick();
+    await expect.poll(() => xLabels('chart-loss')).toBe(all);
+    await expect(page.getByTestId('chart-loss').getAttribute('data-zoomed')).resolves.toBe('false');
+    await dragAcross('chart-loss', 0.5, 0.8);
+    await page.getByTestId('chart-show-all').click();
+    await expect.poll(() => xLabels('chart-loss')).toBe(all);
+    await expect(page.getByTestId('chart-show-all').count()).resolves.toBe(0);
+    await setSmoothing(0);
+    await page.getByTestId('loss-log').uncheck();
+  });
+
+  it("labels a one-step run's steps axis at whole steps", async () => {
+    await openScreen(page, 'runs');
+    await page.getByTestId(`run-row-${oneStepId}`).getByTestId('run-open').click();
+    await page.getByTestId('run-view').waitFor();
+    await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-points')).toBe('1');
+    // (It read 0, 0.2, 0.4 … 2.)
+    await expect.poll(() => xLabels('chart-loss')).toMatch(/\d/);
+    for (const testid of ['chart-loss', 'chart-lr', 'chart-speed']) {
+      const labels = ((await xLabels(testid)) ?? '').split(' ');
+      expect(labels.length, testid).toBeGreaterThanOrEqual(2);
+      for (const label of labels) expect(label, testid).toMatch(/^\d+$/);
+    }
+  });
+
+  it('keeps a run on Escape at its delete question, and gives the focus back to Delete…', async () => {
+    await openScreen(page, 'runs');
+    const row = page.getByTestId(`run-row-${runIds[1]}`);
+    await row.getByTestId('run-delete').click();
+    await expect.poll(focused).toEqual(['run-delete-keep', `run-row-${runIds[1]}`]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => row.getByTestId('run-delete-question').count()).toBe(0);
+    await expect.poll(focused).toEqual(['run-delete', `run-row-${runIds[1]}`]);
+    // Keep, pressed: the same (the focus went to the page's body).
+    await row.getByTestId('run-delete').click();
+    await row.getByTestId('run-delete-keep').click();
+    await expect.poll(focused).toEqual(['run-delete', `run-row-${runIds[1]}`]);
+    await expect(row.count()).resolves.toBe(1);
+  });
+
+  it("opens a new screen at its top, not at the last screen's scroll position", async () => {
+    await page.setViewportSize({ width: 1280, height: 450 });
+    try {
+      await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+      await page.getByTestId('run-view').waitFor();
+      const main = page.locator('main');
+      await main.evaluate((el) => {
+        const box = el as { scrollTop: number; scrollHeight: number };
+        box.scrollTop = box.scrollHeight;
+      });
+      await expect(main.evaluate((el) => (el as { scrollTop: number }).scrollTop)).resolves.toBeGreaterThan(300);
+      await openScreen(page, 'settings');
+      // (Long enough to have kept a scroll position.)
+      await expect(
+        main.evaluate((el) => {
+          const box = el as { scrollHeight: number; clientHeight: number };
+          return box.scrollHeight - box.clientHeight;
+        }),
+      ).resolves.toBeGreaterThan(300);
+      await expect(main.evaluate((el) => (el as { scrollTop: number }).scrollTop)).resolves.toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('follows the theme and the loss view chosen in another tab', async () => {
+    const other = await session.context.newPage();
+    try {
+      await other.goto(session.url);
+      // The theme: this page's Settings screen is open.
+      await openScreen(other, 'settings');
+      await other.getByTestId('theme-dark').check();
+      const theme = () => page.evaluate<string | undefined>('document.documentElement.dataset.theme');
+      await expect.poll(theme).toBe('dark');
+      await expect(page.getByTestId('theme-dark').isChecked()).resolves.toBe(true);
+      await other.getByTestId('theme-system').check();
+      await expect.poll(theme).toBeUndefined();
+      await expect(page.getByTestId('theme-system').isChecked()).resolves.toBe(true);
+      // The loss view: this page shows a run's charts.
+      await openScreen(page, 'runs');
+      await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+      await page.getByTestId('run-view').waitFor();
+      await expect(page.getByTestId('loss-log').isChecked()).resolves.toBe(false);
+      await openScreen(other, 'runs');
+      await other.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+      await other.getByTestId('loss-log').check();
+      await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-log')).toBe('true');
+      await expect(page.getByTestId('loss-log').isChecked()).resolves.toBe(true);
+      await other.getByTestId('loss-log').uncheck();
+      await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-log')).toBe('false');
+    } finally {
+      await other.close();
+    }
+    expect(session.pageErrors).toEqual([]);
   });
 });

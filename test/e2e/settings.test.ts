@@ -2,7 +2,7 @@
 // execution providers with their reasons, the provider and CPU threads kept in the store, which
 // the Train form then starts from; and both following what `spanfill settings` saves in a
 // terminal on the same data directory while they are open (a box typed into and not saved
-// keeps what was typed). Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
+// keeps what was typed); a note under CPU threads when the number is over the machine's. Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -123,6 +123,27 @@ describe('Settings', () => {
     await expect.poll(() => page.getByTestId('train-machine-note').textContent()).toContain('CPU threads 5');
     await expect(trainThreads.inputValue()).resolves.toBe('2');
     await expect(page.getByTestId('train-provider').inputValue()).resolves.toBe('cpu'); // quick's, under auto
+  });
+
+  it("says under CPU threads when the number is more than the machine's (taken, but only taking turns)", async () => {
+    await page.getByTestId('nav-settings').click();
+    await expect
+      .poll(async () => Number((await page.getByTestId('cpu-threads').textContent())?.trim()))
+      .toBeGreaterThan(0);
+    const cores = Number((await page.getByTestId('cpu-threads').textContent())?.trim());
+    const box = page.getByTestId('threads-input');
+    await box.fill(String(cores));
+    await expect(page.getByTestId('threads-over').count()).resolves.toBe(0);
+    // (1000 on a 2-core machine was taken without a word.)
+    await box.fill('1000');
+    await expect(page.getByTestId('threads-over').textContent()).resolves.toContain(
+      `More than this machine's ${cores} CPU threads`,
+    );
+    await expect(box.getAttribute('aria-describedby')).resolves.toBe('threads-over');
+    await shot('04-threads-over');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await box.fill('0');
+    await expect(page.getByTestId('threads-over').count()).resolves.toBe(0);
   });
 
   it('logged no errors in the page', () => {

@@ -1,8 +1,10 @@
 // How the loss charts draw (the Train screen's run and the Runs screen's comparison): the
 // training loss smoothed or raw, the y axis linear or logarithmic. Remembered per browser
-// profile, like the theme; the stored curves are never changed.
+// profile, like the theme (and followed when another tab changes it); the stored curves are
+// never changed.
 
 import { smoothed } from './runCurves';
+import { isStorageChangeOf } from './theme';
 
 const storageKey = 'spanfill.lossView';
 
@@ -32,6 +34,16 @@ class LossView {
   isLog = $state(false);
 
   constructor() {
+    this.follow();
+    // Changed in another tab: the charts here draw it too.
+    if (typeof window !== 'undefined')
+      window.addEventListener('storage', (event) => {
+        if (isStorageChangeOf(event, storageKey)) this.follow();
+      });
+  }
+
+  /** What is saved, taken as this page's view. */
+  private follow(): void {
     const saved = load();
     this.smoothing = saved.smoothing;
     this.isLog = saved.isLog;

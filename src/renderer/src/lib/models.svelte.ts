@@ -36,6 +36,11 @@ class ModelsStore {
   isImporting = $state(false);
   /** The pull in flight; its progress arrives as events. */
   pulling: PullState | undefined = $state();
+  /**
+   * How the last pull ended, in a sentence: shown where its progress was (the Hub panel), near
+   * the Download pressed, not in the screen's banner far above (cleared by the next action).
+   */
+  pullOutcome: { readonly isError: boolean; readonly text: string } | undefined = $state();
   /** The folder-import and Hub boxes as typed, for the rest of the app session. */
   forms: ModelForms = $state({ folder: '', name: '', repoId: '', revision: '' });
 
@@ -119,6 +124,7 @@ class ModelsStore {
     if (id === '' || this.pulling) return;
     this.error = undefined;
     this.notice = undefined;
+    this.pullOutcome = undefined;
     this.pulling = {
       repoId: id,
       file: '',
@@ -132,19 +138,23 @@ class ModelsStore {
       const pulled = await api.models.pull({ repoId: id, revision: revision.trim() || undefined });
       // The progress goes as the outcome is said, not after the lists are read again.
       this.pulling = undefined;
-      this.notice = pulled.offlineReason
+      const text = pulled.offlineReason
         ? `The Hub could not be reached, so ${pulled.model.name} was registered from the copy already downloaded. (${pulled.offlineReason})`
         : pulled.isFromCache
           ? `${pulled.model.name} was already downloaded; it is registered.`
           : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${formatElapsed(pulled.elapsedMs)}` +
             (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
+      this.pullOutcome = { isError: false, text };
       await this.refresh();
     } catch (caught) {
       this.pulling = undefined;
-      this.error =
+      const text =
         caught instanceof ApiError && caught.code === 'cancelled'
           ? `Download of ${id} cancelled. What arrived is kept: downloading it again resumes from there.`
           : errorMessage(caught);
+      // (A pull that went well and a list that then failed to read: that failure goes to the banner.)
+      if (this.pullOutcome) this.error = text;
+      else this.pullOutcome = { isError: true, text };
       await this.refresh().catch(() => undefined); // the cache now holds a partial download
     } finally {
       this.pulling = undefined;
@@ -215,6 +225,7 @@ class ModelsStore {
   private async act(work: () => Promise<void>): Promise<boolean> {
     this.error = undefined;
     this.notice = undefined;
+    this.pullOutcome = undefined;
     try {
       await work();
       return true;

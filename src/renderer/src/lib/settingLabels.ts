@@ -41,6 +41,26 @@ export const SETTING_LABELS = {
   memoryBudgetMiB: 'Memory budget',
 } as const satisfies Partial<Record<keyof RunConfigInput, string>>;
 
+/**
+ * The settings inside an object of the configuration, under the dotted keys settingEntries
+ * gives them: the optimizer's own (the CLI's --beta1, --beta2, --eps; unset: the engine's
+ * defaults) and what the service records when a batch was split to fit memory.
+ */
+export const NESTED_SETTING_LABELS: Readonly<Record<string, string>> = {
+  'optimizer.kind': SETTING_LABELS.optimizer,
+  'optimizer.beta1': 'Optimizer beta1',
+  'optimizer.beta2': 'AdamW beta2',
+  'optimizer.eps': 'AdamW epsilon',
+  'optimizer.clipThreshold': 'Adafactor clip threshold',
+  'optimizer.decayRate': 'Adafactor decay rate',
+  'optimizer.scaleParameter': 'Adafactor scales by parameter size',
+  'memorySplit.askedBatchSize': 'Batch size asked for',
+  'memorySplit.askedAccumulation': 'Gradient accumulation asked for',
+  'memorySplit.neededBytes': 'Memory the asked batch needed (bytes)',
+  'memorySplit.budgetBytes': 'Memory budget it was over (bytes)',
+  'memorySplit.basis': 'Memory budget from',
+};
+
 /** The Playground's decoding boxes (screens/playground/DecodingOptions.svelte) and its prompt. */
 export const DECODING_LABELS: Readonly<Record<string, string>> = {
   prompt: 'Prompt',
@@ -71,13 +91,17 @@ export function inFieldWords(message: string, labels: Readonly<Record<string, st
 /** A run setting's refusal in the Train form's words. */
 export const inLabelWords = (message: string): string => inFieldWords(message, SETTING_LABELS);
 
-/** The Train form's field a stored setting's key (as settingEntries flattens it) belongs to. */
-const formField = (key: string): string => (key === 'optimizer.kind' ? 'optimizer' : key);
+/**
+ * The Train form's field a stored setting's key (as settingEntries flattens it) belongs to, or
+ * sits beside: the optimizer's settings by Optimizer, the memory split's by the memory budget.
+ */
+const formField = (key: string): string =>
+  key.startsWith('optimizer.') ? 'optimizer' : key.startsWith('memorySplit.') ? 'memoryBudgetMiB' : key;
 
-/** A stored setting's name on the screens: the Train form's label, else its key. */
+/** A stored setting's name on the screens: the Train form's label (or a nested setting's), else its key. */
 export function settingLabel(key: string): string {
-  const field = formField(key);
-  return Object.hasOwn(SETTING_LABELS, field) ? SETTING_LABELS[field as keyof typeof SETTING_LABELS] : key;
+  if (Object.hasOwn(NESTED_SETTING_LABELS, key)) return NESTED_SETTING_LABELS[key];
+  return Object.hasOwn(SETTING_LABELS, key) ? SETTING_LABELS[key as keyof typeof SETTING_LABELS] : key;
 }
 
 export interface LabelledSetting {
@@ -102,8 +126,11 @@ export function labelledSettings(config: object): LabelledSetting[] {
 /** The Train form's fields in its order, then everything else. */
 const FORM_ORDER = Object.keys(SETTING_LABELS);
 const formRank = (key: string): number => {
-  const at = FORM_ORDER.indexOf(formField(key));
-  return at === -1 ? FORM_ORDER.length : at;
+  const field = formField(key);
+  const at = FORM_ORDER.indexOf(field);
+  // A nested setting comes after its field's own (Optimizer, then its beta1, …).
+  const beside = field !== key && key !== 'optimizer.kind' ? 0.5 : 0;
+  return (at === -1 ? FORM_ORDER.length : at) + beside;
 };
 
 /** Settings the Train form has a box for before the rest, in the form's order (a sort's comparator). */
