@@ -4,7 +4,8 @@
 
 import type { DatasetSummary } from '../../shared/contract/datasets';
 import { ApiError } from '../../shared/errors';
-import type { DatasetService } from './datasets';
+import { DATASET_KIND, type DatasetService } from './datasets';
+import { refuseOthersId } from './idOrName';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 
@@ -13,6 +14,7 @@ export function renameDataset(datasets: DatasetService, events: EventBus, id: st
   if (before.status === 'importing') {
     throw new ApiError('conflict', `Dataset ${id} is still importing; rename it once the import is done`);
   }
+  refuseOthersId(id, name, datasets.repo.list(), DATASET_KIND);
   datasets.repo.rename(id, name);
   events.emit('datasets.renamed', { datasetId: id, name });
   const { sample: _sample, ...summary } = datasets.get(id, 0);

@@ -41,6 +41,9 @@ import { idOrName } from './idOrName';
 import { liveRuns, trainingConflict } from './runsLock';
 import type { DomainHandlers } from './handler';
 
+/** How datasets are spoken of where an id or a name goes (idOrName.ts). */
+export const DATASET_KIND = { one: 'dataset', many: 'datasets', command: 'spanfill datasets' };
+
 export type { DatasetImportRequest } from './datasetImport';
 
 /** How long cancelImport / cancelAll wait for an aborted import to delete its row. */
@@ -146,7 +149,7 @@ export class DatasetService {
    * takes a registered model's name), for the command line, where a name is what people remember.
    */
   idOf(ref: string): string {
-    return idOrName(ref, this.repo.list(), { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
+    return idOrName(ref, this.repo.list(), DATASET_KIND);
   }
 
   get(id: string, sample = 5): DatasetDetail {

@@ -17,6 +17,18 @@ export interface NamedKind {
 }
 
 /**
+ * Refuses `name` for row `id` when it is another row's id: an id wins over a name (idOrName),
+ * so no command could ever find the row by that name.
+ */
+export function refuseOthersId(id: string, name: string, rows: readonly Named[], kind: NamedKind): void {
+  if (name === id || !rows.some((row) => row.id === name)) return;
+  throw new ApiError(
+    'invalid_argument',
+    `${name} is the id of another ${kind.one}; a ${kind.one} named so could not be found by its name (the id comes first): choose another name`,
+  );
+}
+
+/**
  * The id `ref` names among `rows`: an id as given, else the one row of that name. Two or more
  * of that name ask for an id (listing them); none is not_found, saying where the ids are.
  */

@@ -30,7 +30,7 @@ import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
-import { idOrName } from './idOrName';
+import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
@@ -53,6 +53,9 @@ export interface RunServiceDeps {
   readonly models: ModelService;
   readonly system: SystemService;
 }
+
+/** How runs are spoken of where an id or a name goes (idOrName.ts). */
+const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
 
 interface ActiveRun {
   stopAs: 'paused' | 'stopped' | null;
@@ -221,7 +224,7 @@ export class RunService {
 
   /** The id `ref` names: an id, or a name only one run has (idOrName.ts). */
   idOf(ref: string): string {
-    return idOrName(ref, this.repo.states(), { one: 'run', many: 'runs', command: 'spanfill runs' });
+    return idOrName(ref, this.repo.states(), RUN_KIND);
   }
 
   get(id: string): RunDetail {
@@ -273,6 +276,7 @@ export class RunService {
 
   rename(id: string, name: string): RunSummary {
     this.mustGet(id); // not_found names the id
+    refuseOthersId(id, name, this.repo.states(), RUN_KIND);
     this.repo.rename(id, name);
     this.deps.events.emit('runs.renamed', { runId: id, name });
     return this.summary(this.mustGet(id));

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
-import { idOrName } from '../../../src/main/services/idOrName';
+import { idOrName, refuseOthersId } from '../../../src/main/services/idOrName';
 
 const kind = { one: 'run', many: 'runs', command: 'spanfill runs' };
 const rows = [
@@ -39,5 +39,16 @@ describe('idOrName', () => {
       '2 runs are named "twin" (r-3, r-4); give one id, or rename one (`spanfill runs rename ID NAME`)',
     ]);
     expect(failure('nope').message).toBe('No run has the id or name "nope"; `spanfill runs` lists the ids and names');
+  });
+
+  it("refuses to name a row as another row's id, which its name could then never find", () => {
+    expect(() => refuseOthersId('r-3', 'r-4', rows, kind)).toThrow(
+      new ApiError(
+        'invalid_argument',
+        'r-4 is the id of another run; a run named so could not be found by its name (the id comes first): choose another name',
+      ),
+    );
+    expect(() => refuseOthersId('r-3', 'r-3', rows, kind)).not.toThrow();
+    expect(() => refuseOthersId('r-3', 'twin', rows, kind)).not.toThrow();
   });
 });

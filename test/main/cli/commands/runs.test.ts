@@ -150,9 +150,12 @@ describe('run names in place of ids', () => {
     );
     const compared = JSON.parse((await cli(['runs', 'compare', 'beta', 'r-bbbbbbbb', '--json', ...data])).stdout);
     expect(compared.runs.map((r: RunSummary) => r.id)).toEqual(['r-aaaaaaaa', 'r-bbbbbbbb']);
-    // An id wins over a name, and a run named like another's id is still found by its own id.
-    expect((await cli(['runs', 'rename', 'r-bbbbbbbb', 'r-cccccccc', ...data])).code).toBe(0);
-    expect(JSON.parse((await cli(['runs', 'show', 'r-cccccccc', '--json', ...data])).stdout).run.name).toBe('twin');
+    // An id wins over a name, so a run may not be named as another's id.
+    const shadowing = await cli(['runs', 'rename', 'r-bbbbbbbb', 'r-cccccccc', ...data]);
+    expect([shadowing.code, shadowing.stderr]).toEqual([
+      exitCodes.usage,
+      expect.stringContaining('r-cccccccc is the id of another run; a run named so could not be found by its name'),
+    ]);
 
     const twins = 'runs are named "twin"';
     await cli(['runs', 'rename', 'r-bbbbbbbb', 'twin', ...data]);
