@@ -6,6 +6,7 @@ import { describePasses } from '../../../shared/contract/runEstimate';
 import type { RunEstimate, RunRequest } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { formatBytes, formatElapsed } from '../../../shared/format';
+import { inFlagWords } from './train-flags';
 
 export async function estimateRun(context: CommandContext, config: RunRequest) {
   const timeSteps = context.flag('time-steps');
@@ -14,7 +15,14 @@ export async function estimateRun(context: CommandContext, config: RunRequest) {
   return { estimate };
 }
 
+/** The estimate as a person at the command line reads it: its settings named as flags (--memory-budget). */
 export function renderEstimate(estimate: RunEstimate): string {
+  return renderEstimateLines(estimate)
+    .map((line) => inFlagWords(line))
+    .join('\n');
+}
+
+function renderEstimateLines(estimate: RunEstimate): string[] {
   const passes = describePasses(estimate);
   const budget = estimate.memoryBudget;
   const lines = [
@@ -28,5 +36,5 @@ export function renderEstimate(estimate: RunEstimate): string {
     ...(estimate.notices ?? []).map((notice) => `note    ${notice}`),
     `time    ${estimate.seconds === null ? '' : `about ${formatElapsed(estimate.seconds * 1000)}: `}${estimate.timeBasis}`,
   ];
-  return lines.join('\n');
+  return lines;
 }

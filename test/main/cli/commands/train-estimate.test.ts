@@ -61,6 +61,9 @@ describe('spanfill train --estimate', () => {
     const text = await spanfillIn(dataDir, [...runFlags(datasetId), '--optimizer', 'adafactor', '--estimate']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/\nnote {4}optimizer adafactor sets its own step sizes .*lr \(0\.001\), schedule/);
+    // Settings named as flags, as a person at the command line gave them.
+    const budgeted = await spanfillIn(dataDir, [...runFlags(datasetId), '--memory-budget', '4096', '--estimate']);
+    expect(budgeted.stdout).toMatch(/^memory {2}about .*, budget 4.0 GiB \(--memory-budget\)$/m);
     const adamw = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate']);
     expect(adamw.stdout).not.toContain('note');
   }, 60_000);
