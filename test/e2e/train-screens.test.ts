@@ -290,6 +290,10 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-estimate').scrollIntoViewIfNeeded();
     await page.getByTestId('estimate-passes-caution').waitFor();
     await expect(page.getByTestId('estimate-steps').textContent()).resolves.toMatch(/^\s*3,000 \(about [\d,]+ passes/);
+    // Adafactor takes its own step sizes: the estimate says the learning rate box does not apply.
+    await expect(page.getByTestId('estimate-notices').textContent()).resolves.toContain(
+      'optimizer adafactor sets its own step sizes',
+    );
     // The first run's speed now gives a time ("about 25 s, measured by run …").
     await waitFor('a measured time', async () =>
       /about [^,]+, measured by run/.test(
