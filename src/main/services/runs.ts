@@ -138,7 +138,12 @@ export class RunService {
    * `timeSteps`, times a few steps of its shape first (refused while a run trains: the two
    * would slow each other and the figure would say neither).
    */
-  async estimate(request: RunRequest, signal?: AbortSignal, options: { readonly timeSteps?: boolean } = {}) {
+  /** `onTiming`: called as the steps start being timed, once every check has passed (the CLI says so then). */
+  async estimate(
+    request: RunRequest,
+    signal?: AbortSignal,
+    options: { readonly timeSteps?: boolean; readonly onTiming?: () => void } = {},
+  ) {
     const training = options.timeSteps ? liveRuns(this.repo)[0] : undefined;
     if (training)
       throw trainingConflict(
@@ -148,6 +153,7 @@ export class RunService {
       );
     const { config } = await configOfRequest(this.deps, request);
     const prepared = await prepareRun(this.deps, config, signal, { isEstimate: true });
+    if (options.timeSteps) options.onTiming?.();
     const timing = options.timeSteps
       ? await this.timings.measure(this.deps.engine, prepared, signal)
       : this.timings.of(prepared);

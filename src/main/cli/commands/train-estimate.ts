@@ -10,8 +10,10 @@ import { inFlagWords } from './train-flags';
 
 export async function estimateRun(context: CommandContext, config: RunRequest) {
   const timeSteps = context.flag('time-steps');
-  if (timeSteps) context.status('timing a few training steps of this shape in the engine host…', { force: true });
-  const estimate = await context.app().runs.estimate(config, context.signal, { timeSteps });
+  // Said once the run's checks have passed: a refused estimate times nothing.
+  const onTiming = (): void =>
+    context.status('timing a few training steps of this shape in the engine host…', { force: true });
+  const estimate = await context.app().runs.estimate(config, context.signal, { timeSteps, onTiming });
   return { estimate };
 }
 

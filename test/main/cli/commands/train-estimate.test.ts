@@ -68,6 +68,16 @@ describe('spanfill train --estimate', () => {
     expect(adamw.stdout).not.toContain('note');
   }, 60_000);
 
+  it('says it times steps only once the settings have passed their checks', async () => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, KILL_TEXTS);
+    const unaligned = ['--eval-every', '3', '--checkpoint-every', '2', '--estimate', '--time-steps'];
+    const refused = await spanfillIn(dataDir, [...runFlags(datasetId), ...unaligned]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('do not line up');
+    expect(refused.stderr).not.toContain('timing a few training steps');
+  }, 60_000);
+
   it('refuses --time-steps without --estimate, before anything starts', async () => {
     const dataDir = tempDir();
     const datasetId = await importTexts(dataDir, KILL_TEXTS);
