@@ -334,7 +334,11 @@ export class RunService {
     for (let waited = 0; waited < 120_000; waited += 200) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const now = this.mustGet(id);
-      if (now.status !== 'running') return this.summary(now);
+      // Gone once read; still there when the run ended on its own before it looked.
+      if (now.status !== 'running') {
+        rmSync(this.stopRequestPath(id), { force: true });
+        return this.summary(now);
+      }
     }
     throw new ApiError('unavailable', `Run ${id} did not stop within 2 minutes (pid ${row.ownerPid}); try again`);
   }

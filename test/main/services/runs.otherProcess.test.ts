@@ -1,6 +1,8 @@
 // Another process and a run that trains: reading its checkpoints while it deletes older ones as
 // it saves new ones (keepLast 1, one every step) succeeds every time (a helper's probe saw 5 of
 // 6 fills fail); a pause asked from there ends the run paused, with a checkpoint.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
@@ -53,5 +55,7 @@ describe('pause from another process', () => {
     const paused = await other.runs.pause(run.id);
     expect(paused.status).toBe('paused');
     expect(trainer.runs.checkpoints(run.id).at(-1)?.step).toBe(paused.step);
+    // The request is gone once answered (also when the run ended before it looked).
+    expect(existsSync(path.join(dataDir, 'runs', run.id, 'stop-request'))).toBe(false);
   }, 120_000);
 });
