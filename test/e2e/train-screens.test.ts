@@ -305,6 +305,10 @@ describe('Train and Runs screens', () => {
     );
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
+    // What the start said with the run stays above its view.
+    await expect(page.getByTestId('run-start-notices').textContent()).resolves.toContain(
+      'optimizer adafactor sets its own step sizes',
+    );
     await waitFor('60 loss points', async () => (await chartPoints(page, 'chart-loss')) >= 60);
     // Its dataset's Remove waits while it trains, and says why (the service would refuse it).
     await openScreen(page, 'datasets');
