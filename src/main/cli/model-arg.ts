@@ -6,6 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import { modelFolder } from '../services/modelReference';
 import { runArgument } from './ref-arg';
@@ -16,9 +17,11 @@ import { UsageError } from './command';
  * A model or tokenizer as given on the command line, with a folder made a full path from this
  * command's working folder (the services take full paths only, services/fullPaths.ts): one that
  * exists, or one written as ./ or ../ (its loader then says it is missing). A name ("bytes", a
- * model id, OWNER/NAME, builtin:…, preset:…) stays as given.
+ * model id, OWNER/NAME, builtin:…, preset:…) stays as given, "bytes" even beside a folder of
+ * that name (tokenizerSource reads it as the byte-level tokenizer first).
  */
 export function fullModelReference(raw: string): string {
+  if (raw === BYTE_TOKENIZER_NAME) return raw;
   return existsSync(raw) || raw.startsWith('.') ? path.resolve(raw) : raw;
 }
 
