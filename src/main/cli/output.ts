@@ -13,6 +13,14 @@ export function formatJson(value: unknown): string {
 }
 
 /** Align "key  value" pairs in two columns. */
+/**
+ * A loss on a progress line to `digits` decimals. NaN reaches the command as null (the engine
+ * host's messages and the runs.progress event are JSON): "not a number", as a diverged run's is.
+ */
+export function lossText(loss: number | null, digits: number): string {
+  return loss === null || !Number.isFinite(loss) ? 'not a number' : loss.toFixed(digits);
+}
+
 export function formatPairs(pairs: readonly (readonly [string, string])[]): string {
   const width = Math.max(0, ...pairs.map(([key]) => key.length));
   return pairs.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');

@@ -53,11 +53,15 @@ export function withDiskFullHint(message: string): string {
   );
 }
 
+/** Node's words for a write on a read-only disk, and the path it names; SQLite's, which names none. */
+const NODE_READ_ONLY = /EROFS: read-only file system, \w+ '([^']+)'/;
+const SQLITE_READ_ONLY = /attempt to write a readonly database/i;
+
 /**
  * Node's and SQLite's words for a write refused because the disk (mounted read-only) or the
  * database (opened read-only, as SQLite does when it cannot write the file) is read-only.
  */
-const READ_ONLY = /\bEROFS\b|read-only file system|attempt to write a readonly database/i;
+const READ_ONLY = new RegExp(`\\bEROFS\\b|read-only file system|${SQLITE_READ_ONLY.source}`, 'i');
 
 /**
  * Whether a caught value (or a message: an envelope carries no more) is a write that a
@@ -66,10 +70,6 @@ const READ_ONLY = /\bEROFS\b|read-only file system|attempt to write a readonly d
 export function isReadOnly(caught: unknown): boolean {
   return READ_ONLY.test(errorMessage(caught));
 }
-
-/** Node's words for a write on a read-only disk, and the path it names; SQLite's, which names none. */
-const NODE_READ_ONLY = /EROFS: read-only file system, \w+ '([^']+)'/;
-const SQLITE_READ_ONLY = /attempt to write a readonly database/i;
 
 /**
  * A read-only refusal with what to do, in db.ts's words for a database that cannot be opened or

@@ -1,8 +1,9 @@
 // Playground service: filling a prompt's holes and scoring a case file with a model folder,
 // and the Playground's memory (the prompt history and the screen as it was left) in the store.
 // The work runs in the engine host (host/handlers/playground.ts), so a long generation never
-// blocks main and a cancelled one (the caller's AbortSignal) stops there. Paths are resolved
-// here: the host may not share this process's working directory.
+// blocks main and a cancelled one (the caller's AbortSignal) stops there. Paths must be full
+// (fullPaths.ts): a relative one would be this process's working folder, which over `spanfill
+// serve` nobody chose, and the host may not share it.
 
 import {
   maxRememberedPromptChars,

@@ -365,6 +365,9 @@ export interface RunEstimate {
 
 const id = z.strictObject({ id: idText() });
 
+/** The most runs one comparison takes (the Runs screen's chart draws each its own way, lib/seriesStyle.ts). */
+export const MAX_COMPARED_RUNS = 20;
+
 export const runCalls = {
   /**
    * Validates the configuration (provider and threads default to the saved settings), then
@@ -385,7 +388,7 @@ export const runCalls = {
   metrics: call<RunMetrics>()(
     z.strictObject({ ids: z.array(idText()).min(1).max(50), names: z.array(keyText).max(64).optional() }),
   ),
-  compare: call<RunComparison>()(z.strictObject({ ids: z.array(idText()).min(2).max(20) })),
+  compare: call<RunComparison>()(z.strictObject({ ids: z.array(idText()).min(2).max(MAX_COMPARED_RUNS) })),
   /** Stops after the current call with a checkpoint; status paused. */
   pause: call<RunSummary>()(id),
   /** Continues a paused, stopped or interrupted run from its last checkpoint. */

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
 import { resolveModelArgument } from '../model-arg';
+import { lossText } from '../output';
+import { runConfigSchema } from '../../../shared/contract/runs';
 
 /** A decimal number as people write one (2, -0.5, 1e-3): not "0x10", "0b1", " 5" or "Infinity", which Number() takes. */
 const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -28,13 +30,11 @@ function inRange(context: CommandContext, flag: string, isValid: (value: number)
   return value;
 }
 
-/**
- * A loss on the progress line. NaN reaches here as null (the engine host's messages are JSON),
- * and a diverged case goes on to its last step, printing each.
- */
-function formatCaseLoss(loss: number | null): string {
-  return loss === null || !Number.isFinite(loss) ? 'not a number' : loss.toFixed(6);
-}
+/** Whether a run's configuration takes `value` as its `field` (runConfigSchema's bound). */
+const runAccepts =
+  (field: 'lr' | 'weightDecay') =>
+  (value: number): boolean =>
+    runConfigSchema.shape[field].safeParse(value).success;
 
 export async function trainCase(context: CommandContext): Promise<unknown> {
   const model = context.string('model');
@@ -43,7 +43,7 @@ export async function trainCase(context: CommandContext): Promise<unknown> {
   const steps = context.integer('steps', { min: 1, max: 1_000_000 });
   if (steps === undefined) throw new UsageError('train --case needs --steps N');
   // The bounds of a run's lr and weight decay (contract/runs.ts), so a case trains what a run could.
-  const lr = inRange(context, 'lr', (v) => v > 0 && v <= 10, 'in (0, 10]') ?? 1e-3;
+  const lr = inRange(context, 'lr', runAccepts('lr'), 'in (0, 10]') ?? 1e-3;
   // Every flag checked before the store opens: a usage error leaves nothing behind.
   const request = {
     modelDir: resolveModelArgument(context, model),
@@ -53,14 +53,14 @@ export async function trainCase(context: CommandContext): Promise<unknown> {
     beta1: inRange(context, 'beta1', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     beta2: inRange(context, 'beta2', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     eps: inRange(context, 'eps', (v) => v > 0, '> 0'),
-    weightDecay: inRange(context, 'weight-decay', (v) => v >= 0 && v <= 10, 'in [0, 10]') ?? 0,
+    weightDecay: inRange(context, 'weight-decay', runAccepts('weightDecay'), 'in [0, 10]') ?? 0,
     seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
   };
   const result = await context
     .app()
     .runs.trainOnCase(
       request,
-      (losses) => context.status(`step ${losses.length}/${steps}  loss ${formatCaseLoss(losses[losses.length - 1])}`),
+      (losses) => context.status(`step ${losses.length}/${steps}  loss ${lossText(losses[losses.length - 1], 6)}`),
       context.signal,
     );
   return { runId: null, steps, provider: result.provider, losses: result.losses };

@@ -12,6 +12,7 @@ import { datasetFlag } from '../ref-arg';
 import { choiceOption } from '../options';
 import { fullModelReference, resolveModelArgument } from '../model-arg';
 import { formatDuration } from '../../../shared/format';
+import { lossText } from '../output';
 import { ApiError } from '../../../shared/errors';
 import { failureCode } from '../../services/runsFailure';
 import { trainCase } from './train-case';
@@ -30,9 +31,8 @@ function progressLine(event: {
 }) {
   const eta = event.etaMs === null ? '?' : formatDuration(event.etaMs);
   // null: the loss was not a number (the run diverged; its failure follows).
-  const loss = event.loss === null ? 'not a number' : event.loss.toFixed(4);
   return (
-    `step ${event.step}/${event.totalSteps}  loss ${loss}  ` +
+    `step ${event.step}/${event.totalSteps}  loss ${lossText(event.loss, 4)}  ` +
     `${Math.round(event.tokensPerSecond).toLocaleString('en-US')} tokens/s  ETA ${eta}`
   );
 }

@@ -2,13 +2,10 @@
 // the theme's --series-N variables (styles/theme.css), its training loss a line and its
 // validation loss a dashed line with marks in the same colour. Past the palette the colours
 // come round again with other dashes and hollow marks, so that every run the comparison takes
-// (runs.compare: 20 at the most) looks different from every other.
+// (runs.compare's MAX_COMPARED_RUNS) looks different from every other.
 
 /** The theme's chart colours, as CSS variable names, in the order runs take them. */
 export const SERIES_COLOURS = Array.from({ length: 10 }, (_, i) => `--series-${i + 1}`);
-
-/** The most runs the Runs screen compares at once (runs.compare's limit). */
-export const COMPARE_MOST_RUNS = 20;
 
 export type CurveKind = 'training' | 'validation';
 

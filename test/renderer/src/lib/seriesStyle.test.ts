@@ -2,13 +2,8 @@
 // look of its own for every run the comparison takes, colours that read in both themes.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCalls } from '../../../../src/shared/contract/runs';
-import {
-  COMPARE_MOST_RUNS,
-  dashName,
-  runSeriesStyle,
-  SERIES_COLOURS,
-} from '../../../../src/renderer/src/lib/seriesStyle';
+import { MAX_COMPARED_RUNS, runCalls } from '../../../../src/shared/contract/runs';
+import { dashName, runSeriesStyle, SERIES_COLOURS } from '../../../../src/renderer/src/lib/seriesStyle';
 
 const themeCss = fs.readFileSync('src/renderer/src/styles/theme.css', 'utf8');
 
@@ -44,7 +39,7 @@ function deltaE(a: number[], b: number[]): number {
 
 describe('series styles', () => {
   it("draws a run's training and validation loss in one colour, the validation dashed with marks", () => {
-    for (let run = 0; run < COMPARE_MOST_RUNS; run++) {
+    for (let run = 0; run < MAX_COMPARED_RUNS; run++) {
       const [training, validation] = [runSeriesStyle(run, 'training'), runSeriesStyle(run, 'validation')];
       expect(validation.colour, `run ${run}`).toBe(training.colour);
       expect(validation.dash.length, `run ${run}`).toBeGreaterThan(0);
@@ -58,15 +53,15 @@ describe('series styles', () => {
   it('gives every run the comparison takes a look of its own, colours first, then dashes', () => {
     // runs.compare's own limit.
     const ids = (count: number) => ({ ids: Array.from({ length: count }, (_, i) => `run-${i}`) });
-    expect(runCalls.compare.args.safeParse(ids(COMPARE_MOST_RUNS)).success).toBe(true);
-    expect(runCalls.compare.args.safeParse(ids(COMPARE_MOST_RUNS + 1)).success).toBe(false);
-    const looks = Array.from({ length: COMPARE_MOST_RUNS }, (_, run) =>
+    expect(runCalls.compare.args.safeParse(ids(MAX_COMPARED_RUNS)).success).toBe(true);
+    expect(runCalls.compare.args.safeParse(ids(MAX_COMPARED_RUNS + 1)).success).toBe(false);
+    const looks = Array.from({ length: MAX_COMPARED_RUNS }, (_, run) =>
       (['training', 'validation'] as const)
         .map((kind) => runSeriesStyle(run, kind))
         .map((s) => `${s.colour} ${dashName(s.dash)} ${s.marks}`)
         .join(' / '),
     );
-    expect(new Set(looks).size).toBe(COMPARE_MOST_RUNS);
+    expect(new Set(looks).size).toBe(MAX_COMPARED_RUNS);
     // As many runs as there are colours take a colour each.
     const first = Array.from({ length: SERIES_COLOURS.length }, (_, run) => runSeriesStyle(run, 'training').colour);
     expect(new Set(first).size).toBe(SERIES_COLOURS.length);
