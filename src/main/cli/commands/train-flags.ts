@@ -29,7 +29,10 @@ const NUMBER_FIELDS: Partial<Record<Field, readonly [placeholder: string, meanin
   weightDecay: ['X', 'AdamW weight decay, none on norms and bias tables'],
   maxSteps: ['N', 'Optimizer steps to train, or --epochs'],
   epochs: ['X', 'Passes over the training examples, or --max-steps'],
-  evalEvery: ['N', 'Validate every N steps and at the end; 0: at the end only'],
+  evalEvery: [
+    'N',
+    'Validate every N steps and at the end; 0: at the end only; a multiple or divisor of --checkpoint-every',
+  ],
   checkpointEvery: ['N', 'Save a checkpoint every N steps and at the end; 0: at the end only'],
   keepLast: ['N', 'The last N checkpoints are kept, and the best'],
   seed: ['N', 'Seed of the dropout and of random weights'],

@@ -168,7 +168,11 @@ export const trainCommand = defineCommand({
       description: 'With --model preset:NAME: a model folder or model id whose tokenizer.json to use, or bytes',
     },
     preset: { type: 'string', placeholder: 'NAME', description: `Settings preset: ${RUN_PRESETS.join(', ')}` },
-    optimizer: { type: 'string', placeholder: 'NAME', description: 'adamw (default) or adafactor' },
+    optimizer: {
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'adamw (default) or adafactor (its own step sizes: --lr, --schedule, --warmup-steps do not apply)',
+    },
     'clip-norm': { type: 'string', placeholder: 'N', description: 'Gradient-norm clipping (default 1; off)' },
     dropout: { type: 'string', placeholder: 'P', description: "Dropout rate (default: the model's)" },
     ...fieldOptions(),
