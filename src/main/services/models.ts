@@ -2,8 +2,9 @@
 // imported where they are, both checked by the T5 and tokenizer loaders and registered as
 // rows of `models`; listing, removal (a Hub snapshot's files go with its row, an imported
 // folder is never deleted), the cache's disk usage and the from-scratch starting points
-// (runs of preset:NAME), resolving `--model` arguments offline,
-// and the Hub token (HF_TOKEN first, then the stored one).
+// (runs of preset:NAME), and the Hub token (HF_TOKEN first, then the stored one). Resolving
+// `--model` arguments offline is modelsResolve.ts; the engine's errors in the contract's
+// codes, modelsErrors.ts.
 
 import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { randomUUID } from 'node:crypto';
@@ -21,15 +22,13 @@ import type {
 import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
-import { MODEL_CATALOG, RepoIdError, validateRepoId, validateRevision } from '../engine/hub/catalog';
-import { findCachedSnapshot, pullModel, type PullProgress } from '../engine/hub/download';
-import { HubError, type HubErrorCode } from '../engine/hub/errors';
+import { MODEL_CATALOG, validateRepoId, validateRevision } from '../engine/hub/catalog';
+import { pullModel, type PullProgress } from '../engine/hub/download';
+import { HubError } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
-import { hubSettingsFromEnv, HubSettingsError, cleanToken, type HubSettings } from '../engine/hub/settings';
-import { isModelInputError } from '../engine/inputErrors';
-import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
+import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/settings';
+import { isBuiltinModelName } from '../engine/t5/builtin';
 import { isPresetModelName } from '../../shared/contract/runs';
-import { DatasetRepository } from '../store/datasets';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
 import { RunRepository, type RunRow } from '../store/runs';
@@ -37,6 +36,8 @@ import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
+import { checkModelWork, rethrowModelError } from './modelsErrors';
+import { ModelLookup } from './modelsResolve';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
 export interface ModelServiceDeps {
@@ -52,33 +53,6 @@ export interface ModelServiceOptions {
   readonly tokenStore?: HubTokenStore;
 }
 
-const HUB_ERROR_CODES: Record<HubErrorCode, ApiError['code']> = {
-  'not-found': 'not_found',
-  'not-cached': 'not_found',
-  // A missing token is the person's to fix; a Hub that cannot be reached or answers wrongly is
-  // a remote failure (not `unavailable`, which means our engine host).
-  unauthorized: 'invalid_input',
-  network: 'remote_failed',
-  checksum: 'remote_failed',
-  'bad-response': 'remote_failed',
-  'missing-files': 'invalid_input',
-  invalid: 'invalid_input',
-};
-
-/** Engine errors → the contract's codes, keeping their messages. */
-export function toModelApiError(error: unknown): unknown {
-  if (error instanceof HubError) return new ApiError(HUB_ERROR_CODES[error.code], error.message);
-  if (error instanceof RepoIdError || error instanceof HubSettingsError)
-    return new ApiError('invalid_argument', (error as Error).message);
-  if (isModelInputError(error)) return new ApiError('invalid_input', error.message);
-  if (error instanceof Error && error.name === 'AbortError') return new ApiError('cancelled', 'Cancelled');
-  return error;
-}
-
-function rethrow(error: unknown): never {
-  throw toModelApiError(error);
-}
-
 export class ModelService {
   readonly repo: ModelRepository;
   /** Read only: which runs train from a model that is to be removed. */
@@ -89,6 +63,8 @@ export class ModelService {
   private readonly env: NodeJS.ProcessEnv;
   private readonly tokenStore: HubTokenStore;
   private readonly pulls = new Map<string, AbortController>();
+  /** What a model argument names (modelsResolve.ts). */
+  private readonly lookup: ModelLookup;
 
   constructor(
     private readonly deps: ModelServiceDeps,
@@ -100,6 +76,8 @@ export class ModelService {
     this.scratchRoot = path.join(deps.dataDir, 'models', 'preset');
     this.env = options.env ?? process.env;
     this.tokenStore = options.tokenStore ?? FileTokenStore.inDataDir(deps.dataDir);
+    const { repo, runs, cacheRoot } = this;
+    this.lookup = new ModelLookup({ store: deps.store, dataDir: deps.dataDir, repo, runs, cacheRoot });
   }
 
   list(): ModelSummary[] {
@@ -115,8 +93,8 @@ export class ModelService {
     args: { repoId: string; revision?: string; isOffline?: boolean },
     signal?: AbortSignal,
   ): Promise<ModelPulled> {
-    const repoId = this.check(() => validateRepoId(args.repoId));
-    const revision = this.check(() => validateRevision(args.revision ?? 'main'));
+    const repoId = checkModelWork(() => validateRepoId(args.repoId));
+    const revision = checkModelWork(() => validateRevision(args.revision ?? 'main'));
     if (this.pulls.has(repoId))
       throw new ApiError('conflict', `${repoId} is already being pulled; wait for it or cancel it`);
     const controller = new AbortController();
@@ -155,7 +133,7 @@ export class ModelService {
         ...(offlineReason ? { offlineReason } : {}),
       };
     } catch (error) {
-      return rethrow(error);
+      return rethrowModelError(error);
     } finally {
       this.pulls.delete(repoId);
       signal?.removeEventListener('abort', onAbort);
@@ -185,7 +163,7 @@ export class ModelService {
         'conflict',
         `${dir} is already registered as ${existing.id}; \`spanfill models rm ${existing.id}\` first`,
       );
-    const info = await inspectModelFolder(dir).catch(rethrow);
+    const info = await inspectModelFolder(dir).catch(rethrowModelError);
     const row = this.add(
       { kind: 'folder', path: dir },
       optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model'),
@@ -211,20 +189,9 @@ export class ModelService {
     return { id: row.id, name: row.name, freedBytes, deletedPath };
   }
 
-  /** The registered model called `name` (the name people gave it); several by that name: say which ids. */
-  private byName(name: string): ModelRow | undefined {
-    const rows = this.repo.list().filter((row) => row.name === name);
-    if (rows.length > 1)
-      throw new ApiError(
-        'invalid_argument',
-        `${rows.length} models are called ${JSON.stringify(name)} (${rows.map((r) => r.id).join(', ')}); give the id of one`,
-      );
-    return rows[0];
-  }
-
   /** A run training now from `row`, named by its id, its folder or its repository id. */
   private trainingFrom(row: ModelRow): RunRow | undefined {
-    const folder = this.absolute(row.path);
+    const folder = this.lookup.pathOf(row);
     const isThis = (model: string): boolean => {
       try {
         return model === row.id || this.resolve(model).path === folder;
@@ -235,42 +202,9 @@ export class ModelService {
     return liveRuns(this.runs).find((run) => isThis(run.baseModel));
   }
 
-  /**
-   * A registered id, a folder, a built-in model (builtin:byt5-tiny, written out under the data
-   * directory on first use), a pulled "owner/name[@revision]" or a registered model's name → its
-   * folder, never touching the network.
-   */
+  /** A model as people name it → its folder, offline (ModelLookup.resolve). */
   resolve(model: string): { path: string; modelId: string | null } {
-    if (isBuiltinModelName(model))
-      return { path: this.check(() => materializeBuiltinModel(this.deps.dataDir, model)), modelId: null };
-    const row = this.repo.get(model);
-    if (row) return { path: this.folderOf(row), modelId: row.id };
-    // A full path only: a relative one would be this process's working folder (fullPaths.ts).
-    if (path.isAbsolute(model) && existsSync(model) && statSync(model).isDirectory())
-      return { path: model, modelId: null };
-    const at = model.lastIndexOf('@');
-    const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
-    const cached = findCachedSnapshot(this.cacheRoot, repoId, revision);
-    if (cached) return { path: cached.dir, modelId: this.repo.findBySource('hub', repoId, cached.commit)?.id ?? null };
-    // After the cache: a pulled model is named by its repository id, and two revisions share it.
-    const named = this.byName(model);
-    if (named) return { path: this.folderOf(named), modelId: named.id };
-    throw new ApiError('not_found', this.notFound(model));
-  }
-
-  /** Why `model` names no model; a training run's or a dataset's id is said to be one. */
-  private notFound(model: string): string {
-    const head = `No model ${JSON.stringify(model)}: `;
-    if (this.runs.get(model))
-      return (
-        `${head}that is a training run's id. Its checkpoints are model folders: \`spanfill runs show ${model}\` ` +
-        `lists them, and \`spanfill fill --run ${model}\` fills with its best`
-      );
-    const what = new DatasetRepository(this.deps.store.db).get(model) ? "that is a dataset's id, " : '';
-    return (
-      `${head}${what}not a registered id or name, a folder, or a repository in the cache; ` +
-      '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one'
-    );
+    return this.lookup.resolve(model);
   }
 
   /** `model` in a few words, for a run's default name (contract/runNames.ts modelLabel). */
@@ -308,7 +242,7 @@ export class ModelService {
 
   /** Delete a repository from the cache; models registered from it are unregistered with it. */
   removeCached(rawRepoId: string): { repoId: string; freedBytes: number } {
-    const repoId = this.check(() => validateRepoId(rawRepoId));
+    const repoId = checkModelWork(() => validateRepoId(rawRepoId));
     const cache = new HubCache(this.cacheRoot);
     const rows = this.repo.listByRepo(repoId);
     if (rows.length === 0 && !existsSync(cache.repoDir(repoId)))
@@ -349,7 +283,7 @@ export class ModelService {
   }
 
   private settings(isOffline?: boolean): HubSettings {
-    const settings = this.check(() => hubSettingsFromEnv(this.env, this.tokenStore.read()));
+    const settings = checkModelWork(() => hubSettingsFromEnv(this.env, this.tokenStore.read()));
     return isOffline === undefined ? settings : { ...settings, isOffline: settings.isOffline || isOffline };
   }
 
@@ -378,35 +312,9 @@ export class ModelService {
     return row;
   }
 
-  private check<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      return rethrow(error);
-    }
-  }
-
-  private absolute(stored: string): string {
-    return path.resolve(this.deps.dataDir, stored);
-  }
-
-  /** A registered model's folder; not_found naming the model when the folder is gone from there. */
-  private folderOf(row: ModelRow): string {
-    const folder = this.absolute(row.path);
-    if (existsSync(folder)) return folder;
-    const again =
-      row.source_kind === 'hub' && row.source
-        ? `\`spanfill models pull ${row.source}\` downloads it again`
-        : `put the folder back, or forget it (\`spanfill models rm ${row.id}\`) and import it from where it is now`;
-    throw new ApiError(
-      'not_found',
-      `Model ${row.id} (${JSON.stringify(row.name)}) is registered at ${folder}, which is no longer there (moved or deleted); ${again}`,
-    );
-  }
-
   /** A registered model by its id, or by its name when one model has it. */
   private mustGet(id: string): ModelRow {
-    const row = this.repo.get(id) ?? this.byName(id);
+    const row = this.repo.get(id) ?? this.lookup.byName(id);
     if (row === undefined && isBuiltinModelName(id))
       throw new ApiError(
         'invalid_argument',
@@ -417,7 +325,7 @@ export class ModelService {
   }
 
   private summary(row: ModelRow): ModelSummary {
-    const full = this.absolute(row.path);
+    const full = this.lookup.pathOf(row);
     const source: ModelSource =
       row.source_kind === 'hub'
         ? { kind: 'hub', repoId: row.source ?? '', revision: row.revision ?? 'main', commit: row.commit_sha ?? '' }

@@ -2,24 +2,14 @@
 // snapshot with its source and type and emits progress; REPO_ID resolves to the cached folder
 // with the Hub stopped; imports go through the loaders (their errors shown); removal deletes
 // a pulled snapshot but never an imported folder; cache usage and the from-scratch starting
-// points; cancel; the stored token; a run's or a dataset's id given as a model said to be one.
-
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+// points; cancel; the stored token. What a model argument names: modelsResolve.test.ts; the
+// engine's errors in the contract's codes: modelsErrors.test.ts.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
-import type { EventMap, EventName } from '../../../src/shared/events';
+import type { EventMap } from '../../../src/shared/events';
 import { EventBus } from '../../../src/main/services/events';
 import { FileTokenStore } from '../../../src/main/services/hub-token';
 import { modelHandlers, ModelService } from '../../../src/main/services/models';
@@ -28,52 +18,9 @@ import { DatasetRepository } from '../../../src/main/store/datasets';
 import { RunRepository } from '../../../src/main/store/runs';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { deadPid } from '../../support/processes';
-import { startTestHub, type TestHub } from '../../support/hub-server';
-import { tempDirs } from '../../support/tmp';
-import { elementCount } from '../../../src/main/engine/shape';
+import { FIXTURE, fixtureParameters, modelsTestKit, REPO, rejection } from './models-support';
 
-const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
-const REPO = 'tiny-org/t5-tiny-spm';
-const tempDir = tempDirs('spanfill-models-');
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-/** Parameters of the fixture, summed from its safetensors header (it stores no tied aliases). */
-function fixtureParameters(): number {
-  const bytes = readFileSync(path.join(FIXTURE, 'model.safetensors'));
-  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString()) as Record<
-    string,
-    { shape?: number[] }
-  >;
-  return Object.values(header).reduce((sum, t) => sum + elementCount(t.shape ?? [0]), 0);
-}
-
-async function setup(options: { token?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const hub: TestHub = await startTestHub({ repoId: REPO, folder: FIXTURE, token: options.token });
-  const dataDir = tempDir();
-  const store = openStore(dataDir);
-  const events = new EventBus();
-  const seen: { event: EventName; payload: unknown }[] = [];
-  events.subscribe(<E extends EventName>(event: E, payload: EventMap[E]) => void seen.push({ event, payload }));
-  cleanup.push(
-    () => store.close(),
-    () => hub.close(),
-  );
-  const deps = { store, dataDir, events };
-  const service = new ModelService(deps, { env: { HF_ENDPOINT: hub.url, ...options.env } });
-  return { hub, dataDir, store, service, seen, deps };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
+const { setup, tempDir, cleanup } = modelsTestKit();
 
 describe('ModelService.pull', () => {
   it('registers the pulled snapshot with its source, size and type, and emits progress', async () => {
@@ -125,36 +72,6 @@ describe('ModelService.pull', () => {
     expect(down.code).toBe('remote_failed');
   });
 
-  it('resolves builtin:byt5-tiny to its folder written under the data directory, and refuses an unknown one by name', async () => {
-    const { dataDir, service } = await setup();
-    const builtin = service.resolve('builtin:byt5-tiny');
-    expect(builtin).toEqual({ path: path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelId: null });
-    expect(existsSync(path.join(builtin.path, 'config.json'))).toBe(true);
-    expect(existsSync(path.join(builtin.path, 'tokenizer.json'))).toBe(true);
-    const unknown = await rejection(Promise.resolve().then(() => service.resolve('builtin:nope')));
-    expect(unknown.code).toBe('invalid_input');
-    expect(unknown.message).toContain("Unknown built-in model 'builtin:nope'");
-    expect(() => service.remove('builtin:byt5-tiny')).toThrow(
-      new ApiError(
-        'invalid_argument',
-        'builtin:byt5-tiny is built into Spanfill, not a registered model: there is nothing to remove (its files are written out under the data directory when used)',
-      ),
-    );
-  });
-
-  it('maps Hub answers and bad ids to the contract codes with their messages', async () => {
-    const { service } = await setup({ token: 'hf_secret' });
-    const refused = await rejection(service.pull({ repoId: REPO }));
-    expect(refused.code).toBe('invalid_input');
-    expect(refused.message).toContain('HTTP 401');
-    const bad = await rejection(service.pull({ repoId: 'a b/c' }));
-    expect(bad.code).toBe('invalid_argument');
-    expect(bad.message).toContain('Invalid Hugging Face repository id');
-    service.setToken('hf_secret');
-    expect(service.tokenStatus().source).toBe('stored');
-    expect((await service.pull({ repoId: REPO })).model.name).toBe(REPO);
-  });
-
   it('cancels a running pull, keeping what arrived for the next one', async () => {
     const { service, deps } = await setup();
     const unsubscribe = deps.events.subscribe((event) => {
@@ -192,36 +109,6 @@ describe('ModelService.import / remove / cache', () => {
     expect(existsSync(path.join(folder, 'model.safetensors'))).toBe(true);
   });
 
-  it("resolves a folder by its full path only, never from this process's working folder", async () => {
-    const { service } = await setup();
-    const folder = path.relative(process.cwd(), path.join(__dirname, '../../fixtures/t5/t5-tiny-spm'));
-    expect(existsSync(folder)).toBe(true);
-    expect(service.resolve(path.resolve(folder))).toEqual({ path: path.resolve(folder), modelId: null });
-    expect(() => service.resolve(folder)).toThrow(expect.objectContaining({ code: 'not_found' }));
-  });
-
-  it("says when what was given as a model is a training run's or a dataset's id", async () => {
-    const { service, store } = await setup();
-    new DatasetRepository(store.db).create({ id: 'ds-1', name: 'notes', sourcePath: '/n', importingPid: 0 });
-    const config = runConfigSchema.parse({ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10 });
-    new RunRepository(store.db).add({ id: 'r-1', name: 'x', config, totalSteps: 10, status: 'queued' });
-    expect(() => service.resolve('r-1')).toThrow(
-      new ApiError(
-        'not_found',
-        'No model "r-1": that is a training run\'s id. Its checkpoints are model folders: ' +
-          '`spanfill runs show r-1` lists them, and `spanfill fill --run r-1` fills with its best',
-      ),
-    );
-    expect(() => service.resolve('ds-1')).toThrow(
-      new ApiError(
-        'not_found',
-        'No model "ds-1": that is a dataset\'s id, not a registered id or name, a folder, or a repository in ' +
-          'the cache; `spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
-      ),
-    );
-    expect(() => service.resolve('m-nope')).toThrow(/^No model "m-nope": not a registered id or name, /);
-  });
-
   it('is not removed while a run trains from it (by id or folder), whose checkpoints copy its tokenizer', async () => {
     const { service, store } = await setup();
     const folder = path.join(tempDir(), 'base');
@@ -250,50 +137,6 @@ describe('ModelService.import / remove / cache', () => {
     runs.add({ id: 'r-dead', name: 'x', config, totalSteps: 10, status: 'queued' });
     runs.setStatus('r-dead', 'running', { ownerPid: deadPid() });
     expect(service.remove(model.id)).toMatchObject({ id: model.id, freedBytes: 0 });
-  });
-
-  it('resolves a registered model by the name given to it, and asks for the id when two share it', async () => {
-    const { service } = await setup();
-    const first = path.join(tempDir(), 'first');
-    const second = path.join(tempDir(), 'second');
-    for (const folder of [first, second]) cpSync(FIXTURE, folder, { recursive: true });
-    const model = await service.import({ path: first, name: 'tuned tiny' });
-    expect(service.resolve('tuned tiny')).toEqual({ path: first, modelId: model.id });
-    const twin = await service.import({ path: second, name: 'tuned tiny' });
-    expect(() => service.resolve('tuned tiny')).toThrow(
-      new ApiError(
-        'invalid_argument',
-        `2 models are called "tuned tiny" (${model.id}, ${twin.id}); give the id of one`,
-      ),
-    );
-    expect(service.resolve(twin.id)).toEqual({ path: second, modelId: twin.id });
-    // Removal takes the name too, once it names one model.
-    expect(() => service.remove('tuned tiny')).toThrow(/2 models are called "tuned tiny"/);
-    expect(service.remove(twin.id)).toMatchObject({ id: twin.id });
-    expect(service.remove('tuned tiny')).toMatchObject({ id: model.id, deletedPath: null });
-    expect(existsSync(first)).toBe(true);
-  });
-
-  it('names the model and what to do when its folder is no longer where it was registered', async () => {
-    const { service } = await setup();
-    const folder = path.join(tempDir(), 'tiny');
-    cpSync(FIXTURE, folder, { recursive: true });
-    const model = await service.import({ path: folder, name: 'tiny' });
-    renameSync(folder, `${folder}-moved`);
-    const gone = new ApiError(
-      'not_found',
-      `Model ${model.id} ("tiny") is registered at ${folder}, which is no longer there (moved or deleted); ` +
-        `put the folder back, or forget it (\`spanfill models rm ${model.id}\`) and import it from where it is now`,
-    );
-    for (const given of [model.id, 'tiny']) expect(() => service.resolve(given)).toThrow(gone);
-    expect(service.remove(model.id)).toMatchObject({ id: model.id, deletedPath: null });
-    // A pulled one whose snapshot was deleted by hand is downloaded again.
-    const pulled = (await service.pull({ repoId: REPO })).model;
-    rmSync(pulled.path, { recursive: true });
-    expect(() => service.resolve(pulled.id)).toThrow(
-      `Model ${pulled.id} ("${REPO}") is registered at ${pulled.path}, which is no longer there (moved or deleted); ` +
-        `\`spanfill models pull ${REPO}\` downloads it again`,
-    );
   });
 
   it('shows the loader errors for folders it cannot use', async () => {

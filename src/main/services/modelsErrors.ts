@@ -1,0 +1,47 @@
+// How the models service (models.ts, modelsResolve.ts) says what the engine's Hub, folder and
+// builtin-model code throws: a HubError by its code, a bad repository id, revision or Hub
+// setting as invalid_argument, a folder the loaders refuse as invalid_input, an abort as
+// cancelled, each keeping its message. Anything else passes through (dispatch: internal).
+
+import { ApiError } from '../../shared/errors';
+import { RepoIdError } from '../engine/hub/catalog';
+import { HubError, type HubErrorCode } from '../engine/hub/errors';
+import { HubSettingsError } from '../engine/hub/settings';
+import { isModelInputError } from '../engine/inputErrors';
+
+const HUB_ERROR_CODES: Record<HubErrorCode, ApiError['code']> = {
+  'not-found': 'not_found',
+  'not-cached': 'not_found',
+  // A missing token is the person's to fix; a Hub that cannot be reached or answers wrongly is
+  // a remote failure (not `unavailable`, which means our engine host).
+  unauthorized: 'invalid_input',
+  network: 'remote_failed',
+  checksum: 'remote_failed',
+  'bad-response': 'remote_failed',
+  'missing-files': 'invalid_input',
+  invalid: 'invalid_input',
+};
+
+/** Engine errors → the contract's codes, keeping their messages. */
+export function toModelApiError(error: unknown): unknown {
+  if (error instanceof HubError) return new ApiError(HUB_ERROR_CODES[error.code], error.message);
+  if (error instanceof RepoIdError || error instanceof HubSettingsError)
+    return new ApiError('invalid_argument', (error as Error).message);
+  if (isModelInputError(error)) return new ApiError('invalid_input', error.message);
+  if (error instanceof Error && error.name === 'AbortError') return new ApiError('cancelled', 'Cancelled');
+  return error;
+}
+
+/** Throws `error` as the contract's error (toModelApiError). */
+export function rethrowModelError(error: unknown): never {
+  throw toModelApiError(error);
+}
+
+/** What `work` returns; what it throws, as the contract's error (toModelApiError). */
+export function checkModelWork<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    return rethrowModelError(error);
+  }
+}

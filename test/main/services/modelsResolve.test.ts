@@ -1,0 +1,190 @@
+// What a model argument names (src/main/services/modelsResolve.ts), offline: a built-in model
+// written out under the data directory, a folder by its full path only, a registered model by
+// its id or its name (two of one name ask for the id), a registered folder that is gone said
+// so with what to do, and a run's or a dataset's id given as a model said to be one. Through
+// the models service, and ModelLookup directly over rows put in the store.
+
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { ModelLookup } from '../../../src/main/services/modelsResolve';
+import { openStore } from '../../../src/main/store/db';
+import { DatasetRepository } from '../../../src/main/store/datasets';
+import { ModelRepository, type NewModelRow } from '../../../src/main/store/models';
+import { RunRepository } from '../../../src/main/store/runs';
+import { FIXTURE, modelsTestKit, REPO, rejection } from './models-support';
+
+const { setup, tempDir, cleanup } = modelsTestKit();
+
+describe('ModelService.resolve', () => {
+  it('resolves builtin:byt5-tiny to its folder written under the data directory, and refuses an unknown one by name', async () => {
+    const { dataDir, service } = await setup();
+    const builtin = service.resolve('builtin:byt5-tiny');
+    expect(builtin).toEqual({ path: path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelId: null });
+    expect(existsSync(path.join(builtin.path, 'config.json'))).toBe(true);
+    expect(existsSync(path.join(builtin.path, 'tokenizer.json'))).toBe(true);
+    const unknown = await rejection(Promise.resolve().then(() => service.resolve('builtin:nope')));
+    expect(unknown.code).toBe('invalid_input');
+    expect(unknown.message).toContain("Unknown built-in model 'builtin:nope'");
+    expect(() => service.remove('builtin:byt5-tiny')).toThrow(
+      new ApiError(
+        'invalid_argument',
+        'builtin:byt5-tiny is built into Spanfill, not a registered model: there is nothing to remove (its files are written out under the data directory when used)',
+      ),
+    );
+  });
+
+  it("resolves a folder by its full path only, never from this process's working folder", async () => {
+    const { service } = await setup();
+    const folder = path.relative(process.cwd(), path.join(__dirname, '../../fixtures/t5/t5-tiny-spm'));
+    expect(existsSync(folder)).toBe(true);
+    expect(service.resolve(path.resolve(folder))).toEqual({ path: path.resolve(folder), modelId: null });
+    expect(() => service.resolve(folder)).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
+  it("says when what was given as a model is a training run's or a dataset's id", async () => {
+    const { service, store } = await setup();
+    new DatasetRepository(store.db).create({ id: 'ds-1', name: 'notes', sourcePath: '/n', importingPid: 0 });
+    const config = runConfigSchema.parse({ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10 });
+    new RunRepository(store.db).add({ id: 'r-1', name: 'x', config, totalSteps: 10, status: 'queued' });
+    expect(() => service.resolve('r-1')).toThrow(
+      new ApiError(
+        'not_found',
+        'No model "r-1": that is a training run\'s id. Its checkpoints are model folders: ' +
+          '`spanfill runs show r-1` lists them, and `spanfill fill --run r-1` fills with its best',
+      ),
+    );
+    expect(() => service.resolve('ds-1')).toThrow(
+      new ApiError(
+        'not_found',
+        'No model "ds-1": that is a dataset\'s id, not a registered id or name, a folder, or a repository in ' +
+          'the cache; `spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
+      ),
+    );
+    expect(() => service.resolve('m-nope')).toThrow(/^No model "m-nope": not a registered id or name, /);
+  });
+
+  it('resolves a registered model by the name given to it, and asks for the id when two share it', async () => {
+    const { service } = await setup();
+    const first = path.join(tempDir(), 'first');
+    const second = path.join(tempDir(), 'second');
+    for (const folder of [first, second]) cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: first, name: 'tuned tiny' });
+    expect(service.resolve('tuned tiny')).toEqual({ path: first, modelId: model.id });
+    const twin = await service.import({ path: second, name: 'tuned tiny' });
+    expect(() => service.resolve('tuned tiny')).toThrow(
+      new ApiError(
+        'invalid_argument',
+        `2 models are called "tuned tiny" (${model.id}, ${twin.id}); give the id of one`,
+      ),
+    );
+    expect(service.resolve(twin.id)).toEqual({ path: second, modelId: twin.id });
+    // Removal takes the name too, once it names one model.
+    expect(() => service.remove('tuned tiny')).toThrow(/2 models are called "tuned tiny"/);
+    expect(service.remove(twin.id)).toMatchObject({ id: twin.id });
+    expect(service.remove('tuned tiny')).toMatchObject({ id: model.id, deletedPath: null });
+    expect(existsSync(first)).toBe(true);
+  });
+
+  it('names the model and what to do when its folder is no longer where it was registered', async () => {
+    const { service } = await setup();
+    const folder = path.join(tempDir(), 'tiny');
+    cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: folder, name: 'tiny' });
+    renameSync(folder, `${folder}-moved`);
+    const gone = new ApiError(
+      'not_found',
+      `Model ${model.id} ("tiny") is registered at ${folder}, which is no longer there (moved or deleted); ` +
+        `put the folder back, or forget it (\`spanfill models rm ${model.id}\`) and import it from where it is now`,
+    );
+    for (const given of [model.id, 'tiny']) expect(() => service.resolve(given)).toThrow(gone);
+    expect(service.remove(model.id)).toMatchObject({ id: model.id, deletedPath: null });
+    // A pulled one whose snapshot was deleted by hand is downloaded again.
+    const pulled = (await service.pull({ repoId: REPO })).model;
+    rmSync(pulled.path, { recursive: true });
+    expect(() => service.resolve(pulled.id)).toThrow(
+      `Model ${pulled.id} ("${REPO}") is registered at ${pulled.path}, which is no longer there (moved or deleted); ` +
+        `\`spanfill models pull ${REPO}\` downloads it again`,
+    );
+  });
+});
+
+/** A row as the models service would register it (the fields resolving does not read left plain). */
+function modelRow(id: string, name: string, fields: Partial<NewModelRow> & Pick<NewModelRow, 'path'>): NewModelRow {
+  const row: NewModelRow = {
+    id,
+    name,
+    kind: 'base',
+    source: fields.path,
+    source_kind: 'folder',
+    revision: null,
+    commit_sha: null,
+    size_bytes: 0,
+    model_type: 't5',
+    parameter_count: null,
+    config_json: '{}',
+    ...fields,
+  };
+  return row;
+}
+
+describe('ModelLookup', () => {
+  function lookupOn(dataDir: string) {
+    const store = openStore(dataDir);
+    cleanup.push(() => store.close());
+    const repo = new ModelRepository(store.db);
+    const runs = new RunRepository(store.db);
+    const lookup = new ModelLookup({ store, dataDir, repo, runs, cacheRoot: path.join(dataDir, 'models', 'hub') });
+    return { lookup, repo };
+  }
+
+  it("finds a row's folder from its stored path, by id or by name, with no models service", () => {
+    const dataDir = tempDir();
+    const { lookup, repo } = lookupOn(dataDir);
+    const imported = path.join(tempDir(), 'mine');
+    mkdirSync(imported);
+    const folderRow = repo.add(modelRow('m-folder1', 'mine', { path: imported }));
+    // A pulled snapshot's path is stored relative to the data directory.
+    const snapshot = path.join('models', 'hub', 'org--x', 'snapshots', 'abc');
+    mkdirSync(path.join(dataDir, snapshot), { recursive: true });
+    const hubRow = repo.add(
+      modelRow('m-hub0001', 'org/x', { path: snapshot, source: 'org/x', source_kind: 'hub', commit_sha: 'abc' }),
+    );
+    expect(lookup.pathOf(folderRow)).toBe(imported);
+    expect(lookup.pathOf(hubRow)).toBe(path.join(dataDir, snapshot));
+    expect(lookup.resolve('m-folder1')).toEqual({ path: imported, modelId: 'm-folder1' });
+    expect(lookup.resolve('mine')).toEqual({ path: imported, modelId: 'm-folder1' });
+    expect(lookup.resolve('m-hub0001')).toEqual({ path: path.join(dataDir, snapshot), modelId: 'm-hub0001' });
+    expect(lookup.byName('mine')?.id).toBe('m-folder1');
+    expect(lookup.byName('nobody')).toBeUndefined();
+    const twin = path.join(tempDir(), 'mine');
+    mkdirSync(twin);
+    repo.add(modelRow('m-folder2', 'mine', { path: twin }));
+    expect(() => lookup.byName('mine')).toThrow(
+      new ApiError('invalid_argument', '2 models are called "mine" (m-folder1, m-folder2); give the id of one'),
+    );
+  });
+
+  it('says a pulled snapshot that is gone is downloaded again, and names nothing it does not know', () => {
+    const dataDir = tempDir();
+    const { lookup, repo } = lookupOn(dataDir);
+    const stored = path.join('models', 'hub', 'org--gone', 'snapshots', 'def');
+    repo.add(modelRow('m-gone001', 'org/gone', { path: stored, source: 'org/gone', source_kind: 'hub' }));
+    expect(() => lookup.resolve('m-gone001')).toThrow(
+      new ApiError(
+        'not_found',
+        `Model m-gone001 ("org/gone") is registered at ${path.join(dataDir, stored)}, which is no longer there ` +
+          '(moved or deleted); `spanfill models pull org/gone` downloads it again',
+      ),
+    );
+    expect(() => lookup.resolve('org/unknown')).toThrow(
+      new ApiError(
+        'not_found',
+        'No model "org/unknown": not a registered id or name, a folder, or a repository in the cache; ' +
+          '`spanfill models list` shows the ids and `spanfill models pull OWNER/NAME` downloads one',
+      ),
+    );
+  });
+});
