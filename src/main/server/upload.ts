@@ -2,31 +2,30 @@
 // chunks (protocol in src/shared/upload.ts) and are streamed to <dataDir>/uploads/<uploadId>/,
 // never held whole in memory. Each chunk must start where the file ends on disk (no gaps, no
 // overlap), a whole upload is limited in size (chunks still arriving included) and in files,
-// names stay inside the upload's folder and are ones every platform can hold, and a
-// cancelled upload is deleted. The renderer then imports the files through `datasets.import`
-// and deletes the upload (the store keeps the documents; see README "Browser mode").
+// names stay inside the upload's folder and are ones every platform can hold (uploadNames.ts),
+// and a cancelled upload is deleted. The renderer then imports the files through
+// `datasets.import` and deletes the upload (the store keeps the documents; see README
+// "Browser mode").
 
 import { constants as fsConstants, type Stats } from 'node:fs';
-import { clipText, formatBytes } from '../../shared/format';
+import { formatBytes } from '../../shared/format';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { hasControlCharacter } from '../../shared/contract/displayName';
 import type { ErrorCode } from '../../shared/errors';
 import {
   defaultMaxUploadBytes,
   maxUploadChunkBytes,
   maxUploadFiles,
-  maxUploadNamePartBytes,
   uploadIdPattern,
   uploadLimitEnv,
   uploadPathPrefix,
   type UploadResponse,
-  utf8Length,
 } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
 import { isStrictlyWithin } from '../pathWithin';
 import { withDiskFullHint } from '../services/errors';
+import { uploadNameProblem } from './uploadNames';
 
 export interface UploadLimits {
   /** All files of one upload together. */
@@ -79,18 +78,6 @@ function setSize(state: UploadState, name: string, size: number | undefined): vo
   else state.sizes.set(name, size);
 }
 
-const maxNameLength = 1024;
-const maxNameSegments = 32;
-// Characters no file name of ours may hold on any platform (Windows forbids these too).
-const forbiddenInName = /[<>:"|?*\\]/;
-// NOTE: names Windows keeps for devices ("aux.txt" is AUX whatever follows the first dot), and
-// parts ending in a dot or space, which Windows drops ("a." and "a" are one file there), are
-// refused on every platform, as the characters above are, not only where process.platform is
-// win32: `spanfill serve` runs on Windows too, and a drop should be taken or refused the same
-// whichever machine serves it, with the tests (run on Linux) checking what Windows gets. The
-// cost, renaming a rare "con.txt" sent to a Linux server, is small.
-const windowsDeviceName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-
 /** The file `name` (a '/'-separated relative path) of upload `id`, or an UploadError: never outside root/id. */
 export function resolveUploadFile(root: string, id: string, name: string): { file: string; entry: string } {
   if (!uploadIdPattern.test(id)) {
@@ -101,7 +88,7 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
     );
   }
   const segments = name.split('/');
-  const problem = nameProblem(name, segments);
+  const problem = uploadNameProblem(name);
   if (problem !== undefined) throw new UploadError(400, 'invalid_argument', problem);
   const dir = path.join(root, id);
   const file = path.join(dir, ...segments);
@@ -109,39 +96,6 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
     throw new UploadError(400, 'invalid_argument', `File name ${JSON.stringify(name)} leaves the upload folder`);
   }
   return { file, entry: path.join(dir, segments[0]) };
-}
-
-/** Why `name` (split at '/' into `segments`) cannot name a file of an upload, or undefined when it can. */
-function nameProblem(name: string, segments: readonly string[]): string | undefined {
-  const quoted = JSON.stringify(clipText(name, 200));
-  const isBad =
-    name.length === 0 ||
-    name.length > maxNameLength ||
-    segments.length > maxNameSegments ||
-    segments.some((s) => s === '' || s === '.' || s === '..' || forbiddenInName.test(s) || hasControlCharacter(s));
-  if (isBad) {
-    return `File name ${quoted} is not a relative path of plain names (no "..", "\\", control characters or empty parts)`;
-  }
-  // Checked here, not left to the file system, which answers ENAMETOOLONG with the server's path.
-  const longest = Math.max(...segments.map(utf8Length));
-  if (longest > maxUploadNamePartBytes) {
-    return (
-      `File name ${quoted} has a part of ${longest} bytes (UTF-8); the server's file system takes at most ${maxUploadNamePartBytes} per file or folder name. ` +
-      'Rename it shorter, or, if it is on the machine running Spanfill, import it by its path there (Datasets → Or import paths…)'
-    );
-  }
-  // "File name "x." ends…", or "File name "a./b.txt": "a." ends…" naming the part at fault.
-  const named = (part: string): string =>
-    segments.length === 1 ? `File name ${quoted}` : `File name ${quoted}: ${JSON.stringify(part)}`;
-  const device = segments.find((s) => windowsDeviceName.test(s));
-  if (device !== undefined) {
-    return `${named(device)} is a device name on Windows (CON, PRN, AUX, NUL, COM1…, LPT1…); rename it`;
-  }
-  const dropped = segments.find((s) => /[. ]$/.test(s));
-  if (dropped !== undefined) {
-    return `${named(dropped)} ends in a dot or a space, which Windows drops from a name; rename it`;
-  }
-  return undefined;
 }
 
 /** The upload id of a /upload/ID URL, percent-decoded. */
