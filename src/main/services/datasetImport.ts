@@ -13,6 +13,7 @@ import type { SplitMode } from '../engine/data/documents';
 import { importDocuments, type ImportedDocument, type ImportSummary } from '../engine/data/import';
 import { DEFAULT_VALIDATION_FRACTION, splitDocuments, writeSplitFile, type DatasetSplit } from '../engine/data/split';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
+import { isRecordedProcessAlive, processStartedAt } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
 import type { EventBus } from './events';
@@ -42,16 +43,18 @@ const INSERT_BATCH = 2000;
 const importsInThisProcess = new Set<string>();
 
 /**
- * Deletes 'importing' datasets whose importing process is gone (killed, crashed, or a
- * second Ctrl-C that skipped cleanup). A live process's import is left alone: the CLI
- * and the app may share a data directory.
+ * Deletes 'importing' datasets whose importing process is gone (killed, crashed, a second
+ * Ctrl-C that skipped cleanup, a reboot; its pid possibly taken by another process since:
+ * processIdentity.ts). A live process's import is left alone: the CLI and the app may share a
+ * data directory.
  */
 export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>): string[] {
   const removed: string[] = [];
   for (const row of deps.repo.list()) {
     if (row.status !== 'importing') continue;
     const owner = row.importingPid;
-    if (owner !== null && owner !== process.pid && isProcessAlive(owner)) continue;
+    const importing = owner === null ? null : { pid: owner, ranAt: row.importingStartedAt };
+    if (importing !== null && owner !== process.pid && isRecordedProcessAlive(importing)) continue;
     // Our own pid: live if any service in this process is importing it (else the pid was
     // reused after the process that wrote the row died).
     if (owner === process.pid && importsInThisProcess.has(row.id)) continue;
@@ -76,6 +79,7 @@ export async function importDataset(
     name: optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset'),
     sourcePath: shown(request.paths.join(', ')),
     importingPid: process.pid,
+    importingStartedAt: processStartedAt(),
   });
   importsInThisProcess.add(id);
   deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
@@ -223,15 +227,6 @@ function importStats(
       message: split.message,
     },
   };
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0); // signal 0: existence check only
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
-  }
 }
 
 function grow(a: Float64Array): Float64Array {

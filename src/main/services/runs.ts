@@ -24,6 +24,7 @@ import { listCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { TrainResult } from '../engine/train/trainer';
+import { processStartedAt } from '../processIdentity';
 import type { Store } from '../store/db';
 import { RunRepository, type RunRow } from '../store/runs';
 import type { DatasetService } from './datasets';
@@ -34,7 +35,7 @@ import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
-import { acquireTrainerLock, CHECKPOINT_COPIES, isProcessAlive, liveRuns, trainingConflict } from './runsLock';
+import { acquireTrainerLock, CHECKPOINT_COPIES, isRunOwnerAlive, liveRuns, trainingConflict } from './runsLock';
 import { pickCheckpoint, readingCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
@@ -91,7 +92,7 @@ export class RunService {
     const ids: string[] = [];
     for (const status of statuses) {
       for (const row of this.repo.listByStatus(status)) {
-        if (this.active.has(row.id) || isProcessAlive(row.ownerPid)) continue;
+        if (this.active.has(row.id) || isRunOwnerAlive(row)) continue;
         const error = interruptedMessage(row);
         try {
           this.reconcile(row.id);
@@ -290,7 +291,7 @@ export class RunService {
 
   remove(id: string): { id: string; removed: boolean } {
     const row = this.mustGet(id);
-    if (this.active.has(id) || (row.status === 'running' && isProcessAlive(row.ownerPid)))
+    if (this.active.has(id) || (row.status === 'running' && isRunOwnerAlive(row)))
       throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
@@ -328,7 +329,7 @@ export class RunService {
       await this.deps.engine.request('train.stop', { runId: id });
       return active.done;
     }
-    if (row.status !== 'running' || !isProcessAlive(row.ownerPid))
+    if (row.status !== 'running' || !isRunOwnerAlive(row))
       throw new ApiError('conflict', `Run ${id} is ${row.status}, not running`);
     writeFileSync(this.stopRequestPath(id), as);
     for (let waited = 0; waited < 120_000; waited += 200) {
@@ -378,6 +379,7 @@ export class RunService {
         finishedAt: null,
         error: null,
         ownerPid: process.pid,
+        ownerStartedAt: processStartedAt(),
         hostPid: host.pid ?? null,
       });
       this.setStatus(running);

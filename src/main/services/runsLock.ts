@@ -1,35 +1,35 @@
 // One trainer per data directory: a lock file `<data>/runs/trainer.lock` holding the pid of
-// the process that trains. A second process is refused with that pid (chosen over queueing:
-// a queue would need a process that outlives the CLI command to drain it). A lock whose pid
-// no longer runs is stale and taken over. Also: whether a pid is alive (interrupted runs), and
-// the runs training now (what removing a dataset or a model must not pull from under them).
+// the process that trains and when it started. A second process is refused with that pid
+// (chosen over queueing: a queue would need a process that outlives the CLI command to drain
+// it). A lock whose process no longer runs (its pid gone, or taken by another process since:
+// processIdentity.ts) is stale and taken over. Also: whether a run's owner is alive
+// (interrupted runs), and the runs training now (what removing a dataset or a model must not
+// pull from under them).
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { StoreError, WRITE_ACCESS_ADVICE } from '../store/db';
+import { isRecordedProcessAlive, processStartedAt, type RecordedProcess } from '../processIdentity';
 import type { RunRepository, RunRow } from '../store/runs';
 import { runsFolder } from './runFolders';
 
-export function isProcessAlive(pid: number | null): boolean {
-  if (pid === null || !(pid > 0)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Whether the process that owns a run still runs: its pid, and its start time where the row has one (schema 006). */
+export function isRunOwnerAlive(run: Pick<RunRow, 'ownerPid' | 'ownerStartedAt'>): boolean {
+  return run.ownerPid !== null && isRecordedProcessAlive({ pid: run.ownerPid, ranAt: run.ownerStartedAt });
 }
 
 export function trainerLockPath(dataDir: string): string {
   return path.join(runsFolder(dataDir), 'trainer.lock');
 }
 
-function readLockPid(file: string): number | null {
+/** The process a lock names; without `startedAt` (a lock of an older version) its pid alone. */
+function readLockHolder(file: string): RecordedProcess | null {
   try {
-    const pid = Number(JSON.parse(readFileSync(file, 'utf8')).pid);
-    return Number.isSafeInteger(pid) ? pid : null;
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; startedAt?: unknown };
+    const pid = Number(lock.pid);
+    const startedAt = typeof lock.startedAt === 'number' && Number.isFinite(lock.startedAt) ? lock.startedAt : null;
+    return Number.isSafeInteger(pid) ? { pid, ranAt: startedAt } : null;
   } catch {
     return null;
   }
@@ -48,14 +48,15 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () =>
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: 'wx' });
+      const lock = { pid: process.pid, startedAt: processStartedAt(), since: new Date().toISOString() };
+      writeFileSync(file, JSON.stringify(lock), { flag: 'wx' });
       return () => {
-        if (readLockPid(file) === process.pid) rmSync(file, { force: true });
+        if (readLockHolder(file)?.pid === process.pid) rmSync(file, { force: true });
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(file, error);
-      const holder = readLockPid(file);
-      if (holder !== null && isProcessAlive(holder)) throw lockHeld(holder, runs);
+      const holder = readLockHolder(file);
+      if (holder !== null && isRecordedProcessAlive(holder)) throw lockHeld(holder.pid, runs);
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
@@ -93,7 +94,7 @@ function lockHeld(holder: number, runs: RunRepository | undefined): ApiError {
 
 /** Runs training now, in this process or another on the same data directory. */
 export function liveRuns(runs: RunRepository): RunRow[] {
-  return runs.listActive().filter((run) => isProcessAlive(run.ownerPid));
+  return runs.listActive().filter(isRunOwnerAlive);
 }
 
 /** Why a model a run trains from must stay while it trains (engine/train/checkpoint.ts TOKENIZER_FILES). */

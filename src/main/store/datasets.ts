@@ -42,14 +42,16 @@ export class DatasetRepository {
 
   /**
    * A dataset in status 'importing' (format 'pending'). Its stats record the importing process
-   * until it is ready, so another process sharing the store can tell a live import from an
-   * abandoned one.
+   * (its pid and start time) until it is ready, so another process sharing the store can tell a
+   * live import from an abandoned one. Without a start time the pid alone says, as in rows
+   * written before start times were kept.
    */
   create(row: {
     readonly id: string;
     readonly name: string;
     readonly sourcePath: string;
     readonly importingPid: number;
+    readonly importingStartedAt?: number;
   }): void {
     this.db
       .prepare(
@@ -60,7 +62,7 @@ export class DatasetRepository {
         row.id,
         row.name,
         row.sourcePath,
-        JSON.stringify({ importingPid: row.importingPid }),
+        JSON.stringify({ importingPid: row.importingPid, importingStartedAt: row.importingStartedAt }),
         new Date().toISOString(),
       );
   }

@@ -1,7 +1,7 @@
-// Runs repository: rows of runs, metrics and checkpoints (schema 003). The config JSON is
-// parsed once here with the contract's schema, so the service gets a typed RunConfig. Metric
-// points come in batches (one transaction each), so the trainer's progress never waits on a
-// row-at-a-time write.
+// Runs repository: rows of runs, metrics and checkpoints (schema 003; the owner's start time,
+// 006). The config JSON is parsed once here with the contract's schema, so the service gets a
+// typed RunConfig. Metric points come in batches (one transaction each), so the trainer's
+// progress never waits on a row-at-a-time write.
 
 import { runConfigSchema, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
 import type { Db } from './db';
@@ -22,6 +22,8 @@ export interface RunRow {
   readonly error: string | null;
   readonly provider: string | null;
   readonly ownerPid: number | null;
+  /** When the owning process started (epoch ms; schema 006): null in rows written before. */
+  readonly ownerStartedAt: number | null;
   readonly hostPid: number | null;
 }
 
@@ -41,6 +43,7 @@ interface RawRun {
   error: string | null;
   provider: string | null;
   owner_pid: number | null;
+  owner_started_at: number | null;
   host_pid: number | null;
 }
 
@@ -62,6 +65,7 @@ export interface RunUpdate {
   readonly error?: string | null;
   readonly provider?: string | null;
   readonly ownerPid?: number | null;
+  readonly ownerStartedAt?: number | null;
   readonly hostPid?: number | null;
 }
 
@@ -73,6 +77,7 @@ const UPDATE_COLUMNS: Record<keyof RunUpdate, string> = {
   error: 'error',
   provider: 'provider',
   ownerPid: 'owner_pid',
+  ownerStartedAt: 'owner_started_at',
   hostPid: 'host_pid',
 };
 
@@ -93,6 +98,7 @@ function fromRaw(raw: RawRun): RunRow {
     error: raw.error,
     provider: raw.provider,
     ownerPid: raw.owner_pid,
+    ownerStartedAt: raw.owner_started_at,
     hostPid: raw.host_pid,
   };
 }

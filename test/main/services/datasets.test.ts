@@ -423,7 +423,13 @@ describe('abandoned imports', () => {
     });
     const ds = await service.import({ paths: [big] });
     expect(opened).toBe(true);
-    expect(importingRow).toEqual({ status: 'importing', stats_json: JSON.stringify({ importingPid: process.pid }) });
+    const { status, stats_json } = importingRow as { status: string; stats_json: string };
+    expect(status).toBe('importing');
+    // The importing process: its pid, and when it started (a pid taken later is another process).
+    const importing = JSON.parse(stats_json) as { importingPid: number; importingStartedAt: number };
+    expect(Object.keys(importing)).toEqual(['importingPid', 'importingStartedAt']);
+    expect(importing.importingPid).toBe(process.pid);
+    expect(Math.abs(importing.importingStartedAt - (Date.now() - process.uptime() * 1000))).toBeLessThan(1000);
     expect(ds.stats?.documents).toBe(20_000);
     expect(counts(store)).toEqual({ datasets: 1, documents: 20_000 });
   });
@@ -442,5 +448,19 @@ describe('abandoned imports', () => {
     const service = new DatasetService({ store, dataDir, events });
     expect(service.list().map((d) => [d.id, d.status, d.stats])).toEqual([['ds-alive', 'importing', null]]);
     expect(counts(store).documents).toBe(0);
+  });
+
+  it('are removed when their pid now belongs to another process (after a reboot), kept while theirs lives', () => {
+    const { store, dataDir, events } = setup();
+    const insert = store.db.prepare(
+      `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
+       VALUES (?, 'x', 'x', '', 'text', 'importing', ?, '2026-01-01')`,
+    );
+    // Both pids run: the first was recorded by a process that started before this machine booted.
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    insert.run('ds-reused', JSON.stringify({ importingPid: process.ppid, importingStartedAt: bootedAt - 3_600_000 }));
+    insert.run('ds-alive', JSON.stringify({ importingPid: process.ppid, importingStartedAt: Date.now() }));
+    const service = new DatasetService({ store, dataDir, events });
+    expect(service.list().map((d) => d.id)).toEqual(['ds-alive']);
   });
 });

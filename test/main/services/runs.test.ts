@@ -5,6 +5,7 @@
 // the same data directory is refused naming the process that holds it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunConfigInput } from '../../../src/shared/contract/runs';
@@ -12,6 +13,7 @@ import { ApiError, unwrapEnvelope } from '../../../src/shared/errors';
 import type { EventMap, EventName } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { trainerLockPath } from '../../../src/main/services/runsLock';
+import { processStartedAt } from '../../../src/main/processIdentity';
 import {
   checkpointDirName,
   TRAINER_STATE_FILE,
@@ -303,6 +305,28 @@ describe('runs service: processes', () => {
     expect(detail.error).toMatch(
       /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
     );
+  });
+
+  it('marks a run interrupted whose owner pid another process has taken since (after a reboot), not one whose owner lives', async () => {
+    const { app, datasetId } = await setUp();
+    // Each row's owner pid is this process's, as a new process can get a dead owner's pid.
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    const owners = {
+      // Recorded by a process of an earlier boot.
+      'r-reboot': bootedAt - 3_600_000,
+      // Recorded by a process that ran before this one started (only /proc says so: Linux).
+      'r-reused': processStartedAt() - 60_000,
+      // This process started before now: it may be the owner.
+      'r-live': Date.now(),
+    };
+    for (const [id, ownerStartedAt] of Object.entries(owners)) {
+      app.runs.repo.add({ id, name: id, config: base(datasetId), totalSteps: 10, status: 'queued' });
+      app.runs.repo.setStatus(id, 'running', { ownerPid: process.pid, ownerStartedAt, step: 4 });
+    }
+    const reused = process.platform === 'linux' ? ['r-reused'] : [];
+    expect(app.runs.recoverInterrupted().sort()).toEqual(['r-reboot', ...reused]);
+    expect(app.runs.get('r-reboot').error).toMatch(/ended without stopping it, at step 4; /);
+    expect(app.runs.get('r-live').status).toBe('running');
   });
 
   it("puts a killed run's checkpoint rows right from its folder: pruned ones dropped, unrecorded ones added", async () => {

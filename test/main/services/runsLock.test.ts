@@ -1,7 +1,9 @@
 // runsLock.ts: a trainer lock the data directory cannot write (a read-only disk) is a data
 // directory that cannot be used (exit 3), saying where; a read-only mount is not made in a test,
-// so writing the lock file fails as it does on one.
+// so writing the lock file fails as it does on one. A lock whose pid another process has taken
+// since (after a reboot) is taken over; one whose process lives is not.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { acquireTrainerLock, trainerLockPath } from '../../../src/main/services/runsLock';
@@ -51,6 +53,36 @@ describe('acquireTrainerLock', () => {
       `Cannot train here: the trainer lock ${lock} cannot be written (EROFS: read-only file system, open '${lock}'). ` +
         `A run writes its lock, checkpoints and metrics in ${path.join(dir, 'runs')}. Check that you may read and ` +
         'write it and its folder (permissions, a read-only disk), or use another --data-dir.',
+    );
+  });
+
+  it("records this process's pid and start time in the lock", () => {
+    const dir = tempDir();
+    const release = acquireTrainerLock(dir);
+    const lock = JSON.parse(fs.readFileSync(trainerLockPath(dir), 'utf8')) as Record<string, unknown>;
+    expect(lock.pid).toBe(process.pid);
+    expect(Math.abs(Number(lock.startedAt) - (Date.now() - process.uptime() * 1000))).toBeLessThan(1000);
+    expect(Date.parse(String(lock.since))).toBeLessThanOrEqual(Date.now());
+    release();
+  });
+
+  it('takes over a lock whose pid another process has taken since its holder ran, not one whose holder lives', () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.dirname(trainerLockPath(dir)), { recursive: true });
+    // process.ppid runs; the holder recorded with it started before this machine booted.
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    const since = new Date(bootedAt - 3_000_000).toISOString();
+    fs.writeFileSync(
+      trainerLockPath(dir),
+      JSON.stringify({ pid: process.ppid, startedAt: bootedAt - 3_600_000, since }),
+    );
+    const release = acquireTrainerLock(dir);
+    expect(JSON.parse(fs.readFileSync(trainerLockPath(dir), 'utf8')).pid).toBe(process.pid);
+    release();
+    // Its holder lives (it started before now): refused, naming it.
+    fs.writeFileSync(trainerLockPath(dir), JSON.stringify({ pid: process.ppid, startedAt: Date.now() }));
+    expect(() => acquireTrainerLock(dir)).toThrow(
+      new RegExp(`Another trainer is running on this data directory \\(pid ${process.ppid}\\)`),
     );
   });
 

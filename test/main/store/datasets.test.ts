@@ -32,20 +32,28 @@ const stats: DatasetStats = {
 };
 
 describe('dataset rows', () => {
-  it('carry the importing pid while importing, then the stats, format and hash markReady wrote', () => {
+  it('carry the importing process while importing, then the stats, format and hash markReady wrote', () => {
     const store = openStore(tempDir());
     try {
       const repo = new DatasetRepository(store.db);
-      repo.create({ id: 'ds-1', name: 'a', sourcePath: '/x/a.txt', importingPid: 4242 });
+      const startedAt = Date.parse('2026-03-01T08:00:00.123Z');
+      repo.create({ id: 'ds-1', name: 'a', sourcePath: '/x/a.txt', importingPid: 4242, importingStartedAt: startedAt });
       expect(repo.get('ds-1')).toMatchObject({
         status: 'importing',
         format: 'pending',
         importingPid: 4242,
+        importingStartedAt: startedAt,
         stats: null,
       });
       repo.markReady('ds-1', { format: 'text', sourceHash: 'f00d', stats });
       const ready = repo.get('ds-1');
-      expect(ready).toMatchObject({ status: 'ready', format: 'text', source_hash: 'f00d', importingPid: null });
+      expect(ready).toMatchObject({
+        status: 'ready',
+        format: 'text',
+        source_hash: 'f00d',
+        importingPid: null,
+        importingStartedAt: null,
+      });
       expect(ready?.stats).toEqual(stats);
       expect(ready).not.toHaveProperty('stats_json');
       repo.updateStats('ds-1', { ...stats, warnings: ['w'] });
@@ -78,8 +86,19 @@ describe('parseStoredStats', () => {
     const { documents: _documents, ...missing } = stats;
     expect(parseStoredStats(JSON.stringify(missing)).stats).toBeNull();
     expect(parseStoredStats(JSON.stringify({ ...stats, bytes: '22' })).stats).toBeNull();
-    expect(parseStoredStats('{nope')).toEqual({ stats: null, importingPid: null });
-    expect(parseStoredStats('')).toEqual({ stats: null, importingPid: null });
+    expect(parseStoredStats('{nope')).toEqual({ stats: null, importingPid: null, importingStartedAt: null });
+    expect(parseStoredStats('')).toEqual({ stats: null, importingPid: null, importingStartedAt: null });
+  });
+
+  it("reads an import's pid without a start time (written before start times were kept, or unreadable) as pid only", () => {
+    expect(parseStoredStats(JSON.stringify({ importingPid: 7 }))).toMatchObject({
+      importingPid: 7,
+      importingStartedAt: null,
+    });
+    expect(parseStoredStats(JSON.stringify({ importingPid: 7, importingStartedAt: 'soon' }))).toMatchObject({
+      importingPid: 7,
+      importingStartedAt: null,
+    });
   });
 
   it('keeps keys it does not know (a newer Spanfill may have written them)', () => {

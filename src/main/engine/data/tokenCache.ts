@@ -20,6 +20,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { isRecordedProcessAlive } from '../../processIdentity';
 import { DataError } from './errors';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
@@ -72,6 +73,7 @@ export class TokenCacheWriter {
   ) {
     header(2, 0, 0, 0, 0, fingerprint); // validates the fingerprint before any file exists
     this.idBytes = tokenizer.vocabSize <= 65536 ? 2 : 4;
+    // PID and TIME (now: a moment this process ran) say whose it is (removeStaleTokenCacheTemps).
     this.temp = `${path}.tmp-${process.pid}-${Date.now()}`;
     this.fd = openSync(this.temp, 'w');
   }
@@ -155,27 +157,21 @@ export class TokenCacheWriter {
 
 /**
  * Removes temp files (`*.tokens.tmp-PID-TIME`) that writers in processes now gone left in
- * `dir` — an engine host killed mid-write, say. A live process's temp file is left alone.
+ * `dir` — an engine host killed mid-write, say. TIME is when the writer opened it (epoch ms),
+ * a moment its process surely ran: a file from before this machine booted, or whose pid
+ * another process has taken since, is stale too (processIdentity.ts). A live process's temp
+ * file is left alone.
  */
 export function removeStaleTokenCacheTemps(dir: string): number {
   if (!existsSync(dir)) return 0;
   let removed = 0;
   for (const name of readdirSync(dir)) {
-    const match = /\.tokens\.tmp-(\d+)-\d+$/.exec(name);
-    if (match === null || isProcessAlive(Number(match[1]))) continue;
+    const match = /\.tokens\.tmp-(\d+)-(\d+)$/.exec(name);
+    if (match === null || isRecordedProcessAlive({ pid: Number(match[1]), ranAt: Number(match[2]) })) continue;
     rmSync(join(dir, name), { force: true });
     removed++;
   }
   return removed;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0); // signal 0: existence check only
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Tokenizes `documents` (in dataset order) into `path`. Yields to the event loop every ~50 ms. */

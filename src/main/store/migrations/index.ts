@@ -7,6 +7,7 @@ import { modelsSchema } from './002_models';
 import { runsSchema } from './003_runs';
 import { playgroundSchema } from './004_playground';
 import { checkpointPathsSchema } from './005_checkpoint_paths';
+import { ownerStartedAtSchema } from './006_owner_started_at';
 
 export interface Migration {
   readonly version: number;
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'runs', sql: runsSchema },
   { version: 4, name: 'playground', sql: playgroundSchema },
   { version: 5, name: 'checkpoint paths', sql: checkpointPathsSchema },
+  { version: 6, name: 'owner start times', sql: ownerStartedAtSchema },
 ];
 
 export const latestSchemaVersion = migrations.length;

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashDocument } from '../../../../src/main/engine/data/documents';
@@ -115,10 +115,14 @@ describe('token cache', () => {
 
   it('temp files of writers whose process is gone are removed; a live one is kept', () => {
     const sub = mkdtempSync(join(dir, 'temps-'));
-    const dead = `a.tokens.tmp-${2 ** 22 + 4321}-1700000000000`;
-    const live = `a.tokens.tmp-${process.pid}-1700000000000`;
-    for (const name of [dead, live, 'a.tokens', 'validation.split']) writeFileSync(join(sub, name), 'x');
-    expect(removeStaleTokenCacheTemps(sub)).toBe(1);
+    // Named `*.tokens.tmp-PID-TIME`: the writer's pid, and when it began writing (it ran then).
+    const dead = `a.tokens.tmp-${2 ** 22 + 4321}-${Date.now()}`;
+    const live = `a.tokens.tmp-${process.pid}-${Date.now()}`;
+    // This process's pid, written before this machine booted: its writer is gone, the pid reused.
+    const bootedAt = Date.now() - uptime() * 1000;
+    const beforeBoot = `b.tokens.tmp-${process.pid}-${Math.round(bootedAt - 3_600_000)}`;
+    for (const name of [dead, live, beforeBoot, 'a.tokens', 'validation.split']) writeFileSync(join(sub, name), 'x');
+    expect(removeStaleTokenCacheTemps(sub)).toBe(2);
     expect(readdirSync(sub).sort()).toEqual(['a.tokens', live, 'validation.split'].sort());
     expect(removeStaleTokenCacheTemps(join(sub, 'missing'))).toBe(0);
   });
