@@ -61,42 +61,88 @@ export interface MaskingPreview {
   readonly messages: string[];
 }
 
-/** Text of `tokens[start, end)`, decoded in context so leading spaces survive when possible. */
-function segmentText(tokenizer: TextTokenizer, tokens: number[], start: number, end: number): string {
-  const before = tokenizer.decode(tokens.slice(0, start));
-  const through = tokenizer.decode(tokens.slice(0, end));
-  return through.startsWith(before) ? through.slice(before.length) : tokenizer.decode(tokens.slice(start, end));
+const REPLACEMENT = /\uFFFD/g;
+
+function replacements(text: string): number {
+  return text.match(REPLACEMENT)?.length ?? 0;
 }
 
-/** Offsets in the text of `tokens[start, end)` (segmentText) at which its EOS tokens begin. */
-function documentEndOffsets(tokenizer: TextTokenizer, tokens: number[], start: number, end: number): number[] {
+/**
+ * Whether a cut before `tokens[at]` falls inside a character: a byte-level tokenizer (ByT5)
+ * masks bytes, and a character's pieces then decode to U+FFFD (�) on each side. Decoding the
+ * two sides apart gives more �s than decoding them together exactly then (a cut between
+ * whole characters, or between bytes that were not valid UTF-8 anyway, changes nothing).
+ */
+function isSplitCut(tokenizer: TextTokenizer, tokens: number[], at: number, inWhole: number): boolean {
+  const apart = replacements(tokenizer.decode(tokens.slice(0, at))) + replacements(tokenizer.decode(tokens.slice(at)));
+  return apart > inWhole;
+}
+
+/**
+ * Text of `tokens[start, …)` up to any end. Decoded in context (the text before it, then
+ * sliced off) so a leading space survives; when a cut at either end falls inside a character,
+ * decoded alone instead, as the model input and target show it: in context both prefixes
+ * would end in the same � and a one-byte piece would read as nothing.
+ */
+function segmentDecoder(
+  tokenizer: TextTokenizer,
+  tokens: number[],
+  start: number,
+  isAlone: boolean,
+): (end: number) => string {
+  const before = isAlone ? '' : tokenizer.decode(tokens.slice(0, start));
+  return (end) => {
+    if (isAlone) return tokenizer.decode(tokens.slice(start, end));
+    const through = tokenizer.decode(tokens.slice(0, end));
+    return through.startsWith(before) ? through.slice(before.length) : tokenizer.decode(tokens.slice(start, end));
+  };
+}
+
+/** Offsets in the segment's text (`text` of it) at which its EOS tokens begin. */
+function documentEndOffsets(
+  text: (end: number) => string,
+  eosId: number,
+  tokens: number[],
+  start: number,
+  end: number,
+): number[] {
   const offsets: number[] = [];
-  for (let i = start; i < end; i++) {
-    if (tokens[i] === tokenizer.eosId) offsets.push(segmentText(tokenizer, tokens, start, i).length);
-  }
+  for (let i = start; i < end; i++) if (tokens[i] === eosId) offsets.push(text(i).length);
   return offsets;
 }
 
-function buildSegments(tokenizer: TextTokenizer, tokens: number[], mask: Uint8Array): PreviewSegment[] {
+interface Segments {
+  readonly segments: PreviewSegment[];
+  /** Whether some segment boundary falls inside a character (see isSplitCut). */
+  readonly hasSplitCharacters: boolean;
+}
+
+function buildSegments(tokenizer: TextTokenizer, tokens: number[], mask: Uint8Array): Segments {
   const segments: PreviewSegment[] = [];
+  const inWhole = replacements(tokenizer.decode(tokens));
   const runs = [0, 0]; // runs seen so far of kept (0) and noise (1) tokens
+  let isStartSplit = false;
+  let hasSplitCharacters = false;
   for (let start = 0; start < tokens.length;) {
     const isNoise = mask[start] === 1;
     let end = start + 1;
     while (end < tokens.length && mask[end] === mask[start]) end++;
+    const isEndSplit = end < tokens.length && isSplitCut(tokenizer, tokens, end, inWhole);
+    hasSplitCharacters ||= isEndSplit;
+    const text = segmentDecoder(tokenizer, tokens, start, isStartSplit || isEndSplit);
     const k = runs[mask[start]]++;
-    const sentinelId = tokenizer.sentinelId(k);
     segments.push({
-      text: segmentText(tokenizer, tokens, start, end),
+      text: text(end),
       isNoise,
       sentinel: `<extra_id_${k}>`,
-      sentinelId,
+      sentinelId: tokenizer.sentinelId(k),
       tokenCount: end - start,
-      documentEnds: documentEndOffsets(tokenizer, tokens, start, end),
+      documentEnds: documentEndOffsets(text, tokenizer.eosId, tokens, start, end),
     });
+    isStartSplit = isEndSplit;
     start = end;
   }
-  return segments;
+  return { segments, hasSplitCharacters };
 }
 
 function assemble(
@@ -110,8 +156,8 @@ function assemble(
   const noiseTokens = mask.reduce((a, b) => a + b, 0);
   const noiseSpans = countRuns(mask, 1);
   const sameForEverySeed = seedIndependence(tokens.length, noiseTokens, noiseSpans);
-  const segments = buildSegments(tokenizer, tokens, mask);
-  const split = splitCharacters(tokenizer.decode(tokens), segments);
+  const { segments, hasSplitCharacters } = buildSegments(tokenizer, tokens, mask);
+  const split = hasSplitCharacters ? SPLIT_CHARACTERS_NOTE : null;
   const notes = [sameForEverySeed, split].filter((note): note is string => note !== null);
   return {
     segments,
@@ -135,22 +181,13 @@ function assemble(
   };
 }
 
-const REPLACEMENT = /\uFFFD/g;
-
 /**
- * Says when span boundaries fall inside characters, or null: a byte-level tokenizer (ByT5)
- * masks bytes, so a span can hold part of a character of several bytes, and each piece then
- * decodes to U+FFFD (�) on its own. Counted as the �s the pieces have beyond those of the text.
+ * A byte-level tokenizer (ByT5) masks bytes, so a span can hold part of a character of
+ * several bytes; each piece then decodes to U+FFFD (�) on its own.
  */
-function splitCharacters(text: string, segments: readonly PreviewSegment[]): string | null {
-  const inText = text.match(REPLACEMENT)?.length ?? 0;
-  const inPieces = segments.reduce((sum, s) => sum + (s.text.match(REPLACEMENT)?.length ?? 0), 0);
-  if (inPieces <= inText) return null;
-  return (
-    'Some spans begin or end inside a character of more than one byte: the pieces show as �. A byte-level ' +
-    'tokenizer masks bytes, not characters, and the model learns to write the missing bytes; the text itself is intact.'
-  );
-}
+const SPLIT_CHARACTERS_NOTE =
+  'Some spans begin or end inside a character of more than one byte: the pieces show as �. A byte-level ' +
+  'tokenizer masks bytes, not characters, and the model learns to write the missing bytes; the text itself is intact.';
 
 /**
  * Says when no seed can change the mask, or null. The noise and the kept tokens are each cut

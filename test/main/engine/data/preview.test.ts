@@ -123,6 +123,33 @@ describe('masking preview', async () => {
     expect(previewText(bytes, text, settings).messages).toEqual([]);
   });
 
+  it('every span shows its bytes when cuts fall inside characters: the Text row agrees with input and target', () => {
+    const bytes = createByteTokenizer();
+    // 😀 is 4 bytes; U+FFFD (what a shell turns invalid UTF-8 into) is 3: one-byte spans cut both.
+    for (const typed of ['😀'.repeat(8), 'ab\uFFFDcd\uFFFD', '日本語のテキストです。']) {
+      for (let seed = 0; seed < 10; seed++) {
+        const p = previewText(bytes, typed, { inputLength: 128, noiseDensity: 0.3, meanNoiseSpanLength: 1, seed });
+        const where = `${JSON.stringify(typed)} seed ${seed}`;
+        expect(
+          p.segments.every((s) => s.text !== ''),
+          where,
+        ).toBe(true);
+        expect(p.inputText, where).toBe(`${p.segments.map((s) => (s.isNoise ? s.sentinel : s.text)).join('')}</s>`);
+        expect(p.targetText, where).toBe(`${p.segments.map((s) => (s.isNoise ? s.text : s.sentinel)).join('')}</s>`);
+      }
+    }
+    // The reported case: two bytes of the last U+FFFD hidden in one span, shown as the target shows them.
+    const invalid = previewText(bytes, 'ab\uFFFDcd\uFFFD', {
+      inputLength: 128,
+      noiseDensity: 0.15,
+      meanNoiseSpanLength: 3,
+      seed: 0,
+    });
+    expect(invalid.targetText).toBe('<extra_id_0>\uFFFD\uFFFD</s>');
+    expect(invalid.segments.map((s) => s.text)).toEqual(['ab\uFFFDcd\uFFFD', '\uFFFD\uFFFD']);
+    expect(invalid.messages.some((m) => m.startsWith('Some spans begin or end inside a character'))).toBe(true);
+  });
+
   it('previews a planned dataset example exactly as training masks it', () => {
     const docs = ['first document here', 'second one, a bit longer than the first', 'third'].map((t) => tok.encode(t));
     const source = new InMemoryTokenSource(docs);
