@@ -1,13 +1,12 @@
-// Runs service: starts a training run in the engine host (host/handlers/train.ts) and owns
-// its lifecycle: start, pause/stop (the host stops after its current call and checkpoints),
-// resume from the last checkpoint; a run whose process is gone is marked interrupted at
-// start-up (recoverInterrupted). One trainer per data directory (runsLock.ts). What the
+// Runs service: what the contract's runs.* calls do. It checks and prepares a run to start or
+// resume (runsPrepare.ts, runsResume.ts), takes the trainer lock (one trainer per data
+// directory: runsLock.ts) and hands the run to runsControl.ts, which trains it in the engine
+// host, pauses or stops it, and marks a run whose process is gone interrupted. What the
 // trainer reports (status, metrics, checkpoints) is stored and forwarded as events by
-// runsRecord.ts; metric points are written in batches, so progress never waits on the store.
+// runsRecord.ts. Also lists, shows, compares, renames and removes runs.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
 import type {
   RunCheckpoint,
   RunDetail,
@@ -18,13 +17,10 @@ import type {
 } from '../../shared/contract/runs';
 import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
-import { ApiError, isDiskFull } from '../../shared/errors';
+import { ApiError } from '../../shared/errors';
 import { directoryBytes } from '../engine/hub/cache';
 import { listCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
-import type { TrainerEvent } from '../engine/train/progress';
-import type { TrainResult } from '../engine/train/trainer';
-import { processStartedAt } from '../processIdentity';
 import type { Store } from '../store/db';
 import { RunRepository, type RunRow } from '../store/runs';
 import type { DatasetService } from './datasets';
@@ -35,14 +31,15 @@ import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
-import { acquireTrainerLock, CHECKPOINT_COPIES, isRunOwnerAlive, liveRuns, trainingConflict } from './runsLock';
+import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 import { pickCheckpoint, readingCheckpoint, type CheckpointChoice } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { announceStatus, checkpointFolder, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
+import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { resumeConfig } from './runsResume';
-import { datasetGoneMessage, divergedMessage, failureMessage, interruptedMessage } from './runsFailure';
+import { datasetGoneMessage, divergedMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
-import { configOfRequest, prepareRun, type PreparedRun } from './runsPrepare';
+import { RunControl } from './runsControl';
+import { configOfRequest, prepareRun } from './runsPrepare';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -58,19 +55,17 @@ export interface RunServiceDeps {
 /** How runs are spoken of where an id or a name goes (idOrName.ts). */
 const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
 
-interface ActiveRun {
-  stopAs: 'paused' | 'stopped' | null;
-  done: Promise<RunSummary>;
-}
-
 export class RunService {
   readonly repo: RunRepository;
-  private readonly active = new Map<string, ActiveRun>();
+  /** The runs this process trains: launch, pause and stop; interrupted ones (runsControl.ts). */
+  private readonly control: RunControl;
   /** Steps timed for estimates in this process, by shape. */
   private readonly timings = new StepTimings();
 
   constructor(private readonly deps: RunServiceDeps) {
     this.repo = new RunRepository(deps.store.db);
+    const { dataDir, events, engine } = deps;
+    this.control = new RunControl({ repo: this.repo, dataDir, events, engine, mustGet: (id) => this.mustGet(id) });
   }
 
   runDir(id: string): string {
@@ -81,32 +76,9 @@ export class RunService {
     return runCheckpointsFolder(this.deps.dataDir, id);
   }
 
-  /**
-   * Runs marked running or queued whose owning process is gone become interrupted (resumable),
-   * their checkpoint rows put right from their folders (its engine host may have finished a
-   * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is
-   * open, only running ones are looked at (a queued run of another process has no owner yet
-   * until it starts).
-   */
-  recoverInterrupted(statuses: readonly ('running' | 'queued')[] = ['running', 'queued']): string[] {
-    const ids: string[] = [];
-    for (const status of statuses) {
-      for (const row of this.repo.listByStatus(status)) {
-        if (this.active.has(row.id) || isRunOwnerAlive(row)) continue;
-        const error = interruptedMessage(row);
-        try {
-          this.reconcile(row.id);
-          this.setStatus(this.repo.setStatus(row.id, 'interrupted', { error, finishedAt: new Date().toISOString() }));
-        } catch (failure) {
-          // A full disk must not keep the store from opening (to list, or delete to free space):
-          // the next open marks it.
-          if (isDiskFull(failure)) continue;
-          throw failure;
-        }
-        ids.push(row.id);
-      }
-    }
-    return ids;
+  /** Runs whose process is gone become interrupted, resumable (RunControl.recoverInterrupted); their ids. */
+  recoverInterrupted(statuses?: readonly ('running' | 'queued')[]): string[] {
+    return this.control.recoverInterrupted(statuses);
   }
 
   /**
@@ -124,8 +96,8 @@ export class RunService {
     const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
     const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
     mkdirSync(this.checkpointDir(id), { recursive: true });
-    this.setStatus(row);
-    const started = await this.launch(row, prepared.payload, undefined, release).catch((error: unknown) => {
+    announceStatus(this.deps.events, row);
+    const started = await this.control.launch(row, prepared.payload, undefined, release).catch((error: unknown) => {
       // It never began (the engine host did not start, or Ctrl-C while it started): keep no
       // queued run behind, as "nothing half-done was kept" says.
       this.discard(id);
@@ -164,7 +136,8 @@ export class RunService {
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
   async resume(id: string, signal?: AbortSignal): Promise<RunSummary> {
     const row = this.mustGet(id);
-    if (this.active.has(id) || row.status === 'running') throw new ApiError('conflict', `Run ${id} is already running`);
+    if (this.control.trainsHere(id) || row.status === 'running')
+      throw new ApiError('conflict', `Run ${id} is already running`);
     if (row.status === 'completed')
       throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
     const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
@@ -174,7 +147,7 @@ export class RunService {
     const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
     const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir, this.repo);
-    return this.launch(row, prepared.payload, from, release);
+    return this.control.launch(row, prepared.payload, from, release);
   }
 
   /**
@@ -189,31 +162,24 @@ export class RunService {
     return all.filter((c) => c.step <= recorded).at(-1) ?? all.at(-1);
   }
 
-  /** Puts run `id`'s checkpoint rows right from its checkpoint folder (runsRecord.ts reconcileCheckpoints). */
-  private reconcile(id: string): void {
-    reconcileCheckpoints(
-      { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir },
-      id,
-      this.checkpointDir(id),
-    );
-  }
-
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
   wait(id: string): Promise<RunSummary> {
-    return this.active.get(id)?.done ?? Promise.resolve(this.summary(this.mustGet(id)));
+    return this.control.done(id) ?? Promise.resolve(this.summary(this.mustGet(id)));
   }
 
+  /** Pauses a run with a checkpoint, here or in the process that trains it (RunControl.halt). */
   pause(id: string): Promise<RunSummary> {
-    return this.halt(id, 'paused');
+    return this.control.halt(id, 'paused');
   }
 
+  /** Stops a run with a checkpoint, here or in the process that trains it (RunControl.halt). */
   stop(id: string): Promise<RunSummary> {
-    return this.halt(id, 'stopped');
+    return this.control.halt(id, 'stopped');
   }
 
   /** Stops every run of this process with a checkpoint (Ctrl-C, app quit). */
-  async stopAll(): Promise<void> {
-    await Promise.all([...this.active.keys()].map((id) => this.stop(id).catch(() => undefined)));
+  stopAll(): Promise<void> {
+    return this.control.stopAll();
   }
 
   /** Trains a model folder on a case file's fixed batch (nothing stored); the loss before each update. */
@@ -278,7 +244,7 @@ export class RunService {
 
   /** Whether this process trains run `id` now (its events come from here). */
   trainsHere(id: string): boolean {
-    return this.active.has(id);
+    return this.control.trainsHere(id);
   }
 
   rename(id: string, name: string): RunSummary {
@@ -291,7 +257,7 @@ export class RunService {
 
   remove(id: string): { id: string; removed: boolean } {
     const row = this.mustGet(id);
-    if (this.active.has(id) || (row.status === 'running' && isRunOwnerAlive(row)))
+    if (this.control.isTraining(row))
       throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
@@ -314,137 +280,5 @@ export class RunService {
 
   summary(row: RunRow): RunSummary {
     return runSummary(row);
-  }
-
-  private stopRequestPath(id: string): string {
-    return path.join(this.runDir(id), 'stop-request');
-  }
-
-  /** Stops a run of this process, or asks the process that trains it (a stop-request file it checks). */
-  private async halt(id: string, as: 'paused' | 'stopped'): Promise<RunSummary> {
-    const row = this.mustGet(id);
-    const active = this.active.get(id);
-    if (active) {
-      active.stopAs ??= as;
-      await this.deps.engine.request('train.stop', { runId: id });
-      return active.done;
-    }
-    if (row.status !== 'running' || !isRunOwnerAlive(row))
-      throw new ApiError('conflict', `Run ${id} is ${row.status}, not running`);
-    writeFileSync(this.stopRequestPath(id), as);
-    for (let waited = 0; waited < 120_000; waited += 200) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const now = this.mustGet(id);
-      // Gone once read; still there when the run ended on its own before it looked.
-      if (now.status !== 'running') {
-        rmSync(this.stopRequestPath(id), { force: true });
-        return this.summary(now);
-      }
-    }
-    throw new ApiError('unavailable', `Run ${id} did not stop within 2 minutes (pid ${row.ownerPid}); try again`);
-  }
-
-  private async launch(
-    row: RunRow,
-    payload: PreparedRun['payload'],
-    resumeFrom: { readonly dir: string; readonly step: number } | undefined,
-    release: () => void,
-  ): Promise<RunSummary> {
-    const id = row.id;
-    const recording = new RunRecording(
-      { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir },
-      id,
-      () =>
-        // The store cannot be written (a full disk): stop it, with a checkpoint if one fits.
-        void this.deps.engine.request('train.stop', { runId: id }).catch(() => undefined),
-    );
-    let unsubscribe: () => void = () => undefined;
-    try {
-      rmSync(this.stopRequestPath(id), { force: true });
-      const host = await this.deps.engine.get();
-      unsubscribe = host.onEvent((type, message) => {
-        const event = message as { runId: string; event: TrainerEvent };
-        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, recording);
-      });
-      // Points stored past the step it goes on from (a process killed between checkpoints) are
-      // of steps it trains again: drop them, so the curve and its last values end at its step.
-      this.repo.dropMetricsAfter(id, resumeFrom?.step ?? 0);
-      // Rows of checkpoints pruned, and folders written, after an earlier process died (its
-      // events lost) are put right before the trainer adds its own.
-      this.reconcile(id);
-      const running = this.repo.setStatus(id, 'running', {
-        // Where training goes on from: the checkpoint's step (or 0 without one), not the last step recorded.
-        step: resumeFrom?.step ?? 0,
-        startedAt: row.startedAt ?? new Date().toISOString(),
-        finishedAt: null,
-        error: null,
-        ownerPid: process.pid,
-        ownerStartedAt: processStartedAt(),
-        hostPid: host.pid ?? null,
-      });
-      this.setStatus(running);
-      const checkpointDir = this.checkpointDir(id);
-      const request = this.deps.engine.request('train.run', {
-        ...payload,
-        runId: id,
-        checkpointDir,
-        resumeFrom: resumeFrom?.dir,
-      });
-      const active: ActiveRun = { stopAs: null, done: Promise.resolve(this.summary(running)) };
-      active.done = request
-        .then(
-          (result) =>
-            recording.failure === undefined ? this.finish(id, result, active.stopAs) : this.fail(id, recording.failure),
-          (error: unknown) => this.fail(id, recording.failure ?? error),
-        )
-        .finally(() => {
-          recording.buffer.flush();
-          unsubscribe();
-          this.active.delete(id);
-          release();
-        });
-      this.active.set(id, active);
-      return this.summary(running);
-    } catch (error) {
-      unsubscribe();
-      release();
-      throw error;
-    }
-  }
-
-  private onTrainerEvent(id: string, event: TrainerEvent, recording: RunRecording): void {
-    recording.record(event);
-    const stopFile = this.stopRequestPath(id);
-    if (event.kind === 'progress' && existsSync(stopFile)) {
-      // What the other process asked for (halt writes it): paused or stopped.
-      const as = readFileSync(stopFile, 'utf8').trim() === 'paused' ? 'paused' : 'stopped';
-      unlinkSync(stopFile);
-      void this.halt(id, as).catch(() => undefined);
-    }
-  }
-
-  private finish(id: string, result: TrainResult, stopAs: 'paused' | 'stopped' | null): RunSummary {
-    const status = result.status === 'completed' ? 'completed' : (stopAs ?? 'stopped');
-    const row = this.repo.setStatus(id, status, { step: result.step, finishedAt: new Date().toISOString() });
-    this.setStatus(row);
-    return this.summary(row);
-  }
-
-  private fail(id: string, error: unknown): RunSummary {
-    const message = failureMessage(error, id, listCheckpoints(this.checkpointDir(id)).length > 0);
-    let row: RunRow;
-    try {
-      row = this.repo.setStatus(id, 'failed', { error: message, finishedAt: new Date().toISOString() });
-    } catch {
-      // The store cannot take it either (still full): the caller gets the cause; the run, left
-      // 'running' by this process, is marked interrupted (resumable) by the next one to open it.
-      throw new ApiError('internal', message);
-    }
-    this.setStatus(row);
-    return this.summary(row);
-  }
-
-  private setStatus(row: RunRow): void {
-    announceStatus(this.deps.events, row);
   }
 }

@@ -1,5 +1,5 @@
 // The runs domain's contract handlers: each `runs.*` call answered by the RunService
-// (services/runs.ts). Kept apart so the service file holds the run lifecycle only.
+// (services/runs.ts). Kept apart so the service file holds the runs' calls only.
 
 import type { DomainHandlers } from './handler';
 import type { RunService } from './runs';

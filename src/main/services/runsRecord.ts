@@ -1,6 +1,6 @@
 // What a run's trainer events become: its status, progress and checkpoints in the store
-// (store/runs.ts) and the runs.* events the screens follow. The runs service (runs.ts) owns
-// the lifecycle; this module only records. A checkpoint's evaluation metrics are the eval.*
+// (store/runs.ts) and the runs.* events the screens follow. The runs service (runs.ts, its
+// training in runsControl.ts) owns the lifecycle; this module only records. A checkpoint's evaluation metrics are the eval.*
 // points stored at its step, so a checkpoint row and the curve agree. A store that cannot be
 // written is caught here and handed to the service (RunRecording). The checkpoint rows of a run
 // whose events stopped arriving (its process killed while the host still wrote, renamed and

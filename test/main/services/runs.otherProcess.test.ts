@@ -1,8 +1,6 @@
 // Another process and a run that trains: reading its checkpoints while it deletes older ones as
 // it saves new ones (keepLast 1, one every step) succeeds every time (a helper's probe saw 5 of
-// 6 fills fail); a pause asked from there ends the run paused, with a checkpoint.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// 6 fills fail). (A pause asked from there: runsControl.test.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from '../../../src/main/services/app';
 import { tempDirs } from '../../support/tmp';
@@ -40,22 +38,5 @@ describe('readCheckpoint while the run trains', () => {
       expect(filled.spans.map((span) => span.sentinel)).toEqual([0, 1]);
     }
     await trainer.runs.stop(run.id);
-  }, 120_000);
-});
-
-describe('pause from another process', () => {
-  it('marks the run paused, not stopped, with a checkpoint at its step', async () => {
-    const dataDir = tempDir();
-    const datasetId = await importTexts(dataDir, KILL_TEXTS);
-    const trainer = new AppServices({ dataDir, env: {} });
-    const other = new AppServices({ dataDir, env: {} }); // `spanfill runs pause ID` in another terminal
-    opened.push(trainer, other);
-    const config = { maxSteps: 10_000_000, checkpointEvery: 0, evalEvery: 0 };
-    const run = await trainer.runs.start(smallRunConfig(datasetId, config));
-    const paused = await other.runs.pause(run.id);
-    expect(paused.status).toBe('paused');
-    expect(trainer.runs.checkpoints(run.id).at(-1)?.step).toBe(paused.step);
-    // The request is gone once answered (also when the run ended before it looked).
-    expect(existsSync(path.join(dataDir, 'runs', run.id, 'stop-request'))).toBe(false);
   }, 120_000);
 });

@@ -1,0 +1,240 @@
+// The runs that train, and how their training ends: a run launched into the engine host
+// (host/handlers/train.ts) from this process, its pause or stop (the host stops after its
+// current call and checkpoints; a run another process trains is asked with a stop-request file
+// in its folder, which that process looks for at each progress event), its end (finished or
+// failed), and a run whose process is gone without saying, marked interrupted (resumable). The
+// runs service (runs.ts) checks what is asked and prepares a run; this module runs it.
+
+import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunSummary } from '../../shared/contract/runs';
+import { ApiError, isDiskFull } from '../../shared/errors';
+import { listCheckpoints } from '../engine/train/checkpoint';
+import type { TrainerEvent } from '../engine/train/progress';
+import type { TrainResult } from '../engine/train/trainer';
+import { processStartedAt } from '../processIdentity';
+import type { RunRepository, RunRow } from '../store/runs';
+import type { EngineHostManager } from './engine-host';
+import type { EventBus } from './events';
+import { runCheckpointsFolder, runFolder } from './runFolders';
+import { failureMessage, interruptedMessage } from './runsFailure';
+import { isRunOwnerAlive } from './runsLock';
+import type { PreparedRun } from './runsPrepare';
+import { announceStatus, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
+
+export interface RunControlDeps {
+  readonly repo: RunRepository;
+  readonly dataDir: string;
+  readonly events: EventBus;
+  readonly engine: EngineHostManager;
+  /** The run's row, or not_found naming the id (RunService.mustGet). */
+  readonly mustGet: (id: string) => RunRow;
+}
+
+/** How a halted run ends: paused or stopped. */
+export type HaltedAs = 'paused' | 'stopped';
+
+interface ActiveRun {
+  stopAs: HaltedAs | null;
+  done: Promise<RunSummary>;
+}
+
+export class RunControl {
+  /** Runs this process trains now, by id. */
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly deps: RunControlDeps) {}
+
+  /** Whether this process trains run `id` now (its events come from here). */
+  trainsHere(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  /** Whether run `row` trains now, here or in a process that still runs. */
+  isTraining(row: RunRow): boolean {
+    return this.active.has(row.id) || (row.status === 'running' && isRunOwnerAlive(row));
+  }
+
+  /** When the run this process trains ends; undefined for one it does not train. */
+  done(id: string): Promise<RunSummary> | undefined {
+    return this.active.get(id)?.done;
+  }
+
+  /**
+   * Runs marked running or queued whose owning process is gone become interrupted (resumable),
+   * their checkpoint rows put right from their folders (its engine host may have finished a
+   * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is
+   * open, only running ones are looked at (a queued run of another process has no owner yet
+   * until it starts).
+   */
+  recoverInterrupted(statuses: readonly ('running' | 'queued')[] = ['running', 'queued']): string[] {
+    const ids: string[] = [];
+    for (const status of statuses) {
+      for (const row of this.deps.repo.listByStatus(status)) {
+        if (this.active.has(row.id) || isRunOwnerAlive(row)) continue;
+        const error = interruptedMessage(row);
+        try {
+          this.reconcile(row.id);
+          const interrupted = this.deps.repo.setStatus(row.id, 'interrupted', {
+            error,
+            finishedAt: new Date().toISOString(),
+          });
+          announceStatus(this.deps.events, interrupted);
+        } catch (failure) {
+          // A full disk must not keep the store from opening (to list, or delete to free space):
+          // the next open marks it.
+          if (isDiskFull(failure)) continue;
+          throw failure;
+        }
+        ids.push(row.id);
+      }
+    }
+    return ids;
+  }
+
+  /** Stops a run of this process, or asks the process that trains it (a stop-request file it checks). */
+  async halt(id: string, as: HaltedAs): Promise<RunSummary> {
+    const row = this.deps.mustGet(id);
+    const active = this.active.get(id);
+    if (active) {
+      active.stopAs ??= as;
+      await this.deps.engine.request('train.stop', { runId: id });
+      return active.done;
+    }
+    if (row.status !== 'running' || !isRunOwnerAlive(row))
+      throw new ApiError('conflict', `Run ${id} is ${row.status}, not running`);
+    writeFileSync(this.stopRequestPath(id), as);
+    for (let waited = 0; waited < 120_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = this.deps.mustGet(id);
+      // Gone once read; still there when the run ended on its own before it looked.
+      if (now.status !== 'running') {
+        rmSync(this.stopRequestPath(id), { force: true });
+        return runSummary(now);
+      }
+    }
+    throw new ApiError('unavailable', `Run ${id} did not stop within 2 minutes (pid ${row.ownerPid}); try again`);
+  }
+
+  /** Stops every run of this process with a checkpoint (Ctrl-C, app quit). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((id) => this.halt(id, 'stopped').catch(() => undefined)));
+  }
+
+  /**
+   * Trains run `row` in the engine host, from `resumeFrom` where given; resolves once it runs
+   * (done(id) resolves when it ends). `release` gives back the trainer lock when it ends, or
+   * at once if it cannot start.
+   */
+  async launch(
+    row: RunRow,
+    payload: PreparedRun['payload'],
+    resumeFrom: { readonly dir: string; readonly step: number } | undefined,
+    release: () => void,
+  ): Promise<RunSummary> {
+    const id = row.id;
+    const recording = new RunRecording(
+      { repo: this.deps.repo, events: this.deps.events, dataDir: this.deps.dataDir },
+      id,
+      () =>
+        // The store cannot be written (a full disk): stop it, with a checkpoint if one fits.
+        void this.deps.engine.request('train.stop', { runId: id }).catch(() => undefined),
+    );
+    let unsubscribe: () => void = () => undefined;
+    try {
+      rmSync(this.stopRequestPath(id), { force: true });
+      const host = await this.deps.engine.get();
+      unsubscribe = host.onEvent((type, message) => {
+        const event = message as { runId: string; event: TrainerEvent };
+        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, recording);
+      });
+      // Points stored past the step it goes on from (a process killed between checkpoints) are
+      // of steps it trains again: drop them, so the curve and its last values end at its step.
+      this.deps.repo.dropMetricsAfter(id, resumeFrom?.step ?? 0);
+      // Rows of checkpoints pruned, and folders written, after an earlier process died (its
+      // events lost) are put right before the trainer adds its own.
+      this.reconcile(id);
+      const running = this.deps.repo.setStatus(id, 'running', {
+        // Where training goes on from: the checkpoint's step (or 0 without one), not the last step recorded.
+        step: resumeFrom?.step ?? 0,
+        startedAt: row.startedAt ?? new Date().toISOString(),
+        finishedAt: null,
+        error: null,
+        ownerPid: process.pid,
+        ownerStartedAt: processStartedAt(),
+        hostPid: host.pid ?? null,
+      });
+      announceStatus(this.deps.events, running);
+      const request = this.deps.engine.request('train.run', {
+        ...payload,
+        runId: id,
+        checkpointDir: runCheckpointsFolder(this.deps.dataDir, id),
+        resumeFrom: resumeFrom?.dir,
+      });
+      const active: ActiveRun = { stopAs: null, done: Promise.resolve(runSummary(running)) };
+      active.done = request
+        .then(
+          (result) =>
+            recording.failure === undefined ? this.finish(id, result, active.stopAs) : this.fail(id, recording.failure),
+          (error: unknown) => this.fail(id, recording.failure ?? error),
+        )
+        .finally(() => {
+          recording.buffer.flush();
+          unsubscribe();
+          this.active.delete(id);
+          release();
+        });
+      this.active.set(id, active);
+      return runSummary(running);
+    } catch (error) {
+      unsubscribe();
+      release();
+      throw error;
+    }
+  }
+
+  /** Puts run `id`'s checkpoint rows right from its checkpoint folder (runsRecord.ts reconcileCheckpoints). */
+  private reconcile(id: string): void {
+    reconcileCheckpoints(
+      { repo: this.deps.repo, events: this.deps.events, dataDir: this.deps.dataDir },
+      id,
+      runCheckpointsFolder(this.deps.dataDir, id),
+    );
+  }
+
+  private stopRequestPath(id: string): string {
+    return path.join(runFolder(this.deps.dataDir, id), 'stop-request');
+  }
+
+  private onTrainerEvent(id: string, event: TrainerEvent, recording: RunRecording): void {
+    recording.record(event);
+    const stopFile = this.stopRequestPath(id);
+    if (event.kind === 'progress' && existsSync(stopFile)) {
+      // What the other process asked for (halt writes it): paused or stopped.
+      const as = readFileSync(stopFile, 'utf8').trim() === 'paused' ? 'paused' : 'stopped';
+      unlinkSync(stopFile);
+      void this.halt(id, as).catch(() => undefined);
+    }
+  }
+
+  private finish(id: string, result: TrainResult, stopAs: HaltedAs | null): RunSummary {
+    const status = result.status === 'completed' ? 'completed' : (stopAs ?? 'stopped');
+    const row = this.deps.repo.setStatus(id, status, { step: result.step, finishedAt: new Date().toISOString() });
+    announceStatus(this.deps.events, row);
+    return runSummary(row);
+  }
+
+  private fail(id: string, error: unknown): RunSummary {
+    const message = failureMessage(error, id, listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).length > 0);
+    let row: RunRow;
+    try {
+      row = this.deps.repo.setStatus(id, 'failed', { error: message, finishedAt: new Date().toISOString() });
+    } catch {
+      // The store cannot take it either (still full): the caller gets the cause; the run, left
+      // 'running' by this process, is marked interrupted (resumable) by the next one to open it.
+      throw new ApiError('internal', message);
+    }
+    announceStatus(this.deps.events, row);
+    return runSummary(row);
+  }
+}

@@ -1,0 +1,217 @@
+// runsControl.ts over a real engine host and store: a run left 'running' or 'queued' by a
+// process that is gone (dead, or its pid taken by another process since) becomes interrupted,
+// at start-up or while the app watches, its checkpoint rows put right from its folder (also
+// when it is resumed); a full disk leaves it for the next open. A pause asked from another
+// process ends the run paused, with a checkpoint.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path, { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventMap } from '../../../src/shared/events';
+import { AppServices } from '../../../src/main/services/app';
+import { processStartedAt } from '../../../src/main/processIdentity';
+import {
+  checkpointDirName,
+  TRAINER_STATE_FILE,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+} from '../../../src/main/engine/train/checkpoint';
+import { deadPid } from '../../support/processes';
+import { tempDirs } from '../../support/tmp';
+import { openWithDataset, smallRunConfig } from './runs-support';
+
+const tempDir = tempDirs('spanfill-runs-control-');
+const opened: AppServices[] = [];
+afterEach(async () => {
+  for (const app of opened.splice(0).reverse()) await app.close();
+});
+
+/** The services opened again on `dataDir`, as the next process to open it does. */
+function reopen(dataDir: string): AppServices {
+  const app = new AppServices({ dataDir, env: {} });
+  opened.push(app);
+  return app;
+}
+
+const base = smallRunConfig;
+
+/** A checkpoint folder as listCheckpoints reads it (its trainer state only: nothing here loads its weights). */
+function fakeCheckpoint(dir: string, step: number, validationLoss: number | null): void {
+  mkdirSync(dir, { recursive: true });
+  const validation =
+    validationLoss === null ? null : { loss: validationLoss, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
+  const state = {
+    format: TRAINER_STATE_FORMAT,
+    version: TRAINER_STATE_VERSION,
+    step,
+    data: {},
+    rng: {},
+    settings: {},
+    validation,
+  };
+  writeFileSync(join(dir, TRAINER_STATE_FILE), JSON.stringify(state));
+}
+
+describe('interrupted runs', () => {
+  it('marks a run left running by a dead process interrupted on start-up', async () => {
+    const { app, datasetId, dataDir } = await openWithDataset(tempDir(), opened);
+    const row = app.runs.repo.add({
+      id: 'r-dead',
+      name: 'x',
+      config: base(datasetId),
+      totalSteps: 10,
+      status: 'queued',
+    });
+    app.runs.repo.setStatus(row.id, 'running', { ownerPid: deadPid(), step: 4 });
+    await app.close();
+    opened.splice(0);
+    const events: string[] = [];
+    const again = reopen(dataDir);
+    again.events.subscribe((name) => events.push(name));
+    const detail = again.runs.get('r-dead');
+    expect(detail.status).toBe('interrupted');
+    expect(detail.error).toMatch(
+      /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
+    );
+  });
+
+  it('marks a run interrupted whose owner pid another process has taken since (after a reboot), not one whose owner lives', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    // Each row's owner pid is this process's, as a new process can get a dead owner's pid.
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    const owners = {
+      // Recorded by a process of an earlier boot.
+      'r-reboot': bootedAt - 3_600_000,
+      // Recorded by a process that ran before this one started (only /proc says so: Linux).
+      'r-reused': processStartedAt() - 60_000,
+      // This process started before now: it may be the owner.
+      'r-live': Date.now(),
+    };
+    for (const [id, ownerStartedAt] of Object.entries(owners)) {
+      app.runs.repo.add({ id, name: id, config: base(datasetId), totalSteps: 10, status: 'queued' });
+      app.runs.repo.setStatus(id, 'running', { ownerPid: process.pid, ownerStartedAt, step: 4 });
+    }
+    const reused = process.platform === 'linux' ? ['r-reused'] : [];
+    expect(app.runs.recoverInterrupted().sort()).toEqual(['r-reboot', ...reused]);
+    expect(app.runs.get('r-reboot').error).toMatch(/ended without stopping it, at step 4; /);
+    expect(app.runs.get('r-live').status).toBe('running');
+  });
+
+  it("puts a killed run's checkpoint rows right from its folder: pruned ones dropped, unrecorded ones added", async () => {
+    // The CLI killed (kill -9) while its engine host still wrote step 6, renamed it into place
+    // and pruned step 2 (keepLast 2): the store lists 2 and 4, the folder holds 4 and 6.
+    const { app, datasetId, dataDir } = await openWithDataset(tempDir(), opened);
+    app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 6 });
+    const folder = (step: number) => join(app.runs.checkpointDir('r-killed'), checkpointDirName(step));
+    const stored = (step: number) => `runs/r-killed/checkpoints/${checkpointDirName(step)}`;
+    app.runs.repo.addCheckpoint('r-killed', { step: 2, path: stored(2), eval: { loss: 3 }, isBest: false }, []);
+    app.runs.repo.addCheckpoint('r-killed', { step: 4, path: stored(4), eval: { loss: 2.5 }, isBest: true }, []);
+    fakeCheckpoint(folder(4), 4, 2.5);
+    fakeCheckpoint(folder(6), 6, 2); // its evaluation reached the store, its checkpoint event did not
+    app.runs.repo.addMetrics('r-killed', [
+      { step: 6, name: 'eval.loss', value: 2 },
+      { step: 6, name: 'eval.tokenAccuracy', value: 0.5 },
+    ]);
+    await app.close();
+    opened.splice(0);
+    const again = reopen(dataDir);
+    expect(again.runs.get('r-killed').status).toBe('interrupted');
+    expect(
+      again.runs.checkpoints('r-killed').map(({ step, isBest, eval: metrics }) => ({ step, isBest, metrics })),
+    ).toEqual([
+      { step: 4, isBest: false, metrics: { loss: 2.5 } },
+      { step: 6, isBest: true, metrics: { loss: 2, tokenAccuracy: 0.5 } },
+    ]);
+    expect(again.runs.checkpointPath('r-killed', 'last')).toBe(folder(6));
+    expect(again.runs.checkpointPath('r-killed', 'best')).toBe(folder(6));
+  });
+
+  it("adds a checkpoint whose evaluation never reached the store with its trainer state's, and none without one", async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 8 });
+    const folder = (step: number) => join(app.runs.checkpointDir('r-killed'), checkpointDirName(step));
+    fakeCheckpoint(folder(4), 4, null);
+    fakeCheckpoint(folder(8), 8, 1.5);
+    expect(app.runs.recoverInterrupted()).toEqual(['r-killed']);
+    expect(
+      app.runs.checkpoints('r-killed').map(({ step, isBest, eval: metrics }) => ({ step, isBest, metrics })),
+    ).toEqual([
+      { step: 4, isBest: false, metrics: null },
+      { step: 8, isBest: true, metrics: { loss: 1.5, tokenAccuracy: 0.25 } },
+    ]);
+  });
+
+  it('drops the row of a checkpoint gone from disk when the run is resumed', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    app.runs.repo.add({ id: 'r-stale', name: 'x', config: base(datasetId), totalSteps: 10, status: 'stopped' });
+    const gone = { step: 2, path: 'runs/r-stale/checkpoints/step-00000002', eval: null, isBest: false };
+    app.runs.repo.addCheckpoint('r-stale', gone, []);
+    mkdirSync(app.runs.checkpointDir('r-stale'), { recursive: true });
+    await app.runs.resume('r-stale');
+    expect(await app.runs.wait('r-stale')).toMatchObject({ status: 'completed', step: 10 });
+    const checkpoints = app.runs.checkpoints('r-stale');
+    expect(checkpoints.map((c) => c.step)).not.toContain(2);
+    for (const c of checkpoints) expect(existsSync(c.path), c.path).toBe(true);
+  });
+
+  it('opens on a full disk, leaving a dead run to mark until the store can be written', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    app.runs.repo.add({ id: 'r-dead', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-dead', 'running', { ownerPid: deadPid(), step: 4 });
+    const setStatus = app.runs.repo.setStatus.bind(app.runs.repo);
+    app.runs.repo.setStatus = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    expect(app.runs.recoverInterrupted()).toEqual([]);
+    expect(app.runs.get('r-dead').status).toBe('running');
+    app.runs.repo.setStatus = setStatus;
+    expect(app.runs.recoverInterrupted()).toEqual(['r-dead']);
+    // Any other failure is not hidden.
+    app.runs.repo.setStatus('r-dead', 'running', { ownerPid: deadPid() });
+    app.runs.repo.setStatus = () => {
+      throw new Error('no such table: runs');
+    };
+    expect(() => app.runs.recoverInterrupted()).toThrow('no such table: runs');
+  });
+
+  it('marks a run whose process dies while the app watches interrupted, without a restart', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    const heard: EventMap['runs.statusChanged'][] = [];
+    app.events.subscribe((name, payload) => {
+      if (name === 'runs.statusChanged') heard.push(payload as EventMap['runs.statusChanged']);
+    });
+    app.watchOtherProcesses(50);
+    // Another process's run, as its row looks while it trains; then that process is killed.
+    app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 6 });
+    await vi.waitUntil(() => app.runs.get('r-killed').status === 'interrupted', { timeout: 5000, interval: 50 });
+    expect(app.runs.get('r-killed').error).toMatch(/ended without stopping it, at step 6; /);
+    expect(heard.map((event) => event.status)).toContain('interrupted');
+    // A queued run of another process has no owner until it starts: it is left alone.
+    app.runs.repo.add({ id: 'r-queued', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.runs.get('r-queued').status).toBe('queued');
+    // At the next start-up it is: its process is gone, and it never had a pid to name.
+    expect(app.runs.recoverInterrupted()).toEqual(['r-queued']);
+    expect(app.runs.get('r-queued').error).toBe(
+      'The process that started it ended before it began training; ' +
+        'Resume (in a terminal: `spanfill runs resume r-queued`) continues from the beginning',
+    );
+  });
+});
+
+describe('pause from another process', () => {
+  it('marks the run paused, not stopped, with a checkpoint at its step', async () => {
+    const { app: trainer, datasetId, dataDir } = await openWithDataset(tempDir(), opened);
+    const other = reopen(dataDir); // `spanfill runs pause ID` in another terminal
+    const config = { maxSteps: 10_000_000, checkpointEvery: 0, evalEvery: 0 };
+    const run = await trainer.runs.start(base(datasetId, config));
+    const paused = await other.runs.pause(run.id);
+    expect(paused.status).toBe('paused');
+    expect(trainer.runs.checkpoints(run.id).at(-1)?.step).toBe(paused.step);
+    // The request is gone once answered (also when the run ended before it looked).
+    expect(existsSync(path.join(dataDir, 'runs', run.id, 'stop-request'))).toBe(false);
+  }, 120_000);
+});
