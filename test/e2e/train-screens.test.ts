@@ -199,7 +199,7 @@ describe('Train and Runs screens', () => {
     await shot('04-run-completed');
   });
 
-  it('exports the completed run for transformers and the browser, and replaces a taken folder only after a confirm', async () => {
+  it('exports the completed run for transformers and the browser, replaces an earlier export only after a confirm, and refuses a folder with other files', async () => {
     const panel = page.getByTestId('run-export');
     await panel.scrollIntoViewIfNeeded();
     // The folder it suggests: under the data directory, by run, checkpoint and format.
@@ -216,22 +216,29 @@ describe('Train and Runs screens', () => {
       expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
     );
 
-    // The same folder again: nothing is replaced until the red confirm.
+    // The same folder again: an earlier export, replaced only after the red confirm.
     await page.getByTestId('export-start').click();
     await page.getByTestId('export-taken').waitFor();
-    // It says how much the folder holds before anything is replaced.
+    // It says what the folder holds before anything is replaced.
     await expect(page.getByTestId('export-taken').textContent()).resolves.toMatch(
-      /is not empty \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it/,
+      /holds an earlier hf export \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it/,
     );
-    fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept until confirmed');
-    await page.getByRole('button', { name: `Replace its contents… (${suggested})` }).click();
+    await page.getByRole('button', { name: `Replace the earlier export… (${suggested})` }).click();
     await page.getByTestId('export-replace').waitFor();
     await shot('04a-run-export-replace');
     expect(await accessibilityViolations(page)).toEqual([]);
-    expect(fs.existsSync(path.join(suggested, 'mine.txt'))).toBe(true);
     await page.getByRole('button', { name: 'Yes, replace' }).click();
     await page.getByTestId('export-done').waitFor();
-    expect(fs.existsSync(path.join(suggested, 'mine.txt'))).toBe(false);
+
+    // A file of the user's in it, and it is no earlier export: refused, with nothing to confirm.
+    fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept');
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-error').waitFor();
+    await expect(page.getByTestId('export-error').textContent()).resolves.toMatch(
+      /is not an earlier Spanfill export, so no export replaces it, forced or not: .*also mine\.txt, which that export did not write/,
+    );
+    expect(await page.getByTestId('export-taken').count()).toBe(0);
+    expect(fs.readFileSync(path.join(suggested, 'mine.txt'), 'utf8')).toBe('kept');
 
     // transformers.js at step 30 with the int8 copy: its own folder, and how to load it.
     await page.getByTestId('export-checkpoint').selectOption('30');

@@ -1,6 +1,6 @@
-// Export service: checks the request, owns the destination (refused when non-empty unless
-// forced; everything is written into a hidden temp folder that is renamed into place at the
-// end, engine/export/folder.ts) and has the engine host write the files. For an accelerate job
+// Export service: checks the request, owns the destination (new or empty, or an earlier export
+// only when forced; everything is written into a hidden temp folder, listed in its
+// spanfill-export.json and renamed into place at the end, engine/export/folder.ts) and has the engine host write the files. For an accelerate job
 // it first writes the dataset's documents as JSONL from the store (train and validation split
 // as the trainer splits them). A `run` request resolves through the runs service, as `fill --run`
 // does: its checkpoint folder is the source, and for accelerate its dataset and settings are the
@@ -20,13 +20,8 @@ import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
-import {
-  canonicalPath,
-  checkNotEnclosing,
-  ExportError,
-  listFiles,
-  writeFolderAtomically,
-} from '../engine/export/folder';
+import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
+import { listFiles } from '../engine/export/manifest';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
@@ -171,22 +166,25 @@ export class ExportService {
     refuseRelativePaths([args.out, ...(args.sourceDir ? [args.sourceDir] : [])]);
     const request = fromRun(args, this.deps.runs);
     const { run } = args;
-    if (!run) return this.exportFrom(request, signal);
+    if (!run) return this.exportFrom(request, request.sourceDir, signal);
     // A run that trains may delete its checkpoint while it is copied: read through a linked copy.
     return this.deps.runs.readCheckpoint(run.id, run.checkpoint, async (dir) => {
-      const result = await this.exportFrom({ ...request, sourceDir: dir }, signal);
       const step = checkpointStepOf(dir);
+      const source = step === null ? `run ${run.id}` : `run ${run.id}, checkpoint step ${step}`;
+      const result = await this.exportFrom({ ...request, sourceDir: dir }, source, signal);
       return step === null ? result : { ...result, checkpoint: { runId: run.id, step } };
     });
   }
 
-  private async exportFrom(request: ResolvedRequest, signal?: AbortSignal): Promise<ExportResult> {
+  /** Writes the export of `request.sourceDir`; `source` is what its manifest calls it. */
+  private async exportFrom(request: ResolvedRequest, source: string, signal?: AbortSignal): Promise<ExportResult> {
     checkOptions(request);
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;
     try {
       checkOut(out, request.sourceDir, this.deps.dataDir);
-      await writeFolderAtomically(out, request.force, async (dir) => {
+      const about = { format: request.format, source };
+      await writeFolderAtomically(out, { force: request.force, about }, async (dir) => {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
         if (request.format === 'accelerate') {
           documents = await this.writeDocuments(request.datasetId as string, dir, signal);
@@ -197,7 +195,7 @@ export class ExportService {
         }
       });
     } catch (error) {
-      // A non-empty destination is a conflict the caller may settle by asking again with force.
+      // An earlier export there is a conflict the caller may settle by asking again with force.
       if (error instanceof ExportError)
         throw new ApiError(error.kind === 'not-empty' ? 'conflict' : 'invalid_input', error.message);
       throw error;

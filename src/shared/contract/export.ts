@@ -53,7 +53,7 @@ export const exportRequestSchema = z.strictObject({
   run: exportRunSchema.optional(),
   format: z.enum(EXPORT_FORMATS),
   out: pathText(),
-  /** Replace a non-empty `out`. */
+  /** Replace `out` when it holds an earlier export and nothing else (its spanfill-export.json lists every file); any other non-empty folder is refused. */
   force: z.boolean().default(false),
   /** transformers.js only: also write onnx/*_quantized.onnx (dynamic int8). */
   quantize: z.enum(['int8']).optional(),

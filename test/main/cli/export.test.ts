@@ -35,10 +35,25 @@ describe('spanfill export', () => {
     const again = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', out, ...data]);
     expect(again.code).toBe(exitCodes.failure);
     expect(again.stderr).toMatch(
-      /is not empty \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it with --force$/m,
+      /holds an earlier hf export \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it with --force$/m,
     );
     const forced = await cli(['export', '--checkpoint', FIXTURE, '--format', 'hf', '--out', out, '--force', ...data]);
     expect(forced.code).toBe(exitCodes.ok);
+
+    // A project folder of the user's is no earlier export: --force does not delete it.
+    const project = path.join(dir, 'proj');
+    fs.mkdirSync(path.join(project, 'data'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'data', 'mydata.csv'), 'precious,1');
+    fs.writeFileSync(path.join(project, 'README.md'), '# my project');
+    for (const force of [[], ['--force']]) {
+      const refused = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', project, ...force, ...data]);
+      expect(refused.code).toBe(exitCodes.failure);
+      expect(refused.stderr).toMatch(
+        /proj is not an earlier Spanfill export, so no export replaces it, forced or not: it holds README\.md and data\/ and no spanfill-export\.json/,
+      );
+      expect(refused.stderr).not.toContain('--force');
+    }
+    expect(fs.readFileSync(path.join(project, 'data', 'mydata.csv'), 'utf8')).toBe('precious,1');
   });
 
   it('exports the transformers.js layout with int8 graphs and lists the files', async () => {

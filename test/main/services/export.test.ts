@@ -17,6 +17,7 @@ import { EventBus } from '../../../src/main/services/events';
 import { ExportService, type RunLookup } from '../../../src/main/services/export';
 import { runConfigSchema, type RunDetail } from '../../../src/shared/contract/runs';
 import { ApiError } from '../../../src/shared/errors';
+import { formatBytes } from '../../../src/shared/format';
 import { openStore } from '../../../src/main/store/db';
 import { loadT5Model } from '../../../src/main/engine/t5/weights';
 
@@ -77,17 +78,26 @@ describe('export service', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['data', 'hf']); // no temp folder left
   });
 
-  it('refuses a non-empty folder unless forced and names bad combinations', async () => {
+  it('replaces an earlier export only when forced, refuses any other folder, and names bad combinations', async () => {
     const { service, dir } = setup();
     const out = path.join(dir, 'taken');
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
     const request = { ...base, sourceDir: SPM, format: 'hf' as const, out };
+    const first = await service.run(request);
+    expect(first.files).toContain('spanfill-export.json');
     await expect(service.run(request)).rejects.toMatchObject({
       code: 'conflict',
-      message: `${out} is not empty (1 file, 4 bytes); choose an empty or new folder, or replace it`,
+      message: `${out} holds an earlier hf export (${first.files.length} files, ${formatBytes(first.bytes)}); choose an empty or new folder, or replace it`,
     });
-    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    await expect(service.run({ ...request, force: true })).resolves.toMatchObject({ files: first.files });
+    // A file of the user's in it: not an export any more, so not replaced even when forced.
+    fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
+    await expect(service.run({ ...request, force: true })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /is not an earlier Spanfill export, .* but also keep\.txt, which that export did not write/,
+      ),
+    });
+    expect(fs.readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');
     await expect(service.run({ ...request, quantize: 'int8' })).rejects.toThrow(
       /--quantize applies to --format transformers\.js/,
     );
@@ -261,6 +271,10 @@ describe('export service', () => {
     const run = { id: 'r-1', checkpoint: 'best' as const };
     const result = await service.run({ ...base, run, format: 'accelerate', out });
     expect(result.documents?.train).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'spanfill-export.json'), 'utf8'))).toMatchObject({
+      format: 'accelerate',
+      source: 'run r-1',
+    });
     expect(JSON.parse(fs.readFileSync(path.join(out, 'run_config.json'), 'utf8'))).toEqual({
       base_model: 'base_model',
       input_length: 24,

@@ -4,6 +4,7 @@
 // accelerate training job (--dataset ID, settings from --config FILE; a run brings both). Parses
 // flags and prints; the call is the contract's export.run, run by the export service with the
 // engine host (which resolves --run as `fill --run` does). Ctrl-C cancels; nothing half-written stays.
+// --force replaces only an earlier export (engine/export/manifest.ts), never other files.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -106,7 +107,11 @@ export const exportCommand = defineCommand({
     "its weights as a new run: step 0, warmup and all steps again, a fresh optimizer) and the run's own " +
     'dataset and settings (lengths, masking rates, batch, optimizer, schedule, steps, seed) fill data/ and ' +
     'run_config.json, so --dataset and --config are refused with --run.\n\n' +
-    'The folder must be new or empty unless --force; it appears only when complete. It may not be or hold the data directory or the model exported, nor lie inside the data directory except under its exports/ folder (--force would replace what is there).',
+    'Every export lists what it wrote in spanfill-export.json. The folder must be new or empty, or hold an ' +
+    'earlier export and nothing else (every file listed there, unchanged), which only --force replaces; a folder ' +
+    'holding anything else is refused, --force or not. The export appears only when complete. The folder may not ' +
+    'be or hold the data directory or the model exported, nor lie inside the data directory except under its ' +
+    'exports/ folder.',
   options: {
     model: { type: 'string', placeholder: 'DIR|ID', description: 'Model folder, model id or pulled REPO_ID' },
     checkpoint: {
@@ -120,7 +125,7 @@ export const exportCommand = defineCommand({
     quantize: { type: 'string', placeholder: 'int8', description: 'transformers.js: also write int8 graphs' },
     dataset: { type: 'string', placeholder: 'ID', description: 'accelerate: the dataset to train on (id or name)' },
     config: { type: 'string', placeholder: 'FILE', description: 'accelerate: run settings as JSON' },
-    force: { type: 'boolean', description: 'Replace a non-empty --out folder' },
+    force: { type: 'boolean', description: 'Replace an earlier export in --out (nothing else)' },
   },
   async run(context) {
     const source = sourceFrom(context);
@@ -151,7 +156,7 @@ export const exportCommand = defineCommand({
       if (!parsed.success) throw requestRefusal(parsed.error.issues, context.string('config'));
       return await app.export.run(parsed.data, context.signal);
     } catch (error) {
-      // Here the replace the app offers with a button is a flag.
+      // Here the replace of an earlier export the app offers with a button is a flag.
       if (error instanceof ApiError && error.code === 'conflict' && error.message.endsWith(', or replace it'))
         throw new ApiError('conflict', `${error.message} with --force`);
       throw error;

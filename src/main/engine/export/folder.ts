@@ -1,31 +1,32 @@
-// Export destinations: refuse a non-empty folder unless forced (saying how much it holds), one
-// that holds anything an export does not write even when forced (a forced export replaces the
-// whole folder: a home folder, a source checkout), and any folder that is or holds one the
-// caller protects (the data directory, the model being exported); build everything in a hidden sibling folder and rename it into
-// place at the end, so a cancelled or failed export leaves nothing half-written (and a forced
-// one keeps the old folder until the new one is complete).
+// Export destinations: a new or empty folder, or one that holds an earlier export and nothing
+// else (its manifest, manifest.ts, lists every file in it), which only a forced export replaces;
+// any other folder is refused, forced or not (a forced export replaces the whole folder: a
+// project, a home folder, a source checkout), as is any folder that is or holds one the caller
+// protects (the data directory, the model being exported). Everything is built in a hidden
+// sibling folder renamed into place at the end, so a cancelled or failed export leaves nothing
+// half-written (and a forced one keeps the old folder until the new one is complete).
 
 import {
   type Stats,
   existsSync,
   lstatSync,
   mkdirSync,
-  readdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { formatBytes, plural } from '../../../shared/format';
 import { isWithin } from '../../pathWithin';
+import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
 
 export class ExportError extends Error {
   override name = 'ExportError';
 
-  /** 'not-empty': the destination holds files and the export was not forced (asking again with force may replace them). */
+  /** 'not-empty': the destination holds an earlier export and the export was not forced (asking again with force replaces it). */
   constructor(
     message: string,
     readonly kind: 'not-empty' | 'other' = 'other',
@@ -63,7 +64,11 @@ export function checkNotEnclosing(out: string, folders: readonly ProtectedFolder
   }
 }
 
-/** Throws ExportError when `out` is a file, a link to nothing, or a non-empty folder and `force` is false. */
+/**
+ * Throws ExportError when `out` is a file, a link to nothing, or a folder that holds anything
+ * but an earlier export (manifest.ts: its spanfill-export.json lists every file in it), forced
+ * or not; and when it holds an earlier export and `force` is false.
+ */
 export function checkDestination(out: string, force: boolean): void {
   let link: Stats | undefined;
   try {
@@ -78,65 +83,33 @@ export function checkDestination(out: string, force: boolean): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
-  const entries = readdirSync(out, { withFileTypes: true });
-  if (entries.length === 0) return;
-  const foreign = entries.filter((e) => !isExportEntry(e.name, e.isDirectory())).map((e) => e.name);
-  if (foreign.length > 0) {
-    const named = foreign.sort().slice(0, 3);
-    const more = foreign.length > 3 ? ` and ${foreign.length - 3} more` : '';
-    const list = more ? named.join(', ') : named.join(', ').replace(/, ([^,]*)$/, ' and $1');
+  const contents = folderContents(out);
+  if (contents.kind === 'other')
     throw new ExportError(
-      `${out} holds ${list}${more}, which no export writes. An export replaces the whole folder, so it only ` +
-        'replaces one that holds an earlier export: choose an empty or new folder',
+      `${out} is not an earlier Spanfill export, so no export replaces it, forced or not: ${contents.why}. ` +
+        'Choose an empty or new folder, or move those files away yourself',
     );
-  }
-  if (!force) {
-    const { files, bytes } = listFiles(out);
+  if (contents.kind === 'export' && !force)
     throw new ExportError(
-      `${out} is not empty (${plural(files.length, 'file')}, ${formatBytes(bytes)}); choose an empty or new folder, or replace it`,
+      `${out} holds an earlier ${contents.format} export (${plural(contents.files, 'file')}, ` +
+        `${formatBytes(contents.bytes)}); choose an empty or new folder, or replace it`,
       'not-empty',
     );
-  }
-}
-
-/** Folders and kinds of file the export formats write (hf, transformers.js's onnx/, accelerate's). */
-const EXPORT_FOLDERS = new Set(['onnx', 'base_model', 'data']);
-const EXPORT_FILE = /\.(json|safetensors|model|onnx|onnx_data|md|txt|py|jsonl)$/i;
-
-/** Whether a top-level entry of a destination is something an export writes (or Finder's .DS_Store). */
-function isExportEntry(name: string, isFolder: boolean): boolean {
-  if (name === '.DS_Store') return true;
-  if (name.startsWith('.')) return false;
-  return isFolder ? EXPORT_FOLDERS.has(name) : EXPORT_FILE.test(name);
 }
 
 /**
- * Every file under `dir` (regular files, at any depth), relative with / and sorted, and their
- * bytes: what an export wrote, or what a destination holds.
- */
-export function listFiles(dir: string): { files: string[]; bytes: number } {
-  const files: string[] = [];
-  let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    files.push(relative(dir, file).split(sep).join('/'));
-    bytes += statSync(file).size;
-  }
-  return { files: files.sort(), bytes };
-}
-
-/**
- * Runs `write(tempDir)` in a fresh sibling of `out`, then puts it in place of `out`. On any
- * error (an abort included) the temp folder is removed and `out` is untouched.
+ * Runs `write(tempDir)` in a fresh sibling of `out`, adds the manifest of what it wrote, then
+ * puts it in place of `out`. On any error (an abort included) the temp folder is removed and
+ * `out` is untouched. `out` is checked again just before it is replaced: files put there while
+ * the export was written make it not an earlier export any more.
  */
 export async function writeFolderAtomically(
   out: string,
-  force: boolean,
+  options: { readonly force: boolean; readonly about: ExportAbout },
   write: (dir: string) => Promise<void>,
 ): Promise<string> {
   const target = resolve(out);
-  checkDestination(target, force);
+  checkDestination(target, options.force);
   const stamp = `${process.pid}.${Date.now()}`;
   const temp = join(dirname(target), `.${basename(target)}.export-${stamp}`);
   try {
@@ -147,6 +120,8 @@ export async function writeFolderAtomically(
   }
   try {
     await write(temp);
+    writeExportManifest(temp, options.about);
+    checkDestination(target, options.force);
     putInPlace(temp, target, stamp);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });

@@ -1,81 +1,163 @@
-// Export destinations: non-empty folders refused unless forced, files refused, and nothing
-// half-written: a failing writer leaves no folder (or the old one untouched when forced).
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Export destinations: a new or empty folder is written, an earlier export (every file in it
+// listed by its spanfill-export.json) is replaced only when forced, and any other folder is
+// refused forced or not, untouched; nothing half-written stays when the writer fails.
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../../../src/main/engine/export/folder';
 import { tempDirs } from '../../../support/tmp';
 
 const root = tempDirs('spanfill-folder-');
-const write = (name: string) => async (dir: string) => writeFileSync(join(dir, name), name);
+const about = { format: 'hf', source: '/models/t5' };
+const write =
+  (...names: string[]) =>
+  async (dir: string): Promise<void> => {
+    for (const name of names) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), name);
+    }
+  };
+const exportTo = (out: string, force: boolean, writer = write('config.json', 'onnx/model.onnx')) =>
+  writeFolderAtomically(out, { force, about }, writer);
+
+/** A folder of files (path → text), made for the test. */
+function folderOf(files: Record<string, string>): string {
+  const dir = join(root(), 'folder');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const contentsOf = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => name.split('\\').join('/'))
+    .sort();
 
 describe('writeFolderAtomically', () => {
-  it('creates a new folder and accepts an existing empty one', async () => {
+  it('creates a new folder, accepts an empty one, and lists what it wrote in spanfill-export.json', async () => {
     const parent = root();
-    await writeFolderAtomically(join(parent, 'a', 'b'), false, write('x.txt'));
-    expect(readdirSync(join(parent, 'a', 'b'))).toEqual(['x.txt']);
+    await exportTo(join(parent, 'a', 'b'), false);
+    expect(contentsOf(join(parent, 'a', 'b'))).toEqual([
+      'config.json',
+      'onnx',
+      'onnx/model.onnx',
+      'spanfill-export.json',
+    ]);
+    expect(JSON.parse(readFileSync(join(parent, 'a', 'b', 'spanfill-export.json'), 'utf8'))).toMatchObject({
+      spanfill_export: 1,
+      format: 'hf',
+      source: '/models/t5',
+      files: [
+        { path: 'config.json', bytes: 11 },
+        { path: 'onnx/model.onnx', bytes: 15 },
+      ],
+    });
     mkdirSync(join(parent, 'empty'));
-    await writeFolderAtomically(join(parent, 'empty'), false, write('y.txt'));
-    expect(readdirSync(join(parent, 'empty'))).toEqual(['y.txt']);
+    writeFileSync(join(parent, 'empty', '.DS_Store'), ''); // Finder's, once the folder was opened there
+    await exportTo(join(parent, 'empty'), false, write('y.txt'));
+    expect(readdirSync(join(parent, 'empty')).sort()).toEqual(['spanfill-export.json', 'y.txt']);
     expect(readdirSync(parent).sort()).toEqual(['a', 'empty']);
   });
 
-  it('refuses a non-empty folder without force and replaces it with force', async () => {
-    const out = join(root(), 'out');
-    mkdirSync(out);
-    writeFileSync(join(out, 'old.txt'), 'old');
-    await expect(writeFolderAtomically(out, false, write('new.txt'))).rejects.toThrow(
-      /is not empty \(1 file, 3 bytes\); choose an empty or new folder, or replace it$/,
-    );
-    expect(readdirSync(out)).toEqual(['old.txt']);
-    await writeFolderAtomically(out, true, write('new.txt'));
-    expect(readdirSync(out)).toEqual(['new.txt']);
+  it('replaces an earlier export only when forced, saying what it holds', async () => {
+    const out = join(root(), 'earlier');
+    await exportTo(out, false, write('config.json', 'onnx/model.onnx', 'data/train.jsonl'));
+    writeFileSync(join(out, 'onnx', '.DS_Store'), 'finder');
+    await expect(exportTo(out, false, write('new.txt'))).rejects.toMatchObject({
+      kind: 'not-empty',
+      message: expect.stringMatching(
+        /^\S+earlier holds an earlier hf export \(5 files, \d+ bytes\); choose an empty or new folder, or replace it$/,
+      ),
+    });
+    expect(contentsOf(out)).toContain('data/train.jsonl');
+    await exportTo(out, true, write('new.txt'));
+    expect(readdirSync(out).sort()).toEqual(['new.txt', 'spanfill-export.json']);
   });
 
-  it('says what a forced export would delete, and replaces only a folder holding what exports write', async () => {
-    const out = join(root(), 'earlier');
-    mkdirSync(join(out, 'onnx'), { recursive: true });
-    writeFileSync(join(out, 'config.json'), '{}');
-    writeFileSync(join(out, 'onnx', 'model.onnx'), 'x'.repeat(2048));
-    writeFileSync(join(out, '.DS_Store'), ''); // Finder's, once the folder was opened there
-    await expect(writeFolderAtomically(out, false, write('new.txt'))).rejects.toThrow(
-      `${out} is not empty (3 files, 2.0 KiB); choose an empty or new folder, or replace it`,
-    );
-    await writeFolderAtomically(out, true, write('new.txt'));
-    expect(readdirSync(out)).toEqual(['new.txt']);
-
-    // A home folder, a source checkout or a documents folder is refused even when forced.
-    const home = join(root(), 'home');
-    mkdirSync(join(home, '.ssh'), { recursive: true });
-    writeFileSync(join(home, '.ssh', 'id_rsa'), 'key');
-    mkdirSync(join(home, 'Documents'));
-    for (const name of ['config.json', 'notes.pdf', 'taxes.xlsx']) writeFileSync(join(home, name), name);
+  it("never replaces a folder that is not an earlier export, such as a user's project, forced or not", async () => {
+    const project = folderOf({
+      'README.md': '# my project',
+      'train.py': 'print(1)',
+      'requirements.txt': 'torch',
+      'data/mydata.csv': 'precious,1',
+    });
     for (const force of [false, true]) {
-      await expect(writeFolderAtomically(home, force, write('new.txt'))).rejects.toThrow(
-        `${home} holds .ssh, Documents, notes.pdf and 1 more, which no export writes. An export replaces the whole ` +
-          'folder, so it only replaces one that holds an earlier export: choose an empty or new folder',
-      );
+      await expect(exportTo(project, force)).rejects.toMatchObject({
+        kind: 'other',
+        message:
+          `${project} is not an earlier Spanfill export, so no export replaces it, forced or not: it holds ` +
+          'README.md, data/, requirements.txt and 1 more and no spanfill-export.json, the list of what an export ' +
+          'wrote (an export by a Spanfill from before that list has none: delete such a folder yourself to export ' +
+          'there again). Choose an empty or new folder, or move those files away yourself',
+      });
     }
-    expect(readFileSync(join(home, '.ssh', 'id_rsa'), 'utf8')).toBe('key');
-    expect(readdirSync(home).sort()).toEqual(['.ssh', 'Documents', 'config.json', 'notes.pdf', 'taxes.xlsx']);
+    expect(contentsOf(project)).toEqual(['README.md', 'data', 'data/mydata.csv', 'requirements.txt', 'train.py']);
+    expect(readFileSync(join(project, 'data', 'mydata.csv'), 'utf8')).toBe('precious,1');
+    // An export written before the manifest: the same files an export writes, but no list of them.
+    const old = folderOf({ 'config.json': '{}', 'model.safetensors': 'weights' });
+    await expect(exportTo(old, true)).rejects.toThrow(/it holds config\.json and model\.safetensors and no spanfill/);
+    expect(readdirSync(old).sort()).toEqual(['config.json', 'model.safetensors']);
+  });
+
+  it('never replaces an earlier export with files added or changed since', async () => {
+    const parent = root();
+    const out = join(parent, 'job');
+    await exportTo(out, false, write('train.py', 'run_config.json', 'data/train.jsonl'));
+    // What the job trained, notes, a link, an empty folder, an edited setting.
+    mkdirSync(join(out, 'checkpoints', 'step-00000010'), { recursive: true });
+    writeFileSync(join(out, 'checkpoints', 'step-00000010', 'model.safetensors'), 'trained');
+    writeFileSync(join(out, 'data', 'notes.txt'), 'mine');
+    symlinkSync(join(parent, 'elsewhere'), join(out, 'link'));
+    writeFileSync(join(out, 'run_config.json'), '{"max_steps": 99999}');
+    await expect(exportTo(out, true)).rejects.toThrow(
+      `${out} is not an earlier Spanfill export, so no export replaces it, forced or not: it holds an earlier hf ` +
+        'export, but also checkpoints/, data/notes.txt and link, which that export did not write, and ' +
+        'run_config.json changed since it was written. Choose an empty or new folder, or move those files away yourself',
+    );
+    expect(contentsOf(out)).toEqual([
+      'checkpoints',
+      'checkpoints/step-00000010',
+      'checkpoints/step-00000010/model.safetensors',
+      'data',
+      'data/notes.txt',
+      'data/train.jsonl',
+      'link',
+      'run_config.json',
+      'spanfill-export.json',
+      'train.py',
+    ]);
+  });
+
+  it('checks the folder again before replacing it: files put there meanwhile keep it', async () => {
+    const parent = root();
+    const out = join(parent, 'out');
+    await exportTo(out, false);
+    const meanwhile = async (dir: string): Promise<void> => {
+      writeFileSync(join(dir, 'new.txt'), 'new');
+      writeFileSync(join(out, 'mine.txt'), 'written while the export ran');
+    };
+    await expect(exportTo(out, true, meanwhile)).rejects.toThrow(/but also mine\.txt, which that export did not write/);
+    expect(readFileSync(join(out, 'mine.txt'), 'utf8')).toBe('written while the export ran');
+    expect(readdirSync(parent)).toEqual(['out']); // no temp folder left
   });
 
   it('refuses a file and leaves nothing behind when the writer fails', async () => {
     const parent = root();
     writeFileSync(join(parent, 'file'), 'f');
-    await expect(writeFolderAtomically(join(parent, 'file'), true, write('x'))).rejects.toThrow(
+    await expect(exportTo(join(parent, 'file'), true)).rejects.toThrow(
       /is a file, not a folder; give the path of a new or empty folder$/,
     );
-    mkdirSync(join(parent, 'kept'));
-    writeFileSync(join(parent, 'kept', 'old.txt'), 'old');
+    await exportTo(join(parent, 'kept'), false, write('old.txt'));
     const failing = async (dir: string): Promise<void> => {
       writeFileSync(join(dir, 'half.txt'), 'half');
       throw new Error('aborted');
     };
-    await expect(writeFolderAtomically(join(parent, 'kept'), true, failing)).rejects.toThrow('aborted');
-    await expect(writeFolderAtomically(join(parent, 'new'), false, failing)).rejects.toThrow('aborted');
+    await expect(exportTo(join(parent, 'kept'), true, failing)).rejects.toThrow('aborted');
+    await expect(exportTo(join(parent, 'new'), false, failing)).rejects.toThrow('aborted');
     expect(readdirSync(parent).sort()).toEqual(['file', 'kept']);
-    expect(readFileSync(join(parent, 'kept', 'old.txt'), 'utf8')).toBe('old');
+    expect(readFileSync(join(parent, 'kept', 'old.txt'), 'utf8')).toBe('old.txt');
     expect(existsSync(join(parent, 'new'))).toBe(false);
   });
 });

@@ -1,0 +1,159 @@
+// An export's manifest, spanfill-export.json: what the export wrote (its format, its source and
+// every file with its size), written last into its folder. It is how a later export knows that a
+// folder is an earlier export it may replace: every entry of the folder must be a file the
+// manifest lists, at the size it lists. A folder with anything else (a user's own files, the
+// checkpoints an accelerate job trained, a file edited since) is not an earlier export, and no
+// export deletes it. Exports written before Spanfill kept this list have none, and are not replaced.
+// Not the destination rules themselves: see folder.ts.
+
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { errorMessage } from '../../../shared/errors';
+
+export const EXPORT_MANIFEST = 'spanfill-export.json';
+/** The manifest's version (its `spanfill_export` field); a mismatch is refused in words. */
+const MANIFEST_VERSION = 1;
+
+/** What an export is of, as its manifest states it. */
+export interface ExportAbout {
+  readonly format: string;
+  /** The model or checkpoint folder, or the run and step, in words. */
+  readonly source: string;
+}
+
+interface ManifestFile {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+interface ExportManifest extends ExportAbout {
+  readonly spanfill_export: number;
+  readonly written_at: string;
+  readonly files: readonly ManifestFile[];
+}
+
+/** One entry under a folder, its path relative with /; `bytes` for a file. */
+interface FolderEntry {
+  readonly path: string;
+  readonly kind: 'file' | 'folder' | 'other';
+  readonly bytes: number;
+}
+
+/** Every entry under `dir` at any depth (links and the like not followed), sorted by path. */
+function walk(dir: string): FolderEntry[] {
+  const entries: FolderEntry[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(dir, full).split(sep).join('/');
+    if (entry.isFile()) entries.push({ path, kind: 'file', bytes: lstatSync(full).size });
+    else entries.push({ path, kind: entry.isDirectory() ? 'folder' : 'other', bytes: 0 });
+  }
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Every regular file under `dir` (relative, with /, sorted) and their bytes together. */
+export function listFiles(dir: string): { files: string[]; bytes: number } {
+  const files = walk(dir).filter((entry) => entry.kind === 'file');
+  return { files: files.map((file) => file.path), bytes: files.reduce((sum, file) => sum + file.bytes, 0) };
+}
+
+/** Writes `dir`'s manifest: every file in it now (the caller writes it once all else is written). */
+export function writeExportManifest(dir: string, about: ExportAbout): void {
+  const files = walk(dir)
+    .filter((entry) => entry.kind === 'file' && entry.path !== EXPORT_MANIFEST)
+    .map(({ path, bytes }) => ({ path, bytes }));
+  const manifest: ExportManifest = {
+    spanfill_export: MANIFEST_VERSION,
+    format: about.format,
+    source: about.source,
+    written_at: new Date().toISOString(),
+    files,
+  };
+  writeFileSync(join(dir, EXPORT_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+/** What a destination folder holds, judged by its manifest. */
+export type FolderContents =
+  /** Nothing (or only Finder's .DS_Store). */
+  | { readonly kind: 'empty' }
+  /** An earlier export and nothing else: a forced export may replace it. */
+  | { readonly kind: 'export'; readonly format: string; readonly files: number; readonly bytes: number }
+  /** Anything else; `why` says what it holds that makes it not an earlier export. */
+  | { readonly kind: 'other'; readonly why: string };
+
+/** The manifest of `dir`, or why there is none to go by (to follow "it holds X and"). */
+function readManifest(dir: string): ExportManifest | string {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, EXPORT_MANIFEST), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return (
+        `no ${EXPORT_MANIFEST}, the list of what an export wrote (an export by a Spanfill from before that ` +
+        'list has none: delete such a folder yourself to export there again)'
+      );
+    return `a ${EXPORT_MANIFEST} that cannot be read (${errorMessage(error)})`;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `a ${EXPORT_MANIFEST} that is not JSON`;
+  }
+  const manifest = value as Partial<ExportManifest> | null;
+  if (typeof manifest !== 'object' || manifest === null || typeof manifest.spanfill_export !== 'number')
+    return `a ${EXPORT_MANIFEST} that is not a Spanfill export's list`;
+  if (manifest.spanfill_export !== MANIFEST_VERSION)
+    return `a ${EXPORT_MANIFEST} of version ${manifest.spanfill_export}, not ${MANIFEST_VERSION} (a newer Spanfill wrote it)`;
+  const files: readonly Partial<ManifestFile>[] = Array.isArray(manifest.files) ? manifest.files : [];
+  if (!files.every((file) => typeof file?.path === 'string' && typeof file.bytes === 'number'))
+    return `a ${EXPORT_MANIFEST} that does not list files with their sizes`;
+  return manifest as ExportManifest;
+}
+
+/** "a, b and c", or "a, b, c and 4 more" past three names. */
+export function someNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  if (names.length > 3) return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** Finder's folder settings: written into any folder opened there, never anyone's data. */
+const FINDER_FILE = '.DS_Store';
+
+/**
+ * What `dir` (an existing folder) holds: nothing; an earlier export whose manifest lists every
+ * file in it at its size (and nothing else but the folders holding them); or something else.
+ * Without a manifest only the top level is read (it may be a home folder of a million files).
+ */
+export function folderContents(dir: string): FolderContents {
+  const top = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.name !== FINDER_FILE)
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    .sort();
+  if (top.length === 0) return { kind: 'empty' };
+  const manifest = readManifest(dir);
+  if (typeof manifest === 'string') return { kind: 'other', why: `it holds ${someNames(top)} and ${manifest}` };
+  const listed = new Map(manifest.files.map((file) => [file.path, file.bytes]));
+  const isListedFolder = (path: string): boolean => manifest.files.some((file) => file.path.startsWith(`${path}/`));
+  const extra: string[] = [];
+  const changed: string[] = [];
+  for (const entry of walk(dir)) {
+    if (entry.path === EXPORT_MANIFEST || basename(entry.path) === FINDER_FILE) continue;
+    if (extra.some((name) => name.endsWith('/') && entry.path.startsWith(name))) continue; // named by its folder
+    if (entry.kind === 'folder' && isListedFolder(entry.path)) continue;
+    const size = listed.get(entry.path);
+    if (entry.kind !== 'file' || size === undefined)
+      extra.push(entry.kind === 'folder' ? `${entry.path}/` : entry.path);
+    else if (size !== entry.bytes) changed.push(entry.path);
+  }
+  if (extra.length === 0 && changed.length === 0) {
+    const { files, bytes } = listFiles(dir);
+    return { kind: 'export', format: manifest.format, files: files.length, bytes };
+  }
+  const parts = [
+    ...(extra.length > 0 ? [`also ${someNames(extra)}, which that export did not write`] : []),
+    ...(changed.length > 0 ? [`${someNames(changed)} changed since it was written`] : []),
+  ];
+  return { kind: 'other', why: `it holds an earlier ${manifest.format} export, but ${parts.join(', and ')}` };
+}
