@@ -1,9 +1,9 @@
 // The Python training script of an accelerate export (written for Spanfill, not copied): T5
 // span corruption with the run's settings, trained by transformers' T5ForConditionalGeneration
 // under `accelerate launch`, checkpoints saved with save_pretrained (safetensors) + tokenizer so
-// `spanfill models import` takes them back. The length and mask rules follow HF's
-// run_t5_mlm_flax.py (compute_input_and_target_lengths, random_spans_noise_mask), as
-// engine/data/lengths.ts and spanCorruption.ts do.
+// `spanfill models import` takes them back. The length and mask rules are Spanfill's own
+// (engine/data/spanCorruption.ts fitSpanLengths and noiseSpanCounts): HF's run_t5_mlm_flax.py
+// (compute_input_and_target_lengths, random_spans_noise_mask) made to fit every mask.
 
 export const ACCELERATE_SCRIPT = String.raw`"""T5 span-corruption training job exported by Spanfill.
 
@@ -31,21 +31,36 @@ HERE = Path(__file__).resolve().parent
 CONFIG = json.loads((HERE / "run_config.json").read_text(encoding="utf-8"))
 
 
-def masked_lengths(raw, density, mean_span):
-    """Encoder and decoder lengths of raw tokens after masking (sentinels and EOS included)."""
+def hf_lengths(raw, density, mean_span):
+    """Encoder and decoder lengths of raw tokens by HF's formula (sentinels and EOS included)."""
     noise = round(raw * density)
     spans = round(noise / mean_span)
     return raw - noise + spans + 1, noise + spans + 1
 
 
+def mask_counts(length, density, mean_span):
+    """Noise tokens and noise spans of a mask over length tokens, as Spanfill's engine counts them:
+    at least one noise and one kept token, and no more spans than kept tokens can separate."""
+    noise = min(max(int(round(length * density)), 1), length - 1)
+    spans = max(int(round(min(noise, length - noise) / mean_span)), 1)
+    return noise, spans
+
+
 def raw_length(input_length, density, mean_span):
-    """Longest raw chunk whose masked input fits input_length, and its target length."""
+    """Raw chunk length and target length, as Spanfill computes them: HF's (compute_input_and_target_lengths),
+    then shortened until the mask of every chunk up to it fits input_length (HF's formula may count
+    no noise span where every mask has one); the target is the longest any of those masks makes."""
     raw = input_length
-    while masked_lengths(raw + 1, density, mean_span)[0] <= input_length:
+    while hf_lengths(raw + 1, density, mean_span)[0] <= input_length:
         raw += 1
-    target = masked_lengths(raw, density, mean_span)[1]
+    target = hf_lengths(raw, density, mean_span)[1]
     if density == 0.5 and target > input_length:
         raw, target = raw - 1, target - 1
+    for length in range(2, raw + 1):
+        noise, spans = mask_counts(length, density, mean_span)
+        if length - noise + spans + 1 > input_length:
+            return length - 1, target
+        target = max(target, noise + spans + 1)
     return raw, target
 
 
@@ -57,9 +72,7 @@ def split_into(total, parts, rng):
 
 def noise_mask(length, density, mean_span, rng):
     """Boolean mask: alternating kept and noise spans, starting with a kept one."""
-    noise = min(max(int(round(length * density)), 1), length - 1)
-    # As Spanfill's engine: no more spans than kept tokens can separate (density 0.5, span 1).
-    spans = max(int(round(min(noise, length - noise) / mean_span)), 1)
+    noise, spans = mask_counts(length, density, mean_span)
     noise_lengths = split_into(noise, spans, rng)
     kept_lengths = split_into(length - noise, spans, rng)
     mask = np.zeros(length, dtype=bool)

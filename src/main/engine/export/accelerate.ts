@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
-import { computeInputAndTargetLengths } from '../data/lengths';
+import { fitSpanLengths, maskedLengthsFor } from '../data/spanCorruption';
 import { ACCELERATE_SCRIPT } from './accelerate-script';
 import { exportHfFolder, type ExportOptions } from './hf';
 
@@ -59,17 +59,16 @@ export class JsonlWriter {
 }
 
 function readme(config: AccelerateRunConfig, documents: { train: number; validation: number }): string {
-  const lengths = computeInputAndTargetLengths(
-    config.input_length,
-    config.noise_density,
-    config.mean_noise_span_length,
-  );
+  const { noise_density: density, mean_noise_span_length: meanSpan } = config;
+  // The raw length Spanfill's pipeline cuts (train.py's raw_length), and what a mask makes of it.
+  const raw = fitSpanLengths(config.input_length, density, meanSpan).tokensLength;
+  const masked = maskedLengthsFor(raw, density, meanSpan);
   return `# Spanfill training job (transformers + accelerate)
 
 T5 span corruption of ${documents.train} training and ${documents.validation} validation documents
-(data/*.jsonl), starting from base_model/. Raw chunks of ${lengths.tokensLength} tokens are masked
-to ${lengths.inputLength} input and ${lengths.targetLength} target tokens (noise density
-${config.noise_density}, mean span ${config.mean_noise_span_length}); settings in run_config.json.
+(data/*.jsonl), starting from base_model/. Raw chunks of ${raw} tokens are masked
+to ${masked.input} input and ${masked.target} target tokens (input length ${config.input_length}, noise density
+${density}, mean span ${meanSpan}), as Spanfill masks them; settings in run_config.json.
 Needs Python with torch, transformers, accelerate and sentencepiece.
 
     accelerate config
@@ -92,7 +91,7 @@ export async function writeAccelerateJob(
   documents: { train: number; validation: number },
   options: ExportOptions = {},
 ): Promise<void> {
-  computeInputAndTargetLengths(config.input_length, config.noise_density, config.mean_noise_span_length);
+  fitSpanLengths(config.input_length, config.noise_density, config.mean_noise_span_length); // throws on bad settings
   mkdirSync(join(dest, ACCELERATE_FILES.baseModel));
   await exportHfFolder(source, join(dest, ACCELERATE_FILES.baseModel), options);
   const json = { base_model: ACCELERATE_FILES.baseModel, ...config };

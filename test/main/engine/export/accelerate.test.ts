@@ -1,14 +1,15 @@
 // The accelerate job's train.py, its span-corruption functions run by python3 with numpy (torch,
 // transformers and accelerate are not installed here, so stand-in modules let it import; the
-// training loop itself cannot run here): raw chunk lengths must equal engine/data/lengths.ts
-// (HF's formula), and every masked chunk must fill exactly the input and target lengths, with
-// sentinels in order and the original tokens recoverable. Plus the job's files and README.
+// training loop itself cannot run here): raw chunk lengths must equal those of Spanfill's own
+// pipeline (engine/data/spanCorruption.ts fitSpanLengths) over a grid of settings, and every
+// masked chunk must fit the input length, with sentinels in order and the original tokens
+// recoverable. Plus the job's files and README.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAccelerateJob, type AccelerateRunConfig } from '../../../../src/main/engine/export/accelerate';
-import { computeInputAndTargetLengths } from '../../../../src/main/engine/data/lengths';
+import { fitSpanLengths, maskedLengthsFor } from '../../../../src/main/engine/data/spanCorruption';
 import { FIXTURES } from '../t5/helpers';
 import { tempDirs } from '../../../support/tmp';
 
@@ -29,12 +30,21 @@ const CONFIG: AccelerateRunConfig = {
   seed: 7,
 };
 
+/** (input length, noise density, mean span): the reported ones, HF's hack at 0.5, and a grid around them. */
 const SETTINGS: [number, number, number][] = [
+  [32, 0.15, 1],
+  [64, 0.15, 1],
+  [128, 0.15, 3],
   [64, 0.15, 3],
   [512, 0.15, 3],
   [128, 0.3, 2.5],
   [100, 0.5, 1],
   [37, 0.1, 2],
+  ...[8, 16, 31, 33, 48, 96, 200].flatMap((n) =>
+    [0.05, 0.15, 0.25, 0.5, 0.7].flatMap((density) =>
+      [1, 2, 3, 5].map((span): [number, number, number] => [n, density, span]),
+    ),
+  ),
 ];
 
 /** Imports train.py with stand-ins for torch/transformers/accelerate and runs `body` (Python). */
@@ -61,7 +71,7 @@ ${body}
 const tempDir = tempDirs('spanfill-acc-');
 
 describe('accelerate job', () => {
-  it('writes the job files; train.py computes the same lengths and masks that fill them exactly', async () => {
+  it('writes the job files, and its README states the lengths Spanfill masks to', async () => {
     const job = join(tempDir(), 'job');
     mkdirSync(job);
     await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, CONFIG, { train: 3, validation: 1 });
@@ -74,7 +84,21 @@ describe('accelerate job', () => {
     expect(readFileSync(join(job, 'README.md'), 'utf8')).toContain(
       'Raw chunks of 70 tokens are masked\nto 64 input and 14 target tokens',
     );
+    // HF's formula keeps 32 raw tokens at 32 (round(4.8) = 5 noise in 5 spans: 33 in), which do not fit;
+    // 31 do: round(4.65) = 5 noise in 5 spans → 31 − 5 + 5 + 1 = 32 in, 5 + 5 + 1 = 11 out.
+    const short = join(tempDir(), 'short');
+    mkdirSync(short);
+    const shortConfig = { ...CONFIG, input_length: 32, mean_noise_span_length: 1 };
+    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), short, shortConfig, { train: 3, validation: 1 });
+    expect(readFileSync(join(short, 'README.md'), 'utf8')).toContain(
+      'Raw chunks of 31 tokens are masked\nto 32 input and 11 target tokens',
+    );
+  });
 
+  it("train.py cuts the raw length Spanfill's pipeline cuts, and its masks fit the input length", async () => {
+    const job = join(tempDir(), 'job');
+    mkdirSync(job);
+    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, CONFIG, { train: 3, validation: 1 });
     const result = python(
       job,
       `
@@ -83,9 +107,9 @@ out = []
 for n, density, span in ${JSON.stringify(SETTINGS)}:
     raw, target = train.raw_length(n, density, span)
     rng = np.random.default_rng(0)
-    sentinels = [1000 + i for i in range(100)]
+    sentinels = [1000 + i for i in range(raw)]
     shapes = set()
-    for trial in range(20):
+    for trial in range(5):
         ids = list(range(2, 2 + raw))
         mask = train.noise_mask(raw, density, span, rng)
         inputs, labels = train.corrupt(ids, mask, sentinels, 1)
@@ -103,12 +127,14 @@ print(json.dumps(out))
 `,
     ) as { raw: number; target: number; shapes: [number, number][] }[];
     SETTINGS.forEach(([n, density, span], i) => {
-      const expected = computeInputAndTargetLengths(n, density, span);
-      expect(result[i].raw, `${n} ${density} ${span}`).toBe(expected.tokensLength);
-      expect(result[i].target).toBe(expected.targetLength);
-      // HF's density-0.5 hack trims one raw token, so the input comes out one shorter there.
-      const inputLength = density === 0.5 ? n - 1 : n;
-      expect(result[i].shapes).toEqual([[inputLength, expected.targetLength]]);
+      const setting = `input ${n}, density ${density}, mean span ${span}`;
+      const engine = fitSpanLengths(n, density, span);
+      expect(result[i].raw, setting).toBe(engine.tokensLength);
+      expect(result[i].target, setting).toBe(engine.targetLength);
+      // Every chunk is raw tokens long, so every mask of it has the engine's lengths for raw tokens.
+      const masked = maskedLengthsFor(engine.tokensLength, density, span);
+      expect(result[i].shapes, setting).toEqual([[masked.input, masked.target]]);
+      expect(masked.input, setting).toBeLessThanOrEqual(n);
     });
   });
 });
