@@ -234,6 +234,17 @@ describe('Models, Playground and Settings screens', () => {
     await page.getByTestId('fill').click();
     await expect(page.getByTestId('playground-error').textContent()).resolves.toBe('Most new tokens needs a number');
     await expect(page.getByTestId('fill-column').nth(0).locator('pre').textContent()).resolves.toBe(outputs[0]);
+    // An answer cut off by the limit says so (greedy: the random model writes no </s> in one token).
+    await page.getByTestId('decoding-greedy').check();
+    await page.getByTestId('max-new-tokens').fill('1');
+    await page.getByTestId('fill').click();
+    await page.getByTestId('fill').filter({ hasText: 'Fill the holes' }).waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('fill-column').nth(0).getByTestId('fill-cut-off').textContent()).resolves.toBe(
+      'Generation stopped at the limit of 1 new token before the model wrote </s>: 2 holes have no output. ' +
+        'Raise “Most new tokens” (up to 512) to let the model finish.',
+    );
+    expect(await page.getByTestId('fill-nothing').count()).toBe(0);
+    await page.getByTestId('decoding-sample').check();
     await page.getByTestId('max-new-tokens').fill('32');
     const history = await page.getByTestId('history').locator('option').allTextContents();
     expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);

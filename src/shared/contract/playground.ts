@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { maxCallFrameBytes } from '../limits';
 import { call } from './define';
 import { pathText } from './bounded';
+import { plural } from '../format';
 
 const seed = z
   .number()
@@ -59,6 +60,11 @@ export interface PlaygroundFilledSpan {
   readonly end: number;
   /** The output had no text for this sentinel (the hole is left empty). */
   readonly isMissing: boolean;
+  /**
+   * Generation stopped at the new-token limit while the model was writing this span: its text
+   * (empty or not) may be cut short, not a complete answer.
+   */
+  readonly isCutOff: boolean;
 }
 
 export interface PlaygroundFillResult {
@@ -74,6 +80,39 @@ export interface PlaygroundFillResult {
   readonly ids: readonly number[];
   /** What to know about the prompt's holes: numbered out of the order T5 was trained on, or one number twice. */
   readonly notes: readonly string[];
+  /**
+   * The new-token limit when generation stopped there before the model wrote </s> (the output
+   * may be cut short: see the spans' isCutOff and isMissing, and tokenLimitNote), else null.
+   */
+  readonly stoppedAtTokenLimit: number | null;
+}
+
+/** How many new tokens a fill may generate, and how many it generates unless told. */
+export const MAX_NEW_TOKENS = { min: 1, max: 512, default: 32 } as const;
+
+/**
+ * What a fill cut off by its new-token limit means, in a sentence, or null when the model
+ * finished: which span it stopped in, how many holes got nothing, and how to raise the limit
+ * (`setting`: the flag or field that sets it where the result is shown).
+ */
+export function tokenLimitNote(
+  result: Pick<PlaygroundFillResult, 'spans' | 'stoppedAtTokenLimit'>,
+  setting: string,
+): string | null {
+  const limit = result.stoppedAtTokenLimit;
+  if (limit === null) return null;
+  const cut = result.spans.find((span) => span.isCutOff);
+  const missing = new Set(result.spans.filter((span) => span.isMissing).map((span) => span.sentinel)).size;
+  const effects = [
+    ...(cut === undefined ? [] : [`<extra_id_${cut.sentinel}> was still being written`]),
+    ...(missing === 0 ? [] : [`${missing} ${missing === 1 ? 'hole has' : 'holes have'} no output`]),
+  ];
+  const what = effects.length === 0 ? 'the output may be cut short' : effects.join(' and ');
+  const raise =
+    limit < MAX_NEW_TOKENS.max
+      ? `Raise ${setting} (up to ${MAX_NEW_TOKENS.max}) to let the model finish.`
+      : `${MAX_NEW_TOKENS.max} is the most; fill fewer holes at a time.`;
+  return `Generation stopped at the limit of ${plural(limit, 'new token')} before the model wrote </s>: ${what}. ${raise}`;
 }
 
 /** Field names as in the fixtures' case.json and `spanfill score --json`. */
@@ -147,7 +186,7 @@ export const playgroundCalls = {
       modelDir: pathText(),
       prompt: promptText,
       strategy: decodingStrategySchema.default({ kind: 'greedy' }),
-      maxNewTokens: z.number().int().min(1).max(512).default(32),
+      maxNewTokens: z.number().int().min(MAX_NEW_TOKENS.min).max(MAX_NEW_TOKENS.max).default(MAX_NEW_TOKENS.default),
     }),
   ),
   /** Loss and gradient norms (dropout off) and a greedy decode of `case`, a case file (JSON). */

@@ -4,7 +4,13 @@
 // kept screen (playground.keepScreen) is bounded by its JSON size so that it fits one frame too.
 
 import { describe, expect, it } from 'vitest';
-import { maxPromptChars, maxScreenBytes, playgroundCalls } from '../../../src/shared/contract/playground';
+import {
+  maxPromptChars,
+  maxScreenBytes,
+  playgroundCalls,
+  tokenLimitNote,
+  type PlaygroundFilledSpan,
+} from '../../../src/shared/contract/playground';
 import { maxCallFrameBytes } from '../../../src/shared/limits';
 
 const args = (prompt: string): unknown => ({ modelDir: '/m', prompt });
@@ -89,5 +95,33 @@ describe('playground.keepScreen arguments', () => {
       false,
     );
     expect(schema.safeParse({ screen: { ...screen, theme: 'dark' } }).success).toBe(false);
+  });
+});
+
+describe('tokenLimitNote', () => {
+  const span = (sentinel: number, state: 'done' | 'cut' | 'missing'): PlaygroundFilledSpan => ({
+    sentinel,
+    text: state === 'done' ? 'x' : '',
+    start: 0,
+    end: 0,
+    isMissing: state === 'missing',
+    isCutOff: state === 'cut',
+  });
+
+  it('says where a fill stopped at the limit, what it left out and how to raise the limit', () => {
+    const spans = [span(0, 'done'), span(1, 'cut'), span(2, 'missing'), span(3, 'missing')];
+    expect(tokenLimitNote({ spans, stoppedAtTokenLimit: 3 }, '--max-new-tokens')).toBe(
+      'Generation stopped at the limit of 3 new tokens before the model wrote </s>: <extra_id_1> was still being ' +
+        'written and 2 holes have no output. Raise --max-new-tokens (up to 512) to let the model finish.',
+    );
+    expect(tokenLimitNote({ spans: [span(0, 'missing')], stoppedAtTokenLimit: 1 }, 'the field')).toBe(
+      'Generation stopped at the limit of 1 new token before the model wrote </s>: 1 hole has no output. ' +
+        'Raise the field (up to 512) to let the model finish.',
+    );
+    expect(tokenLimitNote({ spans: [span(0, 'done')], stoppedAtTokenLimit: 512 }, '--max-new-tokens')).toBe(
+      'Generation stopped at the limit of 512 new tokens before the model wrote </s>: the output may be cut short. ' +
+        '512 is the most; fill fewer holes at a time.',
+    );
+    expect(tokenLimitNote({ spans, stoppedAtTokenLimit: null }, '--max-new-tokens')).toBeNull();
   });
 });

@@ -5,7 +5,13 @@
 // playground.fill, run by the playground service in the engine host (engine/t5/fill.ts).
 // Ctrl-C aborts context.signal, which cancels the host request and stops the generation.
 
-import type { DecodingStrategyArgs, PlaygroundFillResult } from '../../../shared/contract/playground';
+import {
+  MAX_NEW_TOKENS,
+  tokenLimitNote,
+  type DecodingStrategyArgs,
+  type PlaygroundFillResult,
+  type PlaygroundFilledSpan,
+} from '../../../shared/contract/playground';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { readPromptFile, readPromptStream } from './fill-prompt';
@@ -54,6 +60,12 @@ function readPrompt(context: CommandContext, stdin: NodeJS.ReadableStream): Prom
   return prompt === '-' ? readPromptStream(stdin, context.signal) : Promise.resolve(prompt);
 }
 
+/** What the model wrote for one hole, as the text output lists it. */
+function spanLine(span: PlaygroundFilledSpan): string {
+  if (span.isMissing) return '(no output)';
+  return span.isCutOff ? `${JSON.stringify(span.text)} (cut off at the token limit)` : JSON.stringify(span.text);
+}
+
 /** Standard input for `-`; tests replace it. */
 export const promptInput: { stdin: NodeJS.ReadableStream } = { stdin: process.stdin };
 
@@ -91,7 +103,11 @@ export const fillCommand = defineCommand({
     'top-p': { type: 'string', placeholder: 'P', description: 'Nucleus sampling threshold (default 1: off)' },
     'top-k': { type: 'string', placeholder: 'K', description: 'Keep the K most likely tokens (default 0: off)' },
     seed: { type: 'string', placeholder: 'S', description: 'Sampling seed (default 0)' },
-    'max-new-tokens': { type: 'string', placeholder: 'N', description: 'Most tokens to generate (default 32)' },
+    'max-new-tokens': {
+      type: 'string',
+      placeholder: 'N',
+      description: `Most tokens to generate (default ${MAX_NEW_TOKENS.default}, at most ${MAX_NEW_TOKENS.max}); an answer cut off there says so`,
+    },
     'prompt-file': {
       type: 'string',
       placeholder: 'FILE',
@@ -100,17 +116,20 @@ export const fillCommand = defineCommand({
   },
   async run(context) {
     const strategy = strategyFrom(context);
-    const maxNewTokens = context.integer('max-new-tokens', { min: 1, max: 512 }) ?? 32;
+    const maxNewTokens =
+      context.integer('max-new-tokens', { min: MAX_NEW_TOKENS.min, max: MAX_NEW_TOKENS.max }) ?? MAX_NEW_TOKENS.default;
     const prompt = await readPrompt(context, promptInput.stdin);
-    return withModelFromFlags(context, 'fill', (modelDir) =>
+    const result = await withModelFromFlags(context, 'fill', (modelDir) =>
       context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal),
     );
+    // A fill cut off by the limit says so, in --json too, with the flag that raises it.
+    const limitNote = tokenLimitNote(result, '--max-new-tokens');
+    return limitNote === null ? result : { ...result, notes: [...result.notes, limitNote] };
   },
   render(result) {
     const { marked, spans, output, notes } = result as PlaygroundFillResult;
     const lines = [marked, `  model output: ${JSON.stringify(output)}`];
-    for (const span of spans)
-      lines.push(`  <extra_id_${span.sentinel}>  ${span.isMissing ? '(no output)' : JSON.stringify(span.text)}`);
+    for (const span of spans) lines.push(`  <extra_id_${span.sentinel}>  ${spanLine(span)}`);
     for (const note of notes) lines.push(`  note: ${note}`);
     return lines.join('\n');
   },

@@ -1,9 +1,11 @@
 // Filling a prompt's <extra_id_N> holes with a T5 model folder: tokenize with its
 // tokenizer.json, generate (greedy, beam or seeded sampling; stops on the AbortSignal), decode
-// and place each span with fillSentinels (sentinels.ts). The prompt is checked (prompt.ts,
+// and place each span with fillSentinels (sentinels.ts), marking the one an output without EOS
+// (stopped at the token limit) was writing. The prompt is checked (prompt.ts,
 // input-limits.ts) before the weights are read. Backs `spanfill fill` through the playground
 // service and the engine host.
 
+import { MAX_NEW_TOKENS } from '../../../shared/contract/playground';
 import { openTokenizer } from '../data/tokenizerRegistry';
 import type { DecodingStrategy } from '../generation/types';
 import { checkTokenizerFits, loadT5Config, type T5Config } from './config';
@@ -31,6 +33,8 @@ export interface FillOutput {
   readonly ids: number[];
   /** What to know about the prompt's holes (promptNotes): numbered out of order, or one twice. */
   readonly notes: string[];
+  /** The new-token limit when generation stopped there before EOS (the output may be cut short), else null. */
+  readonly stoppedAtTokenLimit: number | null;
 }
 
 /** The prompt's ids with EOS, after checking the prompt and that the tokenizer fits the model. */
@@ -53,16 +57,25 @@ export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
   const prompt = await promptIds(request.modelDir, config, request.prompt);
   const weights = loadT5Weights(request.modelDir, config);
   const runtime = new T5Runtime(config, weights.params);
+  const maxNewTokens = request.maxNewTokens ?? MAX_NEW_TOKENS.default;
   try {
     const { sequences } = await runtime.generate([prompt.ids], {
       strategy: request.strategy ?? { kind: 'greedy' },
-      maxNewTokens: request.maxNewTokens ?? 32,
+      maxNewTokens,
       signal: request.signal,
     });
     const ids = sequences[0];
+    // Generation ends at EOS or after maxNewTokens; without EOS the output is cut short.
+    const isCutOff = ids.at(-1) !== config.eosTokenId;
     const output = prompt.decode(ids.slice(1));
-    const notes = promptNotes(request.prompt);
-    return { prompt: request.prompt, output, ...fillSentinels(request.prompt, output), ids, notes };
+    return {
+      prompt: request.prompt,
+      output,
+      ...fillSentinels(request.prompt, output, { isOutputCutOff: isCutOff }),
+      ids,
+      notes: promptNotes(request.prompt),
+      stoppedAtTokenLimit: isCutOff ? maxNewTokens : null,
+    };
   } finally {
     await runtime.release();
   }

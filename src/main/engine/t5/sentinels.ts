@@ -15,6 +15,11 @@ export interface FilledSpan {
   readonly end: number;
   /** The output had no text for this sentinel (the hole is left empty). */
   readonly isMissing: boolean;
+  /**
+   * Generation stopped at its token limit while the model was writing this span: the text
+   * (empty or not) may be cut short, not a complete answer.
+   */
+  readonly isCutOff: boolean;
 }
 
 export interface FilledText {
@@ -27,6 +32,8 @@ export interface FilledText {
 export interface FillOptions {
   readonly open?: string;
   readonly close?: string;
+  /** The output stopped at the token limit, not at </s>: its last span was still being written. */
+  readonly isOutputCutOff?: boolean;
 }
 
 /**
@@ -45,6 +52,16 @@ export function parseSpans(output: string, trim = true): Map<number, string> {
     if (!spans.has(id)) spans.set(id, trim ? text.trim() : text);
   });
   return spans;
+}
+
+/**
+ * N of the last <extra_id_N> in `output` when the text after it is the span parseSpans keeps
+ * for N (its first), else undefined: the span an output cut short was writing.
+ */
+function lastWrittenSentinel(output: string): number | undefined {
+  const numbers = [...output.matchAll(SENTINEL)].map((match) => Number(match[1]));
+  const last = numbers.at(-1);
+  return last !== undefined && numbers.indexOf(last) === numbers.length - 1 ? last : undefined;
 }
 
 const BLANK = /\s/;
@@ -67,6 +84,7 @@ export function fillSentinels(prompt: string, output: string, options: FillOptio
   const open = options.open ?? '[[';
   const close = options.close ?? ']]';
   const outputSpans = parseSpans(output, false);
+  const cutOff = options.isOutputCutOff === true ? lastWrittenSentinel(output) : undefined;
   const spans: FilledSpan[] = [];
   let text = '';
   let marked = '';
@@ -85,6 +103,7 @@ export function fillSentinels(prompt: string, output: string, options: FillOptio
       start: text.length,
       end: text.length + (fill ?? '').length,
       isMissing: fill === undefined,
+      isCutOff: fill !== undefined && sentinel === cutOff,
     });
     text += fill ?? '';
     marked += `${open}${fill ?? ''}${close}`;

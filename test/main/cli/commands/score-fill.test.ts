@@ -156,8 +156,9 @@ describe('spanfill fill (command)', () => {
     const filled = jsonResult<Filled>(greedy.stdout);
     expect(text.stdout.split('\n')[0]).toBe(filled.marked);
     expect(text.stdout).toContain(`model output: ${JSON.stringify(filled.output)}`);
-    expect(filled.notes).toEqual([]);
-    expect(text.stdout).not.toContain('note:');
+    // In order: no note on the holes (only that the random model ran into the token limit).
+    expect(filled.notes).toEqual([expect.stringMatching(/^Generation stopped at the limit of 8 new tokens/)]);
+    expect(text.stdout).not.toContain('note: The holes');
     // Holes out of the order T5 was trained on get a note, in the text and in the JSON.
     const swapped = await spanfill([
       'fill',
@@ -170,6 +171,7 @@ describe('spanfill fill (command)', () => {
     ]);
     expect(jsonResult<Filled>(swapped.stdout).notes).toEqual([
       expect.stringMatching(/^The holes are numbered <extra_id_1>, <extra_id_0> from left to right;/),
+      expect.stringMatching(/^Generation stopped at the limit/),
     ]);
     const swappedText = await spanfill([
       'fill',
@@ -180,6 +182,20 @@ describe('spanfill fill (command)', () => {
       'a <extra_id_1> b <extra_id_0>',
     ]);
     expect(swappedText.stdout).toMatch(/\n {2}note: The holes are numbered <extra_id_1>, <extra_id_0>/);
+  });
+
+  it('says when the answer was cut off by --max-new-tokens, in the text and in --json', async () => {
+    // The tiny random model writes no </s> within 2 greedy tokens: both holes are left without output.
+    const json = await spanfill(['fill', '--model', SPM, '--max-new-tokens', '2', '--json', prompt]);
+    const cut = jsonResult<Filled & { stoppedAtTokenLimit: number | null }>(json.stdout);
+    expect(cut.stoppedAtTokenLimit).toBe(2);
+    const note =
+      'Generation stopped at the limit of 2 new tokens before the model wrote </s>: 2 holes have no output. ' +
+      'Raise --max-new-tokens (up to 512) to let the model finish.';
+    expect(cut.notes).toEqual([note]);
+    const text = await spanfill(['fill', '--model', SPM, '--max-new-tokens', '2', prompt]);
+    expect(text.stdout).toContain(`\n  note: ${note}`);
+    expect(text.stdout).toContain('<extra_id_1>  (no output)');
   });
 
   it('rejects conflicting or stray flags and names a missing model or tokenizer', async () => {

@@ -36,6 +36,18 @@ describe('t5-tiny-spm as a user folder', () => {
     expect(a.ids).toEqual(b.ids);
   });
 
+  it('says when generation stopped at the new-token limit before EOS', async () => {
+    // The tiny random model never writes EOS in a few greedy steps: every fill here is cut off.
+    const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
+    for (const maxNewTokens of [1, 3]) {
+      const cut = await fillPrompt({ modelDir: SPM, prompt, maxNewTokens });
+      const tokenizer = await loadHfTokenizer(SPM);
+      expect(cut.ids).toHaveLength(1 + maxNewTokens);
+      expect(cut.ids).not.toContain(tokenizer.eosId);
+      expect(cut.stoppedAtTokenLimit).toBe(maxNewTokens);
+    }
+  });
+
   it('stops when its signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort();

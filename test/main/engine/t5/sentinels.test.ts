@@ -28,6 +28,25 @@ describe('sentinels', () => {
     expect(filled.spans.map((s) => s.text)).toEqual([' ', 'to ', 'perfect Union']);
     expect(filled.spans[0]).toMatchObject({ start: 2, end: 3, isMissing: false });
   });
+  it('marks the span an output cut off by the token limit was writing, and no span of a finished one', () => {
+    const prompt = 'a <extra_id_0> b <extra_id_1> c <extra_id_2>';
+    const cut = fillSentinels(prompt, '<extra_id_0> x<extra_id_1>', { isOutputCutOff: true });
+    expect(cut.spans.map((s) => [s.sentinel, s.text, s.isMissing, s.isCutOff])).toEqual([
+      [0, 'x', false, false],
+      [1, '', false, true], // begun, not an empty answer
+      [2, '', true, false],
+    ]);
+    expect(cut.marked).toBe('a [[x]] b [[]] c [[]]');
+    const partway = fillSentinels(prompt, '<extra_id_0> x<extra_id_1> half a wo', { isOutputCutOff: true });
+    expect(partway.spans[1]).toMatchObject({ text: 'half a wo', isCutOff: true });
+    // The same output ended by </s>: nothing is cut off.
+    const finished = fillSentinels(prompt, '<extra_id_0> x<extra_id_1></s>');
+    expect(finished.spans.some((s) => s.isCutOff)).toBe(false);
+    // Cut off before any sentinel: no span was begun; a repeated last sentinel is not the kept span.
+    expect(fillSentinels(prompt, 'stray text', { isOutputCutOff: true }).spans.some((s) => s.isCutOff)).toBe(false);
+    const repeated = fillSentinels(prompt, '<extra_id_0> x<extra_id_0> y', { isOutputCutOff: true });
+    expect(repeated.spans[0]).toMatchObject({ text: 'x', isCutOff: false });
+  });
   it('parses spans trimmed by default, or as written (blanks kept) when asked', () => {
     const output = '<pad><extra_id_0> <extra_id_1>e the <extra_id_2></s>';
     expect([...parseSpans(output)]).toEqual([

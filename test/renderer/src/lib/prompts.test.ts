@@ -29,6 +29,7 @@ const span = (sentinel: number, text: string, start: number, end: number): Playg
   start,
   end,
   isMissing: text === '',
+  isCutOff: false,
 });
 
 describe('insertHole', () => {
