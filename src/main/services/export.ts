@@ -20,6 +20,8 @@ import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
+import { optimizerArguments } from '../engine/export/accelerate-optimizer';
+import type { OptimizerConfig } from '../engine/optim/optimizer';
 import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
 import { listFiles } from '../engine/export/manifest';
 import { checkpointStepOf } from '../engine/train/checkpoint';
@@ -38,8 +40,14 @@ const SCHEDULES = {
   inverseSqrt: 'inverse_sqrt',
 } as const;
 
-/** The contract's camelCase settings as the snake_case JSON train.py reads. */
-export function accelerateConfigOf(c: RunConfig): AccelerateRunConfig {
+/**
+ * The contract's camelCase settings as the snake_case JSON train.py reads; `optimizer`: the
+ * run's optimizer with its own settings (a --config file names only the kind: defaults).
+ */
+export function accelerateConfigOf(
+  c: RunConfig,
+  optimizer: OptimizerConfig = { kind: c.optimizer },
+): AccelerateRunConfig {
   return {
     input_length: c.inputLength,
     noise_density: c.noiseDensity,
@@ -47,6 +55,7 @@ export function accelerateConfigOf(c: RunConfig): AccelerateRunConfig {
     batch_size: c.batchSize,
     gradient_accumulation_steps: c.accumulation,
     optimizer: c.optimizer,
+    optimizer_args: optimizerArguments(optimizer),
     learning_rate: c.learningRate,
     weight_decay: c.weightDecay,
     schedule: SCHEDULES[c.schedule],
@@ -79,7 +88,11 @@ export function runConfigOfRun(run: RunDetail): RunConfig {
   });
 }
 
-type ResolvedRequest = ExportRequest & { readonly sourceDir: string };
+type ResolvedRequest = ExportRequest & {
+  readonly sourceDir: string;
+  /** A run's optimizer with its settings (accelerate). */
+  readonly optimizer?: OptimizerConfig;
+};
 
 /** A run request as a folder request: its checkpoint, and for accelerate its dataset and settings. */
 function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
@@ -104,7 +117,8 @@ function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
       `Run ${run.id}'s dataset was removed, so there is no data for a training job; export its checkpoint for ` +
         `transformers (--format hf), or name a dataset: --checkpoint ${sourceDir} --format accelerate --dataset ID`,
     );
-  return { ...request, sourceDir, datasetId: detail.datasetId, runConfig: runConfigOfRun(detail) };
+  const runConfig = runConfigOfRun(detail);
+  return { ...request, sourceDir, datasetId: detail.datasetId, runConfig, optimizer: detail.config.optimizer };
 }
 
 function checkOptions(request: ResolvedRequest): void {
@@ -188,7 +202,8 @@ export class ExportService {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
         if (request.format === 'accelerate') {
           documents = await this.writeDocuments(request.datasetId as string, dir, signal);
-          const config = accelerateConfigOf(request.runConfig ?? accelerateRunConfigSchema.parse({}));
+          const runConfig = request.runConfig ?? accelerateRunConfigSchema.parse({});
+          const config = accelerateConfigOf(runConfig, request.optimizer);
           await this.deps.engine.request('export.write', { ...base, accelerate: { config, ...documents } }, { signal });
         } else {
           await this.deps.engine.request('export.write', base, { signal });

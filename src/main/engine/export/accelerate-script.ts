@@ -18,6 +18,7 @@ model.safetensors and the tokenizer) that "spanfill models import DIR" brings ba
 import json
 import math
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +138,32 @@ class Collator:
         return {"input_ids": input_ids, "attention_mask": (input_ids != self.pad).long(), "labels": labels}
 
 
+def parameter_groups(model):
+    """Weight decay as Spanfill applies it: not to 1-D parameters, nor to those named norm or bias."""
+    decayed, plain = [], []
+    for name, parameter in model.named_parameters():
+        is_plain = parameter.ndim <= 1 or re.search("norm|bias", name, re.IGNORECASE)
+        (plain if is_plain else decayed).append(parameter)
+    return [{"params": decayed, "weight_decay": CONFIG["weight_decay"]}, {"params": plain, "weight_decay": 0.0}]
+
+
+def make_optimizer(model):
+    """The run's optimizer with its settings (optimizer_args), and its schedule: none for Adafactor's
+    relative steps, min(1e-2, 1/sqrt(step)) times each parameter's RMS, which Spanfill takes too
+    (learning_rate, schedule and warmup_steps do not apply to them)."""
+    args = CONFIG["optimizer_args"]
+    groups = parameter_groups(model)
+    if CONFIG["optimizer"] == "adafactor":
+        args = dict(args, eps=tuple(args["eps"]))
+        if args["relative_step"]:
+            return Adafactor(groups, **args), None
+        optimizer = Adafactor(groups, **dict(args, lr=CONFIG["learning_rate"]))
+    else:
+        optimizer = torch.optim.AdamW(groups, lr=CONFIG["learning_rate"], betas=tuple(args["betas"]), eps=args["eps"])
+    steps = CONFIG["max_steps"]
+    return optimizer, get_scheduler(CONFIG["schedule"], optimizer, num_warmup_steps=CONFIG["warmup_steps"], num_training_steps=steps)
+
+
 def save(accelerator, model, tokenizer, step):
     folder = HERE / "checkpoints" / f"step-{step:08d}"
     accelerator.wait_for_everyone()
@@ -179,13 +206,11 @@ def main():
     batch = CONFIG["batch_size"]
     train_loader = DataLoader(train, batch_size=batch, shuffle=True, collate_fn=Collator(tokenizer, seed + accelerator.process_index), drop_last=True)
     eval_loader = DataLoader(validation, batch_size=batch, collate_fn=Collator(tokenizer, seed + 1))
-    if CONFIG["optimizer"] == "adafactor":
-        optimizer = Adafactor(model.parameters(), lr=CONFIG["learning_rate"], relative_step=False, scale_parameter=False, warmup_init=False)
-    else:
-        optimizer = torch.optim.AdamW(model.parameters(), lr=CONFIG["learning_rate"], weight_decay=CONFIG["weight_decay"])
+    optimizer, scheduler = make_optimizer(model)
+    model, optimizer, train_loader, eval_loader = accelerator.prepare(model, optimizer, train_loader, eval_loader)
+    if scheduler is not None:
+        scheduler = accelerator.prepare(scheduler)
     steps = CONFIG["max_steps"]
-    scheduler = get_scheduler(CONFIG["schedule"], optimizer, num_warmup_steps=CONFIG["warmup_steps"], num_training_steps=steps)
-    model, optimizer, train_loader, eval_loader, scheduler = accelerator.prepare(model, optimizer, train_loader, eval_loader, scheduler)
     every = CONFIG["checkpoint_every"] or steps
     step = 0
     model.train()
@@ -197,7 +222,8 @@ def main():
                 if accelerator.sync_gradients and CONFIG["clip_norm"]:
                     accelerator.clip_grad_norm_(model.parameters(), CONFIG["clip_norm"])
                 optimizer.step()
-                scheduler.step()
+                if scheduler is not None:
+                    scheduler.step()
                 optimizer.zero_grad()
             if not accelerator.sync_gradients:
                 continue

@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
 import { fitSpanLengths, maskedLengthsFor } from '../data/spanCorruption';
+import type { AdafactorArguments, AdamWArguments } from './accelerate-optimizer';
 import { ACCELERATE_SCRIPT } from './accelerate-script';
 import { exportHfFolder, type ExportOptions } from './hf';
 
@@ -18,8 +19,12 @@ export interface AccelerateRunConfig {
   readonly batch_size: number;
   readonly gradient_accumulation_steps: number;
   readonly optimizer: 'adamw' | 'adafactor';
+  /** The optimizer's own settings (accelerate-optimizer.ts). */
+  readonly optimizer_args: AdafactorArguments | AdamWArguments;
+  /** AdamW's (Adafactor's relative steps set their own step sizes, as in Spanfill). */
   readonly learning_rate: number;
   readonly weight_decay: number;
+  /** AdamW's, as learning_rate. */
   readonly schedule: 'linear' | 'cosine' | 'constant_with_warmup' | 'inverse_sqrt';
   readonly warmup_steps: number;
   readonly max_steps: number;
@@ -58,17 +63,52 @@ export class JsonlWriter {
   }
 }
 
-function readme(config: AccelerateRunConfig, documents: { train: number; validation: number }): string {
-  const { noise_density: density, mean_noise_span_length: meanSpan } = config;
-  // The raw length Spanfill's pipeline cuts (train.py's raw_length), and what a mask makes of it.
-  const raw = fitSpanLengths(config.input_length, density, meanSpan).tokensLength;
+/** How the job's chunks are masked: the raw length Spanfill cuts (train.py's raw_length) and what a mask makes of it. */
+function lengthsText(config: AccelerateRunConfig): string {
+  const { input_length: inputLength, noise_density: density, mean_noise_span_length: meanSpan } = config;
+  const raw = fitSpanLengths(inputLength, density, meanSpan).tokensLength;
   const masked = maskedLengthsFor(raw, density, meanSpan);
+  return (
+    `Raw chunks of ${raw} tokens are masked to ${masked.input} input and ${masked.target} target tokens ` +
+    `(input length ${inputLength}, noise density ${density}, mean span ${meanSpan}), as Spanfill masks them.`
+  );
+}
+
+/** The optimizer as train.py builds it, and that it is Spanfill's. */
+function optimizerText(config: AccelerateRunConfig): string {
+  const decay =
+    config.weight_decay > 0
+      ? `weight decay ${config.weight_decay} on weight matrices (not norms or biases)`
+      : 'no weight decay';
+  if (config.optimizer === 'adamw')
+    return (
+      `Optimizer: AdamW (torch.optim.AdamW with run_config.json's optimizer_args) at learning rate ` +
+      `${config.learning_rate}, schedule ${config.schedule} with ${config.warmup_steps} warm-up steps, ${decay}, as Spanfill trains.`
+    );
+  const args = config.optimizer_args as AdafactorArguments;
+  const scaled = args.scale_parameter ? ` times each parameter's RMS (at least ${args.eps[1]})` : '';
+  const moment = args.beta1 === null ? 'no first moment' : `first moment beta1 ${args.beta1}`;
+  return (
+    "Optimizer: Adafactor as Spanfill runs it (transformers.optimization.Adafactor with run_config.json's " +
+    `optimizer_args): relative steps min(0.01, 1/sqrt(step))${scaled}, updates clipped at RMS ` +
+    `${args.clip_threshold}, decay rate ${args.decay_rate}, ${moment}, ${decay}.\nLike Spanfill's, it sets its own ` +
+    'step sizes: learning_rate, schedule and warmup_steps in run_config.json do not apply to it.'
+  );
+}
+
+function readme(config: AccelerateRunConfig, documents: { train: number; validation: number }): string {
   return `# Spanfill training job (transformers + accelerate)
 
 T5 span corruption of ${documents.train} training and ${documents.validation} validation documents
-(data/*.jsonl), starting from base_model/. Raw chunks of ${raw} tokens are masked
-to ${masked.input} input and ${masked.target} target tokens (input length ${config.input_length}, noise density
-${density}, mean span ${meanSpan}), as Spanfill masks them; settings in run_config.json.
+(data/*.jsonl), starting from base_model/, with the settings in run_config.json.
+${lengthsText(config)}
+
+${optimizerText(config)}
+
+What cannot match a Spanfill run: the span masks, the order of the examples and dropout come from
+numpy's and torch's random generators (the same distributions, other draws), and the job starts a
+fresh optimizer at step 0.
+
 Needs Python with torch, transformers, accelerate and sentencepiece.
 
     accelerate config

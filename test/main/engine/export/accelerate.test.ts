@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAccelerateJob, type AccelerateRunConfig } from '../../../../src/main/engine/export/accelerate';
 import { fitSpanLengths, maskedLengthsFor } from '../../../../src/main/engine/data/spanCorruption';
+import { optimizerArguments } from '../../../../src/main/engine/export/accelerate-optimizer';
 import { FIXTURES } from '../t5/helpers';
 import { tempDirs } from '../../../support/tmp';
 
@@ -20,6 +21,7 @@ const CONFIG: AccelerateRunConfig = {
   batch_size: 4,
   gradient_accumulation_steps: 2,
   optimizer: 'adamw',
+  optimizer_args: { betas: [0.9, 0.999], eps: 1e-8 },
   learning_rate: 1e-4,
   weight_decay: 0.01,
   schedule: 'linear',
@@ -82,7 +84,7 @@ describe('accelerate job', () => {
     });
     // 70 raw tokens: noise round(10.5) = 10 (half to even), 3 spans → 70 − 10 + 3 + 1 = 64 in, 10 + 3 + 1 = 14 out.
     expect(readFileSync(join(job, 'README.md'), 'utf8')).toContain(
-      'Raw chunks of 70 tokens are masked\nto 64 input and 14 target tokens',
+      'Raw chunks of 70 tokens are masked to 64 input and 14 target tokens',
     );
     // HF's formula keeps 32 raw tokens at 32 (round(4.8) = 5 noise in 5 spans: 33 in), which do not fit;
     // 31 do: round(4.65) = 5 noise in 5 spans → 31 − 5 + 5 + 1 = 32 in, 5 + 5 + 1 = 11 out.
@@ -91,7 +93,7 @@ describe('accelerate job', () => {
     const shortConfig = { ...CONFIG, input_length: 32, mean_noise_span_length: 1 };
     await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), short, shortConfig, { train: 3, validation: 1 });
     expect(readFileSync(join(short, 'README.md'), 'utf8')).toContain(
-      'Raw chunks of 31 tokens are masked\nto 32 input and 11 target tokens',
+      'Raw chunks of 31 tokens are masked to 32 input and 11 target tokens',
     );
   });
 
@@ -136,5 +138,81 @@ print(json.dumps(out))
       expect(result[i].shapes, setting).toEqual([[masked.input, masked.target]]);
       expect(masked.input, setting).toBeLessThanOrEqual(n);
     });
+  });
+
+  it("train.py builds Spanfill's optimizer from optimizer_args: Adafactor's relative steps with no schedule", async () => {
+    const job = join(tempDir(), 'job');
+    mkdirSync(job);
+    const adafactor = {
+      ...CONFIG,
+      optimizer: 'adafactor' as const,
+      optimizer_args: optimizerArguments({ kind: 'adafactor', clipThreshold: 2, beta1: 0.5 }),
+    };
+    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, adafactor, { train: 3, validation: 1 });
+    const built = (config: AccelerateRunConfig) => `
+import json as _json
+train.CONFIG = _json.loads(${JSON.stringify(JSON.stringify(config))})
+class Parameter:
+    def __init__(self, name, ndim): self.name, self.ndim = name, ndim
+class Model:
+    def named_parameters(self):
+        for name, ndim in [("shared.weight", 2), ("encoder.block.0.layer.0.SelfAttention.q.weight", 2),
+                           ("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", 2),
+                           ("encoder.block.0.layer.0.layer_norm.weight", 1), ("lm_head.weight", 2)]:
+            yield name, Parameter(name, ndim)
+made = []
+train.Adafactor = lambda groups, **kwargs: made.append(("Adafactor", groups, kwargs)) or "optimizer"
+adamw = lambda groups, **kwargs: made.append(("AdamW", groups, kwargs)) or "optimizer"
+train.torch = types.SimpleNamespace(optim=types.SimpleNamespace(AdamW=adamw))
+train.get_scheduler = lambda *args, **kwargs: {"schedule": args[0], **kwargs}
+optimizer, scheduler = train.make_optimizer(Model())
+kind, groups, kwargs = made[0]
+print(_json.dumps({"kind": kind, "kwargs": kwargs, "scheduler": scheduler,
+                   "groups": [{"names": [p.name for p in g["params"]], "weight_decay": g["weight_decay"]} for g in groups]}))
+`;
+    const groups = [
+      {
+        names: ['shared.weight', 'encoder.block.0.layer.0.SelfAttention.q.weight', 'lm_head.weight'],
+        weight_decay: 0.01,
+      },
+      {
+        names: [
+          'encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight',
+          'encoder.block.0.layer.0.layer_norm.weight',
+        ],
+        weight_decay: 0,
+      },
+    ];
+    // Spanfill's Adafactor (engine/optim/adafactor.ts): relative steps without warm-up init, parameter
+    // scaling, ε (1e-30, 1e-3), decay rate −0.8, and the run's clipping threshold and β₁. No lr, no schedule.
+    expect(python(job, built(adafactor))).toEqual({
+      kind: 'Adafactor',
+      kwargs: {
+        lr: null,
+        relative_step: true,
+        warmup_init: false,
+        scale_parameter: true,
+        clip_threshold: 2,
+        decay_rate: -0.8,
+        beta1: 0.5,
+        eps: [1e-30, 1e-3],
+      },
+      scheduler: null,
+      groups,
+    });
+    // AdamW: the run's rate, betas and eps, and its schedule.
+    const adamw = { ...CONFIG, optimizer_args: optimizerArguments({ kind: 'adamw', beta2: 0.98 }) };
+    expect(python(job, built(adamw))).toEqual({
+      kind: 'AdamW',
+      kwargs: { lr: 1e-4, betas: [0.9, 0.98], eps: 1e-8 },
+      scheduler: { schedule: 'linear', num_warmup_steps: 10, num_training_steps: 100 },
+      groups,
+    });
+    const text = readFileSync(join(job, 'README.md'), 'utf8');
+    expect(text).toContain('Optimizer: Adafactor as Spanfill runs it');
+    expect(text).toContain(
+      "relative steps min(0.01, 1/sqrt(step)) times each parameter's RMS (at least 0.001), updates clipped at RMS 2, decay rate -0.8, first moment beta1 0.5, weight decay 0.01",
+    );
+    expect(text).toContain('learning_rate, schedule and warmup_steps in run_config.json do not apply to it');
   });
 });
