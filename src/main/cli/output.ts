@@ -1,5 +1,6 @@
 // Output helpers for CLI commands: one JSON result, aligned key/value text, local timestamps,
-// and a progress bar that draws on a TTY stderr only (never into --json output or pipes).
+// control characters made visible in text output, and a progress bar that draws on a TTY
+// stderr only (never into --json output or pipes).
 
 export interface ProgressBar {
   update(done: number, total?: number | null): void;
@@ -12,7 +13,22 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** Align "key  value" pairs in two columns. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` with its C0 and C1 control characters and DEL written out (ESC as \x1b, CR as \r),
+ * line breaks and tabs kept. Text output repeats what datasets, prompts, models and names
+ * hold; printed raw, an escape sequence in it would move the cursor, clear the screen, retitle
+ * the window or write the clipboard (OSC 52), and a CR would overwrite the line. The CLI's text
+ * output and messages pass through this; --json output stays exact.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (character) =>
+    character === '\r' ? '\\r' : `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /**
  * A loss on a progress line to `digits` decimals. NaN reaches the command as null (the engine
  * host's messages and the runs.progress event are JSON): "not a number", as a diverged run's is.
@@ -21,6 +37,7 @@ export function lossText(loss: number | null, digits: number): string {
   return loss === null || !Number.isFinite(loss) ? 'not a number' : loss.toFixed(digits);
 }
 
+/** Align "key  value" pairs in two columns. */
 export function formatPairs(pairs: readonly (readonly [string, string])[]): string {
   const width = Math.max(0, ...pairs.map(([key]) => key.length));
   return pairs.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');

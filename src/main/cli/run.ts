@@ -17,7 +17,7 @@ import { InterruptedError, UsageError, type Command, type CommandContext } from 
 import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
-import { createProgressBar, formatJson, silentProgress } from './output';
+import { createProgressBar, formatJson, silentProgress, visibleControls } from './output';
 
 export interface CliIo {
   readonly stdout: NodeJS.WriteStream;
@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       ? `'${name}' goes after the command (spanfill <command> [options]); the commands are: ${names.join(', ')}`
       : `unknown command '${name}'${nearest ? ` (did you mean ${nearest}?)` : ''}; expected one of: ${names.join(', ')}`;
     if (rest.includes('--json')) printJsonError(io, 'invalid_argument', message);
-    else io.stderr.write(`spanfill: ${message}\n`);
+    else io.stderr.write(`spanfill: ${visibleControls(message)}\n`);
     return exitCodes.usage;
   }
   // Until the flags parse, guess from the raw words, so a usage error still answers in JSON.
@@ -188,10 +188,10 @@ function createContext({ command, parsed, dataDir, isJson, io, output, openApp }
     },
     app: openApp,
     log: (line) => {
-      if (!isJson) io.stdout.write(`${line}\n`);
+      if (!isJson) io.stdout.write(`${visibleControls(line)}\n`);
     },
     progress: (label, total) =>
-      io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, label, total) : silentProgress,
+      io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, visibleControls(label), total) : silentProgress,
     status: statusWriter(io.stderr),
     printResult: (result) => printResult(command, result, isJson, io, output),
   };
@@ -206,7 +206,8 @@ export function statusWriter(
   stderr: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'>,
 ): CommandContext['status'] {
   let last = 0;
-  return (line, { force = false, everyMs = 10_000 } = {}) => {
+  return (text, { force = false, everyMs = 10_000 } = {}) => {
+    const line = visibleControls(text);
     if (stderr.isTTY) {
       stderr.write(
         `\r${line.slice(0, (stderr.columns ?? 80) - 1).padEnd((stderr.columns ?? 80) - 1)}${force ? '\n' : ''}`,
@@ -230,7 +231,7 @@ function printResult(command: Command, result: unknown, isJson: boolean, io: Cli
     return;
   }
   const text = command.render ? command.render(result) : result === undefined ? '' : formatJson(result);
-  if (text) io.stdout.write(`${text}\n`);
+  if (text) io.stdout.write(`${visibleControls(text)}\n`);
 }
 
 function printJsonError(io: CliIo, code: string, message: string): void {
@@ -255,7 +256,7 @@ function reportError(error: unknown, command: Command, { isJson, io, output }: E
   // text on stderr, so stdout still holds exactly one JSON document.
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);
   else {
-    io.stderr.write(`spanfill ${command.name}: ${message}\n`);
+    io.stderr.write(`spanfill ${command.name}: ${visibleControls(message)}\n`);
     const next = exitCodeNextStep(exitCode, command.name);
     if (next !== undefined) io.stderr.write(`${next}\n`);
   }

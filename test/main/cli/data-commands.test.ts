@@ -213,6 +213,32 @@ describe('spanfill import / datasets / mask', () => {
     });
   });
 
+  it('text output writes out the control characters of data and prompts; --json keeps them exact', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    // An OSC 52 clipboard write, a clear screen and a carriage return, as the reported file had.
+    const hostile = 'text \u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2J more\rtext.';
+    const file = path.join(dir, 'esc.txt');
+    fs.writeFileSync(file, `${hostile}\n`);
+    expect((await cli(['import', file, '--name', 'esc', ...data])).code).toBe(exitCodes.ok);
+    const outputs = [
+      await cli(['mask', '--dataset', 'esc', ...data]),
+      await cli(['mask', '--text', hostile, ...data]),
+      await cli(['datasets', 'show', 'esc', ...data]),
+    ];
+    for (const output of outputs) {
+      expect(output.code).toBe(exitCodes.ok);
+      const controls = [...output.stdout].filter((c) => c !== '\n' && c !== '\t' && /\p{Cc}/u.test(c));
+      expect(controls).toEqual([]);
+    }
+    expect(outputs[1].stdout).toMatch(/^Text\s+text .*\\x1b\]52;c;/);
+    expect(outputs[1].stdout).toContain('\\x07');
+    const json = JSON.parse((await cli(['mask', '--text', hostile, '--json', ...data])).stdout) as {
+      inputText: string;
+    };
+    expect(json.inputText.startsWith('text \u001b]52;c;')).toBe(true);
+  });
+
   it('mask: --density, --span, --length and --seed reach the preview; a new seed re-rolls', async () => {
     const dir = tempDir();
     const data = ['--data-dir', path.join(dir, 'data')];

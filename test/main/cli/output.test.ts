@@ -3,7 +3,7 @@
 
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressBar, formatPairs } from '../../../src/main/cli/output';
+import { createProgressBar, formatPairs, visibleControls } from '../../../src/main/cli/output';
 import { runCli } from '../../../src/main/cli/run';
 import { defineCommand } from '../../../src/main/cli/command';
 
@@ -63,5 +63,39 @@ describe('output helpers', () => {
       expect(code).toBe(0);
       expect(err.text()).toBe('');
     }
+  });
+
+  it('writes control characters out, keeping line breaks and tabs', () => {
+    expect(visibleControls('a\u001b]52;c;eA==\u0007\u001b[2Jb')).toBe('a\\x1b]52;c;eA==\\x07\\x1b[2Jb');
+    expect(visibleControls('one\rtwo\u0000\u007f\u009b')).toBe('one\\rtwo\\x00\\x7f\\x9b');
+    expect(visibleControls('line\n\tindented é 😀')).toBe('line\n\tindented é 😀');
+  });
+
+  it('text output, log lines, status lines and error messages show control characters written out; --json is exact', async () => {
+    const raw = 'x\u001b[2J\ry';
+    const echo = defineCommand({
+      name: 'echo',
+      summary: 'test',
+      usage: 'spanfill echo',
+      options: { fail: { type: 'boolean', description: 'fail' } },
+      async run(context) {
+        context.log(`log ${raw}`);
+        context.status(`status ${raw}`, { force: true });
+        if (context.flag('fail')) throw new Error(`failed ${raw}`);
+        return { text: raw };
+      },
+      render: (result) => `render ${(result as { text: string }).text}`,
+    });
+    const run = async (args: string[]): Promise<{ out: string; err: string }> => {
+      const out = fakeStream(false);
+      const err = fakeStream(false);
+      const io = { stdout: out.stream, stderr: err.stream, env: {}, signal: new AbortController().signal };
+      await runCli([...args, '--data-dir', '/tmp/unused'], io, [echo]);
+      return { out: out.text(), err: err.text() };
+    };
+    const shown = 'x\\x1b[2J\\ry';
+    expect(await run(['echo'])).toEqual({ out: `log ${shown}\nrender ${shown}\n`, err: `status ${shown}\n` });
+    expect((await run(['echo', '--fail'])).err).toContain(`spanfill echo: failed ${shown}\n`);
+    expect(JSON.parse((await run(['echo', '--json'])).out)).toEqual({ text: raw });
   });
 });
