@@ -114,11 +114,21 @@ def chunks(tokenizer, texts, raw):
     return [stream[i : i + raw] for i in range(0, len(stream) - raw + 1, raw)]
 
 
+def sentinel_ids(tokenizer):
+    """The ids of <extra_id_0>, <extra_id_1>, ... as far as the tokenizer has them (Spanfill counts its
+    sentinels so: 100 for T5's tokenizer, 125 for ByT5's)."""
+    vocab = tokenizer.get_vocab()
+    ids = []
+    while f"<extra_id_{len(ids)}>" in vocab:
+        ids.append(vocab[f"<extra_id_{len(ids)}>"])
+    return ids
+
+
 class Collator:
     """Masks each chunk when its batch is drawn (fresh masks every epoch)."""
 
     def __init__(self, tokenizer, seed):
-        self.sentinels = [tokenizer.convert_tokens_to_ids(f"<extra_id_{i}>") for i in range(100)]
+        self.sentinels = sentinel_ids(tokenizer)
         self.eos = tokenizer.eos_token_id
         self.pad = tokenizer.pad_token_id
         self.rng = np.random.default_rng(seed)
@@ -198,7 +208,11 @@ def main():
     base = HERE / CONFIG["base_model"]
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = T5ForConditionalGeneration.from_pretrained(base)
-    raw, _ = raw_length(CONFIG["input_length"], CONFIG["noise_density"], CONFIG["mean_noise_span_length"])
+    density, mean_span = CONFIG["noise_density"], CONFIG["mean_noise_span_length"]
+    raw, _ = raw_length(CONFIG["input_length"], density, mean_span)
+    spans, sentinels = mask_counts(raw, density, mean_span)[1], len(sentinel_ids(tokenizer))
+    if spans > sentinels:
+        raise SystemExit(f"these settings make {spans} noise spans per chunk but the tokenizer has {sentinels} sentinels; lower input_length or noise_density, or raise mean_noise_span_length")
     train = chunks(tokenizer, read_texts("train.jsonl"), raw)
     if not train:
         raise SystemExit(f"data/train.jsonl has fewer than {raw} tokens; lower input_length in run_config.json")

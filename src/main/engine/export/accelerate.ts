@@ -3,7 +3,7 @@
 // starting checkpoint), data/{train,validation}.jsonl ({"text": …} per document),
 // run_config.json (the settings train.py reads), train.py and a README with the commands.
 
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../formats/safetensors';
 import { fitSpanLengths, maskedLengthsFor } from '../data/spanCorruption';
@@ -96,7 +96,23 @@ function optimizerText(config: AccelerateRunConfig): string {
   );
 }
 
-function readme(config: AccelerateRunConfig, documents: { train: number; validation: number }): string {
+/**
+ * The Python packages the job needs. transformers reads a tokenizer.json with its own tokenizers
+ * package (ByT5 folders get one too); only a tokenizer that is spiece.model alone needs sentencepiece.
+ */
+function needsText(baseModel: string): string {
+  if (existsSync(join(baseModel, 'tokenizer.json')))
+    return (
+      'Needs Python with torch, numpy, transformers and accelerate (transformers reads base_model/tokenizer.json ' +
+      'with its tokenizers package; sentencepiece is not needed).'
+    );
+  return (
+    'Needs Python with torch, numpy, transformers, accelerate and sentencepiece (base_model/ has its ' +
+    'tokenizer as spiece.model, without tokenizer.json).'
+  );
+}
+
+function readme(config: AccelerateRunConfig, documents: { train: number; validation: number }, needs: string): string {
   return `# Spanfill training job (transformers + accelerate)
 
 T5 span corruption of ${documents.train} training and ${documents.validation} validation documents
@@ -109,7 +125,7 @@ What cannot match a Spanfill run: the span masks, the order of the examples and 
 numpy's and torch's random generators (the same distributions, other draws), and the job starts a
 fresh optimizer at step 0.
 
-Needs Python with torch, transformers, accelerate and sentencepiece.
+${needs}
 
     accelerate config
     accelerate launch train.py
@@ -138,5 +154,6 @@ export async function writeAccelerateJob(
   const text = (s: string): Uint8Array[] => [Buffer.from(s, 'utf8')];
   writeFileAtomic(join(dest, ACCELERATE_FILES.config), text(JSON.stringify(json, null, 2) + '\n'));
   writeFileAtomic(join(dest, ACCELERATE_FILES.script), text(ACCELERATE_SCRIPT));
-  writeFileAtomic(join(dest, ACCELERATE_FILES.readme), text(readme(config, documents)));
+  const needs = needsText(join(dest, ACCELERATE_FILES.baseModel));
+  writeFileAtomic(join(dest, ACCELERATE_FILES.readme), text(readme(config, documents, needs)));
 }

@@ -5,7 +5,7 @@
 // masked chunk must fit the input length, with sentinels in order and the original tokens
 // recoverable. Plus the job's files and README.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAccelerateJob, type AccelerateRunConfig } from '../../../../src/main/engine/export/accelerate';
@@ -71,12 +71,19 @@ ${body}
 }
 
 const tempDir = tempDirs('spanfill-acc-');
+const SPM = join(FIXTURES, 't5-tiny-spm');
+
+/** The job of `config` (3 training and 1 validation documents) from `source`, in a fresh folder. */
+async function jobOf(config: AccelerateRunConfig = CONFIG, source = SPM): Promise<string> {
+  const job = join(tempDir(), 'job');
+  mkdirSync(job);
+  await writeAccelerateJob(source, job, config, { train: 3, validation: 1 });
+  return job;
+}
 
 describe('accelerate job', () => {
   it('writes the job files, and its README states the lengths Spanfill masks to', async () => {
-    const job = join(tempDir(), 'job');
-    mkdirSync(job);
-    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, CONFIG, { train: 3, validation: 1 });
+    const job = await jobOf();
     expect(readdirSync(job).sort()).toEqual(['README.md', 'base_model', 'run_config.json', 'train.py']);
     expect(JSON.parse(readFileSync(join(job, 'run_config.json'), 'utf8'))).toEqual({
       base_model: 'base_model',
@@ -88,19 +95,14 @@ describe('accelerate job', () => {
     );
     // HF's formula keeps 32 raw tokens at 32 (round(4.8) = 5 noise in 5 spans: 33 in), which do not fit;
     // 31 do: round(4.65) = 5 noise in 5 spans → 31 − 5 + 5 + 1 = 32 in, 5 + 5 + 1 = 11 out.
-    const short = join(tempDir(), 'short');
-    mkdirSync(short);
-    const shortConfig = { ...CONFIG, input_length: 32, mean_noise_span_length: 1 };
-    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), short, shortConfig, { train: 3, validation: 1 });
+    const short = await jobOf({ ...CONFIG, input_length: 32, mean_noise_span_length: 1 });
     expect(readFileSync(join(short, 'README.md'), 'utf8')).toContain(
       'Raw chunks of 31 tokens are masked to 32 input and 11 target tokens',
     );
   });
 
   it("train.py cuts the raw length Spanfill's pipeline cuts, and its masks fit the input length", async () => {
-    const job = join(tempDir(), 'job');
-    mkdirSync(job);
-    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, CONFIG, { train: 3, validation: 1 });
+    const job = await jobOf();
     const result = python(
       job,
       `
@@ -141,14 +143,12 @@ print(json.dumps(out))
   });
 
   it("train.py builds Spanfill's optimizer from optimizer_args: Adafactor's relative steps with no schedule", async () => {
-    const job = join(tempDir(), 'job');
-    mkdirSync(job);
     const adafactor = {
       ...CONFIG,
       optimizer: 'adafactor' as const,
       optimizer_args: optimizerArguments({ kind: 'adafactor', clipThreshold: 2, beta1: 0.5 }),
     };
-    await writeAccelerateJob(join(FIXTURES, 't5-tiny-spm'), job, adafactor, { train: 3, validation: 1 });
+    const job = await jobOf(adafactor);
     const built = (config: AccelerateRunConfig) => `
 import json as _json
 train.CONFIG = _json.loads(${JSON.stringify(JSON.stringify(config))})
@@ -214,5 +214,49 @@ print(_json.dumps({"kind": kind, "kwargs": kwargs, "scheduler": scheduler,
       "relative steps min(0.01, 1/sqrt(step)) times each parameter's RMS (at least 0.001), updates clipped at RMS 2, decay rate -0.8, first moment beta1 0.5, weight decay 0.01",
     );
     expect(text).toContain('learning_rate, schedule and warmup_steps in run_config.json do not apply to it');
+  });
+
+  it("uses every sentinel the tokenizer has (ByT5's 125), and its README names what the tokenizer needs", async () => {
+    const job = await jobOf();
+    // A byte tokenizer's vocabulary: 3 specials, 256 bytes, then <extra_id_124> … <extra_id_0> downwards.
+    const result = python(
+      job,
+      `
+import numpy as np
+class Tokenizer:
+    eos_token_id, pad_token_id = 1, 0
+    def get_vocab(self):
+        vocab = {"<pad>": 0, "</s>": 1, "<unk>": 2, **{f"b{i}": 3 + i for i in range(256)}}
+        vocab.update({f"<extra_id_{k}>": 383 - k for k in range(125)})
+        return vocab
+    def convert_tokens_to_ids(self, token):
+        return self.get_vocab().get(token, 2)
+collator = train.Collator(Tokenizer(), 0)
+# 800 bytes, one-byte spans: more than 100 spans, fewer than 125.
+raw, _ = train.raw_length(800, 0.15, 1)
+mask = train.noise_mask(raw, 0.15, 1, np.random.default_rng(0))
+inputs, labels = train.corrupt([3 + i % 256 for i in range(raw)], mask, collator.sentinels, 1)
+print(json.dumps({"sentinels": collator.sentinels, "used": sum(1 for t in inputs if t > 258)}))
+`,
+    ) as { sentinels: number[]; used: number };
+    expect(result.sentinels).toEqual(Array.from({ length: 125 }, (_, k) => 383 - k));
+    expect(result.used).toBeGreaterThan(100);
+    expect(result.used).toBeLessThanOrEqual(125);
+
+    // The fixture's tokenizer is tokenizer.json: transformers' own tokenizers package reads it.
+    expect(readFileSync(join(job, 'README.md'), 'utf8')).toContain(
+      'Needs Python with torch, numpy, transformers and accelerate (transformers reads base_model/tokenizer.json ' +
+        'with its tokenizers package; sentencepiece is not needed).',
+    );
+    // A model whose tokenizer is spiece.model alone needs sentencepiece.
+    const spm = join(tempDir(), 'spm');
+    cpSync(SPM, spm, { recursive: true });
+    rmSync(join(spm, 'tokenizer.json'));
+    writeFileSync(join(spm, 'spiece.model'), 'a sentencepiece model');
+    const other = await jobOf(CONFIG, spm);
+    expect(readFileSync(join(other, 'README.md'), 'utf8')).toContain(
+      'Needs Python with torch, numpy, transformers, accelerate and sentencepiece (base_model/ has its tokenizer ' +
+        'as spiece.model, without tokenizer.json).',
+    );
   });
 });
