@@ -1,6 +1,7 @@
 // Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), what
 // to say when it is not there (not kept, or deleted from disk by hand), and reading one while
-// its run trains and prunes.
+// its run trains and prunes, through a linked copy under <run>/reading that names its reader,
+// so the copies of a reader that was killed are removed by the next read.
 
 import {
   copyFileSync,
@@ -12,11 +13,19 @@ import {
   readdirSync,
   rmdirSync,
   rmSync,
+  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import { lastCheckpoint } from '../../shared/contract/runNames';
 import type { RunCheckpoint } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
+import {
+  CLOCK_TOLERANCE_MS,
+  isRecordedProcessAlive,
+  processStartedAt,
+  type ProcessTable,
+  systemProcesses,
+} from '../processIdentity';
 
 /** The best by validation loss (else the last), the last, or the one of a step. */
 export type CheckpointChoice = 'best' | 'last' | number;
@@ -46,14 +55,62 @@ const PICK_TRIES = 5;
 /** Between tries, for the trainer's newest checkpoint to reach the store. */
 const RETRY_MS = 100;
 
+/** Where a run's checkpoints are read from (linked copies), beside its checkpoints/. */
+const READING = 'reading';
+
 /**
- * <run>/reading/<random>/step-N: the files of checkpoint `dir` (…/<run>/checkpoints/step-N)
+ * A copy's holder under <run>/reading: `step-N.<pid>.<start ms>-<random>`, naming the process
+ * that reads through it (processIdentity.ts), so a later read can tell a copy whose reader was
+ * killed (SIGKILL, a crash, a power cut: its `finally` never ran) from one still in use.
+ */
+const HOLDER = /^.+\.(\d+)\.(\d+)-[^.]+$/;
+
+function holderPrefix(name: string): string {
+  return `${name}.${process.pid}.${processStartedAt()}-`;
+}
+
+/**
+ * Removes the copies under `readingRoot` (<run>/reading) whose reader is gone: those whose named
+ * process no longer runs, and those of versions that named none (step-N-<random>) made before
+ * this machine booted. A live reader's copy, here or in another process, stays. Returns how
+ * many it removed.
+ */
+export function removeStaleReadings(readingRoot: string, table: ProcessTable = systemProcesses): number {
+  let entries: string[];
+  try {
+    entries = readdirSync(readingRoot);
+  } catch {
+    return 0; // no reading folder: nothing was ever read, or the last read removed it
+  }
+  let removed = 0;
+  for (const name of entries) {
+    const holder = path.join(readingRoot, name);
+    if (!isStaleHolder(name, holder, table)) continue;
+    rmSync(holder, { recursive: true, force: true });
+    removed++;
+  }
+  if (removed > 0) removeIfEmpty(readingRoot);
+  return removed;
+}
+
+function isStaleHolder(name: string, holder: string, table: ProcessTable): boolean {
+  const owner = HOLDER.exec(name);
+  if (owner) return !isRecordedProcessAlive({ pid: Number(owner[1]), ranAt: Number(owner[2]) }, table);
+  const made = statSync(holder, { throwIfNoEntry: false })?.mtimeMs;
+  return made !== undefined && made < table.bootedAt() - CLOCK_TOLERANCE_MS;
+}
+
+/**
+ * <run>/reading/<holder>/step-N: the files of checkpoint `dir` (…/<run>/checkpoints/step-N)
  * hard-linked (copied where links cannot be made), so the trainer may delete the checkpoint
  * while it is read; under its own name, which is what a model's messages call it. Throws ENOENT
- * when the checkpoint went before all its files were linked.
+ * when the checkpoint went before all its files were linked. Copies that killed readers left
+ * are removed first.
  */
 function linkCheckpoint(dir: string): string {
-  const holder = readingFolder(path.join(path.dirname(path.dirname(dir)), 'reading'), path.basename(dir));
+  const readingRoot = path.join(path.dirname(path.dirname(dir)), READING);
+  removeStaleReadings(readingRoot);
+  const holder = readingFolder(readingRoot, path.basename(dir));
   const snapshot = path.join(holder, path.basename(dir));
   try {
     mkdirSync(snapshot);
@@ -77,7 +134,7 @@ function readingFolder(root: string, name: string): string {
   for (let tries = 1; ; tries++) {
     mkdirSync(root, { recursive: true });
     try {
-      return mkdtempSync(path.join(root, `${name}-`));
+      return mkdtempSync(path.join(root, holderPrefix(name)));
     } catch (error) {
       if (tries >= 3 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }

@@ -1,11 +1,16 @@
 // Picking a run's checkpoint by best, last or step among real folders: the best by validation
 // loss (else the last), and the two ways one is missing (not kept; deleted by hand) said apart;
-// reading one that a training run deletes meanwhile picks again.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// reading one that a training run deletes meanwhile picks again; the copy a reader killed with
+// SIGKILL leaves is removed by the next read, while a live reader's stays.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../../src/shared/contract/runs';
-import { pickCheckpoint, readingCheckpoint } from '../../../src/main/services/runsCheckpoint';
+import { pickCheckpoint, readingCheckpoint, removeStaleReadings } from '../../../src/main/services/runsCheckpoint';
+import { systemProcesses } from '../../../src/main/processIdentity';
 import { ApiError } from '../../../src/shared/errors';
 import { tempDirs } from '../../support/tmp';
 
@@ -147,5 +152,72 @@ describe('readingCheckpoint', () => {
           'latest and best checkpoints (keepLast). Try again, or stop the run first.',
       ),
     );
+  });
+});
+
+describe('copies left by a reader that was killed', () => {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = path.join(__dirname, 'fixtures', 'readingChild.ts');
+  const children: ChildProcessWithoutNullStreams[] = [];
+  afterEach(() => {
+    for (const proc of children.splice(0)) proc.kill('SIGKILL');
+  });
+
+  /** A process reading `checkpoint` for ever, and the copy it reads (once it has made it). */
+  async function reader(checkpoint: string): Promise<{ proc: ChildProcessWithoutNullStreams; copy: string }> {
+    const proc = spawn(process.execPath, ['--import', tsx, child, checkpoint]);
+    children.push(proc);
+    proc.stdout.setEncoding('utf8');
+    const copy = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      proc.stdout.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.endsWith('\n')) resolve(text.trim());
+      });
+      proc.on('exit', (code) => reject(new Error(`the reader exited (${code}) before reading`)));
+    });
+    return { proc, copy };
+  }
+
+  const killed = (proc: ChildProcessWithoutNullStreams): Promise<void> =>
+    new Promise((resolve) => {
+      proc.on('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+
+  it('the next read of the run removes the copy of a reader killed mid-read, not that of a live one', async () => {
+    const run = path.join(tempDir(), 'r-1');
+    const list = checkpoints(path.join(run, 'checkpoints'), null);
+    writeFileSync(path.join(list[0].path, 'model.safetensors'), 'weights');
+    const gone = await reader(list[0].path);
+    const live = await reader(list[1].path);
+    await killed(gone.proc);
+    expect(existsSync(gone.copy)).toBe(true); // what SIGKILL leaves: its cleanup never ran
+    const reading = path.join(run, 'reading');
+    const during = await readingCheckpoint(
+      () => list[2].path,
+      async () => readdirSync(reading).map((name) => path.join(reading, name)),
+    );
+    // While it read: its own copy and the live reader's; the killed reader's was gone.
+    expect(during).toHaveLength(2);
+    expect(during).toContain(path.dirname(live.copy));
+    expect(existsSync(gone.copy)).toBe(false);
+    expect(existsSync(live.copy)).toBe(true);
+    // Once the other reader is killed too, its copy goes, and <run>/reading with it.
+    await killed(live.proc);
+    expect(removeStaleReadings(reading)).toBe(1);
+    expect(existsSync(reading)).toBe(false);
+  }, 30_000);
+
+  it('removes copies of versions that named no reader only when made before this boot', () => {
+    const reading = path.join(tempDir(), 'r-1', 'reading');
+    const before = path.join(reading, 'step-00000010-a1B2c3');
+    const since = path.join(reading, 'step-00000020-d4E5f6');
+    for (const holder of [before, since])
+      mkdirSync(path.join(holder, path.basename(holder).slice(0, 13)), { recursive: true });
+    const bootSeconds = (systemProcesses.bootedAt() - 60_000) / 1000;
+    utimesSync(before, bootSeconds, bootSeconds);
+    expect(removeStaleReadings(reading)).toBe(1);
+    expect(readdirSync(reading)).toEqual(['step-00000020-d4E5f6']);
   });
 });
