@@ -33,11 +33,13 @@ export function resolveModelArgument(context: CommandContext, raw: string): stri
 /**
  * `use` of the model folder of `--model` or `--run ID [--checkpoint best|last|STEP]` (exactly
  * one); a run's checkpoint is picked again if its run, still training, deletes it meanwhile.
+ * `checkFirst` runs once the flags are known to be right, before any model is looked for.
  */
 export function withModelFromFlags<T>(
   context: CommandContext,
   command: string,
   use: (modelDir: string) => Promise<T>,
+  checkFirst: () => void = () => undefined,
 ): Promise<T> {
   const model = context.string('model');
   const run = context.string('run');
@@ -47,9 +49,11 @@ export function withModelFromFlags<T>(
   if (run === undefined) {
     if (checkpoint !== undefined) throw new UsageError('--checkpoint needs --run ID');
     if (!model) throw new UsageError(`${command} needs --model DIR (or --run ID)`);
+    checkFirst();
     return use(resolveModelArgument(context, model));
   }
   const which = runCheckpointFlag(checkpoint);
+  checkFirst();
   return context.app().runs.readCheckpoint(runArgument(context, run), which, (dir) => {
     // Which checkpoint best or last named, before the answer (text only: --json keeps its shape).
     const step = checkpointStepOf(dir);

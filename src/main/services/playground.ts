@@ -17,6 +17,8 @@ import {
   type PlaygroundScoreResult,
   type PlaygroundScreen,
 } from '../../shared/contract/playground';
+import { ApiError, errorMessage } from '../../shared/errors';
+import { readScoreCase } from '../engine/t5/caseFile';
 import type { PlaygroundRepository } from '../store/playground';
 import type { SettingsRepository } from '../store/settings';
 import type { HostRequester } from './engine-host';
@@ -41,9 +43,24 @@ export class PlaygroundService {
     return this.deps.engine.request('playground.fill', request, { signal });
   }
 
+  /**
+   * Refuses a case file that cannot be read or is not one (invalid_input, naming the file and
+   * the field), here in main: quick, and before any model is found or loaded.
+   * `casePath`: a full path. The ids are checked against the model's vocabulary with it.
+   */
+  checkCase(casePath: string): void {
+    refuseRelativePaths([casePath]);
+    try {
+      readScoreCase(casePath);
+    } catch (error) {
+      throw new ApiError('invalid_input', errorMessage(error));
+    }
+  }
+
   /** `modelDir` and `case`: full paths; a relative one would be this process's working folder. */
   async score(request: PlaygroundScoreRequest, signal?: AbortSignal): Promise<PlaygroundScoreResult> {
     refuseRelativePaths([request.modelDir, request.case]);
+    this.checkCase(request.case);
     return this.deps.engine.request('playground.score', { modelDir: request.modelDir, case: request.case }, { signal });
   }
 

@@ -4,7 +4,7 @@
 // the history kept in the store (blank and very long prompts left out), the screen as it was
 // left read back as it was kept, and a kept screen that no longer reads as one read as none.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
@@ -68,6 +68,20 @@ describe('playground service', () => {
     await expect(playground.score({ modelDir, case: 'case.json' })).rejects.toMatchObject({
       message: expect.stringContaining('case.json is not a full path'),
     });
+    expect(sent).toHaveLength(asked);
+  });
+
+  it('refuses a case file that is not one in main, naming it, before the engine host is asked', async () => {
+    const modelDir = path.join(FIXTURES, 't5-tiny-spm');
+    const dir = tempDir();
+    const bad = path.join(dir, 'case.json');
+    writeFileSync(bad, '{"input_ids": [[1, 2]]}');
+    const asked = sent.length;
+    await expect(playground.score({ modelDir, case: bad })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: `${bad}: "labels" must be a non-empty array of rows of integer ids, all of one non-zero length`,
+    });
+    expect(() => playground.checkCase(dir)).toThrow(`Case file ${dir} is a folder, not a file`);
     expect(sent).toHaveLength(asked);
   });
 

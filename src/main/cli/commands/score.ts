@@ -30,8 +30,13 @@ export const scoreCommand = defineCommand({
   async run(context) {
     const casePath = context.string('case');
     if (!casePath) throw new UsageError('score needs --case FILE (and --model DIR or --run ID)');
-    return withModelFromFlags(context, 'score', (modelDir) =>
-      context.app().playground.score({ modelDir, case: path.resolve(casePath) }, context.signal),
+    const file = path.resolve(casePath);
+    return withModelFromFlags(
+      context,
+      'score',
+      (modelDir) => context.app().playground.score({ modelDir, case: file }, context.signal),
+      // A bad case file is said before a run's checkpoint is looked for and named.
+      () => context.app().playground.checkCase(file),
     );
   },
   render(result) {

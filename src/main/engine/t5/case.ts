@@ -2,8 +2,7 @@
 // loss and per-parameter gradient norms (dropout off) plus a greedy decode. Backs
 // `spanfill score` through the playground service and the engine host.
 
-import { readFileSync } from 'node:fs';
-import { CaseFileError, parseScoreCase } from './caseFile';
+import { readScoreCase, type ScoreCase } from './caseFile';
 import { loadT5Config } from './config';
 import { checkInputLength } from './input-limits';
 import { T5Runtime } from './runtime';
@@ -16,24 +15,32 @@ export interface ScoreOutput {
   readonly greedy: number[];
 }
 
+/**
+ * Every id of the case within the model's vocabulary, each field named as the file has it
+ * (the greedy input by its own section only when the file has one), before any weight is read.
+ */
+function checkCaseIds(testCase: ScoreCase, vocabSize: number, casePath: string): void {
+  checkIds(`${casePath}: input_ids`, testCase.inputIds, vocabSize, false);
+  checkIds(`${casePath}: labels`, testCase.labels, vocabSize, true);
+  if (testCase.greedyInputField === 'greedy.input_ids')
+    checkIds(`${casePath}: greedy.input_ids`, [testCase.greedyInput], vocabSize, false);
+}
+
 /** Loss and gradient norms (dropout off) and a greedy decode of the case file at `casePath`. */
 export async function scoreModelCase(modelDir: string, casePath: string): Promise<ScoreOutput> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(casePath, 'utf8').replace(/^\uFEFF/, '')); // a BOM, as editors on Windows write
-  } catch (error) {
-    throw new CaseFileError(`Cannot read case file ${casePath}: ${(error as Error).message}`);
-  }
-  const testCase = parseScoreCase(raw, casePath);
+  const testCase = readScoreCase(casePath);
   const config = loadT5Config(modelDir);
   // The same length rule as fill and training (input-limits.ts), before any weight is read.
   const rows: [string, readonly number[]][] = [
     ...testCase.inputIds.map((row, i): [string, number[]] => [`input_ids row ${i}`, row]),
     ...testCase.labels.map((row, i): [string, number[]] => [`labels row ${i}`, row]),
-    ['greedy.input_ids', testCase.greedyInput],
+    // Without a greedy section the greedy input is input_ids row 0's, checked above.
+    ...(testCase.greedyInputField === 'greedy.input_ids'
+      ? [['greedy.input_ids', testCase.greedyInput] as [string, number[]]]
+      : []),
   ];
   for (const [what, row] of rows) checkInputLength(config, row.length, `${casePath}: ${what}`);
-  checkIds(`${casePath}: greedy.input_ids`, [testCase.greedyInput], config.vocabSize, false);
+  checkCaseIds(testCase, config.vocabSize, casePath);
   const weights = loadT5Weights(modelDir, config);
   const scored = await scoreBatch(config, weights.params, testCase, { withGradients: true });
   const runtime = new T5Runtime(config, weights.params);

@@ -1,7 +1,12 @@
 // Case files (JSON: input_ids, attention_mask and labels as rows of ids, -100 ignored, optional
 // greedy {input_ids (one row), attention_mask, max_new_tokens up to 512}; the format of test/fixtures/t5/*/case.json, described in
 // test/fixtures/README.md) checked into a ScoreCase. Its own module, free of onnxruntime, so the
-// services can check a case file (train --case) before the engine host loads anything.
+// services can check a case file (train --case, score) before the engine host loads anything.
+
+import { readFileSync } from 'node:fs';
+import { MAX_NEW_TOKENS } from '../../../shared/contract/playground';
+import { errorMessage } from '../../../shared/errors';
+import { unreadableFileReason } from '../../../shared/fileErrors';
 
 export class CaseFileError extends Error {
   override name = 'CaseFileError';
@@ -12,6 +17,8 @@ export interface ScoreCase {
   readonly attentionMask: number[][];
   readonly labels: number[][];
   readonly greedyInput: number[];
+  /** Where greedyInput comes from, as messages name it: its own section, or the first input row. */
+  readonly greedyInputField: 'greedy.input_ids' | 'input_ids';
   readonly greedyMaxNewTokens: number;
 }
 
@@ -39,9 +46,6 @@ function checkShapes(inputIds: number[][], attentionMask: number[][], labels: nu
   if (labels.length !== inputIds.length)
     throw new CaseFileError(`${source}: "labels" must have one row per row of "input_ids" (${inputIds.length})`);
 }
-
-/** The most new tokens a greedy decode asks for: fill's own cap (contract/playground.ts). */
-const MAX_NEW_TOKENS = 512;
 
 /** The ids greedy decodes: greedy.input_ids' one row (without what its mask hides), else input row 0's. */
 function greedyInput(json: Record<string, unknown>, first: number[], source: string): number[] {
@@ -88,9 +92,10 @@ export function parseScoreCase(raw: unknown, source: string): ScoreCase {
       `${source}: every label is -100 (ignored), so there is nothing to score; keep at least one target id`,
     );
   const maxNew = ((json.greedy ?? {}) as { max_new_tokens?: unknown }).max_new_tokens ?? 20;
-  if (!Number.isInteger(maxNew) || (maxNew as number) < 1 || (maxNew as number) > MAX_NEW_TOKENS) {
+  // The most new tokens a greedy decode asks for: fill's own cap.
+  if (!Number.isInteger(maxNew) || (maxNew as number) < 1 || (maxNew as number) > MAX_NEW_TOKENS.max) {
     throw new CaseFileError(
-      `${source}: greedy.max_new_tokens must be a whole number from 1 to ${MAX_NEW_TOKENS}; got ${JSON.stringify(maxNew)}`,
+      `${source}: greedy.max_new_tokens must be a whole number from 1 to ${MAX_NEW_TOKENS.max}; got ${JSON.stringify(maxNew)}`,
     );
   }
   const firstRow = inputIds[0].filter((_, t) => attentionMask[0][t] === 1);
@@ -99,6 +104,25 @@ export function parseScoreCase(raw: unknown, source: string): ScoreCase {
     attentionMask,
     labels,
     greedyInput: greedyInput(json, firstRow, source),
+    greedyInputField:
+      (json.greedy as { input_ids?: unknown } | undefined)?.input_ids === undefined ? 'input_ids' : 'greedy.input_ids',
     greedyMaxNewTokens: maxNew as number,
   };
+}
+
+/** The case file at `path` read (a BOM skipped, as editors on Windows write one) and checked; messages name it. */
+export function readScoreCase(path: string): ScoreCase {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CaseFileError(`Case file ${path} ${unreadableFileReason(error)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new CaseFileError(`Case file ${path} is not JSON: ${errorMessage(error)}`);
+  }
+  return parseScoreCase(raw, path);
 }

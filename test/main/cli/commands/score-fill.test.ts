@@ -78,7 +78,15 @@ describe('spanfill score (command)', () => {
         error: { code: 'invalid_input', message: `Model folder ${missing} does not exist` },
       });
       run = await spanfill(['score', '--model', model, '--case', join(dir, 'none.json')]);
-      expect(run.stderr).toContain(`Cannot read case file ${join(dir, 'none.json')}: ENOENT`);
+      expect(run.stderr).toContain(`spanfill score: Case file ${join(dir, 'none.json')} does not exist\n`);
+      run = await spanfill(['score', '--model', model, '--case', dir]);
+      expect(run.stderr).toContain(`spanfill score: Case file ${dir} is a folder, not a file\n`);
+      // Checked before a run's checkpoint is looked for (and named): the case file is what is wrong.
+      run = await spanfill(['score', '--run', 'no-such-run', '--case', join(dir, 'none.json')]);
+      expect([run.code, run.stderr]).toEqual([
+        exitCodes.failure,
+        expect.stringContaining(`spanfill score: Case file ${join(dir, 'none.json')} does not exist\n`),
+      ]);
       writeFileSync(join(dir, 'bad.json'), '{"input_ids": [[1, 2]], "labels": [[3, 999]]}');
       run = await spanfill(['score', '--model', model, '--case', join(dir, 'bad.json')]);
       expect(run.code).toBe(exitCodes.failure);

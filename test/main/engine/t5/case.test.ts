@@ -23,7 +23,7 @@ describe('score', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
     try {
       writeFileSync(join(dir, 'bad.json'), '{nope');
-      return expect(scoreModelCase(SPM, join(dir, 'bad.json'))).rejects.toThrow(/Cannot read case file .*bad\.json/);
+      return expect(scoreModelCase(SPM, join(dir, 'bad.json'))).rejects.toThrow(/^Case file .*bad\.json is not JSON: /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -43,6 +43,29 @@ describe('score', () => {
       await expect(scoreModelCase(SPM, join(dir, 'id.json'))).rejects.toThrow(
         `${join(dir, 'id.json')}: greedy.input_ids holds 999; token ids must be integers in [0, 500)`,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the field that holds an id the vocabulary lacks, with the file, with or without a greedy section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-case-'));
+    const file = join(dir, 'oov.json');
+    const refusal = (json: object): Promise<unknown> => {
+      writeFileSync(file, JSON.stringify(json));
+      return scoreModelCase(SPM, file);
+    };
+    try {
+      // No greedy section: greedy decodes input_ids row 0, but the id is input_ids', and so named.
+      const noGreedy = { input_ids: [[1, 2, 99999]], attention_mask: [[1, 1, 1]], labels: [[5, 6]] };
+      await expect(refusal(noGreedy)).rejects.toThrow(
+        `${file}: input_ids holds 99999; token ids must be integers in [0, 500)`,
+      );
+      const greedy = { input_ids: [[1, 2]], labels: [[5, 700]], greedy: { input_ids: [[1, 2]] } };
+      await expect(refusal(greedy)).rejects.toThrow(
+        `${file}: labels holds 700; token ids must be integers in [0, 500) or -100`,
+      );
+      await expect(refusal({ ...greedy, input_ids: [[1, 600]] })).rejects.toThrow(`${file}: input_ids holds 600;`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -72,6 +72,7 @@ describe('parseScoreCase', () => {
       attentionMask: [[1, 1, 1]],
       labels: [[7, 1]],
       greedyInput: [5, 6, 1],
+      greedyInputField: 'input_ids',
       greedyMaxNewTokens: 20,
     });
     // A padded greedy row decodes without its padding, as a masked input row does.
@@ -80,6 +81,9 @@ describe('parseScoreCase', () => {
       labels: [[7]],
       greedy: { input_ids: [[5, 6, 0, 0]], attention_mask: [[1, 1, 0, 0]] },
     };
-    expect(parseScoreCase(padded, 'c.json').greedyInput).toEqual([5, 6]);
+    expect(parseScoreCase(padded, 'c.json')).toMatchObject({
+      greedyInput: [5, 6],
+      greedyInputField: 'greedy.input_ids',
+    });
   });
 });
