@@ -2,19 +2,19 @@
 // loss (else the last), and the two ways one is missing (not kept; deleted by hand) said apart;
 // reading one that a training run deletes meanwhile picks again; the copy a reader killed with
 // SIGKILL leaves is removed by the next read, while a live reader's stays.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../../src/shared/contract/runs';
 import { pickCheckpoint, readingCheckpoint, removeStaleReadings } from '../../../src/main/services/runsCheckpoint';
 import { systemProcesses } from '../../../src/main/processIdentity';
 import { ApiError } from '../../../src/shared/errors';
 import { tempDirs } from '../../support/tmp';
+import { killHard, tsChildren } from '../../support/tsChild';
 
 const tempDir = tempDirs('spanfill-runs-checkpoint-');
+/** A process reading a checkpoint for ever (fixtures/readingChild.ts); its line: the copy it reads. */
+const startReader = tsChildren(path.join(__dirname, 'fixtures', 'readingChild.ts'));
 
 function checkpoints(dir: string, best: number | null): RunCheckpoint[] {
   return [10, 20, 30].map((step) => {
@@ -156,34 +156,10 @@ describe('readingCheckpoint', () => {
 });
 
 describe('copies left by a reader that was killed', () => {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = path.join(__dirname, 'fixtures', 'readingChild.ts');
-  const children: ChildProcessWithoutNullStreams[] = [];
-  afterEach(() => {
-    for (const proc of children.splice(0)) proc.kill('SIGKILL');
-  });
-
-  /** A process reading `checkpoint` for ever, and the copy it reads (once it has made it). */
-  async function reader(checkpoint: string): Promise<{ proc: ChildProcessWithoutNullStreams; copy: string }> {
-    const proc = spawn(process.execPath, ['--import', tsx, child, checkpoint]);
-    children.push(proc);
-    proc.stdout.setEncoding('utf8');
-    const copy = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      proc.stdout.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.endsWith('\n')) resolve(text.trim());
-      });
-      proc.on('exit', (code) => reject(new Error(`the reader exited (${code}) before reading`)));
-    });
-    return { proc, copy };
-  }
-
-  const killed = (proc: ChildProcessWithoutNullStreams): Promise<void> =>
-    new Promise((resolve) => {
-      proc.on('exit', () => resolve());
-      proc.kill('SIGKILL');
-    });
+  const reader = async (checkpoint: string) => {
+    const { proc, line } = await startReader(checkpoint);
+    return { proc, copy: line };
+  };
 
   it('the next read of the run removes the copy of a reader killed mid-read, not that of a live one', async () => {
     const run = path.join(tempDir(), 'r-1');
@@ -191,7 +167,7 @@ describe('copies left by a reader that was killed', () => {
     writeFileSync(path.join(list[0].path, 'model.safetensors'), 'weights');
     const gone = await reader(list[0].path);
     const live = await reader(list[1].path);
-    await killed(gone.proc);
+    await killHard(gone.proc);
     expect(existsSync(gone.copy)).toBe(true); // what SIGKILL leaves: its cleanup never ran
     const reading = path.join(run, 'reading');
     const during = await readingCheckpoint(
@@ -204,7 +180,7 @@ describe('copies left by a reader that was killed', () => {
     expect(existsSync(gone.copy)).toBe(false);
     expect(existsSync(live.copy)).toBe(true);
     // Once the other reader is killed too, its copy goes, and <run>/reading with it.
-    await killed(live.proc);
+    await killHard(live.proc);
     expect(removeStaleReadings(reading)).toBe(1);
     expect(existsSync(reading)).toBe(false);
   }, 30_000);

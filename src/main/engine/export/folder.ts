@@ -4,13 +4,15 @@
 // project, a home folder, a source checkout), as is any folder that is or holds one the caller
 // protects (the data directory, the model being exported). Everything is built in a hidden
 // sibling folder renamed into place at the end, so a cancelled or failed export leaves nothing
-// half-written (and a forced one keeps the old folder until the new one is complete).
+// half-written (and a forced one keeps the old folder until the new one is complete); the one
+// a killed export leaves is named for its process, and the next export beside it removes it.
 
 import {
   type Stats,
   existsSync,
   lstatSync,
   mkdirSync,
+  readdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -21,6 +23,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { formatBytes, plural } from '../../../shared/format';
 import { isWithin } from '../../pathWithin';
+import { isRecordedProcessAlive, type ProcessTable, systemProcesses } from '../../processIdentity';
 import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
 
 export class ExportError extends Error {
@@ -109,7 +112,9 @@ export async function writeFolderAtomically(
   write: (dir: string) => Promise<void>,
 ): Promise<string> {
   const target = resolve(out);
+  removeLeftBehind(dirname(target)); // first: an earlier export a killed one was replacing goes back
   checkDestination(target, options.force);
+  // Who writes it and when (processIdentity.ts): what removeLeftBehind reads should this process be killed.
   const stamp = `${process.pid}.${Date.now()}`;
   const temp = join(dirname(target), `.${basename(target)}.export-${stamp}`);
   try {
@@ -128,6 +133,37 @@ export async function writeFolderAtomically(
     throw error;
   }
   return target;
+}
+
+/** `.<name>.export-<pid>.<ms>` (being written) and `.<name>.replaced-<pid>.<ms>` (being replaced). */
+const LEFT_BEHIND = /^\.(.+)\.(export|replaced)-(\d+)\.(\d+)$/;
+
+/**
+ * Clears what exports into `parent` that were killed (SIGKILL, a crash, a power cut) left there:
+ * their temp folders are removed, and an earlier export that one was replacing goes back in
+ * place if it was killed between its two renames (else it is removed: it had been replaced). A
+ * folder whose export still runs, here or in another process, is left alone; what cannot be
+ * removed is left for the next export.
+ */
+export function removeLeftBehind(parent: string, table: ProcessTable = systemProcesses): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return; // not made yet: nothing was left there
+  }
+  for (const name of names) {
+    const match = LEFT_BEHIND.exec(name);
+    if (!match || isRecordedProcessAlive({ pid: Number(match[3]), ranAt: Number(match[4]) }, table)) continue;
+    const [folder, target] = [join(parent, name), join(parent, match[1])];
+    try {
+      if (!lstatSync(folder).isDirectory()) continue;
+      if (match[2] === 'replaced' && !existsSync(target)) renameSync(folder, target);
+      else rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove: the export itself goes on
+    }
+  }
 }
 
 /** Renames the finished `temp` to `target`, replacing a folder there only once `temp` is in place. */

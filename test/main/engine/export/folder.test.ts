@@ -1,13 +1,18 @@
 // Export destinations: a new or empty folder is written, an earlier export (every file in it
 // listed by its spanfill-export.json) is replaced only when forced, and any other folder is
-// refused forced or not, untouched; nothing half-written stays when the writer fails.
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// refused forced or not, untouched; nothing half-written stays when the writer fails, nor, after
+// the next export beside it, when the process was killed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../../../src/main/engine/export/folder';
+import { deadPid } from '../../../support/processes';
 import { tempDirs } from '../../../support/tmp';
+import { killHard, tsChildren } from '../../../support/tsChild';
 
 const root = tempDirs('spanfill-folder-');
+/** A process whose export into a folder never ends (fixtures/exportChild.ts); its line: its temp folder. */
+const startExport = tsChildren(join(__dirname, 'fixtures', 'exportChild.ts'));
 const about = { format: 'hf', source: '/models/t5' };
 const write =
   (...names: string[]) =>
@@ -159,5 +164,30 @@ describe('writeFolderAtomically', () => {
     expect(readdirSync(parent).sort()).toEqual(['file', 'kept']);
     expect(readFileSync(join(parent, 'kept', 'old.txt'), 'utf8')).toBe('old.txt');
     expect(existsSync(join(parent, 'new'))).toBe(false);
+  });
+
+  it('removes the temp folder an export killed with SIGKILL left beside its destination, not a live one', async () => {
+    const parent = root();
+    const gone = await startExport(join(parent, 'a'));
+    const live = await startExport(join(parent, 'b'));
+    await killHard(gone.proc);
+    expect(readdirSync(parent).sort()).toEqual([basename(gone.line), basename(live.line)].sort());
+    await exportTo(join(parent, 'c'), false);
+    expect(readdirSync(parent).sort()).toEqual([basename(live.line), 'c'].sort());
+    await killHard(live.proc);
+    await exportTo(join(parent, 'c'), true);
+    expect(readdirSync(parent)).toEqual(['c']);
+  }, 30_000);
+
+  it('puts back an earlier export whose replacement was killed between its two renames', async () => {
+    const parent = root();
+    await exportTo(join(parent, 'out'), false, write('old.txt'));
+    // What a process killed there leaves: the new export half-placed, the earlier one set aside.
+    const stamp = `${deadPid()}.${Date.now()}`;
+    renameSync(join(parent, 'out'), join(parent, `.out.replaced-${stamp}`));
+    mkdirSync(join(parent, `.out.export-${stamp}`));
+    await exportTo(join(parent, 'other'), false);
+    expect(readdirSync(parent).sort()).toEqual(['other', 'out']);
+    expect(readFileSync(join(parent, 'out', 'old.txt'), 'utf8')).toBe('old.txt');
   });
 });
