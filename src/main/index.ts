@@ -11,6 +11,7 @@ import { showTrainingProgress } from './ipc/taskbar';
 import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
+import { trustedUrlCheck } from './trustedUrl';
 import { errorMessage } from '../shared/errors';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,10 +31,10 @@ const csp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function isTrustedUrl(url: string): boolean {
-  if (devServerUrl && url.startsWith(new URL(devServerUrl).origin)) return true;
-  return url.startsWith(pathToFileURL(rendererIndex).href);
-}
+const isTrustedUrl = trustedUrlCheck({
+  rendererIndexUrl: pathToFileURL(rendererIndex).href,
+  devServerUrl: devServerUrl || undefined,
+});
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({

@@ -1,10 +1,12 @@
 // The Electron entry (src/main/index.ts) against a stand-in electron module, since the real
 // binary cannot run here: the window's security settings, the CSP header, denied
-// permissions and pop-ups, blocked navigation, and the IPC handler being registered.
+// permissions and pop-ups, blocked navigation, and the IPC handler being registered; both
+// navigation and IPC refuse look-alike URLs that merely begin with the renderer's.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 interface FakeWindow {
@@ -105,5 +107,19 @@ describe('Electron main', () => {
     const event = { preventDefault: vi.fn() };
     window.navigateHandler?.(event, 'https://evil.example/');
     expect(event.preventDefault).toHaveBeenCalled();
+
+    // The renderer's own page may be navigated to; a page whose URL merely begins with it may not.
+    const index = pathToFileURL(window.loaded[0]).href;
+    const own = { preventDefault: vi.fn() };
+    window.navigateHandler?.(own, `${index}#/runs`);
+    expect(own.preventDefault).not.toHaveBeenCalled();
+    const lookAlike = { preventDefault: vi.fn() };
+    window.navigateHandler?.(lookAlike, `${index}.evil/x.html`);
+    expect(lookAlike.preventDefault).toHaveBeenCalled();
+    const invoke = handled.get('spanfill:invoke') as (event: unknown, name: string, args: unknown) => Promise<unknown>;
+    const refused = await invoke({ senderFrame: { url: `${index}.evil/x.html` } }, 'nothing.here', undefined);
+    expect(refused).toMatchObject({ ok: false, error: { message: expect.stringContaining('not accepted') } });
+    const dispatched = await invoke({ senderFrame: { url: index } }, 'nothing.here', undefined);
+    expect(JSON.stringify(dispatched)).not.toContain('not accepted');
   });
 });
