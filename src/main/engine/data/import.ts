@@ -23,7 +23,7 @@ import { resolveSources, type SourceFile, type SourceFormat } from './sources';
 import { plural } from '../../../shared/format';
 
 export interface ImportOptions {
-  /** JSONL field holding the text (dotted path allowed). Default "text". */
+  /** JSONL field holding the text: a key spelled so, else a dotted path ("meta.body"). Default "text". */
   readonly field?: string;
   /** CSV/TSV column holding the text (header name). Default "text". */
   readonly column?: string;

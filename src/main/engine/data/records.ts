@@ -1,5 +1,5 @@
 // Readers that turn decoded text of one file into raw documents: plain text (split by
-// documents.ts), JSON Lines (a chosen field, dotted paths allowed) and CSV/TSV (a chosen
+// documents.ts), JSON Lines (a chosen field, a dotted path allowed) and CSV/TSV (a chosen
 // column from the header row). Each is a push/end consumer so the file streams through.
 // Errors name the file and the 1-based line.
 import { CsvParser, csvDelimiter, sepDirective, type CsvDialect, type CsvRecord } from './csv';
@@ -41,6 +41,16 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first keys of an object, as " (fields: a, b)" with the given ends; '' for none. */
+function fieldList(value: Record<string, unknown>, open: string, close: string): string {
+  const keys = Object.keys(value);
+  return keys.length > 0 ? `${open}${keys.slice(0, 12).join(', ')}${close}` : '';
 }
 
 class JsonlReader implements TextConsumer {
@@ -87,22 +97,38 @@ class JsonlReader implements TextConsumer {
     throw new DataError(code, `${this.file} line ${this.line}: ${message}`, this.file, null, this.line);
   }
 
+  /**
+   * The field's value: a top-level key spelled as the whole field ("a.b") first, then the
+   * dotted path (key "b" of key "a"); a missing one fails saying both were tried.
+   */
   private fieldOf(record: unknown): unknown {
+    if (isRecord(record) && Object.hasOwn(record, this.field)) return record[this.field];
     let value = record;
-    for (const key of this.path) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {
-        const keys = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
-        const listed = keys.length > 0 ? ` (fields: ${keys.slice(0, 12).join(', ')})` : '';
-        const what = value === record && (typeof value !== 'object' || value === null || Array.isArray(value));
-        this.fail(
-          'missing-field',
-          `no field "${this.field}"${what ? ` in ${describeType(value)}` : listed}; ` +
-            'name the field that holds the text (`--field NAME`; in the app, Options → JSONL field)',
-        );
-      }
-      value = (value as Record<string, unknown>)[key];
+    for (let depth = 0; depth < this.path.length; depth++) {
+      const key = this.path[depth];
+      if (!isRecord(value) || !Object.hasOwn(value, key)) this.failMissing(record, value, depth);
+      value = value[key];
     }
     return value;
+  }
+
+  /** The field is not in `record`: `value` is where the path (at `depth`) found no key to follow. */
+  private failMissing(record: unknown, value: unknown, depth: number): never {
+    const fix = 'name the field that holds the text (`--field NAME`; in the app, Options → JSONL field)';
+    if (!isRecord(record)) this.fail('missing-field', `no field "${this.field}" in ${describeType(record)}; ${fix}`);
+    const listed = fieldList(record, ' (fields: ', ')');
+    if (this.path.length === 1) this.fail('missing-field', `no field "${this.field}"${listed}; ${fix}`);
+    const [parent, key] = [this.path.slice(0, depth).join('.'), this.path[depth]];
+    const why =
+      depth === 0
+        ? `there is no field "${key}"`
+        : isRecord(value)
+          ? `"${parent}" has no field "${key}"${fieldList(value, ' (its fields: ', ')')}`
+          : `"${parent}" is ${describeType(value)}, not an object with a field "${key}"`;
+    this.fail(
+      'missing-field',
+      `no field "${this.field}"${listed}, and read as a path (a dot between names), ${why}; ${fix}`,
+    );
   }
 
   private readLine(raw: string): void {
