@@ -7,6 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type {
   RunCheckpoint,
   RunDetail,
@@ -32,7 +33,13 @@ import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
-import { pickCheckpoint, readingCheckpoint, type CheckpointChoice } from './runsCheckpoint';
+import {
+  pickCheckpoint,
+  READING_FOLDER,
+  readingCheckpoint,
+  removeStaleReadings,
+  type CheckpointChoice,
+} from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { resumeConfig } from './runsResume';
@@ -204,6 +211,8 @@ export class RunService {
     const row = this.mustGet(id);
     const last: Record<string, number> = {};
     for (const [name, points] of this.repo.metrics(id)) last[name] = points[points.length - 1].value;
+    // A copy a killed reader (fill, export, score) left behind is not the run's: it goes before sizing.
+    removeStaleReadings(path.join(this.runDir(id), READING_FOLDER));
     const diskBytes = directoryBytes(this.runDir(id));
     return { ...this.summary(row), config: row.config, checkpoints: this.checkpoints(id), last, diskBytes };
   }

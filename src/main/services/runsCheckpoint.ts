@@ -56,7 +56,8 @@ const PICK_TRIES = 5;
 const RETRY_MS = 100;
 
 /** Where a run's checkpoints are read from (linked copies), beside its checkpoints/. */
-const READING = 'reading';
+/** <run>/reading: the copies of checkpoints being read. */
+export const READING_FOLDER = 'reading';
 
 /**
  * A copy's holder under <run>/reading: `step-N.<pid>.<start ms>-<random>`, naming the process
@@ -108,7 +109,7 @@ function isStaleHolder(name: string, holder: string, table: ProcessTable): boole
  * are removed first.
  */
 function linkCheckpoint(dir: string): string {
-  const readingRoot = path.join(path.dirname(path.dirname(dir)), READING);
+  const readingRoot = path.join(path.dirname(path.dirname(dir)), READING_FOLDER);
   removeStaleReadings(readingRoot);
   const holder = readingFolder(readingRoot, path.basename(dir));
   const snapshot = path.join(holder, path.basename(dir));

@@ -150,6 +150,13 @@ describe('runs service: a run', () => {
       .reduce((a, b) => a + b, 0);
     expect(app.runs.get(started.id).diskBytes).toBe(onDisk);
     expect(onDisk).toBeGreaterThan(0);
+    // A copy a killed reader (fill, export) left under <run>/reading is not counted: it goes.
+    const gonePid = deadPid();
+    const leftover = join(dataDir, 'runs', started.id, 'reading', `step-00000010.${gonePid}.${Date.now()}-a1B2c3`);
+    mkdirSync(join(leftover, 'step-00000010'), { recursive: true });
+    writeFileSync(join(leftover, 'step-00000010', 'model.bin'), Buffer.alloc(1000));
+    expect(app.runs.get(started.id).diskBytes).toBe(onDisk);
+    expect(existsSync(join(dataDir, 'runs', started.id, 'reading'))).toBe(false);
   });
 
   it('keeps no run behind when its engine host does not start (a Ctrl-C while it starts)', async () => {
