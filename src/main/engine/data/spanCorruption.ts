@@ -183,9 +183,10 @@ export function maskedLengthsFor(
 /**
  * HF's lengths, made safe for fixed shapes: a mask over any n ≤ tokensLength tokens must
  * fit the input length (the user's setting), so the raw length shrinks if needed; the
- * target length (derived) grows if a mask needs more. NOTE: HF's length formula allows 0
+ * target length (derived) grows if a mask needs more. NOTE: HF's length formula can count 0
  * noise spans (16 @ 0.15 / 8 → 18 raw, target 4) while its mask always makes at least one,
- * so HF's collator would fail its own shape assert there. Above density 0.5 masks come out
+ * and rounds spans apart from its mask (32 @ 0.15 / 1 → 32 raw, which mask to 33), so HF's
+ * collator would fail its own shape assert there. Above density 0.5 masks come out
  * shorter than the lengths (HF counts spans from the non-noise side); they are padded.
  */
 export function fitSpanLengths(
@@ -196,21 +197,28 @@ export function fitSpanLengths(
   const hf = computeInputAndTargetLengths(inputLength, noiseDensity, meanNoiseSpanLength);
   let tokensLength = hf.tokensLength;
   let targetLength = hf.targetLength;
+  let overflow: { raw: number; input: number } | null = null;
   for (let n = 2; n <= tokensLength; n++) {
     const m = maskedLengthsFor(n, noiseDensity, meanNoiseSpanLength);
     if (m.input > inputLength) {
+      overflow = { raw: n, input: m.input };
       tokensLength = n - 1;
       break;
     }
     targetLength = Math.max(targetLength, m.target);
   }
   const notes: string[] = [];
-  if (tokensLength !== hf.tokensLength) notes.push(`${tokensLength} raw tokens instead of HF's ${hf.tokensLength}`);
-  if (targetLength !== hf.targetLength) notes.push(`target length ${targetLength} instead of HF's ${hf.targetLength}`);
+  if (overflow)
+    notes.push(
+      `${tokensLength} raw tokens instead of HF's ${hf.tokensLength} (${overflow.raw} would mask to ` +
+        `${overflow.input} input tokens, over ${inputLength})`,
+    );
+  if (targetLength !== hf.targetLength)
+    notes.push(`target length ${targetLength} instead of HF's ${hf.targetLength} (a mask needs that many)`);
   const note =
     notes.length === 0
       ? null
-      : `HF's length formula allows 0 noise spans at these settings but every mask has at least one; using ${notes.join(' and ')}`;
+      : `HF's length formula does not fit every mask at these settings; using ${notes.join(' and ')}`;
   return { tokensLength, inputLength, targetLength, note };
 }
 

@@ -145,12 +145,19 @@ describe('span corruption properties', () => {
     expect(Math.abs(noise / spans - expectedSpan) / expectedSpan).toBeLessThan(0.02);
   });
 
-  it('fits lengths where HF allows 0 spans (16 @ 0.15 / 8), and every shorter piece fits too', () => {
+  it("fits lengths where HF's do not (16 @ 0.15 / 8, 32 @ 0.15 / 1), and every shorter piece fits too", () => {
     const fitted = fitSpanLengths(16, 0.15, 8);
     expect(fitted).toMatchObject({ tokensLength: 17, inputLength: 16, targetLength: 5 });
     expect(fitted.note).toBe(
-      "HF's length formula allows 0 noise spans at these settings but every mask has at least one; using 17 raw tokens instead of HF's 18 and target length 5 instead of HF's 4",
+      "HF's length formula does not fit every mask at these settings; using 17 raw tokens instead of HF's 18 " +
+        "(18 would mask to 17 input tokens, over 16) and target length 5 instead of HF's 4 (a mask needs that many)",
     );
+    // One-token spans: HF keeps 32 raw tokens, whose mask (5 noise tokens in 5 spans, 27 kept) is 33 long.
+    expect(fitSpanLengths(32, 0.15, 1)).toMatchObject({
+      tokensLength: 31,
+      targetLength: 11,
+      note: "HF's length formula does not fit every mask at these settings; using 31 raw tokens instead of HF's 32 (32 would mask to 33 input tokens, over 32)",
+    });
     for (const [density, span] of settings) {
       for (let inputLength = 8; inputLength <= 300; inputLength += 13) {
         const l = fitSpanLengths(inputLength, density, span);
