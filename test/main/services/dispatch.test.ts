@@ -1,5 +1,5 @@
 // The boundary every transport shares: unknown calls, argument validation naming the field,
-// handler errors turned into envelopes with their code.
+// handler errors turned into envelopes with their code; huge and cyclic arguments refused first.
 
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
@@ -79,6 +79,28 @@ describe('dispatchCall', () => {
     const nested = { message: 'x', deep: [Array.from({ length: 150_000 }, () => [0])] };
     const nestedEnvelope = await dispatchCall(handlers, 'system.ping', nested);
     expect(!nestedEnvelope.ok && nestedEnvelope.error.message).toContain('over 250,000 values');
+  });
+
+  it('says arguments that contain themselves are cyclic, not that they are too many', async () => {
+    const cyclic: Record<string, unknown> = { message: 'hi' };
+    cyclic.self = cyclic;
+    const top = await dispatchCall(handlers, 'system.ping', cyclic);
+    expect(top).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(!top.ok && top.error.message).toBe(
+      "Invalid argument for system.ping: field 'self' holds an object that contains it (a cyclic object); " +
+        'arguments must be plain data, as JSON can write it',
+    );
+    const inner: unknown[] = [1];
+    inner.push({ back: inner });
+    const deep = await dispatchCall(handlers, 'system.ping', { message: 'hi', list: [inner] });
+    expect(!deep.ok && deep.error.message).toContain("field 'list.0.1.back' holds an object that contains it");
+  });
+
+  it('takes an object held twice side by side, which is no cycle', async () => {
+    const shared = { note: 'same' };
+    const envelope = await dispatchCall(handlers, 'system.ping', { message: 'hi', a: shared, b: [shared, shared] });
+    // The schema refuses the extra fields; the walk does not call them cyclic.
+    expect(!envelope.ok && envelope.error.message).toMatch(/unknown field 'a', 'b'/);
   });
 
   it('keeps the code and message of handler errors', async () => {
