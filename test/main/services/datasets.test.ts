@@ -194,6 +194,20 @@ describe('datasets service', () => {
     expect(freeBytes(store.db)).toBe(0);
   });
 
+  it('skips a binary file of an uploaded folder with a note naming it as dropped, and imports the rest', async () => {
+    const { service, dataDir } = setup();
+    const upload = path.join(dataDir, 'uploads', 'up-5678abcd', 'notes');
+    fs.mkdirSync(upload, { recursive: true });
+    fs.writeFileSync(path.join(upload, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    fs.writeFileSync(path.join(upload, 'text.txt'), 'The text of the folder.\n');
+    const ds = await service.import({ paths: [upload] });
+    expect(ds.stats).toMatchObject({ documents: 1, files: [{ path: 'notes/text.txt' }] });
+    expect(ds.stats?.warnings).toEqual([
+      'Skipped notes/binary.txt: it looks like a binary file, not text (NUL byte at byte offset 4); ' +
+        'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
+    ]);
+  });
+
   it('importing the same documents again keeps both and says which dataset the new one repeats', async () => {
     const { service, write } = setup();
     const file = write('notes.txt', 'one\n\ntwo\n\nthree');

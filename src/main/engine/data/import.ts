@@ -15,11 +15,11 @@ import {
   type CutCounts,
   type SplitMode,
 } from './documents';
-import { DataError } from './errors';
+import { DataError, type DataErrorCode } from './errors';
 import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
 import { isLegacyEncoded } from './encodingSniff';
 import { readChunks } from './fileChunks';
-import { resolveSources, type SourceFile, type SourceFormat } from './sources';
+import { resolveSources, skipWarning, type SourceFile, type SourceFormat } from './sources';
 import { plural } from '../../../shared/format';
 
 export interface ImportOptions {
@@ -134,19 +134,8 @@ export async function importDocuments(
   for (let i = 0; i < sources.length; i++) {
     options.signal?.throwIfAborted();
     const source = sources[i];
-    if (source.bytes === 0 && source.isFromFolder) {
-      warnings.push(`Skipped ${source.path}: it is empty`);
-      continue;
-    }
-    let file: ImportedFileSummary;
-    try {
-      file = await importFile(run, source, i);
-    } catch (e) {
-      // A BOM-only file inside a folder is as harmless as a 0-byte one.
-      if (!(e instanceof DataError && e.code === 'empty-file' && source.isFromFolder)) throw e;
-      warnings.push(`Skipped ${source.path}: it is empty`);
-      continue;
-    }
+    const file = await importOrSkip(run, source, i, source.isFromFolder || sources.length > 1);
+    if (file === null) continue;
     files.push(file);
     warnings.push(...fileWarnings(source.path, file));
     totals.bytesBefore += source.bytes;
@@ -154,13 +143,47 @@ export async function importDocuments(
   return summarize(run, files, paths);
 }
 
-/** The import's summary; no document at all is an error that names the paths. */
+/** Files that give no text and are skipped, not fatal, when among others (a folder, several files). */
+const SKIPPED_AMONG_OTHERS: ReadonlySet<DataErrorCode> = new Set(['empty-file', 'binary-file']);
+
+/**
+ * Imports one file; one among others (`isAmongOthers`) that is empty or binary is skipped with a
+ * note instead, while none of its documents has reached the sink (a NUL byte found past text
+ * already kept still fails the import: what was kept cannot be taken back).
+ */
+async function importOrSkip(
+  run: Run,
+  source: SourceFile,
+  fileIndex: number,
+  isAmongOthers: boolean,
+): Promise<ImportedFileSummary | null> {
+  const before: Totals = { ...run.totals, cuts: { ...run.totals.cuts } };
+  try {
+    return await importFile(run, source, fileIndex, isAmongOthers);
+  } catch (e) {
+    const isSkipped = e instanceof DataError && SKIPPED_AMONG_OTHERS.has(e.code);
+    if (!isSkipped || !isAmongOthers || run.totals.documents !== before.documents) throw e;
+    Object.assign(run.totals, before); // empty and duplicate documents of the file counted no more
+    run.warnings.push(
+      e.code === 'empty-file' ? `Skipped ${source.path}: it is empty` : skipWarning(source.path, e.message),
+    );
+    return null;
+  }
+}
+
+/** The import's summary; no document at all is an error that names the paths and the files skipped. */
 function summarize(run: Run, files: ImportedFileSummary[], paths: readonly string[]): ImportSummary {
   const { totals, warnings, options } = run;
   if (totals.documents === 0) {
+    const skipped = warnings.filter((w) => w.startsWith('Skipped '));
+    const why = [
+      ...(totals.duplicates > 0 ? ['every document was a duplicate'] : []),
+      ...skipped.slice(0, 3),
+      ...(skipped.length > 3 ? [`${skipped.length - 3} more skipped`] : []),
+    ];
     throw new DataError(
       'no-documents',
-      `No text to import in ${paths.join(', ')}${totals.duplicates > 0 ? ' (every document was a duplicate)' : ''}`,
+      `No text to import in ${paths.join(', ')}${why.length > 0 ? ` (${why.join('; ')})` : ''}`,
     );
   }
   const cutWarning = describeCuts(totals.cuts, options.maxDocumentChars ?? 1_000_000);
@@ -255,7 +278,12 @@ function noTextIn(format: SourceFormat, reader: { readonly field: string; readon
   return 'contains no text (only whitespace)';
 }
 
-async function importFile(run: Run, source: SourceFile, fileIndex: number): Promise<ImportedFileSummary> {
+async function importFile(
+  run: Run,
+  source: SourceFile,
+  fileIndex: number,
+  isAmongOthers: boolean,
+): Promise<ImportedFileSummary> {
   const { options, totals } = run;
   const pending: ImportedDocument[] = [];
   const counts: FileCounts = { documents: 0, duplicates: 0 };
@@ -299,7 +327,7 @@ async function importFile(run: Run, source: SourceFile, fileIndex: number): Prom
   for (const key of ['lineBreak', 'space', 'midLine'] as const) totals.cuts[key] += reader.cuts[key];
   run.warnings.push(...reader.warnings);
   if (reader.hasFrontMatter === true) totals.frontMatter += 1;
-  if (counts.documents === 0 && counts.duplicates === 0 && !source.isFromFolder) {
+  if (counts.documents === 0 && counts.duplicates === 0 && !isAmongOthers) {
     throw new DataError('no-text', `${source.path} ${noTextIn(source.format, readerOptions)}`, source.path);
   }
   const report = decoder.report;

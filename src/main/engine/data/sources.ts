@@ -94,8 +94,8 @@ async function statSource(path: string): Promise<Stats> {
   }
 }
 
-/** "Skipped …" text for a folder entry that cannot be imported; `message` starts with the path. */
-function skipWarning(path: string, message: string): string {
+/** "Skipped …" text for a file among others that cannot be imported; `message` starts with the path. */
+export function skipWarning(path: string, message: string): string {
   const reason = message.startsWith(`${path} `) ? message.slice(path.length + 1) : message;
   return `Skipped ${path}: it ${reason}`;
 }

@@ -361,6 +361,44 @@ describe('many files, folders, duplicates, progress, cancel', () => {
         '(1 without an extension, 2 .pdf, 1 .png); save their text as .txt to import it, or give a plain-text file by name',
     );
   });
+  it('skips a binary file inside a folder or among several files, with a note like an empty one', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]);
+    const binary = file('mixed/binary.txt', png);
+    file('mixed/empty.txt', '');
+    file('mixed/good.txt', 'kept text');
+    const why =
+      'it looks like a binary file, not text (NUL byte at byte offset 8); ' +
+      'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that';
+    const folder = await importDocuments([join(dir, 'mixed')], () => undefined);
+    expect(folder.files.map((f) => f.path)).toEqual([join(dir, 'mixed/good.txt')]);
+    expect(folder.warnings).toEqual([
+      `Skipped ${binary}: ${why}`,
+      `Skipped ${join(dir, 'mixed/empty.txt')}: it is empty`,
+    ]);
+    // Several files given by name (a browser drop of files): the same; one given on its own still fails.
+    const docs: string[] = [];
+    const picked = await importDocuments([binary, join(dir, 'mixed/good.txt')], (d) => void docs.push(d.text));
+    expect([docs, picked.warnings]).toEqual([['kept text'], [`Skipped ${binary}: ${why}`]]);
+    expect((await failure([binary])).message).toBe(`${binary} ${why.slice('it '.length)}`);
+    // A folder of nothing else says why there is no text.
+    file('only-binary/photo.txt', png);
+    expect((await failure([join(dir, 'only-binary')])).message).toBe(
+      `No text to import in ${join(dir, 'only-binary')} (Skipped ${join(dir, 'only-binary/photo.txt')}: ${why})`,
+    );
+  });
+  it('a binary file among others counts none of its documents; one found binary past kept text fails', async () => {
+    const first = file('seen/first.txt', 'seen\n\nonce');
+    // Its first chunk holds a duplicate and an empty paragraph, then a NUL byte.
+    const late = file('seen/late.txt', Buffer.concat([Buffer.from('seen\n\n \n\n'), Buffer.from([0, 1, 2])]));
+    const summary = await importDocuments([first, late], () => undefined, { chunkBytes: 10 });
+    expect(summary).toMatchObject({ documents: 2, duplicatesDropped: 0, emptyDropped: 0 });
+    expect(summary.warnings).toEqual([expect.stringMatching(/^Skipped .*late\.txt: it looks like a binary file/)]);
+    const text = 'new text\n\nnext paragraph here\n';
+    const kept = file('seen/kept.txt', Buffer.concat([Buffer.from(text), Buffer.from([0, 1, 2])]));
+    expect((await failure([first, kept], { chunkBytes: 16 })).message).toMatch(
+      /kept\.txt looks like a binary file, not text \(NUL byte at byte offset 30\)/,
+    );
+  });
   it('drops exact duplicates across files and counts them', async () => {
     const a = file('dup1.txt', 'same\n\nother\n\nsame');
     const b = file('dup2.txt', 'other\n\nnew');
