@@ -10,9 +10,13 @@ export interface HeldReply {
   release(): void;
 }
 
-/** Routes the page's socket; the first reply to a `call` frame named `call` waits for release(). */
-export async function holdReply(page: Page, call: string): Promise<HeldReply> {
+/**
+ * Routes the page's socket; the first reply to a `call` frame named `call` waits for release()
+ * (or the first after `skip` such calls, for a call the page makes again as it opens).
+ */
+export async function holdReply(page: Page, call: string, skip = 0): Promise<HeldReply> {
   let heldId: number | undefined;
+  let passed = 0;
   let isReleased = false;
   let held: (() => void) | undefined;
   await page.routeWebSocket(
@@ -22,7 +26,7 @@ export async function holdReply(page: Page, call: string): Promise<HeldReply> {
       ws.onMessage((message) => {
         if (typeof message === 'string' && heldId === undefined) {
           const frame = JSON.parse(message) as { id?: number; call?: string };
-          if (frame.call === call) heldId = frame.id;
+          if (frame.call === call && passed++ === skip) heldId = frame.id;
         }
         server.send(message);
       });

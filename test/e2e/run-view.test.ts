@@ -5,7 +5,8 @@
 // are remembered by the browser across a reload, and off again the raw labels come back. "New
 // run with these settings" opens the form with the run's settings (its model folder, lengths,
 // batch, steps, rate), and a run started from it after one change trains with the rest as they
-// were; training for passes over the data instead of steps gets its steps from the estimate.
+// were; training for passes over the data instead of steps gets its steps from the estimate,
+// and its base model says the model lists are loading until they are in.
 // With no dataset left, a run's view asks for the dataset list once. The comparison gives each
 // run one colour (its validation loss dashed, with marks, in it) and its legend shows the lines
 // as drawn; a finished run's view says its last stored loss and no live speed. A zoom into the
@@ -19,6 +20,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
+import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -248,6 +250,28 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     const { lr: _b, name: _n2, ...trained } = again;
     expect(trained).toEqual(kept);
     expect(session.pageErrors).toEqual([]);
+  });
+
+  it("says a run's model is loading in a new run's form until the model lists are in, not a blank select", async () => {
+    const opening = await session.context.newPage();
+    try {
+      // The second: a run's address shows the Train form for a moment, whose own lists pass.
+      const held = await holdReply(opening, 'models.list', 1);
+      await opening.goto(`${session.url}#/train/${runIds[0]}`);
+      await opening.getByTestId('run-again').click();
+      const model = opening.getByTestId('train-model');
+      await model.waitFor();
+      // The run's folder, which only the lists can say is none of theirs.
+      await expect(model.inputValue()).resolves.toBe(tinySpm);
+      await expect(model.locator('option:checked').textContent()).resolves.toBe('Loading the models and checkpoints…');
+      held.release();
+      await expect.poll(() => model.inputValue()).toBe('folder');
+      await expect(model.locator('option').allTextContents()).resolves.not.toContain(
+        'Loading the models and checkpoints…',
+      );
+    } finally {
+      await opening.close();
+    }
   });
 
   it('with no dataset left, opens a run and asks for the dataset list once, not on every answer', async () => {

@@ -1,9 +1,9 @@
 // End-to-end for the Train and Runs screens against the built `spanfill serve` with a real
-// store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): carry the
-// Masking screen's settings to Train (the form kept while other screens open), start a short
-// run and watch its loss chart fill and the run complete, export it (transformers,
-// transformers.js; a taken folder only after a confirm), stop and resume a longer run, compare
-// the two runs, delete one. Failed runs, checkpoints and from-scratch starts are in
+// store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): the dataset
+// select while its list is on the way; carry the Masking screen's settings to Train (the form
+// kept while other screens open), start a short run and watch its loss chart fill and the run
+// complete, export it (transformers, transformers.js; a taken folder only after a confirm), stop
+// and resume a longer run, compare the two runs, delete one. Failed runs, checkpoints and from-scratch starts are in
 // train-starts.test.ts; every screen at the window's widths in layout.test.ts.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { canvasPixelsNear, chartPoints, legendClipped } from './charts';
+import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -49,6 +50,27 @@ const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(page,
 const runStatus = () => runViewStatus(page);
 
 describe('Train and Runs screens', () => {
+  it('says the datasets are loading, not that there are none, until their list is in', async () => {
+    const opening = await session.context.newPage();
+    try {
+      const held = await holdReply(opening, 'datasets.list');
+      await opening.goto(`${url}#/train`);
+      const select = opening.getByTestId('train-dataset');
+      await select.waitFor();
+      await expect(select.locator('option').allTextContents()).resolves.toEqual(['Loading datasets…']);
+      const form = opening.getByTestId('train-form');
+      await expect(form.textContent()).resolves.not.toMatch(/No dataset yet|Pick the dataset to train on/);
+      await expect(opening.getByTestId('train-estimate-error').textContent()).resolves.toMatch(
+        /^Waiting for the list of datasets/,
+      );
+      held.release();
+      await expect.poll(() => select.inputValue()).toBe(datasetId);
+      await expect(select.locator('option').allTextContents()).resolves.not.toContain('Loading datasets…');
+    } finally {
+      await opening.close();
+    }
+  });
+
   it('carries the Masking screen settings to Train', async () => {
     await page.goto(`${url}#/masking`);
     await page.getByLabel('A dataset example').check();

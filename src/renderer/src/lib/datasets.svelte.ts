@@ -51,6 +51,8 @@ class DatasetsStore {
   uploading: { what: string; sent: number; total: number } | undefined = $state();
   private uploadController: AbortController | undefined;
   isLoading = $state(false);
+  /** Whether the list has been read once: until then an empty `datasets` says nothing about the store. */
+  isListed = $state(false);
   /** Token count and example estimate of the shown dataset for one tokenizer. */
   tokenized: TokenizeResult | undefined = $state();
   isTokenizing = $state(false);
@@ -117,7 +119,7 @@ class DatasetsStore {
     this.isLoading = true;
     try {
       const datasets = await api.datasets.list({});
-      if (isNewest()) this.datasets = datasets;
+      if (isNewest()) [this.datasets, this.isListed] = [datasets, true];
       return true;
     } catch (caught) {
       this.error = errorMessage(caught);

@@ -277,13 +277,15 @@ export function validate(form: TrainForm): FieldErrors {
 
 /**
  * Why the estimate waits, when the form is not valid: a dataset alone missing is not a setting
- * to fix (the estimate counts its examples), anything else is marked at its field.
+ * to fix (the estimate counts its examples; before the list is in, there is none to pick yet),
+ * anything else is marked at its field.
  */
-export function estimateBlocker(errors: FieldErrors): string {
+export function estimateBlocker(errors: FieldErrors, isDatasetsListed = true): string {
   const fields = Object.keys(errors);
-  return fields.length === 1 && fields[0] === 'datasetId'
+  if (fields.length !== 1 || fields[0] !== 'datasetId') return 'Fix the settings marked above first.';
+  return isDatasetsListed
     ? 'Pick a dataset first: the estimate counts its examples.'
-    : 'Fix the settings marked above first.';
+    : 'Waiting for the list of datasets: the estimate counts the examples of the one picked.';
 }
 
 /** A field's refusal in the form's words ("Batch size must be ≥ 1"; settingLabels.ts). */

@@ -100,6 +100,12 @@ describe('Train form: provider and CPU threads', () => {
     expect(estimateBlocker(validate(ready({ ...form, batchSize: 0 })))).toBe('Fix the settings marked above first.');
   });
 
+  it('let the estimate wait for the list of datasets, not for a pick, while that list is not in yet', () => {
+    const form = initialForm(undefined, saved('cpu'));
+    expect(estimateBlocker(validate(form), false)).toMatch(/^Waiting for the list of datasets/);
+    expect(estimateBlocker(validate({ ...form, batchSize: 0 }), false)).toBe('Fix the settings marked above first.');
+  });
+
   it("ask for a base model left blank, or a folder not typed, in the screen's words", () => {
     const form = ready(initialForm(undefined, saved('cpu')));
     expect(validate({ ...form, modelChoice: '' })).toEqual({ modelChoice: 'Pick a base model' });
