@@ -137,8 +137,8 @@ export async function importDocuments(
     const file = await importOrSkip(run, source, i, source.isFromFolder || sources.length > 1);
     if (file === null) continue;
     files.push(file);
-    warnings.push(...fileWarnings(source.path, file));
-    totals.bytesBefore += source.bytes;
+    warnings.push(...fileWarnings(source, file));
+    totals.bytesBefore += file.bytes;
   }
   return summarize(run, files, paths);
 }
@@ -196,7 +196,7 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
     files,
     documents: totals.documents,
     characters: totals.characters,
-    bytes: run.totalBytes,
+    bytes: files.reduce((sum, file) => sum + file.bytes, 0), // as read, not as listed (sizeChangeNote)
     duplicatesDropped: totals.duplicates,
     emptyDropped: totals.empty,
     oversizedSplits: totalCuts(totals.cuts),
@@ -207,9 +207,24 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
 /** A web page given by name: read as text like any file, markup included. */
 const WEB_PAGE = /\.(html?|xhtml)$/i;
 
-/** What the summary says about one imported file (no text; a legacy encoding; bytes replaced; markup). */
-function fileWarnings(filePath: string, file: ImportedFileSummary): string[] {
-  const warnings: string[] = [];
+/**
+ * A file whose size when listed differs from what was read: written (or cut short) during the
+ * import, so its text may be partial. A file listed as 0 bytes that has text is one whose size is
+ * not known ahead (those under /proc), not a change.
+ */
+function sizeChangeNote(source: SourceFile, file: ImportedFileSummary): string | null {
+  if (source.bytes === file.bytes || source.bytes === 0) return null;
+  return (
+    `${source.path} changed size during the import: it was ${plural(source.bytes, 'byte')} when the import began ` +
+    `and ${plural(file.bytes, 'byte')} were read; if something was still writing it, import it again once that is done`
+  );
+}
+
+/** What the summary says about one imported file (no text; a legacy encoding; bytes replaced; markup; a size change). */
+function fileWarnings(source: SourceFile, file: ImportedFileSummary): string[] {
+  const filePath = source.path;
+  const sizeChange = sizeChangeNote(source, file);
+  const warnings: string[] = sizeChange === null ? [] : [sizeChange];
   if (file.documents === 0) warnings.push(`${filePath} has no text (only whitespace or duplicates)`);
   if (WEB_PAGE.test(filePath)) {
     warnings.push(

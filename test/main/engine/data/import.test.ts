@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -414,6 +414,29 @@ describe('many files, folders, duplicates, progress, cancel', () => {
     expect(summary.characters).toBe(12);
     // The count is in duplicatesDropped, which the CLI and the Datasets screen show; no note repeats it.
     expect(summary.warnings).toEqual([]);
+  });
+  it('totals the bytes read, not the sizes listed, and notes a file that grew while it was read', async () => {
+    const growing = file('growing.txt', 'first paragraph\n\n');
+    const later = file('later.txt', ''); // listed as 0 bytes, as a file under /proc is
+    const added = 'second paragraph\n\nthird paragraph\n';
+    let isWritten = false;
+    const summary = await importDocuments([growing, later], () => undefined, {
+      chunkBytes: 8,
+      onProgress: () => {
+        if (isWritten) return;
+        isWritten = true;
+        appendFileSync(growing, added);
+        writeFileSync(later, 'text written after the listing');
+      },
+    });
+    const sizes = [17 + added.length, 30];
+    expect(summary.files.map((f) => f.bytes)).toEqual(sizes);
+    expect(summary.bytes).toBe(sizes[0] + sizes[1]);
+    expect(summary.documents).toBe(4);
+    expect(summary.warnings).toEqual([
+      `${growing} changed size during the import: it was 17 bytes when the import began and ${sizes[0]} bytes were read; ` +
+        'if something was still writing it, import it again once that is done',
+    ]);
   });
   it('reports byte progress and stops on abort', async () => {
     const p = file('big.txt', 'para\n\n'.repeat(5000) + Array.from({ length: 5000 }, (_, i) => `p${i}`).join('\n\n'));
