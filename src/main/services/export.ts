@@ -62,6 +62,7 @@ export function accelerateConfigOf(
     warmup_steps: c.warmupSteps,
     max_steps: c.maxSteps,
     clip_norm: c.clipNorm,
+    dropout_rate: c.dropout,
     checkpoint_every: c.checkpointEvery,
     seed: c.seed,
   };
@@ -83,6 +84,7 @@ export function runConfigOfRun(run: RunDetail): RunConfig {
     warmupSteps: c.warmupSteps,
     maxSteps: run.totalSteps,
     clipNorm: c.clipNorm ?? 0,
+    dropout: c.dropout,
     checkpointEvery: c.checkpointEvery,
     seed: c.seed,
   });

@@ -27,6 +27,8 @@ export const accelerateRunConfigSchema = z.strictObject({
   warmupSteps: z.number().int().min(0).default(0),
   maxSteps: z.number().int().min(1).default(1000),
   clipNorm: z.number().min(0).default(1),
+  /** Dropout while training; null: the model config's dropout_rate (as a run's `dropout`). */
+  dropout: z.number().min(0).lt(1, 'dropout must be < 1').nullable().default(null),
   checkpointEvery: z.number().int().min(0).default(0),
   seed: z
     .number()

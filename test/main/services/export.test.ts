@@ -261,6 +261,7 @@ describe('export service', () => {
       schedule: 'inverseSqrt',
       warmupSteps: 5,
       clipNorm: null,
+      dropout: 0.05,
       epochs: 2,
       checkpointEvery: 4,
       seed: 9,
@@ -300,6 +301,7 @@ describe('export service', () => {
       warmup_steps: 5,
       max_steps: 12,
       clip_norm: 0,
+      dropout_rate: 0.05,
       checkpoint_every: 4,
       seed: 9,
     });

@@ -200,6 +200,13 @@ def validation_loss(accelerator, model, loader):
     return total / max(count, 1)
 
 
+def load_model(base):
+    """The starting model, with the run's dropout where it set one (else its config's dropout_rate)."""
+    rate = CONFIG["dropout_rate"]
+    overrides = {} if rate is None else {"dropout_rate": rate}
+    return T5ForConditionalGeneration.from_pretrained(base, **overrides)
+
+
 def main():
     accelerator = Accelerator(gradient_accumulation_steps=CONFIG["gradient_accumulation_steps"])
     seed = CONFIG["seed"]
@@ -207,7 +214,7 @@ def main():
     torch.manual_seed(seed)
     base = HERE / CONFIG["base_model"]
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = T5ForConditionalGeneration.from_pretrained(base)
+    model = load_model(base)
     density, mean_span = CONFIG["noise_density"], CONFIG["mean_noise_span_length"]
     raw, _ = raw_length(CONFIG["input_length"], density, mean_span)
     spans, sentinels = mask_counts(raw, density, mean_span)[1], len(sentinel_ids(tokenizer))

@@ -29,6 +29,8 @@ export interface AccelerateRunConfig {
   readonly warmup_steps: number;
   readonly max_steps: number;
   readonly clip_norm: number;
+  /** The model's dropout while training; null: base_model's config.json dropout_rate. */
+  readonly dropout_rate: number | null;
   readonly checkpoint_every: number;
   readonly seed: number;
 }
@@ -72,6 +74,13 @@ function lengthsText(config: AccelerateRunConfig): string {
     `Raw chunks of ${raw} tokens are masked to ${masked.input} input and ${masked.target} target tokens ` +
     `(input length ${inputLength}, noise density ${density}, mean span ${meanSpan}), as Spanfill masks them.`
   );
+}
+
+/** The dropout train.py sets: the run's, else what base_model's config says. */
+function dropoutText(config: AccelerateRunConfig): string {
+  return config.dropout_rate === null
+    ? "Dropout: base_model's config.json dropout_rate, as the run had."
+    : `Dropout: ${config.dropout_rate}, the run's (train.py sets it over base_model's config.json).`;
 }
 
 /** The optimizer as train.py builds it, and that it is Spanfill's. */
@@ -120,6 +129,7 @@ T5 span corruption of ${documents.train} training and ${documents.validation} va
 ${lengthsText(config)}
 
 ${optimizerText(config)}
+${dropoutText(config)}
 
 What cannot match a Spanfill run: the span masks, the order of the examples and dropout come from
 numpy's and torch's random generators (the same distributions, other draws), and the job starts a

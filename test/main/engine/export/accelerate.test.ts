@@ -28,6 +28,7 @@ const CONFIG: AccelerateRunConfig = {
   warmup_steps: 10,
   max_steps: 100,
   clip_norm: 1,
+  dropout_rate: null,
   checkpoint_every: 50,
   seed: 7,
 };
@@ -214,6 +215,26 @@ print(_json.dumps({"kind": kind, "kwargs": kwargs, "scheduler": scheduler,
       "relative steps min(0.01, 1/sqrt(step)) times each parameter's RMS (at least 0.001), updates clipped at RMS 2, decay rate -0.8, first moment beta1 0.5, weight decay 0.01",
     );
     expect(text).toContain('learning_rate, schedule and warmup_steps in run_config.json do not apply to it');
+  });
+
+  it("train.py loads the model with the run's dropout, else the model's own", async () => {
+    const job = await jobOf();
+    const loaded = (rate: number | null) =>
+      python(
+        job,
+        `
+train.CONFIG = dict(train.CONFIG, dropout_rate=${rate === null ? 'None' : rate})
+train.T5ForConditionalGeneration = types.SimpleNamespace(from_pretrained=lambda base, **kwargs: [base, kwargs])
+print(json.dumps(train.load_model("base_model")))
+`,
+      );
+    expect(loaded(0)).toEqual(['base_model', { dropout_rate: 0 }]);
+    expect(loaded(0.25)).toEqual(['base_model', { dropout_rate: 0.25 }]);
+    expect(loaded(null)).toEqual(['base_model', {}]);
+    const readme = (rate: number | null) =>
+      jobOf({ ...CONFIG, dropout_rate: rate }).then((dir) => readFileSync(join(dir, 'README.md'), 'utf8'));
+    expect(await readme(0.05)).toContain("Dropout: 0.05, the run's (train.py sets it over base_model's config.json).");
+    expect(await readme(null)).toContain("Dropout: base_model's config.json dropout_rate, as the run had.");
   });
 
   it("uses every sentinel the tokenizer has (ByT5's 125), and its README names what the tokenizer needs", async () => {
