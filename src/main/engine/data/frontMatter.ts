@@ -11,11 +11,18 @@ const FIRST_KEY = /^(?:\s*#[^\n]*\n)*\s*["']?[\w.-]+["']?[ \t]*[:=]/;
 /** A first block not closed within this many characters is taken for text, not front matter. */
 const MAX_FRONT_MATTER_CHARS = 64 * 1024;
 
-/** Passes text on to `next` without a leading front-matter block; `hasFrontMatter` after end(). */
+export type FrontMatterFence = '---' | '+++';
+
+/** Passes text on to `next` without a leading front-matter block; `fence` (or `hasFrontMatter`) after end(). */
 export class FrontMatterFilter {
   private head = '';
   private isDecided = false;
-  hasFrontMatter = false;
+  /** The fence of the block left out: '---' (YAML) or '+++' (TOML); null for none. */
+  fence: FrontMatterFence | null = null;
+
+  get hasFrontMatter(): boolean {
+    return this.fence !== null;
+  }
 
   constructor(private readonly next: (text: string) => void) {}
 
@@ -43,7 +50,7 @@ export class FrontMatterFilter {
       const isKeys = isWhole && FIRST_KEY.test(this.head.slice(fence[0].length, match.index + 1));
       if (isWhole && isKeys) {
         rest = this.head.slice(match.index + match[0].length);
-        this.hasFrontMatter = true;
+        this.fence = fence[1] === '---' ? '---' : '+++';
       } else if (!isWhole && !isEnd && this.head.length <= MAX_FRONT_MATTER_CHARS) rest = undefined; // wait for more
     }
     if (rest === undefined) return;

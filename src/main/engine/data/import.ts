@@ -16,6 +16,7 @@ import {
   type SplitMode,
 } from './documents';
 import { DataError, type DataErrorCode } from './errors';
+import type { FrontMatterFence } from './frontMatter';
 import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
 import { isLegacyEncoded } from './encodingSniff';
 import { readChunks } from './fileChunks';
@@ -128,6 +129,7 @@ export async function importDocuments(
     warnings,
     fileCount: sources.length,
     totalBytes: sources.reduce((a, s) => a + s.bytes, 0),
+    frontMatterFences: new Set(),
   };
   const { totals } = run;
   const files: ImportedFileSummary[] = [];
@@ -190,7 +192,7 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
   if (cutWarning !== null) warnings.push(cutWarning);
   if (totals.frontMatter > 0)
     warnings.push(
-      `Left out the front matter (the --- block of title, date, tags) at the top of ${plural(totals.frontMatter, 'Markdown file')}`,
+      `Left out the front matter (the ${[...run.frontMatterFences].join(' or ')} block of title, date, tags) at the top of ${plural(totals.frontMatter, 'Markdown file')}`,
     );
   return {
     files,
@@ -220,12 +222,11 @@ function sizeChangeNote(source: SourceFile, file: ImportedFileSummary): string |
   );
 }
 
-/** What the summary says about one imported file (no text; a legacy encoding; bytes replaced; markup; a size change). */
+/** What the summary says about one imported file (a legacy encoding; bytes replaced; markup; a size change). */
 function fileWarnings(source: SourceFile, file: ImportedFileSummary): string[] {
   const filePath = source.path;
   const sizeChange = sizeChangeNote(source, file);
   const warnings: string[] = sizeChange === null ? [] : [sizeChange];
-  if (file.documents === 0) warnings.push(`${filePath} has no text (only whitespace or duplicates)`);
   if (WEB_PAGE.test(filePath)) {
     warnings.push(
       `${filePath} was imported as it is, tags and all; if you meant the page's text, save it from the browser as text (.txt) and import that`,
@@ -253,6 +254,8 @@ interface Run {
   readonly warnings: string[];
   readonly fileCount: number;
   readonly totalBytes: number;
+  /** The fences of the front matter left out ('---', '+++'), for the note that says so. */
+  readonly frontMatterFences: Set<FrontMatterFence>;
 }
 
 interface FileCounts {
@@ -284,13 +287,36 @@ function documentKeeper(
   };
 }
 
-/** What a file of `format` that gave no document lacks: a CSV of a header alone has no rows. */
-function noTextIn(format: SourceFormat, reader: { readonly field: string; readonly column: string }): string {
+/**
+ * What a file of `format` that gave no document lacks: a CSV of a header alone has no rows; a
+ * Markdown file of front matter alone (`fence`) has nothing under it.
+ */
+function noTextIn(
+  format: SourceFormat,
+  reader: { readonly field: string; readonly column: string },
+  fence: FrontMatterFence | null | undefined,
+): string {
   if (format === 'csv' || format === 'tsv')
     return `has no text in its column "${reader.column}" (no rows under the header, or only empty ones)`;
   if (format === 'jsonl')
     return `has no text in the field "${reader.field}" of any line (no lines, or only empty ones)`;
+  if (fence != null)
+    return `holds only front matter (a ${fence} block of title, date, tags), which the import leaves out; it has no text under it`;
   return 'contains no text (only whitespace)';
+}
+
+/**
+ * A file that gave no document: an error when given on its own, a note when among others
+ * (`lacks` from noTextIn says why), or when every document in it was a duplicate.
+ */
+function noTextCheck(run: Run, source: SourceFile, counts: FileCounts, isAmongOthers: boolean, lacks: string): void {
+  if (counts.documents > 0) return;
+  if (counts.duplicates > 0)
+    return void run.warnings.push(
+      `${source.path} has no new text (every document in it is a duplicate of one imported before)`,
+    );
+  if (!isAmongOthers) throw new DataError('no-text', `${source.path} ${lacks}`, source.path);
+  run.warnings.push(`${source.path} ${lacks}`);
 }
 
 async function importFile(
@@ -341,9 +367,11 @@ async function importFile(
   await drain();
   for (const key of ['lineBreak', 'space', 'midLine'] as const) totals.cuts[key] += reader.cuts[key];
   run.warnings.push(...reader.warnings);
-  if (reader.hasFrontMatter === true) totals.frontMatter += 1;
-  if (counts.documents === 0 && counts.duplicates === 0 && !isAmongOthers) {
-    throw new DataError('no-text', `${source.path} ${noTextIn(source.format, readerOptions)}`, source.path);
+  noTextCheck(run, source, counts, isAmongOthers, noTextIn(source.format, readerOptions, reader.frontMatterFence));
+  const fence = reader.frontMatterFence ?? null;
+  if (fence !== null) {
+    totals.frontMatter += 1;
+    run.frontMatterFences.add(fence);
   }
   const report = decoder.report;
   if (report.hasOddUtf16Byte)

@@ -4,7 +4,7 @@
 // Errors name the file and the 1-based line.
 import { CsvParser, csvDelimiter, sepDirective, type CsvDialect, type CsvRecord } from './csv';
 import { DocumentSplitter, joinHeadings, newCutCounts, type CutCounts, type SplitMode } from './documents';
-import { FrontMatterFilter } from './frontMatter';
+import { FrontMatterFilter, type FrontMatterFence } from './frontMatter';
 import { DataError } from './errors';
 import type { SourceFormat } from './sources';
 import { errorMessage } from '../../../shared/errors';
@@ -16,8 +16,8 @@ export interface TextConsumer {
   readonly cuts: CutCounts;
   /** Legal but suspicious things in the file (CSV fields spanning lines); read after end(). */
   readonly warnings: readonly string[];
-  /** Whether a Markdown file's front matter was left out; read after end(). */
-  readonly hasFrontMatter?: boolean;
+  /** The fence of a Markdown file's front matter left out ('---' or '+++'), null for none; read after end(). */
+  readonly frontMatterFence?: FrontMatterFence | null;
 }
 
 export type RawDocumentSink = (text: string, line: number | null) => void;
@@ -288,8 +288,8 @@ export function createReader(
         end,
         cuts: splitter.cuts,
         warnings: [],
-        get hasFrontMatter() {
-          return frontMatter?.hasFrontMatter ?? false;
+        get frontMatterFence() {
+          return frontMatter?.fence ?? null;
         },
       };
     }

@@ -177,6 +177,24 @@ describe('bad input names the file and the place', () => {
     const w = file('blank.txt', ' \n\n\t\n');
     expect((await failure([w])).message).toBe(`${w} contains no text (only whitespace)`);
   });
+  it('a Markdown file of front matter alone says so, not "only whitespace"', async () => {
+    const yaml = file('fm/yaml.md', '---\ntitle: x\ndate: 2020\n---\n');
+    const toml = file('fm/toml.md', '+++\ntitle = "x"\n+++\n\n  \n');
+    const left = 'which the import leaves out; it has no text under it';
+    expect((await failure([yaml])).message).toBe(
+      `${yaml} holds only front matter (a --- block of title, date, tags), ${left}`,
+    );
+    expect((await failure([toml])).message).toBe(
+      `${toml} holds only front matter (a +++ block of title, date, tags), ${left}`,
+    );
+    // Among other files: a note for it, and the note of front matter left out names its fence.
+    const post = file('fm/post.md', '+++\ntitle = "post"\n+++\nThe post.\n');
+    const summary = await importDocuments([post, toml], () => undefined);
+    expect(summary.warnings).toEqual([
+      `${toml} holds only front matter (a +++ block of title, date, tags), ${left}`,
+      'Left out the front matter (the +++ block of title, date, tags) at the top of 2 Markdown files',
+    ]);
+  });
   it('invalid UTF-8: a few bytes among UTF-8 are replaced with a warning, more fail at the first offset', async () => {
     const few = file(
       'few.txt',
