@@ -112,6 +112,14 @@ describe('Datasets and Masking screens', () => {
 
   it('previews masking of typed text and of the dataset', async () => {
     await page.getByTestId('nav-masking').click();
+    // It opens on a run's defaults and takes the densities `spanfill mask` takes (0.001 to 0.999).
+    await expect(page.getByTestId('mask-length').inputValue()).resolves.toBe('128');
+    await expect(page.getByTestId('mask-density').inputValue()).resolves.toBe('0.15');
+    await page.getByTestId('mask-density').fill('0.005');
+    expect(await page.getByTestId('mask-density-error').count()).toBe(0);
+    await page.getByTestId('mask-density').fill('0.0005');
+    await expect(page.getByTestId('mask-density-error').textContent()).resolves.toBe('Noise density must be ≥ 0.001');
+    await page.getByTestId('mask-density').fill('0.15');
     await page.getByTestId('mask-model-choice').selectOption('bytes');
     await page.getByTestId('mask-preview').click();
     await page.getByTestId('mask-result').waitFor();

@@ -39,9 +39,9 @@ afterAll(() => session?.close());
 
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(resultsDir, `play-${name}.png`) });
 
-/** What `spanfill fill --json` answers for this folder and prompt (greedy, 32 new tokens, as the UI defaults). */
-async function cliFill(folder: string, text: string): Promise<PlaygroundFillResult> {
-  const args = ['bin/spanfill.mjs', 'fill', '--json', '--data-dir', dataDir, '--model', folder, text];
+/** What `spanfill fill --json` answers for this folder and prompt (greedy, 32 new tokens, as the UI defaults; or `flags`). */
+async function cliFill(folder: string, text: string, flags: string[] = []): Promise<PlaygroundFillResult> {
+  const args = ['bin/spanfill.mjs', 'fill', '--json', '--data-dir', dataDir, '--model', folder, ...flags, text];
   const { stdout } = await promisify(execFile)(process.execPath, args);
   return JSON.parse(stdout) as PlaygroundFillResult;
 }
@@ -223,6 +223,11 @@ describe('Models, Playground and Settings screens', () => {
       outputs.push(await page.getByTestId('fill-column').nth(0).locator('pre').textContent());
     }
     expect(outputs[1]).toBe(outputs[0]); // the same seed samples the same answer
+    // With the settings left as they open, the same sample as `spanfill fill --sample --seed 7`.
+    await expect(page.getByTestId('top-k').inputValue()).resolves.toBe('50');
+    await expect(page.getByTestId('top-p').inputValue()).resolves.toBe('1');
+    const builtinFolder = path.join(dataDir, 'models', 'builtin', 'byt5-tiny');
+    expect(outputs[0]).toBe((await cliFill(builtinFolder, prompt, ['--sample', '--seed', '7'])).output);
     // A decoding box the contract refuses is said once, in the box's words, and nothing runs.
     await page.getByTestId('temperature').fill('0');
     // Said under the box as it is typed, in the same words.

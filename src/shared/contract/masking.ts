@@ -49,7 +49,37 @@ export interface MaskingPreviewResult {
  * Span corruption's settings when none are given, for training runs (runs.ts) and previews
  * alike, so a preview at the defaults shows what a run at the defaults trains on.
  */
-export const MASKING_DEFAULTS = { noiseDensity: 0.15, meanSpanLength: 3, inputLength: 128 } as const;
+export const MASKING_DEFAULTS = { noiseDensity: 0.15, meanSpanLength: 3, inputLength: 128, seed: 0 } as const;
+
+/**
+ * The span-corruption settings a person may choose, for previews and new runs alike: the
+ * Masking screen and `spanfill mask` read them, and a new run (the Train screen, `spanfill
+ * train`) is checked against them (runRequestSchema). A density
+ * is a share strictly between 0 and 1; these bounds are what a number box can hold: below
+ * 0.001 even the longest input (65,536 tokens) masks under 66 tokens, and a mask always holds
+ * one noise token and one kept token whatever the density.
+ */
+export const MASKING_BOUNDS = {
+  noiseDensity: { min: 0.001, max: 0.999 },
+  meanSpanLength: { min: 1, max: 1000 },
+  inputLength: { min: 4, max: 65_536 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const;
+
+type Bounds = { readonly min: number; readonly max: number };
+const bounded = ({ min, max }: Bounds) => z.number().min(min).max(max);
+const boundedInt = ({ min, max }: Bounds) => z.number().int().min(min).max(max);
+
+const { noiseDensity } = MASKING_BOUNDS;
+/** A noise density a person chooses (MASKING_BOUNDS), refused in words however it is parsed. */
+export const noiseDensitySchema = z
+  .number()
+  .min(noiseDensity.min, `noiseDensity must be ≥ ${noiseDensity.min}`)
+  .max(noiseDensity.max, `noiseDensity must be ≤ ${noiseDensity.max}`);
+/** Span length, input length and data seed: messages through contractMessages name the field. */
+export const meanSpanLengthSchema = bounded(MASKING_BOUNDS.meanSpanLength);
+export const inputLengthSchema = boundedInt(MASKING_BOUNDS.inputLength);
+export const dataSeedSchema = boundedInt(MASKING_BOUNDS.seed);
 
 export const maskingCalls = {
   preview: call<MaskingPreviewResult>()(
@@ -59,15 +89,10 @@ export const maskingCalls = {
         text: z.string().min(1).max(1_000_000).optional(),
         /** "bytes", a model folder with tokenizer.json, or a model id or name (services/modelReference.ts). */
         model: pathText(),
-        noiseDensity: z.number().gt(0).lt(1).default(MASKING_DEFAULTS.noiseDensity),
-        meanNoiseSpanLength: z.number().min(1).max(100).default(MASKING_DEFAULTS.meanSpanLength),
-        inputLength: z.number().int().min(4).max(65_536).default(MASKING_DEFAULTS.inputLength),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1)
-          .default(0),
+        noiseDensity: noiseDensitySchema.default(MASKING_DEFAULTS.noiseDensity),
+        meanNoiseSpanLength: meanSpanLengthSchema.default(MASKING_DEFAULTS.meanSpanLength),
+        inputLength: inputLengthSchema.default(MASKING_DEFAULTS.inputLength),
+        seed: dataSeedSchema.default(MASKING_DEFAULTS.seed),
         /** Dataset previews: the example to show (default: one picked by the seed). */
         example: z.number().int().min(0).optional(),
         /** Dataset previews: packed (HF), per-document, or auto (packed unless under one chunk). */

@@ -13,30 +13,44 @@ import { call } from './define';
 import { pathText } from './bounded';
 import { plural } from '../format';
 
-const seed = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 32 - 1);
+/**
+ * Decoding settings left out, for `spanfill fill`, the Playground and any other caller alike:
+ * sampling as Hugging Face `generate` samples by default (temperature 1, top-k 50, top-p 1:
+ * off). numBeams is what the Playground offers when beam search is chosen.
+ */
+export const DECODING_DEFAULTS = { numBeams: 4, temperature: 1, topK: 50, topP: 1, seed: 0 } as const;
 
-/** How to decode; the same shapes as the engine's DecodingStrategy. */
+/** The bounds of each decoding setting: the schema below, fill's flags and the Playground's boxes. */
+export const DECODING_BOUNDS = {
+  numBeams: { min: 1, max: 64 },
+  temperature: { min: 1e-4, max: 100 },
+  /** 0: off. */
+  topK: { min: 0, max: 1_000_000 },
+  /** 1: off. */
+  topP: { min: 1e-6, max: 1 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const;
+
+const { numBeams, temperature, topK, topP, seed } = DECODING_BOUNDS;
+
+/** How to decode; the same shapes as the engine's DecodingStrategy, with DECODING_DEFAULTS filled in. */
 export const decodingStrategySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('greedy') }),
   z.strictObject({
     kind: z.literal('beam'),
-    numBeams: z.number().int().min(1).max(64),
+    numBeams: z.number().int().min(numBeams.min).max(numBeams.max),
     /** Finished scores are Σlogp / generated_len^lengthPenalty (HF default 1). */
     lengthPenalty: z.number().optional(),
     earlyStopping: z.union([z.boolean(), z.literal('never')]).optional(),
   }),
   z.strictObject({
     kind: z.literal('sample'),
-    temperature: z.number().min(1e-4).max(100).optional(),
+    temperature: z.number().min(temperature.min).max(temperature.max).default(DECODING_DEFAULTS.temperature),
     /** Keep the k most likely tokens (0 = off). */
-    topK: z.number().int().min(0).max(1_000_000).optional(),
+    topK: z.number().int().min(topK.min).max(topK.max).default(DECODING_DEFAULTS.topK),
     /** Keep the smallest set whose probability reaches topP (1 = off). */
-    topP: z.number().min(1e-6).max(1).optional(),
-    seed,
+    topP: z.number().min(topP.min).max(topP.max).default(DECODING_DEFAULTS.topP),
+    seed: z.number().int().min(seed.min).max(seed.max),
   }),
 ]);
 

@@ -7,7 +7,13 @@
 import { displayNameSchema } from './displayName';
 import { z } from 'zod';
 import { call } from './define';
-import { MASKING_DEFAULTS } from './masking';
+import {
+  dataSeedSchema,
+  inputLengthSchema,
+  MASKING_DEFAULTS,
+  meanSpanLengthSchema,
+  noiseDensitySchema,
+} from './masking';
 import type { AppSettings, ProviderStatus } from './system';
 import { idText, keyText, pathText } from './bounded';
 
@@ -86,17 +92,18 @@ export const runConfigSchema = z.strictObject({
   /** Only with model preset:NAME: a model folder or model id whose tokenizer.json to use, or `bytes`. */
   tokenizer: pathText().optional(),
   datasetId: idText('datasetId is required (`spanfill datasets list` shows the ids)'),
-  inputLength: int(4, 65_536).default(MASKING_DEFAULTS.inputLength),
+  inputLength: inputLengthSchema.default(MASKING_DEFAULTS.inputLength),
+  /** Any share in (0, 1), so runs stored before MASKING_BOUNDS stay readable; a new run's is bounded (runRequestSchema). */
   noiseDensity: z
     .number()
     .gt(0, 'noiseDensity must be > 0')
     .lt(1, 'noiseDensity must be < 1')
     .default(MASKING_DEFAULTS.noiseDensity),
-  meanSpanLength: z.number().min(1, 'meanSpanLength must be ≥ 1').max(1000).default(MASKING_DEFAULTS.meanSpanLength),
+  meanSpanLength: meanSpanLengthSchema.default(MASKING_DEFAULTS.meanSpanLength),
   masking: z.enum(['packed', 'per-document']).default('packed'),
   mask: z.enum(['dynamic', 'fixed']).default('dynamic'),
   /** The data's seed (span masks, shuffle); dropout uses `seed`. */
-  dataSeed: int(0, 2 ** 32 - 1).default(0),
+  dataSeed: dataSeedSchema.default(MASKING_DEFAULTS.seed),
   batchSize: int(1, 4096).default(8),
   accumulation: int(1, ACCUMULATION_MAX).default(1),
   /** Optimizer steps per engine call (K); maxSteps and intervals must be multiples of it. */
@@ -199,6 +206,8 @@ function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> 
  */
 export const runRequestSchema = z.strictObject({
   ...withoutDefaults(runConfigSchema.omit({ memorySplit: true }).shape),
+  /** Within MASKING_BOUNDS, as the Masking screen and `spanfill mask` take it. */
+  noiseDensity: noiseDensitySchema.optional(),
   preset: z.enum(RUN_PRESETS).optional(),
 });
 

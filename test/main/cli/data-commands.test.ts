@@ -279,6 +279,14 @@ describe('spanfill import / datasets / mask', () => {
     const density = await cli(['mask', '--text', text, '--model', 'bytes', '--density', '1.5', ...data]);
     expect(density.code).toBe(exitCodes.usage);
     expect(density.stderr).toContain("--density must be a number from 0.001 to 0.999, got '1.5'");
+    // The bounds a run takes too: a span as long as a run's may be (1,000), said in --help as in train's.
+    expect((await mask('--span', '500')).counts.maskedTokens).toBe(40);
+    const help = (await cli(['mask', '--help'])).stdout;
+    expect(help).toMatch(/--density D +Noise density: the share of tokens masked, 0\.001 to 0\.999\n/);
+    expect(help).toMatch(/--span S +Mean noise span length in tokens, 1 to 1,000\n/);
+    expect((await cli(['train', '--help'])).stdout).toMatch(
+      /--noise-density X +Share of the tokens masked, from 0\.001 to 0\.999/,
+    );
   });
 
   it('bad input fails with the engine message and the right exit code', async () => {

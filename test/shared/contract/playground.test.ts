@@ -98,6 +98,21 @@ describe('playground.keepScreen arguments', () => {
   });
 });
 
+describe('playground.fill decoding', () => {
+  it('samples as Hugging Face generate does unless told (temperature 1, top-k 50, top-p 1), and greedy for 32 tokens', () => {
+    const parsed = playgroundCalls.fill.args.parse({
+      modelDir: '/m',
+      prompt: 'p',
+      strategy: { kind: 'sample', seed: 7 },
+    });
+    expect(parsed.strategy).toEqual({ kind: 'sample', seed: 7, temperature: 1, topK: 50, topP: 1 });
+    expect(playgroundCalls.fill.args.parse({ modelDir: '/m', prompt: 'p' })).toMatchObject({
+      strategy: { kind: 'greedy' },
+      maxNewTokens: 32,
+    });
+  });
+});
+
 describe('tokenLimitNote', () => {
   const span = (sentinel: number, state: 'done' | 'cut' | 'missing'): PlaygroundFilledSpan => ({
     sentinel,

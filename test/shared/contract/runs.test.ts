@@ -29,9 +29,16 @@ describe('runs.start and runs.estimate arguments', () => {
       expect(schema.safeParse({ config: { ...base, preset: 'huge' } }).success).toBe(false);
       expect(schema.safeParse({ config: { ...base, clipNorm: null, dropout: null } }).success).toBe(true);
       expect(schema.safeParse({ config: { ...base, noiseDensity: 1 } }).error?.issues[0]?.message).toBe(
-        'noiseDensity must be < 1',
+        'noiseDensity must be ≤ 0.999',
       );
+      // The same bounds as the Masking screen and `spanfill mask` take.
+      expect(schema.safeParse({ config: { ...base, noiseDensity: 0.0005 } }).error?.issues[0]?.message).toBe(
+        'noiseDensity must be ≥ 0.001',
+      );
+      expect(schema.safeParse({ config: { ...base, noiseDensity: 0.005 } }).success).toBe(true);
     }
+    // A run stored with a density outside them (before they were set) still reads.
+    expect(runConfigSchema.parse({ ...base, noiseDensity: 0.0005 }).noiseDensity).toBe(0.0005);
   });
 
   it('let an estimate ask for steps timed, with a yes or no only; a start takes no such thing', () => {

@@ -6,6 +6,8 @@
 // Ctrl-C aborts context.signal, which cancels the host request and stops the generation.
 
 import {
+  DECODING_BOUNDS,
+  DECODING_DEFAULTS,
   MAX_NEW_TOKENS,
   tokenLimitNote,
   type DecodingStrategyArgs,
@@ -17,7 +19,11 @@ import { defineCommand, UsageError } from '../command';
 import { readPromptFile, readPromptStream } from './fill-prompt';
 import { withModelFromFlags } from '../model-arg';
 
-function numberOption(context: CommandContext, name: string, min: number, max: number): number | undefined {
+function numberOption(
+  context: CommandContext,
+  name: string,
+  { min, max }: { readonly min: number; readonly max: number },
+): number | undefined {
   const raw = context.string(name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -26,16 +32,17 @@ function numberOption(context: CommandContext, name: string, min: number, max: n
   return value;
 }
 
+/** The strategy the flags ask for; sampling settings left out are the contract's defaults, as the Playground's. */
 function strategyFrom(context: CommandContext): DecodingStrategyArgs {
-  const beams = context.integer('beams', { min: 1, max: 64 });
+  const beams = context.integer('beams', DECODING_BOUNDS.numBeams);
   if (context.flag('sample')) {
     if (beams !== undefined) throw new UsageError('--beams and --sample cannot be combined; choose one');
     return {
       kind: 'sample',
-      temperature: numberOption(context, 'temperature', 1e-4, 100),
-      topP: numberOption(context, 'top-p', 1e-6, 1),
-      topK: context.integer('top-k', { min: 0, max: 1_000_000 }),
-      seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
+      temperature: numberOption(context, 'temperature', DECODING_BOUNDS.temperature) ?? DECODING_DEFAULTS.temperature,
+      topP: numberOption(context, 'top-p', DECODING_BOUNDS.topP) ?? DECODING_DEFAULTS.topP,
+      topK: context.integer('top-k', DECODING_BOUNDS.topK) ?? DECODING_DEFAULTS.topK,
+      seed: context.integer('seed', DECODING_BOUNDS.seed) ?? DECODING_DEFAULTS.seed,
     };
   }
   for (const flag of ['temperature', 'top-p', 'top-k', 'seed']) {
@@ -99,10 +106,22 @@ export const fillCommand = defineCommand({
     checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
     beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
     sample: { type: 'boolean', description: 'Sample instead of greedy decoding' },
-    temperature: { type: 'string', placeholder: 'T', description: 'Sampling temperature (default 1)' },
-    'top-p': { type: 'string', placeholder: 'P', description: 'Nucleus sampling threshold (default 1: off)' },
-    'top-k': { type: 'string', placeholder: 'K', description: 'Keep the K most likely tokens (default 0: off)' },
-    seed: { type: 'string', placeholder: 'S', description: 'Sampling seed (default 0)' },
+    temperature: {
+      type: 'string',
+      placeholder: 'T',
+      description: `Sampling temperature (default ${DECODING_DEFAULTS.temperature})`,
+    },
+    'top-p': {
+      type: 'string',
+      placeholder: 'P',
+      description: `Nucleus sampling threshold (default ${DECODING_DEFAULTS.topP}; 1: off)`,
+    },
+    'top-k': {
+      type: 'string',
+      placeholder: 'K',
+      description: `Keep the K most likely tokens (default ${DECODING_DEFAULTS.topK}; 0: off)`,
+    },
+    seed: { type: 'string', placeholder: 'S', description: `Sampling seed (default ${DECODING_DEFAULTS.seed})` },
     'max-new-tokens': {
       type: 'string',
       placeholder: 'N',

@@ -3,7 +3,7 @@
 // the computed lengths. Re-roll with another --seed. The work is services/masking.ts.
 
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
-import { MASKING_DEFAULTS, type MaskingPreviewResult } from '../../../shared/contract/masking';
+import { MASKING_BOUNDS, MASKING_DEFAULTS, type MaskingPreviewResult } from '../../../shared/contract/masking';
 import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
@@ -13,7 +13,12 @@ import { fullModelReference } from '../model-arg';
 import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 
-function numberOption(context: CommandContext, name: string, min: number, max: number, fallback: number): number {
+function numberOption(
+  context: CommandContext,
+  name: string,
+  { min, max }: { readonly min: number; readonly max: number },
+  fallback: number,
+): number {
   const raw = context.string(name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -48,6 +53,9 @@ export async function withTokenizingProgress<T>(
   }
 }
 
+const rangeText = ({ min, max }: { readonly min: number; readonly max: number }): string =>
+  `${min} to ${max.toLocaleString('en-US')}`;
+
 const MODES = ['auto', 'packed', 'per-document'] as const;
 
 function modeOption(raw: string | undefined, isDataset: boolean): (typeof MODES)[number] | undefined {
@@ -71,7 +79,7 @@ export const maskCommand = defineCommand({
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
     `Defaults, a training run's: --density ${MASKING_DEFAULTS.noiseDensity} --span ${MASKING_DEFAULTS.meanSpanLength} ` +
-    `--length ${MASKING_DEFAULTS.inputLength} --seed 0 --model ${BYTE_TOKENIZER_NAME}. ` +
+    `--length ${MASKING_DEFAULTS.inputLength} --seed ${MASKING_DEFAULTS.seed} --model ${BYTE_TOKENIZER_NAME}. ` +
     `--model ${BYTE_TOKENIZER_NAME} uses the byte-level tokenizer (builtin:byt5-tiny's); a model id (\`spanfill models list\`), a pulled OWNER/NAME or a model folder uses that model's.`,
   options: {
     dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset (id or name)' },
@@ -81,9 +89,21 @@ export const maskCommand = defineCommand({
       placeholder: 'DIR',
       description: `Model folder with tokenizer.json, a model id or pulled OWNER/NAME, or ${BYTE_TOKENIZER_NAME} (default)`,
     },
-    density: { type: 'string', placeholder: 'D', description: 'Noise density (share of tokens masked)' },
-    span: { type: 'string', placeholder: 'S', description: 'Mean noise span length in tokens' },
-    length: { type: 'string', placeholder: 'L', description: 'Encoder input length after masking' },
+    density: {
+      type: 'string',
+      placeholder: 'D',
+      description: `Noise density: the share of tokens masked, ${rangeText(MASKING_BOUNDS.noiseDensity)}`,
+    },
+    span: {
+      type: 'string',
+      placeholder: 'S',
+      description: `Mean noise span length in tokens, ${rangeText(MASKING_BOUNDS.meanSpanLength)}`,
+    },
+    length: {
+      type: 'string',
+      placeholder: 'L',
+      description: `Encoder input length after masking, ${rangeText(MASKING_BOUNDS.inputLength)}`,
+    },
     seed: {
       type: 'string',
       placeholder: 'N',
@@ -107,10 +127,15 @@ export const maskCommand = defineCommand({
       datasetId,
       text,
       model,
-      noiseDensity: numberOption(context, 'density', 0.001, 0.999, MASKING_DEFAULTS.noiseDensity),
-      meanNoiseSpanLength: numberOption(context, 'span', 1, 100, MASKING_DEFAULTS.meanSpanLength),
-      inputLength: context.integer('length', { min: 4, max: 65_536 }) ?? MASKING_DEFAULTS.inputLength,
-      seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }) ?? 0,
+      noiseDensity: numberOption(context, 'density', MASKING_BOUNDS.noiseDensity, MASKING_DEFAULTS.noiseDensity),
+      meanNoiseSpanLength: numberOption(
+        context,
+        'span',
+        MASKING_BOUNDS.meanSpanLength,
+        MASKING_DEFAULTS.meanSpanLength,
+      ),
+      inputLength: context.integer('length', MASKING_BOUNDS.inputLength) ?? MASKING_DEFAULTS.inputLength,
+      seed: context.integer('seed', MASKING_BOUNDS.seed) ?? MASKING_DEFAULTS.seed,
       example: exampleOption(context, datasetId !== undefined),
       mode: modeOption(context.string('mode'), datasetId !== undefined),
     };

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { contractMessages, renameFields } from '../../../shared/contract/issues';
+import { MASKING_BOUNDS } from '../../../shared/contract/masking';
 import type { RunConfigInput, RunRequestInput } from '../../../shared/contract/runs';
 import { optimizerSchema, RUN_PRESETS, runCalls, runConfigSchema, runPresets } from '../../../shared/contract/runs';
 import { describeIssues } from '../../services/dispatch';
@@ -18,7 +19,10 @@ type Field = keyof RunConfigInput;
 /** Fields read as numbers: what each means, and its placeholder (N: a whole number). */
 const NUMBER_FIELDS: Partial<Record<Field, readonly [placeholder: string, meaning: string]>> = {
   inputLength: ['N', 'Tokens in each training input, sentinels included'],
-  noiseDensity: ['X', 'Share of the tokens masked, in (0, 1)'],
+  noiseDensity: [
+    'X',
+    `Share of the tokens masked, from ${MASKING_BOUNDS.noiseDensity.min} to ${MASKING_BOUNDS.noiseDensity.max}`,
+  ],
   meanSpanLength: ['X', 'Mean length of a masked span, in tokens'],
   dataSeed: ['N', 'Seed of the span masks and the shuffle'],
   batchSize: ['N', 'Examples per optimizer step'],

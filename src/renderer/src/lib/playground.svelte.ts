@@ -9,6 +9,8 @@
 // checkpoints are read when the picker opens and again on a run's checkpoint, rename or removal.
 
 import {
+  DECODING_DEFAULTS,
+  MAX_NEW_TOKENS,
   playgroundCalls,
   type PlaygroundFillResult,
   type PlaygroundHistory,
@@ -16,6 +18,7 @@ import {
   type PlaygroundScreen,
 } from '../../../shared/contract/playground';
 import { contractMessages } from '../../../shared/contract/issues';
+import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { DECODING_LABELS, inFieldWords } from './settingLabels';
 import { api, connection } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
@@ -71,20 +74,13 @@ class PlaygroundStore {
   addedCheckpoints: ModelChoice[] = $state([]);
   /** Why the run checkpoints could not be listed, shown under the picker. */
   checkpointsError: string | undefined = $state();
-  decoding: DecodingForm = $state({
-    kind: 'greedy',
-    numBeams: 4,
-    temperature: 1,
-    topK: 50,
-    topP: 0.95,
-    seed: 0,
-    maxNewTokens: 32,
-  });
+  /** The contract's defaults, as `spanfill fill` takes them. */
+  decoding: DecodingForm = $state({ kind: 'greedy', ...DECODING_DEFAULTS, maxNewTokens: MAX_NEW_TOKENS.default });
   mask: MaskForm = $state({
     text: 'The cute dog walks in the green park.',
-    noiseDensity: 0.15,
-    meanNoiseSpanLength: 3,
-    seed: 0,
+    noiseDensity: MASKING_DEFAULTS.noiseDensity,
+    meanNoiseSpanLength: MASKING_DEFAULTS.meanSpanLength,
+    seed: MASKING_DEFAULTS.seed,
   });
   /** What "mask this for me" hid, by sentinel number; cleared when the prompt is edited. */
   expected: ReadonlyMap<number, string> = $state(new Map());

@@ -153,6 +153,16 @@ describe('spanfill fill (command)', () => {
     expect(other.ids).not.toEqual(first.ids);
   });
 
+  it("--sample's settings left out are the Playground's (Hugging Face generate's: temperature 1, top-k 50, top-p 1)", async () => {
+    const args = ['fill', '--model', SPM, '--sample', '--seed', '5', '--max-new-tokens', '10', '--json'];
+    const unset = jsonResult<Filled>((await spanfill([...args, prompt])).stdout);
+    const hfDefaults = ['--temperature', '1', '--top-k', '50', '--top-p', '1'];
+    expect(jsonResult<Filled>((await spanfill([...args, ...hfDefaults, prompt])).stdout).ids).toEqual(unset.ids);
+    const { stdout } = await spanfill(['fill', '--help']);
+    expect(stdout).toMatch(/--top-p P +Nucleus sampling threshold \(default 1; 1: off\)/);
+    expect(stdout).toMatch(/--top-k K +Keep the K most likely tokens \(default 50; 0: off\)/);
+  });
+
   it('--beams 1 equals greedy; --beams N runs beam search; text output shows the marked prompt', async () => {
     const greedy = await spanfill(['fill', '--model', SPM, '--max-new-tokens', '8', '--json', prompt]);
     const beam1 = await spanfill(['fill', '--model', SPM, '--beams', '1', '--max-new-tokens', '8', '--json', prompt]);

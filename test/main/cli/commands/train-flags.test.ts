@@ -40,7 +40,7 @@ describe('train flags', () => {
 
   it('names the flag, not the field, of a value the contract refuses', () => {
     expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, noiseDensity: 1.5 })).toThrow(
-      new UsageError('--noise-density must be < 1'),
+      new UsageError('--noise-density must be ≤ 0.999'),
     );
     expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, memoryBudgetMiB: -1 })).toThrow(
       /^--memory-budget /,

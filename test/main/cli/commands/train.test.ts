@@ -210,7 +210,7 @@ describe('spanfill train: refused flags', () => {
   it('names the flag of each bad value, exit 2, before anything starts', async () => {
     const dir = tempDir();
     const cases: [string[], RegExp][] = [
-      [['--noise-density', '1'], /--noise-density must be < 1/],
+      [['--noise-density', '1'], /--noise-density must be ≤ 0.999/],
       [['--lr', '0'], /--lr must be > 0/],
       [['--batch-size', '0'], /--batch-size must be ≥ 1$/m],
       [['--mask', 'sometimes'], /--mask must be one of: dynamic, fixed; got 'sometimes'/],
