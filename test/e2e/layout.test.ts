@@ -1,12 +1,15 @@
 // End-to-end: every screen of the built `spanfill serve` fits the desktop window at its least,
-// first and just-wider widths (and a run's view in a browser window of 600 px), with a run, its checkpoints, a dataset named as people name
-// them (long) and a recent prompt listed and every folded part open — nothing runs out of the
-// screen, no table needs its sideways scroll, boxes side by side line up, and at the widths the
-// window opens at a closed select shows its choice whole.
+// first and just-wider widths (and a run's view in a browser window of 600 px), with a run, its
+// checkpoints, a dataset named as people name them (long) and a recent prompt listed and every
+// folded part open — nothing runs out of the screen, no table needs its sideways scroll, boxes
+// side by side line up, and at the widths the window opens at a closed select shows its choice
+// whole. The runs table, a long run stopped early in it too, fits common desktop widths (1024 to
+// 1920 px).
 // The store is set up from the CLI as a person would: import, a short CPU run of
 // test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,4 +191,48 @@ describe('the screens at the window widths', () => {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
+
+  it('fits the runs table at common desktop widths with a stopped run of a million steps listed', async () => {
+    // A long run stopped early: its steps read "N / 1,000,000" (as wide as "12,345 / 100,000"), and
+    // Resume stands by Delete…. (Over 1250 px the table, Dataset and Model columns and all, ran past its box.)
+    const terminal = spawn(
+      process.execPath,
+      [
+        'bin/spanfill.mjs',
+        'train',
+        ...['--dataset', datasetId, '--model', 'builtin:byt5-tiny', '--max-steps', '1000000'],
+        ...['--input-length', '32', '--batch-size', '2'],
+        ...['--data-dir', dataDir],
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((resolve) => terminal.on('exit', resolve));
+    try {
+      type Listed = { id: string; status: string; step: number };
+      const listed = () => spanfillJson<{ runs: Listed[] }>(dataDir, ['runs']).runs;
+      const training = () => listed().find((run) => run.status === 'running' && run.step >= 100);
+      await expect.poll(() => training() !== undefined, { timeout: 60_000, interval: 500 }).toBe(true);
+      const { id } = training() as Listed;
+      spanfillJson(dataDir, ['runs', 'stop', id]);
+      await expect(exited).resolves.toBe(0);
+      expect(listed().find((run) => run.id === id)?.status).toBe('stopped');
+    } finally {
+      terminal.kill();
+    }
+    await page.reload();
+    try {
+      const found: string[] = [];
+      for (const width of [1024, 1280, 1366, 1440, 1536, 1600, 1920]) {
+        await page.setViewportSize({ width, height: 800 });
+        await openScreen(page, 'runs');
+        // Its losses too, which come after the list.
+        const stopped = page.getByTestId('runs-table').locator('tbody tr', { has: page.getByTestId('run-row-resume') });
+        await expect.poll(() => stopped.locator('td.num').nth(1).textContent()).toMatch(/\d/);
+        found.push(...(await page.evaluate<string[]>(spill)).map((what) => `${width} px: ${what}`));
+      }
+      expect(found).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  }, 120_000);
 });
