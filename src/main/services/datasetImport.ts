@@ -77,7 +77,7 @@ export async function importDataset(
   deps.repo.create({
     id,
     name: optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset'),
-    sourcePath: shown(request.paths.join(', ')),
+    sourcePath: shown(distinctPaths(request.paths).join(', ')),
     importingPid: process.pid,
     importingStartedAt: processStartedAt(),
   });
@@ -123,6 +123,17 @@ export async function importDataset(
   } finally {
     importsInThisProcess.delete(id);
   }
+}
+
+/** `paths` without repeats (a path given twice is imported once: engine/data/sourceRepeats.ts), in order. */
+function distinctPaths(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return paths.filter((given) => {
+    const key = path.resolve(given);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

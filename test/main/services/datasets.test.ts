@@ -208,6 +208,15 @@ describe('datasets service', () => {
     ]);
   });
 
+  it('names a path given twice once in the source, and imports it once', async () => {
+    const { service, write } = setup();
+    const file = write('twice.txt', 'Only once.\n');
+    const ds = await service.import({ paths: [file, file, path.join(path.dirname(file), '.', 'twice.txt')] });
+    expect(ds.sourcePath).toBe(file);
+    expect(ds.stats).toMatchObject({ documents: 1, bytes: 11, duplicatesDropped: 0, files: [{ path: file }] });
+    expect(ds.stats?.warnings).toEqual([`${file} was given 3 times; it was imported once`]);
+  });
+
   it('importing the same documents again keeps both and says which dataset the new one repeats', async () => {
     const { service, write } = setup();
     const file = write('notes.txt', 'one\n\ntwo\n\nthree');

@@ -7,6 +7,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DataError } from './errors';
+import { SourceRepeats } from './sourceRepeats';
 import { errorMessage } from '../../../shared/errors';
 import { folderExtensions, formatByExtension, passedOverNote, type SourceFormat } from '../../../shared/importFormats';
 
@@ -114,6 +115,10 @@ interface Walk {
   /** Files passed over for their extension, counted by it ('' for none), for one note per folder. */
   readonly passedOver: Map<string, number>;
   readonly out: SourceFile[];
+  /** The path given that is being walked, and how many files with a wanted extension it holds. */
+  readonly given: { path: string; files: number };
+  /** Files already taken (a file given on its own, a link to one): each is imported once. */
+  readonly repeats: SourceRepeats;
   readonly onSkip: (warning: string) => void;
   readonly signal: AbortSignal | undefined;
   /** Folders walked under this root, by device and inode: a linked folder is walked once. */
@@ -163,15 +168,34 @@ async function walk(dir: string, w: Walk, info: Stats): Promise<void> {
     }
     if (info.isDirectory()) continue;
     const kind = specialFileKind(info);
-    if (kind !== null) w.onSkip(`Skipped ${path}: it is ${kind}, not a regular file`);
-    else w.out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: true });
+    if (kind !== null) {
+      w.onSkip(`Skipped ${path}: it is ${kind}, not a regular file`);
+      continue;
+    }
+    w.given.files++; // one imported before still counts: the folder has something to import
+    if (await w.repeats.takeFile(path, info, w.given.path, true))
+      w.out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: true });
+  }
+}
+
+/** Walks a folder given to import; one without a file to import is an error. */
+async function walkGiven(path: string, w: Walk, info: Stats): Promise<void> {
+  w.given.path = path;
+  w.given.files = 0;
+  w.walked.clear();
+  await walk(path, w, info);
+  if (w.passedOver.size > 0) w.onSkip(passedOverNote(path, w.passedOver, [...w.extensions]));
+  w.passedOver.clear();
+  if (w.given.files === 0) {
+    throw new DataError('not-found', `${basename(path)}/ has no files ending in ${[...w.extensions].join(', ')}`, path);
   }
 }
 
 /**
  * Expands paths (files or folders) into the files to import, in a stable order. Files in a
  * folder that cannot be read (a FIFO, a link loop) are skipped and described to `onSkip`;
- * the same given directly fail with a DataError.
+ * the same given directly fail with a DataError. A file given twice, by any path, is listed once
+ * (sourceRepeats.ts says so to `onSkip`).
  */
 export async function resolveSources(paths: readonly string[], options: ResolveOptions = {}): Promise<SourceFile[]> {
   if (paths.length === 0) throw new DataError('not-found', 'Nothing to import: give at least one file or folder');
@@ -179,24 +203,25 @@ export async function resolveSources(paths: readonly string[], options: ResolveO
   const wanted = new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
   const out: SourceFile[] = [];
   const onSkip = options.onSkip ?? (() => undefined);
-  const w: Walk = { extensions: wanted, passedOver: new Map(), out, onSkip, signal: options.signal, walked: new Set() };
+  const w: Walk = {
+    extensions: wanted,
+    passedOver: new Map(),
+    out,
+    given: { path: '', files: 0 },
+    repeats: new SourceRepeats(),
+    onSkip,
+    signal: options.signal,
+    walked: new Set(),
+  };
   for (const path of paths) {
     options.signal?.throwIfAborted();
     const info = await statSource(path);
-    if (info.isDirectory()) {
-      const before = out.length;
-      w.walked.clear();
-      await walk(path, w, info);
-      if (w.passedOver.size > 0) onSkip(passedOverNote(path, w.passedOver, [...wanted]));
-      w.passedOver.clear();
-      if (out.length === before) {
-        throw new DataError('not-found', `${basename(path)}/ has no files ending in ${[...wanted].join(', ')}`, path);
-      }
-      continue;
-    }
     const kind = specialFileKind(info);
     if (kind !== null) throw notARegularFile(path, kind);
-    out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: false });
+    if (!(await w.repeats.takeGiven(path, info))) continue;
+    if (info.isDirectory()) await walkGiven(path, w, info);
+    else out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: false });
   }
+  for (const note of w.repeats.notes()) onSkip(note);
   return out;
 }

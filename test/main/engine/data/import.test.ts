@@ -456,6 +456,19 @@ describe('many files, folders, duplicates, progress, cancel', () => {
         'if something was still writing it, import it again once that is done',
     ]);
   });
+  it('imports a file given twice once: its bytes, documents and notes counted once', async () => {
+    const [text, markup] = ['one paragraph\n\nanother\n', '<p>markup</p>\n'];
+    const [a, page] = [file('twice/a.txt', text), file('twice/page.html', markup)];
+    const summary = await importDocuments([a, page, a, page], () => undefined);
+    const bytes = Buffer.byteLength(text) + Buffer.byteLength(markup);
+    expect(summary).toMatchObject({ documents: 3, duplicatesDropped: 0, bytes });
+    expect(summary.files.map((f) => f.path)).toEqual([a, page]);
+    expect(summary.warnings).toEqual([
+      `${a} was given twice; it was imported once`,
+      `${page} was given twice; it was imported once`,
+      `${page} was imported as it is, tags and all; if you meant the page's text, save it from the browser as text (.txt) and import that`,
+    ]);
+  });
   it('reports byte progress and stops on abort', async () => {
     const p = file('big.txt', 'para\n\n'.repeat(5000) + Array.from({ length: 5000 }, (_, i) => `p${i}`).join('\n\n'));
     const controller = new AbortController();

@@ -5,10 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../../src/main/engine/data/errors';
 import { importDocuments, type ImportSummary } from '../../../../src/main/engine/data/import';
+import { resolveSources } from '../../../../src/main/engine/data/sources';
 import { tempDirs } from '../../../support/tmp';
 
 const newDir = tempDirs('spanfill-sources-');
@@ -188,6 +189,60 @@ describe('symbolic links', () => {
     expect(docs).toEqual(['alpha', 'linked text']);
     // Before, each link counted as a passed-over "file without an extension".
     expect(summary.warnings).toEqual([]);
+  });
+});
+
+describe('the same file given twice', () => {
+  /** The files resolveSources lists for `paths`, and its notes. */
+  async function listed(paths: string[]): Promise<{ files: string[]; notes: string[] }> {
+    const notes: string[] = [];
+    const sources = await resolveSources(paths, { onSkip: (note) => void notes.push(note) });
+    return { files: sources.map((s) => s.path), notes };
+  }
+
+  it('lists a path given twice, or by another name (./, a link), once, with one note', async () => {
+    const dir = newDir();
+    const a = join(dir, 'a.txt');
+    writeFileSync(a, 'alpha');
+    symlinkSync(a, join(dir, 'link.txt'));
+    expect(await listed([a, a])).toEqual({ files: [a], notes: [`${a} was given twice; it was imported once`] });
+    const dotted = [dir, '.', 'a.txt'].join(sep); // join() would take the "." out
+    expect(await listed([a, dotted, join(dir, 'link.txt')])).toEqual({
+      files: [a],
+      notes: [`${a} was given 3 times (also as ${dotted}, ${join(dir, 'link.txt')}); it was imported once`],
+    });
+    expect(await listed([dir, dir])).toEqual({
+      files: [a],
+      notes: [
+        `${dir} was given twice; it was imported once`,
+        `${join(dir, 'link.txt')} is the same file as ${a}; it was imported once`,
+      ],
+    });
+  });
+  it('lists a file given on its own and in a folder given too once, whichever came first', async () => {
+    const dir = newDir();
+    const [x, y] = [join(dir, 'x.txt'), join(dir, 'y.txt')];
+    writeFileSync(x, 'ex');
+    writeFileSync(y, 'why');
+    const twice = `${x} was given twice`;
+    expect(await listed([x, dir])).toEqual({
+      files: [x, y],
+      notes: [`${twice} (on its own and in ${dir}); it was imported once`],
+    });
+    expect(await listed([dir, x])).toEqual({
+      files: [x, y],
+      notes: [`${twice} (in ${dir} and on its own); it was imported once`],
+    });
+    // A folder inside one given before: one note for all its files.
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    for (const name of ['p.txt', 'q.txt', 'r.txt', 's.txt']) writeFileSync(join(sub, name), name);
+    const again = await listed([dir, sub]);
+    expect(again.files).toEqual([join(sub, 'p.txt'), join(sub, 'q.txt'), join(sub, 'r.txt'), join(sub, 's.txt'), x, y]);
+    expect(again.notes).toEqual([
+      `4 files in ${sub} were given already, by this path or another ` +
+        `(${join(sub, 'p.txt')}, ${join(sub, 'q.txt')}, ${join(sub, 'r.txt')}, …); each was imported once`,
+    ]);
   });
 });
 
