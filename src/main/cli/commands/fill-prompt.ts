@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { maxPromptChars } from '../../../shared/contract/playground';
 import { ApiError } from '../../../shared/errors';
+import { unreadableFileReason } from '../../../shared/fileErrors';
 
 /** Bytes of UTF-8 that can decode to at most maxPromptChars UTF-16 units. */
 export const maxPromptBytes = 3 * maxPromptChars;
@@ -63,8 +64,8 @@ export async function readPromptStream(stream: NodeJS.ReadableStream, signal: Ab
 
 /** Read a prompt file; only a regular file (a FIFO or device could block or never end). */
 export async function readPromptFile(path: string): Promise<string> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new ApiError('invalid_input', `Cannot read prompt file ${path}: ${error.code ?? error.message}`);
+  const info = await stat(path).catch((error: unknown) => {
+    throw new ApiError('invalid_input', `Prompt file ${path} ${unreadableFileReason(error)}`);
   });
   if (!info.isFile())
     throw new ApiError('invalid_input', `Prompt file ${path} is not a regular file; use - to read standard input`);

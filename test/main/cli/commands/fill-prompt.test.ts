@@ -86,7 +86,7 @@ describe('readPromptFile', () => {
 
   it('names a missing file, a folder, a file too large and one that is not UTF-8', async () => {
     const missing = join(dir, 'none.txt');
-    await expect(readPromptFile(missing)).rejects.toThrow(`Cannot read prompt file ${missing}: ENOENT`);
+    await expect(readPromptFile(missing)).rejects.toThrow(`Prompt file ${missing} does not exist`);
     mkdirSync(join(dir, 'folder'));
     await expect(readPromptFile(join(dir, 'folder'))).rejects.toThrow(
       `Prompt file ${join(dir, 'folder')} is not a regular file; use - to read standard input`,
