@@ -53,7 +53,9 @@ describe('Datasets and Masking screens', () => {
     await expect(page.getByTestId('mask-reroll').isDisabled()).resolves.toBe(true);
     await page.getByLabel('Typed text').check();
     await page.getByTestId('mask-text').fill('  ');
-    await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe('Type some text to mask.');
+    await expect(page.getByTestId('mask-missing').textContent()).resolves.toBe(
+      'The text is empty or only blanks: type some text to mask.',
+    );
     await expect(page.getByTestId('mask-preview').isDisabled()).resolves.toBe(true);
     await page.getByTestId('mask-text').fill('The cute dog walks in the green park');
     await expect(page.getByTestId('mask-preview').isEnabled()).resolves.toBe(true);
@@ -354,6 +356,16 @@ describe('Datasets and Masking screens', () => {
     await row.getByRole('button', { name: 'Yes, remove' }).click();
     await row.waitFor({ state: 'detached' });
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('many.txt');
+  });
+
+  it('writes the train / validation split with thousands separators, as the other counts', async () => {
+    await openScreen(page, 'datasets');
+    const split = page.getByRole('row').filter({ hasText: 'many-more.txt' }).getByTestId('dataset-split');
+    const text = ((await split.textContent()) ?? '').trim();
+    // 20,000 documents in all: the training part has thousands, each written with its comma.
+    expect(text).toMatch(/^\d{1,2},\d{3} \/ \d{1,3}(,\d{3})?$/);
+    const [train, validation] = text.split(' / ').map((count) => Number(count.replaceAll(',', '')));
+    expect(train + validation).toBe(20_000);
   });
 
   it('lists a dataset imported from a terminal on the same data directory while the screen is open', async () => {

@@ -3,7 +3,7 @@
 // for: packed, per-document, or auto).
 // Re-roll = call again with another seed. Tokenizes the dataset first if it has no cache.
 
-import type { MaskingPreviewResult } from '../../shared/contract/masking';
+import { EMPTY_MASKING_TEXT, type MaskingPreviewResult } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
 import { planExamples } from '../engine/data/examples';
 import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
@@ -38,6 +38,8 @@ export async function previewMasking(
     seed: request.seed,
   };
   if (request.text !== undefined) {
+    // As the Masking screen says before it asks: blanks alone are no text to learn from.
+    if (request.text.trim() === '') throw new ApiError('invalid_input', EMPTY_MASKING_TEXT);
     const tokenizer = await mapEngineErrors(datasets.loadTokenizer(request.model));
     const preview = withSettingsChecked(() => previewText(tokenizer, request.text ?? '', settings));
     return toResult(preview, tokenizer.name);
@@ -55,10 +57,11 @@ export async function previewMasking(
     if (plan.exampleCount === 0)
       throw new ApiError('invalid_input', `Dataset ${request.datasetId} has no document long enough to mask`);
     const index = request.example ?? request.seed % plan.exampleCount;
+    // How many examples there are depends on the data: a number past them is bad input, not a bad flag.
     if (index >= plan.exampleCount) {
       throw new ApiError(
-        'invalid_argument',
-        `Example ${index} does not exist; the dataset makes ${plan.exampleCount} at these settings`,
+        'invalid_input',
+        `Example ${index} does not exist; the dataset makes ${plan.exampleCount} at these settings (0 to ${plan.exampleCount - 1})`,
       );
     }
     const preview = withSettingsChecked(() =>

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { call } from './define';
 import { idText, pathText } from './bounded';
+import { plural } from '../format';
 
 export interface MaskingPreviewSegment {
   readonly text: string;
@@ -80,6 +81,21 @@ export const noiseDensitySchema = z
 export const meanSpanLengthSchema = bounded(MASKING_BOUNDS.meanSpanLength);
 export const inputLengthSchema = boundedInt(MASKING_BOUNDS.inputLength);
 export const dataSeedSchema = boundedInt(MASKING_BOUNDS.seed);
+
+/** Typed text that is empty or blanks only: what the Masking screen says before it asks, and the service's refusal. */
+export const EMPTY_MASKING_TEXT = 'The text is empty or only blanks: type some text to mask.';
+
+/**
+ * A preview's counts in a sentence, as the Masking screen and `spanfill mask` say them: "36
+ * tokens in this example, of which 5 are hidden in 2 noise spans; the input has 34, the target 8".
+ */
+export function maskingCountsText(counts: MaskingPreviewResult['counts']): string {
+  const hidden = `${counts.noiseTokens} ${counts.noiseTokens === 1 ? 'is' : 'are'} hidden`;
+  return (
+    `${plural(counts.maskedTokens, 'token')} in this example, of which ${hidden} in ` +
+    `${plural(counts.noiseSpans, 'noise span')}; the input has ${counts.inputTokens}, the target ${counts.targetTokens}`
+  );
+}
 
 export const maskingCalls = {
   preview: call<MaskingPreviewResult>()(

@@ -107,7 +107,18 @@ describe('spanfill import / datasets / mask', () => {
     expect(text.stdout).toMatch(/^Text\s+The cute.*\[0: /);
     expect(text.stdout).toMatch(/\nInput\s+.*<extra_id_0>.*<\/s>/);
     expect(text.stdout).toContain('Tokenizer  t5-tiny-spm, seed 0');
-
+    // The counts in the Masking screen's sentence, one noise span said as one.
+    const bytesText = await cli([
+      'mask',
+      '--text',
+      'Sixty tokens of text, all but one of them masked at 0.99!!!!',
+      '--density',
+      '0.99',
+      ...data,
+    ]);
+    expect(bytesText.stdout).toMatch(
+      /\nTokens +60 tokens in this example, of which 59 are hidden in 1 noise span; the input has 3, the target 61\n/,
+    );
     const maskDataset = ['mask', '--dataset', result.id, '--model', 'bytes', '--length', '32'];
     const example = await cli([...maskDataset, '--json', ...data]);
     const preview = JSON.parse(example.stdout) as { example: { mode: string }; lengths: { tokensLength: number } };
@@ -117,6 +128,25 @@ describe('spanfill import / datasets / mask', () => {
     expect((JSON.parse(perDoc.stdout) as { example: { mode: string } }).example.mode).toBe('per-document');
     const textMode = await cli(['mask', '--text', 'abc', '--model', 'bytes', '--mode', 'packed', ...data]);
     expect(textMode.stderr).toContain('--mode applies to --dataset previews');
+    // An example past the dataset's is bad input (exit 1), as text too short or blank is.
+    const past = await cli([...maskDataset, '--example', '1532', ...data]);
+    expect([past.code, past.stderr]).toEqual([
+      exitCodes.failure,
+      expect.stringMatching(
+        /^spanfill mask: Example 1532 does not exist; the dataset makes 1 at these settings \(0 to 0\)\n$/,
+      ),
+    ]);
+    for (const [typed, says] of [
+      ['   ', 'The text is empty or only blanks: type some text to mask.'],
+      ['', 'The text is empty or only blanks: type some text to mask.'],
+      ['x', 'The text has 1 token; masking needs at least 2'],
+    ]) {
+      const refused = await cli(['mask', '--text', typed, ...data]);
+      expect([refused.code, refused.stderr], JSON.stringify(typed)).toEqual([
+        exitCodes.failure,
+        `spanfill mask: ${says}\n`,
+      ]);
+    }
     const textExample = await cli(['mask', '--text', 'abc', '--model', 'bytes', '--example', '3', ...data]);
     expect([textExample.code, textExample.stderr]).toEqual([
       exitCodes.usage,

@@ -155,7 +155,13 @@ const cases: Case[] = [
   {
     what: 'a flag value only the service can check',
     status: 2,
-    says: /The text has 1 token; masking needs at least 2\nRun `spanfill mask --help`/,
+    says: /noise spans per example but the tokenizer has only 125 sentinel tokens.*\nRun `spanfill mask --help`/,
+    run: (dir) => inProcess(['mask', '--text', 'hello', '--length', '1024', '--density', '0.5', '--span', '1'], dir),
+  },
+  {
+    what: 'text too short to mask',
+    status: 1,
+    says: /^spanfill mask: The text has 1 token; masking needs at least 2\n$/,
     run: (dir) => inProcess(['mask', '--text', 'x', '--model', 'bytes'], dir),
   },
   {

@@ -92,9 +92,22 @@ describe('masking previews', () => {
     const p = await previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64 });
     expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });
     expect(p.messages[0]).toMatch(/less than one packed example/);
+    // Text too short or blank is bad input (the CLI exits 1), as the Masking screen says before it asks.
     await expect(previewMasking(app, { ...settings, text: 'x', model: 'bytes' })).rejects.toMatchObject({
-      code: 'invalid_argument',
+      code: 'invalid_input',
       message: 'The text has 1 token; masking needs at least 2',
+    });
+    for (const blank of ['', ' \n\t '])
+      await expect(previewMasking(app, { ...settings, text: blank, model: 'bytes' })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: 'The text is empty or only blanks: type some text to mask.',
+      });
+    // An example number past the data's examples is bad input too: how many there are depends on the data.
+    await expect(
+      previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64, example: 5 }),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'Example 5 does not exist; the dataset makes 1 at these settings (0 to 0)',
     });
     await expect(
       previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),

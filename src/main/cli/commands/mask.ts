@@ -3,7 +3,12 @@
 // the computed lengths. Re-roll with another --seed. The work is services/masking.ts.
 
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
-import { MASKING_BOUNDS, MASKING_DEFAULTS, type MaskingPreviewResult } from '../../../shared/contract/masking';
+import {
+  MASKING_BOUNDS,
+  MASKING_DEFAULTS,
+  maskingCountsText,
+  type MaskingPreviewResult,
+} from '../../../shared/contract/masking';
 import type { AppServices } from '../../services/app';
 import { previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
@@ -149,15 +154,11 @@ export const maskCommand = defineCommand({
 
 export function renderPreview(p: MaskingPreviewResult): string {
   const marked = p.segments.map((s) => (s.isNoise ? `[${s.sentinel.replace(/\D/g, '')}: ${s.text}]` : s.text)).join('');
-  const c = p.counts;
   const pairs: [string, string][] = [
     ['Text', marked],
     ['Input', p.inputText],
     ['Target', p.targetText],
-    [
-      'Tokens',
-      `${c.maskedTokens} masked (${c.noiseTokens} noise in ${c.noiseSpans} spans); input ${c.inputTokens}, target ${c.targetTokens}`,
-    ],
+    ['Tokens', maskingCountsText(p.counts)],
     [
       'Lengths',
       `input ${p.lengths.inputLength} ← ${p.lengths.tokensLength} raw tokens; target ${p.lengths.targetLength}`,

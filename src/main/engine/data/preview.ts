@@ -15,6 +15,7 @@ import {
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
 import { plural } from '../../../shared/format';
+import { DataError } from './errors';
 
 export interface PreviewSettings {
   readonly inputLength: number;
@@ -202,13 +203,32 @@ function seedIndependence(length: number, noiseTokens: number, spans: number): s
     return (
       `Every seed gives this same mask: ${length} tokens at this noise density make one noise span of ${noiseTokens} ` +
       'token(s), and span corruption (as in HF run_t5_mlm_flax) always puts a lone span at the end. For masks that vary, ' +
-      'use a longer text or input length, a higher noise density or a shorter mean span.'
+      `use ${orList(moreSpans(noiseTokens, kept))}.`
     );
   }
   if (noiseTokens === spans && kept === spans) {
     return `Every seed gives this same mask: ${length} tokens at these settings alternate one kept and one noise token.`;
   }
   return null;
+}
+
+/**
+ * What gives more than one span, in words. The spans number round(min(noise, kept) / mean
+ * span) (HF random_spans_noise_mask): more tokens raise both counts; a density nearer 0.5
+ * raises the smaller; a shorter mean span helps only while the smaller count is 2 or more
+ * (a mean span is at least 1, and round(1 / 1) is 1).
+ */
+function moreSpans(noiseTokens: number, kept: number): string[] {
+  return [
+    'a longer text or input length',
+    noiseTokens <= kept ? 'a higher noise density' : 'a lower noise density',
+    ...(Math.min(noiseTokens, kept) >= 2 ? ['a shorter mean span'] : []),
+  ];
+}
+
+/** "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
 /** Why literal special tokens went from `where`: a preview says so, of typed text or of a dataset. */
@@ -219,14 +239,36 @@ function droppedNote(count: number, where: string): string {
   );
 }
 
+/** Text that reads like a special token: a sentinel, the end mark, padding, unknown. */
+const LITERAL_SPECIAL = /<extra_id_\d+>|<\/s>|<pad>|<unk>/g;
+
+/**
+ * Says when typed text holds special-token text that the tokenizer keeps as text, or null. A
+ * tokenizer that maps "</s>" to its id has it dropped (droppedNote); a byte-level one (ByT5)
+ * encodes the characters, so the preview shows what reads like a sentinel or an end mark but is
+ * text the model is asked to write like any other.
+ */
+function keptLiteralNote(text: string, dropped: number, tokenizerName: string): string | null {
+  const kept = (text.match(LITERAL_SPECIAL)?.length ?? 0) - dropped;
+  if (kept <= 0) return null;
+  return (
+    `The text holds ${plural(kept, 'piece')} of special-token text such as <extra_id_0> or </s> that the ` +
+    `${tokenizerName} tokenizer keeps as plain characters: they are masked like the rest of the text, though in the ` +
+    'input and target they look like the sentinels and end mark span corruption adds'
+  );
+}
+
 /** Masks typed text as one per-document example would be masked. */
 export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
   const lengths = checkedSpanLengths(settings, tokenizer.sentinelCount);
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) messages.push(droppedNote(droppedSpecialTokens, 'the text'));
+  const keptLiteral = keptLiteralNote(text, droppedSpecialTokens, tokenizer.name);
+  if (keptLiteral !== null) messages.push(keptLiteral);
   if (ids.length < 2) {
-    throw new RangeError(`The text has ${ids.length} token${ids.length === 1 ? '' : 's'}; masking needs at least 2`);
+    // Bad text, not bad settings: a DataError, which the services pass on as invalid input.
+    throw new DataError('no-text', `The text has ${plural(ids.length, 'token')}; masking needs at least 2`);
   }
   if (ids.length < 4) messages.push(`Only ${ids.length} tokens: the mask is a single noise span`);
   const isTruncated = ids.length > lengths.tokensLength;

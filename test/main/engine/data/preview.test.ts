@@ -4,6 +4,7 @@ import { planExamples } from '../../../../src/main/engine/data/examples';
 import { previewExample, previewText } from '../../../../src/main/engine/data/preview';
 import { estimateExamples, tokenStats } from '../../../../src/main/engine/data/stats';
 import { createByteTokenizer, loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
+import { DataError } from '../../../../src/main/engine/data/errors';
 import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
 
 const settings = { inputLength: 64, noiseDensity: 0.3, meanNoiseSpanLength: 2, seed: 1 };
@@ -74,6 +75,64 @@ describe('masking preview', async () => {
     );
   });
 
+  it('advises what gives more spans: at a high density a lower one, and a shorter span only where it can help', () => {
+    const bytes = createByteTokenizer();
+    // 60 bytes at 0.99: 59 noise tokens and 1 kept, one span whatever the seed or the mean span.
+    const dense = previewText(bytes, 'x'.repeat(60), {
+      inputLength: 128,
+      noiseDensity: 0.99,
+      meanNoiseSpanLength: 3,
+      seed: 0,
+    });
+    expect(dense.counts).toMatchObject({ maskedTokens: 60, noiseTokens: 59, noiseSpans: 1 });
+    expect(dense.messages).toContainEqual(
+      expect.stringMatching(/For masks that vary, use a longer text or input length or a lower noise density\.$/),
+    );
+    // Whatever the mean span, 1 kept token makes one span: the advice was not to be followed.
+    for (const meanNoiseSpanLength of [1, 1.5]) {
+      const p = previewText(bytes, 'x'.repeat(60), {
+        inputLength: 128,
+        noiseDensity: 0.99,
+        meanNoiseSpanLength,
+        seed: 0,
+      });
+      expect(p.counts.noiseSpans).toBe(1);
+    }
+    // At a low density with a few noise tokens, a shorter mean span does help.
+    const sparse = previewText(bytes, 'x'.repeat(20), {
+      inputLength: 128,
+      noiseDensity: 0.15,
+      meanNoiseSpanLength: 3,
+      seed: 0,
+    });
+    expect(sparse.counts).toMatchObject({ noiseTokens: 3, noiseSpans: 1 });
+    expect(sparse.messages).toContainEqual(
+      expect.stringMatching(/use a longer text or input length, a higher noise density or a shorter mean span\.$/),
+    );
+    const shorter = previewText(bytes, 'x'.repeat(20), {
+      inputLength: 128,
+      noiseDensity: 0.15,
+      meanNoiseSpanLength: 1,
+      seed: 0,
+    });
+    expect(shorter.counts.noiseSpans).toBeGreaterThan(1);
+  });
+
+  it('says when a byte-level tokenizer keeps special-token text as characters; a tokenizer that drops it says that instead', () => {
+    const typed = 'Hello <extra_id_0> world </s>';
+    const kept = previewText(createByteTokenizer(), typed, settings);
+    expect(kept.droppedSpecialTokens).toBe(0);
+    expect(kept.messages).toContain(
+      'The text holds 2 pieces of special-token text such as <extra_id_0> or </s> that the bytes (ByT5 layout) ' +
+        'tokenizer keeps as plain characters: they are masked like the rest of the text, though in the input and ' +
+        'target they look like the sentinels and end mark span corruption adds',
+    );
+    const dropped = previewText(tok, typed, settings);
+    expect(dropped.droppedSpecialTokens).toBe(2);
+    expect(dropped.messages.some((m) => m.includes('keeps as plain characters'))).toBe(false);
+    expect(previewText(createByteTokenizer(), text, settings).messages).toEqual([]);
+  });
+
   it('says what it did with literal special tokens, long text and very short text', () => {
     const special = previewText(tok, 'The <extra_id_0> dog </s> walks in the park', settings);
     expect(special.droppedSpecialTokens).toBe(2);
@@ -93,6 +152,8 @@ describe('masking preview', async () => {
     expect(dense.messages).toContain('Only 3 tokens: the mask is a single noise span');
     expect([dense.counts.noiseSpans, dense.counts.noiseTokens]).toEqual([1, 2]);
     expect(() => previewText(bytes, 'a', settings)).toThrow('The text has 1 token; masking needs at least 2');
+    // Text too short is bad data (the services say invalid input), unlike too many spans (bad settings).
+    expect(() => previewText(bytes, 'a', settings)).toThrow(DataError);
     expect(() =>
       previewText(tok, text, { ...settings, inputLength: 1024, noiseDensity: 0.5, meanNoiseSpanLength: 1 }),
     ).toThrow(/noise spans per example but the tokenizer has only 100 sentinel tokens/);
