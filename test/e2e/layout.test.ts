@@ -9,7 +9,6 @@
 // test/fixtures/t5/t5-tiny-spm, then the dataset renamed. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
+import { stoppedRun } from './stoppedRun';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 const LONG_NAME = 'Letters, notes and committee drafts from the founding years, 1774 to 1789, as transcribed';
@@ -195,30 +195,15 @@ describe('the screens at the window widths', () => {
   it('fits the runs table at common desktop widths with a stopped run of a million steps listed', async () => {
     // A long run stopped early: its steps read "N / 1,000,000" (as wide as "12,345 / 100,000"), and
     // Resume stands by Delete…. (Over 1250 px the table, Dataset and Model columns and all, ran past its box.)
-    const terminal = spawn(
-      process.execPath,
+    await stoppedRun(
+      dataDir,
+      `builtin:byt5-tiny on ${LONG_NAME}`,
       [
-        'bin/spanfill.mjs',
-        'train',
         ...['--dataset', datasetId, '--model', 'builtin:byt5-tiny', '--max-steps', '1000000'],
         ...['--input-length', '32', '--batch-size', '2'],
-        ...['--data-dir', dataDir],
       ],
-      { stdio: 'ignore' },
+      100,
     );
-    const exited = new Promise<number | null>((resolve) => terminal.on('exit', resolve));
-    try {
-      type Listed = { id: string; status: string; step: number };
-      const listed = () => spanfillJson<{ runs: Listed[] }>(dataDir, ['runs']).runs;
-      const training = () => listed().find((run) => run.status === 'running' && run.step >= 100);
-      await expect.poll(() => training() !== undefined, { timeout: 60_000, interval: 500 }).toBe(true);
-      const { id } = training() as Listed;
-      spanfillJson(dataDir, ['runs', 'stop', id]);
-      await expect(exited).resolves.toBe(0);
-      expect(listed().find((run) => run.id === id)?.status).toBe('stopped');
-    } finally {
-      terminal.kill();
-    }
     await page.reload();
     try {
       const found: string[] = [];

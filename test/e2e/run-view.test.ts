@@ -13,7 +13,9 @@
 // loss chart stays while it redraws (a live run's new points, a new smoothing, the log scale)
 // until a double-click or Show all; a one-step run's steps axis reads whole steps. The runs
 // table's delete question keeps on Escape and gives the focus back to Delete…; a new screen
-// opens at its top; the loss view and the theme follow a change made in another tab.
+// opens at its top; the loss view and the theme follow a change made in another tab. The
+// comparison names each run's dataset ('removed' once it is gone) and status, and its legend
+// only the curves drawn (a run stopped before its first evaluation has no validation line).
 // Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -22,9 +24,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
-import { importNotes } from './notes';
+import { importNotes, writeNotes } from './notes';
 import { spanfillJson } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
+import { stoppedRun } from './stoppedRun';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
@@ -418,4 +421,33 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     }
     expect(session.pageErrors).toEqual([]);
   });
+
+  it('compares by dataset name, says a removed one and each status, and names only curves that have points', async () => {
+    // A run on another dataset stopped before any evaluation: a training loss, no validation loss.
+    const notes = path.join(session.dir, 'other.txt');
+    writeNotes(notes, { docs: 30, words: 40, stride: 3 });
+    const otherId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
+    const stoppedId = await stoppedRun(session.dataDir, 'stopped early', [
+      ...['--dataset', otherId, '--model', tinySpm, '--input-length', '32', '--batch-size', '4'],
+      ...['--max-steps', '1000000'],
+    ]);
+    await page.goto(session.url);
+    await openScreen(page, 'runs');
+    for (const id of [runIds[0], stoppedId]) await page.getByTestId(`run-row-${id}`).getByTestId('run-select').check();
+    const table = page.getByTestId('compare-table');
+    await table.waitFor();
+    // Each row's cells by the run its column heads (the columns come in the comparison's order).
+    const columns = (await table.locator('thead th').allTextContents()).slice(1);
+    const byRun = async (heading: string) => {
+      const row = table.locator('tr', { has: page.locator('th', { hasText: heading }) }).locator('td');
+      const values = await row.allTextContents();
+      return Object.fromEntries(
+        columns.map((column, i) => [column.startsWith('lr 0.003') ? 'lr' : 'stopped', values[i]]),
+      );
+    };
+    // The first run's dataset was removed (the test before); the runs table says so too.
+    await expect(byRun('Dataset')).resolves.toEqual({ lr: 'removed', stopped: 'other.txt' });
+    await expect(byRun('Status')).resolves.toEqual({ lr: 'completed', stopped: 'stopped' });
+    await expect.poll(compareLegend).toEqual(['lr 0.003 training', 'lr 0.003 validation', 'stopped early training']);
+  }, 120_000);
 });

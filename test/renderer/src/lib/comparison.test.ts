@@ -1,0 +1,48 @@
+// comparison.ts: the comparison draws (and its legend names) only curves with points, in run
+// order, training before validation; a differing dataset reads as its name, or 'removed'.
+
+import { describe, expect, it } from 'vitest';
+import { comparedCurves, comparedValue } from '../../../../src/renderer/src/lib/comparison';
+
+/** A run's point counts by metric name (absent: none). */
+const counts =
+  (byMetric: Record<string, number>) =>
+  (metric: string): number =>
+    byMetric[metric] ?? 0;
+
+describe('comparedCurves', () => {
+  it('leaves out a validation loss with no points, and a run with no points at all', () => {
+    const curves = comparedCurves([
+      counts({ loss: 30, 'eval.loss': 3 }),
+      counts({ loss: 500 }), // stopped or failed before its first evaluation
+      counts({}), // interrupted at step 0
+      counts({ loss: 2, 'eval.loss': 1, lr: 2 }),
+    ]);
+    expect(curves).toEqual([
+      { run: 0, kind: 'training' },
+      { run: 0, kind: 'validation' },
+      { run: 1, kind: 'training' },
+      { run: 3, kind: 'training' },
+      { run: 3, kind: 'validation' },
+    ]);
+  });
+
+  it('draws nothing while no run has a point', () => {
+    expect(comparedCurves([counts({}), counts({ lr: 4 })])).toEqual([]);
+  });
+});
+
+describe('comparedValue', () => {
+  const names: Record<string, string> = { 'ds-1': 'notes.txt' };
+  const nameOf = (id: string) => names[id] ?? id;
+
+  it("names a run's dataset, and says a removed one is removed", () => {
+    expect(comparedValue('datasetId', 'ds-1', { datasetId: 'ds-1' }, nameOf)).toBe('notes.txt');
+    expect(comparedValue('datasetId', 'ds-gone', { datasetId: null }, nameOf)).toBe('removed');
+  });
+
+  it('writes every other setting as the settings list does', () => {
+    expect(comparedValue('maxSteps', 20000, { datasetId: 'ds-1' }, nameOf)).toBe('20,000');
+    expect(comparedValue('lr', 0.003, { datasetId: null }, nameOf)).toBe('0.003');
+  });
+});
