@@ -16,7 +16,7 @@ import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
-import { stoppedRun } from './stoppedRun';
+import { stoppedRun } from './terminalRun';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 const LONG_NAME = 'Letters, notes and committee drafts from the founding years, 1774 to 1789, as transcribed';

@@ -16,6 +16,8 @@
 // opens at its top; the loss view and the theme follow a change made in another tab. The
 // comparison names each run's dataset ('removed' once it is gone) and status, and its legend
 // only the curves drawn (a run stopped before its first evaluation has no validation line).
+// With `spanfill serve` gone, a running run's view says it is as of the last contact and its
+// actions wait, saying why.
 // Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -25,9 +27,9 @@ import { accessibilityViolations } from './accessibility';
 import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { importNotes, writeNotes } from './notes';
-import { spanfillJson } from './serve';
+import { spanfillJson, startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
-import { stoppedRun } from './stoppedRun';
+import { startTerminalRun, stoppedRun } from './terminalRun';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
@@ -35,6 +37,8 @@ let page: Page;
 let runIds: string[];
 let datasetId: string;
 let oneStepId: string;
+/** A second dataset, imported by the comparison's test. */
+let otherId: string;
 
 beforeAll(async () => {
   session = await startSession('loss');
@@ -426,7 +430,7 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     // A run on another dataset stopped before any evaluation: a training loss, no validation loss.
     const notes = path.join(session.dir, 'other.txt');
     writeNotes(notes, { docs: 30, words: 40, stride: 3 });
-    const otherId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
+    otherId = spanfillJson<{ id: string }>(session.dataDir, ['import', notes]).id;
     const stoppedId = await stoppedRun(session.dataDir, 'stopped early', [
       ...['--dataset', otherId, '--model', tinySpm, '--input-length', '32', '--batch-size', '4'],
       ...['--max-steps', '1000000'],
@@ -449,5 +453,46 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     await expect(byRun('Dataset')).resolves.toEqual({ lr: 'removed', stopped: 'other.txt' });
     await expect(byRun('Status')).resolves.toEqual({ lr: 'completed', stopped: 'stopped' });
     await expect.poll(compareLegend).toEqual(['lr 0.003 training', 'lr 0.003 validation', 'stopped early training']);
+  }, 120_000);
+
+  it("says a run's view is as of the last contact once the server is gone, its actions waiting and why", async () => {
+    // A run trained from a terminal goes on without the server; a second `spanfill serve` shows it, then is killed.
+    const run = await startTerminalRun(session.dataDir, 'outlives its server', [
+      ...['--dataset', otherId, '--model', tinySpm, '--input-length', '32', '--batch-size', '4'],
+      ...['--max-steps', '1000000'],
+    ]);
+    const other = await startServe(session.dataDir);
+    const watching = await session.context.newPage();
+    try {
+      const { id } = run;
+      await watching.goto(`${other.url}#/train/${id}`);
+      const view = watching.getByTestId('run-view');
+      await expect.poll(() => view.getAttribute('data-status')).toBe('running');
+      await expect(watching.getByTestId('run-pause').isEnabled()).resolves.toBe(true);
+      await expect(watching.getByTestId('run-offline').count()).resolves.toBe(0);
+
+      other.child.kill('SIGKILL');
+      const offline = watching.getByTestId('run-offline');
+      await offline.waitFor();
+      await expect(offline.textContent()).resolves.toMatch(
+        /^\s*As of the last contact with spanfill serve \(.+\): it was running then\./,
+      );
+      for (const action of ['run-pause', 'run-stop']) {
+        await expect(watching.getByTestId(action).isDisabled()).resolves.toBe(true);
+        await expect(watching.getByTestId(action).getAttribute('title')).resolves.toMatch(
+          /^Not connected to spanfill serve/,
+        );
+      }
+      // The Runs table's actions wait too.
+      await openScreen(watching, 'runs');
+      await expect(
+        watching.getByTestId(`run-row-${id}`).getByTestId('run-delete').getAttribute('title'),
+      ).resolves.toMatch(/^Not connected to spanfill serve/);
+      await run.stop();
+    } finally {
+      await watching.close();
+      other.child.kill();
+      run.kill();
+    }
   }, 120_000);
 });
