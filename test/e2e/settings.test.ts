@@ -2,7 +2,8 @@
 // execution providers with their reasons, the provider and CPU threads kept in the store, which
 // the Train form then starts from; and both following what `spanfill settings` saves in a
 // terminal on the same data directory while they are open (a box typed into and not saved
-// keeps what was typed); a note under CPU threads when the number is over the machine's. Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
+// keeps what was typed); a note under CPU threads, there and on the Train form, when the number
+// is over the machine's. Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -125,7 +126,7 @@ describe('Settings', () => {
     await expect(page.getByTestId('train-provider').inputValue()).resolves.toBe('cpu'); // quick's, under auto
   });
 
-  it("says under CPU threads when the number is more than the machine's (taken, but only taking turns)", async () => {
+  it("says under CPU threads, on Settings and the Train form, when the number is more than the machine's (taken, but only taking turns)", async () => {
     await page.getByTestId('nav-settings').click();
     await expect
       .poll(async () => Number((await page.getByTestId('cpu-threads').textContent())?.trim()))
@@ -144,6 +145,15 @@ describe('Settings', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await box.fill('0');
     await expect(page.getByTestId('threads-over').count()).resolves.toBe(0);
+    // The Train form says the same under its own box (a run's threads, for that run only).
+    await page.getByTestId('nav-train').click();
+    const trainBox = page.getByTestId('train-threads');
+    await trainBox.fill('1000');
+    await expect(page.getByTestId('train-threads-over').textContent()).resolves.toContain(
+      `More than this machine's ${cores} CPU threads`,
+    );
+    await trainBox.fill(String(cores));
+    await expect(page.getByTestId('train-threads-over').count()).resolves.toBe(0);
   });
 
   it('logged no errors in the page', () => {
