@@ -12,35 +12,39 @@ export interface HeldReply {
 
 /**
  * Routes the page's socket; the first reply to a `call` frame named `call` waits for release()
- * (or the first after `skip` such calls, for a call the page makes again as it opens).
+ * (or the first after `skip` such calls, for a call the page makes again as it opens; or, with
+ * `skip` 'none', every reply to that call until release, for a call an event may repeat).
  */
-export async function holdReply(page: Page, call: string, skip = 0): Promise<HeldReply> {
-  let heldId: number | undefined;
+export async function holdReply(page: Page, call: string, skip: number | 'none' = 0): Promise<HeldReply> {
+  const heldIds = new Set<number>();
   let passed = 0;
   let isReleased = false;
-  let held: (() => void) | undefined;
+  const held: (() => void)[] = [];
   await page.routeWebSocket(
     (url) => url.pathname === wsPath,
     (ws) => {
       const server = ws.connectToServer();
       ws.onMessage((message) => {
-        if (typeof message === 'string' && heldId === undefined) {
+        if (typeof message === 'string' && !isReleased) {
           const frame = JSON.parse(message) as { id?: number; call?: string };
-          if (frame.call === call && passed++ === skip) heldId = frame.id;
+          if (frame.call === call && frame.id !== undefined) {
+            const isHeld = skip === 'none' || (heldIds.size === 0 && passed++ === skip);
+            if (isHeld) heldIds.add(frame.id);
+          }
         }
         server.send(message);
       });
       server.onMessage((message) => {
         const frame = typeof message === 'string' ? (JSON.parse(message) as { id?: number }) : {};
-        if (isReleased || heldId === undefined || frame.id !== heldId) return ws.send(message);
-        held = () => ws.send(message);
+        if (isReleased || frame.id === undefined || !heldIds.has(frame.id)) return ws.send(message);
+        held.push(() => ws.send(message));
       });
     },
   );
   return {
     release() {
       isReleased = true;
-      held?.();
+      for (const send of held.splice(0)) send();
     },
   };
 }
