@@ -325,7 +325,7 @@ export function describeSavedSettings(
 
 /**
  * The masking settings a new Train form starts with (its starting preset's, else the run
- * defaults), so the Masking screen opens on what a run with the starting settings trains on.
+ * defaults), so a dataset's token estimate is what a run with the starting settings trains on.
  */
 export function startingMasking(): Omit<CarriedMasking, 'mode'> {
   const form = initialForm(undefined);

@@ -221,7 +221,7 @@ describe('Train form: provider and CPU threads', () => {
 });
 
 describe('Train form: the masking it starts with', () => {
-  it("is the quick preset's input length and the run defaults' density, span and data seed, which the Masking screen opens on", () => {
+  it("is the quick preset's input length and the run defaults' density, span and data seed, which a dataset's token estimate uses", () => {
     expect(startingMasking()).toEqual({ noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 64, seed: 0 });
     const form = initialForm(undefined);
     expect([form.noiseDensity, form.meanSpanLength, form.inputLength]).toEqual([0.15, 3, 64]);
