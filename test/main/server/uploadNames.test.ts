@@ -1,7 +1,7 @@
 // What a file of a browser-mode upload may be called (src/main/server/uploadNames.ts): plain
 // relative names only, no part over 255 bytes of UTF-8, no Windows device names, no part ending
 // in a dot or space, each refused in words that say what to do; names that only look like
-// device names are taken. (That the endpoint applies these, writing nothing: upload.test.ts.)
+// device names are taken. (That the endpoint applies these, writing nothing: upload-paths.test.ts.)
 
 import { describe, expect, it } from 'vitest';
 import { uploadNameProblem } from '../../../src/main/server/uploadNames';

@@ -1,0 +1,131 @@
+// Path safety of the upload endpoint (src/main/server/upload.ts): no upload id or file name can
+// write outside <dataDir>/uploads/<id>, links are not followed, and a name the server's file
+// system (or Windows) cannot hold is refused in words, not with an errno (the naming rules
+// themselves: uploadNames.test.ts).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveUploadFile } from '../../../src/main/server/upload';
+import { errorOf, tree, useUploadServer } from './uploadBench';
+
+const bench = useUploadServer();
+const { send, put } = bench;
+
+describe('path safety', () => {
+  const badIds = [
+    '..',
+    '../../etc',
+    'short',
+    'a'.repeat(65),
+    'with%20space12',
+    '%2e%2e%2f%2e%2e%2fxx',
+    'abc%2Fdef%2Fghi',
+  ];
+  it.each(badIds)('refuses upload id %j', async (id) => {
+    const before = tree(bench.root);
+    const reply = await send('PUT', `/upload/${id}?name=a.txt&offset=0&total=1`, Buffer.from('x'));
+    // ".." segments are resolved by the URL parser first, so those never reach /upload/ at all (405).
+    expect([400, 405]).toContain(reply.status);
+    expect(tree(bench.root)).toEqual(before);
+    expect([400, 405]).toContain((await send('DELETE', `/upload/${id}`)).status);
+    expect(tree(bench.root)).toEqual(before);
+  });
+
+  it('refuses an id that is not valid percent-encoding with 400 naming it (PUT and DELETE)', async () => {
+    const before = tree(bench.root);
+    for (const reply of [
+      await send('PUT', '/upload/abc%ffdefgh?name=a.txt&offset=0&total=1', Buffer.from('x')),
+      await send('DELETE', '/upload/abc%ffdefgh'),
+    ]) {
+      expect(reply.status).toBe(400);
+      expect(errorOf(reply)).toBe('Upload id "abc%ffdefgh" is not valid percent-encoding');
+    }
+    expect(tree(bench.root)).toEqual(before);
+  });
+
+  const badNames = [
+    '../escape.txt',
+    '../../escape.txt',
+    '/etc/passwd',
+    'a/../../b',
+    'a\\..\\b',
+    '',
+    'a//b',
+    './a',
+    'a/.',
+    'nul\u0000.txt',
+    'c:x',
+  ];
+  it.each(badNames)('refuses file name %j', async (name) => {
+    const before = tree(bench.root);
+    const reply = await put('path-safety-1', name, 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toMatch(/is not a relative path of plain names|leaves the upload folder/);
+    expect(tree(bench.root)).toEqual(before);
+  });
+
+  // The rules are uploadNames.ts's (uploadNames.test.ts): here, that the endpoint answers a name
+  // only the file system or Windows would refuse with 400 in words (not an errno naming the
+  // server's path) before anything is written.
+  it.each(['é'.repeat(200), `book/${'木'.repeat(86)}.txt`, 'aux.txt', 'dir./a.txt'])(
+    'refuses %j, a name not every platform can hold, writing nothing',
+    async (name) => {
+      const before = tree(bench.root);
+      const reply = await put('path-platform-1', name, 0, 1, Buffer.from('x'));
+      expect(reply.status).toBe(400);
+      expect(errorOf(reply)).toMatch(
+        /^File name ".*"(?: has a part of \d+ bytes| is a device name|: ".*" ends in a dot)/,
+      );
+      expect(errorOf(reply)).not.toContain(bench.uploadsDir);
+      expect(tree(bench.root)).toEqual(before);
+    },
+  );
+
+  it('takes a part of exactly 255 bytes', async () => {
+    for (const name of ['b'.repeat(255), `${'é'.repeat(125)}.txt`, `${'木'.repeat(85)}/a.txt`]) {
+      expect((await put('path-long-2', name, 0, 1, Buffer.from('x'))).status, name).toBe(200);
+    }
+  });
+
+  it('says in words that a file and a folder of one upload cannot share a name', async () => {
+    const id = 'path-file-folder';
+    expect((await put(id, 'a.txt', 0, 1, Buffer.from('x'))).status).toBe(200);
+    for (const name of ['a.txt/inner', 'a.txt/inner/deeper.txt']) {
+      const reply = await put(id, name, 0, 1, Buffer.from('x'));
+      expect(reply.status, name).toBe(400);
+      expect(errorOf(reply)).toBe(
+        `${name} needs a folder a.txt, but a.txt is a file in this upload: a file and a folder cannot have the same name. Rename one of them and upload again`,
+      );
+    }
+    expect(tree(path.join(bench.uploadsDir, id))).toEqual(['a.txt']);
+    expect((await put(id, 'dir/f.txt', 0, 1, Buffer.from('x'))).status).toBe(200);
+    const reply = await put(id, 'dir', 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toBe(
+      'dir is a folder in this upload: a file and a folder cannot have the same name. Rename one of them and upload again',
+    );
+  });
+
+  it('resolveUploadFile keeps every accepted name inside the upload folder', () => {
+    const base = path.join(os.tmpdir(), 'uploads');
+    for (const name of ['a.txt', 'x/y/z.md', '..a', 'a..b', '.hidden', 'ü ñ.txt']) {
+      const { file } = resolveUploadFile(base, 'abcdefgh', name);
+      const relative = path.relative(path.join(base, 'abcdefgh'), file);
+      expect(relative.split(path.sep)[0], name).not.toBe('..');
+      expect(path.isAbsolute(relative)).toBe(false);
+    }
+  });
+
+  it('does not follow a link placed in the upload folder', async () => {
+    const outside = path.join(bench.root, 'outside.txt');
+    fs.writeFileSync(outside, 'keep');
+    fs.mkdirSync(path.join(bench.uploadsDir, 'path-link-1'), { recursive: true });
+    fs.symlinkSync(outside, path.join(bench.uploadsDir, 'path-link-1', 'a.txt'));
+    const reply = await put('path-link-1', 'a.txt', 0, 1, Buffer.from('x'));
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply)).toBe('a.txt is already a folder or link in this upload, not a file');
+    expect(fs.readFileSync(outside, 'utf8')).toBe('keep');
+  });
+});
