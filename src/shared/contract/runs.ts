@@ -3,6 +3,7 @@
 // `spanfill train`, `spanfill runs` and the Train/Runs screens; the service is
 // src/main/services/runs.ts, the loop runs in the engine host (host/handlers/train.ts →
 // engine/train). Checks that need the model, the dataset or the machine are the service's.
+// What the calls answer (summaries, metrics, comparisons, estimates) is in runResults.ts.
 
 import { displayNameSchema } from './displayName';
 import { z } from 'zod';
@@ -16,6 +17,19 @@ import {
 } from './masking';
 import type { AppSettings, ProviderStatus } from './system';
 import { idText, keyText, pathText } from './bounded';
+import type { RunCheckpoint, RunComparison, RunEstimate, RunMetrics, RunStarted, RunSummary } from './runResults';
+
+export type {
+  MetricPoint,
+  RunCheckpoint,
+  RunComparison,
+  RunEstimate,
+  RunMetrics,
+  RunStarted,
+  RunStatusName,
+  RunSummary,
+} from './runResults';
+export { canResume, DIVERGED_WORDS, hasDiverged, RESUMABLE_STATUSES } from './runResults';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -266,56 +280,7 @@ export function resolveRunRequest(
   };
 }
 
-export type RunStatusName = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
-
-export interface RunSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly status: RunStatusName;
-  readonly datasetId: string | null;
-  readonly model: string;
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly createdAt: string;
-  readonly startedAt: string | null;
-  readonly finishedAt: string | null;
-  readonly elapsedMs: number;
-  /** Set when failed: what happened and what to try. */
-  readonly error: string | null;
-  /** The execution provider that ran it (after any fallback). */
-  readonly provider: string | null;
-}
-
-/** The statuses a run continues from with runs.resume (from its last checkpoint, if any). */
-export const RESUMABLE_STATUSES: readonly RunStatusName[] = ['paused', 'stopped', 'interrupted', 'failed'];
-
-/**
- * Whether runs.resume can continue `run`: a resumable status and its dataset still there (a
- * removed dataset leaves datasetId null; resuming needs the data it was training on).
- */
-export function canResume(run: Pick<RunSummary, 'status' | 'datasetId' | 'error'>): boolean {
-  return RESUMABLE_STATUSES.includes(run.status) && run.datasetId !== null && !hasDiverged(run);
-}
-
-/** How the trainer's error ends when the loss stops being finite (engine/train/trainer.ts). */
-export const DIVERGED_WORDS = 'training diverged';
-
-/** A run stopped because its loss stopped being finite: a resume would replay the same steps to the same end. */
-export const hasDiverged = (run: Pick<RunSummary, 'error'>): boolean => run.error?.includes(DIVERGED_WORDS) ?? false;
-
-/** runs.start's answer: the run, and lines to show the person who started it. */
-export interface RunStarted extends RunSummary {
-  readonly notices: readonly string[];
-}
-
-export interface RunCheckpoint {
-  readonly step: number;
-  readonly path: string;
-  readonly isBest: boolean;
-  readonly eval: Readonly<Record<string, number>> | null;
-  readonly createdAt: string;
-}
-
+/** runs.get's answer: the summary with the configuration it trains with, its checkpoints and latest metrics. */
 export interface RunDetail extends RunSummary {
   readonly config: RunConfig;
   readonly checkpoints: readonly RunCheckpoint[];
@@ -323,53 +288,6 @@ export interface RunDetail extends RunSummary {
   readonly last: Readonly<Record<string, number>>;
   /** What the run's folder takes on disk (its checkpoints, mostly): what deleting it frees. */
   readonly diskBytes: number;
-}
-
-export interface MetricPoint {
-  readonly step: number;
-  readonly value: number;
-}
-
-/** runId → metric name → points in step order. */
-export type RunMetrics = Readonly<Record<string, Readonly<Record<string, readonly MetricPoint[]>>>>;
-
-export interface RunComparison {
-  readonly runs: readonly RunSummary[];
-  /** Configuration keys whose values differ, with each run's value (in `runs` order). */
-  readonly differences: readonly { readonly key: string; readonly values: readonly unknown[] }[];
-  /** Per run: the final value of each metric and the best (lowest) validation loss. */
-  readonly metrics: readonly {
-    readonly final: Readonly<Record<string, number>>;
-    readonly bestEvalLoss: number | null;
-  }[];
-}
-
-/** What a configuration would cost, before starting it (runs.estimate). */
-export interface RunEstimate {
-  readonly totalSteps: number;
-  readonly trainingExamples: number;
-  /** Input plus target tokens one optimizer step trains on (batch × accumulation examples). */
-  readonly tokensPerStep: number;
-  /** The trainer's rough bytes for one step at the micro-batch it would train (batchSize below). */
-  readonly memoryBytes: number;
-  /** The memory budget in bytes (null: not checked) and where it comes from, in words. */
-  readonly memoryBudget: { readonly bytes: number | null; readonly basis: string };
-  /** The micro-batch and accumulation it would train with (a split when the asked batch does not fit). */
-  readonly batchSize: number;
-  readonly accumulation: number;
-  /** The split's line (describeMemorySplit) or that memory is not checked; null: nothing to say. */
-  readonly memoryNotice: string | null;
-  /**
-   * The other lines runs.start would return with the run (RunStarted.notices): settings it keeps
-   * but does not train with (Adafactor's own step sizes), a provider running in software.
-   */
-  readonly notices?: readonly string[];
-  /** From steps of this shape timed now or earlier, or an earlier run's throughput; null without either. */
-  readonly seconds: number | null;
-  /** Where `seconds` comes from, in words (the timing, the earlier run's name), or why there is none. */
-  readonly timeBasis: string;
-  /** Whether `seconds` comes from steps timed in this process (runs.estimate with timeSteps). */
-  readonly isTimed: boolean;
 }
 
 const id = z.strictObject({ id: idText() });
