@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../shared/contract/masking';
+import { STARTING_INPUT_LENGTH } from '../../shared/contract/startingRun';
 import { ApiError } from '../../shared/errors';
 import { hashDocument } from '../engine/data/documents';
 import {
@@ -216,8 +217,9 @@ export class DatasetService {
 
   /**
    * Token count for `model` (tokenizing into the cache if needed) and the training examples
-   * per epoch the training side of the split makes at `inputLength` (default: a run's) with a
-   * run's default density and span, mode 'auto'.
+   * per epoch the training side of the split makes at `inputLength` (default: a new run's at the
+   * preset the Train form opens on, as the Datasets screen starts) with a run's default density
+   * and span, mode 'auto'.
    */
   async tokenize(id: string, model: string, inputLength?: number, signal?: AbortSignal): Promise<TokenizeResult> {
     const { cache, tokenizer, result } = await this.tokens(id, model, signal);
@@ -229,7 +231,7 @@ export class DatasetService {
       const settings = {
         noiseDensity: MASKING_DEFAULTS.noiseDensity,
         meanNoiseSpanLength: MASKING_DEFAULTS.meanSpanLength,
-        inputLength: inputLength ?? MASKING_DEFAULTS.inputLength,
+        inputLength: inputLength ?? STARTING_INPUT_LENGTH,
         mode: 'auto' as const,
         seed: 42,
       };

@@ -88,7 +88,10 @@ describe('spanfill import / datasets / mask', () => {
     expect(counted.tokens.estimate).toMatchObject({ tokensLength: 34, targetLength: 8 });
     const statsText = await cli(['datasets', 'show', result.id, '--model', 'bytes', ...data]);
     expect(statsText.stdout).toContain('Tokenized   92 tokens in 2 documents (bytes (ByT5 layout), cached)');
-    expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 128 \((packed|per-document);/);
+    // Without --length: a new run's at the quick preset (64 tokens), where the Datasets screen starts too.
+    expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 64 \((packed|per-document);/);
+    expect(statsText.stdout).toContain('\n  note: input length 64 is the default (a new run');
+    expect(stats.stdout).not.toContain('isDefaultLength');
     expect((await cli(['datasets', 'show', result.id, '--length', '32', ...data])).stderr).toContain(
       'datasets show --length needs --model DIR',
     );

@@ -119,6 +119,15 @@ describe('datasets service', () => {
     expect(() => service.remove(ds.id)).toThrow(`No dataset ${ds.id}`);
   });
 
+  it('estimates the examples at the Train form’s starting input length when none is given', async () => {
+    const { service, write } = setup();
+    const ds = await service.import({ paths: [write('novel.txt', novel)] });
+    // A new Train form opens on the quick preset, whose inputs are 64 tokens long; the Datasets
+    // screen's "Count tokens" starts there too, so `datasets show --model` without --length agrees.
+    const tokenized = await datasetHandlers({ datasets: service })['datasets.tokenize']({ id: ds.id, model: 'bytes' });
+    expect(tokenized.estimate).toMatchObject({ inputLength: 64, mode: 'packed' });
+  });
+
   it('frees the token caches first, so a store that cannot write (a full disk) still gets room, keeping the split', async () => {
     const { service, write, store, dataDir } = setup();
     const ds = await service.import({ paths: [write('notes.txt', novel)] });

@@ -6,6 +6,7 @@
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
 import { datasetCalls } from '../../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
+import { STARTING_INPUT_LENGTH, STARTING_PRESET } from '../../../shared/contract/startingRun';
 import { checkedArgs } from '../options';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
@@ -15,9 +16,18 @@ import { withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
 
+/** Why the estimate's input length is what it is when --length is not given. */
+const DEFAULT_LENGTH_WHY = `a new run's at the ${STARTING_PRESET} preset, where the Train form and the Datasets screen start`;
+
 type DatasetsResult =
   | { readonly action: 'list'; readonly datasets: readonly DatasetSummary[] }
-  | { readonly action: 'show'; readonly dataset: DatasetDetail; readonly tokens?: TokenizeResult }
+  | {
+      readonly action: 'show';
+      readonly dataset: DatasetDetail;
+      readonly tokens?: TokenizeResult;
+      /** The estimate is at the default input length (no --length given). */
+      readonly isDefaultLength?: boolean;
+    }
   | { readonly action: 'rename'; readonly dataset: DatasetSummary }
   | ({ readonly action: 'rm' } & DatasetRemoved);
 
@@ -29,7 +39,8 @@ export const datasetsCommand = defineCommand({
   description:
     'list shows the newest dataset first. ID may also be a name that only one dataset has.\n' +
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the ' +
-    `training examples per epoch at input length --length (default ${MASKING_DEFAULTS.inputLength}, a run's; noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}).`,
+    `training examples per epoch at input length --length (default ${STARTING_INPUT_LENGTH}: ${DEFAULT_LENGTH_WHY}; ` +
+    `noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}).`,
   options: {
     model: {
       type: 'string',
@@ -37,7 +48,11 @@ export const datasetsCommand = defineCommand({
       description:
         'show: count tokens with the tokenizer of this model folder, model id or pulled OWNER/NAME, or "bytes"',
     },
-    length: { type: 'string', placeholder: 'L', description: 'show: input length for the example estimate' },
+    length: {
+      type: 'string',
+      placeholder: 'L',
+      description: `show: input length for the example estimate (default ${STARTING_INPUT_LENGTH})`,
+    },
   },
   async run(context): Promise<DatasetsResult> {
     const [action = 'list', id, ...extra] = context.positionals;
@@ -78,7 +93,7 @@ export const datasetsCommand = defineCommand({
     const tokens = await withTokenizingProgress(context, context.app(), () =>
       service.tokenize(datasetId, model, inputLength, context.signal),
     );
-    return { action, dataset, tokens };
+    return { action, dataset, tokens, ...(inputLength === undefined ? { isDefaultLength: true } : {}) };
   },
   render(result) {
     const r = result as DatasetsResult;
@@ -89,7 +104,7 @@ export const datasetsCommand = defineCommand({
     if (r.action === 'rename') return `Renamed ${r.dataset.id} to "${r.dataset.name}"`;
     if (r.action === 'show') {
       const lines = [renderDataset(r.dataset)];
-      if (r.tokens) lines.push(...renderTokens(r.tokens));
+      if (r.tokens) lines.push(...renderTokens(r.tokens, r.isDefaultLength === true));
       lines.push('', 'First documents:');
       for (const d of r.dataset.sample)
         lines.push(`  #${d.ordinal} (${plural(d.chars, 'char')}) ${JSON.stringify(clipText(d.text, 200))}`);
@@ -105,7 +120,7 @@ export const datasetsCommand = defineCommand({
   },
 });
 
-function renderTokens(t: TokenizeResult): string[] {
+function renderTokens(t: TokenizeResult, isDefaultLength: boolean): string[] {
   const lines = [
     `Tokenized   ${plural(t.tokens, 'token')} in ${plural(t.documents, 'document')} (${t.tokenizer}${t.isCached ? ', cached' : ''})`,
   ];
@@ -117,6 +132,10 @@ function renderTokens(t: TokenizeResult): string[] {
     lines.push(
       `Examples    ${examples} per epoch at input length ${e.inputLength} (${e.mode}; ${e.tokensLength} raw tokens, target ${e.targetLength})`,
     );
+    if (isDefaultLength)
+      lines.push(
+        `  note: input length ${e.inputLength} is the default (${DEFAULT_LENGTH_WHY}); --length L for another`,
+      );
     for (const m of e.messages) lines.push(`  note: ${m}`);
   }
   return lines;
