@@ -63,7 +63,7 @@ function findInvalid(buf: Uint8Array, end: number): number[] {
 }
 
 /** ASCII-range text as BOM-less UTF-16: every other byte of the first pairs is NUL. */
-function looksLikeBomlessUtf16(buf: Uint8Array): boolean {
+export function looksLikeBomlessUtf16(buf: Uint8Array): boolean {
   const pairs = Math.min(16, buf.length >> 1);
   if (pairs < 2) return false;
   let even = 0;
@@ -179,7 +179,7 @@ export class StreamingTextDecoder {
       this.hasOddUtf16Byte = isLast && (this.total - 2) % 2 === 1;
       if (this.hasOddUtf16Byte) text = text.replace(/\ufffd$/, '');
       const nul = text.indexOf('\u0000');
-      if (nul >= 0) throw this.binaryError(this.consumed + nul * 2);
+      if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul * 2, false);
       this.consumed += chunk.length;
       if (isLast && this.total <= 2)
         throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
@@ -188,7 +188,7 @@ export class StreamingTextDecoder {
     if (this.encoding === 'windows-1252') return this.decodeSingleByte(chunk);
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const nul = data.indexOf(0);
-    if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(data));
+    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(data));
     const cut = isLast ? data.length : incompleteTailStart(data);
     const body = data.subarray(0, cut);
     if (!isUtf8(body)) this.countInvalid(findInvalid(body, body.length));
@@ -212,7 +212,7 @@ export class StreamingTextDecoder {
    */
   private decodeSingleByte(chunk: Buffer): string {
     const nul = chunk.indexOf(0);
-    if (nul >= 0) throw this.binaryError(this.consumed + nul, looksLikeBomlessUtf16(chunk));
+    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(chunk));
     this.consumed += chunk.length;
     return decodeWindows1252(chunk);
   }
@@ -231,15 +231,19 @@ export class StreamingTextDecoder {
       );
     }
   }
+}
 
-  private binaryError(offset: number, isLikelyUtf16 = false): DataError {
-    const [what, fix] = isLikelyUtf16
-      ? ['looks like UTF-16 without a byte-order mark', 'save it as UTF-8 (or UTF-16 with a BOM)']
-      : [
-          'looks like a binary file, not text',
-          'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
-        ];
-    const message = `${this.file} ${what} (NUL byte at byte offset ${offset}); ${fix}`;
-    return new DataError('binary-file', message, this.file, offset);
-  }
+/**
+ * The refusal of a file with a NUL character at byte `offset` (the decoder's, and the sniff's
+ * before it: encodingSniff.ts): binary, or UTF-16 without a byte-order mark when it looks so.
+ */
+export function binaryFileError(file: string, offset: number, isLikelyUtf16: boolean): DataError {
+  const [what, fix] = isLikelyUtf16
+    ? ['looks like UTF-16 without a byte-order mark', 'save it as UTF-8 (or UTF-16 with a BOM)']
+    : [
+        'looks like a binary file, not text',
+        'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
+      ];
+  const message = `${file} ${what} (NUL byte at byte offset ${offset}); ${fix}`;
+  return new DataError('binary-file', message, file, offset);
 }

@@ -8,10 +8,12 @@
 // file with a few damaged bytes has far more well-formed sequences than strays; text in another
 // code page (Cyrillic, Greek: nearly every letter a high byte) and binary data have too many
 // strays. Those keep the decoder's replace-or-refuse handling. A file that starts with a
-// byte-order mark is never legacy. Reference: the WHATWG Encoding Standard.
+// byte-order mark is never legacy. Reference: the WHATWG Encoding Standard. The same read finds
+// a NUL character anywhere in the file (a binary file), for the same reason: once a file's text
+// is in the store it cannot be taken back, so a file to refuse must be refused before.
 
 import { isAscii, isUtf8 } from 'node:buffer';
-import { incompleteTailStart, sequenceLength } from './decode';
+import { binaryFileError, incompleteTailStart, looksLikeBomlessUtf16, sequenceLength } from './decode';
 
 const BOMS = [Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
 
@@ -37,29 +39,119 @@ function countHigh(body: Buffer): { multibyte: number; stray: number } {
 
 const startsWithBom = (head: Buffer): boolean => BOMS.some((bom) => head.subarray(0, bom.length).equals(bom));
 
-/** True when the file's `chunks` are Windows-1252 by the rule above. */
-export async function isLegacyEncoded(chunks: AsyncIterable<Buffer>): Promise<boolean> {
-  let carry = Buffer.alloc(0);
-  let isHead = true; // until 3 bytes are in, a byte-order mark may still be arriving
-  let [total, multibyte, stray] = [0, 0, 0];
-  for await (const chunk of chunks) {
-    const data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
-    if (isHead && data.length < 3) {
-      carry = Buffer.from(data);
-      continue;
+/** The rule above, fed the file in chunks; a verdict may come before the end. */
+class LegacyRule {
+  private carry = Buffer.alloc(0);
+  private isHead = true; // until 3 bytes are in, a byte-order mark may still be arriving
+  private total = 0;
+  private multibyte = 0;
+  private stray = 0;
+  private verdict: boolean | null = null;
+
+  push(chunk: Buffer): void {
+    if (this.verdict !== null) return;
+    const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    if (this.isHead && data.length < 3) {
+      this.carry = Buffer.from(data);
+      return;
     }
-    if (isHead && startsWithBom(data)) return false;
-    isHead = false;
+    if (this.isHead && startsWithBom(data)) return void (this.verdict = false);
+    this.isHead = false;
     const body = data.subarray(0, incompleteTailStart(data));
-    carry = Buffer.from(data.subarray(body.length));
-    total += body.length;
-    if (isAscii(body)) continue;
+    this.carry = Buffer.from(data.subarray(body.length));
+    this.total += body.length;
+    if (isAscii(body)) return;
     const counts = countHigh(body);
-    [multibyte, stray] = [multibyte + counts.multibyte, stray + counts.stray];
-    if (multibyte >= SURELY_UTF8 && stray < 2 * multibyte) return false;
+    this.multibyte += counts.multibyte;
+    this.stray += counts.stray;
+    if (this.multibyte >= SURELY_UTF8 && this.stray < 2 * this.multibyte) this.verdict = false;
   }
-  if (isHead && (startsWithBom(carry) || isUtf8(carry))) return false; // a file of under 3 bytes
-  // What is left over is an unfinished sequence, or a whole file of under 3 bytes that is not UTF-8.
-  [total, stray] = [total + carry.length, stray + carry.filter((b) => b >= 0x80).length];
-  return stray > 0 && stray >= 2 * multibyte && stray <= MAX_HIGH_SHARE * total;
+
+  /** True when the file read is Windows-1252. */
+  end(): boolean {
+    if (this.verdict !== null) return this.verdict;
+    const { carry, multibyte } = this;
+    if (this.isHead && (startsWithBom(carry) || isUtf8(carry))) return false; // a file of under 3 bytes
+    // What is left over is an unfinished sequence, or a whole file of under 3 bytes that is not UTF-8.
+    const total = this.total + carry.length;
+    const stray = this.stray + carry.filter((b) => b >= 0x80).length;
+    return stray > 0 && stray >= 2 * multibyte && stray <= MAX_HIGH_SHARE * total;
+  }
+}
+
+/** Where a file's first NUL character is, and whether the file's first bytes look like UTF-16 without a mark. */
+interface NulFound {
+  readonly offset: number;
+  readonly isLikelyUtf16: boolean;
+}
+
+/** The bytes at the start of a file that tell a UTF-16 mark, and UTF-16 without one (looksLikeBomlessUtf16's 16 pairs). */
+const HEAD_BYTES = 32;
+
+/**
+ * The decoder's NUL rule (decode.ts) on raw chunks: in a file that starts with a UTF-16
+ * byte-order mark, a zero code unit (two zero bytes at an even offset after the mark); in any
+ * other, a zero byte.
+ */
+class NulSearch {
+  private head: Buffer | null = Buffer.alloc(0); // the first bytes, until HEAD_BYTES are in
+  private isUtf16 = false;
+  private isLikelyUtf16 = false;
+  private carry = Buffer.alloc(0); // in UTF-16, a byte whose pair is in the next chunk
+  private offset = 0; // the file offset of the next byte searched (of `carry` if any)
+
+  push(chunk: Buffer): NulFound | null {
+    if (this.head === null) return this.search(chunk);
+    this.head = Buffer.concat([this.head, chunk]);
+    return this.head.length < HEAD_BYTES ? null : this.start(this.head);
+  }
+
+  /** After the last chunk: a file shorter than HEAD_BYTES is searched now. */
+  end(): NulFound | null {
+    return this.head === null ? null : this.start(this.head);
+  }
+
+  private start(head: Buffer): NulFound | null {
+    this.head = null;
+    this.isUtf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+    this.isLikelyUtf16 = looksLikeBomlessUtf16(head);
+    this.offset = this.isUtf16 ? 2 : 0;
+    return this.search(this.isUtf16 ? head.subarray(2) : head);
+  }
+
+  private search(chunk: Buffer): NulFound | null {
+    if (!this.isUtf16) {
+      const nul = chunk.indexOf(0);
+      if (nul >= 0) return { offset: this.offset + nul, isLikelyUtf16: this.isLikelyUtf16 };
+      this.offset += chunk.length;
+      return null;
+    }
+    const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    const pairs = data.length & ~1;
+    for (let i = 0; i < pairs; i += 2)
+      if (data[i] === 0 && data[i + 1] === 0) return { offset: this.offset + i, isLikelyUtf16: false };
+    this.offset += pairs;
+    this.carry = Buffer.from(data.subarray(pairs));
+    return null;
+  }
+}
+
+/**
+ * Reads all of `file` (its `chunks`) before any of it is decoded, since its documents go to the
+ * store as they are: whether it is Windows-1252 by the rule above, and a NUL anywhere in it,
+ * which throws the decoder's binary-file error, so a binary file is refused before any of its
+ * text is kept however far in the NUL is (the decoder's own check remains for a file changed
+ * between the two reads).
+ */
+export async function sniffFile(file: string, chunks: AsyncIterable<Buffer>): Promise<{ readonly isLegacy: boolean }> {
+  const legacy = new LegacyRule();
+  const nul = new NulSearch();
+  for await (const chunk of chunks) {
+    const found = nul.push(chunk);
+    if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16);
+    legacy.push(chunk);
+  }
+  const found = nul.end();
+  if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16);
+  return { isLegacy: legacy.end() };
 }

@@ -18,7 +18,7 @@ import {
 import { DataError, type DataErrorCode } from './errors';
 import type { FrontMatterFence } from './frontMatter';
 import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
-import { isLegacyEncoded } from './encodingSniff';
+import { sniffFile } from './encodingSniff';
 import { readChunks } from './fileChunks';
 import { resolveSources, skipWarning, type SourceFile, type SourceFormat } from './sources';
 import { plural } from '../../../shared/format';
@@ -150,8 +150,9 @@ const SKIPPED_AMONG_OTHERS: ReadonlySet<DataErrorCode> = new Set(['empty-file', 
 
 /**
  * Imports one file; one among others (`isAmongOthers`) that is empty or binary is skipped with a
- * note instead, while none of its documents has reached the sink (a NUL byte found past text
- * already kept still fails the import: what was kept cannot be taken back).
+ * note instead, while none of its documents has reached the sink. The sniff finds a NUL byte
+ * anywhere before any text is kept; one found past kept text (the file changed after the sniff)
+ * still fails the import: what was kept cannot be taken back.
  */
 async function importOrSkip(
   run: Run,
@@ -337,7 +338,7 @@ async function importFile(
   };
   const reader = createReader(source.path, source.format, readerOptions, documentKeeper(run, source, pending, counts));
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const isLegacy = await isLegacyEncoded(readChunks(source.path, chunkBytes, options.signal));
+  const { isLegacy } = await sniffFile(source.path, readChunks(source.path, chunkBytes, options.signal));
   const decoder = new StreamingTextDecoder(source.path, source.bytes, isLegacy);
   const drain = async (): Promise<void> => {
     for (const doc of pending) {

@@ -1,27 +1,48 @@
-// The sniff that picks Windows-1252 for a file before the import decodes it, fed in chunks as
-// small as 1 byte (sequences and byte-order marks split across chunks), and the Windows-1252
-// decoding of the bytes where it departs from Latin-1.
+// The sniff that picks Windows-1252 for a file and finds its NUL before the import decodes it,
+// fed in chunks as small as 1 byte (sequences and byte-order marks split across chunks), and
+// the Windows-1252 decoding of the bytes where it departs from Latin-1.
 
 import { describe, expect, it } from 'vitest';
 import { decodeWindows1252 } from '../../../../src/main/engine/data/decode';
-import { isLegacyEncoded } from '../../../../src/main/engine/data/encodingSniff';
+import { DataError } from '../../../../src/main/engine/data/errors';
+import { sniffFile } from '../../../../src/main/engine/data/encodingSniff';
 
 async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
+const sizes = [1, 2, 3, 5, 1 << 20];
+
 async function sniff(bytes: Buffer): Promise<boolean> {
-  const verdicts = await Promise.all([1, 2, 3, 5, 1 << 20].map((size) => isLegacyEncoded(chunked(bytes, size))));
+  const verdicts = await Promise.all(sizes.map(async (size) => (await sniffFile('f', chunked(bytes, size))).isLegacy));
   expect(new Set(verdicts).size).toBe(1); // the same whatever the chunk size
   return verdicts[0];
 }
+
+/** The binary-file refusal's message for `bytes`, the same whatever the chunk size; null when there is none. */
+async function refusal(bytes: Buffer): Promise<string | null> {
+  const messages = await Promise.all(
+    sizes.map((size) =>
+      sniffFile('f', chunked(bytes, size)).then(
+        () => null,
+        (e: unknown) => (e instanceof DataError && e.code === 'binary-file' ? e.message : String(e)),
+      ),
+    ),
+  );
+  expect(new Set(messages).size).toBe(1);
+  return messages[0];
+}
+
+const binary = (offset: number): string =>
+  `f looks like a binary file, not text (NUL byte at byte offset ${offset}); ` +
+  'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that';
 
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 /** Windows-1252 bytes of text whose only characters outside Latin-1 are the quotes „ and “. */
 const windows1252 = (text: string): Buffer =>
   Buffer.from([...text].map((c) => ({ '\u201e': 0x84, '\u201c': 0x93 })[c] ?? c.charCodeAt(0)));
 
-describe('isLegacyEncoded', () => {
+describe('sniffFile: Windows-1252 or not', () => {
   it('is true for Western European text in Latin-1 or Windows-1252, a high byte at the very end too', async () => {
     await expect(sniff(latin1('Ça va? Très bien, naïve façade, déjà vu.'))).resolves.toBe(true);
     await expect(sniff(Buffer.concat([Buffer.from('It'), Buffer.from([0x92]), Buffer.from('s fine')]))).resolves.toBe(
@@ -58,6 +79,37 @@ describe('isLegacyEncoded', () => {
     await expect(sniff(Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x2c, 0x20, 0xec, 0xe8, 0xf0]))).resolves.toBe(
       false,
     );
+  });
+});
+
+describe('sniffFile: a NUL anywhere', () => {
+  it('refuses a zero byte wherever it is, at its offset, in UTF-8, Windows-1252 or a one-byte file', async () => {
+    const text = Buffer.from('plain words, then more words, and then\n\n'.repeat(3));
+    await expect(refusal(Buffer.concat([text, Buffer.from([0, 7])]))).resolves.toBe(binary(text.length));
+    await expect(refusal(Buffer.concat([latin1('café '), Buffer.from([0])]))).resolves.toBe(binary(5));
+    await expect(refusal(Buffer.from([0]))).resolves.toBe(binary(0));
+    await expect(refusal(Buffer.from('no NUL here, 東京'))).resolves.toBeNull();
+    await expect(refusal(Buffer.alloc(0))).resolves.toBeNull();
+  });
+
+  it('says a file with NUL bytes between ASCII letters looks like UTF-16 without a byte-order mark', async () => {
+    await expect(refusal(Buffer.from('Hello there', 'utf16le'))).resolves.toBe(
+      'f looks like UTF-16 without a byte-order mark (NUL byte at byte offset 1); save it as UTF-8 (or UTF-16 with a BOM)',
+    );
+  });
+
+  it('in UTF-16 with a byte-order mark, refuses a zero code unit, not the zero bytes of letters', async () => {
+    const before = 'A\u0100 letters with a zero byte \u0200 each';
+    for (const [mark, encode] of [
+      [[0xff, 0xfe], (t: string) => Buffer.from(t, 'utf16le')],
+      [[0xfe, 0xff], (t: string) => Buffer.from(t, 'utf16le').swap16()],
+    ] as const) {
+      const bytes = (t: string): Buffer => Buffer.concat([Buffer.from(mark), encode(t)]);
+      await expect(refusal(bytes(before))).resolves.toBeNull();
+      await expect(refusal(bytes(`${before}\u0000after`))).resolves.toBe(binary(2 + 2 * before.length));
+      // An odd last byte (half a character, which the decoder leaves out) is no NUL.
+      await expect(refusal(Buffer.concat([bytes(before), Buffer.from([0])]))).resolves.toBeNull();
+    }
   });
 });
 

@@ -411,11 +411,55 @@ describe('many files, folders, duplicates, progress, cancel', () => {
     const summary = await importDocuments([first, late], () => undefined, { chunkBytes: 10 });
     expect(summary).toMatchObject({ documents: 2, duplicatesDropped: 0, emptyDropped: 0 });
     expect(summary.warnings).toEqual([expect.stringMatching(/^Skipped .*late\.txt: it looks like a binary file/)]);
-    const text = 'new text\n\nnext paragraph here\n';
-    const kept = file('seen/kept.txt', Buffer.concat([Buffer.from(text), Buffer.from([0, 1, 2])]));
-    expect((await failure([first, kept], { chunkBytes: 16 })).message).toMatch(
-      /kept\.txt looks like a binary file, not text \(NUL byte at byte offset 30\)/,
-    );
+  });
+  it('a NUL byte far into a file among others skips the whole file: none of its text is kept or counted', async () => {
+    const first = file('late/first.txt', 'seen\n\nonce');
+    const text = 'new text\n\nseen\n\nnext paragraph here\n';
+    const late = file('late/late.txt', Buffer.concat([Buffer.from(text), Buffer.from([0, 1, 2]), Buffer.from('tail')]));
+    const after = file('late/after.txt', 'next paragraph here');
+    const why =
+      `it looks like a binary file, not text (NUL byte at byte offset ${Buffer.byteLength(text)}); ` +
+      'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that';
+    for (const chunkBytes of [3, 16, 1 << 20]) {
+      const docs: ImportedDocument[] = [];
+      const summary = await importDocuments([first, late, after], (d) => void docs.push(d), { chunkBytes });
+      // The paragraph of after.txt that late.txt had too is new, not a duplicate of text left out.
+      expect(docs.map((d) => [d.index, d.text, d.source])).toEqual([
+        [0, 'seen', first],
+        [1, 'once', first],
+        [2, 'next paragraph here', after],
+      ]);
+      expect(summary).toMatchObject({ documents: 3, characters: 27, bytes: 29, duplicatesDropped: 0, emptyDropped: 0 });
+      expect(summary.files.map((f) => f.path)).toEqual([first, after]);
+      expect(summary.warnings).toEqual([`Skipped ${late}: ${why}`]);
+    }
+  });
+  it('a file given alone with a NUL byte far in fails naming it and the offset, before any of it is kept', async () => {
+    const text = 'ordinary text\n\n'.repeat(10);
+    const late = file('late-alone.txt', Buffer.concat([Buffer.from(text), Buffer.from([0])]));
+    const docs: string[] = [];
+    const failed = importDocuments([late], (d) => void docs.push(d.text), { chunkBytes: 16 });
+    await expect(failed).rejects.toMatchObject({
+      code: 'binary-file',
+      byteOffset: 150,
+      message: expect.stringMatching(
+        /late-alone\.txt looks like a binary file, not text \(NUL byte at byte offset 150\)/,
+      ),
+    });
+    expect(docs).toEqual([]);
+  });
+  it('a NUL character far into a UTF-16 file is found in any read size; zero bytes of its letters are not', async () => {
+    const good = file('late16/good.txt', 'kept');
+    const before = 'Zero high bytes \u0100\u0200 and low ones A\n\n';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${before}\u0000x`, 'utf16le')]);
+    const late = file('late16/late.txt', utf16);
+    for (const chunkBytes of [1, 3, 4, 7, 1 << 20]) {
+      const summary = await importDocuments([good, late], () => undefined, { chunkBytes });
+      expect(summary.warnings).toEqual([
+        `Skipped ${late}: it looks like a binary file, not text (NUL byte at byte offset ${2 + 2 * before.length}); ` +
+          'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
+      ]);
+    }
   });
   it('drops exact duplicates across files and counts them', async () => {
     const a = file('dup1.txt', 'same\n\nother\n\nsame');

@@ -1,0 +1,94 @@
+// importDataset over a real store in a temp data dir: a file whose NUL byte lies past the first
+// read (past text a streaming import would already have stored) is skipped whole in a folder and
+// fails alone, with none of its text ever written to the store.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importDataset } from '../../../src/main/services/datasetImport';
+import { EventBus } from '../../../src/main/services/events';
+import { openStore } from '../../../src/main/store/db';
+import { DatasetRepository } from '../../../src/main/store/datasets';
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+
+/** A store in a temp data dir, whose repository records the texts of every document written. */
+function setup(): { dataDir: string; repo: DatasetRepository; written: string[] } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-dsimport-'));
+  const store = openStore(dataDir);
+  cleanup.push(() => {
+    store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const repo = new DatasetRepository(store.db);
+  const written: string[] = [];
+  const addDocuments = repo.addDocuments.bind(repo);
+  repo.addDocuments = (id, docs) => {
+    written.push(...docs.map((d) => d.text));
+    addDocuments(id, docs);
+  };
+  return { dataDir, repo, written };
+}
+
+/** 1.5 MB of paragraphs (past the import's 1 MiB reads), then a NUL byte; and where the NUL is. */
+function lateBinary(): { bytes: Buffer; nulOffset: number } {
+  const text = Array.from({ length: 40_000 }, (_, i) => `Paragraph ${i} of ordinary words.\n\n`).join('');
+  return {
+    bytes: Buffer.concat([Buffer.from(text), Buffer.from([0, 0x89, 0x50]), Buffer.from('more\n')]),
+    nulOffset: text.length,
+  };
+}
+
+const signal = new AbortController().signal;
+
+describe('importDataset', () => {
+  it('skips a folder file with a NUL byte far in: the dataset holds the other files, counted alone', async () => {
+    const { dataDir, repo, written } = setup();
+    const folder = path.join(dataDir, 'in', 'notes');
+    fs.mkdirSync(folder, { recursive: true });
+    const good = 'The good text.\n\nIts second paragraph.\n';
+    fs.writeFileSync(path.join(folder, 'a-good.txt'), good);
+    const { bytes, nulOffset } = lateBinary();
+    expect(nulOffset).toBeGreaterThan(1 << 20);
+    fs.writeFileSync(path.join(folder, 'b-late.txt'), bytes);
+    fs.writeFileSync(path.join(folder, 'c-after.txt'), 'Paragraph 7 of ordinary words.');
+    const deps = { repo, events: new EventBus(), dataDir };
+    await importDataset(deps, 'ds-1', { paths: [folder] }, signal);
+    const expected = ['The good text.', 'Its second paragraph.', 'Paragraph 7 of ordinary words.'];
+    expect(written).toEqual(expected);
+    expect(repo.documents('ds-1', 0, 10).map((d) => d.text)).toEqual(expected);
+    const row = repo.get('ds-1');
+    expect(row?.status).toBe('ready');
+    expect(row?.stats).toMatchObject({
+      documents: 3,
+      bytes: Buffer.byteLength(good) + 30,
+      duplicatesDropped: 0,
+      files: [{ path: path.join(folder, 'a-good.txt') }, { path: path.join(folder, 'c-after.txt') }],
+      warnings: [
+        `Skipped ${path.join(folder, 'b-late.txt')}: it looks like a binary file, not text (NUL byte at byte offset ${nulOffset}); ` +
+          'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
+      ],
+    });
+  });
+
+  it('fails for such a file given alone, naming it and the offset, and writes nothing', async () => {
+    const { dataDir, repo, written } = setup();
+    const file = path.join(dataDir, 'late.txt');
+    const { bytes, nulOffset } = lateBinary();
+    fs.writeFileSync(file, bytes);
+    const deps = { repo, events: new EventBus(), dataDir };
+    await expect(importDataset(deps, 'ds-2', { paths: [file] }, signal)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining(
+        `${file} looks like a binary file, not text (NUL byte at byte offset ${nulOffset})`,
+      ),
+    });
+    expect(written).toEqual([]);
+    expect(repo.list()).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'tokens', 'ds-2'))).toBe(false);
+  });
+});
