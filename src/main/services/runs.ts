@@ -248,6 +248,7 @@ export class RunService {
       rows.map((row) => this.summary(row)),
       rows.map((row) => row.config),
       rows.map((row) => this.repo.metrics(row.id)),
+      (datasetId) => this.deps.datasets.repo.get(datasetId)?.name ?? null,
     );
   }
 

@@ -1,7 +1,8 @@
 // Comparing runs: which configuration keys differ (with each run's value) and, per run, the
 // final value of every metric and the best validation loss — the table `runs compare` prints
 // and the Runs screen shows beside the curves. A run's name is compared as shown (its default,
-// "MODEL on DATASET", where it was given none), not as the configuration holds it (absent).
+// "MODEL on DATASET", where it was given none), not as the configuration holds it (absent); its
+// dataset goes with its name (or null once removed), which both write in place of the id.
 
 import type { RunComparison, RunConfig, RunSummary } from '../../shared/contract/runs';
 import { settingEntries } from '../../shared/contract/runSettings';
@@ -12,6 +13,7 @@ export function compareRuns(
   runs: readonly RunSummary[],
   configs: readonly RunConfig[],
   series: readonly Series[],
+  datasetName: (id: string) => string | null,
 ): RunComparison {
   const flat = configs.map((config, i) => new Map([...settingEntries(config), ['name', runs[i].name]]));
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].sort();
@@ -24,5 +26,7 @@ export function compareRuns(
     const evals = s.get('eval.loss') ?? [];
     return { final, bestEvalLoss: evals.length > 0 ? Math.min(...evals.map((p) => p.value)) : null };
   });
-  return { runs, differences, metrics };
+  const datasetIds = [...new Set(configs.map((config) => config.datasetId))];
+  const datasets = Object.fromEntries(datasetIds.map((id) => [id, datasetName(id)]));
+  return { runs, differences, metrics, datasets };
 }

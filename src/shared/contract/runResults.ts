@@ -70,6 +70,22 @@ export interface RunComparison {
     readonly final: Readonly<Record<string, number>>;
     readonly bestEvalLoss: number | null;
   }[];
+  /** The datasets the runs were configured with (datasetId): each one's name, null once it is removed. */
+  readonly datasets: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * A differing setting's value where the comparison says it better than the configuration: a
+ * dataset by its name, or 'removed' once it is gone (as the runs table says it); undefined for
+ * any other setting. The Runs screen's table and `spanfill runs compare` both write it so.
+ */
+export function comparedDatasetValue(
+  datasets: RunComparison['datasets'],
+  key: string,
+  value: unknown,
+): string | undefined {
+  if (key !== 'datasetId' || typeof value !== 'string') return undefined;
+  return datasets[value] ?? 'removed';
 }
 
 /** What a configuration would cost, before starting it (runs.estimate). */

@@ -29,7 +29,7 @@ export type {
   RunStatusName,
   RunSummary,
 } from './runResults';
-export { canResume, DIVERGED_WORDS, hasDiverged, RESUMABLE_STATUSES } from './runResults';
+export { canResume, comparedDatasetValue, DIVERGED_WORDS, hasDiverged, RESUMABLE_STATUSES } from './runResults';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -1,5 +1,5 @@
 // runsCompare.ts: the settings that differ (dotted keys, each run's value, names as shown) and
-// each run's final metrics and best validation loss.
+// each run's final metrics and best validation loss, and the compared runs' dataset names.
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/main/services/runsCompare';
 import { runConfigSchema, type RunConfig, type RunSummary } from '../../../src/shared/contract/runs';
@@ -28,7 +28,7 @@ describe('compareRuns', () => {
     const runs = [summary('r-1', 'builtin:byt5-tiny on notes'), summary('r-2', 'faster')];
     const configs = [config({}), config({ name: 'faster', lr: 3e-3, optimizer: { kind: 'adafactor' } })];
     const series = [new Map([['loss', points(3, 2)]]), new Map([['eval.loss', points(2.5, 2.4, 2.6)]])];
-    const c = compareRuns(runs, configs, series);
+    const c = compareRuns(runs, configs, series, () => 'notes');
     expect(c.differences).toEqual([
       { key: 'lr', values: [1e-3, 3e-3] },
       { key: 'name', values: ['builtin:byt5-tiny on notes', 'faster'] },
@@ -42,6 +42,19 @@ describe('compareRuns', () => {
 
   it('finds no difference between two runs of one configuration with the same default name', () => {
     const runs = [summary('r-1', 'tiny on notes'), summary('r-2', 'tiny on notes')];
-    expect(compareRuns(runs, [config({}), config({})], [new Map(), new Map()]).differences).toEqual([]);
+    expect(compareRuns(runs, [config({}), config({})], [new Map(), new Map()], () => 'notes').differences).toEqual([]);
+  });
+
+  it("names each run's dataset once, null where it is no longer there", () => {
+    const runs = [summary('r-1', 'a'), summary('r-2', 'b'), summary('r-3', 'c')];
+    const configs = [config({}), config({ datasetId: 'ds-2' }), config({})];
+    const names: Record<string, string> = { 'ds-1': 'Letters' };
+    const asked: string[] = [];
+    const c = compareRuns(runs, configs, [new Map(), new Map(), new Map()], (id) => {
+      asked.push(id);
+      return names[id] ?? null;
+    });
+    expect(c.datasets).toEqual({ 'ds-1': 'Letters', 'ds-2': null });
+    expect(asked).toEqual(['ds-1', 'ds-2']);
   });
 });

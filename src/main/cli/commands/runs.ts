@@ -4,7 +4,13 @@
 // like `spanfill train`; stop asks the process training a run to stop it with a checkpoint; rm
 // deletes a run and its files without asking (confirming is the UI's job).
 
-import { runCalls, type RunComparison, type RunDetail, type RunSummary } from '../../../shared/contract/runs';
+import {
+  comparedDatasetValue,
+  runCalls,
+  type RunComparison,
+  type RunDetail,
+  type RunSummary,
+} from '../../../shared/contract/runs';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { checkedArgs } from '../options';
 import { describeMemorySplit } from '../../../shared/contract/runEstimate';
@@ -74,12 +80,18 @@ export function renderShow(run: RunDetail, datasetName: string | null = null): s
   return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
 }
 
-function renderCompare(c: RunComparison): string {
-  const setting = (v: unknown, key: string): string => (typeof v === 'number' ? number(v) : formatSetting(v, key));
+/**
+ * The settings that differ (a dataset by its name, 'removed' once it is gone, as the Runs screen
+ * writes it), each run's status, its final metrics and best validation loss: a column a run.
+ */
+export function renderCompare(c: RunComparison): string {
+  const setting = (v: unknown, key: string): string =>
+    comparedDatasetValue(c.datasets, key, v) ?? (typeof v === 'number' ? number(v) : formatSetting(v, key));
   const metric = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : number(v));
   const rows: string[][] = [['', ...c.runs.map((r) => r.id)]];
   for (const d of c.differences) rows.push([d.key, ...d.values.map((v) => setting(v, d.key))]);
   if (c.differences.length === 0) rows.push(['(same configuration)', ...c.runs.map(() => '')]);
+  rows.push(['status', ...c.runs.map((r) => r.status)]);
   const names = [...new Set(c.metrics.flatMap((m) => Object.keys(m.final)))].sort();
   for (const name of names) rows.push([`final ${name}`, ...c.metrics.map((m) => metric(m.final[name]))]);
   rows.push(['best eval.loss', ...c.metrics.map((m) => metric(m.bestEvalLoss))]);
@@ -102,7 +114,8 @@ export const runsCommand = defineCommand({
     'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID] [--json]',
   description:
     'list shows the newest run first. An ID is a run id or a name only one run has. ' +
-    "compare prints the configuration keys that differ and each run's final metrics and best validation loss. " +
+    "compare prints the configuration keys that differ (a dataset by its name) and each run's status, final metrics " +
+    'and best validation loss. ' +
     'rename gives a run a new name (quote a name with spaces). ' +
     'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
     'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits; ' +

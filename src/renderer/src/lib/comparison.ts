@@ -3,7 +3,7 @@
 // stopped or failed before its first evaluation has no validation loss) and a differing
 // setting's value as the table shows it (a dataset by name, as the runs table names it).
 
-import type { RunSummary } from '../../../shared/contract/runs';
+import { comparedDatasetValue, type RunComparison } from '../../../shared/contract/runs';
 import { formatSetting } from '../../../shared/contract/runSettings';
 import type { CurveKind } from './seriesStyle';
 
@@ -26,15 +26,10 @@ export function comparedCurves(pointCounts: readonly ((metric: string) => number
 }
 
 /**
- * A differing setting's value for one run: the dataset by its name ('removed' once it is gone,
- * as the runs table says), anything else as the run's settings list writes it.
+ * A differing setting's value as the table shows it: the dataset by its name ('removed' once it
+ * is gone, as the runs table says), from the comparison's `datasets`; anything else as the run's
+ * settings list writes it.
  */
-export function comparedValue(
-  key: string,
-  value: unknown,
-  run: Pick<RunSummary, 'datasetId'>,
-  datasetName: (id: string) => string,
-): string {
-  if (key !== 'datasetId' || typeof value !== 'string') return formatSetting(value, key);
-  return run.datasetId === null ? 'removed' : datasetName(value);
+export function comparedValue(key: string, value: unknown, datasets: RunComparison['datasets']): string {
+  return comparedDatasetValue(datasets, key, value) ?? formatSetting(value, key);
 }

@@ -1,12 +1,14 @@
-// `spanfill runs list` and `runs show` as text: a person's reading of runs (the --json result is
-// the service's, the list newest first); `runs rename` on a data directory holding one run.
+// `spanfill runs list`, `runs show` and `runs compare` as text: a person's reading of runs (the
+// --json result is the service's, the list newest first); `runs rename` on a data directory
+// holding one run; `runs compare` naming the runs' datasets from a real store.
 
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunDetail, type RunSummary } from '../../../../src/shared/contract/runs';
 import type { CommandContext } from '../../../../src/main/cli/command';
-import { renderList, renderShow, runsCommand } from '../../../../src/main/cli/commands/runs';
+import { renderCompare, renderList, renderShow, runsCommand } from '../../../../src/main/cli/commands/runs';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { openStore } from '../../../../src/main/store/db';
+import { DatasetRepository } from '../../../../src/main/store/datasets';
 import { RunRepository } from '../../../../src/main/store/runs';
 import { runSpanfill as cli } from '../../../support/cli';
 import { addDatasetRow } from '../../../support/storeRows';
@@ -93,6 +95,57 @@ describe('runs list', () => {
         .map((line) => line.split(' ')[0]),
     ).toEqual(['r-later', 'r-749cb820']);
     expect(renderList([])).toContain('spanfill train --dataset ID --preset quick');
+  });
+});
+
+describe('runs compare', () => {
+  const tempDir = tempDirs('spanfill-cli-runs-compare-');
+  /** The table's row named `label`, its cells split on the two or more spaces between columns. */
+  const row = (text: string, label: string): string[] | undefined =>
+    text
+      .split('\n')
+      .map((line) => line.split(/ {2,}/))
+      .find((cells) => cells[0] === label);
+
+  it("names each run's dataset ('removed' once it is gone) and gives each run's status", () => {
+    const failed = { ...run, id: 'r-2', status: 'failed' as const, datasetId: null };
+    const text = renderCompare({
+      runs: [run, failed],
+      differences: [{ key: 'datasetId', values: ['ds-661dcb79', 'ds-gone'] }],
+      metrics: [
+        { final: {}, bestEvalLoss: null },
+        { final: {}, bestEvalLoss: null },
+      ],
+      datasets: { 'ds-661dcb79': 'Sample', 'ds-gone': null },
+    });
+    expect(row(text, 'datasetId')).toEqual(['datasetId', 'Sample', 'removed']);
+    expect(row(text, 'status')).toEqual(['status', 'interrupted', 'failed']);
+  });
+
+  it('reads the names from the data directory, in the text and in --json', async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    for (const id of ['ds-kept', 'ds-gone']) addDatasetRow(store.db, id);
+    const datasets = new DatasetRepository(store.db);
+    datasets.rename('ds-kept', 'Letters');
+    // Imported (the app removes a row left 'importing' when it opens the data directory).
+    store.db.prepare("UPDATE datasets SET status = 'ready' WHERE id = 'ds-kept'").run();
+    const runs = new RunRepository(store.db);
+    for (const [id, datasetId, status] of [
+      ['r-aaaaaaaa', 'ds-kept', 'completed'],
+      ['r-bbbbbbbb', 'ds-gone', 'stopped'],
+    ] as const)
+      runs.add({ id, name: id, config: { ...run.config, datasetId }, totalSteps: 3000, status });
+    datasets.delete('ds-gone');
+    store.close();
+    const args = ['runs', 'compare', 'r-aaaaaaaa', 'r-bbbbbbbb', '--data-dir', dataDir];
+    const text = (await cli(args)).stdout;
+    expect(row(text, 'datasetId')).toEqual(['datasetId', 'Letters', 'removed']);
+    expect(row(text, 'status')).toEqual(['status', 'completed', 'stopped']);
+    expect(JSON.parse((await cli([...args, '--json'])).stdout).datasets).toEqual({
+      'ds-kept': 'Letters',
+      'ds-gone': null,
+    });
   });
 });
 

@@ -33,16 +33,16 @@ describe('comparedCurves', () => {
 });
 
 describe('comparedValue', () => {
-  const names: Record<string, string> = { 'ds-1': 'notes.txt' };
-  const nameOf = (id: string) => names[id] ?? id;
+  // As runs.compare answers them: each compared run's dataset, null once removed.
+  const datasets = { 'ds-1': 'notes.txt', 'ds-gone': null };
 
   it("names a run's dataset, and says a removed one is removed", () => {
-    expect(comparedValue('datasetId', 'ds-1', { datasetId: 'ds-1' }, nameOf)).toBe('notes.txt');
-    expect(comparedValue('datasetId', 'ds-gone', { datasetId: null }, nameOf)).toBe('removed');
+    expect(comparedValue('datasetId', 'ds-1', datasets)).toBe('notes.txt');
+    expect(comparedValue('datasetId', 'ds-gone', datasets)).toBe('removed');
   });
 
   it('writes every other setting as the settings list does', () => {
-    expect(comparedValue('maxSteps', 20000, { datasetId: 'ds-1' }, nameOf)).toBe('20,000');
-    expect(comparedValue('lr', 0.003, { datasetId: null }, nameOf)).toBe('0.003');
+    expect(comparedValue('maxSteps', 20000, datasets)).toBe('20,000');
+    expect(comparedValue('lr', 0.003, datasets)).toBe('0.003');
   });
 });
