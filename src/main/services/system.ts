@@ -61,13 +61,18 @@ export class SystemService {
       ortVersion: probe?.ortVersion ?? 'unknown',
       providers: probe?.providers ?? [],
       ...(probe ? { ortTelemetry: probe.ortTelemetry } : {}),
-      cpuThreads: os.availableParallelism(),
+      cpuThreads: this.cpuThreads(),
       platform: process.platform,
       arch: process.arch,
       nodeVersion: process.versions.node,
       ...(this.deps.electronVersion ? { electronVersion: this.deps.electronVersion } : {}),
       ...(probeError ? { probeError } : {}),
     };
+  }
+
+  /** The CPU threads this machine runs at once (info's cpuThreads), without probing the providers. */
+  cpuThreads(): number {
+    return os.availableParallelism();
   }
 
   settings(): AppSettings {

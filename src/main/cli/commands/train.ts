@@ -21,6 +21,7 @@ import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../../shared/contract/runs';
 import { isBuiltinModelName } from '../../engine/t5/builtin';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
+import { threadsOverMachine } from '../../../shared/threads';
 
 function progressLine(event: {
   step: number;
@@ -81,6 +82,20 @@ function interruptedAt(run: RunSummary, hasCheckpoint: boolean): string {
   return hasCheckpoint
     ? `stopped at step ${run.step} with a checkpoint; ${resume} continues it`
     : `stopped at step ${run.step}, before its first checkpoint; ${resume} starts it over`;
+}
+
+/**
+ * The Train and Settings screens' note when the run is to take more CPU threads than the machine
+ * has (--threads, else the saved settings'), on stderr: the run goes on, only slower.
+ */
+function noteThreadsOverMachine(context: CommandContext, threads: number | undefined): void {
+  const { system } = context.app();
+  const taken = threads ?? system.settings().cpuThreads;
+  const note = threadsOverMachine(taken, system.cpuThreads());
+  if (note === undefined) return;
+  const source =
+    threads === undefined ? `threads ${taken} (the saved settings, \`spanfill settings\`)` : `--threads ${taken}`;
+  context.status(`${source}: ${note}`, { force: true });
 }
 
 /** A failed run as the command's error: exit 4 when its engine host died (the exit-code table), else 1. */
@@ -245,6 +260,7 @@ export const trainCommand = defineCommand({
       ...(preset === undefined ? {} : { preset }),
     };
     const config = parseRunFlags(input);
+    noteThreadsOverMachine(context, config.threads);
     if (context.flag('estimate')) return withFlagWords(() => estimateRun(context, config));
     if (context.flag('time-steps')) throw new UsageError('--time-steps goes with --estimate');
     const started = await withFlagWords(() => context.app().runs.start(config, context.signal));

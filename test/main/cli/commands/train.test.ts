@@ -1,7 +1,9 @@
 // `spanfill train` and `spanfill runs` in-process, through the runs service and a real engine
 // host: the seed notebook's experiment end to end (train, then fill --run), case training
-// against the reference curves, determinism, `runs compare`, and every refused configuration.
+// against the reference curves, determinism, `runs compare`, every refused configuration, and
+// the note on more CPU threads than the machine has.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderFollowed } from '../../../../src/main/cli/commands/train';
@@ -236,6 +238,31 @@ describe('spanfill train: refused flags', () => {
     const runs = await spanfillIn(dir, ['runs', 'list', '--json']);
     expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
   });
+});
+
+describe("spanfill train: more CPU threads than the machine's", () => {
+  it('notes them, as the Train and Settings screens do, and goes on; from the saved settings too', async () => {
+    const dir = tempDir();
+    const dataset = await importTexts(dir, [SENTENCE]);
+    const flags = ['train', '--dataset', dataset, '--model', SPM, '--input-length', '16', '--batch-size', '2'];
+    const estimate = (extra: string[]) => spanfillIn(dir, [...flags, '--max-steps', '4', '--estimate', ...extra]);
+    // The machine's count is this process's input, read as the system service reads it.
+    const why =
+      `More than this machine's ${os.availableParallelism()} CPU threads: the extra ones only take turns ` +
+      'on the same cores, which is usually slower, not faster.';
+    const over = await estimate(['--threads', '1024']);
+    expect([over.code, over.stderr]).toEqual([0, expect.stringContaining(`--threads 1024: ${why}`)]);
+    expect(over.stdout).toMatch(/^steps +4 /);
+    const within = await estimate(['--threads', '1']);
+    expect([within.code, within.stderr]).toEqual([0, expect.not.stringContaining("this machine's")]);
+    expect((await spanfillIn(dir, ['settings', 'threads', '1024'])).code).toBe(0);
+    const saved = await estimate([]);
+    expect([saved.code, saved.stderr]).toEqual([
+      0,
+      expect.stringContaining(`threads 1024 (the saved settings, \`spanfill settings\`): ${why}`),
+    ]);
+    expect((await estimate(['--threads', '1'])).stderr).not.toContain("this machine's");
+  }, 120_000);
 });
 
 describe('spanfill train --model preset:NAME --tokenizer', () => {

@@ -2,7 +2,7 @@
 // are fine; before the machine is known nothing is said).
 
 import { describe, expect, it } from 'vitest';
-import { threadsOverMachine } from '../../../../src/renderer/src/lib/threads';
+import { threadsOverMachine } from '../../src/shared/threads';
 
 describe('threadsOverMachine', () => {
   it("says so for more threads than the machine's, naming its number", () => {
