@@ -1,9 +1,9 @@
 // Why a file could not be read, in words, from the error Node gives.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unreadableFileReason } from '../../src/shared/fileErrors';
+import { isMissingPathError, unreadableFileReason } from '../../src/shared/fileErrors';
 
 function readError(path: string): unknown {
   try {
@@ -25,6 +25,17 @@ describe('unreadableFileReason', () => {
         'cannot be read: permission denied',
       );
       expect(unreadableFileReason(new Error('disk on fire'))).toBe('cannot be read (disk on fire)');
+      writeFileSync(join(dir, 'file.txt'), 'text');
+      const errors = [join(dir, 'none.txt'), join(dir, 'file.txt', 'under.txt'), dir].map(readError);
+      expect(errors.map((e) => (e as { code: string }).code)).toEqual(['ENOENT', 'ENOTDIR', 'EISDIR']);
+      expect([...errors, new Error('disk on fire'), null].map(isMissingPathError)).toEqual([
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
+      expect(unreadableFileReason(errors[1])).toBe('does not exist');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

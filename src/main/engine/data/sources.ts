@@ -8,7 +8,7 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DataError } from './errors';
 import { SourceRepeats } from './sourceRepeats';
-import { errorMessage } from '../../../shared/errors';
+import { isMissingPathError, unreadableFileReason } from '../../../shared/fileErrors';
 import { folderExtensions, formatByExtension, passedOverNote, type SourceFormat } from '../../../shared/importFormats';
 
 export type { SourceFormat };
@@ -63,27 +63,16 @@ export async function pathError(path: string, error: unknown): Promise<DataError
   return error instanceof DataError ? error : statFailure(path, error);
 }
 
+/** A file-system error on `path` in words (fileErrors.ts); a missing path that is a link names where it leads. */
 async function statFailure(path: string, error: unknown): Promise<DataError> {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ELOOP')
-    return new DataError(
-      'unreadable',
-      `${path} is a symbolic-link loop (following its links never reaches a file)`,
-      path,
-    );
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    const link = await lstat(path).catch(() => null);
-    if (link?.isSymbolicLink()) {
-      const target = await readlink(path).catch(() => '?');
-      const shown = resolve(path, '..', target);
-      return new DataError('not-found', `${path} is a symbolic link to ${shown}, which does not exist`, path);
-    }
-    return new DataError('not-found', `${path} does not exist`, path);
+  const isMissing = isMissingPathError(error);
+  const link = isMissing ? await lstat(path).catch(() => null) : null;
+  if (link?.isSymbolicLink()) {
+    const target = await readlink(path).catch(() => '?');
+    const shown = resolve(path, '..', target);
+    return new DataError('not-found', `${path} is a symbolic link to ${shown}, which does not exist`, path);
   }
-  if (code === 'EACCES' || code === 'EPERM')
-    return new DataError('unreadable', `${path} cannot be read: permission denied`, path);
-  const detail = errorMessage(error);
-  return new DataError('unreadable', `${path} cannot be read (${detail})`, path);
+  return new DataError(isMissing ? 'not-found' : 'unreadable', `${path} ${unreadableFileReason(error)}`, path);
 }
 
 /** stat() that follows links and turns every failure into a DataError naming `path`. */

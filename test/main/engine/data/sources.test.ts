@@ -115,9 +115,7 @@ describe('only regular files and folders are read', () => {
       }),
     );
     expect(folder).toMatchObject({ name: 'DataError', code: 'unreadable', file: second });
-    expect((folder as DataError).message).toBe(
-      `${second} cannot be read (EISDIR: illegal operation on a directory, read)`,
-    );
+    expect((folder as DataError).message).toBe(`${second} is a folder, not a file`);
   });
 
   it('skips a named pipe or socket found in a folder with a warning naming it, and imports the rest', async () => {
