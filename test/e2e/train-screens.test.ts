@@ -102,6 +102,23 @@ describe('Train and Runs screens', () => {
     await shot('02-train-invalid');
     await page.getByTestId('train-density').fill('0.25');
     await page.getByTestId('train-density-error').waitFor({ state: 'detached' });
+    // A density under 1, which a stored run may hold but a new run's bound (0.001 to 0.999) refuses,
+    // is said at the box as it is typed, with no estimate asked (no base model folder typed yet);
+    // the spinner stops at the bound. Every number box carries the schema's bounds.
+    await page.getByTestId('train-model').selectOption('folder');
+    await expect(page.getByTestId('train-density').getAttribute('max')).resolves.toBe('0.999');
+    await page.getByTestId('train-density').fill('0.9995');
+    await expect(page.getByTestId('train-density-error').textContent()).resolves.toBe('Noise density must be ≤ 0.999');
+    await expect(page.getByTestId('train-start').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('train-density').fill('0.25');
+    await page.getByTestId('train-density-error').waitFor({ state: 'detached' });
+    const bounds = (testid: string) =>
+      Promise.all(['min', 'max'].map((name) => page.getByTestId(testid).getAttribute(name)));
+    await expect(bounds('train-batch')).resolves.toEqual(['1', '4096']);
+    await expect(bounds('train-steps')).resolves.toEqual(['1', '100000000']);
+    await expect(bounds('train-threads')).resolves.toEqual(['0', '1024']);
+    await expect(bounds('train-data-seed')).resolves.toEqual(['0', '4294967295']);
+    await expect(bounds('train-dropout')).resolves.toEqual(['0', '1']);
 
     // The form is kept as it was left while other screens open, and masking carried meanwhile lands in it.
     await page.getByTestId('train-model').selectOption('folder');

@@ -1,53 +1,81 @@
-// Train › the form's number settings, by group, in the order they show: label, bounds for the
-// browser's spinner (the schema still decides what is valid) and the e2e test id.
+// Train › the form's number settings, by group, in the order they show: label, the bounds a new
+// run is checked against (runRequestSchema: the contract's, MASKING_BOUNDS for the masking) for
+// the browser's spinner and the box's own check as it is typed, and the e2e test id.
 
+import { runRequestSchema } from '../../../../shared/contract/runs';
+import { numberBounds } from '../../lib/schemaBounds';
 import { SETTING_LABELS as L } from '../../lib/settingLabels';
 import type { TrainForm } from '../../lib/trainForm';
 
-type NumberKey = { [K in keyof TrainForm]-?: TrainForm[K] extends number ? K : never }[keyof TrainForm];
+/** The form's number boxes (dropout's may be emptied: null, the model's own rate). */
+type NumberKey = { [K in keyof TrainForm]-?: TrainForm[K] extends number | null ? K : never }[keyof TrainForm];
 
 export interface NumberFieldSpec {
   readonly key: NumberKey;
   readonly label: string;
   readonly min?: number;
+  readonly max?: number;
   readonly step?: number | 'any';
   readonly testid: string;
 }
 
+const field = (key: NumberKey, label: string, testid: string, step?: 'any'): NumberFieldSpec => ({
+  key,
+  label,
+  testid,
+  ...(step === undefined ? {} : { step }),
+  ...numberBounds(runRequestSchema.shape[key]),
+});
+
+/** How long to train, in its own box beside the steps-or-passes choice. */
+export const STEPS_FIELD = field('maxSteps', L.maxSteps, 'train-steps');
+export const EPOCHS_FIELD = field('epochs', L.epochs, 'train-epochs', 'any');
+
 /** After the length (steps, or passes over the data), which has a box of its own. */
 export const BASIC_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'batchSize', label: L.batchSize, min: 1, testid: 'train-batch' },
-  { key: 'lr', label: L.lr, step: 'any', testid: 'train-lr' },
-  { key: 'warmupSteps', label: L.warmupSteps, min: 0, testid: 'train-warmup' },
-  { key: 'inputLength', label: L.inputLength, min: 4, testid: 'train-length' },
-  { key: 'noiseDensity', label: L.noiseDensity, step: 'any', testid: 'train-density' },
-  { key: 'meanSpanLength', label: L.meanSpanLength, step: 'any', testid: 'train-span' },
+  field('batchSize', L.batchSize, 'train-batch'),
+  field('lr', L.lr, 'train-lr', 'any'),
+  field('warmupSteps', L.warmupSteps, 'train-warmup'),
+  field('inputLength', L.inputLength, 'train-length'),
+  field('noiseDensity', L.noiseDensity, 'train-density', 'any'),
+  field('meanSpanLength', L.meanSpanLength, 'train-span', 'any'),
 ];
 
 export const INTERVAL_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'evalEvery', label: L.evalEvery, min: 0, testid: 'train-eval-every' },
-  { key: 'checkpointEvery', label: L.checkpointEvery, min: 0, testid: 'train-checkpoint-every' },
+  field('evalEvery', L.evalEvery, 'train-eval-every'),
+  field('checkpointEvery', L.checkpointEvery, 'train-checkpoint-every'),
 ];
 
 /** Beside the provider: onnxruntime's CPU threads, from the saved settings. */
-export const THREADS_FIELD: NumberFieldSpec = {
-  key: 'threads',
-  label: L.threads,
-  min: 0,
-  testid: 'train-threads',
-};
+export const THREADS_FIELD = field('threads', L.threads, 'train-threads');
 
 /** Under "More settings", before the schedule. */
 export const ADVANCED_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'accumulation', label: L.accumulation, min: 1, testid: 'train-accumulation' },
-  { key: 'stepsPerCall', label: L.stepsPerCall, min: 1, testid: 'train-steps-per-call' },
+  field('accumulation', L.accumulation, 'train-accumulation'),
+  field('stepsPerCall', L.stepsPerCall, 'train-steps-per-call'),
 ];
 
 /** Under "More settings", after the schedule and the optimizer. */
 export const TAIL_FIELDS: readonly NumberFieldSpec[] = [
-  { key: 'weightDecay', label: L.weightDecay, min: 0, step: 'any', testid: 'train-weight-decay' },
-  { key: 'clipNorm', label: `${L.clipNorm} (0: off)`, min: 0, step: 'any', testid: 'train-clip' },
-  { key: 'keepLast', label: L.keepLast, min: 1, testid: 'train-keep' },
-  { key: 'seed', label: `${L.seed} (dropout, new weights)`, min: 0, testid: 'train-seed' },
-  { key: 'dataSeed', label: `${L.dataSeed} (masks, shuffle)`, min: 0, testid: 'train-data-seed' },
+  field('weightDecay', L.weightDecay, 'train-weight-decay', 'any'),
+  // The schema's clipNorm is > 0 or null (off); the box's 0 is off.
+  field('clipNorm', `${L.clipNorm} (0: off)`, 'train-clip', 'any'),
+  field('keepLast', L.keepLast, 'train-keep'),
+  field('seed', `${L.seed} (dropout, new weights)`, 'train-seed'),
+  field('dataSeed', `${L.dataSeed} (masks, shuffle)`, 'train-data-seed'),
+];
+
+/** Last under "More settings"; emptied, the model's own rate. */
+export const DROPOUT_FIELD = field('dropout', `${L.dropout} (empty: the model's)`, 'train-dropout', 'any');
+
+/** Every number box of the form (the steps and the passes both, though one shows at a time). */
+export const ALL_NUMBER_FIELDS: readonly NumberFieldSpec[] = [
+  STEPS_FIELD,
+  EPOCHS_FIELD,
+  ...BASIC_FIELDS,
+  ...INTERVAL_FIELDS,
+  THREADS_FIELD,
+  ...ADVANCED_FIELDS,
+  ...TAIL_FIELDS,
+  DROPOUT_FIELD,
 ];
