@@ -168,7 +168,7 @@ describe('the served UI in Chromium', () => {
 
   it('reaches every screen by keyboard alone', async () => {
     await page.goto(new URL('/#/datasets', url).href);
-    // A fresh load, so Tab starts at the top rather than after the focused <main> (whose
+    // A fresh load, so Tab starts at the top rather than after the focused screen title (whose
     // screen now has form fields of its own).
     await page.reload();
     await page.getByTestId('screen-datasets').waitFor();
@@ -177,14 +177,14 @@ describe('the served UI in Chromium', () => {
     await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Skip to content');
     await page.keyboard.press('Tab');
     await expect(focusedTestId()).resolves.toBe('nav-datasets');
-    // Arrow keys walk the navigation, Enter opens the screen; the focus then moves into it.
+    // Arrow keys walk the navigation, Enter opens the screen; the focus then moves to its title.
     for (const screen of screens.slice(1)) {
       await page.getByTestId('nav-datasets').focus();
       for (let step = 0; step < screens.indexOf(screen); step++) await page.keyboard.press('ArrowDown');
       await expect(focusedTestId()).resolves.toBe(`nav-${screen}`);
       await page.keyboard.press('Enter');
       await page.getByTestId(`screen-${screen}`).waitFor();
-      await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('main');
+      await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('screen-title');
     }
     // ArrowUp from the first entry wraps to the last.
     await page.getByTestId('nav-datasets').focus();
