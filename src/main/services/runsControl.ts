@@ -72,7 +72,7 @@ export class RunControl {
     for (const status of statuses) {
       for (const row of this.deps.repo.listByStatus(status)) {
         if (this.active.has(row.id) || isRunOwnerAlive(row)) continue;
-        const error = interruptedMessage(row);
+        const error = interruptedMessage(row, this.hasCheckpoint(row.id));
         try {
           this.reconcile(row.id);
           const interrupted = this.deps.repo.setStatus(row.id, 'interrupted', {
@@ -224,8 +224,13 @@ export class RunControl {
     return runSummary(row);
   }
 
+  /** Whether run `id` has a checkpoint in its folder to resume from (its rows may lag behind). */
+  private hasCheckpoint(id: string): boolean {
+    return listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).length > 0;
+  }
+
   private fail(id: string, error: unknown): RunSummary {
-    const message = failureMessage(error, id, listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).length > 0);
+    const message = failureMessage(error, id, this.hasCheckpoint(id), this.deps.repo.get(id)?.config.provider);
     let row: RunRow;
     try {
       row = this.deps.repo.setStatus(id, 'failed', { error: message, finishedAt: new Date().toISOString() });

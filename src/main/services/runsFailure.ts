@@ -46,27 +46,37 @@ export function failureCode(message: string): ErrorCode | undefined {
 export const resumeAdvice = (id: string, from: string): string =>
   `Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from ${from}`;
 
-/** Why a run whose process is gone is interrupted: one that never began training starts over. */
-export function interruptedMessage(run: {
-  readonly id: string;
-  readonly ownerPid: number | null;
-  readonly step: number;
-}) {
-  return run.ownerPid === null
-    ? `The process that started it ended before it began training; ${resumeAdvice(run.id, 'the beginning')}`
-    : `The process training it (pid ${run.ownerPid}) ended without stopping it, at step ${run.step}; ` +
-        resumeAdvice(run.id, 'its last checkpoint');
+/**
+ * Why a run whose process is gone is interrupted: one that never began training starts over, and
+ * so does one that ended before its first checkpoint (`hasCheckpoint` false: Resume has nothing
+ * else to continue from).
+ */
+export function interruptedMessage(
+  run: { readonly id: string; readonly ownerPid: number | null; readonly step: number },
+  hasCheckpoint: boolean,
+) {
+  if (run.ownerPid === null)
+    return `The process that started it ended before it began training; ${resumeAdvice(run.id, 'the beginning')}`;
+  const ended = `The process training it (pid ${run.ownerPid}) ended without stopping it, at step ${run.step}`;
+  return hasCheckpoint
+    ? `${ended}; ${resumeAdvice(run.id, 'its last checkpoint')}`
+    : `${ended}, before its first checkpoint; ${resumeAdvice(run.id, 'the beginning')}`;
 }
 
 /**
  * The sentence to append to a failed run's error: what happened in plain words and what to try.
- * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over).
+ * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over);
+ * `provider`: the one it trained on (a run on the CPU is not told to try the CPU).
  */
-export function failureHint(message: string, runId: string, hasCheckpoint = true): string {
+export function failureHint(message: string, runId: string, hasCheckpoint = true, provider?: string): string {
   const kept = hasCheckpoint ? 'Its checkpoints are kept' : 'It saved no checkpoint';
   const resumeFrom = resumeAdvice(runId, hasCheckpoint ? 'the last one' : 'the beginning');
   const resume = `then ${resumeFrom}`;
-  const smaller = 'a smaller batchSize, a shorter inputLength, or provider cpu';
+  // The CPU is only advice to a run that used another provider.
+  const isCpu = provider === 'cpu';
+  const smaller = isCpu
+    ? 'a smaller batchSize or a shorter inputLength'
+    : 'a smaller batchSize, a shorter inputLength, or provider cpu';
   switch (failureKind(message)) {
     case 'disk-full':
       return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
@@ -74,9 +84,9 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
       // Resume replays the same steps bit for bit, so it would diverge again.
       return `${kept}; at these settings it would diverge again: start ${GENTLER_RUN}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
     case 'out-of-memory':
-      return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength, or provider cpu; ${resume}`;
+      return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength${isCpu ? '' : ', or provider cpu'}; ${resume}`;
     case 'provider':
-      return `The execution provider failed. ${kept}; try provider cpu, or a smaller batchSize or shorter inputLength; ${resume}`;
+      return `The execution provider failed. ${kept}; try ${isCpu ? '' : 'provider cpu, or '}a smaller batchSize or shorter inputLength; ${resume}`;
     case 'host-crash':
       return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${kept}; try ${smaller}; ${resume}`;
     default:
@@ -86,9 +96,9 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
 }
 
 /** The stored error of a failed run: the cause as reported, then the hint. */
-export function failureMessage(error: unknown, runId: string, hasCheckpoint = true): string {
+export function failureMessage(error: unknown, runId: string, hasCheckpoint = true, provider?: string): string {
   const message = errorMessage(error).replace(/\.?\s*$/, '');
-  return `${message}. ${failureHint(message, runId, hasCheckpoint)}`;
+  return `${message}. ${failureHint(message, runId, hasCheckpoint, provider)}`;
 }
 
 /**

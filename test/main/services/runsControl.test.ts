@@ -63,6 +63,10 @@ describe('interrupted runs', () => {
       status: 'queued',
     });
     app.runs.repo.setStatus(row.id, 'running', { ownerPid: deadPid(), step: 4 });
+    // Another killed before its first checkpoint: Resume starts it over, and its message says so.
+    app.runs.repo.add({ id: 'r-early', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-early', 'running', { ownerPid: deadPid(), step: 3 });
+    fakeCheckpoint(join(app.runs.checkpointDir('r-dead'), checkpointDirName(4)), 4, null);
     await app.close();
     opened.splice(0);
     const events: string[] = [];
@@ -72,6 +76,9 @@ describe('interrupted runs', () => {
     expect(detail.status).toBe('interrupted');
     expect(detail.error).toMatch(
       /ended without stopping it, at step 4; Resume \(in a terminal: `spanfill runs resume r-dead`\) continues from its last checkpoint$/,
+    );
+    expect(again.runs.get('r-early').error).toMatch(
+      /ended without stopping it, at step 3, before its first checkpoint; Resume \(in a terminal: `spanfill runs resume r-early`\) continues from the beginning$/,
     );
   });
 
@@ -93,7 +100,9 @@ describe('interrupted runs', () => {
     }
     const reused = process.platform === 'linux' ? ['r-reused'] : [];
     expect(app.runs.recoverInterrupted().sort()).toEqual(['r-reboot', ...reused]);
-    expect(app.runs.get('r-reboot').error).toMatch(/ended without stopping it, at step 4; /);
+    expect(app.runs.get('r-reboot').error).toMatch(
+      /ended without stopping it, at step 4, before its first checkpoint; /,
+    );
     expect(app.runs.get('r-live').status).toBe('running');
   });
 
@@ -187,7 +196,9 @@ describe('interrupted runs', () => {
     app.runs.repo.add({ id: 'r-killed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
     app.runs.repo.setStatus('r-killed', 'running', { ownerPid: deadPid(), step: 6 });
     await vi.waitUntil(() => app.runs.get('r-killed').status === 'interrupted', { timeout: 5000, interval: 50 });
-    expect(app.runs.get('r-killed').error).toMatch(/ended without stopping it, at step 6; /);
+    expect(app.runs.get('r-killed').error).toMatch(
+      /ended without stopping it, at step 6, before its first checkpoint; /,
+    );
     expect(heard.map((event) => event.status)).toContain('interrupted');
     // A queued run of another process has no owner until it starts: it is left alone.
     app.runs.repo.add({ id: 'r-queued', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });

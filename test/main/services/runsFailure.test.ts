@@ -9,6 +9,7 @@ import {
   failureHint,
   failureKind,
   failureMessage,
+  interruptedMessage,
 } from '../../../src/main/services/runsFailure';
 
 describe('failureKind', () => {
@@ -111,6 +112,17 @@ describe('failureHint and failureMessage', () => {
     );
   });
 
+  it('does not send a run that trained on the CPU to the CPU', () => {
+    const crashed = failureMessage('The engine host was killed by SIGKILL', 'r-11', true, 'cpu');
+    expect(crashed).toMatch(/; try a smaller batchSize or a shorter inputLength; then Resume/);
+    expect(failureHint('std::bad_alloc', 'r-12', true, 'cpu')).toMatch(/a shorter inputLength; then Resume/);
+    expect(failureHint('Execution provider failed to run node', 'r-13', true, 'cpu')).toMatch(
+      /; try a smaller batchSize or shorter inputLength; then Resume/,
+    );
+    for (const hint of [crashed, failureHint('std::bad_alloc', 'r-12', true, 'cpu')]) expect(hint).not.toMatch(/cpu/);
+    expect(failureHint('The engine host was killed by SIGKILL', 'r-14', true, 'webgpu')).toMatch(/or provider cpu;/);
+  });
+
   it('says when there is no checkpoint to resume from', () => {
     expect(failureMessage('std::bad_alloc', 'r-7', false)).toMatch(
       /^std::bad_alloc\. The run ran out of memory\. It saved no checkpoint; .* continues from the beginning$/,
@@ -149,6 +161,26 @@ describe('divergedMessage', () => {
         'same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm) from its last ' +
         'checkpoint (Train → Base model; in a terminal, `spanfill train --model /d/runs/r-6/checkpoints/step-00000400 ' +
         '--dataset ds-2 --lr LR`).',
+    );
+  });
+});
+
+describe('interruptedMessage', () => {
+  const run = { id: 'r-20', ownerPid: 4242, step: 40 };
+  it('promises the last checkpoint only to a run that has one', () => {
+    expect(interruptedMessage(run, true)).toBe(
+      'The process training it (pid 4242) ended without stopping it, at step 40; Resume (in a terminal: ' +
+        '`spanfill runs resume r-20`) continues from its last checkpoint',
+    );
+    expect(interruptedMessage(run, false)).toBe(
+      'The process training it (pid 4242) ended without stopping it, at step 40, before its first checkpoint; ' +
+        'Resume (in a terminal: `spanfill runs resume r-20`) continues from the beginning',
+    );
+  });
+
+  it('says a run whose process never began it starts from the beginning', () => {
+    expect(interruptedMessage({ ...run, ownerPid: null }, false)).toMatch(
+      /^The process that started it ended before it began training; .* continues from the beginning$/,
     );
   });
 });
