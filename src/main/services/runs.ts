@@ -97,8 +97,8 @@ export class RunService {
     const asked = await configOfRequest(this.deps, request);
     const prepared = await prepareRun(this.deps, asked.config, signal);
     const config = prepared.config; // with the micro-batch split, when memory needed one
-    const release = acquireTrainerLock(this.deps.dataDir, this.repo);
     const id = `r-${randomUUID().slice(0, 8)}`;
+    const release = acquireTrainerLock(this.deps.dataDir, this.repo, id);
     const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
     const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
     const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
@@ -153,7 +153,7 @@ export class RunService {
     const from = this.resumePoint(id);
     const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
     const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
-    const release = acquireTrainerLock(this.deps.dataDir, this.repo);
+    const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
     return this.control.launch(row, prepared.payload, from, release);
   }
 

@@ -1,7 +1,8 @@
 // One trainer per data directory: a lock file `<data>/runs/trainer.lock` holding the pid of
-// the process that trains and when it started. A second process is refused with that pid
-// (chosen over queueing: a queue would need a process that outlives the CLI command to drain
-// it). A lock whose process no longer runs (its pid gone, or taken by another process since:
+// the process that trains, when it started and the run it trains. A second process is refused
+// with that pid and run from the moment the lock is taken, before the run is marked running
+// (refusing was chosen over queueing: a queue would need a process that outlives the CLI
+// command to drain it). A lock whose process no longer runs (its pid gone, or taken by another process since:
 // processIdentity.ts) is stale and taken over. Also: whether a run's owner is alive
 // (interrupted runs), and the runs training now (what removing a dataset or a model must not
 // pull from under them).
@@ -23,23 +24,29 @@ export function trainerLockPath(dataDir: string): string {
   return path.join(runsFolder(dataDir), 'trainer.lock');
 }
 
-/** The process a lock names; without `startedAt` (a lock of an older version) its pid alone. */
-function readLockHolder(file: string): RecordedProcess | null {
+/** A lock's holder: its process, and the run it trains where the lock names one. */
+interface LockHolder extends RecordedProcess {
+  readonly runId: string | null;
+}
+
+/** The process a lock names; without `startedAt` or `runId` (a lock of an older version) its pid alone. */
+function readLockHolder(file: string): LockHolder | null {
   try {
-    const lock = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; startedAt?: unknown };
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; startedAt?: unknown; runId?: unknown };
     const pid = Number(lock.pid);
     const startedAt = typeof lock.startedAt === 'number' && Number.isFinite(lock.startedAt) ? lock.startedAt : null;
-    return Number.isSafeInteger(pid) ? { pid, ranAt: startedAt } : null;
+    const runId = typeof lock.runId === 'string' ? lock.runId : null;
+    return Number.isSafeInteger(pid) ? { pid, ranAt: startedAt, runId } : null;
   } catch {
     return null;
   }
 }
 
 /**
- * Takes the lock for this process or throws 'conflict' naming the process that holds it, and
- * the run it trains where `runs` knows it.
+ * Takes the lock for this process to train run `runId`, or throws 'conflict' naming the process
+ * that holds it, and the run it trains where `runs` knows it.
  */
-export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () => void {
+export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?: string): () => void {
   const file = trainerLockPath(dataDir);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -48,7 +55,8 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () =>
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const lock = { pid: process.pid, startedAt: processStartedAt(), since: new Date().toISOString() };
+      const since = new Date().toISOString();
+      const lock = { pid: process.pid, startedAt: processStartedAt(), since, ...(runId ? { runId } : {}) };
       writeFileSync(file, JSON.stringify(lock), { flag: 'wx' });
       return () => {
         if (readLockHolder(file)?.pid === process.pid) rmSync(file, { force: true });
@@ -56,7 +64,7 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository): () =>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(file, error);
       const holder = readLockHolder(file);
-      if (holder !== null && isRecordedProcessAlive(holder)) throw lockHeld(holder.pid, runs);
+      if (holder !== null && isRecordedProcessAlive(holder)) throw lockHeld(holder, runs);
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
@@ -79,17 +87,29 @@ function unwritable(file: string, error: unknown): unknown {
   );
 }
 
-/** The refusal while process `holder` trains: which run, where the store says, and how to stop it. */
-function lockHeld(holder: number, runs: RunRepository | undefined): ApiError {
-  const holderText = `pid ${holder}${holder === process.pid ? ', this process' : ''}`;
-  const run = runs && liveRuns(runs).find((row) => row.ownerPid === holder);
-  const who = run
-    ? `Run ${run.id} ("${run.name}") is training on this data directory (${holderText})`
-    : `Another trainer is running on this data directory (${holderText})`;
-  const stop = run
-    ? `stop it (Runs screen, or \`spanfill runs stop ${run.id}\`)`
-    : 'stop it with `spanfill runs stop ID`';
-  return new ApiError('conflict', `${who}; one run trains at a time: wait for it, or ${stop}`);
+/**
+ * The refusal while `holder` trains: which run (the one its lock names, else the one the store
+ * says its process owns), and how to stop it. A run it has not yet marked running is starting.
+ */
+function lockHeld(holder: LockHolder, runs: RunRepository | undefined): ApiError {
+  const { pid } = holder;
+  const holderText = `pid ${pid}${pid === process.pid ? ', this process' : ''}`;
+  const named = holder.runId === null ? undefined : runs?.get(holder.runId);
+  const run = named ?? (runs && liveRuns(runs).find((row) => row.ownerPid === pid));
+  // A run just started may not be in the store yet: its id alone, from the lock.
+  const runId = run?.id ?? holder.runId;
+  const who =
+    runId === null
+      ? 'Another trainer is running'
+      : `Run ${runId}${run ? ` ("${run.name}")` : ''} ${run?.status === 'running' ? 'is training' : 'is starting to train'}`;
+  const stop =
+    runId !== null
+      ? `stop it (Runs screen, or \`spanfill runs stop ${runId}\`)`
+      : 'stop it with `spanfill runs stop ID`';
+  return new ApiError(
+    'conflict',
+    `${who} on this data directory (${holderText}); one run trains at a time: wait for it, or ${stop}`,
+  );
 }
 
 /** Runs training now, in this process or another on the same data directory. */

@@ -360,6 +360,16 @@ describe('runs service: processes', () => {
           'time: wait for it, or stop it (Runs screen, or `spanfill runs stop r-other`)',
       ),
     );
+    // A resume that has taken the lock but not yet marked its run running: named from the lock.
+    app.runs.repo.setStatus('r-other', 'interrupted');
+    writeFileSync(trainerLockPath(dataDir), JSON.stringify({ pid: process.ppid, runId: 'r-other' }));
+    await expect(app.runs.resume('r-other')).rejects.toThrow(
+      new ApiError(
+        'conflict',
+        `Run r-other ("other") is starting to train on this data directory (pid ${process.ppid}); one run trains ` +
+          'at a time: wait for it, or stop it (Runs screen, or `spanfill runs stop r-other`)',
+      ),
+    );
     app.runs.repo.setStatus('r-other', 'stopped');
     writeFileSync(trainerLockPath(dataDir), JSON.stringify({ pid: deadPid() })); // stale: taken over
     const started = await app.runs.start(base(datasetId, { maxSteps: 2 }));

@@ -86,6 +86,22 @@ describe('acquireTrainerLock', () => {
     );
   });
 
+  it('records the run it is taken for, and a refusal names that run from the lock alone', () => {
+    const dir = tempDir();
+    const release = acquireTrainerLock(dir, undefined, 'r-first');
+    expect(JSON.parse(fs.readFileSync(trainerLockPath(dir), 'utf8')).runId).toBe('r-first');
+    release();
+    // Another live process holds it for a run the store does not list yet (it has only begun).
+    fs.writeFileSync(
+      trainerLockPath(dir),
+      JSON.stringify({ pid: process.ppid, startedAt: Date.now(), runId: 'r-new' }),
+    );
+    expect(() => acquireTrainerLock(dir, undefined, 'r-second')).toThrow(
+      `Run r-new is starting to train on this data directory (pid ${process.ppid}); one run trains at a time: ` +
+        'wait for it, or stop it (Runs screen, or `spanfill runs stop r-new`)',
+    );
+  });
+
   it('lets any other failure through as it came', () => {
     refused.code = 'ENODEV';
     expect(() => acquireTrainerLock(tempDir())).toThrow(/^ENODEV: no such device/);
