@@ -1,6 +1,7 @@
 // End-to-end, by keyboard, against the built `spanfill serve`: a button pressed to start work
 // keeps the focus while the work runs and after (Masking's Preview, Re-roll, Use, Previous and
-// Next), and ignores presses meanwhile. Needs `npm run build` first.
+// Next), and ignores presses meanwhile; Masking's source radios are one tab stop.
+// Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import type { Page } from 'playwright-core';
@@ -100,5 +101,17 @@ describe('busy buttons, what a fill says, one tab stop per radio group', () => {
     await pressAndKeepFocus('mask-next', isAt(2));
     await pressAndKeepFocus('mask-previous', isAt(1));
     await page.getByLabel('Typed text').check();
+  });
+
+  it('Masking: the source radios are one tab stop, their choice moved by arrow keys', async () => {
+    const typed = page.getByLabel('Typed text');
+    await typed.check();
+    await typed.focus();
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('mask-text');
+    await typed.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByLabel('A dataset example').isChecked()).resolves.toBe(true);
+    await typed.check();
   });
 });
