@@ -2,17 +2,22 @@
 // had it goes away. A rename form closed (Escape, "Keep the name", a save) gives it back to
 // Rename (Runs, Datasets); a row deleted after its confirm hands it to the next row's same
 // action, else the row before's, else the heading over the list, and a delete that fails gives
-// it back to Delete…; a new screen's title has it. Needs `npm run build` first.
+// it back to Delete…; a new screen's title has it. On Train, Start moves it to the run's title
+// and a polite live region says the run started and, once, that it finished with its last loss;
+// "New run with these settings" and "Configure a new run" move it to the form's heading; Start
+// waiting stays in the tab order and says why beside it. The checkpoints' columns say they are
+// on the validation split. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wsPath } from '../../src/shared/ws-protocol';
-import { openScreen } from './navigate';
+import { openScreen, openTrainForm } from './navigate';
 import { importNotes, writeNotes } from './notes';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
+import { runViewStatus, waitUntil } from './trainPage';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
@@ -175,5 +180,87 @@ describe('the focus on a new screen', () => {
     await page.getByTestId('screen-settings').waitFor();
     await expect.poll(() => focused()).toEqual(['screen-title', undefined]);
     await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Settings');
+  });
+});
+
+describe('the Train screen by keyboard', () => {
+  /** What the Train screen's live region says now. */
+  const announced = () => page.getByTestId('run-announcement').textContent();
+
+  /** From now on, each text the live region takes goes to window.announced, in order. */
+  const recordAnnouncements = () =>
+    page.evaluate(`(() => {
+      const region = document.querySelector('[data-testid=run-announcement]');
+      window.announced = [];
+      new MutationObserver(() => {
+        const text = region.textContent;
+        if (text && window.announced.at(-1) !== text) window.announced.push(text);
+      }).observe(region, { childList: true, characterData: true, subtree: true });
+    })()`);
+
+  it('keeps Start in the tab order while it waits, and says why beside it', async () => {
+    await openTrainForm(page);
+    await page.getByTestId('train-dataset').selectOption(datasetId);
+    await page.getByTestId('train-model').selectOption('folder');
+    await page.getByTestId('train-model-path').fill(tinySpm);
+    await page.getByTestId('train-steps').fill('0');
+    const start = page.getByTestId('train-start');
+    await expect.poll(() => start.getAttribute('aria-disabled')).toBe('true');
+    const why = await start.getAttribute('aria-describedby');
+    await expect(page.locator(`[id="${why}"]`).textContent()).resolves.toBe('Fix the settings marked above first.');
+    await expect(page.locator(`[id="${why}"]`).isVisible()).resolves.toBe(true);
+    // Reached by Tab, and Enter on it starts nothing.
+    await start.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => focused()).toEqual(['train-start', undefined]);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await expect(page.getByTestId('run-view').count()).resolves.toBe(0);
+  });
+
+  it('moves the focus to the run on Start and says it started and finished', async () => {
+    await page.getByTestId('train-length').fill('32');
+    await page.getByTestId('train-steps').fill('20');
+    await page.getByTestId('train-eval-every').fill('10');
+    await page.getByTestId('train-checkpoint-every').fill('10');
+    await page.getByTestId('train-threads').fill('2');
+    const start = page.getByTestId('train-start');
+    await expect.poll(() => start.getAttribute('aria-disabled'), { timeout: 30_000 }).toBe('false');
+    await expect(start.getAttribute('aria-describedby')).resolves.toBeNull();
+    await expect(page.getByTestId('run-announcement').getAttribute('role')).resolves.toBe('status');
+    await recordAnnouncements();
+    await start.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('run-view').waitFor();
+    await expect.poll(() => focused()).toEqual(['run-title', undefined]);
+    await waitUntil(page, 'the run to complete', async () => (await runViewStatus(page)) === 'completed');
+    // Said: the start, then the end with the loss the step line shows; nothing per step.
+    const loss = /last loss ([\d.e+-]+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1];
+    expect(loss).toBeDefined();
+    await expect
+      .poll(() => page.evaluate('window.announced'))
+      .toEqual(['Training started.', `Finished: last loss ${loss}.`]);
+    await expect(announced()).resolves.toBe(`Finished: last loss ${loss}.`);
+    await expect.poll(() => focused()).toEqual(['run-title', undefined]);
+    await expect(page.getByTestId('run-checkpoints').locator('th').allTextContents()).resolves.toContain(
+      'Spans exactly right (validation)',
+    );
+  });
+
+  it('moves the focus to the form\'s heading on "New run with these settings" and "Configure a new run"', async () => {
+    await page.getByTestId('run-again').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('train-form').waitFor();
+    await expect.poll(() => focused()).toEqual(['what-title', undefined]);
+    await expect(page.getByTestId('run-announcement').textContent()).resolves.toBe('');
+
+    await openScreen(page, 'runs');
+    await page.getByTestId('run-open').first().click();
+    await page.getByTestId('run-view').waitFor();
+    await page.getByTestId('train-new').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('train-form').waitFor();
+    await expect.poll(() => focused()).toEqual(['what-title', undefined]);
   });
 });
