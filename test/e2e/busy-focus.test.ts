@@ -1,9 +1,11 @@
 // End-to-end, by keyboard, against the built `spanfill serve`: a button pressed to start work
 // keeps the focus while the work runs and after (Masking's Preview, Re-roll, Use, Previous and
-// Next), and ignores presses meanwhile; Masking's source radios are one tab stop.
-// Needs `npm run build` first.
+// Next; the Playground's Fill and Mask and fill), and ignores presses meanwhile; the Playground
+// says a fill once (one polite line, one alert for models that failed, also
+// when the connection is lost); Masking's source radios are one tab stop. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdReply } from './holdReply';
@@ -11,6 +13,7 @@ import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { startSession, type E2eSession } from './session';
 
+const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
 let page: Page;
 let datasetId: string;
@@ -45,6 +48,34 @@ async function pressAndKeepFocus(testid: string, done: () => Promise<boolean>): 
   await expect.poll(() => isIdle(testid)).toBe(true);
   await expect(focused()).resolves.toBe(testid);
 }
+
+/**
+ * Records what the live regions of the screen say from now on (role status or alert, or
+ * aria-live): each one added with text, or whose text changes, once per change, as `role: text`.
+ */
+const recordAnnouncements = (on: Page): Promise<unknown> =>
+  on.evaluate(`(() => {
+    window.announced = [];
+    const said = new WeakMap();
+    const live = '[role=status],[role=alert],[aria-live]';
+    new MutationObserver((records) => {
+      const regions = new Set();
+      for (const record of records) {
+        for (const node of record.addedNodes)
+          if (node instanceof Element) [node, ...node.querySelectorAll(live)].forEach((e) => e.matches(live) && regions.add(e));
+        const region = (record.target instanceof Element ? record.target : record.target.parentElement)?.closest(live);
+        if (region) regions.add(region);
+      }
+      for (const region of regions) {
+        const text = region.textContent.trim().replace(/\\s+/g, ' ');
+        if (!region.isConnected || text === '' || said.get(region) === text) continue;
+        said.set(region, text);
+        window.announced.push((region.getAttribute('role') ?? 'live') + ': ' + text);
+      }
+    }).observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
+  })()`);
+
+const announcements = (on: Page): Promise<string[]> => on.evaluate<string[]>('window.announced');
 
 describe('busy buttons, what a fill says, one tab stop per radio group', () => {
   it('Masking: Preview, Re-roll and Use keep the focus, and Re-roll ignores a press while it runs', async () => {
@@ -113,5 +144,57 @@ describe('busy buttons, what a fill says, one tab stop per radio group', () => {
     await page.keyboard.press('ArrowDown');
     await expect(page.getByLabel('A dataset example').isChecked()).resolves.toBe(true);
     await typed.check();
+  });
+
+  it('Playground: Fill keeps the focus and the fill is said once, politely, for all columns', async () => {
+    await openScreen(page, 'playground');
+    await page.getByTestId('prompt').waitFor();
+    const more = page.locator('summary', { hasText: 'More models' });
+    await more.click();
+    await page.getByTestId('picker-folder').fill(tinySpm);
+    await page.getByRole('button', { name: 'Add this folder' }).click();
+    const columns = page.getByTestId('fill-column');
+    await expect.poll(() => columns.count()).toBe(2);
+    const filled = async () => (await page.getByTestId('fill-text').count()) === 2;
+
+    await recordAnnouncements(page);
+    await page.getByTestId('prompt').press('Control+Enter');
+    await expect.poll(filled, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => announcements(page))
+      .toEqual(['status: Filling the holes with 2 models…', 'status: 2 models filled the holes.']);
+
+    await pressAndKeepFocus('fill', filled);
+    await page.getByTestId('mask-panel').locator('summary').click();
+    await pressAndKeepFocus('mask-fill', async () => (await page.getByTestId('fill-exact').count()) === 2);
+  });
+
+  it('Playground: a fill with the connection lost raises one alert for all its columns', async () => {
+    const offline = await page.context().newPage();
+    try {
+      let cut: (() => Promise<void>) | undefined;
+      await offline.routeWebSocket(
+        () => true,
+        (ws) => {
+          ws.connectToServer();
+          cut = () => ws.close();
+        },
+      );
+      await offline.goto(`${session.url}#/playground`);
+      await offline.getByTestId('prompt').waitFor();
+      await expect.poll(() => offline.getByTestId('fill-column').count()).toBe(2); // the screen as it was left
+      await cut?.();
+      await offline.getByText('Lost the connection to').waitFor();
+      await recordAnnouncements(offline);
+      await offline.getByTestId('prompt').press('Control+Enter');
+      await expect.poll(() => offline.getByTestId('fill-error').count()).toBe(2);
+      await offline.waitForTimeout(300);
+      const alerts = (await announcements(offline)).filter((said) => said.startsWith('alert: '));
+      expect(alerts).toEqual([
+        `alert: builtin:byt5-tiny; t5-tiny-spm could not fill the holes: Not done: the connection to spanfill serve was lost (the note at the top says what to do).`,
+      ]);
+    } finally {
+      await offline.close();
+    }
   });
 });
