@@ -2,7 +2,8 @@
 // keeps the focus while the work runs and after (Masking's Preview, Re-roll, Use, Previous and
 // Next; the Playground's Fill and Mask and fill), and ignores presses meanwhile; the Playground
 // says a fill once (one polite line, one alert for models that failed, also
-// when the connection is lost); Masking's source radios are one tab stop. Needs `npm run build` first.
+// when the connection is lost) and its other errors in the app's error style; Masking's source
+// radios are one tab stop. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import path from 'node:path';
@@ -193,6 +194,21 @@ describe('busy buttons, what a fill says, one tab stop per radio group', () => {
       expect(alerts).toEqual([
         `alert: builtin:byt5-tiny; t5-tiny-spm could not fill the holes: Not done: the connection to spanfill serve was lost (the note at the top says what to do).`,
       ]);
+
+      // The history not kept, and the checkpoints not listed (asked again as the screen opens
+      // again): red as the app's other errors, `spanfill serve` as code, not in backticks.
+      await openScreen(offline, 'masking');
+      await openScreen(offline, 'playground');
+      const colour = (testid: string) =>
+        offline.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid=${testid}]')).color`);
+      const errorColour = await colour('fill-error'); // a column's, in the app's error banner
+      for (const testid of ['playground-memory-error', 'picker-checkpoints-error']) {
+        const shown = offline.getByTestId(testid);
+        await shown.waitFor();
+        await expect(shown.textContent()).resolves.toContain('the connection to spanfill serve was lost');
+        await expect(shown.locator('code').textContent()).resolves.toBe('spanfill serve');
+        await expect(colour(testid)).resolves.toBe(errorColour);
+      }
     } finally {
       await offline.close();
     }
