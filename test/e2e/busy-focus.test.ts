@@ -1,7 +1,8 @@
 // End-to-end, by keyboard, against the built `spanfill serve`: a button pressed to start work
 // keeps the focus while the work runs and after (Masking's Preview, Re-roll, Use, Previous and
-// Next; the Playground's Fill and Mask and fill), and ignores presses meanwhile; the Playground
-// says a fill once (one polite line, one alert for models that failed, also
+// Next; the Playground's Fill and Mask and fill; Settings' Probe again; the estimate's timing,
+// which hands the focus to the time it found as its button goes), and ignores presses meanwhile;
+// the Playground says a fill once (one polite line, one alert for models that failed, also
 // when the connection is lost) and its other errors in the app's error style; Masking's source
 // radios are one tab stop. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -10,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdReply } from './holdReply';
-import { openScreen } from './navigate';
+import { openScreen, openTrainForm } from './navigate';
 import { importNotes } from './notes';
 import { startSession, type E2eSession } from './session';
 
@@ -212,5 +213,27 @@ describe('busy buttons, what a fill says, one tab stop per radio group', () => {
     } finally {
       await offline.close();
     }
+  });
+
+  it('Settings: Probe again keeps the focus', async () => {
+    await openScreen(page, 'settings');
+    await page.getByTestId('provider-cpu').waitFor();
+    await pressAndKeepFocus('probe-again', async () => true);
+  });
+
+  it('Train: timing a few steps keeps the focus, then hands it to the time found as the button goes', async () => {
+    await openTrainForm(page);
+    await page.getByTestId('train-dataset').selectOption(datasetId);
+    await page.getByTestId('train-model').selectOption('folder');
+    await page.getByTestId('train-model-path').fill(tinySpm);
+    await page.getByTestId('train-length').fill('32');
+    const timeSteps = page.getByTestId('estimate-time-steps');
+    await timeSteps.waitFor({ timeout: 30_000 });
+    await timeSteps.focus();
+    await page.keyboard.press('Enter');
+    await expect(focused()).resolves.toBe('estimate-time-steps');
+    await expect.poll(() => timeSteps.count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => focused()).toBe('estimate-time');
+    await expect(page.getByTestId('estimate-time').textContent()).resolves.toMatch(/ms per step/);
   });
 });
