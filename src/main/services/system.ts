@@ -5,12 +5,13 @@
 
 import os from 'node:os';
 import type { SystemInfo } from '../../shared/contract';
-import { defaultAppSettings, providerChoices, type AppSettings } from '../../shared/contract/system';
+import type { AppSettings } from '../../shared/contract/system';
 import type { ProbeResult } from '../engine/onnx/probe';
 import type { SettingsRepository } from '../store/settings';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
+import { readAppSettings, readServedPort } from './settingsRead';
 import { errorMessage } from '../../shared/errors';
 
 export interface SystemServiceDeps {
@@ -75,12 +76,18 @@ export class SystemService {
     return os.availableParallelism();
   }
 
+  /**
+   * The saved settings, defaults filled in; a stored value that cannot be read is its default,
+   * and `warning` says so (settingsRead.ts).
+   */
   settings(): AppSettings {
-    return narrowSettings(this.deps.settings.get(settingsKey));
+    return readAppSettings(this.deps.settings.read(settingsKey), this.deps.dataDir);
   }
 
-  saveSettings(changes: Partial<AppSettings>): AppSettings {
-    const next = narrowSettings({ ...this.settings(), ...changes });
+  /** Saves `changes` over the settings in force (an unreadable stored value: the defaults), replacing the row. */
+  saveSettings(changes: Partial<Omit<AppSettings, 'warning'>>): AppSettings {
+    const { provider, cpuThreads } = { ...this.settings(), ...changes };
+    const next: AppSettings = { provider, cpuThreads };
     this.deps.settings.set(settingsKey, next);
     this.deps.events?.emit('system.settingsChanged', next);
     return next;
@@ -90,24 +97,13 @@ export class SystemService {
    * The port `spanfill serve` last listened on for this data directory, if any: serving on it
    * again keeps the page's origin, under which the browser keeps the theme and the chart views.
    */
-  servedPort(): number | undefined {
-    const port = this.deps.settings.get(servedPortKey);
-    return typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65_535 ? port : undefined;
+  servedPort(): { readonly port?: number; readonly warning?: string } {
+    return readServedPort(this.deps.settings.read(servedPortKey), this.deps.dataDir);
   }
 
   keepServedPort(port: number): void {
     this.deps.settings.set(servedPortKey, port);
   }
-}
-
-/** What the store holds, narrowed: a value that is not a known setting falls back to its default. */
-function narrowSettings(stored: unknown): AppSettings {
-  const raw = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
-  const provider = providerChoices.find((choice) => choice === raw.provider) ?? defaultAppSettings.provider;
-  const threads = raw.cpuThreads;
-  const cpuThreads =
-    typeof threads === 'number' && Number.isInteger(threads) && threads >= 0 ? threads : defaultAppSettings.cpuThreads;
-  return { provider, cpuThreads };
 }
 
 export function systemHandlers(services: { readonly system: SystemService }): DomainHandlers<'system'> {

@@ -1,15 +1,34 @@
 // Settings repository: small JSON values by key (theme, default execution provider, ...).
-// Values are stored as JSON text; callers narrow what they read back.
+// Values are stored as JSON text; callers narrow what they read back. A value whose text is not
+// JSON (edited by hand, cut short) reads as unreadable, never as an exception: a caller falls
+// back to its default, and the next set() replaces the text without reading it.
 
 import type { Db } from './db';
+
+/** One stored value as read: none, its parsed JSON, or text that does not parse (and why). */
+export type StoredSetting =
+  | { readonly state: 'absent' }
+  | { readonly state: 'stored'; readonly value: unknown }
+  | { readonly state: 'unreadable'; readonly reason: string };
 
 export class SettingsRepository {
   constructor(private readonly db: Db) {}
 
-  get(key: string): unknown {
+  read(key: string): StoredSetting {
     const row = this.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as
       { value_json: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.value_json) as unknown);
+    if (row === undefined) return { state: 'absent' };
+    try {
+      return { state: 'stored', value: JSON.parse(row.value_json) as unknown };
+    } catch (error) {
+      return { state: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** The stored value; undefined when there is none or its text is not JSON. */
+  get(key: string): unknown {
+    const stored = this.read(key);
+    return stored.state === 'stored' ? stored.value : undefined;
   }
 
   set(key: string, value: unknown): void {

@@ -76,9 +76,21 @@ export interface AppSettings {
   readonly provider: (typeof providerChoices)[number];
   /** onnxruntime's intra-op threads on the CPU; 0: onnxruntime decides (one per core). */
   readonly cpuThreads: number;
+  /**
+   * Set only when what the store holds cannot be read (not JSON, or a value outside what a save
+   * takes): says which, and that the defaults stand in for it until settings are saved again.
+   * Never stored.
+   */
+  readonly warning?: string;
 }
 
 export const defaultAppSettings: AppSettings = { provider: 'auto', cpuThreads: 0 };
+
+/** What a saved setting may hold: a save is checked against it, and a stored value read back too. */
+export const appSettingsFields = {
+  provider: z.enum(providerChoices),
+  cpuThreads: z.number().int().min(0).max(1024),
+};
 
 export const systemCalls = {
   /** Versions, data directory and execution providers; `refresh` re-probes providers. */
@@ -90,8 +102,8 @@ export const systemCalls = {
   /** Changes the settings given, keeps the others; answers the settings now in force. */
   saveSettings: call<AppSettings>()(
     z.strictObject({
-      provider: z.enum(providerChoices).optional(),
-      cpuThreads: z.number().int().min(0).max(1024).optional(),
+      provider: appSettingsFields.provider.optional(),
+      cpuThreads: appSettingsFields.cpuThreads.optional(),
     }),
   ),
 };

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
 import { PlaygroundService, SCREEN_SETTING } from '../../../src/main/services/playground';
-import { openStore } from '../../../src/main/store/db';
+import { openStore, type Store } from '../../../src/main/store/db';
 import { PlaygroundRepository } from '../../../src/main/store/playground';
 import { SettingsRepository } from '../../../src/main/store/settings';
 import {
@@ -27,11 +27,15 @@ afterAll(() => manager.stop());
 const tempDir = tempDirs('spanfill-playground-');
 
 /** A playground service over a fresh store (and the shared engine host), closed after `use`. */
-function withService(use: (playground: PlaygroundService, settings: SettingsRepository) => void): void {
+function withService(use: (playground: PlaygroundService, settings: SettingsRepository, store: Store) => void): void {
   const store = openStore(tempDir());
   const settings = new SettingsRepository(store.db);
   try {
-    use(new PlaygroundService({ engine: manager, prompts: new PlaygroundRepository(store.db), settings }), settings);
+    use(
+      new PlaygroundService({ engine: manager, prompts: new PlaygroundRepository(store.db), settings }),
+      settings,
+      store,
+    );
   } finally {
     store.close();
   }
@@ -146,6 +150,14 @@ describe("the playground's memory", () => {
     withService((playground, settings) => {
       settings.set(SCREEN_SETTING, { prompt: 7, selected: 'all' });
       expect(playground.saved().screen).toBeNull();
+    });
+  });
+
+  it('reads a kept screen whose stored text is not JSON (cut short) as none', () => {
+    withService((playground, settings, store) => {
+      settings.set(SCREEN_SETTING, { prompt: 'kept' });
+      store.db.prepare('UPDATE settings SET value_json = ? WHERE key = ?').run('{"prompt":"ke', SCREEN_SETTING);
+      expect(playground.saved()).toEqual({ history: [], screen: null });
     });
   });
 });

@@ -1,10 +1,11 @@
 // System service: caches the provider probe, re-probes on refresh, and still answers (with
 // probeError) when the engine host cannot be asked; the stored settings keep what is saved,
-// survive a reopened store and fall back to defaults for values they do not know.
+// survive a reopened store, and a stored value they cannot read (not JSON, outside a save's
+// bounds) is its default with a warning, until a save replaces it.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineHostManager } from '../../../src/main/services/engine-host';
-import { SystemService } from '../../../src/main/services/system';
+import { SystemService, systemHandlers } from '../../../src/main/services/system';
 import { openStore, type Store } from '../../../src/main/store/db';
 import { SettingsRepository } from '../../../src/main/store/settings';
 import { ApiError } from '../../../src/shared/errors';
@@ -80,7 +81,7 @@ describe('SystemService', () => {
     expect(recovered.ortVersion).toBe('1.30.0');
   });
 
-  it('keeps saved settings across a reopened store, changes only what is given, and ignores unknown stored values', () => {
+  it('keeps saved settings across a reopened store, changes only what is given, and takes a field left out as its default', () => {
     const dataDir = tempDir();
     const { engine } = fakeEngine([async () => probe]);
     const system = new SystemService({ ...deps(), engine, settings: settingsIn(dataDir) });
@@ -93,10 +94,60 @@ describe('SystemService', () => {
       provider: 'cpu',
       cpuThreads: 2,
     });
-    reopened.set('app', { provider: 'tpu', cpuThreads: -3 });
+    reopened.set('app', { provider: 'cpu' }); // a field left out: its default, without a word
     expect(new SystemService({ ...deps(), engine, settings: reopened }).settings()).toEqual({
-      provider: 'auto',
+      provider: 'cpu',
       cpuThreads: 0,
+    });
+  });
+
+  it('reads a stored value it cannot read as the defaults with a warning, and a save replaces it', async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    stores.push(store);
+    const corrupt = (text: string) =>
+      store.db.prepare("UPDATE settings SET value_json = ? WHERE key = 'app'").run(text).changes;
+    const system = new SystemService({
+      ...deps(),
+      dataDir,
+      engine: fakeEngine([]).engine,
+      settings: new SettingsRepository(store.db),
+    });
+    const handlers = systemHandlers({ system });
+    system.saveSettings({ provider: 'cpu', cpuThreads: 1 });
+    expect(corrupt('{"provider":"auto","cpuThr')).toBe(1);
+    const read = await handlers['system.settings']({});
+    expect(read).toMatchObject({ provider: 'auto', cpuThreads: 0 });
+    expect(read.warning).toContain(`The saved settings in ${dataDir}/spanfill.db cannot be read (not JSON: `);
+    expect(read.warning).toContain('until settings are saved again');
+    expect(await handlers['system.saveSettings']({ cpuThreads: 2 })).toEqual({ provider: 'auto', cpuThreads: 2 });
+    expect(system.settings()).toEqual({ provider: 'auto', cpuThreads: 2 });
+  });
+
+  it('takes a stored field outside what a save takes as its default, keeping the fields that read', () => {
+    const settings = settingsIn(tempDir());
+    const system = new SystemService({ ...deps(), engine: fakeEngine([]).engine, settings });
+    settings.set('app', { provider: 'cpu', cpuThreads: 99999 });
+    const read = system.settings();
+    expect(read).toMatchObject({ provider: 'cpu', cpuThreads: 0 });
+    expect(read.warning).toContain('cpuThreads 99999 is not a whole number from 0 to 1024');
+    settings.set('app', { provider: 'tpu', cpuThreads: -3 });
+    expect(system.settings()).toMatchObject({ provider: 'auto', cpuThreads: 0 });
+    expect(system.settings().warning).toContain(
+      'provider "tpu" is not one of auto, cpu, cuda, webgpu, dml; cpuThreads -3 is not a whole number from 0 to 1024',
+    );
+  });
+
+  it('ignores a last served port it cannot read, saying so', () => {
+    const dataDir = tempDir();
+    const settings = settingsIn(dataDir);
+    const system = new SystemService({ ...deps(), dataDir, engine: fakeEngine([]).engine, settings });
+    expect(system.servedPort()).toEqual({});
+    system.keepServedPort(8787);
+    expect(system.servedPort()).toEqual({ port: 8787 });
+    settings.set('serve.port', 'abc');
+    expect(system.servedPort()).toEqual({
+      warning: `The port last served on, kept in ${dataDir}/spanfill.db, cannot be read ("abc" is not a port); serving on a free port, which is kept in its place.`,
     });
   });
 });

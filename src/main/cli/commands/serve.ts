@@ -9,6 +9,7 @@ import type { AppServices } from '../../services/app';
 import { ApiError } from '../../../shared/errors';
 import type { CommandContext } from '../command';
 import { defineCommand } from '../command';
+import { noteUnreadableSettings } from './settings';
 
 export const serveCommand = defineCommand({
   name: 'serve',
@@ -84,15 +85,29 @@ export async function startServing(
 ): Promise<void> {
   const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
   const app = context.app();
-  const server = await listen(app, rendererDir, port);
-  // A run trained from a terminal on this data directory shows live on the screens too.
-  app.watchOtherProcesses();
-  onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
+  noteUnreadableSettings(context);
+  const server = await listen(context, rendererDir, port);
+  try {
+    // A run trained from a terminal on this data directory shows live on the screens too.
+    app.watchOtherProcesses();
+    onListening({ url: server.url, port: server.port, token: server.token, dataDir: app.dataDir });
+  } catch (error) {
+    // Not serving after all: free the port, so the command ends with the error (and one Ctrl-C is not needed).
+    await server.close();
+    throw error;
+  }
   await new Promise<void>((resolve) => {
     if (context.signal.aborted) resolve();
     context.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await server.close();
+}
+
+/** The port this data directory was last served on; one that cannot be read is none, said on stderr. */
+function lastPort(context: CommandContext, app: AppServices): number | undefined {
+  const { port, warning } = app.system.servedPort();
+  if (warning !== undefined) context.status(warning, { force: true });
+  return port;
 }
 
 const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -102,8 +117,9 @@ const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).co
  * is free (the same origin, so the browser keeps its theme and chart views), else on a free
  * one. The port it got is kept for the next launch.
  */
-async function listen(app: AppServices, rendererDir: string, port: number | undefined): Promise<RunningServer> {
-  const last = port === undefined ? app.system.servedPort() : undefined;
+async function listen(context: CommandContext, rendererDir: string, port: number | undefined): Promise<RunningServer> {
+  const app = context.app();
+  const last = port === undefined ? lastPort(context, app) : undefined;
   const again =
     last === undefined
       ? undefined

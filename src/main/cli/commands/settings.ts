@@ -3,7 +3,7 @@
 
 import { providerChoices, systemCalls, type AppSettings } from '../../../shared/contract/system';
 import { unwrapEnvelope } from '../../../shared/errors';
-import { defineCommand, UsageError } from '../command';
+import { defineCommand, UsageError, type CommandContext } from '../command';
 import { checkedArgs } from '../options';
 import { formatPairs } from '../output';
 
@@ -25,6 +25,19 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
   return changes;
 }
 
+/** The settings' warning, when what is stored cannot be read (the defaults stand in), on stderr. */
+function sayWarning(context: CommandContext, settings: AppSettings): void {
+  if (settings.warning !== undefined) context.status(settings.warning, { force: true });
+}
+
+/**
+ * Says on stderr when the saved settings cannot be read, for a command that starts work with
+ * them (train, serve): it goes on with the defaults.
+ */
+export function noteUnreadableSettings(context: CommandContext): void {
+  sayWarning(context, context.app().system.settings());
+}
+
 export const settingsCommand = defineCommand({
   name: 'settings',
   takesArguments: true,
@@ -41,7 +54,9 @@ export const settingsCommand = defineCommand({
       Object.keys(changes).length === 0
         ? await app.call('system.settings', {})
         : await app.call('system.saveSettings', changes);
-    return unwrapEnvelope(envelope) as AppSettings;
+    const settings = unwrapEnvelope(envelope) as AppSettings;
+    sayWarning(context, settings);
+    return settings;
   },
   render(result) {
     const settings = result as AppSettings;

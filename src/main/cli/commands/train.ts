@@ -15,6 +15,7 @@ import { formatDuration } from '../../../shared/format';
 import { lossText } from '../output';
 import { ApiError } from '../../../shared/errors';
 import { failureCode } from '../../services/runsFailure';
+import { noteUnreadableSettings } from './settings';
 import { trainCase } from './train-case';
 import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
@@ -260,6 +261,8 @@ export const trainCommand = defineCommand({
       ...(preset === undefined ? {} : { preset }),
     };
     const config = parseRunFlags(input);
+    // The saved settings fill what the flags leave out: one that cannot be read is its default, said here.
+    if (config.provider === undefined || config.threads === undefined) noteUnreadableSettings(context);
     noteThreadsOverMachine(context, config.threads);
     if (context.flag('estimate')) return withFlagWords(() => estimateRun(context, config));
     if (context.flag('time-steps')) throw new UsageError('--time-steps goes with --estimate');

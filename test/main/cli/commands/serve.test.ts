@@ -1,11 +1,15 @@
 // `spanfill serve`'s port: without --port, the one this data directory was last served on
 // (the same origin in the browser, which keeps the theme and chart views per origin), or a
 // free one when that is taken; --port 0 asks for a free one, and a busy --port N is refused.
+// Stored values it cannot read (the last port, the settings) are said on stderr and it serves;
+// a failure after it listens frees the port and ends the command with the message.
 
 import fs from 'node:fs';
 import net from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { AppServices } from '../../../../src/main/services/app';
+import { openStore } from '../../../../src/main/store/db';
 import { capture, runCaptured } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
 
@@ -17,7 +21,7 @@ interface Serving {
 }
 
 /** Starts `spanfill serve --json` on `dataDir` with `args`, once it listens. */
-async function serve(dataDir: string, rendererDir: string, args: string[] = []): Promise<Serving> {
+async function serve(dataDir: string, rendererDir: string, args: string[] = []): Promise<Serving & { err(): string }> {
   const controller = new AbortController();
   const captured = capture();
   const listening = new Promise<number>((resolve) =>
@@ -32,6 +36,7 @@ async function serve(dataDir: string, rendererDir: string, args: string[] = []):
   const port = await Promise.race([listening, exited.then((code) => Promise.reject(new Error(`exit ${code}`)))]);
   return {
     port,
+    err: captured.err,
     stop: () => {
       controller.abort();
       return exited;
@@ -40,13 +45,16 @@ async function serve(dataDir: string, rendererDir: string, args: string[] = []):
 }
 
 /** A port something else listens on until `release`. */
-async function occupy(port: number): Promise<{ release(): Promise<void> }> {
+async function occupy(port: number): Promise<{ port: number; release(): Promise<void> }> {
   const busy = net.createServer();
   await new Promise<void>((resolve, reject) => {
     busy.once('error', reject);
     busy.listen(port, '127.0.0.1', resolve);
   });
-  return { release: () => new Promise<void>((resolve) => busy.close(() => resolve())) };
+  return {
+    port: (busy.address() as net.AddressInfo).port,
+    release: () => new Promise<void>((resolve) => busy.close(() => resolve())),
+  };
 }
 
 /** A built UI of one page (temp folders go after each test). */
@@ -94,5 +102,63 @@ describe('serve --port', () => {
     const given = await serve(dataDir, rendererDir, ['--port', String(first.port)]);
     expect(given.port).toBe(first.port);
     await given.stop();
+  });
+});
+
+/** Writes `text` as the stored JSON of setting `key`, as a hand edit of spanfill.db would. */
+function storeRaw(dataDir: string, key: string, text: string): void {
+  const store = openStore(dataDir);
+  try {
+    store.db
+      .prepare('INSERT OR REPLACE INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)')
+      .run(key, text, new Date().toISOString());
+  } finally {
+    store.close();
+  }
+}
+
+describe('serve with stored values it cannot read', () => {
+  afterEach(() => void vi.restoreAllMocks());
+
+  it('serves on a free port when the last one cannot be read, says so once, and keeps the new one', async () => {
+    const rendererDir = renderer();
+    const dataDir = tempDir();
+    storeRaw(dataDir, 'serve.port', '"abc');
+    storeRaw(dataDir, 'app', '{"provider":"auto","cpuThr');
+    const first = await serve(dataDir, rendererDir);
+    expect(await first.stop()).toBe(exitCodes.ok);
+    const said = first.err();
+    expect(said).toContain(`The port last served on, kept in ${dataDir}/spanfill.db, cannot be read (not JSON:`);
+    expect(said).toContain(`The saved settings in ${dataDir}/spanfill.db cannot be read (not JSON:`);
+    expect(said.split('\n').filter((line) => line.includes('cannot be read'))).toHaveLength(2);
+    const again = await serve(dataDir, rendererDir);
+    expect(again.port).toBe(first.port);
+    await again.stop();
+    expect(again.err()).not.toContain('The port last served on');
+
+    storeRaw(dataDir, 'serve.port', '70000');
+    const wrong = await serve(dataDir, rendererDir);
+    await wrong.stop();
+    expect(wrong.err()).toContain('cannot be read (70000 is not a port); serving on a free port');
+  });
+
+  it('closes its port and ends with the message when it fails after it listens', async () => {
+    const rendererDir = renderer();
+    const probe = await occupy(0);
+    const port = probe.port;
+    await probe.release();
+    vi.spyOn(AppServices.prototype, 'watchOtherProcesses').mockImplementation(() => {
+      throw new Error('cannot watch the data directory');
+    });
+    const captured = capture();
+    const code = await runCaptured(['serve', '--port', String(port), '--data-dir', tempDir()], captured, {
+      env: { SPANFILL_RENDERER_DIR: rendererDir },
+    });
+    expect(code).toBe(exitCodes.failure);
+    expect(captured.err()).toContain('spanfill serve: cannot watch the data directory');
+    expect(captured.out()).toBe('');
+    // The port is free again: nothing of the failed serve listens on it.
+    const after = await occupy(port);
+    await after.release();
   });
 });

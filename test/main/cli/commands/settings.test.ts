@@ -1,12 +1,15 @@
 // `spanfill settings`: the saved provider and CPU threads, shown and changed through the same
-// calls as the Settings screen, and what a new run then starts with.
+// calls as the Settings screen, and what a new run then starts with; a stored value it cannot
+// read shows as the defaults with a warning on stderr, and saving replaces it.
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppServices } from '../../../../src/main/services/app';
+import { openStore } from '../../../../src/main/store/db';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { runSpanfill as cli } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
+import { importTexts, SPM } from './train-support';
 
 const tempDir = tempDirs('spanfill-settings-cli-');
 
@@ -45,5 +48,39 @@ describe('spanfill settings', () => {
       expect(refused.stderr).toContain(message);
     }
     expect((await cli(['settings', '--json', ...data])).stdout).toBe('{"provider":"auto","cpuThreads":0}\n');
+  });
+});
+
+describe('spanfill settings over a stored value it cannot read', () => {
+  it('shows the defaults, warns once on stderr, and a save replaces the value', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const data = ['--data-dir', dataDir];
+    expect((await cli(['settings', 'threads', '1', ...data])).code).toBe(exitCodes.ok);
+    const store = openStore(dataDir);
+    store.db.prepare("UPDATE settings SET value_json = ? WHERE key = 'app'").run('{"provider":"auto","cpuThr');
+    store.close();
+    const shown = await cli(['settings', ...data]);
+    expect(shown.code).toBe(exitCodes.ok);
+    expect(shown.stdout.trim().split('\n')).toEqual(['Provider     auto', 'CPU threads  0 (one per core)']);
+    const warning = `The saved settings in ${dataDir}/spanfill.db cannot be read (not JSON: `;
+    expect(shown.stderr.split(warning)).toHaveLength(2);
+    expect(shown.stderr).toContain('until settings are saved again (`spanfill settings`, or the Settings screen)');
+    const json = await cli(['settings', '--json', ...data]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ provider: 'auto', cpuThreads: 0 });
+    expect((JSON.parse(json.stdout) as { warning: string }).warning).toContain(warning);
+    // A run takes the defaults, said once; one whose flags name both settings reads none.
+    const dataset = await importTexts(dataDir, ['the cat sat on the mat', 'a dog ran in the park']);
+    const run = ['train', '--dataset', dataset, '--model', SPM, '--max-steps', '2', '--estimate', ...data];
+    const estimated = await cli(run);
+    expect(estimated.code, estimated.stderr).toBe(exitCodes.ok);
+    expect(estimated.stderr.split(warning)).toHaveLength(2);
+    expect((await cli([...run, '--provider', 'cpu', '--threads', '1'])).stderr).not.toContain(warning);
+    const saved = await cli(['settings', 'threads', '2', ...data]);
+    expect(saved).toMatchObject({ code: exitCodes.ok, stderr: '' });
+    expect(await cli(['settings', '--json', ...data])).toMatchObject({
+      code: exitCodes.ok,
+      stdout: '{"provider":"auto","cpuThreads":2}\n',
+      stderr: '',
+    });
   });
 });
