@@ -22,12 +22,11 @@ import type {
 import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
-import { MODEL_CATALOG, validateRepoId, validateRevision } from '../engine/hub/catalog';
+import { MODEL_CATALOG, parseRepoReference, validateRepoId } from '../engine/hub/catalog';
 import { pullModel, type PullProgress } from '../engine/hub/download';
 import { HubError } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
 import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/settings';
-import { isBuiltinModelName } from '../engine/t5/builtin';
 import { isPresetModelName } from '../../shared/contract/runs';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
@@ -93,8 +92,7 @@ export class ModelService {
     args: { repoId: string; revision?: string; isOffline?: boolean },
     signal?: AbortSignal,
   ): Promise<ModelPulled> {
-    const repoId = checkModelWork(() => validateRepoId(args.repoId));
-    const revision = checkModelWork(() => validateRevision(args.revision ?? 'main'));
+    const { repoId, revision } = checkModelWork(() => parseRepoReference(args.repoId, args.revision));
     if (this.pulls.has(repoId))
       throw new ApiError('conflict', `${repoId} is already being pulled; wait for it or cancel it`);
     const controller = new AbortController();
@@ -163,18 +161,15 @@ export class ModelService {
         'conflict',
         `${dir} is already registered as ${existing.id}; \`spanfill models rm ${existing.id}\` first`,
       );
+    const name = optionalDisplayName(args.name);
+    if (name !== undefined) this.lookup.refuseShadowingName(name);
     const info = await inspectModelFolder(dir).catch(rethrowModelError);
-    const row = this.add(
-      { kind: 'folder', path: dir },
-      optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model'),
-      dir,
-      info,
-    );
+    const row = this.add({ kind: 'folder', path: dir }, name ?? nameFromFile(path.basename(dir), 'model'), dir, info);
     return this.summary(row);
   }
 
   remove(id: string): ModelRemoved {
-    const row = this.mustGet(id);
+    const row = this.lookup.registered(id);
     const training = this.trainingFrom(row);
     if (training) throw trainingConflict(training, `from model ${row.name}`, CHECKPOINT_COPIES);
     let freedBytes = 0;
@@ -312,18 +307,6 @@ export class ModelService {
     return row;
   }
 
-  /** A registered model by its id, or by its name when one model has it. */
-  private mustGet(id: string): ModelRow {
-    const row = this.repo.get(id) ?? this.lookup.byName(id);
-    if (row === undefined && isBuiltinModelName(id))
-      throw new ApiError(
-        'invalid_argument',
-        `${id} is built into Spanfill, not a registered model: there is nothing to remove (its files are written out under the data directory when used)`,
-      );
-    if (row === undefined) throw new ApiError('not_found', `No model ${id}; \`spanfill models list\` shows the ids`);
-    return row;
-  }
-
   private summary(row: ModelRow): ModelSummary {
     const full = this.lookup.pathOf(row);
     const source: ModelSource =
@@ -342,7 +325,8 @@ export class ModelService {
       modelType: row.model_type,
       parameterCount: row.parameter_count,
       createdAt: row.created_at,
-      isAvailable: existsSync(full),
+      // A file where its folder was is as missing as no folder (fill, loading it, says so).
+      isAvailable: existsSync(full) && statSync(full).isDirectory(),
     };
   }
 }

@@ -7,12 +7,15 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
+import { splitModelReference } from '../engine/hub/catalog';
 import { findCachedSnapshot } from '../engine/hub/download';
-import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
+import { BUILTIN_PREFIX, isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
+import { PRESET_PREFIX } from '../../shared/contract/runs';
 import { DatasetRepository } from '../store/datasets';
 import type { Store } from '../store/db';
 import type { ModelRepository, ModelRow } from '../store/models';
 import type { RunRepository } from '../store/runs';
+import { refuseOthersId } from './idOrName';
 import { checkModelWork } from './modelsErrors';
 
 export interface ModelLookupDeps {
@@ -25,6 +28,15 @@ export interface ModelLookupDeps {
   readonly cacheRoot: string;
 }
 
+/** How a model is spoken of, for idOrName.ts's messages. */
+const MODEL_KIND = { one: 'model', many: 'models', command: 'spanfill models list' } as const;
+
+/** What a model argument names: a built-in model, a registered one, or a folder or cached snapshot (registered or not). */
+type Located =
+  | { readonly kind: 'builtin' }
+  | { readonly kind: 'row'; readonly row: ModelRow }
+  | { readonly kind: 'folder' | 'cached'; readonly path: string; readonly row: ModelRow | undefined };
+
 export class ModelLookup {
   constructor(private readonly deps: ModelLookupDeps) {}
 
@@ -34,22 +46,79 @@ export class ModelLookup {
    * folder, never touching the network.
    */
   resolve(model: string): { path: string; modelId: string | null } {
-    const { repo, dataDir, cacheRoot } = this.deps;
-    if (isBuiltinModelName(model))
-      return { path: checkModelWork(() => materializeBuiltinModel(dataDir, model)), modelId: null };
+    const found = this.locate(model);
+    switch (found.kind) {
+      case 'builtin':
+        return { path: checkModelWork(() => materializeBuiltinModel(this.deps.dataDir, model)), modelId: null };
+      case 'row':
+        return { path: this.folderOf(found.row), modelId: found.row.id };
+      case 'folder':
+      case 'cached':
+        return { path: found.path, modelId: found.row?.id ?? null };
+    }
+  }
+
+  /**
+   * The registered model `model` names, read as resolve reads it (so `models rm X` removes what
+   * `fill --model X` uses), whether or not its folder is still there; what it names otherwise
+   * (a built-in model, an unregistered folder or cached snapshot) is refused saying so.
+   */
+  registered(model: string): ModelRow {
+    const found = this.locate(model);
+    if (found.kind === 'row') return found.row;
+    if (found.kind === 'builtin')
+      throw new ApiError(
+        'invalid_argument',
+        `${model} is built into Spanfill, not a registered model: there is nothing to remove (its files are written out under the data directory when used)`,
+      );
+    if (found.row) return found.row;
+    const what =
+      found.kind === 'folder'
+        ? `${model} is a folder no model is registered from`
+        : `${model} is in the download cache, but no model is registered from it (\`spanfill models cache rm ${model.split('@')[0]}\` deletes it)`;
+    throw new ApiError('not_found', `${what}; \`spanfill models list\` shows the ids`);
+  }
+
+  /** What `model` names, in the order every command reads it; not_found when nothing. */
+  private locate(model: string): Located {
+    const { repo, cacheRoot } = this.deps;
+    if (isBuiltinModelName(model)) return { kind: 'builtin' };
     const row = repo.get(model);
-    if (row) return { path: this.folderOf(row), modelId: row.id };
+    if (row) return { kind: 'row', row };
     // A full path only: a relative one would be this process's working folder (fullPaths.ts).
     if (path.isAbsolute(model) && existsSync(model) && statSync(model).isDirectory())
-      return { path: model, modelId: null };
-    const at = model.lastIndexOf('@');
-    const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, 'main'];
-    const cached = findCachedSnapshot(cacheRoot, repoId, revision);
-    if (cached) return { path: cached.dir, modelId: repo.findBySource('hub', repoId, cached.commit)?.id ?? null };
+      return { kind: 'folder', path: model, row: repo.list().find((r) => this.pathOf(r) === path.resolve(model)) };
+    const { repoId, revision } = splitModelReference(model);
+    const cached = findCachedSnapshot(cacheRoot, repoId, revision ?? 'main');
+    if (cached) return { kind: 'cached', path: cached.dir, row: repo.findBySource('hub', repoId, cached.commit) };
     // After the cache: a pulled model is named by its repository id, and two revisions share it.
     const named = this.byName(model);
-    if (named) return { path: this.folderOf(named), modelId: named.id };
+    if (named) return { kind: 'row', row: named };
     throw new ApiError('not_found', this.notFound(model));
+  }
+
+  /**
+   * Refuses `name` for a model (`id`, or one not registered yet) when another reading of it
+   * comes first, so that no command could find the model by it: another model's id, a built-in
+   * or from-scratch model (builtin:…, preset:…), or anything with a "/" (OWNER/NAME is read as a
+   * Hub repository and /… as a folder before names, so whether the name found this model would
+   * hang on what the cache and the disk hold).
+   */
+  refuseShadowingName(name: string, id?: string): void {
+    const prefix = [BUILTIN_PREFIX, PRESET_PREFIX].find((p) => name.startsWith(p));
+    if (prefix !== undefined)
+      throw new ApiError(
+        'invalid_argument',
+        `A model cannot be named ${JSON.stringify(name)}: names starting with "${prefix}" are Spanfill's own models, ` +
+          'which --model reads first; choose another name',
+      );
+    if (name.includes('/'))
+      throw new ApiError(
+        'invalid_argument',
+        `A model name cannot hold "/" (${JSON.stringify(name)}): --model reads OWNER/NAME as a Hub repository and ` +
+          `/… as a folder before it reads names; choose another, e.g. ${JSON.stringify(name.replaceAll('/', '-'))}`,
+      );
+    refuseOthersId(id ?? '', name, this.deps.repo.list(), MODEL_KIND);
   }
 
   /** The registered model called `name` (the name people gave it); several by that name: say which ids. */

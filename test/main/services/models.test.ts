@@ -72,6 +72,33 @@ describe('ModelService.pull', () => {
     expect(down.code).toBe('remote_failed');
   });
 
+  it('takes OWNER/NAME@REV as --model reads it, and says a bad revision is the revision', async () => {
+    const { hub, service } = await setup();
+    const pinned = await service.pull({ repoId: `${REPO}@${hub.commit}` });
+    expect(pinned.model.source).toEqual({ kind: 'hub', repoId: REPO, revision: hub.commit, commit: hub.commit });
+    const same = await service.pull({ repoId: `${REPO}@${hub.commit}`, revision: hub.commit });
+    expect(same.model.id).toBe(pinned.model.id);
+    const twice = await rejection(service.pull({ repoId: `${REPO}@main`, revision: 'v2' }));
+    expect(twice).toMatchObject({ code: 'invalid_argument' });
+    expect(twice.message).toBe(
+      `"${REPO}@main" names revision "main" and the revision given apart is "v2"; give it once (OWNER/NAME@REV, or --revision REV)`,
+    );
+    const bad = await rejection(service.pull({ repoId: 'google/flan-t5-small@../../x' }));
+    expect(bad).toMatchObject({ code: 'invalid_argument' });
+    expect(bad.message).toBe('Invalid revision "../../x"; expected a branch, tag or commit, e.g. main');
+  });
+
+  it('lists a model whose folder was replaced by a file as missing on disk', async () => {
+    const { service } = await setup();
+    const folder = path.join(tempDir(), 'replaced');
+    cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: folder });
+    expect(service.list()[0].isAvailable).toBe(true);
+    rmSync(folder, { recursive: true });
+    writeFileSync(folder, 'not a model folder');
+    expect(service.list()).toEqual([{ ...model, isAvailable: false }]);
+  });
+
   it('cancels a running pull, keeping what arrived for the next one', async () => {
     const { service, deps } = await setup();
     const unsubscribe = deps.events.subscribe((event) => {

@@ -111,6 +111,70 @@ describe('ModelService.resolve', () => {
   });
 });
 
+describe('model names that another reading would shadow, and removal by the same road', () => {
+  it('refuses a name that is another model\'s id, a built-in or from-scratch name, or holds a "/"', async () => {
+    const { service } = await setup();
+    const [first, second] = [path.join(tempDir(), 'first'), path.join(tempDir(), 'second')];
+    for (const folder of [first, second]) cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: first });
+    const refusals: [string, string][] = [
+      [
+        'builtin:byt5-tiny',
+        'A model cannot be named "builtin:byt5-tiny": names starting with "builtin:" are Spanfill\'s own models, ' +
+          'which --model reads first; choose another name',
+      ],
+      ['preset:tiny', 'names starting with "preset:" are Spanfill\'s own models'],
+      [
+        'google/flan-t5-small',
+        'A model name cannot hold "/" ("google/flan-t5-small"): --model reads OWNER/NAME as a Hub repository and /… ' +
+          'as a folder before it reads names; choose another, e.g. "google-flan-t5-small"',
+      ],
+      ['a/b/c', 'cannot hold "/"'],
+      [model.id, `${model.id} is the id of another model; a model named so could not be found by its name`],
+    ];
+    for (const [name, message] of refusals) {
+      const refused = await rejection(service.import({ path: second, name }));
+      expect(refused.code).toBe('invalid_argument');
+      expect(refused.message).toContain(message);
+    }
+    expect(service.list().map((m) => m.id)).toEqual([model.id]);
+    expect((await service.import({ path: second, name: 'flan t5: small (mine)' })).name).toBe('flan t5: small (mine)');
+  });
+
+  it('removes what --model names: a built-in name is never a registered row, a repository id its pulled model', async () => {
+    const { service, store, dataDir } = await setup();
+    const pulled = (await service.pull({ repoId: REPO })).model;
+    // Rows an older version let through, named as a built-in model and as the pulled repository.
+    const repo = new ModelRepository(store.db);
+    const folder = path.join(tempDir(), 'old');
+    cpSync(FIXTURE, folder, { recursive: true });
+    repo.add(modelRow('m-builtin', 'builtin:byt5-tiny', { path: `${folder}-gone` }));
+    repo.add(modelRow('m-repo', REPO, { path: folder, source: `${folder}-x` }));
+    expect(service.resolve('builtin:byt5-tiny').path).toBe(path.join(dataDir, 'models', 'builtin', 'byt5-tiny'));
+    expect(() => service.remove('builtin:byt5-tiny')).toThrow(
+      /^builtin:byt5-tiny is built into Spanfill, not a registered model/,
+    );
+    expect(service.resolve(REPO).modelId).toBe(pulled.id);
+    expect(service.remove(REPO)).toMatchObject({ id: pulled.id });
+    expect(
+      service
+        .list()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['m-builtin', 'm-repo']);
+    // A full folder path removes the model registered there; a folder none is registered from is said so.
+    expect(service.remove('m-builtin')).toMatchObject({ id: 'm-builtin' });
+    expect(service.remove(folder)).toMatchObject({ id: 'm-repo', deletedPath: null });
+    expect(() => service.remove(FIXTURE)).toThrow(
+      new ApiError(
+        'not_found',
+        `${FIXTURE} is a folder no model is registered from; \`spanfill models list\` shows the ids`,
+      ),
+    );
+    expect(existsSync(folder)).toBe(true);
+  });
+});
+
 /** A row as the models service would register it (the fields resolving does not read left plain). */
 function modelRow(id: string, name: string, fields: Partial<NewModelRow> & Pick<NewModelRow, 'path'>): NewModelRow {
   const row: NewModelRow = {

@@ -15,6 +15,7 @@ import type {
 } from '../../../shared/contract/models';
 import type { ModelService } from '../../services/models';
 import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
+import { fullModelReference } from '../model-arg';
 import type { ProgressBar } from '../output';
 import { formatBytes, plural } from '../../../shared/format';
 
@@ -37,13 +38,15 @@ export const modelsCommand = defineCommand({
   takesArguments: true,
   summary: 'List, pull from the Hugging Face Hub, import or remove models',
   usage:
-    'spanfill models [list | catalog | pull REPO_ID [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',
+    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',
   description:
     'pull fetches config.json, the safetensors weights and the tokenizer files at one commit into\n' +
     '<data dir>/models/hub, resuming partial files and checking each against the Hub. HF_ENDPOINT\n' +
     'picks another Hub, HF_TOKEN (or `models token set`, kept in a 0600 file) opens gated models,\n' +
     "HF_HUB_OFFLINE=1 or --offline uses only the cache. rm deletes a pulled model's files; an\n" +
-    'imported folder is only unregistered. `fill --model` takes a model id or a pulled REPO_ID. cache\n' +
+    'imported folder is only unregistered; it reads ID as `fill --model` does (a model id or name, a\n' +
+    'pulled REPO_ID[@R], a full folder path). A name may not be an id, start with builtin: or preset:,\n' +
+    'or hold a "/" (--model reads those first). cache\n' +
     'also counts the from-scratch starting points (runs of preset:NAME, in <data dir>/models/preset);\n' +
     'cache rm-scratch deletes them (a run rebuilds its own from its seed), not while one trains.',
   options: {
@@ -75,7 +78,8 @@ export const modelsCommand = defineCommand({
           model: await service.import({ path: path.resolve(one('a folder')), name: context.string('name') }),
         };
       case 'rm':
-        return { action, ...service.remove(one('a model id')) };
+        // A folder made full as --model's is (model-arg.ts): rm reads ID as every command does.
+        return { action, ...service.remove(fullModelReference(one('a model id'))) };
       case 'cache':
         if (args.length === 0) return { action, ...service.cacheUsage() };
         if (args.length === 1 && args[0] === 'rm-scratch')

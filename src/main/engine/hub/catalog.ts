@@ -94,4 +94,27 @@ export function validateRevision(raw: string): string {
   return raw;
 }
 
+/** "owner/name@revision" → its parts; the first "@" splits them (a repository id holds none). */
+export function splitModelReference(reference: string): { repoId: string; revision: string | undefined } {
+  const at = reference.indexOf('@');
+  return at > 0
+    ? { repoId: reference.slice(0, at), revision: reference.slice(at + 1) }
+    : { repoId: reference, revision: undefined };
+}
+
+/**
+ * A repository to pull as a person types it, "owner/name" or "owner/name@revision" (as --model
+ * reads it), with `revision` given apart (--revision); the two disagreeing is a RepoIdError, and
+ * each part is checked on its own, so a bad revision is said to be the revision.
+ */
+export function parseRepoReference(raw: string, revision?: string): { repoId: string; revision: string } {
+  const parts = splitModelReference(raw.trim());
+  if (parts.revision !== undefined && revision !== undefined && parts.revision !== revision)
+    throw new RepoIdError(
+      `${JSON.stringify(raw)} names revision ${JSON.stringify(parts.revision)} and the revision given apart is ` +
+        `${JSON.stringify(revision)}; give it once (OWNER/NAME@REV, or --revision REV)`,
+    );
+  return { repoId: validateRepoId(parts.repoId), revision: validateRevision(parts.revision ?? revision ?? 'main') };
+}
+
 export const isCommitSha = (revision: string): boolean => /^[0-9a-f]{40}$/.test(revision);
