@@ -152,8 +152,14 @@ function readModelConfig(dir: string, model: string): T5Config {
   }
 }
 
-/** Refuses a provider that does not load here; says so when one runs in software (its probe's reason). */
-async function checkProvider(deps: RunPrepareDeps, provider: string): Promise<string | null> {
+/**
+ * Refuses a provider that does not load here; says so when one runs in software (its probe's
+ * reason). `spanfill bench train` refuses with it too (cli/commands/bench-train-checks.ts).
+ */
+export async function checkProvider(
+  deps: { readonly system: Pick<SystemService, 'info' | 'settings'> },
+  provider: string,
+): Promise<string | null> {
   if (provider === 'cpu') return null;
   const info = await deps.system.info();
   const probe = info.providers.find((p) => p.name === provider);

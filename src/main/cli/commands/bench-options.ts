@@ -29,6 +29,8 @@ const RANGES = {
   rounds: { min: 1, max: 100 },
   'steps-per-call': { min: 1, max: 100 },
   'prompt-tokens': { min: 1, max: 65536 },
+  /** MiB, as a run's memoryBudgetMiB (shared/contract/runs.ts). */
+  'memory-budget': { min: 64, max: 16_777_216 },
 } as const;
 
 export type CountOption = keyof typeof RANGES;

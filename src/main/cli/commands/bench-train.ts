@@ -1,15 +1,18 @@
 // `spanfill bench train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD]
 // [--provider cpu|webgpu|cuda] [--threads N] [--steps N] [--graph cpu|gpu] [--steps-per-call K]
 // [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor]
-// [--buffer-cache bucket|simple] [--profile]`: engine/bench/train.ts benchTrain, run in the
-// engine host like training itself (host/handlers/bench.ts) — ms per fused training step of a
-// random real-shape T5, tokens/s, the host's peak RSS, the provider that ran and whether every
-// node was placed on it. Registered as one entry of `benches` in bench.ts.
+// [--buffer-cache bucket|simple] [--memory-budget MIB] [--profile]`: engine/bench/train.ts
+// benchTrain, run in the engine host like training itself (host/handlers/bench.ts) — ms per
+// fused training step of a random real-shape T5, tokens/s, the host's peak RSS, the provider
+// that ran and whether every node was placed on it — after the trainer's checks of length,
+// provider and memory (bench-train-checks.ts). Registered as one entry of `benches` in bench.ts.
 
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { GpuProfile, OpProfile } from '../../engine/onnx/profile';
 import type { TrainBenchPayload } from '../../host/handlers/bench';
+import { machineMemory } from '../../services/runsMemory';
 import type { CommandContext } from '../command';
+import { checkBenchTrain } from './bench-train-checks';
 import {
   countOption,
   bufferCacheOption,
@@ -96,10 +99,10 @@ export function benchTrainInHost(context: CommandContext, payload: TrainBenchPay
 
 export const trainBench = {
   summary:
-    'one fused training step (AdamW, or --optimizer adafactor) of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --optimizer, --buffer-cache, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement',
+    "one fused training step (AdamW, or --optimizer adafactor) of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --optimizer, --buffer-cache, --memory-budget, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement; a length over the model's limit, a provider that does not load here or a step over the memory budget is refused as training refuses it",
   async run(context: CommandContext): Promise<TrainBenchResult> {
     const isQuick = context.flag('quick');
-    const result = await benchTrainInHost(context, {
+    const payload = {
       ...modelShapeOption(context, 'train'),
       batchSize: countOption(context, 'batch', isQuick ? 2 : 8),
       inputLength: countOption(context, 'inputs', isQuick ? 32 : 128),
@@ -115,7 +118,11 @@ export const trainBench = {
       optimizer: optimizerOption(context),
       bufferCache: bufferCacheOption(context),
       profile: context.flag('profile'),
-    });
+    } satisfies TrainBenchPayload;
+    const app = context.app();
+    const deps = { system: app.system, memory: machineMemory };
+    for (const note of await checkBenchTrain(payload, countOption(context, 'memory-budget'), deps)) context.log(note);
+    const result = await benchTrainInHost(context, payload);
     context.log(renderTrainBench(result));
     if (result.profile) context.log(renderOpProfile(result.profile));
     return result;
