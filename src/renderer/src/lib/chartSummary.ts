@@ -1,0 +1,64 @@
+// A chart's data in words, for those who cannot see its canvas (components/LineChart.svelte
+// describes its <figure> with it): per series its first and last point and, for a loss (lower
+// is better), its lowest —
+// "Loss: training loss 6.64 at step 1 to 1.69 at step 20, lowest 1.53 at step 18; validation
+// loss 2.1 at step 10 to 1.53 at step 20, lowest 1.53 at step 20."
+
+/** The chart as uPlot draws it: its x values, and per series a value or a gap at each. */
+export interface ChartSeries {
+  readonly title: string;
+  /** The x axis's name: "step", "input tokens seen". */
+  readonly xLabel: string;
+  /** One per series, in `ys` order. */
+  readonly labels: readonly string[];
+  readonly xs: ArrayLike<number>;
+  readonly ys: readonly ArrayLike<number | null | undefined>[];
+}
+
+/** A loss (its chart's title or its label says so): its lowest point is its best and is said too. */
+const isLoss = (title: string, label: string): boolean => /\bloss\b/i.test(`${title} ${label}`);
+
+/** A value short, as it would be read out: 3 significant digits ("6.64", "0.0003"), whole from 1,000 ("21,992"). */
+export function spokenNumber(value: number): string {
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en');
+  return String(+value.toPrecision(3));
+}
+
+/** Where on the x axis: "step 20" for a one-word axis, "40,960 input tokens seen" for a phrase. */
+function at(xLabel: string, x: number): string {
+  const amount = Math.round(x).toLocaleString('en');
+  return xLabel.includes(' ') ? `${amount} ${xLabel}` : `${xLabel} ${amount}`;
+}
+
+/** The indices of a series' first, last and lowest values; undefined when it has none. */
+function extremes(
+  ys: ArrayLike<number | null | undefined>,
+): { first: number; last: number; lowest: number } | undefined {
+  let found: { first: number; last: number; lowest: number } | undefined;
+  for (let index = 0; index < ys.length; index++) {
+    const value = ys[index];
+    if (value === null || value === undefined || !Number.isFinite(value)) continue;
+    if (!found) found = { first: index, last: index, lowest: index };
+    found.last = index;
+    if (value < (ys[found.lowest] as number)) found.lowest = index;
+  }
+  return found;
+}
+
+/** One series in words: "training loss 6.64 at step 1 to 1.69 at step 20, lowest 1.53 at step 18". */
+function seriesSummary(chart: ChartSeries, series: number): string {
+  const label = chart.labels[series];
+  const ys = chart.ys[series] ?? [];
+  const found = extremes(ys);
+  if (!found) return `${label}: no points yet`;
+  const point = (index: number) => `${spokenNumber(ys[index] as number)} at ${at(chart.xLabel, chart.xs[index])}`;
+  if (found.first === found.last) return `${label} ${point(found.first)}`;
+  const lowest = isLoss(chart.title, label) ? `, lowest ${point(found.lowest)}` : '';
+  return `${label} ${point(found.first)} to ${point(found.last)}${lowest}`;
+}
+
+/** The whole chart in words: its title, then each series; "no points yet" before the first. */
+export function chartSummary(chart: ChartSeries): string {
+  if (chart.xs.length === 0) return `${chart.title}: no points yet.`;
+  return `${chart.title}: ${chart.labels.map((_, series) => seriesSummary(chart, series)).join('; ')}.`;
+}

@@ -1,0 +1,72 @@
+// A chart's data in words: each series' first and last point, and a loss's lowest.
+import { describe, expect, it } from 'vitest';
+import { chartSummary, spokenNumber } from '../../../../src/renderer/src/lib/chartSummary';
+
+describe('chartSummary', () => {
+  it("says a loss chart's training loss from first to last with its lowest, and its validation loss", () => {
+    // Training at steps 1–4, validation at steps 2 and 4 only (gaps elsewhere, as the charts align them).
+    const summary = chartSummary({
+      title: 'Loss',
+      xLabel: 'step',
+      labels: ['training loss', 'validation loss'],
+      xs: [1, 2, 3, 4],
+      ys: [
+        [6.6434, 3.1, 1.5321, 1.6912],
+        [null, 2.25, null, 1.875],
+      ],
+    });
+    expect(summary).toBe(
+      'Loss: training loss 6.64 at step 1 to 1.69 at step 4, lowest 1.53 at step 3; ' +
+        'validation loss 2.25 at step 2 to 1.88 at step 4, lowest 1.88 at step 4.',
+    );
+  });
+
+  it('says no lowest for what is not a loss, and the x axis after the number when it is a phrase', () => {
+    const summary = chartSummary({
+      title: 'Learning rate',
+      xLabel: 'input tokens seen',
+      labels: ['learning rate'],
+      xs: [4096, 8192, 12288],
+      ys: [[0.001, 0.0005, 0.0001]],
+    });
+    expect(summary).toBe(
+      'Learning rate: learning rate 0.001 at 4,096 input tokens seen to 0.0001 at 12,288 input tokens seen.',
+    );
+  });
+
+  it("says a series with one point once, one with none as having none, and a loss chart's lowest of each", () => {
+    // The comparison's labels ("<run> training") do not say "loss"; its title does.
+    const summary = chartSummary({
+      title: 'Loss',
+      xLabel: 'step',
+      labels: ['a training', 'a validation', 'b training'],
+      xs: [1, 2],
+      ys: [
+        [5, 4],
+        [null, 4.5],
+        [null, undefined],
+      ],
+    });
+    expect(summary).toBe(
+      'Loss: a training 5 at step 1 to 4 at step 2, lowest 4 at step 2; a validation 4.5 at step 2; ' +
+        'b training: no points yet.',
+    );
+  });
+
+  it('says an empty chart has no points yet', () => {
+    expect(chartSummary({ title: 'Throughput', xLabel: 'step', labels: ['tokens/s'], xs: [], ys: [[]] })).toBe(
+      'Throughput: no points yet.',
+    );
+  });
+
+  it('reads numbers short: three digits, whole and grouped from a thousand', () => {
+    expect([6.643430709838867, 0.00030001, 21991.63, 1500.4, 12.5, 0].map(spokenNumber)).toEqual([
+      '6.64',
+      '0.0003',
+      '21,992',
+      '1,500',
+      '12.5',
+      '0',
+    ]);
+  });
+});
