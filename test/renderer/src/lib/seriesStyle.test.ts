@@ -2,7 +2,7 @@
 // look of its own for every run the comparison takes, colours that read in both themes.
 import { describe, expect, it } from 'vitest';
 import { MAX_COMPARED_RUNS, runCalls } from '../../../../src/shared/contract/runs';
-import { dashName, runSeriesStyle, SERIES_COLOURS } from '../../../../src/renderer/src/lib/seriesStyle';
+import { dashName, MARK_SHAPES, runSeriesStyle, SERIES_COLOURS } from '../../../../src/renderer/src/lib/seriesStyle';
 import { contrast, deltaE, themeColour } from '../styles/themeColours';
 
 describe('series styles', () => {
@@ -34,6 +34,25 @@ describe('series styles', () => {
     const first = Array.from({ length: SERIES_COLOURS.length }, (_, run) => runSeriesStyle(run, 'training').colour);
     expect(new Set(first).size).toBe(SERIES_COLOURS.length);
     expect(SERIES_COLOURS.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('tells every run the comparison takes apart without its colour: marks of its shape and fill, dashes', () => {
+    // (Runs 1 to 10 differed by colour alone: --series-3's green and --series-4's red are close in lightness.)
+    const looks = Array.from({ length: MAX_COMPARED_RUNS }, (_, run) =>
+      (['training', 'validation'] as const)
+        .map((kind) => runSeriesStyle(run, kind))
+        .map((s) => `${s.shape} ${s.marks} ${dashName(s.dash)}`)
+        .join(' / '),
+    );
+    expect(new Set(looks).size).toBe(MAX_COMPARED_RUNS);
+    // Neighbours in the palette take other shapes; a run's two curves take its one shape.
+    for (let run = 0; run + 1 < MAX_COMPARED_RUNS; run++) {
+      expect(runSeriesStyle(run, 'training').shape).not.toBe(runSeriesStyle(run + 1, 'training').shape);
+      expect(runSeriesStyle(run, 'validation').shape).toBe(runSeriesStyle(run, 'training').shape);
+    }
+    expect(new Set(MARK_SHAPES).size).toBe(MARK_SHAPES.length);
+    // The first run (the run view's one) as before: round marks, filled.
+    expect(runSeriesStyle(0, 'validation')).toMatchObject({ shape: 'circle', marks: 'filled' });
   });
 
   it('takes colours that read against the chart in both themes and stand apart from each other and the grid', () => {
