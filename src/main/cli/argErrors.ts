@@ -71,6 +71,17 @@ export function nearestName(given: string, names: readonly string[]): string | u
   return bestDistance <= Math.max(bare.length >= 4 ? 2 : 1, Math.floor(bare.length / 3)) ? best : undefined;
 }
 
+/**
+ * How to give a word that starts with '-' (a negative number), one way for every command: an
+ * option's value is joined to it by '=' (`--batch=-1`: `--batch -- -1` is refused too), a bare
+ * argument goes after `--` (`settings threads -- -1`).
+ */
+function dashHint(given: { readonly flag: string } | { readonly word: string }): string {
+  return 'flag' in given
+    ? `to give a value that starts with '-', join it with '=' (${given.flag}=-VALUE)`
+    : `to give an argument that starts with '-', put -- before it (-- ${given.word})`;
+}
+
 /** The message for an error parseArgs threw, given the command's option names (long, no dashes). */
 export function describeArgsError(error: unknown, names: readonly string[]): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -78,15 +89,17 @@ export function describeArgsError(error: unknown, names: readonly string[]): str
   const unknown = /^Unknown option '([^']+)'/.exec(message);
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
     const suggestion = nearestName(unknown[1], names);
-    return suggestion
-      ? `unknown option ${unknown[1]}; did you mean --${suggestion}?`
-      : `unknown option ${unknown[1]} (a value that starts with '-' goes last, after --)`;
+    if (suggestion) return `unknown option ${unknown[1]}; did you mean --${suggestion}?`;
+    // `settings threads -1`, `fill "-5 degrees"`: more likely an argument than an option.
+    return unknown[1].startsWith('--')
+      ? `unknown option ${unknown[1]}`
+      : `unknown option ${unknown[1]}; ${dashHint({ word: unknown[1] })}`;
   }
   const missing = /^Option '(?:-\w, )?(-[^ ']+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1]} needs a value`;
   // `--seed -3`: parseArgs will not take a value that looks like an option unless it is joined by '='.
   const dashed = /argument is ambiguous[^]*use '(--[^=']+)=-XYZ'/.exec(message);
-  if (dashed) return `${dashed[1]} needs a value; to give one that starts with '-', write ${dashed[1]}=-VALUE`;
+  if (dashed) return `${dashed[1]} needs a value; ${dashHint({ flag: dashed[1] })}`;
   const valued = /^Option '(?:-\w, )?(-[^ ']+)' does not take an argument/.exec(message);
   if (valued) return `${valued[1]} takes no value`;
   return message;

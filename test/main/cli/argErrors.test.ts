@@ -31,13 +31,14 @@ describe('describeArgsError', () => {
     expect(refusal(['--bach-size', '8'])).toBe('unknown option --bach-size; did you mean --batch-size?');
   });
 
-  it('suggests nothing when no option is close, and says where a value starting with - goes', () => {
-    expect(refusal(['--frobnicate'])).toBe(
-      "unknown option --frobnicate (a value that starts with '-' goes last, after --)",
-    );
+  it('suggests nothing when no option is close, and says how to give an argument starting with - (after --)', () => {
+    expect(refusal(['--frobnicate'])).toBe('unknown option --frobnicate');
     expect(refusal(['-5 degrees <extra_id_0>'])).toBe(
-      "unknown option -5 (a value that starts with '-' goes last, after --)",
+      "unknown option -5; to give an argument that starts with '-', put -- before it (-- -5)",
     );
+    // The hint works: the same words after -- are arguments.
+    const { positionals } = parseArgs({ args: ['--', '-5 degrees'], options: OPTIONS, allowPositionals: true });
+    expect(positionals).toEqual(['-5 degrees']);
   });
 
   it('names an option given without its value, or a switch given one', () => {
@@ -49,8 +50,13 @@ describe('describeArgsError', () => {
       ['-m', '-x'],
     ]) {
       const flag = args[0] === '-m' ? '--model' : args[0];
-      expect(refusal(args)).toBe(`${flag} needs a value; to give one that starts with '-', write ${flag}=-VALUE`);
+      expect(refusal(args)).toBe(
+        `${flag} needs a value; to give a value that starts with '-', join it with '=' (${flag}=-VALUE)`,
+      );
     }
+    // `--max-steps -- -3` is refused the same way (-- is not a value), and the hint works.
+    expect(refusal(['--max-steps', '--', '-3'])).toContain("join it with '=' (--max-steps=-VALUE)");
+    expect(parseArgs({ args: ['--max-steps=-3'], options: OPTIONS, strict: true }).values['max-steps']).toBe('-3');
   });
 
   it('passes any other error through as written', () => {

@@ -41,6 +41,8 @@ describe('spanfill settings', () => {
       [['threads', '2000'], 'threads must be ≤ 1024'],
       [['colour', 'blue'], "unknown setting 'colour'; expected provider or threads"],
       [['provider'], "settings takes pairs: provider P, threads N; got 'provider'"],
+      [['threads', '-1'], "unknown option -1; to give an argument that starts with '-', put -- before it (-- -1)"],
+      [['threads', '--', '-1'], "threads must be a whole number, 0 for one per core; got '-1'"],
     ];
     for (const [words, message] of cases) {
       const refused = await cli(['settings', ...words, ...data]);
