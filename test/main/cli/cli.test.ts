@@ -72,6 +72,10 @@ describe('spanfill (in process)', () => {
     expect(stdout).toContain(`Data directory  ${dataDir}`);
     expect(stdout).toContain("Telemetry       onnxruntime's is off (ORT_DISABLE_TELEMETRY=1); Spanfill sends none");
     expect(stdout).toMatch(/cpu\s+available/);
+    // The machine's count, told apart from the threads a run takes (`spanfill settings`).
+    expect(stdout).toContain(
+      `CPU threads     ${os.availableParallelism()} (this machine's logical CPUs; how many a run takes: \`spanfill settings\`)`,
+    );
   });
 
   it('takes the common options before the command too, and names any other leading option', async () => {

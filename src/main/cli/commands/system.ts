@@ -39,7 +39,8 @@ export function renderSystemInfo(info: SystemInfo): string {
       ['Schema version', String(info.schemaVersion)],
       ['onnxruntime', info.ortVersion],
       ...(info.ortTelemetry ? [['Telemetry', describeOrtTelemetry(info.ortTelemetry)] as const] : []),
-      ['CPU threads', String(info.cpuThreads)],
+      // The machine's, not how many a run takes (`spanfill settings`, which shows its own "CPU threads").
+      ['CPU threads', `${info.cpuThreads} (this machine's logical CPUs; how many a run takes: \`spanfill settings\`)`],
       ['Platform', `${info.platform}-${info.arch}, ${runtime}`],
     ]),
     '',
