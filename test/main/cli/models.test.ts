@@ -35,7 +35,8 @@ describe('spanfill models', () => {
     const env = { HF_ENDPOINT: hub.url };
     const data = ['--data-dir', tempDir()];
     const pull = await cli(['models', 'pull', REPO, '--json', ...data], env);
-    expect(pull.stderr).toBe('');
+    // What it waits for, on stderr (stdout keeps the JSON alone).
+    expect(pull.stderr).toBe(`Contacting ${hub.url} for ${REPO}…\n`);
     expect(pull.code).toBe(exitCodes.ok);
     const pulled = JSON.parse(pull.stdout) as ModelPulled & { action: string };
     expect(pulled).toMatchObject({ action: 'pull', isFromCache: false, model: { source: { commit: hub.commit } } });
@@ -104,7 +105,8 @@ describe('spanfill models', () => {
     ctrlC.abort();
     await expect(pull).resolves.toBe(exitCodes.interrupted);
     expect(captured.err()).toBe(
-      `spanfill models: the download of ${REPO} stopped; what arrived is kept, and pulling it again resumes from there\n`,
+      `Contacting ${hub.url} for ${REPO}…\n` +
+        `spanfill models: the download of ${REPO} stopped; what arrived is kept, and pulling it again resumes from there\n`,
     );
   });
 

@@ -64,7 +64,9 @@ describe('ModelService.pull', () => {
     // Not told to stay offline, the Hub out of reach: the cached snapshot, and why (as huggingface_hub does).
     const unreachable = await service.pull({ repoId: REPO });
     expect(unreachable).toMatchObject({ isFromCache: true, model: { id: model.id } });
-    expect(unreachable.offlineReason).toMatch(/^Cannot download .* Check the connection and HF_ENDPOINT/);
+    expect(unreachable.offlineReason).toMatch(
+      /^Cannot download .* Check the network \(a firewall or proxy in the way\?\) and HF_ENDPOINT/,
+    );
     const missing = await rejection(Promise.resolve().then(() => service.resolve('tiny-org/other')));
     expect(missing.code).toBe('not_found');
     expect(missing.message).toContain('spanfill models pull');

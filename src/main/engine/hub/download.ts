@@ -3,7 +3,9 @@
 // into a .partial named by its ETag, so a dropped connection resumes with an HTTP Range
 // request (Blob.slice of the client's WebBlob) here or on the next pull; a finished file is
 // checked against its ETag (sha256 for LFS files, git blob id otherwise) before it enters
-// the snapshot. A mismatch deletes it. Offline, only complete cached snapshots are used.
+// the snapshot. A mismatch deletes it. Offline, only complete cached snapshots are used. Every
+// request has time limits (timedFetch.ts): a Hub that never answers fails in seconds, and a
+// stalled body is retried from where it stopped, as a dropped connection is.
 
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { isCommitSha } from './catalog';
 import { HubError, isTransient, toHubError } from './errors';
 import { checkTokenizer, selectRepoFiles, shardsFromIndex, WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './files';
 import type { HubSettings } from './settings';
+import { TimedFetch, type HubTimeouts } from './timedFetch';
 import { digestFile, expectedDigest } from './verify';
 
 /** The models.pullProgress event less the revision (the service adds it). */
@@ -29,6 +32,8 @@ export interface PullRequest {
   readonly onProgress?: (progress: PullProgress) => void;
   /** Fresh attempts per file after a dropped connection (each resumes); default 3. */
   readonly retries?: number;
+  /** How long to wait for an answer, and for more bytes of one (timedFetch.ts); 30 s and 60 s by default. */
+  readonly timeouts?: HubTimeouts;
 }
 
 export interface PullResult {
@@ -93,15 +98,15 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
     );
   }
   const startedAt = Date.now();
-  const fetchWithSignal: typeof fetch = (input, init) => fetch(input, { ...init, signal: request.signal });
-  const { commit, files, repoFiles } = await resolveRepo(request, revision, fetchWithSignal);
+  const timed = new TimedFetch(request.signal, request.timeouts);
+  const { commit, files, repoFiles } = await resolveRepo(request, revision, timed.fetch);
   const cache = new HubCache(request.cacheRoot);
   const existing = cache.manifest(request.repoId, commit);
   if (existing) {
     cache.writeRef(request.repoId, revision, commit);
     return { ...fromManifest(cache, existing, revision, 0, 0, true), elapsedMs: Date.now() - startedAt };
   }
-  const session = new PullSession(request, cache, commit, repoFiles, fetchWithSignal);
+  const session = new PullSession(request, cache, commit, repoFiles, timed);
   const done = await session.fetchAll(files);
   const manifest: SnapshotManifest = {
     repoId: request.repoId,
@@ -121,7 +126,7 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
 async function resolveRepo(
   request: PullRequest,
   revision: string,
-  fetchWithSignal: typeof fetch,
+  hubFetch: typeof fetch,
 ): Promise<{ commit: string; files: string[]; repoFiles: string[] }> {
   const { endpoint, token } = request.settings;
   const what = `repository ${request.repoId}@${revision}`;
@@ -133,7 +138,7 @@ async function resolveRepo(
       hubUrl: endpoint,
       accessToken: token,
       additionalFields: ['sha', 'filePaths'],
-      fetch: fetchWithSignal,
+      fetch: hubFetch,
     });
   } catch (error) {
     throw toHubError(error, what, endpoint);
@@ -160,7 +165,7 @@ class PullSession {
     private readonly cache: HubCache,
     private readonly commit: string,
     private readonly repoFiles: readonly string[],
-    private readonly fetchFn: typeof globalThis.fetch,
+    private readonly timed: TimedFetch,
   ) {}
 
   async fetchAll(plan: string[]): Promise<SnapshotFile[]> {
@@ -191,7 +196,7 @@ class PullSession {
   private fileParams(file: string) {
     const { repoId, settings } = this.request;
     const { endpoint: hubUrl, token: accessToken } = settings;
-    return { repo: repoId, path: file, revision: this.commit, hubUrl, accessToken, fetch: this.fetchFn };
+    return { repo: repoId, path: file, revision: this.commit, hubUrl, accessToken, fetch: this.timed.fetch };
   }
 
   private async info(file: string): Promise<FileDownloadInfoOutput> {
@@ -245,8 +250,9 @@ class PullSession {
         const blob = await downloadFile({ ...this.fileParams(file), downloadInfo: info });
         if (blob === null) throw new HubError('not-found', `${settings.endpoint} no longer has ${file} of ${repoId}`);
         await this.append(start > 0 ? blob.slice(start) : blob, partial, file, index, count);
-      } catch (error) {
+      } catch (caught) {
         this.request.signal?.throwIfAborted();
+        const error = this.timed.explain(caught); // a stall is retried like a dropped connection
         if (!isTransient(error) || ++failures > retries)
           throw toHubError(error, `${file} of ${repoId}`, settings.endpoint);
         isFailed = true;

@@ -18,6 +18,23 @@ export class HubError extends Error {
   }
 }
 
+/** A request to the Hub that got no headers, or no more bytes of its body, in time (timedFetch.ts). */
+export class HubTimeoutError extends Error {
+  override name = 'HubTimeoutError';
+  constructor(
+    readonly phase: 'headers' | 'body',
+    readonly ms: number,
+  ) {
+    const seconds = `${Math.round(ms / 100) / 10} s`;
+    super(phase === 'headers' ? `no answer in ${seconds}` : `no bytes for ${seconds}`);
+  }
+}
+
+/** What to check when the Hub cannot be reached, and what is kept; shared by every network failure. */
+const NETWORK_ADVICE =
+  'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT; a pull again resumes where this one stopped, and ' +
+  '--offline (or HF_HUB_OFFLINE=1) uses only models already in the cache.';
+
 /** What the person should do after `status` from the Hub for `what` (a repository or a file). */
 function statusAdvice(status: number, what: string, endpoint: string): HubError {
   if (status === 401 || status === 403)
@@ -41,6 +58,12 @@ export function toHubError(error: unknown, what: string, endpoint: string): unkn
   // Not the network's doing: the callers say a full disk as one (services/errors.ts withDiskFullHint).
   if (isDiskFull(error)) return error;
   if (error instanceof HubApiError) return statusAdvice(error.statusCode, what, endpoint);
+  if (error instanceof HubTimeoutError)
+    return new HubError(
+      'network',
+      `${endpoint} ${error.phase === 'headers' ? 'did not answer for' : 'stopped sending'} ${what} ` +
+        `(${error.message}). ${NETWORK_ADVICE}`,
+    );
   if (error instanceof TypeError && /access token/i.test(error.message))
     return new HubError(
       'invalid',
@@ -48,11 +71,7 @@ export function toHubError(error: unknown, what: string, endpoint: string): unkn
     );
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   const message = errorMessage(error);
-  return new HubError(
-    'network',
-    `Cannot download ${what} from ${endpoint} (${message}${cause}). Check the connection and HF_ENDPOINT; ` +
-      'a pull again resumes where this one stopped, and HF_HUB_OFFLINE=1 uses only models already in the cache.',
-  );
+  return new HubError('network', `Cannot download ${what} from ${endpoint} (${message}${cause}). ${NETWORK_ADVICE}`);
 }
 
 /** True for failures worth retrying at once (a dropped connection), false for answers from the Hub. */

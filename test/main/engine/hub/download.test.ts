@@ -1,10 +1,12 @@
 // Hub downloads with the real @huggingface/hub client against a local stand-in Hub
 // (test/support/hub-server.ts) serving the t5-tiny-spm fixture: a full pull, resume after a
 // dropped connection (in the same pull and in the next one), a corrupted file rejected and
-// kept out of the cache, 404 and 401 answers, and the cache used with the server gone.
+// kept out of the cache, 404 and 401 answers, the cache used with the server gone, and the time
+// limits: a server that never answers, and a body that stalls half-way.
 
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCachedSnapshot, pullModel, type PullProgress } from '../../../../src/main/engine/hub/download';
@@ -48,6 +50,20 @@ async function expectHubError(promise: Promise<unknown>, code: string): Promise<
   expect(error).toBeInstanceOf(HubError);
   expect((error as HubError).code).toBe(code);
   return error as HubError;
+}
+
+/** A server that takes every connection and never answers (a Hub behind a stuck proxy). */
+async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return { url: `http://127.0.0.1:${port}`, close };
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -129,6 +145,49 @@ describe('pullModel against a local Hub', () => {
     );
   });
 
+  it('gives up in its time limit on a Hub that takes the connection and never answers, saying what to check', async () => {
+    const silent = await silentServer();
+    const startedAt = Date.now();
+    const error = await expectHubError(
+      pullModel({
+        repoId: REPO,
+        settings: settings({ endpoint: silent.url }),
+        cacheRoot: tempDir(),
+        timeouts: { headersMs: 300, idleMs: 300 },
+      }),
+      'network',
+    ).finally(() => silent.close());
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+    expect(error.message).toBe(
+      `${silent.url} did not answer for repository ${REPO}@main (no answer in 0.3 s). Check the network (a firewall ` +
+        'or proxy in the way?) and HF_ENDPOINT; a pull again resumes where this one stopped, and --offline (or ' +
+        'HF_HUB_OFFLINE=1) uses only models already in the cache.',
+    );
+  });
+
+  it('gives up on a body that stops coming, keeping what arrived for the next pull', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const half = weightsSize >> 1;
+    hub.fault = { stallFileAfter: { file: 'model.safetensors', bytes: half } };
+    const cacheRoot = tempDir();
+    const timeouts = { headersMs: 2000, idleMs: 300 };
+    const error = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings(), cacheRoot, retries: 0, timeouts }),
+      'network',
+    );
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${hub.url} stopped sending model\\.safetensors of ${REPO} \\(no bytes for 0\\.3 s\\)\\. Check the network`,
+      ),
+    );
+    hub.fault = {};
+    const again = await pullModel({ repoId: REPO, settings: settings(), cacheRoot, timeouts });
+    expect(again.resumedBytes).toBe(half);
+    expect(sha256(readFileSync(path.join(again.dir, 'model.safetensors')))).toBe(
+      sha256(readFileSync(path.join(FIXTURE, 'model.safetensors'))),
+    );
+  });
+
   it('rejects a file whose sha256 does not match the Hub and leaves it out of the cache', async () => {
     hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
     hub.fault = { corruptFile: 'model.safetensors' };
@@ -175,7 +234,7 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings({ endpoint }), cacheRoot }),
       'network',
     );
-    expect(online.message).toContain('HF_HUB_OFFLINE=1');
+    expect(online.message).toContain('--offline (or HF_HUB_OFFLINE=1) uses only models already in the cache');
     await expectHubError(
       pullModel({ repoId: REPO, revision: 'v2', settings: settings({ endpoint, isOffline: true }), cacheRoot }),
       'not-cached',
