@@ -3,11 +3,13 @@
 // the Train form then starts from; and both following what `spanfill settings` saves in a
 // terminal on the same data directory while they are open (a box typed into and not saved
 // keeps what was typed); a note under CPU threads, there and on the Train form, when the number
-// is over the machine's. Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
+// is over the machine's; saved settings it cannot read, said on top until a save replaces them.
+// Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/main/store/db';
 import { accessibilityViolations } from './accessibility';
 import { spanfillJson } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
@@ -154,6 +156,29 @@ describe('Settings', () => {
     );
     await trainBox.fill(String(cores));
     await expect(page.getByTestId('train-threads-over').count()).resolves.toBe(0);
+  });
+
+  it('says on top when the saved settings cannot be read, and a save here replaces them', async () => {
+    const store = openStore(dataDir);
+    try {
+      store.db.prepare("UPDATE settings SET value_json = ? WHERE key = 'app'").run('{"provider":"cpu","cpuThr');
+    } finally {
+      store.close();
+    }
+    await page.reload();
+    await page.getByTestId('nav-settings').click();
+    const warning = page.getByTestId('settings-warning');
+    await expect
+      .poll(() => warning.textContent())
+      .toContain(`The saved settings in ${dataDir}/spanfill.db cannot be read`);
+    await expect(page.getByTestId('provider-choice-auto').isChecked()).resolves.toBe(true);
+    await shot('05-unreadable');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByTestId('threads-input').fill('3');
+    await page.getByTestId('threads-save').click();
+    await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 3 CPU threads.' }).waitFor();
+    await expect(warning.count()).resolves.toBe(0);
+    expect(saveInTerminal()).toEqual({ provider: 'auto', cpuThreads: 3 });
   });
 
   it('logged no errors in the page', () => {
