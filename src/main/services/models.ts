@@ -87,10 +87,14 @@ export class ModelService {
     return MODEL_CATALOG.map((entry) => ({ ...entry, modelId: this.repo.listByRepo(entry.repoId)[0]?.id ?? null }));
   }
 
-  /** Download `repoId` at `revision` (or take it from the cache) and register it. */
+  /**
+   * Download `repoId` at `revision` (or take it from the cache) and register it. `onContacting`
+   * hears the Hub's address once the request is checked and the Hub is about to be asked.
+   */
   async pull(
     args: { repoId: string; revision?: string; isOffline?: boolean },
     signal?: AbortSignal,
+    onContacting?: (endpoint: string, repoId: string, revision: string) => void,
   ): Promise<ModelPulled> {
     const { repoId, revision } = checkModelWork(() => parseRepoReference(args.repoId, args.revision));
     if (this.pulls.has(repoId))
@@ -110,6 +114,7 @@ export class ModelService {
         onProgress: (p: PullProgress) => this.deps.events.emit('models.pullProgress', { ...p, revision }),
       };
       let offlineReason: string | undefined;
+      if (!settings.isOffline) onContacting?.(settings.endpoint, repoId, revision);
       const pulled = await pullModel(request).catch(async (error: unknown) => {
         // The Hub out of reach: the snapshot already in the cache, if there is one (else the network error).
         if (!(error instanceof HubError && error.code === 'network') || settings.isOffline) throw error;

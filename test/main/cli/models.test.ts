@@ -136,6 +136,11 @@ describe('spanfill models', () => {
     expect(model).toMatchObject({ name: 'tiny', source: { kind: 'folder', path: FIXTURE } });
     expect((await cli(['models', 'rm', model.id, ...data])).stdout).toContain('its folder was left in place');
     expect(fs.existsSync(path.join(FIXTURE, 'model.safetensors'))).toBe(true);
+    // rm reads its argument as --model does: a ./relative folder is the model registered there.
+    const again = JSON.parse((await cli(['models', 'import', FIXTURE, '--json', ...data])).stdout)
+      .model as ModelSummary;
+    const relative = `./${path.relative(process.cwd(), FIXTURE)}`;
+    expect((await cli(['models', 'rm', relative, ...data])).stdout).toContain(`Removed ${again.id} `);
     // A blank name, or one over two lines, is refused and registers nothing.
     for (const name of [' ', 'two\nlines']) {
       const refused = await cli(['models', 'import', FIXTURE, '--name', name, ...data]);

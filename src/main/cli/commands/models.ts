@@ -115,13 +115,10 @@ function tokenAction(service: ModelService, args: readonly string[]): HubTokenSt
 async function pullWithProgress(context: CommandContext, service: ModelService, repoId: string): Promise<ModelPulled> {
   const revision = context.string('revision');
   const isOffline = context.flag('offline') || undefined;
-  const hub = service.tokenStatus();
-  // Until the first bytes draw the bar (or on a Hub that does not answer) something says what it waits for.
-  if (!isOffline && !hub.isOffline)
-    context.status(`Contacting ${hub.endpoint} for ${repoId}${revision ? ` (revision ${revision})` : ''}…`, {
-      force: true,
-    });
-  return withPullProgress(context, () => service.pull({ repoId, revision, isOffline }, context.signal));
+  // Until the first bytes draw the bar (or on a Hub that does not answer) a line says what it waits for.
+  const contacting = (endpoint: string, repo: string, rev: string) =>
+    context.status(`Contacting ${endpoint} for ${repo}${rev === 'main' ? '' : `@${rev}`}…`, { force: true });
+  return withPullProgress(context, () => service.pull({ repoId, revision, isOffline }, context.signal, contacting));
 }
 
 /** Runs `work`, drawing a progress bar on stderr for each Hub pull it makes (`spanfill demo --model` too). */
