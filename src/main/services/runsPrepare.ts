@@ -76,6 +76,9 @@ export async function configOfRequest(
   request: RunRequest,
 ): Promise<{ readonly config: RunConfig; readonly notice?: string }> {
   const saved = deps.system.settings();
+  // A saved provider that does not load here is the store's state, not a bad request (the CLI exits 1, not 2).
+  if (request.provider === undefined && saved.provider !== 'auto')
+    await checkProvider(deps, saved.provider, { isSaved: true });
   const isProbed = request.provider === undefined && defaultRunProvider(saved.provider, request.preset) !== 'cpu';
   const providers = isProbed ? (await deps.system.info()).providers : undefined;
   const parsed = runConfigSchema.safeParse(resolveRunRequest(request, saved, providers), { error: contractMessages });
@@ -153,12 +156,13 @@ function readModelConfig(dir: string, model: string): T5Config {
 }
 
 /**
- * Refuses a provider that does not load here; says so when one runs in software (its probe's
- * reason). `spanfill bench train` refuses with it too (cli/commands/bench-train-checks.ts).
+ * Refuses a provider that does not load here (invalid_argument; invalid_input when `isSaved`:
+ * the saved settings', not the caller's); says so when one runs in software (its probe's reason). `spanfill bench train` refuses with it too (cli/commands/bench-train-checks.ts).
  */
 export async function checkProvider(
   deps: { readonly system: Pick<SystemService, 'info' | 'settings'> },
   provider: string,
+  options: { readonly isSaved?: boolean } = {},
 ): Promise<string | null> {
   if (provider === 'cpu') return null;
   const info = await deps.system.info();
@@ -169,7 +173,8 @@ export async function checkProvider(
     deps.system.settings().provider === provider
       ? `; it is the saved provider for new runs (Settings screen; \`spanfill settings provider auto\` resets it)`
       : '';
-  throw bad(
+  throw new ApiError(
+    options.isSaved ? 'invalid_input' : 'invalid_argument',
     `provider '${provider}' is not available on this machine${probe?.reason ? ` (${probe.reason})` : ''}; ` +
       `use provider cpu${info.providers.some((p) => p.available && p.name !== 'cpu') ? ' or one `spanfill system` lists as available' : ''}${saved}`,
   );

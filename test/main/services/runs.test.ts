@@ -89,11 +89,21 @@ describe('runs service: refused configurations', () => {
     const { app, datasetId } = await setUp();
     const { provider: _given, ...withoutProvider } = base(datasetId);
     app.system.saveSettings({ provider: 'dml' });
-    await expect(app.runs.start(withoutProvider)).rejects.toThrow(
-      /provider 'dml' is not available on this machine.*; it is the saved provider for new runs \(Settings screen; `spanfill settings provider auto` resets it\)$/,
-    );
+    // Saved, not asked for: the store's state (the CLI exits 1); named by the caller: its argument (2).
+    await expect(app.runs.start(withoutProvider)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /provider 'dml' is not available on this machine.*; it is the saved provider for new runs \(Settings screen; `spanfill settings provider auto` resets it\)$/,
+      ),
+    });
+    await expect(app.runs.start(base(datasetId, { provider: 'dml' }))).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     app.system.saveSettings({ provider: 'cpu' });
-    await expect(app.runs.start(base(datasetId, { provider: 'dml' }))).rejects.toThrow(/use provider cpu[^;]*$/);
+    await expect(app.runs.start(base(datasetId, { provider: 'dml' }))).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/use provider cpu[^;]*$/),
+    });
   });
 
   it('refuses a dataset that makes no training example', async () => {
