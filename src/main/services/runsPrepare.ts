@@ -157,12 +157,14 @@ function readModelConfig(dir: string, model: string): T5Config {
 
 /**
  * Refuses a provider that does not load here (invalid_argument; invalid_input when `isSaved`:
- * the saved settings', not the caller's); says so when one runs in software (its probe's reason). `spanfill bench train` refuses with it too (cli/commands/bench-train-checks.ts).
+ * the saved settings' or, with `isResume`, the stored run's, not the caller's); says so when one
+ * runs in software (its probe's reason). `spanfill bench train` refuses with it too
+ * (cli/commands/bench-train-checks.ts).
  */
 export async function checkProvider(
   deps: { readonly system: Pick<SystemService, 'info' | 'settings'> },
   provider: string,
-  options: { readonly isSaved?: boolean } = {},
+  options: { readonly isSaved?: boolean; readonly isResume?: boolean } = {},
 ): Promise<string | null> {
   if (provider === 'cpu') return null;
   const info = await deps.system.info();
@@ -173,10 +175,16 @@ export async function checkProvider(
     deps.system.settings().provider === provider
       ? `; it is the saved provider for new runs (Settings screen; \`spanfill settings provider auto\` resets it)`
       : '';
+  const others = info.providers.some((p) => p.available && p.name !== 'cpu')
+    ? ' or one `spanfill system` lists as available'
+    : '';
+  // A run resumes on the provider it trained on (its configuration is not the caller's to change).
+  const what = options.isResume
+    ? `a run resumes on the provider it trained on: to go on here, start a new run from its last checkpoint (Train → Base model) with provider cpu${others}`
+    : `use provider cpu${others}${saved}`;
   throw new ApiError(
-    options.isSaved ? 'invalid_input' : 'invalid_argument',
-    `provider '${provider}' is not available on this machine${probe?.reason ? ` (${probe.reason})` : ''}; ` +
-      `use provider cpu${info.providers.some((p) => p.available && p.name !== 'cpu') ? ' or one `spanfill system` lists as available' : ''}${saved}`,
+    options.isSaved || options.isResume ? 'invalid_input' : 'invalid_argument',
+    `provider '${provider}' is not available on this machine${probe?.reason ? ` (${probe.reason})` : ''}; ${what}`,
   );
 }
 
@@ -320,7 +328,7 @@ export async function prepareRun(
       `inputLength ${run.inputLength} is more than this model takes: at most ${limit.toLocaleString('en-US')} ` +
         'tokens per input (attention memory grows with the square of the length); lower inputLength',
     );
-  const providerNotice = await checkProvider(deps, run.provider);
+  const providerNotice = await checkProvider(deps, run.provider, { isResume: options.isResume === true });
   const span = spanOf(run);
   const tokens = await deps.datasets.tokens(run.datasetId, modelDir, signal);
   try {

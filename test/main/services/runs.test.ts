@@ -288,6 +288,25 @@ describe('runs service: processes', () => {
     expect(app.runs.get('r-orphan').status).toBe('stopped');
   });
 
+  it("refuses to resume a run whose provider does not load here as the store's state, saying how to go on", async () => {
+    const { app, datasetId } = await setUp();
+    app.runs.repo.add({
+      id: 'r-dml',
+      name: 'x',
+      config: base(datasetId, { provider: 'dml' }),
+      totalSteps: 10,
+      status: 'stopped',
+    });
+    // The run's own provider, not the caller's argument (runs resume takes none): the CLI exits 1.
+    await expect(app.runs.resume('r-dml')).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /^provider 'dml' is not available on this machine.*; a run resumes on the provider it trained on: to go on here, start a new run from its last checkpoint \(Train → Base model\) with provider cpu/,
+      ),
+    });
+    expect(app.runs.get('r-dml').status).toBe('stopped');
+  });
+
   it('refuses to resume a run whose loss stopped being finite, saying how to go on', async () => {
     const { app, datasetId } = await setUp();
     app.runs.repo.add({ id: 'r-nan', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
