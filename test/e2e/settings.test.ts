@@ -70,6 +70,9 @@ describe('Settings', () => {
     const isMissing = (el: unknown): boolean => (el as { validity: { valueMissing: boolean } }).validity.valueMissing;
     await expect(threadsBox.evaluate(isMissing)).resolves.toBe(true);
     await expect(page.getByTestId('settings-notice').textContent()).resolves.toContain('New runs will use cpu.');
+    await page.getByTestId('threads-input').fill('1');
+    await page.getByTestId('threads-save').click();
+    await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 1 CPU thread.' }).waitFor();
     await page.getByTestId('threads-input').fill('2');
     await page.getByTestId('threads-save').click();
     await page.getByTestId('settings-notice').filter({ hasText: 'onnxruntime will use 2 CPU threads.' }).waitFor();
