@@ -45,7 +45,8 @@ describe('Models screen: downloads from the Hub', () => {
     hub.fault = { stallFileAfter: { file: 'model.safetensors', bytes: 64 * 1024 } };
     await page.goto(session.url);
     await page.getByTestId('nav-models').click();
-    await page.getByTestId('hub-repo').fill(repoId);
+    // Typed with its revision, as --model takes it: the progress and cancel are the repository's.
+    await page.getByTestId('hub-repo').fill(`${repoId}@main`);
     await page.getByRole('button', { name: 'Download', exact: true }).click();
     const progress = page.getByTestId('pull-progress');
     // Bytes arrive (the first 64 KiB of the weights among them), then the stand-in Hub sends nothing more.
@@ -72,7 +73,7 @@ describe('Models screen: downloads from the Hub', () => {
     // The repository id typed before is still in its box after another screen was open.
     await openScreen(page, 'datasets');
     await openScreen(page, 'models');
-    await expect(page.getByTestId('hub-repo').inputValue()).resolves.toBe(repoId);
+    await expect(page.getByTestId('hub-repo').inputValue()).resolves.toBe(`${repoId}@main`);
     await page.getByRole('button', { name: 'Download', exact: true }).click();
     await page.getByTestId('pull-notice').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('pull-notice').textContent()).resolves.toMatch(

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
-import { splitModelReference } from '../engine/hub/catalog';
+import { splitModelReference } from '../../shared/contract/models';
 import { findCachedSnapshot } from '../engine/hub/download';
 import { BUILTIN_PREFIX, isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import { PRESET_PREFIX } from '../../shared/contract/runs';

@@ -8,6 +8,18 @@ import { displayNameSchema } from './displayName';
 import { call } from './define';
 import { idText, pathText } from './bounded';
 
+/**
+ * "owner/name@revision" → its parts; the first "@" splits them (a repository id holds none).
+ * One reading for the services (--model, pulls) and the Models screen (a pull's progress is the
+ * repository's, whatever revision was typed).
+ */
+export function splitModelReference(reference: string): { repoId: string; revision: string | undefined } {
+  const at = reference.indexOf('@');
+  return at > 0
+    ? { repoId: reference.slice(0, at), revision: reference.slice(at + 1) }
+    : { repoId: reference, revision: undefined };
+}
+
 export type ModelSource =
   | {
       readonly kind: 'hub';

@@ -83,7 +83,7 @@ describe('ModelService.pull', () => {
     const twice = await rejection(service.pull({ repoId: `${REPO}@main`, revision: 'v2' }));
     expect(twice).toMatchObject({ code: 'invalid_argument' });
     expect(twice.message).toBe(
-      `"${REPO}@main" names revision "main" and the revision given apart is "v2"; give it once (OWNER/NAME@REV, or --revision REV)`,
+      `"${REPO}@main" names revision "main" and the revision given apart is "v2"; give it once: after the id (OWNER/NAME@REV) or as the revision (the Revision box; --revision REV)`,
     );
     const bad = await rejection(service.pull({ repoId: 'google/flan-t5-small@../../x' }));
     expect(bad).toMatchObject({ code: 'invalid_argument' });

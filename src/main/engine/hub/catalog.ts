@@ -4,7 +4,7 @@
 // them here, and download sizes are those counts at 4 bytes (the F32 weights these repos
 // publish). Licences: the `license: apache-2.0` metadata of each model card on huggingface.co.
 
-import type { CatalogModel } from '../../../shared/contract/models';
+import { splitModelReference, type CatalogModel } from '../../../shared/contract/models';
 import { parseT5Config, t5Preset, type T5Config } from '../t5/config';
 import { countParams, t5ParamShapes } from '../t5/params';
 
@@ -94,14 +94,6 @@ export function validateRevision(raw: string): string {
   return raw;
 }
 
-/** "owner/name@revision" → its parts; the first "@" splits them (a repository id holds none). */
-export function splitModelReference(reference: string): { repoId: string; revision: string | undefined } {
-  const at = reference.indexOf('@');
-  return at > 0
-    ? { repoId: reference.slice(0, at), revision: reference.slice(at + 1) }
-    : { repoId: reference, revision: undefined };
-}
-
 /**
  * A repository to pull as a person types it, "owner/name" or "owner/name@revision" (as --model
  * reads it), with `revision` given apart (--revision); the two disagreeing is a RepoIdError, and
@@ -112,7 +104,7 @@ export function parseRepoReference(raw: string, revision?: string): { repoId: st
   if (parts.revision !== undefined && revision !== undefined && parts.revision !== revision)
     throw new RepoIdError(
       `${JSON.stringify(raw)} names revision ${JSON.stringify(parts.revision)} and the revision given apart is ` +
-        `${JSON.stringify(revision)}; give it once (OWNER/NAME@REV, or --revision REV)`,
+        `${JSON.stringify(revision)}; give it once: after the id (OWNER/NAME@REV) or as the revision (the Revision box; --revision REV)`,
     );
   return { repoId: validateRepoId(parts.repoId), revision: validateRevision(parts.revision ?? revision ?? 'main') };
 }

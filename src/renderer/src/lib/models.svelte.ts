@@ -3,7 +3,13 @@
 // imports, removal, the download cache and the Hub token. Built on `api` only, like every
 // domain store; the Playground's model picker reads `models` from here too.
 
-import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
+import {
+  splitModelReference,
+  type CatalogModel,
+  type HubTokenStatus,
+  type ModelCacheUsage,
+  type ModelSummary,
+} from '../../../shared/contract/models';
 import { formatBytes, formatElapsed, plural } from '../../../shared/format';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
@@ -122,11 +128,13 @@ class ModelsStore {
   async pull(repoId: string, revision: string): Promise<void> {
     const id = repoId.trim();
     if (id === '' || this.pulling) return;
+    // Progress events and cancel name the repository, without an "@revision" typed after it.
+    const repository = splitModelReference(id).repoId;
     this.error = undefined;
     this.notice = undefined;
     this.pullOutcome = undefined;
     this.pulling = {
-      repoId: id,
+      repoId: repository,
       file: '',
       fileIndex: 0,
       fileCount: 0,
@@ -150,7 +158,7 @@ class ModelsStore {
       this.pulling = undefined;
       const text =
         caught instanceof ApiError && caught.code === 'cancelled'
-          ? `Download of ${id} cancelled. What arrived is kept: downloading it again resumes from there.`
+          ? `Download of ${repository} cancelled. What arrived is kept: downloading it again resumes from there.`
           : errorMessage(caught);
       // (A pull that went well and a list that then failed to read: that failure goes to the banner.)
       if (this.pullOutcome) this.error = text;
