@@ -1,63 +1,19 @@
-// The datasets service over a real store in a temp data dir: import, list, show, remove,
-// tokenization caches, failed and cancelled imports leaving the store as it was, uploaded
-// files named as dropped. (Masking previews of its datasets: masking.test.ts.)
+// The datasets service over a real store in a temp data dir: import, list, show, the
+// training-example estimate, failed and cancelled imports leaving the store as it was, uploaded
+// files named as dropped, and imports abandoned by a process that is gone. (Removing datasets:
+// datasets-remove.test.ts; token caches: datasetTokens.test.ts; masking previews of its
+// datasets: masking.test.ts.)
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
-import type { EventMap, EventName } from '../../../src/shared/events';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
-import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
-import { freeBytes } from '../../../src/main/store/compact';
-import { databaseFileName, openStore, type Store } from '../../../src/main/store/db';
-import { RunRepository } from '../../../src/main/store/runs';
-import { deadPid } from '../../support/processes';
-import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { counts, datasetsTestKit, novel, spmDir } from './datasets-support';
 
-const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0)) f();
-});
-
-function setup(options: { compactMinFreeBytes?: number } = {}): {
-  dataDir: string;
-  store: Store;
-  events: EventBus;
-  seen: { event: EventName; payload: unknown }[];
-  service: DatasetService;
-  write: (name: string, text: string) => string;
-} {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-ds-'));
-  const store = openStore(dataDir);
-  cleanup.push(() => {
-    store.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  const events = new EventBus();
-  const seen: { event: EventName; payload: unknown }[] = [];
-  events.subscribe(<E extends EventName>(event: E, payload: EventMap[E]) => void seen.push({ event, payload }));
-  const write = (name: string, text: string): string => {
-    const file = path.join(dataDir, 'in', name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return file;
-  };
-  return { dataDir, store, events, seen, service: new DatasetService({ store, dataDir, events, ...options }), write };
-}
-
-function counts(store: Store): { datasets: number; documents: number } {
-  const n = (table: string): number =>
-    (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-  return { datasets: n('datasets'), documents: n('documents') };
-}
-
-const novel = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: the cute dog walks in the green park.`).join(
-  '\n\n',
-);
+const { setup } = datasetsTestKit();
 
 describe('datasets service', () => {
   it('imports, lists, shows, tokenizes (cached) and removes', async () => {
@@ -128,81 +84,6 @@ describe('datasets service', () => {
     expect(tokenized.estimate).toMatchObject({ inputLength: 64, mode: 'packed' });
   });
 
-  it('frees the token caches first, so a store that cannot write (a full disk) still gets room, keeping the split', async () => {
-    const { service, write, store, dataDir } = setup();
-    const ds = await service.import({ paths: [write('notes.txt', novel)] });
-    (await service.tokens(ds.id, 'bytes')).cache.close();
-    const folder = path.join(dataDir, 'tokens', ds.id);
-    expect(fs.readdirSync(folder).sort()).toEqual([expect.stringMatching(/\.tokens$/), 'validation.split']);
-    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-    const repo = service.repo;
-    const deleteRows = repo.delete.bind(repo);
-    repo.delete = () => {
-      throw full;
-    };
-    expect(() => service.remove(ds.id)).toThrow(full);
-    expect(fs.readdirSync(folder)).toEqual(['validation.split']);
-    expect(counts(store).datasets).toBe(1);
-    repo.delete = deleteRows;
-    expect(service.remove(ds.id)).toMatchObject({ removed: true, tokenCaches: 0 });
-  });
-
-  it('a dataset a live run trains on is not removed; one whose run process is gone, or stopped, is', async () => {
-    const { service, store, write } = setup();
-    const ds = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
-    const runs = new RunRepository(store.db);
-    const config = runConfigSchema.parse({ datasetId: ds.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
-    runs.add({ id: 'r-live', name: 'tiny on a.txt', config, totalSteps: 10, status: 'queued' });
-    runs.setStatus('r-live', 'running', { ownerPid: process.pid });
-    expect(() => service.remove(ds.id)).toThrow(
-      new ApiError(
-        'conflict',
-        `Run r-live ("tiny on a.txt") is training on dataset ${ds.id}; stop it first (or let it finish). ` +
-          'A run whose dataset is removed cannot be resumed.',
-      ),
-    );
-    expect(service.list().map((d) => d.id)).toEqual([ds.id]);
-    runs.setStatus('r-live', 'stopped');
-    expect(service.remove(ds.id).removed).toBe(true);
-    expect(runs.get('r-live')?.datasetId).toBeNull();
-
-    const other = await service.import({ paths: [write('b.txt', 'beta')] });
-    runs.add({ id: 'r-gone', name: 'x', config: { ...config, datasetId: other.id }, totalSteps: 10, status: 'queued' });
-    runs.setStatus('r-gone', 'running', { ownerPid: deadPid() });
-    expect(service.remove(other.id).removed).toBe(true);
-  });
-
-  it('removing a large dataset or failing its import gives the disk space back, unless a run is writing', async () => {
-    const { service, store, dataDir, write } = setup({ compactMinFreeBytes: 256 * 1024 });
-    const big = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} `.padEnd(1000, 'x')).join('\n\n');
-    const file = path.join(dataDir, databaseFileName);
-    const onDisk = (): number =>
-      fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
-    const small = await service.import({ paths: [write('small.txt', 'a few words')] });
-    const runs = new RunRepository(store.db);
-    const config = runConfigSchema.parse({ datasetId: small.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
-    runs.add({ id: 'r-live', name: 'tiny', config, totalSteps: 10, status: 'queued' });
-    runs.setStatus('r-live', 'running', { ownerPid: process.pid });
-
-    const first = await service.import({ paths: [write('big.txt', big)] });
-    expect(service.remove(first.id).freedBytes).toBe(0); // the run's writes come first
-    expect(freeBytes(store.db)).toBeGreaterThan(2_000_000);
-    runs.setStatus('r-live', 'stopped');
-
-    const second = await service.import({ paths: [write('big.txt', big)] });
-    const before = onDisk();
-    const { freedBytes } = service.remove(second.id);
-    expect(freedBytes).toBeGreaterThan(2_000_000);
-    expect(before - onDisk()).toBeGreaterThanOrEqual(freedBytes);
-    expect(service.list().map((d) => d.id)).toEqual([small.id]);
-
-    // The big file's documents are stored before the bad one fails the import.
-    write('folder/a.txt', big);
-    write('folder/b.jsonl', '{"body": 1}\n');
-    await expect(service.import({ paths: [path.join(dataDir, 'in', 'folder')] })).rejects.toThrow('no field "text"');
-    expect(freeBytes(store.db)).toBe(0);
-  });
-
   it('skips a binary file of an uploaded folder with a note naming it as dropped, and imports the rest', async () => {
     const { service, dataDir } = setup();
     const upload = path.join(dataDir, 'uploads', 'up-5678abcd', 'notes');
@@ -243,48 +124,6 @@ describe('datasets service', () => {
     expect(again.name).toBe('notes.txt');
     const odd = await service.import({ paths: [write('odd\nname\u001b[31m.txt', 'other text')] });
     expect(odd.name).toBe('odd name [31m.txt');
-  });
-
-  it('token caches: a re-import or a changed tokenizer gets a new cache, never a stale one', async () => {
-    const { service, write, dataDir } = setup();
-    const a = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
-    const built = await service.tokens(a.id, 'bytes');
-    built.cache.close();
-    // Re-importing (even the same file) makes a new dataset with its own cache.
-    const again = await service.import({ paths: [write('a2.txt', 'alpha one\n\nalpha two, edited')] });
-    const file = fs.readdirSync(path.join(dataDir, 'tokens', a.id)).find((f) => f.endsWith('.tokens')) ?? '';
-    // A cache left under the new dataset's name but built from the old content is rebuilt.
-    fs.copyFileSync(path.join(dataDir, 'tokens', a.id, file), path.join(dataDir, 'tokens', again.id, file));
-    const rebuilt = await service.tokens(again.id, 'bytes');
-    expect(rebuilt.result).toMatchObject({ isCached: false, documents: 2, tokens: 9 + 17 });
-    expect(Array.from(rebuilt.cache.readTokens(1, 0, 100))).toEqual(
-      Array.from(Buffer.from('alpha two, edited'), (b) => b + 3),
-    );
-    rebuilt.cache.close();
-
-    // Editing the tokenizer files in place changes its fingerprint: the old cache is not used.
-    const modelDir = path.join(dataDir, 'model');
-    fs.cpSync(spmDir, modelDir, { recursive: true });
-    const first = await service.tokens(a.id, modelDir);
-    first.cache.close();
-    expect((await service.tokens(a.id, modelDir).then((t) => (t.cache.close(), t.result))).isCached).toBe(true);
-    fs.appendFileSync(path.join(modelDir, 'tokenizer_config.json'), '\n');
-    const afterEdit = await service.tokens(a.id, modelDir);
-    afterEdit.cache.close();
-    expect(afterEdit.result.isCached).toBe(false);
-  });
-
-  it('literal special tokens in the data are dropped, counted, and still reported from the cache', async () => {
-    const { service, write } = setup();
-    const ds = await service.import({ paths: [write('sp.txt', 'The <extra_id_0> dog </s> walks in the park')] });
-    const built = await service.tokens(ds.id, spmDir);
-    built.cache.close();
-    expect(built.result).toMatchObject({ isCached: false, droppedSpecialTokens: 2 });
-    const cached = await service.tokens(ds.id, spmDir);
-    const ids = Array.from(cached.cache.readTokens(0, 0, 100));
-    cached.cache.close();
-    expect(ids.some((id) => id === 1 || id >= 400)).toBe(false);
-    expect(cached.result).toMatchObject({ isCached: true, droppedSpecialTokens: 2 });
   });
 
   it('a failed import leaves the store as it was and says why', async () => {
@@ -359,63 +198,6 @@ describe('datasets service', () => {
     });
     await expect(service.import({ paths: [big] }, controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });
-  });
-});
-
-describe('token caches built in the engine host', () => {
-  it('match the in-process cache, report progress, and a cancel leaves no file behind', async () => {
-    const { service, write, store, dataDir, events, seen } = setup();
-    const docs = Array.from(
-      { length: 3000 },
-      (_, i) => `Note ${i}: the <extra_id_0> cute dog walks in the green park.`,
-    );
-    const ds = await service.import({ paths: [write('notes.txt', docs.join('\n\n'))] });
-    const local = await service.tokens(ds.id, spmDir);
-    const localIds = Array.from(local.cache.readTokens(2999, 0, 1000));
-    local.cache.close();
-    fs.rmSync(path.join(dataDir, 'tokens', ds.id), { recursive: true });
-
-    const manager = new EngineHostManager({ events: new EventBus() });
-    cleanup.push(() => void manager.stop());
-    const calls: string[] = [];
-    const engine: HostRequester = {
-      request: (type, payload, options) => {
-        calls.push(type);
-        return manager.request(type, payload, options);
-      },
-    };
-    const hosted = new DatasetService({ store, dataDir, events, engine });
-    const built = await hosted.tokens(ds.id, spmDir);
-    expect(built.result).toMatchObject({
-      isCached: false,
-      documents: 3000,
-      tokens: local.result.tokens,
-      droppedSpecialTokens: 3000,
-    });
-    expect(Array.from(built.cache.readTokens(2999, 0, 1000))).toEqual(localIds);
-    built.cache.close();
-    expect(calls[0]).toBe('data.tokenCache.open');
-    expect(calls.filter((c) => c === 'data.tokenCache.append').length).toBeGreaterThan(1); // batched
-    expect(calls.at(-1)).toBe('data.tokenCache.finish');
-    const progress = seen.filter((e) => (e.payload as { phase?: string }).phase === 'tokenizing');
-    expect(progress.at(-1)?.payload).toMatchObject({ datasetId: ds.id, done: 3000, total: 3000 });
-
-    const controller = new AbortController();
-    const cancelling = new DatasetService({
-      store,
-      dataDir,
-      events,
-      engine: {
-        request: (type, payload, options) => {
-          if (type === 'data.tokenCache.append') controller.abort();
-          return manager.request(type, payload, options);
-        },
-      },
-    });
-    await expect(cancelling.tokens(ds.id, 'bytes', controller.signal)).rejects.toMatchObject({ code: 'cancelled' });
-    const left = fs.readdirSync(path.join(dataDir, 'tokens', ds.id));
-    expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
-    expect(left.filter((f) => f.endsWith('.tokens'))).toHaveLength(1); // the spm cache, untouched
   });
 });
 

@@ -1,0 +1,93 @@
+// Removing a dataset from the datasets service over a real store in a temp data dir: its token
+// caches go first (so a full disk still gets room), a dataset a live run trains on stays, and
+// the disk space it took is given back unless a run is writing (also when an import fails).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import { freeBytes } from '../../../src/main/store/compact';
+import { databaseFileName } from '../../../src/main/store/db';
+import { RunRepository } from '../../../src/main/store/runs';
+import { deadPid } from '../../support/processes';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { counts, datasetsTestKit, novel } from './datasets-support';
+
+const { setup } = datasetsTestKit();
+
+describe('datasets service', () => {
+  it('frees the token caches first, so a store that cannot write (a full disk) still gets room, keeping the split', async () => {
+    const { service, write, store, dataDir } = setup();
+    const ds = await service.import({ paths: [write('notes.txt', novel)] });
+    (await service.tokens(ds.id, 'bytes')).cache.close();
+    const folder = path.join(dataDir, 'tokens', ds.id);
+    expect(fs.readdirSync(folder).sort()).toEqual([expect.stringMatching(/\.tokens$/), 'validation.split']);
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const repo = service.repo;
+    const deleteRows = repo.delete.bind(repo);
+    repo.delete = () => {
+      throw full;
+    };
+    expect(() => service.remove(ds.id)).toThrow(full);
+    expect(fs.readdirSync(folder)).toEqual(['validation.split']);
+    expect(counts(store).datasets).toBe(1);
+    repo.delete = deleteRows;
+    expect(service.remove(ds.id)).toMatchObject({ removed: true, tokenCaches: 0 });
+  });
+
+  it('a dataset a live run trains on is not removed; one whose run process is gone, or stopped, is', async () => {
+    const { service, store, write } = setup();
+    const ds = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({ datasetId: ds.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
+    runs.add({ id: 'r-live', name: 'tiny on a.txt', config, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-live', 'running', { ownerPid: process.pid });
+    expect(() => service.remove(ds.id)).toThrow(
+      new ApiError(
+        'conflict',
+        `Run r-live ("tiny on a.txt") is training on dataset ${ds.id}; stop it first (or let it finish). ` +
+          'A run whose dataset is removed cannot be resumed.',
+      ),
+    );
+    expect(service.list().map((d) => d.id)).toEqual([ds.id]);
+    runs.setStatus('r-live', 'stopped');
+    expect(service.remove(ds.id).removed).toBe(true);
+    expect(runs.get('r-live')?.datasetId).toBeNull();
+
+    const other = await service.import({ paths: [write('b.txt', 'beta')] });
+    runs.add({ id: 'r-gone', name: 'x', config: { ...config, datasetId: other.id }, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-gone', 'running', { ownerPid: deadPid() });
+    expect(service.remove(other.id).removed).toBe(true);
+  });
+
+  it('removing a large dataset or failing its import gives the disk space back, unless a run is writing', async () => {
+    const { service, store, dataDir, write } = setup({ compactMinFreeBytes: 256 * 1024 });
+    const big = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} `.padEnd(1000, 'x')).join('\n\n');
+    const file = path.join(dataDir, databaseFileName);
+    const onDisk = (): number =>
+      fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    const small = await service.import({ paths: [write('small.txt', 'a few words')] });
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({ datasetId: small.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
+    runs.add({ id: 'r-live', name: 'tiny', config, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-live', 'running', { ownerPid: process.pid });
+
+    const first = await service.import({ paths: [write('big.txt', big)] });
+    expect(service.remove(first.id).freedBytes).toBe(0); // the run's writes come first
+    expect(freeBytes(store.db)).toBeGreaterThan(2_000_000);
+    runs.setStatus('r-live', 'stopped');
+
+    const second = await service.import({ paths: [write('big.txt', big)] });
+    const before = onDisk();
+    const { freedBytes } = service.remove(second.id);
+    expect(freedBytes).toBeGreaterThan(2_000_000);
+    expect(before - onDisk()).toBeGreaterThanOrEqual(freedBytes);
+    expect(service.list().map((d) => d.id)).toEqual([small.id]);
+
+    // The big file's documents are stored before the bad one fails the import.
+    write('folder/a.txt', big);
+    write('folder/b.jsonl', '{"body": 1}\n');
+    await expect(service.import({ paths: [path.join(dataDir, 'in', 'folder')] })).rejects.toThrow('no field "text"');
+    expect(freeBytes(store.db)).toBe(0);
+  });
+});
