@@ -1,8 +1,12 @@
 // Shared by the runs service tests: the configuration of a small run on the t5-tiny-spm
-// fixture (short inputs, batch 2, two steps per call, checkpoints and evaluation every 4), and
-// services opened on a fresh data directory holding a small dataset.
+// fixture (short inputs, batch 2, two steps per call, checkpoints and evaluation every 4),
+// services opened on a fresh data directory holding a small dataset (runsServiceKit: for
+// runs.test.ts and runs-resume.test.ts), and a wait for a run's progress or checkpoint event.
+import { afterEach } from 'vitest';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../src/shared/contract/runs';
+import type { EventMap } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
+import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
 
 /** The small run's fields, before the schema fills in the rest (for requests that leave fields out). */
@@ -31,4 +35,46 @@ export async function openWithDataset(dataDir: string, opened: AppServices[]) {
   const app = new AppServices({ dataDir, env: {} });
   opened.push(app);
   return { app, datasetId, dataDir };
+}
+
+export interface RunsServiceKit {
+  /** A fresh directory, removed after the test. */
+  readonly tempDir: () => string;
+  /** The services open in this test, closed after it (a test that closes one itself empties it). */
+  readonly opened: AppServices[];
+  open(dataDir: string): AppServices;
+  /** `texts` imported into a fresh data directory, then the services open on it. */
+  setUp(texts?: readonly string[]): Promise<{ dataDir: string; datasetId: string; app: AppServices }>;
+}
+
+/** Call at module level: it registers the afterEach hooks that close the services and remove the folders. */
+export function runsServiceKit(): RunsServiceKit {
+  const tempDir = tempDirs('spanfill-runs-service-');
+  const opened: AppServices[] = [];
+  afterEach(async () => {
+    for (const app of opened.splice(0)) await app.close();
+  });
+  const open = (dataDir: string): AppServices => {
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    return app;
+  };
+  const setUp = async (texts: readonly string[] = KILL_TEXTS) => {
+    const dataDir = tempDir();
+    const datasetId = await importTexts(dataDir, texts);
+    return { dataDir, datasetId, app: open(dataDir) };
+  };
+  return { tempDir, opened, open, setUp };
+}
+
+/** Resolves at the first `name` event of a step at or after `step`. */
+export function reached(app: AppServices, name: 'runs.progress' | 'runs.checkpoint', step: number): Promise<void> {
+  return new Promise((resolve) => {
+    const off = app.events.subscribe((event, payload) => {
+      if (event === name && (payload as EventMap[typeof name]).step >= step) {
+        off();
+        resolve();
+      }
+    });
+  });
 }
