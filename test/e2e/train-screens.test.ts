@@ -1,19 +1,18 @@
-// End-to-end for the Train and Runs screens against the built `spanfill serve` with a real
-// store and real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): the dataset
-// select while its list is on the way; carry the Masking screen's settings to Train (the form
-// kept while other screens open), start a short run and watch its loss chart fill and the run
-// complete, export it (transformers, transformers.js; a taken folder only after a confirm), stop
-// and resume a longer run, compare the two runs, delete one. Failed runs, checkpoints and from-scratch starts are in
-// train-starts.test.ts; every screen at the window's widths in layout.test.ts.
-// Screenshots go to test-results/train-*.png. Needs `npm run build` first.
-// NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
+// End-to-end for the Train and Runs screens against the built `spanfill serve`, a real store and
+// real training of test/fixtures/t5/t5-tiny-spm on the CPU (no mocks): the dataset select while
+// its list is on the way; carry the Masking screen's settings to Train (the form kept while other
+// screens open), start a short run and watch its loss chart fill and the run complete, stop and
+// resume a longer run, compare the two runs, delete one. A completed run's export and Playground
+// are in train-export.test.ts; failed runs, checkpoints and from-scratch starts in
+// train-starts.test.ts; every screen at the window's widths in layout.test.ts. Screenshots go to
+// test-results/train-*.png. Needs `npm run build` first.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { canvasPixelsNear, chartPoints, legendClipped } from './charts';
+import { screenshotFailures } from './failureShot';
 import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
@@ -38,16 +37,9 @@ afterAll(() => session?.close());
 
 const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `train-${name}.png`) });
 const scrollToTop = () => scrollMainToTop(page);
-
-// A failed step leaves the screen as it was, for whoever reads the failure.
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  const name = `train-failed-${test.task.name.replace(/\W+/g, '-')}.png`;
-  await page.screenshot({ path: path.join(resultsDir, name), fullPage: true });
-});
-
 const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(page, what, check);
 const runStatus = () => runViewStatus(page);
+screenshotFailures('train', () => page);
 
 describe('Train and Runs screens', () => {
   it('says the datasets are loading, not that there are none, until their list is in', async () => {
@@ -237,83 +229,6 @@ describe('Train and Runs screens', () => {
     expect(speedLabels.length, speedLabels.join(' ')).toBeGreaterThanOrEqual(3);
     await scrollToTop();
     await shot('04-run-completed');
-  });
-
-  it('exports the completed run for transformers and the browser, replaces an earlier export only after a confirm, and refuses a folder with other files', async () => {
-    const panel = page.getByTestId('run-export');
-    await panel.scrollIntoViewIfNeeded();
-    // The folder it suggests: under the data directory, by run, checkpoint and format.
-    const runId = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
-    const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);
-    // (Once system.info has answered with the data directory: its provider probe can take a while.)
-    await expect.poll(() => page.getByTestId('export-out').inputValue(), { timeout: 30_000 }).toBe(suggested);
-    await page.getByTestId('export-start').click();
-    await page.getByTestId('export-done').waitFor();
-    await expect(page.getByTestId('export-done').textContent()).resolves.toMatch(
-      new RegExp(`Step \\d+ exported to ${suggested.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-    );
-    expect(fs.readdirSync(suggested)).toEqual(
-      expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
-    );
-
-    // The same folder again: an earlier export, replaced only after the red confirm.
-    await page.getByTestId('export-start').click();
-    await page.getByTestId('export-taken').waitFor();
-    // It says what the folder holds before anything is replaced.
-    await expect(page.getByTestId('export-taken').textContent()).resolves.toMatch(
-      /holds an earlier hf export \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it/,
-    );
-    await page.getByRole('button', { name: `Replace the earlier export… (${suggested})` }).click();
-    await page.getByTestId('export-replace').waitFor();
-    await shot('04a-run-export-replace');
-    expect(await accessibilityViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Yes, replace' }).click();
-    await page.getByTestId('export-done').waitFor();
-
-    // A file of the user's in it, and it is no earlier export: refused, with nothing to confirm.
-    fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept');
-    await page.getByTestId('export-start').click();
-    await page.getByTestId('export-error').waitFor();
-    await expect(page.getByTestId('export-error').textContent()).resolves.toMatch(
-      /is not an earlier Spanfill export, so no export replaces it, forced or not: .*also mine\.txt, which that export did not write/,
-    );
-    expect(await page.getByTestId('export-taken').count()).toBe(0);
-    expect(fs.readFileSync(path.join(suggested, 'mine.txt'), 'utf8')).toBe('kept');
-
-    // transformers.js at step 30 with the int8 copy: its own folder, and how to load it.
-    await page.getByTestId('export-checkpoint').selectOption('30');
-    await page.getByTestId('export-format-transformers.js').check();
-    await page.getByTestId('export-quantize').check();
-    const web = path.join(dataDir, 'exports', `${runId}-step30-web`);
-    await expect(page.getByTestId('export-out').inputValue()).resolves.toBe(web);
-    await page.getByTestId('export-start').click();
-    await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
-    expect(fs.readdirSync(path.join(web, 'onnx')).sort()).toEqual([
-      'decoder_model_merged.onnx',
-      'decoder_model_merged_quantized.onnx',
-      'encoder_model.onnx',
-      'encoder_model_quantized.onnx',
-    ]);
-    await expect(page.getByTestId('export-done').textContent()).resolves.toContain(
-      `pipeline('text2text-generation', "${runId}-step30-web")`,
-    );
-    await shot('04b-run-exported');
-  });
-
-  it('opens the completed run next to the folder it was trained from in the Playground, and fills with both', async () => {
-    await page.getByTestId('run-open-playground').click();
-    const picker = page.getByTestId('model-picker');
-    await picker.waitFor();
-    // Ticked: its base model (the t5-tiny-spm folder) and its best checkpoint, nothing else.
-    await expect.poll(() => picker.locator('input:checked').count()).toBe(2);
-    await expect(picker.getByTestId('pick-builtin').isChecked()).resolves.toBe(false);
-    await page.getByTestId('fill').click();
-    const columns = page.getByTestId('results').getByTestId('fill-column');
-    await expect(columns.count()).resolves.toBe(2);
-    for (let i = 0; i < 2; i++) await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
-    await expect(columns.nth(0).locator('h3').textContent()).resolves.toBe('t5-tiny-spm');
-    await expect(columns.nth(1).locator('h3').textContent()).resolves.toMatch(/^run .* · step 60 \(best/);
-    await openScreen(page, 'train');
   });
 
   it('stops a longer run and resumes it', async () => {

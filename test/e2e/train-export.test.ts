@@ -1,0 +1,122 @@
+// End-to-end for a completed run's export and its Playground against the built `spanfill serve`
+// with a real store: a 60-step run of test/fixtures/t5/t5-tiny-spm trained by the CLI with the
+// settings train-screens.test.ts starts its short run with (checkpoints at 30 and 60, each
+// evaluated), its view open on the Train screen. Export it (transformers, transformers.js; a
+// taken folder only after a confirm, a folder with other files refused), then open it next to
+// the folder it was trained from in the Playground and fill with both.
+// Screenshots go to test-results/train-*.png. Needs `npm run build` first.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations } from './accessibility';
+import { screenshotFailures } from './failureShot';
+import { openScreen } from './navigate';
+import { importNotes } from './notes';
+import { spanfillJson } from './serve';
+import { resultsDir, startSession, type E2eSession } from './session';
+
+const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+let session: E2eSession;
+let page: Page;
+let dataDir: string;
+
+beforeAll(async () => {
+  session = await startSession('train-export');
+  ({ page, dataDir } = session);
+  const datasetId = importNotes(session);
+  // The masking the Masking screen carries there (density 0.25, span 2, length 32, data seed 7), on 2 threads.
+  const { runId } = spanfillJson<{ runId: string }>(dataDir, [
+    'train',
+    ...['--dataset', datasetId, '--model', tinySpm, '--input-length', '32', '--noise-density', '0.25'],
+    ...['--mean-span-length', '2', '--data-seed', '7', '--threads', '2'],
+    ...['--max-steps', '60', '--eval-every', '30', '--checkpoint-every', '30'],
+  ]);
+  await page.goto(`${session.url}#/train/${runId}`);
+  await page.getByTestId('run-view').waitFor();
+}, 120_000);
+
+afterAll(() => session?.close());
+
+const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `train-${name}.png`) });
+screenshotFailures('train-export', () => page);
+
+describe('a completed run: its export and the Playground', () => {
+  it('exports the completed run for transformers and the browser, replaces an earlier export only after a confirm, and refuses a folder with other files', async () => {
+    const panel = page.getByTestId('run-export');
+    await panel.scrollIntoViewIfNeeded();
+    // The folder it suggests: under the data directory, by run, checkpoint and format.
+    const runId = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
+    const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);
+    // (Once system.info has answered with the data directory: its provider probe can take a while.)
+    await expect.poll(() => page.getByTestId('export-out').inputValue(), { timeout: 30_000 }).toBe(suggested);
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-done').waitFor();
+    await expect(page.getByTestId('export-done').textContent()).resolves.toMatch(
+      new RegExp(`Step \\d+ exported to ${suggested.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
+    expect(fs.readdirSync(suggested)).toEqual(
+      expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
+    );
+
+    // The same folder again: an earlier export, replaced only after the red confirm.
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-taken').waitFor();
+    // It says what the folder holds before anything is replaced.
+    await expect(page.getByTestId('export-taken').textContent()).resolves.toMatch(
+      /holds an earlier hf export \(\d+ files, [\d.]+ [KM]iB\); choose an empty or new folder, or replace it/,
+    );
+    await page.getByRole('button', { name: `Replace the earlier export… (${suggested})` }).click();
+    await page.getByTestId('export-replace').waitFor();
+    await shot('04a-run-export-replace');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Yes, replace' }).click();
+    await page.getByTestId('export-done').waitFor();
+
+    // A file of the user's in it, and it is no earlier export: refused, with nothing to confirm.
+    fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept');
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-error').waitFor();
+    await expect(page.getByTestId('export-error').textContent()).resolves.toMatch(
+      /is not an earlier Spanfill export, so no export replaces it, forced or not: .*also mine\.txt, which that export did not write/,
+    );
+    expect(await page.getByTestId('export-taken').count()).toBe(0);
+    expect(fs.readFileSync(path.join(suggested, 'mine.txt'), 'utf8')).toBe('kept');
+
+    // transformers.js at step 30 with the int8 copy: its own folder, and how to load it.
+    await page.getByTestId('export-checkpoint').selectOption('30');
+    await page.getByTestId('export-format-transformers.js').check();
+    await page.getByTestId('export-quantize').check();
+    const web = path.join(dataDir, 'exports', `${runId}-step30-web`);
+    await expect(page.getByTestId('export-out').inputValue()).resolves.toBe(web);
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
+    expect(fs.readdirSync(path.join(web, 'onnx')).sort()).toEqual([
+      'decoder_model_merged.onnx',
+      'decoder_model_merged_quantized.onnx',
+      'encoder_model.onnx',
+      'encoder_model_quantized.onnx',
+    ]);
+    await expect(page.getByTestId('export-done').textContent()).resolves.toContain(
+      `pipeline('text2text-generation', "${runId}-step30-web")`,
+    );
+    await shot('04b-run-exported');
+  });
+
+  it('opens the completed run next to the folder it was trained from in the Playground, and fills with both', async () => {
+    await page.getByTestId('run-open-playground').click();
+    const picker = page.getByTestId('model-picker');
+    await picker.waitFor();
+    // Ticked: its base model (the t5-tiny-spm folder) and its best checkpoint, nothing else.
+    await expect.poll(() => picker.locator('input:checked').count()).toBe(2);
+    await expect(picker.getByTestId('pick-builtin').isChecked()).resolves.toBe(false);
+    await page.getByTestId('fill').click();
+    const columns = page.getByTestId('results').getByTestId('fill-column');
+    await expect(columns.count()).resolves.toBe(2);
+    for (let i = 0; i < 2; i++) await columns.nth(i).getByTestId('fill-text').waitFor({ timeout: 60_000 });
+    await expect(columns.nth(0).locator('h3').textContent()).resolves.toBe('t5-tiny-spm');
+    await expect(columns.nth(1).locator('h3').textContent()).resolves.toMatch(/^run .* · step 60 \(best/);
+    await openScreen(page, 'train');
+  });
+});
