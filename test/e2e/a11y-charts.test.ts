@@ -202,24 +202,23 @@ describe('at 200 % zoom', () => {
   it('scrolls no screen with a table sideways at 512×384 CSS px (a 1024×768 window at 200 %)', async () => {
     await page.setViewportSize({ width: 512, height: 384 });
     try {
-      const found: string[] = [];
       const mainScrollsSideways = `(() => {
         const main = document.querySelector('main');
         return main.scrollWidth > main.clientWidth + 0.5 ? main.scrollWidth + ' > ' + main.clientWidth : '';
       })()`;
+      // Once a screen has settled: a chart is first drawn at its box's width then, and redrawn when
+      // the box is resized, so under load a moment can pass before it fits.
+      const settled = { timeout: 10_000, intervals: [100, 250, 500] };
       for (const screen of ['datasets', 'runs', 'models']) {
         await openScreen(page, screen);
         await page.waitForLoadState('networkidle');
-        await page.waitForTimeout(300);
-        const seen = await page.evaluate<string>(mainScrollsSideways);
-        if (seen) found.push(`${screen}: ${seen}`);
+        await expect.poll(() => page.evaluate<string>(mainScrollsSideways), { message: screen, ...settled }).toBe('');
       }
       await openRun(runs[0].runId);
-      await page.waitForTimeout(300);
-      const seen = await page.evaluate<string>(mainScrollsSideways);
-      if (seen) found.push(`a run's view: ${seen}`);
       // (The datasets table's hidden "Actions" was placed by <main>: 553 > 460.)
-      expect(found).toEqual([]);
+      await expect
+        .poll(() => page.evaluate<string>(mainScrollsSideways), { message: "a run's view", ...settled })
+        .toBe('');
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
