@@ -4,9 +4,11 @@
 // region), the comparison tells runs apart by their marks' shapes as well as colours, a radio
 // group is one Tab stop with the arrows moving within it, and at 200 % zoom of a 1024×768
 // window (512×384 CSS px) no screen's <main> scrolls sideways (a table's visually hidden column
-// name stretched it). Needs `npm run build` first.
+// name stretched it; so did a run's long base-model path, which the runs here are given on
+// purpose, wherever the checkout lies). Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because the e2e files are type-checked without DOM types.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,8 @@ import { startSession, type E2eSession } from './session';
 import { startTerminalRun } from './terminalRun';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
-const RUN_FLAGS = ['--model', tinySpm, '--input-length', '32', '--batch-size', '4'];
+/** The runs' base model, set in beforeAll: a copy of tinySpm at a path of over 100 characters. */
+let RUN_FLAGS: string[];
 let session: E2eSession;
 let page: Page;
 let datasetId: string;
@@ -35,6 +38,11 @@ beforeAll(async () => {
   session = await startSession('a11y-charts');
   page = session.page;
   datasetId = importNotes(session, { docs: 30, words: 40, stride: 5 });
+  // A person's model folder can have a long path, shown in a run's view with no space or hyphen to wrap at.
+  const longModel = path.join(session.dataDir, 'BaseModelsKeptInAFolderWithAVeryLongNameIndeed', 'T5TinySpmCopy');
+  fs.cpSync(tinySpm, longModel, { recursive: true });
+  expect(longModel.length).toBeGreaterThan(100);
+  RUN_FLAGS = ['--model', longModel, '--input-length', '32', '--batch-size', '4'];
   runs = ['first', 'second'].map((name) =>
     spanfillJson<Trained>(session.dataDir, [
       'train',
