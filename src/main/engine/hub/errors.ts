@@ -30,10 +30,14 @@ export class HubTimeoutError extends Error {
   }
 }
 
-/** What to check when the Hub cannot be reached, and what is kept; shared by every network failure. */
+/**
+ * What to check when the Hub cannot be reached, and what is kept; shared by every network failure.
+ * Nothing about offline use: a pull that cannot reach the Hub already falls back on a copy in the
+ * cache (services/models.ts), so this reaches a person only when there is none, in the app (which
+ * has no --offline) as in the CLI.
+ */
 const NETWORK_ADVICE =
-  'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT; a pull again resumes where this one stopped, and ' +
-  '--offline (or HF_HUB_OFFLINE=1) uses only models already in the cache.';
+  'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT; a pull again resumes where this one stopped.';
 
 /** What the person should do after `status` from the Hub for `what` (a repository or a file). */
 function statusAdvice(status: number, what: string, endpoint: string): HubError {
