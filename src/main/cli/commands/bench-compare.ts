@@ -5,6 +5,9 @@
 // importable torch it says how to install it and exits 0.
 // SPANFILL_PYTHON names the python to use; otherwise python3, then Debian's /usr/bin/python3.
 // --provider webgpu (or cuda) runs Spanfill's step on that GPU provider and PyTorch's on CUDA.
+// Before it looks for torch it checks what bench train checks (bench-train-checks.ts): a length
+// over the model's limit, a provider that does not load here, a step over the memory budget
+// (--memory-budget MIB), refused in the trainer's words; both sides would run that step.
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,7 +21,9 @@ import { compareTrain, medianComparison, parseTorchTrainResult } from '../../eng
 import type { TrainBenchResult } from '../../engine/bench/train';
 import type { T5Config } from '../../engine/t5/config';
 import { toHfConfigJson } from '../../engine/t5/config';
+import { machineMemory } from '../../services/runsMemory';
 import type { CommandContext } from '../command';
+import { checkBenchTrain } from './bench-train-checks';
 import { countOption, modelShapeOption, providerOption } from './bench-options';
 import { benchTrainInHost, renderTrainBench } from './bench-train';
 import { plural } from '../../../shared/format';
@@ -228,7 +233,7 @@ async function compareRound(plan: RoundPlan, context: CommandContext): Promise<C
 
 export const compareBench = {
   summary:
-    'the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --rounds): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios, over --rounds alternating rounds their medians; with a GPU --provider, PyTorch runs on CUDA',
+    "the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --rounds, --memory-budget): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios, over --rounds alternating rounds their medians; with a GPU --provider, PyTorch runs on CUDA; a length over the model's limit, a provider that does not load here or a step over the memory budget is refused before either side runs, as bench train refuses it",
   async run(context: CommandContext): Promise<CompareResult> {
     const model = modelShapeOption(context, 'compare');
     const shape = {
@@ -242,6 +247,9 @@ export const compareBench = {
     const steps = countOption(context, 'steps', 3);
     const warmup = countOption(context, 'warmup', 1);
     const roundCount = countOption(context, 'rounds', 1);
+    const deps = { system: context.app().system, memory: machineMemory };
+    const checked = { config: model.config, ...shape, provider };
+    for (const note of await checkBenchTrain(checked, countOption(context, 'memory-budget'), deps)) context.log(note);
     const { found, tried } = await findTorchPython(context.env, context.signal, side === 'gpu');
     if (!found) {
       const why = tried.map((t) => `${t.python}: ${t.problem}`).join('; ');

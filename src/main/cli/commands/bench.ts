@@ -85,7 +85,7 @@ export const benchCommand = defineCommand({
   summary:
     'Measure engine speed (ops: MatMul and fused steps; train: a T5 training step; generate: T5 generation; compare: a training step against PyTorch; t5: a real-shape T5; import: data import)',
   usage:
-    'spanfill bench (ops [--provider NAME] [--forms LIST] [--shapes LIST] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--memory-budget MIB] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] | t5 [--preset NAME] | import) [--quick] [--json]',
+    'spanfill bench (ops [--provider NAME] [--forms LIST] [--shapes LIST] | train [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--graph cpu|gpu] [--steps-per-call K] [--step-mode auto|loop|single] [--update auto|graph] [--optimizer adamw|adafactor] [--buffer-cache bucket|simple] [--memory-budget MIB] [--profile] | generate [--preset NAME | --model DIR] [--provider NAME] [--threads N] [--prompt-tokens N] [--repeats N] | compare [--preset NAME | --model DIR] [--batch B] [--inputs TE] [--targets TD] [--provider NAME] [--threads N] [--steps N] [--warmup N] [--rounds N] [--memory-budget MIB] | t5 [--preset NAME] | import) [--quick] [--json]',
   description:
     `Benchmarks: ${Object.entries(benches)
       .map(([name, b]) => `${name} — ${b.summary}`)
@@ -204,7 +204,7 @@ export const benchCommand = defineCommand({
       type: 'string',
       placeholder: 'MIB',
       description:
-        "bench train: memory the step may use, in MiB, as train's --memory-budget (default: free RAM, or free GPU memory by nvidia-smi, less a margin); a step whose estimate (the trainer's) is over it is refused",
+        "bench train / compare: memory the step may use, in MiB, as train's --memory-budget (default: free RAM, or free GPU memory by nvidia-smi, less a margin); a step whose estimate (the trainer's) is over it is refused",
     },
     rounds: {
       type: 'string',

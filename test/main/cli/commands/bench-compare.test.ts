@@ -3,7 +3,9 @@
 // with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
 // at all it says how to install torch and exits 0, and so with a GPU --provider when torch sees
 // no CUDA device; a failed PyTorch run fails with its error;
-// a GPU --provider asks PyTorch for CUDA; --rounds runs both sides that many times.
+// a GPU --provider asks PyTorch for CUDA; --rounds runs both sides that many times. What bench
+// train refuses (a length over the model's limit, a step over the memory budget, a provider
+// that does not load here) is refused before any python runs, the torch probe included.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,7 +95,7 @@ describe('bench compare', () => {
     expect(stderr).toContain(`${python} bench/torch_t5.py exited with 1: RuntimeError: out of memory`);
   });
 
-  it('with a GPU --provider runs Spanfill there and PyTorch on CUDA (WebGPU on lavapipe), and says when Spanfill fell back', async () => {
+  it('with a GPU --provider runs Spanfill there and PyTorch on CUDA (WebGPU on lavapipe), with bench train’s notes', async () => {
     // A python that records its arguments and answers like torch_t5.py on CUDA would.
     const argsFile = path.join(tempDir(), 'args.txt');
     const python = path.join(tempDir(), 'python-cuda');
@@ -134,14 +136,14 @@ describe('bench compare', () => {
     const ratios = compared.rounds.map((r) => r.comparison.rows[1].ratio);
     expect(compared.comparison.rows[1].ratio).toBeCloseTo((ratios[0] + ratios[1]) / 2, 12);
 
-    // A provider that does not load here (DirectML is Windows-only): Spanfill falls back to the CPU, and says so.
-    const fallback = await runSpanfill(['bench', 'compare', ...tiny, '--provider', 'dml', '--data-dir', tempDir()], {
+    // In text, the notes bench train prints: WebGPU runs in software here, and no nvidia-smi checks its memory.
+    const text = await runSpanfill(['bench', 'compare', ...tiny, '--provider', 'webgpu', '--data-dir', tempDir()], {
       PATH: process.env.PATH,
       SPANFILL_PYTHON: python,
     });
-    expect(fallback.code).toBe(exitCodes.ok);
-    expect(fallback.stdout).toContain(
-      'NOTE: Spanfill ran on cpu, not dml, so this compares it with PyTorch on CUDA on a different device.',
+    expect(text.code).toBe(exitCodes.ok);
+    expect(text.stdout).toMatch(
+      /^provider webgpu runs in software here: .+\nGPU memory not checked: .+; set --memory-budget to have it checked\n/,
     );
   });
 
@@ -164,5 +166,53 @@ describe('bench compare', () => {
     expect(comparison.isSameModel).toBe(true);
     expect(comparison.rows.map((r) => r.metric)).toEqual(['ms/step', 'tokens/s', 'peak RSS MB']);
     expect(comparison.rows[1].ratio).toBeCloseTo(spanfill.tokensPerSecond / pytorch.tokensPerSecond, 12);
+  });
+});
+
+describe('bench compare refusals', () => {
+  /** A python that notes every time it is run, the torch probe included, and answers nothing useful. */
+  function watchedPython(): { python: string; ran: () => boolean } {
+    const python = path.join(tempDir(), 'python-watched');
+    const ranFile = path.join(tempDir(), 'python-ran.txt');
+    fs.writeFileSync(python, `#!/bin/sh\necho "$@" >> '${ranFile}'\nexit 1\n`, { mode: 0o755 });
+    return { python, ran: () => fs.existsSync(ranFile) };
+  }
+
+  const compare = (python: string, ...flags: string[]) =>
+    runSpanfill(['bench', 'compare', '--model', gatedDir, '--steps', '1', ...flags, '--data-dir', tempDir()], {
+      PATH: process.env.PATH,
+      SPANFILL_PYTHON: python,
+    });
+
+  it('refuses inputs over the model’s limit, and a step over the memory budget, before any python runs', async () => {
+    const { python, ran } = watchedPython();
+    const long = await compare(python, '--batch', '4096', '--inputs', '4096', '--targets', '64');
+    expect([long.code, long.stdout]).toEqual([exitCodes.usage, '']);
+    expect(long.stderr).toContain(
+      '--inputs 4096 is more than this model takes: at most 2,048 tokens per input (attention memory grows with ' +
+        'the square of the length); lower --inputs',
+    );
+    const big = await compare(python, '--batch', '4096', '--inputs', '2048', '--targets', '64');
+    expect([big.code, big.stdout]).toEqual([exitCodes.usage, '']);
+    expect(big.stderr).toMatch(/a step of --batch 4096 at --inputs 2048 --targets 64 needs ~[\d.]+ [GT]iB/);
+    // --memory-budget is read: the tiny step is over 64 MiB.
+    const small = await compare(python, '--batch', '2', '--inputs', '6', '--targets', '3', '--memory-budget', '64');
+    expect([small.code, small.stdout]).toEqual([exitCodes.usage, '']);
+    expect(small.stderr).toMatch(/over the 64 MiB budget \(--memory-budget\); .*raise --memory-budget/);
+    expect(ran()).toBe(false);
+  });
+
+  it('refuses a provider this machine cannot load, instead of timing the CPU against PyTorch on CUDA', async () => {
+    const { python, ran } = watchedPython();
+    // DirectML loads only on Windows.
+    const { code, stdout, stderr } = await compare(
+      python,
+      ...['--batch', '1', '--inputs', '4', '--targets', '2'],
+      '--provider',
+      'dml',
+    );
+    expect([code, stdout]).toEqual([exitCodes.usage, '']);
+    expect(stderr).toMatch(/provider 'dml' is not available on this machine.*; use provider cpu/);
+    expect(ran()).toBe(false);
   });
 });
