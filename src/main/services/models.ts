@@ -3,8 +3,8 @@
 // rows of `models`; listing, removal (a Hub snapshot's files go with its row, an imported
 // folder is never deleted), the cache's disk usage and the from-scratch starting points
 // (runs of preset:NAME), and the Hub token (HF_TOKEN first, then the stored one). Resolving
-// `--model` arguments offline is modelsResolve.ts; the engine's errors in the contract's
-// codes, modelsErrors.ts.
+// `--model` arguments offline is modelsResolve.ts; one model in full, modelsShow.ts; the
+// engine's errors in the contract's codes, modelsErrors.ts.
 
 import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +14,7 @@ import type {
   CatalogModel,
   HubTokenStatus,
   ModelCacheUsage,
+  ModelDetails,
   ModelPulled,
   ModelRemoved,
   ModelSource,
@@ -37,6 +38,7 @@ import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { checkModelWork, rethrowModelError } from './modelsErrors';
 import { ModelLookup } from './modelsResolve';
+import { modelDetails } from './modelsShow';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
 export interface ModelServiceDeps {
@@ -207,6 +209,12 @@ export class ModelService {
     return this.lookup.resolve(model);
   }
 
+  /** `model` in full: source, folder, size, shape, tokenizer, the runs started from it (modelsShow.ts). */
+  show(model: string): ModelDetails {
+    const { lookup, runs } = this;
+    return modelDetails({ dataDir: this.deps.dataDir, lookup, runs, summary: (row) => this.summary(row) }, model);
+  }
+
   /** `model` in a few words, for a run's default name (contract/runNames.ts modelLabel). */
   label(model: string): string {
     return modelLabel(model, this.list());
@@ -346,6 +354,7 @@ export function modelHandlers({ models }: { models: ModelService }): DomainHandl
     'models.import': (args) => service().import(args),
     'models.remove': async ({ id }) => service().remove(id),
     'models.resolve': async ({ model }) => service().resolve(model),
+    'models.show': async ({ model }) => service().show(model),
     'models.cacheUsage': async () => service().cacheUsage(),
     'models.removeCached': async ({ repoId }) => service().removeCached(repoId),
     'models.removeScratch': async () => service().removeScratch(),

@@ -2,7 +2,8 @@
 // id, a full folder path, a built-in model (written out under the data directory on first use),
 // a pulled "owner/name[@revision]" in the Hub cache, or a registered model's name; and, when it
 // names none, why (a run's or a dataset's id said to be one). The models service (models.ts)
-// answers models.resolve with it; modelReference.ts is the front every entry point uses.
+// answers models.resolve with it, and models.show with what it locates (modelsShow.ts);
+// modelReference.ts is the front every entry point uses.
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -32,10 +33,18 @@ export interface ModelLookupDeps {
 const MODEL_KIND = { one: 'model', many: 'models', command: 'spanfill models list' } as const;
 
 /** What a model argument names: a built-in model, a registered one, or a folder or cached snapshot (registered or not). */
-type Located =
+export type Located =
   | { readonly kind: 'builtin' }
   | { readonly kind: 'row'; readonly row: ModelRow }
-  | { readonly kind: 'folder' | 'cached'; readonly path: string; readonly row: ModelRow | undefined };
+  | { readonly kind: 'folder'; readonly path: string; readonly row: ModelRow | undefined }
+  | {
+      readonly kind: 'cached';
+      readonly path: string;
+      readonly row: ModelRow | undefined;
+      readonly repoId: string;
+      readonly revision: string;
+      readonly commit: string;
+    };
 
 export class ModelLookup {
   constructor(private readonly deps: ModelLookupDeps) {}
@@ -79,8 +88,8 @@ export class ModelLookup {
     throw new ApiError('not_found', `${what}; \`spanfill models list\` shows the ids`);
   }
 
-  /** What `model` names, in the order every command reads it; not_found when nothing. */
-  private locate(model: string): Located {
+  /** What `model` names, in the order every command reads it, writing nothing; not_found when nothing. */
+  locate(model: string): Located {
     const { repo, cacheRoot } = this.deps;
     if (isBuiltinModelName(model)) return { kind: 'builtin' };
     const row = repo.get(model);
@@ -90,7 +99,11 @@ export class ModelLookup {
       return { kind: 'folder', path: model, row: repo.list().find((r) => this.pathOf(r) === path.resolve(model)) };
     const { repoId, revision } = splitModelReference(model);
     const cached = findCachedSnapshot(cacheRoot, repoId, revision ?? 'main');
-    if (cached) return { kind: 'cached', path: cached.dir, row: repo.findBySource('hub', repoId, cached.commit) };
+    if (cached) {
+      const { dir, commit } = cached;
+      const row = repo.findBySource('hub', repoId, commit);
+      return { kind: 'cached', path: dir, row, repoId, revision: cached.revision, commit };
+    }
     // After the cache: a pulled model is named by its repository id, and two revisions share it.
     const named = this.byName(model);
     if (named) return { kind: 'row', row: named };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { displayNameSchema } from './displayName';
 import { call } from './define';
 import { idText, pathText } from './bounded';
+import type { RunStatusName } from './runResults';
 
 /**
  * "owner/name@revision" → its parts; the first "@" splits them (a repository id holds none).
@@ -45,6 +46,56 @@ export interface ModelSummary {
   readonly createdAt: string;
   /** False when the folder has gone (moved or deleted outside Spanfill). */
   readonly isAvailable: boolean;
+}
+
+/** A model's shape, from its config.json (a registered model's as it was registered). */
+export interface ModelArchitecture {
+  /** config.json model_type, "t5" when absent (the loader's default). */
+  readonly modelType: string;
+  readonly dModel: number;
+  readonly dFf: number;
+  readonly dKv: number;
+  readonly numHeads: number;
+  readonly numLayers: number;
+  readonly numDecoderLayers: number;
+  readonly vocabSize: number;
+  readonly feedForward: 'relu' | 'gated-gelu';
+  /** T5 v1.0: the output layer shares the input embeddings. */
+  readonly tiedEmbeddings: boolean;
+  /** Counted from the shapes the config gives, tied weights once. */
+  readonly parameterCount: number;
+}
+
+/** The tokenizer a model folder holds, read from its files without loading it. */
+export interface ModelTokenizer {
+  /** tokenizer.json's model type (Unigram, BPE, WordPiece, …); null for a ByT5 folder, which has none. */
+  readonly model: string | null;
+  /** The class tokenizer_config.json names, if any. */
+  readonly className: string | null;
+  /** Every UTF-8 byte is one token (ByT5's vocabulary). */
+  readonly isByteLevel: boolean;
+}
+
+/** One model in full (models.show): what `models list` says of it, its shape, tokenizer and runs. */
+export interface ModelDetails {
+  /** The registered model's id; null for a built-in model, or a folder or download no model is registered from. */
+  readonly id: string | null;
+  /** Its registered name; else the name it was asked by. */
+  readonly name: string;
+  readonly source: ModelSource | { readonly kind: 'builtin'; readonly name: string };
+  /** Absolute path of the model folder (a built-in model's once written out). */
+  readonly path: string;
+  /** False when the folder is not there: moved or deleted, or a built-in model not yet used. */
+  readonly isAvailable: boolean;
+  /** Bytes of the folder on disk now; null when it is not there. */
+  readonly sizeBytes: number | null;
+  /** When it was registered; null when it is not. */
+  readonly createdAt: string | null;
+  readonly architecture: ModelArchitecture;
+  /** null when its folder is not there to read, or holds no tokenizer. */
+  readonly tokenizer: ModelTokenizer | null;
+  /** Training runs started from it, oldest first. */
+  readonly runs: readonly { readonly id: string; readonly name: string; readonly status: RunStatusName }[];
 }
 
 export interface CatalogModel {
@@ -123,6 +174,8 @@ export const modelCalls = {
   remove: call<ModelRemoved>()(z.strictObject({ id: idText() })),
   /** A model id, a pulled repository id (owner/name or owner/name@revision) or a folder → its folder; offline. */
   resolve: call<{ readonly path: string; readonly modelId: string | null }>()(z.strictObject({ model: pathText() })),
+  /** A model named as --model names it (id, name, folder, builtin:…, owner/name[@revision]) in full; offline. */
+  show: call<ModelDetails>()(z.strictObject({ model: pathText() })),
   cacheUsage: call<ModelCacheUsage>()(z.strictObject({})),
   /** Deletes a repository from the download cache (snapshots and partial downloads). */
   removeCached: call<{ readonly repoId: string; readonly freedBytes: number }>()(z.strictObject({ repoId })),

@@ -1,5 +1,5 @@
-// `spanfill models [list | catalog | pull REPO_ID | import DIR | rm ID | cache [rm REPO_ID | rm-scratch] | token …]`:
-// the registered models, Hub pulls (progress bar on stderr; HF_ENDPOINT, HF_TOKEN and
+// `spanfill models [list | catalog | pull REPO_ID | import DIR | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token …]`:
+// the registered models, one in full (models-show.ts renders it), Hub pulls (progress bar on stderr; HF_ENDPOINT, HF_TOKEN and
 // HF_HUB_OFFLINE as in Python's huggingface_hub), folder imports, the download cache and the
 // from-scratch starting points.
 // All of it is the models service (src/main/services/models.ts); rm asks no question.
@@ -9,6 +9,7 @@ import type {
   CatalogModel,
   HubTokenStatus,
   ModelCacheUsage,
+  ModelDetails,
   ModelPulled,
   ModelRemoved,
   ModelSummary,
@@ -17,10 +18,12 @@ import type { ModelService } from '../../services/models';
 import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
 import { fullModelReference } from '../model-arg';
 import type { ProgressBar } from '../output';
+import { renderModelDetails } from './models-show';
 import { formatBytes, plural } from '../../../shared/format';
 
 type ModelsResult =
   | { readonly action: 'list'; readonly models: readonly ModelSummary[] }
+  | { readonly action: 'show'; readonly model: ModelDetails }
   | { readonly action: 'catalog'; readonly catalog: readonly CatalogModel[] }
   | ({ readonly action: 'pull' } & ModelPulled)
   | { readonly action: 'import'; readonly model: ModelSummary }
@@ -31,15 +34,18 @@ type ModelsResult =
   | ({ readonly action: 'token' } & HubTokenStatus);
 
 const ACTIONS =
-  'list, catalog, pull REPO_ID, import DIR, rm ID, cache, cache rm REPO_ID, cache rm-scratch, token [set TOKEN | clear]';
+  'list, catalog, pull REPO_ID, import DIR, show MODEL, rm ID, cache, cache rm REPO_ID, cache rm-scratch, token [set TOKEN | clear]';
 
 export const modelsCommand = defineCommand({
   name: 'models',
   takesArguments: true,
-  summary: 'List, pull from the Hugging Face Hub, import or remove models',
+  summary: 'List, show, pull from the Hugging Face Hub, import or remove models',
   usage:
-    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',
+    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',
   description:
+    'show prints one model: id, name, where it came from, its folder and size on disk, its shape\n' +
+    '(config.json), its tokenizer and the runs started from it; MODEL as `fill --model` reads it\n' +
+    '(a model id or name, a folder, builtin:byt5-tiny, a pulled OWNER/NAME[@R]).\n' +
     'pull fetches config.json, the safetensors weights and the tokenizer files at one commit into\n' +
     '<data dir>/models/hub, resuming partial files and checking each against the Hub. HF_ENDPOINT\n' +
     'picks another Hub, HF_TOKEN (or `models token set`, kept in a 0600 file) opens gated models,\n' +
@@ -77,6 +83,8 @@ export const modelsCommand = defineCommand({
           action,
           model: await service.import({ path: path.resolve(one('a folder')), name: context.string('name') }),
         };
+      case 'show':
+        return { action, model: service.show(fullModelReference(one('a model: an id, name, folder or OWNER/NAME'))) };
       case 'rm':
         // A folder made full as --model's is (model-arg.ts): rm reads ID as every command does.
         return { action, ...service.remove(fullModelReference(one('a model id'))) };
@@ -169,6 +177,8 @@ function renderModels(r: ModelsResult): string {
         ? 'No models yet; `spanfill models catalog` suggests some, `spanfill models pull REPO_ID` downloads one.\n' +
             'The built-in builtin:byt5-tiny is always there and needs no download (`spanfill train --preset quick` trains it).'
         : r.models.map(renderModel).join('\n');
+    case 'show':
+      return renderModelDetails(r.model);
     case 'catalog':
       return r.catalog
         .map((c) => {
