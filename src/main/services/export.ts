@@ -24,6 +24,7 @@ import { optimizerArguments } from '../engine/export/accelerate-optimizer';
 import type { OptimizerConfig } from '../engine/optim/optimizer';
 import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
 import { listFiles } from '../engine/export/manifest';
+import { modelFolderProblem } from '../engine/t5/config';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
@@ -137,6 +138,9 @@ function checkOptions(request: ResolvedRequest): void {
       'invalid_argument',
       `--dataset and a run configuration apply to --format accelerate, not ${format}`,
     );
+  // A missing folder or a file in the words fill uses (its loader's); a folder without config.json in export's.
+  const problem = modelFolderProblem(request.sourceDir);
+  if (problem !== null) throw new ApiError('invalid_input', problem);
   if (!existsSync(path.join(request.sourceDir, 'config.json')))
     throw new ApiError(
       'invalid_input',

@@ -19,6 +19,7 @@ import { runConfigSchema, type RunDetail } from '../../../src/shared/contract/ru
 import { ApiError } from '../../../src/shared/errors';
 import { formatBytes } from '../../../src/shared/format';
 import { openStore } from '../../../src/main/store/db';
+import { loadT5Config } from '../../../src/main/engine/t5/config';
 import { loadT5Model } from '../../../src/main/engine/t5/weights';
 
 const SPM = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
@@ -103,6 +104,26 @@ describe('export service', () => {
     );
     await expect(service.run({ ...request, format: 'accelerate' })).rejects.toThrow(/needs --dataset ID/);
     await expect(service.run({ ...request, sourceDir: dir })).rejects.toThrow(/no config\.json/);
+  });
+
+  it('says a source that does not exist or is a file as fill says it, before writing anything', async () => {
+    const { service, dir } = setup();
+    const missing = path.join(dir, 'nonexist');
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'x');
+    const out = path.join(dir, 'out');
+    for (const [sourceDir, message] of [
+      [missing, `Model folder ${missing} does not exist`],
+      [file, `${file} is a file; give the model folder that holds config.json and the weights`],
+    ]) {
+      await expect(service.run({ ...base, sourceDir, format: 'hf', out })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message,
+      });
+      // The words fill's loader uses for the same folder.
+      expect(() => loadT5Config(sourceDir)).toThrow(message);
+    }
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it("refuses a relative destination or source, which would be the server's working folder", async () => {

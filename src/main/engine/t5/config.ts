@@ -183,12 +183,22 @@ export function checkTokenizerFits(tokenizer: TextTokenizer, config: T5Config, m
   );
 }
 
+/**
+ * What is wrong with `dir` as a model folder before its files are read: that it does not exist,
+ * or is a file; null for a folder. The loader and the export service (which refuses a source
+ * before it writes anything) say it in the same words.
+ */
+export function modelFolderProblem(dir: string): string | null {
+  if (!existsSync(dir)) return `Model folder ${dir} does not exist`;
+  if (!statSync(dir).isDirectory())
+    return `${dir} is a file; give the model folder that holds config.json and the weights`;
+  return null;
+}
+
 /** Read and validate `<dir>/config.json`. */
 export function loadT5Config(dir: string): T5Config {
-  if (!existsSync(dir)) throw new T5ConfigError(`Model folder ${dir} does not exist`);
-  if (!statSync(dir).isDirectory()) {
-    throw new T5ConfigError(`${dir} is a file; give the model folder that holds config.json and the weights`);
-  }
+  const problem = modelFolderProblem(dir);
+  if (problem !== null) throw new T5ConfigError(problem);
   const path = join(dir, 'config.json');
   if (!existsSync(path)) {
     throw new T5ConfigError(`No config.json in ${dir}; a Hugging Face T5 folder needs config.json next to the weights`);
