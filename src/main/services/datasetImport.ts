@@ -13,7 +13,7 @@ import type { SplitMode } from '../engine/data/documents';
 import { importDocuments, type ImportedDocument, type ImportSummary } from '../engine/data/import';
 import { DEFAULT_VALIDATION_FRACTION, splitDocuments, writeSplitFile, type DatasetSplit } from '../engine/data/split';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
-import { isRecordedProcessAlive, processStartedAt } from '../processIdentity';
+import { isRecordedProcessAlive, recordOfThisProcess } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
 import type { EventBus } from './events';
@@ -53,7 +53,15 @@ export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'd
   for (const row of deps.repo.list()) {
     if (row.status !== 'importing') continue;
     const owner = row.importingPid;
-    const importing = owner === null ? null : { pid: owner, ranAt: row.importingStartedAt };
+    const importing =
+      owner === null
+        ? null
+        : {
+            pid: owner,
+            ranAt: row.importingStartedAt,
+            bootId: row.importingBootId,
+            startTicks: row.importingStartTicks,
+          };
     if (importing !== null && owner !== process.pid && isRecordedProcessAlive(importing)) continue;
     // Our own pid: live if any service in this process is importing it (else the pid was
     // reused after the process that wrote the row died).
@@ -63,6 +71,15 @@ export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'd
     removed.push(row.id);
   }
   return removed;
+}
+
+/** This process as the importer a dataset's row records (removeAbandonedImports reads it back). */
+function importingByThisProcess(): Pick<
+  Parameters<DatasetRepository['create']>[0],
+  'importingPid' | 'importingStartedAt' | 'importingBootId' | 'importingStartTicks'
+> {
+  const { pid, ranAt, bootId, startTicks } = recordOfThisProcess();
+  return { importingPid: pid, importingStartedAt: ranAt, importingBootId: bootId, importingStartTicks: startTicks };
 }
 
 /** Imports `request.paths` as dataset `id`; resolves when it is ready, rejects with an ApiError-mapped error. */
@@ -78,8 +95,7 @@ export async function importDataset(
     id,
     name: optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset'),
     sourcePath: shown(distinctPaths(request.paths).join(', ')),
-    importingPid: process.pid,
-    importingStartedAt: processStartedAt(),
+    ...importingByThisProcess(),
   });
   importsInThisProcess.add(id);
   deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });

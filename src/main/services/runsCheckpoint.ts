@@ -22,8 +22,11 @@ import { ApiError } from '../../shared/errors';
 import {
   CLOCK_TOLERANCE_MS,
   isRecordedProcessAlive,
-  processStartedAt,
   type ProcessTable,
+  RECORD_IN_NAME,
+  recordInName,
+  recordOfName,
+  recordOfThisProcess,
   systemProcesses,
 } from '../processIdentity';
 
@@ -60,14 +63,15 @@ const RETRY_MS = 100;
 export const READING_FOLDER = 'reading';
 
 /**
- * A copy's holder under <run>/reading: `step-N.<pid>.<start ms>-<random>`, naming the process
- * that reads through it (processIdentity.ts), so a later read can tell a copy whose reader was
- * killed (SIGKILL, a crash, a power cut: its `finally` never ran) from one still in use.
+ * A copy's holder under <run>/reading: `step-N.<record>-<random>`, naming the process that reads
+ * through it (processIdentity.ts: `<pid>.<start ms>`, then on Linux `.<start ticks>.<boot id>`),
+ * so a later read can tell a copy whose reader was killed (SIGKILL, a crash, a power cut: its
+ * `finally` never ran) from one still in use.
  */
-const HOLDER = /^.+\.(\d+)\.(\d+)-[^.]+$/;
+const HOLDER = new RegExp(String.raw`^.+?\.(${RECORD_IN_NAME})-[^.]+$`);
 
 function holderPrefix(name: string): string {
-  return `${name}.${process.pid}.${processStartedAt()}-`;
+  return `${name}.${recordInName(recordOfThisProcess())}-`;
 }
 
 /**
@@ -95,8 +99,8 @@ export function removeStaleReadings(readingRoot: string, table: ProcessTable = s
 }
 
 function isStaleHolder(name: string, holder: string, table: ProcessTable): boolean {
-  const owner = HOLDER.exec(name);
-  if (owner) return !isRecordedProcessAlive({ pid: Number(owner[1]), ranAt: Number(owner[2]) }, table);
+  const owner = recordOfName(HOLDER.exec(name)?.[1] ?? '');
+  if (owner) return !isRecordedProcessAlive(owner, table);
   const made = statSync(holder, { throwIfNoEntry: false })?.mtimeMs;
   return made !== undefined && made < table.bootedAt() - CLOCK_TOLERANCE_MS;
 }

@@ -12,13 +12,12 @@ import { ApiError, isDiskFull } from '../../shared/errors';
 import { listCheckpoints } from '../engine/train/checkpoint';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { TrainResult } from '../engine/train/trainer';
-import { processStartedAt } from '../processIdentity';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { failureMessage, interruptedMessage } from './runsFailure';
-import { isRunOwnerAlive } from './runsLock';
+import { isRunOwnerAlive, thisProcessAsOwner } from './runsLock';
 import type { PreparedRun } from './runsPrepare';
 import { announceStatus, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
 
@@ -160,8 +159,7 @@ export class RunControl {
         startedAt: row.startedAt ?? new Date().toISOString(),
         finishedAt: null,
         error: null,
-        ownerPid: process.pid,
-        ownerStartedAt: processStartedAt(),
+        ...thisProcessAsOwner(),
         hostPid: host.pid ?? null,
       });
       announceStatus(this.deps.events, running);

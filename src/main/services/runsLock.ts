@@ -3,7 +3,7 @@
 // with that pid and run from the moment the lock is taken, before the run is marked running
 // (refusing was chosen over queueing: a queue would need a process that outlives the CLI
 // command to drain it). A lock whose process no longer runs (its pid gone, or taken by another process since:
-// processIdentity.ts) is stale and taken over. Also: whether a run's owner is alive
+// processIdentity.ts, by boot id and start ticks on Linux) is stale and taken over. Also: whether a run's owner is alive
 // (interrupted runs), and the runs training now (what removing a dataset or a model must not
 // pull from under them).
 
@@ -11,13 +11,31 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { StoreError, WRITE_ACCESS_ADVICE } from '../store/db';
-import { isRecordedProcessAlive, processStartedAt, type RecordedProcess } from '../processIdentity';
+import {
+  isRecordedProcessAlive,
+  readProcessIdentity,
+  recordOfThisProcess,
+  type RecordedProcess,
+} from '../processIdentity';
 import type { RunRepository, RunRow } from '../store/runs';
 import { runsFolder } from './runFolders';
 
-/** Whether the process that owns a run still runs: its pid, and its start time where the row has one (schema 006). */
-export function isRunOwnerAlive(run: Pick<RunRow, 'ownerPid' | 'ownerStartedAt'>): boolean {
-  return run.ownerPid !== null && isRecordedProcessAlive({ pid: run.ownerPid, ranAt: run.ownerStartedAt });
+/**
+ * Whether the process that owns a run still runs: its pid, and its start time where the row has
+ * one (schema 006), its boot id and start ticks where it has them (Linux, schema 007).
+ */
+export function isRunOwnerAlive(
+  run: Pick<RunRow, 'ownerPid' | 'ownerStartedAt' | 'ownerBootId' | 'ownerStartTicks'>,
+): boolean {
+  if (run.ownerPid === null) return false;
+  const { ownerPid: pid, ownerStartedAt: ranAt, ownerBootId: bootId, ownerStartTicks: startTicks } = run;
+  return isRecordedProcessAlive({ pid, ranAt, bootId, startTicks });
+}
+
+/** This process as the owner a run's row records (isRunOwnerAlive reads it back). */
+export function thisProcessAsOwner(): Pick<RunRow, 'ownerPid' | 'ownerStartedAt' | 'ownerBootId' | 'ownerStartTicks'> {
+  const { pid, ranAt, bootId, startTicks } = recordOfThisProcess();
+  return { ownerPid: pid, ownerStartedAt: ranAt, ownerBootId: bootId, ownerStartTicks: startTicks };
 }
 
 export function trainerLockPath(dataDir: string): string {
@@ -29,14 +47,27 @@ interface LockHolder extends RecordedProcess {
   readonly runId: string | null;
 }
 
-/** The process a lock names; without `startedAt` or `runId` (a lock of an older version) its pid alone. */
+/** What a lock file holds; every field but `pid` may be missing (a lock of an older version) or damaged. */
+interface LockFile {
+  readonly pid?: unknown;
+  readonly startedAt?: unknown;
+  readonly bootId?: unknown;
+  readonly startTicks?: unknown;
+  readonly runId?: unknown;
+}
+
+/**
+ * The process a lock names; without `startedAt` or `runId` (a lock of an older version) its pid
+ * alone, and without a valid `bootId` and `startTicks` (those, or another system) by its start time.
+ */
 function readLockHolder(file: string): LockHolder | null {
   try {
-    const lock = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; startedAt?: unknown; runId?: unknown };
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as LockFile;
     const pid = Number(lock.pid);
     const startedAt = typeof lock.startedAt === 'number' && Number.isFinite(lock.startedAt) ? lock.startedAt : null;
     const runId = typeof lock.runId === 'string' ? lock.runId : null;
-    return Number.isSafeInteger(pid) ? { pid, ranAt: startedAt, runId } : null;
+    const identity = readProcessIdentity(lock.bootId, lock.startTicks);
+    return Number.isSafeInteger(pid) ? { pid, ranAt: startedAt, ...identity, runId } : null;
   } catch {
     return null;
   }
@@ -56,7 +87,8 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const since = new Date().toISOString();
-      const lock = { pid: process.pid, startedAt: processStartedAt(), since, ...(runId ? { runId } : {}) };
+      const { pid, ranAt: startedAt, bootId, startTicks } = recordOfThisProcess();
+      const lock = { pid, startedAt, bootId, startTicks, since, ...(runId ? { runId } : {}) };
       writeFileSync(file, JSON.stringify(lock), { flag: 'wx' });
       return () => {
         if (readLockHolder(file)?.pid === process.pid) rmSync(file, { force: true });

@@ -42,9 +42,9 @@ export class DatasetRepository {
 
   /**
    * A dataset in status 'importing' (format 'pending'). Its stats record the importing process
-   * (its pid and start time) until it is ready, so another process sharing the store can tell a
-   * live import from an abandoned one. Without a start time the pid alone says, as in rows
-   * written before start times were kept.
+   * (its pid and start time; on Linux its boot id and start ticks) until it is ready, so another
+   * process sharing the store can tell a live import from an abandoned one. Without a start time
+   * the pid alone says, as in rows written before start times were kept.
    */
   create(row: {
     readonly id: string;
@@ -52,6 +52,8 @@ export class DatasetRepository {
     readonly sourcePath: string;
     readonly importingPid: number;
     readonly importingStartedAt?: number;
+    readonly importingBootId?: string | null;
+    readonly importingStartTicks?: number | null;
   }): void {
     this.db
       .prepare(
@@ -62,7 +64,12 @@ export class DatasetRepository {
         row.id,
         row.name,
         row.sourcePath,
-        JSON.stringify({ importingPid: row.importingPid, importingStartedAt: row.importingStartedAt }),
+        JSON.stringify({
+          importingPid: row.importingPid,
+          importingStartedAt: row.importingStartedAt,
+          importingBootId: row.importingBootId ?? undefined,
+          importingStartTicks: row.importingStartTicks ?? undefined,
+        }),
         new Date().toISOString(),
       );
   }

@@ -1,9 +1,10 @@
 // Runs repository: rows of runs, metrics and checkpoints (schema 003; the owner's start time,
-// 006). The config JSON is parsed once here with the contract's schema, so the service gets a
+// 006; its boot id and start ticks, 007). The config JSON is parsed once here with the contract's schema, so the service gets a
 // typed RunConfig. Metric points come in batches (one transaction each), so the trainer's
 // progress never waits on a row-at-a-time write.
 
 import { runConfigSchema, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
+import { readProcessIdentity } from '../processIdentity';
 import type { Db } from './db';
 
 export interface RunRow {
@@ -24,6 +25,12 @@ export interface RunRow {
   readonly ownerPid: number | null;
   /** When the owning process started (epoch ms; schema 006): null in rows written before. */
   readonly ownerStartedAt: number | null;
+  /**
+   * The owner's boot id and start in clock ticks since boot (Linux; schema 007): both, or null
+   * in rows written before, on other systems, or holding values that are not such.
+   */
+  readonly ownerBootId: string | null;
+  readonly ownerStartTicks: number | null;
   readonly hostPid: number | null;
 }
 
@@ -44,6 +51,8 @@ interface RawRun {
   provider: string | null;
   owner_pid: number | null;
   owner_started_at: number | null;
+  owner_boot_id?: unknown;
+  owner_start_ticks?: unknown;
   host_pid: number | null;
 }
 
@@ -66,6 +75,8 @@ export interface RunUpdate {
   readonly provider?: string | null;
   readonly ownerPid?: number | null;
   readonly ownerStartedAt?: number | null;
+  readonly ownerBootId?: string | null;
+  readonly ownerStartTicks?: number | null;
   readonly hostPid?: number | null;
 }
 
@@ -78,10 +89,13 @@ const UPDATE_COLUMNS: Record<keyof RunUpdate, string> = {
   provider: 'provider',
   ownerPid: 'owner_pid',
   ownerStartedAt: 'owner_started_at',
+  ownerBootId: 'owner_boot_id',
+  ownerStartTicks: 'owner_start_ticks',
   hostPid: 'host_pid',
 };
 
 function fromRaw(raw: RawRun): RunRow {
+  const owner = readProcessIdentity(raw.owner_boot_id, raw.owner_start_ticks);
   return {
     id: raw.id,
     name: raw.name,
@@ -99,6 +113,8 @@ function fromRaw(raw: RawRun): RunRow {
     provider: raw.provider,
     ownerPid: raw.owner_pid,
     ownerStartedAt: raw.owner_started_at,
+    ownerBootId: owner.bootId,
+    ownerStartTicks: owner.startTicks,
     hostPid: raw.host_pid,
   };
 }

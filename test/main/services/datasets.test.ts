@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
 import { EventBus } from '../../../src/main/services/events';
+import { systemProcesses } from '../../../src/main/processIdentity';
 import { counts, datasetsTestKit, novel, spmDir } from './datasets-support';
 
 const { setup } = datasetsTestKit();
@@ -201,6 +202,13 @@ describe('datasets service', () => {
   });
 });
 
+/** Inserts rows of datasets still importing: `run(id, statsJson)`, the importer recorded in its stats. */
+const importingRows = (store: ReturnType<typeof setup>['store']) =>
+  store.db.prepare(
+    `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
+     VALUES (?, 'x', 'x', '', 'text', 'importing', ?, '2026-01-01')`,
+  );
+
 describe('abandoned imports', () => {
   it('a dataset still importing cannot be removed, from any service', async () => {
     const { service, write, store, dataDir, events } = setup();
@@ -239,21 +247,24 @@ describe('abandoned imports', () => {
     expect(opened).toBe(true);
     const { status, stats_json } = importingRow as { status: string; stats_json: string };
     expect(status).toBe('importing');
-    // The importing process: its pid, and when it started (a pid taken later is another process).
-    const importing = JSON.parse(stats_json) as { importingPid: number; importingStartedAt: number };
-    expect(Object.keys(importing)).toEqual(['importingPid', 'importingStartedAt']);
+    // The importing process: its pid, and when it started (a pid taken later is another process);
+    // on Linux its boot id and start ticks too (whatever the wall clock does meanwhile).
+    const importing = JSON.parse(stats_json) as Record<string, number>;
+    const onLinux = process.platform === 'linux' ? ['importingBootId', 'importingStartTicks'] : [];
+    expect(Object.keys(importing)).toEqual(['importingPid', 'importingStartedAt', ...onLinux]);
     expect(importing.importingPid).toBe(process.pid);
     expect(Math.abs(importing.importingStartedAt - (Date.now() - process.uptime() * 1000))).toBeLessThan(1000);
+    if (process.platform === 'linux') {
+      const bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replaceAll('-', '');
+      expect(importing).toMatchObject({ importingBootId: bootId, importingStartTicks: expect.any(Number) });
+    }
     expect(ds.stats?.documents).toBe(20_000);
     expect(counts(store)).toEqual({ datasets: 1, documents: 20_000 });
   });
 
   it('are removed when their process is gone, kept while it lives', () => {
     const { store, dataDir, events } = setup();
-    const insert = store.db.prepare(
-      `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
-       VALUES (?, 'x', 'x', '', 'text', 'importing', ?, '2026-01-01')`,
-    );
+    const insert = importingRows(store);
     insert.run('ds-dead', JSON.stringify({ importingPid: 2 ** 22 + 4321 }));
     insert.run('ds-alive', JSON.stringify({ importingPid: process.ppid }));
     store.db
@@ -266,15 +277,35 @@ describe('abandoned imports', () => {
 
   it('are removed when their pid now belongs to another process (after a reboot), kept while theirs lives', () => {
     const { store, dataDir, events } = setup();
-    const insert = store.db.prepare(
-      `INSERT INTO datasets (id, name, source_path, source_hash, format, status, stats_json, created_at)
-       VALUES (?, 'x', 'x', '', 'text', 'importing', ?, '2026-01-01')`,
-    );
+    const insert = importingRows(store);
     // Both pids run: the first was recorded by a process that started before this machine booted.
     const bootedAt = Date.now() - os.uptime() * 1000;
     insert.run('ds-reused', JSON.stringify({ importingPid: process.ppid, importingStartedAt: bootedAt - 3_600_000 }));
     insert.run('ds-alive', JSON.stringify({ importingPid: process.ppid, importingStartedAt: Date.now() }));
     const service = new DatasetService({ store, dataDir, events });
     expect(service.list().map((d) => d.id)).toEqual(['ds-alive']);
+  });
+
+  it('are told by boot id and start ticks where recorded (Linux), whatever the wall clock did', () => {
+    const { store, dataDir, events } = setup();
+    const insert = importingRows(store);
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    const [importingBootId, ticks] = [systemProcesses.bootId(), systemProcesses.startTicks(process.ppid)];
+    const importing = (startedAt: number, importingStartTicks: unknown, bootId: unknown = importingBootId): string =>
+      JSON.stringify({
+        importingPid: process.ppid,
+        importingStartedAt: startedAt,
+        importingBootId: bootId,
+        importingStartTicks,
+      });
+    // Recorded as before this boot by the clock (it was stepped forward by hours since), same process.
+    insert.run('ds-stepped', importing(bootedAt - 3_600_000, ticks));
+    // The clock says the same process; its start ticks say another one took the pid.
+    insert.run('ds-reused', importing(Date.now(), ticks === null ? null : ticks + 1));
+    // Values that are not a boot id or ticks: read as absent, the clock says.
+    insert.run('ds-damaged', importing(Date.now(), 'soon', 42));
+    const service = new DatasetService({ store, dataDir, events });
+    const kept = process.platform === 'linux' ? ['ds-damaged', 'ds-stepped'] : ['ds-damaged', 'ds-reused'];
+    expect(service.list().map((d) => d.id)).toEqual(kept);
   });
 });

@@ -9,6 +9,7 @@ import type { RunCheckpoint } from '../../../src/shared/contract/runs';
 import { pickCheckpoint, readingCheckpoint, removeStaleReadings } from '../../../src/main/services/runsCheckpoint';
 import { systemProcesses } from '../../../src/main/processIdentity';
 import { ApiError } from '../../../src/shared/errors';
+import { keptOfThisProcess, namesOfThisProcess } from '../../support/processRecords';
 import { tempDirs } from '../../support/tmp';
 import { killHard, tsChildren } from '../../support/tsChild';
 
@@ -195,5 +196,18 @@ describe('copies left by a reader that was killed', () => {
     utimesSync(before, bootSeconds, bootSeconds);
     expect(removeStaleReadings(reading)).toBe(1);
     expect(readdirSync(reading)).toEqual(['step-00000020-d4E5f6']);
+  });
+
+  it("tells a live reader's copy by its boot id and start ticks (Linux), whatever the wall clock did", () => {
+    const reading = path.join(tempDir(), 'r-1', 'reading');
+    const names = namesOfThisProcess();
+    const holders = {
+      stepped: `step-00000010.${names.stepped}-a1B2c3`,
+      reused: `step-00000020.${names.reused}-d4E5f6`,
+    };
+    for (const holder of Object.values(holders))
+      mkdirSync(path.join(reading, holder, 'step-00000010'), { recursive: true });
+    expect(removeStaleReadings(reading)).toBe(1);
+    expect(readdirSync(reading)).toEqual([holders[keptOfThisProcess()]]);
   });
 });

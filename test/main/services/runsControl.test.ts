@@ -9,7 +9,7 @@ import path, { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
-import { processStartedAt } from '../../../src/main/processIdentity';
+import { processStartedAt, recordOfThisProcess } from '../../../src/main/processIdentity';
 import {
   checkpointDirName,
   TRAINER_STATE_FILE,
@@ -104,6 +104,24 @@ describe('interrupted runs', () => {
       /ended without stopping it, at step 4, before its first checkpoint; /,
     );
     expect(app.runs.get('r-live').status).toBe('running');
+  });
+
+  it('keeps a run running whose owner lives though the wall clock was stepped by hours since (Linux: boot id and start ticks)', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    const own = recordOfThisProcess();
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    const owners = {
+      // This process, recorded before the clock was stepped forward: by the clock, of an earlier boot.
+      'r-stepped': { ownerStartedAt: bootedAt - 3_600_000, ownerStartTicks: own.startTicks },
+      // By the clock it may be the owner; its start ticks say the pid is another process's now.
+      'r-reused': { ownerStartedAt: Date.now(), ownerStartTicks: own.startTicks === null ? null : own.startTicks + 1 },
+    };
+    for (const [id, owner] of Object.entries(owners)) {
+      app.runs.repo.add({ id, name: id, config: base(datasetId), totalSteps: 10, status: 'queued' });
+      app.runs.repo.setStatus(id, 'running', { ownerPid: process.pid, ownerBootId: own.bootId, ...owner, step: 4 });
+    }
+    const gone = process.platform === 'linux' ? 'r-reused' : 'r-stepped';
+    expect(app.runs.recoverInterrupted()).toEqual([gone]);
   });
 
   it("puts a killed run's checkpoint rows right from its folder: pruned ones dropped, unrecorded ones added", async () => {

@@ -1,12 +1,19 @@
 // runsLock.ts: a trainer lock the data directory cannot write (a read-only disk) is a data
 // directory that cannot be used (exit 3), saying where; a read-only mount is not made in a test,
 // so writing the lock file fails as it does on one. A lock whose pid another process has taken
-// since (after a reboot) is taken over; one whose process lives is not.
+// since (after a reboot) is taken over; one whose process lives is not, on Linux (by boot id and
+// start ticks) even after the wall clock was stepped by hours.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { acquireTrainerLock, trainerLockPath } from '../../../src/main/services/runsLock';
+import {
+  acquireTrainerLock,
+  isRunOwnerAlive,
+  thisProcessAsOwner,
+  trainerLockPath,
+} from '../../../src/main/services/runsLock';
+import { processStartedAt, systemProcesses } from '../../../src/main/processIdentity';
 import { StoreError } from '../../../src/main/store/db';
 import { tempDirs } from '../../support/tmp';
 
@@ -63,7 +70,48 @@ describe('acquireTrainerLock', () => {
     expect(lock.pid).toBe(process.pid);
     expect(Math.abs(Number(lock.startedAt) - (Date.now() - process.uptime() * 1000))).toBeLessThan(1000);
     expect(Date.parse(String(lock.since))).toBeLessThanOrEqual(Date.now());
+    if (process.platform === 'linux') {
+      expect(lock.bootId).toBe(fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replaceAll('-', ''));
+      expect(lock.startTicks).toBe(systemProcesses.startTicks(process.pid));
+    }
     release();
+  });
+
+  it('tells a live holder by its boot id and start ticks (Linux), however far the wall clock was stepped', () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.dirname(trainerLockPath(dir)), { recursive: true });
+    const bootedAt = Date.now() - os.uptime() * 1000;
+    const [bootId, ticks] = [systemProcesses.bootId(), systemProcesses.startTicks(process.ppid)];
+    const holder = (startedAt: number, startTicks: unknown, id: unknown = bootId): string =>
+      JSON.stringify({ pid: process.ppid, startedAt, bootId: id, startTicks, runId: 'r-live' });
+    const isLinux = process.platform === 'linux';
+    // process.ppid holds it, recorded before the clock was stepped forward by hours: it reads as
+    // one of an earlier boot by the clock, and is refused by its boot id and ticks.
+    fs.writeFileSync(trainerLockPath(dir), holder(bootedAt - 3_600_000, ticks));
+    if (isLinux) expect(() => acquireTrainerLock(dir)).toThrow(/^Run r-live is starting to train/);
+    else acquireTrainerLock(dir)();
+    // By the clock its holder may live; its start ticks say another process took the pid.
+    fs.writeFileSync(trainerLockPath(dir), holder(Date.now(), ticks === null ? null : ticks + 1));
+    if (isLinux) acquireTrainerLock(dir)();
+    else expect(() => acquireTrainerLock(dir)).toThrow(/^Run r-live is starting to train/);
+    // A damaged boot id or ticks are read as absent: the clock says, as for a lock of an older version.
+    fs.writeFileSync(trainerLockPath(dir), holder(Date.now(), 'x', 'not a boot id'));
+    expect(() => acquireTrainerLock(dir)).toThrow(/^Run r-live is starting to train/);
+    fs.writeFileSync(trainerLockPath(dir), holder(bootedAt - 3_600_000, 'x', 'not a boot id'));
+    acquireTrainerLock(dir)();
+  });
+
+  it("records this process as a run's owner, told alive by its boot id and start ticks (Linux) whatever the clock did", () => {
+    const owner = thisProcessAsOwner();
+    expect(owner).toMatchObject({ ownerPid: process.pid, ownerStartedAt: processStartedAt() });
+    expect(isRunOwnerAlive(owner)).toBe(true);
+    const stepped = { ...owner, ownerStartedAt: Date.now() - os.uptime() * 1000 - 3_600_000 };
+    expect(isRunOwnerAlive(stepped)).toBe(process.platform === 'linux');
+    if (process.platform !== 'linux') return expect(owner).toMatchObject({ ownerBootId: null, ownerStartTicks: null });
+    expect(owner.ownerStartTicks).toBe(systemProcesses.startTicks(process.pid));
+    expect(isRunOwnerAlive({ ...owner, ownerStartTicks: owner.ownerStartTicks! + 1 })).toBe(false);
+    expect(isRunOwnerAlive({ ...owner, ownerBootId: 'f'.repeat(32) })).toBe(false);
+    expect(isRunOwnerAlive({ ...owner, ownerPid: null })).toBe(false);
   });
 
   it('takes over a lock whose pid another process has taken since its holder ran, not one whose holder lives', () => {

@@ -37,14 +37,14 @@ describe('dataset rows', () => {
     try {
       const repo = new DatasetRepository(store.db);
       const startedAt = Date.parse('2026-03-01T08:00:00.123Z');
-      repo.create({ id: 'ds-1', name: 'a', sourcePath: '/x/a.txt', importingPid: 4242, importingStartedAt: startedAt });
-      expect(repo.get('ds-1')).toMatchObject({
-        status: 'importing',
-        format: 'pending',
-        importingPid: 4242,
-        importingStartedAt: startedAt,
-        stats: null,
-      });
+      const [importingBootId, importingStartTicks] = ['0f1e2d3c4b5a69788796a5b4c3d2e1f0', 360_000];
+      const importing = { importingPid: 4242, importingStartedAt: startedAt, importingBootId, importingStartTicks };
+      repo.create({ id: 'ds-1', name: 'a', sourcePath: '/x/a.txt', ...importing });
+      expect(repo.get('ds-1')).toMatchObject({ status: 'importing', format: 'pending', ...importing, stats: null });
+      // Where the system says no boot id and ticks (macOS, Windows), the row holds none.
+      repo.create({ id: 'ds-0', name: 'b', sourcePath: '/x/b.txt', importingPid: 4242, importingBootId: null });
+      expect(repo.get('ds-0')).toMatchObject({ importingPid: 4242, importingBootId: null, importingStartTicks: null });
+      repo.delete('ds-0');
       repo.markReady('ds-1', { format: 'text', sourceHash: 'f00d', stats });
       const ready = repo.get('ds-1');
       expect(ready).toMatchObject({
@@ -86,8 +86,15 @@ describe('parseStoredStats', () => {
     const { documents: _documents, ...missing } = stats;
     expect(parseStoredStats(JSON.stringify(missing)).stats).toBeNull();
     expect(parseStoredStats(JSON.stringify({ ...stats, bytes: '22' })).stats).toBeNull();
-    expect(parseStoredStats('{nope')).toEqual({ stats: null, importingPid: null, importingStartedAt: null });
-    expect(parseStoredStats('')).toEqual({ stats: null, importingPid: null, importingStartedAt: null });
+    const none = {
+      stats: null,
+      importingPid: null,
+      importingStartedAt: null,
+      importingBootId: null,
+      importingStartTicks: null,
+    };
+    expect(parseStoredStats('{nope')).toEqual(none);
+    expect(parseStoredStats('')).toEqual(none);
   });
 
   it("reads an import's pid without a start time (written before start times were kept, or unreadable) as pid only", () => {
@@ -99,6 +106,32 @@ describe('parseStoredStats', () => {
       importingPid: 7,
       importingStartedAt: null,
     });
+  });
+
+  it("reads an import's boot id and start ticks (Linux) only where both are valid, else as absent", () => {
+    const bootId = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+    const read = (importingBootId: unknown, importingStartTicks: unknown): unknown =>
+      parseStoredStats(
+        JSON.stringify({ importingPid: 7, importingStartedAt: 5, importingBootId, importingStartTicks }),
+      );
+    expect(read(bootId, 360_000)).toMatchObject({
+      importingPid: 7,
+      importingBootId: bootId,
+      importingStartTicks: 360_000,
+    });
+    for (const [damagedBootId, ticks] of [
+      ['boot', 360_000],
+      [bootId, -3],
+      [bootId, '360000'],
+      [null, 360_000],
+      [{ id: bootId }, [1]],
+    ])
+      expect(read(damagedBootId, ticks)).toMatchObject({
+        importingPid: 7,
+        importingStartedAt: 5,
+        importingBootId: null,
+        importingStartTicks: null,
+      });
   });
 
   it('keeps keys it does not know (a newer Spanfill may have written them)', () => {

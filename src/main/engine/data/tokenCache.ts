@@ -20,7 +20,13 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { isRecordedProcessAlive } from '../../processIdentity';
+import {
+  isRecordedProcessAlive,
+  RECORD_IN_NAME,
+  recordInName,
+  recordOfName,
+  recordOfThisProcess,
+} from '../../processIdentity';
 import { DataError } from './errors';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
@@ -73,8 +79,8 @@ export class TokenCacheWriter {
   ) {
     header(2, 0, 0, 0, 0, fingerprint); // validates the fingerprint before any file exists
     this.idBytes = tokenizer.vocabSize <= 65536 ? 2 : 4;
-    // PID and TIME (now: a moment this process ran) say whose it is (removeStaleTokenCacheTemps).
-    this.temp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    // This process, recorded now (a moment it ran), says whose it is (removeStaleTokenCacheTemps).
+    this.temp = `${path}.tmp-${recordInName(recordOfThisProcess(Date.now()))}`;
     this.fd = openSync(this.temp, 'w');
   }
 
@@ -155,19 +161,23 @@ export class TokenCacheWriter {
   }
 }
 
+/** `*.tokens.tmp-<record>` (processIdentity.ts recordInName), or `*.tokens.tmp-PID-TIME` as older versions named them. */
+const TEMP_NAME = new RegExp(String.raw`\.tokens\.tmp-(?:(\d+)-(\d+)|(${RECORD_IN_NAME}))$`);
+
 /**
- * Removes temp files (`*.tokens.tmp-PID-TIME`) that writers in processes now gone left in
- * `dir` — an engine host killed mid-write, say. TIME is when the writer opened it (epoch ms),
- * a moment its process surely ran: a file from before this machine booted, or whose pid
- * another process has taken since, is stale too (processIdentity.ts). A live process's temp
- * file is left alone.
+ * Removes temp files that writers in processes now gone left in `dir` — an engine host killed
+ * mid-write, say. Each names its writer's pid and when it opened it (epoch ms, a moment its
+ * process surely ran), and on Linux that process's boot id and start ticks: a file of an
+ * earlier boot, or whose pid another process has taken since, is stale too (processIdentity.ts).
+ * A live process's temp file is left alone.
  */
 export function removeStaleTokenCacheTemps(dir: string): number {
   if (!existsSync(dir)) return 0;
   let removed = 0;
   for (const name of readdirSync(dir)) {
-    const match = /\.tokens\.tmp-(\d+)-(\d+)$/.exec(name);
-    if (match === null || isRecordedProcessAlive({ pid: Number(match[1]), ranAt: Number(match[2]) })) continue;
+    const match = TEMP_NAME.exec(name);
+    const writer = match && recordOfName(match[3] ?? `${match[1]}.${match[2]}`);
+    if (!writer || isRecordedProcessAlive(writer)) continue;
     rmSync(join(dir, name), { force: true });
     removed++;
   }

@@ -23,7 +23,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { formatBytes, plural } from '../../../shared/format';
 import { isWithin } from '../../pathWithin';
-import { isRecordedProcessAlive, type ProcessTable, systemProcesses } from '../../processIdentity';
+import {
+  isRecordedProcessAlive,
+  type ProcessTable,
+  RECORD_IN_NAME,
+  recordInName,
+  recordOfName,
+  recordOfThisProcess,
+  systemProcesses,
+} from '../../processIdentity';
 import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
 
 export class ExportError extends Error {
@@ -115,7 +123,7 @@ export async function writeFolderAtomically(
   removeLeftBehind(dirname(target)); // first: an earlier export a killed one was replacing goes back
   checkDestination(target, options.force);
   // Who writes it and when (processIdentity.ts): what removeLeftBehind reads should this process be killed.
-  const stamp = `${process.pid}.${Date.now()}`;
+  const stamp = recordInName(recordOfThisProcess(Date.now()));
   const temp = join(dirname(target), `.${basename(target)}.export-${stamp}`);
   try {
     mkdirSync(dirname(target), { recursive: true });
@@ -135,8 +143,11 @@ export async function writeFolderAtomically(
   return target;
 }
 
-/** `.<name>.export-<pid>.<ms>` (being written) and `.<name>.replaced-<pid>.<ms>` (being replaced). */
-const LEFT_BEHIND = /^\.(.+)\.(export|replaced)-(\d+)\.(\d+)$/;
+/**
+ * `.<name>.export-<record>` (being written) and `.<name>.replaced-<record>` (being replaced), the
+ * record naming the process that does it: `<pid>.<ms>`, then on Linux `.<start ticks>.<boot id>`.
+ */
+const LEFT_BEHIND = new RegExp(String.raw`^\.(.+)\.(export|replaced)-(${RECORD_IN_NAME})$`);
 
 /**
  * Clears what exports into `parent` that were killed (SIGKILL, a crash, a power cut) left there:
@@ -154,7 +165,8 @@ export function removeLeftBehind(parent: string, table: ProcessTable = systemPro
   }
   for (const name of names) {
     const match = LEFT_BEHIND.exec(name);
-    if (!match || isRecordedProcessAlive({ pid: Number(match[3]), ranAt: Number(match[4]) }, table)) continue;
+    const writer = match && recordOfName(match[3]);
+    if (!match || !writer || isRecordedProcessAlive(writer, table)) continue;
     const [folder, target] = [join(parent, name), join(parent, match[1])];
     try {
       if (!lstatSync(folder).isDirectory()) continue;

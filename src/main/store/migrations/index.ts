@@ -8,6 +8,7 @@ import { runsSchema } from './003_runs';
 import { playgroundSchema } from './004_playground';
 import { checkpointPathsSchema } from './005_checkpoint_paths';
 import { ownerStartedAtSchema } from './006_owner_started_at';
+import { ownerIdentitySchema } from './007_owner_identity';
 
 export interface Migration {
   readonly version: number;
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'playground', sql: playgroundSchema },
   { version: 5, name: 'checkpoint paths', sql: checkpointPathsSchema },
   { version: 6, name: 'owner start times', sql: ownerStartedAtSchema },
+  { version: 7, name: 'owner boot ids and start ticks', sql: ownerIdentitySchema },
 ];
 
 export const latestSchemaVersion = migrations.length;

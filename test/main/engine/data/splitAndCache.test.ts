@@ -11,6 +11,7 @@ import {
   writeTokenCache,
 } from '../../../../src/main/engine/data/tokenCache';
 import { createByteTokenizer } from '../../../../src/main/engine/data/tokenizer';
+import { keptOfThisProcess, namesOfThisProcess } from '../../../support/processRecords';
 
 const docs = (n: number): { index: number; splitKey: number }[] =>
   Array.from({ length: n }, (_, i) => ({ index: i, splitKey: hashDocument(`document ${i}`).splitKey }));
@@ -125,6 +126,15 @@ describe('token cache', () => {
     expect(removeStaleTokenCacheTemps(sub)).toBe(2);
     expect(readdirSync(sub).sort()).toEqual(['a.tokens', live, 'validation.split'].sort());
     expect(removeStaleTokenCacheTemps(join(sub, 'missing'))).toBe(0);
+  });
+
+  it("temp files are told by their writer's boot id and start ticks (Linux), whatever the wall clock did", () => {
+    const sub = mkdtempSync(join(dir, 'temps-'));
+    const names = namesOfThisProcess();
+    for (const [key, name] of Object.entries(names)) writeFileSync(join(sub, `${key}.tokens.tmp-${name}`), 'x');
+    expect(removeStaleTokenCacheTemps(sub)).toBe(1);
+    const kept = keptOfThisProcess();
+    expect(readdirSync(sub)).toEqual([`${kept}.tokens.tmp-${names[kept]}`]);
   });
 
   it('cancelling leaves nothing half-written and keeps the old cache', async () => {

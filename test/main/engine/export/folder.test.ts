@@ -5,8 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFolderAtomically } from '../../../../src/main/engine/export/folder';
+import { removeLeftBehind, writeFolderAtomically } from '../../../../src/main/engine/export/folder';
 import { deadPid } from '../../../support/processes';
+import { keptOfThisProcess, namesOfThisProcess } from '../../../support/processRecords';
 import { tempDirs } from '../../../support/tmp';
 import { killHard, tsChildren } from '../../../support/tsChild';
 
@@ -189,5 +190,14 @@ describe('writeFolderAtomically', () => {
     await exportTo(join(parent, 'other'), false);
     expect(readdirSync(parent).sort()).toEqual(['other', 'out']);
     expect(readFileSync(join(parent, 'out', 'old.txt'), 'utf8')).toBe('old.txt');
+  });
+
+  it("tells a live export's temp folder by its process's boot id and start ticks (Linux), whatever the wall clock did", () => {
+    const parent = root();
+    const names = namesOfThisProcess();
+    for (const [key, name] of Object.entries(names)) mkdirSync(join(parent, `.${key}.export-${name}`));
+    removeLeftBehind(parent);
+    const kept = keptOfThisProcess();
+    expect(readdirSync(parent)).toEqual([`.${kept}.export-${names[kept]}`]);
   });
 });

@@ -22,7 +22,7 @@ describe('migration 006 (owner start times)', () => {
       .run();
     before.close();
 
-    const after = openStore(dir);
+    const after = openStore(dir, { migrations: migrations.filter((m) => m.version <= 6) });
     try {
       expect(after.schemaVersion).toBe(6);
       const repo = new RunRepository(after.db);
