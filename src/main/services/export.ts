@@ -149,23 +149,29 @@ function checkOptions(request: ResolvedRequest): void {
 }
 
 /**
- * Refuses a destination that a (forced) export would replace along with what it must keep:
- * one that is or holds the model being exported or the data directory, or one inside the data
- * directory other than under its exports folder (runs, models and the database live there).
+ * Refuses a destination that a (forced) export would replace along with what it must keep: the
+ * data directory or one inside it other than under its exports folder (runs, models and the
+ * database live there), said first, as that is what the person chose; then a folder that holds
+ * the data directory or is or holds the model being exported.
  */
 function checkOut(out: string, sourceDir: string, dataDir: string | undefined): void {
+  if (dataDir !== undefined) checkOutsideData(out, dataDir);
   checkNotEnclosing(out, [
-    { dir: sourceDir, what: 'the model or checkpoint being exported' },
     ...(dataDir ? [{ dir: dataDir, what: "Spanfill's data directory" }] : []),
+    { dir: sourceDir, what: 'the model or checkpoint being exported' },
   ]);
-  if (dataDir === undefined || !existsSync(dataDir)) return;
+}
+
+/** Refuses `out` when it is the data directory or lies in it but under its exports folder, saying where to export. */
+function checkOutsideData(out: string, dataDir: string): void {
+  if (!existsSync(dataDir)) return;
   const [target, data] = [canonicalPath(out), canonicalPath(dataDir)];
-  if (isWithin(target, data) && !isWithin(target, path.join(data, exportsFolder))) {
-    throw new ExportError(
-      `${out} is inside Spanfill's data directory, which keeps runs, models and datasets; export under ` +
-        `${path.join(dataDir, exportsFolder)} or outside the data directory`,
-    );
-  }
+  if (!isWithin(target, data) || isWithin(target, path.join(data, exportsFolder))) return;
+  const where = target === data ? 'is' : 'is inside';
+  throw new ExportError(
+    `${out} ${where} Spanfill's data directory, which keeps runs, models and datasets; export under ` +
+      `${path.join(dataDir, exportsFolder)} or to a folder outside the data directory`,
+  );
 }
 
 /** What the export needs of the runs service. */

@@ -153,9 +153,17 @@ describe('export service', () => {
     const before = fs.readdirSync(data).sort();
     const hf = { force: true, sourceDir: SPM, format: 'hf' as const };
     const refused = async (out: string, message: RegExp): Promise<void> => {
-      await expect(service.run({ ...hf, out })).rejects.toMatchObject({ code: 'invalid_input', message });
+      // stringMatching: a bare RegExp for an Error's message in toMatchObject passes whatever the message.
+      await expect(service.run({ ...hf, out })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(message),
+      });
     };
-    await refused(data, /data is Spanfill's data directory .*; export to a new or empty folder elsewhere/);
+    const instead = `export under ${path.join(data, 'exports')} or to a folder outside the data directory`;
+    await refused(
+      data,
+      new RegExp(`data is Spanfill's data directory, which keeps runs, models and datasets; ${instead}$`),
+    );
     await refused(dir, /holds Spanfill's data directory/);
     // Through a link to the folder it is the same folder.
     fs.symlinkSync(data, path.join(dir, 'data-link'));
@@ -163,6 +171,19 @@ describe('export service', () => {
     fs.mkdirSync(path.join(data, 'runs', 'r-1'), { recursive: true });
     await refused(path.join(data, 'runs', 'r-1'), /inside Spanfill's data directory, .*; export under .*exports/);
     await refused(path.join(data, 'new-folder'), /inside Spanfill's data directory/);
+    // A run's checkpoint lies inside the data directory: the data directory is named, not the checkpoint.
+    const checkpoint = path.join(data, 'runs', 'r-1', 'checkpoints', 'step-00000300');
+    fs.cpSync(SPM, checkpoint, { recursive: true });
+    for (const out of [data, path.join(data, 'runs', 'r-1')]) {
+      await expect(service.run({ ...hf, sourceDir: checkpoint, out })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(new RegExp(`^${out} is (inside )?Spanfill's data directory, .*; ${instead}$`)),
+      });
+    }
+    await expect(service.run({ ...hf, sourceDir: checkpoint, out: dir })).rejects.toThrow(
+      `${dir} holds Spanfill's data directory (${data})`,
+    );
+    fs.rmSync(path.join(data, 'runs', 'r-1', 'checkpoints'), { recursive: true });
     expect(fs.readdirSync(data).sort()).toEqual([...before, 'runs'].sort());
     // Under the data directory's exports folder (the app's suggestion) is fine.
     const result = await service.run({ ...hf, out: path.join(data, 'exports', 'r-1-best-hf') });
