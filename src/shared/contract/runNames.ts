@@ -1,15 +1,47 @@
 // How runs and their base models are named in words: a checkpoint folder as the run and step it
 // comes from, a model as people know it (a registered model's name, else the last part of its
-// path), the name a run gets when it is given none, and a checkpoint's roles among its run's.
-// Shared by the runs service (default names), the CLI, the runs table, the run view and the
-// Playground.
+// path; a model folder in the engine's messages by its run and step or pulled repository), the
+// name a run gets when it is given none, and a checkpoint's roles among its run's. Shared by the
+// runs service (default names), the CLI, the runs table, the run view, the Playground and the
+// engine's messages about a prompt.
 
 import type { RunCheckpoint } from './runs';
 
-/** The run and step whose checkpoint folder (`…/runs/<id>/checkpoints/step-N`) `model` is, if it is one. */
-export function checkpointOrigin(model: string): { readonly runId: string; readonly step: number } | null {
-  const match = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-(\d+)[\\/]?$/.exec(model);
+const CHECKPOINT_FOLDER = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-(\d+)[\\/]?$/;
+/** `…/runs/<id>/reading/<holder>/step-N`: the linked copy a read of a checkpoint goes through (main/services/runsCheckpoint.ts). */
+const READING_COPY = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]reading[\\/][^\\/]+[\\/]step-(\d+)[\\/]?$/;
+/** `…/models--<owner>--<name>/snapshots/<commit>`: a pulled repository's files (main/engine/hub/cache.ts). */
+const HUB_SNAPSHOT = /[\\/]models--([^\\/]+)[\\/]snapshots[\\/][^\\/]+[\\/]?$/;
+
+type Origin = { readonly runId: string; readonly step: number } | null;
+
+function originBy(pattern: RegExp, model: string): Origin {
+  const match = pattern.exec(model);
   return match ? { runId: match[1], step: Number(match[2]) } : null;
+}
+
+/** The run and step whose checkpoint folder (`…/runs/<id>/checkpoints/step-N`) `model` is, if it is one. */
+export function checkpointOrigin(model: string): Origin {
+  return originBy(CHECKPOINT_FOLDER, model);
+}
+
+/**
+ * A model folder as a message about the model names it, in the words the person chose it by: a
+ * run's checkpoint (or the copy a read of it goes through) as "run <id>'s checkpoint at step N",
+ * a pulled repository's snapshot as OWNER/NAME, any other folder by its name. For the engine,
+ * which knows the folder only.
+ */
+export function modelFolderInWords(dir: string): string {
+  const origin = checkpointOrigin(dir) ?? originBy(READING_COPY, dir);
+  if (origin) return `run ${origin.runId}'s checkpoint at step ${origin.step}`;
+  const repo = HUB_SNAPSHOT.exec(dir)?.[1];
+  if (repo !== undefined) return repo.replace(/--/g, '/');
+  return lastSegment(dir);
+}
+
+/** The last part of a path (`/models/t5-small/` → t5-small); `p` itself when it has no separator. */
+function lastSegment(p: string): string {
+  return p.split(/[\\/]/).filter(Boolean).at(-1) ?? p;
 }
 
 /**
@@ -20,7 +52,7 @@ export function checkpointOrigin(model: string): { readonly runId: string; reado
 export function shortModelName(model: string): string {
   const origin = checkpointOrigin(model);
   if (origin) return `${origin.runId} step ${origin.step}`;
-  return model.split(/[\\/]/).filter(Boolean).at(-1) ?? model;
+  return lastSegment(model);
 }
 
 /** The registered model a run's `model` names: given by its id, or by its folder. */

@@ -8,6 +8,7 @@ import {
   defaultRunName,
   distinctRunLabels,
   lastCheckpoint,
+  modelFolderInWords,
   modelLabel,
   registeredModel,
   shortModelName,
@@ -54,6 +55,29 @@ describe('shortModelName', () => {
     expect(shortModelName('/data/runs/notes/checkpoints/step-1/extra')).toBe('extra');
     expect(shortModelName('builtin:byt5-tiny')).toBe('builtin:byt5-tiny');
     expect(shortModelName('m-1234abcd')).toBe('m-1234abcd');
+  });
+});
+
+describe('modelFolderInWords', () => {
+  it("names a run's checkpoint, or the copy a read of it goes through, by run and step; a pulled model by its repository", () => {
+    const checkpoint = "run r-1a2b3c4d's checkpoint at step 300";
+    expect(modelFolderInWords('/home/me/Spanfill/runs/r-1a2b3c4d/checkpoints/step-00000300')).toBe(checkpoint);
+    expect(
+      modelFolderInWords(
+        '/home/me/Spanfill/runs/r-1a2b3c4d/reading/step-00000300.123.1700000000000-Ab3xYz/step-00000300',
+      ),
+    ).toBe(checkpoint);
+    expect(modelFolderInWords('C:\\Spanfill\\runs\\r-1a2b3c4d\\reading\\step-00000300.1.2-x\\step-00000300\\')).toBe(
+      checkpoint,
+    );
+    expect(
+      modelFolderInWords(
+        '/data/models/hub/models--google--flan-t5-small/snapshots/0fc9ddf78a1e988dac52e2dac162b0ede4fd74ab',
+      ),
+    ).toBe('google/flan-t5-small');
+    expect(modelFolderInWords('/data/models/builtin/byt5-tiny')).toBe('byt5-tiny');
+    expect(modelFolderInWords('/home/me/models/t5-small/')).toBe('t5-small');
+    expect(modelFolderInWords('/data/runs/r-1a2b3c4d/reading/step-00000300')).toBe('step-00000300');
   });
 });
 

@@ -6,6 +6,7 @@
 // service and the engine host.
 
 import { MAX_NEW_TOKENS } from '../../../shared/contract/playground';
+import { modelFolderInWords } from '../../../shared/contract/runNames';
 import { openTokenizer } from '../data/tokenizerRegistry';
 import type { DecodingStrategy } from '../generation/types';
 import { checkTokenizerFits, loadT5Config, type T5Config } from './config';
@@ -45,7 +46,7 @@ async function promptIds(
 ): Promise<{ ids: number[]; decode: (ids: number[]) => string }> {
   const tokenizer = await openTokenizer(modelDir);
   checkTokenizerFits(tokenizer, config, modelDir);
-  checkMaskedPrompt(prompt, tokenizer.sentinelCount, tokenizer.name);
+  checkMaskedPrompt(prompt, tokenizer.sentinelCount, modelFolderInWords(modelDir));
   const ids = [...tokenizer.encode(prompt), config.eosTokenId];
   checkInputLength(config, ids.length, 'The prompt');
   return { ids, decode: (generated) => tokenizer.decode(generated) };

@@ -36,11 +36,14 @@ function loneSurrogate(prompt: string): number {
   return -1;
 }
 
-/** Throws PromptError saying what is wrong and how to write a masked prompt. */
-export function checkMaskedPrompt(prompt: string, sentinelCount: number, tokenizerName: string): void {
+/**
+ * Throws PromptError saying what is wrong and how to write a masked prompt; `modelName`: the
+ * model as the person chose it (shared/contract/runNames.ts modelFolderInWords).
+ */
+export function checkMaskedPrompt(prompt: string, sentinelCount: number, modelName: string): void {
   if (sentinelCount === 0) {
     throw new PromptError(
-      `The tokenizer of ${tokenizerName} has no <extra_id_N> sentinels, so this model cannot fill holes; use a T5 model folder`,
+      `The tokenizer of ${modelName} has no <extra_id_N> sentinels, so this model cannot fill holes; use a T5 model folder`,
     );
   }
   const surrogate = loneSurrogate(prompt);
@@ -55,8 +58,7 @@ export function checkMaskedPrompt(prompt: string, sentinelCount: number, tokeniz
   for (const [token] of prompt.matchAll(SENTINEL_LIKE)) {
     const match = CANONICAL.exec(token);
     if (match === null || Number(match[1]) >= sentinelCount) {
-      const what =
-        match === null ? 'is not a sentinel' : `is beyond the ${sentinelCount} sentinels of ${tokenizerName}`;
+      const what = match === null ? 'is not a sentinel' : `is beyond the ${sentinelCount} sentinels of ${modelName}`;
       throw new PromptError(`${token} in the prompt ${what}. ${howToWrite(sentinelCount)}`);
     }
     holes++;
@@ -79,6 +81,12 @@ export function promptNotes(prompt: string): string[] {
     return [
       `${names} ${repeated.length === 1 ? 'is' : 'are'} used more than once; the model writes one span per number, ` +
         'so give each hole its own (<extra_id_0>, <extra_id_1>, … from left to right)',
+    ];
+  }
+  if (numbers.length === 1 && numbers[0] !== 0) {
+    return [
+      `The hole is <extra_id_${numbers[0]}>; T5 was trained with the first hole as <extra_id_0>, so it may fill ` +
+        'this one less well: write <extra_id_0>',
     ];
   }
   if (numbers.some((n, i) => n !== i)) {

@@ -47,7 +47,13 @@ describe('promptNotes', () => {
       'The holes are numbered <extra_id_1>, <extra_id_0> from left to right; T5 was trained on ' +
         '<extra_id_0>, <extra_id_1>, … in order, so it may fill these less well',
     ]);
-    expect(promptNotes('a <extra_id_2>')[0]).toMatch(/^The holes are numbered <extra_id_2> from left to right/);
+  });
+
+  it('says a single hole other than <extra_id_0> as one hole', () => {
+    expect(promptNotes('a <extra_id_124> b')).toEqual([
+      'The hole is <extra_id_124>; T5 was trained with the first hole as <extra_id_0>, so it may fill this one ' +
+        'less well: write <extra_id_0>',
+    ]);
   });
 
   it('names a number used twice (before any order)', () => {

@@ -5,6 +5,8 @@
 // control characters and seeded random prompts, which either fill every hole or get such an
 // answer. t5-tiny-spm has <extra_id_0> … <extra_id_99>.
 
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { playgroundHostHandlers } from '../../../../src/main/host/handlers/playground';
@@ -61,6 +63,39 @@ describe('playground.fill refuses prompts it cannot fill, saying how to write on
     );
     expect(await refusal('The <extra_id_007> walks')).toContain('<extra_id_007> in the prompt is not a sentinel');
     expect(await refusal('The <extra_id_x> walks')).toContain('<extra_id_x> in the prompt is not a sentinel');
+  });
+
+  it("names a run's checkpoint by its run and step, not by its folder", async () => {
+    const data = mkdtempSync(path.join(tmpdir(), 'spanfill-prompts-'));
+    try {
+      const checkpoint = path.join(data, 'runs', 'r-1a2b3c4d', 'checkpoints', 'step-00000300');
+      // The linked copy `spanfill fill --run` reads a checkpoint through (services/runsCheckpoint.ts).
+      const copy = path.join(
+        data,
+        'runs',
+        'r-1a2b3c4d',
+        'reading',
+        'step-00000300.42.1700000000000-Ab3xYz',
+        'step-00000300',
+      );
+      for (const modelDir of [checkpoint, copy]) {
+        cpSync(SPM, modelDir, { recursive: true });
+        const request = {
+          modelDir,
+          prompt: 'a <extra_id_150> b',
+          strategy: { kind: 'greedy' as const },
+          maxNewTokens: 4,
+        };
+        await expect(fillHandler(request, context)).rejects.toMatchObject({
+          code: 'invalid_input',
+          message: expect.stringMatching(
+            /^<extra_id_150> in the prompt is beyond the 100 sentinels of run r-1a2b3c4d's checkpoint at step 300\. /,
+          ),
+        });
+      }
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it('the last sentinel, <extra_id_99>, is accepted', async () => {
