@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { migrations, type Migration } from './migrations';
 import { errorMessage, isDiskFull } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
+import { FolderError, makeFolder, type FolderProblem } from '../makeFolder';
 
 export type Db = Database.Database;
 
@@ -84,7 +85,7 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
 }
 
 function openConnection(dataDir: string, file: string, options: OpenStoreOptions, exclusive: boolean): Store {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makeFolder(dataDir);
   const db = (options.openDatabase ?? openWithBinding(options.nativeBinding))(file);
   try {
     configure(db, exclusive);
@@ -130,6 +131,13 @@ const NOT_A_FOLDER_CODES = new Set(['EEXIST', 'ENOTDIR']);
 export const WRITE_ACCESS_ADVICE =
   'Check that you may read and write it and its folder (permissions, a read-only disk), or use another --data-dir';
 
+/** What to do about a data directory that makeFolder refused, by the problem it found. */
+const FOLDER_ADVICE: Record<FolderProblem, string> = {
+  file: 'give a folder with --data-dir',
+  pseudo: 'give a folder on a disk with --data-dir',
+  unwritable: `${WRITE_ACCESS_ADVICE[0].toLowerCase()}${WRITE_ACCESS_ADVICE.slice(1)}`,
+};
+
 /**
  * SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. The
  * advice follows the cause: a backup only for a damaged file, permissions for one that cannot
@@ -137,6 +145,11 @@ export const WRITE_ACCESS_ADVICE =
  */
 function asStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
+  if (error instanceof FolderError) {
+    return new StoreError(
+      `The data directory ${path.dirname(file)} cannot be used: ${error.message}; ${FOLDER_ADVICE[error.problem]}.`,
+    );
+  }
   const message = errorMessage(error);
   const code = errorCode(error);
   if (NOT_A_FOLDER_CODES.has(code))

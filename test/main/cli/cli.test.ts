@@ -155,7 +155,7 @@ describe('spanfill (in process)', () => {
     expect(code).toBe(exitCodes.store);
     // A folder is what it needs, not a backup (nothing is damaged).
     expect(stderr).toContain(`The data directory ${file} cannot be used: `);
-    expect(stderr).toContain('It (or a folder above it) is a file; give a folder with --data-dir.');
+    expect(stderr).toContain(`${file} is a file; give a folder with --data-dir.`);
     expect(stderr).not.toContain('backup');
   });
 

@@ -189,6 +189,20 @@ const cases: Case[] = [
     },
   },
   {
+    // Node 20's recursive mkdir loops for ever there, deaf to SIGTERM: a child, killed after 20 s.
+    what: 'a data directory under /proc',
+    status: 3,
+    says: /The data directory \/proc\/nope\/x cannot be used: \/proc is on the kernel's proc file system.*give a folder on a disk with --data-dir/,
+    run: async () => {
+      const cli = startCli(['runs', '--data-dir', '/proc/nope/x']);
+      started.push(cli);
+      const timer = setTimeout(() => cli.kill(), 20_000);
+      const status = await cli.status;
+      clearTimeout(timer);
+      return { status, said: cli.stderr() };
+    },
+  },
+  {
     what: 'an engine host that cannot start',
     status: 4,
     says: /engine host exited with code 70: crash-host[^\n]*\nRun the command again; .*`spanfill system` shows/,
