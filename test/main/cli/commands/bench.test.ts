@@ -1,6 +1,7 @@
 // `spanfill bench <what>` (cli/commands/bench.ts): a missing or unknown benchmark is named with
 // the ones there are, and an argument past what a benchmark takes is refused before it measures
-// anything (it was ignored: `bench train extra` ran the whole benchmark).
+// anything (it was ignored: `bench train extra` ran the whole benchmark); bench ops refuses a
+// provider that does not load here as bench train does.
 import { describe, expect, it } from 'vitest';
 import { benches } from '../../../../src/main/cli/commands/bench';
 import { runSpanfill } from '../../../support/cli';
@@ -48,5 +49,13 @@ describe('spanfill bench arguments', () => {
       ['matmul', 'split-k', 2],
     ]);
     for (const row of rows) expect(row.gflops).toBeGreaterThan(0);
+  });
+
+  it('bench ops refuses a provider this machine cannot load, as bench train does, before timing the CPU', async () => {
+    // DirectML loads only on Windows: the rows said [cpu] and it exited 0.
+    const args = ['bench', 'ops', '--provider', 'dml', '--quick'];
+    const { code, stdout, stderr } = await runSpanfill([...args, '--data-dir', tempDir()]);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(/^spanfill bench: provider 'dml' is not available on this machine .*; use provider cpu/);
   });
 });
