@@ -4,8 +4,9 @@
 // project, a home folder, a source checkout), as is any folder that is or holds one the caller
 // protects (the data directory, the model being exported). Everything is built in a hidden
 // sibling folder renamed into place at the end, so a cancelled or failed export leaves nothing
-// half-written (and a forced one keeps the old folder until the new one is complete); the one
-// a killed export leaves is named for its process, and the next export beside it removes it.
+// half-written, nor the empty parent folders it made (and a forced one keeps the old folder
+// until the new one is complete); the one a killed export leaves is named for its process, and
+// the next export beside it removes it.
 
 import {
   type Stats,
@@ -16,6 +17,7 @@ import {
   readlinkSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -110,9 +112,10 @@ export function checkDestination(out: string, force: boolean): void {
 
 /**
  * Runs `write(tempDir)` in a fresh sibling of `out`, adds the manifest of what it wrote, then
- * puts it in place of `out`. On any error (an abort included) the temp folder is removed and
- * `out` is untouched. `out` is checked again just before it is replaced: files put there while
- * the export was written make it not an earlier export any more.
+ * puts it in place of `out`. On any error (an abort included) the temp folder is removed, as are
+ * the parent folders it made for `out` that are still empty, and `out` is untouched. `out` is
+ * checked again just before it is replaced: files put there while the export was written make
+ * it not an earlier export any more.
  */
 export async function writeFolderAtomically(
   out: string,
@@ -125,10 +128,12 @@ export async function writeFolderAtomically(
   // Who writes it and when (processIdentity.ts): what removeLeftBehind reads should this process be killed.
   const stamp = recordInName(recordOfThisProcess(Date.now()));
   const temp = join(dirname(target), `.${basename(target)}.export-${stamp}`);
+  let made: string | undefined; // the topmost of the parent folders this export made, if it made any
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    made = mkdirSync(dirname(target), { recursive: true });
     mkdirSync(temp);
   } catch (error) {
+    removeMadeFolders(dirname(target), made);
     throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; choose a folder you can write to`);
   }
   try {
@@ -138,9 +143,26 @@ export async function writeFolderAtomically(
     putInPlace(temp, target, stamp);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
+    removeMadeFolders(dirname(target), made);
     throw error;
   }
   return target;
+}
+
+/**
+ * Removes `dir` and the folders above it up to `top`, the topmost one an export made (none made:
+ * nothing), each only while empty: one that something else has written into since stays, with
+ * the folders above it.
+ */
+function removeMadeFolders(dir: string, top: string | undefined): void {
+  if (top === undefined) return;
+  for (let folder = dir; isWithin(folder, top); folder = dirname(folder)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return; // not empty (or not ours to remove): it and those above it stay
+    }
+  }
 }
 
 /**

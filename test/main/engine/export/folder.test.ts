@@ -167,6 +167,32 @@ describe('writeFolderAtomically', () => {
     expect(existsSync(join(parent, 'new'))).toBe(false);
   });
 
+  it('a failed or interrupted export removes the parent folders it made, only those, and only while empty', async () => {
+    const parent = root();
+    // Interrupted (Ctrl-C aborts the writer) into a path none of whose parents exist.
+    const controller = new AbortController();
+    const interrupted = async (): Promise<void> => {
+      controller.abort();
+      controller.signal.throwIfAborted();
+    };
+    await expect(exportTo(join(parent, 'deep', 'a', 'b', 'x'), false, interrupted)).rejects.toThrow(/aborted/);
+    expect(readdirSync(parent)).toEqual([]);
+    // Parents that were there before stay, though empty; those it made go.
+    mkdirSync(join(parent, 'mine'));
+    const failing = async (): Promise<void> => {
+      throw new Error('disk full');
+    };
+    await expect(exportTo(join(parent, 'mine', 'a', 'b', 'x'), false, failing)).rejects.toThrow('disk full');
+    expect(contentsOf(parent)).toEqual(['mine']);
+    // One it made that something else wrote into meanwhile stays, with the folders above it.
+    const other = async (): Promise<void> => {
+      writeFileSync(join(parent, 'new', 'a', 'note.txt'), 'not the export');
+      throw new Error('disk full');
+    };
+    await expect(exportTo(join(parent, 'new', 'a', 'b', 'x'), false, other)).rejects.toThrow('disk full');
+    expect(contentsOf(join(parent, 'new'))).toEqual(['a', 'a/note.txt']);
+  });
+
   it('removes the temp folder an export killed with SIGKILL left beside its destination, not a live one', async () => {
     const parent = root();
     const gone = await startExport(join(parent, 'a'));
