@@ -57,8 +57,9 @@ export const benches: Readonly<Record<string, Bench>> = {
       const provider = providerOption(context);
       const isQuick = context.flag('quick');
       const shapes = shapesOption(context);
-      // As bench train: a provider that does not load is refused, not timed on the CPU it falls back on.
-      const note = await checkProvider({ system: context.app().system }, provider);
+      // As bench train: a provider that does not load is refused, not timed on the CPU it falls
+      // back on. The CPU is never probed, so a cpu bench opens no data directory.
+      const note = provider === 'cpu' ? null : await checkProvider({ system: context.app().system }, provider);
       if (note !== null) context.log(note);
       const rows = await benchOps({
         providers: [provider],

@@ -2,6 +2,8 @@
 // the ones there are, and an argument past what a benchmark takes is refused before it measures
 // anything (it was ignored: `bench train extra` ran the whole benchmark); bench ops refuses a
 // provider that does not load here as bench train does.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benches } from '../../../../src/main/cli/commands/bench';
 import { runSpanfill } from '../../../support/cli';
@@ -57,5 +59,14 @@ describe('spanfill bench arguments', () => {
     const { code, stdout, stderr } = await runSpanfill([...args, '--data-dir', tempDir()]);
     expect([code, stdout]).toEqual([2, '']);
     expect(stderr).toMatch(/^spanfill bench: provider 'dml' is not available on this machine .*; use provider cpu/);
+  });
+
+  it('bench ops on the CPU opens no data directory (it probes no provider)', async () => {
+    const notAFolder = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(notAFolder, 'x');
+    const args = ['bench', 'ops', '--shapes', '4x8x2', '--json', '--data-dir', notAFolder];
+    const { code, stdout, stderr } = await runSpanfill(args);
+    expect(code, stderr).toBe(0);
+    expect((JSON.parse(stdout) as { rows: unknown[] }).rows).toHaveLength(1);
   });
 });
