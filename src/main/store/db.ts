@@ -156,11 +156,16 @@ function asStoreError(error: unknown, file: string): StoreError {
     return new StoreError(
       `The data directory ${path.dirname(file)} cannot be used: ${message}. It (or a folder above it) is a file; give a folder with --data-dir.`,
     );
-  if (ACCESS_CODES.has(code))
+  if (ACCESS_CODES.has(primaryCode(code)))
     return new StoreError(`The database ${file} cannot be opened or written: ${message}. ${WRITE_ACCESS_ADVICE}.`);
   return new StoreError(
     `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
   );
+}
+
+/** SQLite's extended codes are of their primary code's kind: SQLITE_READONLY_DIRECTORY is SQLITE_READONLY. */
+function primaryCode(code: string): string {
+  return code.startsWith('SQLITE_') ? code.split('_', 2).join('_') : code;
 }
 
 function errorCode(error: unknown): string {

@@ -218,6 +218,19 @@ describe('openStore on a full disk', () => {
     );
   });
 
+  it('says a folder it may not write (SQLITE_READONLY_DIRECTORY) is about access, not a damaged file', () => {
+    // What a data directory this user may not write gives (its database opens, WAL cannot start).
+    const dir = storeWithASetting();
+    const file = path.join(dir, databaseFileName);
+    const readOnlyFolder = (): Db => {
+      throw new Database.SqliteError('attempt to write a readonly database', 'SQLITE_READONLY_DIRECTORY');
+    };
+    expect(() => openStore(dir, { openDatabase: readOnlyFolder, freeSpace: roomy })).toThrow(
+      `The database ${file} cannot be opened or written: attempt to write a readonly database. Check that you ` +
+        'may read and write it and its folder (permissions, a read-only disk), or use another --data-dir.',
+    );
+  });
+
   it('keeps a disk I/O error on a disk with room a damaged file, without a second try', () => {
     const dir = storeWithASetting();
     const file = path.join(dir, databaseFileName);
