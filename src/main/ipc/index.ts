@@ -1,10 +1,12 @@
 // Electron transport of the contract: one ipcMain handler answers every call through the
 // shared dispatcher (validation included) and every bus event is sent to every window.
-// Only frames loaded from our own renderer may call.
+// Only frames loaded from our own renderer may call; a call's signal aborts when its page goes
+// (pageSignals.ts).
 
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ipcChannels } from '../../shared/transport';
 import type { AppServices } from '../services/app';
+import { PageSignals } from './pageSignals';
 
 export interface IpcOptions {
   readonly ipcMain: IpcMain;
@@ -16,12 +18,13 @@ export interface IpcOptions {
 }
 
 export function registerIpc({ ipcMain, app, targets, isTrustedUrl }: IpcOptions): () => void {
+  const pages = new PageSignals();
   ipcMain.handle(ipcChannels.invoke, async (event: IpcMainInvokeEvent, name: unknown, args: unknown) => {
     const url = event.senderFrame?.url ?? '';
     if (!isTrustedUrl(url)) {
       return { ok: false, error: { code: 'invalid_argument', message: `Calls are not accepted from ${url}` } };
     }
-    return app.call(name, args);
+    return app.call(name, args, { signal: pages.signalOf(event.sender) });
   });
   const unsubscribe = app.events.subscribe((name, payload) => {
     for (const contents of targets()) {

@@ -1,12 +1,13 @@
 // `spanfill serve`: the browser-mode transport. Serves the built renderer over HTTP and the
 // contract over one WebSocket, on 127.0.0.1 only, behind a per-launch token and Host/Origin
-// checks. The same AppServices answer the calls as in the desktop app.
+// checks. The same AppServices answer the calls as in the desktop app; a socket that closes
+// aborts the signal of each of its calls still running.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Envelope } from '../../shared/errors';
+import { ApiError, errorMessage, type Envelope } from '../../shared/errors';
 import { maxCallFrameBytes } from '../../shared/limits';
 import { uploadPathPrefix, uploadsFolder } from '../../shared/upload';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
@@ -23,7 +24,6 @@ import {
 import { serveStatic } from './static';
 import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLimits } from './unread';
 import { removeStaleUploads, uploadLimitsFromEnv, Uploads, type UploadLimits } from './upload';
-import { errorMessage } from '../../shared/errors';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
 export const serverHost = '127.0.0.1';
@@ -209,7 +209,14 @@ function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketSe
     ws.send(JSON.stringify(frame));
   };
   const unsubscribe = app.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
-  ws.on('close', unsubscribe);
+  // The calls still running on this socket: once it closes (a reload, a closed tab) nobody
+  // waits for their answers, so their work stops (a long fill would hold the engine host).
+  const running = new Set<AbortController>();
+  ws.on('close', () => {
+    unsubscribe();
+    for (const call of running) call.abort(new ApiError('cancelled', 'The connection that made the call closed'));
+    running.clear();
+  });
   // A protocol fault on this socket: ws has already sent the close code (1002, 1007, 1009)
   // and ends the socket; the server goes on serving the others.
   ws.on('error', () => undefined);
@@ -223,8 +230,11 @@ function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketSe
       });
       return;
     }
+    const call = new AbortController();
+    running.add(call);
     void app
-      .call(frame.call, frame.args)
+      .call(frame.call, frame.args, { signal: call.signal })
+      .finally(() => running.delete(call))
       .then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }))
       .catch((error: unknown) => {
         // An answer that cannot be written as JSON: say so rather than leave the call unanswered

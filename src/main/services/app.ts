@@ -14,7 +14,7 @@ import { dispatchCall } from './dispatch';
 import { EngineHostManager } from './engine-host';
 import { EventBus } from './events';
 import { ExportService } from './export';
-import type { Handlers } from './handler';
+import type { CallContext, Handlers } from './handler';
 import { createHandlers } from './handlers';
 import type { HubTokenStore } from './hub-token';
 import { ModelService } from './models';
@@ -136,9 +136,12 @@ export class AppServices {
     this.settingsWatcher.start(intervalMs);
   }
 
-  /** Validate and run one call by name; never throws, errors come back in the envelope. */
-  call(name: unknown, args: unknown): Promise<Envelope<unknown>> {
-    return dispatchCall(this.handlers, name, args);
+  /**
+   * Validate and run one call by name; never throws, errors come back in the envelope.
+   * `context.signal`: aborts when the caller is gone (handler.ts).
+   */
+  call(name: unknown, args: unknown, context?: CallContext): Promise<Envelope<unknown>> {
+    return dispatchCall(this.handlers, name, args, context);
   }
 
   /**

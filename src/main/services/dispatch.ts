@@ -1,6 +1,7 @@
 // The one boundary every call crosses, whatever the transport: look the call up in the
 // contract, validate its arguments with the contract's schema (a bad one is
-// `invalid_argument` naming the field), run the handler, and wrap the outcome in an envelope.
+// `invalid_argument` naming the field), run the handler with the call's context (its cancel
+// signal, from the transport), and wrap the outcome in an envelope.
 
 import type { z } from 'zod';
 import { contractMessages } from '../../shared/contract/issues';
@@ -8,9 +9,14 @@ import { findCall, listCallNames, type CallName } from '../../shared/contract';
 import { ApiError, type Envelope, type ErrorInfo, errorMessage, isDiskFull } from '../../shared/errors';
 import { clipText } from '../../shared/format';
 import { isReadOnly, withDiskFullHint } from './errors';
-import type { Handlers } from './handler';
+import type { CallContext, Handlers } from './handler';
 
-export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
+export async function dispatchCall(
+  handlers: Handlers,
+  name: unknown,
+  rawArgs: unknown,
+  context: CallContext = {},
+): Promise<Envelope<unknown>> {
   try {
     if (typeof name !== 'string')
       throw new ApiError('invalid_argument', `Field 'call' must be a string naming the call, got ${typeof name}`);
@@ -24,8 +30,8 @@ export async function dispatchCall(handlers: Handlers, name: unknown, rawArgs: u
     // Calls without arguments may omit them entirely.
     const parsed = spec.args.safeParse(rawArgs === undefined ? {} : rawArgs, { error: contractMessages });
     if (!parsed.success) throw new ApiError('invalid_argument', describeIssues(name, parsed.error.issues));
-    const handler = handlers[name as CallName] as (args: unknown) => Promise<unknown>;
-    return { ok: true, result: await handler(parsed.data) };
+    const handler = handlers[name as CallName] as (args: unknown, context: CallContext) => Promise<unknown>;
+    return { ok: true, result: await handler(parsed.data, context) };
   } catch (error) {
     return { ok: false, error: toErrorInfo(error) };
   }

@@ -1,11 +1,23 @@
-// What a call handler is: one async function per contract call, keyed by "domain.name". The
-// Handlers type requires an entry for every call in the contract, so adding a call without
-// its handler fails to compile. Domain services import these types from here and handlers.ts
-// imports the domains, so neither imports the other.
+// What a call handler is: one async function per contract call, keyed by "domain.name", with
+// the call's context (its cancel signal) as an optional second argument. The Handlers type
+// requires an entry for every call in the contract, so adding a call without its handler
+// fails to compile. Domain services import these types from here and handlers.ts imports the
+// domains, so neither imports the other.
 
 import type { CallName, ParsedArgsOf, ResultOf } from '../../shared/contract';
 
-export type Handler<N extends CallName> = (args: ParsedArgsOf<N>) => Promise<ResultOf<N>>;
+/** What a transport tells a handler about the call besides its arguments. */
+export interface CallContext {
+  /**
+   * Aborts when nobody waits for the answer any more: the caller's connection closed (a
+   * reload, a closed tab or window). Work that takes long should stop on it; none if the
+   * transport cannot tell.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** A handler may leave out `context`: most calls are quick and finish whoever waits. */
+export type Handler<N extends CallName> = (args: ParsedArgsOf<N>, context?: CallContext) => Promise<ResultOf<N>>;
 
 export type Handlers = { readonly [N in CallName]: Handler<N> };
 

@@ -1,9 +1,10 @@
 // Playground service: filling a prompt's holes and scoring a case file with a model folder,
 // and the Playground's memory (the prompt history and the screen as it was left) in the store.
 // The work runs in the engine host (host/handlers/playground.ts), so a long generation never
-// blocks main and a cancelled one (the caller's AbortSignal) stops there. Paths must be full
-// (fullPaths.ts): a relative one would be this process's working folder, which over `spanfill
-// serve` nobody chose, and the host may not share it.
+// blocks main and a cancelled one stops there: the caller's AbortSignal (aborted when its
+// connection closes) or stop(), the Playground's Stop. Paths must be full (fullPaths.ts): a
+// relative one would be this process's working folder, which over `spanfill serve` nobody
+// chose, and the host may not share it.
 
 import {
   maxRememberedPromptChars,
@@ -35,12 +36,36 @@ export interface PlaygroundDeps {
 }
 
 export class PlaygroundService {
+  /** One per fill or score in the engine host now, for stop(). */
+  private readonly running = new Set<AbortController>();
+
   constructor(private readonly deps: PlaygroundDeps) {}
 
   /** `modelDir`: a full path (fullPaths.ts), as for score. */
   async fill(request: PlaygroundFillRequest, signal?: AbortSignal): Promise<PlaygroundFillResult> {
     refuseRelativePaths([request.modelDir]);
-    return this.deps.engine.request('playground.fill', request, { signal });
+    return this.stoppable(signal, (either) => this.deps.engine.request('playground.fill', request, { signal: either }));
+  }
+
+  /**
+   * Cancels every fill and score running (whoever asked: a second tab's too); each rejects as
+   * cancelled. Returns how many it cancelled.
+   */
+  stop(): number {
+    const stopped = [...this.running].filter((work) => !work.signal.aborted);
+    for (const work of stopped) work.abort(new ApiError('cancelled', 'Stopped'));
+    return stopped.length;
+  }
+
+  /** Runs `work` with a signal that aborts on the caller's `signal` or on stop(). */
+  private async stoppable<T>(signal: AbortSignal | undefined, work: (either: AbortSignal) => Promise<T>): Promise<T> {
+    const stop = new AbortController();
+    this.running.add(stop);
+    try {
+      return await work(signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]));
+    } finally {
+      this.running.delete(stop);
+    }
   }
 
   /**
@@ -61,7 +86,10 @@ export class PlaygroundService {
   async score(request: PlaygroundScoreRequest, signal?: AbortSignal): Promise<PlaygroundScoreResult> {
     refuseRelativePaths([request.modelDir, request.case]);
     this.checkCase(request.case);
-    return this.deps.engine.request('playground.score', { modelDir: request.modelDir, case: request.case }, { signal });
+    const payload = { modelDir: request.modelDir, case: request.case };
+    return this.stoppable(signal, (either) =>
+      this.deps.engine.request('playground.score', payload, { signal: either }),
+    );
   }
 
   /** The history and the kept screen; a kept screen that no longer reads as one is none. */
@@ -95,8 +123,9 @@ export class PlaygroundService {
 export function playgroundHandlers(services: { readonly playground: PlaygroundService }): DomainHandlers<'playground'> {
   const { playground } = services;
   return {
-    'playground.fill': (args) => playground.fill(args),
-    'playground.score': (args) => playground.score(args),
+    'playground.fill': (args, call) => playground.fill(args, call?.signal),
+    'playground.score': (args, call) => playground.score(args, call?.signal),
+    'playground.stop': async () => ({ stopped: playground.stop() }),
     'playground.saved': async () => playground.saved(),
     'playground.remember': async ({ prompt }) => playground.remember(prompt),
     'playground.forgetHistory': async () => playground.forgetHistory(),

@@ -1,11 +1,12 @@
-// Playground domain: ask a T5 model to fill the <extra_id_N> holes of a prompt, and score a
-// model on a case file (loss, gradient norms, a greedy decode) to check it against a
-// reference. Backs `spanfill fill`, `spanfill score` and the Playground screen; the service
-// is src/main/services/playground.ts, the work runs in the engine host
-// (host/handlers/playground.ts → engine/t5/fill.ts and engine/t5/case.ts). The screen's
-// memory — the prompts filled lately and the screen as it was left — is kept in the data
-// directory's store, so it outlives a browser profile and a server's port (each launch of
-// `spanfill serve` is another origin) and belongs to the data it names.
+// Playground domain: ask a T5 model to fill the <extra_id_N> holes of a prompt, score a model
+// on a case file (loss, gradient norms, a greedy decode) to check it against a reference, and
+// stop the fills and scores running (the Playground's Stop). Backs `spanfill fill`, `spanfill
+// score` and the Playground screen; the service is src/main/services/playground.ts, the work
+// runs in the engine host (host/handlers/playground.ts → engine/t5/fill.ts and
+// engine/t5/case.ts). The screen's memory — the prompts filled lately and the screen as it was
+// left — is kept in the data directory's store, so it outlives a browser profile and a
+// server's port (each launch of `spanfill serve` is another origin) and belongs to the data it
+// names.
 
 import { z } from 'zod';
 import { maxCallFrameBytes } from '../limits';
@@ -193,6 +194,11 @@ export interface PlaygroundSaved extends PlaygroundHistory {
   readonly screen: PlaygroundScreen | null;
 }
 
+export interface PlaygroundStopped {
+  /** The fills and scores that were running and are cancelled now (0: none was). */
+  readonly stopped: number;
+}
+
 export const playgroundCalls = {
   /** Fill the <extra_id_N> holes of `prompt` with the model in `modelDir` (with tokenizer.json). */
   fill: call<PlaygroundFillResult>()(
@@ -210,6 +216,11 @@ export const playgroundCalls = {
       case: pathText(),
     }),
   ),
+  /**
+   * Stops the fills and scores running now (the Playground's Stop), each of which then fails
+   * as cancelled; `stopped`: how many. Every caller's: two tabs on one server share the engine.
+   */
+  stop: call<PlaygroundStopped>()(z.strictObject({})),
   /** The history and the screen as it was left, as kept in the data directory. */
   saved: call<PlaygroundSaved>()(z.strictObject({})),
   /**

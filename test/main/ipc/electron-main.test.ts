@@ -3,6 +3,7 @@
 // permissions and pop-ups, blocked navigation, and the IPC handler being registered; both
 // navigation and IPC refuse look-alike URLs that merely begin with the renderer's.
 
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +120,9 @@ describe('Electron main', () => {
     const invoke = handled.get('spanfill:invoke') as (event: unknown, name: string, args: unknown) => Promise<unknown>;
     const refused = await invoke({ senderFrame: { url: `${index}.evil/x.html` } }, 'nothing.here', undefined);
     expect(refused).toMatchObject({ ok: false, error: { message: expect.stringContaining('not accepted') } });
-    const dispatched = await invoke({ senderFrame: { url: index } }, 'nothing.here', undefined);
+    // The page's webContents, whose reload or close aborts its calls (ipc/pageSignals.ts).
+    const sender = new EventEmitter();
+    const dispatched = await invoke({ sender, senderFrame: { url: index } }, 'nothing.here', undefined);
     expect(JSON.stringify(dispatched)).not.toContain('not accepted');
   });
 });

@@ -1,8 +1,10 @@
 // The Electron transport without Electron (its binary cannot run here): registerIpc against
 // a fake ipcMain, and the preload against a mocked electron module, checking that calls are
-// validated like every other transport, untrusted frames are refused, events reach windows
-// and the renderer sees the real error message.
+// validated like every other transport, untrusted frames are refused, a page's calls are
+// aborted when it reloads or closes, events reach windows and the renderer sees the real
+// error message.
 
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,11 @@ import { registerIpc } from '../../../src/main/ipc';
 import { AppServices } from '../../../src/main/services/app';
 import { ipcChannels, createApi, type Bridge, type FileBridge } from '../../../src/shared/transport';
 
-type InvokeHandler = (event: { senderFrame: { url: string } | null }, name: unknown, args: unknown) => Promise<unknown>;
+type InvokeHandler = (
+  event: { sender: EventEmitter; senderFrame: { url: string } | null },
+  name: unknown,
+  args: unknown,
+) => Promise<unknown>;
 
 const handlers = new Map<string, InvokeHandler>();
 const fakeIpcMain = {
@@ -47,10 +53,13 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function invoke(url: string, name: unknown, args: unknown): Promise<unknown> {
+/** The page's webContents, as far as a call's signal needs it (its 'destroyed' and 'did-navigate'). */
+const sender = new EventEmitter();
+
+function invoke(url: string, name: unknown, args: unknown, from: EventEmitter = sender): Promise<unknown> {
   const handler = handlers.get(ipcChannels.invoke);
   if (!handler) throw new Error('no invoke handler registered');
-  return handler({ senderFrame: { url } }, name, args);
+  return handler({ sender: from, senderFrame: { url } }, name, args);
 }
 
 describe('registerIpc', () => {
@@ -72,6 +81,30 @@ describe('registerIpc', () => {
       ok: false,
       error: { code: 'invalid_argument' },
     });
+  });
+
+  it("aborts a call's signal when its page reloads or its window closes, and not another window's", async () => {
+    const signals: AbortSignal[] = [];
+    const call = vi.spyOn(app, 'call').mockImplementation(async (_name, _args, context) => {
+      if (context?.signal) signals.push(context.signal);
+      return { ok: true, result: null };
+    });
+    try {
+      const [page, other] = [new EventEmitter(), new EventEmitter()];
+      const from = (contents: EventEmitter) =>
+        invoke('file:///app/index.html', 'system.ping', { message: 'x' }, contents);
+      await from(page);
+      await from(other);
+      page.emit('did-navigate'); // a reload: another document in the same window
+      await from(page); // the new page's call
+      page.emit('destroyed');
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, false, true]);
+      expect(signals[0].reason).toMatchObject({ code: 'cancelled' });
+      other.emit('did-navigate-in-page'); // a #route change is the same page
+      expect(signals[1].aborted).toBe(false);
+    } finally {
+      call.mockRestore();
+    }
   });
 
   it('forwards bus events to windows', () => {

@@ -1,12 +1,13 @@
 // Browser-mode server tests: token on HTTP and WebSocket (401 without), Host and Origin
-// checks, loopback-only binding, CSP headers, calls and events over the socket, and
-// malformed calls answered with invalid_argument naming the field.
+// checks, loopback-only binding, CSP headers, calls and events over the socket, a closed
+// socket's running calls aborted, and malformed calls answered with invalid_argument naming
+// the field.
 
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
 import { AppServices } from '../../../src/main/services/app';
@@ -220,6 +221,35 @@ describe('WebSocket', () => {
       expect(JSON.stringify(await reply)).toContain("Field 'id'");
     } finally {
       socket.close();
+    }
+  });
+
+  it("aborts the signal of a call still running when its socket closes, and not another socket's", async () => {
+    // The real road from the socket to the engine host, whose requests are held here: a fill
+    // that never ends until its signal aborts.
+    const asked: AbortSignal[] = [];
+    const request = vi.spyOn(app.engine, 'request').mockImplementation((_type, _payload, options) => {
+      if (options?.signal) asked.push(options.signal);
+      return new Promise(() => undefined);
+    });
+    const closing = await openSocket({ token: server.token });
+    const staying = await openSocket({ token: server.token });
+    try {
+      const args = { modelDir: path.join(dataDir, 'model'), prompt: 'The <extra_id_0> walks' };
+      closing.send(JSON.stringify({ id: 1, call: 'playground.fill', args }));
+      staying.send(JSON.stringify({ id: 1, call: 'playground.fill', args }));
+      await vi.waitFor(() => expect(asked).toHaveLength(2));
+      expect(asked.map((signal) => signal.aborted)).toEqual([false, false]);
+      closing.close();
+      await vi.waitFor(() => expect(asked.filter((signal) => signal.aborted)).toHaveLength(1));
+      const aborted = asked.find((signal) => signal.aborted);
+      expect(aborted?.reason).toMatchObject({ code: 'cancelled' });
+      // The other socket's call goes on.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(asked.filter((signal) => !signal.aborted)).toHaveLength(1);
+    } finally {
+      staying.close();
+      request.mockRestore();
     }
   });
 

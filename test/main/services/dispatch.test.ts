@@ -23,6 +23,20 @@ describe('dispatchCall', () => {
     });
   });
 
+  it("passes the transport's context (the call's cancel signal) on to the handler", async () => {
+    const seen: unknown[] = [];
+    const recording = {
+      ...systemOnly,
+      'system.ping': async ({ message }, context) => {
+        seen.push(context?.signal);
+        return { message, receivedAt: 'now' };
+      },
+    } as Handlers;
+    const caller = new AbortController();
+    await dispatchCall(recording, 'system.ping', { message: 'hi' }, { signal: caller.signal });
+    expect(seen).toEqual([caller.signal]);
+  });
+
   it('names the field of a wrong type', async () => {
     const envelope = await dispatchCall(handlers, 'system.ping', { message: 42 });
     expect(envelope).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });

@@ -1,6 +1,7 @@
 // The playground service over a real engine host: a fill runs in the host with a relative
 // model folder resolved here, a cancelled request rejects as cancelled and leaves the host
-// usable, and a score comes back with the case's golden greedy ids. The Playground's memory:
+// usable, and a score comes back with the case's golden greedy ids; the handlers pass their
+// call's signal on, and stop cancels every fill and score running. The Playground's memory:
 // the history kept in the store (blank and very long prompts left out), the screen as it was
 // left read back as it was kept, and a kept screen that no longer reads as one read as none.
 
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
-import { PlaygroundService, SCREEN_SETTING } from '../../../src/main/services/playground';
+import { PlaygroundService, playgroundHandlers, SCREEN_SETTING } from '../../../src/main/services/playground';
 import { openStore, type Store } from '../../../src/main/store/db';
 import { PlaygroundRepository } from '../../../src/main/store/playground';
 import { SettingsRepository } from '../../../src/main/store/settings';
@@ -18,6 +19,7 @@ import {
   playgroundHistoryLimit,
   type PlaygroundScreen,
 } from '../../../src/shared/contract/playground';
+import { ApiError } from '../../../src/shared/errors';
 import { tempDirs } from '../../support/tmp';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/t5');
@@ -106,6 +108,61 @@ describe('playground service', () => {
       case: path.join(FIXTURES, 't5-tiny-relu', 'case.json'),
     });
     expect(scored.greedy).toEqual(golden.greedy.output_ids);
+  });
+});
+
+describe('stopping fills and scores', () => {
+  /** An engine host whose requests run until their signal aborts, then reject with its reason. */
+  const asked: { type: string; signal: AbortSignal | undefined }[] = [];
+  const engine: HostRequester = {
+    request: (type, _payload, options) => {
+      asked.push({ type, signal: options?.signal });
+      return new Promise((_resolve, reject) =>
+        options?.signal?.addEventListener('abort', () => reject(options.signal?.reason as Error)),
+      );
+    },
+  };
+  const store = openStore(tempDir());
+  afterAll(() => store.close());
+  /** A service of its own for each test: what one leaves running is not another's to stop. */
+  const freshService = (): PlaygroundService =>
+    new PlaygroundService({
+      engine,
+      prompts: new PlaygroundRepository(store.db),
+      settings: new SettingsRepository(store.db),
+    });
+  const modelDir = path.join(FIXTURES, 't5-tiny-relu');
+  const fillArgs = { modelDir, prompt, strategy: { kind: 'greedy' } as const, maxNewTokens: 8 };
+
+  it("passes the call's signal from the fill and score handlers to the engine host", async () => {
+    asked.length = 0;
+    const handlers = playgroundHandlers({ playground: freshService() });
+    const caller = new AbortController();
+    const filling = handlers['playground.fill'](fillArgs, { signal: caller.signal });
+    const scoring = handlers['playground.score'](
+      { modelDir, case: path.join(modelDir, 'case.json') },
+      { signal: caller.signal },
+    );
+    expect(asked.map(({ type, signal }) => [type, signal?.aborted])).toEqual([
+      ['playground.fill', false],
+      ['playground.score', false],
+    ]);
+    caller.abort(new ApiError('cancelled', 'gone'));
+    await expect(filling).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(scoring).rejects.toMatchObject({ code: 'cancelled' });
+    expect(asked.every(({ signal }) => signal?.aborted)).toBe(true);
+  });
+
+  it('stop cancels every fill and score running, says how many, and then has none to stop', async () => {
+    asked.length = 0;
+    const playground = freshService();
+    const handlers = playgroundHandlers({ playground });
+    const filling = [playground.fill(fillArgs), playground.fill(fillArgs)];
+    const scoring = playground.score({ modelDir, case: path.join(modelDir, 'case.json') });
+    await expect(handlers['playground.stop']({})).resolves.toEqual({ stopped: 3 });
+    for (const work of [...filling, scoring]) await expect(work).rejects.toMatchObject({ code: 'cancelled' });
+    expect(asked.map(({ signal }) => signal?.aborted)).toEqual([true, true, true]);
+    await expect(handlers['playground.stop']({})).resolves.toEqual({ stopped: 0 });
   });
 });
 

@@ -2,6 +2,7 @@
 // holes and the token limit are the engine's, so the UI and the CLI get the same messages),
 // and the largest prompt it accepts, fully JSON-escaped in a call, fits one server frame. The
 // kept screen (playground.keepScreen) is bounded by its JSON size so that it fits one frame too.
+// playground.stop takes no arguments.
 
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,18 @@ import {
 import { maxCallFrameBytes } from '../../../src/shared/limits';
 
 const args = (prompt: string): unknown => ({ modelDir: '/m', prompt });
+
+describe('playground.stop arguments', () => {
+  it('take none: a field is refused by name, and so is anything but an object', () => {
+    const schema = playgroundCalls.stop.args;
+    expect(schema.safeParse({}).success).toBe(true);
+    const extra = schema.safeParse({ modelDir: '/m' });
+    expect(extra.success).toBe(false);
+    expect(extra.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['modelDir'] });
+    expect(schema.safeParse('all').success).toBe(false);
+    expect(schema.safeParse(null).success).toBe(false);
+  });
+});
 
 describe('playground.fill arguments', () => {
   it('leave empty and hole-less prompts to the engine, and refuse one over maxPromptChars with the limit', () => {
