@@ -1,6 +1,8 @@
-// A prompt with nothing like an <extra_id_N> hole is told apart from one the engine must judge.
+// A prompt with nothing like an <extra_id_N> hole is told apart from one the engine must judge,
+// and the Playground refuses an empty one in the words `spanfill fill` (the engine) uses.
 import { describe, expect, it } from 'vitest';
-import { hasNoHole } from '../../src/shared/promptHoles';
+import { checkMaskedPrompt } from '../../src/main/engine/t5/prompt';
+import { hasNoHole, howToWriteHoles, promptRefusal, PROMPT_IS_EMPTY } from '../../src/shared/promptHoles';
 
 describe('hasNoHole', () => {
   it('is true only when nothing in the prompt looks like a sentinel', () => {
@@ -16,5 +18,31 @@ describe('hasNoHole', () => {
   it('gives the same answer when asked twice (the pattern is global, the test keeps no state)', () => {
     const prompt = 'The <extra_id_0> walks';
     expect([hasNoHole(prompt), hasNoHole(prompt)]).toEqual([false, false]);
+  });
+});
+
+describe('promptRefusal', () => {
+  const how =
+    'Write the text with <extra_id_0>, <extra_id_1>, … where spans are missing, e.g. "The <extra_id_0> walks in <extra_id_1> park".';
+  const hint = 'Insert hole (or Ctrl+I) puts the next one at the cursor.';
+
+  it('says an empty or blank prompt is empty, not that it has no hole', () => {
+    for (const prompt of ['', '  \n\t']) expect(promptRefusal(prompt)).toBe(`The prompt is empty. ${how} ${hint}`);
+  });
+
+  it('says a prompt with no hole has none, and leaves one with a hole to the models', () => {
+    expect(promptRefusal('A prompt without any hole.')).toBe(
+      `The prompt has no <extra_id_N> hole to fill. ${how} ${hint}`,
+    );
+    expect(promptRefusal('The <extra_id_0> walks')).toBeUndefined();
+    expect(promptRefusal('The <extra_id_99999> walks')).toBeUndefined();
+  });
+
+  it("is, for an empty prompt, the engine's refusal that `spanfill fill` prints, less the tokenizer's range", () => {
+    expect(howToWriteHoles(3)).toBe(
+      'Write the text with <extra_id_0>, <extra_id_1>, … where spans are missing ' +
+        '(this tokenizer has <extra_id_0> to <extra_id_2>), e.g. "The <extra_id_0> walks in <extra_id_1> park".',
+    );
+    expect(() => checkMaskedPrompt(' ', 3, 'tiny')).toThrow(`${PROMPT_IS_EMPTY} ${howToWriteHoles(3)}`);
   });
 });

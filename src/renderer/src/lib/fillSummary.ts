@@ -1,11 +1,12 @@
 // What the Playground announces about a fill, once for all its columns: a polite line while it
-// runs and when it is done (how many models filled the holes), and one alert naming the models
-// that could not (with the engine's message when they share one). The columns show each
-// answer; these are the words a screen reader hears instead of one message per column.
+// runs and when it is done (how many models filled the holes, and that it was stopped if it
+// was), and one alert naming the models that could not (with the engine's message when they
+// share one; a column stopped is no failure). The columns show each answer; these are the
+// words a screen reader hears instead of one message per column.
 
 /** What the summary reads of a column's outcome (the store's FillOutcome, lib/playground.svelte.ts). */
 export type ColumnOutcome =
-  { readonly status: 'running' | 'done' } | { readonly status: 'failed'; readonly error: string };
+  { readonly status: 'running' | 'done' | 'stopped' } | { readonly status: 'failed'; readonly error: string };
 
 export interface FillSummary {
   /** For the polite status line; '' when there is nothing good to say (every model failed). */
@@ -23,9 +24,11 @@ export function fillSummary(
   if (columns.some((c) => c.outcome.status === 'running'))
     return { status: `Filling the holes with ${models(count)}…`, alert: undefined };
   const failed = columns.flatMap((c) => (c.outcome.status === 'failed' ? [{ ...c, error: c.outcome.error }] : []));
-  const filled = count - failed.length;
-  const status =
-    filled === 0
+  const filled = columns.filter((c) => c.outcome.status === 'done').length;
+  const isStopped = columns.some((c) => c.outcome.status === 'stopped');
+  const status = isStopped
+    ? `Stopped; ${filled === 0 ? 'no model' : `${filled} of ${models(count)}`} filled the holes.`
+    : filled === 0
       ? ''
       : failed.length > 0
         ? `${filled} of ${models(count)} filled the holes.`

@@ -7,11 +7,13 @@
 // (playground.saved, .remember, .keepScreen), read back when the screen first opens; a first
 // visit (nothing kept) opens the newest run's best checkpoint beside its base. The runs'
 // checkpoints are read when the picker opens and again on a run's checkpoint, rename or removal.
+// Stop cancels a fill: the columns not done say so, and a prompt no model answered is not kept.
 
 import {
   DECODING_DEFAULTS,
   MAX_NEW_TOKENS,
   playgroundCalls,
+  type PlaygroundFillRequest,
   type PlaygroundFillResult,
   type PlaygroundHistory,
   playgroundScreenSchema,
@@ -37,15 +39,17 @@ import { listRunCheckpoints } from './runs.svelte';
 import { LatestWrite } from './latestWrite';
 import { Newest } from './newest';
 import { promptFromSegments } from './prompts';
-import { errorMessage } from '../../../shared/errors';
-import { hasNoHole, NO_HOLE } from '../../../shared/promptHoles';
+import { ApiError, errorMessage } from '../../../shared/errors';
+import { promptRefusal } from '../../../shared/promptHoles';
 import { strategyOf, type DecodingForm } from './decodingForm';
 import { subscribe } from '../../../shared/transport';
 
 export type FillOutcome =
   | { readonly status: 'running' }
   | { readonly status: 'done'; readonly result: PlaygroundFillResult; readonly elapsedMs: number }
-  | { readonly status: 'failed'; readonly error: string };
+  | { readonly status: 'failed'; readonly error: string }
+  /** Stop was pressed (or the fill was cancelled elsewhere) before this model answered. */
+  | { readonly status: 'stopped' };
 
 export interface MaskForm {
   text: string;
@@ -95,6 +99,8 @@ class PlaygroundStore {
   /** Why the history or the screen could not be read back or kept, shown by the history. */
   memoryError: string | undefined = $state();
   isBusy = $state(false);
+  /** Counts the fills begun; Stop counts one more, so the answers of the fill it stopped are dropped. */
+  private fillCount = 0;
   /**
    * A first visit (nothing kept from an earlier one) whose columns nobody has chosen yet: once
    * the runs' checkpoints are listed, the newest run's best checkpoint opens beside its base.
@@ -160,6 +166,11 @@ class PlaygroundStore {
   get chosen(): ModelChoice[] {
     const byKey = new Map(this.choices.map((c) => [c.key, c]));
     return this.selected.map((key) => byKey.get(key)).filter((c): c is ModelChoice => c !== undefined);
+  }
+
+  /** A fill is running: some column waits for its model's answer. */
+  get isFilling(): boolean {
+    return Object.values(this.outcomes).some((outcome) => outcome.status === 'running');
   }
 
   /** The notes on the filled prompt's holes (the same for every column): from the first answer. */
@@ -308,25 +319,61 @@ class PlaygroundStore {
       this.error = inFieldWords(checked.error.issues[0].message, DECODING_LABELS);
       return;
     }
-    if (hasNoHole(prompt)) {
-      this.error = NO_HOLE;
-      return;
-    }
+    this.error = promptRefusal(prompt);
+    if (this.error !== undefined) return;
     this.isBusy = true;
-    void this.remember(prompt);
+    const fill = ++this.fillCount;
     this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
+    let isKept = false;
     // One after another: the engine host runs one generation at a time anyway.
     for (const model of models) {
-      const started = performance.now();
-      try {
-        const { path } = await api.models.resolve({ model: model.ref });
-        const result = await api.playground.fill({ modelDir: path, prompt, strategy, maxNewTokens });
-        this.outcomes[model.key] = { status: 'done', result, elapsedMs: performance.now() - started };
-      } catch (caught) {
-        this.outcomes[model.key] = { status: 'failed', error: errorMessage(caught) };
+      const outcome = await this.fillWith(model, { prompt, strategy, maxNewTokens }, () => fill !== this.fillCount);
+      // Stopped: Stop has said so in every column left, and Fill may have begun again since.
+      if (fill !== this.fillCount) return;
+      this.outcomes[model.key] = outcome;
+      // Kept once a model has answered it: a fill stopped before that leaves the history as it was.
+      if (!isKept && outcome.status !== 'stopped') {
+        isKept = true;
+        void this.remember(prompt);
       }
     }
     this.isBusy = false;
+  }
+
+  /** One column's outcome; `isStopped` is asked before the fill is sent (the model's folder is found first). */
+  private async fillWith(
+    model: ModelChoice,
+    request: Omit<PlaygroundFillRequest, 'modelDir'>,
+    isStopped: () => boolean,
+  ): Promise<FillOutcome> {
+    const started = performance.now();
+    try {
+      const { path } = await api.models.resolve({ model: model.ref });
+      if (isStopped()) return { status: 'stopped' };
+      const result = await api.playground.fill({ ...request, modelDir: path });
+      return { status: 'done', result, elapsedMs: performance.now() - started };
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'cancelled') return { status: 'stopped' };
+      return { status: 'failed', error: errorMessage(caught) };
+    }
+  }
+
+  /**
+   * Stops the fill: every column still waiting says it was stopped and Fill can be pressed again
+   * at once; the engine host drops the generation it is running (the call goes before any new
+   * fill's, on the same connection).
+   */
+  async stop(): Promise<void> {
+    if (!this.isFilling) return;
+    this.fillCount++;
+    for (const [key, outcome] of Object.entries(this.outcomes))
+      if (outcome.status === 'running') this.outcomes[key] = { status: 'stopped' };
+    this.isBusy = false;
+    try {
+      await api.playground.stop({});
+    } catch (caught) {
+      this.error = `Could not stop the fill in the engine: ${errorMessage(caught)}`;
+    }
   }
 
   /** Masks the typed text with the first chosen model's tokenizer, puts the masked prompt in the editor, fills it. */

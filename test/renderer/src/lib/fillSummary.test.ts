@@ -1,12 +1,13 @@
 // The Playground's one announcement of a fill: a line while it runs, how many models filled the
-// holes when it is done, and one alert for the models that could not, with their message when
-// they share one; nothing before a fill.
+// holes when it is done (or stopped), and one alert for the models that could not, with their
+// message when they share one, never for a column stopped; nothing before a fill.
 
 import { describe, expect, it } from 'vitest';
 import { fillSummary, type ColumnOutcome } from '../../../../src/renderer/src/lib/fillSummary';
 
 const done: ColumnOutcome = { status: 'done' };
 const running: ColumnOutcome = { status: 'running' };
+const stopped: ColumnOutcome = { status: 'stopped' };
 const failed = (error: string): ColumnOutcome => ({ status: 'failed', error });
 const lost = 'Not done: the connection to `spanfill serve` was lost.';
 
@@ -48,6 +49,25 @@ describe('fillSummary', () => {
     ).toEqual({
       status: '2 of 3 models filled the holes.',
       alert: 'b, best could not fill the holes: No model in /x.',
+    });
+  });
+
+  it('says a fill was stopped and how many models filled the holes first, with no alert for the stopped', () => {
+    expect(
+      fillSummary([
+        { label: 'a', outcome: stopped },
+        { label: 'b', outcome: stopped },
+      ]),
+    ).toEqual({ status: 'Stopped; no model filled the holes.', alert: undefined });
+    expect(
+      fillSummary([
+        { label: 'a', outcome: done },
+        { label: 'b', outcome: failed('No model in /x.') },
+        { label: 'c', outcome: stopped },
+      ]),
+    ).toEqual({
+      status: 'Stopped; 1 of 3 models filled the holes.',
+      alert: 'b could not fill the holes: No model in /x.',
     });
   });
 
