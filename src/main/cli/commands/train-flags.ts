@@ -1,7 +1,8 @@
 // `spanfill train`'s run-configuration flags: one per field of the run configuration
-// (src/shared/contract/runs.ts) in kebab case, each with a line of help whose default, choices
-// and preset values are read from the contract's schema and presets (so the help cannot drift
-// from what a run gets), and the configuration the given flags describe.
+// (src/shared/contract/runs.ts) and per setting of its optimizers (optimizer.clipThreshold:
+// --clip-threshold) in kebab case, each with a line of help whose default, choices, preset
+// values and optimizers are read from the contract's schema and presets (so the help cannot
+// drift from what a run gets), and the configuration the given flags describe.
 
 import { z } from 'zod';
 import { contractMessages, renameFields } from '../../../shared/contract/issues';
@@ -57,6 +58,46 @@ const FROM_SETTINGS: ReadonlySet<Field> = new Set(['provider', 'threads']);
 
 /** The optimizers the contract takes, by their kind. */
 const OPTIMIZER_KINDS = optimizerSchema.options.map((option) => option.shape.kind.value);
+type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+const OPTIMIZER_NAMES: Readonly<Record<OptimizerKind, string>> = { adamw: 'AdamW', adafactor: 'Adafactor' };
+
+/** Every key of every member of a union (keyof a union holds only the keys all members share). */
+type KeyOfAny<T> = T extends unknown ? keyof T : never;
+type OptimizerSetting = Exclude<KeyOfAny<z.input<typeof optimizerSchema>>, 'kind'>;
+
+/**
+ * The settings of the optimizers (the run configuration's optimizer.beta1, …): placeholder and
+ * meaning. Typed by the contract, so a setting added there without a flag here fails to compile.
+ */
+const OPTIMIZER_SETTINGS: Readonly<Record<OptimizerSetting, readonly [placeholder: string, meaning: string]>> = {
+  beta1: ['B', 'beta1'],
+  beta2: ['B', 'beta2'],
+  eps: ['E', 'epsilon'],
+  clipThreshold: ['X', 'update clipping threshold: an update whose RMS is over X is scaled down to X'],
+  decayRate: ['X', 'second-moment decay rate, below 0: the running average weighs the past by 1 − step^X'],
+  scaleParameter: ['true|false', "parameter scaling: true scales each update by its parameter's RMS"],
+};
+
+/** The optimizers whose settings include `setting`. */
+const optimizersTaking = (setting: OptimizerSetting): OptimizerKind[] =>
+  optimizerSchema.options.filter((option) => setting in option.shape).map((option) => option.shape.kind.value);
+
+/** Whether the contract takes `setting` as true or false (a number otherwise). */
+function isBooleanSetting(setting: OptimizerSetting): boolean {
+  const option = optimizerSchema.options.find((o) => setting in o.shape);
+  const schema = option?.shape[setting as keyof typeof option.shape] as z.ZodType | undefined;
+  return (schema instanceof z.ZodOptional ? schema.unwrap() : schema) instanceof z.ZodBoolean;
+}
+
+/** --beta1, --clip-threshold, …: one flag per optimizer setting, its help naming the optimizers that take it. */
+export function optimizerOptions(): Record<string, OptionSpec> {
+  const out: Record<string, OptionSpec> = {};
+  for (const [setting, [placeholder, meaning]] of Object.entries(OPTIMIZER_SETTINGS)) {
+    const owners = orList(optimizersTaking(setting as OptimizerSetting).map((kind) => `${OPTIMIZER_NAMES[kind]}'s`));
+    out[flagOf(setting)] = { type: 'string', placeholder, description: `${owners} ${meaning} (default: the engine's)` };
+  }
+  return out;
+}
 
 /** Fields whose flag is not their kebab-case name. */
 const FLAG_OF: Readonly<Record<string, string>> = { memoryBudgetMiB: 'memory-budget', datasetId: 'dataset' };
@@ -95,6 +136,12 @@ function describeField(field: Field, meaning: string): string {
   return facts.length === 0 ? text : `${text} (${facts.join('; ')})`;
 }
 
+/** --clip-norm: a number, or off (null in the contract), which no table above reads. */
+export function clipNormOption(): OptionSpec {
+  const meaning = 'Clip the gradients to this global norm, or off for no clipping';
+  return { type: 'string', placeholder: 'N|off', description: describeField('clipNorm', meaning) };
+}
+
 /** The run configuration flags, in the order of the tables above. */
 export function fieldOptions(): Record<string, OptionSpec> {
   const out: Record<string, OptionSpec> = {};
@@ -119,21 +166,29 @@ export function configFromFlags(context: CommandContext): RunRequestInput {
 }
 
 /**
- * --optimizer with --beta1, --beta2 and --eps (AdamW's; Adafactor takes beta1 only); AdamW
- * when only a setting is given.
+ * --optimizer with its settings (--beta1, --clip-threshold, …); AdamW when only settings are
+ * given. A setting the chosen optimizer does not take is refused, naming the one that does.
  */
 function optimizerFromFlags(context: CommandContext): Record<string, unknown> | undefined {
   const kind = context.string('optimizer');
-  const settings = Object.entries({
-    beta1: optionalNumber(context, 'beta1'),
-    beta2: optionalNumber(context, 'beta2'),
-    eps: optionalNumber(context, 'eps'),
-  }).filter(([, value]) => value !== undefined);
+  const settings = (Object.keys(OPTIMIZER_SETTINGS) as OptimizerSetting[])
+    .map((setting) => [setting, settingFromFlag(context, setting)] as const)
+    .filter(([, value]) => value !== undefined);
   if (kind === undefined && settings.length === 0) return undefined;
   const chosen = kind === undefined ? 'adamw' : oneOf('--optimizer', kind, OPTIMIZER_KINDS);
-  const notItsOwn = chosen === 'adafactor' ? settings.find(([name]) => name !== 'beta1') : undefined;
-  if (notItsOwn) throw new UsageError(`--${notItsOwn[0]} applies to --optimizer adamw, not adafactor`);
+  const notItsOwn = settings.find(([setting]) => !optimizersTaking(setting).includes(chosen));
+  if (notItsOwn) {
+    const owners = optimizersTaking(notItsOwn[0]).join(' or ');
+    throw new UsageError(`--${flagOf(notItsOwn[0])} applies to --optimizer ${owners}, not ${chosen}`);
+  }
   return { kind: chosen, ...Object.fromEntries(settings) };
+}
+
+function settingFromFlag(context: CommandContext, setting: OptimizerSetting): number | boolean | undefined {
+  const flag = flagOf(setting);
+  if (!isBooleanSetting(setting)) return optionalNumber(context, flag);
+  const raw = context.string(flag);
+  return raw === undefined ? undefined : oneOf(`--${flag}`, raw, ['true', 'false']) === 'true';
 }
 
 /** Checks a configuration with the contract's schema; a bad field is named by its flag. */
@@ -141,7 +196,9 @@ export function parseRunFlags(input: RunRequestInput) {
   const parsed = runCalls.start.args.safeParse({ config: input }, { error: contractMessages });
   if (parsed.success) return parsed.data.config;
   const issue = parsed.error.issues[0];
-  const field = issue.path[1];
+  // An optimizer's setting (config.optimizer.beta1) is named by its own flag (--beta1).
+  const isSetting = issue.path[1] === 'optimizer' && typeof issue.path[2] === 'string';
+  const field = isSetting ? issue.path[2] : issue.path[1];
   if (issue.code === 'unrecognized_keys' || typeof field !== 'string')
     throw new UsageError(describeIssues('train', parsed.error.issues));
   // The contract turns clipping off with null; the flag does it with the word off.

@@ -17,7 +17,14 @@ import { ApiError } from '../../../shared/errors';
 import { failureCode } from '../../services/runsFailure';
 import { noteUnreadableSettings } from './settings';
 import { trainCase } from './train-case';
-import { configFromFlags, fieldOptions, parseRunFlags, withFlagWords } from './train-flags';
+import {
+  clipNormOption,
+  configFromFlags,
+  fieldOptions,
+  optimizerOptions,
+  parseRunFlags,
+  withFlagWords,
+} from './train-flags';
 import { estimateRun, renderEstimate } from './train-estimate';
 import { isPresetModelName } from '../../../shared/contract/runs';
 import { isBuiltinModelName } from '../../engine/t5/builtin';
@@ -189,7 +196,7 @@ export const trainCommand = defineCommand({
       placeholder: 'NAME',
       description: 'adamw (default) or adafactor (its own step sizes: --lr, --schedule, --warmup-steps do not apply)',
     },
-    'clip-norm': { type: 'string', placeholder: 'N', description: 'Gradient-norm clipping (default 1; off)' },
+    'clip-norm': clipNormOption(),
     dropout: { type: 'string', placeholder: 'P', description: "Dropout rate (default: the model's)" },
     ...fieldOptions(),
     'memory-budget': {
@@ -209,9 +216,7 @@ export const trainCommand = defineCommand({
     },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file: train on its fixed batch' },
     steps: { type: 'string', placeholder: 'N', description: 'Steps of case training' },
-    beta1: { type: 'string', placeholder: 'B', description: "AdamW's (or Adafactor's) beta1 (default: the engine's)" },
-    beta2: { type: 'string', placeholder: 'B', description: "AdamW's beta2 (default: the engine's)" },
-    eps: { type: 'string', placeholder: 'E', description: "AdamW's epsilon (default: the engine's)" },
+    ...optimizerOptions(),
   },
   async run(context) {
     if (context.string('case') !== undefined) {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runConfigSchema } from '../../../../src/shared/contract/runs';
+import { optimizerSchema, runConfigSchema } from '../../../../src/shared/contract/runs';
 import { trainCommand } from '../../../../src/main/cli/commands/train';
 import { configFromFlags, flagOf, inFlagWords, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
 import { UsageError } from '../../../../src/main/cli/command';
@@ -25,6 +25,22 @@ describe('train flags', () => {
     }
   });
 
+  it('has a flag for every setting of every optimizer the contract takes, naming the optimizers it applies to', () => {
+    const owners = new Map<string, string[]>();
+    for (const option of optimizerSchema.options)
+      for (const setting of Object.keys(option.shape).filter((key) => key !== 'kind'))
+        owners.set(setting, [...(owners.get(setting) ?? []), option.shape.kind.value]);
+    // Adafactor's clipThreshold, decayRate and scaleParameter had none.
+    expect([...owners.keys()]).toEqual(expect.arrayContaining(['clipThreshold', 'decayRate', 'scaleParameter']));
+    const names = { adamw: "AdamW's", adafactor: "Adafactor's" } as const;
+    for (const [setting, kinds] of owners) {
+      const option = trainCommand.options[flagOf(setting)];
+      expect(option, `--${flagOf(setting)} for optimizer.${setting}`).toBeDefined();
+      for (const kind of ['adamw', 'adafactor'] as const)
+        expect(option.description.includes(names[kind]), `--${flagOf(setting)} and ${kind}`).toBe(kinds.includes(kind));
+    }
+  });
+
   it("states the schema's default, its choices and the presets that differ from it", () => {
     const help = (flag: string) => trainCommand.options[flag].description;
     expect(help('input-length')).toBe(
@@ -36,6 +52,8 @@ describe('train flags', () => {
     expect(help('max-steps')).toBe('Optimizer steps to train, or --epochs (presets: quick 200, standard 10000)');
     expect(help('provider')).toBe('Where the run trains: cpu, cuda, webgpu or dml (default: the saved settings)');
     expect(help('name')).toBe('The run name; without it "MODEL on DATASET"');
+    // It read "(default 1; off)", as if the default were off.
+    expect(help('clip-norm')).toBe('Clip the gradients to this global norm, or off for no clipping (default 1)');
   });
 
   it('names the flag, not the field, of a value the contract refuses', () => {
@@ -56,6 +74,14 @@ describe('train flags', () => {
       expect(() => parseRunFlags({ model: 'm', datasetId: 'd', maxSteps: 10, clipNorm })).toThrow(
         new UsageError('--clip-norm must be > 0, or off for no clipping'),
       );
+    // An optimizer's setting by its own flag, not as "--optimizer: beta1 …".
+    const run = { model: 'm', datasetId: 'd', maxSteps: 10 };
+    expect(() => parseRunFlags({ ...run, optimizer: { kind: 'adamw', beta1: 1 } })).toThrow(
+      new UsageError('--beta1 must be < 1'),
+    );
+    expect(() => parseRunFlags({ ...run, optimizer: { kind: 'adafactor', decayRate: 0.5 } })).toThrow(
+      new UsageError('--decay-rate must be < 0'),
+    );
   });
 });
 
@@ -91,6 +117,27 @@ describe('optimizer settings and the options of one kind of training', () => {
     expect(configFromFlags(contextOf({})).optimizer).toBeUndefined();
     expect(() => configFromFlags(contextOf({ optimizer: 'adafactor', eps: '1e-6' }))).toThrow(
       new UsageError('--eps applies to --optimizer adamw, not adafactor'),
+    );
+  });
+
+  it("passes Adafactor's --clip-threshold, --decay-rate and --scale-parameter, and refuses them for AdamW", () => {
+    const flags = { 'clip-threshold': '1.5', 'decay-rate': '-0.5', 'scale-parameter': 'false' };
+    expect(configFromFlags(contextOf({ optimizer: 'adafactor', ...flags })).optimizer).toEqual({
+      kind: 'adafactor',
+      clipThreshold: 1.5,
+      decayRate: -0.5,
+      scaleParameter: false,
+    });
+    expect(configFromFlags(contextOf({ optimizer: 'adafactor', 'scale-parameter': 'true' })).optimizer).toEqual({
+      kind: 'adafactor',
+      scaleParameter: true,
+    });
+    expect(() => configFromFlags(contextOf({ optimizer: 'adafactor', 'scale-parameter': 'no' }))).toThrow(
+      new UsageError("--scale-parameter must be one of: true, false; got 'no'"),
+    );
+    // Without --optimizer a setting means AdamW, which has no decay rate.
+    expect(() => configFromFlags(contextOf({ 'decay-rate': '-0.5' }))).toThrow(
+      new UsageError('--decay-rate applies to --optimizer adafactor, not adamw'),
     );
   });
 
