@@ -6,22 +6,13 @@
 // only: the counts come from the tokenizer (engine/data/tokenizer.ts); the length cap is
 // input-limits.ts.
 
-import { SENTINEL_LIKE } from '../../../shared/promptHoles';
+import { howToWriteHoles, PROMPT_HAS_NO_HOLE, PROMPT_IS_EMPTY, SENTINEL_LIKE } from '../../../shared/promptHoles';
 
 export class PromptError extends Error {
   override name = 'PromptError';
 }
 
-export const PROMPT_EXAMPLE = '"The <extra_id_0> walks in <extra_id_1> park"';
-
 const CANONICAL = /^<extra_id_(0|[1-9]\d*)>$/;
-
-function howToWrite(sentinelCount: number): string {
-  return (
-    `Write the text with <extra_id_0>, <extra_id_1>, … where spans are missing ` +
-    `(this tokenizer has <extra_id_0> to <extra_id_${sentinelCount - 1}>), e.g. ${PROMPT_EXAMPLE}.`
-  );
-}
 
 /** The first lone UTF-16 surrogate, which is not text and cannot be tokenized faithfully. */
 function loneSurrogate(prompt: string): number {
@@ -53,18 +44,18 @@ export function checkMaskedPrompt(prompt: string, sentinelCount: number, modelNa
       `The prompt is not valid text: character ${surrogate} is half of a UTF-16 surrogate pair (U+${hex}) without its other half. Remove it or fix the encoding.`,
     );
   }
-  if (prompt.trim() === '') throw new PromptError(`The prompt is empty. ${howToWrite(sentinelCount)}`);
+  if (prompt.trim() === '') throw new PromptError(`${PROMPT_IS_EMPTY} ${howToWriteHoles(sentinelCount)}`);
   let holes = 0;
   for (const [token] of prompt.matchAll(SENTINEL_LIKE)) {
     const match = CANONICAL.exec(token);
     if (match === null || Number(match[1]) >= sentinelCount) {
       const what = match === null ? 'is not a sentinel' : `is beyond the ${sentinelCount} sentinels of ${modelName}`;
-      throw new PromptError(`${token} in the prompt ${what}. ${howToWrite(sentinelCount)}`);
+      throw new PromptError(`${token} in the prompt ${what}. ${howToWriteHoles(sentinelCount)}`);
     }
     holes++;
   }
   if (holes === 0) {
-    throw new PromptError(`The prompt has no <extra_id_N> hole to fill. ${howToWrite(sentinelCount)}`);
+    throw new PromptError(`${PROMPT_HAS_NO_HOLE} ${howToWriteHoles(sentinelCount)}`);
   }
 }
 

@@ -325,7 +325,8 @@ class PlaygroundStore {
     const fill = ++this.fillCount;
     this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
     let isKept = false;
-    // One after another: the engine host runs one generation at a time anyway.
+    // One after another, though the engine host would run them side by side: so each column's time
+    // is its own model's, and two models do not share the CPU (or GPU) while they are timed.
     for (const model of models) {
       const outcome = await this.fillWith(model, { prompt, strategy, maxNewTokens }, () => fill !== this.fillCount);
       // Stopped: Stop has said so in every column left, and Fill may have begun again since.
