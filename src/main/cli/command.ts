@@ -45,7 +45,10 @@ export interface Command {
   readonly name: string;
   /** One line for `spanfill --help`. */
   readonly summary: string;
-  /** e.g. 'spanfill serve [--port N]'. */
+  /**
+   * e.g. 'spanfill serve [--port N]', one line per form: the command's own arguments and options.
+   * Help ends each line with the common ones (`[--data-dir DIR] [--json]`, help.ts commandUsage).
+   */
   readonly usage: string;
   /** Paragraphs for `spanfill <name> --help`. */
   readonly description?: string;

@@ -26,8 +26,26 @@ function formatOptions(options: Readonly<Record<string, OptionSpec>>): string {
   return rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join('\n');
 }
 
+/** The common options as a usage line shows them: `[--data-dir DIR] [--json]` (not --help). */
+const commonUsage: readonly string[] = Object.entries(commonOptions)
+  .filter(([name]) => name !== 'help')
+  .map(([name, spec]) => `[--${name}${spec.placeholder ? ` ${spec.placeholder}` : ''}]`);
+
+/**
+ * A command's usage lines, each ending with the common options, so that every command shows them
+ * alike whatever its own usage wrote: one it wrote itself (`[--json]` mid-line) is moved there.
+ */
+export function commandUsage(command: Command): string {
+  return command.usage
+    .split('\n')
+    .map((line) =>
+      [commonUsage.reduce((own, option) => own.split(` ${option}`).join(''), line), ...commonUsage].join(' '),
+    )
+    .join('\n');
+}
+
 export function commandHelp(command: Command): string {
-  const parts = [`Usage: ${command.usage}`, '', command.summary];
+  const parts = [`Usage: ${commandUsage(command)}`, '', command.summary];
   if (command.description) parts.push('', command.description);
   if (Object.keys(command.options).length > 0) parts.push('', 'Options:', formatOptions(command.options));
   parts.push('', 'Common options:', formatOptions(commonOptions), '', exitCodeHelp);

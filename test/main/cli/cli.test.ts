@@ -49,6 +49,27 @@ describe('spanfill (in process)', () => {
     expect(stdout).toContain('--json');
   });
 
+  it("ends every command's usage lines with the common options, once each (they go before or after it)", async () => {
+    // settings, import, datasets, mask, models and fill left out --data-dir; demo, system and serve had it.
+    for (const command of commands) {
+      const { stdout } = await cli([command.name, '--help']);
+      const usage = stdout.slice(0, stdout.indexOf('\n\n')).split('\n');
+      expect(usage[0], command.name).toMatch(new RegExp(`^Usage: spanfill ${command.name} `));
+      for (const line of usage) {
+        expect(line, command.name).toMatch(/ \[--data-dir DIR\] \[--json\]$/);
+        expect(line.split('--data-dir').length, line).toBe(2);
+        expect(line.split('--json').length, line).toBe(2);
+      }
+    }
+  });
+
+  it('shows the arguments bench import takes in the bench usage', async () => {
+    const { stdout } = await cli(['bench', '--help']);
+    expect(stdout.slice(0, stdout.indexOf('\n'))).toContain(
+      '| import [SIZE_MB [MODEL|bytes|t5-standin [TOKENIZE_MB]]])',
+    );
+  });
+
   it('prints one JSON result for system --json', async () => {
     const dataDir = tempDir();
     const { code, stdout } = await cli(['system', '--json', '--data-dir', dataDir]);

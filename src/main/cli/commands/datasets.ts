@@ -35,7 +35,7 @@ export const datasetsCommand = defineCommand({
   name: 'datasets',
   takesArguments: true,
   summary: 'List datasets, show, rename or remove one',
-  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID] [--json]',
+  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID]',
   description:
     'list shows the newest dataset first. ID may also be a name that only one dataset has.\n' +
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the ' +

@@ -95,8 +95,7 @@ function reporter(context: CommandContext): (event: DemoEvent) => void {
 export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Import the sample, train a small model on it and compare fills before and after',
-  usage:
-    'spanfill demo [--model REPO_ID|DIR|ID] [--steps N] [--prompts N] [--serve [--port N]] [--data-dir DIR] [--json]',
+  usage: 'spanfill demo [--model REPO_ID|DIR|ID] [--steps N] [--prompts N] [--serve [--port N]]',
   description:
     'Imports the bundled public-domain sample (once; later demos reuse it), shows how one training example is ' +
     `masked, trains a CPU "quick" run of ${DEMO_DEFAULT_MODEL} from scratch for ${DEMO_DEFAULT_STEPS} steps ` +

@@ -22,7 +22,7 @@ export const importCommand = defineCommand({
   takesArguments: true,
   summary: 'Import text files or folders as a dataset',
   usage:
-    'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION] [--json]',
+    'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION]',
   description:
     'Reads .txt/.md (split at blank lines by default; a Markdown heading stays with the paragraph under it),\n' +
     '.jsonl (one document per line: its --field, default "text", or the line itself when it is a JSON\n' +

@@ -80,7 +80,7 @@ export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
   usage:
-    'spanfill mask (--dataset ID | --text T) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M] [--json]',
+    'spanfill mask (--dataset ID | --text T) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M]',
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
     `Defaults, a training run's: --density ${MASKING_DEFAULTS.noiseDensity} --span ${MASKING_DEFAULTS.meanSpanLength} ` +

@@ -41,7 +41,7 @@ export const modelsCommand = defineCommand({
   takesArguments: true,
   summary: 'List, show, pull from the Hugging Face Hub, import or remove models',
   usage:
-    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]] [--json]',
+    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]]',
   description:
     'show prints one model: id, name, where it came from, its folder and size on disk, its shape\n' +
     '(config.json), its tokenizer and the runs started from it; MODEL as `fill --model` reads it\n' +

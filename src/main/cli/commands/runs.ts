@@ -111,7 +111,7 @@ export const runsCommand = defineCommand({
   takesArguments: true,
   summary: 'List, show, compare, rename, resume, pause, stop or remove training runs',
   usage:
-    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID] [--json]',
+    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID]',
   description:
     'list shows the newest run first. An ID is a run id or a name only one run has. ' +
     "compare prints the configuration keys that differ (a dataset by its name) and each run's status, final metrics " +

@@ -11,7 +11,7 @@ import { withModelFromFlags } from '../model-arg';
 export const scoreCommand = defineCommand({
   name: 'score',
   summary: 'Loss, gradient norms and a greedy decode of a T5 model on a case file',
-  usage: 'spanfill score (--model DIR | --run ID [--checkpoint best|last|STEP]) --case FILE [--json]',
+  usage: 'spanfill score (--model DIR | --run ID [--checkpoint best|last|STEP]) --case FILE',
   description:
     'DIR is a Hugging Face T5 folder (config.json + model.safetensors). FILE is JSON with\n' +
     'input_ids, attention_mask and labels (rows of ids, -100 ignored) and optionally\n' +

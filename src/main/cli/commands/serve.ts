@@ -14,7 +14,7 @@ import { noteUnreadableSettings } from './settings';
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Serve the Spanfill UI to a browser on 127.0.0.1 (prints the URL with its token)',
-  usage: 'spanfill serve [--port N] [--data-dir DIR] [--json]',
+  usage: 'spanfill serve [--port N]',
   description:
     'Listens on 127.0.0.1 only; open the printed URL (it carries a random token that changes\n' +
     'on every launch). From another machine, forward the port: ssh -L 8787:127.0.0.1:8787 host.\n' +

@@ -42,7 +42,7 @@ export const settingsCommand = defineCommand({
   name: 'settings',
   takesArguments: true,
   summary: 'Show or change the provider and CPU threads new training runs start with',
-  usage: `spanfill settings [provider ${providerChoices.join('|')}] [threads N] [--json]`,
+  usage: `spanfill settings [provider ${providerChoices.join('|')}] [threads N]`,
   description:
     'The same settings as the Settings screen, kept in the data directory. A run given --provider or\n' +
     '--threads uses those instead. threads 0: onnxruntime picks (one per core).',

@@ -11,7 +11,7 @@ import { formatPairs } from '../output';
 export const systemCommand = defineCommand({
   name: 'system',
   summary: 'Show versions, the data directory and which execution providers work here',
-  usage: 'spanfill system [--refresh] [--data-dir DIR] [--json]',
+  usage: 'spanfill system [--refresh]',
   description:
     'Probes onnxruntime in an engine host process: the CPU provider, WebGPU, CUDA and DirectML\n' +
     'are each tried with a one-node model, and a provider that fails says why. Telemetry says\n' +

@@ -155,8 +155,8 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'Fine-tune a T5 model on a dataset (or on a case file: --case)',
   usage:
-    'spanfill train --dataset ID (--model DIR|ID | --model preset:NAME --tokenizer DIR|ID|bytes | --preset quick|standard) [--max-steps N | --epochs E] [options…] [--json]\n' +
-    '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W] [--json]',
+    'spanfill train --dataset ID (--model DIR|ID | --model preset:NAME --tokenizer DIR|ID|bytes | --preset quick|standard) [--max-steps N | --epochs E] [options…]\n' +
+    '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W]',
   description:
     'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
     'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. Every ' +
