@@ -159,7 +159,10 @@ export const trainCommand = defineCommand({
     '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W]',
   description:
     'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
-    'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. Every ' +
+    'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. The ' +
+    'command exits 0 when the run completes and also when it is paused or stopped from elsewhere (`spanfill ' +
+    'runs pause|stop ID`, the app): its last line ("run ID paused at step N"), or status in --json, says which; ' +
+    'a run that fails exits non-zero with its error. Every ' +
     'option --some-field sets the run configuration field someField (src/shared/contract/runs.ts); --clip-norm off ' +
     "turns clipping off, --dropout model keeps the model config's rate. --preset quick (CPU) or standard (GPU) " +
     'sets lengths, batch, steps and intervals; flags override it; without --model it trains builtin:byt5-tiny from ' +

@@ -2,10 +2,12 @@
 // run trains, with Ctrl-C: a Ctrl-C that landed while the run was still starting (the signal
 // already aborted when followRun begins) must stop the run, where it used to train on to its
 // end and then claim "stopped … with a checkpoint"; the message says whether a checkpoint
-// exists; a run that completed before the stop took effect is reported as completed.
+// exists; a run that completed before the stop took effect is reported as completed. A run
+// paused or stopped from another process ends the command as a success (exit 0), as `train
+// --help` says, with its status in the result.
 import { describe, expect, it } from 'vitest';
 import { InterruptedError, type CommandContext } from '../../../../src/main/cli/command';
-import { followRun } from '../../../../src/main/cli/commands/train';
+import { followRun, trainCommand } from '../../../../src/main/cli/commands/train';
 import type { RunSummary } from '../../../../src/shared/contract/runs';
 
 const run: RunSummary = {
@@ -68,5 +70,25 @@ describe('followRun after a Ctrl-C that came while the run was starting', () => 
   it('reports a run that completed before the stop took effect as completed, not stopped', async () => {
     const { context } = interruptedContext(() => ({ ...run, status: 'completed', step: 20 }), [20]);
     await expect(followRun(context, run)).resolves.toMatchObject({ runId: 'r-1', status: 'completed', step: 20 });
+  });
+});
+
+describe('followRun of a run paused or stopped from another process', () => {
+  it('returns the run with that status (exit 0, as --help says), not an error', async () => {
+    for (const status of ['paused', 'stopped'] as const) {
+      const ended: RunSummary = { ...run, status, step: 7 };
+      const runs = {
+        wait: async () => ended,
+        metrics: (ids: string[]) => ({ [ids[0]]: { loss: [{ step: 1, value: 6.5 }] } }),
+        get: () => ({ ...ended, last: { loss: 6.5 } }),
+      };
+      const app = { events: { subscribe: () => () => undefined }, runs };
+      const signal = new AbortController().signal;
+      const context = { signal, status: () => undefined, app: () => app } as unknown as CommandContext;
+      await expect(followRun(context, run)).resolves.toMatchObject({ runId: 'r-1', status, step: 7 });
+    }
+    expect(trainCommand.description).toMatch(
+      /exits 0 when the run completes and also when it is paused or stopped from elsewhere .*status in --json/,
+    );
   });
 });
