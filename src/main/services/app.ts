@@ -120,7 +120,11 @@ export class AppServices {
    * process's own: for the desktop app and `spanfill serve`, whose screens show them live.
    */
   watchOtherProcesses(intervalMs?: number): void {
-    this.datasetsWatcher ??= new DatasetsWatcher({ repo: this.datasets.repo, events: this.events });
+    this.datasetsWatcher ??= new DatasetsWatcher({
+      repo: this.datasets.repo,
+      events: this.events,
+      removeAbandonedImports: () => this.datasets.removeAbandonedImports(),
+    });
     this.datasetsWatcher.start(intervalMs);
     this.modelsWatcher ??= new ModelsWatcher({ repo: this.models.repo, events: this.events });
     this.modelsWatcher.start(intervalMs);

@@ -42,30 +42,54 @@ const INSERT_BATCH = 2000;
 /** Ids of imports running in this process, whichever DatasetService instance runs them. */
 const importsInThisProcess = new Set<string>();
 
+/** Who imports a dataset still 'importing': this process, another live one (its pid), or none any more. */
+export type ImportOwner =
+  { readonly is: 'here' } | { readonly is: 'elsewhere'; readonly pid: number } | { readonly is: 'gone' };
+
 /**
- * Deletes 'importing' datasets whose importing process is gone (killed, crashed, a second
- * Ctrl-C that skipped cleanup, a reboot; its pid possibly taken by another process since:
- * processIdentity.ts). A live process's import is left alone: the CLI and the app may share a
- * data directory.
+ * The importer an 'importing' row records, as it stands now: a process that died (killed,
+ * crashed, a second Ctrl-C that skipped cleanup, a reboot; its pid possibly taken by another
+ * process since: processIdentity.ts) is gone.
+ */
+export function importOwner(row: DatasetRow): ImportOwner {
+  const pid = row.importingPid;
+  if (pid === null) return { is: 'gone' };
+  // Our own pid: live if any service in this process is importing it (else the pid was
+  // reused after the process that wrote the row died).
+  if (pid === process.pid) return importsInThisProcess.has(row.id) ? { is: 'here' } : { is: 'gone' };
+  const importing = {
+    pid,
+    ranAt: row.importingStartedAt,
+    bootId: row.importingBootId,
+    startTicks: row.importingStartTicks,
+  };
+  return isRecordedProcessAlive(importing) ? { is: 'elsewhere', pid } : { is: 'gone' };
+}
+
+/**
+ * Why a dataset another live process imports cannot be removed or cancelled from here: only
+ * that process can stop its import (`action`: what was asked, and what to do instead).
+ */
+export function importedElsewhereMessage(row: DatasetRow, pid: number, action: 'remove' | 'cancel'): string {
+  const whose =
+    `Dataset ${row.id} ("${row.name}") is being imported by another process (pid ${pid}: a \`spanfill import\` ` +
+    'in a terminal, or another Spanfill app or `spanfill serve` on this data directory)';
+  const there = 'Ctrl-C in its terminal, or the Cancel button beside its progress in the window that started it';
+  return action === 'remove'
+    ? `${whose}; it can be removed once that import ends: cancel it there (${there}) or wait for it to finish`
+    : `${whose}; only that process can cancel it: ${there}`;
+}
+
+/**
+ * Deletes 'importing' datasets whose importing process is gone (importOwner), with their files.
+ * A live process's import is left alone: the CLI and the app may share a data directory. Run
+ * when a service opens the store and, in the app, at each look for other processes' changes
+ * (datasetsWatch.ts), so a killed `spanfill import` does not stay "importing" on its screen.
  */
 export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>): string[] {
   const removed: string[] = [];
-  for (const row of deps.repo.list()) {
-    if (row.status !== 'importing') continue;
-    const owner = row.importingPid;
-    const importing =
-      owner === null
-        ? null
-        : {
-            pid: owner,
-            ranAt: row.importingStartedAt,
-            bootId: row.importingBootId,
-            startTicks: row.importingStartTicks,
-          };
-    if (importing !== null && owner !== process.pid && isRecordedProcessAlive(importing)) continue;
-    // Our own pid: live if any service in this process is importing it (else the pid was
-    // reused after the process that wrote the row died).
-    if (owner === process.pid && importsInThisProcess.has(row.id)) continue;
+  for (const row of deps.repo.importing()) {
+    if (importOwner(row).is !== 'gone') continue;
     deps.repo.delete(row.id);
     removeDatasetFiles(deps.dataDir, row.id);
     removed.push(row.id);

@@ -32,7 +32,13 @@ import {
   removeDatasetFiles,
   removeTokenCaches,
 } from './datasetFiles';
-import { importDataset, removeAbandonedImports, type DatasetImportRequest } from './datasetImport';
+import {
+  importDataset,
+  importedElsewhereMessage,
+  importOwner,
+  removeAbandonedImports,
+  type DatasetImportRequest,
+} from './datasetImport';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
 import { withSettingsChecked } from './errors';
@@ -85,9 +91,14 @@ export class DatasetService {
     this.removeAbandonedImports();
   }
 
-  /** See datasetImport.ts: imports whose process is gone are deleted, live ones kept. */
+  /**
+   * See datasetImport.ts: imports whose process is gone are deleted, live ones kept; each one
+   * deleted is announced (datasets.removed), for a screen that listed it as importing.
+   */
   removeAbandonedImports(): string[] {
-    return removeAbandonedImports({ repo: this.repo, dataDir: this.deps.dataDir });
+    const removed = removeAbandonedImports({ repo: this.repo, dataDir: this.deps.dataDir });
+    for (const id of removed) this.deps.events.emit('datasets.removed', { datasetId: id });
+    return removed;
   }
 
   async import(request: DatasetImportRequest, signal?: AbortSignal): Promise<DatasetSummary> {
@@ -118,13 +129,26 @@ export class DatasetService {
    * Cancels a running import (its id comes with the progress events) and waits, at most
    * CANCEL_WAIT_MS, until it has deleted its row. True only when the row is gone; false for
    * no such import, one that finished before the abort took, or one still winding down.
+   * Another live process's import is not this one's to cancel: refused (conflict), saying where.
    */
   async cancelImport(id: string): Promise<boolean> {
     const running = this.running.get(id);
-    if (running === undefined) return false;
+    if (running === undefined) return this.cancelOthersImport(id);
     running.controller.abort();
     await settledWithin([running.settled], CANCEL_WAIT_MS);
     return this.repo.get(id) === undefined;
+  }
+
+  /**
+   * cancelImport of an import this service does not run: another live process's is refused,
+   * saying where to cancel it; one whose process is gone is cleared (true) as on start.
+   */
+  private cancelOthersImport(id: string): boolean {
+    const row = this.repo.get(id);
+    if (row?.status !== 'importing') return false;
+    const owner = importOwner(row);
+    if (owner.is === 'elsewhere') throw new ApiError('conflict', importedElsewhereMessage(row, owner.pid, 'cancel'));
+    return owner.is === 'gone' && this.removeAbandonedImports().includes(id);
   }
 
   /**
@@ -164,10 +188,13 @@ export class DatasetService {
 
   remove(id: string): DatasetRemoved {
     const row = this.mustGet(id);
-    // Abandoned imports were removed on start, so an 'importing' row belongs to a live import
-    // (here or in another process sharing the data directory).
-    if (row.status === 'importing')
+    // A live import, here or in another process sharing the data directory, is refused; one
+    // whose process is gone (killed since the last look) is removed like any dataset.
+    const importer = row.status === 'importing' ? importOwner(row) : undefined;
+    if (importer?.is === 'here')
       throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
+    if (importer?.is === 'elsewhere')
+      throw new ApiError('conflict', importedElsewhereMessage(row, importer.pid, 'remove'));
     const training = liveRuns(this.runs).find((run) => run.datasetId === id);
     if (training)
       throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');

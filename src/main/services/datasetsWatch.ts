@@ -3,7 +3,10 @@
 // ids, statuses and names every interval and sends datasets.statusChanged for each new one or
 // changed status, as an import in this process does, so an open Datasets screen lists it,
 // datasets.renamed for a new name and datasets.removed for one that is gone. What this
-// process's own service announces is heard and not said again here.
+// process's own service announces is heard and not said again here. Each look first clears
+// imports whose process is gone (a `spanfill import` killed), as a service does when it opens
+// the store, so their rows go from the screens within an interval instead of staying
+// "importing" until the app restarts.
 
 import type { EventMap } from '../../shared/events';
 import type { DatasetRepository } from '../store/datasets';
@@ -13,10 +16,18 @@ import { RowsWatcher, type RowsListen } from './rowsWatch';
 type DatasetState = ReturnType<DatasetRepository['states']>[number];
 
 export class DatasetsWatcher extends RowsWatcher<DatasetState> {
-  constructor(deps: { readonly repo: DatasetRepository; readonly events: EventBus }) {
-    const { repo, events } = deps;
+  /** `removeAbandonedImports`: DatasetService.removeAbandonedImports (datasetImport.ts). */
+  constructor(deps: {
+    readonly repo: DatasetRepository;
+    readonly events: EventBus;
+    readonly removeAbandonedImports?: () => unknown;
+  }) {
+    const { repo, events, removeAbandonedImports } = deps;
     super(
-      () => repo.states(),
+      () => {
+        removeAbandonedImports?.();
+        return repo.states();
+      },
       {
         status: ({ id, status }) => events.emit('datasets.statusChanged', { datasetId: id, status }),
         renamed: ({ id, name }) => events.emit('datasets.renamed', { datasetId: id, name }),

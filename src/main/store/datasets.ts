@@ -122,6 +122,12 @@ export class DatasetRepository {
     }[];
   }
 
+  /** The datasets still importing (what a look for abandoned imports reads, every interval in the app). */
+  importing(): DatasetRow[] {
+    const sql = "SELECT * FROM datasets WHERE status = 'importing' ORDER BY created_at, id";
+    return (this.db.prepare(sql).all() as DatasetColumns[]).map(toRow);
+  }
+
   list(): DatasetRow[] {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as DatasetColumns[]).map(toRow);
   }

@@ -1,6 +1,7 @@
 // AppServices and running imports (issue #9, item 3): datasets.cancelImport over the contract
 // answers only once the import has deleted its row, and close() during an import (a client
-// gone, a server shutting down) leaves no 'importing' row in the store it closes.
+// gone, a server shutting down) leaves no 'importing' row in the store it closes; one another
+// process left 'importing' when it was killed goes from an app that watches within an interval.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { AppServices } from '../../../src/main/services/app';
 import { openStore } from '../../../src/main/store/db';
 import { DatasetRepository } from '../../../src/main/store/datasets';
 import type { Envelope } from '../../../src/shared/errors';
+import { runningChild } from '../../support/processes';
+import { addImportingRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-app-');
@@ -85,5 +88,28 @@ describe('AppServices and running imports', () => {
     await closed;
     expect(await imported).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(storedStatuses(dataDir)).toEqual([]);
+  });
+
+  it('watching other processes, clears within an interval an import whose process was killed (kill -9 of `spanfill import`)', async () => {
+    const app = new AppServices({ dataDir: tempDir() });
+    const importer = runningChild();
+    try {
+      app.watchOtherProcesses(50);
+      const removed = new Promise<unknown>((resolve) => {
+        app.events.subscribe((event, payload) => {
+          if (event === 'datasets.removed') resolve(payload);
+        });
+      });
+      addImportingRow(app.datasets.repo, 'ds-killed', importer.pid);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(app.datasets.list().map((d) => d.status)).toEqual(['importing']);
+      await importer.stop();
+      const timeout = new Promise((resolve) => setTimeout(() => resolve('still importing after 3 s'), 3000));
+      expect(await Promise.race([removed, timeout])).toEqual({ datasetId: 'ds-killed' });
+      expect(app.datasets.list()).toEqual([]);
+    } finally {
+      await importer.stop();
+      await app.close();
+    }
   });
 });

@@ -12,6 +12,8 @@ import { ApiError } from '../../../src/shared/errors';
 import { datasetHandlers, DatasetService } from '../../../src/main/services/datasets';
 import { EventBus } from '../../../src/main/services/events';
 import { systemProcesses } from '../../../src/main/processIdentity';
+import { runningChild } from '../../support/processes';
+import { addImportingRow } from '../../support/storeRows';
 import { counts, datasetsTestKit, novel, spmDir } from './datasets-support';
 
 const { setup } = datasetsTestKit();
@@ -260,6 +262,40 @@ describe('abandoned imports', () => {
     }
     expect(ds.stats?.documents).toBe(20_000);
     expect(counts(store)).toEqual({ datasets: 1, documents: 20_000 });
+  });
+
+  it("another live process's import: remove and cancel say which process and where to cancel it; once it is killed, either clears it", async () => {
+    const { service, dataDir } = setup();
+    const importer = runningChild(); // a `spanfill import` in a terminal
+    const [removing, cancelling] = ['ds-removing', 'ds-cancelling'];
+    try {
+      addImportingRow(service.repo, removing, importer.pid);
+      addImportingRow(service.repo, cancelling, importer.pid);
+      fs.mkdirSync(path.join(dataDir, 'tokens', removing), { recursive: true });
+      const whose = (id: string) =>
+        `Dataset ${id} ("${id} file") is being imported by another process (pid ${importer.pid}: a \`spanfill import\` ` +
+        'in a terminal, or another Spanfill app or `spanfill serve` on this data directory)';
+      const there = 'Ctrl-C in its terminal, or the Cancel button beside its progress in the window that started it';
+      expect(() => service.remove(removing)).toThrow(
+        new ApiError(
+          'conflict',
+          `${whose(removing)}; it can be removed once that import ends: cancel it there (${there}) or wait for it to finish`,
+        ),
+      );
+      const handlers = datasetHandlers({ datasets: service });
+      await expect(handlers['datasets.cancelImport']({ id: cancelling })).rejects.toEqual(
+        new ApiError('conflict', `${whose(cancelling)}; only that process can cancel it: ${there}`),
+      );
+      expect(service.list().map((d) => d.status)).toEqual(['importing', 'importing']);
+
+      await importer.stop(); // kill -9
+      expect(service.remove(removing)).toMatchObject({ id: removing, removed: true, documents: 0 });
+      expect(fs.existsSync(path.join(dataDir, 'tokens', removing))).toBe(false);
+      expect(await handlers['datasets.cancelImport']({ id: cancelling })).toEqual({ id: cancelling, cancelled: true });
+      expect(service.list()).toEqual([]);
+    } finally {
+      await importer.stop();
+    }
   });
 
   it('are removed when their process is gone, kept while it lives', () => {

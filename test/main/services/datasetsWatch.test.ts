@@ -1,7 +1,8 @@
 // The datasets watcher over a real store, with the rows another process's import writes: a new
 // dataset's statuses are announced once each; what the store held when watching began is not; a
 // renamed or removed dataset is announced once as such; what the datasets service here announced
-// itself (an import, a failed one, a rename, a removal) is not announced again.
+// itself (an import, a failed one, a rename, a removal) is not announced again; an import whose
+// process was killed is cleared at the next look, and announced removed once.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { EventBus } from '../../../src/main/services/events';
 import { DatasetsWatcher } from '../../../src/main/services/datasetsWatch';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { renameDataset } from '../../../src/main/services/datasetRename';
-import { addDatasetRow } from '../../support/storeRows';
+import { runningChild } from '../../support/processes';
+import { addDatasetRow, addImportingRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-datasets-watch-');
@@ -89,6 +91,43 @@ describe('DatasetsWatcher', () => {
       expect(look()).toEqual([]);
     } finally {
       watcher.stop();
+      store.close();
+    }
+  });
+
+  it("clears another process's import at the next look once that process is killed, and announces it removed once", async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    const events = new EventBus();
+    const service = new DatasetService({ store, dataDir, events });
+    const watcher = new DatasetsWatcher({
+      repo: service.repo,
+      events,
+      removeAbandonedImports: () => service.removeAbandonedImports(),
+    });
+    const heard: [EventName, unknown][] = [];
+    events.subscribe((name, payload) => heard.push([name, payload]));
+    const importer = runningChild(); // a `spanfill import` in a terminal
+    const folder = path.join(dataDir, 'tokens', 'ds-killed');
+    try {
+      watcher.start(3_600_000); // only the looks below
+      addImportingRow(service.repo, 'ds-killed', importer.pid);
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, 'validation.split'), 'half-written');
+      watcher.poll();
+      watcher.poll();
+      expect(heard).toEqual([['datasets.statusChanged', { datasetId: 'ds-killed', status: 'importing' }]]);
+      expect(service.list().map((d) => [d.id, d.status])).toEqual([['ds-killed', 'importing']]);
+      heard.length = 0;
+      await importer.stop(); // kill -9
+      watcher.poll();
+      watcher.poll();
+      expect(heard).toEqual([['datasets.removed', { datasetId: 'ds-killed' }]]);
+      expect(service.list()).toEqual([]);
+      expect(fs.existsSync(folder)).toBe(false);
+    } finally {
+      watcher.stop();
+      await importer.stop();
       store.close();
     }
   });
