@@ -193,13 +193,38 @@ export class ExportService {
     const request = fromRun(args, this.deps.runs);
     const { run } = args;
     if (!run) return this.exportFrom(request, request.sourceDir, signal);
+    const name = this.deps.runs.get(run.id).name;
     // A run that trains may delete its checkpoint while it is copied: read through a linked copy.
-    return this.deps.runs.readCheckpoint(run.id, run.checkpoint, async (dir) => {
-      const step = checkpointStepOf(dir);
-      const source = step === null ? `run ${run.id}` : `run ${run.id}, checkpoint step ${step}`;
-      const result = await this.exportFrom({ ...request, sourceDir: dir }, source, signal);
-      return step === null ? result : { ...result, checkpoint: { runId: run.id, step } };
-    });
+    return this.deps.runs
+      .readCheckpoint(run.id, run.checkpoint, async (dir) => {
+        const step = checkpointStepOf(dir);
+        const source = step === null ? `run ${run.id}` : `run ${run.id}, checkpoint step ${step}`;
+        const result = await this.exportFrom({ ...request, sourceDir: dir }, source, signal);
+        return step === null ? result : { ...result, checkpoint: { runId: run.id, step } };
+      })
+      .catch((error: unknown) => {
+        throw this.unlessRunRemoved(run.id, name, path.resolve(request.out), error, signal);
+      });
+  }
+
+  /**
+   * `error`, or, when run `id` is gone by now (removed from the app or `spanfill runs rm` while
+   * its checkpoint was read, which takes the linked copy under its folder along), what happened:
+   * the engine's ENOENT on a file of the copy says nothing of the removal. A cancel stays one.
+   */
+  private unlessRunRemoved(id: string, name: string, out: string, error: unknown, signal?: AbortSignal): unknown {
+    if (signal?.aborted || (error instanceof ApiError && error.code === 'cancelled')) return error;
+    try {
+      this.deps.runs.get(id);
+      return error; // still there: the failure is the export's own
+    } catch (lookup) {
+      if (!(lookup instanceof ApiError && lookup.code === 'not_found')) return error;
+    }
+    const called = name === id ? `Run ${id}` : `Run '${name}' (${id})`;
+    return new ApiError(
+      'conflict',
+      `${called} was removed while it was being exported; nothing was exported to ${out}`,
+    );
   }
 
   /** Writes the export of `request.sourceDir`; `source` is what its manifest calls it. */

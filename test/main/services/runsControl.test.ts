@@ -10,8 +10,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { processStartedAt, recordOfThisProcess } from '../../../src/main/processIdentity';
+import { encodeSafetensors } from '../../../src/main/engine/formats/safetensors';
 import {
   checkpointDirName,
+  OPTIMIZER_FILE,
   TRAINER_STATE_FILE,
   TRAINER_STATE_FORMAT,
   TRAINER_STATE_VERSION,
@@ -35,9 +37,15 @@ function reopen(dataDir: string): AppServices {
 
 const base = smallRunConfig;
 
-/** A checkpoint folder as listCheckpoints reads it (its trainer state only: nothing here loads its weights). */
+/**
+ * A checkpoint folder as listCheckpoints reads it: its trainer state, a config.json and
+ * safetensors files as long as their headers say (a tensor each: nothing here loads its weights).
+ */
 function fakeCheckpoint(dir: string, step: number, validationLoss: number | null): void {
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), '{}');
+  const tensors = encodeSafetensors([{ name: 'x', shape: [1], data: Float32Array.of(0) }]);
+  for (const file of ['model.safetensors', OPTIMIZER_FILE]) writeFileSync(join(dir, file), Buffer.concat(tensors));
   const validation =
     validationLoss === null ? null : { loss: validationLoss, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
   const state = {

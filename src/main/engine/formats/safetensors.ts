@@ -5,7 +5,17 @@
 // header size, JSON header, byte buffer; writer sorts by dtype alignment then name, pads the
 // header with spaces to 8 bytes, `__metadata__` is a string→string map).
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { elementCount } from '../shape';
@@ -203,6 +213,56 @@ export interface LoadedSafetensors {
 export function readSafetensorsFile(path: string): LoadedSafetensors {
   const bytes = readFileSync(path);
   return { bytes, header: parseSafetensorsHeader(bytes, path) };
+}
+
+const bytesOf = (n: number): string => n.toLocaleString('en');
+
+/** Up to `length` bytes of open file `fd` from its start. */
+function readHead(fd: number, length: number): Uint8Array {
+  const out = Buffer.alloc(length);
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, out, read, length - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return out.subarray(0, read);
+}
+
+/**
+ * What is wrong with the safetensors file `path` judged by its header and its size alone (its
+ * data is not read), in words that follow the file's name: "is truncated (100,000 of 3,600,000
+ * bytes)"; null when the file is as long as its header says. Quick enough to check every file of
+ * a checkpoint before a resume commits to it.
+ */
+export function safetensorsSizeProblem(path: string): string | null {
+  const source = basename(path);
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const prefix = readHead(fd, 8);
+    if (prefix.byteLength < 8) return `is truncated (${bytesOf(size)} bytes, too short for a header)`;
+    const headerSize = Number(Buffer.from(prefix).readBigUInt64LE(0));
+    if (headerSize > 100_000_000) return 'is not safetensors: its first 8 bytes give no header size';
+    if (8 + headerSize > size)
+      return `is truncated (${bytesOf(size)} bytes, shorter than its own ${bytesOf(8 + headerSize)}-byte header)`;
+    let end = 0;
+    try {
+      const json = parseHeaderJson(readHead(fd, 8 + headerSize), headerSize, source);
+      for (const [name, value] of Object.entries(json))
+        if (name !== '__metadata__') end = Math.max(end, parseEntry(source, name, value).end);
+    } catch (error) {
+      if (!(error instanceof SafetensorsError)) throw error;
+      return `has a corrupt header (${error.message.slice(source.length + 2).replace(/; the file is corrupt$/, '')})`;
+    }
+    const expected = 8 + headerSize + end;
+    if (size < expected) return `is truncated (${bytesOf(size)} of ${bytesOf(expected)} bytes)`;
+    if (size > expected)
+      return `is longer than its header accounts for (${bytesOf(size)} of ${bytesOf(expected)} bytes)`;
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Read every tensor of a file as float32 (test helper and small files). */

@@ -3,7 +3,11 @@
 // model's tokenizer files, generation_config.json) plus optimizer.safetensors (the optimizer
 // slots `opt.<slot>/<param>`) and trainer_state.json (step, data position, RNG seeds; format
 // versioned). Written in a hidden temporary folder, every file fsynced, then renamed into
-// place: a checkpoint is whole or absent. Retention: the last K plus the best by validation.
+// place: a checkpoint is whole or absent; one of the same step already there (a re-run, or an
+// unreadable one) is set aside first and deleted only once the new one is in place. Listing
+// tells whole checkpoints from unreadable ones (a file missing, corrupt, or shorter than its
+// header says), which are reported with what is wrong and never deleted. Retention: the last K
+// whole ones plus the best by validation.
 
 import {
   copyFileSync,
@@ -21,9 +25,9 @@ import { basename, dirname, join } from 'node:path';
 import type { HostTensor } from '../onnx/session';
 import { tokenizerFilesOf } from '../data/tokenizerFiles';
 import type { T5Config } from '../t5/config';
-import { encodeSafetensors, readAllTensors, writeFileAtomic } from '../formats/safetensors';
+import { encodeSafetensors, readAllTensors, safetensorsSizeProblem, writeFileAtomic } from '../formats/safetensors';
 import { t5ParamShapes } from '../t5/params';
-import { loadT5Weights, saveT5Model, weightsFromParams } from '../t5/weights';
+import { loadT5Weights, saveT5Model, SINGLE_FILE, weightsFromParams } from '../t5/weights';
 import type { DataPosition, MaskSchedule } from './batchStream';
 import type { EvaluationMetrics } from './evaluate';
 
@@ -84,9 +88,31 @@ export interface CheckpointInfo {
   readonly validationLoss: number | null;
 }
 
+/** A checkpoint folder that cannot be resumed from: the first of its files found wrong, and what is wrong. */
+export interface UnreadableCheckpoint {
+  readonly step: number;
+  readonly dir: string;
+  /** The file's name in the folder (trainer_state.json, model.safetensors, …). */
+  readonly file: string;
+  /** In words that follow the file's name: "is truncated (100,000 of 3,600,000 bytes)". */
+  readonly problem: string;
+}
+
+/** A checkpoints folder: its whole checkpoints and its unreadable ones, each oldest first. */
+export interface CheckpointScan {
+  readonly whole: CheckpointInfo[];
+  readonly unreadable: UnreadableCheckpoint[];
+}
+
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
+
+/** What a checkpoint's error says when its files passed the quick checks but did not load (readCheckpoint). */
+export const UNLOADABLE_CHECKPOINT_WORDS = 'could not be loaded';
+
+/** "step 200's model.safetensors is truncated (100,000 of 3,600,000 bytes)". */
+export const unreadableWords = (c: UnreadableCheckpoint): string => `step ${c.step}'s ${c.file} ${c.problem}`;
 
 const STEP_DIR = /^step-(\d+)$/;
 export const checkpointDirName = (step: number): string => `step-${String(step).padStart(8, '0')}`;
@@ -122,47 +148,70 @@ export function writeCheckpoint(root: string, content: CheckpointContent): strin
   const temp = join(root, `.${name}.${process.pid}.tmp`);
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp);
+  let replaced: string | null = null;
   try {
-    const weights = weightsFromParams(content.config, content.params);
-    saveT5Model(temp, content.config, weights, { baseConfig: content.baseConfigJson });
-    const generation = content.tokenizerDir ? join(content.tokenizerDir, 'generation_config.json') : null;
-    if (generation && existsSync(generation)) copyDurably(generation, join(temp, 'generation_config.json'));
-    else writeFileAtomic(join(temp, 'generation_config.json'), jsonBytes(generationConfig(content.config)));
-    for (const file of content.tokenizerDir ? tokenizerFilesOf(content.tokenizerDir) : []) {
-      if ('from' in file) copyDurably(file.from, join(temp, file.name));
-      else writeFileAtomic(join(temp, file.name), [file.bytes]);
-    }
-    const optimizer = Object.entries(content.optimizer).map(([tensorName, t]) => ({
-      name: tensorName,
-      shape: t.dims,
-      data: t.data as Float32Array,
-    }));
-    const metadata = { format: 'spanfill-optimizer', step: String(content.state.step) };
-    writeFileAtomic(join(temp, OPTIMIZER_FILE), encodeSafetensors(optimizer, 'F32', metadata));
-    writeFileAtomic(join(temp, TRAINER_STATE_FILE), jsonBytes(content.state));
+    writeContent(temp, content);
     fsyncPath(temp);
-    removeWhole(final); // a checkpoint of the same step (a re-run) is replaced
+    // A checkpoint of the same step (a re-run, or an unreadable one) makes way, kept until the new one is in place.
+    replaced = setAside(final);
     renameSync(temp, final);
     fsyncPath(root);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
+    if (replaced !== null && !existsSync(final)) renameSync(replaced, final);
     throw error;
   }
+  if (replaced !== null) removeLeftover(replaced);
   return final;
 }
 
+function writeContent(temp: string, content: CheckpointContent): void {
+  const weights = weightsFromParams(content.config, content.params);
+  saveT5Model(temp, content.config, weights, { baseConfig: content.baseConfigJson });
+  const generation = content.tokenizerDir ? join(content.tokenizerDir, 'generation_config.json') : null;
+  if (generation && existsSync(generation)) copyDurably(generation, join(temp, 'generation_config.json'));
+  else writeFileAtomic(join(temp, 'generation_config.json'), jsonBytes(generationConfig(content.config)));
+  for (const file of content.tokenizerDir ? tokenizerFilesOf(content.tokenizerDir) : []) {
+    if ('from' in file) copyDurably(file.from, join(temp, file.name));
+    else writeFileAtomic(join(temp, file.name), [file.bytes]);
+  }
+  const optimizer = Object.entries(content.optimizer).map(([tensorName, t]) => ({
+    name: tensorName,
+    shape: t.dims,
+    data: t.data as Float32Array,
+  }));
+  const metadata = { format: 'spanfill-optimizer', step: String(content.state.step) };
+  writeFileAtomic(join(temp, OPTIMIZER_FILE), encodeSafetensors(optimizer, 'F32', metadata));
+  writeFileAtomic(join(temp, TRAINER_STATE_FILE), jsonBytes(content.state));
+}
+
 /**
- * Deletes a checkpoint folder by first renaming it to a temporary name (cleared by the next
- * prune): a crash in the middle of deleting its files must not leave part of a checkpoint
- * under a step name, where resume would find it.
+ * Renames checkpoint folder `dir` to a temporary name (cleared by the next prune) and returns
+ * it; null when there is none. A crash from then on leaves no part of it under a step name,
+ * where resume would find it.
  */
-function removeWhole(dir: string): void {
-  if (!existsSync(dir)) return;
+function setAside(dir: string): string | null {
+  if (!existsSync(dir)) return null;
   const doomed = join(dirname(dir), `.${basename(dir)}.${process.pid}.del.tmp`);
   rmSync(doomed, { recursive: true, force: true });
   renameSync(dir, doomed);
   fsyncPath(dirname(dir));
-  rmSync(doomed, { recursive: true, force: true });
+  return doomed;
+}
+
+/** Deletes a folder set aside; one that cannot be deleted now stays for the next prune. */
+function removeLeftover(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // NOTE: under its temporary name it is no checkpoint; pruneCheckpoints tries again.
+  }
+}
+
+/** Deletes a checkpoint folder whole: set aside first, so a crash mid-way leaves no part checkpoint. */
+function removeWhole(dir: string): void {
+  const doomed = setAside(dir);
+  if (doomed !== null) rmSync(doomed, { recursive: true, force: true });
 }
 
 function copyDurably(from: string, to: string): void {
@@ -182,22 +231,62 @@ export function generationConfig(config: T5Config): Record<string, unknown> {
 /** Parses and checks trainer_state.json; the message says which file and what is wrong. */
 export function readTrainerState(dir: string): TrainerState {
   const file = join(dir, TRAINER_STATE_FILE);
+  try {
+    return parseTrainerState(file);
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new CheckpointError(`${file} ${error.message}`);
+    throw error;
+  }
+}
+
+/** trainer_state.json checked; a CheckpointError says what is wrong in words that follow the file's name. */
+function parseTrainerState(file: string): TrainerState {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new CheckpointError(`Cannot read ${file}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CheckpointError('is missing');
+    if (e instanceof SyntaxError) throw new CheckpointError(`is not valid JSON (${e.message})`);
+    throw new CheckpointError(`cannot be read (${(e as Error).message})`);
   }
   const state = raw as Partial<TrainerState> | null;
   if (state?.format !== TRAINER_STATE_FORMAT)
-    throw new CheckpointError(`${file} is not a Spanfill trainer state (format '${String(state?.format)}')`);
+    throw new CheckpointError(`is not a Spanfill trainer state (format '${String(state?.format)}')`);
   if (state.version !== TRAINER_STATE_VERSION)
     throw new CheckpointError(
-      `${file} has trainer-state version ${String(state.version)}; this Spanfill reads version ${TRAINER_STATE_VERSION}`,
+      `has trainer-state version ${String(state.version)}; this Spanfill reads version ${TRAINER_STATE_VERSION}`,
     );
   if (!Number.isInteger(state.step) || !state.data || !state.rng || !state.settings)
-    throw new CheckpointError(`${file} is incomplete: step, data, rng and settings are required`);
+    throw new CheckpointError('is incomplete: step, data, rng and settings are required');
   return state as TrainerState;
+}
+
+/**
+ * Checkpoint folder `dir` checked without loading its tensors: its trainer state parsed,
+ * config.json parsed, and each safetensors file as long as its header says. Its trainer state,
+ * or the first file found wrong and what is wrong with it.
+ */
+function inspectCheckpoint(dir: string): { state: TrainerState } | { file: string; problem: string } {
+  let state: TrainerState;
+  try {
+    state = parseTrainerState(join(dir, TRAINER_STATE_FILE));
+  } catch (error) {
+    if (error instanceof CheckpointError) return { file: TRAINER_STATE_FILE, problem: error.message };
+    throw error;
+  }
+  try {
+    JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { file: 'config.json', problem: missing ? 'is missing' : `is not valid JSON (${(error as Error).message})` };
+  }
+  for (const file of [SINGLE_FILE, OPTIMIZER_FILE]) {
+    const path = join(dir, file);
+    const problem = existsSync(path) ? safetensorsSizeProblem(path) : 'is missing';
+    if (problem !== null) return { file, problem };
+  }
+  return { state };
 }
 
 export interface LoadedCheckpoint {
@@ -206,8 +295,20 @@ export interface LoadedCheckpoint {
   readonly optimizer: Record<string, HostTensor>;
 }
 
-/** Reads a checkpoint folder written by writeCheckpoint (the config says which weights to expect). */
+/**
+ * Reads a checkpoint folder written by writeCheckpoint (the config says which weights to
+ * expect); a folder that does not load throws a CheckpointError naming it
+ * (UNLOADABLE_CHECKPOINT_WORDS) with the cause.
+ */
 export function readCheckpoint(dir: string, config: T5Config): LoadedCheckpoint {
+  try {
+    return loadCheckpoint(dir, config);
+  } catch (error) {
+    throw new CheckpointError(`The checkpoint ${dir} ${UNLOADABLE_CHECKPOINT_WORDS}: ${(error as Error).message}`);
+  }
+}
+
+function loadCheckpoint(dir: string, config: T5Config): LoadedCheckpoint {
   const state = readTrainerState(dir);
   const params: Record<string, HostTensor> = {};
   const shapes = t5ParamShapes(config);
@@ -220,23 +321,29 @@ export function readCheckpoint(dir: string, config: T5Config): LoadedCheckpoint 
   return { state, params, optimizer };
 }
 
-/** Whole checkpoints under `root`, oldest first (temporary folders are not listed). */
+/** Whole checkpoints under `root`, oldest first (temporary and unreadable folders are not listed). */
 export function listCheckpoints(root: string): CheckpointInfo[] {
-  if (!existsSync(root)) return [];
-  const out: CheckpointInfo[] = [];
+  return scanCheckpoints(root).whole;
+}
+
+/**
+ * The checkpoint folders under `root` (step-N), whole and unreadable (inspectCheckpoint), each
+ * oldest first; temporary folders are not listed, nor a folder deleted while it was looked at.
+ */
+export function scanCheckpoints(root: string): CheckpointScan {
+  const scan = { whole: [] as CheckpointInfo[], unreadable: [] as UnreadableCheckpoint[] };
+  if (!existsSync(root)) return scan;
   for (const entry of readdirSync(root)) {
     const match = STEP_DIR.exec(entry);
     if (!match) continue;
-    const dir = join(root, entry);
-    let validationLoss: number | null = null;
-    try {
-      validationLoss = readTrainerState(dir).validation?.loss ?? null;
-    } catch {
-      continue; // not a readable checkpoint
-    }
-    out.push({ step: Number(match[1]), dir, validationLoss });
+    const [dir, step] = [join(root, entry), Number(match[1])];
+    const found = inspectCheckpoint(dir);
+    if ('state' in found) scan.whole.push({ step, dir, validationLoss: found.state.validation?.loss ?? null });
+    else if (existsSync(dir)) scan.unreadable.push({ step, dir, ...found }); // (else pruned meanwhile)
   }
-  return out.sort((a, b) => a.step - b.step);
+  scan.whole.sort((a, b) => a.step - b.step);
+  scan.unreadable.sort((a, b) => a.step - b.step);
+  return scan;
 }
 
 /** The checkpoint with the lowest validation loss (ties: the later one), or null. */
@@ -249,7 +356,10 @@ export function bestCheckpoint(checkpoints: readonly CheckpointInfo[]): Checkpoi
   return best;
 }
 
-/** Deletes all but the last `keepLast` checkpoints and the best; also stale temporary folders. */
+/**
+ * Deletes all but the last `keepLast` whole checkpoints and the best; also stale temporary
+ * folders. Unreadable checkpoints are kept: what is wrong with them is for a person to see.
+ */
 export function pruneCheckpoints(root: string, keepLast: number): string[] {
   const all = listCheckpoints(root);
   const keep = new Set(all.slice(Math.max(0, all.length - keepLast)).map((c) => c.dir));
@@ -262,8 +372,7 @@ export function pruneCheckpoints(root: string, keepLast: number): string[] {
     removed.push(c.dir);
   }
   for (const entry of existsSync(root) ? readdirSync(root) : []) {
-    if (entry.startsWith('.step-') && entry.endsWith('.tmp'))
-      rmSync(join(root, entry), { recursive: true, force: true });
+    if (entry.startsWith('.step-') && entry.endsWith('.tmp')) removeLeftover(join(root, entry));
   }
   return removed;
 }

@@ -1,13 +1,20 @@
 // The safetensors format: F16 and BF16 against bit patterns from the IEEE 754 binary16 and
 // bfloat16 definitions, in files assembled by hand (not by encodeSafetensors), so a reader and
 // writer that agree with each other but not with the formats cannot pass; round trips, F64
-// reads and the messages for a bad dtype or a truncated file.
+// reads and the messages for a bad dtype or a truncated file; a file's size checked against its
+// header without reading its data.
+import { truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   decodeTensor,
   encodeSafetensors,
   parseSafetensorsHeader,
+  safetensorsSizeProblem,
 } from '../../../../src/main/engine/formats/safetensors';
+import { tempDirs } from '../../../support/tmp';
+
+const tempDir = tempDirs('spanfill-safetensors-');
 
 /** A one-tensor safetensors file built byte by byte: u64 header size, JSON, little-endian u16 data. */
 function handMadeFile(dtype: 'F16' | 'BF16', bits: readonly number[]): Buffer {
@@ -126,5 +133,30 @@ describe('safetensors round trips and messages', () => {
     size.writeBigUInt64LE(BigInt(header.length));
     const bytes = Buffer.concat([size, Buffer.from(header), Buffer.from(Float64Array.of(1.5, -0.25).buffer)]);
     expect([...decodeTensor(bytes, parseSafetensorsHeader(bytes, 'g.safetensors'), 'g')]).toEqual([1.5, -0.25]);
+  });
+});
+
+describe('safetensors size against the header', () => {
+  it('says a file is whole, truncated, too long or has a broken header, without reading its data', () => {
+    const file = join(tempDir(), 'model.safetensors');
+    // One F32 tensor of 1,000 values: 4,000 data bytes after the 8-byte size and the header.
+    const header = JSON.stringify({ x: { dtype: 'F32', shape: [1000], data_offsets: [0, 4000] } });
+    const size = Buffer.alloc(8);
+    size.writeBigUInt64LE(BigInt(header.length));
+    const whole = 8 + header.length + 4000;
+    writeFileSync(file, Buffer.concat([size, Buffer.from(header), Buffer.alloc(4000)]));
+    expect(safetensorsSizeProblem(file)).toBeNull();
+    truncateSync(file, 2500);
+    expect(safetensorsSizeProblem(file)).toBe(`is truncated (2,500 of ${whole.toLocaleString('en')} bytes)`);
+    truncateSync(file, whole + 3);
+    expect(safetensorsSizeProblem(file)).toBe(
+      `is longer than its header accounts for (${(whole + 3).toLocaleString('en')} of ${whole.toLocaleString('en')} bytes)`,
+    );
+    truncateSync(file, 20);
+    expect(safetensorsSizeProblem(file)).toMatch(/^is truncated \(20 bytes, shorter than its own \d+-byte header\)$/);
+    truncateSync(file, 5);
+    expect(safetensorsSizeProblem(file)).toBe('is truncated (5 bytes, too short for a header)');
+    writeFileSync(file, Buffer.concat([size, Buffer.from(header.replace('{', '[')), Buffer.alloc(4000)]));
+    expect(safetensorsSizeProblem(file)).toMatch(/^has a corrupt header \(header is not valid JSON/);
   });
 });

@@ -1,9 +1,21 @@
 // Checkpoint folders: round trip of weights, optimizer slots and trainer state; a failed
 // write leaves nothing behind (whole or absent); retention keeps the last K plus the best by
 // validation loss and clears crashed temporary folders; bad trainer states are refused clearly;
-// a ByT5 base's checkpoints get the byte tokenizer written out.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// a ByT5 base's checkpoints get the byte tokenizer written out. A checkpoint that cannot be read
+// (a corrupt trainer_state.json, a truncated safetensors) is listed apart with what is wrong,
+// kept by pruning, and replaced by the next checkpoint of its step; one that passes those checks
+// but does not load names its folder.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
@@ -14,6 +26,7 @@ import {
   pruneCheckpoints,
   readCheckpoint,
   readTrainerState,
+  scanCheckpoints,
   TRAINER_STATE_FILE,
   writeCheckpoint,
 } from '../../../../src/main/engine/train/checkpoint';
@@ -108,5 +121,82 @@ describe('checkpoints', () => {
     writeFileSync(file, JSON.stringify({ format: 'other' }));
     expect(() => readTrainerState(dir)).toThrow(CheckpointError);
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('unreadable checkpoints', () => {
+  it('with a corrupt trainer_state.json are listed apart, saying so, and kept by pruning', () => {
+    const root = tempDir();
+    for (const step of [10, 20, 30]) write(root, step, null);
+    const corrupt = join(root, 'step-00000020');
+    writeFileSync(join(corrupt, TRAINER_STATE_FILE), '{"step": 1, "garbage\n');
+    const scan = scanCheckpoints(root);
+    expect(scan.whole.map((c) => c.step)).toEqual([10, 30]);
+    expect(scan.unreadable).toEqual([
+      {
+        step: 20,
+        dir: corrupt,
+        file: TRAINER_STATE_FILE,
+        problem: expect.stringMatching(/^is not valid JSON \(.+\)$/),
+      },
+    ]);
+    expect(listCheckpoints(root).map((c) => c.step)).toEqual([10, 30]);
+    expect(pruneCheckpoints(root, 1)).toEqual([join(root, 'step-00000010')]);
+    expect(readdirSync(root).sort()).toEqual(['step-00000020', 'step-00000030']);
+  });
+
+  it('with a truncated model.safetensors are not listed as whole, and say how short it is', () => {
+    const root = tempDir();
+    write(root, 100, null);
+    write(root, 200, null);
+    const model = join(root, 'step-00000200', 'model.safetensors');
+    const size = statSync(model).size;
+    truncateSync(model, 100_000);
+    expect(listCheckpoints(root).map((c) => c.step)).toEqual([100]);
+    expect(scanCheckpoints(root).unreadable).toEqual([
+      {
+        step: 200,
+        dir: join(root, 'step-00000200'),
+        file: 'model.safetensors',
+        problem: `is truncated (100,000 of ${size.toLocaleString('en')} bytes)`,
+      },
+    ]);
+  });
+
+  it('with a file missing say which', () => {
+    const root = tempDir();
+    write(root, 5, null);
+    rmSync(join(root, 'step-00000005', 'optimizer.safetensors'));
+    expect(scanCheckpoints(root).unreadable).toMatchObject([
+      { step: 5, file: 'optimizer.safetensors', problem: 'is missing' },
+    ]);
+  });
+
+  it('are replaced whole by the next checkpoint of their step, nothing left beside it', () => {
+    const root = tempDir();
+    write(root, 100, null);
+    const dir = write(root, 200, null);
+    truncateSync(join(dir, 'model.safetensors'), 1000);
+    writeFileSync(join(dir, 'stray.txt'), 'left by hand');
+    expect(write(root, 200, 1.25)).toBe(dir);
+    expect(scanCheckpoints(root)).toEqual({
+      whole: [
+        { step: 100, dir: join(root, 'step-00000100'), validationLoss: null },
+        { step: 200, dir, validationLoss: 1.25 },
+      ],
+      unreadable: [],
+    });
+    expect(existsSync(join(dir, 'stray.txt'))).toBe(false);
+    expect(readdirSync(root).sort()).toEqual(['step-00000100', 'step-00000200']);
+    expect(readCheckpoint(dir, config).state.step).toBe(200);
+  });
+
+  it('that pass the checks but do not load name their folder', () => {
+    const dir = write(tempDir(), 3, null);
+    // Same length, wrong tensor name in the header: only loading finds it.
+    const model = join(dir, 'model.safetensors');
+    writeFileSync(model, readFileSync(model).toString('latin1').replace('shared.weight', 'shared.wEight'), 'latin1');
+    expect(scanCheckpoints(dirname(dir)).unreadable).toEqual([]);
+    expect(() => readCheckpoint(dir, config)).toThrow(new RegExp(`^The checkpoint ${dir} could not be loaded: `));
   });
 });
