@@ -46,7 +46,7 @@ import { resumeConfig } from './runsResume';
 import { datasetGoneMessage, divergedMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
-import { configOfRequest, prepareRun } from './runsPrepare';
+import { configOfRequest, prepareRun, requestNotices } from './runsPrepare';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -110,7 +110,7 @@ export class RunService {
       this.discard(id);
       throw error;
     });
-    return { ...started, notices: asked.notice ? [asked.notice, ...prepared.notices] : prepared.notices };
+    return { ...started, notices: requestNotices(asked, prepared) };
   }
 
   /**
@@ -131,13 +131,13 @@ export class RunService {
         'now',
         'Timing steps beside it would slow it and measure neither; its own ETA is on its run view.',
       );
-    const { config } = await configOfRequest(this.deps, request);
-    const prepared = await prepareRun(this.deps, config, signal, { isEstimate: true });
+    const asked = await configOfRequest(this.deps, request);
+    const prepared = await prepareRun(this.deps, asked.config, signal, { isEstimate: true });
     if (options.timeSteps) options.onTiming?.();
     const timing = options.timeSteps
       ? await this.timings.measure(this.deps.engine, prepared, signal)
       : this.timings.of(prepared);
-    return estimateRun(prepared, this.repo.list(), timing);
+    return estimateRun({ ...prepared, notices: requestNotices(asked, prepared) }, this.repo.list(), timing);
   }
 
   /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */

@@ -87,6 +87,14 @@ export async function configOfRequest(
   return { config: parsed.data, ...(notice ? { notice } : {}) };
 }
 
+/**
+ * What runs.start says with a new run and runs.estimate with its figures: the provider 'auto'
+ * took instead (configOfRequest's notice) first, then the prepared run's notices.
+ */
+export function requestNotices(asked: { readonly notice?: string }, prepared: PreparedRun): readonly string[] {
+  return asked.notice ? [asked.notice, ...prepared.notices] : prepared.notices;
+}
+
 /** The base model's folder: a built-in preset (written on first use), a folder, or a registered model. */
 export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
   if (isBuiltinModelName(model)) {

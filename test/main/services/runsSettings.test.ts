@@ -45,6 +45,23 @@ describe('runs service: the saved provider and threads', () => {
     expect(config).not.toHaveProperty('preset');
   }, 120_000);
 
+  it("says in an estimate, as a start says it, that 'auto' takes the CPU for the standard preset here", async () => {
+    const { app, datasetId } = await setUp();
+    app.system.saveSettings({ provider: 'auto', cpuThreads: 0 });
+    const info = await app.system.info();
+    app.system.info = async () => ({
+      ...info,
+      providers: [
+        { name: 'cpu', available: true },
+        { name: 'webgpu', available: true, isSoftware: true, reason: 'no GPU found (test)' },
+      ],
+    });
+    const standard = request(datasetId, { preset: 'standard', evalEvery: undefined, checkpointEvery: undefined });
+    // `train --preset standard --estimate` said nothing of it; the real train's first line did.
+    const estimate = await app.runs.estimate(standard);
+    expect(estimate.notices?.[0]).toBe('provider auto takes the CPU here, not webgpu: no GPU found (test)');
+  });
+
   it("under 'auto' trains the standard preset on the CPU, and says so, where WebGPU has no GPU; named, it warns", async () => {
     const { app, datasetId } = await setUp();
     app.system.saveSettings({ provider: 'auto', cpuThreads: 0 });
