@@ -1,5 +1,6 @@
 // Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), what
-// to say when it is not there (not kept, or deleted from disk by hand), and reading one while
+// to say when it is not there (not kept, or deleted from disk by hand), which cannot be used
+// (unreadable on disk, or missing: checkpointProblems), and reading one while
 // its run trains and prunes, through a linked copy under <run>/reading that names its reader,
 // so the copies of a reader that was killed are removed by the next read.
 
@@ -17,8 +18,9 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { lastCheckpoint } from '../../shared/contract/runNames';
-import type { RunCheckpoint } from '../../shared/contract/runs';
+import type { RunCheckpoint, RunCheckpointProblem } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
+import type { UnreadableCheckpoint } from '../engine/train/checkpoint';
 import {
   CLOCK_TOLERANCE_MS,
   isRecordedProcessAlive,
@@ -51,6 +53,29 @@ export function pickCheckpoint(id: string, list: readonly RunCheckpoint[], which
       `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill`,
     );
   return pick.path;
+}
+
+/** What runs show and the run view say of a checkpoint whose folder was deleted outside Spanfill. */
+export const MISSING_CHECKPOINT_REASON = 'its folder was deleted outside Spanfill';
+
+/**
+ * The checkpoints of a run that cannot be used, in step order: those of `unreadable` (its
+ * checkpoints folder's, scanCheckpoints) and the rows of `rows` (the store's) whose folder is gone.
+ */
+export function checkpointProblems(
+  rows: readonly RunCheckpoint[],
+  unreadable: readonly UnreadableCheckpoint[],
+): RunCheckpointProblem[] {
+  const problems: RunCheckpointProblem[] = unreadable.map((c) => ({
+    step: c.step,
+    path: c.dir,
+    kind: 'unreadable',
+    reason: `${c.file} ${c.problem}`,
+  }));
+  for (const row of rows)
+    if (!existsSync(row.path) && !unreadable.some((c) => c.step === row.step))
+      problems.push({ step: row.step, path: row.path, kind: 'missing', reason: MISSING_CHECKPOINT_REASON });
+  return problems.sort((a, b) => a.step - b.step);
 }
 
 /** Picks made at most: a run that trains may delete the checkpoint picked before it is linked. */

@@ -8,15 +8,15 @@
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../shared/contract/runs';
-import { ApiError, isDiskFull } from '../../shared/errors';
-import { listCheckpoints } from '../engine/train/checkpoint';
+import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
+import { listCheckpoints, UNLOADABLE_CHECKPOINT_WORDS } from '../engine/train/checkpoint';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { TrainResult } from '../engine/train/trainer';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { failureMessage, interruptedMessage } from './runsFailure';
+import { failureMessage, interruptedMessage, unloadableCheckpointMessage } from './runsFailure';
 import { isRunOwnerAlive, thisProcessAsOwner } from './runsLock';
 import type { PreparedRun } from './runsPrepare';
 import { announceStatus, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
@@ -174,7 +174,7 @@ export class RunControl {
         .then(
           (result) =>
             recording.failure === undefined ? this.finish(id, result, active.stopAs) : this.fail(id, recording.failure),
-          (error: unknown) => this.fail(id, recording.failure ?? error),
+          (error: unknown) => this.fail(id, recording.failure ?? error, resumeFrom),
         )
         .finally(() => {
           recording.buffer.flush();
@@ -222,13 +222,28 @@ export class RunControl {
     return runSummary(row);
   }
 
+  /**
+   * A failed run's stored error: when the checkpoint it resumed from did not load, which folder
+   * to remove to go back to the checkpoint before it; else the cause and what to try.
+   */
+  private failureOf(id: string, error: unknown, resumedFrom?: { readonly dir: string; readonly step: number }): string {
+    if (resumedFrom && errorMessage(error).includes(`${resumedFrom.dir} ${UNLOADABLE_CHECKPOINT_WORDS}`)) {
+      const before = listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).filter(
+        (c) => c.step < resumedFrom.step,
+      );
+      return unloadableCheckpointMessage(error, id, resumedFrom.dir, before.at(-1)?.step);
+    }
+    return failureMessage(error, id, this.hasCheckpoint(id), this.deps.repo.get(id)?.config.provider);
+  }
+
   /** Whether run `id` has a checkpoint in its folder to resume from (its rows may lag behind). */
   private hasCheckpoint(id: string): boolean {
     return listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).length > 0;
   }
 
-  private fail(id: string, error: unknown): RunSummary {
-    const message = failureMessage(error, id, this.hasCheckpoint(id), this.deps.repo.get(id)?.config.provider);
+  /** Marks run `id` failed with `error` and what to try; `resumedFrom`: the checkpoint it resumed from. */
+  private fail(id: string, error: unknown, resumedFrom?: { readonly dir: string; readonly step: number }): RunSummary {
+    const message = this.failureOf(id, error, resumedFrom);
     let row: RunRow;
     try {
       row = this.deps.repo.setStatus(id, 'failed', { error: message, finishedAt: new Date().toISOString() });

@@ -102,6 +102,21 @@ export function failureMessage(error: unknown, runId: string, hasCheckpoint = tr
 }
 
 /**
+ * The stored error of a run that failed loading checkpoint `dir` to resume from, though its
+ * files passed the quick checks (engine/train/checkpoint.ts readCheckpoint): the cause, then
+ * which folder to remove to go back to `previous` (the step of the newest checkpoint before it
+ * that reads; undefined: none, so the beginning).
+ */
+export function unloadableCheckpointMessage(error: unknown, runId: string, dir: string, previous?: number): string {
+  const message = errorMessage(error).replace(/\.?\s*$/, '');
+  const back = previous === undefined ? 'the beginning' : `step ${previous}`;
+  return (
+    `${message}. Its checkpoints are kept. To go back to ${back}, remove the folder ${dir} ` +
+    `(or move it out of that folder to keep it); then ${resumeAdvice(runId, back)}`
+  );
+}
+
+/**
  * Why a run whose dataset was removed cannot resume (resuming needs the data it trained on),
  * and what its checkpoints still allow: `lastCheckpoint` is the newest checkpoint's folder.
  */

@@ -3,13 +3,15 @@
 // or deleted), its own checkpoint holds everything a resume needs from a base (config.json,
 // tokenizer files, generation_config.json; the weights come from the checkpoint anyway), so a
 // copy of it outside checkpoints/ (which keepLast prunes) stands in: <run>/base-model, the
-// files hard-linked where the file system allows.
+// files hard-linked where the file system allows. And what a resume says of the checkpoints it
+// cannot use: each newer than the one it resumes from, unreadable or missing, is named with what
+// is wrong (resumeNotices); with none that reads, it asks before starting again from step 0.
 
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { checkpointOrigin } from '../../shared/contract/runNames';
-import type { RunConfig } from '../../shared/contract/runs';
-import { isPresetModelName } from '../../shared/contract/runs';
+import type { RunCheckpointProblem, RunConfig } from '../../shared/contract/runs';
+import { isPresetModelName, NO_READABLE_CHECKPOINT_WORDS } from '../../shared/contract/runs';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { isBuiltinModelName } from '../engine/t5/builtin';
 import { OPTIMIZER_FILE, TRAINER_STATE_FILE } from '../engine/train/checkpoint';
@@ -68,4 +70,51 @@ export function resumeConfig(
       `Run ${run.id} cannot be resumed: it saved no checkpoint, and ${gone}. Start a new run.`,
     );
   return { ...run.config, model: standInBase(run.folder, from) };
+}
+
+/** A checkpoint that cannot be used, in a sentence's words: "step 200's model.safetensors is truncated (…)". */
+function problemWords(p: RunCheckpointProblem): string {
+  return p.kind === 'missing'
+    ? `step ${p.step}'s folder is gone (deleted outside Spanfill)`
+    : `step ${p.step}'s ${p.reason}`;
+}
+
+/**
+ * What to tell the person resuming run `id` from checkpoint step `from` (undefined: none reads,
+ * so step 0), given its checkpoints that cannot be used (`problems`, checkpointProblems): each
+ * newer than `from`, by step, file and what is wrong. With no checkpoint that reads but
+ * unreadable ones on disk (in `root`), a conflict that names them and how to start again from
+ * step 0, unless `fromStart` asks for just that; `fromStart` with one that reads is refused too.
+ */
+export function resumeNotices(
+  id: string,
+  root: string,
+  problems: readonly RunCheckpointProblem[],
+  from: number | undefined,
+  fromStart: boolean,
+): string[] {
+  const unreadable = problems.filter((p) => p.kind === 'unreadable');
+  if (from !== undefined && fromStart)
+    throw new ApiError(
+      'conflict',
+      `Run ${id} has a checkpoint that reads (step ${from}): Resume continues from it. Starting again from step 0 is only for a run none of whose checkpoints can be read.`,
+    );
+  if (from === undefined && unreadable.length > 0 && !fromStart)
+    throw new ApiError(
+      'conflict',
+      `Run ${id} ${NO_READABLE_CHECKPOINT_WORDS}: ${unreadable.map(problemWords).join('; ')}. ` +
+        `${unreadable.length === 1 ? 'Its folder is' : 'Their folders are'} kept in ${root}. Start it again from step 0 ` +
+        `(in a terminal: \`spanfill runs resume ${id} --from-start\`), or first put a readable copy of one back.`,
+    );
+  const skipped = problems.filter((p) => p.step > (from ?? -1));
+  if (skipped.length === 0) return [];
+  const goesOn = from === undefined ? 'starting again from step 0' : `resuming from step ${from}`;
+  const kept = skipped.filter((p) => p.kind === 'unreadable');
+  const replaced =
+    kept.length === 0
+      ? ''
+      : kept.length === 1
+        ? ` The unreadable folder is kept, and replaced when training saves step ${kept[0].step} again.`
+        : ' The unreadable folders are kept, each replaced when training saves its step again.';
+  return [`${skipped.map(problemWords).join('; ')}; ${goesOn}.${replaced}`];
 }

@@ -1,5 +1,5 @@
 // What the runs calls answer: a run's summary and status (and whether it can be resumed), what
-// runs.start adds to it, its checkpoints and metric series, a comparison of runs and an estimate.
+// runs.start and runs.resume add to it, its checkpoints (and those that cannot be used) and metric series, a comparison of runs and an estimate.
 // Apart from runs.ts, which holds the configuration they are asked with (and RunDetail, which
 // carries it); runs.ts re-exports them, so callers import every runs type from there.
 
@@ -40,7 +40,7 @@ export const DIVERGED_WORDS = 'training diverged';
 /** A run stopped because its loss stopped being finite: a resume would replay the same steps to the same end. */
 export const hasDiverged = (run: Pick<RunSummary, 'error'>): boolean => run.error?.includes(DIVERGED_WORDS) ?? false;
 
-/** runs.start's answer: the run, and lines to show the person who started it. */
+/** runs.start's and runs.resume's answer: the run, and lines to show the person who started it. */
 export interface RunStarted extends RunSummary {
   readonly notices: readonly string[];
 }
@@ -52,6 +52,25 @@ export interface RunCheckpoint {
   readonly eval: Readonly<Record<string, number>> | null;
   readonly createdAt: string;
 }
+
+/**
+ * A checkpoint of a run that cannot be used (runs.get): its folder is there but a file in it is
+ * missing or corrupt (unreadable; kept on disk, and replaced when training saves that step
+ * again), or the store lists it but its folder was deleted outside Spanfill (missing).
+ */
+export interface RunCheckpointProblem {
+  readonly step: number;
+  readonly path: string;
+  readonly kind: 'unreadable' | 'missing';
+  /** What is wrong, in words: "model.safetensors is truncated (100,000 of 3,600,000 bytes)". */
+  readonly reason: string;
+}
+
+/**
+ * How runs.resume's refusal of a run none of whose checkpoints can be read begins its cause;
+ * the screens offer to start it again from step 0 (runs.resume with fromStart) when they see it.
+ */
+export const NO_READABLE_CHECKPOINT_WORDS = 'has no checkpoint that can be read';
 
 export interface MetricPoint {
   readonly step: number;

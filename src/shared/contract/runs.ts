@@ -17,11 +17,20 @@ import {
 } from './masking';
 import type { AppSettings, ProviderStatus } from './system';
 import { idText, keyText, pathText } from './bounded';
-import type { RunCheckpoint, RunComparison, RunEstimate, RunMetrics, RunStarted, RunSummary } from './runResults';
+import type {
+  RunCheckpoint,
+  RunCheckpointProblem,
+  RunComparison,
+  RunEstimate,
+  RunMetrics,
+  RunStarted,
+  RunSummary,
+} from './runResults';
 
 export type {
   MetricPoint,
   RunCheckpoint,
+  RunCheckpointProblem,
   RunComparison,
   RunEstimate,
   RunMetrics,
@@ -29,7 +38,14 @@ export type {
   RunStatusName,
   RunSummary,
 } from './runResults';
-export { canResume, comparedDatasetValue, DIVERGED_WORDS, hasDiverged, RESUMABLE_STATUSES } from './runResults';
+export {
+  canResume,
+  comparedDatasetValue,
+  DIVERGED_WORDS,
+  hasDiverged,
+  NO_READABLE_CHECKPOINT_WORDS,
+  RESUMABLE_STATUSES,
+} from './runResults';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -284,6 +300,8 @@ export function resolveRunRequest(
 export interface RunDetail extends RunSummary {
   readonly config: RunConfig;
   readonly checkpoints: readonly RunCheckpoint[];
+  /** Its checkpoints that cannot be used, unreadable or missing, in step order. */
+  readonly checkpointProblems: readonly RunCheckpointProblem[];
   /** The latest value of each metric. */
   readonly last: Readonly<Record<string, number>>;
   /** What the run's folder takes on disk (its checkpoints, mostly): what deleting it frees. */
@@ -318,8 +336,13 @@ export const runCalls = {
   compare: call<RunComparison>()(z.strictObject({ ids: z.array(idText()).min(2).max(MAX_COMPARED_RUNS) })),
   /** Stops after the current call with a checkpoint; status paused. */
   pause: call<RunSummary>()(id),
-  /** Continues a paused, stopped or interrupted run from its last checkpoint. */
-  resume: call<RunSummary>()(id),
+  /**
+   * Continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads
+   * whole; the notices name each newer one that does not and what is wrong with it. A run whose
+   * checkpoints all fail to read is refused (NO_READABLE_CHECKPOINT_WORDS) unless `fromStart`,
+   * which starts it again from step 0.
+   */
+  resume: call<RunStarted>()(z.strictObject({ id: idText(), fromStart: z.boolean().optional() })),
   /** Stops with a final checkpoint; status stopped. */
   stop: call<RunSummary>()(id),
   /** A new display name (the id, settings and files stay); any time, also while it trains. */

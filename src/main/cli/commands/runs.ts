@@ -1,8 +1,10 @@
 // `spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID]`:
-// the training runs of this data directory (the runs service). rename gives one a new name;
-// resume continues a paused, stopped or interrupted run from its last checkpoint and follows it
-// like `spanfill train`; stop asks the process training a run to stop it with a checkpoint; rm
-// deletes a run and its files without asking (confirming is the UI's job).
+// the training runs of this data directory (the runs service). show marks checkpoints that
+// cannot be used (unreadable, or missing from disk); rename gives one a new name; resume
+// continues a paused, stopped or interrupted run from its newest readable checkpoint (saying
+// which newer ones it passed over, and why) and follows it like `spanfill train`, or with
+// --from-start from step 0 when none reads; stop asks the process training a run to stop it
+// with a checkpoint; rm deletes a run and its files without asking (confirming is the UI's job).
 
 import {
   comparedDatasetValue,
@@ -70,14 +72,33 @@ export function renderShow(run: RunDetail, datasetName: string | null = null): s
   if (run.config.memorySplit) pairs.push(['memory', describeMemorySplit(run.config.memorySplit, run.config)]);
   if (run.error) pairs.push(['error', run.error]);
   for (const [name, value] of Object.entries(run.last)) pairs.push([name, number(value)]);
+  const checkpoints = checkpointLines(run);
+  return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
+}
+
+/**
+ * A line a checkpoint, in step order: its roles and validation loss, or what keeps it from use
+ * ("unreadable: model.safetensors is truncated (…)", "missing: its folder was deleted outside
+ * Spanfill"), then its folder.
+ */
+function checkpointLines(run: RunDetail): string[] {
   const last = lastCheckpoint(run.checkpoints);
-  const checkpoints = run.checkpoints.map((c) => {
+  const problems = new Map(run.checkpointProblems.map((p) => [p.step, p]));
+  const lines = run.checkpoints.map((c) => {
+    const problem = problems.get(c.step);
+    problems.delete(c.step);
+    if (problem) return { step: c.step, line: `  step ${c.step}  ${problem.kind}: ${problem.reason}  ${c.path}` };
     const loss = c.eval?.loss;
     const roles = checkpointRoles(c, last);
     const role = roles.length > 0 ? ` (${roles.join(', ')})` : '';
-    return `  step ${c.step}${role}${loss === undefined ? '' : `  eval.loss ${number(loss)}`}  ${c.path}`;
+    return {
+      step: c.step,
+      line: `  step ${c.step}${role}${loss === undefined ? '' : `  eval.loss ${number(loss)}`}  ${c.path}`,
+    };
   });
-  return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
+  for (const p of problems.values())
+    lines.push({ step: p.step, line: `  step ${p.step}  ${p.kind}: ${p.reason}  ${p.path}` });
+  return lines.sort((a, b) => a.step - b.step).map((l) => l.line);
 }
 
 /**
@@ -111,17 +132,25 @@ export const runsCommand = defineCommand({
   takesArguments: true,
   summary: 'List, show, compare, rename, resume, pause, stop or remove training runs',
   usage:
-    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID | pause ID | stop ID | rm ID]',
+    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID [--from-start] | pause ID | stop ID | rm ID]',
   description:
     'list shows the newest run first. An ID is a run id or a name only one run has. ' +
     "compare prints the configuration keys that differ (a dataset by its name) and each run's status, final metrics " +
     'and best validation loss. ' +
     'rename gives a run a new name (quote a name with spaces). ' +
-    'resume continues a paused, stopped, interrupted or failed run from its last checkpoint (Ctrl-C stops it ' +
-    'again with a checkpoint). stop asks the process training the run to stop it with a checkpoint and waits; ' +
+    'resume continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads whole, ' +
+    'naming each newer one it cannot read and what is wrong with it (Ctrl-C stops it again with a checkpoint); ' +
+    'when none of its checkpoints reads, it refuses unless --from-start, which trains it again from step 0. ' +
+    'show marks checkpoints that cannot be used: unreadable (with what is wrong) or missing from disk. ' +
+    'stop asks the process training the run to stop it with a checkpoint and waits; ' +
     "pause does the same and marks it paused (as the app's Pause button does). " +
     'rm deletes the run, its metrics and its checkpoint files without asking.',
-  options: {},
+  options: {
+    'from-start': {
+      type: 'boolean',
+      description: 'resume: start again from step 0 when none of its checkpoints can be read',
+    },
+  },
   async run(context): Promise<RunsResult> {
     const [action = 'list', ...ids] = context.positionals;
     const runs = context.app().runs;
@@ -129,6 +158,8 @@ export const runsCommand = defineCommand({
       if (ids.length !== 1) throw new UsageError(`runs ${action} needs one run id; got ${ids.length}`);
       return runArgument(context, ids[0]);
     };
+    if (context.flag('from-start') && action !== 'resume')
+      throw new UsageError(`--from-start is for runs resume, not runs ${action}`);
     switch (action) {
       case 'list':
         if (ids.length > 0) throw new UsageError('runs list takes no arguments');
@@ -143,11 +174,14 @@ export const runsCommand = defineCommand({
         if (ids.length < 2) throw new UsageError(`runs compare needs at least two run ids; got ${ids.length}`);
         return { action, ...runs.compare(ids.map((id) => runArgument(context, id))) };
       case 'resume': {
-        const started = await runs.resume(one(), context.signal);
+        const fromStart = context.flag('from-start');
+        const started = await runs.resume(one(), context.signal, { fromStart });
         const from =
           started.step > 0
             ? `resuming at step ${started.step}/${started.totalSteps}`
-            : `no checkpoint to resume from, starting again at step 0/${started.totalSteps}`;
+            : fromStart
+              ? `starting again at step 0/${started.totalSteps} (--from-start)`
+              : `no checkpoint to resume from, starting again at step 0/${started.totalSteps}`;
         context.status(`run ${started.id}: ${from}`, { force: true });
         return { action, result: await followRun(context, started) };
       }

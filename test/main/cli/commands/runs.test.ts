@@ -1,5 +1,6 @@
 // `spanfill runs list`, `runs show` and `runs compare` as text: a person's reading of runs (the
-// --json result is the service's, the list newest first); `runs rename` on a data directory
+// --json result is the service's, the list newest first; show marks checkpoints unreadable or
+// missing); `runs rename` on a data directory
 // holding one run; `runs compare` naming the runs' datasets from a real store.
 
 import { describe, expect, it } from 'vitest';
@@ -46,6 +47,7 @@ const run: RunDetail = {
     },
     { step: 740, path: '/d/runs/r-749cb820/checkpoints/step-00000740', isBest: false, eval: null, createdAt: '' },
   ],
+  checkpointProblems: [],
   last: { loss: 2.220703125, tokensPerSecond: 23942.719628313585, 'eval.spanExactMatch': 0, lr: 5.555555555e-6 },
   diskBytes: 2_345_000_000,
 };
@@ -75,6 +77,60 @@ describe('runs show', () => {
   });
 });
 
+describe('runs show of checkpoints that cannot be used', () => {
+  it('marks one unreadable with what is wrong and one missing from disk, in step order among the others', () => {
+    const folder = '/d/runs/r-749cb820/checkpoints';
+    const text = renderShow({
+      ...run,
+      checkpointProblems: [
+        {
+          step: 650,
+          path: `${folder}/step-00000650`,
+          kind: 'unreadable',
+          reason: 'model.safetensors is truncated (100,000 of 3,600,000 bytes)',
+        },
+        {
+          step: 740,
+          path: `${folder}/step-00000740`,
+          kind: 'missing',
+          reason: 'its folder was deleted outside Spanfill',
+        },
+      ],
+    });
+    expect(text.split('checkpoints:\n')[1].split('\n')).toEqual([
+      `  step 600  eval.loss 2.1138  ${folder}/step-00000600`,
+      `  step 650  unreadable: model.safetensors is truncated (100,000 of 3,600,000 bytes)  ${folder}/step-00000650`,
+      `  step 700 (best)  eval.loss 2.10313  ${folder}/step-00000700`,
+      `  step 740  missing: its folder was deleted outside Spanfill  ${folder}/step-00000740`,
+    ]);
+  });
+});
+
+describe('runs resume --from-start', () => {
+  it('asks the service to start again from step 0, and is refused by the other actions', async () => {
+    const asked: unknown[] = [];
+    const context = (positionals: string[]) =>
+      ({
+        positionals,
+        flag: (name: string) => name === 'from-start',
+        app: () => ({
+          runs: {
+            idOf: (ref: string) => ref,
+            resume: (...args: unknown[]) => {
+              asked.push(args[2]);
+              return Promise.reject(new Error('not resumed here'));
+            },
+          },
+        }),
+      }) as unknown as CommandContext;
+    await expect(runsCommand.run(context(['resume', 'r-1']))).rejects.toThrow('not resumed here');
+    expect(asked).toEqual([{ fromStart: true }]);
+    await expect(runsCommand.run(context(['show', 'r-1']))).rejects.toThrow(
+      '--from-start is for runs resume, not runs show',
+    );
+  });
+});
+
 describe('runs list', () => {
   it('prints one line per run with its status, local start time, progress and time trained', () => {
     expect(renderList([run])).toBe('r-749cb820  interrupted  2026-12-01 13:05  step 740/3000  22 s  tiny on Sample');
@@ -85,6 +141,7 @@ describe('runs list', () => {
     const later = { ...run, id: 'r-later', createdAt: '2026-12-01T14:00:00.000Z' };
     const context = {
       positionals: [],
+      flag: () => false,
       app: () => ({ runs: { list: () => [run, later] } }),
     } as unknown as CommandContext;
     const result = (await runsCommand.run(context)) as { action: 'list'; runs: RunSummary[] };

@@ -1,0 +1,152 @@
+// Resuming a run whose checkpoints are damaged, over a real engine host and store: the newest
+// checkpoint that reads whole is resumed from and the newer ones are named with what is wrong
+// (a corrupt trainer_state.json, a truncated model.safetensors), kept on disk and replaced when
+// training saves their step again; with none that reads, resume is refused until asked to start
+// from step 0; a checkpoint that passes the checks but does not load fails the run naming the
+// folder to remove; runs.get marks checkpoints unreadable and missing.
+import { readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
+import type { AppServices } from '../../../src/main/services/app';
+import { checkpointDirName, scanCheckpoints, TRAINER_STATE_FILE } from '../../../src/main/engine/train/checkpoint';
+import { resumeNotices } from '../../../src/main/services/runsResume';
+import { runsServiceKit, smallRunConfig } from './runs-support';
+
+const { setUp } = runsServiceKit();
+
+/** What the tester wrote into a trainer_state.json. */
+const GARBAGE = '{"step": 1, "garbage';
+/** What JSON.parse says of it on this Node. */
+const garbageError = ((): string => {
+  try {
+    JSON.parse(GARBAGE);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+})();
+
+/** A run trained to `maxSteps` with a checkpoint every 4 steps, then marked stopped (so it can be resumed). */
+async function stoppedRun(app: AppServices, datasetId: string, maxSteps: number): Promise<string> {
+  const started = await app.runs.start(smallRunConfig(datasetId, { maxSteps, keepLast: 5, evalEvery: 0 }));
+  expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', step: maxSteps });
+  app.runs.repo.setStatus(started.id, 'stopped');
+  return started.id;
+}
+
+const folderOf = (app: AppServices, id: string, step: number): string =>
+  join(app.runs.checkpointDir(id), checkpointDirName(step));
+
+/** Truncates a checkpoint's model.safetensors to half; its reason as runs show says it. */
+function truncateModel(dir: string): string {
+  const model = join(dir, 'model.safetensors');
+  const size = statSync(model).size;
+  const half = Math.floor(size / 2);
+  truncateSync(model, half);
+  return `model.safetensors is truncated (${half.toLocaleString('en')} of ${size.toLocaleString('en')} bytes)`;
+}
+
+describe('resuming past unreadable checkpoints', () => {
+  it('resumes from the newest that reads, naming the newer ones, and replaces them as it saves their steps', async () => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 12);
+    const [eight, twelve] = [folderOf(app, id, 8), folderOf(app, id, 12)];
+    writeFileSync(join(eight, TRAINER_STATE_FILE), GARBAGE);
+    const truncated = truncateModel(twelve);
+    expect(app.runs.get(id).checkpointProblems).toEqual([
+      { step: 8, path: eight, kind: 'unreadable', reason: `trainer_state.json is not valid JSON (${garbageError})` },
+      { step: 12, path: twelve, kind: 'unreadable', reason: truncated },
+    ]);
+
+    const resumed = await app.runs.resume(id);
+    expect(resumed.step).toBe(4);
+    expect(resumed.notices).toEqual([
+      `step 8's trainer_state.json is not valid JSON (${garbageError}); step 12's ${truncated}; resuming from step 4. ` +
+        'The unreadable folders are kept, each replaced when training saves its step again.',
+    ]);
+    expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
+    // The new checkpoints took the unreadable folders' places.
+    const scan = scanCheckpoints(app.runs.checkpointDir(id));
+    expect(scan.unreadable).toEqual([]);
+    expect(scan.whole.map((c) => c.step)).toEqual([4, 8, 12]);
+    expect(app.runs.get(id).checkpointProblems).toEqual([]);
+    expect(app.runs.checkpoints(id).map((c) => c.step)).toEqual([4, 8, 12]);
+  });
+
+  it('refuses when none reads, naming each, and starts again from step 0 when asked to', async () => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 8);
+    const [four, eight] = [folderOf(app, id, 4), folderOf(app, id, 8)];
+    writeFileSync(join(four, TRAINER_STATE_FILE), GARBAGE);
+    const truncated = truncateModel(eight);
+    const root = app.runs.checkpointDir(id);
+    await expect(app.runs.resume(id)).rejects.toThrow(
+      new ApiError(
+        'conflict',
+        `Run ${id} has no checkpoint that can be read: step 4's trainer_state.json is not valid JSON (${garbageError}); ` +
+          `step 8's ${truncated}. Their folders are kept in ${root}. Start it again from step 0 ` +
+          `(in a terminal: \`spanfill runs resume ${id} --from-start\`), or first put a readable copy of one back.`,
+      ),
+    );
+    expect(app.runs.get(id).status).toBe('stopped');
+    expect(scanCheckpoints(root).unreadable.map((c) => c.step)).toEqual([4, 8]);
+
+    const again = await app.runs.resume(id, undefined, { fromStart: true });
+    expect(again.step).toBe(0);
+    expect(again.notices[0]).toMatch(/; starting again from step 0\. The unreadable folders are kept/);
+    expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 8 });
+    expect(scanCheckpoints(root).whole.map((c) => c.step)).toEqual([4, 8]);
+    // Starting again is only for a run none of whose checkpoints reads.
+    app.runs.repo.setStatus(id, 'stopped');
+    await expect(app.runs.resume(id, undefined, { fromStart: true })).rejects.toThrow(
+      /has a checkpoint that reads \(step 8\): Resume continues from it/,
+    );
+  });
+
+  it('fails a checkpoint that does not load naming the folder to remove, and marks a deleted one missing', async () => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 8);
+    const [four, eight] = [folderOf(app, id, 4), folderOf(app, id, 8)];
+    // The same length, a tensor's name changed: only loading it finds that.
+    const model = join(eight, 'model.safetensors');
+    writeFileSync(model, readFileSync(model, 'latin1').replace('shared.weight', 'shared.wEight'), 'latin1');
+    expect(app.runs.get(id).checkpointProblems).toEqual([]);
+    await app.runs.resume(id);
+    const failed = await app.runs.wait(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(new RegExp(`^The checkpoint ${eight} could not be loaded: `));
+    expect(failed.error).toContain(
+      `Its checkpoints are kept. To go back to step 4, remove the folder ${eight} (or move it out of that folder ` +
+        `to keep it); then Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from step 4`,
+    );
+
+    rmSync(four, { recursive: true });
+    expect(app.runs.get(id).checkpointProblems).toEqual([
+      { step: 4, path: four, kind: 'missing', reason: 'its folder was deleted outside Spanfill' },
+    ]);
+  });
+});
+
+describe('resumeNotices', () => {
+  const unreadable = (step: number) =>
+    ({ step, path: `/r/step-${step}`, kind: 'unreadable', reason: 'config.json is missing' }) as const;
+  const missing = {
+    step: 30,
+    path: '/r/step-30',
+    kind: 'missing',
+    reason: 'its folder was deleted outside Spanfill',
+  } as const;
+
+  it('names only the checkpoints newer than the one resumed from, a missing one as gone', () => {
+    expect(resumeNotices('r-1', '/r', [unreadable(10), unreadable(20), missing], 15, false)).toEqual([
+      "step 20's config.json is missing; step 30's folder is gone (deleted outside Spanfill); resuming from step 15. " +
+        'The unreadable folder is kept, and replaced when training saves step 20 again.',
+    ]);
+    expect(resumeNotices('r-1', '/r', [unreadable(10)], 15, false)).toEqual([]);
+    // Only missing ones, none left to read: it starts again, saying why.
+    expect(resumeNotices('r-1', '/r', [missing], undefined, false)).toEqual([
+      "step 30's folder is gone (deleted outside Spanfill); starting again from step 0.",
+    ]);
+  });
+});
