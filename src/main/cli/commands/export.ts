@@ -89,6 +89,17 @@ function requestRefusal(issues: readonly z.core.$ZodIssue[], configFile: string 
   return new ApiError('invalid_input', `--config ${configFile}: ${said.join('; ')}`);
 }
 
+/** A folder whose files are listed as one line: the model an accelerate job starts from. */
+const FOLDED = 'base_model/';
+
+/** The lines listing `files` (sorted): each file, but those under FOLDED as one line with their count. */
+function fileLines(files: readonly string[]): string[] {
+  const folded = files.filter((file) => file.startsWith(FOLDED)).length;
+  const said = `  ${FOLDED} (${folded} ${folded === 1 ? 'file' : 'files'})`;
+  const lines = files.map((file) => (file.startsWith(FOLDED) ? said : `  ${file}`));
+  return lines.filter((line, i) => line !== said || lines.indexOf(said) === i);
+}
+
 export const exportCommand = defineCommand({
   name: 'export',
   summary: 'Export a model or checkpoint for transformers, transformers.js or an accelerate training job',
@@ -170,7 +181,7 @@ export const exportCommand = defineCommand({
     const of = r.checkpoint ? ` of run ${r.checkpoint.runId}'s checkpoint at step ${r.checkpoint.step}` : '';
     const lines = [`Exported ${r.format}${of} to ${r.out} (${r.files.length} files, ${formatBytes(r.bytes)})`];
     if (r.documents) lines.push(`  documents: ${r.documents.train} train, ${r.documents.validation} validation`);
-    for (const file of r.files) if (!file.startsWith('base_model/')) lines.push(`  ${file}`);
+    lines.push(...fileLines(r.files));
     lines.push(
       'Load it:',
       ...exportLoadHint(r.format, r.out)
