@@ -5,7 +5,8 @@
 // hours for tokenizers encoded whole — never blocks main's event loop: main pages the documents out of the
 // store and sends them in bounded batches, each one host request, so a cancel takes effect
 // within one batch. Without a host (tests, bench) it is built in this process with engine/data
-// writeTokenCache.
+// writeTokenCache. A dataset removed by another process while its cache is built ends the build
+// with that said, and what was written for it deleted (datasetFiles.ts removedMeanwhile).
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import type { TextTokenizer } from '../engine/data/tokenizer';
 import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
 import type { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
-import { datasetTokenDir } from './datasetFiles';
+import { datasetTokenDir, removedMeanwhile } from './datasetFiles';
 import type { HostRequester } from './engine-host';
 import { mapEngineErrors } from './errors';
 import type { EventBus } from './events';
@@ -45,6 +46,9 @@ export interface DatasetTokens {
   readonly location: { readonly file: string; readonly fingerprint: string };
 }
 
+/** What became of a token cache whose dataset was removed while it was built (removedMeanwhile). */
+const TOKENS_REMOVED = 'while its tokens were being counted; what was counted is deleted';
+
 /** The token cache of a ready dataset `row` for `model` ("bytes" or a model folder), built if missing or stale. */
 export async function datasetTokens(
   deps: DatasetTokensDeps,
@@ -65,9 +69,17 @@ export async function datasetTokens(
     mkdirSync(dir, { recursive: true });
     removeStaleTokenCacheTemps(dir);
     const job = { file, fingerprint, model, tokenizer };
-    const written = await mapEngineErrors(buildTokenCache(deps, row, job, signal));
+    let written: TokenCacheWriteResult;
+    try {
+      written = await mapEngineErrors(buildTokenCache(deps, row, job, signal));
+      // Its foreign key fails if the dataset was removed (in another process) while it was built.
+      deps.repo.saveTokenCache(id, tokenizer.fingerprint, path.relative(deps.dataDir, file), written.tokens);
+    } catch (error) {
+      // A removal on the way shows as whatever it broke (its documents cut short, the folder
+      // gone under the writer, that foreign key): say it, and delete what was written for it.
+      throw removedMeanwhile(deps.repo, deps.dataDir, row, TOKENS_REMOVED) ?? error;
+    }
     dropped = written.droppedSpecialTokens;
-    deps.repo.saveTokenCache(id, tokenizer.fingerprint, path.relative(deps.dataDir, file), written.tokens);
     recordTokenCount(deps.repo, row, tokenizer, written);
     opened = openTokenCache(file, fingerprint);
   }

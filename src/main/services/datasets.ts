@@ -30,6 +30,8 @@ import {
   datasetSplitPath,
   datasetTokenDir,
   removeDatasetFiles,
+  removedMeanwhile,
+  removeOrphanDatasetFiles,
   removeTokenCaches,
 } from './datasetFiles';
 import {
@@ -52,6 +54,9 @@ import type { DomainHandlers } from './handler';
 export const DATASET_KIND = { one: 'dataset', many: 'datasets', command: 'spanfill datasets' };
 
 export type { DatasetImportRequest } from './datasetImport';
+
+/** What became of a validation split whose dataset was removed while it was worked out (removedMeanwhile). */
+const SPLIT_REMOVED = 'while its validation split was being worked out; what was written for it is deleted';
 
 /** How long cancelImport / cancelAll wait for an aborted import to delete its row. */
 const CANCEL_WAIT_MS = 5000;
@@ -89,6 +94,7 @@ export class DatasetService {
     this.repo = new DatasetRepository(deps.store.db);
     this.runs = new RunRepository(deps.store.db);
     this.removeAbandonedImports();
+    removeOrphanDatasetFiles(deps.dataDir, new Set(this.repo.states().map((row) => row.id)));
   }
 
   /**
@@ -195,13 +201,16 @@ export class DatasetService {
       throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
     if (importer?.is === 'elsewhere')
       throw new ApiError('conflict', importedElsewhereMessage(row, importer.pid, 'remove'));
-    const training = liveRuns(this.runs).find((run) => run.datasetId === id);
-    if (training)
-      throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
     const documents = this.repo.documentCount(id);
     const tokenCaches = countTokenCaches(this.deps.dataDir, id);
-    removeTokenCaches(this.deps.dataDir, id);
-    const removed = this.repo.delete(id);
+    // One write transaction from the check to the delete: a run another process starts on this
+    // dataset meanwhile either is seen training here, or fails its insert (runs.ts says why).
+    const removed = this.repo.deleteChecked(id, () => {
+      const training = liveRuns(this.runs).find((run) => run.datasetId === id);
+      if (training)
+        throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
+      removeTokenCaches(this.deps.dataDir, id);
+    });
     this.splits.delete(id);
     removeDatasetFiles(this.deps.dataDir, id);
     this.deps.events.emit('datasets.removed', { datasetId: id });
@@ -291,6 +300,9 @@ export class DatasetService {
     const stored = { validation: split.validation, isSelfValidation: split.isSelfValidation };
     mkdirSync(datasetTokenDir(this.deps.dataDir, id), { recursive: true });
     writeSplitFile(splitPath, stored);
+    // Removed by another process while its documents were read (the split is of what was left).
+    const removed = removedMeanwhile(this.repo, this.deps.dataDir, row, SPLIT_REMOVED);
+    if (removed) throw removed;
     this.splits.set(id, stored);
     return stored;
   }

@@ -24,6 +24,7 @@ import { listCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { Store } from '../store/db';
 import { RunRepository, type RunRow } from '../store/runs';
+import { removedMeanwhile } from './datasetFiles';
 import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
@@ -32,7 +33,7 @@ import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
-import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
+import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, thisProcessAsOwner, trainingConflict } from './runsLock';
 import {
   pickCheckpoint,
   READING_FOLDER,
@@ -58,6 +59,10 @@ export interface RunServiceDeps {
   readonly models: ModelService;
   readonly system: SystemService;
 }
+
+/** A run's dataset removed elsewhere while the run was prepared (removedMeanwhile says who and which). */
+const DATASET_REMOVED_BEFORE_START =
+  'before the run could start; no run was created and nothing was kept for it: import its text again to train on it';
 
 /** How runs are spoken of where an id or a name goes (idOrName.ts). */
 const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
@@ -95,13 +100,26 @@ export class RunService {
    */
   async start(request: RunRequest, signal?: AbortSignal): Promise<RunStarted> {
     const asked = await configOfRequest(this.deps, request);
-    const prepared = await prepareRun(this.deps, asked.config, signal);
+    // The dataset as asked for: one removed elsewhere while the run is prepared is said as such.
+    const dataset = this.deps.datasets.repo.get(asked.config.datasetId);
+    const prepared = await prepareRun(this.deps, asked.config, signal).catch((error: unknown) => {
+      throw this.unlessDatasetRemoved(dataset, error);
+    });
     const config = prepared.config; // with the micro-batch split, when memory needed one
     const id = `r-${randomUUID().slice(0, 8)}`;
     const release = acquireTrainerLock(this.deps.dataDir, this.repo, id);
-    const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
-    const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
-    const row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued' });
+    let row: RunRow;
+    try {
+      const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
+      const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
+      // Owned from its insert, so a removal of its dataset elsewhere is refused from then on
+      // (DatasetService.remove); one that came first fails the insert's foreign key.
+      const owner = thisProcessAsOwner();
+      row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued', owner });
+    } catch (error) {
+      release();
+      throw this.unlessDatasetRemoved(dataset, error);
+    }
     mkdirSync(this.checkpointDir(id), { recursive: true });
     announceStatus(this.deps.events, row);
     const started = await this.control.launch(row, prepared.payload, undefined, release).catch((error: unknown) => {
@@ -111,6 +129,18 @@ export class RunService {
       throw error;
     });
     return { ...started, notices: requestNotices(asked, prepared) };
+  }
+
+  /**
+   * `error`, unless the run's dataset (`dataset`: as it was when the run was asked for) was
+   * removed since, from another window or process: what that broke on the way (a foreign key, a
+   * token cache cut short, a dataset no longer found) is then said as what happened, and
+   * whatever was written for the dataset meanwhile is deleted.
+   */
+  private unlessDatasetRemoved(dataset: { readonly id: string; readonly name: string } | undefined, error: unknown) {
+    if (dataset === undefined) return error;
+    const { repo } = this.deps.datasets;
+    return removedMeanwhile(repo, this.deps.dataDir, dataset, DATASET_REMOVED_BEFORE_START) ?? error;
   }
 
   /**

@@ -47,15 +47,15 @@ export const resumeAdvice = (id: string, from: string): string =>
   `Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from ${from}`;
 
 /**
- * Why a run whose process is gone is interrupted: one that never began training starts over, and
- * so does one that ended before its first checkpoint (`hasCheckpoint` false: Resume has nothing
- * else to continue from).
+ * Why a run whose process is gone is interrupted: one that never began training (no owner, or
+ * still queued: its owner is recorded from its insert) starts over, and so does one that ended
+ * before its first checkpoint (`hasCheckpoint` false: Resume has nothing else to continue from).
  */
 export function interruptedMessage(
-  run: { readonly id: string; readonly ownerPid: number | null; readonly step: number },
+  run: { readonly id: string; readonly ownerPid: number | null; readonly step: number; readonly status?: string },
   hasCheckpoint: boolean,
 ) {
-  if (run.ownerPid === null)
+  if (run.ownerPid === null || run.status === 'queued')
     return `The process that started it ended before it began training; ${resumeAdvice(run.id, 'the beginning')}`;
   const ended = `The process training it (pid ${run.ownerPid}) ended without stopping it, at step ${run.step}`;
   return hasCheckpoint

@@ -154,8 +154,10 @@ export const CHECKPOINT_COPIES = 'Each checkpoint it saves copies the tokenizer 
 
 /** Why something a live run uses cannot be removed now: `what` it trains on or from, and `why`. */
 export function trainingConflict(run: RunRow, what: string, why: string): ApiError {
+  // Queued: its process has inserted it and is starting its trainer (runs.ts start).
+  const doing = run.status === 'queued' ? 'is starting to train' : 'is training';
   return new ApiError(
     'conflict',
-    `Run ${run.id} ("${run.name}") is training ${what}; stop it first (or let it finish). ${why}`,
+    `Run ${run.id} ("${run.name}") ${doing} ${what}; stop it first (or let it finish). ${why}`,
   );
 }

@@ -108,6 +108,19 @@ export class DatasetRepository {
     return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
   }
 
+  /**
+   * `check` (which throws to keep the dataset), then delete, in one write transaction taken at
+   * its start: nothing another process writes (a run inserted on this dataset) comes in between.
+   */
+  deleteChecked(id: string, check: () => void): boolean {
+    return this.db
+      .transaction(() => {
+        check();
+        return this.delete(id);
+      })
+      .immediate();
+  }
+
   get(id: string): DatasetRow | undefined {
     const columns = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetColumns | undefined;
     return columns === undefined ? undefined : toRow(columns);

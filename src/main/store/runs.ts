@@ -80,6 +80,9 @@ export interface RunUpdate {
   readonly hostPid?: number | null;
 }
 
+/** The process a run's row records as its owner (services/runsLock.ts thisProcessAsOwner). */
+export type RunOwner = Pick<RunUpdate, 'ownerPid' | 'ownerStartedAt' | 'ownerBootId' | 'ownerStartTicks'>;
+
 const UPDATE_COLUMNS: Record<keyof RunUpdate, string> = {
   step: 'step',
   startedAt: 'started_at',
@@ -122,13 +125,25 @@ function fromRaw(raw: RawRun): RunRow {
 export class RunRepository {
   constructor(private readonly db: Db) {}
 
-  add(run: { id: string; name: string; config: RunConfig; totalSteps: number; status: RunStatusName }): RunRow {
-    this.db
-      .prepare(
-        `INSERT INTO runs (id, name, dataset_id, base_model, config_json, status, total_steps, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  /**
+   * A new run. With `owner` (the process that starts it), written in the same transaction: from
+   * the moment the row exists it counts as live for other processes (what they must not remove).
+   * The dataset's foreign key fails when it is gone (SQLITE_CONSTRAINT_FOREIGNKEY).
+   */
+  add(run: {
+    id: string;
+    name: string;
+    config: RunConfig;
+    totalSteps: number;
+    status: RunStatusName;
+    owner?: RunOwner;
+  }): RunRow {
+    const insert = this.db.prepare(
+      `INSERT INTO runs (id, name, dataset_id, base_model, config_json, status, total_steps, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      insert.run(
         run.id,
         run.name,
         run.config.datasetId,
@@ -138,6 +153,8 @@ export class RunRepository {
         run.totalSteps,
         new Date().toISOString(),
       );
+      if (run.owner) this.setStatus(run.id, run.status, run.owner);
+    })();
     return this.mustGet(run.id);
   }
 

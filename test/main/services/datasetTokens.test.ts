@@ -1,10 +1,12 @@
 // datasetTokens.ts through the datasets service over a real store in a temp data dir: a
 // re-import or a changed tokenizer gets a new cache, never a stale one; literal special tokens
-// are dropped and counted; a cache built in the engine host matches the in-process one.
+// are dropped and counted; a cache built in the engine host matches the in-process one; one
+// whose dataset another service removes while it is built says so and leaves nothing behind.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/shared/errors';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
 import { EventBus } from '../../../src/main/services/events';
@@ -53,6 +55,29 @@ describe('datasets service', () => {
     cached.cache.close();
     expect(ids.some((id) => id === 1 || id >= 400)).toBe(false);
     expect(cached.result).toMatchObject({ isCached: true, droppedSpecialTokens: 2 });
+  });
+
+  it('a dataset removed by another service while its cache is built: said so, and nothing of it is left', async () => {
+    const { service, store, dataDir, events, write } = setup();
+    const texts = Array.from({ length: 5000 }, (_, i) => `Document ${i}: the cute dog walks in the green park.`);
+    const ds = await service.import({ paths: [write('many.txt', texts.join('\n\n'))] });
+    const other = new DatasetService({ store, dataDir, events: new EventBus() });
+    let removed = false;
+    events.subscribe((event, payload) => {
+      if (event !== 'datasets.importProgress' || removed) return;
+      if ((payload as { phase: string }).phase !== 'tokenizing') return;
+      removed = other.remove(ds.id).removed;
+    });
+    await expect(service.tokenize(ds.id, spmDir)).rejects.toEqual(
+      new ApiError(
+        'conflict',
+        `Dataset ${ds.id} ("many.txt") was removed elsewhere while its tokens were being counted; ` +
+          'what was counted is deleted',
+      ),
+    );
+    expect(removed).toBe(true);
+    expect(fs.readdirSync(path.join(dataDir, 'tokens'))).toEqual([]);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM tokenized_caches').get()).toEqual({ n: 0 });
   });
 });
 

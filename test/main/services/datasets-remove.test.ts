@@ -1,6 +1,8 @@
 // Removing a dataset from the datasets service over a real store in a temp data dir: its token
 // caches go first (so a full disk still gets room), a dataset a live run trains on stays, and
 // the disk space it took is given back unless a run is writing (also when an import fails).
+// Removed by another service on the same data directory while this one works on it: what this
+// one wrote for it goes, and what a killed writer left goes when a service next opens the store.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,8 @@ import { databaseFileName } from '../../../src/main/store/db';
 import { RunRepository } from '../../../src/main/store/runs';
 import { deadPid } from '../../support/processes';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { DatasetService } from '../../../src/main/services/datasets';
+import { EventBus } from '../../../src/main/services/events';
 import { counts, datasetsTestKit, novel } from './datasets-support';
 
 const { setup } = datasetsTestKit();
@@ -89,5 +93,38 @@ describe('datasets service', () => {
     write('folder/b.jsonl', '{"body": 1}\n');
     await expect(service.import({ paths: [path.join(dataDir, 'in', 'folder')] })).rejects.toThrow('no field "text"');
     expect(freeBytes(store.db)).toBe(0);
+  });
+
+  it('a split worked out while another service removes the dataset says so and leaves no folder behind', async () => {
+    const { service, store, dataDir, write } = setup();
+    const ds = await service.import({ paths: [write('notes.txt', novel)] });
+    const folder = path.join(dataDir, 'tokens', ds.id);
+    fs.rmSync(path.join(folder, 'validation.split')); // worked out again from the documents
+    const other = new DatasetService({ store, dataDir, events: new EventBus() });
+    const documents = service.repo.documents.bind(service.repo);
+    service.repo.documents = (id, from, limit) => {
+      const page = documents(id, from, limit);
+      if (from === 0) other.remove(id); // between two pages
+      return page;
+    };
+    await expect(service.validationOrdinals(ds.id)).rejects.toEqual(
+      new ApiError(
+        'conflict',
+        `Dataset ${ds.id} ("notes.txt") was removed elsewhere while its validation split was being worked out; ` +
+          'what was written for it is deleted',
+      ),
+    );
+    expect(fs.existsSync(folder)).toBe(false);
+  });
+
+  it('a token folder of a dataset the store no longer has (its writer killed after a removal elsewhere) goes when a service opens the store', async () => {
+    const { service, store, dataDir, write } = setup();
+    const kept = await service.import({ paths: [write('notes.txt', novel)] });
+    const orphan = path.join(dataDir, 'tokens', 'ds-removed');
+    fs.mkdirSync(orphan);
+    fs.writeFileSync(path.join(orphan, 'eec3e2b350ed794f.tokens'), 'a cache cut short');
+    new DatasetService({ store, dataDir, events: new EventBus() });
+    expect(fs.readdirSync(path.join(dataDir, 'tokens'))).toEqual([kept.id]);
+    expect(fs.readdirSync(path.join(dataDir, 'tokens', kept.id))).toEqual(['validation.split']);
   });
 });

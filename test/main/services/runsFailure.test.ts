@@ -182,5 +182,9 @@ describe('interruptedMessage', () => {
     expect(interruptedMessage({ ...run, ownerPid: null }, false)).toMatch(
       /^The process that started it ended before it began training; .* continues from the beginning$/,
     );
+    // Still queued: its process recorded itself at the insert, then ended before the trainer began.
+    expect(interruptedMessage({ ...run, step: 0, status: 'queued' }, false)).toMatch(
+      /^The process that started it ended before it began training; .* continues from the beginning$/,
+    );
   });
 });
