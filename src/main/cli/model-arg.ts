@@ -55,9 +55,10 @@ export function withModelFromFlags<T>(
   const which = runCheckpointFlag(checkpoint);
   checkFirst();
   return context.app().runs.readCheckpoint(runArgument(context, run), which, (dir) => {
-    // Which checkpoint best or last named, before the answer (text only: --json keeps its shape).
+    // Which checkpoint is read (the step best or last named), before the answer (text only: --json keeps its shape).
     const step = checkpointStepOf(dir);
-    if (step !== null && typeof which !== 'number') context.log(`Run ${run}'s ${which} checkpoint: step ${step}`);
+    const named = typeof which === 'number' ? '' : `${which} `;
+    if (step !== null) context.log(`Run ${run}'s ${named}checkpoint: step ${step}`);
     return use(dir);
   });
 }

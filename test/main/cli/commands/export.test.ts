@@ -80,13 +80,14 @@ describe('spanfill export --run', () => {
     );
   });
 
-  it('fill --run says which step best or last named before its answer; a step by number needs no saying', async () => {
+  it('fill --run says which checkpoint it reads before its answer: the step best or last named, or the one asked', async () => {
     const prompt = 'The <extra_id_0> dog';
     const best = await spanfillIn(dir, ['fill', '--run', runId, prompt]);
     expect(best.code, best.stderr).toBe(exitCodes.ok);
     expect(best.stdout.split('\n')[0]).toBe(`Run ${runId}'s best checkpoint: step 4`);
     const byStep = await spanfillIn(dir, ['fill', '--run', runId, '--checkpoint', '2', prompt]);
-    expect(byStep.stdout).not.toContain('checkpoint: step');
+    expect(byStep.code, byStep.stderr).toBe(exitCodes.ok);
+    expect(byStep.stdout.split('\n')[0]).toBe(`Run ${runId}'s checkpoint: step 2`);
   });
 
   it("accelerate: the checkpoint as base_model/, the run's documents and settings", async () => {
