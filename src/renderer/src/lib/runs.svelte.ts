@@ -2,11 +2,14 @@
 // `runs.renamed` and `runs.removed`), the
 // run shown on the Train screen (runs.get, refreshed on status and checkpoint events), live
 // progress (`runs.progress`), every loaded run's metric curves (lib/runCurves.ts, fed by
-// `runs.metrics`), the lifecycle calls and the last error per place. Built on `api` only.
+// `runs.metrics`), the lifecycle calls and the last error per place, what a resume said of
+// checkpoints it could not use, and the offer to start again from step 0 when none could be
+// read. Built on `api` only.
 // NOTE: curves live outside $state (tens of thousands of points); `curvesVersion` is what
 // the charts watch, bumped once per batch of points.
 
 import type { RunDetail, RunSummary } from '../../../shared/contract/runs';
+import { NO_READABLE_CHECKPOINT_WORDS } from '../../../shared/contract/runs';
 import type { RunCheckpoints } from './modelChoices';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
@@ -46,6 +49,10 @@ class RunsStore {
   /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
   busy: Record<string, string> = $state({});
   error: string | undefined = $state();
+  /** The notices of the last resume that had any (the checkpoints it passed over, and why), with its run. */
+  resumed: { readonly id: string; readonly notices: readonly string[] } | undefined = $state();
+  /** The run whose resume was refused because none of its checkpoints reads: it may start again from step 0. */
+  startAgainOffer: string | undefined = $state();
   /** Why the Train screen no longer shows the run it showed (removed in another window or a terminal). */
   notice: string | undefined = $state();
   isLoading = $state(false);
@@ -179,12 +186,35 @@ class RunsStore {
     this.busy[id] = what;
     try {
       return await this.change(id, async () => {
+        if (what === 'resume') return this.resume(id, false);
         if (what !== 'remove') return api.runs[what]({ id });
         await api.runs.remove({ id });
         this.forget(id); // (as runs.removed does, which may come before or after this reply)
       });
     } finally {
       delete this.busy[id];
+    }
+  }
+
+  /** Trains run `id` again from step 0, as offered when none of its checkpoints could be read (startAgainOffer). */
+  async startAgain(id: string): Promise<boolean> {
+    this.busy[id] = 'resume';
+    try {
+      return await this.change(id, () => this.resume(id, true));
+    } finally {
+      delete this.busy[id];
+    }
+  }
+
+  /** runs.resume, keeping what it says of checkpoints it passed over, or the offer to start again when none reads. */
+  private async resume(id: string, fromStart: boolean): Promise<void> {
+    [this.resumed, this.startAgainOffer] = [undefined, undefined];
+    try {
+      const started = await api.runs.resume(fromStart ? { id, fromStart } : { id });
+      if (started.notices.length > 0) this.resumed = { id, notices: started.notices };
+    } catch (caught) {
+      if (errorMessage(caught).includes(NO_READABLE_CHECKPOINT_WORDS)) this.startAgainOffer = id;
+      throw caught;
     }
   }
 
