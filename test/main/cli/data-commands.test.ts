@@ -109,7 +109,7 @@ describe('spanfill import / datasets / mask', () => {
     expect(text.code).toBe(exitCodes.ok);
     expect(text.stdout).toMatch(/^Text\s+The cute.*\[0: /);
     expect(text.stdout).toMatch(/\nInput\s+.*<extra_id_0>.*<\/s>/);
-    expect(text.stdout).toContain('Tokenizer  t5-tiny-spm, seed 0');
+    expect(text.stdout).toContain(`Tokenizer  ${spmDir}, seed 0`);
     // The counts in the Masking screen's sentence, one noise span said as one.
     const bytesText = await cli([
       'mask',
@@ -320,6 +320,27 @@ describe('spanfill import / datasets / mask', () => {
     expect((await cli(['train', '--help'])).stdout).toMatch(
       /--noise-density X +Share of the tokens masked, from 0\.001 to 0\.999/,
     );
+  });
+
+  it('mask and datasets show name the model whose tokenizer they used as the person named it, not by its folder', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const folder = path.join(dir, 'tuned');
+    fs.cpSync(spmDir, folder, { recursive: true });
+    expect((await cli(['models', 'import', folder, '--name', 'mine', ...data])).code).toBe(exitCodes.ok);
+    const text = ['mask', '--text', 'The cute dog walks in the green park', '--length', '16', ...data];
+    // It said "Tokenizer  tuned", the folder's name.
+    expect((await cli([...text, '--model', 'mine'])).stdout).toContain('\nTokenizer  mine, seed 0\n');
+    expect((await cli([...text, '--model', folder])).stdout).toContain(`\nTokenizer  ${folder}, seed 0\n`);
+    const bytes = await cli([...text, '--model', 'bytes', '--json']);
+    expect((JSON.parse(bytes.stdout) as { tokenizer: string }).tokenizer).toBe('bytes (ByT5 layout)');
+    // datasets show --model says it the same way.
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'The cute dog walks in the green park.\n');
+    const imported = await cli(['import', notes, '--json', ...data]);
+    const { id } = JSON.parse(imported.stdout) as { id: string };
+    const shown = await cli(['datasets', 'show', id, '--model', 'mine', ...data]);
+    expect(shown.stdout).toMatch(/\nTokenized +\d+ tokens in 1 document \(mine\)\n/);
   });
 
   it('bad input fails with the engine message and the right exit code', async () => {

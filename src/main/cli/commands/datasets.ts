@@ -12,7 +12,7 @@ import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { fullModelReference } from '../model-arg';
-import { withTokenizingProgress } from './mask';
+import { tokenizerAsNamed, withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
 
@@ -78,8 +78,7 @@ export const datasetsCommand = defineCommand({
     }
     if (id === undefined) throw new UsageError(`datasets ${action} needs a dataset id`);
     const datasetId = service.idOf(id);
-    const flag = context.string('model');
-    const model = flag === undefined ? flag : fullModelReference(flag);
+    const model = context.string('model');
     const inputLength = context.integer('length', { min: 4, max: 65_536 });
     if (action === 'rm') {
       if (model !== undefined || inputLength !== undefined)
@@ -90,9 +89,10 @@ export const datasetsCommand = defineCommand({
       throw new UsageError('datasets show --length needs --model DIR (or --model bytes) to count tokens');
     const dataset = service.get(datasetId);
     if (model === undefined) return { action, dataset };
-    const tokens = await withTokenizingProgress(context, context.app(), () =>
-      service.tokenize(datasetId, model, inputLength, context.signal),
+    const counted = await withTokenizingProgress(context, context.app(), () =>
+      service.tokenize(datasetId, fullModelReference(model), inputLength, context.signal),
     );
+    const tokens = { ...counted, tokenizer: tokenizerAsNamed(model, counted.tokenizer) };
     return { action, dataset, tokens, ...(inputLength === undefined ? { isDefaultLength: true } : {}) };
   },
   render(result) {

@@ -34,6 +34,15 @@ function numberOption(
 }
 
 /**
+ * The tokenizer a command used, in its result: a model's by the model as the person named it
+ * (--model mine, ./t5-small), not by the name the engine gives it (its folder's: "tuned");
+ * the byte-level one by the engine's words ("bytes (ByT5 layout)").
+ */
+export function tokenizerAsNamed(named: string, engineName: string): string {
+  return named === BYTE_TOKENIZER_NAME ? engineName : named;
+}
+
+/**
  * Runs `work` with a 'Tokenizing' bar (documents done / total) that appears only if the
  * dataset's token cache has to be built, so a cached run prints nothing extra.
  */
@@ -127,7 +136,8 @@ export const maskCommand = defineCommand({
     if ((context.string('dataset') === undefined) === (text === undefined))
       throw new UsageError('mask needs exactly one of --dataset ID or --text T');
     const datasetId = datasetFlag(context);
-    const model = fullModelReference(context.string('model') ?? BYTE_TOKENIZER_NAME);
+    const named = context.string('model') ?? BYTE_TOKENIZER_NAME;
+    const model = fullModelReference(named);
     const request = {
       datasetId,
       text,
@@ -145,7 +155,8 @@ export const maskCommand = defineCommand({
       mode: modeOption(context.string('mode'), datasetId !== undefined),
     };
     const app = context.app();
-    return withTokenizingProgress(context, app, () => previewMasking(app, request, context.signal));
+    const preview = await withTokenizingProgress(context, app, () => previewMasking(app, request, context.signal));
+    return { ...preview, tokenizer: tokenizerAsNamed(named, preview.tokenizer) };
   },
   render(result) {
     return renderPreview(result as MaskingPreviewResult);
