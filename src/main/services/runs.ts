@@ -20,7 +20,7 @@ import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes } from '../engine/hub/cache';
-import { listCheckpoints } from '../engine/train/checkpoint';
+import { type CheckpointInfo, listCheckpoints, scanCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { Store } from '../store/db';
 import { RunRepository, type RunRow } from '../store/runs';
@@ -35,6 +35,7 @@ import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, thisProcessAsOwner, trainingConflict } from './runsLock';
 import {
+  checkpointProblems,
   pickCheckpoint,
   READING_FOLDER,
   readingCheckpoint,
@@ -43,7 +44,7 @@ import {
 } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
-import { resumeConfig } from './runsResume';
+import { resumeConfig, resumeNotices } from './runsResume';
 import { datasetGoneMessage, divergedMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
@@ -170,8 +171,12 @@ export class RunService {
     return estimateRun({ ...prepared, notices: requestNotices(asked, prepared) }, this.repo.list(), timing);
   }
 
-  /** Continues a paused, stopped, interrupted or failed run from its last checkpoint. */
-  async resume(id: string, signal?: AbortSignal): Promise<RunSummary> {
+  /**
+   * Continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads
+   * whole, saying which newer ones could not be used and why (resumeNotices). With none that
+   * reads but some on disk, refused unless `fromStart`, which starts it again from step 0.
+   */
+  async resume(id: string, signal?: AbortSignal, options: { readonly fromStart?: boolean } = {}): Promise<RunStarted> {
     const row = this.mustGet(id);
     if (this.control.trainsHere(id) || row.status === 'running')
       throw new ApiError('conflict', `Run ${id} is already running`);
@@ -180,23 +185,26 @@ export class RunService {
     const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
     if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
     if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir()));
-    const from = this.resumePoint(id);
+    const scan = scanCheckpoints(this.checkpointDir(id));
+    const from = this.resumePoint(id, scan.whole);
+    const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
+    const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
     const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
     const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
     const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
-    return this.control.launch(row, prepared.payload, from, release);
+    return { ...(await this.control.launch(row, prepared.payload, from, release)), notices };
   }
 
   /**
-   * The checkpoint to continue from: the last one whose losses are all in the store. A process
-   * killed right after writing a checkpoint may not have stored the last steps' metrics yet;
-   * continuing from an earlier checkpoint re-runs those steps (bit-exactly) and records them.
-   * Without one, the last checkpoint (the series then has a gap).
+   * The checkpoint to continue from among `whole` (its readable ones, in step order): the last
+   * one whose losses are all in the store. A process killed right after writing a checkpoint
+   * may not have stored the last steps' metrics yet; continuing from an earlier checkpoint
+   * re-runs those steps (bit-exactly) and records them. Without one, the last checkpoint (the
+   * series then has a gap).
    */
-  private resumePoint(id: string) {
-    const all = listCheckpoints(this.checkpointDir(id));
+  private resumePoint(id: string, whole: readonly CheckpointInfo[]): CheckpointInfo | undefined {
     const recorded = this.repo.metrics(id, ['loss']).get('loss')?.at(-1)?.step ?? 0;
-    return all.filter((c) => c.step <= recorded).at(-1) ?? all.at(-1);
+    return whole.filter((c) => c.step <= recorded).at(-1) ?? whole.at(-1);
   }
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
@@ -244,7 +252,9 @@ export class RunService {
     // A copy a killed reader (fill, export, score) left behind is not the run's: it goes before sizing.
     removeStaleReadings(path.join(this.runDir(id), READING_FOLDER));
     const diskBytes = directoryBytes(this.runDir(id));
-    return { ...this.summary(row), config: row.config, checkpoints: this.checkpoints(id), last, diskBytes };
+    const checkpoints = this.checkpoints(id);
+    const problems = checkpointProblems(checkpoints, scanCheckpoints(this.checkpointDir(id)).unreadable);
+    return { ...this.summary(row), config: row.config, checkpoints, checkpointProblems: problems, last, diskBytes };
   }
 
   /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */
