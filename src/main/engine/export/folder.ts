@@ -35,6 +35,7 @@ import {
   systemProcesses,
 } from '../../processIdentity';
 import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
+import { isShortened, stagingName } from './stagingName';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -127,7 +128,7 @@ export async function writeFolderAtomically(
   checkDestination(target, options.force);
   // Who writes it and when (processIdentity.ts): what removeLeftBehind reads should this process be killed.
   const stamp = recordInName(recordOfThisProcess(Date.now()));
-  const temp = join(dirname(target), `.${basename(target)}.export-${stamp}`);
+  const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
   let made: string | undefined; // the topmost of the parent folders this export made, if it made any
   try {
     made = mkdirSync(dirname(target), { recursive: true });
@@ -167,7 +168,8 @@ function removeMadeFolders(dir: string, top: string | undefined): void {
 
 /**
  * `.<name>.export-<record>` (being written) and `.<name>.replaced-<record>` (being replaced), the
- * record naming the process that does it: `<pid>.<ms>`, then on Linux `.<start ticks>.<boot id>`.
+ * record naming the process that does it: `<pid>.<ms>`, then on Linux `.<start ticks>.<boot id>`;
+ * a long name shortened (stagingName.ts).
  */
 const LEFT_BEHIND = new RegExp(String.raw`^\.(.+)\.(export|replaced)-(${RECORD_IN_NAME})$`);
 
@@ -189,10 +191,10 @@ export function removeLeftBehind(parent: string, table: ProcessTable = systemPro
     const match = LEFT_BEHIND.exec(name);
     const writer = match && recordOfName(match[3]);
     if (!match || !writer || isRecordedProcessAlive(writer, table)) continue;
-    const [folder, target] = [join(parent, name), join(parent, match[1])];
+    const folder = join(parent, name);
     try {
       if (!lstatSync(folder).isDirectory()) continue;
-      if (match[2] === 'replaced' && !existsSync(target)) renameSync(folder, target);
+      if (match[2] === 'replaced') putBack(folder, match[1], match[3]);
       else rmSync(folder, { recursive: true, force: true });
     } catch {
       // gone meanwhile, or not ours to remove: the export itself goes on
@@ -200,19 +202,38 @@ export function removeLeftBehind(parent: string, table: ProcessTable = systemPro
   }
 }
 
+/**
+ * The earlier export set aside in `folder` (`.<name>.replaced-<stamp>`) back in place, unless
+ * another took its place meanwhile (then it is removed: it had been replaced). Under a shortened
+ * name (stagingName.ts) `folder` holds it under its own name; one not yet moved in leaves it empty.
+ */
+function putBack(folder: string, name: string, stamp: string): void {
+  const inside = readdirSync(folder);
+  const held = inside.length === 1 && isShortened(inside[0], 'replaced', stamp) ? inside[0] : undefined;
+  const [earlier, target] = held ? [join(folder, held), held] : [folder, name];
+  const place = join(dirname(folder), target);
+  if (inside.length > 0 && !existsSync(place)) renameSync(earlier, place);
+  rmSync(folder, { recursive: true, force: true });
+}
+
 /** Renames the finished `temp` to `target`, replacing a folder there only once `temp` is in place. */
 function putInPlace(temp: string, target: string, stamp: string): void {
   try {
     if (existsSync(target)) {
-      const old = join(dirname(target), `.${basename(target)}.replaced-${stamp}`);
+      // Beside it, or, its name shortened, inside a folder under its own name (putBack).
+      const aside = join(dirname(target), stagingName(basename(target), 'replaced', stamp));
+      const nested = isShortened(basename(target), 'replaced', stamp);
+      if (nested) mkdirSync(aside);
+      const old = nested ? join(aside, basename(target)) : aside;
       renameSync(target, old);
       try {
         renameSync(temp, target);
       } catch (error) {
         renameSync(old, target); // the folder that was there stays as it was
+        if (nested) rmdirSync(aside);
         throw error;
       }
-      rmSync(old, { recursive: true, force: true });
+      rmSync(aside, { recursive: true, force: true });
     } else {
       renameSync(temp, target);
     }

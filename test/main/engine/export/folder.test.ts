@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSy
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeLeftBehind, writeFolderAtomically } from '../../../../src/main/engine/export/folder';
+import { stagingName } from '../../../../src/main/engine/export/stagingName';
 import { deadPid } from '../../../support/processes';
 import { keptOfThisProcess, namesOfThisProcess } from '../../../support/processRecords';
 import { tempDirs } from '../../../support/tmp';
@@ -216,6 +217,33 @@ describe('writeFolderAtomically', () => {
     await exportTo(join(parent, 'other'), false);
     expect(readdirSync(parent).sort()).toEqual(['other', 'out']);
     expect(readFileSync(join(parent, 'out', 'old.txt'), 'utf8')).toBe('old.txt');
+  });
+
+  it.each([200, 250])('writes and replaces an export whose folder name is %i characters long', async (length) => {
+    const parent = root();
+    const name = 'x'.repeat(length);
+    await exportTo(join(parent, name), false, write('old.txt'));
+    expect(readdirSync(join(parent, name)).sort()).toEqual(['old.txt', 'spanfill-export.json']);
+    await exportTo(join(parent, name), true, write('new.txt'));
+    expect(readdirSync(join(parent, name)).sort()).toEqual(['new.txt', 'spanfill-export.json']);
+    expect(readdirSync(parent)).toEqual([name]); // no temp or set-aside folder left
+  });
+
+  it('puts back an earlier export of a long name whose replacement was killed between its two renames', async () => {
+    const parent = root();
+    const name = `${'y'.repeat(240)}-é`; // a name whose set-aside folder must be shortened, mid-character too
+    await exportTo(join(parent, name), false, write('old.txt'));
+    const stamp = `${deadPid()}.${Date.now()}`;
+    const aside = join(parent, stagingName(name, 'replaced', stamp));
+    mkdirSync(aside);
+    renameSync(join(parent, name), join(aside, name));
+    mkdirSync(join(parent, stagingName(name, 'export', stamp)));
+    // One killed after it made the set-aside folder, before it moved the earlier export in.
+    const other = `${deadPid()}.${Date.now() + 1}`;
+    mkdirSync(join(parent, stagingName(name, 'replaced', other)));
+    await exportTo(join(parent, 'other'), false);
+    expect(readdirSync(parent).sort()).toEqual(['other', name].sort());
+    expect(readFileSync(join(parent, name, 'old.txt'), 'utf8')).toBe('old.txt');
   });
 
   it("tells a live export's temp folder by its process's boot id and start ticks (Linux), whatever the wall clock did", () => {

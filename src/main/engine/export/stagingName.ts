@@ -1,0 +1,38 @@
+// The names of an export's folders beside its destination: `.<name>.export-<stamp>` (being
+// written) and `.<name>.replaced-<stamp>` (the earlier export being replaced), the stamp naming
+// the process (processIdentity.ts, about 70 characters). A destination name near the longest a
+// file system takes (NAME_MAX, 255 bytes) would make those too long (ENAMETOOLONG), so then the
+// name in them is shortened to its start and a hash of the whole: `<start>~<8 hex>`. A replaced
+// folder so named holds the earlier export under its own name (folder.ts), which is how the
+// cleanup of a killed export knows where to put it back.
+
+import { createHash } from 'node:crypto';
+
+/** The longest file name, in bytes, that Linux, macOS and Windows file systems take. */
+export const NAME_MAX = 255;
+
+export type StagingKind = 'export' | 'replaced';
+
+/** `.<name>.<kind>-<stamp>`, `name` shortened (`<start>~<hash>`) when whole it would pass NAME_MAX. */
+export function stagingName(name: string, kind: StagingKind, stamp: string): string {
+  const whole = `.${name}.${kind}-${stamp}`;
+  if (Buffer.byteLength(whole) <= NAME_MAX) return whole;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const tail = `~${hash}.${kind}-${stamp}`;
+  return `.${startWithin(name, NAME_MAX - 1 - Buffer.byteLength(tail))}${tail}`;
+}
+
+/** Whether stagingName shortened `name` (a replaced folder then holds the earlier export under its name). */
+export function isShortened(name: string, kind: StagingKind, stamp: string): boolean {
+  return stagingName(name, kind, stamp) !== `.${name}.${kind}-${stamp}`;
+}
+
+/** The longest start of `text` of at most `bytes` bytes in UTF-8, never splitting a character. */
+function startWithin(text: string, bytes: number): string {
+  let start = '';
+  for (const char of text) {
+    if (Buffer.byteLength(start + char) > bytes) break;
+    start += char;
+  }
+  return start;
+}
