@@ -105,7 +105,7 @@ describe('spanfill score (command)', () => {
   it('--help shows the usage of the issue', async () => {
     const run = await spanfill(['score', '--help']);
     expect(run.stdout).toContain(
-      'Usage: spanfill score (--model DIR | --run ID [--checkpoint best|last|STEP]) --case FILE [--json]',
+      'Usage: spanfill score (--model DIR | --run ID [--checkpoint best|last|STEP]) --case FILE [--data-dir DIR] [--json]',
     );
   });
 });
