@@ -50,18 +50,21 @@ const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
 
 /**
  * Makes `dir` and the folders above it that are missing; nothing when it is a folder already.
- * Throws FolderError when it, or the nearest path above it that exists, is a file or lies on a
- * kernel file system, or when a folder must be made in one that cannot be written; other errors
- * (a folder above that cannot be searched) as fs threw them.
+ * Returns the first folder it made (as mkdirSync's recursive form does: what to remove to undo
+ * it), undefined when it made none. Throws FolderError when `dir`, or the nearest path above it
+ * that exists, is a file or lies on a kernel file system, or when a folder must be made in one
+ * that cannot be written; other errors (a folder above that cannot be searched) as fs threw them.
  */
-export function makeFolder(dir: string): void {
+export function makeFolder(dir: string): string | undefined {
   const target = path.resolve(dir);
   const { existing, missing } = nearestExisting(target);
   if (!existing.stats.isDirectory()) throw new FolderError(`${existing.path} is a file`, 'file', existing.path);
   checkFileSystem(existing.path);
-  if (missing.length === 0) return;
+  if (missing.length === 0) return undefined;
   checkCanWrite(existing.path);
-  for (const level of missing) makeLevel(level);
+  let first: string | undefined;
+  for (const level of missing) if (makeLevel(level)) first ??= level;
+  return first;
 }
 
 interface Existing {
@@ -120,13 +123,17 @@ function pseudoFileSystem(folder: string): string | undefined {
   }
 }
 
-/** One mkdir, not recursive: a folder another process made meanwhile is fine, anything else a refusal. */
-function makeLevel(level: string): void {
+/**
+ * One mkdir, not recursive; whether it made the folder. One another process made meanwhile is
+ * fine (false), anything else a refusal.
+ */
+function makeLevel(level: string): boolean {
   try {
     fs.mkdirSync(level);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      if (fs.statSync(level).isDirectory()) return;
+      if (fs.statSync(level).isDirectory()) return false;
       throw new FolderError(`${level} is a file`, 'file', level);
     }
     throw new FolderError(`${level} cannot be made: ${errorMessage(error)}`, 'unwritable', level);

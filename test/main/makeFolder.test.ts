@@ -45,14 +45,16 @@ function makeFolderInChild(dir: string, asNobody = false): Outcome {
 }
 
 describe('makeFolder', () => {
-  it('makes every missing level, and leaves a folder that exists as it is', () => {
+  it('makes every missing level, says the first it made, and leaves a folder that exists as it is', () => {
     const root = tempDir();
     const deep = path.join(root, 'a', 'b', 'c');
-    makeFolder(deep);
+    // The first folder it made, as fs.mkdirSync(…, { recursive: true }) answers: what to remove to undo it.
+    expect(makeFolder(deep)).toBe(path.join(root, 'a'));
     expect(fs.statSync(deep).isDirectory()).toBe(true);
     fs.writeFileSync(path.join(deep, 'kept'), 'x');
-    makeFolder(deep);
-    makeFolder(path.join(root, 'a'));
+    expect(makeFolder(deep)).toBeUndefined();
+    expect(makeFolder(path.join(root, 'a'))).toBeUndefined();
+    expect(makeFolder(path.join(root, 'a', 'd'))).toBe(path.join(root, 'a', 'd'));
     expect(fs.readdirSync(deep)).toEqual(['kept']);
   });
 
