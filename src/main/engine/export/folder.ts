@@ -34,6 +34,7 @@ import {
   recordOfThisProcess,
   systemProcesses,
 } from '../../processIdentity';
+import { makeFolder } from '../../makeFolder';
 import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
 import { isShortened, stagingName } from './stagingName';
 
@@ -131,7 +132,7 @@ export async function writeFolderAtomically(
   const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
   let made: string | undefined; // the topmost of the parent folders this export made, if it made any
   try {
-    made = mkdirSync(dirname(target), { recursive: true });
+    made = makeFolder(dirname(target)); // not mkdirSync's recursive: it loops for ever under /proc
     mkdirSync(temp);
   } catch (error) {
     removeMadeFolders(dirname(target), made);

@@ -2,8 +2,11 @@
 // listed by its spanfill-export.json) is replaced only when forced, and any other folder is
 // refused forced or not, untouched; nothing half-written stays when the writer fails, nor, after
 // the next export beside it, when the process was killed.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { removeLeftBehind, writeFolderAtomically } from '../../../../src/main/engine/export/folder';
 import { stagingName } from '../../../../src/main/engine/export/stagingName';
@@ -253,5 +256,28 @@ describe('writeFolderAtomically', () => {
     removeLeftBehind(parent);
     const kept = keptOfThisProcess();
     expect(readdirSync(parent)).toEqual([`.${kept}.export-${names[kept]}`]);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('writeFolderAtomically under /proc', () => {
+  it('refuses at once a destination whose parent cannot be made there, naming the kernel file system', () => {
+    // In a child process killed after 20 s: Node 20's recursive mkdir loops for ever under /proc,
+    // and a test that hung would hang the suite.
+    const source = pathToFileURL(join(import.meta.dirname, '../../../../src/main/engine/export/folder.ts')).href;
+    const script =
+      `import { writeFolderAtomically } from ${JSON.stringify(source)};` +
+      "writeFolderAtomically('/proc/nope/x/out', { force: false, about: {} }, async () => {})" +
+      '.then(() => console.log("written"), (e) => console.log(e.message));';
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(child.signal, 'the export did not return within 20 s').toBeNull();
+    expect(child.stdout.trim()).toBe(
+      "Cannot create /proc/nope/x/out: /proc is on the kernel's proc file system, where no files or folders can be made; " +
+        'choose a folder you can write to',
+    );
   });
 });
