@@ -104,7 +104,7 @@ export const exportCommand = defineCommand({
   name: 'export',
   summary: 'Export a model or checkpoint for transformers, transformers.js or an accelerate training job',
   usage:
-    'spanfill export (--model DIR|ID | --checkpoint DIR | --run ID [--checkpoint best|last|STEP]) --format hf|transformers.js|accelerate --out DIR [--quantize int8] [--dataset ID --config FILE] [--force] [--json]',
+    'spanfill export (--model DIR|ID | --checkpoint DIR | --run ID [--checkpoint best|last|STEP]) --format hf|transformers.js|accelerate --out DIR [--quantize int8] [--dataset ID --config FILE] [--force]',
   description:
     'hf: config.json, model.safetensors, tokenizer files and generation_config.json (load with transformers ' +
     'T5ForConditionalGeneration.from_pretrained(DIR)).\n\n' +

@@ -81,7 +81,7 @@ export const fillCommand = defineCommand({
   takesArguments: true,
   summary: 'Fill <extra_id_N> holes in a prompt with a T5 model',
   usage:
-    'spanfill fill (--model DIR | --run ID [--checkpoint best|last|STEP]) [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] [--json] ("prompt" | --prompt-file FILE | -)',
+    'spanfill fill (--model DIR | --run ID [--checkpoint best|last|STEP]) [--beams N | --sample [--temperature T] [--top-p P] [--top-k K] [--seed S]] [--max-new-tokens N] ("prompt" | --prompt-file FILE | -)',
   description:
     'Example: spanfill fill --model ./t5-small "The <extra_id_0> walks in <extra_id_1> park"\n\n' +
     'Write <extra_id_0>, <extra_id_1>, … where spans are missing; the prompt needs at least one, and each must be ' +
