@@ -4,7 +4,7 @@
 // share one; a column stopped is no failure). The columns show each answer; these are the
 // words a screen reader hears instead of one message per column.
 
-/** What the summary reads of a column's outcome (the store's FillOutcome, lib/playground.svelte.ts). */
+/** What the summary reads of a column's outcome (the store's FillOutcome, lib/playgroundFill.ts). */
 export type ColumnOutcome =
   { readonly status: 'running' | 'done' | 'stopped' } | { readonly status: 'failed'; readonly error: string };
 

@@ -8,20 +8,17 @@
 // visit (nothing kept) opens the newest run's best checkpoint beside its base. The runs'
 // checkpoints are read when the picker opens and again on a run's checkpoint, rename or removal.
 // Stop cancels a fill: the columns not done say so, and a prompt no model answered is not kept.
+// The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's.
 
 import {
   DECODING_DEFAULTS,
   MAX_NEW_TOKENS,
-  playgroundCalls,
-  type PlaygroundFillRequest,
-  type PlaygroundFillResult,
   type PlaygroundHistory,
   playgroundScreenSchema,
   type PlaygroundScreen,
 } from '../../../shared/contract/playground';
 import { contractMessages } from '../../../shared/contract/issues';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
-import { DECODING_LABELS, inFieldWords } from './settingLabels';
 import { api, connection } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
 import { isPresetModelName } from '../../../shared/contract/runs';
@@ -38,25 +35,10 @@ import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
 import { LatestWrite } from './latestWrite';
 import { Newest } from './newest';
-import { promptFromSegments } from './prompts';
-import { ApiError, errorMessage } from '../../../shared/errors';
-import { promptRefusal } from '../../../shared/promptHoles';
-import { strategyOf, type DecodingForm } from './decodingForm';
+import { errorMessage } from '../../../shared/errors';
+import type { DecodingForm } from './decodingForm';
+import { fillOne, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
 import { subscribe } from '../../../shared/transport';
-
-export type FillOutcome =
-  | { readonly status: 'running' }
-  | { readonly status: 'done'; readonly result: PlaygroundFillResult; readonly elapsedMs: number }
-  | { readonly status: 'failed'; readonly error: string }
-  /** Stop was pressed (or the fill was cancelled elsewhere) before this model answered. */
-  | { readonly status: 'stopped' };
-
-export interface MaskForm {
-  text: string;
-  noiseDensity: number;
-  meanNoiseSpanLength: number;
-  seed: number;
-}
 
 const builtinChoice: ModelChoice = {
   key: 'builtin:byt5-tiny',
@@ -308,19 +290,11 @@ class PlaygroundStore {
       return;
     }
     const prompt = this.prompt;
-    const strategy = strategyOf(this.decoding);
-    const maxNewTokens = this.decoding.maxNewTokens;
-    // The decoding boxes checked once, in their own words, before any model runs.
-    const checked = playgroundCalls.fill.args.safeParse(
-      { modelDir: '-', prompt, strategy, maxNewTokens },
-      { error: contractMessages },
-    );
-    if (!checked.success) {
-      this.error = inFieldWords(checked.error.issues[0].message, DECODING_LABELS);
+    const checked = fillRequest(prompt, this.decoding);
+    if ('problem' in checked) {
+      this.error = checked.problem;
       return;
     }
-    this.error = promptRefusal(prompt);
-    if (this.error !== undefined) return;
     this.isBusy = true;
     const fill = ++this.fillCount;
     this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
@@ -328,7 +302,7 @@ class PlaygroundStore {
     // One after another, though the engine host would run them side by side: so each column's time
     // is its own model's, and two models do not share the CPU (or GPU) while they are timed.
     for (const model of models) {
-      const outcome = await this.fillWith(model, { prompt, strategy, maxNewTokens }, () => fill !== this.fillCount);
+      const outcome = await fillOne(model, checked.request, () => fill !== this.fillCount);
       // Stopped: Stop has said so in every column left, and Fill may have begun again since.
       if (fill !== this.fillCount) return;
       this.outcomes[model.key] = outcome;
@@ -339,24 +313,6 @@ class PlaygroundStore {
       }
     }
     this.isBusy = false;
-  }
-
-  /** One column's outcome; `isStopped` is asked before the fill is sent (the model's folder is found first). */
-  private async fillWith(
-    model: ModelChoice,
-    request: Omit<PlaygroundFillRequest, 'modelDir'>,
-    isStopped: () => boolean,
-  ): Promise<FillOutcome> {
-    const started = performance.now();
-    try {
-      const { path } = await api.models.resolve({ model: model.ref });
-      if (isStopped()) return { status: 'stopped' };
-      const result = await api.playground.fill({ ...request, modelDir: path });
-      return { status: 'done', result, elapsedMs: performance.now() - started };
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.code === 'cancelled') return { status: 'stopped' };
-      return { status: 'failed', error: errorMessage(caught) };
-    }
   }
 
   /**
@@ -387,22 +343,8 @@ class PlaygroundStore {
     }
     this.isBusy = true;
     try {
-      const { path } = await api.models.resolve({ model: tokenizerModel.ref });
-      const preview = await api.masking.preview({
-        text: this.mask.text,
-        model: path,
-        noiseDensity: this.mask.noiseDensity,
-        meanNoiseSpanLength: this.mask.meanNoiseSpanLength,
-        inputLength: 512,
-        seed: this.mask.seed,
-      });
-      const masked = promptFromSegments(preview.segments);
-      this.prompt = masked.prompt;
-      this.expected = masked.expected;
-      this.maskNotes = [
-        `Masked with the ${preview.tokenizer} tokenizer (of ${tokenizerModel.label}), seed ${preview.seed}.`,
-        ...preview.messages,
-      ];
+      const masked = await maskedPrompt(tokenizerModel, this.mask);
+      [this.prompt, this.expected, this.maskNotes] = [masked.prompt, masked.expected, masked.notes];
     } catch (caught) {
       this.error = `Could not mask the text: ${errorMessage(caught)}`;
       this.isBusy = false;

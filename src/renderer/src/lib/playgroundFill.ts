@@ -1,0 +1,85 @@
+// One Playground fill in pieces the store (playground.svelte.ts) strings together: what is wrong
+// with the request before any model runs (the decoding boxes in their own words, then a prompt
+// every model would refuse), one column's fill, from the model's folder to its outcome, and
+// "mask this for me": typed text masked with a model's tokenizer, as a prompt whose hidden spans
+// are remembered so each filled span can be called exact or not.
+
+import {
+  playgroundCalls,
+  type PlaygroundFillRequest,
+  type PlaygroundFillResult,
+} from '../../../shared/contract/playground';
+import { contractMessages } from '../../../shared/contract/issues';
+import { ApiError, errorMessage } from '../../../shared/errors';
+import { promptRefusal } from '../../../shared/promptHoles';
+import { api } from './api';
+import { strategyOf, type DecodingForm } from './decodingForm';
+import type { ModelChoice } from './modelChoices';
+import { promptFromSegments, type MaskedPrompt } from './prompts';
+import { DECODING_LABELS, inFieldWords } from './settingLabels';
+
+export type FillOutcome =
+  | { readonly status: 'running' }
+  | { readonly status: 'done'; readonly result: PlaygroundFillResult; readonly elapsedMs: number }
+  | { readonly status: 'failed'; readonly error: string }
+  /** Stop was pressed (or the fill was cancelled elsewhere) before this model answered. */
+  | { readonly status: 'stopped' };
+
+export interface MaskForm {
+  text: string;
+  noiseDensity: number;
+  meanNoiseSpanLength: number;
+  seed: number;
+}
+
+/** A fill's request without its model, or why there is none: checked once, before any model runs. */
+export function fillRequest(
+  prompt: string,
+  decoding: DecodingForm,
+): { readonly request: Omit<PlaygroundFillRequest, 'modelDir'> } | { readonly problem: string } {
+  const strategy = strategyOf(decoding);
+  const maxNewTokens = decoding.maxNewTokens;
+  const checked = playgroundCalls.fill.args.safeParse(
+    { modelDir: '-', prompt, strategy, maxNewTokens },
+    { error: contractMessages },
+  );
+  if (!checked.success) return { problem: inFieldWords(checked.error.issues[0].message, DECODING_LABELS) };
+  const refusal = promptRefusal(prompt);
+  return refusal === undefined ? { request: { prompt, strategy, maxNewTokens } } : { problem: refusal };
+}
+
+/** One column's outcome; `isStopped` is asked before the fill is sent (the model's folder is found first). */
+export async function fillOne(
+  model: ModelChoice,
+  request: Omit<PlaygroundFillRequest, 'modelDir'>,
+  isStopped: () => boolean,
+): Promise<FillOutcome> {
+  const started = performance.now();
+  try {
+    const { path } = await api.models.resolve({ model: model.ref });
+    if (isStopped()) return { status: 'stopped' };
+    const result = await api.playground.fill({ ...request, modelDir: path });
+    return { status: 'done', result, elapsedMs: performance.now() - started };
+  } catch (caught) {
+    if (caught instanceof ApiError && caught.code === 'cancelled') return { status: 'stopped' };
+    return { status: 'failed', error: errorMessage(caught) };
+  }
+}
+
+/** The masking preview of `mask.text` with `model`'s tokenizer, as a prompt and the notes that say how. */
+export async function maskedPrompt(
+  model: ModelChoice,
+  mask: MaskForm,
+): Promise<MaskedPrompt & { readonly notes: string[] }> {
+  const { path } = await api.models.resolve({ model: model.ref });
+  const preview = await api.masking.preview({
+    text: mask.text,
+    model: path,
+    noiseDensity: mask.noiseDensity,
+    meanNoiseSpanLength: mask.meanNoiseSpanLength,
+    inputLength: 512,
+    seed: mask.seed,
+  });
+  const notes = [`Masked with the ${preview.tokenizer} tokenizer (of ${model.label}), seed ${preview.seed}.`];
+  return { ...promptFromSegments(preview.segments), notes: [...notes, ...preview.messages] };
+}

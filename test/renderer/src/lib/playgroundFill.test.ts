@@ -1,0 +1,67 @@
+// playgroundFill.ts: a fill's request is checked once before any model runs (the decoding boxes
+// in their own words first, then a prompt every model would refuse), and one column's fill turns
+// what the calls answer into its outcome. The calls are faked (api.ts needs the page's bridge).
+
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../../../src/shared/errors';
+import { fillOne, fillRequest } from '../../../../src/renderer/src/lib/playgroundFill';
+import type { ModelChoice } from '../../../../src/renderer/src/lib/modelChoices';
+
+const calls = vi.hoisted(() => ({ resolve: vi.fn(), fill: vi.fn() }));
+vi.mock('../../../../src/renderer/src/lib/api', () => ({
+  api: { models: { resolve: calls.resolve }, playground: { fill: calls.fill } },
+}));
+import type { DecodingForm } from '../../../../src/renderer/src/lib/decodingForm';
+import { DECODING_DEFAULTS, MAX_NEW_TOKENS } from '../../../../src/shared/contract/playground';
+
+const greedy: DecodingForm = { kind: 'greedy', ...DECODING_DEFAULTS, maxNewTokens: MAX_NEW_TOKENS.default };
+
+describe('fillRequest', () => {
+  it('gives the request of a prompt with a hole and good boxes', () => {
+    expect(fillRequest('The <extra_id_0> park', greedy)).toEqual({
+      request: { prompt: 'The <extra_id_0> park', strategy: { kind: 'greedy' }, maxNewTokens: MAX_NEW_TOKENS.default },
+    });
+  });
+
+  it('says an empty prompt and one with no hole in the words spanfill fill uses', () => {
+    expect(fillRequest('  ', greedy)).toEqual({
+      problem: expect.stringMatching(/^The prompt is empty\. Write the text/),
+    });
+    expect(fillRequest('no hole', greedy)).toEqual({
+      problem: expect.stringMatching(/^The prompt has no <extra_id_N> hole to fill\./),
+    });
+  });
+
+  it('says a decoding box out of range by its label before looking at the prompt', () => {
+    const outcome = fillRequest('', { ...greedy, maxNewTokens: MAX_NEW_TOKENS.max + 1 });
+    expect(outcome).toEqual({ problem: `Most new tokens must be ≤ ${MAX_NEW_TOKENS.max}` });
+  });
+});
+
+describe('fillOne', () => {
+  const model = { key: 'k', ref: 'builtin:byt5-tiny', label: 'byt5-tiny' } as ModelChoice;
+  const request = { prompt: 'a <extra_id_0>', strategy: { kind: 'greedy' as const }, maxNewTokens: 8 };
+  beforeEach(() => {
+    calls.resolve.mockReset().mockResolvedValue({ path: '/models/tiny' });
+    calls.fill.mockReset();
+  });
+
+  it("fills with the model's folder and times it", async () => {
+    calls.fill.mockResolvedValue({ text: 'x' });
+    const outcome = await fillOne(model, request, () => false);
+    expect(calls.fill).toHaveBeenCalledWith({ ...request, modelDir: '/models/tiny' });
+    expect(outcome).toEqual({ status: 'done', result: { text: 'x' }, elapsedMs: expect.any(Number) });
+  });
+
+  it('sends nothing once stopped while the folder was looked up', async () => {
+    expect(await fillOne(model, request, () => true)).toEqual({ status: 'stopped' });
+    expect(calls.fill).not.toHaveBeenCalled();
+  });
+
+  it('calls a cancelled fill stopped and any other failure failed, in its words', async () => {
+    calls.fill.mockRejectedValueOnce(new ApiError('cancelled', 'cancelled'));
+    expect(await fillOne(model, request, () => false)).toEqual({ status: 'stopped' });
+    calls.fill.mockRejectedValueOnce(new ApiError('invalid_input', 'The prompt is too long'));
+    expect(await fillOne(model, request, () => false)).toEqual({ status: 'failed', error: 'The prompt is too long' });
+  });
+});
