@@ -302,7 +302,7 @@ class PlaygroundStore {
     // One after another, though the engine host would run them side by side: so each column's time
     // is its own model's, and two models do not share the CPU (or GPU) while they are timed.
     for (const model of models) {
-      const outcome = await fillOne(model, checked.request, () => fill !== this.fillCount);
+      const outcome = await fillOne(api, model, checked.request, () => fill !== this.fillCount);
       // Stopped: Stop has said so in every column left, and Fill may have begun again since.
       if (fill !== this.fillCount) return;
       this.outcomes[model.key] = outcome;
@@ -343,7 +343,7 @@ class PlaygroundStore {
     }
     this.isBusy = true;
     try {
-      const masked = await maskedPrompt(tokenizerModel, this.mask);
+      const masked = await maskedPrompt(api, tokenizerModel, this.mask);
       [this.prompt, this.expected, this.maskNotes] = [masked.prompt, masked.expected, masked.notes];
     } catch (caught) {
       this.error = `Could not mask the text: ${errorMessage(caught)}`;

@@ -9,14 +9,24 @@ import {
   type PlaygroundFillRequest,
   type PlaygroundFillResult,
 } from '../../../shared/contract/playground';
+import type { Api } from '../../../shared/contract';
 import { contractMessages } from '../../../shared/contract/issues';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import { promptRefusal } from '../../../shared/promptHoles';
-import { api } from './api';
 import { strategyOf, type DecodingForm } from './decodingForm';
 import type { ModelChoice } from './modelChoices';
 import { promptFromSegments, type MaskedPrompt } from './prompts';
 import { DECODING_LABELS, inFieldWords } from './settingLabels';
+
+/**
+ * The calls a fill makes: the store passes lib/api.ts's, tests a fake (this module does not
+ * import api.ts, which needs the page).
+ */
+export interface FillCalls {
+  readonly models: Pick<Api['models'], 'resolve'>;
+  readonly playground: Pick<Api['playground'], 'fill'>;
+  readonly masking: Pick<Api['masking'], 'preview'>;
+}
 
 export type FillOutcome =
   | { readonly status: 'running' }
@@ -50,15 +60,16 @@ export function fillRequest(
 
 /** One column's outcome; `isStopped` is asked before the fill is sent (the model's folder is found first). */
 export async function fillOne(
+  calls: Pick<FillCalls, 'models' | 'playground'>,
   model: ModelChoice,
   request: Omit<PlaygroundFillRequest, 'modelDir'>,
   isStopped: () => boolean,
 ): Promise<FillOutcome> {
   const started = performance.now();
   try {
-    const { path } = await api.models.resolve({ model: model.ref });
+    const { path } = await calls.models.resolve({ model: model.ref });
     if (isStopped()) return { status: 'stopped' };
-    const result = await api.playground.fill({ ...request, modelDir: path });
+    const result = await calls.playground.fill({ ...request, modelDir: path });
     return { status: 'done', result, elapsedMs: performance.now() - started };
   } catch (caught) {
     if (caught instanceof ApiError && caught.code === 'cancelled') return { status: 'stopped' };
@@ -68,11 +79,12 @@ export async function fillOne(
 
 /** The masking preview of `mask.text` with `model`'s tokenizer, as a prompt and the notes that say how. */
 export async function maskedPrompt(
+  calls: Pick<FillCalls, 'models' | 'masking'>,
   model: ModelChoice,
   mask: MaskForm,
 ): Promise<MaskedPrompt & { readonly notes: string[] }> {
-  const { path } = await api.models.resolve({ model: model.ref });
-  const preview = await api.masking.preview({
+  const { path } = await calls.models.resolve({ model: model.ref });
+  const preview = await calls.masking.preview({
     text: mask.text,
     model: path,
     noiseDensity: mask.noiseDensity,

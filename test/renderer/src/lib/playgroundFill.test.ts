@@ -1,16 +1,14 @@
 // playgroundFill.ts: a fill's request is checked once before any model runs (the decoding boxes
 // in their own words first, then a prompt every model would refuse), and one column's fill turns
-// what the calls answer into its outcome. The calls are faked (api.ts needs the page's bridge).
+// what the calls answer into its outcome, with the calls faked.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../../src/shared/errors';
 import { fillOne, fillRequest } from '../../../../src/renderer/src/lib/playgroundFill';
 import type { ModelChoice } from '../../../../src/renderer/src/lib/modelChoices';
 
-const calls = vi.hoisted(() => ({ resolve: vi.fn(), fill: vi.fn() }));
-vi.mock('../../../../src/renderer/src/lib/api', () => ({
-  api: { models: { resolve: calls.resolve }, playground: { fill: calls.fill } },
-}));
+const calls = { resolve: vi.fn(), fill: vi.fn() };
+const fake = { models: { resolve: calls.resolve }, playground: { fill: calls.fill } };
 import type { DecodingForm } from '../../../../src/renderer/src/lib/decodingForm';
 import { DECODING_DEFAULTS, MAX_NEW_TOKENS } from '../../../../src/shared/contract/playground';
 
@@ -48,20 +46,23 @@ describe('fillOne', () => {
 
   it("fills with the model's folder and times it", async () => {
     calls.fill.mockResolvedValue({ text: 'x' });
-    const outcome = await fillOne(model, request, () => false);
+    const outcome = await fillOne(fake, model, request, () => false);
     expect(calls.fill).toHaveBeenCalledWith({ ...request, modelDir: '/models/tiny' });
     expect(outcome).toEqual({ status: 'done', result: { text: 'x' }, elapsedMs: expect.any(Number) });
   });
 
   it('sends nothing once stopped while the folder was looked up', async () => {
-    expect(await fillOne(model, request, () => true)).toEqual({ status: 'stopped' });
+    expect(await fillOne(fake, model, request, () => true)).toEqual({ status: 'stopped' });
     expect(calls.fill).not.toHaveBeenCalled();
   });
 
   it('calls a cancelled fill stopped and any other failure failed, in its words', async () => {
     calls.fill.mockRejectedValueOnce(new ApiError('cancelled', 'cancelled'));
-    expect(await fillOne(model, request, () => false)).toEqual({ status: 'stopped' });
+    expect(await fillOne(fake, model, request, () => false)).toEqual({ status: 'stopped' });
     calls.fill.mockRejectedValueOnce(new ApiError('invalid_input', 'The prompt is too long'));
-    expect(await fillOne(model, request, () => false)).toEqual({ status: 'failed', error: 'The prompt is too long' });
+    expect(await fillOne(fake, model, request, () => false)).toEqual({
+      status: 'failed',
+      error: 'The prompt is too long',
+    });
   });
 });
