@@ -3,21 +3,38 @@
 // written are refused, naming where, before anything is made. The refusals run in a child
 // process killed after a time limit, so a makeFolder that hangs fails the test instead of
 // hanging the suite; the unwritable one as an unprivileged user where the tests run as root
-// (root may write in a read-only folder).
+// (root may write in a read-only folder). The child runs makeFolder.ts bundled by esbuild into a
+// folder anyone may read: that user may not reach the checkout (a clone under a 0700 mkdtemp).
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { makeFolder } from '../../src/main/makeFolder';
 import { tempDirs } from '../support/tmp';
 
 const tempDir = tempDirs('spanfill-make-folder-');
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const source = pathToFileURL(path.resolve(import.meta.dirname, '../../src/main/makeFolder.ts')).href;
+const source = path.resolve(import.meta.dirname, '../../src/main/makeFolder.ts');
 const NOBODY = 65534;
+
+/** makeFolder.ts and what it imports as one ES module in a new folder every user may read. */
+function bundled(): string {
+  const dir = tempDir();
+  fs.chmodSync(dir, 0o755);
+  const file = path.join(dir, 'makeFolder.mjs');
+  buildSync({
+    entryPoints: [source],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: file,
+    logLevel: 'silent',
+  });
+  fs.chmodSync(file, 0o644);
+  return file;
+}
 
 interface Outcome {
   readonly made?: true;
@@ -29,11 +46,13 @@ interface Outcome {
 
 /** makeFolder(dir) in its own process, SIGKILLed after 20 s; what it made of it. */
 function makeFolderInChild(dir: string, asNobody = false): Outcome {
+  const module = bundled();
   const script =
-    `import { makeFolder } from ${JSON.stringify(source)};` +
+    `import { makeFolder } from ${JSON.stringify(pathToFileURL(module).href)};` +
     'try { makeFolder(process.argv[1]); console.log(JSON.stringify({ made: true })); }' +
     'catch (e) { console.log(JSON.stringify({ name: e.name, problem: e.problem, at: e.at, message: e.message })); }';
-  const child = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script, dir], {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, dir], {
+    cwd: path.dirname(module), // one the unprivileged user may be in
     encoding: 'utf8',
     timeout: 20_000,
     killSignal: 'SIGKILL',
