@@ -34,7 +34,7 @@ import {
   recordOfThisProcess,
   systemProcesses,
 } from '../../processIdentity';
-import { makeFolder } from '../../makeFolder';
+import { FolderError, makeFolder } from '../../makeFolder';
 import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
 import { isShortened, stagingName } from './stagingName';
 
@@ -245,6 +245,7 @@ function putInPlace(temp: string, target: string, stamp: string): void {
 
 /** A file system error in words (its code first: EACCES, EROFS, …), without the temp folder's name. */
 function fileProblem(error: unknown): string {
+  if (error instanceof FolderError && error.problem === 'file') return `${error.at} is a file, not a folder`;
   const code = (error as NodeJS.ErrnoException).code;
   const words: Record<string, string> = {
     EACCES: 'permission denied',
