@@ -22,6 +22,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isMissingPathError } from '../../../shared/fileErrors';
 import type { HostTensor } from '../onnx/session';
 import { tokenizerFilesOf } from '../data/tokenizerFiles';
 import type { T5Config } from '../t5/config';
@@ -239,18 +240,20 @@ export function readTrainerState(dir: string): TrainerState {
   }
 }
 
-/** trainer_state.json checked; a CheckpointError says what is wrong in words that follow the file's name. */
-function parseTrainerState(file: string): TrainerState {
-  let raw: unknown;
+/** A checkpoint's JSON file parsed; a CheckpointError says what is wrong in words that follow the file's name. */
+function readJsonFile(file: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CheckpointError('is missing');
+    if (isMissingPathError(e)) throw new CheckpointError('is missing');
     if (e instanceof SyntaxError) throw new CheckpointError(`is not valid JSON (${e.message})`);
     throw new CheckpointError(`cannot be read (${(e as Error).message})`);
   }
-  const state = raw as Partial<TrainerState> | null;
+}
+
+/** trainer_state.json checked; a CheckpointError says what is wrong in words that follow the file's name. */
+function parseTrainerState(file: string): TrainerState {
+  const state = readJsonFile(file) as Partial<TrainerState> | null;
   if (state?.format !== TRAINER_STATE_FORMAT)
     throw new CheckpointError(`is not a Spanfill trainer state (format '${String(state?.format)}')`);
   if (state.version !== TRAINER_STATE_VERSION)
@@ -276,10 +279,10 @@ function inspectCheckpoint(dir: string): { state: TrainerState } | { file: strin
     throw error;
   }
   try {
-    JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    readJsonFile(join(dir, 'config.json'));
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { file: 'config.json', problem: missing ? 'is missing' : `is not valid JSON (${(error as Error).message})` };
+    if (error instanceof CheckpointError) return { file: 'config.json', problem: error.message };
+    throw error;
   }
   for (const file of [SINGLE_FILE, OPTIMIZER_FILE]) {
     const path = join(dir, file);
