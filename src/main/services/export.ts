@@ -194,23 +194,27 @@ export class ExportService {
     const { run } = args;
     if (!run) return this.exportFrom(request, request.sourceDir, signal);
     const name = this.deps.runs.get(run.id).name;
-    // A run that trains may delete its checkpoint while it is copied: read through a linked copy.
+    // A run that trains may delete its checkpoint while it is copied, and a run may be removed
+    // while it is exported: read through a linked copy outside the run's folder (readCheckpoint).
+    let isCopied = false;
     return this.deps.runs
       .readCheckpoint(run.id, run.checkpoint, async (dir) => {
+        isCopied = true;
         const step = checkpointStepOf(dir);
         const source = step === null ? `run ${run.id}` : `run ${run.id}, checkpoint step ${step}`;
         const result = await this.exportFrom({ ...request, sourceDir: dir }, source, signal);
         return step === null ? result : { ...result, checkpoint: { runId: run.id, step } };
       })
       .catch((error: unknown) => {
-        throw this.unlessRunRemoved(run.id, name, path.resolve(request.out), error, signal);
+        // Once copied, a removal of the run takes nothing the export reads: a failure is its own.
+        throw isCopied ? error : this.unlessRunRemoved(run.id, name, path.resolve(request.out), error, signal);
       });
   }
 
   /**
-   * `error`, or, when run `id` is gone by now (removed from the app or `spanfill runs rm` while
-   * its checkpoint was read, which takes the linked copy under its folder along), what happened:
-   * the engine's ENOENT on a file of the copy says nothing of the removal. A cancel stays one.
+   * `error`, or, when run `id` is gone by now (removed from the app or `spanfill runs rm` before
+   * its checkpoint could be copied), what happened: a checkpoint or run no longer found says
+   * nothing of the removal. A cancel stays one.
    */
   private unlessRunRemoved(id: string, name: string, out: string, error: unknown, signal?: AbortSignal): unknown {
     if (signal?.aborted || (error instanceof ApiError && error.code === 'cancelled')) return error;

@@ -36,8 +36,9 @@ import { StepTimings } from './runsTiming';
 import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, thisProcessAsOwner, trainingConflict } from './runsLock';
 import {
   checkpointProblems,
+  checkpointReadersFolder,
+  OLD_READING_FOLDER,
   pickCheckpoint,
-  READING_FOLDER,
   readingCheckpoint,
   removeStaleReadings,
   type CheckpointChoice,
@@ -79,6 +80,8 @@ export class RunService {
     this.repo = new RunRepository(deps.store.db);
     const { dataDir, events, engine } = deps;
     this.control = new RunControl({ repo: this.repo, dataDir, events, engine, mustGet: (id) => this.mustGet(id) });
+    // Copies that readers killed since the last look left (of runs removed meanwhile too).
+    removeStaleReadings(checkpointReadersFolder(dataDir));
   }
 
   runDir(id: string): string {
@@ -249,8 +252,9 @@ export class RunService {
     const row = this.mustGet(id);
     const last: Record<string, number> = {};
     for (const [name, points] of this.repo.metrics(id)) last[name] = points[points.length - 1].value;
-    // A copy a killed reader (fill, export, score) left behind is not the run's: it goes before sizing.
-    removeStaleReadings(path.join(this.runDir(id), READING_FOLDER));
+    // A copy a killed reader (fill, export, score) of an older version left in the run's folder
+    // is not the run's: it goes before sizing. (Copies are made in the readers folder now.)
+    removeStaleReadings(path.join(this.runDir(id), OLD_READING_FOLDER));
     const diskBytes = directoryBytes(this.runDir(id));
     const checkpoints = this.checkpoints(id);
     const problems = checkpointProblems(checkpoints, scanCheckpoints(this.checkpointDir(id)).unreadable);
@@ -262,9 +266,14 @@ export class RunService {
     return pickCheckpoint(id, this.checkpoints(id), which);
   }
 
-  /** `read` of a run's checkpoint, picked again if the run deletes it meanwhile (readingCheckpoint). */
+  /**
+   * `read` of a run's checkpoint through a linked copy outside the run's folder, picked again if
+   * the run deletes it meanwhile (readingCheckpoint); a run removed once it is copied leaves the
+   * read to finish.
+   */
   readCheckpoint<T>(id: string, which: CheckpointChoice, read: (dir: string) => Promise<T>): Promise<T> {
-    return readingCheckpoint(() => this.checkpointPath(id, which), read);
+    const reading = { root: checkpointReadersFolder(this.deps.dataDir), runId: id };
+    return readingCheckpoint(reading, () => this.checkpointPath(id, which), read);
   }
 
   /** A run's checkpoints, each with its folder in this data directory (the store keeps it relative). */
@@ -314,9 +323,14 @@ export class RunService {
     return { id, removed: this.discard(id) };
   }
 
-  /** Deletes a run's folder and row and tells the screens; whether there was a row. */
+  /**
+   * Deletes a run's folder and row and tells the screens; whether there was a row. The copies of
+   * its checkpoints being read stay (their reads finish; each reader removes its own), but those
+   * whose reader was killed go now.
+   */
   private discard(id: string): boolean {
     rmSync(this.runDir(id), { recursive: true, force: true });
+    removeStaleReadings(checkpointReadersFolder(this.deps.dataDir));
     const removed = this.repo.remove(id);
     this.deps.events.emit('runs.removed', { runId: id });
     return removed;

@@ -1,8 +1,8 @@
 // Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), what
 // to say when it is not there (not kept, or deleted from disk by hand), which cannot be used
-// (unreadable on disk, or missing: checkpointProblems), and reading one while
-// its run trains and prunes, through a linked copy under <run>/reading that names its reader,
-// so the copies of a reader that was killed are removed by the next read.
+// (unreadable on disk, or missing: checkpointProblems), and reading one while its run trains and
+// prunes, or is removed, through a linked copy in <data dir>/readers that names its run and its
+// reader, so the copies of a reader that was killed are removed by the next read.
 
 import {
   copyFileSync,
@@ -83,25 +83,44 @@ const PICK_TRIES = 5;
 /** Between tries, for the trainer's newest checkpoint to reach the store. */
 const RETRY_MS = 100;
 
-/** Where a run's checkpoints are read from (linked copies), beside its checkpoints/. */
-/** <run>/reading: the copies of checkpoints being read. */
-export const READING_FOLDER = 'reading';
-
 /**
- * A copy's holder under <run>/reading: `step-N.<record>-<random>`, naming the process that reads
- * through it (processIdentity.ts: `<pid>.<start ms>`, then on Linux `.<start ticks>.<boot id>`),
- * so a later read can tell a copy whose reader was killed (SIGKILL, a crash, a power cut: its
- * `finally` never ran) from one still in use.
+ * <dataDir>/readers: the linked copies of checkpoints being read. Outside every run's folder, so
+ * a run removed while one of its checkpoints is read (an export, then `runs rm`) takes no copy
+ * along: the read finishes, and its copy goes after it.
  */
-const HOLDER = new RegExp(String.raw`^.+?\.(${RECORD_IN_NAME})-[^.]+$`);
-
-function holderPrefix(name: string): string {
-  return `${name}.${recordInName(recordOfThisProcess())}-`;
+export function checkpointReadersFolder(dataDir: string): string {
+  return path.join(dataDir, 'readers');
 }
 
 /**
- * Removes the copies under `readingRoot` (<run>/reading) whose reader is gone: those whose named
- * process no longer runs, and those of versions that named none (step-N-<random>) made before
+ * <run>/reading: where versions before the readers folder kept the copies of a run's
+ * checkpoints; what their killed readers left there is removed when the run is looked at.
+ */
+export const OLD_READING_FOLDER = 'reading';
+
+/** Where a read puts its copy (`root`: checkpointReadersFolder) and the run whose checkpoint it reads. */
+export interface CheckpointReading {
+  readonly root: string;
+  readonly runId: string;
+}
+
+/**
+ * A copy's holder in the readers folder: `<run id>.step-N.<record>-<random>`, naming the run and
+ * the process that reads through it (processIdentity.ts: `<pid>.<start ms>`, then on Linux
+ * `.<start ticks>.<boot id>`), so a later read can tell a copy whose reader was killed (SIGKILL,
+ * a crash, a power cut: its `finally` never ran) from one still in use. Copies in an older
+ * version's <run>/reading are named the same without the run id.
+ */
+const HOLDER = new RegExp(String.raw`^.+?\.(${RECORD_IN_NAME})-[^.]+$`);
+
+function holderPrefix(runId: string, name: string): string {
+  return `${runId}.${name}.${recordInName(recordOfThisProcess())}-`;
+}
+
+/**
+ * Removes the copies under `readingRoot` (the readers folder, or an older version's <run>/reading)
+ * whose reader is gone: those whose named process no longer runs, whatever their run (one
+ * removed since included), and those of versions that named none (step-N-<random>) made before
  * this machine booted. A live reader's copy, here or in another process, stays. Returns how
  * many it removed.
  */
@@ -131,16 +150,15 @@ function isStaleHolder(name: string, holder: string, table: ProcessTable): boole
 }
 
 /**
- * <run>/reading/<holder>/step-N: the files of checkpoint `dir` (…/<run>/checkpoints/step-N)
- * hard-linked (copied where links cannot be made), so the trainer may delete the checkpoint
- * while it is read; under its own name, which is what a model's messages call it. Throws ENOENT
- * when the checkpoint went before all its files were linked. Copies that killed readers left
- * are removed first.
+ * <readers>/<holder>/step-N: the files of checkpoint `dir` (…/<run>/checkpoints/step-N)
+ * hard-linked (copied where links cannot be made), so the trainer may delete the checkpoint, and
+ * `runs rm` its run, while it is read; under its own name, which is what a model's messages call
+ * it. Throws ENOENT when the checkpoint went before all its files were linked. Copies that
+ * killed readers left are removed first.
  */
-function linkCheckpoint(dir: string): string {
-  const readingRoot = path.join(path.dirname(path.dirname(dir)), READING_FOLDER);
-  removeStaleReadings(readingRoot);
-  const holder = readingFolder(readingRoot, path.basename(dir));
+function linkCheckpoint(reading: CheckpointReading, dir: string): string {
+  removeStaleReadings(reading.root);
+  const holder = readingFolder(reading.root, holderPrefix(reading.runId, path.basename(dir)));
   const snapshot = path.join(holder, path.basename(dir));
   try {
     mkdirSync(snapshot);
@@ -160,11 +178,11 @@ function asOfCheckpoint(error: unknown, snapshot: string, dir: string): unknown 
 }
 
 /** A new folder under `root`, made again should another read remove `root` (removeIfEmpty) in between. */
-function readingFolder(root: string, name: string): string {
+function readingFolder(root: string, prefix: string): string {
   for (let tries = 1; ; tries++) {
     mkdirSync(root, { recursive: true });
     try {
-      return mkdtempSync(path.join(root, holderPrefix(name)));
+      return mkdtempSync(path.join(root, prefix));
     } catch (error) {
       if (tries >= 3 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -193,7 +211,7 @@ function linkOrCopy(from: string, to: string): void {
   }
 }
 
-/** <run>/reading goes with its last copy; another read's copy keeps it (ENOTEMPTY), as does a gone one. */
+/** The readers folder goes with its last copy; another read's copy keeps it (ENOTEMPTY), as does a gone one. */
 function removeIfEmpty(folder: string): void {
   try {
     rmdirSync(folder);
@@ -206,20 +224,25 @@ const isGone = (error: unknown): boolean =>
   (error instanceof ApiError && error.code === 'not_found') || (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
- * `read` of the checkpoint `pick` names, through a linked copy of it (linkCheckpoint): a run
- * that is training deletes older checkpoints as it saves new ones (keepLast), and a new best
- * replaces the old, so the folder picked may go at any moment. When it goes before it is
- * linked (or the store still lists one the disk no longer has), the checkpoint is picked again,
- * at most PICK_TRIES times. `read`'s own failures are its own; the copy is removed after.
+ * `read` of the checkpoint `pick` names, through a linked copy of it in `reading.root`
+ * (linkCheckpoint): a run that is training deletes older checkpoints as it saves new ones
+ * (keepLast), and a new best replaces the old, so the folder picked may go at any moment, as may
+ * the whole run (removed). When it goes before it is linked (or the store still lists one the
+ * disk no longer has), the checkpoint is picked again, at most PICK_TRIES times. `read`'s own
+ * failures are its own; the copy is removed after.
  */
-export async function readingCheckpoint<T>(pick: () => string, read: (dir: string) => Promise<T>): Promise<T> {
+export async function readingCheckpoint<T>(
+  reading: CheckpointReading,
+  pick: () => string,
+  read: (dir: string) => Promise<T>,
+): Promise<T> {
   for (let tries = 1; ; tries++) {
     if (tries > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     let dir: string | undefined;
     let snapshot: string;
     try {
       dir = pick();
-      snapshot = linkCheckpoint(dir);
+      snapshot = linkCheckpoint(reading, dir);
     } catch (error) {
       if (tries < PICK_TRIES && isGone(error)) continue;
       if (dir === undefined || !isGone(error)) throw error;

@@ -8,8 +8,8 @@
 import type { RunCheckpoint } from './runs';
 
 const CHECKPOINT_FOLDER = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]checkpoints[\\/]step-(\d+)[\\/]?$/;
-/** `…/runs/<id>/reading/<holder>/step-N`: the linked copy a read of a checkpoint goes through (main/services/runsCheckpoint.ts). */
-const READING_COPY = /[\\/]runs[\\/](r-[0-9a-z]+)[\\/]reading[\\/][^\\/]+[\\/]step-(\d+)[\\/]?$/;
+/** `…/readers/<id>.step-N.<reader>/step-N`: the linked copy a read of a checkpoint goes through (main/services/runsCheckpoint.ts). */
+const READING_COPY = /[\\/]readers[\\/](r-[0-9a-z]+)\.step-\d+\.[^\\/]+[\\/]step-(\d+)[\\/]?$/;
 /** `…/models--<owner>--<name>/snapshots/<commit>`: a pulled repository's files (main/engine/hub/cache.ts). */
 const HUB_SNAPSHOT = /[\\/]models--([^\\/]+)[\\/]snapshots[\\/][^\\/]+[\\/]?$/;
 

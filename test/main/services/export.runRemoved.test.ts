@@ -1,64 +1,49 @@
 // A run removed (the app's runs.remove, `spanfill runs rm`) while its checkpoint is exported:
-// the export fails saying so, by the run's name and id, and leaves nothing in --out; a failure
-// while the run is still there stays the export's own.
+// the export reads a linked copy outside the run's folder (runsCheckpoint.ts), so it finishes,
+// and the copy goes after it (the removal takes only copies whose reader was killed); a run
+// removed before its checkpoint could be copied fails the export saying so, by the run's name
+// and id, leaving nothing in --out; a failure while the run is still there stays the export's
+// own. Over the real services and engine host.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { EventMap, EventName } from '../../../src/shared/events';
-import type { RunDetail } from '../../../src/shared/contract/runs';
-import { ApiError } from '../../../src/shared/errors';
-import { DatasetService } from '../../../src/main/services/datasets';
-import { EngineHostManager } from '../../../src/main/services/engine-host';
-import { EventBus } from '../../../src/main/services/events';
-import { ExportService, type RunLookup } from '../../../src/main/services/export';
-import { openStore } from '../../../src/main/store/db';
+import { describe, expect, it } from 'vitest';
+import type { EventMap } from '../../../src/shared/events';
+import { AppServices } from '../../../src/main/services/app';
+import { checkpointReadersFolder } from '../../../src/main/services/runsCheckpoint';
+import { deadPid } from '../../support/processes';
+import { runsServiceKit, smallRunConfig } from './runs-support';
 
 const SPM = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
-const events = new EventBus();
-const engine = new EngineHostManager({ events });
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0)) f();
-});
-afterAll(() => engine.stop());
+const { tempDir, open } = runsServiceKit();
 
 const RUN = { id: 'r-0000abcd', name: 'ts' };
+const STEP = 'step-00000040';
 
 /**
- * A data directory whose run RUN has one checkpoint (step 40, the fixture's files), and an
- * export service over it; `onProgress` runs at the export's first progress event.
+ * Services on a fresh data directory whose completed run RUN has one checkpoint (step 40, the
+ * fixture's files); `onProgress` runs at the export's first progress event.
  */
-function setup(onProgress: (runDir: string, gone: () => void) => void): { service: ExportService; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-export-removed-'));
+function setup(onProgress: (app: AppServices, dataDir: string) => void): {
+  app: AppServices;
+  dir: string;
+  dataDir: string;
+} {
+  const dir = tempDir();
   const dataDir = path.join(dir, 'data');
-  const store = openStore(dataDir);
-  const runDir = path.join(dataDir, 'runs', RUN.id);
-  const checkpoint = path.join(runDir, 'checkpoints', 'step-00000040');
-  fs.cpSync(SPM, checkpoint, { recursive: true });
-  let removed = false;
-  const runs: RunLookup = {
-    get: (id) => {
-      if (removed || id !== RUN.id) throw new ApiError('not_found', `No run ${id}`);
-      return RUN as RunDetail;
-    },
-    checkpointPath: () => checkpoint,
-    readCheckpoint: (_id, _which, read) => read(checkpoint),
-  };
+  const app = open(dataDir);
+  app.datasets.repo.create({ id: 'ds-1', name: 'texts', sourcePath: '/texts.txt', importingPid: process.pid });
+  app.runs.repo.add({ ...RUN, config: smallRunConfig('ds-1'), totalSteps: 40, status: 'completed' });
+  const stored = `runs/${RUN.id}/checkpoints/${STEP}`;
+  fs.cpSync(SPM, path.join(dataDir, stored), { recursive: true });
+  app.runs.repo.addCheckpoint(RUN.id, { step: 40, path: stored, eval: null, isBest: false }, []);
   let first = true;
-  const off = events.subscribe(<E extends EventName>(event: E, payload: EventMap[E]) => {
+  app.events.subscribe((event, payload) => {
     if (event !== 'export.progress' || !first || (payload as EventMap['export.progress']).stage === 'done') return;
     first = false;
-    onProgress(runDir, () => (removed = true));
+    onProgress(app, dataDir);
   });
-  cleanup.push(() => {
-    off();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const datasets = new DatasetService({ store, dataDir, events, engine });
-  return { service: new ExportService({ engine, datasets, runs, dataDir }), dir };
+  return { app, dir, dataDir };
 }
 
 const request = (out: string) =>
@@ -71,24 +56,58 @@ const request = (out: string) =>
   }) as const;
 
 describe('export of a run removed meanwhile', () => {
-  it('says the run was removed while it was exported, and writes nothing', async () => {
-    const { service, dir } = setup((runDir, gone) => {
-      fs.rmSync(runDir, { recursive: true, force: true }); // as RunService.remove does
-      gone();
+  it('finishes from its copy when the run is removed while it is exported, and the copy goes after', async () => {
+    let readersAtRemoval: string[] = [];
+    const { app, dir, dataDir } = setup((services, data) => {
+      // A copy of the run's checkpoint that a killed reader (`fill --run`, then kill -9) left.
+      const readers = checkpointReadersFolder(data);
+      fs.mkdirSync(path.join(readers, `${RUN.id}.${STEP}.${deadPid()}.${Date.now()}-a1B2c3`, STEP), {
+        recursive: true,
+      });
+      services.runs.remove(RUN.id);
+      readersAtRemoval = fs.readdirSync(readers);
     });
+    const out = path.join(dir, 'exp');
+    const result = await app.export.run(request(out));
+    expect(result).toMatchObject({ format: 'transformers.js', out, checkpoint: { runId: RUN.id, step: 40 } });
+    expect(fs.readdirSync(path.join(out, 'onnx')).sort()).toEqual([
+      'decoder_model_merged.onnx',
+      'decoder_model_merged_quantized.onnx',
+      'encoder_model.onnx',
+      'encoder_model_quantized.onnx',
+    ]);
+    expect(fs.existsSync(path.join(out, 'config.json'))).toBe(true);
+    expect(app.runs.list()).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'runs', RUN.id))).toBe(false);
+    // The removal took the killed reader's copy and left the export's; that went as the export ended.
+    const exports = new RegExp(`^${RUN.id}\\.${STEP}\\.${process.pid}\\.`);
+    expect(readersAtRemoval).toEqual([expect.stringMatching(exports)]);
+    expect(fs.existsSync(checkpointReadersFolder(dataDir))).toBe(false);
+  }, 60_000);
+
+  it('says the run was removed when it went before its checkpoint could be copied, and writes nothing', async () => {
+    const { app, dir } = setup(() => undefined);
+    // Removed between the export's look at the run and its copy of the checkpoint.
+    const pick = app.runs.checkpointPath.bind(app.runs);
+    let picks = 0;
+    app.runs.checkpointPath = (id, which) => {
+      if (++picks === 2) app.runs.remove(id);
+      return pick(id, which);
+    };
     const out = path.join(dir, 'exp-race');
-    await expect(service.run(request(out))).rejects.toMatchObject({
+    await expect(app.export.run(request(out))).rejects.toMatchObject({
       code: 'conflict',
       message: `Run 'ts' (r-0000abcd) was removed while it was being exported; nothing was exported to ${out}`,
     });
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(dir)).toEqual(['data']); // no staging folder left either
-  });
+  }, 60_000);
 
   it("keeps the export's own failure when the run is still there", async () => {
-    const { service, dir } = setup((runDir) => fs.rmSync(path.join(runDir, 'checkpoints'), { recursive: true }));
+    const { app, dir, dataDir } = setup(() => fs.rmSync(checkpointReadersFolder(dataDir), { recursive: true }));
     const out = path.join(dir, 'exp');
-    await expect(service.run(request(out))).rejects.toThrow(/ENOENT/);
+    await expect(app.export.run(request(out))).rejects.toThrow(/ENOENT/);
     expect(fs.existsSync(out)).toBe(false);
-  });
+    expect(app.runs.list().map((run) => run.id)).toEqual([RUN.id]);
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
 // Picking a run's checkpoint by best, last or step among real folders: the best by validation
 // loss (else the last), and the two ways one is missing (not kept; deleted by hand) said apart;
-// reading one that a training run deletes meanwhile picks again; the copy a reader killed with
-// SIGKILL leaves is removed by the next read, while a live reader's stays.
+// reading one that a training run deletes meanwhile picks again, and one whose run is removed
+// meanwhile reads on from its copy in the readers folder; the copy a reader killed with SIGKILL
+// leaves is removed by the next read (its run removed or not), while a live reader's stays.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,38 +48,54 @@ describe('pickCheckpoint', () => {
   });
 });
 
+/** The readers folder of a data directory whose runs are under `<dataDir>/runs`, as RunService reads. */
+const readersOf = (dataDir: string) => (runId: string) => ({ root: path.join(dataDir, 'readers'), runId });
+
 describe('readingCheckpoint', () => {
-  /** A run folder's checkpoints: step-10..30 under <run>/checkpoints, each with two files. */
-  function runCheckpoints(): RunCheckpoint[] {
-    const list = checkpoints(path.join(tempDir(), 'r-1', 'checkpoints'), null);
+  /**
+   * A data directory's run r-1: its checkpoints step-10..30 under <data>/runs/r-1/checkpoints,
+   * each with two files; `reading`: where its reads put their copies, and whose they are.
+   */
+  function runCheckpoints() {
+    const dataDir = tempDir();
+    const list = checkpoints(path.join(dataDir, 'runs', 'r-1', 'checkpoints'), null);
     for (const c of list)
       for (const name of ['config.json', 'model.safetensors']) writeFileSync(path.join(c.path, name), name);
-    return list;
+    return { list, dataDir, reading: readersOf(dataDir)('r-1') };
   }
 
-  it('reads a linked copy, which stays whole while the checkpoint is deleted, and removes it after', async () => {
-    const [first] = runCheckpoints();
+  it('reads a linked copy outside the run, which stays whole while the run is removed, and removes it after', async () => {
+    const run = runCheckpoints();
+    const [first] = run.list;
     let seen = '';
     const result = await readingCheckpoint(
+      run.reading,
       () => first.path,
       async (dir) => {
         seen = dir;
-        rmSync(first.path, { recursive: true }); // the trainer prunes it mid-read
+        rmSync(path.join(run.dataDir, 'runs', 'r-1'), { recursive: true }); // `runs rm` mid-read
         return readdirSync(dir).sort();
       },
     );
     expect(result).toEqual(['config.json', 'model.safetensors']);
-    expect(seen).not.toBe(first.path);
+    // <data>/readers/<run>.<step>.<reader>-<random>/<step>: whose copy it is, and which process made it.
+    expect(path.dirname(path.dirname(seen))).toBe(run.reading.root);
+    expect(path.basename(path.dirname(seen))).toMatch(
+      new RegExp(String.raw`^r-1\.step-00000010\.${process.pid}\.\d+(\.\d+\.[0-9a-f]{32})?-[^.]+$`),
+    );
+    expect(path.basename(seen)).toBe('step-00000010');
     expect(existsSync(seen)).toBe(false);
-    expect(existsSync(path.dirname(path.dirname(seen)))).toBe(false); // <run>/reading goes with its last copy
+    expect(existsSync(run.reading.root)).toBe(false); // the readers folder goes with its last copy
   });
 
-  it('leaves <run>/reading while another read still holds a copy in it', async () => {
-    const [first, second] = runCheckpoints();
+  it('leaves the readers folder while another read still holds a copy in it', async () => {
+    const run = runCheckpoints();
+    const [first, second] = run.list;
     let release = (): void => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     let heldDir = '';
     const slow = readingCheckpoint(
+      run.reading,
       () => first.path,
       async (dir) => {
         heldDir = dir;
@@ -88,6 +105,7 @@ describe('readingCheckpoint', () => {
     );
     await expect(
       readingCheckpoint(
+        run.reading,
         () => second.path,
         async (dir) => readdirSync(dir).length,
       ),
@@ -95,11 +113,12 @@ describe('readingCheckpoint', () => {
     expect(existsSync(heldDir)).toBe(true);
     release();
     await expect(slow).resolves.toBe(2);
-    expect(existsSync(path.dirname(path.dirname(heldDir)))).toBe(false);
+    expect(existsSync(run.reading.root)).toBe(false);
   });
 
   it('picks again when the checkpoint went before it was linked, or the store lists one the disk lacks', async () => {
-    const [older, newer] = runCheckpoints();
+    const run = runCheckpoints();
+    const [older, newer] = run.list;
     rmSync(older.path, { recursive: true });
     const picks: (() => string)[] = [
       () => {
@@ -109,18 +128,21 @@ describe('readingCheckpoint', () => {
       () => newer.path,
     ];
     const read = async (dir: string) => readFileSync(path.join(dir, 'config.json'), 'utf8');
-    await expect(readingCheckpoint(() => (picks.shift() as () => string)(), read)).resolves.toBe('config.json');
+    await expect(readingCheckpoint(run.reading, () => (picks.shift() as () => string)(), read)).resolves.toBe(
+      'config.json',
+    );
     expect(picks).toEqual([]);
   });
 
   it("reads the copy under the checkpoint's own name, and a failure names the checkpoint, not the copy", async () => {
-    const [first] = runCheckpoints();
+    const run = runCheckpoints();
+    const [first] = run.list;
     let seen = '';
     const failing = async (dir: string): Promise<never> => {
       seen = dir;
       throw new Error(`Sentinel <extra_id_200> is beyond the 125 sentinels of ${path.basename(dir)} (${dir})`);
     };
-    await expect(readingCheckpoint(() => first.path, failing)).rejects.toThrow(
+    await expect(readingCheckpoint(run.reading, () => first.path, failing)).rejects.toThrow(
       `Sentinel <extra_id_200> is beyond the 125 sentinels of ${path.basename(first.path)} (${first.path})`,
     );
     expect(path.basename(seen)).toBe(path.basename(first.path));
@@ -128,21 +150,25 @@ describe('readingCheckpoint', () => {
   });
 
   it("passes read's own failure and a pick's lasting one on, and says so when every pick went", async () => {
-    const [first] = runCheckpoints();
+    const run = runCheckpoints();
+    const [first] = run.list;
     let reads = 0;
     const broken = async (): Promise<never> => {
       reads += 1;
       throw new Error('not a T5 model');
     };
-    await expect(readingCheckpoint(() => first.path, broken)).rejects.toThrow('not a T5 model');
+    await expect(readingCheckpoint(run.reading, () => first.path, broken)).rejects.toThrow('not a T5 model');
     expect(reads).toBe(1);
     const never = (): string => {
       throw new ApiError('not_found', 'Run r-1 has no checkpoint 15');
     };
-    await expect(readingCheckpoint(never, async (dir) => dir)).rejects.toThrow('Run r-1 has no checkpoint 15');
+    await expect(readingCheckpoint(run.reading, never, async (dir) => dir)).rejects.toThrow(
+      'Run r-1 has no checkpoint 15',
+    );
     const missing = path.join(path.dirname(first.path), 'step-00000040');
     await expect(
       readingCheckpoint(
+        run.reading,
         () => missing,
         async (dir) => dir,
       ),
@@ -157,33 +183,38 @@ describe('readingCheckpoint', () => {
 });
 
 describe('copies left by a reader that was killed', () => {
-  const reader = async (checkpoint: string) => {
-    const { proc, line } = await startReader(checkpoint);
+  const reader = async (checkpoint: string, reading: { root: string; runId: string }) => {
+    const { proc, line } = await startReader(checkpoint, reading.root, reading.runId);
     return { proc, copy: line };
   };
 
-  it('the next read of the run removes the copy of a reader killed mid-read, not that of a live one', async () => {
-    const run = path.join(tempDir(), 'r-1');
+  it('the next read removes the copy of a reader killed mid-read, of a run removed since too, not that of a live one', async () => {
+    const dataDir = tempDir();
+    const readers = readersOf(dataDir);
+    const run = path.join(dataDir, 'runs', 'r-1');
     const list = checkpoints(path.join(run, 'checkpoints'), null);
     writeFileSync(path.join(list[0].path, 'model.safetensors'), 'weights');
-    const gone = await reader(list[0].path);
-    const live = await reader(list[1].path);
+    const other = checkpoints(path.join(dataDir, 'runs', 'r-2', 'checkpoints'), null);
+    const gone = await reader(list[0].path, readers('r-1'));
+    const live = await reader(list[1].path, readers('r-1'));
     await killHard(gone.proc);
     expect(existsSync(gone.copy)).toBe(true); // what SIGKILL leaves: its cleanup never ran
-    const reading = path.join(run, 'reading');
+    rmSync(run, { recursive: true }); // its run removed meanwhile (`runs rm`): the copies are elsewhere
+    const root = readers('r-2').root;
     const during = await readingCheckpoint(
-      () => list[2].path,
-      async () => readdirSync(reading).map((name) => path.join(reading, name)),
+      readers('r-2'),
+      () => other[2].path,
+      async () => readdirSync(root).map((name) => path.join(root, name)),
     );
     // While it read: its own copy and the live reader's; the killed reader's was gone.
     expect(during).toHaveLength(2);
     expect(during).toContain(path.dirname(live.copy));
     expect(existsSync(gone.copy)).toBe(false);
     expect(existsSync(live.copy)).toBe(true);
-    // Once the other reader is killed too, its copy goes, and <run>/reading with it.
+    // Once the other reader is killed too, its copy goes, and the readers folder with it.
     await killHard(live.proc);
-    expect(removeStaleReadings(reading)).toBe(1);
-    expect(existsSync(reading)).toBe(false);
+    expect(removeStaleReadings(root)).toBe(1);
+    expect(existsSync(root)).toBe(false);
   }, 30_000);
 
   it('removes copies of versions that named no reader only when made before this boot', () => {
@@ -199,11 +230,11 @@ describe('copies left by a reader that was killed', () => {
   });
 
   it("tells a live reader's copy by its boot id and start ticks (Linux), whatever the wall clock did", () => {
-    const reading = path.join(tempDir(), 'r-1', 'reading');
+    const reading = readersOf(tempDir())('r-1').root;
     const names = namesOfThisProcess();
     const holders = {
-      stepped: `step-00000010.${names.stepped}-a1B2c3`,
-      reused: `step-00000020.${names.reused}-d4E5f6`,
+      stepped: `r-1.step-00000010.${names.stepped}-a1B2c3`,
+      reused: `r-1.step-00000020.${names.reused}-d4E5f6`,
     };
     for (const holder of Object.values(holders))
       mkdirSync(path.join(reading, holder, 'step-00000010'), { recursive: true });

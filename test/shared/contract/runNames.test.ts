@@ -63,11 +63,9 @@ describe('modelFolderInWords', () => {
     const checkpoint = "run r-1a2b3c4d's checkpoint at step 300";
     expect(modelFolderInWords('/home/me/Spanfill/runs/r-1a2b3c4d/checkpoints/step-00000300')).toBe(checkpoint);
     expect(
-      modelFolderInWords(
-        '/home/me/Spanfill/runs/r-1a2b3c4d/reading/step-00000300.123.1700000000000-Ab3xYz/step-00000300',
-      ),
+      modelFolderInWords('/home/me/Spanfill/readers/r-1a2b3c4d.step-00000300.123.1700000000000-Ab3xYz/step-00000300'),
     ).toBe(checkpoint);
-    expect(modelFolderInWords('C:\\Spanfill\\runs\\r-1a2b3c4d\\reading\\step-00000300.1.2-x\\step-00000300\\')).toBe(
+    expect(modelFolderInWords('C:\\Spanfill\\readers\\r-1a2b3c4d.step-00000300.1.2-x\\step-00000300\\')).toBe(
       checkpoint,
     );
     expect(
