@@ -1,14 +1,16 @@
 // The Train screen's form as plain data: its starting values (a preset, the masking carried
 // from the Masking screen, and the provider and CPU threads saved on the Settings screen), the
-// run configuration it makes, and the contract's own validation (runConfigSchema) turned into
-// one message per field for inline display.
+// run configuration it makes, and the contract's own validation (runConfigSchema, then a new
+// run's bounds from runRequestSchema) turned into one message per field for inline display.
 
+import { z } from 'zod';
 import {
   autoFallbackNote,
   defaultRunProvider,
   isPresetModelName,
   runConfigSchema,
   runPresets,
+  runRequestSchema,
   type RunConfigInput,
   type RunDetail,
   type RunPresetName,
@@ -258,11 +260,27 @@ export const PICK_MODEL = 'Pick a base model';
 export const TYPE_MODEL_FOLDER = 'Type the path of a model folder (the folder that holds config.json)';
 
 /**
+ * What the form is checked against, each field in one parse: as a stored run's configuration
+ * (runConfigSchema, whose words come first: "noiseDensity must be < 1"), then, where that
+ * passes, as runs.start checks a new run's (runRequestSchema), whose bounds may be tighter: a
+ * noise density of 0.9995 is a stored run's share in (0, 1) but over MASKING_BOUNDS. So a box
+ * says a value Start would have refused as it is typed, and Start waits.
+ */
+const formSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(runConfigSchema.shape).map(([key, stored]: [string, z.ZodType]) => {
+      const started: z.ZodType | undefined = runRequestSchema.shape[key as keyof typeof runRequestSchema.shape];
+      return [key, started === undefined ? stored : stored.pipe(started)];
+    }),
+  ),
+);
+
+/**
  * The schema's messages by form field (contractMessages words each bound and a fraction where
  * a whole number belongs); an emptied number box and a dataset not yet picked are said here.
  */
 export function validate(form: TrainForm): FieldErrors {
-  const parsed = runConfigSchema.safeParse(configOf(form), { error: contractMessages });
+  const parsed = formSchema.safeParse(configOf(form), { error: contractMessages });
   if (parsed.success) return {};
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {

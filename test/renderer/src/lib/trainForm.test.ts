@@ -227,3 +227,31 @@ describe('Train form: the masking it starts with', () => {
     expect([form.noiseDensity, form.meanSpanLength, form.inputLength]).toEqual([0.15, 3, 64]);
   });
 });
+
+describe('Train form: a number outside its bounds', () => {
+  it("is said in the stored runs' words, then by a new run's tighter bound, as the box is typed", () => {
+    const form = ready(initialForm(undefined));
+    // The stored runs' schema takes any density in (0, 1); runs.start only MASKING_BOUNDS'.
+    expect(validate({ ...form, noiseDensity: 0.9995 })).toEqual({ noiseDensity: 'Noise density must be ≤ 0.999' });
+    expect(validate({ ...form, noiseDensity: 0.0005 })).toEqual({ noiseDensity: 'Noise density must be ≥ 0.001' });
+    // Outside (0, 1) the stored runs' words come first, as they did.
+    expect(validate({ ...form, noiseDensity: 1.5 })).toEqual({ noiseDensity: 'Noise density must be < 1' });
+    expect(validate({ ...form, noiseDensity: 0 })).toEqual({ noiseDensity: 'Noise density must be > 0' });
+    expect(validate({ ...form, noiseDensity: Number.NaN })).toEqual({ noiseDensity: 'Noise density needs a number' });
+    expect(validate({ ...form, noiseDensity: 0.9995, batchSize: 5000 })).toEqual({
+      noiseDensity: 'Noise density must be ≤ 0.999',
+      batchSize: 'Batch size must be ≤ 4096',
+    });
+    expect(validate({ ...form, lr: -1 })).toEqual({ lr: 'Learning rate must be > 0' });
+  });
+
+  it('leaves an emptied dropout box alone, and the steps or the passes while the other is the length', () => {
+    const form = ready(initialForm(undefined));
+    expect(validate({ ...form, dropout: null })).toEqual({});
+    expect(validate({ ...form, length: 'epochs', epochs: 3, maxSteps: 0 })).toEqual({});
+    expect(validate({ ...form, length: 'steps', epochs: 1e9 })).toEqual({});
+    expect(validate({ ...form, length: 'epochs', epochs: 1e9 })).toEqual({
+      epochs: 'Passes over the data must be ≤ 100000',
+    });
+  });
+});

@@ -1,6 +1,7 @@
 // Train › the form's number settings, by group, in the order they show: label, the bounds a new
 // run is checked against (runRequestSchema: the contract's, MASKING_BOUNDS for the masking) for
-// the browser's spinner and the box's own check as it is typed, and the e2e test id.
+// the browser's spinner (the check as it is typed, with the same schema, is lib/trainForm.ts's
+// validate), and the e2e test id.
 
 import { runRequestSchema } from '../../../../shared/contract/runs';
 import { numberBounds } from '../../lib/schemaBounds';
