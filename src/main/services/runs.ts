@@ -33,7 +33,14 @@ import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
-import { acquireTrainerLock, CHECKPOINT_COPIES, liveRuns, thisProcessAsOwner, trainingConflict } from './runsLock';
+import {
+  acquireTrainerLock,
+  CHECKPOINT_COPIES,
+  isRunOwnerAlive,
+  liveRuns,
+  thisProcessAsOwner,
+  trainingConflict,
+} from './runsLock';
 import {
   checkpointProblems,
   checkpointReadersFolder,
@@ -45,7 +52,7 @@ import {
 } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
-import { resumeConfig, resumeNotices } from './runsResume';
+import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
 import { datasetGoneMessage, divergedMessage } from './runsFailure';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
@@ -180,22 +187,46 @@ export class RunService {
    * reads but some on disk, refused unless `fromStart`, which starts it again from step 0.
    */
   async resume(id: string, signal?: AbortSignal, options: { readonly fromStart?: boolean } = {}): Promise<RunStarted> {
-    const row = this.mustGet(id);
+    const row = this.resumable(id);
+    const scan = scanCheckpoints(this.checkpointDir(id));
+    const from = this.resumePoint(id, scan.whole);
+    const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
+    const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
+    const queued = queueForResume(this.resumeQueue(), row, (changed) => this.resumable(changed));
+    try {
+      const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
+      const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
+      const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
+      return { ...(await this.control.launch(queued, prepared.payload, from, release)), notices };
+    } catch (error) {
+      unqueueResume(this.resumeQueue(), row); // it did not train: as it was, to be resumed again
+      throw error;
+    }
+  }
+
+  private resumeQueue() {
+    return { repo: this.repo, events: this.deps.events };
+  }
+
+  /** Run `id` if it can be resumed now; else a conflict that says why not. */
+  private resumable(id: string): RunRow {
+    let row = this.mustGet(id);
     if (this.control.trainsHere(id) || row.status === 'running')
       throw new ApiError('conflict', `Run ${id} is already running`);
+    // Queued by a start or resume whose process was killed as it prepared: interrupted first
+    // (an open app leaves such runs to the next start-up), so it resumes as one.
+    if (row.status === 'queued' && !isRunOwnerAlive(row)) {
+      this.control.recoverInterrupted(['queued']);
+      row = this.mustGet(id);
+    }
+    if (row.status === 'queued')
+      throw new ApiError('conflict', `Run ${id} is already starting to train (pid ${row.ownerPid})`);
     if (row.status === 'completed')
       throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
     const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
     if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
     if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir()));
-    const scan = scanCheckpoints(this.checkpointDir(id));
-    const from = this.resumePoint(id, scan.whole);
-    const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
-    const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
-    const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
-    const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
-    const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
-    return { ...(await this.control.launch(row, prepared.payload, from, release)), notices };
+    return row;
   }
 
   /**
@@ -318,6 +349,11 @@ export class RunService {
     const row = this.mustGet(id);
     if (this.control.isTraining(row))
       throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
+    if (row.status === 'queued' && isRunOwnerAlive(row))
+      throw new ApiError(
+        'conflict',
+        `Run ${id} is starting to train (pid ${row.ownerPid}); once it trains, stop it (\`spanfill runs stop ${id}\`), then remove it`,
+      );
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
     return { id, removed: this.discard(id) };

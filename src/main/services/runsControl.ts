@@ -16,7 +16,7 @@ import type { RunRepository, RunRow } from '../store/runs';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { failureMessage, interruptedMessage, unloadableCheckpointMessage } from './runsFailure';
+import { failureMessage, interruptedMessage, resumeAdvice, unloadableCheckpointMessage } from './runsFailure';
 import { isRunOwnerAlive, thisProcessAsOwner } from './runsLock';
 import type { PreparedRun } from './runsPrepare';
 import { announceStatus, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
@@ -63,15 +63,15 @@ export class RunControl {
    * Runs marked running or queued whose owning process is gone become interrupted (resumable),
    * their checkpoint rows put right from their folders (its engine host may have finished a
    * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is
-   * open, only running ones are looked at (a queued run of another process has no owner yet
-   * until it starts).
+   * open, only running ones are looked at (a queued run of an older version's process has no
+   * owner until it starts).
    */
   recoverInterrupted(statuses: readonly ('running' | 'queued')[] = ['running', 'queued']): string[] {
     const ids: string[] = [];
     for (const status of statuses) {
       for (const row of this.deps.repo.listByStatus(status)) {
         if (this.active.has(row.id) || isRunOwnerAlive(row)) continue;
-        const error = interruptedMessage(row, this.hasCheckpoint(row.id));
+        const error = this.whyInterrupted(row);
         try {
           this.reconcile(row.id);
           const interrupted = this.deps.repo.setStatus(row.id, 'interrupted', {
@@ -89,6 +89,18 @@ export class RunControl {
       }
     }
     return ids;
+  }
+
+  /**
+   * Why run `row`, whose process is gone, is interrupted: a resume's process ended while it
+   * prepared (queued again by RunService.resume, having trained before), or interruptedMessage.
+   */
+  private whyInterrupted(row: RunRow): string {
+    const hasCheckpoint = this.hasCheckpoint(row.id);
+    if (row.status !== 'queued' || row.startedAt === null || row.ownerPid === null)
+      return interruptedMessage(row, hasCheckpoint);
+    const from = hasCheckpoint ? 'its last checkpoint' : 'the beginning';
+    return `The process resuming it (pid ${row.ownerPid}) ended before it trained again; ${resumeAdvice(row.id, from)}`;
   }
 
   /** Stops a run of this process, or asks the process that trains it (a stop-request file it checks). */

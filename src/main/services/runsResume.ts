@@ -5,7 +5,9 @@
 // copy of it outside checkpoints/ (which keepLast prunes) stands in: <run>/base-model, the
 // files hard-linked where the file system allows. And what a resume says of the checkpoints it
 // cannot use: each newer than the one it resumes from, unreadable or missing, is named with what
-// is wrong (resumeNotices); with none that reads, it asks before starting again from step 0.
+// is wrong (resumeNotices); with none that reads, it asks before starting again from step 0. And
+// the run queued and owned by the resuming process while it prepares, put back as it was when
+// its resume does not get to train (queueForResume, unqueueResume).
 
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -15,9 +17,13 @@ import { isPresetModelName, NO_READABLE_CHECKPOINT_WORDS } from '../../shared/co
 import { ApiError, errorMessage } from '../../shared/errors';
 import { isBuiltinModelName } from '../engine/t5/builtin';
 import { OPTIMIZER_FILE, TRAINER_STATE_FILE } from '../engine/train/checkpoint';
+import type { RunRepository, RunRow } from '../store/runs';
+import type { EventBus } from './events';
 import type { RunPrepareDeps } from './runsPrepare';
 import { linkCheckpointFiles } from './runsCheckpoint';
+import { thisProcessAsOwner } from './runsLock';
 import { resolveRunModel } from './runsPrepare';
+import { announceStatus } from './runsRecord';
 
 /** Why the base model `model` cannot be found any more; undefined while it can. */
 function baseGone(deps: RunPrepareDeps, model: string): string | undefined {
@@ -117,4 +123,35 @@ export function resumeNotices(
         ? ` The unreadable folder is kept, and replaced when training saves step ${kept[0].step} again.`
         : ' The unreadable folders are kept, each replaced when training saves its step again.';
   return [`${skipped.map(problemWords).join('; ')}; ${goesOn}.${replaced}`];
+}
+
+/** What queueing a resume needs: the runs' rows, and the events that tell the screens. */
+export interface ResumeQueueDeps {
+  readonly repo: RunRepository;
+  readonly events: EventBus;
+}
+
+/**
+ * Run `row` queued and owned by this process before its resume prepares, as a new run is from
+ * its insert (runs.ts start): from then on its dataset's removal (DatasetService.remove), its own
+ * and another resume of it are refused. One that changed since it was read (resumed elsewhere
+ * meanwhile, its dataset removed) is refused by `recheck` (the resume's checks) as it now is.
+ */
+export function queueForResume(deps: ResumeQueueDeps, row: RunRow, recheck: (id: string) => void): RunRow {
+  if (!deps.repo.queueOwned(row.id, row, thisProcessAsOwner())) {
+    recheck(row.id);
+    throw new ApiError('conflict', `Run ${row.id} changed while its resume began; try again`);
+  }
+  const queued = deps.repo.mustGet(row.id);
+  announceStatus(deps.events, queued);
+  return queued;
+}
+
+/**
+ * Run `row` (as it was before queueForResume) back to its status with no owner, its resume
+ * having failed or been cancelled before it trained, so that it can be resumed again.
+ */
+export function unqueueResume(deps: ResumeQueueDeps, row: RunRow): void {
+  const back = deps.repo.unqueue(row.id, row.status, process.pid);
+  if (back) announceStatus(deps.events, back);
 }

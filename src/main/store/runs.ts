@@ -217,6 +217,39 @@ export class RunRepository {
     return this.mustGet(id);
   }
 
+  /**
+   * Marks run `id` queued and owned by `owner` (a resume that starts to prepare it), in one
+   * statement, only while it is still as `seen` (its status and owner) and its dataset is there:
+   * a removal of the dataset elsewhere either comes first (this changes nothing) or sees the run
+   * live. Whether it did.
+   */
+  queueOwned(id: string, seen: Pick<RunRow, 'status' | 'ownerPid'>, owner: Required<RunOwner>): boolean {
+    const sql = `UPDATE runs SET status = 'queued', owner_pid = @pid, owner_started_at = @startedAt,
+       owner_boot_id = @bootId, owner_start_ticks = @startTicks
+       WHERE id = @id AND status = @status AND owner_pid IS @seenPid AND dataset_id IS NOT NULL`;
+    const params = {
+      id,
+      status: seen.status,
+      seenPid: seen.ownerPid,
+      pid: owner.ownerPid,
+      startedAt: owner.ownerStartedAt,
+      bootId: owner.ownerBootId,
+      startTicks: owner.ownerStartTicks,
+    };
+    return this.db.prepare(sql).run(params).changes > 0;
+  }
+
+  /**
+   * Puts run `id`, queued or marked running by owner `ownerPid` (queueOwned, then a launch that
+   * did not get its trainer going), back to `status` with no owner; the row as it is then, or
+   * undefined when it is no longer that process's (or no longer there).
+   */
+  unqueue(id: string, status: RunStatusName, ownerPid: number): RunRow | undefined {
+    const sql = `UPDATE runs SET status = ?, owner_pid = NULL, owner_started_at = NULL, owner_boot_id = NULL,
+       owner_start_ticks = NULL WHERE id = ? AND status IN ('queued', 'running') AND owner_pid = ?`;
+    return this.db.prepare(sql).run(status, id, ownerPid).changes > 0 ? this.get(id) : undefined;
+  }
+
   setProgress(id: string, step: number, elapsedMs: number): void {
     this.db.prepare('UPDATE runs SET step = ?, elapsed_ms = ? WHERE id = ?').run(step, Math.round(elapsedMs), id);
   }

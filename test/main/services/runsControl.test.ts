@@ -90,6 +90,29 @@ describe('interrupted runs', () => {
     );
   });
 
+  it('marks a run whose resume was killed while it prepared interrupted, to go on from its last checkpoint', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    // Trained to step 4 and paused (its start kept), then queued by a resume whose process was killed.
+    app.runs.repo.add({ id: 'r-resumed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    const pid = deadPid();
+    app.runs.repo.setStatus('r-resumed', 'queued', { ownerPid: pid, step: 4, startedAt: new Date().toISOString() });
+    fakeCheckpoint(join(app.runs.checkpointDir('r-resumed'), checkpointDirName(4)), 4, null);
+    // Another killed as it prepared its resume from step 0 (it had saved no checkpoint).
+    app.runs.repo.add({ id: 'r-none', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-none', 'queued', { ownerPid: pid, step: 3, startedAt: new Date().toISOString() });
+    expect(app.runs.recoverInterrupted()).toEqual(['r-resumed', 'r-none']);
+    expect(app.runs.get('r-resumed')).toMatchObject({
+      status: 'interrupted',
+      error:
+        `The process resuming it (pid ${pid}) ended before it trained again; ` +
+        'Resume (in a terminal: `spanfill runs resume r-resumed`) continues from its last checkpoint',
+    });
+    expect(app.runs.get('r-none').error).toBe(
+      `The process resuming it (pid ${pid}) ended before it trained again; ` +
+        'Resume (in a terminal: `spanfill runs resume r-none`) continues from the beginning',
+    );
+  });
+
   it('marks a run interrupted whose owner pid another process has taken since (after a reboot), not one whose owner lives', async () => {
     const { app, datasetId } = await openWithDataset(tempDir(), opened);
     // Each row's owner pid is this process's, as a new process can get a dead owner's pid.

@@ -1,7 +1,9 @@
 // The runs repository on a real SQLite store: schema 3 upgrades a schema-2 database, the
 // config JSON comes back parsed (defaults applied), status updates write only what they are
 // given, metric batches replace a repeated (name, step) (a resumed step), and one checkpoint
-// at a time is best; retention's removed paths leave the table; a rename reaches the configuration too.
+// at a time is best; retention's removed paths leave the table; a rename reaches the configuration too;
+// a resume queues a run under its owner only while the run is as it saw it and its dataset is
+// there, and puts it back with no owner.
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { openStore } from '../../../src/main/store/db';
@@ -88,6 +90,34 @@ describe('runs repository', () => {
         ['second', 'second', 'queued'],
       ]);
       expect(repo.mustGet('r-1').config).toEqual({ ...config, name: 'first "try"' });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('queues a run for a resume only while it is as seen and its dataset is there, and puts it back', () => {
+    const store = openStore(tempDir());
+    try {
+      addDatasetRow(store.db);
+      addDatasetRow(store.db, 'ds-2');
+      const repo = new RunRepository(store.db);
+      repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'paused' });
+      repo.add({ id: 'r-2', name: 'two', config: { ...config, datasetId: 'ds-2' }, totalSteps: 10, status: 'paused' });
+      const owner = { ownerPid: 42, ownerStartedAt: 1000, ownerBootId: 'a'.repeat(32), ownerStartTicks: 7 };
+      // Seen otherwise (resumed elsewhere meanwhile): nothing changes.
+      expect(repo.queueOwned('r-1', { status: 'stopped', ownerPid: null }, owner)).toBe(false);
+      expect(repo.queueOwned('r-1', { status: 'paused', ownerPid: 9 }, owner)).toBe(false);
+      expect(repo.queueOwned('r-1', { status: 'paused', ownerPid: null }, owner)).toBe(true);
+      expect(repo.mustGet('r-1')).toMatchObject({ status: 'queued', ...owner });
+      // Its dataset removed first: nothing changes.
+      store.db.prepare("DELETE FROM datasets WHERE id = 'ds-2'").run();
+      expect(repo.queueOwned('r-2', { status: 'paused', ownerPid: null }, owner)).toBe(false);
+      expect(repo.mustGet('r-2').status).toBe('paused');
+      // Back only by its owner, with none.
+      expect(repo.unqueue('r-1', 'paused', 43)).toBeUndefined();
+      const nobody = { ownerPid: null, ownerStartedAt: null, ownerBootId: null, ownerStartTicks: null };
+      expect(repo.unqueue('r-1', 'paused', 42)).toMatchObject({ status: 'paused', ...nobody });
+      expect(repo.unqueue('r-1', 'paused', 42)).toBeUndefined();
     } finally {
       store.close();
     }
