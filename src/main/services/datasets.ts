@@ -209,10 +209,12 @@ export class DatasetService {
       const training = liveRuns(this.runs).find((run) => run.datasetId === id);
       if (training)
         throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
+      // Before the rows go, not redundant with removeDatasetFiles below: on a full disk the
+      // delete fails until something is freed, and the caches (rebuilt when needed) free it.
       removeTokenCaches(this.deps.dataDir, id);
     });
     this.splits.delete(id);
-    removeDatasetFiles(this.deps.dataDir, id);
+    removeDatasetFiles(this.deps.dataDir, id); // the rest: the split, the folder
     this.deps.events.emit('datasets.removed', { datasetId: id });
     return { id, removed, name: row.name, documents, tokenCaches, freedBytes: this.giveBackSpace() };
   }
