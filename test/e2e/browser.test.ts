@@ -206,12 +206,12 @@ describe('the served UI in Chromium', () => {
   });
 
   it('says the connection failed when the socket is refused, instead of waiting forever', async () => {
-    // The page itself loads; its socket is refused on the way (a stale token with no valid
-    // cookie got 401 here, but the server now takes any valid token a request carries).
+    // The page itself loads; its socket is closed on the way for a reason other than its token
+    // (one the server refuses sends the tab to the server's refusal instead: token.test.ts).
     const stale = await context.newPage();
     try {
       await stale.routeWebSocket(/\/ws/, (socket) => socket.close({ code: 1008, reason: 'refused' }));
-      await stale.goto(new URL('/#/settings', url).href);
+      await stale.goto(`${url}#/settings`);
       await expect(stale.getByRole('alert').first().textContent()).resolves.toContain('Lost the connection');
       const panel = stale.getByTestId('system-panel');
       // The screen's failed call points to that note rather than repeating it.

@@ -1,19 +1,24 @@
-// Browser-mode security: a random per-launch token (required on every HTTP request and the
-// WebSocket), Host and Origin checks against DNS rebinding and cross-site pages, and the
-// response headers (strict CSP) for the served renderer.
+// Browser-mode security: a random per-launch token (required on the WebSocket and uploads, and
+// on the first load of the page), a page cookie that lets a tab reload the page's files only,
+// Host and Origin checks against DNS rebinding and cross-site pages, and the response headers
+// (strict CSP) for the served renderer.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
- * The cookie that carries the token, named for the port: a browser sends a host's cookies to
- * every port of it, so two servers on one machine (two data directories, a demo beside a serve)
- * would otherwise overwrite each other's, and the page of the first to start would be refused.
+ * The cookie set with the page, named for the port: a browser sends a host's cookies to every
+ * port of it, so two servers on one machine (two data directories, a demo beside a serve) would
+ * otherwise overwrite each other's. For that same reason every other web service on 127.0.0.1
+ * (Jupyter, TensorBoard, a forwarded port) receives it: its value is a secret of its own
+ * (pageKey), not the token, and it opens only the page's files (a reload of the tab, whose
+ * address bar no longer has ?token=), never the API (/ws, /upload/).
  */
-export function tokenCookie(port: number): string {
-  return `spanfill_token_${port}`;
+export function pageCookie(port: number): string {
+  return `spanfill_page_${port}`;
 }
 
+/** A fresh random secret: the token, and separately the page cookie's value. */
 export function createToken(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -24,26 +29,36 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The tokens a request carries: ?token=, a Bearer header, the cookie set on first visit. */
-export function requestTokens(request: IncomingMessage, url: URL, port: number): string[] {
+/** The tokens a request carries: ?token= and a Bearer header. Never a cookie (see pageCookie). */
+export function requestTokens(request: IncomingMessage, url: URL): string[] {
   const tokens = url.searchParams.getAll('token');
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) tokens.push(auth.slice('Bearer '.length));
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === tokenCookie(port)) tokens.push(rest.join('='));
-  }
   return tokens;
 }
 
 /**
- * Whether any token the request carries is this launch's. Any, not the first: a tab opened
- * before a restart keeps the old token (sessionStorage) and sends it with the WebSocket and
- * uploads, while the cookie, set again by the new URL opened in another tab, is right.
+ * Whether any token the request carries is this launch's. Any, not the first: a second, wrong
+ * one beside it does no harm. A tab opened before the server last started keeps its old token
+ * (sessionStorage) and is refused: the page then says to open the URL the server printed.
  */
-export function hasValidToken(request: IncomingMessage, url: URL, token: string, port: number): boolean {
-  return requestTokens(request, url, port).some((given) => safeEqual(given, token));
+export function hasValidToken(request: IncomingMessage, url: URL, token: string): boolean {
+  return requestTokens(request, url).some((given) => safeEqual(given, token));
 }
+
+/** Whether the request carries this launch's page cookie (which opens the page's files only). */
+export function hasPageCookie(request: IncomingMessage, port: number, pageKey: string): boolean {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === pageCookie(port) && safeEqual(rest.join('='), pageKey)) return true;
+  }
+  return false;
+}
+
+/** The answer to a request without a good token: what the person should do. */
+export const unauthorizedMessage =
+  'Unauthorized: open the URL that `spanfill serve` printed when it started. It carries the access token, ' +
+  'which changes every time the server starts: a tab opened before the last start, or without that URL, has none that works.';
 
 /**
  * Why a request's Host is refused: most often a tunnel to another local port (`ssh -L

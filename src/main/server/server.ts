@@ -1,7 +1,8 @@
 // `spanfill serve`: the browser-mode transport. Serves the built renderer over HTTP and the
 // contract over one WebSocket, on 127.0.0.1 only, behind a per-launch token and Host/Origin
-// checks. The same AppServices answer the calls as in the desktop app; a socket that closes
-// aborts the signal of each of its calls still running.
+// checks (a cookie lets a tab reload the page's files, nothing more: security.ts pageCookie).
+// The same AppServices answer the calls as in the desktop app; a socket that closes aborts the
+// signal of each of its calls still running.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -14,11 +15,13 @@ import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
 import {
   createToken,
+  hasPageCookie,
   hasValidToken,
   isAllowedHost,
   isAllowedOrigin,
+  pageCookie,
   securityHeaders,
-  tokenCookie,
+  unauthorizedMessage,
   unexpectedHostMessage,
 } from './security';
 import { serveStatic } from './static';
@@ -54,6 +57,8 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? createToken();
+  // Drawn apart from the token, never derived from it: other local services see the cookie.
+  const pageKey = createToken();
   const { app, rendererDir } = options;
   const uploads = new Uploads(
     path.join(app.dataDir, uploadsFolder),
@@ -62,7 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await removeStaleUploads(uploads.root, staleUploadMs);
   let port = 0;
   const httpServer = http.createServer((request, response) => {
-    handleHttp(request, response, { rendererDir, token, port, uploads }).catch((error: unknown) => {
+    handleHttp(request, response, { rendererDir, token, pageKey, port, uploads }).catch((error: unknown) => {
       if (!response.headersSent) {
         response.writeHead(500, { ...securityHeaders(port), 'Content-Type': 'text/plain; charset=utf-8' });
       }
@@ -131,7 +136,8 @@ function acceptWebSocket(
   if (url.pathname !== wsPath) return refuse(404, 'Not Found');
   const isTrustedPage = isAllowedHost(request, ctx.port()) && isAllowedOrigin(request.headers.origin, ctx.port());
   if (!isTrustedPage) return refuse(403, 'Forbidden');
-  if (!hasValidToken(request, url, ctx.token, ctx.port())) return refuse(401, 'Unauthorized');
+  // The token only, never the page cookie (which other local web services receive too).
+  if (!hasValidToken(request, url, ctx.token)) return refuse(401, 'Unauthorized');
   ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app, { wss: ctx.wss, limits: ctx.unread }));
 }
 
@@ -151,6 +157,8 @@ function requestUrl(request: http.IncomingMessage): URL | undefined {
 interface HttpContext {
   readonly rendererDir: string;
   readonly token: string;
+  /** The page cookie's value (security.ts pageCookie). */
+  readonly pageKey: string;
   readonly port: number;
   readonly uploads: Uploads;
 }
@@ -168,11 +176,14 @@ async function handleHttp(
   if (!isAllowedHost(request, context.port)) return plain(403, unexpectedHostMessage(context.port));
   const url = requestUrl(request);
   if (url === undefined) return plain(400, 'Bad request: the request target is not a path on this server');
-  if (!hasValidToken(request, url, context.token, context.port)) {
-    return plain(
-      401,
-      'Unauthorized: open the URL that `spanfill serve` printed (it carries the access token, which changes every time the server starts).',
-    );
+  const isApi = url.pathname === wsPath || url.pathname.startsWith(uploadPathPrefix);
+  const isAllowed =
+    hasValidToken(request, url, context.token) || (!isApi && hasPageCookie(request, context.port, context.pageKey));
+  if (!isAllowed) return plain(401, unauthorizedMessage);
+  if (url.pathname === wsPath) {
+    // Not an upgrade: the page asks here whether its token is good when its socket was refused.
+    response.setHeader('Upgrade', 'websocket');
+    return plain(426, 'Upgrade Required: /ws takes WebSocket connections');
   }
   if (url.pathname.startsWith(uploadPathPrefix)) {
     // Like the WebSocket: a browser page must be this server's own (no cross-site uploads).
@@ -183,8 +194,9 @@ async function handleHttp(
     response.setHeader('Allow', 'GET, HEAD');
     return plain(405, 'Method not allowed');
   }
-  // Later requests (scripts, styles) carry no query string; the cookie authenticates them.
-  const cookie = `${tokenCookie(context.port)}=${context.token}; HttpOnly; SameSite=Strict; Path=/`;
+  // Later requests (scripts, styles, a reload) carry no query string; the cookie lets them have
+  // the page's files, and only those.
+  const cookie = `${pageCookie(context.port)}=${context.pageKey}; HttpOnly; SameSite=Strict; Path=/`;
   await serveStatic(
     context.rendererDir,
     url.pathname,

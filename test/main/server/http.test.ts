@@ -132,26 +132,30 @@ describe('token', () => {
   it('answers 401 for a wrong Bearer header or cookie', async () => {
     expect((await get('/', [host(), 'Authorization: Bearer wrong'])).status).toBe(401);
     expect((await get('/', [host(), `Authorization: Basic ${server.token}`])).status).toBe(401);
-    const cookie = `spanfill_token_${server.port}`;
-    expect((await get('/', [host(), `Cookie: ${cookie}=wrong`])).status).toBe(401);
-    expect((await get('/', [host(), `Cookie: other_token=${server.token}`])).status).toBe(401);
+    const served = await get(`/?token=${server.token}`);
+    const pageCookie = /\r\nset-cookie: ([^;\r]*)/i.exec(served.text)?.[1] ?? '';
+    const [name, value] = pageCookie.split('=');
+    expect(name).toBe(`spanfill_page_${server.port}`);
+    expect((await get('/', [host(), `Cookie: ${name}=wrong`])).status).toBe(401);
+    // The cookie is not the token: the token in its place opens nothing.
+    expect((await get('/', [host(), `Cookie: ${name}=${server.token}`])).status).toBe(401);
+    expect((await get('/', [host(), `Cookie: other_page=${value}`])).status).toBe(401);
     // A cookie is sent to every port of a host: another server's (named for its port) is not this one's.
-    expect((await get('/', [host(), `Cookie: spanfill_token_${server.port + 1}=${server.token}`])).status).toBe(401);
-    expect((await get('/', [host(), `Cookie: spanfill_token=${server.token}`])).status).toBe(401);
-    // The right token in each place is accepted (so the refusals above are about the value).
+    expect((await get('/', [host(), `Cookie: spanfill_page_${server.port + 1}=${value}`])).status).toBe(401);
+    expect((await get('/', [host(), `Cookie: spanfill_page=${value}`])).status).toBe(401);
+    // The right token or cookie in each place is accepted (so the refusals above are about the value).
     expect((await get('/', [host(), `Authorization: Bearer ${server.token}`])).status).toBe(200);
-    expect((await get('/', [host(), `Cookie: ${cookie}=${server.token}`])).status).toBe(200);
-    expect((await get('/', [host(), `Cookie: spanfill_token_1=x; ${cookie}=${server.token}`])).status).toBe(200);
+    expect((await get('/', [host(), `Cookie: ${pageCookie}`])).status).toBe(200);
+    expect((await get('/', [host(), `Cookie: spanfill_page_1=x; ${pageCookie}`])).status).toBe(200);
   });
 
-  it("takes a request when any token it carries is this launch's (a tab from before a restart keeps its old one)", async () => {
-    const cookie = `Cookie: spanfill_token_${server.port}=${server.token}`;
-    expect((await get('/?token=stale', [host(), cookie])).status).toBe(200);
-    expect((await get('/', [host(), 'Authorization: Bearer stale', cookie])).status).toBe(200);
+  it("takes a request when any token it carries is this launch's", async () => {
     expect((await get(`/?token=stale&token=${server.token}`)).status).toBe(200);
+    expect((await get('/?token=stale', [host(), `Authorization: Bearer ${server.token}`])).status).toBe(200);
     expect((await get('/?token=stale', [host(), 'Authorization: Bearer stale'])).status).toBe(401);
+    // A tab opened before a restart keeps its old token, which no cookie makes good (page-cookie.test.ts).
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=stale`, {
-      headers: { Cookie: cookie.slice('Cookie: '.length) },
+      headers: { Authorization: `Bearer ${server.token}` },
     });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     socket.close();

@@ -51,7 +51,7 @@ describe('HTTP', () => {
     expect((await get('/?token=wrong')).status).toBe(401);
   });
 
-  it('serves the page with the token, sets a cookie for later requests and a strict CSP', async () => {
+  it('serves the page with the token, sets a cookie for its later files and a strict CSP', async () => {
     const response = await get(`/?token=${server.token}`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>t</title>');
@@ -63,7 +63,8 @@ describe('HTTP', () => {
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/);
     // Named for the port, so a second server on this machine does not replace it in the browser.
-    expect(cookie).toMatch(new RegExp(`^spanfill_token_${server.port}=`));
+    expect(cookie).toMatch(new RegExp(`^spanfill_page_${server.port}=`));
+    expect(cookie).toMatch(/SameSite=Strict/);
     const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0] });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('text/javascript');

@@ -1,6 +1,8 @@
 // Browser-mode bridge: the contract over one WebSocket to `spanfill serve`. Calls made
 // before the socket opens wait for it; if the socket drops, pending and later calls fail
-// with 'unavailable' and a message that says what to do.
+// with 'unavailable' and a message that says what to do. A socket refused before it opens
+// because the token is not the server's (a tab from before a restart, or opened without the
+// printed URL) takes the tab to the server's page that says to open that URL.
 
 import type { ErrorInfo, Envelope } from '../../../shared/errors';
 import type { EventMap, EventName } from '../../../shared/events';
@@ -35,6 +37,7 @@ export function createWsBridge(token: string): WsBridge {
   };
   socket.addEventListener('open', () => setState('open'));
   socket.addEventListener('close', () => {
+    if (state === 'connecting') void leaveIfTokenRefused(token);
     setState('closed');
     for (const resolve of pending.values()) resolve({ ok: false, error: lostConnection });
     pending.clear();
@@ -76,4 +79,19 @@ export function createWsBridge(token: string): WsBridge {
       listener(state);
     },
   };
+}
+
+/**
+ * After a socket was refused: asks the server (a plain GET of /ws) whether this token is good
+ * and, when it answers 401, replaces the page with that answer, which says to open the URL
+ * `spanfill serve` printed. A browser does not tell a page why a handshake failed, and the
+ * banner's "reload the page" would only load this page again with the same token.
+ */
+async function leaveIfTokenRefused(token: string): Promise<void> {
+  try {
+    const response = await fetch(wsPath, { headers: { Authorization: `Bearer ${token}` } });
+    if (response.status === 401) location.replace(wsPath);
+  } catch {
+    // The server is gone: the banner says so.
+  }
 }
