@@ -235,7 +235,7 @@ export type T5PresetName = T5ShapeName;
 export const T5_PRESET_NAMES: readonly T5PresetName[] = T5_SHAPE_NAMES;
 
 export function t5Preset(name: string): T5Config {
-  if (!(name in PRESETS)) {
+  if (!Object.hasOwn(PRESETS, name)) {
     throw new T5ConfigError(`Unknown T5 preset '${name}'; expected one of: ${T5_PRESET_NAMES.join(', ')}`);
   }
   return parseT5Config(PRESETS[name as T5PresetName]);

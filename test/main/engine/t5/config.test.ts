@@ -160,6 +160,15 @@ describe('presets', () => {
       expect(countParams(t5ParamShapes(config))).toBe(shape.params);
     });
   }
+
+  // Names every object has through its prototype are no presets: `preset:__proto__` once built a
+  // shape from Object.prototype and `preset:constructor` said config.json was not an object.
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'refuses %s as an unknown preset, naming the presets',
+    (name) => {
+      expect(() => t5Preset(name)).toThrow(`Unknown T5 preset '${name}'; expected one of: t5-small, t5-base`);
+    },
+  );
 });
 
 describe('loadT5Config', () => {
