@@ -1,5 +1,7 @@
-// Span-corruption length arithmetic, exactly as HF computes it: the raw chunk length
-// whose masked form fills `inputLength`, and the resulting target length.
+// Span-corruption length arithmetic: the raw chunk length whose masked form fills
+// `inputLength`, and the resulting target length, exactly as HF computes them
+// (computeInputAndTargetLengths), and with HF's density-0.5 trim made against the input length
+// asked for (trimmedInputAndTargetLengths), which is what spanCorruption.ts fits masks to.
 // Reference: HF transformers examples/flax/language-modeling/run_t5_mlm_flax.py,
 // compute_input_and_target_lengths (itself from T5's `random_spans_helper`).
 // Not the mask itself: see spanCorruption.ts.
@@ -43,14 +45,15 @@ export function validateNoiseSettings(noiseDensity: number, meanNoiseSpanLength:
 }
 
 /**
- * The largest raw length whose masked input still fits `inputLength`, and its target
- * length. NOTE: HF's "minor hack": at density exactly 0.5 a target one longer than the
- * input is shortened by dropping one raw token, so both come out as round numbers.
+ * The largest raw length whose masked input (by the formula) still fits `inputLength`, and its
+ * target length; then HF's "minor hack": at density exactly 0.5 a target longer than `trimBound`
+ * loses one raw token and one target token.
  */
-export function computeInputAndTargetLengths(
+function lengthsByFormula(
   inputLength: number,
   noiseDensity: number,
   meanNoiseSpanLength: number,
+  trimBound: (maskedInput: number) => number,
 ): SpanLengths {
   validateNoiseSettings(noiseDensity, meanNoiseSpanLength);
   if (!Number.isInteger(inputLength) || inputLength < 4) {
@@ -58,10 +61,40 @@ export function computeInputAndTargetLengths(
   }
   let tokensLength = inputLength;
   while (maskedLengths(tokensLength + 1, noiseDensity, meanNoiseSpanLength)[0] <= inputLength) tokensLength++;
-  let [, targetLength] = maskedLengths(tokensLength, noiseDensity, meanNoiseSpanLength);
-  if (noiseDensity === 0.5 && targetLength > inputLength) {
+  const [maskedInput, target] = maskedLengths(tokensLength, noiseDensity, meanNoiseSpanLength);
+  let targetLength = target;
+  if (noiseDensity === 0.5 && targetLength > trimBound(maskedInput)) {
     tokensLength -= 1;
     targetLength -= 1;
   }
   return { tokensLength, inputLength, targetLength };
+}
+
+/**
+ * HF's compute_input_and_target_lengths, exactly. NOTE: its minor hack ("get the targets length
+ * to be equal to inputs length") compares the target with the input length the raw length
+ * masks to by the formula (HF reassigns `inputs_length`), not with the one asked for. The loop
+ * never goes below the length asked for, so with 1-token spans at an even length that input is
+ * one over and the hack does not fire: 128 @ 0.5 / 1 gives 128 raw and target 129, whose masks
+ * are 129 long (HF's collator would fail its own length check). See trimmedInputAndTargetLengths.
+ */
+export function computeInputAndTargetLengths(
+  inputLength: number,
+  noiseDensity: number,
+  meanNoiseSpanLength: number,
+): SpanLengths {
+  return lengthsByFormula(inputLength, noiseDensity, meanNoiseSpanLength, (maskedInput) => maskedInput);
+}
+
+/**
+ * HF's lengths with its density-0.5 trim made against `inputLength`, the length asked for, as
+ * its comment intends: 128 @ 0.5 / 1 gives 127 raw and target 128 (HF: 128 and 129). Elsewhere
+ * the same as computeInputAndTargetLengths. fitSpanLengths starts here and says the difference.
+ */
+export function trimmedInputAndTargetLengths(
+  inputLength: number,
+  noiseDensity: number,
+  meanNoiseSpanLength: number,
+): SpanLengths {
+  return lengthsByFormula(inputLength, noiseDensity, meanNoiseSpanLength, () => inputLength);
 }

@@ -3,7 +3,13 @@
 // filter_input_ids) from transformers examples/flax/language-modeling/run_t5_mlm_flax.py.
 // Our RNG (engine/rng.ts) differs from numpy, so masks match HF in distribution, not bit for bit.
 // Not chunking, padding or batching: see examples.ts and batches.ts.
-import { computeInputAndTargetLengths, roundHalfEven, validateNoiseSettings, type SpanLengths } from './lengths';
+import {
+  computeInputAndTargetLengths,
+  roundHalfEven,
+  trimmedInputAndTargetLengths,
+  validateNoiseSettings,
+  type SpanLengths,
+} from './lengths';
 import type { Rng } from '../rng';
 
 export interface NoiseSpanCounts {
@@ -186,8 +192,10 @@ export function maskedLengthsFor(
  * target length (derived) grows if a mask needs more. NOTE: HF's length formula can count 0
  * noise spans (16 @ 0.15 / 8 → 18 raw, target 4) while its mask always makes at least one,
  * and rounds spans apart from its mask (32 @ 0.15 / 1 → 32 raw, which mask to 33), so HF's
- * collator would fail its own shape assert there. Above density 0.5 masks come out
- * shorter than the lengths (HF counts spans from the non-noise side); they are padded.
+ * collator would fail its own shape assert there; and its density-0.5 trim compares with the
+ * wrong input length (128 @ 0.5 / 1 → 128 raw, target 129; lengths.ts), so the fit starts from
+ * that trim made against the length asked for. Above density 0.5 masks come out shorter than
+ * the lengths (HF counts spans from the non-noise side); they are padded.
  */
 export function fitSpanLengths(
   inputLength: number,
@@ -195,8 +203,9 @@ export function fitSpanLengths(
   meanNoiseSpanLength: number,
 ): FittedSpanLengths {
   const hf = computeInputAndTargetLengths(inputLength, noiseDensity, meanNoiseSpanLength);
-  let tokensLength = hf.tokensLength;
-  let targetLength = hf.targetLength;
+  const trimmed = trimmedInputAndTargetLengths(inputLength, noiseDensity, meanNoiseSpanLength);
+  let tokensLength = trimmed.tokensLength;
+  let targetLength = trimmed.targetLength;
   let overflow: { raw: number; input: number } | null = null;
   for (let n = 2; n <= tokensLength; n++) {
     const m = maskedLengthsFor(n, noiseDensity, meanNoiseSpanLength);
@@ -207,14 +216,25 @@ export function fitSpanLengths(
     }
     targetLength = Math.max(targetLength, m.target);
   }
+  // Trimmed, HF's own raw length is the one that overflows (only a formula input over the
+  // length asked for lets the two trims differ, and then its mask's input is over it too).
+  overflow ??= {
+    raw: hf.tokensLength,
+    input: maskedLengthsFor(hf.tokensLength, noiseDensity, meanNoiseSpanLength).input,
+  };
   const notes: string[] = [];
-  if (overflow)
+  if (tokensLength !== hf.tokensLength)
     notes.push(
       `${tokensLength} raw tokens instead of HF's ${hf.tokensLength} (${overflow.raw} would mask to ` +
         `${overflow.input} input tokens, over ${inputLength})`,
     );
-  if (targetLength !== hf.targetLength)
+  if (targetLength > hf.targetLength)
     notes.push(`target length ${targetLength} instead of HF's ${hf.targetLength} (a mask needs that many)`);
+  if (targetLength < hf.targetLength)
+    notes.push(
+      `target length ${targetLength} instead of HF's ${hf.targetLength} (HF's trim at density 0.5 compares ` +
+        `the target with the input its own raw length masks to, not with ${inputLength})`,
+    );
   const note =
     notes.length === 0
       ? null

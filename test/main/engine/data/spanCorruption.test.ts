@@ -19,6 +19,41 @@ describe('computeInputAndTargetLengths (golden)', () => {
     expect(got.tokensLength).toBe(c.tokens_length);
     expect(got.targetLength).toBe(c.targets_length);
   });
+  it("HF's density-0.5 trim compares with the recomputed input length (values derived by hand from HF's code)", () => {
+    // HF compute_input_and_target_lengths at density 0.5 with 1-token spans: for n raw tokens,
+    // noise = round(n / 2), spans = round(noise / 1) = noise, so input = n − noise + spans + 1 = n + 1
+    // and target = 2·noise + 1. tokens_length starts at the length asked for and grows while
+    // n + 1 + 1 ≤ it, which never holds, so it stays there. Then `inputs_length, targets_length =`
+    // recomputes both for it, and the hack trims only when targets_length > that new inputs_length.
+    // 128: input 129, target 2·64 + 1 = 129; 129 > 129 is false → (128, 129).
+    expect(computeInputAndTargetLengths(128, 0.5, 1)).toEqual({
+      tokensLength: 128,
+      inputLength: 128,
+      targetLength: 129,
+    });
+    // 16: input 17, target 2·8 + 1 = 17; no trim → (16, 17).
+    expect(computeInputAndTargetLengths(16, 0.5, 1)).toEqual({ tokensLength: 16, inputLength: 16, targetLength: 17 });
+    // 127 (odd): noise = round(63.5) = 64 (half to even), input 128, target 129 > 128 → trimmed to (126, 128).
+    expect(computeInputAndTargetLengths(127, 0.5, 1)).toEqual({
+      tokensLength: 126,
+      inputLength: 127,
+      targetLength: 128,
+    });
+    // Spanfill trims against the length asked for, and says so: a mask over HF's 128 raw tokens has
+    // 64 noise tokens in 64 spans and 64 kept, input 129 > 128; over 127, noise = round(63.5) = 64,
+    // kept 63, spans min(64, 63) = 63: input 63 + 63 + 1 = 127, target 64 + 63 + 1 = 128.
+    expect(fitSpanLengths(128, 0.5, 1)).toEqual({
+      tokensLength: 127,
+      inputLength: 128,
+      targetLength: 128,
+      note:
+        "HF's length formula does not fit every mask at these settings; using 127 raw tokens instead of HF's 128 " +
+        "(128 would mask to 129 input tokens, over 128) and target length 128 instead of HF's 129 (HF's trim at " +
+        'density 0.5 compares the target with the input its own raw length masks to, not with 128)',
+    });
+    // Where HF's own trim fires, nothing differs and nothing is said: 127 as HF, 37 @ 0.5 / 1.5 as below.
+    expect(fitSpanLengths(127, 0.5, 1)).toMatchObject({ tokensLength: 126, targetLength: 128, note: null });
+  });
   it('rounds halves to even like Python', () => {
     expect([0.5, 1.5, 2.5, -0.5, 2.4, 2.6].map(roundHalfEven)).toEqual([0, 2, 2, 0, 2, 3]);
   });
