@@ -85,7 +85,7 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
 }
 
 function openConnection(dataDir: string, file: string, options: OpenStoreOptions, exclusive: boolean): Store {
-  makeFolder(dataDir);
+  makeDataDir(dataDir);
   const db = (options.openDatabase ?? openWithBinding(options.nativeBinding))(file);
   try {
     configure(db, exclusive);
@@ -104,6 +104,26 @@ function openConnection(dataDir: string, file: string, options: OpenStoreOptions
     exclusive,
     close: () => db.close(),
   };
+}
+
+/**
+ * Makes the data directory when it is missing, owner-only (0700): it holds the person's text,
+ * runs and models, and the usual mode (755) lets every user of a shared machine read them. Made
+ * with that mode rather than chmod after, so no one else can open it in between. The folders
+ * made above it keep the usual mode, and one that exists is left as the person set it. Any
+ * refusal is makeFolder's, which says what is in the way.
+ */
+function makeDataDir(dataDir: string): void {
+  const target = path.resolve(dataDir);
+  if (!fs.existsSync(target)) {
+    makeFolder(path.dirname(target));
+    try {
+      fs.mkdirSync(target, { mode: 0o700 });
+    } catch {
+      // Made meanwhile, or not possible: makeFolder below takes it as it is or says why.
+    }
+  }
+  makeFolder(target);
 }
 
 function openWithBinding(nativeBinding: string | undefined): (file: string) => Db {
