@@ -18,8 +18,9 @@ import {
 } from '../../../shared/contract/runs';
 import { contractMessages } from '../../../shared/contract/issues';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
+import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { inLabelWords } from './settingLabels';
-import type { CarriedMasking } from './trainSettings.svelte';
+import type { CarriedMasking, MaskingNumbers } from './trainSettings.svelte';
 
 export interface TrainForm {
   name: string;
@@ -64,6 +65,9 @@ export interface TrainForm {
   /** A from-scratch model's (preset:NAME) tokenizer: bytes, a model id, or a folder carried from an earlier run. */
   tokenizer?: string;
 }
+
+/** The built-in model, the form's first base model (its tokenizer is the byte-level one). */
+export const BUILTIN_MODEL = 'builtin:byt5-tiny';
 
 export const PRESET_LABELS: Readonly<Record<RunPresetName, string>> = {
   quick: 'quick (CPU)',
@@ -135,8 +139,19 @@ export function followSettings(
   return { form: applySettings(form, settings, providers, asOpened), fromSettings: { provider, threads } };
 }
 
-/** The Masking screen's choice wins over a preset's input length ("auto" trains packed). */
+/**
+ * The masking the Masking screen carried, and what its preview was made from, so the example
+ * previewed is masked in training as it was shown: its dataset (a preview of typed text leaves
+ * the form's) and a base model that tokenizes as the preview did (withTokenizer).
+ */
 export function applyMasking(form: TrainForm, carried: CarriedMasking | undefined): TrainForm {
+  if (!carried) return form;
+  const source = carried.dataset ? { ...form, datasetId: carried.dataset.id } : form;
+  return applyMaskingSettings(withTokenizer(source, carried.tokenizer), carried);
+}
+
+/** The Masking screen's numbers only, which win over a preset's input length ("auto" trains packed). */
+export function applyMaskingSettings(form: TrainForm, carried: CarriedMasking | undefined): TrainForm {
   if (!carried) return form;
   return {
     ...form,
@@ -148,15 +163,27 @@ export function applyMasking(form: TrainForm, carried: CarriedMasking | undefine
   };
 }
 
+/**
+ * The form with a base model that tokenizes as `tokenizer` (the Masking screen's pick) does: a
+ * from-scratch shape keeps its shape and takes it as its tokenizer; the byte-level tokenizer is
+ * builtin:byt5-tiny's (the list has no model named bytes); a registered model or a folder is that
+ * model (BaseModelField shows a choice its lists do not offer as that folder, as formFromRun's).
+ */
+function withTokenizer(form: TrainForm, tokenizer: string): TrainForm {
+  const isBytes = tokenizer === BYTE_TOKENIZER_NAME || tokenizer === BUILTIN_MODEL;
+  if (isPresetModelName(form.modelChoice)) return { ...form, tokenizer: isBytes ? BYTE_TOKENIZER_NAME : tokenizer };
+  return isBytes ? { ...form, modelChoice: BUILTIN_MODEL } : { ...form, modelChoice: tokenizer, modelPath: tokenizer };
+}
+
 export function initialForm(
   carried: CarriedMasking | undefined,
   settings: AppSettings = defaultAppSettings,
 ): TrainForm {
-  const defaults = runConfigSchema.parse({ model: 'builtin:byt5-tiny', datasetId: '-' });
+  const defaults = runConfigSchema.parse({ model: BUILTIN_MODEL, datasetId: '-' });
   const base: TrainForm = {
     name: '',
     datasetId: '',
-    modelChoice: 'builtin:byt5-tiny',
+    modelChoice: BUILTIN_MODEL,
     modelPath: '',
     preset: 'quick',
     length: 'steps',
@@ -345,7 +372,7 @@ export function describeSavedSettings(
  * The masking settings a new Train form starts with (its starting preset's, else the run
  * defaults), so a dataset's token estimate is what a run with the starting settings trains on.
  */
-export function startingMasking(): Omit<CarriedMasking, 'mode'> {
+export function startingMasking(): MaskingNumbers {
   const form = initialForm(undefined);
   return {
     noiseDensity: form.noiseDensity,

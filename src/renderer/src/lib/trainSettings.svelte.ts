@@ -1,14 +1,27 @@
 // Settings carried to the Train screen from elsewhere (for now: the Masking screen's "Use
 // these settings for training"), kept for the app session. The Train form takes them as its
-// starting values (lib/trainForm.ts applyMasking) and says so in one line.
+// starting values (lib/trainForm.ts applyMasking) and says so in one line (lib/carriedMasking.ts).
 
-export interface CarriedMasking {
+/** The four numbers of span corruption a preview was made with (the seed: the run's data seed). */
+export interface MaskingNumbers {
   readonly noiseDensity: number;
   readonly meanNoiseSpanLength: number;
   readonly inputLength: number;
-  readonly mode: 'auto' | 'packed' | 'per-document';
   /** The preview's seed: a dataset example is masked as training with this data seed masks it. */
   readonly seed: number;
+}
+
+export interface CarriedMasking extends MaskingNumbers {
+  readonly mode: 'auto' | 'packed' | 'per-document';
+  /**
+   * The tokenizer the preview used, as the Masking screen's picker gives it (the call's `model`):
+   * bytes, builtin:byt5-tiny, a registered model's id, or a model folder.
+   */
+  readonly tokenizer: string;
+  /** What to call it: a registered model's name, else the tokenizer as given. */
+  readonly tokenizerName: string;
+  /** The dataset of the example previewed, with its name as listed then; absent: the preview was of typed text. */
+  readonly dataset?: { readonly id: string; readonly name: string };
 }
 
 class TrainSettingsStore {
@@ -20,9 +33,3 @@ class TrainSettingsStore {
 }
 
 export const trainSettings = new TrainSettingsStore();
-
-/** "noise density 0.3, mean span 3, input length 64, examples packed, data seed 0": the settings in words. */
-export function describeMasking(m: CarriedMasking): string {
-  const mode = m.mode === 'auto' ? 'auto (packed unless the data is under one example)' : m.mode;
-  return `noise density ${m.noiseDensity}, mean span ${m.meanNoiseSpanLength}, input length ${m.inputLength}, examples ${mode}, data seed ${m.seed}`;
-}

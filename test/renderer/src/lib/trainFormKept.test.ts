@@ -20,6 +20,9 @@ const carried: CarriedMasking = {
   inputLength: 48,
   mode: 'per-document',
   seed: 7,
+  tokenizer: 'bytes',
+  tokenizerName: 'bytes',
+  dataset: { id: 'ds-previewed', name: 'notes.txt (3 documents)' },
 };
 const form = { ...initialForm(undefined), name: 'mine', modelPath: '/m', inputLength: 64 };
 
@@ -29,7 +32,7 @@ describe('the kept Train form', () => {
     expect(restoredTrainForm(kept, carried)).toBe(form);
   });
 
-  it('takes masking carried since it was kept, and keeps everything else', () => {
+  it('takes masking carried since it was kept, with the dataset previewed, and keeps everything else', () => {
     const kept: KeptTrainForm = { form, masking: undefined, from: undefined, fromSettings: undefined };
     expect(restoredTrainForm(kept, carried)).toEqual({
       ...form,
@@ -38,6 +41,7 @@ describe('the kept Train form', () => {
       inputLength: 48,
       masking: 'per-document',
       dataSeed: 7,
+      datasetId: 'ds-previewed',
     });
   });
 

@@ -1,0 +1,73 @@
+// The masking carried from the Masking screen to Train, in words: in short on the Masking screen
+// once carried, and as the Train form's note, which names the dataset and tokenizer the preview
+// was made with and says when the form (changed since, or a list with no such model) would not
+// mask the example previewed as it was shown. What the form takes is lib/trainForm.ts applyMasking.
+
+import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
+import { applyMasking, BUILTIN_MODEL, configOf, type TrainForm } from './trainForm';
+import type { CarriedMasking } from './trainSettings.svelte';
+
+const MODE_WORDS: Readonly<Record<CarriedMasking['mode'], string>> = {
+  auto: 'auto (packed unless the data is under one example)',
+  packed: 'packed',
+  'per-document': 'per-document',
+};
+
+/** "noise density 0.3, mean span 3, input length 64, examples packed, data seed 0": the numbers in words. */
+export function describeMasking(m: Omit<CarriedMasking, 'tokenizer' | 'tokenizerName'>): string {
+  return `noise density ${m.noiseDensity}, mean span ${m.meanNoiseSpanLength}, input length ${m.inputLength}, examples ${MODE_WORDS[m.mode]}, data seed ${m.seed}`;
+}
+
+/** What the Masking screen says it carried: the numbers, the dataset (or that Train keeps its own) and the tokenizer. */
+export function describeCarried(m: CarriedMasking): string {
+  const tokenizer = isByteLevel(m)
+    ? `the byte-level tokenizer (${BUILTIN_MODEL}'s)`
+    : `the tokenizer of ${m.tokenizerName}`;
+  return m.dataset
+    ? `${describeMasking(m)}, with dataset ${m.dataset.name} and ${tokenizer}`
+    : `${describeMasking(m)}, with ${tokenizer}; the dataset stays Train's choice`;
+}
+
+/**
+ * The Train form's note: the carried settings, what the preview was of (`datasetLabel`: the
+ * dataset's name as the form's list has it now, else as carried) and with which tokenizer, then
+ * whether the dataset and base model below are still the preview's.
+ */
+export function carriedNote(m: CarriedMasking, form: TrainForm, datasetLabel?: string): string {
+  const of = m.dataset ? `an example of ${datasetLabel ?? m.dataset.name}` : 'typed text';
+  const tokenizer = isByteLevel(m)
+    ? `the byte-level tokenizer (${BYTE_TOKENIZER_NAME}: no base model of that name; ${BUILTIN_MODEL}, set below, ` +
+      `and a from-scratch shape with the ${BYTE_TOKENIZER_NAME} tokenizer tokenize the same way)`
+    : `the tokenizer of ${m.tokenizerName}`;
+  const said = `Masking from the Masking screen: ${describeMasking(m)}, as previewed on ${of} with ${tokenizer}.`;
+  return [said, ...sameAsPreview(m, form)].join(' ');
+}
+
+/** Whether the form still trains what was previewed, in a sentence or two. */
+function sameAsPreview(m: CarriedMasking, form: TrainForm): string[] {
+  const carried = configOf(applyMasking(form, m));
+  const now = configOf(form);
+  const isSameModel = now.model === carried.model && now.tokenizer === carried.tokenizer;
+  const otherModel =
+    "The base model below is not the preview's: its tokenizer, and so the masks, can differ from the preview's.";
+  if (!m.dataset)
+    return [
+      isSameModel
+        ? "The base model below is the preview's; the dataset is this form's choice (no dataset was previewed)."
+        : `${otherModel} The dataset is this form's choice (no dataset was previewed).`,
+    ];
+  if (form.datasetId !== m.dataset.id)
+    return [
+      'The dataset below is not the one previewed: its examples are masked with these settings, not the one shown.',
+      ...(isSameModel ? [] : [otherModel]),
+    ];
+  return [
+    isSameModel
+      ? "The dataset and base model below are the preview's: the example previewed is masked in training as it was shown."
+      : otherModel,
+  ];
+}
+
+function isByteLevel(m: CarriedMasking): boolean {
+  return m.tokenizer === BYTE_TOKENIZER_NAME;
+}
