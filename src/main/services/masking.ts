@@ -7,6 +7,7 @@ import { EMPTY_MASKING_TEXT, type MaskingPreviewResult } from '../../shared/cont
 import { ApiError } from '../../shared/errors';
 import { planExamples } from '../engine/data/examples';
 import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
+import { MIN_MASKED_TOKENS } from '../engine/data/spanCorruption';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
 import type { DatasetService } from './datasets';
 import { mapEngineErrors, withSettingsChecked } from './errors';
@@ -54,8 +55,14 @@ export async function previewMasking(
     const plan = withSettingsChecked(() =>
       planExamples(training, { ...settings, mode: request.mode ?? 'auto' }, tokenizer),
     );
-    if (plan.exampleCount === 0)
-      throw new ApiError('invalid_input', `Dataset ${request.datasetId} has no document long enough to mask`);
+    if (plan.exampleCount === 0) {
+      const { id, name } = datasets.get(request.datasetId, 0);
+      throw new ApiError(
+        'invalid_input',
+        `Dataset ${id} ("${name}") has no document long enough to mask: span corruption needs at least ` +
+          `${MIN_MASKED_TOKENS} tokens in a document (one kept, one hidden)`,
+      );
+    }
     const index = request.example ?? request.seed % plan.exampleCount;
     // How many examples there are depends on the data: a number past them is bad input, not a bad flag.
     if (index >= plan.exampleCount) {

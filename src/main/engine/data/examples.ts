@@ -8,6 +8,7 @@ import { Rng } from '../rng';
 import {
   applyNoiseMask,
   checkedSpanLengths,
+  MIN_MASKED_TOKENS,
   randomSpansNoiseMask,
   type FittedSpanLengths,
   type MaskedSequence,
@@ -99,7 +100,7 @@ function planPieces(
     for (let p = 0, start = 0; p < count; p++) {
       // Balanced pieces: sizes differ by at most one token.
       const size = Math.floor((n * (p + 1)) / count) - Math.floor((n * p) / count);
-      if (size < 2) {
+      if (size < MIN_MASKED_TOKENS) {
         dropped += size;
         tiny++;
       } else {
@@ -111,7 +112,7 @@ function planPieces(
   }
   if (tiny > 0)
     messages.push(
-      `${plural(tiny, 'document')} with fewer than 2 tokens cannot be masked and ${tiny === 1 ? 'is' : 'are'} skipped`,
+      `${plural(tiny, 'document')} with fewer than ${MIN_MASKED_TOKENS} tokens cannot be masked and ${tiny === 1 ? 'is' : 'are'} skipped`,
     );
   if (short > 0)
     messages.push(

@@ -9,6 +9,7 @@ import {
   applyNoiseMask,
   checkedSpanLengths,
   countRuns,
+  MIN_MASKED_TOKENS,
   randomSpansNoiseMask,
   type FittedSpanLengths,
 } from './spanCorruption';
@@ -266,9 +267,12 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   if (droppedSpecialTokens > 0) messages.push(droppedNote(droppedSpecialTokens, 'the text'));
   const keptLiteral = keptLiteralNote(text, droppedSpecialTokens, tokenizer.name);
   if (keptLiteral !== null) messages.push(keptLiteral);
-  if (ids.length < 2) {
+  if (ids.length < MIN_MASKED_TOKENS) {
     // Bad text, not bad settings: a DataError, which the services pass on as invalid input.
-    throw new DataError('no-text', `The text has ${plural(ids.length, 'token')}; masking needs at least 2`);
+    throw new DataError(
+      'no-text',
+      `The text has ${plural(ids.length, 'token')}; masking needs at least ${MIN_MASKED_TOKENS}`,
+    );
   }
   if (ids.length < 4) messages.push(`Only ${ids.length} tokens: the mask is a single noise span`);
   const isTruncated = ids.length > lengths.tokensLength;

@@ -18,6 +18,9 @@ export interface NoiseSpanCounts {
   readonly noiseSpans: number;
 }
 
+/** The fewest tokens a mask can cover: one kept and one noise token. */
+export const MIN_MASKED_TOKENS = 2;
+
 /**
  * Counts for a mask over `length` tokens:
  *   noise = clamp(round(length·density), 1, length − 1); nonNoise = length − noise;
@@ -28,9 +31,9 @@ export interface NoiseSpanCounts {
  */
 export function noiseSpanCounts(length: number, noiseDensity: number, meanNoiseSpanLength: number): NoiseSpanCounts {
   validateNoiseSettings(noiseDensity, meanNoiseSpanLength);
-  if (!Number.isInteger(length) || length < 2) {
+  if (!Number.isInteger(length) || length < MIN_MASKED_TOKENS) {
     throw new RangeError(
-      `Cannot mask a sequence of ${length} token${length === 1 ? '' : 's'}: span corruption needs at least 2 (one kept, one noise)`,
+      `Cannot mask a sequence of ${length} token${length === 1 ? '' : 's'}: span corruption needs at least ${MIN_MASKED_TOKENS} (one kept, one noise)`,
     );
   }
   const noiseTokens = Math.min(Math.max(roundHalfEven(length * noiseDensity), 1), length - 1);
