@@ -243,18 +243,35 @@ function droppedNote(count: number, where: string): string {
 /** Text that reads like a special token: a sentinel, the end mark, padding, unknown. */
 const LITERAL_SPECIAL = /<extra_id_\d+>|<\/s>|<pad>|<unk>/g;
 
+/** Pieces of special-token text that `tokens` spell in ordinary ids, decoded between the ids that are special. */
+function literalSpecialPieces(tokenizer: TextTokenizer, tokens: readonly number[]): number {
+  const isSpecial = (id: number): boolean => tokenizer.isReservedId(id) || id === tokenizer.unkId;
+  let pieces = 0;
+  for (let start = 0, end = 0; start < tokens.length; start = end + 1) {
+    end = start;
+    while (end < tokens.length && !isSpecial(tokens[end])) end++;
+    if (end > start) pieces += tokenizer.decode(tokens.slice(start, end)).match(LITERAL_SPECIAL)?.length ?? 0;
+  }
+  return pieces;
+}
+
 /**
- * Says when typed text holds special-token text that the tokenizer keeps as text, or null. A
- * tokenizer that maps "</s>" to its id has it dropped (droppedNote); a byte-level one (ByT5)
- * encodes the characters, so the preview shows what reads like a sentinel or an end mark but is
- * text the model is asked to write like any other.
+ * Says when `tokens` (of typed text, or a dataset example: `subject`) hold special-token text
+ * that the tokenizer keeps as text, or null. A tokenizer that maps "</s>" to its id has it
+ * dropped (droppedNote); a byte-level one (ByT5) encodes the characters, so the preview shows
+ * what reads like a sentinel or an end mark but is text the model is asked to write like any
+ * other. Read from the ids, so the EOS that joins packed documents is not counted.
  */
-function keptLiteralNote(text: string, dropped: number, tokenizerName: string): string | null {
-  const kept = (text.match(LITERAL_SPECIAL)?.length ?? 0) - dropped;
-  if (kept <= 0) return null;
+function keptLiteralNote(
+  tokenizer: TextTokenizer,
+  tokens: readonly number[],
+  subject: 'The text' | 'This example',
+): string | null {
+  const kept = literalSpecialPieces(tokenizer, tokens);
+  if (kept === 0) return null;
   return (
-    `The text holds ${plural(kept, 'piece')} of special-token text such as <extra_id_0> or </s> that the ` +
-    `${tokenizerName} tokenizer keeps as plain characters: they are masked like the rest of the text, though in the ` +
+    `${subject} holds ${plural(kept, 'piece')} of special-token text such as <extra_id_0> or </s> that the ` +
+    `${tokenizer.name} tokenizer keeps as plain characters: they are masked like the rest of the text, though in the ` +
     'input and target they look like the sentinels and end mark span corruption adds'
   );
 }
@@ -265,7 +282,7 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) messages.push(droppedNote(droppedSpecialTokens, 'the text'));
-  const keptLiteral = keptLiteralNote(text, droppedSpecialTokens, tokenizer.name);
+  const keptLiteral = keptLiteralNote(tokenizer, ids, 'The text');
   if (keptLiteral !== null) messages.push(keptLiteral);
   if (ids.length < MIN_MASKED_TOKENS) {
     // Bad text, not bad settings: a DataError, which the services pass on as invalid input.
@@ -310,11 +327,12 @@ export function previewExample(
   const m = maskedExample(plan, source, tokenizer, at.index, at.epoch);
   const tokens = Array.from(m.tokens);
   const dropped = at.dropped > 0 ? [droppedNote(at.dropped, "the dataset's text")] : [];
+  const keptLiteral = keptLiteralNote(tokenizer, tokens, 'This example');
   return assemble(tokenizer, tokens, m.noiseMask, plan.lengths, {
     textTokens: tokens.length,
     droppedSpecialTokens: at.dropped,
     isTruncated: false,
     seed: plan.settings.seed,
-    messages: [...plan.messages, ...dropped],
+    messages: [...plan.messages, ...dropped, ...(keptLiteral === null ? [] : [keptLiteral])],
   });
 }

@@ -1,14 +1,30 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planExamples } from '../../../../src/main/engine/data/examples';
-import { previewExample, previewText } from '../../../../src/main/engine/data/preview';
+import { previewExample, previewText, type MaskingPreview } from '../../../../src/main/engine/data/preview';
 import { estimateExamples, tokenStats } from '../../../../src/main/engine/data/stats';
-import { createByteTokenizer, loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
+import {
+  createByteTokenizer,
+  encodeForTraining,
+  loadHfTokenizer,
+  type TextTokenizer,
+} from '../../../../src/main/engine/data/tokenizer';
 import { DataError } from '../../../../src/main/engine/data/errors';
 import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
 
 const settings = { inputLength: 64, noiseDensity: 0.3, meanNoiseSpanLength: 2, seed: 1 };
 const text = 'The cute dog walks in the green park';
+
+/** Example 0 of `texts` (tokenized as a token cache holds them) at `inputLength`, previewed. */
+function firstExample(
+  tokenizer: TextTokenizer,
+  texts: readonly string[],
+  plan: { readonly inputLength: number; readonly mode: 'auto' | 'packed' | 'per-document'; readonly dropped?: number },
+): MaskingPreview {
+  const source = new InMemoryTokenSource(texts.map((t) => encodeForTraining(tokenizer, t).ids));
+  const examples = planExamples(source, { ...settings, inputLength: plan.inputLength, mode: plan.mode }, tokenizer);
+  return previewExample(examples, source, tokenizer, { index: 0, epoch: 0, dropped: plan.dropped ?? 0 });
+}
 
 describe('masking preview', async () => {
   const tok = await loadHfTokenizer(join(__dirname, '../../../fixtures/t5/t5-tiny-spm'));
@@ -235,6 +251,30 @@ describe('masking preview', async () => {
       .join('');
     // Each document ends with EOS; the typed '</s>' (the byte ids of '<', '/', 's', '>') stays text.
     expect(marked).toBe('we wrote </s> here[END]next[END]and'); // the example's 27 tokens (input length 24)
+  });
+
+  it('a dataset example says when it holds special-token text the tokenizer keeps as characters, as typed text does', () => {
+    const bytes = createByteTokenizer();
+    const p = firstExample(bytes, ['we wrote </s> here', 'next', 'and more text to fill an example'], {
+      inputLength: 24,
+      mode: 'packed',
+    });
+    expect(p.messages).toContain(
+      'This example holds 1 piece of special-token text such as <extra_id_0> or </s> that the bytes (ByT5 layout) ' +
+        'tokenizer keeps as plain characters: they are masked like the rest of the text, though in the input and ' +
+        'target they look like the sentinels and end mark span corruption adds',
+    );
+    // The EOS that joins documents is a token, not text: documents without such text say nothing.
+    const quiet = firstExample(bytes, ['plain words here', 'next', 'and more'], { inputLength: 16, mode: 'packed' });
+    expect(quiet.segments.some((s) => s.documentEnds.length > 0)).toBe(true);
+    expect(quiet.messages.some((m) => m.includes('keeps as plain characters'))).toBe(false);
+    // A tokenizer that drops such text says how much it dropped instead (droppedNote), as for typed text.
+    const dropped = firstExample(tok, ['we wrote </s> here', 'next'], {
+      inputLength: 16,
+      mode: 'per-document',
+      dropped: 1,
+    });
+    expect(dropped.messages.some((m) => m.includes('keeps as plain characters'))).toBe(false);
   });
 });
 
