@@ -1,5 +1,6 @@
 // Serving the built renderer (out/renderer) as static files: GET/HEAD only, no directory
-// listings, no path escaping the root, unknown paths fall back to index.html (one-page app).
+// listings, no path escaping the root (by its name or through a link), unknown paths fall back
+// to index.html (one-page app).
 
 import fs from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
@@ -32,6 +33,21 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return isWithin(resolved, root) ? resolved : undefined;
 }
 
+/**
+ * The real path of the file a URL path names inside root (index.html for an unknown path
+ * without an extension), or undefined. resolveStaticPath keeps the name inside root; a link
+ * there (a folder linked to /etc) may still lead out, so the real paths are compared too.
+ */
+async function fileToServe(root: string, urlPath: string): Promise<string | undefined> {
+  const resolved = resolveStaticPath(root, urlPath);
+  if (resolved === undefined) return undefined;
+  const stat = await fs.stat(resolved).catch(() => undefined);
+  const file = stat?.isFile() ? resolved : path.extname(urlPath) === '' ? path.join(root, 'index.html') : undefined;
+  if (file === undefined) return undefined;
+  const [real, realRoot] = await Promise.all([fs.realpath(file), fs.realpath(root)]).catch(() => []);
+  return real !== undefined && realRoot !== undefined && isWithin(real, realRoot) ? real : undefined;
+}
+
 export async function serveStatic(
   root: string,
   urlPath: string,
@@ -39,12 +55,7 @@ export async function serveStatic(
   headers: Record<string, string>,
   isHead: boolean,
 ): Promise<void> {
-  const resolved = resolveStaticPath(root, urlPath);
-  let file = resolved;
-  if (file !== undefined) {
-    const stat = await fs.stat(file).catch(() => undefined);
-    if (!stat?.isFile()) file = path.extname(urlPath) === '' ? path.join(root, 'index.html') : undefined;
-  }
+  const file = await fileToServe(root, urlPath);
   if (file === undefined) {
     response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     response.end(isHead ? undefined : 'Not found\n');
