@@ -1,5 +1,8 @@
 // End-to-end for the Masking screen against the built `spanfill serve`: "Use these settings for
-// training" carries the dataset and tokenizer the preview used to Train, not only the numbers.
+// training" carries the dataset and tokenizer the preview used to Train, not only the numbers;
+// the masked text reads in its own direction (right-to-left text too, its sentinel labels left
+// to right), a combining mark that starts a noise span sits on a base of its own, not on the
+// label, and a long word wraps in the panel.
 // The previews and the carrying of data-screens.test.ts and train-screens.test.ts are not
 // repeated here. Screenshots go to test-results/masking-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -37,6 +40,51 @@ afterAll(() => session?.close());
 
 const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `masking-${name}.png`) });
 screenshotFailures('masking', () => page);
+
+/** Previews typed text with the byte-level tokenizer and these settings (density, span, length, seed). */
+async function previewTyped(text: string, settings: Readonly<Record<string, string>>): Promise<void> {
+  await page.getByLabel('Typed text').check();
+  await page.getByTestId('mask-model-choice').selectOption('bytes');
+  await page.getByTestId('mask-text').fill(text);
+  for (const [box, value] of Object.entries(settings)) await page.getByTestId(`mask-${box}`).fill(value);
+  await page.getByTestId('mask-preview').click();
+  // Busy from the press (run() sets it at once) until the answer is on screen.
+  await expect.poll(() => page.getByTestId('mask-preview').getAttribute('aria-busy')).toBeNull();
+  await page
+    .getByTestId('mask-seed-used')
+    .filter({ hasText: `seed ${settings.seed}` })
+    .waitFor();
+  expect(await page.getByTestId('mask-stale').count()).toBe(0);
+}
+
+/**
+ * In the masked text (labels apart: `inLabels` for theirs, each label on its own), how many
+ * letters stand on the wrong side of the one before them on the same line: right of it in
+ * right-to-left text, left of it in left-to-right text. Each letter's box is a Range's.
+ */
+function lettersOutOfOrder(isRtl: boolean, inLabels = false): Promise<number> {
+  return page.evaluate(`(() => {
+    const masked = document.querySelector('[data-testid=mask-result] .masked');
+    const walker = document.createTreeWalker(masked, NodeFilter.SHOW_TEXT);
+    const boxes = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if ((node.parentElement.closest('sup') !== null) !== ${inLabels}) continue;
+      for (let i = 0; i < node.length; i++) {
+        if (!/\\p{L}/u.test(node.data[i])) continue;
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const { left, top } = range.getBoundingClientRect();
+        boxes.push({ node, left, top });
+      }
+    }
+    return boxes.filter((box, i) => {
+      const before = boxes[i - 1];
+      if (!before || Math.abs(box.top - before.top) > 2 || (${inLabels} && box.node !== before.node)) return false;
+      return ${isRtl} ? box.left > before.left + 0.5 : box.left < before.left - 0.5;
+    }).length;
+  })()`);
+}
 
 describe('Masking screen', () => {
   it("carries the previewed example's dataset and tokenizer to Train, and says so there", async () => {
@@ -81,5 +129,43 @@ describe('Masking screen', () => {
       /as previewed on typed text with the byte-level tokenizer \(bytes: no base model of that name;.*\)\. The base model below is the preview's; the dataset is this form's choice/,
     );
     expect(session.pageErrors).toEqual([]);
+  });
+
+  it('shows right-to-left text in its order, each sentinel label left to right beside it', async () => {
+    await openScreen(page, 'masking');
+    const hebrew = 'שלום עולם זה משפט בעברית לבדיקה של הסתרה';
+    await previewTyped(hebrew, { density: '0.3', span: '6', length: '128', seed: '2' });
+    await expect(page.locator('[data-testid=mask-result] mark').count()).resolves.toBeGreaterThan(1);
+    await expect(lettersOutOfOrder(true)).resolves.toBe(0);
+    await expect(lettersOutOfOrder(false, true)).resolves.toBe(0);
+    await expect(page.evaluate("getComputedStyle(document.querySelector('.masked')).direction")).resolves.toBe('rtl');
+    await page.getByTestId('mask-result').screenshot({ path: path.join(resultsDir, 'masking-02-rtl.png') });
+    // Left-to-right text stays so.
+    await previewTyped('The cute dog walks in the green park', { density: '0.3', span: '2', length: '128', seed: '2' });
+    await expect(page.evaluate("getComputedStyle(document.querySelector('.masked')).direction")).resolves.toBe('ltr');
+    await expect(lettersOutOfOrder(false)).resolves.toBe(0);
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('gives a combining mark that starts a noise span a base of its own, not the label before it', async () => {
+    await openScreen(page, 'masking');
+    const starts =
+      "[...document.querySelectorAll('[data-testid=mask-result] mark')].filter((m) => /^\\p{M}/u.test(m.textContent.replace(/^<extra_id_\\d+>/, '')))";
+    // n + U+0303 (a decomposed ñ) over and over: some seed starts a span on the tilde.
+    let seed = 0;
+    for (; seed < 20; seed++) {
+      await previewTyped('n\u0303a'.repeat(6), { density: '0.3', span: '2', length: '64', seed: String(seed) });
+      if ((await page.evaluate<number>(`${starts}.length`)) > 0) break;
+    }
+    expect(seed).toBeLessThan(20);
+    // The dotted circle, as Unicode shows a mark on its own (The Unicode Standard, 2.11), before the text.
+    await expect(
+      page.evaluate(`getComputedStyle(${starts}[0].querySelector('sup').nextElementSibling, '::before').content`),
+    ).resolves.toBe('"\u25cc"');
+    await page.evaluate(`${starts}[0].scrollIntoView()`);
+    await page.evaluate(`${starts}[0].id = 'lone-mark'`);
+    await page.locator('#lone-mark').screenshot({ path: path.join(resultsDir, 'masking-03-combining.png') });
+    // The circle is drawn, not added to the text (copying it copies the mark alone).
+    await expect(page.getByTestId('mask-result').locator('.masked').textContent()).resolves.not.toContain('\u25cc');
   });
 });
