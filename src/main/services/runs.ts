@@ -19,7 +19,6 @@ import type {
 import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
-import { directoryBytes } from '../engine/hub/cache';
 import { type CheckpointInfo, listCheckpoints, scanCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { Store } from '../store/db';
@@ -51,6 +50,7 @@ import {
   type CheckpointChoice,
 } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
+import { folderBytes, scanWhileTraining } from './runsDisk';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
 import { datasetGoneMessage, divergedMessage } from './runsFailure';
@@ -286,9 +286,12 @@ export class RunService {
     // A copy a killed reader (fill, export, score) of an older version left in the run's folder
     // is not the run's: it goes before sizing. (Copies are made in the readers folder now.)
     removeStaleReadings(path.join(this.runDir(id), OLD_READING_FOLDER));
-    const diskBytes = directoryBytes(this.runDir(id));
+    // Looked at while its trainer may replace and prune checkpoints (runsDisk.ts). While it trains,
+    // a row whose folder is gone is one it pruned and has yet to tell the store of: no problem.
+    const diskBytes = folderBytes(this.runDir(id));
     const checkpoints = this.checkpoints(id);
-    const problems = checkpointProblems(checkpoints, scanCheckpoints(this.checkpointDir(id)).unreadable);
+    const found = checkpointProblems(checkpoints, scanWhileTraining(this.checkpointDir(id)).unreadable);
+    const problems = this.control.isTraining(row) ? found.filter((p) => p.kind !== 'missing') : found;
     return { ...this.summary(row), config: row.config, checkpoints, checkpointProblems: problems, last, diskBytes };
   }
 

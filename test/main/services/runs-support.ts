@@ -1,11 +1,21 @@
 // Shared by the runs service tests: the configuration of a small run on the t5-tiny-spm
 // fixture (short inputs, batch 2, two steps per call, checkpoints and evaluation every 4),
 // services opened on a fresh data directory holding a small dataset (runsServiceKit: for
-// runs.test.ts and runs-resume.test.ts), and a wait for a run's progress or checkpoint event.
+// runs.test.ts and runs-resume.test.ts), a wait for a run's progress or checkpoint event, and a
+// checkpoint folder that reads whole without weights worth loading (fakeCheckpoint).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../src/shared/contract/runs';
 import type { EventMap } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
+import { encodeSafetensors } from '../../../src/main/engine/formats/safetensors';
+import {
+  OPTIMIZER_FILE,
+  TRAINER_STATE_FILE,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+} from '../../../src/main/engine/train/checkpoint';
 import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
 
@@ -77,4 +87,27 @@ export function reached(app: AppServices, name: 'runs.progress' | 'runs.checkpoi
       }
     });
   });
+}
+
+/**
+ * A checkpoint folder as listCheckpoints reads it: its trainer state, a config.json and
+ * safetensors files as long as their headers say (a tensor each: nothing here loads its weights).
+ */
+export function fakeCheckpoint(dir: string, step: number, validationLoss: number | null): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), '{}');
+  const tensors = encodeSafetensors([{ name: 'x', shape: [1], data: Float32Array.of(0) }]);
+  for (const file of ['model.safetensors', OPTIMIZER_FILE]) writeFileSync(join(dir, file), Buffer.concat(tensors));
+  const validation =
+    validationLoss === null ? null : { loss: validationLoss, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
+  const state = {
+    format: TRAINER_STATE_FORMAT,
+    version: TRAINER_STATE_VERSION,
+    step,
+    data: {},
+    rng: {},
+    settings: {},
+    validation,
+  };
+  writeFileSync(join(dir, TRAINER_STATE_FILE), JSON.stringify(state));
 }

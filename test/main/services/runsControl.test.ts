@@ -3,24 +3,17 @@
 // at start-up or while the app watches, its checkpoint rows put right from its folder (also
 // when it is resumed); a full disk leaves it for the next open. A pause asked from another
 // process ends the run paused, with a checkpoint.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path, { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
 import { processStartedAt, recordOfThisProcess } from '../../../src/main/processIdentity';
-import { encodeSafetensors } from '../../../src/main/engine/formats/safetensors';
-import {
-  checkpointDirName,
-  OPTIMIZER_FILE,
-  TRAINER_STATE_FILE,
-  TRAINER_STATE_FORMAT,
-  TRAINER_STATE_VERSION,
-} from '../../../src/main/engine/train/checkpoint';
+import { checkpointDirName } from '../../../src/main/engine/train/checkpoint';
 import { deadPid } from '../../support/processes';
 import { tempDirs } from '../../support/tmp';
-import { openWithDataset, smallRunConfig } from './runs-support';
+import { fakeCheckpoint, openWithDataset, smallRunConfig } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-control-');
 const opened: AppServices[] = [];
@@ -36,29 +29,6 @@ function reopen(dataDir: string): AppServices {
 }
 
 const base = smallRunConfig;
-
-/**
- * A checkpoint folder as listCheckpoints reads it: its trainer state, a config.json and
- * safetensors files as long as their headers say (a tensor each: nothing here loads its weights).
- */
-function fakeCheckpoint(dir: string, step: number, validationLoss: number | null): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), '{}');
-  const tensors = encodeSafetensors([{ name: 'x', shape: [1], data: Float32Array.of(0) }]);
-  for (const file of ['model.safetensors', OPTIMIZER_FILE]) writeFileSync(join(dir, file), Buffer.concat(tensors));
-  const validation =
-    validationLoss === null ? null : { loss: validationLoss, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
-  const state = {
-    format: TRAINER_STATE_FORMAT,
-    version: TRAINER_STATE_VERSION,
-    step,
-    data: {},
-    rng: {},
-    settings: {},
-    validation,
-  };
-  writeFileSync(join(dir, TRAINER_STATE_FILE), JSON.stringify(state));
-}
 
 describe('interrupted runs', () => {
   it('marks a run left running by a dead process interrupted on start-up', async () => {
