@@ -5,6 +5,7 @@
 
 import { EMPTY_MASKING_TEXT, type MaskingPreviewResult } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
+import { toLineFeeds } from '../engine/data/documents';
 import { planExamples } from '../engine/data/examples';
 import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
 import { MIN_MASKED_TOKENS } from '../engine/data/spanCorruption';
@@ -39,10 +40,12 @@ export async function previewMasking(
     seed: request.seed,
   };
   if (request.text !== undefined) {
+    // Line ends as import makes them (and a browser's text box): pasted CRLF masks as on screen.
+    const text = toLineFeeds(request.text);
     // As the Masking screen says before it asks: blanks alone are no text to learn from.
-    if (request.text.trim() === '') throw new ApiError('invalid_input', EMPTY_MASKING_TEXT);
+    if (text.trim() === '') throw new ApiError('invalid_input', EMPTY_MASKING_TEXT);
     const tokenizer = await mapEngineErrors(datasets.loadTokenizer(request.model));
-    const preview = withSettingsChecked(() => previewText(tokenizer, request.text ?? '', settings));
+    const preview = withSettingsChecked(() => previewText(tokenizer, text, settings));
     return toResult(preview, tokenizer.name);
   }
   if (request.datasetId === undefined) throw new ApiError('invalid_argument', 'Give a dataset id or a text to preview');

@@ -51,6 +51,16 @@ describe('masking previews', () => {
     expect(p.example).toBeUndefined();
   });
 
+  it('typed text has its line ends made LF as import makes them, so the CLI masks pasted text as the screen does', async () => {
+    const { service } = setup();
+    const app = { datasets: service };
+    const typed = (text: string) => previewMasking(app, { ...settings, model: 'bytes', text });
+    const lf = await typed('First line\nsecond line\n\nthird');
+    expect(await typed('First line\r\nsecond line\r\n\r\nthird')).toEqual(lf);
+    expect(await typed('First line\rsecond line\r\rthird')).toEqual(lf); // old Mac line ends
+    expect(lf.segments.map((s) => s.text).join('')).toContain('First line\nsecond line');
+  });
+
   it('a dataset example in the mode asked for: auto is packed here, per-document on request', async () => {
     const { service, write } = setup();
     const ds = await service.import({ paths: [write('novel.txt', novel)] });

@@ -15,9 +15,14 @@ export interface NormalizeOptions {
   readonly collapseWhitespace: boolean;
 }
 
+/** `text` with its line ends, CRLF or a lone CR (old Mac files), as LF: what import does to every document. */
+export function toLineFeeds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
 /** Line endings → \n, optional NFKC and whitespace collapsing, then trimmed. */
 export function normalizeDocument(text: string, options: NormalizeOptions): string {
-  let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  let t = toLineFeeds(text);
   if (options.nfkc) t = t.normalize('NFKC');
   if (options.collapseWhitespace)
     t = t
@@ -103,7 +108,7 @@ export class DocumentSplitter {
     let t = this.isCrHeld ? `\r${text}` : text;
     this.isCrHeld = t.endsWith('\r');
     if (this.isCrHeld) t = t.slice(0, -1);
-    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
+    return toLineFeeds(t);
   }
 
   private drainLines(): void {
