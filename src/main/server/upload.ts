@@ -34,7 +34,16 @@ export interface UploadLimits {
   readonly maxChunkBytes: number;
   /** Files of one upload; maxUploadFiles when left out (tests use a small one). */
   readonly maxFiles?: number;
+  /** How long the body of a refused chunk is read before the connection closes; refusedBodyMs when left out. */
+  readonly refusedBodyMs?: number;
 }
+
+/**
+ * How long a refused chunk's body (at most a chunk) is read and dropped after the answer: a
+ * browser reads the answer only once it has sent the body, and 4 MiB takes seconds through a
+ * slow tunnel. A client that stops sending is cut off then, not at Node's 300 s request timeout.
+ */
+const refusedBodyMs = 30_000;
 
 /** The limits `spanfill serve` runs with: the defaults, or SPANFILL_UPLOAD_LIMIT_BYTES (tests use a small one). */
 export function uploadLimitsFromEnv(env: NodeJS.ProcessEnv): UploadLimits {
@@ -129,9 +138,9 @@ export class Uploads {
     url: URL,
     headers: Record<string, string>,
   ): Promise<void> {
-    const send = (status: number, body: UploadResponse): void => {
+    const send = (status: number, body: UploadResponse, extra: Record<string, string> = {}): void => {
       if (response.headersSent) return;
-      response.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+      response.writeHead(status, { ...headers, ...extra, 'Content-Type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify(body));
     };
     try {
@@ -143,19 +152,31 @@ export class Uploads {
     } catch (error) {
       const known = error instanceof UploadError ? error : undefined;
       const message = known?.message ?? withDiskFullHint(`Could not store the upload: ${errorMessage(error)}`);
-      // A refused body the client is still sending: read it to the end (it is at most a chunk)
-      // so the browser sees this answer rather than a reset; a larger one is cut off.
-      const declared = Number(request.headers['content-length'] ?? 0);
-      if (!request.complete && !request.destroyed && declared <= this.limits.maxChunkBytes * 2) {
-        await new Promise<void>((resolve) => {
-          request.once('end', resolve);
-          request.once('close', resolve);
-          request.resume();
-        });
+      const refusal: UploadResponse = { ok: false, error: { code: known?.code ?? 'internal', message } };
+      const isSending = !request.complete && !request.destroyed;
+      const declared = Number(request.headers['content-length']);
+      if (!isSending) return send(known?.status ?? 500, refusal);
+      if (!Number.isSafeInteger(declared) || declared > this.limits.maxChunkBytes) {
+        // More than a chunk, or of no stated length: not read at all. Node closes the
+        // connection once this answer is out (Connection: close).
+        return send(known?.status ?? 500, refusal, { Connection: 'close' });
       }
-      send(known?.status ?? 500, { ok: false, error: { code: known?.code ?? 'internal', message } });
-      if (!request.complete) request.destroy();
+      send(known?.status ?? 500, refusal);
+      this.dropRefusedBody(request);
     }
+  }
+
+  /**
+   * Reads and drops the rest of a refused chunk (at most a chunk), so that a browser, which reads
+   * the answer once it has sent the body, sees it rather than a reset; a client that has not sent
+   * it all within refusedBodyMs is cut off.
+   */
+  private dropRefusedBody(request: IncomingMessage): void {
+    const timer = setTimeout(() => request.destroy(), this.limits.refusedBodyMs ?? refusedBodyMs);
+    const done = (): void => clearTimeout(timer);
+    request.once('end', done);
+    request.once('close', done);
+    request.resume();
   }
 
   /** Deletes every upload this server received (on shutdown). */

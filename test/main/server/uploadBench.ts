@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
+import type { UploadLimits } from '../../../src/main/server/upload';
 import { AppServices } from '../../../src/main/services/app';
 import type { UploadResponse } from '../../../src/shared/upload';
 
@@ -38,8 +39,11 @@ export interface UploadBench {
   ): Promise<Reply>;
 }
 
-/** Starts a server for the calling test file (beforeAll) and removes it and its folder (afterAll). */
-export function useUploadServer(): UploadBench {
+/**
+ * Starts a server for the calling test file (beforeAll) and removes it and its folder (afterAll);
+ * `limits` replace the bench's small ones.
+ */
+export function useUploadServer(limits: Partial<UploadLimits> = {}): UploadBench {
   const bench = {} as UploadBench;
   beforeAll(async () => {
     bench.root = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-upload-'));
@@ -47,7 +51,7 @@ export function useUploadServer(): UploadBench {
     fs.mkdirSync(rendererDir);
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>page</title>');
     bench.app = new AppServices({ dataDir: path.join(bench.root, 'data') });
-    const uploadLimits = { maxUploadBytes, maxChunkBytes, maxFiles };
+    const uploadLimits = { maxUploadBytes, maxChunkBytes, maxFiles, ...limits };
     bench.server = await startServer({ app: bench.app, rendererDir, uploadLimits });
     bench.uploadsDir = path.join(bench.root, 'data', 'uploads');
   });
