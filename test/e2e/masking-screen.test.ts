@@ -168,4 +168,24 @@ describe('Masking screen', () => {
     // The circle is drawn, not added to the text (copying it copies the mark alone).
     await expect(page.getByTestId('mask-result').locator('.masked').textContent()).resolves.not.toContain('\u25cc');
   });
+
+  it('wraps a long word inside the panel, as the input and target boxes do', async () => {
+    await openScreen(page, 'masking');
+    await previewTyped(`https://example.com/${'a'.repeat(3000)}`, {
+      density: '0.15',
+      span: '3',
+      length: '2048',
+      seed: '0',
+    });
+    const overflow = (selector: string) =>
+      page.evaluate<number>(
+        `(() => { const el = document.querySelector('[data-testid=mask-result] ${selector}'); return el.scrollWidth - el.clientWidth; })()`,
+      );
+    for (const selector of ['.masked', '[data-testid=mask-input]']) await expect(overflow(selector)).resolves.toBe(0);
+    const widths = await page.evaluate<number[]>(
+      "[document.querySelector('.masked'), document.querySelector('[data-testid=mask-result]')].map((el) => el.getBoundingClientRect().width)",
+    );
+    expect(widths[0]).toBeLessThan(widths[1]);
+    await page.getByTestId('mask-result').screenshot({ path: path.join(resultsDir, 'masking-04-long-word.png') });
+  });
 });
