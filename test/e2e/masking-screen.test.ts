@@ -2,7 +2,7 @@
 // training" carries the dataset and tokenizer the preview used to Train, not only the numbers;
 // the masked text reads in its own direction (right-to-left text too, its sentinel labels left
 // to right), a combining mark that starts a noise span sits on a base of its own, not on the
-// label, and a long word wraps in the panel.
+// label, and a long word wraps in the panel; an error goes once the input it was about changes.
 // The previews and the carrying of data-screens.test.ts and train-screens.test.ts are not
 // repeated here. Screenshots go to test-results/masking-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -187,5 +187,24 @@ describe('Masking screen', () => {
     );
     expect(widths[0]).toBeLessThan(widths[1]);
     await page.getByTestId('mask-result').screenshot({ path: path.join(resultsDir, 'masking-04-long-word.png') });
+  });
+
+  it('clears an error once the input it was about changes', async () => {
+    await openScreen(page, 'masking');
+    await page.getByLabel('Typed text').check();
+    const refused = async (): Promise<void> => {
+      await page.getByTestId('mask-text').fill('a');
+      await page.getByTestId('mask-preview').click();
+      await expect(page.getByTestId('mask-error').textContent()).resolves.toContain('masking needs at least 2');
+    };
+    await refused();
+    // The text replaced by blank lines: what is missing now, not the old text's error.
+    await page.getByTestId('mask-text').fill('\n\n');
+    await page.getByTestId('mask-missing').waitFor();
+    expect(await page.getByTestId('mask-error').count()).toBe(0);
+    // Any setting the preview was made with, likewise.
+    await refused();
+    await page.getByTestId('mask-seed').fill('3');
+    expect(await page.getByTestId('mask-error').count()).toBe(0);
   });
 });
