@@ -26,7 +26,8 @@ import {
 } from './security';
 import { serveStatic } from './static';
 import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLimits } from './unread';
-import { removeStaleUploads, uploadLimitsFromEnv, Uploads, type UploadLimits } from './upload';
+import { removeStaleUploads, Uploads } from './upload';
+import { uploadLimitsFromEnv, type UploadLimits } from './uploadLimits';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
 export const serverHost = '127.0.0.1';

@@ -8,64 +8,24 @@
 // "Browser mode").
 
 import { constants as fsConstants, type Stats } from 'node:fs';
-import { formatBytes } from '../../shared/format';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { ErrorCode } from '../../shared/errors';
-import {
-  defaultMaxUploadBytes,
-  maxUploadChunkBytes,
-  maxUploadFiles,
-  uploadIdPattern,
-  uploadLimitEnv,
-  uploadPathPrefix,
-  type UploadResponse,
-} from '../../shared/upload';
+import { uploadIdPattern, uploadPathPrefix, type UploadResponse } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
+import { formatBytes } from '../../shared/format';
 import { isStrictlyWithin } from '../pathWithin';
 import { withDiskFullHint } from '../services/errors';
+import {
+  checkDiskRoom,
+  checkOpenUploads,
+  checkUploadSize,
+  chunkLength,
+  defaultRefusedBodyMs,
+  UploadError,
+  type UploadLimits,
+} from './uploadLimits';
 import { uploadNameProblem } from './uploadNames';
-
-export interface UploadLimits {
-  /** All files of one upload together. */
-  readonly maxUploadBytes: number;
-  /** One request's body. */
-  readonly maxChunkBytes: number;
-  /** Files of one upload; maxUploadFiles when left out (tests use a small one). */
-  readonly maxFiles?: number;
-  /** How long the body of a refused chunk is read before the connection closes; refusedBodyMs when left out. */
-  readonly refusedBodyMs?: number;
-}
-
-/**
- * How long a refused chunk's body (at most a chunk) is read and dropped after the answer: a
- * browser reads the answer only once it has sent the body, and 4 MiB takes seconds through a
- * slow tunnel. A client that stops sending is cut off then, not at Node's 300 s request timeout.
- */
-const refusedBodyMs = 30_000;
-
-/** The limits `spanfill serve` runs with: the defaults, or SPANFILL_UPLOAD_LIMIT_BYTES (tests use a small one). */
-export function uploadLimitsFromEnv(env: NodeJS.ProcessEnv): UploadLimits {
-  const raw = env[uploadLimitEnv];
-  if (raw === undefined || raw === '')
-    return { maxUploadBytes: defaultMaxUploadBytes, maxChunkBytes: maxUploadChunkBytes, maxFiles: maxUploadFiles };
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`${uploadLimitEnv}=${raw} is not a whole number of bytes; unset it for the 2 GiB default`);
-  }
-  return { maxUploadBytes: value, maxChunkBytes: maxUploadChunkBytes, maxFiles: maxUploadFiles };
-}
-
-class UploadError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface UploadState {
   /**
@@ -172,7 +132,7 @@ export class Uploads {
    * it all within refusedBodyMs is cut off.
    */
   private dropRefusedBody(request: IncomingMessage): void {
-    const timer = setTimeout(() => request.destroy(), this.limits.refusedBodyMs ?? refusedBodyMs);
+    const timer = setTimeout(() => request.destroy(), this.limits.refusedBodyMs ?? defaultRefusedBodyMs);
     const done = (): void => clearTimeout(timer);
     request.once('end', done);
     request.once('close', done);
@@ -202,19 +162,17 @@ export class Uploads {
   private async receive(request: IncomingMessage, id: string, params: URLSearchParams) {
     const name = params.get('name') ?? '';
     const { file, entry } = resolveUploadFile(this.root, id, name);
-    if (this.cancelled.has(id)) throw new UploadError(410, 'cancelled', `Upload ${id} was cancelled`);
+    if (this.cancelled.has(id)) throw cancelledError(id);
     const offset = wholeNumber(params.get('offset'), 'offset');
     const total = wholeNumber(params.get('total'), 'total');
-    const { maxUploadBytes, maxChunkBytes } = this.limits;
-    const length = Number(request.headers['content-length']);
-    if (!Number.isSafeInteger(length)) throw new UploadError(411, 'invalid_argument', 'A chunk needs a Content-Length');
-    if (length > maxChunkBytes) {
-      throw new UploadError(
-        413,
-        'invalid_argument',
-        `A chunk may carry at most ${formatBytes(maxChunkBytes)}; this one has ${formatBytes(length)}`,
-      );
-    }
+    const length = chunkLength(request, this.limits);
+    // What this upload may still write: as much as it declares, at least this chunk.
+    const counted = this.states.get(id)?.bytes ?? 0;
+    const needed = Math.min(Math.max(total - counted, length), this.limits.maxUploadBytes);
+    await checkDiskRoom(this.root, needed, this.limits);
+    // From here on nothing awaits until the chunk is counted (below).
+    if (this.cancelled.has(id)) throw cancelledError(id);
+    if (!this.states.has(id)) checkOpenUploads(this.states.size, this.limits);
     const state = this.stateOf(id);
     if (state.busy.has(name))
       throw new UploadError(
@@ -222,33 +180,16 @@ export class Uploads {
         'conflict',
         `A chunk of ${name} is still being written; send chunks one after another`,
       );
-    const others = state.bytes - (state.sizes.get(name) ?? 0);
-    if (total > maxUploadBytes || others + offset + length > maxUploadBytes) {
-      throw new UploadError(
-        413,
-        'invalid_argument',
-        `The upload is ${formatBytes(Math.max(total, others + offset + length))}, over the limit of ${formatBytes(maxUploadBytes)} per upload. ` +
-          'Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, `spanfill import FILE`), or split them.',
-      );
-    }
-    const maxFiles = this.limits.maxFiles ?? maxUploadFiles;
-    if (!state.sizes.has(name) && state.sizes.size >= maxFiles) {
-      throw new UploadError(
-        413,
-        'invalid_argument',
-        `An upload may hold at most ${maxFiles.toLocaleString('en-US')} files, and this one has ${state.sizes.size.toLocaleString('en-US')} already. ` +
-          'Upload the rest in another drop, or import the folder by its path on the machine running Spanfill (Datasets → Or import paths…).',
-      );
-    }
+    checkUploadSize(state, { name, offset, length, total }, this.limits);
     // Counted now, in the same turn as the checks above (no await between), and given back below
     // if the chunk fails: whatever else arrives meanwhile sees this chunk as landed.
     state.busy.add(name);
     setSize(state, name, offset + length);
     try {
-      const written = await this.writeChunk(file, name, offset, request, maxChunkBytes);
+      const written = await this.writeChunk(file, name, offset, request, this.limits.maxChunkBytes);
       const size = offset + written;
       setSize(state, name, size);
-      if (this.cancelled.has(id)) throw new UploadError(410, 'cancelled', `Upload ${id} was cancelled`);
+      if (this.cancelled.has(id)) throw cancelledError(id);
       return { received: size, uploadBytes: state.bytes, entryPath: entry };
     } catch (error) {
       // What is there now: the file cut back to `offset`, or nothing when it was never made.
@@ -354,6 +295,10 @@ export class Uploads {
     }
     return undefined;
   }
+}
+
+function cancelledError(id: string): UploadError {
+  return new UploadError(410, 'cancelled', `Upload ${id} was cancelled`);
 }
 
 /** The error for `name`, whose place holds `stat`, not a file. */

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { startServer } from '../../../src/main/server/server';
-import { removeStaleUploads, uploadLimitsFromEnv } from '../../../src/main/server/upload';
+import { removeStaleUploads } from '../../../src/main/server/upload';
+import { uploadLimitsFromEnv } from '../../../src/main/server/uploadLimits';
 import {
   errorOf,
   maxChunkBytes,

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
-import type { UploadLimits } from '../../../src/main/server/upload';
+import type { UploadLimits } from '../../../src/main/server/uploadLimits';
 import { AppServices } from '../../../src/main/services/app';
 import type { UploadResponse } from '../../../src/shared/upload';
 
@@ -51,7 +51,9 @@ export function useUploadServer(limits: Partial<UploadLimits> = {}): UploadBench
     fs.mkdirSync(rendererDir);
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>page</title>');
     bench.app = new AppServices({ dataDir: path.join(bench.root, 'data') });
-    const uploadLimits = { maxUploadBytes, maxChunkBytes, maxFiles, ...limits };
+    // Many upload ids over a file's tests, and none may depend on this machine's free disk.
+    const roomy = { maxOpenUploads: 1000, keepFreeBytes: 0 };
+    const uploadLimits = { maxUploadBytes, maxChunkBytes, maxFiles, ...roomy, ...limits };
     bench.server = await startServer({ app: bench.app, rendererDir, uploadLimits });
     bench.uploadsDir = path.join(bench.root, 'data', 'uploads');
   });
