@@ -1,5 +1,6 @@
 // Electron main process: app lifecycle, the one window and its security settings (sandbox,
-// context isolation, no Node in the renderer, strict CSP, no navigation or new windows).
+// context isolation, no Node in the renderer, strict CSP, no navigation, redirect or new
+// windows, no permissions, no DevTools when packaged; windowSecurity.ts states them).
 // Everything else is the same AppServices the CLI and `spanfill serve` use.
 
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
 import { trustedUrlCheck } from './trustedUrl';
+import { navigationGuard, windowWebPreferences } from './windowSecurity';
 import { errorMessage } from '../shared/errors';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,14 +46,10 @@ function createWindow(): BrowserWindow {
     minHeight: 560,
     title: 'Spanfill',
     show: false,
-    webPreferences: {
+    webPreferences: windowWebPreferences({
       preload: path.join(here, '../preload/index.cjs'),
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+      isPackaged: app.isPackaged,
+    }),
   });
   window.once('ready-to-show', () => window.show());
   // Links to the outside world open in the user's browser, never inside the app.
@@ -59,9 +57,11 @@ function createWindow(): BrowserWindow {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isTrustedUrl(url)) event.preventDefault();
-  });
+  // Any frame, whether the page navigates or a server redirects it, stays on the renderer.
+  const guard = navigationGuard(isTrustedUrl);
+  window.webContents.on('will-navigate', guard);
+  window.webContents.on('will-frame-navigate', guard);
+  window.webContents.on('will-redirect', guard);
   if (devServerUrl) void window.loadURL(devServerUrl);
   else void window.loadFile(rendererIndex);
   return window;
@@ -72,7 +72,10 @@ async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
+  // The app asks for no permission (camera, notifications, clipboard, …): none is granted, and
+  // a page that only checks whether it has one is told no.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
 
   const dataDirFlag = dataDirFlagFromArgv(process.argv);
   const dataDir = resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') });
