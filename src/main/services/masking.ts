@@ -6,6 +6,7 @@
 import { EMPTY_MASKING_TEXT, type MaskingPreviewResult } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
 import { toLineFeeds } from '../engine/data/documents';
+import { decodeTextBytes } from '../engine/data/textBytes';
 import { planExamples } from '../engine/data/examples';
 import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
 import { MIN_MASKED_TOKENS } from '../engine/data/spanCorruption';
@@ -81,6 +82,14 @@ export async function previewMasking(
   } finally {
     cache.close();
   }
+}
+
+/**
+ * The text of a file's bytes (`spanfill mask --text-file FILE`, or standard input: `source`
+ * names it in errors), decoded as import decodes a text file; bad bytes are invalid input.
+ */
+export function maskingTextFromBytes(bytes: Buffer, source: string): Promise<string> {
+  return mapEngineErrors(decodeTextBytes(bytes, source));
 }
 
 function toResult(p: MaskingPreview, tokenizer: string): MaskingPreviewResult {

@@ -308,7 +308,7 @@ describe('spanfill import / datasets / mask', () => {
 
     const both = await cli(['mask', '--text', text, '--dataset', 'ds-x', '--model', 'bytes', ...data]);
     expect(both.code).toBe(exitCodes.usage);
-    expect(both.stderr).toContain('mask needs exactly one of --dataset ID or --text T');
+    expect(both.stderr).toContain('mask needs exactly one of --dataset ID, --text T or --text-file FILE');
     const density = await cli(['mask', '--text', text, '--model', 'bytes', '--density', '1.5', ...data]);
     expect(density.code).toBe(exitCodes.usage);
     expect(density.stderr).toContain("--density must be a number from 0.001 to 0.999, got '1.5'");

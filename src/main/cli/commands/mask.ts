@@ -1,22 +1,26 @@
-// `spanfill mask (--dataset ID | --text T) [--model DIR]`: show how span corruption masks a
-// text or a dataset example — the noise spans, the model input and target, token counts and
-// the computed lengths. Re-roll with another --seed. The work is services/masking.ts.
+// `spanfill mask (--dataset ID | --text T | --text-file FILE) [--model DIR]`: show how span
+// corruption masks a text or a dataset example — the noise spans, the model input and target,
+// token counts and the computed lengths. Re-roll with another --seed. The work is
+// services/masking.ts; a text too long for an argument comes from a file or standard input
+// (../textInput.ts, as `fill --prompt-file` reads a prompt).
 
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import {
   MASKING_BOUNDS,
   MASKING_DEFAULTS,
+  maskingCalls,
   maskingCountsText,
   type MaskingPreviewResult,
 } from '../../../shared/contract/masking';
 import type { AppServices } from '../../services/app';
-import { previewMasking } from '../../services/masking';
+import { maskingTextFromBytes, previewMasking } from '../../services/masking';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { datasetFlag } from '../ref-arg';
 import { fullModelReference } from '../model-arg';
 import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
+import { readTextInput, withoutFinalLineBreak, type TextInputKind } from '../textInput';
 
 function numberOption(
   context: CommandContext,
@@ -70,6 +74,45 @@ export async function withTokenizingProgress<T>(
 const rangeText = ({ min, max }: { readonly min: number; readonly max: number }): string =>
   `${min} to ${max.toLocaleString('en-US')}`;
 
+/** Where `--text-file -` reads from; tests put a stream of their own here. */
+export const maskInput: { stdin: NodeJS.ReadableStream } = { stdin: process.stdin };
+
+/** The contract's bound on typed text (what the Masking screen may send), in UTF-16 units. */
+function maxTextChars(): number {
+  const max = maskingCalls.preview.args.shape.text.unwrap().maxLength;
+  if (max === null) throw new Error('The masking contract sets no bound on the text');
+  return max;
+}
+
+/** Text read by --text-file: at most 3 UTF-8 bytes per UTF-16 unit of the contract's bound. */
+const TEXT_FILE: TextInputKind = {
+  noun: 'text',
+  fileOption: '--text-file',
+  maxBytes: 3 * maxTextChars(),
+  limitReason: `a text to mask can be at most ${maxTextChars().toLocaleString('en-US')} characters (and one example masks only its first tokens)`,
+};
+
+/**
+ * The text of --text-file FILE, or standard input for `-`: decoded as import decodes a text
+ * file, one final line break removed (as `fill --prompt-file` drops it).
+ */
+async function readTextFile(context: CommandContext, path: string): Promise<string> {
+  const { bytes, source } = await readTextInput(path, TEXT_FILE, { stdin: maskInput.stdin, signal: context.signal });
+  return withoutFinalLineBreak(await maskingTextFromBytes(bytes, source));
+}
+
+/**
+ * The typed text, read once every flag has been checked: --text T as given, --text-file FILE
+ * read; a --dataset preview has none. Exactly one of the three is given.
+ */
+function textOption(context: CommandContext): () => Promise<string | undefined> {
+  const text = context.string('text');
+  const file = context.string('text-file');
+  const given = [context.string('dataset'), text, file].filter((value) => value !== undefined).length;
+  if (given !== 1) throw new UsageError('mask needs exactly one of --dataset ID, --text T or --text-file FILE');
+  return () => (file === undefined ? Promise.resolve(text) : readTextFile(context, file));
+}
+
 const MODES = ['auto', 'packed', 'per-document'] as const;
 
 function modeOption(raw: string | undefined, isDataset: boolean): (typeof MODES)[number] | undefined {
@@ -89,15 +132,22 @@ export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
   usage:
-    'spanfill mask (--dataset ID | --text T) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M]',
+    'spanfill mask (--dataset ID | --text T | --text-file FILE) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M]',
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
     `Defaults, a training run's: --density ${MASKING_DEFAULTS.noiseDensity} --span ${MASKING_DEFAULTS.meanSpanLength} ` +
     `--length ${MASKING_DEFAULTS.inputLength} --seed ${MASKING_DEFAULTS.seed} --model ${BYTE_TOKENIZER_NAME}. ` +
-    `--model ${BYTE_TOKENIZER_NAME} uses the byte-level tokenizer (builtin:byt5-tiny's); a model id (\`spanfill models list\`), a pulled OWNER/NAME or a model folder uses that model's.`,
+    `--model ${BYTE_TOKENIZER_NAME} uses the byte-level tokenizer (builtin:byt5-tiny's); a model id (\`spanfill models list\`), a pulled OWNER/NAME or a model folder uses that model's.\n` +
+    'A long text cannot be passed as an argument (Linux allows 128 KiB): use --text-file FILE, or --text-file - to read ' +
+    'standard input; it is decoded as import decodes a text file, and one final line break is dropped.',
   options: {
     dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset (id or name)' },
     text: { type: 'string', placeholder: 'T', description: 'Preview this text' },
+    'text-file': {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'Preview the text of FILE (- for standard input)',
+    },
     model: {
       type: 'string',
       placeholder: 'DIR',
@@ -132,15 +182,12 @@ export const maskCommand = defineCommand({
     },
   },
   async run(context) {
-    const text = context.string('text');
-    if ((context.string('dataset') === undefined) === (text === undefined))
-      throw new UsageError('mask needs exactly one of --dataset ID or --text T');
+    const readText = textOption(context);
     const datasetId = datasetFlag(context);
     const named = context.string('model') ?? BYTE_TOKENIZER_NAME;
     const model = fullModelReference(named);
-    const request = {
+    const flags = {
       datasetId,
-      text,
       model,
       noiseDensity: numberOption(context, 'density', MASKING_BOUNDS.noiseDensity, MASKING_DEFAULTS.noiseDensity),
       meanNoiseSpanLength: numberOption(
@@ -154,6 +201,7 @@ export const maskCommand = defineCommand({
       example: exampleOption(context, datasetId !== undefined),
       mode: modeOption(context.string('mode'), datasetId !== undefined),
     };
+    const request = { ...flags, text: await readText() };
     const app = context.app();
     const preview = await withTokenizingProgress(context, app, () => previewMasking(app, request, context.signal));
     return { ...preview, tokenizer: tokenizerAsNamed(named, preview.tokenizer) };

@@ -1,0 +1,35 @@
+// A file's bytes decoded as import decodes a text file (engine/data/textBytes.ts), for
+// `spanfill mask --text-file`: the same encodings, and refusals whose advice is to read the
+// file again, not to import it.
+import { describe, expect, it } from 'vitest';
+import { decodeTextBytes } from '../../../../src/main/engine/data/textBytes';
+
+describe('decodeTextBytes', () => {
+  it('reads UTF-8 (with or without a byte-order mark), UTF-16 with one, and Windows-1252', async () => {
+    const text = 'Café “quoted”';
+    expect(await decodeTextBytes(Buffer.from(text, 'utf8'), 'f')).toBe(text);
+    expect(await decodeTextBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'f')).toBe(text);
+    const utf16be = Buffer.from(text, 'utf16le').swap16();
+    expect(await decodeTextBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]), 'f')).toBe(text);
+    // é as E9 and Windows quotes as 93/94: not UTF-8, so read as Windows-1252, as import reads it.
+    const windows = Buffer.from('Caf\xe9 au lait, \x93quoted\x94 text.', 'latin1');
+    expect(await decodeTextBytes(windows, 'f')).toBe('Café au lait, “quoted” text.');
+  });
+
+  it('refuses binary, UTF-16 without a mark, too much invalid UTF-8 and nothing, naming the source', async () => {
+    await expect(decodeTextBytes(Buffer.from([0x61, 0x00, 0x62]), 'Standard input')).rejects.toThrow(
+      'Standard input looks like a binary file, not text (NUL byte at byte offset 1); save or export it as plain text (.txt) and read that',
+    );
+    await expect(decodeTextBytes(Buffer.from('a text', 'utf16le'), 'Text file t.txt')).rejects.toThrow(
+      'Text file t.txt looks like UTF-16 without a byte-order mark (NUL byte at byte offset 1); save it as UTF-8 (or UTF-16 with a BOM)',
+    );
+    // Many stray bytes among multi-byte UTF-8: neither UTF-8 nor Western European text.
+    const damaged = Buffer.concat(Array.from({ length: 40 }, () => Buffer.from([0xc3, 0xa9, 0xc3, 0x20, 0xff])));
+    await expect(decodeTextBytes(damaged, 'Text file d.txt')).rejects.toThrow(
+      /^Text file d\.txt is not valid UTF-8: more than 8 invalid byte sequences, the first at byte offset \d+\. Save it as UTF-8 \(or UTF-16 with a byte-order mark\) and read it again\.$/,
+    );
+    await expect(decodeTextBytes(Buffer.alloc(0), 'Text file e.txt')).rejects.toThrow(
+      'Text file e.txt is empty (0 bytes)',
+    );
+  });
+});
