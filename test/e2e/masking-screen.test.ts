@@ -2,7 +2,8 @@
 // training" carries the dataset and tokenizer the preview used to Train, not only the numbers;
 // the masked text reads in its own direction (right-to-left text too, its sentinel labels left
 // to right), a combining mark that starts a noise span sits on a base of its own, not on the
-// label, and a long word wraps in the panel; an error goes once the input it was about changes.
+// label, and a long word wraps in the panel; an error goes once the input it was about changes;
+// nothing is carried while a setting is invalid.
 // The previews and the carrying of data-screens.test.ts and train-screens.test.ts are not
 // repeated here. Screenshots go to test-results/masking-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -206,5 +207,31 @@ describe('Masking screen', () => {
     await refused();
     await page.getByTestId('mask-seed').fill('3');
     expect(await page.getByTestId('mask-error').count()).toBe(0);
+  });
+
+  it('carries nothing while a setting is invalid: it says so at the box, as Preview does, and keeps the preview', async () => {
+    await openScreen(page, 'masking');
+    await previewTyped('The cute dog walks in the green park', { density: '0.15', span: '3', length: '64', seed: '5' });
+    await page.getByTestId('mask-use').click();
+    const carried = await page.getByTestId('mask-carried').textContent();
+    expect(carried).toContain('mean span 3, input length 64');
+    const input = await page.getByTestId('mask-input').textContent();
+    await page.getByTestId('mask-span').fill('0.5');
+    await page.getByTestId('mask-seed').fill('-3');
+    for (const button of ['mask-preview', 'mask-use']) {
+      await page.getByTestId(button).click();
+      // The browser's check of the form: the first box refused has the focus, nothing is sent.
+      await expect.poll(() => page.evaluate('document.activeElement?.dataset.testid')).toBe('mask-span');
+      await expect(page.getByTestId('mask-span-error').textContent()).resolves.toBe('Mean span must be ≥ 1');
+      await expect(page.getByTestId('mask-seed-error').textContent()).resolves.toBe('Seed must be ≥ 0');
+      expect(await page.getByTestId('mask-error').count()).toBe(0);
+      await expect(page.getByTestId('mask-carried').textContent()).resolves.toBe(carried);
+      await expect(page.getByTestId('mask-input').textContent()).resolves.toBe(input);
+      await page.getByTestId('mask-text').focus();
+    }
+    // Train still has what was carried before.
+    await openScreen(page, 'train');
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toContain('mean span 3, input length 64');
+    await expect(page.getByTestId('train-span').inputValue()).resolves.toBe('3');
   });
 });
