@@ -234,8 +234,8 @@ describe('Train and Runs screens', () => {
   it('stops a longer run and resumes it', async () => {
     await page.getByTestId('train-new').click();
     await page.getByTestId('train-form').waitFor();
-    // The run above started from the kept form, which it forgot: a new run's form starts afresh.
-    await expect(page.getByTestId('train-model').inputValue()).resolves.not.toBe('folder');
+    // The run above started from the kept form (60 steps), which it forgot: a new run's form starts afresh.
+    await expect(page.getByTestId('train-steps').inputValue()).resolves.toBe('200');
     await page.getByTestId('train-dataset').selectOption(datasetId);
     await page.getByTestId('train-model').selectOption('folder');
     await page.getByTestId('train-model-path').fill(tinySpm);
