@@ -59,6 +59,40 @@ describe('the served UI in Chromium', () => {
     await expect(page.getByTestId('transport').textContent()).resolves.toBe('Browser mode');
   });
 
+  it("connects its socket under the page's own connect-src 'self' (CSP3 takes ws: of the page's origin)", async () => {
+    // A page of its own: the refused connection below logs a CSP error, which `page` must not.
+    const probe = await context.newPage();
+    try {
+      await probe.goto(url);
+      await probe.getByTestId('screen-datasets').waitFor();
+      const meta = await probe.evaluate(
+        `document.querySelector('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')`,
+      );
+      expect(meta).toMatch(/(^|; )connect-src 'self'(;|$)/);
+      // The same server under its other name is another origin: the meta refuses it, though the
+      // served header allows it; the page's own origin is allowed by 'self' alone.
+      const outcome = await probe.evaluate(`new Promise((resolve) => {
+        const token = encodeURIComponent(sessionStorage.getItem('spanfill.token'));
+        const refused = [];
+        document.addEventListener('securitypolicyviolation', (event) => refused.push(event.blockedURI));
+        const own = new WebSocket('ws://' + location.host + '/ws?token=' + token);
+        own.onerror = () => resolve({ opened: false, refused });
+        own.onopen = () => {
+          own.close();
+          try {
+            new WebSocket('ws://localhost:' + location.port + '/ws?token=' + token);
+          } catch (error) {
+            refused.push('threw ' + error.name);
+          }
+          setTimeout(() => resolve({ opened: true, refused }), 500);
+        };
+      })`);
+      expect(outcome).toMatchObject({ opened: true, refused: [expect.stringMatching(/^(ws:\/\/localhost:|threw)/)] });
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('visits every screen from the navigation, each with its empty state', async () => {
     for (const [index, screen] of screens.entries()) {
       const main = await openScreen(page, screen);
