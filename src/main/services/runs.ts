@@ -41,13 +41,14 @@ import {
   trainingConflict,
 } from './runsLock';
 import {
+  checkpointPicker,
   checkpointProblems,
   checkpointReadersFolder,
   OLD_READING_FOLDER,
-  pickCheckpoint,
   readingCheckpoint,
   removeStaleReadings,
   type CheckpointChoice,
+  type RunCheckpointSource,
 } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { folderBytes, scanWhileTraining } from './runsDisk';
@@ -295,19 +296,29 @@ export class RunService {
     return { ...this.summary(row), config: row.config, checkpoints, checkpointProblems: problems, last, diskBytes };
   }
 
-  /** The folder of a run's checkpoint: the best by validation loss (else the last), the last, or one step. */
+  /** The folder of a run's checkpoint: best (by validation loss, else last), last or a step (checkpointPicker). */
   checkpointPath(id: string, which: CheckpointChoice): string {
-    return pickCheckpoint(id, this.checkpoints(id), which);
+    return checkpointPicker(this.checkpointSource(id), which)(false);
   }
 
   /**
    * `read` of a run's checkpoint through a linked copy outside the run's folder, picked again if
-   * the run deletes it meanwhile (readingCheckpoint); a run removed once it is copied leaves the
-   * read to finish.
+   * the run deletes it meanwhile (readingCheckpoint, checkpointPicker); a run removed once it is
+   * copied leaves the read to finish.
    */
-  readCheckpoint<T>(id: string, which: CheckpointChoice, read: (dir: string) => Promise<T>): Promise<T> {
+  async readCheckpoint<T>(id: string, which: CheckpointChoice, read: (dir: string) => Promise<T>): Promise<T> {
     const reading = { root: checkpointReadersFolder(this.deps.dataDir), runId: id };
-    return readingCheckpoint(reading, () => this.checkpointPath(id, which), read);
+    const again = checkpointPicker(this.checkpointSource(id), which);
+    // The first pick is checkpointPath's: what a caller (export) was told is what it reads, unless it went.
+    return readingCheckpoint(reading, (isAgain) => (isAgain ? again(true) : this.checkpointPath(id, which)), read);
+  }
+
+  private checkpointSource(id: string): RunCheckpointSource {
+    const keptWhileTraining = () => {
+      const row = this.mustGet(id);
+      return this.control.isTraining(row) ? row.config.keepLast : undefined;
+    };
+    return { runId: id, rows: () => this.checkpoints(id), folder: this.checkpointDir(id), keptWhileTraining };
   }
 
   /** A run's checkpoints, each with its folder in this data directory (the store keeps it relative). */

@@ -1,5 +1,6 @@
-// Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), what
-// to say when it is not there (not kept, or deleted from disk by hand), which cannot be used
+// Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), also
+// while its run trains and prunes them ahead of the store (checkpointPicker), what to say when
+// it is not there (not kept, pruned meanwhile, or deleted from disk by hand), which cannot be used
 // (unreadable on disk, or missing: checkpointProblems), and reading one while its run trains and
 // prunes, or is removed, through a linked copy in <data dir>/readers that names its run and its
 // reader, so the copies of a reader that was killed are removed by the next read.
@@ -20,7 +21,12 @@ import path from 'node:path';
 import { lastCheckpoint } from '../../shared/contract/runNames';
 import type { RunCheckpoint, RunCheckpointProblem } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
-import type { UnreadableCheckpoint } from '../engine/train/checkpoint';
+import {
+  bestCheckpoint,
+  checkpointDirName,
+  listCheckpoints,
+  type UnreadableCheckpoint,
+} from '../engine/train/checkpoint';
 import {
   CLOCK_TOLERANCE_MS,
   isRecordedProcessAlive,
@@ -53,6 +59,62 @@ export function pickCheckpoint(id: string, list: readonly RunCheckpoint[], which
       `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill`,
     );
   return pick.path;
+}
+
+/** A run's checkpoints as a read picks among them (RunService.readCheckpoint). */
+export interface RunCheckpointSource {
+  readonly runId: string;
+  /** Its rows, the store's, in step order, each with its folder in this data directory. */
+  readonly rows: () => readonly RunCheckpoint[];
+  /** Its checkpoints folder. */
+  readonly folder: string;
+  /** Its keepLast while it trains (here or in another process); undefined while it does not. */
+  readonly keptWhileTraining: () => number | undefined;
+}
+
+/**
+ * Picks of checkpoint `which` for one read (readingCheckpoint's `pick`) or one look
+ * (RunService.checkpointPath). A run that trains prunes (keepLast; a new best replaces the old)
+ * before the store hears of it, in its own time (under load, each time), so the checkpoint the
+ * store names may be gone: then, while it trains, best or last is the best by validation loss,
+ * else the newest, that reads whole on disk, and a step the store listed as the read began is
+ * said to have been pruned. The first pick is the store's (pickCheckpoint) while that is on disk;
+ * a pick `isAgain` (the one before went before it was linked) goes to the disk at once while the
+ * run trains. A run that does not train keeps the store's picks and words.
+ */
+export function checkpointPicker(run: RunCheckpointSource, which: CheckpointChoice): (isAgain: boolean) => string {
+  const listed = run.rows().map((c) => c.step); // as the read began
+  return (isAgain) => {
+    const rows = run.rows();
+    if (!isAgain) {
+      try {
+        return pickCheckpoint(run.runId, rows, which);
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
+    }
+    const keepLast = run.keptWhileTraining();
+    if (keepLast === undefined) return pickCheckpoint(run.runId, rows, which);
+    if (typeof which !== 'number') {
+      const onDisk = listCheckpoints(run.folder);
+      const pick = which === 'best' ? (bestCheckpoint(onDisk) ?? onDisk.at(-1)) : onDisk.at(-1);
+      return pick?.dir ?? pickCheckpoint(run.runId, rows, which);
+    }
+    const dir = path.join(run.folder, checkpointDirName(which));
+    if (existsSync(dir)) return dir; // (saved again, or not yet in the store)
+    if (!listed.includes(which) && !rows.some((c) => c.step === which)) return pickCheckpoint(run.runId, rows, which);
+    throw prunedMeanwhile(run, which, keepLast);
+  };
+}
+
+function prunedMeanwhile(run: RunCheckpointSource, step: number, keepLast: number): ApiError {
+  const now = listCheckpoints(run.folder).map((c) => c.step);
+  return new ApiError(
+    'not_found',
+    `Run ${run.runId}'s checkpoint at step ${step} was deleted while it was being read: the run is training and ` +
+      `keeps only its best checkpoint and its newest ${keepLast === 1 ? '' : `${keepLast} `}(keepLast ${keepLast}); ` +
+      `its checkpoints now: ${now.join(', ') || 'none'}`,
+  );
 }
 
 /** What runs show and the run view say of a checkpoint whose folder was deleted outside Spanfill. */
@@ -220,20 +282,23 @@ function removeIfEmpty(folder: string): void {
   }
 }
 
-const isGone = (error: unknown): boolean =>
-  (error instanceof ApiError && error.code === 'not_found') || (error as NodeJS.ErrnoException).code === 'ENOENT';
+function isGone(error: unknown): boolean {
+  return (
+    (error instanceof ApiError && error.code === 'not_found') || (error as NodeJS.ErrnoException).code === 'ENOENT'
+  );
+}
 
 /**
  * `read` of the checkpoint `pick` names, through a linked copy of it in `reading.root`
  * (linkCheckpoint): a run that is training deletes older checkpoints as it saves new ones
  * (keepLast), and a new best replaces the old, so the folder picked may go at any moment, as may
  * the whole run (removed). When it goes before it is linked (or the store still lists one the
- * disk no longer has), the checkpoint is picked again, at most PICK_TRIES times. `read`'s own
- * failures are its own; the copy is removed after.
+ * disk no longer has), the checkpoint is picked again (`isAgain`: checkpointPicker), at most
+ * PICK_TRIES times. `read`'s own failures are its own; the copy is removed after.
  */
 export async function readingCheckpoint<T>(
   reading: CheckpointReading,
-  pick: () => string,
+  pick: (isAgain: boolean) => string,
   read: (dir: string) => Promise<T>,
 ): Promise<T> {
   for (let tries = 1; ; tries++) {
@@ -241,7 +306,7 @@ export async function readingCheckpoint<T>(
     let dir: string | undefined;
     let snapshot: string;
     try {
-      dir = pick();
+      dir = pick(tries > 1);
       snapshot = linkCheckpoint(reading, dir);
     } catch (error) {
       if (tries < PICK_TRIES && isGone(error)) continue;

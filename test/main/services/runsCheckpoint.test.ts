@@ -1,5 +1,6 @@
 // Picking a run's checkpoint by best, last or step among real folders: the best by validation
 // loss (else the last), and the two ways one is missing (not kept; deleted by hand) said apart;
+// picked again while its run trains: best or last from disk, a step pruned meanwhile said so;
 // reading one that a training run deletes meanwhile picks again, and one whose run is removed
 // meanwhile reads on from its copy in the readers folder; the copy a reader killed with SIGKILL
 // leaves is removed by the next read (its run removed or not), while a live reader's stays.
@@ -7,12 +8,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, w
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../../src/shared/contract/runs';
-import { pickCheckpoint, readingCheckpoint, removeStaleReadings } from '../../../src/main/services/runsCheckpoint';
+import {
+  checkpointPicker,
+  pickCheckpoint,
+  readingCheckpoint,
+  removeStaleReadings,
+} from '../../../src/main/services/runsCheckpoint';
+import { checkpointDirName } from '../../../src/main/engine/train/checkpoint';
 import { systemProcesses } from '../../../src/main/processIdentity';
 import { ApiError } from '../../../src/shared/errors';
 import { keptOfThisProcess, namesOfThisProcess } from '../../support/processRecords';
 import { tempDirs } from '../../support/tmp';
 import { killHard, tsChildren } from '../../support/tsChild';
+import { fakeCheckpoint } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-checkpoint-');
 /** A process reading a checkpoint for ever (fixtures/readingChild.ts); its line: the copy it reads. */
@@ -45,6 +53,54 @@ describe('pickCheckpoint', () => {
     expect(() => pickCheckpoint('r-1', list, 'best')).toThrow(
       `Run r-1's checkpoint at step 20 is no longer on disk (${list[1].path}); it was deleted outside Spanfill`,
     );
+  });
+});
+
+describe('checkpointPicker', () => {
+  /**
+   * Run r-1 with whole checkpoints on disk at the steps of `onDisk` (their validation losses), the
+   * store's rows at `listed`, and its keepLast while it trains (undefined: it does not).
+   */
+  function run(onDisk: Record<number, number | null>, listed: readonly number[], keepLast: number | undefined) {
+    const folder = path.join(tempDir(), 'checkpoints');
+    const at = (step: number) => path.join(folder, checkpointDirName(step));
+    for (const [step, loss] of Object.entries(onDisk)) fakeCheckpoint(at(Number(step)), Number(step), loss);
+    const rows = listed.map((step) => ({ step, path: at(step), isBest: false, eval: null, createdAt: '' }));
+    return { source: { runId: 'r-1', rows: () => rows, folder, keptWhileTraining: () => keepLast }, at };
+  }
+
+  it("picks the store's while it is on disk; while the run trains, best or last on disk once it is not", () => {
+    // Its trainer saved 6 (the best) and 8 and pruned 2 and 4; the store has heard of 6 only.
+    const { source, at } = run({ 6: 2.5, 8: 3 }, [2, 4, 6], 1);
+    expect(checkpointPicker(source, 'last')(false)).toBe(at(6));
+    expect(checkpointPicker(source, 'last')(true)).toBe(at(8)); // 6 went before it was linked: the disk's
+    expect(checkpointPicker(source, 'best')(true)).toBe(at(6));
+    const { source: behind, at: atBehind } = run({ 6: 2.5, 8: 3 }, [2, 4], 1);
+    expect(checkpointPicker(behind, 'last')(false)).toBe(atBehind(8));
+    expect(checkpointPicker(behind, 'best')(false)).toBe(atBehind(6));
+  });
+
+  it('says a step the store listed was pruned as it was read; one not yet in the store is read', () => {
+    const { source, at } = run({ 6: null, 8: null }, [4, 6], 2);
+    const pruned = new ApiError(
+      'not_found',
+      "Run r-1's checkpoint at step 4 was deleted while it was being read: the run is training and keeps only " +
+        'its best checkpoint and its newest 2 (keepLast 2); its checkpoints now: 6, 8',
+    );
+    expect(() => checkpointPicker(source, 4)(false)).toThrow(pruned);
+    expect(() => checkpointPicker(source, 4)(true)).toThrow(pruned);
+    expect(checkpointPicker(source, 8)(false)).toBe(at(8));
+    for (const isAgain of [false, true])
+      expect(() => checkpointPicker(source, 5)(isAgain)).toThrow('Run r-1 has no checkpoint 5 (checkpoints: 4, 6)');
+  });
+
+  it("keeps to the store's picks for a run that does not train: one gone was deleted outside Spanfill", () => {
+    const { source } = run({ 6: null, 8: null }, [2, 4], undefined);
+    for (const which of ['last', 'best', 4] as const)
+      for (const isAgain of [false, true])
+        expect(() => checkpointPicker(source, which)(isAgain)).toThrow(
+          /step 4 is no longer on disk .*outside Spanfill$/,
+        );
   });
 });
 
