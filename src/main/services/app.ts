@@ -133,7 +133,7 @@ export class AppServices {
       events: this.events,
       dataDir: this.dataDir,
       trainsHere: (id) => this.runs.trainsHere(id),
-      recoverGone: () => this.runs.recoverInterrupted(['running']),
+      recoverGone: () => this.runs.recoverInterrupted(['running', 'queued'], { shouldSkipOwnerless: true }),
     });
     this.runsWatcher.start(intervalMs);
     this.settingsWatcher ??= new SettingsWatcher({ settings: () => this.system.settings(), events: this.events });

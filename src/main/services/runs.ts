@@ -101,8 +101,8 @@ export class RunService {
   }
 
   /** Runs whose process is gone become interrupted, resumable (RunControl.recoverInterrupted); their ids. */
-  recoverInterrupted(statuses?: readonly ('running' | 'queued')[]): string[] {
-    return this.control.recoverInterrupted(statuses);
+  recoverInterrupted(...args: Parameters<RunControl['recoverInterrupted']>): string[] {
+    return this.control.recoverInterrupted(...args);
   }
 
   /**

@@ -62,33 +62,41 @@ export class RunControl {
   /**
    * Runs marked running or queued whose owning process is gone become interrupted (resumable),
    * their checkpoint rows put right from their folders (its engine host may have finished a
-   * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is
-   * open, only running ones are looked at (a queued run of an older version's process has no
-   * owner until it starts).
+   * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is open
+   * (the runs watcher), `shouldSkipOwnerless` leaves a queued run with no owner alone: an older
+   * version's process records its owner only once it trains; a queued one with a dead owner (a
+   * start or resume killed as it prepared) is marked. A run another process queued or started
+   * meanwhile (a resume of it) stays as that process has it.
    */
-  recoverInterrupted(statuses: readonly ('running' | 'queued')[] = ['running', 'queued']): string[] {
+  recoverInterrupted(
+    statuses: readonly ('running' | 'queued')[] = ['running', 'queued'],
+    options: { readonly shouldSkipOwnerless?: boolean } = {},
+  ): string[] {
     const ids: string[] = [];
     for (const status of statuses) {
       for (const row of this.deps.repo.listByStatus(status)) {
         if (this.active.has(row.id) || isRunOwnerAlive(row)) continue;
-        const error = this.whyInterrupted(row);
-        try {
-          this.reconcile(row.id);
-          const interrupted = this.deps.repo.setStatus(row.id, 'interrupted', {
-            error,
-            finishedAt: new Date().toISOString(),
-          });
-          announceStatus(this.deps.events, interrupted);
-        } catch (failure) {
-          // A full disk must not keep the store from opening (to list, or delete to free space):
-          // the next open marks it.
-          if (isDiskFull(failure)) continue;
-          throw failure;
-        }
-        ids.push(row.id);
+        if (options.shouldSkipOwnerless && row.ownerPid === null) continue;
+        if (this.markInterrupted(row)) ids.push(row.id);
       }
     }
     return ids;
+  }
+
+  /** Run `row` (its process gone) marked interrupted and told to the screens, unless it changed meanwhile. */
+  private markInterrupted(row: RunRow): boolean {
+    const error = this.whyInterrupted(row);
+    try {
+      this.reconcile(row.id);
+      const interrupted = this.deps.repo.interrupt(row.id, row, error, new Date().toISOString());
+      if (interrupted) announceStatus(this.deps.events, interrupted);
+      return interrupted !== undefined;
+    } catch (failure) {
+      // A full disk must not keep the store from opening (to list, or delete to free space):
+      // the next open marks it.
+      if (isDiskFull(failure)) return false;
+      throw failure;
+    }
   }
 
   /**

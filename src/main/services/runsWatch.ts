@@ -3,10 +3,11 @@
 // this one's events never hear of them. The watcher reads the store every interval and
 // announces what changed with the events this process's own runs send (runs.statusChanged,
 // runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
-// run whose process died (killed, crashed) becomes interrupted as it would at start-up. Runs
-// trained here are left to their own events. A run renamed or removed there is announced with
-// runs.renamed or runs.removed; one renamed or removed here was announced by the runs service,
-// which the watcher hears, so it is not said twice. Only the desktop app and `spanfill serve` watch.
+// run whose process died (killed, crashed, or killed while it prepared a start or resume) becomes
+// interrupted as it would at start-up. Runs trained here are left to their own events. A run
+// renamed or removed there is announced with runs.renamed or runs.removed; one renamed or
+// removed here was announced by the runs service, which the watcher hears, so it is not said
+// twice. Only the desktop app and `spanfill serve` watch.
 
 import type { EventMap, EventName } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
@@ -21,7 +22,10 @@ export interface RunsWatchDeps {
   readonly dataDir: string;
   /** Whether this process trains the run (its own events announce it). */
   readonly trainsHere: (id: string) => boolean;
-  /** Marks a running run whose process is gone (killed, crashed) interrupted, as at start-up. */
+  /**
+   * Marks a run whose process is gone interrupted, as at start-up: a running one (killed, crashed),
+   * or one queued by a start or resume killed as it prepared.
+   */
   readonly recoverGone: () => void;
 }
 

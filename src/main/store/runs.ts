@@ -250,6 +250,23 @@ export class RunRepository {
     return this.db.prepare(sql).run(status, id, ownerPid).changes > 0 ? this.get(id) : undefined;
   }
 
+  /**
+   * Marks run `id` interrupted with `error`, in one statement, only while it is still as `seen`
+   * (its status and owner, a process found gone): a resume elsewhere that took it meanwhile
+   * (queueOwned) keeps it. The row then, or undefined when it changed (or is no longer there).
+   */
+  interrupt(
+    id: string,
+    seen: Pick<RunRow, 'status' | 'ownerPid' | 'ownerStartedAt'>,
+    error: string,
+    finishedAt: string,
+  ): RunRow | undefined {
+    const sql = `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @finishedAt
+       WHERE id = @id AND status = @status AND owner_pid IS @pid AND owner_started_at IS @startedAt`;
+    const params = { id, error, finishedAt, status: seen.status, pid: seen.ownerPid, startedAt: seen.ownerStartedAt };
+    return this.db.prepare(sql).run(params).changes > 0 ? this.get(id) : undefined;
+  }
+
   setProgress(id: string, step: number, elapsedMs: number): void {
     this.db.prepare('UPDATE runs SET step = ?, elapsed_ms = ? WHERE id = ?').run(step, Math.round(elapsedMs), id);
   }

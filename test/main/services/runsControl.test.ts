@@ -13,6 +13,7 @@ import { processStartedAt, recordOfThisProcess } from '../../../src/main/process
 import { checkpointDirName } from '../../../src/main/engine/train/checkpoint';
 import { deadPid } from '../../support/processes';
 import { tempDirs } from '../../support/tmp';
+import { thisProcessAsOwner } from '../../../src/main/services/runsLock';
 import { fakeCheckpoint, openWithDataset, smallRunConfig } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-control-');
@@ -188,17 +189,17 @@ describe('interrupted runs', () => {
     const { app, datasetId } = await openWithDataset(tempDir(), opened);
     app.runs.repo.add({ id: 'r-dead', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
     app.runs.repo.setStatus('r-dead', 'running', { ownerPid: deadPid(), step: 4 });
-    const setStatus = app.runs.repo.setStatus.bind(app.runs.repo);
-    app.runs.repo.setStatus = () => {
+    const interrupt = app.runs.repo.interrupt.bind(app.runs.repo); // the write that marks it
+    app.runs.repo.interrupt = () => {
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
     expect(app.runs.recoverInterrupted()).toEqual([]);
     expect(app.runs.get('r-dead').status).toBe('running');
-    app.runs.repo.setStatus = setStatus;
+    app.runs.repo.interrupt = interrupt;
     expect(app.runs.recoverInterrupted()).toEqual(['r-dead']);
     // Any other failure is not hidden.
     app.runs.repo.setStatus('r-dead', 'running', { ownerPid: deadPid() });
-    app.runs.repo.setStatus = () => {
+    app.runs.repo.interrupt = () => {
       throw new Error('no such table: runs');
     };
     expect(() => app.runs.recoverInterrupted()).toThrow('no such table: runs');
@@ -229,6 +230,31 @@ describe('interrupted runs', () => {
       'The process that started it ended before it began training; ' +
         'Resume (in a terminal: `spanfill runs resume r-queued`) continues from the beginning',
     );
+  });
+
+  it('marks a run queued by a resume whose process died interrupted while the app watches, not a live one', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    const heard: string[] = [];
+    app.events.subscribe((name, payload) => {
+      if (name === 'runs.statusChanged') heard.push((payload as EventMap['runs.statusChanged']).runId);
+    });
+    app.watchOtherProcesses(50);
+    // Trained to step 4 before; then `spanfill runs resume` queued it (owned) and was killed as it prepared.
+    const pid = deadPid();
+    const trained = { step: 4, startedAt: new Date().toISOString() };
+    app.runs.repo.add({ id: 'r-resumed', name: 'x', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-resumed', 'queued', { ownerPid: pid, ...trained });
+    // One whose resume still prepares (its process lives) is left to it.
+    app.runs.repo.add({ id: 'r-preparing', name: 'y', config: base(datasetId), totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-preparing', 'queued', { ...thisProcessAsOwner(), ...trained });
+    await vi.waitUntil(() => app.runs.get('r-resumed').status === 'interrupted', { timeout: 5000, interval: 50 });
+    expect(app.runs.get('r-resumed').error).toBe(
+      `The process resuming it (pid ${pid}) ended before it trained again; ` +
+        'Resume (in a terminal: `spanfill runs resume r-resumed`) continues from the beginning',
+    );
+    expect(heard).toContain('r-resumed'); // the screens are told
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.runs.get('r-preparing').status).toBe('queued');
   });
 });
 

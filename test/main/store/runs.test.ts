@@ -3,7 +3,8 @@
 // given, metric batches replace a repeated (name, step) (a resumed step), and one checkpoint
 // at a time is best; retention's removed paths leave the table; a rename reaches the configuration too;
 // a resume queues a run under its owner only while the run is as it saw it and its dataset is
-// there, and puts it back with no owner.
+// there, and puts it back with no owner; a run found with its owner gone is marked interrupted
+// only while it is still as it was seen.
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { openStore } from '../../../src/main/store/db';
@@ -118,6 +119,28 @@ describe('runs repository', () => {
       const nobody = { ownerPid: null, ownerStartedAt: null, ownerBootId: null, ownerStartTicks: null };
       expect(repo.unqueue('r-1', 'paused', 42)).toMatchObject({ status: 'paused', ...nobody });
       expect(repo.unqueue('r-1', 'paused', 42)).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('marks a run interrupted only while it is as seen: one a resume took meanwhile stays its', () => {
+    const store = openStore(tempDir());
+    try {
+      addDatasetRow(store.db);
+      const repo = new RunRepository(store.db);
+      repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'queued' });
+      const dead = repo.setStatus('r-1', 'queued', { ownerPid: 41, ownerStartedAt: 1000 });
+      // Another process resumed it after it was seen with its dead owner: it stays queued, its.
+      const resumer = { ownerPid: 42, ownerStartedAt: 2000, ownerBootId: 'a'.repeat(32), ownerStartTicks: 7 };
+      repo.setStatus('r-1', 'interrupted');
+      expect(repo.queueOwned('r-1', { status: 'interrupted', ownerPid: 41 }, resumer)).toBe(true);
+      expect(repo.interrupt('r-1', dead, 'gone', 'now')).toBeUndefined();
+      expect(repo.mustGet('r-1')).toMatchObject({ status: 'queued', error: null, ...resumer });
+      // As seen: marked.
+      const seen = repo.mustGet('r-1');
+      expect(repo.interrupt('r-1', seen, 'gone', 'now')).toMatchObject({ status: 'interrupted', error: 'gone' });
+      expect(repo.interrupt('r-1', seen, 'gone', 'now')).toBeUndefined(); // (marked already)
     } finally {
       store.close();
     }
