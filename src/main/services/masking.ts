@@ -64,7 +64,7 @@ export async function previewMasking(
       throw new ApiError(
         'invalid_input',
         `Dataset ${id} ("${name}") has no document long enough to mask: span corruption needs at least ` +
-          `${MIN_MASKED_TOKENS} tokens in a document (one kept, one hidden)`,
+          `${MIN_MASKED_TOKENS} tokens in a document, counting the EOS after it (one kept, one hidden)`,
       );
     }
     const index = request.example ?? request.seed % plan.exampleCount;

@@ -120,7 +120,7 @@ describe('spanfill import / datasets / mask', () => {
       ...data,
     ]);
     expect(bytesText.stdout).toMatch(
-      /\nTokens +60 tokens in this example, of which 59 are hidden in 1 noise span; the input has 3, the target 61\n/,
+      /\nTokens +61 tokens in this example, of which 60 are hidden in 1 noise span; the input has 3, the target 62\n/,
     );
     const maskDataset = ['mask', '--dataset', result.id, '--model', 'bytes', '--length', '32'];
     const example = await cli([...maskDataset, '--json', ...data]);
@@ -142,9 +142,12 @@ describe('spanfill import / datasets / mask', () => {
     for (const [typed, says] of [
       ['   ', 'The text is empty or only blanks: type some text to mask.'],
       ['', 'The text is empty or only blanks: type some text to mask.'],
-      ['x', 'The text has 1 token; masking needs at least 2'],
+      [
+        '</s>',
+        'The text has no tokens once its 1 literal special token such as </s> is removed, only the end mark </s> added after it; masking needs at least 2',
+      ],
     ]) {
-      const refused = await cli(['mask', '--text', typed, ...data]);
+      const refused = await cli(['mask', '--text', typed, '--model', spmDir, ...data]);
       expect([refused.code, refused.stderr], JSON.stringify(typed)).toEqual([
         exitCodes.failure,
         `spanfill mask: ${says}\n`,
@@ -275,7 +278,7 @@ describe('spanfill import / datasets / mask', () => {
   it('mask: --density, --span, --length and --seed reach the preview; a new seed re-rolls', async () => {
     const dir = tempDir();
     const data = ['--data-dir', path.join(dir, 'data')];
-    const text = 'Forty characters of text for the masking'; // 40 bytes = 40 byte tokens
+    const text = 'Forty characters of text for the masking'; // 40 bytes = 40 byte tokens, and the EOS
     type Preview = {
       seed: number;
       inputText: string;
@@ -291,14 +294,14 @@ describe('spanfill import / datasets / mask', () => {
     // training run's (input length 128), so a preview at the defaults shows what a run trains on.
     const defaults = await mask();
     expect(defaults.lengths).toMatchObject({ inputLength: 128, tokensLength: 141, targetLength: 29 });
-    expect(defaults.counts).toMatchObject({ maskedTokens: 40, noiseTokens: 6 }); // round(40 · 0.15)
+    expect(defaults.counts).toMatchObject({ maskedTokens: 41, noiseTokens: 6 }); // round(41 · 0.15)
     expect(defaults.seed).toBe(0);
     const withoutModel = await cli(['mask', '--text', text, '--json', ...data]);
     expect((JSON.parse(withoutModel.stdout) as Preview & { tokenizer: string }).tokenizer).toMatch(/^bytes/);
     expect((JSON.parse(withoutModel.stdout) as Preview).inputText).toBe(defaults.inputText);
     const set = await mask('--density', '0.3', '--span', '3', '--length', '64', '--seed', '7');
     expect(set.lengths).toMatchObject({ inputLength: 64, tokensLength: 79, targetLength: 33 });
-    expect(set.counts.noiseTokens).toBe(12); // round(40 · 0.3)
+    expect(set.counts.noiseTokens).toBe(12); // round(41 · 0.3)
     expect(set.seed).toBe(7);
     expect((await mask('--density', '0.3', '--seed', '7')).inputText).toBe(set.inputText);
     const rerolls = new Set<string>();
@@ -313,7 +316,7 @@ describe('spanfill import / datasets / mask', () => {
     expect(density.code).toBe(exitCodes.usage);
     expect(density.stderr).toContain("--density must be a number from 0.001 to 0.999, got '1.5'");
     // The bounds a run takes too: a span as long as a run's may be (1,000), said in --help as in train's.
-    expect((await mask('--span', '500')).counts.maskedTokens).toBe(40);
+    expect((await mask('--span', '500')).counts.maskedTokens).toBe(41);
     const help = (await cli(['mask', '--help'])).stdout;
     expect(help).toMatch(/--density D +Noise density: the share of tokens masked, 0\.001 to 0\.999\n/);
     expect(help).toMatch(/--span S +Mean noise span length in tokens, 1 to 1,000\n/);

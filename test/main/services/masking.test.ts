@@ -46,7 +46,8 @@ describe('masking previews', () => {
       { datasets: service },
       { ...settings, text: 'The cute dog walks in the green park' },
     );
-    expect(p.segments.map((s) => s.text).join('')).toBe('The cute dog walks in the green park');
+    // The text and its EOS, masked together as HF masks a text.
+    expect(p.segments.map((s) => s.text).join('')).toBe('The cute dog walks in the green park</s>');
     expect(p.tokenizer).toBe('t5-tiny-spm');
     expect(p.example).toBeUndefined();
   });
@@ -103,9 +104,11 @@ describe('masking previews', () => {
     expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });
     expect(p.messages[0]).toMatch(/less than one packed example/);
     // Text too short or blank is bad input (the CLI exits 1), as the Masking screen says before it asks.
-    await expect(previewMasking(app, { ...settings, text: 'x', model: 'bytes' })).rejects.toMatchObject({
+    await expect(previewMasking(app, { ...settings, text: '<extra_id_0>' })).rejects.toMatchObject({
       code: 'invalid_input',
-      message: 'The text has 1 token; masking needs at least 2',
+      message:
+        'The text has no tokens once its 1 literal special token such as </s> is removed, only the end mark </s> ' +
+        'added after it; masking needs at least 2',
     });
     for (const blank of ['', ' \n\t '])
       await expect(previewMasking(app, { ...settings, text: blank, model: 'bytes' })).rejects.toMatchObject({
@@ -130,7 +133,7 @@ describe('masking previews', () => {
       code: 'invalid_input',
       message:
         `Dataset ${tiny.id} ("Marks only") has no document long enough to mask: span corruption needs ` +
-        'at least 2 tokens in a document (one kept, one hidden)',
+        'at least 2 tokens in a document, counting the EOS after it (one kept, one hidden)',
     });
   });
 });

@@ -75,7 +75,8 @@ describe('runs service: refused configurations', () => {
   });
 
   it('refuses a dataset that makes no training example', async () => {
-    const { app, datasetId } = await setUp(['a']); // one token: no span to mask
+    // Only a literal special token, which tokenizing drops: the document's EOS alone, no span to mask.
+    const { app, datasetId } = await setUp(['</s>']);
     await expect(app.runs.start(base(datasetId))).rejects.toMatchObject({
       code: 'invalid_input', // bad data, not a bad setting: the CLI exits 1
       message: expect.stringMatching(

@@ -1,8 +1,9 @@
 // Training examples for span corruption: which raw tokens make example i, and its mask for
 // a given epoch. Packed mode is HF run_t5_mlm_flax.py's group_texts: documents each followed
 // by EOS, concatenated, cut into chunks of the raw length, the remainder dropped.
-// Per-document mode masks each document alone (long ones cut into balanced pieces) for
-// collections of short texts; it is used automatically when there is less than one chunk.
+// Per-document mode masks each document alone with the EOS after it, as HF's pipeline masks a
+// text (long ones cut into balanced pieces, the last ending in the EOS), for collections of
+// short texts; it is used automatically when there is less than one chunk.
 // Not tensors: batches.ts pads and stacks these.
 import { Rng } from '../rng';
 import {
@@ -37,13 +38,16 @@ export interface ExamplePlan {
   readonly settings: SpanCorruptionSettings;
   readonly lengths: FittedSpanLengths;
   readonly exampleCount: number;
-  /** Raw tokens no example uses (packed remainder, per-document pieces under 2 tokens). */
+  /** Raw tokens no example uses (packed remainder, per-document pieces under 2 tokens), EOS included. */
   readonly droppedTokens: number;
   /** Things to tell a person about this plan (fallback to per-document, short pieces…). */
   readonly messages: string[];
   /** Packed: token start of each document in the EOS-joined stream (length documents + 1). */
   readonly streamStarts: Float64Array | null;
-  /** Per-document: (document, start, length) triples, one per example. */
+  /**
+   * Per-document: (document, start, length) triples, one per example, over each document and
+   * the EOS after it (position documentLength(document)).
+   */
   readonly pieces: Uint32Array | null;
 }
 
@@ -60,7 +64,7 @@ export function planExamples(
   let mode: MaskingMode = settings.mode === 'auto' ? 'packed' : settings.mode;
   if (mode === 'packed' && packedCount === 0) {
     messages.push(
-      `These documents have ${streamLength} tokens (counting an EOS after each), less than one packed example of ${lengths.tokensLength}; ` +
+      `These documents have ${plural(streamLength, 'token')} (counting an EOS after each), less than one packed example of ${lengths.tokensLength}; ` +
         'each document is masked on its own and padded instead (per-document mode)',
     );
     mode = 'per-document';
@@ -95,7 +99,7 @@ function planPieces(
   let tiny = 0;
   let short = 0;
   for (let d = 0; d < source.documentCount; d++) {
-    const n = source.documentLength(d);
+    const n = source.documentLength(d) + 1; // the document and its EOS
     const count = Math.ceil(n / lengths.tokensLength);
     for (let p = 0, start = 0; p < count; p++) {
       // Balanced pieces: sizes differ by at most one token.
@@ -112,11 +116,11 @@ function planPieces(
   }
   if (tiny > 0)
     messages.push(
-      `${plural(tiny, 'document')} with fewer than ${MIN_MASKED_TOKENS} tokens cannot be masked and ${tiny === 1 ? 'is' : 'are'} skipped`,
+      `${plural(tiny, 'document')} with fewer than ${MIN_MASKED_TOKENS} tokens, counting the EOS after each, cannot be masked and ${tiny === 1 ? 'is' : 'are'} skipped`,
     );
   if (short > 0)
     messages.push(
-      `${plural(short, 'document')} ${short === 1 ? 'has' : 'have'} only 2–3 tokens; each gets a single noise span`,
+      `${plural(short, 'document')} ${short === 1 ? 'has' : 'have'} only 2–3 tokens, counting the EOS after each; each gets a single noise span`,
     );
   return {
     mode: 'per-document',
@@ -149,7 +153,11 @@ export function exampleTokens(plan: ExamplePlan, source: TokenSource, eosId: num
   }
   if (plan.pieces !== null) {
     const [doc, start, size] = plan.pieces.subarray(index * 3, index * 3 + 3);
-    return source.readTokens(doc, start, start + size).slice();
+    const docLength = source.documentLength(doc);
+    const out = new Int32Array(size);
+    out.set(source.readTokens(doc, start, Math.min(start + size, docLength)));
+    if (start + size > docLength) out[size - 1] = eosId; // the last piece ends with the document's EOS
+    return out;
   }
   const starts = plan.streamStarts as Float64Array;
   const length = plan.lengths.tokensLength;

@@ -34,9 +34,10 @@ export interface PreviewSegment {
   readonly sentinelId: number;
   readonly tokenCount: number;
   /**
-   * Where in `text` each end-of-document token (EOS, which packed examples join documents
-   * with) begins, in UTF-16 code units, in order. Found by token id, so text that only reads
-   * like one (a literal "</s>" kept as bytes by a byte-level tokenizer) is not listed.
+   * Where in `text` each end-of-document token (the EOS after each document: packed examples
+   * join documents with it, typed text and per-document examples end with it) begins, in UTF-16
+   * code units, in order. Found by token id, so text that only reads like one (a literal "</s>"
+   * kept as bytes by a byte-level tokenizer) is not listed.
    */
   readonly documentEnds: number[];
 }
@@ -276,29 +277,43 @@ function keptLiteralNote(
   );
 }
 
-/** Masks typed text as one per-document example would be masked. */
+/** Why typed text of no tokens (all of them literal special tokens, removed) cannot be masked. */
+function noTokensError(dropped: number, endMark: string): DataError {
+  const removed =
+    dropped > 0
+      ? ` once its ${plural(dropped, 'literal special token')} such as </s> ${dropped === 1 ? 'is' : 'are'} removed`
+      : '';
+  // Bad text, not bad settings: a DataError, which the services pass on as invalid input.
+  return new DataError(
+    'no-text',
+    `The text has no tokens${removed}, only the end mark ${endMark} added after it; masking needs at least ${MIN_MASKED_TOKENS}`,
+  );
+}
+
+/**
+ * Masks typed text as one per-document example would be masked: its tokens and the EOS after
+ * them, as HF's pipeline masks a text (the tokenizer appends EOS) and the seed notebook's
+ * get_denoised does; a mask always ends in noise, so the EOS is hidden and the target ends in two.
+ */
 export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
   const lengths = checkedSpanLengths(settings, tokenizer.sentinelCount);
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
+  const document = [...ids, tokenizer.eosId];
+  const endMark = tokenizer.decode([tokenizer.eosId]);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) messages.push(droppedNote(droppedSpecialTokens, 'the text'));
   const keptLiteral = keptLiteralNote(tokenizer, ids, 'The text');
   if (keptLiteral !== null) messages.push(keptLiteral);
-  if (ids.length < MIN_MASKED_TOKENS) {
-    // Bad text, not bad settings: a DataError, which the services pass on as invalid input.
-    throw new DataError(
-      'no-text',
-      `The text has ${plural(ids.length, 'token')}; masking needs at least ${MIN_MASKED_TOKENS}`,
-    );
-  }
-  if (ids.length < 4) messages.push(`Only ${ids.length} tokens: the mask is a single noise span`);
-  const isTruncated = ids.length > lengths.tokensLength;
+  if (document.length < MIN_MASKED_TOKENS) throw noTokensError(droppedSpecialTokens, endMark);
+  const counted = `${plural(document.length, 'token')}, counting the end mark ${endMark}`;
+  if (document.length < 4) messages.push(`Only ${counted}: the mask is a single noise span`);
+  const isTruncated = document.length > lengths.tokensLength;
   if (isTruncated) {
     messages.push(
-      `The text has ${ids.length} tokens; one example uses the first ${lengths.tokensLength} (the raw length for input length ${settings.inputLength})`,
+      `The text has ${counted}; one example uses the first ${lengths.tokensLength} (the raw length for input length ${settings.inputLength})`,
     );
   }
-  const tokens = ids.slice(0, lengths.tokensLength);
+  const tokens = document.slice(0, lengths.tokensLength);
   const mask = randomSpansNoiseMask(
     tokens.length,
     settings.noiseDensity,
@@ -306,7 +321,7 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
     Rng.fromWords(settings.seed),
   );
   return assemble(tokenizer, tokens, mask, lengths, {
-    textTokens: ids.length,
+    textTokens: document.length,
     droppedSpecialTokens,
     isTruncated,
     seed: settings.seed,

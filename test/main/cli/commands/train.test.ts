@@ -27,7 +27,8 @@ describe('spanfill train (seed experiment)', () => {
     const dir = tempDir();
     const dataset = await importTexts(dir, [SENTENCE]);
     // NOTE: the masking of the engine-level seed test (test/main/engine/train/seedExperiment.test.ts):
-    // this fixture's 400-piece vocabulary spells the sentence in 22 tokens and the prompt hides 13.
+    // this fixture's 400-piece vocabulary spells the sentence in 22 tokens and its </s> (masked with it),
+    // and the prompt hides 13 of them and the </s>.
     const out = await spanfillIn(dir, [
       'train',
       '--dataset',

@@ -77,28 +77,46 @@ describe('packed examples (HF group_texts)', () => {
 });
 
 describe('per-document examples', () => {
-  it('a dataset shorter than one packed chunk falls back and says so', () => {
+  it('a dataset shorter than one packed chunk falls back and says so; each document is masked with its EOS, as HF does', () => {
     const source = new InMemoryTokenSource([
       [10, 11, 12, 13, 14],
-      [20, 21, 22],
+      [20, 21],
     ]);
     const plan = planExamples(source, settings, tokenizer);
     expect(plan.mode).toBe('per-document');
     expect(plan.messages[0]).toBe(
-      'These documents have 10 tokens (counting an EOS after each), less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
+      'These documents have 9 tokens (counting an EOS after each), less than one packed example of 34; each document is masked on its own and padded instead (per-document mode)',
     );
-    expect(plan.messages).toContain('1 document has only 2–3 tokens; each gets a single noise span');
+    expect(plan.messages).toContain(
+      '1 document has only 2–3 tokens, counting the EOS after each; each gets a single noise span',
+    );
+    expect(Array.from(exampleTokens(plan, source, 1, 0))).toEqual([10, 11, 12, 13, 14, 1]);
     const batch = makeBatch(plan, source, tokenizer, [0, 1], 0);
     expect(batch.inputIds.length).toBe(2 * 32);
-    expect(Number(batch.attentionMask.slice(0, 32).reduce((a, b) => a + b, 0n))).toBe(6); // 4 kept + 1 sentinel + EOS
-    expect(Array.from(batch.labels.slice(0, 8), Number)).toEqual([499, 14, 1, -100, -100, -100, -100, -100]); // one span: the last token
+    // Six tokens at 0.15 / 3: round(0.9) = 1 noise token in max(1, round(1 / 3)) = 1 span, which
+    // always ends the mask, so it hides the EOS: 5 kept + 1 sentinel + EOS, and a target that
+    // ends in two EOS (HF's labels for the seed notebook's sentence end "</s></s>" too).
+    expect(Number(batch.attentionMask.slice(0, 32).reduce((a, b) => a + b, 0n))).toBe(7);
+    expect(Array.from(batch.inputIds.slice(0, 7), Number)).toEqual([10, 11, 12, 13, 14, 499, 1]);
+    expect(Array.from(batch.labels.slice(0, 8), Number)).toEqual([499, 1, 1, -100, -100, -100, -100, -100]);
   });
 
-  it('long documents become balanced pieces; 1-token documents are skipped', () => {
-    const source = new InMemoryTokenSource([Array.from({ length: 70 }, (_, i) => 3 + i), [7], [8, 9]]);
+  it('long documents become balanced pieces, the last ending in the EOS; empty documents are skipped', () => {
+    const source = new InMemoryTokenSource([Array.from({ length: 70 }, (_, i) => 3 + i), [7], [8, 9], []]);
     const plan = planExamples(source, { ...settings, mode: 'per-document' }, tokenizer);
-    expect(Array.from(plan.pieces ?? [])).toEqual([0, 0, 23, 0, 23, 23, 0, 46, 24, 2, 0, 2]);
-    expect(plan.messages).toContain('1 document with fewer than 2 tokens cannot be masked and is skipped');
+    // 70 tokens + EOS = 71 in ceil(71 / 34) = 3 pieces: floor(71·1/3) = 23, floor(71·2/3) − 23 = 24, 71 − 47 = 24;
+    // [7] + EOS and [8, 9] + EOS are one piece each; [] + EOS is 1 token, too few to mask.
+    expect(Array.from(plan.pieces ?? [])).toEqual([0, 0, 23, 0, 23, 24, 0, 47, 24, 1, 0, 2, 2, 0, 3]);
+    expect(Array.from(exampleTokens(plan, source, 1, 2))).toEqual([...Array.from({ length: 23 }, (_, i) => 50 + i), 1]);
+    expect(Array.from(exampleTokens(plan, source, 1, 1))).toHaveLength(24); // a middle piece: no EOS
+    expect(Array.from(exampleTokens(plan, source, 1, 3))).toEqual([7, 1]);
+    expect(plan.droppedTokens).toBe(1);
+    expect(plan.messages).toContain(
+      '1 document with fewer than 2 tokens, counting the EOS after each, cannot be masked and is skipped',
+    );
+    expect(plan.messages).toContain(
+      '2 documents have only 2–3 tokens, counting the EOS after each; each gets a single noise span',
+    );
     for (let i = 0; i < plan.exampleCount; i++) {
       const m = maskedExample(plan, source, tokenizer, i, 2);
       expect(m.inputIds.length).toBeLessThanOrEqual(32);

@@ -11,9 +11,21 @@ import {
 } from '../../../../src/main/engine/data/tokenizer';
 import { DataError } from '../../../../src/main/engine/data/errors';
 import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
+import cases from '../../../fixtures/t5/t5-tiny-spm/tokenizer_cases.json';
 
 const settings = { inputLength: 64, noiseDensity: 0.3, meanNoiseSpanLength: 2, seed: 1 };
 const text = 'The cute dog walks in the green park';
+
+/** The tokens a mask was made over, from its input and target (sentinels are the ids above 399 here). */
+function unmask(inputIds: readonly number[], labels: readonly number[]): number[] {
+  const spans = new Map<number, number[]>();
+  let span: number[] = [];
+  for (const id of labels.slice(0, -1)) {
+    if (id > 399) spans.set(id, (span = []));
+    else span.push(id);
+  }
+  return inputIds.slice(0, -1).flatMap((id) => (id > 399 ? (spans.get(id) ?? []) : [id]));
+}
 
 /** Example 0 of `texts` (tokenized as a token cache holds them) at `inputLength`, previewed. */
 function firstExample(
@@ -29,9 +41,12 @@ function firstExample(
 describe('masking preview', async () => {
   const tok = await loadHfTokenizer(join(__dirname, '../../../fixtures/t5/t5-tiny-spm'));
 
-  it('segments rebuild the text; noise segments carry their sentinels in order', () => {
+  it('segments rebuild the text and its EOS; noise segments carry their sentinels in order', () => {
     const p = previewText(tok, text, settings);
-    expect(p.segments.map((s) => s.text).join('')).toBe(text);
+    expect(p.segments.map((s) => s.text).join('')).toBe(`${text}</s>`);
+    // The EOS is a token, marked as the document's end; a mask always ends in noise, so it is hidden.
+    expect(p.segments.at(-1)).toMatchObject({ isNoise: true });
+    expect(p.segments.at(-1)?.documentEnds).toEqual([(p.segments.at(-1)?.text.length ?? 0) - 4]);
     expect(p.segments[0].isNoise).toBe(false);
     const noise = p.segments.filter((s) => s.isNoise);
     expect(noise.map((s) => s.sentinel)).toEqual(noise.map((_, k) => `<extra_id_${k}>`));
@@ -46,13 +61,26 @@ describe('masking preview', async () => {
     expect(p.messages).toEqual([]);
   });
 
-  it('the seed notebook sentence at 0.55 / 1.5: one EOS at the end of input and target', () => {
-    // NOTE: the notebook's labels end in </s></s> because its tokenizer appended EOS before
-    // masking and filter_input_ids appended another; we mask the text without EOS.
-    const p = previewText(tok, text, { inputLength: 64, noiseDensity: 0.55, meanNoiseSpanLength: 1.5, seed: 0 });
-    expect(p.counts.noiseTokens).toBe(Math.round(p.counts.maskedTokens * 0.55));
-    expect(p.inputText.endsWith('</s>') && !p.inputText.endsWith('</s></s>')).toBe(true);
-    expect(p.targetText.endsWith('</s>') && !p.targetText.endsWith('</s></s>')).toBe(true);
+  it('the seed notebook sentence at 0.55 / 1.5 is masked with its </s>, as HF masks it: the target ends </s></s>', () => {
+    // The notebook's get_denoised tokenizes the text with the tokenizer's default, which appends
+    // </s>, masks all of it and appends another: its labels end "</s></s>". SentencePiece's own ids
+    // for the sentence (tokenizer_cases.json) are the 23 masked here, </s> included. HF's counts
+    // for 23 tokens: noise round(23·0.55 = 12.65) = 13, kept 10, spans round(min(13, 10) / 1.5) = 7;
+    // input 10 + 7 + 1 = 18, target 13 + 7 + 1 = 21.
+    const sample = cases.samples.find((c) => c.text === text);
+    for (const seed of [0, 1, 2]) {
+      const p = previewText(tok, text, { inputLength: 64, noiseDensity: 0.55, meanNoiseSpanLength: 1.5, seed });
+      expect(unmask(p.inputIds, p.labels)).toEqual(sample?.ids);
+      expect(p.counts).toMatchObject({
+        maskedTokens: 23,
+        noiseTokens: 13,
+        noiseSpans: 7,
+        inputTokens: 18,
+        targetTokens: 21,
+      });
+      expect(p.inputText.endsWith('></s>') && !p.inputText.endsWith('</s></s>')).toBe(true); // a sentinel, then EOS
+      expect(p.targetText.endsWith('</s></s>')).toBe(true);
+    }
   });
 
   it('re-rolls with a new seed; the same seed gives the same preview', () => {
@@ -80,27 +108,27 @@ describe('masking preview', async () => {
     expect(new Set(varied.map((p) => p.inputText)).size).toBeGreaterThan(1);
     expect(varied.every((p) => p.messages.every((m) => !m.startsWith('Every seed')))).toBe(true);
     // Every run one token long: kept, noise, kept, noise … cannot be cut another way either.
-    const alternating = previewText(createByteTokenizer(), 'abcd', {
+    const alternating = previewText(createByteTokenizer(), 'abc', {
       ...short,
       noiseDensity: 0.5,
       meanNoiseSpanLength: 1,
       seed: 5,
     });
     expect(alternating.messages).toContain(
-      'Every seed gives this same mask: 4 tokens at these settings alternate one kept and one noise token.',
+      'Every seed gives this same mask: 4 tokens at these settings alternate one kept and one noise token.', // abc + EOS
     );
   });
 
   it('advises what gives more spans: at a high density a lower one, and a shorter span only where it can help', () => {
     const bytes = createByteTokenizer();
-    // 60 bytes at 0.99: 59 noise tokens and 1 kept, one span whatever the seed or the mean span.
+    // 60 bytes and the EOS at 0.99: round(60.39) = 60 noise tokens and 1 kept, one span whatever the seed or the mean span.
     const dense = previewText(bytes, 'x'.repeat(60), {
       inputLength: 128,
       noiseDensity: 0.99,
       meanNoiseSpanLength: 3,
       seed: 0,
     });
-    expect(dense.counts).toMatchObject({ maskedTokens: 60, noiseTokens: 59, noiseSpans: 1 });
+    expect(dense.counts).toMatchObject({ maskedTokens: 61, noiseTokens: 60, noiseSpans: 1 });
     expect(dense.messages).toContainEqual(
       expect.stringMatching(/For masks that vary, use a longer text or input length or a lower noise density\.$/),
     );
@@ -114,7 +142,7 @@ describe('masking preview', async () => {
       });
       expect(p.counts.noiseSpans).toBe(1);
     }
-    // At a low density with a few noise tokens, a shorter mean span does help.
+    // At a low density with a few noise tokens, a shorter mean span does help (21 tokens: round(3.15) = 3 noise).
     const sparse = previewText(bytes, 'x'.repeat(20), {
       inputLength: 128,
       noiseDensity: 0.15,
@@ -159,17 +187,25 @@ describe('masking preview', async () => {
     expect(long.isTruncated).toBe(true);
     expect(long.counts.maskedTokens).toBe(long.lengths.tokensLength);
     expect(long.messages).toContain(
-      `The text has ${long.counts.textTokens} tokens; one example uses the first ${long.lengths.tokensLength} (the raw length for input length 64)`,
+      `The text has ${long.counts.textTokens} tokens, counting the end mark </s>; one example uses the first ${long.lengths.tokensLength} (the raw length for input length 64)`,
     );
+    expect(long.counts.textTokens).toBe(encodeForTraining(tok, `${text}. `.repeat(20)).ids.length + 1);
     const bytes = createByteTokenizer();
-    expect(previewText(bytes, 'ab', settings).messages).toContain('Only 2 tokens: the mask is a single noise span');
-    // At density 0.5 three tokens get a noise span of two: the note says no length.
-    const dense = previewText(bytes, 'abc', { ...settings, noiseDensity: 0.5 });
-    expect(dense.messages).toContain('Only 3 tokens: the mask is a single noise span');
+    // One byte and the EOS: the EOS is the noise span, as HF masks a one-token text.
+    const one = previewText(bytes, 'a', settings);
+    expect(one.messages).toContain('Only 2 tokens, counting the end mark </s>: the mask is a single noise span');
+    expect([one.inputText, one.targetText]).toEqual(['a<extra_id_0></s>', '<extra_id_0></s></s>']);
+    // At density 0.5 three tokens (two bytes and the EOS) get a noise span of two: the note says no length.
+    const dense = previewText(bytes, 'ab', { ...settings, noiseDensity: 0.5 });
+    expect(dense.messages).toContain('Only 3 tokens, counting the end mark </s>: the mask is a single noise span');
     expect([dense.counts.noiseSpans, dense.counts.noiseTokens]).toEqual([1, 2]);
-    expect(() => previewText(bytes, 'a', settings)).toThrow('The text has 1 token; masking needs at least 2');
+    // Nothing but literal special tokens, which are removed: the EOS alone cannot be masked.
+    expect(() => previewText(tok, '</s> <extra_id_0>', settings)).toThrow(
+      'The text has no tokens once its 2 literal special tokens such as </s> are removed, only the end mark </s> ' +
+        'added after it; masking needs at least 2',
+    );
     // Text too short is bad data (the services say invalid input), unlike too many spans (bad settings).
-    expect(() => previewText(bytes, 'a', settings)).toThrow(DataError);
+    expect(() => previewText(tok, '</s>', settings)).toThrow(DataError);
     expect(() =>
       previewText(tok, text, { ...settings, inputLength: 1024, noiseDensity: 0.5, meanNoiseSpanLength: 1 }),
     ).toThrow(/noise spans per example but the tokenizer has only 100 sentinel tokens/);
@@ -185,7 +221,7 @@ describe('masking preview', async () => {
     let splits = 0;
     for (let seed = 0; seed < 20; seed++) {
       const p = previewText(bytes, japanese, { ...settings, inputLength: 128, seed });
-      expect(p.counts.maskedTokens).toBe(offset); // one token a byte
+      expect(p.counts.maskedTokens).toBe(offset + 1); // one token a byte, and the EOS
       const boundaries = p.segments
         .slice(0, -1)
         .map((_, i) => p.segments.slice(0, i + 1).reduce((a, s) => a + s.tokenCount, 0));
@@ -216,14 +252,15 @@ describe('masking preview', async () => {
       }
     }
     // The reported case: two bytes of the last U+FFFD hidden in one span, shown as the target shows them.
+    // 10 bytes and the EOS at 0.3 / 3: round(3.3) = 3 noise tokens in one span, the last 3 (BF BD EOS).
     const invalid = previewText(bytes, 'ab\uFFFDcd\uFFFD', {
       inputLength: 128,
-      noiseDensity: 0.15,
+      noiseDensity: 0.3,
       meanNoiseSpanLength: 3,
       seed: 0,
     });
-    expect(invalid.targetText).toBe('<extra_id_0>\uFFFD\uFFFD</s>');
-    expect(invalid.segments.map((s) => s.text)).toEqual(['ab\uFFFDcd\uFFFD', '\uFFFD\uFFFD']);
+    expect(invalid.targetText).toBe('<extra_id_0>\uFFFD\uFFFD</s></s>');
+    expect(invalid.segments.map((s) => s.text)).toEqual(['ab\uFFFDcd\uFFFD', '\uFFFD\uFFFD</s>']);
     expect(invalid.messages.some((m) => m.startsWith('Some spans begin or end inside a character'))).toBe(true);
   });
 

@@ -17,9 +17,10 @@ const SENTENCE = 'The cute dog walks in the green park';
 describe('seed experiment', () => {
   it('learns to fill the one sentence it was trained on', async () => {
     const tokenizer = await loadSpmTokenizer();
-    // NOTE: this fixture's 400-piece vocabulary spells the sentence in 22 tokens and the prompt's
-    // holes hide 4 + 9 of them, so the masks are drawn at that density (13 noise tokens in 2
-    // spans): the prompt's mask is one of ~100 the model trains on.
+    // NOTE: this fixture's 400-piece vocabulary spells the sentence in 22 tokens and its </s>, which
+    // is masked with it (as HF masks a text); the prompt's holes hide 4 + 9 of them and, with the
+    // </s> a fill puts after the prompt, that </s>: the masks are drawn at that density (round(23 ·
+    // 0.6) = 14 noise tokens in 2 spans), so the prompt's mask is one of ~100 the model trains on.
     const data = textData(tokenizer, [SENTENCE], [SENTENCE], {
       inputLength: 16,
       noiseDensity: 0.6,
