@@ -126,17 +126,24 @@ describe('Datasets and Masking screens', () => {
     const marks = await page.evaluate("document.querySelectorAll('[data-testid=mask-result] mark').length");
     expect(marks).toBeGreaterThan(0);
     await expect(page.getByTestId('mask-result').textContent()).resolves.toContain('<extra_id_0>');
-    // Typed "</s>" is text (bytes, here), not an end of document: nothing is marked as one.
+    // Typed "</s>" is text (bytes, here), not an end of document: the one end marked is the EOS
+    // added after the text (masked with it, as HF masks a text), hidden in the last noise span
+    // (a mask ends in noise).
     const before = await page.getByTestId('mask-input').textContent();
     await page.getByTestId('mask-text').fill('The cute dog wrote </s> in the green park');
-    await page.getByTestId('mask-seed').fill('1'); // a mask that keeps the typed </s> in one piece
+    await page.getByTestId('mask-seed').fill('4'); // a mask that keeps the typed </s> in one piece
     await page.getByTestId('mask-preview').click();
     await expect.poll(() => page.getByTestId('mask-input').textContent()).not.toBe(before);
     const masked = await page.evaluate(
       "document.querySelector('[data-testid=mask-result] .masked').textContent.replace(/<extra_id_\\d+>/g, '')",
     );
-    expect(masked).toBe('The cute dog wrote </s> in the green park');
-    expect(await page.getByTestId('mask-document-end').count()).toBe(0);
+    expect(masked).toBe('The cute dog wrote </s> in the green park</s>');
+    expect(await page.getByTestId('mask-document-end').count()).toBe(1);
+    await expect(
+      page.evaluate(
+        "document.querySelector('[data-testid=mask-result] .masked mark:last-of-type [data-testid=mask-document-end]') !== null",
+      ),
+    ).resolves.toBe(true);
     await page.getByTestId('mask-text').fill('The cute dog walks in the green park');
 
     // The settings reach the preview: lengths from the golden HF table (64 @ 0.3 / 3 → 79 raw, target 33).
