@@ -7,10 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetSummary } from '../../shared/contract/datasets';
-import type { MaskingPreviewResult } from '../../shared/contract/masking';
+import type { MaskingPreviewResult, MaskingPreviewSegment } from '../../shared/contract/masking';
 import type { ModelPulled } from '../../shared/contract/models';
 import type { RunConfig, RunConfigInput, RunSummary } from '../../shared/contract/runs';
 import { runConfigSchema, withPreset } from '../../shared/contract/runs';
+import { withoutDocumentEnds } from '../../shared/documentEnds';
 import { ApiError } from '../../shared/errors';
 import type { EventMap } from '../../shared/events';
 import { isBuiltinModelName } from '../engine/t5/builtin';
@@ -198,7 +199,10 @@ async function fillPrompt(
   const holes = preview.segments.filter((s) => s.isNoise);
   if (holes.length === 0) return null;
   const prompt = preview.segments.map((s) => (s.isNoise ? s.sentinel : s.text)).join('');
-  const shown = preview.segments.map((s) => s.text).join('');
+  // The sentence and the true words as written: the EOS the sentence is masked with (as HF masks
+  // a text) ends the last hole, but the model fills text, not </s>.
+  const written = (s: MaskingPreviewSegment): string => withoutDocumentEnds(s.text, s.documentEnds);
+  const shown = preview.segments.map(written).join('');
   const fill = (modelDir: string) =>
     app.playground.fill(
       { modelDir, prompt, strategy: { kind: 'greedy' }, maxNewTokens: preview.counts.targetTokens * 2 + 8 },
@@ -212,13 +216,14 @@ async function fillPrompt(
     const id = Number(/\d+/.exec(hole.sentinel)?.[0]);
     const u = untrained.get(id) ?? null;
     const t = trained.get(id) ?? null;
+    const truth = written(hole);
     return {
       sentinel: hole.sentinel,
-      truth: hole.text,
+      truth,
       untrained: u,
       trained: t,
-      untrainedScore: scoreSpan(hole.text, u),
-      trainedScore: scoreSpan(hole.text, t),
+      untrainedScore: scoreSpan(truth, u),
+      trainedScore: scoreSpan(truth, t),
     };
   });
   return { sentence: shown, prompt, spans };

@@ -6,6 +6,7 @@
 
 import type { MaskingPreviewSegment } from '../../../shared/contract/masking';
 import type { PlaygroundFilledSpan } from '../../../shared/contract/playground';
+import { withoutDocumentEnds } from '../../../shared/documentEnds';
 
 const sentinelPattern = /<extra_id_(\d+)>/g;
 
@@ -44,7 +45,8 @@ export function promptFromSegments(segments: readonly MaskingPreviewSegment[]): 
       continue;
     }
     const n = Number(/^<extra_id_(\d+)>$/.exec(segment.sentinel)?.[1] ?? expected.size);
-    expected.set(n, segment.text);
+    // What the model should write there: the text, not the end of the document it hides.
+    expected.set(n, withoutDocumentEnds(segment.text, segment.documentEnds));
     prompt += segment.sentinel;
   }
   return { prompt, expected };

@@ -55,6 +55,27 @@ describe('insertHole', () => {
   });
 });
 
+describe('promptFromSegments', () => {
+  it("expects a hole's text without the end of the document it hides: the model fills text, not </s>", () => {
+    const ending = promptFromSegments([
+      segment('The cute dog walks in the ', false, '<extra_id_0>'),
+      { ...segment('green park</s>', true, '<extra_id_0>'), documentEnds: [10] },
+    ]);
+    expect(ending.prompt).toBe('The cute dog walks in the <extra_id_0>');
+    expect([...ending.expected]).toEqual([[0, 'green park']]);
+    const onlyEnd = promptFromSegments([
+      segment('The cute dog walks in the green park', false, '<extra_id_0>'),
+      { ...segment('</s>', true, '<extra_id_0>'), documentEnds: [0] },
+    ]);
+    expect([...onlyEnd.expected]).toEqual([[0, '']]);
+  });
+
+  it('keeps a typed "</s>" that is text, not an end', () => {
+    const typed = promptFromSegments([segment('a ', false, '<extra_id_0>'), segment('</s> b', true, '<extra_id_0>')]);
+    expect([...typed.expected]).toEqual([[0, '</s> b']]);
+  });
+});
+
 describe('promptFromSegments and judgeSpan', () => {
   const masked = promptFromSegments([
     segment('The ', false, '<extra_id_0>'),
