@@ -3,6 +3,7 @@
 // Training masks are dynamic (new per epoch); validation always uses epoch 0 so its loss
 // is comparable between evaluations. Not the training loop (engine/train).
 import { planExamples, type ExamplePlan, type MaskingTokenizer, type SpanCorruptionSettings } from './examples';
+import { MIN_MASKED_TOKENS } from './spanCorruption';
 import { complementIndices, subsetTokenSource, type TokenSource } from './tokenSource';
 
 export interface ExampleSet {
@@ -39,6 +40,11 @@ export function prepareTrainingData(
     plan: planExamples(validationSource, { ...settings, mode: validationMode }, tokenizer),
   };
   const messages = [...train.plan.messages, ...validation.plan.messages.map((m) => `Validation: ${m}`)];
-  if (train.plan.exampleCount === 0) messages.push('No training examples: every document is shorter than 2 tokens');
+  // With its EOS a document of one token is long enough: only documents of none make no example.
+  if (train.plan.exampleCount === 0) {
+    messages.push(
+      `No training examples: no document has a token of its own, and masking needs at least ${MIN_MASKED_TOKENS}, counting the EOS after each`,
+    );
+  }
   return { train, validation, isSelfValidation: split.isSelfValidation, messages };
 }

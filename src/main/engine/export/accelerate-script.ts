@@ -48,9 +48,11 @@ def mask_counts(length, density, mean_span):
 
 
 def raw_length(input_length, density, mean_span):
-    """Raw chunk length and target length, as Spanfill computes them: HF's (compute_input_and_target_lengths),
-    then shortened until the mask of every chunk up to it fits input_length (HF's formula may count
-    no noise span where every mask has one); the target is the longest any of those masks makes."""
+    """Raw chunk length and target length, as Spanfill computes them: HF's (compute_input_and_target_lengths)
+    but with its density-0.5 trim made against input_length (HF compares with the input its raw length
+    masks to: 128 @ 0.5 / 1 stays 128 raw, target 129, there), then shortened until the mask of every
+    chunk up to it fits input_length (HF's formula may count no noise span where every mask has one);
+    the target is the longest any of those masks makes."""
     raw = input_length
     while hf_lengths(raw + 1, density, mean_span)[0] <= input_length:
         raw += 1

@@ -2,4 +2,5 @@
 // the documents (shared/documentEnds.ts finds it), with what it means on hover.
 
 /** What the marked token means, on hover. */
-export const DOCUMENT_END_MEANING = 'End of a document (the EOS token): packed examples join documents with it';
+export const DOCUMENT_END_MEANING =
+  'End of a document (the EOS token): packed examples join documents with it, and per-document examples and typed text end with it';
