@@ -1,9 +1,9 @@
 // End-to-end for the Masking screen against the built `spanfill serve`: "Use these settings for
 // training" carries the dataset and tokenizer the preview used to Train, not only the numbers;
-// the masked text reads in its own direction (right-to-left text too, its sentinel labels left
-// to right), a combining mark that starts a noise span sits on a base of its own, not on the
-// label, and a long word wraps in the panel; an error goes once the input it was about changes;
-// nothing is carried while a setting is invalid.
+// the masked text, input and target read in their own direction (right-to-left text too, its
+// sentinel labels left to right), a combining mark that starts a noise span sits on a base of
+// its own, not on the label, and a long word wraps in the panel; an error goes once the input it
+// was about changes; nothing is carried while a setting is invalid.
 // The previews and the carrying of data-screens.test.ts and train-screens.test.ts are not
 // repeated here. Screenshots go to test-results/masking-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -87,6 +87,12 @@ function lettersOutOfOrder(isRtl: boolean, inLabels = false): Promise<number> {
   })()`);
 }
 
+/** The direction the input and target boxes show their text in. */
+const boxDirections = (): Promise<string[]> =>
+  page.evaluate<string[]>(
+    "['mask-input', 'mask-target'].map((id) => getComputedStyle(document.querySelector(`[data-testid=${id}]`)).direction)",
+  );
+
 describe('Masking screen', () => {
   it("carries the previewed example's dataset and tokenizer to Train, and says so there", async () => {
     // Train opened first keeps its form (the newest dataset): what is carried later lands in it.
@@ -140,10 +146,13 @@ describe('Masking screen', () => {
     await expect(lettersOutOfOrder(true)).resolves.toBe(0);
     await expect(lettersOutOfOrder(false, true)).resolves.toBe(0);
     await expect(page.evaluate("getComputedStyle(document.querySelector('.masked')).direction")).resolves.toBe('rtl');
+    // The input and target boxes too, though the target starts with a left-to-right <extra_id_0>.
+    await expect(boxDirections()).resolves.toEqual(['rtl', 'rtl']);
     await page.getByTestId('mask-result').screenshot({ path: path.join(resultsDir, 'masking-02-rtl.png') });
     // Left-to-right text stays so.
     await previewTyped('The cute dog walks in the green park', { density: '0.3', span: '2', length: '128', seed: '2' });
     await expect(page.evaluate("getComputedStyle(document.querySelector('.masked')).direction")).resolves.toBe('ltr');
+    await expect(boxDirections()).resolves.toEqual(['ltr', 'ltr']);
     await expect(lettersOutOfOrder(false)).resolves.toBe(0);
     expect(session.pageErrors).toEqual([]);
   });
