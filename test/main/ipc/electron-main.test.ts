@@ -1,7 +1,8 @@
 // The Electron entry (src/main/index.ts) against a stand-in electron module, since the real
 // binary cannot run here: the window's security settings, the CSP header, denied
-// permissions and pop-ups, blocked navigation, and the IPC handler being registered; both
-// navigation and IPC refuse look-alike URLs that merely begin with the renderer's.
+// permissions (requested or checked) and pop-ups, blocked navigation of every kind (the page,
+// any frame, a redirect), and the IPC handler being registered; both navigation and IPC refuse
+// look-alike URLs that merely begin with the renderer's.
 
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -14,14 +15,18 @@ interface FakeWindow {
   options: { webPreferences: Record<string, unknown> };
   loaded: string[];
   openHandler?: (details: { url: string }) => { action: string };
-  navigateHandler?: (event: { preventDefault(): void }, url: string) => void;
+  /** The listeners of will-navigate, will-frame-navigate and will-redirect, by event name. */
+  navigation: Map<string, NavigationListener>;
 }
+type NavigationListener = (event: { url: string; preventDefault(): void }) => void;
+const navigationEvents = ['will-navigate', 'will-frame-navigate', 'will-redirect'];
 
 const windows: FakeWindow[] = [];
 const handled = new Map<string, unknown>();
 let headersHook:
   ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void) | undefined;
 let permissionHook: ((contents: unknown, permission: string, cb: (allowed: boolean) => void) => void) | undefined;
+let permissionCheck: ((contents: unknown, permission: string) => boolean) | undefined;
 const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-electron-'));
 const appEvents = new Map<string, (...args: unknown[]) => void>();
 
@@ -30,12 +35,12 @@ vi.mock('electron', () => {
     static getAllWindows = () => windows.map(() => ({ webContents: { isDestroyed: () => false, send: vi.fn() } }));
     webContents: unknown;
     constructor(options: FakeWindow['options']) {
-      const record: FakeWindow = { options, loaded: [] };
+      const record: FakeWindow = { options, loaded: [], navigation: new Map() };
       windows.push(record);
       this.webContents = {
         setWindowOpenHandler: (handler: FakeWindow['openHandler']) => (record.openHandler = handler),
-        on: (event: string, handler: FakeWindow['navigateHandler']) => {
-          if (event === 'will-navigate') record.navigateHandler = handler;
+        on: (event: string, handler: NavigationListener) => {
+          if (navigationEvents.includes(event)) record.navigation.set(event, handler);
         },
       };
       this.loadFile = async (file: string) => void record.loaded.push(file);
@@ -61,6 +66,7 @@ vi.mock('electron', () => {
       defaultSession: {
         webRequest: { onHeadersReceived: (hook: typeof headersHook) => (headersHook = hook) },
         setPermissionRequestHandler: (hook: typeof permissionHook) => (permissionHook = hook),
+        setPermissionCheckHandler: (hook: typeof permissionCheck) => (permissionCheck = hook),
       },
     },
     shell: { openExternal: vi.fn() },
@@ -103,20 +109,23 @@ describe('Electron main', () => {
     let allowed: boolean | undefined;
     permissionHook?.({}, 'media', (value) => (allowed = value));
     expect(allowed).toBe(false);
+    expect(permissionCheck?.({}, 'clipboard-read')).toBe(false);
 
     expect(window.openHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
-    const event = { preventDefault: vi.fn() };
-    window.navigateHandler?.(event, 'https://evil.example/');
-    expect(event.preventDefault).toHaveBeenCalled();
-
-    // The renderer's own page may be navigated to; a page whose URL merely begins with it may not.
+    // The renderer's own page may be navigated to; a page whose URL merely begins with it may
+    // not, whether the page, a frame or a redirect goes there.
     const index = pathToFileURL(window.loaded[0]).href;
-    const own = { preventDefault: vi.fn() };
-    window.navigateHandler?.(own, `${index}#/runs`);
-    expect(own.preventDefault).not.toHaveBeenCalled();
-    const lookAlike = { preventDefault: vi.fn() };
-    window.navigateHandler?.(lookAlike, `${index}.evil/x.html`);
-    expect(lookAlike.preventDefault).toHaveBeenCalled();
+    expect([...window.navigation.keys()].sort()).toEqual([...navigationEvents].sort());
+    for (const listener of window.navigation.values()) {
+      const stopped = (url: string): boolean => {
+        const event = { url, preventDefault: vi.fn() };
+        listener(event);
+        return event.preventDefault.mock.calls.length > 0;
+      };
+      expect(stopped('https://evil.example/')).toBe(true);
+      expect(stopped(`${index}#/runs`)).toBe(false);
+      expect(stopped(`${index}.evil/x.html`)).toBe(true);
+    }
     const invoke = handled.get('spanfill:invoke') as (event: unknown, name: string, args: unknown) => Promise<unknown>;
     const refused = await invoke({ senderFrame: { url: `${index}.evil/x.html` } }, 'nothing.here', undefined);
     expect(refused).toMatchObject({ ok: false, error: { message: expect.stringContaining('not accepted') } });
