@@ -5,9 +5,10 @@
 // runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
 // run whose process died (killed, crashed, or killed while it prepared a start or resume) becomes
 // interrupted as it would at start-up. Runs trained here are left to their own events. A run
-// renamed or removed there is announced with runs.renamed or runs.removed; one renamed or
-// removed here was announced by the runs service, which the watcher hears, so it is not said
-// twice. Only the desktop app and `spanfill serve` watch.
+// renamed or removed there is announced with runs.renamed or runs.removed. What this process
+// announced itself (a run's own events as it trained and ended, a rename or removal by the runs
+// service) the watcher hears, so it is not said twice. Only the desktop app and `spanfill serve`
+// watch.
 
 import type { EventMap, EventName } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
@@ -60,13 +61,24 @@ export class RunsWatcher {
     this.unlisten = undefined;
   }
 
-  /** A rename or removal announced in this process (by the runs service, or by this watcher): known. */
+  /**
+   * What this process announced (the runs service, a run's own events as it trains and ends, or
+   * this watcher): known, so the first look after a run trained here ends does not say its last
+   * points, checkpoint and status again.
+   */
   private heard<E extends EventName>(event: E, payload: EventMap[E]): void {
     if (event === 'runs.removed') this.seen.delete((payload as EventMap['runs.removed']).runId);
-    if (event !== 'runs.renamed') return;
-    const { runId, name } = payload as EventMap['runs.renamed'];
-    const seen = this.seen.get(runId);
-    if (seen) seen.name = name;
+    const seen = this.seen.get((payload as { readonly runId?: string }).runId ?? '');
+    if (!seen) return;
+    if (event === 'runs.renamed') seen.name = (payload as EventMap['runs.renamed']).name;
+    if (event === 'runs.checkpoint') seen.checkpoints.add((payload as EventMap['runs.checkpoint']).step);
+    if (event === 'runs.statusChanged') {
+      const { status, step } = payload as EventMap['runs.statusChanged'];
+      [seen.status, seen.step] = [status, step];
+    }
+    if (event === 'runs.metrics')
+      for (const { name, step } of (payload as EventMap['runs.metrics']).points)
+        seen.lastSteps.set(name, Math.max(seen.lastSteps.get(name) ?? 0, step));
   }
 
   /** One look at the store (the timer's; tests call it directly). */

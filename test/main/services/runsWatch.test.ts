@@ -1,9 +1,9 @@
 // The runs watcher over a real store, with the writes another process would make (a
 // `spanfill train` in a terminal): a new run, its status, steps, metric points and checkpoints
 // become the events this process's own runs send, each point once; a run trained here is left
-// to its own events; what the store held when watching began is not announced again; a run
-// renamed or removed there is announced once as such, one renamed or removed here (announced by
-// the runs service) not again.
+// to its own events, and what it announced as it ended is not said again once it is let go; what
+// the store held when watching began is not announced again; a run renamed or removed there is
+// announced once as such, one renamed or removed here (announced by the runs service) not again.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
@@ -137,6 +137,34 @@ describe('RunsWatcher', () => {
       here.clear();
       repo.addMetrics('r-here', [{ step: 5, name: 'loss', value: 1.5 }]);
       expect(look()).toEqual([['runs.metrics', { runId: 'r-here', points: [{ step: 5, name: 'loss', value: 1.5 }] }]]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('says nothing again of what a run trained here announced as it ended, once this process lets go of it', () => {
+    const here = new Set(['r-here']);
+    const { store, repo, events, watcher, look, dataDir } = open(here);
+    try {
+      repo.add({ id: 'r-here', name: 'here', config, totalSteps: 8, status: 'running' });
+      watcher.start(3_600_000);
+      repo.setProgress('r-here', 4, 100);
+      expect(look()).toEqual([]);
+      // Its last writes after that look, each announced by this process as the runs record does.
+      repo.setProgress('r-here', 8, 200);
+      repo.addMetrics('r-here', [{ step: 8, name: 'loss', value: 1 }]);
+      events.emit('runs.metrics', { runId: 'r-here', points: [{ step: 8, name: 'loss', value: 1 }] });
+      const checkpoint = 'runs/r-here/checkpoints/step-00000008';
+      repo.addCheckpoint('r-here', { step: 8, path: checkpoint, eval: null, isBest: true }, []);
+      events.emit('runs.checkpoint', { runId: 'r-here', step: 8, path: path.join(dataDir, checkpoint), isBest: true });
+      repo.setStatus('r-here', 'completed', { step: 8 });
+      events.emit('runs.statusChanged', { runId: 'r-here', status: 'completed', step: 8 });
+      here.clear();
+      expect(look()).toEqual([]);
+      // A terminal's resume of it afterwards is news.
+      repo.setStatus('r-here', 'running', { provider: 'cpu' });
+      expect(look().map(([name]) => name)).toEqual(['runs.statusChanged']);
     } finally {
       watcher.stop();
       store.close();
