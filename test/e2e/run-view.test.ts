@@ -9,7 +9,8 @@
 // started from it after one change trains with the rest as they were; training for passes over
 // the data instead of steps gets its steps from the estimate, and its base model says the model
 // lists are loading until they are in; a finished run's view says its last stored loss and no
-// live speed. A run's view as things change around it (its dataset removed, a zoom while it
+// live speed. The run or form asked for last stays shown when an earlier-asked run's detail
+// comes after it. A run's view as things change around it (its dataset removed, a zoom while it
 // redraws, another tab, the server gone) is in run-view-changes.test.ts.
 // Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
@@ -221,6 +222,27 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
       await expect(model.locator('option').allTextContents()).resolves.not.toContain(
         'Loading the models and checkpoints…',
       );
+    } finally {
+      await opening.close();
+    }
+  });
+
+  it('keeps the form asked for last when the run asked for before it comes after', async () => {
+    const opening = await session.context.newPage();
+    try {
+      const held = await holdReply(opening, 'runs.get', 1); // the first passes: the run the address names
+      await opening.goto(`${session.url}#/train/${runIds[1]}`);
+      await opening.getByTestId('run-view').waitFor();
+      await opening.evaluate(`location.hash = '#/train/${runIds[0]}'`); // its detail held back
+      const runTitle = () => opening.locator('#run-title').textContent();
+      await expect(runTitle()).resolves.toMatch(/ on notes\.txt$/);
+      await opening.getByTestId('train-new').click();
+      await opening.getByTestId('train-form').waitFor();
+      held.release();
+      await opening.waitForTimeout(1000); // the held detail arrived (nothing to wait for when it is ignored)
+      await expect(opening.getByTestId('run-view').count()).resolves.toBe(0);
+      await expect(opening.getByTestId('train-form').isVisible()).resolves.toBe(true);
+      await expect(opening.evaluate('location.hash')).resolves.toBe('#/train');
     } finally {
       await opening.close();
     }

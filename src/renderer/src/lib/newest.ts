@@ -11,4 +11,10 @@ export class Newest {
     const seq = ++this.latest;
     return () => seq === this.latest;
   }
+
+  /** A check that no reload has started since now, for a write that is not a reload of its own. */
+  unchanged(): () => boolean {
+    const seq = this.latest;
+    return () => seq === this.latest;
+  }
 }

@@ -70,7 +70,7 @@ class RunsStore {
         ? this.runs.map((r) => (r.id === runId ? { ...r, status, step } : r))
         : this.runs;
       if (!this.runs.some((r) => r.id === runId)) void this.load();
-      if (this.current?.id === runId) void this.open(runId, { keepCurves: true });
+      void this.refresh(runId);
     });
     subscribe(connection.bridge, 'runs.progress', (p) => {
       this.progress[p.runId] = p;
@@ -82,9 +82,7 @@ class RunsStore {
       curves.add(points);
       this.curvesVersion++;
     });
-    subscribe(connection.bridge, 'runs.checkpoint', ({ runId }) => {
-      if (this.current?.id === runId) void this.open(runId, { keepCurves: true });
-    });
+    subscribe(connection.bridge, 'runs.checkpoint', ({ runId }) => void this.refresh(runId));
     subscribe(connection.bridge, 'runs.removed', ({ runId }) => this.forget(runId));
     subscribe(connection.bridge, 'runs.renamed', ({ runId, name }) => {
       this.runs = this.runs.map((r) => (r.id === runId ? { ...r, name } : r));
@@ -96,7 +94,7 @@ class RunsStore {
   private forget(id: string): void {
     const current = this.current;
     if (current?.id === id) {
-      this.current = undefined;
+      this.showForm();
       // (removed from this window's Runs screen: the person knows, and the row went before their eyes)
       if (this.busy[id] !== 'remove') this.notice = `Run ${current.name} (${id}) was removed, with its checkpoints.`;
     }
@@ -107,6 +105,9 @@ class RunsStore {
   }
 
   private readonly listing = new Newest();
+  /** Begun at each change of what the Train screen shows (a run opened, the form); refreshes check it. */
+  private readonly shown = new Newest();
+  private readonly refreshing = new Newest();
 
   async load(): Promise<void> {
     const isNewest = this.listing.begin();
@@ -124,6 +125,12 @@ class RunsStore {
   /** Leaves the Train screen for a new-run form that starts from `run`'s settings. */
   newRunFrom(run: RunDetail): void {
     this.draft = run;
+    this.showForm();
+  }
+
+  /** Leaves the run shown for the new-run form; a run asked for before this does not replace it when it comes. */
+  showForm(): void {
+    this.shown.begin();
     this.current = undefined;
   }
 
@@ -134,16 +141,40 @@ class RunsStore {
     return draft;
   }
 
-  /** Shows a run on the Train screen: its detail and (unless already loaded) its curves. */
-  async open(id: string, options: { keepCurves?: boolean } = {}): Promise<boolean> {
+  /**
+   * Shows a run on the Train screen: its detail and (unless already loaded) its curves. Resolves
+   * false with `error` set when it cannot be read; true when shown, or when another run or the
+   * form was asked for meanwhile (then this one is not shown: the last asked for stays).
+   */
+  async open(id: string): Promise<boolean> {
     this.notice = undefined;
+    const isNewest = this.shown.begin();
     try {
-      this.current = await api.runs.get({ id });
-      if (!options.keepCurves) await this.loadCurves([id]);
+      const run = await api.runs.get({ id });
+      if (!isNewest()) return true;
+      this.current = run;
+      await this.loadCurves([id]);
       return true;
     } catch (caught) {
+      if (!isNewest()) return true;
       this.error = errorMessage(caught);
       return false;
+    }
+  }
+
+  /**
+   * The run shown read again (its status changed, a checkpoint came, an action on it ended): written
+   * only while it is still the run shown and no other run or the form was asked for meanwhile, and
+   * only the newest of such reads (an older answer arriving last would show an older state).
+   */
+  private async refresh(id: string): Promise<void> {
+    if (this.current?.id !== id) return;
+    const [isUnchanged, isNewest] = [this.shown.unchanged(), this.refreshing.begin()];
+    try {
+      const run = await api.runs.get({ id });
+      if (isUnchanged() && isNewest() && this.current?.id === id) this.current = run;
+    } catch (caught) {
+      if (isUnchanged() && this.current?.id === id) this.error = errorMessage(caught);
     }
   }
 
@@ -224,7 +255,7 @@ class RunsStore {
     try {
       await work();
       await this.load();
-      if (this.current?.id === id) await this.open(id, { keepCurves: true });
+      await this.refresh(id);
       return true;
     } catch (caught) {
       this.error = errorMessage(caught);

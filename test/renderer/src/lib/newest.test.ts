@@ -21,6 +21,17 @@ describe('Newest', () => {
     expect(shown).toEqual(['notes.txt']);
   });
 
+  it('says a write is outdated once a reload started after it was asked for, and only then', () => {
+    const shown = new Newest();
+    const opening = shown.begin();
+    const refresh = shown.unchanged();
+    expect([opening(), refresh()]).toEqual([true, true]);
+    shown.unchanged();
+    expect([opening(), refresh()]).toEqual([true, true]);
+    shown.begin();
+    expect([opening(), refresh()]).toEqual([false, false]);
+  });
+
   it('a lone reload is the newest', () => {
     const isNewest = new Newest().begin();
     expect(isNewest()).toBe(true);
