@@ -20,6 +20,22 @@ export interface DecodeReport {
   readonly hasOddUtf16Byte: boolean;
 }
 
+/**
+ * What a refusal tells a person to do with the file once saved again, in the words of the
+ * caller that decodes it: import's (IMPORT_ADVICE), or another's (textBytes.ts reads a file).
+ */
+export interface DecodeAdvice {
+  /** What the caller does with a file: "Save it as UTF-8 … and import it again". */
+  readonly verb: string;
+  /** What to save a binary file as: "save or export its text as .txt, … and import that". */
+  readonly saveTextAs: string;
+}
+
+export const IMPORT_ADVICE: DecodeAdvice = {
+  verb: 'import',
+  saveTextAs: 'its text as .txt, .md, .jsonl, .csv or .tsv',
+};
+
 /** Invalid sequences allowed: 8, or one per 100 kB of file, whichever is more. */
 export function invalidUtf8Tolerance(fileBytes: number): number {
   return Math.max(8, Math.floor(fileBytes / 100_000));
@@ -115,12 +131,14 @@ export class StreamingTextDecoder {
 
   /**
    * @param file shown in error messages; @param fileBytes sizes the invalid-UTF-8 tolerance;
-   * @param isLegacy read it as Windows-1252 unless it starts with a byte-order mark (the sniff's verdict).
+   * @param isLegacy read it as Windows-1252 unless it starts with a byte-order mark (the sniff's verdict);
+   * @param advice what its refusals tell a person to do, in the caller's words.
    */
   constructor(
     private readonly file: string,
     fileBytes: number,
     private readonly isLegacy = false,
+    private readonly advice: DecodeAdvice = IMPORT_ADVICE,
   ) {
     this.tolerance = invalidUtf8Tolerance(fileBytes);
   }
@@ -179,7 +197,7 @@ export class StreamingTextDecoder {
       this.hasOddUtf16Byte = isLast && (this.total - 2) % 2 === 1;
       if (this.hasOddUtf16Byte) text = text.replace(/\ufffd$/, '');
       const nul = text.indexOf('\u0000');
-      if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul * 2, false);
+      if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul * 2, false, this.advice);
       this.consumed += chunk.length;
       if (isLast && this.total <= 2)
         throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
@@ -188,7 +206,7 @@ export class StreamingTextDecoder {
     if (this.encoding === 'windows-1252') return this.decodeSingleByte(chunk);
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const nul = data.indexOf(0);
-    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(data));
+    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(data), this.advice);
     const cut = isLast ? data.length : incompleteTailStart(data);
     const body = data.subarray(0, cut);
     if (!isUtf8(body)) this.countInvalid(findInvalid(body, body.length));
@@ -212,7 +230,7 @@ export class StreamingTextDecoder {
    */
   private decodeSingleByte(chunk: Buffer): string {
     const nul = chunk.indexOf(0);
-    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(chunk));
+    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(chunk), this.advice);
     this.consumed += chunk.length;
     return decodeWindows1252(chunk);
   }
@@ -225,7 +243,7 @@ export class StreamingTextDecoder {
       throw new DataError(
         'invalid-utf8',
         `${this.file} is not valid UTF-8: more than ${this.tolerance} invalid byte sequences, the first at byte offset ${this.firstInvalid}. ` +
-          'Save it as UTF-8 (or UTF-16 with a byte-order mark) and import it again.',
+          `Save it as UTF-8 (or UTF-16 with a byte-order mark) and ${this.advice.verb} it again.`,
         this.file,
         this.firstInvalid,
       );
@@ -237,13 +255,15 @@ export class StreamingTextDecoder {
  * The refusal of a file with a NUL character at byte `offset` (the decoder's, and the sniff's
  * before it: encodingSniff.ts): binary, or UTF-16 without a byte-order mark when it looks so.
  */
-export function binaryFileError(file: string, offset: number, isLikelyUtf16: boolean): DataError {
+export function binaryFileError(
+  file: string,
+  offset: number,
+  isLikelyUtf16: boolean,
+  advice: DecodeAdvice = IMPORT_ADVICE,
+): DataError {
   const [what, fix] = isLikelyUtf16
     ? ['looks like UTF-16 without a byte-order mark', 'save it as UTF-8 (or UTF-16 with a BOM)']
-    : [
-        'looks like a binary file, not text',
-        'save or export its text as .txt, .md, .jsonl, .csv or .tsv and import that',
-      ];
+    : ['looks like a binary file, not text', `save or export ${advice.saveTextAs} and ${advice.verb} that`];
   const message = `${file} ${what} (NUL byte at byte offset ${offset}); ${fix}`;
   return new DataError('binary-file', message, file, offset);
 }

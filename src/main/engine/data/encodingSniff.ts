@@ -13,7 +13,14 @@
 // is in the store it cannot be taken back, so a file to refuse must be refused before.
 
 import { isAscii, isUtf8 } from 'node:buffer';
-import { binaryFileError, incompleteTailStart, looksLikeBomlessUtf16, sequenceLength } from './decode';
+import {
+  binaryFileError,
+  type DecodeAdvice,
+  IMPORT_ADVICE,
+  incompleteTailStart,
+  looksLikeBomlessUtf16,
+  sequenceLength,
+} from './decode';
 
 const BOMS = [Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
 
@@ -141,17 +148,21 @@ class NulSearch {
  * store as they are: whether it is Windows-1252 by the rule above, and a NUL anywhere in it,
  * which throws the decoder's binary-file error, so a binary file is refused before any of its
  * text is kept however far in the NUL is (the decoder's own check remains for a file changed
- * between the two reads).
+ * between the two reads). `advice` is the caller's words in that error (import's by default).
  */
-export async function sniffFile(file: string, chunks: AsyncIterable<Buffer>): Promise<{ readonly isLegacy: boolean }> {
+export async function sniffFile(
+  file: string,
+  chunks: AsyncIterable<Buffer>,
+  advice: DecodeAdvice = IMPORT_ADVICE,
+): Promise<{ readonly isLegacy: boolean }> {
   const legacy = new LegacyRule();
   const nul = new NulSearch();
   for await (const chunk of chunks) {
     const found = nul.push(chunk);
-    if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16);
+    if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16, advice);
     legacy.push(chunk);
   }
   const found = nul.end();
-  if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16);
+  if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16, advice);
   return { isLegacy: legacy.end() };
 }

@@ -118,4 +118,20 @@ describe('spanfill mask --text-file', () => {
     expect(help).toMatch(/--text-file FILE +Preview the text of FILE \(- for standard input\)\n/);
     expect(help).toContain('use --text-file FILE, or --text-file - to read standard input');
   });
+
+  it('refuses too much invalid UTF-8 and a byte-order mark alone, saying to read the file again', async () => {
+    const dir = tempDir();
+    const damaged = path.join(dir, 'damaged.txt');
+    fs.writeFileSync(damaged, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.alloc(16, 0xff)]));
+    expect(await refused(dir, '--text-file', damaged)).toEqual([
+      exitCodes.failure,
+      `spanfill mask: Text file ${damaged} is not valid UTF-8: more than 8 invalid byte sequences, the first at ` +
+        'byte offset 3. Save it as UTF-8 (or UTF-16 with a byte-order mark) and read it again.\n',
+    ]);
+    maskInput.stdin = Readable.from([Buffer.from([0xff, 0xfe])]);
+    expect(await refused(dir, '--text-file', '-')).toEqual([
+      exitCodes.failure,
+      'spanfill mask: Standard input is empty (only a byte-order mark)\n',
+    ]);
+  });
 });

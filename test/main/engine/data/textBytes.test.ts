@@ -32,4 +32,27 @@ describe('decodeTextBytes', () => {
       'Text file e.txt is empty (0 bytes)',
     );
   });
+
+  it('says "read" in the refusals of files with a byte-order mark too, and none where nothing is to be done', async () => {
+    // A zero code unit in UTF-16 with a mark: binary, at its byte offset.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('ab\u0000c', 'utf16le')]);
+    await expect(decodeTextBytes(utf16, 'Standard input')).rejects.toThrow(
+      'Standard input looks like a binary file, not text (NUL byte at byte offset 6); save or export it as plain text (.txt) and read that',
+    );
+    // Invalid UTF-8 after a UTF-8 mark (never read as Windows-1252).
+    const damaged = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.alloc(16, 0xff)]);
+    await expect(decodeTextBytes(damaged, 'Standard input')).rejects.toThrow(
+      'Standard input is not valid UTF-8: more than 8 invalid byte sequences, the first at byte offset 3. ' +
+        'Save it as UTF-8 (or UTF-16 with a byte-order mark) and read it again.',
+    );
+    for (const mark of [
+      [0xef, 0xbb, 0xbf],
+      [0xff, 0xfe],
+      [0xfe, 0xff],
+    ]) {
+      await expect(decodeTextBytes(Buffer.from(mark), 'Text file m.txt')).rejects.toThrow(
+        'Text file m.txt is empty (only a byte-order mark)',
+      );
+    }
+  });
 });
