@@ -139,7 +139,9 @@ class DatasetsStore {
       this.error = 'Give at least one file or folder path, or drop files onto the window';
       return;
     }
-    if (await this.importPaths(paths, form.name.trim() || undefined)) form.paths = '';
+    const typed = form.paths;
+    // Emptied for the next paths, unless the next were typed while this import ran (it can take minutes).
+    if ((await this.importPaths(paths, form.name.trim() || undefined)) && form.paths === typed) form.paths = '';
   }
 
   /** Dropped or picked files: their paths in the desktop app, else uploaded to the server first. */
