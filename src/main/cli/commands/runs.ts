@@ -144,7 +144,8 @@ export const runsCommand = defineCommand({
     'show marks checkpoints that cannot be used: unreadable (with what is wrong) or missing from disk. ' +
     'stop asks the process training the run to stop it with a checkpoint and waits; ' +
     "pause does the same and marks it paused (as the app's Pause button does). " +
-    'rm deletes the run, its metrics and its checkpoint files without asking.',
+    'rm deletes the run, its metrics and its checkpoint files without asking; it refuses while the run trains ' +
+    'or is starting to (stop it first), and while another run trains from one of its checkpoints.',
   options: {
     'from-start': {
       type: 'boolean',
