@@ -5,8 +5,19 @@
 //   <root>/models--<owner>--<name>/manifests/<commit>.json  written last: the snapshot is complete
 //   <root>/models--<owner>--<name>/incomplete/<etag>.partial downloads in progress (resumed by etag)
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  type Dirent,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { isMissingPathError } from '../../../shared/fileErrors';
 import { isCommitSha } from './catalog';
 
 export interface SnapshotFile {
@@ -143,14 +154,43 @@ export class HubCache {
   }
 }
 
-/** Total size of the files under `dir` (0 when it does not exist). */
-export function directoryBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
+/**
+ * The two looks at the disk a folder walk makes: a folder's entries and a file's size. node:fs
+ * unless a test stands in (one that deletes an entry between a folder's listing and its look).
+ */
+export interface DiskLooks {
+  readonly list: (dir: string) => Dirent[];
+  readonly size: (file: string) => number;
+}
+
+const onDisk: DiskLooks = {
+  list: (dir) => readdirSync(dir, { withFileTypes: true }),
+  size: (file) => statSync(file).size,
+};
+
+/**
+ * Total size of the files under `dir`, walked one folder at a time; links are not followed. A
+ * file or folder deleted while it is walked (a checkpoint pruned by its trainer, a model removed
+ * by another window) counts as gone, as does `dir` itself: 0 bytes, not an error.
+ */
+export function directoryBytes(dir: string, looks: DiskLooks = onDisk): number {
   let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
+  for (const entry of unlessGone(() => looks.list(dir)) ?? []) {
+    const at = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += directoryBytes(at, looks);
+    else if (entry.isFile()) total += unlessGone(() => looks.size(at)) ?? 0;
   }
   return total;
+}
+
+/** What `look` returns; undefined when what it looks at is not there (ENOENT, ENOTDIR). */
+function unlessGone<T>(look: () => T): T | undefined {
+  try {
+    return look();
+  } catch (error) {
+    if (isMissingPathError(error)) return undefined;
+    throw error;
+  }
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -268,7 +268,8 @@ function parseTrainerState(file: string): TrainerState {
 /**
  * Checkpoint folder `dir` checked without loading its tensors: its trainer state parsed,
  * config.json parsed, and each safetensors file as long as its header says. Its trainer state,
- * or the first file found wrong and what is wrong with it.
+ * or the first file found wrong and what is wrong with it (a file deleted as it was looked at is
+ * missing: scanCheckpoints leaves out a folder deleted so).
  */
 function inspectCheckpoint(dir: string): { state: TrainerState } | { file: string; problem: string } {
   let state: TrainerState;
@@ -285,11 +286,20 @@ function inspectCheckpoint(dir: string): { state: TrainerState } | { file: strin
     throw error;
   }
   for (const file of [SINGLE_FILE, OPTIMIZER_FILE]) {
-    const path = join(dir, file);
-    const problem = existsSync(path) ? safetensorsSizeProblem(path) : 'is missing';
+    const problem = sizeProblem(join(dir, file));
     if (problem !== null) return { file, problem };
   }
   return { state };
+}
+
+/** safetensorsSizeProblem; "is missing" when the file is not there (or went just before it was opened). */
+function sizeProblem(file: string): string | null {
+  try {
+    return safetensorsSizeProblem(file);
+  } catch (error) {
+    if (isMissingPathError(error)) return 'is missing';
+    throw error;
+  }
 }
 
 export interface LoadedCheckpoint {
@@ -331,12 +341,12 @@ export function listCheckpoints(root: string): CheckpointInfo[] {
 
 /**
  * The checkpoint folders under `root` (step-N), whole and unreadable (inspectCheckpoint), each
- * oldest first; temporary folders are not listed, nor a folder deleted while it was looked at.
+ * oldest first; temporary folders are not listed, nor a folder deleted while it was looked at
+ * (nor any when `root` is not there, or is deleted as it is listed: its run removed).
  */
 export function scanCheckpoints(root: string): CheckpointScan {
   const scan = { whole: [] as CheckpointInfo[], unreadable: [] as UnreadableCheckpoint[] };
-  if (!existsSync(root)) return scan;
-  for (const entry of readdirSync(root)) {
+  for (const entry of namesIn(root)) {
     const match = STEP_DIR.exec(entry);
     if (!match) continue;
     const [dir, step] = [join(root, entry), Number(match[1])];
@@ -347,6 +357,16 @@ export function scanCheckpoints(root: string): CheckpointScan {
   scan.whole.sort((a, b) => a.step - b.step);
   scan.unreadable.sort((a, b) => a.step - b.step);
   return scan;
+}
+
+/** The names in folder `root`; none when it is not there (nor when it is deleted as it is listed). */
+function namesIn(root: string): string[] {
+  try {
+    return readdirSync(root);
+  } catch (error) {
+    if (isMissingPathError(error)) return [];
+    throw error;
+  }
 }
 
 /** The checkpoint with the lowest validation loss (ties: the later one), or null. */
@@ -374,7 +394,7 @@ export function pruneCheckpoints(root: string, keepLast: number): string[] {
     removeWhole(c.dir);
     removed.push(c.dir);
   }
-  for (const entry of existsSync(root) ? readdirSync(root) : []) {
+  for (const entry of namesIn(root)) {
     if (entry.startsWith('.step-') && entry.endsWith('.tmp')) removeLeftover(join(root, entry));
   }
   return removed;
