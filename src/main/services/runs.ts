@@ -19,6 +19,7 @@ import type {
 import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
+import { directoryBytes } from '../engine/hub/cache';
 import { type CheckpointInfo, listCheckpoints, scanCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { Store } from '../store/db';
@@ -51,7 +52,7 @@ import {
   type RunCheckpointSource,
 } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
-import { folderBytes, scanWhileTraining } from './runsDisk';
+import { scanWhileTraining } from './runsDisk';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
 import { datasetGoneMessage, divergedMessage } from './runsFailure';
@@ -289,7 +290,7 @@ export class RunService {
     removeStaleReadings(path.join(this.runDir(id), OLD_READING_FOLDER));
     // Looked at while its trainer may replace and prune checkpoints (runsDisk.ts). While it trains,
     // a row whose folder is gone is one it pruned and has yet to tell the store of: no problem.
-    const diskBytes = folderBytes(this.runDir(id));
+    const diskBytes = directoryBytes(this.runDir(id));
     const checkpoints = this.checkpoints(id);
     const found = checkpointProblems(checkpoints, scanWhileTraining(this.checkpointDir(id)).unreadable);
     const problems = this.control.isTraining(row) ? found.filter((p) => p.kind !== 'missing') : found;
