@@ -70,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const httpServer = http.createServer((request, response) => {
     handleHttp(request, response, { rendererDir, token, pageKey, port, uploads }).catch((error: unknown) => {
       if (!response.headersSent) {
-        response.writeHead(500, { ...securityHeaders(port), 'Content-Type': 'text/plain; charset=utf-8' });
+        response.writeHead(500, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
       }
       response.end(`Internal error: ${errorMessage(error)}\n`);
     });
@@ -169,7 +169,7 @@ async function handleHttp(
   response: http.ServerResponse,
   context: HttpContext,
 ): Promise<void> {
-  const headers = securityHeaders(context.port);
+  const headers = securityHeaders();
   const plain = (status: number, text: string): void => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     response.end(`${text}\n`);

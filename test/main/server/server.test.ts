@@ -59,6 +59,9 @@ describe('HTTP', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    // The page's socket is its own origin, which 'self' admits (CSP3): nothing else, not even
+    // this server under its other name (127.0.0.1 for a page opened as localhost).
+    expect(csp.split('; ').filter((directive) => directive.startsWith('connect-src'))).toEqual(["connect-src 'self'"]);
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/);
