@@ -3,7 +3,9 @@
 // the masked text, input and target read in their own direction (right-to-left text too, its
 // sentinel labels left to right), a combining mark that starts a noise span sits on a base of
 // its own, not on the label, and a long word wraps in the panel; an error goes once the input it
-// was about changes; nothing is carried while a setting is invalid.
+// was about changes; nothing is carried while a setting is invalid; what was carried is said only
+// while the text and settings above are the ones carried, and a setting changed while
+// "Use these settings" previews first carries nothing.
 // The previews and the carrying of data-screens.test.ts and train-screens.test.ts are not
 // repeated here. Screenshots go to test-results/masking-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -12,6 +14,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotFailures } from './failureShot';
+import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { writeNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -244,7 +247,8 @@ describe('Masking screen', () => {
       await expect(page.getByTestId('mask-span-error').textContent()).resolves.toBe('Mean span must be ≥ 1');
       await expect(page.getByTestId('mask-seed-error').textContent()).resolves.toBe('Seed must be ≥ 0');
       expect(await page.getByTestId('mask-error').count()).toBe(0);
-      await expect(page.getByTestId('mask-carried').textContent()).resolves.toBe(carried);
+      // The settings above are no longer the ones carried: nothing says they were.
+      expect(await page.getByTestId('mask-carried').count()).toBe(0);
       await expect(page.getByTestId('mask-input').textContent()).resolves.toBe(input);
       await page.getByTestId('mask-text').focus();
     }
@@ -252,5 +256,70 @@ describe('Masking screen', () => {
     await openScreen(page, 'train');
     await expect(page.getByTestId('train-carried').textContent()).resolves.toContain('mean span 3, input length 64');
     await expect(page.getByTestId('train-span').inputValue()).resolves.toBe('3');
+  });
+
+  it('says what it carried only while the text and settings above are the ones carried', async () => {
+    await openScreen(page, 'masking');
+    const text = 'The quick fox';
+    await previewTyped(text, { density: '0.15', span: '3', length: '64', seed: '5' });
+    await page.getByTestId('mask-use').click();
+    const banner = page.getByTestId('mask-carried');
+    await banner.filter({ hasText: 'data seed 5' }).waitFor();
+    const fill = (box: string, value: string) => () => page.getByTestId(`mask-${box}`).fill(value);
+    const pick = (tokenizer: string) => () =>
+      page
+        .getByTestId('mask-model-choice')
+        .selectOption(tokenizer)
+        .then(() => {});
+    const changes: readonly (readonly [string, () => Promise<void>, () => Promise<void>])[] = [
+      ['text', fill('text', `${text} jumps`), fill('text', text)],
+      ['density', fill('density', '0.3'), fill('density', '0.15')],
+      ['span', fill('span', '2'), fill('span', '3')],
+      ['length', fill('length', '32'), fill('length', '64')],
+      ['seed', fill('seed', '6'), fill('seed', '5')],
+      ['tokenizer', pick('builtin:byt5-tiny'), pick('bytes')],
+    ];
+    for (const [what, change, undo] of changes) {
+      // Gone at the change, before any preview; back once the input is the carried one again.
+      await change();
+      expect(await banner.count(), `${what} changed`).toBe(0);
+      await undo();
+      await expect.poll(() => banner.count(), { message: `${what} back` }).toBe(1);
+    }
+    // Another source clears the preview, and with it the banner, also once back on the same text.
+    await page.getByLabel('A dataset example').check();
+    expect(await banner.count()).toBe(0);
+    await page.getByLabel('Typed text').check();
+    expect(await banner.count()).toBe(0);
+    await openScreen(page, 'train');
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toContain('data seed 5');
+  });
+
+  it('carries nothing when a setting changes while "Use these settings" previews them first', async () => {
+    // A page of its own, whose socket holds back its second preview (the first is the screen's own).
+    const held = await page.context().newPage();
+    try {
+      const reply = await holdReply(held, 'masking.preview', 1);
+      await held.goto(`${session.url}#/masking`);
+      await held.getByTestId('mask-result').waitFor();
+      await held.getByTestId('mask-density').fill('0.3');
+      await held.getByTestId('mask-use').click();
+      await expect.poll(() => held.getByTestId('mask-use').getAttribute('aria-busy')).toBe('true');
+      // Changed while the preview of 0.3 is out: that preview no longer answers what is above.
+      await held.getByTestId('mask-density').fill('0.2');
+      reply.release();
+      await expect.poll(() => held.getByTestId('mask-use').getAttribute('aria-busy')).toBeNull();
+      await held.getByTestId('mask-stale').waitFor();
+      expect(await held.getByTestId('mask-carried').count()).toBe(0);
+      await openScreen(held, 'train');
+      await expect(held.getByTestId('train-carried').textContent()).resolves.toContain('Masking: the defaults below.');
+      // Pressed again, it previews 0.2 and carries that.
+      await openScreen(held, 'masking');
+      await held.getByTestId('mask-use').click();
+      await held.getByTestId('mask-carried').filter({ hasText: 'noise density 0.2,' }).waitFor();
+      expect(await held.getByTestId('mask-stale').count()).toBe(0);
+    } finally {
+      await held.close();
+    }
   });
 });

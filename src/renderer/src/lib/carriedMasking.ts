@@ -18,13 +18,16 @@ export function describeMasking(m: Omit<CarriedMasking, 'tokenizer' | 'tokenizer
   return `noise density ${m.noiseDensity}, mean span ${m.meanNoiseSpanLength}, input length ${m.inputLength}, examples ${MODE_WORDS[m.mode]}, data seed ${m.seed}`;
 }
 
-/** What the Masking screen says it carried: the numbers, the dataset (or that Train keeps its own) and the tokenizer. */
-export function describeCarried(m: CarriedMasking): string {
+/**
+ * What the Masking screen says it carried: the numbers, the dataset (`datasetLabel`: its name as
+ * the screen's list has it now, else as carried) or that Train keeps its own, and the tokenizer.
+ */
+export function describeCarried(m: CarriedMasking, datasetLabel?: string): string {
   const tokenizer = isByteLevel(m)
     ? `the byte-level tokenizer (${BUILTIN_MODEL}'s)`
     : `the tokenizer of ${m.tokenizerName}`;
   return m.dataset
-    ? `${describeMasking(m)}, with dataset ${m.dataset.name} and ${tokenizer}`
+    ? `${describeMasking(m)}, with dataset ${datasetLabel ?? m.dataset.name} and ${tokenizer}`
     : `${describeMasking(m)}, with ${tokenizer}; the dataset stays Train's choice`;
 }
 

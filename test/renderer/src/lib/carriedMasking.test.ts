@@ -126,6 +126,10 @@ describe("the Train form's note on masking carried from the Masking screen", () 
     expect(describeCarried(carried)).toBe(
       `${numbers}, with dataset older.txt (3 documents) and the tokenizer of t5-small`,
     );
+    // The dataset by its name as listed now (renamed since), as the Train form's note says it.
+    expect(describeCarried(carried, 'renamed.txt (3 documents)')).toBe(
+      `${numbers}, with dataset renamed.txt (3 documents) and the tokenizer of t5-small`,
+    );
     expect(describeCarried({ ...carried, dataset: undefined, tokenizer: 'bytes', tokenizerName: 'bytes' })).toBe(
       `${numbers}, with the byte-level tokenizer (builtin:byt5-tiny's); the dataset stays Train's choice`,
     );
