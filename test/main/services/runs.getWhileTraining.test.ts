@@ -12,41 +12,15 @@ import { AppServices } from '../../../src/main/services/app';
 import { thisProcessAsOwner } from '../../../src/main/services/runsLock';
 import { directoryBytes } from '../../../src/main/engine/hub/cache';
 import { checkpointDirName } from '../../../src/main/engine/train/checkpoint';
+import type { FsRace } from '../../support/fsRaces';
 import { addDatasetRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 import { fakeCheckpoint } from './runs-support';
 
-/** A move of the trainer's, made as `call` is next made on `path`: `before` it, and `after` it returned or threw. */
-interface Race {
-  readonly call: 'statSync' | 'readdirSync' | 'openSync' | 'readFileSync';
-  readonly path: string;
-  readonly before: () => void;
-  readonly after?: () => void;
-}
-const races: Race[] = vi.hoisted(() => []); // (vi.mock below runs before this module's other lines)
-
-vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
-  const raced = <A extends unknown[], R>(call: Race['call'], original: (...args: A) => R) =>
-    function (...args: A): R {
-      const at = races.findIndex((race) => race.call === call && race.path === String(args[0]));
-      const race = at < 0 ? undefined : races.splice(at, 1)[0];
-      race?.before();
-      try {
-        return original(...args);
-      } finally {
-        race?.after?.();
-      }
-    };
-  const mocked = {
-    ...real,
-    statSync: raced('statSync', real.statSync),
-    readdirSync: raced('readdirSync', real.readdirSync),
-    openSync: raced('openSync', real.openSync),
-    readFileSync: raced('readFileSync', real.readFileSync),
-  };
-  return { ...mocked, default: mocked };
-});
+const races: FsRace[] = vi.hoisted(() => []); // (vi.mock below runs before this module's other lines)
+vi.mock('node:fs', async (importOriginal) =>
+  (await import('../../support/fsRaces')).racedFs(await importOriginal<typeof import('node:fs')>(), races),
+);
 
 const tempDir = tempDirs('spanfill-runs-get-');
 const opened: AppServices[] = [];

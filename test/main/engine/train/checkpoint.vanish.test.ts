@@ -16,35 +16,24 @@ import {
   writeCheckpoint,
 } from '../../../../src/main/engine/train/checkpoint';
 import { SPM_DIR } from './helpers';
+import type { FsRace } from '../../../support/fsRaces';
 import { tempDirs } from '../../../support/tmp';
 
-/** A deletion made just before the next `call` on `path`. */
-interface Deletion {
-  readonly call: 'openSync' | 'readdirSync';
-  readonly path: string;
-  readonly deletes: string;
-}
-const deletions: Deletion[] = vi.hoisted(() => []); // (vi.mock below runs before this module's other lines)
+const races: FsRace[] = vi.hoisted(() => []); // (vi.mock below runs before this module's other lines)
+vi.mock('node:fs', async (importOriginal) =>
+  (await import('../../../support/fsRaces')).racedFs(await importOriginal<typeof import('node:fs')>(), races),
+);
 
-vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
-  const deletingFirst = <A extends unknown[], R>(call: Deletion['call'], original: (...args: A) => R) =>
-    function (...args: A): R {
-      const at = deletions.findIndex((d) => d.call === call && d.path === String(args[0]));
-      if (at >= 0) real.rmSync(deletions.splice(at, 1)[0].deletes, { recursive: true });
-      return original(...args);
-    };
-  const mocked = {
-    ...real,
-    openSync: deletingFirst('openSync', real.openSync),
-    readdirSync: deletingFirst('readdirSync', real.readdirSync),
-  };
-  return { ...mocked, default: mocked };
+/** `deletes` removed just before the next `call` on `path`. */
+const deletion = (call: 'openSync' | 'readdirSync', path: string, deletes: string): FsRace => ({
+  call,
+  path,
+  before: () => fs.rmSync(deletes, { recursive: true }),
 });
 
 const tempDir = tempDirs('spanfill-ckpt-vanish-');
 afterEach(() => {
-  deletions.length = 0;
+  races.length = 0;
 });
 
 const { config, weights } = loadT5Model(SPM_DIR);
@@ -79,27 +68,27 @@ function checkpoints(...steps: number[]): { root: string; dirs: string[] } {
 describe('scanCheckpoints while checkpoints are deleted', () => {
   it('leaves out a checkpoint pruned after it was listed, before its weights were opened', () => {
     const { root, dirs } = checkpoints(2, 4);
-    deletions.push({ call: 'openSync', path: join(dirs[0], 'model.safetensors'), deletes: dirs[0] });
+    races.push(deletion('openSync', join(dirs[0], 'model.safetensors'), dirs[0]));
     expect(scanCheckpoints(root)).toEqual({ whole: [{ step: 4, dir: dirs[1], validationLoss: null }], unreadable: [] });
-    expect(deletions).toEqual([]); // the deletion was made
+    expect(races).toEqual([]); // the deletion was made
   });
 
   it('says a file deleted alone from a checkpoint that is still there is missing', () => {
     const { root, dirs } = checkpoints(2);
     const optimizer = join(dirs[0], OPTIMIZER_FILE);
-    deletions.push({ call: 'openSync', path: optimizer, deletes: optimizer });
+    races.push(deletion('openSync', optimizer, optimizer));
     expect(scanCheckpoints(root)).toEqual({
       whole: [],
       unreadable: [{ step: 2, dir: dirs[0], file: OPTIMIZER_FILE, problem: 'is missing' }],
     });
-    expect(deletions).toEqual([]);
+    expect(races).toEqual([]);
   });
 
   it('finds none in a checkpoints folder deleted as it is listed (its run removed)', () => {
     const { root } = checkpoints(2);
-    deletions.push({ call: 'readdirSync', path: root, deletes: root });
+    races.push(deletion('readdirSync', root, root));
     expect(scanCheckpoints(root)).toEqual({ whole: [], unreadable: [] });
-    expect(deletions).toEqual([]);
+    expect(races).toEqual([]);
     expect(fs.existsSync(root)).toBe(false);
   });
 });
