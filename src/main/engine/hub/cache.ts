@@ -7,7 +7,6 @@
 
 import {
   type Dirent,
-  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -77,25 +76,24 @@ export class HubCache {
   /** The commit `revision` resolves to offline: itself when it is a full sha, else the stored ref. */
   commitFor(repoId: string, revision: string): string | undefined {
     if (isCommitSha(revision)) return revision;
-    const ref = this.refFile(repoId, revision);
-    return existsSync(ref) ? readFileSync(ref, 'utf8').trim() : undefined;
+    return unlessGone(() => readFileSync(this.refFile(repoId, revision), 'utf8'))?.trim();
   }
 
-  /** The manifest of a complete snapshot, or undefined when it is absent or unfinished. */
+  /**
+   * The manifest of a complete snapshot, or undefined when it is absent or unfinished. Another
+   * process may remove the model as it is read: a manifest or file gone by its look is absent.
+   */
   manifest(repoId: string, commit: string): SnapshotManifest | undefined {
-    const file = this.manifestFile(repoId, commit);
-    if (!existsSync(file)) return undefined;
+    const text = unlessGone(() => readFileSync(this.manifestFile(repoId, commit), 'utf8'));
+    if (text === undefined) return undefined;
     let manifest: SnapshotManifest;
     try {
-      manifest = JSON.parse(readFileSync(file, 'utf8')) as SnapshotManifest;
+      manifest = JSON.parse(text) as SnapshotManifest;
     } catch {
-      return undefined; // unreadable: the snapshot counts as unfinished and the next pull completes it
+      return undefined; // cut: the snapshot counts as unfinished and the next pull completes it
     }
     const dir = this.snapshotDir(repoId, commit);
-    const isIntact = manifest.files.every((f) => {
-      const full = path.join(dir, f.path);
-      return existsSync(full) && statSync(full).size === f.size;
-    });
+    const isIntact = manifest.files.every((f) => unlessGone(() => statSync(path.join(dir, f.path)).size) === f.size);
     return isIntact ? manifest : undefined;
   }
 
@@ -111,23 +109,31 @@ export class HubCache {
     return to;
   }
 
+  /** The repositories in the cache; one removed by another process as it is looked at is left out. */
   usage(): CachedRepoUsage[] {
-    if (!existsSync(this.root)) return [];
-    return readdirSync(this.root, { withFileTypes: true })
+    const entries = unlessGone(() => readdirSync(this.root, { withFileTypes: true })) ?? [];
+    return entries
       .filter((d) => d.isDirectory() && d.name.startsWith('models--'))
-      .map((d) => {
-        const dir = path.join(this.root, d.name);
-        const snapshotsDir = path.join(dir, 'snapshots');
-        return {
-          repoId: d.name.slice('models--'.length).replace(/--/g, '/'),
-          bytes: directoryBytes(dir),
-          snapshots: existsSync(snapshotsDir) ? readdirSync(snapshotsDir) : [],
-          partialBytes: directoryBytes(path.join(dir, 'incomplete')),
-        };
-      });
+      .flatMap((d) => this.repoUsage(d.name) ?? []);
   }
 
-  /** Delete one snapshot (and its manifest and refs pointing at it), or the whole repository. */
+  /** The repository in folder `name`; undefined when it is gone since the cache folder was listed. */
+  private repoUsage(name: string): CachedRepoUsage | undefined {
+    const dir = path.join(this.root, name);
+    if (unlessGone(() => readdirSync(dir)) === undefined) return undefined;
+    const snapshots = snapshotsIn(dir);
+    return {
+      repoId: name.slice('models--'.length).replace(/--/g, '/'),
+      bytes: directoryBytes(dir),
+      snapshots,
+      partialBytes: directoryBytes(path.join(dir, 'incomplete')),
+    };
+  }
+
+  /**
+   * Delete one snapshot (and its manifest and refs pointing at it), or the whole repository; the
+   * bytes it held. What another process removed first (a window, a terminal) is no error: 0 bytes.
+   */
   remove(repoId: string, commit?: string): number {
     const dir = this.repoDir(repoId);
     if (commit === undefined) {
@@ -140,15 +146,13 @@ export class HubCache {
     rmSync(this.manifestFile(repoId, commit), { force: true });
     rmSync(snapshot, { recursive: true, force: true });
     const refs = path.join(dir, 'refs');
-    if (existsSync(refs)) {
-      for (const ref of readdirSync(refs)) {
-        if (readFileSync(path.join(refs, ref), 'utf8').trim() === commit) rmSync(path.join(refs, ref));
-      }
+    for (const ref of unlessGone(() => readdirSync(refs)) ?? []) {
+      const file = path.join(refs, ref);
+      if (unlessGone(() => readFileSync(file, 'utf8'))?.trim() === commit) rmSync(file, { force: true });
     }
     // The repository goes with its last snapshot (else `models cache` lists it at 0 bytes), unless
     // a download that was stopped keeps files to resume from in it.
-    const snapshots = path.join(dir, 'snapshots');
-    const isLast = !existsSync(snapshots) || readdirSync(snapshots).length === 0;
+    const isLast = snapshotsIn(dir).length === 0;
     if (isLast && directoryBytes(path.join(dir, 'incomplete')) === 0) rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
@@ -181,6 +185,11 @@ export function directoryBytes(dir: string, looks: DiskLooks = onDisk): number {
     else if (entry.isFile()) total += unlessGone(() => looks.size(at)) ?? 0;
   }
   return total;
+}
+
+/** The commits with a snapshot folder in the repository folder `dir`; none when it is gone. */
+function snapshotsIn(dir: string): string[] {
+  return unlessGone(() => readdirSync(path.join(dir, 'snapshots'))) ?? [];
 }
 
 /** What `look` returns; undefined when what it looks at is not there (ENOENT, ENOTDIR). */

@@ -5,38 +5,16 @@
 import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { directoryBytes, type DiskLooks, HubCache, type SnapshotManifest } from '../../../../src/main/engine/hub/cache';
+import { directoryBytes, type DiskLooks, HubCache } from '../../../../src/main/engine/hub/cache';
 import { tempDirs } from '../../../support/tmp';
+import { COMMIT, REPO, writeSnapshot } from './cacheSnapshot';
 
 const tempDir = tempDirs('spanfill-hub-cache-');
-const REPO = 'org/model';
-const COMMIT = 'c'.repeat(40);
-
-function snapshot(cache: HubCache): SnapshotManifest {
-  const dir = cache.snapshotDir(REPO, COMMIT);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'config.json'), '{}');
-  writeFileSync(path.join(dir, 'model.safetensors'), Buffer.alloc(100));
-  const manifest: SnapshotManifest = {
-    repoId: REPO,
-    revision: 'main',
-    commit: COMMIT,
-    endpoint: 'http://hub',
-    files: [
-      { path: 'config.json', size: 2, etag: 'x', verifiedBy: 'git-sha1' },
-      { path: 'model.safetensors', size: 100, etag: 'y', verifiedBy: 'sha256' },
-    ],
-    completedAt: 'now',
-  };
-  cache.writeManifest(manifest);
-  cache.writeRef(REPO, 'main', COMMIT);
-  return manifest;
-}
 
 describe('HubCache', () => {
   it('knows a complete snapshot by its manifest and resolves its ref offline', () => {
     const cache = new HubCache(tempDir());
-    const manifest = snapshot(cache);
+    const manifest = writeSnapshot(cache);
     expect(cache.repoDir(REPO)).toMatch(/models--org--model$/);
     expect(cache.commitFor(REPO, 'main')).toBe(COMMIT);
     expect(cache.commitFor(REPO, 'v1')).toBeUndefined();
@@ -46,20 +24,20 @@ describe('HubCache', () => {
 
   it('treats a snapshot with a missing or cut file, or an unreadable manifest, as unfinished', () => {
     const cache = new HubCache(tempDir());
-    snapshot(cache);
+    writeSnapshot(cache);
     const weights = path.join(cache.snapshotDir(REPO, COMMIT), 'model.safetensors');
     writeFileSync(weights, Buffer.alloc(50));
     expect(cache.manifest(REPO, COMMIT)).toBeUndefined();
     rmSync(weights);
     expect(cache.manifest(REPO, COMMIT)).toBeUndefined();
-    snapshot(cache);
+    writeSnapshot(cache);
     writeFileSync(path.join(cache.repoDir(REPO), 'manifests', `${COMMIT}.json`), '{ cut');
     expect(cache.manifest(REPO, COMMIT)).toBeUndefined();
   });
 
   it('adds up usage with partial downloads and removes a snapshot with the refs to it', () => {
     const cache = new HubCache(tempDir());
-    snapshot(cache);
+    writeSnapshot(cache);
     mkdirSync(path.dirname(cache.partialFile(REPO, '"abc"')), { recursive: true });
     writeFileSync(cache.partialFile(REPO, '"abc"'), Buffer.alloc(30));
     const [usage] = cache.usage();
