@@ -12,7 +12,7 @@ import type {
 import { diskGivenBack, plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
-import { Newest } from './newest';
+import { LatestWritten } from './newest';
 import { importedNotice } from './datasetChoices';
 import { describePicked, importableFiles } from './importable';
 import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
@@ -111,21 +111,21 @@ class DatasetsStore {
     return id === null ? 'removed' : (this.datasets.find((d) => d.id === id)?.name ?? id);
   }
 
-  private readonly listing = new Newest();
+  private readonly listing = new LatestWritten();
 
   /** Reads the list; false when it could not be read (the error shows). */
   async load(): Promise<boolean> {
-    const isNewest = this.listing.begin();
+    const read = this.listing.begin();
     this.isLoading = true;
     try {
       const datasets = await api.datasets.list({});
-      if (isNewest()) [this.datasets, this.isListed] = [datasets, true];
+      if (read.claim()) [this.datasets, this.isListed] = [datasets, true];
       return true;
     } catch (caught) {
       this.error = errorMessage(caught);
       return false;
     } finally {
-      if (isNewest()) this.isLoading = false;
+      if (read.isLatest()) this.isLoading = false;
     }
   }
 

@@ -16,7 +16,7 @@ import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { api, connection } from './api';
-import { Newest } from './newest';
+import { LatestWritten } from './newest';
 
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
@@ -101,9 +101,9 @@ class ModelsStore {
   }
 
   private async listOnly(): Promise<void> {
-    const isNewest = this.listing.begin();
+    const read = this.listing.begin();
     const models = await api.models.list({});
-    if (isNewest()) this.models = models;
+    if (read.claim()) this.models = models;
   }
 
   /** Registers a model folder on the machine running Spanfill; true when it was added. */
@@ -210,21 +210,20 @@ class ModelsStore {
     });
   }
 
-  private readonly listing = new Newest();
-  private readonly restListing = new Newest();
+  private readonly listing = new LatestWritten();
+  private readonly restListing = new LatestWritten();
 
   private async refresh(): Promise<void> {
-    // The list and the rest each by their own newest read: a list-only read (Playground, an event)
+    // The list and the rest each by their own reads: a list-only read (Playground, an event)
     // that starts meanwhile must not leave the catalog and cache unread.
-    const isNewest = this.listing.begin();
-    const isNewestRest = this.restListing.begin();
+    const [read, restRead] = [this.listing.begin(), this.restListing.begin()];
     const [models, catalog, cache] = await Promise.all([
       api.models.list({}),
       api.models.catalog({}),
       api.models.cacheUsage({}),
     ]);
-    if (isNewest()) this.models = models;
-    if (!isNewestRest()) return;
+    if (read.claim()) this.models = models;
+    if (!restRead.claim()) return;
     this.catalog = catalog;
     this.cache = cache;
   }
