@@ -6,7 +6,9 @@
 // checkpoints it could not use, and the offer to start again from step 0 when none could be
 // read. Built on `api` only.
 // NOTE: curves live outside $state (tens of thousands of points); `curvesVersion` is what
-// the charts watch, bumped once per batch of points.
+// the charts watch, bumped once per batch of points. Only the metrics drawn are loaded and kept
+// (lib/runsWatching.ts's DRAWN_METRICS), and only for the runs ticked to compare and the run
+// on Train: a run unticked, or no longer on Train, lets its curves go.
 
 import type { RunDetail, RunSummary } from '../../../shared/contract/runs';
 import { NO_READABLE_CHECKPOINT_WORDS } from '../../../shared/contract/runs';
@@ -18,6 +20,9 @@ import { Newest } from './newest';
 import { RunCurves } from './runCurves';
 import { errorMessage } from '../../../shared/errors';
 import { distinctRunLabels } from '../../../shared/contract/runNames';
+import { curvesToDrop, DRAWN_METRICS } from './runsWatching';
+
+const drawn = new Set(DRAWN_METRICS);
 
 export type RunProgress = EventMap['runs.progress'];
 
@@ -44,8 +49,9 @@ class RunsStore {
   private draft: RunDetail | undefined;
   progress: Record<string, RunProgress> = $state({});
   curvesVersion = $state(0);
-  /** The runs ticked on the Runs screen to compare, kept while other screens open. */
-  compared: string[] = $state([]);
+  #compared: string[] = $state([]);
+  /** How many checkpoints each run has said it saved since this window opened (the Runs screen reads details again at each). */
+  checkpointsSaid: Record<string, number> = $state({});
   /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
   busy: Record<string, string> = $state({});
   error: string | undefined = $state();
@@ -59,6 +65,16 @@ class RunsStore {
   private readonly curves = new Map<string, RunCurves>();
 
   /** The latest progress of the run training now (for the window title); undefined when none is. */
+  /** The runs ticked on the Runs screen to compare, kept while other screens open. */
+  get compared(): string[] {
+    return this.#compared;
+  }
+
+  set compared(ids: string[]) {
+    this.#compared = ids;
+    this.dropUnusedCurves();
+  }
+
   get training(): RunProgress | undefined {
     return Object.values(this.progress).find((p) => this.runs.find((r) => r.id === p.runId)?.status === 'running');
   }
@@ -79,10 +95,13 @@ class RunsStore {
     subscribe(connection.bridge, 'runs.metrics', ({ runId, points }) => {
       const curves = this.curves.get(runId);
       if (!curves) return;
-      curves.add(points);
+      curves.add(points.filter((p) => drawn.has(p.name)));
       this.curvesVersion++;
     });
-    subscribe(connection.bridge, 'runs.checkpoint', ({ runId }) => void this.refresh(runId));
+    subscribe(connection.bridge, 'runs.checkpoint', ({ runId }) => {
+      this.checkpointsSaid[runId] = (this.checkpointsSaid[runId] ?? 0) + 1;
+      void this.refresh(runId);
+    });
     subscribe(connection.bridge, 'runs.removed', ({ runId }) => this.forget(runId));
     subscribe(connection.bridge, 'runs.renamed', ({ runId, name }) => {
       this.runs = this.runs.map((r) => (r.id === runId ? { ...r, name } : r));
@@ -102,6 +121,12 @@ class RunsStore {
     this.compared = this.compared.filter((c) => c !== id);
     this.curves.delete(id);
     delete this.progress[id];
+    delete this.checkpointsSaid[id];
+  }
+
+  /** Lets go of the curves of every run neither ticked to compare nor shown on Train. */
+  private dropUnusedCurves(): void {
+    for (const id of curvesToDrop(this.curves.keys(), this.#compared, this.current?.id)) this.curves.delete(id);
   }
 
   private readonly listing = new Newest();
@@ -132,6 +157,7 @@ class RunsStore {
   showForm(): void {
     this.shown.begin();
     this.current = undefined;
+    this.dropUnusedCurves();
   }
 
   /** The run a new-run form starts from, once (a later form starts afresh). */
@@ -153,6 +179,7 @@ class RunsStore {
       const run = await api.runs.get({ id });
       if (!isNewest()) return true;
       this.current = run;
+      this.dropUnusedCurves();
       await this.loadCurves([id]);
       return true;
     } catch (caught) {
@@ -187,16 +214,20 @@ class RunsStore {
       'the Runs screen lists the runs there are.';
   }
 
-  /** The curves of these runs (loaded once; live events keep them current after that). */
+  /**
+   * The drawn curves of these runs (loaded once; live events keep them current after that). A run's
+   * curves let go of (unticked) or asked for again meanwhile are not written by this answer.
+   */
   async loadCurves(ids: readonly string[]): Promise<void> {
-    const missing = ids.filter((id) => !this.curves.has(id));
-    if (missing.length === 0) return;
-    for (const id of missing) this.curves.set(id, new RunCurves());
+    const missing = new Map(ids.filter((id) => !this.curves.has(id)).map((id) => [id, new RunCurves()]));
+    if (missing.size === 0) return;
+    for (const [id, curves] of missing) this.curves.set(id, curves);
+    const isOurs = (id: string, curves: RunCurves) => this.curves.get(id) === curves;
     try {
-      const stored = await api.runs.metrics({ ids: missing });
-      for (const id of missing) this.curves.get(id)?.load(stored[id] ?? {});
+      const stored = await api.runs.metrics({ ids: [...missing.keys()], names: [...DRAWN_METRICS] });
+      for (const [id, curves] of missing) if (isOurs(id, curves)) curves.load(stored[id] ?? {});
     } catch (caught) {
-      for (const id of missing) this.curves.delete(id);
+      for (const [id, curves] of missing) if (isOurs(id, curves)) this.curves.delete(id);
       throw caught;
     } finally {
       this.curvesVersion++;

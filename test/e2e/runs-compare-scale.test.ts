@@ -1,0 +1,274 @@
+// End-to-end for the Runs screen's comparison with many runs, one of them training, on the built
+// `spanfill serve`: 21 finished runs and one "training" written straight into the store (this
+// test's process owns the live one and adds a step every 300 ms, as a `spanfill train` in a
+// terminal would; the server's watcher announces each). Every call the page makes is counted on
+// its socket. A comparison is asked for when the ticks change or a compared run's status does,
+// not at each step; a row's detail likewise; curves come only for the metrics drawn, and a run
+// unticked lets its curves go; a late answer for an older set of ticks replaces nothing; no more
+// than MAX_COMPARED_RUNS can be ticked; and the table's Setting column keeps its words whole with
+// 20 runs, the table scrolling sideways in its panel.
+// Needs `npm run build` first (like browser.test.ts).
+// NOTE: page.evaluate takes expression strings because the e2e files are type-checked without DOM types.
+
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thisProcessAsOwner } from '../../src/main/services/runsLock';
+import { openStore, type Store } from '../../src/main/store/db';
+import { RunRepository } from '../../src/main/store/runs';
+import { MAX_COMPARED_RUNS, runConfigSchema } from '../../src/shared/contract/runs';
+import { wsPath } from '../../src/shared/ws-protocol';
+import { addDatasetRow } from '../support/storeRows';
+import { tinySpm } from './lossRuns';
+import { openScreen } from './navigate';
+import { startSession, type E2eSession } from './session';
+
+interface SentCall {
+  readonly call: string;
+  readonly args: { readonly ids?: readonly string[]; readonly id?: string; readonly names?: readonly string[] };
+}
+
+/** The page's socket, every call it sends and every reply recorded; the first reply to `hold`'s call after it waits for release. */
+class SocketTap {
+  readonly sent: SentCall[] = [];
+  /** The calls answered (as the page got them), in order. */
+  readonly answered: string[] = [];
+  private readonly callOf = new Map<number, string>();
+  private holding: string | undefined;
+  private heldId: number | undefined;
+  private readonly held: (() => void)[] = [];
+
+  async route(page: Page): Promise<void> {
+    await page.routeWebSocket(
+      (url) => url.pathname === wsPath,
+      (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => {
+          const frame = typeof message === 'string' ? (JSON.parse(message) as { id?: number; call?: string }) : {};
+          if (frame.call) this.sent.push({ call: frame.call, args: (frame as { args?: SentCall['args'] }).args ?? {} });
+          if (frame.call && frame.id !== undefined) this.callOf.set(frame.id, frame.call);
+          if (frame.call === this.holding && this.heldId === undefined) this.heldId = frame.id;
+          server.send(message);
+        });
+        server.onMessage((message) => {
+          const frame = typeof message === 'string' ? (JSON.parse(message) as { id?: number }) : {};
+          const pass = () => {
+            ws.send(message);
+            if (frame.id !== undefined) this.answered.push(this.callOf.get(frame.id) ?? '');
+          };
+          if (frame.id !== undefined && frame.id === this.heldId) this.held.push(pass);
+          else pass();
+        });
+      },
+    );
+  }
+
+  hold(call: string): void {
+    [this.holding, this.heldId] = [call, undefined];
+  }
+
+  release(): void {
+    [this.holding, this.heldId] = [undefined, -1];
+    for (const send of this.held.splice(0)) send();
+  }
+
+  replies(call: string): number {
+    return this.answered.filter((c) => c === call).length;
+  }
+
+  /** The calls named `call` sent since `from` (an index into `sent`), those `about` the run given when given. */
+  count(call: string, from: number, about?: string): number {
+    return this.sent
+      .slice(from)
+      .filter((c) => c.call === call && (about === undefined || c.args.id === about || c.args.ids?.includes(about)))
+      .length;
+  }
+}
+
+const FINISHED = Array.from({ length: MAX_COMPARED_RUNS + 1 }, (_, i) => `r-done-${String(i).padStart(2, '0')}`);
+const LIVE = 'r-live';
+
+let session: E2eSession;
+let page: Page;
+let store: Store;
+let repo: RunRepository;
+let ticker: NodeJS.Timeout | undefined;
+let liveStep = 40;
+const tap = new SocketTap();
+
+/** A step's points as a trainer writes them (the gradient norm too, which no chart draws). */
+function pointsAt(step: number, seed: number) {
+  const loss = 1 + 4 * Math.exp(-step / 20) + seed / 100;
+  const points = [
+    { step, name: 'loss', value: loss },
+    { step, name: 'lr', value: 0.001 },
+    { step, name: 'gradNorm', value: 1 },
+    { step, name: 'tokensPerSecond', value: 5000 },
+  ];
+  return step % 10 === 0 ? [...points, { step, name: 'eval.loss', value: loss + 0.1 }] : points;
+}
+
+function addRun(id: string, index: number, status: 'completed' | 'running', steps: number): void {
+  const totalSteps = status === 'running' ? 100_000 : steps;
+  const config = runConfigSchema.parse({
+    model: tinySpm,
+    datasetId: 'ds-1',
+    inputLength: 32,
+    batchSize: 4,
+    maxSteps: totalSteps,
+    lr: 0.001 * (1 + index / 10),
+    name: id,
+  });
+  const owner = status === 'running' ? thisProcessAsOwner() : undefined;
+  repo.add({ id, name: id, config, totalSteps, status, ...(owner && { owner }) });
+  repo.addMetrics(id, Array.from({ length: steps }, (_, s) => pointsAt(s + 1, index)).flat());
+  repo.setProgress(id, steps, steps * 40);
+}
+
+const tick = (id: string) => page.getByTestId(`run-row-${id}`).getByTestId('run-select').check();
+const untick = (id: string) => page.getByTestId(`run-row-${id}`).getByTestId('run-select').uncheck();
+/** The run columns of the comparison's table (its heads but Setting). */
+const tableRuns = () =>
+  page
+    .getByTestId('compare-table')
+    .locator('thead th')
+    .count()
+    .then((n) => n - 1);
+const ticked = () => page.locator('[data-testid=run-select]:checked').count();
+
+beforeAll(async () => {
+  session = await startSession('runs-compare-scale', { viewport: { width: 1280, height: 900 } });
+  page = session.page;
+  await tap.route(page);
+  await page.goto(session.url);
+  store = openStore(session.dataDir);
+  repo = new RunRepository(store.db);
+  addDatasetRow(store.db);
+  store.db.prepare("UPDATE datasets SET status = 'ready' WHERE id = 'ds-1'").run(); // (an import in no process, else)
+  FINISHED.forEach((id, index) => addRun(id, index, 'completed', 30));
+  addRun(LIVE, FINISHED.length, 'running', liveStep);
+  await openScreen(page, 'runs');
+  await page.getByTestId(`run-row-${LIVE}`).waitFor({ timeout: 20_000 });
+}, 120_000);
+
+afterAll(async () => {
+  clearInterval(ticker);
+  store?.close();
+  await session?.close();
+});
+
+describe('Comparing runs at scale', () => {
+  it('asks for a comparison and details when the ticks or a status change, not at each step of a run training', async () => {
+    ticker = setInterval(() => {
+      liveStep++;
+      repo.addMetrics(LIVE, pointsAt(liveStep, 0));
+      repo.setProgress(LIVE, liveStep, liveStep * 40);
+    }, 300);
+    for (const id of [FINISHED[0], FINISHED[1], LIVE]) await tick(id);
+    await expect.poll(tableRuns, { timeout: 20_000 }).toBe(3);
+    await page.waitForTimeout(1500);
+    const from = tap.sent.length;
+    const stepShown = () => page.getByTestId(`run-row-${LIVE}`).locator('td.num').first().textContent();
+    const before = await stepShown();
+    // Three or more looks of the watcher, each a runs.progress and a runs.statusChanged.
+    await page.waitForTimeout(3500);
+    expect(await stepShown()).not.toBe(before);
+    expect(tap.count('runs.compare', from)).toBe(0);
+    expect(tap.count('runs.get', from)).toBe(0);
+    expect(tap.count('runs.metrics', from)).toBe(0);
+    // Curves only of the metrics drawn: the gradient norm is none of them.
+    const asked = tap.sent.filter((c) => c.call === 'runs.metrics');
+    expect(asked.length).toBeGreaterThan(0);
+    for (const call of asked)
+      expect([...(call.args.names ?? ['every one'])].sort()).toEqual(['eval.loss', 'loss', 'lr', 'tokensPerSecond']);
+
+    // Its status changes: the comparison (status, final values) and its row's detail come again, once.
+    clearInterval(ticker);
+    repo.setStatus(LIVE, 'stopped', { finishedAt: new Date().toISOString() });
+    await expect.poll(() => page.getByTestId('compare-status').textContent(), { timeout: 10_000 }).toContain('stopped');
+    await expect.poll(() => tap.count('runs.compare', from), { timeout: 10_000 }).toBe(1);
+    await page.waitForTimeout(1500);
+    expect(tap.count('runs.compare', from)).toBe(1);
+    expect(tap.count('runs.get', from, LIVE)).toBe(1);
+    expect(tap.count('runs.get', from)).toBe(1);
+  }, 60_000);
+
+  it("lets an unticked run's curves go: ticked again, they are asked for again", async () => {
+    const from = tap.sent.length;
+    await untick(FINISHED[1]);
+    await expect.poll(tableRuns, { timeout: 10_000 }).toBe(2);
+    await tick(FINISHED[1]);
+    await expect.poll(tableRuns, { timeout: 10_000 }).toBe(3);
+    expect(tap.count('runs.metrics', from, FINISHED[1])).toBe(1);
+  });
+
+  it('a late answer for an older set of ticks does not replace the comparison of the runs ticked now', async () => {
+    for (const id of [LIVE, FINISHED[2]]) await untick(id);
+    for (const id of [FINISHED[0], FINISHED[1]]) await tick(id);
+    await expect.poll(tableRuns, { timeout: 10_000 }).toBe(2);
+    await page.waitForTimeout(500);
+    const replies = tap.replies('runs.compare');
+    tap.hold('runs.compare');
+    await tick(FINISHED[2]); // the comparison of three: its answer is held back
+    await untick(FINISHED[2]); // of two again: its answer comes
+    await expect.poll(() => tap.replies('runs.compare'), { timeout: 10_000 }).toBe(replies + 1);
+    tap.release();
+    await expect.poll(() => tap.replies('runs.compare'), { timeout: 10_000 }).toBe(replies + 2);
+    await page.waitForTimeout(500);
+    expect(await tableRuns()).toBe(2);
+    await expect(page.getByTestId('compare-table').locator('thead').textContent()).resolves.not.toContain(FINISHED[2]);
+  });
+
+  it(`lets no more than ${MAX_COMPARED_RUNS} runs be ticked, saying why, and keeps words whole in the Setting column`, async () => {
+    for (const id of FINISHED.slice(0, MAX_COMPARED_RUNS)) await tick(id);
+    expect(await ticked()).toBe(MAX_COMPARED_RUNS);
+    const rest = [FINISHED[MAX_COMPARED_RUNS], LIVE].map((id) =>
+      page.getByTestId(`run-row-${id}`).getByTestId('run-select'),
+    );
+    for (const box of rest) {
+      await expect(box.isDisabled()).resolves.toBe(true);
+      await expect(box.getAttribute('title')).resolves.toBe(
+        `Compare at most ${MAX_COMPARED_RUNS} runs at a time: untick one first`,
+      );
+    }
+    await expect
+      .poll(() => page.locator('#compare-title').textContent(), { timeout: 10_000 })
+      .toBe(`Comparing ${MAX_COMPARED_RUNS} runs`);
+    await expect.poll(tableRuns, { timeout: 30_000 }).toBe(MAX_COMPARED_RUNS);
+    expect(await page.getByTestId('compare-error').count()).toBe(0);
+
+    // Each row's label in whole words (a word broken over two lines has two boxes) and the column
+    // wide enough for them; the table scrolls sideways in its panel, the page does not.
+    const layout = JSON.parse(
+      (await page.evaluate(`(() => {
+        const heads = [...document.querySelectorAll('[data-testid=compare-table] tbody th')];
+        const broken = [];
+        for (const th of heads) {
+          const text = th.firstChild;
+          if (!text || text.nodeType !== 3) continue;
+          for (const match of text.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, match.index);
+            range.setEnd(text, match.index + match[0].length);
+            if (range.getClientRects().length > 1) broken.push(match[0]);
+          }
+        }
+        const box = document.querySelector('[data-testid=compare-table]').closest('.table-scroll');
+        return JSON.stringify({
+          broken,
+          width: heads[0].getBoundingClientRect().width,
+          scrolls: box.scrollWidth > box.clientWidth,
+          pageFits: document.documentElement.scrollWidth <= window.innerWidth,
+        });
+      })()`)) as string,
+    ) as { broken: string[]; width: number; scrolls: boolean; pageFits: boolean };
+    expect(layout.broken).toEqual([]);
+    expect(layout.width).toBeGreaterThanOrEqual(120);
+    expect(layout.scrolls).toBe(true);
+    expect(layout.pageFits).toBe(true);
+
+    await untick(FINISHED[0]);
+    await expect(rest[0].isDisabled()).resolves.toBe(false);
+    await expect(rest[0].getAttribute('title')).resolves.toBeNull();
+    expect(session.pageErrors).toEqual([]);
+  }, 90_000);
+});
