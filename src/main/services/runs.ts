@@ -30,7 +30,7 @@ import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { idOrName, refuseOthersId } from './idOrName';
-import { compareRuns } from './runsCompare';
+import { compareRuns, metricSummary } from './runsCompare';
 import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import {
@@ -283,8 +283,7 @@ export class RunService {
 
   get(id: string): RunDetail {
     const row = this.mustGet(id);
-    const last: Record<string, number> = {};
-    for (const [name, points] of this.repo.metrics(id)) last[name] = points[points.length - 1].value;
+    const { final: last, bestEval } = metricSummary(this.repo, id);
     // A copy a killed reader (fill, export, score) of an older version left in the run's folder
     // is not the run's: it goes before sizing. (Copies are made in the readers folder now.)
     removeStaleReadings(path.join(this.runDir(id), OLD_READING_FOLDER));
@@ -294,7 +293,8 @@ export class RunService {
     const checkpoints = this.checkpoints(id);
     const found = checkpointProblems(checkpoints, scanWhileTraining(this.checkpointDir(id)).unreadable);
     const problems = this.control.isTraining(row) ? found.filter((p) => p.kind !== 'missing') : found;
-    return { ...this.summary(row), config: row.config, checkpoints, checkpointProblems: problems, last, diskBytes };
+    const detail = { config: row.config, checkpoints, checkpointProblems: problems, last, bestEval, diskBytes };
+    return { ...this.summary(row), ...detail };
   }
 
   /** The folder of a run's checkpoint: best (by validation loss, else last), last or a step (checkpointPicker). */
@@ -342,7 +342,7 @@ export class RunService {
     return compareRuns(
       rows.map((row) => this.summary(row)),
       rows.map((row) => row.config),
-      rows.map((row) => this.repo.metrics(row.id)),
+      rows.map((row) => metricSummary(this.repo, row.id)),
       (datasetId) => this.deps.datasets.repo.get(datasetId)?.name ?? null,
     );
   }

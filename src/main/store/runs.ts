@@ -6,6 +6,7 @@
 import { runConfigSchema, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
 import { readProcessIdentity } from '../processIdentity';
 import type { Db } from './db';
+import { lastMetricValues, lowestMetricPoint } from './runMetrics';
 
 export interface RunRow {
   readonly id: string;
@@ -295,6 +296,16 @@ export class RunRepository {
       .prepare('SELECT value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step DESC LIMIT 1')
       .get(id, name) as { value: number } | undefined;
     return row?.value;
+  }
+
+  /** The value at its last stored step of each metric the run has, in name order (runMetrics.ts: index seeks). */
+  lastMetrics(id: string): Record<string, number> {
+    return lastMetricValues(this.db, id);
+  }
+
+  /** The lowest value of a metric and the earliest step it came at, if it has points (runMetrics.ts). */
+  lowestMetric(id: string, name: string): { step: number; value: number } | undefined {
+    return lowestMetricPoint(this.db, id, name);
   }
 
   /** One metric's points after `step`, in step order. */

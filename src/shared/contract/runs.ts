@@ -18,6 +18,7 @@ import {
 import type { AppSettings, ProviderStatus } from './system';
 import { idText, keyText, pathText } from './bounded';
 import type {
+  MetricPoint,
   RunCheckpoint,
   RunCheckpointProblem,
   RunComparison,
@@ -304,6 +305,11 @@ export interface RunDetail extends RunSummary {
   readonly checkpointProblems: readonly RunCheckpointProblem[];
   /** The latest value of each metric. */
   readonly last: Readonly<Record<string, number>>;
+  /**
+   * The lowest validation loss (eval.loss) of all its evaluations, kept checkpoint or not, and the
+   * earliest step it came at; null before the first. What runs.compare gives as bestEvalLoss.
+   */
+  readonly bestEval: MetricPoint | null;
   /** What the run's folder takes on disk (its checkpoints, mostly): what deleting it frees. */
   readonly diskBytes: number;
 }

@@ -1,7 +1,8 @@
 // runsCompare.ts: the settings that differ (dotted keys, each run's value, names as shown) and
-// each run's final metrics and best validation loss, and the compared runs' dataset names.
+// each run's final metrics and best validation loss (the value of its lowest point), and the
+// compared runs' dataset names.
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../../../src/main/services/runsCompare';
+import { compareRuns, type MetricSummary } from '../../../src/main/services/runsCompare';
 import { runConfigSchema, type RunConfig, type RunSummary } from '../../../src/shared/contract/runs';
 
 const summary = (id: string, name: string): RunSummary => ({
@@ -21,14 +22,18 @@ const summary = (id: string, name: string): RunSummary => ({
 });
 const config = (extra: Partial<RunConfig>): RunConfig =>
   runConfigSchema.parse({ model: 'builtin:byt5-tiny', datasetId: 'ds-1', maxSteps: 4, ...extra });
-const points = (...values: number[]) => values.map((value, i) => ({ step: i + 1, value }));
+/** A run with no metric points yet. */
+const none: MetricSummary = { final: {}, bestEval: null };
 
 describe('compareRuns', () => {
   it('lists only the keys that differ, a run without a name by the name it is shown with', () => {
     const runs = [summary('r-1', 'builtin:byt5-tiny on notes'), summary('r-2', 'faster')];
     const configs = [config({}), config({ name: 'faster', lr: 3e-3, optimizer: { kind: 'adafactor' } })];
-    const series = [new Map([['loss', points(3, 2)]]), new Map([['eval.loss', points(2.5, 2.4, 2.6)]])];
-    const c = compareRuns(runs, configs, series, () => 'notes');
+    const summaries: MetricSummary[] = [
+      { final: { loss: 2 }, bestEval: null },
+      { final: { 'eval.loss': 2.6 }, bestEval: { step: 2, value: 2.4 } },
+    ];
+    const c = compareRuns(runs, configs, summaries, () => 'notes');
     expect(c.differences).toEqual([
       { key: 'lr', values: [1e-3, 3e-3] },
       { key: 'name', values: ['builtin:byt5-tiny on notes', 'faster'] },
@@ -42,7 +47,7 @@ describe('compareRuns', () => {
 
   it('finds no difference between two runs of one configuration with the same default name', () => {
     const runs = [summary('r-1', 'tiny on notes'), summary('r-2', 'tiny on notes')];
-    expect(compareRuns(runs, [config({}), config({})], [new Map(), new Map()], () => 'notes').differences).toEqual([]);
+    expect(compareRuns(runs, [config({}), config({})], [none, none], () => 'notes').differences).toEqual([]);
   });
 
   it("names each run's dataset once, null where it is no longer there", () => {
@@ -50,7 +55,7 @@ describe('compareRuns', () => {
     const configs = [config({}), config({ datasetId: 'ds-2' }), config({})];
     const names: Record<string, string> = { 'ds-1': 'Letters' };
     const asked: string[] = [];
-    const c = compareRuns(runs, configs, [new Map(), new Map(), new Map()], (id) => {
+    const c = compareRuns(runs, configs, [none, none, none], (id) => {
       asked.push(id);
       return names[id] ?? null;
     });

@@ -49,6 +49,7 @@ const run: RunDetail = {
   ],
   checkpointProblems: [],
   last: { loss: 2.220703125, tokensPerSecond: 23942.719628313585, 'eval.spanExactMatch': 0, lr: 5.555555555e-6 },
+  bestEval: { step: 700, value: 2.1031345480836796 },
   diskBytes: 2_345_000_000,
 };
 

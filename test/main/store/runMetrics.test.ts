@@ -1,0 +1,101 @@
+// What runs.get and runs.compare read of a run's metric points: the value at the last step of
+// each metric, and the lowest value of one (the best validation loss) with its step. Each answer
+// is the one a read of every point gives (RunRepository.metrics), on a run with many points
+// stored out of step order, replaced, infinite, beside another run's; and each is found by
+// seeks in the metrics table's primary key, never a scan of all the run's points.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
+import { openStore, type Store } from '../../../src/main/store/db';
+import { lastMetricsQuery, lowestMetricQuery } from '../../../src/main/store/runMetrics';
+import { RunRepository } from '../../../src/main/store/runs';
+import { addDatasetRow } from '../../support/storeRows';
+import { tempDirs } from '../../support/tmp';
+
+const tempDir = tempDirs('spanfill-store-run-metrics-');
+const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 10 });
+/** Names as a run has them, and some that sort apart (upper case, digits, beyond ASCII). */
+const NAMES = ['loss', 'lr', 'gradNorm', 'tokensPerSecond', 'eval.loss', 'eval.tokenAccuracy', 'Z', '9', 'ñ'];
+
+let store: Store;
+let repo: RunRepository;
+beforeEach(() => {
+  store = openStore(tempDir());
+  addDatasetRow(store.db);
+  repo = new RunRepository(store.db);
+  for (const id of ['r-1', 'r-2', 'r-empty']) repo.add({ id, name: id, config, totalSteps: 10, status: 'queued' });
+});
+afterEach(() => store.close());
+
+/** A value of point `i` that goes up and down (a pseudo-random walk), so the lowest is anywhere. */
+const wobble = (i: number, salt: number) => 2 + Math.sin(i * 12.9898 + salt) * 0.5 + 1 / (1 + i / 500);
+
+/** `count` steps of every name, in batches of shuffled order, some replaced afterwards (a resumed step). */
+function fill(id: string, count: number, salt: number): void {
+  const points = NAMES.flatMap((name, n) =>
+    Array.from({ length: count }, (_, i) => ({ step: (i * 7919) % count, name, value: wobble(i, salt + n) })),
+  );
+  for (let start = 0; start < points.length; start += 997) repo.addMetrics(id, points.slice(start, start + 997));
+  repo.addMetrics(id, [
+    { step: count - 1, name: 'loss', value: 0.5 + salt },
+    { step: 3, name: 'eval.loss', value: -Infinity },
+    { step: count + 10, name: 'gradNorm', value: Infinity },
+  ]);
+}
+
+/** The last value of each metric, in the order of a read of every point. */
+function lastByFullRead(id: string): [string, number][] {
+  return [...repo.metrics(id)].map(([name, points]) => [name, points[points.length - 1].value]);
+}
+
+describe('a run’s metric summaries', () => {
+  it("gives each metric's value at its last step, as a read of every point does, in the same order", () => {
+    fill('r-1', 3000, 0);
+    fill('r-2', 1000, 1);
+    repo.addMetrics('r-1', [{ step: 1, name: 'only-one', value: 42 }]);
+    for (const id of ['r-1', 'r-2', 'r-empty']) {
+      const last = repo.lastMetrics(id);
+      expect(Object.entries(last)).toEqual(lastByFullRead(id));
+    }
+    expect(repo.lastMetrics('r-1')).toMatchObject({ loss: 0.5, gradNorm: Infinity, 'only-one': 42 });
+    expect(repo.lastMetrics('r-empty')).toEqual({});
+    expect(repo.lastMetrics('r-missing')).toEqual({});
+  });
+
+  it('gives the lowest value of a metric with the first step it came at, as the minimum of every point', () => {
+    fill('r-1', 3000, 0);
+    fill('r-2', 1000, 1);
+    for (const [id, name] of [
+      ['r-1', 'loss'],
+      ['r-1', 'eval.tokenAccuracy'],
+      ['r-2', 'lr'],
+    ]) {
+      const points = repo.metrics(id).get(name) ?? [];
+      const lowest = Math.min(...points.map((p) => p.value));
+      expect(repo.lowestMetric(id, name)).toEqual(points.find((p) => p.value === lowest));
+    }
+    expect(repo.lowestMetric('r-1', 'eval.loss')).toEqual({ step: 3, value: -Infinity });
+    expect(repo.lowestMetric('r-1', 'missing')).toBeUndefined();
+    expect(repo.lowestMetric('r-empty', 'eval.loss')).toBeUndefined();
+  });
+
+  it('takes the earliest step of a lowest value reached more than once', () => {
+    repo.addMetrics('r-1', [
+      { step: 900, name: 'eval.loss', value: 1.25 },
+      { step: 300, name: 'eval.loss', value: 1.25 },
+      { step: 100, name: 'eval.loss', value: 2 },
+      { step: 600, name: 'eval.loss', value: 1.5 },
+    ]);
+    expect(repo.lowestMetric('r-1', 'eval.loss')).toEqual({ step: 300, value: 1.25 });
+  });
+
+  it('finds both by seeks in the primary key, reading no other metric and no other run', () => {
+    const plan = (sql: string, ...params: unknown[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    const reads = (details: string[]) => details.filter((detail) => /^(SCAN|SEARCH) (metrics|m)\b/.test(detail));
+    const last = reads(plan(lastMetricsQuery, { id: 'r-1' }));
+    const lowest = reads(plan(lowestMetricQuery, 'r-1', 'eval.loss'));
+    expect(last).toHaveLength(3); // the first name, each next name, each name's last value
+    expect(lowest).toEqual(['SEARCH metrics USING PRIMARY KEY (run_id=? AND name=?)']);
+    for (const detail of last) expect(detail).toMatch(/^SEARCH (metrics|m) USING PRIMARY KEY \(run_id=\?/);
+  });
+});
