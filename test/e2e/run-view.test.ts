@@ -9,9 +9,10 @@
 // started from it after one change trains with the rest as they were; training for passes over
 // the data instead of steps gets its steps from the estimate, and its base model says the model
 // lists are loading until they are in; a finished run's view says its last stored loss and no
-// live speed. The run or form asked for last stays shown when an earlier-asked run's detail
-// comes after it. A run's view as things change around it (its dataset removed, a zoom while it
-// redraws, another tab, the server gone) is in run-view-changes.test.ts.
+// live speed. The Runs table's best validation loss of each run is what `runs compare` says. The
+// run or form asked for last stays shown when an earlier-asked run's detail comes after it. A
+// run's view as things change around it (its dataset removed, a zoom while it redraws, another
+// tab, the server gone) is in run-view-changes.test.ts.
 // Screenshots go to test-results/loss-*.png and run-again-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -22,6 +23,8 @@ import { holdReply } from './holdReply';
 import { chartLegend, setSmoothing as setLossSmoothing, tinySpm, trainTwoRuns } from './lossRuns';
 import { openScreen } from './navigate';
 import { spanfillJson } from './serve';
+import type { RunComparison } from '../../src/shared/contract/runs';
+import { formatMetric } from '../../src/renderer/src/lib/format';
 import { resultsDir, startSession, type E2eSession } from './session';
 
 let session: E2eSession;
@@ -47,6 +50,12 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
   it('smooths the training loss and draws on a log axis in the run view, and remembers both', async () => {
     await page.goto(session.url);
     await openScreen(page, 'runs');
+    // Best val. loss: the lowest of every evaluation (each 10 steps; the one checkpoint at 30), as compare has it.
+    const compared = spanfillJson<RunComparison>(session.dataDir, ['runs', 'compare', ...runIds]);
+    for (const [i, id] of runIds.entries()) {
+      const best = page.getByTestId(`run-row-${id}`).getByTestId('run-best-eval');
+      await expect.poll(() => best.textContent()).toBe(formatMetric(compared.metrics[i].bestEvalLoss));
+    }
     await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
     await page.getByTestId('run-view').waitFor();
     await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-points')).toBe('30');
