@@ -8,7 +8,8 @@
 // tab. The comparison names each run's dataset ('removed' once it is gone) and status, and its
 // legend only the curves drawn (a run stopped before its first evaluation has no validation
 // line). With `spanfill serve` gone, a running run's view says it is as of the last contact and
-// its actions wait, saying why. The loss view's smoothing and log scale, and a new run from a
+// its actions wait, saying why; the runs table lists the runs an earlier read answered when the
+// last read's answer never comes. The loss view's smoothing and log scale, and a new run from a
 // run's settings, are in run-view.test.ts.
 // Screenshots go to test-results/loss-*.png. Needs `npm run build` first.
 
@@ -16,6 +17,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartLegend, setSmoothing as setLossSmoothing, shortRunFlags, tinySpm, trainTwoRuns } from './lossRuns';
+import { routeReplies } from './holdReply';
 import { openScreen } from './navigate';
 import { writeNotes } from './notes';
 import { spanfillJson, startServe } from './serve';
@@ -286,4 +288,21 @@ describe("a run's view as things change around it: its dataset, a redraw, anothe
       run.kill();
     }
   }, 120_000);
+
+  it("lists the runs an earlier read answered when the last read's answer never comes", async () => {
+    const opening = await session.context.newPage();
+    try {
+      // The page reads the list as it opens (App.svelte) and again as the Runs screen mounts: the
+      // first answer waits until the second read is out, whose answer is lost (the server gone).
+      const fates = ['hold', 'drop'] as const;
+      const replies = await routeReplies(opening, 'runs.list', (index) => fates[index] ?? 'pass');
+      await opening.goto(`${session.url}#/runs`);
+      await expect.poll(() => replies.calls()).toBe(2);
+      replies.release();
+      await expect.poll(() => opening.getByTestId(`run-row-${oneStepId}`).count(), { timeout: 10_000 }).toBe(1);
+      await expect(opening.getByTestId('runs-empty').count()).resolves.toBe(0);
+    } finally {
+      await opening.close();
+    }
+  });
 });

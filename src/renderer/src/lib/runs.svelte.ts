@@ -16,7 +16,7 @@ import type { RunCheckpoints } from './modelChoices';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
-import { Newest } from './newest';
+import { LatestWritten, Newest } from './newest';
 import { RunCurves } from './runCurves';
 import { errorMessage } from '../../../shared/errors';
 import { distinctRunLabels } from '../../../shared/contract/runNames';
@@ -129,21 +129,21 @@ class RunsStore {
     for (const id of curvesToDrop(this.curves.keys(), this.#compared, this.current?.id)) this.curves.delete(id);
   }
 
-  private readonly listing = new Newest();
+  private readonly listing = new LatestWritten();
   /** Begun at each change of what the Train screen shows (a run opened, the form); refreshes check it. */
   private readonly shown = new Newest();
   private readonly refreshing = new Newest();
 
   async load(): Promise<void> {
-    const isNewest = this.listing.begin();
+    const read = this.listing.begin();
     this.isLoading = true;
     try {
       const runs = await api.runs.list({});
-      if (isNewest()) this.runs = runs;
+      if (read.claim()) this.runs = runs;
     } catch (caught) {
       this.error = errorMessage(caught);
     } finally {
-      if (isNewest()) this.isLoading = false;
+      if (read.isLatest()) this.isLoading = false;
     }
   }
 
