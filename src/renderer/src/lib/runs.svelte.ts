@@ -64,7 +64,6 @@ class RunsStore {
   isLoading = $state(false);
   private readonly curves = new Map<string, RunCurves>();
 
-  /** The latest progress of the run training now (for the window title); undefined when none is. */
   /** The runs ticked on the Runs screen to compare, kept while other screens open. */
   get compared(): string[] {
     return this.#compared;
@@ -75,6 +74,7 @@ class RunsStore {
     this.dropUnusedCurves();
   }
 
+  /** The latest progress of the run training now (for the window title); undefined when none is. */
   get training(): RunProgress | undefined {
     return Object.values(this.progress).find((p) => this.runs.find((r) => r.id === p.runId)?.status === 'running');
   }
