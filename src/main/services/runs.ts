@@ -236,10 +236,10 @@ export class RunService {
    * one whose losses are all in the store. A process killed right after writing a checkpoint
    * may not have stored the last steps' metrics yet; continuing from an earlier checkpoint
    * re-runs those steps (bit-exactly) and records them. Without one, the last checkpoint (the
-   * series then has a gap).
+   * series then has a gap). The last loss step is one index seek, not a read of every point.
    */
   private resumePoint(id: string, whole: readonly CheckpointInfo[]): CheckpointInfo | undefined {
-    const recorded = this.repo.metrics(id, ['loss']).get('loss')?.at(-1)?.step ?? 0;
+    const recorded = this.repo.lastMetricSteps(id, ['loss']).get('loss') ?? 0;
     return whole.filter((c) => c.step <= recorded).at(-1) ?? whole.at(-1);
   }
 

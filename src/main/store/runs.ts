@@ -6,7 +6,7 @@
 import { runConfigSchema, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
 import { readProcessIdentity } from '../processIdentity';
 import type { Db } from './db';
-import { lastMetricValues, lowestMetricPoint } from './runMetrics';
+import { groupByName, lastMetricValues, lowestMetricPoint, namedMetricSeries, type MetricSeries } from './runMetrics';
 
 export interface RunRow {
   readonly id: string;
@@ -328,18 +328,16 @@ export class RunRepository {
     })();
   }
 
-  metrics(id: string, names?: readonly string[]): Map<string, { step: number; value: number }[]> {
+  /**
+   * A run's metric series in name then step order: all of them, or those of `names` it has (an
+   * empty list: none), read by seeks for those names only (runMetrics.ts).
+   */
+  metrics(id: string, names?: readonly string[]): Map<string, MetricSeries> {
+    if (names) return namedMetricSeries(this.db, id, names);
     const rows = this.db
       .prepare('SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, step')
       .all(id) as { name: string; step: number; value: number }[];
-    const series = new Map<string, { step: number; value: number }[]>();
-    for (const row of rows) {
-      if (names && !names.includes(row.name)) continue;
-      let list = series.get(row.name);
-      if (!list) series.set(row.name, (list = []));
-      list.push({ step: row.step, value: row.value });
-    }
-    return series;
+    return groupByName(rows);
   }
 
   /** Records a checkpoint (replacing one at the same step) and which one is best; paths as CheckpointRow's. */

@@ -1,9 +1,10 @@
 // What runs.get and runs.compare read of a run's metric points: the value at the last step of
-// each metric, and the lowest value of one (the best validation loss) with its step. Each answer
-// is the one a read of every point gives (RunRepository.metrics), on a run with many points
-// stored out of step order, replaced, infinite, beside another run's; and each is found by
-// seeks in the metrics table's primary key, never a scan of all the run's points.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// each metric, and the lowest value of one (the best validation loss) with its step; and what
+// runs.metrics reads when asked for some metrics by name (the Runs page asks for four). Each
+// answer is the one a read of every point gives (RunRepository.metrics), on a run with many
+// points stored out of step order, replaced, infinite, beside another run's; and each is found
+// by seeks in the metrics table's primary key, never a scan of all the run's points.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { openStore, type Store } from '../../../src/main/store/db';
 import { lastMetricsQuery, lowestMetricQuery } from '../../../src/main/store/runMetrics';
@@ -13,8 +14,15 @@ import { tempDirs } from '../../support/tmp';
 
 const tempDir = tempDirs('spanfill-store-run-metrics-');
 const config = runConfigSchema.parse({ model: '/m', datasetId: 'ds-1', maxSteps: 10 });
-/** Names as a run has them, and some that sort apart (upper case, digits, beyond ASCII). */
-const NAMES = ['loss', 'lr', 'gradNorm', 'tokensPerSecond', 'eval.loss', 'eval.tokenAccuracy', 'Z', '9', 'ñ'];
+/**
+ * Names as a run has them, and some that sort apart (upper case, digits, beyond ASCII; an emoji
+ * after 'ｚ' in SQLite's UTF-8 order but before it in UTF-16's), one with a quote.
+ */
+const NAMES = ['loss', 'lr', 'gradNorm', 'tokensPerSecond', 'eval.loss', 'eval.tokenAccuracy', 'Z', '9', 'ñ'].concat([
+  "it's",
+  '\u{1F600}',
+  '\u{FF5A}',
+]);
 
 let store: Store;
 let repo: RunRepository;
@@ -97,5 +105,59 @@ describe('a run’s metric summaries', () => {
     expect(last).toHaveLength(3); // the first name, each next name, each name's last value
     expect(lowest).toEqual(['SEARCH metrics USING PRIMARY KEY (run_id=? AND name=?)']);
     for (const detail of last) expect(detail).toMatch(/^SEARCH (metrics|m) USING PRIMARY KEY \(run_id=\?/);
+  });
+});
+
+/** What runs.metrics answered before it filtered in SQL: every point of the run, those of other names dropped. */
+function filteredFullRead(id: string, names: readonly string[]): [string, { step: number; value: number }[]][] {
+  return [...repo.metrics(id)].filter(([name]) => names.includes(name));
+}
+
+describe('a run’s metric series by name', () => {
+  it('gives what a read of every point filtered by name gives, in the same name and step order', () => {
+    fill('r-1', 2000, 0);
+    fill('r-2', 700, 1);
+    const asked: string[][] = [
+      ['loss', 'eval.loss', 'lr', 'tokensPerSecond'], // what the Runs page asks for
+      ['tokensPerSecond', 'lr', 'eval.loss', 'loss'], // the same, asked in another order
+      NAMES,
+      ['ñ', 'Z', '9', "it's", '\u{1F600}', '\u{FF5A}'],
+      ['gradNorm'],
+    ];
+    for (const id of ['r-1', 'r-2', 'r-empty', 'r-missing']) {
+      for (const names of asked) expect([...repo.metrics(id, names)]).toEqual(filteredFullRead(id, names));
+    }
+    const byName = repo.metrics('r-1', ['tokensPerSecond', 'loss', 'eval.loss', 'gradNorm']);
+    expect([...byName.keys()]).toEqual(['eval.loss', 'gradNorm', 'loss', 'tokensPerSecond']);
+    expect(byName.get('loss')).toHaveLength(2000);
+    expect(byName.get('loss')?.at(-1)).toEqual({ step: 1999, value: 0.5 });
+    expect(byName.get('eval.loss')?.[3]).toEqual({ step: 3, value: -Infinity });
+    expect(byName.get('gradNorm')?.at(-1)).toEqual({ step: 2010, value: Infinity });
+    expect([...repo.metrics('r-2', ['\u{1F600}', '\u{FF5A}', 'Z']).keys()]).toEqual(['Z', '\u{FF5A}', '\u{1F600}']);
+  });
+
+  it('leaves out names the run does not have, counts a repeated name once, and gives none for no names', () => {
+    fill('r-1', 200, 0);
+    expect([...repo.metrics('r-1', ['missing', 'lr', 'LR', 'loss ', ''])]).toEqual(filteredFullRead('r-1', ['lr']));
+    expect([...repo.metrics('r-1', ['missing'])]).toEqual([]);
+    const twice = ['lr', 'loss', 'lr', 'loss', 'loss'];
+    expect([...repo.metrics('r-1', twice)]).toEqual(filteredFullRead('r-1', ['loss', 'lr']));
+    expect(repo.metrics('r-1', []).size).toBe(0); // an empty list asks for none, not for all
+    expect(repo.metrics('r-1').size).toBe(NAMES.length); // no list asks for all
+  });
+
+  it('seeks each asked name in the primary key, reading no other metric and no other run', () => {
+    fill('r-1', 200, 0);
+    const prepare = vi.spyOn(store.db, 'prepare');
+    repo.metrics('r-1', ['loss', 'eval.loss', 'lr', 'tokensPerSecond', 'loss']);
+    const statements = prepare.mock.calls.map(([sql]) => sql);
+    prepare.mockRestore();
+    expect(statements.length).toBeGreaterThan(0);
+    for (const sql of statements) {
+      const unbound = Array.from({ length: sql.split('?').length - 1 }, () => null);
+      const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...unbound) as { detail: string }[];
+      const details = plan.map((row) => row.detail);
+      expect(details).toEqual(['SEARCH metrics USING PRIMARY KEY (run_id=? AND name=?)']); // no sort, no scan
+    }
   });
 });
