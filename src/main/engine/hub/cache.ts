@@ -192,12 +192,17 @@ function snapshotsIn(dir: string): string[] {
   return unlessGone(() => readdirSync(path.join(dir, 'snapshots'))) ?? [];
 }
 
-/** What `look` returns; undefined when what it looks at is not there (ENOENT, ENOTDIR). */
+/**
+ * What `look` returns; undefined when what it looks at is not there (ENOENT, ENOTDIR) or cannot
+ * be: a path with a NUL byte, which node:fs refuses before asking the disk (an id typed with one
+ * names no model, as existsSync says; the looks here vary nothing else node:fs could refuse).
+ */
 function unlessGone<T>(look: () => T): T | undefined {
   try {
     return look();
   } catch (error) {
-    if (isMissingPathError(error)) return undefined;
+    if (isMissingPathError(error) || (error as NodeJS.ErrnoException).code === 'ERR_INVALID_ARG_VALUE')
+      return undefined;
     throw error;
   }
 }

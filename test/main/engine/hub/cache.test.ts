@@ -49,6 +49,15 @@ describe('HubCache', () => {
     cache.remove(REPO);
     expect(cache.usage()).toEqual([]);
   });
+
+  it('has no ref or snapshot under an id or revision no path can hold (a NUL byte), as for one not there', () => {
+    const cache = new HubCache(tempDir());
+    writeSnapshot(cache);
+    expect(cache.commitFor('org/a\0b', 'main')).toBeUndefined();
+    expect(cache.commitFor(REPO, 'ma\0in')).toBeUndefined();
+    expect(cache.manifest('org/a\0b', COMMIT)).toBeUndefined();
+    expect(cache.manifest(REPO, COMMIT)).toBeDefined();
+  });
 });
 
 /** A deletion made just before directoryBytes looks at `at` (lists it or sizes it), as a prune lands mid-walk. */
