@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import tinyCase from '../../../fixtures/t5/t5-tiny-relu/case.json';
 import { collateBatch, epochBatches, makeBatch } from '../../../../src/main/engine/data/batches';
-import {
-  epochOrder,
-  exampleTokens,
-  maskedExample,
-  planExamples,
-  type SpanCorruptionSettings,
-} from '../../../../src/main/engine/data/examples';
+import { epochOrder, exampleTokens, maskedExample, planExamples } from '../../../../src/main/engine/data/examples';
 import { Rng } from '../../../../src/main/engine/rng';
 import { InMemoryTokenSource, subsetTokenSource } from '../../../../src/main/engine/data/tokenSource';
 import { prepareTrainingData, VALIDATION_EPOCH } from '../../../../src/main/engine/data/trainingData';
-
-const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
-const settings: SpanCorruptionSettings = {
-  inputLength: 32,
-  noiseDensity: 0.15,
-  meanNoiseSpanLength: 3,
-  mode: 'auto',
-  seed: 5,
-};
+import { settings, tokenizer } from './exampleSettings';
 
 function randomDocs(count: number, maxLength: number, seed = 1): number[][] {
   const rng = Rng.fromWords(seed);

@@ -12,6 +12,7 @@ import {
 import { DataError } from '../../../../src/main/engine/data/errors';
 import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
 import cases from '../../../fixtures/t5/t5-tiny-spm/tokenizer_cases.json';
+import { tokenizer as stubTokenizer } from './exampleSettings';
 
 const settings = { inputLength: 64, noiseDensity: 0.3, meanNoiseSpanLength: 2, seed: 1 };
 const text = 'The cute dog walks in the green park';
@@ -324,11 +325,10 @@ describe('stats', () => {
       meanTokensPerDocument: 44,
       maxTokensPerDocument: 100,
     });
-    const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
     const e = estimateExamples(
       source,
       { inputLength: 32, noiseDensity: 0.15, meanNoiseSpanLength: 3, mode: 'auto', seed: 0 },
-      tokenizer,
+      stubTokenizer,
     );
     expect(e).toMatchObject({
       tokensLength: 34,

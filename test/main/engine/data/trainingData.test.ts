@@ -2,18 +2,10 @@
 // the EOS after it, so a document is too short (fewer than 2 tokens) only when it has no tokens.
 // Its splitting is tested in examples.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { SpanCorruptionSettings } from '../../../../src/main/engine/data/examples';
 import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
 import { prepareTrainingData } from '../../../../src/main/engine/data/trainingData';
+import { settings, tokenizer } from './exampleSettings';
 
-const tokenizer = { eosId: 1, padId: 0, sentinelCount: 100, sentinelId: (k: number): number => 499 - k };
-const settings: SpanCorruptionSettings = {
-  inputLength: 32,
-  noiseDensity: 0.15,
-  meanNoiseSpanLength: 3,
-  mode: 'auto',
-  seed: 5,
-};
 const prepare = (documents: number[][]) =>
   prepareTrainingData(
     new InMemoryTokenSource(documents),
