@@ -6,7 +6,7 @@
 import { EMPTY_MASKING_TEXT, type MaskingPreviewResult } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
 import { toLineFeeds } from '../engine/data/documents';
-import { decodeTextBytes } from '../engine/data/textBytes';
+import { type DecodedText, decodeTextBytes } from '../engine/data/textBytes';
 import { planExamples } from '../engine/data/examples';
 import { previewExample, previewText, type MaskingPreview } from '../engine/data/preview';
 import { MIN_MASKED_TOKENS } from '../engine/data/spanCorruption';
@@ -86,9 +86,10 @@ export async function previewMasking(
 
 /**
  * The text of a file's bytes (`spanfill mask --text-file FILE`, or standard input: `source`
- * names it in errors), decoded as import decodes a text file; bad bytes are invalid input.
+ * names it in errors and notes), decoded as import decodes a text file, with import's notes (a
+ * legacy code page, bytes replaced, a half character left out); bad bytes are invalid input.
  */
-export function maskingTextFromBytes(bytes: Buffer, source: string): Promise<string> {
+export function maskingTextFromBytes(bytes: Buffer, source: string): Promise<DecodedText> {
   return mapEngineErrors(decodeTextBytes(bytes, source));
 }
 

@@ -92,25 +92,32 @@ const TEXT_FILE: TextInputKind = {
   limitReason: `a text to mask can be at most ${maxTextChars().toLocaleString('en-US')} characters (and one example masks only its first tokens)`,
 };
 
+/** The text to preview and the notes on how a file's was read (none for --text and --dataset). */
+interface TextGiven {
+  readonly text: string | undefined;
+  readonly notes: readonly string[];
+}
+
 /**
  * The text of --text-file FILE, or standard input for `-`: decoded as import decodes a text
  * file, one final line break removed (as `fill --prompt-file` drops it).
  */
-async function readTextFile(context: CommandContext, path: string): Promise<string> {
+async function readTextFile(context: CommandContext, path: string): Promise<TextGiven> {
   const { bytes, source } = await readTextInput(path, TEXT_FILE, { stdin: maskInput.stdin, signal: context.signal });
-  return withoutFinalLineBreak(await maskingTextFromBytes(bytes, source));
+  const { text, notes } = await maskingTextFromBytes(bytes, source);
+  return { text: withoutFinalLineBreak(text), notes };
 }
 
 /**
  * The typed text, read once every flag has been checked: --text T as given, --text-file FILE
  * read; a --dataset preview has none. Exactly one of the three is given.
  */
-function textOption(context: CommandContext): () => Promise<string | undefined> {
+function textOption(context: CommandContext): () => Promise<TextGiven> {
   const text = context.string('text');
   const file = context.string('text-file');
   const given = [context.string('dataset'), text, file].filter((value) => value !== undefined).length;
   if (given !== 1) throw new UsageError('mask needs exactly one of --dataset ID, --text T or --text-file FILE');
-  return () => (file === undefined ? Promise.resolve(text) : readTextFile(context, file));
+  return () => (file === undefined ? Promise.resolve({ text, notes: [] }) : readTextFile(context, file));
 }
 
 const MODES = ['auto', 'packed', 'per-document'] as const;
@@ -139,7 +146,7 @@ export const maskCommand = defineCommand({
     `--length ${MASKING_DEFAULTS.inputLength} --seed ${MASKING_DEFAULTS.seed} --model ${BYTE_TOKENIZER_NAME}. ` +
     `--model ${BYTE_TOKENIZER_NAME} uses the byte-level tokenizer (builtin:byt5-tiny's); a model id (\`spanfill models list\`), a pulled OWNER/NAME or a model folder uses that model's.\n` +
     'A long text cannot be passed as an argument (Linux allows 128 KiB): use --text-file FILE, or --text-file - to read ' +
-    'standard input; it is decoded as import decodes a text file, and one final line break is dropped.',
+    'standard input; it is decoded as import decodes a text file (notes say what import would warn of: a legacy code page, bytes replaced, a cut-short UTF-16 file), and one final line break is dropped.',
   options: {
     dataset: { type: 'string', placeholder: 'ID', description: 'Preview an example of this dataset (id or name)' },
     text: { type: 'string', placeholder: 'T', description: 'Preview this text' },
@@ -201,10 +208,17 @@ export const maskCommand = defineCommand({
       example: exampleOption(context, datasetId !== undefined),
       mode: modeOption(context.string('mode'), datasetId !== undefined),
     };
-    const request = { ...flags, text: await readText() };
+    const { text, notes } = await readText();
     const app = context.app();
-    const preview = await withTokenizingProgress(context, app, () => previewMasking(app, request, context.signal));
-    return { ...preview, tokenizer: tokenizerAsNamed(named, preview.tokenizer) };
+    const preview = await withTokenizingProgress(context, app, () =>
+      previewMasking(app, { ...flags, text }, context.signal),
+    );
+    // How the file was read comes first: it explains what the preview then shows.
+    return {
+      ...preview,
+      messages: [...notes, ...preview.messages],
+      tokenizer: tokenizerAsNamed(named, preview.tokenizer),
+    };
   },
   render(result) {
     return renderPreview(result as MaskingPreviewResult);

@@ -6,6 +6,7 @@
 // Not: BOM-less UTF-16 or other legacy code pages (they fail clearly, or read as Windows-1252).
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
+import { plural } from '../../../shared/format';
 import { DataError } from './errors';
 
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -35,6 +36,29 @@ export const IMPORT_ADVICE: DecodeAdvice = {
   verb: 'import',
   saveTextAs: 'its text as .txt, .md, .jsonl, .csv or .tsv',
 };
+
+/** A file read as Windows-1252 (the sniff found a legacy code page), in the caller's words. */
+export function legacyEncodingNote(name: string, advice: DecodeAdvice): string {
+  return `${name} is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and ${advice.verb} it again`;
+}
+
+/** Invalid UTF-8 sequences replaced by U+FFFD, within the tolerance. */
+export function replacedSequencesNote(name: string, count: number): string {
+  return `${name}: ${plural(count, 'invalid UTF-8 byte sequence')} replaced with U+FFFD`;
+}
+
+/** A UTF-16 file whose last byte, half a character, was left out. */
+export function oddUtf16ByteNote(name: string): string {
+  return `${name} ends with a single byte, half a UTF-16 character (the file may have been cut short); it was left out`;
+}
+
+/** Everything worth telling about how `name` was decoded, in that order (none for plain UTF-8). */
+export function decodeNotes(name: string, report: DecodeReport, advice: DecodeAdvice): string[] {
+  const notes = report.encoding === 'windows-1252' ? [legacyEncodingNote(name, advice)] : [];
+  if (report.invalidSequences > 0) notes.push(replacedSequencesNote(name, report.invalidSequences));
+  if (report.hasOddUtf16Byte) notes.push(oddUtf16ByteNote(name));
+  return notes;
+}
 
 /** Invalid sequences allowed: 8, or one per 100 kB of file, whichever is more. */
 export function invalidUtf8Tolerance(fileBytes: number): number {

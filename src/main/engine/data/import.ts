@@ -4,7 +4,14 @@
 // written here — the caller's sink (the store, in one transaction) decides what persists,
 // so a failed or cancelled import leaves no trace if the sink rolls back. The AbortSignal
 // is honoured between documents and during every read (a read in flight is abandoned).
-import { StreamingTextDecoder, type TextEncoding } from './decode';
+import {
+  IMPORT_ADVICE,
+  legacyEncodingNote,
+  oddUtf16ByteNote,
+  replacedSequencesNote,
+  StreamingTextDecoder,
+  type TextEncoding,
+} from './decode';
 import {
   describeCuts,
   HashSet64,
@@ -233,16 +240,8 @@ function fileWarnings(source: SourceFile, file: ImportedFileSummary): string[] {
       `${filePath} was imported as it is, tags and all; if you meant the page's text, save it from the browser as text (.txt) and import that`,
     );
   }
-  if (file.encoding === 'windows-1252') {
-    warnings.push(
-      `${filePath} is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and import it again`,
-    );
-  }
-  if (file.invalidUtf8Replaced > 0) {
-    warnings.push(
-      `${filePath}: ${plural(file.invalidUtf8Replaced, 'invalid UTF-8 byte sequence')} replaced with U+FFFD`,
-    );
-  }
+  if (file.encoding === 'windows-1252') warnings.push(legacyEncodingNote(filePath, IMPORT_ADVICE));
+  if (file.invalidUtf8Replaced > 0) warnings.push(replacedSequencesNote(filePath, file.invalidUtf8Replaced));
   return warnings;
 }
 
@@ -375,10 +374,7 @@ async function importFile(
     run.frontMatterFences.add(fence);
   }
   const report = decoder.report;
-  if (report.hasOddUtf16Byte)
-    run.warnings.push(
-      `${source.path} ends with a single byte, half a UTF-16 character (the file may have been cut short); it was left out`,
-    );
+  if (report.hasOddUtf16Byte) run.warnings.push(oddUtf16ByteNote(source.path));
   return {
     path: source.path,
     format: source.format,

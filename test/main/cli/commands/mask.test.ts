@@ -21,6 +21,7 @@ interface Preview {
   inputText: string;
   counts: { textTokens: number; maskedTokens: number };
   segments: { text: string }[];
+  messages: string[];
 }
 
 /** `spanfill mask … --json` with the byte tokenizer in a fresh data directory: exit code and preview. */
@@ -74,6 +75,42 @@ describe('spanfill mask --text-file', () => {
       expect(read.code, `${name}: ${read.stderr}`).toBe(exitCodes.ok);
       expect(text(read.preview), name).toBe('Café au lait');
     }
+  });
+
+  it('notes how the file was read where import would: a half UTF-16 character, bytes replaced, Windows-1252', async () => {
+    const dir = tempDir();
+    const notes = {
+      // "Hi" in UTF-16 and one byte more: the half character is left out, as import leaves it.
+      'cut.txt': [
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Hi there', 'utf16le'), Buffer.from([0x41])]),
+        'Hi there',
+        (file: string) =>
+          `Text file ${file} ends with a single byte, half a UTF-16 character (the file may have been cut short); it was left out`,
+      ],
+      'stray.txt': [
+        Buffer.concat([Buffer.from('Café '), Buffer.from([0xff]), Buffer.from(' crème')]),
+        'Café \ufffd crème',
+        (file: string) => `Text file ${file}: 1 invalid UTF-8 byte sequence replaced with U+FFFD`,
+      ],
+      'latin.txt': [
+        Buffer.from('Caf\xe9 au lait', 'latin1'),
+        'Café au lait',
+        (file: string) =>
+          `Text file ${file} is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and read it again`,
+      ],
+    } as const;
+    for (const [name, [bytes, read, note]] of Object.entries(notes)) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      const json = await mask(dir, '--text-file', file);
+      expect(json.code, `${name}: ${json.stderr}`).toBe(exitCodes.ok);
+      expect(text(json.preview), name).toBe(read);
+      expect(json.preview?.messages, name).toContain(note(file));
+      const shown = await cli(['mask', '--model', 'bytes', '--text-file', file, '--data-dir', path.join(dir, 'data')]);
+      expect(shown.stdout, name).toContain(`  note: ${note(file)}\n`);
+    }
+    const typed = await mask(dir, '--text', 'Hi there'); // typed text is read as it is: no note
+    expect(typed.preview?.messages.filter((m) => m.includes('Text file'))).toEqual([]);
   });
 
   it('reads standard input for -, dropping one final line break', async () => {

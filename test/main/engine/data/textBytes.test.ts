@@ -7,13 +7,40 @@ import { decodeTextBytes } from '../../../../src/main/engine/data/textBytes';
 describe('decodeTextBytes', () => {
   it('reads UTF-8 (with or without a byte-order mark), UTF-16 with one, and Windows-1252', async () => {
     const text = 'Café “quoted”';
-    expect(await decodeTextBytes(Buffer.from(text, 'utf8'), 'f')).toBe(text);
-    expect(await decodeTextBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'f')).toBe(text);
+    const read = async (bytes: Buffer): Promise<string> => (await decodeTextBytes(bytes, 'f')).text;
+    expect(await read(Buffer.from(text, 'utf8'))).toBe(text);
+    expect(await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toBe(text);
     const utf16be = Buffer.from(text, 'utf16le').swap16();
-    expect(await decodeTextBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]), 'f')).toBe(text);
+    expect(await read(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]))).toBe(text);
     // é as E9 and Windows quotes as 93/94: not UTF-8, so read as Windows-1252, as import reads it.
     const windows = Buffer.from('Caf\xe9 au lait, \x93quoted\x94 text.', 'latin1');
-    expect(await decodeTextBytes(windows, 'f')).toBe('Café au lait, “quoted” text.');
+    expect(await read(windows)).toBe('Café au lait, “quoted” text.');
+  });
+
+  it('notes what import notes, in words that say to read the file again; none for plain UTF-8', async () => {
+    expect((await decodeTextBytes(Buffer.from('Café'), 'Text file a.txt')).notes).toEqual([]);
+    const latin = await decodeTextBytes(Buffer.from('Caf\xe9', 'latin1'), 'Text file b.txt');
+    expect(latin.notes).toEqual([
+      'Text file b.txt is not UTF-8: read as Windows-1252 (Western European); if its accents or quotes look wrong, save it as UTF-8 and read it again',
+    ]);
+    // Stray bytes among several UTF-8 accents: UTF-8 with two bad sequences, not a legacy code page.
+    const stray = Buffer.concat([
+      Buffer.from('Café '),
+      Buffer.from([0xff]),
+      Buffer.from(' crème '),
+      Buffer.from([0xfe]),
+    ]);
+    expect(await decodeTextBytes(stray, 'Standard input')).toEqual({
+      text: 'Café \ufffd crème \ufffd',
+      notes: ['Standard input: 2 invalid UTF-8 byte sequences replaced with U+FFFD'],
+    });
+    const cut = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('ok', 'utf16le').swap16(), Buffer.from([0x00])]);
+    expect(await decodeTextBytes(cut, 'Standard input')).toEqual({
+      text: 'ok',
+      notes: [
+        'Standard input ends with a single byte, half a UTF-16 character (the file may have been cut short); it was left out',
+      ],
+    });
   });
 
   it('refuses binary, UTF-16 without a mark, too much invalid UTF-8 and nothing, naming the source', async () => {
