@@ -32,6 +32,8 @@ class SocketTap {
   readonly sent: SentCall[] = [];
   /** The calls answered (as the page got them), in order. */
   readonly answered: string[] = [];
+  /** The events pushed to the page, by name, in order. */
+  readonly heard: string[] = [];
   private readonly callOf = new Map<number, string>();
   private holding: string | undefined;
   private heldId: number | undefined;
@@ -50,7 +52,8 @@ class SocketTap {
           server.send(message);
         });
         server.onMessage((message) => {
-          const frame = typeof message === 'string' ? (JSON.parse(message) as { id?: number }) : {};
+          const frame = typeof message === 'string' ? (JSON.parse(message) as { id?: number; event?: string }) : {};
+          if (frame.event) this.heard.push(frame.event);
           const pass = () => {
             ws.send(message);
             if (frame.id !== undefined) this.answered.push(this.callOf.get(frame.id) ?? '');
@@ -166,12 +169,15 @@ describe('Comparing runs at scale', () => {
     for (const id of [FINISHED[0], FINISHED[1], LIVE]) await tick(id);
     await expect.poll(tableRuns, { timeout: 20_000 }).toBe(3);
     await page.waitForTimeout(1500);
-    const from = tap.sent.length;
+    const [from, heardFrom] = [tap.sent.length, tap.heard.length];
     const stepShown = () => page.getByTestId(`run-row-${LIVE}`).locator('td.num').first().textContent();
     const before = await stepShown();
-    // Three or more looks of the watcher, each a runs.progress and a runs.statusChanged.
+    // Three or more looks of the watcher, each a runs.progress (its status is what it was: no runs.statusChanged).
     await page.waitForTimeout(3500);
     expect(await stepShown()).not.toBe(before);
+    const heard = tap.heard.slice(heardFrom);
+    expect(heard.filter((event) => event === 'runs.progress').length).toBeGreaterThanOrEqual(3);
+    expect(heard.filter((event) => event === 'runs.statusChanged')).toEqual([]);
     expect(tap.count('runs.compare', from)).toBe(0);
     expect(tap.count('runs.get', from)).toBe(0);
     expect(tap.count('runs.metrics', from)).toBe(0);

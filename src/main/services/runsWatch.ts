@@ -2,7 +2,8 @@
 // terminal while the app or `spanfill serve` is open — reach the store from that process, and
 // this one's events never hear of them. The watcher reads the store every interval and
 // announces what changed with the events this process's own runs send (runs.statusChanged,
-// runs.progress, runs.metrics, runs.checkpoint), so the screens follow such a run live, and a
+// runs.progress, runs.metrics, runs.checkpoint), as they send them — a step in runs.progress, a
+// status only when it changes — so the screens follow such a run live, and a
 // run whose process died (killed, crashed, or killed while it prepared a start or resume) becomes
 // interrupted as it would at start-up. Runs trained here are left to their own events. A run
 // renamed or removed there is announced with runs.renamed or runs.removed. What this process
@@ -123,7 +124,8 @@ export class RunsWatcher {
       events.emit('runs.metrics', { runId: row.id, points });
       seen.lastSteps.set(name, last);
     }
-    const progress = row.step !== seen.step && row.status === 'running' ? progressOf(repo, row) : undefined;
+    const hasMoved = row.step !== seen.step;
+    const progress = hasMoved && row.status === 'running' ? progressOf(repo, row) : undefined;
     if (progress) events.emit('runs.progress', progress);
     for (const checkpoint of repo.checkpoints(row.id)) {
       if (seen.checkpoints.has(checkpoint.step)) continue;
@@ -131,9 +133,14 @@ export class RunsWatcher {
       const folder = checkpointFolder(this.deps.dataDir, checkpoint.path);
       events.emit('runs.checkpoint', { runId: row.id, step: checkpoint.step, path: folder, isBest: checkpoint.isBest });
     }
-    if (row.status !== seen.status || row.step !== seen.step) announceStatus(events, row);
+    // NOTE: a step alone is no status change: a run training says it in runs.progress (once its
+    // points are stored; till then seen.step stays, so the next look says it). One not training
+    // that moved between two looks (resumed and stopped again there) sends no progress: its
+    // status, unchanged, says its new step then.
+    const isStatusNews = row.status !== seen.status || (hasMoved && row.status !== 'running');
+    if (isStatusNews) announceStatus(events, row);
     seen.status = row.status;
-    seen.step = row.step;
+    if (isStatusNews || progress) seen.step = row.step;
   }
 }
 

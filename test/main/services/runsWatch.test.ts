@@ -93,10 +93,8 @@ describe('RunsWatcher', () => {
           etaMs: 1200,
         },
       ]);
-      expect(second.at(-1)).toEqual([
-        'runs.statusChanged',
-        { runId: 'r-new', status: 'running', step: 2, totalSteps: 8, provider: 'cpu' },
-      ]);
+      // Its status is what it was: the step travels in runs.progress only, as a run trained here's does.
+      expect(second.some(([name]) => name === 'runs.statusChanged')).toBe(false);
       // Nothing new: nothing said. An evaluation written after its step's losses still comes.
       expect(look()).toEqual([]);
       repo.addMetrics('r-new', [{ step: 2, name: 'eval.loss', value: 3.5 }]);
@@ -118,6 +116,51 @@ describe('RunsWatcher', () => {
       const last = look();
       expect(last.some(([name]) => name === 'runs.progress')).toBe(false); // not running any more
       expect(last.at(-1)).toEqual(['runs.statusChanged', { runId: 'r-new', status: 'completed', step: 8 }]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('says a step of a run training in runs.progress alone, once its first points are stored to say it with', () => {
+    const { store, repo, watcher, look } = open();
+    try {
+      repo.add({ id: 'r-new', name: 'new', config, totalSteps: 8, status: 'running' });
+      watcher.start(3_600_000);
+      // A step stored before its points (that process writes them a moment later): nothing to say yet.
+      repo.setProgress('r-new', 1, 100);
+      expect(look()).toEqual([]);
+      repo.addMetrics('r-new', [
+        { step: 1, name: 'loss', value: 5 },
+        { step: 1, name: 'lr', value: 0.01 },
+        { step: 1, name: 'tokensPerSecond', value: 300 },
+      ]);
+      const said = look();
+      expect(said.map(([name]) => name)).toEqual(['runs.metrics', 'runs.metrics', 'runs.metrics', 'runs.progress']);
+      expect(said.at(-1)).toMatchObject(['runs.progress', { runId: 'r-new', step: 1, loss: 5 }]);
+      expect(look()).toEqual([]);
+    } finally {
+      watcher.stop();
+      store.close();
+    }
+  });
+
+  it('says the status again, at its new step, of a run that trained between two looks and stopped again', () => {
+    const { store, repo, watcher, look } = open();
+    try {
+      repo.add({ id: 'r-stop', name: 'stop', config, totalSteps: 8, status: 'running' });
+      repo.setProgress('r-stop', 2, 100);
+      repo.setStatus('r-stop', 'stopped', { step: 2 });
+      watcher.start(3_600_000);
+      // Resumed and stopped again in a terminal between the looks: no runs.progress (it is not
+      // training), so its status says where it stands now.
+      repo.setProgress('r-stop', 4, 200);
+      repo.addMetrics('r-stop', [{ step: 4, name: 'loss', value: 2 }]);
+      expect(look()).toEqual([
+        ['runs.metrics', { runId: 'r-stop', points: [{ step: 4, name: 'loss', value: 2 }] }],
+        ['runs.statusChanged', { runId: 'r-stop', status: 'stopped', step: 4 }],
+      ]);
+      expect(look()).toEqual([]);
     } finally {
       watcher.stop();
       store.close();

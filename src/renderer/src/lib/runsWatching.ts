@@ -1,6 +1,6 @@
 // What the Runs screen asks the server for again as runs train, and what it keeps: the
-// runs.list replaced at every runs.progress and runs.statusChanged event (a run trained in a
-// terminal sends both at each step it stores), so each question is keyed by what it is about —
+// runs.list replaced at every runs.progress (each step of a run training, here or in a terminal)
+// and runs.statusChanged event, so each question is keyed by what it is about —
 // a comparison by its set of runs and their statuses, a row's detail by its run's status and
 // checkpoints — never by the step. The metrics the charts draw (the only ones asked for and
 // kept), the most runs compared at once, and which runs' curves stay loaded.
