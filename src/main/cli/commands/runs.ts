@@ -8,6 +8,7 @@
 
 import {
   comparedDatasetValue,
+  MAX_COMPARED_RUNS,
   runCalls,
   type RunComparison,
   type RunDetail,
@@ -18,7 +19,7 @@ import { checkedArgs } from '../options';
 import { describeMemorySplit } from '../../../shared/contract/runEstimate';
 import { checkpointRoles, lastCheckpoint } from '../../../shared/contract/runNames';
 import { formatSetting } from '../../../shared/contract/runSettings';
-import { defineCommand, UsageError } from '../command';
+import { type CommandContext, defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatBytes, formatElapsed } from '../../../shared/format';
 import { runArgument } from '../ref-arg';
@@ -127,6 +128,26 @@ export function renderCompare(c: RunComparison): string {
     .join('\n');
 }
 
+/**
+ * The runs `runs compare` names, as ids: two to MAX_COMPARED_RUNS (the Runs screen's bound, so
+ * the table stays readable), each once (an id and a name of the same run count as one).
+ */
+function comparedIds(context: CommandContext, given: readonly string[]): string[] {
+  if (given.length < 2) throw new UsageError(`runs compare needs at least two run ids; got ${given.length}`);
+  if (given.length > MAX_COMPARED_RUNS)
+    throw new UsageError(`runs compare takes at most ${MAX_COMPARED_RUNS} runs at a time; got ${given.length}`);
+  const ids: string[] = [];
+  for (const arg of given) {
+    const id = runArgument(context, arg);
+    if (ids.includes(id))
+      throw new UsageError(
+        `${arg === id ? `run ${id} is given twice` : `${arg} is run ${id}, already given`}; name each run once`,
+      );
+    ids.push(id);
+  }
+  return ids;
+}
+
 export const runsCommand = defineCommand({
   name: 'runs',
   takesArguments: true,
@@ -135,8 +156,8 @@ export const runsCommand = defineCommand({
     'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID [--from-start] | pause ID | stop ID | rm ID]',
   description:
     'list shows the newest run first. An ID is a run id or a name only one run has. ' +
-    "compare prints the configuration keys that differ (a dataset by its name) and each run's status, final metrics " +
-    'and best validation loss. ' +
+    `compare takes 2 to ${MAX_COMPARED_RUNS} runs, each once, and prints the configuration keys that differ (a dataset by its name) ` +
+    "and each run's status, final metrics and best validation loss. " +
     'rename gives a run a new name (quote a name with spaces). ' +
     'resume continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads whole, ' +
     'naming each newer one it cannot read and what is wrong with it (Ctrl-C stops it again with a checkpoint); ' +
@@ -172,8 +193,7 @@ export const runsCommand = defineCommand({
         return { action, run, datasetName: dataset?.name ?? null };
       }
       case 'compare':
-        if (ids.length < 2) throw new UsageError(`runs compare needs at least two run ids; got ${ids.length}`);
-        return { action, ...runs.compare(ids.map((id) => runArgument(context, id))) };
+        return { action, ...runs.compare(comparedIds(context, ids)) };
       case 'resume': {
         const fromStart = context.flag('from-start');
         const started = await runs.resume(one(), context.signal, { fromStart });

@@ -180,6 +180,38 @@ describe('runs compare', () => {
     expect(row(text, 'status')).toEqual(['status', 'interrupted', 'failed']);
   });
 
+  it('takes at most as many runs as the Runs screen compares, each once', async () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir);
+    addDatasetRow(store.db, 'ds-1');
+    const runs = new RunRepository(store.db);
+    for (const id of ['r-aaaaaaaa', 'r-bbbbbbbb'])
+      runs.add({
+        id,
+        name: `${id}-name`,
+        config: { ...run.config, datasetId: 'ds-1' },
+        totalSteps: 10,
+        status: 'completed',
+      });
+    store.close();
+    const many = Array.from({ length: 21 }, (_, i) => `r-${String(i).padStart(8, '0')}`);
+    const tooMany = await cli(['runs', 'compare', ...many, '--data-dir', dataDir]);
+    expect([tooMany.code, tooMany.stderr]).toEqual([
+      exitCodes.usage,
+      expect.stringContaining('runs compare takes at most 20 runs at a time; got 21'),
+    ]);
+    // The same run by its id and by its name: one column would repeat the other.
+    const twice = await cli(['runs', 'compare', 'r-aaaaaaaa', 'r-aaaaaaaa-name', 'r-bbbbbbbb', '--data-dir', dataDir]);
+    expect([twice.code, twice.stderr]).toEqual([
+      exitCodes.usage,
+      expect.stringContaining('r-aaaaaaaa-name is run r-aaaaaaaa, already given; name each run once'),
+    ]);
+    const sameId = await cli(['runs', 'compare', 'r-bbbbbbbb', 'r-bbbbbbbb', '--data-dir', dataDir]);
+    expect(sameId.stderr).toContain('run r-bbbbbbbb is given twice; name each run once');
+    const twenty = await cli(['runs', 'compare', ...many.slice(0, 20), '--data-dir', dataDir]);
+    expect(twenty.stderr).toContain('No run r-00000000'); // 20 are taken: the first is then looked up
+  });
+
   it('reads the names from the data directory, in the text and in --json', async () => {
     const dataDir = tempDir();
     const store = openStore(dataDir);
