@@ -3,7 +3,8 @@
 // test's process owns the live one and adds a step every 300 ms, as a `spanfill train` in a
 // terminal would; the server's watcher announces each). Every call the page makes is counted on
 // its socket. A comparison is asked for when the ticks change or a compared run's status does,
-// not at each step; a row's detail likewise; curves come only for the metrics drawn, and a run
+// not at each step; a row's detail likewise; the figures of the run training, in its row and the
+// comparison, follow it from the events (no runs.statusChanged at a step); curves come only for the metrics drawn, and a run
 // unticked lets its curves go; a late answer for an older set of ticks replaces nothing; no more
 // than MAX_COMPARED_RUNS can be ticked; and the table's Setting column keeps its words whole with
 // 20 runs, the table scrolling sideways in its panel.
@@ -16,6 +17,7 @@ import { thisProcessAsOwner } from '../../src/main/services/runsLock';
 import { openStore, type Store } from '../../src/main/store/db';
 import { RunRepository } from '../../src/main/store/runs';
 import { MAX_COMPARED_RUNS, runConfigSchema } from '../../src/shared/contract/runs';
+import { formatMetric } from '../../src/renderer/src/lib/format';
 import { wsPath } from '../../src/shared/ws-protocol';
 import { addDatasetRow } from '../support/storeRows';
 import { tinySpm } from './lossRuns';
@@ -137,6 +139,22 @@ const tableRuns = () =>
     .count()
     .then((n) => n - 1);
 const ticked = () => page.locator('[data-testid=run-select]:checked').count();
+const lowestEval = (id: string) => repo.lowestMetric(id, 'eval.loss')?.value;
+
+/** Run `id`'s last training loss and best validation loss, in its row and in the comparison's column. */
+async function figuresShown(id: string) {
+  const row = page.getByTestId(`run-row-${id}`);
+  const heads = await page.getByTestId('compare-table').locator('thead th').allTextContents();
+  const column = heads.findIndex((head) => head.includes(id)) - 1;
+  const cell = (testid: string) => page.getByTestId(testid).nth(column).textContent();
+  return {
+    table: {
+      last: await row.locator('td.num').nth(1).textContent(),
+      best: await row.getByTestId('run-best-eval').textContent(),
+    },
+    compared: { last: await cell('compare-final'), best: await cell('compare-best') },
+  };
+}
 
 beforeAll(async () => {
   session = await startSession('runs-compare-scale', { viewport: { width: 1280, height: 900 } });
@@ -187,8 +205,15 @@ describe('Comparing runs at scale', () => {
     for (const call of asked)
       expect([...(call.args.names ?? ['every one'])].sort()).toEqual(['eval.loss', 'loss', 'lr', 'tokensPerSecond']);
 
-    // Its status changes: the comparison (status, final values) and its row's detail come again, once.
+    // Its figures, in the comparison as in its row, follow it from the events alone: its last
+    // training loss and the lowest validation loss of every evaluation, as the store has them.
     clearInterval(ticker);
+    const stored = { last: formatMetric(repo.lastMetric(LIVE, 'loss')), best: formatMetric(lowestEval(LIVE)) };
+    await expect.poll(() => figuresShown(LIVE), { timeout: 10_000 }).toEqual({ table: stored, compared: stored });
+    expect(tap.count('runs.compare', from)).toBe(0);
+    expect(tap.count('runs.get', from)).toBe(0);
+
+    // Its status changes: the comparison (status, final values) and its row's detail come again, once.
     repo.setStatus(LIVE, 'stopped', { finishedAt: new Date().toISOString() });
     await expect.poll(() => page.getByTestId('compare-status').textContent(), { timeout: 10_000 }).toContain('stopped');
     await expect.poll(() => tap.count('runs.compare', from), { timeout: 10_000 }).toBe(1);

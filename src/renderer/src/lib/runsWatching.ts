@@ -6,6 +6,7 @@
 // kept), the most runs compared at once, and which runs' curves stay loaded.
 
 import { MAX_COMPARED_RUNS, type RunDetail, type RunSummary } from '../../../shared/contract/runs';
+import { newerLoss, type LossProgress } from './liveFigures';
 
 /**
  * The metrics the charts draw: the Train screen's run view (screens/train/RunCharts.svelte:
@@ -51,13 +52,14 @@ export const detailKey = (status: string, checkpoints: number): string => `${sta
  */
 export function withProgress(
   details: Readonly<Record<string, RunDetail>>,
-  progress: Readonly<Record<string, { readonly step: number; readonly loss: number | null }>>,
+  progress: Readonly<Record<string, LossProgress>>,
 ): Record<string, RunDetail> {
   const out = { ...details };
   for (const [id, p] of Object.entries(progress)) {
     const detail = out[id];
-    if (!detail || p.step <= detail.step || p.loss === null) continue;
-    out[id] = { ...detail, step: p.step, last: { ...detail.last, loss: p.loss } };
+    const loss = detail && newerLoss(p, detail.step);
+    if (loss === undefined) continue;
+    out[id] = { ...detail, step: p.step, last: { ...detail.last, loss } };
   }
   return out;
 }
