@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { importNotes } from './notes';
 import { openScreen } from './navigate';
+import { routeReplies } from './holdReply';
 import { spanfillJson } from './serve';
 
 const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
@@ -115,6 +116,21 @@ describe('run checkpoints in the Playground', () => {
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-02-side-by-side.png'), fullPage: true });
     expect(session.pageErrors).toEqual([]);
   }, 120_000);
+
+  it("asks for every run's checkpoints in one call, however many runs keep one", async () => {
+    // A page of its own, counting its runs.checkpoints calls from its first frame (it asked once a run before).
+    const second = await session.context.newPage();
+    const counted = await routeReplies(second, 'runs.checkpoints', () => 'pass');
+    try {
+      await second.goto(session.url);
+      await openScreen(second, 'playground');
+      await second.getByTestId('pick-run').locator('option', { hasText: 'older' }).waitFor({ state: 'attached' });
+      await expect(second.getByTestId('pick-run').locator('option').count()).resolves.toBe(2);
+      expect(counted.calls()).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
 
   it('tells two runs of one name apart by their ids in the picker and the selectors', async () => {
     const runs = cli<{ runs: { id: string; name: string }[] }>(['runs', 'list']).runs;

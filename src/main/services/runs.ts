@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type {
   RunCheckpoint,
+  RunCheckpoints,
   RunDetail,
   RunMetrics,
   RunRequest,
@@ -326,6 +327,12 @@ export class RunService {
   checkpoints(id: string): RunCheckpoint[] {
     this.mustGet(id);
     return this.repo.checkpoints(id).map((row) => ({ ...row, path: checkpointFolder(this.deps.dataDir, row.path) }));
+  }
+
+  /** Every run that keeps a checkpoint, with them (runs.checkpoints), in list order. */
+  keptCheckpoints(): RunCheckpoints[] {
+    const kept = this.list().map((run) => ({ run, checkpoints: this.checkpoints(run.id) }));
+    return kept.filter(({ checkpoints }) => checkpoints.length > 0);
   }
 
   metrics(ids: readonly string[], names?: readonly string[]): RunMetrics {

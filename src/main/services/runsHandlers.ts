@@ -18,6 +18,6 @@ export function runHandlers(services: { readonly runs: RunService }): DomainHand
     'runs.stop': ({ id }) => runs.stop(id),
     'runs.rename': async ({ id, name }) => runs.rename(id, name),
     'runs.remove': async ({ id }) => runs.remove(id),
-    'runs.checkpoints': async ({ id }) => runs.checkpoints(id),
+    'runs.checkpoints': async () => runs.keptCheckpoints(),
   };
 }

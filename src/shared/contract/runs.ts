@@ -314,6 +314,12 @@ export interface RunDetail extends RunSummary {
   readonly diskBytes: number;
 }
 
+/** A run and the checkpoints it keeps, in step order (runs.checkpoints). */
+export interface RunCheckpoints {
+  readonly run: RunSummary;
+  readonly checkpoints: readonly RunCheckpoint[];
+}
+
 const id = z.strictObject({ id: idText() });
 
 /** The most runs one comparison takes (the Runs screen's chart draws each its own way, lib/seriesStyle.ts). */
@@ -355,5 +361,9 @@ export const runCalls = {
   rename: call<RunSummary>()(z.strictObject({ id: idText(), name: displayNameSchema })),
   /** Deletes the run, its metrics and its checkpoint files (confirming is the UI's job). */
   remove: call<{ id: string; removed: boolean }>()(id),
-  checkpoints: call<RunCheckpoint[]>()(id),
+  /**
+   * Every run that keeps a checkpoint, with them, in runs.list's order: what the model lists that
+   * offer checkpoints show, in one call however many runs there are.
+   */
+  checkpoints: call<RunCheckpoints[]>()(z.strictObject({})),
 };

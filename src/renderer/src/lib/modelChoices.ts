@@ -4,7 +4,7 @@
 // makes the same choice either way, so the two lists can be merged by key.
 
 import type { PlaygroundModelChoice } from '../../../shared/contract/playground';
-import type { RunCheckpoint, RunSummary } from '../../../shared/contract/runs';
+import type { RunCheckpoint, RunCheckpoints, RunSummary } from '../../../shared/contract/runs';
 import { checkpointOrigin, checkpointRoles, lastCheckpoint } from '../../../shared/contract/runNames';
 import { formatMetric } from './format';
 
@@ -13,12 +13,6 @@ import { formatMetric } from './format';
  * checkpoint's is its folder). The contract's shape: the screen as it was left keeps them.
  */
 export type ModelChoice = PlaygroundModelChoice;
-
-/** A run and the checkpoints it keeps (runs.checkpoints), in step order. */
-export interface RunCheckpoints {
-  readonly run: RunSummary;
-  readonly checkpoints: readonly RunCheckpoint[];
-}
 
 /** One line of the checkpoint selector: the choice it adds and what the option says. */
 export interface CheckpointOption {

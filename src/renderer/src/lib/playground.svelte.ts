@@ -21,7 +21,7 @@ import { contractMessages } from '../../../shared/contract/issues';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { api, connection } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
-import { isPresetModelName } from '../../../shared/contract/runs';
+import { isPresetModelName, type RunCheckpoints } from '../../../shared/contract/runs';
 import {
   checkpointChoices,
   checkpointKey,
@@ -29,7 +29,6 @@ import {
   goneColumns,
   uniqueByKey,
   type ModelChoice,
-  type RunCheckpoints,
 } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';

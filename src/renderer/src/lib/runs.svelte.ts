@@ -10,9 +10,9 @@
 // (lib/runsWatching.ts's DRAWN_METRICS), and only for the runs ticked to compare and the run
 // on Train: a run unticked, or no longer on Train, lets its curves go.
 
-import type { RunDetail, RunSummary } from '../../../shared/contract/runs';
+import type { RunCheckpoints, RunDetail, RunSummary } from '../../../shared/contract/runs';
 import { NO_READABLE_CHECKPOINT_WORDS } from '../../../shared/contract/runs';
-import type { RunCheckpoints } from './modelChoices';
+
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
@@ -27,16 +27,12 @@ const drawn = new Set(DRAWN_METRICS);
 export type RunProgress = EventMap['runs.progress'];
 
 /**
- * Every run that keeps a checkpoint, with all of them (runs.list + runs.checkpoints), newest run
- * first as on the Runs screen (runs.list gives them oldest first). Two runs of one name are told
+ * Every run that keeps a checkpoint, with all of them (runs.checkpoints: one call), newest run
+ * first as on the Runs screen (the service gives them oldest first). Two runs of one name are told
  * apart by their ids in the name, so the model lists that offer their checkpoints say which is which.
  */
 export async function listRunCheckpoints(): Promise<RunCheckpoints[]> {
-  const runs = [...(await api.runs.list({}))].reverse();
-  const perRun = await Promise.all(
-    runs.map(async (run) => ({ run, checkpoints: await api.runs.checkpoints({ id: run.id }) })),
-  );
-  const kept = perRun.filter((entry) => entry.checkpoints.length > 0);
+  const kept = [...(await api.runs.checkpoints({}))].reverse();
   const names = distinctRunLabels(kept.map(({ run }) => run));
   return kept.map((entry, i) => ({ ...entry, run: { ...entry.run, name: names[i] } }));
 }
