@@ -223,6 +223,25 @@ describe('Comparing runs at scale', () => {
     expect(tap.count('runs.get', from)).toBe(1);
   }, 60_000);
 
+  it('shows where a stopped run stands after it trained again between two looks of the watcher', async () => {
+    // Resumed and stopped again by its process between two looks: 'stopped' still, at a later step.
+    const from = tap.sent.length;
+    const steps = Array.from({ length: 12 }, () => ++liveStep);
+    repo.addMetrics(
+      LIVE,
+      steps.flatMap((step) => pointsAt(step, 0)),
+    );
+    repo.setProgress(LIVE, liveStep, liveStep * 40);
+    const stored = { last: formatMetric(repo.lastMetric(LIVE, 'loss')), best: formatMetric(lowestEval(LIVE)) };
+    const stepShown = () => page.getByTestId(`run-row-${LIVE}`).locator('td.num').first().textContent();
+    await expect.poll(stepShown, { timeout: 10_000 }).toBe(`${liveStep} / 100,000`);
+    await expect.poll(() => figuresShown(LIVE), { timeout: 10_000 }).toEqual({ table: stored, compared: stored });
+    // Read again once: not a step of a run training, which its progress says.
+    await page.waitForTimeout(1500);
+    expect(tap.count('runs.compare', from)).toBe(1);
+    expect(tap.count('runs.get', from)).toBe(1);
+  });
+
   it("lets an unticked run's curves go: ticked again, they are asked for again", async () => {
     const from = tap.sent.length;
     await untick(FINISHED[1]);

@@ -2,7 +2,8 @@
 // runs.list replaced at every runs.progress (each step of a run training, here or in a terminal)
 // and runs.statusChanged event, so each question is keyed by what it is about —
 // a comparison by its set of runs and their statuses, a row's detail by its run's status and
-// checkpoints — never by the step. The metrics the charts draw (the only ones asked for and
+// checkpoints — never by the step of a run training (one not training moves only by a status
+// event, and is read again then). The metrics the charts draw (the only ones asked for and
 // kept), the most runs compared at once, and which runs' curves stay loaded.
 
 import { MAX_COMPARED_RUNS, type RunDetail, type RunSummary } from '../../../shared/contract/runs';
@@ -38,13 +39,31 @@ export function comparedKey(ticked: readonly string[], runs: readonly Pick<RunSu
 
 export const idsOfKey = (key: string): string[] => (key === '' ? [] : key.split('\n'));
 
-/** What a comparison of these runs shows that changes without a new step: each run's status. */
-export function comparedStatusKey(ids: readonly string[], runs: readonly Pick<RunSummary, 'id' | 'status'>[]): string {
-  return ids.map((id) => runs.find((r) => r.id === id)?.status ?? '').join();
+/**
+ * A run's status, with its step where no progress says it: a run queued or training moves by
+ * runs.progress (its row and the comparison follow that), one not training only by a status
+ * event (trained again in a terminal between two looks of the watcher, and stopped again).
+ */
+function statusKey(run: Pick<RunSummary, 'status' | 'step'>): string {
+  return run.status === 'running' || run.status === 'queued' ? run.status : `${run.status} at ${run.step}`;
+}
+
+/** What a comparison of these runs shows that changes without a new step of a run training: each run's status. */
+export function comparedStatusKey(
+  ids: readonly string[],
+  runs: readonly Pick<RunSummary, 'id' | 'status' | 'step'>[],
+): string {
+  return ids
+    .map((id) => {
+      const run = runs.find((r) => r.id === id);
+      return run ? statusKey(run) : '';
+    })
+    .join();
 }
 
 /** What a row's detail was last asked for at: its run's status and how many checkpoints it has said it saved. */
-export const detailKey = (status: string, checkpoints: number): string => `${status} ${checkpoints}`;
+export const detailKey = (run: Pick<RunSummary, 'status' | 'step'>, checkpoints: number): string =>
+  `${statusKey(run)} ${checkpoints}`;
 
 /**
  * Each run's detail as the table shows it, a training run's last loss and step from its latest

@@ -1,5 +1,6 @@
 // runsWatching.ts: the comparison's key is the ticked, listed runs (at most MAX_COMPARED_RUNS)
-// and not their steps; a tick box past the limit says why; a training run's row shows its
+// and not their steps; it and a row's detail are asked for again when a run's status changes or
+// one not training moves; a tick box past the limit says why; a training run's row shows its
 // latest progress; curves stay for the runs ticked and the one on Train.
 
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import {
   comparedKey,
   comparedStatusKey,
   curvesToDrop,
+  detailKey,
   DRAWN_METRICS,
   idsOfKey,
   tickRefusal,
@@ -37,13 +39,28 @@ describe('comparedKey', () => {
     ).toEqual(all.slice(0, MAX_COMPARED_RUNS));
   });
 
-  it("changes with a compared run's status only", () => {
+  it("changes with a compared run's status, and the step of one not training, never a training run's step", () => {
     const runs = [
-      { id: 'a', status: 'running' },
-      { id: 'b', status: 'completed' },
+      { id: 'a', status: 'running', step: 5 },
+      { id: 'b', status: 'stopped', step: 8 },
     ] as const;
-    expect(comparedStatusKey(['a', 'b'], runs)).toBe('running,completed');
-    expect(comparedStatusKey(['b'], runs)).toBe('completed');
+    const key = comparedStatusKey(['a', 'b'], runs);
+    expect(comparedStatusKey(['a', 'b'], [{ ...runs[0], step: 6 }, runs[1]])).toBe(key);
+    expect(comparedStatusKey(['a', 'b'], [{ ...runs[0], status: 'queued' }, runs[1]])).not.toBe(key);
+    // Resumed and stopped again in a terminal between two looks of the watcher: no progress says it.
+    expect(comparedStatusKey(['a', 'b'], [runs[0], { ...runs[1], step: 12 }])).not.toBe(key);
+    expect(comparedStatusKey(['b'], runs)).not.toBe(comparedStatusKey(['b'], [{ ...runs[1], status: 'completed' }]));
+  });
+});
+
+describe('detailKey', () => {
+  it("changes with a run's status, checkpoints said, and the step of one not training", () => {
+    const key = detailKey({ status: 'running', step: 5 }, 1);
+    expect(detailKey({ status: 'running', step: 6 }, 1)).toBe(key);
+    expect(detailKey({ status: 'queued', step: 6 }, 1)).toBe(detailKey({ status: 'queued', step: 5 }, 1));
+    expect(detailKey({ status: 'running', step: 5 }, 2)).not.toBe(key);
+    expect(detailKey({ status: 'stopped', step: 5 }, 1)).not.toBe(key);
+    expect(detailKey({ status: 'stopped', step: 9 }, 1)).not.toBe(detailKey({ status: 'stopped', step: 5 }, 1));
   });
 });
 
