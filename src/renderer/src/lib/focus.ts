@@ -1,9 +1,13 @@
 // Where the keyboard focus goes when what had it goes away: a screen's or view's heading (made
 // focusable with tabindex=-1 where it is not), and, for an item removed from a list (a table row
 // deleted after a confirm), the same control in the next item, else in the one before, else the
-// nearest heading before the list. Without it the focus falls to <body> and a keyboard or
-// screen-reader user starts again from the top of the page.
-// NOTE: DOM only, no Svelte: components call these after `tick()`, once the DOM shows the change.
+// nearest heading before the list; within a group of controls that replace each other (Pause by
+// Resume), the control that took its place (`keepFocusIn`). Without it the focus falls to <body>
+// and a keyboard or screen-reader user starts again from the top of the page.
+// NOTE: DOM only, no Svelte (but for an attachment's type): components call these after
+// `tick()`, once the DOM shows the change.
+
+import type { Attachment } from 'svelte/attachments';
 
 /** Whether the focus fell out of the page's controls (its holder was removed, or nothing had it). */
 export function isFocusLost(): boolean {
@@ -31,6 +35,52 @@ function headingsBefore(anchor: Element): HTMLElement[] {
 
 function canTakeFocus(element: HTMLElement): boolean {
   return element.isConnected && !(element as HTMLButtonElement).disabled && element.getClientRects().length > 0;
+}
+
+const CONTROLS = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
+/** The first control in `group` that can take the focus now (in document order). */
+export function firstControl(group: Element): HTMLElement | undefined {
+  return [...group.querySelectorAll<HTMLElement>(CONTROLS)].find(canTakeFocus);
+}
+
+/**
+ * For a group of controls that replace each other as what they act on changes (Pause by Resume
+ * once the run pauses, a progress's Cancel by what it says when it ends): when the control in
+ * `group` that had the focus leaves the page and the focus falls to <body> with it, the focus goes
+ * to `next(group)`, by default the group's first control. A control that gave the focus to
+ * something else first is forgotten; a group that goes away takes its watch with it.
+ */
+export function keepFocusIn(
+  next: (group: HTMLElement) => HTMLElement | undefined = firstControl,
+): Attachment<HTMLElement> {
+  return (group) => {
+    let focused: Element | undefined;
+    const focusin = (event: FocusEvent): void => {
+      focused = event.target instanceof Element ? event.target : undefined;
+    };
+    // NOTE: Chromium fires focusout on a focused element as it is removed (still connected then):
+    // only one still there a moment later gave the focus away.
+    const focusout = (event: FocusEvent): void => {
+      const left = event.target;
+      queueMicrotask(() => {
+        if (left === focused && focused.isConnected && !group.contains(document.activeElement)) focused = undefined;
+      });
+    };
+    const watch = new MutationObserver(() => {
+      if (!focused || focused.isConnected) return;
+      focused = undefined;
+      if (isFocusLost()) focusOn(next(group));
+    });
+    group.addEventListener('focusin', focusin);
+    group.addEventListener('focusout', focusout);
+    watch.observe(group, { childList: true, subtree: true });
+    return () => {
+      watch.disconnect();
+      group.removeEventListener('focusin', focusin);
+      group.removeEventListener('focusout', focusout);
+    };
+  };
 }
 
 /**

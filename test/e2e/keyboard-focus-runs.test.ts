@@ -1,0 +1,99 @@
+// End-to-end, by keyboard, against the built `spanfill serve`: a run's controls keep the focus
+// as they are pressed. Pause, then Resume, then Stop each keep it while their call is out and
+// hand it to the control that takes their place (Pause to Resume, Resume to Pause); Export keeps
+// it, when refused at once and when done; the Playground's "Add as a column" keeps it as it
+// becomes "In the columns" (held: aria-disabled, a press adds nothing).
+// The run is trained from a terminal (`spanfill train`), then by serve once resumed.
+// Needs `npm run build` first.
+
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
+import { shortRunFlags } from './lossRuns';
+import { openScreen } from './navigate';
+import { importNotes } from './notes';
+import { startSession, type E2eSession } from './session';
+import { startTerminalRun, type TerminalRun } from './terminalRun';
+import { runViewStatus } from './trainPage';
+
+let session: E2eSession;
+let page: Page;
+let datasetId: string;
+let terminal: TerminalRun | undefined;
+
+beforeAll(async () => {
+  session = await startSession('keyboard-runs');
+  page = session.page;
+  datasetId = importNotes(session);
+});
+
+afterAll(async () => {
+  terminal?.kill();
+  await session?.close();
+});
+
+/**
+ * Presses `testid` with Enter: it keeps the focus while its call is out (or has already given it
+ * to `next`), the run comes to `status`, and `next` has the focus.
+ */
+async function pressUntil(testid: string, status: string, next: string): Promise<void> {
+  await page.getByTestId(testid).focus();
+  await page.keyboard.press('Enter');
+  expect([testid, next]).toContain(await focusedTestid(page));
+  await expect.poll(() => runViewStatus(page), { timeout: 60_000 }).toBe(status);
+  await expect.poll(() => focusedTestid(page)).toBe(next);
+}
+
+describe("a run's controls, pressed by keyboard, keep the focus", () => {
+  it('Pause hands it to Resume, Resume to Pause, Stop to Resume', async () => {
+    const flags = [
+      ...shortRunFlags(datasetId),
+      '--max-steps',
+      '1000000',
+      '--eval-every',
+      '2',
+      '--checkpoint-every',
+      '4',
+    ];
+    // Paused from the view, its terminal is done with it: serve trains it once resumed.
+    terminal = await startTerminalRun(session.dataDir, 'pressed by keyboard', flags, 4);
+    await page.goto(`${session.url}#/train/${terminal.id}`);
+    await expect.poll(() => runViewStatus(page), { timeout: 30_000 }).toBe('running');
+    await pressUntil('run-pause', 'paused', 'run-resume');
+    await pressUntil('run-resume', 'running', 'run-pause');
+    await pressUntil('run-stop', 'stopped', 'run-resume');
+    expect(session.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('Export keeps it when refused at once and when done', async () => {
+    const out = page.getByTestId('export-out');
+    await out.fill('relative/folder');
+    await pressByKeyboard(page, 'export-start');
+    await page.getByTestId('export-error').waitFor();
+    await expect(focusedTestid(page)).resolves.toBe('export-start');
+    await out.fill(path.join(session.dir, 'exported'));
+    await pressByKeyboard(page, 'export-start');
+    await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
+    await expect(focusedTestid(page)).resolves.toBe('export-start');
+  }, 90_000);
+
+  it('"Add as a column" keeps it as it becomes "In the columns", and a press then adds nothing', async () => {
+    await openScreen(page, 'playground');
+    const add = page.getByTestId('pick-step-add');
+    await add.waitFor();
+    const steps = page.getByTestId('pick-step');
+    await steps.selectOption((await steps.locator('option').first().getAttribute('value')) ?? '');
+    const columns = page.getByTestId('fill-column');
+    const before = await columns.count();
+    await pressByKeyboard(page, 'pick-step-add');
+    await expect.poll(() => add.textContent()).toContain('In the columns');
+    await expect(focusedTestid(page)).resolves.toBe('pick-step-add');
+    await expect(isHeld(page, 'pick-step-add')).resolves.toBe(true);
+    await expect.poll(() => columns.count()).toBe(before + 1);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    await expect(columns.count()).resolves.toBe(before + 1);
+    expect(session.pageErrors).toEqual([]);
+  });
+});
