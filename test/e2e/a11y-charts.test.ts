@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations } from './accessibility';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -203,6 +204,51 @@ describe('radio groups', () => {
     expect(next).toMatch(/^export-format-/);
     expect(next).not.toBe('export-format-hf');
     await expect(page.getByTestId(next!).isChecked()).resolves.toBe(true);
+  });
+});
+
+describe('the charts by keyboard', () => {
+  it('zooms and moves the plot with keys, and hides or shows a line from its legend entry', async () => {
+    await openRun(runs[0].runId);
+    const chart = page.getByTestId('chart-loss');
+    await expect.poll(() => chart.getAttribute('data-points')).toBe('10');
+    const xLabels = () => chart.getAttribute('data-x-labels');
+    const all = await xLabels();
+    // (Neither could be done but by dragging or clicking: nothing in the figure took the focus.)
+    const plot = chart.getByTestId('chart-plot');
+    await plot.focus();
+    await page.keyboard.press('+');
+    await expect.poll(() => chart.getAttribute('data-zoomed')).toBe('true');
+    await chart.getByTestId('chart-show-all').waitFor();
+    const zoomed = await xLabels();
+    expect(zoomed).not.toBe(all);
+    await page.keyboard.press('End');
+    await expect.poll(xLabels).not.toBe(zoomed);
+    expect(Number((await xLabels())?.split(' ').at(-1))).toBeGreaterThan(Number(zoomed?.split(' ').at(-1)));
+    await page.keyboard.press('0');
+    await expect.poll(() => chart.getAttribute('data-zoomed')).toBe('false');
+    await expect.poll(xLabels).toBe(all);
+
+    // The legend's entries come next in Tab order: toggle buttons, pressed while their line shows.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const validation = chart.getByRole('button', { name: 'validation loss' });
+    await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe(
+      'validation loss',
+    );
+    await expect(validation.getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => validation.getAttribute('aria-pressed')).toBe('false');
+    await expect(chart.locator('.u-legend .u-series.u-off').count()).resolves.toBe(1);
+    const description = (await described('Loss')) ?? '';
+    expect(description).toMatch(
+      /^Loss: training loss [\d.]+ at step 1 to [\d.]+ at step 10, lowest [\d.]+ at step \d+\. Hidden: validation loss\.$/,
+    );
+    await page.keyboard.press(' ');
+    await expect.poll(() => validation.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => described('Loss')).toMatch(/; validation loss [\d.]+ at step 5/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });
 

@@ -13,6 +13,8 @@ export interface ChartSeries {
   readonly labels: readonly string[];
   readonly xs: ArrayLike<number>;
   readonly ys: readonly ArrayLike<number | null | undefined>[];
+  /** The series hidden in the legend (by index): left out and named at the end. */
+  readonly hidden?: ReadonlySet<number>;
 }
 
 /** A loss (its chart's title or its label says so): its lowest point is its best and is said too. */
@@ -57,8 +59,16 @@ function seriesSummary(chart: ChartSeries, series: number): string {
   return `${label} ${point(found.first)} to ${point(found.last)}${lowest}`;
 }
 
-/** The whole chart in words: its title, then each series; "no points yet" before the first. */
+/**
+ * The whole chart in words: its title, then each series shown, and which are hidden; "no points
+ * yet" before the first.
+ */
 export function chartSummary(chart: ChartSeries): string {
   if (chart.xs.length === 0) return `${chart.title}: no points yet.`;
-  return `${chart.title}: ${chart.labels.map((_, series) => seriesSummary(chart, series)).join('; ')}.`;
+  const indices = chart.labels.map((_, series) => series);
+  const shown = indices.filter((series) => !chart.hidden?.has(series));
+  const hidden = indices.filter((series) => chart.hidden?.has(series)).map((series) => chart.labels[series]);
+  if (shown.length === 0) return `${chart.title}: every line hidden (${hidden.join(', ')}).`;
+  const said = `${chart.title}: ${shown.map((series) => seriesSummary(chart, series)).join('; ')}.`;
+  return hidden.length === 0 ? said : `${said} Hidden: ${hidden.join(', ')}.`;
 }

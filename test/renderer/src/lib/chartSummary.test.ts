@@ -53,6 +53,28 @@ describe('chartSummary', () => {
     );
   });
 
+  it('leaves the lines hidden in the legend out and names them; says so when every line is hidden', () => {
+    const chart = {
+      title: 'Loss',
+      xLabel: 'step',
+      labels: ['a training', 'a validation', 'b training'],
+      xs: [1, 2],
+      ys: [
+        [3, 2],
+        [null, 2.5],
+        [4, 1],
+      ],
+    };
+    expect(chartSummary({ ...chart, hidden: new Set([1]) })).toBe(
+      'Loss: a training 3 at step 1 to 2 at step 2, lowest 2 at step 2; b training 4 at step 1 to 1 at step 2, ' +
+        'lowest 1 at step 2. Hidden: a validation.',
+    );
+    expect(chartSummary({ ...chart, hidden: new Set([0, 1, 2]) })).toBe(
+      'Loss: every line hidden (a training, a validation, b training).',
+    );
+    expect(chartSummary({ ...chart, xs: [], ys: [[], [], []], hidden: new Set([2]) })).toBe('Loss: no points yet.');
+  });
+
   it('says an empty chart has no points yet', () => {
     expect(chartSummary({ title: 'Throughput', xLabel: 'step', labels: ['tokens/s'], xs: [], ys: [[]] })).toBe(
       'Throughput: no points yet.',
