@@ -36,7 +36,7 @@ describe('answers that land after the person moved on', () => {
     const { page, reply } = await pageHolding('datasets.import', 'datasets');
     try {
       await importPaths(page, notes);
-      await page.getByTestId('import-start').and(page.locator(':disabled')).waitFor();
+      await page.getByTestId('import-start').and(page.locator('[aria-busy=true]')).waitFor();
       // The next file, typed while the import is still out (an import can take minutes).
       await page.getByTestId('import-paths').fill('/data/next.txt');
       reply.release();

@@ -11,9 +11,10 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
+import { slowRequests } from './network';
 import { startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
@@ -60,15 +61,6 @@ function uploadsLeft(): string[] {
 }
 
 /** Every request of the page waits `ms` more (Chromium's network emulation); 0 ends it. */
-async function addLatency(cdp: CDPSession, ms: number): Promise<void> {
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: ms,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
-}
-
 /** Drops `file` (read from disk here) onto the page body, as a person dragging it from a file manager would. */
 async function dropFile(file: string, { andDrop = true } = {}): Promise<void> {
   const payload = JSON.stringify({ name: path.basename(file), base64: fs.readFileSync(file).toString('base64') });
@@ -206,7 +198,7 @@ describe('adding files in browser mode', () => {
     // Slow every request down so that there is time to press Cancel between chunks.
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await addLatency(cdp, 400);
+    await slowRequests(cdp, 400);
     try {
       await page.getByTestId('pick-files').setInputFiles(large);
       await page.getByTestId('upload-progress').waitFor();
@@ -216,7 +208,7 @@ describe('adding files in browser mode', () => {
       await shot('07-uploading');
       await page.getByTestId('upload-cancel').click();
     } finally {
-      await addLatency(cdp, 0);
+      await slowRequests(cdp, 0);
     }
     await page.getByTestId('datasets-error').filter({ hasText: 'cancelled' }).waitFor();
     await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(

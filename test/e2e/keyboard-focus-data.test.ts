@@ -1,0 +1,120 @@
+// End-to-end, by keyboard, against the built `spanfill serve`: the Datasets and Masking screens'
+// controls keep the focus as they are pressed. "Import the sample text" keeps it while the
+// sample imports (held: aria-busy), then, as the offer goes, hands it to the new dataset's
+// heading; "Count tokens" and "Import these paths" keep it while they work and after (a path
+// refused at once too); a picked file's input keeps it while the file uploads, and Cancel upload
+// hands it to "Choose files…" as its progress goes; Masking's Previous at the first example and
+// Next at the last keep it (held: a press does nothing there). Needs `npm run build` first.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdReply } from './holdReply';
+import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
+import { openScreen } from './navigate';
+import { slowRequests } from './network';
+import { writeNotes } from './notes';
+import { startSession, type E2eSession } from './session';
+
+let session: E2eSession;
+let page: Page;
+
+beforeAll(async () => {
+  session = await startSession('keyboard-data');
+  page = session.page;
+});
+
+afterAll(() => session?.close());
+
+describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
+  it('"Import the sample text" keeps it while it imports, then hands it to the new dataset', async () => {
+    const reply = await holdReply(page, 'datasets.importSample');
+    await page.goto(session.url);
+    await page.getByTestId('import-sample').waitFor();
+    await pressByKeyboard(page, 'import-sample');
+    await expect.poll(() => page.getByTestId('import-sample').getAttribute('aria-busy')).toBe('true');
+    await expect(focusedTestid(page)).resolves.toBe('import-sample');
+    reply.release();
+    await page.getByTestId('dataset-detail').waitFor();
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('detail-title');
+  });
+
+  it('"Count tokens" keeps it while it counts and after', async () => {
+    await pressByKeyboard(page, 'tokenize');
+    await page.getByTestId('token-stats').waitFor({ timeout: 30_000 });
+    await expect.poll(() => isHeld(page, 'tokenize')).toBe(false);
+    await expect(focusedTestid(page)).resolves.toBe('tokenize');
+  });
+
+  it('"Import these paths" keeps it when the path is refused at once and when it imports', async () => {
+    await page.getByTestId('import-paths-section').locator('summary').click();
+    await page.getByTestId('import-paths').fill('relative/notes.txt');
+    await pressByKeyboard(page, 'import-start');
+    await page.getByTestId('datasets-error').waitFor();
+    await expect(focusedTestid(page)).resolves.toBe('import-start');
+    const notes = path.join(session.dir, 'notes.txt');
+    writeNotes(notes, { docs: 40, words: 50, stride: 7 });
+    await page.getByTestId('import-paths').fill(notes);
+    await pressByKeyboard(page, 'import-start');
+    await page.getByTestId('datasets-notice').filter({ hasText: 'Imported notes.txt' }).waitFor({ timeout: 30_000 });
+    await expect(focusedTestid(page)).resolves.toBe('import-start');
+  });
+
+  it('a picked file keeps it on its input while it uploads; Cancel upload hands it to "Choose files…"', async () => {
+    const large = path.join(session.dir, 'long-book.txt');
+    fs.closeSync(fs.openSync(large, 'w'));
+    fs.truncateSync(large, 40 * 1024 * 1024); // 10 chunks
+    const cdp = await session.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await slowRequests(cdp, 400);
+    try {
+      const picker = page.getByTestId('pick-files');
+      await picker.focus();
+      await picker.setInputFiles(large);
+      await page.getByTestId('upload-progress').waitFor();
+      await expect(focusedTestid(page)).resolves.toBe('pick-files');
+      await expect(isHeld(page, 'pick-files')).resolves.toBe(true);
+      await page.getByTestId('upload-cancel').focus();
+      await page.keyboard.press('Enter'); // (its row goes at once)
+    } finally {
+      await slowRequests(cdp, 0);
+    }
+    await page.getByTestId('datasets-error').filter({ hasText: 'cancelled' }).waitFor();
+    await expect.poll(() => focusedTestid(page)).toBe('pick-files');
+    await expect(isHeld(page, 'pick-files')).resolves.toBe(false);
+  });
+
+  it("Masking's Previous at the first example and Next at the last keep it, and do nothing there", async () => {
+    await openScreen(page, 'masking');
+    await page.getByLabel('A dataset example').check();
+    const datasets = page.getByTestId('mask-dataset');
+    await datasets.selectOption(
+      (await datasets.locator('option', { hasText: 'notes.txt' }).getAttribute('value')) ?? '',
+    );
+    const shown = page.getByTestId('mask-example-shown');
+    const showExample = async (index: number): Promise<void> => {
+      await page.getByTestId('mask-example').fill(String(index));
+      await page.getByTestId('mask-preview').click();
+      await shown.filter({ hasText: new RegExp(`^\\s*${index} of`) }).waitFor();
+      await page.getByTestId('mask-example').fill('');
+    };
+    const isAt = async (index: number) => /^\s*(\d+) of/.exec((await shown.textContent()) ?? '')?.[1] === `${index}`;
+    const pressAtEnd = async (testid: string, end: number): Promise<void> => {
+      await pressByKeyboard(page, testid);
+      await expect.poll(() => isAt(end)).toBe(true);
+      await expect.poll(() => isHeld(page, testid)).toBe(true);
+      await expect(focusedTestid(page)).resolves.toBe(testid);
+      await page.keyboard.press('Enter'); // held: nothing happens
+      await page.waitForTimeout(300);
+      await expect(isAt(end)).resolves.toBe(true);
+    };
+    await showExample(1);
+    await pressAtEnd('mask-previous', 0);
+    const count = Number(/ of (\d+)/.exec((await shown.textContent()) ?? '')?.[1]);
+    expect(count).toBeGreaterThan(2);
+    await showExample(count - 2);
+    await pressAtEnd('mask-next', count - 1);
+    expect(session.pageErrors).toEqual([]);
+  });
+});
