@@ -2,6 +2,8 @@
 // its focus goes.
 // - The Playground's recent prompts: each one is reached with the arrow keys, and the prompt
 //   typed before them comes back.
+// - Option+digit on a Mac (a key of '™', a code of Digit2) opens a screen as Alt+digit does, and
+//   the nav links say their shortcuts.
 // Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -56,5 +58,24 @@ describe('the Playground’s recent prompts by keyboard', () => {
     await box.pressSequentially(' edited');
     await expect(history.inputValue()).resolves.toBe('');
     await expect(history.locator('option').first().textContent()).resolves.toMatch(/^3 kept in the data directory/);
+  });
+});
+
+describe('the screens’ shortcuts', () => {
+  it('opens a screen on Option+digit as a Mac sends it (its key a symbol, its code the digit)', async () => {
+    await openScreen(page, 'datasets');
+    await page.evaluate(
+      "window.dispatchEvent(new KeyboardEvent('keydown', { key: '™', code: 'Digit2', altKey: true, bubbles: true, cancelable: true }))",
+    );
+    await page.getByTestId('screen-masking').waitFor({ timeout: 5_000 });
+  });
+
+  it('names each screen’s shortcut on its nav link', async () => {
+    const shortcuts = await page
+      .locator('nav a')
+      .evaluateAll((links: unknown[]) =>
+        links.map((link) => (link as { getAttribute(name: string): string | null }).getAttribute('aria-keyshortcuts')),
+      );
+    expect(shortcuts).toEqual(['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4', 'Alt+5', 'Alt+6', 'Alt+7']);
   });
 });
