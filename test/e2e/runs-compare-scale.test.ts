@@ -1,5 +1,5 @@
 // End-to-end for the Runs screen's comparison with many runs, one of them training, on the built
-// `spanfill serve`: 21 finished runs and one "training" written straight into the store (this
+// `spanfill serve`: 21 finished runs and one "training" written straight into the store (storedRuns.ts; this
 // test's process owns the live one and adds a step every 300 ms, as a `spanfill train` in a
 // terminal would; the server's watcher announces each). Every call the page makes is counted on
 // its socket. A comparison is asked for when the ticks change or a compared run's status does,
@@ -13,16 +13,14 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thisProcessAsOwner } from '../../src/main/services/runsLock';
-import { openStore, type Store } from '../../src/main/store/db';
-import { RunRepository } from '../../src/main/store/runs';
-import { MAX_COMPARED_RUNS, runConfigSchema } from '../../src/shared/contract/runs';
+import type { Store } from '../../src/main/store/db';
+import type { RunRepository } from '../../src/main/store/runs';
+import { MAX_COMPARED_RUNS } from '../../src/shared/contract/runs';
 import { formatMetric } from '../../src/renderer/src/lib/format';
 import { wsPath } from '../../src/shared/ws-protocol';
-import { addDatasetRow } from '../support/storeRows';
-import { tinySpm } from './lossRuns';
 import { openScreen } from './navigate';
 import { startSession, type E2eSession } from './session';
+import { addStoredRun, openStoreForRuns } from './storedRuns';
 
 interface SentCall {
   readonly call: string;
@@ -112,19 +110,11 @@ function pointsAt(step: number, seed: number) {
   return step % 10 === 0 ? [...points, { step, name: 'eval.loss', value: loss + 0.1 }] : points;
 }
 
+/** Run `id` with `steps` logged (each run's learning rate its own, so the comparison has a setting that differs). */
 function addRun(id: string, index: number, status: 'completed' | 'running', steps: number): void {
   const totalSteps = status === 'running' ? 100_000 : steps;
-  const config = runConfigSchema.parse({
-    model: tinySpm,
-    datasetId: 'ds-1',
-    inputLength: 32,
-    batchSize: 4,
-    maxSteps: totalSteps,
-    lr: 0.001 * (1 + index / 10),
-    name: id,
-  });
-  const owner = status === 'running' ? thisProcessAsOwner() : undefined;
-  repo.add({ id, name: id, config, totalSteps, status, ...(owner && { owner }) });
+  const config = { inputLength: 32, batchSize: 4, lr: 0.001 * (1 + index / 10) };
+  addStoredRun(repo, { id, name: id, status, totalSteps, config });
   repo.addMetrics(id, Array.from({ length: steps }, (_, s) => pointsAt(s + 1, index)).flat());
   repo.setProgress(id, steps, steps * 40);
 }
@@ -161,10 +151,7 @@ beforeAll(async () => {
   page = session.page;
   await tap.route(page);
   await page.goto(session.url);
-  store = openStore(session.dataDir);
-  repo = new RunRepository(store.db);
-  addDatasetRow(store.db);
-  store.db.prepare("UPDATE datasets SET status = 'ready' WHERE id = 'ds-1'").run(); // (an import in no process, else)
+  ({ store, repo } = openStoreForRuns(session.dataDir));
   FINISHED.forEach((id, index) => addRun(id, index, 'completed', 30));
   addRun(LIVE, FINISHED.length, 'running', liveStep);
   await openScreen(page, 'runs');
