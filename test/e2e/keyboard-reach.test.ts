@@ -4,24 +4,43 @@
 //   typed before them comes back.
 // - Option+digit on a Mac (a key of '™', a code of Digit2) opens a screen as Alt+digit does, and
 //   the nav links say their shortcuts.
+// - A dataset opened from its name in a long list has the focus on its detail's heading, in view.
 // Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openScreen } from './navigate';
+import { importNotes } from './notes';
 import { startSession, type E2eSession } from './session';
 
 let session: E2eSession;
 let page: Page;
+/** Datasets imported by the CLI, oldest first (the table lists them newest first). */
+let datasetIds: string[];
 
 beforeAll(async () => {
+  // Short, so the datasets' table runs past the window's bottom.
   session = await startSession('keyboard', { viewport: { width: 1280, height: 600 } });
   page = session.page;
+  datasetIds = [1, 2, 3, 4, 5, 6].map((n) => importNotes(session, { docs: 6, words: 12, stride: n }));
   await page.goto(session.url);
 }, 120_000);
 
 afterAll(() => session?.close());
+
+/** The focused element's test id, else its id, else its tag ('body' when the focus was dropped). */
+const focused = () =>
+  page.evaluate<string>(
+    '(() => { const e = document.activeElement; return e?.dataset.testid ?? (e?.id || e?.tagName.toLowerCase()); })()',
+  );
+
+/** Whether the element `selector` finds lies wholly inside the window. */
+const inView = (selector: string) =>
+  page.evaluate<boolean>(
+    `(() => { const b = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect();
+      return b.top >= 0 && b.bottom <= innerHeight && b.left >= 0 && b.right <= innerWidth; })()`,
+  );
 
 describe('the Playground’s recent prompts by keyboard', () => {
   const prompts = ['first <extra_id_0> prompt', 'second <extra_id_0> prompt', 'third <extra_id_0> prompt'];
@@ -77,5 +96,19 @@ describe('the screens’ shortcuts', () => {
         links.map((link) => (link as { getAttribute(name: string): string | null }).getAttribute('aria-keyshortcuts')),
       );
     expect(shortcuts).toEqual(['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4', 'Alt+5', 'Alt+6', 'Alt+7']);
+  });
+});
+
+describe('a dataset opened from its name', () => {
+  it("moves the focus to the detail's heading and brings it into view", async () => {
+    await openScreen(page, 'datasets');
+    const oldest = page.getByTestId('datasets-table').locator('tbody tr').last().locator('button.link');
+    await expect(oldest.textContent()).resolves.toBe('notes.txt');
+    await oldest.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('dataset-detail').waitFor();
+    await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain(datasetIds[0]);
+    await expect.poll(focused).toBe('detail-title');
+    await expect(inView('#detail-title')).resolves.toBe(true);
   });
 });
