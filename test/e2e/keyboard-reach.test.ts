@@ -5,12 +5,14 @@
 // - Option+digit on a Mac (a key of '™', a code of Digit2) opens a screen as Alt+digit does, and
 //   the nav links say their shortcuts.
 // - A dataset opened from its name in a long list has the focus on its detail's heading, in view.
+// - Start on Train with a setting wrong moves the focus to that setting (opening "More settings"
+//   when it is folded there), as the Masking screen's Preview does.
 // Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openScreen } from './navigate';
+import { openScreen, openTrainForm } from './navigate';
 import { importNotes } from './notes';
 import { startSession, type E2eSession } from './session';
 
@@ -110,5 +112,35 @@ describe('a dataset opened from its name', () => {
     await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain(datasetIds[0]);
     await expect.poll(focused).toBe('detail-title');
     await expect(inView('#detail-title')).resolves.toBe(true);
+  });
+});
+
+describe('Start on Train with a setting wrong', () => {
+  it('moves the focus to the first setting marked wrong, as Preview does on Masking', async () => {
+    await openTrainForm(page);
+    await page.getByTestId('train-dataset').selectOption(datasetIds[0]);
+    await page.getByTestId('train-steps').fill('0');
+    const start = page.getByTestId('train-start');
+    await expect.poll(() => start.getAttribute('aria-disabled')).toBe('true');
+    await start.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('train-steps');
+    await expect(page.getByTestId('run-view').count()).resolves.toBe(0);
+  });
+
+  it('opens "More settings" for a setting wrong in it, and focuses that setting', async () => {
+    await page.getByTestId('train-steps').fill('5');
+    const more = page.getByTestId('train-form').locator('details', { hasText: 'More settings' });
+    await more.locator('summary').click();
+    await page.getByTestId('train-accumulation').fill('0');
+    await more.locator('summary').click();
+    await expect(more.getAttribute('open')).resolves.toBeNull();
+    const start = page.getByTestId('train-start');
+    await expect.poll(() => start.getAttribute('aria-describedby')).toBe('train-start-waits');
+    await start.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('train-accumulation');
+    await expect(more.getAttribute('open')).resolves.not.toBeNull();
+    await expect(page.getByTestId('run-view').count()).resolves.toBe(0);
   });
 });
