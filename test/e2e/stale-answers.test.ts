@@ -54,7 +54,7 @@ describe('answers that land after the person moved on', () => {
     try {
       await page.getByTestId('model-folder').fill(modelDir);
       await page.getByTestId('model-import').click();
-      await page.getByTestId('model-import').and(page.locator(':disabled')).waitFor();
+      await page.getByTestId('model-import').and(page.locator('[aria-busy=true]')).waitFor();
       // The next folder, typed while the loaders check this one (every weight is decoded).
       await page.getByTestId('model-folder').fill('/models/next');
       await page.getByLabel('Name (optional)').fill('next one');
