@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdReply } from './holdReply';
+import { announcements, recordAnnouncements } from './liveRegions';
 import { openScreen, openTrainForm } from './navigate';
 import { importNotes } from './notes';
 import { startSession, type E2eSession } from './session';
@@ -50,34 +51,6 @@ async function pressAndKeepFocus(testid: string, done: () => Promise<boolean>): 
   await expect.poll(() => isIdle(testid)).toBe(true);
   await expect(focused()).resolves.toBe(testid);
 }
-
-/**
- * Records what the live regions of the screen say from now on (role status or alert, or
- * aria-live): each one added with text, or whose text changes, once per change, as `role: text`.
- */
-const recordAnnouncements = (on: Page): Promise<unknown> =>
-  on.evaluate(`(() => {
-    window.announced = [];
-    const said = new WeakMap();
-    const live = '[role=status],[role=alert],[aria-live]';
-    new MutationObserver((records) => {
-      const regions = new Set();
-      for (const record of records) {
-        for (const node of record.addedNodes)
-          if (node instanceof Element) [node, ...node.querySelectorAll(live)].forEach((e) => e.matches(live) && regions.add(e));
-        const region = (record.target instanceof Element ? record.target : record.target.parentElement)?.closest(live);
-        if (region) regions.add(region);
-      }
-      for (const region of regions) {
-        const text = region.textContent.trim().replace(/\\s+/g, ' ');
-        if (!region.isConnected || text === '' || said.get(region) === text) continue;
-        said.set(region, text);
-        window.announced.push((region.getAttribute('role') ?? 'live') + ': ' + text);
-      }
-    }).observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
-  })()`);
-
-const announcements = (on: Page): Promise<string[]> => on.evaluate<string[]>('window.announced');
 
 describe('busy buttons, what a fill says, one tab stop per radio group', () => {
   it('Masking: Preview, Re-roll and Use keep the focus, and Re-roll ignores a press while it runs', async () => {

@@ -1,0 +1,53 @@
+// What a polite live region says of long work with a progress bar (an upload, an import, a Hub
+// download, tokenizing a dataset, an export): its start, each quarter reached, and its end once
+// all of it is done — never each chunk, so a screen reader hears a few lines where the bar moves
+// thousands of times. The bar, the byte counts and Cancel stay on screen, outside the region.
+// Work that stops short (cancelled, failed) is said by the screen's own message, not here.
+// (The Train screen's run-announcement does the same for a run: lib/runAnnouncement.ts.)
+
+/** Work in progress: what runs, in words ("Uploading notes.txt"), and how far it has come. */
+export interface Progress {
+  readonly what: string;
+  readonly done: number;
+  /** Unknown (null) or not yet known (0): only the start is said. */
+  readonly total: number | null;
+}
+
+/** What the region said last: of which work, and the quarter reached then (0 its start, 4 all done). */
+export interface Said {
+  readonly what: string;
+  readonly quarter: number;
+}
+
+/** The quarters of `progress` done: 0 to 4 (4: all of it); 0 while its total is unknown. */
+export function quartersDone(progress: Progress): number {
+  if (progress.total === null || progress.total <= 0) return 0;
+  return Math.max(0, Math.min(4, Math.floor((4 * progress.done) / progress.total)));
+}
+
+/** The region's text and what it has said, once `now` follows what was `said`. */
+export interface Announcement {
+  readonly said: Said | undefined;
+  /** The region's new text ('' clears it, for the next start to be heard); undefined: keep it. */
+  readonly text: string | undefined;
+}
+
+/**
+ * What to say now: the start of other work, each quarter beyond the last said (the total may grow,
+ * as a download's does: a quarter is said once), `what: done.` once all is done; nothing meanwhile.
+ */
+export function announceProgress(said: Said | undefined, now: Progress | undefined): Announcement {
+  if (!now) return { said: undefined, text: said ? '' : undefined };
+  const quarter = quartersDone(now);
+  if (said?.what !== now.what) return { said: { what: now.what, quarter }, text: `${now.what}…` };
+  if (quarter <= said.quarter) return { said, text: undefined };
+  return {
+    said: { what: now.what, quarter },
+    text: quarter === 4 ? `${now.what}: done.` : `${now.what}: ${25 * quarter} %.`,
+  };
+}
+
+/** A dataset's tokens counted into its cache (the Masking preview, the Train estimate, Count tokens). */
+export function tokenizingProgress(counted: { readonly done: number; readonly total: number | null }): Progress {
+  return { what: 'Tokenizing the dataset for this tokenizer', done: counted.done, total: counted.total };
+}
