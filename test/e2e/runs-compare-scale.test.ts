@@ -128,6 +128,8 @@ const tableRuns = () =>
     .locator('thead th')
     .count()
     .then((n) => n - 1);
+/** The steps column of the run training (then stopped). */
+const stepShown = () => page.getByTestId(`run-row-${LIVE}`).locator('td.num').first().textContent();
 const ticked = () => page.locator('[data-testid=run-select]:checked').count();
 const lowestEval = (id: string) => repo.lowestMetric(id, 'eval.loss')?.value;
 
@@ -175,7 +177,6 @@ describe('Comparing runs at scale', () => {
     await expect.poll(tableRuns, { timeout: 20_000 }).toBe(3);
     await page.waitForTimeout(1500);
     const [from, heardFrom] = [tap.sent.length, tap.heard.length];
-    const stepShown = () => page.getByTestId(`run-row-${LIVE}`).locator('td.num').first().textContent();
     const before = await stepShown();
     // Three or more looks of the watcher, each a runs.progress (its status is what it was: no runs.statusChanged).
     await page.waitForTimeout(3500);
@@ -220,13 +221,23 @@ describe('Comparing runs at scale', () => {
     );
     repo.setProgress(LIVE, liveStep, liveStep * 40);
     const stored = { last: formatMetric(repo.lastMetric(LIVE, 'loss')), best: formatMetric(lowestEval(LIVE)) };
-    const stepShown = () => page.getByTestId(`run-row-${LIVE}`).locator('td.num').first().textContent();
     await expect.poll(stepShown, { timeout: 10_000 }).toBe(`${liveStep} / 100,000`);
     await expect.poll(() => figuresShown(LIVE), { timeout: 10_000 }).toEqual({ table: stored, compared: stored });
     // Read again once: not a step of a run training, which its progress says.
     await page.waitForTimeout(1500);
     expect(tap.count('runs.compare', from)).toBe(1);
     expect(tap.count('runs.get', from)).toBe(1);
+  });
+
+  it('shows the figures of the step a run went back to, not those of the last progress heard before', async () => {
+    // Resumed from an earlier checkpoint (its points after it dropped, as runsControl.ts drops them)
+    // and stopped again between two looks: 'stopped' still, before the step of its last runs.progress.
+    liveStep -= 20;
+    repo.dropMetricsAfter(LIVE, liveStep);
+    repo.setProgress(LIVE, liveStep, liveStep * 40);
+    const stored = { last: formatMetric(repo.lastMetric(LIVE, 'loss')), best: formatMetric(lowestEval(LIVE)) };
+    await expect.poll(stepShown, { timeout: 10_000 }).toBe(`${liveStep} / 100,000`);
+    await expect.poll(() => figuresShown(LIVE), { timeout: 10_000 }).toEqual({ table: stored, compared: stored });
   });
 
   it("lets an unticked run's curves go: ticked again, they are asked for again", async () => {

@@ -38,14 +38,22 @@ export function withEvaluations(
 }
 
 /**
- * `heard` once run `runId`'s status changed at `step`: a run resumed from an earlier checkpoint
- * has its points after it dropped from the store (runsControl.ts), so a lowest heard after `step`
- * is forgotten (the reads its status change brings say what is left).
+ * What is kept of each run (the lowest evaluation heard, the latest runs.progress), by run id,
+ * once run `runId`'s status changed at `step`: the same object unless what is kept of that run is
+ * of a later step, which is then forgotten. Such a run went back (resumed from an earlier checkpoint
+ * or from step 0, its points after it dropped from the store by runsControl.ts, or so resumed and
+ * stopped again elsewhere between two looks of the watcher): what came after `step` is of the course
+ * it left, and the reads its status change brings say where it stands. A pause, stop, end or
+ * failure at the step it reached keeps it: still the latest, until those reads come.
  */
-export function afterStatusChange(heard: HeardEvaluations, runId: string, step: number): HeardEvaluations {
-  const known = heard[runId];
-  if (!known || known.step <= step) return heard;
-  const rest = { ...heard };
+export function afterStatusChange<T extends { readonly step: number }>(
+  kept: Readonly<Record<string, T>>,
+  runId: string,
+  step: number,
+): Readonly<Record<string, T>> {
+  const known = kept[runId];
+  if (!known || known.step <= step) return kept;
+  const rest = { ...kept };
   delete rest[runId];
   return rest;
 }

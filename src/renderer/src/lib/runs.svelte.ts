@@ -1,7 +1,7 @@
 // The renderer's runs store: the list (runs.list, kept current by `runs.statusChanged`,
-// `runs.renamed` and `runs.removed`), the
-// run shown on the Train screen (runs.get, refreshed on status and checkpoint events), live
-// progress (`runs.progress`), every loaded run's metric curves (lib/runCurves.ts, fed by
+// `runs.renamed` and `runs.removed`), the run shown on the Train screen (runs.get, refreshed on
+// status and checkpoint events), live progress (`runs.progress`; a run's forgotten when its status
+// says it went back to an earlier step), every loaded run's metric curves (lib/runCurves.ts, fed by
 // `runs.metrics`), the lifecycle calls and the last error per place, what a resume said of
 // checkpoints it could not use, and the offer to start again from step 0 when none could be
 // read. Built on `api` only.
@@ -21,6 +21,7 @@ import { RunCurves } from './runCurves';
 import { errorMessage } from '../../../shared/errors';
 import { distinctRunLabels } from '../../../shared/contract/runNames';
 import { curvesToDrop, DRAWN_METRICS } from './runsWatching';
+import { afterStatusChange } from './liveFigures';
 
 const drawn = new Set(DRAWN_METRICS);
 
@@ -82,6 +83,8 @@ class RunsStore {
         ? this.runs.map((r) => (r.id === runId ? { ...r, status, step } : r))
         : this.runs;
       if (!this.runs.some((r) => r.id === runId)) void this.load();
+      // A run that went back (resumed from an earlier checkpoint) is not where its last progress said.
+      this.progress = afterStatusChange(this.progress, runId, step);
       void this.refresh(runId);
     });
     subscribe(connection.bridge, 'runs.progress', (p) => {

@@ -47,6 +47,13 @@ describe('afterStatusChange', () => {
     expect(afterStatusChange(heard, 'a', 40)).toBe(heard);
     expect(afterStatusChange(heard, 'c', 0)).toBe(heard);
   });
+
+  it("forgets a run's progress of a later step (resumed from an earlier checkpoint), keeps it at the step reached", () => {
+    const progress = { a: { runId: 'a', step: 50, loss: 1.2 }, b: { runId: 'b', step: 7, loss: 3 } };
+    expect(afterStatusChange(progress, 'a', 40)).toEqual({ b: progress.b }); // resumed from step 40
+    expect(afterStatusChange(progress, 'a', 0)).toEqual({ b: progress.b }); // started again from step 0
+    expect(afterStatusChange(progress, 'a', 50)).toBe(progress); // paused, stopped, finished or failed there
+  });
 });
 
 describe('withBestEval', () => {
