@@ -2,13 +2,15 @@
 // as they are pressed. Pause, then Resume, then Stop each keep it while their call is out and
 // hand it to the control that takes their place (Pause to Resume, Resume to Pause); Export keeps
 // it, when refused at once and when done; the Playground's "Add as a column" keeps it as it
-// becomes "In the columns" (held: aria-disabled, a press adds nothing).
+// becomes "In the columns" (held: aria-disabled, a press adds nothing). At 200 % zoom (a window
+// of 640 × 360 CSS pixels) the checkpoints table scrolls sideways in a box the keyboard reaches.
 // The run is trained from a terminal (`spanfill train`), then by serve once resumed.
 // Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations } from './accessibility';
 import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { shortRunFlags } from './lossRuns';
 import { openScreen } from './navigate';
@@ -65,6 +67,26 @@ describe("a run's controls, pressed by keyboard, keep the focus", () => {
     await pressUntil('run-stop', 'stopped', 'run-resume');
     expect(session.pageErrors).toEqual([]);
   }, 180_000);
+
+  it('at 200 % zoom the checkpoints scroll sideways in a box the keyboard reaches', async () => {
+    await page.setViewportSize({ width: 640, height: 360 });
+    try {
+      const box = page.getByTestId('run-checkpoints-scroll');
+      await box.scrollIntoViewIfNeeded();
+      const violations = await accessibilityViolations(page);
+      expect(violations.filter((line) => line.startsWith('scrollable-region-focusable'))).toEqual([]);
+      await expect.poll(() => page.getByRole('region', { name: 'Checkpoints' }).count()).toBe(1);
+      await expect(box.getAttribute('tabindex')).resolves.toBe('0');
+      await box.focus();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => box.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    // As wide as its table again: no tab stop of its own, once the focus has gone elsewhere.
+    await page.getByTestId('run-title').focus();
+    await expect.poll(() => page.getByTestId('run-checkpoints-scroll').getAttribute('tabindex')).toBeNull();
+  });
 
   it('Export keeps it when refused at once and when done', async () => {
     const out = page.getByTestId('export-out');
