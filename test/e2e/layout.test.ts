@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
+import { mainScrollsSideways, spill } from './overflow';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
 import { stoppedRun } from './terminalRun';
@@ -49,26 +50,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => session?.close());
-
-/** What runs out of <main> on the right (a table in its own sideways scroll aside), and the tables that need that scroll. */
-const spill = `(() => {
-    const main = document.querySelector('main').getBoundingClientRect();
-    const name = (e) => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '');
-    const out = [...document.querySelectorAll('main *')]
-      .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().width > 0)
-      .filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
-      .map(name);
-    const scrolls = [...document.querySelectorAll('main .table-scroll')]
-      .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
-      .map((e) => name(e.querySelector('table') ?? e) + ' scrolls sideways');
-    return [...out, ...scrolls];
-  })()`;
-
-/** Whether <main> itself scrolls sideways. */
-const mainScrollsSideways = `(() => {
-  const main = document.querySelector('main');
-  return main.scrollWidth > main.clientWidth + 0.5;
-})()`;
 
 describe('the screens at the window widths', () => {
   it("fits every screen into the window's least and first width, with a named run, its checkpoints and a long dataset name listed", async () => {
