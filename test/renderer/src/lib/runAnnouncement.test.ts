@@ -1,14 +1,25 @@
 // The Train screen's live region speaks on a change of the shown run's status only, in words
-// that carry the step, the last loss or the reason.
+// that carry the step, the last loss or the reason; the Runs screen's says the same of each run
+// listed, by name, when its row is read in another status, and what a delete did.
 
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, RunStatusName } from '../../../../src/shared/contract/runs';
-import { runAnnouncement, statusWords } from '../../../../src/renderer/src/lib/runAnnouncement';
+import {
+  deletedRunWords,
+  namedStatusWords,
+  runAnnouncement,
+  runsStatusChanges,
+  statusWords,
+} from '../../../../src/renderer/src/lib/runAnnouncement';
 
 /** A run with only what the words read (the rest of a RunDetail does not matter here). */
-function run(status: RunStatusName, more: { step?: number; loss?: number; error?: string } = {}): RunDetail {
+function run(
+  status: RunStatusName,
+  more: { step?: number; loss?: number; error?: string; id?: string; name?: string } = {},
+): RunDetail {
   const last: Record<string, number> = more.loss === undefined ? {} : { loss: more.loss };
-  return { id: 'r-1', status, step: more.step ?? 0, last, error: more.error ?? null } as unknown as RunDetail;
+  const [id, name] = [more.id ?? 'r-1', more.name ?? 'tiny'];
+  return { id, name, status, step: more.step ?? 0, last, error: more.error ?? null } as unknown as RunDetail;
 }
 
 describe('statusWords', () => {
@@ -45,5 +56,55 @@ describe('runAnnouncement', () => {
     expect(runAnnouncement({ id: 'r-2', status: 'running' }, run('completed'))).toBeUndefined();
     expect(runAnnouncement({ id: 'r-1', status: 'running' }, run('running', { step: 5 }))).toBeUndefined();
     expect(runAnnouncement({ id: 'r-1', status: 'running' }, undefined)).toBeUndefined();
+  });
+});
+
+describe('namedStatusWords', () => {
+  it("says a run's change with its name first, in the Train screen's words", () => {
+    expect(namedStatusWords(run('completed', { loss: 1.23 }), 'running')).toBe('Run “tiny” finished: last loss 1.230.');
+    expect(namedStatusWords(run('running'), 'queued')).toBe('Run “tiny” started.');
+    expect(namedStatusWords(run('running', { step: 40 }), 'stopped')).toBe('Run “tiny” resumed.');
+    expect(namedStatusWords(run('paused', { step: 1200 }))).toBe('Run “tiny” paused at step 1,200.');
+    expect(namedStatusWords(run('stopped', { step: 7 }))).toBe('Run “tiny” stopped at step 7.');
+    expect(namedStatusWords(run('failed', { error: 'out of memory: try `--batch-size 2`' }))).toBe(
+      'Run “tiny” failed: out of memory: try --batch-size 2',
+    );
+    expect(namedStatusWords(run('interrupted', { step: 3 }))).toBe('Run “tiny” interrupted at step 3.');
+    expect(deletedRunWords('tiny')).toBe('Deleted run “tiny”.');
+  });
+});
+
+describe('runsStatusChanges', () => {
+  const listed = () => false;
+
+  it('says nothing of the runs read as the screen opens, nor of a step', () => {
+    const first = runsStatusChanges({}, { a: run('completed', { id: 'a' }), b: run('running', { id: 'b' }) }, listed);
+    expect(first).toEqual({ seen: { a: 'completed', b: 'running' }, lines: [] });
+    expect(runsStatusChanges(first.seen, { b: run('running', { id: 'b', step: 9 }) }, listed).lines).toEqual([]);
+  });
+
+  it('says each change once, a resume by the status before it (queued says nothing)', () => {
+    let seen = runsStatusChanges({}, { a: run('stopped', { id: 'a', step: 4 }) }, listed).seen;
+    const read = (detail: RunDetail) => {
+      const said = runsStatusChanges(seen, { a: detail }, listed);
+      seen = said.seen;
+      return said.lines;
+    };
+    expect(read(run('queued', { id: 'a', step: 4 }))).toEqual([]);
+    expect(read(run('running', { id: 'a', step: 4 }))).toEqual(['Run “tiny” resumed.']);
+    expect(read(run('running', { id: 'a', step: 5 }))).toEqual([]);
+    expect(read(run('completed', { id: 'a', loss: 2 }))).toEqual(['Run “tiny” finished: last loss 2.000.']);
+    expect(read(run('completed', { id: 'a', loss: 2 }))).toEqual([]);
+  });
+
+  it('says a run started since the screen opened, from its first read that is not queued', () => {
+    const isNew = (id: string) => id === 'n';
+    const queued = runsStatusChanges({}, { n: run('queued', { id: 'n', name: 'new' }) }, isNew);
+    expect(queued.lines).toEqual([]);
+    expect(runsStatusChanges(queued.seen, { n: run('running', { id: 'n', name: 'new' }) }, isNew).lines).toEqual([
+      'Run “new” started.',
+    ]);
+    const ended = runsStatusChanges({}, { n: run('failed', { id: 'n', name: 'new', error: 'No data.' }) }, isNew);
+    expect(ended.lines).toEqual(['Run “new” failed: No data.']);
   });
 });
