@@ -2,9 +2,11 @@
 // controls keep the focus as they are pressed. "Import the sample text" keeps it while the
 // sample imports (held: aria-busy), then, as the offer goes, hands it to the new dataset's
 // heading; "Count tokens" and "Import these paths" keep it while they work and after (a path
-// refused at once too); a picked file's input keeps it while the file uploads, and Cancel upload
-// hands it to "Choose files…" as its progress goes; Masking's Previous at the first example and
-// Next at the last keep it (held: a press does nothing there). Needs `npm run build` first.
+// refused at once too); "Show more", going once all or the first 100 documents show, hands it
+// to the documents or the note that says so; a picked file's input keeps it while the file
+// uploads, and Cancel upload hands it to "Choose files…" as its progress goes; Masking's
+// Previous at the first example and Next at the last keep it (held: a press does nothing
+// there). Needs `npm run build` first.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +61,27 @@ describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
     await pressByKeyboard(page, 'import-start');
     await page.getByTestId('datasets-notice').filter({ hasText: 'Imported notes.txt' }).waitFor({ timeout: 30_000 });
     await expect(focusedTestid(page)).resolves.toBe('import-start');
+  });
+
+  it('"Show more" keeps it, then hands it to the documents, or to the note on how many, as it goes', async () => {
+    const more = page.getByTestId('dataset-more');
+    const documents = page.getByTestId('dataset-documents').locator('li');
+    /** Presses Show more by keyboard until it goes; it keeps the focus as long as it stays. */
+    const showAll = async (): Promise<void> => {
+      while ((await more.count()) > 0) {
+        const shown = await documents.count();
+        await more.focus();
+        await page.keyboard.press('Enter');
+        await expect.poll(() => documents.count()).toBeGreaterThan(shown);
+        if ((await more.count()) > 0) await expect(focusedTestid(page)).resolves.toBe('dataset-more');
+      }
+    };
+    await showAll(); // notes.txt: 40 documents, all of them shown
+    await expect.poll(() => focusedTestid(page)).toBe('dataset-documents');
+    await page.getByRole('button', { name: /^Sample: / }).click();
+    await page.getByTestId('dataset-detail').filter({ hasText: 'Sample: ' }).waitFor();
+    await showAll(); // the sample: hundreds, shown up to the first 100
+    await expect.poll(() => focusedTestid(page)).toBe('dataset-more-limit');
   });
 
   it('a picked file keeps it on its input while it uploads; Cancel upload hands it to "Choose files…"', async () => {

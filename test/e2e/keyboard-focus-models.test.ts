@@ -4,14 +4,16 @@
 // keeps it while the loaders check the folder and after; the Hub form's Download keeps it while
 // it downloads (held: aria-busy) and after, its progress's Cancel hands it to what the download
 // says of how it ended; a Suggestion's Download keeps it when the download fails, and, once it
-// succeeds and the button gives way to "downloaded", hands it to what the download says.
+// succeeds and the button gives way to "downloaded", hands it to what the download says. Save
+// token keeps it as its box empties (held: nothing to save), Forget the saved token, as it
+// goes, hands it to the token's box.
 // Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub-server';
-import { focusedTestid, pressByKeyboard } from './keyboardFocus';
+import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { openScreen } from './navigate';
 import { startSession, type E2eSession } from './session';
 
@@ -78,6 +80,18 @@ describe('the Models screen, pressed by keyboard, keeps the focus', () => {
     await page.getByTestId('pull-notice').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByRole('button', { name: `Download ${served}` }).count()).toBe(0);
     await expect.poll(() => focusedTestid(page)).toBe('pull-notice');
+  });
+
+  it('Save token keeps it as its box empties; Forget hands it to the box as it goes', async () => {
+    await page.getByTestId('token-input').fill('hf_not_a_real_token');
+    await pressByKeyboard(page, 'token-save');
+    await page.getByTestId('models-notice').filter({ hasText: 'Saved the Hub token.' }).waitFor();
+    await expect(focusedTestid(page)).resolves.toBe('token-save');
+    await expect(isHeld(page, 'token-save')).resolves.toBe(true); // (nothing to save now)
+    await page.getByTestId('token-forget').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('models-notice').filter({ hasText: 'Forgot the saved Hub token.' }).waitFor();
+    await expect.poll(() => focusedTestid(page)).toBe('token-input');
     expect(session.pageErrors).toEqual([]);
   });
 });

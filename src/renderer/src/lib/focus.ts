@@ -52,7 +52,7 @@ export function firstControl(group: Element): HTMLElement | undefined {
  * something else first is forgotten; a group that goes away takes its watch with it.
  */
 export function keepFocusIn(
-  next: (group: HTMLElement) => HTMLElement | undefined = firstControl,
+  next: (group: HTMLElement) => HTMLElement | null | undefined = firstControl,
 ): Attachment<HTMLElement> {
   return (group) => {
     let focused: Element | undefined;
