@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { chartSummary, spokenNumber } from '../../../../src/renderer/src/lib/chartSummary';
 
+/** Two runs compared over two steps, the first with a validation loss: a chart's all but its values. */
+const comparison = { title: 'Loss', xLabel: 'step', labels: ['a training', 'a validation', 'b training'], xs: [1, 2] };
+
 describe('chartSummary', () => {
   it("says a loss chart's training loss from first to last with its lowest, and its validation loss", () => {
     // Training at steps 1–4, validation at steps 2 and 4 only (gaps elsewhere, as the charts align them).
@@ -37,10 +40,7 @@ describe('chartSummary', () => {
   it("says a series with one point once, one with none as having none, and a loss chart's lowest of each", () => {
     // The comparison's labels ("<run> training") do not say "loss"; its title does.
     const summary = chartSummary({
-      title: 'Loss',
-      xLabel: 'step',
-      labels: ['a training', 'a validation', 'b training'],
-      xs: [1, 2],
+      ...comparison,
       ys: [
         [5, 4],
         [null, 4.5],
@@ -55,10 +55,7 @@ describe('chartSummary', () => {
 
   it('leaves the lines hidden in the legend out and names them; says so when every line is hidden', () => {
     const chart = {
-      title: 'Loss',
-      xLabel: 'step',
-      labels: ['a training', 'a validation', 'b training'],
-      xs: [1, 2],
+      ...comparison,
       ys: [
         [3, 2],
         [null, 2.5],
