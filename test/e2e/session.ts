@@ -44,8 +44,10 @@ export async function startSession(
     });
     const close = async (): Promise<void> => {
       await context.close();
-      serve?.kill('SIGINT');
-      fs.rmSync(dir, { recursive: true, force: true });
+      // A run still training is stopped with a checkpoint as serve exits: the folder is removed
+      // once serve is gone (a bounded wait), else that checkpoint's files land in it as it goes.
+      if (serve) await stopped(serve);
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     };
     return { dir, dataDir, url: started.url, context, page, pageErrors, close };
   } catch (error) {
@@ -53,4 +55,17 @@ export async function startSession(
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Asks `child` to stop (SIGINT, as Ctrl-C) and waits until it has, at most `limitMs`. */
+function stopped(child: ChildProcess, limitMs = 20_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, limitMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
 }
