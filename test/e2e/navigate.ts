@@ -18,4 +18,6 @@ export async function openScreen(page: Page, id: string): Promise<Locator> {
 export async function openTrainForm(page: Page): Promise<void> {
   await openScreen(page, 'train');
   if (await page.getByTestId('train-new').isVisible()) await page.getByTestId('train-new').click();
+  // The form itself, shown: a failure then says that the form never came, not what it lacked.
+  await page.getByTestId('train-form').waitFor();
 }
