@@ -12,7 +12,6 @@
 
 import type { RunCheckpoints, RunDetail, RunSummary } from '../../../shared/contract/runs';
 import { NO_READABLE_CHECKPOINT_WORDS } from '../../../shared/contract/runs';
-
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
