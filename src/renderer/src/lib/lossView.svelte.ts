@@ -1,12 +1,10 @@
 // How the loss charts draw (the Train screen's run and the Runs screen's comparison): the
 // training loss smoothed or raw, the y axis linear or logarithmic. Remembered per browser
-// profile, like the theme (and followed when another tab changes it); the stored curves are
-// never changed.
+// profile like the theme (lib/preference.ts: followed when another tab changes it); the stored
+// curves are never changed.
 
+import { preference } from './preference';
 import { smoothed } from './runCurves';
-import { isStorageChangeOf } from './theme';
-
-const storageKey = 'spanfill.lossView';
 
 /** The largest smoothing weight the slider offers (its smallest, 0, draws the raw points). */
 export const MAX_SMOOTHING = 0.99;
@@ -16,41 +14,42 @@ interface Saved {
   readonly isLog: boolean;
 }
 
-function load(): Saved {
+/** A stored view (nothing, or text that is not one: raw points on a linear axis). */
+function savedFrom(text: string | null): Saved {
+  let saved: Partial<Saved> | null = null;
   try {
-    const saved = JSON.parse(localStorage.getItem(storageKey) ?? '{}') as Partial<Saved>;
-    const smoothing = typeof saved.smoothing === 'number' ? saved.smoothing : 0;
-    return {
-      smoothing: smoothing >= 0 && smoothing <= MAX_SMOOTHING ? smoothing : 0,
-      isLog: saved.isLog === true,
-    };
+    saved = JSON.parse(text ?? '{}') as Partial<Saved> | null;
   } catch {
-    return { smoothing: 0, isLog: false };
+    // (unreadable: the default)
   }
+  const smoothing = typeof saved?.smoothing === 'number' ? saved.smoothing : 0;
+  return {
+    smoothing: smoothing >= 0 && smoothing <= MAX_SMOOTHING ? smoothing : 0,
+    isLog: saved?.isLog === true,
+  };
 }
+
+const stored = preference<Saved>('spanfill.lossView', savedFrom, (view) => JSON.stringify(view));
 
 class LossView {
   smoothing = $state(0);
   isLog = $state(false);
 
   constructor() {
-    this.follow();
+    this.take(stored.load());
     // Changed in another tab: the charts here draw it too.
-    if (typeof window !== 'undefined')
-      window.addEventListener('storage', (event) => {
-        if (isStorageChangeOf(event, storageKey)) this.follow();
-      });
+    stored.follow((saved) => this.take(saved));
   }
 
-  /** What is saved, taken as this page's view. */
-  private follow(): void {
-    const saved = load();
+  /** A saved view taken as this page's. */
+  private take(saved: Saved): void {
     this.smoothing = saved.smoothing;
     this.isLog = saved.isLog;
   }
 
+  /** Remembers the view (storage refused: it holds until the page reloads). */
   save(): void {
-    localStorage.setItem(storageKey, JSON.stringify({ smoothing: this.smoothing, isLog: this.isLog }));
+    stored.save({ smoothing: this.smoothing, isLog: this.isLog });
   }
 
   /** A training-loss series as drawn: smoothed at the chosen weight. */

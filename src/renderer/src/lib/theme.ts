@@ -1,37 +1,29 @@
-// Light, dark or follow-the-system theme, remembered per browser profile. The choice is a
-// data-theme attribute on <html>; styles/theme.css maps it to colour variables. A choice made
-// in another tab of the same profile is followed here too (the `storage` event).
+// Light, dark or follow-the-system theme, remembered per browser profile (lib/preference.ts).
+// The choice is a data-theme attribute on <html>; styles/theme.css maps it to colour variables.
+// A choice made in another tab of the same profile is followed here too.
+
+import { preference } from './preference';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
-const storageKey = 'spanfill.theme';
+const stored = preference<ThemeChoice>(
+  'spanfill.theme',
+  // None, or anything else: follow the system.
+  (saved) => (saved === 'light' || saved === 'dark' ? saved : 'system'),
+  (choice) => (choice === 'system' ? null : choice),
+);
 
-/** The choice a stored value means (none, or anything else: follow the system). */
-function themeFrom(saved: string | null): ThemeChoice {
-  return saved === 'light' || saved === 'dark' ? saved : 'system';
-}
-
-export function loadTheme(): ThemeChoice {
-  return themeFrom(localStorage.getItem(storageKey));
-}
-
-/** Whether a `storage` event (another tab's change) may have changed `key`: it, or all cleared (key null). */
-export const isStorageChangeOf = (event: Pick<StorageEvent, 'key'>, key: string): boolean =>
-  event.key === null || event.key === key;
+export const loadTheme = (): ThemeChoice => stored.load();
 
 /**
  * Shows a theme chosen in another tab here too, and tells `onChange` (the Settings screen's
  * choice); returns the function that stops listening.
  */
 export function followThemeOfOtherTabs(onChange: (choice: ThemeChoice) => void = () => {}): () => void {
-  const listener = (event: StorageEvent): void => {
-    if (!isStorageChangeOf(event, storageKey)) return;
-    const choice = loadTheme();
+  return stored.follow((choice) => {
     showTheme(choice);
     onChange(choice);
-  };
-  window.addEventListener('storage', listener);
-  return () => window.removeEventListener('storage', listener);
+  });
 }
 
 /** The data-theme attribute for `choice`, without storing it. */
@@ -40,8 +32,8 @@ function showTheme(choice: ThemeChoice): void {
   else document.documentElement.dataset.theme = choice;
 }
 
+/** Stores and shows `choice` (storage refused: shown until the page reloads). */
 export function applyTheme(choice: ThemeChoice): void {
-  if (choice === 'system') localStorage.removeItem(storageKey);
-  else localStorage.setItem(storageKey, choice);
+  stored.save(choice);
   showTheme(choice);
 }
