@@ -33,8 +33,18 @@ export async function dispatchCall(
     const handler = handlers[name as CallName] as (args: unknown, context: CallContext) => Promise<unknown>;
     return { ok: true, result: await handler(parsed.data, context) };
   } catch (error) {
-    return { ok: false, error: toErrorInfo(error) };
+    return { ok: false, error: toErrorInfo(abandonedBy(context.signal) ?? error) };
   }
+}
+
+/**
+ * Why the call's caller left, when it has (its signal aborted with an ApiError, as every
+ * transport aborts): whatever the handler threw after that is the call being abandoned — on
+ * `spanfill serve` stopping, its sockets close and then the store closes under handlers still
+ * awaiting — and no fault to log; nobody reads the answer.
+ */
+function abandonedBy(signal: AbortSignal | undefined): ApiError | undefined {
+  return signal?.aborted && signal.reason instanceof ApiError ? signal.reason : undefined;
 }
 
 /** What an error message quotes of a caller's own text at most (a call's name, an unknown field). */

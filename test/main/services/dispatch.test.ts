@@ -154,4 +154,39 @@ describe('dispatchCall', () => {
       quiet.mockRestore();
     }
   });
+
+  it('answers a call whose caller left as cancelled, not as a fault, whatever its handler then threw', async () => {
+    // `spanfill serve` stopping: its sockets close (each running call aborted), then the store
+    // closes under a handler still awaiting, which throws better-sqlite3's TypeError.
+    const caller = new AbortController();
+    const closingUnder = {
+      ...systemOnly,
+      'system.info': async () => {
+        caller.abort(new ApiError('cancelled', 'The connection that made the call closed'));
+        await Promise.resolve();
+        throw new TypeError('The database connection is not open');
+      },
+    } as unknown as Handlers;
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await dispatchCall(closingUnder, 'system.info', {}, { signal: caller.signal })).toEqual({
+        ok: false,
+        error: { code: 'cancelled', message: 'The connection that made the call closed' },
+      });
+      expect(quiet).not.toHaveBeenCalled();
+      // The same failure with the caller still there is a fault, logged.
+      const stillThere = new AbortController();
+      const failing = {
+        ...systemOnly,
+        'system.info': () => Promise.reject(new TypeError('The database connection is not open')),
+      } as unknown as Handlers;
+      expect(await dispatchCall(failing, 'system.info', {}, { signal: stillThere.signal })).toMatchObject({
+        ok: false,
+        error: { code: 'internal' },
+      });
+      expect(quiet).toHaveBeenCalledTimes(1);
+    } finally {
+      quiet.mockRestore();
+    }
+  });
 });
