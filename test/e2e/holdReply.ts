@@ -1,6 +1,8 @@
 // Holds back, or drops, the server's replies to one contract call on a page's WebSocket, to
-// look at the page while that call is out (or when its answer never comes). Every other frame
-// passes through as it is (Playwright's routeWebSocket connected to the real `spanfill serve`).
+// look at the page while that call is out (or when its answer never comes); or holds the calls
+// themselves on their way to the server, so that what the server answers is read only once
+// they go on (after something done meanwhile). Every other frame passes through as it is
+// (Playwright's routeWebSocket connected to the real `spanfill serve`).
 
 import type { Page } from 'playwright-core';
 import { wsPath } from '../../src/shared/ws-protocol';
@@ -24,26 +26,18 @@ export async function routeReplies(page: Page, call: string, fateOf: (index: num
   let calls = 0;
   let isReleased = false;
   const held: (() => void)[] = [];
-  await page.routeWebSocket(
-    (url) => url.pathname === wsPath,
-    (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((message) => {
-        if (typeof message === 'string') {
-          const frame = JSON.parse(message) as { id?: number; call?: string };
-          if (frame.call === call && frame.id !== undefined) fates.set(frame.id, fateOf(calls++));
-        }
-        server.send(message);
-      });
-      server.onMessage((message) => {
-        const frame = typeof message === 'string' ? (JSON.parse(message) as { id?: number }) : {};
-        const fate = frame.id === undefined ? 'pass' : (fates.get(frame.id) ?? 'pass');
-        if (fate === 'drop') return;
-        if (fate === 'pass' || isReleased) return ws.send(message);
-        held.push(() => ws.send(message));
-      });
+  await routeFrames(page, {
+    up(frame, send) {
+      if (frame.call === call && frame.id !== undefined) fates.set(frame.id, fateOf(calls++));
+      send();
     },
-  );
+    down(frame, send) {
+      const fate = frame.id === undefined ? 'pass' : (fates.get(frame.id) ?? 'pass');
+      if (fate === 'drop') return;
+      if (fate === 'pass' || isReleased) return send();
+      held.push(send);
+    },
+  });
   return {
     release() {
       isReleased = true;
@@ -60,4 +54,71 @@ export async function routeReplies(page: Page, call: string, fateOf: (index: num
  */
 export function holdReply(page: Page, call: string, skip: number | 'none' = 0): Promise<HeldReply> {
   return routeReplies(page, call, (index) => (skip === 'none' || index === skip ? 'hold' : 'pass'));
+}
+
+export interface HeldCalls {
+  /** From now on, holds the page's calls of its kind before the server has them. */
+  hold(): void;
+  /** Sends the held calls on (the server answers them now) and stops holding. */
+  release(): void;
+  /** How many calls of its kind are held now. */
+  held(): number;
+  /** How many replies to calls of its kind have been passed on to the page. */
+  answered(): number;
+}
+
+/** Routes the page's socket (before it connects) to hold calls named `call` while hold() is on. */
+export async function holdCalls(page: Page, call: string): Promise<HeldCalls> {
+  const ids = new Set<number>();
+  const held: (() => void)[] = [];
+  let [isHolding, answered] = [false, 0];
+  await routeFrames(page, {
+    up(frame, send) {
+      const isOfKind = frame.call === call && frame.id !== undefined;
+      if (isOfKind) ids.add(frame.id as number);
+      if (isOfKind && isHolding) held.push(send);
+      else send();
+    },
+    down(frame, send) {
+      if (frame.id !== undefined && ids.has(frame.id)) answered++;
+      send();
+    },
+  });
+  return {
+    hold() {
+      isHolding = true;
+    },
+    release() {
+      isHolding = false;
+      for (const send of held.splice(0)) send();
+    },
+    held: () => held.length,
+    answered: () => answered,
+  };
+}
+
+/** A frame as far as routing looks at it: a call's id and name, or a reply's id. */
+interface Frame {
+  readonly id?: number;
+  readonly call?: string;
+}
+
+/**
+ * Routes the page's socket (before it connects) to the real server: each frame the page sends
+ * goes through `up`, each the server sends through `down`, which pass it on by calling `send`
+ * (now, later, or never).
+ */
+async function routeFrames(
+  page: Page,
+  route: { up(frame: Frame, send: () => void): void; down(frame: Frame, send: () => void): void },
+): Promise<void> {
+  const read = (message: string | Buffer): Frame => (typeof message === 'string' ? (JSON.parse(message) as Frame) : {});
+  await page.routeWebSocket(
+    (url) => url.pathname === wsPath,
+    (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => route.up(read(message), () => server.send(message)));
+      server.onMessage((message) => route.down(read(message), () => ws.send(message)));
+    },
+  );
 }

@@ -3,8 +3,9 @@
 // the CPU: a run whose engine host is killed (as the OS's out-of-memory killer would) shows its
 // error and what to try; a run continues from that run's checkpoint, picked in the base model
 // list; the form follows datasets, runs and models renamed, added and removed in a terminal
-// while it is open; a T5 shape from scratch is offered with a tokenizer and estimated without writing
-// weights, and the Models screen deletes its folders after a confirm; a run started in a
+// while it is open (a removal heard while the form, opened again, reads the list among them); a
+// T5 shape from scratch is offered with a tokenizer and estimated without writing weights, and
+// the Models screen deletes its folders after a confirm; a run started in a
 // terminal on the same data directory shows live, Stop on the page stops that process, and
 // renaming and removing it in the terminal show on the page.
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
@@ -17,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chartPoints } from './charts';
 import { storedRunHostPid } from '../support/store-peek';
 import { accessibilityViolations } from './accessibility';
+import { holdCalls } from './holdReply';
 import { openScreen, openTrainForm } from './navigate';
 import { importNotes, writeNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -205,6 +207,41 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     await shot('13-train-model-gone');
     await select.selectOption('builtin:byt5-tiny');
     await expect.poll(() => page.getByTestId('train-model-gone').count()).toBe(0);
+  });
+
+  // The ordering of a fresh-clone CI failure: the form, opened again, asks for the datasets; the
+  // serve's watcher (it looks every second) says the pick was removed before the list comes back.
+  // The list took the blank pick for a fresh form's and picked the newest: the line went.
+  it('says the dataset picked was removed when that is heard while the reopened form reads the list', async () => {
+    const opening = await session.context.newPage();
+    try {
+      const lists = await holdCalls(opening, 'datasets.list');
+      await opening.goto(session.url);
+      const file = path.join(session.dir, 'heard.txt');
+      writeNotes(file, { docs: 6, words: 20, stride: 5 });
+      const heard = spanfillJson<{ id: string }>(dataDir, ['import', file, '--name', 'heard']).id;
+      await openTrainForm(opening);
+      const datasets = opening.getByTestId('train-dataset');
+      const offered = async () => (await datasets.locator(`option[value="${heard}"]`).count()) === 1;
+      await waitUntil(opening, 'the import', offered);
+      await datasets.selectOption(heard);
+      await openScreen(opening, 'datasets');
+      lists.hold();
+      await openTrainForm(opening);
+      await waitUntil(opening, "the form's read of the list", async () => lists.held() > 0);
+      spanfillJson(dataDir, ['datasets', 'rm', heard]);
+      const gone = opening.getByTestId('train-dataset-gone');
+      const saysGone = 'The dataset picked was removed: pick another to train on.';
+      await expect(gone.textContent({ timeout: 10_000 }), 'the removal heard').resolves.toBe(saysGone);
+      const answered = lists.answered() + lists.held();
+      lists.release();
+      await waitUntil(opening, 'the list', async () => lists.answered() >= answered);
+      await opening.waitForTimeout(500); // (for the page to take the list in)
+      await expect(datasets.inputValue(), 'no dataset picked instead').resolves.toBe('');
+      await expect(gone.textContent({ timeout: 1000 }), 'the line once the list is in').resolves.toBe(saysGone);
+    } finally {
+      await opening.close();
+    }
   });
 
   it('offers a T5 shape from scratch with a tokenizer, estimates it without writing weights, and clears its folders', async () => {

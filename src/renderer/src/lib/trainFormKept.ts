@@ -40,17 +40,21 @@ export function restoredTrainForm(form: KeptTrainForm, carried: CarriedMasking |
   return form.from || carried === form.masking ? form.form : applyMasking(form.form, carried);
 }
 
+/** The form's dataset as shown: the pick ('' for none) and whether a pick was removed (the form says so). */
+export interface DatasetShown {
+  readonly datasetId: string;
+  readonly wasRemoved: boolean;
+}
+
 /**
  * The dataset a form that opens shows, once the ready datasets are read: the one it holds while
  * it is still there; none, marked removed, when it went while the form was closed (a kept form,
  * or a run's settings whose dataset was removed), so the form says so instead of showing a blank
- * box; else the newest (a fresh form).
+ * box; none still when its removal was heard while the list was read (datasets.removed before
+ * the list's answer); else the newest (a fresh form).
  */
-export function datasetOnOpen(
-  picked: string,
-  readyIds: readonly string[],
-  newestId: string,
-): { readonly datasetId: string; readonly wasRemoved: boolean } {
-  if (picked === '') return { datasetId: newestId, wasRemoved: false };
-  return readyIds.includes(picked) ? { datasetId: picked, wasRemoved: false } : { datasetId: '', wasRemoved: true };
+export function datasetOnOpen(shown: DatasetShown, readyIds: readonly string[], newestId: string): DatasetShown {
+  const { datasetId, wasRemoved } = shown;
+  if (datasetId === '') return { datasetId: wasRemoved ? '' : newestId, wasRemoved };
+  return readyIds.includes(datasetId) ? shown : { datasetId: '', wasRemoved: true };
 }
