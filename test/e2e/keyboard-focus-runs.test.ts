@@ -1,7 +1,8 @@
 // End-to-end, by keyboard, against the built `spanfill serve`: a run's controls keep the focus
 // as they are pressed. Pause, then Resume, then Stop each keep it while their call is out and
 // hand it to the control that takes their place (Pause to Resume, Resume to Pause); Export keeps
-// it, when refused at once and when done; the Playground's "Add as a column" keeps it as it
+// it, when refused at once and when done, and has it back after "Yes, replace" over an earlier
+// export, while that runs and after (not the Export heading); the Playground's "Add as a column" keeps it as it
 // becomes "In the columns" (held: aria-disabled, a press adds nothing). At 200 % zoom (a window
 // of 640 × 360 CSS pixels) the checkpoints table scrolls sideways in a box the keyboard reaches.
 // The run is trained from a terminal (`spanfill train`), then by serve once resumed.
@@ -98,6 +99,21 @@ describe("a run's controls, pressed by keyboard, keep the focus", () => {
     await pressByKeyboard(page, 'export-start');
     await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
     await expect(focusedTestid(page)).resolves.toBe('export-start');
+  }, 90_000);
+
+  it('"Yes, replace" over an earlier export hands it back to Export, which keeps it until done', async () => {
+    await pressByKeyboard(page, 'export-start'); // the same folder again: it holds that export
+    const taken = page.getByTestId('export-taken');
+    await taken.waitFor();
+    await taken.locator('[data-confirm-trigger]').focus();
+    await page.keyboard.press('Enter');
+    const yes = page.getByRole('button', { name: 'Yes, replace' });
+    await yes.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focusedTestid(page)).toBe('export-start');
+    await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
+    await expect(focusedTestid(page)).resolves.toBe('export-start');
+    expect(session.pageErrors).toEqual([]);
   }, 90_000);
 
   it('"Add as a column" keeps it as it becomes "In the columns", and a press then adds nothing', async () => {

@@ -1,0 +1,82 @@
+// End-to-end, by keyboard, against the built `spanfill serve`: the lists' controls. A Runs
+// row's Delete… that becomes unavailable while it has the focus (here: the connection to the
+// server lost) keeps it, held (aria-disabled, saying why; a press asks nothing), as the other
+// buttons do, where `disabled` dropped it to the page. The runs are written straight into the
+// store (storedRuns.ts): nothing trains.
+// Needs `npm run build` first.
+
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/main/store/db';
+import { importNotes } from './notes';
+import { spanfillJson } from './serve';
+import { startSession, type E2eSession } from './session';
+import { addStoredRun, openStoreForRuns } from './storedRuns';
+
+const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
+let session: E2eSession;
+let page: Page;
+let store: Store;
+
+beforeAll(async () => {
+  session = await startSession('keyboard-lists');
+  page = session.page;
+  importNotes(session);
+  spanfillJson(session.dataDir, ['models', 'import', tinySpm, '--name', 'tiny spm']);
+  const opened = openStoreForRuns(session.dataDir);
+  store = opened.store;
+  for (const [id, name] of [
+    ['r-kept', 'kept run'],
+    ['r-here', 'deleted here'],
+    ['r-gone', 'removed in a terminal'],
+  ])
+    addStoredRun(opened.repo, { id, name, status: 'stopped', totalSteps: 10 });
+  await page.goto(session.url);
+}, 120_000);
+
+afterAll(async () => {
+  store?.close();
+  await session?.close();
+});
+
+/** The focused element's testid and, when it is in a run's row, that run's id: 'r-kept run-delete'. */
+const focusedInRow = (on: Page): Promise<string> =>
+  on.evaluate<string>(
+    `(document.activeElement?.closest('tr')?.dataset.testid?.slice('run-row-'.length) ?? '') + ' ' +` +
+      ` (document.activeElement?.dataset.testid ?? document.activeElement?.tagName.toLowerCase())`,
+  );
+
+describe("a Runs row's Delete…", () => {
+  it('keeps the focus as it becomes unavailable (the connection lost), held: a press asks nothing', async () => {
+    const offline = await session.context.newPage();
+    try {
+      let isCut = false;
+      let cut: (() => Promise<void>) | undefined;
+      await offline.routeWebSocket(
+        () => true,
+        (ws) => {
+          if (isCut) return void ws.close();
+          ws.connectToServer();
+          cut = () => ws.close();
+        },
+      );
+      await offline.goto(`${session.url}#/runs`);
+      const remove = offline.getByTestId('run-row-r-kept').getByTestId('run-delete');
+      await remove.focus();
+      isCut = true;
+      await cut?.();
+      await offline.getByText('Lost the connection to').waitFor();
+      await expect.poll(() => remove.getAttribute('aria-disabled')).toBe('true');
+      await expect(remove.getAttribute('disabled')).resolves.toBeNull();
+      await expect(remove.getAttribute('aria-label')).resolves.toMatch(/^Delete kept run: Not connected/);
+      await expect(focusedInRow(offline)).resolves.toBe('r-kept run-delete');
+      await offline.keyboard.press('Enter');
+      await offline.waitForTimeout(300);
+      await expect(offline.getByTestId('run-delete-question').count()).resolves.toBe(0);
+      await expect(focusedInRow(offline)).resolves.toBe('r-kept run-delete');
+    } finally {
+      await offline.close();
+    }
+  });
+});
