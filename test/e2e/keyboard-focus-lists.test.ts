@@ -1,14 +1,18 @@
-// End-to-end, by keyboard, against the built `spanfill serve`: the lists' controls. A Runs
-// row's Delete… that becomes unavailable while it has the focus (here: the connection to the
-// server lost) keeps it, held (aria-disabled, saying why; a press asks nothing), as the other
-// buttons do, where `disabled` dropped it to the page. The runs are written straight into the
-// store (storedRuns.ts): nothing trains.
+// End-to-end, by keyboard and screen reader, against the built `spanfill serve`: the lists'
+// controls. A Runs row's Delete… that becomes unavailable while it has the focus (here: the
+// connection to the server lost) keeps it, held (aria-disabled, saying why; a press asks
+// nothing), as the other buttons do, where `disabled` dropped it to the page. A run removed
+// elsewhere (`spanfill runs rm`) is said once, by name, on the Runs screen; one deleted there is
+// said as a delete only. The runs are written straight into the store (storedRuns.ts): nothing
+// trains.
 // Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/main/store/db';
+import { announcements, recordAnnouncements } from './liveRegions';
+import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
@@ -78,5 +82,30 @@ describe("a Runs row's Delete…", () => {
     } finally {
       await offline.close();
     }
+  });
+});
+
+describe('the Runs screen says a run removed', () => {
+  it('elsewhere (`spanfill runs rm`) once, by name; one deleted there as a delete only', async () => {
+    await openScreen(page, 'runs');
+    await page.getByTestId('run-row-r-gone').waitFor();
+    await recordAnnouncements(page);
+    spanfillJson(session.dataDir, ['runs', 'rm', 'r-gone']);
+    await expect.poll(() => page.getByTestId('run-row-r-gone').count(), { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('runs-announcement').textContent(), { timeout: 5_000 })
+      .toBe('Run “removed in a terminal” was removed elsewhere.');
+
+    const row = page.getByTestId('run-row-r-here');
+    await row.getByTestId('run-delete').click();
+    await row.getByTestId('run-delete-confirm').click();
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    await page.waitForTimeout(2500); // (the server's own look at the store, every second, says nothing more)
+    const said = (await announcements(page)).filter((line) => line.startsWith('status: '));
+    expect(said).toEqual([
+      'status: Run “removed in a terminal” was removed elsewhere.',
+      'status: Deleted run “deleted here”.',
+    ]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -3,9 +3,10 @@
 // reader hears a run's course without a running count. The Train screen says it of the run it
 // shows ("Paused at step 40."); the Runs screen of every run listed, by name ("Run “tiny” paused
 // at step 40."), only as their rows are read again after a change (runsStatusChanges), and what
-// a delete there did.
+// a delete there did, and a run removed elsewhere (another window, `spanfill runs rm`:
+// runsRemovedElsewhere).
 
-import type { RunDetail, RunStatusName } from '../../../shared/contract/runs';
+import type { RunDetail, RunStatusName, RunSummary } from '../../../shared/contract/runs';
 import { formatMetric } from './format';
 
 /** Said once runs.start answers, before the run's own status comes in. */
@@ -59,6 +60,22 @@ export function namedStatusWords(run: SaidRun & Pick<RunDetail, 'name'>, before?
 
 /** What the Runs screen says once it deleted a run. */
 export const deletedRunWords = (name: string): string => `Deleted run “${name}”.`;
+
+/**
+ * What the Runs screen says as its list loses runs it did not delete (another window's delete,
+ * `spanfill runs rm`): a line for each run listed `before` and gone `now`, by name, but for those
+ * `isDeletedHere` (its own delete says so: deletedRunWords).
+ */
+export function runsRemovedElsewhere(
+  before: readonly Pick<RunSummary, 'id' | 'name'>[],
+  now: readonly Pick<RunSummary, 'id'>[],
+  isDeletedHere: (id: string) => boolean,
+): string[] {
+  const listed = new Set(now.map((run) => run.id));
+  return before
+    .filter((run) => !listed.has(run.id) && !isDeletedHere(run.id))
+    .map((run) => `Run “${run.name}” was removed elsewhere.`);
+}
 
 /**
  * What to say now that `run` shows (undefined: nothing). Only a status change of the run shown

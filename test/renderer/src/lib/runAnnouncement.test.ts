@@ -1,6 +1,7 @@
 // The Train screen's live region speaks on a change of the shown run's status only, in words
 // that carry the step, the last loss or the reason; the Runs screen's says the same of each run
-// listed, by name, when its row is read in another status, and what a delete did.
+// listed, by name, when its row is read in another status, what a delete did, and a run removed
+// elsewhere (another window, `spanfill runs rm`).
 
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, RunStatusName } from '../../../../src/shared/contract/runs';
@@ -8,6 +9,7 @@ import {
   deletedRunWords,
   namedStatusWords,
   runAnnouncement,
+  runsRemovedElsewhere,
   runsStatusChanges,
   statusWords,
 } from '../../../../src/renderer/src/lib/runAnnouncement';
@@ -106,5 +108,29 @@ describe('runsStatusChanges', () => {
     ]);
     const ended = runsStatusChanges({}, { n: run('failed', { id: 'n', name: 'new', error: 'No data.' }) }, isNew);
     expect(ended.lines).toEqual(['Run “new” failed: No data.']);
+  });
+});
+
+describe('runsRemovedElsewhere', () => {
+  const listed = [
+    { id: 'a', name: 'tiny' },
+    { id: 'b', name: 'sweep 2' },
+    { id: 'c', name: 'base' },
+  ];
+  const notHere = () => false;
+
+  it('says each run gone from the list, by name, once', () => {
+    const now = [listed[0]];
+    expect(runsRemovedElsewhere(listed, now, notHere)).toEqual([
+      'Run “sweep 2” was removed elsewhere.',
+      'Run “base” was removed elsewhere.',
+    ]);
+    expect(runsRemovedElsewhere(now, now, notHere)).toEqual([]);
+  });
+
+  it('leaves out a run deleted on this screen (its delete says so), and says nothing of runs added', () => {
+    const deletedHere = (id: string) => id === 'b';
+    expect(runsRemovedElsewhere(listed, [listed[0]], deletedHere)).toEqual(['Run “base” was removed elsewhere.']);
+    expect(runsRemovedElsewhere([listed[0]], listed, notHere)).toEqual([]);
   });
 });
