@@ -1,16 +1,18 @@
 // End-to-end, by keyboard and screen reader, against the built `spanfill serve`: the lists'
-// controls. A Runs row's Delete… that becomes unavailable while it has the focus (here: the
-// connection to the server lost) keeps it, held (aria-disabled, saying why; a press asks
+// controls and boxes. A Runs row's Delete… that becomes unavailable while it has the focus (here:
+// the connection to the server lost) keeps it, held (aria-disabled, saying why; a press asks
 // nothing), as the other buttons do, where `disabled` dropped it to the page. A run removed
 // elsewhere (`spanfill runs rm`) is said once, by name, on the Runs screen; one deleted there is
-// said as a delete only. The runs are written straight into the store (storedRuns.ts): nothing
-// trains.
+// said as a delete only. At 200 % and 400 % zoom (640 and 320 CSS px) the Datasets and Models
+// tables, cut off, scroll sideways in a box the keyboard reaches. The runs are written straight
+// into the store (storedRuns.ts): nothing trains.
 // Needs `npm run build` first.
 
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/main/store/db';
+import { accessibilityViolations } from './accessibility';
 import { announcements, recordAnnouncements } from './liveRegions';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
@@ -108,4 +110,39 @@ describe('the Runs screen says a run removed', () => {
     ]);
     expect(session.pageErrors).toEqual([]);
   });
+});
+
+describe('the Datasets and Models tables, cut off by zoom', () => {
+  for (const [screen, table, label] of [
+    ['datasets', 'datasets-table', 'Datasets table'],
+    ['models', 'models-table', 'Models table'],
+  ]) {
+    it(`${screen}: scroll sideways in a box the keyboard reaches, at 640 and 320 CSS px`, async () => {
+      await openScreen(page, screen);
+      const box = page.getByTestId(table).locator('xpath=..');
+      try {
+        const cutAt: number[] = [];
+        for (const width of [640, 320]) {
+          await page.setViewportSize({ width, height: 400 });
+          await page.waitForTimeout(300);
+          const violations = await accessibilityViolations(page);
+          expect(violations.filter((line) => line.startsWith('scrollable-region-focusable'))).toEqual([]);
+          if (!(await box.evaluate((element) => element.scrollWidth > element.clientWidth + 1))) continue;
+          cutAt.push(width);
+          await expect.poll(() => page.getByRole('region', { name: label, exact: true }).count()).toBe(1);
+          await expect(box.getAttribute('tabindex')).resolves.toBe('0');
+          await box.evaluate((element) => (element.scrollLeft = 0));
+          await box.focus();
+          await page.keyboard.press('ArrowRight');
+          await expect.poll(() => box.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+        }
+        expect(cutAt).toContain(320); // (else this test shows nothing)
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+      // As wide as its table again: no tab stop of its own, once the focus has gone elsewhere.
+      await page.getByTestId(`nav-${screen}`).focus();
+      await expect.poll(() => box.getAttribute('tabindex')).toBeNull();
+    });
+  }
 });
