@@ -36,6 +36,7 @@ import { LatestWrite } from './latestWrite';
 import { Newest } from './newest';
 import { errorMessage } from '../../../shared/errors';
 import type { DecodingForm } from './decodingForm';
+import type { MaskedSpans } from './recentPrompts';
 import { fillOne, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
 import { subscribe } from '../../../shared/transport';
 
@@ -71,6 +72,8 @@ class PlaygroundStore {
   expected: ReadonlyMap<number, string> = $state(new Map());
   maskNotes: readonly string[] = $state([]);
   outcomes: Record<string, FillOutcome> = $state({});
+  /** The prompt the outcomes answer: what a mask hid is judged against them only while it is the prompt. */
+  private filledPrompt: string | undefined = $state();
   /** A problem before any model ran (nothing chosen, masking refused). */
   error: string | undefined = $state();
   /** Columns a run's removal (here or elsewhere) took away, in a sentence, until the next fill. */
@@ -273,6 +276,18 @@ class PlaygroundStore {
     return `folder:${model.trim()}`;
   }
 
+  /** What a mask hid in the prompt (by sentinel number), judged in the columns while they answer this prompt. */
+  get expectedOfFill(): ReadonlyMap<number, string> {
+    return this.filledPrompt === this.prompt ? this.expected : new Map();
+  }
+
+  /** A prompt put in from the recent prompts: edited, but a masked draft brings back what it hid (`masked`). */
+  putPrompt(prompt: string, masked?: MaskedSpans): void {
+    this.prompt = prompt;
+    this.edited();
+    if (masked) [this.expected, this.maskNotes] = [masked.expected, masked.notes];
+  }
+
   /** The prompt was edited by hand: what a mask hid no longer matches its holes. */
   edited(): void {
     this.isEdited = true;
@@ -295,6 +310,7 @@ class PlaygroundStore {
       return;
     }
     this.isBusy = true;
+    this.filledPrompt = prompt;
     const fill = ++this.fillCount;
     this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
     let isKept = false;

@@ -32,6 +32,34 @@ describe('chooseRecent', () => {
   });
 });
 
+describe('chooseRecent with a masked draft', () => {
+  const masked = {
+    expected: new Map([
+      [0, 'cute'],
+      [1, 'the green'],
+    ]),
+    notes: ['2 spans hidden.'],
+  };
+  const draft = 'The <extra_id_0> dog walks in <extra_id_1> park.';
+
+  it('brings back what "Mask a text for me" hid in the draft as the draft comes back', () => {
+    let walk = chooseRecent(NO_RECENT_CHOSEN, draft, history[0], masked);
+    expect(walk.prompt).toBe(history[0]);
+    expect(walk.masked).toBeUndefined(); // (a recent prompt hides nothing known)
+    walk = chooseRecent(walk.choice, walk.prompt, history[1]);
+    expect(walk.masked).toBeUndefined();
+    walk = chooseRecent(walk.choice, walk.prompt, '');
+    expect(walk.prompt).toBe(draft);
+    expect(walk.masked).toEqual(masked);
+    expect(walk.choice).toEqual(NO_RECENT_CHOSEN);
+  });
+
+  it('brings back nothing hidden for a draft typed by hand', () => {
+    const picked = chooseRecent(NO_RECENT_CHOSEN, 'typed', history[0]);
+    expect(chooseRecent(picked.choice, picked.prompt, '').masked).toBeUndefined();
+  });
+});
+
 describe('recentPromptsLabel', () => {
   it('says how many are kept, and offers the draft back while a recent prompt replaced it', () => {
     expect(recentPromptsLabel(0, NO_RECENT_CHOSEN)).toBe('None yet: each prompt you fill is kept here');

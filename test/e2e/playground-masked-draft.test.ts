@@ -1,0 +1,50 @@
+// End-to-end against the built `spanfill serve`: the Playground's recent prompts walked away from
+// a prompt that "Mask a text for me" made, and back to it ("↩ Back to the prompt you had"), bring
+// back which spans it hid: each column says again how many came back exactly, and the masking's
+// notes are there again. A recent prompt chosen meanwhile judges nothing (no span of it is known).
+// Filled with builtin:byt5-tiny, the first visit's column. Needs `npm run build` first.
+
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSession, type E2eSession } from './session';
+
+const TYPED = 'A typed <extra_id_0> prompt.';
+let session: E2eSession;
+let page: Page;
+
+beforeAll(async () => {
+  session = await startSession('masked-draft');
+  page = session.page;
+  await page.goto(`${session.url}#/playground`);
+});
+
+afterAll(() => session?.close());
+
+describe('a masked draft, left for a recent prompt and taken back', () => {
+  it('brings back which spans were hidden', async () => {
+    const history = page.getByTestId('history');
+    const exact = page.getByTestId('fill-exact');
+    await page.getByTestId('prompt').fill(TYPED);
+    await page.getByTestId('fill').click();
+    await expect.poll(() => history.locator('option').count(), { timeout: 30_000 }).toBe(2);
+
+    await page.getByTestId('mask-panel').locator('summary').click();
+    await page.getByTestId('mask-fill').click();
+    await expect.poll(() => history.locator('option').count(), { timeout: 30_000 }).toBe(3);
+    await exact.first().waitFor();
+    const said = await exact.allTextContents();
+    const notes = await page.getByTestId('mask-note').allTextContents();
+    const masked = await page.getByTestId('prompt').inputValue();
+    expect(masked).toContain('<extra_id_0>');
+
+    await history.selectOption(TYPED);
+    await expect(page.getByTestId('prompt').inputValue()).resolves.toBe(TYPED);
+    await expect.poll(() => exact.count()).toBe(0);
+
+    await history.selectOption('');
+    await expect(page.getByTestId('prompt').inputValue()).resolves.toBe(masked);
+    await expect.poll(() => exact.allTextContents()).toEqual(said);
+    await expect(page.getByTestId('mask-note').allTextContents()).resolves.toEqual(notes);
+    expect(session.pageErrors).toEqual([]);
+  }, 90_000);
+});
