@@ -136,11 +136,14 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     await openScreen(page, 'runs');
     const sourceRow = page.getByTestId(`run-row-${source}`);
     await sourceRow.getByTestId('run-delete').click();
-    await expect(sourceRow.getByTestId('run-delete-question').textContent()).resolves.toMatch(
-      new RegExp(
-        `and its checkpoints \\(\\d+(\\.\\d)? (KiB|MiB)\\)\\? .*${source} step ${step} on notes\\.txt continued from them and could not be resumed`,
-      ),
-    );
+    // (Polled: the size comes with the run's details, read as the screen opens.)
+    await expect
+      .poll(() => sourceRow.getByTestId('run-delete-question').textContent())
+      .toMatch(
+        new RegExp(
+          `and its checkpoints \\(\\d+(\\.\\d)? (KiB|MiB)\\)\\? .*${source} step ${step} on notes\\.txt continued from them and could not be resumed`,
+        ),
+      );
     await page.keyboard.press('Enter');
     await expect.poll(() => sourceRow.getByTestId('run-delete-question').count()).toBe(0);
   });
@@ -207,7 +210,7 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     await shot('13-train-model-gone');
     await select.selectOption('builtin:byt5-tiny');
     await expect.poll(() => page.getByTestId('train-model-gone').count()).toBe(0);
-  });
+  }, 120_000); // (nine terminal commands, each a Node start: seconds apiece on a loaded machine)
 
   // The ordering of a fresh-clone CI failure: the form, opened again, asks for the datasets; the
   // serve's watcher (it looks every second) says the pick was removed before the list comes back.
@@ -342,5 +345,5 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     } finally {
       terminal.kill();
     }
-  });
+  }, 120_000); // (a training process of its own, and twenty loss points to wait for)
 });
