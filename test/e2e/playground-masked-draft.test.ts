@@ -1,7 +1,9 @@
 // End-to-end against the built `spanfill serve`: the Playground's recent prompts walked away from
 // a prompt that "Mask a text for me" made, and back to it ("↩ Back to the prompt you had"), bring
 // back which spans it hid: each column says again how many came back exactly, and the masking's
-// notes are there again. A recent prompt chosen meanwhile judges nothing (no span of it is known).
+// notes are there again. A recent prompt chosen meanwhile judges nothing (no span of it is known);
+// filled meanwhile, its answers are not judged by the mask's spans once the draft is back (until
+// the draft is filled again).
 // Filled with builtin:byt5-tiny, the first visit's column. Needs `npm run build` first.
 
 import type { Page } from 'playwright-core';
@@ -45,6 +47,15 @@ describe('a masked draft, left for a recent prompt and taken back', () => {
     await expect(page.getByTestId('prompt').inputValue()).resolves.toBe(masked);
     await expect.poll(() => exact.allTextContents()).toEqual(said);
     await expect(page.getByTestId('mask-note').allTextContents()).resolves.toEqual(notes);
+
+    await history.selectOption(TYPED);
+    await page.getByTestId('fill').click();
+    await expect.poll(() => page.getByTestId('fill').textContent(), { timeout: 30_000 }).toBe('Fill the holes');
+    await history.selectOption('');
+    await page.waitForTimeout(300);
+    await expect(exact.count()).resolves.toBe(0);
+    await page.getByTestId('fill').click();
+    await expect.poll(() => exact.count(), { timeout: 30_000 }).toBe(said.length);
     expect(session.pageErrors).toEqual([]);
   }, 90_000);
 });
