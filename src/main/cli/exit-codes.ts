@@ -30,7 +30,7 @@ export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
   2: 'usage error: unknown command, bad flag or flag value, missing argument; nothing was done',
   3: 'the data directory or its database cannot be used',
   4: 'the engine host crashed, hung or could not start',
-  130: 'interrupted (Ctrl-C); nothing half-imported is left in the store, a training run stops with a checkpoint (a second Ctrl-C stops at once, without one); serve, which runs until stopped, exits 0',
+  130: 'interrupted (Ctrl-C, or SIGTERM or SIGHUP, which stop the same way); nothing half-imported is left in the store, a training run stops with a checkpoint (a second Ctrl-C stops at once, without one); serve, which runs until stopped, exits 0',
 };
 
 /** A line after the message saying what to do next, where the message itself cannot know. */
