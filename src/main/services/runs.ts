@@ -1,7 +1,7 @@
 // Runs service: what the contract's runs.* calls do. It checks and prepares a run to start or
-// resume (runsPrepare.ts, runsResume.ts), takes the trainer lock (one trainer per data
-// directory: runsLock.ts) and hands the run to runsControl.ts, which trains it in the engine
-// host, pauses or stops it, and marks a run whose process is gone interrupted. What the
+// resume (runsPrepare.ts; runsResumable.ts, runsResume.ts), takes the trainer lock (one trainer
+// per data directory: runsLock.ts) and hands the run to runsControl.ts, which trains it in the
+// engine host, pauses or stops it, and marks a run whose process is gone interrupted. What the
 // trainer reports (status, metrics, checkpoints) is stored and forwarded as events by
 // runsRecord.ts. Also lists, shows, compares, renames and removes runs.
 
@@ -17,11 +17,10 @@ import type {
   RunStarted,
   RunSummary,
 } from '../../shared/contract/runs';
-import { hasDiverged } from '../../shared/contract/runs';
 import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes } from '../engine/hub/cache';
-import { type CheckpointInfo, listCheckpoints, scanCheckpoints } from '../engine/train/checkpoint';
+import { scanCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { Store } from '../store/db';
 import { RunRepository, type RunRow } from '../store/runs';
@@ -56,7 +55,7 @@ import { runCheckpointsFolder, runFolder } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
-import { datasetGoneMessage, divergedMessage } from './runsFailure';
+import { resumableRun, resumePoint, type ResumeCheck } from './runsResumable';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
 import { configOfRequest, prepareRun, requestNotices } from './runsPrepare';
@@ -85,11 +84,18 @@ export class RunService {
   private readonly control: RunControl;
   /** Steps timed for estimates in this process, by shape. */
   private readonly timings = new StepTimings();
+  /** What runs.resume's checks need of this service (runsResumable.ts). */
+  private readonly resumeCheck: ResumeCheck;
 
   constructor(private readonly deps: RunServiceDeps) {
     this.repo = new RunRepository(deps.store.db);
     const { dataDir, events, engine } = deps;
     this.control = new RunControl({ repo: this.repo, dataDir, events, engine, mustGet: (id) => this.mustGet(id) });
+    this.resumeCheck = {
+      control: this.control,
+      mustGet: (id) => this.mustGet(id),
+      checkpointDir: (id) => this.checkpointDir(id),
+    };
     // Copies that readers killed since the last look left (of runs removed meanwhile too).
     removeStaleReadings(checkpointReadersFolder(dataDir));
   }
@@ -190,12 +196,12 @@ export class RunService {
    * reads but some on disk, refused unless `fromStart`, which starts it again from step 0.
    */
   async resume(id: string, signal?: AbortSignal, options: { readonly fromStart?: boolean } = {}): Promise<RunStarted> {
-    const row = this.resumable(id);
+    const row = resumableRun(this.resumeCheck, id);
     const scan = scanCheckpoints(this.checkpointDir(id));
-    const from = this.resumePoint(id, scan.whole);
+    const from = resumePoint(this.repo, id, scan.whole);
     const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
     const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
-    const queued = queueForResume(this.resumeQueue(), row, (changed) => this.resumable(changed));
+    const queued = queueForResume(this.resumeQueue(), row, (changed) => resumableRun(this.resumeCheck, changed));
     try {
       const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
       const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
@@ -209,39 +215,6 @@ export class RunService {
 
   private resumeQueue() {
     return { repo: this.repo, events: this.deps.events };
-  }
-
-  /** Run `id` if it can be resumed now; else a conflict that says why not. */
-  private resumable(id: string): RunRow {
-    let row = this.mustGet(id);
-    if (this.control.trainsHere(id) || row.status === 'running')
-      throw new ApiError('conflict', `Run ${id} is already running`);
-    // Queued by a start or resume whose process was killed as it prepared: interrupted first
-    // (an open app leaves such runs to the next start-up), so it resumes as one.
-    if (row.status === 'queued' && !isRunOwnerAlive(row)) {
-      this.control.recoverInterrupted(['queued']);
-      row = this.mustGet(id);
-    }
-    if (row.status === 'queued')
-      throw new ApiError('conflict', `Run ${id} is already starting to train (pid ${row.ownerPid})`);
-    if (row.status === 'completed')
-      throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
-    const lastDir = (): string | undefined => listCheckpoints(this.checkpointDir(id)).at(-1)?.dir;
-    if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
-    if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir()));
-    return row;
-  }
-
-  /**
-   * The checkpoint to continue from among `whole` (its readable ones, in step order): the last
-   * one whose losses are all in the store. A process killed right after writing a checkpoint
-   * may not have stored the last steps' metrics yet; continuing from an earlier checkpoint
-   * re-runs those steps (bit-exactly) and records them. Without one, the last checkpoint (the
-   * series then has a gap). The last loss step is one index seek, not a read of every point.
-   */
-  private resumePoint(id: string, whole: readonly CheckpointInfo[]): CheckpointInfo | undefined {
-    const recorded = this.repo.lastMetricSteps(id, ['loss']).get('loss') ?? 0;
-    return whole.filter((c) => c.step <= recorded).at(-1) ?? whole.at(-1);
   }
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
