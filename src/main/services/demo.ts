@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { DatasetSummary } from '../../shared/contract/datasets';
 import type { MaskingPreviewResult, MaskingPreviewSegment } from '../../shared/contract/masking';
 import type { ModelPulled } from '../../shared/contract/models';
-import type { RunConfig, RunConfigInput, RunSummary } from '../../shared/contract/runs';
+import type { MetricColumns, RunConfig, RunConfigInput, RunSummary } from '../../shared/contract/runs';
 import { runConfigSchema, withPreset } from '../../shared/contract/runs';
 import { withoutDocumentEnds } from '../../shared/documentEnds';
 import { ApiError } from '../../shared/errors';
@@ -229,6 +229,11 @@ async function fillPrompt(
   return { sentence: shown, prompt, spans };
 }
 
+/** The run's losses from runs.metrics' columns, a point each as DemoResult gives them (`spanfill demo --json`). */
+function lossPoints(losses: MetricColumns | undefined): DemoResult['losses'] {
+  return losses?.steps.map((step, i) => ({ step, value: losses.values[i] })) ?? [];
+}
+
 export async function runDemo(
   app: AppServices,
   options: DemoOptions,
@@ -275,7 +280,7 @@ export async function runDemo(
     model: base.ref,
     steps: run.step,
     elapsedMs: Date.now() - started,
-    losses: app.runs.metrics([run.id], ['loss'])[run.id].loss ?? [],
+    losses: lossPoints(app.runs.metrics([run.id], ['loss'])[run.id].loss),
     prompts,
     scores: {
       untrained: totalScore(spans.map((s) => s.untrainedScore)),

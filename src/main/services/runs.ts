@@ -3,7 +3,7 @@
 // per data directory: runsLock.ts) and hands the run to runsControl.ts, which trains it in the
 // engine host, pauses or stops it, and marks a run whose process is gone interrupted. What the
 // trainer reports (status, metrics, checkpoints) is stored and forwarded as events by
-// runsRecord.ts. Also lists, shows, compares, renames and removes runs.
+// runsRecord.ts. Also lists, shows, compares, renames and removes runs, and reads their metrics.
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -308,13 +308,9 @@ export class RunService {
     return kept.filter(({ checkpoints }) => checkpoints.length > 0);
   }
 
+  /** runs.metrics: each run's series as columns (RunRepository.metrics); an unknown run is not_found. */
   metrics(ids: readonly string[], names?: readonly string[]): RunMetrics {
-    const out: Record<string, Record<string, { step: number; value: number }[]>> = {};
-    for (const id of ids) {
-      this.mustGet(id);
-      out[id] = Object.fromEntries(this.repo.metrics(id, names));
-    }
-    return out;
+    return Object.fromEntries(ids.map((id) => [this.mustGet(id).id, Object.fromEntries(this.repo.metrics(id, names))]));
   }
 
   compare(ids: readonly string[]) {

@@ -157,10 +157,10 @@ function validationOf(dir: string): Record<string, number> | null {
 function evalAt(repo: RunRepository, id: string, step: number): Record<string, number> | null {
   const out: Record<string, number> = {};
   let any = false;
-  for (const [name, points] of repo.metrics(id)) {
-    const at = points.find((p) => p.step === step);
-    if (name.startsWith('eval.') && at) {
-      out[name.slice(5)] = at.value;
+  for (const [name, { steps, values }] of repo.metrics(id)) {
+    const at = steps.indexOf(step);
+    if (name.startsWith('eval.') && at >= 0) {
+      out[name.slice(5)] = values[at];
       any = true;
     }
   }

@@ -3,10 +3,10 @@
 // typed RunConfig. Metric points come in batches (one transaction each), so the trainer's
 // progress never waits on a row-at-a-time write.
 
-import { runConfigSchema, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
+import { runConfigSchema, type MetricColumns, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
 import { readProcessIdentity } from '../processIdentity';
 import type { Db } from './db';
-import { groupByName, lastMetricValues, lowestMetricPoint, namedMetricSeries, type MetricSeries } from './runMetrics';
+import { lastMetricValues, lowestMetricPoint, metricColumns } from './runMetrics';
 
 export interface RunRow {
   readonly id: string;
@@ -329,15 +329,11 @@ export class RunRepository {
   }
 
   /**
-   * A run's metric series in name then step order: all of them, or those of `names` it has (an
-   * empty list: none), read by seeks for those names only (runMetrics.ts).
+   * A run's metric series in name order, each as columns in step order: all of them, or those of
+   * `names` it has (an empty list: none), read by seeks for those names only (runMetrics.ts).
    */
-  metrics(id: string, names?: readonly string[]): Map<string, MetricSeries> {
-    if (names) return namedMetricSeries(this.db, id, names);
-    const rows = this.db
-      .prepare('SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, step')
-      .all(id) as { name: string; step: number; value: number }[];
-    return groupByName(rows);
+  metrics(id: string, names?: readonly string[]): Map<string, MetricColumns> {
+    return metricColumns(this.db, id, names);
   }
 
   /** Records a checkpoint (replacing one at the same step) and which one is best; paths as CheckpointRow's. */

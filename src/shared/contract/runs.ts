@@ -29,6 +29,7 @@ import type {
 } from './runResults';
 
 export type {
+  MetricColumns,
   MetricPoint,
   RunCheckpoint,
   RunCheckpointProblem,
@@ -341,7 +342,10 @@ export const runCalls = {
   estimate: call<RunEstimate>()(z.strictObject({ config: runRequestSchema, timeSteps: z.boolean().optional() })),
   list: call<RunSummary[]>()(z.strictObject({})),
   get: call<RunDetail>()(id),
-  /** Metric series of a set of runs; `names` limits which. */
+  /**
+   * Metric series of a set of runs, each as columns (MetricColumns: steps and values); `names`
+   * limits which (an empty list: none). An unknown run is not_found.
+   */
   metrics: call<RunMetrics>()(
     z.strictObject({ ids: z.array(idText()).min(1).max(50), names: z.array(keyText).max(64).optional() }),
   ),

@@ -113,11 +113,11 @@ describe('runs service: a run', () => {
     const checkpoints = of('runs.checkpoint');
     expect(checkpoints.map((c) => c.step)).toEqual([4, 8, 10]);
     const series = app.runs.metrics([started.id], ['loss', 'eval.loss'])[started.id];
-    expect(series.loss.map((p) => p.value)).toEqual(points.filter((p) => p.name === 'loss').map((p) => p.value));
+    expect(series.loss.values).toEqual(points.filter((p) => p.name === 'loss').map((p) => p.value));
     const stored = app.runs.checkpoints(started.id);
     expect(stored.map((c) => c.step)).toEqual([4, 8, 10]); // keepLast 3
     expect(stored.filter((c) => c.isBest)).toHaveLength(1);
-    expect(stored.find((c) => c.step === 10)?.eval?.loss).toBe(series['eval.loss'].at(-1)?.value);
+    expect(stored.find((c) => c.step === 10)?.eval?.loss).toBe(series['eval.loss'].values.at(-1));
     // What the run takes on disk: every file under its folder, as find(1) sizes them.
     const sizes = execFileSync('find', [join(dataDir, 'runs', started.id), '-type', 'f', '-printf', '%s\\n'], {
       encoding: 'utf8',
@@ -174,7 +174,7 @@ describe('runs service: a run', () => {
     expect(app.runs.checkpoints(started.id).at(-1)?.step).toBe(paused.step);
     await app.runs.resume(started.id);
     expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', step: 40 });
-    expect(app.runs.metrics([started.id], ['loss'])[started.id].loss).toHaveLength(40);
+    expect(app.runs.metrics([started.id], ['loss'])[started.id].loss.steps).toHaveLength(40);
     const removals: unknown[] = [];
     app.events.subscribe((event, payload) => event === 'runs.removed' && removals.push(payload));
     expect(app.runs.remove(started.id)).toEqual({ id: started.id, removed: true });

@@ -174,15 +174,10 @@ describe('runs service: a resume after a process died between checkpoints', () =
     const stale = [1, 2, 3].map((n) => ({ step: paused.step + n, name: 'loss', value: 999 }));
     app.runs.repo.addMetrics(started.id, [...stale, { step: paused.step + 2, name: 'eval.loss', value: 999 }]);
     await app.runs.resume(started.id);
-    const values = (): number[] => [...app.runs.repo.metrics(started.id).values()].flat().map((point) => point.value);
+    const values = (): number[] => [...app.runs.repo.metrics(started.id).values()].flatMap((series) => series.values);
     expect(values()).not.toContain(999);
     expect(await app.runs.wait(started.id)).toMatchObject({ status: 'completed', step: 40 });
-    expect(
-      app.runs.repo
-        .metrics(started.id)
-        .get('loss')
-        ?.map((p) => p.step),
-    ).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(app.runs.repo.metrics(started.id).get('loss')?.steps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(values()).not.toContain(999);
   });
 });

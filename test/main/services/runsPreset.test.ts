@@ -56,7 +56,7 @@ describe('runs service: a preset initialised from scratch', () => {
     const started = await app.runs.start(config(datasetId));
     const ended = await app.runs.wait(started.id);
     expect(ended).toMatchObject({ status: 'completed', step: 2 });
-    const losses = app.runs.metrics([started.id], ['loss'])[started.id].loss.map((p) => p.value);
+    const losses = app.runs.metrics([started.id], ['loss'])[started.id].loss.values;
     expect(losses).toHaveLength(2);
     for (const loss of losses) expect(Number.isFinite(loss) && loss > 0).toBe(true);
     const last = app.runs.checkpointPath(started.id, 'last');

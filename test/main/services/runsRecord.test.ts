@@ -54,12 +54,8 @@ describe('recordTrainerEvent', () => {
       recordTrainerEvent(to, 'r-1', { ...progress(4, [7.5, Number.NaN]), gradNorm: Infinity }, buffer);
       buffer.flush();
       const stored = repo.metrics('r-1');
-      expect(stored.get('loss')).toEqual([
-        { step: 1, value: 2.5 },
-        { step: 2, value: 2.25 },
-        { step: 3, value: 7.5 },
-      ]);
-      expect(stored.get('gradNorm')).toEqual([{ step: 2, value: 1 }]);
+      expect(stored.get('loss')).toEqual({ steps: [1, 2, 3], values: [2.5, 2.25, 7.5] });
+      expect(stored.get('gradNorm')).toEqual({ steps: [2], values: [1] });
       const losses = seen.filter(([name]) => name === 'runs.progress').map(([, p]) => (p as { loss: unknown }).loss);
       expect(losses).toEqual([2.25, null]);
     } finally {
@@ -87,12 +83,7 @@ describe('recordTrainerEvent', () => {
       expect(repo.metrics('r-1').get('loss')).toBeUndefined();
       expect(repo.mustGet('r-1').step).toBe(2);
       recordTrainerEvent(to, 'r-1', progress(4, [3, 2]), buffer);
-      expect(
-        repo
-          .metrics('r-1')
-          .get('loss')
-          ?.map((p) => p.value),
-      ).toEqual([5, 4, 3, 2]);
+      expect(repo.metrics('r-1').get('loss')?.values).toEqual([5, 4, 3, 2]);
       expect(seen.at(-1)).toEqual([
         'runs.progress',
         expect.objectContaining({ runId: 'r-1', step: 4, totalSteps: 8, loss: 2, learningRate: 0.01 }),

@@ -31,7 +31,7 @@ describe('the checkpoint a resume continues from', () => {
     );
     expect((await app.runs.resume(id)).step).toBe(4);
     expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
-    expect(app.runs.metrics([id], ['loss'])[id].loss.map((p) => p.step)).toEqual(range(1, 12));
+    expect(app.runs.metrics([id], ['loss'])[id].loss.steps).toEqual(range(1, 12));
 
     lossesLostAfter(app, id, 8); // a checkpoint at the last loss's step is whole
     expect((await app.runs.resume(id)).step).toBe(8);

@@ -1,12 +1,14 @@
 // What runs.get and runs.compare read of a run's metric points: the value at the last step of
 // each metric, and the lowest value of one (the best validation loss) with its step; and what
 // runs.metrics reads when asked for some metrics by name (the Runs page asks for four). Each
-// answer is the one a read of every point gives (RunRepository.metrics), on a run with many
-// points stored out of step order, replaced, infinite, beside another run's; and each is found
-// by seeks in the metrics table's primary key, never a scan of all the run's points.
+// answer is the one a read of every point gives (everyPoint below), on a run with many points
+// stored out of step order, replaced, infinite, beside another run's; and each is found by seeks
+// in the metrics table's primary key, never a scan of all the run's points. A series comes as
+// columns (steps, values), as runs.metrics answers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { openStore, type Store } from '../../../src/main/store/db';
+import type { MetricColumns } from '../../../src/shared/contract/runs';
 import { lastMetricsQuery, lowestMetricQuery } from '../../../src/main/store/runMetrics';
 import { RunRepository } from '../../../src/main/store/runs';
 import { addDatasetRow } from '../../support/storeRows';
@@ -50,9 +52,23 @@ function fill(id: string, count: number, salt: number): void {
   ]);
 }
 
+/** Every point of run `id` read at once (no seeks), as columns a name: in name then step order. */
+function everyPoint(id: string): [string, MetricColumns][] {
+  const rows = store.db
+    .prepare('SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, step')
+    .all(id) as { name: string; step: number; value: number }[];
+  const series = new Map<string, { steps: number[]; values: number[] }>();
+  for (const row of rows) {
+    if (!series.has(row.name)) series.set(row.name, { steps: [], values: [] });
+    series.get(row.name)?.steps.push(row.step);
+    series.get(row.name)?.values.push(row.value);
+  }
+  return [...series];
+}
+
 /** The last value of each metric, in the order of a read of every point. */
 function lastByFullRead(id: string): [string, number][] {
-  return [...repo.metrics(id)].map(([name, points]) => [name, points[points.length - 1].value]);
+  return everyPoint(id).map(([name, { values }]) => [name, values[values.length - 1]]);
 }
 
 describe('a run’s metric summaries', () => {
@@ -77,9 +93,9 @@ describe('a run’s metric summaries', () => {
       ['r-1', 'eval.tokenAccuracy'],
       ['r-2', 'lr'],
     ]) {
-      const points = repo.metrics(id).get(name) ?? [];
-      const lowest = Math.min(...points.map((p) => p.value));
-      expect(repo.lowestMetric(id, name)).toEqual(points.find((p) => p.value === lowest));
+      const { steps, values } = new Map(everyPoint(id)).get(name) ?? { steps: [], values: [] };
+      const lowest = Math.min(...values);
+      expect(repo.lowestMetric(id, name)).toEqual({ step: steps[values.indexOf(lowest)], value: lowest });
     }
     expect(repo.lowestMetric('r-1', 'eval.loss')).toEqual({ step: 3, value: -Infinity });
     expect(repo.lowestMetric('r-1', 'missing')).toBeUndefined();
@@ -109,8 +125,8 @@ describe('a run’s metric summaries', () => {
 });
 
 /** What runs.metrics answered before it filtered in SQL: every point of the run, those of other names dropped. */
-function filteredFullRead(id: string, names: readonly string[]): [string, { step: number; value: number }[]][] {
-  return [...repo.metrics(id)].filter(([name]) => names.includes(name));
+function filteredFullRead(id: string, names: readonly string[]): [string, MetricColumns][] {
+  return everyPoint(id).filter(([name]) => names.includes(name));
 }
 
 describe('a run’s metric series by name', () => {
@@ -129,10 +145,12 @@ describe('a run’s metric series by name', () => {
     }
     const byName = repo.metrics('r-1', ['tokensPerSecond', 'loss', 'eval.loss', 'gradNorm']);
     expect([...byName.keys()]).toEqual(['eval.loss', 'gradNorm', 'loss', 'tokensPerSecond']);
-    expect(byName.get('loss')).toHaveLength(2000);
-    expect(byName.get('loss')?.at(-1)).toEqual({ step: 1999, value: 0.5 });
-    expect(byName.get('eval.loss')?.[3]).toEqual({ step: 3, value: -Infinity });
-    expect(byName.get('gradNorm')?.at(-1)).toEqual({ step: 2010, value: Infinity });
+    for (const { steps, values } of byName.values()) expect(values).toHaveLength(steps.length);
+    expect(byName.get('loss')?.steps).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    expect(byName.get('loss')?.values.at(-1)).toBe(0.5);
+    expect(byName.get('eval.loss')?.values[3]).toBe(-Infinity);
+    expect(byName.get('gradNorm')?.steps.at(-1)).toBe(2010);
+    expect(byName.get('gradNorm')?.values.at(-1)).toBe(Infinity);
     expect([...repo.metrics('r-2', ['\u{1F600}', '\u{FF5A}', 'Z']).keys()]).toEqual(['Z', '\u{FF5A}', '\u{1F600}']);
   });
 
@@ -146,18 +164,43 @@ describe('a run’s metric series by name', () => {
     expect(repo.metrics('r-1').size).toBe(NAMES.length); // no list asks for all
   });
 
+  it('gives every series, with no names asked, as a read of every point gives them', () => {
+    fill('r-1', 1500, 0);
+    fill('r-2', 300, 1);
+    repo.addMetrics('r-1', [{ step: 7, name: 'only-one', value: 42 }]);
+    for (const id of ['r-1', 'r-2', 'r-empty', 'r-missing']) expect([...repo.metrics(id)]).toEqual(everyPoint(id));
+    expect(repo.metrics('r-1').get('only-one')).toEqual({ steps: [7], values: [42] });
+  });
+
   it('seeks each asked name in the primary key, reading no other metric and no other run', () => {
     fill('r-1', 200, 0);
-    const prepare = vi.spyOn(store.db, 'prepare');
-    repo.metrics('r-1', ['loss', 'eval.loss', 'lr', 'tokensPerSecond', 'loss']);
-    const statements = prepare.mock.calls.map(([sql]) => sql);
-    prepare.mockRestore();
-    expect(statements.length).toBeGreaterThan(0);
-    for (const sql of statements) {
-      const unbound = Array.from({ length: sql.split('?').length - 1 }, () => null);
-      const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...unbound) as { detail: string }[];
-      const details = plan.map((row) => row.detail);
-      expect(details).toEqual(['SEARCH metrics USING PRIMARY KEY (run_id=? AND name=?)']); // no sort, no scan
+    for (const sql of statementsOf(() => repo.metrics('r-1', ['loss', 'eval.loss', 'lr', 'tokensPerSecond', 'loss']))) {
+      expect(planOf(sql)).toEqual(['SEARCH metrics USING PRIMARY KEY (run_id=? AND name=?)']); // no sort, no scan
+    }
+  });
+
+  it('finds every name by seeks too when none are asked, never scanning the run', () => {
+    fill('r-1', 200, 0);
+    for (const sql of statementsOf(() => repo.metrics('r-1'))) {
+      for (const detail of planOf(sql).filter((d) => /^(SCAN|SEARCH) (metrics|m)\b/.test(d)))
+        expect(detail).toMatch(/^SEARCH (metrics|m) USING PRIMARY KEY \(run_id=\?/);
     }
   });
 });
+
+/** The SQL of each statement `read` prepares. */
+function statementsOf(read: () => unknown): string[] {
+  const prepare = vi.spyOn(store.db, 'prepare');
+  read();
+  const statements = prepare.mock.calls.map(([sql]) => sql);
+  prepare.mockRestore();
+  expect(statements.length).toBeGreaterThan(0);
+  return statements;
+}
+
+/** What SQLite's EXPLAIN QUERY PLAN says of `sql` (? and @id left unbound). */
+function planOf(sql: string): string[] {
+  const unbound = sql.includes('@id') ? [{ id: null }] : Array.from({ length: sql.split('?').length - 1 }, () => null);
+  const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...unbound) as { detail: string }[];
+  return plan.map((row) => row.detail);
+}

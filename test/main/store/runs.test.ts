@@ -52,11 +52,8 @@ describe('runs repository', () => {
       ]);
       repo.addMetrics('r-1', [{ step: 2, name: 'loss', value: 1.5 }]);
       expect(Object.fromEntries(repo.metrics('r-1'))).toEqual({
-        loss: [
-          { step: 1, value: 3 },
-          { step: 2, value: 1.5 },
-        ],
-        lr: [{ step: 2, value: 0.1 }],
+        loss: { steps: [1, 2], values: [3, 1.5] },
+        lr: { steps: [2], values: [0.1] },
       });
       expect([...repo.metrics('r-1', ['lr']).keys()]).toEqual(['lr']);
       repo.addCheckpoint('r-1', { step: 2, path: '/c/2', eval: { loss: 1 }, isBest: true }, []);

@@ -129,7 +129,7 @@ export async function followRun(context: CommandContext, started: RunSummary & {
   else context.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const ended = await app.runs.wait(started.id);
-    const losses = (app.runs.metrics([ended.id], ['loss'])[ended.id].loss ?? []).map((p) => p.value);
+    const losses = app.runs.metrics([ended.id], ['loss'])[ended.id].loss?.values ?? [];
     // A run that completed (or failed) before the stop took effect is reported as such below.
     if (context.signal.aborted && (ended.status === 'stopped' || ended.status === 'paused'))
       throw new InterruptedError(interruptedAt(ended, app.runs.checkpoints(ended.id).length > 0));

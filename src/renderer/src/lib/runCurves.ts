@@ -1,12 +1,21 @@
 // Metric curves of training runs for the charts: per run and metric, steps and values in two
 // append-only arrays (a live run adds points as `runs.metrics` events arrive), and the
 // alignment uPlot needs — one shared x array with a y array per series, null where a series
-// has no point (several runs overlaid, or validation loss only every N steps).
+// has no point (several runs overlaid, or validation loss only every N steps). The stored
+// points come as columns (runs.metrics' MetricColumns) and are taken as such, one copy each.
+
+import type { MetricColumns } from '../../../shared/contract/runs';
 
 /** One metric of one run, in step order; a point at or before the last step is a repeat and is dropped. */
 export class MetricSeries {
-  readonly steps: number[] = [];
-  readonly values: number[] = [];
+  readonly steps: number[];
+  readonly values: number[];
+
+  /** Empty, or starting with `stored` (runs.metrics: in step order, each step once), copied. */
+  constructor(stored?: MetricColumns) {
+    this.steps = stored ? stored.steps.slice() : [];
+    this.values = stored ? stored.values.slice() : [];
+  }
 
   push(step: number, value: number): void {
     const last = this.steps[this.steps.length - 1];
@@ -50,12 +59,9 @@ export class RunCurves {
   }
 
   /** The stored series (from runs.metrics), then whatever arrived meanwhile. */
-  load(stored: Readonly<Record<string, readonly { step: number; value: number }[]>>): void {
+  load(stored: Readonly<Record<string, MetricColumns>>): void {
     this.byName.clear();
-    for (const [name, points] of Object.entries(stored)) {
-      const series = this.series(name);
-      for (const p of points) series.push(p.step, p.value);
-    }
+    for (const [name, columns] of Object.entries(stored)) this.byName.set(name, new MetricSeries(columns));
     const pending = this.pending ?? [];
     this.pending = undefined;
     this.add(pending);

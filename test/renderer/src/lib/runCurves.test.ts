@@ -29,15 +29,26 @@ describe('runCurves', () => {
     const curves = new RunCurves();
     curves.add([{ step: 3, name: 'loss', value: 3 }]);
     expect(curves.isLoaded).toBe(false);
-    curves.load({
-      loss: [
-        { step: 1, value: 5 },
-        { step: 2, value: 4 },
-        { step: 3, value: 3 },
-      ],
-    });
+    curves.load({ loss: { steps: [1, 2, 3], values: [5, 4, 3] } });
     curves.add([{ step: 4, name: 'loss', value: 2 }]);
     expect(curves.byName.get('loss')?.steps).toEqual([1, 2, 3, 4]);
+    expect(curves.byName.get('loss')?.values).toEqual([5, 4, 3, 2]);
+  });
+
+  it('takes stored columns as they are, every series, and keeps its own copy of them', () => {
+    const curves = new RunCurves();
+    const stored = { loss: { steps: [1, 2, 3], values: [5, 4, 3] }, 'eval.loss': { steps: [2], values: [4.5] } };
+    curves.load(stored);
+    expect([...curves.byName.keys()]).toEqual(['loss', 'eval.loss']);
+    expect(curves.byName.get('eval.loss')?.length).toBe(1);
+    curves.add([{ step: 3, name: 'eval.loss', value: 4 }]);
+    expect(stored['eval.loss']).toEqual({ steps: [2], values: [4.5] }); // the answer is not written to
+    expect([curves.byName.get('eval.loss')?.steps, curves.byName.get('eval.loss')?.values]).toEqual([
+      [2, 3],
+      [4.5, 4],
+    ]);
+    curves.load({});
+    expect(curves.byName.size).toBe(0);
   });
 
   it('aligns several series on the union of their x, null where one has no point', () => {
