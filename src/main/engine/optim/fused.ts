@@ -81,9 +81,10 @@ export interface MicroBatches {
 }
 
 /**
- * One optimizer step in graph `g`: loss and gradients summed over M micro-batches, their
- * mean, clipping, rate and update. `state` holds the current values in stateEntries order;
- * the model reads parameter views of the buckets, the optimizer updates whole buckets.
+ * One optimizer step in graph `g`: loss and gradients summed over M micro-batches, their mean
+ * over the step's items, clipping, rate and update. `state` holds the current values in
+ * stateEntries order; the model reads parameter views of the buckets, the optimizer updates
+ * whole buckets.
  */
 function buildStep(
   g: Graph,
@@ -101,11 +102,11 @@ function buildStep(
       : g.scope('views', () => parameterViews(buckets, bucketParams, options.maxSplitOutputs));
   const params = spec.params.map((p) => views.get(p.name) as Tensor);
   const stepIn = state[state.length - 1];
-  const { loss, gradSums } = microBatchSums(g, spec, params, stepIn, micro, options.device ?? 'cpu');
+  const { loss, gradSums, divisor } = microBatchSums(g, spec, params, stepIn, micro, options.device ?? 'cpu');
   return g.scope('optim', () => {
     const gradOf = new Map(spec.params.map((p, i) => [p.name, gradSums[i]]));
     const grads = bucketGradients(buckets, gradOf);
-    const { norm, gradScale, t, rate } = stepScalars(spec, grads, stepIn);
+    const { norm, gradScale, t, rate } = stepScalars(spec, grads, stepIn, divisor);
     const infos: ParamInfo[] = buckets.map((b) => ({
       name: b.name,
       shape: b.shape,
@@ -125,8 +126,15 @@ function buildStep(
 }
 
 /**
- * The step's loss and each parameter's gradient, both summed over its M micro-batches (the
- * loss then divided by M). `params` are the model's parameters in spec order.
+ * What turns a step's sums into its means: N, the items of all its micro-batches (at least 1),
+ * when the model counts them, else M; null for one micro-batch, whose loss is a mean already.
+ */
+export type StepDivisor = Tensor | number | null;
+
+/**
+ * The step's loss, each parameter's gradient summed over its M micro-batches (accumulate.ts:
+ * weighted by their item counts when the model gives them), and the divisor that makes the
+ * sums means (the loss is divided already). `params` are the model's parameters in spec order.
  */
 export function microBatchSums(
   g: Graph,
@@ -135,10 +143,13 @@ export function microBatchSums(
   stepIn: Tensor,
   micro: MicroBatches,
   device: BuildDevice,
-): { loss: Tensor; gradSums: Tensor[] } {
+): { loss: Tensor; gradSums: Tensor[]; divisor: StepDivisor } {
   const m = spec.accumulation ?? 1;
-  const { lossSum, gradSums } = accumulate(g, spec, params, { ...micro, step: stepIn, device });
-  return { loss: m > 1 ? op.div(lossSum, m) : lossSum, gradSums };
+  const { lossSum, gradSums, itemSum } = accumulate(g, spec, params, { ...micro, step: stepIn, device });
+  if (m === 1) return { loss: lossSum, gradSums, divisor: null };
+  // N = 0 (no item in the whole step): every sum is 0, and so is the step's loss and gradient.
+  const divisor = itemSum ? op.maximum(itemSum, 1) : m;
+  return { loss: op.div(lossSum, divisor), gradSums, divisor };
 }
 
 /** What an update needs besides the gradients, and the norm it reports. */
@@ -153,18 +164,25 @@ export interface StepScalars {
 }
 
 /**
- * The scalars of the step from the gradient sums and the steps done before it (`stepIn`).
- * The mean gradient is Σⱼgⱼ/M; its norm and the clipping coefficient c are scalars, so the
- * update gets the sums and one scalar scale c/M instead of two passes per gradient.
+ * The scalars of the step from the gradient sums, their `divisor` (microBatchSums) and the
+ * steps done before it (`stepIn`). The mean gradient is Σⱼgⱼ/N; its norm and the clipping
+ * coefficient c are scalars, so the update gets the sums and one scalar scale c/N instead of
+ * two passes per gradient.
  */
-export function stepScalars(spec: FusedSpec, grads: readonly Tensor[], stepIn: Tensor): StepScalars {
-  const m = spec.accumulation ?? 1;
+export function stepScalars(
+  spec: FusedSpec,
+  grads: readonly Tensor[],
+  stepIn: Tensor,
+  divisor: StepDivisor,
+): StepScalars {
   const sumNorm = globalNorm(grads);
-  const norm = m > 1 ? op.div(sumNorm, m) : sumNorm;
+  const norm = divisor === null ? sumNorm : op.div(sumNorm, divisor);
   const coef = spec.clipNorm === undefined ? null : clipCoefficient(norm, spec.clipNorm);
   let gradScale: Tensor | undefined;
-  if (coef) gradScale = m > 1 ? op.div(coef, m) : coef;
-  else if (m > 1) gradScale = op.scalar(norm.graph, 1 / m, norm.dtype);
+  if (divisor === null) gradScale = coef ?? undefined;
+  else if (coef) gradScale = op.div(coef, divisor);
+  else if (typeof divisor === 'number') gradScale = op.scalar(norm.graph, 1 / divisor, norm.dtype);
+  else gradScale = op.reciprocal(divisor);
   const dtype = paramDtype(spec);
   const completed = dtype === stepIn.dtype ? stepIn : op.cast(stepIn, dtype); // s: steps done before this one
   const t = op.add(completed, 1); // 1-based step number

@@ -58,9 +58,9 @@ export function buildHostGraph(spec: FusedSpec, isFed = false): HostGraph {
   const fed = isFed ? withHostFieldsFed(spec) : spec;
   const pick = batchInputs(g, fed, 1);
   const micro = { pick, first: op.scalar(g, 0, 'int32'), isLooped: true };
-  const { loss, gradSums } = microBatchSums(g, fed, params, stepIn, micro, 'cpu');
+  const { loss, gradSums, divisor } = microBatchSums(g, fed, params, stepIn, micro, 'cpu');
   const { scalars, norm, rate, nextStep } = g.scope('optim', () => {
-    const { norm, gradScale, t, rate } = stepScalars(spec, gradSums, stepIn);
+    const { norm, gradScale, t, rate } = stepScalars(spec, gradSums, stepIn, divisor);
     const values = updateScalars(spec, t, rate, gradScale);
     const scalars = op.concat(
       HOST_SCALARS[spec.optimizer.kind].map((name: string) => op.reshape(values[name], [1])),

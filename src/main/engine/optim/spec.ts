@@ -64,7 +64,19 @@ export type ModelBuilder = (
   params: Readonly<Record<string, Tensor>>,
   batch: Readonly<Record<string, Tensor>>,
   at: StepPosition,
-) => { readonly loss: Tensor };
+) => ModelLoss;
+
+export interface ModelLoss {
+  /** The mean of the micro-batch's item losses (e.g. over its labelled tokens). */
+  readonly loss: Tensor;
+  /**
+   * Builds the number of items `loss` is the mean of (a scalar of its dtype, in `g`; 0 when
+   * there are none, where `loss` must be 0). Only accumulation calls it: a step's loss is then
+   * Σⱼ nⱼ·lossⱼ / Σⱼ nⱼ, as one batch of all its micro-batches' rows. Without it, micro-batches
+   * count alike (the mean of their means: the same when every micro-batch has as many items).
+   */
+  readonly itemCount?: () => Tensor;
+}
 
 export interface FusedSpec {
   readonly build: ModelBuilder;
@@ -74,7 +86,11 @@ export interface FusedSpec {
   readonly schedule: ScheduleConfig;
   /** Global-norm clipping threshold; without it gradients are not clipped (the norm is still reported). */
   readonly clipNorm?: number;
-  /** M micro-batches per optimizer step; gradients and loss are their mean (default 1). */
+  /**
+   * M micro-batches per optimizer step (default 1); the step's loss and gradient are those of
+   * one batch of all their rows: summed over their items, divided by the step's item count
+   * (ModelLoss.itemCount).
+   */
   readonly accumulation?: number;
   /** Optimizer steps per call. */
   readonly k: number;

@@ -12,7 +12,7 @@ import { checkStateTensor } from './validate';
 import type { BatchInput } from './validate';
 
 export interface StepResult {
-  /** The loss of each of the K steps (mean over its M micro-batches). */
+  /** The loss of each of the K steps: the mean over all its M micro-batches' items (spec.ts, ModelLoss). */
   readonly losses: Float32Array;
   /** The global gradient norm of each step, before clipping. */
   readonly gradNorms: Float32Array;

@@ -63,12 +63,13 @@ export function t5TrainingSpec(
       attentionMask: fields[BATCH_INPUT_NAMES.attentionMask],
       labels: fields[BATCH_INPUT_NAMES.labels],
     };
-    const { loss } = t5Forward(ctx, batchTensors);
+    const { loss, isLabelled } = t5Forward(ctx, batchTensors);
     if (masks instanceof FedMasks && masks.served !== dropoutPlan().sizes.length)
       throw new Error(
         `t5 training: the forward used ${masks.served} of ${dropoutPlan().sizes.length} fed dropout masks`,
       );
-    return { loss };
+    // The loss is the mean over labelled tokens: accumulation weighs each micro-batch by their count.
+    return { loss, itemCount: () => op.reduceSum(op.cast(isLabelled, dtype), null) }; // scalar
   };
   return { build, params, batch, ...(dropoutRate > 0 ? { hostFields: hostMaskFields(dropoutPlan, seed) } : {}) };
 }
