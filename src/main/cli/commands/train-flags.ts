@@ -27,7 +27,7 @@ const NUMBER_FIELDS: Partial<Record<Field, readonly [placeholder: string, meanin
   meanSpanLength: ['X', 'Mean length of a masked span, in tokens'],
   dataSeed: ['N', 'Seed of the span masks and the shuffle'],
   batchSize: ['N', 'Examples per micro-batch; a step takes batch × accumulation'],
-  accumulation: ['N', 'Micro-batches per step, their gradients summed'],
+  accumulation: ['N', 'Micro-batches per step: one loss and gradient over all their labelled tokens, as one batch'],
   stepsPerCall: ['N', 'Optimizer steps per engine call; the step count and intervals must be multiples of it'],
   lr: ['X', 'Peak learning rate'],
   warmupSteps: ['N', 'Steps of linear warm-up to the peak rate'],

@@ -174,7 +174,7 @@ export const trainCommand = defineCommand({
     "with --tokenizer's vocabulary: a model folder's tokenizer.json, a model id's, or bytes; the tokenizer needs <extra_id_N> sentinels. " +
     'A configuration the model, dataset or machine cannot take is refused before anything ' +
     'starts, naming the flag. A --batch-size whose estimated memory is over --memory-budget (default: the free ' +
-    'memory less a margin) trains as smaller micro-batches with more accumulation, the same examples per step, and ' +
+    'memory less a margin) trains as smaller micro-batches with more accumulation, the same examples and objective per step, and ' +
     'says so; one that does not fit even as micro-batches of 1 is refused. ' +
     'One run trains at a time per data directory; a second is refused. With --estimate it prints what the run ' +
     'would cost (steps and passes, tokens, memory and the batch split, a time when known) and starts nothing; ' +
