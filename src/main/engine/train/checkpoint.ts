@@ -6,8 +6,8 @@
 // place: a checkpoint is whole or absent; one of the same step already there (a re-run, or an
 // unreadable one) is set aside first and deleted only once the new one is in place. Listing
 // tells whole checkpoints from unreadable ones (a file missing, corrupt, or shorter than its
-// header says), which are reported with what is wrong and never deleted. Retention: the last K
-// whole ones plus the best by validation.
+// header says), which are reported with what is wrong and never deleted; loading one also
+// refuses NaN or infinite values. Retention: the last K whole ones plus the best by validation.
 
 import {
   copyFileSync,
@@ -26,6 +26,7 @@ import { isMissingPathError } from '../../../shared/fileErrors';
 import type { HostTensor } from '../onnx/session';
 import { tokenizerFilesOf } from '../data/tokenizerFiles';
 import type { T5Config } from '../t5/config';
+import { nonFiniteProblem } from '../formats/nonFinite';
 import { encodeSafetensors, readAllTensors, safetensorsSizeProblem, writeFileAtomic } from '../formats/safetensors';
 import { t5ParamShapes } from '../t5/params';
 import { loadT5Weights, saveT5Model, SINGLE_FILE, weightsFromParams } from '../t5/weights';
@@ -254,8 +255,10 @@ function readJsonFile(file: string): unknown {
 /** trainer_state.json checked; a CheckpointError says what is wrong in words that follow the file's name. */
 function parseTrainerState(file: string): TrainerState {
   const state = readJsonFile(file) as Partial<TrainerState> | null;
-  if (state?.format !== TRAINER_STATE_FORMAT)
-    throw new CheckpointError(`is not a Spanfill trainer state (format '${String(state?.format)}')`);
+  if (state?.format !== TRAINER_STATE_FORMAT) {
+    const format = state?.format === undefined ? 'it has no "format" field' : `format '${String(state.format)}'`;
+    throw new CheckpointError(`is not a Spanfill trainer state (${format})`);
+  }
   if (state.version !== TRAINER_STATE_VERSION)
     throw new CheckpointError(
       `has trainer-state version ${String(state.version)}; this Spanfill reads version ${TRAINER_STATE_VERSION}`,
@@ -310,8 +313,8 @@ export interface LoadedCheckpoint {
 
 /**
  * Reads a checkpoint folder written by writeCheckpoint (the config says which weights to
- * expect); a folder that does not load throws a CheckpointError naming it
- * (UNLOADABLE_CHECKPOINT_WORDS) with the cause.
+ * expect); a folder that does not load, or whose weights or optimizer slots are not all finite,
+ * throws a CheckpointError naming it (UNLOADABLE_CHECKPOINT_WORDS) with the cause.
  */
 export function readCheckpoint(dir: string, config: T5Config): LoadedCheckpoint {
   try {
@@ -323,14 +326,22 @@ export function readCheckpoint(dir: string, config: T5Config): LoadedCheckpoint 
 
 function loadCheckpoint(dir: string, config: T5Config): LoadedCheckpoint {
   const state = readTrainerState(dir);
+  const weights = loadT5Weights(dir, config).params;
+  const slots = readAllTensors(join(dir, OPTIMIZER_FILE));
+  // NaN or infinite values (bytes damaged in place) would fail the first step as if it diverged.
+  const damage =
+    nonFiniteProblem(SINGLE_FILE, weights) ??
+    nonFiniteProblem(
+      OPTIMIZER_FILE,
+      [...slots].map(([name, t]) => [name, t.data] as const),
+    );
+  if (damage !== null) throw new CheckpointError(damage);
   const params: Record<string, HostTensor> = {};
   const shapes = t5ParamShapes(config);
-  for (const [name, data] of loadT5Weights(dir, config).params) {
+  for (const [name, data] of weights)
     params[name] = { dtype: 'float32', dims: [...(shapes.get(name) ?? [data.length])], data };
-  }
   const optimizer: Record<string, HostTensor> = {};
-  for (const [name, t] of readAllTensors(join(dir, OPTIMIZER_FILE)))
-    optimizer[name] = { dtype: 'float32', dims: [...t.shape], data: t.data };
+  for (const [name, t] of slots) optimizer[name] = { dtype: 'float32', dims: [...t.shape], data: t.data };
   return { state, params, optimizer };
 }
 

@@ -4,7 +4,7 @@
 // a ByT5 base's checkpoints get the byte tokenizer written out. A checkpoint that cannot be read
 // (a corrupt trainer_state.json, a truncated safetensors) is listed apart with what is wrong,
 // kept by pruning, and replaced by the next checkpoint of its step; one that passes those checks
-// but does not load names its folder.
+// but does not load (a tensor renamed, NaN or infinite values) names its folder and the cause.
 import {
   existsSync,
   mkdirSync,
@@ -121,6 +121,11 @@ describe('checkpoints', () => {
     writeFileSync(file, JSON.stringify({ format: 'other' }));
     expect(() => readTrainerState(dir)).toThrow(CheckpointError);
     expect(existsSync(file)).toBe(true);
+    // One made by hand, or another program's JSON: no format at all, said so (not "format 'undefined'").
+    for (const json of ['{}', '[]', 'null', '{"step": 35}']) {
+      writeFileSync(file, json);
+      expect(() => readTrainerState(dir)).toThrow(`${file} is not a Spanfill trainer state (it has no "format" field)`);
+    }
   });
 });
 
@@ -198,5 +203,32 @@ describe('unreadable checkpoints', () => {
     writeFileSync(model, readFileSync(model).toString('latin1').replace('shared.weight', 'shared.wEight'), 'latin1');
     expect(scanCheckpoints(dirname(dir)).unreadable).toEqual([]);
     expect(() => readCheckpoint(dir, config)).toThrow(new RegExp(`^The checkpoint ${dir} could not be loaded: `));
+  });
+
+  it('whose weights hold NaN or infinite values (same length, so they pass the checks) do not load, saying so', () => {
+    const dir = write(tempDir(), 30, null);
+    const model = join(dir, 'model.safetensors');
+    const bytes = readFileSync(model);
+    bytes.fill(0xff, bytes.length - 4000); // 1000 float32 NaNs at the end of the last tensor
+    writeFileSync(model, bytes);
+    expect(scanCheckpoints(dirname(dir)).unreadable).toEqual([]);
+    expect(() => readCheckpoint(dir, config)).toThrow(
+      new RegExp(
+        `^The checkpoint ${dir} could not be loaded: its model\\.safetensors holds 1,000 values that are not finite ` +
+          `\\(NaN or infinite\\), the first in '[^']+'; training cannot go on from them$`,
+      ),
+    );
+  });
+
+  it('whose optimizer state holds an infinite value do not load, naming the slot', () => {
+    const dir = write(tempDir(), 40, null);
+    const file = join(dir, 'optimizer.safetensors');
+    const bytes = readFileSync(file);
+    bytes.writeFloatLE(Infinity, bytes.length - 4); // the last of opt.m/shared.weight's 4 values
+    writeFileSync(file, bytes);
+    expect(() => readCheckpoint(dir, config)).toThrow(
+      `The checkpoint ${dir} could not be loaded: its optimizer.safetensors holds 1 value that is not finite ` +
+        "(NaN or infinite), in 'opt.m/shared.weight'; training cannot go on from it",
+    );
   });
 });
