@@ -5,7 +5,8 @@
 // copy of it outside checkpoints/ (which keepLast prunes) stands in: <run>/base-model, the
 // files hard-linked where the file system allows. And what a resume says of the checkpoints it
 // cannot use: each newer than the one it resumes from, unreadable or missing, is named with what
-// is wrong (resumeNotices); with none that reads, it asks before starting again from step 0. And
+// is wrong, an unreadable folder as left for the person to remove (resumeNotices); with none
+// that reads, it asks before starting again from step 0. And
 // the run queued and owned by the resuming process while it prepares, put back as it was when
 // its resume does not get to train (queueForResume, unqueueResume).
 
@@ -115,14 +116,27 @@ export function resumeNotices(
   const skipped = problems.filter((p) => p.step > (from ?? -1));
   if (skipped.length === 0) return [];
   const goesOn = from === undefined ? 'starting again from step 0' : `resuming from step ${from}`;
+  return [`${skipped.map(problemWords).join('; ')}; ${goesOn}.${keptWords(root, skipped)}`];
+}
+
+/**
+ * What becomes of the unreadable folders among `skipped`: left where they are (pruning keeps
+ * them) for the person to remove. Training replaces one only if it saves a checkpoint at its
+ * step again, which a step off the checkpoint interval (a folder made or renamed by hand) never
+ * is, so that is said as a condition, not a promise. "" when none is unreadable.
+ */
+function keptWords(root: string, skipped: readonly RunCheckpointProblem[]): string {
   const kept = skipped.filter((p) => p.kind === 'unreadable');
-  const replaced =
-    kept.length === 0
-      ? ''
-      : kept.length === 1
-        ? ` The unreadable folder is kept, and replaced when training saves step ${kept[0].step} again.`
-        : ' The unreadable folders are kept, each replaced when training saves its step again.';
-  return [`${skipped.map(problemWords).join('; ')}; ${goesOn}.${replaced}`];
+  if (kept.length === 0) return '';
+  if (kept.length === 1)
+    return (
+      ` The unreadable folder ${kept[0].path} is left for you to remove; training replaces it only if it saves a ` +
+      `checkpoint at step ${kept[0].step} again.`
+    );
+  return (
+    ` The unreadable folders are left in ${root} for you to remove; training replaces one only if it saves a ` +
+    'checkpoint at its step again.'
+  );
 }
 
 /** What queueing a resume needs: the runs' rows, and the events that tell the screens. */

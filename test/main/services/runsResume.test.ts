@@ -1,9 +1,10 @@
 // Resuming a run whose checkpoints are damaged, over a real engine host and store: the newest
 // checkpoint that reads whole is resumed from and the newer ones are named with what is wrong
-// (a corrupt trainer_state.json, a truncated model.safetensors), kept on disk and replaced when
-// training saves their step again; with none that reads, resume is refused until asked to start
-// from step 0; a checkpoint that passes the checks but does not load fails the run naming the
-// folder to remove; runs.get marks checkpoints unreadable and missing.
+// (a corrupt trainer_state.json, a truncated model.safetensors), left on disk for the person to
+// remove and replaced if training saves their step again; with none that reads, resume is
+// refused until asked to start from step 0; a checkpoint that passes the checks but does not
+// load (a tensor renamed, NaN weights) fails the run naming the folder to remove, not as
+// diverged; runs.get marks checkpoints unreadable and missing.
 import { readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +64,8 @@ describe('resuming past unreadable checkpoints', () => {
     expect(resumed.step).toBe(4);
     expect(resumed.notices).toEqual([
       `step 8's trainer_state.json is not valid JSON (${garbageError}); step 12's ${truncated}; resuming from step 4. ` +
-        'The unreadable folders are kept, each replaced when training saves its step again.',
+        `The unreadable folders are left in ${app.runs.checkpointDir(id)} for you to remove; training replaces one ` +
+        'only if it saves a checkpoint at its step again.',
     ]);
     expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
     // The new checkpoints took the unreadable folders' places.
@@ -94,7 +96,7 @@ describe('resuming past unreadable checkpoints', () => {
 
     const again = await app.runs.resume(id, undefined, { fromStart: true });
     expect(again.step).toBe(0);
-    expect(again.notices[0]).toMatch(/; starting again from step 0\. The unreadable folders are kept/);
+    expect(again.notices[0]).toMatch(/; starting again from step 0\. The unreadable folders are left in /);
     expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 8 });
     expect(scanCheckpoints(root).whole.map((c) => c.step)).toEqual([4, 8]);
     // Starting again is only for a run none of whose checkpoints reads.
@@ -102,6 +104,32 @@ describe('resuming past unreadable checkpoints', () => {
     await expect(app.runs.resume(id, undefined, { fromStart: true })).rejects.toThrow(
       /has a checkpoint that reads \(step 8\): Resume continues from it/,
     );
+  });
+
+  it('fails a checkpoint whose weights hold NaN (same length) as damaged, not diverged, and goes back past it', async () => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 12);
+    rmSync(folderOf(app, id, 12), { recursive: true }); // so that steps are left to train after step 8
+    const eight = folderOf(app, id, 8);
+    const model = join(eight, 'model.safetensors');
+    const bytes = readFileSync(model);
+    bytes.fill(0xff, bytes.length - 4000); // NaNs where numbers were, the length unchanged
+    writeFileSync(model, bytes);
+    expect(app.runs.get(id).checkpointProblems.filter((p) => p.kind === 'unreadable')).toEqual([]); // quick checks pass
+    expect((await app.runs.resume(id)).step).toBe(8);
+    const failed = await app.runs.wait(id);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.error).toMatch(
+      new RegExp(
+        `^The checkpoint ${eight} could not be loaded: its model\\.safetensors holds 1,000 values that are not ` +
+          `finite \\(NaN or infinite\\), the first in '[^']+'; training cannot go on from them\\. Its checkpoints ` +
+          `are kept\\. To go back to step 4, remove the folder ${eight} `,
+      ),
+    );
+    expect(failed.error).not.toMatch(/diverged|learning rate/);
+    rmSync(eight, { recursive: true });
+    expect((await app.runs.resume(id)).step).toBe(4); // resumable: not refused as diverged
+    expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
   });
 
   it('fails a checkpoint that does not load naming the folder to remove, and marks a deleted one missing', async () => {
@@ -141,7 +169,8 @@ describe('resumeNotices', () => {
   it('names only the checkpoints newer than the one resumed from, a missing one as gone', () => {
     expect(resumeNotices('r-1', '/r', [unreadable(10), unreadable(20), missing], 15, false)).toEqual([
       "step 20's config.json is missing; step 30's folder is gone (deleted outside Spanfill); resuming from step 15. " +
-        'The unreadable folder is kept, and replaced when training saves step 20 again.',
+        'The unreadable folder /r/step-20 is left for you to remove; training replaces it only if it saves a ' +
+        'checkpoint at step 20 again.',
     ]);
     expect(resumeNotices('r-1', '/r', [unreadable(10)], 15, false)).toEqual([]);
     // Only missing ones, none left to read: it starts again, saying why.
