@@ -3,15 +3,63 @@
 // (std::bad_alloc, ORT's "Failed to allocate", WebGPU/CUDA allocation errors), a provider
 // failure (the execution provider could not run the graph), or the engine host ending
 // (killed or crashed), else no advice beyond the cause itself; and why a run whose dataset was
-// removed, or whose loss stopped being finite, is not resumed. Pure, so each
-// mapping is unit-tested (test/main/services/runsFailure.test.ts).
+// removed, or whose loss stopped being finite, is not resumed. What a diverged run should
+// change follows its settings (clipping already on, an AdamW eps float32 flushes to 0), and a
+// loss that is not finite at the first step after a resume is put down to its checkpoint, not
+// to the settings. Pure, so each mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage, isDiskFull, type ErrorCode } from '../../shared/errors';
-import { DIVERGED_WORDS } from '../../shared/contract/runs';
+import { DIVERGED_WORDS, type RunConfig } from '../../shared/contract/runs';
 import { DISK_FULL_WORDS } from './errors';
 
 /** What to do instead of resuming a run whose loss stopped being finite (a resume would diverge again). */
 const GENTLER_RUN = 'a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)';
+
+/** The settings a diverged run's advice follows (its RunConfig has them). */
+export type DivergenceSettings = Pick<RunConfig, 'lr' | 'clipNorm' | 'optimizer'>;
+
+/**
+ * What else a failed run's message follows: the settings it trained with, and the checkpoint
+ * this session resumed it from, with `previous`, the step of the newest one before it that
+ * reads (undefined: none, so the beginning).
+ */
+export interface FailureContext {
+  readonly settings?: DivergenceSettings;
+  readonly resumedFrom?: { readonly dir: string; readonly step: number; readonly previous?: number };
+}
+
+/** float32's smallest normal number: ONNX Runtime's kernels flush results below it to 0. */
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+/** AdamW's β₂ and eps where a run leaves them out (engine/optim/adamw.ts). */
+const ADAMW_DEFAULTS = { beta2: 0.999, eps: 1e-8 } as const;
+
+/**
+ * AdamW's eps when float32 kernels flush it to 0: its first step's ε·√(1 − β₂) (adamwScalars;
+ * the smallest of any step) is below FLOAT32_MIN_NORMAL. Then a parameter with no gradient (and
+ * so no moments) moves by 0/0, NaN, at once.
+ */
+function flushedEps(settings: DivergenceSettings): number | undefined {
+  const { optimizer } = settings;
+  if (optimizer.kind !== 'adamw' || optimizer.eps === undefined) return undefined;
+  const scaled = optimizer.eps * Math.sqrt(1 - (optimizer.beta2 ?? ADAMW_DEFAULTS.beta2));
+  return scaled < FLOAT32_MIN_NORMAL ? optimizer.eps : undefined;
+}
+
+/** The run to start instead of a diverged one, changing what this run's `settings` point at (none known: GENTLER_RUN). */
+function gentlerRun(settings: DivergenceSettings | undefined): string {
+  if (!settings) return GENTLER_RUN;
+  const eps = flushedEps(settings);
+  if (eps !== undefined)
+    return (
+      `a new run with a larger eps (AdamW's eps ${eps} is too small for float32: its kernels flush it to 0 once ` +
+      `scaled below ${FLOAT32_MIN_NORMAL.toPrecision(2)}, so a parameter with no gradient moves by 0/0, which is NaN; ` +
+      `${ADAMW_DEFAULTS.eps} is the default)`
+    );
+  const lr = `a lower learning rate (lr, ${settings.lr} in this run`;
+  return settings.clipNorm === null
+    ? `a new run with ${lr}) and gradient clipping on (clipNorm, off in this run; 1 is the default)`
+    : `a new run with ${lr}; gradient clipping was on, clipNorm ${settings.clipNorm})`;
+}
 
 export type FailureKind = 'disk-full' | 'diverged' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
 
@@ -68,7 +116,13 @@ export function interruptedMessage(
  * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over);
  * `provider`: the one it trained on (a run on the CPU is not told to try the CPU).
  */
-export function failureHint(message: string, runId: string, hasCheckpoint = true, provider?: string): string {
+export function failureHint(
+  message: string,
+  runId: string,
+  hasCheckpoint = true,
+  provider?: string,
+  context: FailureContext = {},
+): string {
   const kept = hasCheckpoint ? 'Its checkpoints are kept' : 'It saved no checkpoint';
   const resumeFrom = resumeAdvice(runId, hasCheckpoint ? 'the last one' : 'the beginning');
   const resume = `then ${resumeFrom}`;
@@ -82,7 +136,7 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
       return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
     case 'diverged':
       // Resume replays the same steps bit for bit, so it would diverge again.
-      return `${kept}; at these settings it would diverge again: start ${GENTLER_RUN}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
+      return `${kept}; at these settings it would diverge again: start ${gentlerRun(context.settings)}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
     case 'out-of-memory':
       return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength${isCpu ? '' : ', or provider cpu'}; ${resume}`;
     case 'provider':
@@ -95,10 +149,53 @@ export function failureHint(message: string, runId: string, hasCheckpoint = true
   }
 }
 
-/** The stored error of a failed run: the cause as reported, then the hint. */
-export function failureMessage(error: unknown, runId: string, hasCheckpoint = true, provider?: string): string {
+/**
+ * The stored error of a failed run: the cause as reported, then the hint; a loss that is not
+ * finite at the first step after a resume, as damagedResumeMessage says.
+ */
+export function failureMessage(
+  error: unknown,
+  runId: string,
+  hasCheckpoint = true,
+  provider?: string,
+  context: FailureContext = {},
+): string {
   const message = errorMessage(error).replace(/\.?\s*$/, '');
-  return `${message}. ${failureHint(message, runId, hasCheckpoint, provider)}`;
+  const damaged = context.resumedFrom && damagedResumeMessage(message, runId, context.resumedFrom);
+  return damaged || `${message}. ${failureHint(message, runId, hasCheckpoint, provider, context)}`;
+}
+
+/**
+ * The stored error of a run whose loss was not finite (`message`, the trainer's) at the first
+ * step after resuming from checkpoint `from`: the same settings reached that checkpoint with
+ * finite losses (none is written after one that is not), so damage to its files is likelier
+ * than divergence. Not put down to the settings, nor marked diverged (which refuses every
+ * resume): it says how to go back to the checkpoint before. Should the steps from there end so
+ * again, that is no longer the first step after its resume, and the settings are blamed then.
+ * Undefined for any other message or step.
+ */
+function damagedResumeMessage(
+  message: string,
+  runId: string,
+  from: NonNullable<FailureContext['resumedFrom']>,
+): string | undefined {
+  if (failureKind(message) !== 'diverged') return undefined;
+  const step = /\bat step (\d+)/.exec(message)?.[1];
+  if (step === undefined || Number(step) !== from.step + 1) return undefined;
+  const cause = message.replace(new RegExp(`:?\\s*${DIVERGED_WORDS}`), '');
+  return (
+    `${cause}, the first step after resuming from ${from.dir}, which the same settings reached with finite losses: ` +
+    `its weights or optimizer state may have been damaged after it was written. ${goBackAdvice(runId, from.dir, from.previous)}`
+  );
+}
+
+/** How to go back from checkpoint `dir` of run `runId` to the one of step `previous` (undefined: the beginning). */
+function goBackAdvice(runId: string, dir: string, previous: number | undefined): string {
+  const back = previous === undefined ? 'the beginning' : `step ${previous}`;
+  return (
+    `Its checkpoints are kept. To go back to ${back}, remove the folder ${dir} ` +
+    `(or move it out of that folder to keep it); then ${resumeAdvice(runId, back)}`
+  );
 }
 
 /**
@@ -109,11 +206,7 @@ export function failureMessage(error: unknown, runId: string, hasCheckpoint = tr
  */
 export function unloadableCheckpointMessage(error: unknown, runId: string, dir: string, previous?: number): string {
   const message = errorMessage(error).replace(/\.?\s*$/, '');
-  const back = previous === undefined ? 'the beginning' : `step ${previous}`;
-  return (
-    `${message}. Its checkpoints are kept. To go back to ${back}, remove the folder ${dir} ` +
-    `(or move it out of that folder to keep it); then ${resumeAdvice(runId, back)}`
-  );
+  return `${message}. ${goBackAdvice(runId, dir, previous)}`;
 }
 
 /**
@@ -132,15 +225,21 @@ export function datasetGoneMessage(runId: string, datasetId: string, lastCheckpo
 /**
  * Why a run whose loss stopped being finite is not resumed (a resume replays the same steps bit
  * for bit, to the same end), and how its checkpoints can go on: `lastCheckpoint` as in
- * datasetGoneMessage.
+ * datasetGoneMessage; `settings`, the run's, say what to change (gentlerRun).
  */
-export function divergedMessage(runId: string, datasetId: string, lastCheckpoint: string | undefined): string {
+export function divergedMessage(
+  runId: string,
+  datasetId: string,
+  lastCheckpoint: string | undefined,
+  settings?: DivergenceSettings,
+): string {
+  const change = settings && flushedEps(settings) !== undefined ? `--eps ${ADAMW_DEFAULTS.eps}` : '--lr LR';
   const from =
     lastCheckpoint === undefined
       ? ''
-      : ` from its last checkpoint (Train → Base model; in a terminal, \`spanfill train --model ${lastCheckpoint} --dataset ${datasetId} --lr LR\`)`;
+      : ` from its last checkpoint (Train → Base model; in a terminal, \`spanfill train --model ${lastCheckpoint} --dataset ${datasetId} ${change}\`)`;
   return (
     `Run ${runId} is not resumed: its training loss stopped being finite, and a resume would replay the same steps ` +
-    `to the same end. Start ${GENTLER_RUN}${from}.`
+    `to the same end. Start ${gentlerRun(settings)}${from}.`
   );
 }

@@ -112,6 +112,76 @@ describe('failureHint and failureMessage', () => {
     );
   });
 
+  it("follows the run's settings: clipping already on asks only for a lower rate; off, for both", () => {
+    const diverged = new Error('The training loss became not a number (NaN) at step 2: training diverged');
+    const adamw = { kind: 'adamw' } as const;
+    const clipped = failureMessage(diverged, 'r-30', true, 'cpu', {
+      settings: { lr: 1, clipNorm: 1, optimizer: adamw },
+    });
+    expect(clipped).toBe(
+      'The training loss became not a number (NaN) at step 2: training diverged. Its checkpoints are kept; at these ' +
+        'settings it would diverge again: start a new run with a lower learning rate (lr, 1 in this run; gradient ' +
+        'clipping was on, clipNorm 1), from its last checkpoint (Train → Base model)',
+    );
+    const unclipped = failureHint(diverged.message, 'r-31', false, 'cpu', {
+      settings: { lr: 10, clipNorm: null, optimizer: adamw },
+    });
+    expect(unclipped).toBe(
+      'It saved no checkpoint; at these settings it would diverge again: start a new run with a lower learning rate ' +
+        '(lr, 10 in this run) and gradient clipping on (clipNorm, off in this run; 1 is the default)',
+    );
+  });
+
+  it('blames an AdamW eps too small for float32 (flushed to 0: a parameter with no gradient moves by 0/0), not lr', () => {
+    const hint = failureHint(
+      'The training loss became not a number (NaN) at step 2: training diverged',
+      'r-32',
+      true,
+      'cpu',
+      {
+        settings: { lr: 1, clipNorm: 1, optimizer: { kind: 'adamw', eps: 1e-45 } },
+      },
+    );
+    expect(hint).toBe(
+      "Its checkpoints are kept; at these settings it would diverge again: start a new run with a larger eps (AdamW's " +
+        'eps 1e-45 is too small for float32: its kernels flush it to 0 once scaled below 1.2e-38, so a parameter with ' +
+        'no gradient moves by 0/0, which is NaN; 1e-8 is the default), from its last checkpoint (Train → Base model)',
+    );
+    // One that float32 keeps (1e-30 · √(1 − 0.999) ≈ 3e-32) is not blamed.
+    expect(
+      failureHint('The training loss became infinite at step 9: training diverged', 'r-33', true, 'cpu', {
+        settings: { lr: 1, clipNorm: 1, optimizer: { kind: 'adamw', eps: 1e-30 } },
+      }),
+    ).not.toMatch(/eps/);
+  });
+
+  it('does not blame the settings for a loss that is not finite at the first step after a resume: its checkpoint may be damaged', () => {
+    const dir = '/d/runs/r-34/checkpoints/step-00000030';
+    const message = failureMessage(
+      new Error('The training loss became not a number (NaN) at step 31: training diverged'),
+      'r-34',
+      true,
+      'cpu',
+      {
+        settings: { lr: 1e-3, clipNorm: 1, optimizer: { kind: 'adamw' } },
+        resumedFrom: { dir, step: 30, previous: 20 },
+      },
+    );
+    expect(message).toBe(
+      `The training loss became not a number (NaN) at step 31, the first step after resuming from ${dir}, which ` +
+        'the same settings reached with finite losses: its weights or optimizer state may have been damaged after it ' +
+        `was written. Its checkpoints are kept. To go back to step 20, remove the folder ${dir} (or move it out of ` +
+        'that folder to keep it); then Resume (in a terminal: `spanfill runs resume r-34`) continues from step 20',
+    );
+    expect(failureKind(message)).not.toBe('diverged'); // so the run stays resumable
+    // Later than its first step, the settings are at fault as usual.
+    expect(
+      failureMessage('The training loss became infinite at step 32: training diverged', 'r-34', true, 'cpu', {
+        resumedFrom: { dir, step: 30, previous: 20 },
+      }),
+    ).toMatch(/training diverged\. .*lower learning rate/);
+  });
+
   it('does not send a run that trained on the CPU to the CPU', () => {
     const crashed = failureMessage('The engine host was killed by SIGKILL', 'r-11', true, 'cpu');
     expect(crashed).toMatch(/; try a smaller batchSize or a shorter inputLength; then Resume/);
@@ -161,6 +231,18 @@ describe('divergedMessage', () => {
         'same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm) from its last ' +
         'checkpoint (Train → Base model; in a terminal, `spanfill train --model /d/runs/r-6/checkpoints/step-00000400 ' +
         '--dataset ds-2 --lr LR`).',
+    );
+  });
+
+  it("follows the run's settings", () => {
+    const last = '/d/runs/r-6/checkpoints/step-00000400';
+    expect(divergedMessage('r-6', 'ds-2', last, { lr: 1, clipNorm: 1, optimizer: { kind: 'adamw' } })).toMatch(
+      /Start a new run with a lower learning rate \(lr, 1 in this run; gradient clipping was on, clipNorm 1\) from .* --lr LR`\)\.$/,
+    );
+    expect(
+      divergedMessage('r-6', 'ds-2', last, { lr: 1, clipNorm: 1, optimizer: { kind: 'adamw', eps: 1e-45 } }),
+    ).toMatch(
+      /Start a new run with a larger eps \(AdamW's eps 1e-45 .*\) from its last checkpoint .* --eps 1e-8`\)\.$/,
     );
   });
 });
