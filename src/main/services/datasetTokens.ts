@@ -1,7 +1,7 @@
 // A dataset's token cache for one tokenizer: opened if it is there and current, else built
-// from the documents in the store and recorded (token count, dropped special tokens) in the
-// dataset's stats. Building runs in the engine host when there is one (buildTokenCacheInHost)
-// so that tokenizing — ~20 s per 100 MB with a T5 tokenizer's per-word memo here, minutes to
+// from the documents in the store and recorded (token count, dropped special tokens, tokens that
+// became <unk>) in the dataset's stats. Building runs in the engine host when there is one
+// (buildTokenCacheInHost) so that tokenizing — ~20 s per 100 MB with a T5 tokenizer's per-word memo here, minutes to
 // hours for tokenizers encoded whole — never blocks main's event loop: main pages the documents out of the
 // store and sends them in bounded batches, each one host request, so a cancel takes effect
 // within one batch. Without a host (tests, bench) it is built in this process with engine/data
@@ -10,7 +10,7 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { TokenizeResult } from '../../shared/contract/datasets';
+import type { DatasetStats, TokenizeResult, UnknownTokenCount } from '../../shared/contract/datasets';
 import { ApiError } from '../../shared/errors';
 import {
   openTokenCache,
@@ -21,6 +21,7 @@ import {
   type TokenCacheWriteResult,
 } from '../engine/data/tokenCache';
 import type { TextTokenizer } from '../engine/data/tokenizer';
+import { recountUnknownTokens } from '../engine/data/unknownTokens';
 import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
 import type { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
@@ -65,6 +66,7 @@ export async function datasetTokens(
   let opened = openTokenCache(file, fingerprint);
   const isCached = opened.status === 'ok';
   let dropped = row.stats?.tokens?.[tokenizer.fingerprint.slice(0, 16)]?.droppedSpecialTokens ?? 0;
+  let unknownTokens: UnknownTokenCount | null | undefined; // undefined: not counted in this call
   if (!isCached) {
     mkdirSync(dir, { recursive: true });
     removeStaleTokenCacheTemps(dir);
@@ -80,6 +82,7 @@ export async function datasetTokens(
       throw removedMeanwhile(deps.repo, deps.dataDir, row, TOKENS_REMOVED) ?? error;
     }
     dropped = written.droppedSpecialTokens;
+    unknownTokens = written.unknownTokens;
     recordTokenCount(deps.repo, row, tokenizer, written);
     opened = openTokenCache(file, fingerprint);
   }
@@ -91,6 +94,7 @@ export async function datasetTokens(
     documents: cache.documentCount,
     tokens: cache.totalTokens,
     droppedSpecialTokens: dropped,
+    unknownTokens: unknownTokens === undefined ? cachedUnknownTokens(deps.repo, row, tokenizer, cache) : unknownTokens,
     isCached,
   };
   return { cache, tokenizer, result, location: { file, fingerprint } };
@@ -130,21 +134,63 @@ function buildTokenCache(
   });
 }
 
+type TokenCountEntry = NonNullable<DatasetStats['tokens']>[string];
+
 /** Adds this tokenizer's counts to the dataset's stats (kept per tokenizer fingerprint). */
 function recordTokenCount(
   repo: DatasetRepository,
   row: DatasetRow,
   tokenizer: TextTokenizer,
-  written: { tokens: number; droppedSpecialTokens: number },
+  written: Pick<TokenCacheWriteResult, 'tokens' | 'droppedSpecialTokens' | 'unknownTokens'>,
 ): void {
-  if (row.stats === null) return; // unreadable stats: nothing to add to
-  const entry = {
+  saveTokenCountEntry(repo, row, tokenizer, {
     tokenizer: tokenizer.name,
     tokens: written.tokens,
     droppedSpecialTokens: written.droppedSpecialTokens,
-  };
+    ...unknownFields(written.unknownTokens),
+  });
+}
+
+function saveTokenCountEntry(
+  repo: DatasetRepository,
+  row: DatasetRow,
+  tokenizer: TextTokenizer,
+  entry: TokenCountEntry,
+): void {
+  if (row.stats === null) return; // unreadable stats: nothing to add to
   const tokens = { ...(row.stats.tokens ?? {}), [tokenizer.fingerprint.slice(0, 16)]: entry };
   repo.updateStats(row.id, { ...row.stats, tokens });
+}
+
+/** How the stats keep an UnknownTokenCount (nothing for a tokenizer with no <unk>). */
+function unknownFields(unknown: UnknownTokenCount | null): Partial<TokenCountEntry> {
+  return unknown === null ? {} : { unknownTokens: unknown.count, unknownCharacters: unknown.characters };
+}
+
+/**
+ * The <unk> count of a cache built before this call: from the dataset's stats, else (counts
+ * recorded before Spanfill kept this one, or stats that do not read) counted again from the
+ * cache's ids — one pass, with the texts of a few documents holding <unk> for its characters —
+ * and kept in the stats, the other counts there as they were.
+ */
+function cachedUnknownTokens(
+  repo: DatasetRepository,
+  row: DatasetRow,
+  tokenizer: TextTokenizer,
+  cache: TokenCache,
+): UnknownTokenCount | null {
+  if (tokenizer.unknownId === null) return null;
+  const entry = row.stats?.tokens?.[tokenizer.fingerprint.slice(0, 16)];
+  const count = entry?.unknownTokens;
+  const characters: unknown = entry?.unknownCharacters;
+  if (typeof count === 'number' && Array.isArray(characters) && characters.every((c) => typeof c === 'string'))
+    return { count, characters };
+  // Documents are cached in ordinal order, ordinals 0, 1, … (as the split's ordinals index the cache).
+  const textOf = (doc: number): string => repo.documents(row.id, doc, 1)[0]?.text ?? '';
+  const counted = recountUnknownTokens(cache, tokenizer, textOf);
+  const kept = entry ?? { tokenizer: tokenizer.name, tokens: cache.totalTokens };
+  saveTokenCountEntry(repo, row, tokenizer, { ...kept, ...unknownFields(counted) });
+  return counted;
 }
 
 /** Document texts in order, read in pages so no statement stays open across awaits. */

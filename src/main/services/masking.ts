@@ -76,7 +76,7 @@ export async function previewMasking(
       );
     }
     const preview = withSettingsChecked(() =>
-      previewExample(plan, training, tokenizer, { index, epoch: 0, dropped: result.droppedSpecialTokens }),
+      previewExample(plan, training, tokenizer, { index, epoch: 0, dataset: result }),
     );
     return { ...toResult(preview, tokenizer.name), example: { index, count: plan.exampleCount, mode: plan.mode } };
   } finally {

@@ -34,6 +34,7 @@ import type { ModelService } from './models';
 import type { MemoryPlan, MemoryProbe } from './runsMemory';
 import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
 import type { SystemService } from './system';
+import { datasetTokenNotes } from '../../shared/tokenNotes';
 
 export interface RunPrepareDeps {
   readonly dataDir: string;
@@ -59,7 +60,9 @@ export interface PreparedRun {
   readonly memory: MemoryPlan;
   /**
    * What to tell whoever starts it: the provider runs in software here, settings it does not train
-   * with (settingsNotice), the batch was split or memory is not checked (the last: memory.notice).
+   * with (settingsNotice), what tokenizing did to the dataset's text (literal special tokens removed,
+   * tokens that became <unk>: datasetTokenNotes, as `datasets show` says it), the batch was split or
+   * memory is not checked (the last: memory.notice).
    */
   readonly notices: readonly string[];
 }
@@ -371,7 +374,9 @@ export async function prepareRun(
       modelConfig: config,
       config: run,
       memory,
-      notices: [providerNotice, settingsNotice(run), memory.notice].filter((n) => n !== null),
+      notices: [providerNotice, settingsNotice(run), ...datasetTokenNotes(tokens.result), memory.notice].filter(
+        (n) => n !== null,
+      ),
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);

@@ -33,10 +33,33 @@ export interface DatasetStats {
     readonly isSelfValidation: boolean;
     readonly message: string | null;
   };
-  /** Per tokenizer fingerprint: the tokens counted when it was tokenized, and literal special tokens dropped. */
+  /**
+   * Per tokenizer fingerprint: the tokens counted when it was tokenized, literal special tokens
+   * dropped, and tokens that became <unk> with a few characters that did (UnknownTokenCount;
+   * absent from counts recorded before Spanfill kept them, and for a tokenizer with no <unk>).
+   */
   readonly tokens?: Readonly<
-    Record<string, { readonly tokenizer: string; readonly tokens: number; readonly droppedSpecialTokens?: number }>
+    Record<
+      string,
+      {
+        readonly tokenizer: string;
+        readonly tokens: number;
+        readonly droppedSpecialTokens?: number;
+        readonly unknownTokens?: number;
+        readonly unknownCharacters?: readonly string[];
+      }
+    >
   >;
+}
+
+/** Tokens that became the tokenizer's <unk>: text its vocabulary cannot represent. */
+export interface UnknownTokenCount {
+  readonly count: number;
+  /**
+   * A few characters that did, each once, in the order first met (at most
+   * UNKNOWN_CHARACTERS_SHOWN); empty when none was found alone (a literal "<unk>" in the text).
+   */
+  readonly characters: readonly string[];
 }
 
 export interface DatasetSummary {
@@ -66,6 +89,8 @@ export interface TokenizeResult {
   readonly documents: number;
   readonly tokens: number;
   readonly droppedSpecialTokens: number;
+  /** null: the tokenizer has no <unk> (a byte-level one represents every text). */
+  readonly unknownTokens: UnknownTokenCount | null;
   readonly isCached: boolean;
   /** Training examples per epoch (training side of the split) at `inputLength`, 0.15 / 3. */
   readonly estimate?: {

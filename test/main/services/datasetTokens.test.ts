@@ -1,7 +1,8 @@
 // datasetTokens.ts through the datasets service over a real store in a temp data dir: a
 // re-import or a changed tokenizer gets a new cache, never a stale one; literal special tokens
-// are dropped and counted; a cache built in the engine host matches the in-process one; one
-// whose dataset another service removes while it is built says so and leaves nothing behind.
+// are dropped and counted; tokens that became <unk> are counted (again for an older cache); a
+// cache built in the engine host matches the in-process one; one whose dataset another service
+// removes while it is built says so and leaves nothing behind.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,6 +58,40 @@ describe('datasets service', () => {
     expect(cached.result).toMatchObject({ isCached: true, droppedSpecialTokens: 2 });
   });
 
+  it('tokens that became <unk> are counted with a few characters, kept with the counts, recounted for an older cache', async () => {
+    const { service, write, store } = setup();
+    const text = 'Plain words first.\n\nThen 東京 and 😀, café and {braces}.\n\nMore plain words.';
+    const ds = await service.import({ paths: [write('foreign.txt', text)] });
+    const built = await service.tokens(ds.id, spmDir);
+    const ids = Array.from(built.cache.readTokens(1, 0, 1000));
+    built.cache.close();
+    const unknownTokens = { count: ids.filter((id) => id === 2).length, characters: ['東', '京', '😀', 'é', '{', '}'] };
+    expect(unknownTokens.count).toBe(5);
+    expect(built.result).toMatchObject({ isCached: false, unknownTokens });
+    const cached = await service.tokens(ds.id, spmDir);
+    cached.cache.close();
+    expect(cached.result).toMatchObject({ isCached: true, unknownTokens });
+    // Counts recorded before Spanfill kept this one (no unknownTokens): counted again from the cache, and kept.
+    const stats = service.get(ds.id).stats;
+    const key = Object.keys(stats?.tokens ?? {})[0];
+    const entry = stats?.tokens?.[key];
+    expect(entry).toMatchObject({ unknownTokens: 5, unknownCharacters: unknownTokens.characters });
+    const older = { tokenizer: entry?.tokenizer ?? '', tokens: entry?.tokens ?? 0, droppedSpecialTokens: 0 };
+    store.db
+      .prepare('UPDATE datasets SET stats_json = ? WHERE id = ?')
+      .run(JSON.stringify({ ...stats, tokens: { [key]: older } }), ds.id);
+    const recounted = await service.tokens(ds.id, spmDir);
+    recounted.cache.close();
+    expect(recounted.result).toMatchObject({ isCached: true, unknownTokens });
+    expect(service.get(ds.id).stats?.tokens?.[key]).toMatchObject({ unknownTokens: 5 });
+    // A byte-level tokenizer has no <unk>: nothing to count, built or cached.
+    for (let i = 0; i < 2; i++) {
+      const byBytes = await service.tokens(ds.id, 'bytes');
+      byBytes.cache.close();
+      expect(byBytes.result.unknownTokens).toBeNull();
+    }
+  });
+
   it('a dataset removed by another service while its cache is built: said so, and nothing of it is left', async () => {
     const { service, store, dataDir, events, write } = setup();
     const texts = Array.from({ length: 5000 }, (_, i) => `Document ${i}: the cute dog walks in the green park.`);
@@ -110,6 +145,7 @@ describe('token caches built in the engine host', () => {
       documents: 3000,
       tokens: local.result.tokens,
       droppedSpecialTokens: 3000,
+      unknownTokens: { count: 0, characters: [] },
     });
     expect(Array.from(built.cache.readTokens(2999, 0, 1000))).toEqual(localIds);
     built.cache.close();

@@ -96,6 +96,23 @@ describe('masking previews', () => {
     );
   });
 
+  it('typed text and a dataset example say how many tokens became <unk>, with characters that did', async () => {
+    const { service, write } = setup();
+    const app = { datasets: service };
+    const typed = await previewMasking(app, { ...settings, text: 'The dog 東京 walks 😀 in the park' });
+    expect(typed.messages).toContainEqual(
+      expect.stringMatching(/^2 tokens of \d+ \(\d+%\) in the text became <unk>: .* characters such as 東 京 😀,/),
+    );
+    const ds = await service.import({ paths: [write('novel.txt', `${novel}\n\nA line with 東京 in it.`)] });
+    const example = await previewMasking(app, { ...settings, datasetId: ds.id, example: 0 });
+    expect(example.messages).toContainEqual(
+      expect.stringMatching(/^1 token of [\d,]+ \(.*%\) in the dataset's text became <unk>: .* such as 東 京,/),
+    );
+    // The byte-level tokenizer represents every character: nothing to say.
+    const bytes = await previewMasking(app, { ...settings, model: 'bytes', datasetId: ds.id, example: 0 });
+    expect(bytes.messages.some((m) => m.includes('<unk>'))).toBe(false);
+  });
+
   it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder or data as invalid_input', async () => {
     const { dataDir, service, write } = setup();
     const app = { datasets: service };

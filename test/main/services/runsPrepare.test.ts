@@ -3,14 +3,17 @@
 // split (the configuration it returns is the one to store); too little free memory refuses;
 // a resumed run keeps the split it started with whatever is free now (its checkpoint needs it).
 // resolveRunModel finds a base checkpoint of this data directory by the path it had before a move.
+// prepareRun's notices say what tokenizing did to the dataset's text, in datasets show's words.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppServices } from '../../../src/main/services/app';
+import { AppServices } from '../../../src/main/services/app';
 import { lessMargin, type MemoryProbe } from '../../../src/main/services/runsMemory';
 import { prepareRun, resolveRunModel, type RunPrepareDeps } from '../../../src/main/services/runsPrepare';
 import { tempDirs } from '../../support/tmp';
 import { openWithDataset, smallRunConfig } from './runs-support';
+import { datasetTokenNotes } from '../../../src/shared/tokenNotes';
+import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
 
 const tempDir = tempDirs('spanfill-runs-prepare-');
 const opened: AppServices[] = [];
@@ -23,6 +26,7 @@ const freeRam = (bytes: number): MemoryProbe => ({
   freeRam: () => bytes,
   freeGpu: () => ({ bytes: null, reason: 'none here' }),
 });
+const roomyRam = freeRam(1024 * 1024 * MiB);
 
 async function setUp() {
   const { app, datasetId, dataDir } = await openWithDataset(tempDir(), opened);
@@ -112,6 +116,28 @@ describe('prepareRun: Adafactor', () => {
     );
     expect(prepared.payload.settings.schedule).toEqual({ kind: 'constant', peakLr: 1e-3, warmupSteps: 0 });
     expect((await prepareRun(roomy, config)).notices.join('\n')).not.toMatch(/adafactor/);
+  });
+});
+
+describe("prepareRun: what tokenizing did to the dataset's text", () => {
+  it('says how many literal special tokens were removed and how many tokens became <unk>, as datasets show says', async () => {
+    const dataDir = tempDir();
+    const texts = [...KILL_TEXTS, 'A line with </s> and <extra_id_3> typed in, then 東京 and 😀.'];
+    const datasetId = await importTexts(dataDir, texts);
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    const deps = { dataDir, datasets: app.datasets, models: app.models, system: app.system, memory: roomyRam };
+    const prepared = await prepareRun(deps, smallRunConfig(datasetId, { masking: 'per-document' }));
+    const counted = await app.datasets.tokenize(datasetId, SPM);
+    const notes = datasetTokenNotes(counted);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^Removed 2 literal special tokens such as/);
+    expect(notes[1]).toMatch(/became <unk>: .* characters such as 東 京 😀,/);
+    for (const note of notes) expect(prepared.notices).toContain(note);
+    // Clean text, nothing to say.
+    const { deps: clean, config } = await setUp();
+    const plain = await prepareRun(clean(roomyRam), config);
+    expect(plain.notices.join('\n')).not.toMatch(/<unk>|literal special/);
   });
 });
 

@@ -15,6 +15,7 @@ import { fullModelReference } from '../model-arg';
 import { tokenizerAsNamed, withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
+import { datasetTokenNotes } from '../../../shared/tokenNotes';
 
 /** Why the estimate's input length is what it is when --length is not given. */
 const DEFAULT_LENGTH_WHY = `a new run's at the ${STARTING_PRESET} preset, where the Train form and the Datasets screen start`;
@@ -124,8 +125,7 @@ function renderTokens(t: TokenizeResult, isDefaultLength: boolean): string[] {
   const lines = [
     `Tokenized   ${plural(t.tokens, 'token')} in ${plural(t.documents, 'document')} (${t.tokenizer}${t.isCached ? ', cached' : ''})`,
   ];
-  if (t.droppedSpecialTokens > 0)
-    lines.push(`  note: removed ${t.droppedSpecialTokens} literal special tokens from the text`);
+  for (const note of datasetTokenNotes(t)) lines.push(`  note: ${note}`);
   const e = t.estimate;
   if (e) {
     const examples = e.mode === 'packed' ? e.packedExamples : e.perDocumentExamples;

@@ -13,10 +13,12 @@ import {
   randomSpansNoiseMask,
   type FittedSpanLengths,
 } from './spanCorruption';
-import { encodeForTraining, type TextTokenizer } from './tokenizer';
+import { encodeForTraining, LITERAL_SPECIAL_TEXT, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
 import { plural } from '../../../shared/format';
+import { datasetTokenNotes, droppedSpecialTokensNote, unknownTokensNote } from '../../../shared/tokenNotes';
 import { DataError } from './errors';
+import { countUnknownTokens } from './unknownTokens';
 
 export interface PreviewSettings {
   readonly inputLength: number;
@@ -233,17 +235,6 @@ function orList(items: readonly string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
-/** Why literal special tokens went from `where`: a preview says so, of typed text or of a dataset. */
-function droppedNote(count: number, where: string): string {
-  return (
-    `Removed ${plural(count, 'literal special token')} such as </s> or <extra_id_0> from ${where}: ` +
-    'they would collide with the sentinels and end-of-sequence marks span corruption adds'
-  );
-}
-
-/** Text that reads like a special token: a sentinel, the end mark, padding, unknown. */
-const LITERAL_SPECIAL = /<extra_id_\d+>|<\/s>|<pad>|<unk>/g;
-
 /** Pieces of special-token text that `tokens` spell in ordinary ids, decoded between the ids that are special. */
 function literalSpecialPieces(tokenizer: TextTokenizer, tokens: readonly number[]): number {
   const isSpecial = (id: number): boolean => tokenizer.isReservedId(id) || id === tokenizer.unkId;
@@ -251,7 +242,7 @@ function literalSpecialPieces(tokenizer: TextTokenizer, tokens: readonly number[
   for (let start = 0, end = 0; start < tokens.length; start = end + 1) {
     end = start;
     while (end < tokens.length && !isSpecial(tokens[end])) end++;
-    if (end > start) pieces += tokenizer.decode(tokens.slice(start, end)).match(LITERAL_SPECIAL)?.length ?? 0;
+    if (end > start) pieces += tokenizer.decode(tokens.slice(start, end)).match(LITERAL_SPECIAL_TEXT)?.length ?? 0;
   }
   return pieces;
 }
@@ -259,7 +250,7 @@ function literalSpecialPieces(tokenizer: TextTokenizer, tokens: readonly number[
 /**
  * Says when `tokens` (of typed text, or a dataset example: `subject`) hold special-token text
  * that the tokenizer keeps as text, or null. A tokenizer that maps "</s>" to its id has it
- * dropped (droppedNote); a byte-level one (ByT5) encodes the characters, so the preview shows
+ * dropped (droppedSpecialTokensNote); a byte-level one (ByT5) encodes the characters, so the preview shows
  * what reads like a sentinel or an end mark but is text the model is asked to write like any
  * other. Read from the ids, so the EOS that joins packed documents is not counted.
  */
@@ -301,7 +292,11 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   const document = [...ids, tokenizer.eosId];
   const endMark = tokenizer.decode([tokenizer.eosId]);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
-  if (droppedSpecialTokens > 0) messages.push(droppedNote(droppedSpecialTokens, 'the text'));
+  if (droppedSpecialTokens > 0) messages.push(droppedSpecialTokensNote(droppedSpecialTokens, 'the text'));
+  const unknown = countUnknownTokens(tokenizer, text, ids);
+  const where = { tokens: ids.length, tokenizer: tokenizer.name, where: 'the text' };
+  const unknownNote = unknown === null ? null : unknownTokensNote(unknown, where);
+  if (unknownNote !== null) messages.push(unknownNote);
   const keptLiteral = keptLiteralNote(tokenizer, ids, 'The text');
   if (keptLiteral !== null) messages.push(keptLiteral);
   if (document.length < MIN_MASKED_TOKENS) throw noTokensError(droppedSpecialTokens, endMark);
@@ -329,25 +324,27 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   });
 }
 
+/** What tokenizing the whole dataset counted (its token cache and stats keep it: TokenizeResult). */
+export type DatasetTokenCounts = Parameters<typeof datasetTokenNotes>[0];
+
 /**
- * Preview of planned example `index` exactly as training masks it in `epoch`; `dropped` is how
- * many literal special tokens tokenizing the whole dataset removed (its token cache counts them).
+ * Preview of planned example `index` exactly as training masks it in `epoch`, with the notes on
+ * what tokenizing the whole `dataset` did (literal special tokens removed, tokens that became <unk>).
  */
 export function previewExample(
   plan: ExamplePlan,
   source: TokenSource,
   tokenizer: TextTokenizer,
-  at: { readonly index: number; readonly epoch: number; readonly dropped: number },
+  at: { readonly index: number; readonly epoch: number; readonly dataset: DatasetTokenCounts },
 ): MaskingPreview {
   const m = maskedExample(plan, source, tokenizer, at.index, at.epoch);
   const tokens = Array.from(m.tokens);
-  const dropped = at.dropped > 0 ? [droppedNote(at.dropped, "the dataset's text")] : [];
   const keptLiteral = keptLiteralNote(tokenizer, tokens, 'This example');
   return assemble(tokenizer, tokens, m.noiseMask, plan.lengths, {
     textTokens: tokens.length,
-    droppedSpecialTokens: at.dropped,
+    droppedSpecialTokens: at.dataset.droppedSpecialTokens,
     isTruncated: false,
     seed: plan.settings.seed,
-    messages: [...plan.messages, ...dropped, ...(keptLiteral === null ? [] : [keptLiteral])],
+    messages: [...plan.messages, ...datasetTokenNotes(at.dataset), ...(keptLiteral === null ? [] : [keptLiteral])],
   });
 }

@@ -30,6 +30,8 @@ import {
 import { DataError } from './errors';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
 import type { TokenSource } from './tokenSource';
+import { UnknownTokenCounter } from './unknownTokens';
+import type { UnknownTokenCount } from '../../../shared/contract/datasets';
 import { errorMessage } from '../../../shared/errors';
 
 const MAGIC = Buffer.from('SPFTOKC\0', 'latin1');
@@ -47,6 +49,8 @@ export interface TokenCacheWriteResult {
   readonly documents: number;
   readonly tokens: number;
   readonly droppedSpecialTokens: number;
+  /** Tokens that became <unk>, with a few characters that did; null: the tokenizer has no <unk>. */
+  readonly unknownTokens: UnknownTokenCount | null;
 }
 
 export interface TokenCacheWriteOptions {
@@ -71,6 +75,7 @@ export class TokenCacheWriter {
   private documentCount = 0;
   private tokenCount = 0;
   private dropped = 0;
+  private readonly unknown: UnknownTokenCounter;
 
   constructor(
     private readonly path: string,
@@ -79,6 +84,7 @@ export class TokenCacheWriter {
   ) {
     header(2, 0, 0, 0, 0, fingerprint); // validates the fingerprint before any file exists
     this.idBytes = tokenizer.vocabSize <= 65536 ? 2 : 4;
+    this.unknown = new UnknownTokenCounter(tokenizer);
     // This process, recorded now (a moment it ran), says whose it is (removeStaleTokenCacheTemps).
     this.temp = `${path}.tmp-${recordInName(recordOfThisProcess(Date.now()))}`;
     this.fd = openSync(this.temp, 'w');
@@ -92,11 +98,12 @@ export class TokenCacheWriter {
     return this.tokenCount;
   }
 
-  /** Tokenizes one document (literal special tokens dropped and counted) and buffers its ids. */
+  /** Tokenizes one document (literal special tokens dropped and counted, <unk> counted) and buffers its ids. */
   append(text: string): void {
     if (this.fd < 0) throw new Error('TokenCacheWriter: append after finish or abort');
     const { ids, droppedSpecialTokens } = encodeForTraining(this.tokenizer, text);
     this.dropped += droppedSpecialTokens;
+    this.unknown.add(ids, () => text);
     if (this.documentCount + 1 >= this.offsets.length) this.offsets = growFloat64(this.offsets);
     this.offsets[this.documentCount++] = this.tokenCount;
     const idBytes = this.idBytes;
@@ -138,7 +145,12 @@ export class TokenCacheWriter {
       this.abort();
       throw e;
     }
-    return { documents: this.documentCount, tokens: this.tokenCount, droppedSpecialTokens: this.dropped };
+    return {
+      documents: this.documentCount,
+      tokens: this.tokenCount,
+      droppedSpecialTokens: this.dropped,
+      unknownTokens: this.unknown.result(),
+    };
   }
 
   /** Closes and deletes the temp file; any old cache at `path` is untouched. Idempotent. */

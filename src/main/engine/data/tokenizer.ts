@@ -37,6 +37,11 @@ export interface TextTokenizer {
   readonly padId: number;
   readonly eosId: number;
   readonly unkId: number;
+  /**
+   * The id text outside the vocabulary becomes (<unk>, `unkId`), counted and reported
+   * (unknownTokens.ts); null when no text can become it (byte-level: every character is bytes).
+   */
+  readonly unknownId: number | null;
   /** How many <extra_id_N> sentinels exist (100 for T5, 125 for ByT5). */
   readonly sentinelCount: number;
   /** Id of <extra_id_n>; throws past `sentinelCount`. */
@@ -54,6 +59,9 @@ export interface TextTokenizer {
 export type TokenizerEncoding =
   | { readonly mode: 'per-word-memo'; readonly memo: WordMemo }
   | { readonly mode: 'whole-text'; readonly reason: string };
+
+/** Text that reads like a special token: a sentinel, the end mark, padding, unknown. */
+export const LITERAL_SPECIAL_TEXT = /<extra_id_\d+>|<\/s>|<pad>|<unk>/g;
 
 export interface TrainingTokens {
   readonly ids: number[];
@@ -97,6 +105,7 @@ export function createByteTokenizer(): TextTokenizer {
     padId: 0,
     eosId: 1,
     unkId: 2,
+    unknownId: null,
     sentinelCount: BYTE_TOKENIZER_EXTRA_IDS,
     sentinelId,
     encode(text: string): number[] {
@@ -250,6 +259,7 @@ export async function loadHfTokenizer(
     padId,
     eosId,
     unkId: tok.unk_token_id ?? byToken.get('<unk>') ?? 2,
+    unknownId: tok.unk_token_id ?? byToken.get('<unk>') ?? null,
     sentinelCount: sentinels.length,
     sentinelId(n: number): number {
       if (!Number.isInteger(n) || n < 0 || n >= sentinels.length) {

@@ -13,6 +13,7 @@ import { DataError } from '../../../../src/main/engine/data/errors';
 import { InMemoryTokenSource } from '../../../../src/main/engine/data/tokenSource';
 import cases from '../../../fixtures/t5/t5-tiny-spm/tokenizer_cases.json';
 import { tokenizer as stubTokenizer } from './exampleSettings';
+import { datasetTokenNotes, unknownTokensNote } from '../../../../src/shared/tokenNotes';
 
 const settings = { inputLength: 64, noiseDensity: 0.3, meanNoiseSpanLength: 2, seed: 1 };
 const text = 'The cute dog walks in the green park';
@@ -36,7 +37,13 @@ function firstExample(
 ): MaskingPreview {
   const source = new InMemoryTokenSource(texts.map((t) => encodeForTraining(tokenizer, t).ids));
   const examples = planExamples(source, { ...settings, inputLength: plan.inputLength, mode: plan.mode }, tokenizer);
-  return previewExample(examples, source, tokenizer, { index: 0, epoch: 0, dropped: plan.dropped ?? 0 });
+  const dataset = { ...counted(source, tokenizer), droppedSpecialTokens: plan.dropped ?? 0 };
+  return previewExample(examples, source, tokenizer, { index: 0, epoch: 0, dataset });
+}
+
+/** What tokenizing a dataset counted, as datasetTokens gives it: nothing dropped, no <unk>. */
+function counted(source: InMemoryTokenSource, tokenizer: TextTokenizer) {
+  return { tokens: source.totalTokens, tokenizer: tokenizer.name, droppedSpecialTokens: 0, unknownTokens: null };
 }
 
 describe('masking preview', async () => {
@@ -269,7 +276,7 @@ describe('masking preview', async () => {
     const docs = ['first document here', 'second one, a bit longer than the first', 'third'].map((t) => tok.encode(t));
     const source = new InMemoryTokenSource(docs);
     const plan = planExamples(source, { ...settings, inputLength: 16, mode: 'auto' }, tok);
-    const p = previewExample(plan, source, tok, { index: 0, epoch: 0, dropped: 0 });
+    const p = previewExample(plan, source, tok, { index: 0, epoch: 0, dataset: counted(source, tok) });
     expect(p.segments.map((s) => s.text).join('')).toContain('first document here</s>');
     expect(p.counts.inputTokens).toBeLessThanOrEqual(16);
   });
@@ -279,7 +286,7 @@ describe('masking preview', async () => {
     const docs = ['we wrote </s> here', 'next', 'and more text to fill an example'].map((t) => bytes.encode(t));
     const source = new InMemoryTokenSource(docs);
     const plan = planExamples(source, { ...settings, inputLength: 24, mode: 'packed' }, bytes);
-    const p = previewExample(plan, source, bytes, { index: 0, epoch: 0, dropped: 0 });
+    const p = previewExample(plan, source, bytes, { index: 0, epoch: 0, dataset: counted(source, bytes) });
     const marked = p.segments
       .map((s) => {
         let text = s.text;
@@ -313,6 +320,35 @@ describe('masking preview', async () => {
       dropped: 1,
     });
     expect(dropped.messages.some((m) => m.includes('keeps as plain characters'))).toBe(false);
+  });
+
+  it('says how many tokens of typed text became <unk>, with characters that did; bytes have none', () => {
+    const typed = '東京 is big, {braces} and café';
+    const p = previewText(tok, typed, settings);
+    const ids = tok.encode(typed);
+    const note = unknownTokensNote(
+      { count: ids.filter((id) => id === tok.unknownId).length, characters: ['東', '京', '{', '}', 'é'] },
+      { tokens: ids.length, tokenizer: 't5-tiny-spm', where: 'the text' },
+    );
+    expect(note).not.toBeNull();
+    expect(p.messages).toContain(note);
+    expect(previewText(tok, text, settings).messages.some((m) => m.includes('<unk>'))).toBe(false);
+    expect(previewText(createByteTokenizer(), typed, settings).messages.some((m) => m.includes('<unk>'))).toBe(false);
+  });
+
+  it("a dataset example gives the dataset's notes: literal special tokens removed and tokens that became <unk>", () => {
+    const docs = ['first document here', 'second one, a bit longer than the first'].map((t) => tok.encode(t));
+    const source = new InMemoryTokenSource(docs);
+    const plan = planExamples(source, { ...settings, inputLength: 16, mode: 'auto' }, tok);
+    const dataset = {
+      ...counted(source, tok),
+      droppedSpecialTokens: 2,
+      unknownTokens: { count: 3, characters: ['東'] },
+    };
+    const p = previewExample(plan, source, tok, { index: 0, epoch: 0, dataset });
+    expect(p.droppedSpecialTokens).toBe(2);
+    for (const note of datasetTokenNotes(dataset)) expect(p.messages).toContain(note);
+    expect(datasetTokenNotes(dataset)).toHaveLength(2);
   });
 });
 

@@ -74,7 +74,12 @@ describe('token cache', () => {
   it('round-trips ids per document', async () => {
     const path = join(dir, 'a.tokens');
     const result = await writeTokenCache(path, fp, tok, texts);
-    expect(result).toEqual({ documents: 4, tokens: 5 + 0 + 11 + 10_000, droppedSpecialTokens: 0 });
+    expect(result).toEqual({
+      documents: 4,
+      tokens: 5 + 0 + 11 + 10_000,
+      droppedSpecialTokens: 0,
+      unknownTokens: null, // bytes have no <unk>
+    });
     const opened = openTokenCache(path, fp);
     if (opened.status !== 'ok') throw new Error(JSON.stringify(opened));
     const cache = opened.cache;

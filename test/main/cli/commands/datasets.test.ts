@@ -1,0 +1,51 @@
+// `spanfill datasets show --model` and `spanfill mask`, in-process, on text a SentencePiece
+// vocabulary cannot represent: each says how many tokens became <unk> and a few characters that
+// did, and what literal special tokens were removed, in the words of shared/tokenNotes.ts; the
+// byte-level tokenizer has no <unk> and says nothing of it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { runSpanfill as cli } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+
+const spmDir = path.join(__dirname, '../../../fixtures/t5/t5-tiny-spm');
+const tempDir = tempDirs('spanfill-cli-datasets-');
+
+const UNK_NOTE =
+  /note: \d+ tokens? of [\d,]+ \([\d.]+%\) in the dataset's text became <unk>: the \S*t5-tiny-spm tokenizer's vocabulary has no piece for characters such as 東 京 😀 é,/;
+
+describe('spanfill datasets show / mask on text outside the vocabulary', () => {
+  it('says how many tokens became <unk>, with characters that did, and the literal special tokens removed', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const file = path.join(dir, 'foreign.txt');
+    fs.writeFileSync(file, 'The dog walks in 東京 😀 and a café.\n\nIt wrote </s> and <extra_id_3> on a wall.\n');
+    expect((await cli(['import', file, '--name', 'foreign', ...data])).code).toBe(exitCodes.ok);
+
+    const shown = await cli(['datasets', 'show', 'foreign', '--model', spmDir, '--length', '32', ...data]);
+    expect(shown.code, shown.stderr).toBe(exitCodes.ok);
+    expect(shown.stdout).toMatch(UNK_NOTE);
+    expect(shown.stdout).toContain(
+      "  note: Removed 2 literal special tokens such as </s> or <extra_id_0> from the dataset's text: they would " +
+        'collide with the sentinels and end-of-sequence marks span corruption adds',
+    );
+    const json = await cli(['datasets', 'show', 'foreign', '--model', spmDir, '--json', ...data]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      tokens: { unknownTokens: { count: 3, characters: ['東', '京', '😀', 'é'] } },
+    });
+
+    const masked = await cli(['mask', '--dataset', 'foreign', '--model', spmDir, '--length', '32', ...data]);
+    expect(masked.code, masked.stderr).toBe(exitCodes.ok);
+    expect(masked.stdout).toMatch(UNK_NOTE);
+    const typed = await cli(['mask', '--text', 'Tea in 東京 😀', '--model', spmDir, ...data]);
+    expect(typed.stdout).toMatch(/note: 2 tokens of \d+ \(\d+%\) in the text became <unk>: .* such as 東 京 😀,/);
+
+    // Bytes represent every character: no <unk>, nothing said of it.
+    const bytes = await cli(['datasets', 'show', 'foreign', '--model', 'bytes', '--length', '32', ...data]);
+    expect(bytes.stdout).not.toContain('<unk>');
+    const bytesJson = await cli(['datasets', 'show', 'foreign', '--model', 'bytes', '--json', ...data]);
+    expect(JSON.parse(bytesJson.stdout)).toMatchObject({ tokens: { unknownTokens: null } });
+    expect((await cli(['mask', '--dataset', 'foreign', '--model', 'bytes', ...data])).stdout).not.toContain('<unk>');
+  });
+});
