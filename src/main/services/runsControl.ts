@@ -247,13 +247,19 @@ export class RunControl {
    * to remove to go back to the checkpoint before it; else the cause and what to try.
    */
   private failureOf(id: string, error: unknown, resumedFrom?: { readonly dir: string; readonly step: number }): string {
-    if (resumedFrom && errorMessage(error).includes(`${resumedFrom.dir} ${UNLOADABLE_CHECKPOINT_WORDS}`)) {
-      const before = listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).filter(
-        (c) => c.step < resumedFrom.step,
-      );
-      return unloadableCheckpointMessage(error, id, resumedFrom.dir, before.at(-1)?.step);
-    }
-    return failureMessage(error, id, this.hasCheckpoint(id), this.deps.repo.get(id)?.config.provider);
+    // The newest checkpoint before the one resumed from: where going back would continue.
+    const previous =
+      resumedFrom &&
+      listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id))
+        .filter((c) => c.step < resumedFrom.step)
+        .at(-1)?.step;
+    if (resumedFrom && errorMessage(error).includes(`${resumedFrom.dir} ${UNLOADABLE_CHECKPOINT_WORDS}`))
+      return unloadableCheckpointMessage(error, id, resumedFrom.dir, previous);
+    const config = this.deps.repo.get(id)?.config;
+    return failureMessage(error, id, this.hasCheckpoint(id), config?.provider, {
+      settings: config,
+      resumedFrom: resumedFrom && { ...resumedFrom, previous },
+    });
   }
 
   /** Whether run `id` has a checkpoint in its folder to resume from (its rows may lag behind). */

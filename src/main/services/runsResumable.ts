@@ -36,7 +36,7 @@ export function resumableRun(check: ResumeCheck, id: string): RunRow {
     throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
   const lastDir = (): string | undefined => listCheckpoints(check.checkpointDir(id)).at(-1)?.dir;
   if (row.datasetId === null) throw new ApiError('conflict', datasetGoneMessage(id, row.config.datasetId, lastDir()));
-  if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir()));
+  if (hasDiverged(row)) throw new ApiError('conflict', divergedMessage(id, row.datasetId, lastDir(), row.config));
   return row;
 }
 

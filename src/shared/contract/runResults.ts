@@ -55,8 +55,9 @@ export interface RunCheckpoint {
 
 /**
  * A checkpoint of a run that cannot be used (runs.get): its folder is there but a file in it is
- * missing or corrupt (unreadable; kept on disk, and replaced when training saves that step
- * again), or the store lists it but its folder was deleted outside Spanfill (missing).
+ * missing or corrupt (unreadable; left on disk for the person to remove, and replaced only if
+ * training saves a checkpoint at that step again), or the store lists it but its folder was
+ * deleted outside Spanfill (missing).
  */
 export interface RunCheckpointProblem {
   readonly step: number;

@@ -85,7 +85,8 @@ describe('runs service: processes', () => {
       new ApiError(
         'conflict',
         'Run r-nan is not resumed: its training loss stopped being finite, and a resume would replay the same steps ' +
-          'to the same end. Start a new run with a lower learning rate (lr) and gradient clipping on (clipNorm).',
+          `to the same end. Start a new run with a lower learning rate (lr, ${base(datasetId).lr} in this run; ` +
+          'gradient clipping was on, clipNorm 1).',
       ),
     );
     expect(app.runs.get('r-nan')).toMatchObject({ status: 'failed', error });

@@ -83,6 +83,13 @@ describe('resumableRun', () => {
     expect(() => resumableRun(check, 'r-diverged')).toThrow(/diverged/);
     expect(() => resumableRun(check, 'r-missing')).toThrow(/r-missing/);
   });
+
+  it("says what to change of a diverged run's own settings: clipping was on, so the learning rate", () => {
+    add('r-diverged', 'failed', { error: 'step 7: training diverged (loss NaN)' });
+    expect(() => resumableRun(check, 'r-diverged')).toThrow(
+      `Start a new run with a lower learning rate (lr, ${config.lr} in this run; gradient clipping was on, clipNorm 1)`,
+    );
+  });
 });
 
 describe('resumePoint', () => {

@@ -132,6 +132,35 @@ describe('resuming past unreadable checkpoints', () => {
     expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
   });
 
+  it('blames a checkpoint whose finite weights give a loss that is not finite at once, not the settings', async () => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 12);
+    rmSync(folderOf(app, id, 12), { recursive: true });
+    const eight = folderOf(app, id, 8);
+    const model = join(eight, 'model.safetensors');
+    const bytes = readFileSync(model);
+    // Finite but huge numbers where the last 1,000 weights were (float32's largest, little-endian):
+    // they pass the load's check, and the first step's loss overflows.
+    const huge = Buffer.alloc(4);
+    huge.writeFloatLE(3.4e38);
+    for (let at = bytes.length - 4000; at < bytes.length; at += 4) huge.copy(bytes, at);
+    writeFileSync(model, bytes);
+    expect((await app.runs.resume(id)).step).toBe(8);
+    const failed = await app.runs.wait(id);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.error).toMatch(
+      new RegExp(
+        `at step 9, the first step after resuming from ${eight}, which the same settings reached with finite ` +
+          `losses: its weights or optimizer state may have been damaged after it was written\\. Its checkpoints are ` +
+          `kept\\. To go back to step 4, remove the folder ${eight} `,
+      ),
+    );
+    expect(failed.error).not.toMatch(/diverged|learning rate/);
+    rmSync(eight, { recursive: true });
+    expect((await app.runs.resume(id)).step).toBe(4); // resumable: not refused as diverged
+    expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
+  });
+
   it('fails a checkpoint that does not load naming the folder to remove, and marks a deleted one missing', async () => {
     const { app, datasetId } = await setUp();
     const id = await stoppedRun(app, datasetId, 8);
