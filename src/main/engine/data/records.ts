@@ -161,6 +161,8 @@ class CsvReader implements TextConsumer {
   private head = '';
   private columnIndex = -1;
   private header: string[] | null = null;
+  /** How the rows are read (null for a .csv until its header line is in). */
+  private dialect: CsvDialect | null = null;
   /** Excel's `sep=X` line opened the file: its record (line 1) is no header. */
   private skipSepLine = false;
   readonly cuts = newCutCounts();
@@ -178,6 +180,7 @@ class CsvReader implements TextConsumer {
   }
 
   private startParser(dialect: CsvDialect): CsvParser {
+    this.dialect = dialect;
     return new CsvParser(this.file, dialect, (r) => this.onRecord(r), this.maxRecordChars);
   }
 
@@ -213,27 +216,14 @@ class CsvReader implements TextConsumer {
       this.skipSepLine = false;
       return;
     }
-    if (this.header === null) {
-      this.header = record.fields.map((f) => f.trim());
-      this.columnIndex = this.header.indexOf(this.column);
-      if (this.columnIndex < 0) {
-        throw new DataError(
-          'missing-column',
-          `${this.file} has no column "${this.column}"; its columns are: ${this.header.join(', ')}; ` +
-            'name the column that holds the text (`--column NAME`; in the app, Options → CSV column)',
-          this.file,
-          null,
-          record.line,
-        );
-      }
-      return;
-    }
+    if (this.header === null) return this.readHeader(record);
     if (this.columnIndex >= record.fields.length) {
+      const fields = `${record.fields.length} field${record.fields.length === 1 ? '' : 's'}`;
       throw new DataError(
         'bad-csv',
-        `${this.file} line ${record.line}: the row has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}, ` +
+        `${this.file} line ${record.line}: the row has ${fields}, ` +
           `so no "${this.column}" (column ${this.columnIndex + 1} of ${this.header.length})` +
-          (this.parser?.tsvQuotingNote ? `; ${this.parser.tsvQuotingNote}` : ''),
+          (this.parser?.tsvQuotingNote ? `; ${this.parser.tsvQuotingNote}` : `; ${this.shortRowAdvice()}`),
         this.file,
         null,
         record.line,
@@ -241,7 +231,41 @@ class CsvReader implements TextConsumer {
     }
     splitRecord(record.fields[this.columnIndex], this.split, this.maxChars, record.line, this.emit, this.cuts);
   }
+
+  /** The header row: the text's column, which must be there, once. */
+  private readHeader(record: CsvRecord): void {
+    const header = (this.header = record.fields.map((f) => f.trim()));
+    this.columnIndex = header.indexOf(this.column);
+    const fail = (message: string, code: 'missing-column' | 'bad-csv') => {
+      throw new DataError(code, `${this.file} ${message}`, this.file, null, record.line);
+    };
+    if (this.columnIndex < 0)
+      fail(
+        `has no column "${this.column}"; its columns are: ${header.join(', ')}; ` +
+          'name the column that holds the text (`--column NAME`; in the app, Options → CSV column)',
+        'missing-column',
+      );
+    const same = header.flatMap((name, index) => (name === this.column ? [index + 1] : []));
+    // Taking the first silently could import the wrong one (a spreadsheet's copied column).
+    if (same.length > 1)
+      fail(
+        `has ${same.length} columns named "${this.column}" (columns ${same.join(', ')}); rename all but the one ` +
+          'that holds the text in its header row, then import it again',
+        'bad-csv',
+      );
+  }
+
+  /** What to look for in a row short of the text's column, by how the file's rows are read. */
+  private shortRowAdvice(): string {
+    const delimiter = this.dialect?.delimiter ?? ',';
+    const name = DELIMITER_NAMES[delimiter] ?? `"${delimiter}"`;
+    const quoted = this.dialect?.quoting === false ? '' : `, or a value holding a ${name} not in double quotes`;
+    return `that row needs a value in column ${this.columnIndex + 1}: look for a missing ${name}${quoted}`;
+  }
 }
+
+/** A delimiter as a message names it. */
+const DELIMITER_NAMES: Readonly<Record<string, string>> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'bar' };
 
 export interface ReaderOptions {
   readonly field: string;

@@ -239,7 +239,23 @@ describe('bad input names the file and the place', () => {
       `${c} has no column "text"; its columns are: id, title, body; name the column that holds the text (\`--column NAME\`; in the app, Options → CSV column)`,
     );
     const s = file('short.csv', 'id,text\n1,hello\n2\n');
-    expect((await failure([s])).message).toBe(`${s} line 3: the row has 1 field, so no "text" (column 2 of 2)`);
+    expect((await failure([s])).message).toBe(
+      `${s} line 3: the row has 1 field, so no "text" (column 2 of 2); that row needs a value in column 2: ` +
+        'look for a missing comma, or a value holding a comma not in double quotes',
+    );
+    const semicolons = file('short-semicolons.csv', 'id;text\n1;hello\n2\n');
+    expect((await failure([semicolons])).message).toMatch(
+      /look for a missing semicolon, or a value holding a semicolon/,
+    );
+    const tabs = file('short.tsv', 'id\ttext\n1\thello\n2\n');
+    expect((await failure([tabs])).message).toMatch(/column 2: look for a missing tab$/);
+    const twice = file('twice.csv', 'text,id,text\na,1,b\n');
+    expect(await failure([twice])).toMatchObject({
+      code: 'bad-csv',
+      message:
+        `${twice} has 2 columns named "text" (columns 1, 3); rename all but the one that holds the text in its ` +
+        'header row, then import it again',
+    });
     const q = file('quote.csv', 'id,text\n1,"fine"\n2,"never\nclosed\n');
     expect((await failure([q])).message).toBe(`${q}: the quoted field opened on line 3 is never closed`);
   });
