@@ -92,9 +92,12 @@ describe('spanfill import / datasets / mask', () => {
     expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 64 \((packed|per-document);/);
     expect(statsText.stdout).toContain('\n  note: input length 64 is the default (a new run');
     expect(stats.stdout).not.toContain('isDefaultLength');
-    expect((await cli(['datasets', 'show', result.id, '--length', '32', ...data])).stderr).toContain(
-      'datasets show --length needs --model DIR',
-    );
+    // --length alone: counted with bytes, the tokenizer a run and mask take by default.
+    const byDefault = await cli(['datasets', 'show', result.id, '--length', '32', '--json', ...data]);
+    expect(byDefault.code, byDefault.stderr).toBe(exitCodes.ok);
+    expect(JSON.parse(byDefault.stdout)).toMatchObject({
+      tokens: { tokens: 37 + 55, documents: 2, estimate: { tokensLength: 34, targetLength: 8 } },
+    });
 
     const text = await cli([
       'mask',

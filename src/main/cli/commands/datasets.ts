@@ -36,12 +36,13 @@ export const datasetsCommand = defineCommand({
   name: 'datasets',
   takesArguments: true,
   summary: 'List datasets, show, rename or remove one',
-  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes [--length L]] | rename ID NAME | rm ID]',
+  usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes] [--length L] | rename ID NAME | rm ID]',
   description:
     'list shows the newest dataset first. ID may also be a name that only one dataset has.\n' +
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the ' +
     `training examples per epoch at input length --length (default ${STARTING_INPUT_LENGTH}: ${DEFAULT_LENGTH_WHY}; ` +
-    `noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}).`,
+    `noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}); --length without ` +
+    '--model counts with bytes, the tokenizer a run and mask use by default.',
   options: {
     model: {
       type: 'string',
@@ -86,14 +87,14 @@ export const datasetsCommand = defineCommand({
         throw new UsageError('datasets rm takes no --model or --length');
       return { action, ...service.remove(datasetId) };
     }
-    if (inputLength !== undefined && model === undefined)
-      throw new UsageError('datasets show --length needs --model DIR (or --model bytes) to count tokens');
     const dataset = service.get(datasetId);
-    if (model === undefined) return { action, dataset };
+    // An estimate at a length needs tokens: without --model, those of bytes, the default elsewhere too.
+    const tokenizer = model ?? (inputLength === undefined ? undefined : 'bytes');
+    if (tokenizer === undefined) return { action, dataset };
     const counted = await withTokenizingProgress(context, context.app(), () =>
-      service.tokenize(datasetId, fullModelReference(model), inputLength, context.signal),
+      service.tokenize(datasetId, fullModelReference(tokenizer), inputLength, context.signal),
     );
-    const tokens = { ...counted, tokenizer: tokenizerAsNamed(model, counted.tokenizer) };
+    const tokens = { ...counted, tokenizer: tokenizerAsNamed(tokenizer, counted.tokenizer) };
     return { action, dataset, tokens, ...(inputLength === undefined ? { isDefaultLength: true } : {}) };
   },
   render(result) {
