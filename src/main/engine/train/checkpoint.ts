@@ -2,34 +2,21 @@
 // folder that Python transformers loads as it is (config.json, model.safetensors, the base
 // model's tokenizer files, generation_config.json) plus optimizer.safetensors (the optimizer
 // slots `opt.<slot>/<param>`) and trainer_state.json (step, data position, RNG seeds; format
-// versioned). Written in a hidden temporary folder, every file fsynced, then renamed into
-// place: a checkpoint is whole or absent; one of the same step already there (a re-run, or an
-// unreadable one) is set aside first and deleted only once the new one is in place. Listing
-// tells whole checkpoints from unreadable ones (a file missing, corrupt, or shorter than its
-// header says), which are reported with what is wrong and never deleted; loading one also
-// refuses NaN or infinite values. Retention: the last K whole ones plus the best by validation.
+// versioned). Written whole or not at all (checkpointWrite.ts; folders set aside and removed
+// whole, checkpointFolders.ts). Listing tells whole checkpoints from unreadable ones (a file
+// missing, corrupt, or shorter than its header says), which are reported with what is wrong and
+// never deleted; loading one also refuses NaN or infinite values. Retention: the last K whole ones plus the best by validation.
 
-import {
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { isMissingPathError } from '../../../shared/fileErrors';
 import type { HostTensor } from '../onnx/session';
-import { tokenizerFilesOf } from '../data/tokenizerFiles';
 import type { T5Config } from '../t5/config';
 import { nonFiniteProblem } from '../formats/nonFinite';
-import { encodeSafetensors, readAllTensors, safetensorsSizeProblem, writeFileAtomic } from '../formats/safetensors';
+import { readAllTensors, safetensorsSizeProblem } from '../formats/safetensors';
 import { t5ParamShapes } from '../t5/params';
-import { loadT5Weights, saveT5Model, SINGLE_FILE, weightsFromParams } from '../t5/weights';
+import { loadT5Weights, SINGLE_FILE } from '../t5/weights';
+import { removeLeftover, removeWhole } from './checkpointFolders';
 import type { DataPosition, MaskSchedule } from './batchStream';
 import type { EvaluationMetrics } from './evaluate';
 
@@ -123,102 +110,6 @@ export const checkpointDirName = (step: number): string => `step-${String(step).
 export function checkpointStepOf(dir: string): number | null {
   const match = STEP_DIR.exec(basename(dir));
   return match ? Number(match[1]) : null;
-}
-
-function fsyncPath(path: string): void {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // NOTE: directories cannot be fsynced on every platform (Windows); the data files were.
-  }
-}
-
-function jsonBytes(value: unknown): Uint8Array[] {
-  return [Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8')];
-}
-
-/** Writes a checkpoint for `content.state.step` under `root`; returns its folder. */
-export function writeCheckpoint(root: string, content: CheckpointContent): string {
-  mkdirSync(root, { recursive: true });
-  const name = checkpointDirName(content.state.step);
-  const final = join(root, name);
-  const temp = join(root, `.${name}.${process.pid}.tmp`);
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp);
-  let replaced: string | null = null;
-  try {
-    writeContent(temp, content);
-    fsyncPath(temp);
-    // A checkpoint of the same step (a re-run, or an unreadable one) makes way, kept until the new one is in place.
-    replaced = setAside(final);
-    renameSync(temp, final);
-    fsyncPath(root);
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    if (replaced !== null && !existsSync(final)) renameSync(replaced, final);
-    throw error;
-  }
-  if (replaced !== null) removeLeftover(replaced);
-  return final;
-}
-
-function writeContent(temp: string, content: CheckpointContent): void {
-  const weights = weightsFromParams(content.config, content.params);
-  saveT5Model(temp, content.config, weights, { baseConfig: content.baseConfigJson });
-  const generation = content.tokenizerDir ? join(content.tokenizerDir, 'generation_config.json') : null;
-  if (generation && existsSync(generation)) copyDurably(generation, join(temp, 'generation_config.json'));
-  else writeFileAtomic(join(temp, 'generation_config.json'), jsonBytes(generationConfig(content.config)));
-  for (const file of content.tokenizerDir ? tokenizerFilesOf(content.tokenizerDir) : []) {
-    if ('from' in file) copyDurably(file.from, join(temp, file.name));
-    else writeFileAtomic(join(temp, file.name), [file.bytes]);
-  }
-  const optimizer = Object.entries(content.optimizer).map(([tensorName, t]) => ({
-    name: tensorName,
-    shape: t.dims,
-    data: t.data as Float32Array,
-  }));
-  const metadata = { format: 'spanfill-optimizer', step: String(content.state.step) };
-  writeFileAtomic(join(temp, OPTIMIZER_FILE), encodeSafetensors(optimizer, 'F32', metadata));
-  writeFileAtomic(join(temp, TRAINER_STATE_FILE), jsonBytes(content.state));
-}
-
-/**
- * Renames checkpoint folder `dir` to a temporary name (cleared by the next prune) and returns
- * it; null when there is none. A crash from then on leaves no part of it under a step name,
- * where resume would find it.
- */
-function setAside(dir: string): string | null {
-  if (!existsSync(dir)) return null;
-  const doomed = join(dirname(dir), `.${basename(dir)}.${process.pid}.del.tmp`);
-  rmSync(doomed, { recursive: true, force: true });
-  renameSync(dir, doomed);
-  fsyncPath(dirname(dir));
-  return doomed;
-}
-
-/** Deletes a folder set aside; one that cannot be deleted now stays for the next prune. */
-function removeLeftover(dir: string): void {
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // NOTE: under its temporary name it is no checkpoint; pruneCheckpoints tries again.
-  }
-}
-
-/** Deletes a checkpoint folder whole: set aside first, so a crash mid-way leaves no part checkpoint. */
-function removeWhole(dir: string): void {
-  const doomed = setAside(dir);
-  if (doomed !== null) rmSync(doomed, { recursive: true, force: true });
-}
-
-function copyDurably(from: string, to: string): void {
-  copyFileSync(from, to);
-  fsyncPath(to);
 }
 
 /** HF GenerationConfig for a T5 without one of its own. */

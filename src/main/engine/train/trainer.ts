@@ -18,6 +18,7 @@ import { loadT5Model } from '../t5/weights';
 import type { DataPosition } from './batchStream';
 import { BatchStream } from './batchStream';
 import type { CheckpointInfo, DeterminismSettings, TrainerState } from './checkpoint';
+import { writeCheckpoint } from './checkpointWrite';
 import {
   bestCheckpoint,
   listCheckpoints,
@@ -25,7 +26,6 @@ import {
   readCheckpoint,
   TRAINER_STATE_FORMAT,
   TRAINER_STATE_VERSION,
-  writeCheckpoint,
 } from './checkpoint';
 import type { EvaluationMetrics } from './evaluate';
 import { Evaluator } from './evaluate';

@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
 import type { TrainerState } from '../../../../src/main/engine/train/checkpoint';
+import { writeCheckpoint } from '../../../../src/main/engine/train/checkpointWrite';
 import {
   CheckpointError,
   listCheckpoints,
@@ -28,7 +29,6 @@ import {
   readTrainerState,
   scanCheckpoints,
   TRAINER_STATE_FILE,
-  writeCheckpoint,
 } from '../../../../src/main/engine/train/checkpoint';
 import { SPM_DIR } from './helpers';
 import { tempDirs } from '../../../support/tmp';

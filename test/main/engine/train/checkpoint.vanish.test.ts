@@ -9,12 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HostTensor } from '../../../../src/main/engine/onnx/session';
 import { loadT5Model } from '../../../../src/main/engine/t5/weights';
-import {
-  OPTIMIZER_FILE,
-  scanCheckpoints,
-  type TrainerState,
-  writeCheckpoint,
-} from '../../../../src/main/engine/train/checkpoint';
+import { OPTIMIZER_FILE, scanCheckpoints, type TrainerState } from '../../../../src/main/engine/train/checkpoint';
+import { writeCheckpoint } from '../../../../src/main/engine/train/checkpointWrite';
 import { SPM_DIR } from './helpers';
 import type { FsRace } from '../../../support/fsRaces';
 import { tempDirs } from '../../../support/tmp';
