@@ -95,6 +95,17 @@ function parseFeedForward(raw: Json): FeedForwardProj {
   return proj as FeedForwardProj;
 }
 
+/**
+ * tie_word_embeddings when config.json leaves it out, as HF transformers 4.x reads it: MT5Config
+ * declares `tie_word_embeddings=False` (models/mt5/configuration_mt5.py), T5Config declares none
+ * and so takes PretrainedConfig's True (models/t5/configuration_t5.py). An untied mT5 read as tied
+ * would ignore its lm_head.weight. A folder that says tied but also holds an lm_head.weight is
+ * tied as HF ties it: the output layer is shared.weight and that lm_head.weight is not used.
+ */
+function isTiedByDefault(modelType: unknown): boolean {
+  return modelType !== 'mt5';
+}
+
 /** Validate a parsed `config.json` object. Unknown extra keys are ignored. */
 export function parseT5Config(raw: unknown): T5Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -123,7 +134,8 @@ export function parseT5Config(raw: unknown): T5Config {
     numDecoderLayers: json.num_decoder_layers == null ? numLayers : intField(json, 'num_decoder_layers'),
     vocabSize: intField(json, 'vocab_size', 32128),
     feedForwardProj: parseFeedForward(json),
-    tieWordEmbeddings: json.tie_word_embeddings === undefined ? true : json.tie_word_embeddings === true,
+    tieWordEmbeddings:
+      json.tie_word_embeddings === undefined ? isTiedByDefault(modelType) : json.tie_word_embeddings === true,
     relativeAttentionNumBuckets: intField(json, 'relative_attention_num_buckets', 32),
     relativeAttentionMaxDistance: intField(json, 'relative_attention_max_distance', 128),
     layerNormEpsilon: numberField(json, 'layer_norm_epsilon', 1e-6, 0, 1),

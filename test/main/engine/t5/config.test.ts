@@ -97,6 +97,18 @@ describe('parseT5Config', () => {
     expect(countParams(t5ParamShapes(config))).toBe(300_176_768);
   });
 
+  it('defaults tie_word_embeddings as HF does per model_type: mT5 untied, T5 tied', () => {
+    // MT5Config's own default is False; T5Config has none and takes PretrainedConfig's True.
+    const { tie_word_embeddings: _, ...mt5WithoutTie } = MT5_SMALL;
+    expect(parseT5Config(mt5WithoutTie).tieWordEmbeddings).toBe(false);
+    expect(parseT5Config({ model_type: 'mt5' }).tieWordEmbeddings).toBe(false);
+    expect(parseT5Config({ model_type: 'mt5', tie_word_embeddings: true }).tieWordEmbeddings).toBe(true);
+    expect(parseT5Config({ model_type: 't5' }).tieWordEmbeddings).toBe(true);
+    expect(parseT5Config({}).tieWordEmbeddings).toBe(true);
+    // Written back explicitly, so the saved folder means the same to HF whatever its model_type.
+    expect(toHfConfigJson(parseT5Config(mt5WithoutTie)).tie_word_embeddings).toBe(false);
+  });
+
   it('names each unsupported value and the supported set', () => {
     const cases: [Record<string, unknown>, string][] = [
       [
