@@ -2,9 +2,10 @@
 // filled in), and that into what the engine host trains with, refusing impossible
 // combinations before anything starts — each message names the field: a model that cannot be
 // found or read, an input length over the model's limit, a provider this machine cannot load,
-// a dataset with no training example at these settings, a batch that does not fit the memory
-// budget even as micro-batches of 1, settings the trainer refuses (engine/train/settings.ts),
-// evaluation and checkpoint intervals that never meet (checkIntervals).
+// a tokenizer with more ids than the model embeds, a dataset with no training example at these
+// settings, a batch that does not fit the memory budget even as micro-batches of 1, settings the
+// trainer refuses (engine/train/settings.ts), evaluation and checkpoint intervals that never
+// meet (checkIntervals).
 // A batch over the budget becomes micro-batches with accumulation (runsMemory.ts). Builds the
 // dataset's token cache for the model's tokenizer on the way (datasets service).
 
@@ -21,7 +22,7 @@ import { isPresetModelName } from '../../shared/contract/runs';
 import { checkpointOrigin } from '../../shared/contract/runNames';
 import { materializePresetModel, materializePresetShape, PresetTokenizerError } from '../engine/t5/preset';
 import type { T5Config } from '../engine/t5/config';
-import { loadT5Config } from '../engine/t5/config';
+import { checkTokenizerFits, loadT5Config } from '../engine/t5/config';
 import { maxInputTokens } from '../engine/t5/input-limits';
 import type { TrainerSettings } from '../engine/train/settings';
 import { TrainerSettingsError, validateSettings } from '../engine/train/settings';
@@ -163,6 +164,21 @@ function readModelConfig(dir: string, model: string): T5Config {
     return loadT5Config(dir);
   } catch (error) {
     throw bad(`model '${model}' cannot be read: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * Refuses a model whose tokenizer has ids past its vocab_size (fill, models import and export
+ * refuse it in the same words): its first batch would fail inside the graph, and a failed run
+ * that no resume can mend. Checked before the dataset is tokenized for it. The folder's
+ * content, not a setting: invalid_input.
+ */
+async function checkRunTokenizer(deps: RunPrepareDeps, modelDir: string, config: T5Config, model: string) {
+  const tokenizer = await deps.datasets.loadTokenizer(modelDir);
+  try {
+    checkTokenizerFits(tokenizer, config, modelDir);
+  } catch (error) {
+    throw new ApiError('invalid_input', `model '${model}' cannot be used: ${errorMessage(error)}`);
   }
 }
 
@@ -340,6 +356,7 @@ export async function prepareRun(
         'tokens per input (attention memory grows with the square of the length); lower inputLength',
     );
   const providerNotice = await checkProvider(deps, run.provider, { isResume: options.isResume === true });
+  await checkRunTokenizer(deps, modelDir, config, run.model);
   const span = spanOf(run);
   const tokens = await deps.datasets.tokens(run.datasetId, modelDir, signal);
   try {

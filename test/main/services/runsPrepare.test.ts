@@ -4,7 +4,8 @@
 // a resumed run keeps the split it started with whatever is free now (its checkpoint needs it).
 // resolveRunModel finds a base checkpoint of this data directory by the path it had before a move.
 // prepareRun's notices say what tokenizing did to the dataset's text, in datasets show's words.
-import { mkdirSync } from 'node:fs';
+// A model whose tokenizer has more ids than its vocab_size is refused, in fill's words.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from '../../../src/main/services/app';
@@ -138,6 +139,23 @@ describe("prepareRun: what tokenizing did to the dataset's text", () => {
     const { deps: clean, config } = await setUp();
     const plain = await prepareRun(clean(roomyRam), config);
     expect(plain.notices.join('\n')).not.toMatch(/<unk>|literal special/);
+  });
+});
+
+describe('prepareRun: a tokenizer that does not fit the model', () => {
+  it('refuses, as fill does, before tokenizing, also for an estimate', async () => {
+    const { deps, config } = await setUp();
+    // The spm tokenizer has 500 ids; this config.json says the model embeds only 400.
+    const model = path.join(tempDir(), 'vocab400');
+    cpSync(SPM, model, { recursive: true });
+    const configPath = path.join(model, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), vocab_size: 400 }));
+    const message = `The tokenizer.json in ${model} has 500 token ids but config.json's vocab_size is 400; the tokenizer does not belong to this model`;
+    for (const options of [{}, { isEstimate: true }])
+      await expect(prepareRun(deps(roomyRam), { ...config, model }, undefined, options)).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: `model '${model}' cannot be used: ${message}`,
+      });
   });
 });
 
