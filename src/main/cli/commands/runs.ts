@@ -23,11 +23,18 @@ import { type CommandContext, defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatBytes, formatElapsed } from '../../../shared/format';
 import { runArgument } from '../ref-arg';
-import { followRun, renderFollowed, type FollowedRun } from './train';
+import { runLossWarning } from '../../../shared/lossTrend';
+import { BEST_CHECKPOINT_FLAG, followRun, renderFollowed, type FollowedRun } from './train';
 
 type RunsResult =
   | { readonly action: 'list'; readonly runs: readonly RunSummary[] }
-  | { readonly action: 'show'; readonly run: RunDetail; readonly datasetName: string | null }
+  | {
+      readonly action: 'show';
+      readonly run: RunDetail;
+      readonly datasetName: string | null;
+      /** runLossWarning's (a training loss that ended over 2× where it started); empty when none. */
+      readonly warnings: readonly string[];
+    }
   | ({ readonly action: 'compare' } & RunComparison)
   | { readonly action: 'resume'; readonly result: FollowedRun }
   | { readonly action: 'pause' | 'stop' | 'rename'; readonly run: RunSummary }
@@ -53,8 +60,15 @@ const number = (v: number): string => {
   return rounded !== 0 && Math.abs(rounded) < 1e-3 ? rounded.toExponential() : String(rounded);
 };
 
-/** `datasetName`: the run's dataset as people know it (null: removed, or not known). */
-export function renderShow(run: RunDetail, datasetName: string | null = null): string {
+/**
+ * `datasetName`: the run's dataset as people know it (null: removed, or not known); `warnings`
+ * come last, after its checkpoints (the best of which one may point at).
+ */
+export function renderShow(
+  run: RunDetail,
+  datasetName: string | null = null,
+  warnings: readonly string[] = [],
+): string {
   const pairs: [string, string][] = [
     ['id', run.id],
     ['name', run.name],
@@ -74,7 +88,12 @@ export function renderShow(run: RunDetail, datasetName: string | null = null): s
   if (run.error) pairs.push(['error', run.error]);
   for (const [name, value] of Object.entries(run.last)) pairs.push([name, number(value)]);
   const checkpoints = checkpointLines(run);
-  return [formatPairs(pairs), 'checkpoints:', ...(checkpoints.length > 0 ? checkpoints : ['  (none)'])].join('\n');
+  return [
+    formatPairs(pairs),
+    'checkpoints:',
+    ...(checkpoints.length > 0 ? checkpoints : ['  (none)']),
+    ...warnings.map((w) => `warning: ${w}`),
+  ].join('\n');
 }
 
 /**
@@ -162,7 +181,9 @@ export const runsCommand = defineCommand({
     'resume continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads whole, ' +
     'naming each newer one it cannot read and what is wrong with it (Ctrl-C stops it again with a checkpoint); ' +
     'when none of its checkpoints reads, it refuses unless --from-start, which trains it again from step 0. ' +
-    'show marks checkpoints that cannot be used: unreadable (with what is wrong) or missing from disk. ' +
+    'show marks checkpoints that cannot be used: unreadable (with what is wrong) or missing from disk, and ends ' +
+    'with a warning when the training loss of a run no longer training ended over twice where it started ' +
+    '(warnings in --json). ' +
     'stop asks the process training the run to stop it with a checkpoint and waits; ' +
     "pause does the same and marks it paused (as the app's Pause button does). " +
     'rm deletes the run, its metrics and its checkpoint files without asking; it refuses while the run trains ' +
@@ -190,7 +211,9 @@ export const runsCommand = defineCommand({
       case 'show': {
         const run = runs.get(one());
         const dataset = run.datasetId === null ? undefined : context.app().datasets.repo.get(run.datasetId);
-        return { action, run, datasetName: dataset?.name ?? null };
+        const losses = runs.metrics([run.id], ['loss'])[run.id]?.loss?.values ?? [];
+        const warning = runLossWarning(run, losses, BEST_CHECKPOINT_FLAG);
+        return { action, run, datasetName: dataset?.name ?? null, warnings: warning === undefined ? [] : [warning] };
       }
       case 'compare':
         return { action, ...runs.compare(comparedIds(context, ids)) };
@@ -232,7 +255,7 @@ export const runsCommand = defineCommand({
       case 'list':
         return renderList(r.runs);
       case 'show':
-        return renderShow(r.run, r.datasetName);
+        return renderShow(r.run, r.datasetName, r.warnings);
       case 'compare':
         return renderCompare(r);
       case 'resume':

@@ -30,6 +30,7 @@ import { isPresetModelName } from '../../../shared/contract/runs';
 import { isBuiltinModelName } from '../../engine/t5/builtin';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 import { threadsOverMachine } from '../../../shared/threads';
+import { runLossWarning } from '../../../shared/lossTrend';
 
 function progressLine(event: {
   step: number;
@@ -53,12 +54,18 @@ export interface FollowedRun {
   readonly step: number;
   readonly losses: readonly number[];
   readonly last?: Record<string, number>;
+  /** What went wrong though it ended (runLossWarning: a training loss that rose over 2× where it started). */
+  readonly warnings?: readonly string[];
 }
+
+/** How the CLI takes a run's best checkpoint, after runLossWarning's "use that one". */
+export const BEST_CHECKPOINT_FLAG = ' (`--checkpoint best`, what `fill --run` and `export --run` take by default)';
 
 /** A followed run's end: its losses, and how to use what it made (fill, export) when it kept a checkpoint. */
 export function renderFollowed(r: FollowedRun): string {
   const lines = [`run ${r.runId} ${r.status} at step ${r.step}`];
   if (r.losses.length > 0) lines.push(`loss ${r.losses[0].toFixed(4)} → ${r.losses[r.losses.length - 1].toFixed(4)}`);
+  for (const warning of r.warnings ?? []) lines.push(`warning: ${warning}`);
   const evalLoss = r.last?.['eval.loss'];
   if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
   if (r.status === 'completed' || r.status === 'stopped') {
@@ -136,6 +143,7 @@ export async function followRun(context: CommandContext, started: RunSummary & {
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
     if (ended.status === 'failed') throw runFailure(ended);
     const detail = app.runs.get(ended.id);
+    const warning = runLossWarning(detail, losses, BEST_CHECKPOINT_FLAG);
     return {
       runId: ended.id,
       status: ended.status,
@@ -144,6 +152,7 @@ export async function followRun(context: CommandContext, started: RunSummary & {
       notices,
       losses,
       last: detail.last,
+      warnings: warning === undefined ? [] : [warning],
     };
   } finally {
     context.signal.removeEventListener('abort', onAbort);
@@ -162,6 +171,8 @@ export const trainCommand = defineCommand({
     'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. The ' +
     'command exits 0 when the run completes and also when it is paused or stopped from elsewhere (`spanfill ' +
     'runs pause|stop ID`, the app): its last line ("run ID paused at step N"), or status in --json, says which; ' +
+    'a run whose training loss ended over twice where it started (a mean of its last 10 steps against its first 10) ' +
+    'says so in a warning line after its losses, with what to do, and in --json (warnings: empty when none); ' +
     'a run that fails exits non-zero with its error. Every ' +
     'option --some-field sets the run configuration field someField (src/shared/contract/runs.ts); --clip-norm off ' +
     "turns clipping off, --dropout model keeps the model config's rate. --preset quick (CPU) or standard (GPU) " +

@@ -38,7 +38,7 @@ function interruptedContext(onStop: () => RunSummary, checkpoints: number[]) {
       return ended;
     },
     wait: () => ended,
-    metrics: (ids: string[]) => ({ [ids[0]]: { loss: [{ step: 1, value: 6.5 }] } }),
+    metrics: (ids: string[]) => ({ [ids[0]]: { loss: { steps: [1], values: [6.5] } } }),
     checkpoints: () => checkpoints.map((step) => ({ step })),
     get: () => ({ ...run, last: { loss: 6.5 } }),
   };
@@ -79,7 +79,7 @@ describe('followRun of a run paused or stopped from another process', () => {
       const ended: RunSummary = { ...run, status, step: 7 };
       const runs = {
         wait: async () => ended,
-        metrics: (ids: string[]) => ({ [ids[0]]: { loss: [{ step: 1, value: 6.5 }] } }),
+        metrics: (ids: string[]) => ({ [ids[0]]: { loss: { steps: [1], values: [6.5] } } }),
         get: () => ({ ...ended, last: { loss: 6.5 } }),
       };
       const app = { events: { subscribe: () => () => undefined }, runs };
