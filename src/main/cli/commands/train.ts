@@ -65,9 +65,9 @@ export const BEST_CHECKPOINT_FLAG = ' (`--checkpoint best`, what `fill --run` an
 export function renderFollowed(r: FollowedRun): string {
   const lines = [`run ${r.runId} ${r.status} at step ${r.step}`];
   if (r.losses.length > 0) lines.push(`loss ${r.losses[0].toFixed(4)} → ${r.losses[r.losses.length - 1].toFixed(4)}`);
-  for (const warning of r.warnings ?? []) lines.push(`warning: ${warning}`);
   const evalLoss = r.last?.['eval.loss'];
   if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
+  for (const warning of r.warnings ?? []) lines.push(`warning: ${warning}`);
   if (r.status === 'completed' || r.status === 'stopped') {
     lines.push(`fill:   spanfill fill --run ${r.runId} "Text with <extra_id_0> where a span is missing"`);
     lines.push(`export: spanfill export --run ${r.runId} --format hf --out DIR`);

@@ -67,10 +67,18 @@ describe('the warning in words', () => {
   const worse = 'The training loss ended over 2× where it started: …';
 
   it("train's end says it after the losses, before how to use the run", () => {
-    const ended = { runId: 'r-1', status: 'completed', step: 200, losses: [6.5158, 14461.27], warnings: [worse] };
-    expect(renderFollowed(ended).split('\n').slice(0, 3)).toEqual([
+    const ended = {
+      runId: 'r-1',
+      status: 'completed',
+      step: 200,
+      losses: [6.5158, 14461.27],
+      last: { 'eval.loss': 13375.69 },
+      warnings: [worse],
+    };
+    expect(renderFollowed(ended).split('\n').slice(0, 4)).toEqual([
       'run r-1 completed at step 200',
       'loss 6.5158 → 14461.2700',
+      'validation loss 13375.6900',
       `warning: ${worse}`,
     ]);
   });
