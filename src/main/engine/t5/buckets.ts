@@ -6,6 +6,19 @@
 
 const f32 = Math.fround;
 
+/** Fewest buckets with an exact and a logarithmic bucket per direction in the encoder (its half of them). */
+export const MIN_RELATIVE_BUCKETS = 4;
+
+/**
+ * Distances the decoder's exact buckets cover (num_buckets/2; the encoder's, per direction,
+ * num_buckets/4). max_distance must be past it: at it the logarithmic bucket is log(1)/log(1),
+ * 0/0, and below it log(max_distance/exact) is negative, so buckets shrink with distance and
+ * can go negative. HF computes the same formula and fails or gives garbage there.
+ */
+export function exactBucketSpan(numBuckets: number): number {
+  return Math.floor(numBuckets / 2);
+}
+
 /**
  * Bucket of one relative position (key − query). Small distances get their own bucket; larger
  * ones share logarithmically wider buckets up to `maxDistance`, beyond which all share the last.
@@ -45,6 +58,12 @@ export function bucketTable(
   maxDistance: number,
   queryStart = 0,
 ): BigInt64Array {
+  const span = exactBucketSpan(numBuckets);
+  if (numBuckets < MIN_RELATIVE_BUCKETS || !(maxDistance > span))
+    throw new RangeError(
+      `Relative position buckets: max_distance ${maxDistance} must be more than ${span} (num_buckets ${numBuckets} / 2), ` +
+        `and num_buckets at least ${MIN_RELATIVE_BUCKETS}`,
+    );
   const out = new BigInt64Array(queries * keys);
   for (let q = 0; q < queries; q++) {
     for (let k = 0; k < keys; k++) {

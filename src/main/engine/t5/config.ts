@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { T5_SHAPE_NAMES, type T5ShapeName } from '../../../shared/contract/runs';
 import type { TextTokenizer } from '../data/tokenizer';
+import { exactBucketSpan, MIN_RELATIVE_BUCKETS } from './buckets';
 
 export type FeedForwardProj = 'relu' | 'gated-gelu';
 export const SUPPORTED_FEED_FORWARD: readonly FeedForwardProj[] = ['relu', 'gated-gelu'];
@@ -106,6 +107,28 @@ function isTiedByDefault(modelType: unknown): boolean {
   return modelType !== 'mt5';
 }
 
+/** Bucket settings the bucket formula is defined for (buckets.ts exactBucketSpan says why). */
+function checkBuckets(numBuckets: number, maxDistance: number): void {
+  if (numBuckets % 2 !== 0) {
+    throw new T5ConfigError(
+      `config.json: relative_attention_num_buckets must be even (half per direction in the encoder); got ${numBuckets}`,
+    );
+  }
+  if (numBuckets < MIN_RELATIVE_BUCKETS) {
+    throw new T5ConfigError(
+      `config.json: relative_attention_num_buckets must be at least ${MIN_RELATIVE_BUCKETS} (a bucket of exact ` +
+        `distance and one of farther ones per direction in the encoder); got ${numBuckets}`,
+    );
+  }
+  const span = exactBucketSpan(numBuckets);
+  if (maxDistance <= span) {
+    throw new T5ConfigError(
+      `config.json: relative_attention_max_distance must be more than relative_attention_num_buckets / 2 ` +
+        `(${span}, the span of the decoder's exact buckets); got ${maxDistance}`,
+    );
+  }
+}
+
 /** Validate a parsed `config.json` object. Unknown extra keys are ignored. */
 export function parseT5Config(raw: unknown): T5Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -150,11 +173,7 @@ export function parseT5Config(raw: unknown): T5Config {
       `config.json: tie_word_embeddings must be true or false; got ${JSON.stringify(json.tie_word_embeddings)}`,
     );
   }
-  if (config.relativeAttentionNumBuckets % 2 !== 0) {
-    throw new T5ConfigError(
-      `config.json: relative_attention_num_buckets must be even (half per direction in the encoder); got ${config.relativeAttentionNumBuckets}`,
-    );
-  }
+  checkBuckets(config.relativeAttentionNumBuckets, config.relativeAttentionMaxDistance);
   return config;
 }
 

@@ -22,6 +22,10 @@ describe('relative position buckets', () => {
     const positions = Array.from({ length: 1201 }, (_, i) => i - 600);
     expect(positions.map((r) => relativePositionBucket(r, true, 128, 512))).toEqual(parse(ENCODER_128_512));
   });
+  it('refuses settings whose logarithmic buckets are undefined instead of making a NaN bucket', () => {
+    expect(() => bucketTable(2, 40, false, 32, 16)).toThrow(RangeError);
+    expect(() => bucketTable(2, 40, true, 32, 8)).toThrow(/max_distance 8 .* more than 16/);
+  });
   it('lays out a (queries, keys) table relative to the query offset', () => {
     const table = bucketTable(2, 3, false, 32, 128, 1);
     expect([...table].map(Number)).toEqual([1, 0, 0, 2, 1, 0]);

@@ -109,6 +109,29 @@ describe('parseT5Config', () => {
     expect(toHfConfigJson(parseT5Config(mt5WithoutTie)).tie_word_embeddings).toBe(false);
   });
 
+  it('refuses a relative_attention_max_distance within the exact buckets, and too few buckets', () => {
+    // At max_distance = num_buckets/4 (encoder) or /2 (decoder) the logarithmic bucket is 0/0;
+    // below, it shrinks with distance (or goes negative). HF computes garbage or fails there.
+    const range = (buckets: number, got: number) =>
+      `config.json: relative_attention_max_distance must be more than relative_attention_num_buckets / 2 ` +
+      `(${buckets / 2}, the span of the decoder's exact buckets); got ${got}`;
+    for (const [buckets, distance] of [
+      [32, 8],
+      [32, 16],
+      [32, 12],
+      [16, 4],
+    ])
+      expect(() =>
+        parseT5Config({ relative_attention_num_buckets: buckets, relative_attention_max_distance: distance }),
+      ).toThrow(range(buckets, distance));
+    expect(() => parseT5Config({ relative_attention_num_buckets: 2 })).toThrow(
+      'config.json: relative_attention_num_buckets must be at least 4 (a bucket of exact distance and one of farther ones per direction in the encoder); got 2',
+    );
+    // Just past the exact span is fine (test/fixtures G-buckets16-md20 style settings too).
+    expect(parseT5Config({ relative_attention_max_distance: 17 }).relativeAttentionMaxDistance).toBe(17);
+    expect(parseT5Config({ relative_attention_num_buckets: 16, relative_attention_max_distance: 20 })).toBeDefined();
+  });
+
   it('names each unsupported value and the supported set', () => {
     const cases: [Record<string, unknown>, string][] = [
       [
