@@ -72,12 +72,18 @@ export interface GentlerSettings {
   readonly optimizer: { readonly kind: string };
 }
 
+/** The advice for a run whose settings are not known. */
+const GENTLER_RUN = 'a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)';
+
 /**
- * The run to start instead, changing what `settings` point at: the words of a diverged run's
- * advice (services/runsFailure.ts gentlerRun) for a learning rate that was too high. Adafactor
- * sets its own step sizes (lr does not apply to it), so it is told only of clipping.
+ * The run to start instead when the learning rate was too high, changing what `settings` point
+ * at: the one wording of it, for a run that got worse (here) and one whose loss stopped being
+ * finite (services/runsFailure.ts, which says an eps flushed to 0 instead where that was the
+ * cause). Adafactor sets its own step sizes (lr does not apply to it), so it is told only of
+ * clipping.
  */
-export function gentlerRunWords(settings: GentlerSettings): string {
+export function gentlerRunWords(settings: GentlerSettings | undefined): string {
+  if (settings === undefined) return GENTLER_RUN;
   const clipping =
     settings.clipNorm === null
       ? 'gradient clipping on (clipNorm, off in this run; 1 is the default)'
@@ -107,10 +113,7 @@ export function worseningAdvice(
   settings: GentlerSettings | undefined,
   howToUse = '',
 ): string {
-  const gentler = settings
-    ? gentlerRunWords(settings)
-    : 'a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)';
-  const train = `To train on, start ${gentler}.`;
+  const train = `To train on, start ${gentlerRunWords(settings)}.`;
   if (best === undefined) return `No checkpoint of it has a validation loss to choose by. ${train}`;
   const at = `step ${best.step.toLocaleString('en')} (validation loss ${lossFigure(best.evalLoss)})`;
   return best.evalLoss > LOSS_TREND_FACTOR * w.earlyMean

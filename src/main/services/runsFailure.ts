@@ -10,10 +10,10 @@
 
 import { errorMessage, isDiskFull, type ErrorCode } from '../../shared/errors';
 import { DIVERGED_WORDS, type RunConfig } from '../../shared/contract/runs';
+import { gentlerRunWords } from '../../shared/lossTrend';
 import { DISK_FULL_WORDS } from './errors';
 
 /** What to do instead of resuming a run whose loss stopped being finite (a resume would diverge again). */
-const GENTLER_RUN = 'a new run with a lower learning rate (lr) and gradient clipping on (clipNorm)';
 
 /** The settings a diverged run's advice follows (its RunConfig has them). */
 export type DivergenceSettings = Pick<RunConfig, 'lr' | 'clipNorm' | 'optimizer'>;
@@ -45,20 +45,16 @@ function flushedEps(settings: DivergenceSettings): number | undefined {
   return scaled < FLOAT32_MIN_NORMAL ? optimizer.eps : undefined;
 }
 
-/** The run to start instead of a diverged one, changing what this run's `settings` point at (none known: GENTLER_RUN). */
+/** The run to start instead of a diverged one, changing what this run's `settings` point at (shared/lossTrend.ts words it). */
 function gentlerRun(settings: DivergenceSettings | undefined): string {
-  if (!settings) return GENTLER_RUN;
-  const eps = flushedEps(settings);
+  const eps = settings && flushedEps(settings);
   if (eps !== undefined)
     return (
       `a new run with a larger eps (AdamW's eps ${eps} is too small for float32: its kernels flush it to 0 once ` +
       `scaled below ${FLOAT32_MIN_NORMAL.toPrecision(2)}, so a parameter with no gradient moves by 0/0, which is NaN; ` +
       `${ADAMW_DEFAULTS.eps} is the default)`
     );
-  const lr = `a lower learning rate (lr, ${settings.lr} in this run`;
-  return settings.clipNorm === null
-    ? `a new run with ${lr}) and gradient clipping on (clipNorm, off in this run; 1 is the default)`
-    : `a new run with ${lr}; gradient clipping was on, clipNorm ${settings.clipNorm})`;
+  return gentlerRunWords(settings);
 }
 
 export type FailureKind = 'disk-full' | 'diverged' | 'out-of-memory' | 'provider' | 'host-crash' | 'other';
