@@ -76,7 +76,8 @@ export async function exportHfFolder(source: string, dest: string, options: Expo
   const { config, weights } = await readExportSource(source);
   options.signal?.throwIfAborted();
   options.onProgress?.({ stage: 'writing model.safetensors', done: 1, total: 2 });
-  // One model.safetensors even from a sharded source (safetensors has no 2 GB limit).
+  // One model.safetensors even from a sharded source (safetensors has no 2 GB limit; the file is
+  // written in pieces, formats/safetensors.ts writePieces, so a model past 2 GiB writes too).
   const single = { params: weights.params, layout: { ...weights.layout, shards: null } };
   saveT5Model(dest, config, single, { baseConfig: readConfigJson(source) });
   copyTokenizerAndGeneration(source, dest, config, false);

@@ -1,233 +1,155 @@
 // The safetensors file format: read (F64/F32/F16/BF16 → Float32Array) and write (F32 default,
 // F16/BF16 on request) byte-compatibly with the reference writer, atomically (temp + fsync +
 // rename). Knows nothing about T5 names; t5/weights.ts maps names to a model.
+// Files are never held whole: the header is read through a file descriptor and each tensor by
+// its byte range, in pieces (Node will not read a file over 2 GiB at once, a Buffer tops out at
+// 4 GiB, and t5-3b's file is 11 GB); writes go out in pieces too.
 // Reference: https://github.com/huggingface/safetensors README "Format" (8-byte little-endian
 // header size, JSON header, byte buffer; writer sorts by dtype alignment then name, pads the
 // header with spaces to 8 bytes, `__metadata__` is a string→string map).
 
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { TextDecoder } from 'node:util';
 import { elementCount } from '../shape';
+import { floatToBf16, floatToHalf, halfToFloat } from './halfFloat';
+import type { FloatDtype, SafetensorsHeader } from './safetensorsHeader';
+import {
+  BYTES,
+  MAX_HEADER_BYTES,
+  parseEntry,
+  parseHeaderJson,
+  parseSafetensorsHeader,
+  SafetensorsError,
+} from './safetensorsHeader';
 
-export type FloatDtype = 'F64' | 'F32' | 'F16' | 'BF16';
-const BYTES: Record<FloatDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
-export const READABLE_DTYPES = Object.keys(BYTES) as FloatDtype[];
-
-export interface TensorEntry {
-  readonly dtype: FloatDtype;
-  readonly shape: readonly number[];
-  /** Byte range inside the data section (after the header). */
-  readonly begin: number;
-  readonly end: number;
-}
-
-export interface SafetensorsHeader {
-  readonly entries: ReadonlyMap<string, TensorEntry>;
-  readonly metadata: Readonly<Record<string, string>> | null;
-  readonly dataStart: number;
-}
-
-export class SafetensorsError extends Error {
-  override name = 'SafetensorsError';
-}
-
-const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-
-/** One tensor's header entry checked on its own: dtype, shape, data_offsets and their length. */
-function parseEntry(source: string, name: string, value: unknown): TensorEntry {
-  const where = `${source}: tensor '${name}'`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SafetensorsError(
-      `${where} is ${JSON.stringify(value)}, not {dtype, shape, data_offsets}; the file is corrupt`,
-    );
-  }
-  const raw = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-  if (typeof raw.dtype !== 'string' || !(raw.dtype in BYTES)) {
-    throw new SafetensorsError(
-      `${where} has dtype ${typeof raw.dtype === 'string' ? raw.dtype : JSON.stringify(raw.dtype)}; expected one of: ${READABLE_DTYPES.join(', ')}`,
-    );
-  }
-  const dtype = raw.dtype as FloatDtype;
-  if (!Array.isArray(raw.shape) || !raw.shape.every(isCount)) {
-    throw new SafetensorsError(
-      `${where} has shape ${JSON.stringify(raw.shape)}; expected a list of non-negative integers such as [512, 64]; the file is corrupt`,
-    );
-  }
-  const shape = raw.shape as number[];
-  const offsets = raw.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw new SafetensorsError(
-      `${where} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 <= begin <= end; the file is corrupt`,
-    );
-  }
-  const [begin, end] = offsets as [number, number];
-  const count = elementCount(shape);
-  if (end - begin !== count * BYTES[dtype]) {
-    throw new SafetensorsError(
-      `${where} ${dtype}[${shape.join(', ')}] has byte range [${begin}, ${end}) that does not fit its shape (${count * BYTES[dtype]} bytes); the file is corrupt`,
-    );
-  }
-  return { dtype, shape, begin, end };
-}
+export type { FloatDtype, SafetensorsHeader, TensorEntry } from './safetensorsHeader';
+export { parseSafetensorsHeader, READABLE_DTYPES, SafetensorsError } from './safetensorsHeader';
 
 /**
- * The data offsets must tile the data section exactly: sorted by offset, the first tensor
- * starts at 0, each next one where the previous ends, the last at the end of the file. Else
- * two tensors share bytes (garbage that loads) or bytes are unaccounted for (polyglot files).
- * Reference: the safetensors README "Format"/"Benefits" (addresses never overlap) and the
- * reference reader's check that the offsets are contiguous and cover the whole buffer.
+ * Whether `name` may be a shard of a sharded model: a plain `*.safetensors` file name, no folder
+ * part, so an index (local or pulled from the Hub) cannot point outside the model's folder.
  */
-function checkTiling(source: string, entries: ReadonlyMap<string, TensorEntry>, dataLength: number): void {
-  const sorted = [...entries].sort(([, x], [, y]) => x.begin - y.begin || x.end - y.end);
-  let at = 0;
-  let previous = '(start of data)';
-  for (const [name, { begin, end }] of sorted) {
-    if (begin < at) {
-      throw new SafetensorsError(
-        `${source}: tensors '${previous}' and '${name}' overlap (bytes [${begin}, ${Math.min(at, end)}) of the data are claimed twice); the file is corrupt`,
-      );
+export const isShardFileName = (name: string): boolean => /^[\w.-]+\.safetensors$/.test(name);
+
+/** The most bytes one read or write call moves (well under the 2 GiB a single call may). */
+export const IO_PIECE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Decode `raw` (whole values of `dtype`, its byteOffset a multiple of the value size) into
+ * `out` from index `at`: F64 narrowed, F16/BF16 widened exactly.
+ */
+function decodeInto(dtype: FloatDtype, raw: Uint8Array, out: Float32Array, at: number): void {
+  const count = raw.byteLength / BYTES[dtype];
+  switch (dtype) {
+    case 'F32':
+      out.set(new Float32Array(raw.buffer, raw.byteOffset, count), at);
+      return;
+    case 'F64': {
+      const doubles = new Float64Array(raw.buffer, raw.byteOffset, count);
+      for (let i = 0; i < count; i++) out[at + i] = doubles[i];
+      return;
     }
-    if (begin > at) {
-      throw new SafetensorsError(
-        `${source}: a gap of ${begin - at} bytes lies between ${previous === '(start of data)' ? 'the start of the data' : `tensor '${previous}'`} and tensor '${name}'; the file is corrupt`,
-      );
+    case 'F16': {
+      const halves = new Uint16Array(raw.buffer, raw.byteOffset, count);
+      for (let i = 0; i < count; i++) out[at + i] = halfToFloat(halves[i]);
+      return;
     }
-    at = end;
-    previous = name;
-  }
-  if (at > dataLength) {
-    throw new SafetensorsError(
-      `${source}: tensor '${previous}' ends at data byte ${at} but the file has ${dataLength} data bytes; the file is truncated or corrupt`,
-    );
-  }
-  if (at < dataLength) {
-    throw new SafetensorsError(
-      `${source}: ${dataLength - at} bytes after the last tensor belong to no tensor; the file is corrupt or not safetensors`,
-    );
+    case 'BF16': {
+      const halves = new Uint16Array(raw.buffer, raw.byteOffset, count);
+      const words = new Uint32Array(out.buffer, out.byteOffset, out.length);
+      for (let i = 0; i < count; i++) words[at + i] = halves[i] << 16;
+      return;
+    }
   }
 }
 
-function parseMetadata(source: string, value: unknown): Record<string, string> {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    Array.isArray(value) ||
-    !Object.values(value).every((v) => typeof v === 'string')
-  ) {
-    throw new SafetensorsError(`${source}: __metadata__ must map names to text; got ${JSON.stringify(value)}`);
-  }
-  return value as Record<string, string>;
-}
-
-function parseHeaderJson(bytes: Uint8Array, headerSize: number, source: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerSize));
-    json = JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof TypeError ? 'is not UTF-8' : `is not valid JSON (${(error as Error).message})`;
-    throw new SafetensorsError(`${source}: header ${reason}; the file is corrupt`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new SafetensorsError(`${source}: header is not a JSON object; the file is corrupt`);
-  return json as Record<string, unknown>;
-}
-
-/** Parse and check the header of a whole file already in memory. `source` names it in errors. */
-export function parseSafetensorsHeader(bytes: Uint8Array, source: string): SafetensorsHeader {
-  if (bytes.byteLength < 8)
-    throw new SafetensorsError(`${source}: too short to be safetensors (${bytes.byteLength} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerSize = Number(view.getBigUint64(0, true));
-  if (headerSize > bytes.byteLength - 8 || headerSize > 100_000_000) {
-    throw new SafetensorsError(
-      `${source}: header size ${headerSize} exceeds file size ${bytes.byteLength}; not a safetensors file or truncated`,
-    );
-  }
-  const json = parseHeaderJson(bytes, headerSize, source);
-  const dataStart = 8 + headerSize;
-  const entries = new Map<string, TensorEntry>();
-  let metadata: Record<string, string> | null = null;
-  for (const [name, value] of Object.entries(json)) {
-    if (name === '__metadata__') metadata = parseMetadata(source, value);
-    else entries.set(name, parseEntry(source, name, value));
-  }
-  checkTiling(source, entries, bytes.byteLength - dataStart);
-  return { entries, metadata, dataStart };
-}
-
-/** IEEE half → float (subnormals, infinities and NaN included). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const mantissa = h & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 31) return mantissa ? NaN : sign * Infinity;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
-
-/** Decode one tensor to float32 (F64 is narrowed; F16/BF16 widened exactly). */
+/** Decode one tensor of a file held in memory (`bytes`, the whole file) to float32. */
 export function decodeTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): Float32Array {
   const entry = header.entries.get(name);
   if (!entry) throw new SafetensorsError(`No tensor '${name}' in this file`);
-  const start = bytes.byteOffset + header.dataStart + entry.begin;
-  const length = entry.end - entry.begin;
-  // NOTE: a copy, so the result is aligned and independent of the (possibly huge) file buffer.
-  const raw = bytes.buffer.slice(start, start + length);
-  switch (entry.dtype) {
-    case 'F32':
-      return new Float32Array(raw);
-    case 'F64':
-      return Float32Array.from(new Float64Array(raw));
-    case 'F16': {
-      const halves = new Uint16Array(raw);
-      const out = new Float32Array(halves.length);
-      for (let i = 0; i < halves.length; i++) out[i] = halfToFloat(halves[i]);
-      return out;
-    }
-    case 'BF16': {
-      const halves = new Uint16Array(raw);
-      const words = new Uint32Array(halves.length);
-      for (let i = 0; i < halves.length; i++) words[i] = halves[i] << 16;
-      return new Float32Array(words.buffer);
-    }
-  }
+  const start = header.dataStart + entry.begin;
+  // NOTE: a copy, so the values are aligned whatever the tensor's offset in the file.
+  // (Buffer's slice is a view, so the copy is made explicitly.)
+  const raw = new Uint8Array(entry.end - entry.begin);
+  raw.set(bytes.subarray(start, start + raw.byteLength));
+  const out = new Float32Array(elementCount(entry.shape));
+  decodeInto(entry.dtype, raw, out, 0);
+  return out;
 }
 
+/** A safetensors file whose header has been read; its tensors are read on demand (readTensor). */
 export interface LoadedSafetensors {
+  readonly path: string;
   readonly header: SafetensorsHeader;
-  readonly bytes: Uint8Array;
+  /** The file's length when the header was read: a file that changes under the reader is refused. */
+  readonly size: number;
 }
 
-export function readSafetensorsFile(path: string): LoadedSafetensors {
-  const bytes = readFileSync(path);
-  return { bytes, header: parseSafetensorsHeader(bytes, path) };
-}
-
-const bytesOf = (n: number): string => n.toLocaleString('en');
-
-/** Up to `length` bytes of open file `fd` from its start. */
-function readHead(fd: number, length: number): Uint8Array {
-  const out = Buffer.alloc(length);
+/** Fill `target` from open file `fd` at `position`, in pieces; the number of bytes read (short at the end). */
+function readAt(fd: number, target: Uint8Array, position: number): number {
   let read = 0;
-  while (read < length) {
-    const n = readSync(fd, out, read, length - read, read);
+  while (read < target.byteLength) {
+    const n = readSync(fd, target, read, Math.min(IO_PIECE_BYTES, target.byteLength - read), position + read);
     if (n === 0) break;
     read += n;
   }
-  return out.subarray(0, read);
+  return read;
 }
+
+/** Up to `length` bytes of open file `fd` from its start. */
+function readHead(fd: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  return out.subarray(0, readAt(fd, out, 0));
+}
+
+/** Read and check the header of the safetensors file `path` (its data is not read). */
+export function readSafetensorsFile(path: string): LoadedSafetensors {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const prefix = readHead(fd, 8);
+    // A header size past the file or the limit is refused by the parser from these 8 bytes alone.
+    const headerSize = prefix.byteLength < 8 ? 0 : Number(Buffer.from(prefix).readBigUInt64LE(0));
+    const head = headerSize > size - 8 || headerSize > MAX_HEADER_BYTES ? prefix : readHead(fd, 8 + headerSize);
+    return { path, header: parseSafetensorsHeader(head, path, size), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * One tensor of `file` as float32, read by its byte range in pieces of `pieceBytes` (a multiple
+ * of 8) and decoded piece by piece: memory is the result plus one piece.
+ */
+export function readTensor(file: LoadedSafetensors, name: string, pieceBytes = IO_PIECE_BYTES): Float32Array {
+  const entry = file.header.entries.get(name);
+  if (!entry) throw new SafetensorsError(`No tensor '${name}' in ${file.path}`);
+  const out = new Float32Array(elementCount(entry.shape));
+  const fd = openSync(file.path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size !== file.size)
+      throw new SafetensorsError(
+        `${file.path} changed while it was being read (${bytesOf(file.size)} bytes, now ${bytesOf(size)}); load the model again once nothing writes it`,
+      );
+    const start = file.header.dataStart + entry.begin;
+    const length = entry.end - entry.begin;
+    // F32 goes straight into the result; the others through one reused piece.
+    const scratch = entry.dtype === 'F32' ? null : new Uint8Array(Math.min(pieceBytes, length));
+    for (let done = 0; done < length; done += pieceBytes) {
+      const n = Math.min(pieceBytes, length - done);
+      const target = scratch?.subarray(0, n) ?? new Uint8Array(out.buffer, done, n);
+      if (readAt(fd, target, start + done) < n)
+        throw new SafetensorsError(`${file.path} ended while tensor '${name}' was read; the file is truncated`);
+      if (scratch) decodeInto(entry.dtype, target, out, done / BYTES[entry.dtype]);
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const bytesOf = (n: number): string => n.toLocaleString('en');
 
 /**
  * What is wrong with the safetensors file `path` judged by its header and its size alone (its
@@ -243,7 +165,7 @@ export function safetensorsSizeProblem(path: string): string | null {
     const prefix = readHead(fd, 8);
     if (prefix.byteLength < 8) return `is truncated (${bytesOf(size)} bytes, too short for a header)`;
     const headerSize = Number(Buffer.from(prefix).readBigUInt64LE(0));
-    if (headerSize > 100_000_000) return 'is not safetensors: its first 8 bytes give no header size';
+    if (headerSize > MAX_HEADER_BYTES) return 'is not safetensors: its first 8 bytes give no header size';
     if (8 + headerSize > size)
       return `is truncated (${bytesOf(size)} bytes, shorter than its own ${bytesOf(8 + headerSize)}-byte header)`;
     let end = 0;
@@ -265,12 +187,11 @@ export function safetensorsSizeProblem(path: string): string | null {
   }
 }
 
-/** Read every tensor of a file as float32 (test helper and small files). */
+/** Read every tensor of a file as float32 (checkpoint optimizer slots, tests), one tensor at a time. */
 export function readAllTensors(path: string): Map<string, { shape: readonly number[]; data: Float32Array }> {
-  const { bytes, header } = readSafetensorsFile(path);
+  const file = readSafetensorsFile(path);
   const out = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [name, entry] of header.entries)
-    out.set(name, { shape: entry.shape, data: decodeTensor(bytes, header, name) });
+  for (const [name, entry] of file.header.entries) out.set(name, { shape: entry.shape, data: readTensor(file, name) });
   return out;
 }
 
@@ -280,41 +201,6 @@ export interface TensorToWrite {
   readonly name: string;
   readonly shape: readonly number[];
   readonly data: Float32Array;
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float → bfloat16 bits, round to nearest even (NaN kept quiet). */
-function floatToBf16(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
-  if (Number.isNaN(x)) return 0x7fc0;
-  return ((bits + 0x7fff + ((bits >> 16) & 1)) >>> 16) & 0xffff;
-}
-
-/** float → IEEE half bits, round to nearest even, overflow to infinity. */
-function floatToHalf(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = (bits >>> 23) & 0xff;
-  let mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  const e = exponent - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mantissa |= 0x800000;
-    const shift = 14 - e;
-    const half = mantissa >>> shift;
-    const rest = mantissa & ((1 << shift) - 1);
-    const midpoint = 1 << (shift - 1);
-    return sign | (half + (rest > midpoint || (rest === midpoint && half & 1) ? 1 : 0));
-  }
-  const half = (e << 10) | (mantissa >>> 13);
-  const rest = mantissa & 0x1fff;
-  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
 }
 
 function encodeData(data: Float32Array, dtype: WritableDtype): Uint8Array {
@@ -359,15 +245,28 @@ export function encodeSafetensors(
   return [prefix, jsonBytes, ...chunks];
 }
 
+/**
+ * Hand `chunks` in order to `write` (which returns how many bytes it took, perhaps fewer than
+ * offered) in pieces of at most `pieceBytes`: one write call never gets a tensor over 2 GiB whole.
+ */
+export function writePieces(
+  chunks: readonly Uint8Array[],
+  pieceBytes: number,
+  write: (chunk: Uint8Array, offset: number, length: number) => number,
+): void {
+  for (const chunk of chunks) {
+    let written = 0;
+    while (written < chunk.byteLength)
+      written += write(chunk, written, Math.min(pieceBytes, chunk.byteLength - written));
+  }
+}
+
 /** Write chunks to `path` atomically: temp file in the same folder, fsync, rename, fsync dir. */
 export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(temp, 'w');
   try {
-    for (const chunk of chunks) {
-      let written = 0;
-      while (written < chunk.byteLength) written += writeSync(fd, chunk, written, chunk.byteLength - written);
-    }
+    writePieces(chunks, IO_PIECE_BYTES, (chunk, offset, length) => writeSync(fd, chunk, offset, length));
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

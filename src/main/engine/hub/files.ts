@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isByT5Folder } from '../data/byt5Folder';
 import { HubError } from './errors';
 import { onnxGraphs, onnxOnlyAdvice } from '../formats/onnxOnly';
+import { isShardFileName } from '../formats/safetensors';
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -110,7 +111,7 @@ export function shardsFromIndex(indexText: string, knownFiles: readonly string[]
   const shards = [...new Set(Object.values(map as Record<string, unknown>).map(String))];
   const known = new Set(knownFiles);
   for (const shard of shards) {
-    if (!/^[\w.-]+\.safetensors$/.test(shard) || !known.has(shard))
+    if (!isShardFileName(shard) || !known.has(shard))
       throw new MissingFilesError(
         `${WEIGHTS_INDEX_FILE} names shard ${JSON.stringify(shard)}, which the repository does not hold`,
       );

@@ -1,6 +1,7 @@
 // Load and save the weights of a Hugging Face T5 folder: `model.safetensors` or a sharded
 // `model.safetensors.index.json`, tied-embedding aliases present or absent, every tensor
-// checked against the config, and the same layout written back atomically.
+// checked against the config (and, for a model to use, every value finite), read tensor by
+// tensor (files over 2 GiB included), and the same layout written back atomically.
 // Reference: HF `modeling_utils.save_pretrained` (index json {"metadata": {"total_size"},
 // "weight_map"}; tied duplicates dropped) and `_tied_weights_keys` of T5ForConditionalGeneration.
 
@@ -10,7 +11,14 @@ import type { T5Config } from './config';
 import { loadT5Config, toHfConfigJson } from './config';
 import { EMBEDDING_ALIASES, IGNORED_ON_LOAD, t5ParamShapes } from './params';
 import type { LoadedSafetensors, TensorEntry, TensorToWrite, WritableDtype } from '../formats/safetensors';
-import { decodeTensor, encodeSafetensors, readSafetensorsFile, writeFileAtomic } from '../formats/safetensors';
+import {
+  encodeSafetensors,
+  isShardFileName,
+  readSafetensorsFile,
+  readTensor,
+  writeFileAtomic,
+} from '../formats/safetensors';
+import { countNonFinite, nonFiniteWeightsProblem } from '../formats/nonFinite';
 import { onnxGraphs, onnxOnlyAdvice } from '../formats/onnxOnly';
 import { elementCount } from '../shape';
 
@@ -70,6 +78,13 @@ function readShardIndex(dir: string): Map<string, string> {
   if (bad) {
     throw new T5WeightsError(
       `${path} maps '${bad[0]}' to ${JSON.stringify(bad[1])}; expected a shard file name such as "model-00001-of-00002.safetensors"`,
+    );
+  }
+  // Shards are files of the folder (the rule a Hub pull applies), never a path out of it.
+  const outside = entries.find(([, shard]) => !isShardFileName(shard as string));
+  if (outside) {
+    throw new T5WeightsError(
+      `${INDEX_FILE} in ${dir} maps '${outside[0]}' to ${JSON.stringify(outside[1])}; a shard must be a file in the folder, named like "model-00001-of-00002.safetensors"`,
     );
   }
   return new Map(entries as [string, string][]);
@@ -166,16 +181,31 @@ function checkTensors(dir: string, config: T5Config, located: ReadonlyMap<string
   );
 }
 
+export interface LoadWeightsOptions {
+  /**
+   * Refuse a NaN or infinite value, naming the file and tensor (loadT5Model does, for every model
+   * used or imported). Off for callers that refuse such values in their own words (checkpoints).
+   */
+  readonly refuseNonFinite?: boolean;
+}
+
 /** Load and check the weights of `dir` against `config` (from loadT5Config(dir) by default). */
-export function loadT5Weights(dir: string, config: T5Config = loadT5Config(dir)): T5Weights {
+export function loadT5Weights(
+  dir: string,
+  config: T5Config = loadT5Config(dir),
+  options: LoadWeightsOptions = {},
+): T5Weights {
   const { located, shards } = locateTensors(dir);
   checkTensors(dir, config, located);
   const params = new Map<string, Float32Array>();
   const embeddingNames = EMBEDDING_ALIASES.filter((alias) => located.has(alias));
   for (const name of t5ParamShapes(config).keys()) {
     const source = name === 'shared.weight' ? embeddingNames[0] : name;
-    const { file } = located.get(source) as Located;
-    params.set(name, decodeTensor(file.bytes, file.header, source));
+    const { file, entry } = located.get(source) as Located;
+    const data = readTensor(file, source);
+    const nonFinite = options.refuseNonFinite ? countNonFinite(data) : 0;
+    if (nonFinite > 0) throw new T5WeightsError(nonFiniteWeightsProblem(file.path, source, entry.dtype, nonFinite));
+    params.set(name, data);
   }
   const hasTiedLmHead = config.tieWordEmbeddings && located.has('lm_head.weight');
   return { params, layout: { embeddingNames, hasTiedLmHead, shards } };
@@ -260,7 +290,7 @@ export function weightsFromParams(
 /** Load `config.json` and the weights of a HF T5 folder. */
 export function loadT5Model(dir: string): { config: T5Config; weights: T5Weights } {
   const config = loadT5Config(dir);
-  return { config, weights: loadT5Weights(dir, config) };
+  return { config, weights: loadT5Weights(dir, config, { refuseNonFinite: true }) };
 }
 
 /**
@@ -275,23 +305,43 @@ export function saveT5Model(
   options: { dtype?: WritableDtype; baseConfig?: Record<string, unknown> } = {},
 ): void {
   saveT5Weights(dir, config, weights, options.dtype ?? 'F32');
-  saveT5Config(dir, config, options.baseConfig);
+  saveT5Config(dir, config, options.baseConfig, options.dtype ?? 'F32');
 }
+
+const TORCH_DTYPES: Record<WritableDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
 /**
  * `config` as config.json keys over `baseConfig`'s other keys: every setting written out, those
  * the source left to a default included (t5-small's config.json has no num_decoder_layers, which
- * transformers.js then reads as 0 decoder layers).
+ * transformers.js then reads as 0 decoder layers). With `weightsDtype`, the source's torch_dtype
+ * and the newer "dtype" (where it has them; absent, transformers goes by the weights) name the
+ * dtype the weights are written in: a source's "bfloat16" kept over float32 weights makes
+ * Python's dtype="auto" load them at lower precision.
  */
-export function hfConfigOver(config: T5Config, baseConfig: Record<string, unknown>): Record<string, unknown> {
+export function hfConfigOver(
+  config: T5Config,
+  baseConfig: Record<string, unknown>,
+  weightsDtype?: WritableDtype,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...baseConfig, ...toHfConfigJson(config) };
   // An mT5 folder stays mT5 (same computation, but transformers picks its MT5 classes by these).
   for (const key of ['model_type', 'architectures']) if (baseConfig[key] !== undefined) merged[key] = baseConfig[key];
+  if (weightsDtype)
+    for (const key of ['torch_dtype', 'dtype'])
+      if (baseConfig[key] !== undefined) merged[key] = TORCH_DTYPES[weightsDtype];
   return merged;
 }
 
-/** `config` as the folder's config.json, over `baseConfig`'s other keys (saveT5Model's, or a config without weights). */
-export function saveT5Config(dir: string, config: T5Config, baseConfig: Record<string, unknown> = {}): void {
-  const json = JSON.stringify(hfConfigOver(config, baseConfig), null, 2) + '\n';
+/**
+ * `config` as the folder's config.json, over `baseConfig`'s other keys (saveT5Model's, or a
+ * config without weights); `weightsDtype`: the dtype of the weights written beside it.
+ */
+export function saveT5Config(
+  dir: string,
+  config: T5Config,
+  baseConfig: Record<string, unknown> = {},
+  weightsDtype?: WritableDtype,
+): void {
+  const json = JSON.stringify(hfConfigOver(config, baseConfig, weightsDtype), null, 2) + '\n';
   writeFileAtomic(join(dir, 'config.json'), [Buffer.from(json, 'utf8')]);
 }
