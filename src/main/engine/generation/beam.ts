@@ -5,6 +5,7 @@
 
 import type { DecodingStrategy, GenerationOptions, GenerationResult, Seq2SeqGenerator } from './types';
 import { logSoftmaxRow } from './logits';
+import { isEndToken } from './types';
 
 type BeamStrategy = Extract<DecodingStrategy, { kind: 'beam' }>;
 
@@ -65,7 +66,7 @@ function advancePrompt(
   const numBeams = options.strategy.numBeams;
   const lengthPenalty = options.strategy.lengthPenalty ?? 1;
   const earlyStopping = options.strategy.earlyStopping ?? false;
-  const hitsStop = candidates.map((c) => c.token === options.eosTokenId || isLastStep);
+  const hitsStop = candidates.map((c) => isEndToken(options, c.token) || isLastStep);
   const ranked = candidates
     .map((c, i) => ({ c, score: c.score + (hitsStop[i] ? NEG : 0) }))
     .sort((a, b) => b.score - a.score)
@@ -117,7 +118,7 @@ export async function beamSearch(
       let isEveryCandidateStopped = true;
       state.forEach((prompt, b) => {
         const candidates = topContinuations(logits, prompt, b * numBeams, vocab, 2 * numBeams);
-        if (candidates.some((c) => c.token !== options.eosTokenId)) isEveryCandidateStopped = false;
+        if (candidates.some((c) => !isEndToken(options, c.token))) isEveryCandidateStopped = false;
         const sources = advancePrompt(prompt, candidates, step + 1, isLastStep, options);
         order.push(...sources.map((k) => b * numBeams + k));
       });

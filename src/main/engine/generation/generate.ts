@@ -8,6 +8,7 @@ import { beamSearch } from './beam';
 import { argmax } from './logits';
 import { sampler } from './sampling';
 import type { GenerationOptions, GenerationResult, Seq2SeqGenerator } from './types';
+import { isEndToken } from './types';
 
 export class GenerationError extends Error {
   override name = 'GenerationError';
@@ -71,7 +72,7 @@ async function decodeRows(
       for (let row = 0; row < rows; row++) {
         if (isFinished[row]) continue;
         sequences[row].push(tokens[row]);
-        if (tokens[row] === options.eosTokenId) isFinished[row] = true;
+        if (isEndToken(options, tokens[row])) isFinished[row] = true;
       }
       if (isFinished.every(Boolean)) break;
     }

@@ -1,7 +1,7 @@
 // The decoding contract between a model and the generators: a Seq2SeqGenerator encodes
 // prompts and opens a DecodingSession that steps one token per row; DecodingStrategy and
-// GenerationOptions say how generate() picks tokens. Types only, so generate.ts and beam.ts
-// share them without importing each other.
+// GenerationOptions say how generate() picks tokens. Types (and isEndToken over them) only, so
+// generate.ts and beam.ts share them without importing each other.
 
 /** One decoding run over a fixed set of rows (N = prompts · beams). */
 export interface DecodingSession {
@@ -51,8 +51,18 @@ export interface GenerationOptions {
   readonly maxNewTokens: number;
   readonly decoderStartTokenId: number;
   readonly eosTokenId: number;
+  /**
+   * Further ids that end a sequence as EOS does: config.json's eos_token_id may be a list, and
+   * HF generation stops on any of them (its EosTokenCriteria).
+   */
+  readonly otherEosTokenIds?: readonly number[];
   readonly padTokenId: number;
   readonly signal?: AbortSignal;
+}
+
+/** Whether `token` ends its sequence: EOS or one of otherEosTokenIds. */
+export function isEndToken(options: GenerationOptions, token: number): boolean {
+  return token === options.eosTokenId || (options.otherEosTokenIds?.includes(token) ?? false);
 }
 
 export interface GenerationResult {

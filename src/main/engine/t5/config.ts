@@ -28,7 +28,10 @@ export interface T5Config {
   readonly layerNormEpsilon: number;
   readonly dropoutRate: number;
   readonly padTokenId: number;
+  /** The first of eosTokenIds: what a prompt ends with. */
   readonly eosTokenId: number;
+  /** Every id that ends generation (config.json's eos_token_id may be a list). */
+  readonly eosTokenIds: readonly number[];
   readonly decoderStartTokenId: number;
   readonly initializerFactor: number;
 }
@@ -47,16 +50,29 @@ function intField(raw: Json, key: string, fallback?: number): number {
   return value;
 }
 
+const isTokenId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
 function idField(raw: Json, key: string, fallback: number): number {
-  let value = raw[key] ?? fallback;
-  // HF allows eos_token_id to be a list (generation may stop on several); we use the first.
-  if (Array.isArray(value) && value.length > 0) value = value[0];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+  const value = raw[key] ?? fallback;
+  if (!isTokenId(value)) {
     throw new T5ConfigError(
       `config.json: ${key} must be a non-negative integer token id; got ${JSON.stringify(raw[key])}`,
     );
   }
   return value;
+}
+
+/** eos_token_id: one id or, as HF allows, a list of them (generation stops on any). */
+function eosIdsField(raw: Json): number[] {
+  const value = raw.eos_token_id ?? 1;
+  const ids: unknown[] = Array.isArray(value) ? value : [value];
+  if (ids.length === 0 || !ids.every(isTokenId)) {
+    throw new T5ConfigError(
+      `config.json: eos_token_id must be a non-negative integer token id or a non-empty list of them; got ${JSON.stringify(raw.eos_token_id)}`,
+    );
+  }
+  return ids as number[];
 }
 
 function numberField(raw: Json, key: string, fallback: number, min: number, max: number): number {
@@ -148,6 +164,7 @@ export function parseT5Config(raw: unknown): T5Config {
     );
   }
   const numLayers = intField(json, 'num_layers', 6);
+  const eosTokenIds = eosIdsField(json);
   const config: T5Config = {
     dModel: intField(json, 'd_model', 512),
     dFf: intField(json, 'd_ff', 2048),
@@ -164,7 +181,8 @@ export function parseT5Config(raw: unknown): T5Config {
     layerNormEpsilon: numberField(json, 'layer_norm_epsilon', 1e-6, 0, 1),
     dropoutRate: numberField(json, 'dropout_rate', 0.1, 0, 0.99),
     padTokenId: idField(json, 'pad_token_id', 0),
-    eosTokenId: idField(json, 'eos_token_id', 1),
+    eosTokenId: eosTokenIds[0],
+    eosTokenIds,
     decoderStartTokenId: idField(json, 'decoder_start_token_id', 0),
     initializerFactor: numberField(json, 'initializer_factor', 1, 0, 1e6),
   };
@@ -199,7 +217,7 @@ export function toHfConfigJson(config: T5Config): Record<string, unknown> {
     layer_norm_epsilon: config.layerNormEpsilon,
     dropout_rate: config.dropoutRate,
     pad_token_id: config.padTokenId,
-    eos_token_id: config.eosTokenId,
+    eos_token_id: config.eosTokenIds.length > 1 ? [...config.eosTokenIds] : config.eosTokenId,
     decoder_start_token_id: config.decoderStartTokenId,
     initializer_factor: config.initializerFactor,
     is_encoder_decoder: true,

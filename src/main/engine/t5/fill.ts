@@ -67,7 +67,7 @@ export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
     });
     const ids = sequences[0];
     // Generation ends at EOS or after maxNewTokens; without EOS the output is cut short.
-    const isCutOff = ids.at(-1) !== config.eosTokenId;
+    const isCutOff = !config.eosTokenIds.includes(ids.at(-1) ?? -1);
     const output = prompt.decode(ids.slice(1));
     return {
       prompt: request.prompt,

@@ -39,6 +39,7 @@ function presetConfig(model: string, tokenizer: TextTokenizer, tokenizerSpec: st
     vocabSize: tokenizer.vocabSize,
     padTokenId: tokenizer.padId,
     eosTokenId: tokenizer.eosId,
+    eosTokenIds: [tokenizer.eosId],
     decoderStartTokenId: tokenizer.padId,
   };
 }

@@ -209,10 +209,11 @@ export class T5Runtime implements Seq2SeqGenerator {
 
   generate(
     prompts: readonly (readonly number[])[],
-    options: Omit<GenerationOptions, 'decoderStartTokenId' | 'eosTokenId' | 'padTokenId'>,
+    options: Omit<GenerationOptions, 'decoderStartTokenId' | 'eosTokenId' | 'otherEosTokenIds' | 'padTokenId'>,
   ): Promise<GenerationResult> {
-    const { decoderStartTokenId, eosTokenId, padTokenId } = this.config;
-    return generate(this, prompts, { decoderStartTokenId, eosTokenId, padTokenId, ...options });
+    const { decoderStartTokenId, eosTokenId, eosTokenIds, padTokenId } = this.config;
+    const otherEosTokenIds = eosTokenIds.slice(1);
+    return generate(this, prompts, { decoderStartTokenId, eosTokenId, otherEosTokenIds, padTokenId, ...options });
   }
 
   async release(): Promise<void> {

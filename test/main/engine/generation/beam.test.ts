@@ -19,6 +19,16 @@ describe('beam search', () => {
       expect(beam.sequences[0]).toEqual(referenceGreedy(model, prompt, 10));
     }
   });
+  it('ends a beam on any id of otherEosTokenIds as on EOS', async () => {
+    const model = new FakeModel(6);
+    const everyId = [0, 1, 2, 3, 4, 5];
+    const result = await beamSearch(model, [[1, 2]], {
+      ...base,
+      otherEosTokenIds: everyId,
+      strategy: { kind: 'beam', numBeams: 3 },
+    });
+    expect(result.sequences[0]).toHaveLength(2);
+  });
   for (const lengthPenalty of [0, 1, 2, -1]) {
     it(`with enough beams finds the best sequence by exhaustive search (length penalty ${lengthPenalty})`, async () => {
       const vocab = 3;

@@ -14,6 +14,13 @@ describe('greedy', () => {
     const fedAfter = model.fedTokens.slice(sequences[finishedRow].length).map((t) => t[finishedRow]);
     expect(fedAfter.every((t) => t === PAD)).toBe(true);
   });
+  it('stops a row on any id of otherEosTokenIds as on EOS (config.json eos_token_id lists)', async () => {
+    const model = new FakeModel(7);
+    const first = referenceGreedy(model, [5, 6], 6)[1];
+    expect(first).not.toBe(EOS);
+    const { sequences } = await generate(model, [[5, 6]], { ...greedy, otherEosTokenIds: [first] });
+    expect(sequences[0]).toEqual([PAD, first]);
+  });
   it('rejects bad options naming the value', async () => {
     const model = new FakeModel(5);
     await expect(generate(model, [[1]], { ...greedy, maxNewTokens: 0 })).rejects.toThrow(

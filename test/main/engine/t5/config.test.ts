@@ -74,6 +74,7 @@ describe('parseT5Config', () => {
       dropoutRate: 0.25,
       padTokenId: 3,
       eosTokenId: 4,
+      eosTokenIds: [4, 7],
       decoderStartTokenId: 5,
       initializerFactor: 0.5,
     });
@@ -132,6 +133,19 @@ describe('parseT5Config', () => {
     expect(parseT5Config({ relative_attention_num_buckets: 16, relative_attention_max_distance: 20 })).toBeDefined();
   });
 
+  it('keeps every id of an eos_token_id list (generation stops on any, as HF) and writes the list back', () => {
+    const config = parseT5Config({ eos_token_id: [1, 2] });
+    expect(config.eosTokenId).toBe(1);
+    expect(config.eosTokenIds).toEqual([1, 2]);
+    expect(toHfConfigJson(config).eos_token_id).toEqual([1, 2]);
+    expect(parseT5Config({ eos_token_id: 1 }).eosTokenIds).toEqual([1]);
+    expect(toHfConfigJson(parseT5Config({})).eos_token_id).toBe(1);
+    for (const bad of [[], [1, 'x'], [1, -2]])
+      expect(() => parseT5Config({ eos_token_id: bad })).toThrow(
+        `eos_token_id must be a non-negative integer token id or a non-empty list of them; got ${JSON.stringify(bad)}`,
+      );
+  });
+
   it('names each unsupported value and the supported set', () => {
     const cases: [Record<string, unknown>, string][] = [
       [
@@ -154,7 +168,10 @@ describe('parseT5Config', () => {
       [{ tie_word_embeddings: 'yes' }, 'tie_word_embeddings must be true or false; got "yes"'],
       [{ relative_attention_num_buckets: 33 }, 'relative_attention_num_buckets must be even'],
       [{ dropout_rate: 1 }, 'dropout_rate must be a number in [0, 0.99]; got 1'],
-      [{ eos_token_id: 'x' }, 'eos_token_id must be a non-negative integer token id; got "x"'],
+      [
+        { eos_token_id: 'x' },
+        'eos_token_id must be a non-negative integer token id or a non-empty list of them; got "x"',
+      ],
     ];
     for (const [raw, message] of cases) expect(() => parseT5Config(raw), JSON.stringify(raw)).toThrow(message);
     expect(() => parseT5Config([])).toThrow('config.json must be a JSON object');
