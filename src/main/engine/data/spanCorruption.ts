@@ -11,6 +11,7 @@ import {
   type SpanLengths,
 } from './lengths';
 import type { Rng } from '../rng';
+import { DataError } from './errors';
 
 export interface NoiseSpanCounts {
   readonly noiseTokens: number;
@@ -155,8 +156,10 @@ export function maxNoiseSpans(maxLength: number, noiseDensity: number, meanNoise
 }
 
 /**
- * Throws when a setting needs more sentinels than the tokenizer has. NOTE: HF's collator
- * silently uses ids below the last sentinel (ordinary vocabulary) in that case; we refuse.
+ * Throws when a setting needs more sentinels than the tokenizer has (RangeError: the settings
+ * are at fault), or when it has none (DataError: the folder is; no setting helps, and fill and
+ * train --tokenizer refuse such a tokenizer in the same words). NOTE: HF's collator silently
+ * uses ids below the last sentinel (ordinary vocabulary) in that case; we refuse.
  */
 export function checkSentinelBudget(
   maxLength: number,
@@ -164,6 +167,12 @@ export function checkSentinelBudget(
   meanNoiseSpanLength: number,
   sentinelCount: number,
 ): void {
+  if (sentinelCount === 0)
+    throw new DataError(
+      'tokenizer',
+      "The tokenizer has no <extra_id_N> sentinel tokens, which span corruption needs; use a T5 model's folder " +
+        "(or, for a model preset, a T5 tokenizer's folder or bytes)",
+    );
   const spans = maxNoiseSpans(maxLength, noiseDensity, meanNoiseSpanLength);
   // The target uses a sentinel per kept span too, and there are as many kept spans as noise spans.
   if (spans > sentinelCount) {

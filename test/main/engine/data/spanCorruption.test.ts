@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import golden from '../../../fixtures/span-corruption.json';
 import { computeInputAndTargetLengths, roundHalfEven } from '../../../../src/main/engine/data/lengths';
 import { Rng } from '../../../../src/main/engine/rng';
+import { DataError } from '../../../../src/main/engine/data/errors';
 import {
   applyNoiseMask,
   checkSentinelBudget,
@@ -264,5 +265,22 @@ describe('span corruption properties', () => {
       'These settings make up to 204 noise spans per example but the tokenizer has only 100 sentinel tokens (<extra_id_0>…<extra_id_99>)',
     );
     expect(() => checkSentinelBudget(568, 0.15, 3, 100)).not.toThrow();
+  });
+
+  it('a tokenizer with no sentinels is the data at fault (a DataError), not the settings', () => {
+    const refusal = (() => {
+      try {
+        checkSentinelBudget(16, 0.15, 3, 0);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(DataError);
+    expect(refusal).toMatchObject({
+      code: 'tokenizer',
+      message:
+        "The tokenizer has no <extra_id_N> sentinel tokens, which span corruption needs; use a T5 model's folder " +
+        "(or, for a model preset, a T5 tokenizer's folder or bytes)",
+    });
   });
 });
