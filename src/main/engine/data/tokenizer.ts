@@ -196,8 +196,22 @@ async function openHfTokenizer(dir: string, jsonPath: string): Promise<HfTokeniz
   try {
     return await loadWithTransformers(dir);
   } catch (e) {
-    throw new DataError('tokenizer', `Could not load the tokenizer in ${dir}: ${errorMessage(e)}`, dir);
+    const why = unparsableJson([jsonPath, join(dir, 'tokenizer_config.json')]) ?? errorMessage(e);
+    throw new DataError('tokenizer', `Could not load the tokenizer in ${dir}: ${why}`, dir);
   }
+}
+
+/** Which of `paths` (those that exist) is not valid JSON, and why; null when all parse. */
+function unparsableJson(paths: readonly string[]): string | null {
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    try {
+      JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      return `${path} is not valid JSON (${errorMessage(e)})`;
+    }
+  }
+  return null;
 }
 
 /** Tokenizer files given as bytes rather than read from the folder (a ByT5 folder's, tokenizerFiles.ts). */

@@ -77,6 +77,22 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     );
   });
 
+  it('names the file that is not valid JSON: tokenizer.json or tokenizer_config.json', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'spanfill-tok-json-'));
+    try {
+      for (const file of ['tokenizer.json', 'tokenizer_config.json']) {
+        const dir = join(parent, file);
+        cpSync(spmDir, dir, { recursive: true });
+        writeFileSync(join(dir, file), '{"version": "1.0", ');
+        await expect(loadHfTokenizer(dir)).rejects.toThrow(
+          new RegExp(`^Could not load the tokenizer in ${dir}: ${join(dir, file)} is not valid JSON \\(.+\\)$`),
+        );
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it('a folder without tokenizer.json says what to do', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'spanfill-tok-'));
     try {
