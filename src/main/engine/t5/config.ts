@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { T5_SHAPE_NAMES, type T5ShapeName } from '../../../shared/contract/runs';
-import type { TextTokenizer } from '../data/tokenizer';
+import { isByT5Folder } from '../data/byt5Folder';
+import { BYTE_TOKENIZER_EXTRA_IDS, type TextTokenizer } from '../data/tokenizer';
 import { exactBucketSpan, MIN_RELATIVE_BUCKETS } from './buckets';
 
 export type FeedForwardProj = 'relu' | 'gated-gelu';
@@ -227,8 +228,13 @@ export function toHfConfigJson(config: T5Config): Record<string, unknown> {
 /** Refuses a tokenizer with more ids than the model's vocabulary (its ids past vocab_size have no embedding). */
 export function checkTokenizerFits(tokenizer: TextTokenizer, config: T5Config, modelDir: string): void {
   if (tokenizer.vocabSize <= config.vocabSize) return;
+  // A ByT5 folder has no tokenizer.json: its tokenizer is the byte-level one, of fixed size.
+  const which = isByT5Folder(modelDir)
+    ? `The ByT5 tokenizer of ${modelDir} (no tokenizer.json: 256 bytes, 3 special tokens and ` +
+      `${BYTE_TOKENIZER_EXTRA_IDS} <extra_id_N>, whatever extra_ids tokenizer_config.json gives)`
+    : `The tokenizer.json in ${modelDir}`;
   throw new T5ConfigError(
-    `The tokenizer.json in ${modelDir} has ${tokenizer.vocabSize} token ids but config.json's vocab_size is ${config.vocabSize}; the tokenizer does not belong to this model`,
+    `${which} has ${tokenizer.vocabSize} token ids but config.json's vocab_size is ${config.vocabSize}; the tokenizer does not belong to this model`,
   );
 }
 

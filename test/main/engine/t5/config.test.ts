@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadT5Config, parseT5Config, t5Preset, toHfConfigJson } from '../../../../src/main/engine/t5/config';
+import {
+  checkTokenizerFits,
+  loadT5Config,
+  parseT5Config,
+  t5Preset,
+  toHfConfigJson,
+} from '../../../../src/main/engine/t5/config';
+import { createByteTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { countParams, t5ParamShapes } from '../../../../src/main/engine/t5/params';
 
 const temps: string[] = [];
@@ -235,5 +242,23 @@ describe('loadT5Config', () => {
     expect(() => loadT5Config(dir)).toThrow(`${join(dir, 'config.json')} is not valid JSON`);
     writeFileSync(join(dir, 'config.json'), JSON.stringify(MT5_SMALL));
     expect(loadT5Config(dir).vocabSize).toBe(250112);
+  });
+});
+
+describe('checkTokenizerFits', () => {
+  it('names the ByT5 tokenizer of a folder without tokenizer.json, not a tokenizer.json it lacks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-byt5-fit-'));
+    temps.push(dir);
+    writeFileSync(
+      join(dir, 'tokenizer_config.json'),
+      JSON.stringify({ tokenizer_class: 'ByT5Tokenizer', extra_ids: 0 }),
+    );
+    const config = parseT5Config({ vocab_size: 259 });
+    expect(() => checkTokenizerFits(createByteTokenizer(), config, dir)).toThrow(
+      `The ByT5 tokenizer of ${dir} (no tokenizer.json: 256 bytes, 3 special tokens and 125 <extra_id_N>, ` +
+        `whatever extra_ids tokenizer_config.json gives) has 384 token ids but config.json's vocab_size is 259; ` +
+        'the tokenizer does not belong to this model',
+    );
+    expect(() => checkTokenizerFits(createByteTokenizer(), parseT5Config({ vocab_size: 384 }), dir)).not.toThrow();
   });
 });
