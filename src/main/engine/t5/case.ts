@@ -41,7 +41,7 @@ export async function scoreModelCase(modelDir: string, casePath: string): Promis
   ];
   for (const [what, row] of rows) checkInputLength(config, row.length, `${casePath}: ${what}`);
   checkCaseIds(testCase, config.vocabSize, casePath);
-  const weights = loadT5Weights(modelDir, config);
+  const weights = loadT5Weights(modelDir, config, { refuseNonFinite: true });
   const scored = await scoreBatch(config, weights.params, testCase, { withGradients: true });
   const runtime = new T5Runtime(config, weights.params);
   try {

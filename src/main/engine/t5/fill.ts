@@ -56,7 +56,7 @@ async function promptIds(
 export async function fillPrompt(request: FillRequest): Promise<FillOutput> {
   const config = loadT5Config(request.modelDir);
   const prompt = await promptIds(request.modelDir, config, request.prompt);
-  const weights = loadT5Weights(request.modelDir, config);
+  const weights = loadT5Weights(request.modelDir, config, { refuseNonFinite: true });
   const runtime = new T5Runtime(config, weights.params);
   const maxNewTokens = request.maxNewTokens ?? MAX_NEW_TOKENS.default;
   try {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scoreModelCase } from '../../../../src/main/engine/t5/case';
-import { FIXTURES, readCase } from './helpers';
+import { FIXTURES, fixtureWithNaN, readCase } from './helpers';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
 
@@ -81,6 +81,18 @@ describe('score', () => {
       );
       await expect(scoreModelCase(SPM, join(dir, 'long.json'))).rejects.toThrow(
         `${join(dir, 'long.json')}: greedy.input_ids is 2,049 tokens long; this model takes at most 2,048 tokens per input`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses weights that are not finite, naming the file and tensor, before scoring', async () => {
+    const tensor = 'encoder.block.0.layer.0.SelfAttention.q.weight';
+    const dir = fixtureWithNaN('t5-tiny-gated', tensor);
+    try {
+      await expect(scoreModelCase(dir, join(dir, 'case.json'))).rejects.toThrow(
+        `${join(dir, 'model.safetensors')} holds 1 value that is not finite (NaN or infinite) in '${tensor}'`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

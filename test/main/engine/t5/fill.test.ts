@@ -1,12 +1,12 @@
 // t5-tiny-spm loaded as a user's folder (tokenizer through @huggingface/transformers, model,
 // generation, sentinel filling): fillPrompt, the engine side of `spanfill fill` and the
 // playground's fill.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
-import { FIXTURES } from './helpers';
+import { FIXTURES, fixtureWithNaN } from './helpers';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
 
@@ -57,5 +57,17 @@ describe('t5-tiny-spm as a user folder', () => {
     ).rejects.toMatchObject({
       name: 'AbortError',
     });
+  });
+
+  it('refuses weights that are not finite, naming the file and tensor, instead of filling with <pad>', async () => {
+    const tensor = 'decoder.block.0.layer.2.DenseReluDense.wo.weight';
+    const dir = fixtureWithNaN('t5-tiny-spm', tensor);
+    try {
+      await expect(fillPrompt({ modelDir: dir, prompt: 'A <extra_id_0> test', maxNewTokens: 4 })).rejects.toThrow(
+        `${join(dir, 'model.safetensors')} holds 1 value that is not finite (NaN or infinite) in '${tensor}'`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

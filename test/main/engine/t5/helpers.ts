@@ -1,6 +1,10 @@
-// Shared test helpers: read a golden case (test/fixtures/README.md format) and compare arrays.
-import { readFileSync } from 'node:fs';
+// Shared test helpers: read a golden case (test/fixtures/README.md format), compare arrays, copy
+// a fixture folder with a weight that is not finite.
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadT5Weights, saveT5Model } from '../../../../src/main/engine/t5/weights';
+import { loadT5Config } from '../../../../src/main/engine/t5/config';
 
 export const FIXTURES = join(__dirname, '../../../fixtures/t5');
 
@@ -45,4 +49,18 @@ export function int32(rows: readonly (readonly number[])[]): Int32Array {
 
 export function int64(rows: readonly (readonly number[])[]): BigInt64Array {
   return BigInt64Array.from(rows.flat().map((x) => BigInt(x)));
+}
+
+/**
+ * A copy of fixture folder `name` (its tokenizer, case and other files too) whose weight `tensor`
+ * holds one NaN, as a damaged download would; the caller removes the folder it returns.
+ */
+export function fixtureWithNaN(name: string, tensor: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'spanfill-nan-fixture-'));
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  const config = loadT5Config(dir);
+  const weights = loadT5Weights(dir, config);
+  (weights.params.get(tensor) as Float32Array)[0] = NaN;
+  saveT5Model(dir, config, weights);
+  return dir;
 }
