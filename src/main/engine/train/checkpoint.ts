@@ -116,7 +116,8 @@ export function checkpointStepOf(dir: string): number | null {
 export function generationConfig(config: T5Config): Record<string, unknown> {
   return {
     decoder_start_token_id: config.decoderStartTokenId,
-    eos_token_id: config.eosTokenId,
+    // A list where config.json has one: generation stops on any of them (t5/config.ts).
+    eos_token_id: config.eosTokenIds.length > 1 ? [...config.eosTokenIds] : config.eosTokenId,
     pad_token_id: config.padTokenId,
   };
 }

@@ -23,6 +23,7 @@ import type { TrainerState } from '../../../../src/main/engine/train/checkpoint'
 import { writeCheckpoint } from '../../../../src/main/engine/train/checkpointWrite';
 import {
   CheckpointError,
+  generationConfig,
   listCheckpoints,
   pruneCheckpoints,
   readCheckpoint,
@@ -230,5 +231,12 @@ describe('unreadable checkpoints', () => {
       `The checkpoint ${dir} could not be loaded: its optimizer.safetensors holds 1 value that is not finite ` +
         "(NaN or infinite), in 'opt.m/shared.weight'; training cannot go on from it",
     );
+  });
+});
+
+describe('generationConfig', () => {
+  it("writes config.json's eos ids: one as a number, several as the list generation stops on", () => {
+    expect(generationConfig(config)).toEqual({ decoder_start_token_id: 0, eos_token_id: 1, pad_token_id: 0 });
+    expect(generationConfig({ ...config, eosTokenIds: [1, 2] }).eos_token_id).toEqual([1, 2]);
   });
 });
