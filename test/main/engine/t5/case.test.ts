@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scoreModelCase } from '../../../../src/main/engine/t5/case';
-import { FIXTURES, fixtureWithNaN, readCase } from './helpers';
+import { damagedFixture, FIXTURES, readCase } from './helpers';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
 
@@ -89,7 +89,9 @@ describe('score', () => {
 
   it('refuses weights that are not finite, naming the file and tensor, before scoring', async () => {
     const tensor = 'encoder.block.0.layer.0.SelfAttention.q.weight';
-    const dir = fixtureWithNaN('t5-tiny-gated', tensor);
+    const dir = damagedFixture(mkdtempSync(join(tmpdir(), 'spanfill-case-')), 't5-tiny-gated', tensor, (data) => {
+      data[0] = NaN;
+    });
     try {
       await expect(scoreModelCase(dir, join(dir, 'case.json'))).rejects.toThrow(
         `${join(dir, 'model.safetensors')} holds 1 value that is not finite (NaN or infinite) in '${tensor}'`,

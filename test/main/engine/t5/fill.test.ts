@@ -1,14 +1,16 @@
 // t5-tiny-spm loaded as a user's folder (tokenizer through @huggingface/transformers, model,
 // generation, sentinel filling): fillPrompt, the engine side of `spanfill fill` and the
 // playground's fill.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { fillPrompt } from '../../../../src/main/engine/t5/fill';
-import { FIXTURES, fixtureWithNaN } from './helpers';
+import { tempDirs } from '../../../support/tmp';
+import { damagedFixture, FIXTURES } from './helpers';
 
 const SPM = join(FIXTURES, 't5-tiny-spm');
+const tempDir = tempDirs('spanfill-fill-');
 
 describe('t5-tiny-spm as a user folder', () => {
   it('its tokenizer reproduces tokenizer_cases.json', async () => {
@@ -61,13 +63,9 @@ describe('t5-tiny-spm as a user folder', () => {
 
   it('refuses weights that are not finite, naming the file and tensor, instead of filling with <pad>', async () => {
     const tensor = 'decoder.block.0.layer.2.DenseReluDense.wo.weight';
-    const dir = fixtureWithNaN('t5-tiny-spm', tensor);
-    try {
-      await expect(fillPrompt({ modelDir: dir, prompt: 'A <extra_id_0> test', maxNewTokens: 4 })).rejects.toThrow(
-        `${join(dir, 'model.safetensors')} holds 1 value that is not finite (NaN or infinite) in '${tensor}'`,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = damagedFixture(tempDir(), 't5-tiny-spm', tensor, (data) => (data[0] = NaN));
+    await expect(fillPrompt({ modelDir: dir, prompt: 'A <extra_id_0> test', maxNewTokens: 4 })).rejects.toThrow(
+      `${join(dir, 'model.safetensors')} holds 1 value that is not finite (NaN or infinite) in '${tensor}'`,
+    );
   });
 });

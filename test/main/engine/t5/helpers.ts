@@ -1,7 +1,6 @@
 // Shared test helpers: read a golden case (test/fixtures/README.md format), compare arrays, copy
-// a fixture folder with a weight that is not finite.
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// a fixture folder with one weight changed (a damaged download).
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadT5Weights, saveT5Model } from '../../../../src/main/engine/t5/weights';
 import { loadT5Config } from '../../../../src/main/engine/t5/config';
@@ -52,15 +51,20 @@ export function int64(rows: readonly (readonly number[])[]): BigInt64Array {
 }
 
 /**
- * A copy of fixture folder `name` (its tokenizer, case and other files too) whose weight `tensor`
- * holds one NaN, as a damaged download would; the caller removes the folder it returns.
+ * Fixture folder `name` copied into `dir` (its tokenizer, case and other files too) with `change`
+ * applied to weight `tensor`, saved as `dtype`; returns `dir`.
  */
-export function fixtureWithNaN(name: string, tensor: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'spanfill-nan-fixture-'));
+export function damagedFixture(
+  dir: string,
+  name: string,
+  tensor: string,
+  change: (data: Float32Array) => void,
+  dtype: 'F32' | 'F16' = 'F32',
+): string {
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   const config = loadT5Config(dir);
   const weights = loadT5Weights(dir, config);
-  (weights.params.get(tensor) as Float32Array)[0] = NaN;
-  saveT5Model(dir, config, weights);
+  change(weights.params.get(tensor) as Float32Array);
+  saveT5Model(dir, config, weights, { dtype });
   return dir;
 }

@@ -9,19 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { writeSafetensorsFile } from '../../../../src/main/engine/formats/safetensors';
 import { loadT5Model, loadT5Weights, saveT5Model } from '../../../../src/main/engine/t5/weights';
 import { tempDirs } from '../../../support/tmp';
+import { damagedFixture, FIXTURES } from './helpers';
 
-const FIXTURES = join(__dirname, '../../../fixtures/t5');
 const tempDir = tempDirs('spanfill-t5-checks-');
 const TENSOR = 'encoder.block.0.layer.1.DenseReluDense.wi.weight';
 
 /** The t5-tiny-relu fixture with `change` applied to TENSOR, saved as `dtype`. */
-function damagedModel(change: (data: Float32Array) => void, dtype: 'F32' | 'F16' = 'F32'): string {
-  const { config, weights } = loadT5Model(join(FIXTURES, 't5-tiny-relu'));
-  change(weights.params.get(TENSOR) as Float32Array);
-  const dir = tempDir();
-  saveT5Model(dir, config, weights, { dtype });
-  return dir;
-}
+const damagedModel = (change: (data: Float32Array) => void, dtype: 'F32' | 'F16' = 'F32'): string =>
+  damagedFixture(tempDir(), 't5-tiny-relu', TENSOR, change, dtype);
 
 describe('weights that are not finite', () => {
   it('are refused by file and tensor, saying what to do', () => {
