@@ -1,5 +1,5 @@
 // End-to-end for the note on a run whose training loss ended over twice where it started, though
-// finite (src/shared/lossTrend.ts; screens/train/LossTrendNote.svelte), on the built `spanfill
+// finite (src/shared/lossTrend.ts; components/LossTrendNote.svelte), on the built `spanfill
 // serve`: runs written straight into the store (storedRuns.ts), none trained. A finished run that
 // rose (lr 10, clipping off, as a probe's went 6.5 → 14,461 in silence) gets the note in words
 // under its loss chart on Train and under the Runs comparison, naming the run there; one whose loss
