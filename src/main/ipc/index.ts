@@ -1,7 +1,7 @@
 // Electron transport of the contract: one ipcMain handler answers every call through the
 // shared dispatcher (validation included) and every bus event is sent to every window.
-// Only frames loaded from our own renderer may call; a call's signal aborts when its page goes
-// (pageSignals.ts).
+// Only frames loaded from our own renderer may call; a call's signal aborts when its page goes,
+// and the page is its caller (pageSignals.ts).
 
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ipcChannels } from '../../shared/transport';
@@ -24,7 +24,7 @@ export function registerIpc({ ipcMain, app, targets, isTrustedUrl }: IpcOptions)
     if (!isTrustedUrl(url)) {
       return { ok: false, error: { code: 'invalid_argument', message: `Calls are not accepted from ${url}` } };
     }
-    return app.call(name, args, { signal: pages.signalOf(event.sender) });
+    return app.call(name, args, pages.contextOf(event.sender));
   });
   const unsubscribe = app.events.subscribe((name, payload) => {
     for (const contents of targets()) {

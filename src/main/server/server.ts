@@ -1,8 +1,9 @@
 // `spanfill serve`: the browser-mode transport. Serves the built renderer over HTTP and the
 // contract over one WebSocket, on 127.0.0.1 only, behind a per-launch token and Host/Origin
 // checks (a cookie lets a tab reload the page's files, nothing more: security.ts pageCookie).
-// The same AppServices answer the calls as in the desktop app; a socket that closes aborts the
-// signal of each of its calls still running.
+// The same AppServices answer the calls as in the desktop app; each socket is one caller (its
+// page's Stop stops its own fills), and a socket that closes aborts the signal of each of its
+// calls still running.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -225,6 +226,8 @@ function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketSe
   // The calls still running on this socket: once it closes (a reload, a closed tab) nobody
   // waits for their answers, so their work stops (a long fill would hold the engine host).
   const running = new Set<AbortController>();
+  // This socket's identity for the handlers (CallContext.caller): one tab's page, nothing in it.
+  const caller = {};
   ws.on('close', () => {
     unsubscribe();
     for (const call of running) call.abort(new ApiError('cancelled', 'The connection that made the call closed'));
@@ -246,7 +249,7 @@ function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketSe
     const call = new AbortController();
     running.add(call);
     void app
-      .call(frame.call, frame.args, { signal: call.signal })
+      .call(frame.call, frame.args, { signal: call.signal, caller })
       .finally(() => running.delete(call))
       .then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }))
       .catch((error: unknown) => {

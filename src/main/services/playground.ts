@@ -2,7 +2,8 @@
 // and the Playground's memory (the prompt history and the screen as it was left) in the store.
 // The work runs in the engine host (host/handlers/playground.ts), so a long generation never
 // blocks main and a cancelled one stops there: the caller's AbortSignal (aborted when its
-// connection closes) or stop(), the Playground's Stop. Paths must be full (fullPaths.ts): a
+// connection closes) or stop(), the Playground's Stop, which stops its own caller's work only
+// (handler.ts CallContext.caller: a tab's, a window's page). Paths must be full (fullPaths.ts): a
 // relative one would be this process's working folder, which over `spanfill serve` nobody
 // chose, and the host may not share it.
 
@@ -23,7 +24,7 @@ import { readScoreCase } from '../engine/t5/caseFile';
 import type { PlaygroundRepository } from '../store/playground';
 import type { SettingsRepository } from '../store/settings';
 import type { HostRequester } from './engine-host';
-import type { DomainHandlers } from './handler';
+import type { CallContext, DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
 
 /** The settings key of the screen as it was left. */
@@ -36,33 +37,40 @@ export interface PlaygroundDeps {
 }
 
 export class PlaygroundService {
-  /** One per fill or score in the engine host now, for stop(). */
-  private readonly running = new Set<AbortController>();
+  /** One per fill or score in the engine host now, for stop(), with the caller that asked for it. */
+  private readonly running = new Map<AbortController, object | undefined>();
 
   constructor(private readonly deps: PlaygroundDeps) {}
 
-  /** `modelDir`: a full path (fullPaths.ts), as for score. */
-  async fill(request: PlaygroundFillRequest, signal?: AbortSignal): Promise<PlaygroundFillResult> {
+  /** `modelDir`: a full path (fullPaths.ts), as for score. `caller`: whose stop() stops it. */
+  async fill(request: PlaygroundFillRequest, signal?: AbortSignal, caller?: object): Promise<PlaygroundFillResult> {
     refuseRelativePaths([request.modelDir]);
-    return this.stoppable(signal, (either) => this.deps.engine.request('playground.fill', request, { signal: either }));
+    return this.stoppable({ signal, caller }, (either) =>
+      this.deps.engine.request('playground.fill', request, { signal: either }),
+    );
   }
 
   /**
-   * Cancels every fill and score running (whoever asked: a second tab's too); each rejects as
-   * cancelled. Returns how many it cancelled.
+   * Cancels the fills and scores that `caller` is running (CallContext.caller), no one else's:
+   * two tabs on one server, or two windows, share the engine host, and one's Stop must not end
+   * the other's fill. Work asked for with no caller (the CLI, this process's own calls) is one
+   * caller's too: stop() with none cancels that, all of a CLI process's. Each cancelled one
+   * rejects as cancelled. Returns how many it cancelled.
    */
-  stop(): number {
-    const stopped = [...this.running].filter((work) => !work.signal.aborted);
+  stop(caller?: object): number {
+    const stopped = [...this.running]
+      .filter(([work, owner]) => owner === caller && !work.signal.aborted)
+      .map(([work]) => work);
     for (const work of stopped) work.abort(new ApiError('cancelled', 'Stopped'));
     return stopped.length;
   }
 
-  /** Runs `work` with a signal that aborts on the caller's `signal` or on stop(). */
-  private async stoppable<T>(signal: AbortSignal | undefined, work: (either: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs `work` with a signal that aborts on the caller's `signal` or on the caller's stop(). */
+  private async stoppable<T>(call: CallContext, work: (either: AbortSignal) => Promise<T>): Promise<T> {
     const stop = new AbortController();
-    this.running.add(stop);
+    this.running.set(stop, call.caller);
     try {
-      return await work(signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]));
+      return await work(call.signal === undefined ? stop.signal : AbortSignal.any([call.signal, stop.signal]));
     } finally {
       this.running.delete(stop);
     }
@@ -82,12 +90,15 @@ export class PlaygroundService {
     }
   }
 
-  /** `modelDir` and `case`: full paths; a relative one would be this process's working folder. */
-  async score(request: PlaygroundScoreRequest, signal?: AbortSignal): Promise<PlaygroundScoreResult> {
+  /**
+   * `modelDir` and `case`: full paths; a relative one would be this process's working folder.
+   * `caller`: whose stop() stops it.
+   */
+  async score(request: PlaygroundScoreRequest, signal?: AbortSignal, caller?: object): Promise<PlaygroundScoreResult> {
     refuseRelativePaths([request.modelDir, request.case]);
     this.checkCase(request.case);
     const payload = { modelDir: request.modelDir, case: request.case };
-    return this.stoppable(signal, (either) =>
+    return this.stoppable({ signal, caller }, (either) =>
       this.deps.engine.request('playground.score', payload, { signal: either }),
     );
   }
@@ -123,9 +134,9 @@ export class PlaygroundService {
 export function playgroundHandlers(services: { readonly playground: PlaygroundService }): DomainHandlers<'playground'> {
   const { playground } = services;
   return {
-    'playground.fill': (args, call) => playground.fill(args, call?.signal),
-    'playground.score': (args, call) => playground.score(args, call?.signal),
-    'playground.stop': async () => ({ stopped: playground.stop() }),
+    'playground.fill': (args, call) => playground.fill(args, call?.signal, call?.caller),
+    'playground.score': (args, call) => playground.score(args, call?.signal, call?.caller),
+    'playground.stop': async (_args, call) => ({ stopped: playground.stop(call?.caller) }),
     'playground.saved': async () => playground.saved(),
     'playground.remember': async ({ prompt }) => playground.remember(prompt),
     'playground.forgetHistory': async () => playground.forgetHistory(),

@@ -1,6 +1,6 @@
 // Playground domain: ask a T5 model to fill the <extra_id_N> holes of a prompt, score a model
 // on a case file (loss, gradient norms, a greedy decode) to check it against a reference, and
-// stop the fills and scores running (the Playground's Stop). Backs `spanfill fill`, `spanfill
+// stop the caller's fills and scores running (the Playground's Stop). Backs `spanfill fill`, `spanfill
 // score` and the Playground screen; the service is src/main/services/playground.ts, the work
 // runs in the engine host (host/handlers/playground.ts → engine/t5/fill.ts and
 // engine/t5/case.ts). The screen's memory — the prompts filled lately and the screen as it was
@@ -195,7 +195,7 @@ export interface PlaygroundSaved extends PlaygroundHistory {
 }
 
 export interface PlaygroundStopped {
-  /** The fills and scores that were running and are cancelled now (0: none was). */
+  /** The caller's fills and scores that were running and are cancelled now (0: none was). */
   readonly stopped: number;
 }
 
@@ -217,8 +217,9 @@ export const playgroundCalls = {
     }),
   ),
   /**
-   * Stops the fills and scores running now (the Playground's Stop), each of which then fails
-   * as cancelled; `stopped`: how many. Every caller's: two tabs on one server share the engine.
+   * Stops the fills and scores this caller is running now (the Playground's Stop), each of which
+   * then fails as cancelled; `stopped`: how many. Only the caller's own: a browser tab's (its
+   * connection) or a desktop window's page; another tab's fill on the same server goes on.
    */
   stop: call<PlaygroundStopped>()(z.strictObject({})),
   /** The history and the screen as it was left, as kept in the data directory. */

@@ -1,8 +1,8 @@
 // The Electron transport without Electron (its binary cannot run here): registerIpc against
 // a fake ipcMain, and the preload against a mocked electron module, checking that calls are
 // validated like every other transport, untrusted frames are refused, a page's calls are
-// aborted when it reloads or closes, events reach windows and the renderer sees the real
-// error message.
+// aborted when it reloads or closes and share one caller (another page's are another's),
+// events reach windows and the renderer sees the real error message.
 
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -102,6 +102,28 @@ describe('registerIpc', () => {
       expect(signals[0].reason).toMatchObject({ code: 'cancelled' });
       other.emit('did-navigate-in-page'); // a #route change is the same page
       expect(signals[1].aborted).toBe(false);
+    } finally {
+      call.mockRestore();
+    }
+  });
+
+  it("gives one page's calls one caller, another after a reload, and another window its own", async () => {
+    const callers: unknown[] = [];
+    const call = vi.spyOn(app, 'call').mockImplementation(async (_name, _args, context) => {
+      callers.push(context?.caller);
+      return { ok: true, result: null };
+    });
+    try {
+      const [page, other] = [new EventEmitter(), new EventEmitter()];
+      const from = (contents: EventEmitter) => invoke('file:///app/index.html', 'playground.stop', {}, contents);
+      await from(page);
+      await from(page);
+      await from(other);
+      page.emit('did-navigate'); // a reload: another document, another caller
+      await from(page);
+      expect(callers[0]).toBeTypeOf('object');
+      expect(callers[1]).toBe(callers[0]);
+      expect(new Set(callers).size).toBe(3);
     } finally {
       call.mockRestore();
     }

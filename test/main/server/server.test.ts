@@ -1,7 +1,7 @@
 // Browser-mode server tests: token on HTTP and WebSocket (401 without), Host and Origin
 // checks, loopback-only binding, CSP headers, calls and events over the socket, a closed
-// socket's running calls aborted, and malformed calls answered with invalid_argument naming
-// the field.
+// socket's running calls aborted, each socket a caller of its own (its Stop stops its fills
+// only), and malformed calls answered with invalid_argument naming the field.
 
 import fs from 'node:fs';
 import net from 'node:net';
@@ -253,6 +253,40 @@ describe('WebSocket', () => {
       expect(asked.filter((signal) => !signal.aborted)).toHaveLength(1);
     } finally {
       staying.close();
+      request.mockRestore();
+    }
+  });
+
+  it("gives each socket's calls a caller of their own: a Stop stops that socket's fills only", async () => {
+    // The real road to the engine host, whose requests are held here until their signal aborts.
+    const asked: AbortSignal[] = [];
+    const request = vi.spyOn(app.engine, 'request').mockImplementation((_type, _payload, options) => {
+      const signal = options?.signal;
+      if (signal) asked.push(signal);
+      return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)));
+    });
+    const stopping = await openSocket({ token: server.token });
+    const other = await openSocket({ token: server.token });
+    try {
+      const fill = {
+        id: 1,
+        call: 'playground.fill',
+        args: { modelDir: path.join(dataDir, 'model'), prompt: 'A <extra_id_0>' },
+      };
+      const isAnswer = (id: number) => (frame: WsServerFrame) => frame.kind === 'response' && frame.id === id;
+      const stoppedFill = nextFrame(stopping, isAnswer(1));
+      stopping.send(JSON.stringify(fill));
+      await vi.waitFor(() => expect(asked).toHaveLength(1));
+      other.send(JSON.stringify(fill));
+      await vi.waitFor(() => expect(asked).toHaveLength(2));
+      const stopped = nextFrame(stopping, isAnswer(2));
+      stopping.send(JSON.stringify({ id: 2, call: 'playground.stop' }));
+      expect(await stopped).toMatchObject({ response: { ok: true, result: { stopped: 1 } } });
+      expect(await stoppedFill).toMatchObject({ response: { ok: false, error: { code: 'cancelled' } } });
+      expect(asked.map((signal) => signal.aborted)).toEqual([true, false]);
+    } finally {
+      stopping.close();
+      other.close();
       request.mockRestore();
     }
   });

@@ -23,18 +23,19 @@ describe('dispatchCall', () => {
     });
   });
 
-  it("passes the transport's context (the call's cancel signal) on to the handler", async () => {
+  it("passes the transport's context (the call's cancel signal and caller) on to the handler", async () => {
     const seen: unknown[] = [];
     const recording = {
       ...systemOnly,
       'system.ping': async ({ message }, context) => {
-        seen.push(context?.signal);
+        seen.push(context?.signal, context?.caller);
         return { message, receivedAt: 'now' };
       },
     } as Handlers;
-    const caller = new AbortController();
-    await dispatchCall(recording, 'system.ping', { message: 'hi' }, { signal: caller.signal });
-    expect(seen).toEqual([caller.signal]);
+    const [call, caller] = [new AbortController(), {}];
+    await dispatchCall(recording, 'system.ping', { message: 'hi' }, { signal: call.signal, caller });
+    expect(seen[0]).toBe(call.signal);
+    expect(seen[1]).toBe(caller);
   });
 
   it('names the field of a wrong type', async () => {

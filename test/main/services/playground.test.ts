@@ -1,9 +1,10 @@
 // The playground service over a real engine host: a fill runs in the host with a relative
 // model folder resolved here, a cancelled request rejects as cancelled and leaves the host
 // usable, and a score comes back with the case's golden greedy ids; the handlers pass their
-// call's signal on, and stop cancels every fill and score running. The Playground's memory:
-// the history kept in the store (blank and very long prompts left out), the screen as it was
-// left read back as it was kept, and a kept screen that no longer reads as one read as none.
+// call's signal on, and stop cancels the fills and scores its own caller is running, no other
+// caller's (another tab's). The Playground's memory: the history kept in the store (blank and
+// very long prompts left out), the screen as it was left read back as it was kept, and a kept
+// screen that no longer reads as one read as none.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -153,7 +154,7 @@ describe('stopping fills and scores', () => {
     expect(asked.every(({ signal }) => signal?.aborted)).toBe(true);
   });
 
-  it('stop cancels every fill and score running, says how many, and then has none to stop', async () => {
+  it('stop with no caller cancels every fill and score begun with none, says how many, then has none', async () => {
     asked.length = 0;
     const playground = freshService();
     const handlers = playgroundHandlers({ playground });
@@ -163,6 +164,29 @@ describe('stopping fills and scores', () => {
     for (const work of [...filling, scoring]) await expect(work).rejects.toMatchObject({ code: 'cancelled' });
     expect(asked.map(({ signal }) => signal?.aborted)).toEqual([true, true, true]);
     await expect(handlers['playground.stop']({})).resolves.toEqual({ stopped: 0 });
+  });
+
+  it("stop cancels only its caller's fills and scores: another tab's fill goes on", async () => {
+    asked.length = 0;
+    const playground = freshService();
+    const handlers = playgroundHandlers({ playground });
+    const [tab, otherTab] = [{}, {}];
+    const mine = [
+      handlers['playground.fill'](fillArgs, { caller: tab }),
+      handlers['playground.score']({ modelDir, case: path.join(modelDir, 'case.json') }, { caller: tab }),
+    ];
+    const theirs = handlers['playground.fill'](fillArgs, { caller: otherTab });
+    const nobodys = playground.fill(fillArgs); // no caller: the CLI's, a test's
+    await expect(handlers['playground.stop']({}, { caller: tab })).resolves.toEqual({ stopped: 2 });
+    for (const work of mine) await expect(work).rejects.toMatchObject({ code: 'cancelled' });
+    expect(asked.map(({ signal }) => signal?.aborted)).toEqual([true, true, false, false]);
+    // A stop with no caller is one caller too: it stops the work begun with none, not a tab's.
+    await expect(handlers['playground.stop']({})).resolves.toEqual({ stopped: 1 });
+    await expect(nobodys).rejects.toMatchObject({ code: 'cancelled' });
+    expect(asked.map(({ signal }) => signal?.aborted)).toEqual([true, true, false, true]);
+    // The other tab's Stop stops its own.
+    await expect(handlers['playground.stop']({}, { caller: otherTab })).resolves.toEqual({ stopped: 1 });
+    await expect(theirs).rejects.toMatchObject({ code: 'cancelled' });
   });
 });
 

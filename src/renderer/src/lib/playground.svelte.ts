@@ -332,8 +332,9 @@ class PlaygroundStore {
 
   /**
    * Stops the fill: every column still waiting says it was stopped and Fill can be pressed again
-   * at once; the engine host drops the generation it is running (the call goes before any new
-   * fill's, on the same connection).
+   * at once; the engine host drops the generation it is running for this page (the call goes
+   * before any new fill's, on the same connection), and only this page's: another tab's fill
+   * goes on.
    */
   async stop(): Promise<void> {
     if (!this.isFilling) return;

@@ -32,7 +32,7 @@ export type FillOutcome =
   | { readonly status: 'running' }
   | { readonly status: 'done'; readonly result: PlaygroundFillResult; readonly elapsedMs: number }
   | { readonly status: 'failed'; readonly error: string }
-  /** Stop was pressed (or the fill was cancelled elsewhere) before this model answered. */
+  /** This page's Stop was pressed before this model answered (no other page's Stop reaches it). */
   | { readonly status: 'stopped' };
 
 export interface MaskForm {
