@@ -52,6 +52,69 @@ export function estimateStepBytes(
 }
 
 /**
+ * Bytes a run needs at its peak: one step (estimateStepBytes) and its evaluation
+ * (estimateEvaluationBytes), whose sessions hold their memory beside the training session's.
+ * What planMemory, `train --estimate` and the Train screen count. Against the whole trainer's
+ * peak (bench/MEASUREMENTS.md, 2026-12-06): byt5-tiny 256/58 B=8–32 1.02–1.09 of it (the step
+ * alone 0.73–0.76), t5-small 128–512 1.17–1.29 (the step alone 1.01–1.09).
+ */
+export function estimateRunBytes(...step: Parameters<typeof estimateStepBytes>): number {
+  const [config, batchSize, inputLength, targetLength] = step;
+  return estimateStepBytes(...step) + estimateEvaluationBytes(config, batchSize, inputLength, targetLength);
+}
+
+/**
+ * Bytes the trainer's evaluation (engine/train/evaluate.ts) adds to the step's: its session's
+ * arena at the micro-batch, kept from the first evaluation to the end of the run, holds
+ * EVAL_ARENA_COPIES forward passes of the batch; and the span exact-match decodes SPAN_SAMPLE
+ * examples at once (T5Runtime: the encoder over all of them, then the decoder's steps against
+ * its output), about one forward pass of them. The copies of the weights the decoding
+ * sessions hold are in PARAM_COPIES' fit (whole-trainer figures), so not counted here.
+ */
+export function estimateEvaluationBytes(
+  config: T5Config,
+  batchSize: number,
+  inputLength: number,
+  targetLength: number,
+): number {
+  return 4 * (EVAL_ARENA_COPIES * batchSize + SPAN_SAMPLE) * forwardFloats(config, inputLength, targetLength);
+}
+
+/**
+ * Floats one example holds at the peaks of a forward pass without gradients. ORT frees each
+ * tensor after its last use, so one layer's are live at a time: in the encoder 3 per
+ * self-attention score (the stack's bias (B, H, Te, Te), built once for all its layers, the
+ * scores and their softmax) and per token 4 D-wide and 2 F-wide vectors (residual, norm,
+ * projections; the FFN's hidden); in the decoder 2 per self- and cross-attention score, the
+ * same per token, the encoder's output and two copies of the logits (logits, log-softmax).
+ * The two stacks' peaks are added, not the larger taken: the arena keeps the blocks of both
+ * (measured per example without the memory pattern, 2026-12-06: byt5-tiny 256/58 5.4 MiB
+ * against 5.1 here, t5-small 512/114 37 against 44).
+ */
+function forwardFloats(config: T5Config, inputLength: number, targetLength: number): number {
+  const { dModel, dFf, numHeads, vocabSize } = config;
+  const perToken = 4 * dModel + 2 * dFf;
+  const encoder = 3 * numHeads * inputLength * inputLength + inputLength * perToken;
+  const decoder =
+    2 * numHeads * targetLength * (targetLength + inputLength) +
+    targetLength * perToken +
+    inputLength * dModel +
+    2 * targetLength * vocabSize;
+  return encoder + decoder;
+}
+
+/**
+ * NOTE: the evaluation session keeps ORT's memory pattern (on by default): after its first run
+ * it plans every intermediate into one block, allocated from the second run on, while the
+ * first run's arena blocks stay. Measured 2026-12-06 (the eval graph alone, 2 threads): byt5-tiny
+ * B=32 256/58 170 MiB after one run, 335 after two (170 with the pattern off); t5-small B=4
+ * 512/114 150, then 298. With the pattern off in evaluate.ts this would be 1.
+ */
+const EVAL_ARENA_COPIES = 2;
+/** Examples the span exact-match decodes at each evaluation (engine/train/trainer.ts: spanSample's default). */
+const SPAN_SAMPLE = 16;
+
+/**
  * Dropout positions of one example's forward pass (HF T5's sites: per stack the embeddings and
  * the final norm's output; per encoder block the attention probabilities, the attention output,
  * the FFN hidden and the FFN output; per decoder block those of self- and cross-attention). The
@@ -228,7 +291,7 @@ export interface MemoryPlan {
   readonly budget: MemoryBudget;
   readonly batchSize: number;
   readonly accumulation: number;
-  /** Bytes one step needs at batchSize and accumulation. */
+  /** Bytes the run needs at batchSize and accumulation: a step and its evaluation (estimateRunBytes). */
   readonly stepBytes: number;
   /** Set when the asked batchSize did not fit and a smaller micro-batch does. */
   readonly split: MemorySplit | null;
@@ -244,7 +307,7 @@ export function planMemory(config: T5Config, run: RunConfig, targetLength: numbe
   const isLooped = isLoopedRun(config, run);
   const dropoutRate = run.dropout ?? config.dropoutRate; // as the trainer takes it (engine/train/trainer.ts)
   const need = (m: number, a: number) =>
-    estimateStepBytes(config, m, run.inputLength, targetLength, a, isLooped, dropoutRate);
+    estimateRunBytes(config, m, run.inputLength, targetLength, a, isLooped, dropoutRate);
   const { batchSize, accumulation } = run;
   const asked = need(batchSize, accumulation);
   const unsplit = { budget, batchSize, accumulation, stepBytes: asked, split: null };

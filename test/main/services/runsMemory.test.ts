@@ -6,11 +6,14 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCUMULATION_MAX, runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
+import { builtinModelConfig } from '../../../src/main/engine/t5/builtin';
 import { t5Preset } from '../../../src/main/engine/t5/config';
 import { t5DropoutPlan } from '../../../src/main/engine/t5/training';
 import {
   applyMemoryPlan,
   dropoutPositions,
+  estimateEvaluationBytes,
+  estimateRunBytes,
   estimateStepBytes,
   lessMargin,
   machineMemory,
@@ -140,11 +143,11 @@ describe('planMemory', () => {
   const t5Small = t5Preset('t5-small');
   const run = (extra: Partial<RunConfigInput> = {}) =>
     runConfigSchema.parse({ model: 'preset:t5-small', datasetId: 'd', inputLength: 512, batchSize: 32, ...extra });
-  const need = (m: number, a: number) => estimateStepBytes(t5Small, m, 512, 114, a);
+  const need = (m: number, a: number) => estimateRunBytes(t5Small, m, 512, 114, a);
   const budget = (bytes: number) => ({ bytes, basis: 'memoryBudgetMiB' });
 
   it("plans with the run's dropout, else the model's: at 0 without masks, so a batch fits that would not with them", () => {
-    const off = (m: number, a: number) => estimateStepBytes(t5Small, m, 512, 114, a, false, 0);
+    const off = (m: number, a: number) => estimateRunBytes(t5Small, m, 512, 114, a, false, 0);
     expect(off(32, 1)).toBeLessThan(need(32, 1));
     expect(planMemory(t5Small, run({ dropout: 0 }), 114, budget(off(32, 1)))).toMatchObject({
       batchSize: 32,
@@ -197,7 +200,7 @@ describe('planMemory', () => {
 
   it('plans K steps per call as the engine runs them: one-step runs on the CPU, one Loop on CUDA', () => {
     const quick = (provider: 'cpu' | 'cuda') => run({ stepsPerCall: 10, provider });
-    const looped = estimateStepBytes(t5Small, 32, 512, 114, 1, true);
+    const looped = estimateRunBytes(t5Small, 32, 512, 114, 1, true);
     expect(isLoopedRun(t5Small, quick('cpu'))).toBe(false); // 242 MB of parameters
     expect(isLoopedRun(t5Small, quick('cuda'))).toBe(true);
     expect(isLoopedRun(t5Small, { stepsPerCall: 1, provider: 'cuda' })).toBe(false);
@@ -306,5 +309,44 @@ describe('estimateStepBytes', () => {
     expect(estimateStepBytes(c, 2, 128, 32)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32));
     expect(estimateStepBytes(c, 1, 512, 114)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32));
     expect(estimateStepBytes(c, 1, 128, 32, 2)).toBeGreaterThan(estimateStepBytes(c, 1, 128, 32, 1));
+  });
+});
+
+describe("planMemory's figure against the whole trainer", () => {
+  // Peak RSS (MiB) of `spanfill train` measured 2026-12-06 on the 2-core machine under load (bench/MEASUREMENTS.md):
+  // builtin:byt5-tiny with --preset quick --input-length 256 --max-steps 20 (a Loop of 10 steps per call),
+  // preset:t5-small --tokenizer bytes with --max-steps 4; each with its evaluation at the end.
+  // [label, config, B, TE, TD, stepsPerCall, MiB]; the larger of two measurements where there are two.
+  const tiny = builtinModelConfig();
+  const smallBytes = { ...t5Preset('t5-small'), vocabSize: 384 };
+  const WHOLE_TRAINER = [
+    ['byt5-tiny 256 B=8', tiny, 8, 256, 58, 10, 576],
+    ['byt5-tiny 256 B=16', tiny, 16, 256, 58, 10, 753],
+    ['byt5-tiny 256 B=32', tiny, 32, 256, 58, 10, 1190],
+    ['t5-small 128 B=8', smallBytes, 8, 128, 29, 1, 2194],
+    ['t5-small 256 B=8', smallBytes, 8, 256, 58, 1, 2907],
+    ['t5-small 512 B=4', smallBytes, 4, 512, 114, 1, 3909],
+  ] as const;
+
+  it("adds the evaluation to the step: more with the micro-batch, and the span match's decode even at batch 1", () => {
+    const c = t5Preset('t5-small');
+    for (const b of [1, 8]) {
+      const evaluation = estimateEvaluationBytes(c, b, 512, 114);
+      expect(estimateRunBytes(c, b, 512, 114, 2, false, 0.1)).toBe(
+        estimateStepBytes(c, b, 512, 114, 2, false, 0.1) + evaluation,
+      );
+    }
+    expect(estimateEvaluationBytes(c, 1, 512, 114)).toBeGreaterThan(0);
+    expect(estimateEvaluationBytes(c, 8, 512, 114)).toBeGreaterThan(estimateEvaluationBytes(c, 4, 512, 114));
+    expect(estimateEvaluationBytes(c, 4, 512, 114)).toBeGreaterThan(estimateEvaluationBytes(c, 4, 128, 29));
+  });
+
+  it('is at or above the peak of training with its evaluation, and less than 1.3 times it', () => {
+    for (const [label, config, b, te, td, k, mib] of WHOLE_TRAINER) {
+      const run = runConfigSchema.parse({ model: 'm', datasetId: 'd', inputLength: te, batchSize: b, stepsPerCall: k });
+      const figure = planMemory(config, run, td, { bytes: null, basis: 'not checked' }).stepBytes / MiB;
+      expect(figure, label).toBeGreaterThanOrEqual(mib);
+      expect(figure, label).toBeLessThan(1.3 * mib);
+    }
   });
 });
