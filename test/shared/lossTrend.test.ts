@@ -1,7 +1,9 @@
 // lossTrend.ts: a run whose training loss ended over twice where it started is named (the probe's
-// lr 10 without clipping, 6.5 → 14,461, finished "completed" in silence); a fine-tune falling, a
-// noisy but level loss, a warm-up bump and a run too short to judge are not; a NaN or infinite
-// loss (null once sent as JSON) is left out, not averaged. And the advice in words.
+// lr 10 without clipping, 6.5 → 14,461, finished "completed" in silence), and so is one that shot
+// up within its first 10 steps (against its first loss); a fine-tune falling, a noisy but level
+// loss, one whose first batch was its luckiest, a warm-up bump, a plateau and a run too short to
+// judge are not; a NaN or infinite loss (null once sent as JSON) is left out, not averaged. And
+// the advice in words.
 
 import { describe, expect, it } from 'vitest';
 import {
@@ -70,6 +72,65 @@ describe('lossWorsening', () => {
   });
 });
 
+describe('lossWorsening: a loss that explodes within the first window', () => {
+  /** A huge lr with no warm-up: ln 384 at the start, then `to` from step `at` (1-based) on, ±10 %. */
+  const explodesAt = (at: number, to = 5000) => curve(200, (i) => (i < at - 1 ? 5.95 : to), 0.1);
+  /** The lowest batch the tests' noise allows (−60 %) as the first one, the rest of `losses` as they are. */
+  const luckyFirst = (losses: number[], level: number) => [0.4 * level, ...losses.slice(1)];
+
+  it('names a loss that shoots up at step 2, 3 or 5, against the first loss (the first 10 rose with it)', () => {
+    for (const at of [2, 3, 5]) {
+      const losses = explodesAt(at);
+      const found = lossWorsening(losses);
+      expect(found, `step ${at}`).toBeDefined();
+      expect(found?.firstLoss).toBe(losses[0]);
+      expect(found?.lateMean).toBeGreaterThan(4000);
+    }
+  });
+
+  it('names one that rises sixfold at step 2 and stays there', () => {
+    expect(lossWorsening(explodesAt(2, 6 * 5.95))?.firstLoss).toBeCloseTo(5.95, 0);
+  });
+
+  it('still compares the two windows where they tell it (a rise late in the first window)', () => {
+    const found = lossWorsening(explodesAt(9));
+    expect(found?.firstLoss).toBeUndefined();
+    expect(found?.window).toBe(10);
+  });
+
+  it('says nothing of a noisy small-batch run whose first batch was its luckiest, level or falling', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      expect(
+        lossWorsening(
+          luckyFirst(
+            curve(60, () => 3, 0.6, seed),
+            3,
+          ),
+        ),
+      ).toBeUndefined();
+      expect(
+        lossWorsening(
+          luckyFirst(
+            curve(500, (i) => 1.8 + 0.7 * Math.exp(-i / 80), 0.15, seed),
+            2.5,
+          ),
+        ),
+      ).toBeUndefined();
+    }
+  });
+
+  it("says nothing of a fine-tune's warm-up bump (1.6×) that began from its luckiest batch", () => {
+    // From a base model's 2.5 up to 4 by step 15 as the rate warms up, ending there.
+    const bump = (i: number) => (i < 5 ? 2.5 : i < 15 ? 2.5 + (1.5 * (i - 5)) / 10 : 4);
+    expect(lossWorsening(luckyFirst(curve(30, bump, 0.1), 2.5))).toBeUndefined();
+  });
+
+  it('says nothing of a run that falls and then plateaus, nor of a loss of 0 at the first step', () => {
+    expect(lossWorsening(curve(300, (i) => (i < 50 ? 6 - 0.08 * i : 2), 0.1))).toBeUndefined();
+    expect(lossWorsening([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])).toBeUndefined();
+  });
+});
+
 describe('worseningWords and worseningAdvice', () => {
   const found = { earlyMean: 6.5158, lateMean: 14461.27, window: 10 };
   const settings = { lr: 10, clipNorm: null, optimizer: { kind: 'adamw' } };
@@ -90,6 +151,19 @@ describe('worseningWords and worseningAdvice', () => {
       'No checkpoint of it has a validation loss to choose by. To train on, start a new run with a lower ' +
         'learning rate (lr, 10 in this run; gradient clipping was on, clipNorm 1).',
     );
+  });
+
+  it('says where a loss that shot up within the first window started: its first step', () => {
+    const exploded = { earlyMean: 4500.6, lateMean: 5012.3, window: 10, firstLoss: 5.95 };
+    expect(worseningWords(exploded)).toBe(
+      'The training loss ended over 5× where it started: a mean of 5,012 over its last 10 steps against 5.95 ' +
+        'at its first step; it shot up within its first 10 (a mean of 4,501).',
+    );
+    // A checkpoint is spoilt at over 2× the first loss, not at 2× the early mean that rose with the loss.
+    expect(worseningAdvice(exploded, { step: 10, evalLoss: 907.05 }, settings)).toMatch(
+      /^Its best checkpoint by validation loss, step 10 \(validation loss 907\), is over 2× where training started too\./,
+    );
+    expect(worseningAdvice(exploded, { step: 1, evalLoss: 6.2 }, settings)).toMatch(/is kept: use that one\./);
   });
 
   it('does not offer a best checkpoint that was spoilt too', () => {
@@ -127,6 +201,13 @@ describe('runLossWarning', () => {
       /^The training loss ended over 2× where it started: .* Its best checkpoint by validation loss, step 170 \(validation loss 6\.1\), is kept: use that one \(`--checkpoint best`\)\. To train on, start a new run with a lower learning rate \(lr, 10 in this run\)/,
     );
     expect(runLossWarning({ ...run, status: 'stopped' }, probe)).toContain('is kept: use that one. To train on');
+  });
+
+  it('says so of a run whose loss shot up at its second step', () => {
+    const exploded = curve(200, (i) => (i < 1 ? 5.95 : 5000), 0.1);
+    expect(runLossWarning(run, exploded)).toMatch(
+      /^The training loss ended over 5× where it started: a mean of [\d,]+ over its last 10 steps against [\d.]+ at its first step; .* Its best checkpoint by validation loss, step 170/,
+    );
   });
 
   it('waits while the run trains, and leaves a run failed with a loss that stopped being finite to its error', () => {
