@@ -192,4 +192,22 @@ describe('Models screen: downloads from the Hub', () => {
       await page.emulateMedia({ colorScheme: 'light' });
     }
   });
+
+  it('says a download cancelled while the Hub was still being contacted brought nothing', async () => {
+    hub.fault = { holdRepoInfo: true };
+    try {
+      await openScreen(page, 'models');
+      await page.getByTestId('hub-repo').fill(repoId);
+      await page.getByRole('button', { name: 'Download', exact: true }).click();
+      await page.getByTestId('pull-progress').waitFor();
+      await page.getByTestId('pull-cancel').click();
+      await page.getByTestId('pull-error').waitFor();
+      // Not "what arrived is kept … resumes": nothing had.
+      await expect(page.getByTestId('pull-error').textContent()).resolves.toBe(
+        `Download of ${repoId} cancelled while the Hub was being contacted; nothing was downloaded.`,
+      );
+    } finally {
+      hub.fault = {};
+    }
+  });
 });

@@ -20,6 +20,8 @@ export interface HubFault {
   readonly corruptFile?: string;
   /** Send the headers and this many bytes of the file, then nothing more until the client hangs up (a download to cancel). */
   readonly stallFileAfter?: { readonly file: string; readonly bytes: number };
+  /** Never answer the repository's info request (a Hub still being contacted when the pull is cancelled). */
+  readonly holdRepoInfo?: boolean;
 }
 
 export interface LoggedRequest {
@@ -126,6 +128,7 @@ export async function startTestHub(options: { repoId: string; folder: string; to
       return sendJson(res, 401, { error: 'Invalid credentials in Authorization header' });
     const isKnownRevision = (rev: string) => rev === 'main' || rev === commit;
     if (pathname.startsWith(apiPrefix)) {
+      if (hub.fault.holdRepoInfo) return; // until the client hangs up
       const rev = pathname.slice(apiPrefix.length);
       if (!isKnownRevision(rev))
         return sendJson(res, 404, { error: 'Invalid rev id' }, { 'X-Error-Code': 'RevisionNotFound' });

@@ -141,7 +141,7 @@ async function resolveRepo(
       fetch: hubFetch,
     });
   } catch (error) {
-    throw toHubError(error, what, endpoint);
+    throw toHubError(error, what, request.settings);
   }
   if (typeof info.sha !== 'string' || !isCommitSha(info.sha) || !Array.isArray(info.filePaths))
     throw new HubError(
@@ -207,7 +207,7 @@ class PullSession {
       if (info === null) throw new HubError('not-found', `${settings.endpoint} has no ${what} (HTTP 404)`);
       return info;
     } catch (error) {
-      throw toHubError(error, what, settings.endpoint);
+      throw toHubError(error, what, settings);
     }
   }
 
@@ -254,7 +254,7 @@ class PullSession {
         this.request.signal?.throwIfAborted();
         const error = this.timed.explain(caught); // a stall is retried like a dropped connection
         if (!isTransient(error) || ++failures > retries)
-          throw toHubError(error, `${file} of ${repoId}`, settings.endpoint);
+          throw toHubError(error, `${file} of ${repoId}`, settings);
         isFailed = true;
         await delay(Math.min(4000, 250 * 2 ** failures), this.request.signal);
       }

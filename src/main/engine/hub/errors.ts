@@ -1,9 +1,11 @@
 // Hub failures as one error type with a code the services map to the contract's codes, and
-// a message that names the repository, the address and what to do. HubApiError (the
-// client's) carries only the HTTP status, so the advice is chosen here from that.
+// a message that names the repository, the address and what to do. The advice is chosen here
+// from the HTTP status of the client's HubApiError and whether a token went with the request;
+// the Hub's own words (its JSON `error`, e.g. "you are not in the authorized list") are quoted.
 
 import { HubApiError } from '@huggingface/hub';
 import { errorMessage, isDiskFull } from '../../../shared/errors';
+import type { HubSettings } from './settings';
 
 export type HubErrorCode =
   'not-found' | 'unauthorized' | 'network' | 'checksum' | 'missing-files' | 'not-cached' | 'bad-response' | 'invalid';
@@ -36,17 +38,55 @@ export class HubTimeoutError extends Error {
  * cache (services/models.ts), so this reaches a person only when there is none, in the app (which
  * has no --offline) as in the CLI.
  */
+// NOTE: it cannot know whether anything arrived before the failure, so it promises no resume.
 const NETWORK_ADVICE =
-  'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT; a pull again resumes where this one stopped.';
+  'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull again; ' +
+  'a file already begun is kept and goes on from where it stopped.';
 
-/** What the person should do after `status` from the Hub for `what` (a repository or a file). */
-function statusAdvice(status: number, what: string, endpoint: string): HubError {
-  if (status === 401 || status === 403)
+/** What a message needs of the Hub settings: where, and the token sent (never said) and whence. */
+export type HubContext = Pick<HubSettings, 'endpoint'> & Partial<Pick<HubSettings, 'token' | 'tokenFrom'>>;
+
+/** Longest quote of the Hub's own words; its gated-repository sentences are ~150 characters. */
+const HUB_WORDS_MAX = 300;
+
+/**
+ * The Hub's own sentence for a refusal: the `error` field of its JSON answer, which the client
+ * keeps in `data` (huggingface.js createApiError); control characters flattened, cut to
+ * HUB_WORDS_MAX. None for an answer that was not JSON (a proxy's HTML page).
+ */
+function hubWords(error: HubApiError): string {
+  const said = error.data?.error;
+  if (typeof said !== 'string') return '';
+  // eslint-disable-next-line no-control-regex -- control characters are what is being removed
+  const flat = said.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (flat === '') return '';
+  const cut = flat.length > HUB_WORDS_MAX ? `${flat.slice(0, HUB_WORDS_MAX - 1)}…` : flat;
+  return ` The Hub said: “${cut}”.`;
+}
+
+/** A 401 or 403: with no token, ask for one; with one, say that one was refused and what to check. */
+function refusal(error: HubApiError, what: string, hub: HubContext): HubError {
+  const status = `${hub.endpoint} refused ${what} (HTTP ${error.statusCode})`;
+  if (hub.token === undefined)
     return new HubError(
       'unauthorized',
-      `${endpoint} refused ${what} (HTTP ${status}): the repository is gated or private, or does not exist. ` +
+      `${status}: the repository is gated or private, or does not exist.${hubWords(error)} ` +
         'If it exists, accept its terms on the Hub and give a token: set HF_TOKEN, or store one with `spanfill models token set`.',
     );
+  return new HubError(
+    'unauthorized',
+    `${status} with ${hub.tokenFrom === undefined ? 'the token it was given' : `the token from ${hub.tokenFrom}`}.` +
+      `${hubWords(error)} Check that the token is valid and has read access (huggingface.co/settings/tokens); ` +
+      'for a gated repository, accept its terms on its Hub page with the account the token belongs to; ' +
+      'a private one must be shared with that account. Or check the repository id.',
+  );
+}
+
+/** What the person should do after the Hub answered `error` for `what` (a repository or a file). */
+function statusAdvice(error: HubApiError, what: string, hub: HubContext): HubError {
+  const { statusCode: status } = error;
+  const { endpoint } = hub;
+  if (status === 401 || status === 403) return refusal(error, what, hub);
   if (status === 404)
     return new HubError(
       'not-found',
@@ -56,12 +96,13 @@ function statusAdvice(status: number, what: string, endpoint: string): HubError 
 }
 
 /** Turn whatever the client or fetch threw into a HubError (abort errors pass through unchanged). */
-export function toHubError(error: unknown, what: string, endpoint: string): unknown {
+export function toHubError(error: unknown, what: string, hub: HubContext): unknown {
+  const { endpoint } = hub;
   if (error instanceof HubError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
   // Not the network's doing: the callers say a full disk as one (services/errors.ts withDiskFullHint).
   if (isDiskFull(error)) return error;
-  if (error instanceof HubApiError) return statusAdvice(error.statusCode, what, endpoint);
+  if (error instanceof HubApiError) return statusAdvice(error, what, hub);
   if (error instanceof HubTimeoutError)
     return new HubError(
       'network',

@@ -10,6 +10,8 @@ export interface HubSettings {
   readonly endpoint: string;
   /** An access token for gated or private repositories; undefined for anonymous access. */
   readonly token: string | undefined;
+  /** Where `token` came from, as a refusal names it ("HF_TOKEN"); undefined when it is not known. */
+  readonly tokenFrom?: string;
   /** Never touch the network: use what the cache holds. */
   readonly isOffline: boolean;
 }
@@ -57,9 +59,16 @@ export function hubEndpointFromEnv(env: NodeJS.ProcessEnv): string {
  * neither HF_TOKEN nor HUGGING_FACE_HUB_TOKEN is set, as huggingface_hub falls back to its token file.
  */
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, storedToken?: string): HubSettings {
+  const fromEnv = env.HF_TOKEN ? 'HF_TOKEN' : env.HUGGING_FACE_HUB_TOKEN ? 'HUGGING_FACE_HUB_TOKEN' : undefined;
+  const envToken = cleanToken(fromEnv && env[fromEnv]);
+  const token = envToken ?? cleanToken(storedToken);
   return {
     endpoint: hubEndpointFromEnv(env),
-    token: cleanToken(env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN) ?? cleanToken(storedToken),
+    token,
+    tokenFrom: envToken ? fromEnv : token ? STORED_TOKEN : undefined,
     isOffline: isTrue(env.HF_HUB_OFFLINE || env.TRANSFORMERS_OFFLINE),
   };
 }
+
+/** The stored token, as a refusal names it. */
+const STORED_TOKEN = 'the token stored with `spanfill models token set` (or on the Models screen)';

@@ -155,11 +155,14 @@ class ModelsStore {
       this.pullOutcome = { isError: false, text };
       await this.refresh();
     } catch (caught) {
+      // No file list yet and no bytes: the Hub was still being contacted, so nothing is kept.
+      const isContacting = this.pulling?.fileCount === 0 && this.pulling.bytesDone === 0;
       this.pulling = undefined;
-      const text =
-        caught instanceof ApiError && caught.code === 'cancelled'
-          ? `Download of ${repository} cancelled. What arrived is kept: downloading it again resumes from there.`
-          : errorMessage(caught);
+      const text = !(caught instanceof ApiError && caught.code === 'cancelled')
+        ? errorMessage(caught)
+        : isContacting
+          ? `Download of ${repository} cancelled while the Hub was being contacted; nothing was downloaded.`
+          : `Download of ${repository} cancelled. What arrived is kept: downloading it again resumes from there.`;
       // (A pull that went well and a list that then failed to read: that failure goes to the banner.)
       if (this.pullOutcome) this.error = text;
       else this.pullOutcome = { isError: true, text };

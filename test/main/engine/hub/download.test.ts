@@ -135,7 +135,7 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings(), cacheRoot, retries: 0 }),
       'network',
     );
-    expect(error.message).toContain('resumes');
+    expect(error.message).toContain('a file already begun is kept and goes on from where it stopped');
     expect(findCachedSnapshot(cacheRoot, REPO)).toBeUndefined();
     const again = await pullModel({ repoId: REPO, settings: settings(), cacheRoot });
     expect(again.resumedBytes).toBe(half);
@@ -160,7 +160,8 @@ describe('pullModel against a local Hub', () => {
     expect(Date.now() - startedAt).toBeLessThan(5000);
     expect(error.message).toBe(
       `${silent.url} did not answer for repository ${REPO}@main (no answer in 0.3 s). Check the network (a firewall ` +
-        'or proxy in the way?) and HF_ENDPOINT; a pull again resumes where this one stopped.',
+        'or proxy in the way?) and HF_ENDPOINT, then pull again; a file already begun is kept and goes on from where ' +
+        'it stopped.',
     );
   });
 
@@ -214,7 +215,14 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings({ token: 'hf_wrong' }), cacheRoot: tempDir() }),
       'unauthorized',
     );
-    expect(refused.message).toMatch(/HTTP 401.*gated or private.*HF_TOKEN/);
+    // A token went with it: that token is said to be refused (not "give a token"), with the Hub's words.
+    expect(refused.message).toMatch(/HTTP 401\) with the token it was given\. The Hub said: “Invalid credentials/);
+    expect(refused.message).not.toContain('give a token');
+    const anonymous = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() }),
+      'unauthorized',
+    );
+    expect(anonymous.message).toMatch(/HTTP 401\): the repository is gated or private.*give a token: set HF_TOKEN/);
     const allowed = await pullModel({ repoId: REPO, settings: settings({ token: 'hf_right' }), cacheRoot: tempDir() });
     expect(allowed.files).toHaveLength(WANTED.length);
   });
@@ -233,7 +241,7 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings({ endpoint }), cacheRoot }),
       'network',
     );
-    expect(online.message).toContain('a pull again resumes where this one stopped.');
+    expect(online.message).toContain('then pull again; a file already begun is kept');
     expect(online.message).not.toContain('offline');
     await expectHubError(
       pullModel({ repoId: REPO, revision: 'v2', settings: settings({ endpoint, isOffline: true }), cacheRoot }),

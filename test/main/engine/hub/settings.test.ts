@@ -24,6 +24,13 @@ describe('hubSettingsFromEnv', () => {
     expect(hubSettingsFromEnv({ HF_TOKEN: '  ' }).token).toBeUndefined();
   });
 
+  it('names where the token came from, for a refusal to say which one the Hub refused', () => {
+    expect(hubSettingsFromEnv({ HF_TOKEN: 'hf_a', HUGGING_FACE_HUB_TOKEN: 'hf_b' }, 'hf_c').tokenFrom).toBe('HF_TOKEN');
+    expect(hubSettingsFromEnv({ HUGGING_FACE_HUB_TOKEN: 'hf_b' }, 'hf_c').tokenFrom).toBe('HUGGING_FACE_HUB_TOKEN');
+    expect(hubSettingsFromEnv({ HF_TOKEN: ' ' }, 'hf_c').tokenFrom).toMatch(/^the token stored with `spanfill models token set`/);
+    expect(hubSettingsFromEnv({ HF_TOKEN: ' ' }).tokenFrom).toBeUndefined();
+  });
+
   it('is offline for HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE in 1/on/yes/true, any case', () => {
     for (const value of ['1', 'ON', 'yes', 'True'])
       expect(hubSettingsFromEnv({ HF_HUB_OFFLINE: value }).isOffline).toBe(true);
