@@ -7,7 +7,8 @@ import { gpuDeviceNodes, softwareWebGpuReason } from './gpuDevices';
 import { Graph } from './graph';
 import { neg } from './ops/elementwise';
 import { serializeModel } from './serialize';
-import { EngineSession, ortVersion, PROVIDER_HINTS, PROVIDERS, supportedProviders } from './session';
+import { EngineSession, ortVersion, PROVIDERS, supportedProviders } from './session';
+import { providerHint } from './providers';
 import { ortTelemetryState } from './telemetry';
 import type { OrtTelemetry } from '../../../shared/contract/system';
 
@@ -50,7 +51,7 @@ export async function probeProviders(nodes: readonly string[] = gpuDeviceNodes()
     providers.push(
       !isAvailable
         ? // Why it did not load, without the session's note that the CPU runs instead: a probe runs nothing.
-          { name, available: false, reason: session.placement.reasons.join('; ') || PROVIDER_HINTS[name] }
+          { name, available: false, reason: session.placement.reasons.join('; ') || providerHint(name) }
         : software
           ? { name, available: true, isSoftware: true, reason: software }
           : { name, available: true },

@@ -15,10 +15,10 @@ import { describePlacement, placementFromProfile, readProfile } from './placemen
 import type { OpProfile } from './profile';
 import { opProfile } from './profile';
 import { keepOrtTelemetryOff } from './telemetry';
+import { providerHint, PROVIDERS, type ProviderName } from './providers';
 import { errorMessage } from '../../../shared/errors';
 
-export const PROVIDERS = ['cpu', 'cuda', 'webgpu', 'dml'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+export { PROVIDERS, type ProviderName };
 
 /**
  * How the WebGPU EP keeps storage buffers between uses: 'bucket' (onnxruntime's default)
@@ -190,7 +190,7 @@ export class EngineSession {
           const note = `${provider}: some nodes have no ${provider} kernel and run on the CPU (${firstLine(strictError)})`;
           return new EngineSession(session, placementOf(requested, provider, false, [...failures, note]), prefix);
         } catch (error) {
-          failures.push(`${provider} did not load (${firstLine(error)}); ${PROVIDER_HINTS[provider]}`);
+          failures.push(`${provider} did not load (${firstLine(error)}); ${providerHint(provider)}`);
         }
       }
     }
@@ -327,14 +327,6 @@ export function ortOptions(
   }
   return opts;
 }
-
-/** What a person can do when a provider does not load. */
-export const PROVIDER_HINTS: Readonly<Record<ProviderName, string>> = {
-  cpu: '',
-  cuda: 'install the CUDA 12 provider with `npm run setup:cuda` (needs an NVIDIA driver and CUDA 12 + cuDNN 9)',
-  webgpu: 'WebGPU needs a GPU driver with Vulkan on Linux (libvulkan1), Direct3D 12 on Windows or Metal on macOS',
-  dml: 'DirectML is available on Windows only',
-};
 
 /** The human part of an ORT error: its first line, without the C++ source location. */
 function firstLine(error: unknown): string {
