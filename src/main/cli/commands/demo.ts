@@ -21,6 +21,7 @@ import { runHash } from '../../../shared/runAddress';
 import { withPullProgress } from './models';
 import { startServing } from './serve';
 import { renderPreview, withTokenizingProgress } from './mask';
+import { spanfillCommand } from '../nextCommand';
 
 const heldOutCount = (): number => heldOutSentences().length;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -40,14 +41,20 @@ export function formatPrompt(prompt: DemoPrompt, index: number): string[] {
   return lines;
 }
 
-/** Ctrl-C while the demo trains leaves its run stopped at a checkpoint: that is said, not "nothing was kept". */
+/**
+ * Ctrl-C while the demo trains leaves its run stopped at a checkpoint: that is said, not "nothing was kept".
+ * NOTE: the commands the demo prints always name its data directory, as its last lines do (render):
+ * the demo is most often a first command, and they say where its dataset and run are kept.
+ */
 function stoppedRun(context: CommandContext, runId: string | undefined, error: unknown): unknown {
   if (!context.signal.aborted || runId === undefined) return error;
-  const run = context.app().runs.get(runId);
+  const app = context.app();
+  const run = app.runs.get(runId);
   if (run.status !== 'stopped') return error;
+  const resume = spanfillCommand(`runs resume ${runId}`, app.dataDir);
   return new InterruptedError(
-    `stopped the demo's run ${runId} at step ${run.step} with a checkpoint: \`spanfill runs resume ${runId}\` ` +
-      'trains it to the end; `spanfill demo` runs the demo again (the sample stays imported)',
+    `stopped the demo's run ${runId} at step ${run.step} with a checkpoint: \`${resume}\` trains it to the end; ` +
+      `\`${spanfillCommand('demo', app.dataDir)}\` runs the demo again (the sample stays imported)`,
   );
 }
 
@@ -176,8 +183,8 @@ export const demoCommand = defineCommand({
     if (r.url) lines.push('', `Open ${r.url} to see run ${r.runId}`, 'Press Ctrl-C to stop serving.');
     else
       lines.push(
-        `See it in the app: spanfill serve --data-dir ${r.dataDir} (Runs: ${r.runId})`,
-        `Fill your own prompt: spanfill fill --data-dir ${r.dataDir} --run ${r.runId} "We the <extra_id_0> of the United States"`,
+        `See it in the app: ${spanfillCommand('serve', r.dataDir)} (Runs: ${r.runId})`,
+        `Fill your own prompt: ${spanfillCommand(`fill --run ${r.runId} "We the <extra_id_0> of the United States"`, r.dataDir)}`,
       );
     return lines.join('\n');
   },

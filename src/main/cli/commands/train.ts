@@ -31,6 +31,7 @@ import { isBuiltinModelName } from '../../engine/t5/builtin';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 import { threadsOverMachine } from '../../../shared/threads';
 import { runLossWarning } from '../../../shared/lossTrend';
+import { chosenDataDir, spanfillCommand } from '../nextCommand';
 
 function progressLine(event: {
   step: number;
@@ -56,6 +57,8 @@ export interface FollowedRun {
   readonly last?: Record<string, number>;
   /** What went wrong though it ended (runLossWarning: a training loss that rose over 2× where it started). */
   readonly warnings?: readonly string[];
+  /** The data directory when --data-dir or SPANFILL_DATA_DIR chose it: the commands printed name it. */
+  readonly dataDir?: string;
 }
 
 /** How the CLI takes a run's best checkpoint, after runLossWarning's "use that one". */
@@ -69,13 +72,13 @@ export function renderFollowed(r: FollowedRun): string {
   if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
   for (const warning of r.warnings ?? []) lines.push(`warning: ${warning}`);
   if (r.status === 'completed' || r.status === 'stopped') {
-    lines.push(`fill:   spanfill fill --run ${r.runId} "Text with <extra_id_0> where a span is missing"`);
-    lines.push(`export: spanfill export --run ${r.runId} --format hf --out DIR`);
+    const fill = `fill --run ${r.runId} "Text with <extra_id_0> where a span is missing"`;
+    lines.push(`fill:   ${spanfillCommand(fill, r.dataDir)}`);
+    lines.push(`export: ${spanfillCommand(`export --run ${r.runId} --format hf --out DIR`, r.dataDir)}`);
   }
   return lines.join('\n');
 }
 
-/** Follows a started run to its end, printing its notices and progress; Ctrl-C stops it with a checkpoint. */
 /** The options `train --case` reads; it refuses the others. */
 const CASE_FLAGS: readonly string[] = ['case', 'model', 'steps', 'lr', 'beta1', 'beta2', 'eps', 'weight-decay', 'seed'];
 
@@ -92,8 +95,8 @@ function refuseFlags(
 }
 
 /** What Ctrl-C left: the step, and whether `runs resume` continues from a checkpoint or starts over. */
-function interruptedAt(run: RunSummary, hasCheckpoint: boolean): string {
-  const resume = `\`spanfill runs resume ${run.id}\``;
+function interruptedAt(run: RunSummary, hasCheckpoint: boolean, dataDir: string | undefined): string {
+  const resume = `\`${spanfillCommand(`runs resume ${run.id}`, dataDir)}\``;
   return hasCheckpoint
     ? `stopped at step ${run.step} with a checkpoint; ${resume} continues it`
     : `stopped at step ${run.step}, before its first checkpoint; ${resume} starts it over`;
@@ -109,7 +112,9 @@ function noteThreadsOverMachine(context: CommandContext, threads: number | undef
   const note = threadsOverMachine(taken, system.cpuThreads());
   if (note === undefined) return;
   const source =
-    threads === undefined ? `threads ${taken} (the saved settings, \`spanfill settings\`)` : `--threads ${taken}`;
+    threads === undefined
+      ? `threads ${taken} (the saved settings, \`${spanfillCommand('settings', chosenDataDir(context))}\`)`
+      : `--threads ${taken}`;
   context.status(`${source}: ${note}`, { force: true });
 }
 
@@ -120,8 +125,10 @@ function runFailure(run: RunSummary): Error {
   return code === undefined ? new Error(message) : new ApiError(code, message);
 }
 
+/** Follows a started run to its end, printing its notices and progress; Ctrl-C stops it with a checkpoint. */
 export async function followRun(context: CommandContext, started: RunSummary & { notices?: readonly string[] }) {
   const notices = started.notices ?? [];
+  const dataDir = chosenDataDir(context);
   for (const notice of notices) context.status(notice, { force: true });
   const app = context.app();
   const unsubscribe = app.events.subscribe((event, payload) => {
@@ -139,7 +146,7 @@ export async function followRun(context: CommandContext, started: RunSummary & {
     const losses = app.runs.metrics([ended.id], ['loss'])[ended.id].loss?.values ?? [];
     // A run that completed (or failed) before the stop took effect is reported as such below.
     if (context.signal.aborted && (ended.status === 'stopped' || ended.status === 'paused'))
-      throw new InterruptedError(interruptedAt(ended, app.runs.checkpoints(ended.id).length > 0));
+      throw new InterruptedError(interruptedAt(ended, app.runs.checkpoints(ended.id).length > 0, dataDir));
     context.status(`${ended.status} at step ${ended.step}/${ended.totalSteps}`, { force: true });
     if (ended.status === 'failed') throw runFailure(ended);
     const detail = app.runs.get(ended.id);
@@ -153,6 +160,7 @@ export async function followRun(context: CommandContext, started: RunSummary & {
       losses,
       last: detail.last,
       warnings: warning === undefined ? [] : [warning],
+      ...(dataDir === undefined ? {} : { dataDir }),
     };
   } finally {
     context.signal.removeEventListener('abort', onAbort);

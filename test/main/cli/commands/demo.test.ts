@@ -109,12 +109,33 @@ describe('spanfill demo', () => {
       expect(run.status).toBe('stopped');
       expect(cli.stderr()).toBe(
         `spanfill demo: stopped the demo's run ${run.id} at step ${run.step} with a checkpoint: ` +
-          `\`spanfill runs resume ${run.id}\` trains it to the end; \`spanfill demo\` runs the demo again (the sample stays imported)\n`,
+          `\`spanfill runs resume ${run.id} --data-dir ${dir}\` trains it to the end; ` +
+          `\`spanfill demo --data-dir ${dir}\` runs the demo again (the sample stays imported)\n`,
       );
     } finally {
       cli.kill();
     }
   }, 180_000);
+
+  it('names its data directory in the commands it prints, quoted for the shell', () => {
+    const score = { exactSpans: 0, spans: 1, exactRate: 0, characters: 0 };
+    const result = {
+      datasetId: 'ds-1',
+      runId: 'r-1',
+      model: 'builtin:byt5-tiny',
+      steps: 10,
+      elapsedMs: 1000,
+      losses: [],
+      scores: { untrained: score, trained: score, baseline: score },
+      baselineText: ' ',
+      dataDir: "/tmp/it's a dir",
+    };
+    const dir = `'/tmp/it'\\''s a dir'`;
+    expect(demoCommand.render!(result).split('\n').slice(-2)).toEqual([
+      `See it in the app: spanfill serve --data-dir ${dir} (Runs: r-1)`,
+      `Fill your own prompt: spanfill fill --run r-1 "We the <extra_id_0> of the United States" --data-dir ${dir}`,
+    ]);
+  });
 
   it('refuses a step count that is not a multiple of 10, no prompts, and --port without --serve', async () => {
     const dir = tempDir();

@@ -27,7 +27,7 @@ const run: RunSummary = {
 };
 
 /** A context whose signal Ctrl-C already aborted, over a runs service where a stop ends the run as `onStop` says. */
-function interruptedContext(onStop: () => RunSummary, checkpoints: number[]) {
+function interruptedContext(onStop: () => RunSummary, checkpoints: number[], dataDirFlag?: string) {
   const stops: string[] = [];
   let end: (summary: RunSummary) => void = () => undefined;
   const ended = new Promise<RunSummary>((resolve) => (end = resolve));
@@ -45,7 +45,14 @@ function interruptedContext(onStop: () => RunSummary, checkpoints: number[]) {
   const app = { events: { subscribe: () => () => undefined }, runs };
   const controller = new AbortController();
   controller.abort();
-  const context = { signal: controller.signal, status: () => undefined, app: () => app } as unknown as CommandContext;
+  const context = {
+    signal: controller.signal,
+    status: () => undefined,
+    app: () => app,
+    dataDir: dataDirFlag === undefined ? '/home/u/.local/share/spanfill' : `/abs/${dataDirFlag}`,
+    env: {},
+    string: (name: string) => (name === 'data-dir' ? dataDirFlag : undefined),
+  } as unknown as CommandContext;
   return { context, stops };
 }
 
@@ -67,6 +74,13 @@ describe('followRun after a Ctrl-C that came while the run was starting', () => 
     );
   });
 
+  it('names the --data-dir given, so the resume command pasted reaches the same run', async () => {
+    const { context } = interruptedContext(() => ({ ...run, status: 'stopped', step: 3 }), [3], 'a b');
+    await expect(followRun(context, run)).rejects.toThrow(
+      "stopped at step 3 with a checkpoint; `spanfill runs resume r-1 --data-dir '/abs/a b'` continues it",
+    );
+  });
+
   it('reports a run that completed before the stop took effect as completed, not stopped', async () => {
     const { context } = interruptedContext(() => ({ ...run, status: 'completed', step: 20 }), [20]);
     await expect(followRun(context, run)).resolves.toMatchObject({ runId: 'r-1', status: 'completed', step: 20 });
@@ -84,7 +98,14 @@ describe('followRun of a run paused or stopped from another process', () => {
       };
       const app = { events: { subscribe: () => () => undefined }, runs };
       const signal = new AbortController().signal;
-      const context = { signal, status: () => undefined, app: () => app } as unknown as CommandContext;
+      const context = {
+        signal,
+        status: () => undefined,
+        app: () => app,
+        dataDir: '/d',
+        env: {},
+        string: () => undefined,
+      } as unknown as CommandContext;
       await expect(followRun(context, run)).resolves.toMatchObject({ runId: 'r-1', status, step: 7 });
     }
     expect(trainCommand.description).toMatch(

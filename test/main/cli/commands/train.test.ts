@@ -260,7 +260,7 @@ describe("spanfill train: more CPU threads than the machine's", () => {
     const saved = await estimate([]);
     expect([saved.code, saved.stderr]).toEqual([
       0,
-      expect.stringContaining(`threads 1024 (the saved settings, \`spanfill settings\`): ${why}`),
+      expect.stringContaining(`threads 1024 (the saved settings, \`spanfill settings --data-dir ${dir}\`): ${why}`),
     ]);
     expect((await estimate(['--threads', '1'])).stderr).not.toContain("this machine's");
   }, 120_000);
@@ -305,5 +305,13 @@ describe('renderFollowed', () => {
       'export: spanfill export --run r-1 --format hf --out DIR',
     ]);
     expect(renderFollowed({ ...ended, status: 'failed', losses: [], last: {} })).toBe('run r-1 failed at step 200');
+  });
+
+  it('names the data directory the run is in (quoted) when --data-dir or SPANFILL_DATA_DIR chose it', () => {
+    const ended = { runId: 'r-1', status: 'stopped', step: 20, losses: [], dataDir: '/tmp/a b' };
+    expect(renderFollowed(ended).split('\n').slice(1)).toEqual([
+      `fill:   spanfill fill --run r-1 "Text with <extra_id_0> where a span is missing" --data-dir '/tmp/a b'`,
+      `export: spanfill export --run r-1 --format hf --out DIR --data-dir '/tmp/a b'`,
+    ]);
   });
 });
