@@ -137,11 +137,38 @@ describe('electron-builder configuration', () => {
   it("ships each platform's onnxruntime binaries and leaves the other platforms' out", () => {
     for (const platform of PLATFORMS) {
       for (const other of PLATFORMS) {
-        const dir = `${ORT_BIN}/${NODE_PLATFORM[other]}`;
+        // (The binding of the architecture that platform's app targets: the others are left out below.)
+        const dir = `${ORT_BIN}/${NODE_PLATFORM[other]}/${targets(other)[0].arch[0]}`;
         const file = walk(dir).find((f) => f.endsWith('onnxruntime_binding.node')) ?? '';
         expect(isPackaged(platform, file), `${platform} app holds ${file}`).toBe(platform === other);
       }
     }
+  });
+
+  it("ships only the architectures each platform targets (no arm64 binaries in an x64 app)", () => {
+    for (const platform of PLATFORMS) {
+      const arches = new Set(targets(platform).flatMap((t) => t.arch));
+      const platformDir = `${ORT_BIN}/${NODE_PLATFORM[platform]}`;
+      for (const arch of readdirSync(path.join(ROOT, platformDir))) {
+        const binding = walk(`${platformDir}/${arch}`).find((f) => f.endsWith('onnxruntime_binding.node')) ?? '';
+        expect(isPackaged(platform, binding), `${platform} app holds ${binding}`).toBe(arches.has(arch));
+      }
+    }
+  });
+
+  it("leaves onnxruntime-web out: transformers' Node build bundles what it runs and never loads it", () => {
+    // What the app imports (tokenizers) comes from @huggingface/transformers' Node build, which
+    // loads onnxruntime-node through require; onnxruntime-web (141 MB) is a dependency for browsers.
+    const dist = 'node_modules/@huggingface/transformers/dist';
+    for (const file of ['transformers.node.cjs', 'transformers.node.mjs']) {
+      const code = readFileSync(path.join(ROOT, dist, file), 'utf8');
+      expect(code, file).not.toMatch(/(require|import)\s*\(?\s*["']onnxruntime-web/);
+      expect(code, file).not.toMatch(/from\s*["']onnxruntime-web/);
+    }
+    const web = walk('node_modules/onnxruntime-web');
+    expect(web.length).toBeGreaterThan(0);
+    for (const platform of PLATFORMS)
+      for (const file of web) expect(isPackaged(platform, file), `${platform}: ${file}`).toBe(false);
   });
 
   it('includes and unpacks the CUDA provider libraries on Linux when setup:cuda has fetched them', () => {
