@@ -12,6 +12,7 @@ import { showTrainingProgress } from './ipc/taskbar';
 import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
+import { secondLaunchNote } from './secondLaunch';
 import { trustedUrlCheck } from './trustedUrl';
 import { navigationGuard, windowWebPreferences } from './windowSecurity';
 import { errorMessage } from '../shared/errors';
@@ -67,6 +68,9 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+/** The data directory this app opened (start()), for a second launch's note. */
+let openDataDir: string | undefined;
+
 async function start(): Promise<void> {
   await app.whenReady();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -79,6 +83,7 @@ async function start(): Promise<void> {
 
   const dataDirFlag = dataDirFlagFromArgv(process.argv);
   const dataDir = resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') });
+  openDataDir = dataDir;
   const services = new AppServices({
     dataDir,
     hubTokenStore: new SafeStorageTokenStore(dataDir, safeStorage),
@@ -113,10 +118,17 @@ async function start(): Promise<void> {
   });
 }
 
-// One instance per data directory; a second launch focuses the first.
+// One desktop app at a time (Electron's lock is per app, not per data directory): a second
+// launch focuses this window, and one that asked for another --data-dir is told why it did not
+// get it (secondLaunch.ts).
 if (!app.requestSingleInstanceLock()) app.quit();
 else {
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const window = BrowserWindow.getAllWindows()[0];
+    window?.focus();
+    const note = openDataDir === undefined ? undefined : secondLaunchNote(openDataDir, argv, workingDirectory);
+    if (window && note) void dialog.showMessageBox(window, { type: 'info', ...note });
+  });
   start().catch((error: unknown) => {
     // e.g. a database from a newer Spanfill: say so in a window, not only on a console.
     const message = errorMessage(error);
