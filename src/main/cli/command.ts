@@ -24,8 +24,10 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   string(name: string): string | undefined;
   flag(name: string): boolean;
-  /** An integer option within [min, max], or a usage error naming the flag. */
+  /** An integer option within [min, max], or a usage error naming the flag (digits only: not '', 0x10, 1e4). */
   integer(name: string, range: { min: number; max: number }): number | undefined;
+  /** A number option (2, -0.5, 1e-3), within [min, max] when given, or a usage error naming the flag. */
+  number(name: string, range?: { min: number; max: number }): number | undefined;
   /** Open the app services on the data directory (closed by the runner afterwards). */
   app(): AppServices;
   /** Human-readable line to stdout; suppressed with --json. */

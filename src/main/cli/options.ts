@@ -1,4 +1,6 @@
-// Option parsing that several commands share, on top of CommandContext's string/flag/integer.
+// Option parsing that several commands share: choices, numbers (CommandContext's integer reads
+// through numberOption too, so every number flag of every command is read one way), and
+// contract checks.
 
 import type { z } from 'zod';
 import { contractMessages } from '../../shared/contract/issues';
@@ -21,6 +23,37 @@ export function oneOf<T extends string>(what: string, raw: string, choices: read
   if (!(choices as readonly string[]).includes(raw))
     throw new UsageError(`${what} must be one of: ${choices.join(', ')}; got '${raw}'`);
   return raw as T;
+}
+
+/** A decimal number as people write one (2, -0.5, .5, 1e-3). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** A whole number: digits, no point, no exponent. */
+const WHOLE = /^[+-]?\d+$/;
+
+export interface NumberRule {
+  /** The accepted range, named in the refusal. */
+  readonly range?: { readonly min: number; readonly max: number };
+  /** Digits only: an integer flag (a port, a seed, a count). */
+  readonly isWhole?: boolean;
+}
+
+/**
+ * `--name`'s value `raw` as a number, or undefined when the flag was not given; a usage error
+ * naming the flag, what it takes and the value otherwise. NOTE: Number() alone reads '' and
+ * '  ' as 0, and takes ' 5', '0x10', '0b1' and 'Infinity': `--seed ""` was seed 0 and
+ * `--port 0x4975` port 18805, so the text must look like a number first.
+ */
+export function numberOption(
+  name: string,
+  raw: string | undefined,
+  { range, isWhole = false }: NumberRule = {},
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const isNumber = (isWhole ? WHOLE : DECIMAL).test(raw) && Number.isFinite(value);
+  if (isNumber && (range === undefined || (value >= range.min && value <= range.max))) return value;
+  const what = `${isWhole ? 'an integer' : 'a number'}${range ? ` from ${range.min} to ${range.max}` : ''}`;
+  throw new UsageError(`--${name} must be ${what}, got '${raw}'`);
 }
 
 /**

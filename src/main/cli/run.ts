@@ -17,6 +17,7 @@ import { InterruptedError, UsageError, type Command, type CommandContext } from 
 import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
+import { numberOption } from './options';
 import { createProgressBar, formatJson, silentProgress, visibleControls } from './output';
 
 export interface CliIo {
@@ -177,15 +178,8 @@ function createContext({ command, parsed, dataDir, isJson, io, output, openApp }
     signal: io.signal,
     string: (name) => stringValue(parsed.values, name),
     flag: (name) => parsed.values[name] === true,
-    integer: (name, { min, max }) => {
-      const raw = stringValue(parsed.values, name);
-      if (raw === undefined) return undefined;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) {
-        throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-      }
-      return value;
-    },
+    integer: (name, range) => numberOption(name, stringValue(parsed.values, name), { range, isWhole: true }),
+    number: (name, range) => numberOption(name, stringValue(parsed.values, name), { range }),
     app: openApp,
     log: (line) => {
       if (!isJson) io.stdout.write(`${visibleControls(line)}\n`);

@@ -103,3 +103,25 @@ describe('an empty data directory', () => {
     expect(fs.readdirSync(home)).toEqual([]);
   });
 });
+
+describe('an integer flag', () => {
+  const tempDir = tempDirs('spanfill-cli-integer-');
+
+  it("is refused empty, padded, in hex or with an exponent (Number() read '' as 0, 0x4975 as 18805)", async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    for (const raw of ['', ' 7', '0x10', '1e1', '7.0']) {
+      const { code, stderr } = await runSpanfill([
+        'mask',
+        '--text',
+        'hello world',
+        '--seed',
+        raw,
+        '--data-dir',
+        dataDir,
+      ]);
+      expect(code, JSON.stringify(raw)).toBe(2);
+      expect(stderr).toContain(`--seed must be an integer from 0 to`);
+      expect(stderr).toContain(`got '${raw}'`);
+    }
+  });
+});

@@ -19,19 +19,6 @@ import { defineCommand, UsageError } from '../command';
 import { readPromptFile, readPromptStream } from './fill-prompt';
 import { withModelFromFlags } from '../model-arg';
 
-function numberOption(
-  context: CommandContext,
-  name: string,
-  { min, max }: { readonly min: number; readonly max: number },
-): number | undefined {
-  const raw = context.string(name);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${raw}'`);
-  return value;
-}
-
 /** The strategy the flags ask for; sampling settings left out are the contract's defaults, as the Playground's. */
 function strategyFrom(context: CommandContext): DecodingStrategyArgs {
   const beams = context.integer('beams', DECODING_BOUNDS.numBeams);
@@ -39,8 +26,8 @@ function strategyFrom(context: CommandContext): DecodingStrategyArgs {
     if (beams !== undefined) throw new UsageError('--beams and --sample cannot be combined; choose one');
     return {
       kind: 'sample',
-      temperature: numberOption(context, 'temperature', DECODING_BOUNDS.temperature) ?? DECODING_DEFAULTS.temperature,
-      topP: numberOption(context, 'top-p', DECODING_BOUNDS.topP) ?? DECODING_DEFAULTS.topP,
+      temperature: context.number('temperature', DECODING_BOUNDS.temperature) ?? DECODING_DEFAULTS.temperature,
+      topP: context.number('top-p', DECODING_BOUNDS.topP) ?? DECODING_DEFAULTS.topP,
       topK: context.integer('top-k', DECODING_BOUNDS.topK) ?? DECODING_DEFAULTS.topK,
       seed: context.integer('seed', DECODING_BOUNDS.seed) ?? DECODING_DEFAULTS.seed,
     };

@@ -22,21 +22,6 @@ import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 import { readTextInput, withoutFinalLineBreak, type TextInputKind } from '../textInput';
 
-function numberOption(
-  context: CommandContext,
-  name: string,
-  { min, max }: { readonly min: number; readonly max: number },
-  fallback: number,
-): number {
-  const raw = context.string(name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${raw}'`);
-  }
-  return value;
-}
-
 /**
  * The tokenizer a command used, in its result: a model's by the model as the person named it
  * (--model mine, ./t5-small), not by the name the engine gives it (its folder's: "tuned");
@@ -196,13 +181,8 @@ export const maskCommand = defineCommand({
     const flags = {
       datasetId,
       model,
-      noiseDensity: numberOption(context, 'density', MASKING_BOUNDS.noiseDensity, MASKING_DEFAULTS.noiseDensity),
-      meanNoiseSpanLength: numberOption(
-        context,
-        'span',
-        MASKING_BOUNDS.meanSpanLength,
-        MASKING_DEFAULTS.meanSpanLength,
-      ),
+      noiseDensity: context.number('density', MASKING_BOUNDS.noiseDensity) ?? MASKING_DEFAULTS.noiseDensity,
+      meanNoiseSpanLength: context.number('span', MASKING_BOUNDS.meanSpanLength) ?? MASKING_DEFAULTS.meanSpanLength,
       inputLength: context.integer('length', MASKING_BOUNDS.inputLength) ?? MASKING_DEFAULTS.inputLength,
       seed: context.integer('seed', MASKING_BOUNDS.seed) ?? MASKING_DEFAULTS.seed,
       example: exampleOption(context, datasetId !== undefined),

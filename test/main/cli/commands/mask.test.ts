@@ -172,3 +172,21 @@ describe('spanfill mask --text-file', () => {
     ]);
   });
 });
+
+describe('spanfill mask --density and --span', () => {
+  it('refuse what Number() reads but nobody writes as a number (it read "" as 0, 0x1 as 1)', async () => {
+    const dir = tempDir();
+    for (const [flag, raw, range] of [
+      ['--density', '', '0.001 to 0.999'],
+      ['--density', ' 0.5', '0.001 to 0.999'],
+      ['--span', '0x3', '1 to'],
+      ['--span', 'Infinity', '1 to'],
+    ] as const) {
+      const [code, stderr] = await refused(dir, '--text', 'hello world', flag, raw);
+      expect(code, `${flag} ${raw}`).toBe(exitCodes.usage);
+      expect(stderr).toContain(`${flag} must be a number from ${range}`);
+      expect(stderr).toContain(`got '${raw}'`);
+    }
+    expect((await mask(dir, '--text', 'hello world', '--density', '.5', '--span', '2e0')).code).toBe(0);
+  });
+});

@@ -221,6 +221,8 @@ describe('spanfill fill (command)', () => {
       [['--beams', '2', '--sample', prompt], '--beams and --sample cannot be combined'],
       [['--temperature', '0.5', prompt], '--temperature needs --sample'],
       [['--sample', '--top-p', '1.5', prompt], "--top-p must be a number from 0.000001 to 1, got '1.5'"],
+      [['--sample', '--top-p', '', prompt], "--top-p must be a number from 0.000001 to 1, got ''"],
+      [['--sample', '--temperature', '0x1', prompt], '--temperature must be a number from'],
       [[], 'fill needs exactly one prompt argument (or --prompt-file FILE, or - for standard input); got 0'],
       [['--prompt-file', 'p.txt', prompt], 'fill takes the prompt from --prompt-file or an argument, not both'],
     ];
