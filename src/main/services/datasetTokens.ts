@@ -1,6 +1,7 @@
 // A dataset's token cache for one tokenizer: opened if it is there and current, else built
 // from the documents in the store and recorded (token count, dropped special tokens, tokens that
-// became <unk>) in the dataset's stats. Building runs in the engine host when there is one
+// became <unk>) in the dataset's stats, or beside the cache while those do not read
+// (tokenCountsFile.ts). Building runs in the engine host when there is one
 // (buildTokenCacheInHost) so that tokenizing — ~20 s per 100 MB with a T5 tokenizer's per-word memo here, minutes to
 // hours for tokenizers encoded whole — never blocks main's event loop: main pages the documents out of the
 // store and sends them in bounded batches, each one host request, so a cancel takes effect
@@ -10,7 +11,7 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DatasetStats, TokenizeResult, UnknownTokenCount } from '../../shared/contract/datasets';
+import type { TokenizeResult, UnknownTokenCount } from '../../shared/contract/datasets';
 import { ApiError } from '../../shared/errors';
 import {
   openTokenCache,
@@ -29,6 +30,7 @@ import { datasetTokenDir, removedMeanwhile } from './datasetFiles';
 import type { HostRequester } from './engine-host';
 import { mapEngineErrors } from './errors';
 import type { EventBus } from './events';
+import { readTokenCounts, writeTokenCounts, type TokenCountEntry } from './tokenCountsFile';
 
 export interface DatasetTokensDeps {
   readonly repo: DatasetRepository;
@@ -65,7 +67,8 @@ export async function datasetTokens(
   const file = path.join(dir, `${tokenizer.fingerprint.slice(0, 16)}.tokens`);
   let opened = openTokenCache(file, fingerprint);
   const isCached = opened.status === 'ok';
-  let dropped = row.stats?.tokens?.[tokenizer.fingerprint.slice(0, 16)]?.droppedSpecialTokens ?? 0;
+  const counts = tokenCounts(deps.repo, row, tokenizer, { file, fingerprint });
+  let dropped = counts.entry?.droppedSpecialTokens ?? 0;
   let unknownTokens: UnknownTokenCount | null | undefined; // undefined: not counted in this call
   if (!isCached) {
     mkdirSync(dir, { recursive: true });
@@ -83,7 +86,7 @@ export async function datasetTokens(
     }
     dropped = written.droppedSpecialTokens;
     unknownTokens = written.unknownTokens;
-    recordTokenCount(deps.repo, row, tokenizer, written);
+    recordTokenCount(counts, tokenizer, written);
     opened = openTokenCache(file, fingerprint);
   }
   if (opened.status !== 'ok') throw new ApiError('internal', `The token cache ${file} could not be read back`);
@@ -94,7 +97,8 @@ export async function datasetTokens(
     documents: cache.documentCount,
     tokens: cache.totalTokens,
     droppedSpecialTokens: dropped,
-    unknownTokens: unknownTokens === undefined ? cachedUnknownTokens(deps.repo, row, tokenizer, cache) : unknownTokens,
+    unknownTokens:
+      unknownTokens === undefined ? cachedUnknownTokens(deps.repo, row, counts, tokenizer, cache) : unknownTokens,
     isCached,
   };
   return { cache, tokenizer, result, location: { file, fingerprint } };
@@ -134,32 +138,47 @@ function buildTokenCache(
   });
 }
 
-type TokenCountEntry = NonNullable<DatasetStats['tokens']>[string];
+/**
+ * Where a cache's counts are kept: this tokenizer's entry in the dataset's stats, or, for stats
+ * that do not read (nothing can be added to them), the counts file beside the cache.
+ */
+interface TokenCounts {
+  /** The counts kept so far; undefined if none (or, beside the cache, none for this cache). */
+  readonly entry: TokenCountEntry | undefined;
+  save(entry: TokenCountEntry): void;
+}
 
-/** Adds this tokenizer's counts to the dataset's stats (kept per tokenizer fingerprint). */
-function recordTokenCount(
+function tokenCounts(
   repo: DatasetRepository,
   row: DatasetRow,
   tokenizer: TextTokenizer,
+  cache: { readonly file: string; readonly fingerprint: string },
+): TokenCounts {
+  const stats = row.stats;
+  if (stats === null)
+    return {
+      entry: readTokenCounts(cache.file, cache.fingerprint),
+      save: (entry) => writeTokenCounts(cache.file, cache.fingerprint, entry),
+    };
+  const key = tokenizer.fingerprint.slice(0, 16);
+  return {
+    entry: stats.tokens?.[key],
+    save: (entry) => repo.updateStats(row.id, { ...stats, tokens: { ...(stats.tokens ?? {}), [key]: entry } }),
+  };
+}
+
+/** Keeps the counts of a cache just built, where `counts` keeps them. */
+function recordTokenCount(
+  counts: TokenCounts,
+  tokenizer: TextTokenizer,
   written: Pick<TokenCacheWriteResult, 'tokens' | 'droppedSpecialTokens' | 'unknownTokens'>,
 ): void {
-  saveTokenCountEntry(repo, row, tokenizer, {
+  counts.save({
     tokenizer: tokenizer.name,
     tokens: written.tokens,
     droppedSpecialTokens: written.droppedSpecialTokens,
     ...unknownFields(written.unknownTokens),
   });
-}
-
-function saveTokenCountEntry(
-  repo: DatasetRepository,
-  row: DatasetRow,
-  tokenizer: TextTokenizer,
-  entry: TokenCountEntry,
-): void {
-  if (row.stats === null) return; // unreadable stats: nothing to add to
-  const tokens = { ...(row.stats.tokens ?? {}), [tokenizer.fingerprint.slice(0, 16)]: entry };
-  repo.updateStats(row.id, { ...row.stats, tokens });
 }
 
 /** How the stats keep an UnknownTokenCount (nothing for a tokenizer with no <unk>). */
@@ -168,19 +187,20 @@ function unknownFields(unknown: UnknownTokenCount | null): Partial<TokenCountEnt
 }
 
 /**
- * The <unk> count of a cache built before this call: from the dataset's stats, else (counts
- * recorded before Spanfill kept this one, or stats that do not read) counted again from the
- * cache's ids — one pass, with the texts of a few documents holding <unk> for its characters —
- * and kept in the stats, the other counts there as they were.
+ * The <unk> count of a cache built before this call: as kept (TokenCounts), else (counts
+ * recorded before Spanfill kept this one, or stats that do not read with nothing kept beside the
+ * cache yet) counted again from the cache's ids — one pass, with the texts of a few documents
+ * holding <unk> for its characters — and kept, the other counts there as they were: once.
  */
 function cachedUnknownTokens(
   repo: DatasetRepository,
   row: DatasetRow,
+  counts: TokenCounts,
   tokenizer: TextTokenizer,
   cache: TokenCache,
 ): UnknownTokenCount | null {
   if (tokenizer.unknownId === null) return null;
-  const entry = row.stats?.tokens?.[tokenizer.fingerprint.slice(0, 16)];
+  const entry = counts.entry;
   const count = entry?.unknownTokens;
   const characters: unknown = entry?.unknownCharacters;
   if (typeof count === 'number' && Array.isArray(characters) && characters.every((c) => typeof c === 'string'))
@@ -189,7 +209,7 @@ function cachedUnknownTokens(
   const textOf = (doc: number): string => repo.documents(row.id, doc, 1)[0]?.text ?? '';
   const counted = recountUnknownTokens(cache, tokenizer, textOf);
   const kept = entry ?? { tokenizer: tokenizer.name, tokens: cache.totalTokens };
-  saveTokenCountEntry(repo, row, tokenizer, { ...kept, ...unknownFields(counted) });
+  counts.save({ ...kept, ...unknownFields(counted) });
   return counted;
 }
 

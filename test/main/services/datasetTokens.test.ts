@@ -1,12 +1,14 @@
 // datasetTokens.ts through the datasets service over a real store in a temp data dir: a
 // re-import or a changed tokenizer gets a new cache, never a stale one; literal special tokens
-// are dropped and counted; tokens that became <unk> are counted (again for an older cache); a
+// are dropped and counted; tokens that became <unk> are counted (again for an older cache, once
+// for a dataset whose stats do not read: its counts are kept beside the cache); a
 // cache built in the engine host matches the in-process one; one whose dataset another service
 // removes while it is built says so and leaves nothing behind.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as unknownTokenCounts from '../../../src/main/engine/data/unknownTokens';
 import { ApiError } from '../../../src/shared/errors';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { EngineHostManager, type HostRequester } from '../../../src/main/services/engine-host';
@@ -90,6 +92,37 @@ describe('datasets service', () => {
       byBytes.cache.close();
       expect(byBytes.result.unknownTokens).toBeNull();
     }
+  });
+
+  it('a dataset whose stats do not read keeps its counts beside the cache: <unk> counted once, not each call', async () => {
+    const { service, write, store } = setup();
+    const recount = vi.spyOn(unknownTokenCounts, 'recountUnknownTokens');
+    cleanup.push(() => recount.mockRestore());
+    const damage = (id: string) =>
+      store.db.prepare('UPDATE datasets SET stats_json = ? WHERE id = ?').run('{"documents": "damaged"}', id);
+    const tokens = async (id: string) => {
+      const got = await service.tokens(id, spmDir);
+      got.cache.close();
+      return got.result;
+    };
+    const unknownTokens = { count: 2, characters: ['東', '京'] };
+    // Damaged before its cache was built: the counts of the build are kept, and nothing is recounted.
+    const before = await service.import({
+      paths: [write('before.txt', 'Plain <extra_id_0> words.\n\nThen 東 and 京.')],
+    });
+    damage(before.id);
+    expect(service.get(before.id).stats).toBeNull();
+    expect(await tokens(before.id)).toMatchObject({ isCached: false, droppedSpecialTokens: 1, unknownTokens });
+    for (let call = 0; call < 2; call++)
+      expect(await tokens(before.id)).toMatchObject({ isCached: true, droppedSpecialTokens: 1, unknownTokens });
+    expect(recount).not.toHaveBeenCalled();
+    // Damaged after: counted again from the cache once, then kept.
+    const after = await service.import({ paths: [write('after.txt', 'Plain words.\n\nThen 東 and 京.')] });
+    expect(await tokens(after.id)).toMatchObject({ isCached: false, unknownTokens });
+    damage(after.id);
+    for (let call = 0; call < 2; call++)
+      expect(await tokens(after.id)).toMatchObject({ isCached: true, unknownTokens });
+    expect(recount).toHaveBeenCalledTimes(1);
   });
 
   it('a dataset removed by another service while its cache is built: said so, and nothing of it is left', async () => {
