@@ -8,7 +8,8 @@ export const commonOptions: Readonly<Record<string, OptionSpec>> = {
   'data-dir': {
     type: 'string',
     placeholder: 'DIR',
-    description: 'Data directory (default: $SPANFILL_DATA_DIR, else the per-user data directory)',
+    description:
+      'Data directory (default: $SPANFILL_DATA_DIR, else the per-user data directory); a leading ~ is your home folder, even in --data-dir=~/DIR',
   },
   json: {
     type: 'boolean',

@@ -1,6 +1,7 @@
 // Where Spanfill keeps its database and large files. Precedence: an explicit --data-dir,
 // then SPANFILL_DATA_DIR, then Electron's userData (passed in by the Electron entry), then
-// the platform's per-user data directory (XDG data home on Linux).
+// the platform's per-user data directory (XDG data home on Linux). A leading ~ of the flag or
+// the variable is the home folder, as a shell would have read it.
 
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +16,21 @@ export interface DataDirSources {
 
 export function resolveDataDir(sources: DataDirSources = {}): string {
   const env = sources.env ?? process.env;
-  if (sources.flag) return path.resolve(sources.flag);
-  if (env.SPANFILL_DATA_DIR) return path.resolve(env.SPANFILL_DATA_DIR);
+  const home = sources.homeDir ?? os.homedir();
+  if (sources.flag) return path.resolve(withHome(sources.flag, home));
+  if (env.SPANFILL_DATA_DIR) return path.resolve(withHome(env.SPANFILL_DATA_DIR, home));
   if (sources.electronUserData) return path.resolve(sources.electronUserData);
-  return defaultDataDir(sources.platform ?? process.platform, env, sources.homeDir ?? os.homedir());
+  return defaultDataDir(sources.platform ?? process.platform, env, home);
+}
+
+/**
+ * `dir` with a leading `~` or `~/` (`~\` on Windows) read as the home folder. NOTE: the shell
+ * expands `~` only at the start of a word, so `--data-dir=~/x` and `SPANFILL_DATA_DIR='~/x'`
+ * reach us as written, and path.resolve made a folder named `~` where the command ran. `~user`
+ * is left as it is.
+ */
+function withHome(dir: string, home: string): string {
+  return dir === '~' || dir.startsWith('~/') || dir.startsWith(`~${path.sep}`) ? home + dir.slice(1) : dir;
 }
 
 function defaultDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {

@@ -39,6 +39,7 @@ describe('spanfill (in process)', () => {
     expect(stdout).toMatch(/serve\s+Serve the Spanfill UI/);
     expect(stdout).toMatch(/system\s+Show versions/);
     expect(stdout).toContain('--data-dir DIR');
+    expect(stdout).toContain('a leading ~ is your home folder, even in --data-dir=~/DIR');
     expect(stdout).toContain('Exit codes:');
   });
 
