@@ -145,7 +145,7 @@ describe('electron-builder configuration', () => {
     }
   });
 
-  it("ships only the architectures each platform targets (no arm64 binaries in an x64 app)", () => {
+  it('ships only the architectures each platform targets (no arm64 binaries in an x64 app)', () => {
     for (const platform of PLATFORMS) {
       const arches = new Set(targets(platform).flatMap((t) => t.arch));
       const platformDir = `${ORT_BIN}/${NODE_PLATFORM[platform]}`;

@@ -16,7 +16,9 @@ describe('secondLaunchNote', () => {
   it('names both folders for a launch that asked for another, resolved where it was started', () => {
     const note = secondLaunchNote(OURS, ['spanfill', '--data-dir', 'work/spanfill'], '/home/ana');
     expect(note?.message).toBe('Spanfill is already open, with another data directory');
-    expect(note?.detail).toContain(`This window uses ${OURS}; it cannot open ${path.resolve('/home/ana/work/spanfill')} beside it.`);
+    expect(note?.detail).toContain(
+      `This window uses ${OURS}; it cannot open ${path.resolve('/home/ana/work/spanfill')} beside it.`,
+    );
     expect(note?.detail).toContain(`--data-dir ${path.resolve('/home/ana/work/spanfill')}`);
   });
 });

@@ -253,8 +253,7 @@ class PullSession {
       } catch (caught) {
         this.request.signal?.throwIfAborted();
         const error = this.timed.explain(caught); // a stall is retried like a dropped connection
-        if (!isTransient(error) || ++failures > retries)
-          throw toHubError(error, `${file} of ${repoId}`, settings);
+        if (!isTransient(error) || ++failures > retries) throw toHubError(error, `${file} of ${repoId}`, settings);
         isFailed = true;
         await delay(Math.min(4000, 250 * 2 ** failures), this.request.signal);
       }

@@ -34,10 +34,14 @@ describe('hub errors', () => {
   it('says a timeout as the Hub not answering or stopping, retried like a dropped connection', () => {
     const stalled = new HubTimeoutError('body', 60_000);
     expect(isTransient(stalled)).toBe(true);
-    expect((toHubError(stalled, 'model.safetensors of t5-small', { endpoint: 'https://hf.co' }) as HubError).message).toMatch(
+    expect(
+      (toHubError(stalled, 'model.safetensors of t5-small', { endpoint: 'https://hf.co' }) as HubError).message,
+    ).toMatch(
       /^https:\/\/hf\.co stopped sending model\.safetensors of t5-small \(no bytes for 60 s\)\. Check the network/,
     );
-    const silent = toHubError(new HubTimeoutError('headers', 30_000), 'repository a/b@main', { endpoint: 'https://hf.co' });
+    const silent = toHubError(new HubTimeoutError('headers', 30_000), 'repository a/b@main', {
+      endpoint: 'https://hf.co',
+    });
     expect((silent as HubError).code).toBe('network');
     expect((silent as HubError).message).toMatch(
       /^https:\/\/hf\.co did not answer for repository a\/b@main \(no answer in 30 s\)/,
@@ -52,7 +56,9 @@ describe('hub errors', () => {
     ) as HubError;
     expect(said.code).toBe('unauthorized');
     expect(said.message).toMatch(/refused repository google\/gated@main \(HTTP 403\)/);
-    expect(said.message).toContain('The Hub said: “Access to model google/gated is restricted. You must have access to it.”');
+    expect(said.message).toContain(
+      'The Hub said: “Access to model google/gated is restricted. You must have access to it.”',
+    );
     expect(said.message).toMatch(/give a token: set HF_TOKEN, or store one with `spanfill models token set`/);
   });
 
@@ -61,11 +67,15 @@ describe('hub errors', () => {
       ['HF_TOKEN', 'the token from HF_TOKEN'],
       [undefined, 'the token it was given'],
     ] as const) {
-      const said = toHubError(answered(401, { error: 'Invalid credentials in Authorization header' }), 'repository a/b@main', {
-        ...HF,
-        token: 'hf_secret',
-        tokenFrom,
-      }) as HubError;
+      const said = toHubError(
+        answered(401, { error: 'Invalid credentials in Authorization header' }),
+        'repository a/b@main',
+        {
+          ...HF,
+          token: 'hf_secret',
+          tokenFrom,
+        },
+      ) as HubError;
       expect(said.code).toBe('unauthorized');
       expect(said.message).toContain(`refused repository a/b@main (HTTP 401) with ${named}`);
       expect(said.message).toContain('The Hub said: “Invalid credentials in Authorization header”');
@@ -76,7 +86,11 @@ describe('hub errors', () => {
   });
 
   it('leaves out what the Hub said when it is not a short line of JSON text', () => {
-    const html = toHubError(answered(403, { message: '<html>' + 'x'.repeat(50) + '</html>' }), 'repository a/b@main', HF);
+    const html = toHubError(
+      answered(403, { message: '<html>' + 'x'.repeat(50) + '</html>' }),
+      'repository a/b@main',
+      HF,
+    );
     expect((html as HubError).message).not.toContain('Hub said');
     const long = toHubError(answered(403, { error: 'y'.repeat(2000) }), 'repository a/b@main', HF);
     expect((long as HubError).message.length).toBeLessThan(800);

@@ -27,7 +27,9 @@ describe('hubSettingsFromEnv', () => {
   it('names where the token came from, for a refusal to say which one the Hub refused', () => {
     expect(hubSettingsFromEnv({ HF_TOKEN: 'hf_a', HUGGING_FACE_HUB_TOKEN: 'hf_b' }, 'hf_c').tokenFrom).toBe('HF_TOKEN');
     expect(hubSettingsFromEnv({ HUGGING_FACE_HUB_TOKEN: 'hf_b' }, 'hf_c').tokenFrom).toBe('HUGGING_FACE_HUB_TOKEN');
-    expect(hubSettingsFromEnv({ HF_TOKEN: ' ' }, 'hf_c').tokenFrom).toMatch(/^the token stored with `spanfill models token set`/);
+    expect(hubSettingsFromEnv({ HF_TOKEN: ' ' }, 'hf_c').tokenFrom).toMatch(
+      /^the token stored with `spanfill models token set`/,
+    );
     expect(hubSettingsFromEnv({ HF_TOKEN: ' ' }).tokenFrom).toBeUndefined();
   });
 
