@@ -1,12 +1,13 @@
 // `spanfill bench generate [--preset NAME | --model DIR] [--provider cpu|webgpu|cuda]
 // [--threads N] [--prompt-tokens N] [--repeats N]`: engine/bench/generate.ts benchGenerate —
 // ms per new token at 8 and 64 new tokens, greedy and 4 beams, tokens/s, peak RSS and the
-// provider that ran. Registered as one entry of `benches` in bench.ts.
+// provider that ran (one that does not load here is refused). Registered as one entry of
+// `benches` in bench.ts.
 
 import type { GenerateBenchResult, GenerateCell } from '../../engine/bench/generate';
 import { benchGenerate } from '../../engine/bench/generate';
 import type { CommandContext } from '../command';
-import { countOption, modelFolderOption, presetOption, providerOption } from './bench-options';
+import { countOption, loadableProviderOption, modelFolderOption, presetOption } from './bench-options';
 import { renderProvider } from './bench-train';
 
 /** "beam×4  64 tokens: 41.2 ms/token (40.1–43.0), 23 tokens/s end to end, encode 85 ms". */
@@ -34,12 +35,18 @@ export const generateBench = {
   async run(context: CommandContext): Promise<GenerateBenchResult> {
     const dir = modelFolderOption(context, 'generate');
     const isQuick = context.flag('quick');
+    const model = dir === undefined ? { preset: presetOption(context) } : { dir };
+    const promptTokens = countOption(context, 'prompt-tokens', isQuick ? 16 : 128);
+    const repeats = countOption(context, 'repeats', isQuick ? 1 : 3);
+    const threads = countOption(context, 'threads');
+    // Not timed on the CPU that onnxruntime would fall back on: refused, as bench ops and train.
+    const provider = await loadableProviderOption(context);
     const result = await benchGenerate({
-      model: dir === undefined ? { preset: presetOption(context) } : { dir },
-      promptTokens: countOption(context, 'prompt-tokens', isQuick ? 16 : 128),
-      repeats: countOption(context, 'repeats', isQuick ? 1 : 3),
-      provider: providerOption(context),
-      threads: countOption(context, 'threads'),
+      model,
+      promptTokens,
+      repeats,
+      provider,
+      threads,
       signal: context.signal,
       onCell: (cell) => context.log(renderGenerateCell(cell)),
     });

@@ -1,5 +1,6 @@
 // Options the `spanfill bench` entries share (bench.ts, bench-train.ts, bench-generate.ts,
-// bench-compare.ts): the shape and thread flags with their ranges, --provider, and the model
+// bench-compare.ts): the shape and thread flags with their ranges, --provider (checked that it
+// loads, for ops and generate), and the model
 // as --preset NAME or --model DIR, each refused with a UsageError that names the flag, the bad
 // value and what to give instead.
 
@@ -16,6 +17,7 @@ import { loadT5Config, t5Preset, T5_PRESET_NAMES } from '../../engine/t5/config'
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
 import { errorMessage } from '../../../shared/errors';
+import { checkProvider } from '../../services/runsPrepare';
 
 /** Accepted ranges of the whole-number flags (wide: they only catch typos and nonsense). */
 const RANGES = {
@@ -130,6 +132,20 @@ export function bufferCacheOption(context: CommandContext): WebGpuBufferCache | 
 /** --provider, default cpu. */
 export function providerOption(context: CommandContext): ProviderName {
   return providerName(context.string('provider') ?? 'cpu');
+}
+
+/**
+ * --provider (default cpu), refused when it does not load here (runsPrepare.ts checkProvider, as
+ * a training run refuses it) rather than timed on the CPU that onnxruntime falls back on; its
+ * note (a provider that runs in software) is logged. The engine host probes it, so onnxruntime's
+ * own load errors stay off the terminal; the CPU is never probed, so a cpu bench opens no data
+ * directory.
+ */
+export async function loadableProviderOption(context: CommandContext): Promise<ProviderName> {
+  const provider = providerOption(context);
+  const note = provider === 'cpu' ? null : await checkProvider({ system: context.app().system }, provider);
+  if (note !== null) context.log(note);
+  return provider;
 }
 
 /** --preset, default t5-small. */

@@ -1,7 +1,7 @@
 // `spanfill bench <what>`: measurements that are never timed tests (DESIGN.md §7). `ops`
 // runs engine/bench/ops.ts benchOps(): matrix-product GFLOP/s (in the forms of --forms, at
 // --shapes) and ms per fused training step at K = 1, 4, 16, on a --provider that loads here
-// (runsPrepare.ts checkProvider, as bench train checks it); train, generate and compare live
+// (bench-options.ts loadableProviderOption, as bench train checks it); train, generate and compare live
 // in bench-*.ts. Other benchmarks join by adding one entry to `benches` below.
 
 import type { BenchRow } from '../../engine/bench/ops';
@@ -11,10 +11,9 @@ import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { importBench } from './bench-import';
 import { benchT5 } from '../../engine/t5/bench';
-import { checkProvider } from '../../services/runsPrepare';
 import { compareBench } from './bench-compare';
 import { generateBench } from './bench-generate';
-import { formsOption, presetOption, providerOption, shapesOption } from './bench-options';
+import { formsOption, loadableProviderOption, presetOption, shapesOption } from './bench-options';
 import { trainBench } from './bench-train';
 
 /** A benchmark logs its rows as it measures them (text mode) and returns them (--json). */
@@ -54,13 +53,9 @@ export const benches: Readonly<Record<string, Bench>> = {
     summary:
       'matrix-product GFLOP/s (on WebGPU also by the GPU’s own time) and ms per fused training step (2-layer MLP) at K = 1, 4, 16; a provider that does not load here is refused as bench train refuses it',
     async run(context) {
-      const provider = providerOption(context);
       const isQuick = context.flag('quick');
       const shapes = shapesOption(context);
-      // As bench train: a provider that does not load is refused, not timed on the CPU it falls
-      // back on. The CPU is never probed, so a cpu bench opens no data directory.
-      const note = provider === 'cpu' ? null : await checkProvider({ system: context.app().system }, provider);
-      if (note !== null) context.log(note);
+      const provider = await loadableProviderOption(context); // as bench train refuses one
       const rows = await benchOps({
         providers: [provider],
         matmulShapes: shapes ?? (isQuick ? DEFAULT_MATMUL_SHAPES.slice(0, 1) : undefined),

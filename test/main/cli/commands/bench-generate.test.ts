@@ -1,6 +1,8 @@
 // `spanfill bench generate` end to end on a tiny model folder: the --json result holds the
 // four cells the issue asks for (8 and 64 new tokens, greedy and 4 beams) and text mode prints
-// one line per cell as it is measured. Timing itself is never asserted (DESIGN.md §7).
+// one line per cell as it is measured. Timing itself is never asserted (DESIGN.md §7). A
+// provider that does not load here is refused as bench ops and train refuse it (it ran on the
+// CPU and exited 0, onnxruntime's raw load errors on stderr).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GenerateBenchResult } from '../../../../src/main/engine/bench/generate';
@@ -37,5 +39,12 @@ describe('bench generate', () => {
       'beam×4   64 tokens',
       `${reluDir} cpu (every node placed), prompt 3 tokens`,
     ]);
+  });
+
+  it('refuses a provider this machine cannot load, as bench ops and train do, before measuring', async () => {
+    // DirectML loads only on Windows.
+    const { code, stdout, stderr } = await runSpanfill([...args, '--provider', 'dml', '--data-dir', tempDir()]);
+    expect([code, stdout]).toEqual([exitCodes.usage, '']);
+    expect(stderr).toMatch(/^spanfill bench: provider 'dml' is not available on this machine .*; use provider cpu/);
   });
 });
