@@ -35,6 +35,7 @@ import type { ModelService } from './models';
 import type { MemoryPlan, MemoryProbe } from './runsMemory';
 import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
 import type { SystemService } from './system';
+import { providerState } from './providerState';
 import { datasetTokenNotes } from '../../shared/tokenNotes';
 
 export interface RunPrepareDeps {
@@ -195,8 +196,8 @@ export async function checkProvider(
 ): Promise<string | null> {
   if (provider === 'cpu') return null;
   const info = await deps.system.info();
-  const probe = info.providers.find((p) => p.name === provider);
-  if (probe?.available) return probe.isSoftware ? `provider ${provider} runs in software here: ${probe.reason}` : null;
+  const state = providerState(info, provider);
+  if (state === undefined || state.isAvailable) return state?.words ?? null;
   // Saved as the provider new runs take (where a run names none): say how to change that too.
   const saved =
     deps.system.settings().provider === provider
@@ -211,7 +212,7 @@ export async function checkProvider(
     : `use provider cpu${others}${saved}`;
   throw new ApiError(
     options.isSaved || options.isResume ? 'invalid_input' : 'invalid_argument',
-    `provider '${provider}' is not available on this machine${probe?.reason ? ` (${probe.reason})` : ''}; ${what}`,
+    `${state.words}; ${what}`,
   );
 }
 

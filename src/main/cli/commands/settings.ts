@@ -6,6 +6,11 @@ import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError, type CommandContext } from '../command';
 import { checkedArgs } from '../options';
 import { formatPairs } from '../output';
+import { chosenDataDir, spanfillCommand } from '../nextCommand';
+import { providerState } from '../../services/providerState';
+
+/** What `settings` answers: the settings, and providerNote when the provider saved does not load here. */
+type SettingsResult = AppSettings & { readonly providerNote?: string };
 
 /** `provider P` and `threads N` pairs into system.saveSettings' arguments (its schema checks the values). */
 function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: number } {
@@ -38,6 +43,25 @@ export function noteUnreadableSettings(context: CommandContext): void {
   sayWarning(context, context.app().system.settings());
 }
 
+/**
+ * Where `provider` (just saved) does not load on this machine, or runs in software, what the probe
+ * says (as a run's refusal says it) and what new runs then do; undefined where it loads (cpu and
+ * auto: always, without a probe). It is saved all the same: the data directory may be used on
+ * another machine, where it loads.
+ */
+async function providerNote(context: CommandContext, provider: string): Promise<string | undefined> {
+  if (provider === 'auto' || provider === 'cpu') return undefined;
+  const state = providerState(await context.app().system.info(), provider);
+  if (state === undefined) return undefined;
+  if (state.isAvailable)
+    return `${state.words}; saved all the same: a new run that takes the saved provider trains in software here`;
+  const system = spanfillCommand('system', chosenDataDir(context));
+  return (
+    `${state.words}; saved all the same: a new run that takes the saved provider is refused here until it loads ` +
+    `(\`${system}\` says what loads); \`--provider auto\` or another provider trains one`
+  );
+}
+
 export const settingsCommand = defineCommand({
   name: 'settings',
   takesArguments: true,
@@ -45,9 +69,10 @@ export const settingsCommand = defineCommand({
   usage: `spanfill settings [provider ${providerChoices.join('|')}] [threads N]`,
   description:
     'The same settings as the Settings screen, kept in the data directory. A run given --provider or\n' +
-    '--threads uses those instead. threads 0: onnxruntime picks (one per core).',
+    '--threads uses those instead. threads 0: onnxruntime picks (one per core). A provider that does not load\n' +
+    'here, or runs in software, is saved all the same, with a note on stderr saying so (--json: providerNote).',
   options: {},
-  async run(context): Promise<AppSettings> {
+  async run(context): Promise<SettingsResult> {
     const changes = changesOf(context.positionals);
     const app = context.app();
     const envelope =
@@ -56,7 +81,10 @@ export const settingsCommand = defineCommand({
         : await app.call('system.saveSettings', changes);
     const settings = unwrapEnvelope(envelope) as AppSettings;
     sayWarning(context, settings);
-    return settings;
+    const note = changes.provider === undefined ? undefined : await providerNote(context, changes.provider);
+    if (note === undefined) return settings;
+    context.status(note, { force: true });
+    return { ...settings, providerNote: note };
   },
   render(result) {
     const settings = result as AppSettings;

@@ -53,6 +53,12 @@ const TEXT_FIELDS: Partial<Record<Field, readonly [placeholder: string, meaning:
   name: ['TEXT', 'The run name; without it "MODEL on DATASET"'],
 };
 
+/**
+ * --provider's word for the saved setting auto's choice, for this run (train.ts picks it): the
+ * configuration stores the provider taken, so the contract's choices do not hold it.
+ */
+export const AUTO_PROVIDER = 'auto';
+
 /** Fields a run takes from the saved settings (the Settings screen) when not given. */
 const FROM_SETTINGS: ReadonlySet<Field> = new Set(['provider', 'threads']);
 
@@ -124,7 +130,8 @@ function schemaFacts(field: Field): { fallback: unknown; choices: readonly strin
 /** A field's help line: its meaning, its choices, its default, and each preset's value where one sets it. */
 function describeField(field: Field, meaning: string): string {
   const { fallback, choices } = schemaFacts(field);
-  const text = choices ? `${meaning}: ${orList(choices)}` : meaning;
+  const words = choices && field === 'provider' ? [AUTO_PROVIDER, ...choices] : choices;
+  const text = words ? `${meaning}: ${orList(words)}` : meaning;
   if (FROM_SETTINGS.has(field)) return `${text} (default: the saved settings)`;
   const presets = RUN_PRESETS.filter((p) => ![undefined, fallback].includes(runPresets[p][field])).map(
     (p) => `${p} ${String(runPresets[p][field])}`,

@@ -5,7 +5,8 @@
 // Flags map one to one onto the run configuration (src/shared/contract/runs.ts).
 
 import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
-import { RUN_PRESETS } from '../../../shared/contract/runs';
+import { autoFallbackNote, defaultRunProvider, PROVIDER_NAMES, RUN_PRESETS } from '../../../shared/contract/runs';
+import type { RunPresetName } from '../../../shared/contract/runs';
 import type { CommandContext } from '../command';
 import { defineCommand, InterruptedError, UsageError } from '../command';
 import { datasetFlag } from '../ref-arg';
@@ -20,6 +21,7 @@ import { trainCase } from './train-case';
 import {
   clipNormOption,
   configFromFlags,
+  AUTO_PROVIDER,
   fieldOptions,
   optimizerOptions,
   parseRunFlags,
@@ -118,6 +120,19 @@ function noteThreadsOverMachine(context: CommandContext, threads: number | undef
   context.status(`${source}: ${note}`, { force: true });
 }
 
+/**
+ * --provider auto: the provider the saved setting auto would take for this run (the preset's where
+ * it runs on a GPU here, else the CPU; runConfigSchema stores the provider taken, never auto),
+ * saying on stderr when auto takes the CPU instead of the preset's. The probe runs only then.
+ */
+async function autoProvider(context: CommandContext, preset: RunPresetName | undefined) {
+  const isProbed = defaultRunProvider('auto', preset) !== 'cpu';
+  const providers = isProbed ? (await context.app().system.info()).providers : undefined;
+  const note = autoFallbackNote('auto', preset, providers);
+  if (note !== undefined) context.status(note, { force: true });
+  return defaultRunProvider('auto', preset, providers);
+}
+
 /** A failed run as the command's error: exit 4 when its engine host died (the exit-code table), else 1. */
 function runFailure(run: RunSummary): Error {
   const message = run.error ?? `run ${run.id} failed`;
@@ -188,7 +203,7 @@ export const trainCommand = defineCommand({
     'its initial weights. Without --provider or --threads a run takes the saved settings (the Settings screen): ' +
     "that provider, or under auto the preset's (quick: cpu, standard: webgpu where it runs on a GPU, else cpu, " +
     'saying why; cpu without a preset), and that many ' +
-    'CPU threads (0: onnxruntime picks one per core). ' +
+    'CPU threads (0: onnxruntime picks one per core); --provider auto picks as the setting auto does, whatever is saved. ' +
     '--model preset:NAME (a T5 shape such as t5-small) starts from random weights (from --seed) ' +
     "with --tokenizer's vocabulary: a model folder's tokenizer.json, a model id's, or bytes; the tokenizer needs <extra_id_N> sentinels. " +
     'A configuration the model, dataset or machine cannot take is refused before anything ' +
@@ -280,8 +295,10 @@ export const trainCommand = defineCommand({
     const tokenizer = context.string('tokenizer');
     // The preset goes to the runs service, which puts it under the flags and fills a provider
     // and threads left out from the saved settings (the Train screen's road too).
+    const provider = choiceOption('provider', context.string('provider'), [AUTO_PROVIDER, ...PROVIDER_NAMES]);
     const input: RunRequestInput = {
       ...configFromFlags(context),
+      ...(provider === AUTO_PROVIDER ? { provider: await autoProvider(context, preset) } : {}),
       model,
       ...(tokenizer === undefined ? {} : { tokenizer: fullModelReference(tokenizer) }),
       datasetId: dataset,

@@ -53,6 +53,28 @@ describe('spanfill settings', () => {
   });
 });
 
+describe('spanfill settings provider P, where P does not load', () => {
+  it('saves it, saying on stderr and in --json (providerNote) that it does not load here and what runs then do', async () => {
+    const data = ['--data-dir', path.join(tempDir(), 'data')];
+    // DirectML loads only on Windows; the CPU and auto always do, and are saved without a probe.
+    const saved = await cli(['settings', 'provider', 'dml', '--json', ...data]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const result = JSON.parse(saved.stdout) as { provider: string; providerNote?: string };
+    expect(result).toEqual({
+      provider: 'dml',
+      cpuThreads: 0,
+      providerNote: expect.stringMatching(
+        /^provider 'dml' is not available on this machine \(.+\); saved all the same: a new run that takes the saved provider is refused here until it loads \(`spanfill system --data-dir \S+` says what loads\); `--provider auto` or another provider trains one$/,
+      ),
+    });
+    expect(saved.stderr).toBe(`${result.providerNote}\n`);
+    for (const provider of ['cpu', 'auto']) {
+      const quiet = await cli(['settings', 'provider', provider, ...data]);
+      expect([quiet.code, quiet.stderr]).toEqual([0, '']);
+    }
+  });
+});
+
 describe('spanfill settings over a stored value it cannot read', () => {
   it('shows the defaults, warns once on stderr, and a save replaces the value', async () => {
     const dataDir = path.join(tempDir(), 'data');

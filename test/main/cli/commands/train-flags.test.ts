@@ -50,7 +50,7 @@ describe('train flags', () => {
       'Learning-rate schedule after the warm-up: constant, linear, cosine or inverseSqrt (default linear)',
     );
     expect(help('max-steps')).toBe('Optimizer steps to train, or --epochs (presets: quick 200, standard 10000)');
-    expect(help('provider')).toBe('Where the run trains: cpu, cuda, webgpu or dml (default: the saved settings)');
+    expect(help('provider')).toBe('Where the run trains: auto, cpu, cuda, webgpu or dml (default: the saved settings)');
     expect(help('name')).toBe('The run name; without it "MODEL on DATASET"');
     // It read "(default 1; off)", as if the default were off.
     expect(help('clip-norm')).toBe('Clip the gradients to this global norm, or off for no clipping (default 1)');

@@ -218,7 +218,7 @@ describe('spanfill train: refused flags', () => {
       [['--batch-size', '0'], /--batch-size must be ≥ 1$/m],
       [['--mask', 'sometimes'], /--mask must be one of: dynamic, fixed; got 'sometimes'/],
       [['--optimizer', 'sgd'], /--optimizer must be one of: adamw, adafactor; got 'sgd'/],
-      [['--provider', 'tpu'], /--provider must be one of: cpu, cuda, webgpu, dml; got 'tpu'/],
+      [['--provider', 'tpu'], /--provider must be one of: auto, cpu, cuda, webgpu, dml; got 'tpu'/],
       [['--dropout', '1'], /--dropout must be < 1/],
       [['--max-steps', 'ten'], /--max-steps must be a number, got 'ten'/],
       [['--preset', 'huge'], /--preset must be one of: quick, standard; got 'huge'/],
@@ -263,6 +263,34 @@ describe("spanfill train: more CPU threads than the machine's", () => {
       expect.stringContaining(`threads 1024 (the saved settings, \`spanfill settings --data-dir ${dir}\`): ${why}`),
     ]);
     expect((await estimate(['--threads', '1'])).stderr).not.toContain("this machine's");
+  }, 120_000);
+});
+
+describe('spanfill train --provider auto', () => {
+  it('picks as the saved setting auto does, for this run, where the saved provider does not load', async () => {
+    const dir = tempDir();
+    const dataset = await importTexts(dir, [SENTENCE]);
+    expect((await spanfillIn(dir, ['settings', 'provider', 'dml'])).code).toBe(0);
+    const flags = ['train', '--dataset', dataset, '--model', SPM, '--input-length', '16', '--batch-size', '2'];
+    const saved = await spanfillIn(dir, [...flags, '--max-steps', '2', '--estimate']);
+    expect([saved.code, saved.stderr]).toEqual([1, expect.stringContaining('it is the saved provider for new runs')]);
+    const auto = await spanfillIn(dir, [
+      ...flags,
+      '--max-steps',
+      '2',
+      '--steps-per-call',
+      '2',
+      '--provider',
+      'auto',
+      '--json',
+    ]);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(jsonResult<{ provider: string; status: string }>(auto.stdout)).toMatchObject({
+      provider: 'cpu',
+      status: 'completed',
+    });
+    const help = await spanfillIn(dir, ['train', '--help']);
+    expect(help.stdout).toMatch(/--provider NAME +Where the run trains: auto, cpu, cuda, webgpu or dml/);
   }, 120_000);
 });
 
