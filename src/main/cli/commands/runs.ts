@@ -80,6 +80,7 @@ export function renderShow(
       run.datasetId === null ? '(deleted)' : `${run.datasetId}${datasetName === null ? '' : ` (${datasetName})`}`,
     ],
     ['provider', run.provider ?? '-'],
+    ['threads', formatSetting(run.config.threads, 'threads')],
     ['started', localTimestamp(run.createdAt)],
     ['elapsed', formatElapsed(run.elapsedMs)],
     ['disk', formatBytes(run.diskBytes)],

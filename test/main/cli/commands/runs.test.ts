@@ -76,6 +76,11 @@ describe('runs show', () => {
     );
     expect(renderShow({ ...run, datasetId: null })).toMatch(/^dataset +\(deleted\)$/m);
   });
+
+  it("shows the run's CPU threads beside its provider (they were in --json only)", () => {
+    expect(renderShow(run)).toMatch(/^provider +cpu\nthreads +0 \(one per core\)$/m);
+    expect(renderShow({ ...run, config: { ...run.config, threads: 4 } })).toMatch(/^threads +4$/m);
+  });
 });
 
 describe('runs show of checkpoints that cannot be used', () => {
