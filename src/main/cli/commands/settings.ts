@@ -8,9 +8,13 @@ import { checkedArgs } from '../options';
 import { formatPairs } from '../output';
 import { chosenDataDir, spanfillCommand } from '../nextCommand';
 import { providerState } from '../../services/providerState';
+import { threadsOverMachine } from '../../../shared/threads';
 
-/** What `settings` answers: the settings, and providerNote when the provider saved does not load here. */
-type SettingsResult = AppSettings & { readonly providerNote?: string };
+/**
+ * What `settings` answers: the settings; providerNote when the provider saved does not load here,
+ * threadsNote when the threads saved are more than the machine's.
+ */
+type SettingsResult = AppSettings & { readonly providerNote?: string; readonly threadsNote?: string };
 
 /** `provider P` and `threads N` pairs into system.saveSettings' arguments (its schema checks the values). */
 function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: number } {
@@ -19,6 +23,10 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
   const changes: { provider?: string; cpuThreads?: number } = {};
   for (let i = 0; i < words.length; i += 2) {
     const [key, value] = [words[i], words[i + 1]];
+    // The last would win without a word: `provider webgpu provider cpu` is most often a slip.
+    const earlier = words.findIndex((word, at) => at % 2 === 0 && at < i && word === key);
+    if (earlier >= 0)
+      throw new UsageError(`${key} is given twice ('${words[earlier + 1]}', then '${value}'); give it once`);
     if (key === 'provider') changes.provider = value;
     else if (key === 'threads') {
       if (!/^\d+$/.test(value))
@@ -62,6 +70,12 @@ async function providerNote(context: CommandContext, provider: string): Promise<
   );
 }
 
+/** As the Settings screen says under its threads box: allowed, but more than the machine's only take turns. */
+function threadsNote(context: CommandContext, threads: number): string | undefined {
+  const note = threadsOverMachine(threads, context.app().system.cpuThreads());
+  return note === undefined ? undefined : `threads ${threads}: ${note}`;
+}
+
 export const settingsCommand = defineCommand({
   name: 'settings',
   takesArguments: true,
@@ -70,7 +84,8 @@ export const settingsCommand = defineCommand({
   description:
     'The same settings as the Settings screen, kept in the data directory. A run given --provider or\n' +
     '--threads uses those instead. threads 0: onnxruntime picks (one per core). A provider that does not load\n' +
-    'here, or runs in software, is saved all the same, with a note on stderr saying so (--json: providerNote).',
+    'here, or runs in software, is saved all the same, with a note on stderr saying so (--json: providerNote);\n' +
+    "so are more threads than the machine's (threadsNote). Each setting is given at most once.",
   options: {},
   async run(context): Promise<SettingsResult> {
     const changes = changesOf(context.positionals);
@@ -81,10 +96,14 @@ export const settingsCommand = defineCommand({
         : await app.call('system.saveSettings', changes);
     const settings = unwrapEnvelope(envelope) as AppSettings;
     sayWarning(context, settings);
-    const note = changes.provider === undefined ? undefined : await providerNote(context, changes.provider);
-    if (note === undefined) return settings;
-    context.status(note, { force: true });
-    return { ...settings, providerNote: note };
+    const providerSaid = changes.provider === undefined ? undefined : await providerNote(context, changes.provider);
+    const threadsSaid = changes.cpuThreads === undefined ? undefined : threadsNote(context, changes.cpuThreads);
+    for (const note of [providerSaid, threadsSaid]) if (note !== undefined) context.status(note, { force: true });
+    return {
+      ...settings,
+      ...(providerSaid === undefined ? {} : { providerNote: providerSaid }),
+      ...(threadsSaid === undefined ? {} : { threadsNote: threadsSaid }),
+    };
   },
   render(result) {
     const settings = result as AppSettings;

@@ -2,6 +2,7 @@
 // calls as the Settings screen, and what a new run then starts with; a stored value it cannot
 // read shows as the defaults with a warning on stderr, and saving replaces it.
 
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppServices } from '../../../../src/main/services/app';
@@ -19,9 +20,9 @@ describe('spanfill settings', () => {
     const data = ['--data-dir', dataDir];
     const shown = await cli(['settings', ...data]);
     expect(shown.stdout.trim().split('\n')).toEqual(['Provider     auto', 'CPU threads  0 (one per core)']);
-    expect(JSON.parse((await cli(['settings', 'threads', '3', '--json', ...data])).stdout)).toEqual({
+    expect(JSON.parse((await cli(['settings', 'threads', '1', '--json', ...data])).stdout)).toEqual({
       provider: 'auto',
-      cpuThreads: 3,
+      cpuThreads: 1,
     });
     const both = await cli(['settings', 'provider', 'cpu', 'threads', '0', ...data]);
     expect(both.stdout.trim().split('\n')).toEqual(['Provider     cpu', 'CPU threads  0 (one per core)']);
@@ -43,6 +44,8 @@ describe('spanfill settings', () => {
       [['provider'], "settings takes pairs: provider P, threads N; got 'provider'"],
       [['threads', '-1'], "unknown option -1; to give an argument that starts with '-', put -- before it (-- -1)"],
       [['threads', '--', '-1'], "threads must be a whole number, 0 for one per core; got '-1'"],
+      [['provider', 'webgpu', 'provider', 'cpu'], "provider is given twice ('webgpu', then 'cpu'); give it once"],
+      [['threads', '2', 'provider', 'cpu', 'threads', '2'], "threads is given twice ('2', then '2'); give it once"],
     ];
     for (const [words, message] of cases) {
       const refused = await cli(['settings', ...words, ...data]);
@@ -50,6 +53,22 @@ describe('spanfill settings', () => {
       expect(refused.stderr).toContain(message);
     }
     expect((await cli(['settings', '--json', ...data])).stdout).toBe('{"provider":"auto","cpuThreads":0}\n');
+  });
+});
+
+describe('spanfill settings threads N', () => {
+  it("saves more threads than the machine's, noting on stderr (--json: threadsNote) what that costs", async () => {
+    const data = ['--data-dir', path.join(tempDir(), 'data')];
+    const over = os.availableParallelism() + 1;
+    const saved = await cli(['settings', 'threads', String(over), '--json', ...data]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const note =
+      `threads ${over}: More than this machine's ${os.availableParallelism()} CPU threads: the extra ones only ` +
+      'take turns on the same cores, which is usually slower, not faster.';
+    expect(JSON.parse(saved.stdout)).toEqual({ provider: 'auto', cpuThreads: over, threadsNote: note });
+    expect(saved.stderr).toBe(`${note}\n`);
+    const within = await cli(['settings', 'threads', String(os.availableParallelism()), ...data]);
+    expect([within.code, within.stderr]).toEqual([0, '']);
   });
 });
 
