@@ -3,7 +3,7 @@
 // (`--promt-file` or `--prompt` → --prompt-file, `--bach-size` → --batch-size), spelled out
 // (`--learning-rate` → --lr) or called by its transformers name (`--num_beams` → --beams);
 // messages that are not recognised pass through as parseArgs wrote them. The same nearest name
-// serves an unknown command.
+// serves an unknown command, action or benchmark (unknownName: one wording for them all).
 
 import { editDistance } from '../../shared/editDistance';
 
@@ -46,15 +46,15 @@ const initials = (name: string): string => {
 };
 
 /**
- * The name of `names` (commands, or long options without dashes) that `given` most likely
- * meant, underscores read as dashes: the one its transformers name stands for
+ * The name of `names` (commands, actions, or long options without dashes: all lower case) that
+ * `given` most likely meant, in any case, underscores read as dashes: the one its transformers name stands for
  * (TRANSFORMERS_NAMES), else the only one it begins, else the only one it is the initials of or
  * spells out (`--learning-rate` → --lr), else the closest by edit distance when that is at most
  * a third of its length, and at least 2 from four characters on (a swap of two letters, 'trian',
  * is two edits), 1 below; undefined when none is close.
  */
 export function nearestName(given: string, names: readonly string[]): string | undefined {
-  const bare = given.replace(/^-+/, '').replaceAll('_', '-');
+  const bare = given.replace(/^-+/, '').replaceAll('_', '-').toLowerCase();
   if (bare.length < 2) return undefined;
   const known = TRANSFORMERS_NAMES[bare];
   if (known && names.includes(known)) return known;
@@ -69,6 +69,16 @@ export function nearestName(given: string, names: readonly string[]): string | u
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return bestDistance <= Math.max(bare.length >= 4 ? 2 : 1, Math.floor(bare.length / 3)) ? best : undefined;
+}
+
+/**
+ * The one refusal of a name a command line does not know: a command, an action of one
+ * (`runs shw`), a benchmark — `unknown runs action 'shw' (did you mean show?); expected one of:
+ * list, show, …`.
+ */
+export function unknownName(what: string, given: string, names: readonly string[]): string {
+  const nearest = nearestName(given, names);
+  return `unknown ${what} '${given}'${nearest ? ` (did you mean ${nearest}?)` : ''}; expected one of: ${names.join(', ')}`;
 }
 
 /**
@@ -90,10 +100,11 @@ export function describeArgsError(error: unknown, names: readonly string[]): str
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
     const suggestion = nearestName(unknown[1], names);
     if (suggestion) return `unknown option ${unknown[1]}; did you mean --${suggestion}?`;
+    if (unknown[1].startsWith('--')) return `unknown option ${unknown[1]}`;
     // `settings threads -1`, `fill "-5 degrees"`: more likely an argument than an option.
-    return unknown[1].startsWith('--')
-      ? `unknown option ${unknown[1]}`
-      : `unknown option ${unknown[1]}; ${dashHint({ word: unknown[1] })}`;
+    if (/^-[\d.]/.test(unknown[1])) return `unknown option ${unknown[1]}; ${dashHint({ word: unknown[1] })}`;
+    // `train -j`: a short option that is not there (-- would pass it on as an argument).
+    return `unknown option ${unknown[1]}; options are written long (--name), and the only short one is -h`;
   }
   const missing = /^Option '(?:-\w, )?(-[^ ']+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1]} needs a value`;

@@ -2,7 +2,7 @@
 // messages written here), with the nearest option suggested only when one is close.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeArgsError, nearestName, TRANSFORMERS_NAMES } from '../../../src/main/cli/argErrors';
+import { describeArgsError, nearestName, TRANSFORMERS_NAMES, unknownName } from '../../../src/main/cli/argErrors';
 import { commands } from '../../../src/main/cli/commands';
 
 const OPTIONS: ParseArgsConfig['options'] = {
@@ -39,6 +39,11 @@ describe('describeArgsError', () => {
     // The hint works: the same words after -- are arguments.
     const { positionals } = parseArgs({ args: ['--', '-5 degrees'], options: OPTIONS, allowPositionals: true });
     expect(positionals).toEqual(['-5 degrees']);
+  });
+
+  it('says a short option of letters is unknown without the -- hint, which is for arguments like -5', () => {
+    // `train -j` was told to write `-- -j`, which passes -j on as an argument nobody reads.
+    expect(refusal(['-j'])).toBe('unknown option -j; options are written long (--name), and the only short one is -h');
   });
 
   it('names an option given without its value, or a switch given one', () => {
@@ -86,6 +91,23 @@ describe('nearestName', () => {
     expect(nearestName('--frobnicate', NAMES)).toBeUndefined();
     expect(nearestName('--mdl', NAMES)).toBeUndefined();
     expect(nearestName('--x', NAMES)).toBeUndefined();
+  });
+
+  it('reads the given name in any case (--JSON, a caps-lock typo)', () => {
+    expect(nearestName('--JSON', NAMES)).toBe('json');
+    expect(nearestName('--Batch-Size', NAMES)).toBe('batch-size');
+    expect(refusal(['--JSON'])).toBe('unknown option --JSON; did you mean --json?');
+  });
+});
+
+describe('unknownName', () => {
+  it('one wording for an unknown command, action or benchmark: the nearest name, then every name', () => {
+    expect(unknownName('runs action', 'shw', ['list', 'show', 'rm'])).toBe(
+      "unknown runs action 'shw' (did you mean show?); expected one of: list, show, rm",
+    );
+    expect(unknownName('command', 'frobnicate', ['runs', 'train'])).toBe(
+      "unknown command 'frobnicate'; expected one of: runs, train",
+    );
   });
 });
 
