@@ -18,6 +18,12 @@ export const commonOptions: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'Show help for this command' },
 };
 
+/** What `spanfill` takes in a command's place (run.ts runCli), for the main help. */
+const topLevelOptions: Readonly<Record<string, OptionSpec>> = {
+  help: { type: 'boolean', short: 'h', description: 'Show this help' },
+  version: { type: 'boolean', short: 'v', description: "Print Spanfill's version" },
+};
+
 function formatOptions(options: Readonly<Record<string, OptionSpec>>): string {
   const rows = Object.entries(options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.placeholder ? ` ${spec.placeholder}` : ''}`;
@@ -66,10 +72,14 @@ export function mainHelp(commands: readonly Command[], version: string): string 
     'Common options (every command; before or after its name):',
     formatOptions(commonOptions),
     '',
-    'Run `spanfill <command> --help` for the options of one command.',
+    'Without a command:',
+    formatOptions(topLevelOptions),
+    '',
+    'Run `spanfill <command> --help` (or `spanfill help <command>`) for the options of one command.',
     '',
     "With --json, stdout holds exactly one JSON document: the command's result, or",
-    '{"error": {"code", "message"}} together with a non-zero exit code.',
+    '{"error": {"code", "message"}} together with a non-zero exit code; --help and --version',
+    'print {"help": "…"} and {"version": "…"}.',
     '',
     exitCodeHelp,
   ].join('\n');

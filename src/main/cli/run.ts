@@ -8,7 +8,7 @@
 // read stdout and check the exit code; stderr carries nothing they need to parse.
 
 import { parseArgs } from 'node:util';
-import { describeArgsError, nearestName } from './argErrors';
+import { describeArgsError, nearestName, unknownName } from './argErrors';
 import { AppServices } from '../services/app';
 import { withDiskFullHint } from '../services/errors';
 import { appVersion } from '../services/version';
@@ -29,33 +29,31 @@ export interface CliIo {
 
 export async function runCli(argv: readonly string[], io: CliIo, list: readonly Command[] = commands): Promise<number> {
   const [name, ...rest] = commandFirst(argv);
-  const print = (text: string): void => void io.stdout.write(`${text}\n`);
-  if (name === undefined && argv.includes('--json')) {
+  const isJsonAsked = argv.includes('--json');
+  if (name === undefined && isJsonAsked) {
     // A script asked for JSON: the help text is not a document it can read.
     const names = list.map((command) => command.name).join(', ');
     printJsonError(io, 'invalid_argument', `no command given (spanfill <command> --json); the commands are: ${names}`);
     return exitCodes.usage;
   }
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? list.find((command) => command.name === rest[0]) : undefined;
-    print(target ? commandHelp(target) : mainHelp(list, appVersion));
-    return exitCodes.ok;
-  }
-  if (name === '--version' || name === '-v') {
-    print(appVersion);
-    return exitCodes.ok;
+  if (name === undefined || name === '--help' || name === '-h')
+    return printInfo(io, isJsonAsked, 'help', mainHelp(list, appVersion));
+  if (name === '--version' || name === '-v') return printInfo(io, isJsonAsked, 'version', appVersion);
+  if (name === 'help') {
+    // `spanfill help COMMAND`: that command's help; an unknown one is refused as `spanfill COMMAND` is.
+    const [topic] = parseArgs({
+      args: [...rest],
+      options: commonOptions,
+      allowPositionals: true,
+      strict: false,
+    }).positionals;
+    if (topic === undefined) return printInfo(io, isJsonAsked, 'help', mainHelp(list, appVersion));
+    const target = list.find((command) => command.name === topic);
+    if (target) return printInfo(io, isJsonAsked, 'help', commandHelp(target));
+    return refuseCommandLine(io, isJsonAsked, unknownCommand(topic, list));
   }
   const command = list.find((candidate) => candidate.name === name);
-  if (!command) {
-    const names = list.map((c) => c.name);
-    const nearest = nearestName(name, names);
-    const message = name.startsWith('-')
-      ? `'${name}' goes after the command (spanfill <command> [options]); the commands are: ${names.join(', ')}`
-      : `unknown command '${name}'${nearest ? ` (did you mean ${nearest}?)` : ''}; expected one of: ${names.join(', ')}`;
-    if (rest.includes('--json')) printJsonError(io, 'invalid_argument', message);
-    else io.stderr.write(`spanfill: ${visibleControls(message)}\n`);
-    return exitCodes.usage;
-  }
+  if (!command) return refuseCommandLine(io, rest.includes('--json'), unknownCommand(name, list));
   // Until the flags parse, guess from the raw words, so a usage error still answers in JSON.
   let isJson = rest.includes('--json');
   const output: OutputState = { hasPrintedResult: false };
@@ -63,10 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   try {
     const parsed = parseCommandArgs(command, rest);
     isJson = parsed.values.json === true;
-    if (parsed.values.help === true) {
-      print(commandHelp(command));
-      return exitCodes.ok;
-    }
+    if (parsed.values.help === true) return printInfo(io, isJson, 'help', commandHelp(command));
     const dataDir = commandDataDir(stringValue(parsed.values, 'data-dir'), io.env);
     const context = createContext({
       command,
@@ -87,6 +82,36 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   } finally {
     await app?.close();
   }
+}
+
+/**
+ * What --help or --version prints: the text, or under --json one document, {"help": text} or
+ * {"version": v} (mainHelp says so), as stdout holds under --json whatever the command.
+ */
+function printInfo(io: CliIo, isJson: boolean, key: 'help' | 'version', text: string): number {
+  io.stdout.write(`${isJson ? JSON.stringify({ [key]: text }) : text}\n`);
+  return exitCodes.ok;
+}
+
+/**
+ * Why the word in a command's place is none: an unknown command (with the nearest), --data-dir
+ * with no folder after it, a common option mistyped (`--jsn`, `--JSON`), or another option,
+ * which goes after the command.
+ */
+function unknownCommand(name: string, list: readonly Command[]): string {
+  const names = list.map((command) => command.name);
+  if (!name.startsWith('-')) return unknownName('command', name, names);
+  if (name === '--data-dir') return '--data-dir needs a value (spanfill --data-dir DIR <command>)';
+  const common = nearestName(name, Object.keys(commonOptions));
+  if (common !== undefined) return `unknown option ${name}; did you mean --${common}?`;
+  return `'${name}' goes after the command (spanfill <command> [options]); the commands are: ${names.join(', ')}`;
+}
+
+/** A usage error found before any command runs: {"error"} under --json, else a line on stderr. */
+function refuseCommandLine(io: CliIo, isJson: boolean, message: string): number {
+  if (isJson) printJsonError(io, 'invalid_argument', message);
+  else io.stderr.write(`spanfill: ${visibleControls(message)}\n`);
+  return exitCodes.usage;
 }
 
 /**

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../../src/main/cli/commands';
 import { statusWriter } from '../../../src/main/cli/run';
+import { appVersion } from '../../../src/main/services/version';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { runSpanfill } from '../../support/cli';
 import { tempDirs } from '../../support/tmp';
@@ -122,6 +123,58 @@ describe('an integer flag', () => {
       expect(code, JSON.stringify(raw)).toBe(2);
       expect(stderr).toContain(`--seed must be an integer from 0 to`);
       expect(stderr).toContain(`got '${raw}'`);
+    }
+  });
+});
+
+describe('--help and --version', () => {
+  it('print one JSON document under --json: {"help": text} and {"version": v}, as the main help says', async () => {
+    const runsHelp = await runSpanfill(['runs', '--help', '--json']);
+    expect(runsHelp.code).toBe(0);
+    expect((JSON.parse(runsHelp.stdout) as { help: string }).help).toMatch(/^Usage: spanfill runs /);
+    const mainHelp = await runSpanfill(['--json', '--help']);
+    expect((JSON.parse(mainHelp.stdout) as { help: string }).help).toContain('Commands:');
+    for (const argv of [
+      ['--json', '--version'],
+      ['-v', '--json'],
+    ]) {
+      const { code, stdout } = await runSpanfill(argv);
+      expect([code, JSON.parse(stdout)], argv.join(' ')).toEqual([0, { version: appVersion }]);
+    }
+    expect((await runSpanfill(['--version'])).stdout).toBe(`${appVersion}\n`);
+    const text = (await runSpanfill(['--help'])).stdout;
+    expect(text).toMatch(/^ +-v, --version +/m);
+    expect(text).toMatch(/--help and --version\s+print \{"help": "…"\} and \{"version": "…"\}/);
+  });
+});
+
+describe('spanfill help COMMAND', () => {
+  it("shows the command's help, and refuses an unknown one as an unknown command (it printed the main help, exit 0)", async () => {
+    expect((await runSpanfill(['help', 'runs'])).stdout).toMatch(/^Usage: spanfill runs /);
+    expect((await runSpanfill(['help'])).stdout).toContain('Commands:');
+    const bogus = await runSpanfill(['help', 'rnus']);
+    expect([bogus.code, bogus.stdout]).toEqual([2, '']);
+    expect(bogus.stderr).toContain("unknown command 'rnus' (did you mean runs?); expected one of: ");
+    const json = await runSpanfill(['help', 'bogus', '--json']);
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as { error: { message: string } }).error.message).toContain(
+      "unknown command 'bogus'",
+    );
+  });
+});
+
+describe('a misplaced or mistyped option before the command', () => {
+  it('says --data-dir needs a value, and suggests the common option a typo meant, in any case', async () => {
+    const cases: [string[], string][] = [
+      [['--data-dir'], '--data-dir needs a value (spanfill --data-dir DIR <command>)'],
+      [['--jsn', 'system'], 'unknown option --jsn; did you mean --json?'],
+      [['--JSON', 'system'], 'unknown option --JSON; did you mean --json?'],
+      [['system', '--JSON'], 'unknown option --JSON; did you mean --json?'],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, stderr } = await runSpanfill(argv);
+      expect([code, stderr], argv.join(' ')).toEqual([2, expect.stringContaining(message)]);
+      expect(stderr).not.toContain('goes after the command');
     }
   });
 });
