@@ -27,7 +27,8 @@ export const serveCommand = defineCommand({
       type: 'string',
       placeholder: 'N',
       description:
-        'Port to listen on (default: the one this data directory was last served on, when it is free, else a free one; 0: a free one)',
+        'Port to listen on, kept for the next serve (default: the one this data directory was last served on; ' +
+        'while that is busy, a free one, said on stderr and not kept; 0: a free one)',
     },
   },
   printsOwnResult: true,
@@ -112,10 +113,15 @@ function lastPort(context: CommandContext, app: AppServices): number | undefined
 
 const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
 
+const portInUse = (port: number | undefined): ApiError =>
+  new ApiError('conflict', `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`);
+
 /**
  * Listens on `port`; without one, on the port this data directory was last served on when it
  * is free (the same origin, so the browser keeps its theme and chart views), else on a free
- * one. The port it got is kept for the next launch.
+ * one. The port it got is kept for the next launch, except a free one taken because the last
+ * was busy (most often by another serve of this data directory): the next launch tries the last
+ * again, and this one says so.
  */
 async function listen(context: CommandContext, rendererDir: string, port: number | undefined): Promise<RunningServer> {
   const app = context.app();
@@ -130,12 +136,17 @@ async function listen(context: CommandContext, rendererDir: string, port: number
   const server =
     again ??
     (await startServer({ app, rendererDir, port: port ?? 0 }).catch((error: unknown) => {
-      if (!isInUse(error)) throw error;
-      throw new ApiError(
-        'conflict',
-        `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`,
-      );
+      throw isInUse(error) ? portInUse(port) : error;
     }));
+  if (last !== undefined && again === undefined) {
+    context.status(
+      `Port ${last}, where this data directory was last served, is in use (another \`spanfill serve\` of it, ` +
+        `maybe); serving on port ${server.port} this time: the browser keeps the theme and chart views per port, ` +
+        `and the next serve tries ${last} again (--port N serves on N and keeps it)`,
+      { force: true },
+    );
+    return server;
+  }
   try {
     app.system.keepServedPort(server.port);
   } catch {
