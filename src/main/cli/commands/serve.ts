@@ -2,9 +2,10 @@
 // boxes (reach it through an SSH tunnel) and for the end-to-end tests. Runs until Ctrl-C.
 
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer } from '../../server/server';
+import { serverHost, startServer, type RunningServer } from '../../server/server';
 import type { AppServices } from '../../services/app';
 import { ApiError } from '../../../shared/errors';
 import type { CommandContext } from '../command';
@@ -85,6 +86,8 @@ export async function startServing(
   onListening: (served: Served) => void,
 ): Promise<void> {
   const rendererDir = findRendererDir(context.env.SPANFILL_RENDERER_DIR);
+  // Before the data directory opens: a serve that cannot listen leaves no new one behind.
+  if (port !== undefined && port !== 0 && !(await isFree(port))) throw portInUse(port);
   const app = context.app();
   noteUnreadableSettings(context);
   const server = await listen(context, rendererDir, port);
@@ -115,6 +118,15 @@ const isInUse = (error: unknown): boolean => (error as NodeJS.ErrnoException).co
 
 const portInUse = (port: number | undefined): ApiError =>
   new ApiError('conflict', `Port ${port} on 127.0.0.1 is in use; pick another with --port N, or leave it out`);
+
+/** Whether `port` on the server's host can be listened on now (the server may still lose it to a race). */
+function isFree(port: number): Promise<boolean> {
+  const probe = net.createServer();
+  return new Promise((resolve, reject) => {
+    probe.once('error', (error) => (isInUse(error) ? resolve(false) : reject(error)));
+    probe.listen(port, serverHost, () => probe.close(() => resolve(true)));
+  });
+}
 
 /**
  * Listens on `port`; without one, on the port this data directory was last served on when it

@@ -1,7 +1,8 @@
 // `spanfill serve`'s port: without --port, the one this data directory was last served on
 // (the same origin in the browser, which keeps the theme and chart views per origin), or a
 // free one when that is taken (said on stderr, and not kept: the next serve tries the last one
-// again); --port 0 asks for a free one, and a busy --port N is refused.
+// again); --port 0 asks for a free one, and a busy --port N is refused before the data directory
+// is opened (a new one is not created).
 // Stored values it cannot read (the last port, the settings) are said on stderr and it serves;
 // a failure after it listens frees the port and ends the command with the message.
 
@@ -143,6 +144,22 @@ describe('serve with stored values it cannot read', () => {
     const wrong = await serve(dataDir, rendererDir);
     await wrong.stop();
     expect(wrong.err()).toContain('cannot be read (70000 is not a port); serving on a free port');
+  });
+
+  it('refuses a --port in use before it opens the data directory: a new one is not created', async () => {
+    const busy = await occupy(0);
+    try {
+      const dataDir = `${tempDir()}/new`;
+      const captured = capture();
+      const code = await runCaptured(['serve', '--port', String(busy.port), '--data-dir', dataDir], captured, {
+        env: { SPANFILL_RENDERER_DIR: renderer() },
+      });
+      expect(code).toBe(exitCodes.failure);
+      expect(captured.err()).toContain(`Port ${busy.port} on 127.0.0.1 is in use; pick another with --port N`);
+      expect(fs.existsSync(dataDir)).toBe(false);
+    } finally {
+      await busy.release();
+    }
   });
 
   it('closes its port and ends with the message when it fails after it listens', async () => {
