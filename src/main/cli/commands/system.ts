@@ -11,18 +11,18 @@ import { formatPairs } from '../output';
 export const systemCommand = defineCommand({
   name: 'system',
   summary: 'Show versions, the data directory and which execution providers work here',
-  usage: 'spanfill system [--refresh]',
+  usage: 'spanfill system',
   description:
     'Probes onnxruntime in an engine host process: the CPU provider, WebGPU, CUDA and DirectML\n' +
     'are each tried with a one-node model, and a provider that fails says why. Telemetry says\n' +
     "whether onnxruntime's own usage telemetry is off (Spanfill sets ORT_DISABLE_TELEMETRY=1 unless\n" +
     'you set that variable yourself).',
-  options: {
-    refresh: { type: 'boolean', description: 'Probe the providers again instead of using a cached answer' },
-  },
+  // NOTE: no --refresh: the probe is cached per process (services/system.ts), and each command
+  // is a process of its own that probes afresh; system.info's refresh is for the app.
+  options: {},
   async run(context) {
     const app = context.app();
-    const envelope = await app.call('system.info', { refresh: context.flag('refresh') });
+    const envelope = await app.call('system.info', {});
     return unwrapEnvelope(envelope) as SystemInfo;
   },
   render(result) {
