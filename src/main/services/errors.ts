@@ -78,7 +78,8 @@ export function isReadOnly(caught: unknown): boolean {
  * export's "the file system is read-only (EROFS)") already says it and is left as it is.
  */
 function withReadOnlyHint(message: string): string {
-  if (message.includes(WRITE_ACCESS_ADVICE)) return message;
+  // In any case: the store gives the advice mid-sentence too, lower-cased (db.ts FOLDER_ADVICE).
+  if (message.toLowerCase().includes(WRITE_ACCESS_ADVICE.toLowerCase())) return message;
   const named = NODE_READ_ONLY.exec(message)?.[1];
   const what =
     named !== undefined

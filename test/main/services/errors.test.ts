@@ -48,6 +48,11 @@ describe('a read-only disk or database', () => {
   it('leaves a message that already says what to do, and other messages, as they are', () => {
     const said = `The database /d/spanfill.db cannot be opened or written: EROFS: read-only file system. ${advice}.`;
     expect(withDiskFullHint(said)).toBe(said);
+    // The store's words for a data directory it cannot make (db.ts), the advice mid-sentence.
+    const folder =
+      "The data directory /ro/sub dir cannot be used: /ro cannot be written: EROFS: read-only file system, access '/ro'; " +
+      `${advice[0].toLowerCase()}${advice.slice(1)}.`;
+    expect(withDiskFullHint(folder)).toBe(folder);
     const exported = 'Cannot put the export at /ro/out: the file system is read-only (EROFS)';
     expect(isReadOnly(exported)).toBe(true);
     expect(withDiskFullHint(exported)).toBe(exported);
