@@ -39,7 +39,7 @@ export interface BenchImportResult {
   readonly tokenizer: string;
   /** The model folder the tokenizer came from ('bytes' for the byte tokenizer). */
   readonly tokenizerSpec: string;
-  /** 'per-word-memo', or 'whole-text: why'. */
+  /** 'per-word-memo', 'byte-level', or 'whole-text: why'. */
   readonly encoding: string;
   readonly tokenizedMB: number;
   readonly tokens: number;
@@ -108,9 +108,9 @@ export async function benchImport(options: BenchImportOptions): Promise<BenchImp
     encoding:
       encoding === undefined
         ? 'whole-text'
-        : encoding.mode === 'per-word-memo'
-          ? encoding.mode
-          : `whole-text: ${encoding.reason}`,
+        : encoding.mode === 'whole-text'
+          ? `whole-text: ${encoding.reason}`
+          : encoding.mode,
     tokenizedMB: pass.bytes / 1048576,
     tokens: pass.tokens,
     tokensPerSec: pass.tokens / tokenizeSeconds,

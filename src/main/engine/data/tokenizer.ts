@@ -58,7 +58,9 @@ export interface TextTokenizer {
 
 export type TokenizerEncoding =
   | { readonly mode: 'per-word-memo'; readonly memo: WordMemo }
-  | { readonly mode: 'whole-text'; readonly reason: string };
+  | { readonly mode: 'whole-text'; readonly reason: string }
+  /** A folder whose tokenizer files are the byte tokenizer's, encoded as bytes (byteLevelTokenizer.ts). */
+  | { readonly mode: 'byte-level' };
 
 /** Text that reads like a special token: a sentinel, the end mark, padding, unknown. */
 export const LITERAL_SPECIAL_TEXT = /<extra_id_\d+>|<\/s>|<pad>|<unk>/g;
@@ -89,7 +91,8 @@ export function createByteTokenizer(): TextTokenizer {
   const offset = 3;
   const vocabSize = offset + 256 + BYTE_TOKENIZER_EXTRA_IDS; // 384
   const names = ['<pad>', '</s>', '<unk>'];
-  const utf8 = new TextDecoder('utf-8');
+  // NOTE: ignoreBOM keeps a U+FEFF that starts a run: encode keeps it as bytes, as HF's ByteLevel decoder does.
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   const sentinelId = (n: number): number => {
     if (!Number.isInteger(n) || n < 0 || n >= BYTE_TOKENIZER_EXTRA_IDS) {
       throw new RangeError(
@@ -98,6 +101,9 @@ export function createByteTokenizer(): TextTokenizer {
     }
     return vocabSize - 1 - n;
   };
+  // An id outside the vocabulary reads as <unk>, as in HF tokenizers.
+  const specialName = (id: number): string =>
+    id >= 0 && id < offset ? names[id] : id >= offset && id < vocabSize ? `<extra_id_${vocabSize - 1 - id}>` : names[2];
   return {
     name: 'bytes (ByT5 layout)',
     fingerprint: createHash('sha256').update('spanfill-byte-tokenizer-v1').digest('hex'),
@@ -126,7 +132,7 @@ export function createByteTokenizer(): TextTokenizer {
         if (id >= offset && id < offset + 256) run.push(id - offset);
         else {
           flush();
-          out += id < offset ? names[id] : `<extra_id_${vocabSize - 1 - id}>`;
+          out += specialName(id);
         }
       }
       flush();
@@ -220,6 +226,22 @@ export interface TokenizerBytes {
   readonly config: Buffer | null;
 }
 
+/** The folder's tokenizer.json and tokenizer_config.json (its config null when it has none); null without a readable tokenizer.json. */
+export function tokenizerBytesIn(dir: string): TokenizerBytes | null {
+  try {
+    return readTokenizerBytes(dir);
+  } catch {
+    return null;
+  }
+}
+
+/** What tells one tokenizer's files from another's: the token caches it selects are named by it (sha256 hex). */
+export function hfTokenizerFingerprint(files: TokenizerBytes): string {
+  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(files.json);
+  if (files.config !== null) hash.update(files.config);
+  return hash.digest('hex');
+}
+
 /** The folder's tokenizer.json and tokenizer_config.json (null when it has none). */
 function readTokenizerBytes(dir: string): TokenizerBytes {
   const configPath = join(dir, 'tokenizer_config.json');
@@ -258,9 +280,8 @@ export async function loadHfTokenizer(
   // A flag per id, not a Set: encodeForTraining asks once per token of a whole dataset.
   const reserved = new Uint8Array(vocabSize);
   for (const id of [...sentinels, eosId, padId]) if (id >= 0 && id < vocabSize) reserved[id] = 1;
-  const { json: jsonBytes, config: configBytes } = given ?? readTokenizerBytes(dir);
-  const hash = createHash('sha256').update('hf-tokenizer-v1\0').update(jsonBytes);
-  if (configBytes !== null) hash.update(configBytes);
+  const files = given ?? readTokenizerBytes(dir);
+  const { json: jsonBytes, config: configBytes } = files;
   const plainEncode = (text: string): number[] => tok.encode(text, { add_special_tokens: false });
   const encoding: TokenizerEncoding =
     options.wordMemo === false
@@ -268,7 +289,7 @@ export async function loadHfTokenizer(
       : chooseEncoding(plainEncode, jsonBytes, configBytes);
   return {
     name: basename(dir),
-    fingerprint: hash.digest('hex'),
+    fingerprint: hfTokenizerFingerprint(files),
     vocabSize,
     padId,
     eosId,

@@ -1,13 +1,16 @@
 // Tokenizers by name, for the services and the engine host: "bytes" is the byte-level
 // (ByT5-layout) tokenizer, anything else a model folder holding tokenizer.json or a ByT5 folder
-// (byt5Folder.ts). Loaded once per folder and reused until its tokenizer files change (then
-// reloaded, so its fingerprint — and with it the token cache it selects — follows the files).
+// (byt5Folder.ts); a folder whose files are the byte tokenizer's is encoded as bytes
+// (byteLevelTokenizer.ts), any other through transformers.js. Loaded once per folder and reused
+// until its tokenizer files change (then reloaded, so its fingerprint — and with it the token
+// cache it selects — follows the files).
 
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { isByT5Folder } from './byt5Folder';
-import { createByteTokenizer, loadHfTokenizer, type TextTokenizer } from './tokenizer';
+import { byteLevelFolderTokenizer, isByteTokenizerFiles } from './byteLevelTokenizer';
+import { createByteTokenizer, loadHfTokenizer, tokenizerBytesIn, type TextTokenizer } from './tokenizer';
 import { byt5TokenizerBytes } from './tokenizerFiles';
 
 /**
@@ -16,7 +19,10 @@ import { byt5TokenizerBytes } from './tokenizerFiles';
  */
 export async function openTokenizer(name: string): Promise<TextTokenizer> {
   if (name === BYTE_TOKENIZER_NAME) return createByteTokenizer();
-  return isByT5Folder(name) ? loadHfTokenizer(name, {}, byt5TokenizerBytes()) : loadHfTokenizer(name);
+  const given = isByT5Folder(name) ? byt5TokenizerBytes() : undefined;
+  const files = given ?? tokenizerBytesIn(name);
+  if (files !== null && isByteTokenizerFiles(files)) return byteLevelFolderTokenizer(path.resolve(name), files);
+  return loadHfTokenizer(name, {}, given);
 }
 
 /** Size and modification time of the files a tokenizer is loaded from ('' when absent). */

@@ -118,6 +118,11 @@ describe('byte tokenizer (ByT5 layout)', () => {
     expect(tok.decode([107, 383, 1, 0])).toBe('h<extra_id_0></s><pad>');
     expect(() => tok.sentinelId(125)).toThrow('Sentinel <extra_id_125> does not exist; the byte tokenizer has 125');
   });
+  it('decodes a byte-order mark as the character it is, and an id outside the vocabulary as <unk>', () => {
+    const bom = [0xef, 0xbb, 0xbf].map((b) => b + 3);
+    expect(tok.decode([...bom, 0x61 + 3, 383, ...bom])).toBe('\ufeffa<extra_id_0>\ufeff');
+    expect(tok.decode([0x61 + 3, 384, -1, 1])).toBe('a<unk><unk></s>');
+  });
   it('literal "<extra_id_0>" text stays bytes: nothing to drop', () => {
     expect(encodeForTraining(tok, '<extra_id_0>').droppedSpecialTokens).toBe(0);
   });
