@@ -35,53 +35,71 @@ export function normalizeDocument(text: string, options: NormalizeOptions): stri
 // Line ends are LF by now (DocumentSplitter.withLineFeeds).
 const BLANK_LINE = /\n[^\S\n]*\n\s*/g;
 
-/** How over-long documents were cut: at a line break, at a space, or mid-line at the cap. */
+/** How over-long documents were cut: at a line break, at a space, or mid-line at the cap; and how many documents. */
 export interface CutCounts {
   lineBreak: number;
   space: number;
   midLine: number;
+  /** Documents cut (each into one piece more than its cuts). */
+  documents: number;
 }
 
 export function newCutCounts(): CutCounts {
-  return { lineBreak: 0, space: 0, midLine: 0 };
+  return { lineBreak: 0, space: 0, midLine: 0, documents: 0 };
 }
 
 export function totalCuts(cuts: CutCounts): number {
   return cuts.lineBreak + cuts.space + cuts.midLine;
 }
 
+/** `into` with `cuts` added. */
+export function addCuts(into: CutCounts, cuts: CutCounts): void {
+  for (const key of ['lineBreak', 'space', 'midLine', 'documents'] as const) into[key] += cuts[key];
+}
+
 /** The summary warning for the cuts made, saying where they were made; null for none. */
 export function describeCuts(cuts: CutCounts, maxChars: number): string | null {
   const total = totalCuts(cuts);
-  const midLine = 'in the middle of a line (no line break or space near the limit)';
   if (total === 0) return null;
-  if (cuts.lineBreak === total)
-    return `Cut ${plural(total, 'over-long document')} at line breaks (limit ${maxChars} characters)`;
-  if (cuts.space === total)
-    return `Cut ${plural(total, 'over-long document')} at spaces (limit ${maxChars} characters)`;
-  if (cuts.midLine === total) return `Cut ${plural(total, 'over-long document')} at ${maxChars} characters, ${midLine}`;
-  const parts: string[] = [];
-  if (cuts.lineBreak > 0) parts.push(`${cuts.lineBreak} at a line break`);
-  if (cuts.space > 0) parts.push(`${cuts.space} at a space`);
-  if (cuts.midLine > 0) parts.push(`${cuts.midLine} ${midLine}`);
-  return `Cut ${plural(total, 'over-long document')} to at most ${maxChars} characters: ${parts.join(', ')}`;
+  const limit = maxChars.toLocaleString('en');
+  const midLine = 'in the middle of a line (no line break or space near the limit)';
+  const what = `Cut ${plural(cuts.documents, 'over-long document')} into ${plural(cuts.documents + total, 'piece')}`;
+  if (cuts.lineBreak === total) return `${what} at line breaks (limit ${limit} characters)`;
+  if (cuts.space === total) return `${what} at spaces (limit ${limit} characters)`;
+  if (cuts.midLine === total) return `${what} at ${limit} characters, ${midLine}`;
+  const kinds: [number, string][] = [
+    [cuts.lineBreak, 'at a line break'],
+    [cuts.space, 'at a space'],
+    [cuts.midLine, midLine],
+  ];
+  const parts = kinds
+    .filter(([count]) => count > 0)
+    .map(([count, where], i) => `${count.toLocaleString('en')}${i === 0 ? ' cut' : ''} ${where}`);
+  return `${what} of at most ${limit} characters: ${parts.join(', ')}`;
 }
+
+/** Receives each raw document; `isContinued` when it goes on the document cut before it (DocumentSplitter). */
+export type DocumentEmit = (text: string, isContinued: boolean) => void;
 
 /**
  * Push decoded text in any chunking; `emit` receives each raw document (untrimmed), its line
  * ends (CRLF, or a lone CR as old Mac files have them) turned into LF. A
  * document longer than `maxDocumentChars` is cut at the last newline (else space) in the
- * second half before the cap, else at the cap itself, and counted by kind in `cuts`.
+ * second half before the cap, else at the cap itself, and counted by kind in `cuts`; the
+ * pieces after the first are emitted as continuing it (the import keeps them on its side of
+ * the train/validation split).
  */
 export class DocumentSplitter {
   private buffer = '';
   /** A CR that ended the last chunk: a CRLF split across chunks, or a lone CR (old Mac line end). */
   private isCrHeld = false;
+  /** The last piece emitted was cut off: the buffer's start goes on the same document. */
+  private isCutOpen = false;
 
   constructor(
     private readonly mode: SplitMode,
     private readonly maxDocumentChars: number,
-    private readonly emit: (text: string) => void,
+    private readonly emit: DocumentEmit,
     /** Where the cuts are counted; may be shared by several splitters. */
     readonly cuts: CutCounts = newCutCounts(),
   ) {}
@@ -98,9 +116,9 @@ export class DocumentSplitter {
     this.isCrHeld = false;
     if (this.mode === 'line') this.drainLines();
     else if (this.mode === 'blank-line') this.drainParagraphs();
-    this.capBuffer();
-    if (this.buffer.length > 0) this.emit(this.buffer);
+    if (this.buffer.length > 0) this.emitDocumentEnd(this.buffer);
     this.buffer = '';
+    this.isCutOpen = false;
   }
 
   /** `text` with CRLF and a lone CR as LF; a CR at its end waits for the next chunk's first character. */
@@ -116,7 +134,7 @@ export class DocumentSplitter {
     if (last < 0) return;
     const lines = this.buffer.slice(0, last).split('\n');
     this.buffer = this.buffer.slice(last + 1);
-    for (const line of lines) this.emit(line);
+    for (const line of lines) this.emitDocumentEnd(line);
   }
 
   private drainParagraphs(): void {
@@ -126,30 +144,55 @@ export class DocumentSplitter {
     while ((match = BLANK_LINE.exec(this.buffer)) !== null) {
       // A match that reaches the end of the buffer may continue in the next chunk.
       if (match.index + match[0].length === this.buffer.length) break;
-      this.emit(this.buffer.slice(start, match.index));
+      this.emitDocumentEnd(this.buffer.slice(start, match.index));
       start = match.index + match[0].length;
     }
     if (start > 0) this.buffer = this.buffer.slice(start);
   }
 
+  /** Emits one piece; `isCut`: the document goes on after it. */
+  private emitPiece(text: string, isCut: boolean): void {
+    this.emit(text, this.isCutOpen);
+    this.isCutOpen = isCut;
+  }
+
+  /** The end of a document (the rest of one cut before, or a whole one), cut to the cap. */
+  private emitDocumentEnd(text: string): void {
+    let rest = text;
+    while (rest.length > this.maxDocumentChars) {
+      const cut = this.cutPoint(rest);
+      this.emitPiece(rest.slice(0, cut), true);
+      rest = rest.slice(cut);
+    }
+    this.emitPiece(rest, false);
+  }
+
+  /** The buffer (a document whose end has not come yet) cut down to the cap. */
   private capBuffer(): void {
-    const max = this.maxDocumentChars;
-    while (this.buffer.length > max) {
-      let cut = this.buffer.lastIndexOf('\n', max);
-      if (cut >= max / 2) this.cuts.lineBreak++;
-      else {
-        cut = this.buffer.lastIndexOf(' ', max);
-        if (cut >= max / 2) this.cuts.space++;
-        else {
-          cut = max;
-          const code = this.buffer.charCodeAt(cut - 1);
-          if (code >= 0xd800 && code <= 0xdbff) cut--; // keep surrogate pairs whole
-          this.cuts.midLine++;
-        }
-      }
-      this.emit(this.buffer.slice(0, cut));
+    while (this.buffer.length > this.maxDocumentChars) {
+      const cut = this.cutPoint(this.buffer);
+      this.emitPiece(this.buffer.slice(0, cut), true);
       this.buffer = this.buffer.slice(cut);
     }
+  }
+
+  /** Where to cut `text` (over the cap): the last line break, else space, in the half before the cap, else the cap; counted. */
+  private cutPoint(text: string): number {
+    const max = this.maxDocumentChars;
+    if (!this.isCutOpen) this.cuts.documents++;
+    const lineBreak = text.lastIndexOf('\n', max);
+    if (lineBreak >= max / 2) {
+      this.cuts.lineBreak++;
+      return lineBreak;
+    }
+    const space = text.lastIndexOf(' ', max);
+    if (space >= max / 2) {
+      this.cuts.space++;
+      return space;
+    }
+    this.cuts.midLine++;
+    const code = text.charCodeAt(max - 1);
+    return code >= 0xd800 && code <= 0xdbff ? max - 1 : max; // keep surrogate pairs whole
   }
 }
 
@@ -166,22 +209,25 @@ const HEADING_ONLY = /^ {0,3}#{1,6}(?:[ \t][^\n]*)?$/;
  */
 export function joinHeadings(
   maxChars: number,
-  emit: (text: string) => void,
-): { readonly emit: (text: string) => void; readonly end: () => void } {
+  emit: DocumentEmit,
+): { readonly emit: DocumentEmit; readonly end: () => void } {
   let pending = '';
+  let isPendingContinued = false; // the first text in `pending` goes on a document cut before it
   return {
-    emit(text) {
+    emit(text, isContinued) {
       if (pending !== '' && pending.length + 2 + text.length > maxChars) {
-        emit(pending);
+        emit(pending, isPendingContinued);
         pending = '';
       }
+      const isDocumentContinued = pending === '' ? isContinued : isPendingContinued;
       const document = pending === '' ? text : `${pending}\n\n${text}`;
       // Blank lines before it (a file's start, after front matter) do not stop a heading being one.
       pending = HEADING_ONLY.test(text.replace(/^(?:[ \t]*\n)+/, '').trimEnd()) ? document : '';
-      if (pending === '') emit(document);
+      isPendingContinued = isDocumentContinued;
+      if (pending === '') emit(document, isDocumentContinued);
     },
     end() {
-      if (pending !== '') emit(pending);
+      if (pending !== '') emit(pending, isPendingContinued);
       pending = '';
     },
   };

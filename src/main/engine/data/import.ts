@@ -13,6 +13,7 @@ import {
   type TextEncoding,
 } from './decode';
 import {
+  addCuts,
   describeCuts,
   HashSet64,
   hashDocument,
@@ -67,7 +68,10 @@ export interface ImportedDocument {
   readonly text: string;
   /** SHA-1 hex of `text`. */
   readonly hash: string;
-  /** In [0, 1): what split.ts compares with the validation fraction. */
+  /**
+   * In [0, 1): what split.ts compares with the validation fraction. The hash's (documents.ts
+   * hashDocument), or for a piece of a document cut for its size, its first piece's.
+   */
   readonly splitKey: number;
   readonly source: string;
   /** 1-based line of the record (JSONL/CSV/TSV); null for plain text. */
@@ -272,10 +276,15 @@ function documentKeeper(
 ): RawDocumentSink {
   const { totals, seen, options } = run;
   const normalize = { nfkc: options.nfkc ?? false, collapseWhitespace: options.collapseWhitespace ?? false };
-  return (raw, line) => {
+  // The pieces of a document cut for its size share its first piece's split key, so that one
+  // text never lands on both sides of the train/validation split.
+  let documentSplitKey: number | null = null;
+  return (raw, line, isContinued) => {
+    if (!isContinued) documentSplitKey = null;
     const text = normalizeDocument(raw, normalize);
     if (text.length === 0) return void totals.empty++;
     const hash = hashDocument(text);
+    documentSplitKey ??= hash.splitKey;
     if (!seen.add(hash.lo, hash.hi)) {
       counts.duplicates++;
       return void totals.duplicates++;
@@ -283,7 +292,7 @@ function documentKeeper(
     const index = totals.documents++;
     totals.characters += text.length;
     counts.documents++;
-    pending.push({ index, text, hash: hash.hex, splitKey: hash.splitKey, source: source.path, line });
+    pending.push({ index, text, hash: hash.hex, splitKey: documentSplitKey, source: source.path, line });
   };
 }
 
@@ -365,7 +374,7 @@ async function importFile(
   reader.push(decoder.end());
   reader.end();
   await drain();
-  for (const key of ['lineBreak', 'space', 'midLine'] as const) totals.cuts[key] += reader.cuts[key];
+  addCuts(totals.cuts, reader.cuts);
   run.warnings.push(...reader.warnings);
   noTextCheck(run, source, counts, isAmongOthers, noTextIn(source.format, readerOptions, reader.frontMatterFence));
   const fence = reader.frontMatterFence ?? null;

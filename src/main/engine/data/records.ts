@@ -20,7 +20,11 @@ export interface TextConsumer {
   readonly frontMatterFence?: FrontMatterFence | null;
 }
 
-export type RawDocumentSink = (text: string, line: number | null) => void;
+/**
+ * Receives each raw document and its 1-based line (records; null in plain text), and
+ * `isContinued` when it goes on a document cut before it for its size (DocumentSplitter).
+ */
+export type RawDocumentSink = (text: string, line: number | null, isContinued: boolean) => void;
 
 /** Splits an in-memory record value the way DocumentSplitter would split a file. */
 function splitRecord(
@@ -31,8 +35,8 @@ function splitRecord(
   emit: RawDocumentSink,
   cuts: CutCounts,
 ): void {
-  if (mode === 'whole' && text.length <= maxChars) return emit(text, line);
-  const splitter = new DocumentSplitter(mode, maxChars, (t) => emit(t, line), cuts);
+  if (mode === 'whole' && text.length <= maxChars) return emit(text, line, false);
+  const splitter = new DocumentSplitter(mode, maxChars, (t, isContinued) => emit(t, line, isContinued), cuts);
   splitter.push(text);
   splitter.end();
 }
@@ -145,7 +149,7 @@ class JsonlReader implements TextConsumer {
     // strings writes such a file); the field names the text in object lines.
     if (typeof value !== 'string') value = this.fieldOf(value);
     // An explicit null is an empty record: counted with the empty ones dropped, not lost unsaid.
-    if (value === null) return this.emit('', this.line);
+    if (value === null) return this.emit('', this.line, false);
     if (typeof value !== 'string')
       this.fail('missing-field', `field "${this.field}" is ${describeType(value)}, expected a string`);
     splitRecord(value, this.split, this.maxChars, this.line, this.emit, this.cuts);
@@ -296,7 +300,7 @@ export function createReader(
   switch (format) {
     case 'text': {
       const split = options.split ?? 'blank-line';
-      const toSink = (t: string): void => emit(t, null);
+      const toSink = (t: string, isContinued: boolean): void => emit(t, null, isContinued);
       // Markdown's headings stay with the paragraph under them (documents.ts joinHeadings).
       const headings = split === 'blank-line' && MARKDOWN.test(file) ? joinHeadings(max, toSink) : null;
       const splitter = new DocumentSplitter(split, max, headings?.emit ?? toSink);

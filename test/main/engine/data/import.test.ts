@@ -105,7 +105,38 @@ describe('plain text', () => {
     const docs: string[] = [];
     const summary = await importDocuments([p], (d) => void docs.push(d.text), { split: 'whole', maxDocumentChars: 12 });
     expect(docs).toEqual(['aaaa bbbb', 'cccc dddd', 'eeee']);
-    expect(summary.warnings).toContain('Cut 2 over-long documents at line breaks (limit 12 characters)');
+    expect(summary.warnings).toContain('Cut 1 over-long document into 3 pieces at line breaks (limit 12 characters)');
+  });
+  it('counts the documents cut, not the cuts, and writes the limit with thousands separators', async () => {
+    const line = (n: number): string => `${String(n).padStart(4, '0')} ${'w'.repeat(1_200)}`;
+    const records = [line(1).repeat(3), 'short', `${line(2)}\n${line(3)}`].map((text) => JSON.stringify({ text }));
+    const p = file('long.jsonl', records.join('\n'));
+    const docs: string[] = [];
+    const summary = await importDocuments([p], (d) => void docs.push(d.text), { maxDocumentChars: 2_000 });
+    expect(docs).toHaveLength(6);
+    expect(summary.oversizedSplits).toBe(3);
+    expect(summary.warnings).toEqual([
+      'Cut 2 over-long documents into 5 pieces of at most 2,000 characters: 1 cut at a line break, 2 at a space',
+    ]);
+  });
+  it('keeps the pieces of one cut document on one side of the train/validation split', async () => {
+    // Many paragraphs, each cut into several pieces: each piece's own hash would scatter them.
+    const paragraph = (n: number): string =>
+      Array.from({ length: 6 }, (_, i) => `paragraph ${n} line ${i} ${'x'.repeat(20)}`).join('\n');
+    const p = file('split.txt', Array.from({ length: 60 }, (_, n) => paragraph(n)).join('\n\n'));
+    const pieces: { text: string; splitKey: number }[] = [];
+    await importDocuments([p], (d) => void pieces.push(d), { maxDocumentChars: 80 });
+    const byParagraph = new Map<string, { text: string; splitKey: number }[]>();
+    for (const d of pieces) {
+      const n = /^paragraph (\d+)/.exec(d.text)?.[1] ?? '?';
+      byParagraph.set(n, [...(byParagraph.get(n) ?? []), d]);
+    }
+    expect(byParagraph.size).toBe(60);
+    for (const [n, group] of byParagraph) {
+      expect({ n, pieces: group.length > 1 }).toEqual({ n, pieces: true });
+      expect({ n, keys: new Set(group.map((d) => d.splitKey)).size }).toEqual({ n, keys: 1 });
+    }
+    expect(new Set(pieces.map((d) => d.splitKey)).size).toBe(60);
   });
   it('says a line with no break to cut at was cut mid-line at the limit, not "at line breaks"', async () => {
     const line = Array.from({ length: 35 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
@@ -114,7 +145,7 @@ describe('plain text', () => {
     const summary = await importDocuments([p], (d) => void docs.push(d.text), { split: 'whole', maxDocumentChars: 10 });
     expect(docs).toEqual([line.slice(0, 10), line.slice(10, 20), line.slice(20, 30), line.slice(30)]);
     expect(summary.warnings).toEqual([
-      'Cut 3 over-long documents at 10 characters, in the middle of a line (no line break or space near the limit)',
+      'Cut 1 over-long document into 4 pieces at 10 characters, in the middle of a line (no line break or space near the limit)',
     ]);
     // A line break and a space in the last half before the limit are cut at; then none is.
     const mixed = file('mixed.txt', `aaaa bbbb\ncccc dddd eeee${'z'.repeat(20)}`);
@@ -125,7 +156,7 @@ describe('plain text', () => {
     });
     expect(parts).toEqual(['aaaa bbbb', 'cccc dddd', `eeee${'z'.repeat(7)}`, 'z'.repeat(12), 'z']);
     expect(cut.warnings).toEqual([
-      'Cut 4 over-long documents to at most 12 characters: 1 at a line break, 1 at a space, ' +
+      'Cut 1 over-long document into 5 pieces of at most 12 characters: 1 cut at a line break, 1 at a space, ' +
         '2 in the middle of a line (no line break or space near the limit)',
     ]);
   });
