@@ -27,7 +27,7 @@ import { DataError, type DataErrorCode } from './errors';
 import type { FrontMatterFence } from './frontMatter';
 import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
 import { sniffFile } from './encodingSniff';
-import { readChunks } from './fileChunks';
+import { readTwice } from './fileChunks';
 import { resolveSources, skipWarning, type SourceFile, type SourceFormat } from './sources';
 import { plural } from '../../../shared/format';
 
@@ -346,7 +346,9 @@ async function importFile(
   };
   const reader = createReader(source.path, source.format, readerOptions, documentKeeper(run, source, pending, counts));
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const { isLegacy } = await sniffFile(source.path, readChunks(source.path, chunkBytes, options.signal));
+  // A file of up to one chunk is read once: the sniff's chunks are the import's.
+  const reads = readTwice(source.path, chunkBytes, options.signal);
+  const { isLegacy } = await sniffFile(source.path, reads.first);
   const decoder = new StreamingTextDecoder(source.path, source.bytes, isLegacy);
   const drain = async (): Promise<void> => {
     for (const doc of pending) {
@@ -357,7 +359,7 @@ async function importFile(
     pending.length = 0;
   };
   let bytesRead = 0;
-  for await (const chunk of readChunks(source.path, chunkBytes, options.signal)) {
+  for await (const chunk of reads.second()) {
     bytesRead += chunk.length;
     reader.push(decoder.push(chunk));
     await drain();
