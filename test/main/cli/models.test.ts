@@ -154,7 +154,8 @@ describe('spanfill models', () => {
     expect(status).toMatchObject({ source: 'env', endpoint: 'https://huggingface.co' });
 
     for (const [args, message] of [
-      [['models', 'fetch'], 'models needs one of: list, catalog, pull REPO_ID'],
+      [['models', 'fetch'], "unknown models action 'fetch'; expected one of: list, catalog, pull, import, show, rm"],
+      [['models', 'lst'], "unknown models action 'lst' (did you mean list?); expected one of: list,"],
       [['models', 'pull'], 'models pull needs a repository id'],
       [['models', 'list', '--revision', 'x'], '--revision and --offline go with models pull'],
       [['models', 'pull', 'a/b/c'], 'Invalid Hugging Face repository id "a/b/c"'],

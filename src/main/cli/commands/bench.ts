@@ -8,6 +8,7 @@ import type { BenchRow } from '../../engine/bench/ops';
 import { benchOps, DEFAULT_MATMUL_SHAPES } from '../../engine/bench/ops';
 import { PRODUCT_FORMS, PRODUCT_FORM_SUMMARIES } from '../../engine/bench/products';
 import type { CommandContext } from '../command';
+import { unknownName } from '../argErrors';
 import { defineCommand, UsageError } from '../command';
 import { importBench } from './bench-import';
 import { benchT5 } from '../../engine/t5/bench';
@@ -216,12 +217,9 @@ export const benchCommand = defineCommand({
   },
   async run(context) {
     const [what] = context.positionals;
-    const bench = what === undefined ? undefined : benches[what];
-    if (!bench) {
-      throw new UsageError(
-        `bench needs one of: ${Object.keys(benches).join(', ')}${what === undefined ? '' : `; got '${what}'`}`,
-      );
-    }
+    if (what === undefined) throw new UsageError(`bench needs one of: ${Object.keys(benches).join(', ')}`);
+    const bench = Object.hasOwn(benches, what) ? benches[what] : undefined;
+    if (!bench) throw new UsageError(unknownName('benchmark', what, Object.keys(benches)));
     const taken = bench.arguments ?? 0;
     const extra = context.positionals[1 + taken];
     if (extra !== undefined)

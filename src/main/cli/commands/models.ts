@@ -15,6 +15,7 @@ import type {
   ModelSummary,
 } from '../../../shared/contract/models';
 import type { ModelService } from '../../services/models';
+import { unknownName } from '../argErrors';
 import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
 import { fullModelReference } from '../model-arg';
 import type { ProgressBar } from '../output';
@@ -33,8 +34,7 @@ type ModelsResult =
   | { readonly action: 'cache-rm-scratch'; readonly folders: number; readonly freedBytes: number }
   | ({ readonly action: 'token' } & HubTokenStatus);
 
-const ACTIONS =
-  'list, catalog, pull REPO_ID, import DIR, show MODEL, rm ID, cache, cache rm REPO_ID, cache rm-scratch, token [set TOKEN | clear]';
+const ACTIONS = ['list', 'catalog', 'pull', 'import', 'show', 'rm', 'cache', 'token'] as const;
 
 export const modelsCommand = defineCommand({
   name: 'models',
@@ -98,7 +98,7 @@ export const modelsCommand = defineCommand({
       case 'token':
         return { action, ...tokenAction(service, args) };
       default:
-        throw new UsageError(`models needs one of: ${ACTIONS}; got '${action}'`);
+        throw new UsageError(unknownName('models action', action, ACTIONS));
     }
   },
   render(result) {

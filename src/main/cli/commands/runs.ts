@@ -15,6 +15,7 @@ import {
   type RunSummary,
 } from '../../../shared/contract/runs';
 import { unwrapEnvelope } from '../../../shared/errors';
+import { unknownName } from '../argErrors';
 import { checkedArgs } from '../options';
 import { describeMemorySplit } from '../../../shared/contract/runEstimate';
 import { checkpointRoles, lastCheckpoint } from '../../../shared/contract/runNames';
@@ -168,6 +169,8 @@ function comparedIds(context: CommandContext, given: readonly string[]): string[
   return ids;
 }
 
+const RUNS_ACTIONS = ['list', 'show', 'compare', 'rename', 'resume', 'pause', 'stop', 'rm'] as const;
+
 export const runsCommand = defineCommand({
   name: 'runs',
   takesArguments: true,
@@ -245,9 +248,7 @@ export const runsCommand = defineCommand({
       case 'rm':
         return { action, ...runs.remove(one()) };
       default:
-        throw new UsageError(
-          `unknown runs action '${action}'; expected list, show, compare, rename, resume, pause, stop or rm`,
-        );
+        throw new UsageError(unknownName('runs action', action, RUNS_ACTIONS));
     }
   },
   render(result) {

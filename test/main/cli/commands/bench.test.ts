@@ -16,7 +16,7 @@ describe('spanfill bench arguments', () => {
     const names = Object.keys(benches).join(', ');
     for (const [args, said] of [
       [[], `bench needs one of: ${names}`],
-      [['trian'], `bench needs one of: ${names}; got 'trian'`],
+      [['trian'], `unknown benchmark 'trian' (did you mean train?); expected one of: ${names}`],
     ] as const) {
       const { code, stderr } = await runSpanfill(['bench', ...args, '--data-dir', tempDir()]);
       expect(code).toBe(2);

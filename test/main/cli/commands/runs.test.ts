@@ -328,3 +328,15 @@ describe('run names in place of ids', () => {
     expect((await cli(['runs', 'rm', 'beta', ...data])).stderr).toContain('No run beta;');
   });
 });
+
+describe('runs with an unknown action', () => {
+  const tempDir = tempDirs('spanfill-cli-runs-action-');
+
+  it('names the nearest action, in the wording of datasets and models', async () => {
+    const { code, stderr } = await cli(['runs', 'shw', '--data-dir', tempDir()]);
+    expect(code).toBe(exitCodes.usage);
+    expect(stderr).toContain(
+      "unknown runs action 'shw' (did you mean show?); expected one of: list, show, compare, rename, resume, pause, stop, rm",
+    );
+  });
+});
