@@ -7,6 +7,7 @@ import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } fr
 import { datasetCalls } from '../../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { STARTING_INPUT_LENGTH, STARTING_PRESET } from '../../../shared/contract/startingRun';
+import { unknownName } from '../argErrors';
 import { checkedArgs } from '../options';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
@@ -31,6 +32,10 @@ type DatasetsResult =
     }
   | { readonly action: 'rename'; readonly dataset: DatasetSummary }
   | ({ readonly action: 'rm' } & DatasetRemoved);
+
+const DATASETS_ACTIONS = ['list', 'show', 'rename', 'rm'] as const;
+const isDatasetsAction = (word: string): word is (typeof DATASETS_ACTIONS)[number] =>
+  (DATASETS_ACTIONS as readonly string[]).includes(word);
 
 export const datasetsCommand = defineCommand({
   name: 'datasets',
@@ -58,9 +63,13 @@ export const datasetsCommand = defineCommand({
   },
   async run(context): Promise<DatasetsResult> {
     const [action = 'list', id, ...extra] = context.positionals;
-    const service = context.app().datasets;
     if (action === 'import' || action === 'add')
       throw new UsageError(`importing is a command of its own: spanfill import FILE|FOLDER…`);
+    if (!isDatasetsAction(action)) throw new UsageError(unknownName('datasets action', action, DATASETS_ACTIONS));
+    // Refused where they do nothing, as runs and models refuse theirs (list and rename ignored them).
+    if (action !== 'show' && (context.string('model') !== undefined || context.string('length') !== undefined))
+      throw new UsageError(`--model and --length go with datasets show, not datasets ${action}`);
+    const service = context.app().datasets;
     if (action === 'rename') {
       if (id === undefined || extra.length !== 1)
         throw new UsageError('datasets rename needs a dataset id and one new name (quote a name with spaces)');
@@ -75,18 +84,11 @@ export const datasetsCommand = defineCommand({
       // Newest first, as on the Datasets screen and in the text below (the service lists them oldest first).
       return { action, datasets: [...service.list()].reverse() };
     }
-    if (action !== 'show' && action !== 'rm') {
-      throw new UsageError(`datasets needs one of: list, show ID, rename ID NAME, rm ID; got '${action}'`);
-    }
     if (id === undefined) throw new UsageError(`datasets ${action} needs a dataset id`);
     const datasetId = service.idOf(id);
+    if (action === 'rm') return { action, ...service.remove(datasetId) };
     const model = context.string('model');
     const inputLength = context.integer('length', { min: 4, max: 65_536 });
-    if (action === 'rm') {
-      if (model !== undefined || inputLength !== undefined)
-        throw new UsageError('datasets rm takes no --model or --length');
-      return { action, ...service.remove(datasetId) };
-    }
     const dataset = service.get(datasetId);
     // An estimate at a length needs tokens: without --model, those of bytes, the default elsewhere too.
     const tokenizer = model ?? (inputLength === undefined ? undefined : 'bytes');

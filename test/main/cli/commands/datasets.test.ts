@@ -15,13 +15,22 @@ const tempDir = tempDirs('spanfill-cli-datasets-');
 const UNK_NOTE =
   /note: \d+ tokens? of [\d,]+ \([\d.]+%\) in the dataset's text became <unk>: the \S*t5-tiny-spm tokenizer's vocabulary has no piece for characters such as 東 京 😀 é,/;
 
+/** A fresh data directory holding one dataset, `name`, imported from `text`: its --data-dir arguments. */
+async function withDataset(name: string, text: string): Promise<string[]> {
+  const dir = tempDir();
+  const data = ['--data-dir', path.join(dir, 'data')];
+  const file = path.join(dir, `${name}.txt`);
+  fs.writeFileSync(file, text);
+  expect((await cli(['import', file, '--name', name, ...data])).code).toBe(exitCodes.ok);
+  return data;
+}
+
 describe('spanfill datasets show / mask on text outside the vocabulary', () => {
   it('says how many tokens became <unk>, with characters that did, and the literal special tokens removed', async () => {
-    const dir = tempDir();
-    const data = ['--data-dir', path.join(dir, 'data')];
-    const file = path.join(dir, 'foreign.txt');
-    fs.writeFileSync(file, 'The dog walks in 東京 😀 and a café.\n\nIt wrote </s> and <extra_id_3> on a wall.\n');
-    expect((await cli(['import', file, '--name', 'foreign', ...data])).code).toBe(exitCodes.ok);
+    const data = await withDataset(
+      'foreign',
+      'The dog walks in 東京 😀 and a café.\n\nIt wrote </s> and <extra_id_3> on a wall.\n',
+    );
 
     const shown = await cli(['datasets', 'show', 'foreign', '--model', spmDir, '--length', '32', ...data]);
     expect(shown.code, shown.stderr).toBe(exitCodes.ok);
@@ -47,5 +56,30 @@ describe('spanfill datasets show / mask on text outside the vocabulary', () => {
     const bytesJson = await cli(['datasets', 'show', 'foreign', '--model', 'bytes', '--json', ...data]);
     expect(JSON.parse(bytesJson.stdout)).toMatchObject({ tokens: { unknownTokens: null } });
     expect((await cli(['mask', '--dataset', 'foreign', '--model', 'bytes', ...data])).stdout).not.toContain('<unk>');
+  });
+});
+
+describe('spanfill datasets refusals', () => {
+  it('names an unknown action with the nearest one, in the wording of runs and models', async () => {
+    const { code, stderr } = await cli(['datasets', 'lst', '--data-dir', path.join(tempDir(), 'data')]);
+    expect(code).toBe(exitCodes.usage);
+    expect(stderr).toContain(
+      "unknown datasets action 'lst' (did you mean list?); expected one of: list, show, rename, rm",
+    );
+  });
+
+  it('refuses --model and --length where they do nothing (list, rename ignored them), before renaming', async () => {
+    const data = await withDataset('notes', 'A note.\n');
+    for (const args of [
+      ['list', '--length', '5'],
+      ['list', '--model', 'bytes'],
+      ['rename', 'notes', 'other', '--model', 'bytes'],
+      ['rm', 'notes', '--length', '5'],
+    ]) {
+      const { code, stderr } = await cli(['datasets', ...args, ...data]);
+      expect(code, args.join(' ')).toBe(exitCodes.usage);
+      expect(stderr).toContain(`--model and --length go with datasets show, not datasets ${args[0]}`);
+    }
+    expect((await cli(['datasets', ...data])).stdout).toContain(' notes'); // neither renamed nor removed
   });
 });
