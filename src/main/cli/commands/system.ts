@@ -16,7 +16,7 @@ export const systemCommand = defineCommand({
     'Probes onnxruntime in an engine host process: the CPU provider, WebGPU, CUDA and DirectML\n' +
     'are each tried with a one-node model, and a provider that fails says why. Telemetry says\n' +
     "whether onnxruntime's own usage telemetry is off (Spanfill sets ORT_DISABLE_TELEMETRY=1 unless\n" +
-    'you set that variable yourself).',
+    'you set that variable yourself; set but empty counts as unset).',
   // NOTE: no --refresh: the probe is cached per process (services/system.ts), and each command
   // is a process of its own that probes afresh; system.info's refresh is for the app.
   options: {},

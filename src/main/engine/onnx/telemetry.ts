@@ -7,7 +7,8 @@
 // fine-tunes on a person's own text and sends nothing itself, so every process that opens a
 // session sets ORT_DISABLE_TELEMETRY=1 first; onnxruntime reads it once, when its environment
 // is created with the first session, and then writes none of those files and sends nothing.
-// A value the person set already is left alone.
+// A value the person set already is left alone; one set but empty is taken as unset (most often
+// an unset shell variable, `ORT_DISABLE_TELEMETRY=$X`), as an empty SPANFILL_DATA_DIR is refused.
 // Reference: microsoft/onnxruntime #27379 (POSIX telemetry, the variable) and #29843.
 
 import type { OrtTelemetry } from '../../../shared/contract/system';
@@ -60,9 +61,10 @@ export function ortTelemetryState(env: NodeJS.ProcessEnv = process.env): OrtTele
 }
 
 /**
- * Sets ORT_DISABLE_TELEMETRY=1 in `env` unless it is set already; call before onnxruntime's
- * first session in the process (later calls change nothing onnxruntime has read).
+ * Sets ORT_DISABLE_TELEMETRY=1 in `env` unless it is set already to something other than blanks
+ * (which onnxruntime would take as on); call before onnxruntime's first session in the process
+ * (later calls change nothing onnxruntime has read).
  */
 export function keepOrtTelemetryOff(env: NodeJS.ProcessEnv = process.env): void {
-  if (env[ORT_TELEMETRY_VARIABLE] === undefined) env[ORT_TELEMETRY_VARIABLE] = '1';
+  if ((env[ORT_TELEMETRY_VARIABLE] ?? '').trim() === '') env[ORT_TELEMETRY_VARIABLE] = '1';
 }

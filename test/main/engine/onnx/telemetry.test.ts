@@ -31,7 +31,6 @@ describe('keepOrtTelemetryOff', () => {
       ['0', false],
       ['false', false],
       ['2', false],
-      ['', false],
       ['TRUE', true],
       ['yes', true],
       ['On', true],
@@ -44,6 +43,16 @@ describe('keepOrtTelemetryOff', () => {
       expect(env[ORT_TELEMETRY_VARIABLE]).toBe(value);
     }
     expect(ortTelemetryState({})).toEqual({ off: false, variable: null });
+  });
+
+  it('takes a variable set but empty as unset (most often an unset shell variable): 1, and says so', () => {
+    for (const value of ['', ' ']) {
+      const env: NodeJS.ProcessEnv = { [ORT_TELEMETRY_VARIABLE]: value };
+      // Read before: onnxruntime would take it as on, and the state says so.
+      expect(ortTelemetryState(env)).toEqual({ off: false, variable: value });
+      keepOrtTelemetryOff(env);
+      expect(ortTelemetryState(env), JSON.stringify(value)).toEqual({ off: true, variable: '1' });
+    }
   });
 
   it('names a CI variable that keeps onnxruntime silent where the switch leaves it on', () => {
