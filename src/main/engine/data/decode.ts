@@ -102,17 +102,33 @@ function findInvalid(buf: Uint8Array, end: number): number[] {
   return offsets;
 }
 
-/** ASCII-range text as BOM-less UTF-16: every other byte of the first pairs is NUL. */
-export function looksLikeBomlessUtf16(buf: Uint8Array): boolean {
+/**
+ * How much the first pairs of bytes look like UTF-16 without a byte-order mark: NULs in one
+ * byte of the pairs only (the high byte of code units under U+0100), each beside a byte of
+ * text (not a control character but tab, CR, LF) — 'likely' in at least half of the pairs
+ * (Latin text, a few letters or marks beyond it), 'possible' in fewer but two or more (another
+ * script, whose spaces and punctuation alone have them); null otherwise (NULs in both bytes of
+ * the pairs or beside control bytes, as in binary data, or a single NUL).
+ */
+export type BomlessUtf16Look = 'likely' | 'possible' | null;
+
+export function bomlessUtf16Look(buf: Uint8Array): BomlessUtf16Look {
   const pairs = Math.min(16, buf.length >> 1);
-  if (pairs < 2) return false;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < pairs; i++) {
-    if (buf[2 * i] === 0) even++;
-    if (buf[2 * i + 1] === 0) odd++;
-  }
-  return (even === pairs && odd === 0) || (odd === pairs && even === 0);
+  if (pairs < 2) return null;
+  const isText = (b: number): boolean => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b !== 0x7f);
+  const nulsAt = (high: 0 | 1): number | null => {
+    let nuls = 0;
+    for (let i = 0; i < pairs; i++) {
+      if (buf[2 * i + (1 - high)] === 0) return null; // a NUL in the other byte too
+      if (buf[2 * i + high] !== 0) continue;
+      if (!isText(buf[2 * i + (1 - high)])) return null;
+      nuls++;
+    }
+    return nuls;
+  };
+  const nuls = Math.max(nulsAt(0) ?? 0, nulsAt(1) ?? 0);
+  if (nuls < 2) return null;
+  return 2 * nuls >= pairs ? 'likely' : 'possible';
 }
 
 /** Start of an incomplete sequence at the end of `buf`, or buf.length if it ends cleanly. */
@@ -221,7 +237,7 @@ export class StreamingTextDecoder {
       this.hasOddUtf16Byte = isLast && (this.total - 2) % 2 === 1;
       if (this.hasOddUtf16Byte) text = text.replace(/\ufffd$/, '');
       const nul = text.indexOf('\u0000');
-      if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul * 2, false, this.advice);
+      if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul * 2, null, this.advice);
       this.consumed += chunk.length;
       if (isLast && this.total <= 2)
         throw new DataError('empty-file', `${this.file} is empty (only a byte-order mark)`, this.file, 0);
@@ -230,7 +246,7 @@ export class StreamingTextDecoder {
     if (this.encoding === 'windows-1252') return this.decodeSingleByte(chunk);
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const nul = data.indexOf(0);
-    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(data), this.advice);
+    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, bomlessUtf16Look(data), this.advice);
     const cut = isLast ? data.length : incompleteTailStart(data);
     const body = data.subarray(0, cut);
     if (!isUtf8(body)) this.countInvalid(findInvalid(body, body.length));
@@ -254,7 +270,7 @@ export class StreamingTextDecoder {
    */
   private decodeSingleByte(chunk: Buffer): string {
     const nul = chunk.indexOf(0);
-    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, looksLikeBomlessUtf16(chunk), this.advice);
+    if (nul >= 0) throw binaryFileError(this.file, this.consumed + nul, bomlessUtf16Look(chunk), this.advice);
     this.consumed += chunk.length;
     return decodeWindows1252(chunk);
   }
@@ -277,17 +293,21 @@ export class StreamingTextDecoder {
 
 /**
  * The refusal of a file with a NUL character at byte `offset` (the decoder's, and the sniff's
- * before it: encodingSniff.ts): binary, or UTF-16 without a byte-order mark when it looks so.
+ * before it: encodingSniff.ts): UTF-16 without a byte-order mark when it looks so, else binary,
+ * with what to do if it is UTF-16 after all when its NULs could be (`utf16`: bomlessUtf16Look).
  */
 export function binaryFileError(
   file: string,
   offset: number,
-  isLikelyUtf16: boolean,
+  utf16: BomlessUtf16Look,
   advice: DecodeAdvice = IMPORT_ADVICE,
 ): DataError {
-  const [what, fix] = isLikelyUtf16
-    ? ['looks like UTF-16 without a byte-order mark', 'save it as UTF-8 (or UTF-16 with a BOM)']
-    : ['looks like a binary file, not text', `save or export ${advice.saveTextAs} and ${advice.verb} that`];
-  const message = `${file} ${what} (NUL byte at byte offset ${offset}); ${fix}`;
+  const toUtf8 = 'save it as UTF-8 (or UTF-16 with a BOM)';
+  const at = `(NUL byte at byte offset ${offset})`;
+  const message =
+    utf16 === 'likely'
+      ? `${file} looks like UTF-16 without a byte-order mark ${at}; ${toUtf8}`
+      : `${file} looks like a binary file, not text ${at}; save or export ${advice.saveTextAs} and ${advice.verb} that` +
+        (utf16 === 'possible' ? `; if it is UTF-16 without a byte-order mark, ${toUtf8}` : '');
   return new DataError('binary-file', message, file, offset);
 }

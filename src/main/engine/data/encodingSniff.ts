@@ -15,10 +15,11 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import {
   binaryFileError,
+  bomlessUtf16Look,
+  type BomlessUtf16Look,
   type DecodeAdvice,
   IMPORT_ADVICE,
   incompleteTailStart,
-  looksLikeBomlessUtf16,
   sequenceLength,
 } from './decode';
 
@@ -86,13 +87,13 @@ class LegacyRule {
   }
 }
 
-/** Where a file's first NUL character is, and whether the file's first bytes look like UTF-16 without a mark. */
+/** Where a file's first NUL character is, and how much the file's first bytes look like UTF-16 without a mark. */
 interface NulFound {
   readonly offset: number;
-  readonly isLikelyUtf16: boolean;
+  readonly utf16: BomlessUtf16Look;
 }
 
-/** The bytes at the start of a file that tell a UTF-16 mark, and UTF-16 without one (looksLikeBomlessUtf16's 16 pairs). */
+/** The bytes at the start of a file that tell a UTF-16 mark, and UTF-16 without one (bomlessUtf16Look's 16 pairs). */
 const HEAD_BYTES = 32;
 
 /**
@@ -103,7 +104,7 @@ const HEAD_BYTES = 32;
 class NulSearch {
   private head: Buffer | null = Buffer.alloc(0); // the first bytes, until HEAD_BYTES are in
   private isUtf16 = false;
-  private isLikelyUtf16 = false;
+  private utf16Look: BomlessUtf16Look = null;
   private carry = Buffer.alloc(0); // in UTF-16, a byte whose pair is in the next chunk
   private offset = 0; // the file offset of the next byte searched (of `carry` if any)
 
@@ -121,7 +122,7 @@ class NulSearch {
   private start(head: Buffer): NulFound | null {
     this.head = null;
     this.isUtf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-    this.isLikelyUtf16 = looksLikeBomlessUtf16(head);
+    this.utf16Look = bomlessUtf16Look(head);
     this.offset = this.isUtf16 ? 2 : 0;
     return this.search(this.isUtf16 ? head.subarray(2) : head);
   }
@@ -129,14 +130,14 @@ class NulSearch {
   private search(chunk: Buffer): NulFound | null {
     if (!this.isUtf16) {
       const nul = chunk.indexOf(0);
-      if (nul >= 0) return { offset: this.offset + nul, isLikelyUtf16: this.isLikelyUtf16 };
+      if (nul >= 0) return { offset: this.offset + nul, utf16: this.utf16Look };
       this.offset += chunk.length;
       return null;
     }
     const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const pairs = data.length & ~1;
     for (let i = 0; i < pairs; i += 2)
-      if (data[i] === 0 && data[i + 1] === 0) return { offset: this.offset + i, isLikelyUtf16: false };
+      if (data[i] === 0 && data[i + 1] === 0) return { offset: this.offset + i, utf16: null };
     this.offset += pairs;
     this.carry = Buffer.from(data.subarray(pairs));
     return null;
@@ -159,10 +160,10 @@ export async function sniffFile(
   const nul = new NulSearch();
   for await (const chunk of chunks) {
     const found = nul.push(chunk);
-    if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16, advice);
+    if (found !== null) throw binaryFileError(file, found.offset, found.utf16, advice);
     legacy.push(chunk);
   }
   const found = nul.end();
-  if (found !== null) throw binaryFileError(file, found.offset, found.isLikelyUtf16, advice);
+  if (found !== null) throw binaryFileError(file, found.offset, found.utf16, advice);
   return { isLegacy: legacy.end() };
 }

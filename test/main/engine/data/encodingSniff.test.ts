@@ -98,6 +98,27 @@ describe('sniffFile: a NUL anywhere', () => {
     );
   });
 
+  it('says so too when letters beyond ASCII break the pattern of NULs, in either byte order', async () => {
+    const text = 'Café naïve — “quotes” 日本語 text.\nSecond line';
+    const withoutMark = (offset: number) =>
+      `f looks like UTF-16 without a byte-order mark (NUL byte at byte offset ${offset}); save it as UTF-8 (or UTF-16 with a BOM)`;
+    await expect(refusal(Buffer.from(text, 'utf16le'))).resolves.toBe(withoutMark(1));
+    await expect(refusal(Buffer.from(text, 'utf16le').swap16())).resolves.toBe(withoutMark(0));
+  });
+
+  it('adds what to do if it is UTF-16 when NULs fall in one byte of each pair, but few', async () => {
+    // Cyrillic in UTF-16: no NUL but in the spaces' and the full stop's code units.
+    await expect(refusal(Buffer.from('Привет мир, как дела.', 'utf16le'))).resolves.toBe(
+      'f looks like a binary file, not text (NUL byte at byte offset 13); save or export its text as .txt, .md, ' +
+        '.jsonl, .csv or .tsv and import that; if it is UTF-16 without a byte-order mark, save it as UTF-8 (or UTF-16 with a BOM)',
+    );
+  });
+
+  it('calls NULs in both bytes of the pairs binary, without the UTF-16 advice', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    await expect(refusal(png)).resolves.toBe(binary(8));
+  });
+
   it('in UTF-16 with a byte-order mark, refuses a zero code unit, not the zero bytes of letters', async () => {
     const before = 'A\u0100 letters with a zero byte \u0200 each';
     for (const [mark, encode] of [
