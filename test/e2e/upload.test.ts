@@ -1,8 +1,8 @@
 // End-to-end for adding a person's own files in browser mode (issue #12): a text file from this
 // test's temp folder dropped onto the window, picked with the file dialog and as a folder is
 // uploaded to the built `spanfill serve` and imported; an upload over the limit, a binary file
-// and a cancelled upload each show a clear message and leave the store (and the upload
-// folder) as they were; rename; and the Masking screen's settings carried to Train.
+// and a cancelled upload (or import of typed paths) each show a clear message and leave the store
+// (and the upload folder) as they were; rename; and the Masking screen's settings carried to Train.
 // The upload limit is set small through SPANFILL_UPLOAD_LIMIT_BYTES. Screenshots go to
 // test-results/upload-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -210,14 +210,38 @@ describe('adding files in browser mode', () => {
     } finally {
       await slowRequests(cdp, 0);
     }
-    await page.getByTestId('datasets-error').filter({ hasText: 'cancelled' }).waitFor();
-    await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(
+    // Cancelled on purpose: said as the notice, not as an error.
+    await page.getByTestId('datasets-notice').filter({ hasText: 'cancelled' }).waitFor();
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
       'Upload of long-book.txt cancelled; nothing was imported.',
     );
+    expect(await page.getByTestId('datasets-error').count()).toBe(0);
     await page.getByTestId('upload-progress').waitFor({ state: 'detached' });
     expect(await datasetNames()).toEqual(before);
     await expect.poll(uploadsLeft).toEqual([]);
     await shot('08-cancelled');
+  });
+
+  it('a cancelled import of typed paths says so in the same words, as a notice, and imports nothing', async () => {
+    const before = await datasetNames();
+    // Distinct lines, so that nothing is dropped as a duplicate and reading takes a while.
+    const big = path.join(dir, 'big-paths.txt');
+    const lines = Array.from({ length: 100_000 }, (_, i) => `line ${i} of a text imported from its path\n\n`);
+    fs.writeFileSync(big, lines.join('').repeat(12));
+    const paths = page.getByTestId('import-paths-section');
+    if ((await paths.getAttribute('open')) === null) await paths.locator('summary').click();
+    await page.getByTestId('import-paths').fill(big);
+    await page.getByTestId('import-start').click();
+    const cancel = page.getByTestId('import-progress').getByRole('button', { name: 'Cancel' });
+    await expect.poll(() => cancel.getAttribute('aria-disabled'), { timeout: 20_000 }).not.toBe('true');
+    await cancel.click();
+    await expect
+      .poll(() => page.getByTestId('datasets-notice').textContent(), { timeout: 20_000 })
+      .toBe('Import of big-paths.txt cancelled; nothing was imported.');
+    expect(await page.getByTestId('datasets-error').count()).toBe(0);
+    await page.getByTestId('import-progress').waitFor({ state: 'detached' });
+    expect(await datasetNames()).toEqual(before);
+    await shot('09-paths-cancelled');
   });
 
   it('renames a dataset in place', async () => {

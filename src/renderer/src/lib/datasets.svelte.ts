@@ -16,7 +16,8 @@ import { LatestWritten } from './newest';
 import { importedNotice } from './datasetChoices';
 import { describePicked, importableFiles } from './importable';
 import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
-import { errorMessage } from '../../../shared/errors';
+import { ApiError, errorMessage } from '../../../shared/errors';
+import { cancelledNotice, describePaths } from './datasetsImportOutcome';
 
 /** The most documents a dataset's view lists (datasets.get's sample limit). */
 export const DOCUMENTS_SHOWN_MAX = 100;
@@ -180,9 +181,8 @@ class DatasetsStore {
       // and its messages name the files as they were dropped (services/datasetImport.ts).
       if ((await this.importPaths(paths, name)) && notes.length > 0) this.notice = [this.notice, ...notes].join(' ');
     } catch (caught) {
-      this.error = controller.signal.aborted
-        ? `Upload of ${name} cancelled; nothing was imported.`
-        : `Could not upload ${name}: ${errorMessage(caught)}`;
+      if (controller.signal.aborted) this.notice = cancelledNotice('upload', name);
+      else this.error = `Could not upload ${name}: ${errorMessage(caught)}`;
     } finally {
       this.uploading = undefined;
       this.uploadController = undefined;
@@ -223,7 +223,10 @@ class DatasetsStore {
       await this.show(ds.id);
       return true;
     } catch (caught) {
-      this.error = errorMessage(caught);
+      // Cancelled by the person (here, or in another window): said as the notice, not an error.
+      if (caught instanceof ApiError && caught.code === 'cancelled')
+        this.notice = cancelledNotice('import', name ?? describePaths(paths));
+      else this.error = errorMessage(caught);
       return false;
     } finally {
       this.importing = undefined;
