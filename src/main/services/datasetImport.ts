@@ -16,6 +16,7 @@ import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import { isRecordedProcessAlive, recordOfThisProcess } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
+import { refuseOthersId } from './idOrName';
 import type { EventBus } from './events';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { uploadIdPattern, uploadsFolder } from '../../shared/upload';
@@ -115,9 +116,13 @@ export async function importDataset(
 ): Promise<void> {
   const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
   const shown = uploadedNames(deps.dataDir);
+  const name = optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset');
+  // As `datasets rename` refuses it: an id wins over a name, so that name could never find it.
+  // (datasets.ts's DATASET_KIND in words; that module imports this one.)
+  refuseOthersId(id, name, deps.repo.list(), { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
   deps.repo.create({
     id,
-    name: optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset'),
+    name,
     sourcePath: shown(distinctPaths(request.paths).join(', ')),
     ...importingByThisProcess(),
   });

@@ -92,3 +92,17 @@ describe('importDataset', () => {
     expect(fs.existsSync(path.join(dataDir, 'tokens', 'ds-2'))).toBe(false);
   });
 });
+
+describe('importDataset: the name', () => {
+  it("refuses another dataset's id as a name, which ids would always win over, and stores nothing", async () => {
+    const { dataDir, repo } = setup();
+    const file = path.join(dataDir, 'a.txt');
+    fs.writeFileSync(file, 'Some text.\n');
+    const deps = { repo, events: new EventBus(), dataDir };
+    await importDataset(deps, 'ds-1', { paths: [file] }, signal);
+    await expect(importDataset(deps, 'ds-2', { paths: [file], name: 'ds-1' }, signal)).rejects.toThrow(
+      'ds-1 is the id of another dataset; a dataset named so could not be found by its name (the id comes first): choose another name',
+    );
+    expect(repo.get('ds-2')).toBeUndefined();
+  });
+});
