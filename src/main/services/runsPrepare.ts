@@ -36,6 +36,9 @@ import type { MemoryPlan, MemoryProbe } from './runsMemory';
 import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
 import type { SystemService } from './system';
 import { providerState } from './providerState';
+import { refuseOthersId } from './idOrName';
+import type { Store } from '../store/db';
+import { RunRepository } from '../store/runs';
 import { datasetTokenNotes } from '../../shared/tokenNotes';
 
 export interface RunPrepareDeps {
@@ -71,15 +74,21 @@ export interface PreparedRun {
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
 
+/** How runs are spoken of where an id or a name goes, as runs.ts says it (which imports this module). */
+const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
+
 /**
  * The configuration a request starts: its preset under it, the saved provider and threads where
  * it names none. Under 'auto' a preset's GPU provider is taken only where the machine's probe
- * (read only then) has it on a GPU; `notice` says when the CPU was taken instead.
+ * (read only then) has it on a GPU; `notice` says when the CPU was taken instead. A name that
+ * is another run's id is refused, as `runs rename` refuses it (an id wins over a name).
  */
 export async function configOfRequest(
-  deps: Pick<RunPrepareDeps, 'system'>,
+  deps: Pick<RunPrepareDeps, 'system'> & { readonly store: Store },
   request: RunRequest,
 ): Promise<{ readonly config: RunConfig; readonly notice?: string }> {
+  // The run's id is not drawn yet: any other run's id is refused (runs.ts's RUN_KIND in words).
+  if (request.name !== undefined) refuseOthersId('', request.name, new RunRepository(deps.store.db).states(), RUN_KIND);
   const saved = deps.system.settings();
   // A saved provider that does not load here is the store's state, not a bad request (the CLI exits 1, not 2).
   if (request.provider === undefined && saved.provider !== 'auto')

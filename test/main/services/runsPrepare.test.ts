@@ -10,9 +10,15 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from '../../../src/main/services/app';
 import { lessMargin, type MemoryProbe } from '../../../src/main/services/runsMemory';
-import { prepareRun, resolveRunModel, type RunPrepareDeps } from '../../../src/main/services/runsPrepare';
+import {
+  configOfRequest,
+  prepareRun,
+  resolveRunModel,
+  type RunPrepareDeps,
+} from '../../../src/main/services/runsPrepare';
+import { RunRepository } from '../../../src/main/store/runs';
 import { tempDirs } from '../../support/tmp';
-import { openWithDataset, smallRunConfig } from './runs-support';
+import { openWithDataset, smallRunConfig, smallRunFields } from './runs-support';
 import { datasetTokenNotes } from '../../../src/shared/tokenNotes';
 import { importTexts, KILL_TEXTS, SPM } from '../cli/commands/train-support';
 
@@ -173,5 +179,23 @@ describe('resolveRunModel', () => {
       '/t5-small',
     ])
       expect(resolveRunModel(deps, gone)).toBe('/from/models');
+  });
+});
+
+describe('configOfRequest: the run name', () => {
+  it("refuses another run's id as a name, which ids would always win over, and takes any other", async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    new RunRepository(app.store.db).add({
+      id: 'r-0ther000',
+      name: 'first',
+      config: smallRunConfig(datasetId),
+      totalSteps: 10,
+      status: 'completed',
+    });
+    const request = { ...smallRunFields(datasetId), provider: 'cpu' as const, threads: 1 };
+    await expect(configOfRequest(app, { ...request, name: 'r-0ther000' })).rejects.toThrow(
+      'r-0ther000 is the id of another run; a run named so could not be found by its name (the id comes first): choose another name',
+    );
+    await expect(configOfRequest(app, { ...request, name: 'first' })).resolves.toBeDefined();
   });
 });
