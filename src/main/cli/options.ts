@@ -37,6 +37,12 @@ export interface NumberRule {
   readonly isWhole?: boolean;
 }
 
+/** `raw` as a number when it is written as one (digits only when `isWhole`), else undefined. */
+export function numberText(raw: string, isWhole = false): number | undefined {
+  const value = Number(raw);
+  return (isWhole ? WHOLE : DECIMAL).test(raw) && Number.isFinite(value) ? value : undefined;
+}
+
 /**
  * `--name`'s value `raw` as a number, or undefined when the flag was not given; a usage error
  * naming the flag, what it takes and the value otherwise. NOTE: Number() alone reads '' and
@@ -49,9 +55,8 @@ export function numberOption(
   { range, isWhole = false }: NumberRule = {},
 ): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  const isNumber = (isWhole ? WHOLE : DECIMAL).test(raw) && Number.isFinite(value);
-  if (isNumber && (range === undefined || (value >= range.min && value <= range.max))) return value;
+  const value = numberText(raw, isWhole);
+  if (value !== undefined && (range === undefined || (value >= range.min && value <= range.max))) return value;
   const what = `${isWhole ? 'an integer' : 'a number'}${range ? ` from ${range.min} to ${range.max}` : ''}`;
   throw new UsageError(`--${name} must be ${what}, got '${raw}'`);
 }

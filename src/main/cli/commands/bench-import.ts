@@ -15,11 +15,12 @@ import { EventBus } from '../../services/events';
 import { openStore } from '../../store/db';
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
+import { numberText } from '../options';
 
 function positiveNumber(raw: string | undefined, what: string, fallback: number): number {
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!(value > 0) || !Number.isFinite(value))
+  const value = numberText(raw);
+  if (value === undefined || !(value > 0))
     throw new UsageError(`bench import: ${what} must be a positive number, got '${raw}'`);
   return value;
 }

@@ -7,13 +7,14 @@ import type { DatasetSummary } from '../../../shared/contract/datasets';
 import { plural } from '../../../shared/format';
 import { SPLIT_MODES } from '../../engine/data/documents';
 import { defineCommand, UsageError } from '../command';
-import { choiceOption } from '../options';
+import { choiceOption, numberText } from '../options';
 import { formatPairs, localTimestamp } from '../output';
 
 function fractionOption(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!(value > 0 && value <= 0.5)) throw new UsageError(`--validation must be a number in (0, 0.5], got '${raw}'`);
+  const value = numberText(raw);
+  if (value === undefined || !(value > 0 && value <= 0.5))
+    throw new UsageError(`--validation must be a number in (0, 0.5], got '${raw}'`);
   return value;
 }
 

@@ -6,22 +6,15 @@
 import path from 'node:path';
 import type { CommandContext } from '../command';
 import { UsageError } from '../command';
+import { numberOption } from '../options';
 import { resolveModelArgument } from '../model-arg';
 import { lossText } from '../output';
 import { runConfigSchema } from '../../../shared/contract/runs';
 
 /** A decimal number as people write one (2, -0.5, 1e-3): not "0x10", "0b1", " 5" or "Infinity", which Number() takes. */
-const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
 /** A number flag, or undefined when absent; a usage error naming the flag when not a number. */
-export function optionalNumber(context: CommandContext, flag: string): number | undefined {
-  const raw = context.string(flag);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!decimalNumber.test(raw) || !Number.isFinite(value))
-    throw new UsageError(`--${flag} must be a number, got '${raw}'`);
-  return value;
-}
+export const optionalNumber = (context: CommandContext, flag: string): number | undefined =>
+  numberOption(flag, context.string(flag));
 
 /** optionalNumber, and a usage error naming the flag and its range when `isValid` refuses the value. */
 function inRange(context: CommandContext, flag: string, isValid: (value: number) => boolean, range: string) {

@@ -24,6 +24,15 @@ describe('spanfill bench arguments', () => {
     }
   });
 
+  it("bench import refuses sizes Number() reads but nobody writes ('0x10', ' 5', ''), before measuring", async () => {
+    for (const raw of ['0x10', ' 5', '']) {
+      const { code, stdout, stderr } = await runSpanfill(['bench', 'import', raw, '--data-dir', tempDir()]);
+      expect(code, raw).toBe(2);
+      expect(stdout, raw).toBe('');
+      expect(stderr, raw).toContain(`bench import: SIZE_MB must be a positive number, got '${raw}'`);
+    }
+  });
+
   it('refuses an argument past those each benchmark takes, before measuring', async () => {
     for (const [name, bench] of Object.entries(benches)) {
       const taken = bench.arguments ?? 0;

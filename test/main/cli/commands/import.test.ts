@@ -1,7 +1,12 @@
 // cli/commands/import.ts renderDataset: a dataset's summary as `spanfill import` and `datasets
-// show` print it, every count with thousands separators as the screens write them.
+// show` print it, every count with thousands separators as the screens write them; and
+// --validation read as every number flag is (options.ts numberText), not by Number() alone.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDataset } from '../../../../src/main/cli/commands/import';
+import { runSpanfill } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
 import type { DatasetSummary } from '../../../../src/shared/contract/datasets';
 
 const large: DatasetSummary = {
@@ -47,5 +52,22 @@ describe('renderDataset', () => {
     expect(renderDataset({ ...large, stats: lone }).split('\n')).toContain(
       'Split       1 document, used for both training and validation',
     );
+  });
+});
+
+const tempDir = tempDirs('spanfill-import-flags-');
+
+describe('spanfill import --validation', () => {
+  it("refuses a fraction Number() reads but nobody writes (' 0.1', '', '0x0'), importing nothing", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.txt');
+    fs.writeFileSync(file, 'One paragraph of text.\n\nAnother paragraph of text.\n');
+    for (const raw of [' 0.1', '', '0x0']) {
+      const { code, stderr } = await runSpanfill(['import', file, '--validation', raw, '--data-dir', dir]);
+      expect(code, raw).toBe(2);
+      expect(stderr, raw).toContain(`--validation must be a number in (0, 0.5], got '${raw}'`);
+    }
+    const { stdout } = await runSpanfill(['datasets', '--json', '--data-dir', dir]);
+    expect(JSON.parse(stdout)).toMatchObject({ datasets: [] });
   });
 });
