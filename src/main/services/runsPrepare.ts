@@ -5,7 +5,7 @@
 // a tokenizer with more ids than the model embeds, a dataset with no training example at these
 // settings, a batch that does not fit the memory budget even as micro-batches of 1, settings the
 // trainer refuses (engine/train/settings.ts), evaluation and checkpoint intervals that never
-// meet (checkIntervals).
+// meet (runsSchedule.ts checkIntervals).
 // A batch over the budget becomes micro-batches with accumulation (runsMemory.ts). Builds the
 // dataset's token cache for the model's tokenizer on the way (datasets service).
 
@@ -24,7 +24,6 @@ import { materializePresetModel, materializePresetShape, PresetTokenizerError } 
 import type { T5Config } from '../engine/t5/config';
 import { checkTokenizerFits, loadT5Config } from '../engine/t5/config';
 import { maxInputTokens } from '../engine/t5/input-limits';
-import type { TrainerSettings } from '../engine/train/settings';
 import { TrainerSettingsError, validateSettings } from '../engine/train/settings';
 import type { TrainRunPayload } from '../host/handlers/train';
 import type { DatasetService } from './datasets';
@@ -40,6 +39,7 @@ import { refuseOthersId } from './idOrName';
 import type { Store } from '../store/db';
 import { RunRepository } from '../store/runs';
 import { datasetTokenNotes } from '../../shared/tokenNotes';
+import { checkIntervals, checkWarmup, settingsNotice, stepsOf, trainerSettings } from './runsSchedule';
 
 export interface RunPrepareDeps {
   readonly dataDir: string;
@@ -223,92 +223,6 @@ export async function checkProvider(
     options.isSaved || options.isResume ? 'invalid_input' : 'invalid_argument',
     `${state.words}; ${what}`,
   );
-}
-
-function stepsOf(run: RunConfig, examples: number): number {
-  if ((run.maxSteps === undefined) === (run.epochs === undefined))
-    throw bad('give exactly one of maxSteps and epochs (how long to train)');
-  if (run.maxSteps !== undefined) return run.maxSteps;
-  const perStep = run.batchSize * run.accumulation;
-  const steps = Math.max(1, Math.ceil(((run.epochs as number) * examples) / perStep));
-  return Math.ceil(steps / run.stepsPerCall) * run.stepsPerCall;
-}
-
-/** The schedule decays to an end (linear, cosine): it needs the run's steps, and its warm-up within them. */
-const hasEnd = (run: RunConfig): boolean => run.schedule === 'linear' || run.schedule === 'cosine';
-
-/**
- * Adafactor as the engine runs it (engine/optim/adafactor.ts, HF's defaults) takes relative step
- * sizes, min(10⁻², 1/√step) times each parameter's RMS, whatever lr, schedule and warmupSteps say.
- */
-const isRelativeStep = (run: RunConfig): boolean => run.optimizer.kind === 'adafactor';
-
-/** What to tell whoever starts (or estimates) `run` about settings it keeps but does not train with; null: nothing. */
-export function settingsNotice(run: RunConfig): string | null {
-  if (!isRelativeStep(run)) return null;
-  return (
-    `optimizer adafactor sets its own step sizes (relative steps: min(0.01, 1/√step), scaled by each ` +
-    `parameter's size): lr (${run.lr}), schedule (${run.schedule}) and warmupSteps (${run.warmupSteps}) do not ` +
-    'apply to it; the lr curve shows that relative step'
-  );
-}
-
-/** A warm-up longer than the run would leave the learning rate rising when training stops (not Adafactor's: it has none). */
-function checkWarmup(run: RunConfig, maxSteps: number): void {
-  if (!hasEnd(run) || isRelativeStep(run) || run.warmupSteps <= maxSteps) return;
-  throw bad(
-    `warmupSteps (${run.warmupSteps}) is more than the run's ${maxSteps} steps: the learning rate would still ` +
-      'be warming up when training stops; lower warmupSteps or train longer',
-  );
-}
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
-/**
- * The best checkpoint is the one with the lowest validation loss, so only a checkpoint at a step
- * with an evaluation can be it: unless one interval is a multiple of the other (or either is 0:
- * then both happen at the end), evaluations and checkpoints meet only at their least common
- * multiple, and best would mean last. Refused rather than told: like the intervals' multiples
- * of stepsPerCall (engine/train/settings.ts), a setting that cannot do what it says.
- */
-function checkIntervals(run: RunConfig): void {
-  const { evalEvery, checkpointEvery } = run;
-  if (evalEvery === 0 || checkpointEvery === 0 || evalEvery % checkpointEvery === 0) return;
-  if (checkpointEvery % evalEvery === 0) return;
-  const meet = (evalEvery / gcd(evalEvery, checkpointEvery)) * checkpointEvery;
-  throw bad(
-    `evalEvery (${evalEvery}) and checkpointEvery (${checkpointEvery}) do not line up: a checkpoint is the best by ` +
-      `validation loss only at a step with an evaluation, and these meet only every ${meet} steps; make one a ` +
-      `multiple of the other (e.g. evalEvery ${checkpointEvery} or checkpointEvery ${meet}), or set either to 0`,
-  );
-}
-
-export function trainerSettings(run: RunConfig, maxSteps: number): TrainerSettings {
-  return {
-    batchSize: run.batchSize,
-    accumulation: run.accumulation,
-    stepsPerCall: run.stepsPerCall,
-    mask: run.mask,
-    optimizer: { ...run.optimizer, weightDecay: run.weightDecay },
-    // Adafactor's relative steps ignore the schedule (settingsNotice): its warm-up is not checked against the run.
-    schedule: isRelativeStep(run)
-      ? { kind: 'constant', peakLr: run.lr, warmupSteps: 0 }
-      : {
-          kind: run.schedule,
-          peakLr: run.lr,
-          warmupSteps: run.warmupSteps,
-          ...(hasEnd(run) ? { totalSteps: maxSteps } : {}),
-        },
-    clipNorm: run.clipNorm ?? undefined,
-    dropoutRate: run.dropout ?? undefined,
-    seed: run.seed,
-    maxSteps,
-    evalEvery: run.evalEvery,
-    checkpointEvery: run.checkpointEvery,
-    keepLast: run.keepLast,
-    providers: [run.provider],
-    intraOpThreads: run.threads > 0 ? run.threads : undefined,
-  };
 }
 
 /**
