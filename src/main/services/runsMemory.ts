@@ -14,6 +14,7 @@ import { formatMemory } from '../../shared/format';
 import { isLoopedByDefault } from '../engine/optim/stepMode';
 import type { T5Config } from '../engine/t5/config';
 import { countParams, t5ParamShapes } from '../engine/t5/params';
+import { SPAN_GROUP } from '../engine/train/spanGroup';
 
 /**
  * Bytes one training step of the engine host needs at its peak (process RSS), fitted to
@@ -55,8 +56,9 @@ export function estimateStepBytes(
  * Bytes a run needs at its peak: one step (estimateStepBytes) and its evaluation
  * (estimateEvaluationBytes), whose sessions hold their memory beside the training session's.
  * What planMemory, `train --estimate` and the Train screen count. Against the whole trainer's
- * peak (bench/MEASUREMENTS.md, 2026-12-06): byt5-tiny 256/58 B=8–32 1.02–1.09 of it (the step
- * alone 0.73–0.76), t5-small 128–512 1.17–1.29 (the step alone 1.01–1.09).
+ * peak (bench/MEASUREMENTS.md, 2026-12-06, evening): byt5-tiny 256/58 B=8–32 1.09–1.11 of it
+ * (the step alone 0.91–0.97), t5-small 128–512 1.27–1.34 (the step alone 1.19–1.23: PARAM_COPIES
+ * was fitted to whole-trainer peaks that held the evaluation as it was before).
  */
 export function estimateRunBytes(...step: Parameters<typeof estimateStepBytes>): number {
   const [config, batchSize, inputLength, targetLength] = step;
@@ -65,11 +67,10 @@ export function estimateRunBytes(...step: Parameters<typeof estimateStepBytes>):
 
 /**
  * Bytes the trainer's evaluation (engine/train/evaluate.ts) adds to the step's: its session's
- * arena at the micro-batch, kept from the first evaluation to the end of the run, holds
- * EVAL_ARENA_COPIES forward passes of the batch; and the span exact-match decodes SPAN_SAMPLE
- * examples at once (T5Runtime: the encoder over all of them, then the decoder's steps against
- * its output), about one forward pass of them. The copies of the weights the decoding
- * sessions hold are in PARAM_COPIES' fit (whole-trainer figures), so not counted here.
+ * arena at the micro-batch, kept from the first evaluation to the end of the run, holds one
+ * forward pass of the batch (ORT's memory pattern is off for it); and the span exact-match
+ * decodes its sample in groups of SPAN_GROUP (decodeFloats each). The copies of the weights
+ * the decoding sessions hold are in PARAM_COPIES' fit (whole-trainer figures), so not counted here.
  */
 export function estimateEvaluationBytes(
   config: T5Config,
@@ -77,42 +78,56 @@ export function estimateEvaluationBytes(
   inputLength: number,
   targetLength: number,
 ): number {
-  return 4 * (EVAL_ARENA_COPIES * batchSize + SPAN_SAMPLE) * forwardFloats(config, inputLength, targetLength);
+  return (
+    4 *
+    (batchSize * forwardFloats(config, inputLength, targetLength) +
+      SPAN_GROUP * decodeFloats(config, inputLength, targetLength))
+  );
 }
 
 /**
  * Floats one example holds at the peaks of a forward pass without gradients. ORT frees each
- * tensor after its last use, so one layer's are live at a time: in the encoder 3 per
- * self-attention score (the stack's bias (B, H, Te, Te), built once for all its layers, the
- * scores and their softmax) and per token 4 D-wide and 2 F-wide vectors (residual, norm,
- * projections; the FFN's hidden); in the decoder 2 per self- and cross-attention score, the
- * same per token, the encoder's output and two copies of the logits (logits, log-softmax).
+ * tensor after its last use, so one layer's are live at a time: in the encoder (encoderFloats),
+ * in the decoder 2 per self- and cross-attention score, per token 4 D-wide and 2 F-wide
+ * vectors, the encoder's output and two copies of the logits (logits, log-softmax).
  * The two stacks' peaks are added, not the larger taken: the arena keeps the blocks of both
  * (measured per example without the memory pattern, 2026-12-06: byt5-tiny 256/58 5.4 MiB
  * against 5.1 here, t5-small 512/114 37 against 44).
  */
 function forwardFloats(config: T5Config, inputLength: number, targetLength: number): number {
   const { dModel, dFf, numHeads, vocabSize } = config;
-  const perToken = 4 * dModel + 2 * dFf;
-  const encoder = 3 * numHeads * inputLength * inputLength + inputLength * perToken;
   const decoder =
     2 * numHeads * targetLength * (targetLength + inputLength) +
-    targetLength * perToken +
+    targetLength * (4 * dModel + 2 * dFf) +
     inputLength * dModel +
     2 * targetLength * vocabSize;
-  return encoder + decoder;
+  return encoderFloats(config, inputLength) + decoder;
 }
 
 /**
- * NOTE: the evaluation session keeps ORT's memory pattern (on by default): after its first run
- * it plans every intermediate into one block, allocated from the second run on, while the
- * first run's arena blocks stay. Measured 2026-12-06 (the eval graph alone, 2 threads): byt5-tiny
- * B=32 256/58 170 MiB after one run, 335 after two (170 with the pattern off); t5-small B=4
- * 512/114 150, then 298. With the pattern off in evaluate.ts this would be 1.
+ * The encoder's peak per example: 3 floats per self-attention score (the stack's bias
+ * (B, H, Te, Te), built once for all its layers, the scores and their softmax) and per token
+ * 4 D-wide and 2 F-wide vectors (residual, norm, projections; the FFN's hidden).
  */
-const EVAL_ARENA_COPIES = 2;
-/** Examples the span exact-match decodes at each evaluation (engine/train/trainer.ts: spanSample's default). */
-const SPAN_SAMPLE = 16;
+function encoderFloats(config: T5Config, inputLength: number): number {
+  const { dModel, dFf, numHeads } = config;
+  return 3 * numHeads * inputLength * inputLength + inputLength * (4 * dModel + 2 * dFf);
+}
+
+/**
+ * Floats one example of the span exact-match's greedy decode (T5Runtime, its cache on the
+ * host) holds at its peak: the encoder's pass (its session's arena stays while the decoder
+ * steps), every decoder layer's cross-attention keys and values over the input, and its
+ * self-attention keys and values grown to the target length, twice (the step's past in, its
+ * present out); a step's own activations (one token) are small beside them.
+ * Measured 2026-12-06 (RSS added by decoding 16 against 4 at once, per example): t5-small
+ * 512/114 36 MiB against 51 here.
+ */
+function decodeFloats(config: T5Config, inputLength: number, targetLength: number): number {
+  const { numHeads, dKv, numDecoderLayers } = config;
+  const keysAndValues = 2 * numDecoderLayers * numHeads * dKv;
+  return encoderFloats(config, inputLength) + keysAndValues * (inputLength + 2 * targetLength);
+}
 
 /**
  * Dropout positions of one example's forward pass (HF T5's sites: per stack the embeddings and

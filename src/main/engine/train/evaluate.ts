@@ -16,6 +16,7 @@ import type { T5Config } from '../t5/config';
 import type { T5Shapes } from '../t5/model';
 import { T5Runtime } from '../t5/runtime';
 import { buildEvalGraph, EVAL_OUTPUTS, t5BatchFeeds } from '../t5/training';
+import { SPAN_GROUP } from './spanGroup';
 
 export interface EvaluationMetrics {
   /** Mean cross-entropy per labelled token over the evaluated examples. */
@@ -104,9 +105,13 @@ export class Evaluator {
     const { config, batchSize, validation } = this.options;
     const { inputLength, targetLength } = validation.plan.lengths;
     const shapes: T5Shapes = { batchSize, inputLength, targetLength };
+    // Without ORT's memory pattern: kept from the first evaluation to the end of the run, the
+    // session would hold the pattern's block, planned after its first run, beside that run's
+    // arena: twice the memory (bench/MEASUREMENTS.md, 2026-12-06), for no measurable speed.
     this.session ??= EngineSession.create(serializeModel(buildEvalGraph(config, shapes)), {
       providers: this.options.providers,
       intraOpThreads: this.options.intraOpThreads,
+      memoryPattern: false,
     });
     return this.session;
   }
@@ -125,20 +130,23 @@ export class Evaluator {
     const weights = new Map(Object.entries(params).map(([name, t]) => [name, t.data as Float32Array]));
     const runtime = new T5Runtime(config, weights, { providers: this.options.providers });
     try {
-      const { sequences } = await runtime.generate(
-        rows.map((r) => r.inputIds),
-        { strategy: { kind: 'greedy' }, maxNewTokens: validation.plan.lengths.targetLength, signal },
-      );
       let matched = 0;
       let total = 0;
-      rows.forEach((row, i) => {
-        const expected = spansById(row.labels, tokenizer);
-        const predicted = spansById(sequences[i].slice(1), tokenizer);
-        for (const [sentinel, ids] of expected) {
-          total++;
-          if (sameIds(predicted.get(sentinel), ids)) matched++;
-        }
-      });
+      for (let start = 0; start < count; start += SPAN_GROUP) {
+        const group = rows.slice(start, start + SPAN_GROUP);
+        const { sequences } = await runtime.generate(
+          group.map((r) => r.inputIds),
+          { strategy: { kind: 'greedy' }, maxNewTokens: validation.plan.lengths.targetLength, signal },
+        );
+        group.forEach((row, i) => {
+          const expected = spansById(row.labels, tokenizer);
+          const predicted = spansById(sequences[i].slice(1), tokenizer);
+          for (const [sentinel, ids] of expected) {
+            total++;
+            if (sameIds(predicted.get(sentinel), ids)) matched++;
+          }
+        });
+      }
       return total > 0 ? matched / total : null;
     } finally {
       await runtime.release();
