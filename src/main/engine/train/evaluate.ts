@@ -128,7 +128,8 @@ export class Evaluator {
       maskedExample(validation.plan, validation.source, tokenizer, i, VALIDATION_EPOCH),
     );
     const weights = new Map(Object.entries(params).map(([name, t]) => [name, t.data as Float32Array]));
-    const runtime = new T5Runtime(config, weights, { providers: this.options.providers });
+    const { providers, intraOpThreads } = this.options;
+    const runtime = new T5Runtime(config, weights, { providers, intraOpThreads });
     try {
       let matched = 0;
       let total = 0;

@@ -79,6 +79,30 @@ describe('Evaluator', () => {
     expect(create.mock.calls[0][1]).toMatchObject({ memoryPattern: false });
   });
 
+  it("runs every session it opens, the span sample's decode too, on the run's CPU threads", async () => {
+    const { config, params, validation } = fixture(['The cute dog walks', 'A cat sleeps']);
+    const create = vi.spyOn(EngineSession, 'create');
+    const evaluator = new Evaluator({
+      config,
+      validation,
+      tokenizer,
+      batchSize: 2,
+      maxExamples: 10,
+      spanSample: 2,
+      intraOpThreads: 1,
+    });
+    try {
+      await evaluator.evaluate(params);
+    } finally {
+      await evaluator.release();
+    }
+    const calls = [...create.mock.calls];
+    create.mockRestore();
+    // The loss graph's session and the decode's (encoder, decoder steps): not ORT's default of every core.
+    expect(calls.length).toBeGreaterThan(1);
+    for (const [, options] of calls) expect(options).toMatchObject({ intraOpThreads: 1 });
+  });
+
   it('decodes the span sample in groups of SPAN_GROUP, each prompt to what decoding them all at once gives', async () => {
     // Inputs of different lengths (long texts fill the 16 tokens, short ones do not), so each group pads its own way.
     const texts = [
