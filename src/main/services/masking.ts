@@ -21,7 +21,8 @@ export interface MaskingPreviewRequest {
   readonly model: string;
   readonly noiseDensity: number;
   readonly meanNoiseSpanLength: number;
-  readonly inputLength: number;
+  /** 'text': typed text masked whole, at its own length (a dataset example needs a number). */
+  readonly inputLength: number | 'text';
   readonly seed: number;
   readonly example?: number;
   /** Dataset previews only; default 'auto'. */
@@ -50,6 +51,9 @@ export async function previewMasking(
     return toResult(preview, tokenizer.name);
   }
   if (request.datasetId === undefined) throw new ApiError('invalid_argument', 'Give a dataset id or a text to preview');
+  const { inputLength } = settings;
+  if (inputLength === 'text')
+    throw new ApiError('invalid_argument', 'A dataset example needs an input length, not "text"');
   const { cache, tokenizer, result } = await datasets.tokens(request.datasetId, request.model, signal);
   try {
     const { validation, isSelfValidation } = await datasets.validationOrdinals(request.datasetId);
@@ -57,7 +61,7 @@ export async function previewMasking(
       ? cache
       : subsetTokenSource(cache, complementIndices(cache.documentCount, validation));
     const plan = withSettingsChecked(() =>
-      planExamples(training, { ...settings, mode: request.mode ?? 'auto' }, tokenizer),
+      planExamples(training, { ...settings, inputLength, mode: request.mode ?? 'auto' }, tokenizer),
     );
     if (plan.exampleCount === 0) {
       const { id, name } = datasets.get(request.datasetId, 0);

@@ -107,7 +107,8 @@ export const maskingCalls = {
         model: pathText(),
         noiseDensity: noiseDensitySchema.default(MASKING_DEFAULTS.noiseDensity),
         meanNoiseSpanLength: meanSpanLengthSchema.default(MASKING_DEFAULTS.meanSpanLength),
-        inputLength: inputLengthSchema.default(MASKING_DEFAULTS.inputLength),
+        /** 'text': typed text masked whole at its own length (the Playground's mask; a dataset needs a number). */
+        inputLength: inputLengthSchema.or(z.literal('text')).default(MASKING_DEFAULTS.inputLength),
         seed: dataSeedSchema.default(MASKING_DEFAULTS.seed),
         /** Dataset previews: the example to show (default: one picked by the seed). */
         example: z.number().int().min(0).optional(),

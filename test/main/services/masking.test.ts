@@ -52,6 +52,31 @@ describe('masking previews', () => {
     expect(p.example).toBeUndefined();
   });
 
+  it("typed text at its own length (the Playground's mask): a short text masks at any setting its sentinels allow", async () => {
+    const { service } = setup();
+    const app = { datasets: service };
+    const text = 'We hold these truths to be self-evident, that all men are created equal.';
+    const dense = {
+      ...settings,
+      model: 'bytes',
+      noiseDensity: 0.3,
+      meanNoiseSpanLength: 1,
+      inputLength: 'text' as const,
+    };
+    // At input length 512 these settings would need more sentinels than ByT5's 125; the text's 72 bytes and EOS need 22.
+    const p = await previewMasking(app, { ...dense, text });
+    expect(p.segments.map((s) => s.text).join('')).toBe(`${text}</s>`);
+    expect(p.counts).toMatchObject({ textTokens: 73, maskedTokens: 73, noiseSpans: 22 });
+    expect(p.isTruncated).toBe(false);
+    // A text too long for the sentinels is refused in the words of the settings a text is masked with.
+    await expect(previewMasking(app, { ...dense, text: text.repeat(6) })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message:
+        'This text at these settings makes 130 noise spans but the tokenizer has only 125 sentinel tokens ' +
+        '(<extra_id_0>…<extra_id_124>); lower the noise density, raise the mean span length or mask a shorter text',
+    });
+  });
+
   it('typed text has its line ends made LF as import makes them, so the CLI masks pasted text as the screen does', async () => {
     const { service } = setup();
     const app = { datasets: service };

@@ -8,7 +8,10 @@ import { Rng } from '../rng';
 import {
   applyNoiseMask,
   checkedSpanLengths,
+  checkSentinelBudget,
   countRuns,
+  maskedLengthsFor,
+  maxNoiseSpans,
   MIN_MASKED_TOKENS,
   randomSpansNoiseMask,
   type FittedSpanLengths,
@@ -26,6 +29,12 @@ export interface PreviewSettings {
   readonly meanNoiseSpanLength: number;
   readonly seed: number;
 }
+
+/**
+ * Typed text's settings: an input length, or 'text' to mask the whole text at its own length
+ * (the Playground's "mask a text for me", which makes a prompt, not a training example).
+ */
+export type TextPreviewSettings = Omit<PreviewSettings, 'inputLength'> & { readonly inputLength: number | 'text' };
 
 export interface PreviewSegment {
   /** The original text of this run of tokens. */
@@ -282,14 +291,41 @@ function noTokensError(dropped: number, endMark: string): DataError {
 }
 
 /**
+ * The lengths of a mask over all `tokens` of a text, refusing settings that need more
+ * sentinels than the tokenizer has in the words of the settings a whole text is masked with
+ * (there is no input length to lower).
+ */
+function wholeTextLengths(
+  tokens: number,
+  settings: { readonly noiseDensity: number; readonly meanNoiseSpanLength: number },
+  sentinelCount: number,
+): FittedSpanLengths {
+  const { noiseDensity, meanNoiseSpanLength } = settings;
+  const spans = maxNoiseSpans(tokens, noiseDensity, meanNoiseSpanLength);
+  if (sentinelCount > 0 && spans > sentinelCount) {
+    throw new RangeError(
+      `This text at these settings makes ${spans} noise spans but the tokenizer has only ${sentinelCount} sentinel ` +
+        `tokens (<extra_id_0>…<extra_id_${sentinelCount - 1}>); lower the noise density, raise the mean span length ` +
+        'or mask a shorter text',
+    );
+  }
+  checkSentinelBudget(tokens, noiseDensity, meanNoiseSpanLength, sentinelCount); // none at all: the folder is at fault
+  const masked = maskedLengthsFor(tokens, noiseDensity, meanNoiseSpanLength);
+  return { tokensLength: tokens, inputLength: masked.input, targetLength: masked.target, note: null };
+}
+
+/**
  * Masks typed text as one per-document example would be masked: its tokens and the EOS after
  * them, as HF's pipeline masks a text (the tokenizer appends EOS) and the seed notebook's
  * get_denoised does; a mask always ends in noise, so the EOS is hidden and the target ends in two.
  */
-export function previewText(tokenizer: TextTokenizer, text: string, settings: PreviewSettings): MaskingPreview {
-  const lengths = checkedSpanLengths(settings, tokenizer.sentinelCount);
+export function previewText(tokenizer: TextTokenizer, text: string, settings: TextPreviewSettings): MaskingPreview {
+  const { inputLength } = settings;
+  const fitted =
+    inputLength === 'text' ? null : checkedSpanLengths({ ...settings, inputLength }, tokenizer.sentinelCount);
   const { ids, droppedSpecialTokens } = encodeForTraining(tokenizer, text);
   const document = [...ids, tokenizer.eosId];
+  const lengths = fitted ?? wholeTextLengths(document.length, settings, tokenizer.sentinelCount);
   const endMark = tokenizer.decode([tokenizer.eosId]);
   const messages: string[] = lengths.note === null ? [] : [lengths.note];
   if (droppedSpecialTokens > 0) messages.push(droppedSpecialTokensNote(droppedSpecialTokens, 'the text'));
@@ -305,7 +341,7 @@ export function previewText(tokenizer: TextTokenizer, text: string, settings: Pr
   const isTruncated = document.length > lengths.tokensLength;
   if (isTruncated) {
     messages.push(
-      `The text has ${counted}; one example uses the first ${lengths.tokensLength} (the raw length for input length ${settings.inputLength})`,
+      `The text has ${counted}; one example uses the first ${lengths.tokensLength} (the raw length for input length ${lengths.inputLength})`,
     );
   }
   const tokens = document.slice(0, lengths.tokensLength);

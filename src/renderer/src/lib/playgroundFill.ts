@@ -89,7 +89,8 @@ export async function maskedPrompt(
     model: path,
     noiseDensity: mask.noiseDensity,
     meanNoiseSpanLength: mask.meanNoiseSpanLength,
-    inputLength: 512,
+    // The whole text at its own length: the panel makes a prompt, not an example of a run's input length.
+    inputLength: 'text',
     seed: mask.seed,
   });
   const notes = [`Masked with the ${preview.tokenizer} tokenizer (of ${model.label}), seed ${preview.seed}.`];

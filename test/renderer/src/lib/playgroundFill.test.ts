@@ -4,7 +4,7 @@
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../../src/shared/errors';
-import { fillOne, fillRequest } from '../../../../src/renderer/src/lib/playgroundFill';
+import { fillOne, fillRequest, maskedPrompt } from '../../../../src/renderer/src/lib/playgroundFill';
 import type { ModelChoice } from '../../../../src/renderer/src/lib/modelChoices';
 
 const calls = { resolve: vi.fn(), fill: vi.fn() };
@@ -64,5 +64,33 @@ describe('fillOne', () => {
       status: 'failed',
       error: 'The prompt is too long',
     });
+  });
+});
+
+describe('maskedPrompt', () => {
+  const model = { key: 'k', ref: 'builtin:byt5-tiny', label: 'byt5-tiny' } as ModelChoice;
+
+  it("masks the text at its own length, not an example's input length the panel has no box for", async () => {
+    calls.resolve.mockReset().mockResolvedValue({ path: '/models/tiny' });
+    const preview = vi.fn().mockResolvedValue({
+      segments: [
+        { text: 'We hold', isNoise: false, sentinel: '<extra_id_0>', sentinelId: 258, tokenCount: 7, documentEnds: [] },
+        {
+          text: ' these</s>',
+          isNoise: true,
+          sentinel: '<extra_id_0>',
+          sentinelId: 258,
+          tokenCount: 7,
+          documentEnds: [6],
+        },
+      ],
+      tokenizer: 'bytes',
+      seed: 0,
+      messages: [],
+    });
+    const mask = { text: 'We hold these', noiseDensity: 0.3, meanNoiseSpanLength: 1, seed: 0 };
+    const masked = await maskedPrompt({ models: fake.models, masking: { preview } }, model, mask);
+    expect(preview).toHaveBeenCalledWith({ ...mask, model: '/models/tiny', inputLength: 'text' });
+    expect(masked.notes).toEqual(['Masked with the bytes tokenizer (of byt5-tiny), seed 0.']);
   });
 });
