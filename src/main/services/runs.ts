@@ -131,7 +131,8 @@ export class RunService {
     let row: RunRow;
     try {
       const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
-      const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName);
+      const taken = new Set(this.repo.states().map((run) => run.name));
+      const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName, taken);
       // Owned from its insert, so a removal of its dataset elsewhere is refused from then on
       // (DatasetService.remove); one that came first fails the insert's foreign key.
       const owner = thisProcessAsOwner();

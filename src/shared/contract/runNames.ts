@@ -92,10 +92,19 @@ function clip(text: string, max: number): string {
 /**
  * The name a run gets when it is given none: "<model> on <dataset>", each as people call it (a
  * registered model's and the dataset's names, not their ids; see shortModelName for the rest),
- * each cut to RUN_NAME_PART_MAX characters.
+ * each cut to RUN_NAME_PART_MAX characters; where another run (`takenNames`) has that name,
+ * numbered " (2)", " (3)", … the first free, so that runs of one model on one dataset are told
+ * apart by name in the runs list and a comparison's legend.
  */
-export function defaultRunName(modelLabel: string, datasetName: string): string {
-  return `${clip(modelLabel, RUN_NAME_PART_MAX)} on ${clip(datasetName, RUN_NAME_PART_MAX)}`;
+export function defaultRunName(
+  modelLabel: string,
+  datasetName: string,
+  takenNames: ReadonlySet<string> = new Set(),
+): string {
+  const name = `${clip(modelLabel, RUN_NAME_PART_MAX)} on ${clip(datasetName, RUN_NAME_PART_MAX)}`;
+  let numbered = name;
+  for (let number = 2; takenNames.has(numbered); number++) numbered = `${name} (${number})`;
+  return numbered;
 }
 
 /**

@@ -24,6 +24,12 @@ describe('defaultRunName', () => {
     expect(defaultRunName('m', `${'🙂'.repeat(41)}`)).toBe(`m on ${'🙂'.repeat(39)}…`);
     expect(defaultRunName('m', `${'a'.repeat(38)} bcd`)).toBe(`m on ${'a'.repeat(38)}…`);
   });
+
+  it('numbers a name another run has: (2), (3), … the first free', () => {
+    expect(defaultRunName('m', 'd', new Set(['m on d']))).toBe('m on d (2)');
+    expect(defaultRunName('m', 'd', new Set(['m on d', 'm on d (2)', 'm on d (4)']))).toBe('m on d (3)');
+    expect(defaultRunName('m', 'd', new Set(['m on d (2)']))).toBe('m on d');
+  });
 });
 
 describe('modelLabel', () => {
