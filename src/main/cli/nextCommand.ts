@@ -1,7 +1,8 @@
 // Commands Spanfill prints for the person to run next (`spanfill runs resume ID`, `spanfill fill
 // --run ID …`). Pasted into a shell, such a command must reach the same data directory, so it
 // names the one --data-dir or SPANFILL_DATA_DIR chose (not the per-user default, which a plain
-// command reaches anyway), quoted as a POSIX shell reads it.
+// command reaches anyway), quoted as a POSIX shell reads it: the CLI writes its own that way
+// (spanfillCommand), and gives the same ending to those that messages name (withDataDir).
 
 import type { CommandContext } from './command';
 
@@ -31,4 +32,25 @@ export function chosenDataDir(context: Pick<CommandContext, 'dataDir' | 'env' | 
  */
 export function spanfillCommand(words: string, dataDir?: string): string {
   return dataDir === undefined ? `spanfill ${words}` : `spanfill ${words} --data-dir ${shellWord(dataDir)}`;
+}
+
+/** A `spanfill …` command in backticks, as messages name one: `spanfill runs resume ID`. */
+const BACKTICKED_COMMAND = /`spanfill ([^`\n]+)`/g;
+
+/** Words after which a command reads no data directory, or names its own. */
+const NAMES_NO_DATA_DIR = /(?:^|\s)(?:--data-dir(?:[=\s]|$)|--help(?:\s|$)|-h(?:\s|$)|--version(?:\s|$))/;
+
+/**
+ * `text` (a message: an error, a warning, a note) with each backticked `spanfill …` command in
+ * it ending with `--data-dir DIR` when `dataDir` is given, so that pasted it reaches the same data
+ * directory. The services' messages are shared with the app, which has no such flag, so the CLI
+ * rewrites them where it prints them (run.ts). A command that names a data directory already, or
+ * asks for help or the version (which read none), stays as it is, as does any other backticked
+ * text (`npm run setup:cuda`, `--checkpoint best`). Placeholders (ID, …) stay where they are.
+ */
+export function withDataDir(text: string, dataDir: string | undefined): string {
+  if (dataDir === undefined) return text;
+  return text.replace(BACKTICKED_COMMAND, (whole, words: string) =>
+    NAMES_NO_DATA_DIR.test(words) ? whole : `\`${spanfillCommand(words.trimEnd(), dataDir)}\``,
+  );
 }

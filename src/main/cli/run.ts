@@ -6,6 +6,11 @@
 // --json prints exactly one JSON document on stdout: the command's result object itself on
 // success, `{"error": {"code", "message"}}` on failure (with a non-zero exit code). Scripts
 // read stdout and check the exit code; stderr carries nothing they need to parse.
+//
+// Under --data-dir or SPANFILL_DATA_DIR, the `spanfill …` commands that messages name (the
+// services' included) are printed ending with that --data-dir (nextCommand.ts withDataDir): in
+// error messages, --json's too, in status lines and notes on stderr, and in text output, save
+// the text output of commands that repeat a dataset's or a model's text exactly.
 
 import { parseArgs } from 'node:util';
 import { describeArgsError, nearestName, unknownName } from './argErrors';
@@ -18,6 +23,7 @@ import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
 import { numberOption } from './options';
+import { chosenDataDir, withDataDir } from './nextCommand';
 import { createProgressBar, formatJson, silentProgress, visibleControls } from './output';
 
 export interface CliIo {
@@ -63,6 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
     isJson = parsed.values.json === true;
     if (parsed.values.help === true) return printInfo(io, isJson, 'help', commandHelp(command));
     const dataDir = commandDataDir(stringValue(parsed.values, 'data-dir'), io.env);
+    output.namedDataDir = chosenDataDir({ dataDir, env: io.env, string: (flag) => stringValue(parsed.values, flag) });
+    output.isContentShown = repeatsContent(command.name, parsed.positionals);
     const context = createContext({
       command,
       parsed,
@@ -179,9 +187,37 @@ function stringValue(values: ParsedValues, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Whether the one result has been printed (serve prints it early, then keeps running). */
+/**
+ * Commands whose text output repeats a dataset's or a model's text (documents, prompts, fills),
+ * by name and first argument. It is shown exactly, so withDataDir leaves it alone; their errors
+ * and stderr lines are messages like any other. The demo's own closing lines name its folder.
+ */
+const REPEATS_CONTENT: readonly (readonly [string, string?])[] = [
+  ['fill'],
+  ['mask'],
+  ['score'],
+  ['demo'],
+  ['datasets', 'show'],
+];
+
+function repeatsContent(name: string, positionals: readonly string[]): boolean {
+  return REPEATS_CONTENT.some(
+    ([command, action]) => command === name && (action === undefined || action === positionals[0]),
+  );
+}
+
 interface OutputState {
+  /** Whether the one result has been printed (serve prints it early, then keeps running). */
   hasPrintedResult: boolean;
+  /** The data directory the commands printed must name (chosenDataDir), once the flags are read. */
+  namedDataDir?: string;
+  /** Whether stdout repeats a dataset's or a model's text (REPEATS_CONTENT): no rewriting there. */
+  isContentShown?: boolean;
+}
+
+/** `text` for stdout, naming the data directory in its commands unless it repeats content. */
+function stdoutText(text: string, output: OutputState): string {
+  return visibleControls(output.isContentShown === true ? text : withDataDir(text, output.namedDataDir));
 }
 
 interface ContextParts {
@@ -195,6 +231,7 @@ interface ContextParts {
 }
 
 function createContext({ command, parsed, dataDir, isJson, io, output, openApp }: ContextParts): CommandContext {
+  const writeStatus = statusWriter(io.stderr);
   return {
     positionals: parsed.positionals,
     dataDir,
@@ -207,11 +244,11 @@ function createContext({ command, parsed, dataDir, isJson, io, output, openApp }
     number: (name, range) => numberOption(name, stringValue(parsed.values, name), { range }),
     app: openApp,
     log: (line) => {
-      if (!isJson) io.stdout.write(`${visibleControls(line)}\n`);
+      if (!isJson) io.stdout.write(`${stdoutText(line, output)}\n`);
     },
     progress: (label, total) =>
       io.stderr.isTTY && !isJson ? createProgressBar(io.stderr, visibleControls(label), total) : silentProgress,
-    status: statusWriter(io.stderr),
+    status: (line, options) => writeStatus(withDataDir(line, output.namedDataDir), options),
     printResult: (result) => printResult(command, result, isJson, io, output),
   };
 }
@@ -250,7 +287,7 @@ function printResult(command: Command, result: unknown, isJson: boolean, io: Cli
     return;
   }
   const text = command.render ? command.render(result) : result === undefined ? '' : formatJson(result);
-  if (text) io.stdout.write(`${visibleControls(text)}\n`);
+  if (text) io.stdout.write(`${stdoutText(text, output)}\n`);
 }
 
 function printJsonError(io: CliIo, code: string, message: string): void {
@@ -265,19 +302,21 @@ interface ErrorOutput {
 
 function reportError(error: unknown, command: Command, { isJson, io, output }: ErrorOutput): number {
   const { exitCode, code } = classifyFailure(error, io.signal.aborted);
-  const message =
+  const said =
     exitCode !== exitCodes.interrupted
       ? withDiskFullHint(error instanceof Error ? error.message : String(error))
       : error instanceof InterruptedError
         ? error.message
         : 'interrupted; nothing half-done was kept (run the command again to redo it)';
+  // NOTE: --json's message names the data directory too: a script may show it to a person.
+  const message = withDataDir(said, output.namedDataDir);
   // NOTE: a command that already printed its JSON result (serve) reports a later failure as
   // text on stderr, so stdout still holds exactly one JSON document.
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);
   else {
     io.stderr.write(`spanfill ${command.name}: ${visibleControls(message)}\n`);
     const next = exitCodeNextStep(exitCode, command.name);
-    if (next !== undefined) io.stderr.write(`${next}\n`);
+    if (next !== undefined) io.stderr.write(`${withDataDir(next, output.namedDataDir)}\n`);
   }
   return exitCode;
 }

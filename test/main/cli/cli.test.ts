@@ -94,9 +94,10 @@ describe('spanfill (in process)', () => {
     expect(stdout).toContain(`Data directory  ${dataDir}`);
     expect(stdout).toContain("Telemetry       onnxruntime's is off (ORT_DISABLE_TELEMETRY=1); Spanfill sends none");
     expect(stdout).toMatch(/cpu\s+available/);
-    // The machine's count, told apart from the threads a run takes (`spanfill settings`).
+    // The machine's count, told apart from the threads a run takes (`spanfill settings`, which
+    // names the data directory SPANFILL_DATA_DIR chose, so that pasted it reads this one).
     expect(stdout).toContain(
-      `CPU threads     ${os.availableParallelism()} (this machine's logical CPUs; how many a run takes: \`spanfill settings\`)`,
+      `CPU threads     ${os.availableParallelism()} (this machine's logical CPUs; how many a run takes: \`spanfill settings --data-dir ${dataDir}\`)`,
     );
   });
 

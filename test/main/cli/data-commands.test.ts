@@ -170,7 +170,9 @@ describe('spanfill import / datasets / mask', () => {
     expect(rmAgain.code).not.toBe(exitCodes.ok);
     expect(JSON.parse(rmAgain.stdout)).toMatchObject({ error: { code: 'not_found' } });
     expect((await cli(['datasets', 'rm', later.id, ...data])).stdout).toContain('1 document and 0 token caches');
-    expect((await cli(['datasets', ...data])).stdout.trim()).toBe('No datasets yet; `spanfill import FILE` adds one.');
+    expect((await cli(['datasets', ...data])).stdout.trim()).toBe(
+      `No datasets yet; \`spanfill import FILE --data-dir ${data[1]}\` adds one.`,
+    );
   });
 
   it("takes a dataset's name for its id where only one dataset has that name", async () => {
@@ -209,7 +211,7 @@ describe('spanfill import / datasets / mask', () => {
     expect(JSON.parse(unknown.stdout)).toEqual({
       error: {
         code: 'not_found',
-        message: 'No dataset has the id or name "novel"; `spanfill datasets` lists the ids and names',
+        message: `No dataset has the id or name "novel"; \`spanfill datasets --data-dir ${data[1]}\` lists the ids and names`,
       },
     });
     expect((await cli(['datasets', ...data])).stdout.trim().split('\n')).toHaveLength(2);

@@ -125,7 +125,7 @@ const cases: Case[] = [
   {
     what: 'an unknown dataset id',
     status: 1,
-    says: /No dataset has the id or name "ds-nope"; `spanfill datasets` lists the ids and names/,
+    says: /No dataset has the id or name "ds-nope"; `spanfill datasets --data-dir [^`]+` lists the ids and names/,
     run: (dir) => inProcess(['datasets', 'show', 'ds-nope'], dir),
   },
   {
@@ -205,7 +205,7 @@ const cases: Case[] = [
   {
     what: 'an engine host that cannot start',
     status: 4,
-    says: /engine host exited with code 70: crash-host[^\n]*\nRun the command again; .*`spanfill system` shows/,
+    says: /engine host exited with code 70: crash-host[^\n]*\nRun the command again; .*`spanfill system --data-dir [^`]+` shows/,
     run: async (dir) => {
       const preload = pathToFileURL(path.join(root, 'test/support/crash-host.mjs')).href;
       const cli = child(['fill', '--model', modelDir, prompt], dir, { NODE_OPTIONS: `--import ${preload}` });

@@ -24,9 +24,10 @@ afterEach(async () => {
 
 describe('spanfill models', () => {
   it('with no model yet, says how to get one and that the built-in one needs no download', async () => {
-    const list = await cli(['models', 'list', '--data-dir', tempDir()]);
+    const dataDir = tempDir();
+    const list = await cli(['models', 'list', '--data-dir', dataDir]);
     expect(list.code).toBe(exitCodes.ok);
-    expect(list.stdout).toContain('`spanfill models pull REPO_ID` downloads one');
+    expect(list.stdout).toContain(`\`spanfill models pull REPO_ID --data-dir ${dataDir}\` downloads one`);
     expect(list.stdout).toContain('builtin:byt5-tiny is always there and needs no download');
   });
 
@@ -73,7 +74,7 @@ describe('spanfill models', () => {
     fs.writeFileSync(path.join(root, 't5-small-aaaa', 'model.safetensors'), Buffer.alloc(2000));
     const cache = await cli(['models', 'cache', ...data]);
     expect(cache.stdout).toContain(
-      `From-scratch starting points ${root}: 2.0 KiB in 1 folder (\`spanfill models cache rm-scratch\` deletes them; runs rebuild their own)`,
+      `From-scratch starting points ${root}: 2.0 KiB in 1 folder (\`spanfill models cache rm-scratch --data-dir ${dataDir}\` deletes them; runs rebuild their own)`,
     );
     const rm = await cli(['models', 'cache', 'rm-scratch', ...data]);
     expect(rm.stdout.trim()).toBe('Deleted 1 from-scratch starting point: 2.0 KiB freed');

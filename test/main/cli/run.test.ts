@@ -54,11 +54,12 @@ describe('a command that meets a full disk', () => {
     // SQLite's words when the store cannot grow (better-sqlite3's SqliteError, code SQLITE_FULL).
     const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     vi.spyOn(DatasetService.prototype, 'import').mockRejectedValue(full);
-    const { code, stderr } = await runSpanfill(['import', file, '--data-dir', path.join(dir, 'data')]);
+    const dataDir = path.join(dir, 'data');
+    const { code, stderr } = await runSpanfill(['import', file, '--data-dir', dataDir]);
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
       'spanfill import: database or disk is full. The disk is full: free space on the disk it was writing to (on the data ' +
-        "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again",
+        `directory's, which \`spanfill system --data-dir ${dataDir}\` names, by deleting runs, models or datasets you no longer need), then try again`,
     );
   });
 });

@@ -126,7 +126,7 @@ describe('spanfill export --run', () => {
       [['--run', runId, '--config', 'run.json'], exitCodes.usage, /--config does not go with --run/],
       [['--run', runId, '--checkpoint', 'newest'], exitCodes.usage, /best, last or a step number, got 'newest'/],
       [['--run', runId, '--checkpoint', '99999'], exitCodes.failure, /has no checkpoint 99999 \(checkpoints: 2, 4\)/],
-      [['--run', 'r-nope'], exitCodes.failure, /No run r-nope; `spanfill runs list`/],
+      [['--run', 'r-nope'], exitCodes.failure, /No run r-nope; `spanfill runs list --data-dir [^`]+` shows the ids/],
     ];
     for (const [args, code, message] of cases) {
       const run = await spanfillIn(dir, [...base, ...args]);

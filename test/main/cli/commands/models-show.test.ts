@@ -66,7 +66,7 @@ describe('spanfill models show', () => {
     const missing = await cli(['models', 'show', 'nothing', ...data]);
     expect([missing.code, missing.stdout]).toEqual([exitCodes.failure, '']);
     expect(missing.stderr).toContain('spanfill models: No model "nothing": not a registered id or name');
-    expect(missing.stderr).toContain('`spanfill models list` shows the ids');
+    expect(missing.stderr).toContain(`\`spanfill models list --data-dir ${data[1]}\` shows the ids`);
     const rm = await cli(['models', 'rm', 'nothing', ...data]);
     expect(rm.code).toBe(missing.code);
     const json = await cli(['models', 'show', 'nothing', '--json', ...data]);

@@ -318,7 +318,7 @@ describe('run names in place of ids', () => {
       expect([result.code, result.stderr], args.join(' ')).toEqual([
         exitCodes.usage,
         expect.stringContaining(
-          `2 ${twins} (r-bbbbbbbb, r-cccccccc); give one id, or rename one (\`spanfill runs rename ID NAME\`)`,
+          `2 ${twins} (r-bbbbbbbb, r-cccccccc); give one id, or rename one (\`spanfill runs rename ID NAME --data-dir ${dataDir}\`)`,
         ),
       ]);
     }

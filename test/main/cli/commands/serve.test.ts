@@ -79,7 +79,7 @@ describe('serve --port', () => {
     const beside = await serve(dataDir, rendererDir);
     expect(beside.port).not.toBe(first.port);
     expect(beside.err()).toBe(
-      `Port ${first.port}, where this data directory was last served, is in use (another \`spanfill serve\` ` +
+      `Port ${first.port}, where this data directory was last served, is in use (another \`spanfill serve --data-dir ${dataDir}\` ` +
         `of it, maybe); serving on port ${beside.port} this time: the browser keeps the theme and chart views ` +
         `per port, and the next serve tries ${first.port} again (--port N serves on N and keeps it)\n`,
     );

@@ -107,7 +107,9 @@ describe('spanfill settings over a stored value it cannot read', () => {
     expect(shown.stdout.trim().split('\n')).toEqual(['Provider     auto', 'CPU threads  0 (one per core)']);
     const warning = `The saved settings in ${dataDir}/spanfill.db cannot be read (not JSON: `;
     expect(shown.stderr.split(warning)).toHaveLength(2);
-    expect(shown.stderr).toContain('until settings are saved again (`spanfill settings`, or the Settings screen)');
+    expect(shown.stderr).toContain(
+      `until settings are saved again (\`spanfill settings --data-dir ${dataDir}\`, or the Settings screen)`,
+    );
     const json = await cli(['settings', '--json', ...data]);
     expect(JSON.parse(json.stdout)).toMatchObject({ provider: 'auto', cpuThreads: 0 });
     expect((JSON.parse(json.stdout) as { warning: string }).warning).toContain(warning);
