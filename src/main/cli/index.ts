@@ -3,6 +3,8 @@
 
 import { writeSync } from 'node:fs';
 import { runCli } from './run';
+import { withDataDir } from './nextCommand';
+import { dataDirFlagFromArgv, resolveDataDir } from '../store/data-dir';
 import { STOPPING_SIGNALS } from '../stoppingSignals';
 
 /** What bin/spanfill.mjs heard while this loaded (absent when something else started it). */
@@ -36,9 +38,14 @@ for (const signal of early?.signals ?? []) onSignal(signal);
  * Written synchronously: the process ends right after.
  */
 function sayStoppedAtOnce(): void {
-  const message =
+  // The command named must reach this data directory when one was chosen (nextCommand.ts).
+  const flag = dataDirFlagFromArgv(process.argv.slice(2));
+  const chosen = flag !== undefined || Boolean(process.env.SPANFILL_DATA_DIR) ? resolveDataDir({ flag }) : undefined;
+  const message = withDataDir(
     'interrupted twice: stopped at once, without waiting to save; a training run keeps the checkpoints ' +
-    'it had saved, and `spanfill runs resume ID` continues from the last one';
+      'it had saved, and `spanfill runs resume ID` continues from the last one',
+    chosen,
+  );
   try {
     if (process.argv.slice(2).includes('--json'))
       writeSync(1, `${JSON.stringify({ error: { code: 'cancelled', message } })}\n`);

@@ -108,7 +108,7 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     expect(status).toBe(exitCodes.interrupted);
     const message =
       'interrupted twice: stopped at once, without waiting to save; a training run keeps the checkpoints ' +
-      'it had saved, and `spanfill runs resume ID` continues from the last one';
+      `it had saved, and \`spanfill runs resume ID --data-dir ${dataDir}\` continues from the last one`;
     expect(JSON.parse(cli.stdout())).toEqual({ error: { code: 'cancelled', message } });
     expect(cli.stderr()).toContain(`spanfill: ${message}`);
   });
