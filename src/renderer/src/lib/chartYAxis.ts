@@ -1,6 +1,7 @@
 // The charts' y axis (components/LineChart.svelte): its scale and where it splits, for uPlot.
 // Logarithmic (base 10) over the data's own span, with ticks from logTicks as many as keep their
-// space; from 0 to the last of zeroTicks (rates); or uPlot's own, fitted to the data.
+// space; from 0 to the last of zeroTicks (rates); or fitted to the data between ticks at or past
+// its ends (fittedTicks: uPlot's own left a loss of 6.5 down to 2.7 ticked at 6 and 4 only).
 
 import type uPlot from 'uplot';
 import { logTickLabels, logTicks } from './logTicks';
@@ -22,7 +23,32 @@ export function logRange(_: uPlot, min: number | null, max: number | null): uPlo
   return min === null || max === null || !(min > 0) ? [1, 10] : [min / 1.05, max * 1.05];
 }
 
-/** The y scale and where its axis splits: logarithmic, from 0, or uPlot's own (fitted to the data). */
+/** A fitted axis's steps: 1, 2, 2.5 or 5 times a power of ten, at most this many between its ends. */
+const FITTED_STEPS = [1, 2, 2.5, 5] as const;
+const MOST_FITTED_STEPS = 3;
+
+/**
+ * Ticks for values from `min` to `max`: equal steps (the smallest of FITTED_STEPS that needs no
+ * more than MOST_FITTED_STEPS), the first at or under `min` and the last at or over `max`, so the
+ * axis is labelled below and above the data however it lies; around a single value, a step
+ * either side.
+ */
+export function fittedTicks(min: number, max: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const span = max - min > 0 ? max - min : Math.abs(min) || 1;
+  const round = (value: number) => Number(value.toPrecision(12));
+  for (let exponent = Math.floor(Math.log10(span / MOST_FITTED_STEPS)); ; exponent++) {
+    for (const multiple of FITTED_STEPS) {
+      const step = round(multiple * 10 ** exponent);
+      let [first, last] = [Math.floor(round(min / step)), Math.ceil(round(max / step))];
+      if (first === last) [first, last] = [first - 1, last + 1];
+      if (last - first > MOST_FITTED_STEPS) continue;
+      return Array.from({ length: last - first + 1 }, (_, i) => round((first + i) * step));
+    }
+  }
+}
+
+/** The y scale and where its axis splits: logarithmic, from 0, or fitted to the data. */
 export function yAxis({ logY, fromZero }: { readonly logY: boolean; readonly fromZero: boolean }): YAxis {
   if (logY) {
     // CSS pixels between two values on the y axis as drawn now.
@@ -35,7 +61,16 @@ export function yAxis({ logY, fromZero }: { readonly logY: boolean; readonly fro
     const filter = (self: uPlot, ticks: number[]) => logTickLabels(ticks, apart(self, 1, 10), Y_TICK_SPACE);
     return { yScale: { y: { distr: 3, log: 10, range: logRange } }, ySplits: { splits, filter } };
   }
-  if (!fromZero) return { yScale: {}, ySplits: {} };
+  if (!fromZero) {
+    // The scale runs between the outer ticks, and the axis splits at them.
+    const range = (_: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax => {
+      if (min === null || max === null) return [0, 1];
+      const ticks = fittedTicks(min, max);
+      return [ticks[0], ticks[ticks.length - 1]];
+    };
+    const splits = (_: uPlot, _axis: number, min: number, max: number) => fittedTicks(min, max);
+    return { yScale: { y: { range } }, ySplits: { splits } };
+  }
   // The scale ends at the last of zeroTicks, and the axis splits at them.
   let ticks = zeroTicks(0);
   const range = (_: uPlot, _min: number | null, max: number | null): uPlot.Range.MinMax => {

@@ -1,5 +1,5 @@
 // The charts' y axis: a log scale over the data's span, split as the space allows; one from 0
-// split at its own ticks; or uPlot's own.
+// split at its own ticks; or one fitted to the data, split at ticks past it both ways.
 
 import type uPlot from 'uplot';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,19 @@ type Filter = (self: uPlot, ticks: number[]) => (number | null)[];
 type Range = (self: uPlot, min: number | null, max: number | null) => uPlot.Range.MinMax;
 
 describe('chart y axis', () => {
-  it("is uPlot's own unless log or from zero", () => {
-    expect(yAxis({ logY: false, fromZero: false })).toEqual({ yScale: {}, ySplits: {} });
+  it('fits a linear axis to ticks that reach past the data both ways (a tick at or under the lowest)', () => {
+    const { yScale, ySplits } = yAxis({ logY: false, fromZero: false });
+    const range = yScale.y.range as Range;
+    const splits = ySplits.splits as Splits;
+    // A finished 80-step run's loss, 6.5 down to 2.7: before, ticks 6 and 4 only, the curve ending under them.
+    expect(range(noPlot, 2.7, 6.5)).toEqual([2, 8]);
+    expect(splits(noPlot, 1, 2, 8)).toEqual([2, 4, 6, 8]);
+    // Small values and a narrow stretch alike; one value gets an axis around it.
+    expect(range(noPlot, 0.0004, 0.00098)).toEqual([0.0004, 0.001]);
+    expect(splits(noPlot, 1, 0.0004, 0.001)).toEqual([0.0004, 0.0006, 0.0008, 0.001]);
+    const [low, high] = range(noPlot, 3, 3);
+    expect([Number(low) < 3, Number(high) > 3]).toEqual([true, true]);
+    expect(range(noPlot, null, null)).toEqual([0, 1]);
   });
 
   it('spans the data 5 % out on a log scale, or 1 to 10 without positive data', () => {
