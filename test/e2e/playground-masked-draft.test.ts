@@ -58,4 +58,32 @@ describe('a masked draft, left for a recent prompt and taken back', () => {
     await expect.poll(() => exact.count(), { timeout: 30_000 }).toBe(said.length);
     expect(session.pageErrors).toEqual([]);
   }, 90_000);
+
+  it("a refused mask leaves the previous one in place and says its notes and fills are the previous mask's", async () => {
+    const stale = page.getByTestId('mask-stale');
+    const notes = await page.getByTestId('mask-note').allTextContents();
+    const masked = await page.getByTestId('prompt').inputValue();
+    await page.getByTestId('mask-text').fill('A text long enough to need more sentinels than ByT5 has. '.repeat(12));
+    await page.getByLabel('Noise density').fill('0.5');
+    await page.getByLabel('Mean span').fill('1');
+    await page.getByTestId('mask-fill').click();
+    await expect
+      .poll(() => page.getByTestId('playground-error').textContent())
+      .toMatch(
+        /^Could not mask the text: This text at these settings makes \d+ noise spans .* or mask a shorter text$/,
+      );
+    await expect(page.getByTestId('prompt').inputValue()).resolves.toBe(masked);
+    await expect.poll(() => stale.textContent()).toBe('From the previous mask (the prompt and fills shown now):');
+    await expect(page.getByTestId('mask-note').allTextContents()).resolves.toEqual(notes);
+
+    // A mask that works is no longer the previous one.
+    await page
+      .getByTestId('mask-text')
+      .fill('We hold these truths to be self-evident, that all men are created equal.');
+    await page.getByTestId('mask-fill').click();
+    await expect.poll(() => page.getByTestId('prompt').inputValue(), { timeout: 30_000 }).not.toBe(masked);
+    await expect.poll(() => stale.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('playground-error').count()).toBe(0);
+    expect(session.pageErrors).toEqual([]);
+  }, 90_000);
 });
