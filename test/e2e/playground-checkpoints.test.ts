@@ -97,7 +97,12 @@ describe('run checkpoints in the Playground', () => {
     await page.keyboard.press('Tab');
     await expect(page.evaluate("document.activeElement?.getAttribute('data-testid')")).resolves.toBe('pick-step-add');
     await page.keyboard.press('Enter');
-    await expect(page.getByTestId('pick-step-add').textContent()).resolves.toContain('In the columns');
+    // The button still names its action; why it does nothing now is said beside it.
+    await expect(page.getByTestId('pick-step-add').textContent()).resolves.toBe('Add as a column');
+    await expect(page.getByTestId('pick-step-add').getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(page.getByTestId('pick-step-added').textContent()).resolves.toBe(
+      'This checkpoint is a column already.',
+    );
     await page.screenshot({ path: path.join(resultsDir, 'ckpt-01-picker.png') });
 
     await page.getByTestId('fill').click();
