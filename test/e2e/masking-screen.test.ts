@@ -322,4 +322,21 @@ describe('Masking screen', () => {
       await held.close();
     }
   });
+
+  it('says to press Preview after a switch of source, for typed text and a dataset alike; Preview is the one primary button', async () => {
+    await openScreen(page, 'masking');
+    await page.getByLabel('A dataset example').check();
+    await expect
+      .poll(async () => (await page.getByTestId('mask-none').textContent())?.trim())
+      .toBe('Press Preview to see an example of this dataset masked.');
+    await page.getByTestId('mask-preview').click();
+    await page.getByTestId('mask-example-shown').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('mask-none').count()).resolves.toBe(0);
+    await page.getByLabel('Typed text').check();
+    await expect
+      .poll(async () => (await page.getByTestId('mask-none').textContent())?.trim())
+      .toBe('Press Preview to see this text masked.');
+    await expect(page.getByTestId('mask-reroll').getAttribute('class')).resolves.toContain('secondary');
+    expect((await page.getByTestId('mask-preview').getAttribute('class')) ?? '').not.toContain('secondary');
+  });
 });
