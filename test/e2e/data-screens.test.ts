@@ -93,7 +93,7 @@ describe('Datasets and Masking screens', () => {
       /^All 2 documents \(training and validation\) come to \d+\s+tokens with the bytes \(ByT5 layout\) tokenizer\.\s+Training uses the training documents only/,
     );
     await expect(page.getByTestId('token-note').first().textContent()).resolves.toMatch(
-      /^About the training documents: These documents have \d+ tokens/,
+      /^Note \(training documents\): These documents have \d+ tokens/,
     );
     // The table counts the tokens now too.
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toMatch(/\d+ · bytes \(ByT5 layout\)/);
