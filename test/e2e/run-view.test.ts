@@ -56,7 +56,10 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
       const best = page.getByTestId(`run-row-${id}`).getByTestId('run-best-eval');
       await expect.poll(() => best.textContent()).toBe(formatMetric(compared.metrics[i].bestEvalLoss));
     }
-    await page.getByTestId(`run-row-${runIds[0]}`).getByTestId('run-open').click();
+    // The name is a link to the run's address (it opens in a new tab too).
+    const name = page.getByTestId(`run-row-${runIds[0]}`).locator('a[data-testid=run-open]');
+    await expect(name.getAttribute('href')).resolves.toBe(`#/train/${runIds[0]}`);
+    await name.click();
     await page.getByTestId('run-view').waitFor();
     await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-points')).toBe('30');
     expect(await legend('chart-loss')).toEqual(['training loss', 'validation loss']);
