@@ -111,8 +111,12 @@ describe('spanfill train killed with SIGKILL', () => {
     const { status } = await first.ctrlC();
     expect(status).toBe(130);
     // Said once, as the command's last word, and not the runner's "nothing half-done was kept".
+    // (With the --data-dir it was given, so that pasted it resumes this run: nextCommand.ts.)
     expect(first.stderr()).toMatch(
-      /\nspanfill train: stopped at step (\d+) with a checkpoint; `spanfill runs resume r-\w+` continues it\n$/,
+      new RegExp(
+        `\\nspanfill train: stopped at step (\\d+) with a checkpoint; \`spanfill runs resume r-\\w+ ` +
+          `--data-dir ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` continues it\\n$`,
+      ),
     );
     expect(first.stderr().match(/stopped at step/g)).toHaveLength(1);
     const [stopped] = await listRuns();
