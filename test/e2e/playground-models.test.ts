@@ -124,7 +124,7 @@ describe('Models, Playground and Settings screens', () => {
     const folders = [path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelDir];
     for (const [index, folder] of folders.entries()) {
       const cli = await cliFill(folder, prompt);
-      const expected = cli.spans.map((s): [string, string] => [String(s.sentinel), shownFill(s.text)]);
+      const expected = cli.spans.map((s): [string, string] => [String(s.sentinel), shownFill(s.text, s)]);
       expect(expected.map(([n]) => n)).toEqual(['0', '1']);
       await expect(shownSpans(columns.nth(index))).resolves.toEqual(expected);
       await expect(columns.nth(index).locator('pre').textContent()).resolves.toBe(cli.output);

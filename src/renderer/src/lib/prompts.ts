@@ -68,12 +68,20 @@ const VISIBLE_BLANKS: Readonly<Record<string, string>> = { ' ': '␣', '\t': '�
 
 /**
  * A filled span as shown: one made only of blanks (a byte model's fill of " ") shows them as ␣,
- * ⇥ and ↵, so it does not look like an empty one, which says "(nothing)".
+ * ⇥ and ↵, so it does not look like an empty one, which says "(nothing)", or "(cut off)" when
+ * the model had not reached it by the new-token limit (said in words, not by its colour alone).
+ * A line end in any fill shows as ↵: a fill sits inline, and one starting with a newline would
+ * break the line.
  */
-export function shownFill(text: string): string {
-  if (text === '') return '(nothing)';
-  if (/\S/.test(text)) return text;
+export function shownFill(text: string, span?: Pick<PlaygroundFilledSpan, 'isMissing' | 'isCutOff'>): string {
+  if (text === '') return span?.isMissing === true && span.isCutOff ? '(cut off)' : '(nothing)';
+  if (/\S/.test(text)) return text.replace(/\r?\n|\r/g, '↵');
   return [...text].map((c) => VISIBLE_BLANKS[c] ?? '␣').join('');
+}
+
+/** What a hole hid, quoted and marked as fills are (shownFill), so "t, t" reads as one text and " " shows. */
+export function shownHidden(text: string): string {
+  return `“${text === '' ? '' : shownFill(text)}”`;
 }
 
 export interface ResultPiece {

@@ -12,6 +12,7 @@ import {
   promptFromSegments,
   renumberHoles,
   shownFill,
+  shownHidden,
 } from '../../../../src/renderer/src/lib/prompts';
 
 const segment = (text: string, isNoise: boolean, sentinel: string): MaskingPreviewSegment => ({
@@ -120,5 +121,24 @@ describe('shownFill', () => {
     expect(shownFill(' ')).toBe('␣');
     expect(shownFill(' \t\r\n')).toBe('␣⇥↵');
     expect(shownFill('')).toBe('(nothing)');
+  });
+
+  it('says a hole left empty at the token limit was cut off, in words, not only by its colour', () => {
+    expect(shownFill('', { isMissing: true, isCutOff: true })).toBe('(cut off)');
+    expect(shownFill('', { isMissing: false, isCutOff: false })).toBe('(nothing)');
+    expect(shownFill('par', { isMissing: false, isCutOff: true })).toBe('par');
+  });
+
+  it('shows a line end inside a fill as ↵, so a fill starting with one does not break the line', () => {
+    expect(shownFill('\nthe park')).toBe('↵the park');
+    expect(shownFill('a\r\nb')).toBe('a↵b');
+  });
+});
+
+describe('shownHidden', () => {
+  it('quotes what a hole hid, with the marks fills use for blanks, so "t, t" reads as one text', () => {
+    expect(shownHidden('t, t')).toBe('“t, t”');
+    expect(shownHidden(' ')).toBe('“␣”');
+    expect(shownHidden('a\nb')).toBe('“a↵b”');
   });
 });
