@@ -82,7 +82,7 @@ describe('Train and Runs screens', () => {
 
     await page.getByTestId('nav-train').click();
     await expect(page.getByTestId('train-carried').textContent()).resolves.toContain(
-      'noise density 0.25, mean span 2, input length 32, examples auto (packed unless the data is under one example), data seed 7',
+      'noise density 0.25, mean span 2, input length 32, examples packed, data seed 7',
     );
     // The preview's seed too: training masks the example previewed as it showed.
     for (const [box, value] of Object.entries({ density: '0.25', span: '2', length: '32', 'data-seed': '7' }))

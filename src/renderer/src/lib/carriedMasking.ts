@@ -7,8 +7,9 @@ import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { applyMasking, BUILTIN_MODEL, configOf, type TrainForm } from './trainForm';
 import type { CarriedMasking } from './trainSettings.svelte';
 
+/** The examples as Train's box takes them: it has no auto, and auto trains packed (applyMasking). */
 const MODE_WORDS: Readonly<Record<CarriedMasking['mode'], string>> = {
-  auto: 'auto (packed unless the data is under one example)',
+  auto: 'packed',
   packed: 'packed',
   'per-document': 'per-document',
 };
@@ -39,8 +40,7 @@ export function describeCarried(m: CarriedMasking, datasetLabel?: string): strin
 export function carriedNote(m: CarriedMasking, form: TrainForm, datasetLabel?: string): string {
   const of = m.dataset ? `an example of ${datasetLabel ?? m.dataset.name}` : 'typed text';
   const tokenizer = isByteLevel(m)
-    ? `the byte-level tokenizer (${BYTE_TOKENIZER_NAME}: no base model of that name; ${BUILTIN_MODEL}, set below, ` +
-      `and a from-scratch shape with the ${BYTE_TOKENIZER_NAME} tokenizer tokenize the same way)`
+    ? `the byte-level tokenizer (the one ${BUILTIN_MODEL} uses)`
     : `the tokenizer of ${m.tokenizerName}`;
   const said = `Masking from the Masking screen: ${describeMasking(m)}, as previewed on ${of} with ${tokenizer}.`;
   return [said, ...sameAsPreview(m, form)].join(' ');

@@ -27,8 +27,8 @@ const carried: CarriedMasking = {
   tokenizerName: 't5-small',
   dataset: { id: 'ds-older', name: 'older.txt (3 documents)' },
 };
-const numbers =
-  'noise density 0.3, mean span 2, input length 64, examples auto (packed unless the data is under one example), data seed 11';
+// Examples as Train's box takes them: it has no auto, and auto trains packed (applyMasking).
+const numbers = 'noise density 0.3, mean span 2, input length 64, examples packed, data seed 11';
 /** The form as the carried masking leaves it, with `change` after. */
 const formOf = (m: CarriedMasking, change: Partial<TrainForm> = {}): TrainForm => ({
   ...applyMasking({ ...initialForm(undefined), datasetId: 'ds-newest' }, m),
@@ -101,11 +101,10 @@ describe("the Train form's note on masking carried from the Masking screen", () 
     );
   });
 
-  it('says the byte-level tokenizer is no model on the list, and which ones tokenize the same way', () => {
+  it('says the byte-level tokenizer plainly, by the base model that uses it', () => {
     const bytes = { ...carried, tokenizer: 'bytes', tokenizerName: 'bytes' };
     expect(carriedNote(bytes, formOf(bytes))).toContain(
-      'with the byte-level tokenizer (bytes: no base model of that name; builtin:byt5-tiny, set below, and a ' +
-        'from-scratch shape with the bytes tokenizer tokenize the same way).',
+      'as previewed on an example of older.txt (3 documents) with the byte-level tokenizer (the one builtin:byt5-tiny uses).',
     );
   });
 
