@@ -73,7 +73,7 @@ describe('Datasets of many documents', () => {
     const cancel = page.getByRole('button', { name: 'Cancel' });
     await expect.poll(() => cancel.isEnabled(), { timeout: 10_000 }).toBe(true);
     await cancel.click();
-    await expect(page.getByTestId('datasets-error').textContent()).resolves.toMatch(/cancel/i);
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(/cancel/i);
     await expect(page.getByTestId('datasets-table').textContent()).resolves.not.toContain('big.txt');
   });
 

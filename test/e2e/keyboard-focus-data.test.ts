@@ -103,7 +103,7 @@ describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
     } finally {
       await slowRequests(cdp, 0);
     }
-    await page.getByTestId('datasets-error').filter({ hasText: 'cancelled' }).waitFor();
+    await page.getByTestId('datasets-notice').filter({ hasText: 'cancelled' }).waitFor();
     await expect.poll(() => focusedTestid(page)).toBe('pick-files');
     await expect(isHeld(page, 'pick-files')).resolves.toBe(false);
   });
