@@ -61,6 +61,10 @@ describe("a run's view: the loss charts' smoothing and log scale, a new run with
     await expect(name.getAttribute('href')).resolves.toBe(`#/train/${runIds[0]}`);
     await name.click();
     await page.getByTestId('run-view').waitFor();
+    // When a checkpoint was saved ("today 10:51 AM") on one line, not broken in two.
+    await expect(
+      page.evaluate<string>("getComputedStyle(document.querySelector('[data-testid=run-saved]')).whiteSpace"),
+    ).resolves.toBe('nowrap');
     await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-points')).toBe('30');
     expect(await legend('chart-loss')).toEqual(['training loss', 'validation loss']);
     await expect(page.getByTestId('loss-smoothing-value').textContent()).resolves.toBe('off');

@@ -34,6 +34,8 @@ const saveInTerminal = (...words: string[]): unknown => spanfillJson(dataDir, ['
 describe('Settings', () => {
   it('Settings shows the providers with their reasons, keeps the provider and CPU threads in the store, and Train starts from them', async () => {
     await page.getByTestId('nav-settings').click();
+    // Probing again is no primary action of the panel: a secondary button.
+    await expect(page.getByTestId('probe-again').getAttribute('class')).resolves.toContain('secondary');
     const cpu = page.getByTestId('provider-cpu');
     await expect(cpu.getAttribute('data-available')).resolves.toBe('true');
     const unavailable = page.locator('[data-testid^="provider-"][data-available="false"]');
