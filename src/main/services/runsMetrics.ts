@@ -60,10 +60,16 @@ function eventPoints(event: TrainerEvent): MetricPointRow[] {
   return [];
 }
 
-/** Collects points and hands them to `write` at most every `intervalMs`, and on flush(). */
+/**
+ * Collects points and hands them to `write` at most every `intervalMs`, and on flush(). Points
+ * that come once an interval has passed since the last write (or since it was made) are written
+ * at once: a run's first steps follow seconds of loading, so its charts start with its status
+ * line (runs.progress) rather than up to an interval of steps behind it.
+ */
 export class MetricBuffer {
   private pending: MetricPointRow[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lastWriteAt = Date.now();
 
   constructor(
     private readonly write: (points: MetricPointRow[]) => void,
@@ -72,7 +78,10 @@ export class MetricBuffer {
 
   add(points: readonly MetricPointRow[]): void {
     this.pending.push(...points);
-    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    if (this.timer !== undefined) return;
+    const wait = this.lastWriteAt + this.intervalMs - Date.now();
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   flush(): void {
@@ -81,6 +90,7 @@ export class MetricBuffer {
     if (this.pending.length === 0) return;
     const points = this.pending;
     this.pending = [];
+    this.lastWriteAt = Date.now();
     this.write(points);
   }
 }

@@ -3,7 +3,7 @@
 // follows it (flushed at the checkpoint step, buffered otherwise), and a checkpoint row that
 // carries the evaluation of its own step only.
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { openStore } from '../../../src/main/store/db';
 import { RunRepository } from '../../../src/main/store/runs';
@@ -130,6 +130,36 @@ describe('recordTrainerEvent', () => {
       expect(seen.at(-1)).toEqual(['runs.checkpoint', { runId: 'r-1', step: 8, path: dir(8), isBest: false }]);
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('MetricBuffer', () => {
+  it('writes the first points at once when its interval has passed since the last write, then at most once an interval', () => {
+    vi.useFakeTimers();
+    try {
+      const written: number[][] = [];
+      const buffer = new MetricBuffer((points) => written.push(points.map((p) => p.step)), 1000);
+      const point = (step: number) => [{ step, name: 'loss', value: 1 }];
+      // A run's first steps come after its start's seconds of loading: the charts start with the status line.
+      vi.advanceTimersByTime(1500);
+      buffer.add(point(1));
+      expect(written).toEqual([[1]]);
+      buffer.add(point(2));
+      buffer.add(point(3));
+      expect(written).toEqual([[1]]);
+      vi.advanceTimersByTime(999);
+      expect(written).toEqual([[1]]);
+      vi.advanceTimersByTime(1);
+      expect(written).toEqual([[1], [2, 3]]);
+      // Points soon after a write wait for the rest of the interval.
+      vi.advanceTimersByTime(400);
+      buffer.add(point(4));
+      expect(written).toHaveLength(2);
+      vi.advanceTimersByTime(600);
+      expect(written).toEqual([[1], [2, 3], [4]]);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
