@@ -50,7 +50,10 @@ const TEXT_FIELDS: Partial<Record<Field, readonly [placeholder: string, meaning:
   mask: ['MODE', 'New masks each pass, or the same masks every pass'],
   schedule: ['NAME', 'Learning-rate schedule after the warm-up'],
   provider: ['NAME', 'Where the run trains'],
-  name: ['TEXT', 'The run name; without it "MODEL on DATASET"'],
+  name: [
+    'TEXT',
+    'The run name; without it "MODEL on DATASET", numbered " (2)", " (3)", … where another run has that name',
+  ],
 };
 
 /**

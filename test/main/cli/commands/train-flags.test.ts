@@ -51,7 +51,9 @@ describe('train flags', () => {
     );
     expect(help('max-steps')).toBe('Optimizer steps to train, or --epochs (presets: quick 200, standard 10000)');
     expect(help('provider')).toBe('Where the run trains: auto, cpu, cuda, webgpu or dml (default: the saved settings)');
-    expect(help('name')).toBe('The run name; without it "MODEL on DATASET"');
+    expect(help('name')).toBe(
+      'The run name; without it "MODEL on DATASET", numbered " (2)", " (3)", … where another run has that name',
+    );
     // It read "(default 1; off)", as if the default were off.
     expect(help('clip-norm')).toBe('Clip the gradients to this global norm, or off for no clipping (default 1)');
   });
