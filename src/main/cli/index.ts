@@ -3,7 +3,7 @@
 
 import { writeSync } from 'node:fs';
 import { runCli } from './run';
-import { withDataDir } from './nextCommand';
+import { isDataDirChosen, withDataDir } from './nextCommand';
 import { dataDirFlagFromArgv, resolveDataDir } from '../store/data-dir';
 import { STOPPING_SIGNALS } from '../stoppingSignals';
 
@@ -40,7 +40,7 @@ for (const signal of early?.signals ?? []) onSignal(signal);
 function sayStoppedAtOnce(): void {
   // The command named must reach this data directory when one was chosen (nextCommand.ts).
   const flag = dataDirFlagFromArgv(process.argv.slice(2));
-  const chosen = flag !== undefined || Boolean(process.env.SPANFILL_DATA_DIR) ? resolveDataDir({ flag }) : undefined;
+  const chosen = isDataDirChosen(flag, process.env) ? resolveDataDir({ flag }) : undefined;
   const message = withDataDir(
     'interrupted twice: stopped at once, without waiting to save; a training run keeps the checkpoints ' +
       'it had saved, and `spanfill runs resume ID` continues from the last one',

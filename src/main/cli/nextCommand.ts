@@ -22,8 +22,12 @@ export function shellWord(word: string): string {
  * SPANFILL_DATA_DIR chose it (absolute, so it works from any folder); undefined for the per-user one.
  */
 export function chosenDataDir(context: Pick<CommandContext, 'dataDir' | 'env' | 'string'>): string | undefined {
-  const isChosen = context.string('data-dir') !== undefined || Boolean(context.env.SPANFILL_DATA_DIR);
-  return isChosen ? context.dataDir : undefined;
+  return isDataDirChosen(context.string('data-dir'), context.env) ? context.dataDir : undefined;
+}
+
+/** Whether --data-dir (its value `flag`) or SPANFILL_DATA_DIR in `env` chose the data directory. */
+export function isDataDirChosen(flag: string | undefined, env: NodeJS.ProcessEnv): boolean {
+  return flag !== undefined || Boolean(env.SPANFILL_DATA_DIR);
 }
 
 /**
