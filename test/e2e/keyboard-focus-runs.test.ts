@@ -38,7 +38,9 @@ afterAll(async () => {
 
 /**
  * Presses `testid` with Enter: it keeps the focus while its call is out (or has already given it
- * to `next`), the run comes to `status`, and `next` has the focus.
+ * to `next`), the run comes to `status`, and `next` has the focus and, once the call is done, takes
+ * presses. (The status can change before the call's reply and reloads are in: until then `next`
+ * is held, as a person sees it, and a press on it does nothing.)
  */
 async function pressUntil(testid: string, status: string, next: string): Promise<void> {
   await page.getByTestId(testid).focus();
@@ -46,6 +48,7 @@ async function pressUntil(testid: string, status: string, next: string): Promise
   expect([testid, next]).toContain(await focusedTestid(page));
   await expect.poll(() => runViewStatus(page), { timeout: 60_000 }).toBe(status);
   await expect.poll(() => focusedTestid(page)).toBe(next);
+  await expect.poll(() => isHeld(page, next), { timeout: 30_000 }).toBe(false);
 }
 
 describe("a run's controls, pressed by keyboard, keep the focus", () => {
