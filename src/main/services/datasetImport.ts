@@ -196,13 +196,15 @@ async function storeDocuments(
   request: DatasetImportRequest,
   signal: AbortSignal,
 ): Promise<{ summary: ImportSummary; sourceHash: string; splitKeys: Float64Array }> {
-  const pending: { ordinal: number; text: string }[] = [];
+  const pending: { ordinal: number; text: string; splitKey: number }[] = [];
   const datasetHash = documentsHasher();
   let splitKeys: Float64Array = new Float64Array(1024);
   const sink = (doc: ImportedDocument): void => {
     // Backstop: whatever the reader does with the signal, no document lands after an abort.
     if (signal.aborted) throw signal.reason;
-    pending.push({ ordinal: doc.index, text: doc.text });
+    // Stored with its key, so that a split worked out again from the documents (when the split
+    // file is gone) keeps a cut document's pieces on its first piece's side, as this one does.
+    pending.push({ ordinal: doc.index, text: doc.text, splitKey: doc.splitKey });
     datasetHash.add(doc);
     if (doc.index >= splitKeys.length) splitKeys = grow(splitKeys);
     splitKeys[doc.index] = doc.splitKey;

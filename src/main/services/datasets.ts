@@ -9,14 +9,7 @@ import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } fr
 import { MASKING_DEFAULTS } from '../../shared/contract/masking';
 import { STARTING_INPUT_LENGTH } from '../../shared/contract/startingRun';
 import { ApiError } from '../../shared/errors';
-import { hashDocument } from '../engine/data/documents';
-import {
-  DEFAULT_VALIDATION_FRACTION,
-  readSplitFile,
-  splitDocuments,
-  writeSplitFile,
-  type StoredSplit,
-} from '../engine/data/split';
+import { readSplitFile, writeSplitFile, type StoredSplit } from '../engine/data/split';
 import { estimateExamples } from '../engine/data/stats';
 import type { TextTokenizer } from '../engine/data/tokenizer';
 import { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
@@ -41,6 +34,7 @@ import {
   removeAbandonedImports,
   type DatasetImportRequest,
 } from './datasetImport';
+import { recomputeSplit } from './datasetSplit';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
 import { withSettingsChecked } from './errors';
@@ -280,8 +274,9 @@ export class DatasetService {
   }
 
   /**
-   * Validation ordinals: from memory, else the split file written at import, else recomputed
-   * from the document hashes in one streaming pass (and saved for next time).
+   * Validation ordinals: from memory, else the split file written at import, else worked out
+   * again from the split keys stored with the documents (datasetSplit.ts; the same split) and
+   * saved for next time.
    */
   async validationOrdinals(id: string): Promise<StoredSplit> {
     const splitPath = datasetSplitPath(this.deps.dataDir, id);
@@ -291,14 +286,7 @@ export class DatasetService {
       return known;
     }
     const row = this.mustGet(id);
-    const fraction = row.stats?.split.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
-    const pages = this.documentPages(id);
-    // Memory is one page plus the held-out side.
-    function* candidates(): Generator<{ index: number; splitKey: number }> {
-      for (const page of pages)
-        for (const d of page) yield { index: d.ordinal, splitKey: hashDocument(d.text).splitKey };
-    }
-    const split = splitDocuments(candidates(), fraction);
+    const split = recomputeSplit(this.repo, row);
     const stored = { validation: split.validation, isSelfValidation: split.isSelfValidation };
     mkdirSync(datasetTokenDir(this.deps.dataDir, id), { recursive: true });
     writeSplitFile(splitPath, stored);

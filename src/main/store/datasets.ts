@@ -1,4 +1,5 @@
-// Datasets repository: rows of `datasets`, `documents` and `tokenized_caches` (schema 001).
+// Datasets repository: rows of `datasets`, `documents` and `tokenized_caches` (schema 001;
+// a document's split key: 008).
 // Documents are written in batched transactions by the import; a failed import deletes its
 // dataset row and the cascade removes its documents, so the store ends as it began.
 // `stats_json` is parsed once here (datasetStats.ts); the rest of main sees typed stats.
@@ -30,6 +31,11 @@ export interface DocumentRow {
   readonly text: string;
   readonly char_count: number;
 }
+
+/** A document's split key as stored (schema 8); rows written before have none, and their text instead. */
+export type DocumentSplitKeyRow =
+  | { readonly ordinal: number; readonly split_key: number; readonly text: null }
+  | { readonly ordinal: number; readonly split_key: null; readonly text: string };
 
 export interface TokenCacheRow {
   readonly tokenizer_key: string;
@@ -74,11 +80,13 @@ export class DatasetRepository {
       );
   }
 
-  /** Appends documents in one transaction. */
-  addDocuments(datasetId: string, docs: readonly { ordinal: number; text: string }[]): void {
-    const insert = this.db.prepare('INSERT INTO documents (dataset_id, ordinal, text, char_count) VALUES (?, ?, ?, ?)');
+  /** Appends documents in one transaction, each with the split key its import gave it (split.ts). */
+  addDocuments(datasetId: string, docs: readonly { ordinal: number; text: string; splitKey: number }[]): void {
+    const insert = this.db.prepare(
+      'INSERT INTO documents (dataset_id, ordinal, text, char_count, split_key) VALUES (?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
-      for (const d of docs) insert.run(datasetId, d.ordinal, d.text, d.text.length);
+      for (const d of docs) insert.run(datasetId, d.ordinal, d.text, d.text.length, d.splitKey);
     })();
   }
 
@@ -169,6 +177,19 @@ export class DatasetRepository {
         'SELECT ordinal, text, char_count FROM documents WHERE dataset_id = ? AND ordinal >= ? ORDER BY ordinal LIMIT ?',
       )
       .all(datasetId, fromOrdinal, limit) as DocumentRow[];
+  }
+
+  /**
+   * The split keys of documents with ordinal ≥ `fromOrdinal`, in order, at most `limit`; the text
+   * only of a row stored without its key (before schema 8), whose key its text's hash gives.
+   */
+  splitKeys(datasetId: string, fromOrdinal: number, limit: number): DocumentSplitKeyRow[] {
+    return this.db
+      .prepare(
+        `SELECT ordinal, split_key, CASE WHEN split_key IS NULL THEN text END AS text FROM documents
+         WHERE dataset_id = ? AND ordinal >= ? ORDER BY ordinal LIMIT ?`,
+      )
+      .all(datasetId, fromOrdinal, limit) as DocumentSplitKeyRow[];
   }
 
   documentCount(datasetId: string): number {

@@ -101,9 +101,9 @@ describe('datasets service', () => {
     const folder = path.join(dataDir, 'tokens', ds.id);
     fs.rmSync(path.join(folder, 'validation.split')); // worked out again from the documents
     const other = new DatasetService({ store, dataDir, events: new EventBus() });
-    const documents = service.repo.documents.bind(service.repo);
-    service.repo.documents = (id, from, limit) => {
-      const page = documents(id, from, limit);
+    const splitKeys = service.repo.splitKeys.bind(service.repo);
+    service.repo.splitKeys = (id, from, limit) => {
+      const page = splitKeys(id, from, limit);
       if (from === 0) other.remove(id); // between two pages
       return page;
     };

@@ -1,6 +1,7 @@
 // Deterministic train/validation split by document hash: a document is held out when its
-// hash-derived split key (documents.ts, uniform in [0, 1)) is below the fraction, so a
-// document keeps its side when others are added. At least one validation document once
+// hash-derived split key (documents.ts, uniform in [0, 1); a piece of a document cut for its
+// size has its first piece's, import.ts) is below the fraction, so a document keeps its side
+// when others are added. At least one validation document once
 // there are two; a single document validates on itself, and the result says so.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 

@@ -9,6 +9,7 @@ import { playgroundSchema } from './004_playground';
 import { checkpointPathsSchema } from './005_checkpoint_paths';
 import { ownerStartedAtSchema } from './006_owner_started_at';
 import { ownerIdentitySchema } from './007_owner_identity';
+import { splitKeysSchema } from './008_split_keys';
 
 export interface Migration {
   readonly version: number;
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'checkpoint paths', sql: checkpointPathsSchema },
   { version: 6, name: 'owner start times', sql: ownerStartedAtSchema },
   { version: 7, name: 'owner boot ids and start ticks', sql: ownerIdentitySchema },
+  { version: 8, name: 'document split keys', sql: splitKeysSchema },
 ];
 
 export const latestSchemaVersion = migrations.length;
