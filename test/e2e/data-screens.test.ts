@@ -79,6 +79,10 @@ describe('Datasets and Masking screens', () => {
     await expect(page.getByTestId('import-paths').inputValue()).resolves.toBe('');
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('notes.txt');
     await expect(page.getByTestId('dataset-detail').textContent()).resolves.toContain('2 documents');
+    // Its documents are numbered as people count: the first one 1 (the list's marker), not 0.
+    const documents = page.getByTestId('dataset-documents');
+    await expect(documents.locator('li').first().textContent()).resolves.toContain('The cute dog walks');
+    await expect(page.evaluate("document.querySelector('[data-testid=dataset-documents]').start")).resolves.toBe(1);
     await expect(page.getByTestId('dataset-imported').textContent()).resolves.toMatch(
       /^\s*Imported (today|yesterday) \d{1,2}:\d{2}/,
     );

@@ -116,13 +116,14 @@ describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
       (await datasets.locator('option', { hasText: 'notes.txt' }).getAttribute('value')) ?? '',
     );
     const shown = page.getByTestId('mask-example-shown');
-    const showExample = async (index: number): Promise<void> => {
-      await page.getByTestId('mask-example').fill(String(index));
+    // Examples are numbered from 1, in the box as in what is shown.
+    const showExample = async (number: number): Promise<void> => {
+      await page.getByTestId('mask-example').fill(String(number));
       await page.getByTestId('mask-preview').click();
-      await shown.filter({ hasText: new RegExp(`^\\s*${index} of`) }).waitFor();
+      await shown.filter({ hasText: new RegExp(`^\\s*${number} of`) }).waitFor();
       await page.getByTestId('mask-example').fill('');
     };
-    const isAt = async (index: number) => /^\s*(\d+) of/.exec((await shown.textContent()) ?? '')?.[1] === `${index}`;
+    const isAt = async (number: number) => /^\s*(\d+) of/.exec((await shown.textContent()) ?? '')?.[1] === `${number}`;
     const pressAtEnd = async (testid: string, end: number): Promise<void> => {
       await pressByKeyboard(page, testid);
       await expect.poll(() => isAt(end)).toBe(true);
@@ -132,12 +133,12 @@ describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
       await page.waitForTimeout(300);
       await expect(isAt(end)).resolves.toBe(true);
     };
-    await showExample(1);
-    await pressAtEnd('mask-previous', 0);
+    await showExample(2);
+    await pressAtEnd('mask-previous', 1);
     const count = Number(/ of (\d+)/.exec((await shown.textContent()) ?? '')?.[1]);
     expect(count).toBeGreaterThan(2);
-    await showExample(count - 2);
-    await pressAtEnd('mask-next', count - 1);
+    await showExample(count - 1);
+    await pressAtEnd('mask-next', count);
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@
 // its own, not on the label, and a long word wraps in the panel; an error goes once the input it
 // was about changes; nothing is carried while a setting is invalid; what was carried is said only
 // while the text and settings above are the ones carried, and a setting changed while
-// "Use these settings" previews first carries nothing.
+// "Use these settings" previews first carries nothing; a dataset's examples are numbered from 1, as
+// `spanfill mask --example` takes them.
 // The previews and the carrying of data-screens.test.ts and train-screens.test.ts are not
 // repeated here. Screenshots go to test-results/masking-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
@@ -15,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotFailures } from './failureShot';
 import { holdReply } from './holdReply';
+import { isHeld } from './keyboardFocus';
 import { openScreen } from './navigate';
 import { writeNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -338,5 +340,50 @@ describe('Masking screen', () => {
       .toBe('Press Preview to see this text masked.');
     await expect(page.getByTestId('mask-reroll').getAttribute('class')).resolves.toContain('secondary');
     expect((await page.getByTestId('mask-preview').getAttribute('class')) ?? '').not.toContain('secondary');
+  });
+
+  it("numbers a dataset's examples from 1, as `spanfill mask --example` takes them, and one typed back shows it again", async () => {
+    await openScreen(page, 'masking');
+    await page.getByLabel('A dataset example').check();
+    await page.getByTestId('mask-dataset').selectOption(olderId);
+    await page.getByTestId('mask-mode').selectOption('per-document');
+    await page.getByTestId('mask-model-choice').selectOption('bytes');
+    // A run's defaults, the ones `spanfill mask` takes without flags.
+    for (const [box, value] of Object.entries({ density: '0.15', span: '3', length: '128', seed: '0' }))
+      await page.getByTestId(`mask-${box}`).fill(value);
+    const shown = page.getByTestId('mask-example-shown');
+    const box = page.getByTestId('mask-example');
+    const preview = async (number: string): Promise<void> => {
+      await box.fill(number);
+      await page.getByTestId('mask-preview').click();
+      await shown.filter({ hasText: new RegExp(`^\\s*${number} of \\d+ \\(per-document\\)`) }).waitFor();
+    };
+    // The first is 1: the box takes nothing under it and there is nothing before it; the CLI's 1 is this one.
+    await expect(box.getAttribute('min')).resolves.toBe('1');
+    await preview('1');
+    await expect(isHeld(page, 'mask-previous')).resolves.toBe(true);
+    const cli = spanfillJson<{ inputText: string; example: { index: number } }>(session.dataDir, [
+      ...['mask', '--dataset', olderId, '--mode', 'per-document', '--example', '1'],
+    ]);
+    expect(cli.example.index).toBe(0);
+    await expect(page.getByTestId('mask-input').textContent()).resolves.toBe(cli.inputText);
+    // Next shows 2, in the box too; that number typed back later shows the same example.
+    await page.getByTestId('mask-next').click();
+    await shown.filter({ hasText: /^\s*2 of/ }).waitFor();
+    await expect(box.inputValue()).resolves.toBe('2');
+    const second = await page.getByTestId('mask-input').textContent();
+    await preview('1');
+    await preview('2');
+    await expect(page.getByTestId('mask-input').textContent()).resolves.toBe(second);
+    // The last is the count, with nothing after it; one past it is said in the same numbers.
+    const count = Number(/ of (\d+)/.exec((await shown.textContent()) ?? '')?.[1]);
+    await preview(String(count));
+    await expect(isHeld(page, 'mask-next')).resolves.toBe(true);
+    await box.fill(String(count + 1));
+    await page.getByTestId('mask-preview').click();
+    await expect(page.getByTestId('mask-error').textContent()).resolves.toBe(
+      `Example ${count + 1} does not exist; the dataset makes ${count} at these settings (1 to ${count})`,
+    );
+    await box.fill('');
   });
 });

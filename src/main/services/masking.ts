@@ -5,6 +5,7 @@
 
 import { EMPTY_MASKING_TEXT, type MaskingPreviewResult } from '../../shared/contract/masking';
 import { ApiError } from '../../shared/errors';
+import { shownNumber } from '../../shared/shownNumber';
 import { toLineFeeds } from '../engine/data/documents';
 import { type DecodedText, decodeTextBytes } from '../engine/data/textBytes';
 import { planExamples } from '../engine/data/examples';
@@ -73,10 +74,11 @@ export async function previewMasking(
     }
     const index = request.example ?? request.seed % plan.exampleCount;
     // How many examples there are depends on the data: a number past them is bad input, not a bad flag.
+    // Said as the screen and the CLI number examples, from 1 (they send the index, from 0).
     if (index >= plan.exampleCount) {
       throw new ApiError(
         'invalid_input',
-        `Example ${index} does not exist; the dataset makes ${plan.exampleCount} at these settings (0 to ${plan.exampleCount - 1})`,
+        `Example ${shownNumber(index)} does not exist; the dataset makes ${plan.exampleCount} at these settings (1 to ${plan.exampleCount})`,
       );
     }
     const preview = withSettingsChecked(() =>

@@ -78,7 +78,7 @@ describe('spanfill import / datasets / mask', () => {
     const show = await cli(['datasets', 'show', result.id, ...data]);
     expect(show.stdout).toContain('Documents   2 (0 duplicates and 0 empty dropped)');
     expect(show.stdout).toMatch(new RegExp(`\nImported {4}${stamp}\n`));
-    expect(show.stdout).toContain('#0 (37 chars) "The cute dog walks in the green park."');
+    expect(show.stdout).toContain('#1 (37 chars) "The cute dog walks in the green park."');
     // Token stats for a tokenizer: bytes = UTF-8 bytes of the two documents; 32 → 34 raw (golden table).
     const stats = await cli(['datasets', 'show', result.id, '--model', 'bytes', '--length', '32', '--json', ...data]);
     const counted = JSON.parse(stats.stdout) as {
@@ -139,7 +139,7 @@ describe('spanfill import / datasets / mask', () => {
     expect([past.code, past.stderr]).toEqual([
       exitCodes.failure,
       expect.stringMatching(
-        /^spanfill mask: Example 1532 does not exist; the dataset makes 1 at these settings \(0 to 0\)\n$/,
+        /^spanfill mask: Example 1532 does not exist; the dataset makes 1 at these settings \(1 to 1\)\n$/,
       ),
     ]);
     for (const [typed, says] of [

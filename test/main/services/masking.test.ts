@@ -158,11 +158,12 @@ describe('masking previews', () => {
         message: 'The text is empty or only blanks: type some text to mask.',
       });
     // An example number past the data's examples is bad input too: how many there are depends on the data.
+    // Said in the numbers people see, counting from 1 (index 5 is the sixth example).
     await expect(
       previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64, example: 5 }),
     ).rejects.toMatchObject({
       code: 'invalid_input',
-      message: 'Example 5 does not exist; the dataset makes 1 at these settings (0 to 0)',
+      message: 'Example 6 does not exist; the dataset makes 1 at these settings (1 to 1)',
     });
     await expect(
       previewMasking(app, { ...settings, text: 'hello', model: path.join(dataDir, 'nope') }),

@@ -17,6 +17,7 @@ import { tokenizerAsNamed, withTokenizingProgress } from './mask';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
 import { datasetTokenNotes } from '../../../shared/tokenNotes';
+import { shownNumber } from '../../../shared/shownNumber';
 
 /** Why the estimate's input length is what it is when --length is not given. */
 const DEFAULT_LENGTH_WHY = `a new run's at the ${STARTING_PRESET} preset, where the Train form and the Datasets screen start`;
@@ -44,6 +45,7 @@ export const datasetsCommand = defineCommand({
   usage: 'spanfill datasets [list | show ID [--model DIR|ID|bytes] [--length L] | rename ID NAME | rm ID]',
   description:
     'list shows the newest dataset first. ID may also be a name that only one dataset has.\n' +
+    "show lists the first documents numbered from 1 (#1 is the first; --json's dataset.sample[].ordinal counts from 0).\n" +
     'show --model counts the tokens for that tokenizer (building its token cache) and estimates the ' +
     `training examples per epoch at input length --length (default ${STARTING_INPUT_LENGTH}: ${DEFAULT_LENGTH_WHY}; ` +
     `noise ${MASKING_DEFAULTS.noiseDensity}, span ${MASKING_DEFAULTS.meanSpanLength}); --length without ` +
@@ -111,7 +113,9 @@ export const datasetsCommand = defineCommand({
       if (r.tokens) lines.push(...renderTokens(r.tokens, r.isDefaultLength === true));
       lines.push('', 'First documents:');
       for (const d of r.dataset.sample)
-        lines.push(`  #${d.ordinal} (${plural(d.chars, 'char')}) ${JSON.stringify(clipText(d.text, 200))}`);
+        lines.push(
+          `  #${shownNumber(d.ordinal)} (${plural(d.chars, 'char')}) ${JSON.stringify(clipText(d.text, 200))}`,
+        );
       return lines.join('\n');
     }
     if (r.datasets.length === 0) return 'No datasets yet; `spanfill import FILE` adds one.';

@@ -21,6 +21,7 @@ import { fullModelReference } from '../model-arg';
 import { choiceOption } from '../options';
 import { formatPairs, type ProgressBar } from '../output';
 import { readTextInput, withoutFinalLineBreak, type TextInputKind } from '../textInput';
+import { indexOfShown, shownNumber } from '../../../shared/shownNumber';
 
 /**
  * The tokenizer a command used, in its result: a model's by the model as the person named it
@@ -113,18 +114,19 @@ function modeOption(raw: string | undefined, isDataset: boolean): (typeof MODES)
   return choiceOption('mode', raw, MODES);
 }
 
+/** --example N, counted from 1 as the Example line shows it: the contract's index (from 0), if given. */
 function exampleOption(context: CommandContext, isDataset: boolean): number | undefined {
-  const example = context.integer('example', { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const example = context.integer('example', { min: 1, max: Number.MAX_SAFE_INTEGER });
   if (example !== undefined && !isDataset)
     throw new UsageError('--example applies to --dataset previews (typed text is the one example)');
-  return example;
+  return example === undefined ? undefined : indexOfShown(example);
 }
 
 export const maskCommand = defineCommand({
   name: 'mask',
   summary: 'Preview span-corruption masking of a text or a dataset example',
   usage:
-    'spanfill mask (--dataset ID | --text T | --text-file FILE) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example I] [--mode M]',
+    'spanfill mask (--dataset ID | --text T | --text-file FILE) [--model DIR|ID|bytes] [--density D] [--span S] [--length L] [--seed N] [--example N] [--mode M]',
   description:
     'Noise spans are shown as [k: text]: the model input has <extra_id_k> there and the target gives the text.\n' +
     `Defaults, a training run's: --density ${MASKING_DEFAULTS.noiseDensity} --span ${MASKING_DEFAULTS.meanSpanLength} ` +
@@ -166,7 +168,12 @@ export const maskCommand = defineCommand({
       description:
         'Seed: a new one re-rolls the mask; a --dataset example is masked as `spanfill train --data-seed N` masks it in its first pass',
     },
-    example: { type: 'string', placeholder: 'I', description: 'Dataset example index (default: picked by the seed)' },
+    example: {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        "Dataset example number, counting from 1 as the Example line shows it (default: picked by the seed; --json's example.index counts from 0)",
+    },
     mode: {
       type: 'string',
       placeholder: 'M',
@@ -218,6 +225,6 @@ export function renderPreview(p: MaskingPreviewResult): string {
     ],
     ['Tokenizer', `${p.tokenizer}, seed ${p.seed}`],
   ];
-  if (p.example) pairs.push(['Example', `${p.example.index} of ${p.example.count} (${p.example.mode})`]);
+  if (p.example) pairs.push(['Example', `${shownNumber(p.example.index)} of ${p.example.count} (${p.example.mode})`]);
   return [formatPairs(pairs), ...p.messages.map((m) => `  note: ${m}`)].join('\n');
 }

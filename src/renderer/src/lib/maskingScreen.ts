@@ -15,7 +15,7 @@ export interface MaskingScreenState {
   readonly inputLength: number;
   readonly seed: number;
   readonly mode: 'auto' | 'packed' | 'per-document';
-  /** A dataset example by number; null: the one the seed picks. */
+  /** A dataset example by its number as shown, from 1 (the contract's index + 1); null: the one the seed picks. */
   readonly example: number | null;
   readonly preview: MaskingPreviewResult | undefined;
   /** previewKey of the settings `preview` was made with. */
