@@ -14,6 +14,7 @@ import { formatMemory } from '../../shared/format';
 import { isLoopedByDefault } from '../engine/optim/stepMode';
 import type { T5Config } from '../engine/t5/config';
 import { countParams, t5ParamShapes } from '../engine/t5/params';
+import { fitsKernelMemory } from '../engine/optim/wasm/adamwKernel';
 import { SPAN_GROUP } from '../engine/train/spanGroup';
 
 /**
@@ -26,8 +27,9 @@ import { SPAN_GROUP } from '../engine/train/spanGroup';
  * probabilities, the dropout's output, and the gradients in flight), and three copies of the
  * target logits; and, when the step's dropout rate (`dropoutRate`: the run's, else the model
  * config's) is over 0, a byte per dropout position of the step's examples (dropoutPositions; at
- * rate 0 no mask is drawn, engine/t5/training.ts). K steps in one Loop add LOOP_PARAM_COPIES. An
- * estimate, slightly conservative; ORT's arena grows in steps, so measured peaks are not linear in B.
+ * rate 0 no mask is drawn, engine/t5/training.ts). The parameter copies depend on where the step's
+ * update runs (`placement`, paramCopies). An estimate, slightly conservative; ORT's arena grows in
+ * steps, so measured peaks are not linear in B.
  */
 export function estimateStepBytes(
   config: T5Config,
@@ -35,7 +37,7 @@ export function estimateStepBytes(
   inputLength: number,
   targetLength: number,
   accumulation = 1,
-  isLooped = false,
+  placement: StepPlacement = 'graph',
   dropoutRate = config.dropoutRate,
 ): number {
   const { dModel, dFf, numHeads, numLayers, numDecoderLayers, vocabSize } = config;
@@ -47,7 +49,7 @@ export function estimateStepBytes(
     numDecoderLayers *
       (targetLength * perToken + scores(targetLength, targetLength) + scores(targetLength, inputLength)) +
     3 * targetLength * vocabSize;
-  const copies = PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0) + (isLooped ? LOOP_PARAM_COPIES : 0);
+  const copies = paramCopies(placement, accumulation);
   const masks = dropoutRate > 0 ? batchSize * accumulation * dropoutPositions(config, inputLength, targetLength) : 0;
   return PROCESS_BYTES + copies * paramBytes + 4 * batchSize * perExample + masks;
 }
@@ -56,9 +58,8 @@ export function estimateStepBytes(
  * Bytes a run needs at its peak: one step (estimateStepBytes) and its evaluation
  * (estimateEvaluationBytes), whose sessions hold their memory beside the training session's.
  * What planMemory, `train --estimate` and the Train screen count. Against the whole trainer's
- * peak (bench/MEASUREMENTS.md, 2026-12-06, evening): byt5-tiny 256/58 B=8–32 1.09–1.11 of it
- * (the step alone 0.91–0.97), t5-small 128–512 1.27–1.34 (the step alone 1.19–1.23: PARAM_COPIES
- * was fitted to whole-trainer peaks that held the evaluation as it was before).
+ * peak (bench/MEASUREMENTS.md, 2026-12-06): byt5-tiny 256/58 B=8–32 (a Loop) 1.09–1.11 of it,
+ * t5-small 128–512 on the host 1.05–1.21 (HOST_PARAM_COPIES' NOTE).
  */
 export function estimateRunBytes(...step: Parameters<typeof estimateStepBytes>): number {
   const [config, batchSize, inputLength, targetLength] = step;
@@ -69,9 +70,8 @@ export function estimateRunBytes(...step: Parameters<typeof estimateStepBytes>):
  * Bytes the trainer's evaluation (engine/train/evaluate.ts) adds to the step's: its session's
  * arena at the micro-batch, kept from the first evaluation to the end of the run, holds one
  * forward pass of the batch (ORT's memory pattern is off for it); and the span exact-match
- * decodes its sample in groups of SPAN_GROUP (decodeFloats each). The copies of the weights
- * the decoding sessions hold are in PARAM_COPIES' fit (whole-trainer figures), so not counted here.
- */
+ * decodes its sample in groups of SPAN_GROUP (decodeFloats each). The decoding sessions' copies
+ * of the weights are in the step's (fitted to whole-trainer figures). */
 export function estimateEvaluationBytes(
   config: T5Config,
   batchSize: number,
@@ -175,9 +175,58 @@ const SCORE_FLOATS = 6.25;
  */
 const ACCUMULATION_PARAM_COPIES = 4;
 
+/**
+ * Where a training call's optimizer update runs, which sets how many copies of the parameters
+ * the step holds: 'host' (the CPU's one-step runs on float32 parameters, engine/optim/hostProgram.ts),
+ * 'graph' (as ONNX nodes: every other device, and a model whose optimizer state is over what one
+ * WebAssembly memory holds) or 'loop' (K steps in one ONNX Loop, the update in its body).
+ */
+export type StepPlacement = 'host' | 'graph' | 'loop';
+
+/**
+ * NOTE: calibration of the host update's steps (placement 'host', the CPU's one-step runs since
+ * 96321eb), 2026-12-06 at 0b8db18, this 2-core machine, 2 threads, the built app. Peak RSS in MiB
+ * of the engine host. The whole trainer, `spanfill train --dataset D --model preset:t5-small
+ * --tokenizer bytes --input-length TE --batch-size B [--accumulation A] --max-steps 4 --threads 2`
+ * on 1,199 paragraphs (its evaluation at the end; VmRSS sampled every 0.2 s to part training
+ * from what comes after it): training / whole run, against the estimate's step / step and evaluation:
+ *   128/29 B=8 1,814 / 1,937; 128/29 B=2 ×4 1,808 / 2,024; 256/58 B=8 2,497 / 2,667;
+ *   512/114 B=4 2,868 / 3,252; 512/114 B=1 ×4 2,084 / 2,598 (the larger of two series where
+ *   there are two; TRAINER_HOST in the tests).
+ * The step alone, `spanfill bench train --preset t5-small --batch B --inputs TE --targets TD
+ * --threads 2 --steps 1` (2026-12-03 at 96321eb): 128/32 B=1 1,578, B=8 1,986; 512/114 B=1
+ * 1,790, B=4 2,894, B=8 4,435; `--preset t5-base --batch 1` 128/32 4,815 (2026-12-06).
+ * The graph's copies (PARAM_COPIES) ran 3.3–6.5 copies over these; HOST_PARAM_COPIES is the
+ * fewest that keeps every whole-trainer figure under its estimate with ~5 % to spare (128/29 B=8
+ * binds), and accumulation's sums, held on the host, add HOST_ACCUMULATION_PARAM_COPIES (128/29
+ * B=2 ×4 binds). The rest of the margin at 512 is the attention scores' (SCORE_FLOATS). Adafactor's
+ * update on the host (fa9eddb) peaks lower still (`bench train --optimizer adafactor` 128/29 B=8
+ * 1,473–1,477 MiB, 512/114 B=8 4,183, 2026-12-04): planned as AdamW's.
+ */
+const HOST_PARAM_COPIES = 8;
+const HOST_ACCUMULATION_PARAM_COPIES = 2.5;
+
 /** Whether `run`'s calls of K steps run in one ONNX Loop (the engine's 'auto' mode, float32 parameters). */
 export function isLoopedRun(config: T5Config, run: Pick<RunConfig, 'stepsPerCall' | 'provider'>): boolean {
   return isLoopedByDefault(run.stepsPerCall, run.provider, paramBytesOf(config));
+}
+
+/**
+ * Where `run`'s update runs as the engine decides it (program.ts, hostProgram.ts isHostUpdate):
+ * in a Loop when isLoopedRun, on the host for the CPU's one-step runs of a model whose AdamW state
+ * fits one WebAssembly memory (Adafactor's, smaller, is planned as AdamW's), else in the graph.
+ */
+export function stepPlacementOf(config: T5Config, run: Pick<RunConfig, 'stepsPerCall' | 'provider'>): StepPlacement {
+  if (isLoopedRun(config, run)) return 'loop';
+  const isHost = run.provider === 'cpu' && fitsKernelMemory(countParams(t5ParamShapes(config)));
+  return isHost ? 'host' : 'graph';
+}
+
+/** Copies of the parameter bytes a step holds (NOTEs on the constants), by where its update runs. */
+function paramCopies(placement: StepPlacement, accumulation: number): number {
+  if (placement === 'host') return HOST_PARAM_COPIES + (accumulation > 1 ? HOST_ACCUMULATION_PARAM_COPIES : 0);
+  const loop = placement === 'loop' ? LOOP_PARAM_COPIES : 0;
+  return PARAM_COPIES + (accumulation > 1 ? ACCUMULATION_PARAM_COPIES : 0) + loop;
 }
 
 /** The bytes of the model's float32 parameters. */
@@ -203,19 +252,6 @@ const LOOP_PARAM_COPIES = 10.5;
  * validation), against the commit before (e9f825f): 128 B=8 2099, 128 B=2 ×4 2335, 512 B=4
  * 3888 (3814 before), 512 B=1 ×4 3196 (3115 before). The last was over the estimate before
  * the masks too (2964 MiB then), on this data; accumulation's copies are raised to cover it.
- */
-
-/*
- * NOTE: AdamW's update on the host (engine/optim/hostProgram.ts, the CPU's default since
- * 96321eb) is planned like the graph's. Measured 2026-12-03 with it, as in PARAM_COPIES' NOTE:
- * the step alone (`bench train … --steps 1`) peaks lower, 128/32 B=1 1578, B=2 1576, B=4
- * 1708, B=8 1986; 512/114 B=1 1790, B=2 2168, B=4 2894, B=8 4435 (0.4–0.8 GiB under the
- * graph's), but the whole trainer about the same or less, 128 B=8 2194, 128 B=2 ×4 2271, 512
- * B=4 3530, 512 B=1 ×4 2851: its peak comes with evaluation, while the host holds one more
- * copy of the parameter bytes between steps (the gradients' region). So no separate figure.
- * Adafactor's update on the host (since fa9eddb) peaks lower still: `bench train
- * --optimizer adafactor` 128/29 B=8 1,473–1,477 MiB, 512/114 B=8 4,183 MiB
- * (bench/MEASUREMENTS.md, 2026-12-04), under AdamW's, which this plan assumes for both.
  */
 
 /** What a run may use: bytes (null: unknown, nothing is checked) and where the figure comes from. */
@@ -319,10 +355,10 @@ export class MemoryBudgetError extends Error {}
 
 /** Plans `run` against `budget` at `targetLength`; throws MemoryBudgetError when nothing fits. */
 export function planMemory(config: T5Config, run: RunConfig, targetLength: number, budget: MemoryBudget): MemoryPlan {
-  const isLooped = isLoopedRun(config, run);
+  const placement = stepPlacementOf(config, run);
   const dropoutRate = run.dropout ?? config.dropoutRate; // as the trainer takes it (engine/train/trainer.ts)
   const need = (m: number, a: number) =>
-    estimateRunBytes(config, m, run.inputLength, targetLength, a, isLooped, dropoutRate);
+    estimateRunBytes(config, m, run.inputLength, targetLength, a, placement, dropoutRate);
   const { batchSize, accumulation } = run;
   const asked = need(batchSize, accumulation);
   const unsplit = { budget, batchSize, accumulation, stepBytes: asked, split: null };

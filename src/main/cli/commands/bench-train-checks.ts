@@ -14,7 +14,7 @@ import type { StepMode } from '../../engine/optim/stepMode';
 import type { T5Config } from '../../engine/t5/config';
 import { maxInputTokens } from '../../engine/t5/input-limits';
 import type { MemoryBudget, MemoryProbe } from '../../services/runsMemory';
-import { estimateStepBytes, isLoopedRun, memoryBudget } from '../../services/runsMemory';
+import { estimateStepBytes, memoryBudget, type StepPlacement, stepPlacementOf } from '../../services/runsMemory';
 import { checkProvider } from '../../services/runsPrepare';
 import type { SystemService } from '../../services/system';
 import { UsageError } from '../command';
@@ -29,6 +29,8 @@ export interface BenchTrainShape {
   readonly provider: ProviderName;
   readonly stepsPerCall?: number;
   readonly stepMode?: StepMode;
+  /** --update: 'graph' keeps the CPU's one-step update in the graph (default 'auto', as training). */
+  readonly update?: 'auto' | 'graph';
 }
 
 /** The machine: its providers (the engine host's probe) and its free memory. */
@@ -53,18 +55,20 @@ function checkLengths(shape: BenchTrainShape): void {
   }
 }
 
-/** Whether the bench's calls of K steps run in one ONNX Loop (its --step-mode, else the trainer's rule). */
-function isLooped(shape: BenchTrainShape): boolean {
-  const stepsPerCall = shape.stepsPerCall ?? 1;
-  if (stepsPerCall <= 1 || shape.stepMode === 'single') return false;
-  return shape.stepMode === 'loop' || isLoopedRun(shape.config, { stepsPerCall, provider: shape.provider });
+/** Where the bench's update runs: its --step-mode and --update, else the trainer's rule (stepPlacementOf). */
+function placementOf(shape: BenchTrainShape): StepPlacement {
+  const { config, provider } = shape;
+  const stepsPerCall = shape.stepMode === 'single' ? 1 : (shape.stepsPerCall ?? 1);
+  if (stepsPerCall > 1 && shape.stepMode === 'loop') return 'loop';
+  const ruled = stepPlacementOf(config, { stepsPerCall, provider });
+  return ruled === 'host' && shape.update === 'graph' ? 'graph' : ruled;
 }
 
 /** Refuses a step whose estimate is over `budget`; the budget's basis in words when it is unknown. */
 function checkMemory(shape: BenchTrainShape, budget: MemoryBudget): string | null {
   const { config, batchSize, inputLength, targetLength } = shape;
   if (budget.bytes === null) return inFlagWords(budget.basis);
-  const need = estimateStepBytes(config, batchSize, inputLength, targetLength, 1, isLooped(shape));
+  const need = estimateStepBytes(config, batchSize, inputLength, targetLength, 1, placementOf(shape));
   if (need <= budget.bytes) return null;
   const isGiven = budget.basis === 'memoryBudgetMiB';
   throw new UsageError(

@@ -7,11 +7,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../../src/main/cli/command';
 import type { BenchCheckDeps, BenchTrainShape } from '../../../../src/main/cli/commands/bench-train-checks';
 import { checkBenchTrain } from '../../../../src/main/cli/commands/bench-train-checks';
-import { loadT5Config } from '../../../../src/main/engine/t5/config';
+import { loadT5Config, t5Preset } from '../../../../src/main/engine/t5/config';
+import { estimateStepBytes, type StepPlacement } from '../../../../src/main/services/runsMemory';
 import type { ProviderStatus } from '../../../../src/shared/contract/system';
 
 const config = loadT5Config(path.join(__dirname, '../../../fixtures/t5/t5-tiny-relu'));
 const GiB = 2 ** 30;
+const MiB = 2 ** 20;
 
 /** A machine with `freeRam` bytes free, no nvidia-smi, and `providers` as its probe found them. */
 function machine(freeRam: number, providers: ProviderStatus[] = []) {
@@ -69,6 +71,24 @@ describe('bench train checks', () => {
       /needs ~\d+ MiB \(the trainer's estimate\), over the 64 MiB budget \(--memory-budget\); lower .*raise --memory-budget$/,
     );
     await expect(checkBenchTrain(tiny, 4096, deps)).resolves.toEqual([]);
+  });
+
+  it("estimates the step where its update runs: the trainer's host update, --update graph's copies, a Loop's", async () => {
+    const { deps } = machine(64 * GiB);
+    const small = { ...tiny, config: t5Preset('t5-small'), batchSize: 8, inputLength: 128, targetLength: 32 };
+    const mib = (placement: StepPlacement) =>
+      Math.ceil(estimateStepBytes(small.config, 8, 128, 32, 1, placement) / MiB);
+    expect(mib('host')).toBeLessThan(mib('graph'));
+    await expect(checkBenchTrain(small, mib('host'), deps)).resolves.toEqual([]);
+    await expect(checkBenchTrain({ ...small, update: 'graph' }, mib('host'), deps)).rejects.toThrow(
+      /the trainer's estimate/,
+    );
+    await expect(checkBenchTrain({ ...small, update: 'graph' }, mib('graph'), deps)).resolves.toEqual([]);
+    const loop = { ...small, stepsPerCall: 4, stepMode: 'loop' as const };
+    await expect(checkBenchTrain(loop, mib('graph'), deps)).rejects.toThrow(/the trainer's estimate/);
+    await expect(checkBenchTrain(loop, mib('loop'), deps)).resolves.toEqual([]);
+    // K one-step runs (t5-small is over the CPU's Loop size under auto) update on the host.
+    await expect(checkBenchTrain({ ...small, stepsPerCall: 4 }, mib('host'), deps)).resolves.toEqual([]);
   });
 
   it('says when it cannot check a GPU’s memory, and that a software provider runs in software', async () => {
