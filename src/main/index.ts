@@ -12,6 +12,7 @@ import { showTrainingProgress } from './ipc/taskbar';
 import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
 import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
+import { isDataDirChosen } from './cli/nextCommand';
 import { secondLaunchNote } from './secondLaunch';
 import { trustedUrlCheck } from './trustedUrl';
 import { navigationGuard, windowWebPreferences } from './windowSecurity';
@@ -86,6 +87,10 @@ async function start(): Promise<void> {
   openDataDir = dataDir;
   const services = new AppServices({
     dataDir,
+    // The commands the app shows name it unless a plain `spanfill` reaches it: not when
+    // --data-dir or SPANFILL_DATA_DIR chose it, nor when it is Electron's userData and that is
+    // not the per-user one (Linux: ~/.config/Spanfill, the CLI's ~/.local/share/spanfill).
+    isDataDirChosen: isDataDirChosen(dataDirFlag, process.env) || dataDir !== resolveDataDir(),
     hubTokenStore: new SafeStorageTokenStore(dataDir, safeStorage),
     electronVersion: process.versions.electron,
     hostSpawner: utilityProcessSpawner(utilityProcess),

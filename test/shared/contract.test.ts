@@ -44,6 +44,7 @@ describe('contract types', () => {
       ping: (args: ArgsOf<'system.ping'>) => Promise<ResultOf<'system.ping'>>;
       settings: (args: ArgsOf<'system.settings'>) => Promise<ResultOf<'system.settings'>>;
       saveSettings: (args: ArgsOf<'system.saveSettings'>) => Promise<ResultOf<'system.saveSettings'>>;
+      dataDir: (args: ArgsOf<'system.dataDir'>) => Promise<ResultOf<'system.dataDir'>>;
     }>();
   });
 

@@ -3,7 +3,8 @@
 
 import { writeSync } from 'node:fs';
 import { runCli } from './run';
-import { isDataDirChosen, withDataDir } from './nextCommand';
+import { isDataDirChosen } from './nextCommand';
+import { withDataDir } from '../../shared/commandText';
 import { dataDirFlagFromArgv, resolveDataDir } from '../store/data-dir';
 import { STOPPING_SIGNALS } from '../stoppingSignals';
 

@@ -8,9 +8,10 @@
 // read stdout and check the exit code; stderr carries nothing they need to parse.
 //
 // Under --data-dir or SPANFILL_DATA_DIR, the `spanfill …` commands that messages name (the
-// services' included) are printed ending with that --data-dir (nextCommand.ts withDataDir): in
-// error messages, --json's too, in status lines and notes on stderr, and in text output, save
-// the text output of commands that repeat a dataset's or a model's text exactly.
+// services' included) are printed ending with that --data-dir (shared/commandText.ts withDataDir):
+// in error messages, --json's too, in status lines and notes on stderr, and in text output, save
+// the text output of commands that repeat a dataset's or a model's text exactly. The services
+// are told so too (system.dataDir), for the app that `spanfill serve` serves to do the same.
 
 import { parseArgs } from 'node:util';
 import { describeArgsError, nearestName, unknownName } from './argErrors';
@@ -23,7 +24,8 @@ import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
 import { commandHelp, commonOptions, mainHelp } from './help';
 import { numberOption } from './options';
-import { chosenDataDir, withDataDir } from './nextCommand';
+import { chosenDataDir } from './nextCommand';
+import { withDataDir } from '../../shared/commandText';
 import { createProgressBar, formatJson, silentProgress, visibleControls } from './output';
 
 export interface CliIo {
@@ -78,7 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       isJson,
       io,
       output,
-      openApp: () => (app ??= new AppServices({ dataDir, env: io.env })),
+      openApp: () =>
+        (app ??= new AppServices({ dataDir, env: io.env, isDataDirChosen: output.namedDataDir !== undefined })),
     });
     // Ctrl-C while the CLI was loading (bin/spanfill.mjs kept it): nothing has been done yet.
     if (io.signal.aborted) throw new InterruptedError('interrupted before it started; nothing was done');

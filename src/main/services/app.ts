@@ -28,6 +28,12 @@ import { appVersion } from './version';
 
 export interface AppOptions {
   readonly dataDir: string;
+  /**
+   * Whether commands shown for a terminal must name dataDir (--data-dir) to reach it: chosen by
+   * --data-dir or SPANFILL_DATA_DIR, or not the per-user one a plain `spanfill` reaches
+   * (system.dataDir, for the app's messages). False when absent.
+   */
+  readonly isDataDirChosen?: boolean;
   /** Set by the Electron entry; absent under plain Node. */
   readonly electronVersion?: string;
   /** utilityProcess under Electron; child_process.fork by default. */
@@ -72,6 +78,7 @@ export class AppServices {
     this.system = new SystemService({
       appVersion,
       dataDir: options.dataDir,
+      isDataDirChosen: options.isDataDirChosen,
       schemaVersion: this.store.schemaVersion,
       engine: this.engine,
       electronVersion: options.electronVersion,
@@ -108,6 +115,7 @@ export class AppServices {
       datasets: this.datasets,
       runs: this.runs,
       dataDir: this.dataDir,
+      models: this.models,
     });
     // A run left 'running' by a process that is gone becomes interrupted (and resumable).
     this.runs.recoverInterrupted();

@@ -1,11 +1,12 @@
-// System service: versions, data directory, CPU threads and the onnxruntime execution
-// providers that load here, and the stored app settings (provider, CPU threads). Provider
-// probing runs in the engine host (see probeProviders). The runs service reads settings() for
-// a new run's provider and threads when its request names none (resolveRunRequest).
+// System service: versions, data directory (and whether commands must name it), CPU threads
+// and the onnxruntime execution providers that load here, and the stored app settings
+// (provider, CPU threads). Provider probing runs in the engine host (see probeProviders). The
+// runs service reads settings() for a new run's provider and threads when its request names
+// none (resolveRunRequest).
 
 import os from 'node:os';
 import type { SystemInfo } from '../../shared/contract';
-import type { AppSettings } from '../../shared/contract/system';
+import type { AppSettings, DataDirInfo } from '../../shared/contract/system';
 import type { ProbeResult } from '../engine/onnx/probe';
 import type { SettingsRepository } from '../store/settings';
 import type { EngineHostManager } from './engine-host';
@@ -17,6 +18,8 @@ import { errorMessage } from '../../shared/errors';
 export interface SystemServiceDeps {
   readonly appVersion: string;
   readonly dataDir: string;
+  /** Whether commands shown for a terminal must name dataDir (DataDirInfo); false when absent. */
+  readonly isDataDirChosen?: boolean;
   readonly schemaVersion: number;
   readonly engine: EngineHostManager;
   readonly electronVersion?: string;
@@ -57,7 +60,7 @@ export class SystemService {
     }
     return {
       appVersion: this.deps.appVersion,
-      dataDir: this.deps.dataDir,
+      ...this.dataDir(),
       schemaVersion: this.deps.schemaVersion,
       ortVersion: probe?.ortVersion ?? 'unknown',
       providers: probe?.providers ?? [],
@@ -69,6 +72,11 @@ export class SystemService {
       ...(this.deps.electronVersion ? { electronVersion: this.deps.electronVersion } : {}),
       ...(probeError ? { probeError } : {}),
     };
+  }
+
+  /** The data directory and whether commands shown for a terminal must name it (info's, without probing). */
+  dataDir(): DataDirInfo {
+    return { dataDir: this.deps.dataDir, isDataDirChosen: this.deps.isDataDirChosen ?? false };
   }
 
   /** The CPU threads this machine runs at once (info's cpuThreads), without probing the providers. */
@@ -109,6 +117,7 @@ export class SystemService {
 export function systemHandlers(services: { readonly system: SystemService }): DomainHandlers<'system'> {
   return {
     'system.info': (args) => services.system.info(args),
+    'system.dataDir': async () => services.system.dataDir(),
     'system.ping': async ({ message }) => ({ message, receivedAt: new Date().toISOString() }),
     'system.settings': async () => services.system.settings(),
     'system.saveSettings': async (changes) => services.system.saveSettings(changes),

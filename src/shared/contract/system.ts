@@ -45,9 +45,19 @@ export function describeOrtTelemetry(telemetry: OrtTelemetry): string {
     : `onnxruntime's is on (${setting} in your environment): it may record usage and send it to Microsoft; unset the variable or set it to 1 to turn it off`;
 }
 
-export interface SystemInfo {
-  readonly appVersion: string;
+/**
+ * The data directory this Spanfill uses, and whether a command pasted into a shell must name it
+ * (`--data-dir DIR`) to reach it: chosen by --data-dir or SPANFILL_DATA_DIR, or (the desktop app
+ * on Linux) Electron's userData, which a plain `spanfill` does not reach. The app ends the
+ * `spanfill …` commands it shows with it then, as the CLI does (shared/commandText.ts).
+ */
+export interface DataDirInfo {
   readonly dataDir: string;
+  readonly isDataDirChosen: boolean;
+}
+
+export interface SystemInfo extends DataDirInfo {
+  readonly appVersion: string;
   readonly schemaVersion: number;
   readonly ortVersion: string;
   readonly providers: readonly ProviderStatus[];
@@ -106,4 +116,6 @@ export const systemCalls = {
       cpuThreads: appSettingsFields.cpuThreads.optional(),
     }),
   ),
+  /** The data directory and whether commands must name it, without probing (info has them too). */
+  dataDir: call<DataDirInfo>()(z.strictObject({})),
 };

@@ -1,7 +1,7 @@
 // Commands that the CLI's messages name, pasted into a shell, reach the data directory the
-// printing command used: the services' messages (shared with the app, which has no --data-dir)
-// and the CLI's own, rewritten where they are printed (nextCommand.ts withDataDir) — in text,
-// on stderr, and in --json's error message.
+// printing command used: the services' messages (which name none: the app adds it where it
+// shows them) and the CLI's own, rewritten where they are printed (shared/commandText.ts
+// withDataDir) — in text, on stderr, and in --json's error message.
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 // System service: caches the provider probe, re-probes on refresh, and still answers (with
-// probeError) when the engine host cannot be asked; the stored settings keep what is saved,
+// probeError) when the engine host cannot be asked; says the data directory and whether it was
+// chosen (commands shown must name it) without probing; the stored settings keep what is saved,
 // survive a reopened store, and a stored value they cannot read (not JSON, outside a save's
 // bounds) is its default with a warning, until a save replaces it.
 
@@ -136,6 +137,16 @@ describe('SystemService', () => {
     expect(system.settings().warning).toContain(
       'provider "tpu" is not one of auto, cpu, cuda, webgpu, dml; cpuThreads -3 is not a whole number from 0 to 1024',
     );
+  });
+
+  it('says the data directory and whether it was chosen, without probing, and in info beside it', async () => {
+    const { engine, calls } = fakeEngine([async () => probe]);
+    const chosen = systemHandlers({ system: new SystemService({ ...deps(), engine, isDataDirChosen: true }) });
+    expect(await chosen['system.dataDir']({})).toEqual({ dataDir: '/data', isDataDirChosen: true });
+    expect(calls()).toBe(0);
+    expect(await chosen['system.info']({})).toMatchObject({ dataDir: '/data', isDataDirChosen: true });
+    // Not said (a test's, a service built without it): not chosen.
+    expect(new SystemService({ ...deps(), engine }).dataDir()).toEqual({ dataDir: '/data', isDataDirChosen: false });
   });
 
   it('ignores a last served port it cannot read, saying so', () => {

@@ -21,7 +21,7 @@ import { runHash } from '../../../shared/runAddress';
 import { withPullProgress } from './models';
 import { startServing } from './serve';
 import { renderPreview, withTokenizingProgress } from './mask';
-import { spanfillCommand } from '../nextCommand';
+import { spanfillCommand } from '../../../shared/commandText';
 
 const heldOutCount = (): number => heldOutSentences().length;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

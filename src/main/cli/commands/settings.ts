@@ -6,7 +6,8 @@ import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError, type CommandContext } from '../command';
 import { checkedArgs } from '../options';
 import { formatPairs } from '../output';
-import { chosenDataDir, spanfillCommand } from '../nextCommand';
+import { chosenDataDir } from '../nextCommand';
+import { spanfillCommand } from '../../../shared/commandText';
 import { providerState } from '../../services/providerState';
 import { threadsOverMachine } from '../../../shared/threads';
 

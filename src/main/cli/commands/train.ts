@@ -33,7 +33,8 @@ import { isBuiltinModelName } from '../../engine/t5/builtin';
 import { T5_PRESET_NAMES } from '../../engine/t5/config';
 import { threadsOverMachine } from '../../../shared/threads';
 import { runLossWarning } from '../../../shared/lossTrend';
-import { chosenDataDir, spanfillCommand } from '../nextCommand';
+import { chosenDataDir } from '../nextCommand';
+import { spanfillCommand } from '../../../shared/commandText';
 
 function progressLine(event: {
   step: number;

@@ -1,11 +1,12 @@
 // The renderer's system store: what `system.info` returned, whether a probe is running, the
 // stored settings (`system.settings`: execution provider and CPU threads, followed as they are
-// saved elsewhere: another window, `spanfill settings` in a terminal) and the last error.
+// saved elsewhere: another window, `spanfill settings` in a terminal), the last error, and the
+// data directory that the `spanfill …` commands shown for a terminal must name (namedDataDir).
 // The pattern for every domain (one store per domain, built on `api` only): state in runes,
 // read through getters, changed only by the store's own actions.
 
 import type { SystemInfo } from '../../../shared/contract';
-import type { AppSettings } from '../../../shared/contract/system';
+import type { AppSettings, DataDirInfo } from '../../../shared/contract/system';
 import { api, connection } from './api';
 import { errorMessage } from '../../../shared/errors';
 import { plural } from '../../../shared/format';
@@ -18,8 +19,11 @@ class SystemStore {
   settings: AppSettings | undefined = $state();
   /** What the last save did, or why it failed. */
   settingsNotice: { readonly text: string; readonly isError: boolean } | undefined = $state();
+  /** The data directory and whether commands must name it: from system.dataDir (followDataDir) or info. */
+  dataDirInfo: DataDirInfo | undefined = $state();
   /** Saves of this window not answered yet (their own event is not news). */
   private saving = 0;
+  private askingDataDir: Promise<void> | undefined;
 
   constructor() {
     subscribe(connection.bridge, 'system.settingsChanged', (settings) => {
@@ -35,11 +39,37 @@ class SystemStore {
     this.error = undefined;
     try {
       this.info = await api.system.info({ refresh });
+      this.dataDirInfo = { dataDir: this.info.dataDir, isDataDirChosen: this.info.isDataDirChosen };
     } catch (caught) {
       this.error = errorMessage(caught);
     } finally {
       this.isLoading = false;
     }
+  }
+
+  /**
+   * The data directory the `spanfill …` commands shown must end with (`--data-dir DIR`): the one
+   * --data-dir or SPANFILL_DATA_DIR chose; undefined for the per-user one, or until it is known.
+   */
+  get namedDataDir(): string | undefined {
+    return this.dataDirInfo?.isDataDirChosen === true ? this.dataDirInfo.dataDir : undefined;
+  }
+
+  /**
+   * Asks for the data directory once (system.dataDir, which does not probe), for a component
+   * that shows commands; a failed ask (the connection lost) is tried again by the next one.
+   */
+  followDataDir(): void {
+    if (this.dataDirInfo || this.askingDataDir) return;
+    this.askingDataDir = api.system
+      .dataDir({})
+      .then((info) => {
+        this.dataDirInfo = info;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.askingDataDir = undefined;
+      });
   }
 
   /** Reads the saved settings; a notice of an earlier save goes (the screen opens afresh). */
