@@ -11,7 +11,7 @@ import { registerIpc } from './ipc';
 import { showTrainingProgress } from './ipc/taskbar';
 import { AppServices } from './services/app';
 import { SafeStorageTokenStore } from './services/hub-token';
-import { dataDirFlagFromArgv, resolveDataDir } from './store/data-dir';
+import { dataDirFlagFromArgv, desktopDataDir } from './store/data-dir';
 import { isDataDirChosen } from './cli/nextCommand';
 import { secondLaunchNote } from './secondLaunch';
 import { trustedUrlCheck } from './trustedUrl';
@@ -82,15 +82,13 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  const dataDirFlag = dataDirFlagFromArgv(process.argv);
-  const dataDir = resolveDataDir({ flag: dataDirFlag, electronUserData: app.getPath('userData') });
+  // The CLI's store (not Electron's userData): a run trained in a terminal shows in the app.
+  const dataDir = desktopDataDir(process.argv);
   openDataDir = dataDir;
   const services = new AppServices({
     dataDir,
-    // The commands the app shows name it unless a plain `spanfill` reaches it: not when
-    // --data-dir or SPANFILL_DATA_DIR chose it, nor when it is Electron's userData and that is
-    // not the per-user one (Linux: ~/.config/Spanfill, the CLI's ~/.local/share/spanfill).
-    isDataDirChosen: isDataDirChosen(dataDirFlag, process.env) || dataDir !== resolveDataDir(),
+    // The commands the app shows name it when --data-dir or SPANFILL_DATA_DIR chose it.
+    isDataDirChosen: isDataDirChosen(dataDirFlagFromArgv(process.argv), process.env),
     hubTokenStore: new SafeStorageTokenStore(dataDir, safeStorage),
     electronVersion: process.versions.electron,
     hostSpawner: utilityProcessSpawner(utilityProcess),

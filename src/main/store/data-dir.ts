@@ -1,7 +1,9 @@
 // Where Spanfill keeps its database and large files. Precedence: an explicit --data-dir,
-// then SPANFILL_DATA_DIR, then Electron's userData (passed in by the Electron entry), then
-// the platform's per-user data directory (XDG data home on Linux). A leading ~ of the flag or
-// the variable is the home folder, as a shell would have read it.
+// then SPANFILL_DATA_DIR, then the platform's per-user data directory (XDG data home on
+// Linux). The desktop app resolves it the same way (desktopDataDir), not from Electron's
+// userData: on Linux that is ~/.config/Spanfill, so the app and a `spanfill` in a terminal
+// would each have had a store of their own. A leading ~ of the flag or the variable is the
+// home folder, as a shell would have read it.
 
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +11,6 @@ import path from 'node:path';
 export interface DataDirSources {
   readonly flag?: string;
   readonly env?: NodeJS.ProcessEnv;
-  readonly electronUserData?: string;
   readonly platform?: NodeJS.Platform;
   readonly homeDir?: string;
 }
@@ -19,7 +20,6 @@ export function resolveDataDir(sources: DataDirSources = {}): string {
   const home = sources.homeDir ?? os.homedir();
   if (sources.flag) return path.resolve(withHome(sources.flag, home));
   if (env.SPANFILL_DATA_DIR) return path.resolve(withHome(env.SPANFILL_DATA_DIR, home));
-  if (sources.electronUserData) return path.resolve(sources.electronUserData);
   return defaultDataDir(sources.platform ?? process.platform, env, home);
 }
 
@@ -56,4 +56,9 @@ export function dataDirFlagFromArgv(argv: readonly string[]): string | undefined
     }
   }
   return undefined;
+}
+
+/** The desktop app's data directory: its --data-dir in `argv`, else as the CLI finds it (resolveDataDir). */
+export function desktopDataDir(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+  return resolveDataDir({ flag: dataDirFlagFromArgv(argv), env });
 }

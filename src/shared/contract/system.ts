@@ -47,9 +47,9 @@ export function describeOrtTelemetry(telemetry: OrtTelemetry): string {
 
 /**
  * The data directory this Spanfill uses, and whether a command pasted into a shell must name it
- * (`--data-dir DIR`) to reach it: chosen by --data-dir or SPANFILL_DATA_DIR, or (the desktop app
- * on Linux) Electron's userData, which a plain `spanfill` does not reach. The app ends the
- * `spanfill …` commands it shows with it then, as the CLI does (shared/commandText.ts).
+ * (`--data-dir DIR`) to reach it: chosen by --data-dir or SPANFILL_DATA_DIR (the desktop app
+ * otherwise uses the per-user one a plain `spanfill` reaches, store/data-dir.ts). The app ends
+ * the `spanfill …` commands it shows with it then, as the CLI does (shared/commandText.ts).
  */
 export interface DataDirInfo {
   readonly dataDir: string;

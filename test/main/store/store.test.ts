@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreError, databaseFileName, type Db, type FreeSpace } from '../../../src/main/store/db';
-import { dataDirFlagFromArgv, resolveDataDir } from '../../../src/main/store/data-dir';
+import { dataDirFlagFromArgv, desktopDataDir, resolveDataDir } from '../../../src/main/store/data-dir';
 import { latestSchemaVersion } from '../../../src/main/store/migrations';
 import { SettingsRepository } from '../../../src/main/store/settings';
 import { tempDirs } from '../../support/tmp';
@@ -309,12 +309,19 @@ describe('a writer killed with SIGKILL', () => {
 
 describe('resolveDataDir', () => {
   const home = '/home/ada';
-  it('prefers the flag, then SPANFILL_DATA_DIR, then Electron userData, then XDG', () => {
+  it('prefers the flag, then SPANFILL_DATA_DIR, then XDG', () => {
     const env = { SPANFILL_DATA_DIR: '/env/dir', XDG_DATA_HOME: '/xdg' };
-    expect(resolveDataDir({ flag: '/flag/dir', env, electronUserData: '/ud', homeDir: home })).toBe('/flag/dir');
-    expect(resolveDataDir({ env, electronUserData: '/ud', homeDir: home })).toBe('/env/dir');
-    expect(resolveDataDir({ env: { XDG_DATA_HOME: '/xdg' }, electronUserData: '/ud', homeDir: home })).toBe('/ud');
+    expect(resolveDataDir({ flag: '/flag/dir', env, homeDir: home })).toBe('/flag/dir');
+    expect(resolveDataDir({ env, homeDir: home })).toBe('/env/dir');
     expect(resolveDataDir({ env: { XDG_DATA_HOME: '/xdg' }, platform: 'linux', homeDir: home })).toBe('/xdg/spanfill');
+  });
+
+  it("gives the desktop app the CLI's store: its --data-dir, else the per-user one a plain `spanfill` reaches", () => {
+    const env = { XDG_DATA_HOME: '/xdg', HOME: home };
+    const electronArgv = ['/opt/Spanfill/spanfill', '--no-sandbox'];
+    expect(desktopDataDir(electronArgv, env)).toBe(resolveDataDir({ env }));
+    expect(desktopDataDir(electronArgv, { ...env, SPANFILL_DATA_DIR: '/env/dir' })).toBe('/env/dir');
+    expect(desktopDataDir([...electronArgv, '--data-dir=/flag/dir'], env)).toBe('/flag/dir');
   });
 
   it('falls back to ~/.local/share when XDG_DATA_HOME is unset or relative', () => {
