@@ -1,6 +1,7 @@
 // Export service: checks the request, owns the destination (new or empty, or an earlier export
-// only when forced; everything is written into a hidden temp folder, listed in its
-// spanfill-export.json and renamed into place at the end, engine/export/folder.ts) and has the engine host write the files. For an accelerate job
+// only when forced, never a registered model's folder; everything is written under a hidden temp
+// name, listed in its spanfill-export.json and moved into place at the end, engine/export/folder.ts)
+// and has the engine host write the files. For an accelerate job
 // it first writes the dataset's documents as JSONL from the store (train and validation split
 // as the trainer splits them). A `run` request resolves through the runs service, as `fill --run`
 // does: its checkpoint folder is the source, and for accelerate its dataset and settings are the
@@ -15,6 +16,7 @@ import {
   type ExportRequest,
   type ExportResult,
 } from '../../shared/contract/export';
+import type { ModelSummary } from '../../shared/contract/models';
 import type { RunDetail } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
@@ -22,7 +24,13 @@ import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
 import { optimizerArguments } from '../engine/export/accelerate-optimizer';
 import type { OptimizerConfig } from '../engine/optim/optimizer';
-import { canonicalPath, checkNotEnclosing, ExportError, writeFolderAtomically } from '../engine/export/folder';
+import {
+  canonicalPath,
+  checkNotEnclosing,
+  ExportError,
+  type ProtectedFolder,
+  writeFolderAtomically,
+} from '../engine/export/folder';
 import { listFiles } from '../engine/export/manifest';
 import { modelFolderProblem } from '../engine/t5/config';
 import { checkpointStepOf } from '../engine/train/checkpoint';
@@ -152,14 +160,28 @@ function checkOptions(request: ResolvedRequest): void {
  * Refuses a destination that a (forced) export would replace along with what it must keep: the
  * data directory or one inside it other than under its exports folder (runs, models and the
  * database live there), said first, as that is what the person chose; then a folder that holds
- * the data directory or is or holds the model being exported.
+ * the data directory or is or holds the model being exported, or is, holds or lies inside a
+ * registered model's folder.
  */
-function checkOut(out: string, sourceDir: string, dataDir: string | undefined): void {
+function checkOut(out: string, sourceDir: string, dataDir: string | undefined, models: readonly ModelFolder[]): void {
   if (dataDir !== undefined) checkOutsideData(out, dataDir);
   checkNotEnclosing(out, [
-    ...(dataDir ? [{ dir: dataDir, what: "Spanfill's data directory" }] : []),
-    { dir: sourceDir, what: 'the model or checkpoint being exported' },
+    ...(dataDir ? [{ dir: dataDir, what: `Spanfill's data directory (${dataDir})` }] : []),
+    { dir: sourceDir, what: `the model or checkpoint being exported (${sourceDir})` },
+    ...models.map(modelFolder),
   ]);
+}
+
+/** A registered model's folder (an earlier export imported as a model, say): no export deletes it, nor writes in it. */
+function modelFolder({ id, name, path: dir }: ModelFolder): ProtectedFolder {
+  return {
+    dir,
+    what: `the folder of model '${name}' (${id}, ${dir})`,
+    isInsideRefused: true,
+    instead:
+      'remove the model from Spanfill first (Remove on the Models screen, or ' +
+      `\`spanfill models rm ${id}\`: the folder stays), or export to another folder`,
+  };
 }
 
 /** Refuses `out` when it is the data directory or lies in it but under its exports folder, saying where to export. */
@@ -177,6 +199,9 @@ function checkOutsideData(out: string, dataDir: string): void {
 /** What the export needs of the runs service. */
 export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpoint'>;
 
+/** A registered model, as the export reads it: its folder is no destination. */
+type ModelFolder = Pick<ModelSummary, 'id' | 'name' | 'path'>;
+
 export class ExportService {
   constructor(
     private readonly deps: {
@@ -185,6 +210,8 @@ export class ExportService {
       readonly runs: RunLookup;
       /** The data directory: no export may replace it, or write inside it but under exports/. */
       readonly dataDir?: string;
+      /** The registered models, whose folders no export may replace or write into. */
+      readonly models?: { list(): readonly ModelFolder[] };
     },
   ) {}
 
@@ -237,7 +264,7 @@ export class ExportService {
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;
     try {
-      checkOut(out, request.sourceDir, this.deps.dataDir);
+      checkOut(out, request.sourceDir, this.deps.dataDir, this.deps.models?.list() ?? []);
       const about = { format: request.format, source };
       await writeFolderAtomically(out, { force: request.force, about }, async (dir) => {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };

@@ -32,6 +32,27 @@ describe('spanfill export', () => {
     const fromSource = await cli(['fill', '--model', FIXTURE, '--json', PROMPT]);
     expect(JSON.parse(fromExport.stdout)).toEqual(JSON.parse(fromSource.stdout));
 
+    // Registered as a model, it is refused, forced or not, until the model is removed (the folder stays).
+    const overModel = await cli([
+      'export',
+      '--model',
+      FIXTURE,
+      '--format',
+      'transformers.js',
+      '--out',
+      out,
+      '--force',
+      ...data,
+    ]);
+    expect(overModel.code).toBe(exitCodes.failure);
+    const named = new RegExp(
+      `^spanfill export: ${out} is the folder of model 'hf' \\((m-\\w+), ${out}\\); remove the model`,
+    );
+    const id = named.exec(overModel.stderr)?.[1] as string;
+    expect(overModel.stderr).toMatch(named);
+    expect(fs.readdirSync(out)).toContain('model.safetensors');
+    expect((await cli(['models', 'rm', id, ...data])).code).toBe(exitCodes.ok);
+
     const again = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', out, ...data]);
     expect(again.code).toBe(exitCodes.failure);
     expect(again.stderr).toMatch(
@@ -49,7 +70,7 @@ describe('spanfill export', () => {
       const refused = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', project, ...force, ...data]);
       expect(refused.code).toBe(exitCodes.failure);
       expect(refused.stderr).toMatch(
-        /proj is not an earlier Spanfill export, so no export replaces it, forced or not: it holds README\.md and data\/ and no spanfill-export\.json/,
+        /proj is not an earlier Spanfill export, so Spanfill never replaces it: it holds README\.md and data\/ and no spanfill-export\.json/,
       );
       expect(refused.stderr).not.toContain('--force');
     }

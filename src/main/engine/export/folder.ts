@@ -1,12 +1,12 @@
 // Export destinations: a new or empty folder, or one that holds an earlier export and nothing
-// else (its manifest, manifest.ts, lists every file in it), which only a forced export replaces;
-// any other folder is refused, forced or not (a forced export replaces the whole folder: a
-// project, a home folder, a source checkout), as is any folder that is or holds one the caller
-// protects (the data directory, the model being exported). Everything is built in a hidden
-// sibling folder renamed into place at the end, so a cancelled or failed export leaves nothing
-// half-written, nor the empty parent folders it made (and a forced one keeps the old folder
-// until the new one is complete); the one a killed export leaves is named for its process, and
-// the next export beside it removes it.
+// else (its manifest, manifest.ts, lists every file in it), whose files only a forced export
+// replaces; any other folder is refused, forced or not (a project, a home folder, a source
+// checkout), as is any folder that is or holds one the caller protects (the data directory, the
+// model being exported) and one inside an earlier export. A new folder is built in a hidden
+// sibling renamed into place at the end, so a cancelled or failed export leaves nothing
+// half-written, nor the empty parent folders it made; the one a killed export leaves is named for
+// its process, and the next export beside it removes it. A folder that exists stays itself (its
+// permissions, owner, a link to it, a mount on it): the export is written into it (intoFolder.ts).
 
 import {
   type Stats,
@@ -35,8 +35,9 @@ import {
   systemProcesses,
 } from '../../processIdentity';
 import { FolderError, makeFolder } from '../../makeFolder';
-import { type ExportAbout, folderContents, writeExportManifest } from './manifest';
-import { isShortened, stagingName } from './stagingName';
+import { lockFolder, moveIn, unlockFolder } from './intoFolder';
+import { EXPORT_MANIFEST, type ExportAbout, folderContents, writeExportManifest } from './manifest';
+import { isShortened, NAME_MAX, stagingName, stagingInside } from './stagingName';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -65,17 +66,28 @@ export function canonicalPath(p: string): string {
 export interface ProtectedFolder {
   readonly dir: string;
   readonly what: string;
+  /** Refuse an `out` inside it too (an export there would make it hold a folder it did not). */
+  readonly isInsideRefused?: boolean;
+  /** What to do instead, when not "export to a new or empty folder elsewhere". */
+  readonly instead?: string;
 }
 
-/** Throws ExportError when `out` is, or holds, one of `folders`: replacing it would delete that. */
+/** Throws ExportError when `out` is, or holds, one of `folders` (or lies inside one that says so). */
 export function checkNotEnclosing(out: string, folders: readonly ProtectedFolder[]): void {
   const target = canonicalPath(out);
-  for (const { dir, what } of folders) {
+  for (const { dir, what, isInsideRefused, instead } of folders) {
     if (!existsSync(dir)) continue;
     const protectedDir = canonicalPath(dir);
-    if (!isWithin(protectedDir, target)) continue;
-    const holds = protectedDir === target ? 'is' : 'holds';
-    throw new ExportError(`${out} ${holds} ${what} (${dir}); export to a new or empty folder elsewhere`);
+    const how =
+      protectedDir === target
+        ? 'is'
+        : isWithin(protectedDir, target)
+          ? 'holds'
+          : isInsideRefused && isWithin(target, protectedDir)
+            ? 'is inside'
+            : undefined;
+    if (how === undefined) continue;
+    throw new ExportError(`${out} ${how} ${what}; ${instead ?? 'export to a new or empty folder elsewhere'}`);
   }
 }
 
@@ -95,13 +107,15 @@ export function checkDestination(out: string, force: boolean): void {
     throw new ExportError(
       `${out} is a link to ${readlinkSync(out)}, which does not exist; remove the link or give another folder`,
     );
+  checkName(out);
+  checkNotInExport(out);
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
   const contents = folderContents(out);
   if (contents.kind === 'other')
     throw new ExportError(
-      `${out} is not an earlier Spanfill export, so no export replaces it, forced or not: ${contents.why}. ` +
+      `${out} is not an earlier Spanfill export, so Spanfill never replaces it: ${contents.why}. ` +
         'Choose an empty or new folder, or move those files away yourself',
     );
   if (contents.kind === 'export' && !force)
@@ -110,6 +124,54 @@ export function checkDestination(out: string, force: boolean): void {
         `${formatBytes(contents.bytes)}); choose an empty or new folder, or replace it`,
       'not-empty',
     );
+}
+
+/** Throws ExportError when `out`'s own name is longer than a file system takes (else ENAMETOOLONG at the end). */
+function checkName(out: string): void {
+  const name = basename(resolve(out));
+  const bytes = Buffer.byteLength(name);
+  if (bytes <= NAME_MAX) return;
+  throw new ExportError(
+    `The folder name ${[...name].slice(0, 20).join('')}… is ${bytes} bytes long, over the ${NAME_MAX} a file ` +
+      'system takes; choose a shorter name',
+  );
+}
+
+/**
+ * Throws ExportError when `out` lies inside an earlier export (a folder above it holds a
+ * manifest): that export would then hold a folder it did not write, and no later export could
+ * replace it.
+ */
+function checkNotInExport(out: string): void {
+  const target = canonicalPath(out);
+  for (let folder = dirname(target); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, EXPORT_MANIFEST)))
+      throw new ExportError(`${out} is inside an earlier export (${folder}); export to a folder outside it`);
+    if (dirname(folder) === folder) return;
+  }
+}
+
+const WRITABLE = 'choose a folder you can write to';
+
+/** Whether `path` is a folder, or a link to one (ENOTDIR and the like: no; creating it says why). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+let lastStampMs = 0;
+
+/**
+ * Who writes an export and when (processIdentity.ts), for the names of its temp folders: what
+ * removeLeftBehind reads should this process be killed. Never the same twice in this process
+ * (two exports started in one millisecond would share a temp folder).
+ */
+function freshStamp(): string {
+  lastStampMs = Math.max(Date.now(), lastStampMs + 1);
+  return recordInName(recordOfThisProcess(lastStampMs));
 }
 
 /**
@@ -125,10 +187,14 @@ export async function writeFolderAtomically(
   write: (dir: string) => Promise<void>,
 ): Promise<string> {
   const target = resolve(out);
+  checkName(target);
   removeLeftBehind(dirname(target)); // first: an earlier export a killed one was replacing goes back
+  if (isFolder(target)) {
+    await writeInto(target, options, write);
+    return target;
+  }
   checkDestination(target, options.force);
-  // Who writes it and when (processIdentity.ts): what removeLeftBehind reads should this process be killed.
-  const stamp = recordInName(recordOfThisProcess(Date.now()));
+  const stamp = freshStamp();
   const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
   let made: string | undefined; // the topmost of the parent folders this export made, if it made any
   try {
@@ -136,19 +202,62 @@ export async function writeFolderAtomically(
     mkdirSync(temp);
   } catch (error) {
     removeMadeFolders(dirname(target), made);
-    throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; choose a folder you can write to`);
+    throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
   try {
     await write(temp);
     writeExportManifest(temp, options.about);
     checkDestination(target, options.force);
-    putInPlace(temp, target, stamp);
+    putInPlace(temp, target);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     removeMadeFolders(dirname(target), made);
     throw error;
   }
   return target;
+}
+
+/**
+ * Writes the export into `target`, a folder that exists (intoFolder.ts): under its lock, staged
+ * inside it, checked again once written (files put there meanwhile make it not an earlier export
+ * any more), then moved in. On any error the staging folder goes and `target` is as it was.
+ */
+async function writeInto(
+  target: string,
+  options: { readonly force: boolean; readonly about: ExportAbout },
+  write: (dir: string) => Promise<void>,
+): Promise<void> {
+  const stamp = freshStamp();
+  let isLocked: boolean;
+  try {
+    isLocked = lockFolder(target, stamp);
+  } catch (error) {
+    throw new ExportError(`Cannot write into ${target}: ${fileProblem(error)}; ${WRITABLE}`);
+  }
+  if (!isLocked)
+    throw new ExportError(
+      `Another export is being written into ${target}; wait for it to finish or choose another folder`,
+    );
+  const staging = stagingInside(target, stamp);
+  try {
+    checkDestination(target, options.force);
+    try {
+      mkdirSync(staging);
+    } catch (error) {
+      throw new ExportError(`Cannot write into ${target}: ${fileProblem(error)}; ${WRITABLE}`);
+    }
+    await write(staging);
+    writeExportManifest(staging, options.about);
+    checkDestination(target, options.force);
+    try {
+      moveIn(staging, target);
+    } catch (error) {
+      throw new ExportError(`Cannot put the export at ${target}: ${fileProblem(error)}; ${WRITABLE}`);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    unlockFolder(target, stamp);
+  }
 }
 
 /**
@@ -217,29 +326,17 @@ function putBack(folder: string, name: string, stamp: string): void {
   rmSync(folder, { recursive: true, force: true });
 }
 
-/** Renames the finished `temp` to `target`, replacing a folder there only once `temp` is in place. */
-function putInPlace(temp: string, target: string, stamp: string): void {
+/** Renames the finished `temp` to `target`, which must not be there yet (or be an empty folder). */
+function putInPlace(temp: string, target: string): void {
   try {
-    if (existsSync(target)) {
-      // Beside it, or, its name shortened, inside a folder under its own name (putBack).
-      const aside = join(dirname(target), stagingName(basename(target), 'replaced', stamp));
-      const nested = isShortened(basename(target), 'replaced', stamp);
-      if (nested) mkdirSync(aside);
-      const old = nested ? join(aside, basename(target)) : aside;
-      renameSync(target, old);
-      try {
-        renameSync(temp, target);
-      } catch (error) {
-        renameSync(old, target); // the folder that was there stays as it was
-        if (nested) rmdirSync(aside);
-        throw error;
-      }
-      rmSync(aside, { recursive: true, force: true });
-    } else {
-      renameSync(temp, target);
-    }
+    renameSync(temp, target);
   } catch (error) {
-    throw new ExportError(`Cannot put the export at ${target}: ${fileProblem(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST')
+      throw new ExportError(
+        `Cannot put the export at ${target}: another export was written there meanwhile; choose another folder`,
+      );
+    throw new ExportError(`Cannot put the export at ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
 }
 
@@ -255,6 +352,7 @@ function fileProblem(error: unknown): string {
     EEXIST: 'a part of the path is a file, not a folder',
     ENOENT: 'a part of the path does not exist',
     ENOSPC: 'the disk is full',
+    ENAMETOOLONG: 'the path is longer than the file system takes',
   };
   return code && words[code] ? `${words[code]} (${code})` : errorMessage(error);
 }

@@ -9,6 +9,7 @@
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
+import { IN_PROGRESS } from './stagingName';
 
 export const EXPORT_MANIFEST = 'spanfill-export.json';
 /** The manifest's version (its `spanfill_export` field); a mismatch is refused in words. */
@@ -39,12 +40,16 @@ interface FolderEntry {
   readonly bytes: number;
 }
 
-/** Every entry under `dir` at any depth (links and the like not followed), sorted by path. */
+/**
+ * Every entry under `dir` at any depth (links and the like not followed), sorted by path; not
+ * what an export writing into it keeps there (its lock and staging folder, stagingName.ts).
+ */
 function walk(dir: string): FolderEntry[] {
   const entries: FolderEntry[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const full = join(entry.parentPath, entry.name);
     const path = relative(dir, full).split(sep).join('/');
+    if (IN_PROGRESS.test(path.split('/')[0])) continue;
     if (entry.isFile()) entries.push({ path, kind: 'file', bytes: lstatSync(full).size });
     else entries.push({ path, kind: entry.isDirectory() ? 'folder' : 'other', bytes: 0 });
   }
@@ -111,6 +116,12 @@ function readManifest(dir: string): ExportManifest | string {
   return manifest as ExportManifest;
 }
 
+/** The files `dir`'s manifest lists with their sizes; undefined when it has none to go by. */
+export function manifestFiles(dir: string): readonly ManifestFile[] | undefined {
+  const manifest = readManifest(dir);
+  return typeof manifest === 'string' ? undefined : manifest.files;
+}
+
 /** "a, b and c", or "a, b, c and 4 more" past three names. */
 export function someNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
@@ -119,7 +130,7 @@ export function someNames(names: readonly string[]): string {
 }
 
 /** Finder's folder settings: written into any folder opened there, never anyone's data. */
-const FINDER_FILE = '.DS_Store';
+export const FINDER_FILE = '.DS_Store';
 
 /**
  * What `dir` (an existing folder) holds: nothing; an earlier export whose manifest lists every
@@ -128,7 +139,7 @@ const FINDER_FILE = '.DS_Store';
  */
 export function folderContents(dir: string): FolderContents {
   const top = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.name !== FINDER_FILE)
+    .filter((entry) => entry.name !== FINDER_FILE && !IN_PROGRESS.test(entry.name))
     .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
     .sort();
   if (top.length === 0) return { kind: 'empty' };

@@ -4,9 +4,22 @@
 // file system takes (NAME_MAX, 255 bytes) would make those too long (ENAMETOOLONG), so then the
 // name in them is shortened to its start and a hash of the whole: `<start>~<8 hex>`. A replaced
 // folder so named holds the earlier export under its own name (folder.ts), which is how the
-// cleanup of a killed export knows where to put it back.
+// cleanup of a killed export knows where to put it back. And the names an export into a folder
+// that exists keeps inside it while it runs (intoFolder.ts): its lock and its staging folder.
 
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { RECORD_IN_NAME } from '../../processIdentity';
+
+/** The lock file naming the export that writes into a folder that exists. */
+export const EXPORT_LOCK = '.spanfill-export.lock';
+/** What an export into a folder keeps there while it runs; no export's own file, never listed. */
+export const IN_PROGRESS = new RegExp(String.raw`^(\.spanfill-export\.lock|\.spanfill-export-(${RECORD_IN_NAME}))$`);
+
+/** The folder an export with `stamp` stages its files in, inside `dir` (which exists). */
+export function stagingInside(dir: string, stamp: string): string {
+  return join(dir, `.spanfill-export-${stamp}`);
+}
 
 /** The longest file name, in bytes, that Linux, macOS and Windows file systems take. */
 export const NAME_MAX = 255;

@@ -3,12 +3,26 @@
 // refused forced or not, untouched; nothing half-written stays when the writer fails, nor, after
 // the next export beside it, when the process was killed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { removeLeftBehind, writeFolderAtomically } from '../../../../src/main/engine/export/folder';
+import { writeExportManifest } from '../../../../src/main/engine/export/manifest';
 import { stagingName } from '../../../../src/main/engine/export/stagingName';
 import { deadPid } from '../../../support/processes';
 import { keptOfThisProcess, namesOfThisProcess } from '../../../support/processRecords';
@@ -67,7 +81,7 @@ describe('writeFolderAtomically', () => {
     mkdirSync(join(parent, 'empty'));
     writeFileSync(join(parent, 'empty', '.DS_Store'), ''); // Finder's, once the folder was opened there
     await exportTo(join(parent, 'empty'), false, write('y.txt'));
-    expect(readdirSync(join(parent, 'empty')).sort()).toEqual(['spanfill-export.json', 'y.txt']);
+    expect(readdirSync(join(parent, 'empty')).sort()).toEqual(['.DS_Store', 'spanfill-export.json', 'y.txt']);
     expect(readdirSync(parent).sort()).toEqual(['a', 'empty']);
   });
 
@@ -97,7 +111,7 @@ describe('writeFolderAtomically', () => {
       await expect(exportTo(project, force)).rejects.toMatchObject({
         kind: 'other',
         message:
-          `${project} is not an earlier Spanfill export, so no export replaces it, forced or not: it holds ` +
+          `${project} is not an earlier Spanfill export, so Spanfill never replaces it: it holds ` +
           'README.md, data/, requirements.txt and 1 more and no spanfill-export.json, the list of what an export ' +
           'wrote (an export by a Spanfill from before that list has none: delete such a folder yourself to export ' +
           'there again). Choose an empty or new folder, or move those files away yourself',
@@ -122,7 +136,7 @@ describe('writeFolderAtomically', () => {
     symlinkSync(join(parent, 'elsewhere'), join(out, 'link'));
     writeFileSync(join(out, 'run_config.json'), '{"max_steps": 99999}');
     await expect(exportTo(out, true)).rejects.toThrow(
-      `${out} is not an earlier Spanfill export, so no export replaces it, forced or not: it holds an earlier hf ` +
+      `${out} is not an earlier Spanfill export, so Spanfill never replaces it: it holds an earlier hf ` +
         'export, but also checkpoints/, data/notes.txt and link, which that export did not write, and ' +
         'run_config.json changed since it was written. Choose an empty or new folder, or move those files away yourself',
     );
@@ -281,3 +295,174 @@ describe.runIf(process.platform === 'linux')('writeFolderAtomically under /proc'
     );
   });
 });
+
+describe('writeFolderAtomically into a folder that exists', () => {
+  it('writes into it: its mode, inode and a link to it stay, forced or not', async () => {
+    const parent = root();
+    const out = join(parent, 'private');
+    mkdirSync(out, { mode: 0o700 });
+    chmodSync(out, 0o700);
+    const inode = statSync(out).ino;
+    await exportTo(out, false, write('old.txt'));
+    await exportTo(out, true, write('new.txt', 'onnx/model.onnx'));
+    expect(statSync(out).ino).toBe(inode);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(contentsOf(out)).toEqual(['new.txt', 'onnx', 'onnx/model.onnx', 'spanfill-export.json']);
+    // Through a link: the files land where it points, and the link stays a link.
+    const link = join(parent, 'link');
+    symlinkSync(out, link);
+    await exportTo(link, true, write('linked.txt'));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(['linked.txt', 'spanfill-export.json']);
+    expect(readdirSync(parent).sort()).toEqual(['link', 'private']); // nothing staged beside it
+  });
+
+  it("removes only the earlier export's own files when forced", async () => {
+    const out = join(root(), 'out');
+    await exportTo(out, false, write('a.txt', 'onnx/model.onnx', 'onnx/extra.onnx'));
+    writeFileSync(join(out, '.DS_Store'), 'finder');
+    await exportTo(out, true, write('onnx/model.onnx'));
+    expect(contentsOf(out)).toEqual(['.DS_Store', 'onnx', 'onnx/model.onnx', 'spanfill-export.json']);
+  });
+
+  it('refuses a second export into a folder another export is writing into, and leaves it clean', async () => {
+    const out = join(root(), 'out');
+    mkdirSync(out);
+    let release = (): void => undefined;
+    const slow = async (dir: string): Promise<void> => {
+      writeFileSync(join(dir, 'slow.txt'), 'slow');
+      await new Promise<void>((resolve) => (release = resolve));
+    };
+    const first = exportTo(out, false, slow);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(exportTo(out, true, write('fast.txt'))).rejects.toThrow(
+      `Another export is being written into ${out}; wait for it to finish or choose another folder`,
+    );
+    release();
+    await first;
+    expect(readdirSync(out).sort()).toEqual(['slow.txt', 'spanfill-export.json']);
+  });
+
+  it('of two exports to one new folder at once, one is written and the other refused, with nothing left', async () => {
+    const parent = root();
+    const out = join(parent, 'new');
+    const results = await Promise.allSettled([
+      exportTo(out, false, write('a.txt')),
+      exportTo(out, false, write('b.txt')),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as Error).message, (refused.reason as Error).message).toMatch(
+      /^(Cannot put the export at \S+new: another export was written there meanwhile; choose another folder|\S+new holds an earlier hf export .*)$/,
+    );
+    expect(readdirSync(parent)).toEqual(['new']);
+    expect(readdirSync(out).length).toBe(2);
+  });
+
+  it('a failed or cancelled export into it leaves it as it was', async () => {
+    const out = join(root(), 'kept');
+    await exportTo(out, false, write('old.txt'));
+    const failing = async (dir: string): Promise<void> => {
+      writeFileSync(join(dir, 'half.txt'), 'half');
+      throw new Error('aborted');
+    };
+    await expect(exportTo(out, true, failing)).rejects.toThrow('aborted');
+    expect(readdirSync(out).sort()).toEqual(['old.txt', 'spanfill-export.json']);
+    mkdirSync(join(out, '..', 'empty'));
+    await expect(exportTo(join(out, '..', 'empty'), false, failing)).rejects.toThrow('aborted');
+    expect(readdirSync(join(out, '..', 'empty'))).toEqual([]);
+  });
+
+  it('clears what an export killed while writing into it left, and finishes one killed while moving its files in', async () => {
+    const parent = root();
+    const out = join(parent, 'out');
+    mkdirSync(out);
+    const gone = await startExport(out);
+    await killHard(gone.proc);
+    expect(readdirSync(out).length).toBeGreaterThan(0);
+    await exportTo(out, false, write('a.txt'));
+    expect(readdirSync(out).sort()).toEqual(['a.txt', 'spanfill-export.json']);
+    // Killed once its files were written and listed, after the earlier export's files were removed.
+    const stamp = `${deadPid()}.${Date.now()}`;
+    const staging = join(out, `.spanfill-export-${stamp}`);
+    mkdirSync(join(staging, 'onnx'), { recursive: true });
+    writeFileSync(join(staging, 'onnx', 'm.onnx'), 'm');
+    writeExportManifest(staging, about);
+    renameSync(join(staging, 'onnx'), join(out, 'onnx')); // moved in before the kill
+    rmSync(join(out, 'a.txt'));
+    writeFileSync(join(out, '.spanfill-export.lock'), stamp);
+    await expect(exportTo(out, false, write('b.txt'))).rejects.toThrow(/holds an earlier hf export \(2 files,/);
+    expect(contentsOf(out)).toEqual(['onnx', 'onnx/m.onnx', 'spanfill-export.json']);
+  });
+
+  it('refuses a folder inside an earlier export, which would make that one no export any more', async () => {
+    const parent = root();
+    await exportTo(join(parent, 'r1'), false, write('a.txt'));
+    await expect(exportTo(join(parent, 'r1', 'sub'), false)).rejects.toThrow(
+      `${join(parent, 'r1', 'sub')} is inside an earlier export (${join(parent, 'r1')}); export to a folder outside it`,
+    );
+    expect(readdirSync(join(parent, 'r1')).sort()).toEqual(['a.txt', 'spanfill-export.json']);
+  });
+
+  it('says plainly that a folder name is too long', async () => {
+    const parent = root();
+    const name = 'z'.repeat(256);
+    await expect(exportTo(join(parent, name), false)).rejects.toThrow(
+      `The folder name ${'z'.repeat(20)}… is 256 bytes long, over the 255 a file system takes; choose a shorter name`,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
+/** Whether this test may run a process as nobody (root, with setpriv): the permission cases need another user. */
+const canRunAsNobody =
+  process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+
+describe.runIf(canRunAsNobody)('writeFolderAtomically as a user who may write only into the folder', () => {
+  /** What an export by `nobody` into `out` says (its message, or "written"). */
+  const exportAsNobody = (out: string): string => {
+    const source = pathToFileURL(join(import.meta.dirname, '../../../../src/main/engine/export/folder.ts')).href;
+    const script =
+      `import { writeFolderAtomically } from ${JSON.stringify(source)};` +
+      "writeFolderAtomically(process.argv[1], { force: true, about: { format: 'hf', source: 't' } }, async (dir) =>" +
+      " (await import('node:fs')).writeFileSync(dir + '/w.txt', 'w'))" +
+      '.then(() => console.log("written"), (e) => console.log(e.message));';
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const run = spawnSync(
+      'setpriv',
+      [
+        ...['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'],
+        ...[process.execPath, '--import', tsx, '--input-type=module', '-e', script, out],
+      ],
+      { encoding: 'utf8', timeout: 20_000, cwd: '/' },
+    );
+    return `${run.stdout}${run.stderr}`.trim();
+  };
+
+  it("writes into an empty folder of the user's in a parent it cannot write, keeping the folder private", () => {
+    const parent = root();
+    chmodSync(parent, 0o755);
+    const out = join(parent, 'alice');
+    mkdirSync(out, { mode: 0o700 });
+    chownSync(out, uidOf('nobody'), statSync(parent).gid);
+    expect(exportAsNobody(out)).toBe('written');
+    expect(exportAsNobody(out)).toBe('written'); // and again, forced
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(readdirSync(out).sort()).toEqual(['spanfill-export.json', 'w.txt']);
+  });
+
+  it('says what to do about a folder the user cannot write into', () => {
+    const out = join(root(), 'ro');
+    mkdirSync(out);
+    chmodSync(join(out, '..'), 0o755);
+    chmodSync(out, 0o555);
+    expect(exportAsNobody(out)).toBe(
+      `Cannot write into ${out}: permission denied (EACCES); choose a folder you can write to`,
+    );
+  });
+});
+
+/** The uid of user `name`. */
+function uidOf(name: string): number {
+  return Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
+}

@@ -1,0 +1,138 @@
+// Writing an export into a folder that already exists (folder.ts decides whether it may): the
+// folder itself stays — its permissions, owner and group, a link to it, a file system mounted on
+// it — and only files are added to it (and, when forced, the earlier export's own files, those
+// its manifest lists, removed). Not the destination rules: see folder.ts.
+//
+// One export at a time: `.spanfill-export.lock` in the folder names the process writing into it
+// (processIdentity.ts). The files are written under `.spanfill-export-<record>` inside the folder,
+// listed in its manifest, then moved in, the manifest last, so the folder never looks like a
+// finished export before it is one. Once the staging folder holds its manifest the export is
+// decided: if its process is killed, the next export into the folder finishes the move.
+
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { isRecordedProcessAlive, recordOfName } from '../../processIdentity';
+import { EXPORT_MANIFEST, FINDER_FILE, manifestFiles } from './manifest';
+import { EXPORT_LOCK, IN_PROGRESS } from './stagingName';
+
+/** A lock this old and still empty or unreadable was left by a process killed as it made it. */
+const UNREADABLE_LOCK_MS = 60_000;
+
+/**
+ * Takes `dir`'s lock for the export `stamp`, after clearing what a killed export left there.
+ * Returns false when a live export holds it.
+ */
+export function lockFolder(dir: string, stamp: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(join(dir, EXPORT_LOCK), 'wx');
+      try {
+        writeSync(fd, stamp);
+      } finally {
+        closeSync(fd);
+      }
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (isLockLive(dir)) return false;
+    clearLeftBehind(dir);
+  }
+  return false;
+}
+
+/** Gives up `dir`'s lock (only if it is still this export's). */
+export function unlockFolder(dir: string, stamp: string): void {
+  const lock = join(dir, EXPORT_LOCK);
+  try {
+    if (readFileSync(lock, 'utf8') === stamp) rmSync(lock, { force: true });
+  } catch {
+    // gone already
+  }
+}
+
+/** Whether the lock in `dir` is held by a process that still runs (or is being made just now). */
+function isLockLive(dir: string): boolean {
+  const lock = join(dir, EXPORT_LOCK);
+  try {
+    const writer = recordOfName(readFileSync(lock, 'utf8'));
+    if (writer) return isRecordedProcessAlive(writer);
+    return Date.now() - lstatSync(lock).mtimeMs < UNREADABLE_LOCK_MS;
+  } catch {
+    return false; // gone meanwhile
+  }
+}
+
+/**
+ * What exports killed while writing into `dir` left: a staging folder whose manifest was written
+ * is moved in (that export was decided), any other is removed; then the dead lock goes.
+ */
+function clearLeftBehind(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!IN_PROGRESS.test(name) || name === EXPORT_LOCK) continue;
+    const staging = join(dir, name);
+    try {
+      if (readdirSync(staging).includes(EXPORT_MANIFEST)) moveIn(staging, dir);
+      else rmSync(staging, { recursive: true, force: true });
+    } catch {
+      // not ours to finish: it stays, and the folder with it is no export to replace
+    }
+  }
+  rmSync(join(dir, EXPORT_LOCK), { force: true });
+}
+
+/**
+ * Moves the finished export in `staging` (its manifest written) into `dir`: first the earlier
+ * export's files there go (those its manifest lists, at the size it lists; that manifest last),
+ * then the new files, then the new manifest. Run again after a kill, it goes on where it stopped.
+ */
+export function moveIn(staging: string, dir: string): void {
+  removeEarlierExport(dir);
+  for (const name of readdirSync(staging))
+    if (name !== EXPORT_MANIFEST) moveEntry(join(staging, name), join(dir, name));
+  renameSync(join(staging, EXPORT_MANIFEST), join(dir, EXPORT_MANIFEST));
+  rmSync(staging, { recursive: true, force: true });
+}
+
+/** `from` to `to`; a folder into one already there, entry by entry; never over a file. */
+function moveEntry(from: string, to: string): void {
+  const there = lstatSync(to, { throwIfNoEntry: false });
+  if (!there) return renameSync(from, to);
+  if (!there.isDirectory() || !lstatSync(from).isDirectory())
+    throw new Error(`${to} was put there while the export was written`);
+  for (const name of readdirSync(from)) moveEntry(join(from, name), join(to, name));
+  rmdirSync(from);
+}
+
+/** Removes the files `dir`'s manifest lists (unchanged), the folders they leave empty, then the manifest. */
+function removeEarlierExport(dir: string): void {
+  const files = manifestFiles(dir);
+  if (files === undefined) return;
+  const folders = new Set<string>();
+  for (const { path, bytes } of files) {
+    const full = join(dir, path);
+    const stat = lstatSync(full, { throwIfNoEntry: false });
+    if (stat?.isFile() && stat.size === bytes) rmSync(full);
+    for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) folders.add(folder);
+  }
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+    const full = join(dir, folder);
+    try {
+      if (readdirSync(full).join() === FINDER_FILE) rmSync(join(full, FINDER_FILE)); // opened in Finder
+      rmdirSync(full);
+    } catch {
+      // not empty, or gone: the new export's files go into it
+    }
+  }
+  rmSync(join(dir, EXPORT_MANIFEST), { force: true });
+}
