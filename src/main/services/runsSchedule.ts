@@ -5,6 +5,7 @@
 // the engine host trains with. Split from runsPrepare.ts, which calls these in prepareRun.
 
 import type { RunConfig } from '../../shared/contract/runs';
+import { hasRelativeSteps, scheduleHasEnd, warmupProblem } from '../../shared/contract/schedule';
 import { ApiError } from '../../shared/errors';
 import type { TrainerSettings } from '../engine/train/settings';
 
@@ -20,14 +21,8 @@ export function stepsOf(run: RunConfig, examples: number): number {
   return Math.ceil(steps / run.stepsPerCall) * run.stepsPerCall;
 }
 
-/** The schedule decays to an end (linear, cosine): it needs the run's steps, and its warm-up within them. */
-const hasEnd = (run: RunConfig): boolean => run.schedule === 'linear' || run.schedule === 'cosine';
-
-/**
- * Adafactor as the engine runs it (engine/optim/adafactor.ts, HF's defaults) takes relative step
- * sizes, min(10⁻², 1/√step) times each parameter's RMS, whatever lr, schedule and warmupSteps say.
- */
-const isRelativeStep = (run: RunConfig): boolean => run.optimizer.kind === 'adafactor';
+const hasEnd = (run: RunConfig): boolean => scheduleHasEnd(run.schedule);
+const isRelativeStep = (run: RunConfig): boolean => hasRelativeSteps(run.optimizer.kind);
 
 /** What to tell whoever starts (or estimates) `run` about settings it keeps but does not train with; null: nothing. */
 export function settingsNotice(run: RunConfig): string | null {
@@ -39,13 +34,10 @@ export function settingsNotice(run: RunConfig): string | null {
   );
 }
 
-/** A warm-up longer than the run would leave the learning rate rising when training stops (not Adafactor's: it has none). */
+/** A warm-up longer than the run, refused (shared/contract/schedule.ts warmupProblem: the accelerate export's rule too). */
 export function checkWarmup(run: RunConfig, maxSteps: number): void {
-  if (!hasEnd(run) || isRelativeStep(run) || run.warmupSteps <= maxSteps) return;
-  throw bad(
-    `warmupSteps (${run.warmupSteps}) is more than the run's ${maxSteps} steps: the learning rate would still ` +
-      'be warming up when training stops; lower warmupSteps or train longer',
-  );
+  const problem = warmupProblem({ ...run, optimizer: run.optimizer.kind }, maxSteps);
+  if (problem !== null) throw bad(problem);
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));

@@ -8,12 +8,23 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
 import type { ExportResult } from '../../../src/shared/contract/export';
+import { runConfigSchema } from '../../../src/shared/contract/runs';
 import { runSpanfill as cli } from '../../support/cli';
 import { tempDirs } from '../../support/tmp';
 
 const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const PROMPT = 'The <extra_id_0> walks in <extra_id_1> park';
 const tempDir = tempDirs('spanfill-cli-export-');
+
+/** A temp folder whose data directory (`data`: its --data-dir flag) holds an imported dataset of 12 paragraphs. */
+async function withDataset(): Promise<{ dir: string; data: string[]; imported: { id: string } }> {
+  const dir = tempDir();
+  const data = ['--data-dir', path.join(dir, 'data')];
+  const docs = path.join(dir, 'docs.txt');
+  fs.writeFileSync(docs, Array.from({ length: 12 }, (_, i) => `Paragraph ${i} of the corpus.`).join('\n\n'));
+  const imported = JSON.parse((await cli(['import', docs, '--json', ...data])).stdout) as { id: string };
+  return { dir, data, imported };
+}
 
 describe('spanfill export', () => {
   it('exports an HF folder that models import takes back and fill uses identically', async () => {
@@ -98,14 +109,12 @@ describe('spanfill export', () => {
     for (const file of ['onnx/encoder_model.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'tokenizer.json'])
       expect(run.stdout).toContain(`  ${file}\n`);
     expect(run.stdout).toContain(`Load it:\n  import { env, pipeline } from '@huggingface/transformers';\n`);
+    // The snippet loads the int8 graphs it was asked for (transformers.js' dtype 'q8': *_quantized.onnx).
+    expect(run.stdout).toContain(`const fill = await pipeline('text2text-generation', "web", { dtype: 'q8' });\n`);
   });
 
   it('writes an accelerate job from a dataset with the settings of --config', async () => {
-    const dir = tempDir();
-    const data = ['--data-dir', path.join(dir, 'data')];
-    const docs = path.join(dir, 'docs.txt');
-    fs.writeFileSync(docs, Array.from({ length: 12 }, (_, i) => `Paragraph ${i} of the corpus.`).join('\n\n'));
-    const imported = JSON.parse((await cli(['import', docs, '--json', ...data])).stdout) as { id: string };
+    const { dir, data, imported } = await withDataset();
     const config = path.join(dir, 'run.json');
     fs.writeFileSync(config, JSON.stringify({ inputLength: 128, maxSteps: 5, optimizer: 'adafactor' }));
     const out = path.join(dir, 'job');
@@ -146,10 +155,66 @@ describe('spanfill export', () => {
     expect(fs.existsSync(path.join(dir, 'job3'))).toBe(false);
   });
 
+  it("an accelerate job takes train's defaults for what --config leaves out, and its warm-up rule", async () => {
+    const { dir, data, imported } = await withDataset();
+    const config = path.join(dir, 'run.json');
+    fs.writeFileSync(config, JSON.stringify({ maxSteps: 10 }));
+    const job = (out: string): string[] => [
+      ...['export', '--model', FIXTURE, '--format', 'accelerate', '--dataset', imported.id],
+      ...['--config', config, '--out', path.join(dir, out), ...data],
+    ];
+    expect((await cli(job('job'))).code).toBe(exitCodes.ok);
+    const train = runConfigSchema.parse({ model: FIXTURE, datasetId: imported.id });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'job', 'run_config.json'), 'utf8'))).toMatchObject({
+      input_length: train.inputLength,
+      noise_density: train.noiseDensity,
+      mean_noise_span_length: train.meanSpanLength,
+      batch_size: train.batchSize,
+      gradient_accumulation_steps: train.accumulation,
+      optimizer: train.optimizer.kind,
+      learning_rate: train.lr,
+      weight_decay: train.weightDecay,
+      schedule: train.schedule,
+      warmup_steps: train.warmupSteps,
+      clip_norm: train.clipNorm,
+      dropout_rate: train.dropout,
+      checkpoint_every: train.checkpointEvery,
+      seed: train.seed,
+    });
+
+    // A warm-up longer than the job: refused in the words train refuses one longer than its run.
+    fs.writeFileSync(config, JSON.stringify({ maxSteps: 10, warmupSteps: 100 }));
+    const refused = await cli(job('job2'));
+    const trained = await cli([
+      'train',
+      '--model',
+      FIXTURE,
+      '--dataset',
+      imported.id,
+      '--max-steps',
+      '10',
+      '--warmup-steps',
+      '100',
+      ...data,
+    ]);
+    const rule =
+      "(100) is more than the run's 10 steps: the learning rate would still be warming up when training stops";
+    expect(trained.stderr).toContain(`--warmup-steps ${rule}`);
+    expect(refused.code).toBe(exitCodes.failure);
+    expect(refused.stderr).toContain(`--config ${config}: warmupSteps ${rule}; lower warmupSteps or train longer\n`);
+    expect(fs.existsSync(path.join(dir, 'job2'))).toBe(false);
+  });
+
   it('names missing and conflicting flags', async () => {
     const dir = tempDir();
     const cases: [string[], RegExp][] = [
       [['--format', 'hf', '--out', dir], /one of --model DIR\|ID, --checkpoint DIR or --run ID/],
+      // A run's step (or best, last) without --run: not a folder here, so not "folder …/150 does not exist".
+      [
+        ['--checkpoint', '150', '--format', 'hf', '--out', dir],
+        /^spanfill export: --checkpoint 150 needs --run ID \(best, last and a step name a run's checkpoint\); without --run, give a checkpoint folder's path$/m,
+      ],
+      [['--checkpoint', 'best', '--format', 'hf', '--out', dir], /--checkpoint best needs --run ID/],
       [['--model', FIXTURE, '--checkpoint', FIXTURE, '--format', 'hf', '--out', dir], /one of --model/],
       [
         ['--model', FIXTURE, '--format', 'onnx', '--out', dir],

@@ -10,12 +10,26 @@ describe('exportLoadHint', () => {
     );
     const web = exportLoadHint('transformers.js', '/x/exports/r-1-best-web');
     expect(web).toContain('env.localModelPath = "/x/exports/";');
-    expect(web).toContain(`pipeline('text2text-generation', "r-1-best-web")`);
+    expect(web).toContain(`pipeline('text2text-generation', "r-1-best-web", { dtype: 'fp32' })`);
     // A folder name transformers.js would not look up under localModelPath: by its full path.
     expect(exportLoadHint('transformers.js', '/x/exports/ü 😀')).toBe(
       "import { pipeline } from '@huggingface/transformers';\n" +
-        `const fill = await pipeline('text2text-generation', "/x/exports/ü 😀");`,
+        `const fill = await pipeline('text2text-generation', "/x/exports/ü 😀", { dtype: 'fp32' });`,
     );
     expect(exportLoadHint('accelerate', '/x/job')).toBe('cd "/x/job"\naccelerate launch train.py');
+  });
+
+  it('names the dtype of the graphs written: q8 for the int8 ones of --quantize int8, else fp32', () => {
+    const graphs = ['onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'];
+    const quantized = ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx'];
+    const int8 = exportLoadHint('transformers.js', '/x/exports/web', ['config.json', ...graphs, ...quantized]);
+    expect(int8.split('\n').at(-1)).toBe(
+      `const fill = await pipeline('text2text-generation', "web", { dtype: 'q8' });`,
+    );
+    // transformers.js in a browser (device wasm) takes q8 when no dtype is named: the float32 graphs need theirs.
+    const plain = exportLoadHint('transformers.js', '/x/exports/ü 😀', ['config.json', ...graphs]);
+    expect(plain.split('\n').at(-1)).toBe(
+      `const fill = await pipeline('text2text-generation', "/x/exports/ü 😀", { dtype: 'fp32' });`,
+    );
   });
 });

@@ -6,7 +6,7 @@
 // engine host (which resolves --run as `fill --run` does). Ctrl-C cancels; nothing half-written stays.
 // --force replaces only an earlier export (engine/export/manifest.ts), never other files.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
@@ -44,7 +44,20 @@ function sourceFrom(
   }
   if ((model === undefined) === (checkpoint === undefined))
     throw new UsageError('export needs one of --model DIR|ID, --checkpoint DIR or --run ID');
+  if (checkpoint !== undefined) checkNotRunCheckpoint(checkpoint);
   return { sourceDir: path.resolve(checkpoint ?? resolveModelArgument(context, model as string)) };
+}
+
+/**
+ * `--checkpoint best|last|STEP` without --run: a run's checkpoint asked for, unless a folder of
+ * that name is here (then it is that folder, as any --checkpoint DIR).
+ */
+function checkNotRunCheckpoint(checkpoint: string): void {
+  if (!/^(best|last|\d+)$/.test(checkpoint) || existsSync(checkpoint)) return;
+  throw new UsageError(
+    `--checkpoint ${checkpoint} needs --run ID (best, last and a step name a run's checkpoint); without --run, ` +
+      "give a checkpoint folder's path",
+  );
 }
 
 function formatFrom(context: CommandContext): ExportFormat {
@@ -112,7 +125,8 @@ export const exportCommand = defineCommand({
     '*.onnx_data) plus config and tokenizer; --quantize int8 adds onnx/*_quantized.onnx (dtype: "q8").\n\n' +
     'accelerate: base_model/, data/train.jsonl and data/validation.jsonl (the documents of --dataset ID), ' +
     'run_config.json (settings from --config FILE, a JSON object such as {"inputLength": 512, "maxSteps": 1000}; ' +
-    'defaults otherwise) and train.py for `accelerate launch train.py`.\n\n' +
+    "train's defaults otherwise, and 1000 steps; a warm-up longer than the steps is refused, as train refuses it) " +
+    'and train.py for `accelerate launch train.py`.\n\n' +
     "--run ID exports a training run's checkpoint (--checkpoint best, the default: the lowest validation loss, " +
     'else the last; last; or a step number). For accelerate, base_model/ is that checkpoint (the job starts from ' +
     "its weights as a new run: step 0, warmup and all steps again, a fresh optimizer) and the run's own " +
@@ -184,7 +198,7 @@ export const exportCommand = defineCommand({
     lines.push(...fileLines(r.files));
     lines.push(
       'Load it:',
-      ...exportLoadHint(r.format, r.out)
+      ...exportLoadHint(r.format, r.out, r.files)
         .split('\n')
         .map((line) => `  ${line}`),
     );

@@ -12,7 +12,7 @@ import { placeTokenizerFiles, tokenizerFilesOf } from '../data/tokenizerFiles';
 import { isByT5Folder } from '../data/byt5Folder';
 import { openTokenizer } from '../data/tokenizerRegistry';
 import { checkTokenizerFits, type T5Config } from '../t5/config';
-import { loadT5Model, saveT5Model } from '../t5/weights';
+import { hfConfigOver, loadT5Model, saveT5Weights } from '../t5/weights';
 import { ExportError } from './folder';
 
 export interface ExportProgress {
@@ -40,9 +40,22 @@ export async function readExportSource(source: string): Promise<ReturnType<typeo
   return model;
 }
 
-/** The source's config.json as parsed JSON (keys Spanfill does not model are kept on export). */
-export function readConfigJson(source: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as Record<string, unknown>;
+/** The dtype of the weights every export writes: model.safetensors and the ONNX graphs are float32. */
+const EXPORT_WEIGHTS_DTYPE = 'F32';
+
+/**
+ * An export's config.json: `config` over the source's keys (those Spanfill does not model are
+ * kept), its torch_dtype and dtype naming the float32 weights written, not a source's bfloat16
+ * (t5/weights.ts hfConfigOver). Every format's config.json is this one.
+ */
+export function exportConfigJson(source: string, config: T5Config): Record<string, unknown> {
+  const sourceJson = JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as Record<string, unknown>;
+  return hfConfigOver(config, sourceJson, EXPORT_WEIGHTS_DTYPE);
+}
+
+/** Writes `json` as `dest`'s config.json. */
+export function writeConfigJson(dest: string, json: Record<string, unknown>): void {
+  writeFileAtomic(join(dest, 'config.json'), [Buffer.from(JSON.stringify(json, null, 2) + '\n')]);
 }
 
 /**
@@ -79,7 +92,8 @@ export async function exportHfFolder(source: string, dest: string, options: Expo
   // One model.safetensors even from a sharded source (safetensors has no 2 GB limit; the file is
   // written in pieces, formats/safetensors.ts writePieces, so a model past 2 GiB writes too).
   const single = { params: weights.params, layout: { ...weights.layout, shards: null } };
-  saveT5Model(dest, config, single, { baseConfig: readConfigJson(source) });
+  saveT5Weights(dest, config, single, EXPORT_WEIGHTS_DTYPE);
+  writeConfigJson(dest, exportConfigJson(source, config));
   copyTokenizerAndGeneration(source, dest, config, false);
   options.onProgress?.({ stage: 'done', done: 2, total: 2 });
 }

@@ -6,11 +6,16 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../formats/safetensors';
+import { QUANTIZED_GRAPH_SUFFIX } from '../../../shared/contract/export';
 import type { Graph } from '../onnx/graph';
 import { EXTERNAL_DATA_THRESHOLD_BYTES, writeOnnxFile } from '../onnx/write';
-import { hfConfigOver } from '../t5/weights';
-import { copyTokenizerAndGeneration, readConfigJson, readExportSource, type ExportOptions } from './hf';
+import {
+  copyTokenizerAndGeneration,
+  exportConfigJson,
+  readExportSource,
+  writeConfigJson,
+  type ExportOptions,
+} from './hf';
 import { quantizeDynamicInt8 } from './quantize';
 import { buildExportDecoderMerged, buildExportEncoder } from './t5-onnx';
 
@@ -32,7 +37,7 @@ export async function exportTransformersJs(
     ['encoder_model', () => buildExportEncoder(config, weights.params)],
     ['decoder_model_merged', () => buildExportDecoderMerged(config, weights.params)],
   ];
-  const variants = options.quantize === 'int8' ? ['', '_quantized'] : [''];
+  const variants = options.quantize === 'int8' ? ['', QUANTIZED_GRAPH_SUFFIX] : [''];
   const total = builders.length * variants.length;
   const external: Record<string, number> = {};
   mkdirSync(join(dest, 'onnx'));
@@ -49,9 +54,9 @@ export async function exportTransformersJs(
       done++;
     }
   }
-  const json = hfConfigOver(config, readConfigJson(source));
+  const json = exportConfigJson(source, config);
   if (Object.keys(external).length > 0) json['transformers.js_config'] = { use_external_data_format: external };
-  writeFileAtomic(join(dest, 'config.json'), [Buffer.from(JSON.stringify(json, null, 2) + '\n')]);
+  writeConfigJson(dest, json);
   copyTokenizerAndGeneration(source, dest, config, true);
   options.onProgress?.({ stage: 'done', done: total, total });
 }

@@ -68,6 +68,21 @@ describe('exportHfFolder', () => {
     );
   });
 
+  it("says in both formats' config.json that the weights are float32, over a source's bfloat16", async () => {
+    const source = checkpointOf(SPM);
+    const config = JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      join(source, 'config.json'),
+      JSON.stringify({ ...config, torch_dtype: 'bfloat16', dtype: 'bfloat16' }),
+    );
+    for (const write of [exportHfFolder, exportTransformersJs]) {
+      const out = fresh();
+      await write(source, out);
+      const written = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+      expect([written.torch_dtype, written.dtype], write.name).toEqual(['float32', 'float32']);
+    }
+  });
+
   it('makes generation_config.json from the config when the source has none', async () => {
     const source = checkpointOf(join(FIXTURES, 't5-tiny-relu'));
     writeFileSync(join(source, 'tokenizer.json'), readFileSync(join(SPM, 'tokenizer.json')));

@@ -2,8 +2,8 @@
 // (pipeline('text2text-generation'), local files only) must generate what Spanfill's own fill
 // generates on the same checkpoint (t5-tiny-spm, and a ByT5 folder, which has no tokenizer.json);
 // the int8 variant loads and its output is printed; weights forced into external data load too.
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformersJs } from '../../../../src/main/engine/export/transformersjs';
 import { exportLoadHint } from '../../../../src/shared/contract/export';
@@ -41,11 +41,13 @@ async function loadedByHint(
   t: Transformers,
   dir: string,
 ): Promise<(text: string, options: object) => Promise<unknown>> {
-  const hint = exportLoadHint('transformers.js', dir);
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => file.split(sep).join('/'));
+  const hint = exportLoadHint('transformers.js', dir, files);
   const body = `${hint.replace(/^import \{ (.*) \} from '@huggingface\/transformers';$/m, 'const { $1 } = t;')}\nreturn fill;`;
   const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
     ...args: string[]
   ) => (t: Transformers) => Promise<(text: string, options: object) => Promise<unknown>>;
+  t.env.allowRemoteModels = false; // a missing file fails here rather than being looked for on the Hub
   t.env.localModelPath = '/nowhere/'; // as a fresh process has it: the snippet must set what it needs
   return new AsyncFunction('t', body)(t);
 }
@@ -121,6 +123,14 @@ describe('transformers.js export', () => {
       const [out] = (await fill(PROMPT, { max_new_tokens: MAX_NEW, do_sample: false })) as { generated_text: string }[];
       expect(typeof out.generated_text, name).toBe('string');
     }
+  });
+
+  it('prints a snippet that loads the int8 graphs of a --quantize int8 export (dtype q8), even with no float32 ones beside them', async () => {
+    const dir = await exported({ quantize: 'int8' });
+    for (const file of ['encoder_model.onnx', 'decoder_model_merged.onnx']) rmSync(join(dir, 'onnx', file));
+    const fill = await loadedByHint(t, dir);
+    const [out] = (await fill(PROMPT, { max_new_tokens: MAX_NEW, do_sample: false })) as { generated_text: string }[];
+    expect(typeof out.generated_text).toBe('string');
   });
 
   it('exports a ByT5 folder (no tokenizer.json) with the byte tokenizer, and transformers.js fills as the engine does', async () => {
