@@ -31,7 +31,7 @@ function changesOf(words: readonly string[]): { provider?: string; cpuThreads?: 
     if (key === 'provider') changes.provider = value;
     else if (key === 'threads') {
       if (!/^\d+$/.test(value))
-        throw new UsageError(`threads must be a whole number, 0 for one per core; got '${value}'`);
+        throw new UsageError(`threads must be 0 (one per core) or a positive integer; got '${value}'`);
       changes.cpuThreads = Number(value);
     } else throw new UsageError(`unknown setting '${key}'; expected provider or threads`);
   }

@@ -38,12 +38,13 @@ describe('spanfill settings', () => {
     const data = ['--data-dir', path.join(tempDir(), 'data')];
     const cases: [string[], string][] = [
       [['provider', 'gpu'], "provider must be one of: auto, cpu, cuda, webgpu, dml; got 'gpu'"],
-      [['threads', 'x'], "threads must be a whole number, 0 for one per core; got 'x'"],
+      [['threads', 'x'], "threads must be 0 (one per core) or a positive integer; got 'x'"],
+      [['threads', '1.5'], "threads must be 0 (one per core) or a positive integer; got '1.5'"],
       [['threads', '2000'], 'threads must be ≤ 1024'],
       [['colour', 'blue'], "unknown setting 'colour'; expected provider or threads"],
       [['provider'], "settings takes pairs: provider P, threads N; got 'provider'"],
       [['threads', '-1'], "unknown option -1; to give an argument that starts with '-', put -- before it (-- -1)"],
-      [['threads', '--', '-1'], "threads must be a whole number, 0 for one per core; got '-1'"],
+      [['threads', '--', '-1'], "threads must be 0 (one per core) or a positive integer; got '-1'"],
       [['provider', 'webgpu', 'provider', 'cpu'], "provider is given twice ('webgpu', then 'cpu'); give it once"],
       [['threads', '2', 'provider', 'cpu', 'threads', '2'], "threads is given twice ('2', then '2'); give it once"],
     ];
