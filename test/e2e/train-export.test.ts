@@ -74,6 +74,23 @@ describe('a completed run: its export and the Playground', () => {
     await page.getByRole('button', { name: 'Yes, replace' }).click();
     await page.getByTestId('export-done').waitFor();
 
+    // Registered as a model (`models import`): refused with what to do, and no replace is offered.
+    const { model } = spanfillJson<{ model: { id: string } }>(dataDir, [
+      'models',
+      'import',
+      suggested,
+      '--name',
+      'q5a',
+    ]);
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-error').waitFor();
+    await expect(page.getByTestId('export-error').textContent()).resolves.toContain(
+      `is the folder of model 'q5a' (${model.id}, ${suggested}); remove the model from Spanfill first (Remove on the Models screen`,
+    );
+    expect(await page.getByTestId('export-taken').count()).toBe(0);
+    expect(fs.readdirSync(suggested)).toContain('model.safetensors');
+    spanfillJson(dataDir, ['models', 'rm', model.id]);
+
     // A file of the user's in it, and it is no earlier export: refused, with nothing to confirm.
     fs.writeFileSync(path.join(suggested, 'mine.txt'), 'kept');
     await page.getByTestId('export-start').click();
