@@ -466,3 +466,28 @@ describe.runIf(canRunAsNobody)('writeFolderAtomically as a user who may write on
 function uidOf(name: string): number {
   return Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
 }
+
+/** Whether a tmpfs can be mounted here (root in a system or container that allows it). */
+function canMount(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  const at = join(root(), 'probe');
+  mkdirSync(at);
+  if (spawnSync('mount', ['-t', 'tmpfs', 'none', at]).status !== 0) return false;
+  return spawnSync('umount', [at]).status === 0;
+}
+
+describe.runIf(canMount())('writeFolderAtomically into a mount point', () => {
+  it('writes into an empty file system mounted on the folder, and replaces its export there when forced', async () => {
+    const out = join(root(), 'mnt');
+    mkdirSync(out);
+    expect(spawnSync('mount', ['-t', 'tmpfs', 'none', out]).status).toBe(0);
+    try {
+      await exportTo(out, false, write('old.txt'));
+      await exportTo(out, true, write('new.txt'));
+      expect(readdirSync(out).sort()).toEqual(['new.txt', 'spanfill-export.json']);
+      expect(spawnSync('mountpoint', ['-q', out]).status).toBe(0);
+    } finally {
+      spawnSync('umount', [out]);
+    }
+  });
+});
