@@ -34,7 +34,7 @@ import type { ModelService } from './models';
 import type { MemoryPlan, MemoryProbe } from './runsMemory';
 import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
 import type { SystemService } from './system';
-import { providerState } from './providerState';
+import { providerState } from '../../shared/providerNotes';
 import { refuseOthersId } from './idOrName';
 import type { Store } from '../store/db';
 import { RunRepository } from '../store/runs';

@@ -8,7 +8,7 @@ import { checkedArgs } from '../options';
 import { formatPairs } from '../output';
 import { chosenDataDir } from '../nextCommand';
 import { spanfillCommand } from '../../../shared/commandText';
-import { providerState } from '../../services/providerState';
+import { savedProviderNote } from '../../../shared/providerNotes';
 import { threadsOverMachine } from '../../../shared/threads';
 
 /**
@@ -60,15 +60,12 @@ export function noteUnreadableSettings(context: CommandContext): void {
  */
 async function providerNote(context: CommandContext, provider: string): Promise<string | undefined> {
   if (provider === 'auto' || provider === 'cpu') return undefined;
-  const state = providerState(await context.app().system.info(), provider);
-  if (state === undefined) return undefined;
-  if (state.isAvailable)
-    return `${state.words}; saved all the same: a new run that takes the saved provider trains in software here`;
   const system = spanfillCommand('system', chosenDataDir(context));
-  return (
-    `${state.words}; saved all the same: a new run that takes the saved provider is refused here until it loads ` +
-    `(\`${system}\` says what loads); \`--provider auto\` or another provider trains one`
-  );
+  return savedProviderNote((await context.app().system.info()).providers, provider, {
+    whatLoads: `\`${system}\` says what loads`,
+    instead: '`--provider auto` or another provider trains one',
+    isJustSaved: true,
+  })?.text;
 }
 
 /** As the Settings screen says under its threads box: allowed, but more than the machine's only take turns. */
