@@ -115,8 +115,9 @@ describe('a completed run: its export and the Playground', () => {
       'encoder_model.onnx',
       'encoder_model_quantized.onnx',
     ]);
+    // The int8 graphs written: the snippet loads them (transformers.js's q8), not the float32 ones.
     await expect(page.getByTestId('export-done').textContent()).resolves.toContain(
-      `pipeline('text2text-generation', "${runId}-step30-web")`,
+      `pipeline('text2text-generation', "${runId}-step30-web", { dtype: 'q8' })`,
     );
     await shot('04b-run-exported');
   });

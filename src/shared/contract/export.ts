@@ -140,7 +140,7 @@ function isHubStyleName(name: string): boolean {
  * How to use a finished export at `out`, in the words of the README's examples; `files`: what it
  * wrote (ExportResult.files), whose graphs say which dtype a transformers.js snippet loads.
  */
-export function exportLoadHint(format: ExportFormat, out: string, files: readonly string[] = []): string {
+export function exportLoadHint(format: ExportFormat, out: string, files: readonly string[]): string {
   const quoted = JSON.stringify(out);
   if (format === 'hf')
     return [

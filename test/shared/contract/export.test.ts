@@ -5,18 +5,18 @@ import { exportLoadHint } from '../../../src/shared/contract/export';
 
 describe('exportLoadHint', () => {
   it('says how to load each format from the folder it was written to', () => {
-    expect(exportLoadHint('hf', '/x/r-1-best-hf')).toContain(
+    expect(exportLoadHint('hf', '/x/r-1-best-hf', [])).toContain(
       'T5ForConditionalGeneration.from_pretrained("/x/r-1-best-hf")',
     );
-    const web = exportLoadHint('transformers.js', '/x/exports/r-1-best-web');
+    const web = exportLoadHint('transformers.js', '/x/exports/r-1-best-web', []);
     expect(web).toContain('env.localModelPath = "/x/exports/";');
     expect(web).toContain(`pipeline('text2text-generation', "r-1-best-web", { dtype: 'fp32' })`);
     // A folder name transformers.js would not look up under localModelPath: by its full path.
-    expect(exportLoadHint('transformers.js', '/x/exports/ü 😀')).toBe(
+    expect(exportLoadHint('transformers.js', '/x/exports/ü 😀', [])).toBe(
       "import { pipeline } from '@huggingface/transformers';\n" +
         `const fill = await pipeline('text2text-generation', "/x/exports/ü 😀", { dtype: 'fp32' });`,
     );
-    expect(exportLoadHint('accelerate', '/x/job')).toBe('cd "/x/job"\naccelerate launch train.py');
+    expect(exportLoadHint('accelerate', '/x/job', [])).toBe('cd "/x/job"\naccelerate launch train.py');
   });
 
   it('names the dtype of the graphs written: q8 for the int8 ones of --quantize int8, else fp32', () => {
