@@ -9,6 +9,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -18,9 +19,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLeftBehind, writeFolderAtomically } from '../../../../src/main/engine/export/folder';
 import { writeExportManifest } from '../../../../src/main/engine/export/manifest';
 import { stagingName } from '../../../../src/main/engine/export/stagingName';
@@ -414,28 +417,49 @@ describe('writeFolderAtomically into a folder that exists', () => {
   });
 });
 
+/** setpriv's arguments to run a command as nobody, with no supplementary groups. */
+const AS_NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'];
+
 /** Whether this test may run a process as nobody (root, with setpriv): the permission cases need another user. */
 const canRunAsNobody =
-  process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  process.platform === 'linux' &&
+  process.getuid?.() === 0 &&
+  spawnSync('setpriv', [...AS_NOBODY, process.execPath, '--version']).status === 0;
 
 describe.runIf(canRunAsNobody)('writeFolderAtomically as a user who may write only into the folder', () => {
+  // The export code bundled into a folder nobody can read: the checkout itself may sit under a
+  // folder only root may enter (a clone in a mkdtemp folder, mode 700), and so may tsx.
+  let bundle: string;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'spanfill-folder-bundle-'));
+    chmodSync(dir, 0o755);
+    bundle = join(dir, 'folder.mjs');
+    const source = join(import.meta.dirname, '../../../../src/main/engine/export/folder.ts');
+    await build({
+      entryPoints: [source],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    chmodSync(bundle, 0o644);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   /** What an export by `nobody` into `out` says (its message, or "written"). */
   const exportAsNobody = (out: string): string => {
-    const source = pathToFileURL(join(import.meta.dirname, '../../../../src/main/engine/export/folder.ts')).href;
     const script =
-      `import { writeFolderAtomically } from ${JSON.stringify(source)};` +
+      `import { writeFolderAtomically } from ${JSON.stringify(pathToFileURL(bundle).href)};` +
       "writeFolderAtomically(process.argv[1], { force: true, about: { format: 'hf', source: 't' } }, async (dir) =>" +
       " (await import('node:fs')).writeFileSync(dir + '/w.txt', 'w'))" +
       '.then(() => console.log("written"), (e) => console.log(e.message));';
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const run = spawnSync(
-      'setpriv',
-      [
-        ...['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'],
-        ...[process.execPath, '--import', tsx, '--input-type=module', '-e', script, out],
-      ],
-      { encoding: 'utf8', timeout: 20_000, cwd: '/' },
-    );
+    const run = spawnSync('setpriv', [...AS_NOBODY, process.execPath, '--input-type=module', '-e', script, out], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      cwd: '/',
+    });
     return `${run.stdout}${run.stderr}`.trim();
   };
 
