@@ -164,11 +164,12 @@ describe('adding files in browser mode', () => {
     await page.getByTestId('datasets-error').waitFor();
     await expect(page.getByTestId('datasets-error').textContent()).resolves.toBe(
       'Could not upload huge.txt: The upload is 65.0 MiB, over the limit of 64.0 MiB per upload. ' +
-        'Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, spanfill import FILE), or split them.',
+        `Import large files by their path on the machine running Spanfill instead (Datasets → Or import paths…; in a terminal, spanfill import FILE --data-dir ${dataDir}), or split them.`,
     );
-    // The command in the message is set as code, not shown with backticks.
+    // The command in the message is set as code, not shown with backticks, and names the data
+    // directory `spanfill serve --data-dir` was given, so that pasted it imports into this one.
     await expect(page.getByTestId('datasets-error').locator('code').textContent()).resolves.toBe(
-      'spanfill import FILE',
+      `spanfill import FILE --data-dir ${dataDir}`,
     );
     expect(await datasetNames()).toEqual(before);
     await expect.poll(uploadsLeft).toEqual([]);
