@@ -22,6 +22,7 @@ const systemInfoKeys = [
   'arch',
   'cpuThreads',
   'dataDir',
+  'isDataDirChosen',
   'nodeVersion',
   'platform',
   'providers',
@@ -79,6 +80,7 @@ describe('spanfill (in process)', () => {
     const parsed = JSON.parse(stdout) as SystemInfo;
     expect(Object.keys(parsed).sort()).toEqual(systemInfoKeys);
     expect(parsed.dataDir).toBe(dataDir);
+    expect(parsed.isDataDirChosen).toBe(true); // by --data-dir: commands shown name it
     expect(parsed.ortVersion).toBe(ortVersion);
     expect(parsed.providers.find((provider) => provider.name === 'cpu')).toEqual({
       name: 'cpu',
