@@ -28,6 +28,8 @@ let headersHook:
 let permissionHook: ((contents: unknown, permission: string, cb: (allowed: boolean) => void) => void) | undefined;
 let permissionCheck: ((contents: unknown, permission: string) => boolean) | undefined;
 const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-electron-'));
+// The per-user data directory a plain `spanfill` reaches (XDG on Linux): the app's too.
+const xdgDataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-electron-xdg-'));
 const appEvents = new Map<string, (...args: unknown[]) => void>();
 
 vi.mock('electron', () => {
@@ -84,10 +86,15 @@ afterAll(async () => {
   appEvents.get('will-quit')?.({ preventDefault: () => undefined });
   await new Promise((resolve) => setTimeout(resolve, 100));
   fs.rmSync(userData, { recursive: true, force: true });
+  fs.rmSync(xdgDataHome, { recursive: true, force: true });
+  vi.unstubAllEnvs();
 });
 
 describe('Electron main', () => {
   it('opens one sandboxed, isolated window without Node and locks the page down', async () => {
+    // (Elsewhere the per-user folder is the person's own: the variable stands in for it.)
+    vi.stubEnv('SPANFILL_DATA_DIR', process.platform === 'linux' ? '' : path.join(xdgDataHome, 'spanfill'));
+    vi.stubEnv('XDG_DATA_HOME', xdgDataHome);
     await import('../../../src/main/index');
     await vi.waitFor(() => expect(windows).toHaveLength(1));
     const [window] = windows;
@@ -100,7 +107,9 @@ describe('Electron main', () => {
     expect(window.loaded[0]).toMatch(/renderer[/\\]index\.html$/);
 
     expect(handled.has('spanfill:invoke')).toBe(true);
-    expect(fs.existsSync(path.join(userData, 'spanfill.db'))).toBe(true);
+    // The CLI's store, not Electron's userData (on Linux ~/.config/Spanfill, which `spanfill` never reads).
+    expect(fs.existsSync(path.join(xdgDataHome, 'spanfill', 'spanfill.db'))).toBe(true);
+    expect(fs.existsSync(path.join(userData, 'spanfill.db'))).toBe(false);
 
     let response: unknown;
     headersHook?.({ responseHeaders: {} }, (r) => (response = r));
