@@ -6,6 +6,7 @@
 
 import { autoFallbackNote, defaultRunProvider, RUN_PRESETS } from './contract/runs';
 import type { ProviderStatus, SystemInfo } from './contract/system';
+import { sentenceCase } from './format';
 
 /**
  * What the machine's probe says of `provider` where it does not load (isAvailable false) or runs
@@ -72,9 +73,4 @@ export function describeAutoHere(providers: readonly ProviderStatus[] | undefine
   });
   const notes = new Set(RUN_PRESETS.flatMap((preset) => autoFallbackNote('auto', preset, providers) ?? []));
   return [taken.join(', '), ...[...notes].map(sentenceCase)].map((sentence) => `${sentence}.`).join(' ');
-}
-
-/** `text` with its first letter a capital, to begin a sentence. */
-export function sentenceCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

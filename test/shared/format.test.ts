@@ -9,6 +9,7 @@ import {
   formatElapsed,
   formatMemory,
   plural,
+  sentenceCase,
 } from '../../src/shared/format';
 
 describe('plural', () => {
@@ -81,5 +82,13 @@ describe('formatMemory', () => {
     expect(formatMemory(380 * 2 ** 20 + 1234)).toBe('380 MiB');
     expect(formatMemory(6 * 2 ** 30)).toBe('6.0 GiB');
     expect(formatMemory(9.14 * 2 ** 30)).toBe('9.1 GiB');
+  });
+});
+
+describe('sentenceCase', () => {
+  it('capitalises the first letter only, and leaves an empty text empty', () => {
+    expect(sentenceCase('provider auto takes the CPU here')).toBe('Provider auto takes the CPU here');
+    expect(sentenceCase('éclair')).toBe('Éclair');
+    expect(sentenceCase('')).toBe('');
   });
 });

@@ -19,6 +19,7 @@ import {
 import { contractMessages } from '../../../shared/contract/issues';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
+import { sentenceCase } from '../../../shared/format';
 import { inLabelWords } from './settingLabels';
 import type { CarriedMasking, MaskingNumbers } from './trainSettings.svelte';
 
@@ -363,7 +364,7 @@ export function describeSavedSettings(
   const fallback = autoFallbackNote(settings.provider, preset, providers);
   return (
     `From Settings: provider ${provider}, CPU threads ${settings.cpuThreads} (0: onnxruntime picks, one per core). ` +
-    (fallback ? `${fallback[0].toUpperCase()}${fallback.slice(1)}. ` : '') +
+    (fallback ? `${sentenceCase(fallback)}. ` : '') +
     'A change here is for this run only.'
   );
 }
