@@ -359,14 +359,19 @@ export function describeSavedSettings(
   providers?: readonly ProviderStatus[],
 ): string {
   if (settings === undefined) return 'The saved provider and CPU threads could not be read; these are the defaults.';
-  const provider =
-    settings.provider === 'auto' ? "auto (the preset's: CPU for quick, WebGPU for standard)" : settings.provider;
+  const provider = settings.provider === 'auto' ? describeAuto(preset, providers) : settings.provider;
   const fallback = autoFallbackNote(settings.provider, preset, providers);
   return (
     `From Settings: provider ${provider}, CPU threads ${settings.cpuThreads} (0: onnxruntime picks, one per core). ` +
     (fallback ? `${sentenceCase(fallback)}. ` : '') +
     'A change here is for this run only.'
   );
+}
+
+/** What 'auto' takes: for `preset` on this machine once both are known, else the presets' rule. */
+function describeAuto(preset: RunPresetName | undefined, providers: readonly ProviderStatus[] | undefined): string {
+  if (preset === undefined || providers === undefined) return "auto (the preset's: CPU for quick, WebGPU for standard)";
+  return `auto (takes ${defaultRunProvider('auto', preset, providers)} for the ${preset} preset here)`;
 }
 
 /**

@@ -133,7 +133,13 @@ describe('Train form: provider and CPU threads', () => {
     expect(describeSavedSettings(saved('auto'), 'standard', software)).toMatch(
       /CPU threads 0 \(0: onnxruntime picks, one per core\)\. Provider auto takes the CPU here, not webgpu: no GPU found \(no \/dev\/dri render node\)\. A change here/,
     );
+    expect(describeSavedSettings(saved('auto'), 'standard', software)).toMatch(
+      /provider auto \(takes cpu for the standard preset here\)/,
+    );
     expect(describeSavedSettings(saved('auto'), 'standard', gpu)).not.toMatch(/takes the CPU here/);
+    expect(describeSavedSettings(saved('auto'), 'standard', gpu)).toMatch(
+      /auto \(takes webgpu for the standard preset here\)/,
+    );
     expect(describeSavedSettings(saved('auto'), 'quick', software)).not.toMatch(/takes the CPU here/);
   });
 
