@@ -206,7 +206,7 @@ async function fillPrompt(
   const fill = (modelDir: string) =>
     app.playground.fill(
       { modelDir, prompt, strategy: { kind: 'greedy' }, maxNewTokens: preview.counts.targetTokens * 2 + 8 },
-      signal,
+      { signal },
     );
   // NOTE: the span texts as the model wrote them (the fill result's spans are trimmed), so a
   // blank hole counts as reproduced only when the model wrote the blank (demoScore.ts).

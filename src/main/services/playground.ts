@@ -42,12 +42,13 @@ export class PlaygroundService {
 
   constructor(private readonly deps: PlaygroundDeps) {}
 
-  /** `modelDir`: a full path (fullPaths.ts), as for score. `caller`: whose stop() stops it. */
-  async fill(request: PlaygroundFillRequest, signal?: AbortSignal, caller?: object): Promise<PlaygroundFillResult> {
+  /**
+   * `modelDir`: a full path (fullPaths.ts), as for score. `call`: its signal and caller (whose
+   * stop() stops it); none for the CLI's and this process's own calls.
+   */
+  async fill(request: PlaygroundFillRequest, call: CallContext = {}): Promise<PlaygroundFillResult> {
     refuseRelativePaths([request.modelDir]);
-    return this.stoppable({ signal, caller }, (either) =>
-      this.deps.engine.request('playground.fill', request, { signal: either }),
-    );
+    return this.stoppable(call, (either) => this.deps.engine.request('playground.fill', request, { signal: either }));
   }
 
   /**
@@ -92,15 +93,13 @@ export class PlaygroundService {
 
   /**
    * `modelDir` and `case`: full paths; a relative one would be this process's working folder.
-   * `caller`: whose stop() stops it.
+   * `call`: as for fill.
    */
-  async score(request: PlaygroundScoreRequest, signal?: AbortSignal, caller?: object): Promise<PlaygroundScoreResult> {
+  async score(request: PlaygroundScoreRequest, call: CallContext = {}): Promise<PlaygroundScoreResult> {
     refuseRelativePaths([request.modelDir, request.case]);
     this.checkCase(request.case);
     const payload = { modelDir: request.modelDir, case: request.case };
-    return this.stoppable({ signal, caller }, (either) =>
-      this.deps.engine.request('playground.score', payload, { signal: either }),
-    );
+    return this.stoppable(call, (either) => this.deps.engine.request('playground.score', payload, { signal: either }));
   }
 
   /** The history and the kept screen; a kept screen that no longer reads as one is none. */
@@ -134,8 +133,8 @@ export class PlaygroundService {
 export function playgroundHandlers(services: { readonly playground: PlaygroundService }): DomainHandlers<'playground'> {
   const { playground } = services;
   return {
-    'playground.fill': (args, call) => playground.fill(args, call?.signal, call?.caller),
-    'playground.score': (args, call) => playground.score(args, call?.signal, call?.caller),
+    'playground.fill': (args, call) => playground.fill(args, call),
+    'playground.score': (args, call) => playground.score(args, call),
     'playground.stop': async (_args, call) => ({ stopped: playground.stop(call?.caller) }),
     'playground.saved': async () => playground.saved(),
     'playground.remember': async ({ prompt }) => playground.remember(prompt),

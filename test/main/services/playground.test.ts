@@ -97,7 +97,7 @@ describe('playground service', () => {
     const modelDir = path.join(FIXTURES, 't5-tiny-spm');
     const pending = playground.fill(
       { modelDir, prompt, strategy: { kind: 'greedy' }, maxNewTokens: 64 },
-      controller.signal,
+      { signal: controller.signal },
     );
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });

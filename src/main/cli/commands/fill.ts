@@ -126,7 +126,7 @@ export const fillCommand = defineCommand({
       context.integer('max-new-tokens', { min: MAX_NEW_TOKENS.min, max: MAX_NEW_TOKENS.max }) ?? MAX_NEW_TOKENS.default;
     const prompt = await readPrompt(context, promptInput.stdin);
     const result = await withModelFromFlags(context, 'fill', (modelDir) =>
-      context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, context.signal),
+      context.app().playground.fill({ modelDir, prompt, strategy, maxNewTokens }, { signal: context.signal }),
     );
     // A fill cut off by the limit says so, in --json too, with the flag that raises it.
     const limitNote = tokenLimitNote(result, '--max-new-tokens');

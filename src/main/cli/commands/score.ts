@@ -34,7 +34,7 @@ export const scoreCommand = defineCommand({
     return withModelFromFlags(
       context,
       'score',
-      (modelDir) => context.app().playground.score({ modelDir, case: file }, context.signal),
+      (modelDir) => context.app().playground.score({ modelDir, case: file }, { signal: context.signal }),
       // A bad case file is said before a run's checkpoint is looked for and named.
       () => context.app().playground.checkCase(file),
     );
