@@ -3,7 +3,9 @@
 // settings train-screens.test.ts starts its short run with (checkpoints at 30 and 60, each
 // evaluated), its view open on the Train screen. Export it (transformers, transformers.js; a
 // taken folder only after a confirm, a folder with other files refused), then open it next to
-// the folder it was trained from in the Playground and fill with both.
+// the folder it was trained from in the Playground and fill with both. Then an export seen
+// through other screens (its reply held back: it takes tens of seconds for a t5-small), and one
+// whose run is removed before its reply comes (last: it removes the run).
 // Screenshots go to test-results/train-*.png. Needs `npm run build` first.
 
 import fs from 'node:fs';
@@ -12,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
 import { screenshotFailures } from './failureShot';
+import { holdReply } from './holdReply';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
 import { spanfillJson } from './serve';
@@ -21,18 +24,19 @@ const tinySpm = path.resolve('test/fixtures/t5/t5-tiny-spm');
 let session: E2eSession;
 let page: Page;
 let dataDir: string;
+let runId: string;
 
 beforeAll(async () => {
   session = await startSession('train-export');
   ({ page, dataDir } = session);
   const datasetId = importNotes(session);
   // The masking the Masking screen carries there (density 0.25, span 2, length 32, data seed 7), on 2 threads.
-  const { runId } = spanfillJson<{ runId: string }>(dataDir, [
+  ({ runId } = spanfillJson<{ runId: string }>(dataDir, [
     'train',
     ...['--dataset', datasetId, '--model', tinySpm, '--input-length', '32', '--noise-density', '0.25'],
     ...['--mean-span-length', '2', '--data-seed', '7', '--threads', '2'],
     ...['--max-steps', '60', '--eval-every', '30', '--checkpoint-every', '30'],
-  ]);
+  ]));
   await page.goto(`${session.url}#/train/${runId}`);
   await page.getByTestId('run-view').waitFor();
 }, 120_000);
@@ -47,7 +51,7 @@ describe('a completed run: its export and the Playground', () => {
     const panel = page.getByTestId('run-export');
     await panel.scrollIntoViewIfNeeded();
     // The folder it suggests: under the data directory, by run, checkpoint and format.
-    const runId = (await page.getByTestId('run-view').getAttribute('data-run-id')) as string;
+    await expect(page.getByTestId('run-view').getAttribute('data-run-id')).resolves.toBe(runId);
     const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);
     // (Once system.info has answered with the data directory: its provider probe can take a while.)
     await expect.poll(() => page.getByTestId('export-out').inputValue(), { timeout: 30_000 }).toBe(suggested);
@@ -136,5 +140,69 @@ describe('a completed run: its export and the Playground', () => {
     await expect(columns.nth(0).locator('h3').textContent()).resolves.toBe('t5-tiny-spm');
     await expect(columns.nth(1).locator('h3').textContent()).resolves.toMatch(/^run .* · step 60 \(best/);
     await openScreen(page, 'train');
+  });
+});
+
+describe('an export while the person is elsewhere', () => {
+  /** A page of its own whose export.run replies wait for release(), its run's view open. */
+  async function heldExport(): Promise<{ release(): void }> {
+    page = await session.context.newPage();
+    const reply = await holdReply(page, 'export.run');
+    await page.goto(`${session.url}#/train/${runId}`);
+    await page.getByTestId('run-export').scrollIntoViewIfNeeded();
+    return reply;
+  }
+
+  /** Starts the export to `out` and waits until the server has written it (its reply still held). */
+  async function exportHeld(out: string): Promise<void> {
+    await expect.poll(() => page.getByTestId('export-out').inputValue(), { timeout: 30_000 }).toBe(out);
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => page.getByTestId('export-start').textContent()).toContain('Exporting…');
+    const manifest = path.join(out, 'spanfill-export.json');
+    await expect.poll(() => fs.existsSync(manifest), { timeout: 60_000 }).toBe(true);
+  }
+
+  it('shows an export begun before leaving the run as it stands on return: busy with its choices, then what it wrote', async () => {
+    const reply = await heldExport();
+    await page.getByTestId('export-checkpoint').selectOption('last');
+    const out = path.join(dataDir, 'exports', `${runId}-last-hf`);
+    await exportHeld(out);
+    await openScreen(page, 'runs');
+    await openScreen(page, 'train');
+    await page.getByTestId('run-view').waitFor();
+    // As it was left: still exporting, with the choices it was started with.
+    await expect(page.getByTestId('export-start').textContent()).resolves.toContain('Exporting…');
+    await expect(page.getByTestId('export-checkpoint').inputValue()).resolves.toBe('last');
+    await expect(page.getByTestId('export-out').inputValue()).resolves.toBe(out);
+    reply.release();
+    await page.getByTestId('export-done').waitFor();
+    await expect(page.getByTestId('export-done').textContent()).resolves.toContain(`Step 60 exported to ${out}`);
+    await expect(page.getByTestId('export-start').textContent()).resolves.toContain('Export');
+    // Still there after another trip: the outcome is the export's, not the visit's.
+    await openScreen(page, 'runs');
+    await openScreen(page, 'train');
+    await page.getByTestId('export-done').waitFor();
+  });
+
+  it('says on the Train screen what became of an export whose run was removed before it answered', async () => {
+    const reply = await heldExport();
+    await page.getByTestId('export-format-transformers.js').check();
+    const out = path.join(dataDir, 'exports', `${runId}-best-web`);
+    await exportHeld(out);
+    spanfillJson(dataDir, ['runs', 'rm', runId]);
+    // The removal is said, and that the export goes on.
+    await expect
+      .poll(() => page.getByTestId('train-notice').textContent(), { timeout: 30_000 })
+      .toContain('was removed, with its checkpoints.');
+    const told = page.getByTestId('export-of-removed');
+    await expect(told.textContent()).resolves.toContain(`was removed while it was being exported to ${out}`);
+    reply.release();
+    await expect.poll(() => told.textContent()).toContain(`exported to ${out}`);
+    await expect(told.textContent()).resolves.toContain(`pipeline('text2text-generation'`);
+    await expect(page.getByTestId('train-notice').textContent()).resolves.toContain('was removed');
+    await shot('04c-export-of-removed-run');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await told.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => told.count()).toBe(0);
   });
 });

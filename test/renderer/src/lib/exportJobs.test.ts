@@ -1,0 +1,162 @@
+// Each run's export in a window (lib/exportJobs.ts, the rules of lib/exports.svelte.ts): kept by
+// run while its panel comes and goes, progress to the export in flight, the outcome or the
+// confirm to replace, and what a removal of the run leaves told on the Train screen.
+
+import { describe, expect, it } from 'vitest';
+import type { ExportRequest, ExportResult } from '../../../../src/shared/contract/export';
+import { ApiError } from '../../../../src/shared/errors';
+import { exportRequestOf, ExportJobs } from '../../../../src/renderer/src/lib/exportJobs';
+
+const run = { id: 'r-1', name: 'first' };
+const out = '/data/exports/r-1-best-hf';
+const result: ExportResult = {
+  format: 'hf',
+  out,
+  files: ['config.json', 'model.safetensors'],
+  bytes: 2048,
+  checkpoint: { runId: 'r-1', step: 60 },
+};
+const progress = { format: 'hf', stage: 'weights', done: 1, total: 3 } as const;
+
+/** Jobs whose exports answer only when the test settles them, in the order made. */
+function heldJobs(): {
+  jobs: ExportJobs;
+  requests: ExportRequest[];
+  settle(outcome: ExportResult | Error): Promise<void>;
+} {
+  const requests: ExportRequest[] = [];
+  const pending: { resolve(r: ExportResult): void; reject(e: Error): void }[] = [];
+  const jobs = new ExportJobs({
+    run(request) {
+      requests.push(request);
+      return new Promise((resolve, reject) => pending.push({ resolve, reject }));
+    },
+    reactive: (value) => value,
+  });
+  return {
+    jobs,
+    requests,
+    async settle(outcome) {
+      const next = pending.shift();
+      if (!next) throw new Error('no export in flight');
+      if (outcome instanceof Error) next.reject(outcome);
+      else next.resolve(outcome);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
+  };
+}
+
+describe('exports by run', () => {
+  it('keeps a run’s export and choices while no panel shows it, and shows it as it stands when one comes back', async () => {
+    const { jobs, requests, settle } = heldJobs();
+    const stopWatching = jobs.watch(run.id);
+    jobs.jobOf(run.id).choices.which = 'last';
+    const exported = jobs.start(run, ` ${out} `, false);
+    stopWatching(); // another screen
+    expect(jobs.jobOf(run.id)).toMatchObject({ isBusy: true, out, choices: { which: 'last' } });
+    jobs.progressed(progress);
+    expect(jobs.jobOf(run.id).progress).toEqual(progress);
+    await settle(result);
+    await exported;
+    expect(jobs.jobOf(run.id)).toMatchObject({ isBusy: false, result, isSeen: false });
+    jobs.watch(run.id); // back
+    expect(jobs.jobOf(run.id).isSeen).toBe(true);
+    expect(requests).toEqual([{ run: { id: run.id, checkpoint: 'last' }, format: 'hf', out, force: false }]);
+    // Another run keeps its own.
+    expect(jobs.jobOf('r-2')).toMatchObject({ isBusy: false, result: undefined, choices: { which: 'best' } });
+  });
+
+  it('sends progress only to an export in flight of its format', async () => {
+    const { jobs, settle } = heldJobs();
+    jobs.jobOf('r-2').choices.format = 'transformers.js';
+    void jobs.start(run, out, false);
+    void jobs.start({ id: 'r-2', name: 'second' }, '/web', false);
+    jobs.progressed(progress);
+    expect(jobs.jobOf(run.id).progress).toEqual(progress);
+    expect(jobs.jobOf('r-2').progress).toBeUndefined();
+    await settle(result);
+    jobs.progressed({ ...progress, done: 2 });
+    expect(jobs.jobOf(run.id).progress).toEqual(progress); // settled: no longer its
+  });
+
+  it('offers to replace an earlier export on a conflict, forces it when confirmed, and clears the outcome on a change', async () => {
+    const { jobs, requests, settle } = heldJobs();
+    jobs.watch(run.id);
+    void jobs.start(run, out, false);
+    await settle(new ApiError('conflict', `${out} holds an earlier hf export`));
+    expect(jobs.jobOf(run.id)).toMatchObject({
+      isTaken: true,
+      error: `${out} holds an earlier hf export`,
+      isSeen: true,
+    });
+    void jobs.start(run, out, true);
+    expect(jobs.jobOf(run.id)).toMatchObject({ isBusy: true, isTaken: false, error: undefined });
+    expect(requests.at(-1)?.force).toBe(true);
+    await settle(new Error('disk full'));
+    expect(jobs.jobOf(run.id)).toMatchObject({ isTaken: false, error: 'disk full' });
+    jobs.changed(run.id);
+    expect(jobs.jobOf(run.id)).toMatchObject({ error: undefined, isTaken: false, result: undefined });
+  });
+
+  it('asks for the int8 copy only with transformers.js', () => {
+    const choices = { which: '30', format: 'transformers.js', isQuantized: true, typedOut: undefined } as const;
+    expect(exportRequestOf('r-1', choices, '/web', false)).toEqual({
+      run: { id: 'r-1', checkpoint: 30 },
+      format: 'transformers.js',
+      out: '/web',
+      force: false,
+      quantize: 'int8',
+    });
+    expect(exportRequestOf('r-1', { ...choices, format: 'hf' }, '/hf', false)).not.toHaveProperty('quantize');
+  });
+});
+
+describe('an export whose run is removed', () => {
+  it('is told while in flight, with its outcome once it settles, until dismissed', async () => {
+    const { jobs, settle } = heldJobs();
+    const stopWatching = jobs.watch(run.id);
+    void jobs.start(run, out, false);
+    jobs.renamed(run.id, 'renamed');
+    stopWatching(); // the run view closes with the removal
+    jobs.removed(run.id);
+    expect(jobs.told).toHaveLength(1);
+    expect(jobs.told[0]).toMatchObject({ runId: run.id, runName: 'renamed', isBusy: true, out, isRunRemoved: true });
+    jobs.progressed(progress);
+    expect(jobs.told[0].progress).toEqual(progress);
+    await settle(result);
+    expect(jobs.told[0]).toMatchObject({ isBusy: false, result, isSeen: false });
+    jobs.dismiss(jobs.told[0]);
+    expect(jobs.told).toEqual([]);
+    // The run's job went with it.
+    expect(jobs.jobOf(run.id).result).toBeUndefined();
+  });
+
+  it('is told with its failure', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    jobs.removed(run.id);
+    await settle(new Error(`run ${run.id} was removed before its checkpoint was copied`));
+    expect(jobs.told[0]).toMatchObject({
+      isBusy: false,
+      error: `run ${run.id} was removed before its checkpoint was copied`,
+    });
+  });
+
+  it('is told when it finished unseen, and not when its outcome was shown or there was none', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    await settle(result); // on another screen
+    jobs.removed(run.id);
+    expect(jobs.told.map((job) => job.runId)).toEqual([run.id]);
+
+    const seen = { id: 'r-2', name: 'second' };
+    jobs.watch(seen.id);
+    void jobs.start(seen, '/second', false);
+    await settle(result);
+    jobs.removed(seen.id);
+    jobs.jobOf('r-3').choices.which = 'last';
+    jobs.removed('r-3');
+    jobs.removed('r-never');
+    expect(jobs.told.map((job) => job.runId)).toEqual([run.id]);
+  });
+});
