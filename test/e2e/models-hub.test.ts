@@ -87,8 +87,8 @@ describe('Models screen: downloads from the Hub', () => {
     await row.getByRole('button', { name: `Remove ${repoId}` }).click();
     await expect(row.getByTestId('model-remove-confirm').textContent()).resolves.toMatch(
       new RegExp(
-        `^Remove ${repoId} and delete its [\\d.]+ KiB download\\? Runs trained from it keep their checkpoints but ` +
-          'can no longer be resumed\\. This cannot be undone\\.',
+        `^Remove ${repoId} and delete its [\\d.]+ KiB download\\? Runs trained from it keep their checkpoints and ` +
+          'resume from them; one with no checkpoint yet needs the model again\\. This cannot be undone\\.',
       ),
     );
     await row.getByRole('button', { name: 'Keep' }).click();
