@@ -295,10 +295,21 @@ export class ModelService {
     return isOffline === undefined ? settings : { ...settings, isOffline: settings.isOffline || isOffline };
   }
 
+  /**
+   * Registers a pulled snapshot. Another process on the data directory (a terminal, the app) may
+   * register the same one meanwhile: the store's unique index on the source refuses the second
+   * row, and that process's model is this pull's.
+   */
   private async registerHub(repoId: string, revision: string, commit: string, dir: string): Promise<ModelRow> {
     const info = await inspectModelFolder(dir);
     const name = revision === 'main' ? repoId : `${repoId}@${revision}`;
-    return this.add({ kind: 'hub', repoId, revision, commit }, name, path.relative(this.deps.dataDir, dir), info);
+    try {
+      return this.add({ kind: 'hub', repoId, revision, commit }, name, path.relative(this.deps.dataDir, dir), info);
+    } catch (error) {
+      const registered = isUniqueConflict(error) ? this.repo.findBySource('hub', repoId, commit) : undefined;
+      if (registered === undefined) throw error;
+      return registered;
+    }
   }
 
   private add(source: ModelSource, name: string, storedPath: string, info: ModelFolderInfo): ModelRow {
@@ -342,6 +353,11 @@ export class ModelService {
       isAvailable: existsSync(full) && statSync(full).isDirectory(),
     };
   }
+}
+
+/** better-sqlite3's error for a row a UNIQUE index already holds. */
+function isUniqueConflict(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export function modelHandlers({ models }: { models: ModelService }): DomainHandlers<'models'> {

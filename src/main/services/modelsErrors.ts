@@ -20,6 +20,7 @@ const HUB_ERROR_CODES: Record<HubErrorCode, ApiError['code']> = {
   'bad-response': 'remote_failed',
   'missing-files': 'invalid_input',
   invalid: 'invalid_input',
+  busy: 'conflict',
 };
 
 /** Engine errors → the contract's codes, keeping their messages. */

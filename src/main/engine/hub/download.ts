@@ -5,7 +5,8 @@
 // checked against its ETag (sha256 for LFS files, git blob id otherwise) before it enters
 // the snapshot. A mismatch deletes it. Offline, only complete cached snapshots are used. Every
 // request has time limits (timedFetch.ts): a Hub that never answers fails in seconds, and a
-// stalled body is retried from where it stopped, as a dropped connection is.
+// stalled body is retried from where it stopped, as a dropped connection is. One process at a
+// time downloads a repository into a cache (pullLock.ts); another is refused with its pid.
 
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import type { EventMap } from '../../../shared/events';
 import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
 import { HubError, isTransient, toHubError } from './errors';
+import { lockRepoPull } from './pullLock';
 import { checkTokenizer, selectRepoFiles, shardsFromIndex, WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './files';
 import type { HubSettings } from './settings';
 import { TimedFetch, type HubTimeouts } from './timedFetch';
@@ -88,8 +90,7 @@ function fromManifest(
 /** Download (or find in the cache) the files Spanfill needs from `request.repoId`. */
 export async function pullModel(request: PullRequest): Promise<PullResult> {
   const revision = request.revision ?? 'main';
-  const { endpoint, isOffline } = request.settings;
-  if (isOffline) {
+  if (request.settings.isOffline) {
     const cached = findCachedSnapshot(request.cacheRoot, request.repoId, revision);
     if (cached) return cached;
     throw new HubError(
@@ -101,18 +102,45 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
   const timed = new TimedFetch(request.signal, request.timeouts);
   const { commit, files, repoFiles } = await resolveRepo(request, revision, timed.fetch);
   const cache = new HubCache(request.cacheRoot);
-  const existing = cache.manifest(request.repoId, commit);
-  if (existing) {
+  /** The snapshot of `commit` if it is complete (pulled before, or by the one that held the lock). */
+  const complete = (): PullResult | undefined => {
+    const manifest = cache.manifest(request.repoId, commit);
+    if (manifest === undefined) return undefined;
     cache.writeRef(request.repoId, revision, commit);
-    return { ...fromManifest(cache, existing, revision, 0, 0, true), elapsedMs: Date.now() - startedAt };
+    return { ...fromManifest(cache, manifest, revision, 0, 0, true), elapsedMs: Date.now() - startedAt };
+  };
+  const existing = complete();
+  if (existing) return existing;
+  // One process downloads a repository at a time: its .partial files are that process's alone.
+  const unlock = lockRepoPull(request.cacheRoot, request.repoId);
+  try {
+    return complete() ?? (await download(request, { cache, commit, files, repoFiles, timed, startedAt }));
+  } finally {
+    unlock();
   }
+}
+
+/** Fetches the files of `commit` into its snapshot, then writes its manifest and the revision's ref. */
+async function download(
+  request: PullRequest,
+  pinned: {
+    cache: HubCache;
+    commit: string;
+    files: string[];
+    repoFiles: string[];
+    timed: TimedFetch;
+    startedAt: number;
+  },
+): Promise<PullResult> {
+  const { cache, commit, files, repoFiles, timed, startedAt } = pinned;
+  const revision = request.revision ?? 'main';
   const session = new PullSession(request, cache, commit, repoFiles, timed);
   const done = await session.fetchAll(files);
   const manifest: SnapshotManifest = {
     repoId: request.repoId,
     revision,
     commit,
-    endpoint,
+    endpoint: request.settings.endpoint,
     files: done,
     completedAt: new Date().toISOString(),
   };

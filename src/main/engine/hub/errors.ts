@@ -8,7 +8,16 @@ import { errorMessage, isDiskFull } from '../../../shared/errors';
 import type { HubSettings } from './settings';
 
 export type HubErrorCode =
-  'not-found' | 'unauthorized' | 'network' | 'checksum' | 'missing-files' | 'not-cached' | 'bad-response' | 'invalid';
+  | 'not-found'
+  | 'unauthorized'
+  | 'network'
+  | 'checksum'
+  | 'missing-files'
+  | 'not-cached'
+  | 'bad-response'
+  | 'invalid'
+  /** Another process (or another service here) is downloading the same repository (pullLock.ts). */
+  | 'busy';
 
 export class HubError extends Error {
   override name = 'HubError';
