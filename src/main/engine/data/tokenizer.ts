@@ -28,7 +28,7 @@ export const TOKENIZER_FILES = [
 ] as const;
 
 export interface TextTokenizer {
-  /** Shown to people: the model folder name, or "bytes (ByT5 layout)". */
+  /** Shown to people: the model folder's name (a Hub download's repository), or "bytes (ByT5 layout)". */
   readonly name: string;
   /** Changes whenever the ids a text maps to could change (sha256 hex). */
   readonly fingerprint: string;
@@ -178,6 +178,15 @@ async function loadWithTransformers(modelDir: string): Promise<HfTokenizerLike> 
   return next;
 }
 
+/**
+ * A model folder as people know it: its name, or for a snapshot in Spanfill's Hub cache
+ * (models--OWNER--NAME/snapshots/COMMIT, engine/hub/cache.ts) the repository, not the commit.
+ */
+function folderName(dir: string): string {
+  const snapshot = /models--([^/\\]+?)--([^/\\]+)[/\\]snapshots[/\\][0-9a-f]+[/\\]?$/.exec(dir);
+  return snapshot ? `${snapshot[1]}/${snapshot[2]}` : basename(dir);
+}
+
 export interface HfTokenizerOptions {
   /** Encode per word through a memo where that is exact (default true); false: whole texts. */
   readonly wordMemo?: boolean;
@@ -288,7 +297,7 @@ export async function loadHfTokenizer(
       ? { mode: 'whole-text', reason: 'the per-word memo is off' }
       : chooseEncoding(plainEncode, jsonBytes, configBytes);
   return {
-    name: basename(dir),
+    name: folderName(dir),
     fingerprint: hfTokenizerFingerprint(files),
     vocabSize,
     padId,

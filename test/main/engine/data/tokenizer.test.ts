@@ -93,6 +93,19 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     }
   });
 
+  it("is named by its folder, and a Hub download's snapshot by its repository, not its commit", async () => {
+    expect(tok.name).toBe('t5-tiny-spm');
+    const root = mkdtempSync(join(tmpdir(), 'spanfill-tok-'));
+    const snapshot = join(root, 'models--org--gated', 'snapshots', '0e657486a427f3fa9d1c2b3a4e5f60718293a4b5');
+    try {
+      cpSync(spmDir, snapshot, { recursive: true });
+      expect((await loadHfTokenizer(snapshot)).name).toBe('org/gated');
+      expect((await loadHfTokenizer(`${snapshot}/`)).name).toBe('org/gated');
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+
   it('a folder without tokenizer.json says what to do', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'spanfill-tok-'));
     try {
