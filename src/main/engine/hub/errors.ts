@@ -80,7 +80,8 @@ function refusal(error: HubApiError, what: string, hub: HubContext): HubError {
     return new HubError(
       'unauthorized',
       `${status}: the repository is gated or private, or does not exist.${hubWords(error)} ` +
-        'If it exists, accept its terms on the Hub and give a token: set HF_TOKEN, or store one with `spanfill models token set`.',
+        'If it exists, accept its terms on the Hub and give a token: set HF_TOKEN, or store one in the Access token ' +
+        'box of the Models screen or with `spanfill models token set hf_…`.',
     );
   return new HubError(
     'unauthorized',

@@ -59,7 +59,11 @@ describe('hub errors', () => {
     expect(said.message).toContain(
       'The Hub said: “Access to model google/gated is restricted. You must have access to it.”',
     );
-    expect(said.message).toMatch(/give a token: set HF_TOKEN, or store one with `spanfill models token set`/);
+    // The command as it runs (a bare `token set` is a usage error), and the app's own box.
+    expect(said.message).toContain(
+      'give a token: set HF_TOKEN, or store one in the Access token box of the Models screen or with ' +
+        '`spanfill models token set hf_…`.',
+    );
   });
 
   it('with a token, says that token was refused and what to check, never "give a token"', () => {
