@@ -30,10 +30,25 @@ describe('legendRunLabels', () => {
       { id: 'r-a', name: long },
       { id: 'r-b', name: 'mine' },
     ];
-    expect(legendRunLabels(longAndShort, differing)[0]).toBe('r-a (Steps 100, Learning rate 0.003)');
+    expect(legendRunLabels(longAndShort, differing)).toEqual(['r-a (Steps 100, Learning rate 0.003)', 'mine']);
     // At most three settings, the first in the table's order.
     const many = [...differing, ...['A', 'B'].map((label) => ({ label, values: ['1', '2'] }))];
     expect(legendRunLabels(same, many)[1]).toBe('r-11110c34 (Steps 80, Learning rate 0.001, A 2)');
+  });
+
+  it('renames only the runs whose names are shared or long: the others keep theirs', () => {
+    const runs = [
+      { id: 'r-1', name: 'dup' },
+      { id: 'r-2', name: 'dup' },
+      { id: 'r-3', name: 'diverge lr10' },
+    ];
+    const three = [{ label: 'Learning rate', values: ['0.001', '0.003', '10'] }];
+    expect(legendRunLabels(runs, three)).toEqual([
+      'r-1 (Learning rate 0.001)',
+      'r-2 (Learning rate 0.003)',
+      'diverge lr10',
+    ]);
+    expect(legendRunLabels(runs, [])).toEqual(['dup (r-1)', 'dup (r-2)', 'diverge lr10']);
   });
 
   it('falls back to the name and id where no setting differs, or before the comparison arrives', () => {
