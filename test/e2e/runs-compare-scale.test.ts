@@ -313,8 +313,19 @@ describe('Comparing runs at scale', () => {
     expect(layout.width).toBeGreaterThanOrEqual(120);
     expect(layout.scrolls).toBe(true);
     expect(layout.pageFits).toBe(true);
+    // The limit said in words, and the cut-off table reached by the keyboard: its box takes the
+    // focus and the arrow keys scroll it (axe-core's scrollable-region-focusable).
+    await expect(page.getByTestId('compare-limit').textContent()).resolves.toBe(
+      `Compare at most ${MAX_COMPARED_RUNS} runs at a time: untick one first.`,
+    );
+    const region = page.getByRole('region', { name: 'Settings that differ, and results' });
+    await expect.poll(() => region.getAttribute('tabindex')).toBe('0');
+    await region.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => region.evaluate((box) => box.scrollLeft)).toBeGreaterThan(0);
 
     await untick(FINISHED[0]);
+    await expect(page.getByTestId('compare-limit').count()).resolves.toBe(0);
     await expect(rest[0].isDisabled()).resolves.toBe(false);
     await expect(rest[0].getAttribute('title')).resolves.toBeNull();
     expect(session.pageErrors).toEqual([]);
