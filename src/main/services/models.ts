@@ -168,10 +168,11 @@ export class ModelService {
         'conflict',
         `${dir} is already registered as ${existing.id}; \`spanfill models rm ${existing.id}\` first`,
       );
-    const name = optionalDisplayName(args.name);
-    if (name !== undefined) this.lookup.refuseShadowingName(name);
+    // A name from the folder's is checked as a given one is: a folder called `bytes` too.
+    const name = optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model');
+    this.lookup.refuseShadowingName(name);
     const info = await inspectModelFolder(dir).catch(rethrowModelError);
-    const row = this.add({ kind: 'folder', path: dir }, name ?? nameFromFile(path.basename(dir), 'model'), dir, info);
+    const row = this.add({ kind: 'folder', path: dir }, name, dir, info);
     return this.summary(row);
   }
 

@@ -9,6 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors';
 import { splitModelReference } from '../../shared/contract/models';
+import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
 import { findCachedSnapshot } from '../engine/hub/download';
 import { BUILTIN_PREFIX, isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
 import { PRESET_PREFIX } from '../../shared/contract/runs';
@@ -113,7 +114,8 @@ export class ModelLookup {
   /**
    * Refuses `name` for a model (`id`, or one not registered yet) when another reading of it
    * comes first, so that no command could find the model by it: another model's id, a built-in
-   * or from-scratch model (builtin:…, preset:…), or anything with a "/" (OWNER/NAME is read as a
+   * or from-scratch model (builtin:…, preset:…), the byte-level tokenizer (`bytes`, read first
+   * where a tokenizer is named: mask --model), or anything with a "/" (OWNER/NAME is read as a
    * Hub repository and /… as a folder before names, so whether the name found this model would
    * hang on what the cache and the disk hold).
    */
@@ -124,6 +126,12 @@ export class ModelLookup {
         'invalid_argument',
         `A model cannot be named ${JSON.stringify(name)}: names starting with "${prefix}" are Spanfill's own models, ` +
           'which --model reads first; choose another name',
+      );
+    if (name === BYTE_TOKENIZER_NAME)
+      throw new ApiError(
+        'invalid_argument',
+        `A model cannot be named ${JSON.stringify(name)}: it names the byte-level tokenizer wherever a tokenizer is ` +
+          'named (mask --model, --tokenizer), which reads it before model names; choose another name',
       );
     if (name.includes('/'))
       throw new ApiError(

@@ -125,6 +125,11 @@ describe('model names that another reading would shadow, and removal by the same
       ],
       ['preset:tiny', 'names starting with "preset:" are Spanfill\'s own models'],
       [
+        'bytes',
+        'A model cannot be named "bytes": it names the byte-level tokenizer wherever a tokenizer is named ' +
+          '(mask --model, --tokenizer), which reads it before model names; choose another name',
+      ],
+      [
         'google/flan-t5-small',
         'A model name cannot hold "/" ("google/flan-t5-small"): --model reads OWNER/NAME as a Hub repository and /… ' +
           'as a folder before it reads names; choose another, e.g. "google-flan-t5-small"',
@@ -137,7 +142,13 @@ describe('model names that another reading would shadow, and removal by the same
       expect(refused.code).toBe('invalid_argument');
       expect(refused.message).toContain(message);
     }
-    expect(service.list().map((m) => m.id)).toEqual([model.id]);
+    // A folder called so gives its name only when none is given: then too.
+    const bytes = path.join(tempDir(), 'bytes');
+    cpSync(FIXTURE, bytes, { recursive: true });
+    const unnamed = await rejection(service.import({ path: bytes }));
+    expect(unnamed.message).toContain('A model cannot be named "bytes"');
+    expect((await service.import({ path: bytes, name: 'bytes model' })).name).toBe('bytes model');
+    expect(service.list().map((m) => m.name)).toEqual(['first', 'bytes model']);
     expect((await service.import({ path: second, name: 'flan t5: small (mine)' })).name).toBe('flan t5: small (mine)');
   });
 
