@@ -21,12 +21,25 @@ export function renumberHoles(text: string): string {
 /**
  * Replaces the selection [start, end) with a hole, numbered by its place among the holes, and
  * renumbers the holes after it. Returns the new text and the cursor just after the new hole.
+ * A sentinel is never split: a selection starting inside one starts after it, one ending
+ * inside one ends before it (a cursor inside one puts the hole after it).
  */
-export function insertHole(text: string, start: number, end: number): { text: string; cursor: number } {
+export function insertHole(text: string, selStart: number, selEnd: number): { text: string; cursor: number } {
+  const start = outsideSentinel(text, selStart, 'after');
+  const end = Math.max(start, outsideSentinel(text, selEnd, 'before'));
   const before = text.slice(0, start);
   const holesBefore = [...before.matchAll(sentinelPattern)].length;
   const inserted = sentinel(holesBefore);
   return { text: renumberHoles(before + inserted + text.slice(end)), cursor: start + inserted.length };
+}
+
+/** `at`, or the edge of the sentinel it falls strictly inside (its start or its end). */
+function outsideSentinel(text: string, at: number, edge: 'before' | 'after'): number {
+  for (const match of text.matchAll(sentinelPattern)) {
+    const [from, to] = [match.index, match.index + match[0].length];
+    if (from < at && at < to) return edge === 'before' ? from : to;
+  }
+  return at;
 }
 
 export interface MaskedPrompt {

@@ -49,6 +49,23 @@ describe('insertHole', () => {
     expect(insertHole('A <extra_id_0> b', 0, 0).text).toBe('<extra_id_0>A <extra_id_1> b');
   });
 
+  it('puts the hole after a sentinel the cursor is inside, never splitting it', () => {
+    const text = 'A <extra_id_0> B <extra_id_1> C';
+    // The cursor after "<e" of the first hole, and at every place inside it.
+    expect(insertHole(text, 4, 4)).toEqual({ text: 'A <extra_id_0><extra_id_1> B <extra_id_2> C', cursor: 26 });
+    for (let at = 3; at < 14; at++) expect(insertHole(text, at, at).text).toBe(insertHole(text, 14, 14).text);
+    // At the sentinel's edges the cursor is not inside it: the hole goes where the cursor is.
+    expect(insertHole(text, 2, 2).text).toBe('A <extra_id_0><extra_id_1> B <extra_id_2> C');
+  });
+
+  it('keeps a sentinel a selection only partly covers', () => {
+    const text = 'A <extra_id_0> B <extra_id_1> C';
+    // From inside the first hole to inside the second: the text between them, not the holes.
+    expect(insertHole(text, 6, 20)).toEqual({ text: 'A <extra_id_0><extra_id_1><extra_id_2> C', cursor: 26 });
+    // Ending inside a hole from before it: the selection up to the hole.
+    expect(insertHole(text, 0, 5).text).toBe('<extra_id_0><extra_id_1> B <extra_id_2> C');
+  });
+
   it('renumbers holes typed out of order', () => {
     expect(renumberHoles('<extra_id_5> x <extra_id_2> y <extra_id_9>')).toBe(
       '<extra_id_0> x <extra_id_1> y <extra_id_2>',
