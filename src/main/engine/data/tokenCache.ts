@@ -1,24 +1,10 @@
 // The token cache: a dataset's token ids for one tokenizer in one binary file, so training
 // and previews skip re-tokenizing. Written to a temp name, fsynced, renamed; a cancelled or
-// failed write removes the temp file and leaves any old cache untouched.
-// Layout (little-endian), version 1:
-//   0 magic "SPFTOKC\0" · 8 u32 version · 12 u32 bytes per id (2 | 4) · 16 u64 documents
-//   24 u64 tokens · 32 u64 byte offset of the offsets table · 40 u32 vocab size · 44 u32 0
-//   48 fingerprint: 64 ASCII hex chars (sha256 of dataset + tokenizer) · 112..128 zero
-//   128 ids (documents back to back, no EOS) · offsets table: (documents + 1) u64 token starts
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+// failed write removes the temp file and leaves any old cache untouched. The layout, with the
+// checksum its header carries, is in tokenCacheFormat.ts; opening and checking a cache in
+// tokenCacheRead.ts.
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   isRecordedProcessAlive,
@@ -28,15 +14,20 @@ import {
   recordOfThisProcess,
 } from '../../processIdentity';
 import { DataError } from './errors';
+import {
+  checkTokenCacheFingerprint,
+  encodeTokenCacheHeader,
+  HEADER_BYTES,
+  TOKEN_CACHE_VERSION,
+  tokenCacheChecksum,
+  tokenCacheChecksumDigest,
+} from './tokenCacheFormat';
 import { encodeForTraining, type TextTokenizer } from './tokenizer';
-import type { TokenSource } from './tokenSource';
 import { UnknownTokenCounter } from './unknownTokens';
 import type { UnknownTokenCount } from '../../../shared/contract/datasets';
-import { errorMessage } from '../../../shared/errors';
 
-const MAGIC = Buffer.from('SPFTOKC\0', 'latin1');
-export const TOKEN_CACHE_VERSION = 1;
-const HEADER_BYTES = 128;
+export { TOKEN_CACHE_VERSION } from './tokenCacheFormat';
+export { openTokenCache, TokenCache, type TokenCacheOpenResult } from './tokenCacheRead';
 
 /** What a cache must match: the dataset's content hash and the tokenizer's fingerprint. */
 export function tokenCacheFingerprint(datasetHash: string, tokenizerFingerprint: string): string {
@@ -76,13 +67,14 @@ export class TokenCacheWriter {
   private tokenCount = 0;
   private dropped = 0;
   private readonly unknown: UnknownTokenCounter;
+  private readonly checksum: Hash = tokenCacheChecksum();
 
   constructor(
     private readonly path: string,
     private readonly fingerprint: string,
     private readonly tokenizer: TextTokenizer,
   ) {
-    header(2, 0, 0, 0, 0, fingerprint); // validates the fingerprint before any file exists
+    checkTokenCacheFingerprint(fingerprint); // before any file exists
     this.idBytes = tokenizer.vocabSize <= 65536 ? 2 : 4;
     this.unknown = new UnknownTokenCounter(tokenizer);
     // This process, recorded now (a moment it ran), says whose it is (removeStaleTokenCacheTemps).
@@ -111,7 +103,14 @@ export class TokenCacheWriter {
       this.flush();
       if (ids.length * idBytes > this.buffer.length) this.buffer = Buffer.alloc(ids.length * idBytes);
     }
+    const vocabSize = this.tokenizer.vocabSize;
     for (const id of ids) {
+      // A reader refuses such an id as damage (tokenCacheRead.ts): refuse to write one.
+      if (!(id >= 0 && id < vocabSize))
+        throw new DataError(
+          'tokenizer',
+          `The tokenizer ${this.tokenizer.name} gave token id ${id} for document ${this.documentCount}, past its ${vocabSize} ids`,
+        );
       if (idBytes === 2) this.buffer.writeUInt16LE(id, this.used);
       else this.buffer.writeUInt32LE(id, this.used);
       this.used += idBytes;
@@ -128,14 +127,16 @@ export class TokenCacheWriter {
       for (let i = 0; i <= this.documentCount; i++) table.writeBigUInt64LE(BigInt(this.offsets[i]), i * 8);
       const tablePosition = this.position;
       writeSync(this.fd, table, 0, table.length, tablePosition);
-      const h = header(
-        this.idBytes,
-        this.documentCount,
-        this.tokenCount,
+      this.checksum.update(table);
+      const h = encodeTokenCacheHeader({
+        idBytes: this.idBytes,
+        documents: this.documentCount,
+        tokens: this.tokenCount,
         tablePosition,
-        this.tokenizer.vocabSize,
-        this.fingerprint,
-      );
+        vocabSize: this.tokenizer.vocabSize,
+        fingerprint: this.fingerprint,
+        checksum: tokenCacheChecksumDigest(this.checksum),
+      });
       writeSync(this.fd, h, 0, HEADER_BYTES, 0);
       fsyncSync(this.fd);
       closeSync(this.fd);
@@ -167,6 +168,7 @@ export class TokenCacheWriter {
   }
 
   private flush(): void {
+    this.checksum.update(this.buffer.subarray(0, this.used));
     writeSync(this.fd, this.buffer, 0, this.used, this.position);
     this.position += this.used;
     this.used = 0;
@@ -230,117 +232,4 @@ function growFloat64(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
-}
-
-function header(
-  idBytes: number,
-  documents: number,
-  tokens: number,
-  tablePosition: number,
-  vocabSize: number,
-  fingerprint: string,
-): Buffer {
-  if (!/^[0-9a-f]{64}$/.test(fingerprint))
-    throw new RangeError('Token cache fingerprint must be 64 lowercase hex characters');
-  const h = Buffer.alloc(HEADER_BYTES);
-  MAGIC.copy(h, 0);
-  h.writeUInt32LE(TOKEN_CACHE_VERSION, 8);
-  h.writeUInt32LE(idBytes, 12);
-  h.writeBigUInt64LE(BigInt(documents), 16);
-  h.writeBigUInt64LE(BigInt(tokens), 24);
-  h.writeBigUInt64LE(BigInt(tablePosition), 32);
-  h.writeUInt32LE(vocabSize, 40);
-  h.write(fingerprint, 48, 'latin1');
-  return h;
-}
-
-export type TokenCacheOpenResult =
-  | { readonly status: 'ok'; readonly cache: TokenCache }
-  | { readonly status: 'missing' }
-  | { readonly status: 'stale'; readonly reason: string };
-
-/** Opens a cache if it exists and matches `fingerprint`; otherwise says why it must be rebuilt. */
-export function openTokenCache(path: string, fingerprint: string): TokenCacheOpenResult {
-  if (!existsSync(path)) return { status: 'missing' };
-  const fd = openSync(path, 'r');
-  try {
-    const h = Buffer.alloc(HEADER_BYTES);
-    const size = fstatSync(fd).size;
-    if (readSync(fd, h, 0, HEADER_BYTES, 0) < HEADER_BYTES || !h.subarray(0, 8).equals(MAGIC)) {
-      return stale(fd, `${path} is not a Spanfill token cache (bad magic number); it will be rebuilt`);
-    }
-    const version = h.readUInt32LE(8);
-    if (version !== TOKEN_CACHE_VERSION) {
-      return stale(
-        fd,
-        `${path} is token cache version ${version}, this build reads version ${TOKEN_CACHE_VERSION}; it will be rebuilt`,
-      );
-    }
-    if (h.toString('latin1', 48, 112) !== fingerprint) {
-      return stale(fd, `${path} was made for another dataset or tokenizer; it will be rebuilt`);
-    }
-    const documents = Number(h.readBigUInt64LE(16));
-    const tablePosition = Number(h.readBigUInt64LE(32));
-    if (tablePosition + (documents + 1) * 8 !== size)
-      return stale(fd, `${path} is truncated or damaged; it will be rebuilt`);
-    return { status: 'ok', cache: new TokenCache(fd, h, size) };
-  } catch (e) {
-    closeSync(fd);
-    throw new DataError('bad-token-cache', `Could not read ${path}: ${errorMessage(e)}`, path);
-  }
-}
-
-function stale(fd: number, reason: string): TokenCacheOpenResult {
-  closeSync(fd);
-  return { status: 'stale', reason };
-}
-
-/** An open cache; ids are read from the file on demand (or held in memory when small). */
-export class TokenCache implements TokenSource {
-  readonly documentCount: number;
-  readonly totalTokens: number;
-  readonly vocabSize: number;
-  private readonly idBytes: number;
-  private readonly starts: Float64Array;
-  private readonly resident: Uint16Array | Uint32Array | null;
-
-  constructor(
-    private fd: number,
-    h: Buffer,
-    fileBytes: number,
-  ) {
-    this.idBytes = h.readUInt32LE(12);
-    this.documentCount = Number(h.readBigUInt64LE(16));
-    this.totalTokens = Number(h.readBigUInt64LE(24));
-    this.vocabSize = h.readUInt32LE(40);
-    const tablePosition = Number(h.readBigUInt64LE(32));
-    const table = Buffer.alloc(fileBytes - tablePosition);
-    readSync(fd, table, 0, table.length, tablePosition);
-    this.starts = new Float64Array(this.documentCount + 1);
-    for (let i = 0; i <= this.documentCount; i++) this.starts[i] = Number(table.readBigUInt64LE(i * 8));
-    const idsBytes = this.totalTokens * this.idBytes;
-    this.resident = idsBytes <= 256 << 20 ? this.readIds(0, this.totalTokens) : null;
-  }
-
-  documentLength(doc: number): number {
-    return this.starts[doc + 1] - this.starts[doc];
-  }
-
-  readTokens(doc: number, start: number, end: number): Int32Array {
-    const from = this.starts[doc] + start;
-    const to = this.starts[doc] + Math.min(end, this.documentLength(doc));
-    return Int32Array.from(this.resident !== null ? this.resident.subarray(from, to) : this.readIds(from, to - from));
-  }
-
-  close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-  }
-
-  private readIds(firstToken: number, count: number): Uint16Array | Uint32Array {
-    const bytes = Buffer.alloc(count * this.idBytes);
-    readSync(this.fd, bytes, 0, bytes.length, HEADER_BYTES + firstToken * this.idBytes);
-    const aligned = new Uint8Array(bytes).buffer; // copy to an aligned, exact-size buffer
-    return this.idBytes === 2 ? new Uint16Array(aligned) : new Uint32Array(aligned);
-  }
 }

@@ -7,6 +7,7 @@ import { readSplitFile, splitDocuments, writeSplitFile } from '../../../../src/m
 import {
   openTokenCache,
   removeStaleTokenCacheTemps,
+  TOKEN_CACHE_VERSION,
   tokenCacheFingerprint,
   writeTokenCache,
 } from '../../../../src/main/engine/data/tokenCache';
@@ -99,11 +100,11 @@ describe('token cache', () => {
       reason: `${path} was made for another dataset or tokenizer; it will be rebuilt`,
     });
     const bytes = readFileSync(path);
-    const v2 = Buffer.from(bytes);
-    v2.writeUInt32LE(2, 8);
-    writeFileSync(join(dir, 'v2.tokens'), v2);
-    expect(openTokenCache(join(dir, 'v2.tokens'), fp)).toMatchObject({
-      reason: expect.stringContaining('is token cache version 2, this build reads version 1'),
+    const v99 = Buffer.from(bytes);
+    v99.writeUInt32LE(99, 8);
+    writeFileSync(join(dir, 'v99.tokens'), v99);
+    expect(openTokenCache(join(dir, 'v99.tokens'), fp)).toMatchObject({
+      reason: expect.stringContaining(`is token cache version 99, this build reads version ${TOKEN_CACHE_VERSION}`),
     });
     writeFileSync(join(dir, 'cut.tokens'), bytes.subarray(0, bytes.length - 3));
     expect(openTokenCache(join(dir, 'cut.tokens'), fp)).toMatchObject({
