@@ -22,6 +22,7 @@ import type {
 } from '../../shared/contract/models';
 import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
+import { readRepoReference } from '../../shared/hubAddress';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, parseRepoReference, validateRepoId } from '../engine/hub/catalog';
 import { pullModel, type PullProgress } from '../engine/hub/download';
@@ -145,8 +146,10 @@ export class ModelService {
     }
   }
 
+  /** Stops the pull of `repoId` as it was given to pull (OWNER/NAME[@REV] or a Hub address). */
   cancelPull(repoId: string): boolean {
-    const controller = this.pulls.get(repoId);
+    const reading = readRepoReference(repoId);
+    const controller = this.pulls.get(reading.is === 'repository' ? reading.repoId : repoId);
     controller?.abort(new DOMException('Cancelled', 'AbortError'));
     return controller !== undefined;
   }

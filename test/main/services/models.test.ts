@@ -85,6 +85,13 @@ describe('ModelService.pull', () => {
     expect(twice.message).toBe(
       `"${REPO}@main" names revision "main" and the revision given apart is "v2"; give it once: after the id (OWNER/NAME@REV) or as the revision (the Revision box; --revision REV)`,
     );
+    // The Hub has the repository, not the revision (its X-Error-Code: RevisionNotFound).
+    const unknown = await rejection(service.pull({ repoId: `${REPO}@nope` }));
+    expect(unknown).toMatchObject({ code: 'not_found' });
+    expect(unknown.message).toBe(
+      `${hub.url} has repository ${REPO} but no revision "nope" in it (HTTP 404, RevisionNotFound); give a ` +
+        'branch, tag or commit it has (main when none is given; its Hub page lists them under Files and versions)',
+    );
     const bad = await rejection(service.pull({ repoId: 'google/flan-t5-small@../../x' }));
     expect(bad).toMatchObject({ code: 'invalid_argument' });
     expect(bad.message).toBe('Invalid revision "../../x"; expected a branch, tag or commit, e.g. main');
@@ -103,10 +110,12 @@ describe('ModelService.pull', () => {
 
   it('cancels a running pull, keeping what arrived for the next one', async () => {
     const { service, deps } = await setup();
+    // Pulled and cancelled as the address pasted from a browser (the Models screen cancels what was typed).
+    const address = `https://huggingface.co/${REPO}`;
     const unsubscribe = deps.events.subscribe((event) => {
-      if (event === 'models.pullProgress') service.cancelPull(REPO);
+      if (event === 'models.pullProgress') service.cancelPull(address);
     });
-    const cancelled = await rejection(service.pull({ repoId: REPO }));
+    const cancelled = await rejection(service.pull({ repoId: address }));
     unsubscribe();
     expect(cancelled.code).toBe('cancelled');
     expect(service.list()).toEqual([]);

@@ -4,7 +4,8 @@
 // them here, and download sizes are those counts at 4 bytes (the F32 weights these repos
 // publish). Licences: the `license: apache-2.0` metadata of each model card on huggingface.co.
 
-import { splitModelReference, type CatalogModel } from '../../../shared/contract/models';
+import type { CatalogModel } from '../../../shared/contract/models';
+import { readRepoReference } from '../../../shared/hubAddress';
 import { parseT5Config, t5Preset, type T5Config } from '../t5/config';
 import { countParams, t5ParamShapes } from '../t5/params';
 
@@ -96,11 +97,13 @@ export function validateRevision(raw: string): string {
 
 /**
  * A repository to pull as a person types it, "owner/name" or "owner/name@revision" (as --model
- * reads it), with `revision` given apart (--revision); the two disagreeing is a RepoIdError, and
+ * reads it) or a Hub address (shared/hubAddress.ts), with `revision` given apart (--revision);
+ * the two disagreeing is a RepoIdError, and
  * each part is checked on its own, so a bad revision is said to be the revision.
  */
 export function parseRepoReference(raw: string, revision?: string): { repoId: string; revision: string } {
-  const parts = splitModelReference(raw.trim());
+  const parts = readRepoReference(raw);
+  if (parts.is === 'not-a-model') throw new RepoIdError(parts.message);
   if (parts.revision !== undefined && revision !== undefined && parts.revision !== revision)
     throw new RepoIdError(
       `${JSON.stringify(raw)} names revision ${JSON.stringify(parts.revision)} and the revision given apart is ` +

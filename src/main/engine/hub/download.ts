@@ -11,7 +11,7 @@
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { downloadFile, fileDownloadInfo, modelInfo, type FileDownloadInfoOutput } from '@huggingface/hub';
+import { downloadFile, fileDownloadInfo, HubApiError, modelInfo, type FileDownloadInfoOutput } from '@huggingface/hub';
 import type { EventMap } from '../../../shared/events';
 import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
@@ -100,7 +100,7 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
   }
   const startedAt = Date.now();
   const timed = new TimedFetch(request.signal, request.timeouts);
-  const { commit, files, repoFiles } = await resolveRepo(request, revision, timed.fetch);
+  const { commit, files, repoFiles } = await resolveRepo(request, revision, timed);
   const cache = new HubCache(request.cacheRoot);
   /** The snapshot of `commit` if it is complete (pulled before, or by the one that held the lock). */
   const complete = (): PullResult | undefined => {
@@ -154,7 +154,7 @@ async function download(
 async function resolveRepo(
   request: PullRequest,
   revision: string,
-  hubFetch: typeof fetch,
+  timed: TimedFetch,
 ): Promise<{ commit: string; files: string[]; repoFiles: string[] }> {
   const { endpoint, token } = request.settings;
   const what = `repository ${request.repoId}@${revision}`;
@@ -166,10 +166,10 @@ async function resolveRepo(
       hubUrl: endpoint,
       accessToken: token,
       additionalFields: ['sha', 'filePaths'],
-      fetch: hubFetch,
+      fetch: timed.fetch,
     });
   } catch (error) {
-    throw toHubError(error, what, request.settings);
+    throw revisionNotFound(error, request, revision, timed) ?? toHubError(error, what, request.settings);
   }
   if (typeof info.sha !== 'string' || !isCommitSha(info.sha) || !Array.isArray(info.filePaths))
     throw new HubError(
@@ -177,6 +177,26 @@ async function resolveRepo(
       `${endpoint} gave no commit sha or file list for ${what}; is HF_ENDPOINT a Hub?`,
     );
   return { commit: info.sha, files: selectRepoFiles(request.repoId, info.filePaths), repoFiles: info.filePaths };
+}
+
+/**
+ * The Hub's 404 for a repository it has at a revision it does not (its X-Error-Code says
+ * RevisionNotFound), said as the revision; undefined for any other failure.
+ */
+function revisionNotFound(
+  error: unknown,
+  request: PullRequest,
+  revision: string,
+  timed: TimedFetch,
+): HubError | undefined {
+  const isRevision = error instanceof HubApiError && timed.errorCode(error.url) === 'RevisionNotFound';
+  if (!isRevision || error.statusCode !== 404) return undefined;
+  return new HubError(
+    'not-found',
+    `${request.settings.endpoint} has repository ${request.repoId} but no revision ${JSON.stringify(revision)} in it ` +
+      '(HTTP 404, RevisionNotFound); give a branch, tag or commit it has (main when none is given; its Hub ' +
+      'page lists them under Files and versions)',
+  );
 }
 
 /** One pull's downloads: per-file metadata, resumable transfer, verification and progress. */

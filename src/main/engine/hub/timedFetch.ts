@@ -24,6 +24,8 @@ export class TimedFetch {
    * failed request's message; `explain` finds the timeout again by it.
    */
   private lastTimeout: HubTimeoutError | undefined;
+  /** The Hub's X-Error-Code of each refused request, by its URL (the client's HubApiError keeps no headers). */
+  private readonly errorCodes = new Map<string, string>();
 
   constructor(
     private readonly signal: AbortSignal | undefined,
@@ -35,6 +37,11 @@ export class TimedFetch {
     if (error instanceof HubTimeoutError) return error;
     const message = error instanceof Error ? error.message : String(error);
     return this.lastTimeout !== undefined && message === this.lastTimeout.message ? this.lastTimeout : error;
+  }
+
+  /** What the Hub's X-Error-Code header said of the refused request to `url` (RevisionNotFound, RepoNotFound, …). */
+  errorCode(url: string): string | undefined {
+    return this.errorCodes.get(url);
   }
 
   readonly fetch: typeof fetch = async (input, init) => {
@@ -61,6 +68,8 @@ export class TimedFetch {
     } finally {
       clearTimeout(headersTimer);
     }
+    const errorCode = response.headers.get('X-Error-Code');
+    if (response.status >= 400 && errorCode !== null) this.errorCodes.set(response.url, errorCode);
     if (response.body === null || NULL_BODY_STATUSES.has(response.status)) {
       done();
       return response;
