@@ -28,7 +28,7 @@ describe('ModelService.pull with another process on the data directory', () => {
     const refused = await rejection(service.pull({ repoId: REPO }));
     expect(refused.code).toBe('conflict');
     expect(refused.message).toBe(
-      `${REPO} is being pulled by another Spanfill process (pid ${other.pid}: a \`spanfill models pull\` in a ` +
+      `${REPO} is being pulled by another Spanfill process (pid ${other.pid}: \`spanfill models pull ${REPO}\` in a ` +
         'terminal, or a Spanfill window or `spanfill serve` on this data directory); wait for it to finish, ' +
         'then pull again: what it fetched is kept, and the model comes from the cache',
     );

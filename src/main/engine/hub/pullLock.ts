@@ -74,6 +74,6 @@ function busy(repoId: string, pid: number): HubError {
     return new HubError('busy', `${repoId} is being pulled already (pid ${pid}, this process); ${wait}`);
   const who = Number.isNaN(pid)
     ? 'another Spanfill process'
-    : `another Spanfill process (pid ${pid}: a \`spanfill models pull\` in a terminal, or a Spanfill window or \`spanfill serve\` on this data directory)`;
+    : `another Spanfill process (pid ${pid}: \`spanfill models pull ${repoId}\` in a terminal, or a Spanfill window or \`spanfill serve\` on this data directory)`;
   return new HubError('busy', `${repoId} is being pulled by ${who}; ${wait}`);
 }
