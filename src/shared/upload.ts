@@ -5,11 +5,18 @@
 //   PUT    /upload/<uploadId>?name=<relative path>&offset=<n>&total=<bytes of the whole upload>
 //          body: the bytes of `name` from `offset` (at most maxUploadChunkBytes)
 //   DELETE /upload/<uploadId>   cancels: deletes everything received for that upload
+//
+// A name the server cannot hold is refused on the file's first chunk, before any byte of it is
+// written, with uploadNameRefusedCode: the page skips that file, sends the rest and names the
+// skipped ones after the import, as the import names the empty files it skips.
 
 import { MAX_IMPORT_PATHS } from './contract/datasets';
-import type { Envelope } from './errors';
+import type { Envelope, ErrorCode } from './errors';
 
 export const uploadPathPrefix = '/upload/';
+
+/** The code of a chunk refused for its file's name alone (src/main/server/uploadNames.ts): skip that file. */
+export const uploadNameRefusedCode: ErrorCode = 'invalid_input';
 
 /** What the client sends per request; progress moves in steps of this size. */
 export const uploadChunkBytes = 4 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // chunks (protocol in src/shared/upload.ts) and are streamed to <dataDir>/uploads/<uploadId>/,
 // never held whole in memory. Each chunk must start where the file ends on disk (no gaps, no
 // overlap), a whole upload is limited in size (chunks still arriving included) and in files,
-// names stay inside the upload's folder and are ones every platform can hold (uploadNames.ts),
+// names stay inside the upload's folder and are ones the server's file system holds (uploadNames.ts),
 // and a cancelled upload is deleted. The renderer then imports the files through
 // `datasets.import` and deletes the upload (the store keeps the documents; see README
 // "Browser mode").
@@ -11,7 +11,7 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { uploadIdPattern, uploadPathPrefix, type UploadResponse } from '../../shared/upload';
+import { uploadIdPattern, uploadNameRefusedCode, uploadPathPrefix, type UploadResponse } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { isStrictlyWithin } from '../pathWithin';
@@ -58,11 +58,11 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
   }
   const segments = name.split('/');
   const problem = uploadNameProblem(name);
-  if (problem !== undefined) throw new UploadError(400, 'invalid_argument', problem);
+  if (problem !== undefined) throw new UploadError(400, uploadNameRefusedCode, problem);
   const dir = path.join(root, id);
   const file = path.join(dir, ...segments);
   if (!isStrictlyWithin(file, dir)) {
-    throw new UploadError(400, 'invalid_argument', `File name ${JSON.stringify(name)} leaves the upload folder`);
+    throw new UploadError(400, uploadNameRefusedCode, `File name "${name}" leaves the upload folder`);
   }
   return { file, entry: path.join(dir, segments[0]) };
 }
