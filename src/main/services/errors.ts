@@ -40,17 +40,31 @@ export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
 /** How a message about a full disk goes on, here and in a failed run's error (runsFailure.ts). */
 export const DISK_FULL_WORDS = 'The disk is full';
 
+/** Where a write that met a full disk was writing, when not (only) in the data directory. */
+export interface DiskOfWrite {
+  /** What was written there (an export's destination). */
+  readonly path: string;
+  /** Whether that disk holds the data directory too: deleting runs, models or datasets frees room there. */
+  readonly isDataDirectoryDisk: boolean;
+}
+
 /**
  * `message`, and where it reads as a full disk (or a read-only one, withReadOnlyHint) and does
- * not say so yet, what to do about it.
+ * not say so yet, what to do about it: free space on `disk` where the caller knows it was
+ * writing there, else on the disk it was writing to, most likely the data directory's.
  */
-export function withDiskFullHint(message: string): string {
+export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
   if (isReadOnly(message)) return withReadOnlyHint(message);
   if (!isDiskFull(message) || message.includes(DISK_FULL_WORDS)) return message;
-  return (
-    `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on the disk it was writing to (on the data ` +
-    "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again"
-  );
+  const where =
+    disk === undefined
+      ? "the disk it was writing to (on the data directory's, which `spanfill system` names, by deleting runs, " +
+        'models or datasets you no longer need)'
+      : `the disk that holds ${disk.path}` +
+        (disk.isDataDirectoryDisk
+          ? " (the data directory's too, where deleting runs, models or datasets you no longer need frees space)"
+          : '');
+  return `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on ${where}, then try again`;
 }
 
 /** Node's words for a write on a read-only disk, and the path it names; SQLite's, which names none. */

@@ -7,7 +7,7 @@
 // does: its checkpoint folder is the source, and for accelerate its dataset and settings are the
 // job's (base_model/ is that checkpoint, so the job continues from it).
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../../shared/contract/export';
 import type { ModelSummary } from '../../shared/contract/models';
 import type { RunDetail } from '../../shared/contract/runs';
-import { ApiError } from '../../shared/errors';
+import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
@@ -36,6 +36,7 @@ import { modelFolderProblem } from '../engine/t5/config';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
+import { withDiskFullHint } from './errors';
 import type { DomainHandlers } from './handler';
 import type { RunService } from './runs';
 
@@ -196,6 +197,29 @@ function checkOutsideData(out: string, dataDir: string): void {
   );
 }
 
+/**
+ * `error`, or where it is a full disk, with what to do about the disk that holds `out`: all an
+ * export writes goes there (writeFolderAtomically), not to the data directory, whose runs,
+ * models and datasets are named only when it shares that disk.
+ */
+function sayingWhichDiskIsFull(error: unknown, out: string, dataDir: string | undefined): unknown {
+  if (!isDiskFull(error)) return error;
+  const message = withDiskFullHint(errorMessage(error), { path: out, isDataDirectoryDisk: isOnDiskOf(out, dataDir) });
+  return error instanceof ApiError ? new ApiError(error.code, message) : new Error(message, { cause: error });
+}
+
+/** Whether `out` (or the nearest folder above it that exists) is on the disk that holds `dataDir`. */
+function isOnDiskOf(out: string, dataDir: string | undefined): boolean {
+  if (dataDir === undefined) return false;
+  let at = out;
+  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  try {
+    return statSync(at).dev === statSync(dataDir).dev;
+  } catch {
+    return false; // gone meanwhile: name --out's disk alone
+  }
+}
+
 /** What the export needs of the runs service. */
 export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpoint'>;
 
@@ -279,9 +303,11 @@ export class ExportService {
       });
     } catch (error) {
       // An earlier export there is a conflict the caller may settle by asking again with force.
-      if (error instanceof ExportError)
-        throw new ApiError(error.kind === 'not-empty' ? 'conflict' : 'invalid_input', error.message);
-      throw error;
+      const said =
+        error instanceof ExportError
+          ? new ApiError(error.kind === 'not-empty' ? 'conflict' : 'invalid_input', error.message)
+          : error;
+      throw sayingWhichDiskIsFull(said, out, this.deps.dataDir);
     }
     return { format: request.format, out, ...listFiles(out), ...(documents ? { documents } : {}) };
   }

@@ -17,6 +17,17 @@ describe('withDiskFullHint', () => {
     expect(said).toMatch(/then try again$/);
   });
 
+  it('names the disk of a write elsewhere (an export destination), and the data directory only when it shares it', () => {
+    const message = 'ENOSPC: no space left on device, write';
+    expect(withDiskFullHint(message, { path: '/mnt/small/exp', isDataDirectoryDisk: false })).toBe(
+      `${message}. The disk is full: free space on the disk that holds /mnt/small/exp, then try again`,
+    );
+    expect(withDiskFullHint(message, { path: '/home/me/exp', isDataDirectoryDisk: true })).toBe(
+      `${message}. The disk is full: free space on the disk that holds /home/me/exp (the data directory's too, ` +
+        'where deleting runs, models or datasets you no longer need frees space), then try again',
+    );
+  });
+
   it('leaves other messages, and one that already says the disk is full, as they are', () => {
     expect(withDiskFullHint('std::bad_alloc')).toBe('std::bad_alloc');
     const run = 'ENOSPC: no space left on device, write. The disk is full. Its checkpoints are kept; …';
