@@ -4,7 +4,8 @@
 // points stored at its step, so a checkpoint row and the curve agree. A store that cannot be
 // written is caught here and handed to the service (RunRecording). The checkpoint rows of a run
 // whose events stopped arriving (its process killed while the host still wrote, renamed and
-// pruned a checkpoint) are put right from its folder (reconcileCheckpoints).
+// pruned a checkpoint) are put right from its folder (reconcileCheckpoints), and a checkpoint's
+// evaluation that never reached the metrics is stored from it (restoreEvaluations).
 
 import path from 'node:path';
 import type { RunSummary } from '../../shared/contract/runs';
@@ -13,7 +14,7 @@ import { bestCheckpoint, listCheckpoints, readTrainerState } from '../engine/tra
 import type { TrainerEvent } from '../engine/train/progress';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
-import { finiteOrNull, MetricBuffer, pointsOf } from './runsMetrics';
+import { finiteOrNull, METRIC_NAMES, MetricBuffer, type MetricPointRow, pointsOf } from './runsMetrics';
 
 export interface RunRecorder {
   readonly repo: RunRepository;
@@ -72,6 +73,8 @@ export function announceStatus(events: EventBus, row: RunRow): void {
 export function recordTrainerEvent(to: RunRecorder, id: string, event: TrainerEvent, buffer: MetricBuffer): void {
   const points = pointsOf(event);
   if (points.length > 0) buffer.add(points);
+  // The host writes the checkpoint of an evaluation's step right after it: store it first.
+  if (event.kind === 'evaluation') buffer.flush();
   if (event.kind === 'started') {
     announceStatus(to.events, to.repo.setStatus(id, 'running', { provider: event.provider, step: event.step }));
   } else if (event.kind === 'progress') {
@@ -107,7 +110,8 @@ export function recordTrainerEvent(to: RunRecorder, id: string, event: TrainerEv
 
 /**
  * Makes run `id`'s checkpoint rows say what its checkpoint folder `root` holds (listCheckpoints):
- * a row whose folder is gone is dropped, a folder without a row gets one, and the best is the
+ * a row whose folder is gone is dropped (but one deleted by hand, see below), a folder without a
+ * row gets one, and the best is the
  * trainer's (bestCheckpoint of the folders, as each checkpoint event says it). The host may
  * write, rename and prune a checkpoint after the process recording its events died (a kill -9
  * mid-checkpoint): then the store lists a deleted checkpoint and misses the new one. A new row's
@@ -124,7 +128,14 @@ export function reconcileCheckpoints(
   const best = bestCheckpoint(onDisk);
   const folders = new Set(onDisk.map((c) => path.resolve(c.dir)));
   const rows = to.repo.checkpoints(id);
-  const gone = rows.filter((row) => !folders.has(checkpointFolder(to.dataDir, row.path)));
+  const newest = onDisk.at(-1)?.step ?? 0;
+  const lastLoss = to.repo.lastMetricSteps(id, ['loss']).get('loss') ?? 0;
+  // NOTE: pruning never removes the newest checkpoint, so a row past the newest folder whose
+  // losses are stored was deleted by hand: kept, as missing (runs show; a resume refuses to
+  // start again over it unasked). A resume's launch drops the points past its step first.
+  const gone = rows.filter(
+    (row) => !folders.has(checkpointFolder(to.dataDir, row.path)) && (row.step < newest || row.step > lastLoss),
+  );
   to.repo.removeCheckpoints(
     id,
     gone.map((row) => row.path),
@@ -142,7 +153,32 @@ export function reconcileCheckpoints(
     added.push(c.step);
     to.events.emit('runs.checkpoint', { runId: id, step: c.step, path: c.dir, isBest });
   }
+  restoreEvaluations(to, id, lastLoss);
   return { added, dropped: gone.map((row) => row.step) };
+}
+
+/**
+ * Stores the evaluation of each checkpoint of run `id` whose eval.* points are missing at its
+ * step, from the checkpoint's row (its trainer state's validation, reconcileCheckpoints). A
+ * process killed as the host wrote a checkpoint may have stored that step's losses but not its
+ * evaluation; a resume goes on from that checkpoint, so nothing would store it again, and the
+ * curve and the run's final validation loss missed it. Only checkpoints at or before the last
+ * stored loss: later steps are trained again, their points dropped (runsControl.ts launch).
+ */
+function restoreEvaluations(to: RunRecorder, id: string, lastLoss: number): void {
+  const stored = to.repo.metrics(
+    id,
+    METRIC_NAMES.filter((name) => name.startsWith('eval.')),
+  );
+  const evaluated = new Set([...stored.values()].flatMap((series) => series.steps));
+  const points: MetricPointRow[] = [];
+  for (const row of to.repo.checkpoints(id)) {
+    if (row.eval === null || row.step > lastLoss || evaluated.has(row.step)) continue;
+    for (const [name, value] of Object.entries(row.eval)) points.push({ step: row.step, name: `eval.${name}`, value });
+  }
+  if (points.length === 0) return;
+  to.repo.addMetrics(id, points);
+  to.events.emit('runs.metrics', { runId: id, points });
 }
 
 /** The validation metrics a checkpoint's trainer_state.json keeps, named as the eval.* points; null without. */

@@ -6,7 +6,7 @@
 // files hard-linked where the file system allows. And what a resume says of the checkpoints it
 // cannot use: each newer than the one it resumes from, unreadable or missing, is named with what
 // is wrong, an unreadable folder as left for the person to remove (resumeNotices); with none
-// that reads, it asks before starting again from step 0. And
+// that reads (unreadable or missing), it asks before starting again from step 0. And
 // the run queued and owned by the resuming process while it prepares, put back as it was when
 // its resume does not get to train (queueForResume, unqueueResume).
 
@@ -91,7 +91,8 @@ function problemWords(p: RunCheckpointProblem): string {
  * so step 0), given its checkpoints that cannot be used (`problems`, checkpointProblems): each
  * newer than `from`, by step, file and what is wrong. With no checkpoint that reads but
  * unreadable ones on disk (in `root`), a conflict that names them and how to start again from
- * step 0, unless `fromStart` asks for just that; `fromStart` with one that reads is refused too.
+ * step 0 (missing ones too: deleted outside Spanfill), unless `fromStart` asks for just that;
+ * `fromStart` with one that reads is refused too.
  */
 export function resumeNotices(
   id: string,
@@ -106,13 +107,19 @@ export function resumeNotices(
       'conflict',
       `Run ${id} has a checkpoint that reads (step ${from}): Resume continues from it. Starting again from step 0 is only for a run none of whose checkpoints can be read.`,
     );
-  if (from === undefined && unreadable.length > 0 && !fromStart)
+  // Missing ones too: their run's history (its metric points) is not wiped unasked.
+  if (from === undefined && problems.length > 0 && !fromStart) {
+    const kept =
+      unreadable.length === 0
+        ? ''
+        : `${unreadable.length === 1 ? 'Its folder is' : 'Their folders are'} kept in ${root}. `;
     throw new ApiError(
       'conflict',
-      `Run ${id} ${NO_READABLE_CHECKPOINT_WORDS}: ${unreadable.map(problemWords).join('; ')}. ` +
-        `${unreadable.length === 1 ? 'Its folder is' : 'Their folders are'} kept in ${root}. Start it again from step 0 ` +
-        `(in a terminal: \`spanfill runs resume ${id} --from-start\`), or first put a readable copy of one back.`,
+      `Run ${id} ${NO_READABLE_CHECKPOINT_WORDS}: ${problems.map(problemWords).join('; ')}. ${kept}` +
+        `Start it again from step 0 (in a terminal: \`spanfill runs resume ${id} --from-start\`), or first put a ` +
+        'readable copy of one back.',
     );
+  }
   const skipped = problems.filter((p) => p.step > (from ?? -1));
   if (skipped.length === 0) return [];
   const goesOn = from === undefined ? 'starting again from step 0' : `resuming from step ${from}`;

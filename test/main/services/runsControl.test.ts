@@ -178,7 +178,9 @@ describe('interrupted runs', () => {
     const gone = { step: 2, path: 'runs/r-stale/checkpoints/step-00000002', eval: null, isBest: false };
     app.runs.repo.addCheckpoint('r-stale', gone, []);
     mkdirSync(app.runs.checkpointDir('r-stale'), { recursive: true });
-    await app.runs.resume('r-stale');
+    // None left to read: refused until asked to start again (runsResume.test.ts).
+    await expect(app.runs.resume('r-stale')).rejects.toThrow('has no checkpoint that can be read');
+    await app.runs.resume('r-stale', undefined, { fromStart: true });
     expect(await app.runs.wait('r-stale')).toMatchObject({ status: 'completed', step: 10 });
     const checkpoints = app.runs.checkpoints('r-stale');
     expect(checkpoints.map((c) => c.step)).not.toContain(2);

@@ -1,7 +1,7 @@
 // What a run's trainer events become in a real SQLite store and on the event bus: the status
 // and provider a start reports, a progress call's losses stored before the checkpoint that
-// follows it (flushed at the checkpoint step, buffered otherwise), and a checkpoint row that
-// carries the evaluation of its own step only.
+// follows it (flushed at the checkpoint step, buffered otherwise), an evaluation stored at once,
+// and a checkpoint row that carries the evaluation of its own step only.
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/contract/runs';
@@ -105,6 +105,23 @@ describe('recordTrainerEvent', () => {
         { step: 4, evaluation: { loss: 1.5, tokenAccuracy: 0.25 }, isBest: true },
         { step: 6, evaluation: null, isBest: false },
       ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('stores an evaluation at once: the checkpoint of its step is written right after it', () => {
+    const { store, repo, buffer, to } = open();
+    try {
+      recordTrainerEvent(to, 'r-1', progress(2, [5, 4]), buffer);
+      const metrics = { loss: 1.5, tokenAccuracy: 0.25, spanExactMatch: null, examples: 4 };
+      recordTrainerEvent(to, 'r-1', { kind: 'evaluation', step: 2, metrics }, buffer);
+      expect(repo.metrics('r-1', ['loss', 'eval.loss'])).toEqual(
+        new Map([
+          ['eval.loss', { steps: [2], values: [1.5] }],
+          ['loss', { steps: [1, 2], values: [5, 4] }],
+        ]),
+      );
     } finally {
       store.close();
     }

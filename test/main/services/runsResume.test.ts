@@ -12,6 +12,7 @@ import { ApiError } from '../../../src/shared/errors';
 import type { AppServices } from '../../../src/main/services/app';
 import { checkpointDirName, scanCheckpoints, TRAINER_STATE_FILE } from '../../../src/main/engine/train/checkpoint';
 import { resumeNotices } from '../../../src/main/services/runsResume';
+import { deadPid } from '../../support/processes';
 import { runsServiceKit, smallRunConfig } from './runs-support';
 
 const { setUp } = runsServiceKit();
@@ -185,6 +186,36 @@ describe('resuming past unreadable checkpoints', () => {
   });
 });
 
+describe('resuming a run whose checkpoints were deleted outside Spanfill', () => {
+  it.each([
+    ['its checkpoints folder', (app: AppServices, id: string) => app.runs.checkpointDir(id)],
+    ['its run folder', (app: AppServices, id: string) => join(app.runs.checkpointDir(id), '..')],
+  ])('refuses when %s is gone, keeping its history, and starts again when asked to', async (_, folder) => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 8);
+    const before = app.runs.repo.metrics(id);
+    rmSync(folder(app, id), { recursive: true });
+    // A kill left it running: marking it interrupted puts its rows right from its folder.
+    app.runs.repo.setStatus(id, 'running', { ownerPid: deadPid(), step: 8 });
+    expect(app.runs.recoverInterrupted()).toEqual([id]);
+    expect(app.runs.get(id).checkpointProblems.map((p) => [p.step, p.kind])).toEqual([
+      [4, 'missing'],
+      [8, 'missing'],
+    ]);
+    await expect(app.runs.resume(id)).rejects.toThrow(
+      `Run ${id} has no checkpoint that can be read: step 4's folder is gone (deleted outside Spanfill); step 8's ` +
+        'folder is gone (deleted outside Spanfill). Start it again from step 0',
+    );
+    expect(app.runs.repo.metrics(id)).toEqual(before);
+    expect(app.runs.get(id)).toMatchObject({ status: 'interrupted', step: 8 });
+
+    expect((await app.runs.resume(id, undefined, { fromStart: true })).step).toBe(0);
+    expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 8 });
+    expect(app.runs.checkpoints(id).map((c) => c.step)).toEqual([4, 8]);
+    expect(app.runs.get(id).checkpointProblems).toEqual([]);
+  });
+});
+
 describe('resumeNotices', () => {
   const unreadable = (step: number) =>
     ({ step, path: `/r/step-${step}`, kind: 'unreadable', reason: 'config.json is missing' }) as const;
@@ -202,8 +233,16 @@ describe('resumeNotices', () => {
         'checkpoint at step 20 again.',
     ]);
     expect(resumeNotices('r-1', '/r', [unreadable(10)], 15, false)).toEqual([]);
-    // Only missing ones, none left to read: it starts again, saying why.
-    expect(resumeNotices('r-1', '/r', [missing], undefined, false)).toEqual([
+    // Only missing ones, none left to read: refused as with unreadable ones, until asked to start again.
+    expect(() => resumeNotices('r-1', '/r', [missing], undefined, false)).toThrow(
+      new ApiError(
+        'conflict',
+        "Run r-1 has no checkpoint that can be read: step 30's folder is gone (deleted outside Spanfill). " +
+          'Start it again from step 0 (in a terminal: `spanfill runs resume r-1 --from-start`), or first put a ' +
+          'readable copy of one back.',
+      ),
+    );
+    expect(resumeNotices('r-1', '/r', [missing], undefined, true)).toEqual([
       "step 30's folder is gone (deleted outside Spanfill); starting again from step 0.",
     ]);
   });
