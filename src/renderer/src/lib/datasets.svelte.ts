@@ -14,7 +14,8 @@ import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { LatestWritten } from './newest';
 import { importedNotice } from './datasetChoices';
-import { describePicked, importableFiles } from './importable';
+import { describePicked, importableFiles, skippedUploadNote } from './importable';
+import { onePathPerLineHint, typedPaths } from './typedPaths';
 import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import { cancelledNotice, describePaths } from './datasetsImportOutcome';
@@ -130,30 +131,35 @@ class DatasetsStore {
     }
   }
 
-  /** Imports the paths typed in the form (paths on the machine running Spanfill). */
+  /** Imports the paths typed in the form (paths on the machine running Spanfill), one a line. */
   async startImport(form: ImportForm): Promise<void> {
-    const paths = form.paths
-      .split('\n')
-      .map((p) => p.trim())
-      .filter((p) => p.length > 0);
+    const paths = typedPaths(form.paths);
     if (paths.length === 0) {
       this.error = 'Give at least one file or folder path, or drop files onto the window';
       return;
     }
     const typed = form.paths;
+    const done = await this.importPaths(paths, form.name.trim() || undefined);
+    const hint = this.error === undefined ? undefined : onePathPerLineHint(paths, this.error);
+    if (hint !== undefined) this.error = `${this.error}${/[.!?]$/.test(this.error ?? '') ? '' : '.'} ${hint}`;
     // Emptied for the next paths, unless the next were typed while this import ran (it can take minutes).
-    if ((await this.importPaths(paths, form.name.trim() || undefined)) && form.paths === typed) form.paths = '';
+    if (done && form.paths === typed) form.paths = '';
   }
 
-  /** Dropped or picked files: their paths in the desktop app, else uploaded to the server first. */
+  /**
+   * Dropped or picked files: their paths in the desktop app, else uploaded to the server first.
+   * The dataset is named as `spanfill import` names the same files (by the first path; the
+   * service's rule) unless the form gives a name; `what` calls the drop in progress and messages.
+   */
   async importPicked(picked: readonly PickedFile[]): Promise<void> {
     if (picked.length === 0 || this.isBusy) return;
-    const name = this.form.name.trim() || describePicked(picked);
+    const name = this.form.name.trim() || undefined;
+    const what = name ?? describePicked(picked);
     const pathFor = window.files?.pathFor;
     if (connection.mode === 'electron' && pathFor) {
       const paths = picked.map((f) => pathFor(f.file)).filter((p) => p.length > 0);
       if (paths.length === 0) this.error = 'These files have no path on disk; save them to a folder first';
-      else await this.importPaths(paths, name);
+      else await this.importPaths(paths, name, what);
       return;
     }
     const { files, notes } = importableFiles(picked);
@@ -161,28 +167,47 @@ class DatasetsStore {
       this.notice = undefined;
       this.error =
         notes.length > 0
-          ? `Nothing to upload from ${name}. ${notes.join(' ')}`
-          : `Nothing to upload from ${name}: it holds only hidden files.`;
+          ? `Nothing to upload from ${what}. ${notes.join(' ')}`
+          : `Nothing to upload from ${what}: it holds only hidden files.`;
       return;
     }
+    await this.uploadAndImport(files, notes, name, what);
+  }
+
+  /** Browser mode: uploads `files`, imports what the server took, and names what it skipped. */
+  private async uploadAndImport(
+    files: readonly PickedFile[],
+    notes: readonly string[],
+    name: string | undefined,
+    what: string,
+  ): Promise<void> {
     const uploadId = newUploadId();
     const controller = new AbortController();
     this.uploadController = controller;
     this.error = undefined;
     this.notice = undefined;
-    this.uploading = { what: name, sent: 0, total: 0 };
+    this.uploading = { what, sent: 0, total: 0 };
     try {
-      const paths = await uploadFiles(uploadId, files, connection.token, controller.signal, (p) => {
-        this.uploading = { what: name, ...p };
+      const { paths, skipped } = await uploadFiles(uploadId, files, connection.token, controller.signal, (p) => {
+        this.uploading = { what, ...p };
       });
       this.uploading = undefined;
+      const skipNote = skippedUploadNote(skipped);
+      if (paths.length === 0) {
+        this.error = `Nothing was uploaded from ${what}. ${skipNote ?? ''}`.trim();
+        return;
+      }
       // NOTE: the uploaded copy is deleted once imported: the store holds every document, and
       // a second copy of up to 2 GiB in the data directory would only cost disk. The dataset
       // and its messages name the files as they were dropped (services/datasetImport.ts).
-      if ((await this.importPaths(paths, name)) && notes.length > 0) this.notice = [this.notice, ...notes].join(' ');
+      const isImported = await this.importPaths(paths, name, what);
+      const said = [...(isImported ? notes : []), ...(skipNote === undefined ? [] : [skipNote])];
+      if (said.length === 0) return;
+      if (isImported) this.notice = [this.notice, ...said].join(' ');
+      else if (this.error !== undefined) this.error = [this.error, ...said].join(' ');
     } catch (caught) {
-      if (controller.signal.aborted) this.notice = cancelledNotice('upload', name);
-      else this.error = `Could not upload ${name}: ${errorMessage(caught)}`;
+      if (controller.signal.aborted) this.notice = cancelledNotice('upload', what);
+      else this.error = `Could not upload ${what}: ${errorMessage(caught)}`;
     } finally {
       this.uploading = undefined;
       this.uploadController = undefined;
@@ -203,7 +228,12 @@ class DatasetsStore {
     return this.importing !== undefined || this.uploading !== undefined;
   }
 
-  private async importPaths(paths: string[], name: string | undefined): Promise<boolean> {
+  /** Imports `paths` as a dataset named `name` (the service's name when undefined); `what` names it if cancelled. */
+  private async importPaths(
+    paths: string[],
+    name: string | undefined,
+    what = name ?? describePaths(paths),
+  ): Promise<boolean> {
     const form = this.form;
     this.error = undefined;
     this.notice = undefined;
@@ -224,8 +254,7 @@ class DatasetsStore {
       return true;
     } catch (caught) {
       // Cancelled by the person (here, or in another window): said as the notice, not an error.
-      if (caught instanceof ApiError && caught.code === 'cancelled')
-        this.notice = cancelledNotice('import', name ?? describePaths(paths));
+      if (caught instanceof ApiError && caught.code === 'cancelled') this.notice = cancelledNotice('import', what);
       else this.error = errorMessage(caught);
       return false;
     } finally {

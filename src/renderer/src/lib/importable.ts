@@ -1,9 +1,9 @@
 // Browser mode: which dropped or picked files to upload (a pure choice over their relative
-// names, "book/ch1.txt"; upload.ts sends them) and the names they are sent under, and the
-// dataset's default name from them.
+// names, "book/ch1.txt"; upload.ts sends them) and the names they are sent under, what the drop
+// is called while it uploads, and the note on files the server would not take by their names.
 
 import { DISPLAY_NAME_MAX, nameFromFile } from '../../../shared/contract/displayName';
-import { clipText } from '../../../shared/format';
+import { clipText, plural } from '../../../shared/format';
 import { extensionOf, folderExtensions, passedOverNote } from '../../../shared/importFormats';
 import { maxUploadFiles, maxUploadNamePartBytes, utf8Length } from '../../../shared/upload';
 
@@ -93,11 +93,20 @@ function clipPart(part: string, suffix = ''): string {
 }
 
 /**
- * "notes.txt", "book", or "notes.txt and 2 more": the dataset's default name, held to the name
- * rule (nameFromFile: a file name of 250 characters is cut, not refused by the import call).
+ * "notes.txt", "book", or "notes.txt and 2 more": what a drop is called in its progress and
+ * messages, held to the name rule (nameFromFile: a file name of 250 characters is cut). Not the
+ * dataset's name: that is left to the import, which names it from its first path as `spanfill
+ * import` does (services/datasetImport.ts), so "plain.txt" for plain.txt and an empty file.
  */
 export function describePicked(files: readonly { readonly name: string }[]): string {
   const tops = [...new Set(files.map((f) => f.name.split('/')[0]))];
   const more = tops.length <= 1 ? '' : ` and ${tops.length - 1} more`;
   return clipText(nameFromFile(tops[0] ?? '', 'upload'), DISPLAY_NAME_MAX - more.length) + more;
+}
+
+/** The note on the files an upload skipped for their names (upload.ts: the server's words, one each), or undefined. */
+export function skippedUploadNote(skipped: readonly string[]): string | undefined {
+  if (skipped.length === 0) return undefined;
+  const whose = skipped.length === 1 ? 'whose name' : 'whose names';
+  return `Skipped ${plural(skipped.length, 'file')} ${whose} the server cannot hold: ${skipped.map((s) => `${s}.`).join(' ')}`;
 }

@@ -7,7 +7,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { displayNameSchema } from '../../../../src/shared/contract/displayName';
-import { describePicked, importableFiles, tooManyFiles } from '../../../../src/renderer/src/lib/importable';
+import {
+  describePicked,
+  importableFiles,
+  skippedUploadNote,
+  tooManyFiles,
+} from '../../../../src/renderer/src/lib/importable';
 
 const picked = (...names: string[]): { name: string }[] => names.map((name) => ({ name }));
 const names = (files: readonly { name: string }[]): string[] => files.map((f) => f.name);
@@ -105,6 +110,25 @@ describe('tooManyFiles', () => {
     expect(tooManyFiles(100_001)).toBe(
       '100,001 files are more than one upload may hold (100,000). ' +
         'Drop fewer at a time, or import their folder by its path on the machine running Spanfill (Datasets → Or import paths…).',
+    );
+  });
+});
+
+describe('skippedUploadNote', () => {
+  it('says nothing when the server took every file', () => {
+    expect(skippedUploadNote([])).toBeUndefined();
+  });
+
+  it('names each file the server would not take, in its words, as typed', () => {
+    expect(
+      skippedUploadNote(['File name "back\\slash.txt" holds \\, which Windows does not allow; rename the file']),
+    ).toBe(
+      'Skipped 1 file whose name the server cannot hold: File name "back\\slash.txt" holds \\, which Windows does not allow; rename the file.',
+    );
+    expect(
+      skippedUploadNote(['File name "a?" holds ?; rename the file', 'File name "b*" holds *; rename the file']),
+    ).toBe(
+      'Skipped 2 files whose names the server cannot hold: File name "a?" holds ?; rename the file. File name "b*" holds *; rename the file.',
     );
   });
 });
