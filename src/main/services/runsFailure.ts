@@ -6,11 +6,14 @@
 // removed, or whose loss stopped being finite, is not resumed. What a diverged run should
 // change follows its settings (clipping already on, an AdamW eps float32 flushes to 0), and a
 // loss that is not finite at the first step after a resume is put down to its checkpoint, not
-// to the settings. Pure, so each mapping is unit-tested (test/main/services/runsFailure.test.ts).
+// to the settings, and a state the program refused on a resume (a damaged optimizer.safetensors)
+// to the checkpoint. Pure, so each mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
 import { errorMessage, isDiskFull, type ErrorCode } from '../../shared/errors';
 import { DIVERGED_WORDS, type RunConfig } from '../../shared/contract/runs';
 import { gentlerRunWords } from '../../shared/lossTrend';
+import { SET_STATE_ERROR_PREFIX } from '../engine/optim/trainingProgram';
+import { UNLOADABLE_CHECKPOINT_WORDS } from '../engine/train/checkpoint';
 import { DISK_FULL_WORDS } from './errors';
 
 /** What to do instead of resuming a run whose loss stopped being finite (a resume would diverge again). */
@@ -157,7 +160,17 @@ export function failureMessage(
   context: FailureContext = {},
 ): string {
   const message = errorMessage(error).replace(/\.?\s*$/, '');
-  const damaged = context.resumedFrom && damagedResumeMessage(message, runId, context.resumedFrom);
+  const { resumedFrom } = context;
+  // The state of the checkpoint it resumed from refused (a slot's name or shape damaged in its
+  // optimizer.safetensors): a checkpoint that does not load, as one whose weights do not.
+  if (resumedFrom && message.startsWith(SET_STATE_ERROR_PREFIX))
+    return unloadableCheckpointMessage(
+      `The checkpoint ${resumedFrom.dir} ${UNLOADABLE_CHECKPOINT_WORDS}: ${message}`,
+      runId,
+      resumedFrom.dir,
+      resumedFrom.previous,
+    );
+  const damaged = resumedFrom && damagedResumeMessage(message, runId, resumedFrom);
   return damaged || `${message}. ${failureHint(message, runId, hasCheckpoint, provider, context)}`;
 }
 

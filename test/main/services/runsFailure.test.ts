@@ -1,6 +1,7 @@
 // The failed-run hint: each kind of failure (out of memory in its several spellings, a provider
 // failure, the engine host ending) is recognised from the message that reaches the service,
-// and the stored error keeps the cause, says the checkpoints are kept and what to try.
+// and the stored error keeps the cause, says the checkpoints are kept and what to try; a state
+// refused on a resume names its checkpoint's folder to remove.
 import { describe, expect, it } from 'vitest';
 import {
   failureCode,
@@ -201,6 +202,19 @@ describe('failureHint and failureMessage', () => {
 
   it('keeps a message that ends in a full stop readable', () => {
     expect(failureMessage('Something broke.', 'r-4')).toMatch(/^Something broke\. Its checkpoints are kept;/);
+  });
+
+  it('words a state refused on a resume as its checkpoint not loading, with the folder to remove', () => {
+    const resumedFrom = { dir: '/d/step-00000050', step: 50, previous: 40 };
+    expect(failureMessage("setState(): missing 'opt.m/x'", 'r-15', true, 'cpu', { resumedFrom })).toBe(
+      "The checkpoint /d/step-00000050 could not be loaded: setState(): missing 'opt.m/x'. Its checkpoints are kept. " +
+        'To go back to step 40, remove the folder /d/step-00000050 (or move it out of that folder to keep it); then ' +
+        'Resume (in a terminal: `spanfill runs resume r-15`) continues from step 40',
+    );
+    // Not on a resume: not put down to a checkpoint.
+    expect(failureMessage("setState(): missing 'opt.m/x'", 'r-15')).toMatch(
+      /^setState\(\): missing 'opt\.m\/x'\. Its checkpoints are kept; once/,
+    );
   });
 
   it('does not send a cause it does not know to a smaller batch: the message says what to put right', () => {

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
 import type { AppServices } from '../../../src/main/services/app';
-import { checkpointDirName, scanCheckpoints, TRAINER_STATE_FILE } from '../../../src/main/engine/train/checkpoint';
+import {
+  checkpointDirName,
+  OPTIMIZER_FILE,
+  scanCheckpoints,
+  TRAINER_STATE_FILE,
+} from '../../../src/main/engine/train/checkpoint';
 import { resumeNotices } from '../../../src/main/services/runsResume';
 import { deadPid } from '../../support/processes';
 import { runsServiceKit, smallRunConfig } from './runs-support';
@@ -183,6 +188,28 @@ describe('resuming past unreadable checkpoints', () => {
     expect(app.runs.get(id).checkpointProblems).toEqual([
       { step: 4, path: four, kind: 'missing', reason: 'its folder was deleted outside Spanfill' },
     ]);
+  });
+});
+
+describe('resuming from a checkpoint whose optimizer state does not load', () => {
+  it('fails naming the folder to remove, as for its weights, not to resume from it again', async () => {
+    const { app, datasetId } = await setUp();
+    const id = await stoppedRun(app, datasetId, 8);
+    const eight = folderOf(app, id, 8);
+    // A slot's name changed in the header (the same length): only setting the state finds that.
+    const optimizer = join(eight, OPTIMIZER_FILE);
+    writeFileSync(optimizer, readFileSync(optimizer, 'latin1').replace('opt.', 'opX.'), 'latin1');
+    expect(app.runs.get(id).checkpointProblems).toEqual([]);
+    await app.runs.resume(id);
+    const failed = await app.runs.wait(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(
+      new RegExp(`^The checkpoint ${eight} could not be loaded: setState\\(\\): missing 'opt\\.`),
+    );
+    expect(failed.error).toContain(
+      `Its checkpoints are kept. To go back to step 4, remove the folder ${eight} (or move it out of that folder ` +
+        `to keep it); then Resume (in a terminal: \`spanfill runs resume ${id}\`) continues from step 4`,
+    );
   });
 });
 

@@ -88,15 +88,32 @@ export function checkedParams(
   return checked;
 }
 
+/** How a TrainingStateError's message begins (it crosses the engine host as text only). */
+export const SET_STATE_ERROR_PREFIX = 'setState():';
+
+/**
+ * A state that setState() refuses (a slot missing or of another shape): on a resume, its
+ * checkpoint's fault, which the runs service words as a checkpoint that does not load.
+ */
+export class TrainingStateError extends Error {
+  override name = 'TrainingStateError';
+}
+
 /** setState()'s argument checked: its step, and every parameter and optimizer slot by name. */
 export function checkedState(named: readonly StateEntry[], state: TrainingState): Map<string, HostTensor> {
   if (!(Number.isInteger(state.step) && state.step >= 0 && state.step <= MAX_STEP))
-    throw new Error(`setState(): step must be an integer in [0, ${MAX_STEP}], got ${state.step}`);
+    throw new TrainingStateError(
+      `${SET_STATE_ERROR_PREFIX} step must be an integer in [0, ${MAX_STEP}], got ${state.step}`,
+    );
   const checked = new Map<string, HostTensor>();
   for (const e of named) {
     if (e.role === 'step') continue;
     const given = (e.role === 'param' ? state.params : state.optimizer)[e.name];
-    checked.set(e.name, checkStateTensor(e, given, 'setState()'));
+    try {
+      checked.set(e.name, checkStateTensor(e, given, 'setState()'));
+    } catch (error) {
+      throw new TrainingStateError((error as Error).message);
+    }
   }
   return checked;
 }
