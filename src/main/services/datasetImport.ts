@@ -1,8 +1,9 @@
 // Importing files as a dataset: engine/data reads and splits the documents (streaming),
 // this file writes them to the store in batched inserts, emits progress events, writes the
 // validation split and marks the dataset ready. A failed or cancelled import deletes its
-// half-written row (documents cascade) and files, leaving the store as it was. Also clears
-// imports abandoned by a process that died (removeAbandonedImports).
+// half-written row and documents (in batches on a disk short of room) and files, leaving the
+// store as it was; where even that finds no room, the row stays 'importing' until a later
+// removeAbandonedImports, which also clears imports abandoned by a process that died.
 
 import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { createHash } from 'node:crypto';
@@ -88,14 +89,35 @@ export function importedElsewhereMessage(row: DatasetRow, pid: number, action: '
  * (datasetsWatch.ts), so a killed `spanfill import` does not stay "importing" on its screen.
  */
 export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>): string[] {
-  const removed: string[] = [];
-  for (const row of deps.repo.importing()) {
-    if (importOwner(row).is !== 'gone') continue;
-    deps.repo.delete(row.id);
-    removeDatasetFiles(deps.dataDir, row.id);
-    removed.push(row.id);
+  return deps.repo
+    .importing()
+    .filter((row) => importOwner(row).is === 'gone' && removeLeftovers(deps, row.id))
+    .map((row) => row.id);
+}
+
+/**
+ * Deletes what an import that failed or was abandoned stored: its files first (room the delete
+ * may need), then its documents in batches and its row (deleteGradually). False, with the row
+ * kept 'importing', when that cannot be done yet, as on a disk the import filled: its importer
+ * is gone once the import has ended, so removeAbandonedImports tries again at the next open of
+ * the store (every command's) and, in the app, at each look for other processes' changes. It
+ * never throws: a store that cannot be cleared yet must still open, so that `runs rm` and
+ * `datasets rm` can free space.
+ */
+function removeLeftovers(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>, id: string): boolean {
+  // A folder that stays once its row is gone is an orphan, which the next open deletes.
+  attempt(() => removeDatasetFiles(deps.dataDir, id));
+  return attempt(() => deps.repo.deleteGradually(id));
+}
+
+/** Whether `work` ran without throwing. */
+function attempt(work: () => unknown): boolean {
+  try {
+    work();
+    return true;
+  } catch {
+    return false;
   }
-  return removed;
 }
 
 /** This process as the importer a dataset's row records (removeAbandonedImports reads it back). */
@@ -155,8 +177,8 @@ export async function importDataset(
     });
     deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'ready' });
   } catch (error) {
-    deps.repo.delete(id);
-    removeDatasetFiles(deps.dataDir, id);
+    // The import's own error is what is said, whether or not its leftovers could go now.
+    removeLeftovers(deps, id);
     const raw = toApiError(error);
     const mapped = raw instanceof ApiError ? new ApiError(raw.code, shown(raw.message)) : raw;
     deps.events.emit('datasets.statusChanged', {

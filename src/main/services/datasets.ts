@@ -14,7 +14,7 @@ import { estimateExamples } from '../engine/data/stats';
 import type { TextTokenizer } from '../engine/data/tokenizer';
 import { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
-import { compactStore } from '../store/compact';
+import { compactWithRoom } from '../store/compactWithRoom';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
 import { RunRepository } from '../store/runs';
@@ -72,7 +72,7 @@ export interface DatasetServiceDeps {
    * tokenizerSource, so a registered model's id works). Absent: "bytes" or a folder, as given.
    */
   readonly tokenizerSource?: (reference: string) => string;
-  /** Only for tests: free space above which a removal rewrites the store (store/compact.ts). */
+  /** Only for tests: free space above which a removal rewrites the store (store/compactWithRoom.ts). */
   readonly compactMinFreeBytes?: number;
 }
 
@@ -92,12 +92,15 @@ export class DatasetService {
   }
 
   /**
-   * See datasetImport.ts: imports whose process is gone are deleted, live ones kept; each one
-   * deleted is announced (datasets.removed), for a screen that listed it as importing.
+   * See datasetImport.ts: imports whose process is gone are deleted, live ones kept, and one that
+   * cannot be deleted yet (a full disk) is kept for the next try; never throws for it. Each one
+   * deleted is announced (datasets.removed), for a screen that listed it as importing, and the
+   * space it took is given back to the disk where that is worth it.
    */
   removeAbandonedImports(): string[] {
     const removed = removeAbandonedImports({ repo: this.repo, dataDir: this.deps.dataDir });
     for (const id of removed) this.deps.events.emit('datasets.removed', { datasetId: id });
+    if (removed.length > 0) this.giveBackSpace();
     return removed;
   }
 
@@ -197,6 +200,9 @@ export class DatasetService {
       throw new ApiError('conflict', importedElsewhereMessage(row, importer.pid, 'remove'));
     const documents = this.repo.documentCount(id);
     const tokenCaches = countTokenCaches(this.deps.dataDir, id);
+    // An abandoned import's documents, a batch at a time as on a disk that import filled; no run
+    // trains on a dataset that never became ready, so none can start on them meanwhile.
+    if (importer?.is === 'gone') this.repo.deleteDocuments(id);
     // One write transaction from the check to the delete: a run another process starts on this
     // dataset meanwhile either is seen training here, or fails its insert (runs.ts says why).
     const removed = this.repo.deleteChecked(id, () => {
@@ -214,13 +220,19 @@ export class DatasetService {
   }
 
   /**
-   * Shrinks the database file after a large delete (store/compact.ts), only while no import or
-   * run, here or in another process, is writing to it: the rewrite would hold up their writes.
+   * Shrinks the database file after a large delete (store/compactWithRoom.ts), only while no
+   * import or run, here or in another process, is writing to it: the rewrite would hold up their
+   * writes. Best effort: it never throws (a full disk, a busy store); the free pages then serve
+   * later writes.
    */
   private giveBackSpace(): number {
-    if (this.running.size > 0 || liveRuns(this.runs).length > 0) return 0;
-    if (this.repo.states().some((row) => row.status === 'importing')) return 0;
-    return compactStore(this.deps.store.db, { minFreeBytes: this.deps.compactMinFreeBytes });
+    try {
+      if (this.running.size > 0 || liveRuns(this.runs).length > 0) return 0;
+      if (this.repo.states().some((row) => row.status === 'importing')) return 0;
+      return compactWithRoom(this.deps.store.db, this.deps.dataDir, { minFreeBytes: this.deps.compactMinFreeBytes });
+    } catch {
+      return 0;
+    }
   }
 
   /**

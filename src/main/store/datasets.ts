@@ -1,12 +1,15 @@
 // Datasets repository: rows of `datasets`, `documents` and `tokenized_caches` (schema 001;
 // a document's split key: 008).
-// Documents are written in batched transactions by the import; a failed import deletes its
-// dataset row and the cascade removes its documents, so the store ends as it began.
+// Documents are written in batched transactions by the import; a failed import deletes them in
+// batches where the disk is short of room (deleteGradually), then its dataset row, so the store
+// ends as it began.
 // `stats_json` is parsed once here (datasetStats.ts); the rest of main sees typed stats.
 
 import type { DatasetStats } from '../../shared/contract/datasets';
 import { parseStoredStats, type StoredStats } from './datasetStats';
-import type { Db } from './db';
+import { formatBytes } from '../../shared/format';
+import type { Db, FreeSpace } from './db';
+import { DELETE_BATCH_BYTES, roomLacking, wholeBytes } from './deleteRoom';
 
 interface DatasetColumns {
   readonly id: string;
@@ -36,6 +39,19 @@ export interface DocumentRow {
 export type DocumentSplitKeyRow =
   | { readonly ordinal: number; readonly split_key: number; readonly text: null }
   | { readonly ordinal: number; readonly split_key: null; readonly text: string };
+
+/**
+ * The ordinal a batch of deleteDocuments starts at: of `rows` (the last documents, last first),
+ * as many as hold DELETE_BATCH_BYTES, and at least one.
+ */
+function batchStart(rows: readonly { ordinal: number; bytes: number }[]): number {
+  let total = 0;
+  for (const row of rows) {
+    total += row.bytes;
+    if (total >= DELETE_BATCH_BYTES) return row.ordinal;
+  }
+  return rows[rows.length - 1].ordinal;
+}
 
 export interface TokenCacheRow {
   readonly tokenizer_key: string;
@@ -114,6 +130,56 @@ export class DatasetRepository {
   /** Deletes the dataset; documents and cache rows go with it (ON DELETE CASCADE). */
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+  }
+
+  /**
+   * Deletes the dataset's documents: at once where the disk has room for that (deleteRoom.ts),
+   * else about DELETE_BATCH_BYTES at a time, each batch its own transaction with the write-ahead
+   * log folded into the database after it, so the log never holds more than one batch (one
+   * DELETE of a large import's rows needs room for a log as large as those rows, which a disk
+   * that import filled does not have). Where the disk lacks even the room for one batch, it
+   * throws "database or disk is full" before deleting anything, so the try takes no room; a
+   * batch that meets a full disk all the same throws SQLite's error, what went before staying
+   * deleted and the log cut back (wal_checkpoint(TRUNCATE)).
+   */
+  deleteDocuments(datasetId: string, freeSpace?: (folder: string) => FreeSpace | undefined): void {
+    const lengths = this.db.prepare(
+      'SELECT ordinal, length(CAST(text AS BLOB)) AS bytes FROM documents WHERE dataset_id = ? ORDER BY ordinal DESC LIMIT 1000',
+    );
+    const last = (): { ordinal: number; bytes: number }[] =>
+      lengths.all(datasetId) as { ordinal: number; bytes: number }[];
+    let next = last();
+    if (next.length === 0) return;
+    const lacking = roomLacking(this.db, freeSpace);
+    if (lacking(wholeBytes(this.db)) === 0) {
+      this.db.prepare('DELETE FROM documents WHERE dataset_id = ?').run(datasetId);
+      return;
+    }
+    const short = lacking(Math.max(DELETE_BATCH_BYTES, ...next.map((row) => row.bytes)));
+    if (short > 0)
+      throw new Error(
+        `database or disk is full: deleting the documents of dataset ${datasetId} needs ${formatBytes(short)} more free on its disk`,
+      );
+    const step = this.db.prepare('DELETE FROM documents WHERE dataset_id = ? AND ordinal >= ?');
+    try {
+      for (this.db.pragma('wal_checkpoint(PASSIVE)'); next.length > 0; next = last()) {
+        step.run(datasetId, batchStart(next));
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      }
+    } catch (error) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // No room to fold the log in either: the error below says why the delete failed.
+      }
+      throw error;
+    }
+  }
+
+  /** deleteDocuments, then the dataset row: how an import's leftovers go on a disk that may be full. */
+  deleteGradually(id: string, freeSpace?: (folder: string) => FreeSpace | undefined): boolean {
+    this.deleteDocuments(id, freeSpace);
+    return this.delete(id);
   }
 
   /**

@@ -233,7 +233,8 @@ function diskFullError(file: string, error: unknown, room: string): StoreError {
   );
 }
 
-function statFreeSpace(folder: string): FreeSpace | undefined {
+/** The room left on the disk that holds `folder` (statfs); undefined where it cannot be read. */
+export function statFreeSpace(folder: string): FreeSpace | undefined {
   try {
     const stats = fs.statfsSync(folder);
     return { bytes: stats.bavail * stats.bsize, files: stats.files > 0 ? stats.ffree : Infinity };

@@ -5,19 +5,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { importDataset } from '../../../src/main/services/datasetImport';
+import { DatasetService } from '../../../src/main/services/datasets';
 import { EventBus } from '../../../src/main/services/events';
-import { openStore } from '../../../src/main/store/db';
+import { openStore, type Store } from '../../../src/main/store/db';
 import { DatasetRepository } from '../../../src/main/store/datasets';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const f of cleanup.splice(0)) f();
 });
 
 /** A store in a temp data dir, whose repository records the texts of every document written. */
-function setup(): { dataDir: string; repo: DatasetRepository; written: string[] } {
+function setup(): { dataDir: string; store: Store; repo: DatasetRepository; written: string[] } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-dsimport-'));
   const store = openStore(dataDir);
   cleanup.push(() => {
@@ -31,7 +34,7 @@ function setup(): { dataDir: string; repo: DatasetRepository; written: string[] 
     written.push(...docs.map((d) => d.text));
     addDocuments(id, docs);
   };
-  return { dataDir, repo, written };
+  return { dataDir, store, repo, written };
 }
 
 /** 1.5 MB of paragraphs (past the import's 1 MiB reads), then a NUL byte; and where the NUL is. */
@@ -90,6 +93,30 @@ describe('importDataset', () => {
     expect(written).toEqual([]);
     expect(repo.list()).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, 'tokens', 'ds-2'))).toBe(false);
+  });
+});
+
+// What a disk the import filled answers its clean-up (and every delete until room is freed).
+describe('importDataset: a clean-up that fails', () => {
+  it("rejects with the import's own error and keeps its row, which every later open tries again, never failing", async () => {
+    const { dataDir, store, repo } = setup();
+    const file = path.join(dataDir, 'late.txt');
+    fs.writeFileSync(file, lateBinary().bytes);
+    const full = vi.spyOn(DatasetRepository.prototype, 'delete').mockImplementation(() => {
+      throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+    });
+    const deps = { repo, events: new EventBus(), dataDir };
+    await expect(importDataset(deps, 'ds-full', { paths: [file] }, signal)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining(`${file} looks like a binary file`),
+    });
+    expect(repo.get('ds-full')?.status).toBe('importing');
+    // Opening the services (as every command does) tries again, fails again, and goes on.
+    const service = new DatasetService({ store, dataDir, events: new EventBus() });
+    expect(service.list().map((d) => [d.id, d.status])).toEqual([['ds-full', 'importing']]);
+    full.mockRestore();
+    expect(service.removeAbandonedImports()).toEqual(['ds-full']);
+    expect(repo.list()).toEqual([]);
   });
 });
 
