@@ -160,7 +160,7 @@ const FOLDER_ADVICE: Record<FolderProblem, string> = {
 
 /**
  * SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. The
- * advice follows the cause: a backup only for a damaged file, permissions for one that cannot
+ * advice follows the cause: a copy and the runs' checkpoints only for a damaged file, permissions for one that cannot
  * be opened or written, a folder for a data directory that is a file.
  */
 function asStoreError(error: unknown, file: string): StoreError {
@@ -178,8 +178,21 @@ function asStoreError(error: unknown, file: string): StoreError {
     );
   if (ACCESS_CODES.has(primaryCode(code)))
     return new StoreError(`The database ${file} cannot be opened or written: ${message}. ${WRITE_ACCESS_ADVICE}.`);
-  return new StoreError(
-    `The database ${file} cannot be used: ${message}. Restore it from a backup or use another --data-dir.`,
+  return new StoreError(`The database ${file} cannot be used: ${message}. ${damagedAdvice(file)}`);
+}
+
+/**
+ * What to do about a damaged database. Spanfill keeps no backup of it; the checkpoints its runs
+ * saved are folders the database does not hold, which a command on another data directory still
+ * takes (`train --model`, README's "Training"; `export --checkpoint`, its "Exporting").
+ */
+function damagedAdvice(file: string): string {
+  const checkpoints = `${path.join(path.dirname(file), 'runs', '<run id>', 'checkpoints')}/step-…`;
+  return (
+    "Spanfill keeps no backup of it: restore a copy of your own, or use another --data-dir. Its runs' " +
+    `checkpoints are folders of their own (${checkpoints}) that work from another --data-dir: ` +
+    '`spanfill train --model FOLDER` starts a run from its weights, ' +
+    '`spanfill export --checkpoint FOLDER --out DIR` exports it.'
   );
 }
 
@@ -280,8 +293,7 @@ function checkIntegrity(db: Db, file: string): void {
   const problems = rows.map((row) => row.integrity_check).filter((line) => line !== 'ok');
   if (problems.length > 0) {
     throw new StoreError(
-      `The database ${file} failed its integrity check: ${problems.slice(0, 5).join('; ')}. ` +
-        'Restore it from a backup or start with another --data-dir.',
+      `The database ${file} failed its integrity check: ${problems.slice(0, 5).join('; ')}. ${damagedAdvice(file)}`,
     );
   }
 }

@@ -99,7 +99,7 @@ describe('openStore', () => {
     fs.writeFileSync(path.join(dir, databaseFileName), 'not a database at all'.repeat(100));
     expect(() => openStore(dir)).toThrow(StoreError);
     expect(() => openStore(dir)).toThrow(
-      `The database ${path.join(dir, databaseFileName)} cannot be used: file is not a database. Restore it from a backup or use another --data-dir.`,
+      `The database ${path.join(dir, databaseFileName)} cannot be used: file is not a database. ${damagedAdvice(dir)}`,
     );
   });
 
@@ -109,6 +109,7 @@ describe('openStore', () => {
     damageAnIndex(path.join(dir, databaseFileName));
     expect(() => openStore(dir)).toThrow(StoreError);
     expect(() => openStore(dir)).toThrow(/failed its integrity check: row \d+ missing from index damaged_key/);
+    expect(() => openStore(dir)).toThrow(`. ${damagedAdvice(dir)}`);
     expect(fs.existsSync(path.join(dir, `${databaseFileName}.checked`))).toBe(false); // small: every open
   });
 
@@ -240,11 +241,24 @@ describe('openStore on a full disk', () => {
       throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ');
     };
     expect(() => openStore(dir, { openDatabase: failing, freeSpace: roomy })).toThrow(
-      `The database ${file} cannot be used: disk I/O error. Restore it from a backup or use another --data-dir.`,
+      `The database ${file} cannot be used: disk I/O error. ${damagedAdvice(dir)}`,
     );
     expect(opens).toBe(1);
   });
 });
+
+/**
+ * What a damaged database's refusal ends with: there is no backup Spanfill made, and the runs'
+ * checkpoint folders, which the database does not hold, still serve from another data directory.
+ */
+function damagedAdvice(dir: string): string {
+  return (
+    "Spanfill keeps no backup of it: restore a copy of your own, or use another --data-dir. Its runs' " +
+    `checkpoints are folders of their own (${path.join(dir, 'runs', '<run id>', 'checkpoints')}/step-…) that ` +
+    'work from another --data-dir: `spanfill train --model FOLDER` starts a run from its weights, ' +
+    '`spanfill export --checkpoint FOLDER --out DIR` exports it.'
+  );
+}
 
 /** Damages one key inside an index page, so the index no longer matches its table. */
 function damageAnIndex(file: string): void {
