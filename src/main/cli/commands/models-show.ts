@@ -1,5 +1,6 @@
 // `spanfill models show MODEL` in text: one model as models.show describes it (id, name, where it
-// came from, folder, size, shape, tokenizer, the runs started from it), a line each.
+// came from, folder, size, whether its folder reads, shape, tokenizer, the runs started from
+// it), a line each.
 
 import type { ModelArchitecture, ModelDetails, ModelTokenizer } from '../../../shared/contract/models';
 import { formatBytes, plural } from '../../../shared/format';
@@ -34,8 +35,15 @@ function describeTokenizer(t: ModelTokenizer | null, isAvailable: boolean): stri
   return t.isByteLevel ? `${t.model} over bytes, every UTF-8 byte one token${named}` : `${t.model}${named}`;
 }
 
-/** The lines of `models show`. */
-export function renderModelDetails(d: ModelDetails): string {
+/** The folder's health: `problem` is what using it would meet (modelFolderHealth.ts), null when it reads. */
+function describeHealth(problem: string | null): string {
+  return problem === null
+    ? "fine: config.json and the weights' headers read"
+    : `damaged: ${problem}; using it fails until its files are mended or replaced`;
+}
+
+/** The lines of `models show`; `problem`: what is wrong with its folder (modelFolderHealth.ts), null when nothing is. */
+export function renderModelDetails(d: ModelDetails, problem: string | null = null): string {
   const params = d.architecture.parameterCount;
   const pairs: [string, string][] = [
     ['Model', d.id === null ? `${d.name} (not registered)` : `${d.id}  ${d.name}`],
@@ -44,8 +52,11 @@ export function renderModelDetails(d: ModelDetails): string {
     ['Size', d.sizeBytes === null ? '-' : formatBytes(d.sizeBytes)],
   ];
   if (d.createdAt !== null) pairs.push(['Registered', localTimestamp(d.createdAt)]);
+  if (d.isAvailable) pairs.push(['Health', describeHealth(problem)]);
+  // A registered model's shape is its row's: say so when its folder no longer agrees.
+  const asRegistered = problem !== null && d.id !== null ? ' (as registered)' : '';
   pairs.push(
-    ['Architecture', describeArchitecture(d.architecture)],
+    ['Architecture', describeArchitecture(d.architecture) + asRegistered],
     ['Parameters', `${params.toLocaleString('en')} (${(params / 1e6).toFixed(1)}M)`],
     ['Tokenizer', describeTokenizer(d.tokenizer, d.isAvailable)],
   );

@@ -15,6 +15,7 @@ import type {
   ModelSummary,
 } from '../../../shared/contract/models';
 import type { ModelService } from '../../services/models';
+import { modelFolderDamage } from '../../services/modelFolderHealth';
 import { unknownName } from '../argErrors';
 import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
 import { fullModelReference } from '../model-arg';
@@ -23,8 +24,18 @@ import { renderModelDetails } from './models-show';
 import { formatBytes, plural } from '../../../shared/format';
 
 type ModelsResult =
-  | { readonly action: 'list'; readonly models: readonly ModelSummary[] }
-  | { readonly action: 'show'; readonly model: ModelDetails }
+  | {
+      readonly action: 'list';
+      readonly models: readonly ModelSummary[];
+      /** The ids of those whose folder is there but damaged (modelFolderHealth.ts). */
+      readonly damaged: readonly string[];
+    }
+  | {
+      readonly action: 'show';
+      readonly model: ModelDetails;
+      /** What using its folder would meet (modelFolderHealth.ts); null when it reads or is not there. */
+      readonly problem: string | null;
+    }
   | { readonly action: 'catalog'; readonly catalog: readonly CatalogModel[] }
   | ({ readonly action: 'pull' } & ModelPulled)
   | { readonly action: 'import'; readonly model: ModelSummary }
@@ -43,8 +54,9 @@ export const modelsCommand = defineCommand({
   usage:
     'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]]',
   description:
-    'show prints one model: id, name, where it came from, its folder and size on disk, its shape\n' +
-    '(config.json), its tokenizer and the runs started from it; MODEL as `fill --model` reads it\n' +
+    'show prints one model: id, name, where it came from, its folder and size on disk, whether the\n' +
+    "folder reads (config.json and the weights' headers; the list marks one that does not), its\n" +
+    'shape (config.json), its tokenizer and the runs started from it; MODEL as `fill --model` reads it\n' +
     '(a model id or name, a folder, builtin:byt5-tiny, a pulled OWNER/NAME[@R]).\n' +
     'pull fetches config.json, the safetensors weights and the tokenizer files at one commit into\n' +
     '<data dir>/models/hub, resuming partial files and checking each against the Hub. HF_ENDPOINT\n' +
@@ -72,7 +84,7 @@ export const modelsCommand = defineCommand({
       case 'list':
       case 'catalog':
         if (args.length > 0) throw new UsageError(`models ${action} takes no arguments`);
-        return action === 'list' ? { action, models: service.list() } : { action, catalog: service.catalog() };
+        return action === 'list' ? listed(service.list()) : { action, catalog: service.catalog() };
       case 'pull':
         return {
           action,
@@ -83,8 +95,10 @@ export const modelsCommand = defineCommand({
           action,
           model: await service.import({ path: path.resolve(one('a folder')), name: context.string('name') }),
         };
-      case 'show':
-        return { action, model: service.show(fullModelReference(one('a model: an id, name, folder or OWNER/NAME'))) };
+      case 'show': {
+        const model = service.show(fullModelReference(one('a model: an id, name, folder or OWNER/NAME')));
+        return { action, model, problem: model.isAvailable ? modelFolderDamage(model.path) : null };
+      }
       case 'rm':
         // A folder made full as --model's is (model-arg.ts): rm reads ID as every command does.
         return { action, ...service.remove(fullModelReference(one('a model id'))) };
@@ -164,9 +178,19 @@ function describeSource(m: ModelSummary): string {
   return `run ${s.runId ?? '-'}`;
 }
 
-function renderModel(m: ModelSummary): string {
+/** The list, with the models whose folder is damaged. */
+function listed(models: readonly ModelSummary[]): ModelsResult {
+  const damaged = models.filter((m) => m.isAvailable && modelFolderDamage(m.path) !== null).map((m) => m.id);
+  return { action: 'list', models, damaged };
+}
+
+function renderModel(m: ModelSummary, isDamaged = false): string {
   const params = m.parameterCount === null ? '-' : `${(m.parameterCount / 1e6).toFixed(1)}M`;
-  const gone = m.isAvailable ? '' : '  (missing on disk)';
+  const gone = !m.isAvailable
+    ? '  (missing on disk)'
+    : isDamaged
+      ? `  (damaged: \`spanfill models show ${m.id}\` says what)`
+      : '';
   return `${m.id}  ${(m.modelType ?? '-').padEnd(4)} ${params.padStart(8)}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.name}  [${describeSource(m)}]${gone}`;
 }
 
@@ -176,9 +200,9 @@ function renderModels(r: ModelsResult): string {
       return r.models.length === 0
         ? 'No models yet; `spanfill models catalog` suggests some, `spanfill models pull REPO_ID` downloads one.\n' +
             'The built-in builtin:byt5-tiny is always there and needs no download (`spanfill train --preset quick` trains it).'
-        : r.models.map(renderModel).join('\n');
+        : r.models.map((m) => renderModel(m, r.damaged.includes(m.id))).join('\n');
     case 'show':
-      return renderModelDetails(r.model);
+      return renderModelDetails(r.model, r.problem);
     case 'catalog':
       return r.catalog
         .map((c) => {

@@ -81,6 +81,40 @@ describe('spanfill models show', () => {
     }
   });
 
+  it('says when the folder is damaged: config.json unreadable, weights truncated (the list marks it too)', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const [badConfig, cutWeights] = [path.join(dir, 'm1'), path.join(dir, 'm2')];
+    for (const [folder, name] of [
+      [badConfig, 'm1'],
+      [cutWeights, 'm2'],
+    ]) {
+      fs.cpSync(FIXTURE, folder, { recursive: true });
+      expect((await cli(['models', 'import', folder, '--name', name, ...data])).code).toBe(exitCodes.ok);
+    }
+    const fine = await cli(['models', 'show', 'm1', ...data]);
+    expect(fine.stdout).toContain("Health        fine: config.json and the weights' headers read\n");
+    fs.writeFileSync(path.join(badConfig, 'config.json'), '{bad');
+    const weights = path.join(cutWeights, 'model.safetensors');
+    fs.truncateSync(weights, fs.statSync(weights).size - 1000);
+
+    const m1 = await cli(['models', 'show', 'm1', ...data]);
+    expect([m1.code, m1.stderr]).toEqual([exitCodes.ok, '']);
+    expect(m1.stdout).toMatch(
+      new RegExp(
+        `^Health {8}damaged: ${badConfig}/config\\.json is not valid JSON: .*; using it fails until its files are mended or replaced$`,
+        'm',
+      ),
+    );
+    expect(m1.stdout).toContain('(as registered)');
+    const m2 = await cli(['models', 'show', 'm2', '--json', ...data]);
+    expect(jsonResult<{ problem: string | null }>(m2.stdout).problem).toMatch(
+      /model\.safetensors: tensor '.*' ends at data byte \d+ but the file has \d+ data bytes; the file is truncated or corrupt$/,
+    );
+    const list = await cli(['models', ...data]);
+    expect(list.stdout.split('\n').filter((line) => line.includes('(damaged: `spanfill models show'))).toHaveLength(2);
+  });
+
   it('is in the help', async () => {
     const help = await cli(['models', '--help']);
     expect(help.stdout).toContain('| import DIR [--name N] | show MODEL | rm ID |');
