@@ -160,8 +160,9 @@ const FOLDER_ADVICE: Record<FolderProblem, string> = {
 
 /**
  * SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. The
- * advice follows the cause: a copy and the runs' checkpoints only for a damaged file, permissions for one that cannot
- * be opened or written, a folder for a data directory that is a file.
+ * advice follows the cause: a copy and the runs' checkpoints only for a damaged file,
+ * permissions for one that cannot be opened or written, a folder for a data directory that is
+ * a file.
  */
 function asStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
@@ -190,9 +191,9 @@ function damagedAdvice(file: string): string {
   const checkpoints = `${path.join(path.dirname(file), 'runs', '<run id>', 'checkpoints')}/step-…`;
   return (
     "Spanfill keeps no backup of it: restore a copy of your own, or use another --data-dir. Its runs' " +
-    `checkpoints are folders of their own (${checkpoints}) that work from another --data-dir: ` +
-    '`spanfill train --model FOLDER` starts a run from its weights, ' +
-    '`spanfill export --checkpoint FOLDER --out DIR` exports it.'
+    `checkpoints are folders of their own (${checkpoints}) that work from another data directory: ` +
+    '`spanfill train --model FOLDER --data-dir OTHER` starts a run from its weights, ' +
+    '`spanfill export --checkpoint FOLDER --format hf --out DIR --data-dir OTHER` exports it.'
   );
 }
 

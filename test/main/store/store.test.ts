@@ -255,8 +255,8 @@ function damagedAdvice(dir: string): string {
   return (
     "Spanfill keeps no backup of it: restore a copy of your own, or use another --data-dir. Its runs' " +
     `checkpoints are folders of their own (${path.join(dir, 'runs', '<run id>', 'checkpoints')}/step-…) that ` +
-    'work from another --data-dir: `spanfill train --model FOLDER` starts a run from its weights, ' +
-    '`spanfill export --checkpoint FOLDER --out DIR` exports it.'
+    'work from another data directory: `spanfill train --model FOLDER --data-dir OTHER` starts a run from ' +
+    'its weights, `spanfill export --checkpoint FOLDER --format hf --out DIR --data-dir OTHER` exports it.'
   );
 }
 
