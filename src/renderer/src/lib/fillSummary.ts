@@ -2,7 +2,7 @@
 // runs and when it is done (how many models filled the holes, and that it was stopped if it
 // was), and one alert naming the models that could not (with the engine's message when they
 // share one; a column stopped is no failure). The columns show each answer; these are the
-// words a screen reader hears instead of one message per column.
+// words a screen reader hears instead of one message per column. Only the columns shown count.
 
 /** What the summary reads of a column's outcome (the store's FillOutcome, lib/playgroundFill.ts). */
 export type ColumnOutcome =
@@ -40,6 +40,18 @@ export function fillSummary(
   const errors = new Set(failed.map((c) => c.error));
   const why = errors.size === 1 ? failed[0].error : 'their columns say why.';
   return { status, alert: `${names} could not fill the holes: ${why}` };
+}
+
+/**
+ * The columns the summary speaks of: those shown (`chosen`, in their order) that have an
+ * outcome. A model unticked, or whose run was removed, since Fill was pressed is not counted;
+ * nor is one ticked since, which has no outcome yet.
+ */
+export function shownColumns<Outcome extends ColumnOutcome>(
+  chosen: readonly { readonly key: string; readonly label: string }[],
+  outcomes: Readonly<Record<string, Outcome>>,
+): { readonly label: string; readonly outcome: Outcome }[] {
+  return chosen.flatMap(({ key, label }) => (key in outcomes ? [{ label, outcome: outcomes[key] }] : []));
 }
 
 function models(count: number): string {

@@ -8,6 +8,8 @@
 // visit (nothing kept) opens the newest run's best checkpoint beside its base. The runs'
 // checkpoints are read when the picker opens and again on a run's checkpoint, rename or removal.
 // Stop cancels a fill: the columns not done say so, and a prompt no model answered is not kept.
+// A column that goes mid-fill (unticked, its run removed) is stopped or skipped, and uncounted;
+// a prompt Fill refuses takes the last prompt's answers away.
 // The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's.
 
 import {
@@ -37,7 +39,8 @@ import { Newest } from './newest';
 import { errorMessage } from '../../../shared/errors';
 import type { DecodingForm } from './decodingForm';
 import type { MaskedSpans } from './recentPrompts';
-import { fillOne, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
+import { fillColumns, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
+import { untrack } from 'svelte';
 import { subscribe } from '../../../shared/transport';
 
 const builtinChoice: ModelChoice = {
@@ -83,6 +86,8 @@ class PlaygroundStore {
   /** Why the history or the screen could not be read back or kept, shown by the history. */
   memoryError: string | undefined = $state();
   isBusy = $state(false);
+  /** The model whose fill runs now: stopped in the engine if its column goes (unticked, or its run removed). */
+  private fillingKey: string | undefined = $state();
   /** Counts the fills begun; Stop counts one more, so the answers of the fill it stopped are dropped. */
   private fillCount = 0;
   /**
@@ -123,6 +128,11 @@ class PlaygroundStore {
         if (!this.isRestored) return;
         const { prompt, selected, folders, addedCheckpoints } = this;
         void this.screenWrite.set($state.snapshot({ prompt, selected, folders, addedCheckpoints }) as PlaygroundScreen);
+      });
+      // The running model's column went mid-fill: its generation is stopped, and the fill goes on.
+      $effect(() => {
+        const key = this.fillingKey;
+        if (key !== undefined && !this.chosen.some((c) => c.key === key)) untrack(() => void this.stopGone());
       });
     });
   }
@@ -307,6 +317,8 @@ class PlaygroundStore {
     const checked = fillRequest(prompt, this.decoding);
     if ('problem' in checked) {
       this.error = checked.problem;
+      // Under this prompt's error, another prompt's answers and notes would read as this one's.
+      if (prompt !== this.filledPrompt) [this.outcomes, this.filledPrompt] = [{}, undefined];
       return;
     }
     this.isBusy = true;
@@ -314,20 +326,40 @@ class PlaygroundStore {
     const fill = ++this.fillCount;
     this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
     let isKept = false;
-    // One after another, though the engine host would run them side by side: so each column's time
-    // is its own model's, and two models do not share the CPU (or GPU) while they are timed.
-    for (const model of models) {
-      const outcome = await fillOne(api, model, checked.request, () => fill !== this.fillCount);
-      // Stopped: Stop has said so in every column left, and Fill may have begun again since.
-      if (fill !== this.fillCount) return;
-      this.outcomes[model.key] = outcome;
-      // Kept once a model has answered it: a fill stopped before that leaves the history as it was.
-      if (!isKept && outcome.status !== 'stopped') {
-        isKept = true;
-        void this.remember(prompt);
-      }
-    }
+    // One after another, though the engine host would run them side by side (fillColumns).
+    await fillColumns(api, models, checked.request, {
+      isStopped: () => fill !== this.fillCount,
+      isShown: (key) => this.chosen.some((c) => c.key === key),
+      onBegin: (key) => (this.fillingKey = key),
+      onOutcome: (key, outcome) => {
+        // A column gone since Fill was pressed keeps no outcome: it is not counted as filled.
+        if (outcome === undefined) delete this.outcomes[key];
+        else this.outcomes[key] = outcome;
+        // Kept once a model has answered it: a fill stopped before that leaves the history as it was.
+        if (!isKept && outcome !== undefined && outcome.status !== 'stopped') {
+          isKept = true;
+          void this.remember(prompt);
+        }
+      },
+    });
+    // Stopped: Stop has said so in every column left, and Fill may have begun again since.
+    if (fill !== this.fillCount) return;
+    this.fillingKey = undefined;
     this.isBusy = false;
+  }
+
+  /**
+   * Stops the generation of the model whose column went: the fills run one at a time, so this
+   * page's one running in the engine host is that model's (or none yet, while its folder is
+   * looked up: then its fill is not sent). The fill goes on with the models still shown.
+   */
+  private async stopGone(): Promise<void> {
+    this.fillingKey = undefined;
+    try {
+      await api.playground.stop({});
+    } catch (caught) {
+      this.error = `Could not stop the fill of a model no longer shown: ${errorMessage(caught)}`;
+    }
   }
 
   /**
@@ -339,6 +371,7 @@ class PlaygroundStore {
   async stop(): Promise<void> {
     if (!this.isFilling) return;
     this.fillCount++;
+    this.fillingKey = undefined;
     for (const [key, outcome] of Object.entries(this.outcomes))
       if (outcome.status === 'running') this.outcomes[key] = { status: 'stopped' };
     this.isBusy = false;

@@ -1,6 +1,7 @@
 // One Playground fill in pieces the store (playground.svelte.ts) strings together: what is wrong
 // with the request before any model runs (the decoding boxes in their own words, then a prompt
-// every model would refuse), one column's fill, from the model's folder to its outcome, and
+// every model would refuse), one column's fill, from the model's folder to its outcome, the
+// columns' fills in turn (a model unticked meanwhile skipped or its outcome dropped), and
 // "mask this for me": typed text masked with a model's tokenizer, as a prompt whose hidden spans
 // are remembered so each filled span can be called exact or not.
 
@@ -74,6 +75,42 @@ export async function fillOne(
   } catch (caught) {
     if (caught instanceof ApiError && caught.code === 'cancelled') return { status: 'stopped' };
     return { status: 'failed', error: errorMessage(caught) };
+  }
+}
+
+/** How a fill of several columns follows the screen while it runs (the store's). */
+export interface ColumnsFill {
+  /** The whole fill was stopped (Stop, or Fill pressed again): nothing more is sent or said. */
+  readonly isStopped: () => boolean;
+  /** Whether the model's column is still shown (ticked, and its run not removed). */
+  readonly isShown: (key: string) => boolean;
+  /** The model's fill begins: the one running now, which the store stops if its column goes. */
+  readonly onBegin: (key: string) => void;
+  /** The model's outcome; undefined when its column went before or while it ran (it has none). */
+  readonly onOutcome: (key: string, outcome: FillOutcome | undefined) => void;
+}
+
+/**
+ * Fills with each model in turn, one after another (so each column's time is its own model's,
+ * and two models do not share the CPU or GPU while timed). A model whose column went before its
+ * turn is skipped, and one whose column goes while its folder is looked up sends no fill.
+ */
+export async function fillColumns(
+  calls: Pick<FillCalls, 'models' | 'playground'>,
+  models: readonly ModelChoice[],
+  request: Omit<PlaygroundFillRequest, 'modelDir'>,
+  fill: ColumnsFill,
+): Promise<void> {
+  for (const model of models) {
+    if (fill.isStopped()) return;
+    if (!fill.isShown(model.key)) {
+      fill.onOutcome(model.key, undefined);
+      continue;
+    }
+    fill.onBegin(model.key);
+    const outcome = await fillOne(calls, model, request, () => fill.isStopped() || !fill.isShown(model.key));
+    if (fill.isStopped()) return;
+    fill.onOutcome(model.key, fill.isShown(model.key) ? outcome : undefined);
   }
 }
 

@@ -3,7 +3,7 @@
 // message when they share one, never for a column stopped; nothing before a fill.
 
 import { describe, expect, it } from 'vitest';
-import { fillSummary, type ColumnOutcome } from '../../../../src/renderer/src/lib/fillSummary';
+import { fillSummary, shownColumns, type ColumnOutcome } from '../../../../src/renderer/src/lib/fillSummary';
 
 const done: ColumnOutcome = { status: 'done' };
 const running: ColumnOutcome = { status: 'running' };
@@ -84,5 +84,25 @@ describe('fillSummary', () => {
         { label: 'b', outcome: failed('two') },
       ])?.alert,
     ).toBe('a; b could not fill the holes: their columns say why.');
+  });
+});
+
+describe('shownColumns', () => {
+  const chosen = [
+    { key: 'run', label: 'my run (best)' },
+    { key: 'new', label: 'ticked since' },
+  ];
+
+  it("counts the columns shown only: an unticked or removed model's outcome is left out", () => {
+    const outcomes = { 'builtin:byt5-tiny': done, run: done };
+    expect(shownColumns(chosen, outcomes)).toEqual([{ label: 'my run (best)', outcome: done }]);
+    expect(fillSummary(shownColumns(chosen, outcomes))?.status).toBe('my run (best) filled the holes.');
+  });
+
+  it("keeps the columns' order, leaving out one with no outcome (ticked since the fill)", () => {
+    const outcomes = { new: running, run: stopped };
+    expect(shownColumns(chosen, outcomes).map((c) => c.label)).toEqual(['my run (best)', 'ticked since']);
+    expect(shownColumns(chosen, { run: stopped })).toEqual([{ label: 'my run (best)', outcome: stopped }]);
+    expect(shownColumns(chosen, {})).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../../src/shared/errors';
-import { fillOne, fillRequest, maskedPrompt } from '../../../../src/renderer/src/lib/playgroundFill';
+import { fillColumns, fillOne, fillRequest, maskedPrompt } from '../../../../src/renderer/src/lib/playgroundFill';
 import type { ModelChoice } from '../../../../src/renderer/src/lib/modelChoices';
 
 const calls = { resolve: vi.fn(), fill: vi.fn() };
@@ -64,6 +64,71 @@ describe('fillOne', () => {
       status: 'failed',
       error: 'The prompt is too long',
     });
+  });
+});
+
+describe('fillColumns', () => {
+  const choice = (key: string): ModelChoice => ({ key, ref: `/models/${key}`, label: key }) as ModelChoice;
+  const models = ['a', 'b', 'c'].map(choice);
+  const request = { prompt: 'a <extra_id_0>', strategy: { kind: 'greedy' as const }, maxNewTokens: 8 };
+  let shown: Set<string>;
+  let isStopped: boolean;
+  let events: string[];
+  const fill = (): Promise<void> =>
+    fillColumns(fake, models, request, {
+      isStopped: () => isStopped,
+      isShown: (key) => shown.has(key),
+      onBegin: (key) => events.push(`begin ${key}`),
+      onOutcome: (key, outcome) => events.push(`${key} ${outcome?.status ?? 'dropped'}`),
+    });
+  beforeEach(() => {
+    [shown, isStopped, events] = [new Set(['a', 'b', 'c']), false, []];
+    calls.resolve.mockReset().mockImplementation(async ({ model }: { model: string }) => ({ path: model }));
+    calls.fill.mockReset().mockResolvedValue({ text: 'x' });
+  });
+
+  it('fills each model in turn, one after another', async () => {
+    await fill();
+    expect(events).toEqual(['begin a', 'a done', 'begin b', 'b done', 'begin c', 'c done']);
+  });
+
+  it('skips a model unticked before its turn: nothing is sent for it and its outcome is dropped', async () => {
+    calls.fill.mockImplementation(async ({ modelDir }: { modelDir: string }) => {
+      if (modelDir === '/models/a') shown.delete('b');
+      return { text: 'x' };
+    });
+    await fill();
+    expect(events).toEqual(['begin a', 'a done', 'b dropped', 'begin c', 'c done']);
+    expect(calls.resolve).not.toHaveBeenCalledWith({ model: '/models/b' });
+  });
+
+  it('drops the outcome of a model unticked while it runs (its fill stopped) and goes on with the next', async () => {
+    calls.fill.mockImplementation(async ({ modelDir }: { modelDir: string }) => {
+      if (modelDir !== '/models/a') return { text: 'x' };
+      shown.delete('a');
+      throw new ApiError('cancelled', 'Stopped');
+    });
+    await fill();
+    expect(events).toEqual(['begin a', 'a dropped', 'begin b', 'b done', 'begin c', 'c done']);
+  });
+
+  it('sends no fill for a model unticked while its folder was looked up', async () => {
+    calls.resolve.mockImplementation(async ({ model }: { model: string }) => {
+      if (model === '/models/b') shown.delete('b');
+      return { path: model };
+    });
+    await fill();
+    expect(calls.fill).not.toHaveBeenCalledWith(expect.objectContaining({ modelDir: '/models/b' }));
+    expect(events).toContain('b dropped');
+  });
+
+  it('ends at once when the fill is stopped, saying nothing more', async () => {
+    calls.fill.mockImplementation(async () => {
+      isStopped = true;
+      throw new ApiError('cancelled', 'Stopped');
+    });
+    await fill();
+    expect(events).toEqual(['begin a']);
   });
 });
 
