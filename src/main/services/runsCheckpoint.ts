@@ -1,6 +1,7 @@
 // Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), also
 // while its run trains and prunes them ahead of the store (checkpointPicker), what to say when
-// it is not there (not kept, pruned meanwhile, or deleted from disk by hand), which cannot be used
+// it is not there (not kept, pruned meanwhile, or deleted from disk by hand) or does not read, and
+// which to choose instead, which cannot be used
 // (unreadable on disk, or missing: checkpointProblems), and reading one while its run trains and
 // prunes, or is removed, through a linked copy in <data dir>/readers that names its run and its
 // reader, so the copies of a reader that was killed are removed by the next read.
@@ -24,7 +25,10 @@ import { ApiError } from '../../shared/errors';
 import {
   bestCheckpoint,
   checkpointDirName,
+  type CheckpointInfo,
+  type CheckpointScan,
   listCheckpoints,
+  scanCheckpoints,
   type UnreadableCheckpoint,
 } from '../engine/train/checkpoint';
 import {
@@ -41,8 +45,17 @@ import {
 /** The best by validation loss (else the last), the last, or the one of a step. */
 export type CheckpointChoice = 'best' | 'last' | number;
 
-/** The folder of run `id`'s checkpoint `which` among `list` (its checkpoints, in step order). */
-export function pickCheckpoint(id: string, list: readonly RunCheckpoint[], which: CheckpointChoice): string {
+/**
+ * The folder of run `id`'s checkpoint `which` among `list` (its checkpoints, in step order). With
+ * `scan` (its checkpoints folder's, scanCheckpoints), one that is gone or does not read is refused
+ * saying which read instead, rather than left to fail as it loads.
+ */
+export function pickCheckpoint(
+  id: string,
+  list: readonly RunCheckpoint[],
+  which: CheckpointChoice,
+  scan?: CheckpointScan,
+): string {
   const pick =
     which === 'best'
       ? (list.find((c) => c.isBest) ?? lastCheckpoint(list))
@@ -53,12 +66,29 @@ export function pickCheckpoint(id: string, list: readonly RunCheckpoint[], which
     const have = list.map((c) => c.step).join(', ') || 'none yet';
     throw new ApiError('not_found', `Run ${id} has no checkpoint ${String(which)} (checkpoints: ${have})`);
   }
+  const instead = scan ? `; ${insteadWords(pick.step, scan.whole)}` : '';
   if (!existsSync(pick.path))
     throw new ApiError(
       'not_found',
-      `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill`,
+      `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill${instead}`,
+    );
+  const unreadable = scan?.unreadable.find((c) => c.step === pick.step);
+  if (unreadable)
+    throw new ApiError(
+      'conflict',
+      `Run ${id}'s checkpoint at step ${pick.step} cannot be read: ${unreadable.file} ${unreadable.problem}${instead}`,
     );
   return pick.path;
+}
+
+/** Which checkpoints to choose instead of the one of `step`: the others of `whole` (those that read), newest first. */
+function insteadWords(step: number, whole: readonly CheckpointInfo[]): string {
+  const others = whole
+    .map((c) => c.step)
+    .filter((s) => s !== step)
+    .reverse();
+  if (others.length === 0) return 'it has no other checkpoint that reads';
+  return `choose one that reads: step ${others.join(', ')} (in a terminal: \`--checkpoint ${others[0]}\`)`;
 }
 
 /** A run's checkpoints as a read picks among them (RunService.readCheckpoint). */
@@ -86,15 +116,16 @@ export function checkpointPicker(run: RunCheckpointSource, which: CheckpointChoi
   const listed = run.rows().map((c) => c.step); // as the read began
   return (isAgain) => {
     const rows = run.rows();
+    const scan = scanCheckpoints(run.folder);
     if (!isAgain) {
       try {
-        return pickCheckpoint(run.runId, rows, which);
+        return pickCheckpoint(run.runId, rows, which, scan);
       } catch (error) {
         if (!isGone(error)) throw error;
       }
     }
     const keepLast = run.keptWhileTraining();
-    if (keepLast === undefined) return pickCheckpoint(run.runId, rows, which);
+    if (keepLast === undefined) return pickCheckpoint(run.runId, rows, which, scan);
     if (typeof which !== 'number') {
       const onDisk = listCheckpoints(run.folder);
       const pick = which === 'best' ? (bestCheckpoint(onDisk) ?? onDisk.at(-1)) : onDisk.at(-1);

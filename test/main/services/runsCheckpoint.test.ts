@@ -3,8 +3,18 @@
 // picked again while its run trains: best or last from disk, a step pruned meanwhile said so;
 // reading one that a training run deletes meanwhile picks again, and one whose run is removed
 // meanwhile reads on from its copy in the readers folder; the copy a reader killed with SIGKILL
-// leaves is removed by the next read (its run removed or not), while a live reader's stays.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+// leaves is removed by the next read (its run removed or not), while a live reader's stays. A
+// pick that is gone or unreadable says which checkpoints read instead.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../../src/shared/contract/runs';
@@ -99,8 +109,22 @@ describe('checkpointPicker', () => {
     for (const which of ['last', 'best', 4] as const)
       for (const isAgain of [false, true])
         expect(() => checkpointPicker(source, which)(isAgain)).toThrow(
-          /step 4 is no longer on disk .*outside Spanfill$/,
+          /step 4 is no longer on disk .*outside Spanfill; choose one that reads: step 8, 6 \(in a terminal: `--checkpoint 8`\)$/,
         );
+  });
+
+  it('says of an unreadable pick what is wrong and which to choose instead, not only once loading fails', () => {
+    const { source, at } = run({ 10: 2, 20: 1.5 }, [10, 20], undefined);
+    truncateSync(path.join(at(20), 'model.safetensors'), 4);
+    for (const which of ['last', 'best', 20] as const)
+      expect(() => checkpointPicker(source, which)(false)).toThrow(
+        /^Run r-1's checkpoint at step 20 cannot be read: model\.safetensors .*; choose one that reads: step 10 \(in a terminal: `--checkpoint 10`\)$/,
+      );
+    expect(checkpointPicker(source, 10)(false)).toBe(at(10));
+    rmSync(at(10), { recursive: true });
+    expect(() => checkpointPicker(source, 'best')(false)).toThrow(
+      /cannot be read: .*; it has no other checkpoint that reads$/,
+    );
   });
 });
 
