@@ -19,6 +19,8 @@ let session: E2eSession;
 let page: Page;
 let datasetId: string;
 let runId: string;
+/** A second stopped run, whose Resume is refused while the first trains. */
+let otherId: string;
 
 beforeAll(async () => {
   session = await startSession('keyboard-runs-table');
@@ -42,7 +44,7 @@ const focusedInRow = () =>
 /** Whether Resume is held (aria-disabled, not disabled), or gone already, read at once (no wait for it). */
 const isHeldOrGone = () =>
   page.evaluate<boolean>(
-    `(() => { const resume = document.querySelector('[data-testid=run-row-resume]');` +
+    `(() => { const resume = document.querySelector('[data-testid=run-row-${runId}] [data-testid=run-row-resume]');` +
       ` return resume === null || (resume.getAttribute('aria-disabled') === 'true' && !resume.disabled); })()`,
   );
 
@@ -50,6 +52,7 @@ describe("The Runs table's Resume, pressed by keyboard", () => {
   it("keeps the focus while its call is out, then hands it to the run's name as the run starts", async () => {
     const flags = [...shortRunFlags(datasetId), '--max-steps', '1000000', '--checkpoint-every', '4'];
     runId = await stoppedRun(session.dataDir, 'resumed by keyboard', flags, 4);
+    otherId = await stoppedRun(session.dataDir, 'refused by keyboard', flags, 4);
     await page.goto(session.url);
     await openScreen(page, 'runs');
     const resume = row().getByTestId('run-row-resume');
@@ -72,4 +75,30 @@ describe("The Runs table's Resume, pressed by keyboard", () => {
     expect(await focusedTestid(page)).toBe('run-open');
     expect(session.pageErrors).toEqual([]);
   }, 180_000);
+
+  it('keeps the focus on Resume when the resume is refused (another run trains)', async () => {
+    const other = page.getByTestId(`run-row-${otherId}`);
+    const resume = other.getByTestId('run-row-resume');
+    await expect.poll(() => other.getByTestId('run-status').textContent(), { timeout: 20_000 }).toBe('stopped');
+    await expect.poll(status, { timeout: 20_000 }).toBe('running');
+    await resume.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents(), { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(/one run trains at a time/));
+    // Still its row's Resume (not the run's name: Resume stayed, and the person may press it again).
+    await expect
+      .poll(
+        () =>
+          page.evaluate<string>(
+            `(document.activeElement?.closest('tr')?.dataset.testid === 'run-row-${otherId}' ? 'in the row: ' : '') +` +
+              ` (document.activeElement?.dataset.testid ?? document.activeElement?.tagName.toLowerCase())`,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe('in the row: run-row-resume');
+    await page.waitForTimeout(1000);
+    expect(await focusedTestid(page)).toBe('run-row-resume');
+    expect(session.pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -35,6 +35,7 @@ import { estimateRun } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import {
   acquireTrainerLock,
+  refuseWhileTrainerBusy,
   CHECKPOINT_COPIES,
   isRunOwnerAlive,
   liveRuns,
@@ -119,6 +120,7 @@ export class RunService {
    * so the CLI, the Train screen and any other caller start the same run from the same request.
    */
   async start(request: RunRequest, signal?: AbortSignal): Promise<RunStarted> {
+    refuseWhileTrainerBusy(this.deps.dataDir, this.repo);
     const asked = await configOfRequest(this.deps, request);
     // The dataset as asked for: one removed elsewhere while the run is prepared is said as such.
     const dataset = this.deps.datasets.repo.get(asked.config.datasetId);
@@ -198,6 +200,7 @@ export class RunService {
    */
   async resume(id: string, signal?: AbortSignal, options: { readonly fromStart?: boolean } = {}): Promise<RunStarted> {
     const row = resumableRun(this.resumeCheck, id);
+    refuseWhileTrainerBusy(this.deps.dataDir, this.repo);
     const scan = scanCheckpoints(this.checkpointDir(id));
     const from = resumePoint(this.repo, id, scan.whole);
     const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);

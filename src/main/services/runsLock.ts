@@ -103,6 +103,17 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?
   throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
 }
 
+/**
+ * Throws acquireTrainerLock's 'conflict' while another live process holds the lock, without
+ * taking it: a new run or a resume asks first, so that it is refused at once rather than after
+ * it prepared (counting its dataset's tokens, possibly for minutes) and, for a resume, after its
+ * run was queued and put back. The lock itself is still taken once it has prepared.
+ */
+export function refuseWhileTrainerBusy(dataDir: string, runs: RunRepository): void {
+  const holder = readLockHolder(trainerLockPath(dataDir));
+  if (holder !== null && isRecordedProcessAlive(holder)) throw lockHeld(holder, runs);
+}
+
 /** Codes of a lock that cannot be written at all: a read-only disk, no permission. */
 const UNWRITABLE_CODES = new Set(['EROFS', 'EACCES', 'EPERM']);
 
