@@ -11,8 +11,8 @@ import type { RunStatusName } from './runResults';
 
 /**
  * "owner/name@revision" → its parts; the first "@" splits them (a repository id holds none).
- * One reading for the services (--model, pulls) and the Models screen (a pull's progress is the
- * repository's, whatever revision was typed).
+ * One reading for --model (modelsResolve.ts) and for pulls, through hubAddress.ts
+ * readRepoReference, which also takes a pasted Hub address.
  */
 export function splitModelReference(reference: string): { repoId: string; revision: string | undefined } {
   const at = reference.indexOf('@');

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
+import { tokenInput } from '../../../src/main/cli/commands/models-token';
+import { TOKEN_FILE_NAME } from '../../../src/main/services/hub-token';
 import type { ModelPulled, ModelSummary } from '../../../src/shared/contract/models';
 import { capture, runCaptured, runSpanfill as cli } from '../../support/cli';
 import { startTestHub, type TestHub } from '../../support/hub-server';
@@ -151,6 +154,14 @@ describe('spanfill models', () => {
     expect((await cli(['models', ...data])).stdout).toMatch(/^No models yet/);
 
     expect((await cli(['models', 'token', 'set', 'hf_stored', ...data])).stdout).toContain('from the stored file');
+    // `set -` reads it from standard input (out of shell history and ps), as the help says.
+    tokenInput.stdin = Readable.from([Buffer.from('hf_piped\n')]);
+    try {
+      expect((await cli(['models', 'token', 'set', '-', ...data])).stdout).toContain('from the stored file');
+    } finally {
+      tokenInput.stdin = process.stdin;
+    }
+    expect(fs.readFileSync(path.join(data[1], TOKEN_FILE_NAME), 'utf8').trim()).toBe('hf_piped');
     const status = JSON.parse((await cli(['models', 'token', '--json', ...data], { HF_TOKEN: 'hf_env' })).stdout);
     expect(status).toMatchObject({ source: 'env', endpoint: 'https://huggingface.co' });
 

@@ -21,6 +21,7 @@ import { defineCommand, InterruptedError, UsageError, type CommandContext } from
 import { fullModelReference } from '../model-arg';
 import type { ProgressBar } from '../output';
 import { renderModelDetails } from './models-show';
+import { tokenArgument, tokenInput } from './models-token';
 import { formatBytes, plural } from '../../../shared/format';
 
 type ModelsResult =
@@ -52,19 +53,22 @@ export const modelsCommand = defineCommand({
   takesArguments: true,
   summary: 'List, show, pull from the Hugging Face Hub, import or remove models',
   usage:
-    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | clear]]',
+    'spanfill models [list | catalog | pull REPO_ID[@R] [--revision R] [--offline] | import DIR [--name N] | show MODEL | rm ID | cache [rm REPO_ID | rm-scratch] | token [set TOKEN | set - | clear]]',
   description:
     'show prints one model: id, name, where it came from, its folder and size on disk, whether the\n' +
     "folder reads (config.json and the weights' headers; the list marks one that does not), its\n" +
     'shape (config.json), its tokenizer and the runs started from it; MODEL as `fill --model` reads it\n' +
     '(a model id or name, a folder, builtin:byt5-tiny, a pulled OWNER/NAME[@R]).\n' +
     'pull fetches config.json, the safetensors weights and the tokenizer files at one commit into\n' +
-    '<data dir>/models/hub, resuming partial files and checking each against the Hub. HF_ENDPOINT\n' +
-    'picks another Hub, HF_TOKEN (or `models token set`, kept in a 0600 file) opens gated models,\n' +
+    '<data dir>/models/hub, resuming partial files and checking each against the Hub; REPO_ID may be\n' +
+    'its Hub address (https://huggingface.co/OWNER/NAME, or …/tree/R for a revision). HF_ENDPOINT\n' +
+    'picks another Hub, HF_TOKEN (or `models token set TOKEN`, kept in a 0600 file) opens gated\n' +
+    'models; `models token set -` reads TOKEN from standard input, out of shell history and ps:\n' +
+    '`echo "$T" | spanfill models token set -`.\n' +
     "HF_HUB_OFFLINE=1 or --offline uses only the cache. rm deletes a pulled model's files; an\n" +
     'imported folder is only unregistered; it reads ID as `fill --model` does (a model id or name, a\n' +
-    'pulled REPO_ID[@R], a full folder path). A name may not be an id, start with builtin: or preset:,\n' +
-    'or hold a "/" (--model reads those first). cache\n' +
+    'pulled REPO_ID[@R], a full folder path). A name may not be an id, bytes, start with builtin: or\n' +
+    'preset:, or hold a "/" (--model reads those first). cache\n' +
     'also counts the from-scratch starting points (runs of preset:NAME, in <data dir>/models/preset);\n' +
     'cache rm-scratch deletes them (a run rebuilds its own from its seed), not while one trains.',
   options: {
@@ -110,7 +114,7 @@ export const modelsCommand = defineCommand({
           throw new UsageError('models cache takes nothing, rm REPO_ID, or rm-scratch');
         return { action: 'cache-rm', ...service.removeCached(args[1]) };
       case 'token':
-        return { action, ...tokenAction(service, args) };
+        return { action, ...(await tokenAction(context, service, args)) };
       default:
         throw new UsageError(unknownName('models action', action, ACTIONS));
     }
@@ -127,11 +131,18 @@ function checkOptions(context: CommandContext, action: string): void {
     throw new UsageError('--name goes with models import');
 }
 
-function tokenAction(service: ModelService, args: readonly string[]): HubTokenStatus {
+async function tokenAction(
+  context: CommandContext,
+  service: ModelService,
+  args: readonly string[],
+): Promise<HubTokenStatus> {
   if (args.length === 0) return service.tokenStatus();
   if (args[0] === 'clear' && args.length === 1) return service.setToken(null);
-  if (args[0] === 'set' && args.length === 2) return service.setToken(args[1]);
-  throw new UsageError('models token takes nothing (show where the token comes from), set TOKEN, or clear');
+  if (args[0] === 'set' && args.length === 2)
+    return service.setToken(await tokenArgument(args[1], { stdin: tokenInput.stdin, signal: context.signal }));
+  throw new UsageError(
+    'models token takes nothing (show where the token comes from), set TOKEN, set - (TOKEN from standard input), or clear',
+  );
 }
 
 async function pullWithProgress(context: CommandContext, service: ModelService, repoId: string): Promise<ModelPulled> {

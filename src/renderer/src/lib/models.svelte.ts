@@ -3,13 +3,8 @@
 // imports, removal, the download cache and the Hub token. Built on `api` only, like every
 // domain store; the Playground's model picker reads `models` from here too.
 
-import {
-  splitModelReference,
-  type CatalogModel,
-  type HubTokenStatus,
-  type ModelCacheUsage,
-  type ModelSummary,
-} from '../../../shared/contract/models';
+import type { CatalogModel, HubTokenStatus, ModelCacheUsage, ModelSummary } from '../../../shared/contract/models';
+import { readRepoReference } from '../../../shared/hubAddress';
 import { formatBytes, formatElapsed, plural } from '../../../shared/format';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
@@ -128,8 +123,10 @@ class ModelsStore {
   async pull(repoId: string, revision: string): Promise<void> {
     const id = repoId.trim();
     if (id === '' || this.pulling) return;
-    // Progress events and cancel name the repository, without an "@revision" typed after it.
-    const repository = splitModelReference(id).repoId;
+    // Progress events and cancel name the repository, without an "@revision" typed after it, or
+    // the rest of a Hub address pasted from a browser (read as the service reads it).
+    const reading = readRepoReference(id);
+    const repository = reading.is === 'repository' ? reading.repoId : id;
     this.error = undefined;
     this.notice = undefined;
     this.pullOutcome = undefined;
