@@ -169,11 +169,15 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly:
   }
 }
 
+/**
+ * A model folder (found: the model reference resolved to it) whose config cannot be read is its
+ * content, not a flag to correct: invalid_input, which the CLI says without its usage line.
+ */
 function readModelConfig(dir: string, model: string): T5Config {
   try {
     return loadT5Config(dir);
   } catch (error) {
-    throw bad(`model '${model}' cannot be read: ${errorMessage(error)}`);
+    throw new ApiError('invalid_input', `model '${model}' cannot be read: ${errorMessage(error)}`);
   }
 }
 

@@ -2,7 +2,7 @@
 // host: the seed notebook's experiment end to end (train, then fill --run), case training
 // against the reference curves, determinism, `runs compare`, every refused configuration, and
 // the note on more CPU threads than the machine has.
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -239,6 +239,19 @@ describe('spanfill train: refused flags', () => {
     expect(endless.stderr).toMatch(/train needs --max-steps N or --epochs X \(how long to train\), or a --preset/);
     const runs = await spanfillIn(dir, ['runs', 'list', '--json']);
     expect(JSON.parse(runs.stdout)).toEqual({ action: 'list', runs: [] });
+  });
+
+  it('says a damaged model folder as its content (exit 1), without the usage line of a bad flag', async () => {
+    const dir = tempDir();
+    const datasetId = await importTexts(dir, [SENTENCE]);
+    const damaged = join(dir, 'damaged-model');
+    cpSync(SPM, damaged, { recursive: true });
+    writeFileSync(join(damaged, 'config.json'), '{bad');
+    const flags = ['train', '--dataset', datasetId, '--max-steps', '2'];
+    const out = await spanfillIn(dir, [...flags, '--model', damaged]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/config\.json is not valid JSON/);
+    expect(out.stderr).not.toMatch(/--help/);
   });
 });
 
