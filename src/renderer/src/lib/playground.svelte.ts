@@ -4,22 +4,15 @@
 // "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt
 // history. The history and the screen as it was left are kept in the data directory's store
-// (playground.saved, .remember, .keepScreen), read back when the screen first opens; a first
-// visit (nothing kept) opens the newest run's best checkpoint beside its base. The runs'
-// checkpoints are read when the picker opens and again on a run's checkpoint, rename or removal.
+// (playgroundMemory.ts), read back when the screen first opens; a first visit (nothing kept)
+// opens the newest run's best checkpoint beside its base. The runs' checkpoints are read when
+// the picker opens and again on a run's checkpoint, rename or removal.
 // Stop cancels a fill: the columns not done say so, and a prompt no model answered is not kept.
 // A column that goes mid-fill (unticked, its run removed) is stopped or skipped, and uncounted;
 // a prompt Fill refuses takes the last prompt's answers away.
 // The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's.
 
-import {
-  DECODING_DEFAULTS,
-  MAX_NEW_TOKENS,
-  type PlaygroundHistory,
-  playgroundScreenSchema,
-  type PlaygroundScreen,
-} from '../../../shared/contract/playground';
-import { contractMessages } from '../../../shared/contract/issues';
+import { DECODING_DEFAULTS, MAX_NEW_TOKENS, type PlaygroundScreen } from '../../../shared/contract/playground';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { api, connection } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
@@ -34,12 +27,12 @@ import {
 } from './modelChoices';
 import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
-import { LatestWrite } from './latestWrite';
 import { Newest } from './newest';
 import { errorMessage } from '../../../shared/errors';
 import type { DecodingForm } from './decodingForm';
 import type { MaskedSpans } from './recentPrompts';
 import { fillColumns, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
+import { PlaygroundMemory } from './playgroundMemory';
 import { untrack } from 'svelte';
 import { subscribe } from '../../../shared/transport';
 
@@ -110,10 +103,8 @@ class PlaygroundStore {
    */
   hasOpened = $state(false);
   private readonly checkpointListing = new Newest();
-  private readonly screenWrite = new LatestWrite<PlaygroundScreen>(
-    (screen) => this.keepScreen(screen),
-    (error) => (this.memoryError = `Could not keep the screen as it is for the next visit: ${errorMessage(error)}`),
-  );
+  /** Reads back and keeps the history and the screen, into `history` and `memoryError` above. */
+  private readonly memory = new PlaygroundMemory(api, this);
 
   constructor() {
     // A checkpoint written, or a run renamed or removed (here, in another window or a terminal)
@@ -127,7 +118,9 @@ class PlaygroundStore {
       $effect(() => {
         if (!this.isRestored) return;
         const { prompt, selected, folders, addedCheckpoints } = this;
-        void this.screenWrite.set($state.snapshot({ prompt, selected, folders, addedCheckpoints }) as PlaygroundScreen);
+        void this.memory.keepScreen(
+          $state.snapshot({ prompt, selected, folders, addedCheckpoints }) as PlaygroundScreen,
+        );
       });
       // The running model's column went mid-fill: its generation is stopped, and the fill goes on.
       $effect(() => {
@@ -213,11 +206,9 @@ class PlaygroundStore {
    * been read, nothing is written over it: a read that fails is tried again on the next visit.
    */
   private restore(): Promise<void> {
-    this.restoring ??= api.playground
-      .saved({})
-      .then(({ history, screen }) => {
-        this.history = history;
-        this.memoryError = undefined;
+    this.restoring ??= this.memory
+      .readBack()
+      .then((screen) => {
         if (screen !== null) this.isFirstChoice = false;
         if (screen !== null && !this.isEdited) {
           this.prompt = screen.prompt;
@@ -227,10 +218,7 @@ class PlaygroundStore {
         }
         this.isRestored = true;
       })
-      .catch((caught: unknown) => {
-        this.restoring = undefined;
-        this.memoryError = `Could not read back the recent prompts and the screen as it was left: ${errorMessage(caught)}`;
-      })
+      .catch(() => (this.restoring = undefined))
       .finally(() => (this.hasOpened = true));
     return this.restoring;
   }
@@ -338,7 +326,7 @@ class PlaygroundStore {
         // Kept once a model has answered it: a fill stopped before that leaves the history as it was.
         if (!isKept && outcome !== undefined && outcome.status !== 'stopped') {
           isKept = true;
-          void this.remember(prompt);
+          void this.memory.remember(prompt);
         }
       },
     });
@@ -403,30 +391,8 @@ class PlaygroundStore {
     await this.fill();
   }
 
-  /** Keeps the screen for the next visit; one too large to send is refused here, as the server would. */
-  private async keepScreen(screen: PlaygroundScreen): Promise<void> {
-    const checked = playgroundScreenSchema.safeParse(screen, { error: contractMessages });
-    if (!checked.success) throw new Error(checked.error.issues[0].message);
-    await api.playground.keepScreen({ screen });
-    this.memoryError = undefined;
-  }
-
-  /** Puts a filled prompt at the top of the history (the store leaves out a blank or very long one). */
-  private remember(prompt: string): Promise<void> {
-    return this.keepHistory(api.playground.remember({ prompt }), 'keep the prompt in the recent prompts');
-  }
-
   clearHistory(): Promise<void> {
-    return this.keepHistory(api.playground.forgetHistory({}), 'clear the recent prompts');
-  }
-
-  private async keepHistory(call: Promise<PlaygroundHistory>, what: string): Promise<void> {
-    try {
-      this.history = (await call).history;
-      this.memoryError = undefined;
-    } catch (caught) {
-      this.memoryError = `Could not ${what}: ${errorMessage(caught)}`;
-    }
+    return this.memory.clearHistory();
   }
 }
 
