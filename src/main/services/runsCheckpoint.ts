@@ -28,7 +28,9 @@ import {
   type CheckpointInfo,
   type CheckpointScan,
   listCheckpoints,
+  OPTIMIZER_FILE,
   scanCheckpoints,
+  TRAINER_STATE_FILE,
   type UnreadableCheckpoint,
 } from '../engine/train/checkpoint';
 import {
@@ -72,7 +74,8 @@ export function pickCheckpoint(
       'not_found',
       `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill${instead}`,
     );
-  const unreadable = scan?.unreadable.find((c) => c.step === pick.step);
+  // Only what a read of its model meets: a fill or an export needs no trainer state or moments.
+  const unreadable = scan?.unreadable.find((c) => c.step === pick.step && !TRAINING_ONLY_FILES.has(c.file));
   if (unreadable)
     throw new ApiError(
       'conflict',
@@ -80,6 +83,9 @@ export function pickCheckpoint(
     );
   return pick.path;
 }
+
+/** A checkpoint's files that only resuming reads. */
+const TRAINING_ONLY_FILES: ReadonlySet<string> = new Set([TRAINER_STATE_FILE, OPTIMIZER_FILE]);
 
 /** Which checkpoints to choose instead of the one of `step`: the others of `whole` (those that read), newest first. */
 function insteadWords(step: number, whole: readonly CheckpointInfo[]): string {
