@@ -9,43 +9,21 @@
 // finished export before it is one. Once the staging folder holds its manifest the export is
 // decided: if its process is killed, the next export into the folder finishes the move.
 
-import {
-  closeSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isRecordedProcessAlive, recordOfName } from '../../processIdentity';
+import { createStampLock, liveStampHolder, releaseStampLock } from '../../stampLock';
 import { EXPORT_MANIFEST, FINDER_FILE, manifestFiles } from './manifest';
 import { EXPORT_LOCK, IN_PROGRESS } from './stagingName';
 
-/** A lock this old and still empty or unreadable was left by a process killed as it made it. */
-const UNREADABLE_LOCK_MS = 60_000;
-
 /**
- * Takes `dir`'s lock for the export `stamp`, after clearing what a killed export left there.
- * Returns false when a live export holds it.
+ * Takes `dir`'s lock for the export `stamp` (stampLock.ts), after clearing what a killed export
+ * left there. Returns false when a live export holds it (or one is making it just now).
  */
 export function lockFolder(dir: string, stamp: string): boolean {
+  const lock = join(dir, EXPORT_LOCK);
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(join(dir, EXPORT_LOCK), 'wx');
-      try {
-        writeSync(fd, stamp);
-      } finally {
-        closeSync(fd);
-      }
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (isLockLive(dir)) return false;
+    if (createStampLock(lock, stamp)) return true;
+    if (liveStampHolder(lock) !== null) return false;
     clearLeftBehind(dir);
   }
   return false;
@@ -53,24 +31,7 @@ export function lockFolder(dir: string, stamp: string): boolean {
 
 /** Gives up `dir`'s lock (only if it is still this export's). */
 export function unlockFolder(dir: string, stamp: string): void {
-  const lock = join(dir, EXPORT_LOCK);
-  try {
-    if (readFileSync(lock, 'utf8') === stamp) rmSync(lock, { force: true });
-  } catch {
-    // gone already
-  }
-}
-
-/** Whether the lock in `dir` is held by a process that still runs (or is being made just now). */
-function isLockLive(dir: string): boolean {
-  const lock = join(dir, EXPORT_LOCK);
-  try {
-    const writer = recordOfName(readFileSync(lock, 'utf8'));
-    if (writer) return isRecordedProcessAlive(writer);
-    return Date.now() - lstatSync(lock).mtimeMs < UNREADABLE_LOCK_MS;
-  } catch {
-    return false; // gone meanwhile
-  }
+  releaseStampLock(join(dir, EXPORT_LOCK), stamp);
 }
 
 /**

@@ -2,16 +2,15 @@
 // and a terminal): `<cache>/.locks/models--<owner>--<name>.lock`, made exclusively, names the
 // process that downloads (processIdentity.ts recordInName, as export folders' locks do). Its
 // `.partial` files are written by that process alone. A lock whose process is gone (killed,
-// crashed, a reboot, its pid taken since) is stale and taken over. Not the in-process guard
-// (services/models.ts `pulls`), which also lets a pull be cancelled.
+// crashed, a reboot, its pid taken since) is stale and taken over (stampLock.ts, as export
+// folders lock). Not the in-process guard (services/models.ts `pulls`), which also lets a pull
+// be cancelled.
 
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { isRecordedProcessAlive, recordInName, recordOfName, recordOfThisProcess } from '../../processIdentity';
+import { recordInName, recordOfThisProcess } from '../../processIdentity';
+import { createStampLock, liveStampHolder, releaseStampLock } from '../../stampLock';
 import { HubError } from './errors';
-
-/** A lock this old and still empty or unreadable was left by a process killed as it made it. */
-const UNREADABLE_LOCK_MS = 60_000;
 
 /** The lock file of `repoId` in the cache at `cacheRoot` (outside the repository's folder, which removals delete). */
 export function pullLockPath(cacheRoot: string, repoId: string): string {
@@ -27,45 +26,12 @@ export function lockRepoPull(cacheRoot: string, repoId: string): () => void {
   mkdirSync(path.dirname(file), { recursive: true });
   const stamp = recordInName(recordOfThisProcess(Date.now()));
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      try {
-        writeSync(fd, stamp);
-      } finally {
-        closeSync(fd);
-      }
-      return () => {
-        if (readOrNull(file) === stamp) rmSync(file, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = liveHolder(file);
+    if (createStampLock(file, stamp)) return () => releaseStampLock(file, stamp);
+    const holder = liveStampHolder(file);
     if (holder !== null) throw busy(repoId, holder);
     rmSync(file, { force: true }); // stale: its process is gone
   }
   throw new HubError('busy', `Could not take the pull lock ${file} of ${repoId}; pull again`);
-}
-
-/** The pid holding `file` while its process runs (NaN while a lock just made is still empty); null when stale or gone. */
-function liveHolder(file: string): number | null {
-  const text = readOrNull(file);
-  if (text === null) return null;
-  const holder = recordOfName(text.trim());
-  if (holder !== null) return isRecordedProcessAlive(holder) ? holder.pid : null;
-  try {
-    return Date.now() - lstatSync(file).mtimeMs < UNREADABLE_LOCK_MS ? Number.NaN : null;
-  } catch {
-    return null; // gone meanwhile
-  }
-}
-
-function readOrNull(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 function busy(repoId: string, pid: number): HubError {
