@@ -90,6 +90,14 @@ function readShardIndex(dir: string): Map<string, string> {
   return new Map(entries as [string, string][]);
 }
 
+/**
+ * Reads the folder's safetensors headers and locates each tensor as loading does, without reading
+ * a weight: throws what loading the weights would meet first (models show's Health line).
+ */
+export function checkT5WeightFiles(dir: string): void {
+  locateTensors(dir);
+}
+
 /** Open every safetensors file of the folder and locate each tensor. */
 function locateTensors(dir: string): { located: Map<string, Located>; shards: Map<string, string> | null } {
   const located = new Map<string, Located>();
