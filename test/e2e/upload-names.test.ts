@@ -54,6 +54,12 @@ async function datasetNames(): Promise<string[]> {
   return page.getByTestId('datasets-table').locator('tbody tr td:first-child').allTextContents();
 }
 
+/** Picks `files` with the Datasets screen's file dialog and waits until it says what it imported. */
+async function pickAndImport(files: string[]): Promise<void> {
+  await page.getByTestId('pick-files').setInputFiles(files);
+  await page.getByTestId('datasets-notice').filter({ hasText: 'Imported' }).waitFor();
+}
+
 const noticeOrError = (): Promise<string> =>
   page.locator('[data-testid=datasets-notice], [data-testid=datasets-error]').first().textContent() as Promise<string>;
 
@@ -69,8 +75,7 @@ describe('names of uploaded and typed files', () => {
       'plain.txt',
     ];
     const files = writeFiles('odd', Object.fromEntries(names.map((n) => [n, `The text of ${n}.\n`])));
-    await page.getByTestId('pick-files').setInputFiles(files);
-    await page.getByTestId('datasets-notice').filter({ hasText: 'Imported' }).waitFor();
+    await pickAndImport(files);
     await expect(noticeOrError()).resolves.toMatch(/^Imported q\?x\.txt: 7 documents/);
     await expect(page.getByTestId('dataset-documents').textContent()).resolves.toContain(
       'The text of back\\slash.txt.',
@@ -80,8 +85,7 @@ describe('names of uploaded and typed files', () => {
 
   it('skips a file whose name the server cannot hold, imports the rest and names it as typed', async () => {
     const files = writeFiles('control', { 'tab\there.txt': 'A tab in its name.\n', 'kept.txt': 'This one is kept.\n' });
-    await page.getByTestId('pick-files').setInputFiles(files);
-    await page.getByTestId('datasets-notice').filter({ hasText: 'Imported' }).waitFor();
+    await pickAndImport(files);
     await expect(noticeOrError()).resolves.toBe(
       'Imported kept.txt: 1 document (used for both training and validation). Skipped 1 file whose name the server ' +
         'cannot hold: File name "tab\uFFFDhere.txt" holds a control character (U+0009), which a file name sent from the ' +
@@ -93,8 +97,7 @@ describe('names of uploaded and typed files', () => {
 
   it('names a dataset of several picked files as spanfill import names the same files', async () => {
     const files = writeFiles('pair', { 'plain.txt': 'A plain line.\n', 'empty.txt': '' });
-    await page.getByTestId('pick-files').setInputFiles(files);
-    await page.getByTestId('datasets-notice').filter({ hasText: 'Imported' }).waitFor();
+    await pickAndImport(files);
     await expect(noticeOrError()).resolves.toMatch(/^Imported plain\.txt: 1 document/);
     const cli = spanfillJson<{ name: string }>(dataDir, ['import', ...files]);
     expect(cli.name).toBe('plain.txt');
