@@ -3,7 +3,7 @@
 // real commands) and the runner. Scripts may rely on them; add new ones at the end, never renumber.
 
 import { ApiError } from '../../shared/errors';
-import { isReadOnly } from '../services/errors';
+import { isDataDirectoryDiskFull, isReadOnly } from '../services/errors';
 import { StoreError } from '../store/db';
 import { UsageError } from './command';
 
@@ -50,16 +50,18 @@ export const exitCodeHelp = [
  * The exit code and contract error code for a failed command. `interrupted`: Ctrl-C was
  * pressed, so whatever failed afterwards failed because of it. Only the command line is a
  * usage error: a service's invalid_argument is a flag value the CLI passed on unchecked,
- * its invalid_input / not_found are bad data (exit 1). A read-only data directory is exit 3,
- * as when the database cannot be opened.
+ * its invalid_input / not_found are bad data (exit 1). A read-only data directory, or one whose
+ * disk is full, is exit 3, as when the database cannot be opened.
  */
 export function classifyFailure(error: unknown, interrupted: boolean): { exitCode: ExitCode; code: string } {
   if (interrupted) return { exitCode: exitCodes.interrupted, code: 'cancelled' };
   if (error instanceof UsageError) return { exitCode: exitCodes.usage, code: 'invalid_argument' };
   if (error instanceof StoreError) return { exitCode: exitCodes.store, code: 'unavailable' };
-  // A write that a read-only disk or database refused, whichever command met it: thrown at the
-  // command, or carried back from a call's handler in its envelope (as internal, with the message).
-  if (isReadOnly(error) && (!(error instanceof ApiError) || error.code === 'internal'))
+  // A write that a read-only disk or database refused, or that found the data directory's disk
+  // full, whichever command met it: thrown at the command, or carried back from a call's handler
+  // in its envelope (as internal, with the message).
+  const isDataDirectoryUnusable = isReadOnly(error) || isDataDirectoryDiskFull(error);
+  if (isDataDirectoryUnusable && (!(error instanceof ApiError) || error.code === 'internal'))
     return { exitCode: exitCodes.store, code: 'unavailable' };
   if (!(error instanceof ApiError)) return { exitCode: exitCodes.failure, code: 'internal' };
   const byCode: Partial<Record<ApiError['code'], ExitCode>> = {

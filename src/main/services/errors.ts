@@ -4,7 +4,8 @@
 // from engine code that checks settings is a bad argument, invalid_argument. Anything else
 // passes through and dispatch reports it as internal. A full disk is said as one, with what to
 // do, by dispatch and the CLI whatever call met it (withDiskFullHint), and so is a read-only
-// disk or database, which the CLI ends with exit 3 like a data directory that cannot be opened.
+// disk or database; the CLI ends both with exit 3 like a data directory that cannot be opened
+// (a full disk only where the data directory is: isDataDirectoryDiskFull).
 
 import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import { DataError } from '../engine/data/errors';
@@ -40,6 +41,10 @@ export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
 /** How a message about a full disk goes on, here and in a failed run's error (runsFailure.ts). */
 export const DISK_FULL_WORDS = 'The disk is full';
 
+/** How withDiskFullHint names a disk the caller knew it was writing to, and says it is the data directory's too. */
+const ANOTHER_DISK_WORDS = 'the disk that holds ';
+const DATA_DIRECTORY_DISK_TOO = " (the data directory's too";
+
 /** Where a write that met a full disk was writing, when not (only) in the data directory. */
 export interface DiskOfWrite {
   /** What was written there (an export's destination). */
@@ -60,11 +65,24 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
     disk === undefined
       ? "the disk it was writing to (on the data directory's, which `spanfill system` names, by deleting runs, " +
         'models or datasets you no longer need)'
-      : `the disk that holds ${disk.path}` +
+      : `${ANOTHER_DISK_WORDS}${disk.path}` +
         (disk.isDataDirectoryDisk
-          ? " (the data directory's too, where deleting runs, models or datasets you no longer need frees space)"
+          ? `${DATA_DIRECTORY_DISK_TOO}, where deleting runs, models or datasets you no longer need frees space)`
           : '');
   return `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on ${where}, then try again`;
+}
+
+/**
+ * Whether a caught value (or a message) is a write that met a full disk where the data directory
+ * is: until space is freed there the data directory cannot be used, and the CLI ends with exit 3,
+ * as for a read-only one or a database that cannot be opened for lack of room. A full disk that
+ * withDiskFullHint named as another disk (an export's destination) is not the data directory's.
+ */
+export function isDataDirectoryDiskFull(caught: unknown): boolean {
+  if (!isDiskFull(caught)) return false;
+  const message = errorMessage(caught);
+  const named = message.lastIndexOf(`${DISK_FULL_WORDS}: free space on ${ANOTHER_DISK_WORDS}`);
+  return named < 0 || message.includes(DATA_DIRECTORY_DISK_TOO, named);
 }
 
 /** Node's words for a write on a read-only disk, and the path it names; SQLite's, which names none. */

@@ -284,6 +284,18 @@ describe('exit codes', () => {
     expect(classifyFailure(new Error('something else'), false)).toEqual({ exitCode: 1, code: 'internal' });
   });
 
+  it("classifies a full data directory's disk as one that cannot be used, and another full disk as a failure", () => {
+    const full = new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+    const enveloped = new ApiError('internal', 'ENOSPC: no space left on device, write. The disk is full: free space…');
+    for (const error of [full, enveloped])
+      expect(classifyFailure(error, false), String(error)).toEqual({ exitCode: 3, code: 'unavailable' });
+    // An export's destination on a disk of its own: the data directory can still be used.
+    const elsewhere = new Error(
+      'ENOSPC: no space left on device, write. The disk is full: free space on the disk that holds /mnt/usb/out, then try again',
+    );
+    expect(classifyFailure(elsewhere, false)).toEqual({ exitCode: 1, code: 'internal' });
+  });
+
   it('has no case ending with a code the README does not document', () => {
     const documented = rows.map((row) => row.code);
     for (const c of cases) expect(documented, c.what).toContain(c.status);

@@ -1,7 +1,7 @@
 // statusWriter (src/main/cli/run.ts): status lines on a non-terminal stderr are rate-limited,
 // and a forced milestone line must not hold back the first progress line after it (it did:
 // `spanfill runs resume` printed "resuming at step N", then nothing for 10 s). And a command
-// whose write meets a full disk says so and what to do (exit 1). A bare argument to a command
+// whose write meets a full disk says so and what to do (exit 3: the data directory cannot be used). A bare argument to a command
 // that takes options only is refused (exit 2), where it used to be ignored. An empty data
 // directory (--data-dir '' or SPANFILL_DATA_DIR=) is a usage error, not the per-user default.
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ describe('a command that meets a full disk', () => {
   const tempDir = tempDirs('spanfill-cli-full-');
   afterEach(() => vi.restoreAllMocks());
 
-  it('says the disk is full and what to do, and fails with exit 1', async () => {
+  it('says the disk is full and what to do, and fails with exit 3', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'notes.txt');
     fs.writeFileSync(file, 'A note.\n');
@@ -56,7 +56,7 @@ describe('a command that meets a full disk', () => {
     vi.spyOn(DatasetService.prototype, 'import').mockRejectedValue(full);
     const dataDir = path.join(dir, 'data');
     const { code, stderr } = await runSpanfill(['import', file, '--data-dir', dataDir]);
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(stderr.trim()).toBe(
       'spanfill import: database or disk is full. The disk is full: free space on the disk it was writing to (on the data ' +
         `directory's, which \`spanfill system --data-dir ${dataDir}\` names, by deleting runs, models or datasets you no longer need), then try again`,

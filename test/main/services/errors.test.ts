@@ -1,8 +1,8 @@
 // services/errors.ts: a full disk, and a read-only one, are recognised in Node's and SQLite's
 // words and said once with what to do; anything else, and a message that already says so, is
-// left as it is.
+// left as it is. A full disk is the data directory's unless the hint named another disk.
 import { describe, expect, it } from 'vitest';
-import { isReadOnly, withDiskFullHint } from '../../../src/main/services/errors';
+import { isDataDirectoryDiskFull, isReadOnly, withDiskFullHint } from '../../../src/main/services/errors';
 
 describe('withDiskFullHint', () => {
   it.each([
@@ -32,6 +32,21 @@ describe('withDiskFullHint', () => {
     expect(withDiskFullHint('std::bad_alloc')).toBe('std::bad_alloc');
     const run = 'ENOSPC: no space left on device, write. The disk is full. Its checkpoints are kept; …';
     expect(withDiskFullHint(run)).toBe(run);
+  });
+});
+
+describe('isDataDirectoryDiskFull', () => {
+  it("is a full disk, as said or with the hint, unless the hint named another disk than the data directory's", () => {
+    const message = 'ENOSPC: no space left on device, write';
+    expect(isDataDirectoryDiskFull(message)).toBe(true);
+    expect(isDataDirectoryDiskFull(new Error(withDiskFullHint(message)))).toBe(true);
+    expect(
+      isDataDirectoryDiskFull(withDiskFullHint(message, { path: '/home/me/exp', isDataDirectoryDisk: true })),
+    ).toBe(true);
+    expect(
+      isDataDirectoryDiskFull(withDiskFullHint(message, { path: '/mnt/small/exp', isDataDirectoryDisk: false })),
+    ).toBe(false);
+    expect(isDataDirectoryDiskFull('std::bad_alloc')).toBe(false);
   });
 });
 
