@@ -170,7 +170,38 @@ export const maxScreenBytes = maxCallFrameBytes - 1024;
 
 const jsonBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
-/** The Playground as it was left: the prompt, the chosen columns, and the folders and checkpoints added. */
+/** The Playground's decoding options when none were kept: greedy, and the defaults above for the rest. */
+export const PLAYGROUND_DECODING_DEFAULTS = {
+  kind: 'greedy',
+  ...DECODING_DEFAULTS,
+  maxNewTokens: MAX_NEW_TOKENS.default,
+} as const;
+
+const decodingDefault = PLAYGROUND_DECODING_DEFAULTS;
+/**
+ * The Playground's decoding options as kept (every method's settings, so a switch of method keeps
+ * what was typed). NOTE: never refused: a setting that does not hold — cleared or out of bounds
+ * as it was typed, or kept by another version — is its default, and so is a missing or unreadable
+ * whole, so that the rest of the screen is still kept and read back.
+ */
+export const playgroundDecodingSchema = z
+  .object({
+    kind: z.enum(['greedy', 'beam', 'sample']).catch(decodingDefault.kind),
+    numBeams: z.number().int().min(numBeams.min).max(numBeams.max).catch(decodingDefault.numBeams),
+    temperature: z.number().min(temperature.min).max(temperature.max).catch(decodingDefault.temperature),
+    topK: z.number().int().min(topK.min).max(topK.max).catch(decodingDefault.topK),
+    topP: z.number().min(topP.min).max(topP.max).catch(decodingDefault.topP),
+    seed: z.number().int().min(seed.min).max(seed.max).catch(decodingDefault.seed),
+    maxNewTokens: z.number().int().min(MAX_NEW_TOKENS.min).max(MAX_NEW_TOKENS.max).catch(decodingDefault.maxNewTokens),
+  })
+  .catch(() => ({ ...decodingDefault }));
+export type PlaygroundDecoding = z.output<typeof playgroundDecodingSchema>;
+
+/**
+ * The Playground as it was left: the prompt, the chosen columns, the folders and checkpoints
+ * added, and the decoding options (playgroundDecodingSchema: a screen kept before they were is
+ * read back with the defaults).
+ */
 export const playgroundScreenSchema = z
   .strictObject({
     prompt: promptText,
@@ -178,6 +209,7 @@ export const playgroundScreenSchema = z
     selected: z.array(choiceText).max(64),
     folders: z.array(playgroundModelChoiceSchema.extend({ source: z.literal('folder') })).max(64),
     addedCheckpoints: z.array(playgroundModelChoiceSchema.extend({ source: z.literal('checkpoint') })).max(256),
+    decoding: playgroundDecodingSchema,
   })
   .refine((screen) => jsonBytes(screen) <= maxScreenBytes, {
     message: `the screen is over ${(maxScreenBytes / 2 ** 20).toFixed(1)} MiB as JSON, too large to keep for the next visit: shorten the prompt or take away columns`,

@@ -3,8 +3,9 @@
 // usable, and a score comes back with the case's golden greedy ids; the handlers pass their
 // call's signal on, and stop cancels the fills and scores its own caller is running, no other
 // caller's (another tab's). The Playground's memory: the history kept in the store (blank and
-// very long prompts left out), the screen as it was left read back as it was kept, and a kept
-// screen that no longer reads as one read as none.
+// very long prompts left out), the screen as it was left read back as it was kept, a kept
+// screen that no longer reads as one read as none, and kept decoding options that do not hold
+// (or a screen kept before they were) read as their defaults, the rest of the screen as it was.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { PlaygroundRepository } from '../../../src/main/store/playground';
 import { SettingsRepository } from '../../../src/main/store/settings';
 import {
   maxRememberedPromptChars,
+  PLAYGROUND_DECODING_DEFAULTS,
   playgroundHistoryLimit,
   type PlaygroundScreen,
 } from '../../../src/shared/contract/playground';
@@ -198,6 +200,7 @@ describe("the playground's memory", () => {
     addedCheckpoints: [
       { key: 'checkpoint:/c/10', label: 'run · step 10', detail: 'checkpoint', ref: '/c/10', source: 'checkpoint' },
     ],
+    decoding: { kind: 'beam', numBeams: 8, temperature: 0.7, topK: 40, topP: 0.9, seed: 123, maxNewTokens: 64 },
   };
 
   it('starts with no history and no screen, then reads back the screen as it was kept', () => {
@@ -231,6 +234,21 @@ describe("the playground's memory", () => {
     withService((playground, settings) => {
       settings.set(SCREEN_SETTING, { prompt: 7, selected: 'all' });
       expect(playground.saved().screen).toBeNull();
+    });
+  });
+
+  it('reads kept decoding options that do not hold, or none kept, as the defaults, and the rest as kept', () => {
+    withService((playground, settings) => {
+      const { decoding, ...before } = screen;
+      settings.set(SCREEN_SETTING, before);
+      expect(playground.saved().screen).toEqual({ ...before, decoding: PLAYGROUND_DECODING_DEFAULTS });
+      settings.set(SCREEN_SETTING, { ...screen, decoding: { ...decoding, kind: 'top-a', numBeams: 0, seed: 1.5 } });
+      expect(playground.saved().screen).toEqual({
+        ...screen,
+        decoding: { ...decoding, kind: 'greedy', numBeams: 4, seed: 0 },
+      });
+      settings.set(SCREEN_SETTING, { ...screen, decoding: 'beam' });
+      expect(playground.saved().screen).toEqual({ ...screen, decoding: PLAYGROUND_DECODING_DEFAULTS });
     });
   });
 

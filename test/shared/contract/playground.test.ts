@@ -1,14 +1,18 @@
 // The playground.fill argument schema: the prompt's only contract rule is its size (emptiness,
 // holes and the token limit are the engine's, so the UI and the CLI get the same messages),
 // and the largest prompt it accepts, fully JSON-escaped in a call, fits one server frame. The
-// kept screen (playground.keepScreen) is bounded by its JSON size so that it fits one frame too.
+// kept screen (playground.keepScreen) is bounded by its JSON size so that it fits one frame too;
+// its decoding options are never refused: each one that does not hold reads as its default.
 // playground.stop takes no arguments.
 
 import { describe, expect, it } from 'vitest';
 import {
   maxPromptChars,
   maxScreenBytes,
+  PLAYGROUND_DECODING_DEFAULTS,
   playgroundCalls,
+  playgroundDecodingSchema,
+  playgroundScreenSchema,
   tokenLimitNote,
   type PlaygroundFilledSpan,
 } from '../../../src/shared/contract/playground';
@@ -68,6 +72,7 @@ describe('playground.keepScreen arguments', () => {
       selected: [],
       folders: [],
       addedCheckpoints: [] as ReturnType<typeof checkpoint>[],
+      decoding: PLAYGROUND_DECODING_DEFAULTS,
     };
     for (let i = 0; ; i += 1) {
       const full = [...screen.addedCheckpoints, checkpoint(i, '\u0000'.repeat(4096))];
@@ -108,6 +113,56 @@ describe('playground.keepScreen arguments', () => {
       false,
     );
     expect(schema.safeParse({ screen: { ...screen, theme: 'dark' } }).success).toBe(false);
+  });
+});
+
+describe('the kept decoding options', () => {
+  const screen = { prompt: 'x', selected: [], folders: [], addedCheckpoints: [] };
+  const typed = { kind: 'sample', numBeams: 8, temperature: 0.7, topK: 40, topP: 0.9, seed: 123, maxNewTokens: 64 };
+
+  it("are read back as they were kept, every method's settings", () => {
+    expect(playgroundScreenSchema.parse({ ...screen, decoding: typed }).decoding).toEqual(typed);
+  });
+
+  it('are the defaults in a screen kept before they were (greedy, 32 new tokens, as `spanfill fill`)', () => {
+    expect(playgroundScreenSchema.parse(screen).decoding).toEqual({
+      kind: 'greedy',
+      numBeams: 4,
+      temperature: 1,
+      topK: 50,
+      topP: 1,
+      seed: 0,
+      maxNewTokens: 32,
+    });
+  });
+
+  it('read a setting that does not hold as its default, the others as they were', () => {
+    const bad = {
+      ...typed,
+      kind: 'contrastive',
+      numBeams: 65,
+      temperature: null,
+      topK: 2.5,
+      topP: 0,
+      seed: -1,
+      maxNewTokens: '64',
+    };
+    expect(playgroundDecodingSchema.parse(bad)).toEqual(PLAYGROUND_DECODING_DEFAULTS);
+    expect(playgroundDecodingSchema.parse({ ...typed, temperature: 500, extra: true })).toEqual({
+      ...typed,
+      temperature: 1,
+    });
+    expect(playgroundDecodingSchema.parse({ seed: 9 })).toEqual({ ...PLAYGROUND_DECODING_DEFAULTS, seed: 9 });
+  });
+
+  it('read as the defaults when they are not an object, and never make the screen unreadable', () => {
+    for (const decoding of ['greedy', null, 7, [typed]]) {
+      const parsed = playgroundScreenSchema.safeParse({ ...screen, decoding });
+      expect(parsed.success).toBe(true);
+      expect(parsed.data?.decoding).toEqual(PLAYGROUND_DECODING_DEFAULTS);
+    }
+    const typedOut = playgroundCalls.keepScreen.args.parse({ screen: { ...screen, decoding: { topP: 2 } } });
+    expect(typedOut.screen.decoding.topP).toBe(1);
   });
 });
 

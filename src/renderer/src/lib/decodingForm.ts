@@ -1,7 +1,9 @@
 // The Playground's decoding options as the form holds them (every kind's fields, so switching
 // kinds keeps what was typed), and as the contract takes them: only the chosen kind's fields.
+// The form is kept for the next visit with the screen (playgroundMemory.ts), as the contract's
+// playgroundDecodingSchema reads it back: a setting that does not hold comes back as its default.
 
-import type { DecodingStrategyArgs } from '../../../shared/contract/playground';
+import { PLAYGROUND_DECODING_DEFAULTS, type DecodingStrategyArgs } from '../../../shared/contract/playground';
 
 export interface DecodingForm {
   kind: 'greedy' | 'beam' | 'sample';
@@ -11,6 +13,11 @@ export interface DecodingForm {
   topP: number;
   seed: number;
   maxNewTokens: number;
+}
+
+/** The form on a first visit: the contract's defaults, as `spanfill fill` takes them. */
+export function defaultDecodingForm(): DecodingForm {
+  return { ...PLAYGROUND_DECODING_DEFAULTS };
 }
 
 /** The decoding form as the contract's strategy (only the chosen kind's fields). */

@@ -1,18 +1,18 @@
 // The renderer's Playground store: which models to run side by side (from the model sources
-// below: built in, registered, run checkpoints — best and last ticks, or any one added by run
-// and step — and folders), the prompt, the decoding options, one result (or the engine's error) per model,
-// "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
-// spans are remembered so each filled span can be called exact or not), and the prompt
-// history. The history and the screen as it was left are kept in the data directory's store
-// (playgroundMemory.ts), read back when the screen first opens; a first visit (nothing kept)
-// opens the newest run's best checkpoint beside its base. The runs' checkpoints are read when
-// the picker opens and again on a run's checkpoint, rename or removal.
+// below: built in, registered, run checkpoints — best and last ticks, or any one added by run and
+// step — and folders), the prompt, the decoding options, one result (or the engine's error) per
+// model, "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
+// spans are remembered so each filled span can be called exact or not), and the prompt history.
+// The history and the screen as it was left (the decoding options too) are kept in the data
+// directory's store (playgroundMemory.ts), read back when the screen first opens; a first visit
+// (nothing kept) opens the newest run's best checkpoint beside its base. The runs' checkpoints are
+// read when the picker opens and again on a run's checkpoint, rename or removal.
 // Stop cancels a fill: the columns not done say so, and a prompt no model answered is not kept.
 // A column that goes mid-fill (unticked, its run removed) is stopped or skipped, and uncounted;
 // a prompt Fill refuses takes the last prompt's answers away.
 // The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's.
 
-import { DECODING_DEFAULTS, MAX_NEW_TOKENS, type PlaygroundScreen } from '../../../shared/contract/playground';
+import type { PlaygroundScreen } from '../../../shared/contract/playground';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { api, connection } from './api';
 import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
@@ -29,7 +29,7 @@ import { listAvailableModels, modelsStore } from './models.svelte';
 import { listRunCheckpoints } from './runs.svelte';
 import { Newest } from './newest';
 import { errorMessage } from '../../../shared/errors';
-import type { DecodingForm } from './decodingForm';
+import { defaultDecodingForm, type DecodingForm } from './decodingForm';
 import type { MaskedSpans } from './recentPrompts';
 import { fillColumns, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
 import { PlaygroundMemory } from './playgroundMemory';
@@ -56,8 +56,8 @@ class PlaygroundStore {
   addedCheckpoints: ModelChoice[] = $state([]);
   /** Why the run checkpoints could not be listed, shown under the picker. */
   checkpointsError: string | undefined = $state();
-  /** The contract's defaults, as `spanfill fill` takes them. */
-  decoding: DecodingForm = $state({ kind: 'greedy', ...DECODING_DEFAULTS, maxNewTokens: MAX_NEW_TOKENS.default });
+  /** The contract's defaults, as `spanfill fill` takes them, until a kept screen's replace them. */
+  decoding: DecodingForm = $state(defaultDecodingForm());
   mask: MaskForm = $state({
     text: 'The cute dog walks in the green park.',
     noiseDensity: MASKING_DEFAULTS.noiseDensity,
@@ -113,13 +113,13 @@ class PlaygroundStore {
       subscribe(connection.bridge, event, () => {
         if (this.hasOpened) void this.loadCheckpoints({ isRefresh: true });
       });
-    // The screen as it is left (prompt, columns, added folders and checkpoints) is kept for the next visit.
+    // The screen as it is left (prompt, columns, folders and checkpoints added, decoding) is kept for the next visit.
     $effect.root(() => {
       $effect(() => {
         if (!this.isRestored) return;
-        const { prompt, selected, folders, addedCheckpoints } = this;
+        const { prompt, selected, folders, addedCheckpoints, decoding } = this;
         void this.memory.keepScreen(
-          $state.snapshot({ prompt, selected, folders, addedCheckpoints }) as PlaygroundScreen,
+          $state.snapshot({ prompt, selected, folders, addedCheckpoints, decoding }) as PlaygroundScreen,
         );
       });
       // The running model's column went mid-fill: its generation is stopped, and the fill goes on.
@@ -215,6 +215,7 @@ class PlaygroundStore {
           this.selected = [...screen.selected];
           this.folders = [...screen.folders];
           this.addedCheckpoints = [...screen.addedCheckpoints];
+          Object.assign(this.decoding, screen.decoding); // the same object: DecodingOptions binds to it
         }
         this.isRestored = true;
       })

@@ -4,7 +4,11 @@
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PlaygroundMemory, type MemoryShown } from '../../../../src/renderer/src/lib/playgroundMemory';
-import { maxPromptChars, type PlaygroundScreen } from '../../../../src/shared/contract/playground';
+import {
+  maxPromptChars,
+  PLAYGROUND_DECODING_DEFAULTS,
+  type PlaygroundScreen,
+} from '../../../../src/shared/contract/playground';
 
 const calls = { saved: vi.fn(), remember: vi.fn(), forgetHistory: vi.fn(), keepScreen: vi.fn() };
 const screen: PlaygroundScreen = {
@@ -12,6 +16,7 @@ const screen: PlaygroundScreen = {
   selected: ['builtin:byt5-tiny'],
   folders: [],
   addedCheckpoints: [],
+  decoding: PLAYGROUND_DECODING_DEFAULTS,
 };
 let shown: MemoryShown;
 let memory: PlaygroundMemory;
