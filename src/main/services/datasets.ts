@@ -5,7 +5,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
+import type {
+  DatasetDetail,
+  DatasetRemoved,
+  DatasetSummary,
+  RunOnRemovedDataset,
+  TokenizeResult,
+} from '../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../shared/contract/masking';
 import { STARTING_INPUT_LENGTH } from '../../shared/contract/startingRun';
 import { ApiError } from '../../shared/errors';
@@ -34,6 +40,7 @@ import {
   removeAbandonedImports,
   type DatasetImportRequest,
 } from './datasetImport';
+import { resumableRunsOn } from './datasetRuns';
 import { recomputeSplit } from './datasetSplit';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
@@ -205,10 +212,12 @@ export class DatasetService {
     if (importer?.is === 'gone') this.repo.deleteDocuments(id);
     // One write transaction from the check to the delete: a run another process starts on this
     // dataset meanwhile either is seen training here, or fails its insert (runs.ts says why).
+    let unresumableRuns: RunOnRemovedDataset[] = [];
     const removed = this.repo.deleteChecked(id, () => {
       const training = liveRuns(this.runs).find((run) => run.datasetId === id);
       if (training)
         throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
+      unresumableRuns = resumableRunsOn(this.runs, id);
       // Before the rows go, not redundant with removeDatasetFiles below: on a full disk the
       // delete fails until something is freed, and the caches (rebuilt when needed) free it.
       removeTokenCaches(this.deps.dataDir, id);
@@ -216,7 +225,7 @@ export class DatasetService {
     this.splits.delete(id);
     removeDatasetFiles(this.deps.dataDir, id); // the rest: the split, the folder
     this.deps.events.emit('datasets.removed', { datasetId: id });
-    return { id, removed, name: row.name, documents, tokenCaches, freedBytes: this.giveBackSpace() };
+    return { id, removed, name: row.name, documents, tokenCaches, freedBytes: this.giveBackSpace(), unresumableRuns };
   }
 
   /**

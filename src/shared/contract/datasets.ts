@@ -6,6 +6,7 @@ import { displayNameSchema } from './displayName';
 import { z } from 'zod';
 import { call } from './define';
 import { idText, keyText, pathText } from './bounded';
+import type { RunStatusName } from './runResults';
 
 export type DatasetSplitMode = 'whole' | 'blank-line' | 'line';
 
@@ -116,6 +117,34 @@ export interface DatasetRemoved {
    * import: under 32 MiB freed, or a run or import was going on (its writes come first).
    */
   readonly freedBytes: number;
+  /**
+   * The runs on it that could have been resumed (runResults.ts canResume; one whose process died
+   * mid-run counts as the interrupted run it is) and no longer can: resuming needs the data.
+   */
+  readonly unresumableRuns: readonly RunOnRemovedDataset[];
+}
+
+/** A run that trained on a removed dataset, as DatasetRemoved names it. */
+export interface RunOnRemovedDataset {
+  readonly id: string;
+  readonly name: string;
+  readonly status: RunStatusName;
+  readonly step: number;
+}
+
+/**
+ * What became of DatasetRemoved.unresumableRuns, in the words the CLI and the Datasets screen
+ * share (its Remove question says the same before); undefined when there are none.
+ */
+export function unresumableRunsNote(runs: readonly RunOnRemovedDataset[]): string | undefined {
+  if (runs.length === 0) return undefined;
+  const named = runs.map((run) => `${run.id} ("${run.name}", ${run.status} at step ${run.step})`).join(', ');
+  const [them, their] = runs.length === 1 ? ['Run', 'its'] : ['Runs', 'their'];
+  return (
+    `${them} ${named} trained on it and can no longer be resumed (resuming needs its data); ${their} curves and ` +
+    'checkpoints are kept, and a checkpoint can start a new run on another dataset (Train → Base model; in a ' +
+    'terminal, `spanfill train --model FOLDER --dataset ID`)'
+  );
 }
 
 /** The name that means the byte-level (ByT5-layout) tokenizer wherever a tokenizer is named. */

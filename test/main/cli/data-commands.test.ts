@@ -251,6 +251,7 @@ describe('spanfill import / datasets / mask', () => {
       documents: 3,
       tokenCaches: 0,
       freedBytes: 0,
+      unresumableRuns: [],
     });
   });
 

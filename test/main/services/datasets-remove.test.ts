@@ -1,5 +1,6 @@
 // Removing a dataset from the datasets service over a real store in a temp data dir: its token
-// caches go first (so a full disk still gets room), a dataset a live run trains on stays, and
+// caches go first (so a full disk still gets room), a dataset a live run trains on stays, the
+// runs on it that could have been resumed are named (they no longer can), and
 // the disk space it took is given back unless a run is writing (also when an import fails).
 // Removed by another service on the same data directory while this one works on it: what this
 // one wrote for it goes, and what a killed writer left goes when a service next opens the store.
@@ -62,6 +63,33 @@ describe('datasets service', () => {
     runs.add({ id: 'r-gone', name: 'x', config: { ...config, datasetId: other.id }, totalSteps: 10, status: 'queued' });
     runs.setStatus('r-gone', 'running', { ownerPid: deadPid() });
     expect(service.remove(other.id).removed).toBe(true);
+  });
+
+  it('names the runs on it that could be resumed before and no longer can: paused, failed, interrupted', async () => {
+    const { service, store, write } = setup();
+    const ds = await service.import({ paths: [write('a.txt', 'alpha one\n\nalpha two')] });
+    const other = await service.import({ paths: [write('b.txt', 'beta')] });
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({ datasetId: ds.id, model: 'builtin:byt5-tiny', maxSteps: 10 });
+    const add = (id: string, status: 'paused' | 'completed' | 'failed' | 'running', update = {}, datasetId = ds.id) => {
+      runs.add({ id, name: `run ${id}`, config: { ...config, datasetId }, totalSteps: 10, status: 'queued' });
+      runs.setStatus(id, status, { step: 4, ...update });
+    };
+    add('r-paused', 'paused');
+    add('r-done', 'completed');
+    add('r-failed', 'failed', { error: 'The disk is full.' });
+    add('r-diverged', 'failed', { error: 'training diverged at step 4: the loss is NaN' });
+    add('r-killed', 'running', { ownerPid: deadPid() }); // its process gone: interrupted, resumable
+    add('r-elsewhere', 'paused', {}, other.id);
+
+    const removed = service.remove(ds.id);
+    expect(removed.unresumableRuns).toEqual([
+      { id: 'r-paused', name: 'run r-paused', status: 'paused', step: 4 },
+      { id: 'r-failed', name: 'run r-failed', status: 'failed', step: 4 },
+      { id: 'r-killed', name: 'run r-killed', status: 'interrupted', step: 4 },
+    ]);
+    expect(runs.get('r-paused')?.datasetId).toBeNull();
+    expect(service.remove(other.id).unresumableRuns.map((run) => run.id)).toEqual(['r-elsewhere']);
   });
 
   it('removing a large dataset or failing its import gives the disk space back, unless a run is writing', async () => {

@@ -71,6 +71,7 @@ describe('datasets service', () => {
       documents: 30,
       tokenCaches: 2,
       freedBytes: 0,
+      unresumableRuns: [],
     });
     expect(seen).toEqual([{ event: 'datasets.removed', payload: { datasetId: ds.id } }]); // other windows drop it
     expect(counts(store)).toEqual({ datasets: 0, documents: 0 });

@@ -1,10 +1,11 @@
 // `spanfill datasets [list | show ID | rename ID NAME | rm ID]`: the datasets in the store, one
 // in detail (stats and the first documents), a new name for one (as the Datasets screen's
 // Rename), or removing one with its token caches. NOTE: rm asks no
-// question (scripts run it); it names what it deleted so a wrong id is noticed at once.
+// question (scripts run it); it names what it deleted so a wrong id is noticed at once, and the
+// runs on it that can no longer be resumed (the Datasets screen's Remove question says so before).
 
 import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../../shared/contract/datasets';
-import { datasetCalls } from '../../../shared/contract/datasets';
+import { datasetCalls, unresumableRunsNote } from '../../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { STARTING_INPUT_LENGTH, STARTING_PRESET } from '../../../shared/contract/startingRun';
 import { unknownName } from '../argErrors';
@@ -105,7 +106,8 @@ export const datasetsCommand = defineCommand({
     const r = result as DatasetsResult;
     if (r.action === 'rm') {
       const what = `${plural(r.documents, 'document')} and ${plural(r.tokenCaches, 'token cache')}`;
-      return `Removed ${r.id} "${r.name}": ${what}${diskGivenBack(r.freedBytes)}`;
+      const runs = unresumableRunsNote(r.unresumableRuns);
+      return `Removed ${r.id} "${r.name}": ${what}${diskGivenBack(r.freedBytes)}${runs === undefined ? '' : `\n${runs}`}`;
     }
     if (r.action === 'rename') return `Renamed ${r.dataset.id} to "${r.dataset.name}"`;
     if (r.action === 'show') {

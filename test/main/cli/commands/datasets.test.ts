@@ -1,11 +1,15 @@
 // `spanfill datasets show --model` and `spanfill mask`, in-process, on text a SentencePiece
 // vocabulary cannot represent: each says how many tokens became <unk> and a few characters that
 // did, and what literal special tokens were removed, in the words of shared/tokenNotes.ts; the
-// byte-level tokenizer has no <unk> and says nothing of it.
+// byte-level tokenizer has no <unk> and says nothing of it. `datasets rm` names the runs it leaves
+// unable to resume.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import { runConfigSchema } from '../../../../src/shared/contract/runs';
+import { openStore } from '../../../../src/main/store/db';
+import { RunRepository } from '../../../../src/main/store/runs';
 import { runSpanfill as cli } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
 
@@ -81,5 +85,32 @@ describe('spanfill datasets refusals', () => {
       expect(stderr).toContain(`--model and --length go with datasets show, not datasets ${args[0]}`);
     }
     expect((await cli(['datasets', ...data])).stdout).toContain(' notes'); // neither renamed nor removed
+  });
+});
+
+describe('spanfill datasets rm of a dataset a run could still be resumed on', () => {
+  it('says after removing it which runs can no longer be resumed, in --json too', async () => {
+    const data = await withDataset('notes', 'A note.\n\nAnother note.\n');
+    const [id] = (
+      JSON.parse((await cli(['datasets', '--json', ...data])).stdout) as { datasets: { id: string }[] }
+    ).datasets.map((d) => d.id);
+    const store = openStore(data[1]);
+    const runs = new RunRepository(store.db);
+    const config = runConfigSchema.parse({ datasetId: id, model: 'builtin:byt5-tiny', maxSteps: 10 });
+    runs.add({ id: 'r-paused01', name: 'tiny on notes', config, totalSteps: 10, status: 'queued' });
+    runs.setStatus('r-paused01', 'paused', { step: 6 });
+    store.close();
+
+    const removed = await cli(['datasets', 'rm', 'notes', ...data]);
+    expect(removed.code, removed.stderr).toBe(exitCodes.ok);
+    expect(removed.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^Removed ${id} "notes": 2 documents and 0 token caches`)),
+      'Run r-paused01 ("tiny on notes", paused at step 6) trained on it and can no longer be resumed (resuming needs ' +
+        'its data); its curves and checkpoints are kept, and a checkpoint can start a new run on another dataset ' +
+        `(Train → Base model; in a terminal, \`spanfill train --model FOLDER --dataset ID --data-dir ${data[1]}\`)`,
+    ]);
+    const again = await withDataset('letters', 'A letter.\n');
+    const json = JSON.parse((await cli(['datasets', 'rm', 'letters', '--json', ...again])).stdout) as unknown;
+    expect(json).toMatchObject({ action: 'rm', unresumableRuns: [] });
   });
 });
