@@ -17,7 +17,7 @@ import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import { isRecordedProcessAlive, recordOfThisProcess } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
-import { refuseOthersId } from './idOrName';
+import { numberedName, refuseOthersId } from './idOrName';
 import type { EventBus } from './events';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { uploadIdPattern, uploadsFolder } from '../../shared/upload';
@@ -138,16 +138,20 @@ export async function importDataset(
 ): Promise<void> {
   const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
   const shown = uploadedNames(deps.dataDir);
-  const name = optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset');
+  const asked = optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset');
   // As `datasets rename` refuses it: an id wins over a name, so that name could never find it.
   // (datasets.ts's DATASET_KIND in words; that module imports this one.)
-  refuseOthersId(id, name, deps.repo.list(), { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
-  deps.repo.create({
+  const rows = deps.repo.states();
+  refuseOthersId(id, asked, rows, { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
+  // A name another dataset has is numbered rather than refused: the import's work is not lost over it.
+  const row = {
     id,
-    name,
+    name: asked,
     sourcePath: shown(distinctPaths(request.paths).join(', ')),
     ...importingByThisProcess(),
-  });
+  };
+  const name = deps.repo.createUnderFreeName(row, (n) => numberedName(asked, n));
+  const nameNote = name === asked ? undefined : numberedNote(name, asked, deps.repo.states());
   importsInThisProcess.add(id);
   deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
   try {
@@ -163,12 +167,8 @@ export async function importDataset(
     const format = [...new Set(summary.files.map((f) => f.format))].join('+');
     const stats = importStats(summary, split, fraction, shown);
     const twin = deps.repo.readyWithHash(sourceHash);
-    const twinNote = twin && sameDocumentsNote(twin);
-    deps.repo.markReady(id, {
-      format,
-      sourceHash,
-      stats: twinNote ? { ...stats, warnings: [...stats.warnings, twinNote] } : stats,
-    });
+    const notes = [nameNote, twin && sameDocumentsNote(twin)].filter((note) => typeof note === 'string');
+    deps.repo.markReady(id, { format, sourceHash, stats: { ...stats, warnings: [...stats.warnings, ...notes] } });
     deps.events.emit('datasets.importProgress', {
       datasetId: id,
       phase: 'done',
@@ -201,6 +201,16 @@ function distinctPaths(paths: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Why an import is named `name`, not `asked`: the dataset that has that name (idOrName.ts numberedName). */
+function numberedNote(name: string, asked: string, rows: readonly { id: string; name: string }[]): string {
+  const holder = rows.find((row) => row.name === asked);
+  const who = holder === undefined ? 'another dataset' : `dataset ${holder.id}`;
+  return (
+    `Named ${JSON.stringify(name)}: ${who} is named ${JSON.stringify(asked)} already, and a name finds one dataset ` +
+    '(`spanfill datasets rename ID NAME` names either anew)'
+  );
 }
 
 /**

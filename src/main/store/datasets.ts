@@ -96,6 +96,23 @@ export class DatasetRepository {
       );
   }
 
+  /**
+   * create, under `row.name` where no dataset has it, else under the first `numbered(n)` (n = 2,
+   * 3, …) none has: names stay distinct, so a name finds one dataset. Chosen and inserted in one
+   * transaction, so two imports begun together in two processes take two names. The name stored.
+   */
+  createUnderFreeName(row: Parameters<DatasetRepository['create']>[0], numbered: (n: number) => string): string {
+    return this.db
+      .transaction(() => {
+        const taken = this.db.prepare('SELECT 1 FROM datasets WHERE name = ?');
+        let name = row.name;
+        for (let n = 2; taken.get(name) !== undefined; n++) name = numbered(n);
+        this.create({ ...row, name });
+        return name;
+      })
+      .immediate();
+  }
+
   /** Appends documents in one transaction, each with the split key its import gave it (split.ts). */
   addDocuments(datasetId: string, docs: readonly { ordinal: number; text: string; splitKey: number }[]): void {
     const insert = this.db.prepare(

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
+import { openStore } from '../../../src/main/store/db';
+import { DatasetRepository } from '../../../src/main/store/datasets';
 import { runSpanfill as cli } from '../../support/cli';
 import { tempDirs } from '../../support/tmp';
 
@@ -201,11 +203,26 @@ describe('spanfill import / datasets / mask', () => {
     const segments = (JSON.parse(masked.stdout) as { segments: { text: string }[] }).segments;
     expect(segments.map((segment) => segment.text).join('')).toContain('Paragraph 0 of notes.');
 
-    // Two of one name: neither is guessed; an unknown name is not found.
-    expect((await cli(['datasets', 'rename', 'letters', 'notes', ...data])).code).toBe(exitCodes.ok);
-    const both = await cli(['mask', '--dataset', 'notes', '--model', 'bytes', ...data]);
-    expect(both.code).toBe(exitCodes.usage);
-    expect(both.stderr).toContain(`2 datasets are named "notes" (${notes}, ${letters}); give one id`);
+    // A name another dataset has is refused (exit 1: the command line is right, the store has it).
+    const taken = await cli(['datasets', 'rename', 'letters', 'notes', ...data]);
+    expect([taken.code, taken.stderr]).toEqual([
+      exitCodes.failure,
+      expect.stringContaining(`Dataset ${notes} is named "notes" already; a name finds one dataset`),
+    ]);
+    // Two of one name (a store from before names were kept distinct): neither is guessed, exit 1
+    // as for an unknown name, which is not found; the usage line would not help.
+    const store = openStore(data[1]);
+    new DatasetRepository(store.db).rename(letters, 'notes');
+    store.close();
+    for (const args of [
+      ['mask', '--dataset', 'notes', '--model', 'bytes'],
+      ['datasets', 'show', 'notes'],
+    ]) {
+      const both = await cli([...args, ...data]);
+      expect(both.code, args.join(' ')).toBe(exitCodes.failure);
+      expect(both.stderr).toContain(`2 datasets are named "notes" (${notes}, ${letters}); give one id`);
+      expect(both.stderr).not.toContain('--help');
+    }
     const unknown = await cli(['datasets', 'rm', 'novel', '--json', ...data]);
     expect(unknown.code).toBe(exitCodes.failure);
     expect(JSON.parse(unknown.stdout)).toEqual({

@@ -132,4 +132,23 @@ describe('importDataset: the name', () => {
     );
     expect(repo.get('ds-2')).toBeUndefined();
   });
+
+  it('numbers a name another dataset has, and says so, so that a name finds one dataset', async () => {
+    const { dataDir, repo } = setup();
+    const write = (name: string, text: string): string => {
+      const file = path.join(dataDir, name);
+      fs.writeFileSync(file, text);
+      return file;
+    };
+    const deps = { repo, events: new EventBus(), dataDir };
+    await importDataset(deps, 'ds-1', { paths: [write('notes.txt', 'Some text.\n')] }, signal);
+    await importDataset(deps, 'ds-2', { paths: [write('other.txt', 'Other text.\n')], name: 'notes.txt' }, signal);
+    await importDataset(deps, 'ds-3', { paths: [write('notes.txt', 'New text.\n')] }, signal);
+    expect(repo.list().map((row) => row.name)).toEqual(['notes.txt', 'notes.txt (2)', 'notes.txt (3)']);
+    const numbered =
+      'Named "notes.txt (3)": dataset ds-1 is named "notes.txt" already, and a name finds one dataset ' +
+      '(`spanfill datasets rename ID NAME` names either anew)';
+    expect(repo.get('ds-3')?.stats?.warnings).toEqual([numbered]);
+    expect(repo.get('ds-1')?.stats?.warnings).toEqual([]);
+  });
 });

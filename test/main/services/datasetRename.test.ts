@@ -1,6 +1,6 @@
 // datasets.rename through the dispatcher (contract validation included) over a real store:
-// the name changes and nothing else; an empty name, an unknown id and an importing dataset
-// are refused with messages that say what to do.
+// the name changes and nothing else; an empty name, an unknown id, an importing dataset and a
+// name another dataset has are refused with messages that say what to do.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,6 +48,28 @@ describe('datasets.rename', () => {
       const unknown = await app.call('datasets.rename', { id: 'ds-missing', name: 'x' });
       expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
       expect(JSON.stringify(unknown)).toContain('No dataset ds-missing');
+    });
+  });
+
+  it('refuses a name another dataset has, naming its id, so that a name finds one dataset', async () => {
+    await withApp(async (app, dir) => {
+      const write = (name: string): string => {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, `The text of ${name}.\n`);
+        return file;
+      };
+      const notes = await app.datasets.import({ paths: [write('notes.txt')], name: 'notes' });
+      const letters = await app.datasets.import({ paths: [write('letters.txt')], name: 'letters' });
+      const reply = await app.call('datasets.rename', { id: letters.id, name: 'notes' });
+      expect(reply).toEqual({
+        ok: false,
+        error: {
+          code: 'conflict',
+          message: `Dataset ${notes.id} is named "notes" already; a name finds one dataset, so choose another (or rename ${notes.id} first: \`spanfill datasets rename ID NAME\`)`,
+        },
+      });
+      expect(await app.call('datasets.rename', { id: notes.id, name: 'notes' })).toMatchObject({ ok: true });
+      expect(app.datasets.list().map((d) => d.name)).toEqual(['notes', 'letters']);
     });
   });
 

@@ -120,9 +120,15 @@ describe('datasets service', () => {
     expect(again.stats?.warnings).toEqual([
       `The same documents as dataset ${first.id} ("Notes"), imported before; both are kept: remove one if this import replaces it`,
     ]);
-    // Split otherwise, they are other documents: no note.
+    // Split otherwise, they are other documents: no note of that, only of its name, numbered.
     const lines = await service.import({ paths: [file], split: 'whole' });
-    expect(lines.stats?.warnings).toEqual([]);
+    expect([lines.name, lines.stats?.warnings]).toEqual([
+      'notes.txt (2)',
+      [
+        `Named "notes.txt (2)": dataset ${again.id} is named "notes.txt" already, and a name finds one dataset ` +
+          '(`spanfill datasets rename ID NAME` names either anew)',
+      ],
+    ]);
     expect(service.list().map((d) => d.id)).toEqual([first.id, again.id, lines.id]);
     // Without --name the file's name is taken, held to a name's rule: one line, no escapes.
     expect(again.name).toBe('notes.txt');

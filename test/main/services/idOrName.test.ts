@@ -1,8 +1,10 @@
-// The id-or-name rule of the command line's ID arguments, on rows made up here.
+// The id-or-name rule of the command line's ID arguments, on rows made up here: a name two rows
+// share is refused as a conflict (exit 1, like an unknown id), not as a usage error; a name taken
+// is refused on rename and numbered on import (datasets).
 
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/errors';
-import { idOrName, refuseOthersId } from '../../../src/main/services/idOrName';
+import { idOrName, numberedName, refuseOthersId, refuseTakenName } from '../../../src/main/services/idOrName';
 
 const kind = { one: 'run', many: 'runs', command: 'spanfill runs' };
 const rows = [
@@ -35,7 +37,7 @@ describe('idOrName', () => {
 
   it('asks for an id when two rows share the name, and says where ids are when none has it', () => {
     expect([failure('twin').code, failure('twin').message]).toEqual([
-      'invalid_argument',
+      'conflict',
       '2 runs are named "twin" (r-3, r-4); give one id, or rename one (`spanfill runs rename ID NAME`)',
     ]);
     expect(failure('nope').message).toBe('No run has the id or name "nope"; `spanfill runs` lists the ids and names');
@@ -50,5 +52,24 @@ describe('idOrName', () => {
     );
     expect(() => refuseOthersId('r-3', 'r-3', rows, kind)).not.toThrow();
     expect(() => refuseOthersId('r-3', 'twin', rows, kind)).not.toThrow();
+  });
+});
+
+describe('names kept distinct', () => {
+  it("refuses a name another row has, naming that row's id; a row's own name is no refusal", () => {
+    expect(() => refuseTakenName('r-1', 'twin', rows, kind)).toThrow(
+      new ApiError(
+        'conflict',
+        'Run r-3 is named "twin" already; a name finds one run, so choose another (or rename r-3 first: `spanfill runs rename ID NAME`)',
+      ),
+    );
+    expect(() => refuseTakenName('r-3', 'twin', rows.slice(0, 3), kind)).not.toThrow();
+    expect(() => refuseTakenName('r-1', 'new', rows, kind)).not.toThrow();
+  });
+
+  it('numbers a name from 2, cutting a long one so that the number stays', () => {
+    expect(numberedName('notes.txt', 2)).toBe('notes.txt (2)');
+    const long = numberedName('x'.repeat(200), 12);
+    expect([long.length, long.endsWith('… (12)')]).toEqual([200, true]);
   });
 });
