@@ -11,6 +11,7 @@
 import { DataError } from './errors';
 
 export interface CsvRecord {
+  /** None for a blank line (as Python's csv.reader gives it); a lone `""` is one empty field. */
   readonly fields: string[];
   /** 1-based line on which the record starts. */
   readonly line: number;
@@ -87,6 +88,7 @@ export class CsvParser {
   private skipLf = false;
   private crInQuoted = false; // a CR inside quotes: an LF right after it is the same line end
   private wasQuoted = false;
+  private isRecordQuoted = false; // a field of the record so far was quoted: `""` alone is no blank line
   private readonly multiLine = new Notes();
   private readonly long = new Notes();
   private readonly csvQuotedLook = new Notes();
@@ -227,15 +229,18 @@ export class CsvParser {
     if (!this.isQuoting && looksCsvQuoted(field)) this.csvQuotedLook.add(() => `${line}`);
     this.fields.push(field);
     this.field = '';
+    this.isRecordQuoted ||= this.wasQuoted;
     this.wasQuoted = false;
     this.state = 'field-start';
   }
 
   private endRecord(): void {
     const fields = this.fields;
+    const isBlankLine = fields.length === 1 && fields[0] === '' && !this.isRecordQuoted;
     this.fields = [];
-    // A blank line is no record.
-    if (fields.length === 1 && fields[0] === '') return;
-    this.emit({ fields, line: this.recordLine });
+    this.isRecordQuoted = false;
+    // A blank line is a record of no fields: whether it is a row is the reader's to say (a
+    // one-column file's empty value, or a gap between a wider file's rows).
+    this.emit({ fields: isBlankLine ? [] : fields, line: this.recordLine });
   }
 }

@@ -165,6 +165,8 @@ class CsvReader implements TextConsumer {
   private head = '';
   private columnIndex = -1;
   private header: string[] | null = null;
+  /** Blank rows of a one-column file not yet followed by a row (onBlankOrLoneEmpty). */
+  private blankRows = 0;
   /** How the rows are read (null for a .csv until its header line is in). */
   private dialect: CsvDialect | null = null;
   /** Excel's `sep=X` line opened the file: its record (line 1) is no header. */
@@ -220,7 +222,9 @@ class CsvReader implements TextConsumer {
       this.skipSepLine = false;
       return;
     }
-    if (this.header === null) return this.readHeader(record);
+    if (this.header === null) return record.fields.length === 0 ? undefined : this.readHeader(record);
+    if (record.fields.length <= 1 && (record.fields[0] ?? '') === '') return this.onBlankOrLoneEmpty(record);
+    this.emitBlankRows(record.line);
     if (this.columnIndex >= record.fields.length) {
       const fields = `${record.fields.length} field${record.fields.length === 1 ? '' : 's'}`;
       throw new DataError(
@@ -234,6 +238,24 @@ class CsvReader implements TextConsumer {
       );
     }
     splitRecord(record.fields[this.columnIndex], this.split, this.maxChars, record.line, this.emit, this.cuts);
+  }
+
+  /**
+   * A blank line, or a lone `""`. In a one-column file it is a row with an empty value, dropped
+   * and counted as the empty values of wider files are: a `""` at once, a blank line once a row
+   * follows it (the blank lines that end a file are no rows). A wider file's holds none of its
+   * columns: no row, passed over as before.
+   */
+  private onBlankOrLoneEmpty(record: CsvRecord): void {
+    if (this.header?.length !== 1) return;
+    if (record.fields.length === 0) return void this.blankRows++;
+    this.emitBlankRows(record.line);
+    this.emit('', record.line, false);
+  }
+
+  /** The blank rows before the row on `line`, as the empty rows they are (dropped, so no line of their own is kept). */
+  private emitBlankRows(line: number): void {
+    for (; this.blankRows > 0; this.blankRows--) this.emit('', line, false);
   }
 
   /** The header row: the text's column, which must be there, once. */

@@ -352,6 +352,27 @@ describe('records', () => {
       `${n} line 2: no field "text" in a number; name the field that holds the text (\`--field NAME\`; in the app, Options → JSONL field)`,
     );
   });
+  it("counts a one-column file's empty rows with the empty ones dropped, as it does a wider file's", async () => {
+    // A blank line between rows is an empty value (Excel saves an empty cell so), "" one quoted
+    // (Python's csv writer); blank lines after the last row are the file's end, counted by none.
+    const table = 'text\r\nalpha\r\n\r\nbeta\r\n""\r\n  \r\ngamma\r\n\r\n\r\n';
+    for (const [name, content] of [
+      ['one.csv', table],
+      ['one.tsv', table.replace('""', '')],
+      ['wide.csv', 'id,text\n1,alpha\n2,\n3,beta\n4,""\n5,  \n6,gamma\n\n'],
+    ]) {
+      for (const chunkBytes of [1, 3, 1 << 20]) {
+        const kept: string[] = [];
+        const summary = await importDocuments([file(name, content)], (d) => void kept.push(d.text), { chunkBytes });
+        expect(kept, name).toEqual(['alpha', 'beta', 'gamma']);
+        expect(summary, name).toMatchObject({ documents: 3, emptyDropped: 3 });
+      }
+    }
+    // A wider file's blank line holds none of its columns: no row, as before (nor a lone "").
+    const blank = await importDocuments([file('gaps.csv', 'id,text\n1,alpha\n\n""\n2,beta\n')], () => undefined);
+    expect(blank).toMatchObject({ documents: 2, emptyDropped: 0 });
+  });
+
   it('CSV quoting: delimiters, doubled quotes and newlines inside quotes; CRLF rows', async () => {
     const p = file('q.csv', 'id,text\r\n1,"Hello, ""world""\nsecond line"\r\n2,plain\r\n3,"a ""b"" c"');
     expect(await texts([p])).toEqual(['Hello, "world"\nsecond line', 'plain', 'a "b" c']);
