@@ -37,6 +37,7 @@ import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
+import { modelProblem } from './modelFolderHealth';
 import { checkModelWork, rethrowModelError } from './modelsErrors';
 import { ModelLookup } from './modelsResolve';
 import { modelDetails } from './modelsShow';
@@ -221,7 +222,11 @@ export class ModelService {
 
   /** `model` in a few words, for a run's default name (contract/runNames.ts modelLabel). */
   label(model: string): string {
-    return modelLabel(model, this.list());
+    // The rows as named, without each folder's health check.
+    return modelLabel(
+      model,
+      this.repo.list().map((row) => ({ ...row, path: this.lookup.pathOf(row) })),
+    );
   }
 
   cacheUsage(): ModelCacheUsage {
@@ -343,6 +348,8 @@ export class ModelService {
         : row.source_kind === 'folder'
           ? { kind: 'folder', path: row.source ?? full }
           : { kind: 'run', runId: row.source };
+    // A file where its folder was is as missing as no folder (fill, loading it, says so).
+    const isAvailable = existsSync(full) && statSync(full).isDirectory();
     return {
       id: row.id,
       name: row.name,
@@ -353,8 +360,9 @@ export class ModelService {
       modelType: row.model_type,
       parameterCount: row.parameter_count,
       createdAt: row.created_at,
-      // A file where its folder was is as missing as no folder (fill, loading it, says so).
-      isAvailable: existsSync(full) && statSync(full).isDirectory(),
+      isAvailable,
+      // Headers only (modelFolderHealth.ts): cheap enough for every listing.
+      problem: modelProblem({ id: row.id, source, path: full, isAvailable }),
     };
   }
 }

@@ -16,6 +16,7 @@ import { loadT5Config, parseT5Config, toHfConfigJson } from '../engine/t5/config
 import { countParams, t5ParamShapes } from '../engine/t5/params';
 import type { ModelRow } from '../store/models';
 import type { RunRepository } from '../store/runs';
+import { modelProblem } from './modelFolderHealth';
 import { checkModelWork } from './modelsErrors';
 import type { Located, ModelLookup } from './modelsResolve';
 
@@ -28,7 +29,7 @@ export interface ModelShowDeps {
   readonly summary: (row: ModelRow) => ModelSummary;
 }
 
-type Described = Omit<ModelDetails, 'runs'>;
+type Described = Omit<ModelDetails, 'runs' | 'problem'>;
 
 /** What a run's base model must be to count as this one: the built-in name, or the same id or folder. */
 interface Target {
@@ -41,12 +42,13 @@ interface Target {
 export function modelDetails(deps: ModelShowDeps, model: string): ModelDetails {
   const found = deps.lookup.locate(model);
   const described = checkModelWork(() => describe(deps, model, found));
+  const problem = modelProblem(described);
   const target: Target = { builtin: found.kind === 'builtin' ? model : undefined, ...described };
   const runs = deps.runs
     .list()
     .filter((run) => isTarget(deps.lookup, run.baseModel, target))
     .map((run) => ({ id: run.id, name: run.name, status: run.status }));
-  return { ...described, runs };
+  return { ...described, problem, runs };
 }
 
 function architectureOf(config: T5Config, rawConfig: unknown): ModelArchitecture {

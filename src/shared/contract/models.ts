@@ -32,6 +32,17 @@ export type ModelSource =
   | { readonly kind: 'folder'; readonly path: string }
   | { readonly kind: 'run'; readonly runId: string | null };
 
+/**
+ * What is wrong with a model's folder that using it would meet, read from its cheap parts only
+ * (config.json and the weights files' headers; services/modelFolderHealth.ts), and what to do.
+ */
+export interface ModelProblem {
+  /** What loading it would meet, in the loader's words. */
+  readonly message: string;
+  /** What to do about it, in a sentence (commands in backticks). */
+  readonly action: string;
+}
+
 export interface ModelSummary {
   readonly id: string;
   readonly name: string;
@@ -46,6 +57,8 @@ export interface ModelSummary {
   readonly createdAt: string;
   /** False when the folder has gone (moved or deleted outside Spanfill). */
   readonly isAvailable: boolean;
+  /** Set when the folder is there but damaged since it was registered; null when it reads, or has gone. */
+  readonly problem: ModelProblem | null;
 }
 
 /** A model's shape, from its config.json (a registered model's as it was registered). */
@@ -94,6 +107,8 @@ export interface ModelDetails {
   readonly architecture: ModelArchitecture;
   /** null when its folder is not there to read, or holds no tokenizer. */
   readonly tokenizer: ModelTokenizer | null;
+  /** Set when the folder is there but does not read (ModelSummary.problem); null when it reads, or is not there. */
+  readonly problem: ModelProblem | null;
   /** Training runs started from it, oldest first. */
   readonly runs: readonly { readonly id: string; readonly name: string; readonly status: RunStatusName }[];
 }

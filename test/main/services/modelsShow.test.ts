@@ -74,6 +74,7 @@ describe('ModelService.show', () => {
       createdAt: model.createdAt,
       architecture: { ...FIXTURE_SHAPE, parameterCount: fixtureParameters() },
       tokenizer: { model: 'Unigram', className: 'T5Tokenizer', isByteLevel: false },
+      problem: null,
       runs: ['r-by-id', 'r-by-repo', 'r-by-folder'].map((id) => expect.objectContaining({ id, status: 'queued' })),
     });
     // Named any way --model takes it, it is the same model.

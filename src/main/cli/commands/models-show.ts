@@ -2,7 +2,7 @@
 // came from, folder, size, whether its folder reads, shape, tokenizer, the runs started from
 // it), a line each.
 
-import type { ModelArchitecture, ModelDetails, ModelTokenizer } from '../../../shared/contract/models';
+import type { ModelArchitecture, ModelDetails, ModelProblem, ModelTokenizer } from '../../../shared/contract/models';
 import { formatBytes, plural } from '../../../shared/format';
 import { formatPairs, localTimestamp } from '../output';
 
@@ -35,15 +35,19 @@ function describeTokenizer(t: ModelTokenizer | null, isAvailable: boolean): stri
   return t.isByteLevel ? `${t.model} over bytes, every UTF-8 byte one token${named}` : `${t.model}${named}`;
 }
 
-/** The folder's health: `problem` is what using it would meet (modelFolderHealth.ts), null when it reads. */
-function describeHealth(problem: string | null): string {
+/** The folder's health: fine, or what using it would meet and, on a line of its own, what mends it. */
+function describeHealth(problem: ModelProblem | null): [string, string][] {
   return problem === null
-    ? "fine: config.json and the weights' headers read"
-    : `damaged: ${problem}; using it fails until its files are mended or replaced`;
+    ? [['Health', "fine: config.json and the weights' headers read"]]
+    : [
+        ['Health', `damaged: ${problem.message}; using it fails until its files are mended or replaced`],
+        ['', problem.action],
+      ];
 }
 
-/** The lines of `models show`; `problem`: what is wrong with its folder (modelFolderHealth.ts), null when nothing is. */
-export function renderModelDetails(d: ModelDetails, problem: string | null = null): string {
+/** The lines of `models show`. */
+export function renderModelDetails(d: ModelDetails): string {
+  const { problem } = d;
   const params = d.architecture.parameterCount;
   const pairs: [string, string][] = [
     ['Model', d.id === null ? `${d.name} (not registered)` : `${d.id}  ${d.name}`],
@@ -52,7 +56,7 @@ export function renderModelDetails(d: ModelDetails, problem: string | null = nul
     ['Size', d.sizeBytes === null ? '-' : formatBytes(d.sizeBytes)],
   ];
   if (d.createdAt !== null) pairs.push(['Registered', localTimestamp(d.createdAt)]);
-  if (d.isAvailable) pairs.push(['Health', describeHealth(problem)]);
+  if (d.isAvailable) pairs.push(...describeHealth(problem));
   // A registered model's shape is its row's: say so when its folder no longer agrees.
   const asRegistered = problem !== null && d.id !== null ? ' (as registered)' : '';
   pairs.push(

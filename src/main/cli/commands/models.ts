@@ -15,7 +15,6 @@ import type {
   ModelSummary,
 } from '../../../shared/contract/models';
 import type { ModelService } from '../../services/models';
-import { modelFolderDamage } from '../../services/modelFolderHealth';
 import { unknownName } from '../argErrors';
 import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
 import { fullModelReference } from '../model-arg';
@@ -28,13 +27,13 @@ type ModelsResult =
   | {
       readonly action: 'list';
       readonly models: readonly ModelSummary[];
-      /** The ids of those whose folder is there but damaged (modelFolderHealth.ts). */
+      /** The ids of those whose folder is there but damaged (each one's `problem` says how). */
       readonly damaged: readonly string[];
     }
   | {
       readonly action: 'show';
       readonly model: ModelDetails;
-      /** What using its folder would meet (modelFolderHealth.ts); null when it reads or is not there. */
+      /** model.problem's message (kept for scripts that read it here); null when it reads or is not there. */
       readonly problem: string | null;
     }
   | { readonly action: 'catalog'; readonly catalog: readonly CatalogModel[] }
@@ -101,7 +100,7 @@ export const modelsCommand = defineCommand({
         };
       case 'show': {
         const model = service.show(fullModelReference(one('a model: an id, name, folder or OWNER/NAME')));
-        return { action, model, problem: model.isAvailable ? modelFolderDamage(model.path) : null };
+        return { action, model, problem: model.problem?.message ?? null };
       }
       case 'rm':
         // A folder made full as --model's is (model-arg.ts): rm reads ID as every command does.
@@ -191,7 +190,7 @@ function describeSource(m: ModelSummary): string {
 
 /** The list, with the models whose folder is damaged. */
 function listed(models: readonly ModelSummary[]): ModelsResult {
-  const damaged = models.filter((m) => m.isAvailable && modelFolderDamage(m.path) !== null).map((m) => m.id);
+  const damaged = models.filter((m) => m.problem !== null).map((m) => m.id);
   return { action: 'list', models, damaged };
 }
 
@@ -213,7 +212,7 @@ function renderModels(r: ModelsResult): string {
             'The built-in builtin:byt5-tiny is always there and needs no download (`spanfill train --preset quick` trains it).'
         : r.models.map((m) => renderModel(m, r.damaged.includes(m.id))).join('\n');
     case 'show':
-      return renderModelDetails(r.model, r.problem);
+      return renderModelDetails(r.model);
     case 'catalog':
       return r.catalog
         .map((c) => {

@@ -107,10 +107,20 @@ describe('spanfill models show', () => {
       ),
     );
     expect(m1.stdout).toContain('(as registered)');
+    // What mends it, on the line below (the CLI adds the data directory to the command it names).
+    const m1Id = /^Model +(m-\w+) {2}m1$/m.exec(m1.stdout)?.[1] ?? '';
+    expect(m1.stdout).toMatch(
+      new RegExp(
+        `; using it fails until its files are mended or replaced\n {14}Mend or replace the files in ${badConfig} ` +
+          `\\(copy the model there again\\), or remove it from Spanfill \\(\`spanfill models rm ${m1Id} --data-dir ${data[1]}\`\\): the folder is left as it is\\.\n`,
+      ),
+    );
     const m2 = await cli(['models', 'show', 'm2', '--json', ...data]);
-    expect(jsonResult<{ problem: string | null }>(m2.stdout).problem).toMatch(
+    const m2Json = jsonResult<{ problem: string | null; model: ModelDetails }>(m2.stdout);
+    expect(m2Json.problem).toMatch(
       /model\.safetensors: tensor '.*' ends at data byte \d+ but the file has \d+ data bytes; the file is truncated or corrupt$/,
     );
+    expect(m2Json.model.problem).toEqual({ message: m2Json.problem, action: expect.stringContaining(cutWeights) });
     const list = await cli(['models', ...data]);
     expect(list.stdout.split('\n').filter((line) => line.includes('(damaged: `spanfill models show'))).toHaveLength(2);
   });
