@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type {
+  ListedCheckpoint,
   RunCheckpoint,
+  RunCheckpointProblem,
   RunCheckpoints,
   RunDetail,
   RunMetrics,
@@ -51,6 +53,7 @@ import {
   removeStaleReadings,
   type CheckpointChoice,
   type RunCheckpointSource,
+  withUseProblems,
 } from './runsCheckpoint';
 import { runCheckpointsFolder, runFolder } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
@@ -265,14 +268,25 @@ export class RunService {
     // A copy a killed reader (fill, export, score) of an older version left in the run's folder
     // is not the run's: it goes before sizing. (Copies are made in the readers folder now.)
     removeStaleReadings(path.join(this.runDir(id), OLD_READING_FOLDER));
-    // Looked at while its trainer may replace and prune checkpoints (runsDisk.ts). While it trains,
-    // a row whose folder is gone is one it pruned and has yet to tell the store of: no problem.
+    // Looked at while its trainer may replace and prune checkpoints (runsDisk.ts).
     const diskBytes = directoryBytes(this.runDir(id));
-    const checkpoints = this.checkpoints(id);
-    const found = checkpointProblems(checkpoints, scanWhileTraining(this.checkpointDir(id)).unreadable);
-    const problems = this.control.isTraining(row) ? found.filter((p) => p.kind !== 'missing') : found;
+    const { checkpoints, problems } = this.listedCheckpoints(row);
     const detail = { config: row.config, checkpoints, checkpointProblems: problems, last, bestEval, diskBytes };
     return { ...this.summary(row), ...detail };
+  }
+
+  /**
+   * A run's checkpoints, each that cannot be used with why (withUseProblems), and all its
+   * checkpoints' problems (checkpointProblems), from a look at their files' headers (runsDisk.ts).
+   * While it trains, a row whose folder is gone is one it pruned and has yet to tell the store of:
+   * no problem.
+   */
+  private listedCheckpoints(row: RunRow): { checkpoints: ListedCheckpoint[]; problems: RunCheckpointProblem[] } {
+    const rows = this.checkpoints(row.id);
+    const { unreadable } = scanWhileTraining(this.checkpointDir(row.id));
+    const found = checkpointProblems(rows, unreadable);
+    const problems = this.control.isTraining(row) ? found.filter((p) => p.kind !== 'missing') : found;
+    return { checkpoints: withUseProblems(rows, problems, unreadable), problems };
   }
 
   /** The folder of a run's checkpoint: best (by validation loss, else last), last or a step (checkpointPicker). */
@@ -306,10 +320,13 @@ export class RunService {
     return this.repo.checkpoints(id).map((row) => ({ ...row, path: checkpointFolder(this.deps.dataDir, row.path) }));
   }
 
-  /** Every run that keeps a checkpoint, with them (runs.checkpoints), in list order. */
+  /**
+   * Every run that keeps a checkpoint, with them (runs.checkpoints), in list order, each that
+   * cannot be used with why: as runs.get lists them, without sizing the runs' folders.
+   */
   keptCheckpoints(): RunCheckpoints[] {
-    const kept = this.list().map((run) => ({ run, checkpoints: this.checkpoints(run.id) }));
-    return kept.filter(({ checkpoints }) => checkpoints.length > 0);
+    const kept = this.repo.list().map((row) => ({ run: this.summary(row), ...this.listedCheckpoints(row) }));
+    return kept.flatMap(({ run, checkpoints }) => (checkpoints.length > 0 ? [{ run, checkpoints }] : []));
   }
 
   /** runs.metrics: each run's series as columns (RunRepository.metrics); an unknown run is not_found. */

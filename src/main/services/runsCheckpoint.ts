@@ -1,10 +1,11 @@
 // Which of a run's checkpoints a command or screen means (`--checkpoint best|last|STEP`), also
 // while its run trains and prunes them ahead of the store (checkpointPicker), what to say when
 // it is not there (not kept, pruned meanwhile, or deleted from disk by hand) or does not read, and
-// which to choose instead, which cannot be used
-// (unreadable on disk, or missing: checkpointProblems), and reading one while its run trains and
-// prunes, or is removed, through a linked copy in <data dir>/readers that names its run and its
-// reader, so the copies of a reader that was killed are removed by the next read.
+// which to choose instead, which cannot be used (unreadable on disk, or missing:
+// checkpointProblems; of those, the ones a fill or an export would meet: withUseProblems, as
+// runs.get and runs.checkpoints list them), and reading one while its run trains and prunes, or
+// is removed, through a linked copy in <data dir>/readers that names its run and its reader, so
+// the copies of a reader that was killed are removed by the next read.
 
 import {
   copyFileSync,
@@ -20,7 +21,12 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { lastCheckpoint } from '../../shared/contract/runNames';
-import type { RunCheckpoint, RunCheckpointProblem } from '../../shared/contract/runs';
+import type {
+  CheckpointUseProblem,
+  ListedCheckpoint,
+  RunCheckpoint,
+  RunCheckpointProblem,
+} from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import {
   bestCheckpoint,
@@ -74,8 +80,7 @@ export function pickCheckpoint(
       'not_found',
       `Run ${id}'s checkpoint at step ${pick.step} is no longer on disk (${pick.path}); it was deleted outside Spanfill${instead}`,
     );
-  // Only what a read of its model meets: a fill or an export needs no trainer state or moments.
-  const unreadable = scan?.unreadable.find((c) => c.step === pick.step && !TRAINING_ONLY_FILES.has(c.file));
+  const unreadable = scan?.unreadable.find((c) => c.step === pick.step && stopsModelRead(c));
   if (unreadable)
     throw new ApiError(
       'conflict',
@@ -86,6 +91,9 @@ export function pickCheckpoint(
 
 /** A checkpoint's files that only resuming reads. */
 const TRAINING_ONLY_FILES: ReadonlySet<string> = new Set([TRAINER_STATE_FILE, OPTIMIZER_FILE]);
+
+/** Whether a read of the model meets what is wrong with `c`: a fill or an export needs no trainer state or moments. */
+const stopsModelRead = (c: UnreadableCheckpoint): boolean => !TRAINING_ONLY_FILES.has(c.file);
 
 /** Which checkpoints to choose instead of the one of `step`: the others of `whole` (those that read), newest first. */
 function insteadWords(step: number, whole: readonly CheckpointInfo[]): string {
@@ -175,6 +183,28 @@ export function checkpointProblems(
     if (!existsSync(row.path) && !unreadable.some((c) => c.step === row.step))
       problems.push({ step: row.step, path: row.path, kind: 'missing', reason: MISSING_CHECKPOINT_REASON });
   return problems.sort((a, b) => a.step - b.step);
+}
+
+/**
+ * `rows` (a run's checkpoints), each that a pick would refuse (pickCheckpoint) with what keeps it
+ * from use among `problems` (checkpointProblems' of `unreadable`, less any the caller drops): its
+ * folder missing, or a file its model's read meets unreadable. One whose trainer state or optimizer
+ * moments alone do not read is usable: only resuming reads them.
+ */
+export function withUseProblems(
+  rows: readonly RunCheckpoint[],
+  problems: readonly RunCheckpointProblem[],
+  unreadable: readonly UnreadableCheckpoint[],
+): ListedCheckpoint[] {
+  const ofUse = new Map<number, CheckpointUseProblem>();
+  for (const { step, kind, reason } of problems) {
+    const isResumeOnly = kind === 'unreadable' && !unreadable.some((c) => c.step === step && stopsModelRead(c));
+    if (!isResumeOnly) ofUse.set(step, { kind, reason });
+  }
+  return rows.map((row) => {
+    const problem = ofUse.get(row.step);
+    return problem ? { ...row, problem } : row;
+  });
 }
 
 /** Picks made at most: a run that trains may delete the checkpoint picked before it is linked. */

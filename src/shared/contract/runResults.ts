@@ -1,5 +1,6 @@
 // What the runs calls answer: a run's summary and status (and whether it can be resumed), what
-// runs.start and runs.resume add to it, its checkpoints (and those that cannot be used) and metric series, a comparison of runs and an estimate.
+// runs.start and runs.resume add to it, its checkpoints (and those that cannot be used, and why)
+// and metric series, a comparison of runs and an estimate.
 // Apart from runs.ts, which holds the configuration they are asked with (and RunDetail, which
 // carries it); runs.ts re-exports them, so callers import every runs type from there.
 
@@ -65,6 +66,25 @@ export interface RunCheckpointProblem {
   readonly kind: 'unreadable' | 'missing';
   /** What is wrong, in words: "model.safetensors is truncated (100,000 of 3,600,000 bytes)". */
   readonly reason: string;
+}
+
+/**
+ * What keeps a checkpoint from use (a fill, a score, an export, training from it), as runs.get
+ * and runs.checkpoints list it: its folder deleted outside Spanfill (missing), or a file that a
+ * read of its model meets not reading (unreadable). A trainer state or optimizer moments that do
+ * not read stop only resuming, which RunDetail.checkpointProblems says. A pick of such a
+ * checkpoint is refused with the same reason (main/services/runsCheckpoint.ts pickCheckpoint).
+ */
+export type CheckpointUseProblem = Pick<RunCheckpointProblem, 'kind' | 'reason'>;
+
+/** A run's checkpoint as runs.get and runs.checkpoints list it: with what keeps it from use, if anything does. */
+export interface ListedCheckpoint extends RunCheckpoint {
+  readonly problem?: CheckpointUseProblem;
+}
+
+/** "cannot be used: model.safetensors is truncated (…)": how the screens mark a checkpoint that cannot be used. */
+export function unusableWords(problem: CheckpointUseProblem): string {
+  return `cannot be used: ${problem.reason}`;
 }
 
 /**

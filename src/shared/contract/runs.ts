@@ -18,8 +18,8 @@ import {
 import type { AppSettings, ProviderStatus } from './system';
 import { idText, keyText, pathText } from './bounded';
 import type {
+  ListedCheckpoint,
   MetricPoint,
-  RunCheckpoint,
   RunCheckpointProblem,
   RunComparison,
   RunEstimate,
@@ -29,6 +29,8 @@ import type {
 } from './runResults';
 
 export type {
+  CheckpointUseProblem,
+  ListedCheckpoint,
   MetricColumns,
   MetricPoint,
   RunCheckpoint,
@@ -47,6 +49,7 @@ export {
   hasDiverged,
   NO_READABLE_CHECKPOINT_WORDS,
   RESUMABLE_STATUSES,
+  unusableWords,
 } from './runResults';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -301,8 +304,9 @@ export function resolveRunRequest(
 /** runs.get's answer: the summary with the configuration it trains with, its checkpoints and latest metrics. */
 export interface RunDetail extends RunSummary {
   readonly config: RunConfig;
-  readonly checkpoints: readonly RunCheckpoint[];
-  /** Its checkpoints that cannot be used, unreadable or missing, in step order. */
+  /** In step order, each that cannot be used for a fill or an export with what keeps it from use. */
+  readonly checkpoints: readonly ListedCheckpoint[];
+  /** Its checkpoints that cannot be used, unreadable (resuming from them included) or missing, in step order. */
   readonly checkpointProblems: readonly RunCheckpointProblem[];
   /** The latest value of each metric. */
   readonly last: Readonly<Record<string, number>>;
@@ -315,10 +319,13 @@ export interface RunDetail extends RunSummary {
   readonly diskBytes: number;
 }
 
-/** A run and the checkpoints it keeps, in step order (runs.checkpoints). */
+/**
+ * A run and the checkpoints it keeps, in step order (runs.checkpoints), each that cannot be used
+ * with what keeps it from use (as in runs.get: its folder deleted, its model not reading).
+ */
 export interface RunCheckpoints {
   readonly run: RunSummary;
-  readonly checkpoints: readonly RunCheckpoint[];
+  readonly checkpoints: readonly ListedCheckpoint[];
 }
 
 const id = z.strictObject({ id: idText() });
@@ -367,7 +374,8 @@ export const runCalls = {
   remove: call<{ id: string; removed: boolean }>()(id),
   /**
    * Every run that keeps a checkpoint, with them, in runs.list's order: what the model lists that
-   * offer checkpoints show, in one call however many runs there are.
+   * offer checkpoints show, in one call however many runs there are. Each that cannot be used says
+   * why (ListedCheckpoint.problem), from a look at its files' headers, as runs.get says it.
    */
   checkpoints: call<RunCheckpoints[]>()(z.strictObject({})),
 };

@@ -1,9 +1,12 @@
 // The Export panel of a run (screens/train/ExportPanel.svelte) as plain data: the checkpoint
-// choice as the contract takes it, the folder it suggests under the data directory, the
+// select's options (each that cannot be used saying why: runs.get's ListedCheckpoint.problem) and
+// its choice as the contract takes it, the folder it suggests under the data directory, the
 // formats in words. How to load a written folder is the contract's exportLoadHint (the CLI
 // prints it too).
 
 import { exportsFolder, type ExportFormat } from '../../../shared/contract/export';
+import { lastCheckpoint } from '../../../shared/contract/runNames';
+import { type ListedCheckpoint, unusableWords } from '../../../shared/contract/runs';
 
 export const EXPORT_FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
   hf: 'transformers (Python)',
@@ -16,6 +19,42 @@ export function checkpointChoice(which: string): 'best' | 'last' | number {
   if (which === 'best' || which === 'last') return which;
   if (!/^\d+$/.test(which)) throw new Error(`not a checkpoint choice: '${which}'`);
   return Number(which);
+}
+
+/** One option of the checkpoint select: its value (checkpointChoice takes it) and what it says. */
+export interface ExportCheckpointOption {
+  readonly value: string;
+  readonly text: string;
+  /** Set when the checkpoint it stands for cannot be used: a sentence saying which and why (the option is disabled). */
+  readonly unusable?: string;
+}
+
+/**
+ * best (by validation loss, else the last), last and each step, in step order; an option whose
+ * checkpoint cannot be used says why, as an export of it would be refused.
+ */
+export function exportCheckpointOptions(checkpoints: readonly ListedCheckpoint[]): ExportCheckpointOption[] {
+  const last = checkpoints.find((c) => c.step === lastCheckpoint(checkpoints)?.step);
+  const best = checkpoints.find((c) => c.isBest) ?? last;
+  return [
+    marked({ value: 'best', text: 'best by validation loss (else the last)' }, best),
+    marked({ value: 'last', text: last ? `the last (${stepWords(last)})` : 'the last' }, last),
+    ...checkpoints.map((c) => marked({ value: String(c.step), text: stepWords(c) }, c)),
+  ];
+}
+
+const stepWords = (c: ListedCheckpoint): string => `step ${c.step.toLocaleString('en')}`;
+
+/** `option` saying that `c`, the checkpoint it stands for, cannot be used and why; as it is when `c` can be. */
+function marked(option: ExportCheckpointOption, c: ListedCheckpoint | undefined): ExportCheckpointOption {
+  if (c?.problem === undefined) return option;
+  const [why, step] = [unusableWords(c.problem), stepWords(c)];
+  const sentence = (which: string) => `${which} ${why}. Choose another.`;
+  if (option.value === 'best')
+    return { ...option, text: `${option.text} · ${step} ${why}`, unusable: sentence(`The best checkpoint (${step})`) };
+  if (option.value === 'last')
+    return { ...option, text: `${option.text} · ${why}`, unusable: sentence(`The last checkpoint (${step})`) };
+  return { ...option, text: `${option.text} · ${why}`, unusable: sentence(`S${step.slice(1)}`) };
 }
 
 const FOLDER_SUFFIX: Readonly<Record<ExportFormat, string>> = {

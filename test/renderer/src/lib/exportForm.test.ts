@@ -1,6 +1,7 @@
 // The Export panel's plain data: checkpoint choices as the contract takes them (and what it
 // refuses) and the suggested folder under the data directory with its own separator, checked
-// against the contract's schema.
+// against the contract's schema, and the checkpoint select's options, each that cannot be used
+// (best and last by the checkpoint they stand for) saying why.
 
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS, exportRunSchema } from '../../../../src/shared/contract/export';
@@ -8,7 +9,9 @@ import {
   checkpointChoice,
   defaultExportFolder,
   EXPORT_FORMAT_LABELS,
+  exportCheckpointOptions,
 } from '../../../../src/renderer/src/lib/exportForm';
+import type { ListedCheckpoint } from '../../../../src/shared/contract/runs';
 
 describe('the Export panel', () => {
   it('passes checkpoint choices the contract accepts, and refuses anything else', () => {
@@ -38,5 +41,58 @@ describe('the Export panel', () => {
 
   it('names every format', () => {
     expect(Object.keys(EXPORT_FORMAT_LABELS).sort()).toEqual([...EXPORT_FORMATS].sort());
+  });
+});
+
+describe("the Export panel's checkpoints", () => {
+  const checkpoint = (step: number, isBest = false): ListedCheckpoint => ({
+    step,
+    path: `/data/runs/r-1/checkpoints/step-${step}`,
+    isBest,
+    eval: null,
+    createdAt: '2025-01-01T00:00:00Z',
+  });
+  const truncated = { kind: 'unreadable', reason: 'model.safetensors is truncated (98 of 100 bytes)' } as const;
+  const deleted = { kind: 'missing', reason: 'its folder was deleted outside Spanfill' } as const;
+
+  it('offers best, last and each step, as before while every one can be used', () => {
+    const options = exportCheckpointOptions([checkpoint(600, true), checkpoint(1200)]);
+    expect(options.map((o) => [o.value, o.text, o.unusable])).toEqual([
+      ['best', 'best by validation loss (else the last)', undefined],
+      ['last', 'the last (step 1,200)', undefined],
+      ['600', 'step 600', undefined],
+      ['1200', 'step 1,200', undefined],
+    ]);
+  });
+
+  it('marks each that cannot be used with why, best and last by the checkpoint they stand for', () => {
+    const options = exportCheckpointOptions([
+      { ...checkpoint(600), problem: deleted },
+      { ...checkpoint(1200, true), problem: truncated },
+      checkpoint(1800),
+    ]);
+    expect(options.map((o) => [o.value, o.text])).toEqual([
+      [
+        'best',
+        'best by validation loss (else the last) · step 1,200 cannot be used: model.safetensors is truncated (98 of 100 bytes)',
+      ],
+      ['last', 'the last (step 1,800)'],
+      ['600', 'step 600 · cannot be used: its folder was deleted outside Spanfill'],
+      ['1200', 'step 1,200 · cannot be used: model.safetensors is truncated (98 of 100 bytes)'],
+      ['1800', 'step 1,800'],
+    ]);
+    expect(options.map((o) => o.unusable)).toEqual([
+      'The best checkpoint (step 1,200) cannot be used: model.safetensors is truncated (98 of 100 bytes). Choose another.',
+      undefined,
+      'Step 600 cannot be used: its folder was deleted outside Spanfill. Choose another.',
+      'Step 1,200 cannot be used: model.safetensors is truncated (98 of 100 bytes). Choose another.',
+      undefined,
+    ]);
+    // No best by validation loss: best is the last, and says so when the last cannot be used.
+    const noBest = exportCheckpointOptions([checkpoint(600), { ...checkpoint(1200), problem: deleted }]);
+    expect(noBest.slice(0, 2).map((o) => o.unusable)).toEqual([
+      'The best checkpoint (step 1,200) cannot be used: its folder was deleted outside Spanfill. Choose another.',
+      'The last checkpoint (step 1,200) cannot be used: its folder was deleted outside Spanfill. Choose another.',
+    ]);
   });
 });

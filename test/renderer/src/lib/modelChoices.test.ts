@@ -1,18 +1,21 @@
 // The Playground picker's run checkpoints: the best and last as ticks (one when they are the
 // same), every kept checkpoint for the run and checkpoint selectors in step order with its
 // step, validation loss and role, the same choice for a checkpoint whichever list offers it,
-// the merged list keeping one choice per key, a kept key found again (after a move too), and
-// the columns whose checkpoints went said in a sentence.
+// the merged list keeping one choice per key, a kept key found again (after a move too), the
+// columns whose checkpoints went said in a sentence, and a checkpoint that cannot be used said
+// so with why wherever it is offered (runs.checkpoints' problem).
 
 import { describe, expect, it } from 'vitest';
-import type { RunCheckpoint, RunSummary } from '../../../../src/shared/contract/runs';
+import type { ListedCheckpoint, RunCheckpoint, RunSummary } from '../../../../src/shared/contract/runs';
 import {
   checkpointChoices,
   checkpointKey,
   currentCheckpointChoice,
   everyCheckpoint,
   goneColumns,
+  openingCheckpoint,
   uniqueByKey,
+  unusableCheckpoints,
 } from '../../../../src/renderer/src/lib/modelChoices';
 
 const run = { id: 'r-1', name: 'tiny', model: '/models/t5-tiny' } as RunSummary;
@@ -121,5 +124,48 @@ describe('run checkpoints as Playground choices', () => {
     expect(goneColumns([builtin, best, last], [])).toBe(
       'The columns run tiny · step 10 (best); run tiny · step 30 (last) went: their runs were removed, or those checkpoints deleted.',
     );
+  });
+});
+
+describe('run checkpoints that cannot be used', () => {
+  const truncated = { kind: 'unreadable', reason: 'model.safetensors is truncated (98 of 100 bytes)' } as const;
+  const deleted = { kind: 'missing', reason: 'its folder was deleted outside Spanfill' } as const;
+  const hurt: ListedCheckpoint[] = [
+    { ...checkpoint(10, 2.0, true), problem: truncated },
+    { ...checkpoint(20, null), problem: deleted },
+    checkpoint(30, 2.5),
+  ];
+
+  it('are offered marked, with why, and not to be chosen in the selector', () => {
+    const options = everyCheckpoint(run, hurt);
+    expect(options.map((o) => o.text)).toEqual([
+      'step 10 · validation loss 2.000 · best · cannot be used: model.safetensors is truncated (98 of 100 bytes)',
+      'step 20 · not validated · cannot be used: its folder was deleted outside Spanfill',
+      'step 30 · validation loss 2.500 · last',
+    ]);
+    expect(options.map((o) => o.isUnusable)).toEqual([true, true, false]);
+  });
+
+  it('say so on the best and last ticks too, and the first visit opens one that can be used', () => {
+    expect(checkpointChoices(run, hurt).map((c) => [c.label, c.detail])).toEqual([
+      ['run tiny · step 10 (best)', 'cannot be used: model.safetensors is truncated (98 of 100 bytes)'],
+      ['run tiny · step 30 (last)', 'checkpoint, eval loss 2.500'],
+    ]);
+    expect(currentCheckpointChoice(checkpointKey(hurt[0].path), [{ run, checkpoints: hurt }])?.detail).toBe(
+      'cannot be used: model.safetensors is truncated (98 of 100 bytes)',
+    );
+    // The best when it can be used, else the last; none when neither can.
+    expect(openingCheckpoint(run, kept)?.label).toBe('run tiny · step 10 (best)');
+    expect(openingCheckpoint(run, hurt)?.label).toBe('run tiny · step 30 (last)');
+    expect(openingCheckpoint(run, hurt.slice(0, 2))).toBeUndefined();
+  });
+
+  it('are found by choice key, for lists of choices to offer them disabled', () => {
+    const unusable = unusableCheckpoints([{ run, checkpoints: hurt }]);
+    expect([...unusable]).toEqual([
+      [checkpointKey(hurt[0].path), truncated],
+      [checkpointKey(hurt[1].path), deleted],
+    ]);
+    expect(checkpointChoices(run, hurt).map((c) => unusable.has(c.key))).toEqual([true, false]);
   });
 });
