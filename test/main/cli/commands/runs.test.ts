@@ -316,7 +316,7 @@ describe('run names in place of ids', () => {
     for (const args of ambiguous) {
       const result = await cli([...args, ...data]);
       expect([result.code, result.stderr], args.join(' ')).toEqual([
-        exitCodes.usage,
+        exitCodes.failure,
         expect.stringContaining(
           `2 ${twins} (r-bbbbbbbb, r-cccccccc); give one id, or rename one (\`spanfill runs rename ID NAME --data-dir ${dataDir}\`)`,
         ),
