@@ -3,7 +3,8 @@
 // a third of 20,000 imported through the UI is listed first on Train, where its first estimate
 // with a tokenizer shows the tokenizing progress, then the estimate; Cancel stops a large
 // import with its progress shown and adds nothing; removing a dataset asks first (Keep and
-// Escape keep it); the train / validation split is written with thousands separators.
+// Escape keep it) and the notice then names a paused run it leaves unable to resume; the
+// train / validation split is written with thousands separators.
 // Needs `npm run build` first (like browser.test.ts).
 
 import { execFileSync } from 'node:child_process';
@@ -12,8 +13,11 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPaths as importPathsOn } from './datasetsPage';
+import { openStore } from '../../src/main/store/db';
+import { RunRepository } from '../../src/main/store/runs';
 import { openScreen, openTrainForm } from './navigate';
 import { startSession, type E2eSession } from './session';
+import { addStoredRun } from './storedRuns';
 
 let session: E2eSession;
 let page: Page;
@@ -90,9 +94,32 @@ describe('Datasets of many documents', () => {
     await row.getByRole('button', { name: 'Remove' }).click();
     await page.keyboard.press('Escape');
     await row.getByTestId('remove-confirm').waitFor({ state: 'detached' });
+    // A paused run on it: the notice names the run it leaves unable to resume, as `datasets rm` does.
+    const listed = execFileSync(process.execPath, [
+      'bin/spanfill.mjs',
+      'datasets',
+      '--json',
+      '--data-dir',
+      session.dataDir,
+    ]);
+    const notesId = (JSON.parse(String(listed)) as { datasets: { id: string; name: string }[] }).datasets.find(
+      (d) => d.name === 'notes.txt',
+    )?.id;
+    const store = openStore(session.dataDir);
+    addStoredRun(new RunRepository(store.db), {
+      id: 'r-pausedon',
+      name: 'paused one',
+      status: 'paused',
+      totalSteps: 10,
+      config: { datasetId: notesId },
+    });
+    store.close();
     await row.getByRole('button', { name: 'Remove' }).click();
     await row.getByRole('button', { name: 'Yes, remove' }).click();
     await row.waitFor({ state: 'detached' });
+    await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(
+      /^Removed notes\.txt and its 2 documents.*\. Run r-pausedon \("paused one", paused at step 0\) trained on it and can no longer be resumed/,
+    );
     await expect(page.getByTestId('datasets-table').textContent()).resolves.toContain('many.txt');
   });
 

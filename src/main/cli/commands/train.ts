@@ -134,7 +134,10 @@ async function autoProvider(context: CommandContext, preset: RunPresetName | und
   return defaultRunProvider('auto', preset, providers);
 }
 
-/** A failed run as the command's error: exit 4 when its engine host died (the exit-code table), else 1. */
+/**
+ * A failed run as the command's error: exit 4 when its engine host died, 3 when the data
+ * directory's disk was full (the exit-code table), else 1.
+ */
 function runFailure(run: RunSummary): Error {
   const message = run.error ?? `run ${run.id} failed`;
   const code = failureCode(message);

@@ -3,11 +3,12 @@
 // picked files (desktop: their paths; browser: uploaded first, see lib/upload.ts), remove,
 // the last error and the last success. Built on `api` only, like every domain store.
 
-import type {
-  DatasetDetail,
-  DatasetSplitMode,
-  DatasetSummary,
-  TokenizeResult,
+import {
+  unresumableRunsNote,
+  type DatasetDetail,
+  type DatasetSplitMode,
+  type DatasetSummary,
+  type TokenizeResult,
 } from '../../../shared/contract/datasets';
 import { diskGivenBack, plural } from '../../../shared/format';
 import { subscribe } from '../../../shared/transport';
@@ -299,7 +300,9 @@ class DatasetsStore {
       this.forget(id); // (as datasets.removed does, which may come before or after this reply)
       await this.load();
       const freed = diskGivenBack(removed.freedBytes);
-      this.notice = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}${freed}.`;
+      const runs = unresumableRunsNote(removed.unresumableRuns);
+      const said = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}${freed}.`;
+      this.notice = runs === undefined ? said : `${said} ${runs}.`;
     } catch (caught) {
       this.error = errorMessage(caught);
     } finally {
