@@ -3,8 +3,9 @@
 // rows of `models`; listing, removal (a Hub snapshot's files go with its row, an imported
 // folder is never deleted), the cache's disk usage and the from-scratch starting points
 // (runs of preset:NAME), and the Hub token (HF_TOKEN first, then the stored one). Resolving
-// `--model` arguments offline is modelsResolve.ts; one model in full, modelsShow.ts; the
-// engine's errors in the contract's codes, modelsErrors.ts.
+// `--model` arguments offline is modelsResolve.ts; one model in full, modelsShow.ts; removals
+// (not under a run, nor under a pull), modelsRemove.ts; the engine's errors in the contract's
+// codes, modelsErrors.ts.
 
 import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { randomUUID } from 'node:crypto';
@@ -24,7 +25,7 @@ import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { readRepoReference } from '../../shared/hubAddress';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
-import { MODEL_CATALOG, parseRepoReference, validateRepoId } from '../engine/hub/catalog';
+import { MODEL_CATALOG, parseRepoReference } from '../engine/hub/catalog';
 import { pullModel, type PullProgress } from '../engine/hub/download';
 import { HubError } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
@@ -32,7 +33,7 @@ import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/
 import { isPresetModelName } from '../../shared/contract/runs';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow } from '../store/models';
-import { RunRepository, type RunRow } from '../store/runs';
+import { RunRepository } from '../store/runs';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
@@ -40,6 +41,7 @@ import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { modelProblem } from './modelFolderHealth';
 import { checkModelWork, rethrowModelError } from './modelsErrors';
 import { ModelLookup } from './modelsResolve';
+import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { modelDetails } from './modelsShow';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
@@ -180,33 +182,9 @@ export class ModelService {
     return this.summary(row);
   }
 
+  /** Unregisters `id`; a Hub model's snapshot goes too, not while a process pulls its repository (modelsRemove.ts). */
   remove(id: string): ModelRemoved {
-    const row = this.lookup.registered(id);
-    const training = this.trainingFrom(row);
-    if (training) throw trainingConflict(training, `from model ${row.name}`, CHECKPOINT_COPIES);
-    let freedBytes = 0;
-    let deletedPath: string | null = null;
-    if (row.source_kind === 'hub' && row.source !== null && row.commit_sha !== null) {
-      const cache = new HubCache(this.cacheRoot);
-      deletedPath = cache.snapshotDir(row.source, row.commit_sha);
-      freedBytes = cache.remove(row.source, row.commit_sha);
-    }
-    this.repo.remove(row.id);
-    this.deps.events.emit('models.statusChanged', { modelId: row.id, status: 'deleted' });
-    return { id: row.id, name: row.name, freedBytes, deletedPath };
-  }
-
-  /** A run training now from `row`, named by its id, its folder or its repository id. */
-  private trainingFrom(row: ModelRow): RunRow | undefined {
-    const folder = this.lookup.pathOf(row);
-    const isThis = (model: string): boolean => {
-      try {
-        return model === row.id || this.resolve(model).path === folder;
-      } catch {
-        return false; // a model that no longer resolves is not this one
-      }
-    };
-    return liveRuns(this.runs).find((run) => isThis(run.baseModel));
+    return removeModel(this.removal(), id);
   }
 
   /** A model as people name it → its folder, offline (ModelLookup.resolve). */
@@ -257,20 +235,14 @@ export class ModelService {
     return { folders: usage.folders, freedBytes: usage.bytes };
   }
 
-  /** Delete a repository from the cache; models registered from it are unregistered with it. */
-  removeCached(rawRepoId: string): { repoId: string; freedBytes: number } {
-    const repoId = checkModelWork(() => validateRepoId(rawRepoId));
-    const cache = new HubCache(this.cacheRoot);
-    const rows = this.repo.listByRepo(repoId);
-    if (rows.length === 0 && !existsSync(cache.repoDir(repoId)))
-      throw new ApiError(
-        'not_found',
-        `${repoId} is not in the download cache; \`spanfill models cache\` lists what is`,
-      );
-    const freedBytes = directoryBytes(cache.repoDir(repoId)); // before the rows' snapshots go
-    for (const row of rows) this.remove(row.id);
-    cache.remove(repoId);
-    return { repoId, freedBytes };
+  /** Delete a repository from the cache and the models registered from it, not while a process pulls it (modelsRemove.ts). */
+  removeCached(repoId: string): { repoId: string; freedBytes: number } {
+    return removeCachedRepo(this.removal(), repoId);
+  }
+
+  private removal(): ModelRemovalDeps {
+    const { repo, runs, lookup, cacheRoot } = this;
+    return { repo, runs, lookup, cacheRoot, events: this.deps.events };
   }
 
   tokenStatus(): HubTokenStatus {

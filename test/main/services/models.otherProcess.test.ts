@@ -2,8 +2,9 @@
 // terminal): the second is refused while the first downloads, naming its pid (the lock in the
 // cache, engine/hub/pullLock.ts), a lock its process left when it died is taken over, and a
 // registration that another process made first returns that model instead of failing on the
-// store's unique index.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// store's unique index. A removal (models rm, models cache rm) is refused while a live process
+// pulls the repository, which would otherwise download under it; a stale lock does not stop it.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/main/services/events';
@@ -82,5 +83,64 @@ describe('ModelService.pull with another process on the data directory', () => {
     const pulled = await second.pull({ repoId: REPO });
     expect(pulled.model).toEqual(first.model);
     expect(second.list()).toEqual([first.model]);
+  });
+});
+
+describe('ModelService.remove and removeCached while the repository is being pulled', () => {
+  it('are refused while another live process pulls it, naming it; its files stay; once it ends they go', async () => {
+    const { dataDir, service } = await setup();
+    const { model } = await service.pull({ repoId: REPO });
+    const other = runningChild();
+    cleanup.push(() => other.stop());
+    const stamp = `${other.pid}.${Date.now()}`;
+    writeFileSync(lockOf(dataDir), stamp);
+    const said =
+      `${REPO} is being pulled by another Spanfill process (pid ${other.pid}: \`spanfill models pull ${REPO}\` in a ` +
+      'terminal, or a Spanfill window or `spanfill serve` on this data directory); removing its files would pull ' +
+      'them out from under it: try again when that pull has ended';
+    const removals: (() => unknown)[] = [() => service.remove(model.id), () => service.removeCached(REPO)];
+    for (const remove of removals) {
+      const refused = await rejection(Promise.resolve().then(remove));
+      expect(refused).toMatchObject({ code: 'conflict', message: said });
+    }
+    expect(service.list()).toEqual([model]);
+    expect(existsSync(model.path)).toBe(true);
+    expect(readFileSync(lockOf(dataDir), 'utf8')).toBe(stamp); // theirs, left as it was
+    // Its process gone, the lock is stale: the removal goes ahead and leaves no lock behind.
+    await other.stop();
+    expect(service.remove(model.id)).toMatchObject({ id: model.id, deletedPath: model.path });
+    expect(existsSync(model.path)).toBe(false);
+    expect(readdirSync(path.dirname(lockOf(dataDir)))).toEqual([]);
+  });
+
+  it('go ahead over the lock of a process that died', async () => {
+    const { dataDir, service } = await setup();
+    await service.pull({ repoId: REPO });
+    writeFileSync(lockOf(dataDir), `${deadPid()}.${Date.now()}`);
+    expect(service.removeCached(REPO).freedBytes).toBeGreaterThan(0);
+    expect(service.list()).toEqual([]);
+    expect(readdirSync(path.dirname(lockOf(dataDir)))).toEqual([]);
+  });
+
+  it('are refused while this process pulls it, and the pull completes', async () => {
+    const { service, deps } = await setup();
+    let refusal: unknown;
+    deps.events.subscribe((event) => {
+      if (event !== 'models.pullProgress' || refusal !== undefined) return;
+      try {
+        service.removeCached(REPO);
+        refusal = 'removed';
+      } catch (error) {
+        refusal = error;
+      }
+    });
+    const pulled = await service.pull({ repoId: REPO });
+    expect(refusal).toMatchObject({
+      code: 'conflict',
+      message:
+        `${REPO} is being pulled by this process (pid ${process.pid}); removing its files would pull them out ` +
+        'from under it: cancel that download or wait for it to end, then remove it',
+    });
+    expect(pulled.model.problem).toBeNull();
   });
 });

@@ -4,7 +4,8 @@
 // `.partial` files are written by that process alone. A lock whose process is gone (killed,
 // crashed, a reboot, its pid taken since) is stale and taken over (stampLock.ts, as export
 // folders lock). Not the in-process guard (services/models.ts `pulls`), which also lets a pull
-// be cancelled.
+// be cancelled. A removal from the cache holds the same lock while it deletes (whileNotPulled),
+// so neither deletes nor downloads under the other.
 
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -22,24 +23,55 @@ export function pullLockPath(cacheRoot: string, repoId: string): string {
  * a HubError 'busy' naming its pid.
  */
 export function lockRepoPull(cacheRoot: string, repoId: string): () => void {
+  return takeLock(cacheRoot, repoId, (pid) => busy(repoId, pid, 'pull'));
+}
+
+/**
+ * Runs `remove` (deleting `repoId`'s files from the cache) holding its pull lock, so that no
+ * pull downloads under it meanwhile: refused (HubError 'busy', naming the process) while a live
+ * one pulls it; the lock of a process that has gone does not stop it.
+ */
+export function whileNotPulled<T>(cacheRoot: string, repoId: string, remove: () => T): T {
+  const unlock = takeLock(cacheRoot, repoId, (pid) => busy(repoId, pid, 'remove'));
+  try {
+    return remove();
+  } finally {
+    unlock();
+  }
+}
+
+/** The lock of `repoId`, taken over from a holder that has gone; `refusal` for a live one. */
+function takeLock(cacheRoot: string, repoId: string, refusal: (pid: number) => HubError): () => void {
   const file = pullLockPath(cacheRoot, repoId);
   mkdirSync(path.dirname(file), { recursive: true });
   const stamp = recordInName(recordOfThisProcess(Date.now()));
   for (let attempt = 0; attempt < 2; attempt++) {
     if (createStampLock(file, stamp)) return () => releaseStampLock(file, stamp);
     const holder = liveStampHolder(file);
-    if (holder !== null) throw busy(repoId, holder);
+    if (holder !== null) throw refusal(holder);
     rmSync(file, { force: true }); // stale: its process is gone
   }
-  throw new HubError('busy', `Could not take the pull lock ${file} of ${repoId}; pull again`);
+  throw new HubError('busy', `Could not take the pull lock ${file} of ${repoId}; try again`);
 }
 
-function busy(repoId: string, pid: number): HubError {
-  const wait = 'wait for it to finish, then pull again: what it fetched is kept, and the model comes from the cache';
-  if (pid === process.pid)
-    return new HubError('busy', `${repoId} is being pulled already (pid ${pid}, this process); ${wait}`);
-  const who = Number.isNaN(pid)
-    ? 'another Spanfill process'
-    : `another Spanfill process (pid ${pid}: \`spanfill models pull ${repoId}\` in a terminal, or a Spanfill window or \`spanfill serve\` on this data directory)`;
+const PULL_WAIT = 'wait for it to finish, then pull again: what it fetched is kept, and the model comes from the cache';
+const REMOVE_WAIT = 'removing its files would pull them out from under it';
+
+/** The refusal of a pull or a removal of `repoId` while the process `pid` pulls it (NaN: one not named yet). */
+function busy(repoId: string, pid: number, refused: 'pull' | 'remove'): HubError {
+  const isHere = pid === process.pid;
+  if (refused === 'pull' && isHere)
+    return new HubError('busy', `${repoId} is being pulled already (pid ${pid}, this process); ${PULL_WAIT}`);
+  const who = isHere
+    ? `this process (pid ${pid})`
+    : Number.isNaN(pid)
+      ? 'another Spanfill process'
+      : `another Spanfill process (pid ${pid}: \`spanfill models pull ${repoId}\` in a terminal, or a Spanfill window or \`spanfill serve\` on this data directory)`;
+  const wait =
+    refused === 'pull'
+      ? PULL_WAIT
+      : isHere
+        ? `${REMOVE_WAIT}: cancel that download or wait for it to end, then remove it`
+        : `${REMOVE_WAIT}: try again when that pull has ended`;
   return new HubError('busy', `${repoId} is being pulled by ${who}; ${wait}`);
 }
