@@ -2,8 +2,8 @@
 // run written into the store (storedRuns.ts) with four checkpoint folders that read by their
 // headers (nothing here loads weights), then step 10's folder deleted by hand and the model file
 // of step 20, its best, cut short. The Playground's best tick says the best cannot be used and
-// why; its checkpoint selector lists both disabled, saying why, and starts at the newest that can
-// be used; the run selector counts them. The run's Export panel offers them disabled with why,
+// why, and the first visit opens the last instead; its checkpoint selector lists both disabled,
+// saying why, and starts at the newest that can be used; the run selector counts them. The run's Export panel offers them disabled with why,
 // best by the checkpoint it stands for, says so under the select while best is chosen and holds
 // Export until another is. Screenshots go to test-results/unusable-*.png. Needs `npm run build` first.
 
@@ -61,6 +61,11 @@ describe('checkpoints that cannot be used', () => {
     await expect(picker.locator('label', { hasText: 'run hurt · step 40 (last)' }).textContent()).resolves.toContain(
       'checkpoint, eval loss',
     );
+    // The first visit opens the newest run's best beside its base, or its last when the best cannot be used.
+    const tick = (role: string) =>
+      picker.getByRole('checkbox', { name: new RegExp(`run hurt · step \\d+ \\(${role}\\)`) });
+    await expect.poll(() => tick('last').isChecked()).toBe(true);
+    await expect(tick('best').isChecked()).resolves.toBe(false);
 
     await expect(page.getByTestId('pick-run').locator('option').allTextContents()).resolves.toEqual([
       'hurt · 4 checkpoints (2 cannot be used)',

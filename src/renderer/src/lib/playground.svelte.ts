@@ -5,11 +5,11 @@
 // spans are remembered so each filled span can be called exact or not), and the prompt history.
 // The history and the screen as it was left (the decoding options too) are kept in the data
 // directory's store (playgroundMemory.ts), read back when the screen first opens; a first visit
-// (nothing kept) opens the newest run's best checkpoint beside its base. The runs' checkpoints are
-// read when the picker opens and again on a run's checkpoint, rename or removal.
-// Stop cancels a fill: the columns not done say so, and a prompt no model answered is not kept.
-// A column that goes mid-fill (unticked, its run removed) is stopped or skipped, and uncounted;
-// a prompt Fill refuses takes the last prompt's answers away.
+// (nothing kept) opens the newest run's best checkpoint (its last when the best cannot be used)
+// beside its base. The runs' checkpoints are read when the picker opens and again on a run's
+// checkpoint, rename or removal. Stop cancels a fill: the columns not done say so, and a prompt
+// no model answered is not kept. A column that goes mid-fill (unticked, its run removed) is
+// stopped or skipped, and uncounted; a prompt Fill refuses takes the last prompt's answers away.
 // The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's.
 
 import type { PlaygroundScreen } from '../../../shared/contract/playground';
@@ -22,6 +22,7 @@ import {
   checkpointKey,
   currentCheckpointChoice,
   goneColumns,
+  openingCheckpoint,
   uniqueByKey,
   type ModelChoice,
 } from './modelChoices';
@@ -83,10 +84,7 @@ class PlaygroundStore {
   private fillingKey: string | undefined = $state();
   /** Counts the fills begun; Stop counts one more, so the answers of the fill it stopped are dropped. */
   private fillCount = 0;
-  /**
-   * A first visit (nothing kept from an earlier one) whose columns nobody has chosen yet: once
-   * the runs' checkpoints are listed, the newest run's best checkpoint opens beside its base.
-   */
+  /** A first visit (nothing kept) whose columns nobody has chosen yet (see the header). */
   private isFirstChoice = true;
   /** The prompt or the columns were changed by hand in this launch: what was kept does not replace them. */
   private isEdited = false;
@@ -244,8 +242,8 @@ class PlaygroundStore {
       this.addedCheckpoints = this.addedCheckpoints.flatMap((c) => now(c.key) ?? []);
       this.checkpointsError = undefined;
       const newest = this.runCheckpoints.find((r) => r.checkpoints.length > 0);
-      const best = newest ? checkpointChoices(newest.run, newest.checkpoints)[0] : undefined;
-      if (!isRefresh && this.isFirstChoice && newest && best) await this.openRun(newest.run.model, best.ref);
+      const opening = newest && openingCheckpoint(newest.run, newest.checkpoints);
+      if (!isRefresh && this.isFirstChoice && newest && opening) await this.openRun(newest.run.model, opening.ref);
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
     }
