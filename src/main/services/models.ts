@@ -26,7 +26,7 @@ import { ApiError } from '../../shared/errors';
 import { readRepoReference } from '../../shared/hubAddress';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, parseRepoReference } from '../engine/hub/catalog';
-import { pullModel, type PullProgress } from '../engine/hub/download';
+import { keptNote, pullModel, type PullProgress } from '../engine/hub/download';
 import { HubError } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
 import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/settings';
@@ -39,7 +39,7 @@ import type { DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { modelProblem } from './modelFolderHealth';
-import { checkModelWork, rethrowModelError } from './modelsErrors';
+import { checkModelWork, rethrowModelError, withNote } from './modelsErrors';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { modelDetails } from './modelsShow';
@@ -131,7 +131,12 @@ export class ModelService {
         return cached;
       });
       const existing = this.repo.findBySource('hub', repoId, pulled.commit);
-      const row = existing ?? (await this.registerHub(repoId, revision, pulled.commit, pulled.dir));
+      const row =
+        existing ??
+        (await this.registerHub(repoId, revision, pulled.commit, pulled.dir).catch((error: unknown) => {
+          // The snapshot stays in the cache, unregistered: say so, and how to delete it.
+          throw withNote(error, keptNote(repoId, pulled.bytes, false));
+        }));
       const { downloadedBytes, resumedBytes, isFromCache } = pulled;
       return {
         model: this.summary(row),

@@ -33,6 +33,12 @@ export function toModelApiError(error: unknown): unknown {
   return error;
 }
 
+/** `error` as the contract's error (toModelApiError) with `note` after its message; one it does not map, as it is. */
+export function withNote(error: unknown, note: string): unknown {
+  const mapped = toModelApiError(error);
+  return mapped instanceof ApiError ? new ApiError(mapped.code, `${mapped.message} ${note}`) : mapped;
+}
+
 /** Throws `error` as the contract's error (toModelApiError). */
 export function rethrowModelError(error: unknown): never {
   throw toModelApiError(error);

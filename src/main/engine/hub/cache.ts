@@ -97,6 +97,13 @@ export class HubCache {
     return isIntact ? manifest : undefined;
   }
 
+  /** Bytes an unfinished pull of `commit` leaves: the partial downloads and the snapshot's verified files. */
+  unfinishedBytes(repoId: string, commit: string): number {
+    return (
+      directoryBytes(path.join(this.repoDir(repoId), 'incomplete')) + directoryBytes(this.snapshotDir(repoId, commit))
+    );
+  }
+
   writeManifest(manifest: SnapshotManifest): void {
     writeAtomically(this.manifestFile(manifest.repoId, manifest.commit), JSON.stringify(manifest, null, 2));
   }

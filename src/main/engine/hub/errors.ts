@@ -42,15 +42,13 @@ export class HubTimeoutError extends Error {
 }
 
 /**
- * What to check when the Hub cannot be reached, and what is kept; shared by every network failure.
- * Nothing about offline use: a pull that cannot reach the Hub already falls back on a copy in the
- * cache (services/models.ts), so this reaches a person only when there is none, in the app (which
- * has no --offline) as in the CLI.
+ * What to check when the Hub cannot be reached; shared by every network failure. Nothing about
+ * offline use: a pull that cannot reach the Hub already falls back on a copy in the cache
+ * (services/models.ts), so this reaches a person only when there is none, in the app (which has
+ * no --offline) as in the CLI.
  */
-// NOTE: it cannot know whether anything arrived before the failure, so it promises no resume.
-const NETWORK_ADVICE =
-  'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull again; ' +
-  'a file already begun is kept and goes on from where it stopped.';
+// NOTE: nothing about what is kept: only the pull knows whether anything arrived (download.ts keptNote).
+const NETWORK_ADVICE = 'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull again.';
 
 /** What a message needs of the Hub settings: where, and the token sent (never said) and whence. */
 export type HubContext = Pick<HubSettings, 'endpoint'> & Partial<Pick<HubSettings, 'token' | 'tokenFrom'>>;

@@ -9,7 +9,9 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { directoryBytes } from '../../../../src/main/engine/hub/cache';
 import { findCachedSnapshot, pullModel, type PullProgress } from '../../../../src/main/engine/hub/download';
+import { formatBytes } from '../../../../src/shared/format';
 import { HubError } from '../../../../src/main/engine/hub/errors';
 import type { HubSettings } from '../../../../src/main/engine/hub/settings';
 import { inspectModelFolder } from '../../../../src/main/engine/hub/inspect';
@@ -30,6 +32,11 @@ const WANTED = [
   'tokenizer_config.json',
 ];
 const tempDir = tempDirs('spanfill-hub-');
+
+/** What a failed pull adds when `bytes` of it stay in the cache. */
+const keptNote = (bytes: number): string =>
+  `What has arrived of ${REPO} so far (${formatBytes(bytes)}) is kept in the download cache: pulling it again ` +
+  `goes on from there; \`spanfill models cache rm ${REPO}\` deletes it.`;
 const weightsSize = readFileSync(path.join(FIXTURE, 'model.safetensors')).length;
 let hub: TestHub | undefined;
 
@@ -135,7 +142,11 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings(), cacheRoot, retries: 0 }),
       'network',
     );
-    expect(error.message).toContain('a file already begun is kept and goes on from where it stopped');
+    // What arrived (the files before the weights, and half of those) is said, with how to delete it.
+    const kept = directoryBytes(path.join(cacheRoot, 'models--tiny-org--t5-tiny-spm'));
+    expect(kept).toBeGreaterThan(half);
+    expect(error.message).toMatch(/then pull again\. What has arrived/);
+    expect(error.message.endsWith(keptNote(kept))).toBe(true);
     expect(findCachedSnapshot(cacheRoot, REPO)).toBeUndefined();
     const again = await pullModel({ repoId: REPO, settings: settings(), cacheRoot });
     expect(again.resumedBytes).toBe(half);
@@ -160,8 +171,7 @@ describe('pullModel against a local Hub', () => {
     expect(Date.now() - startedAt).toBeLessThan(5000);
     expect(error.message).toBe(
       `${silent.url} did not answer for repository ${REPO}@main (no answer in 0.3 s). Check the network (a firewall ` +
-        'or proxy in the way?) and HF_ENDPOINT, then pull again; a file already begun is kept and goes on from where ' +
-        'it stopped.',
+        'or proxy in the way?) and HF_ENDPOINT, then pull again.', // nothing arrived: nothing kept is said
     );
   });
 
@@ -180,6 +190,7 @@ describe('pullModel against a local Hub', () => {
         `^${hub.url} stopped sending model\\.safetensors of ${REPO} \\(no bytes for 0\\.3 s\\)\\. Check the network`,
       ),
     );
+    expect(error.message).toContain(`\`spanfill models cache rm ${REPO}\` deletes it.`);
     hub.fault = {};
     const again = await pullModel({ repoId: REPO, settings: settings(), cacheRoot, timeouts });
     expect(again.resumedBytes).toBe(half);
@@ -194,6 +205,8 @@ describe('pullModel against a local Hub', () => {
     const cacheRoot = tempDir();
     const error = await expectHubError(pullModel({ repoId: REPO, settings: settings(), cacheRoot }), 'checksum');
     expect(error.message).toMatch(/model\.safetensors failed verification .*sha256.*deleted/);
+    // The files verified before it stay, said so.
+    expect(error.message).toContain(`\`spanfill models cache rm ${REPO}\` deletes it.`);
     const repoDir = path.join(cacheRoot, 'models--tiny-org--t5-tiny-spm');
     expect(existsSync(path.join(repoDir, 'snapshots', hub.commit, 'model.safetensors'))).toBe(false);
     expect(readdirSync(path.join(repoDir, 'incomplete'))).toEqual([]);
@@ -241,7 +254,7 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings({ endpoint }), cacheRoot }),
       'network',
     );
-    expect(online.message).toContain('then pull again; a file already begun is kept');
+    expect(online.message).toMatch(/then pull again\.$/);
     expect(online.message).not.toContain('offline');
     await expectHubError(
       pullModel({ repoId: REPO, revision: 'v2', settings: settings({ endpoint, isOffline: true }), cacheRoot }),
@@ -311,8 +324,13 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() }),
       'missing-files',
     );
-    expect(error.message).toBe(
-      `${REPO} lacks what Spanfill needs:\n- tokenizer.json (the fast-tokenizer file); save the tokenizer with transformers save_pretrained()`,
+    // The small files fetched stay; pulling again would meet the same lack, so no resume is promised.
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${REPO} lacks what Spanfill needs:\n- tokenizer\\.json \\(the fast-tokenizer file\\); save the tokenizer ` +
+          `with transformers save_pretrained\\(\\) What was fetched of ${REPO} \\([\\d.]+ bytes\\) stays in the ` +
+          `download cache; \`spanfill models cache rm ${REPO}\` deletes it\\.$`,
+      ),
     );
     // Only the small files came down (the weights were asked for their size, bytes=0-0, and no more).
     const downloads = hub.requests.filter(
