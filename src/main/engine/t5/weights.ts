@@ -148,10 +148,15 @@ function subfolderFiles(dir: string, sub: string): string[] {
   }
 }
 
+/** Tensors a list names before "and N more": a config.json of another shape misfits every one. */
+const LISTED_TENSORS = 3;
+
+/** "\n  label (N): a; b; c; and N-3 more" (`;`: a misshapen tensor's shapes hold commas); nothing for none. */
 function listProblems(label: string, items: readonly string[]): string {
   if (items.length === 0) return '';
-  const shown = items.slice(0, 12).join(', ');
-  return `\n  ${label} (${items.length}): ${shown}${items.length > 12 ? `, … and ${items.length - 12} more` : ''}`;
+  const more = items.length - LISTED_TENSORS;
+  const shown = more > 1 ? [...items.slice(0, LISTED_TENSORS), `and ${more} more`] : items;
+  return `\n  ${label} (${items.length}): ${shown.join('; ')}`;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
@@ -175,7 +180,7 @@ function checkTensors(dir: string, config: T5Config, located: ReadonlyMap<string
     if (!shape) {
       if (!IGNORED_ON_LOAD.test(name)) extra.push(name);
     } else if (!sameShape(shape, entry.shape)) {
-      misshapen.push(`${name} [${entry.shape.join(', ')}], expected [${shape.join(', ')}]`);
+      misshapen.push(`${name} [${entry.shape.join(', ')}] (expected [${shape.join(', ')}])`);
     }
   }
   if (missing.length + extra.length + misshapen.length === 0) return;

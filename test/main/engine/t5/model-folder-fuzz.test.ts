@@ -111,7 +111,7 @@ describe('model folders: weights', () => {
         tensors.map((t) => (t.name === 'encoder.final_layer_norm.weight' ? { ...t, shape: [16, 2] } : t)),
       ),
     );
-    await expectInputError(() => loadT5Model(dir), 'encoder.final_layer_norm.weight [16, 2], expected [32]');
+    await expectInputError(() => loadT5Model(dir), 'encoder.final_layer_norm.weight [16, 2] (expected [32])');
   });
 
   it('no weights file, a truncated one, and one whose tensors share bytes name the folder or file', async () => {

@@ -199,9 +199,29 @@ describe('weights', () => {
         return (error as Error).message;
       }
     })();
-    expect(message).toContain('missing (2): decoder.block.2.layer.2.DenseReluDense.wo.weight, lm_head.weight');
+    expect(message).toContain('missing (2): decoder.block.2.layer.2.DenseReluDense.wo.weight; lm_head.weight');
     expect(message).toContain('extra (1): encoder.block.0.layer.1.DenseReluDense.wi.weight');
-    expect(message).toContain('misshapen (1): decoder.final_layer_norm.weight [31], expected [32]');
+    expect(message).toContain('misshapen (1): decoder.final_layer_norm.weight [31] (expected [32])');
+  });
+  it('names a few tensors of a long list, and how many more (a config.json of another shape)', () => {
+    const dir = copyFixture('t5-tiny-gated');
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, d_model: 64 }));
+    const message = (() => {
+      try {
+        loadT5Weights(dir);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const misshapen = /\n {2}misshapen \((\d+)\): (.*)$/.exec(message);
+    const [count, listed] = [Number(misshapen?.[1]), misshapen?.[2] ?? ''];
+    expect(count).toBeGreaterThan(10);
+    const names = listed.split('; ');
+    expect(names.slice(0, 3).every((n) => /^[\w.]+ \[[\d, ]+\] \(expected \[[\d, ]+\]\)$/.test(n))).toBe(true);
+    expect(names.slice(3)).toEqual([`and ${count - 3} more`]);
+    expect(message.length).toBeLessThan(600);
   });
   it('explains how to convert a pytorch_model.bin folder', () => {
     const dir = tempDir();
