@@ -10,9 +10,10 @@
 // decided: if its process is killed, the next export into the folder finishes the move.
 
 import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { isStrictlyWithin } from '../../pathWithin';
 import { createStampLock, liveStampHolder, releaseStampLock } from '../../stampLock';
-import { EXPORT_MANIFEST, FINDER_FILE, manifestFiles } from './manifest';
+import { earlierExportFiles, EXPORT_MANIFEST, FINDER_FILE } from './manifest';
 import { EXPORT_LOCK, IN_PROGRESS } from './stagingName';
 
 /**
@@ -75,19 +76,22 @@ function moveEntry(from: string, to: string): void {
   rmdirSync(from);
 }
 
-/** Removes the files `dir`'s manifest lists (unchanged), the folders they leave empty, then the manifest. */
+/**
+ * Removes the files of the earlier export in `dir` (manifest.ts: those found in it that its
+ * manifest lists, unchanged), the folders they leave empty, then the manifest. Each path is
+ * checked to lie inside `dir` before anything is removed there.
+ */
 function removeEarlierExport(dir: string): void {
-  const files = manifestFiles(dir);
-  if (files === undefined) return;
-  const folders = new Set<string>();
-  for (const { path, bytes } of files) {
+  const earlier = earlierExportFiles(dir);
+  if (earlier === undefined) return;
+  const inside = (path: string): string => {
     const full = join(dir, path);
-    const stat = lstatSync(full, { throwIfNoEntry: false });
-    if (stat?.isFile() && stat.size === bytes) rmSync(full);
-    for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) folders.add(folder);
-  }
-  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
-    const full = join(dir, folder);
+    if (!isStrictlyWithin(full, dir)) throw new Error(`${path} is not inside ${dir}; it was left as it is`);
+    return full;
+  };
+  for (const path of earlier.files) rmSync(inside(path));
+  for (const folder of earlier.folders) {
+    const full = inside(folder);
     try {
       if (readdirSync(full).join() === FINDER_FILE) rmSync(join(full, FINDER_FILE)); // opened in Finder
       rmdirSync(full);

@@ -4,11 +4,14 @@
 // manifest lists, at the size it lists. A folder with anything else (a user's own files, the
 // checkpoints an accelerate job trained, a file edited since) is not an earlier export, and no
 // export deletes it. Exports written before Spanfill kept this list have none, and are not replaced.
+// A list naming anything but plain paths inside the folder (`../x`, `/x`, `./x`) is no export's,
+// and replacing an export removes only files found in its folder, never through a link.
 // Not the destination rules themselves: see folder.ts.
 
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep, win32 } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
+import { clipText } from '../../../shared/format';
 import { IN_PROGRESS } from './stagingName';
 
 export const EXPORT_MANIFEST = 'spanfill-export.json';
@@ -113,13 +116,58 @@ function readManifest(dir: string): ExportManifest | string {
   const files: readonly Partial<ManifestFile>[] = Array.isArray(manifest.files) ? manifest.files : [];
   if (!files.every((file) => typeof file?.path === 'string' && typeof file.bytes === 'number'))
     return `a ${EXPORT_MANIFEST} that does not list files with their sizes`;
-  return manifest as ExportManifest;
+  const problem = listedPathProblem((files as readonly ManifestFile[]).map((file) => file.path));
+  return problem === undefined ? (manifest as ExportManifest) : `a ${EXPORT_MANIFEST} that lists ${problem}`;
 }
 
-/** The files `dir`'s manifest lists with their sizes; undefined when it has none to go by. */
-export function manifestFiles(dir: string): readonly ManifestFile[] | undefined {
+/**
+ * Why `paths` are not what writeExportManifest lists (to follow "that lists"), or undefined: each
+ * is one plain relative path inside the folder, as walk spells it — segments joined by /, none
+ * empty, `.` or `..`, no backslash — and none is listed twice. NOTE: anything else is no Spanfill
+ * export's list (it would name files outside the folder: `../x`, `/etc/x`, or one file under many
+ * spellings, `./x`, `a/../x`, at every size), so the folder is no export to replace.
+ */
+function listedPathProblem(paths: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const quoted = JSON.stringify(clipText(path, 80));
+    const isPlain =
+      path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..') &&
+      !path.includes('\\') &&
+      !path.includes('\0') &&
+      !win32.isAbsolute(path);
+    if (!isPlain) return `${quoted}, not a plain path inside the folder, so no Spanfill export wrote it`;
+    if (seen.has(path)) return `${quoted} twice, so no Spanfill export wrote it`;
+    seen.add(path);
+  }
+  return undefined;
+}
+
+/**
+ * The files of the earlier export in `dir` a forced export removes: those a walk of the folder
+ * finds (links not followed, so never a file outside it) that its manifest lists at the size it
+ * lists; and the folders the walk found that the manifest's paths go through, deepest first, to
+ * remove once empty. Undefined when `dir` has no manifest to go by.
+ */
+export function earlierExportFiles(dir: string): { files: string[]; folders: string[] } | undefined {
   const manifest = readManifest(dir);
-  return typeof manifest === 'string' ? undefined : manifest.files;
+  if (typeof manifest === 'string') return undefined;
+  const listed = new Map(manifest.files.map((file) => [file.path, file.bytes]));
+  const entries = walk(dir);
+  const files = entries.filter((entry) => entry.kind === 'file' && listed.get(entry.path) === entry.bytes);
+  const holding = new Set(manifest.files.flatMap((file) => parentsOf(file.path)));
+  const folders = entries.filter((entry) => entry.kind === 'folder' && holding.has(entry.path));
+  return {
+    files: files.map((file) => file.path),
+    folders: folders.map((folder) => folder.path).sort((a, b) => b.length - a.length),
+  };
+}
+
+/** "a/b" and "a" for "a/b/c.txt". */
+function parentsOf(path: string): string[] {
+  const parents: string[] = [];
+  for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) parents.push(path.slice(0, at));
+  return parents;
 }
 
 /** "a, b and c", or "a, b, c and 4 more" past three names. */
