@@ -161,12 +161,22 @@ function parseTrainerState(file: string): TrainerState {
 }
 
 /**
- * Checkpoint folder `dir` checked without loading its tensors: its trainer state parsed,
- * config.json parsed, and each safetensors file as long as its header says. Its trainer state,
+ * Checkpoint folder `dir` checked without loading its tensors: config.json parsed, its trainer
+ * state parsed, and each safetensors file as long as its header says. Its trainer state,
  * or the first file found wrong and what is wrong with it (a file deleted as it was looked at is
  * missing: scanCheckpoints leaves out a folder deleted so).
  */
 function inspectCheckpoint(dir: string): { state: TrainerState } | { file: string; problem: string } {
+  // What a read of the model meets first (a fill or an export reads only config.json and the
+  // weights), then what only a resume reads: a folder wrong in both is named for the model's file.
+  try {
+    readJsonFile(join(dir, 'config.json'));
+  } catch (error) {
+    if (error instanceof CheckpointError) return { file: 'config.json', problem: error.message };
+    throw error;
+  }
+  const modelProblem = sizeProblem(join(dir, SINGLE_FILE));
+  if (modelProblem !== null) return { file: SINGLE_FILE, problem: modelProblem };
   let state: TrainerState;
   try {
     state = parseTrainerState(join(dir, TRAINER_STATE_FILE));
@@ -174,17 +184,8 @@ function inspectCheckpoint(dir: string): { state: TrainerState } | { file: strin
     if (error instanceof CheckpointError) return { file: TRAINER_STATE_FILE, problem: error.message };
     throw error;
   }
-  try {
-    readJsonFile(join(dir, 'config.json'));
-  } catch (error) {
-    if (error instanceof CheckpointError) return { file: 'config.json', problem: error.message };
-    throw error;
-  }
-  for (const file of [SINGLE_FILE, OPTIMIZER_FILE]) {
-    const problem = sizeProblem(join(dir, file));
-    if (problem !== null) return { file, problem };
-  }
-  return { state };
+  const optimizerProblem = sizeProblem(join(dir, OPTIMIZER_FILE));
+  return optimizerProblem === null ? { state } : { file: OPTIMIZER_FILE, problem: optimizerProblem };
 }
 
 /** safetensorsSizeProblem; "is missing" when the file is not there (or went just before it was opened). */

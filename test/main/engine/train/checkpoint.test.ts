@@ -169,6 +169,16 @@ describe('unreadable checkpoints', () => {
     ]);
   });
 
+  it("name a model file's problem before a trainer state's, so a read of the model meets it", () => {
+    const root = tempDir();
+    const dir = write(root, 7, null);
+    writeFileSync(join(dir, TRAINER_STATE_FILE), '{"step": 1, "garbage\n');
+    truncateSync(join(dir, 'model.safetensors'), 1000);
+    expect(scanCheckpoints(root).unreadable).toMatchObject([
+      { step: 7, file: 'model.safetensors', problem: expect.stringMatching(/^is truncated/) },
+    ]);
+  });
+
   it('with a file missing say which', () => {
     const root = tempDir();
     write(root, 5, null);
