@@ -10,3 +10,11 @@
  * server buffer an arbitrary amount (ws's default is 100 MiB).
  */
 export const maxCallFrameBytes = 8 * 1024 * 1024;
+
+/**
+ * How deep objects and lists may lie within each other in one call frame, the frame's own
+ * object counted. The deepest legitimate frame is 5 (playground.keepScreen's arguments, 4
+ * deep, inside the frame); the server checks this in one scan of the text before JSON.parse,
+ * which took 12 s over 4 million nested `[` in one 8 MiB frame, every other client waiting.
+ */
+export const maxCallFrameDepth = 64;

@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, errorMessage, type Envelope } from '../../shared/errors';
-import { maxCallFrameBytes } from '../../shared/limits';
+import { maxCallFrameBytes, maxCallFrameDepth } from '../../shared/limits';
 import { uploadPathPrefix, uploadsFolder } from '../../shared/upload';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
@@ -28,6 +28,7 @@ import {
 import { serveStatic } from './static';
 import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLimits } from './unread';
 import { removeStaleUploads, Uploads } from './upload';
+import { jsonNestingDepth, shallowJson } from './frameDepth';
 import { uploadLimitsFromEnv, type UploadLimits } from './uploadLimits';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
@@ -268,18 +269,40 @@ function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketSe
 
 type ParsedFrame = { id: number; call: unknown; args: unknown } | { id: number | null; error: string };
 
-/** Frames are checked field by field so that the error names what is wrong. */
+/**
+ * Frames are checked field by field so that the error names what is wrong; one nested deeper
+ * than any call takes is refused before JSON.parse reads it (frameDepth.ts), by its id.
+ */
 export function parseCallFrame(text: string | undefined): ParsedFrame {
   if (text === undefined) return { id: null, error: 'Frames must be JSON text, not binary' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { id: null, error: 'Frame is not valid JSON' };
+  if (jsonNestingDepth(text, maxCallFrameDepth) > maxCallFrameDepth) {
+    return {
+      id: idOf(parseJson(shallowJson(text))),
+      error:
+        `Frame nests objects and lists more than ${maxCallFrameDepth} deep; no call takes more than a few ` +
+        'levels, so it was not read',
+    };
   }
+  const value = parseJson(text);
+  if (value === undefined) return { id: null, error: 'Frame is not valid JSON' };
   if (typeof value !== 'object' || value === null) return { id: null, error: 'Frame must be a JSON object' };
-  const id = 'id' in value && typeof value.id === 'number' && Number.isSafeInteger(value.id) ? value.id : null;
+  const id = idOf(value);
   if (id === null) return { id: null, error: "Field 'id' must be an integer" };
   if (!('call' in value)) return { id, error: "Field 'call' is required" };
   return { id, call: value.call, args: 'args' in value ? value.args : undefined };
+}
+
+/** `text` read as JSON, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A frame's `id` when it is an integer, else null. */
+function idOf(value: unknown): number | null {
+  if (typeof value !== 'object' || value === null || !('id' in value)) return null;
+  return typeof value.id === 'number' && Number.isSafeInteger(value.id) ? value.id : null;
 }

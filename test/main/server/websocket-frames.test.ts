@@ -3,11 +3,12 @@
 // must close that socket with the RFC 6455 close code for the fault (1002 protocol error,
 // 1007 invalid payload, 1009 too big) and go on serving a client that was connected all along
 // and a new one. Also the size limit itself: a frame of exactly maxCallFrameBytes is answered,
-// one byte more is refused with 1009.
+// one byte more is refused with 1009. And the nesting limit: a frame of 4 million nested `[`
+// is refused by its id before it is parsed, and another client is answered meanwhile.
 
 import { describe, expect, it } from 'vitest';
 import { contract, listCallNames } from '../../../src/shared/contract';
-import { maxCallFrameBytes } from '../../../src/shared/limits';
+import { maxCallFrameBytes, maxCallFrameDepth } from '../../../src/shared/limits';
 import { wsPath } from '../../../src/shared/ws-protocol';
 import { buildFrame, openRawWebSocket, type FrameParts } from '../../support/raw-websocket';
 import { connectClient, exchange, expectServing, shareServeProcess } from '../../support/serve-process';
@@ -116,5 +117,31 @@ describe('the frame size limit', () => {
     socket.send(pingOfSize(maxCallFrameBytes + 1));
     expect(await closed).toBe(1009);
     await expectServing(shared.serve, shared.bystander, 'still here after an oversize frame');
+  });
+});
+
+describe('the frame nesting limit', () => {
+  it(`refuses a frame nested over ${maxCallFrameDepth} deep by its id, and serves the others`, async () => {
+    const socket = await connectClient(shared.serve);
+    try {
+      const depth = 4_000_000; // about 8 MB, under maxCallFrameBytes: 12 s of JSON.parse
+      const frame = `{"id":11,"call":"system.ping","args":{"message":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      expect(Buffer.byteLength(frame)).toBeLessThan(maxCallFrameBytes);
+      const [refused] = await Promise.all([
+        exchange(socket, frame),
+        expectServing(shared.serve, shared.bystander, 'answered beside a deep frame'),
+      ]);
+      expect(refused).toEqual({
+        kind: 'response',
+        id: 11,
+        response: {
+          ok: false,
+          error: { code: 'invalid_argument', message: expect.stringContaining(`more than ${maxCallFrameDepth} deep`) },
+        },
+      });
+      await expectServing(shared.serve, socket, 'the same socket goes on');
+    } finally {
+      socket.close();
+    }
   });
 });
