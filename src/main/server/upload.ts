@@ -14,7 +14,7 @@ import path from 'node:path';
 import { uploadIdPattern, uploadNameRefusedCode, uploadPathPrefix, type UploadResponse } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
-import { isStrictlyWithin } from '../pathWithin';
+import { isStrictlyWithin, isWithin } from '../pathWithin';
 import { withDiskFullHint } from '../services/errors';
 import {
   checkDiskRoom,
@@ -220,6 +220,10 @@ export class Uploads {
     request: IncomingMessage,
     maxChunkBytes: number,
   ): Promise<number> {
+    // Every folder `name` needs is a folder of the upload, not a link: the lstat, mkdir and write
+    // below would follow one outside it.
+    const clash = await this.folderClash(file, name);
+    if (clash !== undefined) throw clash;
     const onDisk = await this.sizeOnDisk(file, name);
     if (offset !== onDisk) {
       throw new UploadError(
@@ -235,7 +239,9 @@ export class Uploads {
         new UploadError(400, 'invalid_argument', `Cannot make the folder for ${name}: ${error.code ?? error.message}`)
       );
     });
-    // O_NOFOLLOW: nothing in the upload folder may redirect the write elsewhere.
+    await checkResolvedInside(file, name);
+    // O_NOFOLLOW: the file itself is no link. The folders holding it resolve inside the upload
+    // (checked just now; only a link put in place of one between that check and this open is followed).
     const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | (fsConstants.O_NOFOLLOW ?? 0);
     const handle = await fs.open(file, flags, 0o600).catch(async (error: unknown) => {
       // A folder of that name made since sizeOnDisk looked (by a chunk of a file inside it).
@@ -276,25 +282,47 @@ export class Uploads {
     return stat.size;
   }
 
-  /** The error for `name` when one of the folders it needs is a file (or link) of the upload, else undefined. */
+  /**
+   * The error for `name` when one of the folders it needs is a file or a link (never followed: it
+   * may lead outside the upload) of the upload, else undefined.
+   */
   private async folderClash(file: string, name: string): Promise<UploadError | undefined> {
     const parts = name.split('/');
-    let uploadDir = file;
-    for (const _ of parts) uploadDir = path.dirname(uploadDir);
+    const dir = uploadDirOf(file, name);
     // The folders `name` needs, outermost first: "a", then "a/b" for "a/b/c.txt".
     for (let i = 1; i < parts.length; i++) {
-      const stat = await fs.lstat(path.join(uploadDir, ...parts.slice(0, i))).catch(() => undefined);
-      if (stat !== undefined && !stat.isDirectory()) {
-        const named = parts.slice(0, i).join('/');
-        return new UploadError(
-          400,
-          'invalid_argument',
-          `${name} needs a folder ${named}, but ${named} ${sameName('is a file')}`,
-        );
-      }
+      const stat = await fs.lstat(path.join(dir, ...parts.slice(0, i))).catch(() => undefined);
+      if (stat === undefined) return undefined; // not made yet, nor the folders inside it
+      if (stat.isDirectory()) continue;
+      const named = parts.slice(0, i).join('/');
+      const why = stat.isSymbolicLink()
+        ? `${named} is a link in this upload; an upload holds only files and folders`
+        : `${named} ${sameName('is a file')}`;
+      return new UploadError(400, 'invalid_argument', `${name} needs a folder ${named}, but ${why}`);
     }
     return undefined;
   }
+}
+
+/** The upload's folder (root/id) of `file`, the place of `name` in it. */
+function uploadDirOf(file: string, name: string): string {
+  let dir = file;
+  for (const _ of name.split('/')) dir = path.dirname(dir);
+  return dir;
+}
+
+/**
+ * Refuses `name` when the folder that holds `file`, its links resolved, is not the upload's own
+ * folder or one inside it: a link put in place of a folder after folderClash looked.
+ */
+export async function checkResolvedInside(file: string, name: string): Promise<void> {
+  const [folder, upload] = await Promise.all([fs.realpath(path.dirname(file)), fs.realpath(uploadDirOf(file, name))]);
+  if (!isWithin(folder, upload))
+    throw new UploadError(
+      400,
+      'invalid_argument',
+      `${name} would be written outside this upload through a link; it was not`,
+    );
 }
 
 function cancelledError(id: string): UploadError {

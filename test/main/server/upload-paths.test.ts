@@ -1,5 +1,5 @@
 // Path safety of the upload endpoint (src/main/server/upload.ts): no upload id or file name can
-// write outside <dataDir>/uploads/<id>, links are not followed, and a name the server's file
+// write outside <dataDir>/uploads/<id>, links are not followed (a file's own nor a folder's above it), and a name the server's file
 // system cannot hold is refused in words, not with an errno, with the code the page skips that
 // file on (uploadNameRefusedCode); a name only Windows forbids is taken on Linux (the naming
 // rules themselves: uploadNames.test.ts).
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveUploadFile } from '../../../src/main/server/upload';
+import { checkResolvedInside, resolveUploadFile } from '../../../src/main/server/upload';
 import { uploadNameRefusedCode } from '../../../src/shared/upload';
 import { errorOf, tree, useUploadServer } from './uploadBench';
 
@@ -152,5 +152,45 @@ describe('path safety', () => {
     expect(reply.status).toBe(400);
     expect(errorOf(reply)).toBe('a.txt is already a folder or link in this upload, not a file');
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep');
+  });
+
+  it('does not write through a link put in place of a folder of the upload', async () => {
+    const id = 'path-link-folder';
+    const outside = path.join(bench.root, 'outside');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(bench.root, 'outside.txt'), 'keep');
+    expect((await put(id, 'x/a.txt', 0, 1, Buffer.from('x'))).status).toBe(200);
+    const x = path.join(bench.uploadsDir, id, 'x');
+    fs.rmSync(x, { recursive: true });
+    fs.symlinkSync(outside, x);
+    for (const name of ['x/b.txt', 'x/new/c.txt']) {
+      const reply = await put(id, name, 0, 1, Buffer.from('x'));
+      expect(reply.status, name).toBe(400);
+      expect(errorOf(reply)).toBe(
+        `${name} needs a folder x, but x is a link in this upload; an upload holds only files and folders`,
+      );
+    }
+    fs.rmSync(x);
+    fs.symlinkSync(path.join(bench.root, 'outside.txt'), x); // a link to a file, in place of the folder
+    expect(errorOf(await put(id, 'x/b.txt', 0, 1, Buffer.from('x')))).toMatch(
+      /^x\/b\.txt needs a folder x, but x is a link/,
+    );
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(fs.readFileSync(path.join(bench.root, 'outside.txt'), 'utf8')).toBe('keep');
+  });
+
+  it('checks just before writing that the folder holding a file resolves inside the upload', async () => {
+    // The check behind a link put in place of a folder after the lstat of each folder looked.
+    const dir = path.join(bench.root, 'resolved', 'abcdefgh');
+    fs.mkdirSync(path.join(dir, 'in', 'deeper'), { recursive: true });
+    fs.mkdirSync(path.join(bench.root, 'elsewhere'));
+    fs.symlinkSync(path.join(bench.root, 'elsewhere'), path.join(dir, 'out'));
+    await expect(checkResolvedInside(path.join(dir, 'a.txt'), 'a.txt')).resolves.toBeUndefined();
+    await expect(
+      checkResolvedInside(path.join(dir, 'in', 'deeper', 'a.txt'), 'in/deeper/a.txt'),
+    ).resolves.toBeUndefined();
+    await expect(checkResolvedInside(path.join(dir, 'out', 'a.txt'), 'out/a.txt')).rejects.toThrow(
+      'out/a.txt would be written outside this upload through a link; it was not',
+    );
   });
 });
