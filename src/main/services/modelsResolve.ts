@@ -142,13 +142,18 @@ export class ModelLookup {
     refuseOthersId(id ?? '', name, this.deps.repo.list(), MODEL_KIND);
   }
 
-  /** The registered model called `name` (the name people gave it); several by that name: say which ids. */
+  /**
+   * The registered model called `name` (the name people gave it). Several by that name are a
+   * conflict, as idOrName.ts says it: the command line is right and the store holds two (the
+   * CLI's exit 1), so say which ids.
+   */
   byName(name: string): ModelRow | undefined {
     const rows = this.deps.repo.list().filter((row) => row.name === name);
     if (rows.length > 1)
       throw new ApiError(
-        'invalid_argument',
-        `${rows.length} models are called ${JSON.stringify(name)} (${rows.map((r) => r.id).join(', ')}); give the id of one`,
+        'conflict',
+        `${rows.length} models are named ${JSON.stringify(name)} (${rows.map((r) => r.id).join(', ')}); ` +
+          `give one id (\`${MODEL_KIND.command}\` shows which is which)`,
       );
     return rows[0];
   }

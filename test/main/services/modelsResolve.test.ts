@@ -76,13 +76,13 @@ describe('ModelService.resolve', () => {
     const twin = await service.import({ path: second, name: 'tuned tiny' });
     expect(() => service.resolve('tuned tiny')).toThrow(
       new ApiError(
-        'invalid_argument',
-        `2 models are called "tuned tiny" (${model.id}, ${twin.id}); give the id of one`,
+        'conflict',
+        `2 models are named "tuned tiny" (${model.id}, ${twin.id}); give one id (\`spanfill models list\` shows which is which)`,
       ),
     );
     expect(service.resolve(twin.id)).toEqual({ path: second, modelId: twin.id });
     // Removal takes the name too, once it names one model.
-    expect(() => service.remove('tuned tiny')).toThrow(/2 models are called "tuned tiny"/);
+    expect(() => service.remove('tuned tiny')).toThrow(/^2 models are named "tuned tiny"/);
     expect(service.remove(twin.id)).toMatchObject({ id: twin.id });
     expect(service.remove('tuned tiny')).toMatchObject({ id: model.id, deletedPath: null });
     expect(existsSync(first)).toBe(true);
@@ -238,7 +238,10 @@ describe('ModelLookup', () => {
     mkdirSync(twin);
     repo.add(modelRow('m-folder2', 'mine', { path: twin }));
     expect(() => lookup.byName('mine')).toThrow(
-      new ApiError('invalid_argument', '2 models are called "mine" (m-folder1, m-folder2); give the id of one'),
+      new ApiError(
+        'conflict',
+        '2 models are named "mine" (m-folder1, m-folder2); give one id (`spanfill models list` shows which is which)',
+      ),
     );
   });
 
