@@ -1,8 +1,9 @@
 // Models service: Hub pulls into the cache under <dataDir>/models/hub (engine/hub), folders
 // imported where they are, both checked by the T5 and tokenizer loaders and registered as
-// rows of `models`; listing, removal (a Hub snapshot's files go with its row, an imported
-// folder is never deleted), the cache's disk usage and the from-scratch starting points
-// (runs of preset:NAME), and the Hub token (HF_TOKEN first, then the stored one). Resolving
+// rows of `models` under names kept distinct (one another model has is numbered, as a
+// dataset's is: idOrName.ts numberedName); listing, removal (a Hub snapshot's files go with
+// its row, an imported folder is never deleted), the cache's disk usage and the from-scratch
+// starting points (runs of preset:NAME), and the Hub token (HF_TOKEN first, then the stored one). Resolving
 // `--model` arguments offline is modelsResolve.ts; one model in full, modelsShow.ts; removals
 // (not under a run, nor under a pull), modelsRemove.ts; the engine's errors in the contract's
 // codes, modelsErrors.ts.
@@ -32,7 +33,7 @@ import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect'
 import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/settings';
 import { isPresetModelName } from '../../shared/contract/runs';
 import type { Store } from '../store/db';
-import { ModelRepository, type ModelRow } from '../store/models';
+import { ModelRepository, type ModelRow, type NewModelRow } from '../store/models';
 import { RunRepository } from '../store/runs';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
@@ -40,10 +41,17 @@ import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { modelProblem } from './modelFolderHealth';
 import { checkModelWork, rethrowModelError, withNote } from './modelsErrors';
+import { numberedName } from './idOrName';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { modelDetails } from './modelsShow';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
+
+/**
+ * A model just registered (models.import, models.pull): its summary and, when another model had
+ * the name asked for so that it was numbered ("NAME (2)"), a note saying so.
+ */
+export type ModelRegistered = ModelSummary & { readonly nameNote?: string };
 
 export interface ModelServiceDeps {
   readonly store: Store;
@@ -101,7 +109,7 @@ export class ModelService {
     args: { repoId: string; revision?: string; isOffline?: boolean },
     signal?: AbortSignal,
     onContacting?: (endpoint: string, repoId: string, revision: string) => void,
-  ): Promise<ModelPulled> {
+  ): Promise<ModelPulled & { readonly model: ModelRegistered }> {
     const { repoId, revision } = checkModelWork(() => parseRepoReference(args.repoId, args.revision));
     if (this.pulls.has(repoId))
       throw new ApiError('conflict', `${repoId} is already being pulled; wait for it or cancel it`);
@@ -131,15 +139,15 @@ export class ModelService {
         return cached;
       });
       const existing = this.repo.findBySource('hub', repoId, pulled.commit);
-      const row =
-        existing ??
-        (await this.registerHub(repoId, revision, pulled.commit, pulled.dir).catch((error: unknown) => {
-          // The snapshot stays in the cache, unregistered: say so, and how to delete it.
-          throw withNote(error, keptNote(repoId, pulled.bytes, false));
-        }));
+      const registered = existing
+        ? { row: existing }
+        : await this.registerHub(repoId, revision, pulled.commit, pulled.dir).catch((error: unknown) => {
+            // The snapshot stays in the cache, unregistered: say so, and how to delete it.
+            throw withNote(error, keptNote(repoId, pulled.bytes, false));
+          });
       const { downloadedBytes, resumedBytes, isFromCache } = pulled;
       return {
-        model: this.summary(row),
+        model: this.registeredSummary(registered),
         downloadedBytes,
         resumedBytes,
         isFromCache,
@@ -163,7 +171,7 @@ export class ModelService {
   }
 
   /** Register a folder after the loaders accept it; the folder stays where it is. */
-  async import(args: { path: string; name?: string }): Promise<ModelSummary> {
+  async import(args: { path: string; name?: string }): Promise<ModelRegistered> {
     refuseRelativePaths([args.path]);
     const dir = path.resolve(args.path);
     if (!existsSync(dir))
@@ -183,8 +191,7 @@ export class ModelService {
     const name = optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model');
     this.lookup.refuseShadowingName(name);
     const info = await inspectModelFolder(dir).catch(rethrowModelError);
-    const row = this.add({ kind: 'folder', path: dir }, name, dir, info);
-    return this.summary(row);
+    return this.registeredSummary(this.add({ kind: 'folder', path: dir }, name, dir, info));
   }
 
   /** Unregisters `id`; a Hub model's snapshot goes too, not while a process pulls its repository (modelsRemove.ts). */
@@ -286,7 +293,7 @@ export class ModelService {
    * register the same one meanwhile: the store's unique index on the source refuses the second
    * row, and that process's model is this pull's.
    */
-  private async registerHub(repoId: string, revision: string, commit: string, dir: string): Promise<ModelRow> {
+  private async registerHub(repoId: string, revision: string, commit: string, dir: string): Promise<Registration> {
     const info = await inspectModelFolder(dir);
     const name = revision === 'main' ? repoId : `${repoId}@${revision}`;
     try {
@@ -294,14 +301,18 @@ export class ModelService {
     } catch (error) {
       const registered = isUniqueConflict(error) ? this.repo.findBySource('hub', repoId, commit) : undefined;
       if (registered === undefined) throw error;
-      return registered;
+      return { row: registered };
     }
   }
 
-  private add(source: ModelSource, name: string, storedPath: string, info: ModelFolderInfo): ModelRow {
-    const row = this.repo.add({
+  /**
+   * Registers a model under `asked`, or numbered ("NAME (2)") where another model has that name
+   * (names stay distinct, as datasets' do: a name finds one model), with a note saying so.
+   */
+  private add(source: ModelSource, asked: string, storedPath: string, info: ModelFolderInfo): Registration {
+    const fields: NewModelRow = {
       id: `m-${randomUUID().slice(0, 8)}`,
-      name,
+      name: asked,
       kind: 'base',
       path: storedPath,
       source: source.kind === 'hub' ? source.repoId : source.kind === 'folder' ? source.path : source.runId,
@@ -312,9 +323,18 @@ export class ModelService {
       model_type: info.modelType,
       parameter_count: info.parameterCount,
       config_json: info.configJson,
-    });
+    };
+    const row = this.repo.addUnderFreeName(fields, (n) => numberedName(asked, n));
     this.deps.events.emit('models.statusChanged', { modelId: row.id, status: 'ready' });
-    return row;
+    if (row.name === asked) return { row };
+    const holder = this.repo.list().find((other) => other.name === asked);
+    const who = holder === undefined ? 'another model' : `model ${holder.id}`;
+    const nameNote = `Named ${JSON.stringify(row.name)}: ${who} is named ${JSON.stringify(asked)} already, and a name finds one model`;
+    return { row, nameNote };
+  }
+
+  private registeredSummary({ row, nameNote }: Registration): ModelRegistered {
+    return nameNote === undefined ? this.summary(row) : { ...this.summary(row), nameNote };
   }
 
   private summary(row: ModelRow): ModelSummary {
@@ -342,6 +362,12 @@ export class ModelService {
       problem: modelProblem({ id: row.id, source, path: full, isAvailable }),
     };
   }
+}
+
+/** A row registered, with why it is not named as asked (ModelService.add). */
+interface Registration {
+  readonly row: ModelRow;
+  readonly nameNote?: string;
 }
 
 /** better-sqlite3's error for a row a UNIQUE index already holds. */

@@ -41,6 +41,23 @@ export class ModelRepository {
     return full;
   }
 
+  /**
+   * add, under `row.name` where no model has it, else under the first `numbered(n)` (n = 2, 3, …)
+   * none has: names stay distinct, so a name finds one model. Chosen and inserted in one
+   * transaction (as DatasetRepository.createUnderFreeName), so two registrations begun together
+   * in two processes take two names.
+   */
+  addUnderFreeName(row: NewModelRow, numbered: (n: number) => string): ModelRow {
+    return this.db
+      .transaction(() => {
+        const taken = this.db.prepare('SELECT 1 FROM models WHERE name = ?');
+        let name = row.name;
+        for (let n = 2; taken.get(name) !== undefined; n++) name = numbered(n);
+        return this.add({ ...row, name });
+      })
+      .immediate();
+  }
+
   list(): ModelRow[] {
     return this.db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY created_at, id`).all() as ModelRow[];
   }

@@ -73,7 +73,8 @@ describe('ModelService.resolve', () => {
     for (const folder of [first, second]) cpSync(FIXTURE, folder, { recursive: true });
     const model = await service.import({ path: first, name: 'tuned tiny' });
     expect(service.resolve('tuned tiny')).toEqual({ path: first, modelId: model.id });
-    const twin = await service.import({ path: second, name: 'tuned tiny' });
+    // Two of one name: registered before names were kept distinct (an import now numbers it).
+    const twin = service.repo.add(modelRow('m-twin0001', 'tuned tiny', { path: second }));
     expect(() => service.resolve('tuned tiny')).toThrow(
       new ApiError(
         'conflict',
