@@ -1,7 +1,8 @@
 // Whether a model folder can be used, from its cheap parts only: config.json read and checked
 // (loadT5Config) and each weights file's header (its tensors' byte ranges against the file's
-// length: a truncated file fails here; engine/t5/weights.ts checkT5WeightFiles, as loading
-// locates them), never the weights themselves. For models.list, models.show and the CLI's
+// length, so a truncated file fails here, and their names and shapes against config.json, so a
+// config.json of another shape does; engine/t5/weights.ts checkT5WeightFiles, as loading
+// locates and checks them), never the weights themselves. For models.list, models.show and the CLI's
 // `models` list: a registered model's shape is shown as it was registered, so a folder damaged
 // since would otherwise look whole until a command used it. Not a check of every weight's
 // value, nor of the tokenizer (a fill or a run says those).
@@ -14,8 +15,7 @@ import { checkT5WeightFiles } from '../engine/t5/weights';
 /** What is wrong with the model folder `dir` that using it would meet; null when it reads. */
 export function modelFolderDamage(dir: string): string | null {
   try {
-    loadT5Config(dir);
-    checkT5WeightFiles(dir);
+    checkT5WeightFiles(dir, loadT5Config(dir));
     return null;
   } catch (error) {
     return errorMessage(error);

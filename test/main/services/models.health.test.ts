@@ -2,7 +2,7 @@
 // Models screen, the Train and Playground pickers read `problem`): what loading it would meet and
 // what mends it, by where it came from; a Hub model pulled again is whole again (the same model);
 // a folder that has gone is missing, not damaged; the built-in model once written out.
-import { cpSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE, modelsTestKit, REPO } from './models-support';
@@ -41,6 +41,22 @@ describe('a damaged model folder in models.list and models.show', () => {
     expect(listed[1].problem?.message).toMatch(new RegExp(`^${broken}/config\\.json is not valid JSON`));
     expect(service.show(brokenId).problem).toEqual(listed[1].problem);
     expect(service.show('cut').problem).toEqual(listed[0].problem);
+  });
+
+  it('a folder whose config.json was replaced by one of another shape: its weights do not fit it', async () => {
+    const { service } = await setup();
+    const folder = path.join(tempDir(), 'swapped');
+    cpSync(FIXTURE, folder, { recursive: true });
+    const model = await service.import({ path: folder });
+    const configPath = path.join(folder, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(configPath, JSON.stringify({ ...config, d_model: 64, num_layers: 3 }));
+    const [listed] = service.list();
+    expect(listed.problem?.message).toMatch(
+      new RegExp(`^Weights in ${folder} do not match its config\\.json \\(d_model 64, 3 encoder \\+ .*\\n  missing`),
+    );
+    expect(listed.problem?.action).toMatch(/^Mend or replace the files in /);
+    expect(service.show(model.id).problem).toEqual(listed.problem);
   });
 
   it('a folder that has gone is missing, not damaged', async () => {

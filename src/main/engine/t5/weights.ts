@@ -91,11 +91,13 @@ function readShardIndex(dir: string): Map<string, string> {
 }
 
 /**
- * Reads the folder's safetensors headers and locates each tensor as loading does, without reading
- * a weight: throws what loading the weights would meet first (models show's Health line).
+ * Reads the folder's safetensors headers, locates each tensor and checks the names and shapes
+ * against `config` (loadT5Config(dir) by default) as loading does, without reading a weight:
+ * throws what loading the weights would meet first (models show's Health line), a config.json
+ * swapped for one of another shape included.
  */
-export function checkT5WeightFiles(dir: string): void {
-  locateTensors(dir);
+export function checkT5WeightFiles(dir: string, config: T5Config = loadT5Config(dir)): void {
+  checkTensors(dir, config, locateTensors(dir).located);
 }
 
 /** Open every safetensors file of the folder and locate each tensor. */

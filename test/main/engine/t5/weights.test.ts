@@ -8,6 +8,7 @@ import { loadT5Config, parseT5Config, t5Preset, T5_PRESET_NAMES } from '../../..
 import { countParams, randomT5Params, t5ParamShapes } from '../../../../src/main/engine/t5/params';
 import { readAllTensors, writeSafetensorsFile } from '../../../../src/main/engine/formats/safetensors';
 import {
+  checkT5WeightFiles,
   DEFAULT_LAYOUT,
   loadT5Model,
   loadT5Weights,
@@ -222,6 +223,8 @@ describe('weights', () => {
     expect(names.slice(0, 3).every((n) => /^[\w.]+ \[[\d, ]+\] \(expected \[[\d, ]+\]\)$/.test(n))).toBe(true);
     expect(names.slice(3)).toEqual([`and ${count - 3} more`]);
     expect(message.length).toBeLessThan(600);
+    // The header-only check (models show's Health line) says what loading would.
+    expect(() => checkT5WeightFiles(dir)).toThrow(message);
   });
   it('explains how to convert a pytorch_model.bin folder', () => {
     const dir = tempDir();
