@@ -5,7 +5,8 @@
 // why, and the first visit opens the last instead; its checkpoint selector lists both disabled,
 // saying why, and starts at the newest that can be used; the run selector counts them. The run's Export panel offers them disabled with why,
 // best by the checkpoint it stands for, says so under the select while best is chosen and holds
-// Export until another is. Screenshots go to test-results/unusable-*.png. Needs `npm run build` first.
+// Export until another is. The Playground's ticks and the Train form's base model offer them
+// disabled with why. Screenshots go to test-results/unusable-*.png. Needs `npm run build` first.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { checkpointDirName } from '../../src/main/engine/train/checkpoint';
 import { fakeCheckpoint } from '../main/services/runs-support';
 import { accessibilityViolations } from './accessibility';
 import { screenshotFailures } from './failureShot';
-import { openScreen } from './navigate';
+import { openScreen, openTrainForm } from './navigate';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { addStoredRun, openStoreForRuns } from './storedRuns';
 
@@ -66,6 +67,15 @@ describe('checkpoints that cannot be used', () => {
       picker.getByRole('checkbox', { name: new RegExp(`run hurt · step \\d+ \\(${role}\\)`) });
     await expect.poll(() => tick('last').isChecked()).toBe(true);
     await expect(tick('best').isChecked()).resolves.toBe(false);
+    // The best cannot be ticked, and its tick is described by why.
+    await expect(tick('best').isDisabled()).resolves.toBe(true);
+    await expect(tick('last').isDisabled()).resolves.toBe(false);
+    const why = await tick('best').getAttribute('aria-describedby');
+    expect(why).not.toBeNull();
+    await expect(page.locator(`[id="${why}"]`).textContent()).resolves.toMatch(
+      new RegExp(`^cannot be used: ${TRUNCATED.source}$`),
+    );
+    await expect(tick('last').getAttribute('aria-describedby')).resolves.toBeNull();
 
     await expect(page.getByTestId('pick-run').locator('option').allTextContents()).resolves.toEqual([
       'hurt · 4 checkpoints (2 cannot be used)',
@@ -128,6 +138,23 @@ describe('checkpoints that cannot be used', () => {
     await select.selectOption('last');
     await expect(note.count()).resolves.toBe(0);
     await expect(exportButton.getAttribute('aria-disabled')).resolves.toBeNull();
+    expect(session.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("are offered disabled with why as a new run's base model", async () => {
+    await page.goto(session.url);
+    await openTrainForm(page);
+    const options = page
+      .getByTestId('train-model')
+      .locator(`optgroup[label="Continue from a run's checkpoint"] option`);
+    await options.first().waitFor({ state: 'attached' });
+    const texts = await options.allTextContents();
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(new RegExp(`^run hurt · step 20 \\(best\\) — cannot be used: ${TRUNCATED.source}$`));
+    expect(texts[1]).toBe('run hurt · step 40 (last)');
+    await expect(Promise.all([0, 1].map((i) => options.nth(i).isDisabled()))).resolves.toEqual([true, false]);
+    await shot('train');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
 });
