@@ -18,6 +18,7 @@ import type {
   ModelCacheUsage,
   ModelDetails,
   ModelPulled,
+  ModelRegistered,
   ModelRemoved,
   ModelSource,
   ModelSummary,
@@ -46,12 +47,6 @@ import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { modelDetails } from './modelsShow';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
-
-/**
- * A model just registered (models.import, models.pull): its summary and, when another model had
- * the name asked for so that it was numbered ("NAME (2)"), a note saying so.
- */
-export type ModelRegistered = ModelSummary & { readonly nameNote?: string };
 
 export interface ModelServiceDeps {
   readonly store: Store;
@@ -109,7 +104,7 @@ export class ModelService {
     args: { repoId: string; revision?: string; isOffline?: boolean },
     signal?: AbortSignal,
     onContacting?: (endpoint: string, repoId: string, revision: string) => void,
-  ): Promise<ModelPulled & { readonly model: ModelRegistered }> {
+  ): Promise<ModelPulled> {
     const { repoId, revision } = checkModelWork(() => parseRepoReference(args.repoId, args.revision));
     if (this.pulls.has(repoId))
       throw new ApiError('conflict', `${repoId} is already being pulled; wait for it or cancel it`);

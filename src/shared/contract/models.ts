@@ -125,8 +125,14 @@ export interface CatalogModel {
   readonly modelId: string | null;
 }
 
+/**
+ * A model just registered (models.import, models.pull): its summary and, when another model had
+ * the name asked for so that it was numbered ("NAME (2)"), a note saying so.
+ */
+export type ModelRegistered = ModelSummary & { readonly nameNote?: string };
+
 export interface ModelPulled {
-  readonly model: ModelSummary;
+  readonly model: ModelRegistered;
   readonly downloadedBytes: number;
   readonly resumedBytes: number;
   /** True when nothing was downloaded (the snapshot was complete in the cache). */
@@ -184,7 +190,7 @@ export const modelCalls = {
   /** Stops a running pull of `repoId`; its partial files stay and the next pull resumes them. */
   cancelPull: call<{ readonly repoId: string; readonly cancelled: boolean }>()(z.strictObject({ repoId })),
   /** Registers a T5 folder after the loader has checked its config, weights and tokenizer. */
-  import: call<ModelSummary>()(z.strictObject({ path: pathText(), name: displayNameSchema.optional() })),
+  import: call<ModelRegistered>()(z.strictObject({ path: pathText(), name: displayNameSchema.optional() })),
   /** Unregisters; a Hub model's snapshot is deleted from the cache when no other model uses it. */
   remove: call<ModelRemoved>()(z.strictObject({ id: idText() })),
   /** A model id, a pulled repository id (owner/name or owner/name@revision) or a folder → its folder; offline. */

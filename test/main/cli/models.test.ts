@@ -143,6 +143,14 @@ describe('spanfill models', () => {
     // rm reads its argument as --model does: a ./relative folder is the model registered there.
     const again = JSON.parse((await cli(['models', 'import', FIXTURE, '--json', ...data])).stdout)
       .model as ModelSummary;
+    // A second model under a name one has is numbered, and the output says so.
+    const copy = path.join(tempDir(), 'copy');
+    fs.cpSync(FIXTURE, copy, { recursive: true });
+    const twin = await cli(['models', 'import', copy, '--name', again.name, ...data]);
+    expect(twin.stdout).toMatch(
+      new RegExp(`\\n  note: Named "${again.name} \\(2\\)": model ${again.id} is named "${again.name}" already`),
+    );
+    await cli(['models', 'rm', `${again.name} (2)`, ...data]);
     const relative = `./${path.relative(process.cwd(), FIXTURE)}`;
     expect((await cli(['models', 'rm', relative, ...data])).stdout).toContain(`Removed ${again.id} `);
     // A blank name, or one over two lines, is refused and registers nothing.

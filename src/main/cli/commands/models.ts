@@ -11,6 +11,7 @@ import type {
   ModelCacheUsage,
   ModelDetails,
   ModelPulled,
+  ModelRegistered,
   ModelRemoved,
   ModelSummary,
 } from '../../../shared/contract/models';
@@ -38,7 +39,7 @@ type ModelsResult =
     }
   | { readonly action: 'catalog'; readonly catalog: readonly CatalogModel[] }
   | ({ readonly action: 'pull' } & ModelPulled)
-  | { readonly action: 'import'; readonly model: ModelSummary }
+  | { readonly action: 'import'; readonly model: ModelRegistered }
   | ({ readonly action: 'rm' } & ModelRemoved)
   | ({ readonly action: 'cache' } & ModelCacheUsage)
   | { readonly action: 'cache-rm'; readonly repoId: string; readonly freedBytes: number }
@@ -204,6 +205,10 @@ function renderModel(m: ModelSummary, isDamaged = false): string {
   return `${m.id}  ${(m.modelType ?? '-').padEnd(4)} ${params.padStart(8)}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.name}  [${describeSource(m)}]${gone}`;
 }
 
+/** The line saying a registered model was numbered, another having its name ('' when it was not). */
+const nameNoteLine = (model: ModelRegistered): string =>
+  model.nameNote === undefined ? '' : `\n  note: ${model.nameNote}`;
+
 function renderModels(r: ModelsResult): string {
   switch (r.action) {
     case 'list':
@@ -230,10 +235,10 @@ function renderModels(r: ModelsResult): string {
           ? 'from the cache'
           : `${formatBytes(r.downloadedBytes)} downloaded in ${seconds.toFixed(1)} s${speed}` +
             (r.resumedBytes > 0 ? `, ${formatBytes(r.resumedBytes)} resumed` : '');
-      return `Pulled ${how}\n${renderModel(r.model)}\n  ${r.model.path}`;
+      return `Pulled ${how}\n${renderModel(r.model)}\n  ${r.model.path}${nameNoteLine(r.model)}`;
     }
     case 'import':
-      return `Imported\n${renderModel(r.model)}`;
+      return `Imported\n${renderModel(r.model)}${nameNoteLine(r.model)}`;
     case 'rm':
       return r.deletedPath === null
         ? `Removed ${r.id} "${r.name}" (its folder was left in place)`

@@ -112,7 +112,7 @@ class ModelsStore {
     try {
       return await this.act(async () => {
         const model = await api.models.import({ path, name: name.trim() || undefined });
-        this.notice = `Imported ${model.name}: ${describeModel(model)}.`;
+        this.notice = `Imported ${model.name}: ${describeModel(model)}.${noteAfter(model.nameNote)}`;
         await this.refresh();
       });
     } finally {
@@ -149,7 +149,7 @@ class ModelsStore {
           ? `${pulled.model.name} was already downloaded; it is registered.`
           : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${formatElapsed(pulled.elapsedMs)}` +
             (pulled.resumedBytes > 0 ? ` (${formatBytes(pulled.resumedBytes)} were already here from before).` : '.');
-      this.pullOutcome = { isError: false, text };
+      this.pullOutcome = { isError: false, text: `${text}${noteAfter(pulled.model.nameNote)}` };
       await this.refresh();
     } catch (caught) {
       // No file list yet and no bytes: the Hub was still being contacted, so nothing is kept.
@@ -265,3 +265,8 @@ export function formatCount(count: number): string {
 }
 
 export const modelsStore = new ModelsStore();
+
+/** A registered model's name note as a sentence after what was said ('' without one). */
+function noteAfter(nameNote: string | undefined): string {
+  return nameNote === undefined ? '' : ` ${nameNote}.`;
+}
