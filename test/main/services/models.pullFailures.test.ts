@@ -1,5 +1,5 @@
 // A pull that fails after files came down says what of them stays in the download cache and the
-// command that deletes it (engine/hub/download.ts keptNote says it for the download's own
+// command that deletes it (engine/hub/keptNote.ts says it for the download's own
 // failures): here a snapshot downloaded whole that the loader then refuses (weights that do not
 // match its config.json), which stays unregistered.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';

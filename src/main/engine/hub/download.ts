@@ -14,10 +14,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { downloadFile, fileDownloadInfo, HubApiError, modelInfo, type FileDownloadInfoOutput } from '@huggingface/hub';
 import type { EventMap } from '../../../shared/events';
-import { formatBytes } from '../../../shared/format';
 import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
-import { HubError, isTransient, toHubError, type HubErrorCode } from './errors';
+import { HubError, isTransient, toHubError } from './errors';
+import { withKeptNote } from './keptNote';
 import { lockRepoPull } from './pullLock';
 import { checkTokenizer, selectRepoFiles, shardsFromIndex, WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './files';
 import type { HubSettings } from './settings';
@@ -122,34 +122,6 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
   } finally {
     unlock();
   }
-}
-
-/**
- * A failed download's error saying what of it stays in the cache and how to delete it; as it was
- * when nothing stays, or for an abort or a full disk (their callers say those: a cancel keeps
- * what arrived, in its own words).
- */
-function withKeptNote(error: unknown, cache: HubCache, repoId: string, commit: string): unknown {
-  if (!(error instanceof HubError)) return error;
-  const kept = cache.unfinishedBytes(repoId, commit);
-  if (kept === 0) return error;
-  return new HubError(error.code, `${error.message} ${keptNote(repoId, kept, RESUMABLE.has(error.code))}`);
-}
-
-/** Failures that another pull may get past: it goes on from what this one kept. */
-const RESUMABLE: ReadonlySet<HubErrorCode> = new Set(['network', 'checksum', 'bad-response']);
-
-/**
- * What stays of a failed pull of `repoId` (`bytes`: partial files, which the next pull resumes,
- * and verified ones, which it does not fetch again) and the command that deletes it; whether
- * pulling again goes on from there when `isResumable` (else it would meet the same failure).
- */
-export function keptNote(repoId: string, bytes: number, isResumable: boolean): string {
-  const remove = `\`spanfill models cache rm ${repoId}\` deletes it.`;
-  return isResumable
-    ? `What has arrived of ${repoId} so far (${formatBytes(bytes)}) is kept in the download cache: pulling it ` +
-        `again goes on from there; ${remove}`
-    : `What was fetched of ${repoId} (${formatBytes(bytes)}) stays in the download cache; ${remove}`;
 }
 
 /** Fetches the files of `commit` into its snapshot, then writes its manifest and the revision's ref. */

@@ -47,7 +47,7 @@ export class HubTimeoutError extends Error {
  * (services/models.ts), so this reaches a person only when there is none, in the app (which has
  * no --offline) as in the CLI.
  */
-// NOTE: nothing about what is kept: only the pull knows whether anything arrived (download.ts keptNote).
+// NOTE: nothing about what is kept: only the pull knows whether anything arrived (keptNote.ts).
 const NETWORK_ADVICE = 'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull again.';
 
 /** What a message needs of the Hub settings: where, and the token sent (never said) and whence. */
