@@ -99,8 +99,9 @@ describe('names of uploaded and typed files', () => {
     const files = writeFiles('pair', { 'plain.txt': 'A plain line.\n', 'empty.txt': '' });
     await pickAndImport(files);
     await expect(noticeOrError()).resolves.toMatch(/^Imported plain\.txt: 1 document/);
+    // The CLI names the same files the same way: numbered, since names stay distinct (40702dc).
     const cli = spanfillJson<{ name: string }>(dataDir, ['import', ...files]);
-    expect(cli.name).toBe('plain.txt');
+    expect(cli.name).toBe('plain.txt (2)');
     await expect.poll(datasetNames).toContain('plain.txt');
     expect(await datasetNames()).not.toContain('plain.txt and 1 more');
   });
