@@ -53,9 +53,20 @@ const wordsOf = (text: string): string[] => text.toLocaleLowerCase().split(/\s+/
 /** Whether `filter` hides any run: words typed, or a status group chosen. */
 export const isFiltering = (filter: RunsFilter): boolean => filter.status !== 'all' || wordsOf(filter.text).length > 0;
 
+/**
+ * What of a run's model reference words are found in: a folder's last name only (the folders
+ * above it — a temporary folder's random name, the user's home — are not what a person searches
+ * for, and would match stray words), any other reference (hub:OWNER/NAME, builtin:…, an id) whole.
+ */
+function modelWords(ref: string): string {
+  const isFolder = ref.startsWith('/') || /^[A-Za-z]:[\\/]/.test(ref) || ref.startsWith('\\\\');
+  return isFolder ? (ref.split(/[\\/]/).findLast((part) => part !== '') ?? '') : ref;
+}
+
 export function matchesFilter(run: FilterableRun, filter: RunsFilter): boolean {
   if (filter.status !== 'all' && GROUP_OF[run.status] !== filter.status) return false;
-  const haystack = [run.name, run.id, run.datasetName ?? '', run.modelLabel, run.model].join('\n').toLocaleLowerCase();
+  const model = modelWords(run.model);
+  const haystack = [run.name, run.id, run.datasetName ?? '', run.modelLabel, model].join('\n').toLocaleLowerCase();
   return wordsOf(filter.text).every((word) => haystack.includes(word));
 }
 

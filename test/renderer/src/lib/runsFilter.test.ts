@@ -56,6 +56,15 @@ describe('matchesFilter', () => {
     for (const text of ['sweep 4', 'wiki', 'sweep wiki', 'r-7k3']) expect(matchesFilter(r, by(text)), text).toBe(false);
   });
 
+  it('finds a model folder by its own name, not by the folders above it', () => {
+    for (const model of ['/tmp/tmp.E2x9/work/models/t5-small', 'C:\\Users\\Ann2\\models\\t5-small\\']) {
+      const r = run('r-1', { name: 'one', modelLabel: 't5-small', model });
+      expect(matchesFilter(r, by('T5-SMALL')), model).toBe(true);
+      for (const text of ['2', 'tmp', 'users', 'work'])
+        expect(matchesFilter(r, by(text)), `${model} ${text}`).toBe(false);
+    }
+  });
+
   it('takes any run for blank text, and one whose dataset was removed by its other fields only', () => {
     expect(matchesFilter(run('a'), by('  '))).toBe(true);
     const orphan = run('a', { datasetName: null });
