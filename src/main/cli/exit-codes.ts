@@ -26,9 +26,9 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 /** One line per code, as `--help` prints them and the README's table says them. */
 export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
   0: 'success',
-  1: 'the command failed, the message says why: bad input data (file contents, a path that is missing or not a file or folder, a model folder, case file or prompt), an unknown id, a port in use',
+  1: 'the command failed, the message says why: bad input data (file contents, a path that is missing or not a file or folder, a model folder, case file or prompt), an unknown id or a name two share, a port in use',
   2: 'usage error: unknown command, bad flag or flag value, missing argument; nothing was done',
-  3: 'the data directory or its database cannot be used',
+  3: 'the data directory or its database cannot be used (a read-only or full disk included)',
   4: 'the engine host crashed, hung or could not start',
   130: 'interrupted (Ctrl-C, or SIGTERM or SIGHUP, which stop the same way); nothing half-imported is left in the store, a training run stops with a checkpoint (a second Ctrl-C stops at once, without one); serve, which runs until stopped, exits 0',
 };
