@@ -36,7 +36,11 @@ export const importCommand = defineCommand({
     'at its top) is left out, with a note.\n' +
     'Ctrl-C cancels and leaves nothing behind.',
   options: {
-    name: { type: 'string', placeholder: 'N', description: 'Dataset name (default: the first file name)' },
+    name: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'Dataset name (default: the first file name; one another dataset has gets " (2)", said in a note)',
+    },
     field: { type: 'string', placeholder: 'F', description: 'JSONL field holding the text (dotted paths allowed)' },
     column: { type: 'string', placeholder: 'C', description: 'CSV/TSV column holding the text' },
     split: { type: 'string', placeholder: 'S', description: 'Documents: whole (file/record), blank-line or line' },

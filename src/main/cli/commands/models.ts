@@ -74,7 +74,12 @@ export const modelsCommand = defineCommand({
   options: {
     revision: { type: 'string', placeholder: 'R', description: 'pull: branch, tag or commit (default main)' },
     offline: { type: 'boolean', description: 'pull: use the cache only, never the network' },
-    name: { type: 'string', placeholder: 'N', description: 'import: the name to list it under' },
+    name: {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        'import: the name to list it under (default: the folder name; one another model has gets " (2)", said in a note)',
+    },
   },
   async run(context): Promise<ModelsResult> {
     const [action = 'list', ...args] = context.positionals;
