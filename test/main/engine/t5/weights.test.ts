@@ -34,6 +34,16 @@ function copyFixture(name: string): string {
   return dir;
 }
 
+/** What loadT5Weights says refusing `dir` ('' when it loads). */
+function refusalOf(dir: string): string {
+  try {
+    loadT5Weights(dir);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('config', () => {
   it('parses the fixtures', () => {
     const relu = loadT5Config(join(FIXTURES, 't5-tiny-relu'));
@@ -192,14 +202,7 @@ describe('weights', () => {
       join(dir, 'model.safetensors'),
       [...tensors].map(([name, t]) => ({ name, ...t })),
     );
-    const message = (() => {
-      try {
-        loadT5Weights(dir);
-        return '';
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    const message = refusalOf(dir);
     expect(message).toContain('missing (2): decoder.block.2.layer.2.DenseReluDense.wo.weight; lm_head.weight');
     expect(message).toContain('extra (1): encoder.block.0.layer.1.DenseReluDense.wi.weight');
     expect(message).toContain('misshapen (1): decoder.final_layer_norm.weight [31] (expected [32])');
@@ -208,14 +211,7 @@ describe('weights', () => {
     const dir = copyFixture('t5-tiny-gated');
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, d_model: 64 }));
-    const message = (() => {
-      try {
-        loadT5Weights(dir);
-        return '';
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    const message = refusalOf(dir);
     const misshapen = /\n {2}misshapen \((\d+)\): (.*)$/.exec(message);
     const [count, listed] = [Number(misshapen?.[1]), misshapen?.[2] ?? ''];
     expect(count).toBeGreaterThan(10);
