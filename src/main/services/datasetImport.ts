@@ -17,7 +17,7 @@ import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import { isRecordedProcessAlive, recordOfThisProcess } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
-import { numberedName, refuseOthersId } from './idOrName';
+import { numberedName, numberedNote, refuseOthersId } from './idOrName';
 import type { EventBus } from './events';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { uploadIdPattern, uploadsFolder } from '../../shared/upload';
@@ -129,6 +129,9 @@ function importingByThisProcess(): Pick<
   return { importingPid: pid, importingStartedAt: ranAt, importingBootId: bootId, importingStartTicks: startTicks };
 }
 
+/** How a numbered import's note says to name either dataset anew. */
+const RENAME_EITHER = '(`spanfill datasets rename ID NAME` names either anew)';
+
 /** Imports `request.paths` as dataset `id`; resolves when it is ready, rejects with an ApiError-mapped error. */
 export async function importDataset(
   deps: DatasetImportDeps,
@@ -151,7 +154,7 @@ export async function importDataset(
     ...importingByThisProcess(),
   };
   const name = deps.repo.createUnderFreeName(row, (n) => numberedName(asked, n));
-  const nameNote = name === asked ? undefined : numberedNote(name, asked, deps.repo.states());
+  const nameNote = name === asked ? undefined : numberedNote(name, asked, deps.repo.states(), 'dataset', RENAME_EITHER);
   importsInThisProcess.add(id);
   deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
   try {
@@ -201,16 +204,6 @@ function distinctPaths(paths: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
-}
-
-/** Why an import is named `name`, not `asked`: the dataset that has that name (idOrName.ts numberedName). */
-function numberedNote(name: string, asked: string, rows: readonly { id: string; name: string }[]): string {
-  const holder = rows.find((row) => row.name === asked);
-  const who = holder === undefined ? 'another dataset' : `dataset ${holder.id}`;
-  return (
-    `Named ${JSON.stringify(name)}: ${who} is named ${JSON.stringify(asked)} already, and a name finds one dataset ` +
-    '(`spanfill datasets rename ID NAME` names either anew)'
-  );
 }
 
 /**

@@ -57,6 +57,17 @@ export function numberedName(name: string, n: number): string {
 }
 
 /**
+ * Why a row was named `name` (numberedName), not `asked`: the row of `rows` that has that name;
+ * `how` (after a space) says how to name either anew where a command does.
+ */
+export function numberedNote(name: string, asked: string, rows: readonly Named[], one: string, how = ''): string {
+  const holder = rows.find((row) => row.name === asked);
+  const who = holder === undefined ? `another ${one}` : `${one} ${holder.id}`;
+  const named = `Named ${JSON.stringify(name)}: ${who} is named ${JSON.stringify(asked)} already`;
+  return `${named}, and a name finds one ${one}${how === '' ? '' : ` ${how}`}`;
+}
+
+/**
  * The id `ref` names among `rows`: an id as given, else the one row of that name. Two or more
  * of that name ask for an id (listing them), a conflict: the command line is right and the
  * store holds two (the CLI's exit 1, as for none, which is not_found, saying where the ids are).

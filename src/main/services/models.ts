@@ -43,7 +43,7 @@ import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { modelProblem } from './modelFolderHealth';
 import { checkModelWork, rethrowModelError, withNote } from './modelsErrors';
-import { numberedName } from './idOrName';
+import { numberedName, numberedNote } from './idOrName';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { modelDetails } from './modelsShow';
@@ -323,10 +323,7 @@ export class ModelService {
     const row = this.repo.addUnderFreeName(fields, (n) => numberedName(asked, n));
     this.deps.events.emit('models.statusChanged', { modelId: row.id, status: 'ready' });
     if (row.name === asked) return { row };
-    const holder = this.repo.list().find((other) => other.name === asked);
-    const who = holder === undefined ? 'another model' : `model ${holder.id}`;
-    const nameNote = `Named ${JSON.stringify(row.name)}: ${who} is named ${JSON.stringify(asked)} already, and a name finds one model`;
-    return { row, nameNote };
+    return { row, nameNote: numberedNote(row.name, asked, this.repo.list(), 'model') };
   }
 
   private registeredSummary({ row, nameNote }: Registration): ModelRegistered {
