@@ -35,7 +35,7 @@ export function describeCarried(m: CarriedMasking, datasetLabel?: string): strin
 /**
  * The Train form's note: the carried settings, what the preview was of (`datasetLabel`: the
  * dataset's name as the form's list has it now, else as carried) and with which tokenizer, then
- * whether the dataset and base model below are still the preview's.
+ * whether the dataset and base model above are still the preview's.
  */
 export function carriedNote(m: CarriedMasking, form: TrainForm, datasetLabel?: string): string {
   const of = m.dataset ? `an example of ${datasetLabel ?? m.dataset.name}` : 'typed text';
@@ -52,21 +52,21 @@ function sameAsPreview(m: CarriedMasking, form: TrainForm): string[] {
   const now = configOf(form);
   const isSameModel = now.model === carried.model && now.tokenizer === carried.tokenizer;
   const otherModel =
-    "The base model below is not the preview's: its tokenizer, and so the masks, can differ from the preview's.";
+    "The base model above is not the preview's: its tokenizer, and so the masks, can differ from the preview's.";
   if (!m.dataset)
     return [
       isSameModel
-        ? "The base model below is the preview's; the dataset is this form's choice (no dataset was previewed)."
+        ? "The base model above is the preview's; the dataset is this form's choice (no dataset was previewed)."
         : `${otherModel} The dataset is this form's choice (no dataset was previewed).`,
     ];
   if (form.datasetId !== m.dataset.id)
     return [
-      'The dataset below is not the one previewed: its examples are masked with these settings, not the one shown.',
+      'The dataset above is not the one previewed: its examples are masked with these settings, not the one shown.',
       ...(isSameModel ? [] : [otherModel]),
     ];
   return [
     isSameModel
-      ? "The dataset and base model below are the preview's: the example previewed is masked in training as it was shown."
+      ? "The dataset and base model above are the preview's: the example previewed is masked in training as it was shown."
       : otherModel,
   ];
 }

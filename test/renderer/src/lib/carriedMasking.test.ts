@@ -86,7 +86,7 @@ describe("the Train form's note on masking carried from the Masking screen", () 
   it('names the dataset and the tokenizer of the example previewed', () => {
     expect(carriedNote(carried, formOf(carried))).toBe(
       `Masking from the Masking screen: ${numbers}, as previewed on an example of older.txt (3 documents) with ` +
-        "the tokenizer of t5-small. The dataset and base model below are the preview's: the example previewed is " +
+        "the tokenizer of t5-small. The dataset and base model above are the preview's: the example previewed is " +
         'masked in training as it was shown.',
     );
     // The dataset's name as the form's list has it now (renamed since), when it has it.
@@ -97,7 +97,7 @@ describe("the Train form's note on masking carried from the Masking screen", () 
     const typed = { ...carried, dataset: undefined };
     expect(carriedNote(typed, formOf(typed))).toBe(
       `Masking from the Masking screen: ${numbers}, as previewed on typed text with the tokenizer of t5-small. ` +
-        "The base model below is the preview's; the dataset is this form's choice (no dataset was previewed).",
+        "The base model above is the preview's; the dataset is this form's choice (no dataset was previewed).",
     );
   });
 
@@ -110,14 +110,14 @@ describe("the Train form's note on masking carried from the Masking screen", () 
 
   it('says when the dataset or base model picked since is not the one previewed', () => {
     expect(carriedNote(carried, formOf(carried, { datasetId: 'ds-newest' }))).toContain(
-      'The dataset below is not the one previewed: its examples are masked with these settings, not the one shown.',
+      'The dataset above is not the one previewed: its examples are masked with these settings, not the one shown.',
     );
     expect(carriedNote(carried, formOf(carried, { modelChoice: 'builtin:byt5-tiny' }))).toContain(
-      "The base model below is not the preview's: its tokenizer, and so the masks, can differ from the preview's.",
+      "The base model above is not the preview's: its tokenizer, and so the masks, can differ from the preview's.",
     );
     // A registered model shown as its folder (BaseModelField) is still the preview's.
     expect(carriedNote(carried, formOf(carried, { modelChoice: 'folder', modelPath: 'model-1' }))).toContain(
-      "The dataset and base model below are the preview's",
+      "The dataset and base model above are the preview's",
     );
   });
 
