@@ -3,7 +3,8 @@
 // the Train form then starts from; and both following what `spanfill settings` saves in a
 // terminal on the same data directory while they are open (a box typed into and not saved
 // keeps what was typed); a note under CPU threads, there and on the Train form, when the number
-// is over the machine's; saved settings it cannot read, said on top until a save replaces them.
+// is over the machine's, and under the box on Settings what is wrong with a number it will not
+// save (never that note for it); saved settings it cannot read, said on top until a save replaces them.
 // Screenshots go to test-results/settings-*.png. Needs `npm run build` first.
 
 import path from 'node:path';
@@ -163,6 +164,35 @@ describe('Settings', () => {
     await expect(page.getByTestId('train-threads-over').count()).resolves.toBe(0);
   });
 
+  it('says under CPU threads what is wrong with a number it will not save, with no note on the machine for it', async () => {
+    await page.getByTestId('nav-settings').click();
+    const box = page.getByTestId('threads-input');
+    const saved = (saveInTerminal() as { cpuThreads: number }).cpuThreads;
+    const said = {
+      '-1': 'CPU threads must be ≥ 0',
+      '': 'CPU threads needs a number',
+      '2.5': 'CPU threads must be a whole number',
+      '99999': 'CPU threads must be ≤ 1024',
+    };
+    for (const [typed, problem] of Object.entries(said)) {
+      await box.fill(typed);
+      await expect(page.getByTestId('threads-error').textContent(), typed).resolves.toBe(problem);
+      // (2.5 and 99999 are more than this machine's threads, and were warned of as if taken.)
+      await expect(page.getByTestId('threads-over').count(), typed).resolves.toBe(0);
+      await expect(box.getAttribute('aria-invalid'), typed).resolves.toBe('true');
+      await expect(box.getAttribute('aria-describedby'), typed).resolves.toBe('threads-error');
+      await page.getByTestId('threads-save').click();
+      // Still there once the browser's own bubble would have gone; nothing saved.
+      await expect(page.getByTestId('threads-error').textContent(), typed).resolves.toBe(problem);
+      expect((saveInTerminal() as { cpuThreads: number }).cpuThreads, typed).toBe(saved);
+    }
+    await shot('05-threads-refused');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await box.fill(String(saved));
+    await expect(page.getByTestId('threads-error').count()).resolves.toBe(0);
+    await expect(box.getAttribute('aria-invalid')).resolves.toBe('false');
+  });
+
   it('says on top when the saved settings cannot be read, and a save here replaces them', async () => {
     const store = openStore(dataDir);
     try {
@@ -177,7 +207,7 @@ describe('Settings', () => {
       .poll(() => warning.textContent())
       .toContain(`The saved settings in ${dataDir}/spanfill.db cannot be read`);
     await expect(page.getByTestId('provider-choice-auto').isChecked()).resolves.toBe(true);
-    await shot('05-unreadable');
+    await shot('06-unreadable');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByTestId('threads-input').fill('3');
     await page.getByTestId('threads-save').click();
