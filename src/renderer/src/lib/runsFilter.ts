@@ -1,5 +1,7 @@
-// The Runs table's filter (screens/runs/RunsFilter.svelte): the runs whose name, id, dataset or
-// model holds every word typed (case ignored), in the status group chosen, and what the screen
+// The Runs table's filter (screens/runs/RunsFilter.svelte): the runs that have every word typed
+// (case ignored) in their name, dataset or model (a word of one character only where a word
+// starts there: "probe c") or at the start of their id (with or without its "r-"; two characters
+// or more, as an id is random hex), in the status group chosen, and what the screen
 // says of them ("3 of 12 runs shown", an empty result, ticked runs the filter hides: they stay
 // ticked and compared). Stored as the sort is (lib/runsFilterView.svelte.ts); what is read back is
 // checked field by field. Pure: no DOM, no storage, no api.
@@ -31,7 +33,7 @@ export const STATUS_GROUPS: readonly { readonly value: RunsStatusGroup; readonly
 ];
 
 export interface RunsFilter {
-  /** Words that each must be in the run's name, id, dataset or model (case ignored); blank: any run. */
+  /** Words that each must be in the run's name, dataset or model, or start its id (case ignored; matchesFilter); blank: any run. */
   readonly text: string;
   readonly status: RunsStatusGroup;
 }
@@ -63,11 +65,31 @@ function modelWords(ref: string): string {
   return isFolder ? (ref.split(/[\\/]/).findLast((part) => part !== '') ?? '') : ref;
 }
 
+/** A letter or digit: what a one-character word must not follow to be found (it starts a word there). */
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+/** Whether `word` is in `text`; one character only where a word of `text` starts ("c" in "probe c", not in "doc"). */
+function holds(text: string, word: string): boolean {
+  if (word.length > 1) return text.includes(word);
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1))
+    if (at === 0 || !WORD_CHARACTER.test(text.charAt(at - 1))) return true;
+  return false;
+}
+
+/**
+ * Whether `word` starts the run's id, with or without its "r-" ("r-80d4", "80d4"), for two
+ * characters or more: ids are random hex, in which a letter or two typed for a name would be
+ * found in nearly every run's.
+ */
+const startsId = (id: string, word: string): boolean =>
+  word.length > 1 && (id.startsWith(word) || id.replace(/^r-/, '').startsWith(word));
+
 export function matchesFilter(run: FilterableRun, filter: RunsFilter): boolean {
   if (filter.status !== 'all' && GROUP_OF[run.status] !== filter.status) return false;
   const model = modelWords(run.model);
-  const haystack = [run.name, run.id, run.datasetName ?? '', run.modelLabel, model].join('\n').toLocaleLowerCase();
-  return wordsOf(filter.text).every((word) => haystack.includes(word));
+  const haystack = [run.name, run.datasetName ?? '', run.modelLabel, model].join('\n').toLocaleLowerCase();
+  const id = run.id.toLocaleLowerCase();
+  return wordsOf(filter.text).every((word) => holds(haystack, word) || startsId(id, word));
 }
 
 /** The `items` that `filter` lets through, in their order, each read once through `valuesOf`. */

@@ -1,6 +1,6 @@
-// The Runs table's filter: every word typed must be in a run's name, id, dataset or model (case
-// ignored), in the status group chosen, each status in one group; what the line over the table and
-// an empty result say; a stored filter reads back field by field, anything else as no filter.
+// The Runs table's filter: every word typed must be in a run's name, dataset or model (a word of
+// one character where a word starts there) or start its id (case ignored), in the status group
+// chosen, each status in one group; what the line over the table and an empty result say; a stored filter reads back field by field, anything else as no filter.
 
 import { describe, expect, it } from 'vitest';
 import {
@@ -42,6 +42,11 @@ const ALL_STATUSES: readonly RunStatusName[] = [
   'completed',
 ];
 const by = (text: string, status: RunsFilter['status'] = 'all'): RunsFilter => ({ text, status });
+/** That `r` passes the filter for each of `found` and for none of `notFound`. */
+function expectFound(r: FilterableRun, found: readonly string[], notFound: readonly string[]): void {
+  for (const text of found) expect(matchesFilter(r, by(text)), text).toBe(true);
+  for (const text of notFound) expect(matchesFilter(r, by(text)), text).toBe(false);
+}
 
 describe('matchesFilter', () => {
   it('finds the words typed in the name, id, dataset or model, case ignored', () => {
@@ -51,9 +56,40 @@ describe('matchesFilter', () => {
       modelLabel: 'flan-t5-base',
       model: 'hub:google/flan-t5-base',
     });
-    for (const text of ['sweep', 'LR SWEEP', 'r-7K2', 'poems', 'FLAN', 'google/flan', '  sweep   poems ', 'sweep 3'])
-      expect(matchesFilter(r, by(text)), text).toBe(true);
-    for (const text of ['sweep 4', 'wiki', 'sweep wiki', 'r-7k3']) expect(matchesFilter(r, by(text)), text).toBe(false);
+    expectFound(
+      r,
+      ['sweep', 'LR SWEEP', 'r-7K2', 'poems', 'FLAN', 'google/flan', '  sweep   poems ', 'sweep 3'],
+      ['sweep 4', 'wiki', 'sweep wiki', 'r-7k3'],
+    );
+  });
+
+  it('finds an id from its start only, with or without its r-, so a short word is not found inside its hex', () => {
+    // Three runs named by a letter, with hex ids as the service makes them, two holding a "c" inside.
+    const probes = [
+      run('r-a8cd22ff', { name: 'probe A' }),
+      run('r-80d40c3f', { name: 'probe B' }),
+      run('r-d1980d60', { name: 'probe C' }),
+    ];
+    const shown = (text: string) => probes.filter((r) => matchesFilter(r, by(text))).map((r) => r.name);
+    expect(shown('probe c')).toEqual(['probe C']);
+    expect(shown('d')).toEqual([]); // a letter inside "Wiki notes" or "t5-small" starts no word there; ids need two
+    expect(shown('probe b')).toEqual(['probe B']);
+    expect(shown('r-80d4')).toEqual(['probe B']);
+    expect(shown('80D4')).toEqual(['probe B']);
+    expect(shown('d1980d60')).toEqual(['probe C']);
+    expect(shown('r-')).toHaveLength(3);
+    expect(shown('0d40')).toEqual([]); // inside the id, not its start
+    expect(shown('cd22')).toEqual([]);
+  });
+
+  it('finds a one-character word only where a word starts in the name, dataset or model; a longer one anywhere', () => {
+    const r = run('r-1', {
+      name: 'sweep 12',
+      datasetName: 'harbour.txt',
+      modelLabel: 'byt5-tiny',
+      model: 'builtin:byt5-tiny',
+    });
+    expectFound(r, ['1', 'S', 'h', 't', 'b', 'eep', 'our', 'yt5'], ['2', 'a', 'w', 'y', 'x', '5']);
   });
 
   it('finds a model folder by its own name, not by the folders above it', () => {
