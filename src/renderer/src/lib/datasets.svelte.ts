@@ -38,7 +38,7 @@ class DatasetsStore {
   datasets: readonly DatasetSummary[] = $state([]);
   detail: DatasetDetail | undefined = $state();
   error: string | undefined = $state();
-  /** What the last import did, in a sentence (cleared by the next action). */
+  /** What the last import did, in a sentence (cleared by the next action, or by `settle`). */
   notice: string | undefined = $state();
   /** Shared by the screen's form and a drop anywhere in the window (same options apply). */
   form: ImportForm = $state({
@@ -92,6 +92,16 @@ class DatasetsStore {
       if (this.removing !== id) this.notice = `Dataset ${shown.name} (${id}) was removed.`;
     }
     this.datasets = this.datasets.filter((d) => d.id !== id);
+  }
+
+  /**
+   * Lets what is said on top (the notice, the error) go: the person has moved on from what it was
+   * about (pressed something else on the screen, or left it). Never on a timer or for what happens
+   * elsewhere, so a message is not gone before it could be read.
+   */
+  settle(): void {
+    this.error = undefined;
+    this.notice = undefined;
   }
 
   /** Every dataset, newest first: the order the Datasets table and the selects list them in (as runs are). */
