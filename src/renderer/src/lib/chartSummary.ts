@@ -3,6 +3,9 @@
 // is better), its lowest —
 // "Loss: training loss 6.64 at step 1 to 1.69 at step 20, lowest 1.53 at step 18; validation
 // loss 2.1 at step 10 to 1.53 at step 20, lowest 1.53 at step 20."
+// — and for a learning rate its highest where that is above both ends, which first to last would
+// hide: its peak after a warm-up ("0.00045 at step 10 to 0.00045 at step 120,
+// highest 0.001 at step 40").
 
 /** The chart as uPlot draws it: its x values, and per series a value or a gap at each. */
 export interface ChartSeries {
@@ -32,22 +35,47 @@ function at(xLabel: string, x: number): string {
   return xLabel.includes(' ') ? `${amount} ${xLabel}` : `${xLabel} ${amount}`;
 }
 
-/** The indices of a series' first, last and lowest values; undefined when it has none. */
-function extremes(
-  ys: ArrayLike<number | null | undefined>,
-): { first: number; last: number; lowest: number } | undefined {
-  let found: { first: number; last: number; lowest: number } | undefined;
+interface Extremes {
+  first: number;
+  last: number;
+  lowest: number;
+  highest: number;
+}
+
+/** The indices of a series' first, last, lowest and highest values (the first of equals); undefined when it has none. */
+function extremes(ys: ArrayLike<number | null | undefined>): Extremes | undefined {
+  let found: Extremes | undefined;
   for (let index = 0; index < ys.length; index++) {
     const value = ys[index];
     if (value === null || value === undefined || !Number.isFinite(value)) continue;
-    if (!found) found = { first: index, last: index, lowest: index };
+    if (!found) found = { first: index, last: index, lowest: index, highest: index };
     found.last = index;
     if (value < (ys[found.lowest] as number)) found.lowest = index;
+    if (value > (ys[found.highest] as number)) found.highest = index;
   }
   return found;
 }
 
-/** One series in words: "training loss 6.64 at step 1 to 1.69 at step 20, lowest 1.53 at step 18". */
+/**
+ * A learning rate (its chart's title or its label says so): its highest is the rate set, which
+ * a warm-up then a decay leaves at neither end.
+ */
+const isRate = (title: string, label: string): boolean => /\blearning rate\b/i.test(`${title} ${label}`);
+
+/** The extreme said besides the ends: a loss's lowest (always), a learning rate's highest where it is above both ends. */
+function extremeSaid(
+  chart: ChartSeries,
+  label: string,
+  ys: ArrayLike<number | null | undefined>,
+  found: Extremes,
+): { word: 'lowest' | 'highest'; index: number } | undefined {
+  if (isLoss(chart.title, label)) return { word: 'lowest', index: found.lowest };
+  const top = ys[found.highest] as number;
+  const isPeak = top > (ys[found.first] as number) && top > (ys[found.last] as number);
+  return isRate(chart.title, label) && isPeak ? { word: 'highest', index: found.highest } : undefined;
+}
+
+/** One series in words: "training loss 6.64 at step 1 to 1.69 at step 20, lowest 1.53 at step 18"; a learning rate's peak as "highest". */
 function seriesSummary(chart: ChartSeries, series: number): string {
   const label = chart.labels[series];
   const ys = chart.ys[series] ?? [];
@@ -55,8 +83,9 @@ function seriesSummary(chart: ChartSeries, series: number): string {
   if (!found) return `${label}: no points yet`;
   const point = (index: number) => `${spokenNumber(ys[index] as number)} at ${at(chart.xLabel, chart.xs[index])}`;
   if (found.first === found.last) return `${label} ${point(found.first)}`;
-  const lowest = isLoss(chart.title, label) ? `, lowest ${point(found.lowest)}` : '';
-  return `${label} ${point(found.first)} to ${point(found.last)}${lowest}`;
+  const extreme = extremeSaid(chart, label ?? '', ys, found);
+  const said = extreme === undefined ? '' : `, ${extreme.word} ${point(extreme.index)}`;
+  return `${label} ${point(found.first)} to ${point(found.last)}${said}`;
 }
 
 /**

@@ -1,4 +1,5 @@
-// A chart's data in words: each series' first and last point, and a loss's lowest.
+// A chart's data in words: each series' first and last point, a loss's lowest, and a learning
+// rate's highest where it is above both ends (its peak after a warm-up).
 import { describe, expect, it } from 'vitest';
 import { chartSummary, spokenNumber } from '../../../../src/renderer/src/lib/chartSummary';
 
@@ -34,6 +35,30 @@ describe('chartSummary', () => {
     });
     expect(summary).toBe(
       'Learning rate: learning rate 0.001 at 4,096 input tokens seen to 0.0001 at 12,288 input tokens seen.',
+    );
+  });
+
+  it("says a learning rate's highest where it is above both ends: one that warms up, then decays", () => {
+    const summary = chartSummary({
+      title: 'Learning rate',
+      xLabel: 'step',
+      labels: ['learning rate'],
+      xs: [10, 40, 60, 120],
+      ys: [[0.00045, 0.001, 0.0008, 0.00045]],
+    });
+    expect(summary).toBe(
+      'Learning rate: learning rate 0.00045 at step 10 to 0.00045 at step 120, highest 0.001 at step 40.',
+    );
+    /** A chart of one line at steps 1, 2 and 3. */
+    const threeSteps = (title: string, label: string, ys: number[]) =>
+      chartSummary({ title, xLabel: 'step', labels: [label], xs: [1, 2, 3], ys: [ys] });
+    // Rising to its end (a warm-up, then constant): the last is the highest, said once.
+    expect(threeSteps('Learning rate', 'learning rate', [0.0001, 0.001, 0.001])).toBe(
+      'Learning rate: learning rate 0.0001 at step 1 to 0.001 at step 3.',
+    );
+    // Only a learning rate's: a throughput's fastest step says little of the run.
+    expect(threeSteps('Throughput', 'tokens/s', [900, 1500, 1200])).toBe(
+      'Throughput: tokens/s 900 at step 1 to 1,200 at step 3.',
     );
   });
 
