@@ -302,7 +302,7 @@ describe('masking settings carried to Train', () => {
     // The Train form says where its masking came from (its boxes take the values; train-screens.test.ts checks them).
     // Typed text previewed: the dataset stays the form's, which the note says.
     await expect(page.getByTestId('train-carried').textContent()).resolves.toMatch(
-      /^\s*Masking from the Masking screen: noise density 0\.3, mean span 2\.5, input length 128, examples packed, data seed 0, as previewed on typed text with the byte-level tokenizer \(.*\)\. The base model below is the preview's; the dataset is this form's choice \(no dataset was previewed\)\.\s*$/,
+      /^\s*Masking from the Masking screen: noise density 0\.3, mean span 2\.5, input length 128, examples packed, data seed 0, as previewed on typed text with the byte-level tokenizer \(.*\)\. The base model above is the preview's; the dataset is this form's choice \(no dataset was previewed\)\.\s*$/,
     );
     await shot('12-train-carried');
     expect(pageErrors).toEqual([]);
