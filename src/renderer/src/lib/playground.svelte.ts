@@ -9,8 +9,9 @@
 // beside its base. The runs' checkpoints are read when the picker opens and again on a run's
 // checkpoint, rename or removal. Stop cancels a fill: the columns not done say so, and a prompt
 // no model answered is not kept. A column that goes mid-fill (unticked, its run removed) is
-// stopped or skipped, and uncounted; a prompt Fill refuses takes the last prompt's answers away.
-// The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's.
+// stopped or skipped, and uncounted; a fill refused (the prompt, a decoding box) takes the last answers away.
+// The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's; the models
+// that are no run's checkpoint, playgroundChoices.ts's.
 
 import type { PlaygroundScreen } from '../../../shared/contract/playground';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
@@ -32,18 +33,18 @@ import { Newest } from './newest';
 import { errorMessage } from '../../../shared/errors';
 import { defaultDecodingForm, type DecodingForm } from './decodingForm';
 import type { MaskedSpans } from './recentPrompts';
-import { fillColumns, fillRequest, maskedPrompt, type FillOutcome, type MaskForm } from './playgroundFill';
+import {
+  decodingProblem,
+  fillColumns,
+  fillRequest,
+  maskedPrompt,
+  type FillOutcome,
+  type MaskForm,
+} from './playgroundFill';
 import { PlaygroundMemory } from './playgroundMemory';
+import { builtinChoice, registeredChoices } from './playgroundChoices';
 import { untrack } from 'svelte';
 import { subscribe } from '../../../shared/transport';
-
-const builtinChoice: ModelChoice = {
-  key: 'builtin:byt5-tiny',
-  label: 'builtin:byt5-tiny',
-  detail: 'bytes, random weights: a smoke test',
-  ref: 'builtin:byt5-tiny',
-  source: 'builtin',
-};
 
 class PlaygroundStore {
   prompt = $state('The <extra_id_0> walks in <extra_id_1> park.');
@@ -138,13 +139,7 @@ class PlaygroundStore {
    * runs' best and last checkpoints, those added by step, and the folders added by path.
    */
   get choices(): ModelChoice[] {
-    const registered = modelsStore.available.map((m): ModelChoice => ({
-      key: m.id,
-      label: m.name,
-      detail: `${m.modelType ?? 'model'}, ${m.source.kind === 'hub' ? 'from the Hub' : 'folder'}`,
-      ref: m.id,
-      source: 'registered',
-    }));
+    const registered = registeredChoices(modelsStore.available);
     return uniqueByKey([builtinChoice, ...registered, ...this.checkpoints, ...this.addedCheckpoints, ...this.folders]);
   }
 
@@ -302,12 +297,7 @@ class PlaygroundStore {
     }
     const prompt = this.prompt;
     const checked = fillRequest(prompt, this.decoding);
-    if ('problem' in checked) {
-      this.error = checked.problem;
-      // Under this prompt's error, another prompt's answers and notes would read as this one's.
-      if (prompt !== this.filledPrompt) [this.outcomes, this.filledPrompt] = [{}, undefined];
-      return;
-    }
+    if ('problem' in checked) return this.refuse(checked.problem);
     this.isBusy = true;
     this.filledPrompt = prompt;
     const fill = ++this.fillCount;
@@ -333,6 +323,11 @@ class PlaygroundStore {
     if (fill !== this.fillCount) return;
     this.fillingKey = undefined;
     this.isBusy = false;
+  }
+
+  /** Says why nothing is filled, alone: an earlier fill's answers (or Stop's) beside it would read as this press's. */
+  private refuse(problem: string): void {
+    [this.error, this.outcomes, this.filledPrompt] = [problem, {}, undefined];
   }
 
   /**
@@ -377,6 +372,8 @@ class PlaygroundStore {
       this.error = 'Choose a model first: its tokenizer decides where the spans fall.';
       return;
     }
+    const problem = decodingProblem(this.decoding); // (before the prompt is replaced by the masked one)
+    if (problem !== undefined) return this.refuse(problem);
     this.isBusy = true;
     try {
       const masked = await maskedPrompt(api, tokenizerModel, this.mask);

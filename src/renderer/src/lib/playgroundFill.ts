@@ -43,20 +43,28 @@ export interface MaskForm {
   seed: number;
 }
 
+/** What is wrong with the decoding boxes, in their own words, or undefined: Fill waits until it is fixed. */
+export function decodingProblem(decoding: DecodingForm): string | undefined {
+  return contractProblem('', decoding);
+}
+
 /** A fill's request without its model, or why there is none: checked once, before any model runs. */
 export function fillRequest(
   prompt: string,
   decoding: DecodingForm,
 ): { readonly request: Omit<PlaygroundFillRequest, 'modelDir'> } | { readonly problem: string } {
-  const strategy = strategyOf(decoding);
-  const maxNewTokens = decoding.maxNewTokens;
+  const problem = contractProblem(prompt, decoding) ?? promptRefusal(prompt);
+  if (problem !== undefined) return { problem };
+  return { request: { prompt, strategy: strategyOf(decoding), maxNewTokens: decoding.maxNewTokens } };
+}
+
+/** What the contract refuses in a fill of `prompt` with `decoding` (the boxes by their labels), or undefined. */
+function contractProblem(prompt: string, decoding: DecodingForm): string | undefined {
   const checked = playgroundCalls.fill.args.safeParse(
-    { modelDir: '-', prompt, strategy, maxNewTokens },
+    { modelDir: '-', prompt, strategy: strategyOf(decoding), maxNewTokens: decoding.maxNewTokens },
     { error: contractMessages },
   );
-  if (!checked.success) return { problem: inFieldWords(checked.error.issues[0].message, DECODING_LABELS) };
-  const refusal = promptRefusal(prompt);
-  return refusal === undefined ? { request: { prompt, strategy, maxNewTokens } } : { problem: refusal };
+  return checked.success ? undefined : inFieldWords(checked.error.issues[0].message, DECODING_LABELS);
 }
 
 /** One column's outcome; `isStopped` is asked before the fill is sent (the model's folder is found first). */

@@ -4,7 +4,13 @@
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../../src/shared/errors';
-import { fillColumns, fillOne, fillRequest, maskedPrompt } from '../../../../src/renderer/src/lib/playgroundFill';
+import {
+  decodingProblem,
+  fillColumns,
+  fillOne,
+  fillRequest,
+  maskedPrompt,
+} from '../../../../src/renderer/src/lib/playgroundFill';
 import type { ModelChoice } from '../../../../src/renderer/src/lib/modelChoices';
 
 const calls = { resolve: vi.fn(), fill: vi.fn() };
@@ -33,6 +39,21 @@ describe('fillRequest', () => {
   it('says a decoding box out of range by its label before looking at the prompt', () => {
     const outcome = fillRequest('', { ...greedy, maxNewTokens: MAX_NEW_TOKENS.max + 1 });
     expect(outcome).toEqual({ problem: `Most new tokens must be ≤ ${MAX_NEW_TOKENS.max}` });
+  });
+});
+
+describe('decodingProblem', () => {
+  it('says what is wrong with a decoding box by its label, as a fill of any prompt is refused', () => {
+    expect(decodingProblem({ ...greedy, maxNewTokens: 0 })).toBe('Most new tokens must be ≥ 1');
+    expect(decodingProblem({ ...greedy, maxNewTokens: 0 })).toBe(
+      (fillRequest('The <extra_id_0> park', { ...greedy, maxNewTokens: 0 }) as { problem: string }).problem,
+    );
+    expect(decodingProblem({ ...greedy, kind: 'sample', temperature: 0 })).toBe('Temperature must be ≥ 0.0001');
+  });
+
+  it('finds nothing wrong with good boxes, whatever the prompt, nor with the settings of a method not chosen', () => {
+    expect(decodingProblem(greedy)).toBeUndefined();
+    expect(decodingProblem({ ...greedy, temperature: 0 })).toBeUndefined();
   });
 });
 
