@@ -47,9 +47,38 @@ const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `tr
 screenshotFailures('train-export', () => page);
 
 describe('a completed run: its export and the Playground', () => {
+  it('says why Export waits once the folder box is emptied, and gives the suggested folder back', async () => {
+    await page.getByTestId('run-export').scrollIntoViewIfNeeded();
+    const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);
+    const box = page.getByTestId('export-out');
+    await expect.poll(() => box.inputValue(), { timeout: 30_000 }).toBe(suggested);
+    // The suggestion in the box: nothing to give back.
+    await expect(page.getByTestId('export-suggested').count()).resolves.toBe(0);
+    await box.fill('');
+    const why = page.getByTestId('export-out-error');
+    await expect(why.textContent()).resolves.toBe('Type a folder to export into, or use the suggested one.');
+    const button = page.getByTestId('export-start');
+    await expect(button.getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(button.getAttribute('aria-describedby')).resolves.toBe('export-out-error');
+    await button.click({ force: true }); // held (Playwright would wait for it to be enabled): nothing is exported
+    await expect(page.getByTestId('export-done').count()).resolves.toBe(0);
+    expect(fs.existsSync(suggested)).toBe(false);
+    await shot('04-run-export-no-folder');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    // A folder typed: the suggestion is offered back too.
+    await box.fill('/tmp/elsewhere');
+    await expect(why.count()).resolves.toBe(0);
+    await page.getByTestId('export-suggested').click();
+    await expect(box.inputValue()).resolves.toBe(suggested);
+    // The suggestion follows the choices again, and the focus is in the box the button filled.
+    await expect(page.getByTestId('export-suggested').count()).resolves.toBe(0);
+    await expect(page.evaluate<string | undefined>('document.activeElement?.dataset.testid')).resolves.toBe(
+      'export-out',
+    );
+    await expect(button.getAttribute('aria-disabled')).resolves.toBeNull();
+  });
+
   it('exports the completed run for transformers and the browser, replaces an earlier export only after a confirm, and refuses a folder with other files', async () => {
-    const panel = page.getByTestId('run-export');
-    await panel.scrollIntoViewIfNeeded();
     // The folder it suggests: under the data directory, by run, checkpoint and format.
     await expect(page.getByTestId('run-view').getAttribute('data-run-id')).resolves.toBe(runId);
     const suggested = path.join(dataDir, 'exports', `${runId}-best-hf`);

@@ -1,7 +1,7 @@
 // The Export panel of a run (screens/train/ExportPanel.svelte) as plain data: the checkpoint
 // select's options (each that cannot be used saying why: runs.get's ListedCheckpoint.problem) and
-// its choice as the contract takes it, the folder it suggests under the data directory, the
-// formats in words. How to load a written folder is the contract's exportLoadHint (the CLI
+// its choice as the contract takes it, the folder it suggests under the data directory (and why
+// Export waits once the folder box is emptied), the formats in words. How to load a written folder is the contract's exportLoadHint (the CLI
 // prints it too).
 
 import { exportsFolder, type ExportFormat } from '../../../shared/contract/export';
@@ -55,6 +55,16 @@ function marked(option: ExportCheckpointOption, c: ListedCheckpoint | undefined)
   if (option.value === 'last')
     return { ...option, text: `${option.text} · ${why}`, unusable: sentence(`The last checkpoint (${step})`) };
   return { ...option, text: `${option.text} · ${why}`, unusable: sentence(`S${step.slice(1)}`) };
+}
+
+/**
+ * Why Export waits for the folder box once it was emptied by hand (`typed`; undefined while the
+ * box follows the suggestion), naming the suggested folder when there is one to use; undefined
+ * while it holds a folder.
+ */
+export function exportFolderProblem(typed: string | undefined, suggested: string): string | undefined {
+  if (typed === undefined || typed.trim() !== '') return undefined;
+  return suggested === '' ? 'Type a folder to export into.' : 'Type a folder to export into, or use the suggested one.';
 }
 
 const FOLDER_SUFFIX: Readonly<Record<ExportFormat, string>> = {

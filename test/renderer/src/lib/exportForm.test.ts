@@ -10,6 +10,7 @@ import {
   defaultExportFolder,
   EXPORT_FORMAT_LABELS,
   exportCheckpointOptions,
+  exportFolderProblem,
 } from '../../../../src/renderer/src/lib/exportForm';
 import type { ListedCheckpoint } from '../../../../src/shared/contract/runs';
 
@@ -37,6 +38,17 @@ describe('the Export panel', () => {
     expect(defaultExportFolder(undefined, 'r-1', 'best', 'hf')).toBe('');
     const folders = EXPORT_FORMATS.map((f) => defaultExportFolder('/d', 'r', 'best', f));
     expect(new Set(folders).size).toBe(EXPORT_FORMATS.length);
+  });
+
+  it('says why Export waits once the folder box is emptied, and offers the suggestion when there is one', () => {
+    const suggested = '/data/exports/r-1-best-hf';
+    expect(exportFolderProblem('', suggested)).toBe('Type a folder to export into, or use the suggested one.');
+    expect(exportFolderProblem('   ', suggested)).toBe('Type a folder to export into, or use the suggested one.');
+    expect(exportFolderProblem('', '')).toBe('Type a folder to export into.');
+    // A folder typed, or the suggestion followed (nothing typed; while it is on its way too): nothing to say.
+    expect(exportFolderProblem('/tmp/out', suggested)).toBeUndefined();
+    expect(exportFolderProblem(undefined, suggested)).toBeUndefined();
+    expect(exportFolderProblem(undefined, '')).toBeUndefined();
   });
 
   it('names every format', () => {
