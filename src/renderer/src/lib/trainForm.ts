@@ -17,6 +17,7 @@ import {
   type RunProviderName,
 } from '../../../shared/contract/runs';
 import { contractMessages } from '../../../shared/contract/issues';
+import { warmupProblem } from '../../../shared/contract/schedule';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { sentenceCase } from '../../../shared/format';
@@ -44,8 +45,8 @@ export interface TrainForm {
   schedule: 'constant' | 'linear' | 'cosine' | 'inverseSqrt';
   warmupSteps: number;
   weightDecay: number;
-  /** Global gradient-norm clipping; 0: off (the configuration's null). */
-  clipNorm: number;
+  /** Global gradient-norm clipping; 0: off (the configuration's null); null, an emptied box: needs a number. */
+  clipNorm: number | null;
   /** null (an empty box): the model's own dropout_rate. */
   dropout: number | null;
   inputLength: number;
@@ -272,7 +273,8 @@ export function configOf(form: TrainForm): RunConfigInput {
     // Only a from-scratch model takes one (the runs service refuses it with any other).
     ...(tokenizer !== undefined && isPresetModelName(model) ? { tokenizer } : {}),
     optimizer: { kind: optimizer },
-    clipNorm: clipNorm === 0 ? null : clipNorm,
+    // Off is the box's 0 only: emptied, it asks for a number as the other boxes do (NaN: zod's type error).
+    clipNorm: clipNorm === 0 ? null : (clipNorm ?? Number.NaN),
     // An emptied box binds null (the model's rate); NaN would be a typed non-number.
     dropout: dropout === null || Number.isNaN(dropout) ? null : dropout,
   };
@@ -305,19 +307,23 @@ const formSchema = z.strictObject(
 
 /**
  * The schema's messages by form field (contractMessages words each bound and a fraction where
- * a whole number belongs); an emptied number box and a dataset not yet picked are said here.
+ * a whole number belongs); an emptied number box and a dataset not yet picked are said here; and
+ * a warm-up longer than the steps asked for, which runs.start refuses (schedule.ts warmupProblem).
  */
 export function validate(form: TrainForm): FieldErrors {
   const parsed = formSchema.safeParse(configOf(form), { error: contractMessages });
-  if (parsed.success) return {};
   const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
+  for (const issue of parsed.error?.issues ?? []) {
     const key = String(issue.path[0] ?? '');
     const field = (
       key === 'model' ? (form.modelChoice === 'folder' ? 'modelPath' : 'modelChoice') : key
     ) as keyof TrainForm;
     errors[field] ??= messageOf(issue, key, field, form[field]);
   }
+  // Passes over the data: the steps are not known here (the estimate refuses it).
+  const isLengthMarked = form.length !== 'steps' || errors.maxSteps || errors.warmupSteps;
+  const warmup = isLengthMarked ? null : warmupProblem(form, form.maxSteps);
+  if (warmup !== null) errors.warmupSteps = inLabelWords(warmup);
   return errors;
 }
 

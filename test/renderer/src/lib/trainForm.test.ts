@@ -157,6 +157,14 @@ describe('Train form: provider and CPU threads', () => {
     expect(validate({ ...form, dropout: 1 }).dropout).toBe('Dropout must be < 1');
   });
 
+  it('ask for a number in an emptied clipping box, as in every box but dropout, rather than turn clipping off', () => {
+    const form = ready(initialForm(undefined, saved('cpu')));
+    // An emptied number box binds null; a typed non-number, NaN.
+    expect(validate({ ...form, clipNorm: null })).toEqual({ clipNorm: 'Clip gradient norm needs a number' });
+    expect(validate({ ...form, clipNorm: Number.NaN })).toEqual({ clipNorm: 'Clip gradient norm needs a number' });
+    expect(validate({ ...form, clipNorm: 0 })).toEqual({});
+  });
+
   it("start a new run from an earlier run's settings: the batch it asked for, its steps, no name", () => {
     // Fields the form and the configuration spell alike.
     const same = {
@@ -249,6 +257,25 @@ describe('Train form: a number outside its bounds', () => {
       batchSize: 'Batch size must be ≤ 4096',
     });
     expect(validate({ ...form, lr: -1 })).toEqual({ lr: 'Learning rate must be > 0' });
+  });
+
+  it('refuses a warm-up longer than the run where the schedule decays to an end, as runs.start does', () => {
+    const form = ready(initialForm(undefined));
+    expect(form).toMatchObject({ length: 'steps', maxSteps: 200, schedule: 'linear', optimizer: 'adamw' });
+    expect(validate({ ...form, warmupSteps: 500 })).toEqual({
+      warmupSteps:
+        "Warm-up steps (500) is more than the run's 200 steps: the learning rate would still be warming up " +
+        'when training stops; lower warm-up steps or train longer',
+    });
+    expect(validate({ ...form, warmupSteps: 200 })).toEqual({});
+    expect(validate({ ...form, warmupSteps: 500, schedule: 'cosine' })).toHaveProperty('warmupSteps');
+    // No end to decay to, or Adafactor's own step sizes: not refused (the form notes it instead).
+    expect(validate({ ...form, warmupSteps: 500, schedule: 'constant' })).toEqual({});
+    expect(validate({ ...form, warmupSteps: 500, optimizer: 'adafactor' })).toEqual({});
+    // Passes over the data: the steps are the estimate's, which refuses it then.
+    expect(validate({ ...form, warmupSteps: 500, length: 'epochs' })).toEqual({});
+    // Steps marked wrong already: that is the message.
+    expect(validate({ ...form, warmupSteps: 500, maxSteps: 0 })).toEqual({ maxSteps: 'Steps must be ≥ 1' });
   });
 
   it('leaves an emptied dropout box alone, and the steps or the passes while the other is the length', () => {

@@ -43,8 +43,9 @@ export const BASIC_FIELDS: readonly NumberFieldSpec[] = [
 ];
 
 export const INTERVAL_FIELDS: readonly NumberFieldSpec[] = [
-  field('evalEvery', L.evalEvery, 'train-eval-every'),
-  field('checkpointEvery', L.checkpointEvery, 'train-checkpoint-every'),
+  // 0 (or more than the run's steps): only at the end (engine/train/trainer.ts).
+  field('evalEvery', `${L.evalEvery} (0: only at the end)`, 'train-eval-every'),
+  field('checkpointEvery', `${L.checkpointEvery} (0: only at the end)`, 'train-checkpoint-every'),
 ];
 
 /** Beside the provider: onnxruntime's CPU threads, from the saved settings. */

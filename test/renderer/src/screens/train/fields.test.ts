@@ -2,7 +2,7 @@
 // schema, with MASKING_BOUNDS for the masking).
 
 import { describe, expect, it } from 'vitest';
-import { ALL_NUMBER_FIELDS as ALL } from '../../../../../src/renderer/src/screens/train/fields';
+import { ALL_NUMBER_FIELDS as ALL, INTERVAL_FIELDS } from '../../../../../src/renderer/src/screens/train/fields';
 
 describe('Train form number fields', () => {
   it("carry a new run's bounds: the masking's (MASKING_BOUNDS), not the stored runs' (0, 1) density", () => {
@@ -29,6 +29,13 @@ describe('Train form number fields', () => {
       dataSeed: [0, 2 ** 32 - 1],
       dropout: [0, 1],
     });
+  });
+
+  it('say what 0 means where 0 is taken and is not "none" (the trainer does it at the end then)', () => {
+    expect(INTERVAL_FIELDS.map((f) => f.label)).toEqual([
+      'Validate every (0: only at the end)',
+      'Checkpoint every (0: only at the end)',
+    ]);
   });
 
   it('each key once, each test id once', () => {
