@@ -1,7 +1,8 @@
 // `spanfill bench compare` (`npm run bench:compare`): the same T5 training step in PyTorch
 // (the checkout's bench/torch_t5.py) and in Spanfill (bench train, in the engine host), one
 // after the other with the same model config, shapes and threads, then a table of the ratios
-// (engine/bench/compare.ts); with --rounds N, N such rounds and their medians. Without an
+// (engine/bench/compare.ts); with --rounds N, N such rounds and their medians; with --quick
+// bench train's tiny step (bench-options.ts trainStepOptions), a smoke test of both sides. Without an
 // importable torch it says how to install it and exits 0.
 // SPANFILL_PYTHON names the python to use; otherwise python3, then Debian's /usr/bin/python3.
 // --provider webgpu (or cuda) runs Spanfill's step on that GPU provider and PyTorch's on CUDA.
@@ -24,7 +25,7 @@ import { toHfConfigJson } from '../../engine/t5/config';
 import { machineMemory } from '../../services/runsMemory';
 import type { CommandContext } from '../command';
 import { checkBenchTrain } from './bench-train-checks';
-import { countOption, modelShapeOption, providerOption } from './bench-options';
+import { countOption, modelShapeOption, providerOption, trainStepOptions } from './bench-options';
 import { benchTrainInHost, renderTrainBench } from './bench-train';
 import { plural } from '../../../shared/format';
 
@@ -236,15 +237,10 @@ export const compareBench = {
     "the same T5 training step in PyTorch (bench/torch_t5.py) and Spanfill, side by side (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --rounds, --memory-budget): ms/step, tokens/s and peak RSS (of the python process; of the engine host) with their ratios, over --rounds alternating rounds their medians; with a GPU --provider, PyTorch runs on CUDA; a length over the model's limit, a provider that does not load here or a step over the memory budget is refused before either side runs, as bench train refuses it",
   async run(context: CommandContext): Promise<CompareResult> {
     const model = modelShapeOption(context, 'compare');
-    const shape = {
-      batchSize: countOption(context, 'batch', 8),
-      inputLength: countOption(context, 'inputs', 128),
-      targetLength: countOption(context, 'targets', 32),
-    };
+    const { steps, ...shape } = trainStepOptions(context);
     const provider = providerOption(context);
     const side: CompareSide = provider === 'cpu' ? 'cpu' : 'gpu';
     const threads = countOption(context, 'threads', os.availableParallelism());
-    const steps = countOption(context, 'steps', 3);
     const warmup = countOption(context, 'warmup', 1);
     const roundCount = countOption(context, 'rounds', 1);
     const deps = { system: context.app().system, memory: machineMemory };

@@ -1,5 +1,6 @@
 // Options the `spanfill bench` entries share (bench.ts, bench-train.ts, bench-generate.ts,
-// bench-compare.ts): the shape and thread flags with their ranges, --provider (checked that it
+// bench-compare.ts): the shape and thread flags with their ranges, the step train and compare
+// time (tiny with --quick), --provider (checked that it
 // loads, for ops and generate), and the model
 // as --preset NAME or --model DIR, each refused with a UsageError that names the flag, the bad
 // value and what to give instead.
@@ -42,6 +43,20 @@ export function countOption(context: CommandContext, option: CountOption, fallba
 export function countOption(context: CommandContext, option: CountOption): number | undefined;
 export function countOption(context: CommandContext, option: CountOption, fallback?: number): number | undefined {
   return context.integer(option, RANGES[option]) ?? fallback;
+}
+
+/**
+ * The training step bench train and bench compare time: T5's usual B=8 128/32 for 3 timed steps,
+ * or with --quick B=2 32/8 for one (a smoke test); --batch, --inputs, --targets and --steps set their own.
+ */
+export function trainStepOptions(context: CommandContext) {
+  const isQuick = context.flag('quick');
+  return {
+    batchSize: countOption(context, 'batch', isQuick ? 2 : 8),
+    inputLength: countOption(context, 'inputs', isQuick ? 32 : 128),
+    targetLength: countOption(context, 'targets', isQuick ? 8 : 32),
+    steps: countOption(context, 'steps', isQuick ? 1 : 3),
+  };
 }
 
 export function providerName(raw: string): ProviderName {

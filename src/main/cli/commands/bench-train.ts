@@ -21,6 +21,7 @@ import {
   optimizerOption,
   providerOption,
   stepModeOption,
+  trainStepOptions,
   updateOption,
 } from './bench-options';
 
@@ -101,13 +102,9 @@ export const trainBench = {
   summary:
     "one fused training step (AdamW, or --optimizer adafactor) of a random T5 in the engine host (--preset or --model DIR, --batch, --inputs, --targets, --provider, --threads, --steps, --warmup, --graph, --steps-per-call, --step-mode, --update, --optimizer, --buffer-cache, --memory-budget, --profile): ms/step, tokens/s, peak RSS of the host, provider and node placement; a length over the model's limit, a provider that does not load here or a step over the memory budget is refused as training refuses it",
   async run(context: CommandContext): Promise<TrainBenchResult> {
-    const isQuick = context.flag('quick');
     const payload = {
       ...modelShapeOption(context, 'train'),
-      batchSize: countOption(context, 'batch', isQuick ? 2 : 8),
-      inputLength: countOption(context, 'inputs', isQuick ? 32 : 128),
-      targetLength: countOption(context, 'targets', isQuick ? 8 : 32),
-      steps: countOption(context, 'steps', isQuick ? 1 : 3),
+      ...trainStepOptions(context),
       warmupSteps: countOption(context, 'warmup', 1),
       provider: providerOption(context),
       threads: countOption(context, 'threads'),

@@ -3,7 +3,8 @@
 // with a python that cannot import torch (Debian's, its site-packages cut off by -S) or none
 // at all it says how to install torch and exits 0, and so with a GPU --provider when torch sees
 // no CUDA device; a failed PyTorch run fails with its error;
-// a GPU --provider asks PyTorch for CUDA; --rounds runs both sides that many times. What bench
+// a GPU --provider asks PyTorch for CUDA; --rounds runs both sides that many times; --quick asks
+// for tiny shapes and one timed step. What bench
 // train refuses (a length over the model's limit, a step over the memory budget, a provider
 // that does not load here) is refused before any python runs, the torch probe included.
 import fs from 'node:fs';
@@ -93,6 +94,22 @@ describe('bench compare', () => {
     });
     expect(code).toBe(exitCodes.failure);
     expect(stderr).toContain(`${python} bench/torch_t5.py exited with 1: RuntimeError: out of memory`);
+  });
+
+  it('with --quick times tiny shapes, one step (a smoke test), and flags still set their own', async () => {
+    // Records what PyTorch was asked to run, then fails, so Spanfill's side never starts.
+    const argsFile = path.join(tempDir(), 'quick-args.txt');
+    const python = path.join(tempDir(), 'python-quick');
+    const script = `#!/bin/sh\n[ "$1" = -c ] && { echo 1.13.0; exit 0; }\necho "$@" >> '${argsFile}'\nexit 1\n`;
+    fs.writeFileSync(python, script, { mode: 0o755 });
+    const env = { PATH: process.env.PATH, SPANFILL_PYTHON: python };
+    const quick = ['bench', 'compare', '--quick', '--model', gatedDir, '--threads', '1', '--data-dir', tempDir()];
+    expect((await runSpanfill(quick, env)).code).toBe(exitCodes.failure);
+    expect((await runSpanfill([...quick, '--batch', '3', '--steps', '2'], env)).code).toBe(exitCodes.failure);
+    const [tiny, given] = fs.readFileSync(argsFile, 'utf8').trim().split('\n');
+    // It timed t5-small's usual B=8 128/32 for 3 steps, --quick or not.
+    expect(tiny).toMatch(/ --batch 2 --inputs 32 --targets 8 .* --steps 1 /);
+    expect(given).toMatch(/ --batch 3 --inputs 32 --targets 8 .* --steps 2 /);
   });
 
   it('with a GPU --provider runs Spanfill there and PyTorch on CUDA (WebGPU on lavapipe), with bench train’s notes', async () => {
