@@ -157,7 +157,7 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly:
   try {
     tokenizer = tokenizerSource(deps.models, run.tokenizer);
   } catch (error) {
-    throw bad(`tokenizer: ${errorMessage(error)}`);
+    throw tokenizerRefusal(error);
   }
   try {
     const parent = deps.models.scratchRoot;
@@ -165,8 +165,20 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly:
       ? materializePresetShape(parent, run.model, tokenizer)
       : materializePresetModel(parent, run.model, tokenizer, run.seed));
   } catch (error) {
-    throw bad(`${error instanceof PresetTokenizerError ? 'tokenizer' : 'model'}: ${errorMessage(error)}`);
+    throw error instanceof PresetTokenizerError ? tokenizerRefusal(error) : bad(`model: ${errorMessage(error)}`);
   }
+}
+
+/**
+ * A from-scratch model's tokenizer that cannot be used, naming the field: an unknown id keeps the
+ * models service's not_found; a folder that is missing or holds no usable tokenizer
+ * (PresetTokenizerError) is the input's fault, invalid_input, as the same folder given as the
+ * model is (the CLI exits 1 for both, not 2: the flag is right, what it names is not).
+ */
+function tokenizerRefusal(error: unknown): ApiError {
+  const message = `tokenizer: ${errorMessage(error)}`;
+  if (error instanceof ApiError) return new ApiError(error.code, message);
+  return error instanceof PresetTokenizerError ? new ApiError('invalid_input', message) : bad(message);
 }
 
 /**

@@ -5,6 +5,9 @@
 // resolveRunModel finds a base checkpoint of this data directory by the path it had before a move.
 // prepareRun's notices say what tokenizing did to the dataset's text, in datasets show's words.
 // A model whose tokenizer has more ids than its vocab_size is refused, in fill's words.
+// A from-scratch model's tokenizer that is missing, unknown or no tokenizer is bad input (exit 1
+// in the CLI, as for --model), not a usage error; leaving it out, or giving one to a model that has
+// its own, is.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -197,5 +200,36 @@ describe('configOfRequest: the run name', () => {
       'r-0ther000 is the id of another run; a run named so could not be found by its name (the id comes first): choose another name',
     );
     await expect(configOfRequest(app, { ...request, name: 'first' })).resolves.toBeDefined();
+  });
+});
+
+describe('prepareRun: the tokenizer of a model from scratch', () => {
+  it('refuses a missing folder, an unknown id and a folder without tokenizer.json as input, not usage', async () => {
+    const dataDir = tempDir();
+    const app = new AppServices({ dataDir, env: {} });
+    opened.push(app);
+    const deps = { dataDir, datasets: app.datasets, models: app.models, system: app.system, memory: roomyRam };
+    const refusal = (extra: Record<string, unknown>) =>
+      prepareRun(deps, smallRunConfig('ds-any', { model: 'preset:t5-small', ...extra }), undefined, {
+        isEstimate: true,
+      });
+    const empty = path.join(dataDir, 'no-tokenizer');
+    mkdirSync(empty);
+    const nowhere = path.join(dataDir, 'nowhere');
+    await expect(refusal({ tokenizer: nowhere })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(new RegExp(`^tokenizer: .*${nowhere} does not exist`)),
+    });
+    await expect(refusal({ tokenizer: 'm-nope' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/^tokenizer: No model "m-nope": not a registered id/),
+    });
+    await expect(refusal({ tokenizer: empty })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^tokenizer: .*no-tokenizer has no tokenizer\.json/),
+    });
+    // The request itself is wrong: a usage error still.
+    await expect(refusal({})).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(refusal({ model: SPM, tokenizer: 'bytes' })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });
