@@ -49,6 +49,8 @@ export async function trainCase(context: CommandContext): Promise<unknown> {
     weightDecay: inRange(context, 'weight-decay', runAccepts('weightDecay'), 'in [0, 10]') ?? 0,
     seed: context.integer('seed', { min: 0, max: 2 ** 32 - 1 }),
   };
+  // A file that cannot be read or is not a case is said as `score --case` says it ("… does not exist").
+  context.app().playground.checkCase(request.case);
   const result = await context
     .app()
     .runs.trainOnCase(

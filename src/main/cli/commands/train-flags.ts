@@ -12,7 +12,7 @@ import { optimizerSchema, RUN_PRESETS, runCalls, runConfigSchema, runPresets } f
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext, OptionSpec } from '../command';
 import { UsageError } from '../command';
-import { oneOf } from '../options';
+import { numberOption, numberText, oneOf } from '../options';
 import { optionalNumber } from './train-case';
 
 type Field = keyof RunConfigInput;
@@ -83,7 +83,10 @@ const OPTIMIZER_SETTINGS: Readonly<Record<OptimizerSetting, readonly [placeholde
   beta2: ['B', 'beta2'],
   eps: ['E', 'epsilon'],
   clipThreshold: ['X', 'update clipping threshold: an update whose RMS is over X is scaled down to X'],
-  decayRate: ['X', 'second-moment decay rate, below 0: the running average weighs the past by 1 − step^X'],
+  decayRate: [
+    'X',
+    'second-moment decay rate, below 0, so joined with = (--decay-rate=-0.8): the running average weighs the past by 1 − step^X',
+  ],
   scaleParameter: ['true|false', "parameter scaling: true scales each update by its parameter's RMS"],
 };
 
@@ -160,17 +163,48 @@ export function fieldOptions(): Record<string, OptionSpec> {
   return out;
 }
 
+/** A field's number schema, through its default and optional wrappers. */
+function numberSchemaOf(field: Field): z.ZodNumber {
+  let schema: z.ZodType = runConfigSchema.shape[field];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+  if (!(schema instanceof z.ZodNumber)) throw new Error(`run configuration field ${field} is not a number`);
+  return schema;
+}
+
+/**
+ * A number field's flag. One the contract takes as an integer is read as digits only, as every
+ * command reads a whole number (not 1e3, 2.0 or 0x10), and refused in their words with the
+ * contract's range; a value in that form but out of range is the contract's to refuse, with its hints.
+ */
+function fieldNumber(context: CommandContext, field: Field): number | undefined {
+  const flag = flagOf(field);
+  const raw = context.string(flag);
+  const schema = numberSchemaOf(field);
+  if (raw === undefined || !schema.isInt) return numberOption(flag, raw);
+  const range = { min: schema.minValue ?? -Infinity, max: schema.maxValue ?? Infinity };
+  // numberOption refuses what numberText does not read as a whole number.
+  return numberText(raw, true) ?? numberOption(flag, raw, { isWhole: true, range });
+}
+
+/** --clip-norm N|off, --dropout P|model: a number, or the word that means null in the contract. */
+function numberOrWord(context: CommandContext, flag: string, word: string): number | null | undefined {
+  const raw = context.string(flag);
+  if (raw === undefined) return undefined;
+  if (raw === word) return null;
+  const value = numberText(raw);
+  if (value === undefined) throw new UsageError(`--${flag} must be a number or ${word}, got '${raw}'`);
+  return value;
+}
+
 /** The run configuration the flags describe (unchecked; the contract's schema checks it). */
 export function configFromFlags(context: CommandContext): RunRequestInput {
   const config: Record<string, unknown> = {};
-  for (const field of [...Object.keys(NUMBER_FIELDS), 'memoryBudgetMiB'])
-    config[field] = optionalNumber(context, flagOf(field));
+  for (const field of [...Object.keys(NUMBER_FIELDS), 'memoryBudgetMiB'] as Field[])
+    config[field] = fieldNumber(context, field);
   for (const field of Object.keys(TEXT_FIELDS)) config[field] = context.string(flagOf(field));
   config.optimizer = optimizerFromFlags(context);
-  const clip = context.string('clip-norm');
-  if (clip !== undefined) config.clipNorm = clip === 'off' ? null : optionalNumber(context, 'clip-norm');
-  const dropout = context.string('dropout');
-  if (dropout !== undefined) config.dropout = dropout === 'model' ? null : optionalNumber(context, 'dropout');
+  config.clipNorm = numberOrWord(context, 'clip-norm', 'off');
+  config.dropout = numberOrWord(context, 'dropout', 'model');
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return config as RunRequestInput;
 }

@@ -83,7 +83,17 @@ export function renderFollowed(r: FollowedRun): string {
 }
 
 /** The options `train --case` reads; it refuses the others. */
-const CASE_FLAGS: readonly string[] = ['case', 'model', 'steps', 'lr', 'beta1', 'beta2', 'eps', 'weight-decay', 'seed'];
+export const CASE_FLAGS: readonly string[] = [
+  'case',
+  'model',
+  'steps',
+  'lr',
+  'beta1',
+  'beta2',
+  'eps',
+  'weight-decay',
+  'seed',
+];
 
 /** A usage error for the first option given that `isRefused` names (otherwise it would be ignored). */
 function refuseFlags(
@@ -192,7 +202,7 @@ export const trainCommand = defineCommand({
   summary: 'Fine-tune a T5 model on a dataset (or on a case file: --case)',
   usage:
     'spanfill train --dataset ID (--model DIR|ID | --model preset:NAME --tokenizer DIR|ID|bytes | --preset quick|standard) [--max-steps N | --epochs E] [options…]\n' +
-    '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W]',
+    '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W] [--seed N]',
   description:
     'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
     'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. The ' +

@@ -1,11 +1,13 @@
 // train-flags.ts: a flag for every field of the run configuration, help that states the
 // contract's defaults, choices and preset values, and refusals that name the flag; AdamW's
-// settings reach a dataset run, and `train --case` refuses the flags it would ignore.
+// settings reach a dataset run, and `train --case` refuses the flags it would ignore. Whole-number
+// flags take digits only, as every command reads them; the help shows --decay-rate joined with =.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { optimizerSchema, runConfigSchema } from '../../../../src/shared/contract/runs';
-import { trainCommand } from '../../../../src/main/cli/commands/train';
+import { CASE_FLAGS, trainCommand } from '../../../../src/main/cli/commands/train';
 import { configFromFlags, flagOf, inFlagWords, parseRunFlags } from '../../../../src/main/cli/commands/train-flags';
 import { UsageError } from '../../../../src/main/cli/command';
 import { runSpanfill } from '../../../support/cli';
@@ -84,6 +86,71 @@ describe('train flags', () => {
     expect(() => parseRunFlags({ ...run, optimizer: { kind: 'adafactor', decayRate: 0.5 } })).toThrow(
       new UsageError('--decay-rate must be < 0'),
     );
+  });
+});
+
+describe('train flags: how values are read', () => {
+  const contextOf = (flags: Record<string, string>) => ({ string: (name: string) => flags[name] }) as never;
+
+  it('reads a whole-number flag as digits only, as every command does, naming its range', () => {
+    // --max-steps 1e3 trained 1000 steps; 2.0 and 1e0 were taken as 2 and 1.
+    expect(() => configFromFlags(contextOf({ 'max-steps': '1e3' }))).toThrow(
+      new UsageError("--max-steps must be an integer from 1 to 100000000, got '1e3'"),
+    );
+    const cases = [
+      ['batch-size', '1e0'],
+      ['keep-last', '2.0'],
+      ['threads', '1e0'],
+      ['checkpoint-every', '1e2'],
+      ['memory-budget', '1e3'],
+      ['seed', '0x10'],
+      ['max-steps', 'abc'],
+    ];
+    for (const [flag, raw] of cases)
+      expect(() => configFromFlags(contextOf({ [flag]: raw })), `--${flag} ${raw}`).toThrow(
+        new RegExp(`^--${flag} must be an integer from \\d+ to \\d+, got '${raw.replace('.', '\\.')}'$`),
+      );
+    // Digits are taken; a decimal flag still takes decimals as people write them.
+    expect(configFromFlags(contextOf({ 'max-steps': '1000', lr: '1e-3', epochs: '2.5' }))).toMatchObject({
+      maxSteps: 1000,
+      lr: 1e-3,
+      epochs: 2.5,
+    });
+  });
+
+  it('says the word --clip-norm and --dropout take besides a number', () => {
+    expect(() => configFromFlags(contextOf({ 'clip-norm': 'none' }))).toThrow(
+      new UsageError("--clip-norm must be a number or off, got 'none'"),
+    );
+    expect(() => configFromFlags(contextOf({ dropout: 'default' }))).toThrow(
+      new UsageError("--dropout must be a number or model, got 'default'"),
+    );
+    expect(configFromFlags(contextOf({ 'clip-norm': 'off', dropout: 'model' }))).toMatchObject({
+      clipNorm: null,
+      dropout: null,
+    });
+  });
+
+  it('shows a flag whose values all start with - joined with =, the one way it is read', () => {
+    // Every setting and field whose schema takes no value ≥ 0 (Adafactor's decayRate).
+    const negative: string[] = [];
+    const takesOnlyNegatives = (schema: unknown) =>
+      schema instanceof z.ZodType && !schema.safeParse(0).success && schema.safeParse(-0.5).success;
+    for (const option of optimizerSchema.options)
+      for (const [setting, schema] of Object.entries(option.shape))
+        if (takesOnlyNegatives(schema)) negative.push(flagOf(setting));
+    for (const [field, schema] of Object.entries(runConfigSchema.shape))
+      if (takesOnlyNegatives(schema)) negative.push(flagOf(field));
+    expect(negative).toContain('decay-rate');
+    for (const flag of new Set(negative))
+      expect(trainCommand.options[flag].description, flag).toMatch(new RegExp(`--${flag}=-\\d`));
+    expect(trainCommand.options['decay-rate'].description).toContain('--decay-rate=-0.8');
+  });
+
+  it('names in its --case usage line every flag --case training takes', () => {
+    const caseUsage = trainCommand.usage.split('\n').find((line) => line.includes('--case FILE')) ?? '';
+    expect(CASE_FLAGS).toContain('seed');
+    for (const flag of CASE_FLAGS) expect(caseUsage, flag).toMatch(new RegExp(`--${flag}\\b`));
   });
 });
 
@@ -171,26 +238,22 @@ describe('optimizer settings and the options of one kind of training', () => {
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 
-  it("says a case's id past the model's vocabulary, and prints a loss that became no number", async () => {
+  it("says a missing case file and a case's id past the model's vocabulary, and prints a loss that became no number", async () => {
     const dataDir = path.join(tempDir(), 'data');
     const fixtures = path.join(__dirname, '../../../fixtures/t5');
     const gated = path.join(fixtures, 't5-tiny-gated');
     const relu = path.join(fixtures, 't5-tiny-relu');
-    const wrong = await runSpanfill([
-      'train',
-      '--model',
-      gated,
-      '--case',
-      path.join(relu, 'case.json'),
-      '--steps',
-      '2',
-      '--data-dir',
-      dataDir,
-    ]);
+    const trainOnCase = (model: string, caseFile: string) =>
+      runSpanfill(['train', '--model', model, '--case', caseFile, '--steps', '2', '--data-dir', dataDir]);
+    const wrong = await trainOnCase(gated, path.join(relu, 'case.json'));
     expect([wrong.code, wrong.stderr.trim()]).toEqual([
       1,
       'spanfill train: case input_ids holds 148; token ids must be integers in [0, 144)',
     ]);
+    // A missing case file in the words `score --case` has, not Node's ENOENT.
+    const none = path.join(dataDir, 'none.json');
+    const missing = await trainOnCase(gated, none);
+    expect([missing.code, missing.stderr]).toEqual([1, `spanfill train: Case file ${none} does not exist\n`]);
     const diverging = ['--lr', '10', '--beta2', '0', '--eps', '1e-30'];
     const args = ['train', '--model', relu, '--case', path.join(relu, 'case.json'), '--steps', '4', ...diverging];
     const run = await runSpanfill([...args, '--json', '--data-dir', dataDir]);

@@ -221,7 +221,8 @@ describe('spanfill train: refused flags', () => {
       [['--optimizer', 'sgd'], /--optimizer must be one of: adamw, adafactor; got 'sgd'/],
       [['--provider', 'tpu'], /--provider must be one of: auto, cpu, cuda, webgpu, dml; got 'tpu'/],
       [['--dropout', '1'], /--dropout must be < 1/],
-      [['--max-steps', 'ten'], /--max-steps must be a number, got 'ten'/],
+      // In every command's words for a whole number: it said "must be a number".
+      [['--max-steps', 'ten'], /--max-steps must be an integer from 1 to 100000000, got 'ten'/],
       [['--preset', 'huge'], /--preset must be one of: quick, standard; got 'huge'/],
       [['--epochs', '2'], /--max-steps and --epochs both say how long to train: give one/],
     ];
