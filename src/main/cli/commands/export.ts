@@ -18,6 +18,7 @@ import {
 } from '../../../shared/contract/export';
 import { contractMessages } from '../../../shared/contract/issues';
 import { ApiError } from '../../../shared/errors';
+import { unreadableFileReason } from '../../../shared/fileErrors';
 import { describeIssues } from '../../services/dispatch';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
@@ -77,7 +78,7 @@ function runConfigFrom(context: CommandContext, format: string): Record<string, 
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ApiError('invalid_input', `--config ${file} cannot be read: ${(error as Error).message}`);
+    throw new ApiError('invalid_input', `--config ${file} ${unreadableFileReason(error)}`);
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
