@@ -62,6 +62,17 @@ export function numberOption(
 }
 
 /**
+ * The values a bounded number schema takes, as an interval: "(0, 0.5]" for gt(0).max(0.5), "[1, 64]"
+ * for min(1).max(64); each end's bracket by whether the schema takes that end.
+ */
+export function intervalText(schema: z.ZodNumber): string {
+  const { minValue: min, maxValue: max } = schema;
+  if (min === null || max === null) throw new Error('intervalText needs a schema bounded on both ends');
+  const takes = (value: number): boolean => schema.safeParse(value).success;
+  return `${takes(min) ? '[' : '('}${min}, ${max}${takes(max) ? ']' : ')'}`;
+}
+
+/**
  * A call's arguments checked with its contract schema before the call, so a refusal reads in
  * the command's words: the first issue's message alone ("a name cannot be empty"), a field
  * named as the command names it (`names`: cpuThreads → threads), not "Invalid argument for

@@ -91,7 +91,11 @@ export const fillCommand = defineCommand({
       description: "A training run's checkpoint instead of --model (run id or name)",
     },
     checkpoint: { type: 'string', placeholder: 'C', description: 'With --run: best (default), last or a step' },
-    beams: { type: 'string', placeholder: 'N', description: 'Beam search with N beams' },
+    beams: {
+      type: 'string',
+      placeholder: 'N',
+      description: `Beam search with N beams, from ${DECODING_BOUNDS.numBeams.min} to ${DECODING_BOUNDS.numBeams.max}`,
+    },
     sample: { type: 'boolean', description: 'Sample instead of greedy decoding' },
     temperature: {
       type: 'string',

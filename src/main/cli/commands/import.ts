@@ -4,17 +4,23 @@
 
 import path from 'node:path';
 import type { DatasetSummary } from '../../../shared/contract/datasets';
+import { datasetCalls } from '../../../shared/contract/datasets';
 import { plural } from '../../../shared/format';
 import { SPLIT_MODES } from '../../engine/data/documents';
+import { DEFAULT_VALIDATION_FRACTION } from '../../engine/data/split';
 import { defineCommand, UsageError } from '../command';
-import { choiceOption, numberText } from '../options';
+import { choiceOption, intervalText, numberText } from '../options';
 import { formatPairs, localTimestamp } from '../output';
+
+/** The import call's validationFraction, whose bounds --validation takes and its help states. */
+const validationSchema = datasetCalls.import.args.shape.validationFraction.unwrap();
+const VALIDATION_RANGE = intervalText(validationSchema);
 
 function fractionOption(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = numberText(raw);
-  if (value === undefined || !(value > 0 && value <= 0.5))
-    throw new UsageError(`--validation must be a number in (0, 0.5], got '${raw}'`);
+  if (value === undefined || !validationSchema.safeParse(value).success)
+    throw new UsageError(`--validation must be a number in ${VALIDATION_RANGE}, got '${raw}'`);
   return value;
 }
 
@@ -46,7 +52,11 @@ export const importCommand = defineCommand({
     split: { type: 'string', placeholder: 'S', description: 'Documents: whole (file/record), blank-line or line' },
     nfkc: { type: 'boolean', description: 'Unicode NFKC normalisation' },
     'collapse-whitespace': { type: 'boolean', description: 'Collapse runs of spaces and blank lines' },
-    validation: { type: 'string', placeholder: 'FRACTION', description: 'Held-out share (default 0.05)' },
+    validation: {
+      type: 'string',
+      placeholder: 'FRACTION',
+      description: `Held-out share, in ${VALIDATION_RANGE} (default ${DEFAULT_VALIDATION_FRACTION})`,
+    },
   },
   async run(context) {
     if (context.positionals.length === 0) throw new UsageError('import needs at least one file or folder');

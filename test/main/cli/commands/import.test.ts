@@ -1,6 +1,7 @@
 // cli/commands/import.ts renderDataset: a dataset's summary as `spanfill import` and `datasets
 // show` print it, every count with thousands separators as the screens write them; and
-// --validation read as every number flag is (options.ts numberText), not by Number() alone.
+// --validation read as every number flag is (options.ts numberText), not by Number() alone, and
+// its help states the range it takes.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,5 +70,17 @@ describe('spanfill import --validation', () => {
     }
     const { stdout } = await runSpanfill(['datasets', '--json', '--data-dir', dir]);
     expect(JSON.parse(stdout)).toMatchObject({ datasets: [] });
+  });
+});
+
+describe('spanfill import --help', () => {
+  it('states the range --validation takes, the one it refuses a value outside of', async () => {
+    const dir = tempDir();
+    const refused = await runSpanfill(['import', path.join(dir, 'a.txt'), '--validation', '0.9', '--data-dir', dir]);
+    const range = /--validation must be a number in (\S+, \S+), got/.exec(refused.stderr)?.[1];
+    expect(range, refused.stderr).toBeDefined();
+    const { stdout } = await runSpanfill(['import', '--help']);
+    expect(stdout).toMatch(/--validation FRACTION +Held-out share, in (\S+, \S+) \(default 0\.05\)/);
+    expect(stdout).toContain(`in ${range} (default`);
   });
 });

@@ -294,5 +294,10 @@ describe('spanfill fill (command)', () => {
     );
     for (const flag of ['--model DIR', '--run ID', '--beams N', '--sample', '--temperature T', '--top-p P', '--seed S'])
       expect(stdout).toContain(flag);
+    // --beams states the range it refuses a value outside of (the help said only "Beam search with N beams").
+    const refused = await spanfill(['fill', '--model', SPM, '--beams', '0', prompt]);
+    const range = /--beams must be an integer from (\d+) to (\d+)/.exec(refused.stderr);
+    expect(range, refused.stderr).not.toBeNull();
+    expect(stdout).toMatch(new RegExp(`--beams N +Beam search with N beams, from ${range?.[1]} to ${range?.[2]}`));
   });
 });
