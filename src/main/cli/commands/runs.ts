@@ -2,9 +2,9 @@
 // the training runs of this data directory (the runs service). show marks checkpoints that
 // cannot be used (unreadable, or missing from disk); rename gives one a new name; resume
 // continues a paused, stopped or interrupted run from its newest readable checkpoint (saying
-// which newer ones it passed over, and why) and follows it like `spanfill train`, or with
-// --from-start from step 0 when none reads; stop asks the process training a run to stop it
-// with a checkpoint; rm deletes a run and its files without asking (confirming is the UI's job).
+// which newer ones it passed over, and why) and follows it like `spanfill train` (its --json is
+// train's, with the action beside it), or with --from-start from step 0 when none reads; stop
+// asks the process training a run to stop it with a checkpoint; rm deletes a run and its files without asking (confirming is the UI's job).
 
 import {
   comparedDatasetValue,
@@ -37,7 +37,8 @@ type RunsResult =
       readonly warnings: readonly string[];
     }
   | ({ readonly action: 'compare' } & RunComparison)
-  | { readonly action: 'resume'; readonly result: FollowedRun }
+  /** What train --json prints for the run (status at the top level, as the README says of both), and the action. */
+  | ({ readonly action: 'resume' } & FollowedRun)
   | { readonly action: 'pause' | 'stop' | 'rename'; readonly run: RunSummary }
   | { readonly action: 'rm'; readonly id: string; readonly removed: boolean };
 
@@ -231,7 +232,7 @@ export const runsCommand = defineCommand({
               ? `starting again at step 0/${started.totalSteps} (--from-start)`
               : `no checkpoint to resume from, starting again at step 0/${started.totalSteps}`;
         context.status(`run ${started.id}: ${from}`, { force: true });
-        return { action, result: await followRun(context, started) };
+        return { action, ...(await followRun(context, started)) };
       }
       case 'rename': {
         if (ids.length !== 2)
@@ -261,7 +262,7 @@ export const runsCommand = defineCommand({
       case 'compare':
         return renderCompare(r);
       case 'resume':
-        return renderFollowed(r.result);
+        return renderFollowed(r);
       case 'pause':
       case 'stop':
         return `run ${r.run.id} ${r.run.status} at step ${r.run.step}`;

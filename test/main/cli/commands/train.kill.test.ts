@@ -85,7 +85,7 @@ describe('spanfill train killed with SIGKILL', () => {
       expect(run.status).toBe('interrupted');
       const resumed = await spanfillIn(dataDir, ['runs', 'resume', run.id, '--json']);
       expect(resumed.code, resumed.stderr).toBe(0);
-      const result = jsonResult<{ result: TrainJson }>(resumed.stdout).result;
+      const result = jsonResult<TrainJson>(resumed.stdout);
       console.log(`killed at step ${run.step} (asked ≥ ${killAfterStep}), resumed to ${result.status}`);
       expect(result.status).toBe('completed');
       expect(result.losses).toEqual(reference.losses);
