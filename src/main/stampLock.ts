@@ -3,10 +3,11 @@
 // stale lock; one still empty or unreadable is a lock being made, unless it is older than any
 // making takes (then its maker was killed as it made it). Export folders (engine/export/
 // intoFolder.ts) and Hub pulls (engine/hub/pullLock.ts) each lock this way; what a stale lock
-// leaves to clear is theirs.
+// leaves to clear is theirs. replaceStaleLock takes over a stale lock of any content (the
+// trainer lock's JSON too) without racing another process that found the same stale lock.
 
-import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { isRecordedProcessAlive, recordOfName } from './processIdentity';
+import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { isRecordedProcessAlive, recordInName, recordOfName, recordOfThisProcess } from './processIdentity';
 
 /** A lock this old and still empty or unreadable was left by a process killed as it made it. */
 const UNREADABLE_LOCK_MS = 60_000;
@@ -42,11 +43,69 @@ export function releaseStampLock(file: string, stamp: string): void {
  * names no one yet); null when the lock is stale or gone.
  */
 export function liveStampHolder(file: string): number | null {
+  const text = readLock(file);
+  return text === null ? null : stampHolder(file, text);
+}
+
+/** liveStampHolder of `file` read as `text`. */
+function stampHolder(file: string, text: string): number | null {
+  const holder = recordOfName(text.trim());
+  if (holder !== null) return isRecordedProcessAlive(holder) ? holder.pid : null;
+  return isLockBeingMade(file) ? Number.NaN : null;
+}
+
+/** Whether `file`, a lock that names no holder (empty, or unreadable), is young enough to be one its maker is still writing. */
+export function isLockBeingMade(file: string): boolean {
   try {
-    const holder = recordOfName(readFileSync(file, 'utf8').trim());
-    if (holder !== null) return isRecordedProcessAlive(holder) ? holder.pid : null;
-    return Date.now() - lstatSync(file).mtimeMs < UNREADABLE_LOCK_MS ? Number.NaN : null;
+    return Date.now() - lstatSync(file).mtimeMs < UNREADABLE_LOCK_MS;
   } catch {
-    return null; // gone meanwhile
+    return false; // gone meanwhile
   }
+}
+
+/** What the lock `file` holds; null when there is none. */
+function readLock(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replaces the lock `file`, read as `stale` and found stale by its taker, with `fresh`: true;
+ * false when `file` no longer holds `stale` (another process took it over first, or its holder
+ * gave it back) or another live process is replacing it just now. Removing a stale lock and making
+ * one anew would race: two takers that read the same stale lock could each remove it, the second
+ * removing the lock the first had just made, and both hold it. So the replacement is made holding
+ * `<file>.break`, a stamp lock (itself taken over from a holder that has gone the same way): under
+ * it, `file` holding `stale` changes only by this process (its holder is gone, and a lock is made
+ * only where none is), and it is replaced by a rename, in one step.
+ */
+export function replaceStaleLock(file: string, stale: string, fresh: string): boolean {
+  const breaker = `${file}.break`;
+  const stamp = recordInName(recordOfThisProcess(Date.now()));
+  if (!takeBreaker(breaker, stamp)) return false;
+  try {
+    if (readLock(file) !== stale) return false;
+    const temp = `${file}.${stamp}.tmp`;
+    try {
+      writeFileSync(temp, fresh, { flag: 'wx' });
+      renameSync(temp, file);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    return true;
+  } finally {
+    releaseStampLock(breaker, stamp);
+  }
+}
+
+/** Takes the breaker lock for `stamp`, over a holder that has gone; false while a live one holds it. */
+function takeBreaker(breaker: string, stamp: string): boolean {
+  if (createStampLock(breaker, stamp)) return true;
+  const held = readLock(breaker);
+  if (held === null) return createStampLock(breaker, stamp); // given back meanwhile
+  if (stampHolder(breaker, held) !== null) return false;
+  return replaceStaleLock(breaker, held, stamp);
 }

@@ -7,7 +7,7 @@
 // (interrupted runs), and the runs training now (what removing a dataset or a model must not
 // pull from under them).
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { StoreError, WRITE_ACCESS_ADVICE } from '../store/db';
@@ -18,6 +18,7 @@ import {
   type RecordedProcess,
 } from '../processIdentity';
 import type { RunRepository, RunRow } from '../store/runs';
+import { isLockBeingMade, releaseStampLock, replaceStaleLock } from '../stampLock';
 import { runsFolder } from './runFolders';
 
 /**
@@ -61,8 +62,23 @@ interface LockFile {
  * alone, and without a valid `bootId` and `startTicks` (those, or another system) by its start time.
  */
 function readLockHolder(file: string): LockHolder | null {
+  const text = readLockText(file);
+  return text === null ? null : holderOfText(text);
+}
+
+/** What the lock `file` holds; null when there is none. */
+function readLockText(file: string): string | null {
   try {
-    const lock = JSON.parse(readFileSync(file, 'utf8')) as LockFile;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The holder a lock's text names (readLockHolder); null for text that names none. */
+function holderOfText(text: string): LockHolder | null {
+  try {
+    const lock = JSON.parse(text) as LockFile;
     const pid = Number(lock.pid);
     const startedAt = typeof lock.startedAt === 'number' && Number.isFinite(lock.startedAt) ? lock.startedAt : null;
     const runId = typeof lock.runId === 'string' ? lock.runId : null;
@@ -75,32 +91,42 @@ function readLockHolder(file: string): LockHolder | null {
 
 /**
  * Takes the lock for this process to train run `runId`, or throws 'conflict' naming the process
- * that holds it, and the run it trains where `runs` knows it.
+ * that holds it, and the run it trains where `runs` knows it. A lock naming no one that was made
+ * just now is one its maker still writes (a conflict too); a stale one is taken over in one step
+ * (stampLock.ts replaceStaleLock), so two processes that found it stale do not both take it.
  */
 export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?: string): () => void {
   const file = trainerLockPath(dataDir);
+  const { pid, ranAt: startedAt, bootId, startTicks } = recordOfThisProcess();
+  const since = new Date().toISOString();
+  const lock = JSON.stringify({ pid, startedAt, bootId, startTicks, since, ...(runId ? { runId } : {}) });
+  const release = (): void => releaseStampLock(file, lock);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-  } catch (error) {
-    throw unwritable(file, error);
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const since = new Date().toISOString();
-      const { pid, ranAt: startedAt, bootId, startTicks } = recordOfThisProcess();
-      const lock = { pid, startedAt, bootId, startTicks, since, ...(runId ? { runId } : {}) };
-      writeFileSync(file, JSON.stringify(lock), { flag: 'wx' });
-      return () => {
-        if (readLockHolder(file)?.pid === process.pid) rmSync(file, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(file, error);
-      const holder = readLockHolder(file);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (createLock(file, lock)) return release;
+      const text = readLockText(file);
+      if (text === null) continue; // given back meanwhile
+      const holder = holderOfText(text);
       if (holder !== null && isRecordedProcessAlive(holder)) throw lockHeld(holder, runs);
-      rmSync(file, { force: true }); // stale: its process is gone
+      if (holder === null && isLockBeingMade(file)) throw lockBeingMade();
+      if (replaceStaleLock(file, text, lock)) return release; // stale: its process is gone
     }
+  } catch (error) {
+    throw error instanceof ApiError ? error : unwritable(file, error);
   }
   throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
+}
+
+/** Makes the lock `file` holding `lock` where there is none: true; false when there is one. */
+function createLock(file: string, lock: string): boolean {
+  try {
+    writeFileSync(file, lock, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
 }
 
 /**
@@ -112,6 +138,15 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?
 export function refuseWhileTrainerBusy(dataDir: string, runs: RunRepository): void {
   const holder = readLockHolder(trainerLockPath(dataDir));
   if (holder !== null && isRecordedProcessAlive(holder)) throw lockHeld(holder, runs);
+}
+
+/** The refusal while another process makes the lock, before it has written who it is. */
+function lockBeingMade(): ApiError {
+  return new ApiError(
+    'conflict',
+    'Another trainer is starting on this data directory; one run trains at a time: wait for it, or stop it ' +
+      '(Runs screen, or `spanfill runs stop ID`)',
+  );
 }
 
 /** Codes of a lock that cannot be written at all: a read-only disk, no permission. */

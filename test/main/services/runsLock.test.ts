@@ -18,6 +18,8 @@ import { StoreError } from '../../../src/main/store/db';
 import { tempDirs } from '../../support/tmp';
 
 const refused = vi.hoisted(() => ({ code: '' }));
+// Runs once, right after the next read of a trainer lock: another taker acting between a read and what follows it.
+const afterRead = vi.hoisted(() => ({ hook: null as (() => void) | null }));
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -28,12 +30,63 @@ vi.mock('node:fs', async (importOriginal) => {
     }
     actual.writeFileSync(file, ...rest);
   };
-  return { ...actual, default: { ...actual, writeFileSync }, writeFileSync };
+  const readFileSync = ((file: string, ...rest: unknown[]) => {
+    const text = (actual.readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
+    const hook = afterRead.hook;
+    if (hook === null || !String(file).endsWith('trainer.lock')) return text;
+    afterRead.hook = null;
+    hook();
+    return text;
+  }) as typeof actual.readFileSync;
+  const mocked = { writeFileSync, readFileSync };
+  return { ...actual, default: { ...actual, ...mocked }, ...mocked };
 });
 
 const tempDir = tempDirs('spanfill-lock-');
 afterEach(() => {
   refused.code = '';
+  afterRead.hook = null;
+});
+
+/** A lock of a process that has gone: process.ppid's pid, recorded as started before this machine booted. */
+function staleLock(): string {
+  const bootedAt = Date.now() - os.uptime() * 1000;
+  return JSON.stringify({ pid: process.ppid, startedAt: bootedAt - 3_600_000, runId: 'r-gone' });
+}
+
+describe('acquireTrainerLock taking over a stale lock', () => {
+  it('refuses a taker that read the same stale lock as one that took it over meanwhile', () => {
+    const dir = tempDir();
+    const file = trainerLockPath(dir);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, staleLock());
+    let releaseFirst: (() => void) | undefined;
+    // The second taker has read the stale lock; before it acts, the first takes the lock over.
+    afterRead.hook = () => {
+      releaseFirst = acquireTrainerLock(dir, undefined, 'r-first');
+    };
+    expect(() => acquireTrainerLock(dir, undefined, 'r-second')).toThrow(
+      `Run r-first is starting to train on this data directory (pid ${process.pid}, this process)`,
+    );
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).runId).toBe('r-first');
+    releaseFirst?.();
+    expect(fs.readdirSync(path.dirname(file))).toEqual([]);
+  });
+
+  it('leaves a lock still being made (empty, just now) to its maker, and takes over one left empty long ago', () => {
+    const dir = tempDir();
+    const file = trainerLockPath(dir);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '');
+    expect(() => acquireTrainerLock(dir, undefined, 'r-second')).toThrow(
+      /^Another trainer is starting on this data directory; one run trains at a time: wait for it/,
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('');
+    const longAgo = new Date(Date.now() - 120_000);
+    fs.utimesSync(file, longAgo, longAgo);
+    acquireTrainerLock(dir, undefined, 'r-second')();
+    expect(fs.existsSync(file)).toBe(false);
+  });
 });
 
 describe('acquireTrainerLock', () => {
