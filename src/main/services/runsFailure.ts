@@ -110,6 +110,27 @@ export function interruptedMessage(
     : `${ended}, before its first checkpoint; ${resumeAdvice(run.id, 'the beginning')}`;
 }
 
+/** How gradient accumulation keeps a smaller batch's effect, in the Train screen's words and the CLI's. */
+const ACCUMULATION = '; more Gradient accumulation, --accumulation, keeps the effective batch';
+
+/**
+ * Settings that need less memory, in the Train screen's words and the CLI's flags, then `others`
+ * ("a, b, or c"); `accumulation` follows the batch size where given.
+ */
+function smallerSettings(others: readonly string[], accumulation = ''): string {
+  const all = [
+    `a smaller Batch size (--batch-size${accumulation})`,
+    'a shorter Input length (--input-length)',
+    ...others,
+  ];
+  return all.length === 2 ? all.join(' or ') : `${all.slice(0, -1).join(', ')}, or ${all.at(-1)}`;
+}
+
+/** Where a new run starts from run `runId`'s last checkpoint: in the app, and in a terminal. */
+const fromLastCheckpoint = (runId: string): string =>
+  ', from its last checkpoint (Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder ' +
+  `\`spanfill runs show ${runId}\` lists)`;
+
 /**
  * The sentence to append to a failed run's error: what happened in plain words and what to try.
  * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over);
@@ -127,9 +148,11 @@ export function failureHint(
   const resume = `then ${resumeFrom}`;
   // The CPU is only advice to a run that used another provider.
   const isCpu = provider === 'cpu';
-  const smaller = isCpu
-    ? 'a smaller batchSize or a shorter inputLength'
-    : 'a smaller batchSize, a shorter inputLength, or provider cpu';
+  const smaller = smallerSettings(isCpu ? [] : ['provider cpu']);
+  // A resume keeps the run's settings: smaller ones are a new run, from its last checkpoint.
+  const newRun = (changes: string): string =>
+    `start a new run with ${changes}${hasCheckpoint ? fromLastCheckpoint(runId) : ''}`;
+  const keepsSettings = ": a resume keeps this run's settings";
   switch (failureKind(message)) {
     case 'disk-full':
       return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
@@ -137,11 +160,11 @@ export function failureHint(
       // Resume replays the same steps bit for bit, so it would diverge again.
       return `${kept}; at these settings it would diverge again: start ${gentlerRun(context.settings)}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;
     case 'out-of-memory':
-      return `The run ran out of memory. ${kept}; try a smaller batchSize (with more accumulation to keep the effective batch), a shorter inputLength${isCpu ? '' : ', or provider cpu'}; ${resume}`;
+      return `The run ran out of memory. ${kept}; a resume keeps this run's settings, so it would likely run out again: ${newRun(smallerSettings(isCpu ? [] : ['provider cpu'], ACCUMULATION))}. If the memory was taken by something that has ended since, ${resumeFrom}`;
     case 'provider':
-      return `The execution provider failed. ${kept}; try ${isCpu ? '' : 'provider cpu, or '}a smaller batchSize or shorter inputLength; ${resume}`;
+      return `The execution provider failed. ${kept}; ${resumeFrom}, on the same provider. Should it fail again, ${newRun(isCpu ? smaller : `provider cpu, or ${smallerSettings([])}`)}${keepsSettings}`;
     case 'host-crash':
-      return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${kept}; try ${smaller}; ${resume}`;
+      return `The engine host stopped while training (a crash, or the system ended it, often for lack of memory). ${kept}; ${resumeFrom}. Should it stop again, it may need more memory than is free: ${newRun(smaller)}${keepsSettings}`;
     default:
       // Not a size problem that we know of: what to change is in the message before this.
       return `${kept}; once the cause above is put right, ${resumeFrom}`;

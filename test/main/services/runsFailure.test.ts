@@ -67,22 +67,37 @@ describe('failureCode', () => {
 });
 
 describe('failureHint and failureMessage', () => {
-  it('says out of memory and names smaller batch, shorter inputs and cpu', () => {
+  it('sends a run out of memory to a new run with smaller settings: a resume keeps its own', () => {
     const hint = failureHint('std::bad_alloc', 'r-1');
-    expect(hint).toMatch(/^The run ran out of memory\. Its checkpoints are kept;/);
-    expect(hint).toMatch(/smaller batchSize.*shorter inputLength.*provider cpu/);
-    expect(hint).toMatch(/`spanfill runs resume r-1`/);
+    expect(hint).toBe(
+      "The run ran out of memory. Its checkpoints are kept; a resume keeps this run's settings, so it would likely run " +
+        'out again: start a new run with a smaller Batch size (--batch-size; more Gradient accumulation, ' +
+        '--accumulation, keeps the effective batch), a shorter Input length (--input-length), or provider cpu, from its last checkpoint ' +
+        '(Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder `spanfill runs show r-1` ' +
+        'lists). If the memory was taken by something that has ended since, Resume (in a terminal: ' +
+        '`spanfill runs resume r-1`) continues from the last one',
+    );
   });
 
-  it('sends a provider failure to cpu first', () => {
-    expect(failureHint('WebGPU device was lost', 'r-2')).toMatch(/^The execution provider failed\. .*try provider cpu/);
+  it('sends a provider failure to Resume on the same provider, then to a new run on cpu', () => {
+    expect(failureHint('WebGPU device was lost', 'r-2')).toBe(
+      'The execution provider failed. Its checkpoints are kept; Resume (in a terminal: `spanfill runs resume r-2`) ' +
+        'continues from the last one, on the same provider. Should it fail again, start a new run with provider cpu, or a ' +
+        'smaller Batch size (--batch-size) or a shorter Input length (--input-length), from its last checkpoint ' +
+        '(Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder `spanfill runs show r-2` ' +
+        "lists): a resume keeps this run's settings",
+    );
   });
 
-  it('says the engine host stopped for a host crash', () => {
+  it('sends a crashed host to Resume, and to a new run with smaller settings should it stop again', () => {
     const message = failureMessage(new Error('The engine host was killed by SIGKILL'), 'r-3');
-    expect(message).toMatch(/^The engine host was killed by SIGKILL\. The engine host stopped while training/);
-    expect(message).toMatch(
-      /smaller batchSize, a shorter inputLength, or provider cpu; then Resume \(in a terminal: `spanfill runs resume r-3`\) continues from the last one$/,
+    expect(message).toBe(
+      'The engine host was killed by SIGKILL. The engine host stopped while training (a crash, or the system ended ' +
+        'it, often for lack of memory). Its checkpoints are kept; Resume (in a terminal: `spanfill runs resume r-3`) ' +
+        'continues from the last one. Should it stop again, it may need more memory than is free: start a new run ' +
+        'with a smaller Batch size (--batch-size), a shorter Input length (--input-length), or provider cpu, from its ' +
+        'last checkpoint (Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder ' +
+        "`spanfill runs show r-3` lists): a resume keeps this run's settings",
     );
   });
 
@@ -184,19 +199,27 @@ describe('failureHint and failureMessage', () => {
   });
 
   it('does not send a run that trained on the CPU to the CPU', () => {
+    const smaller = 'a smaller Batch size (--batch-size) or a shorter Input length (--input-length), from its last';
     const crashed = failureMessage('The engine host was killed by SIGKILL', 'r-11', true, 'cpu');
-    expect(crashed).toMatch(/; try a smaller batchSize or a shorter inputLength; then Resume/);
-    expect(failureHint('std::bad_alloc', 'r-12', true, 'cpu')).toMatch(/a shorter inputLength; then Resume/);
-    expect(failureHint('Execution provider failed to run node', 'r-13', true, 'cpu')).toMatch(
-      /; try a smaller batchSize or shorter inputLength; then Resume/,
+    expect(crashed).toContain(`start a new run with ${smaller}`);
+    expect(failureHint('std::bad_alloc', 'r-12', true, 'cpu')).toContain(
+      'effective batch) or a shorter Input length (--input-length), from its last',
+    );
+    expect(failureHint('Execution provider failed to run node', 'r-13', true, 'cpu')).toContain(
+      `start a new run with ${smaller}`,
     );
     for (const hint of [crashed, failureHint('std::bad_alloc', 'r-12', true, 'cpu')]) expect(hint).not.toMatch(/cpu/);
-    expect(failureHint('The engine host was killed by SIGKILL', 'r-14', true, 'webgpu')).toMatch(/or provider cpu;/);
+    expect(failureHint('The engine host was killed by SIGKILL', 'r-14', true, 'webgpu')).toMatch(/, or provider cpu, /);
   });
 
-  it('says when there is no checkpoint to resume from', () => {
-    expect(failureMessage('std::bad_alloc', 'r-7', false)).toMatch(
+  it('says when there is no checkpoint to resume from, and starts a new run from the base model', () => {
+    const hint = failureMessage('std::bad_alloc', 'r-7', false);
+    expect(hint).toMatch(
       /^std::bad_alloc\. The run ran out of memory\. It saved no checkpoint; .* continues from the beginning$/,
+    );
+    expect(hint).toContain('or provider cpu. If the memory');
+    expect(failureHint('The engine host exited with code 1', 'r-8', false)).toMatch(
+      /continues from the beginning\. Should it stop again, .*, or provider cpu: a resume keeps this run's settings$/,
     );
   });
 
