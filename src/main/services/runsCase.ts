@@ -3,10 +3,9 @@
 // invalid_input naming the file and the field, the engine checks the shapes) and trains on it
 // in the engine host ('train.case'), passing its per-call losses on.
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, errorMessage } from '../../shared/errors';
-import { parseScoreCase } from '../engine/t5/caseFile';
+import { parseScoreCase, readCaseJson } from '../engine/t5/caseFile';
 import type { CaseTrainingResult, TrainingCase } from '../engine/train/caseTraining';
 import type { EngineHostManager } from './engine-host';
 
@@ -25,13 +24,8 @@ export interface CaseTrainingRequest {
 
 /** A case file's batch, checked as `spanfill score` checks it (engine/t5/case.ts's parseScoreCase). */
 export function readCaseBatch(file: string): TrainingCase {
-  let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
-  } catch (error) {
-    throw new ApiError('invalid_input', `Case file ${file} cannot be read as JSON: ${(error as Error).message}`);
-  }
-  try {
+    const raw = readCaseJson(path.resolve(file));
     const { inputIds, attentionMask, labels } = parseScoreCase(raw, `Case file ${file}`);
     return { inputIds, attentionMask, labels };
   } catch (error) {

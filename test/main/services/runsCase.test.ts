@@ -24,9 +24,16 @@ describe('readCaseBatch', () => {
     });
   });
 
+  it("says a missing file does not exist, in the words `spanfill score` uses, not Node's ENOENT", () => {
+    const missing = path.join(tempDir(), 'nofile.json');
+    expect(() => readCaseBatch(missing)).toThrow(
+      expect.objectContaining({ code: 'invalid_input', message: `Case file ${missing} does not exist` }),
+    );
+  });
+
   it('refuses what is not JSON, and empty or ragged rows, as invalid input naming the file and field', () => {
     const notJson = caseFile('{nope');
-    expect(() => readCaseBatch(notJson)).toThrow(new RegExp(`^Case file ${notJson} cannot be read as JSON`));
+    expect(() => readCaseBatch(notJson)).toThrow(new RegExp(`^Case file ${notJson} is not JSON: `));
     const empty = caseFile({ input_ids: [[]], attention_mask: [[]], labels: [[]] });
     expect(() => readCaseBatch(empty)).toThrow(
       expect.objectContaining({

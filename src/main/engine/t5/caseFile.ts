@@ -112,6 +112,11 @@ export function parseScoreCase(raw: unknown, source: string): ScoreCase {
 
 /** The case file at `path` read (a BOM skipped, as editors on Windows write one) and checked; messages name it. */
 export function readScoreCase(path: string): ScoreCase {
+  return parseScoreCase(readCaseJson(path), path);
+}
+
+/** A case file's JSON (a leading byte-order mark ignored); a file that does not read or parse is a CaseFileError naming it. */
+export function readCaseJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -124,5 +129,5 @@ export function readScoreCase(path: string): ScoreCase {
   } catch (error) {
     throw new CaseFileError(`Case file ${path} is not JSON: ${errorMessage(error)}`);
   }
-  return parseScoreCase(raw, path);
+  return raw;
 }
