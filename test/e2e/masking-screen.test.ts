@@ -121,12 +121,12 @@ describe('Masking screen', () => {
     const note = page.getByTestId('train-carried');
     await expect(note.textContent()).resolves.toContain(
       `data seed 11, as previewed on an example of older.txt (6 documents) with the tokenizer of ${tinySpm}. ` +
-        "The dataset and base model below are the preview's",
+        "The dataset and base model above are the preview's",
     );
     await shot('01-train-carried');
     // Another dataset picked on Train: the note says the example previewed is not what trains.
     await page.getByTestId('train-dataset').selectOption(newerId);
-    await expect(note.textContent()).resolves.toContain('The dataset below is not the one previewed');
+    await expect(note.textContent()).resolves.toContain('The dataset above is not the one previewed');
 
     // Typed text with the byte-level tokenizer: the numbers and builtin:byt5-tiny; Train's dataset stays.
     await openScreen(page, 'masking');
@@ -138,7 +138,7 @@ describe('Masking screen', () => {
     await expect.poll(() => page.getByTestId('train-model').inputValue()).toBe('builtin:byt5-tiny');
     await expect(page.getByTestId('train-dataset').inputValue()).resolves.toBe(newerId);
     await expect(note.textContent()).resolves.toMatch(
-      /as previewed on typed text with the byte-level tokenizer \(the one builtin:byt5-tiny uses\)\. The base model below is the preview's; the dataset is this form's choice/,
+      /as previewed on typed text with the byte-level tokenizer \(the one builtin:byt5-tiny uses\)\. The base model above is the preview's; the dataset is this form's choice/,
     );
     expect(session.pageErrors).toEqual([]);
   });

@@ -1,9 +1,16 @@
 // The Masking screen's preview key (lib/maskingScreen.ts): a preview is out of date when any
 // input it was made from changed, and only then, so "Use these settings for training" never
-// carries settings other than the ones the preview on screen shows.
+// carries settings other than the ones the preview on screen shows; a failure is about those
+// inputs and the example number, so a changed number never sits beside another number's error;
+// the computed lengths in words.
 
 import { describe, expect, it } from 'vitest';
-import { previewKey, type PreviewInputs } from '../../../../src/renderer/src/lib/maskingScreen';
+import {
+  failureKey,
+  maskingLengthsText,
+  previewKey,
+  type PreviewInputs,
+} from '../../../../src/renderer/src/lib/maskingScreen';
 
 const text: PreviewInputs = {
   source: 'text',
@@ -40,5 +47,29 @@ describe('previewKey', () => {
     const dataset: PreviewInputs = { ...text, source: 'dataset' };
     expect(previewKey({ ...dataset, text: '' })).toBe(previewKey(dataset));
     expect(previewKey({ ...text, model: ' bytes ' })).toBe(previewKey(text));
+  });
+});
+
+describe('failureKey', () => {
+  const dataset: PreviewInputs = { ...text, source: 'dataset' };
+
+  it("changes with a dataset example's number, blank or not, as with every preview input", () => {
+    const keys = [99999, 0, -3, 2.5, 1, null].map((example) => failureKey(dataset, example));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(failureKey({ ...dataset, seed: 7 }, 3)).not.toBe(failureKey(dataset, 3));
+    expect(failureKey(dataset, 3)).toBe(failureKey({ ...dataset }, 3));
+  });
+
+  it('leaves out the example number for typed text, which has none', () => {
+    expect(failureKey(text, 5)).toBe(failureKey(text, null));
+    expect(failureKey({ ...text, text: 'Other' }, null)).not.toBe(failureKey(text, null));
+  });
+});
+
+describe('maskingLengthsText', () => {
+  it('says the raw length is the text a full example takes, apart from the input and target', () => {
+    expect(maskingLengthsText({ tokensLength: 141, inputLength: 128, targetLength: 29 })).toBe(
+      'input 128 and target 29, from 141 tokens of text in a full example',
+    );
   });
 });

@@ -15,4 +15,27 @@ describe('numberProblem', () => {
     expect(numberProblem('Most new tokens', 32, range)).toBeUndefined();
     expect(numberProblem('Temperature', 0.5, { min: 0.0001, max: 100 })).toBeUndefined();
   });
+
+  // The browser gives a page no value for text it cannot read as a finite number (1e400, which
+  // overflows, or a lone "e"), only that the box holds some: that is not an empty box.
+  it('says the bounds for text the browser cannot read as a number, not that the box needs one', () => {
+    const range = { min: 4, max: 65536, isWhole: true };
+    expect(numberProblem('Input length', null, range, true)).toBe('Input length must be a number from 4 to 65536');
+    expect(numberProblem('Example number', null, { min: 1, isWhole: true }, true)).toBe(
+      'Example number must be a number ≥ 1',
+    );
+    expect(numberProblem('Offset', null, { max: 9 }, true)).toBe('Offset must be a number ≤ 9');
+    expect(numberProblem('Anything', null, {}, true)).toBe('Anything needs a number');
+    // An empty box still needs a number.
+    expect(numberProblem('Input length', null, range, false)).toBe('Input length needs a number');
+  });
+
+  it('takes an empty box that may be left empty, but not unreadable text in it', () => {
+    const range = { min: 1, isWhole: true, isOptional: true };
+    expect(numberProblem('Example number', null, range)).toBeUndefined();
+    expect(numberProblem('Example number', undefined, range)).toBeUndefined();
+    expect(numberProblem('Example number', 0, range)).toBe('Example number must be ≥ 1');
+    expect(numberProblem('Example number', 2.5, range)).toBe('Example number must be a whole number');
+    expect(numberProblem('Example number', null, range, true)).toBe('Example number must be a number ≥ 1');
+  });
 });
