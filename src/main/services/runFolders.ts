@@ -1,8 +1,18 @@
 // Where runs keep their files in a data directory, in one place: <dataDir>/runs/<id>/ for each
 // run, its checkpoints under checkpoints/ (engine/train/checkpoint.ts names each step's folder),
-// and the one-trainer lock beside them (runsLock.ts).
+// and the one-trainer lock beside them (runsLock.ts). A run being removed has its folder set
+// aside first, as `.<id>.removing-<record of the removing process>`, so that a removal killed
+// part-way leaves no run folder half gone under its own name, and the next command finishes it.
 
+import { readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import {
+  isRecordedProcessAlive,
+  RECORD_IN_NAME,
+  recordInName,
+  recordOfName,
+  recordOfThisProcess,
+} from '../processIdentity';
 
 /** <dataDir>/runs: every run's folder, and the trainer lock. */
 export function runsFolder(dataDir: string): string {
@@ -17,4 +27,45 @@ export function runFolder(dataDir: string, id: string): string {
 /** <dataDir>/runs/<id>/checkpoints: run `id`'s step-NNNNNNNN checkpoint folders. */
 export function runCheckpointsFolder(dataDir: string, id: string): string {
   return path.join(runFolder(dataDir, id), 'checkpoints');
+}
+
+/** A run folder set aside by a removal: the run's id, and the record of the process removing it. */
+const SET_ASIDE = new RegExp(`^\\.([^./]+)\\.removing-(${RECORD_IN_NAME})$`);
+
+/**
+ * Removes run `id`'s folder and, through `removeRow`, its row (whose answer it returns): the
+ * folder is set aside first (one rename), then the row goes, then the files. Killed part-way, the
+ * run is either whole and listed, or set aside for finishLeftRemovals; never listed half gone.
+ */
+export function removeRunFolder(dataDir: string, id: string, removeRow: () => boolean): boolean {
+  const aside = path.join(runsFolder(dataDir), `.${id}.removing-${recordInName(recordOfThisProcess(Date.now()))}`);
+  try {
+    renameSync(runFolder(dataDir, id), aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // it has no folder: its row alone
+  }
+  const removed = removeRow();
+  rmSync(aside, { recursive: true, force: true });
+  return removed;
+}
+
+/**
+ * Finishes the removals that processes killed part-way left (removeRunFolder): for each folder
+ * set aside by a process that has gone, `removeRow` its run (if its row is still there), then
+ * delete the folder. One whose process runs is left to it.
+ */
+export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => void): void {
+  let names: string[];
+  try {
+    names = readdirSync(runsFolder(dataDir));
+  } catch {
+    return; // no runs folder yet
+  }
+  for (const name of names) {
+    const match = SET_ASIDE.exec(name);
+    const remover = match && recordOfName(match[2]);
+    if (!match || !remover || isRecordedProcessAlive(remover)) continue;
+    removeRow(match[1]);
+    rmSync(path.join(runsFolder(dataDir), name), { recursive: true, force: true });
+  }
 }

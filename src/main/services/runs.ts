@@ -6,7 +6,7 @@
 // runsRecord.ts. Also lists, shows, compares, renames and removes runs, and reads their metrics.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type {
   ListedCheckpoint,
@@ -55,7 +55,7 @@ import {
   type RunCheckpointSource,
   withUseProblems,
 } from './runsCheckpoint';
-import { runCheckpointsFolder, runFolder } from './runFolders';
+import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
@@ -100,8 +100,9 @@ export class RunService {
       mustGet: (id) => this.mustGet(id),
       checkpointDir: (id) => this.checkpointDir(id),
     };
-    // Copies that readers killed since the last look left (of runs removed meanwhile too).
+    // Copies that readers killed since the last look left (of runs removed meanwhile too), and removals killed part-way.
     removeStaleReadings(checkpointReadersFolder(dataDir));
+    finishLeftRemovals(dataDir, (id) => this.repo.remove(id));
   }
 
   runDir(id: string): string {
@@ -372,14 +373,14 @@ export class RunService {
   }
 
   /**
-   * Deletes a run's folder and row and tells the screens; whether there was a row. The copies of
-   * its checkpoints being read stay (their reads finish; each reader removes its own), but those
+   * Deletes a run's folder and row (runFolders.ts removeRunFolder: a kill part-way leaves no run
+   * listed half gone) and tells the screens; whether there was a row. The copies of its
+   * checkpoints being read stay (their reads finish; each reader removes its own), but those
    * whose reader was killed go now.
    */
   private discard(id: string): boolean {
-    rmSync(this.runDir(id), { recursive: true, force: true });
+    const removed = removeRunFolder(this.deps.dataDir, id, () => this.repo.remove(id));
     removeStaleReadings(checkpointReadersFolder(this.deps.dataDir));
-    const removed = this.repo.remove(id);
     this.deps.events.emit('runs.removed', { runId: id });
     return removed;
   }
