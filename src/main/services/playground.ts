@@ -26,6 +26,7 @@ import type { SettingsRepository } from '../store/settings';
 import type { HostRequester } from './engine-host';
 import type { CallContext, DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
+import { HOST_ENDED } from './runsFailure';
 
 /** The settings key of the screen as it was left. */
 export const SCREEN_SETTING = 'playground.screen';
@@ -48,7 +49,12 @@ export class PlaygroundService {
    */
   async fill(request: PlaygroundFillRequest, call: CallContext = {}): Promise<PlaygroundFillResult> {
     refuseRelativePaths([request.modelDir]);
-    return this.stoppable(call, (either) => this.deps.engine.request('playground.fill', request, { signal: either }));
+    const fill = this.stoppable(call, (either) =>
+      this.deps.engine.request('playground.fill', request, { signal: either }),
+    );
+    return fill.catch((error: unknown) => {
+      throw whenHostEnded(error, 'the fill', 'Filling');
+    });
   }
 
   /**
@@ -99,7 +105,12 @@ export class PlaygroundService {
     refuseRelativePaths([request.modelDir, request.case]);
     this.checkCase(request.case);
     const payload = { modelDir: request.modelDir, case: request.case };
-    return this.stoppable(call, (either) => this.deps.engine.request('playground.score', payload, { signal: either }));
+    const score = this.stoppable(call, (either) =>
+      this.deps.engine.request('playground.score', payload, { signal: either }),
+    );
+    return score.catch((error: unknown) => {
+      throw whenHostEnded(error, 'the score', 'Scoring');
+    });
   }
 
   /** The history and the kept screen; a kept screen that no longer reads as one is none. */
@@ -128,6 +139,19 @@ export class PlaygroundService {
   private history(): PlaygroundHistory {
     return { history: this.deps.prompts.prompts(playgroundHistoryLimit) };
   }
+}
+
+/**
+ * `error`, said with what to do when it is the engine host ending under the work (`what`, killed
+ * or crashed): the next request starts a new host (engine-host.ts), so doing it again (`again`)
+ * is the way on. Any other error as it came.
+ */
+function whenHostEnded(error: unknown, what: string, again: string): unknown {
+  if (!(error instanceof ApiError) || error.code !== 'unavailable' || !HOST_ENDED.test(error.message)) return error;
+  return new ApiError(
+    'unavailable',
+    `${error.message}; ${what} stopped with it. ${again} again starts a new engine host`,
+  );
 }
 
 export function playgroundHandlers(services: { readonly playground: PlaygroundService }): DomainHandlers<'playground'> {

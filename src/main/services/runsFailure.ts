@@ -65,13 +65,14 @@ export type FailureKind = 'disk-full' | 'diverged' | 'out-of-memory' | 'provider
 const OOM =
   /std::bad_alloc|failed to allocate|out of memory|\boom\b|allocation failed|cannot allocate memory|ENOMEM|array buffer allocation|bad allocation|smaller than requested bytes/i;
 const PROVIDER = /execution provider|\bwebgpu\b|\bcuda\b|\bdirectml\b|\bdml\b|\bcoreml\b|GPU device|adapter/i;
-const HOST = /^The engine host (was killed|exited)/;
+/** The start of the message of a request the engine host's end cut short (host/client.ts describeExit). */
+export const HOST_ENDED = /^The engine host (was killed|exited)/;
 
 export function failureKind(message: string): FailureKind {
   if (isDiskFull(message)) return 'disk-full';
   if (message.includes(DIVERGED_WORDS)) return 'diverged';
   if (OOM.test(message)) return 'out-of-memory';
-  if (HOST.test(message)) return 'host-crash';
+  if (HOST_ENDED.test(message)) return 'host-crash';
   if (PROVIDER.test(message)) return 'provider';
   return 'other';
 }
