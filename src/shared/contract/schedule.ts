@@ -38,3 +38,29 @@ export function warmupProblem(
     'be warming up when training stops; lower warmupSteps or train longer'
   );
 }
+
+/** The settings a run takes that do less than they seem when they are longer than the run. */
+export type LengthSetting = 'warmupSteps' | 'evalEvery' | 'checkpointEvery';
+
+/**
+ * What each setting longer than a run of `steps` steps does then, in words (the Train form's notes
+ * under its boxes, `spanfill train`'s notes): a warm-up the learning rate never climbs out of on a
+ * schedule with no end (with an end, warmupProblem refuses it; Adafactor has no warm-up), and
+ * validation or checkpoints that then come only at the run's end, as with 0 (engine/train/trainer.ts).
+ */
+export function lengthConsequences(
+  settings: {
+    readonly schedule: RunConfig['schedule'];
+    readonly optimizer: RunConfig['optimizer']['kind'];
+    readonly lr: number;
+  } & Readonly<Record<LengthSetting, number>>,
+  steps: number,
+): Partial<Record<LengthSetting, string>> {
+  const said: Partial<Record<LengthSetting, string>> = {};
+  const hasWarmup = !scheduleHasEnd(settings.schedule) && !hasRelativeSteps(settings.optimizer);
+  if (hasWarmup && settings.warmupSteps > steps) said.warmupSteps = `the learning rate never reaches ${settings.lr}`;
+  if (settings.evalEvery > steps) said.evalEvery = 'it validates only at the end';
+  if (settings.checkpointEvery > steps)
+    said.checkpointEvery = 'it saves a checkpoint only at the end (or when stopped)';
+  return said;
+}

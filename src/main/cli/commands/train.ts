@@ -23,6 +23,7 @@ import {
   configFromFlags,
   AUTO_PROVIDER,
   fieldOptions,
+  flagOf,
   optimizerOptions,
   parseRunFlags,
   withFlagWords,
@@ -35,6 +36,7 @@ import { threadsOverMachine } from '../../../shared/threads';
 import { runLossWarning } from '../../../shared/lossTrend';
 import { chosenDataDir } from '../nextCommand';
 import { spanfillCommand } from '../../../shared/commandText';
+import { lengthConsequences, type LengthSetting } from '../../../shared/contract/schedule';
 
 function progressLine(event: {
   step: number;
@@ -142,6 +144,19 @@ async function autoProvider(context: CommandContext, preset: RunPresetName | und
   const note = autoFallbackNote('auto', preset, providers);
   if (note !== undefined) context.status(note, { force: true });
   return defaultRunProvider('auto', preset, providers);
+}
+
+/**
+ * Settings the run takes that do less than they seem at its length, as the Train form notes them
+ * under its boxes (shared/contract/schedule.ts lengthConsequences), named by their flags.
+ */
+function noteLongerThanRun(context: CommandContext, runId: string, steps: number): void {
+  const { config } = context.app().runs.get(runId);
+  const said = lengthConsequences({ ...config, optimizer: config.optimizer.kind }, steps);
+  for (const [setting, consequence] of Object.entries(said) as [LengthSetting, string][])
+    context.status(`--${flagOf(setting)} ${config[setting]} is more than the run's ${steps} steps: ${consequence}`, {
+      force: true,
+    });
 }
 
 /**
@@ -326,6 +341,7 @@ export const trainCommand = defineCommand({
     if (context.flag('time-steps')) throw new UsageError('--time-steps goes with --estimate');
     const started = await withFlagWords(() => context.app().runs.start(config, context.signal));
     context.status(`run ${started.id}: ${started.totalSteps} steps`, { force: true });
+    noteLongerThanRun(context, started.id, started.totalSteps);
     // followRun prints the notices (a batch split to fit memory, memory not checked).
     return followRun(context, started);
   },
