@@ -158,7 +158,7 @@ describe('Datasets and Masking screens', () => {
     await page.getByTestId('mask-preview').click();
     await page.getByTestId('mask-seed-used').filter({ hasText: 'seed 7' }).waitFor();
     await expect(page.getByTestId('mask-lengths').textContent()).resolves.toMatch(
-      /input 64 ← 79 raw tokens; target 33/,
+      /input 64 and target 33, from 79 tokens of text in a full example/,
     );
     const seeded = await page.getByTestId('mask-input').textContent();
     // Re-roll draws a new seed and a new mask (a few tries: two seeds can give the same mask).
@@ -173,7 +173,9 @@ describe('Datasets and Masking screens', () => {
       rerolled.push(await page.getByTestId('mask-input').textContent());
     }
     expect(rerolled.some((t) => t !== seeded)).toBe(true);
-    await expect(page.getByTestId('mask-lengths').textContent()).resolves.toMatch(/input 64 ← 79 raw tokens/);
+    await expect(page.getByTestId('mask-lengths').textContent()).resolves.toMatch(
+      /input 64 and target 33, from 79 tokens of text/,
+    );
 
     // The newest ready dataset is picked already (as on Train).
     await page.getByLabel('A dataset example').check();

@@ -97,6 +97,17 @@ export function maskingCountsText(counts: MaskingPreviewResult['counts']): strin
   );
 }
 
+/**
+ * A preview's computed lengths beside its own count, as the Masking screen and `spanfill mask`
+ * say them: the raw length is how much text a full example takes (a shorter one is padded), not
+ * this one's: "input 128 and target 29, from 141 tokens of text in a full example".
+ */
+export function maskingLengthsText(
+  lengths: Pick<MaskingPreviewResult['lengths'], 'tokensLength' | 'inputLength' | 'targetLength'>,
+): string {
+  return `input ${lengths.inputLength} and target ${lengths.targetLength}, from ${lengths.tokensLength} tokens of text in a full example`;
+}
+
 export const maskingCalls = {
   preview: call<MaskingPreviewResult>()(
     z

@@ -10,6 +10,7 @@ import {
   MASKING_DEFAULTS,
   maskingCalls,
   maskingCountsText,
+  maskingLengthsText,
   type MaskingPreviewResult,
 } from '../../../shared/contract/masking';
 import type { AppServices } from '../../services/app';
@@ -219,10 +220,7 @@ export function renderPreview(p: MaskingPreviewResult): string {
     ['Input', p.inputText],
     ['Target', p.targetText],
     ['Tokens', maskingCountsText(p.counts)],
-    [
-      'Lengths',
-      `input ${p.lengths.inputLength} ← ${p.lengths.tokensLength} raw tokens; target ${p.lengths.targetLength}`,
-    ],
+    ['Lengths', maskingLengthsText(p.lengths)],
     ['Tokenizer', `${p.tokenizer}, seed ${p.seed}`],
   ];
   if (p.example) pairs.push(['Example', `${shownNumber(p.example.index)} of ${p.example.count} (${p.example.mode})`]);

@@ -43,16 +43,6 @@ export function failureKey(s: PreviewInputs, example: number | null): string {
   return JSON.stringify([previewKey(s), s.source === 'dataset' ? example : null]);
 }
 
-/**
- * The computed lengths, beside the example's own count: the raw length is how much text a
- * full example takes (a shorter one is padded), not this one's.
- */
-export function maskingLengthsText(
-  lengths: Pick<MaskingPreviewResult['lengths'], 'tokensLength' | 'inputLength' | 'targetLength'>,
-): string {
-  return `input ${lengths.inputLength} and target ${lengths.targetLength}, from ${lengths.tokensLength} tokens of text in a full example`;
-}
-
 let kept: MaskingScreenState | undefined;
 
 /** The screen as it was last left in this session, or undefined on the first visit. */

@@ -190,3 +190,12 @@ describe('spanfill mask --density and --span', () => {
     expect((await mask(dir, '--text', 'hello world', '--density', '.5', '--span', '2e0')).code).toBe(0);
   });
 });
+
+describe('spanfill mask (text output)', () => {
+  it('says the lengths as the Masking screen does: the raw length is the text a full example takes', async () => {
+    const dir = tempDir();
+    const out = await cli(['mask', '--model', 'bytes', '--text', 'hello world', '--data-dir', path.join(dir, 'data')]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^Lengths +input 128 and target 29, from 141 tokens of text in a full example$/m);
+  });
+});

@@ -5,12 +5,7 @@
 // the computed lengths in words.
 
 import { describe, expect, it } from 'vitest';
-import {
-  failureKey,
-  maskingLengthsText,
-  previewKey,
-  type PreviewInputs,
-} from '../../../../src/renderer/src/lib/maskingScreen';
+import { failureKey, previewKey, type PreviewInputs } from '../../../../src/renderer/src/lib/maskingScreen';
 
 const text: PreviewInputs = {
   source: 'text',
@@ -63,13 +58,5 @@ describe('failureKey', () => {
   it('leaves out the example number for typed text, which has none', () => {
     expect(failureKey(text, 5)).toBe(failureKey(text, null));
     expect(failureKey({ ...text, text: 'Other' }, null)).not.toBe(failureKey(text, null));
-  });
-});
-
-describe('maskingLengthsText', () => {
-  it('says the raw length is the text a full example takes, apart from the input and target', () => {
-    expect(maskingLengthsText({ tokensLength: 141, inputLength: 128, targetLength: 29 })).toBe(
-      'input 128 and target 29, from 141 tokens of text in a full example',
-    );
   });
 });
