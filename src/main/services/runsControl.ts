@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../shared/contract/runs';
+import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import { listCheckpoints, UNLOADABLE_CHECKPOINT_WORDS } from '../engine/train/checkpoint';
 import type { TrainerEvent } from '../engine/train/progress';
@@ -106,7 +107,7 @@ export class RunControl {
   private whyInterrupted(row: RunRow): string {
     const hasCheckpoint = this.hasCheckpoint(row.id);
     if (row.status !== 'queued' || row.startedAt === null || row.ownerPid === null)
-      return interruptedMessage(row, hasCheckpoint);
+      return interruptedMessage(row, hasCheckpoint, this.finalStepSaved(row));
     const from = hasCheckpoint ? 'its last checkpoint' : 'the beginning';
     return `The process resuming it (pid ${row.ownerPid}) ended before it trained again; ${resumeAdvice(row.id, from)}`;
   }
@@ -120,8 +121,7 @@ export class RunControl {
       await this.deps.engine.request('train.stop', { runId: id });
       return active.done;
     }
-    if (row.status !== 'running' || !isRunOwnerAlive(row))
-      throw new ApiError('conflict', `Run ${id} is ${row.status}, not running`);
+    if (row.status !== 'running' || !isRunOwnerAlive(row)) throw new ApiError('conflict', notRunning(row, as));
     writeFileSync(this.stopRequestPath(id), as);
     for (let waited = 0; waited < 120_000; waited += 200) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -262,6 +262,17 @@ export class RunControl {
     });
   }
 
+  /**
+   * The step of run `row`'s final checkpoint where it is in its folder and every step's loss is
+   * recorded (a resume then has nothing to train, resumePoint); else undefined.
+   */
+  private finalStepSaved(row: RunRow): number | undefined {
+    const last = listCheckpoints(runCheckpointsFolder(this.deps.dataDir, row.id)).at(-1);
+    if (last === undefined || last.step < row.totalSteps) return undefined;
+    const recorded = this.deps.repo.lastMetricSteps(row.id, ['loss']).get('loss') ?? 0;
+    return recorded >= last.step ? last.step : undefined;
+  }
+
   /** Whether run `id` has a checkpoint in its folder to resume from (its rows may lag behind). */
   private hasCheckpoint(id: string): boolean {
     return listCheckpoints(runCheckpointsFolder(this.deps.dataDir, id)).length > 0;
@@ -281,4 +292,23 @@ export class RunControl {
     announceStatus(this.deps.events, row);
     return runSummary(row);
   }
+}
+
+/**
+ * Why run `row` cannot be paused or stopped (`as`), not training, and what can be done instead:
+ * wait for one that starts, resume or remove one that can resume (a run marked running whose
+ * process has gone is interrupted), and nothing for a completed one.
+ */
+function notRunning(row: RunRow, as: HaltedAs): string {
+  const { id } = row;
+  const verb = as === 'paused' ? 'pause' : 'stop';
+  if (row.status === 'queued' && isRunOwnerAlive(row))
+    return `Run ${id} is starting to train (pid ${row.ownerPid}), not running yet: once it trains, ${verb} it again`;
+  const status = row.status === 'running' || row.status === 'queued' ? 'interrupted' : row.status;
+  if (!RESUMABLE_STATUSES.includes(status))
+    return `Run ${id} is ${status}: there is nothing to ${verb}; start a new run to train more`;
+  return (
+    `Run ${id} is ${status}, not running: there is nothing to ${verb}. Resume (in a terminal: ` +
+    `\`spanfill runs resume ${id}\`) continues it; Remove (\`spanfill runs rm ${id}\`) deletes it`
+  );
 }

@@ -98,17 +98,25 @@ export const resumeAdvice = (id: string, from: string): string =>
  * Why a run whose process is gone is interrupted: one that never began training (no owner, or
  * still queued: its owner is recorded from its insert) starts over, and so does one that ended
  * before its first checkpoint (`hasCheckpoint` false: Resume has nothing else to continue from).
+ * `finalStep`: the step of its final checkpoint where it saved it with every step's loss
+ * recorded (nothing is left to train: Resume completes it at once).
  */
 export function interruptedMessage(
   run: { readonly id: string; readonly ownerPid: number | null; readonly step: number; readonly status?: string },
   hasCheckpoint: boolean,
+  finalStep?: number,
 ) {
   if (run.ownerPid === null || run.status === 'queued')
     return `The process that started it ended before it began training; ${resumeAdvice(run.id, 'the beginning')}`;
-  const ended = `The process training it (pid ${run.ownerPid}) ended without stopping it, at step ${run.step}`;
+  const ended = `The process training it (pid ${run.ownerPid}) ended without stopping it`;
+  if (hasCheckpoint && finalStep !== undefined)
+    return (
+      `${ended}, after its final checkpoint (step ${finalStep} of ${finalStep}): every step is trained and saved; ` +
+      `Resume (in a terminal: \`spanfill runs resume ${run.id}\`) completes it at once`
+    );
   return hasCheckpoint
-    ? `${ended}; ${resumeAdvice(run.id, 'its last checkpoint')}`
-    : `${ended}, before its first checkpoint; ${resumeAdvice(run.id, 'the beginning')}`;
+    ? `${ended}, at step ${run.step}; ${resumeAdvice(run.id, 'its last checkpoint')}`
+    : `${ended}, at step ${run.step}, before its first checkpoint; ${resumeAdvice(run.id, 'the beginning')}`;
 }
 
 /** How gradient accumulation keeps a smaller batch's effect, in the Train screen's words and the CLI's. */

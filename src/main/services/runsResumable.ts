@@ -31,7 +31,11 @@ export function resumableRun(check: ResumeCheck, id: string): RunRow {
     row = check.mustGet(id);
   }
   if (row.status === 'queued')
-    throw new ApiError('conflict', `Run ${id} is already starting to train (pid ${row.ownerPid})`);
+    throw new ApiError(
+      'conflict',
+      `Run ${id} is already starting to train (pid ${row.ownerPid}); wait for it, or once it trains stop it ` +
+        `(Runs screen, or \`spanfill runs stop ${id}\`)`,
+    );
   if (row.status === 'completed')
     throw new ApiError('conflict', `Run ${id} is completed; start a new run to train more`);
   const lastDir = (): string | undefined => listCheckpoints(check.checkpointDir(id)).at(-1)?.dir;

@@ -70,7 +70,11 @@ describe('a run whose resume prepares', () => {
       ),
     );
     expect(seen.resume).toEqual(
-      new ApiError('conflict', `Run ${id} is already starting to train (pid ${process.pid})`),
+      new ApiError(
+        'conflict',
+        `Run ${id} is already starting to train (pid ${process.pid}); wait for it, or once it trains stop it ` +
+          `(Runs screen, or \`spanfill runs stop ${id}\`)`,
+      ),
     );
     expect(await app.runs.wait(id)).toMatchObject({ status: 'completed', step: 12 });
     expect(other.datasets.list().map((d) => d.id)).toEqual([datasetId]);

@@ -61,7 +61,10 @@ describe('resumableRun', () => {
     expect(() => resumableRun(check, 'r-running')).toThrow('Run r-running is already running');
     add('r-starting', 'queued', thisProcessAsOwner());
     expect(() => resumableRun(check, 'r-starting')).toThrow(
-      `Run r-starting is already starting to train (pid ${process.pid})`,
+      new RegExp(
+        `^Run r-starting is already starting to train \\(pid ${process.pid}\\); wait for it, or once it trains stop it ` +
+          '\\(Runs screen, or `spanfill runs stop r-starting`\\)$',
+      ),
     );
     add('r-done', 'completed');
     expect(() => resumableRun(check, 'r-done')).toThrow('Run r-done is completed; start a new run to train more');
