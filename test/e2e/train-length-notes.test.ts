@@ -3,7 +3,8 @@
 // where runs.start refuses it (a schedule that decays to an end) and noted where it does not (the
 // learning rate never reaches the rate set), validation and checkpoint intervals longer than the
 // run are noted (at the steps the estimate found for passes over the data), their 0 is said in
-// the labels, and an emptied clipping box asks for a number; a run training on the data
+// the labels, an emptied clipping box asks for a number and a box of text no browser reads as a
+// number (1e400) is said out of bounds; a run training on the data
 // directory is said above Start, which is still refused by runs.start as before; and the note on
 // the masking sits under the dataset and base model at a phone's width. Needs `npm run build`
 // first.
@@ -97,6 +98,16 @@ describe('Train: settings longer than the run, said before Start', () => {
     await page.getByTestId('train-clip').fill('0');
     await expect.poll(() => count('train-clip-error')).toBe(0);
     await page.getByTestId('train-clip').fill('1');
+  });
+
+  it('says text no browser reads as a number (1e400) must be within the bounds, as the Masking screen does', async () => {
+    await openTrainForm(page);
+    await page.getByTestId('train-batch').fill('1e400');
+    await expect(text('train-batch-error')).resolves.toMatch(/^Batch size must be a number from 1 to \d+$/);
+    await page.getByTestId('train-batch').fill('');
+    await expect(text('train-batch-error')).resolves.toBe('Batch size needs a number');
+    await page.getByTestId('train-batch').fill('8');
+    await expect.poll(() => count('train-batch-error')).toBe(0);
   });
 
   it('notes them at the steps the estimate found, for passes over the data', async () => {

@@ -11,6 +11,9 @@ export interface NumberRange {
   readonly isOptional?: boolean;
 }
 
+/** How an empty number box is said: "Batch size needs a number" (the Train form's messages end so too). */
+export const NEEDS_A_NUMBER = ' needs a number';
+
 /**
  * What is wrong with `value` for the box called `name`, or undefined when nothing is.
  * `isUnreadable`: the box holds text the browser cannot read as a finite number (1e400, which
@@ -25,7 +28,7 @@ export function numberProblem(
 ): string | undefined {
   if (value === null || value === undefined || Number.isNaN(value)) {
     if (isUnreadable) return unreadableProblem(name, range);
-    return range.isOptional ? undefined : `${name} needs a number`;
+    return range.isOptional ? undefined : `${name}${NEEDS_A_NUMBER}`;
   }
   if (range.isWhole && !Number.isInteger(value)) return `${name} must be a whole number`;
   if (range.min !== undefined && value < range.min) return `${name} must be ≥ ${range.min}`;
@@ -37,5 +40,5 @@ function unreadableProblem(name: string, { min, max }: NumberRange): string {
   if (min !== undefined && max !== undefined) return `${name} must be a number from ${min} to ${max}`;
   if (min !== undefined) return `${name} must be a number ≥ ${min}`;
   if (max !== undefined) return `${name} must be a number ≤ ${max}`;
-  return `${name} needs a number`;
+  return `${name}${NEEDS_A_NUMBER}`;
 }

@@ -21,6 +21,7 @@ import { warmupProblem } from '../../../shared/contract/schedule';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { sentenceCase } from '../../../shared/format';
+import { NEEDS_A_NUMBER } from './numberRange';
 import { inLabelWords } from './settingLabels';
 import type { CarriedMasking, MaskingNumbers } from './trainSettings.svelte';
 
@@ -352,7 +353,7 @@ function fieldMessage(issue: { code: string; message: string }, key: string, val
   if (issue.code !== 'invalid_type') return issue.message;
   const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);
   // A fraction where a whole number belongs is said by contractMessages.
-  return isEmpty ? `${key} needs a number` : issue.message;
+  return isEmpty ? `${key}${NEEDS_A_NUMBER}` : issue.message;
 }
 
 /**
