@@ -29,6 +29,23 @@ export function createStampLock(file: string, stamp: string): boolean {
   return true;
 }
 
+/**
+ * Takes the lock `file` for `stamp`: null once taken (made, or taken over from a holder that has
+ * gone by replaceStaleLock, never removed and made anew); else the pid of the live holder (NaN:
+ * one making it now, not named yet).
+ */
+export function takeStampLock(file: string, stamp: string): number | null {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createStampLock(file, stamp)) return null;
+    const held = readLock(file);
+    if (held === null) continue; // given back meanwhile
+    const holder = stampHolder(file, held);
+    if (holder !== null) return holder;
+    if (replaceStaleLock(file, held, stamp)) return null;
+  }
+  return Number.NaN; // taken over by others each time: as busy as a lock being made
+}
+
 /** Removes `file` if it still holds `stamp` (a lock taken over since is left alone). */
 export function releaseStampLock(file: string, stamp: string): void {
   try {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordInName, recordOfThisProcess } from '../../src/main/processIdentity';
-import { createStampLock, replaceStaleLock } from '../../src/main/stampLock';
+import { createStampLock, replaceStaleLock, takeStampLock } from '../../src/main/stampLock';
 import { tempDirs } from '../support/tmp';
 
 const tempDir = tempDirs('spanfill-stamp-');
@@ -44,5 +44,20 @@ describe('replaceStaleLock', () => {
     expect(replaceStaleLock(lock, 'stale', 'fresh')).toBe(true);
     expect(fs.readFileSync(lock, 'utf8')).toBe('fresh');
     expect(fs.readdirSync(path.dirname(lock))).toEqual(['a.lock']);
+  });
+});
+
+describe('takeStampLock', () => {
+  it('takes a lock no one holds, refuses a live holder by its pid, and takes over one whose process has gone', () => {
+    const lock = path.join(tempDir(), 'b.lock');
+    const mine = recordInName(recordOfThisProcess(Date.now()));
+    expect(takeStampLock(lock, mine)).toBeNull();
+    expect(takeStampLock(lock, `${mine}0`)).toBe(process.pid);
+    fs.writeFileSync(lock, goneStamp());
+    expect(takeStampLock(lock, mine)).toBeNull();
+    expect(fs.readFileSync(lock, 'utf8')).toBe(mine);
+    fs.writeFileSync(lock, '');
+    expect(takeStampLock(lock, mine)).toBeNaN(); // being made: its maker's
+    expect(fs.readdirSync(path.dirname(lock))).toEqual(['b.lock']);
   });
 });
