@@ -66,6 +66,14 @@ function dieBy(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
+// A reader that closed its end (`spanfill … | head -1`): what it did not read has no one to go
+// to, and the command ends as it would have (Node ignores SIGPIPE, so the write fails instead,
+// which unhandled printed a stack trace and exit 1).
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -142,3 +142,13 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     }
   });
 });
+
+describe('a reader that closed its end of stdout (`spanfill … | head -1`)', () => {
+  it('ends the command quietly, its work done: no stack trace of the closed pipe (EPIPE), exit 0', async () => {
+    const dir = tempDir();
+    const cli = start(['datasets', 'list'], path.join(dir, 'data'));
+    cli.child.stdout?.destroy(); // closed before the command writes (it loads for a second or more)
+    expect(await cli.status).toBe(exitCodes.ok);
+    expect(cli.stderr()).toBe('');
+  }, 60_000);
+});
