@@ -52,7 +52,8 @@ export function removeRunFolder(dataDir: string, id: string, removeRow: () => bo
 /**
  * Finishes the removals that processes killed part-way left (removeRunFolder): for each folder
  * set aside by a process that has gone, `removeRow` its run (if its row is still there), then
- * delete the folder. One whose process runs is left to it.
+ * delete the folder. One whose process runs is left to it. Cleanup: what cannot be done now
+ * (a read-only store or disk) is left for a later command rather than failing this one.
  */
 export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => void): void {
   let names: string[];
@@ -65,7 +66,11 @@ export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => v
     const match = SET_ASIDE.exec(name);
     const remover = match && recordOfName(match[2]);
     if (!match || !remover || isRecordedProcessAlive(remover)) continue;
-    removeRow(match[1]);
-    rmSync(path.join(runsFolder(dataDir), name), { recursive: true, force: true });
+    try {
+      removeRow(match[1]);
+      rmSync(path.join(runsFolder(dataDir), name), { recursive: true, force: true });
+    } catch {
+      // a read-only store or disk: the folder stays set aside for a later command to finish
+    }
   }
 }
