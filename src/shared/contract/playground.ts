@@ -80,6 +80,11 @@ export interface PlaygroundFilledSpan {
    * (empty or not) may be cut short, not a complete answer.
    */
   readonly isCutOff: boolean;
+  /**
+   * The model wrote only blanks here, which the prompt's own beside the hole stand for (`text` is
+   * empty): a byte model's " " between two spaces. Not the same as writing nothing.
+   */
+  readonly isBlankOnly: boolean;
 }
 
 export interface PlaygroundFillResult {

@@ -189,6 +189,7 @@ describe('tokenLimitNote', () => {
     end: 0,
     isMissing: state === 'missing',
     isCutOff: state === 'cut',
+    isBlankOnly: false,
   });
 
   it('says where a fill stopped at the limit, what it left out and how to raise the limit', () => {

@@ -57,6 +57,8 @@ function readPrompt(context: CommandContext, stdin: NodeJS.ReadableStream): Prom
 /** What the model wrote for one hole, as the text output lists it. */
 function spanLine(span: PlaygroundFilledSpan): string {
   if (span.isMissing) return '(no output)';
+  // As the Playground says it: blanks the prompt's own beside the hole stand for, not nothing.
+  if (span.isBlankOnly) return '"" (spaces only: the prompt has its own beside the hole)';
   return span.isCutOff ? `${JSON.stringify(span.text)} (cut off at the token limit)` : JSON.stringify(span.text);
 }
 

@@ -20,6 +20,11 @@ export interface FilledSpan {
    * (empty or not) may be cut short, not a complete answer.
    */
   readonly isCutOff: boolean;
+  /**
+   * The model wrote only blanks here, which the prompt's own beside the hole stand for (`text` is
+   * empty): a byte model's " " between two spaces. Not the same as writing nothing.
+   */
+  readonly isBlankOnly: boolean;
 }
 
 export interface FilledText {
@@ -104,6 +109,7 @@ export function fillSentinels(prompt: string, output: string, options: FillOptio
       end: text.length + (fill ?? '').length,
       isMissing: fill === undefined,
       isCutOff: fill !== undefined && sentinel === cutOff,
+      isBlankOnly: fill === '' && written !== '',
     });
     text += fill ?? '';
     marked += `${open}${fill ?? ''}${close}`;

@@ -6,7 +6,7 @@
 // "Training").
 
 import type { MaskingPreviewSegment } from '../../../shared/contract/masking';
-import type { PlaygroundFillResult, PlaygroundFilledSpan } from '../../../shared/contract/playground';
+import type { PlaygroundFilledSpan } from '../../../shared/contract/playground';
 import { withoutDocumentEnds } from '../../../shared/documentEnds';
 
 const sentinelPattern = /<extra_id_(\d+)>/g;
@@ -81,38 +81,18 @@ export function judgeSpan(span: PlaygroundFilledSpan, expected: ReadonlyMap<numb
 const VISIBLE_BLANKS: Readonly<Record<string, string>> = { ' ': '␣', '\t': '⇥', '\n': '↵', '\r': '' };
 
 /**
- * The holes left empty only because the model wrote nothing but blanks there, which the engine
- * drops beside the prompt's own (engine/t5/sentinels.ts: a byte model's " " between two spaces),
- * by sentinel number. The output is read as the engine reads it: each sentinel's first span,
- * without <pad> and </s>. What is shown changes, not what a fill is judged or scored by.
- */
-export function blankOnlyFills(result: Pick<PlaygroundFillResult, 'output' | 'spans'>): ReadonlySet<number> {
-  const output = result.output.replace(/<pad>|<\/s>/g, '');
-  const marks = [...output.matchAll(sentinelPattern)];
-  const written = new Map<number, string>();
-  marks.forEach((mark, i) => {
-    const n = Number(mark[1]);
-    if (!written.has(n)) written.set(n, output.slice(mark.index + mark[0].length, marks[i + 1]?.index));
-  });
-  const isBlankOnly = (span: PlaygroundFilledSpan): boolean =>
-    !span.isMissing && span.text === '' && /^\s+$/.test(written.get(span.sentinel) ?? '');
-  return new Set(result.spans.filter(isBlankOnly).map((span) => span.sentinel));
-}
-
-/**
  * A filled span as shown: one made only of blanks (a byte model's fill of " ") shows them as ␣,
  * ⇥ and ↵, so it does not look like an empty one, which says "(nothing)", or "(cut off)" when
  * the model had not reached it by the new-token limit (said in words, not by its colour alone),
  * or "(spaces only)" when the model wrote only blanks that the prompt's own beside the hole
- * replaced (`isBlankOnly`, blankOnlyFills). A line end in any fill shows as ↵: a fill sits
+ * stand for (the engine's isBlankOnly). A line end in any fill shows as ↵: a fill sits
  * inline, and one starting with a newline would break the line.
  */
 export function shownFill(
   text: string,
-  span?: Pick<PlaygroundFilledSpan, 'isMissing' | 'isCutOff'>,
-  isBlankOnly = false,
+  span?: Pick<PlaygroundFilledSpan, 'isMissing' | 'isCutOff' | 'isBlankOnly'>,
 ): string {
-  if (text === '' && isBlankOnly) return '(spaces only)';
+  if (text === '' && span?.isBlankOnly === true) return '(spaces only)';
   if (text === '') return span?.isMissing === true && span.isCutOff ? '(cut off)' : '(nothing)';
   if (/\S/.test(text)) return text.replace(/\r?\n|\r/g, '↵');
   return [...text].map((c) => VISIBLE_BLANKS[c] ?? '␣').join('');

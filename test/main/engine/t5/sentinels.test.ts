@@ -28,6 +28,38 @@ describe('sentinels', () => {
     expect(filled.spans.map((s) => s.text)).toEqual([' ', 'to ', 'perfect Union']);
     expect(filled.spans[0]).toMatchObject({ start: 2, end: 3, isMissing: false });
   });
+  it('flags a hole the model wrote only blanks in, which the prompt’s own beside it stand for, apart from one it wrote nothing in', () => {
+    // A byte model's answer: a space in each of the first two holes, each between two spaces of the prompt.
+    const blanks = fillSentinels(
+      'woke <extra_id_0> on the <extra_id_1> gathered',
+      '<extra_id_0> <extra_id_1> <extra_id_2> t</s>',
+    );
+    expect(blanks.spans.map((s) => [s.text, s.isBlankOnly])).toEqual([
+      ['', true],
+      ['', true],
+    ]);
+    expect(fillSentinels('a <extra_id_0> b', '<extra_id_0>\t\n<extra_id_1>').spans[0].isBlankOnly).toBe(true);
+    // Nothing written, text, a blank fill <pad> and </s> follow (no text the model wrote), a hole never reached.
+    const others = fillSentinels(
+      'a <extra_id_0> b <extra_id_1> c <extra_id_2> d <extra_id_3> e',
+      '<extra_id_0><extra_id_1> dog <extra_id_2> <pad></s>',
+    );
+    expect(others.spans.map((s) => [s.text, s.isMissing, s.isBlankOnly])).toEqual([
+      ['', false, false],
+      ['dog', false, false],
+      ['', false, true],
+      ['', true, false],
+    ]);
+    expect(fillSentinels('a <extra_id_0> b', '<extra_id_0><pad></s>').spans[0].isBlankOnly).toBe(false);
+    // Each sentinel's first span counts; a blank kept where the prompt has none beside the hole is its text.
+    expect(fillSentinels('a <extra_id_0> b', '<extra_id_0> <extra_id_1>x<extra_id_0>y').spans[0].isBlankOnly).toBe(
+      true,
+    );
+    expect(fillSentinels('We<extra_id_0>the', '<extra_id_0> ').spans[0]).toMatchObject({
+      text: ' ',
+      isBlankOnly: false,
+    });
+  });
   it('marks the span an output cut off by the token limit was writing, and no span of a finished one', () => {
     const prompt = 'a <extra_id_0> b <extra_id_1> c <extra_id_2>';
     const cut = fillSentinels(prompt, '<extra_id_0> x<extra_id_1>', { isOutputCutOff: true });

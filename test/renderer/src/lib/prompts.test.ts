@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import type { MaskingPreviewSegment } from '../../../../src/shared/contract/masking';
 import type { PlaygroundFilledSpan } from '../../../../src/shared/contract/playground';
 import {
-  blankOnlyFills,
   insertHole,
   judgeSpan,
   piecesOf,
@@ -32,6 +31,7 @@ const span = (sentinel: number, text: string, start: number, end: number): Playg
   end,
   isMissing: text === '',
   isCutOff: false,
+  isBlankOnly: false,
 });
 
 describe('insertHole', () => {
@@ -142,9 +142,9 @@ describe('shownFill', () => {
   });
 
   it('says a hole left empty at the token limit was cut off, in words, not only by its colour', () => {
-    expect(shownFill('', { isMissing: true, isCutOff: true })).toBe('(cut off)');
-    expect(shownFill('', { isMissing: false, isCutOff: false })).toBe('(nothing)');
-    expect(shownFill('par', { isMissing: false, isCutOff: true })).toBe('par');
+    expect(shownFill('', { isMissing: true, isCutOff: true, isBlankOnly: false })).toBe('(cut off)');
+    expect(shownFill('', { isMissing: false, isCutOff: false, isBlankOnly: false })).toBe('(nothing)');
+    expect(shownFill('par', { isMissing: false, isCutOff: true, isBlankOnly: false })).toBe('par');
   });
 
   it('shows a line end inside a fill as ↵, so a fill starting with one does not break the line', () => {
@@ -153,41 +153,10 @@ describe('shownFill', () => {
   });
 });
 
-describe('blankOnlyFills', () => {
-  const span = (sentinel: number, text: string, isMissing = false): PlaygroundFilledSpan => ({
-    sentinel,
-    text,
-    start: 0,
-    end: text.length,
-    isMissing,
-    isCutOff: false,
-  });
-
-  it('finds the holes left empty because the model wrote only blanks there (the prompt has its own beside them)', () => {
-    // A byte model's answer to "woke <extra_id_0> on … the <extra_id_1> gathered": a space in each hole.
-    const output = '<extra_id_0> <extra_id_1> <extra_id_2> t</s>';
-    expect(blankOnlyFills({ output, spans: [span(0, ''), span(1, '')] })).toEqual(new Set([0, 1]));
-    expect(blankOnlyFills({ output: '<extra_id_0>\t\n<extra_id_1>', spans: [span(0, '')] })).toEqual(new Set([0]));
-  });
-
-  it('leaves out a hole the model wrote nothing in, one it never reached, and one with text', () => {
-    const output = '<extra_id_0><extra_id_1> dog <extra_id_2> <pad></s>';
-    const spans = [span(0, ''), span(1, 'dog'), span(2, ''), span(3, '', true)];
-    expect(blankOnlyFills({ output, spans })).toEqual(new Set([2]));
-    // <pad> and </s> are no text the model wrote (the engine drops them too).
-    expect(blankOnlyFills({ output: '<extra_id_0><pad></s>', spans: [span(0, '')] })).toEqual(new Set());
-  });
-
-  it('reads each sentinel’s first span, as the engine does', () => {
-    const output = '<extra_id_0> <extra_id_1>x<extra_id_0>y';
-    expect(blankOnlyFills({ output, spans: [span(0, '')] })).toEqual(new Set([0]));
-  });
-});
-
 describe('shownFill of a fill of blanks only, trimmed', () => {
   it('says it was blanks only, not nothing', () => {
-    expect(shownFill('', { isMissing: false, isCutOff: false }, true)).toBe('(spaces only)');
-    expect(shownFill('', { isMissing: false, isCutOff: false }, false)).toBe('(nothing)');
+    expect(shownFill('', { isMissing: false, isCutOff: false, isBlankOnly: true })).toBe('(spaces only)');
+    expect(shownFill('', { isMissing: false, isCutOff: false, isBlankOnly: false })).toBe('(nothing)');
   });
 });
 
