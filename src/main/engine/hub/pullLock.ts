@@ -7,10 +7,10 @@
 // be cancelled. A removal from the cache holds the same lock while it deletes (whileNotPulled),
 // so neither deletes nor downloads under the other.
 
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { recordInName, recordOfThisProcess } from '../../processIdentity';
-import { createStampLock, liveStampHolder, releaseStampLock } from '../../stampLock';
+import { releaseStampLock, takeStampLock } from '../../stampLock';
 import { HubError } from './errors';
 
 /** The lock file of `repoId` in the cache at `cacheRoot` (outside the repository's folder, which removals delete). */
@@ -40,18 +40,17 @@ export function whileNotPulled<T>(cacheRoot: string, repoId: string, remove: () 
   }
 }
 
-/** The lock of `repoId`, taken over from a holder that has gone; `refusal` for a live one. */
+/**
+ * The lock of `repoId`, taken over from a holder that has gone; `refusal` for a live one (NaN: one
+ * making the lock just now, or others taking it over each time this process tried).
+ */
 function takeLock(cacheRoot: string, repoId: string, refusal: (pid: number) => HubError): () => void {
   const file = pullLockPath(cacheRoot, repoId);
   mkdirSync(path.dirname(file), { recursive: true });
   const stamp = recordInName(recordOfThisProcess(Date.now()));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (createStampLock(file, stamp)) return () => releaseStampLock(file, stamp);
-    const holder = liveStampHolder(file);
-    if (holder !== null) throw refusal(holder);
-    rmSync(file, { force: true }); // stale: its process is gone
-  }
-  throw new HubError('busy', `Could not take the pull lock ${file} of ${repoId}; try again`);
+  const holder = takeStampLock(file, stamp); // a stale lock taken over in one step, never removed and made anew
+  if (holder === null) return () => releaseStampLock(file, stamp);
+  throw refusal(holder);
 }
 
 const PULL_WAIT = 'wait for it to finish, then pull again: what it fetched is kept, and the model comes from the cache';
