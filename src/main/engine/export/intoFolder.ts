@@ -4,30 +4,30 @@
 // its manifest lists, removed). Not the destination rules: see folder.ts.
 //
 // One export at a time: `.spanfill-export.lock` in the folder names the process writing into it
-// (processIdentity.ts). The files are written under `.spanfill-export-<record>` inside the folder,
-// listed in its manifest, then moved in, the manifest last, so the folder never looks like a
-// finished export before it is one. Once the staging folder holds its manifest the export is
+// (processIdentity.ts; a stale one is taken over in one step, stampLock.ts). The files are
+// written under `.spanfill-export-<record>` inside the folder, listed in its manifest, then moved
+// in, the manifest last, so the folder never looks like a finished export before it is one. Once the staging folder holds its manifest the export is
 // decided: if its process is killed, the next export into the folder finishes the move.
 
 import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStrictlyWithin } from '../../pathWithin';
-import { createStampLock, liveStampHolder, releaseStampLock } from '../../stampLock';
+import { createStampLock, releaseStampLock, takeStampLock } from '../../stampLock';
 import { earlierExportFiles, EXPORT_MANIFEST, FINDER_FILE } from './manifest';
-import { EXPORT_LOCK, IN_PROGRESS } from './stagingName';
+import { EXPORT_LOCK, STAGING_INSIDE } from './stagingName';
 
 /**
  * Takes `dir`'s lock for the export `stamp` (stampLock.ts), after clearing what a killed export
- * left there. Returns false when a live export holds it (or one is making it just now).
+ * left there. Returns false when a live export holds it (or one is making it just now). A stale
+ * lock is taken over in one step (takeStampLock), never removed and made anew: two exports that
+ * found it stale would both write, the second clearing the first's staging folder as left behind.
  */
 export function lockFolder(dir: string, stamp: string): boolean {
   const lock = join(dir, EXPORT_LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (createStampLock(lock, stamp)) return true;
-    if (liveStampHolder(lock) !== null) return false;
-    clearLeftBehind(dir);
-  }
-  return false;
+  if (createStampLock(lock, stamp)) return true;
+  if (takeStampLock(lock, stamp) !== null) return false;
+  clearLeftBehind(dir);
+  return true;
 }
 
 /** Gives up `dir`'s lock (only if it is still this export's). */
@@ -36,12 +36,13 @@ export function unlockFolder(dir: string, stamp: string): void {
 }
 
 /**
- * What exports killed while writing into `dir` left: a staging folder whose manifest was written
- * is moved in (that export was decided), any other is removed; then the dead lock goes.
+ * What exports killed while writing into `dir` left, its lock held: a staging folder whose manifest
+ * was written is moved in (that export was decided), any other is removed. The lock's files are
+ * not these (a breaker or temp file may be another process's, taking over the lock just now).
  */
 function clearLeftBehind(dir: string): void {
   for (const name of readdirSync(dir)) {
-    if (!IN_PROGRESS.test(name) || name === EXPORT_LOCK) continue;
+    if (!STAGING_INSIDE.test(name)) continue;
     const staging = join(dir, name);
     try {
       if (readdirSync(staging).includes(EXPORT_MANIFEST)) moveIn(staging, dir);
@@ -50,7 +51,6 @@ function clearLeftBehind(dir: string): void {
       // not ours to finish: it stays, and the folder with it is no export to replace
     }
   }
-  rmSync(join(dir, EXPORT_LOCK), { force: true });
 }
 
 /**

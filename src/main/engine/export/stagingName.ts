@@ -5,7 +5,8 @@
 // name in them is shortened to its start and a hash of the whole: `<start>~<8 hex>`. A replaced
 // folder so named holds the earlier export under its own name (folder.ts), which is how the
 // cleanup of a killed export knows where to put it back. And the names an export into a folder
-// that exists keeps inside it while it runs (intoFolder.ts): its lock and its staging folder.
+// that exists keeps inside it while it runs (intoFolder.ts): its lock (and what taking over a
+// stale one keeps beside it: stampLock.ts) and its staging folder.
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,8 +14,18 @@ import { RECORD_IN_NAME } from '../../processIdentity';
 
 /** The lock file naming the export that writes into a folder that exists. */
 export const EXPORT_LOCK = '.spanfill-export.lock';
+/** The staging folder (stagingInside) an export into a folder writes its files in. */
+const STAGING = String.raw`\.spanfill-export-(?:${RECORD_IN_NAME})`;
+/**
+ * The lock, and what taking over a stale one keeps beside it for a moment, or leaves when its
+ * process is killed then (stampLock.ts replaceStaleLock): `<lock>.break` (and `.break.break`, ...,
+ * when a breaker is itself taken over) and `<lock or breaker>.<record>.tmp`.
+ */
+const LOCK_FILES = String.raw`\.spanfill-export\.lock(?:\.break)*(?:\.(?:${RECORD_IN_NAME})\.tmp)?`;
 /** What an export into a folder keeps there while it runs; no export's own file, never listed. */
-export const IN_PROGRESS = new RegExp(String.raw`^(\.spanfill-export\.lock|\.spanfill-export-(${RECORD_IN_NAME}))$`);
+export const IN_PROGRESS = new RegExp(`^(?:${LOCK_FILES}|${STAGING})$`);
+/** A staging folder of IN_PROGRESS (not the lock's files). */
+export const STAGING_INSIDE = new RegExp(`^${STAGING}$`);
 
 /** The folder an export with `stamp` stages its files in, inside `dir` (which exists). */
 export function stagingInside(dir: string, stamp: string): string {
