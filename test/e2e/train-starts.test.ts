@@ -83,7 +83,7 @@ describe('a run that fails, one that continues from a checkpoint, and a shape fr
     expect(error).toContain('The engine host stopped while training');
     // The CPU is offered as a way out only to a run that trained on another provider.
     expect(error).toMatch(
-      /Its checkpoints are kept; try a smaller batchSize(, a shorter inputLength, or provider cpu| or a shorter inputLength); then/,
+      /Its checkpoints are kept; Resume \(in a terminal: spanfill runs resume r-\w+[^)]*\) continues from the last one\. Should it stop again, it may need more memory than is free: start a new run with a smaller Batch size \(--batch-size\)(, a shorter Input length \(--input-length\), or provider cpu| or a shorter Input length \(--input-length\)), from its last checkpoint/,
     );
     expect(error).toContain(`spanfill runs resume ${runId}`);
     await expect(page.getByTestId('run-error').getAttribute('role')).resolves.toBe('alert');

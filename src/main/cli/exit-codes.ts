@@ -33,12 +33,17 @@ export const exitCodeMeanings: Readonly<Record<ExitCode, string>> = {
   130: 'interrupted (Ctrl-C, or SIGTERM or SIGHUP, which stop the same way); nothing half-imported is left in the store, a training run stops with a checkpoint (a second Ctrl-C stops at once, without one); serve, which runs until stopped, exits 0',
 };
 
-/** A line after the message saying what to do next, where the message itself cannot know. */
-export function exitCodeNextStep(exitCode: ExitCode, commandName: string): string | undefined {
+/**
+ * A line after the message saying what to do next, where the message itself cannot know.
+ * `message`: the error's. A run the engine host failed says to resume it (services/runsFailure.ts):
+ * running `train` again would start a new run from step 0, so the line points at that resume.
+ */
+export function exitCodeNextStep(exitCode: ExitCode, commandName: string, message = ''): string | undefined {
   if (exitCode === exitCodes.usage) return `Run \`spanfill ${commandName} --help\` for usage.`;
-  if (exitCode === exitCodes.engine)
-    return 'Run the command again; if it fails the same way, `spanfill system` shows whether the engine host starts.';
-  return undefined;
+  if (exitCode !== exitCodes.engine) return undefined;
+  const resume = /`spanfill runs resume [^`]+`/.exec(message)?.[0];
+  const again = resume === undefined ? 'Run the command again; if it fails' : `If ${resume} fails`;
+  return `${again} the same way, \`spanfill system\` shows whether the engine host starts.`;
 }
 
 export const exitCodeHelp = [

@@ -318,7 +318,7 @@ function reportError(error: unknown, command: Command, { isJson, io, output }: E
   if (isJson && !output.hasPrintedResult) printJsonError(io, code, message);
   else {
     io.stderr.write(`spanfill ${command.name}: ${visibleControls(message)}\n`);
-    const next = exitCodeNextStep(exitCode, command.name);
+    const next = exitCodeNextStep(exitCode, command.name, said);
     if (next !== undefined) io.stderr.write(`${withDataDir(next, output.namedDataDir)}\n`);
   }
   return exitCode;

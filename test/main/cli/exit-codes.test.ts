@@ -215,7 +215,8 @@ const cases: Case[] = [
   {
     what: 'an engine host killed while it trains',
     status: 4,
-    says: /The engine host was killed by SIGKILL[^\n]*\nRun the command again; /,
+    // Not "Run the command again": that would start a new run from step 0, where the run resumes.
+    says: /The engine host was killed by SIGKILL[^\n]*`spanfill runs resume r-\w+ --data-dir [^`]+`[^\n]*\nIf `spanfill runs resume r-\w+ --data-dir [^`]+` fails the same way, `spanfill system --data-dir [^`]+` shows/,
     run: async (dir) => {
       fs.mkdirSync(path.join(dir, 'data'));
       const dataset = await importTexts(path.join(dir, 'data'), KILL_TEXTS);
