@@ -137,8 +137,8 @@ function smallerSettings(others: readonly string[], accumulation = ''): string {
 
 /** Where a new run starts from run `runId`'s last checkpoint: in the app, and in a terminal. */
 const fromLastCheckpoint = (runId: string): string =>
-  ', from its last checkpoint (Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder ' +
-  `\`spanfill runs show ${runId}\` lists)`;
+  ', from its last checkpoint (Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last ' +
+  `checkpoint folder \`spanfill runs show ${runId}\` lists)`;
 
 /**
  * The sentence to append to a failed run's error: what happened in plain words and what to try.

@@ -73,8 +73,8 @@ describe('failureHint and failureMessage', () => {
       "The run ran out of memory. Its checkpoints are kept; a resume keeps this run's settings, so it would likely run " +
         'out again: start a new run with a smaller Batch size (--batch-size; more Gradient accumulation, ' +
         '--accumulation, keeps the effective batch), a shorter Input length (--input-length), or provider cpu, from its last checkpoint ' +
-        '(Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder `spanfill runs show r-1` ' +
-        'lists). If the memory was taken by something that has ended since, Resume (in a terminal: ' +
+        '(Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last checkpoint folder ' +
+        '`spanfill runs show r-1` lists). If the memory was taken by something that has ended since, Resume (in a terminal: ' +
         '`spanfill runs resume r-1`) continues from the last one',
     );
   });
@@ -84,8 +84,8 @@ describe('failureHint and failureMessage', () => {
       'The execution provider failed. Its checkpoints are kept; Resume (in a terminal: `spanfill runs resume r-2`) ' +
         'continues from the last one, on the same provider. Should it fail again, start a new run with provider cpu, or a ' +
         'smaller Batch size (--batch-size) or a shorter Input length (--input-length), from its last checkpoint ' +
-        '(Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder `spanfill runs show r-2` ' +
-        "lists): a resume keeps this run's settings",
+        '(Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last checkpoint folder ' +
+        "`spanfill runs show r-2` lists): a resume keeps this run's settings",
     );
   });
 
@@ -96,8 +96,8 @@ describe('failureHint and failureMessage', () => {
         'it, often for lack of memory). Its checkpoints are kept; Resume (in a terminal: `spanfill runs resume r-3`) ' +
         'continues from the last one. Should it stop again, it may need more memory than is free: start a new run ' +
         'with a smaller Batch size (--batch-size), a shorter Input length (--input-length), or provider cpu, from its ' +
-        'last checkpoint (Train → Base model; in a terminal, `spanfill train --model CHECKPOINT` with a folder ' +
-        "`spanfill runs show r-3` lists): a resume keeps this run's settings",
+        'last checkpoint (Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last checkpoint ' +
+        "folder `spanfill runs show r-3` lists): a resume keeps this run's settings",
     );
   });
 
