@@ -12,10 +12,11 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screenshotFailures } from './failureShot';
 import { holdReply, type HeldReply } from './holdReply';
 import { openTrainForm } from './navigate';
 import { importNotes } from './notes';
-import { resultsDir, startSession, type E2eSession } from './session';
+import { startSession, type E2eSession } from './session';
 import { startTerminalRun } from './terminalRun';
 import { estimateSteps } from './trainPage';
 
@@ -33,11 +34,7 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  const name = `train-failed-${test.task.name.replace(/\W+/g, '-')}.png`;
-  await page.screenshot({ path: path.join(resultsDir, name), fullPage: true });
-});
+screenshotFailures('train', () => page);
 
 const text = (testid: string) => page.getByTestId(testid).textContent({ timeout: 5000 });
 const count = (testid: string) => page.getByTestId(testid).count();

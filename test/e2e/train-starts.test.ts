@@ -14,10 +14,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartPoints } from './charts';
 import { storedRunHostPid } from '../support/store-peek';
 import { accessibilityViolations } from './accessibility';
+import { screenshotFailures } from './failureShot';
 import { holdCalls } from './holdReply';
 import { openScreen, openTrainForm } from './navigate';
 import { importNotes, writeNotes } from './notes';
@@ -46,11 +47,7 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 // A failed step leaves the screen as it was, for whoever reads the failure.
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  const name = `train-failed-${test.task.name.replace(/\W+/g, '-')}.png`;
-  await page.screenshot({ path: path.join(resultsDir, name), fullPage: true });
-});
+screenshotFailures('train', () => page);
 
 const shot = (name: string) => page.screenshot({ path: path.join(resultsDir, `train-${name}.png`) });
 const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(page, what, check);
