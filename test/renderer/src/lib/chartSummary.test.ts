@@ -1,7 +1,7 @@
 // A chart's data in words: each series' first and last point, a loss's lowest, and a learning
 // rate's highest where it is above both ends (its peak after a warm-up).
 import { describe, expect, it } from 'vitest';
-import { chartSummary, spokenNumber } from '../../../../src/renderer/src/lib/chartSummary';
+import { chartSummary, spokenNumber, windowSummary } from '../../../../src/renderer/src/lib/chartSummary';
 
 /** Two runs compared over two steps, the first with a validation loss: a chart's all but its values. */
 const comparison = { title: 'Loss', xLabel: 'step', labels: ['a training', 'a validation', 'b training'], xs: [1, 2] };
@@ -112,5 +112,50 @@ describe('chartSummary', () => {
       '12.5',
       '0',
     ]);
+  });
+});
+
+describe('windowSummary', () => {
+  /** A loss chart over steps 1–6: training at each step, validation at steps 3 and 6. */
+  const loss = {
+    title: 'Loss',
+    xLabel: 'step',
+    labels: ['training loss', 'validation loss'],
+    xs: [1, 2, 3, 4, 5, 6],
+    ys: [
+      [6.5, 4.25, 3.5, 2.75, 3, 2.5],
+      [null, null, 4, null, null, 3.25],
+    ],
+  };
+
+  it('says the steps in view and each line within them, in the words of the whole chart', () => {
+    // A zoomed range falls between steps: the first and last steps inside it are said.
+    expect(windowSummary(loss, { min: 3.5, max: 5.25 })).toBe(
+      'Steps 4–5: training loss 2.75 at step 4 to 3 at step 5, lowest 2.75 at step 4; validation loss: no points in view.',
+    );
+    expect(windowSummary(loss, { min: 2, max: 6 })).toBe(
+      'Steps 2–6: training loss 4.25 at step 2 to 2.5 at step 6, lowest 2.5 at step 6; ' +
+        'validation loss 4 at step 3 to 3.25 at step 6, lowest 3.25 at step 6.',
+    );
+  });
+
+  it('says when every step is in view, the lines hidden, and a range with no point in it', () => {
+    expect(windowSummary({ ...loss, hidden: new Set([1]) }, { min: 1, max: 6 })).toBe(
+      'All steps, 1–6: training loss 6.5 at step 1 to 2.5 at step 6, lowest 2.5 at step 6. Hidden: validation loss.',
+    );
+    expect(windowSummary(loss, { min: 2.25, max: 2.75 })).toBe('Steps 2.25–2.75: no points in view.');
+  });
+
+  it('puts a phrase of an x axis after its numbers', () => {
+    const chart = {
+      title: 'Learning rate',
+      xLabel: 'input tokens seen',
+      labels: ['learning rate'],
+      xs: [4096, 8192, 12288, 16384],
+      ys: [[0.001, 0.0005, 0.0001, 0.00005]],
+    };
+    expect(windowSummary(chart, { min: 8000, max: 13000 })).toBe(
+      '8,192–12,288 input tokens seen: learning rate 0.0005 at 8,192 input tokens seen to 0.0001 at 12,288 input tokens seen.',
+    );
   });
 });
