@@ -1,9 +1,11 @@
 // The Masking screen as it was left, for the rest of the app session: the screen's state lives
 // in its component, which goes when another screen opens, so leaving for the Datasets screen
 // (to import the text being masked, say) and coming back lost the typed text, the settings and
-// the preview. The component reads this back when it opens and keeps it current.
+// the preview. The component reads this back when it opens and keeps it current. Also what the
+// screen says once a preview asked for is on screen.
 
-import type { MaskingPreviewResult } from '../../../shared/contract/masking';
+import { maskingCountsText, type MaskingPreviewResult } from '../../../shared/contract/masking';
+import { shownNumber } from '../../../shared/shownNumber';
 
 export interface MaskingScreenState {
   readonly source: 'text' | 'dataset';
@@ -41,6 +43,18 @@ export function previewKey(s: PreviewInputs): string {
  */
 export function failureKey(s: PreviewInputs, example: number | null): string {
   return JSON.stringify([previewKey(s), s.source === 'dataset' ? example : null]);
+}
+
+/**
+ * A preview on screen in a sentence, said once it is (politely): which one, the seed that drew it
+ * and its counts as its Tokens line has them (maskingCountsText) — "Preview ready (seed 42): 141
+ * tokens in this example, …" or, for a dataset, "Example 3 of 6 ready (seed 0): …".
+ */
+export function previewAnnouncement(preview: MaskingPreviewResult): string {
+  const which = preview.example
+    ? `Example ${shownNumber(preview.example.index)} of ${preview.example.count}`
+    : 'Preview';
+  return `${which} ready (seed ${preview.seed}): ${maskingCountsText(preview.counts)}.`;
 }
 
 let kept: MaskingScreenState | undefined;

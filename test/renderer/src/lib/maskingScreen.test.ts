@@ -2,10 +2,16 @@
 // input it was made from changed, and only then, so "Use these settings for training" never
 // carries settings other than the ones the preview on screen shows; a failure is about those
 // inputs and the example number, so a changed number never sits beside another number's error;
-// the computed lengths in words.
+// the computed lengths in words; what is said once a preview is on screen.
 
 import { describe, expect, it } from 'vitest';
-import { failureKey, previewKey, type PreviewInputs } from '../../../../src/renderer/src/lib/maskingScreen';
+import type { MaskingPreviewResult } from '../../../../src/shared/contract/masking';
+import {
+  failureKey,
+  previewAnnouncement,
+  previewKey,
+  type PreviewInputs,
+} from '../../../../src/renderer/src/lib/maskingScreen';
 
 const text: PreviewInputs = {
   source: 'text',
@@ -58,5 +64,37 @@ describe('failureKey', () => {
   it('leaves out the example number for typed text, which has none', () => {
     expect(failureKey(text, 5)).toBe(failureKey(text, null));
     expect(failureKey({ ...text, text: 'Other' }, null)).not.toBe(failureKey(text, null));
+  });
+});
+
+describe('previewAnnouncement', () => {
+  /** A preview's counts and seed: what is said of it (the rest of a result is not). */
+  const preview = (more: Partial<MaskingPreviewResult>) =>
+    ({
+      counts: {
+        textTokens: 140,
+        maskedTokens: 141,
+        noiseTokens: 21,
+        noiseSpans: 7,
+        inputTokens: 128,
+        targetTokens: 29,
+      },
+      seed: 42,
+      ...more,
+    }) as MaskingPreviewResult;
+
+  it("says a typed text's preview is ready with its seed and its counts, as the Tokens line has them", () => {
+    expect(previewAnnouncement(preview({}))).toBe(
+      'Preview ready (seed 42): 141 tokens in this example, of which 21 are hidden in 7 noise spans; ' +
+        'the input has 128, the target 29.',
+    );
+  });
+
+  it('says which dataset example, from 1, of how many; one hidden token in one span is said so', () => {
+    const counts = { textTokens: 9, maskedTokens: 10, noiseTokens: 1, noiseSpans: 1, inputTokens: 10, targetTokens: 3 };
+    expect(previewAnnouncement(preview({ counts, seed: 0, example: { index: 2, count: 6, mode: 'packed' } }))).toBe(
+      'Example 3 of 6 ready (seed 0): 10 tokens in this example, of which 1 is hidden in 1 noise span; ' +
+        'the input has 10, the target 3.',
+    );
   });
 });
