@@ -1,9 +1,10 @@
 // A progress's live region says its start, each quarter once, and its end when all is done:
-// a handful of lines however many chunks the work moves in.
+// a handful of lines however many chunks the work moves in; work done within a second, nothing.
 
 import { describe, expect, it } from 'vitest';
 import {
   announceProgress,
+  QUIET_MS,
   quartersDone,
   type Progress,
   type Said,
@@ -11,15 +12,26 @@ import {
 
 const upload = (done: number, total: number | null = 100): Progress => ({ what: 'Uploading big.txt', done, total });
 
-/** Every text the region shows as the progresses come in turn (undefined: none now). */
-function spoken(progresses: readonly (Progress | undefined)[]): string[] {
+/**
+ * Every text the region shows as the progresses come in turn (undefined: none now), each at its
+ * time in ms (by default one a second after the first, past the quiet time of each work); a
+ * wake-up the region asks for is taken where it falls before the next progress.
+ */
+function spoken(progresses: readonly (Progress | undefined)[], times?: readonly number[]): string[] {
   let said: Said | undefined;
   const texts: string[] = [];
-  for (const now of progresses) {
-    const next = announceProgress(said, now);
+  const take = (now: Progress | undefined, at: number): number | undefined => {
+    const next = announceProgress(said, now, at);
     said = next.said;
     if (next.text !== undefined) texts.push(next.text);
-  }
+    return next.wakeInMs === undefined ? undefined : at + next.wakeInMs;
+  };
+  let wake: number | undefined;
+  progresses.forEach((now, index) => {
+    const at = times?.[index] ?? index * 1000;
+    if (wake !== undefined && wake <= at && index > 0) take(progresses[index - 1], wake);
+    wake = take(now, at);
+  });
   return texts;
 }
 
@@ -58,7 +70,7 @@ describe('announceProgress', () => {
   });
 
   it('clears the region when the work goes, so the same work started again is heard again', () => {
-    expect(spoken([upload(0), upload(10), undefined, undefined, upload(0)])).toEqual([
+    expect(spoken([upload(0), upload(10), undefined, undefined, upload(0), upload(5)])).toEqual([
       'Uploading big.txt…',
       '',
       'Uploading big.txt…',
@@ -67,8 +79,37 @@ describe('announceProgress', () => {
 
   it('says the start of the next work when one follows another (an import after its upload)', () => {
     const importing: Progress = { what: 'Importing', done: 0, total: 10 };
-    expect(spoken([upload(100), importing, { ...importing, done: 10 }])).toEqual([
+    expect(spoken([upload(0), upload(100), importing, { ...importing, done: 10 }])).toEqual([
       'Uploading big.txt…',
+      'Uploading big.txt: done.',
+      'Importing…',
+      'Importing: done.',
+    ]);
+  });
+
+  it('says nothing of work done within its quiet second, the screen saying what it did', () => {
+    const importing: Progress = { what: 'Importing', done: 0, total: 10 };
+    // A small file: uploaded and imported in 100 ms, five steps.
+    expect(
+      spoken([upload(0), upload(100), importing, { ...importing, done: 10 }, undefined], [0, 20, 40, 90, 100]),
+    ).toEqual([]);
+  });
+
+  it('says work that goes on past its quiet second from then, its quarters passed meanwhile not said', () => {
+    const late = QUIET_MS + 1;
+    // (the second ends between the 25 % at 500 ms and the 50 % just after it)
+    expect(spoken([upload(0), upload(30), upload(60), upload(100)], [0, 500, late, late + 10])).toEqual([
+      'Uploading big.txt…',
+      'Uploading big.txt: 50 %.',
+      'Uploading big.txt: done.',
+    ]);
+    // No progress for a while after the start: the wake-up says it.
+    expect(spoken([upload(0), upload(80)], [0, 5000])).toEqual(['Uploading big.txt…', 'Uploading big.txt: 75 %.']);
+  });
+
+  it('says a quick upload nothing, and the slow import after it', () => {
+    const importing: Progress = { what: 'Importing', done: 0, total: 10 };
+    expect(spoken([upload(0), upload(100), importing, { ...importing, done: 10 }], [0, 50, 60, 3000])).toEqual([
       'Importing…',
       'Importing: done.',
     ]);
