@@ -235,12 +235,20 @@ describe('the Train screen by keyboard', () => {
     await page.getByTestId('run-view').waitFor();
     await expect.poll(() => focused()).toEqual(['run-title', undefined]);
     await waitUntil(page, 'the run to complete', async () => (await runViewStatus(page)) === 'completed');
-    // Said: the start, then the end with the loss the step line shows; nothing per step.
+    // Said: the start with its steps, a quarter of them reached at most once each, then the end
+    // with the loss the step line shows; nothing per step.
     const loss = /last loss ([\d.e+-]+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1];
     expect(loss).toBeDefined();
-    await expect
-      .poll(() => page.evaluate('window.announced'))
-      .toEqual(['Training started.', `Finished: last loss ${loss}.`]);
+    await expect.poll(() => page.evaluate<string[]>('window.announced')).toContain(`Finished: last loss ${loss}.`);
+    const said = await page.evaluate<string[]>('window.announced');
+    const quarters = said.filter((line) => line.startsWith('Training: '));
+    expect(said.filter((line) => !quarters.includes(line))).toEqual([
+      'Training started: 20 steps.',
+      `Finished: last loss ${loss}.`,
+    ]);
+    expect(quarters.map((line) => /^Training: (\d+) % \(step \d+ of 20\)\.$/.exec(line)?.[1])).toEqual(
+      ['25', '50', '75'].filter((percent) => quarters.some((line) => line.startsWith(`Training: ${percent} %`))),
+    );
     await expect(announced()).resolves.toBe(`Finished: last loss ${loss}.`);
     await expect.poll(() => focused()).toEqual(['run-title', undefined]);
     await expect(page.getByTestId('run-checkpoints').locator('th').allTextContents()).resolves.toContain(

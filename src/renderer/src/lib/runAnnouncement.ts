@@ -1,5 +1,7 @@
-// What the polite live regions say of runs: one line when a run's status changes (started,
-// paused, finished with its last loss, failed with the reason), never per step, so a screen
+// What the polite live regions say of runs: one line when a run's status changes (started with
+// its steps, resumed at its step, paused, finished with its last loss, failed with the reason),
+// and on the Train screen each quarter of its steps reached as the run it shows trains (as long
+// work with a progress bar says: lib/progressAnnouncement.ts), never per step, so a screen
 // reader hears a run's course without a running count. The Train screen says it of the run it
 // shows ("Paused at step 40."); the Runs screen of every run listed, by name ("Run “tiny” paused
 // at step 40."), only as their rows are read again after a change (runsStatusChanges), and what
@@ -8,9 +10,7 @@
 
 import type { RunDetail, RunStatusName, RunSummary } from '../../../shared/contract/runs';
 import { formatMetric } from './format';
-
-/** Said once runs.start answers, before the run's own status comes in. */
-export const STARTED_WORDS = 'Training started.';
+import { quartersDone } from './progressAnnouncement';
 
 /** The run shown before (its id and status), to tell a change from a run just opened. */
 export interface ShownRun {
@@ -19,7 +19,7 @@ export interface ShownRun {
 }
 
 /** As much of a run as its words read. */
-type SaidRun = Pick<RunDetail, 'status' | 'step' | 'last' | 'error'>;
+type SaidRun = Pick<RunDetail, 'status' | 'step' | 'totalSteps' | 'last' | 'error'>;
 
 /** Backticks mark code on screen (RichText); read out, they are noise. */
 const plain = (text: string): string => text.replaceAll('`', '');
@@ -46,11 +46,25 @@ function whatHappened(run: SaidRun, before?: RunStatusName): string {
   }
 }
 
-/** The line for `run` in its status now, `before` the one it had (a run queued starts; one paused resumes). */
+const count = (n: number): string => n.toLocaleString('en');
+
+/** "Training started: 3,000 steps." */
+export const startedWords = (totalSteps: number): string =>
+  `Training started: ${count(totalSteps)} step${totalSteps === 1 ? '' : 's'}.`;
+
+/**
+ * The line for `run` in its status now, `before` the one it had: a run queued or just started
+ * here starts ("Training started: 3,000 steps."), one paused or stopped resumes ("Resumed at step
+ * 50 of 3,000.").
+ */
 export function statusWords(run: SaidRun, before?: RunStatusName): string {
+  if (run.status === 'running') {
+    return before === undefined || before === 'queued'
+      ? startedWords(run.totalSteps)
+      : `Resumed at step ${count(run.step)} of ${count(run.totalSteps)}.`;
+  }
   const happened = whatHappened(run, before);
-  // (a run training: "Training started.", "Training resumed.")
-  return run.status === 'running' ? `Training ${happened}` : happened[0].toUpperCase() + happened.slice(1);
+  return happened[0].toUpperCase() + happened.slice(1);
 }
 
 /** The line for `run` among others (the Runs screen), its name first: "Run “tiny” finished: last loss 1.234." */
@@ -78,13 +92,54 @@ export function runsRemovedElsewhere(
 }
 
 /**
- * What to say now that `run` shows (undefined: nothing). Only a status change of the run shown
- * before speaks; a run just opened, another run, or the same status again (a new checkpoint,
- * a step) says nothing.
+ * What to say now that `run` shows (undefined: nothing). A status change of the run shown before
+ * speaks, and a run just started here (`isStartedHere`) says its start as it first shows (its
+ * steps; the status it trains in then says the same line again, which the region does not repeat);
+ * a run just opened, another run, or the same status again (a new checkpoint, a step) says nothing.
  */
-export function runAnnouncement(before: ShownRun | undefined, run: RunDetail | undefined): string | undefined {
-  if (!run || before?.id !== run.id || before.status === run.status) return undefined;
+export function runAnnouncement(
+  before: ShownRun | undefined,
+  run: RunDetail | undefined,
+  isStartedHere = false,
+): string | undefined {
+  if (!run) return undefined;
+  if (before?.id !== run.id) return isStartedHere ? startedWords(run.totalSteps) : undefined;
+  if (before.status === run.status) return undefined;
   return statusWords(run, before.status);
+}
+
+/** The quarter of its steps the run shown had reached when last heard of (0–4). */
+export interface SaidQuarter {
+  readonly id: string;
+  readonly quarter: number;
+}
+
+/** As much of the run shown as its quarters read: its status, and its step and total now (live while it trains). */
+export interface TrainingRun {
+  readonly id: string;
+  readonly status: RunStatusName;
+  readonly step: number;
+  readonly totalSteps: number;
+}
+
+/**
+ * What to say as the run shown trains on: "Training: 25 % (step 750 of 3,000)." once as each
+ * quarter of its steps is reached, never the last (its finish says it). A run just shown, or not
+ * training (paused, or starting again from an earlier checkpoint), says nothing and counts from
+ * where it is.
+ */
+export function runQuarterAnnouncement(
+  said: SaidQuarter | undefined,
+  run: TrainingRun | undefined,
+): { readonly said: SaidQuarter | undefined; readonly text: string | undefined } {
+  if (!run) return { said: undefined, text: undefined };
+  const quarter = quartersDone({ what: run.id, done: run.step, total: run.totalSteps });
+  if (said?.id !== run.id || run.status !== 'running' || quarter <= said.quarter) {
+    return { said: { id: run.id, quarter }, text: undefined };
+  }
+  const text =
+    quarter === 4 ? undefined : `Training: ${25 * quarter} % (step ${count(run.step)} of ${count(run.totalSteps)}).`;
+  return { said: { id: run.id, quarter }, text };
 }
 
 /** The status each run's row was last read in on the Runs screen, by run id. */

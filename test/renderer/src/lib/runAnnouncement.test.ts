@@ -1,5 +1,6 @@
-// The Train screen's live region speaks on a change of the shown run's status only, in words
-// that carry the step, the last loss or the reason; the Runs screen's says the same of each run
+// The Train screen's live region speaks on a change of the shown run's status, in words that
+// carry the steps, the step, the last loss or the reason, and as the run shown reaches each
+// quarter of its steps, never per step; the Runs screen's says the same of each run
 // listed, by name, when its row is read in another status, what a delete did, and a run removed
 // elsewhere (another window, `spanfill runs rm`).
 
@@ -9,6 +10,7 @@ import {
   deletedRunWords,
   namedStatusWords,
   runAnnouncement,
+  runQuarterAnnouncement,
   runsRemovedElsewhere,
   runsStatusChanges,
   statusWords,
@@ -17,17 +19,22 @@ import {
 /** A run with only what the words read (the rest of a RunDetail does not matter here). */
 function run(
   status: RunStatusName,
-  more: { step?: number; loss?: number; error?: string; id?: string; name?: string } = {},
+  more: { step?: number; totalSteps?: number; loss?: number; error?: string; id?: string; name?: string } = {},
 ): RunDetail {
   const last: Record<string, number> = more.loss === undefined ? {} : { loss: more.loss };
-  const [id, name] = [more.id ?? 'r-1', more.name ?? 'tiny'];
-  return { id, name, status, step: more.step ?? 0, last, error: more.error ?? null } as unknown as RunDetail;
+  const [id, name, totalSteps] = [more.id ?? 'r-1', more.name ?? 'tiny', more.totalSteps ?? 3000];
+  const error = more.error ?? null;
+  return { id, name, status, step: more.step ?? 0, totalSteps, last, error } as unknown as RunDetail;
 }
 
 describe('statusWords', () => {
   it('says a start, a resume, a pause and a stop with the step', () => {
-    expect(statusWords(run('running', { step: 3 }), 'queued')).toBe('Training started.');
-    expect(statusWords(run('running', { step: 1200 }), 'paused')).toBe('Training resumed.');
+    expect(statusWords(run('running', { step: 3 }), 'queued')).toBe('Training started: 3,000 steps.');
+    expect(statusWords(run('running', { step: 0, totalSteps: 1 }))).toBe('Training started: 1 step.');
+    expect(statusWords(run('running', { step: 50 }), 'paused')).toBe('Resumed at step 50 of 3,000.');
+    expect(statusWords(run('running', { step: 1200, totalSteps: 200 }), 'stopped')).toBe(
+      'Resumed at step 1,200 of 200.',
+    );
     expect(statusWords(run('paused', { step: 1200 }))).toBe('Paused at step 1,200.');
     expect(statusWords(run('paused', { step: 40 }))).toBe('Paused at step 40.');
     expect(statusWords(run('stopped', { step: 7 }))).toBe('Stopped at step 7.');
@@ -58,6 +65,75 @@ describe('runAnnouncement', () => {
     expect(runAnnouncement({ id: 'r-2', status: 'running' }, run('completed'))).toBeUndefined();
     expect(runAnnouncement({ id: 'r-1', status: 'running' }, run('running', { step: 5 }))).toBeUndefined();
     expect(runAnnouncement({ id: 'r-1', status: 'running' }, undefined)).toBeUndefined();
+  });
+
+  it('says the start of a run started here as it first shows, once, with its steps', () => {
+    expect(runAnnouncement(undefined, run('queued', { totalSteps: 200 }), true)).toBe('Training started: 200 steps.');
+    // (the region already says so as it trains: the same line, not repeated by a screen reader)
+    expect(runAnnouncement({ id: 'r-1', status: 'queued' }, run('running', { totalSteps: 200 }), true)).toBe(
+      'Training started: 200 steps.',
+    );
+    expect(runAnnouncement({ id: 'r-1', status: 'paused' }, run('running', { step: 50, totalSteps: 200 }))).toBe(
+      'Resumed at step 50 of 200.',
+    );
+  });
+});
+
+describe('runQuarterAnnouncement', () => {
+  /** The texts said as the run shown comes in each of `shown` states, in turn. */
+  function spoken(shown: readonly (Parameters<typeof runQuarterAnnouncement>[1] | undefined)[]): string[] {
+    let said: ReturnType<typeof runQuarterAnnouncement>['said'];
+    const texts: string[] = [];
+    for (const now of shown) {
+      const next = runQuarterAnnouncement(said, now);
+      said = next.said;
+      if (next.text !== undefined) texts.push(next.text);
+    }
+    return texts;
+  }
+  const training = (step: number, more: { status?: RunStatusName; id?: string } = {}) => ({
+    id: more.id ?? 'r-1',
+    status: more.status ?? 'running',
+    step,
+    totalSteps: 3000,
+  });
+
+  it('says each quarter of a long run once as it trains, not each step, and not its end', () => {
+    const steps = Array.from({ length: 3001 }, (_, step) => training(step));
+    expect(spoken(steps)).toEqual([
+      'Training: 25 % (step 750 of 3,000).',
+      'Training: 50 % (step 1,500 of 3,000).',
+      'Training: 75 % (step 2,250 of 3,000).',
+    ]);
+  });
+
+  it('says only the quarter reached when steps come in jumps', () => {
+    expect(spoken([training(0), training(100), training(1600), training(1700)])).toEqual([
+      'Training: 50 % (step 1,600 of 3,000).',
+    ]);
+  });
+
+  it('says nothing of the quarters a run had reached when it was opened, or another run shown', () => {
+    expect(
+      spoken([training(1600), training(1700), training(2000, { id: 'r-2' }), training(2100, { id: 'r-2' })]),
+    ).toEqual([]);
+  });
+
+  it('counts a resume from where it restarts, saying nothing while paused', () => {
+    expect(
+      spoken([
+        training(700),
+        training(800),
+        training(800, { status: 'paused' }),
+        training(500, { status: 'running' }),
+        training(760),
+        training(1500),
+      ]),
+    ).toEqual([
+      'Training: 25 % (step 800 of 3,000).',
+      'Training: 25 % (step 760 of 3,000).',
+      'Training: 50 % (step 1,500 of 3,000).',
+    ]);
   });
 });
 
