@@ -49,6 +49,24 @@ const FIRST_DIRECTION: Readonly<Record<RunsSortKey, SortDirection>> = {
   bestEvalLoss: 'ascending',
 };
 
+/** How each column's order is said, ascending then descending: what comes first ("newest first"). */
+const DIRECTION_WORDS: Readonly<Record<RunsSortKey, readonly [string, string]>> = {
+  name: ['A to Z', 'Z to A'],
+  started: ['oldest first', 'newest first'],
+  status: ['running first', 'completed first'],
+  dataset: ['A to Z', 'Z to A'],
+  model: ['A to Z', 'Z to A'],
+  steps: ['fewest first', 'most first'],
+  lastLoss: ['lowest first', 'highest first'],
+  bestEvalLoss: ['lowest first', 'highest first'],
+};
+
+/** The sort said in words, for the name of the header button sorted by ("sorted newest first"). */
+export function sortedWords(sort: RunsSort): string {
+  const [ascending, descending] = DIRECTION_WORDS[sort.key];
+  return `sorted ${sort.direction === 'ascending' ? ascending : descending}`;
+}
+
 const words = new Intl.Collator(undefined, { numeric: true, sensitivity: 'accent' });
 
 /** Text in the store's own order (SQLite's BINARY: by code unit), as runs.list breaks ties. */

@@ -10,6 +10,7 @@ import {
   runsSortFrom,
   runsSortText,
   sortRuns,
+  sortedWords,
   type RunsSort,
   type RunsSortKey,
   type SortableRun,
@@ -120,6 +121,23 @@ describe('columnSort', () => {
     expect(columnSort(DEFAULT_RUNS_SORT, 'name', 'started')).toBe('descending');
     expect(columnSort(by('name'), 'name', 'started')).toBe('ascending');
     expect(columnSort(by('name'), 'lastLoss')).toBeUndefined();
+  });
+});
+
+describe('sortedWords', () => {
+  it('says the way a column is sorted as a person says it of what it holds', () => {
+    expect(sortedWords(DEFAULT_RUNS_SORT)).toBe('sorted newest first');
+    expect(sortedWords(by('started'))).toBe('sorted oldest first');
+    expect(sortedWords(by('name'))).toBe('sorted A to Z');
+    expect(sortedWords(by('model', 'descending'))).toBe('sorted Z to A');
+    expect(sortedWords(by('dataset'))).toBe('sorted A to Z');
+    // (the Status header's tooltip: "Running first, completed last")
+    expect(sortedWords(by('status'))).toBe('sorted running first');
+    expect(sortedWords(by('status', 'descending'))).toBe('sorted completed first');
+    expect(sortedWords(by('steps', 'descending'))).toBe('sorted most first');
+    expect(sortedWords(by('steps'))).toBe('sorted fewest first');
+    expect(sortedWords(by('lastLoss'))).toBe('sorted lowest first');
+    expect(sortedWords(by('bestEvalLoss', 'descending'))).toBe('sorted highest first');
   });
 });
 
