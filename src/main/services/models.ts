@@ -28,8 +28,7 @@ import { ApiError } from '../../shared/errors';
 import { readRepoReference } from '../../shared/hubAddress';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, parseRepoReference } from '../engine/hub/catalog';
-import { pullModel, type PullProgress } from '../engine/hub/download';
-import { keptNote } from '../engine/hub/keptNote';
+import { pullModel, type PullProgress, type PullResult } from '../engine/hub/download';
 import { HubError } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
 import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/settings';
@@ -42,7 +41,7 @@ import type { DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { modelProblem } from './modelFolderHealth';
-import { checkModelWork, rethrowModelError, withNote } from './modelsErrors';
+import { checkModelWork, pulledFailure, rethrowModelError } from './modelsErrors';
 import { numberedName, numberedNote } from './idOrName';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
@@ -125,22 +124,18 @@ export class ModelService {
       };
       let offlineReason: string | undefined;
       if (!settings.isOffline) onContacting?.(settings.endpoint, repoId, revision);
-      const pulled = await pullModel(request).catch(async (error: unknown) => {
+      // Registered under the pull lock: no removal deletes the snapshot before its row is there.
+      const register = (pulled: PullResult) => this.registerPulled(repoId, revision, pulled);
+      const { pulled, registered } = await pullModel(request, register).catch(async (error: unknown) => {
         // The Hub out of reach: the snapshot already in the cache, if there is one (else the network error).
         if (!(error instanceof HubError && error.code === 'network') || settings.isOffline) throw error;
-        const cached = await pullModel({ ...request, settings: { ...settings, isOffline: true } }).catch(() => {
+        const offline = { ...request, settings: { ...settings, isOffline: true } };
+        const cached = await pullModel(offline, register).catch(() => {
           throw error;
         });
         offlineReason = error.message;
         return cached;
       });
-      const existing = this.repo.findBySource('hub', repoId, pulled.commit);
-      const registered = existing
-        ? { row: existing }
-        : await this.registerHub(repoId, revision, pulled.commit, pulled.dir).catch((error: unknown) => {
-            // The snapshot stays in the cache, unregistered: say so, and how to delete it.
-            throw withNote(error, keptNote(repoId, pulled.bytes, false));
-          });
       const { downloadedBytes, resumedBytes, isFromCache } = pulled;
       return {
         model: this.registeredSummary(registered),
@@ -282,6 +277,21 @@ export class ModelService {
   private settings(isOffline?: boolean): HubSettings {
     const settings = checkModelWork(() => hubSettingsFromEnv(this.env, this.tokenStore.read()));
     return isOffline === undefined ? settings : { ...settings, isOffline: settings.isOffline || isOffline };
+  }
+
+  /** The model of a pulled snapshot, registered already or now (under the pull lock); a failure says what stays. */
+  private async registerPulled(
+    repoId: string,
+    revision: string,
+    pulled: PullResult,
+  ): Promise<{ pulled: PullResult; registered: Registration }> {
+    const existing = this.repo.findBySource('hub', repoId, pulled.commit);
+    if (existing) return { pulled, registered: { row: existing } };
+    try {
+      return { pulled, registered: await this.registerHub(repoId, revision, pulled.commit, pulled.dir) };
+    } catch (error) {
+      throw pulledFailure(error, repoId, pulled.dir);
+    }
   }
 
   /**

@@ -4,8 +4,10 @@
 // cancelled, each keeping its message. Anything else passes through (dispatch: internal).
 
 import { ApiError } from '../../shared/errors';
+import { directoryBytes } from '../engine/hub/cache';
 import { RepoIdError } from '../engine/hub/catalog';
 import { HubError, type HubErrorCode } from '../engine/hub/errors';
+import { keptNote } from '../engine/hub/keptNote';
 import { HubSettingsError } from '../engine/hub/settings';
 import { isModelInputError } from '../engine/inputErrors';
 
@@ -51,4 +53,17 @@ export function checkModelWork<T>(work: () => T): T {
   } catch (error) {
     return rethrowModelError(error);
   }
+}
+
+/**
+ * A pulled snapshot's registration failure with what stays of it: the snapshot, unregistered, and
+ * the command that deletes it; a snapshot gone from under it (deleted outside Spanfill) as that.
+ */
+export function pulledFailure(error: unknown, repoId: string, dir: string): unknown {
+  const bytes = directoryBytes(dir);
+  if (bytes > 0) return withNote(error, keptNote(repoId, bytes, false));
+  return new ApiError(
+    'conflict',
+    `The files of ${repoId} were deleted from the download cache (${dir}) as they were being registered; pull it again`,
+  );
 }

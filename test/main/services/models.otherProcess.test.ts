@@ -4,7 +4,7 @@
 // registration that another process made first returns that model instead of failing on the
 // store's unique index. A removal (models rm, models cache rm) is refused while a live process
 // pulls the repository, which would otherwise download under it; a stale lock does not stop it.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/main/services/events';
@@ -142,5 +142,76 @@ describe('ModelService.remove and removeCached while the repository is being pul
         'from under it: cancel that download or wait for it to end, then remove it',
     });
     expect(pulled.model.problem).toBeNull();
+  });
+});
+
+describe('ModelService.pull holds the pull lock until the model is registered', () => {
+  /** The look for a registered model, the pull's step after the download, first running `meanwhile`. */
+  function whenRegistering(service: ModelService, meanwhile: () => void): void {
+    const look = service.repo.findBySource.bind(service.repo);
+    vi.spyOn(service.repo, 'findBySource').mockImplementationOnce((...args) => {
+      meanwhile();
+      return look(...args);
+    });
+  }
+
+  /** What `remove` threw, or 'removed'. */
+  function attempt(remove: () => unknown): unknown {
+    try {
+      remove();
+      return 'removed';
+    } catch (error) {
+      return error;
+    }
+  }
+
+  const refusedByThisProcess =
+    `${REPO} is being pulled by this process (pid ${process.pid}); removing its files would pull them out ` +
+    'from under it: cancel that download or wait for it to end, then remove it';
+
+  it('refuses models cache rm between the download and the registration, and the pull registers its model', async () => {
+    const { dataDir, service, hub } = await setup();
+    // Another service on the data directory (a terminal's `models cache rm`).
+    const store = openStore(dataDir);
+    cleanup.push(() => store.close());
+    const other = new ModelService({ store, dataDir, events: new EventBus() }, { env: { HF_ENDPOINT: hub.url } });
+    let removal: unknown;
+    whenRegistering(service, () => (removal = attempt(() => other.removeCached(REPO))));
+    const pulled = await service.pull({ repoId: REPO });
+    expect(removal).toMatchObject({ code: 'conflict', message: refusedByThisProcess });
+    expect(pulled.downloadedBytes).toBeGreaterThan(0);
+    expect(pulled.model).toMatchObject({ isAvailable: true, problem: null });
+    expect(other.list()).toEqual([pulled.model]);
+    expect(readdirSync(path.dirname(lockOf(dataDir)))).toEqual([]);
+  });
+
+  it('refuses models rm of the model a pull from the cache is returning', async () => {
+    const { dataDir, service } = await setup();
+    const first = await service.pull({ repoId: REPO });
+    let removal: unknown;
+    whenRegistering(service, () => (removal = attempt(() => service.remove(first.model.id))));
+    const again = await service.pull({ repoId: REPO });
+    expect(removal).toMatchObject({ code: 'conflict', message: refusedByThisProcess });
+    expect(again).toMatchObject({ isFromCache: true, model: first.model });
+    expect(existsSync(first.model.path)).toBe(true);
+    expect(readdirSync(path.dirname(lockOf(dataDir)))).toEqual([]);
+  });
+
+  it('does not say the download stays in the cache when its files were deleted from under it', async () => {
+    const { dataDir, service } = await setup();
+    const snapshots = path.join(dataDir, 'models', 'hub', `models--${REPO.replace('/', '--')}`, 'snapshots');
+    // Deleted outside Spanfill (no lock stops that) once the download is complete.
+    whenRegistering(service, () => rmSync(snapshots, { recursive: true, force: true }));
+    const failed = await rejection(service.pull({ repoId: REPO }));
+    expect(failed.message).not.toMatch(/stays in the download cache/);
+    expect(failed).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(
+        new RegExp(
+          `^The files of ${REPO} were deleted from the download cache \\(.*\\) as they were being registered; pull it again$`,
+        ),
+      ) as unknown,
+    });
+    expect(service.list()).toEqual([]);
   });
 });

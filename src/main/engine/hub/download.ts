@@ -6,8 +6,9 @@
 // the snapshot. A mismatch deletes it. Offline, only complete cached snapshots are used. Every
 // request has time limits (timedFetch.ts): a Hub that never answers fails in seconds, and a
 // stalled body is retried from where it stopped, as a dropped connection is. One process at a
-// time downloads a repository into a cache (pullLock.ts); another is refused with its pid. A
-// pull that fails says what of it stays in the cache for the next one, and how to delete it.
+// time pulls a repository into a cache (pullLock.ts), from its download until the caller has
+// registered the snapshot (settle); another is refused with its pid. A pull that fails says
+// what of it stays in the cache for the next one, and how to delete it.
 
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
 import { HubError, isTransient, toHubError } from './errors';
 import { withKeptNote } from './keptNote';
-import { lockRepoPull } from './pullLock';
+import { whilePulling } from './pullLock';
 import { checkTokenizer, selectRepoFiles, shardsFromIndex, WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './files';
 import type { HubSettings } from './settings';
 import { TimedFetch, type HubTimeouts } from './timedFetch';
@@ -89,17 +90,27 @@ function fromManifest(
   };
 }
 
-/** Download (or find in the cache) the files Spanfill needs from `request.repoId`. */
-export async function pullModel(request: PullRequest): Promise<PullResult> {
+/** What the caller does with the snapshot under the pull lock (registers it): no removal meanwhile. */
+export type SettlePull<T> = (pulled: PullResult) => T | Promise<T>;
+
+/**
+ * Download (or find in the cache) the files Spanfill needs from `request.repoId`, then `settle`
+ * the snapshot under the pull lock; the lock goes back once `settle` has ended (or the pull failed).
+ */
+export function pullModel(request: PullRequest): Promise<PullResult>;
+export function pullModel<T>(request: PullRequest, settle: SettlePull<T>): Promise<T>;
+export async function pullModel<T>(request: PullRequest, settle?: SettlePull<T>): Promise<T | PullResult> {
+  const settled = settle ?? ((pulled: PullResult) => pulled);
   const revision = request.revision ?? 'main';
-  if (request.settings.isOffline) {
-    const cached = findCachedSnapshot(request.cacheRoot, request.repoId, revision);
-    if (cached) return cached;
-    throw new HubError(
-      'not-cached',
-      `Offline (--offline or HF_HUB_OFFLINE) and ${request.repoId}@${revision} is not in the cache; pull it once while online.`,
-    );
-  }
+  if (request.settings.isOffline)
+    return whilePulling(request.cacheRoot, request.repoId, async () => {
+      const cached = findCachedSnapshot(request.cacheRoot, request.repoId, revision);
+      if (cached) return settled(cached);
+      throw new HubError(
+        'not-cached',
+        `Offline (--offline or HF_HUB_OFFLINE) and ${request.repoId}@${revision} is not in the cache; pull it once while online.`,
+      );
+    });
   const startedAt = Date.now();
   const timed = new TimedFetch(request.signal, request.timeouts);
   const { commit, files, repoFiles } = await resolveRepo(request, revision, timed);
@@ -111,17 +122,16 @@ export async function pullModel(request: PullRequest): Promise<PullResult> {
     cache.writeRef(request.repoId, revision, commit);
     return { ...fromManifest(cache, manifest, revision, 0, 0, true), elapsedMs: Date.now() - startedAt };
   };
-  const existing = complete();
-  if (existing) return existing;
   // One process downloads a repository at a time: its .partial files are that process's alone.
-  const unlock = lockRepoPull(request.cacheRoot, request.repoId);
-  try {
-    return complete() ?? (await download(request, { cache, commit, files, repoFiles, timed, startedAt }));
-  } catch (error) {
-    throw withKeptNote(error, cache, request.repoId, commit);
-  } finally {
-    unlock();
-  }
+  return whilePulling(request.cacheRoot, request.repoId, async () => {
+    let pulled: PullResult;
+    try {
+      pulled = complete() ?? (await download(request, { cache, commit, files, repoFiles, timed, startedAt }));
+    } catch (error) {
+      throw withKeptNote(error, cache, request.repoId, commit);
+    }
+    return settled(pulled);
+  });
 }
 
 /** Fetches the files of `commit` into its snapshot, then writes its manifest and the revision's ref. */

@@ -4,8 +4,9 @@
 // `.partial` files are written by that process alone. A lock whose process is gone (killed,
 // crashed, a reboot, its pid taken since) is stale and taken over (stampLock.ts, as export
 // folders lock). Not the in-process guard (services/models.ts `pulls`), which also lets a pull
-// be cancelled. A removal from the cache holds the same lock while it deletes (whileNotPulled),
-// so neither deletes nor downloads under the other.
+// be cancelled. A pull holds it from its download until the snapshot is registered (whilePulling),
+// and a removal from the cache while it deletes (whileNotPulled), so neither deletes nor
+// downloads (nor registers) under the other.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,19 @@ export function pullLockPath(cacheRoot: string, repoId: string): string {
  */
 export function lockRepoPull(cacheRoot: string, repoId: string): () => void {
   return takeLock(cacheRoot, repoId, (pid) => busy(repoId, pid, 'pull'));
+}
+
+/**
+ * Runs `work` (a pull: its download, then what the caller does with the snapshot) holding the
+ * pull lock of `repoId`; a live holder is a HubError 'busy' naming its pid.
+ */
+export async function whilePulling<T>(cacheRoot: string, repoId: string, work: () => Promise<T>): Promise<T> {
+  const unlock = lockRepoPull(cacheRoot, repoId);
+  try {
+    return await work();
+  } finally {
+    unlock();
+  }
 }
 
 /**
