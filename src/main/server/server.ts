@@ -27,7 +27,8 @@ import {
 } from './security';
 import { serveStatic } from './static';
 import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLimits } from './unread';
-import { removeStaleUploads, Uploads } from './upload';
+import { Uploads } from './upload';
+import { removeLeftUploads } from './uploadOwners';
 import { jsonNestingDepth, shallowJson } from './frameDepth';
 import { uploadLimitsFromEnv, type UploadLimits } from './uploadLimits';
 
@@ -47,7 +48,7 @@ export interface ServerOptions {
   readonly unreadLimits?: UnreadLimits;
 }
 
-/** Upload folders older than this were left by a server that is gone. */
+/** Upload folders without an owner record (older versions) that are older than this were left by a server that is gone. */
 const staleUploadMs = 24 * 60 * 60 * 1000;
 
 export interface RunningServer {
@@ -67,7 +68,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     path.join(app.dataDir, uploadsFolder),
     options.uploadLimits ?? uploadLimitsFromEnv(process.env),
   );
-  await removeStaleUploads(uploads.root, staleUploadMs);
+  await removeLeftUploads(uploads.root, { maxAgeMs: staleUploadMs });
   let port = 0;
   const httpServer = http.createServer((request, response) => {
     handleHttp(request, response, { rendererDir, token, pageKey, port, uploads }).catch((error: unknown) => {

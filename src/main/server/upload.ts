@@ -3,7 +3,8 @@
 // never held whole in memory. Each chunk must start where the file ends on disk (no gaps, no
 // overlap), a whole upload is limited in size (chunks still arriving included) and in files,
 // names stay inside the upload's folder and are ones the server's file system holds (uploadNames.ts),
-// and a cancelled upload is deleted. The renderer then imports the files through
+// and a cancelled upload is deleted. Each upload records the server that owns it, so that
+// another can remove it at once if this one dies (uploadOwners.ts). The renderer then imports the files through
 // `datasets.import` and deletes the upload (the store keeps the documents; see README
 // "Browser mode").
 
@@ -26,6 +27,7 @@ import {
   type UploadLimits,
 } from './uploadLimits';
 import { uploadNameProblem } from './uploadNames';
+import { recordUploadOwner, removeLeftUploads, removeUpload } from './uploadOwners';
 
 interface UploadState {
   /**
@@ -150,13 +152,7 @@ export class Uploads {
     // Ids are random and used once; remembering the last thousand ended ones is plenty.
     if (this.cancelled.size > 1000) this.cancelled.delete(this.cancelled.values().next().value ?? id);
     this.states.delete(id);
-    const dir = path.join(this.root, id);
-    const existed = await fs.stat(dir).then(
-      () => true,
-      () => false,
-    );
-    await fs.rm(dir, { recursive: true, force: true });
-    return existed;
+    return removeUpload(this.root, id);
   }
 
   private async receive(request: IncomingMessage, id: string, params: URLSearchParams) {
@@ -172,7 +168,8 @@ export class Uploads {
     await checkDiskRoom(this.root, needed, this.limits);
     // From here on nothing awaits until the chunk is counted (below).
     if (this.cancelled.has(id)) throw cancelledError(id);
-    if (!this.states.has(id)) checkOpenUploads(this.states.size, this.limits);
+    const isNew = !this.states.has(id);
+    if (isNew) checkOpenUploads(this.states.size, this.limits);
     const state = this.stateOf(id);
     if (state.busy.has(name))
       throw new UploadError(
@@ -190,6 +187,8 @@ export class Uploads {
       const size = offset + written;
       setSize(state, name, size);
       if (this.cancelled.has(id)) throw cancelledError(id);
+      // An upload opened: the folders of servers that have gone go (uploadOwners.ts), never a live one's.
+      if (isNew) await removeLeftUploads(this.root, { maxAgeMs: Infinity }).catch(() => undefined);
       return { received: size, uploadBytes: state.bytes, entryPath: entry };
     } catch (error) {
       // What is there now: the file cut back to `offset`, or nothing when it was never made.
@@ -203,6 +202,7 @@ export class Uploads {
   private stateOf(id: string): UploadState {
     let state = this.states.get(id);
     if (state === undefined) {
+      recordUploadOwner(this.root, id); // before its folder is made
       state = { sizes: new Map(), bytes: 0, busy: new Set() };
       this.states.set(id, state);
     }
@@ -361,19 +361,4 @@ function wholeNumber(raw: string | null, label: string): number {
     );
   }
   return value;
-}
-
-/** Removes upload folders left by a server that is gone (older than maxAgeMs), so they do not pile up. */
-export async function removeStaleUploads(root: string, maxAgeMs: number, now = Date.now()): Promise<string[]> {
-  const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
-  const removed: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(root, entry.name);
-    const stat = await fs.lstat(full).catch(() => undefined);
-    if (stat && now - stat.mtimeMs > maxAgeMs) {
-      await fs.rm(full, { recursive: true, force: true });
-      removed.push(entry.name);
-    }
-  }
-  return removed;
 }

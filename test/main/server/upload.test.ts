@@ -5,11 +5,9 @@
 
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { startServer } from '../../../src/main/server/server';
-import { removeStaleUploads } from '../../../src/main/server/upload';
 import { uploadLimitsFromEnv } from '../../../src/main/server/uploadLimits';
 import {
   errorOf,
@@ -258,18 +256,6 @@ describe('cancel', () => {
 });
 
 describe('leftovers', () => {
-  it('removeStaleUploads deletes only folders older than the age given', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-stale-'));
-    fs.mkdirSync(path.join(dir, 'old-upload'));
-    fs.mkdirSync(path.join(dir, 'new-upload'));
-    const day = 24 * 3600 * 1000;
-    const old = (Date.now() - 2 * day) / 1000;
-    fs.utimesSync(path.join(dir, 'old-upload'), old, old);
-    expect(await removeStaleUploads(dir, day)).toEqual(['old-upload']);
-    expect(fs.readdirSync(dir)).toEqual(['new-upload']);
-    fs.rmSync(dir, { recursive: true });
-  });
-
   it('closing the server deletes the uploads it received', async () => {
     const rendererDir = path.join(bench.root, 'renderer');
     const other = await startServer({ app: bench.app, rendererDir, uploadLimits: { maxUploadBytes, maxChunkBytes } });
