@@ -38,9 +38,12 @@ screenshotFailures('train', () => page);
 
 const text = (testid: string) => page.getByTestId(testid).textContent({ timeout: 5000 });
 const count = (testid: string) => page.getByTestId(testid).count();
-/** The field's label as shown: its text before the box. */
+/** The field's label as shown: its text above the box (the note under it is no part of it). */
 const labelOf = (testid: string) =>
-  page.locator('label.field', { has: page.getByTestId(testid) }).evaluate((label) => label.firstChild?.textContent);
+  page
+    .locator('.field', { has: page.getByTestId(testid) })
+    .locator('label')
+    .textContent();
 
 describe('Train: settings longer than the run, said before Start', () => {
   let estimates: HeldReply | undefined;
