@@ -5,7 +5,7 @@
 // store as it was; where even that finds no room, the row stays 'importing' until a later
 // removeAbandonedImports, which also clears imports abandoned by a process that died.
 
-import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
+import { optionalDisplayName } from '../../shared/contract/displayName';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './dataset
 import { toApiError } from './errors';
 import { numberedName, numberedNote, refuseOthersId } from './idOrName';
 import type { EventBus } from './events';
+import { defaultImportName, nameAfterDocuments, RENAME_EITHER } from './datasetsImportName';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { uploadIdPattern, uploadsFolder } from '../../shared/upload';
 
@@ -129,9 +130,6 @@ function importingByThisProcess(): Pick<
   return { importingPid: pid, importingStartedAt: ranAt, importingBootId: bootId, importingStartTicks: startTicks };
 }
 
-/** How a numbered import's note says to name either dataset anew. */
-const RENAME_EITHER = '(`spanfill datasets rename ID NAME` names either anew)';
-
 /** Imports `request.paths` as dataset `id`; resolves when it is ready, rejects with an ApiError-mapped error. */
 export async function importDataset(
   deps: DatasetImportDeps,
@@ -141,7 +139,8 @@ export async function importDataset(
 ): Promise<void> {
   const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
   const shown = uploadedNames(deps.dataDir);
-  const asked = optionalDisplayName(request.name) ?? nameFromFile(path.basename(request.paths[0]), 'dataset');
+  const given = optionalDisplayName(request.name);
+  const asked = given ?? defaultImportName(request.paths);
   // As `datasets rename` refuses it: an id wins over a name, so that name could never find it.
   // (datasets.ts's DATASET_KIND in words; that module imports this one.)
   const rows = deps.repo.states();
@@ -154,11 +153,17 @@ export async function importDataset(
     ...importingByThisProcess(),
   };
   const name = deps.repo.createUnderFreeName(row, (n) => numberedName(asked, n));
-  const nameNote = name === asked ? undefined : numberedNote(name, asked, deps.repo.states(), 'dataset', RENAME_EITHER);
+  const named = {
+    name,
+    nameNote: name === asked ? undefined : numberedNote(name, asked, deps.repo.states(), 'dataset', RENAME_EITHER),
+  };
   importsInThisProcess.add(id);
   deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
   try {
     const { summary, sourceHash, splitKeys } = await storeDocuments(deps, id, request, signal);
+    // Not after a first file that was skipped (datasetsImportName.ts).
+    const { nameNote } =
+      given === undefined ? nameAfterDocuments(deps.repo, id, request.paths, summary.files, named) : named;
     const split = splitDocuments(
       (function* () {
         for (let i = 0; i < summary.documents; i++) yield { index: i, splitKey: splitKeys[i] };
