@@ -173,11 +173,9 @@ export class ModelService {
         `${dir} is a file, not a folder; give the folder that holds config.json (${path.dirname(dir)}, if it is its config.json)`,
       );
     const existing = this.repo.findBySource('folder', dir, null);
+    // A retry of an import thought cut off: the model that is there, saying so.
     if (existing)
-      throw new ApiError(
-        'conflict',
-        `${dir} is already registered as ${existing.id}; \`spanfill models rm ${existing.id}\` first`,
-      );
+      return this.registeredSummary({ row: existing, nameNote: alreadyRegistered(dir, existing, args.name) });
     // A name from the folder's is checked as a given one is: a folder called `bytes` too.
     const name = optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model');
     this.lookup.refuseShadowingName(name);
@@ -371,6 +369,13 @@ export class ModelService {
 interface Registration {
   readonly row: ModelRow;
   readonly nameNote?: string;
+}
+
+/** The note of an import of `dir`, registered as `row` already; `asked`, a name it does not have, is not taken. */
+function alreadyRegistered(dir: string, row: ModelRow, asked: string | undefined): string {
+  const name = optionalDisplayName(asked) ?? row.name;
+  const rename = `. It keeps that name: \`spanfill models rm ${row.id}\`, then import it again to name it ${JSON.stringify(name)}`;
+  return `${dir} is already registered as ${row.id} (${row.name}); nothing to do${name === row.name ? '' : rename}`;
 }
 
 /** better-sqlite3's error for a row a UNIQUE index already holds. */
