@@ -6,10 +6,11 @@
 // cancelled. Turning the bytes into text is each command's (fill-prompt.ts: UTF-8 only; mask:
 // as import decodes a text file).
 
-import { fstatSync } from 'node:fs';
+import { fstatSync, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { ApiError } from '../../shared/errors';
-import { unreadableFileReason } from '../../shared/fileErrors';
+import { ambiguousNotUtf8Reason, isMissingPathError, unreadableFileReason } from '../../shared/fileErrors';
+import { byteSpellings } from '../engine/data/fileNames';
 
 /** What a command reads, for its messages and its bound. */
 export interface TextInputKind {
@@ -76,16 +77,32 @@ export async function readStreamBytes(
   return Buffer.concat(chunks);
 }
 
+/**
+ * What to open `path` by: itself, or where it is missing as written and holds U+FFFD (a name
+ * that is not valid UTF-8, as Node reads it from the command line), the one file whose name in
+ * bytes reads as it (engine/data/fileNames.ts).
+ */
+async function openedBy(path: string, source: string): Promise<{ opens: string | Buffer; info: Stats }> {
+  const fail = (error: unknown): never => {
+    throw new ApiError('invalid_input', `${source} ${unreadableFileReason(error)}`);
+  };
+  const info = await stat(path).catch((error: unknown) => error as Error);
+  if (!(info instanceof Error)) return { opens: path, info };
+  const spellings = isMissingPathError(info) ? await byteSpellings(path) : [];
+  if (spellings.length > 1)
+    throw new ApiError('invalid_input', `${source} ${ambiguousNotUtf8Reason(spellings.length)}`);
+  if (spellings.length === 0) return fail(info);
+  return { opens: spellings[0], info: await stat(spellings[0]).catch(fail) };
+}
+
 /** The bytes of a file; only a regular file. */
 export async function readFileBytes(path: string, kind: TextInputKind): Promise<Buffer> {
   const source = fileSource(kind, path);
-  const info = await stat(path).catch((error: unknown) => {
-    throw new ApiError('invalid_input', `${source} ${unreadableFileReason(error)}`);
-  });
+  const { opens, info } = await openedBy(path, source);
   if (!info.isFile())
     throw new ApiError('invalid_input', `${source} is not a regular file; use - to read standard input`);
   if (info.size > kind.maxBytes) throw tooLarge(kind, source);
-  const handle = await open(path, 'r');
+  const handle = await open(opens, 'r');
   try {
     return await handle.readFile();
   } finally {

@@ -7,6 +7,7 @@
 
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import type { FilePath } from './fileNames';
 import { notARegularFile, pathError, specialFileKind } from './sources';
 
 /** `work`, or a rejection with the signal's reason as soon as it fires (the work runs on, unheeded). */
@@ -25,8 +26,8 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
  * special files, but the path may have been replaced since (opening a FIFO plainly would
  * wait for a writer forever). O_NONBLOCK changes nothing for reads of a regular file.
  */
-async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+async function openRegularFile({ path, opens }: FilePath): Promise<{ handle: FileHandle; size: number }> {
+  const handle = await open(opens, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   const stat = await handle.stat();
   const kind = specialFileKind(stat);
   if (kind === null) return { handle, size: stat.size };
@@ -48,19 +49,23 @@ export function nextReadBytes(
   return last.read === last.asked ? chunkBytes : last.asked;
 }
 
+/** A path, or one named by text and opened by its bytes (fileNames.ts). */
+type FileToRead = string | FilePath;
+
 /**
  * The file in chunks of up to `chunkBytes`; aborting rejects at once, even mid-read. A
  * failure to open or read (permissions, the file changed since it was listed) is a DataError.
  */
 export async function* readChunks(
-  path: string,
+  toRead: FileToRead,
   chunkBytes: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Buffer> {
+  const file = typeof toRead === 'string' ? { path: toRead, opens: toRead } : toRead;
   const fail = async (e: unknown): Promise<never> => {
-    throw signal?.aborted ? e : await pathError(path, e);
+    throw signal?.aborted ? e : await pathError(file.path, e, file.opens);
   };
-  const opening = openRegularFile(path);
+  const opening = openRegularFile(file);
   const { handle, size } = await untilAborted(opening, signal).catch((e: unknown) => {
     if (signal?.aborted) void opening.then((h) => h.handle.close()).catch(() => undefined);
     return fail(e);
@@ -89,7 +94,7 @@ export async function* readChunks(
  * at most `keepBytes`, else reads it again.
  */
 export function readTwice(
-  path: string,
+  file: FileToRead,
   chunkBytes: number,
   signal: AbortSignal | undefined,
   keepBytes: number = chunkBytes,
@@ -98,7 +103,7 @@ export function readTwice(
   let isWhole = false;
   async function* first(): AsyncGenerator<Buffer> {
     let total = 0;
-    for await (const chunk of readChunks(path, chunkBytes, signal)) {
+    for await (const chunk of readChunks(file, chunkBytes, signal)) {
       total += chunk.length;
       if (kept !== null && total <= keepBytes) kept.push(chunk);
       else kept = null;
@@ -108,6 +113,6 @@ export function readTwice(
   }
   return {
     first: first(),
-    second: () => (isWhole && kept !== null ? kept : readChunks(path, chunkBytes, signal)),
+    second: () => (isWhole && kept !== null ? kept : readChunks(file, chunkBytes, signal)),
   };
 }

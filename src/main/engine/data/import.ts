@@ -347,7 +347,7 @@ async function importFile(
   const reader = createReader(source.path, source.format, readerOptions, documentKeeper(run, source, pending, counts));
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   // A file of up to one chunk is read once: the sniff's chunks are the import's.
-  const reads = readTwice(source.path, chunkBytes, options.signal);
+  const reads = readTwice(source, chunkBytes, options.signal);
   const { isLegacy } = await sniffFile(source.path, reads.first);
   const decoder = new StreamingTextDecoder(source.path, source.bytes, isLegacy);
   const drain = async (): Promise<void> => {

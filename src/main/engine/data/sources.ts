@@ -1,20 +1,27 @@
 // Finding what to import: explicit files and folders walked recursively by extension (a
 // linked folder is walked like a folder, once), each with its format from the extension.
 // Only regular files and folders qualify: a named pipe, socket or device is refused by name
-// before anything opens it (opening a FIFO for reading blocks until a writer appears). Not
-// reading the files (import.ts does that).
+// before anything opens it (opening a FIFO for reading blocks until a writer appears). A name
+// that is not valid UTF-8 is found by its bytes and noted (fileNames.ts). Not reading the files
+// (import.ts does that).
 import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { DataError } from './errors';
+import { byteSpellings, childPath, isOpenedByBytes, type FilePath } from './fileNames';
 import { SourceRepeats } from './sourceRepeats';
-import { isMissingPathError, unreadableFileReason } from '../../../shared/fileErrors';
+import {
+  ambiguousNotUtf8Reason,
+  isMissingPathError,
+  notUtf8NamesNote,
+  unreadableFileReason,
+} from '../../../shared/fileErrors';
 import { folderExtensions, formatByExtension, passedOverNote, type SourceFormat } from '../../../shared/importFormats';
 
 export type { SourceFormat };
 
-export interface SourceFile {
-  readonly path: string;
+/** `path` for messages and the store; `opens`, what to open it by (its bytes, where not UTF-8). */
+export interface SourceFile extends FilePath {
   readonly format: SourceFormat;
   readonly bytes: number;
   /** Found by walking a folder (then an empty file is skipped rather than an error). */
@@ -59,29 +66,45 @@ export function notARegularFile(path: string, kind: string): DataError {
  * A file-system error on `path` in words (a loop, a dangling link, a missing path,
  * permissions); a DataError passes through unchanged.
  */
-export async function pathError(path: string, error: unknown): Promise<DataError> {
-  return error instanceof DataError ? error : statFailure(path, error);
+export async function pathError(path: string, error: unknown, opens: string | Buffer = path): Promise<DataError> {
+  return error instanceof DataError ? error : statFailure({ path, opens }, error);
 }
 
-/** A file-system error on `path` in words (fileErrors.ts); a missing path that is a link names where it leads. */
-async function statFailure(path: string, error: unknown): Promise<DataError> {
+/** A file-system error on `file` in words (fileErrors.ts); a missing path that is a link names where it leads. */
+async function statFailure({ path, opens }: FilePath, error: unknown): Promise<DataError> {
   const isMissing = isMissingPathError(error);
-  const link = isMissing ? await lstat(path).catch(() => null) : null;
+  const link = isMissing ? await lstat(opens).catch(() => null) : null;
   if (link?.isSymbolicLink()) {
-    const target = await readlink(path).catch(() => '?');
+    const target = await readlink(opens, 'utf8').catch(() => '?');
     const shown = resolve(path, '..', target);
     return new DataError('not-found', `${path} is a symbolic link to ${shown}, which does not exist`, path);
   }
   return new DataError(isMissing ? 'not-found' : 'unreadable', `${path} ${unreadableFileReason(error)}`, path);
 }
 
-/** stat() that follows links and turns every failure into a DataError naming `path`. */
-async function statSource(path: string): Promise<Stats> {
+/** stat() that follows links and turns every failure into a DataError naming `file`. */
+async function statSource(file: FilePath): Promise<Stats> {
   try {
-    return await stat(path);
+    return await stat(file.opens);
   } catch (e) {
-    throw await statFailure(path, e);
+    throw await statFailure(file, e);
   }
+}
+
+/**
+ * A path given, with its stats; one missing as written that holds U+FFFD is found by its bytes
+ * (a name that is not valid UTF-8: fileNames.ts), refused when several files read as it.
+ */
+async function statGiven(path: string): Promise<{ file: FilePath; info: Stats }> {
+  const file = { path, opens: path };
+  const info = await stat(path).catch((e: unknown) => e as Error);
+  if (!(info instanceof Error)) return { file, info };
+  const spellings = isMissingPathError(info) ? await byteSpellings(path) : [];
+  if (spellings.length > 1)
+    throw new DataError('unreadable', `${path} ${ambiguousNotUtf8Reason(spellings.length)}`, path);
+  if (spellings.length === 0) throw await statFailure(file, info);
+  const found = { path, opens: spellings[0] };
+  return { file: found, info: await statSource(found) };
 }
 
 /** "Skipped …" text for a file among others that cannot be imported; `message` starts with the path. */
@@ -115,41 +138,49 @@ interface Walk {
 }
 
 /** A linked folder's stats, or null for a link to anything else (or to nothing). */
-async function linkedFolder(path: string): Promise<Stats | null> {
-  const info = await stat(path).catch(() => null);
+async function linkedFolder(file: FilePath): Promise<Stats | null> {
+  const info = await stat(file.opens).catch(() => null);
   return info?.isDirectory() ? info : null;
 }
 
-async function walk(dir: string, w: Walk, info: Stats): Promise<void> {
+/** Names as text, in order (as they were sorted before names were listed in bytes), then by their bytes. */
+const byName = (a: { name: Buffer }, b: { name: Buffer }): number => {
+  const [x, y] = [a.name.toString('utf8'), b.name.toString('utf8')];
+  return x < y ? -1 : x > y ? 1 : Buffer.compare(a.name, b.name);
+};
+
+async function walk(dir: FilePath, w: Walk, info: Stats): Promise<void> {
   const id = `${info.dev}:${info.ino}`;
   if (w.walked.has(id)) return;
   w.walked.add(id);
-  const entries = await readdir(dir, { withFileTypes: true }).catch(async (e: unknown) => {
+  // In bytes: a name that is not valid UTF-8 is opened by its bytes (fileNames.ts).
+  const entries = await readdir(dir.opens, { withFileTypes: true, encoding: 'buffer' }).catch(async (e: unknown) => {
     throw await statFailure(dir, e);
   });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort(byName);
   for (const entry of entries) {
     w.signal?.throwIfAborted();
-    if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
-    const path = join(dir, entry.name);
+    if (entry.name[0] === 0x2e) continue; // '.': hidden files and folders (.git, .DS_Store)
+    const file = childPath(dir, entry.name);
+    const { path } = file;
     // A linked folder is followed like a folder; `walked` keeps a link cycle from going on.
     const folder = entry.isDirectory()
-      ? await statSource(path)
+      ? await statSource(file)
       : entry.isSymbolicLink()
-        ? await linkedFolder(path)
+        ? await linkedFolder(file)
         : null;
     if (folder !== null) {
-      await walk(path, w, folder);
+      await walk(file, w, folder);
       continue;
     }
-    const ext = extname(entry.name).toLowerCase();
+    const ext = extname(path).toLowerCase();
     if (!w.extensions.has(ext)) {
       w.passedOver.set(ext, (w.passedOver.get(ext) ?? 0) + 1);
       continue;
     }
     let info: Stats;
     try {
-      info = await statSource(path); // follows a link to a file
+      info = await statSource(file); // follows a link to a file
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       w.onSkip(skipWarning(path, e.message));
@@ -163,16 +194,17 @@ async function walk(dir: string, w: Walk, info: Stats): Promise<void> {
     }
     w.given.files++; // one imported before still counts: the folder has something to import
     if (await w.repeats.takeFile(path, info, w.given.path, true))
-      w.out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: true });
+      w.out.push({ ...file, format: formatForPath(path), bytes: info.size, isFromFolder: true });
   }
 }
 
 /** Walks a folder given to import; one without a file to import is an error. */
-async function walkGiven(path: string, w: Walk, info: Stats): Promise<void> {
+async function walkGiven(dir: FilePath, w: Walk, info: Stats): Promise<void> {
+  const { path } = dir;
   w.given.path = path;
   w.given.files = 0;
   w.walked.clear();
-  await walk(path, w, info);
+  await walk(dir, w, info);
   if (w.passedOver.size > 0) w.onSkip(passedOverNote(path, w.passedOver, [...w.extensions]));
   w.passedOver.clear();
   if (w.given.files === 0) {
@@ -204,13 +236,15 @@ export async function resolveSources(paths: readonly string[], options: ResolveO
   };
   for (const path of paths) {
     options.signal?.throwIfAborted();
-    const info = await statSource(path);
+    const { file, info } = await statGiven(path);
     const kind = specialFileKind(info);
     if (kind !== null) throw notARegularFile(path, kind);
     if (!(await w.repeats.takeGiven(path, info))) continue;
-    if (info.isDirectory()) await walkGiven(path, w, info);
-    else out.push({ path, format: formatForPath(path), bytes: info.size, isFromFolder: false });
+    if (info.isDirectory()) await walkGiven(file, w, info);
+    else out.push({ ...file, format: formatForPath(path), bytes: info.size, isFromFolder: false });
   }
   for (const note of w.repeats.notes()) onSkip(note);
+  const byBytes = out.filter(isOpenedByBytes);
+  if (byBytes.length > 0) onSkip(notUtf8NamesNote(byBytes.map((source) => source.path)));
   return out;
 }

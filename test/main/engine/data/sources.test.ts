@@ -297,3 +297,51 @@ describe('cancelling', () => {
     expect(new Set(progress.map((p) => p.file))).toEqual(new Set([join(dir, 'corpus', 'part0.txt')]));
   });
 });
+
+describe('file names that are not valid UTF-8 (Latin-1 café.txt: 63 61 66 e9)', () => {
+  const bytes = (dir: string, ...names: (string | number[])[]): Buffer =>
+    Buffer.concat([
+      Buffer.from(dir),
+      ...names.map((name) => Buffer.concat([Buffer.from(sep), Buffer.from(name as never)])),
+    ]);
+  const cafe = [0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]; // caf\xe9.txt
+  /** The name as Node reads it from the command line: U+FFFD for the odd byte. */
+  const shown = 'caf\ufffd.txt';
+
+  it('imports one given by the name Node reads it as, noting the name and how to rename it', async () => {
+    const dir = newDir();
+    writeFileSync(bytes(dir, cafe), 'some words\n');
+    const docs: { text: string; source: string }[] = [];
+    const summary = await importDocuments([join(dir, shown)], (d) => void docs.push(d));
+    expect(docs).toEqual([expect.objectContaining({ text: 'some words', source: join(dir, shown) })]);
+    expect(summary.warnings).toHaveLength(1);
+    expect(summary.warnings[0]).toMatch(new RegExp(`^The name of ${join(dir, shown)} is not valid UTF-8`));
+  });
+
+  it('imports one found in a folder (in a folder so named too), not "Skipped …: it does not exist"', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'ok.txt'), 'plain');
+    writeFileSync(bytes(dir, cafe), 'accented');
+    mkdirSync(bytes(dir, [0x64, 0xe9, 0x6a, 0xe0])); // déjà in Latin-1
+    writeFileSync(bytes(dir, [0x64, 0xe9, 0x6a, 0xe0], 'inner.txt'), 'inside');
+    const docs: string[] = [];
+    const summary = await importDocuments([dir], (d) => void docs.push(d.text));
+    expect(docs.sort()).toEqual(['accented', 'inside', 'plain']);
+    expect(summary.warnings.filter((w) => w.startsWith('Skipped'))).toEqual([]);
+    expect(summary.warnings).toHaveLength(1);
+    expect(summary.warnings[0]).toContain(`The names of 2 files (`);
+    expect(summary.warnings[0]).toContain(join(dir, shown));
+    expect(summary.warnings[0]).toContain(join(dir, 'd\ufffdj\ufffd', 'inner.txt'));
+  });
+
+  it('refuses a name that stands for two such files, saying why and to rename them', async () => {
+    const dir = newDir();
+    writeFileSync(bytes(dir, cafe), 'e acute');
+    writeFileSync(bytes(dir, [0x63, 0x61, 0x66, 0xe8, 0x2e, 0x74, 0x78, 0x74]), 'e grave');
+    const e = await refusal([join(dir, shown)]);
+    expect(e.code).toBe('unreadable');
+    expect(e.message).toMatch(new RegExp(`^${join(dir, shown)} cannot be opened by this name: 2 files`));
+    expect(e.message).toContain('rename them to UTF-8');
+    expect(e.message).not.toContain('does not exist');
+  });
+});
