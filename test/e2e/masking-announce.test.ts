@@ -2,8 +2,10 @@
 // window at 400 % zoom), against the built `spanfill serve`: Preview, Re-roll and the example
 // buttons each say once, politely, that the preview is ready with the numbers its Tokens line
 // shows, and bring the result into view when it lies below without taking the focus from the
-// button; an error is said as before, with no "ready"; the example buttons are named alike. The
-// screen's other behaviour is masking-screen.test.ts's and masking-fields.test.ts's. Screenshots
+// button; an error is said as before, with no "ready"; the example buttons are named alike; the
+// "Example number" box is named by its label alone and described by what is wrong with it (the
+// error sat inside the label, in its name). The screen's other behaviour is
+// masking-screen.test.ts's and masking-fields.test.ts's. Screenshots
 // go to test-results/masking-announce-*.png. Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
@@ -135,5 +137,34 @@ describe('Masking preview announcements at 320×256', () => {
       .toEqual([expect.stringMatching(/^alert: Example 99999 does not exist/)]);
     await page.waitForTimeout(300);
     expect(await readySaid()).toEqual([]);
+  });
+});
+
+describe('the Example number box', () => {
+  it('is named by its label only, and described by its error once, marked invalid', async () => {
+    // The dataset source is on (the tests before).
+    const box = page.getByTestId('mask-example');
+    await box.fill('0');
+    await page.getByTestId('mask-example-error').waitFor();
+    await box.focus();
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const found = nodes.filter(
+        (n) => !n.ignored && n.role?.value === 'spinbutton' && String(n.name?.value ?? '').startsWith('Example number'),
+      );
+      expect(found).toHaveLength(1);
+      const [node] = found;
+      const invalid = node.properties?.find((property) => property.name === 'invalid')?.value.value;
+      // (Its name was "Example number (blank: the seed picks one) Example number must be ≥ 1", with no description.)
+      expect([node.name?.value, node.description?.value, invalid]).toEqual([
+        'Example number (blank: the seed picks one)',
+        'Example number must be ≥ 1',
+        'true',
+      ]);
+    } finally {
+      await cdp.detach();
+    }
+    await box.fill('');
   });
 });
