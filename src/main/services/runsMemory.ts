@@ -9,13 +9,12 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { MemorySplit, RunConfig } from '../../shared/contract/runs';
 import { describeMemorySplit } from '../../shared/contract/runEstimate';
-import { ACCUMULATION_MAX } from '../../shared/contract/runs';
-import { formatMemory } from '../../shared/format';
 import { isLoopedByDefault } from '../engine/optim/stepMode';
 import type { T5Config } from '../engine/t5/config';
 import { countParams, t5ParamShapes } from '../engine/t5/params';
 import { fitsKernelMemory } from '../engine/optim/wasm/adamwKernel';
 import { SPAN_GROUP } from '../engine/train/spanGroup';
+import { noSplitFits, pickMicroBatch } from './runsMemorySplit';
 
 /**
  * Bytes one training step of the engine host needs at its peak (process RSS), fitted to
@@ -308,35 +307,6 @@ export function memoryBudget(run: Pick<RunConfig, 'memoryBudgetMiB' | 'provider'
   return { bytes: null, basis: `${run.provider} memory not checked: no free-memory figure for it` };
 }
 
-/**
- * The micro-batch to train: `batchSize` when it fits, else the largest m < batchSize that
- * divides the effective batch E = batchSize·accumulation, keeps E/m within ACCUMULATION_MAX
- * and fits; null when none does. `fits(m, accumulation)` says whether that split fits.
- */
-export function pickMicroBatch(
-  batchSize: number,
-  accumulation: number,
-  fits: (microBatch: number, accumulation: number) => boolean,
-): { batchSize: number; accumulation: number } | null {
-  const effective = batchSize * accumulation;
-  for (let m = batchSize; m >= 1; m--) {
-    if (isMicroBatchOf(effective, m) && fits(m, effective / m)) return { batchSize: m, accumulation: effective / m };
-  }
-  return null;
-}
-
-/** Whether micro-batches of m make up the effective batch within ACCUMULATION_MAX calls. */
-function isMicroBatchOf(effective: number, m: number): boolean {
-  return effective % m === 0 && effective / m <= ACCUMULATION_MAX;
-}
-
-/** The least micro-batch pickMicroBatch may pick: 1 unless E/1 is over ACCUMULATION_MAX. */
-function smallestMicroBatch(effective: number): number {
-  let m = 1;
-  while (!isMicroBatchOf(effective, m)) m++;
-  return m;
-}
-
 /** The memory plan of a run: its budget, the split it trains with and that split's estimate. */
 export interface MemoryPlan {
   readonly budget: MemoryBudget;
@@ -350,7 +320,7 @@ export interface MemoryPlan {
   readonly notice: string | null;
 }
 
-/** Thrown when even micro-batches of 1 are over the budget. */
+/** Thrown when no micro-batch split is within the budget (runsMemorySplit.ts says why). */
 export class MemoryBudgetError extends Error {}
 
 /** Plans `run` against `budget` at `targetLength`; throws MemoryBudgetError when nothing fits. */
@@ -366,16 +336,7 @@ export function planMemory(config: T5Config, run: RunConfig, targetLength: numbe
   const limit = budget.bytes;
   if (asked <= limit) return { ...unsplit, notice: null };
   const picked = pickMicroBatch(batchSize, accumulation, (m, a) => need(m, a) <= limit);
-  if (picked === null) {
-    const smallest = smallestMicroBatch(batchSize * accumulation);
-    const least = need(smallest, (batchSize * accumulation) / smallest);
-    const raise = budget.basis === 'memoryBudgetMiB' ? 'raise memoryBudgetMiB' : 'set memoryBudgetMiB if more is free';
-    throw new MemoryBudgetError(
-      `batchSize ${batchSize} at inputLength ${run.inputLength} does not fit the ${formatMemory(limit)} budget ` +
-        `(${budget.basis}): even micro-batches of ${smallest} need ~${formatMemory(least)}; lower inputLength, use a smaller ` +
-        `model, free some memory or ${raise}`,
-    );
-  }
+  if (picked === null) throw new MemoryBudgetError(noSplitFits({ ...run, limit, basis: budget.basis }, need));
   const split: MemorySplit = {
     askedBatchSize: batchSize,
     askedAccumulation: accumulation,

@@ -15,7 +15,6 @@ import {
   MemoryBudgetError,
   memoryBudget,
   type MemoryProbe,
-  pickMicroBatch,
   planMemory,
   isLoopedRun,
 } from '../../../src/main/services/runsMemory';
@@ -23,48 +22,6 @@ import { tempDirs } from '../../support/tmp';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
-
-describe('pickMicroBatch', () => {
-  const upTo = (largest: number) => (m: number) => m <= largest;
-
-  it('keeps a batch that fits', () => {
-    expect(pickMicroBatch(32, 1, () => true)).toEqual({ batchSize: 32, accumulation: 1 });
-    expect(pickMicroBatch(6, 3, () => true)).toEqual({ batchSize: 6, accumulation: 3 });
-  });
-
-  it('takes the largest divisor of the effective batch that fits, the effective batch unchanged', () => {
-    expect(pickMicroBatch(32, 1, upTo(8))).toEqual({ batchSize: 8, accumulation: 4 });
-    expect(pickMicroBatch(32, 1, upTo(15))).toEqual({ batchSize: 8, accumulation: 4 }); // 9…15 do not divide 32
-    expect(pickMicroBatch(12, 1, upTo(5))).toEqual({ batchSize: 4, accumulation: 3 });
-    // E = 6 × 2 = 12: 4 divides 12 though not 6.
-    expect(pickMicroBatch(6, 2, upTo(5))).toEqual({ batchSize: 4, accumulation: 3 });
-    expect(pickMicroBatch(7, 1, upTo(6))).toEqual({ batchSize: 1, accumulation: 7 }); // 7 is prime
-  });
-
-  it('asks whether each split fits with its own accumulation', () => {
-    const asked: [number, number][] = [];
-    pickMicroBatch(8, 3, (m, a) => {
-      asked.push([m, a]);
-      return false;
-    });
-    // Divisors of 24 from 8 down, each with 24 / m.
-    expect(asked).toEqual([
-      [8, 3],
-      [6, 4],
-      [4, 6],
-      [3, 8],
-      [2, 12],
-      [1, 24],
-    ]);
-  });
-
-  it('gives null when nothing fits, and never an accumulation over the limit', () => {
-    expect(pickMicroBatch(8, 1, () => false)).toBeNull();
-    const batch = 4 * ACCUMULATION_MAX;
-    expect(pickMicroBatch(batch, 1, upTo(3))).toBeNull(); // micro-batch 1…3 would need accumulation > the limit
-    expect(pickMicroBatch(batch, 1, upTo(4))).toEqual({ batchSize: 4, accumulation: ACCUMULATION_MAX });
-  });
-});
 
 describe('memoryBudget', () => {
   const probe = (ram: number, gpu: number | null): MemoryProbe => ({
@@ -191,6 +148,25 @@ describe('planMemory', () => {
     expect(() => planMemory(t5Small, run(), 114, budget(limit))).toThrow(MemoryBudgetError);
     expect(() => planMemory(t5Small, run(), 114, budget(limit))).toThrow(
       /^batchSize 32 at inputLength 512 does not fit the .* GiB budget \(memoryBudgetMiB\): even micro-batches of 1 need ~.* GiB; lower inputLength, use a smaller model, free some memory or raise memoryBudgetMiB$/,
+    );
+  });
+
+  it('says to lower batchSize, and to what, when accumulation is at its most and smaller micro-batches would fit', () => {
+    // Micro-batches of 4 are the least that 4 × ACCUMULATION_MAX splits into; 2 fit.
+    const limit = need(2, ACCUMULATION_MAX);
+    expect(need(3, ACCUMULATION_MAX)).toBeGreaterThan(limit);
+    const huge = run({ batchSize: 4 * ACCUMULATION_MAX });
+    expect(() => planMemory(t5Small, huge, 114, budget(limit))).toThrow(
+      new RegExp(
+        `^batchSize ${4 * ACCUMULATION_MAX} at inputLength 512 does not fit the .* budget \\(memoryBudgetMiB\\): ` +
+          `even micro-batches of 4 need ~.*, the least that ${4 * ACCUMULATION_MAX} examples per step split into with accumulation ` +
+          `at its most \\(${ACCUMULATION_MAX}\\); lower batchSize to at most ${2 * ACCUMULATION_MAX}, or lower inputLength, `,
+      ),
+    );
+    // The same where accumulation was asked for: batch 2 × ACCUMULATION_MAX is split no further than 2.
+    const accumulated = run({ batchSize: 2, accumulation: ACCUMULATION_MAX });
+    expect(() => planMemory(t5Small, accumulated, 114, budget(need(1, ACCUMULATION_MAX)))).toThrow(
+      /even micro-batches of 2 need .*; lower batchSize to at most 1, or lower inputLength/,
     );
   });
 
