@@ -45,6 +45,7 @@ import { checkModelWork, pulledFailure, rethrowModelError } from './modelsErrors
 import { numberedName, numberedNote } from './idOrName';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
+import { refuseDataDirFolder } from './modelsImportPlace';
 import { modelDetails } from './modelsShow';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
@@ -176,6 +177,7 @@ export class ModelService {
     // A retry of an import thought cut off: the model that is there, saying so.
     if (existing)
       return this.registeredSummary({ row: existing, nameNote: alreadyRegistered(dir, existing, args.name) });
+    refuseDataDirFolder(dir, this.deps.dataDir, (id) => this.runs.get(id)?.name);
     // A name from the folder's is checked as a given one is: a folder called `bytes` too.
     const name = optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model');
     this.lookup.refuseShadowingName(name);

@@ -57,6 +57,7 @@ import {
 } from './runsCheckpoint';
 import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
+import { refuseRemovingModelFolders } from './runsModelFolders';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
 import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
 import { resumableRun, resumePoint, type ResumeCheck } from './runsResumable';
@@ -369,6 +370,7 @@ export class RunService {
       );
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
+    refuseRemovingModelFolders(this.deps.dataDir, id, this.deps.models.repo);
     return { id, removed: this.discard(id) };
   }
 
