@@ -45,7 +45,7 @@ function checkpointRefused(dir: string, runId: string, name: string | undefined,
     `${dir} is checkpoint ${step} of ${run}, in Spanfill's data directory: \`spanfill runs rm ${runId}\` ` +
       'deletes it, as the run does while it trains and keeps only its best and last checkpoints, so it is not ' +
       `registered as a model. A checkpoint needs no import: \`spanfill fill ${pick}\`, ` +
-      `\`spanfill train --model ${dir}\`, and the Playground and Train screen list it. To keep it as a model, ` +
+      `\`spanfill train --model ${dir}\`, and the Playground offers it. To keep it as a model, ` +
       `export a copy and import that: \`spanfill export ${pick} --format hf --out DIR\`, then \`spanfill models import DIR\``,
   );
 }

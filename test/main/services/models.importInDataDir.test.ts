@@ -35,7 +35,7 @@ describe('ModelService.import of a folder inside the data directory', () => {
         '`spanfill runs rm r-1234abcd` deletes it, as the run does while it trains and keeps only its best and ' +
         'last checkpoints, so it is not registered as a model. A checkpoint needs no import: ' +
         '`spanfill fill --run r-1234abcd --checkpoint 4`, ' +
-        `\`spanfill train --model ${checkpoint}\`, and the Playground and Train screen list it. To keep it as a model, ` +
+        `\`spanfill train --model ${checkpoint}\`, and the Playground offers it. To keep it as a model, ` +
         'export a copy and import that: `spanfill export --run r-1234abcd --checkpoint 4 --format hf --out DIR`, ' +
         'then `spanfill models import DIR`',
     );
