@@ -5,6 +5,7 @@
 // messages that are not recognised pass through as parseArgs wrote them. The same nearest name
 // serves an unknown command, action or benchmark (unknownName: one wording for them all).
 
+import { statSync, type Stats } from 'node:fs';
 import { editDistance } from '../../shared/editDistance';
 
 interface ArgsError {
@@ -92,8 +93,31 @@ function dashHint(given: { readonly flag: string } | { readonly word: string }):
     : `to give an argument that starts with '-', put -- before it (-- ${given.word})`;
 }
 
-/** The message for an error parseArgs threw, given the command's option names (long, no dashes). */
-export function describeArgsError(error: unknown, names: readonly string[]): string {
+/** The stats of `path`, or undefined where there is nothing (or nothing readable) there. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `import -dash.txt`: how to give the word of the command line that the unknown short option
+ * `flag` begins, when it names a file or folder here (parseArgs read it as options -d -a …).
+ */
+function fileNamedAsOptions(flag: string, words: readonly string[]): string | undefined {
+  const word = words.find((w) => w.startsWith(flag) && !w.startsWith('--'));
+  const info = word === undefined ? undefined : statOrUndefined(word);
+  if (info === undefined) return undefined;
+  return `${word} is a ${info.isDirectory() ? 'folder' : 'file'} here; to give it, write ./${word} or put -- before it (-- ${word})`;
+}
+
+/**
+ * The message for an error parseArgs threw, given the command's option names (long, no dashes)
+ * and the words of the command line (`words`: to name a file whose name starts with '-').
+ */
+export function describeArgsError(error: unknown, names: readonly string[], words: readonly string[] = []): string {
   const message = error instanceof Error ? error.message : String(error);
   if (!isArgsError(error)) return message;
   const unknown = /^Unknown option '([^']+)'/.exec(message);
@@ -103,6 +127,8 @@ export function describeArgsError(error: unknown, names: readonly string[]): str
     if (unknown[1].startsWith('--')) return `unknown option ${unknown[1]}`;
     // `settings threads -1`, `fill "-5 degrees"`: more likely an argument than an option.
     if (/^-[\d.]/.test(unknown[1])) return `unknown option ${unknown[1]}; ${dashHint({ word: unknown[1] })}`;
+    const file = fileNamedAsOptions(unknown[1], words);
+    if (file !== undefined) return `unknown option ${unknown[1]}: ${file}`;
     // `train -j`: a short option that is not there (-- would pass it on as an argument).
     return `unknown option ${unknown[1]}; options are written long (--name), and the only short one is -h`;
   }

@@ -1,9 +1,13 @@
 // cli/argErrors.ts: parseArgs' refusals in the CLI's words, from real parseArgs errors (not
 // messages written here), with the nearest option suggested only when one is close.
+import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { describeArgsError, nearestName, TRANSFORMERS_NAMES, unknownName } from '../../../src/main/cli/argErrors';
 import { commands } from '../../../src/main/cli/commands';
+import { tempDirs } from '../../support/tmp';
+
+const newDir = tempDirs('spanfill-arg-errors-');
 
 const OPTIONS: ParseArgsConfig['options'] = {
   'prompt-file': { type: 'string' },
@@ -15,11 +19,12 @@ const OPTIONS: ParseArgsConfig['options'] = {
 };
 const NAMES = Object.keys(OPTIONS ?? {});
 
-function refusal(args: string[]): string {
+/** describeArgsError's words for parseArgs' refusal of `args`; `words`: the command line, when it is given. */
+function refusal(args: string[], words?: string[]): string {
   try {
     parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    return describeArgsError(error, NAMES);
+    return describeArgsError(error, NAMES, words);
   }
   throw new Error(`parseArgs took ${args.join(' ')}`);
 }
@@ -44,6 +49,27 @@ describe('describeArgsError', () => {
   it('says a short option of letters is unknown without the -- hint, which is for arguments like -5', () => {
     // `train -j` was told to write `-- -j`, which passes -j on as an argument nobody reads.
     expect(refusal(['-j'])).toBe('unknown option -j; options are written long (--name), and the only short one is -h');
+  });
+
+  it("says how to give a file here whose name starts with '-' (import -dash.txt), naming it", () => {
+    const before = process.cwd();
+    process.chdir(newDir());
+    try {
+      writeFileSync('-dash.txt', 'text');
+      const words = ['import', '-dash.txt'];
+      expect(refusal(words, words)).toBe(
+        'unknown option -d: -dash.txt is a file here; to give it, write ./-dash.txt or put -- before it (-- -dash.txt)',
+      );
+      // The hint works: both are arguments.
+      for (const args of [['./-dash.txt'], ['--', '-dash.txt']])
+        expect(parseArgs({ args, options: OPTIONS, allowPositionals: true }).positionals).toEqual([args.at(-1)]);
+      // No file of the name: a short option that is not there, as before.
+      expect(refusal(['-j'], ['train', '-j'])).toBe(
+        'unknown option -j; options are written long (--name), and the only short one is -h',
+      );
+    } finally {
+      process.chdir(before);
+    }
   });
 
   it('names an option given without its value, or a switch given one', () => {
