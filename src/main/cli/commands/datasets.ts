@@ -139,7 +139,7 @@ function renderTokens(t: TokenizeResult, isDefaultLength: boolean): string[] {
   if (e) {
     const examples = e.mode === 'packed' ? e.packedExamples : e.perDocumentExamples;
     lines.push(
-      `Examples    ${examples} per epoch at input length ${e.inputLength} (${e.mode}; ${e.tokensLength} raw tokens, target ${e.targetLength})`,
+      `Examples    ${examples.toLocaleString('en')} per epoch at input length ${e.inputLength} (${e.mode}; ${e.tokensLength} raw tokens, target ${e.targetLength})`,
     );
     if (isDefaultLength)
       lines.push(

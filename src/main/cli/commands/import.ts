@@ -60,6 +60,12 @@ export const importCommand = defineCommand({
   },
   async run(context) {
     if (context.positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+    // `mask --text-file -` and `fill --prompt-file -` read standard input; a dataset is imported from files.
+    if (context.positionals.includes('-'))
+      throw new UsageError(
+        'import reads files and folders, not standard input (-); save it to a file first ' +
+          '(`COMMAND > text.txt`, then `spanfill import text.txt`); a file named - is given as ./-',
+      );
     const app = context.app();
     const bar = context.progress('Importing', null);
     const unsubscribe = app.events.subscribe((event, payload) => {
@@ -92,13 +98,20 @@ export const importCommand = defineCommand({
   },
 });
 
+/**
+ * `text` (a path, a note naming one) on one line: a line break or tab in a file's name written
+ * \n, \t, as the CLI's output writes other control characters (output.ts visibleControls, which
+ * keeps them in text that has lines of its own).
+ */
+const oneLine = (text: string): string => text.replaceAll('\n', '\\n').replaceAll('\t', '\\t');
+
 export function renderDataset(ds: DatasetSummary): string {
   const s = ds.stats;
   const count = (n: number): string => n.toLocaleString('en');
   const pairs: [string, string][] = [
-    ['Dataset', `${ds.id}  ${ds.name}`],
+    ['Dataset', `${ds.id}  ${oneLine(ds.name)}`],
     ['Status', ds.status],
-    ['Source', ds.sourcePath],
+    ['Source', oneLine(ds.sourcePath)],
     ['Imported', localTimestamp(ds.createdAt)],
   ];
   if (s !== null) {
@@ -120,6 +133,6 @@ export function renderDataset(ds: DatasetSummary): string {
   }
   const lines = [formatPairs(pairs)];
   for (const note of [...(s?.warnings ?? []), ...(s?.split.message ? [s.split.message] : [])])
-    lines.push(`  note: ${note}`);
+    lines.push(`  note: ${oneLine(note)}`);
   return lines.join('\n');
 }

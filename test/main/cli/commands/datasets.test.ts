@@ -114,3 +114,30 @@ describe('spanfill datasets rm of a dataset a run could still be resumed on', ()
     expect(json).toMatchObject({ action: 'rm', unresumableRuns: [] });
   });
 });
+
+describe('spanfill datasets show: counts and file names as the rest of the CLI writes them', () => {
+  it('writes the examples per epoch with thousands separators, as the tokens above them', async () => {
+    // 2,000 paragraphs of 40 bytes: well over 1,000 examples of 32 byte tokens.
+    const text = Array.from({ length: 2000 }, (_, i) => `Paragraph ${String(i).padStart(4, '0')} of a longer text.`);
+    const data = await withDataset('many', text.join('\n\n'));
+    const shown = await cli(['datasets', 'show', 'many', '--length', '32', ...data]);
+    expect(shown.code, shown.stderr).toBe(exitCodes.ok);
+    const examples = /^Examples +(\S+) per epoch/m.exec(shown.stdout)?.[1];
+    expect(examples, shown.stdout).toMatch(/^\d{1,3}(,\d{3})+$/);
+  });
+
+  it("shows a newline in a file's name as \\n in Source and the notes, so each stays one line", async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const [named, empty] = [path.join(dir, 'new\nline.txt'), path.join(dir, 'also\nempty.txt')];
+    fs.writeFileSync(named, 'Some text.\n');
+    fs.writeFileSync(empty, '');
+    const imported = await cli(['import', named, empty, '--name', 'lines', ...data]);
+    expect(imported.code, imported.stderr).toBe(exitCodes.ok);
+    const shown = await cli(['datasets', 'show', 'lines', ...data]);
+    const lines = shown.stdout.split('\n');
+    expect(lines).toContain(`Source      ${path.join(dir, 'new\\nline.txt')}, ${path.join(dir, 'also\\nempty.txt')}`);
+    expect(lines).toContain(`  note: Skipped ${path.join(dir, 'also\\nempty.txt')}: it is empty`);
+    expect(imported.stdout).toContain(`Source      ${path.join(dir, 'new\\nline.txt')}`);
+  });
+});
