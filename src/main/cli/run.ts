@@ -161,7 +161,7 @@ function parseCommandArgs(command: Command, args: readonly string[]): { values: 
     return { values: values as ParsedValues, positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(describeArgsError(error, Object.keys({ ...commonOptions, ...command.options })));
+    throw new UsageError(describeArgsError(error, Object.keys({ ...commonOptions, ...command.options }), args));
   }
 }
 

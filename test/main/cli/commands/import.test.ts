@@ -94,4 +94,18 @@ describe('spanfill import -', () => {
     expect(stderr).toContain('save it to a file first');
     expect(stderr).not.toContain('does not exist');
   });
+
+  it("says how to give a file here whose name starts with '-' (import -dash.txt), through the whole command line", async () => {
+    const dir = tempDir();
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      fs.writeFileSync('-dash.txt', 'text');
+      const { code, stderr } = await runSpanfill(['import', '-dash.txt', '--data-dir', dir]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('-dash.txt is a file here; to give it, write ./-dash.txt or put -- before it');
+    } finally {
+      process.chdir(before);
+    }
+  });
 });
