@@ -176,7 +176,10 @@ export class ModelService {
     const existing = this.repo.findBySource('folder', dir, null);
     // A retry of an import thought cut off: the model that is there, saying so.
     if (existing)
-      return this.registeredSummary({ row: existing, nameNote: alreadyRegistered(dir, existing, args.name) });
+      return {
+        ...this.registeredSummary({ row: existing, nameNote: alreadyRegistered(dir, existing, args.name) }),
+        isAlreadyRegistered: true,
+      };
     refuseDataDirFolder(dir, this.deps.dataDir, (id) => this.runs.get(id)?.name);
     // A name from the folder's is checked as a given one is: a folder called `bytes` too.
     const name = optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model');

@@ -127,9 +127,11 @@ export interface CatalogModel {
 
 /**
  * A model just registered (models.import, models.pull): its summary and, when another model had
- * the name asked for so that it was numbered ("NAME (2)"), a note saying so.
+ * the name asked for so that it was numbered ("NAME (2)"), a note saying so. An import of a
+ * folder already registered answers with that model, `isAlreadyRegistered` set and the note
+ * saying there was nothing to do (so no "Imported" is said of it).
  */
-export type ModelRegistered = ModelSummary & { readonly nameNote?: string };
+export type ModelRegistered = ModelSummary & { readonly nameNote?: string; readonly isAlreadyRegistered?: true };
 
 export interface ModelPulled {
   readonly model: ModelRegistered;

@@ -1,7 +1,8 @@
 // A second import of a folder already registered (a retry of one thought cut off): nothing to
 // do, so it answers with the model that is there, saying so and by which id and name, rather
 // than refusing it as if it had to be removed first. A different name asked is not taken: the
-// answer says how to get it.
+// answer says how to get it. The answer is marked (isAlreadyRegistered), so that the terminal
+// and the Models screen say "Already registered" rather than "Imported".
 
 import { cpSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +19,10 @@ describe('ModelService.import of a folder already registered', () => {
     const first = await service.import({ path: folder, name: 'tiny' });
     const events = seen.length;
     const again = await service.import({ path: folder, name: 'tiny' });
+    expect(first.isAlreadyRegistered).toBeUndefined();
     expect(again).toEqual({
       ...first,
+      isAlreadyRegistered: true,
       nameNote: `${folder} is already registered as ${first.id} (tiny); nothing to do`,
     });
     expect(service.list()).toEqual([first]);
@@ -32,7 +35,7 @@ describe('ModelService.import of a folder already registered', () => {
     cpSync(FIXTURE, folder, { recursive: true });
     const first = await service.import({ path: folder });
     const again = await service.import({ path: folder, name: 'other' });
-    expect(again).toMatchObject({ id: first.id, name: 'tiny-folder' });
+    expect(again).toMatchObject({ id: first.id, name: 'tiny-folder', isAlreadyRegistered: true });
     expect(again.nameNote).toBe(
       `${folder} is already registered as ${first.id} (tiny-folder); nothing to do. It keeps that name: ` +
         `\`spanfill models rm ${first.id}\`, then import it again to name it "other"`,

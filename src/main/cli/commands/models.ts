@@ -210,7 +210,7 @@ function renderModel(m: ModelSummary, isDamaged = false): string {
   return `${m.id}  ${(m.modelType ?? '-').padEnd(4)} ${params.padStart(8)}  ${formatBytes(m.sizeBytes).padStart(10)}  ${m.name}  [${describeSource(m)}]${gone}`;
 }
 
-/** The line saying a registered model was numbered, another having its name ('' when it was not). */
+/** The note line of a registered model: numbered, another having its name, or registered already ('' when none). */
 const nameNoteLine = (model: ModelRegistered): string =>
   model.nameNote === undefined ? '' : `\n  note: ${model.nameNote}`;
 
@@ -243,7 +243,7 @@ function renderModels(r: ModelsResult): string {
       return `Pulled ${how}\n${renderModel(r.model)}\n  ${r.model.path}${nameNoteLine(r.model)}`;
     }
     case 'import':
-      return `Imported\n${renderModel(r.model)}${nameNoteLine(r.model)}`;
+      return `${r.model.isAlreadyRegistered ? 'Already registered' : 'Imported'}\n${renderModel(r.model)}${nameNoteLine(r.model)}`;
     case 'rm':
       return r.deletedPath === null
         ? `Removed ${r.id} "${r.name}" (its folder was left in place)`

@@ -112,7 +112,10 @@ class ModelsStore {
     try {
       return await this.act(async () => {
         const model = await api.models.import({ path, name: name.trim() || undefined });
-        this.notice = `Imported ${model.name}: ${describeModel(model)}.${noteAfter(model.nameNote)}`;
+        // A folder registered already: nothing was imported, and the note says as which model.
+        this.notice = model.isAlreadyRegistered
+          ? `Already registered: ${model.name} (${describeModel(model)}).${noteAfter(model.nameNote)}`
+          : `Imported ${model.name}: ${describeModel(model)}.${noteAfter(model.nameNote)}`;
         await this.refresh();
       });
     } finally {
