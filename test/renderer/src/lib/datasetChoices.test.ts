@@ -37,7 +37,7 @@ describe('importedNotice', () => {
     ({ trainDocuments, validationDocuments, isSelfValidation }) as never;
   it('says the split, and that a lone document serves both sides', () => {
     const ds = (documents: number, s: never): DatasetSummary =>
-      ({ id: 'ds-1', name: 'notes.txt', stats: { documents, split: s } }) as unknown as DatasetSummary;
+      ({ id: 'ds-1', name: 'notes.txt', stats: { documents, split: s, warnings: [] } }) as unknown as DatasetSummary;
     expect(importedNotice(ds(1_200, split(1_140, 60, false)))).toBe(
       'Imported notes.txt: 1,200 documents (1,140 for training, 60 for validation).',
     );
@@ -45,6 +45,29 @@ describe('importedNotice', () => {
       'Imported notes.txt: 1 document (used for both training and validation).',
     );
     expect(importedNotice({ id: 'ds-2', name: 'odd', stats: null } as unknown as DatasetSummary)).toBe('Imported odd.');
+  });
+
+  // The import's notes (files skipped, a name numbered) are read in the dataset's details,
+  // which open under the notice: a short lone note is said whole, more are counted.
+  const warned = (...warnings: string[]): DatasetSummary =>
+    ({
+      id: 'ds-3',
+      name: 'folder',
+      stats: { documents: 3, split: split(2, 1, false), warnings },
+    }) as unknown as DatasetSummary;
+  it('says a short lone note whole', () => {
+    expect(importedNotice(warned('Skipped pic.png: binary'))).toBe(
+      'Imported folder: 3 documents (2 for training, 1 for validation). Note: Skipped pic.png: binary.',
+    );
+    expect(importedNotice(warned('Skipped a.bin: binary file.'))).toMatch(/Note: Skipped a\.bin: binary file\.$/);
+  });
+  it('counts several notes, or a long one, and says where they are', () => {
+    expect(importedNotice(warned('Skipped pic.png: binary', 'Named "x (2)": dataset ds-1 is named "x" already'))).toBe(
+      'Imported folder: 3 documents (2 for training, 1 for validation). 2 notes on the import, in its details below.',
+    );
+    expect(importedNotice(warned(`Skipped ${'deep/'.repeat(40)}pic.png: binary`))).toBe(
+      'Imported folder: 3 documents (2 for training, 1 for validation). 1 note on the import, in its details below.',
+    );
   });
 });
 
