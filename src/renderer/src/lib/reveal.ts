@@ -3,13 +3,40 @@
 // each appeared out of view while the focus stayed on the control pressed, so a sighted keyboard
 // user saw nothing happen. The outcome is scrolled into view, to the nearest edge, as it appears
 // and as it changes to another, never on an update of the same one; the focus stays where it is.
+// An outcome taller than the view with a head (Masking's result under its heading) is scrolled
+// to only while its head lies below the view or the whole of it above: scrolling to its nearest
+// edge would move one whose top the person sees, or has scrolled into, to its top.
 // NOTE: DOM only, no Svelte (but for an attachment's type).
 
 import type { Attachment } from 'svelte/attachments';
 
+interface Span {
+  readonly top: number;
+  readonly bottom: number;
+}
+
+/**
+ * Whether an outcome spanning `box`, its head spanning `head`, lies out of where the person reads
+ * in the view spanning `view` (<main>'s visible part): its head below the view, or all of it above.
+ */
+export function isOutOfReading(box: Span, head: Span, view: Span): boolean {
+  return head.bottom > view.bottom || box.bottom < view.top;
+}
+
+export interface RevealOptions {
+  /** The outcome's head (a selector within it, 'h2'): it is scrolled to only where isOutOfReading. */
+  readonly head?: string;
+}
+
 /** Scrolls `element` into view where it is out of it (to its nearest edge), leaving the focus where it is. */
-export function reveal(element: Element | null | undefined): void {
-  element?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+export function reveal(element: Element | null | undefined, options: RevealOptions = {}): void {
+  if (!element) return;
+  const head = options.head === undefined ? null : element.querySelector(options.head);
+  if (head) {
+    const view = element.closest('main')?.getBoundingClientRect() ?? { top: 0, bottom: globalThis.innerHeight };
+    if (!isOutOfReading(element.getBoundingClientRect(), head.getBoundingClientRect(), view)) return;
+  }
+  element.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 /**
