@@ -5,7 +5,8 @@
 // versioned). Written whole or not at all (checkpointWrite.ts; folders set aside and removed
 // whole, checkpointFolders.ts). Listing tells whole checkpoints from unreadable ones (a file
 // missing, corrupt, or shorter than its header says), which are reported with what is wrong and
-// never deleted; loading one also refuses NaN or infinite values. Retention: the last K whole ones plus the best by validation.
+// never deleted; loading one also refuses NaN or infinite values. Retention: the last K whole ones plus the best by validation,
+// and any the caller keeps.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -284,17 +285,22 @@ export function bestCheckpoint(checkpoints: readonly CheckpointInfo[]): Checkpoi
 }
 
 /**
- * Deletes all but the last `keepLast` whole checkpoints and the best; also stale temporary
- * folders. Unreadable checkpoints are kept: what is wrong with them is for a person to see.
+ * Deletes all but the last `keepLast` whole checkpoints, the best and those `keep` says to keep
+ * (the caller's: a model registered on one lives in its folder); also stale temporary folders.
+ * Unreadable checkpoints are kept: what is wrong with them is for a person to see.
  */
-export function pruneCheckpoints(root: string, keepLast: number): string[] {
+export function pruneCheckpoints(
+  root: string,
+  keepLast: number,
+  options: { readonly keep?: (checkpoint: CheckpointInfo) => boolean } = {},
+): string[] {
   const all = listCheckpoints(root);
   const keep = new Set(all.slice(Math.max(0, all.length - keepLast)).map((c) => c.dir));
   const best = bestCheckpoint(all);
   if (best) keep.add(best.dir);
   const removed: string[] = [];
   for (const c of all) {
-    if (keep.has(c.dir)) continue;
+    if (keep.has(c.dir) || options.keep?.(c) === true) continue;
     removeWhole(c.dir);
     removed.push(c.dir);
   }

@@ -35,6 +35,8 @@ export interface TrainerSettings {
   readonly checkpointEvery?: number;
   /** Checkpoints kept besides the best by validation loss (default 3). */
   readonly keepLast?: number;
+  /** Steps whose checkpoints are never pruned, whatever keepLast (a model registered on one lives in its folder). */
+  readonly keepSteps?: readonly number[];
   readonly providers?: readonly ProviderName[];
   readonly intraOpThreads?: number;
 }

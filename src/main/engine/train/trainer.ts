@@ -238,7 +238,10 @@ function writeCheckpointOf(session: Session, lent: TrainingState, metrics: Evalu
     optimizer: optimizer as Record<string, HostTensor>,
     state,
   });
-  const removed = pruneCheckpoints(options.checkpointDir, options.settings.keepLast ?? 3);
+  const { keepLast, keepSteps } = options.settings;
+  const removed = pruneCheckpoints(options.checkpointDir, keepLast ?? 3, {
+    keep: (c) => keepSteps?.includes(c.step) === true,
+  });
   session.lastCheckpoint = dir;
   session.lastCheckpointStep = step;
   const best = bestCheckpoint(listCheckpoints(options.checkpointDir));

@@ -114,6 +114,20 @@ describe('checkpoints', () => {
     expect(readdirSync(root).sort()).toEqual(['step-00000002', 'step-00000005', 'step-00000006']);
   });
 
+  it('keep those the caller says to keep besides the last K and the best (a model registered on one)', () => {
+    const root = tempDir();
+    [3, 1, 2, 4].forEach((loss, i) => write(root, i + 1, loss));
+    const removed = pruneCheckpoints(root, 1, { keep: (c) => c.step === 3 });
+    expect(removed.map((d) => d.slice(-13))).toEqual(['step-00000001']);
+    expect(readdirSync(root).sort()).toEqual(['step-00000002', 'step-00000003', 'step-00000004']);
+    // Asked again (the next checkpoint's pruning), it stays.
+    write(root, 5, 5);
+    expect(pruneCheckpoints(root, 1, { keep: (c) => c.dir === join(root, 'step-00000003') })).toEqual([
+      join(root, 'step-00000004'),
+    ]);
+    expect(readdirSync(root).sort()).toEqual(['step-00000002', 'step-00000003', 'step-00000005']);
+  });
+
   it('refuse trainer states of another format or version, naming the file', () => {
     const dir = tempDir();
     const file = join(dir, TRAINER_STATE_FILE);
