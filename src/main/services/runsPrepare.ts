@@ -39,6 +39,7 @@ import { refuseOthersId } from './idOrName';
 import type { Store } from '../store/db';
 import { RunRepository } from '../store/runs';
 import { datasetTokenNotes } from '../../shared/tokenNotes';
+import { keptCheckpointNotice, registeredCheckpoints } from './runsModelFolders';
 import { checkIntervals, checkWarmup, settingsNotice, stepsOf, trainerSettings } from './runsSchedule';
 
 export interface RunPrepareDeps {
@@ -70,6 +71,11 @@ export interface PreparedRun {
    * memory is not checked (the last: memory.notice).
    */
   readonly notices: readonly string[];
+  /**
+   * What a resumed run says of the checkpoints it keeps whatever keepLast, a model registered on
+   * each (keptCheckpointNotice), once as it starts again; runs.resume adds them to its notices.
+   */
+  readonly keptNotices: readonly string[];
 }
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
@@ -274,6 +280,59 @@ function spanOf(run: RunConfig): SpanCorruptionSettings {
   };
 }
 
+/** Refuses an input length over what the model takes (attention memory grows with its square). */
+function checkInputLength(run: RunConfig, config: T5Config): void {
+  const limit = maxInputTokens(config);
+  if (run.inputLength > limit)
+    throw bad(
+      `inputLength ${run.inputLength} is more than this model takes: at most ${limit.toLocaleString('en-US')} ` +
+        'tokens per input (attention memory grows with the square of the length); lower inputLength',
+    );
+}
+
+/**
+ * The base model `run` trains, checked against the run and this machine: its folder and config,
+ * and what its provider's probe says (checkProvider).
+ */
+async function prepareBase(deps: RunPrepareDeps, run: RunConfig, options: PrepareOptions) {
+  const modelDir = await resolveRunBase(deps, run, options.isEstimate === true);
+  const config = readModelConfig(modelDir, run.model);
+  checkInputLength(run, config);
+  const providerNotice = await checkProvider(deps, run.provider, { isResume: options.isResume === true });
+  await checkRunTokenizer(deps, modelDir, config, run.model);
+  return { modelDir, config, providerNotice };
+}
+
+/** The trainer's settings for `run`, checked as the trainer checks them (invalid_argument, naming the field). */
+function checkedSettings(run: RunConfig, maxSteps: number, examples: number, options: PrepareOptions) {
+  const settings = trainerSettings(run, maxSteps);
+  try {
+    validateSettings(settings, examples);
+  } catch (error) {
+    if (error instanceof TrainerSettingsError || error instanceof Error) throw bad(error.message);
+    throw error;
+  }
+  // A run that started with them keeps them (its checkpoints are as they are).
+  if (options.isResume !== true) checkIntervals(run);
+  return settings;
+}
+
+/**
+ * The checkpoints of run `runId` that keepLast must not prune, a model registered on each (by an
+ * older Spanfill: runsModelFolders.ts), and what the run says of each; none for a new run.
+ */
+function keptForModels(deps: RunPrepareDeps, runId: string | undefined) {
+  const kept = runId === undefined ? [] : registeredCheckpoints(deps.dataDir, runId, deps.models.repo);
+  return { keepSteps: kept.map((c) => c.step), notices: kept.map(keptCheckpointNotice) };
+}
+
+interface PrepareOptions {
+  readonly isResume?: boolean;
+  readonly isEstimate?: boolean;
+  /** The run resumed (with isResume): its checkpoints that registered models live in are kept. */
+  readonly runId?: string;
+}
+
 /**
  * Validates `run` against its model, dataset and this machine, and splits its batch into
  * micro-batches when it is over the memory budget (not when resuming); throws invalid_argument
@@ -284,19 +343,10 @@ export async function prepareRun(
   deps: RunPrepareDeps,
   asked: RunConfig,
   signal?: AbortSignal,
-  options: { readonly isResume?: boolean; readonly isEstimate?: boolean } = {},
+  options: PrepareOptions = {},
 ): Promise<PreparedRun> {
   let run = asked;
-  const modelDir = await resolveRunBase(deps, run, options.isEstimate === true);
-  const config = readModelConfig(modelDir, run.model);
-  const limit = maxInputTokens(config);
-  if (run.inputLength > limit)
-    throw bad(
-      `inputLength ${run.inputLength} is more than this model takes: at most ${limit.toLocaleString('en-US')} ` +
-        'tokens per input (attention memory grows with the square of the length); lower inputLength',
-    );
-  const providerNotice = await checkProvider(deps, run.provider, { isResume: options.isResume === true });
-  await checkRunTokenizer(deps, modelDir, config, run.model);
+  const { modelDir, config, providerNotice } = await prepareBase(deps, run, options);
   const span = spanOf(run);
   const tokens = await deps.datasets.tokens(run.datasetId, modelDir, signal);
   try {
@@ -314,15 +364,9 @@ export async function prepareRun(
     checkWarmup(run, maxSteps);
     const memory = planRunMemory(deps, config, run, targetLength, options.isResume === true);
     run = applyMemoryPlan(run, memory);
-    const settings = trainerSettings(run, maxSteps);
-    try {
-      validateSettings(settings, examples);
-    } catch (error) {
-      if (error instanceof TrainerSettingsError || error instanceof Error) throw bad(error.message);
-      throw error;
-    }
-    // A run that started with them keeps them (its checkpoints are as they are).
-    if (options.isResume !== true) checkIntervals(run);
+    const kept = keptForModels(deps, options.runId);
+    const checked = checkedSettings(run, maxSteps, examples, options);
+    const settings = kept.keepSteps.length > 0 ? { ...checked, keepSteps: kept.keepSteps } : checked;
     return {
       payload: { modelDir, tokenCache: tokens.location, split, span, settings },
       totalSteps: maxSteps,
@@ -334,6 +378,7 @@ export async function prepareRun(
       notices: [providerNotice, settingsNotice(run), ...datasetTokenNotes(tokens.result), memory.notice].filter(
         (n) => n !== null,
       ),
+      keptNotices: kept.notices,
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);

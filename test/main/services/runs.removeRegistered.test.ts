@@ -10,6 +10,7 @@ import { AppServices } from '../../../src/main/services/app';
 import { addDatasetRow } from '../../support/storeRows';
 import { tempDirs } from '../../support/tmp';
 import { fakeCheckpoint } from './runs-support';
+import { registerFolderModel } from './runs-registered-support';
 
 const tempDir = tempDirs('spanfill-runs-remove-registered-');
 const opened: AppServices[] = [];
@@ -29,13 +30,7 @@ function runWithRegisteredCheckpoint() {
   const checkpoint = (step: number) => path.join(dataDir, 'runs', 'r-1', 'checkpoints', `step-${step}`);
   for (const step of [10, 20]) fakeCheckpoint(checkpoint(step), step, null);
   // As an import before the refusal registered it: a row of a folder model, at the checkpoint.
-  const row = ['m-onit', 'kept checkpoint', 'base', checkpoint(10), checkpoint(10), 'folder', 1, 't5', 1, '{}', 'now'];
-  app.store.db
-    .prepare(
-      'INSERT INTO models (id, name, kind, path, source, source_kind, size_bytes, model_type, parameter_count, config_json, created_at) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(...row);
+  registerFolderModel(app, 'm-onit', 'kept checkpoint', checkpoint(10));
   return { app, folder: checkpoint(10) };
 }
 
