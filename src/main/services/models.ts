@@ -3,10 +3,10 @@
 // rows of `models` under names kept distinct (one another model has is numbered, as a
 // dataset's is: idOrName.ts numberedName); listing, removal (a Hub snapshot's files go with
 // its row, an imported folder is never deleted), the cache's disk usage and the from-scratch
-// starting points (runs of preset:NAME), and the Hub token (HF_TOKEN first, then the stored one). Resolving
-// `--model` arguments offline is modelsResolve.ts; one model in full, modelsShow.ts; removals
-// (not under a run, nor under a pull), modelsRemove.ts; the engine's errors in the contract's
-// codes, modelsErrors.ts.
+// starting points (runs of preset:NAME). The Hub token (HF_TOKEN first, then the stored one) is
+// modelsToken.ts; resolving `--model` arguments offline, modelsResolve.ts; one model in full,
+// modelsShow.ts; removals (not under a run, nor under a pull), modelsRemove.ts; the engine's
+// errors in the contract's codes, modelsErrors.ts.
 
 import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,6 @@ import { MODEL_CATALOG, parseRepoReference } from '../engine/hub/catalog';
 import { pullModel, type PullProgress, type PullResult } from '../engine/hub/download';
 import { HubError } from '../engine/hub/errors';
 import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
-import { hubSettingsFromEnv, cleanToken, type HubSettings } from '../engine/hub/settings';
 import { isPresetModelName } from '../../shared/contract/runs';
 import type { Store } from '../store/db';
 import { ModelRepository, type ModelRow, type NewModelRow } from '../store/models';
@@ -40,6 +39,7 @@ import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
 import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
+import { HubTokens } from './modelsToken';
 import { modelProblem } from './modelFolderHealth';
 import { checkModelWork, pulledFailure, rethrowModelError } from './modelsErrors';
 import { numberedName, numberedNote } from './idOrName';
@@ -69,8 +69,8 @@ export class ModelService {
   readonly cacheRoot: string;
   /** Where runs of preset:NAME write their starting points (runsPrepare.ts). */
   readonly scratchRoot: string;
-  private readonly env: NodeJS.ProcessEnv;
-  private readonly tokenStore: HubTokenStore;
+  /** The Hub token and settings pulls use (modelsToken.ts). */
+  private readonly tokens: HubTokens;
   private readonly pulls = new Map<string, AbortController>();
   /** What a model argument names (modelsResolve.ts). */
   private readonly lookup: ModelLookup;
@@ -83,8 +83,10 @@ export class ModelService {
     this.runs = new RunRepository(deps.store.db);
     this.cacheRoot = path.join(deps.dataDir, 'models', 'hub');
     this.scratchRoot = path.join(deps.dataDir, 'models', 'preset');
-    this.env = options.env ?? process.env;
-    this.tokenStore = options.tokenStore ?? FileTokenStore.inDataDir(deps.dataDir);
+    this.tokens = new HubTokens(
+      options.env ?? process.env,
+      options.tokenStore ?? FileTokenStore.inDataDir(deps.dataDir),
+    );
     const { repo, runs, cacheRoot } = this;
     this.lookup = new ModelLookup({ store: deps.store, dataDir: deps.dataDir, repo, runs, cacheRoot });
   }
@@ -114,7 +116,7 @@ export class ModelService {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.pulls.set(repoId, controller);
     try {
-      const settings = this.settings(args.isOffline);
+      const settings = this.tokens.settings(args.isOffline);
       const request = {
         repoId,
         revision,
@@ -252,34 +254,12 @@ export class ModelService {
   }
 
   tokenStatus(): HubTokenStatus {
-    const settings = this.settings();
-    const isFromEnv = cleanToken(this.env.HF_TOKEN || this.env.HUGGING_FACE_HUB_TOKEN) !== undefined;
-    const source = isFromEnv ? 'env' : settings.token !== undefined ? 'stored' : 'none';
-    return { source, endpoint: settings.endpoint, isOffline: settings.isOffline };
+    return this.tokens.status();
   }
 
-  /** Stores `token`, or forgets the stored one for null; an empty or malformed token is refused. */
+  /** Stores `token`, or forgets the stored one for null; an empty or malformed token is refused (modelsToken.ts). */
   setToken(token: string | null): HubTokenStatus {
-    if (token === null) {
-      this.tokenStore.clear();
-      return this.tokenStatus();
-    }
-    const cleaned = cleanToken(token);
-    if (cleaned === undefined)
-      throw new ApiError(
-        'invalid_argument',
-        'The token is empty; to forget the stored token, clear it (`spanfill models token clear`)',
-      );
-    if (!cleaned.startsWith('hf_'))
-      throw new ApiError('invalid_argument', 'Hugging Face tokens start with hf_ (huggingface.co/settings/tokens)');
-    if (/\s/.test(cleaned)) throw new ApiError('invalid_argument', 'A Hugging Face token has no spaces; copy it again');
-    this.tokenStore.write(cleaned);
-    return this.tokenStatus();
-  }
-
-  private settings(isOffline?: boolean): HubSettings {
-    const settings = checkModelWork(() => hubSettingsFromEnv(this.env, this.tokenStore.read()));
-    return isOffline === undefined ? settings : { ...settings, isOffline: settings.isOffline || isOffline };
+    return this.tokens.set(token);
   }
 
   /** The model of a pulled snapshot, registered already or now (under the pull lock); a failure says what stays. */
