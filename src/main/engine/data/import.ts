@@ -4,14 +4,7 @@
 // written here — the caller's sink (the store, in one transaction) decides what persists,
 // so a failed or cancelled import leaves no trace if the sink rolls back. The AbortSignal
 // is honoured between documents and during every read (a read in flight is abandoned).
-import {
-  IMPORT_ADVICE,
-  legacyEncodingNote,
-  oddUtf16ByteNote,
-  replacedSequencesNote,
-  StreamingTextDecoder,
-  type TextEncoding,
-} from './decode';
+import { oddUtf16ByteNote, StreamingTextDecoder, type TextEncoding } from './decode';
 import {
   addCuts,
   describeCuts,
@@ -25,9 +18,10 @@ import {
 } from './documents';
 import { DataError, type DataErrorCode } from './errors';
 import type { FrontMatterFence } from './frontMatter';
-import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink } from './records';
+import { createReader, DEFAULT_MAX_RECORD_CHARS, type RawDocumentSink, type TextConsumer } from './records';
 import { sniffFile } from './encodingSniff';
 import { readTwice } from './fileChunks';
+import { fileWarnings, noTextIn } from './importNotes';
 import { resolveSources, skipWarning, type SourceFile, type SourceFormat } from './sources';
 import { plural } from '../../../shared/format';
 
@@ -218,37 +212,6 @@ function summarize(run: Run, files: ImportedFileSummary[], paths: readonly strin
   };
 }
 
-/** A web page given by name: read as text like any file, markup included. */
-const WEB_PAGE = /\.(html?|xhtml)$/i;
-
-/**
- * A file whose size when listed differs from what was read: written (or cut short) during the
- * import, so its text may be partial. A file listed as 0 bytes that has text is one whose size is
- * not known ahead (those under /proc), not a change.
- */
-function sizeChangeNote(source: SourceFile, file: ImportedFileSummary): string | null {
-  if (source.bytes === file.bytes || source.bytes === 0) return null;
-  return (
-    `${source.path} changed size during the import: it was ${plural(source.bytes, 'byte')} when the import began ` +
-    `and ${plural(file.bytes, 'byte')} were read; if something was still writing it, import it again once that is done`
-  );
-}
-
-/** What the summary says about one imported file (a legacy encoding; bytes replaced; markup; a size change). */
-function fileWarnings(source: SourceFile, file: ImportedFileSummary): string[] {
-  const filePath = source.path;
-  const sizeChange = sizeChangeNote(source, file);
-  const warnings: string[] = sizeChange === null ? [] : [sizeChange];
-  if (WEB_PAGE.test(filePath)) {
-    warnings.push(
-      `${filePath} was imported as it is, tags and all; if you meant the page's text, save it from the browser as text (.txt) and import that`,
-    );
-  }
-  if (file.encoding === 'windows-1252') warnings.push(legacyEncodingNote(filePath, IMPORT_ADVICE));
-  if (file.invalidUtf8Replaced > 0) warnings.push(replacedSequencesNote(filePath, file.invalidUtf8Replaced));
-  return warnings;
-}
-
 /** What every file of one import shares. */
 interface Run {
   readonly options: ImportOptions;
@@ -294,24 +257,6 @@ function documentKeeper(
     counts.documents++;
     pending.push({ index, text, hash: hash.hex, splitKey: documentSplitKey, source: source.path, line });
   };
-}
-
-/**
- * What a file of `format` that gave no document lacks: a CSV of a header alone has no rows; a
- * Markdown file of front matter alone (`fence`) has nothing under it.
- */
-function noTextIn(
-  format: SourceFormat,
-  reader: { readonly field: string; readonly column: string },
-  fence: FrontMatterFence | null | undefined,
-): string {
-  if (format === 'csv' || format === 'tsv')
-    return `has no text in its column "${reader.column}" (no rows under the header, or only empty ones)`;
-  if (format === 'jsonl')
-    return `has no text in the field "${reader.field}" of any line (no lines, or only empty ones)`;
-  if (fence != null)
-    return `holds only front matter (a ${fence} block of title, date, tags), which the import leaves out; it has no text under it`;
-  return 'contains no text (only whitespace)';
 }
 
 /**
@@ -376,12 +321,33 @@ async function importFile(
   reader.push(decoder.end());
   reader.end();
   await drain();
-  addCuts(totals.cuts, reader.cuts);
+  const lacks = noTextIn(source.format, readerOptions, reader.frontMatterFence);
+  return settleFile(run, { source, reader, decoder, counts, isAmongOthers, lacks });
+}
+
+/**
+ * A file read to its end, accounted for in the run: the cuts, notes and front matter its reader
+ * met, a file that gave no document (noTextCheck), odd UTF-16; what the import says of it.
+ */
+function settleFile(
+  run: Run,
+  file: {
+    readonly source: SourceFile;
+    readonly reader: TextConsumer;
+    readonly decoder: StreamingTextDecoder;
+    readonly counts: FileCounts;
+    readonly isAmongOthers: boolean;
+    /** What the file lacks when it gave no document (noTextIn). */
+    readonly lacks: string;
+  },
+): ImportedFileSummary {
+  const { source, reader, decoder, counts } = file;
+  addCuts(run.totals.cuts, reader.cuts);
   run.warnings.push(...reader.warnings);
-  noTextCheck(run, source, counts, isAmongOthers, noTextIn(source.format, readerOptions, reader.frontMatterFence));
+  noTextCheck(run, source, counts, file.isAmongOthers, file.lacks);
   const fence = reader.frontMatterFence ?? null;
   if (fence !== null) {
-    totals.frontMatter += 1;
+    run.totals.frontMatter += 1;
     run.frontMatterFences.add(fence);
   }
   const report = decoder.report;
