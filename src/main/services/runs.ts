@@ -213,9 +213,10 @@ export class RunService {
     const queued = queueForResume(this.resumeQueue(), row, (changed) => resumableRun(this.resumeCheck, changed));
     try {
       const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
-      const prepared = await prepareRun(this.deps, config, signal, { isResume: true });
+      const prepared = await prepareRun(this.deps, config, signal, { isResume: true, runId: id });
       const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
-      return { ...(await this.control.launch(queued, prepared.payload, from, release)), notices };
+      const started = await this.control.launch(queued, prepared.payload, from, release);
+      return { ...started, notices: [...notices, ...prepared.keptNotices] };
     } catch (error) {
       unqueueResume(this.resumeQueue(), row); // it did not train: as it was, to be resumed again
       throw error;
