@@ -130,6 +130,35 @@ function importingByThisProcess(): Pick<
   return { importingPid: pid, importingStartedAt: ranAt, importingBootId: bootId, importingStartTicks: startTicks };
 }
 
+/**
+ * The importing dataset's row, under the name given or made from its paths; a name another
+ * dataset has is numbered rather than refused (the import's work is not lost over it), and the
+ * note says so.
+ */
+function createImportRow(
+  deps: DatasetImportDeps,
+  id: string,
+  request: DatasetImportRequest,
+  given: string | undefined,
+  shown: (text: string) => string,
+): { name: string; nameNote: string | undefined } {
+  const asked = given ?? defaultImportName(request.paths);
+  // As `datasets rename` refuses it: an id wins over a name, so that name could never find it.
+  // (datasets.ts's DATASET_KIND in words; that module imports this one.)
+  refuseOthersId(id, asked, deps.repo.states(), { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
+  const row = {
+    id,
+    name: asked,
+    sourcePath: shown(distinctPaths(request.paths).join(', ')),
+    ...importingByThisProcess(),
+  };
+  const name = deps.repo.createUnderFreeName(row, (n) => numberedName(asked, n));
+  return {
+    name,
+    nameNote: name === asked ? undefined : numberedNote(name, asked, deps.repo.states(), 'dataset', RENAME_EITHER),
+  };
+}
+
 /** Imports `request.paths` as dataset `id`; resolves when it is ready, rejects with an ApiError-mapped error. */
 export async function importDataset(
   deps: DatasetImportDeps,
@@ -140,23 +169,7 @@ export async function importDataset(
   const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
   const shown = uploadedNames(deps.dataDir);
   const given = optionalDisplayName(request.name);
-  const asked = given ?? defaultImportName(request.paths);
-  // As `datasets rename` refuses it: an id wins over a name, so that name could never find it.
-  // (datasets.ts's DATASET_KIND in words; that module imports this one.)
-  const rows = deps.repo.states();
-  refuseOthersId(id, asked, rows, { one: 'dataset', many: 'datasets', command: 'spanfill datasets' });
-  // A name another dataset has is numbered rather than refused: the import's work is not lost over it.
-  const row = {
-    id,
-    name: asked,
-    sourcePath: shown(distinctPaths(request.paths).join(', ')),
-    ...importingByThisProcess(),
-  };
-  const name = deps.repo.createUnderFreeName(row, (n) => numberedName(asked, n));
-  const named = {
-    name,
-    nameNote: name === asked ? undefined : numberedNote(name, asked, deps.repo.states(), 'dataset', RENAME_EITHER),
-  };
+  const named = createImportRow(deps, id, request, given, shown);
   importsInThisProcess.add(id);
   deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'importing' });
   try {
