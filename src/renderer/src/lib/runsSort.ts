@@ -2,7 +2,8 @@
 // people expect of a desktop table: names compare as words with numbers in them ("run 2" before
 // "run 10", case ignored), blanks (no loss yet, "–"; a removed dataset) come last whichever way,
 // and ties stay newest first. The default is the order the table always had: runs.list's
-// (created_at, then id; store/runs.ts) reversed. Pure: no DOM, no storage, no api.
+// (created_at, then id; store/runs.ts) reversed. Pure: no DOM, no storage, no api (a row's values
+// from the stores come through the functions RunsTable gives, read only when the order needs them).
 
 import type { RunStatusName, RunSummary } from '../../../shared/contract/runs';
 
@@ -73,7 +74,7 @@ const words = new Intl.Collator(undefined, { numeric: true, sensitivity: 'accent
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The list's order: when each started (ISO text, which orders as the moments do), then id. */
-const byStart = (a: SortableRun, b: SortableRun): number =>
+const byStart = (a: Pick<SortableRun, 'createdAt' | 'id'>, b: Pick<SortableRun, 'createdAt' | 'id'>): number =>
   byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.id, b.id);
 
 type Value = string | number | undefined;
@@ -82,7 +83,7 @@ type Value = string | number | undefined;
 function valueOf(run: SortableRun, key: Exclude<RunsSortKey, 'started'>): Value {
   switch (key) {
     case 'name':
-      return run.name === '' ? undefined : run.name;
+      return run.name || undefined; // (read once: '' is a blank)
     case 'status':
       return STATUS_ORDER.indexOf(run.status);
     case 'dataset':
@@ -104,25 +105,98 @@ function compareValues(a: Value, b: Value): number {
   return Number(a) - Number(b);
 }
 
+/** Where a row's values come from besides its run: the stores' names and labels, its losses. */
+export interface RowSources {
+  readonly datasetName: (id: string) => string;
+  readonly modelLabel: (model: string) => string;
+  /** The run's detail as read, with its live losses; undefined before it came. */
+  readonly losses: () =>
+    { readonly last: Readonly<Record<string, number>>; readonly bestEval: { value: number } | null } | undefined;
+}
+
+type ListedRun = Pick<
+  RunSummary,
+  'id' | 'name' | 'status' | 'createdAt' | 'step' | 'totalSteps' | 'datasetId' | 'model'
+>;
+
+/**
+ * `run` as the table sorts it, each value read when it is asked for (getters), not before: given
+ * to sortRuns, a row's losses, names and labels (reactive reads in the table) are read, and so
+ * followed, only while the table is sorted by them (a run's state is not spread either: that read
+ * every field of it). Its id and start are read at once: they break ties.
+ */
+export function sortableRun(run: ListedRun, sources: RowSources): SortableRun {
+  return {
+    id: run.id,
+    createdAt: run.createdAt,
+    get name() {
+      return run.name;
+    },
+    get status() {
+      return run.status;
+    },
+    get step() {
+      return run.step;
+    },
+    get totalSteps() {
+      return run.totalSteps;
+    },
+    get datasetName() {
+      return run.datasetId === null ? null : sources.datasetName(run.datasetId);
+    },
+    get modelLabel() {
+      return sources.modelLabel(run.model);
+    },
+    get lastLoss() {
+      return sources.losses()?.last.loss;
+    },
+    get bestEvalLoss() {
+      return sources.losses()?.bestEval?.value;
+    },
+  };
+}
+
+/** A row as it is compared: what it is sorted by, read once, and what breaks ties. */
+interface Keyed<T> {
+  readonly item: T;
+  readonly value: Value;
+  /** The steps planned (steps' ties); 0 in other columns. */
+  readonly totalSteps: number;
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+/** `item` with what `sort` compares it by, read from `run` once, and nothing more. */
+function keyed<T>(item: T, run: SortableRun, sort: RunsSort): Keyed<T> {
+  const value = sort.key === 'started' ? undefined : valueOf(run, sort.key);
+  const totalSteps = sort.key === 'steps' ? run.totalSteps : 0;
+  return { item, value, totalSteps, createdAt: run.createdAt, id: run.id };
+}
+
 /** `a` against `b` in `sort`'s order, blanks last either way, ties newest first. */
-function compareRuns(a: SortableRun, b: SortableRun, sort: RunsSort): number {
+function compareRuns<T>(a: Keyed<T>, b: Keyed<T>, sort: RunsSort): number {
   const sign = sort.direction === 'ascending' ? 1 : -1;
   if (sort.key === 'started') return sign * byStart(a, b);
-  const [x, y] = [valueOf(a, sort.key), valueOf(b, sort.key)];
+  const [x, y] = [a.value, b.value];
   if (x === undefined || y === undefined) {
     if (x !== y) return x === undefined ? 1 : -1;
   } else {
-    const order = compareValues(x, y) || (sort.key === 'steps' ? a.totalSteps - b.totalSteps : 0);
+    const order = compareValues(x, y) || a.totalSteps - b.totalSteps;
     if (order !== 0) return sign * order;
   }
   return byStart(b, a);
 }
 
-/** `items` in `sort`'s order (a new array), each read once through `valuesOf`. */
+/**
+ * `items` in `sort`'s order (a new array). Each is read once through `valuesOf`, and of what that
+ * gives, only the column sorted by (with its start and id, for ties): where `valuesOf` reads a
+ * store lazily (getters), the order then follows only that column (RunsTable: a loss arriving
+ * sorts 200 rows again only while they are sorted by loss).
+ */
 export function sortRuns<T>(items: readonly T[], sort: RunsSort, valuesOf: (item: T) => SortableRun): T[] {
   return items
-    .map((item) => ({ item, run: valuesOf(item) }))
-    .sort((a, b) => compareRuns(a.run, b.run, sort))
+    .map((item) => keyed(item, valuesOf(item), sort))
+    .sort((a, b) => compareRuns(a, b, sort))
     .map(({ item }) => item);
 }
 

@@ -9,6 +9,7 @@ import {
   nextRunsSort,
   runsSortFrom,
   runsSortText,
+  sortableRun,
   sortRuns,
   sortedWords,
   type RunsSort,
@@ -100,6 +101,72 @@ describe('sortRuns', () => {
     expect(sorted).toEqual([items[1], items[0]]);
     expect(sorted[0]).toBe(items[1]);
     expect(items.map((item) => item.run.id)).toEqual(['a', 'b']);
+  });
+
+  it("reads each row's value once, and no other column's: a row's losses are followed only while sorted by them", () => {
+    // (The table's rows read their losses, names and labels from stores: each read there is a
+    // dependency, so a loss arriving for one of 200 runs sorted them all again, and each
+    // comparison read the values anew.)
+    const reads: string[] = [];
+    const counted = (base: SortableRun): SortableRun => {
+      const out = {} as Record<string, unknown>;
+      for (const [field, value] of Object.entries(base))
+        Object.defineProperty(out, field, {
+          enumerable: true,
+          get: () => {
+            reads.push(`${base.id}.${field}`);
+            return value;
+          },
+        });
+      return out as unknown as SortableRun;
+    };
+    const runs = ['e', 'b', 'd', 'a', 'c', 'f', 'h', 'g'].map((id, minute) => run(id, minute, { lastLoss: minute }));
+    const readsOf = (sort: RunsSort) => {
+      reads.length = 0;
+      const sorted = sortRuns(runs, sort, counted).map((r) => r.id);
+      return { sorted, reads: reads.filter((read) => !/\.(id|createdAt)$/.test(read)).sort() };
+    };
+    expect(readsOf(by('name'))).toEqual({
+      sorted: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'],
+      reads: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => `${id}.name`),
+    });
+    expect(readsOf(by('lastLoss', 'descending'))).toEqual({
+      sorted: ['g', 'h', 'f', 'c', 'a', 'd', 'b', 'e'],
+      reads: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => `${id}.lastLoss`),
+    });
+    expect(readsOf(DEFAULT_RUNS_SORT).reads).toEqual([]);
+  });
+});
+
+describe('sortableRun', () => {
+  it("asks the stores for a row's dataset, model and losses only when the order needs them", () => {
+    const asked: string[] = [];
+    const listed = ['run 10', 'run 2', 'run 1'].map((name, minute) => ({
+      ...run(`r${minute}`, minute, { name }),
+      datasetId: minute === 0 ? null : `ds-${minute}`,
+      model: 't5-small',
+    }));
+    const rows = (sort: RunsSort) => {
+      asked.length = 0;
+      const sorted = sortRuns(listed, sort, (item) =>
+        sortableRun(item, {
+          datasetName: (id) => (asked.push(`dataset ${id}`), id),
+          modelLabel: (model) => (asked.push(`model ${item.id}`), model),
+          losses: () => (asked.push(`losses ${item.id}`), { last: { loss: item.id === 'r1' ? 9 : 1 }, bestEval: null }),
+        }),
+      );
+      return { sorted: sorted.map((r) => r.name), asked: asked.sort() };
+    };
+    expect(rows(by('name'))).toEqual({ sorted: ['run 1', 'run 2', 'run 10'], asked: [] });
+    expect(rows(by('lastLoss', 'descending'))).toEqual({
+      sorted: ['run 2', 'run 1', 'run 10'],
+      asked: ['losses r0', 'losses r1', 'losses r2'],
+    });
+    // A removed dataset is a blank, asked of no store.
+    expect(rows(by('dataset'))).toEqual({
+      sorted: ['run 2', 'run 1', 'run 10'],
+      asked: ['dataset ds-1', 'dataset ds-2'],
+    });
   });
 });
 
