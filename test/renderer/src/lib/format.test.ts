@@ -46,4 +46,26 @@ describe('formatWhen', () => {
     expect(formatWhen(iso(2026, 10, 28, 14, 3), now, 'en-US').replace(/\s/gu, ' ')).toBe('Nov 28, 2:03 PM');
     expect(formatWhen('not a date', now)).toBe('–');
   });
+
+  it('makes its formatters once per locale (the Runs table formats a start in each of 200 rows)', () => {
+    // (toLocaleTimeString and toLocaleDateString made a formatter at each call: about 1 ms each.)
+    const Original = Intl.DateTimeFormat;
+    let made = 0;
+    const counting = function (...args: ConstructorParameters<typeof Original>) {
+      made++;
+      return new Original(...args);
+    };
+    Intl.DateTimeFormat = counting as unknown as typeof Intl.DateTimeFormat;
+    try {
+      const days = Array.from({ length: 30 }, (_, i) => iso(i % 3 === 0 ? 2025 : 2026, 10, 1 + i, 9, i));
+      const said = days.map((day) => formatWhen(day, now, 'de-DE'));
+      // The time, the day and month, and with the year: three, for 30 dates.
+      expect(made).toBe(3);
+      expect(said[1]).toBe(
+        `${new Date(days[1]).toLocaleDateString('de-DE', { day: 'numeric', month: 'short' })}, ${new Date(days[1]).toLocaleTimeString('de-DE', { hour: 'numeric', minute: '2-digit' })}`,
+      );
+    } finally {
+      Intl.DateTimeFormat = Original;
+    }
+  });
 });
