@@ -4,50 +4,30 @@
 // the server's reply to its datasets.import (holdReply.ts), not by timing. Needs `npm run build`.
 // NOTE: page.evaluate takes expression strings because this file is type-checked without DOM types.
 
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium';
+import { dropFiles } from './dropFiles';
 import { screenshotFailures } from './failureShot';
 import { routeReplies } from './holdReply';
-import { startServe } from './serve';
+import { startSession, type E2eSession } from './session';
 
-let serveProcess: ChildProcess;
-let context: BrowserContext;
+let session: E2eSession;
 let page: Page;
-let dir: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync('out/renderer/index.html')) throw new Error('The UI is not built: run `npm run build` first.');
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-e2e-dropbusy-'));
-  let url: string;
-  ({ child: serveProcess, url } = await startServe(path.join(dir, 'data')));
-  ({ context, page } = await launchChromium(path.join(dir, 'profile'), { width: 1280, height: 800 }));
-  await page.goto(url);
+  session = await startSession('dropbusy');
+  page = session.page;
+  await page.goto(session.url);
 });
 
 afterAll(async () => {
-  await context?.close();
-  serveProcess?.kill('SIGINT');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 screenshotFailures('drop-while-busy', () => page);
 
-/** Drops a text file called `name` onto the page body, as a person dragging it from a file manager would. */
-async function dropText(name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'text/plain' }));
-    const fire = (type) => document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    fire('dragenter');
-    fire('dragover');
-    fire('drop');
-  })()`);
-}
+/** Drops a text file called `name` onto the page body. */
+const dropText = (name: string, text: string): Promise<void> => dropFiles(page, [{ name, content: text }]);
 
 describe('a drop while an import runs', () => {
   it('goes to Datasets and says there that the running import must end first', async () => {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
+import { dropFiles } from './dropFiles';
 import { slowRequests } from './network';
 import { startServe } from './serve';
 
@@ -60,21 +61,9 @@ function uploadsLeft(): string[] {
   return fs.existsSync(uploads) ? (fs.readdirSync(uploads, { recursive: true }) as string[]) : [];
 }
 
-/** Every request of the page waits `ms` more (Chromium's network emulation); 0 ends it. */
-/** Drops `file` (read from disk here) onto the page body, as a person dragging it from a file manager would. */
-async function dropFile(file: string, { andDrop = true } = {}): Promise<void> {
-  const payload = JSON.stringify({ name: path.basename(file), base64: fs.readFileSync(file).toString('base64') });
-  await page.evaluate(`(() => {
-    const { name, base64 } = ${payload};
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([bytes], name, { type: 'text/plain' }));
-    const fire = (type) => document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    fire('dragenter');
-    fire('dragover');
-    if (${andDrop}) fire('drop');
-  })()`);
-}
+/** Drops `file` (read from disk here) onto the page body, or only drags it over (`andDrop` false). */
+const dropFile = (file: string, options?: { andDrop?: boolean }): Promise<void> =>
+  dropFiles(page, [{ name: path.basename(file), content: fs.readFileSync(file) }], options);
 
 describe('adding files in browser mode', () => {
   it('a text file dropped onto the window is uploaded and imported', async () => {
