@@ -31,7 +31,8 @@ let modelDir: string;
 beforeAll(async () => {
   session = await startSession('play');
   ({ page, url, dataDir } = session);
-  modelDir = path.join(dataDir, 'my-models', 't5-tiny-spm');
+  // Outside the data directory: models.import refuses a folder inside it (modelsImportPlace.ts).
+  modelDir = path.join(session.dir, 'my-models', 't5-tiny-spm');
   fs.cpSync(path.resolve('test/fixtures/t5/t5-tiny-spm'), modelDir, { recursive: true });
 });
 
