@@ -2,7 +2,9 @@
 // progress bar says its start, each quarter and its end in a polite live region, never each
 // chunk, and its byte counts and Cancel stay out of every live region. A 16 MiB file picked and
 // uploaded, then imported, says a dozen lines at most (it said 24 in 4 s, each reading "Cancel
-// upload"); a Hub download says its start, not its progress each tenth of a second.
+// upload"); a Hub download says its start, not its progress each tenth of a second. Work done
+// within a second says only its outcome (progressAnnouncement.ts), so the upload's requests are
+// made slower here (network.ts) to last beyond it whatever the machine's speed.
 // Needs `npm run build` first.
 
 import fs from 'node:fs';
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub-server';
 import { announcements, isInLiveRegion, recordAnnouncements } from './liveRegions';
 import { openScreen } from './navigate';
+import { slowRequests } from './network';
 import { startSession, type E2eSession } from './session';
 
 const repoId = 'tiny-org/t5-tiny-spm';
@@ -42,6 +45,10 @@ describe('progress said in a few lines', () => {
     const big = path.join(session.dir, 'big.txt');
     writeLargeText(big, 16);
     await recordAnnouncements(page);
+    // 4 MiB chunks, each 500 ms later: the upload lasts over a second even where it is quick.
+    const cdp = await session.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await slowRequests(cdp, 500);
     await page.getByTestId('pick-files').setInputFiles(big);
     await page.getByTestId('upload-progress').waitFor();
     await expect(isInLiveRegion(page, 'upload-progress')).resolves.toBe(false);
@@ -51,6 +58,8 @@ describe('progress said in a few lines', () => {
     expect(said.at(-1)).toMatch(/^status: Imported big\.txt/);
     expect(said.filter((line) => line.includes('Cancel'))).toEqual([]);
     expect(said.length, said.join('\n')).toBeLessThanOrEqual(12);
+    await slowRequests(cdp, 0);
+    await cdp.detach();
   }, 150_000);
 
   it('a Hub download says its start, not each tenth of a second, with its bytes and Cancel outside', async () => {
