@@ -54,11 +54,16 @@ describe('a box with an error said in place', () => {
   });
 
   it('is the Masking tokenizer picker whose model was removed: named Tokenizer, described by why, invalid', async () => {
-    const model = spanfillJson<{ model: { id: string; name: string } }>(session.dataDir, [
-      'models',
-      'import',
-      path.resolve('test/fixtures/t5/t5-tiny-spm'),
-    ]).model;
+    // Imported through this server (the Models screen), so its watcher of other processes knows
+    // the model at once: imported by another process and removed within one of the watcher's
+    // looks (1 s), it would never see it come or go.
+    await openScreen(page, 'models');
+    await page.getByTestId('model-folder').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
+    await page.getByTestId('model-import').click();
+    await page.getByTestId('models-notice').waitFor();
+    const { models } = spanfillJson<{ models: { id: string; name: string }[] }>(session.dataDir, ['models', 'list']);
+    expect(models).toHaveLength(1);
+    const [model] = models;
     await openScreen(page, 'masking');
     const picker = page.getByTestId('mask-model-choice');
     const option = picker.locator(`option[value="${model.id}"]`);
