@@ -57,12 +57,13 @@ export function formatEval(key: string, value: number | null | undefined): strin
 export function formatWhen(iso: string, now = new Date(), locale?: string): string {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return '–';
-  const time = formatter(locale, 'time').format(when);
+  const wall = localWallClock(when);
+  const time = formatter(locale, 'time').format(wall);
   const days = Math.round((startOfDay(now) - startOfDay(when)) / 86_400_000);
   if (days === 0) return `today ${time}`;
   if (days === 1) return `yesterday ${time}`;
   const sameYear = when.getFullYear() === now.getFullYear();
-  return `${formatter(locale, sameYear ? 'day' : 'dayOfYear').format(when)}, ${time}`;
+  return `${formatter(locale, sameYear ? 'day' : 'dayOfYear').format(wall)}, ${time}`;
 }
 
 const WHEN_PARTS = {
@@ -76,16 +77,26 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /**
  * The formatter of `parts` in `locale`, made once: toLocaleTimeString and toLocaleDateString
  * make one at each call (about 1 ms: the Runs table's 200 rows took 0.2 s to show their starts).
- * (It keeps the time zone it was made in: one changed while the window is open shows at its next load.)
+ * It formats in UTC what localWallClock shifted there, so it holds no time zone of its own: one
+ * made in the zone of its day kept that zone after a change until the window was loaded again.
  */
 function formatter(locale: string | undefined, parts: keyof typeof WHEN_PARTS): Intl.DateTimeFormat {
   const key = `${locale ?? ''} ${parts}`;
   let made = formatters.get(key);
   if (made === undefined) {
-    made = new Intl.DateTimeFormat(locale, WHEN_PARTS[parts]);
+    made = new Intl.DateTimeFormat(locale, { ...WHEN_PARTS[parts], timeZone: 'UTC' });
     formatters.set(key, made);
   }
   return made;
+}
+
+/**
+ * The instant whose UTC reading is `date`'s local reading in the time zone now: its offset is
+ * read at each call (cheap, and Date follows a changed zone at once), where reading the zone's
+ * name takes a new formatter (~0.1 ms) and a formatter keeps the zone it was made in.
+ */
+function localWallClock(date: Date): Date {
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
 }
 
 /** Local midnight of `date`, in milliseconds (days between two dates survive a clock change). */

@@ -68,4 +68,24 @@ describe('formatWhen', () => {
       Intl.DateTimeFormat = Original;
     }
   });
+
+  it('follows a time zone changed after its formatters were made (no reload needed)', () => {
+    // (Node applies a changed TZ to Date and Intl at once, as Chromium does a changed system zone.)
+    const before = process.env.TZ;
+    const evening = '2026-11-28T20:30:00Z';
+    const later = new Date('2026-12-15T12:00:00Z');
+    try {
+      process.env.TZ = 'UTC';
+      expect(formatWhen(evening, later, 'en-GB')).toBe('28 Nov, 20:30');
+      expect(formatWhen(evening, new Date('2026-11-28T23:00:00Z'), 'en-GB')).toBe('today 20:30');
+      process.env.TZ = 'Asia/Tokyo'; // UTC+9: the next morning there
+      expect(formatWhen(evening, later, 'en-GB')).toBe('29 Nov, 5:30');
+      expect(formatWhen(evening, new Date('2026-11-28T23:00:00Z'), 'en-GB')).toBe('today 5:30');
+      process.env.TZ = 'America/New_York'; // UTC-5 in November: that afternoon
+      expect(formatWhen(evening, new Date('2027-01-02T12:00:00Z'), 'en-GB')).toBe('28 Nov 2026, 15:30');
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
 });
