@@ -185,11 +185,21 @@ function modelFolder({ id, name, path: dir }: ModelFolder): ProtectedFolder {
   };
 }
 
-/** Refuses `out` when it is the data directory or lies in it but under its exports folder, saying where to export. */
+/**
+ * Refuses `out` when it is the data directory, lies in it but under its exports folder, or is
+ * that exports folder itself (each export there has a folder of its own), saying where to export.
+ */
 function checkOutsideData(out: string, dataDir: string): void {
   if (!existsSync(dataDir)) return;
   const [target, data] = [canonicalPath(out), canonicalPath(dataDir)];
-  if (!isWithin(target, data) || isWithin(target, path.join(data, exportsFolder))) return;
+  const exports = path.join(data, exportsFolder);
+  if (target === exports)
+    throw new ExportError(
+      `${out} is Spanfill's exports folder, which keeps each export in a folder of its own; name a new ` +
+        `folder inside it (such as ${path.join(dataDir, exportsFolder, 'my-export')}) or export to a folder ` +
+        'outside the data directory',
+    );
+  if (!isWithin(target, data) || isWithin(target, exports)) return;
   const where = target === data ? 'is' : 'is inside';
   throw new ExportError(
     `${out} ${where} Spanfill's data directory, which keeps runs, models and datasets; export under ` +
