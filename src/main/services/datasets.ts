@@ -48,6 +48,7 @@ import { withSettingsChecked } from './errors';
 import type { EventBus } from './events';
 import { refuseRelativePaths } from './fullPaths';
 import { idOrName } from './idOrName';
+import { listed } from './listedRows';
 import { liveRuns, trainingConflict } from './runsLock';
 import type { DomainHandlers } from './handler';
 
@@ -367,7 +368,7 @@ export function datasetHandlers(services: {
   const { datasets } = services;
   return {
     'datasets.import': (args) => datasets.import(args),
-    'datasets.list': async () => datasets.list(),
+    'datasets.list': async () => listed(datasets.repo, datasets.list()),
     'datasets.get': async ({ id, sample }) => datasets.get(id, sample),
     'datasets.remove': async ({ id }) => datasets.remove(id),
     'datasets.cancelImport': async ({ id }) => ({ id, cancelled: await datasets.cancelImport(id) }),

@@ -6,11 +6,13 @@
 // process's own service announces is heard and not said again here. Each look first clears
 // imports whose process is gone (a `spanfill import` killed), as a service does when it opens
 // the store, so their rows go from the screens within an interval instead of staying
-// "importing" until the app restarts.
+// "importing" until the app restarts. What datasets.list answers is a look too (listedRows.ts).
 
+import type { DatasetSummary } from '../../shared/contract/datasets';
 import type { EventMap } from '../../shared/events';
 import type { DatasetRepository } from '../store/datasets';
 import type { EventBus } from './events';
+import { watchListed } from './listedRows';
 import { RowsWatcher, type RowsListen } from './rowsWatch';
 
 type DatasetState = ReturnType<DatasetRepository['states']>[number];
@@ -34,6 +36,7 @@ export class DatasetsWatcher extends RowsWatcher<DatasetState> {
         removed: (id) => events.emit('datasets.removed', { datasetId: id }),
       },
       hearDatasets(events),
+      (look) => watchListed<DatasetSummary>(repo, look),
     );
   }
 }

@@ -46,6 +46,7 @@ import { numberedName, numberedNote } from './idOrName';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { refuseDataDirFolder } from './modelsImportPlace';
+import { listed } from './listedRows';
 import { modelDetails } from './modelsShow';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
@@ -371,7 +372,7 @@ function isUniqueConflict(error: unknown): boolean {
 export function modelHandlers({ models }: { models: ModelService }): DomainHandlers<'models'> {
   const service = (): ModelService => models;
   return {
-    'models.list': async () => service().list(),
+    'models.list': async () => listed(models.repo, service().list()),
     'models.catalog': async () => service().catalog(),
     'models.pull': (args) => service().pull(args),
     'models.cancelPull': async ({ repoId }) => ({ repoId, cancelled: service().cancelPull(repoId) }),

@@ -3,12 +3,15 @@
 // the watcher (rowsWatch.ts) reads the registered models' ids every interval and sends
 // models.statusChanged — ready for a new one, deleted for one that is gone — as the models
 // service does for its own, so the Models screen and the Playground's picker list what is there;
-// what the models service announces itself is heard and not said again here.
+// what the models service announces itself is heard and not said again here, and what models.list
+// answers is a look (listedRows.ts).
 // (A model is registered only once it is whole, so there is no 'downloading' row to see.)
 
+import type { ModelSummary } from '../../shared/contract/models';
 import type { EventMap } from '../../shared/events';
 import type { ModelRepository } from '../store/models';
 import type { EventBus } from './events';
+import { watchListed } from './listedRows';
 import { RowsWatcher, type RowsListen, type RowState } from './rowsWatch';
 
 export class ModelsWatcher extends RowsWatcher<RowState> {
@@ -22,6 +25,10 @@ export class ModelsWatcher extends RowsWatcher<RowState> {
         removed: (id) => events.emit('models.statusChanged', { modelId: id, status: 'deleted' }),
       },
       hearModels(events),
+      (look) =>
+        watchListed<ModelSummary>(repo, (models) =>
+          look(models.map(({ id, name }) => ({ id, status: 'ready', name }))),
+        ),
     );
   }
 }

@@ -2,6 +2,7 @@
 // (services/runs.ts). Kept apart so the service file holds the runs' calls only.
 
 import type { DomainHandlers } from './handler';
+import { listed } from './listedRows';
 import type { RunService } from './runs';
 
 export function runHandlers(services: { readonly runs: RunService }): DomainHandlers<'runs'> {
@@ -9,7 +10,7 @@ export function runHandlers(services: { readonly runs: RunService }): DomainHand
   return {
     'runs.start': ({ config }) => runs.start(config),
     'runs.estimate': ({ config, timeSteps }) => runs.estimate(config, undefined, { timeSteps }),
-    'runs.list': async () => runs.list(),
+    'runs.list': async () => listed(runs.repo, runs.list()),
     'runs.get': async ({ id }) => runs.get(id),
     'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),
     'runs.compare': async ({ ids }) => runs.compare(ids),

@@ -8,12 +8,15 @@
 // interrupted as it would at start-up. Runs trained here are left to their own events. A run
 // renamed or removed there is announced with runs.renamed or runs.removed. What this process
 // announced itself (a run's own events as it trained and ended, a rename or removal by the runs
-// service) the watcher hears, so it is not said twice. Only the desktop app and `spanfill serve`
-// watch.
+// service) the watcher hears, so it is not said twice. What runs.list answers is a look too
+// (listedRows.ts), so a run a page was shown and another process removed is always said removed.
+// Only the desktop app and `spanfill serve` watch.
 
+import type { RunSummary } from '../../shared/contract/runResults';
 import type { EventMap, EventName } from '../../shared/events';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
+import { watchListed } from './listedRows';
 import { goneFrom, pollEvery } from './pollEvery';
 import { METRIC_NAMES } from './runsMetrics';
 import { announceStatus, checkpointFolder } from './runsRecord';
@@ -31,6 +34,9 @@ export interface RunsWatchDeps {
   readonly recoverGone: () => void;
 }
 
+/** A run as a look compares it: the store's, or a list's. */
+type RunState = Pick<RunRow, 'id' | 'status' | 'step' | 'name'>;
+
 /** What the screens were last told of a run. */
 interface Seen {
   status: string;
@@ -44,6 +50,7 @@ export class RunsWatcher {
   private readonly seen = new Map<string, Seen>();
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
+  private unwatchLists: (() => void) | undefined;
 
   constructor(private readonly deps: RunsWatchDeps) {}
 
@@ -52,6 +59,7 @@ export class RunsWatcher {
     if (this.timer) return;
     for (const state of this.deps.repo.states()) this.seen.set(state.id, this.snapshot(state));
     this.unlisten = this.deps.events.subscribe((event, payload) => this.heard(event, payload));
+    this.unwatchLists = watchListed<RunSummary>(this.deps.repo, (runs) => this.look(runs));
     this.timer = pollEvery(intervalMs, () => this.poll());
   }
 
@@ -60,6 +68,8 @@ export class RunsWatcher {
     this.timer = undefined;
     this.unlisten?.();
     this.unlisten = undefined;
+    this.unwatchLists?.();
+    this.unwatchLists = undefined;
   }
 
   /**
@@ -85,7 +95,11 @@ export class RunsWatcher {
   /** One look at the store (the timer's; tests call it directly). */
   poll(): void {
     this.deps.recoverGone();
-    const states = this.deps.repo.states();
+    this.look(this.deps.repo.states());
+  }
+
+  /** One look at `states`, every run there is: read by poll, or answered by a list. */
+  private look(states: readonly RunState[]): void {
     for (const state of states) {
       const before = this.seen.get(state.id);
       if (before && before.name !== state.name)
@@ -105,7 +119,7 @@ export class RunsWatcher {
   }
 
   /** A run as the store has it, all of it known already. */
-  private snapshot(row: Pick<RunRow, 'id' | 'status' | 'step' | 'name'>): Seen {
+  private snapshot(row: RunState): Seen {
     return {
       status: row.status,
       step: row.step,

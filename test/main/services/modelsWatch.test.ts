@@ -5,27 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../../src/shared/events';
 import { openStore } from '../../../src/main/store/db';
-import { ModelRepository, type NewModelRow } from '../../../src/main/store/models';
+import { ModelRepository } from '../../../src/main/store/models';
 import { EventBus } from '../../../src/main/services/events';
 import { ModelsWatcher } from '../../../src/main/services/modelsWatch';
 import { tempDirs } from '../../support/tmp';
+import { modelRow as model } from './watch-support';
 
 const tempDir = tempDirs('spanfill-models-watch-');
-
-const model = (id: string): NewModelRow => ({
-  id,
-  name: id,
-  kind: 'base',
-  path: `/models/${id}`,
-  source: `/models/${id}`,
-  source_kind: 'folder',
-  revision: null,
-  commit_sha: null,
-  size_bytes: 1,
-  model_type: 't5',
-  parameter_count: 1,
-  config_json: '{}',
-});
 
 describe('ModelsWatcher', () => {
   it("announces another process's registered and removed models, once each", () => {
