@@ -114,7 +114,7 @@ export class RunService {
     return runCheckpointsFolder(this.deps.dataDir, id);
   }
 
-  /** Runs whose process is gone become interrupted, resumable (RunControl.recoverInterrupted); their ids. */
+  /** Runs whose process is gone become interrupted (resumable) or, trained to the end, completed; their ids. */
   recoverInterrupted(...args: Parameters<RunControl['recoverInterrupted']>): string[] {
     return this.control.recoverInterrupted(...args);
   }

@@ -2,15 +2,22 @@
 // (host/handlers/train.ts) from this process, its pause or stop (the host stops after its
 // current call and checkpoints; a run another process trains is asked with a stop-request file
 // in its folder, which that process looks for at each progress event), its end (finished or
-// failed), and a run whose process is gone without saying, marked interrupted (resumable). The
-// runs service (runs.ts) checks what is asked and prepares a run; this module runs it.
+// failed), and a run whose process is gone without saying, marked interrupted (resumable), or
+// completed when that process was killed after the run's final checkpoint. The runs service
+// (runs.ts) checks what is asked and prepares a run; this module runs it.
 
-import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../shared/contract/runs';
 import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
-import { listCheckpoints, UNLOADABLE_CHECKPOINT_WORDS } from '../engine/train/checkpoint';
+import {
+  type CheckpointInfo,
+  listCheckpoints,
+  readTrainerState,
+  TRAINER_STATE_FILE,
+  UNLOADABLE_CHECKPOINT_WORDS,
+} from '../engine/train/checkpoint';
 import type { TrainerEvent } from '../engine/train/progress';
 import type { TrainResult } from '../engine/train/trainer';
 import type { RunRepository, RunRow } from '../store/runs';
@@ -62,7 +69,8 @@ export class RunControl {
 
   /**
    * Runs marked running or queued whose owning process is gone become interrupted (resumable),
-   * their checkpoint rows put right from their folders (its engine host may have finished a
+   * or completed where nothing is left to train (markInterrupted); their ids. Their checkpoint
+   * rows are put right from their folders first (its engine host may have finished a
    * checkpoint, and pruned, after the process died: reconcileCheckpoints). While the app is open
    * (the runs watcher), `shouldSkipOwnerless` leaves a queued run with no owner alone: an older
    * version's process records its owner only once it trains; a queued one with a dead owner (a
@@ -84,14 +92,22 @@ export class RunControl {
     return ids;
   }
 
-  /** Run `row` (its process gone) marked interrupted and told to the screens, unless it changed meanwhile. */
+  /**
+   * Run `row` (its process gone) marked interrupted and told to the screens, unless it changed
+   * meanwhile; one whose final checkpoint is saved with every step's loss is then completed
+   * (completeSaved). Interrupted first: that one statement takes it only while it is as seen.
+   * NOTE: completing it is a second statement; a resume elsewhere that queued it in between is
+   * overwritten, and then trains nothing and completes it too (or, failing, leaves it completed).
+   */
   private markInterrupted(row: RunRow): boolean {
-    const error = this.whyInterrupted(row);
+    const saved = this.finalCheckpointSaved(row);
+    const error = this.whyInterrupted(row, saved?.step);
     try {
       this.reconcile(row.id);
       const interrupted = this.deps.repo.interrupt(row.id, row, error, new Date().toISOString());
-      if (interrupted) announceStatus(this.deps.events, interrupted);
-      return interrupted !== undefined;
+      if (interrupted === undefined) return false;
+      announceStatus(this.deps.events, saved ? this.completeSaved(interrupted, saved) : interrupted);
+      return true;
     } catch (failure) {
       // A full disk must not keep the store from opening (to list, or delete to free space):
       // the next open marks it.
@@ -104,10 +120,10 @@ export class RunControl {
    * Why run `row`, whose process is gone, is interrupted: a resume's process ended while it
    * prepared (queued again by RunService.resume, having trained before), or interruptedMessage.
    */
-  private whyInterrupted(row: RunRow): string {
+  private whyInterrupted(row: RunRow, finalStep: number | undefined): string {
     const hasCheckpoint = this.hasCheckpoint(row.id);
     if (row.status !== 'queued' || row.startedAt === null || row.ownerPid === null)
-      return interruptedMessage(row, hasCheckpoint, this.finalStepSaved(row));
+      return interruptedMessage(row, hasCheckpoint, finalStep);
     const from = hasCheckpoint ? 'its last checkpoint' : 'the beginning';
     return `The process resuming it (pid ${row.ownerPid}) ended before it trained again; ${resumeAdvice(row.id, from)}`;
   }
@@ -263,14 +279,34 @@ export class RunControl {
   }
 
   /**
-   * The step of run `row`'s final checkpoint where it is in its folder and every step's loss is
-   * recorded (a resume then has nothing to train, resumePoint); else undefined.
+   * Run `row`'s final checkpoint where it is in its folder and reads whole (listCheckpoints) and
+   * every step's loss is recorded (a resume then has nothing to train, resumePoint); else undefined.
    */
-  private finalStepSaved(row: RunRow): number | undefined {
+  private finalCheckpointSaved(row: RunRow): CheckpointInfo | undefined {
     const last = listCheckpoints(runCheckpointsFolder(this.deps.dataDir, row.id)).at(-1);
     if (last === undefined || last.step < row.totalSteps) return undefined;
     const recorded = this.deps.repo.lastMetricSteps(row.id, ['loss']).get('loss') ?? 0;
-    return recorded >= last.step ? last.step : undefined;
+    return recorded >= last.step ? last : undefined;
+  }
+
+  /**
+   * Run `row`, interrupted with its final checkpoint `saved` (finalCheckpointSaved), completed as
+   * its own end (finish) would have: at that step, with no error, its training time the one the
+   * checkpoint keeps, finished when the checkpoint was written (no later than now). Its final
+   * evaluation is stored from the checkpoint (reconcile, before). Should the store take no more
+   * (a full disk), it stays interrupted, its error saying Resume completes it at once.
+   */
+  private completeSaved(row: RunRow, saved: CheckpointInfo): RunRow {
+    const state = trainerStateOf(saved.dir);
+    const trained = state?.elapsedMs;
+    const elapsedMs = typeof trained === 'number' && Number.isFinite(trained) ? Math.round(trained) : undefined;
+    const finishedAt = new Date(Math.min(state?.writtenAt ?? Date.now(), Date.now())).toISOString();
+    try {
+      return this.deps.repo.setStatus(row.id, 'completed', { step: saved.step, error: null, finishedAt, elapsedMs });
+    } catch (failure) {
+      if (isDiskFull(failure)) return row;
+      throw failure;
+    }
   }
 
   /** Whether run `id` has a checkpoint in its folder to resume from (its rows may lag behind). */
@@ -311,4 +347,17 @@ function notRunning(row: RunRow, as: HaltedAs): string {
     `Run ${id} is ${status}, not running: there is nothing to ${verb}. Resume (in a terminal: ` +
     `\`spanfill runs resume ${id}\`) continues it; Remove (\`spanfill runs rm ${id}\`) deletes it`
   );
+}
+
+/**
+ * Checkpoint `dir`'s trainer state's training time and when it was written (its file's time);
+ * undefined when it no longer reads (pruned or changed since it was listed).
+ */
+function trainerStateOf(dir: string): { elapsedMs: unknown; writtenAt: number } | undefined {
+  try {
+    const writtenAt = statSync(path.join(dir, TRAINER_STATE_FILE)).mtimeMs;
+    return { elapsedMs: readTrainerState(dir).elapsedMs, writtenAt };
+  } catch {
+    return undefined;
+  }
 }
