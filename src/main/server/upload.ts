@@ -27,7 +27,7 @@ import {
   type UploadLimits,
 } from './uploadLimits';
 import { uploadNameProblem } from './uploadNames';
-import { recordUploadOwner, removeLeftUploads, removeUpload } from './uploadOwners';
+import { recordUploadOwner, removeLeftUploads, removeUpload, UploadSweeps } from './uploadOwners';
 
 interface UploadState {
   /**
@@ -88,10 +88,17 @@ export class Uploads {
   /** Ended ids (cancelled, or deleted after import): a chunk still in flight must not recreate the folder. */
   private readonly cancelled = new Set<string>();
 
+  /** The removals of gone servers' uploads, one at a time, as uploads open (uploadOwners.ts). */
+  private readonly sweeps: UploadSweeps;
+
+  /** `sweep`: removes the uploads of servers that have gone (removeLeftUploads); tests pass their own. */
   constructor(
     readonly root: string,
     readonly limits: UploadLimits,
-  ) {}
+    sweep: () => Promise<unknown> = () => removeLeftUploads(root, { maxAgeMs: Infinity }),
+  ) {
+    this.sweeps = new UploadSweeps(sweep);
+  }
 
   /** Answers one /upload/ request; never throws (errors become JSON envelopes). */
   async handle(
@@ -141,9 +148,15 @@ export class Uploads {
     request.resume();
   }
 
-  /** Deletes every upload this server received (on shutdown). */
+  /** Deletes every upload this server received (on shutdown), once no sweep runs. */
   async removeAll(): Promise<void> {
     await Promise.all([...this.states.keys()].map((id) => this.cancel(id)));
+    await this.swept();
+  }
+
+  /** Resolves once no sweep of gone servers' uploads runs. */
+  swept(): Promise<void> {
+    return this.sweeps.idle();
   }
 
   private async cancel(id: string): Promise<boolean> {
@@ -187,8 +200,9 @@ export class Uploads {
       const size = offset + written;
       setSize(state, name, size);
       if (this.cancelled.has(id)) throw cancelledError(id);
-      // An upload opened: the folders of servers that have gone go (uploadOwners.ts), never a live one's.
-      if (isNew) await removeLeftUploads(this.root, { maxAgeMs: Infinity }).catch(() => undefined);
+      // An upload opened: the folders of servers that have gone go (uploadOwners.ts), never a live
+      // one's, this one's included; in the background, so that this answer does not wait for it.
+      if (isNew) this.sweeps.ask();
       return { received: size, uploadBytes: state.bytes, entryPath: entry };
     } catch (error) {
       // What is there now: the file cut back to `offset`, or nothing when it was never made.

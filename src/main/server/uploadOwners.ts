@@ -4,12 +4,14 @@
 // locks name their holder): beside the folder, never inside it, where any name is an uploaded
 // file's, and never an id itself (ids have no dot). Two servers may share a data directory:
 // a folder whose owner still runs is never removed, whatever its age. One whose owner has gone
-// is removed at once, when a server starts and each time it opens an upload; a folder without
-// a record (left by an older version) goes once it is older than the age given.
+// is removed at once, when a server starts and each time it opens an upload (then in the
+// background, one sweep at a time: UploadSweeps); a folder without a record (left by an older
+// version) goes once it is older than the age given.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../shared/errors';
 import {
   isRecordedProcessAlive,
   recordInName,
@@ -78,6 +80,42 @@ export async function removeLeftUploads(root: string, options: LeftUploadsOption
     removed.push(name);
   }
   return removed;
+}
+
+/**
+ * The sweeps of left uploads (removeLeftUploads) a running server makes as it opens uploads: one
+ * at a time, and awaited by no answer. One asked while another runs is made once that one ends
+ * (that one may have read the folder before a server went); however many are asked meanwhile, it
+ * is one. A sweep that fails is said on stderr, and the next upload opened sweeps again.
+ */
+export class UploadSweeps {
+  private running: Promise<void> | undefined;
+  private isAskedAgain = false;
+
+  constructor(private readonly sweep: () => Promise<unknown>) {}
+
+  /** Starts a sweep now, or once the one running ends; never throws. */
+  ask(): void {
+    if (this.running) this.isAskedAgain = true;
+    else this.running = this.run();
+  }
+
+  /** Resolves once no sweep runs (never rejects). */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.isAskedAgain = false;
+      try {
+        await this.sweep();
+      } catch (error) {
+        console.error(`Could not remove the uploads of servers that have gone: ${errorMessage(error)}`);
+      }
+    } while (this.isAskedAgain);
+    this.running = undefined;
+  }
 }
 
 /**

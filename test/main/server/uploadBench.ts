@@ -1,13 +1,15 @@
 // The upload endpoint's test bench (upload.test.ts, upload-paths.test.ts): a `spanfill serve`
 // with small limits on a temporary data folder, and raw HTTP requests with full control of the
-// headers (fetch would not let a test set Host).
+// headers (fetch would not let a test set Host); or an Uploads of a test's own making, served alone.
 
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
+import type { Uploads } from '../../../src/main/server/upload';
 import type { UploadLimits } from '../../../src/main/server/uploadLimits';
 import { AppServices } from '../../../src/main/services/app';
 import type { UploadResponse } from '../../../src/shared/upload';
@@ -117,6 +119,36 @@ export function openChunk(
     method: 'PUT',
     path: `/upload/${id}?${new URLSearchParams(params)}`,
     headers: { Authorization: `Bearer ${target.token}`, 'Content-Length': String(contentLength) },
+  });
+}
+
+/** Serves `uploads` alone on a free port (no token asked), for tests that build their own Uploads. */
+export async function serveUploads(uploads: Uploads): Promise<{ port: number; token: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    void uploads.handle(request, response, new URL(request.url ?? '/', 'http://127.0.0.1'), {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { port, token: '', close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Sends `body` as the whole file `name` of upload `id` in one chunk; the reply. */
+export function putWhole(
+  target: { readonly port: number; readonly token: string },
+  id: string,
+  name: string,
+  body: Buffer,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const params = { name, offset: '0', total: String(body.length) };
+    const request = openChunk(target, id, params, body.length);
+    request.on('response', (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UploadResponse }));
+    });
+    request.on('error', reject);
+    request.end(body);
   });
 }
 

@@ -6,13 +6,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordOfName } from '../../../src/main/processIdentity';
 import { startServer } from '../../../src/main/server/server';
+import { Uploads } from '../../../src/main/server/upload';
 import { removeLeftUploads, uploadOwnerFile } from '../../../src/main/server/uploadOwners';
 import { deadPid, runningChild } from '../../support/processes';
 import { tempDirs } from '../../support/tmp';
-import { maxChunkBytes, maxUploadBytes, useUploadServer } from './uploadBench';
+import { maxChunkBytes, maxUploadBytes, putWhole, serveUploads, useUploadServer } from './uploadBench';
 
 const bench = useUploadServer();
 const tempDir = tempDirs('spanfill-upload-owners-');
@@ -59,20 +60,96 @@ describe('a server starting', () => {
 });
 
 describe('a running server opening an upload', () => {
-  it('records itself as its owner, and removes the uploads of a server that has gone', async () => {
+  it('records itself as its owner; the upload deleted goes with its record', async () => {
     const root = bench.uploadsDir;
-    const dead = leftUpload(root, 'killed-serve-2', deadPid());
-    const live = leftUpload(root, 'live-serve-2', liveServer());
     const reply = await bench.put('opened-upload-1', 'a.txt', 0, 3, Buffer.from('abc'));
     expect(reply.status).toBe(200);
     const owner = recordOfName(fs.readFileSync(uploadOwnerFile(root, 'opened-upload-1'), 'utf8'));
     expect(owner?.pid).toBe(process.pid);
-    expect(fs.existsSync(dead)).toBe(false);
-    expect(fs.existsSync(path.join(live, 'big.txt'))).toBe(true);
     // Its own upload, deleted after its import, goes with its record.
     expect((await bench.send('DELETE', '/upload/opened-upload-1')).status).toBe(200);
     expect(fs.existsSync(path.join(root, 'opened-upload-1'))).toBe(false);
     expect(fs.existsSync(uploadOwnerFile(root, 'opened-upload-1'))).toBe(false);
+  });
+});
+
+/** Limits that refuse nothing the tests below send. */
+const roomy = { maxUploadBytes, maxChunkBytes, keepFreeBytes: 0, maxOpenUploads: 100 };
+
+/** Uploads in a fresh root with `sweep` as its sweep of gone servers' uploads, served alone. */
+async function ownUploads(sweep?: () => Promise<unknown>) {
+  const uploads = new Uploads(path.join(tempDir(), 'uploads'), roomy, sweep);
+  const served = await serveUploads(uploads);
+  stops.push(async () => {
+    await served.close();
+    await uploads.removeAll();
+  });
+  return { uploads, put: (id: string) => putWhole(served, id, 'a.txt', Buffer.from('abc')) };
+}
+
+/** A promise and the function that settles it. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release = (): void => undefined;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+describe("the sweep of gone servers' uploads as an upload opens", () => {
+  it("does not hold the first chunk's answer", async () => {
+    const sweep = held();
+    stops.push(async () => sweep.release()); // (before the server closes, should the test fail)
+    let sweeps = 0;
+    const { put } = await ownUploads(() => {
+      sweeps++;
+      return sweep.promise;
+    });
+    try {
+      // Answered while the sweep it started is still held (without the fix, never: the test times out).
+      const reply = await put('first-chunk-1');
+      expect(reply).toEqual({ status: 200, body: { ok: true, result: expect.objectContaining({ received: 3 }) } });
+      expect(sweeps).toBe(1);
+    } finally {
+      sweep.release();
+    }
+  }, 10_000);
+
+  it("removes a gone server's uploads, never a live server's nor its own", async () => {
+    const { uploads, put } = await ownUploads();
+    const root = uploads.root;
+    const dead = leftUpload(root, 'killed-serve-2', deadPid());
+    const live = leftUpload(root, 'live-serve-2', liveServer());
+    expect((await put('opened-upload-2')).status).toBe(200);
+    await uploads.swept();
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(uploadOwnerFile(root, 'killed-serve-2'))).toBe(false);
+    expect(fs.existsSync(path.join(live, 'big.txt'))).toBe(true);
+    expect(fs.readFileSync(path.join(root, 'opened-upload-2', 'a.txt'), 'utf8')).toBe('abc');
+    expect(fs.existsSync(uploadOwnerFile(root, 'opened-upload-2'))).toBe(true);
+  });
+
+  it('sweeps one at a time: uploads opened during a sweep make one more after it; a failed one is said', async () => {
+    const first = held();
+    stops.push(async () => first.release());
+    const asked: string[] = [];
+    const { uploads, put } = await ownUploads(async () => {
+      asked.push(asked.length === 0 ? 'held' : 'failed');
+      if (asked.length === 1) return first.promise;
+      throw new Error('the disk went away');
+    });
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    stops.push(async () => said.mockRestore());
+    expect((await put('during-sweep-1')).status).toBe(200);
+    expect((await put('during-sweep-2')).status).toBe(200);
+    expect((await put('during-sweep-3')).status).toBe(200);
+    expect(asked).toEqual(['held']);
+    first.release();
+    await uploads.swept();
+    expect(asked).toEqual(['held', 'failed']);
+    expect(said.mock.calls).toEqual([['Could not remove the uploads of servers that have gone: the disk went away']]);
+    // Failed, it is made again as the next upload opens.
+    expect((await put('after-sweep-1')).status).toBe(200);
+    await uploads.swept();
+    expect(asked).toEqual(['held', 'failed', 'failed']);
   });
 });
 
