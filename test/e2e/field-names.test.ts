@@ -54,9 +54,7 @@ describe('a box with an error said in place', () => {
   });
 
   it('is the Masking tokenizer picker whose model was removed: named Tokenizer, described by why, invalid', async () => {
-    // Imported through this server (the Models screen), so its watcher of other processes knows
-    // the model at once: imported by another process and removed within one of the watcher's
-    // looks (1 s), it would never see it come or go.
+    // Imported through this server (the Models screen), as a person would before picking it.
     await openScreen(page, 'models');
     await page.getByTestId('model-folder').fill(path.resolve('test/fixtures/t5/t5-tiny-spm'));
     await page.getByTestId('model-import').click();
