@@ -32,6 +32,7 @@ import {
   writeFolderAtomically,
 } from '../engine/export/folder';
 import { listFiles } from '../engine/export/manifest';
+import { removeStagingOfGone } from '../engine/export/stagingRecords';
 import { modelFolderProblem } from '../engine/t5/config';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
@@ -236,6 +237,15 @@ export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpo
 /** A registered model, as the export reads it: its folder is no destination. */
 type ModelFolder = Pick<ModelSummary, 'id' | 'name' | 'path'>;
 
+/**
+ * <data dir>/exporting: the records of the staging folders exports into new folders are writing
+ * (engine/export/stagingRecords.ts), by which what a killed one left is removed at the next start
+ * or export.
+ */
+export function exportingFolder(dataDir: string): string {
+  return path.join(dataDir, 'exporting');
+}
+
 export class ExportService {
   constructor(
     private readonly deps: {
@@ -247,7 +257,10 @@ export class ExportService {
       /** The registered models, whose folders no export may replace or write into. */
       readonly models?: { list(): readonly ModelFolder[] };
     },
-  ) {}
+  ) {
+    // What exports killed since the last start left beside their destinations, wherever those are.
+    if (deps.dataDir !== undefined) removeStagingOfGone(exportingFolder(deps.dataDir));
+  }
 
   async run(args: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
     refuseRelativePaths([args.out, ...(args.sourceDir ? [args.sourceDir] : [])]);
@@ -299,8 +312,8 @@ export class ExportService {
     let documents: { train: number; validation: number } | undefined;
     try {
       checkOut(out, request.sourceDir, this.deps.dataDir, this.deps.models?.list() ?? []);
-      const about = { format: request.format, source };
-      await writeFolderAtomically(out, { force: request.force, about }, async (dir) => {
+      const options = { force: request.force, about: { format: request.format, source }, records: this.records() };
+      await writeFolderAtomically(out, options, async (dir) => {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
         if (request.format === 'accelerate') {
           documents = await this.writeDocuments(request.datasetId as string, dir, signal);
@@ -320,6 +333,11 @@ export class ExportService {
       throw sayingWhichDiskIsFull(said, out, this.deps.dataDir);
     }
     return { format: request.format, out, ...listFiles(out), ...(documents ? { documents } : {}) };
+  }
+
+  /** Where exports record their staging folders (exportingFolder); none without a data directory. */
+  private records(): string | undefined {
+    return this.deps.dataDir === undefined ? undefined : exportingFolder(this.deps.dataDir);
   }
 
   /** data/train.jsonl and data/validation.jsonl, split as the trainer splits the dataset. */

@@ -5,8 +5,10 @@
 // model being exported) and one inside an earlier export. A new folder is built in a hidden
 // sibling renamed into place at the end, so a cancelled or failed export leaves nothing
 // half-written, nor the empty parent folders it made; the one a killed export leaves is named for
-// its process, and the next export beside it removes it. A folder that exists stays itself (its
-// permissions, owner, a link to it, a mount on it): the export is written into it (intoFolder.ts).
+// its process, and the next export beside it removes it (where the caller keeps records of them,
+// stagingRecords.ts, so does the next export or start anywhere). A folder that exists stays
+// itself (its permissions, owner, a link to it, a mount on it): the export is written into it
+// (intoFolder.ts).
 
 import {
   type Stats,
@@ -38,6 +40,7 @@ import { FolderError, makeFolder } from '../../makeFolder';
 import { lockFolder, moveIn, unlockFolder } from './intoFolder';
 import { EXPORT_MANIFEST, type ExportAbout, folderContents, writeExportManifest } from './manifest';
 import { isShortened, NAME_MAX, stagingName, stagingInside } from './stagingName';
+import { forgetStaging, recordStaging, removeStagingOfGone } from './stagingRecords';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -179,16 +182,18 @@ function freshStamp(): string {
  * puts it in place of `out`. On any error (an abort included) the temp folder is removed, as are
  * the parent folders it made for `out` that are still empty, and `out` is untouched. `out` is
  * checked again just before it is replaced: files put there while the export was written make
- * it not an earlier export any more.
+ * it not an earlier export any more. With `options.records`, the temp folder is recorded there
+ * while it exists, and what killed exports recorded there left is removed first.
  */
 export async function writeFolderAtomically(
   out: string,
-  options: { readonly force: boolean; readonly about: ExportAbout },
+  options: ExportFolderOptions,
   write: (dir: string) => Promise<void>,
 ): Promise<string> {
   const target = resolve(out);
   checkName(target);
   removeLeftBehind(dirname(target)); // first: an earlier export a killed one was replacing goes back
+  if (options.records !== undefined) removeStagingOfGone(options.records); // and what killed ones left elsewhere
   if (isFolder(target)) {
     await writeInto(target, options, write);
     return target;
@@ -196,6 +201,33 @@ export async function writeFolderAtomically(
   checkDestination(target, options.force);
   const stamp = freshStamp();
   const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
+  const record = options.records === undefined ? undefined : recordStaging(options.records, temp, stamp);
+  try {
+    await writeStaged(target, temp, options, write);
+  } finally {
+    forgetStaging(record); // its folder is gone: moved into place, or removed
+  }
+  return target;
+}
+
+/**
+ * How writeFolderAtomically writes: `force` replaces an earlier export; `about` goes into the
+ * manifest; `records`, a folder to record a new folder's staging folder in while it exists
+ * (stagingRecords.ts), so that a killed export's is found by the next export or start anywhere.
+ */
+export interface ExportFolderOptions {
+  readonly force: boolean;
+  readonly about: ExportAbout;
+  readonly records?: string;
+}
+
+/** Writes the new folder `target` in `temp`, then puts it in place; on any error `temp` and the parents it made go. */
+async function writeStaged(
+  target: string,
+  temp: string,
+  options: ExportFolderOptions,
+  write: (dir: string) => Promise<void>,
+): Promise<void> {
   let made: string | undefined; // the topmost of the parent folders this export made, if it made any
   try {
     made = makeFolder(dirname(target)); // not mkdirSync's recursive: it loops for ever under /proc
@@ -214,7 +246,6 @@ export async function writeFolderAtomically(
     removeMadeFolders(dirname(target), made);
     throw error;
   }
-  return target;
 }
 
 /**
@@ -224,7 +255,7 @@ export async function writeFolderAtomically(
  */
 async function writeInto(
   target: string,
-  options: { readonly force: boolean; readonly about: ExportAbout },
+  options: ExportFolderOptions,
   write: (dir: string) => Promise<void>,
 ): Promise<void> {
   const stamp = freshStamp();
