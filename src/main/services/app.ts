@@ -117,7 +117,8 @@ export class AppServices {
       dataDir: this.dataDir,
       models: this.models,
     });
-    // A run left 'running' by a process that is gone becomes interrupted (and resumable).
+    // A run left 'running' by a process that is gone becomes interrupted (and resumable), or
+    // completed when it was killed after its final checkpoint.
     this.runs.recoverInterrupted();
     this.handlers = createHandlers(this);
   }

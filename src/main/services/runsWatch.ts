@@ -28,7 +28,8 @@ export interface RunsWatchDeps {
   /** Whether this process trains the run (its own events announce it). */
   readonly trainsHere: (id: string) => boolean;
   /**
-   * Marks a run whose process is gone interrupted, as at start-up: a running one (killed, crashed),
+   * Marks a run whose process is gone interrupted (or completed, killed after its final
+   * checkpoint), as at start-up: a running one (killed, crashed),
    * or one queued by a start or resume killed as it prepared.
    */
   readonly recoverGone: () => void;
