@@ -1,5 +1,6 @@
 // What the polite live regions say of runs: one line when a run's status changes (started with
-// its steps, resumed at its step, paused, finished with its last loss, failed with the reason),
+// its steps, resumed at its step, paused, finished with its last loss, failed: on the Train
+// screen at its step, its view's alert saying why; on the Runs screen with the reason),
 // and on the Train screen each quarter of its steps reached as the run it shows trains (as long
 // work with a progress bar says: lib/progressAnnouncement.ts), never per step, so a screen
 // reader hears a run's course without a running count. The Train screen says it of the run it
@@ -53,9 +54,11 @@ export const startedWords = (totalSteps: number): string =>
   `Training started: ${count(totalSteps)} step${totalSteps === 1 ? '' : 's'}.`;
 
 /**
- * The line for `run` in its status now, `before` the one it had: a run queued or just started
- * here starts ("Training started: 3,000 steps."), one paused or stopped resumes ("Resumed at step
- * 50 of 3,000.").
+ * The line for `run` in its status now, `before` the one it had, on the Train screen: a run queued
+ * or just started here starts ("Training started: 3,000 steps."), one paused or stopped resumes
+ * ("Resumed at step 50 of 3,000."). A failed or interrupted one says only that, at its step: its
+ * view says why and what to do in an alert (RunView's run-error), and said here as well, the
+ * whole of it (hundreds of characters, a resume command) was heard twice.
  */
 export function statusWords(run: SaidRun, before?: RunStatusName): string {
   if (run.status === 'running') {
@@ -63,7 +66,7 @@ export function statusWords(run: SaidRun, before?: RunStatusName): string {
       ? startedWords(run.totalSteps)
       : `Resumed at step ${count(run.step)} of ${count(run.totalSteps)}.`;
   }
-  const happened = whatHappened(run, before);
+  const happened = whatHappened({ ...run, error: null }, before);
   return happened[0].toUpperCase() + happened.slice(1);
 }
 

@@ -1,8 +1,8 @@
 // The Train screen's live region speaks on a change of the shown run's status, in words that
-// carry the steps, the step, the last loss or the reason, and as the run shown reaches each
-// quarter of its steps, never per step; the Runs screen's says the same of each run
-// listed, by name, when its row is read in another status, what a delete did, and a run removed
-// elsewhere (another window, `spanfill runs rm`).
+// carry the steps, the step or the last loss (a failure's reason is its view's alert), and as
+// the run shown reaches each quarter of its steps, never per step; the Runs screen's says the
+// same of each run listed, by name (a failure with its reason), when its row is read in another
+// status, what a delete did, and a run removed elsewhere (another window, `spanfill runs rm`).
 
 import { describe, expect, it } from 'vitest';
 import type { RunDetail, RunStatusName } from '../../../../src/shared/contract/runs';
@@ -45,10 +45,13 @@ describe('statusWords', () => {
     expect(statusWords(run('completed'))).toBe('Finished.');
   });
 
-  it('says why a run failed, without the backticks that mark code on screen', () => {
-    expect(statusWords(run('failed', { error: 'out of memory: try `--batch-size 2`' }))).toBe(
-      'Failed: out of memory: try --batch-size 2',
+  it('says that a run failed or was interrupted at its step, leaving why to the alert beside it', () => {
+    // (The run's view says the error, with what to do, in an alert: said here too, it was heard twice.)
+    expect(statusWords(run('failed', { step: 40, error: 'out of memory: try `--batch-size 2`' }))).toBe(
+      'Failed at step 40.',
     );
+    expect(statusWords(run('interrupted', { step: 3, error: 'The trainer stopped.' }))).toBe('Interrupted at step 3.');
+    expect(statusWords(run('failed', { step: 1200 }))).toBe('Failed at step 1,200.');
     expect(statusWords(run('interrupted', { step: 3 }))).toBe('Interrupted at step 3.');
   });
 });
