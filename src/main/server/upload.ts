@@ -6,13 +6,15 @@
 // and a cancelled upload is deleted. Each upload records the server that owns it, so that
 // another can remove it at once if this one dies (uploadOwners.ts). The renderer then imports the files through
 // `datasets.import` and deletes the upload (the store keeps the documents; see README
-// "Browser mode").
+// "Browser mode"); one its page left (closed or reloaded first) goes once nothing uses it, never
+// while an import reads it (uploadUse.ts; with limits.abandonedMs, for a server whose calls
+// reading uploads run through whileReading). What a request names is read by uploadRequest.ts.
 
 import { constants as fsConstants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { uploadIdPattern, uploadNameRefusedCode, uploadPathPrefix, type UploadResponse } from '../../shared/upload';
+import { uploadIdPattern, uploadNameRefusedCode, type UploadResponse } from '../../shared/upload';
 import { errorMessage } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { isStrictlyWithin, isWithin } from '../pathWithin';
@@ -27,7 +29,9 @@ import {
   type UploadLimits,
 } from './uploadLimits';
 import { uploadNameProblem } from './uploadNames';
+import { uploadIdOf, wholeNumber } from './uploadRequest';
 import { recordUploadOwner, removeLeftUploads, removeUpload, UploadSweeps } from './uploadOwners';
+import { uploadsNamedIn, UploadUse } from './uploadUse';
 
 interface UploadState {
   /**
@@ -69,24 +73,16 @@ export function resolveUploadFile(root: string, id: string, name: string): { fil
   return { file, entry: path.join(dir, segments[0]) };
 }
 
-/** The upload id of a /upload/ID URL, percent-decoded. */
-function uploadId(url: URL): string {
-  const encoded = url.pathname.slice(uploadPathPrefix.length);
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    throw new UploadError(
-      400,
-      'invalid_argument',
-      `Upload id ${JSON.stringify(encoded)} is not valid percent-encoding`,
-    );
-  }
-}
-
 export class Uploads {
   private readonly states = new Map<string, UploadState>();
-  /** Ended ids (cancelled, or deleted after import): a chunk still in flight must not recreate the folder. */
-  private readonly cancelled = new Set<string>();
+  /**
+   * Ended ids (cancelled, deleted after import, left by their page) and why each ended: a chunk
+   * still in flight must not recreate the folder.
+   */
+  private readonly cancelled = new Map<string, string>();
+
+  /** Which uploads a chunk or a call uses now; one left unused by its page goes (uploadUse.ts). */
+  private readonly use: UploadUse;
 
   /** The removals of gone servers' uploads, one at a time, as uploads open (uploadOwners.ts). */
   private readonly sweeps: UploadSweeps;
@@ -98,6 +94,7 @@ export class Uploads {
     sweep: () => Promise<unknown> = () => removeLeftUploads(root, { maxAgeMs: Infinity }),
   ) {
     this.sweeps = new UploadSweeps(sweep);
+    this.use = new UploadUse(limits.abandonedMs, (id) => this.abandon(id));
   }
 
   /** Answers one /upload/ request; never throws (errors become JSON envelopes). */
@@ -113,7 +110,7 @@ export class Uploads {
       response.end(JSON.stringify(body));
     };
     try {
-      const id = uploadId(url);
+      const id = uploadIdOf(url);
       if (request.method === 'DELETE') return send(200, { ok: true, result: { removed: await this.cancel(id) } });
       if (request.method !== 'PUT')
         throw new UploadError(405, 'invalid_argument', 'Uploads take PUT (a chunk) or DELETE (cancel)');
@@ -159,19 +156,48 @@ export class Uploads {
     return this.sweeps.idle();
   }
 
-  private async cancel(id: string): Promise<boolean> {
+  /**
+   * Runs `work`, a call of a page's socket with `args`: an open upload whose paths the args name
+   * (a `datasets.import` of it) is kept while it runs. When it ends after its page went (`signal`
+   * aborted: the socket closed), the upload goes at once, being used by nothing else: that page
+   * would have deleted it after the import.
+   */
+  async whileReading<T>(args: unknown, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    const ends = uploadsNamedIn(args, this.root)
+      .filter((id) => this.states.has(id))
+      .map((id) => this.use.begin(id));
+    try {
+      return await work();
+    } finally {
+      for (const end of ends) end(signal.aborted);
+    }
+  }
+
+  private async cancel(id: string, why = `Upload ${id} was cancelled`): Promise<boolean> {
     resolveUploadFile(this.root, id, 'x'); // validates the id
-    this.cancelled.add(id);
+    this.cancelled.set(id, why);
     // Ids are random and used once; remembering the last thousand ended ones is plenty.
-    if (this.cancelled.size > 1000) this.cancelled.delete(this.cancelled.values().next().value ?? id);
+    if (this.cancelled.size > 1000) this.cancelled.delete(this.cancelled.keys().next().value ?? id);
     this.states.delete(id);
+    this.use.forget(id);
     return removeUpload(this.root, id);
+  }
+
+  /** Removes upload `id`, which its page has left (uploadUse.ts); a failure is said on stderr. */
+  private abandon(id: string): void {
+    const seconds = Math.round((this.limits.abandonedMs ?? 0) / 1000);
+    const why =
+      `Upload ${id} was removed: none of it arrived and nothing read it for ${seconds} s, as when the page that ` +
+      'sent it has closed. Drop or choose the files again';
+    this.cancel(id, why).catch((error: unknown) =>
+      console.error(`Could not remove upload ${id}, which its page left: ${errorMessage(error)}`),
+    );
   }
 
   private async receive(request: IncomingMessage, id: string, params: URLSearchParams) {
     const name = params.get('name') ?? '';
     const { file, entry } = resolveUploadFile(this.root, id, name);
-    if (this.cancelled.has(id)) throw cancelledError(id);
+    if (this.cancelled.has(id)) throw this.cancelledError(id);
     const offset = wholeNumber(params.get('offset'), 'offset');
     const total = wholeNumber(params.get('total'), 'total');
     const length = chunkLength(request, this.limits);
@@ -180,7 +206,7 @@ export class Uploads {
     const needed = Math.min(Math.max(total - counted, length), this.limits.maxUploadBytes);
     await checkDiskRoom(this.root, needed, this.limits);
     // From here on nothing awaits until the chunk is counted (below).
-    if (this.cancelled.has(id)) throw cancelledError(id);
+    if (this.cancelled.has(id)) throw this.cancelledError(id);
     const isNew = !this.states.has(id);
     if (isNew) checkOpenUploads(this.states.size, this.limits);
     const state = this.stateOf(id);
@@ -195,11 +221,12 @@ export class Uploads {
     // if the chunk fails: whatever else arrives meanwhile sees this chunk as landed.
     state.busy.add(name);
     setSize(state, name, offset + length);
+    const endUse = this.use.begin(id);
     try {
       const written = await this.writeChunk(file, name, offset, request, this.limits.maxChunkBytes);
       const size = offset + written;
       setSize(state, name, size);
-      if (this.cancelled.has(id)) throw cancelledError(id);
+      if (this.cancelled.has(id)) throw this.cancelledError(id);
       // An upload opened: the folders of servers that have gone go (uploadOwners.ts), never a live
       // one's, this one's included; in the background, so that this answer does not wait for it.
       if (isNew) this.sweeps.ask();
@@ -210,7 +237,13 @@ export class Uploads {
       throw error;
     } finally {
       state.busy.delete(name);
+      endUse();
     }
+  }
+
+  /** The refusal of a chunk of upload `id`, which has ended, saying why. */
+  private cancelledError(id: string): UploadError {
+    return new UploadError(410, 'cancelled', this.cancelled.get(id) ?? `Upload ${id} was cancelled`);
   }
 
   private stateOf(id: string): UploadState {
@@ -339,10 +372,6 @@ export async function checkResolvedInside(file: string, name: string): Promise<v
     );
 }
 
-function cancelledError(id: string): UploadError {
-  return new UploadError(410, 'cancelled', `Upload ${id} was cancelled`);
-}
-
 /** The error for `name`, whose place holds `stat`, not a file. */
 function notAFile(name: string, stat: Stats): UploadError {
   return stat.isDirectory()
@@ -359,20 +388,4 @@ function sameName(what: string): string {
 async function fileSize(file: string): Promise<number | undefined> {
   const stat = await fs.lstat(file).catch(() => undefined);
   return stat?.isFile() ? stat.size : undefined;
-}
-
-/**
- * A query value of bytes, in plain decimal digits: Number() would also read "0x5", "1e3", " 5"
- * or "5.0" as numbers; no client of ours sends those, so they are refused, not guessed at.
- */
-function wholeNumber(raw: string | null, label: string): number {
-  const value = raw !== null && /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value)) {
-    throw new UploadError(
-      400,
-      'invalid_argument',
-      `Query parameter ${label}=${raw ?? ''} must be a whole number of bytes, in decimal digits`,
-    );
-  }
-  return value;
 }

@@ -23,6 +23,13 @@ export interface UploadLimits {
   readonly keepFreeBytes?: number;
   /** How long the body of a refused chunk is read before the connection closes; defaultRefusedBodyMs when left out. */
   readonly refusedBodyMs?: number;
+  /**
+   * How long an open upload may go unused (no chunk arriving, no call reading it) before it is
+   * removed as left by its page (uploadUse.ts); never when left out. Only a server that reports
+   * the calls that read uploads (Uploads.whileReading) may set it: else it could remove an upload
+   * an import reads. abandonedUploadMs is serve's.
+   */
+  readonly abandonedMs?: number;
 }
 
 /**
@@ -30,6 +37,13 @@ export interface UploadLimits {
  * tabs, or uploads that tabs closed part-way left behind (deleted when the server starts again).
  */
 export const defaultMaxOpenUploads = 16;
+
+/**
+ * How long serve keeps an upload nothing uses: a page sends its chunks one after another and
+ * imports the upload at once, so a minute without either is a page that has gone (closed, or
+ * reloaded: the new page does not know the upload) or one that cannot go on.
+ */
+export const abandonedUploadMs = 60_000;
 
 /** What an upload must leave free: the import then writes the documents into the database too. */
 export const defaultKeepFreeBytes = 256 * 1024 * 1024;
