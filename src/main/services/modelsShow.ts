@@ -2,12 +2,14 @@
 // nothing: a built-in model not used yet is described from its definition, not written out).
 // Where it came from, its folder and size on disk now, its shape from config.json (a registered
 // model's as registered, so one whose folder has gone still shows it), the kind of tokenizer in
-// its folder (engine/data/tokenizerKind.ts) and the runs started from it.
+// its folder (engine/data/tokenizerKind.ts) and the runs started from it. Its problem is the
+// folder's damage (modelFolderHealth.ts), else a tokenizer it lacks (only score and export run).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelArchitecture, ModelDetails, ModelSummary } from '../../shared/contract/models';
+import type { ModelArchitecture, ModelDetails, ModelProblem, ModelSummary } from '../../shared/contract/models';
 import { byteTokenizerConfigFiles, byteTokenizerJson } from '../engine/data/byteTokenizerFiles';
+import { missingTokenizer } from '../engine/data/missingTokenizer';
 import { tokenizerKindIn, tokenizerKindOf } from '../engine/data/tokenizerKind';
 import { directoryBytes } from '../engine/hub/cache';
 import { builtinModelConfig, builtinModelDir, isBuiltinModelName } from '../engine/t5/builtin';
@@ -42,13 +44,28 @@ interface Target {
 export function modelDetails(deps: ModelShowDeps, model: string): ModelDetails {
   const found = deps.lookup.locate(model);
   const described = checkModelWork(() => describe(deps, model, found));
-  const problem = modelProblem(described);
+  const problem = modelProblem(described) ?? tokenizerProblem(described);
   const target: Target = { builtin: found.kind === 'builtin' ? model : undefined, ...described };
   const runs = deps.runs
     .list()
     .filter((run) => isTarget(deps.lookup, run.baseModel, target))
     .map((run) => ({ id: run.id, name: run.name, status: run.status }));
   return { ...described, problem, runs };
+}
+
+/**
+ * A folder that reads but holds no tokenizer Spanfill loads (no tokenizer.json, not ByT5): the
+ * commands that need none (score, export) use it; the rest refuse it, as its loader says.
+ */
+function tokenizerProblem(model: Described): ModelProblem | null {
+  if (!model.isAvailable || model.tokenizer !== null) return null;
+  const { lack, remedy, hasSentencePiece } = missingTokenizer(model.path);
+  const sentence = `${remedy.charAt(0).toUpperCase()}${remedy.slice(1)}`;
+  return {
+    message: `${lack}: only score and export can use it; fill, mask, training and models import need tokenizer.json`,
+    // The conversion ends with its Python, which takes no full stop.
+    action: hasSentencePiece ? sentence : `${sentence}.`,
+  };
 }
 
 function architectureOf(config: T5Config, rawConfig: unknown): ModelArchitecture {

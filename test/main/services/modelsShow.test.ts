@@ -3,7 +3,7 @@
 // named it); a built-in model described without being written out; a registered model whose
 // folder has gone; a folder or download no model is registered from; what names nothing; and
 // the call's argument checked at the contract.
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatchCall } from '../../../src/main/services/dispatch';
@@ -149,6 +149,40 @@ describe('ModelService.show', () => {
     const empty = await rejection(Promise.resolve().then(() => service.show(tempDir())));
     expect(empty.code).toBe('invalid_input');
     expect(empty.message).toMatch(/^No config\.json in /);
+  });
+
+  it('a folder with no tokenizer Spanfill loads has a problem: only score and export use it, and how to make one', async () => {
+    const { service } = await setup();
+    const old = path.join(tempDir(), 'old-t5');
+    cpSync(FIXTURE, old, { recursive: true });
+    rmSync(path.join(old, 'tokenizer.json'));
+    writeFileSync(path.join(old, 'spiece.model'), 'a SentencePiece model');
+    expect(service.show(old)).toMatchObject({
+      tokenizer: null,
+      problem: {
+        message:
+          `${old} has only the SentencePiece spiece.model, no tokenizer.json (the file Spanfill reads a tokenizer from): ` +
+          'only score and export can use it; fill, mask, training and models import need tokenizer.json',
+        action:
+          'Make one with Python (pip install transformers sentencepiece protobuf):\n' +
+          'from transformers import AutoTokenizer\n' +
+          `tok = AutoTokenizer.from_pretrained("${old}", use_fast=True)  # converts spiece.model\n` +
+          'tok.save_pretrained("my-model")  # writes tokenizer.json; copy the model files there, then `spanfill models import my-model`',
+      },
+    });
+    // Registered while it had one, then it went: the same, with no SentencePiece file to convert.
+    const folder = path.join(tempDir(), 'base');
+    cpSync(FIXTURE, folder, { recursive: true });
+    await service.import({ path: folder, name: 'base' });
+    rmSync(path.join(folder, 'tokenizer.json'));
+    expect(service.show('base').problem).toEqual({
+      message:
+        `${folder} has no tokenizer.json: only score and export can use it; ` +
+        'fill, mask, training and models import need tokenizer.json',
+      action: 'Save the tokenizer there with save_pretrained() from a fast tokenizer.',
+    });
+    // A ByT5 folder has none and needs none: its tokenizer is the byte-level one.
+    expect(service.show('builtin:byt5-tiny').problem).toBeNull();
   });
 
   it('is a call of the contract: its model is required', async () => {

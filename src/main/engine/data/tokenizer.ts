@@ -11,6 +11,7 @@ import { basename, join, resolve } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { AsciiUnigram } from './asciiUnigram';
 import { DataError } from './errors';
+import { MissingTokenizerError } from './missingTokenizer';
 import { WordMemo } from './wordMemo';
 import { planWordMemo } from './wordMemoPlan';
 import { errorMessage } from '../../../shared/errors';
@@ -201,13 +202,7 @@ async function openHfTokenizer(dir: string, jsonPath: string): Promise<HfTokeniz
       dir,
     );
   }
-  if (!existsSync(jsonPath)) {
-    throw new DataError(
-      'tokenizer',
-      `${dir} has no tokenizer.json; save the tokenizer with save_pretrained() from a fast tokenizer, or use the byte-level tokenizer`,
-      dir,
-    );
-  }
+  if (!existsSync(jsonPath)) throw new MissingTokenizerError(dir);
   try {
     return await loadWithTransformers(dir);
   } catch (e) {

@@ -110,7 +110,7 @@ describe('HF tokenizer from a model folder (offline)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'spanfill-tok-'));
     try {
       await expect(loadHfTokenizer(empty)).rejects.toThrow(
-        `${empty} has no tokenizer.json; save the tokenizer with save_pretrained() from a fast tokenizer, or use the byte-level tokenizer`,
+        `${empty} has no tokenizer.json; save the tokenizer there with save_pretrained() from a fast tokenizer`,
       );
     } finally {
       rmSync(empty, { recursive: true });
