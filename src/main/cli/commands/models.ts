@@ -4,7 +4,6 @@
 // from-scratch starting points.
 // All of it is the models service (src/main/services/models.ts); rm asks no question.
 
-import path from 'node:path';
 import type {
   CatalogModel,
   HubTokenStatus,
@@ -20,6 +19,7 @@ import { unknownName } from '../argErrors';
 import { defineCommand, InterruptedError, UsageError, type CommandContext } from '../command';
 import { fullModelReference } from '../model-arg';
 import type { ProgressBar } from '../output';
+import { importFolder } from './models-import';
 import { renderModelDetails } from './models-show';
 import { tokenArgument, tokenInput } from './models-token';
 import { formatBytes, plural } from '../../../shared/format';
@@ -100,10 +100,7 @@ export const modelsCommand = defineCommand({
           ...(await pullWithProgress(context, service, one('a repository id, e.g. google/flan-t5-small'))),
         };
       case 'import':
-        return {
-          action,
-          model: await service.import({ path: path.resolve(one('a folder')), name: context.string('name') }),
-        };
+        return { action, model: await importFolder(context, service, one('a folder'), context.string('name')) };
       case 'show': {
         const model = service.show(fullModelReference(one('a model: an id, name, folder or OWNER/NAME')));
         return { action, model, problem: model.problem?.message ?? null };

@@ -1,0 +1,62 @@
+// `spanfill models import DIR` in-process: in text it says first what it checks (the folder and
+// its weights' size: loading and checking every tensor takes seconds to minutes), then what it
+// registered; --json prints the result alone. A folder with only SentencePiece's spiece.model
+// (an old T5 checkpoint) is refused with the Python that makes its tokenizer.json, and so is
+// the same folder given to fill.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../../../../src/main/cli/exit-codes';
+import type { ModelRegistered } from '../../../../src/shared/contract/models';
+import { jsonResult, runSpanfill as cli } from '../../../support/cli';
+import { tempDirs } from '../../../support/tmp';
+import { FIXTURE } from '../../services/models-support';
+
+const tempDir = tempDirs('spanfill-cli-models-import-');
+
+/** The fixture's weights (a few hundred KiB), in KiB to one decimal, counted here. */
+const fixtureWeights = `${(fs.statSync(path.join(FIXTURE, 'model.safetensors')).size / 1024).toFixed(1)} KiB`;
+
+/** A copy of the fixture as an old T5 checkpoint keeps its tokenizer: spiece.model, no tokenizer.json. */
+function oldT5Folder(): string {
+  const dir = path.join(tempDir(), 'old-t5');
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'tokenizer.json'));
+  fs.writeFileSync(path.join(dir, 'spiece.model'), 'a SentencePiece model');
+  return dir;
+}
+
+describe('spanfill models import', () => {
+  it('says what it checks before it checks it, in text only', async () => {
+    const data = ['--data-dir', tempDir()];
+    const text = await cli(['models', 'import', FIXTURE, '--name', 'tiny', ...data]);
+    expect(text.code).toBe(exitCodes.ok);
+    expect(text.stderr).toBe(`Checking ${FIXTURE} (${fixtureWeights} of weights)…\n`);
+    expect(text.stdout).toMatch(/^Imported\n/);
+
+    const json = await cli(['models', 'import', FIXTURE, '--name', 'tiny', '--json', '--data-dir', tempDir()]);
+    expect([json.code, json.stderr]).toEqual([exitCodes.ok, '']);
+    expect(jsonResult<{ model: ModelRegistered }>(json.stdout).model).toMatchObject({ name: 'tiny', path: FIXTURE });
+  });
+
+  it('refuses a folder with only spiece.model, giving the Python that converts it; fill says the same', async () => {
+    const dir = oldT5Folder();
+    const data = ['--data-dir', tempDir()];
+    const recipe =
+      'make one with Python (pip install transformers sentencepiece protobuf):\n' +
+      'from transformers import AutoTokenizer\n' +
+      `tok = AutoTokenizer.from_pretrained("${dir}", use_fast=True)  # converts spiece.model\n`;
+    const imported = await cli(['models', 'import', dir, ...data]);
+    expect(imported.code).toBe(exitCodes.failure);
+    expect(imported.stderr).toContain(
+      `spanfill models: ${dir} has only the SentencePiece spiece.model, no tokenizer.json`,
+    );
+    expect(imported.stderr).toContain(recipe);
+    expect(imported.stderr).not.toContain('byte-level');
+    const filled = await cli(['fill', '--model', dir, 'The <extra_id_0> park', ...data]);
+    expect(filled.code).toBe(exitCodes.failure);
+    expect(filled.stderr).toContain(recipe);
+    expect(filled.stderr).not.toContain('byte-level');
+  });
+});
