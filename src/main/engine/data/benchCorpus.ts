@@ -3,8 +3,9 @@
 // and a 100 MB file holds about a million distinct whitespace-separated strings, as real
 // English text of that size does). The top ranks are real English function words; the rest
 // are seeded syllable words (longer when rarer), some capitalised as names, with commas,
-// sentence ends, numbers and brackets. Seeded: the same size gives the same bytes.
-import { createWriteStream } from 'node:fs';
+// sentence ends, numbers and brackets. Seeded: the same size gives the same bytes. Written
+// through writeChunks: a file it cannot write (a full disk) is a rejection.
+import { writeChunks } from '../../writeChunks';
 import { Rng } from '../rng';
 
 /** Ranks 1…60: the most frequent English words, most frequent first. */
@@ -91,9 +92,12 @@ export async function generateCorpus(
   sizeMB: number,
   onProgress?: (doneMB: number) => void,
 ): Promise<void> {
+  await writeChunks(file, corpusChunks(sizeMB * 1024 * 1024, onProgress));
+}
+
+/** The corpus in chunks of about 4 MiB, `target` bytes in all; progress as each is taken. */
+async function* corpusChunks(target: number, onProgress?: (doneMB: number) => void): AsyncGenerator<Buffer> {
   const writer = new CorpusWriter();
-  const out = createWriteStream(file);
-  const target = sizeMB * 1024 * 1024;
   let written = 0;
   while (written < target) {
     const paragraphs: string[] = [];
@@ -105,8 +109,7 @@ export async function generateCorpus(
     const chunk = Buffer.from(paragraphs.join('\n\n') + '\n\n');
     const buf = chunk.subarray(0, Math.max(0, Math.min(chunk.length, target - written)));
     written += buf.length;
-    if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+    yield buf;
     onProgress?.(written / 1048576);
   }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }

@@ -5,11 +5,12 @@
 // verification against the ETag (a file that fails is deleted, never cached), and the pull's
 // progress, at most every 100 ms.
 
-import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { downloadFile, fileDownloadInfo, type FileDownloadInfoOutput } from '@huggingface/hub';
 import type { EventMap } from '../../../shared/events';
+import { writeChunks } from '../../writeChunks';
 import type { HubCache, SnapshotFile } from './cache';
 import { HubError, isTransient, toHubError } from './errors';
 import { checkTokenizer, shardsFromIndex, WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './files';
@@ -144,28 +145,33 @@ export class PullSession {
   }
 
   private async append(blob: Blob, partial: string, file: string, index: number, count: number): Promise<void> {
-    const out = createWriteStream(partial, { flags: 'a' });
-    const closed = new Promise<void>((resolve, reject) => {
-      out.on('close', resolve);
-      out.on('error', reject);
-    });
     try {
-      const reader = blob.stream().getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (!out.write(value)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-        this.downloadedBytes += value.byteLength;
-        this.bytesDone += value.byteLength;
-        this.report(file, index, count, false);
-      }
+      // A failed write (a full disk) rejects here, the file closed: what was written stays to resume.
+      await writeChunks(partial, this.counted(blob, file, index, count), { append: true });
     } catch (error) {
       // WebBlob.stream() aborts with the message only; keep it an Error for the caller.
       throw error instanceof Error ? error : new Error(String(error));
     } finally {
-      out.end();
-      await closed;
       this.report(file, index, count, true);
+    }
+  }
+
+  /** The bytes of `blob` as they arrive, each counted once the file has taken it; a body stopped early is cancelled. */
+  private async *counted(blob: Blob, file: string, index: number, count: number): AsyncGenerator<Uint8Array> {
+    const reader = blob.stream().getReader();
+    let isDone = false;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        yield value;
+        this.downloadedBytes += value.byteLength;
+        this.bytesDone += value.byteLength;
+        this.report(file, index, count, false);
+      }
+      isDone = true;
+    } finally {
+      if (!isDone) reader.cancel().catch(() => undefined); // the write failed: stop the download
     }
   }
 

@@ -1,7 +1,8 @@
 // The import bench's corpus: seeded (the same bytes every time), cut at exactly the size asked,
 // paragraphs separated by blank lines, and Zipf-shaped — "the" leads, a few hundred words make
 // up half the text, and the long tail keeps adding new words (what makes a per-word memo miss).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// A file it cannot write is a rejection, not a process ended by the stream's unheard error.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,5 +36,10 @@ describe('generateCorpus', () => {
     expect(half).toBeGreaterThan(50);
     expect(half).toBeLessThan(2000);
     expect(counts.size).toBeGreaterThan(words.length / 10); // a long tail of rare words
+  });
+
+  it('rejects when the file cannot be opened, and when the disk is full', async () => {
+    await expect(generateCorpus(join(dir, 'no', 'such', 'c.txt'), 1)).rejects.toThrow(/ENOENT/);
+    if (existsSync('/dev/full')) await expect(generateCorpus('/dev/full', 1)).rejects.toThrow(/ENOSPC/);
   });
 });
