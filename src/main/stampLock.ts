@@ -7,12 +7,16 @@
 // trainer lock's JSON too) without racing another process that found the same stale lock.
 
 import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { isDiskFull } from '../shared/errors';
 import { isRecordedProcessAlive, recordInName, recordOfName, recordOfThisProcess } from './processIdentity';
 
 /** A lock this old and still empty or unreadable was left by a process killed as it made it. */
 const UNREADABLE_LOCK_MS = 60_000;
 
-/** Makes `file` holding `stamp` if no lock is there: true; false when one is (live or not). */
+/**
+ * Makes `file` holding `stamp` if no lock is there: true; false when one is (live or not). A
+ * stamp that cannot be written (ENOSPC) is thrown with no lock left behind.
+ */
 export function createStampLock(file: string, stamp: string): boolean {
   let fd: number;
   try {
@@ -22,10 +26,18 @@ export function createStampLock(file: string, stamp: string): boolean {
     throw error;
   }
   try {
-    writeSync(fd, stamp);
-  } finally {
-    closeSync(fd);
+    if (stamp !== '') writeSync(fd, stamp); // an empty lock is written nothing: it needs no room
+  } catch (error) {
+    // No room for the stamp (a full disk): an empty lock left here would read as one being made
+    // by a process that does not exist, refusing everyone for UNREADABLE_LOCK_MS.
+    try {
+      closeSync(fd);
+    } finally {
+      rmSync(file, { force: true });
+    }
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -44,6 +56,24 @@ export function takeStampLock(file: string, stamp: string): number | null {
     if (replaceStaleLock(file, held, stamp)) return null;
   }
   return Number.NaN; // taken over by others each time: as busy as a lock being made
+}
+
+/**
+ * takeStampLock for a holder that frees space and holds the lock for moments (a removal from the
+ * Hub cache, which must work on a full disk): where the disk has no room even for the stamp, the
+ * lock is made empty, read by others as one being made (busy) for UNREADABLE_LOCK_MS, far longer
+ * than such a holder holds it. Returns what gives it back, or the pid of the live holder (NaN: one
+ * not named yet). Taking over a stale lock needs room: with none, its disk-full error goes on.
+ */
+export function takeBriefLock(file: string, stamp: string): (() => void) | number {
+  let holder: number | null;
+  try {
+    holder = takeStampLock(file, stamp);
+  } catch (error) {
+    if (!isDiskFull(error) || !createStampLock(file, '')) throw error;
+    return () => releaseStampLock(file, '');
+  }
+  return holder ?? (() => releaseStampLock(file, stamp));
 }
 
 /** Removes `file` if it still holds `stamp` (a lock taken over since is left alone). */

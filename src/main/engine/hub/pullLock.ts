@@ -6,12 +6,13 @@
 // folders lock). Not the in-process guard (services/models.ts `pulls`), which also lets a pull
 // be cancelled. A pull holds it from its download until the snapshot is registered (whilePulling),
 // and a removal from the cache while it deletes (whileNotPulled), so neither deletes nor
-// downloads (nor registers) under the other.
+// downloads (nor registers) under the other. A removal frees space, so it runs on a disk too
+// full for the lock's stamp, holding the lock empty (stampLock.ts takeBriefLock).
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { recordInName, recordOfThisProcess } from '../../processIdentity';
-import { releaseStampLock, takeStampLock } from '../../stampLock';
+import { releaseStampLock, takeBriefLock, takeStampLock } from '../../stampLock';
 import { HubError } from './errors';
 
 /** The lock file of `repoId` in the cache at `cacheRoot` (outside the repository's folder, which removals delete). */
@@ -24,7 +25,11 @@ export function pullLockPath(cacheRoot: string, repoId: string): string {
  * a HubError 'busy' naming its pid.
  */
 export function lockRepoPull(cacheRoot: string, repoId: string): () => void {
-  return takeLock(cacheRoot, repoId, (pid) => busy(repoId, pid, 'pull'));
+  const file = lockFile(cacheRoot, repoId);
+  const stamp = recordInName(recordOfThisProcess(Date.now()));
+  const holder = takeStampLock(file, stamp); // a stale lock taken over in one step, never removed and made anew
+  if (holder !== null) throw busy(repoId, holder, 'pull'); // NaN: one making it just now, or others taking it over each try
+  return () => releaseStampLock(file, stamp);
 }
 
 /**
@@ -43,28 +48,25 @@ export async function whilePulling<T>(cacheRoot: string, repoId: string, work: (
 /**
  * Runs `remove` (deleting `repoId`'s files from the cache) holding its pull lock, so that no
  * pull downloads under it meanwhile: refused (HubError 'busy', naming the process) while a live
- * one pulls it; the lock of a process that has gone does not stop it.
+ * one pulls it; the lock of a process that has gone does not stop it. On a disk too full for the
+ * lock's stamp the removal, which frees space, still runs, holding the lock empty (takeBriefLock).
  */
 export function whileNotPulled<T>(cacheRoot: string, repoId: string, remove: () => T): T {
-  const unlock = takeLock(cacheRoot, repoId, (pid) => busy(repoId, pid, 'remove'));
+  const file = lockFile(cacheRoot, repoId);
+  const taken = takeBriefLock(file, recordInName(recordOfThisProcess(Date.now())));
+  if (typeof taken === 'number') throw busy(repoId, taken, 'remove');
   try {
     return remove();
   } finally {
-    unlock();
+    taken();
   }
 }
 
-/**
- * The lock of `repoId`, taken over from a holder that has gone; `refusal` for a live one (NaN: one
- * making the lock just now, or others taking it over each time this process tried).
- */
-function takeLock(cacheRoot: string, repoId: string, refusal: (pid: number) => HubError): () => void {
+/** The pull lock file of `repoId`, its folder made. */
+function lockFile(cacheRoot: string, repoId: string): string {
   const file = pullLockPath(cacheRoot, repoId);
   mkdirSync(path.dirname(file), { recursive: true });
-  const stamp = recordInName(recordOfThisProcess(Date.now()));
-  const holder = takeStampLock(file, stamp); // a stale lock taken over in one step, never removed and made anew
-  if (holder === null) return () => releaseStampLock(file, stamp);
-  throw refusal(holder);
+  return file;
 }
 
 const PULL_WAIT = 'wait for it to finish, then pull again: what it fetched is kept, and the model comes from the cache';
