@@ -20,6 +20,7 @@ import { formatBytes } from '../../shared/format';
 import { isStrictlyWithin, isWithin } from '../pathWithin';
 import { withDiskFullHint } from '../services/errors';
 import {
+  abandonedWords,
   checkDiskRoom,
   checkOpenUploads,
   checkUploadSize,
@@ -185,10 +186,9 @@ export class Uploads {
 
   /** Removes upload `id`, which its page has left (uploadUse.ts); a failure is said on stderr. */
   private abandon(id: string): void {
-    const seconds = Math.round((this.limits.abandonedMs ?? 0) / 1000);
     const why =
-      `Upload ${id} was removed: none of it arrived and nothing read it for ${seconds} s, as when the page that ` +
-      'sent it has closed. Drop or choose the files again';
+      `Upload ${id} was removed: none of it arrived and nothing read it for ${abandonedWords(this.limits.abandonedMs ?? 0)}, ` +
+      'as when the page that sent it has closed. Drop or choose the files again';
     this.cancel(id, why).catch((error: unknown) =>
       console.error(`Could not remove upload ${id}, which its page left: ${errorMessage(error)}`),
     );

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { ErrorCode } from '../../shared/errors';
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatDuration } from '../../shared/format';
 import { defaultMaxUploadBytes, maxUploadChunkBytes, maxUploadFiles, uploadLimitEnv } from '../../shared/upload';
 
 export interface UploadLimits {
@@ -34,7 +34,8 @@ export interface UploadLimits {
 
 /**
  * A page uploads one drop at a time and deletes it once imported; more open at once are other
- * tabs, or uploads that tabs closed part-way left behind (deleted when the server starts again).
+ * tabs, or uploads that tabs closed part-way left behind (removed once unused for abandonedMs,
+ * else when the server stops or starts again).
  */
 export const defaultMaxOpenUploads = 16;
 
@@ -44,6 +45,11 @@ export const defaultMaxOpenUploads = 16;
  * reloaded: the new page does not know the upload) or one that cannot go on.
  */
 export const abandonedUploadMs = 60_000;
+
+/** How long an unused upload is kept, in words: "1 min", "45 s". */
+export function abandonedWords(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : formatDuration(ms);
+}
 
 /** What an upload must leave free: the import then writes the documents into the database too. */
 export const defaultKeepFreeBytes = 256 * 1024 * 1024;
@@ -133,7 +139,9 @@ export function checkOpenUploads(open: number, limits: UploadLimits): void {
     429,
     'unavailable',
     `This server has ${open} uploads open, the most it takes at once. Let one finish or cancel one, then try again. ` +
-      'Uploads left behind by tabs closed part-way count until `spanfill serve` is restarted (stopping it deletes them).',
+      (limits.abandonedMs === undefined
+        ? 'Uploads left behind by tabs closed part-way count until `spanfill serve` is restarted (stopping it deletes them).'
+        : `An upload a tab closed part-way counts until ${abandonedWords(limits.abandonedMs)} after the last of it arrived.`),
   );
 }
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Uploads } from '../../../src/main/server/upload';
-import type { UploadLimits } from '../../../src/main/server/uploadLimits';
+import { abandonedWords, checkOpenUploads, type UploadLimits } from '../../../src/main/server/uploadLimits';
 import { uploadOwnerFile } from '../../../src/main/server/uploadOwners';
 import type { UploadChunkResult } from '../../../src/shared/upload';
 import { errorOf, maxChunkBytes, maxUploadBytes, openChunk, putWhole, serveUploads, waitFor } from './uploadBench';
@@ -124,5 +124,27 @@ describe('an upload its page has left', () => {
     await uploads.swept();
     expect(isThere('kept-part-1')).toBe(true);
     expect(isThere('kept-whole-1')).toBe(true);
+  });
+});
+
+describe('the words on uploads left by their pages', () => {
+  it('a refusal for too many open uploads says how long a closed tab keeps one open', () => {
+    const limits = { maxUploadBytes, maxChunkBytes, maxOpenUploads: 2 };
+    expect(() => checkOpenUploads(2, { ...limits, abandonedMs: 60_000 })).toThrow(
+      'This server has 2 uploads open, the most it takes at once. Let one finish or cancel one, then try again. ' +
+        'An upload a tab closed part-way counts until 1 min after the last of it arrived.',
+    );
+    // A server that keeps them (no abandonedMs) says so, as before.
+    expect(() => checkOpenUploads(2, limits)).toThrow(/count until `spanfill serve` is restarted/);
+  });
+
+  it('says whole minutes as minutes, and anything else as durations are said', () => {
+    expect([60_000, 120_000, 45_000, 90_000, 0].map(abandonedWords)).toEqual([
+      '1 min',
+      '2 min',
+      '45 s',
+      '1 min 30 s',
+      '0 s',
+    ]);
   });
 });
