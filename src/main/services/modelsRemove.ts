@@ -3,18 +3,19 @@
 // cache with the models registered from it. Neither while a run trains from one of them (its
 // checkpoints copy the model's tokenizer), nor while a process pulls that repository: the
 // removal holds the repository's pull lock as it deletes (engine/hub/pullLock.ts whileNotPulled),
-// so a pull in another process never finds its files gone under it.
+// so a pull in another process never finds its files gone under it. A repository being pulled
+// whose model is not registered yet is said as such to `models rm OWNER/NAME`, naming the puller.
 
 import { existsSync } from 'node:fs';
-import type { ModelRemoved } from '../../shared/contract/models';
+import { splitModelReference, type ModelRemoved } from '../../shared/contract/models';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { validateRepoId } from '../engine/hub/catalog';
-import { whileNotPulled } from '../engine/hub/pullLock';
+import { notRegisteredYet, repoPuller, whileNotPulled } from '../engine/hub/pullLock';
 import type { ModelRepository, ModelRow } from '../store/models';
 import type { RunRepository } from '../store/runs';
 import type { EventBus } from './events';
-import { checkModelWork } from './modelsErrors';
+import { checkModelWork, toModelApiError } from './modelsErrors';
 import type { ModelLookup } from './modelsResolve';
 import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
 
@@ -29,11 +30,35 @@ export interface ModelRemovalDeps {
 
 /** Unregisters `id`; a Hub model's snapshot goes too. */
 export function removeModel(deps: ModelRemovalDeps, id: string): ModelRemoved {
-  const row = deps.lookup.registered(id);
+  const row = registeredModel(deps, id);
   refuseWhileTraining(deps, row);
   if (row.source_kind !== 'hub' || row.source === null) return removeRow(deps, row);
   const repoId = row.source;
   return checkModelWork(() => whileNotPulled(deps.cacheRoot, repoId, () => removeRow(deps, row)));
+}
+
+/**
+ * The registered model `id` names; a repository that a live process is pulling, no model registered
+ * from it yet (its download under way, or its registration to come), is refused saying so.
+ */
+function registeredModel(deps: ModelRemovalDeps, id: string): ModelRow {
+  try {
+    return deps.lookup.registered(id);
+  } catch (error) {
+    const repoId = error instanceof ApiError && error.code === 'not_found' ? repositoryNamed(id) : null;
+    const pid = repoId === null ? null : repoPuller(deps.cacheRoot, repoId);
+    if (repoId === null || pid === null) throw error;
+    throw toModelApiError(notRegisteredYet(repoId, pid));
+  }
+}
+
+/** The repository `model` names as OWNER/NAME[@revision]; null when it cannot be one. */
+function repositoryNamed(model: string): string | null {
+  try {
+    return validateRepoId(splitModelReference(model).repoId);
+  } catch {
+    return null;
+  }
 }
 
 /** Deletes a repository from the cache; models registered from it are unregistered with it. */

@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { recordInName, recordOfThisProcess } from '../../processIdentity';
-import { releaseStampLock, takeBriefLock, takeStampLock } from '../../stampLock';
+import { liveStampHolder, releaseStampLock, takeBriefLock, takeStampLock } from '../../stampLock';
 import { HubError } from './errors';
 
 /** The lock file of `repoId` in the cache at `cacheRoot` (outside the repository's folder, which removals delete). */
@@ -77,16 +77,41 @@ function busy(repoId: string, pid: number, refused: 'pull' | 'remove'): HubError
   const isHere = pid === process.pid;
   if (refused === 'pull' && isHere)
     return new HubError('busy', `${repoId} is being pulled already (pid ${pid}, this process); ${PULL_WAIT}`);
-  const who = isHere
-    ? `this process (pid ${pid})`
-    : Number.isNaN(pid)
-      ? 'another Spanfill process'
-      : `another Spanfill process (pid ${pid}: \`spanfill models pull ${repoId}\` in a terminal, or a Spanfill window or \`spanfill serve\` on this data directory)`;
   const wait =
     refused === 'pull'
       ? PULL_WAIT
       : isHere
         ? `${REMOVE_WAIT}: cancel that download or wait for it to end, then remove it`
         : `${REMOVE_WAIT}: try again when that pull has ended`;
-  return new HubError('busy', `${repoId} is being pulled by ${who}; ${wait}`);
+  return new HubError('busy', `${repoId} is being pulled by ${puller(repoId, pid)}; ${wait}`);
+}
+
+/** The pid of the live process that holds the pull lock of `repoId` (NaN: one not named yet); null when none does. */
+export function repoPuller(cacheRoot: string, repoId: string): number | null {
+  return liveStampHolder(pullLockPath(cacheRoot, repoId));
+}
+
+/**
+ * The refusal of removing the model of `repoId` (models rm OWNER/NAME) while the process `pid`
+ * pulls it and has registered no model from it yet (NaN: one not named yet).
+ */
+export function notRegisteredYet(repoId: string, pid: number): HubError {
+  const when =
+    pid === process.pid
+      ? 'that download ends: remove it then, or cancel the download'
+      : 'that pull ends: try again then';
+  return new HubError(
+    'busy',
+    `No model registered from ${repoId} yet: it is being pulled by ${puller(repoId, pid)}, which registers its model when ${when}`,
+  );
+}
+
+/** The process `pid` that pulls `repoId`, in words (NaN: one not named yet). */
+function puller(repoId: string, pid: number): string {
+  if (pid === process.pid) return `this process (pid ${pid})`;
+  if (Number.isNaN(pid)) return 'another Spanfill process';
+  return (
+    `another Spanfill process (pid ${pid}: \`spanfill models pull ${repoId}\` in a terminal, or a Spanfill window or ` +
+    '`spanfill serve` on this data directory)'
+  );
 }
