@@ -1,7 +1,8 @@
 // `spanfill train`: start a training run on a dataset (the runs service, in the engine host)
 // with a live progress line on stderr, or train a model on a case file's fixed batch
 // (`--case`, the engine's check against reference curves). Ctrl-C stops the run after its
-// current call with a final checkpoint and exits 130; `spanfill runs resume ID` continues it.
+// current call with a final checkpoint, saying so at once, and exits 130; `spanfill runs resume
+// ID` continues it.
 // Flags map one to one onto the run configuration (src/shared/contract/runs.ts).
 
 import type { RunEstimate, RunRequestInput, RunSummary } from '../../../shared/contract/runs';
@@ -117,6 +118,29 @@ function interruptedAt(run: RunSummary, hasCheckpoint: boolean, dataDir: string 
     : `stopped at step ${run.step}, before its first checkpoint; ${resume} starts it over`;
 }
 
+/** The run's steps per engine call; undefined where it cannot be read (said as one step). */
+function stepsPerCallOf(context: CommandContext, runId: string): number | undefined {
+  try {
+    return context.app().runs.get(runId).config.stepsPerCall;
+  } catch {
+    return undefined; // NOTE: an 'abort' listener must not throw; the stop goes on all the same
+  }
+}
+
+/**
+ * What Ctrl-C does, said at once: the stop takes effect when the engine call in progress ends (a
+ * step, or `stepsPerCall` of them), which on a slow machine can take minutes of silence; a
+ * second Ctrl-C ends the process at once (cli/index.ts), the run keeping the checkpoints saved.
+ */
+function stoppingWords(runId: string, stepsPerCall: number | undefined, dataDir: string | undefined): string {
+  const steps = stepsPerCall === undefined || stepsPerCall === 1 ? 'step' : `${stepsPerCall} steps`;
+  return (
+    `stopping run ${runId} at the end of the ${steps} it is training, with a checkpoint (a slow step can take ` +
+    `minutes); Ctrl-C again stops at once without one, and \`${spanfillCommand(`runs resume ${runId}`, dataDir)}\` ` +
+    'then continues from the last checkpoint saved before it (the beginning when there is none)'
+  );
+}
+
 /**
  * The Train and Settings screens' note when the run is to take more CPU threads than the machine
  * has (--threads, else the saved settings'), on stderr: the run goes on, only slower.
@@ -180,7 +204,10 @@ export async function followRun(context: CommandContext, started: RunSummary & {
     const progress = payload as Parameters<typeof progressLine>[0] & { runId: string };
     if (progress.runId === started.id) context.status(progressLine(progress));
   });
-  const onAbort = (): void => void app.runs.stop(started.id).catch(() => undefined);
+  const onAbort = (): void => {
+    context.status(stoppingWords(started.id, stepsPerCallOf(context, started.id), dataDir), { force: true });
+    void app.runs.stop(started.id).catch(() => undefined);
+  };
   // NOTE: a Ctrl-C while the run was starting has aborted the signal already, and an aborted
   // signal fires no more 'abort' events: the run then trained to its end (a helper's probe).
   if (context.signal.aborted) onAbort();
@@ -220,7 +247,8 @@ export const trainCommand = defineCommand({
     '       spanfill train --model DIR --case FILE --steps N [--lr LR] [--beta1 B] [--beta2 B] [--eps E] [--weight-decay W] [--seed N]',
   description:
     'Starts a run and follows it with a progress line on stderr (step, loss, tokens/s, ETA). Ctrl-C stops it ' +
-    'after the current call with a final checkpoint (exit 130); `spanfill runs resume ID` continues it. The ' +
+    'after the current call with a final checkpoint (exit 130), saying so at once (a second Ctrl-C stops at once, ' +
+    'without one); `spanfill runs resume ID` continues it. The ' +
     'command exits 0 when the run completes and also when it is paused or stopped from elsewhere (`spanfill ' +
     'runs pause|stop ID`, the app): its last line ("run ID paused at step N"), or status in --json, says which; ' +
     'a run whose training loss ended over twice where it started (a mean of its last 10 steps against its first 10) ' +

@@ -2,7 +2,9 @@
 // run trains, with Ctrl-C: a Ctrl-C that landed while the run was still starting (the signal
 // already aborted when followRun begins) must stop the run, where it used to train on to its
 // end and then claim "stopped … with a checkpoint"; the message says whether a checkpoint
-// exists; a run that completed before the stop took effect is reported as completed. A run
+// exists; a run that completed before the stop took effect is reported as completed; a Ctrl-C
+// while it trains says at once that it stops when the call in progress ends, and what a second
+// Ctrl-C does (a slow step was minutes of silence, probe-74). A run
 // paused or stopped from another process ends the command as a success (exit 0), as `train
 // --help` says, with its status in the result.
 import { describe, expect, it } from 'vitest';
@@ -40,7 +42,7 @@ function interruptedContext(onStop: () => RunSummary, checkpoints: number[], dat
     wait: () => ended,
     metrics: (ids: string[]) => ({ [ids[0]]: { loss: { steps: [1], values: [6.5] } } }),
     checkpoints: () => checkpoints.map((step) => ({ step })),
-    get: () => ({ ...run, last: { loss: 6.5 } }),
+    get: () => ({ ...run, config: { stepsPerCall: 1 }, last: { loss: 6.5 } }),
   };
   const app = { events: { subscribe: () => () => undefined }, runs };
   const controller = new AbortController();
@@ -85,6 +87,48 @@ describe('followRun after a Ctrl-C that came while the run was starting', () => 
     const { context } = interruptedContext(() => ({ ...run, status: 'completed', step: 20 }), [20]);
     await expect(followRun(context, run)).resolves.toMatchObject({ runId: 'r-1', status: 'completed', step: 20 });
   });
+});
+
+describe('followRun when Ctrl-C comes while the run trains', () => {
+  it.each([
+    [1, 'the step'],
+    [10, 'the 10 steps'],
+  ])(
+    'with %i step(s) a call: says at once that the run stops when they end with a checkpoint, and what Ctrl-C again does',
+    async (stepsPerCall, steps) => {
+      const lines: string[] = [];
+      let end: (summary: RunSummary) => void = () => undefined;
+      const ended = new Promise<RunSummary>((resolve) => (end = resolve));
+      const stops: string[] = [];
+      const runs = {
+        // A slow step: the stop is asked for now and takes effect when the engine call ends.
+        stop: (id: string) => (stops.push(id), ended),
+        wait: () => ended,
+        metrics: (ids: string[]) => ({ [ids[0]]: { loss: { steps: [1], values: [6.5] } } }),
+        checkpoints: () => [{ step: 1 }],
+        get: () => ({ ...run, config: { stepsPerCall }, last: { loss: 6.5 } }),
+      };
+      const controller = new AbortController();
+      const context = {
+        signal: controller.signal,
+        status: (line: string) => void lines.push(line),
+        app: () => ({ events: { subscribe: () => () => undefined }, runs }),
+        dataDir: '/d',
+        env: {},
+        string: () => undefined,
+      } as unknown as CommandContext;
+      const followed = followRun(context, run);
+      controller.abort();
+      expect(stops).toEqual(['r-1']);
+      expect(lines).toEqual([
+        `stopping run r-1 at the end of ${steps} it is training, with a checkpoint (a slow step can take minutes); ` +
+          'Ctrl-C again stops at once without one, and `spanfill runs resume r-1` then continues from the last ' +
+          'checkpoint saved before it (the beginning when there is none)',
+      ]);
+      end({ ...run, status: 'stopped', step: 1 });
+      await expect(followed).rejects.toBeInstanceOf(InterruptedError);
+    },
+  );
 });
 
 describe('followRun of a run paused or stopped from another process', () => {
