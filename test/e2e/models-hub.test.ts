@@ -101,10 +101,13 @@ describe('Models screen: downloads from the Hub', () => {
     await confirm.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot('03-delete-confirm');
     await confirm.getByRole('button', { name: 'Yes, delete' }).click();
-    await page
-      .getByTestId('models-notice')
-      .filter({ hasText: `Deleted ${repoId} from the download cache` })
-      .waitFor();
+    const notice = page.getByTestId('models-notice').filter({ hasText: `Deleted ${repoId} from the download cache` });
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toMatch(
+      new RegExp(
+        `^Deleted ${repoId} from the download cache \\([\\d.]+ KiB freed\\) and unregistered its model "${repoId}"\\.$`,
+      ),
+    );
     await page.getByTestId('models-empty').waitFor();
     await expect(page.getByTestId('cache-usage').textContent()).resolves.toContain('Nothing downloaded yet');
   });

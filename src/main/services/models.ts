@@ -20,6 +20,7 @@ import type {
   ModelPulled,
   ModelRegistered,
   ModelRemoved,
+  CachedRepoRemoved,
   ModelSource,
   ModelSummary,
 } from '../../shared/contract/models';
@@ -245,7 +246,7 @@ export class ModelService {
   }
 
   /** Delete a repository from the cache and the models registered from it, not while a process pulls it (modelsRemove.ts). */
-  removeCached(repoId: string): { repoId: string; freedBytes: number } {
+  removeCached(repoId: string): CachedRepoRemoved {
     return removeCachedRepo(this.removal(), repoId);
   }
 

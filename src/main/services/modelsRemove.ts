@@ -7,7 +7,7 @@
 // whose model is not registered yet is said as such to `models rm OWNER/NAME`, naming the puller.
 
 import { existsSync } from 'node:fs';
-import { splitModelReference, type ModelRemoved } from '../../shared/contract/models';
+import { splitModelReference, type CachedRepoRemoved, type ModelRemoved } from '../../shared/contract/models';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { validateRepoId } from '../engine/hub/catalog';
@@ -62,7 +62,7 @@ function repositoryNamed(model: string): string | null {
 }
 
 /** Deletes a repository from the cache; models registered from it are unregistered with it. */
-export function removeCachedRepo(deps: ModelRemovalDeps, rawRepoId: string): { repoId: string; freedBytes: number } {
+export function removeCachedRepo(deps: ModelRemovalDeps, rawRepoId: string): CachedRepoRemoved {
   const repoId = checkModelWork(() => validateRepoId(rawRepoId));
   const cache = new HubCache(deps.cacheRoot);
   const rows = deps.repo.listByRepo(repoId);
@@ -72,9 +72,9 @@ export function removeCachedRepo(deps: ModelRemovalDeps, rawRepoId: string): { r
   return checkModelWork(() =>
     whileNotPulled(deps.cacheRoot, repoId, () => {
       const freedBytes = directoryBytes(cache.repoDir(repoId)); // before the rows' snapshots go
-      for (const row of rows) removeRow(deps, row);
+      const unregistered = rows.map((row) => removeRow(deps, row)).map(({ id, name }) => ({ id, name }));
       cache.remove(repoId);
-      return { repoId, freedBytes };
+      return { repoId, freedBytes, unregistered };
     }),
   );
 }

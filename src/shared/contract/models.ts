@@ -156,6 +156,14 @@ export interface ModelRemoved {
   readonly deletedPath: string | null;
 }
 
+/** What models.removeCached did: the repository deleted from the download cache, and the models registered from it, unregistered with it. */
+export interface CachedRepoRemoved {
+  readonly repoId: string;
+  readonly freedBytes: number;
+  /** The models that were registered from it, by id and name; empty when there were none. */
+  readonly unregistered: readonly { readonly id: string; readonly name: string }[];
+}
+
 export interface ModelCacheUsage {
   readonly root: string;
   readonly bytes: number;
@@ -200,8 +208,8 @@ export const modelCalls = {
   /** A model named as --model names it (id, name, folder, builtin:…, owner/name[@revision]) in full; offline. */
   show: call<ModelDetails>()(z.strictObject({ model: pathText() })),
   cacheUsage: call<ModelCacheUsage>()(z.strictObject({})),
-  /** Deletes a repository from the download cache (snapshots and partial downloads). */
-  removeCached: call<{ readonly repoId: string; readonly freedBytes: number }>()(z.strictObject({ repoId })),
+  /** Deletes a repository from the download cache (snapshots and partial downloads) and the models registered from it. */
+  removeCached: call<CachedRepoRemoved>()(z.strictObject({ repoId })),
   /** Deletes the from-scratch starting points (ModelCacheUsage.scratch); refused while a run trains from one. */
   removeScratch: call<{ readonly folders: number; readonly freedBytes: number }>()(z.strictObject({})),
   tokenStatus: call<HubTokenStatus>()(z.strictObject({})),

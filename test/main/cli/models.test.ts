@@ -87,6 +87,26 @@ describe('spanfill models', () => {
     expect(bad.stderr).toContain('models cache takes nothing, rm REPO_ID, or rm-scratch');
   });
 
+  it('cache rm says which model it unregistered with the repository, and none when there was none', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const env = { HF_ENDPOINT: hub.url };
+    const data = ['--data-dir', tempDir()];
+    const pulled = JSON.parse((await cli(['models', 'pull', REPO, '--json', ...data], env)).stdout) as ModelPulled;
+    const removed = await cli(['models', 'cache', 'rm', REPO, ...data], env);
+    expect(removed.code).toBe(exitCodes.ok);
+    expect(removed.stdout).toMatch(
+      new RegExp(
+        `^Removed ${REPO} from the cache: .+ freed; unregistered model ${pulled.model.id} "${REPO}" with it\n$`,
+      ),
+    );
+    // What a failed pull kept, no model registered from it.
+    const incomplete = path.join(data[1], 'models', 'hub', `models--${REPO.replace('/', '--')}`, 'incomplete');
+    fs.mkdirSync(incomplete, { recursive: true });
+    fs.writeFileSync(path.join(incomplete, 'abc.partial'), Buffer.alloc(2048));
+    const partial = await cli(['models', 'cache', 'rm', REPO, ...data], env);
+    expect(partial.stdout).toBe(`Removed ${REPO} from the cache: 2.0 KiB freed\n`);
+  });
+
   it('Ctrl-C mid-download says that what arrived is kept and that pulling again resumes (exit 130)', async () => {
     hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
     hub.fault = { stallFileAfter: { file: 'model.safetensors', bytes: 64 * 1024 } };

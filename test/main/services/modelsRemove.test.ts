@@ -2,6 +2,7 @@
 // registered from it yet (its download under way, or done and its registration to come) is
 // refused saying it is being pulled, by whom, and to try again when the pull ends, not that there
 // is no such model nor that a `models cache rm` (which the pull refuses too) would delete it.
+// A removal from the cache says which models it unregistered with the repository.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +73,23 @@ describe('ModelService.remove of a repository being pulled, its model not regist
     const { service } = await setup();
     const refused = await rejection(Promise.resolve().then(() => service.remove(REPO)));
     expect(refused).toMatchObject({ code: 'not_found', message: expect.stringMatching(/^No model "tiny-org/) });
+  });
+});
+
+describe('ModelService.removeCached', () => {
+  it('says which models it unregistered with the repository', async () => {
+    const { service } = await setup();
+    const { model } = await service.pull({ repoId: REPO });
+    const removed = service.removeCached(REPO);
+    expect(removed).toEqual({
+      repoId: REPO,
+      freedBytes: expect.any(Number) as unknown,
+      unregistered: [{ id: model.id, name: model.name }],
+    });
+    expect(service.list()).toEqual([]);
+    // Nothing registered from it: none said.
+    await service.pull({ repoId: REPO });
+    service.repo.remove(service.list()[0].id);
+    expect(service.removeCached(REPO).unregistered).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 // All of it is the models service (src/main/services/models.ts); rm asks no question.
 
 import type {
+  CachedRepoRemoved,
   CatalogModel,
   HubTokenStatus,
   ModelCacheUsage,
@@ -42,7 +43,7 @@ type ModelsResult =
   | { readonly action: 'import'; readonly model: ModelRegistered }
   | ({ readonly action: 'rm' } & ModelRemoved)
   | ({ readonly action: 'cache' } & ModelCacheUsage)
-  | { readonly action: 'cache-rm'; readonly repoId: string; readonly freedBytes: number }
+  | ({ readonly action: 'cache-rm' } & CachedRepoRemoved)
   | { readonly action: 'cache-rm-scratch'; readonly folders: number; readonly freedBytes: number }
   | ({ readonly action: 'token' } & HubTokenStatus);
 
@@ -261,10 +262,17 @@ function renderModels(r: ModelsResult): string {
       return lines.join('\n');
     }
     case 'cache-rm':
-      return `Removed ${r.repoId} from the cache: ${formatBytes(r.freedBytes)} freed`;
+      return `Removed ${r.repoId} from the cache: ${formatBytes(r.freedBytes)} freed${unregisteredNote(r.unregistered)}`;
     case 'cache-rm-scratch':
       return `Deleted ${plural(r.folders, 'from-scratch starting point')}: ${formatBytes(r.freedBytes)} freed`;
     case 'token':
       return `Hub ${r.endpoint}: token ${r.source === 'none' ? 'none (anonymous)' : `from ${r.source === 'env' ? 'HF_TOKEN' : 'the stored file'}`}${r.isOffline ? '; offline (HF_HUB_OFFLINE)' : ''}`;
   }
+}
+
+/** The models a cache rm unregistered with its repository, after its line; nothing when none. */
+function unregisteredNote(models: CachedRepoRemoved['unregistered']): string {
+  if (models.length === 0) return '';
+  const named = models.map((m) => `${m.id} "${m.name}"`).join(', ');
+  return `; unregistered ${models.length === 1 ? 'model' : 'models'} ${named} with it`;
 }

@@ -191,7 +191,13 @@ class ModelsStore {
   async removeCached(repoId: string): Promise<void> {
     await this.act(async () => {
       const removed = await api.models.removeCached({ repoId });
-      this.notice = `Deleted ${removed.repoId} from the download cache (${formatBytes(removed.freedBytes)} freed).`;
+      const { unregistered } = removed;
+      const models = unregistered.map((m) => JSON.stringify(m.name)).join(', ');
+      const also =
+        unregistered.length === 0
+          ? ''
+          : ` and unregistered its ${unregistered.length === 1 ? 'model' : 'models'} ${models}`;
+      this.notice = `Deleted ${removed.repoId} from the download cache (${formatBytes(removed.freedBytes)} freed)${also}.`;
       await this.refresh();
     });
   }
