@@ -61,6 +61,7 @@ export interface DiskOfWrite {
 export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
   if (isReadOnly(message)) return withReadOnlyHint(message);
   if (!isDiskFull(message) || message.includes(DISK_FULL_WORDS)) return message;
+  const cause = withoutDiskFullCode(message);
   const where =
     disk === undefined
       ? "the disk it was writing to (on the data directory's, which `spanfill system` names, by deleting runs, " +
@@ -69,7 +70,38 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
         (disk.isDataDirectoryDisk
           ? `${DATA_DIRECTORY_DISK_TOO}, where deleting runs, models or datasets you no longer need frees space)`
           : '');
-  return `${message.replace(/\.?\s*$/, '')}. ${DISK_FULL_WORDS}: free space on ${where}, then try again`;
+  return `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: free space on ${where}, then try again`;
+}
+
+/**
+ * Node's words for a write that found no room ("ENOSPC: no space left on device, write", with a
+ * path or two: "open '/d/x'", "copyfile '/a' -> '/b'"), EDQUOT's for a quota, each as a whole.
+ */
+const NODE_DISK_FULL =
+  /(?:Error: )?E(?:NOSPC|DQUOT): (?:no space left on device|disk quota exceeded)(?:, \w+(?: '[^']*'(?: -> '[^']*')?)?)?/;
+/** NODE_DISK_FULL in brackets, or after a colon, wherever it is in a message. */
+const NODE_DISK_FULL_IN = new RegExp(`\\s*\\(${NODE_DISK_FULL.source}\\)|(?::\\s*)?${NODE_DISK_FULL.source}`, 'g');
+/** SQLite's words for a full disk, as a whole message (with its error's name, or its code alone). */
+const SQLITE_DISK_FULL = /^(?:SqliteError: )?(?:database or disk is full|SQLITE_FULL)$/i;
+
+/**
+ * `message` without the error's own words for a full disk, which DISK_FULL_WORDS says in plain
+ * ones (probe-74: "ENOSPC: no space left on device, write. The disk is full…"): what else it
+ * says ("Could not store the upload"), or '' when that was all. Other words stay, SQLite's too
+ * where they begin a sentence of Spanfill's ("database or disk is full: deleting … needs …").
+ */
+export function withoutDiskFullCode(message: string): string {
+  const rest = message.replace(NODE_DISK_FULL_IN, '').replace(/^[\s.:;,]+|[\s.:;,]+$/g, '');
+  return SQLITE_DISK_FULL.test(rest) ? '' : rest;
+}
+
+/**
+ * Whether a caught value (or a message) is a write that met a full disk: in Node's or SQLite's
+ * words (isDiskFull), or in DISK_FULL_WORDS, which withDiskFullHint and a failed run's error say
+ * it in without them.
+ */
+export function saysDiskFull(caught: unknown): boolean {
+  return isDiskFull(caught) || errorMessage(caught).includes(DISK_FULL_WORDS);
 }
 
 /**
@@ -79,7 +111,7 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
  * withDiskFullHint named as another disk (an export's destination) is not the data directory's.
  */
 export function isDataDirectoryDiskFull(caught: unknown): boolean {
-  if (!isDiskFull(caught)) return false;
+  if (!saysDiskFull(caught)) return false;
   const message = errorMessage(caught);
   const named = message.lastIndexOf(`${DISK_FULL_WORDS}: free space on ${ANOTHER_DISK_WORDS}`);
   return named < 0 || message.includes(DATA_DIRECTORY_DISK_TOO, named);

@@ -6,6 +6,7 @@
 import { commands } from '../../../src/main/cli/commands';
 import { classifyFailure } from '../../../src/main/cli/exit-codes';
 import { ApiError } from '../../../src/shared/errors';
+import { withDiskFullHint } from '../../../src/main/services/errors';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -288,13 +289,23 @@ describe('exit codes', () => {
   it("classifies a full data directory's disk as one that cannot be used, and another full disk as a failure", () => {
     const full = new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
     const enveloped = new ApiError('internal', 'ENOSPC: no space left on device, write. The disk is full: free space…');
-    for (const error of [full, enveloped])
+    // As the hint says it now, and a failed run's error: in words alone.
+    const said = new ApiError('internal', withDiskFullHint('ENOSPC: no space left on device, write'));
+    const run = new Error(
+      'The disk is full. Its checkpoints are kept; free space on the disk that holds the data directory',
+    );
+    for (const error of [full, enveloped, said, run])
       expect(classifyFailure(error, false), String(error)).toEqual({ exitCode: 3, code: 'unavailable' });
     // An export's destination on a disk of its own: the data directory can still be used.
     const elsewhere = new Error(
       'ENOSPC: no space left on device, write. The disk is full: free space on the disk that holds /mnt/usb/out, then try again',
     );
     expect(classifyFailure(elsewhere, false)).toEqual({ exitCode: 1, code: 'internal' });
+    const saidElsewhere = withDiskFullHint('ENOSPC: no space left on device, write', {
+      path: '/mnt/usb/out',
+      isDataDirectoryDisk: false,
+    });
+    expect(classifyFailure(new Error(saidElsewhere), false)).toEqual({ exitCode: 1, code: 'internal' });
   });
 
   it('has no case ending with a code the README does not document', () => {

@@ -37,7 +37,7 @@ describe.skipIf(!disks.canMount)('models pull onto a full disk', () => {
     const first = await cli(['models', 'pull', REPO, ...data], env);
     expect(first.code).toBe(exitCodes.store);
     const said = refusal(first.stderr);
-    expect(said).toMatch(/^spanfill models: ENOSPC: no space left on device, write\. The disk is full: free space/);
+    expect(said).toMatch(/^spanfill models: The disk is full: free space/);
     expect(said.split('\n')).toHaveLength(2); // one line, no stack trace
     fs.mkdirSync(path.join(disk, 'more'));
     fillDisk(path.join(disk, 'more'), 0); // not even room for the pull lock's stamp now

@@ -58,7 +58,7 @@ describe('a command that meets a full disk', () => {
     const { code, stderr } = await runSpanfill(['import', file, '--data-dir', dataDir]);
     expect(code).toBe(3);
     expect(stderr.trim()).toBe(
-      'spanfill import: database or disk is full. The disk is full: free space on the disk it was writing to (on the data ' +
+      'spanfill import: The disk is full: free space on the disk it was writing to (on the data ' +
         `directory's, which \`spanfill system --data-dir ${dataDir}\` names, by deleting runs, models or datasets you no longer need), then try again`,
     );
   });

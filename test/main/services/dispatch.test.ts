@@ -135,7 +135,7 @@ describe('dispatchCall', () => {
         error: {
           code: 'internal',
           message:
-            'ENOSPC: no space left on device, write. The disk is full: free space on the disk it was writing to (on the data ' +
+            'The disk is full: free space on the disk it was writing to (on the data ' +
             "directory's, which `spanfill system` names, by deleting runs, models or datasets you no longer need), then try again",
         },
       });

@@ -1,36 +1,56 @@
 // services/errors.ts: a full disk, and a read-only one, are recognised in Node's and SQLite's
-// words and said once with what to do; anything else, and a message that already says so, is
-// left as it is. A full disk is the data directory's unless the hint named another disk.
+// words and said once with what to do (a full disk in words alone: Node's "ENOSPC: no space left
+// on device, write" and SQLite's bare text are left out); anything else, and a message that
+// already says so, is left as it is. A full disk is the data directory's unless the hint named
+// another disk.
 import { describe, expect, it } from 'vitest';
 import { isDataDirectoryDiskFull, isReadOnly, withDiskFullHint } from '../../../src/main/services/errors';
+
+/** The hint for a full disk whose write the caller did not place (most likely the data directory's). */
+const DATA_DIRECTORY_HINT =
+  "The disk is full: free space on the disk it was writing to (on the data directory's, which `spanfill system` " +
+  'names, by deleting runs, models or datasets you no longer need), then try again';
 
 describe('withDiskFullHint', () => {
   it.each([
     'ENOSPC: no space left on device, write',
     "EDQUOT: disk quota exceeded, open '/d/tokens/x.bin'",
+    "Error: ENOSPC: no space left on device, copyfile '/a/b c' -> '/d/e'",
     'database or disk is full',
+    'SqliteError: database or disk is full',
     'SQLITE_FULL.',
-  ])('adds what to do to %j', (message) => {
-    const said = withDiskFullHint(message);
-    expect(said.startsWith(message.replace(/\.$/, ''))).toBe(true);
-    expect(said).toMatch(/\. The disk is full: free space on the disk it was writing to \(on the data directory's, /);
-    expect(said).toMatch(/then try again$/);
+  ])("says %j in words with what to do, leaving out the error's own text", (message) => {
+    expect(withDiskFullHint(message)).toBe(DATA_DIRECTORY_HINT);
+  });
+
+  it.each([
+    ['Could not store the upload: ENOSPC: no space left on device, write', 'Could not store the upload'],
+    [
+      "Could not write the token cache (ENOSPC: no space left on device, open '/d/t.bin')",
+      'Could not write the token cache',
+    ],
+    [
+      'database or disk is full: deleting the documents of dataset d-1 needs 2.0 MiB more free on its disk',
+      'database or disk is full: deleting the documents of dataset d-1 needs 2.0 MiB more free on its disk',
+    ],
+  ])('keeps what %j says besides', (message, kept) => {
+    expect(withDiskFullHint(message)).toBe(`${kept}. ${DATA_DIRECTORY_HINT}`);
   });
 
   it('names the disk of a write elsewhere (an export destination), and the data directory only when it shares it', () => {
     const message = 'ENOSPC: no space left on device, write';
     expect(withDiskFullHint(message, { path: '/mnt/small/exp', isDataDirectoryDisk: false })).toBe(
-      `${message}. The disk is full: free space on the disk that holds /mnt/small/exp, then try again`,
+      'The disk is full: free space on the disk that holds /mnt/small/exp, then try again',
     );
     expect(withDiskFullHint(message, { path: '/home/me/exp', isDataDirectoryDisk: true })).toBe(
-      `${message}. The disk is full: free space on the disk that holds /home/me/exp (the data directory's too, ` +
+      "The disk is full: free space on the disk that holds /home/me/exp (the data directory's too, " +
         'where deleting runs, models or datasets you no longer need frees space), then try again',
     );
   });
 
   it('leaves other messages, and one that already says the disk is full, as they are', () => {
     expect(withDiskFullHint('std::bad_alloc')).toBe('std::bad_alloc');
-    const run = 'ENOSPC: no space left on device, write. The disk is full. Its checkpoints are kept; …';
+    const run = 'The disk is full. Its checkpoints are kept; …';
     expect(withDiskFullHint(run)).toBe(run);
   });
 });
@@ -46,6 +66,8 @@ describe('isDataDirectoryDiskFull', () => {
     expect(
       isDataDirectoryDiskFull(withDiskFullHint(message, { path: '/mnt/small/exp', isDataDirectoryDisk: false })),
     ).toBe(false);
+    // A failed run's stored error says it in its own words (runsFailure.ts).
+    expect(isDataDirectoryDiskFull('The disk is full. Its checkpoints are kept; …')).toBe(true);
     expect(isDataDirectoryDiskFull('std::bad_alloc')).toBe(false);
   });
 });

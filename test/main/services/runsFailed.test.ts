@@ -141,7 +141,7 @@ describe('runs service: the store cannot be written mid-run (a full disk)', () =
     const ended = await app.runs.wait(started.id);
     expect(ended.status).toBe('failed');
     expect(ended.step).toBeLessThan(400);
-    expect(ended.error).toMatch(/^database or disk is full\. The disk is full/);
+    expect(ended.error).toMatch(/^The disk is full\. Its checkpoints are kept; /);
   });
 
   it('rejects the wait with the cause when even the failed status cannot be stored', async () => {
@@ -155,7 +155,7 @@ describe('runs service: the store cannot be written mid-run (a full disk)', () =
       if (status === 'failed') throw full();
       return setStatus(id, status, update);
     };
-    await expect(app.runs.wait(started.id)).rejects.toThrow(/^database or disk is full\. The disk is full/);
+    await expect(app.runs.wait(started.id)).rejects.toThrow(/^The disk is full\. /);
     // Left 'running' by this process: the next process to open the store marks it interrupted.
     expect(repo.get(started.id)?.status).toBe('running');
   });

@@ -103,9 +103,16 @@ describe('failureHint and failureMessage', () => {
 
   it('says the disk is full and where to free space, not to shrink the batch', () => {
     const message = failureMessage(new Error('ENOSPC: no space left on device, write'), 'r-6');
-    expect(message).toMatch(
-      /^ENOSPC: no space left on device, write\. The disk is full\. Its checkpoints are kept; free space /,
+    // In words alone: Node's "ENOSPC: …, write" led the sentence (probe-74).
+    expect(message).toMatch(/^The disk is full\. Its checkpoints are kept; free space /);
+    expect(failureMessage(new Error('SqliteError: database or disk is full'), 'r-6')).toMatch(/^The disk is full\. /);
+    // What else the cause says stays; said again, it is still a full disk.
+    const checkpoint = failureMessage(
+      new Error('Could not save step 10: ENOSPC: no space left on device, write'),
+      'r-6',
     );
+    expect(checkpoint).toMatch(/^Could not save step 10\. The disk is full\. Its checkpoints are kept; /);
+    expect(failureKind(message)).toBe('disk-full');
     expect(message).toContain('the data directory (`spanfill system` names it)');
     expect(message).toMatch(/delete runs or models you no longer need, or keep fewer checkpoints per run \(keepLast\)/);
     expect(message).not.toMatch(/batchSize|inputLength/);
