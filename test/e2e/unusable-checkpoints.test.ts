@@ -137,7 +137,8 @@ describe('checkpoints that cannot be used', () => {
 
     await select.selectOption('last');
     await expect(note.count()).resolves.toBe(0);
-    await expect(exportButton.getAttribute('aria-disabled')).resolves.toBeNull();
+    // Export also waits for its suggested folder (from system.info, seconds under load).
+    await expect.poll(() => exportButton.getAttribute('aria-disabled'), { timeout: 30_000 }).toBeNull();
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
 
