@@ -141,6 +141,22 @@ const fromLastCheckpoint = (runId: string): string =>
   `checkpoint folder \`spanfill runs show ${runId}\` lists)`;
 
 /**
+ * A full disk's advice: what to delete (the run's own checkpoints are its progress), then resume;
+ * and, where it saved some, that fewer kept takes `fewerKept`, a new run: a resume keeps this
+ * run's keepLast (`runs resume` takes no --keep-last, Resume no setting).
+ */
+function diskFullHint(kept: string, resume: string, fewerKept: string | undefined): string {
+  const free =
+    'free space on the disk that holds the data directory (`spanfill system` names it): delete runs or models you ' +
+    'no longer need (`spanfill runs rm ID`, `spanfill models rm ID`)';
+  const fewer =
+    fewerKept === undefined
+      ? ''
+      : `. A resume keeps this run's Checkpoints kept (keepLast); to keep fewer, ${fewerKept}`;
+  return `${DISK_FULL_WORDS}. ${kept}; ${free}; ${resume}${fewer}`;
+}
+
+/**
  * The sentence to append to a failed run's error: what happened in plain words and what to try.
  * `hasCheckpoint`: whether the run saved one to resume from (else Resume starts it over);
  * `provider`: the one it trained on (a run on the CPU is not told to try the CPU).
@@ -164,7 +180,7 @@ export function failureHint(
   const keepsSettings = ": a resume keeps this run's settings";
   switch (failureKind(message)) {
     case 'disk-full':
-      return `${DISK_FULL_WORDS}. ${kept}; free space on the disk that holds the data directory (\`spanfill system\` names it): delete runs or models you no longer need, or keep fewer checkpoints per run (keepLast); ${resume}`;
+      return diskFullHint(kept, resume, hasCheckpoint ? newRun('fewer Checkpoints kept (--keep-last)') : undefined);
     case 'diverged':
       // Resume replays the same steps bit for bit, so it would diverge again.
       return `${kept}; at these settings it would diverge again: start ${gentlerRun(context.settings)}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;

@@ -114,9 +114,21 @@ describe('failureHint and failureMessage', () => {
     expect(checkpoint).toMatch(/^Could not save step 10\. The disk is full\. Its checkpoints are kept; /);
     expect(failureKind(message)).toBe('disk-full');
     expect(message).toContain('the data directory (`spanfill system` names it)');
-    expect(message).toMatch(/delete runs or models you no longer need, or keep fewer checkpoints per run \(keepLast\)/);
+    expect(message).toContain(
+      'delete runs or models you no longer need (`spanfill runs rm ID`, `spanfill models rm ID`); then Resume ' +
+        '(in a terminal: `spanfill runs resume r-6`) continues from the last one. ',
+    );
     expect(message).not.toMatch(/batchSize|inputLength/);
-    expect(message).toMatch(/`spanfill runs resume r-6`\) continues from the last one$/);
+    // Fewer checkpoints kept is advice a person can take: a resume keeps the run's keepLast
+    // (`runs resume` takes no --keep-last), a new run from its last checkpoint takes another.
+    expect(message).not.toContain('keep fewer checkpoints per run');
+    expect(message).toMatch(
+      /A resume keeps this run's Checkpoints kept \(keepLast\); to keep fewer, start a new run with fewer Checkpoints kept \(--keep-last\), from its last checkpoint \(Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last checkpoint folder `spanfill runs show r-6` lists\)$/,
+    );
+    // With no checkpoint, a resume starts over, and fewer kept would free nothing.
+    expect(failureMessage(new Error('ENOSPC: no space left on device, write'), 'r-6', false)).toMatch(
+      /^The disk is full\. It saved no checkpoint; .*\) continues from the beginning$/,
+    );
   });
 
   it('sends a diverged run to a new run with a lower rate, not to Resume, which would diverge again', () => {
