@@ -78,7 +78,18 @@ export function errorMessage(caught: unknown): string {
 /** Node's and SQLite's words for a write that found no room (or no quota) left on the disk. */
 const DISK_FULL = /ENOSPC|no space left on device|EDQUOT|disk quota exceeded|SQLITE_FULL|database or disk is full/i;
 
-/** Whether a caught value (or a message) is a write that met a full disk: no retry mends it. */
+/**
+ * How Spanfill says a full disk, in place of Node's or SQLite's words (services/errors.ts
+ * withDiskFullHint, a failed run's error, the store's refusal to open on a full disk).
+ */
+export const DISK_FULL_WORDS = 'The disk is full';
+
+/**
+ * Whether a caught value (or a message) is a write that met a full disk, no retry mending it: in
+ * Node's or SQLite's words, or already in DISK_FULL_WORDS without them. The one test of a full
+ * disk for every process.
+ */
 export function isDiskFull(caught: unknown): boolean {
-  return DISK_FULL.test(errorMessage(caught));
+  const message = errorMessage(caught);
+  return DISK_FULL.test(message) || message.includes(DISK_FULL_WORDS);
 }

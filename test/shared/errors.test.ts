@@ -24,4 +24,11 @@ describe('isDiskFull', () => {
     expect(isDiskFull(new Error('std::bad_alloc'))).toBe(false);
     expect(isDiskFull('The run ran out of memory')).toBe(false);
   });
+
+  it("knows a full disk already said in Spanfill's words, without Node's or SQLite's", () => {
+    expect(isDiskFull(new Error('Could not store the upload. The disk is full: free space on …, then try again'))).toBe(
+      true,
+    );
+    expect(isDiskFull('The disk is full. Its checkpoints are kept; …')).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@
 // disk or database; the CLI ends both with exit 3 like a data directory that cannot be opened
 // (a full disk only where the data directory is: isDataDirectoryDiskFull).
 
-import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
+import { ApiError, DISK_FULL_WORDS, errorMessage, isDiskFull } from '../../shared/errors';
 import { DataError } from '../engine/data/errors';
 import { WRITE_ACCESS_ADVICE } from '../store/db';
 
@@ -37,9 +37,6 @@ export async function mapEngineErrors<T>(work: Promise<T>): Promise<T> {
     throw toApiError(error);
   }
 }
-
-/** How a message about a full disk goes on, here and in a failed run's error (runsFailure.ts). */
-export const DISK_FULL_WORDS = 'The disk is full';
 
 /** How withDiskFullHint names a disk the caller knew it was writing to, and says it is the data directory's too. */
 const ANOTHER_DISK_WORDS = 'the disk that holds ';
@@ -96,22 +93,13 @@ export function withoutDiskFullCode(message: string): string {
 }
 
 /**
- * Whether a caught value (or a message) is a write that met a full disk: in Node's or SQLite's
- * words (isDiskFull), or in DISK_FULL_WORDS, which withDiskFullHint and a failed run's error say
- * it in without them.
- */
-export function saysDiskFull(caught: unknown): boolean {
-  return isDiskFull(caught) || errorMessage(caught).includes(DISK_FULL_WORDS);
-}
-
-/**
  * Whether a caught value (or a message) is a write that met a full disk where the data directory
  * is: until space is freed there the data directory cannot be used, and the CLI ends with exit 3,
  * as for a read-only one or a database that cannot be opened for lack of room. A full disk that
  * withDiskFullHint named as another disk (an export's destination) is not the data directory's.
  */
 export function isDataDirectoryDiskFull(caught: unknown): boolean {
-  if (!saysDiskFull(caught)) return false;
+  if (!isDiskFull(caught)) return false;
   const message = errorMessage(caught);
   const named = message.lastIndexOf(`${DISK_FULL_WORDS}: free space on ${ANOTHER_DISK_WORDS}`);
   return named < 0 || message.includes(DATA_DIRECTORY_DISK_TOO, named);

@@ -9,12 +9,12 @@
 // to the settings, and a state the program refused on a resume (a damaged optimizer.safetensors)
 // to the checkpoint. Pure, so each mapping is unit-tested (test/main/services/runsFailure.test.ts).
 
-import { errorMessage, type ErrorCode } from '../../shared/errors';
+import { DISK_FULL_WORDS, errorMessage, isDiskFull, type ErrorCode } from '../../shared/errors';
 import { DIVERGED_WORDS, type RunConfig } from '../../shared/contract/runs';
 import { gentlerRunWords } from '../../shared/lossTrend';
 import { SET_STATE_ERROR_PREFIX } from '../engine/optim/trainingProgram';
 import { UNLOADABLE_CHECKPOINT_WORDS } from '../engine/train/checkpoint';
-import { DISK_FULL_WORDS, saysDiskFull, withoutDiskFullCode } from './errors';
+import { withoutDiskFullCode } from './errors';
 
 /** What to do instead of resuming a run whose loss stopped being finite (a resume would diverge again). */
 
@@ -69,7 +69,7 @@ const PROVIDER = /execution provider|\bwebgpu\b|\bcuda\b|\bdirectml\b|\bdml\b|\b
 export const HOST_ENDED = /^The engine host (was killed|exited)/;
 
 export function failureKind(message: string): FailureKind {
-  if (saysDiskFull(message)) return 'disk-full';
+  if (isDiskFull(message)) return 'disk-full';
   if (message.includes(DIVERGED_WORDS)) return 'diverged';
   if (OOM.test(message)) return 'out-of-memory';
   if (HOST_ENDED.test(message)) return 'host-crash';

@@ -237,7 +237,7 @@ function diskFullOnOpen(
 /** The disk-full refusal: where, that the database is fine, and what may be deleted by hand. */
 function diskFullError(file: string, error: unknown, room: string): StoreError {
   const dir = path.dirname(file);
-  // "The disk is full" is services/errors.ts DISK_FULL_WORDS: no second hint is added to it.
+  // "The disk is full" is shared/errors.ts DISK_FULL_WORDS: no second hint is added to it.
   return new StoreError(
     `The disk is full: the data directory ${dir} is on a disk with ${room}, so its database ${file} cannot be ` +
       `opened (${errorMessage(error)}). The database is not damaged; do not delete it. Free space on that disk, ` +

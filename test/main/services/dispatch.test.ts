@@ -145,6 +145,16 @@ describe('dispatchCall', () => {
       const locked = { ...systemOnly, 'system.info': () => Promise.reject(readOnly) } as unknown as Handlers;
       expect(await dispatchCall(locked, 'system.info', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
       expect(quiet).not.toHaveBeenCalled();
+      // One already said in words, without Node's (an export's, services/export.ts sayingWhichDiskIsFull).
+      const worded = new Error(
+        'Could not write /out/model.onnx. The disk is full: free space on the disk that holds /out, then try again',
+      );
+      const said = { ...systemOnly, 'system.info': () => Promise.reject(worded) } as unknown as Handlers;
+      expect(await dispatchCall(said, 'system.info', {})).toEqual({
+        ok: false,
+        error: { code: 'internal', message: worded.message },
+      });
+      expect(quiet).not.toHaveBeenCalled();
       await dispatchCall(
         { ...systemOnly, 'system.info': () => Promise.reject(new Error('bug')) } as unknown as Handlers,
         'system.info',
