@@ -29,7 +29,7 @@ export type ProblemSubject = Pick<ModelDetails, 'id' | 'source' | 'path' | 'isAv
 export function modelProblem(model: ProblemSubject): ModelProblem | null {
   if (!model.isAvailable) return null;
   const message = modelFolderDamage(model.path);
-  return message === null ? null : { message, action: repairAction(model) };
+  return message === null ? null : { kind: 'damaged', message, action: repairAction(model) };
 }
 
 /** What mends a damaged folder, by where it came from. */

@@ -62,6 +62,7 @@ function tokenizerProblem(model: Described): ModelProblem | null {
   const { lack, remedy, hasSentencePiece } = missingTokenizer(model.path);
   const sentence = `${remedy.charAt(0).toUpperCase()}${remedy.slice(1)}`;
   return {
+    kind: 'limited',
     message: `${lack}: only score and export can use it; fill, mask, training and models import need tokenizer.json`,
     // The conversion ends with its Python, which takes no full stop.
     action: hasSentencePiece ? sentence : `${sentence}.`,

@@ -37,6 +37,13 @@ export type ModelSource =
  * (config.json and the weights files' headers; services/modelFolderHealth.ts), and what to do.
  */
 export interface ModelProblem {
+  /**
+   * damaged: its files do not read (a truncated weights file, a config.json of another shape):
+   * using it fails until they are mended or replaced. limited: a whole folder that lacks a part
+   * some uses need (models.show: no tokenizer Spanfill loads, so only score and export use it).
+   * models.list gives only damaged ones.
+   */
+  readonly kind: 'damaged' | 'limited';
   /** What loading it would meet, in the loader's words. */
   readonly message: string;
   /** What to do about it, in a sentence (commands in backticks). */

@@ -34,6 +34,7 @@ describe('a damaged model folder in models.list and models.show', () => {
     expect(listed.map((m) => m.name)).toEqual(['cut', 'broken']);
     const [cutId, brokenId] = [models[0].id, models[1].id];
     expect(listed[0].problem?.message).toMatch(TRUNCATED);
+    expect(listed.map((m) => m.problem?.kind)).toEqual(['damaged', 'damaged']);
     expect(listed[0].problem?.action).toBe(
       `Mend or replace the files in ${cut} (copy the model there again), or remove it from Spanfill ` +
         `(\`spanfill models rm ${cutId}\`): the folder is left as it is.`,
@@ -92,6 +93,7 @@ describe('a damaged model folder in models.list and models.show', () => {
     expect(service.show('builtin:byt5-tiny').problem).toBeNull();
     truncateWeights(folder);
     expect(service.show('builtin:byt5-tiny').problem).toEqual({
+      kind: 'damaged',
       message: expect.stringMatching(TRUNCATED) as unknown as string,
       action: `Delete the folder ${folder}: Spanfill writes it out again when the model is next used.`,
     });

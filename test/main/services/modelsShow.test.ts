@@ -160,6 +160,8 @@ describe('ModelService.show', () => {
     expect(service.show(old)).toMatchObject({
       tokenizer: null,
       problem: {
+        // Not damaged: its files read; what it lacks limits what it is good for.
+        kind: 'limited',
         message:
           `${old} has only the SentencePiece spiece.model, no tokenizer.json (the file Spanfill reads a tokenizer from): ` +
           'only score and export can use it; fill, mask, training and models import need tokenizer.json',
@@ -176,6 +178,7 @@ describe('ModelService.show', () => {
     await service.import({ path: folder, name: 'base' });
     rmSync(path.join(folder, 'tokenizer.json'));
     expect(service.show('base').problem).toEqual({
+      kind: 'limited',
       message:
         `${folder} has no tokenizer.json: only score and export can use it; ` +
         'fill, mask, training and models import need tokenizer.json',

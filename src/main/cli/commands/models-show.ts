@@ -1,6 +1,6 @@
 // `spanfill models show MODEL` in text: one model as models.show describes it (id, name, where it
-// came from, folder, size, whether its folder reads, shape, tokenizer, the runs started from
-// it), a line each.
+// came from, folder, size, whether its folder reads or lacks a tokenizer, shape, tokenizer, the
+// runs started from it), a line each.
 
 import type { ModelArchitecture, ModelDetails, ModelProblem, ModelTokenizer } from '../../../shared/contract/models';
 import { formatBytes, plural } from '../../../shared/format';
@@ -35,14 +35,20 @@ function describeTokenizer(t: ModelTokenizer | null, isAvailable: boolean): stri
   return t.isByteLevel ? `${t.model} over bytes, every UTF-8 byte one token${named}` : `${t.model}${named}`;
 }
 
-/** The folder's health: fine, or what using it would meet and, on a line of its own, what mends it. */
+/**
+ * The folder's health: fine; damaged, what using it would meet; or limited, what it lacks and
+ * what it is still good for (the problem's message says it). On a line of its own, what to do.
+ */
 function describeHealth(problem: ModelProblem | null): [string, string][] {
-  return problem === null
-    ? [['Health', "fine: config.json and the weights' headers read"]]
-    : [
-        ['Health', `damaged: ${problem.message}; using it fails until its files are mended or replaced`],
-        ['', problem.action],
-      ];
+  if (problem === null) return [['Health', "fine: config.json and the weights' headers read"]];
+  const health =
+    problem.kind === 'limited'
+      ? `limited: ${problem.message}`
+      : `damaged: ${problem.message}; using it fails until its files are mended or replaced`;
+  return [
+    ['Health', health],
+    ['', problem.action],
+  ];
 }
 
 /** The lines of `models show`. */
@@ -58,7 +64,7 @@ export function renderModelDetails(d: ModelDetails): string {
   if (d.createdAt !== null) pairs.push(['Registered', localTimestamp(d.createdAt)]);
   if (d.isAvailable) pairs.push(...describeHealth(problem));
   // A registered model's shape is its row's: say so when its folder no longer agrees.
-  const asRegistered = problem !== null && d.id !== null ? ' (as registered)' : '';
+  const asRegistered = problem?.kind === 'damaged' && d.id !== null ? ' (as registered)' : '';
   pairs.push(
     ['Architecture', describeArchitecture(d.architecture) + asRegistered],
     ['Parameters', `${params.toLocaleString('en')} (${(params / 1e6).toFixed(1)}M)`],

@@ -120,9 +120,33 @@ describe('spanfill models show', () => {
     expect(m2Json.problem).toMatch(
       /model\.safetensors: tensor '.*' ends at data byte \d+ but the file has \d+ data bytes; the file is truncated or corrupt$/,
     );
-    expect(m2Json.model.problem).toEqual({ message: m2Json.problem, action: expect.stringContaining(cutWeights) });
+    expect(m2Json.model.problem).toEqual({
+      kind: 'damaged',
+      message: m2Json.problem,
+      action: expect.stringContaining(cutWeights),
+    });
     const list = await cli(['models', ...data]);
     expect(list.stdout.split('\n').filter((line) => line.includes('(damaged: `spanfill models show'))).toHaveLength(2);
+  });
+
+  it('says a whole folder that only lacks a tokenizer Spanfill loads is limited, not damaged', async () => {
+    const dir = tempDir();
+    const data = ['--data-dir', path.join(dir, 'data')];
+    const old = path.join(dir, 'old-t5');
+    fs.cpSync(FIXTURE, old, { recursive: true });
+    fs.rmSync(path.join(old, 'tokenizer.json'));
+    fs.writeFileSync(path.join(old, 'spiece.model'), 'a SentencePiece model');
+
+    const shown = await cli(['models', 'show', old, ...data]);
+    expect([shown.code, shown.stderr]).toEqual([exitCodes.ok, '']);
+    expect(shown.stdout).toContain(
+      `Health        limited: ${old} has only the SentencePiece spiece.model, no tokenizer.json (the file Spanfill ` +
+        'reads a tokenizer from): only score and export can use it; fill, mask, training and models import need tokenizer.json\n' +
+        '              Make one with Python (pip install transformers sentencepiece protobuf):\n',
+    );
+    expect(shown.stdout).not.toContain('damaged');
+    expect(shown.stdout).not.toContain('mended or replaced');
+    expect(shown.stdout).not.toContain('(as registered)');
   });
 
   it('is in the help', async () => {
