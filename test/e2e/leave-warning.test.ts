@@ -74,6 +74,8 @@ describe('closing the tab while its work runs', () => {
     expect(page.isClosed()).toBe(false);
     heldImport.release();
     await page.getByTestId('datasets-notice').filter({ hasText: 'Imported river-notes.txt' }).waitFor();
+    // The notice comes as the dataset opens, before the import is over on the page.
+    await page.getByTestId('import-progress').waitFor({ state: 'detached' });
   });
 
   it('closes without a question once nothing runs', async () => {
