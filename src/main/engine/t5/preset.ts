@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { PRESET_PREFIX } from '../../../shared/contract/runs';
 import { errorMessage } from '../../../shared/errors';
+import { MissingTokenizerError } from '../data/missingTokenizer';
 import type { TextTokenizer } from '../data/tokenizer';
 import { placeTokenizerFiles, tokenizerFilesOf } from '../data/tokenizerFiles';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
@@ -51,7 +52,12 @@ async function presetSource(model: string, tokenizerSpec: string) {
   try {
     tokenizer = await openTokenizer(tokenizerSpec);
   } catch (error) {
-    throw new PresetTokenizerError(errorMessage(error));
+    // A model from scratch needs no particular tokenizer: the byte-level one does where the folder
+    // has none. One with SentencePiece's file (to convert) has the vocabulary that was asked for.
+    const bytes = error instanceof MissingTokenizerError && !error.hasSentencePiece;
+    throw new PresetTokenizerError(
+      `${errorMessage(error)}${bytes ? `, or use ${BYTE_TOKENIZER_NAME} (the byte-level tokenizer)` : ''}`,
+    );
   }
   return {
     config: presetConfig(model, tokenizer, tokenizerSpec),

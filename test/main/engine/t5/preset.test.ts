@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHfTokenizer } from '../../../../src/main/engine/data/tokenizer';
 import { loadT5Config } from '../../../../src/main/engine/t5/config';
-import { materializePresetModel, materializePresetShape } from '../../../../src/main/engine/t5/preset';
+import {
+  materializePresetModel,
+  materializePresetShape,
+  PresetTokenizerError,
+} from '../../../../src/main/engine/t5/preset';
 import { tempDirs } from '../../../support/tmp';
 
 const tempDir = tempDirs('spanfill-preset-');
@@ -51,4 +55,21 @@ describe('preset folders', () => {
     );
     expect(readFileSync(join(shape, 'added_tokens.json'), 'utf8')).toBe('{}');
   }, 60_000);
+
+  it('offer bytes for a --tokenizer folder with no tokenizer file, a model from scratch needing no particular one', async () => {
+    const none = tempDir();
+    await expect(materializePresetShape(tempDir(), 'preset:t5-small', none)).rejects.toThrow(
+      new PresetTokenizerError(
+        `${none} has no tokenizer.json; save the tokenizer there with save_pretrained() from a fast tokenizer, ` +
+          'or use bytes (the byte-level tokenizer)',
+      ),
+    );
+    // One with SentencePiece's file is to be converted: that vocabulary is the one asked for.
+    const old = tempDir();
+    writeFileSync(join(old, 'spiece.model'), 'a SentencePiece model');
+    const refused = await materializePresetShape(tempDir(), 'preset:t5-small', old).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PresetTokenizerError);
+    expect((refused as Error).message).toMatch(/^.* has only the SentencePiece spiece\.model, no tokenizer\.json/);
+    expect((refused as Error).message).not.toContain('bytes');
+  });
 });
