@@ -2,19 +2,17 @@
 // a tokenizer from) is told. Old T5 checkpoints hold only SentencePiece's spiece.model: that is
 // their vocabulary, so the byte-level tokenizer is no stand-in (their embeddings index its ids);
 // Python's transformers converts it, as a pull of such a repository says (engine/hub/files.ts
-// tokenizerJsonRecipe). Where another tokenizer would do (a from-scratch model's), the caller
-// says so: `hasSentencePiece` tells it whether the folder has one of its own.
+// tokenizerJsonRemedy, with the packages it needs). Where another tokenizer would do (a
+// from-scratch model's), the caller says so: `hasSentencePiece` tells it whether the folder has
+// one of its own.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tokenizerJsonRecipe } from '../hub/files';
+import { tokenizerJsonRemedy } from '../hub/files';
 import { DataError } from './errors';
 
 /** SentencePiece's model file, which transformers converts to tokenizer.json. */
 export const SENTENCEPIECE_FILE = 'spiece.model';
-
-/** What the conversion needs: transformers reads spiece.model with sentencepiece, protobuf for its format. */
-export const CONVERSION_PACKAGES = 'pip install transformers sentencepiece protobuf';
 
 /** What a folder without tokenizer.json lacks, and how to make its tokenizer.json, in words. */
 export interface MissingTokenizer {
@@ -35,7 +33,7 @@ export function missingTokenizer(dir: string): MissingTokenizer {
     };
   return {
     lack: `${dir} has only the SentencePiece ${SENTENCEPIECE_FILE}, no tokenizer.json (the file Spanfill reads a tokenizer from)`,
-    remedy: `make one with Python (${CONVERSION_PACKAGES}):\n${tokenizerJsonRecipe(dir)}`,
+    remedy: tokenizerJsonRemedy(dir),
     hasSentencePiece: true,
   };
 }

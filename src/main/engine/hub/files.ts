@@ -25,8 +25,20 @@ export class MissingFilesError extends HubError {
   }
 }
 
+/** What the conversion needs: transformers reads spiece.model with sentencepiece, protobuf for its format. */
+const CONVERSION_PACKAGES = 'pip install transformers sentencepiece protobuf';
+
+/**
+ * How tokenizer.json is made from `source`'s spiece.model (a repository id or a folder), lower
+ * case (it follows a semicolon): the packages, then the Python on lines of its own. A pull and a
+ * model folder (data/missingTokenizer.ts) say it alike.
+ */
+export function tokenizerJsonRemedy(source: string): string {
+  return `make one with Python (${CONVERSION_PACKAGES}):\n${tokenizerJsonRecipe(source)}`;
+}
+
 /** Python that writes tokenizer.json next to spiece.model (transformers converts the slow tokenizer). */
-export function tokenizerJsonRecipe(repoId: string): string {
+function tokenizerJsonRecipe(repoId: string): string {
   return [
     'from transformers import AutoTokenizer',
     `tok = AutoTokenizer.from_pretrained(${JSON.stringify(repoId)}, use_fast=True)  # converts spiece.model`,
@@ -83,7 +95,7 @@ function missingTokenizer(repoId: string, has: ReadonlySet<string>): string {
   return (
     `${TOKENIZER_FILE}` +
     (has.has('spiece.model')
-      ? ` (it has only the SentencePiece spiece.model); make one with:\n${tokenizerJsonRecipe(repoId)}`
+      ? ` (it has only the SentencePiece spiece.model); ${tokenizerJsonRemedy(repoId)}`
       : ' (the fast-tokenizer file); save the tokenizer with transformers save_pretrained()')
   );
 }

@@ -1,5 +1,5 @@
 // What a model folder is, checked by the loaders Spanfill trains and generates with: the T5
-// config, every weight (names, shapes, dtypes) and the fast tokenizer. Used for imported
+// config, the fast tokenizer, then every weight (names, shapes, dtypes). Used for imported
 // folders and for every Hub pull, so a registered model is one that loads. Their errors
 // (T5ConfigError, T5WeightsError, SafetensorsError, DataError) pass through unchanged.
 
@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openTokenizer } from '../data/tokenizerRegistry';
 import { countParams, t5ParamShapes } from '../t5/params';
-import { checkTokenizerFits } from '../t5/config';
-import { loadT5Model } from '../t5/weights';
+import { checkTokenizerFits, loadT5Config } from '../t5/config';
+import { loadT5Weights } from '../t5/weights';
 import { directoryBytes } from './cache';
 
 export interface ModelFolderInfo {
@@ -21,9 +21,12 @@ export interface ModelFolderInfo {
 }
 
 export async function inspectModelFolder(dir: string): Promise<ModelFolderInfo> {
-  const { config } = loadT5Model(dir); // NOTE: decodes every weight; the price of a real check
-  // A tokenizer of another model (more ids than vocab_size) registers now but could never fill.
+  const config = loadT5Config(dir);
+  // The tokenizer before the weights, so a folder whose tokenizer does not load (only spiece.model)
+  // is refused at once, not after every weight (15–20 s for t5-base). A tokenizer of another model
+  // (more ids than vocab_size) would register but could never fill.
   checkTokenizerFits(await openTokenizer(dir), config, dir);
+  loadT5Weights(dir, config, { refuseNonFinite: true }); // NOTE: decodes every weight; the price of a real check
   const configJson = readFileSync(path.join(dir, 'config.json'), 'utf8');
   const raw = JSON.parse(configJson) as { model_type?: unknown };
   return {

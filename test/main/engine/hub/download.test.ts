@@ -295,7 +295,10 @@ describe('pullModel against a local Hub', () => {
       pullModel({ repoId: REPO, settings: settings(), cacheRoot: tempDir() }),
       'missing-files',
     );
-    expect(error.message).toContain('tokenizer.json (it has only the SentencePiece spiece.model); make one with:');
+    expect(error.message).toContain(
+      'tokenizer.json (it has only the SentencePiece spiece.model); make one with Python ' +
+        '(pip install transformers sentencepiece protobuf):\nfrom transformers import AutoTokenizer\n',
+    );
     expect(hub.requests.some((r) => r.path.includes('/resolve/'))).toBe(false);
   });
 

@@ -29,11 +29,11 @@ describe('selectRepoFiles', () => {
     );
   });
 
-  it('says what a spiece.model-only repository lacks and gives the Python that makes tokenizer.json', () => {
+  it('says what a spiece.model-only repository lacks and gives the Python that makes tokenizer.json, packages first', () => {
     const repo = ['config.json', 'model.safetensors', 'spiece.model', 'tokenizer_config.json'];
     expect(() => selectRepoFiles('google/t5-v1_1-small', repo)).toThrow(MissingFilesError);
     expect(() => selectRepoFiles('google/t5-v1_1-small', repo)).toThrow(
-      /lacks .*\n- tokenizer\.json \(it has only the SentencePiece spiece\.model\); make one with:\nfrom transformers import AutoTokenizer\ntok = AutoTokenizer\.from_pretrained\("google\/t5-v1_1-small", use_fast=True\)[^\n]*\ntok\.save_pretrained\("my-model"\)/,
+      /lacks .*\n- tokenizer\.json \(it has only the SentencePiece spiece\.model\); make one with Python \(pip install transformers sentencepiece protobuf\):\nfrom transformers import AutoTokenizer\ntok = AutoTokenizer\.from_pretrained\("google\/t5-v1_1-small", use_fast=True\)[^\n]*\ntok\.save_pretrained\("my-model"\)/,
     );
   });
 
