@@ -177,7 +177,7 @@ export class ModelService {
         'invalid_input',
         `${dir} is a file, not a folder; give the folder that holds config.json (${path.dirname(dir)}, if it is its config.json)`,
       );
-    const existing = this.repo.findBySource('folder', dir, null);
+    const existing = this.importedFrom(dir);
     // A retry of an import thought cut off: the model that is there, saying so.
     if (existing)
       return {
@@ -190,6 +190,11 @@ export class ModelService {
     this.lookup.refuseShadowingName(name);
     const info = await inspectModelFolder(dir).catch(rethrowModelError);
     return this.registeredSummary(this.add({ kind: 'folder', path: dir }, name, dir, info));
+  }
+
+  /** The model an import registered from `folder`, which importing it again answers with at once, checking nothing. */
+  importedFrom(folder: string): ModelRow | undefined {
+    return this.repo.findBySource('folder', path.resolve(folder), null);
   }
 
   /** Unregisters `id`; a Hub model's snapshot goes too, not while a process pulls its repository (modelsRemove.ts). */

@@ -1,7 +1,8 @@
 // `spanfill models import DIR`: the models service registers the folder once its loaders accept
 // it, which decodes and checks every weight (a 757 MiB t5-base, 15–20 s on 2 busy cores; a
 // larger model, minutes) and says nothing meanwhile: in text, a line on stderr says first what
-// it checks. The loader reports no progress to follow.
+// it checks (not for a folder registered already, answered at once). The loader reports no
+// progress to follow.
 
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,8 +40,9 @@ export async function importFolder(
   const dir = path.resolve(folder);
   // A name the service refuses is refused before the line, in its words.
   optionalDisplayName(name);
-  const bytes = context.isJson ? 0 : weightBytes(dir);
-  // A folder with no weights is refused at once, in the service's words.
+  // One registered already is answered at once, as is a folder with no weights (refused in the
+  // service's words): only a check that takes time is said.
+  const bytes = context.isJson || service.importedFrom(dir) !== undefined ? 0 : weightBytes(dir);
   if (bytes > 0) context.status(`Checking ${dir} (${formatBytes(bytes)} of weights)…`, { force: true });
   return service.import({ path: dir, name });
 }

@@ -1,8 +1,8 @@
 // `spanfill models import DIR` in-process: in text it says first what it checks (the folder and
 // its weights' size: loading and checking every tensor takes seconds to minutes), then what it
-// registered; --json prints the result alone. A folder with only SentencePiece's spiece.model
-// (an old T5 checkpoint) is refused with the Python that makes its tokenizer.json, and so is
-// the same folder given to fill.
+// registered (a folder registered already is told so, with no such line); --json prints the
+// result alone. A folder with only SentencePiece's spiece.model (an old T5 checkpoint) is
+// refused with the Python that makes its tokenizer.json, and so is the same folder given to fill.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +34,10 @@ describe('spanfill models import', () => {
     expect(text.code).toBe(exitCodes.ok);
     expect(text.stderr).toBe(`Checking ${FIXTURE} (${fixtureWeights} of weights)…\n`);
     expect(text.stdout).toMatch(/^Imported\n/);
+    // Again: it is registered already, which the service tells before any check; no line.
+    const again = await cli(['models', 'import', FIXTURE, '--name', 'tiny', ...data]);
+    expect([again.code, again.stderr]).toEqual([exitCodes.ok, '']);
+    expect(again.stdout).toMatch(/^Already registered\n/);
 
     const json = await cli(['models', 'import', FIXTURE, '--name', 'tiny', '--json', '--data-dir', tempDir()]);
     expect([json.code, json.stderr]).toEqual([exitCodes.ok, '']);
