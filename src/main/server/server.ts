@@ -3,7 +3,8 @@
 // checks (a cookie lets a tab reload the page's files, nothing more: security.ts pageCookie).
 // The same AppServices answer the calls as in the desktop app; each socket is one caller (its
 // page's Stop stops its own fills), and a socket that closes aborts the signal of each of its
-// calls still running.
+// calls still running. Each call runs through uploads.whileReading, so that an upload a page left
+// (closed or reloaded before deleting it) is removed once no import reads it (uploadUse.ts).
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -30,7 +31,7 @@ import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLim
 import { Uploads } from './upload';
 import { removeLeftUploads } from './uploadOwners';
 import { jsonNestingDepth, shallowJson } from './frameDepth';
-import { uploadLimitsFromEnv, type UploadLimits } from './uploadLimits';
+import { abandonedUploadMs, uploadLimitsFromEnv, type UploadLimits } from './uploadLimits';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
 export const serverHost = '127.0.0.1';
@@ -64,10 +65,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Drawn apart from the token, never derived from it: other local services see the cookie.
   const pageKey = createToken();
   const { app, rendererDir } = options;
-  const uploads = new Uploads(
-    path.join(app.dataDir, uploadsFolder),
-    options.uploadLimits ?? uploadLimitsFromEnv(process.env),
-  );
+  // Its calls reading uploads are reported (serveSocket), so it may remove those pages left.
+  const uploads = new Uploads(path.join(app.dataDir, uploadsFolder), {
+    abandonedMs: abandonedUploadMs,
+    ...(options.uploadLimits ?? uploadLimitsFromEnv(process.env)),
+  });
   await removeLeftUploads(uploads.root, { maxAgeMs: staleUploadMs });
   let port = 0;
   const httpServer = http.createServer((request, response) => {
@@ -93,7 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   httpServer.on('upgrade', (request, socket, head) => {
     // NOTE: a throw in this listener would end the process; no request may do that.
     try {
-      acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port, unread });
+      acceptWebSocket(request, socket as Socket, head, { wss, app, token, port: () => port, unread, uploads });
     } catch {
       socket.destroy();
     }
@@ -128,7 +130,14 @@ function acceptWebSocket(
   request: http.IncomingMessage,
   socket: Socket,
   head: Buffer,
-  ctx: { wss: WebSocketServer; app: ServerOptions['app']; token: string; port: () => number; unread: UnreadLimits },
+  ctx: {
+    wss: WebSocketServer;
+    app: ServerOptions['app'];
+    token: string;
+    port: () => number;
+    unread: UnreadLimits;
+    uploads: Uploads;
+  },
 ): void {
   // A reset during the handshake must not become an unhandled 'error' either.
   socket.on('error', () => socket.destroy());
@@ -142,7 +151,9 @@ function acceptWebSocket(
   if (!isTrustedPage) return refuse(403, 'Forbidden');
   // The token only, never the page cookie (which other local web services receive too).
   if (!hasValidToken(request, url, ctx.token)) return refuse(401, 'Unauthorized');
-  ctx.wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx.app, { wss: ctx.wss, limits: ctx.unread }));
+  ctx.wss.handleUpgrade(request, socket, head, (ws) =>
+    serveSocket(ws, ctx.app, { wss: ctx.wss, limits: ctx.unread }, ctx.uploads),
+  );
 }
 
 /**
@@ -217,7 +228,12 @@ function unreadInAll(wss: WebSocketServer): number {
   return bytes;
 }
 
-function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketServer; limits: UnreadLimits }): void {
+function serveSocket(
+  ws: WebSocket,
+  app: AppServices,
+  unread: { wss: WebSocketServer; limits: UnreadLimits },
+  uploads: Uploads,
+): void {
   const send = (frame: WsServerFrame): void => {
     if (ws.readyState !== ws.OPEN) return;
     // Not a close frame: a client that reads nothing would not read that either.
@@ -250,8 +266,9 @@ function serveSocket(ws: WebSocket, app: AppServices, unread: { wss: WebSocketSe
     }
     const call = new AbortController();
     running.add(call);
-    void app
-      .call(frame.call, frame.args, { signal: call.signal, caller })
+    // An upload the call reads (a datasets.import of it) is kept until it ends (uploadUse.ts).
+    void uploads
+      .whileReading(frame.args, call.signal, () => app.call(frame.call, frame.args, { signal: call.signal, caller }))
       .finally(() => running.delete(call))
       .then((response: Envelope<unknown>) => send({ kind: 'response', id: frame.id, response }))
       .catch((error: unknown) => {

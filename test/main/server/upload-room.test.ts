@@ -20,7 +20,7 @@ describe('open uploads', () => {
     expect(refused.status).toBe(429);
     expect(errorOf(refused)).toBe(
       'This server has 2 uploads open, the most it takes at once. Let one finish or cancel one, then try again. ' +
-        'Uploads left behind by tabs closed part-way count until `spanfill serve` is restarted (stopping it deletes them).',
+        'An upload a tab closed part-way counts until 1 min after the last of it arrived.',
     );
     expect(fs.existsSync(path.join(few.uploadsDir, 'open-cap-3'))).toBe(false);
     // An open upload still takes its next chunk.
