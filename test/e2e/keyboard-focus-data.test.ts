@@ -8,14 +8,13 @@
 // Previous at the first example and Next at the last keep it (held: a press does nothing
 // there). Needs `npm run build` first.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdReply } from './holdReply';
 import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { openScreen } from './navigate';
-import { slowRequests } from './network';
+import { slowLargeUpload, slowRequests } from './network';
 import { writeNotes } from './notes';
 import { startSession, type E2eSession } from './session';
 
@@ -85,12 +84,7 @@ describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
   });
 
   it('a picked file keeps it on its input while it uploads; Cancel upload hands it to "Choose files…"', async () => {
-    const large = path.join(session.dir, 'long-book.txt');
-    fs.closeSync(fs.openSync(large, 'w'));
-    fs.truncateSync(large, 40 * 1024 * 1024); // 10 chunks
-    const cdp = await session.context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await slowRequests(cdp, 400);
+    const { file: large, cdp } = await slowLargeUpload(session.context, page, session.dir);
     try {
       const picker = page.getByTestId('pick-files');
       await picker.focus();

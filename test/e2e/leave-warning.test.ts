@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotFailures } from './failureShot';
 import { holdReply, type HeldReply } from './holdReply';
-import { slowRequests } from './network';
+import { slowLargeUpload, slowRequests } from './network';
 import { startSession, type E2eSession } from './session';
 
 let session: E2eSession;
@@ -45,12 +45,7 @@ async function closeAndStay(): Promise<string> {
 
 describe('closing the tab while its work runs', () => {
   it('asks first during an upload; staying keeps the upload going', async () => {
-    const large = path.join(session.dir, 'long-book.txt');
-    fs.closeSync(fs.openSync(large, 'w'));
-    fs.truncateSync(large, 40 * 1024 * 1024); // 10 chunks
-    const cdp = await session.context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await slowRequests(cdp, 400);
+    const { file: large, cdp } = await slowLargeUpload(session.context, page, session.dir);
     try {
       await page.getByTestId('pick-files').setInputFiles(large);
       await page.getByTestId('upload-progress').waitFor();

@@ -15,7 +15,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
 import { dropFiles } from './dropFiles';
-import { slowRequests } from './network';
+import { slowLargeUpload, slowRequests } from './network';
 import { startServe } from './serve';
 
 const resultsDir = path.resolve('test-results');
@@ -182,13 +182,8 @@ describe('adding files in browser mode', () => {
 
   it('a cancelled upload says so, imports nothing and leaves nothing on the server', async () => {
     const before = await datasetNames();
-    const large = path.join(dir, 'long-book.txt');
-    fs.closeSync(fs.openSync(large, 'w'));
-    fs.truncateSync(large, 40 * 1024 * 1024); // 10 chunks
     // Slow every request down so that there is time to press Cancel between chunks.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await slowRequests(cdp, 400);
+    const { file: large, cdp } = await slowLargeUpload(context, page, dir);
     try {
       await page.getByTestId('pick-files').setInputFiles(large);
       await page.getByTestId('upload-progress').waitFor();
