@@ -17,6 +17,11 @@ import { secondLaunchNote } from './secondLaunch';
 import { trustedUrlCheck } from './trustedUrl';
 import { navigationGuard, windowWebPreferences } from './windowSecurity';
 import { errorMessage } from '../shared/errors';
+import { installFaultNet, loggedFault } from './faultNet';
+
+// A fault nobody handles (an unrelated promise rejected with nothing awaiting it) is logged with
+// its stack and the app runs on: its window, uploads and training runs do not end with it.
+installFaultNet(loggedFault('Spanfill'));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;

@@ -5,8 +5,40 @@ import { writeSync } from 'node:fs';
 import { runCli } from './run';
 import { isDataDirChosen } from './nextCommand';
 import { withDataDir } from '../../shared/commandText';
+import { errorMessage } from '../../shared/errors';
 import { dataDirFlagFromArgv, resolveDataDir } from '../store/data-dir';
 import { STOPPING_SIGNALS } from '../stoppingSignals';
+import { installFaultNet, INTERNAL_ERROR_WORDS } from '../faultNet';
+import { exitCodes } from './exit-codes';
+import { visibleControls } from './output';
+
+// A fault nobody handles (a promise rejected with nothing awaiting it, an uncaught exception)
+// ends the command saying it met a bug, not with Node's raw stack; `spanfill serve` lets it run
+// on once it listens (faultNet.ts). Under --json stdout gets the one error document, unless the
+// command's own document is there already.
+const stdoutWritten = notingWrites(process.stdout);
+installFaultNet((fault) => {
+  const message = `${INTERNAL_ERROR_WORDS}: ${errorMessage(fault)}`;
+  try {
+    if (process.argv.slice(2).includes('--json') && !stdoutWritten())
+      writeSync(1, `${JSON.stringify({ error: { code: 'internal', message } })}\n`);
+    writeSync(2, `spanfill: ${visibleControls(message)}\n`);
+  } catch {
+    // A closed pipe: there is no one to tell.
+  }
+  process.exit(exitCodes.failure);
+});
+
+/** Whether anything was written to `stream` since (stdout: under --json, only the command's one document is). */
+function notingWrites(stream: NodeJS.WriteStream): () => boolean {
+  let hasWritten = false;
+  const write = stream.write.bind(stream);
+  stream.write = ((...args: Parameters<typeof write>) => {
+    hasWritten = true;
+    return write(...args);
+  }) as typeof stream.write;
+  return () => hasWritten;
+}
 
 /** What bin/spanfill.mjs heard while this loaded (absent when something else started it). */
 interface EarlySignals {

@@ -3,6 +3,7 @@
 // host itself, imported only once the line below has run.
 
 import { STOPPING_SIGNALS } from '../stoppingSignals'; // a constant: loads in no time
+import { installFaultNet, loggedFault } from '../faultNet'; // node:util only
 
 // NOTE: a terminal's Ctrl-C signals the whole process group; the parent decides what it means
 // (a training run stops with a final checkpoint, a command exits 130) and ends the host when it
@@ -19,5 +20,10 @@ if (typeof process.send === 'function') for (const signal of STOPPING_SIGNALS) p
 
 const { startHost } = await import('./start');
 startHost();
+// Serving from now on: a fault nobody handles (an unrelated promise) is logged on its stdout, its
+// parent's stderr (its own stderr is kept for a crash's message), and a training run goes on.
+// Only now: a rejected top-level await (start.ts failing to load) reaches the net too, and a
+// host that cannot start must still end (faultNet.ts).
+installFaultNet(loggedFault('Spanfill engine host', process.stdout));
 
 export {}; // a module, for the top-level await

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keepRunningThroughFaults } from '../../faultNet';
 import { serverHost, startServer, type RunningServer } from '../../server/server';
 import type { AppServices } from '../../services/app';
 import { ApiError } from '../../../shared/errors';
@@ -91,6 +92,8 @@ export async function startServing(
   const app = context.app();
   noteUnreadableSettings(context);
   const server = await listen(context, rendererDir, port);
+  // Tabs, uploads and runs depend on it from now on: a fault nobody handles is logged, not the end.
+  keepRunningThroughFaults('spanfill serve');
   try {
     // A run trained from a terminal on this data directory shows live on the screens too.
     app.watchOtherProcesses();

@@ -1,0 +1,127 @@
+// The fault net (src/main/faultNet.ts) in real processes: a fault nobody handles, made by a
+// preloaded test module (test/support/fault.mjs: a promise rejected with nothing awaiting it, or
+// an exception thrown from a timer), as a bug would. A one-shot command ends with one line
+// saying it met a bug (and under --json its one error document), exit 1, no raw stack;
+// `spanfill serve` logs it with its stack and goes on serving, as the engine host does for a
+// command that uses it.
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodes } from '../../src/main/cli/exit-codes';
+import { connectClient, exchange, startServeProcess, type ServeProcess } from '../support/serve-process';
+import { waitUntil } from '../support/cli-process';
+import { tempDirs } from '../support/tmp';
+
+const tempDir = tempDirs('spanfill-fault-net-');
+const bin = path.resolve(import.meta.dirname, '../../bin/spanfill.mjs');
+const preload = path.resolve(import.meta.dirname, '../support/fault.mjs');
+const said = (kind: string): string => `a ${kind} left on purpose by test/support/fault.mjs`;
+
+/** The environment that makes `kind` of fault in `where`, `when` (test/support/fault.mjs). */
+function faultEnv(kind: string, where: 'main' | 'host', when: 'stdin' | 'serving' | 'SIGUSR2'): NodeJS.ProcessEnv {
+  return {
+    NODE_OPTIONS: `--import ${preload}`,
+    SPANFILL_TEST_FAULT: kind,
+    SPANFILL_TEST_FAULT_IN: where,
+    SPANFILL_TEST_FAULT_WHEN: when,
+  };
+}
+
+/** `spanfill ARGS` from source with its standard input left open, so a command reading it waits for good. */
+function runWaitingOnInput(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, SPANFILL_FROM_SOURCE: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let [stdout, stderr] = ['', ''];
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Never ends: only the fault can end the command, which reads it before anything else.
+  child.stdin.on('error', () => undefined);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+describe('a one-shot command that meets a fault nobody handles', () => {
+  it('ends with one line saying it met a bug, and under --json its error document (a rejection)', async () => {
+    const args = ['mask', '--text-file', '-', '--json', '--data-dir', tempDir()];
+    const ended = await runWaitingOnInput(args, faultEnv('rejection', 'main', 'stdin'));
+    const message = `internal error (a bug; please report it): ${said('rejection')}`;
+    expect(ended).toEqual({
+      code: exitCodes.failure,
+      stdout: `${JSON.stringify({ error: { code: 'internal', message } })}\n`,
+      stderr: `spanfill: ${message}\n`,
+    });
+  }, 90_000);
+
+  it('says so in text, with no stack (an exception)', async () => {
+    const args = ['mask', '--text-file', '-', '--data-dir', tempDir()];
+    const ended = await runWaitingOnInput(args, faultEnv('exception', 'main', 'stdin'));
+    expect(ended).toEqual({
+      code: exitCodes.failure,
+      stdout: '',
+      stderr: `spanfill: internal error (a bug; please report it): ${said('exception')}\n`,
+    });
+  }, 90_000);
+});
+
+describe('a process that serves others meets a fault nobody handles', () => {
+  let serve: ServeProcess | undefined;
+  afterEach(async () => {
+    await serve?.stop();
+    serve = undefined;
+  });
+
+  for (const kind of ['rejection', 'exception'])
+    it(`spanfill serve logs it with its stack and goes on serving (${kind})`, async () => {
+      serve = await startServeProcess(faultEnv(kind, 'main', 'SIGUSR2'));
+      process.kill(serve.pid, 'SIGUSR2');
+      const logged = `spanfill serve: internal error (a bug; please report it); kept running: Error: ${said(kind)}\n    at `;
+      const running = serve;
+      await waitUntil(
+        () => running.stderr().includes(logged) || running.child.exitCode !== null,
+        'the fault logged',
+        30_000,
+      );
+      expect(running.stderr()).toContain(logged);
+      const socket = await connectClient(serve);
+      try {
+        const frame = JSON.stringify({ id: 1, call: 'system.ping', args: { message: 'still there' } });
+        expect(await exchange(socket, frame)).toMatchObject({
+          response: { ok: true, result: { message: 'still there' } },
+        });
+      } finally {
+        socket.close();
+      }
+      expect(serve.child.exitCode).toBeNull();
+    }, 90_000);
+
+  it('the engine host logs it and goes on: the command that uses it gets its answer', async () => {
+    const child = spawn(process.execPath, [bin, 'system', '--json', '--data-dir', tempDir()], {
+      env: { ...process.env, SPANFILL_FROM_SOURCE: '1', ...faultEnv('rejection', 'host', 'serving') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(exitCodes.ok);
+    // The host's stdout is the command's stderr.
+    expect(stderr).toContain(
+      `Spanfill engine host: internal error (a bug; please report it); kept running: Error: ${said('rejection')}\n    at `,
+    );
+    // The providers it probed, where a host that died gives none and says why (probeError).
+    const info = JSON.parse(stdout) as { providers: { name: string }[]; probeError?: string };
+    expect(info.probeError).toBeUndefined();
+    expect(info.providers.map((provider) => provider.name)).toContain('cpu');
+  }, 120_000);
+});
