@@ -2,6 +2,7 @@
 // read (past text a streaming import would already have stored) is skipped whole in a folder and
 // fails alone, with none of its text ever written to the store.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,4 +152,38 @@ describe('importDataset: the name', () => {
     expect(repo.get('ds-3')?.stats?.warnings).toEqual([numbered]);
     expect(repo.get('ds-1')?.stats?.warnings).toEqual([]);
   });
+});
+
+// A folder's links as a person leaves them: a loop back to the folder, a file kept elsewhere,
+// a device or a named pipe given a text file's name. The import ends (a loop is walked once, a
+// device or pipe is never opened), keeps the regular files and names each one it skipped.
+describe('importDataset: a folder with symbolic links', () => {
+  it('imports files and links to files once, skips a device or a named pipe by name, and ends', async () => {
+    const { dataDir, repo, written } = setup();
+    const folder = path.join(dataDir, 'in', 'notes');
+    fs.mkdirSync(path.join(folder, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'a.txt'), 'Kept in the folder.\n');
+    fs.writeFileSync(path.join(folder, 'sub', 'b.txt'), 'Kept in a folder below.\n');
+    const elsewhere = path.join(dataDir, 'elsewhere.txt');
+    fs.writeFileSync(elsewhere, 'Kept outside the folder.\n');
+    fs.symlinkSync(folder, path.join(folder, 'loop')); // notes/loop -> notes
+    fs.symlinkSync('..', path.join(folder, 'sub', 'up')); // notes/sub/up -> notes
+    fs.symlinkSync(elsewhere, path.join(folder, 'c-outside.txt'));
+    fs.symlinkSync('/dev/zero', path.join(folder, 'd-zero.txt'));
+    execFileSync('mkfifo', [path.join(folder, 'e-pipe.txt')]);
+    fs.symlinkSync(path.join(folder, 'e-pipe.txt'), path.join(folder, 'f-to-pipe.txt'));
+    const deps = { repo, events: new EventBus(), dataDir };
+    await importDataset(deps, 'ds-links', { paths: [folder] }, signal);
+    const expected = ['Kept in the folder.', 'Kept outside the folder.', 'Kept in a folder below.'];
+    expect(written).toEqual(expected);
+    const row = repo.get('ds-links');
+    expect(row?.status).toBe('ready');
+    const file = (name: string): string => path.join(folder, name);
+    expect(row?.stats?.files.map((f) => f.path)).toEqual([file('a.txt'), file('c-outside.txt'), file('sub/b.txt')]);
+    expect(row?.stats?.warnings).toEqual([
+      `Skipped ${file('d-zero.txt')}: it is a character device, not a regular file`,
+      `Skipped ${file('e-pipe.txt')}: it is a named pipe (FIFO), not a regular file`,
+      `Skipped ${file('f-to-pipe.txt')}: it is a named pipe (FIFO), not a regular file`,
+    ]);
+  }, 30_000);
 });
