@@ -238,9 +238,9 @@ export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpo
 type ModelFolder = Pick<ModelSummary, 'id' | 'name' | 'path'>;
 
 /**
- * <data dir>/exporting: the records of the staging folders exports into new folders are writing
- * (engine/export/stagingRecords.ts), by which what a killed one left is removed at the next start
- * or export.
+ * <data dir>/exporting: the records of the staging folders exports are writing, beside a new
+ * folder or inside one that exists (engine/export/stagingRecords.ts), by which what a killed one
+ * left is cleared at the next start or export.
  */
 export function exportingFolder(dataDir: string): string {
   return path.join(dataDir, 'exporting');

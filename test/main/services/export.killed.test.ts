@@ -37,3 +37,30 @@ describe('an export into a new folder killed while it writes', () => {
     expect(fs.existsSync(path.join(data, 'exporting'))).toBe(false); // with its last record
   }, 60_000);
 });
+
+// One forced into a folder holding an earlier export stages inside it (`.spanfill-export-…`,
+// beside the folder's lock): killed, those stay in the folder. Recorded the same way, the next
+// start or export anywhere clears them, and the earlier export is as it was.
+describe('an export into a folder that exists killed while it writes', () => {
+  it('leaves the earlier export as it was once the data directory is opened again or exported from', async () => {
+    const dir = tempDir();
+    const data = path.join(dir, 'data');
+    const app = open(data);
+    const out = path.join(dir, 'tuned');
+    await app.export.run({ sourceDir: SPM, format: 'hf', out, force: false });
+    const earlier = fs.readdirSync(out).sort();
+    const killed = await startExport(data, SPM, out, 'force');
+    expect(path.dirname(killed.line)).toBe(out);
+    expect(path.basename(killed.line)).toMatch(/^\.spanfill-export-/);
+    await killHard(killed.proc);
+    expect(fs.readdirSync(out).sort()).not.toEqual(earlier); // its staging folder and lock, left
+    open(data); // a start: any command, the app
+    expect(fs.readdirSync(out).sort()).toEqual(earlier);
+    expect(fs.existsSync(path.join(data, 'exporting'))).toBe(false);
+    // Again, and this time the next export, into a folder elsewhere, clears it.
+    await killHard((await startExport(data, SPM, out, 'force')).proc);
+    await app.export.run({ sourceDir: SPM, format: 'hf', out: path.join(dir, 'x'), force: false });
+    expect(fs.readdirSync(out).sort()).toEqual(earlier);
+    expect(fs.existsSync(path.join(data, 'exporting'))).toBe(false);
+  }, 60_000);
+});

@@ -5,10 +5,10 @@
 // model being exported) and one inside an earlier export. A new folder is built in a hidden
 // sibling renamed into place at the end, so a cancelled or failed export leaves nothing
 // half-written, nor the empty parent folders it made; the one a killed export leaves is named for
-// its process, and the next export beside it removes it (where the caller keeps records of them,
-// stagingRecords.ts, so does the next export or start anywhere). A folder that exists stays
-// itself (its permissions, owner, a link to it, a mount on it): the export is written into it
-// (intoFolder.ts).
+// its process, and the next export beside it removes it. A folder that exists stays itself (its
+// permissions, owner, a link to it, a mount on it): the export is written into it (intoFolder.ts),
+// and what a killed one leaves there is cleared by the next export into it. Where the caller keeps
+// records of staging folders (stagingRecords.ts), either is cleared by the next export or start anywhere.
 
 import {
   type Stats,
@@ -31,16 +31,14 @@ import {
   isRecordedProcessAlive,
   type ProcessTable,
   RECORD_IN_NAME,
-  recordInName,
   recordOfName,
-  recordOfThisProcess,
   systemProcesses,
 } from '../../processIdentity';
 import { FolderError, makeFolder } from '../../makeFolder';
 import { lockFolder, moveIn, unlockFolder } from './intoFolder';
 import { EXPORT_MANIFEST, type ExportAbout, folderContents, writeExportManifest } from './manifest';
-import { isShortened, NAME_MAX, stagingName, stagingInside } from './stagingName';
-import { forgetStaging, recordStaging, removeStagingOfGone } from './stagingRecords';
+import { freshStamp, isShortened, NAME_MAX, stagingName, stagingInside } from './stagingName';
+import { removeStagingOfGone, whileRecorded } from './stagingRecords';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -165,18 +163,6 @@ function isFolder(path: string): boolean {
   }
 }
 
-let lastStampMs = 0;
-
-/**
- * Who writes an export and when (processIdentity.ts), for the names of its temp folders: what
- * removeLeftBehind reads should this process be killed. Never the same twice in this process
- * (two exports started in one millisecond would share a temp folder).
- */
-function freshStamp(): string {
-  lastStampMs = Math.max(Date.now(), lastStampMs + 1);
-  return recordInName(recordOfThisProcess(lastStampMs));
-}
-
 /**
  * Runs `write(tempDir)` in a fresh sibling of `out`, adds the manifest of what it wrote, then
  * puts it in place of `out`. On any error (an abort included) the temp folder is removed, as are
@@ -201,19 +187,15 @@ export async function writeFolderAtomically(
   checkDestination(target, options.force);
   const stamp = freshStamp();
   const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
-  const record = options.records === undefined ? undefined : recordStaging(options.records, temp, stamp);
-  try {
-    await writeStaged(target, temp, options, write);
-  } finally {
-    forgetStaging(record); // its folder is gone: moved into place, or removed
-  }
+  await whileRecorded(options.records, temp, stamp, () => writeStaged(target, temp, options, write));
   return target;
 }
 
 /**
  * How writeFolderAtomically writes: `force` replaces an earlier export; `about` goes into the
- * manifest; `records`, a folder to record a new folder's staging folder in while it exists
- * (stagingRecords.ts), so that a killed export's is found by the next export or start anywhere.
+ * manifest; `records`, a folder to record the staging folder in while it exists, beside a new
+ * folder or inside one that exists (stagingRecords.ts), so that what a killed export left is
+ * found by the next export or start anywhere.
  */
 export interface ExportFolderOptions {
   readonly force: boolean;
@@ -259,6 +241,20 @@ async function writeInto(
   write: (dir: string) => Promise<void>,
 ): Promise<void> {
   const stamp = freshStamp();
+  const staging = stagingInside(target, stamp);
+  // Recorded before the lock is taken and forgotten once it is given back: a kill anywhere
+  // between leaves a record by which the next export or start anywhere clears both.
+  await whileRecorded(options.records, staging, stamp, () => writeLocked(target, staging, stamp, options, write));
+}
+
+/** writeInto once `staging` is recorded: takes `target`'s lock, writes, moves in, gives the lock back. */
+async function writeLocked(
+  target: string,
+  staging: string,
+  stamp: string,
+  options: ExportFolderOptions,
+  write: (dir: string) => Promise<void>,
+): Promise<void> {
   let isLocked: boolean;
   try {
     isLocked = lockFolder(target, stamp);
@@ -269,7 +265,6 @@ async function writeInto(
     throw new ExportError(
       `Another export is being written into ${target}; wait for it to finish or choose another folder`,
     );
-  const staging = stagingInside(target, stamp);
   try {
     checkDestination(target, options.force);
     try {

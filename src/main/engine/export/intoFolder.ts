@@ -7,14 +7,15 @@
 // (processIdentity.ts; a stale one is taken over in one step, stampLock.ts). The files are
 // written under `.spanfill-export-<record>` inside the folder, listed in its manifest, then moved
 // in, the manifest last, so the folder never looks like a finished export before it is one. Once the staging folder holds its manifest the export is
-// decided: if its process is killed, the next export into the folder finishes the move.
+// decided: if its process is killed, the next export into the folder finishes the move (or,
+// where it was recorded, stagingRecords.ts, the next export or start anywhere: clearKilledExport).
 
-import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStrictlyWithin } from '../../pathWithin';
 import { createStampLock, releaseStampLock, takeStampLock } from '../../stampLock';
 import { earlierExportFiles, EXPORT_MANIFEST, FINDER_FILE } from './manifest';
-import { EXPORT_LOCK, STAGING_INSIDE } from './stagingName';
+import { EXPORT_LOCK, freshStamp, STAGING_INSIDE } from './stagingName';
 
 /**
  * Takes `dir`'s lock for the export `stamp` (stampLock.ts), after clearing what a killed export
@@ -36,21 +37,44 @@ export function unlockFolder(dir: string, stamp: string): void {
 }
 
 /**
- * What exports killed while writing into `dir` left, its lock held: a staging folder whose manifest
- * was written is moved in (that export was decided), any other is removed. The lock's files are
- * not these (a breaker or temp file may be another process's, taking over the lock just now).
+ * Clears what the killed export that staged in `staging` left in `dir` (found by its record,
+ * stagingRecords.ts), as the next export into `dir` would: under `dir`'s lock (its stale lock
+ * taken over, and given back), `staging` is finished or removed (settleStaging). False, and
+ * nothing done, when a live export holds the lock (it cleared what was left when it took it).
+ */
+export function clearKilledExport(dir: string, staging: string): boolean {
+  const stamp = freshStamp();
+  if (!lockFolder(dir, stamp)) return false;
+  try {
+    if (existsSync(staging)) settleStaging(staging, dir); // there still where the lock was not stale
+  } finally {
+    unlockFolder(dir, stamp);
+  }
+  return true;
+}
+
+/**
+ * What exports killed while writing into `dir` left, its lock held (settleStaging). The lock's
+ * files are not these (a breaker or temp file may be another process's, taking over the lock just now).
  */
 function clearLeftBehind(dir: string): void {
   for (const name of readdirSync(dir)) {
     if (!STAGING_INSIDE.test(name)) continue;
-    const staging = join(dir, name);
     try {
-      if (readdirSync(staging).includes(EXPORT_MANIFEST)) moveIn(staging, dir);
-      else rmSync(staging, { recursive: true, force: true });
+      settleStaging(join(dir, name), dir);
     } catch {
       // not ours to finish: it stays, and the folder with it is no export to replace
     }
   }
+}
+
+/**
+ * A killed export's staging folder in `dir`, whose lock this process holds: moved in where its
+ * manifest was written (that export was decided), else removed.
+ */
+function settleStaging(staging: string, dir: string): void {
+  if (readdirSync(staging).includes(EXPORT_MANIFEST)) moveIn(staging, dir);
+  else rmSync(staging, { recursive: true, force: true });
 }
 
 /**

@@ -10,7 +10,20 @@
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { RECORD_IN_NAME } from '../../processIdentity';
+import { RECORD_IN_NAME, recordInName, recordOfThisProcess } from '../../processIdentity';
+
+let lastStampMs = 0;
+
+/**
+ * Who writes an export and when (processIdentity.ts), for the names of its temp folders: what
+ * the clean-up after a killed export reads (folder.ts removeLeftBehind, stagingRecords.ts).
+ * Never the same twice in this process (two exports started in one millisecond would share a
+ * temp folder).
+ */
+export function freshStamp(): string {
+  lastStampMs = Math.max(Date.now(), lastStampMs + 1);
+  return recordInName(recordOfThisProcess(lastStampMs));
+}
 
 /** The lock file naming the export that writes into a folder that exists. */
 export const EXPORT_LOCK = '.spanfill-export.lock';

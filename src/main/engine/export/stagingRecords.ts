@@ -1,18 +1,23 @@
-// Records of the staging folders exports into a new folder are writing (`.<name>.export-<stamp>`
-// beside the destination, folder.ts), kept in a folder the caller names (the export service:
-// <data dir>/exporting) while each exists. What a killed export (SIGKILL, a crash, a power cut)
-// left beside its destination is otherwise found only by the next export into that same parent
-// folder (removeLeftBehind); with a record, by the next export anywhere or the next start.
+// Records of the staging folders exports are writing, kept in a folder the caller names (the
+// export service: <data dir>/exporting) while each exists: an export into a new folder stages in
+// `.<name>.export-<stamp>` beside it (folder.ts); one into a folder that exists, in
+// `.spanfill-export-<stamp>` inside it, under the folder's lock `.spanfill-export.lock`
+// (intoFolder.ts). What a killed export (SIGKILL, a crash, a power cut) left is otherwise found
+// only by the next export beside it or into that folder; with a record, by the next export
+// anywhere or the next start.
 //
 // A record is `<stamp>.json`, the stamp naming the export's process (processIdentity.ts), and
-// holds the staging folder's full path. It is written before that folder is made and removed
-// once the folder is gone (moved into place, or removed); the records folder goes with its last
-// record. A record whose process still runs is left alone; of one whose process is gone, the
-// folder is removed only when it is provably that export's: a folder itself (not a link) named
-// `.<name>.export-<the record's own stamp>`. No other process can make a folder of that name: the
-// stamp names a process that has ended.
+// holds the staging folder's full path. It is written before that folder is made (and before the
+// lock is taken) and removed once the folder is gone (and the lock given back); the records
+// folder goes with its last record. A record whose process still runs is left alone; of one whose
+// process is gone, only what is provably that export's is cleared: a folder itself (not a link)
+// named `.<name>.export-<the record's own stamp>` is removed; one named `.spanfill-export-<the
+// record's own stamp>`, or that export's lock left in the folder, is cleared as the next export
+// into that folder would (intoFolder.ts clearKilledExport: under its lock, a staging folder whose
+// manifest was written is moved in, any other removed). No other process can make a folder of
+// those names: the stamp names a process that has ended.
 
-import { lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { makeFolder } from '../../makeFolder';
 import {
@@ -22,6 +27,8 @@ import {
   recordOfName,
   systemProcesses,
 } from '../../processIdentity';
+import { clearKilledExport } from './intoFolder';
+import { EXPORT_LOCK, stagingInside } from './stagingName';
 
 const RECORD = new RegExp(String.raw`^(${RECORD_IN_NAME})\.json$`);
 
@@ -42,6 +49,24 @@ export function recordStaging(records: string, staging: string, stamp: string): 
     }
   }
   return undefined;
+}
+
+/**
+ * Runs `work` with `staging` recorded in `records` (when given) until it ends, whatever its end:
+ * what a kill leaves meanwhile is found by the next export or start anywhere.
+ */
+export async function whileRecorded(
+  records: string | undefined,
+  staging: string,
+  stamp: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  const record = records === undefined ? undefined : recordStaging(records, staging, stamp);
+  try {
+    await work();
+  } finally {
+    forgetStaging(record); // its folder is gone: moved into place, or removed
+  }
 }
 
 /** Removes the record recordStaging wrote (its staging folder gone), if it wrote one, and `records` with its last one. */
@@ -74,12 +99,10 @@ export function removeStagingOfGone(records: string, table: ProcessTable = syste
     const writer = stamp === undefined ? null : recordOfName(stamp);
     if (!stamp || !writer || isRecordedProcessAlive(writer, table)) continue;
     const record = join(records, name);
-    const staging = stagingOf(record, stamp);
     try {
-      if (staging !== undefined && isFolderItself(staging)) {
-        rmSync(staging, { recursive: true, force: true });
-        removed++;
-      }
+      const cleared = clearStaging(stagingOf(record, stamp), stamp);
+      if (cleared === 'busy') continue;
+      if (cleared === 'removed') removed++;
       forgetStaging(record);
     } catch {
       // not ours to remove now (its disk read-only, say): the record stays for a later look
@@ -88,8 +111,42 @@ export function removeStagingOfGone(records: string, table: ProcessTable = syste
   return removed;
 }
 
+/**
+ * Clears what the gone export `stamp` left of `staging` (stagingOf): 'removed' where it removed
+ * (or finished) its staging folder, 'busy' where a live export holds the folder it staged in
+ * (the record stays for a later look), 'none' where nothing of it is left.
+ */
+function clearStaging(staging: Staging | undefined, stamp: string): 'removed' | 'busy' | 'none' {
+  if (staging === undefined) return 'none';
+  const isThere = isFolderItself(staging.path);
+  if (!staging.isInside) {
+    if (isThere) rmSync(staging.path, { recursive: true, force: true });
+    return isThere ? 'removed' : 'none';
+  }
+  const dir = dirname(staging.path);
+  // Its lock is taken over only where that export left it (or its folder) there: no lock is made in a folder it left nothing in.
+  if (!isThere && !holdsLockOf(dir, stamp)) return 'none';
+  if (!clearKilledExport(dir, staging.path)) return existsSync(staging.path) ? 'busy' : 'none';
+  return isThere ? 'removed' : 'none';
+}
+
+/** Whether `dir` holds the export lock (intoFolder.ts) naming `stamp`. */
+function holdsLockOf(dir: string, stamp: string): boolean {
+  try {
+    return readFileSync(join(dir, EXPORT_LOCK), 'utf8') === stamp;
+  } catch {
+    return false;
+  }
+}
+
+/** A recorded staging folder: beside its destination (a new folder), or inside it (one that exists). */
+interface Staging {
+  readonly path: string;
+  readonly isInside: boolean;
+}
+
 /** The staging folder `record` names, when it is one the export `stamp` made; else undefined. */
-function stagingOf(record: string, stamp: string): string | undefined {
+function stagingOf(record: string, stamp: string): Staging | undefined {
   let staging: unknown;
   try {
     staging = (JSON.parse(readFileSync(record, 'utf8')) as { staging?: unknown } | null)?.staging;
@@ -98,8 +155,9 @@ function stagingOf(record: string, stamp: string): string | undefined {
   }
   if (typeof staging !== 'string' || !isAbsolute(staging)) return undefined;
   const name = basename(staging);
+  if (name === basename(stagingInside(staging, stamp))) return { path: staging, isInside: true };
   return name.startsWith('.') && name.endsWith(`.export-${stamp}`) && name.length > `..export-${stamp}`.length
-    ? staging
+    ? { path: staging, isInside: false }
     : undefined;
 }
 

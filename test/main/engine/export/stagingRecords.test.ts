@@ -1,12 +1,15 @@
-// stagingRecords.ts: an export into a new folder records its staging folder while it exists
-// (writeFolderAtomically with `records`), and what a gone process recorded is removed only where
-// it is provably that export's folder: named `.<name>.export-<the record's own stamp>`, a folder
-// itself (not a link), at a full path. A live export's record and folder stay; whatever else a
-// record names stays, and the record goes.
+// stagingRecords.ts: an export records its staging folder while it exists (writeFolderAtomically
+// with `records`), beside a new folder or inside one that exists, and what a gone process recorded
+// is cleared only where it is provably that export's: a folder itself (not a link) at a full path
+// named `.<name>.export-<the record's own stamp>` (removed) or `.spanfill-export-<the record's own
+// stamp>` (cleared under that folder's lock as the next export into it would), or that export's
+// lock. A live export's record and folder stay; whatever else a record names stays, and the record goes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../../../src/main/engine/export/folder';
+import { folderContents, writeExportManifest } from '../../../../src/main/engine/export/manifest';
+import { stagingInside } from '../../../../src/main/engine/export/stagingName';
 import { removeStagingOfGone } from '../../../../src/main/engine/export/stagingRecords';
 import { recordInName, recordOfThisProcess } from '../../../../src/main/processIdentity';
 import { deadPid } from '../../../support/processes';
@@ -49,6 +52,21 @@ describe('writeFolderAtomically with records', () => {
     expect(seen.slice(1)).toEqual([1, true]);
     expect(existsSync(records)).toBe(false);
     expect(readdirSync(parent)).toEqual(['out']);
+  });
+
+  it('records its staging folder inside a folder that exists while it writes, and no longer once it is done', async () => {
+    const [out, records] = [root(), join(root(), 'exporting')];
+    const seen: unknown[] = [];
+    const write = async (dir: string): Promise<void> => {
+      const names = readdirSync(records);
+      seen.push(names.length, JSON.parse(readFileSync(join(records, names[0]), 'utf8')), dir);
+      writeFileSync(join(dir, 'a.txt'), 'a');
+    };
+    await writeFolderAtomically(out, { force: false, about, records }, write);
+    expect(seen).toEqual([1, { staging: seen[2] }, expect.stringMatching(/\/\.spanfill-export-[^/]+$/)]);
+    expect(seen[2]).toMatch(new RegExp(`^${out}/`));
+    expect(existsSync(records)).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(['a.txt', 'spanfill-export.json']);
   });
 });
 
@@ -93,6 +111,54 @@ describe('removeStagingOfGone', () => {
     expect(readdirSync(parent).sort()).toEqual(before);
     expect(readdirSync(elsewhere)).toEqual(['keep.txt']);
     expect(readdirSync(records)).toEqual(['notes.txt']);
+  });
+
+  it("clears what a gone export left inside a folder that exists, as the next export into it would; a live lock's stays", async () => {
+    const records = root();
+    const LOCK = '.spanfill-export.lock';
+    /** A folder holding an earlier export (a.txt), and what export `stamp` killed while forced into it left: its lock, recorded. */
+    const killedInto = async (stamp: string): Promise<string> => {
+      const out = root();
+      await writeFolderAtomically(out, { force: false, about }, async (dir) => writeFileSync(join(dir, 'a.txt'), 'a'));
+      writeFileSync(join(out, LOCK), stamp);
+      record(records, stamp, stagingInside(out, stamp));
+      return out;
+    };
+    // Killed once its staging folder held its manifest (decided): finished, the new export in place.
+    const [decided, half, lockOnly, busy] = [goneStamp(1), goneStamp(2), goneStamp(3), goneStamp(4)];
+    const finished = await killedInto(decided);
+    mkdirSync(stagingInside(finished, decided));
+    writeFileSync(join(stagingInside(finished, decided), 'b.txt'), 'b');
+    writeExportManifest(stagingInside(finished, decided), about);
+    // Killed while it wrote: its half-written staging folder goes, the earlier export stays.
+    const kept = await killedInto(half);
+    mkdirSync(stagingInside(kept, half));
+    writeFileSync(join(stagingInside(kept, half), 'b.txt'), 'half');
+    // Killed before it made its staging folder: its lock goes.
+    const locked = await killedInto(lockOnly);
+    // Its lock held by a live export: left for that export, the record for a later look.
+    const held = await killedInto(busy);
+    const live = recordInName(recordOfThisProcess(Date.now()));
+    writeFileSync(join(held, LOCK), live);
+    mkdirSync(stagingInside(held, busy));
+    expect(removeStagingOfGone(records)).toBe(2);
+    expect(folderContents(finished)).toMatchObject({ kind: 'export' });
+    expect(readdirSync(finished).sort()).toEqual(['b.txt', 'spanfill-export.json']);
+    for (const out of [kept, locked]) expect(readdirSync(out).sort()).toEqual(['a.txt', 'spanfill-export.json']);
+    expect(readdirSync(held).sort()).toEqual([stagingInside('', busy), LOCK, 'a.txt', 'spanfill-export.json']);
+    expect(readdirSync(records)).toEqual([`${busy}.json`]);
+  });
+
+  it("drops the record of a folder a gone export left nothing in, or that is gone, and leaves another stamp's staging", () => {
+    const [out, records] = [root(), root()];
+    const [gone, other] = [goneStamp(1), goneStamp(2)];
+    record(records, gone, stagingInside(out, gone)); // killed before it took the lock, or all cleared since
+    record(records, goneStamp(4), stagingInside(join(out, 'removed'), goneStamp(4))); // its folder removed since
+    record(records, goneStamp(3), stagingInside(out, other)); // a record naming another stamp's folder
+    mkdirSync(stagingInside(out, other));
+    expect(removeStagingOfGone(records)).toBe(0);
+    expect(readdirSync(out)).toEqual([stagingInside('', other)]);
+    expect(existsSync(records)).toBe(false); // both records dropped, and their folder with them
   });
 
   it('finds nothing in a records folder not made yet', () => {
