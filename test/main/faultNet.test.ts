@@ -12,6 +12,7 @@ import { exitCodes } from '../../src/main/cli/exit-codes';
 import { connectClient, exchange, startServeProcess, type ServeProcess } from '../support/serve-process';
 import { waitUntil } from '../support/cli-process';
 import { tempDirs } from '../support/tmp';
+import { runPiped } from '../support/cli-stdin';
 
 const tempDir = tempDirs('spanfill-fault-net-');
 const bin = path.resolve(import.meta.dirname, '../../bin/spanfill.mjs');
@@ -28,33 +29,10 @@ function faultEnv(kind: string, where: 'main' | 'host', when: 'stdin' | 'serving
   };
 }
 
-/** `spanfill ARGS` from source with its standard input left open, so a command reading it waits for good. */
-function runWaitingOnInput(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, SPANFILL_FROM_SOURCE: '1', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let [stdout, stderr] = ['', ''];
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // Never ends: only the fault can end the command, which reads it before anything else.
-  child.stdin.on('error', () => undefined);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
-
 describe('a one-shot command that meets a fault nobody handles', () => {
   it('ends with one line saying it met a bug, and under --json its error document (a rejection)', async () => {
     const args = ['mask', '--text-file', '-', '--json', '--data-dir', tempDir()];
-    const ended = await runWaitingOnInput(args, faultEnv('rejection', 'main', 'stdin'));
+    const ended = await runPiped(args, null, faultEnv('rejection', 'main', 'stdin'));
     const message = `internal error (a bug; please report it): ${said('rejection')}`;
     expect(ended).toEqual({
       code: exitCodes.failure,
@@ -65,7 +43,7 @@ describe('a one-shot command that meets a fault nobody handles', () => {
 
   it('says so in text, with no stack (an exception)', async () => {
     const args = ['mask', '--text-file', '-', '--data-dir', tempDir()];
-    const ended = await runWaitingOnInput(args, faultEnv('exception', 'main', 'stdin'));
+    const ended = await runPiped(args, null, faultEnv('exception', 'main', 'stdin'));
     expect(ended).toEqual({
       code: exitCodes.failure,
       stdout: '',

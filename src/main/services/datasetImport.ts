@@ -32,6 +32,12 @@ export interface DatasetImportRequest {
   readonly nfkc?: boolean;
   readonly collapseWhitespace?: boolean;
   readonly validationFraction?: number;
+  /**
+   * Paths the dataset and its messages call by another name: the temp file `spanfill import -`
+   * saved standard input to, as "standard input" (cli/commands/datasets-stdin.ts). Not in the
+   * contract: a call from a window cannot give it.
+   */
+  readonly namedAs?: ReadonlyMap<string, string>;
 }
 
 export interface DatasetImportDeps {
@@ -167,7 +173,7 @@ export async function importDataset(
   signal: AbortSignal,
 ): Promise<void> {
   const fraction = request.validationFraction ?? DEFAULT_VALIDATION_FRACTION;
-  const shown = uploadedNames(deps.dataDir);
+  const shown = shownNames(deps.dataDir, request.namedAs);
   const given = optionalDisplayName(request.name);
   const named = createImportRow(deps, id, request, given, shown);
   importsInThisProcess.add(id);
@@ -286,6 +292,12 @@ export async function documentsHash(paths: readonly string[], signal?: AbortSign
   const hasher = documentsHasher();
   await importDocuments(paths, (doc) => hasher.add(doc), { signal });
   return hasher.digest();
+}
+
+/** Paths as a dataset keeps and says them: uploaded files by their names, then `namedAs`'s by theirs. */
+function shownNames(dataDir: string, namedAs: ReadonlyMap<string, string> = new Map()): (text: string) => string {
+  const uploaded = uploadedNames(dataDir);
+  return (text) => [...namedAs].reduce((said, [file, name]) => said.replaceAll(file, name), uploaded(text));
 }
 
 /**

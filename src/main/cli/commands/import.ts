@@ -8,9 +8,11 @@ import { datasetCalls } from '../../../shared/contract/datasets';
 import { plural } from '../../../shared/format';
 import { SPLIT_MODES } from '../../engine/data/documents';
 import { DEFAULT_VALIDATION_FRACTION } from '../../engine/data/split';
-import { defineCommand, UsageError } from '../command';
+import { defineCommand, UsageError, type CommandContext } from '../command';
+import type { DatasetImportRequest } from '../../services/datasetImport';
 import { choiceOption, intervalText, numberText } from '../options';
 import { formatPairs, localTimestamp } from '../output';
+import { withStandardInput } from './datasets-stdin';
 
 /** The import call's validationFraction, whose bounds --validation takes and its help states. */
 const validationSchema = datasetCalls.import.args.shape.validationFraction.unwrap();
@@ -29,7 +31,7 @@ export const importCommand = defineCommand({
   takesArguments: true,
   summary: 'Import text files or folders as a dataset',
   usage:
-    'spanfill import FILE_OR_DIR… [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION]',
+    'spanfill import FILE_OR_DIR…|- [--name N] [--field F] [--column C] [--split whole|blank-line|line] [--nfkc] [--collapse-whitespace] [--validation FRACTION]',
   description:
     'Reads .txt/.md (split at blank lines by default; a Markdown heading stays with the paragraph under it),\n' +
     '.jsonl (one document per line: its --field, default "text", or the line itself when it is a JSON\n' +
@@ -40,6 +42,8 @@ export const importCommand = defineCommand({
     '(a file that is not UTF-8 and has few bytes above 0x7F; a note says so). Exact duplicate documents\n' +
     "are dropped and counted. A Markdown file's front matter (a --- or +++ block of title, date, tags\n" +
     'at its top) is left out, with a note.\n' +
+    '- reads plain text from standard input (`cat notes.txt | spanfill import - --name notes`), which\n' +
+    'needs --name; a file named - is ./-.\n' +
     'Ctrl-C cancels and leaves nothing behind.',
   options: {
     name: {
@@ -60,43 +64,42 @@ export const importCommand = defineCommand({
   },
   async run(context) {
     if (context.positionals.length === 0) throw new UsageError('import needs at least one file or folder');
-    // `mask --text-file -` and `fill --prompt-file -` read standard input; a dataset is imported from files.
-    if (context.positionals.includes('-'))
-      throw new UsageError(
-        'import reads files and folders, not standard input (-); save it to a file first ' +
-          '(`COMMAND > text.txt`, then `spanfill import text.txt`); a file named - is given as ./-',
-      );
-    const app = context.app();
-    const bar = context.progress('Importing', null);
-    const unsubscribe = app.events.subscribe((event, payload) => {
-      if (event !== 'datasets.importProgress') return;
-      const p = payload as { done: number; total: number | null };
-      bar.update(Math.round(p.done / 1048576), p.total === null ? null : Math.max(1, Math.round(p.total / 1048576)));
-    });
-    try {
-      return await app.datasets.import(
-        {
-          // As the person means them: from the folder the command runs in (the service takes full paths only).
-          paths: context.positionals.map((given) => path.resolve(given)),
-          name: context.string('name'),
-          field: context.string('field'),
-          column: context.string('column'),
-          split: choiceOption('split', context.string('split'), SPLIT_MODES),
-          nfkc: context.flag('nfkc'),
-          collapseWhitespace: context.flag('collapse-whitespace'),
-          validationFraction: fractionOption(context.string('validation')),
-        },
-        context.signal,
-      );
-    } finally {
-      unsubscribe();
-      bar.finish();
-    }
+    // Every flag checked before standard input is read (`import -`), which may take long.
+    const options = {
+      name: context.string('name'),
+      field: context.string('field'),
+      column: context.string('column'),
+      split: choiceOption('split', context.string('split'), SPLIT_MODES),
+      nfkc: context.flag('nfkc'),
+      collapseWhitespace: context.flag('collapse-whitespace'),
+      validationFraction: fractionOption(context.string('validation')),
+    };
+    return withStandardInput(context.positionals, options.name, context.signal, (paths, namedAs) =>
+      // As the person means them: from the folder the command runs in (the service takes full paths only).
+      importWithProgress(context, { ...options, paths: paths.map((given) => path.resolve(given)), namedAs }),
+    );
   },
   render(result) {
     return renderDataset(result as DatasetSummary);
   },
 });
+
+/** The import, with a progress bar on a terminal. */
+async function importWithProgress(context: CommandContext, request: DatasetImportRequest): Promise<DatasetSummary> {
+  const app = context.app();
+  const bar = context.progress('Importing', null);
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (event !== 'datasets.importProgress') return;
+    const p = payload as { done: number; total: number | null };
+    bar.update(Math.round(p.done / 1048576), p.total === null ? null : Math.max(1, Math.round(p.total / 1048576)));
+  });
+  try {
+    return await app.datasets.import(request, context.signal);
+  } finally {
+    unsubscribe();
+    bar.finish();
+  }
+}
 
 /**
  * `text` (a path, a note naming one) on one line: a line break or tab in a file's name written
