@@ -20,6 +20,20 @@ export type FaultHandler = (fault: unknown) => void;
 /** What the words "a bug" are followed by, in every process. */
 export const INTERNAL_ERROR_WORDS = 'internal error (a bug; please report it)';
 
+/** The environment variable (set to 1) under which a one-shot command's internal error shows its stack. */
+export const DEBUG_VARIABLE = 'SPANFILL_DEBUG';
+
+/**
+ * What follows a one-shot command's internal-error line: under SPANFILL_DEBUG=1 the fault with
+ * its stack (where it happened, for the report); otherwise how to see it, where there is one
+ * to see (a value rejected or thrown that is not an Error has none).
+ */
+export function whereTheFaultWas(fault: unknown, env: NodeJS.ProcessEnv): string | undefined {
+  if (env[DEBUG_VARIABLE] === '1') return inspect(fault);
+  if (!(fault instanceof Error)) return undefined;
+  return `Run again with ${DEBUG_VARIABLE}=1 to see where (its stack, for the report).`;
+}
+
 let current: FaultHandler | undefined;
 
 /** Installs the net in this process (entry points only), each fault going to `handle`; again, `handle` replaces the last. */

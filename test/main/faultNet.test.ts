@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../src/main/cli/exit-codes';
+import { whereTheFaultWas } from '../../src/main/faultNet';
 import { connectClient, exchange, startServeProcess, type ServeProcess } from '../support/serve-process';
 import { waitUntil } from '../support/cli-process';
 import { tempDirs } from '../support/tmp';
@@ -26,30 +27,49 @@ function faultEnv(kind: string, where: 'main' | 'host', when: 'stdin' | 'serving
     SPANFILL_TEST_FAULT: kind,
     SPANFILL_TEST_FAULT_IN: where,
     SPANFILL_TEST_FAULT_WHEN: when,
+    SPANFILL_DEBUG: undefined, // left out of the child's environment, whatever this one's
   };
 }
 
+/** The line after a command's internal error, without SPANFILL_DEBUG=1. */
+const HOW_TO_SEE_WHERE = 'Run again with SPANFILL_DEBUG=1 to see where (its stack, for the report).\n';
+
 describe('a one-shot command that meets a fault nobody handles', () => {
-  it('ends with one line saying it met a bug, and under --json its error document (a rejection)', async () => {
+  it('ends with a line saying it met a bug, how to see where, and under --json its error document (a rejection)', async () => {
     const args = ['mask', '--text-file', '-', '--json', '--data-dir', tempDir()];
     const ended = await runPiped(args, null, faultEnv('rejection', 'main', 'stdin'));
     const message = `internal error (a bug; please report it): ${said('rejection')}`;
     expect(ended).toEqual({
       code: exitCodes.failure,
       stdout: `${JSON.stringify({ error: { code: 'internal', message } })}\n`,
-      stderr: `spanfill: ${message}\n`,
+      stderr: `spanfill: ${message}\n${HOW_TO_SEE_WHERE}`,
     });
   }, 90_000);
 
-  it('says so in text, with no stack (an exception)', async () => {
+  it('says so in text, with no stack but how to see it (an exception)', async () => {
     const args = ['mask', '--text-file', '-', '--data-dir', tempDir()];
     const ended = await runPiped(args, null, faultEnv('exception', 'main', 'stdin'));
     expect(ended).toEqual({
       code: exitCodes.failure,
       stdout: '',
-      stderr: `spanfill: internal error (a bug; please report it): ${said('exception')}\n`,
+      stderr: `spanfill: internal error (a bug; please report it): ${said('exception')}\n${HOW_TO_SEE_WHERE}`,
     });
   }, 90_000);
+
+  for (const kind of ['rejection', 'exception'])
+    it(`under SPANFILL_DEBUG=1 also says where, with the stack (${kind}); the exit code and --json document are the same`, async () => {
+      const args = ['mask', '--text-file', '-', '--json', '--data-dir', tempDir()];
+      const ended = await runPiped(args, null, { ...faultEnv(kind, 'main', 'stdin'), SPANFILL_DEBUG: '1' });
+      const message = `internal error (a bug; please report it): ${said(kind)}`;
+      expect(ended.code).toBe(exitCodes.failure);
+      expect(ended.stdout).toBe(`${JSON.stringify({ error: { code: 'internal', message } })}\n`);
+      expect(ended.stderr).toMatch(
+        new RegExp(`^spanfill: ${message.replace(/[()]/g, '\\$&')}\nError: ${said(kind)}\n +at `),
+      );
+      // Where: the preloaded module that made the fault.
+      expect(ended.stderr).toContain(preload);
+      expect(ended.stderr).not.toContain('SPANFILL_DEBUG');
+    }, 90_000);
 });
 
 describe('a process that serves others meets a fault nobody handles', () => {
@@ -102,4 +122,12 @@ describe('a process that serves others meets a fault nobody handles', () => {
     expect(info.probeError).toBeUndefined();
     expect(info.providers.map((provider) => provider.name)).toContain('cpu');
   }, 120_000);
+});
+
+describe('whereTheFaultWas', () => {
+  it('offers no stack to see for a value that is not an Error, and shows it as it is under SPANFILL_DEBUG=1', () => {
+    expect(whereTheFaultWas('a plain string', {})).toBeUndefined();
+    expect(whereTheFaultWas('a plain string', { SPANFILL_DEBUG: '1' })).toBe("'a plain string'");
+    expect(whereTheFaultWas(new Error('x'), { SPANFILL_DEBUG: '0' })).toContain('SPANFILL_DEBUG=1');
+  });
 });

@@ -8,21 +8,22 @@ import { withDataDir } from '../../shared/commandText';
 import { errorMessage } from '../../shared/errors';
 import { dataDirFlagFromArgv, resolveDataDir } from '../store/data-dir';
 import { STOPPING_SIGNALS } from '../stoppingSignals';
-import { installFaultNet, INTERNAL_ERROR_WORDS } from '../faultNet';
+import { installFaultNet, INTERNAL_ERROR_WORDS, whereTheFaultWas } from '../faultNet';
 import { exitCodes } from './exit-codes';
 import { visibleControls } from './output';
 
 // A fault nobody handles (a promise rejected with nothing awaiting it, an uncaught exception)
-// ends the command saying it met a bug, not with Node's raw stack; `spanfill serve` lets it run
-// on once it listens (faultNet.ts). Under --json stdout gets the one error document, unless the
-// command's own document is there already.
+// ends the command saying it met a bug, not with Node's raw stack (shown under SPANFILL_DEBUG=1,
+// for a report); `spanfill serve` lets it run on once it listens (faultNet.ts). Under --json
+// stdout gets the one error document, unless the command's own document is there already.
 const stdoutWritten = notingWrites(process.stdout);
 installFaultNet((fault) => {
   const message = `${INTERNAL_ERROR_WORDS}: ${errorMessage(fault)}`;
   try {
     if (process.argv.slice(2).includes('--json') && !stdoutWritten())
       writeSync(1, `${JSON.stringify({ error: { code: 'internal', message } })}\n`);
-    writeSync(2, `spanfill: ${visibleControls(message)}\n`);
+    const where = whereTheFaultWas(fault, process.env);
+    writeSync(2, `spanfill: ${visibleControls(message)}\n${where === undefined ? '' : `${visibleControls(where)}\n`}`);
   } catch {
     // A closed pipe: there is no one to tell.
   }
