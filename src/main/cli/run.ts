@@ -26,6 +26,8 @@ import { commandHelp, commonOptions, mainHelp } from './help';
 import { numberOption } from './options';
 import { chosenDataDir } from './nextCommand';
 import { withDataDir } from '../../shared/commandText';
+import { ApiError } from '../../shared/errors';
+import { whereTheFaultWas } from '../faultNet';
 import { createProgressBar, formatJson, silentProgress, visibleControls } from './output';
 
 export interface CliIo {
@@ -320,6 +322,9 @@ function reportError(error: unknown, command: Command, { isJson, io, output }: E
     io.stderr.write(`spanfill ${command.name}: ${visibleControls(message)}\n`);
     const next = exitCodeNextStep(exitCode, command.name, said);
     if (next !== undefined) io.stderr.write(`${withDataDir(next, output.namedDataDir)}\n`);
+    // An error no service put into words is a bug: how to see where, for the report (faultNet.ts).
+    const where = code === 'internal' && !(error instanceof ApiError) ? whereTheFaultWas(error, io.env) : undefined;
+    if (where !== undefined) io.stderr.write(`${where}\n`);
   }
   return exitCode;
 }

@@ -64,6 +64,43 @@ describe('a command that meets a full disk', () => {
   });
 });
 
+describe('a command that meets a bug (an error no service turned into words)', () => {
+  const tempDir = tempDirs('spanfill-cli-bug-');
+  afterEach(() => vi.restoreAllMocks());
+
+  it('says how to see where, and under SPANFILL_DEBUG=1 shows the stack; exit 1 and the JSON document either way', async () => {
+    const file = path.join(tempDir(), 'notes.txt');
+    fs.writeFileSync(file, 'A note.\n');
+    const bug = new TypeError("Cannot read properties of undefined (reading 'rows')");
+    vi.spyOn(DatasetService.prototype, 'import').mockRejectedValue(bug);
+    const args = ['import', file, '--data-dir', path.join(tempDir(), 'data')];
+    const plain = await runSpanfill(args);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain("spanfill import: Cannot read properties of undefined (reading 'rows')\n");
+    expect(plain.stderr).toContain('Run again with SPANFILL_DEBUG=1 to see where');
+    expect(plain.stderr).not.toContain('run.test.ts');
+    const debug = await runSpanfill(args, { SPANFILL_DEBUG: '1' });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toContain('TypeError: Cannot read properties of undefined');
+    expect(debug.stderr).toContain('run.test.ts'); // the stack: where the fault was made
+    const json = await runSpanfill([...args, '--json']);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { error: { code: string } }).error.code).toBe('internal');
+  });
+
+  it('offers no stack for an error the service worded (an ApiError) nor for a full disk', async () => {
+    const dir = tempDir();
+    const { code, stderr } = await runSpanfill([
+      'import',
+      path.join(dir, 'missing.txt'),
+      '--data-dir',
+      path.join(dir, 'data'),
+    ]);
+    expect(code).not.toBe(0);
+    expect(stderr).not.toContain('SPANFILL_DEBUG');
+  });
+});
+
 describe('a bare argument', () => {
   const tempDir = tempDirs('spanfill-cli-stray-');
 
