@@ -1,13 +1,14 @@
 // Export service: checks the request, owns the destination (new or empty, or an earlier export
 // only when forced, never a registered model's folder; everything is written under a hidden temp
 // name, listed in its spanfill-export.json and moved into place at the end, engine/export/folder.ts)
-// and has the engine host write the files. For an accelerate job
+// and has the engine host write the files, once the disk that holds the destination is found to have
+// the room the export needs (exportRoom.ts: else refused before anything is written). For an accelerate job
 // it first writes the dataset's documents as JSONL from the store (train and validation split
 // as the trainer splits them). A `run` request resolves through the runs service, as `fill --run`
 // does: its checkpoint folder is the source, and for accelerate its dataset and settings are the
 // job's (base_model/ is that checkpoint, so the job continues from it).
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../../shared/contract/export';
 import type { ModelSummary } from '../../shared/contract/models';
 import type { RunDetail } from '../../shared/contract/runs';
-import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
+import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
@@ -26,6 +27,7 @@ import { optimizerArguments } from '../engine/export/accelerate-optimizer';
 import type { OptimizerConfig } from '../engine/optim/optimizer';
 import {
   canonicalPath,
+  checkDestination,
   checkNotEnclosing,
   ExportError,
   type ProtectedFolder,
@@ -37,7 +39,7 @@ import { modelFolderProblem } from '../engine/t5/config';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
-import { withDiskFullHint } from './errors';
+import { DestinationDisk, type FreeSpaceOf } from './exportRoom';
 import type { DomainHandlers } from './handler';
 import type { RunService } from './runs';
 
@@ -208,29 +210,6 @@ function checkOutsideData(out: string, dataDir: string): void {
   );
 }
 
-/**
- * `error`, or where it is a full disk, with what to do about the disk that holds `out`: all an
- * export writes goes there (writeFolderAtomically), not to the data directory, whose runs,
- * models and datasets are named only when it shares that disk.
- */
-function sayingWhichDiskIsFull(error: unknown, out: string, dataDir: string | undefined): unknown {
-  if (!isDiskFull(error)) return error;
-  const message = withDiskFullHint(errorMessage(error), { path: out, isDataDirectoryDisk: isOnDiskOf(out, dataDir) });
-  return error instanceof ApiError ? new ApiError(error.code, message) : new Error(message, { cause: error });
-}
-
-/** Whether `out` (or the nearest folder above it that exists) is on the disk that holds `dataDir`. */
-function isOnDiskOf(out: string, dataDir: string | undefined): boolean {
-  if (dataDir === undefined) return false;
-  let at = out;
-  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
-  try {
-    return statSync(at).dev === statSync(dataDir).dev;
-  } catch {
-    return false; // gone meanwhile: name --out's disk alone
-  }
-}
-
 /** What the export needs of the runs service. */
 export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpoint'>;
 
@@ -256,6 +235,8 @@ export class ExportService {
       readonly dataDir?: string;
       /** The registered models, whose folders no export may replace or write into. */
       readonly models?: { list(): readonly ModelFolder[] };
+      /** Only for tests: the room left on the disk that holds a folder (statfs by default). */
+      readonly freeSpace?: FreeSpaceOf;
     },
   ) {
     // What exports killed since the last start left beside their destinations, wherever those are.
@@ -310,8 +291,11 @@ export class ExportService {
     checkOptions(request);
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;
+    const disk = new DestinationDisk(out, this.deps.dataDir, this.deps.freeSpace);
     try {
       checkOut(out, request.sourceDir, this.deps.dataDir, this.deps.models?.list() ?? []);
+      checkDestination(out, request.force); // what to do about the folder first, then about its disk
+      disk.checkRoomFor(request.sourceDir); // before anything is written, the documents too
       const options = { force: request.force, about: { format: request.format, source }, records: this.records() };
       await writeFolderAtomically(out, options, async (dir) => {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
@@ -330,7 +314,7 @@ export class ExportService {
         error instanceof ExportError
           ? new ApiError(error.kind === 'not-empty' ? 'conflict' : 'invalid_input', error.message)
           : error;
-      throw sayingWhichDiskIsFull(said, out, this.deps.dataDir);
+      throw disk.saying(said);
     }
     return { format: request.format, out, ...listFiles(out), ...(documents ? { documents } : {}) };
   }

@@ -41,7 +41,7 @@ export async function readExportSource(source: string): Promise<ReturnType<typeo
 }
 
 /** The dtype of the weights every export writes: model.safetensors and the ONNX graphs are float32. */
-const EXPORT_WEIGHTS_DTYPE = 'F32';
+export const EXPORT_WEIGHTS_DTYPE = 'F32';
 
 /**
  * An export's config.json: `config` over the source's keys (those Spanfill does not model are
