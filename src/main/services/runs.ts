@@ -59,7 +59,7 @@ import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder } 
 import { scanWhileTraining } from './runsDisk';
 import { refuseRemovingModelFolders } from './runsModelFolders';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
-import { queueForResume, resumeConfig, resumeNotices, unqueueResume } from './runsResume';
+import { queueForResume, resumeConfig, resumeNotices, type ResumeOptions, unqueueResume } from './runsResume';
 import { resumableRun, resumePoint, type ResumeCheck } from './runsResumable';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
@@ -203,16 +203,16 @@ export class RunService {
    * whole, saying which newer ones could not be used and why (resumeNotices). With none that
    * reads but some on disk, refused unless `fromStart`, which starts it again from step 0.
    */
-  async resume(id: string, signal?: AbortSignal, options: { readonly fromStart?: boolean } = {}): Promise<RunStarted> {
+  async resume(id: string, signal?: AbortSignal, options: ResumeOptions = {}): Promise<RunStarted> {
     const row = resumableRun(this.resumeCheck, id);
     refuseWhileTrainerBusy(this.deps.dataDir, this.repo);
     const scan = scanCheckpoints(this.checkpointDir(id));
     const from = resumePoint(this.repo, id, scan.whole);
     const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
     const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
-    const queued = queueForResume(this.resumeQueue(), row, (changed) => resumableRun(this.resumeCheck, changed));
+    const queued = queueForResume(this.resumeQueue(), row, this.resumeCheck, options.keepLast);
     try {
-      const config = resumeConfig(this.deps, { id, config: row.config, folder: this.runDir(id) }, from?.dir);
+      const config = resumeConfig(this.deps, { id, config: queued.config, folder: this.runDir(id) }, from?.dir);
       const prepared = await prepareRun(this.deps, config, signal, { isResume: true, runId: id });
       const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
       const started = await this.control.launch(queued, prepared.payload, from, release);

@@ -15,7 +15,7 @@ export function runHandlers(services: { readonly runs: RunService }): DomainHand
     'runs.metrics': async ({ ids, names }) => runs.metrics(ids, names),
     'runs.compare': async ({ ids }) => runs.compare(ids),
     'runs.pause': ({ id }) => runs.pause(id),
-    'runs.resume': ({ id, fromStart }) => runs.resume(id, undefined, { fromStart }),
+    'runs.resume': ({ id, fromStart, keepLast }) => runs.resume(id, undefined, { fromStart, keepLast }),
     'runs.stop': ({ id }) => runs.stop(id),
     'runs.rename': async ({ id, name }) => runs.rename(id, name),
     'runs.remove': async ({ id }) => runs.remove(id),

@@ -25,6 +25,7 @@ import { linkCheckpointFiles } from './runsCheckpoint';
 import { thisProcessAsOwner } from './runsLock';
 import { resolveRunModel } from './runsPrepare';
 import { announceStatus } from './runsRecord';
+import { resumableRun, type ResumeCheck } from './runsResumable';
 
 /** Why the base model `model` cannot be found any more; undefined while it can. */
 function baseGone(deps: RunPrepareDeps, model: string): string | undefined {
@@ -152,15 +153,24 @@ export interface ResumeQueueDeps {
   readonly events: EventBus;
 }
 
+/** What a resume may be asked besides the run: start again from step 0, keep fewer (or more) checkpoints. */
+export interface ResumeOptions {
+  readonly fromStart?: boolean;
+  /** The run's new Checkpoints kept, stored in its configuration (queueForResume); the trainer prunes by it. */
+  readonly keepLast?: number;
+}
+
 /**
  * Run `row` queued and owned by this process before its resume prepares, as a new run is from
  * its insert (runs.ts start): from then on its dataset's removal (DatasetService.remove), its own
- * and another resume of it are refused. One that changed since it was read (resumed elsewhere
- * meanwhile, its dataset removed) is refused by `recheck` (the resume's checks) as it now is.
+ * and another resume of it are refused. With `keepLast`, its configuration keeps that many
+ * checkpoints from then on (the same write; unqueueResume puts it back). One that changed since
+ * it was read (resumed elsewhere meanwhile, its dataset removed) is refused by the resume's
+ * checks (resumableRun) as it now is.
  */
-export function queueForResume(deps: ResumeQueueDeps, row: RunRow, recheck: (id: string) => void): RunRow {
-  if (!deps.repo.queueOwned(row.id, row, thisProcessAsOwner())) {
-    recheck(row.id);
+export function queueForResume(deps: ResumeQueueDeps, row: RunRow, check: ResumeCheck, keepLast?: number): RunRow {
+  if (!deps.repo.queueOwned(row.id, row, thisProcessAsOwner(), keepLast)) {
+    resumableRun(check, row.id);
     throw new ApiError('conflict', `Run ${row.id} changed while its resume began; try again`);
   }
   const queued = deps.repo.mustGet(row.id);
@@ -169,10 +179,11 @@ export function queueForResume(deps: ResumeQueueDeps, row: RunRow, recheck: (id:
 }
 
 /**
- * Run `row` (as it was before queueForResume) back to its status with no owner, its resume
- * having failed or been cancelled before it trained, so that it can be resumed again.
+ * Run `row` (as it was before queueForResume) back to its status with no owner and its own
+ * Checkpoints kept, its resume having failed or been cancelled before it trained, so that it can
+ * be resumed again.
  */
 export function unqueueResume(deps: ResumeQueueDeps, row: RunRow): void {
-  const back = deps.repo.unqueue(row.id, row.status, process.pid);
+  const back = deps.repo.unqueue(row.id, row.status, process.pid, row.config.keepLast);
   if (back) announceStatus(deps.events, back);
 }

@@ -98,6 +98,10 @@ const UPDATE_COLUMNS: Record<keyof RunUpdate, string> = {
   hostPid: 'host_pid',
 };
 
+/** SET clause: the configuration's keepLast becomes @keepLast, or stays as it is when that is null. */
+const KEEP_LAST_SET =
+  "config_json = CASE WHEN @keepLast IS NULL THEN config_json ELSE json_set(config_json, '$.keepLast', @keepLast) END";
+
 function fromRaw(raw: RawRun): RunRow {
   const owner = readProcessIdentity(raw.owner_boot_id, raw.owner_start_ticks);
   return {
@@ -222,11 +226,17 @@ export class RunRepository {
    * Marks run `id` queued and owned by `owner` (a resume that starts to prepare it), in one
    * statement, only while it is still as `seen` (its status and owner) and its dataset is there:
    * a removal of the dataset elsewhere either comes first (this changes nothing) or sees the run
-   * live. Whether it did.
+   * live. With `keepLast`, its configuration's Checkpoints kept becomes that in the same
+   * statement. Whether it did.
    */
-  queueOwned(id: string, seen: Pick<RunRow, 'status' | 'ownerPid'>, owner: Required<RunOwner>): boolean {
+  queueOwned(
+    id: string,
+    seen: Pick<RunRow, 'status' | 'ownerPid'>,
+    owner: Required<RunOwner>,
+    keepLast?: number,
+  ): boolean {
     const sql = `UPDATE runs SET status = 'queued', owner_pid = @pid, owner_started_at = @startedAt,
-       owner_boot_id = @bootId, owner_start_ticks = @startTicks
+       owner_boot_id = @bootId, owner_start_ticks = @startTicks, ${KEEP_LAST_SET}
        WHERE id = @id AND status = @status AND owner_pid IS @seenPid AND dataset_id IS NOT NULL`;
     const params = {
       id,
@@ -236,19 +246,22 @@ export class RunRepository {
       startedAt: owner.ownerStartedAt,
       bootId: owner.ownerBootId,
       startTicks: owner.ownerStartTicks,
+      keepLast: keepLast ?? null,
     };
     return this.db.prepare(sql).run(params).changes > 0;
   }
 
   /**
    * Puts run `id`, queued or marked running by owner `ownerPid` (queueOwned, then a launch that
-   * did not get its trainer going), back to `status` with no owner; the row as it is then, or
-   * undefined when it is no longer that process's (or no longer there).
+   * did not get its trainer going), back to `status` with no owner, and its Checkpoints kept back
+   * to `keepLast` where given (what queueOwned changed); the row as it is then, or undefined when
+   * it is no longer that process's (or no longer there).
    */
-  unqueue(id: string, status: RunStatusName, ownerPid: number): RunRow | undefined {
-    const sql = `UPDATE runs SET status = ?, owner_pid = NULL, owner_started_at = NULL, owner_boot_id = NULL,
-       owner_start_ticks = NULL WHERE id = ? AND status IN ('queued', 'running') AND owner_pid = ?`;
-    return this.db.prepare(sql).run(status, id, ownerPid).changes > 0 ? this.get(id) : undefined;
+  unqueue(id: string, status: RunStatusName, ownerPid: number, keepLast?: number): RunRow | undefined {
+    const sql = `UPDATE runs SET status = @status, owner_pid = NULL, owner_started_at = NULL, owner_boot_id = NULL,
+       owner_start_ticks = NULL, ${KEEP_LAST_SET} WHERE id = @id AND status IN ('queued', 'running') AND owner_pid = @ownerPid`;
+    const params = { status, id, ownerPid, keepLast: keepLast ?? null };
+    return this.db.prepare(sql).run(params).changes > 0 ? this.get(id) : undefined;
   }
 
   /**

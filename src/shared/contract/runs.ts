@@ -54,6 +54,9 @@ export {
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** Checkpoints kept (the last N, and the best): a run's keepLast, and what a resume may change it to. */
+export const keepLastSchema = int(1, 1000);
+
 /** AdamW or Adafactor and their settings (the engine's defaults when left out). */
 export const optimizerSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -157,7 +160,7 @@ export const runConfigSchema = z.strictObject({
   epochs: z.number().positive('epochs must be > 0').max(100_000).optional(),
   evalEvery: int(0, 100_000_000).default(0),
   checkpointEvery: int(0, 100_000_000).default(0),
-  keepLast: int(1, 1000).default(3),
+  keepLast: keepLastSchema.default(3),
   seed: int(0, 2 ** 32 - 1).default(0),
   provider: z.enum(PROVIDER_NAMES).default('cpu'),
   /** onnxruntime's intra-op CPU threads; 0: onnxruntime's default (one per core). */
@@ -363,9 +366,12 @@ export const runCalls = {
    * Continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads
    * whole; the notices name each newer one that does not and what is wrong with it. A run whose
    * checkpoints all fail to read is refused (NO_READABLE_CHECKPOINT_WORDS) unless `fromStart`,
-   * which starts it again from step 0.
+   * which starts it again from step 0. `keepLast` changes the run's Checkpoints kept (stored in
+   * its configuration) from the first checkpoint it saves on: fewer for a disk that filled up.
    */
-  resume: call<RunStarted>()(z.strictObject({ id: idText(), fromStart: z.boolean().optional() })),
+  resume: call<RunStarted>()(
+    z.strictObject({ id: idText(), fromStart: z.boolean().optional(), keepLast: keepLastSchema.optional() }),
+  ),
   /** Stops with a final checkpoint; status stopped. */
   stop: call<RunSummary>()(id),
   /** A new display name (the id, settings and files stay); any time, also while it trains. */

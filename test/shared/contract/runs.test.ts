@@ -173,3 +173,19 @@ describe('canResume', () => {
     );
   });
 });
+
+describe('runs.resume arguments', () => {
+  it("take Checkpoints kept (keepLast) within a run's own bounds, or none", () => {
+    const resume = runCalls.resume.args;
+    expect(resume.parse({ id: 'r-1' })).toEqual({ id: 'r-1' });
+    expect(resume.parse({ id: 'r-1', keepLast: 1 })).toEqual({ id: 'r-1', keepLast: 1 });
+    for (const bad of [0, -1, 2.5, '1', null])
+      expect(resume.safeParse({ id: 'r-1', keepLast: bad }).success).toBe(false);
+    // The bounds are a run configuration's: what a new run takes, a resume takes, and no other.
+    for (const keepLast of [0, 1, 2, 999, 1000, 1001, 5000]) {
+      const asConfig = runConfigSchema.safeParse({ ...base, keepLast }).success;
+      expect(resume.safeParse({ id: 'r-1', keepLast }).success).toBe(asConfig);
+    }
+    expect(runConfigSchema.safeParse({ ...base, keepLast: 1001 }).success).toBe(false);
+  });
+});

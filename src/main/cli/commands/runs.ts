@@ -26,6 +26,7 @@ import { formatBytes, formatElapsed } from '../../../shared/format';
 import { runArgument } from '../ref-arg';
 import { runLossWarning } from '../../../shared/lossTrend';
 import { BEST_CHECKPOINT_FLAG, followRun, renderFollowed, type FollowedRun } from './train';
+import { settingFlag } from './train-flags';
 
 type RunsResult =
   | { readonly action: 'list'; readonly runs: readonly RunSummary[] }
@@ -177,7 +178,7 @@ export const runsCommand = defineCommand({
   takesArguments: true,
   summary: 'List, show, compare, rename, resume, pause, stop or remove training runs',
   usage:
-    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID [--from-start] | pause ID | stop ID | rm ID]',
+    'spanfill runs [list | show ID | compare ID ID… | rename ID NAME | resume ID [--from-start] [--keep-last N] | pause ID | stop ID | rm ID]',
   description:
     'list shows the newest run first. An ID is a run id or a name only one run has. ' +
     `compare takes 2 to ${MAX_COMPARED_RUNS} runs, each once, and prints the configuration keys that differ (a dataset by its name) ` +
@@ -185,7 +186,8 @@ export const runsCommand = defineCommand({
     'rename gives a run a new name (quote a name with spaces). ' +
     'resume continues a paused, stopped, interrupted or failed run from its newest checkpoint that reads whole, ' +
     'naming each newer one it cannot read and what is wrong with it (Ctrl-C stops it again with a checkpoint); ' +
-    'when none of its checkpoints reads, it refuses unless --from-start, which trains it again from step 0. ' +
+    'when none of its checkpoints reads, it refuses unless --from-start, which trains it again from step 0; ' +
+    '--keep-last N changes how many checkpoints it keeps from then on (fewer, for a disk that filled up). ' +
     'show marks checkpoints that cannot be used: unreadable (with what is wrong) or missing from disk, and ends ' +
     'with a warning when the training loss of a run no longer training ended over twice where it started ' +
     '(warnings in --json). ' +
@@ -198,6 +200,13 @@ export const runsCommand = defineCommand({
       type: 'boolean',
       description: 'resume: start again from step 0 when none of its checkpoints can be read',
     },
+    'keep-last': {
+      type: 'string',
+      placeholder: 'N',
+      description:
+        "resume: keep the last N checkpoints, and the best, from its next checkpoint on; stored as the run's " +
+        'Checkpoints kept (default: the one it has). Fewer frees disk space',
+    },
   },
   async run(context): Promise<RunsResult> {
     const [action = 'list', ...ids] = context.positionals;
@@ -206,8 +215,9 @@ export const runsCommand = defineCommand({
       if (ids.length !== 1) throw new UsageError(`runs ${action} needs one run id; got ${ids.length}`);
       return runArgument(context, ids[0]);
     };
-    if (context.flag('from-start') && action !== 'resume')
-      throw new UsageError(`--from-start is for runs resume, not runs ${action}`);
+    const given = { 'from-start': context.flag('from-start'), 'keep-last': context.string('keep-last') !== undefined };
+    for (const [flag, isGiven] of Object.entries(given))
+      if (isGiven && action !== 'resume') throw new UsageError(`--${flag} is for runs resume, not runs ${action}`);
     switch (action) {
       case 'list':
         if (ids.length > 0) throw new UsageError('runs list takes no arguments');
@@ -224,7 +234,8 @@ export const runsCommand = defineCommand({
         return { action, ...runs.compare(comparedIds(context, ids)) };
       case 'resume': {
         const fromStart = context.flag('from-start');
-        const started = await runs.resume(one(), context.signal, { fromStart });
+        const keepLast = settingFlag(context, 'keepLast');
+        const started = await runs.resume(one(), context.signal, { fromStart, keepLast });
         const from =
           started.step > 0
             ? `resuming at step ${started.step}/${started.totalSteps}`

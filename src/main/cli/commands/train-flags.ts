@@ -248,10 +248,30 @@ export function parseRunFlags(input: RunRequestInput) {
   // The contract turns clipping off with null; the flag does it with the word off.
   if (field === 'clipNorm' && issue.code !== 'invalid_type')
     throw new UsageError('--clip-norm must be > 0, or off for no clipping');
-  const message = issue.message.replace(/^Invalid input: /, '');
+  throw new UsageError(flagMessage(field, issue.message));
+}
+
+/** The contract's message of a field's value, said of its flag. */
+function flagMessage(field: string, issueMessage: string): string {
+  const message = issueMessage.replace(/^Invalid input: /, '');
   // "masking must be one of: …" reads "--masking must be one of: …"; other messages follow the flag.
   const named = message.startsWith(`${field} `) ? message.slice(field.length) : `: ${message}`;
-  throw new UsageError(`--${flagOf(field)}${named}`);
+  return `--${flagOf(field)}${named}`;
+}
+
+/**
+ * One run setting's number flag read and checked alone, as train reads and checks it (digits
+ * only for a whole number, the contract's bounds, in the flag's words): `spanfill runs resume
+ * --keep-last`. Undefined when not given.
+ */
+export function settingFlag(context: CommandContext, field: Field): number | undefined {
+  const value = fieldNumber(context, field);
+  if (value === undefined) return undefined;
+  const parsed = z
+    .object({ [field]: runConfigSchema.shape[field] })
+    .safeParse({ [field]: value }, { error: contractMessages });
+  if (!parsed.success) throw new UsageError(flagMessage(field, parsed.error.issues[0].message));
+  return value;
 }
 
 /**

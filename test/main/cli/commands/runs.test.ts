@@ -112,31 +112,6 @@ describe('runs show of checkpoints that cannot be used', () => {
   });
 });
 
-describe('runs resume --from-start', () => {
-  it('asks the service to start again from step 0, and is refused by the other actions', async () => {
-    const asked: unknown[] = [];
-    const context = (positionals: string[]) =>
-      ({
-        positionals,
-        flag: (name: string) => name === 'from-start',
-        app: () => ({
-          runs: {
-            idOf: (ref: string) => ref,
-            resume: (...args: unknown[]) => {
-              asked.push(args[2]);
-              return Promise.reject(new Error('not resumed here'));
-            },
-          },
-        }),
-      }) as unknown as CommandContext;
-    await expect(runsCommand.run(context(['resume', 'r-1']))).rejects.toThrow('not resumed here');
-    expect(asked).toEqual([{ fromStart: true }]);
-    await expect(runsCommand.run(context(['show', 'r-1']))).rejects.toThrow(
-      '--from-start is for runs resume, not runs show',
-    );
-  });
-});
-
 describe('runs list', () => {
   it('prints one line per run with its status, local start time, progress and time trained', () => {
     expect(renderList([run])).toBe('r-749cb820  interrupted  2026-12-01 13:05  step 740/3000  22 s  tiny on Sample');
@@ -148,6 +123,7 @@ describe('runs list', () => {
     const context = {
       positionals: [],
       flag: () => false,
+      string: () => undefined,
       app: () => ({ runs: { list: () => [run, later] } }),
     } as unknown as CommandContext;
     const result = (await runsCommand.run(context)) as { action: 'list'; runs: RunSummary[] };
