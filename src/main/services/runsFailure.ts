@@ -142,17 +142,20 @@ const fromLastCheckpoint = (runId: string): string =>
 
 /**
  * A full disk's advice: what to delete (the run's own checkpoints are its progress), then resume;
- * and, where it saved some, that fewer kept takes `fewerKept`, a new run: a resume keeps this
- * run's keepLast (`runs resume` takes no --keep-last, Resume no setting).
+ * and, for run `fewerOf` (one that saved some), that the resume can keep fewer from then on
+ * (Checkpoints kept by Resume, `runs resume --keep-last`). Pruning follows a save, so the next
+ * checkpoint still needs room for itself.
  */
-function diskFullHint(kept: string, resume: string, fewerKept: string | undefined): string {
+function diskFullHint(kept: string, resume: string, fewerOf: string | undefined): string {
   const free =
     'free space on the disk that holds the data directory (`spanfill system` names it): delete runs or models you ' +
     'no longer need (`spanfill runs rm ID`, `spanfill models rm ID`)';
   const fewer =
-    fewerKept === undefined
+    fewerOf === undefined
       ? ''
-      : `. A resume keeps this run's Checkpoints kept (keepLast); to keep fewer, ${fewerKept}`;
+      : '. To keep fewer checkpoints from then on, set Checkpoints kept by Resume (in a terminal: ' +
+        `\`spanfill runs resume ${fewerOf} --keep-last 1\`); the older ones go once it saves its next, which needs ` +
+        'room of its own';
   return `${DISK_FULL_WORDS}. ${kept}; ${free}; ${resume}${fewer}`;
 }
 
@@ -180,7 +183,7 @@ export function failureHint(
   const keepsSettings = ": a resume keeps this run's settings";
   switch (failureKind(message)) {
     case 'disk-full':
-      return diskFullHint(kept, resume, hasCheckpoint ? newRun('fewer Checkpoints kept (--keep-last)') : undefined);
+      return diskFullHint(kept, resume, hasCheckpoint ? runId : undefined);
     case 'diverged':
       // Resume replays the same steps bit for bit, so it would diverge again.
       return `${kept}; at these settings it would diverge again: start ${gentlerRun(context.settings)}${hasCheckpoint ? ', from its last checkpoint (Train → Base model)' : ''}`;

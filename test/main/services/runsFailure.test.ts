@@ -119,11 +119,12 @@ describe('failureHint and failureMessage', () => {
         '(in a terminal: `spanfill runs resume r-6`) continues from the last one. ',
     );
     expect(message).not.toMatch(/batchSize|inputLength/);
-    // Fewer checkpoints kept is advice a person can take: a resume keeps the run's keepLast
-    // (`runs resume` takes no --keep-last), a new run from its last checkpoint takes another.
+    // Fewer checkpoints kept is advice a person can take: the resume itself takes it (Checkpoints
+    // kept by Resume, `runs resume --keep-last`); no new run is needed for it.
     expect(message).not.toContain('keep fewer checkpoints per run');
+    expect(message).not.toContain('start a new run');
     expect(message).toMatch(
-      /A resume keeps this run's Checkpoints kept \(keepLast\); to keep fewer, start a new run with fewer Checkpoints kept \(--keep-last\), from its last checkpoint \(Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last checkpoint folder `spanfill runs show r-6` lists\)$/,
+      /continues from the last one\. To keep fewer checkpoints from then on, set Checkpoints kept by Resume \(in a terminal: `spanfill runs resume r-6 --keep-last 1`\); the older ones go once it saves its next, which needs room of its own$/,
     );
     // With no checkpoint, a resume starts over, and fewer kept would free nothing.
     expect(failureMessage(new Error('ENOSPC: no space left on device, write'), 'r-6', false)).toMatch(

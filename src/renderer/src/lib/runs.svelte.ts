@@ -241,12 +241,19 @@ class RunsStore {
     return this.change(id, () => api.runs.rename({ id, name }));
   }
 
-  /** Runs a lifecycle call, marking the run busy; the error lands in `error`. */
-  async act(id: string, what: 'pause' | 'resume' | 'stop' | 'remove'): Promise<boolean> {
+  /**
+   * Runs a lifecycle call, marking the run busy; the error lands in `error`. A resume takes
+   * `keepLast`, the run's new Checkpoints kept (the Resume field by the run's view), where given.
+   */
+  async act(
+    id: string,
+    what: 'pause' | 'resume' | 'stop' | 'remove',
+    options: { readonly keepLast?: number } = {},
+  ): Promise<boolean> {
     this.busy[id] = what;
     try {
       return await this.change(id, async () => {
-        if (what === 'resume') return this.resume(id, false);
+        if (what === 'resume') return this.resume(id, false, options.keepLast);
         if (what !== 'remove') return api.runs[what]({ id });
         await api.runs.remove({ id });
         this.forget(id); // (as runs.removed does, which may come before or after this reply)
@@ -267,10 +274,14 @@ class RunsStore {
   }
 
   /** runs.resume, keeping what it says of checkpoints it passed over, or the offer to start again when none reads. */
-  private async resume(id: string, fromStart: boolean): Promise<void> {
+  private async resume(id: string, fromStart: boolean, keepLast?: number): Promise<void> {
     [this.resumed, this.startAgainOffer] = [undefined, undefined];
     try {
-      const started = await api.runs.resume(fromStart ? { id, fromStart } : { id });
+      const started = await api.runs.resume({
+        id,
+        ...(fromStart ? { fromStart } : {}),
+        ...(keepLast === undefined ? {} : { keepLast }),
+      });
       if (started.notices.length > 0) this.resumed = { id, notices: started.notices };
     } catch (caught) {
       if (errorMessage(caught).includes(NO_READABLE_CHECKPOINT_WORDS)) this.startAgainOffer = id;
