@@ -94,19 +94,19 @@ export class RunControl {
 
   /**
    * Run `row` (its process gone) marked interrupted and told to the screens, unless it changed
-   * meanwhile; one whose final checkpoint is saved with every step's loss is then completed
-   * (completeSaved). Interrupted first: that one statement takes it only while it is as seen.
-   * NOTE: completing it is a second statement; a resume elsewhere that queued it in between is
-   * overwritten, and then trains nothing and completes it too (or, failing, leaves it completed).
+   * meanwhile; one whose final checkpoint is saved with every step's loss is completed instead
+   * (completeSaved). Either is one statement that takes it only while it is as seen: a resume
+   * elsewhere that queued it keeps it, and nobody finds it interrupted on its way to completed.
    */
   private markInterrupted(row: RunRow): boolean {
     const saved = this.finalCheckpointSaved(row);
     const error = this.whyInterrupted(row, saved?.step);
+    const interrupt = () => this.deps.repo.interrupt(row.id, row, error, new Date().toISOString());
     try {
       this.reconcile(row.id);
-      const interrupted = this.deps.repo.interrupt(row.id, row, error, new Date().toISOString());
-      if (interrupted === undefined) return false;
-      announceStatus(this.deps.events, saved ? this.completeSaved(interrupted, saved) : interrupted);
+      const ended = saved ? this.completeSaved(row, saved, interrupt) : interrupt();
+      if (ended === undefined) return false;
+      announceStatus(this.deps.events, ended);
       return true;
     } catch (failure) {
       // A full disk must not keep the store from opening (to list, or delete to free space):
@@ -290,21 +290,23 @@ export class RunControl {
   }
 
   /**
-   * Run `row`, interrupted with its final checkpoint `saved` (finalCheckpointSaved), completed as
-   * its own end (finish) would have: at that step, with no error, its training time the one the
-   * checkpoint keeps, finished when the checkpoint was written (no later than now). Its final
-   * evaluation is stored from the checkpoint (reconcile, before). Should the store take no more
-   * (a full disk), it stays interrupted, its error saying Resume completes it at once.
+   * Run `row`, its process gone after its final checkpoint `saved` (finalCheckpointSaved),
+   * completed as its own end (finish) would have, in one write while it is as seen (completeGone):
+   * at that step, with no error, its training time the one the checkpoint keeps, finished when the
+   * checkpoint was written (no later than now). Its final evaluation is stored from the checkpoint
+   * (reconcile, before). Should the store take no more (a full disk), `interrupt` marks it
+   * interrupted instead, its error saying Resume completes it at once. The row, or undefined when
+   * it changed meanwhile.
    */
-  private completeSaved(row: RunRow, saved: CheckpointInfo): RunRow {
+  private completeSaved(row: RunRow, saved: CheckpointInfo, interrupt: () => RunRow | undefined): RunRow | undefined {
     const state = trainerStateOf(saved.dir);
     const trained = state?.elapsedMs;
     const elapsedMs = typeof trained === 'number' && Number.isFinite(trained) ? Math.round(trained) : undefined;
     const finishedAt = new Date(Math.min(state?.writtenAt ?? Date.now(), Date.now())).toISOString();
     try {
-      return this.deps.repo.setStatus(row.id, 'completed', { step: saved.step, error: null, finishedAt, elapsedMs });
+      return this.deps.repo.completeGone(row.id, row, { step: saved.step, finishedAt, elapsedMs });
     } catch (failure) {
-      if (isDiskFull(failure)) return row;
+      if (isDiskFull(failure)) return interrupt();
       throw failure;
     }
   }

@@ -6,7 +6,10 @@
 import { runConfigSchema, type MetricColumns, type RunConfig, type RunStatusName } from '../../shared/contract/runs';
 import { readProcessIdentity } from '../processIdentity';
 import type { Db } from './db';
+import { addCheckpointRow, type CheckpointRow, checkpointRows, removeCheckpointRows } from './runCheckpoints';
 import { lastMetricValues, lowestMetricPoint, metricColumns } from './runMetrics';
+
+export type { CheckpointRow } from './runCheckpoints';
 
 export interface RunRow {
   readonly id: string;
@@ -57,15 +60,6 @@ interface RawRun {
   host_pid: number | null;
 }
 
-export interface CheckpointRow {
-  readonly step: number;
-  /** Its folder relative to the data directory, '/'-separated (schema 005): the runs service resolves it. */
-  readonly path: string;
-  readonly eval: Record<string, number> | null;
-  readonly isBest: boolean;
-  readonly createdAt: string;
-}
-
 /** What a status change writes besides the status itself. */
 export interface RunUpdate {
   readonly step?: number;
@@ -80,6 +74,9 @@ export interface RunUpdate {
   readonly ownerStartTicks?: number | null;
   readonly hostPid?: number | null;
 }
+
+/** A run as seen with its owner gone: what interrupt and completeGone write only while it still is. */
+type SeenOwner = Pick<RunRow, 'status' | 'ownerPid' | 'ownerStartedAt'>;
 
 /** The process a run's row records as its owner (services/runsLock.ts thisProcessAsOwner). */
 export type RunOwner = Pick<RunUpdate, 'ownerPid' | 'ownerStartedAt' | 'ownerBootId' | 'ownerStartTicks'>;
@@ -269,15 +266,39 @@ export class RunRepository {
    * (its status and owner, a process found gone): a resume elsewhere that took it meanwhile
    * (queueOwned) keeps it. The row then, or undefined when it changed (or is no longer there).
    */
-  interrupt(
+  interrupt(id: string, seen: SeenOwner, error: string, finishedAt: string): RunRow | undefined {
+    return this.endGone(id, seen, "status = 'interrupted', error = @error, finished_at = @finishedAt", {
+      error,
+      finishedAt,
+    });
+  }
+
+  /**
+   * Marks run `id` completed at `end.step` with no error, as interrupt marks one interrupted: in
+   * one statement, only while it is still as `seen` (a process found gone after its final
+   * checkpoint), so it is never interrupted on the way. Its training time becomes `end.elapsedMs`
+   * where given. The row then, or undefined when it changed.
+   */
+  completeGone(
     id: string,
-    seen: Pick<RunRow, 'status' | 'ownerPid' | 'ownerStartedAt'>,
-    error: string,
-    finishedAt: string,
+    seen: SeenOwner,
+    end: { readonly step: number; readonly finishedAt: string; readonly elapsedMs?: number },
   ): RunRow | undefined {
-    const sql = `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @finishedAt
+    const sets =
+      "status = 'completed', error = NULL, step = @step, finished_at = @finishedAt, " +
+      'elapsed_ms = COALESCE(@elapsedMs, elapsed_ms)';
+    return this.endGone(id, seen, sets, {
+      step: end.step,
+      finishedAt: end.finishedAt,
+      elapsedMs: end.elapsedMs ?? null,
+    });
+  }
+
+  /** `sets` written to run `id` while it is as `seen` (interrupt, completeGone); the row then, or undefined. */
+  private endGone(id: string, seen: SeenOwner, sets: string, values: Record<string, unknown>): RunRow | undefined {
+    const sql = `UPDATE runs SET ${sets}
        WHERE id = @id AND status = @status AND owner_pid IS @pid AND owner_started_at IS @startedAt`;
-    const params = { id, error, finishedAt, status: seen.status, pid: seen.ownerPid, startedAt: seen.ownerStartedAt };
+    const params = { ...values, id, status: seen.status, pid: seen.ownerPid, startedAt: seen.ownerStartedAt };
     return this.db.prepare(sql).run(params).changes > 0 ? this.get(id) : undefined;
   }
 
@@ -349,42 +370,17 @@ export class RunRepository {
     return metricColumns(this.db, id, names);
   }
 
-  /** Records a checkpoint (replacing one at the same step) and which one is best; paths as CheckpointRow's. */
+  /** Records a checkpoint (replacing one at the same step) and which one is best (runCheckpoints.ts). */
   addCheckpoint(id: string, checkpoint: Omit<CheckpointRow, 'createdAt'>, removedPaths: readonly string[]): void {
-    this.db.transaction(() => {
-      if (checkpoint.isBest) this.db.prepare('UPDATE checkpoints SET is_best = 0 WHERE run_id = ?').run(id);
-      this.db
-        .prepare(
-          'INSERT OR REPLACE INTO checkpoints (run_id, step, path, eval_json, is_best, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          id,
-          checkpoint.step,
-          checkpoint.path,
-          checkpoint.eval ? JSON.stringify(checkpoint.eval) : null,
-          checkpoint.isBest ? 1 : 0,
-          new Date().toISOString(),
-        );
-      this.removeCheckpoints(id, removedPaths);
-    })();
+    addCheckpointRow(this.db, id, checkpoint, removedPaths);
   }
 
   /** Drops the rows of checkpoints whose folders are gone (`paths` as stored). */
   removeCheckpoints(id: string, paths: readonly string[]): void {
-    const remove = this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND path = ?');
-    for (const path of paths) remove.run(id, path);
+    removeCheckpointRows(this.db, id, paths);
   }
 
   checkpoints(id: string): CheckpointRow[] {
-    const rows = this.db
-      .prepare('SELECT step, path, eval_json, is_best, created_at FROM checkpoints WHERE run_id = ? ORDER BY step')
-      .all(id) as { step: number; path: string; eval_json: string | null; is_best: number; created_at: string }[];
-    return rows.map((r) => ({
-      step: r.step,
-      path: r.path,
-      eval: r.eval_json ? (JSON.parse(r.eval_json) as Record<string, number>) : null,
-      isBest: r.is_best === 1,
-      createdAt: r.created_at,
-    }));
+    return checkpointRows(this.db, id);
   }
 }

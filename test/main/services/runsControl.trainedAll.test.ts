@@ -32,14 +32,14 @@ const TRAINED_MS = 123_456;
 /**
  * Run `id` (30 steps) whose process was killed after checkpoints 20 and 30, its losses recorded
  * to `lossesTo` and its progress to step 29; the final checkpoint evaluated (loss 0.5) and, with
- * `isDamaged`, its model file cut short; with `isStoreFull`, the store full once the run is marked
- * interrupted. Then recovered (as an open does): the app, the ids recovered and
- * the status changes announced.
+ * `isDamaged`, its model file cut short; with `isStoreFull`, the store too full to complete it.
+ * Then recovered (as an open does): the app, the ids recovered, the status changes announced
+ * and the status writes asked of the store.
  */
 function killedAfterFinal(
   lossesTo: number,
   { isDamaged = false, isStoreFull = false } = {},
-): { app: AppServices; recovered: string[]; announced: EventMap['runs.statusChanged'][] } {
+): { app: AppServices; recovered: string[]; announced: EventMap['runs.statusChanged'][]; writes: string[] } {
   const app = new AppServices({ dataDir: tempDir(), env: {} });
   opened.push(app);
   addDatasetRow(app.store.db, 'ds-1');
@@ -60,20 +60,38 @@ function killedAfterFinal(
     if (isDamaged) truncateSync(path.join(dir, 'model.safetensors'), 10);
   }
   if (isStoreFull)
-    app.runs.repo.setStatus = () => {
+    app.runs.repo.completeGone = () => {
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
   const announced: EventMap['runs.statusChanged'][] = [];
   app.events.subscribe((name, payload) => {
     if (name === 'runs.statusChanged') announced.push(payload as EventMap['runs.statusChanged']);
   });
-  return { app, recovered: app.runs.recoverInterrupted(), announced };
+  const writes = statusWrites(app);
+  return { app, recovered: app.runs.recoverInterrupted(), announced, writes };
+}
+
+/** The writes of a run's status the repository is asked for from now on, by name, in order. */
+function statusWrites(app: AppServices): string[] {
+  const writes: string[] = [];
+  const { repo } = app.runs;
+  for (const name of ['setStatus', 'interrupt', 'completeGone'] as const) {
+    const write = repo[name].bind(repo) as (...args: unknown[]) => unknown;
+    (repo as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      writes.push(name);
+      return write(...args);
+    };
+  }
+  return writes;
 }
 
 describe('a run killed after its final checkpoint', () => {
   it('is completed when every step is trained and saved, as its own end would have completed it', () => {
-    const { app, recovered, announced } = killedAfterFinal(30);
+    const { app, recovered, announced, writes } = killedAfterFinal(30);
     expect(recovered).toEqual([id]);
+    // In one conditional write: never interrupted on the way, for a crash or another process to find.
+    expect(writes).toEqual(['completeGone']);
+    expect(announced.map((a) => a.status)).toEqual(['completed']);
     const run = app.runs.get(id);
     expect(run).toMatchObject({
       status: 'completed',
@@ -96,8 +114,9 @@ describe('a run killed after its final checkpoint', () => {
   });
 
   it('on a full disk stays interrupted, saying Resume completes it at once', () => {
-    const { app, recovered, announced } = killedAfterFinal(30, { isStoreFull: true });
+    const { app, recovered, announced, writes } = killedAfterFinal(30, { isStoreFull: true });
     expect(recovered).toEqual([id]);
+    expect(writes).toEqual(['completeGone', 'interrupt']);
     expect(app.runs.get(id).error).toMatch(
       /^The process training it \(pid \d+\) ended without stopping it, after its final checkpoint \(step 30 of 30\): every step is trained and saved; Resume \(in a terminal: `spanfill runs resume r-final`\) completes it at once$/,
     );

@@ -142,4 +142,31 @@ describe('runs repository', () => {
       store.close();
     }
   });
+
+  it('completes a run whose process is gone in one statement, only while it is as seen', () => {
+    const store = openStore(tempDir());
+    try {
+      addDatasetRow(store.db);
+      const repo = new RunRepository(store.db);
+      repo.add({ id: 'r-1', name: 'one', config, totalSteps: 10, status: 'queued' });
+      const dead = repo.setStatus('r-1', 'running', { ownerPid: 41, ownerStartedAt: 1000, step: 9, error: 'old' });
+      const end = { step: 10, finishedAt: '2024-05-06T07:08:09.000Z', elapsedMs: 5000 };
+      // A resume elsewhere took it after it was seen with its dead owner: it stays queued, its.
+      const resumer = { ownerPid: 42, ownerStartedAt: 2000, ownerBootId: 'a'.repeat(32), ownerStartTicks: 7 };
+      repo.setStatus('r-1', 'interrupted');
+      expect(repo.queueOwned('r-1', { status: 'interrupted', ownerPid: 41 }, resumer)).toBe(true);
+      expect(repo.completeGone('r-1', dead, end)).toBeUndefined();
+      expect(repo.mustGet('r-1')).toMatchObject({ status: 'queued', step: 9, ...resumer });
+      // As seen: completed at once, never interrupted on the way, with no error.
+      const seen = repo.setStatus('r-1', 'running', { ownerPid: 41, ownerStartedAt: 1000 });
+      expect(repo.completeGone('r-1', seen, end)).toMatchObject({ status: 'completed', error: null, ...end });
+      expect(repo.completeGone('r-1', seen, end)).toBeUndefined(); // (completed already)
+      // Without a training time kept, the row's stays.
+      repo.setStatus('r-1', 'running', { ownerPid: 43, ownerStartedAt: null });
+      const again = repo.mustGet('r-1');
+      expect(repo.completeGone('r-1', again, { step: 10, finishedAt: 'then' })).toMatchObject({ elapsedMs: 5000 });
+    } finally {
+      store.close();
+    }
+  });
 });
