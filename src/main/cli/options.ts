@@ -27,8 +27,8 @@ export function oneOf<T extends string>(what: string, raw: string, choices: read
 
 /** A decimal number as people write one (2, -0.5, .5, 1e-3). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-/** A whole number: digits, no point, no exponent. */
-const WHOLE = /^[+-]?\d+$/;
+/** A whole number: digits (after a minus sign for a negative one), no '+', no point, no exponent. */
+const WHOLE = /^-?\d+$/;
 
 export interface NumberRule {
   /** The accepted range, named in the refusal. */

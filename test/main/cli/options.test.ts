@@ -56,7 +56,7 @@ describe('numberOption', () => {
 
   it('takes only digits for an integer (no exponent, no point), within its range', () => {
     const port = { range: { min: 1, max: 65535 }, isWhole: true };
-    for (const raw of ['', ' 18788', '0x4975', '1e4', '10.0', '10.5', '70000', '0'])
+    for (const raw of ['', ' 18788', '+18788', '0x4975', '1e4', '10.0', '10.5', '70000', '0'])
       expect(() => numberOption('port', raw, port), JSON.stringify(raw)).toThrow(
         new UsageError(`--port must be an integer from 1 to 65535, got '${raw}'`),
       );
