@@ -20,11 +20,21 @@ export function renderGenerateCell(c: GenerateCell): string {
   );
 }
 
-/** "t5-small cpu (every node placed), prompt 128 tokens: peak RSS 900 MB, first call 2100 ms". */
+/** Where `cache` says the KV caches lived between tokens, in words: GPU buffers or JS arrays. */
+const cachePlaces: Readonly<Record<GenerateBenchResult['cache'], string>> = {
+  device: 'on the GPU',
+  host: 'in host memory',
+};
+
+/**
+ * "t5-small cpu (every node placed), prompt 128 tokens: KV caches in host memory between tokens,
+ * peak RSS 900 MB, first call 2100 ms (graphs compiled)". The caches' place is the whole bench's,
+ * the same for every cell (--json's `cache`).
+ */
 export function renderGenerateBench(r: GenerateBenchResult): string {
   return (
     `${r.model} ${renderProvider(r)}, prompt ${r.promptTokens} tokens: ` +
-    `peak RSS ${r.peakRssMb.toFixed(0)} MB, first call ${r.firstCallMs.toFixed(0)} ms (graphs compiled)` +
+    `KV caches ${cachePlaces[r.cache]} between tokens, peak RSS ${r.peakRssMb.toFixed(0)} MB, first call ${r.firstCallMs.toFixed(0)} ms (graphs compiled)` +
     (r.placementMessage ? `\n${r.placementMessage}` : '')
   );
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GenerateBenchResult } from '../../../../src/main/engine/bench/generate';
+import { renderGenerateBench } from '../../../../src/main/cli/commands/bench-generate';
 import { exitCodes } from '../../../../src/main/cli/exit-codes';
 import { jsonResult, runSpanfill } from '../../../support/cli';
 import { tempDirs } from '../../../support/tmp';
@@ -39,6 +40,30 @@ describe('bench generate', () => {
       'beam×4   64 tokens',
       `${reluDir} cpu (every node placed), prompt 3 tokens`,
     ]);
+    // README: per cell, where the KV caches lived between tokens (on the CPU: in host memory).
+    expect(lines.at(-1)).toMatch(/ tokens: KV caches in host memory between tokens, peak RSS /);
+  });
+
+  it('says on the summary line when the KV caches stayed on the GPU', () => {
+    const result: GenerateBenchResult = {
+      model: 't5-small',
+      parameters: 60_000_000,
+      promptTokens: 128,
+      repeats: 3,
+      requestedProvider: 'webgpu',
+      provider: 'webgpu',
+      isFullyPlaced: true,
+      fallbacks: {},
+      placementMessage: '',
+      cache: 'device',
+      firstCallMs: 2100,
+      cells: [],
+      peakRssMb: 900,
+    };
+    expect(renderGenerateBench(result)).toBe(
+      't5-small webgpu (every node placed), prompt 128 tokens: KV caches on the GPU between tokens, ' +
+        'peak RSS 900 MB, first call 2100 ms (graphs compiled)',
+    );
   });
 
   it('refuses a provider this machine cannot load, as bench ops and train do, before measuring', async () => {
