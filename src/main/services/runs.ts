@@ -63,7 +63,8 @@ import { queueForResume, resumeConfig, resumeNotices, type ResumeOptions, unqueu
 import { resumableRun, resumePoint, type ResumeCheck } from './runsResumable';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
-import { configOfRequest, prepareRun, requestNotices } from './runsPrepare';
+import { configOfRequest, prepareRun, requestNotices, RUN_KIND } from './runsPrepare';
+import { type FreeSpaceOf, refuseWithoutRoom } from './runsRoom';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -74,14 +75,13 @@ export interface RunServiceDeps {
   readonly datasets: DatasetService;
   readonly models: ModelService;
   readonly system: SystemService;
+  /** The free space on a disk (default: statfs's), for a resume's room (runsRoom.ts). */
+  readonly freeSpace?: FreeSpaceOf;
 }
 
 /** A run's dataset removed elsewhere while the run was prepared (removedMeanwhile says who and which). */
 const DATASET_REMOVED_BEFORE_START =
   'before the run could start; no run was created and nothing was kept for it: import its text again to train on it';
-
-/** How runs are spoken of where an id or a name goes (idOrName.ts). */
-const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
 
 export class RunService {
   readonly repo: RunRepository;
@@ -208,6 +208,7 @@ export class RunService {
     refuseWhileTrainerBusy(this.deps.dataDir, this.repo);
     const scan = scanCheckpoints(this.checkpointDir(id));
     const from = resumePoint(this.repo, id, scan.whole);
+    refuseWithoutRoom(id, from, this.deps.freeSpace);
     const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
     const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
     const queued = queueForResume(this.resumeQueue(), row, this.resumeCheck, options.keepLast);
@@ -229,7 +230,7 @@ export class RunService {
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
   wait(id: string): Promise<RunSummary> {
-    return this.control.done(id) ?? Promise.resolve(this.summary(this.mustGet(id)));
+    return this.control.done(id) ?? Promise.resolve(runSummary(this.mustGet(id)));
   }
 
   /** Pauses a run with a checkpoint, here or in the process that trains it (RunControl.halt). */
@@ -257,7 +258,7 @@ export class RunService {
   }
 
   list(): RunSummary[] {
-    return this.repo.list().map((row) => this.summary(row));
+    return this.repo.list().map(runSummary);
   }
 
   /** The id `ref` names: an id, or a name only one run has (idOrName.ts). */
@@ -275,7 +276,7 @@ export class RunService {
     const diskBytes = directoryBytes(this.runDir(id));
     const { checkpoints, problems } = this.listedCheckpoints(row);
     const detail = { config: row.config, checkpoints, checkpointProblems: problems, last, bestEval, diskBytes };
-    return { ...this.summary(row), ...detail };
+    return { ...runSummary(row), ...detail };
   }
 
   /**
@@ -328,7 +329,7 @@ export class RunService {
    * cannot be used with why: as runs.get lists them, without sizing the runs' folders.
    */
   keptCheckpoints(): RunCheckpoints[] {
-    const kept = this.repo.list().map((row) => ({ run: this.summary(row), ...this.listedCheckpoints(row) }));
+    const kept = this.repo.list().map((row) => ({ run: runSummary(row), ...this.listedCheckpoints(row) }));
     return kept.flatMap(({ run, checkpoints }) => (checkpoints.length > 0 ? [{ run, checkpoints }] : []));
   }
 
@@ -340,7 +341,7 @@ export class RunService {
   compare(ids: readonly string[]) {
     const rows = ids.map((id) => this.mustGet(id));
     return compareRuns(
-      rows.map((row) => this.summary(row)),
+      rows.map(runSummary),
       rows.map((row) => row.config),
       rows.map((row) => metricSummary(this.repo, row.id)),
       (datasetId) => this.deps.datasets.repo.get(datasetId)?.name ?? null,
@@ -357,7 +358,7 @@ export class RunService {
     refuseOthersId(id, name, this.repo.states(), RUN_KIND);
     this.repo.rename(id, name);
     this.deps.events.emit('runs.renamed', { runId: id, name });
-    return this.summary(this.mustGet(id));
+    return runSummary(this.mustGet(id));
   }
 
   remove(id: string): { id: string; removed: boolean } {
@@ -392,9 +393,5 @@ export class RunService {
     const row = this.repo.get(id);
     if (!row) throw new ApiError('not_found', `No run ${id}; \`spanfill runs list\` shows the ids`);
     return row;
-  }
-
-  summary(row: RunRow): RunSummary {
-    return runSummary(row);
   }
 }

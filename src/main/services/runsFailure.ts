@@ -140,6 +140,11 @@ const fromLastCheckpoint = (runId: string): string =>
   ', from its last checkpoint (Train → Base model; in a terminal, `spanfill train --model FOLDER` with the last ' +
   `checkpoint folder \`spanfill runs show ${runId}\` lists)`;
 
+/** What to delete to free space for a run, in the app's words and the CLI's. */
+export const FREE_SPACE_WORDS =
+  'free space on the disk that holds the data directory (`spanfill system` names it): delete runs or models you ' +
+  'no longer need (`spanfill runs rm ID`, `spanfill models rm ID`)';
+
 /**
  * A full disk's advice: what to delete (the run's own checkpoints are its progress), then resume;
  * and, for run `fewerOf` (one that saved some), that the resume can keep fewer from then on
@@ -147,16 +152,13 @@ const fromLastCheckpoint = (runId: string): string =>
  * checkpoint still needs room for itself.
  */
 function diskFullHint(kept: string, resume: string, fewerOf: string | undefined): string {
-  const free =
-    'free space on the disk that holds the data directory (`spanfill system` names it): delete runs or models you ' +
-    'no longer need (`spanfill runs rm ID`, `spanfill models rm ID`)';
   const fewer =
     fewerOf === undefined
       ? ''
       : '. To keep fewer checkpoints from then on, set Checkpoints kept by Resume (in a terminal: ' +
         `\`spanfill runs resume ${fewerOf} --keep-last 1\`); the older ones go once it saves its next, which needs ` +
         'room of its own';
-  return `${DISK_FULL_WORDS}. ${kept}; ${free}; ${resume}${fewer}`;
+  return `${DISK_FULL_WORDS}. ${kept}; ${FREE_SPACE_WORDS}; ${resume}${fewer}`;
 }
 
 /**

@@ -80,8 +80,8 @@ export interface PreparedRun {
 
 const bad = (message: string): ApiError => new ApiError('invalid_argument', message);
 
-/** How runs are spoken of where an id or a name goes, as runs.ts says it (which imports this module). */
-const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
+/** How runs are spoken of where an id or a name goes (idOrName.ts): by runs.ts and here. */
+export const RUN_KIND = { one: 'run', many: 'runs', command: 'spanfill runs' };
 
 /**
  * The configuration a request starts: its preset under it, the saved provider and threads where
@@ -93,7 +93,7 @@ export async function configOfRequest(
   deps: Pick<RunPrepareDeps, 'system'> & { readonly store: Store },
   request: RunRequest,
 ): Promise<{ readonly config: RunConfig; readonly notice?: string }> {
-  // The run's id is not drawn yet: any other run's id is refused (runs.ts's RUN_KIND in words).
+  // The run's id is not drawn yet: any other run's id is refused (as runs.ts refuses it).
   if (request.name !== undefined) refuseOthersId('', request.name, new RunRepository(deps.store.db).states(), RUN_KIND);
   const saved = deps.system.settings();
   // A saved provider that does not load here is the store's state, not a bad request (the CLI exits 1, not 2).
