@@ -32,6 +32,8 @@ describe('spanfill models', () => {
     expect(list.code).toBe(exitCodes.ok);
     expect(list.stdout).toContain(`\`spanfill models pull REPO_ID --data-dir ${dataDir}\` downloads one`);
     expect(list.stdout).toContain('builtin:byt5-tiny is always there and needs no download');
+    // A command that runs as written: train refuses to start without a dataset.
+    expect(list.stdout).toContain(`(\`spanfill train --dataset ID --preset quick --data-dir ${dataDir}\` trains it)`);
   });
 
   it('pulls, lists and shows the cache; fill --model REPO_ID then works with the Hub stopped', async () => {

@@ -217,7 +217,7 @@ function renderModels(r: ModelsResult): string {
     case 'list':
       return r.models.length === 0
         ? 'No models yet; `spanfill models catalog` suggests some, `spanfill models pull REPO_ID` downloads one.\n' +
-            'The built-in builtin:byt5-tiny is always there and needs no download (`spanfill train --preset quick` trains it).'
+            'The built-in builtin:byt5-tiny is always there and needs no download (`spanfill train --dataset ID --preset quick` trains it).'
         : r.models.map((m) => renderModel(m, r.damaged.includes(m.id))).join('\n');
     case 'show':
       return renderModelDetails(r.model);
