@@ -250,7 +250,7 @@ export const trainCommand = defineCommand({
     'after the current call with a final checkpoint (exit 130), saying so at once (a second Ctrl-C stops at once, ' +
     'without one); `spanfill runs resume ID` continues it. The ' +
     'command exits 0 when the run completes and also when it is paused or stopped from elsewhere (`spanfill ' +
-    'runs pause|stop ID`, the app): its last line ("run ID paused at step N"), or status in --json, says which; ' +
+    'runs pause|stop ID`, the app): the first line of its result on stdout ("run ID paused at step N"), or status in --json, says which; ' +
     'a run whose training loss ended over twice where it started (a mean of its last 10 steps against its first 10) ' +
     'says so in a warning line after its losses, with what to do, and in --json (warnings: empty when none); ' +
     'a run that fails exits non-zero with its error. Every ' +
