@@ -7,6 +7,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { shellWord } from '../../shared/commandText';
 import { exportsFolder } from '../../shared/contract/export';
 import { ApiError } from '../../shared/errors';
 import { canonicalPath } from '../engine/export/folder';
@@ -32,20 +33,24 @@ export function refuseDataDirFolder(dir: string, dataDir: string, runName: (id: 
     'invalid_input',
     `${dir} is inside Spanfill's data directory (${dataDir}), whose folders are deleted with the run, ` +
       'pull or dataset they belong to, so it is not registered as a model. Copy it to a folder of your own, ' +
-      `or export it (\`spanfill export --model ${dir} --format hf --out DIR\`), and import that`,
+      `or export it (\`spanfill export --model ${shellWord(dir)} --format hf --out DIR\`), and import that`,
   );
 }
 
-/** A run's checkpoint offered as a model: what deletes it, what takes it as it is, how to keep a copy as a model. */
+/**
+ * A run's checkpoint offered as a model: what deletes it, what takes it as it is, how to keep a
+ * copy as a model. Each command runs as written but for its placeholders (ID, DIR, the prompt).
+ */
 function checkpointRefused(dir: string, runId: string, name: string | undefined, step: number): ApiError {
   const run = name === undefined ? `run ${runId}` : `run ${runId} (${name})`;
   const pick = `--run ${runId} --checkpoint ${step}`;
+  const prompt = '"Text with <extra_id_0> where a span is missing"';
   return new ApiError(
     'invalid_input',
     `${dir} is checkpoint ${step} of ${run}, in Spanfill's data directory: \`spanfill runs rm ${runId}\` ` +
       'deletes it, as the run does while it trains and keeps only its best and last checkpoints, so it is not ' +
-      `registered as a model. A checkpoint needs no import: \`spanfill fill ${pick}\`, ` +
-      `\`spanfill train --model ${dir}\`, and the Playground offers it. To keep it as a model, ` +
+      `registered as a model. A checkpoint needs no import: \`spanfill fill ${pick} ${prompt}\`, ` +
+      `\`spanfill train --model ${shellWord(dir)} --dataset ID\`, and the Playground offers it. To keep it as a model, ` +
       `export a copy and import that: \`spanfill export ${pick} --format hf --out DIR\`, then \`spanfill models import DIR\``,
   );
 }

@@ -34,11 +34,16 @@ describe('ModelService.import of a folder inside the data directory', () => {
       `${checkpoint} is checkpoint 4 of run r-1234abcd (tiny on notes), in Spanfill's data directory: ` +
         '`spanfill runs rm r-1234abcd` deletes it, as the run does while it trains and keeps only its best and ' +
         'last checkpoints, so it is not registered as a model. A checkpoint needs no import: ' +
-        '`spanfill fill --run r-1234abcd --checkpoint 4`, ' +
-        `\`spanfill train --model ${checkpoint}\`, and the Playground offers it. To keep it as a model, ` +
+        '`spanfill fill --run r-1234abcd --checkpoint 4 "Text with <extra_id_0> where a span is missing"`, ' +
+        `\`spanfill train --model ${checkpoint} --dataset ID\`, and the Playground offers it. To keep it as a model, ` +
         'export a copy and import that: `spanfill export --run r-1234abcd --checkpoint 4 --format hf --out DIR`, ' +
         'then `spanfill models import DIR`',
     );
+    // The folder as given, quoted for a shell where it needs it: the command runs as written.
+    const link = path.join(tempDir(), 'my checkpoint');
+    symlinkSync(checkpoint, link);
+    const linked = await rejection(service.import({ path: link }));
+    expect(linked.message).toContain(`\`spanfill train --model '${link}' --dataset ID\``);
     expect(service.list()).toEqual([]);
   });
 
@@ -46,15 +51,18 @@ describe('ModelService.import of a folder inside the data directory', () => {
     const { service, dataDir } = await setup();
     const inCache = path.join(dataDir, 'models', 'hub', 'some-snapshot');
     cpSync(FIXTURE, inCache, { recursive: true });
-    const link = path.join(tempDir(), 'linked');
+    const link = path.join(tempDir(), 'linked snapshot');
     symlinkSync(inCache, link);
-    for (const given of [inCache, link]) {
+    for (const [given, word] of [
+      [inCache, inCache],
+      [link, `'${link}'`],
+    ]) {
       const error = await rejection(service.import({ path: given }));
       expect(error.code).toBe('invalid_input');
       expect(error.message).toBe(
         `${given} is inside Spanfill's data directory (${dataDir}), whose folders are deleted with the run, ` +
           'pull or dataset they belong to, so it is not registered as a model. Copy it to a folder of your own, ' +
-          `or export it (\`spanfill export --model ${given} --format hf --out DIR\`), and import that`,
+          `or export it (\`spanfill export --model ${word} --format hf --out DIR\`), and import that`,
       );
     }
     expect(service.list()).toEqual([]);
