@@ -127,14 +127,16 @@ function readLock(file: string): string | null {
  * removing the lock the first had just made, and both hold it. So the replacement is made holding
  * `<file>.break`, a stamp lock (itself taken over from a holder that has gone the same way): under
  * it, `file` holding `stale` changes only by this process (its holder is gone, and a lock is made
- * only where none is), and it is replaced by a rename, in one step.
+ * only where none is), and it is replaced by a rename, in one step. Only an empty lock can hold
+ * `stale` again (every lock is empty while it is made): it is replaced only while still too old for
+ * one being made.
  */
 export function replaceStaleLock(file: string, stale: string, fresh: string): boolean {
   const breaker = `${file}.break`;
   const stamp = recordInName(recordOfThisProcess(Date.now()));
   if (!takeBreaker(breaker, stamp)) return false;
   try {
-    if (readLock(file) !== stale) return false;
+    if (readLock(file) !== stale || (stale === '' && isLockBeingMade(file))) return false;
     const temp = `${file}.${stamp}.tmp`;
     try {
       writeFileSync(temp, fresh, { flag: 'wx' });

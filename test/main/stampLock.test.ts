@@ -1,19 +1,15 @@
 // stampLock.ts replaceStaleLock: a stale lock is replaced only while it still holds what its
 // taker read, holding `<lock>.break`; a breaker a live process holds is waited for (false), and
-// one whose process has gone is taken over the same way.
+// one whose process has gone is taken over the same way. An empty lock read as stale (its maker
+// killed as it made it) is not replaced once it is being made anew (empty again, but young).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordInName, recordOfThisProcess } from '../../src/main/processIdentity';
 import { createStampLock, replaceStaleLock, takeStampLock } from '../../src/main/stampLock';
+import { goneStamp, stampOfThisProcess } from '../support/stamps';
 import { tempDirs } from '../support/tmp';
 
 const tempDir = tempDirs('spanfill-stamp-');
-
-/** A stamp of a process that has gone: process.ppid's pid, recorded as run before this machine booted. */
-const goneStamp = (): string =>
-  recordInName({ pid: process.ppid, ranAt: Math.round(Date.now() - os.uptime() * 1000 - 3_600_000) });
 
 describe('replaceStaleLock', () => {
   it('replaces the lock holding what its taker read, leaving nothing else behind', () => {
@@ -36,7 +32,7 @@ describe('replaceStaleLock', () => {
   it('waits for a live process replacing the same lock, and takes over a breaker whose process has gone', () => {
     const lock = path.join(tempDir(), 'a.lock');
     fs.writeFileSync(lock, 'stale');
-    const live = recordInName(recordOfThisProcess(Date.now()));
+    const live = stampOfThisProcess();
     expect(createStampLock(`${lock}.break`, live)).toBe(true);
     expect(replaceStaleLock(lock, 'stale', 'fresh')).toBe(false);
     expect(fs.readFileSync(lock, 'utf8')).toBe('stale');
@@ -50,7 +46,7 @@ describe('replaceStaleLock', () => {
 describe('takeStampLock', () => {
   it('takes a lock no one holds, refuses a live holder by its pid, and takes over one whose process has gone', () => {
     const lock = path.join(tempDir(), 'b.lock');
-    const mine = recordInName(recordOfThisProcess(Date.now()));
+    const mine = stampOfThisProcess();
     expect(takeStampLock(lock, mine)).toBeNull();
     expect(takeStampLock(lock, `${mine}0`)).toBe(process.pid);
     fs.writeFileSync(lock, goneStamp());
@@ -59,5 +55,22 @@ describe('takeStampLock', () => {
     fs.writeFileSync(lock, '');
     expect(takeStampLock(lock, mine)).toBeNaN(); // being made: its maker's
     expect(fs.readdirSync(path.dirname(lock))).toEqual(['b.lock']);
+  });
+});
+
+describe('replaceStaleLock of an empty lock (its maker killed as it made it)', () => {
+  it('replaces it while it is older than any making takes, not once it was given back and is being made anew', () => {
+    const lock = path.join(tempDir(), 'c.lock');
+    fs.writeFileSync(lock, '');
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(lock, old, old); // read as stale by a taker; then, before it replaces it:
+    fs.rmSync(lock); // taken over and given back by others,
+    fs.writeFileSync(lock, ''); // and being made anew by another process, its stamp not written yet
+    expect(replaceStaleLock(lock, '', 'fresh')).toBe(false);
+    expect(fs.readFileSync(lock, 'utf8')).toBe('');
+    fs.utimesSync(lock, old, old); // its maker killed as it made it
+    expect(replaceStaleLock(lock, '', 'fresh')).toBe(true);
+    expect(fs.readFileSync(lock, 'utf8')).toBe('fresh');
+    expect(fs.readdirSync(path.dirname(lock))).toEqual(['c.lock']);
   });
 });
