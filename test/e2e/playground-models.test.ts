@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
 import { accessibilityViolations } from './accessibility';
 import { holdReply } from './holdReply';
-import { shownFill } from '../../src/renderer/src/lib/prompts';
+import { isCutShort, shownFill } from '../../src/renderer/src/lib/prompts';
 import { openScreen } from './navigate';
 import { startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
@@ -125,7 +125,10 @@ describe('Models, Playground and Settings screens', () => {
     const folders = [path.join(dataDir, 'models', 'builtin', 'byt5-tiny'), modelDir];
     for (const [index, folder] of folders.entries()) {
       const cli = await cliFill(folder, prompt);
-      const expected = cli.spans.map((s): [string, string] => [String(s.sentinel), shownFill(s.text, s)]);
+      const expected = cli.spans.map((s): [string, string] => [
+        String(s.sentinel),
+        shownFill(s.text, s, isCutShort(s, cli)),
+      ]);
       expect(expected.map(([n]) => n)).toEqual(['0', '1']);
       await expect(shownSpans(columns.nth(index))).resolves.toEqual(expected);
       await expect(columns.nth(index).locator('pre').textContent()).resolves.toBe(cli.output);
@@ -255,6 +258,9 @@ describe('Models, Playground and Settings screens', () => {
         'Raise “Most new tokens” (up to 512) to let the model finish.',
     );
     expect(await page.getByTestId('fill-nothing').count()).toBe(0);
+    // Each hole the limit left empty says so in words (it said "(nothing)", README: "(cut off)").
+    const cutSpans = page.getByTestId('fill-column').nth(0).getByTestId('fill-span');
+    await expect(cutSpans.allTextContents()).resolves.toEqual(['<extra_id_0>(cut off)', '<extra_id_1>(cut off)']);
     await page.getByTestId('decoding-sample').check();
     await page.getByTestId('max-new-tokens').fill('32');
     const history = await page.getByTestId('history').locator('option').allTextContents();

@@ -6,7 +6,7 @@
 // "Training").
 
 import type { MaskingPreviewSegment } from '../../../shared/contract/masking';
-import type { PlaygroundFilledSpan } from '../../../shared/contract/playground';
+import type { PlaygroundFilledSpan, PlaygroundFillResult } from '../../../shared/contract/playground';
 import { withoutDocumentEnds } from '../../../shared/documentEnds';
 
 const sentinelPattern = /<extra_id_(\d+)>/g;
@@ -83,19 +83,30 @@ const VISIBLE_BLANKS: Readonly<Record<string, string>> = { ' ': '␣', '\t': '�
 /**
  * A filled span as shown: one made only of blanks (a byte model's fill of " ") shows them as ␣,
  * ⇥ and ↵, so it does not look like an empty one, which says "(nothing)", or "(cut off)" when
- * the model had not reached it by the new-token limit (said in words, not by its colour alone),
- * or "(spaces only)" when the model wrote only blanks that the prompt's own beside the hole
- * stand for (the engine's isBlankOnly). A line end in any fill shows as ↵: a fill sits
- * inline, and one starting with a newline would break the line.
+ * the new-token limit ended it (`isCutShort`: said in words, not by its colour alone), or
+ * "(spaces only)" when the model wrote only blanks that the prompt's own beside the hole stand
+ * for (the engine's isBlankOnly). A line end in any fill shows as ↵: a fill sits inline, and one
+ * starting with a newline would break the line.
  */
-export function shownFill(
-  text: string,
-  span?: Pick<PlaygroundFilledSpan, 'isMissing' | 'isCutOff' | 'isBlankOnly'>,
-): string {
+export function shownFill(text: string, span?: Pick<PlaygroundFilledSpan, 'isBlankOnly'>, isCutShort = false): string {
   if (text === '' && span?.isBlankOnly === true) return '(spaces only)';
-  if (text === '') return span?.isMissing === true && span.isCutOff ? '(cut off)' : '(nothing)';
+  if (text === '') return isCutShort ? '(cut off)' : '(nothing)';
   if (/\S/.test(text)) return text.replace(/\r?\n|\r/g, '↵');
   return [...text].map((c) => VISIBLE_BLANKS[c] ?? '␣').join('');
+}
+
+/**
+ * Whether the new-token limit ended hole `span` of `result`: the span being written when
+ * generation stopped (isCutOff), or one with no output after every span written, which the
+ * model had not reached (a hole it skipped before a later one it wrote is not).
+ */
+export function isCutShort(
+  span: PlaygroundFilledSpan,
+  result: Pick<PlaygroundFillResult, 'spans' | 'stoppedAtTokenLimit'>,
+): boolean {
+  if (span.isCutOff) return true;
+  if (!span.isMissing || result.stoppedAtTokenLimit === null) return false;
+  return !result.spans.some((other) => !other.isMissing && other.sentinel > span.sentinel);
 }
 
 /** What a hole hid, quoted and marked as fills are (shownFill), so "t, t" reads as one text and " " shows. */

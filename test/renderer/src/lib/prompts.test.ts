@@ -5,12 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MaskingPreviewSegment } from '../../../../src/shared/contract/masking';
 import type { PlaygroundFilledSpan } from '../../../../src/shared/contract/playground';
+import { fillSentinels } from '../../../../src/main/engine/t5/sentinels';
 import {
   insertHole,
   judgeSpan,
   piecesOf,
   promptFromSegments,
   renumberHoles,
+  isCutShort,
   shownFill,
   shownHidden,
 } from '../../../../src/renderer/src/lib/prompts';
@@ -141,10 +143,27 @@ describe('shownFill', () => {
     expect(shownFill('')).toBe('(nothing)');
   });
 
+  // The spans as the engine makes them (fillSentinels): a shape made up here once tested
+  // "(cut off)" for a missing span the engine never marks cut off, and the screen never said it.
+  const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
+  const shown = (output: string, stoppedAtTokenLimit: number | null): string[] => {
+    const { spans } = fillSentinels(prompt, output, { isOutputCutOff: stoppedAtTokenLimit !== null });
+    const result = { spans, stoppedAtTokenLimit };
+    return spans.map((span) => shownFill(span.text, span, isCutShort(span, result)));
+  };
+
   it('says a hole left empty at the token limit was cut off, in words, not only by its colour', () => {
-    expect(shownFill('', { isMissing: true, isCutOff: true, isBlankOnly: false })).toBe('(cut off)');
-    expect(shownFill('', { isMissing: false, isCutOff: false, isBlankOnly: false })).toBe('(nothing)');
-    expect(shownFill('par', { isMissing: false, isCutOff: true, isBlankOnly: false })).toBe('par');
+    // The limit came right after <extra_id_0>: its span and the hole never reached are cut off.
+    expect(shown('<extra_id_0>', 1)).toEqual(['(cut off)', '(cut off)']);
+    // It came before any sentinel: both holes have no output, cut off.
+    expect(shown('cute', 1)).toEqual(['(cut off)', '(cut off)']);
+    // Part of a span written: the text shows; the hole after it was not reached.
+    expect(shown('<extra_id_0> cute do', 4)).toEqual(['cute do', '(cut off)']);
+    // The model finished: a hole it gave nothing says so, not cut off.
+    expect(shown('<extra_id_0><extra_id_1> green', null)).toEqual(['(nothing)', 'green']);
+    expect(shown('<extra_id_0> cute', null)).toEqual(['cute', '(nothing)']);
+    // Stopped at the limit, but a hole skipped before a later one written was not ended by it.
+    expect(shown('<extra_id_1> gre', 3)).toEqual(['(nothing)', 'gre']);
   });
 
   it('shows a line end inside a fill as ↵, so a fill starting with one does not break the line', () => {
@@ -155,8 +174,8 @@ describe('shownFill', () => {
 
 describe('shownFill of a fill of blanks only, trimmed', () => {
   it('says it was blanks only, not nothing', () => {
-    expect(shownFill('', { isMissing: false, isCutOff: false, isBlankOnly: true })).toBe('(spaces only)');
-    expect(shownFill('', { isMissing: false, isCutOff: false, isBlankOnly: false })).toBe('(nothing)');
+    expect(shownFill('', { isBlankOnly: true })).toBe('(spaces only)');
+    expect(shownFill('', { isBlankOnly: false })).toBe('(nothing)');
   });
 });
 
