@@ -166,8 +166,11 @@ export class ModelService {
     return controller !== undefined;
   }
 
-  /** Register a folder after the loaders accept it; the folder stays where it is. */
-  async import(args: { path: string; name?: string }): Promise<ModelRegistered> {
+  /**
+   * Register a folder after the loaders accept it; the folder stays where it is. `onCheck` is
+   * called once every quick refusal is past, as the slow check of every weight begins.
+   */
+  async import(args: { path: string; name?: string }, onCheck?: (dir: string) => void): Promise<ModelRegistered> {
     refuseRelativePaths([args.path]);
     const dir = path.resolve(args.path);
     if (!existsSync(dir))
@@ -188,6 +191,7 @@ export class ModelService {
     // A name from the folder's is checked as a given one is: a folder called `bytes` too.
     const name = optionalDisplayName(args.name) ?? nameFromFile(path.basename(dir), 'model');
     this.lookup.refuseShadowingName(name);
+    onCheck?.(dir);
     const info = await inspectModelFolder(dir).catch(rethrowModelError);
     return this.registeredSummary(this.add({ kind: 'folder', path: dir }, name, dir, info));
   }

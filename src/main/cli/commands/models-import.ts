@@ -1,8 +1,8 @@
 // `spanfill models import DIR`: the models service registers the folder once its loaders accept
 // it, which decodes and checks every weight (a 757 MiB t5-base, 15–20 s on 2 busy cores; a
-// larger model, minutes) and says nothing meanwhile: in text, a line on stderr says first what
-// it checks (not for a folder registered already, answered at once). The loader reports no
-// progress to follow.
+// larger model, minutes) and says nothing meanwhile: in text, a line on stderr says what it
+// checks as the check begins (not for a folder registered already, answered at once, nor one
+// refused by its name or place). The loader reports no progress to follow.
 
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -30,19 +30,21 @@ function weightBytes(dir: string): number {
   }, 0);
 }
 
-/** Registers `folder` under `name`, first saying on stderr (not with --json) what it checks. */
+/**
+ * Registers `folder` under `name`, saying on stderr (not with --json) what it checks as the
+ * service begins the check: a folder registered already, a name or a place it refuses (a usage
+ * error promises nothing was done) and a folder with no weights are answered with no such line.
+ */
 export async function importFolder(
   context: CommandContext,
   service: ModelService,
   folder: string,
   name: string | undefined,
 ): Promise<ModelRegistered> {
-  const dir = path.resolve(folder);
-  // A name the service refuses is refused before the line, in its words.
+  // An empty or overlong name is refused first, in the service's words, before the folder is looked at.
   optionalDisplayName(name);
-  // One registered already is answered at once, as is a folder with no weights (refused in the
-  // service's words): only a check that takes time is said.
-  const bytes = context.isJson || service.importedFrom(dir) !== undefined ? 0 : weightBytes(dir);
-  if (bytes > 0) context.status(`Checking ${dir} (${formatBytes(bytes)} of weights)…`, { force: true });
-  return service.import({ path: dir, name });
+  return service.import({ path: path.resolve(folder), name }, (dir) => {
+    const bytes = context.isJson ? 0 : weightBytes(dir);
+    if (bytes > 0) context.status(`Checking ${dir} (${formatBytes(bytes)} of weights)…`, { force: true });
+  });
 }

@@ -44,6 +44,31 @@ describe('spanfill models import', () => {
     expect(jsonResult<{ model: ModelRegistered }>(json.stdout).model).toMatchObject({ name: 'tiny', path: FIXTURE });
   });
 
+  it('refuses a name it cannot take before it says it checks the weights (a usage error does nothing)', async () => {
+    const data = ['--data-dir', tempDir()];
+    for (const name of ['bytes', 'builtin:x', 'preset:y', 'a/b']) {
+      const refused = await cli(['models', 'import', FIXTURE, '--name', name, ...data]);
+      expect(refused.code, name).toBe(exitCodes.usage);
+      expect(refused.stderr, name).toMatch(/^spanfill models: A model (name )?cannot /);
+      expect(refused.stderr, name).not.toContain('Checking');
+    }
+    // A folder called `bytes` gives that name when none is given: refused as soon.
+    const bytesFolder = path.join(tempDir(), 'bytes');
+    fs.cpSync(FIXTURE, bytesFolder, { recursive: true });
+    const named = await cli(['models', 'import', bytesFolder, ...data]);
+    expect(named.code).toBe(exitCodes.usage);
+    expect(named.stderr).toMatch(/^spanfill models: A model cannot be named "bytes"/);
+  });
+
+  it('refuses a folder inside the data directory before it says it checks the weights', async () => {
+    const dataDir = tempDir();
+    const inside = path.join(dataDir, 'models', 'hub', 'copied');
+    fs.cpSync(FIXTURE, inside, { recursive: true });
+    const refused = await cli(['models', 'import', inside, '--data-dir', dataDir]);
+    expect(refused.code).toBe(exitCodes.failure);
+    expect(refused.stderr).toMatch(/^spanfill models: .* is inside Spanfill's data directory/);
+  });
+
   it('refuses a folder with only spiece.model, giving the Python that converts it; fill says the same', async () => {
     const dir = oldT5Folder();
     const data = ['--data-dir', tempDir()];
