@@ -6,7 +6,7 @@
 // leaves to clear is theirs. replaceStaleLock takes over a stale lock of any content (the
 // trainer lock's JSON too) without racing another process that found the same stale lock.
 
-import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { isDiskFull } from '../shared/errors';
 import { isRecordedProcessAlive, recordInName, recordOfName, recordOfThisProcess } from './processIdentity';
 
@@ -61,19 +61,24 @@ export function takeStampLock(file: string, stamp: string): number | null {
 /**
  * takeStampLock for a holder that frees space and holds the lock for moments (a removal from the
  * Hub cache, which must work on a full disk): where the disk has no room even for the stamp, the
- * lock is made empty, read by others as one being made (busy) for UNREADABLE_LOCK_MS, far longer
+ * lock is taken empty, made so or taken over from a holder that has gone (its breaker empty too:
+ * no new bytes), and read by others as one being made (busy) for UNREADABLE_LOCK_MS, far longer
  * than such a holder holds it. Returns what gives it back, or the pid of the live holder (NaN: one
- * not named yet). Taking over a stale lock needs room: with none, its disk-full error goes on.
+ * not named yet). A holder that writes (a pull, an export, the trainer) is not one: an empty lock
+ * would read as stale once that time passed, so a disk with no room for its stamp fails its
+ * takeStampLock with the disk-full error, the lock as it was (said as a full disk by its caller).
  */
 export function takeBriefLock(file: string, stamp: string): (() => void) | number {
+  let held = stamp;
   let holder: number | null;
   try {
     holder = takeStampLock(file, stamp);
   } catch (error) {
-    if (!isDiskFull(error) || !createStampLock(file, '')) throw error;
-    return () => releaseStampLock(file, '');
+    if (!isDiskFull(error)) throw error;
+    held = '';
+    holder = takeStampLock(file, held);
   }
-  return holder ?? (() => releaseStampLock(file, stamp));
+  return holder ?? (() => releaseStampLock(file, held));
 }
 
 /** Removes `file` if it still holds `stamp` (a lock taken over since is left alone). */
@@ -129,17 +134,18 @@ function readLock(file: string): string | null {
  * it, `file` holding `stale` changes only by this process (its holder is gone, and a lock is made
  * only where none is), and it is replaced by a rename, in one step. Only an empty lock can hold
  * `stale` again (every lock is empty while it is made): it is replaced only while still too old for
- * one being made.
+ * one being made. An empty `fresh` (takeBriefLock on a full disk) writes nothing, its breaker empty too.
  */
 export function replaceStaleLock(file: string, stale: string, fresh: string): boolean {
   const breaker = `${file}.break`;
-  const stamp = recordInName(recordOfThisProcess(Date.now()));
+  const record = recordInName(recordOfThisProcess(Date.now()));
+  const stamp = fresh === '' ? '' : record;
   if (!takeBreaker(breaker, stamp)) return false;
   try {
     if (readLock(file) !== stale || (stale === '' && isLockBeingMade(file))) return false;
-    const temp = `${file}.${stamp}.tmp`;
+    const temp = `${file}.${record}.tmp`; // a name stagingName.ts IN_PROGRESS knows, in an export's folder
     try {
-      writeFileSync(temp, fresh, { flag: 'wx' });
+      if (!createStampLock(temp, fresh)) return false;
       renameSync(temp, file);
     } finally {
       rmSync(temp, { force: true });

@@ -2,14 +2,14 @@
 // data block) but writing the stamp into it fails with ENOSPC (injected: a mocked writeSync and
 // writeFileSync). A lock whose stamp was not written is removed before the error goes on, so no
 // empty lock stays to read as one being made (a process that does not exist) for a minute. A
-// brief holder that frees space (a removal from the Hub cache) holds it empty instead.
+// brief holder that frees space (a removal from the Hub cache) holds it empty instead, and takes
+// over a stale lock empty too (its breaker empty, the replacement written nothing).
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { recordInName, recordOfThisProcess } from '../../src/main/processIdentity';
 import { createStampLock, liveStampHolder, takeBriefLock, takeStampLock } from '../../src/main/stampLock';
+import { goneStamp, stampOfThisProcess } from '../support/stamps';
 import { tempDirs } from '../support/tmp';
 
 /** While set, every write of a stamp finds the disk full. */
@@ -33,10 +33,7 @@ afterEach(() => {
   disk.isFull = false;
 });
 
-const mine = (): string => recordInName(recordOfThisProcess(Date.now()));
-/** A stamp of a process that has gone: process.ppid's pid, recorded as run before this machine booted. */
-const goneStamp = (): string =>
-  recordInName({ pid: process.ppid, ranAt: Math.round(Date.now() - os.uptime() * 1000 - 3_600_000) });
+const mine = stampOfThisProcess;
 
 describe('a stamp lock on a full disk', () => {
   it('is not left behind when its stamp cannot be written: the error goes on, and the next try takes it', () => {
@@ -86,13 +83,28 @@ describe('a stamp lock on a full disk', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
-  it('cannot take over a stale lock for a brief holder with no room: the disk-full error goes on', () => {
+  it('takes over a stale lock for a brief holder with no room, holding it empty, and leaves nothing once given back', () => {
     const lock = path.join(tempDir(), 'e.lock');
-    const stale = goneStamp();
-    fs.writeFileSync(lock, stale);
+    fs.writeFileSync(lock, goneStamp()); // a pull killed before this disk filled up
     disk.isFull = true;
-    expect(() => takeBriefLock(lock, mine())).toThrow(/ENOSPC/);
-    expect(fs.readdirSync(path.dirname(lock))).toEqual(['e.lock']);
-    expect(fs.readFileSync(lock, 'utf8')).toBe(stale);
+    const release = takeBriefLock(lock, mine());
+    expect(typeof release).toBe('function');
+    expect(fs.readdirSync(path.dirname(lock))).toEqual(['e.lock']); // its breaker given back
+    expect(fs.readFileSync(lock, 'utf8')).toBe('');
+    expect(takeStampLock(lock, mine())).toBeNaN(); // a lock being made: busy
+    (release as () => void)();
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('takes over for a brief holder with no room an empty lock left by a process killed as it made it', () => {
+    const lock = path.join(tempDir(), 'f.lock');
+    fs.writeFileSync(lock, '');
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(lock, old, old);
+    disk.isFull = true;
+    const release = takeBriefLock(lock, mine()) as () => void;
+    expect(liveStampHolder(lock)).toBeNaN(); // being made: its taker's, for as long as any making takes
+    release();
+    expect(fs.readdirSync(path.dirname(lock))).toEqual([]);
   });
 });
