@@ -10,6 +10,8 @@ import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { STARTING_INPUT_LENGTH, STARTING_PRESET } from '../../../shared/contract/startingRun';
 import { unknownName } from '../argErrors';
 import { checkedArgs } from '../options';
+import { chosenDataDir } from '../nextCommand';
+import { withDataDir } from '../../../shared/commandText';
 import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
@@ -92,7 +94,8 @@ export const datasetsCommand = defineCommand({
     if (action === 'rm') return { action, ...service.remove(datasetId) };
     const model = context.string('model');
     const inputLength = context.integer('length', { min: 4, max: 65_536 });
-    const dataset = service.get(datasetId);
+    // Shown exactly (cli/run.ts REPEATS_CONTENT: documents), so its notes name the data directory here.
+    const dataset = notesNamingDataDir(service.get(datasetId), chosenDataDir(context));
     // An estimate at a length needs tokens: without --model, those of bytes, the default elsewhere too.
     const tokenizer = model ?? (inputLength === undefined ? undefined : 'bytes');
     if (tokenizer === undefined) return { action, dataset };
@@ -129,6 +132,25 @@ export const datasetsCommand = defineCommand({
       .join('\n');
   },
 });
+
+/**
+ * `dataset` with the commands in its stored notes (warnings, the split's message) ending with
+ * `--data-dir DIR` when the data directory was chosen, as the import printed them (withDataDir):
+ * they are Spanfill's messages, not the dataset's text, whose documents stay as they are.
+ */
+function notesNamingDataDir(dataset: DatasetDetail, dataDir: string | undefined): DatasetDetail {
+  const stats = dataset.stats;
+  if (stats === null || dataDir === undefined) return dataset;
+  const { message } = stats.split;
+  return {
+    ...dataset,
+    stats: {
+      ...stats,
+      warnings: stats.warnings.map((warning) => withDataDir(warning, dataDir)),
+      split: { ...stats.split, message: message === null ? null : withDataDir(message, dataDir) },
+    },
+  };
+}
 
 function renderTokens(t: TokenizeResult, isDefaultLength: boolean): string[] {
   const lines = [

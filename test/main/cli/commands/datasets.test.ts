@@ -141,3 +141,23 @@ describe('spanfill datasets show: counts and file names as the rest of the CLI w
     expect(imported.stdout).toContain(`Source      ${path.join(dir, 'new\\nline.txt')}`);
   });
 });
+
+describe('spanfill datasets show: the notes name the data directory as the import did', () => {
+  it('ends the commands in stored notes with --data-dir DIR, and leaves the documents as they are', async () => {
+    const document = 'Run `spanfill datasets rename ID NAME` to rename.\n';
+    const data = await withDataset('notes', document);
+    const file = path.join(tempDir(), 'notes.txt');
+    fs.writeFileSync(file, document);
+    const imported = await cli(['import', file, '--name', 'notes', ...data]);
+    const suffixed = `(\`spanfill datasets rename ID NAME --data-dir ${data[1]}\` names either anew)`;
+    expect(imported.stdout).toContain(suffixed);
+
+    const shown = await cli(['datasets', 'show', 'notes (2)', ...data]);
+    expect(shown.code, shown.stderr).toBe(exitCodes.ok);
+    expect(shown.stdout).toContain(suffixed);
+    // The text is the dataset's own: shown exactly (README: documents are not rewritten).
+    expect(shown.stdout).toContain(`(${document.trimEnd().length} chars) ${JSON.stringify(document.trimEnd())}`);
+    const json = await cli(['datasets', 'show', 'notes (2)', '--json', ...data]);
+    expect(json.stdout).toContain(suffixed.replaceAll('"', '\\"'));
+  });
+});
