@@ -14,7 +14,8 @@ import path from 'node:path';
 import { contractMessages } from '../../shared/contract/issues';
 import type { RunConfig, RunRequest } from '../../shared/contract/runs';
 import { autoFallbackNote, defaultRunProvider, resolveRunRequest, runConfigSchema } from '../../shared/contract/runs';
-import { ApiError, errorMessage } from '../../shared/errors';
+import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
+import { isReadOnly } from './errors';
 import type { SpanCorruptionSettings } from '../engine/data/examples';
 import { prepareTrainingData } from '../engine/data/trainingData';
 import { isBuiltinModelName, materializeBuiltinModel } from '../engine/t5/builtin';
@@ -121,7 +122,7 @@ export function resolveRunModel(deps: RunPrepareDeps, model: string): string {
     try {
       return materializeBuiltinModel(deps.dataDir, model);
     } catch (error) {
-      throw bad(`model: ${errorMessage(error)}`);
+      throw modelRefusal(error);
     }
   }
   if (model.includes(':'))
@@ -171,8 +172,17 @@ async function resolveRunBase(deps: RunPrepareDeps, run: RunConfig, isShapeOnly:
       ? materializePresetShape(parent, run.model, tokenizer)
       : materializePresetModel(parent, run.model, tokenizer, run.seed));
   } catch (error) {
-    throw error instanceof PresetTokenizerError ? tokenizerRefusal(error) : bad(`model: ${errorMessage(error)}`);
+    throw error instanceof PresetTokenizerError ? tokenizerRefusal(error) : modelRefusal(error);
   }
+}
+
+/**
+ * A base model that could not be written out (a built-in's or a preset's folder), as the model's
+ * fault, naming the field; a full or read-only disk is the data directory's state instead and
+ * comes back unchanged (the CLI exits 3 for it, as for any write there, not 2 for a bad --model).
+ */
+function modelRefusal(error: unknown): unknown {
+  return isDiskFull(error) || isReadOnly(error) ? error : bad(`model: ${errorMessage(error)}`);
 }
 
 /**
