@@ -90,6 +90,9 @@ describe('spanfill import / datasets / mask', () => {
     expect(counted.tokens.estimate).toMatchObject({ tokensLength: 34, targetLength: 8 });
     const statsText = await cli(['datasets', 'show', result.id, '--model', 'bytes', ...data]);
     expect(statsText.stdout).toContain('Tokenized   92 tokens in 2 documents (bytes (ByT5 layout), cached)');
+    // Said once: not again as the count kept for that tokenizer, which a plain show lists.
+    expect(statsText.stdout).not.toMatch(/^Tokens /m);
+    expect((await cli(['datasets', 'show', result.id, ...data])).stdout).toMatch(/^Tokens {6}92 \(/m);
     // Without --length: a new run's at the quick preset (64 tokens), where the Datasets screen starts too.
     expect(statsText.stdout).toMatch(/\nExamples {4}\d+ per epoch at input length 64 \((packed|per-document);/);
     expect(statsText.stdout).toContain('\n  note: input length 64 is the default (a new run');

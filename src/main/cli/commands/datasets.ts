@@ -114,7 +114,7 @@ export const datasetsCommand = defineCommand({
     }
     if (r.action === 'rename') return `Renamed ${r.dataset.id} to "${r.dataset.name}"`;
     if (r.action === 'show') {
-      const lines = [renderDataset(r.dataset)];
+      const lines = [renderDataset(r.dataset, { withTokenCounts: r.tokens === undefined })];
       if (r.tokens) lines.push(...renderTokens(r.tokens, r.isDefaultLength === true));
       lines.push('', 'First documents:');
       for (const d of r.dataset.sample)

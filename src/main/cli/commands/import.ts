@@ -108,7 +108,12 @@ async function importWithProgress(context: CommandContext, request: DatasetImpor
  */
 const oneLine = (text: string): string => text.replaceAll('\n', '\\n').replaceAll('\t', '\\t');
 
-export function renderDataset(ds: DatasetSummary): string {
+/**
+ * A dataset's summary, one pair a line, then its notes. `withTokenCounts` false leaves out the
+ * counts kept for each tokenizer it was tokenized for (`datasets show --model` says the count
+ * for the one it was asked, with its documents, on a line of its own).
+ */
+export function renderDataset(ds: DatasetSummary, { withTokenCounts = true } = {}): string {
   const s = ds.stats;
   const count = (n: number): string => n.toLocaleString('en');
   const pairs: [string, string][] = [
@@ -132,7 +137,8 @@ export function renderDataset(ds: DatasetSummary): string {
           : `${count(s.split.trainDocuments)} train / ${count(s.split.validationDocuments)} validation`,
       ],
     );
-    for (const t of Object.values(s.tokens ?? {})) pairs.push(['Tokens', `${count(t.tokens)} (${t.tokenizer})`]);
+    if (withTokenCounts)
+      for (const t of Object.values(s.tokens ?? {})) pairs.push(['Tokens', `${count(t.tokens)} (${t.tokenizer})`]);
   }
   const lines = [formatPairs(pairs)];
   for (const note of [...(s?.warnings ?? []), ...(s?.split.message ? [s.split.message] : [])])
