@@ -33,7 +33,7 @@ import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns, metricSummary } from './runsCompare';
-import { estimateRun } from './runsEstimate';
+import { estimateRun, type EstimateReader } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import {
   acquireTrainerLock,
@@ -174,13 +174,14 @@ export class RunService {
   /**
    * Checks `request` like start (same messages) and estimates its cost; starts nothing. With
    * `timeSteps`, times a few steps of its shape first (refused while a run trains: the two
-   * would slow each other and the figure would say neither).
+   * would slow each other and the figure would say neither). `onTiming`: called as the steps start
+   * being timed, once every check has passed (the CLI says so then). `reader`: where the estimate
+   * is read, for how it says to time steps (runsEstimate.ts untimedBasis).
    */
-  /** `onTiming`: called as the steps start being timed, once every check has passed (the CLI says so then). */
   async estimate(
     request: RunRequest,
     signal?: AbortSignal,
-    options: { readonly timeSteps?: boolean; readonly onTiming?: () => void } = {},
+    options: { readonly timeSteps?: boolean; readonly onTiming?: () => void; readonly reader?: EstimateReader } = {},
   ) {
     const training = options.timeSteps ? liveRuns(this.repo)[0] : undefined;
     if (training)
@@ -195,7 +196,8 @@ export class RunService {
     const timing = options.timeSteps
       ? await this.timings.measure(this.deps.engine, prepared, signal)
       : this.timings.of(prepared);
-    return estimateRun({ ...prepared, notices: requestNotices(asked, prepared) }, this.repo.list(), timing);
+    const withNotices = { ...prepared, notices: requestNotices(asked, prepared) };
+    return estimateRun(withNotices, this.repo.list(), timing, options.reader);
   }
 
   /**

@@ -49,7 +49,24 @@ function stepTime(prepared: PreparedRun, earlier: readonly RunRow[], timing: Ste
   return { ms, basis: `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step` };
 }
 
-export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], timing?: StepTiming): RunEstimate {
+/** Who reads an estimate: the Train screen (its button times steps) or the command line (`train --estimate`). */
+export type EstimateReader = 'screen' | 'cli';
+
+/** Why an estimate has no time, and how `reader` gets one: the screen's button, or --time-steps. */
+export function untimedBasis(reader: EstimateReader): string {
+  const how =
+    reader === 'cli'
+      ? "add --time-steps to time a few steps now, or a run's progress line shows its ETA after its first steps"
+      : 'time a few steps now, or the run view shows an ETA after its first steps';
+  return `no earlier run of this model, provider, masking shape and batch has been timed yet: ${how}`;
+}
+
+export function estimateRun(
+  prepared: PreparedRun,
+  earlier: readonly RunRow[],
+  timing?: StepTiming,
+  reader: EstimateReader = 'screen',
+): RunEstimate {
   const { config, memory } = prepared;
   const time = stepTime(prepared, earlier, timing);
   return {
@@ -64,9 +81,7 @@ export function estimateRun(prepared: PreparedRun, earlier: readonly RunRow[], t
     // What runs.start would say besides the memory line (it says that in memoryNotice).
     notices: prepared.notices.filter((notice) => notice !== memory.notice),
     seconds: time === null ? null : (time.ms * prepared.totalSteps) / 1000,
-    timeBasis:
-      time?.basis ??
-      'no earlier run of this model, provider, masking shape and batch has been timed yet: time a few steps now, or the run view shows an ETA after its first steps',
+    timeBasis: time?.basis ?? untimedBasis(reader),
     isTimed: timing !== undefined,
   };
 }

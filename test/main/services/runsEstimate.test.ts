@@ -46,6 +46,15 @@ describe('estimateRun', () => {
     expect(estimate.timeBasis).toMatch(/^no earlier run/);
   });
 
+  it('says how to time steps where it is read: the Train screen, or the command line (--time-steps)', () => {
+    const screen = estimateRun(prepared, []).timeBasis;
+    expect(screen).toMatch(/: time a few steps now, or the run view shows an ETA after its first steps$/);
+    expect(screen).not.toContain('--');
+    const cli = estimateRun(prepared, [], undefined, 'cli').timeBasis;
+    expect(cli).toMatch(/: add --time-steps to time a few steps now, or a run's progress line shows its ETA/);
+    expect(cli).not.toContain('run view');
+  });
+
   it("says what runs.start would say besides the memory line (Adafactor's own step sizes)", () => {
     const split = { ...memory, notice: 'batch 8 does not fit …' };
     const adafactor = 'optimizer adafactor sets its own step sizes …';

@@ -13,7 +13,7 @@ export async function estimateRun(context: CommandContext, config: RunRequest) {
   // Said once the run's checks have passed: a refused estimate times nothing.
   const onTiming = (): void =>
     context.status('timing a few training steps of this shape in the engine host…', { force: true });
-  const estimate = await context.app().runs.estimate(config, context.signal, { timeSteps, onTiming });
+  const estimate = await context.app().runs.estimate(config, context.signal, { timeSteps, onTiming, reader: 'cli' });
   return { estimate };
 }
 

@@ -44,7 +44,9 @@ describe('spanfill train --estimate', () => {
     expect(lines[2]).toMatch(
       /^memory {2}about [\d.]+ [KMG]iB for one step, budget [\d.]+ [KMG]iB \(free memory less a margin\)$/,
     );
-    expect(lines.at(-1)).toMatch(/^time {4}no earlier run .*: time a few steps now/);
+    // The command line's way to a time (--time-steps), not the screen's button.
+    expect(lines.at(-1)).toMatch(/^time {4}no earlier run .*: add --time-steps to time a few steps now/);
+    expect(lines.at(-1)).not.toContain('run view');
 
     const timed = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate', '--time-steps']);
     expect(timed.code).toBe(0);
