@@ -12,8 +12,10 @@ import type { ModelPulled } from '../../shared/contract/models';
 import type { MetricColumns, RunConfig, RunConfigInput, RunSummary } from '../../shared/contract/runs';
 import { runConfigSchema, withPreset } from '../../shared/contract/runs';
 import { withoutDocumentEnds } from '../../shared/documentEnds';
+import { shellWord } from '../../shared/commandText';
 import { ApiError } from '../../shared/errors';
 import type { EventMap } from '../../shared/events';
+import { PULL_AGAIN } from '../engine/hub/errors';
 import { isBuiltinModelName } from '../engine/t5/builtin';
 import { parseSpans } from '../engine/t5/sentinels';
 import { heldOutSentences, sampleTextPath } from '../resources';
@@ -102,8 +104,20 @@ async function baseModel(
   }
   const at = model.lastIndexOf('@');
   const [repoId, revision] = at > 0 ? [model.slice(0, at), model.slice(at + 1)] : [model, undefined];
-  const pulled = await app.models.pull({ repoId, revision }, signal);
+  const pulled = await app.models.pull({ repoId, revision }, signal).catch((error: unknown) => {
+    throw demoPullFailure(error, model);
+  });
   return { ref: pulled.model.id, dir: pulled.model.path, pulled };
+}
+
+/**
+ * A failed pull of `model` in the demo's words: the person ran the demo, not a pull, so what to
+ * do again is the demo (or the pull on its own), where the Hub's message says to pull again.
+ */
+function demoPullFailure(error: unknown, model: string): unknown {
+  if (!(error instanceof ApiError) || !error.message.includes(PULL_AGAIN)) return error;
+  const again = `then run the demo again (or \`spanfill models pull ${shellWord(model)}\`)`;
+  return new ApiError(error.code, error.message.replaceAll(PULL_AGAIN, again));
 }
 
 /**

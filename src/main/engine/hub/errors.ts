@@ -42,13 +42,19 @@ export class HubTimeoutError extends Error {
 }
 
 /**
+ * The words of the Hub's messages that say to pull again (NETWORK_ADVICE, pullLock.ts): a caller
+ * that pulled for another command (the demo) says instead what to run again.
+ */
+export const PULL_AGAIN = 'then pull again';
+
+/**
  * What to check when the Hub cannot be reached; shared by every network failure. Nothing about
  * offline use: a pull that cannot reach the Hub already falls back on a copy in the cache
  * (services/models.ts), so this reaches a person only when there is none, in the app (which has
  * no --offline) as in the CLI.
  */
 // NOTE: nothing about what is kept: only the pull knows whether anything arrived (keptNote.ts).
-const NETWORK_ADVICE = 'Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull again.';
+const NETWORK_ADVICE = `Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, ${PULL_AGAIN}.`;
 
 /** What a message needs of the Hub settings: where, and the token sent (never said) and whence. */
 export type HubContext = Pick<HubSettings, 'endpoint'> & Partial<Pick<HubSettings, 'token' | 'tokenFrom'>>;

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { recordInName, recordOfThisProcess } from '../../processIdentity';
 import { liveStampHolder, releaseStampLock, takeBriefLock, takeStampLock } from '../../stampLock';
-import { HubError } from './errors';
+import { HubError, PULL_AGAIN } from './errors';
 
 /** The lock file of `repoId` in the cache at `cacheRoot` (outside the repository's folder, which removals delete). */
 export function pullLockPath(cacheRoot: string, repoId: string): string {
@@ -69,7 +69,7 @@ function lockFile(cacheRoot: string, repoId: string): string {
   return file;
 }
 
-const PULL_WAIT = 'wait for it to finish, then pull again: what it fetched is kept, and the model comes from the cache';
+const PULL_WAIT = `wait for it to finish, ${PULL_AGAIN}: what it fetched is kept, and the model comes from the cache`;
 const REMOVE_WAIT = 'removing its files would pull them out from under it';
 
 /** The refusal of a pull or a removal of `repoId` while the process `pid` pulls it (NaN: one not named yet). */

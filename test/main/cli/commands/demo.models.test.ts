@@ -69,6 +69,22 @@ describe('spanfill demo --model', () => {
     expect(runs.every((r) => r.model === models[0].id && r.status === 'completed')).toBe(true);
   }, 120_000);
 
+  it('says to run the demo again, not to pull again, when the Hub is out of reach', async () => {
+    // A Hub that was there and is gone: its port refuses the connection.
+    hub = await startTestHub({ repoId: REPO, folder: SPM });
+    const env = { HF_ENDPOINT: hub.url };
+    await hub.close();
+    hub = undefined;
+    const dataDir = tempDir();
+    const out = await runSpanfill(['demo', '--model', REPO, '--steps', '10', '--data-dir', dataDir], env);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^spanfill demo: Cannot download repository tiny-org\/t5-tiny-spm@main from /m);
+    expect(out.stderr).toContain(
+      `and HF_ENDPOINT, then run the demo again (or \`spanfill models pull ${REPO} --data-dir ${dataDir}\`).`,
+    );
+    expect(out.stderr).not.toContain('pull again');
+  });
+
   it('fine-tunes a model folder as it is, recording the folder as the run model', async () => {
     const dataDir = tempDir();
     const out = await runSpanfill([
