@@ -13,7 +13,7 @@
 import { existsSync, lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStrictlyWithin } from '../../pathWithin';
-import { createStampLock, releaseStampLock, takeStampLock } from '../../stampLock';
+import { createStampLock, releaseStampLock, takeBriefLock, takeStampLock } from '../../stampLock';
 import { earlierExportFiles, EXPORT_MANIFEST, FINDER_FILE } from './manifest';
 import { EXPORT_LOCK, freshStamp, STAGING_INSIDE } from './stagingName';
 
@@ -39,16 +39,22 @@ export function unlockFolder(dir: string, stamp: string): void {
 /**
  * Clears what the killed export that staged in `staging` left in `dir` (found by its record,
  * stagingRecords.ts), as the next export into `dir` would: under `dir`'s lock (its stale lock
- * taken over, and given back), `staging` is finished or removed (settleStaging). False, and
- * nothing done, when a live export holds the lock (it cleared what was left when it took it).
+ * taken over, what every killed export left then cleared, and given back), `staging` is finished
+ * or removed (settleStaging). That only removes and renames, and frees what may be gigabytes on a
+ * disk that may be full, so the lock is taken as a brief holder's (stampLock.ts takeBriefLock:
+ * held empty where the disk has no room for its stamp). False, and nothing done, when a live
+ * export holds the lock (it cleared what was left when it took it) or one is making it just now.
  */
 export function clearKilledExport(dir: string, staging: string): boolean {
-  const stamp = freshStamp();
-  if (!lockFolder(dir, stamp)) return false;
+  const lock = join(dir, EXPORT_LOCK);
+  const isTakeover = existsSync(lock); // one given back meanwhile is made anew: clearing under it is as safe
+  const release = takeBriefLock(lock, freshStamp());
+  if (typeof release === 'number') return false;
   try {
+    if (isTakeover) clearLeftBehind(dir);
     if (existsSync(staging)) settleStaging(staging, dir); // there still where the lock was not stale
   } finally {
-    unlockFolder(dir, stamp);
+    release();
   }
   return true;
 }
