@@ -3,7 +3,8 @@
 // (from runsPrepare.ts, which plans it exactly as runs.start does), and a time when one was
 // measured: steps of this shape timed in this process (runsTiming.ts), or else the seconds per
 // step of the latest run with the same model, provider, input and target shape and batch
-// split, scaled to these steps.
+// split (a completed one first; none that failed or trained too few steps to be past its
+// start-up), scaled to these steps.
 
 import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
@@ -11,7 +12,17 @@ import type { PreparedRun } from './runsPrepare';
 import { TIMED_STEPS, type StepTiming } from './runsTiming';
 
 /**
- * Same model, provider and step shape: its seconds per step carry over. The target
+ * The steps a run must have trained for its time to set an estimate. A run's elapsed time holds
+ * its first call's start-up (building the graph, loading the model), which timing steps leaves
+ * out with a warm-up step (runsTiming.ts) and which can take as long as dozens of steps: a run
+ * of a few steps is mostly start-up, and its ms per step says little of the next run's.
+ */
+const STEPS_PAST_START_UP = 10;
+
+/**
+ * Same model, provider and step shape: its seconds per step carry over, from a run that got
+ * past start-up (STEPS_PAST_START_UP) and did not fail (a failed run's time may hold the
+ * failure: a crashed host's wait, a NaN caught late). The target
  * length is part of the shape: the noise density and mean span set it (density 0.99 makes
  * targets about six times longer than 0.15).
  */
@@ -25,7 +36,8 @@ function isComparable(row: RunRow, config: RunConfig): boolean {
     other.meanSpanLength === config.meanSpanLength &&
     other.batchSize === config.batchSize &&
     other.accumulation === config.accumulation &&
-    row.step > 0 &&
+    row.status !== 'failed' &&
+    row.step >= STEPS_PAST_START_UP &&
     row.elapsedMs > 0
   );
 }
@@ -43,7 +55,9 @@ function stepTime(prepared: PreparedRun, earlier: readonly RunRow[], timing: Ste
         `timed at ${when}${ran}; validation and checkpoints add to it`,
     };
   }
-  const basis = [...earlier].reverse().find((row) => isComparable(row, config));
+  // The latest completed one first: it trained its steps to the end, the others may not have.
+  const comparable = [...earlier].reverse().filter((row) => isComparable(row, config));
+  const basis = comparable.find((row) => row.status === 'completed') ?? comparable[0];
   if (!basis) return null;
   const ms = basis.elapsedMs / basis.step;
   return { ms, basis: `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step` };

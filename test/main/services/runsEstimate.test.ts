@@ -7,6 +7,7 @@ import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contra
 import { estimateRun } from '../../../src/main/services/runsEstimate';
 import type { PreparedRun } from '../../../src/main/services/runsPrepare';
 import type { RunRow } from '../../../src/main/store/runs';
+import type { RunStatusName } from '../../../src/shared/contract/runResults';
 
 const config = (extra: Partial<RunConfigInput> = {}) =>
   runConfigSchema.parse({
@@ -31,8 +32,14 @@ const prepared = {
   notices: [],
 } as unknown as PreparedRun;
 
-function row(id: string, extra: Partial<RunConfigInput>, step: number, elapsedMs: number): RunRow {
-  return { id, name: `run ${id}`, config: config(extra), step, elapsedMs } as RunRow;
+function row(
+  id: string,
+  extra: Partial<RunConfigInput>,
+  step: number,
+  elapsedMs: number,
+  status: RunStatusName = 'completed',
+): RunRow {
+  return { id, name: `run ${id}`, config: config(extra), step, elapsedMs, status } as RunRow;
 }
 
 describe('estimateRun', () => {
@@ -76,6 +83,24 @@ describe('estimateRun', () => {
     // 2000 ms / 40 steps = 50 ms a step; 100 steps = 5 s.
     expect(estimate.seconds).toBe(5);
     expect(estimate.timeBasis).toBe('measured by run run new (new): 50 ms per step');
+  });
+
+  it('times from no failed run, nor one of under 10 steps (its time mostly start-up), and from a completed one first', () => {
+    // The probe's case: the latest run of the shape failed at step 2 after 2.3 s (1151 ms a step),
+    // a completed one before it took 767 ms for 30 steps.
+    const failedShort = row('nan', {}, 2, 2302, 'failed');
+    const completed = row('done', {}, 30, 767);
+    expect(estimateRun(prepared, [completed, failedShort]).timeBasis).toBe(
+      'measured by run run done (done): 26 ms per step',
+    );
+    // Failed however far it got, or stopped before step 10: no time at all rather than theirs.
+    const failedLong = row('late', {}, 50, 5000, 'failed');
+    const stoppedShort = row('brief', {}, 9, 900, 'stopped');
+    expect(estimateRun(prepared, [failedLong, stoppedShort, failedShort]).seconds).toBeNull();
+    // From step 10 a stopped run counts; a completed one, even older, is taken before it.
+    const stopped = row('stopped', {}, 10, 1000, 'stopped');
+    expect(estimateRun(prepared, [stopped]).timeBasis).toBe('measured by run run stopped (stopped): 100 ms per step');
+    expect(estimateRun(prepared, [completed, stopped]).timeBasis).toMatch(/^measured by run run done /);
   });
 
   it('times from steps timed in this process before any earlier run, saying when and where they ran', () => {
