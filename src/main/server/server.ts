@@ -15,6 +15,7 @@ import { maxCallFrameBytes, maxCallFrameDepth } from '../../shared/limits';
 import { uploadPathPrefix, uploadsFolder } from '../../shared/upload';
 import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
+import { MAX_ARGUMENT_VALUES } from '../services/dispatch';
 import {
   createToken,
   hasPageCookie,
@@ -30,7 +31,7 @@ import { serveStatic } from './static';
 import { isOverUnreadLimits, maxUnreadBytes, maxUnreadBytesInAll, type UnreadLimits } from './unread';
 import { Uploads } from './upload';
 import { removeLeftUploads } from './uploadOwners';
-import { jsonNestingDepth, shallowJson } from './frameDepth';
+import { frameShape, topLevelNumber, type FrameShape } from './frameDepth';
 import { abandonedUploadMs, uploadLimitsFromEnv, type UploadLimits } from './uploadLimits';
 
 /** Loopback only, by design: anyone who can reach the port could drive the app. */
@@ -288,19 +289,45 @@ function serveSocket(
 type ParsedFrame = { id: number; call: unknown; args: unknown } | { id: number | null; error: string };
 
 /**
- * Frames are checked field by field so that the error names what is wrong; one nested deeper
- * than any call takes is refused before JSON.parse reads it (frameDepth.ts), by its id.
+ * The most fields one object in a frame may have: every call's arguments are strict objects of a
+ * few dozen fields at most (websocket-frames.test.ts checks), while JSON.parse and zod took 2.7 s
+ * over one of 700,000.
+ */
+export const maxFrameObjectFields = 1000;
+/** The most values a frame may hold: as many as a call's arguments may (dispatch.ts), and its own id, call and args. */
+const maxFrameValues = MAX_ARGUMENT_VALUES + 3;
+
+/** Why a frame of `shape` is not read, or undefined when it may be. */
+function frameRefusal(shape: FrameShape): string | undefined {
+  if (shape.depth > maxCallFrameDepth)
+    return (
+      `Frame nests objects and lists more than ${maxCallFrameDepth} deep; no call takes more than a few ` +
+      'levels, so it was not read'
+    );
+  if (shape.values > maxFrameValues)
+    return (
+      `Frame holds over ${MAX_ARGUMENT_VALUES.toLocaleString('en-US')} values (object fields and list items); ` +
+      'no call takes that many, so it was not read'
+    );
+  if (shape.objectFields > maxFrameObjectFields)
+    return (
+      `Frame has an object of over ${maxFrameObjectFields.toLocaleString('en-US')} fields; no call takes more ` +
+      'than a few dozen, so it was not read'
+    );
+  return undefined;
+}
+
+/**
+ * Frames are checked field by field so that the error names what is wrong; one nested deeper,
+ * holding more values or wider objects than any call takes is refused before JSON.parse reads
+ * it (frameDepth.ts: one scan of its text), by its id.
  */
 export function parseCallFrame(text: string | undefined): ParsedFrame {
   if (text === undefined) return { id: null, error: 'Frames must be JSON text, not binary' };
-  if (jsonNestingDepth(text, maxCallFrameDepth) > maxCallFrameDepth) {
-    return {
-      id: idOf(parseJson(shallowJson(text))),
-      error:
-        `Frame nests objects and lists more than ${maxCallFrameDepth} deep; no call takes more than a few ` +
-        'levels, so it was not read',
-    };
-  }
+  const refusal = frameRefusal(
+    frameShape(text, { depth: maxCallFrameDepth, values: maxFrameValues, objectFields: maxFrameObjectFields }),
+  );
+  if (refusal !== undefined) return { id: idOf({ id: topLevelNumber(text, 'id') }), error: refusal };
   const value = parseJson(text);
   if (value === undefined) return { id: null, error: 'Frame is not valid JSON' };
   if (typeof value !== 'object' || value === null) return { id: null, error: 'Frame must be a JSON object' };

@@ -56,7 +56,7 @@ const ECHO_FIELDS = 5;
  * more than any call takes (an import of its most paths is 100,000), while zod's strict objects
  * took 3.5 s over one frame of 700,000 unknown fields, every other client waiting.
  */
-const MAX_ARGUMENT_VALUES = 250_000;
+export const MAX_ARGUMENT_VALUES = 250_000;
 
 /** One object met while walking a call's arguments, with the way to it from the top. */
 interface ArgumentNode {

@@ -4,10 +4,12 @@
 // 1007 invalid payload, 1009 too big) and go on serving a client that was connected all along
 // and a new one. Also the size limit itself: a frame of exactly maxCallFrameBytes is answered,
 // one byte more is refused with 1009. And the nesting limit: a frame of 4 million nested `[`
-// is refused by its id before it is parsed, and another client is answered meanwhile.
+// is refused by its id before it is parsed, and another client is answered meanwhile; so are a
+// frame of more values than any call takes and one with an object wider than any call takes.
 
 import { describe, expect, it } from 'vitest';
 import { contract, listCallNames } from '../../../src/shared/contract';
+import { maxFrameObjectFields } from '../../../src/main/server/server';
 import { maxCallFrameBytes, maxCallFrameDepth } from '../../../src/shared/limits';
 import { wsPath } from '../../../src/shared/ws-protocol';
 import { buildFrame, openRawWebSocket, type FrameParts } from '../../support/raw-websocket';
@@ -52,6 +54,23 @@ const malformedFrames: { name: string; frame: FrameParts; expectedCode: number }
   },
 ];
 
+/** Calls `visit` with every schema in every call's arguments, nested ones (fields, items, options) too. */
+function visitArgumentSchemas(visit: (schema: object) => void): void {
+  const walk = (schema: unknown, depth: number): void => {
+    if (depth > 8 || typeof schema !== 'object' || schema === null) return;
+    visit(schema);
+    const def = (schema as { def?: Record<string, unknown> }).def ?? {};
+    const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
+    const options = Array.isArray(def.options) ? (def.options as unknown[]) : [];
+    for (const child of [...Object.values(shape), ...options, def.innerType, def.element, def.in, def.out])
+      walk(child, depth + 1);
+  };
+  for (const name of listCallNames()) {
+    const [domain, call] = name.split('.') as [keyof typeof contract, string];
+    walk((contract[domain] as Record<string, { args: unknown }>)[call].args, 0);
+  }
+}
+
 const shared = shareServeProcess();
 
 describe('malformed frames', () => {
@@ -80,19 +99,10 @@ describe('the frame size limit', () => {
     // Every string's .max() in every call's argument schema; JSON escapes one UTF-16 unit in at
     // most 6 bytes (\u0000), so such a value must fit in one frame with room for the envelope.
     let largest = 0;
-    const visit = (schema: unknown, depth: number): void => {
-      if (depth > 8 || typeof schema !== 'object' || schema === null) return;
+    visitArgumentSchemas((schema) => {
       const maxLength = (schema as { maxLength?: unknown }).maxLength;
       if (typeof maxLength === 'number') largest = Math.max(largest, maxLength);
-      const def = (schema as { def?: Record<string, unknown> }).def ?? {};
-      const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
-      for (const child of [...Object.values(shape), def.innerType, def.element, def.in, def.out])
-        visit(child, depth + 1);
-    };
-    for (const name of listCallNames()) {
-      const [domain, call] = name.split('.') as [keyof typeof contract, string];
-      visit((contract[domain] as Record<string, { args: unknown }>)[call].args, 0);
-    }
+    });
     expect(largest).toBeGreaterThanOrEqual(1_000_000); // masking.preview's text, at least
     expect(maxCallFrameBytes).toBeGreaterThanOrEqual(6 * largest + 64 * 1024);
   });
@@ -120,24 +130,49 @@ describe('the frame size limit', () => {
   });
 });
 
-describe('the frame nesting limit', () => {
-  it(`refuses a frame nested over ${maxCallFrameDepth} deep by its id, and serves the others`, async () => {
+describe('the frame nesting, values and object fields limits', () => {
+  it(`leaves room for the widest object any call takes (derived from the contract)`, () => {
+    let widest = 0;
+    visitArgumentSchemas((schema) => {
+      const shape = (schema as { shape?: Record<string, unknown> }).shape;
+      if (shape !== undefined) widest = Math.max(widest, Object.keys(shape).length);
+    });
+    expect(widest).toBeGreaterThanOrEqual(5); // some call takes that many fields, so the walk saw them
+    expect(maxFrameObjectFields).toBeGreaterThanOrEqual(10 * widest);
+  });
+
+  const depth = 4_000_000; // about 8 MB, under maxCallFrameBytes: 12 s of JSON.parse
+  const fields = (count: number): Record<string, number> =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 0]));
+  it.each([
+    {
+      name: `a frame nested over ${maxCallFrameDepth} deep`,
+      text: `{"id":11,"call":"system.ping","args":{"message":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+      message: expect.stringContaining(`more than ${maxCallFrameDepth} deep`),
+    },
+    {
+      // JSON.parse and zod held the server 2.7 s over this one.
+      name: 'an object of 700,000 fields',
+      text: JSON.stringify({ id: 11, call: 'system.ping', args: fields(700_000) }),
+      message: expect.stringMatching(/^Frame has an object of over /),
+    },
+    {
+      name: 'a list of 2,500,000 items',
+      text: JSON.stringify({ id: 11, call: 'system.ping', args: { message: 'x', list: Array(2_500_000).fill([]) } }),
+      message: expect.stringMatching(/^Frame holds over /),
+    },
+  ])('refuses $name by its id before reading it, and serves the others', async ({ text, message }) => {
     const socket = await connectClient(shared.serve);
     try {
-      const depth = 4_000_000; // about 8 MB, under maxCallFrameBytes: 12 s of JSON.parse
-      const frame = `{"id":11,"call":"system.ping","args":{"message":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
-      expect(Buffer.byteLength(frame)).toBeLessThan(maxCallFrameBytes);
+      expect(Buffer.byteLength(text)).toBeLessThan(maxCallFrameBytes);
       const [refused] = await Promise.all([
-        exchange(socket, frame),
-        expectServing(shared.serve, shared.bystander, 'answered beside a deep frame'),
+        exchange(socket, text),
+        expectServing(shared.serve, shared.bystander, 'answered beside a refused frame'),
       ]);
       expect(refused).toEqual({
         kind: 'response',
         id: 11,
-        response: {
-          ok: false,
-          error: { code: 'invalid_argument', message: expect.stringContaining(`more than ${maxCallFrameDepth} deep`) },
-        },
+        response: { ok: false, error: { code: 'invalid_argument', message } },
       });
       await expectServing(shared.serve, socket, 'the same socket goes on');
     } finally {
