@@ -46,7 +46,7 @@ describe('runs resume --json', () => {
     const result = await runsCommand.run(contextOf());
     expect(result).toMatchObject({ action: 'resume', runId: 'r-1', status: 'paused', step: 4, losses: [2, 1.5] });
     expect(result).not.toHaveProperty('result');
-    // The text is train's: its last line says how the run ended.
+    // The text is train's: its first line says how the run ended (the losses follow).
     expect(runsCommand.render?.(result)).toMatch(/^run r-1 paused at step 4\nloss 2\.0000 → 1\.5000$/);
   });
 });
