@@ -10,11 +10,11 @@ import path from 'node:path';
 import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { exportRoomNeeded } from '../engine/export/room';
-import { type FreeSpace, statFreeSpace } from '../store/db';
+import { diskFreeSpace, type FreeSpaceOf } from './freeSpace';
 import { withDiskFullHint } from './errors';
 
-/** The room left on the disk that holds a folder: statfs (store/db.ts statFreeSpace), or a test's. */
-export type FreeSpaceOf = (folder: string) => FreeSpace | undefined;
+// services/export.ts takes its test's reader by this name.
+export type { FreeSpaceOf } from './freeSpace';
 
 /** What a write meets on a disk without room for it, in Node's words; said in Spanfill's (withDiskFullHint). */
 const NO_ROOM = 'ENOSPC: no space left on device';
@@ -27,7 +27,7 @@ export class DestinationDisk {
   constructor(
     private readonly out: string,
     private readonly dataDir: string | undefined,
-    private readonly freeSpace: FreeSpaceOf = statFreeSpace,
+    private readonly freeSpace: FreeSpaceOf = diskFreeSpace,
   ) {}
 
   /**

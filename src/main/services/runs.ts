@@ -64,7 +64,8 @@ import { resumableRun, resumePoint, type ResumeCheck } from './runsResumable';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
 import { configOfRequest, prepareRun, requestNotices, RUN_KIND } from './runsPrepare';
-import { type FreeSpaceOf, refuseWithoutRoom } from './runsRoom';
+import type { FreeSpaceOf } from './freeSpace';
+import { refuseWithoutRoom } from './runsRoom';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -174,9 +175,8 @@ export class RunService {
   /**
    * Checks `request` like start (same messages) and estimates its cost; starts nothing. With
    * `timeSteps`, times a few steps of its shape first (refused while a run trains: the two
-   * would slow each other and the figure would say neither). `onTiming`: called as the steps start
-   * being timed, once every check has passed (the CLI says so then). `reader`: where the estimate
-   * is read, for how it says to time steps (runsEstimate.ts untimedBasis).
+   * would slow each other and the figure would say neither). `onTiming`: called as steps start being
+   * timed, every check passed (the CLI says so). `reader`: who reads it (runsEstimate.ts untimedBasis).
    */
   async estimate(
     request: RunRequest,

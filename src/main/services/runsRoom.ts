@@ -10,11 +10,8 @@ import path from 'node:path';
 import { ApiError, DISK_FULL_WORDS } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { directoryBytes } from '../engine/hub/cache';
-import { type FreeSpace, statFreeSpace } from '../store/db';
+import { diskFreeSpace, type FreeSpaceOf } from './freeSpace';
 import { FREE_SPACE_WORDS } from './runsFailure';
-
-/** The room left on the disk that holds a folder (statfs), or a test's. */
-export type FreeSpaceOf = (folder: string) => FreeSpace | undefined;
 
 /**
  * Refuses resuming run `id` from checkpoint `from` (undefined: none, from step 0) where the disk
@@ -25,7 +22,7 @@ export type FreeSpaceOf = (folder: string) => FreeSpace | undefined;
 export function refuseWithoutRoom(
   id: string,
   from: { readonly dir: string; readonly step: number } | undefined,
-  freeSpace: FreeSpaceOf = statFreeSpace,
+  freeSpace: FreeSpaceOf = diskFreeSpace,
 ): void {
   if (from === undefined) return;
   const free = freeSpace(path.dirname(from.dir))?.bytes;
