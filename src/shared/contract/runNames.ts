@@ -93,8 +93,9 @@ function clip(text: string, max: number): string {
  * The name a run gets when it is given none: "<model> on <dataset>", each as people call it (a
  * registered model's and the dataset's names, not their ids; see shortModelName for the rest),
  * each cut to RUN_NAME_PART_MAX characters; where another run (`takenNames`) has that name,
- * numbered " (2)", " (3)", … the first free, so that runs of one model on one dataset are told
- * apart by name in the runs list and a comparison's legend.
+ * numbered ", run 2", ", run 3", … the first free, so that runs of one model on one dataset are
+ * told apart by name in the runs list and a comparison's legend. Not " (2)", as datasets and
+ * models are numbered: "m on d (2)" reads as a run on a dataset "d (2)", which may be there.
  */
 export function defaultRunName(
   modelLabel: string,
@@ -103,7 +104,7 @@ export function defaultRunName(
 ): string {
   const name = `${clip(modelLabel, RUN_NAME_PART_MAX)} on ${clip(datasetName, RUN_NAME_PART_MAX)}`;
   let numbered = name;
-  for (let number = 2; takenNames.has(numbered); number++) numbered = `${name} (${number})`;
+  for (let number = 2; takenNames.has(numbered); number++) numbered = `${name}, run ${number}`;
   return numbered;
 }
 

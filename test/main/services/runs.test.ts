@@ -164,7 +164,7 @@ describe('runs service: a run', () => {
     await app.runs.wait(named.id);
     // Another on the same model and dataset is told apart from the first by its name.
     const again = await app.runs.start(base(datasetId, { model: model.id, maxSteps: 2, stepsPerCall: 1 }));
-    expect(again.name).toBe('my tiny spm on Letters from the 1790s, transcribed and… (2)');
+    expect(again.name).toBe('my tiny spm on Letters from the 1790s, transcribed and…, run 2');
     await app.runs.wait(again.id);
   });
 

@@ -25,10 +25,14 @@ describe('defaultRunName', () => {
     expect(defaultRunName('m', `${'a'.repeat(38)} bcd`)).toBe(`m on ${'a'.repeat(38)}…`);
   });
 
-  it('numbers a name another run has: (2), (3), … the first free', () => {
-    expect(defaultRunName('m', 'd', new Set(['m on d']))).toBe('m on d (2)');
-    expect(defaultRunName('m', 'd', new Set(['m on d', 'm on d (2)', 'm on d (4)']))).toBe('m on d (3)');
-    expect(defaultRunName('m', 'd', new Set(['m on d (2)']))).toBe('m on d');
+  it('numbers a name another run has: run 2, run 3, … the first free', () => {
+    expect(defaultRunName('m', 'd', new Set(['m on d']))).toBe('m on d, run 2');
+    expect(defaultRunName('m', 'd', new Set(['m on d', 'm on d, run 2', 'm on d, run 4']))).toBe('m on d, run 3');
+    expect(defaultRunName('m', 'd', new Set(['m on d, run 2']))).toBe('m on d');
+    // Not " (2)": a dataset may be named "d (2)" (an import under a taken name is), and
+    // "m on d (2)" read as a run on it. Runs named so before keep their names, and take no number.
+    expect(defaultRunName('m', 'd', new Set(['m on d', 'm on d (2)']))).toBe('m on d, run 2');
+    expect(defaultRunName('m', 'd (2)', new Set(['m on d, run 2']))).toBe('m on d (2)');
   });
 });
 
