@@ -178,8 +178,47 @@ function asStoreError(error: unknown, file: string): StoreError {
       `The data directory ${path.dirname(file)} cannot be used: ${message}. It (or a folder above it) is a file; give a folder with --data-dir.`,
     );
   if (ACCESS_CODES.has(primaryCode(code)))
-    return new StoreError(`The database ${file} cannot be opened or written: ${message}. ${WRITE_ACCESS_ADVICE}.`);
+    return new StoreError(
+      `The database ${file} cannot be opened or written: ${accessRefusal(file) ?? `${message}. ${WRITE_ACCESS_ADVICE}`}.`,
+    );
   return new StoreError(`The database ${file} cannot be used: ${message}. ${damagedAdvice(file)}`);
+}
+
+/**
+ * Why this process may not write `file` or in its folder, and what to do, where the system says
+ * (access(2)): a read-only disk (EROFS) or permissions (EACCES, EPERM). SQLite's own words say
+ * neither ("unable to open database file"). Undefined where nothing is refused, or for another
+ * reason: the caller's advice names both. NOTE: worded without "read-only file system" and
+ * SQLite's "readonly database", which services/errors.ts withReadOnlyHint would add its hint to.
+ */
+function accessRefusal(file: string): string | undefined {
+  const folder = path.dirname(file);
+  const { R_OK, W_OK } = fs.constants;
+  const checks = [
+    { target: folder, mode: W_OK, denied: `its folder's permissions do not let you write in ${folder}` },
+    { target: file, mode: R_OK | W_OK, denied: 'its permissions do not let you read and write it' },
+  ];
+  for (const { target, mode, denied } of checks) {
+    const refused = accessCode(target, mode);
+    if (refused === 'EROFS')
+      return (
+        `the disk that holds ${folder} is read-only. Use a data directory on a disk you can write to ` +
+        '(--data-dir), or have that disk mounted read-write'
+      );
+    if (refused === 'EACCES' || refused === 'EPERM')
+      return `${denied}. Give your user ${target === file ? 'read and write access to it' : 'write access there'} (chmod or chown), or use another --data-dir`;
+  }
+  return undefined;
+}
+
+/** The code access(2) refuses `target` with for `mode` (ENOENT for one missing); undefined when allowed. */
+function accessCode(target: string, mode: number): string | undefined {
+  try {
+    fs.accessSync(target, mode);
+    return undefined;
+  } catch (error) {
+    return errorCode(error);
+  }
 }
 
 /**
