@@ -7,7 +7,7 @@
 // (interrupted runs), and the runs training now (what removing a dataset or a model must not
 // pull from under them).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, errorMessage } from '../../shared/errors';
 import { StoreError, WRITE_ACCESS_ADVICE } from '../store/db';
@@ -18,7 +18,7 @@ import {
   type RecordedProcess,
 } from '../processIdentity';
 import type { RunRepository, RunRow } from '../store/runs';
-import { isLockBeingMade, releaseStampLock, replaceStaleLock } from '../stampLock';
+import { createStampLock, isLockBeingMade, releaseStampLock, replaceStaleLock } from '../stampLock';
 import { runsFolder } from './runFolders';
 
 /**
@@ -104,7 +104,7 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (createLock(file, lock)) return release;
+      if (createStampLock(file, lock)) return release; // a lock it had no room to write is not left behind
       const text = readLockText(file);
       if (text === null) continue; // given back meanwhile
       const holder = holderOfText(text);
@@ -116,17 +116,6 @@ export function acquireTrainerLock(dataDir: string, runs?: RunRepository, runId?
     throw error instanceof ApiError ? error : unwritable(file, error);
   }
   throw new ApiError('conflict', `Could not take the trainer lock ${file}; try again`);
-}
-
-/** Makes the lock `file` holding `lock` where there is none: true; false when there is one. */
-function createLock(file: string, lock: string): boolean {
-  try {
-    writeFileSync(file, lock, { flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
 }
 
 /**

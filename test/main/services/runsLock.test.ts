@@ -23,13 +23,13 @@ const afterRead = vi.hoisted(() => ({ hook: null as (() => void) | null }));
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
-  const writeFileSync: typeof actual.writeFileSync = (file, ...rest) => {
+  const openSync = ((file: string, ...rest: unknown[]) => {
     if (refused.code !== '' && String(file).endsWith('trainer.lock')) {
       const verb = refused.code === 'EROFS' ? 'read-only file system' : 'no such device';
       throw Object.assign(new Error(`${refused.code}: ${verb}, open '${String(file)}'`), { code: refused.code });
     }
-    actual.writeFileSync(file, ...rest);
-  };
+    return (actual.openSync as (...args: unknown[]) => number)(file, ...rest);
+  }) as typeof actual.openSync;
   const readFileSync = ((file: string, ...rest: unknown[]) => {
     const text = (actual.readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
     const hook = afterRead.hook;
@@ -38,7 +38,7 @@ vi.mock('node:fs', async (importOriginal) => {
     hook();
     return text;
   }) as typeof actual.readFileSync;
-  const mocked = { writeFileSync, readFileSync };
+  const mocked = { openSync, readFileSync };
   return { ...actual, default: { ...actual, ...mocked }, ...mocked };
 });
 
