@@ -3,7 +3,9 @@
 // process against the stand-in Hub. A pull whose weights meet a full disk ends as any command
 // that cannot write the data directory does: exit 3 with the disk-full advice, the same words
 // whichever write failed, never an unhandled rejection. It leaves no lock behind that refuses the
-// next pull or the `cache rm` that frees the space, and once there is room the pull resumes.
+// next pull or the `cache rm` that frees the space, and once there is room the pull resumes. A
+// pull killed there leaves its lock (engine/hub/pullLock.ts), stale: `cache rm` takes it over with
+// no new bytes, on a disk without one free (stampLock.ts takeBriefLock), and leaves none.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { exitCodes } from '../../../src/main/cli/exit-codes';
 import { runSpanfill as cli } from '../../support/cli';
 import { startTestHub, type TestHub } from '../../support/hub-server';
 import { fillDisk, smallDisks } from '../../support/smallDisk';
+import { goneStamp } from '../../support/stamps';
 
 const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const REPO = 'tiny-org/t5-tiny-spm';
@@ -67,5 +70,27 @@ describe.skipIf(!disks.canMount)('models pull onto a full disk', () => {
     const pulled = await cli(['models', 'pull', REPO, ...data], env);
     expect(pulled.code).toBe(exitCodes.ok);
     expect(pulled.stdout).toMatch(/resumed/);
+  }, 30_000);
+
+  it('cache rm takes over the lock a killed pull left, with not one byte free, and leaves no lock', async () => {
+    hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
+    const env = { HF_ENDPOINT: hub.url };
+    const disk = disks.make(2048)!;
+    const dataDir = path.join(disk, 'data');
+    const data = ['--data-dir', dataDir];
+    expect((await cli(['models', ...data])).code).toBe(exitCodes.ok);
+    fillDisk(disk, 128 * 1024); // what the pull fetched before the weights is in the cache
+    expect((await cli(['models', 'pull', REPO, ...data], env)).code).toBe(exitCodes.store);
+    const locks = path.join(dataDir, 'models', 'hub', '.locks');
+    fs.mkdirSync(locks, { recursive: true });
+    fs.writeFileSync(path.join(locks, 'models--tiny-org--t5-tiny-spm.lock'), goneStamp()); // its pull killed
+    fs.mkdirSync(path.join(disk, 'more'));
+    fillDisk(path.join(disk, 'more'), 0);
+    expect(() => fs.writeFileSync(path.join(disk, 'one-byte'), 'x')).toThrow(/ENOSPC/);
+    fs.rmSync(path.join(disk, 'one-byte'), { force: true });
+
+    const removed = await cli(['models', 'cache', 'rm', REPO, ...data], env);
+    expect({ code: removed.code, stderr: removed.stderr }).toEqual({ code: exitCodes.ok, stderr: '' });
+    expect(fs.readdirSync(locks)).toEqual([]);
   }, 30_000);
 });
