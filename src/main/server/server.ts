@@ -13,7 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, errorMessage, type Envelope } from '../../shared/errors';
 import { maxCallFrameBytes, maxCallFrameDepth } from '../../shared/limits';
 import { uploadPathPrefix, uploadsFolder } from '../../shared/upload';
-import { wsPath, type WsServerFrame } from '../../shared/ws-protocol';
+import { encodeServerFrame, wsPath, type WsServerFrame } from '../../shared/ws-protocol';
 import type { AppServices } from '../services/app';
 import { MAX_ARGUMENT_VALUES } from '../services/dispatch';
 import {
@@ -239,7 +239,7 @@ function serveSocket(
     if (ws.readyState !== ws.OPEN) return;
     // Not a close frame: a client that reads nothing would not read that either.
     if (isOverUnreadLimits(ws.bufferedAmount, () => unreadInAll(unread.wss), unread.limits)) return ws.terminate();
-    ws.send(JSON.stringify(frame));
+    ws.send(encodeServerFrame(frame));
   };
   const unsubscribe = app.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
   // The calls still running on this socket: once it closes (a reload, a closed tab) nobody

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../../src/main/server/server';
 import { AppServices } from '../../../src/main/services/app';
-import type { WsServerFrame } from '../../../src/shared/ws-protocol';
+import { decodeServerFrame, type WsServerFrame } from '../../../src/shared/ws-protocol';
 
 let dataDir: string;
 let rendererDir: string;
@@ -164,7 +164,8 @@ function nextFrame(
 ): Promise<WsServerFrame> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData): void => {
-      const frame = JSON.parse(data.toString()) as WsServerFrame;
+      // As the page reads them (ws-bridge.ts).
+      const frame = decodeServerFrame(data.toString());
       if (!predicate(frame)) return;
       socket.off('message', onMessage);
       resolve(frame);
@@ -302,6 +303,30 @@ describe('WebSocket', () => {
         payload: { runId: 'r1', points: [{ step: 5, name: 'loss', value: 1.5 }] },
       });
     } finally {
+      socket.close();
+    }
+  });
+
+  it("carries numbers JSON cannot hold (a diverged loss) to the page's decoder as those numbers", async () => {
+    const socket = await openSocket({ token: server.token });
+    const call = vi.spyOn(app, 'call').mockResolvedValue({ ok: true, result: { eval: { loss: -Infinity } } });
+    try {
+      const event = nextFrame(socket, (candidate) => candidate.kind === 'event');
+      const points = [
+        { step: 5, name: 'loss', value: NaN },
+        { step: 5, name: 'gradNorm', value: Infinity },
+      ];
+      app.events.emit('runs.metrics', { runId: 'r1', points });
+      expect(await event).toEqual({ kind: 'event', event: 'runs.metrics', payload: { runId: 'r1', points } });
+      const answer = nextFrame(socket, (candidate) => candidate.kind === 'response');
+      socket.send(JSON.stringify({ id: 42, call: 'runs.get', args: { id: 'r1' } }));
+      expect(await answer).toEqual({
+        kind: 'response',
+        id: 42,
+        response: { ok: true, result: { eval: { loss: -Infinity } } },
+      });
+    } finally {
+      call.mockRestore();
       socket.close();
     }
   });

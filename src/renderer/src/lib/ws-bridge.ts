@@ -7,7 +7,7 @@
 import type { ErrorInfo, Envelope } from '../../../shared/errors';
 import type { EventMap, EventName } from '../../../shared/events';
 import type { Bridge } from '../../../shared/transport';
-import { wsPath, type WsServerFrame } from '../../../shared/ws-protocol';
+import { decodeServerFrame, wsPath } from '../../../shared/ws-protocol';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -51,7 +51,7 @@ export function createWsBridge(token: string): WsBridge {
   });
   socket.addEventListener('message', (message: MessageEvent) => {
     if (typeof message.data !== 'string') return;
-    const frame = JSON.parse(message.data) as WsServerFrame;
+    const frame = decodeServerFrame(message.data);
     if (frame.kind === 'event') {
       for (const listener of eventListeners) listener(frame.event, frame.payload as never);
     } else if (frame.id !== null) {
