@@ -4,6 +4,9 @@
 // uses it where it prints (cli/run.ts, cli/nextCommand.ts says when); the app where it shows a
 // message or a command (renderer components/CommandCode.svelte). Text only: no process, no env.
 
+/** The prompt a `spanfill fill` command shown as a next step carries: one hole, quoted for the shell. */
+export const EXAMPLE_FILL_PROMPT = '"Text with <extra_id_0> where a span is missing"';
+
 /** Characters a POSIX shell reads literally in an unquoted word. */
 const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
 

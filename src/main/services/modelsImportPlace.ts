@@ -7,7 +7,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { shellWord } from '../../shared/commandText';
+import { EXAMPLE_FILL_PROMPT, shellWord } from '../../shared/commandText';
 import { exportsFolder } from '../../shared/contract/export';
 import { ApiError } from '../../shared/errors';
 import { canonicalPath } from '../engine/export/folder';
@@ -44,12 +44,11 @@ export function refuseDataDirFolder(dir: string, dataDir: string, runName: (id: 
 function checkpointRefused(dir: string, runId: string, name: string | undefined, step: number): ApiError {
   const run = name === undefined ? `run ${runId}` : `run ${runId} (${name})`;
   const pick = `--run ${runId} --checkpoint ${step}`;
-  const prompt = '"Text with <extra_id_0> where a span is missing"';
   return new ApiError(
     'invalid_input',
     `${dir} is checkpoint ${step} of ${run}, in Spanfill's data directory: \`spanfill runs rm ${runId}\` ` +
       'deletes it, as the run does while it trains and keeps only its best and last checkpoints, so it is not ' +
-      `registered as a model. A checkpoint needs no import: \`spanfill fill ${pick} ${prompt}\`, ` +
+      `registered as a model. A checkpoint needs no import: \`spanfill fill ${pick} ${EXAMPLE_FILL_PROMPT}\`, ` +
       `\`spanfill train --model ${shellWord(dir)} --dataset ID\`, and the Playground offers it. To keep it as a model, ` +
       `export a copy and import that: \`spanfill export ${pick} --format hf --out DIR\`, then \`spanfill models import DIR\``,
   );

@@ -36,7 +36,7 @@ import { T5_PRESET_NAMES } from '../../engine/t5/config';
 import { threadsOverMachine } from '../../../shared/threads';
 import { runLossWarning } from '../../../shared/lossTrend';
 import { chosenDataDir } from '../nextCommand';
-import { spanfillCommand } from '../../../shared/commandText';
+import { EXAMPLE_FILL_PROMPT, spanfillCommand } from '../../../shared/commandText';
 import { lengthConsequences, type LengthSetting } from '../../../shared/contract/schedule';
 
 function progressLine(event: {
@@ -78,7 +78,7 @@ export function renderFollowed(r: FollowedRun): string {
   if (evalLoss !== undefined) lines.push(`validation loss ${evalLoss.toFixed(4)}`);
   for (const warning of r.warnings ?? []) lines.push(`warning: ${warning}`);
   if (r.status === 'completed' || r.status === 'stopped') {
-    const fill = `fill --run ${r.runId} "Text with <extra_id_0> where a span is missing"`;
+    const fill = `fill --run ${r.runId} ${EXAMPLE_FILL_PROMPT}`;
     lines.push(`fill:   ${spanfillCommand(fill, r.dataDir)}`);
     lines.push(`export: ${spanfillCommand(`export --run ${r.runId} --format hf --out DIR`, r.dataDir)}`);
   }
