@@ -60,7 +60,8 @@ export function takeStampLock(file: string, stamp: string): number | null {
 
 /**
  * takeStampLock for a holder that frees space and holds the lock for moments (a removal from the
- * Hub cache, which must work on a full disk): where the disk has no room even for the stamp, the
+ * Hub cache, the clearing of a killed export's staging folder: engine/export/intoFolder.ts
+ * clearKilledExport; both must work on a full disk, and both only remove and rename): where the disk has no room even for the stamp, the
  * lock is taken empty, made so or taken over from a holder that has gone (its breaker empty too:
  * no new bytes), and read by others as one being made (busy) for UNREADABLE_LOCK_MS, far longer
  * than such a holder holds it. Returns what gives it back, or the pid of the live holder (NaN: one
