@@ -1,8 +1,10 @@
 // Importing files as a dataset: engine/data reads and splits the documents (streaming),
 // this file writes them to the store in batched inserts, emits progress events, writes the
 // validation split and marks the dataset ready. A failed or cancelled import deletes its
-// half-written row and documents (in batches on a disk short of room) and files, leaving the
-// store as it was; where even that finds no room, the row stays 'importing' until a later
+// documents (in batches on a disk short of room), files and row, leaving the store as it was,
+// but for one that failed after the page or window that asked for it went (reloaded or closed:
+// the import goes on without it), which keeps its row as 'failed' with why, for the page that
+// comes next to say. Where even that finds no room, the row stays 'importing' until a later
 // removeAbandonedImports, which also clears imports abandoned by a process that died.
 
 import { optionalDisplayName } from '../../shared/contract/displayName';
@@ -38,6 +40,12 @@ export interface DatasetImportRequest {
    * contract: a call from a window cannot give it.
    */
   readonly namedAs?: ReadonlyMap<string, string>;
+  /**
+   * Whether the page or window that asked for the import has gone (its connection closed:
+   * CallContext.signal): a failure is then kept as a 'failed' row with why, since nobody got the
+   * answer; otherwise the caller is told and the row goes. Not in the contract.
+   */
+  readonly isCallerGone?: () => boolean;
 }
 
 export interface DatasetImportDeps {
@@ -115,6 +123,19 @@ function removeLeftovers(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>, id: 
   // A folder that stays once its row is gone is an orphan, which the next open deletes.
   attempt(() => removeDatasetFiles(deps.dataDir, id));
   return attempt(() => deps.repo.deleteGradually(id));
+}
+
+/**
+ * A failed import's documents and files go; its row stays as 'failed' with `reason`. Where its
+ * documents cannot be deleted yet (a full disk), the row stays 'importing' for
+ * removeAbandonedImports, as removeLeftovers leaves it; never throws.
+ */
+function keepFailure(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>, id: string, reason: string): void {
+  attempt(() => removeDatasetFiles(deps.dataDir, id));
+  attempt(() => {
+    deps.repo.deleteDocuments(id);
+    deps.repo.markFailed(id, reason);
+  });
 }
 
 /** Whether `work` ran without throwing. */
@@ -205,13 +226,15 @@ export async function importDataset(
     deps.events.emit('datasets.statusChanged', { datasetId: id, status: 'ready' });
   } catch (error) {
     // The import's own error is what is said, whether or not its leftovers could go now.
-    removeLeftovers(deps, id);
     const raw = toApiError(error);
     const mapped = raw instanceof ApiError ? new ApiError(raw.code, shown(raw.message)) : raw;
+    if (!signal.aborted && request.isCallerGone?.() === true) keepFailure(deps, id, errorMessage(mapped));
+    else removeLeftovers(deps, id);
+    // (why for a failure, which another page says; none for a cancel, which someone asked for)
     deps.events.emit('datasets.statusChanged', {
       datasetId: id,
       status: 'failed',
-      error: errorMessage(mapped),
+      ...(signal.aborted ? {} : { error: errorMessage(mapped) }),
     });
     throw mapped;
   } finally {

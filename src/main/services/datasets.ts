@@ -131,7 +131,7 @@ export class DatasetService {
     } finally {
       this.running.delete(id);
       // A failed or cancelled import deleted what it had stored: give that space back.
-      if (this.repo.get(id) === undefined) this.giveBackSpace();
+      if (this.repo.get(id)?.status !== 'ready') this.giveBackSpace();
     }
     return this.summary(this.mustGet(id));
   }
@@ -346,6 +346,7 @@ export class DatasetService {
       status: row.status,
       createdAt: row.created_at,
       stats: row.status === 'ready' ? row.stats : null,
+      ...(row.status === 'failed' && row.error !== null ? { error: row.error } : {}),
     };
   }
 }
@@ -367,7 +368,9 @@ export function datasetHandlers(services: {
 }): Omit<DomainHandlers<'datasets'>, 'datasets.rename' | 'datasets.importSample'> {
   const { datasets } = services;
   return {
-    'datasets.import': (args) => datasets.import(args),
+    // The import goes on when its page goes (a reload); a failure then is kept for the next page.
+    'datasets.import': (args, context) =>
+      datasets.import({ ...args, isCallerGone: () => context?.signal?.aborted === true }),
     'datasets.list': async () => listed(datasets.repo, datasets.list()),
     'datasets.get': async ({ id, sample }) => datasets.get(id, sample),
     'datasets.remove': async ({ id }) => datasets.remove(id),

@@ -35,19 +35,22 @@ export class DatasetsWatcher extends RowsWatcher<DatasetState> {
         renamed: ({ id, name }) => events.emit('datasets.renamed', { datasetId: id, name }),
         removed: (id) => events.emit('datasets.removed', { datasetId: id }),
       },
-      hearDatasets(events),
+      hearDatasets(repo, events),
       (look) => watchListed<DatasetSummary>(repo, look),
     );
   }
 }
 
-/** The datasets service's own announcements, as the watcher's changes (the service sends failed for an import it deleted). */
-function hearDatasets(events: EventBus): RowsListen {
+/**
+ * The datasets service's own announcements, as the watcher's changes (the service sends failed
+ * for an import it deleted, and for one whose row it kept as failed: its page had gone).
+ */
+function hearDatasets(repo: DatasetRepository, events: EventBus): RowsListen {
   return (heard) =>
     events.subscribe((event, payload) => {
       if (event === 'datasets.statusChanged') {
         const { datasetId, status } = payload as EventMap['datasets.statusChanged'];
-        heard(datasetId, status === 'failed' ? 'removed' : { status }); // (a failed import's row is deleted)
+        heard(datasetId, status === 'failed' && repo.get(datasetId) === undefined ? 'removed' : { status });
       } else if (event === 'datasets.renamed') {
         const { datasetId, name } = payload as EventMap['datasets.renamed'];
         heard(datasetId, { name });

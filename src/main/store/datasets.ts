@@ -1,8 +1,9 @@
 // Datasets repository: rows of `datasets`, `documents` and `tokenized_caches` (schema 001;
 // a document's split key: 008).
 // Documents are written in batched transactions by the import; a failed import deletes them in
-// batches where the disk is short of room (deleteGradually), then its dataset row, so the store
-// ends as it began.
+// batches where the disk is short of room, then its dataset row (deleteGradually), so the store
+// ends as it began; or, where nobody got its answer (its page went), keeps its row as 'failed'
+// with why (markFailed).
 // `stats_json` is parsed once here (datasetStats.ts); the rest of main sees typed stats.
 
 import type { DatasetStats } from '../../shared/contract/datasets';
@@ -98,12 +99,15 @@ export class DatasetRepository {
 
   /**
    * create, under `row.name` where no dataset has it, else under the first `numbered(n)` (n = 2,
-   * 3, …) none has: names stay distinct, so a name finds one dataset. Chosen and inserted in one
+   * 3, …) none has: names stay distinct, so a name finds one dataset. A failed import's row under
+   * `row.name` is deleted first (the new import takes its place). Chosen and inserted in one
    * transaction, so two imports begun together in two processes take two names. The name stored.
    */
   createUnderFreeName(row: Parameters<DatasetRepository['create']>[0], numbered: (n: number) => string): string {
     return this.db
       .transaction(() => {
+        // A failed import under that name is replaced: its row only said why it failed.
+        this.db.prepare("DELETE FROM datasets WHERE name = ? AND status = 'failed'").run(row.name);
         const taken = this.db.prepare('SELECT 1 FROM datasets WHERE name = ?');
         let name = row.name;
         for (let n = 2; taken.get(name) !== undefined; n++) name = numbered(n);
@@ -133,6 +137,15 @@ export class DatasetRepository {
         `UPDATE datasets SET status = 'ready', format = ?, source_hash = ?, stats_json = ?, error = NULL WHERE id = ?`,
       )
       .run(ready.format, ready.sourceHash, JSON.stringify(ready.stats), id);
+  }
+
+  /**
+   * The import failed, its documents deleted (deleteDocuments): the row stays, without stats,
+   * with `error` (why), so a window or page that did not start the import can say so, until it
+   * is removed or an import under its name replaces it (createUnderFreeName).
+   */
+  markFailed(id: string, error: string): void {
+    this.db.prepare(`UPDATE datasets SET status = 'failed', stats_json = '{}', error = ? WHERE id = ?`).run(error, id);
   }
 
   updateStats(id: string, stats: DatasetStats): void {

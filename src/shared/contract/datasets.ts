@@ -71,6 +71,12 @@ export interface DatasetSummary {
   readonly status: 'importing' | 'ready' | 'failed';
   readonly createdAt: string;
   readonly stats: DatasetStats | null;
+  /**
+   * Why the import failed (status 'failed'): kept, in a row with no documents, for an import whose
+   * page or window went before it failed (a reload), so that the next page can say so, until it
+   * is removed or an import under its name replaces it.
+   */
+  readonly error?: string;
 }
 
 export interface DatasetDocument {

@@ -1,5 +1,6 @@
 // The datasets service over a real store in a temp data dir: import, list, show, the
-// training-example estimate, failed and cancelled imports leaving the store as it was, uploaded
+// training-example estimate, failed and cancelled imports leaving the store as it was (a failure
+// after its page went keeping its row, with why), uploaded
 // files named as dropped, and imports abandoned by a process that is gone. (Removing datasets:
 // datasets-remove.test.ts; token caches: datasetTokens.test.ts; masking previews of its
 // datasets: masking.test.ts.)
@@ -153,6 +154,50 @@ describe('datasets service', () => {
     });
     expect(counts(store)).toEqual(before);
     expect(seen.at(-1)).toMatchObject({ event: 'datasets.statusChanged', payload: { status: 'failed' } });
+  });
+
+  it('a failed import whose page went (a reload) keeps only its row, as failed with why, until an import takes its name', async () => {
+    const { service, write, store, seen, dataDir } = setup();
+    const kept = await service.import({ paths: [write('keep.txt', 'kept document')] });
+    const before = counts(store);
+    const handlers = datasetHandlers({ datasets: service });
+    const pageGone = { signal: AbortSignal.abort() }; // (the call's connection closed)
+    const bad = write('b.jsonl', '{"text": "fine"}\n{"text": oops}\n');
+    const error = await handlers['datasets.import']({ paths: [bad] }, pageGone).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/b\.jsonl line 2: not valid JSON/),
+    });
+    expect(counts(store)).toEqual({ datasets: before.datasets + 1, documents: before.documents });
+    const failed = service.list().find((ds) => ds.id !== kept.id);
+    expect(failed).toMatchObject({
+      name: 'b.jsonl',
+      status: 'failed',
+      stats: null,
+      error: (error as ApiError).message,
+    });
+    expect(kept).not.toHaveProperty('error');
+    expect(fs.readdirSync(path.join(dataDir, 'tokens'))).toEqual([kept.id]);
+    expect(seen.at(-1)).toMatchObject({
+      event: 'datasets.statusChanged',
+      payload: { datasetId: failed?.id, status: 'failed', error: (error as ApiError).message },
+    });
+    // Imported again (the file put right), it takes the name; the failure goes.
+    fs.writeFileSync(bad, '{"text": "fine"}\n');
+    expect(await handlers['datasets.import']({ paths: [bad] }, pageGone)).toMatchObject({ name: 'b.jsonl' });
+    expect(service.list().map((ds) => [ds.name, ds.status])).toEqual([
+      ['keep.txt', 'ready'],
+      ['b.jsonl', 'ready'],
+    ]);
+    // A page still there is answered, and nothing is kept; a kept failure is removed like any dataset.
+    const c = write('c.jsonl', '{"text": oops}\n');
+    await expect(
+      handlers['datasets.import']({ paths: [c] }, { signal: new AbortController().signal }),
+    ).rejects.toThrow();
+    expect(service.list()).toHaveLength(2);
+    await handlers['datasets.import']({ paths: [c] }, pageGone).catch(() => undefined);
+    const [, , third] = service.list();
+    expect(service.remove(third.id)).toMatchObject({ removed: true, name: 'c.jsonl', documents: 0 });
   });
 
   it('names files uploaded to `spanfill serve` as they were dropped, in the dataset and in a failure', async () => {

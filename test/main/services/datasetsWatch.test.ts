@@ -77,6 +77,10 @@ describe('DatasetsWatcher', () => {
       watcher.start(3_600_000); // only the looks below
       const dataset = await service.import({ paths: [file('notes.txt', 'One note.\n\nAnother note.\n')] });
       await expect(service.import({ paths: [file('empty.txt', '')] })).rejects.toThrow(/empty/);
+      // One whose page went keeps its row, as failed (datasetImport.ts).
+      const pageGone = { isCallerGone: () => true };
+      await expect(service.import({ paths: [file('blank.txt', '')], ...pageGone })).rejects.toThrow(/empty/);
+      expect(service.list().map((ds) => ds.status)).toEqual(['ready', 'failed']);
       renameDataset(service, events, dataset.id, 'renamed here');
       /** What the watcher alone says at one look. */
       const look = (): EventName[] => {

@@ -1,7 +1,7 @@
 // The datasets repository: a row's stats_json parsed once into typed stats (ready) or the
 // importing pid (importing), markReady writing format, hash and stats together, and a column
 // that does not hold valid stats read as null instead of trusted through a cast; the lookup of
-// a ready dataset by content hash (the repeat-import note).
+// a ready dataset by content hash (the repeat-import note); a failed import's row kept with why.
 
 import { describe, expect, it } from 'vitest';
 import type { DatasetStats } from '../../../src/shared/contract/datasets';
@@ -58,6 +58,39 @@ describe('dataset rows', () => {
       expect(ready).not.toHaveProperty('stats_json');
       repo.updateStats('ds-1', { ...stats, warnings: ['w'] });
       expect(repo.list().map((row) => row.stats?.warnings)).toEqual([['w']]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keep a failed import as failed, with why and no stats, until an import under its name replaces it', () => {
+    const store = openStore(tempDir());
+    try {
+      const repo = new DatasetRepository(store.db);
+      repo.create({ id: 'ds-1', name: 'notes.txt', sourcePath: '/x/notes.txt', importingPid: 1 });
+      repo.addDocuments('ds-1', [{ ordinal: 0, text: 'kept a moment', splitKey: 0.5 }]);
+      repo.deleteDocuments('ds-1');
+      repo.markFailed('ds-1', '/x/notes.txt line 2: not valid JSON');
+      expect(repo.get('ds-1')).toMatchObject({
+        status: 'failed',
+        error: '/x/notes.txt line 2: not valid JSON',
+        stats: null,
+        importingPid: null,
+      });
+      // Another dataset's name is numbered as ever; the failed one's is taken over.
+      repo.create({ id: 'ds-2', name: 'other.txt', sourcePath: '/x/other.txt', importingPid: 1 });
+      repo.markFailed('ds-2', 'gone');
+      repo.create({ id: 'ds-3', name: 'kept.txt', sourcePath: '/x/kept.txt', importingPid: 1 });
+      const under = (id: string, name: string): string =>
+        repo.createUnderFreeName({ id, name, sourcePath: '/y', importingPid: 1 }, (n) => `${name} (${n})`);
+      expect(under('ds-4', 'kept.txt')).toBe('kept.txt (2)');
+      expect(under('ds-5', 'notes.txt')).toBe('notes.txt');
+      expect(repo.states().map((row) => [row.id, row.status])).toEqual([
+        ['ds-2', 'failed'],
+        ['ds-3', 'importing'],
+        ['ds-4', 'importing'],
+        ['ds-5', 'importing'],
+      ]);
     } finally {
       store.close();
     }
