@@ -19,7 +19,7 @@ import { describePicked, importableFiles, skippedUploadNote } from './importable
 import { onePathPerLineHint, typedPaths } from './typedPaths';
 import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { ApiError, errorMessage } from '../../../shared/errors';
-import { cancelledNotice, describePaths } from './datasetsImportOutcome';
+import { cancelledNotice, describePaths, importsEnded } from './datasetsImportOutcome';
 
 /** The most documents a dataset's view lists (datasets.get's sample limit). */
 export const DOCUMENTS_SHOWN_MAX = 100;
@@ -64,16 +64,24 @@ class DatasetsStore {
 
   constructor() {
     subscribe(connection.bridge, 'datasets.importProgress', (p) => {
-      if (this.importing) this.importing = { id: p.datasetId, done: p.done, total: p.total };
+      if (!this.importing) return;
+      this.importing = { id: p.datasetId, done: p.done, total: p.total };
+      this.ownImport(p.datasetId);
     });
-    // A dataset imported elsewhere (a terminal on the same data directory) joins the list as it
-    // starts, as importing (its progress is that process's to show), and is read again once ready; a
-    // cancelled or failed one is deleted, and datasets.removed drops it. This window's own import
-    // is listed once it lands (its progress shows above the list).
-    subscribe(connection.bridge, 'datasets.statusChanged', ({ status }) => {
-      if (status === 'ready' || (status === 'importing' && this.importing === undefined)) void this.load();
+    // A dataset imported elsewhere (a terminal on the same data directory, a tab reloaded while its
+    // upload imports) joins the list as it starts, as importing (its progress is that process's or
+    // page's to show), and is read again once ready or failed, and how it ended is said here
+    // (load): a failure's why is its event's, or its row's where that is kept (its page went); a
+    // cancelled one is deleted, and datasets.removed drops it. This window's own import is listed
+    // once it lands (its progress shows above the list).
+    subscribe(connection.bridge, 'datasets.statusChanged', ({ datasetId, status, error }) => {
+      if (error !== undefined && this.watched.has(datasetId)) this.reasons.set(datasetId, error);
+      if (status !== 'importing' || this.importing === undefined) void this.load();
     });
-    subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => this.forget(datasetId));
+    subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => {
+      this.forget(datasetId);
+      if (this.watched.has(datasetId)) void this.load(); // (an import that ended so: said there)
+    });
     subscribe(connection.bridge, 'datasets.renamed', ({ datasetId, name }) => {
       this.datasets = this.datasets.map((d) => (d.id === datasetId ? { ...d, name } : d));
       if (this.detail?.id === datasetId) this.detail = { ...this.detail, name };
@@ -125,6 +133,27 @@ class DatasetsStore {
   }
 
   private readonly listing = new LatestWritten();
+  /** Imports this page listed as importing and did not start, by id, with their names (importsEnded). */
+  private watched: ReadonlyMap<string, string> = new Map();
+  /** The imports this page started (their outcome is said where they were started: importPaths). */
+  private readonly own = new Set<string>();
+  /** Why a watched import failed, as its datasets.statusChanged said (its row may be gone). */
+  private readonly reasons = new Map<string, string>();
+
+  private ownImport(id: string): void {
+    this.own.add(id);
+    if (this.watched.has(id)) this.watched = new Map([...this.watched].filter(([watched]) => watched !== id));
+  }
+
+  /** Says how each watched import ended, as the page that started it would have (importsEnded). */
+  private sayImportsEnded(listed: readonly DatasetSummary[]): void {
+    const ended = importsEnded(this.watched, listed, this.own, this.reasons);
+    this.watched = ended.watching;
+    for (const id of this.reasons.keys()) if (!this.watched.has(id)) this.reasons.delete(id);
+    if (ended.notices.length > 0) this.notice = ended.notices.join(' ');
+    if (ended.errors.length > 0) this.error = ended.errors.join(' ');
+    if (ended.toShow !== undefined) void this.show(ended.toShow);
+  }
 
   /** Reads the list; false when it could not be read (the error shows). */
   async load(): Promise<boolean> {
@@ -132,7 +161,10 @@ class DatasetsStore {
     this.isLoading = true;
     try {
       const datasets = await api.datasets.list({});
-      if (read.claim()) [this.datasets, this.isListed] = [datasets, true];
+      if (read.claim()) {
+        [this.datasets, this.isListed] = [datasets, true];
+        this.sayImportsEnded(datasets);
+      }
       return true;
     } catch (caught) {
       this.error = errorMessage(caught);
@@ -259,6 +291,7 @@ class DatasetsStore {
         nfkc: form.nfkc,
         collapseWhitespace: form.collapseWhitespace,
       });
+      this.ownImport(ds.id);
       await this.load();
       this.notice = importedNotice(ds); // said once the list shows it
       await this.show(ds.id);
@@ -305,13 +338,16 @@ class DatasetsStore {
     this.error = undefined;
     this.notice = undefined;
     this.removing = id;
+    const isFailed = this.datasets.some((d) => d.id === id && d.status === 'failed');
     try {
       const removed = await api.datasets.remove({ id });
       this.forget(id); // (as datasets.removed does, which may come before or after this reply)
       await this.load();
       const freed = diskGivenBack(removed.freedBytes);
       const runs = unresumableRunsNote(removed.unresumableRuns);
-      const said = `Removed ${removed.name} and its ${plural(removed.documents, 'document')}${freed}.`;
+      const said = isFailed
+        ? `Removed ${removed.name}, whose import failed.`
+        : `Removed ${removed.name} and its ${plural(removed.documents, 'document')}${freed}.`;
       this.notice = runs === undefined ? said : `${said} ${runs}.`;
     } catch (caught) {
       this.error = errorMessage(caught);

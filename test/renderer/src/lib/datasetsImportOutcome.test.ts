@@ -1,6 +1,8 @@
-// A cancelled import or upload in words: the same sentence for both, naming what it was of.
+// A cancelled import or upload in words: the same sentence for both, naming what it was of; and
+// how an import this page watched but did not start ended (a reloaded tab's upload, a terminal's).
 import { describe, expect, it } from 'vitest';
-import { cancelledNotice, describePaths } from '../../../../src/renderer/src/lib/datasetsImportOutcome';
+import type { DatasetStats, DatasetSummary } from '../../../../src/shared/contract/datasets';
+import { cancelledNotice, describePaths, importsEnded } from '../../../../src/renderer/src/lib/datasetsImportOutcome';
 
 describe('cancelledNotice', () => {
   it('says an upload or an import of what was cancelled, and that nothing was imported', () => {
@@ -15,5 +17,85 @@ describe('describePaths', () => {
     expect(describePaths(['/data/notes/', 'C:\\Users\\me\\book.md', 'x.txt'])).toBe('notes and 2 more');
     expect(describePaths(['C:\\Users\\me\\book.md'])).toBe('book.md');
     expect(describePaths(['/'])).toBe('/');
+  });
+});
+
+const stats: DatasetStats = {
+  documents: 2,
+  characters: 35,
+  bytes: 37,
+  duplicatesDropped: 0,
+  emptyDropped: 0,
+  oversizedSplits: 0,
+  files: [],
+  warnings: ['held-cafe.txt is not UTF-8: read as Windows-1252 (Western European)'],
+  split: {
+    validationFraction: 0.05,
+    trainDocuments: 1,
+    validationDocuments: 1,
+    isSelfValidation: false,
+    message: null,
+  },
+};
+
+function dataset(id: string, status: DatasetSummary['status'], more: Partial<DatasetSummary> = {}): DatasetSummary {
+  return {
+    id,
+    name: `${id}.txt`,
+    sourcePath: `/x/${id}.txt`,
+    format: 'text',
+    status,
+    createdAt: '',
+    stats: null,
+    ...more,
+  };
+}
+
+describe('importsEnded', () => {
+  it('watches the imports listed as importing, but for its own, and says nothing of what was already so', () => {
+    const listed = [dataset('a', 'importing'), dataset('b', 'importing'), dataset('c', 'ready', { stats })];
+    const failed = dataset('d', 'failed', { error: 'gone' });
+    expect(importsEnded(new Map(), [...listed, failed], new Set(['b']))).toEqual({
+      notices: [],
+      errors: [],
+      watching: new Map([['a', 'a.txt']]),
+      toShow: undefined,
+    });
+  });
+
+  it('says why one gone failed where its event said why (its page was there to be told, and kept no row)', () => {
+    const watched = new Map([['a', 'a.txt']]);
+    const reasons = new Map([['a', 'a.txt is empty']]);
+    expect(importsEnded(watched, [], new Set(), reasons)).toEqual({
+      notices: [],
+      errors: ['Import of a.txt failed: a.txt is empty'],
+      watching: new Map(),
+      toShow: undefined,
+    });
+  });
+
+  it('says how each watched import ended, as its own page would have: ready, failed with why, or gone', () => {
+    const ready = dataset('a', 'ready', { stats });
+    const failed = dataset('b', 'failed', { name: 'renamed.txt', error: 'b.txt line 2: not valid JSON' });
+    const watched = new Map([
+      ['a', 'a.txt'],
+      ['b', 'b.txt'],
+      ['c', 'c.txt'],
+      ['e', 'e.txt'],
+    ]);
+    const listed = [ready, failed, dataset('e', 'importing'), dataset('f', 'importing')];
+    expect(importsEnded(watched, listed, new Set())).toEqual({
+      notices: [
+        // The words of the page that started it (importedNotice).
+        'Imported a.txt: 2 documents (1 for training, 1 for validation). Note: held-cafe.txt is not UTF-8: read as Windows-1252 (Western European).',
+        'Import of c.txt ended without a dataset: it was cancelled or failed where it was started (a terminal says why there), or its process stopped.',
+      ],
+      errors: ['Import of renamed.txt failed: b.txt line 2: not valid JSON'],
+      watching: new Map([
+        ['e', 'e.txt'],
+        ['f', 'f.txt'],
+      ]),
+      toShow: 'a', // (its notes are read in its details, which open under the list as on its own page)
+    });
   });
 });
