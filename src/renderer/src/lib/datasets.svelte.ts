@@ -152,7 +152,8 @@ class DatasetsStore {
     for (const id of this.reasons.keys()) if (!this.watched.has(id)) this.reasons.delete(id);
     if (ended.notices.length > 0) this.notice = ended.notices.join(' ');
     if (ended.errors.length > 0) this.error = ended.errors.join(' ');
-    if (ended.toShow !== undefined) void this.show(ended.toShow);
+    // (not in place of one the person opened: a terminal's import is not what they are reading)
+    if (ended.toShow !== undefined && this.detail === undefined) void this.show(ended.toShow);
   }
 
   /** Reads the list; false when it could not be read (the error shows). */
