@@ -49,7 +49,9 @@ async function uploadAndReload(name: string, content: Buffer): Promise<void> {
   await page.getByTestId('screen-datasets').waitFor();
   await page
     .getByTestId('datasets-table')
-    .getByRole('row', { name: /importing/ })
+    .getByRole('row')
+    .filter({ hasText: name })
+    .filter({ hasText: 'importing' })
     .waitFor();
 }
 
@@ -81,6 +83,16 @@ describe('an upload whose import ends after its tab was reloaded', () => {
     const details = page.getByTestId('dataset-detail');
     await details.getByRole('heading', { name: /held-cafe\.txt/ }).waitFor();
     expect(await details.textContent()).toContain('Note: held-cafe.txt is not UTF-8: read as Windows-1252');
+  });
+
+  it('leaves the details the person opened on the new page in place, saying how it went above', async () => {
+    await uploadAndReload('held-later.txt', Buffer.from('A later note.\n'));
+    await page.getByRole('button', { name: 'held-cafe.txt', exact: true }).click();
+    const heading = page.getByTestId('dataset-detail').getByRole('heading', { level: 2 });
+    await heading.filter({ hasText: 'held-cafe.txt' }).waitFor();
+    release('held-later.txt');
+    await page.getByTestId('datasets-notice').filter({ hasText: 'Imported held-later.txt: 1 document' }).waitFor();
+    expect(await heading.textContent()).toMatch(/^held-cafe\.txt/);
   });
 
   it('says why it failed on the new page, and the list of a later page keeps the reason until it is removed', async () => {
