@@ -119,6 +119,8 @@ export function renderDataset(ds: DatasetSummary, { withTokenCounts = true } = {
   const pairs: [string, string][] = [
     ['Dataset', `${ds.id}  ${oneLine(ds.name)}`],
     ['Status', ds.status],
+    // An import kept as failed (its page went before it failed): why, as the screens say it.
+    ...(ds.error === undefined ? [] : [['Failed', ds.error.replace(/\s*\n\s*/g, ' ')] as [string, string]]),
     ['Source', oneLine(ds.sourcePath)],
     ['Imported', localTimestamp(ds.createdAt)],
   ];

@@ -56,6 +56,21 @@ describe('renderDataset', () => {
   });
 });
 
+describe('renderDataset of an import kept as failed', () => {
+  it('says why it failed (kept for a page that went; --json has it as error)', () => {
+    const failed: DatasetSummary = {
+      ...large,
+      status: 'failed',
+      stats: null,
+      error: 'notes.csv: no column named "text"\n(the columns are: body)',
+    };
+    const lines = renderDataset(failed).split('\n');
+    expect(lines).toContain('Status    failed');
+    expect(lines).toContain('Failed    notes.csv: no column named "text" (the columns are: body)');
+    expect(renderDataset(large)).not.toContain('Failed');
+  });
+});
+
 const tempDir = tempDirs('spanfill-import-flags-');
 
 describe('spanfill import --validation', () => {
