@@ -52,6 +52,18 @@ export interface DatasetTokens {
 /** What became of a token cache whose dataset was removed while it was built (removedMeanwhile). */
 const TOKENS_REMOVED = 'while its tokens were being counted; what was counted is deleted';
 
+/** Why dataset `row` cannot be used yet, or at all: still importing, or kept as failed (with why). */
+function notReady(row: DatasetRow): ApiError {
+  if (row.status === 'importing')
+    return new ApiError('conflict', `Dataset ${row.id} is still importing; use it once the import is done`);
+  const why = row.error === null ? '' : `: ${row.error.replace(/[.\s]+$/, '')}`;
+  return new ApiError(
+    'conflict',
+    `Dataset ${row.id} (${row.name}) failed to import${why}. Import the file again (it takes the name), ` +
+      `or remove it (\`spanfill datasets rm ${row.id}\`)`,
+  );
+}
+
 /** The token cache of a ready dataset `row` for `model` ("bytes" or a model folder), built if missing or stale. */
 export async function datasetTokens(
   deps: DatasetTokensDeps,
@@ -60,7 +72,7 @@ export async function datasetTokens(
   signal?: AbortSignal,
 ): Promise<DatasetTokens> {
   const id = row.id;
-  if (row.status !== 'ready') throw new ApiError('conflict', `Dataset ${id} is ${row.status}, not ready`);
+  if (row.status !== 'ready') throw notReady(row);
   const tokenizer = await mapEngineErrors(deps.tokenizers.load(model));
   const fingerprint = tokenCacheFingerprint(row.source_hash, tokenizer.fingerprint);
   const dir = datasetTokenDir(deps.dataDir, id);

@@ -182,6 +182,11 @@ describe('datasets service', () => {
       event: 'datasets.statusChanged',
       payload: { datasetId: failed?.id, status: 'failed', error: (error as ApiError).message },
     });
+    // Used for training or masking, it says why it failed and what to do (was 'is failed, not ready').
+    await expect(service.tokens(failed?.id ?? '', 'bytes')).rejects.toThrow(
+      `Dataset ${failed?.id} (b.jsonl) failed to import: ${(error as ApiError).message}. Import the file again ` +
+        `(it takes the name), or remove it (\`spanfill datasets rm ${failed?.id}\`)`,
+    );
     // Imported again (the file put right), it takes the name; the failure goes.
     fs.writeFileSync(bad, '{"text": "fine"}\n');
     expect(await handlers['datasets.import']({ paths: [bad] }, pageGone)).toMatchObject({ name: 'b.jsonl' });
