@@ -289,6 +289,12 @@ describe('masking settings carried to Train', () => {
       /^\s*Masking from the Masking screen: noise density 0\.3, mean span 2\.5, input length 128, examples packed, data seed 0, as previewed on typed text with the byte-level tokenizer \(.*\)\. The base model above is the preview's; the dataset is this form's choice \(no dataset was previewed\)\.\s*$/,
     );
     await shot('12-train-carried');
+    // A carried number changed on Train: the note says so, not that the preview is what trains.
+    await page.getByTestId('train-density').fill('0.2');
+    await page.getByTestId('train-density').blur();
+    await expect(page.getByTestId('train-carried').textContent()).resolves.toMatch(
+      /\(no dataset was previewed\)\. Noise density is 0\.2 here, 0\.3 as previewed\.\s*$/,
+    );
     expect(pageErrors).toEqual([]);
   });
 });

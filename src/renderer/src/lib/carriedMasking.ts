@@ -4,7 +4,7 @@
 // mask the example previewed as it was shown. What the form takes is lib/trainForm.ts applyMasking.
 
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
-import { applyMasking, BUILTIN_MODEL, configOf, type TrainForm } from './trainForm';
+import { applyMasking, applyMaskingSettings, BUILTIN_MODEL, configOf, type TrainForm } from './trainForm';
 import type { CarriedMasking } from './trainSettings.svelte';
 
 /** The examples as Train's box takes them: it has no auto, and auto trains packed (applyMasking). */
@@ -53,22 +53,47 @@ function sameAsPreview(m: CarriedMasking, form: TrainForm): string[] {
   const isSameModel = now.model === carried.model && now.tokenizer === carried.tokenizer;
   const otherModel =
     "The base model above is not the preview's: its tokenizer, and so the masks, can differ from the preview's.";
+  const changed = changedMasking(m, form);
+  const changedSentence = changed ? [`${changed[0].toUpperCase()}${changed.slice(1)}.`] : [];
   if (!m.dataset)
     return [
       isSameModel
         ? "The base model above is the preview's; the dataset is this form's choice (no dataset was previewed)."
         : `${otherModel} The dataset is this form's choice (no dataset was previewed).`,
+      ...changedSentence,
     ];
   if (form.datasetId !== m.dataset.id)
     return [
-      'The dataset above is not the one previewed: its examples are masked with these settings, not the one shown.',
+      `The dataset above is not the one previewed: its examples are masked with ${changed ? 'the settings below' : 'these settings'}, not the one shown.`,
       ...(isSameModel ? [] : [otherModel]),
+      ...changedSentence,
     ];
+  if (!isSameModel) return [otherModel, ...changedSentence];
   return [
-    isSameModel
-      ? "The dataset and base model above are the preview's: the example previewed is masked in training as it was shown."
-      : otherModel,
+    changed
+      ? `The dataset and base model above are the preview's, but ${changed}: the example previewed is not masked in training as it was shown.`
+      : "The dataset and base model above are the preview's: the example previewed is masked in training as it was shown.",
   ];
+}
+
+/**
+ * The carried numbers the form has changed since, in words ("noise density is 0.2 here, 0.3 as
+ * previewed; data seed is 3 here, 7 as previewed"), or '' where it has them all as carried.
+ */
+function changedMasking(m: CarriedMasking, form: TrainForm): string {
+  const carried = applyMaskingSettings(form, m);
+  const shown = (v: number | string): string => (typeof v === 'number' && !Number.isFinite(v) ? 'not set' : `${v}`);
+  const fields = [
+    ['noiseDensity', 'noise density is'],
+    ['meanSpanLength', 'mean span is'],
+    ['inputLength', 'input length is'],
+    ['masking', 'examples are'],
+    ['dataSeed', 'data seed is'],
+  ] as const;
+  return fields
+    .filter(([key]) => !Object.is(form[key], carried[key]))
+    .map(([key, words]) => `${words} ${shown(form[key])} here, ${shown(carried[key])} as previewed`)
+    .join('; ');
 }
 
 function isByteLevel(m: CarriedMasking): boolean {

@@ -121,6 +121,40 @@ describe("the Train form's note on masking carried from the Masking screen", () 
     );
   });
 
+  it('says which carried number was changed on the form since, and that the preview is then not what trains', () => {
+    expect(carriedNote(carried, formOf(carried, { noiseDensity: 0.2 }))).toBe(
+      `Masking from the Masking screen: ${numbers}, as previewed on an example of older.txt (3 documents) with ` +
+        "the tokenizer of t5-small. The dataset and base model above are the preview's, but noise density is 0.2 " +
+        'here, 0.3 as previewed: the example previewed is not masked in training as it was shown.',
+    );
+    const all = {
+      noiseDensity: 0.15,
+      meanSpanLength: 3,
+      inputLength: 96,
+      masking: 'per-document',
+      dataSeed: 7,
+    } as const;
+    expect(carriedNote(carried, formOf(carried, all))).toContain(
+      'but noise density is 0.15 here, 0.3 as previewed; mean span is 3 here, 2 as previewed; input length is 96 ' +
+        'here, 64 as previewed; examples are per-document here, packed as previewed; data seed is 7 here, 11 as ' +
+        'previewed: the example previewed is not masked',
+    );
+    // An emptied box is no number to compare.
+    expect(carriedNote(carried, formOf(carried, { inputLength: Number.NaN }))).toContain(
+      'but input length is not set here, 64 as previewed:',
+    );
+    // Another dataset or typed text: the change is said after what the note said before.
+    expect(carriedNote(carried, formOf(carried, { datasetId: 'ds-newest', dataSeed: 7 }))).toContain(
+      'The dataset above is not the one previewed: its examples are masked with the settings below, not the one ' +
+        'shown. Data seed is 7 here, 11 as previewed.',
+    );
+    const typed = { ...carried, dataset: undefined };
+    expect(carriedNote(typed, formOf(typed, { noiseDensity: 0.2 }))).toMatch(
+      /\(no dataset was previewed\)\. Noise density is 0\.2 here, 0\.3 as previewed\.$/,
+    );
+    expect(carriedNote(carried, formOf(carried))).not.toContain('here,');
+  });
+
   it('are said in short on the Masking screen, where the settings were carried from', () => {
     expect(describeCarried(carried)).toBe(
       `${numbers}, with dataset older.txt (3 documents) and the tokenizer of t5-small`,
