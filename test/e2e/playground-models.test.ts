@@ -261,10 +261,17 @@ describe('Models, Playground and Settings screens', () => {
     // Each hole the limit left empty says so in words (it said "(nothing)", README: "(cut off)").
     const cutSpans = page.getByTestId('fill-column').nth(0).getByTestId('fill-span');
     await expect(cutSpans.allTextContents()).resolves.toEqual(['<extra_id_0>(cut off)', '<extra_id_1>(cut off)']);
+    // A prompt every model refuses is not kept among the recent prompts (it was: "the last 30 filled").
+    await page.getByTestId('prompt').fill('too far <extra_id_300> hole');
+    await page.getByTestId('fill').click();
+    await page.getByTestId('fill-column').nth(1).getByTestId('fill-error').waitFor({ timeout: 60_000 });
+    await page.getByTestId('fill').filter({ hasText: 'Fill the holes' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('prompt').fill(prompt);
     await page.getByTestId('decoding-sample').check();
     await page.getByTestId('max-new-tokens').fill('32');
     const history = await page.getByTestId('history').locator('option').allTextContents();
     expect(history.slice(1, 3)).toEqual([prompt, expect.stringContaining('<extra_id_0>')]);
+    expect(history).not.toContain('too far <extra_id_300> hole');
     await page.getByTestId('results').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await shot('05-sampling');
     expect(await accessibilityViolations(page)).toEqual([]);

@@ -312,8 +312,9 @@ class PlaygroundStore {
         // A column gone since Fill was pressed keeps no outcome: it is not counted as filled.
         if (outcome === undefined) delete this.outcomes[key];
         else this.outcomes[key] = outcome;
-        // Kept once a model has answered it: a fill stopped before that leaves the history as it was.
-        if (!isKept && outcome !== undefined && outcome.status !== 'stopped') {
+        // Kept once a model has filled it: a fill stopped before that, or one every model
+        // refused (a prompt none can fill), leaves the history as it was.
+        if (!isKept && outcome?.status === 'done') {
           isKept = true;
           void this.memory.remember(prompt);
         }
