@@ -41,7 +41,12 @@ describe('first launch and the demo', () => {
     children.push(served.child);
     await page.goto(served.url);
     await page.getByTestId('sample-offer').waitFor();
-    await expect(page.getByTestId('demo-hint').textContent()).resolves.toContain('npm run demo');
+    // The demo named with the data directory this serve was started with (it chose one), as other commands are.
+    await page
+      .getByTestId('demo-hint')
+      .filter({ hasText: `npm run demo -- --data-dir ${path.join(dir, 'empty')} imports the sample` })
+      .waitFor();
+    await expect(page.getByTestId('demo-hint').textContent()).resolves.toContain('in a minute or two on the CPU');
     await page.screenshot({ path: path.join(resultsDir, 'demo-01-empty-offer.png') });
     await page.getByTestId('import-sample').click();
     await page.getByTestId('dataset-detail').waitFor();
