@@ -128,9 +128,56 @@ export function toHubError(error: unknown, what: string, hub: HubContext): unkno
       'invalid',
       `${error.message}; Hugging Face tokens look like hf_… (huggingface.co/settings/tokens)`,
     );
+  const plain = unreachable(error, endpoint);
+  if (plain !== undefined)
+    return new HubError('network', `Cannot download ${what} from ${endpoint}: ${plain}. ${NETWORK_ADVICE}`);
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   const message = errorMessage(error);
   return new HubError('network', `Cannot download ${what} from ${endpoint} (${message}${cause}). ${NETWORK_ADVICE}`);
+}
+
+/** Node's codes for a connection that was not made, as what happened to `host` in plain words. */
+const UNREACHABLE: Readonly<Record<string, (host: string) => string>> = {
+  ENOTFOUND: (host) => `${host} could not be found (no network, or DNS)`,
+  EAI_AGAIN: (host) => `${host} could not be found (no network, or DNS)`,
+  ECONNREFUSED: (host) => `${host} refused the connection (nothing answers there, or a firewall)`,
+  ETIMEDOUT: (host) => `the connection to ${host} timed out`,
+  UND_ERR_CONNECT_TIMEOUT: (host) => `the connection to ${host} timed out`,
+  ECONNRESET: (host) => `the connection to ${host} was cut`,
+  UND_ERR_SOCKET: (host) => `the connection to ${host} was cut`,
+  ENETUNREACH: (host) => `${host} could not be reached (no route: no network?)`,
+  EHOSTUNREACH: (host) => `${host} could not be reached (no route: no network?)`,
+};
+
+/** TLS codes of a certificate Node would not trust (a proxy that opens HTTPS, a mirror's own certificate). */
+const UNTRUSTED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/**
+ * What fetch's "fetch failed" (or an error it wraps) says of a connection not made, in plain
+ * words rather than Node's ("getaddrinfo ENOTFOUND huggingface.co"); undefined for anything else.
+ */
+function unreachable(error: unknown, endpoint: string): string | undefined {
+  for (let at: unknown = error, depth = 0; at instanceof Error && depth < 4; depth++) {
+    const { code, hostname } = at as { code?: unknown; hostname?: unknown };
+    const host = typeof hostname === 'string' && hostname !== '' ? hostname : hostOf(endpoint);
+    if (typeof code === 'string') {
+      const said = UNREACHABLE[code];
+      if (said) return said(host);
+      if (UNTRUSTED.test(code))
+        return `the certificate of ${host} is not trusted (${code}: a proxy that opens HTTPS? NODE_EXTRA_CA_CERTS names a certificate to trust)`;
+    }
+    at = at instanceof AggregateError && at.errors.length > 0 ? at.errors[0] : at.cause;
+  }
+  return undefined;
+}
+
+/** The host of an endpoint address (the address itself where it does not read). */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
 }
 
 /** True for failures worth retrying at once (a dropped connection), false for answers from the Hub. */

@@ -107,4 +107,30 @@ describe('hub errors', () => {
     expect(said.message).not.toMatch(/kept|resume/);
     expect(said.message).toMatch(/\) and HF_ENDPOINT, then pull again\.$/);
   });
+
+  it("says a Hub not found, refused or untrusted in plain words, not Node's codes", () => {
+    /** fetch's own failure, wrapping Node's as undici does. */
+    const failed = (cause: Error): TypeError => new TypeError('fetch failed', { cause });
+    const coded = (message: string, code: string, more: object = {}): Error =>
+      Object.assign(new Error(message), { code, ...more });
+    const said = (error: unknown): string => (toHubError(error, 'repository a/b@main', HF) as HubError).message;
+    const dns = said(
+      failed(coded('getaddrinfo ENOTFOUND huggingface.co', 'ENOTFOUND', { hostname: 'huggingface.co' })),
+    );
+    expect(dns).toBe(
+      'Cannot download repository a/b@main from https://huggingface.co: huggingface.co could not be found ' +
+        '(no network, or DNS). Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull again.',
+    );
+    // Several addresses refused: undici gives them as one AggregateError with the code.
+    const refused = said(
+      failed(Object.assign(new AggregateError([coded('connect ECONNREFUSED ::1:443', 'ECONNREFUSED')]), {})),
+    );
+    expect(refused).toContain('https://huggingface.co: huggingface.co refused the connection');
+    expect(said(failed(coded('connect ETIMEDOUT 1.2.3.4:443', 'ETIMEDOUT')))).toContain(
+      'the connection to huggingface.co timed out',
+    );
+    const untrusted = said(failed(coded('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN')));
+    expect(untrusted).toContain('the certificate of huggingface.co is not trusted (SELF_SIGNED_CERT_IN_CHAIN');
+    for (const message of [dns, refused, untrusted]) expect(message).not.toMatch(/getaddrinfo|connect E|fetch failed/);
+  });
 });
