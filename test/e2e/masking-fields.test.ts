@@ -117,7 +117,7 @@ describe('Masking fields', () => {
     await defaults();
     const error = page.getByTestId('mask-length-error');
     await page.getByTestId('mask-length').fill('1e400');
-    await expect(error.textContent()).resolves.toBe('Input length must be a number from 4 to 65536');
+    await expect(error.textContent()).resolves.toBe('Input length must be a number from 4 to 65,536');
     await shot('03-length-1e400');
     await page.getByTestId('mask-length').fill('');
     await expect(error.textContent()).resolves.toBe('Input length needs a number');

@@ -167,7 +167,7 @@ describe('Train and Runs screens', () => {
     await page.getByTestId('train-length').fill('32');
     // The CPU threads box, checked in place like the others; what it says is what the run records.
     await page.getByTestId('train-threads').fill('2000');
-    await expect(page.getByTestId('train-threads-error').textContent()).resolves.toBe('CPU threads must be ≤ 1024');
+    await expect(page.getByTestId('train-threads-error').textContent()).resolves.toBe('CPU threads must be ≤ 1,024');
     await page.getByTestId('train-threads').fill('2');
     await page.getByTestId('train-steps').fill('60');
     await page.getByTestId('train-eval-every').fill('30');

@@ -31,12 +31,31 @@ export function numberProblem(
     return range.isOptional ? undefined : `${name}${NEEDS_A_NUMBER}`;
   }
   if (range.isWhole && !Number.isInteger(value)) return `${name} must be a whole number`;
-  if (range.min !== undefined && value < range.min) return `${name} must be ≥ ${range.min}`;
-  if (range.max !== undefined && value > range.max) return `${name} must be ≤ ${range.max}`;
+  if (range.min !== undefined && value < range.min) return `${name} must be ≥ ${boundText(range.min, name)}`;
+  if (range.max !== undefined && value > range.max) return `${name} must be ≤ ${boundText(range.max, name)}`;
   return undefined;
 }
 
-function unreadableProblem(name: string, { min, max }: NumberRange): string {
+/**
+ * A bound as the screens write counts: a whole number from 1,000 on with thousands separators
+ * ("Steps must be ≤ 100,000,000"), except a seed's (`field`: a label or a schema key ending in
+ * seed), a name rather than an amount (formatSetting writes a seed so too); else as it is.
+ */
+function boundText(bound: number, field: string): string {
+  return Number.isSafeInteger(bound) && !/seed$/i.test(field) ? bound.toLocaleString('en') : String(bound);
+}
+
+/** `message` (a field's refusal in the contract's words: "Steps must be ≤ 100000000") with its bounds as boundText writes them. */
+export function withShownBounds(message: string, field: string): string {
+  return message.replace(
+    /([≤≥<>]) (-?\d+)\b(?![.\d])/g,
+    (_bound, sign: string, digits: string) => `${sign} ${boundText(Number(digits), field)}`,
+  );
+}
+
+function unreadableProblem(name: string, range: NumberRange): string {
+  const min = range.min === undefined ? undefined : boundText(range.min, name);
+  const max = range.max === undefined ? undefined : boundText(range.max, name);
   if (min !== undefined && max !== undefined) return `${name} must be a number from ${min} to ${max}`;
   if (min !== undefined) return `${name} must be a number ≥ ${min}`;
   if (max !== undefined) return `${name} must be a number ≤ ${max}`;

@@ -21,7 +21,7 @@ import { warmupProblem } from '../../../shared/contract/schedule';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
 import { sentenceCase } from '../../../shared/format';
-import { NEEDS_A_NUMBER } from './numberRange';
+import { NEEDS_A_NUMBER, withShownBounds } from './numberRange';
 import { inLabelWords } from './settingLabels';
 import type { CarriedMasking, MaskingNumbers } from './trainSettings.svelte';
 
@@ -345,7 +345,7 @@ export function estimateBlocker(errors: FieldErrors, isDatasetsListed = true): s
 function messageOf(issue: { code: string; message: string }, key: string, field: string, value: unknown): string {
   if (key === 'datasetId' && value === '') return PICK_DATASET;
   if (key === 'model' && String(value).trim() === '') return field === 'modelPath' ? TYPE_MODEL_FOLDER : PICK_MODEL;
-  return inLabelWords(fieldMessage(issue, key, value));
+  return withShownBounds(inLabelWords(fieldMessage(issue, key, value)), key);
 }
 
 function fieldMessage(issue: { code: string; message: string }, key: string, value: unknown): string {

@@ -1,7 +1,7 @@
 // A number box's own check (lib/numberRange.ts), in the contract's words for the same value.
 
 import { describe, expect, it } from 'vitest';
-import { numberProblem } from '../../../../src/renderer/src/lib/numberRange';
+import { numberProblem, withShownBounds } from '../../../../src/renderer/src/lib/numberRange';
 
 describe('numberProblem', () => {
   it('says an empty, fractional, too small or too large value, and nothing for a good one', () => {
@@ -16,11 +16,32 @@ describe('numberProblem', () => {
     expect(numberProblem('Temperature', 0.5, { min: 0.0001, max: 100 })).toBeUndefined();
   });
 
+  it('writes a bound from 1,000 on with thousands separators, as the screens write counts, but not a seed', () => {
+    expect(numberProblem('Steps', 1e9, { min: 1, max: 100_000_000, isWhole: true })).toBe(
+      'Steps must be ≤ 100,000,000',
+    );
+    expect(numberProblem('Offset', -5000, { min: -1000 })).toBe('Offset must be ≥ -1,000');
+    expect(numberProblem('Temperature', 0.00001, { min: 0.0001 })).toBe('Temperature must be ≥ 0.0001');
+    // A seed is a name, not an amount (formatSetting writes it so).
+    expect(numberProblem('Data seed', 2 ** 33, { min: 0, max: 2 ** 32 - 1, isWhole: true })).toBe(
+      'Data seed must be ≤ 4294967295',
+    );
+  });
+
+  it("writes the bounds of a field's refusal (the contract's words) as the boxes do", () => {
+    expect(withShownBounds('Steps must be ≤ 100000000', 'maxSteps')).toBe('Steps must be ≤ 100,000,000');
+    expect(withShownBounds('CPU threads must be ≥ 0 (0: onnxruntime picks one per core)', 'threads')).toBe(
+      'CPU threads must be ≥ 0 (0: onnxruntime picks one per core)',
+    );
+    expect(withShownBounds('Noise density must be < 1', 'noiseDensity')).toBe('Noise density must be < 1');
+    expect(withShownBounds('Seed must be ≤ 4294967295', 'seed')).toBe('Seed must be ≤ 4294967295');
+  });
+
   // The browser gives a page no value for text it cannot read as a finite number (1e400, which
   // overflows, or a lone "e"), only that the box holds some: that is not an empty box.
   it('says the bounds for text the browser cannot read as a number, not that the box needs one', () => {
     const range = { min: 4, max: 65536, isWhole: true };
-    expect(numberProblem('Input length', null, range, true)).toBe('Input length must be a number from 4 to 65536');
+    expect(numberProblem('Input length', null, range, true)).toBe('Input length must be a number from 4 to 65,536');
     expect(numberProblem('Example number', null, { min: 1, isWhole: true }, true)).toBe(
       'Example number must be a number ≥ 1',
     );

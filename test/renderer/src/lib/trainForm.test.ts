@@ -75,7 +75,7 @@ describe('Train form: provider and CPU threads', () => {
   it('mark a thread count the schema refuses, in place, and an emptied box', () => {
     const form = ready(initialForm(undefined, saved('cpu')));
     expect(validate({ ...form, threads: -1 }).threads).toMatch(/^CPU threads must be ≥ 0/);
-    expect(validate({ ...form, threads: 2000 }).threads).toBe('CPU threads must be ≤ 1024');
+    expect(validate({ ...form, threads: 2000 }).threads).toBe('CPU threads must be ≤ 1,024');
     expect(validate({ ...form, threads: 1.5 }).threads).toBe('CPU threads must be a whole number');
     // An emptied number box binds null.
     expect(validate({ ...form, threads: null as unknown as number }).threads).toBe('CPU threads needs a number');
@@ -254,7 +254,7 @@ describe('Train form: a number outside its bounds', () => {
     expect(validate({ ...form, noiseDensity: Number.NaN })).toEqual({ noiseDensity: 'Noise density needs a number' });
     expect(validate({ ...form, noiseDensity: 0.9995, batchSize: 5000 })).toEqual({
       noiseDensity: 'Noise density must be ≤ 0.999',
-      batchSize: 'Batch size must be ≤ 4096',
+      batchSize: 'Batch size must be ≤ 4,096',
     });
     expect(validate({ ...form, lr: -1 })).toEqual({ lr: 'Learning rate must be > 0' });
   });
@@ -284,7 +284,10 @@ describe('Train form: a number outside its bounds', () => {
     expect(validate({ ...form, length: 'epochs', epochs: 3, maxSteps: 0 })).toEqual({});
     expect(validate({ ...form, length: 'steps', epochs: 1e9 })).toEqual({});
     expect(validate({ ...form, length: 'epochs', epochs: 1e9 })).toEqual({
-      epochs: 'Passes over the data must be ≤ 100000',
+      epochs: 'Passes over the data must be ≤ 100,000',
     });
+    // Bounds written as the screens write counts (a seed, a name, as it is).
+    expect(validate({ ...form, maxSteps: 1e9 })).toEqual({ maxSteps: 'Steps must be ≤ 100,000,000' });
+    expect(validate({ ...form, dataSeed: 2 ** 33 }).dataSeed).toMatch(/ ≤ 4294967295$/);
   });
 });
