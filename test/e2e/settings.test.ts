@@ -169,10 +169,10 @@ describe('Settings', () => {
     const box = page.getByTestId('threads-input');
     const saved = (saveInTerminal() as { cpuThreads: number }).cpuThreads;
     const said = {
-      '-1': 'CPU threads must be ≥ 0',
+      '-1': 'CPU threads must be ≥ 0 (0: onnxruntime picks one per core)',
       '': 'CPU threads needs a number',
       '2.5': 'CPU threads must be a whole number',
-      '99999': 'CPU threads must be ≤ 1024',
+      '99999': 'CPU threads must be ≤ 1,024',
     };
     for (const [typed, problem] of Object.entries(said)) {
       await box.fill(typed);
