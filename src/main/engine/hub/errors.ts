@@ -5,6 +5,7 @@
 
 import { HubApiError } from '@huggingface/hub';
 import { errorMessage, isDiskFull } from '../../../shared/errors';
+import { PULL_AGAIN } from '../../../shared/pullAgain';
 import type { HubSettings } from './settings';
 
 export type HubErrorCode =
@@ -41,11 +42,8 @@ export class HubTimeoutError extends Error {
   }
 }
 
-/**
- * The words of the Hub's messages that say to pull again (NETWORK_ADVICE, pullLock.ts): a caller
- * that pulled for another command (the demo) says instead what to run again.
- */
-export const PULL_AGAIN = 'then pull again';
+// The words that say to pull again, here for the engine's callers (pullLock.ts, services/demo.ts).
+export { PULL_AGAIN };
 
 /**
  * What to check when the Hub cannot be reached; shared by every network failure. Nothing about

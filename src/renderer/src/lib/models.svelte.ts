@@ -12,6 +12,7 @@ import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { api, connection } from './api';
 import { LatestWritten } from './newest';
+import { onModelsScreen } from './pullWords';
 
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
@@ -147,7 +148,7 @@ class ModelsStore {
       // The progress goes as the outcome is said, not after the lists are read again.
       this.pulling = undefined;
       const text = pulled.offlineReason
-        ? `The Hub could not be reached, so ${pulled.model.name} was registered from the copy already downloaded. (${pulled.offlineReason})`
+        ? `The Hub could not be reached, so ${pulled.model.name} was registered from the copy already downloaded. (${onModelsScreen(pulled.offlineReason)})`
         : pulled.isFromCache
           ? `${pulled.model.name} was already downloaded; it is registered.`
           : `Downloaded ${pulled.model.name}: ${formatBytes(pulled.downloadedBytes)} in ${formatElapsed(pulled.elapsedMs)}` +
@@ -159,7 +160,7 @@ class ModelsStore {
       const isContacting = this.pulling?.fileCount === 0 && this.pulling.bytesDone === 0;
       this.pulling = undefined;
       const text = !(caught instanceof ApiError && caught.code === 'cancelled')
-        ? errorMessage(caught)
+        ? onModelsScreen(errorMessage(caught))
         : isContacting
           ? `Download of ${repository} cancelled while the Hub was being contacted; nothing was downloaded.`
           : `Download of ${repository} cancelled. What arrived is kept: downloading it again resumes from there.`;
