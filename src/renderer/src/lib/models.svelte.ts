@@ -12,7 +12,7 @@ import { subscribe } from '../../../shared/transport';
 import { modelLabel } from '../../../shared/contract/runNames';
 import { api, connection } from './api';
 import { LatestWritten } from './newest';
-import { onModelsScreen } from './pullWords';
+import { onModelsScreen, outcomeAfterEdit } from './pullWords';
 
 /** A pull in flight: the last progress event, less the revision. */
 export type PullState = Omit<EventMap['models.pullProgress'], 'revision'>;
@@ -171,6 +171,11 @@ class ModelsStore {
     } finally {
       this.pulling = undefined;
     }
+  }
+
+  /** The Hub panel's boxes edited: a failed download's message goes with what they held. */
+  pullFormEdited(): void {
+    this.pullOutcome = outcomeAfterEdit(this.pullOutcome);
   }
 
   async cancelPull(): Promise<void> {
