@@ -46,7 +46,16 @@ describe('Resume with fewer checkpoints kept', () => {
     await page.getByTestId('run-resume').click();
     await expect(runViewStatus(page)).resolves.toBe('stopped');
 
+    // 1e3 (the browser reads 1000) is refused as --keep-last refuses it: digits only.
+    await box.fill('1e3');
+    await expect(page.getByTestId('run-resume-keep-error').textContent()).resolves.toBe(
+      'Checkpoints kept must be a whole number',
+    );
+    await page.getByTestId('run-resume').click();
+    await expect(runViewStatus(page)).resolves.toBe('stopped');
+
     await box.fill('1');
+    await expect(page.getByTestId('run-resume-keep-error').count()).resolves.toBe(0);
     await page.getByTestId('run-resume').click();
     await expect.poll(() => runViewStatus(page), { timeout: 30_000 }).toBe('running');
     expect(shown(runId).config.keepLast).toBe(1);

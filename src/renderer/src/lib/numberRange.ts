@@ -14,23 +14,30 @@ export interface NumberRange {
 /** How an empty number box is said: "Batch size needs a number" (the Train form's messages end so too). */
 export const NEEDS_A_NUMBER = ' needs a number';
 
+/** A whole number as the CLI's whole-number flags take it: digits, after a minus sign for a negative one. */
+const WHOLE_TEXT = /^-?\d+$/;
+
 /**
  * What is wrong with `value` for the box called `name`, or undefined when nothing is.
  * `isUnreadable`: the box holds text the browser cannot read as a finite number (1e400, which
  * overflows, or a lone "e"; its validity.badInput). The page gets no value for it, as for an
- * empty box, nor the text, so its bounds are said rather than "needs a number".
+ * empty box, nor the text, so its bounds are said rather than "needs a number". `typed`: the
+ * box's text, where the caller has it: a whole-number box then refuses a number not written in
+ * digits (1e3, which the browser reads as 1000; 1.0), as the CLI's flags do.
  */
 export function numberProblem(
   name: string,
   value: number | null | undefined,
   range: NumberRange,
   isUnreadable = false,
+  typed?: string,
 ): string | undefined {
   if (value === null || value === undefined || Number.isNaN(value)) {
     if (isUnreadable) return unreadableProblem(name, range);
     return range.isOptional ? undefined : `${name}${NEEDS_A_NUMBER}`;
   }
-  if (range.isWhole && !Number.isInteger(value)) return `${name} must be a whole number`;
+  if (range.isWhole && (!Number.isInteger(value) || (typed !== undefined && !WHOLE_TEXT.test(typed.trim()))))
+    return `${name} must be a whole number`;
   if (range.min !== undefined && value < range.min) return `${name} must be ≥ ${boundText(range.min, name)}`;
   if (range.max !== undefined && value > range.max) return `${name} must be ≤ ${boundText(range.max, name)}`;
   return undefined;

@@ -51,6 +51,21 @@ describe('numberProblem', () => {
     expect(numberProblem('Input length', null, range, false)).toBe('Input length needs a number');
   });
 
+  // The browser reads 1e3 in a number box as 1000; a whole-number flag on the CLI takes digits only
+  // (--keep-last 1e3 is refused), so a whole-number box given its text does too.
+  it('refuses a whole number not written in digits, where the text typed is given', () => {
+    const range = { min: 1, max: 1000, isWhole: true };
+    for (const typed of ['1e3', '1E3', '10e1', '1.0', '+5'])
+      expect(numberProblem('Checkpoints kept', Number(typed), range, false, typed), typed).toBe(
+        'Checkpoints kept must be a whole number',
+      );
+    expect(numberProblem('Checkpoints kept', 1000, range, false, '1000')).toBeUndefined();
+    expect(numberProblem('Checkpoints kept', 0, range, false, '0')).toBe('Checkpoints kept must be ≥ 1');
+    expect(numberProblem('Offset', -3, { isWhole: true }, false, '-3')).toBeUndefined();
+    // A box for any number takes the exponent.
+    expect(numberProblem('Temperature', 0.001, { min: 0.0001 }, false, '1e-3')).toBeUndefined();
+  });
+
   it('takes an empty box that may be left empty, but not unreadable text in it', () => {
     const range = { min: 1, isWhole: true, isOptional: true };
     expect(numberProblem('Example number', null, range)).toBeUndefined();
