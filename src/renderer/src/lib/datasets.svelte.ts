@@ -307,6 +307,21 @@ class DatasetsStore {
     }
   }
 
+  /**
+   * Imports the bundled sample as this page's own import, as importPaths imports (its progress
+   * events mark it so at once): the offer says its outcome, not importsEnded as one watched.
+   */
+  async importSample(): Promise<DatasetSummary> {
+    this.importing = { id: undefined, done: 0, total: null };
+    try {
+      const ds = await api.datasets.importSample({});
+      this.ownImport(ds.id);
+      return ds;
+    } finally {
+      this.importing = undefined;
+    }
+  }
+
   async cancelImport(): Promise<void> {
     const id = this.importing?.id;
     if (id !== undefined) await api.datasets.cancelImport({ id });
