@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from './accessibility';
+import { fieldMark, markedWith, pressRefused } from './fieldError';
 import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { shortRunFlags } from './lossRuns';
 import { openScreen } from './navigate';
@@ -92,13 +93,18 @@ describe("a run's controls, pressed by keyboard, keep the focus", () => {
     await expect.poll(() => page.getByTestId('run-checkpoints-scroll').getAttribute('tabindex')).toBeNull();
   });
 
-  it('Export keeps it when refused at once and when done', async () => {
+  it('Export, refused for its folder, hands it to the folder box marked with why; keeps it when done', async () => {
     const out = page.getByTestId('export-out');
     await out.fill('relative/folder');
-    await pressByKeyboard(page, 'export-start');
-    await page.getByTestId('export-error').waitFor();
-    await expect(focusedTestid(page)).resolves.toBe('export-start');
+    await pressRefused(page, 'export-start');
+    const error = page.getByTestId('export-error');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('relative/folder is not a full path');
+    await expect(focusedTestid(page)).resolves.toBe('export-out');
+    await expect(fieldMark(page, 'export-out')).resolves.toEqual(markedWith((await error.textContent()) ?? ''));
+    expect(await accessibilityViolations(page)).toEqual([]);
     await out.fill(path.join(session.dir, 'exported'));
+    await expect(fieldMark(page, 'export-out')).resolves.toEqual({ invalid: 'false', description: '' });
     await pressByKeyboard(page, 'export-start');
     await page.getByTestId('export-done').waitFor({ timeout: 60_000 });
     await expect(focusedTestid(page)).resolves.toBe('export-start');
