@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub-server';
+import { fieldMark, markedWith, pressRefused } from './fieldError';
 import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { openScreen } from './navigate';
 import { startSession, type E2eSession } from './session';
@@ -48,8 +49,24 @@ const focusedName = (): Promise<string | null> =>
   page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null");
 
 describe('the Models screen, pressed by keyboard, keeps the focus', () => {
+  it('Import, refused for the folder (none, relative, missing), hands it to the folder box marked with why', async () => {
+    const error = page.getByTestId('models-error');
+    for (const [typed, said] of [
+      ['', 'Give the path of a model folder'],
+      ['relative/dir', 'relative/dir'],
+      [path.join(session.dir, 'missing'), path.join(session.dir, 'missing')],
+    ]) {
+      await page.getByTestId('model-folder').fill(typed);
+      await pressRefused(page, 'model-import');
+      await error.filter({ hasText: said }).waitFor();
+      await expect(focusedTestid(page)).resolves.toBe('model-folder');
+      await expect(fieldMark(page, 'model-folder')).resolves.toEqual(markedWith((await error.textContent()) ?? ''));
+    }
+  });
+
   it('Import keeps it while the folder is checked and after', async () => {
     await page.getByTestId('model-folder').fill(tinySpm);
+    await expect(fieldMark(page, 'model-folder')).resolves.toEqual({ invalid: 'false', description: '' });
     await pressByKeyboard(page, 'model-import');
     await page.getByTestId('models-notice').filter({ hasText: 'Imported t5-tiny-spm' }).waitFor({ timeout: 30_000 });
     await expect(focusedTestid(page)).resolves.toBe('model-import');
