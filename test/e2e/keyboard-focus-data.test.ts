@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdReply } from './holdReply';
+import { fieldMark, markedWith, pressRefused } from './fieldError';
 import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { openScreen } from './navigate';
 import { slowLargeUpload, slowRequests } from './network';
@@ -48,15 +49,21 @@ describe('Datasets and Masking, pressed by keyboard, keep the focus', () => {
     await expect(focusedTestid(page)).resolves.toBe('tokenize');
   });
 
-  it('"Import these paths" keeps it when the path is refused at once and when it imports', async () => {
+  it('"Import these paths" hands it to the paths marked with why when one is refused; keeps it as it imports', async () => {
     await page.getByTestId('import-paths-section').locator('summary').click();
-    await page.getByTestId('import-paths').fill('relative/notes.txt');
-    await pressByKeyboard(page, 'import-start');
-    await page.getByTestId('datasets-error').waitFor();
-    await expect(focusedTestid(page)).resolves.toBe('import-start');
+    const missing = path.join(session.dir, 'missing.txt');
+    for (const typed of ['relative/notes.txt', missing]) {
+      await page.getByTestId('import-paths').fill(typed);
+      await pressRefused(page, 'import-start');
+      const error = page.getByTestId('datasets-error');
+      await error.filter({ hasText: typed }).waitFor();
+      await expect(focusedTestid(page)).resolves.toBe('import-paths');
+      await expect(fieldMark(page, 'import-paths')).resolves.toEqual(markedWith((await error.textContent()) ?? ''));
+    }
     const notes = path.join(session.dir, 'notes.txt');
     writeNotes(notes, { docs: 40, words: 50, stride: 7 });
     await page.getByTestId('import-paths').fill(notes);
+    await expect(fieldMark(page, 'import-paths')).resolves.toEqual({ invalid: 'false', description: '' });
     await pressByKeyboard(page, 'import-start');
     await page.getByTestId('datasets-notice').filter({ hasText: 'Imported notes.txt' }).waitFor({ timeout: 30_000 });
     await expect(focusedTestid(page)).resolves.toBe('import-start');
