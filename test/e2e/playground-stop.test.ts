@@ -14,6 +14,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundFillResult } from '../../src/shared/contract/playground';
 import { engineHostCpuShare } from './engineHostCpu';
+import { fieldMark, markedWith } from './fieldError';
+import { focusedTestid } from './keyboardFocus';
 import { openScreen } from './navigate';
 import { startSession, type E2eSession } from './session';
 
@@ -121,6 +123,18 @@ describe.runIf(process.platform === 'linux')('Playground: Stop', () => {
     // No model ran.
     await expect(page.getByTestId('fill-column').first().textContent()).resolves.toContain('Press “Fill the holes”');
     await expect(page.getByTestId('fill-stop').count()).resolves.toBe(0);
+    // The prompt box is marked with why and has the focus (as a decoding box marked wrong would);
+    // and so for a prompt with no hole, pressed with Ctrl+Enter in the box.
+    const error = page.getByTestId('playground-error');
+    await expect(focusedTestid(page)).resolves.toBe('prompt');
+    await expect(fieldMark(page, 'prompt')).resolves.toEqual(markedWith((await error.textContent()) ?? ''));
+    await page.getByTestId('prompt').fill('no hole here');
+    await expect(fieldMark(page, 'prompt')).resolves.toEqual({ invalid: 'false', description: '' });
+    await page.keyboard.press('Control+Enter');
+    await error.filter({ hasText: 'The prompt has no <extra_id_N> hole to fill.' }).waitFor();
+    await expect(fieldMark(page, 'prompt')).resolves.toEqual(markedWith((await error.textContent()) ?? ''));
+    await page.getByTestId('prompt').fill(prompt);
+    await expect(fieldMark(page, 'prompt')).resolves.toEqual({ invalid: 'false', description: '' });
   });
 
   it('fills quickly, as `spanfill fill` does (and the engine host has started)', async () => {
