@@ -13,7 +13,7 @@
 import { HubApiError, modelInfo } from '@huggingface/hub';
 import { HubCache, type SnapshotFile, type SnapshotManifest } from './cache';
 import { isCommitSha } from './catalog';
-import { HubError, toHubError } from './errors';
+import { HubError, toHubError, withOwnerNote } from './errors';
 import { withKeptNote } from './keptNote';
 import { whilePulling } from './pullLock';
 import { PullSession, type PullProgress } from './pullSession';
@@ -178,7 +178,10 @@ async function resolveRepo(
       fetch: timed.fetch,
     });
   } catch (error) {
-    throw revisionNotFound(error, request, revision, timed) ?? toHubError(error, what, request.settings);
+    throw (
+      revisionNotFound(error, request, revision, timed) ??
+      withOwnerNote(toHubError(error, what, request.settings), request.repoId)
+    );
   }
   if (typeof info.sha !== 'string' || !isCommitSha(info.sha) || !Array.isArray(info.filePaths))
     throw new HubError(

@@ -134,6 +134,20 @@ export function toHubError(error: unknown, what: string, hub: HubContext): unkno
   return new HubError('network', `Cannot download ${what} from ${endpoint} (${message}${cause}). ${NETWORK_ADVICE}`);
 }
 
+/**
+ * A network failure of a repository id without an owner (`t5-small`): the Hub still has a few
+ * such old ones, so the id is sent, but most are owner/name; the message says so, as the id may
+ * be what is wrong too. Any other error as it was.
+ */
+export function withOwnerNote(error: unknown, repoId: string): unknown {
+  if (!(error instanceof HubError) || error.code !== 'network' || repoId.includes('/')) return error;
+  return new HubError(
+    'network',
+    `${error.message} Note that ${repoId} has no owner: a few old repositories are named so (t5-small, gpt2), ` +
+      'but most are owner/name, e.g. google/flan-t5-small; check the id too.',
+  );
+}
+
 /** Node's codes for a connection that was not made, as what happened to `host` in plain words. */
 const UNREACHABLE: Readonly<Record<string, (host: string) => string>> = {
   ENOTFOUND: (host) => `${host} could not be found (no network, or DNS)`,

@@ -175,6 +175,28 @@ describe('pullModel against a local Hub', () => {
     );
   });
 
+  it('says a Hub that refuses the connection in plain words, and that an id without an owner may be wrong too', async () => {
+    const closed = await silentServer();
+    await closed.close(); // its port now refuses connections
+    const error = await expectHubError(
+      pullModel({ repoId: 'onlyname', settings: settings({ endpoint: closed.url }), cacheRoot: tempDir() }),
+      'network',
+    );
+    const host = new URL(closed.url).host;
+    expect(error.message).toBe(
+      `Cannot download repository onlyname@main from ${closed.url}: ${host} refused the connection (nothing answers ` +
+        'there, or a firewall). Check the network (a firewall or proxy in the way?) and HF_ENDPOINT, then pull ' +
+        'again. Note that onlyname has no owner: a few old repositories are named so (t5-small, gpt2), but most ' +
+        'are owner/name, e.g. google/flan-t5-small; check the id too.',
+    );
+    // An id with its owner: no such note.
+    const owned = await expectHubError(
+      pullModel({ repoId: REPO, settings: settings({ endpoint: closed.url }), cacheRoot: tempDir() }),
+      'network',
+    );
+    expect(owned.message).toMatch(/refused the connection .* then pull again\.$/);
+  });
+
   it('gives up on a body that stops coming, keeping what arrived for the next pull', async () => {
     hub = await startTestHub({ repoId: REPO, folder: FIXTURE });
     const half = weightsSize >> 1;
