@@ -63,6 +63,8 @@ describe('ModelService.show', () => {
       'r-builtin': 'builtin:byt5-tiny',
       'r-gone': path.join(tempDir(), 'no-such-model'),
     });
+    // One moment for all of them (the order was the order added only when each took a new millisecond).
+    store.db.prepare('UPDATE runs SET created_at = ?').run('2026-12-07T10:00:00.000Z');
     const details = service.show(REPO);
     expect(details).toEqual({
       id: model.id,
@@ -75,7 +77,8 @@ describe('ModelService.show', () => {
       architecture: { ...FIXTURE_SHAPE, parameterCount: fixtureParameters() },
       tokenizer: { model: 'Unigram', className: 'T5Tokenizer', isByteLevel: false },
       problem: null,
-      runs: ['r-by-id', 'r-by-repo', 'r-by-folder'].map((id) => expect.objectContaining({ id, status: 'queued' })),
+      // In the store's order (created_at, then id): runs added within one millisecond sort by id.
+      runs: ['r-by-folder', 'r-by-id', 'r-by-repo'].map((id) => expect.objectContaining({ id, status: 'queued' })),
     });
     // Named any way --model takes it, it is the same model.
     expect(service.show(model.id)).toEqual(details);
