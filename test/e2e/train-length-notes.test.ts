@@ -103,7 +103,9 @@ describe('Train: settings longer than the run, said before Start', () => {
   it('says text no browser reads as a number (1e400) must be within the bounds, as the Masking screen does', async () => {
     await openTrainForm(page);
     await page.getByTestId('train-batch').fill('1e400');
-    await expect(text('train-batch-error')).resolves.toMatch(/^Batch size must be a number from 1 to \d+$/);
+    await expect(text('train-batch-error')).resolves.toMatch(
+      /^Batch size must be a number from 1 to \d{1,3}(,\d{3})*$/,
+    );
     await page.getByTestId('train-batch').fill('');
     await expect(text('train-batch-error')).resolves.toBe('Batch size needs a number');
     await page.getByTestId('train-batch').fill('8');
