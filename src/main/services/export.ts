@@ -39,7 +39,8 @@ import { modelFolderProblem } from '../engine/t5/config';
 import { checkpointStepOf } from '../engine/train/checkpoint';
 import type { DatasetService } from './datasets';
 import type { HostRequester } from './engine-host';
-import { DestinationDisk, type FreeSpaceOf } from './exportRoom';
+import { DestinationDisk } from './exportRoom';
+import type { FreeSpaceOf } from './freeSpace';
 import type { DomainHandlers } from './handler';
 import type { RunService } from './runs';
 

@@ -5,16 +5,13 @@
 // the room the export needs there and what is free, and the data directory's runs, models and
 // datasets only where it shares that disk (services/errors.ts withDiskFullHint).
 
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { exportRoomNeeded } from '../engine/export/room';
+import { nearestFolder } from '../store/db';
 import { diskFreeSpace, type FreeSpaceOf } from './freeSpace';
 import { withDiskFullHint } from './errors';
-
-// services/export.ts takes its test's reader by this name.
-export type { FreeSpaceOf } from './freeSpace';
 
 /** What a write meets on a disk without room for it, in Node's words; said in Spanfill's (withDiskFullHint). */
 const NO_ROOM = 'ENOSPC: no space left on device';
@@ -78,11 +75,4 @@ export class DestinationDisk {
 function roomWords(needed: number, free: number | undefined): string {
   const needs = `the export needs at least ${formatBytes(needed)} there`;
   return free === undefined ? needs : `${needs}; ${formatBytes(free)} is free`;
-}
-
-/** `dir`, or the nearest folder above it that exists. */
-function nearestFolder(dir: string): string {
-  let at = dir;
-  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
-  return at;
 }

@@ -296,8 +296,8 @@ export function statFreeSpace(folder: string): FreeSpace | undefined {
   }
 }
 
-/** `dir`, or the nearest folder above it that exists (a data directory that could not be made). */
-function nearestFolder(dir: string): string {
+/** `dir`, or the nearest folder above it that exists (a data directory that could not be made, an export's destination). */
+export function nearestFolder(dir: string): string {
   let folder = path.resolve(dir);
   while (!fs.existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
   return folder;
