@@ -33,7 +33,7 @@ import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns, metricSummary } from './runsCompare';
-import { estimateRun, type EstimateReader } from './runsEstimate';
+import { estimateRun, timingBesideWhy, type EstimateReader } from './runsEstimate';
 import { StepTimings } from './runsTiming';
 import {
   acquireTrainerLock,
@@ -184,12 +184,7 @@ export class RunService {
     options: { readonly timeSteps?: boolean; readonly onTiming?: () => void; readonly reader?: EstimateReader } = {},
   ) {
     const training = options.timeSteps ? liveRuns(this.repo)[0] : undefined;
-    if (training)
-      throw trainingConflict(
-        training,
-        'now',
-        'Timing steps beside it would slow it and measure neither; its own ETA is on its run view.',
-      );
+    if (training) throw trainingConflict(training, 'now', timingBesideWhy(options.reader ?? 'screen', training.id));
     const asked = await configOfRequest(this.deps, request);
     const prepared = await prepareRun(this.deps, asked.config, signal, { isEstimate: true });
     if (options.timeSteps) options.onTiming?.();

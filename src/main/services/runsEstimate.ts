@@ -75,6 +75,18 @@ export function untimedBasis(reader: EstimateReader): string {
   return `no earlier run of this model, provider, masking shape and batch has been timed yet: ${how}`;
 }
 
+/**
+ * Why steps are not timed while run `runId` trains, and where `reader` sees that run's own ETA:
+ * its run view on the screen; in a terminal, the progress line of the one training it.
+ */
+export function timingBesideWhy(reader: EstimateReader, runId: string): string {
+  const where =
+    reader === 'cli'
+      ? `its ETA is on the progress line of the terminal training it (or on its run view in the app); \`spanfill runs show ${runId}\` shows its step`
+      : 'its own ETA is on its run view';
+  return `Timing steps beside it would slow it and measure neither; ${where}.`;
+}
+
 export function estimateRun(
   prepared: PreparedRun,
   earlier: readonly RunRow[],

@@ -110,4 +110,15 @@ describe('runs.estimate with timeSteps', () => {
     // Without timing, the estimate answers as ever.
     await expect(app.runs.estimate(request(datasetId))).resolves.toMatchObject({ isTimed: false });
   }, 120_000);
+
+  it('tells a terminal where the training run shows its ETA, not a run view it does not have', async () => {
+    const { app, datasetId } = await openWithDataset(tempDir(), opened);
+    const config = runConfigSchema.parse({ ...smallRunFields(datasetId) });
+    app.runs.repo.add({ id: 'r-live', name: 'busy', config, totalSteps: 10, status: 'queued' });
+    app.runs.repo.setStatus('r-live', 'running', { ownerPid: process.pid });
+    const refusal = app.runs.estimate(request(datasetId), undefined, { timeSteps: true, reader: 'cli' });
+    await expect(refusal).rejects.toThrow(
+      /^Run r-live \("busy"\) is training now; stop it first \(or let it finish\)\. Timing steps beside it would slow it and measure neither; its ETA is on the progress line of the terminal training it \(or on its run view in the app\); `spanfill runs show r-live` shows its step\.$/,
+    );
+  }, 120_000);
 });
