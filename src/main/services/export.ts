@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import {
   accelerateRunConfigSchema,
   exportsFolder,
+  type ExportFormat,
   type ExportRequest,
   type ExportResult,
 } from '../../shared/contract/export';
@@ -139,18 +140,14 @@ function fromRun(request: ExportRequest, runs: RunLookup): ResolvedRequest {
 
 function checkOptions(request: ResolvedRequest): void {
   const { format } = request;
-  if (request.quantize && format !== 'transformers.js')
-    throw new ApiError('invalid_argument', `--quantize applies to --format transformers.js, not ${format}`);
+  if (request.quantize && format !== 'transformers.js') throw onlyFor(['--quantize'], 'transformers.js', format);
   if (format === 'accelerate' && !request.datasetId)
     throw new ApiError(
       'invalid_argument',
       'An accelerate export needs --dataset ID (its documents become data/*.jsonl)',
     );
-  if (format !== 'accelerate' && (request.datasetId || request.runConfig))
-    throw new ApiError(
-      'invalid_argument',
-      `--dataset and a run configuration apply to --format accelerate, not ${format}`,
-    );
+  const accelerateOnly = [...(request.datasetId ? ['--dataset'] : []), ...(request.runConfig ? ['--config'] : [])];
+  if (format !== 'accelerate' && accelerateOnly.length > 0) throw onlyFor(accelerateOnly, 'accelerate', format);
   // A missing folder or a file in the words fill uses (its loader's); a folder without config.json in export's.
   const problem = modelFolderProblem(request.sourceDir);
   if (problem !== null) throw new ApiError('invalid_input', problem);
@@ -159,6 +156,17 @@ function checkOptions(request: ResolvedRequest): void {
       'invalid_input',
       `${request.sourceDir} is not a model or checkpoint folder (no config.json); pass a folder holding config.json and model.safetensors`,
     );
+}
+
+/** That `flags`, given with `format`, apply to `theirs` only, and what to do (here and for the CLI's --config). */
+export function onlyForWords(flags: readonly string[], theirs: ExportFormat, format: string): string {
+  const [given, drop] =
+    flags.length === 1 ? [`${flags[0]} applies`, flags[0]] : [`${flags.join(' and ')} apply`, 'them'];
+  return `${given} to --format ${theirs}, not ${format}; drop ${drop}, or export with --format ${theirs}`;
+}
+
+function onlyFor(flags: readonly string[], theirs: ExportFormat, format: ExportFormat): ApiError {
+  return new ApiError('invalid_argument', onlyForWords(flags, theirs, format));
 }
 
 /**
@@ -331,13 +339,16 @@ export class ExportService {
     dir: string,
     signal?: AbortSignal,
   ): Promise<{ train: number; validation: number }> {
-    const validation = new Set((await this.deps.datasets.validationOrdinals(datasetId)).validation);
+    const split = await this.deps.datasets.validationOrdinals(datasetId);
+    const validation = new Set(split.validation);
+    // A dataset of one document trains on it and validates on it too, as the trainer does.
+    const isTrained = (ordinal: number): boolean => split.isSelfValidation || !validation.has(ordinal);
     const train = new JsonlWriter(path.join(dir, ACCELERATE_FILES.train));
     const held = new JsonlWriter(path.join(dir, ACCELERATE_FILES.validation));
     try {
       for (const page of this.deps.datasets.documentPages(datasetId)) {
         signal?.throwIfAborted();
-        train.write(page.filter((d) => !validation.has(d.ordinal)).map((d) => d.text));
+        train.write(page.filter((d) => isTrained(d.ordinal)).map((d) => d.text));
         held.write(page.filter((d) => validation.has(d.ordinal)).map((d) => d.text));
         await new Promise((resolve) => setImmediate(resolve)); // let a cancel and other calls through
       }

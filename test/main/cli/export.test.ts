@@ -233,11 +233,14 @@ describe('spanfill export', () => {
       // Flags that do not go together, checked by the export service, are usage errors too.
       [['--model', FIXTURE, '--format', 'hf', '--quantize', 'int8', '--out', dir], /--quantize applies to/],
       [['--model', FIXTURE, '--format', 'accelerate', '--out', dir], /accelerate export needs --dataset ID/],
-      [['--model', FIXTURE, '--format', 'hf', '--dataset', 'd-1', '--out', dir], /apply to --format accelerate/],
+      [
+        ['--model', FIXTURE, '--format', 'hf', '--dataset', 'd-1', '--out', dir],
+        /--dataset applies to --format accelerate, not hf; drop --dataset, or export with --format accelerate/,
+      ],
       // Said before the file is read: its contents do not matter to an hf export.
       [
         ['--model', FIXTURE, '--format', 'hf', '--config', path.join(dir, 'none.json'), '--out', dir],
-        /--config applies to --format accelerate, not hf/,
+        /--config applies to --format accelerate, not hf; drop --config, or export with --format accelerate/,
       ],
     ];
     for (const [args, message] of cases) {

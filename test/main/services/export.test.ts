@@ -100,7 +100,10 @@ describe('export service', () => {
     });
     expect(fs.readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');
     await expect(service.run({ ...request, quantize: 'int8' })).rejects.toThrow(
-      /--quantize applies to --format transformers\.js/,
+      '--quantize applies to --format transformers.js, not hf; drop --quantize, or export with --format transformers.js',
+    );
+    await expect(service.run({ ...request, datasetId: 'd-1' })).rejects.toThrow(
+      '--dataset applies to --format accelerate, not hf; drop --dataset, or export with --format accelerate',
     );
     await expect(service.run({ ...request, format: 'accelerate' })).rejects.toThrow(/needs --dataset ID/);
     await expect(service.run({ ...request, sourceDir: dir })).rejects.toThrow(/no config\.json/);
@@ -283,6 +286,18 @@ describe('export service', () => {
     expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toMatch(
       /accelerate config\n\s+accelerate launch train\.py\n\s+spanfill models import checkpoints\/step-00000030/,
     );
+  });
+
+  it('a one-document dataset, which trains on its document and validates on it too, exports it in both files', async () => {
+    const { service, datasets, dir } = setup();
+    const file = path.join(dir, 'one.txt');
+    fs.writeFileSync(file, 'The only document there is.');
+    const dataset = await datasets.import({ paths: [file], name: 'One' });
+    const out = path.join(dir, 'job');
+    const result = await service.run({ ...base, sourceDir: SPM, format: 'accelerate', out, datasetId: dataset.id });
+    expect(result.documents).toEqual({ train: 1, validation: 1 });
+    for (const name of ['train.jsonl', 'validation.jsonl'])
+      expect(fs.readFileSync(path.join(out, 'data', name), 'utf8')).toBe('{"text":"The only document there is."}\n');
   });
 
   it('a run request exports its checkpoint with the run dataset and settings, and refuses extra sources', async () => {

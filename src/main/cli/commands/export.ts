@@ -20,6 +20,7 @@ import { contractMessages } from '../../../shared/contract/issues';
 import { ApiError } from '../../../shared/errors';
 import { unreadableFileReason } from '../../../shared/fileErrors';
 import { describeIssues } from '../../services/dispatch';
+import { onlyForWords } from '../../services/export';
 import type { CommandContext } from '../command';
 import { defineCommand, UsageError } from '../command';
 import { datasetFlag, runArgument } from '../ref-arg';
@@ -72,7 +73,7 @@ function runConfigFrom(context: CommandContext, format: string): Record<string, 
   const file = context.string('config');
   if (file === undefined) return undefined;
   // Before the file is read: what it holds does not matter to another format.
-  if (format !== 'accelerate') throw new UsageError(`--config applies to --format accelerate, not ${format}`);
+  if (format !== 'accelerate') throw new UsageError(onlyForWords(['--config'], 'accelerate', format));
   let text: string;
   // What the file holds is input data (exit 1), as for any file a command reads.
   try {
