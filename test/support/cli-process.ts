@@ -66,14 +66,33 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   };
 }
 
-/** Whether `cli` has a child process (its engine host, once started). Uses `ps`. */
-export function hasChildProcess(cli: CliProcess): boolean {
+/**
+ * The engine hosts among process `pid`'s children (Linux `ps`): those running the host's entry,
+ * src/main/host/entry.ts from source or out/main/host.js built (host/spawn.ts). Not any child:
+ * run from source, tsx's esbuild service is one too, started before the host whenever tsx's
+ * cache misses (a fresh clone, an edited file), and for a moment a zombie once its parent has
+ * exited. A Ctrl-C sent when that was the only child killed it and the command failed to load.
+ */
+export function engineHostPids(pid: number): number[] {
+  let listed: string;
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.child.pid)], { encoding: 'utf8' }).trim() !== '';
+    listed = execFileSync('ps', ['-ww', '-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
   } catch {
-    return false; // ps exits 1 when it lists nothing
+    return []; // ps exits 1 when it lists nothing
   }
+  return listed
+    .split('\n')
+    .filter((line) => /[/\\](host[/\\]entry\.ts|host\.js)$/.test(line.trim()))
+    .map((line) => Number.parseInt(line, 10));
 }
+
+/** Whether `cli` has started its engine host (engineHostPids). */
+export function hasEngineHost(cli: CliProcess): boolean {
+  return cli.child.pid !== undefined && engineHostPids(cli.child.pid).length > 0;
+}
+
+/** The old name of hasEngineHost (test/main/cli/index.test.ts still uses it). */
+export const hasChildProcess = hasEngineHost;
 
 /** Polls `check` every 50 ms until it returns true; rejects with `what` after timeoutMs. */
 export async function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseFileName, openStore } from '../../../src/main/store/db';
 import { runSpanfill } from '../../support/cli';
-import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { engineHostPids, hasEngineHost, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
 import { tempDirs } from '../../support/tmp';
 import { importTexts, KILL_TEXTS, smallRunFlags } from './commands/train-support';
 
@@ -223,8 +223,8 @@ const cases: Case[] = [
       const dataset = await importTexts(path.join(dir, 'data'), KILL_TEXTS);
       const cli = child([...smallRunFlags(dataset, 10_000_000), '--checkpoint-every', '0'], dir);
       await waitUntil(() => /step \d+\/10000000 {2}loss/.test(cli.stderr()), 'training is under way');
-      const host = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.child.pid)], { encoding: 'utf8' });
-      process.kill(Number(host.trim().split('\n')[0]), 'SIGKILL');
+      // The engine host, not the first child: from source that may be tsx's esbuild service.
+      process.kill(engineHostPids(cli.child.pid as number)[0], 'SIGKILL');
       return { status: await cli.status, said: cli.stderr() };
     },
   },
@@ -234,8 +234,8 @@ const cases: Case[] = [
     says: /interrupted; nothing half-done was kept \(run the command again to redo it\)/,
     run: async (dir) => {
       const cli = child(['fill', '--model', modelDir, '--beams', '64', '--max-new-tokens', '512', prompt], dir);
-      // The engine host is the command's child: once it is there, fill is under way.
-      await waitUntil(() => hasChildProcess(cli), 'fill has started');
+      // Once the engine host is there, fill is under way (engineHostPids says why not any child).
+      await waitUntil(() => hasEngineHost(cli), 'fill has started');
       const { status } = await cli.ctrlC();
       return { status, said: cli.stderr() };
     },

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WsServerFrame } from '../../../src/shared/ws-protocol';
+import { engineHostPids } from '../../support/cli-process';
 import { connectClient, startServeProcess, type ServeProcess } from '../../support/serve-process';
 import { tempDirs } from '../../support/tmp';
 
@@ -103,21 +104,14 @@ describe('spanfill serve shutdown', () => {
     const serve = await serveWith();
     const socket = await connect(serve);
     await call(socket, 1, 'system.info', {});
-    const hostPids = childPids(serve.pid);
+    // Its engine host only: from source its children include tsx's esbuild service, which ends
+    // on its own once serve has gone, a moment later (engineHostPids).
+    const hostPids = engineHostPids(serve.pid);
     expect(hostPids.length).toBeGreaterThan(0);
     await stopWith(serve, 'SIGINT');
     for (const pid of hostPids) expect(isAlive(pid), `engine host ${pid}`).toBe(false);
   });
 });
-
-function childPids(pid: number): number[] {
-  if (process.platform !== 'linux') return [];
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString();
-  return out
-    .split('\n')
-    .map(Number)
-    .filter((value) => value > 0);
-}
 
 function isAlive(pid: number): boolean {
   try {
