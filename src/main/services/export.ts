@@ -19,7 +19,7 @@ import {
   type ExportResult,
 } from '../../shared/contract/export';
 import type { ModelSummary } from '../../shared/contract/models';
-import type { RunDetail } from '../../shared/contract/runs';
+import { runConfigSchema, type RunDetail } from '../../shared/contract/runs';
 import { ApiError } from '../../shared/errors';
 import { isWithin } from '../pathWithin';
 import { refuseRelativePaths } from './fullPaths';
@@ -83,10 +83,16 @@ export function accelerateConfigOf(
   };
 }
 
+/**
+ * A run's settings as the job's, its noise density as stored: a run from before MASKING_BOUNDS
+ * may have trained below them.
+ */
+const ofRunSchema = accelerateRunConfigSchema.extend({ noiseDensity: runConfigSchema.shape.noiseDensity });
+
 /** A run's settings as the accelerate job's (maxSteps: the run's total, also for an epochs run). */
 export function runConfigOfRun(run: RunDetail): RunConfig {
   const c = run.config;
-  return accelerateRunConfigSchema.parse({
+  return ofRunSchema.parse({
     inputLength: c.inputLength,
     noiseDensity: c.noiseDensity,
     meanNoiseSpanLength: c.meanSpanLength,

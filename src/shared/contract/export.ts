@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { call } from './define';
 import { idText, pathText } from './bounded';
+import { noiseDensitySchema } from './masking';
 import { runConfigSchema } from './runs';
 import { warmupProblem } from './schedule';
 
@@ -31,7 +32,8 @@ function trainDefault<K extends keyof typeof runConfigSchema.shape>(
  */
 export const accelerateRunConfigSchema = z.strictObject({
   inputLength: z.number().int().min(4).max(65_536).default(trainDefault('inputLength')),
-  noiseDensity: z.number().gt(0).lt(1).default(trainDefault('noiseDensity')),
+  /** Within the bounds a new run takes (MASKING_BOUNDS), in its words; a run's own, as it trained (export.ts runConfigOfRun). */
+  noiseDensity: noiseDensitySchema.default(trainDefault('noiseDensity')),
   meanNoiseSpanLength: z.number().min(1).max(1000).default(trainDefault('meanSpanLength')),
   batchSize: z.number().int().min(1).max(65_536).default(trainDefault('batchSize')),
   accumulation: z.number().int().min(1).max(65_536).default(trainDefault('accumulation')),

@@ -1,7 +1,7 @@
 // shared/contract/export.ts: how to load a written export, in the words of the README's
-// examples, for the Export panel and `spanfill export` alike.
+// examples, for the Export panel and `spanfill export` alike; the bounds of an accelerate job's settings.
 import { describe, expect, it } from 'vitest';
-import { exportLoadHint } from '../../../src/shared/contract/export';
+import { accelerateRunConfigSchema, exportLoadHint } from '../../../src/shared/contract/export';
 
 describe('exportLoadHint', () => {
   it('says how to load each format from the folder it was written to', () => {
@@ -31,5 +31,16 @@ describe('exportLoadHint', () => {
     expect(plain.split('\n').at(-1)).toBe(
       `const fill = await pipeline('text2text-generation', "/x/exports/ü 😀", { dtype: 'fp32' });`,
     );
+  });
+});
+
+describe('accelerateRunConfigSchema', () => {
+  it('takes the noise density a new run takes, saying the bound it checks (as `spanfill train` says it)', () => {
+    const refusal = (noiseDensity: number) =>
+      accelerateRunConfigSchema.safeParse({ noiseDensity }).error?.issues[0]?.message;
+    expect(refusal(0)).toBe('noiseDensity must be ≥ 0.001');
+    expect(refusal(0.0005)).toBe('noiseDensity must be ≥ 0.001');
+    expect(refusal(1)).toBe('noiseDensity must be ≤ 0.999');
+    expect(accelerateRunConfigSchema.parse({ noiseDensity: 0.001 }).noiseDensity).toBe(0.001);
   });
 });
