@@ -18,29 +18,55 @@ export const NEEDS_A_NUMBER = ' needs a number';
 const WHOLE_TEXT = /^-?\d+$/;
 
 /**
+ * The number a box's text gives, as the page keeps it: null for an empty box (and for text the
+ * browser cannot read, which it gives the page as empty); in a whole-number box (`isWhole`), NaN
+ * for text not written in digits (1e3, which the browser reads as 1000; 1.0), as the CLI's
+ * whole-number flags refuse it, so that every check of the value (a form's schema, its Start)
+ * refuses it too; else the number the browser reads.
+ */
+export function boxNumber(text: string, isWhole: boolean): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return isWhole && !WHOLE_TEXT.test(trimmed) ? Number.NaN : Number(trimmed);
+}
+
+/**
  * What is wrong with `value` for the box called `name`, or undefined when nothing is.
  * `isUnreadable`: the box holds text the browser cannot read as a finite number (1e400, which
  * overflows, or a lone "e"; its validity.badInput). The page gets no value for it, as for an
- * empty box, nor the text, so its bounds are said rather than "needs a number". `typed`: the
- * box's text, where the caller has it: a whole-number box then refuses a number not written in
- * digits (1e3, which the browser reads as 1000; 1.0), as the CLI's flags do.
+ * empty box, nor the text, so its bounds are said rather than "needs a number". In a
+ * whole-number box NaN is text not written in digits (boxNumber): said as not a whole number.
  */
 export function numberProblem(
   name: string,
   value: number | null | undefined,
   range: NumberRange,
   isUnreadable = false,
-  typed?: string,
 ): string | undefined {
+  if (range.isWhole && Number.isNaN(value)) return `${name} must be a whole number`;
   if (value === null || value === undefined || Number.isNaN(value)) {
     if (isUnreadable) return unreadableProblem(name, range);
     return range.isOptional ? undefined : `${name}${NEEDS_A_NUMBER}`;
   }
-  if (range.isWhole && (!Number.isInteger(value) || (typed !== undefined && !WHOLE_TEXT.test(typed.trim()))))
-    return `${name} must be a whole number`;
+  if (range.isWhole && !Number.isInteger(value)) return `${name} must be a whole number`;
   if (range.min !== undefined && value < range.min) return `${name} must be ≥ ${boundText(range.min, name)}`;
   if (range.max !== undefined && value > range.max) return `${name} must be ≤ ${boundText(range.max, name)}`;
   return undefined;
+}
+
+/**
+ * A form's `error` for a box (its schema's, which sees the value only: "Steps needs a number" for
+ * null or NaN) as the box makes it, where the box holds text: not a whole number (NaN in a
+ * whole-number box), or its bounds (text the browser cannot read). Else the error as it is.
+ */
+export function inBoxWords(
+  error: string | undefined,
+  value: number | null,
+  range: NumberRange,
+  isUnreadable = false,
+): string | undefined {
+  if (!error?.endsWith(NEEDS_A_NUMBER)) return error;
+  return numberProblem(error.slice(0, -NEEDS_A_NUMBER.length), value, range, isUnreadable) ?? error;
 }
 
 /**

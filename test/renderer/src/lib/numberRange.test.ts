@@ -1,13 +1,13 @@
 // A number box's own check (lib/numberRange.ts), in the contract's words for the same value.
 
 import { describe, expect, it } from 'vitest';
-import { numberProblem, withShownBounds } from '../../../../src/renderer/src/lib/numberRange';
+import { boxNumber, inBoxWords, numberProblem, withShownBounds } from '../../../../src/renderer/src/lib/numberRange';
 
 describe('numberProblem', () => {
   it('says an empty, fractional, too small or too large value, and nothing for a good one', () => {
     const range = { min: 1, max: 512, isWhole: true };
     expect(numberProblem('Most new tokens', null, range)).toBe('Most new tokens needs a number');
-    expect(numberProblem('Most new tokens', Number.NaN, range)).toBe('Most new tokens needs a number');
+    expect(numberProblem('Temperature', Number.NaN, { min: 0.1 })).toBe('Temperature needs a number');
     expect(numberProblem('Most new tokens', 2.5, range)).toBe('Most new tokens must be a whole number');
     expect(numberProblem('Most new tokens', 0, range)).toBe('Most new tokens must be ≥ 1');
     expect(numberProblem('Most new tokens', -3, range)).toBe('Most new tokens must be ≥ 1');
@@ -52,20 +52,46 @@ describe('numberProblem', () => {
   });
 
   // The browser reads 1e3 in a number box as 1000; a whole-number flag on the CLI takes digits only
-  // (--keep-last 1e3 is refused), so a whole-number box given its text does too.
-  it('refuses a whole number not written in digits, where the text typed is given', () => {
+  // (--keep-last 1e3 is refused), so a whole-number box gives no number for it (NaN), which every
+  // form's check refuses, and says why.
+  it('reads a whole-number box written other than in digits as no number, and says why', () => {
     const range = { min: 1, max: 1000, isWhole: true };
-    for (const typed of ['1e3', '1E3', '10e1', '1.0', '+5'])
-      expect(numberProblem('Checkpoints kept', Number(typed), range, false, typed), typed).toBe(
+    for (const typed of ['1e3', '1E3', '10e1', '1.0', '+5', '0x10']) {
+      expect(boxNumber(typed, true), typed).toBeNaN();
+      expect(numberProblem('Checkpoints kept', boxNumber(typed, true), range), typed).toBe(
         'Checkpoints kept must be a whole number',
       );
-    expect(numberProblem('Checkpoints kept', 1000, range, false, '1000')).toBeUndefined();
-    expect(numberProblem('Checkpoints kept', 0, range, false, '0')).toBe('Checkpoints kept must be ≥ 1');
-    expect(numberProblem('Offset', -3, { isWhole: true }, false, '-3')).toBeUndefined();
+    }
+    expect(boxNumber('1000', true)).toBe(1000);
+    expect(boxNumber(' 7 ', true)).toBe(7);
+    expect(boxNumber('-3', true)).toBe(-3);
+    expect(boxNumber('007', true)).toBe(7);
+    expect(numberProblem('Checkpoints kept', boxNumber('1000', true), range)).toBeUndefined();
+    expect(numberProblem('Checkpoints kept', boxNumber('0', true), range)).toBe('Checkpoints kept must be ≥ 1');
+    // An empty box (or text the browser cannot read, which it gives the page as empty) is no value.
+    expect(boxNumber('', true)).toBeNull();
+    expect(boxNumber('', false)).toBeNull();
     // A box for any number takes the exponent.
-    expect(numberProblem('Temperature', 0.001, { min: 0.0001 }, false, '1e-3')).toBeUndefined();
+    expect(boxNumber('1e-3', false)).toBe(0.001);
+    expect(boxNumber('2.50', false)).toBe(2.5);
   });
+});
 
+describe('inBoxWords', () => {
+  // A form's own check (the Train form's schema, Settings' saving rule) sees the box's value only:
+  // NaN or null, "needs a number". The box says what is wrong with what it holds.
+  it('says a form\'s "needs a number" as the box that holds text makes it', () => {
+    const range = { min: 1, max: 100_000, isWhole: true };
+    expect(inBoxWords('Steps needs a number', Number.NaN, range)).toBe('Steps must be a whole number');
+    expect(inBoxWords('Steps needs a number', null, range, true)).toBe('Steps must be a number from 1 to 100,000');
+    expect(inBoxWords('Steps needs a number', null, range)).toBe('Steps needs a number');
+    expect(inBoxWords('Steps must be ≥ 1', 0, range)).toBe('Steps must be ≥ 1');
+    expect(inBoxWords(undefined, 5, range)).toBeUndefined();
+    expect(inBoxWords('Dropout needs a number', Number.NaN, { min: 0, max: 1 })).toBe('Dropout needs a number');
+  });
+});
+
+describe('numberProblem, an optional box', () => {
   it('takes an empty box that may be left empty, but not unreadable text in it', () => {
     const range = { min: 1, isWhole: true, isOptional: true };
     expect(numberProblem('Example number', null, range)).toBeUndefined();
