@@ -8,7 +8,10 @@ import type { Page } from 'playwright-core';
 export interface FieldMark {
   /** Its aria-invalid ('' when it has none). */
   readonly invalid: string;
-  /** The texts of the elements its aria-describedby names, one space apart ('' when none). */
+  /**
+   * The texts of the elements its aria-describedby names, one space apart ('' when none); one not
+   * shown as '(hidden)': a hidden copy of an error shown elsewhere had a screen reader read it twice.
+   */
   readonly description: string;
 }
 
@@ -17,11 +20,13 @@ export const fieldMark = (page: Page, testid: string): Promise<FieldMark> =>
   page.evaluate<FieldMark>(`(() => {
     const field = document.querySelector('[data-testid="${testid}"]');
     const ids = (field.getAttribute('aria-describedby') ?? '').split(/\\s+/).filter(Boolean);
-    const description = ids.map((id) => document.getElementById(id)?.textContent.trim() ?? '?').join(' ');
+    const textOf = (element) =>
+      element === null ? '?' : element.getClientRects().length === 0 ? '(hidden)' : element.textContent.trim();
+    const description = ids.map((id) => textOf(document.getElementById(id))).join(' ');
     return { invalid: field.getAttribute('aria-invalid') ?? '', description };
   })()`);
 
-/** A field marked with the error `shown` (the text of the banner that shows it). */
+/** A field marked with the error `shown` (the text of the banner that shows it, which describes it). */
 export const markedWith = (shown: string): FieldMark => ({ invalid: 'true', description: shown.trim() });
 
 /**
