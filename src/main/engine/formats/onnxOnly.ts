@@ -13,8 +13,7 @@ export function onnxGraphs(files: readonly string[]): string[] {
 export function onnxOnlyAdvice(graphs: readonly string[]): string {
   const shown = graphs.slice(0, 2).join(', ') + (graphs.length > 2 ? ', …' : '');
   return (
-    `it holds ONNX graphs (${shown}), the layout transformers.js runs, but Spanfill trains and fills ` +
-    'from safetensors weights: use the repository those graphs were converted from (its model card ' +
-    "names it), or for a Spanfill export the run's checkpoint it came from or an export for Python transformers (hf)"
+    `it holds ONNX graphs (${shown}), which Spanfill cannot train or fill from; use the model they were made ` +
+    'from (its model card names it; for a Spanfill export, its run)'
   );
 }

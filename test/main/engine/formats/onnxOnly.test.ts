@@ -16,4 +16,11 @@ describe('onnxGraphs / onnxOnlyAdvice', () => {
     expect(onnxOnlyAdvice(['a.onnx'])).toMatch(/^it holds ONNX graphs \(a\.onnx\), /);
     expect(onnxOnlyAdvice(['a.onnx', 'b.onnx', 'c.onnx'])).toMatch(/^it holds ONNX graphs \(a\.onnx, b\.onnx, …\), /);
   });
+
+  it('says briefly what is wrong and what to use instead', () => {
+    expect(onnxOnlyAdvice(['onnx/encoder_model.onnx'])).toBe(
+      'it holds ONNX graphs (onnx/encoder_model.onnx), which Spanfill cannot train or fill from; use the model ' +
+        'they were made from (its model card names it; for a Spanfill export, its run)',
+    );
+  });
 });

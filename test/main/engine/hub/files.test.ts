@@ -45,7 +45,7 @@ describe('selectRepoFiles', () => {
   it('names a repository of ONNX graphs only (transformers.js layout) and where the weights are', () => {
     const files = ['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'];
     expect(() => selectRepoFiles('Xenova/t5-small', [...files, 'onnx/decoder_model_merged_quantized.onnx'])).toThrow(
-      /model\.safetensors or model\.safetensors\.index\.json: it holds ONNX graphs \(onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx, …\), the layout transformers\.js runs, .*the repository those graphs were converted from/,
+      /model\.safetensors or model\.safetensors\.index\.json: it holds ONNX graphs \(onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx, …\), which Spanfill cannot train or fill from; use the model they were made from \(its model card names it/,
     );
   });
 });

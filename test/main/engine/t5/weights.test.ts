@@ -236,7 +236,7 @@ describe('weights', () => {
     mkdirSync(join(dir, 'onnx'));
     writeFileSync(join(dir, 'onnx', 'encoder_model.onnx'), 'not really');
     expect(() => loadT5Weights(dir)).toThrow(
-      /^No model\.safetensors in .*: it holds ONNX graphs \(onnx\/encoder_model\.onnx\), .*the run's checkpoint it came from or an export for Python transformers \(hf\)$/,
+      /^No model\.safetensors in .*: it holds ONNX graphs \(onnx\/encoder_model\.onnx\), which Spanfill cannot train or fill from; use the model they were made from \(its model card names it; for a Spanfill export, its run\)$/,
     );
   });
   it('names an empty folder, a missing shard and a missing config', () => {
