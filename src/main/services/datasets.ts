@@ -44,7 +44,7 @@ import { resumableRunsOn } from './datasetRuns';
 import { recomputeSplit } from './datasetSplit';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
-import { withSettingsChecked } from './errors';
+import { withRemovalDiskFullHint, withSettingsChecked } from './errors';
 import type { EventBus } from './events';
 import { refuseRelativePaths } from './fullPaths';
 import { idOrName } from './idOrName';
@@ -197,7 +197,16 @@ export class DatasetService {
     };
   }
 
+  /** Removes the dataset; a full disk said as a removal's (it writes before it frees). */
   remove(id: string): DatasetRemoved {
+    try {
+      return this.removeNow(id);
+    } catch (error) {
+      throw withRemovalDiskFullHint(error, `dataset ${id}`);
+    }
+  }
+
+  private removeNow(id: string): DatasetRemoved {
     const row = this.mustGet(id);
     // A live import, here or in another process sharing the data directory, is refused; one
     // whose process is gone (killed since the last look) is removed like any dataset.

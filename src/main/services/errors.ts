@@ -71,6 +71,25 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
 }
 
 /**
+ * `error`, where it is a full disk met while removing `what` ("dataset ds-1"), with what to do
+ * for a removal: deleting Spanfill's data writes (SQLite's log) before it frees anything, so
+ * the room must come from files outside Spanfill or a run's checkpoints (`runs rm` deletes
+ * its folder before its row), not from removing datasets as withDiskFullHint advises. Any
+ * other error as it is.
+ */
+export function withRemovalDiskFullHint(error: unknown, what: string): unknown {
+  const message = errorMessage(error);
+  if (!isDiskFull(error) || message.includes(DISK_FULL_WORDS)) return error;
+  const cause = withoutDiskFullCode(message);
+  return new Error(
+    `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: removing ${what} writes before it frees anything; free ` +
+      "space on the data directory's disk (`spanfill system` names it) by deleting files outside Spanfill or a run " +
+      'with checkpoints (`spanfill runs rm ID` deletes its files first), then remove it again',
+    { cause: error },
+  );
+}
+
+/**
  * Node's words for a write that found no room ("ENOSPC: no space left on device, write", with a
  * path or two: "open '/d/x'", "copyfile '/a' -> '/b'"), EDQUOT's for a quota, each as a whole.
  */

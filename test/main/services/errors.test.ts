@@ -4,7 +4,12 @@
 // already says so, is left as it is. A full disk is the data directory's unless the hint named
 // another disk.
 import { describe, expect, it } from 'vitest';
-import { isDataDirectoryDiskFull, isReadOnly, withDiskFullHint } from '../../../src/main/services/errors';
+import {
+  isDataDirectoryDiskFull,
+  isReadOnly,
+  withDiskFullHint,
+  withRemovalDiskFullHint,
+} from '../../../src/main/services/errors';
 
 /** The hint for a full disk whose write the caller did not place (most likely the data directory's). */
 const DATA_DIRECTORY_HINT =
@@ -106,5 +111,28 @@ describe('a read-only disk or database', () => {
     expect(withDiskFullHint(exported)).toBe(exported);
     expect(isReadOnly('permission denied')).toBe(false);
     expect(isReadOnly("EACCES: permission denied, open '/d/x'")).toBe(false);
+  });
+});
+
+describe('withRemovalDiskFullHint', () => {
+  it('tells a removal to free space outside Spanfill, not to delete more of its data, and stays a full disk', () => {
+    const store = 'database or disk is full: deleting the documents of dataset d-1 needs 2.0 MiB more free on its disk';
+    const said = withRemovalDiskFullHint(new Error(store), 'dataset d-1');
+    const message = (said as Error).message;
+    expect(message).toBe(
+      `${store}. The disk is full: removing dataset d-1 writes before it frees anything; free space on the data ` +
+        "directory's disk (`spanfill system` names it) by deleting files outside Spanfill or a run with checkpoints " +
+        '(`spanfill runs rm ID` deletes its files first), then remove it again',
+    );
+    expect(withDiskFullHint(message)).toBe(message); // no second, general hint
+    expect(isDataDirectoryDiskFull(said)).toBe(true); // the CLI still exits 3
+    expect(withRemovalDiskFullHint(new Error('database or disk is full'), 'dataset d-1')).toMatchObject({
+      message: expect.stringMatching(/^The disk is full: removing dataset d-1 writes before/),
+    });
+  });
+
+  it('leaves any other error as it is', () => {
+    const other = new Error('Dataset d-1 is still importing');
+    expect(withRemovalDiskFullHint(other, 'dataset d-1')).toBe(other);
   });
 });
