@@ -38,6 +38,25 @@ describe('promptRefusal', () => {
     expect(promptRefusal('The <extra_id_99999> walks')).toBeUndefined();
   });
 
+  it('says once what no tokenizer takes: a hole that is no sentinel, or text that is not text', () => {
+    expect(promptRefusal('The <extra_id_0> walks in <extra_id_x> park')).toBe(
+      `<extra_id_x> in the prompt is not a sentinel. ${how} ${hint}`,
+    );
+    expect(promptRefusal('The <extra_id_007> walks')).toBe(
+      `<extra_id_007> in the prompt is not a sentinel. ${how} ${hint}`,
+    );
+    expect(promptRefusal('The \ud800 <extra_id_0> walks')).toBe(
+      'The prompt is not valid text: character 4 is half of a UTF-16 surrogate pair (U+D800) without its other half. Remove it or fix the encoding.',
+    );
+    // The engine's first sentence for each, which `spanfill fill` prints.
+    expect(() => checkMaskedPrompt('The <extra_id_x> walks', 3, 'tiny')).toThrow(
+      `<extra_id_x> in the prompt is not a sentinel. ${howToWriteHoles(3)}`,
+    );
+    expect(() => checkMaskedPrompt('The \ud800 <extra_id_0> walks', 3, 'tiny')).toThrow(
+      promptRefusal('The \ud800 <extra_id_0> walks'),
+    );
+  });
+
   it("is, for an empty prompt, the engine's refusal that `spanfill fill` prints, less the tokenizer's range", () => {
     expect(howToWriteHoles(3)).toBe(
       'Write the text with <extra_id_0>, <extra_id_1>, … where spans are missing ' +

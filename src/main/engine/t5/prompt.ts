@@ -6,25 +6,18 @@
 // only: the counts come from the tokenizer (engine/data/tokenizer.ts); the length cap is
 // input-limits.ts.
 
-import { howToWriteHoles, PROMPT_HAS_NO_HOLE, PROMPT_IS_EMPTY, SENTINEL_LIKE } from '../../../shared/promptHoles';
+import {
+  howToWriteHoles,
+  notASentinel,
+  notTextProblem,
+  PROMPT_HAS_NO_HOLE,
+  PROMPT_IS_EMPTY,
+  SENTINEL,
+  SENTINEL_LIKE,
+} from '../../../shared/promptHoles';
 
 export class PromptError extends Error {
   override name = 'PromptError';
-}
-
-const CANONICAL = /^<extra_id_(0|[1-9]\d*)>$/;
-
-/** The first lone UTF-16 surrogate, which is not text and cannot be tokenized faithfully. */
-function loneSurrogate(prompt: string): number {
-  for (let i = 0; i < prompt.length; i++) {
-    const unit = prompt.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = prompt.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-      else return i;
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) return i;
-  }
-  return -1;
 }
 
 /**
@@ -37,20 +30,18 @@ export function checkMaskedPrompt(prompt: string, sentinelCount: number, modelNa
       `The tokenizer of ${modelName} has no <extra_id_N> sentinels, so this model cannot fill holes; use a T5 model folder`,
     );
   }
-  const surrogate = loneSurrogate(prompt);
-  if (surrogate >= 0) {
-    const hex = prompt.charCodeAt(surrogate).toString(16).toUpperCase();
-    throw new PromptError(
-      `The prompt is not valid text: character ${surrogate} is half of a UTF-16 surrogate pair (U+${hex}) without its other half. Remove it or fix the encoding.`,
-    );
-  }
+  const notText = notTextProblem(prompt);
+  if (notText !== undefined) throw new PromptError(notText);
   if (prompt.trim() === '') throw new PromptError(`${PROMPT_IS_EMPTY} ${howToWriteHoles(sentinelCount)}`);
   let holes = 0;
   for (const [token] of prompt.matchAll(SENTINEL_LIKE)) {
-    const match = CANONICAL.exec(token);
+    const match = SENTINEL.exec(token);
     if (match === null || Number(match[1]) >= sentinelCount) {
-      const what = match === null ? 'is not a sentinel' : `is beyond the ${sentinelCount} sentinels of ${modelName}`;
-      throw new PromptError(`${token} in the prompt ${what}. ${howToWriteHoles(sentinelCount)}`);
+      const what =
+        match === null
+          ? notASentinel(token)
+          : `${token} in the prompt is beyond the ${sentinelCount} sentinels of ${modelName}.`;
+      throw new PromptError(`${what} ${howToWriteHoles(sentinelCount)}`);
     }
     holes++;
   }
@@ -65,7 +56,7 @@ export function checkMaskedPrompt(prompt: string, sentinelCount: number, modelNa
  * et al. 2020, §3.1.4), so a number used twice or out of that order is text it never saw.
  */
 export function promptNotes(prompt: string): string[] {
-  const numbers = [...prompt.matchAll(SENTINEL_LIKE)].map(([token]) => CANONICAL.exec(token)?.[1]).map(Number);
+  const numbers = [...prompt.matchAll(SENTINEL_LIKE)].map(([token]) => SENTINEL.exec(token)?.[1]).map(Number);
   const repeated = [...new Set(numbers.filter((n, i) => numbers.indexOf(n) !== i))];
   if (repeated.length > 0) {
     const names = repeated.map((n) => `<extra_id_${n}>`).join(', ');
