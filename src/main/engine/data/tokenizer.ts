@@ -204,6 +204,10 @@ async function openHfTokenizer(dir: string, jsonPath: string): Promise<HfTokeniz
   }
   if (!existsSync(jsonPath)) throw new MissingTokenizerError(dir);
   try {
+    // transformers.js' AutoTokenizer needs tokenizer_config.json (it reads its tokenizer_class);
+    // Python's loads a folder without one, as the plain fast tokenizer of tokenizer.json, which
+    // constructTokenizer builds.
+    if (!existsSync(join(dir, 'tokenizer_config.json'))) return await constructTokenizer(readTokenizerBytes(dir));
     return await loadWithTransformers(dir);
   } catch (e) {
     const why = unparsableJson([jsonPath, join(dir, 'tokenizer_config.json')]) ?? errorMessage(e);

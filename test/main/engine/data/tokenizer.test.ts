@@ -116,6 +116,26 @@ describe('HF tokenizer from a model folder (offline)', async () => {
       rmSync(empty, { recursive: true });
     }
   });
+
+  // Python's AutoTokenizer loads such a folder (the class from config.json's model_type);
+  // transformers.js' AutoTokenizer read tokenizer_class of a config it had not found.
+  it('a folder with tokenizer.json but no tokenizer_config.json loads, encoding as with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanfill-tok-noconfig-'));
+    try {
+      for (const file of ['tokenizer.json', 'config.json']) cpSync(join(spmDir, file), join(dir, file));
+      const bare = await loadHfTokenizer(dir);
+      for (const c of cases.samples) expect([...bare.encode(c.text), bare.eosId]).toEqual(c.ids);
+      expect([bare.vocabSize, bare.sentinelCount, bare.padId, bare.eosId, bare.unkId]).toEqual([
+        cases.vocab_size,
+        100,
+        0,
+        1,
+        2,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
 });
 
 describe('byte tokenizer (ByT5 layout)', () => {
