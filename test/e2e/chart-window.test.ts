@@ -88,7 +88,7 @@ describe("a chart's plot by keyboard", () => {
     const figure = await describedAs('figure', 'Loss');
     expect(figure).toMatch(/^Loss: training loss [\d.]+ at step 1 to [\d.]+ at step 10, lowest/);
     // (The plot, the Tab stop, said only how to zoom: the words were the figure's alone.)
-    await expect.poll(() => describedAs('group', 'Loss plot:')).toBe(figure);
+    await expect.poll(() => describedAs('application', 'Loss plot:')).toBe(figure);
   });
 
   it('says the steps in view after each zoom or move key, once per key however long it is held', async () => {
