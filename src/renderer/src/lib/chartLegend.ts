@@ -52,7 +52,7 @@ export function legendControls(root: HTMLElement, title: string): void {
   if (!legend) return;
   legend.setAttribute('role', 'group');
   legend.setAttribute('aria-label', `${title} lines: press one to hide or show it`);
-  legend.querySelectorAll('tr').forEach((row) => row.setAttribute('role', 'none'));
+  legend.querySelectorAll('tbody, tr').forEach((part) => part.setAttribute('role', 'none'));
   for (const entry of legendEntries(root)) {
     entry.tabIndex = 0;
     entry.setAttribute('role', 'button');

@@ -64,7 +64,8 @@ function svgElement(name: string, attributes: Record<string, string | number>): 
  * its shape in the middle where `withMark` (the canvas's colours, `stroke` and `markFill`).
  */
 export function legendKey(style: SeriesStyle, stroke: string, markFill: string, withMark: boolean): SVGElement {
-  const key = svgElement('svg', { viewBox: '0 0 28 10', width: 28, height: 10 });
+  // (a picture of the line inside the legend's button, which has the run's name: nothing to say of its own)
+  const key = svgElement('svg', { viewBox: '0 0 28 10', width: 28, height: 10, 'aria-hidden': 'true' });
   const line = svgElement('line', { x1: 1, y1: 5, x2: 27, y2: 5, 'stroke-width': style.width, stroke });
   if (style.dash.length > 0) line.setAttribute('stroke-dasharray', style.dash.join(' '));
   key.append(line);
