@@ -96,6 +96,17 @@ describe('dispatchCall', () => {
     expect(!nestedEnvelope.ok && nestedEnvelope.error.message).toContain('over 250,000 values');
   });
 
+  it('counts a list by its length, as JSON writes it, holes included', async () => {
+    // Electron's IPC clones a sparse list as it is: `new Array(1e9)` arrives with no items at all,
+    // and a schema would then walk its whole length.
+    for (const list of [new Array(1e9), Array.from({ length: 3_000_000 }, (_, i) => i)]) {
+      const envelope = await dispatchCall(handlers, 'system.ping', { message: 'x', list });
+      expect(!envelope.ok && envelope.error.message).toBe(
+        'Invalid argument for system.ping: over 250,000 values; no call takes that many',
+      );
+    }
+  });
+
   it('says arguments that contain themselves are cyclic, not that they are too many', async () => {
     const cyclic: Record<string, unknown> = { message: 'hi' };
     cyclic.self = cyclic;
