@@ -99,8 +99,12 @@ describe('what a screen reader is told', () => {
     await openScreen(page, 'datasets');
     await expect(page.getByRole('table', { name: 'Datasets' }).count()).resolves.toBe(1);
     await openScreen(page, 'runs');
+    await expect(page.getByRole('table', { name: 'Runs' }).count()).resolves.toBe(1);
     for (const runId of runIds) await page.getByTestId(`run-row-${runId}`).getByTestId('run-select').check();
     await page.getByTestId('compare-table').waitFor();
     await expect(page.getByRole('table', { name: 'Settings that differ, and results' }).count()).resolves.toBe(1);
+    await page.goto(`${session.url}#/train/${runIds[0]}`);
+    await page.getByTestId('run-checkpoints').waitFor();
+    await expect(page.getByRole('table', { name: 'Checkpoints' }).count()).resolves.toBe(1);
   });
 });

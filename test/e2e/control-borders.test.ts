@@ -44,7 +44,7 @@ const edges = `(() => {
     return rgb(getComputedStyle(document.documentElement).backgroundColor);
   };
   const controls = document.querySelectorAll(
-    "input:not([type=radio], [type=checkbox], [type=range], [type=file], [type=hidden]), select, textarea, button.secondary",
+    "input:not([type=radio], [type=checkbox], [type=range], [type=file], [type=hidden]), select, textarea, button.secondary, label.secondary-look",
   );
   return [...controls].filter((c) => c.checkVisibility({ visibilityProperty: true })).map((c) => {
     const style = getComputedStyle(c);
