@@ -57,5 +57,21 @@ if (process.env.SPANFILL_FROM_SOURCE !== '1' && isBuildFresh()) {
   // forwarding parent delivered two SIGINTs and skipped the CLI's cleanup.
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'main', 'cli', 'index.ts')).href);
+  try {
+    await import(pathToFileURL(join(root, 'src', 'main', 'cli', 'index.ts')).href);
+  } catch (error) {
+    if (earlySignals.length === 0) throw error;
+    // tsx's cache was cold, so it ran an esbuild service: a child in this process group, which
+    // the same Ctrl-C ended, and loading failed. Said as a command interrupted while it loads
+    // is (src/main/cli/run.ts), not as that failure's stack.
+    interruptedWhileLoading();
+  }
+}
+
+function interruptedWhileLoading() {
+  const message = 'interrupted before it started; nothing was done';
+  if (process.argv.includes('--json'))
+    process.stdout.write(`${JSON.stringify({ error: { code: 'cancelled', message } })}\n`);
+  else process.stderr.write(`spanfill: ${message}\n`);
+  process.exitCode = 130;
 }

@@ -91,9 +91,6 @@ export function hasEngineHost(cli: CliProcess): boolean {
   return cli.child.pid !== undefined && engineHostPids(cli.child.pid).length > 0;
 }
 
-/** The old name of hasEngineHost (test/main/cli/index.test.ts still uses it). */
-export const hasChildProcess = hasEngineHost;
-
 /** Polls `check` every 50 ms until it returns true; rejects with `what` after timeoutMs. */
 export async function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -6,13 +6,14 @@
 // `serve` stopped during an import a client started (no signal reaches that call: the
 // services' close() cancels it) also leaves none.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../../src/main/cli/exit-codes';
 import type { DatasetSummary } from '../../../src/shared/contract/datasets';
 import { jsonResult, runSpanfill } from '../../support/cli';
-import { hasChildProcess, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
+import { hasEngineHost, startCli, waitUntil, type CliProcess } from '../../support/cli-process';
 import { connectClient, startServeProcess } from '../../support/serve-process';
 import { storedDatasets } from '../../support/store-peek';
 import { tempDirs } from '../../support/tmp';
@@ -24,6 +25,15 @@ const started: CliProcess[] = [];
 afterEach(() => {
   for (const cli of started.splice(0)) cli.kill();
 });
+
+/** The command lines of process `pid`'s children (Linux `ps`). */
+function childArgs(pid: number): string[] {
+  try {
+    return execFileSync('ps', ['-ww', '-o', 'args=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n');
+  } catch {
+    return []; // ps exits 1 when it lists nothing
+  }
+}
 
 function start(args: string[], dataDir: string): CliProcess {
   const cli = startCli([...args, '--data-dir', dataDir]);
@@ -83,7 +93,7 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     const dataDir = path.join(tempDir(), 'data');
     const prompt = 'The <extra_id_0> walks in <extra_id_1> park';
     const cli = start(['fill', '--model', spmDir, '--beams', '64', '--max-new-tokens', '512', prompt], dataDir);
-    await waitUntil(() => hasChildProcess(cli), 'the engine host has started');
+    await waitUntil(() => hasEngineHost(cli), 'the engine host has started');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await expectInterrupted(cli);
     expect(cli.stdout()).toBe('');
@@ -122,6 +132,23 @@ describe.runIf(process.platform === 'linux')('Ctrl-C stops every command (exit 1
     expect(JSON.parse(cli.stdout())).toEqual({
       error: { code: 'cancelled', message: 'interrupted before it started; nothing was done' },
     });
+  });
+
+  // tsx's cache cold (a fresh clone, an edited file): tsx runs an esbuild service, a child in the
+  // same process group, which the terminal's Ctrl-C ends too; the CLI then failed to load, with
+  // esbuild's TransformError stack and exit 1.
+  it('while it is still loading with a cold cache: the same, not a stack of the load that failed', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const cli = startCli(['system', '--json', '--data-dir', dataDir], { TMPDIR: tempDir() });
+    started.push(cli);
+    const pid = cli.child.pid as number;
+    await waitUntil(() => childArgs(pid).some((args) => /esbuild/.test(args)), "tsx's esbuild service has started");
+    const { status } = await cli.ctrlC();
+    expect(status, cli.stderr()).toBe(exitCodes.interrupted);
+    expect(JSON.parse(cli.stdout())).toEqual({
+      error: { code: 'cancelled', message: 'interrupted before it started; nothing was done' },
+    });
+    expect(cli.stderr()).not.toMatch(/Error| {4}at /);
   });
 
   it('serve, during an import a client started, leaving no importing row', async () => {
