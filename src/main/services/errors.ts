@@ -74,17 +74,21 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
  * `error`, where it is a full disk met while removing `what` ("dataset ds-1"), with what to do
  * for a removal: deleting Spanfill's data writes (SQLite's log) before it frees anything, so
  * the room must come from files outside Spanfill or a run's checkpoints (`runs rm` deletes
- * its folder before its row), not from removing datasets as withDiskFullHint advises. Any
- * other error as it is.
+ * them first when the disk is full), not from removing datasets as withDiskFullHint advises.
+ * `filesFirst`: the removal deleted its own files first (a run's) and that was not room enough.
+ * Any other error as it is.
  */
-export function withRemovalDiskFullHint(error: unknown, what: string): unknown {
+export function withRemovalDiskFullHint(error: unknown, what: string, filesFirst = false): unknown {
   const message = errorMessage(error);
   if (!isDiskFull(error) || message.includes(DISK_FULL_WORDS)) return error;
   const cause = withoutDiskFullCode(message);
+  const why = filesFirst
+    ? `removing ${what} needs room to write even with its files deleted`
+    : `removing ${what} writes before it frees anything`;
   return new Error(
-    `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: removing ${what} writes before it frees anything; free ` +
-      "space on the data directory's disk (`spanfill system` names it) by deleting files outside Spanfill or a run " +
-      'with checkpoints (`spanfill runs rm ID` deletes its files first), then remove it again',
+    `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: ${why}; free space on the data directory's disk ` +
+      '(`spanfill system` names it) by deleting files outside Spanfill or a run with checkpoints ' +
+      '(`spanfill runs rm ID` deletes its files first), then remove it again',
     { cause: error },
   );
 }

@@ -14,6 +14,7 @@ import { validateRepoId } from '../engine/hub/catalog';
 import { notRegisteredYet, repoPuller, whileNotPulled } from '../engine/hub/pullLock';
 import type { ModelRepository, ModelRow } from '../store/models';
 import type { RunRepository } from '../store/runs';
+import { withRemovalDiskFullHint } from './errors';
 import type { EventBus } from './events';
 import { checkModelWork, toModelApiError } from './modelsErrors';
 import type { ModelLookup } from './modelsResolve';
@@ -32,9 +33,14 @@ export interface ModelRemovalDeps {
 export function removeModel(deps: ModelRemovalDeps, id: string): ModelRemoved {
   const row = registeredModel(deps, id);
   refuseWhileTraining(deps, row);
-  if (row.source_kind !== 'hub' || row.source === null) return removeRow(deps, row);
-  const repoId = row.source;
-  return checkModelWork(() => whileNotPulled(deps.cacheRoot, repoId, () => removeRow(deps, row)));
+  const repoId = row.source_kind === 'hub' ? row.source : null;
+  try {
+    if (repoId === null) return removeRow(deps, row);
+    return checkModelWork(() => whileNotPulled(deps.cacheRoot, repoId, () => removeRow(deps, row)));
+  } catch (error) {
+    // A full disk said as a removal's; a Hub model's snapshot went first, and that was not room enough.
+    throw withRemovalDiskFullHint(error, `model ${row.id}`, repoId !== null);
+  }
 }
 
 /**

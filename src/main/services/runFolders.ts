@@ -6,6 +6,7 @@
 
 import { readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { isDiskFull } from '../../shared/errors';
 import {
   isRecordedProcessAlive,
   RECORD_IN_NAME,
@@ -36,6 +37,9 @@ const SET_ASIDE = new RegExp(`^\\.([^./]+)\\.removing-(${RECORD_IN_NAME})$`);
  * Removes run `id`'s folder and, through `removeRow`, its row (whose answer it returns): the
  * folder is set aside first (one rename), then the row goes, then the files. Killed part-way, the
  * run is either whole and listed, or set aside for finishLeftRemovals; never listed half gone.
+ * On a full disk the row cannot go first (SQLite writes its log before it deletes): the files
+ * go first then, to make the room, and the emptied folder stays set aside, should the row still
+ * not go, for a later command (finishLeftRemovals) or `runs rm` again to finish.
  */
 export function removeRunFolder(dataDir: string, id: string, removeRow: () => boolean): boolean {
   const aside = path.join(runsFolder(dataDir), `.${id}.removing-${recordInName(recordOfThisProcess(Date.now()))}`);
@@ -44,9 +48,25 @@ export function removeRunFolder(dataDir: string, id: string, removeRow: () => bo
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // it has no folder: its row alone
   }
-  const removed = removeRow();
+  let removed: boolean;
+  try {
+    removed = removeRow();
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    for (const name of readdirOrNone(aside)) rmSync(path.join(aside, name), { recursive: true, force: true });
+    removed = removeRow();
+  }
   rmSync(aside, { recursive: true, force: true });
   return removed;
+}
+
+/** The names in `folder`; none when it is not there (a run without a folder). */
+function readdirOrNone(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
 }
 
 /**

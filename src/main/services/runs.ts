@@ -29,6 +29,7 @@ import { RunRepository, type RunRow } from '../store/runs';
 import { removedMeanwhile } from './datasetFiles';
 import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
+import { withRemovalDiskFullHint } from './errors';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { idOrName, refuseOthersId } from './idOrName';
@@ -370,7 +371,12 @@ export class RunService {
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
     refuseRemovingModelFolders(this.deps.dataDir, id, this.deps.models.repo);
-    return { id, removed: this.discard(id) };
+    try {
+      return { id, removed: this.discard(id) };
+    } catch (error) {
+      // A full disk said as a removal's: its files went first (removeRunFolder), and were not room enough.
+      throw withRemovalDiskFullHint(error, `run ${id}`, true);
+    }
   }
 
   /**

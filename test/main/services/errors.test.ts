@@ -131,6 +131,16 @@ describe('withRemovalDiskFullHint', () => {
     });
   });
 
+  it("says of a removal that deleted its own files first (a run's) that they were not room enough", () => {
+    const said = withRemovalDiskFullHint(new Error('database or disk is full'), 'run r-1', true);
+    expect((said as Error).message).toBe(
+      "The disk is full: removing run r-1 needs room to write even with its files deleted; free space on the data directory's " +
+        'disk (`spanfill system` names it) by deleting files outside Spanfill or a run with checkpoints ' +
+        '(`spanfill runs rm ID` deletes its files first), then remove it again',
+    );
+    expect(isDataDirectoryDiskFull(said)).toBe(true);
+  });
+
   it('leaves any other error as it is', () => {
     const other = new Error('Dataset d-1 is still importing');
     expect(withRemovalDiskFullHint(other, 'dataset d-1')).toBe(other);
