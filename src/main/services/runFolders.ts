@@ -39,7 +39,7 @@ const SET_ASIDE = new RegExp(`^\\.([^./]+)\\.removing-(${RECORD_IN_NAME})$`);
  * run is either whole and listed, or set aside for finishLeftRemovals; never listed half gone.
  * On a full disk the row cannot go first (SQLite writes its log before it deletes): the files
  * go first then, to make the room, and the emptied folder stays set aside, should the row still
- * not go, for a later command (finishLeftRemovals) or `runs rm` again to finish.
+ * not go, for a later command to finish (finishLeftRemovals) once there is room.
  */
 export function removeRunFolder(dataDir: string, id: string, removeRow: () => boolean): boolean {
   const aside = path.join(runsFolder(dataDir), `.${id}.removing-${recordInName(recordOfThisProcess(Date.now()))}`);
@@ -48,16 +48,23 @@ export function removeRunFolder(dataDir: string, id: string, removeRow: () => bo
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // it has no folder: its row alone
   }
-  let removed: boolean;
+  const removed = removeRowMakingRoom(aside, removeRow);
+  rmSync(aside, { recursive: true, force: true });
+  return removed;
+}
+
+/**
+ * `removeRow()`; where it meets a full disk (SQLite writes its log before it deletes), the
+ * files in the set-aside folder `aside` go first to make room, and it is tried once more.
+ */
+function removeRowMakingRoom<T>(aside: string, removeRow: () => T): T {
   try {
-    removed = removeRow();
+    return removeRow();
   } catch (error) {
     if (!isDiskFull(error)) throw error;
     for (const name of readdirOrNone(aside)) rmSync(path.join(aside, name), { recursive: true, force: true });
-    removed = removeRow();
+    return removeRow();
   }
-  rmSync(aside, { recursive: true, force: true });
-  return removed;
 }
 
 /** The names in `folder`; none when it is not there (a run without a folder). */
@@ -72,8 +79,9 @@ function readdirOrNone(folder: string): string[] {
 /**
  * Finishes the removals that processes killed part-way left (removeRunFolder): for each folder
  * set aside by a process that has gone, `removeRow` its run (if its row is still there), then
- * delete the folder. One whose process runs is left to it. Cleanup: what cannot be done now
- * (a read-only store or disk) is left for a later command rather than failing this one.
+ * delete the folder (its files first on a full disk, as removeRunFolder). One whose process runs
+ * is left to it. Cleanup: what cannot be done now (a read-only store or disk) is left for a
+ * later command rather than failing this one.
  */
 export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => void): void {
   let names: string[];
@@ -86,9 +94,10 @@ export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => v
     const match = SET_ASIDE.exec(name);
     const remover = match && recordOfName(match[2]);
     if (!match || !remover || isRecordedProcessAlive(remover)) continue;
+    const aside = path.join(runsFolder(dataDir), name);
     try {
-      removeRow(match[1]);
-      rmSync(path.join(runsFolder(dataDir), name), { recursive: true, force: true });
+      removeRowMakingRoom(aside, () => removeRow(match[1]));
+      rmSync(aside, { recursive: true, force: true });
     } catch {
       // a read-only store or disk: the folder stays set aside for a later command to finish
     }

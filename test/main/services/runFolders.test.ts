@@ -2,9 +2,17 @@
 // runs/<id>/checkpoints/step-NNNNNNNN) and the trainer lock are written against. A removal on a
 // full disk, whose row cannot go before there is room, deletes the files first to make it.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeRunFolder, runCheckpointsFolder, runFolder, runsFolder } from '../../../src/main/services/runFolders';
+import { recordInName } from '../../../src/main/processIdentity';
+import {
+  finishLeftRemovals,
+  removeRunFolder,
+  runCheckpointsFolder,
+  runFolder,
+  runsFolder,
+} from '../../../src/main/services/runFolders';
 import { trainerLockPath } from '../../../src/main/services/runsLock';
 import { checkpointDirName } from '../../../src/main/engine/train/checkpoint';
 import { tempDirs } from '../../support/tmp';
@@ -58,5 +66,23 @@ describe('removeRunFolder on a full disk', () => {
     expect(() => removeRunFolder(dataDir, 'r-2', locked)).toThrow('database is locked');
     const kept = fs.readdirSync(runsFolder(dataDir)).find((name) => name.startsWith('.r-2.'))!;
     expect(fs.readdirSync(path.join(runsFolder(dataDir), kept))).toEqual(['checkpoints']);
+  });
+});
+
+describe('finishLeftRemovals on a full disk', () => {
+  it('deletes the files of a removal its killed process left set aside, when the row cannot go first, then the row', () => {
+    const dataDir = tempDir();
+    // Set aside by a process that has gone (one that ran an hour before this machine booted).
+    const gone = recordInName({ pid: process.ppid, ranAt: Math.round(Date.now() - os.uptime() * 1000 - 3_600_000) });
+    const aside = path.join(runsFolder(dataDir), `.r-1.removing-${gone}`);
+    fs.mkdirSync(path.join(aside, 'checkpoints'), { recursive: true });
+    fs.writeFileSync(path.join(aside, 'checkpoints', 'model.safetensors'), 'weights');
+    const tries: string[] = [];
+    finishLeftRemovals(dataDir, (id) => {
+      tries.push(`${id}: ${fs.readdirSync(aside, { recursive: true }).length} files`);
+      if (tries.length === 1) throw new Error('database or disk is full');
+    });
+    expect(tries).toEqual(['r-1: 2 files', 'r-1: 0 files']);
+    expect(fs.readdirSync(runsFolder(dataDir))).toEqual([]);
   });
 });
