@@ -1,16 +1,21 @@
 // Dynamic int8 quantisation of an inference graph, in the form ONNX Runtime's
 // quantize_dynamic writes: each MatMul by a constant weight becomes DynamicQuantizeLinear of the
-// activation (uint8, per call) → MatMulInteger with the weight stored as int8 (symmetric, one
-// scale per tensor, zero point 0) → Cast → Mul by the two scales. Other MatMuls stay float.
-// Reference: ONNX Operators.md (DynamicQuantizeLinear, MatMulInteger); ORT quantization docs.
+// activation (uint8, per call) → MatMulInteger with the weight stored as 8-bit integers
+// (symmetric, -127…127, one scale per tensor) → Cast → Mul by the two scales. Other MatMuls stay
+// float. The weight is stored as uint8 with zero point 128, not as int8 with zero point 0: on x86
+// CPUs with AVX2 but no VNNI, ONNX Runtime's uint8 × int8 kernel sums pairs of products in 16
+// bits (VPMADDUBSW), which saturates (255·127·2 > 32767) and was off by ~1.0 on a plain
+// product here; its uint8 × uint8 kernel widens first, and is exact. The integers are the same.
+// Reference: ONNX Operators.md (DynamicQuantizeLinear, MatMulInteger); ORT quantization docs
+// (the U8S8 saturation note and its U8U8 advice).
 
 import type { Graph, GraphNode, Initializer, Tensor } from '../onnx/graph';
 import { Graph as GraphClass } from '../onnx/graph';
 
 interface QuantizedWeight {
-  readonly weight: Tensor; // int8 (in, out)
+  readonly weight: Tensor; // uint8 (in, out), WEIGHT_ZERO + round(W/scale)
   readonly scale: Tensor; // float32 scalar
-  readonly zeroPoint: Tensor; // int8 scalar 0
+  readonly zeroPoint: Tensor; // uint8 scalar WEIGHT_ZERO
 }
 
 /** The float initializer W (out, in) behind `Transpose(W, [1, 0])`, or null. */
@@ -22,23 +27,25 @@ function transposedInitializer(root: Graph, t: Tensor | null): { node: GraphNode
   return init && init.value.dtype === 'float32' && init.value.shape.length === 2 ? { node, init } : null;
 }
 
-/** W (out, in) float32 → Wᵀ (in, out) int8 with scale max|W|/127. */
+const WEIGHT_ZERO = 128;
+
+/** W (out, in) float32 → Wᵀ (in, out) as -127…127 (scale max|W|/127), stored WEIGHT_ZERO higher as uint8. */
 function quantizeWeight(root: Graph, init: Initializer): QuantizedWeight {
   const [rows, cols] = init.value.shape;
   const data = init.value.data as Float32Array;
   let max = 0;
   for (const v of data) max = Math.max(max, Math.abs(v));
   const scale = max > 0 ? max / 127 : 1;
-  const q = new Int8Array(rows * cols);
+  const q = new Uint8Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++)
-      q[c * rows + r] = Math.max(-127, Math.min(127, Math.round(data[r * cols + c] / scale)));
+      q[c * rows + r] = WEIGHT_ZERO + Math.max(-127, Math.min(127, Math.round(data[r * cols + c] / scale)));
   }
   const name = init.tensor.name;
   return {
-    weight: root.initializer(`${name}_quantized`, { dtype: 'int8', shape: [cols, rows], data: q }),
+    weight: root.initializer(`${name}_quantized`, { dtype: 'uint8', shape: [cols, rows], data: q }),
     scale: root.initializer(`${name}_scale`, { dtype: 'float32', shape: [], data: Float32Array.of(scale) }),
-    zeroPoint: root.initializer(`${name}_zero_point`, { dtype: 'int8', shape: [], data: Int8Array.of(0) }),
+    zeroPoint: root.initializer(`${name}_zero_point`, { dtype: 'uint8', shape: [], data: Uint8Array.of(WEIGHT_ZERO) }),
   };
 }
 
