@@ -1,7 +1,7 @@
 // The HF export: a model or checkpoint folder written as config.json + one model.safetensors +
 // tokenizer files + generation_config.json, loading back into Spanfill bitwise identical, with
 // the source's unmodelled config keys kept and a checkpoint's trainer files left out.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportHfFolder } from '../../../../src/main/engine/export/hf';
@@ -84,8 +84,8 @@ describe('exportHfFolder', () => {
   });
 
   it('makes generation_config.json from the config when the source has none', async () => {
-    const source = checkpointOf(join(FIXTURES, 't5-tiny-relu'));
-    writeFileSync(join(source, 'tokenizer.json'), readFileSync(join(SPM, 'tokenizer.json')));
+    const source = checkpointOf(SPM);
+    rmSync(join(source, 'generation_config.json'));
     const out = fresh();
     await exportHfFolder(source, out);
     const { config } = loadT5Model(source);
