@@ -95,11 +95,7 @@ function readManifest(dir: string): ExportManifest | string {
   try {
     text = readFileSync(join(dir, EXPORT_MANIFEST), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return (
-        `no ${EXPORT_MANIFEST}, the list of what an export wrote (an export by a Spanfill from before that ` +
-        'list has none: delete such a folder yourself to export there again)'
-      );
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `no ${EXPORT_MANIFEST} (every export writes one)`;
     return `a ${EXPORT_MANIFEST} that cannot be read (${errorMessage(error)})`;
   }
   let value: unknown;

@@ -108,9 +108,8 @@ describe('writeFolderAtomically', () => {
         kind: 'other',
         message:
           `${project} is not an earlier Spanfill export, so Spanfill never replaces it: it holds ` +
-          'README.md, data/, requirements.txt and 1 more and no spanfill-export.json, the list of what an export ' +
-          'wrote (an export by a Spanfill from before that list has none: delete such a folder yourself to export ' +
-          'there again). Choose an empty or new folder, or move those files away yourself',
+          'README.md, data/, requirements.txt and 1 more and no spanfill-export.json (every export writes one). ' +
+          'Choose an empty or new folder, or move those files away yourself',
       });
     }
     expect(contentsOf(project)).toEqual(['README.md', 'data', 'data/mydata.csv', 'requirements.txt', 'train.py']);
