@@ -100,8 +100,15 @@ async function trained(spec: CompileSpec, labelled: readonly number[] = UNEQUAL)
   }
 }
 
-/** Largest relative differences allowed: float32 sums in another order (CPU), or a GPU's arithmetic. */
-const CPU_TOLERANCE = { loss: 1e-6, norm: 2e-6, params: 2e-6 };
+/**
+ * Largest relative differences allowed: float32 sums in another order (CPU), or a GPU's arithmetic.
+ * Parameters get more room than the loss and the gradient norm: Adam moves a coordinate whose
+ * gradient is near 0 by about lr whatever its size, so the sign a sum in another order gives it
+ * shows. Measured (3 steps): every tensor ≤ 2.6e-7 apart, except the relu decoder's wo in the
+ * no-label case, 2.04e-6 on an AVX2-only AMD EPYC (under 2e-6 on the AVX-512 machines before).
+ * The objectives this file tells apart differ in the loss by ~7e-3.
+ */
+const CPU_TOLERANCE = { loss: 1e-6, norm: 2e-6, params: 1e-5 };
 
 function expectSameSteps(accumulated: Trained, big: Trained, tolerance = CPU_TOLERANCE): void {
   expectClose(accumulated.losses, big.losses, tolerance.loss, 'losses');
