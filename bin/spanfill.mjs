@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 
 // A Ctrl-C (or SIGTERM, SIGHUP) while the CLI loads (seconds from source) is remembered instead of ending
 // the process silently: src/main/cli/index.ts takes the list over and the command starts
@@ -15,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // The signals are src/main/stoppingSignals.ts's, which this file runs before.
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const earlySignals = [];
+let hasSaidInterrupted = false;
 const onEarlySignal = (signal) => {
   earlySignals.push(signal);
   if (earlySignals.length > 1) {
@@ -22,11 +24,22 @@ const onEarlySignal = (signal) => {
     process.kill(process.pid, signal);
   }
 };
+// The same Ctrl-C can end tsx's esbuild service (see the import below), and loading then fails
+// in tsx's loader thread too, which Node raises as an uncaught exception, not as the import's,
+// sometimes before this process's own SIGINT has reached onEarlySignal: a fault while loading
+// waits a moment for that signal before it is said as the fault it is.
+const onFaultWhileLoading = (error) =>
+  afterSignalGrace(() => {
+    process.stderr.write(`${inspect(error)}\n`);
+    process.exit(1);
+  });
+process.on('uncaughtException', onFaultWhileLoading);
 for (const signal of STOPPING_SIGNALS) process.on(signal, onEarlySignal);
 globalThis.spanfillEarlySignals = {
   signals: earlySignals,
   stop() {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onEarlySignal);
+    process.off('uncaughtException', onFaultWhileLoading);
   },
 };
 
@@ -60,15 +73,29 @@ if (process.env.SPANFILL_FROM_SOURCE !== '1' && isBuildFresh()) {
   try {
     await import(pathToFileURL(join(root, 'src', 'main', 'cli', 'index.ts')).href);
   } catch (error) {
-    if (earlySignals.length === 0) throw error;
     // tsx's cache was cold, so it ran an esbuild service: a child in this process group, which
     // the same Ctrl-C ended, and loading failed. Said as a command interrupted while it loads
     // is (src/main/cli/run.ts), not as that failure's stack.
-    interruptedWhileLoading();
+    await new Promise((resolve) => afterSignalGrace(() => resolve(undefined)));
+    if (earlySignals.length === 0) throw error;
   }
 }
 
+/** Says the command was interrupted and ends, if a stopping signal came or comes within 300 ms; else `otherwise`. */
+function afterSignalGrace(otherwise) {
+  const decide = () => {
+    if (earlySignals.length === 0) return otherwise();
+    interruptedWhileLoading();
+    process.exit();
+  };
+  if (earlySignals.length > 0) decide();
+  else setTimeout(decide, 300);
+}
+
+/** Says, once (the import's failure and the loader thread's can both arrive), that it stopped. */
 function interruptedWhileLoading() {
+  if (hasSaidInterrupted) return;
+  hasSaidInterrupted = true;
   const message = 'interrupted before it started; nothing was done';
   if (process.argv.includes('--json'))
     process.stdout.write(`${JSON.stringify({ error: { code: 'cancelled', message } })}\n`);
