@@ -54,8 +54,10 @@ describe.runIf(process.platform === 'linux')('Playground: columns changed mid-fi
       new RegExp(`^${label} could not fill the holes: `),
     );
     await expect(page.getByTestId('fill-stop').count()).resolves.toBe(0);
-    // Nothing is left generating for the column that went.
-    expect(await engineHostCpuShare(2000)).toBeLessThan(0.1);
+    // Nothing is left generating for the column that went: the host goes quiet within seconds
+    // (the step under way ends first, longer on a loaded machine; one 2 s look measured 0.105 in
+    // a CI run), where the fill left running would keep it busy for about a minute.
+    await expect.poll(() => engineHostCpuShare(2000), { timeout: soonMs, interval: 0 }).toBeLessThan(0.1);
   });
 
   it("takes the previous prompt's answers and notes away when Fill refuses the prompt", async () => {
