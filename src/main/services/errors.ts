@@ -58,7 +58,6 @@ export interface DiskOfWrite {
 export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
   if (isReadOnly(message)) return withReadOnlyHint(message);
   if (!isDiskFull(message) || message.includes(DISK_FULL_WORDS)) return message;
-  const cause = withoutDiskFullCode(message);
   const where =
     disk === undefined
       ? "the disk it was writing to (on the data directory's, which `spanfill system` names, by deleting runs, " +
@@ -67,7 +66,13 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
         (disk.isDataDirectoryDisk
           ? `${DATA_DIRECTORY_DISK_TOO}, where deleting runs, models or datasets you no longer need frees space)`
           : '');
-  return `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: free space on ${where}, then try again`;
+  return diskFullSaid(message, `free space on ${where}, then try again`);
+}
+
+/** `message` (a full disk's, not yet in words) as "CAUSE. The disk is full: ADVICE", Node's or SQLite's code left out. */
+function diskFullSaid(message: string, advice: string): string {
+  const cause = withoutDiskFullCode(message);
+  return `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: ${advice}`;
 }
 
 /**
@@ -81,14 +86,15 @@ export function withDiskFullHint(message: string, disk?: DiskOfWrite): string {
 export function withRemovalDiskFullHint(error: unknown, what: string, filesFirst = false): unknown {
   const message = errorMessage(error);
   if (!isDiskFull(error) || message.includes(DISK_FULL_WORDS)) return error;
-  const cause = withoutDiskFullCode(message);
   const why = filesFirst
     ? `removing ${what} needs room to write even with its files deleted`
     : `removing ${what} writes before it frees anything`;
   return new Error(
-    `${cause === '' ? '' : `${cause}. `}${DISK_FULL_WORDS}: ${why}; free space on the data directory's disk ` +
-      '(`spanfill system` names it) by deleting files outside Spanfill or a run with checkpoints ' +
-      '(`spanfill runs rm ID` deletes its files first), then remove it again',
+    diskFullSaid(
+      message,
+      `${why}; free space on the data directory's disk (\`spanfill system\` names it) by deleting files ` +
+        'outside Spanfill or a run with checkpoints (`spanfill runs rm ID` deletes its files first), then remove it again',
+    ),
     { cause: error },
   );
 }
