@@ -223,7 +223,7 @@ export class RunService {
   }
 
   private resumeQueue() {
-    return { repo: this.repo, events: this.deps.events };
+    return { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir };
   }
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
@@ -362,11 +362,14 @@ export class RunService {
   remove(id: string): { id: string; removed: boolean } {
     const row = this.mustGet(id);
     if (this.control.isTraining(row))
-      throw new ApiError('conflict', `Run ${id} is running; stop it first (\`spanfill runs stop ${id}\`)`);
+      throw new ApiError(
+        'conflict',
+        `Run ${id} is running; stop it first (Runs screen, or \`spanfill runs stop ${id}\`)`,
+      );
     if (row.status === 'queued' && isRunOwnerAlive(row))
       throw new ApiError(
         'conflict',
-        `Run ${id} is starting to train (pid ${row.ownerPid}); once it trains, stop it (\`spanfill runs stop ${id}\`), then remove it`,
+        `Run ${id} is starting to train (pid ${row.ownerPid}); once it trains, stop it (Runs screen, or \`spanfill runs stop ${id}\`), then remove it`,
       );
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);

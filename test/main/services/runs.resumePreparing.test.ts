@@ -66,13 +66,14 @@ describe('a run whose resume prepares', () => {
     expect(seen.runRemoval).toEqual(
       new ApiError(
         'conflict',
-        `Run ${id} is starting to train (pid ${process.pid}); once it trains, stop it (\`spanfill runs stop ${id}\`), then remove it`,
+        `Run ${id} is starting to train (pid ${process.pid}); once it trains, stop it ` +
+          `(Runs screen, or \`spanfill runs stop ${id}\`), then remove it`,
       ),
     );
     expect(seen.resume).toEqual(
       new ApiError(
         'conflict',
-        `Run ${id} is already starting to train (pid ${process.pid}); wait for it, or once it trains stop it ` +
+        `Run ${id} is already starting to train (pid ${process.pid}); wait for it, or stop it ` +
           `(Runs screen, or \`spanfill runs stop ${id}\`)`,
       ),
     );
