@@ -3,15 +3,14 @@
 // step — and folders), the prompt, the decoding options, one result (or the engine's error) per
 // model, "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt history.
-// The history and the screen as it was left (the decoding options too) are kept in the data
-// directory's store (playgroundMemory.ts), read back when the screen first opens; a first visit
-// (nothing kept) opens the newest run's best checkpoint (its last when the best cannot be used)
-// beside its base. The runs' checkpoints are read when the picker opens and again on a run's
-// checkpoint, rename or removal. Stop cancels a fill: the columns not done say so, and a prompt
-// no model answered is not kept. A column that goes mid-fill (unticked, its run removed) is
-// stopped or skipped, and uncounted; a fill refused (the prompt, a decoding box) takes the last answers away.
-// The pieces of a fill (its checks, one column, the masking) are playgroundFill.ts's; the models
-// that are no run's checkpoint, playgroundChoices.ts's.
+// The history and the screen as it was left are kept in the data directory (playgroundMemory.ts),
+// read back when the screen first opens; a first visit opens the newest run's best checkpoint (its
+// last when the best cannot be used) beside its base. The runs' checkpoints are read when the
+// picker opens and again on a run's checkpoint, rename or removal. Stop cancels a fill: the columns
+// not done say so, and a prompt no model answered is not kept. A column that goes mid-fill
+// (unticked, its run or model removed) is stopped or skipped, and uncounted, and one not unticked
+// is said in the notice (playgroundRemoved.ts for a model); a fill refused takes the last answers away.
+// The pieces of a fill are playgroundFill.ts's; the models that are no run's checkpoint, playgroundChoices.ts's.
 
 import type { PlaygroundScreen } from '../../../shared/contract/playground';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
@@ -43,6 +42,7 @@ import {
 } from './playgroundFill';
 import { PlaygroundMemory } from './playgroundMemory';
 import { builtinChoice, registeredChoices } from './playgroundChoices';
+import { RemovedModels } from './playgroundRemoved';
 import { untrack } from 'svelte';
 import { subscribe } from '../../../shared/transport';
 
@@ -74,7 +74,7 @@ class PlaygroundStore {
   private filledPrompt: string | undefined = $state();
   /** A problem before any model ran (nothing chosen, masking refused). */
   error: string | undefined = $state();
-  /** Columns a run's removal (here or elsewhere) took away, in a sentence, until the next fill. */
+  /** Columns a run's or a model's removal (here or elsewhere) took away, in sentences, until the next fill. */
   notice: string | undefined = $state();
   /** The prompts filled lately, newest first, as the store keeps them. */
   history: readonly string[] = $state([]);
@@ -104,6 +104,7 @@ class PlaygroundStore {
   private readonly checkpointListing = new Newest();
   /** Reads back and keeps the history and the screen, into `history` and `memoryError` above. */
   private readonly memory = new PlaygroundMemory(api, this);
+  private readonly removedModels = new RemovedModels(this);
 
   constructor() {
     // A checkpoint written, or a run renamed or removed (here, in another window or a terminal)
@@ -126,6 +127,8 @@ class PlaygroundStore {
         const key = this.fillingKey;
         if (key !== undefined && !this.chosen.some((c) => c.key === key)) untrack(() => void this.stopGone());
       });
+      // A registered model's column gone while ticked (the model removed elsewhere) is said in the notice.
+      $effect(() => this.removedModels.follow(this.chosen, modelsStore.models));
     });
   }
 
