@@ -9,6 +9,7 @@
 // permissions, owner, a link to it, a mount on it): the export is written into it (intoFolder.ts),
 // and what a killed one leaves there is cleared by the next export into it. Where the caller keeps
 // records of staging folders (stagingRecords.ts), either is cleared by the next export or start anywhere.
+// While one export writes a folder, any other to it is refused as such, here or in another process (writers.ts).
 
 import {
   type Stats,
@@ -39,6 +40,7 @@ import { lockFolder, moveIn, unlockFolder } from './intoFolder';
 import { EXPORT_MANIFEST, type ExportAbout, folderContents, writeExportManifest } from './manifest';
 import { freshStamp, isShortened, NAME_MAX, stagingName, stagingInside } from './stagingName';
 import { removeStagingOfGone, whileRecorded } from './stagingRecords';
+import { whileWriting, writerOf, writingWords } from './writers';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -95,9 +97,10 @@ export function checkNotEnclosing(out: string, folders: readonly ProtectedFolder
 /**
  * Throws ExportError when `out` is a file, a link to nothing, or a folder that holds anything
  * but an earlier export (manifest.ts: its spanfill-export.json lists every file in it), forced
- * or not; and when it holds an earlier export and `force` is false.
+ * or not; when another export (than `self`, a stamp) is writing it now, here or in another
+ * process (writers.ts), forced or not; and when it holds an earlier export and `force` is false.
  */
-export function checkDestination(out: string, force: boolean): void {
+export function checkDestination(out: string, force: boolean, self?: string): void {
   let link: Stats | undefined;
   try {
     link = lstatSync(out, { throwIfNoEntry: false });
@@ -110,6 +113,7 @@ export function checkDestination(out: string, force: boolean): void {
     );
   checkName(out);
   checkNotInExport(out);
+  checkNotBeingWritten(out, self); // before what it holds: an export being written is no earlier one
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
@@ -152,6 +156,12 @@ function checkNotInExport(out: string): void {
   }
 }
 
+/** Throws ExportError when an export other than `self` is writing `out` now (writers.ts). */
+function checkNotBeingWritten(out: string, self: string | undefined): void {
+  const writer = writerOf(resolve(out), self);
+  if (writer !== undefined) throw new ExportError(writingWords(out, writer));
+}
+
 const WRITABLE = 'choose a folder you can write to';
 
 /** Whether `path` is a folder, or a link to one (ENOTDIR and the like: no; creating it says why). */
@@ -180,14 +190,13 @@ export async function writeFolderAtomically(
   checkName(target);
   removeLeftBehind(dirname(target)); // first: an earlier export a killed one was replacing goes back
   if (options.records !== undefined) removeStagingOfGone(options.records); // and what killed ones left elsewhere
-  if (isFolder(target)) {
-    await writeInto(target, options, write);
-    return target;
-  }
-  checkDestination(target, options.force);
   const stamp = freshStamp();
-  const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
-  await whileRecorded(options.records, temp, stamp, () => writeStaged(target, temp, options, write));
+  await whileWriting(stamp, options.label ?? options.about.source, async () => {
+    if (isFolder(target)) return writeInto(target, stamp, options, write);
+    checkDestination(target, options.force);
+    const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
+    await whileRecorded(options.records, temp, stamp, () => writeStaged(target, { temp, stamp }, options, write));
+  });
   return target;
 }
 
@@ -195,18 +204,26 @@ export async function writeFolderAtomically(
  * How writeFolderAtomically writes: `force` replaces an earlier export; `about` goes into the
  * manifest; `records`, a folder to record the staging folder in while it exists, beside a new
  * folder or inside one that exists (stagingRecords.ts), so that what a killed export left is
- * found by the next export or start anywhere.
+ * found by the next export or start anywhere; `label`, what another export to the same folder in
+ * this process is told is writing it meanwhile (writers.ts; `about.source` by default).
  */
 export interface ExportFolderOptions {
   readonly force: boolean;
   readonly about: ExportAbout;
   readonly records?: string;
+  readonly label?: string;
 }
 
-/** Writes the new folder `target` in `temp`, then puts it in place; on any error `temp` and the parents it made go. */
+/**
+ * Writes the new folder `target` in `temp` (the export `stamp`'s), then puts it in place; on any
+ * error `temp` and the parents it made go. Once `temp` is made, an export found staging `target`
+ * too refuses this one: of two that start at once, one sees the other's (or both do, and neither
+ * writes), so never both write. What is put at `target` meanwhile is never replaced: nothing was
+ * there to confirm replacing when this export started.
+ */
 async function writeStaged(
   target: string,
-  temp: string,
+  { temp, stamp }: { readonly temp: string; readonly stamp: string },
   options: ExportFolderOptions,
   write: (dir: string) => Promise<void>,
 ): Promise<void> {
@@ -219,9 +236,10 @@ async function writeStaged(
     throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
   try {
+    checkNotBeingWritten(target, stamp);
     await write(temp);
     writeExportManifest(temp, options.about);
-    checkDestination(target, options.force);
+    checkDestination(target, true, stamp); // an export there now was put there meanwhile: putInPlace says so
     putInPlace(temp, target);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
@@ -231,16 +249,16 @@ async function writeStaged(
 }
 
 /**
- * Writes the export into `target`, a folder that exists (intoFolder.ts): under its lock, staged
+ * Writes the export `stamp` into `target`, a folder that exists (intoFolder.ts): under its lock, staged
  * inside it, checked again once written (files put there meanwhile make it not an earlier export
  * any more), then moved in. On any error the staging folder goes and `target` is as it was.
  */
 async function writeInto(
   target: string,
+  stamp: string,
   options: ExportFolderOptions,
   write: (dir: string) => Promise<void>,
 ): Promise<void> {
-  const stamp = freshStamp();
   const staging = stagingInside(target, stamp);
   // Recorded before the lock is taken and forgotten once it is given back: a kill anywhere
   // between leaves a record by which the next export or start anywhere clears both.
@@ -261,12 +279,9 @@ async function writeLocked(
   } catch (error) {
     throw new ExportError(`Cannot write into ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
-  if (!isLocked)
-    throw new ExportError(
-      `Another export is being written into ${target}; wait for it to finish or choose another folder`,
-    );
+  if (!isLocked) throw new ExportError(writingWords(target, writerOf(target, stamp) ?? { pid: Number.NaN }));
   try {
-    checkDestination(target, options.force);
+    checkDestination(target, options.force, stamp);
     try {
       mkdirSync(staging);
     } catch (error) {
@@ -274,7 +289,7 @@ async function writeLocked(
     }
     await write(staging);
     writeExportManifest(staging, options.about);
-    checkDestination(target, options.force);
+    checkDestination(target, options.force, stamp);
     try {
       moveIn(staging, target);
     } catch (error) {

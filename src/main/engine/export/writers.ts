@@ -1,0 +1,89 @@
+// Which export is writing a destination now, so that a second export to it is refused saying
+// so, forced or not, rather than offering to replace "an earlier export" that is being written
+// (folder.ts checkDestination). An export writes a new folder staged beside it,
+// `.<name>.export-<stamp>` (folder.ts), and a folder that exists under its lock,
+// `.spanfill-export.lock` (intoFolder.ts); either names its process by the stamp
+// (processIdentity.ts), alive or not, in this process or another: the app and `spanfill export`
+// in a terminal see each other's. What an export exports is known for this process's own only.
+// Not the lock itself (intoFolder.ts) nor the clean-up of what a killed export left (folder.ts).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { isRecordedProcessAlive, RECORD_IN_NAME, recordOfName } from '../../processIdentity';
+import { liveStampHolder } from '../../stampLock';
+import { EXPORT_LOCK, stagingName } from './stagingName';
+
+/** What this process's exports are called while they write, by stamp (whileWriting). */
+const labels = new Map<string, string>();
+
+/** Runs `work`, the export `stamp` of this process, known meanwhile as `label` to the exports its refuses. */
+export async function whileWriting<T>(stamp: string, label: string, work: () => Promise<T>): Promise<T> {
+  labels.set(stamp, label);
+  try {
+    return await work();
+  } finally {
+    labels.delete(stamp);
+  }
+}
+
+/** An export writing a destination now: its process (NaN: one taking the lock just now, not named yet), and its label in this one. */
+interface ExportWriter {
+  readonly pid: number;
+  readonly label?: string;
+}
+
+/** `.<name>.export-<stamp>` beside a new folder (a shortened name is checked against stagingName). */
+const STAGED_BESIDE = new RegExp(String.raw`^\..+\.export-(${RECORD_IN_NAME})$`);
+
+/**
+ * The live export, other than `self` (a stamp), that writes `target` now: one staging it beside
+ * it, or one holding its lock; undefined where none does.
+ */
+export function writerOf(target: string, self?: string): ExportWriter | undefined {
+  return stagingWriter(target, self) ?? lockHolder(target, self);
+}
+
+function stagingWriter(target: string, self: string | undefined): ExportWriter | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return undefined; // no parent yet: nothing is staged there
+  }
+  for (const name of names) {
+    const stamp = STAGED_BESIDE.exec(name)?.[1];
+    if (stamp === undefined || stamp === self || name !== stagingName(basename(target), 'export', stamp)) continue;
+    const record = recordOfName(stamp);
+    if (record !== null && isRecordedProcessAlive(record)) return writer(record.pid, stamp);
+  }
+  return undefined;
+}
+
+function lockHolder(target: string, self: string | undefined): ExportWriter | undefined {
+  const lock = join(target, EXPORT_LOCK);
+  let stamp: string;
+  try {
+    stamp = readFileSync(lock, 'utf8').trim();
+  } catch {
+    return undefined; // no lock: no export writes into it
+  }
+  if (stamp === self) return undefined;
+  const pid = liveStampHolder(lock);
+  return pid === null ? undefined : writer(pid, stamp);
+}
+
+function writer(pid: number, stamp: string): ExportWriter {
+  const label = labels.get(stamp);
+  return label === undefined ? { pid } : { pid, label };
+}
+
+/** The refusal of an export to `out` while `writer` writes it: who does, and what to do. */
+export function writingWords(out: string, { pid, label }: ExportWriter): string {
+  const who =
+    pid === process.pid
+      ? `Another export in this app${label === undefined ? '' : `, of ${label},`}`
+      : Number.isNaN(pid)
+        ? 'Another export'
+        : `An export in another Spanfill process (pid ${pid}: the app, or spanfill in a terminal)`;
+  return `${who} is writing ${out} now; wait for it to finish, or choose another folder`;
+}
