@@ -1,5 +1,6 @@
 // Export service: checks the request, owns the destination (new or empty, or an earlier export
-// only when forced, never a registered model's folder; everything is written under a hidden temp
+// only when forced, never a registered model's folder, nor one another export writes now, here or
+// in another process, engine/export/writers.ts; everything is written under a hidden temp
 // name, listed in its spanfill-export.json and moved into place at the end, engine/export/folder.ts)
 // and has the engine host write the files, once the disk that holds the destination is found to have
 // the room the export needs (exportRoom.ts: else refused before anything is written). For an accelerate job
@@ -225,6 +226,11 @@ function checkOutsideData(out: string, dataDir: string): void {
   );
 }
 
+/** "run 'tiny' (r-1)", or "run r-1" where its name is its id; `run`: how to say "run" (capitalised first in a sentence). */
+function runCalled(id: string, name: string, run: 'run' | 'Run' = 'run'): string {
+  return name === id ? `${run} ${id}` : `${run} '${name}' (${id})`;
+}
+
 /** What the export needs of the runs service. */
 export type RunLookup = Pick<RunService, 'get' | 'checkpointPath' | 'readCheckpoint'>;
 
@@ -262,8 +268,9 @@ export class ExportService {
     refuseRelativePaths([args.out, ...(args.sourceDir ? [args.sourceDir] : [])]);
     const request = fromRun(args, this.deps.runs);
     const { run } = args;
-    if (!run) return this.exportFrom(request, request.sourceDir, signal);
+    if (!run) return this.exportFrom(request, { source: request.sourceDir }, signal);
     const name = this.deps.runs.get(run.id).name;
+    const called = runCalled(run.id, name);
     // A run that trains may delete its checkpoint while it is copied, and a run may be removed
     // while it is exported: read through a linked copy outside the run's folder (readCheckpoint).
     let isCopied = false;
@@ -272,7 +279,8 @@ export class ExportService {
         isCopied = true;
         const step = checkpointStepOf(dir);
         const source = step === null ? `run ${run.id}` : `run ${run.id}, checkpoint step ${step}`;
-        const result = await this.exportFrom({ ...request, sourceDir: dir }, source, signal);
+        const label = step === null ? called : `${called} at checkpoint step ${step}`;
+        const result = await this.exportFrom({ ...request, sourceDir: dir }, { source, label }, signal);
         return step === null ? result : { ...result, checkpoint: { runId: run.id, step } };
       })
       .catch((error: unknown) => {
@@ -294,15 +302,22 @@ export class ExportService {
     } catch (lookup) {
       if (!(lookup instanceof ApiError && lookup.code === 'not_found')) return error;
     }
-    const called = name === id ? `Run ${id}` : `Run '${name}' (${id})`;
+    const called = runCalled(id, name, 'Run');
     return new ApiError(
       'conflict',
       `${called} was removed while it was being exported; nothing was exported to ${out}`,
     );
   }
 
-  /** Writes the export of `request.sourceDir`; `source` is what its manifest calls it. */
-  private async exportFrom(request: ResolvedRequest, source: string, signal?: AbortSignal): Promise<ExportResult> {
+  /**
+   * Writes the export of `request.sourceDir`; `source` is what its manifest calls it, `label` what
+   * another export to the same folder is told is writing it meanwhile (the run by its name).
+   */
+  private async exportFrom(
+    request: ResolvedRequest,
+    { source, label }: { readonly source: string; readonly label?: string },
+    signal?: AbortSignal,
+  ): Promise<ExportResult> {
     checkOptions(request);
     const out = path.resolve(request.out);
     let documents: { train: number; validation: number } | undefined;
@@ -311,7 +326,8 @@ export class ExportService {
       checkOut(out, request.sourceDir, this.deps.dataDir, this.deps.models?.list() ?? []);
       checkDestination(out, request.force); // what to do about the folder first, then about its disk
       disk.checkRoomFor(request.sourceDir); // before anything is written, the documents too
-      const options = { force: request.force, about: { format: request.format, source }, records: this.records() };
+      const about = { format: request.format, source };
+      const options = { force: request.force, about, label, records: this.records() };
       await writeFolderAtomically(out, options, async (dir) => {
         const base = { format: request.format, sourceDir: request.sourceDir, dir, quantize: request.quantize };
         if (request.format === 'accelerate') {
@@ -324,7 +340,8 @@ export class ExportService {
         }
       });
     } catch (error) {
-      // An earlier export there is a conflict the caller may settle by asking again with force.
+      // An earlier export there is a conflict the caller may settle by asking again with force;
+      // one being written there now is not (forced, it is refused as well): invalid_input, as other folders.
       const said =
         error instanceof ExportError
           ? new ApiError(error.kind === 'not-empty' ? 'conflict' : 'invalid_input', error.message)
