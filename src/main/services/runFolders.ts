@@ -30,6 +30,14 @@ export function runCheckpointsFolder(dataDir: string, id: string): string {
   return path.join(runFolder(dataDir, id), 'checkpoints');
 }
 
+/**
+ * <dataDir>/runs/<id>/stop-request: a pause or stop of run `id` asked by a process that does not
+ * train it, for the one that does (runsControl.ts); it holds 'paused' or 'stopped'.
+ */
+export function runStopRequestPath(dataDir: string, id: string): string {
+  return path.join(runFolder(dataDir, id), 'stop-request');
+}
+
 /** A run folder set aside by a removal: the run's id, and the record of the process removing it. */
 const SET_ASIDE = new RegExp(`^\\.([^./]+)\\.removing-(${RECORD_IN_NAME})$`);
 

@@ -1,15 +1,15 @@
 // The runs that train, and how their training ends: a run launched into the engine host
-// (host/handlers/train.ts) from this process, its pause or stop (the host stops after its
-// current call and checkpoints; a run another process trains is asked with a stop-request file
-// in its folder, which that process looks for at each progress event), its end (finished or
+// (host/handlers/train.ts) from this process, queued until its trainer has started; its pause or
+// stop (the host stops after its current call and checkpoints, or before its first one while it
+// starts; a run another process trains or starts is asked with a stop-request file in its
+// folder, which that process reads before it launches and then while it trains), its end (finished or
 // failed), and a run whose process is gone without saying, marked interrupted (resumable), or
 // completed when that process was killed after the run's final checkpoint. The runs service
 // (runs.ts) checks what is asked and prepares a run; this module runs it.
 
-import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../shared/contract/runs';
-import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import { ApiError, errorMessage, isDiskFull } from '../../shared/errors';
 import {
   type CheckpointInfo,
@@ -23,9 +23,10 @@ import type { TrainResult } from '../engine/train/trainer';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EngineHostManager } from './engine-host';
 import type { EventBus } from './events';
-import { runCheckpointsFolder, runFolder } from './runFolders';
+import { runCheckpointsFolder, runStopRequestPath } from './runFolders';
 import { failureMessage, interruptedMessage, resumeAdvice, unloadableCheckpointMessage } from './runsFailure';
 import { isRunOwnerAlive, thisProcessAsOwner } from './runsLock';
+import { askToStop, type HaltedAs, isLive, notRunning, notStoppedYet, takeStopRequest } from './runsStopRequest';
 import type { PreparedRun } from './runsPrepare';
 import { announceStatus, reconcileCheckpoints, RunRecording, runSummary } from './runsRecord';
 
@@ -37,9 +38,6 @@ export interface RunControlDeps {
   /** The run's row, or not_found naming the id (RunService.mustGet). */
   readonly mustGet: (id: string) => RunRow;
 }
-
-/** How a halted run ends: paused or stopped. */
-export type HaltedAs = 'paused' | 'stopped';
 
 interface ActiveRun {
   stopAs: HaltedAs | null;
@@ -128,7 +126,11 @@ export class RunControl {
     return `The process resuming it (pid ${row.ownerPid}) ended before it trained again; ${resumeAdvice(row.id, from)}`;
   }
 
-  /** Stops a run of this process, or asks the process that trains it (a stop-request file it checks). */
+  /**
+   * Stops a run of this process, or asks the process that trains or starts it (a stop-request
+   * file it reads: before it launches, and while its trainer runs). One still queued (preparing,
+   * its trainer starting) ends before it trains a step, at the step it was at.
+   */
   async halt(id: string, as: HaltedAs): Promise<RunSummary> {
     const row = this.deps.mustGet(id);
     const active = this.active.get(id);
@@ -137,18 +139,18 @@ export class RunControl {
       await this.deps.engine.request('train.stop', { runId: id });
       return active.done;
     }
-    if (row.status !== 'running' || !isRunOwnerAlive(row)) throw new ApiError('conflict', notRunning(row, as));
-    writeFileSync(this.stopRequestPath(id), as);
+    if (!isLive(row)) throw new ApiError('conflict', notRunning(row, as));
+    askToStop(this.deps.dataDir, id, as);
     for (let waited = 0; waited < 120_000; waited += 200) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const now = this.deps.mustGet(id);
       // Gone once read; still there when the run ended on its own before it looked.
-      if (now.status !== 'running') {
-        rmSync(this.stopRequestPath(id), { force: true });
+      if (!isLive(now)) {
+        rmSync(runStopRequestPath(this.deps.dataDir, id), { force: true });
         return runSummary(now);
       }
     }
-    throw new ApiError('unavailable', `Run ${id} did not stop within 2 minutes (pid ${row.ownerPid}); try again`);
+    throw new ApiError('unavailable', notStoppedYet(this.deps.mustGet(id), as));
   }
 
   /** Stops every run of this process with a checkpoint (Ctrl-C, app quit). */
@@ -168,6 +170,11 @@ export class RunControl {
     release: () => void,
   ): Promise<RunSummary> {
     const id = row.id;
+    const asked = takeStopRequest(this.deps.dataDir, id);
+    if (asked !== undefined) {
+      release();
+      return this.haltedBeforeTraining(row, asked);
+    }
     const recording = new RunRecording(
       { repo: this.deps.repo, events: this.deps.events, dataDir: this.deps.dataDir },
       id,
@@ -176,12 +183,13 @@ export class RunControl {
         void this.deps.engine.request('train.stop', { runId: id }).catch(() => undefined),
     );
     let unsubscribe: () => void = () => undefined;
+    const active: ActiveRun = { stopAs: null, done: Promise.resolve(runSummary(row)) };
     try {
-      rmSync(this.stopRequestPath(id), { force: true });
       const host = await this.deps.engine.get();
+      const startedAt = row.startedAt ?? new Date().toISOString();
       unsubscribe = host.onEvent((type, message) => {
         const event = message as { runId: string; event: TrainerEvent };
-        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, recording);
+        if (type === 'train.event' && event.runId === id) this.onTrainerEvent(id, event.event, recording, startedAt);
       });
       // Points stored past the step it goes on from (a process killed between checkpoints) are
       // of steps it trains again: drop them, so the curve and its last values end at its step.
@@ -189,23 +197,25 @@ export class RunControl {
       // Rows of checkpoints pruned, and folders written, after an earlier process died (its
       // events lost) are put right before the trainer adds its own.
       this.reconcile(id);
-      const running = this.deps.repo.setStatus(id, 'running', {
+      // Queued until its trainer says it has started ('started': runsRecord.ts marks it running),
+      // so that what is refused meanwhile says it is starting, and a stop ends it untrained.
+      const queued = this.deps.repo.setStatus(id, 'queued', {
         // Where training goes on from: the checkpoint's step (or 0 without one), not the last step recorded.
         step: resumeFrom?.step ?? 0,
-        startedAt: row.startedAt ?? new Date().toISOString(),
         finishedAt: null,
         error: null,
         ...thisProcessAsOwner(),
         hostPid: host.pid ?? null,
       });
-      announceStatus(this.deps.events, running);
+      // Here before it is asked to train: a stop from now on reaches the host before its first call.
+      this.active.set(id, active);
       const request = this.deps.engine.request('train.run', {
         ...payload,
         runId: id,
         checkpointDir: runCheckpointsFolder(this.deps.dataDir, id),
         resumeFrom: resumeFrom?.dir,
       });
-      const active: ActiveRun = { stopAs: null, done: Promise.resolve(runSummary(running)) };
+      const asking = setInterval(() => this.readStopRequest(id), 200);
       active.done = request
         .then(
           (result) =>
@@ -213,18 +223,36 @@ export class RunControl {
           (error: unknown) => this.fail(id, recording.failure ?? error, resumeFrom),
         )
         .finally(() => {
+          clearInterval(asking);
           recording.buffer.flush();
           unsubscribe();
           this.active.delete(id);
           release();
         });
-      this.active.set(id, active);
-      return runSummary(running);
+      return runSummary(queued);
     } catch (error) {
+      this.active.delete(id);
       unsubscribe();
       release();
       throw error;
     }
+  }
+
+  /** Halts run `id`, which this process trains or starts, where another process asked it to (halt). */
+  private readStopRequest(id: string): void {
+    const as = takeStopRequest(this.deps.dataDir, id);
+    if (as !== undefined) void this.halt(id, as).catch(() => undefined);
+  }
+
+  /**
+   * Run `row`, asked to stop as it prepared (a stop-request file found at its launch), ended so
+   * without its trainer: at the step and with the checkpoints it had.
+   */
+  private haltedBeforeTraining(row: RunRow, as: HaltedAs): RunSummary {
+    const finishedAt = row.finishedAt ?? new Date().toISOString();
+    const halted = this.deps.repo.setStatus(row.id, as, { finishedAt, error: null });
+    announceStatus(this.deps.events, halted);
+    return runSummary(halted);
   }
 
   /** Puts run `id`'s checkpoint rows right from its checkpoint folder (runsRecord.ts reconcileCheckpoints). */
@@ -236,19 +264,18 @@ export class RunControl {
     );
   }
 
-  private stopRequestPath(id: string): string {
-    return path.join(runFolder(this.deps.dataDir, id), 'stop-request');
-  }
-
-  private onTrainerEvent(id: string, event: TrainerEvent, recording: RunRecording): void {
-    recording.record(event);
-    const stopFile = this.stopRequestPath(id);
-    if (event.kind === 'progress' && existsSync(stopFile)) {
-      // What the other process asked for (halt writes it): paused or stopped.
-      const as = readFileSync(stopFile, 'utf8').trim() === 'paused' ? 'paused' : 'stopped';
-      unlinkSync(stopFile);
-      void this.halt(id, as).catch(() => undefined);
+  /**
+   * Stores trainer event `event` of run `id` (its 'started' marks it running, from `startedAt`
+   * on, unless it is being halted: its trainer then ends before its first call), then reads a
+   * stop another process asked for.
+   */
+  private onTrainerEvent(id: string, event: TrainerEvent, recording: RunRecording, startedAt: string): void {
+    if (event.kind === 'started') {
+      if (this.active.get(id)?.stopAs) return;
+      this.deps.repo.setStatus(id, 'running', { startedAt });
     }
+    recording.record(event);
+    if (event.kind === 'progress') this.readStopRequest(id);
   }
 
   private finish(id: string, result: TrainResult, stopAs: HaltedAs | null): RunSummary {
@@ -330,25 +357,6 @@ export class RunControl {
     announceStatus(this.deps.events, row);
     return runSummary(row);
   }
-}
-
-/**
- * Why run `row` cannot be paused or stopped (`as`), not training, and what can be done instead:
- * wait for one that starts, resume or remove one that can resume (a run marked running whose
- * process has gone is interrupted), and nothing for a completed one.
- */
-function notRunning(row: RunRow, as: HaltedAs): string {
-  const { id } = row;
-  const verb = as === 'paused' ? 'pause' : 'stop';
-  if (row.status === 'queued' && isRunOwnerAlive(row))
-    return `Run ${id} is starting to train (pid ${row.ownerPid}), not running yet: once it trains, ${verb} it again`;
-  const status = row.status === 'running' || row.status === 'queued' ? 'interrupted' : row.status;
-  if (!RESUMABLE_STATUSES.includes(status))
-    return `Run ${id} is ${status}: there is nothing to ${verb}; start a new run to train more`;
-  return (
-    `Run ${id} is ${status}, not running: there is nothing to ${verb}. Resume (in a terminal: ` +
-    `\`spanfill runs resume ${id}\`) continues it; Remove (\`spanfill runs rm ${id}\`) deletes it`
-  );
 }
 
 /**

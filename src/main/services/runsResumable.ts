@@ -22,7 +22,8 @@ export interface ResumeCheck {
 /** Run `id` if it can be resumed now; else a conflict that says why not. */
 export function resumableRun(check: ResumeCheck, id: string): RunRow {
   let row = check.mustGet(id);
-  if (check.control.trainsHere(id) || row.status === 'running')
+  // Here: launched by this process, queued until its trainer has started (runsControl.ts launch).
+  if (row.status === 'running' || (check.control.trainsHere(id) && row.status !== 'queued'))
     throw new ApiError('conflict', `Run ${id} is already running`);
   // Queued by a start or resume whose process was killed as it prepared: interrupted first
   // (an open app leaves such runs to the next start-up), so it resumes as one.
@@ -33,7 +34,7 @@ export function resumableRun(check: ResumeCheck, id: string): RunRow {
   if (row.status === 'queued')
     throw new ApiError(
       'conflict',
-      `Run ${id} is already starting to train (pid ${row.ownerPid}); wait for it, or once it trains stop it ` +
+      `Run ${id} is already starting to train (pid ${row.ownerPid}); wait for it, or stop it ` +
         `(Runs screen, or \`spanfill runs stop ${id}\`)`,
     );
   if (row.status === 'completed')

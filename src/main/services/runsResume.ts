@@ -21,6 +21,7 @@ import { OPTIMIZER_FILE, TRAINER_STATE_FILE } from '../engine/train/checkpoint';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import type { RunPrepareDeps } from './runsPrepare';
+import { runStopRequestPath } from './runFolders';
 import { linkCheckpointFiles } from './runsCheckpoint';
 import { thisProcessAsOwner } from './runsLock';
 import { resolveRunModel } from './runsPrepare';
@@ -147,10 +148,11 @@ function keptWords(root: string, skipped: readonly RunCheckpointProblem[]): stri
   );
 }
 
-/** What queueing a resume needs: the runs' rows, and the events that tell the screens. */
+/** What queueing a resume needs: the runs' rows, the events that tell the screens, and where runs keep their files. */
 export interface ResumeQueueDeps {
   readonly repo: RunRepository;
   readonly events: EventBus;
+  readonly dataDir: string;
 }
 
 /** What a resume may be asked besides the run: start again from step 0, keep fewer (or more) checkpoints. */
@@ -166,13 +168,16 @@ export interface ResumeOptions {
  * and another resume of it are refused. With `keepLast`, its configuration keeps that many
  * checkpoints from then on (the same write; unqueueResume puts it back). One that changed since
  * it was read (resumed elsewhere meanwhile, its dataset removed) is refused by the resume's
- * checks (resumableRun) as it now is.
+ * checks (resumableRun) as it now is. A stop asked while it is queued ends it before it trains.
  */
 export function queueForResume(deps: ResumeQueueDeps, row: RunRow, check: ResumeCheck, keepLast?: number): RunRow {
   if (!deps.repo.queueOwned(row.id, row, thisProcessAsOwner(), keepLast)) {
     resumableRun(check, row.id);
     throw new ApiError('conflict', `Run ${row.id} changed while its resume began; try again`);
   }
+  // A pause or stop asked from now on ends it before it trains (runsControl.ts); one left from
+  // before (its asker killed as it waited) is not this resume's.
+  rmSync(runStopRequestPath(deps.dataDir, row.id), { force: true });
   const queued = deps.repo.mustGet(row.id);
   announceStatus(deps.events, queued);
   return queued;

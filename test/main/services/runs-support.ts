@@ -111,3 +111,12 @@ export function fakeCheckpoint(dir: string, step: number, validationLoss: number
   };
   writeFileSync(join(dir, TRAINER_STATE_FILE), JSON.stringify(state));
 }
+
+/** What `act` threw, or returned (a refusal looked at beside what else happened). */
+export async function outcome(act: () => unknown): Promise<unknown> {
+  try {
+    return await act();
+  } catch (error) {
+    return error;
+  }
+}

@@ -64,7 +64,7 @@ describe('runs service: the engine host dies mid-run', () => {
     const lastKept = kept.at(-1)?.step ?? 0;
 
     const resumed = await app.runs.resume(started.id);
-    expect(resumed.status).toBe('running');
+    expect(resumed.status).toBe('queued'); // its trainer starting; running once it has
     expect(kept.map((c) => c.step)).toContain(resumed.step); // a checkpoint's step, where it goes on from
     await new Promise<void>((resolve) => {
       const off = app.events.subscribe((name, payload) => {

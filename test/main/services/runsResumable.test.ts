@@ -62,10 +62,14 @@ describe('resumableRun', () => {
     add('r-starting', 'queued', thisProcessAsOwner());
     expect(() => resumableRun(check, 'r-starting')).toThrow(
       new RegExp(
-        `^Run r-starting is already starting to train \\(pid ${process.pid}\\); wait for it, or once it trains stop it ` +
+        `^Run r-starting is already starting to train \\(pid ${process.pid}\\); wait for it, or stop it ` +
           '\\(Runs screen, or `spanfill runs stop r-starting`\\)$',
       ),
     );
+    // Launched here, its trainer not started yet: starting too, not running.
+    add('r-launched', 'queued', thisProcessAsOwner());
+    trainingHere.add('r-launched');
+    expect(() => resumableRun(check, 'r-launched')).toThrow(/^Run r-launched is already starting to train/);
     add('r-done', 'completed');
     expect(() => resumableRun(check, 'r-done')).toThrow('Run r-done is completed; start a new run to train more');
     expect(recovered).toBe(0);

@@ -1,0 +1,65 @@
+// How a pause or stop reaches a run that another process trains or starts: a stop-request file
+// in the run's folder (runFolders.ts runStopRequestPath) holding 'paused' or 'stopped', which the
+// process that has the run reads before it launches its trainer and while the trainer runs
+// (runsControl.ts). Also what a pause or stop says when there is nothing live to end, or when
+// the run has not ended within the wait.
+
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
+import type { RunRow } from '../store/runs';
+import { runStopRequestPath } from './runFolders';
+import { isRunOwnerAlive } from './runsLock';
+
+/** How a halted run ends: paused or stopped. */
+export type HaltedAs = 'paused' | 'stopped';
+
+/** Asks the process that has run `id` to end it `as` (paused or stopped). */
+export function askToStop(dataDir: string, id: string, as: HaltedAs): void {
+  writeFileSync(runStopRequestPath(dataDir, id), as);
+}
+
+/** What a stop request asks of run `id`, taking it (it is answered once); undefined without one. */
+export function takeStopRequest(dataDir: string, id: string): HaltedAs | undefined {
+  const file = runStopRequestPath(dataDir, id);
+  let asked: string;
+  try {
+    asked = readFileSync(file, 'utf8');
+    unlinkSync(file);
+  } catch {
+    return undefined;
+  }
+  return asked.trim() === 'paused' ? 'paused' : 'stopped';
+}
+
+/** Whether run `row` trains, or starts to, in a process that still runs: what a pause or stop can end. */
+export function isLive(row: RunRow): boolean {
+  return (row.status === 'running' || row.status === 'queued') && isRunOwnerAlive(row);
+}
+
+/** Why a pause or stop (`as`) asked of live run `row` has not ended it within the wait, and what to do. */
+export function notStoppedYet(row: RunRow, as: HaltedAs): string {
+  const verb = as === 'paused' ? 'pause' : 'stop';
+  if (row.status === 'queued')
+    return (
+      `Run ${row.id} is still starting to train after 2 minutes (pid ${row.ownerPid}); it ends ${as} before it ` +
+      `trains a step: \`spanfill runs show ${row.id}\` says when it has, or ${verb} it again`
+    );
+  return `Run ${row.id} did not stop within 2 minutes (pid ${row.ownerPid}); try again`;
+}
+
+/**
+ * Why run `row` cannot be paused or stopped (`as`), not training or starting to, and what can be
+ * done instead: resume or remove one that can resume (a run marked running or queued whose
+ * process has gone is interrupted), and nothing for a completed one.
+ */
+export function notRunning(row: RunRow, as: HaltedAs): string {
+  const { id } = row;
+  const verb = as === 'paused' ? 'pause' : 'stop';
+  const status = row.status === 'running' || row.status === 'queued' ? 'interrupted' : row.status;
+  if (!RESUMABLE_STATUSES.includes(status))
+    return `Run ${id} is ${status}: there is nothing to ${verb}; start a new run to train more`;
+  return (
+    `Run ${id} is ${status}, not running: there is nothing to ${verb}. Resume (in a terminal: ` +
+    `\`spanfill runs resume ${id}\`) continues it; Remove (\`spanfill runs rm ${id}\`) deletes it`
+  );
+}
