@@ -90,6 +90,19 @@ export class ExportJobs {
     return job;
   }
 
+  /**
+   * What a run's view shows of the run's export: the whole form while the run does not train;
+   * while it trains (resumed here, in another window or a terminal), only an export under way and
+   * then its outcome (no new export is offered: its checkpoints change as it trains), never the
+   * confirm to replace an earlier export (that would be a new one); else nothing.
+   */
+  panelOf(runId: string, isTraining: boolean): 'form' | 'job' | undefined {
+    if (!isTraining) return 'form';
+    const job = this.jobs.get(runId);
+    if (!job) return undefined;
+    return job.isBusy || job.result !== undefined || (job.error !== undefined && !job.isTaken) ? 'job' : undefined;
+  }
+
   /** A panel shows the run's job from now until the returned function is called: its outcomes are seen. */
   watch(runId: string): () => void {
     this.watched.set(runId, (this.watched.get(runId) ?? 0) + 1);

@@ -160,3 +160,34 @@ describe('an export whose run is removed', () => {
     expect(jobs.told.map((job) => job.runId)).toEqual([run.id]);
   });
 });
+
+describe('the export panel of a run that trains (resumed here, in another window or a terminal)', () => {
+  it('is the whole form only while the run does not train', () => {
+    const { jobs } = heldJobs();
+    expect(jobs.panelOf(run.id, false)).toBe('form');
+    jobs.jobOf(run.id); // a panel showed it, nothing exported
+    expect(jobs.panelOf(run.id, false)).toBe('form');
+    expect(jobs.panelOf(run.id, true)).toBeUndefined();
+    expect(jobs.panelOf('r-never-shown', true)).toBeUndefined();
+  });
+
+  it('keeps an export under way, then its outcome, without a new export to offer', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    expect(jobs.panelOf(run.id, true)).toBe('job');
+    await settle(result);
+    expect(jobs.panelOf(run.id, true)).toBe('job');
+    void jobs.start(run, out, false);
+    await settle(new ApiError('invalid_input', 'The disk is full'));
+    expect(jobs.panelOf(run.id, true)).toBe('job');
+    expect(jobs.panelOf(run.id, false)).toBe('form');
+  });
+
+  it('drops the confirm to replace an earlier export: that would be a new export', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    await settle(new ApiError('conflict', `${out} holds an earlier export`));
+    expect(jobs.jobOf(run.id).isTaken).toBe(true);
+    expect(jobs.panelOf(run.id, true)).toBeUndefined();
+  });
+});
