@@ -3,14 +3,14 @@
 // status and checkpoint events), live progress (`runs.progress`; a run's forgotten when its status
 // says it went back to an earlier step), every loaded run's metric curves (lib/runCurves.ts, fed by
 // `runs.metrics`), the lifecycle calls and the last error per place, what a resume said of
-// checkpoints it could not use, and the offer to start again from step 0 when none could be
-// read. Built on `api` only.
+// checkpoints it could not use (or that another window or a terminal resumed it first: no error),
+// and the offer to start again from step 0 when none could be read. Built on `api` only.
 // NOTE: curves live outside $state (tens of thousands of points); `curvesVersion` is what
 // the charts watch, bumped once per batch of points. Only the metrics drawn are loaded and kept
 // (lib/runsWatching.ts's DRAWN_METRICS), and only for the runs ticked to compare and the run
 // on Train: a run unticked, or no longer on Train, lets its curves go.
 
-import type { RunCheckpoints, RunDetail, RunSummary } from '../../../shared/contract/runs';
+import type { RunCheckpoints, RunDetail, RunStatusName, RunSummary } from '../../../shared/contract/runs';
 import { NO_READABLE_CHECKPOINT_WORDS } from '../../../shared/contract/runs';
 import type { EventMap } from '../../../shared/events';
 import { subscribe } from '../../../shared/transport';
@@ -21,6 +21,7 @@ import { errorMessage } from '../../../shared/errors';
 import { distinctRunLabels } from '../../../shared/contract/runNames';
 import { curvesToDrop, DRAWN_METRICS } from './runsWatching';
 import { afterStatusChange } from './liveFigures';
+import { resumedElsewhere } from './resumeRace';
 
 const drawn = new Set(DRAWN_METRICS);
 
@@ -285,7 +286,19 @@ class RunsStore {
       if (started.notices.length > 0) this.resumed = { id, notices: started.notices };
     } catch (caught) {
       if (errorMessage(caught).includes(NO_READABLE_CHECKPOINT_WORDS)) this.startAgainOffer = id;
-      throw caught;
+      // Lost the race to another window or a terminal: the run trains, as asked; said, not an error.
+      const elsewhere = resumedElsewhere(caught, await this.statusNow(id));
+      if (elsewhere === undefined) throw caught;
+      this.resumed = { id, notices: [elsewhere] };
+    }
+  }
+
+  /** Run `id`'s status read now; undefined when it cannot be read. */
+  private async statusNow(id: string): Promise<RunStatusName | undefined> {
+    try {
+      return (await api.runs.get({ id })).status;
+    } catch {
+      return undefined;
     }
   }
 
