@@ -1,10 +1,12 @@
 // What the Runs table's Delete… asks before it deletes a run (screens/runs/RunsTable.svelte):
 // the run and its checkpoints with their size, the runs that continued from those checkpoints
 // (they could not be resumed after), and that the models exported from it are kept (runs.remove
-// deletes the run's folder under runs/, never <data dir>/exports).
+// deletes the run's folder under runs/, never <data dir>/exports), and why Delete… waits while the
+// run trains (the service refuses then; another window or a terminal may have resumed it).
 
 import { exportsFolder } from '../../../shared/contract/export';
 import { checkpointOrigin } from '../../../shared/contract/runNames';
+import type { RunStatusName } from '../../../shared/contract/runs';
 import { formatBytes } from '../../../shared/format';
 
 interface NamedRun {
@@ -32,4 +34,14 @@ export function deleteRunQuestion(
   const sep = dataDir?.includes('\\') && !dataDir.includes('/') ? '\\' : '/';
   const where = dataDir ? ` in ${dataDir.replace(/[\\/]$/, '')}${sep}${exportsFolder}` : '';
   return `${question}${after} Its exports${where} are kept.`;
+}
+
+/**
+ * Why Delete… waits for a run of `status`, if it does: it trains, or is starting to (runs.remove
+ * refuses both). Said by the held trigger, which also closes a question asked before.
+ */
+export function deleteWaitsFor(status: RunStatusName): string | undefined {
+  if (status === 'running') return 'It trains: stop it first';
+  if (status === 'queued') return 'It is starting to train: once it trains, stop it first';
+  return undefined;
 }

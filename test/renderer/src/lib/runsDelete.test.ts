@@ -1,6 +1,6 @@
 // runsDelete.ts: Delete… says what goes (the checkpoints, what continued from them) and what stays (exports).
 import { describe, expect, it } from 'vitest';
-import { deleteRunQuestion } from '../../../../src/renderer/src/lib/runsDelete';
+import { deleteRunQuestion, deleteWaitsFor } from '../../../../src/renderer/src/lib/runsDelete';
 
 const run = { id: 'r-1', name: 'first', model: 'builtin:t5-small' };
 
@@ -23,5 +23,14 @@ describe('deleteRunQuestion', () => {
       'Delete first and its checkpoints? later continued from them and could not be resumed or re-run after. ' +
         'Its exports are kept.',
     );
+  });
+});
+
+describe('deleteWaitsFor', () => {
+  it('holds Delete… while the run trains or is starting to (the service refuses both), saying what to do', () => {
+    expect(deleteWaitsFor('running')).toBe('It trains: stop it first');
+    expect(deleteWaitsFor('queued')).toBe('It is starting to train: once it trains, stop it first');
+    for (const status of ['paused', 'completed', 'stopped', 'interrupted', 'failed'] as const)
+      expect(deleteWaitsFor(status)).toBeUndefined();
   });
 });
