@@ -79,16 +79,15 @@ describe.runIf(process.platform === 'linux')('Playground: a model removed elsewh
     await page.waitForTimeout(3000);
     await expect(page.getByTestId('fill-text').count()).resolves.toBe(0); // byt5 busy still generating
     removeModel('byt5 busy');
+    // (The terminal took seconds: the column is seen to go only then, and "soon" counts from there.)
     await expect.poll(columnNames).toEqual(['no-model-here']);
-    const removed = Date.now(); // (the terminal took seconds: only then is the column seen to go)
     await expect
       .poll(said)
       .toMatch(
         /^Model “byt5 busy” was removed elsewhere, so its fill was stopped and its column went: .*Models screen/,
       );
-    // The next column's fill went on: the folder's error, soon.
-    await expect.poll(() => page.getByTestId('fill-error').count(), { timeout: 60_000 }).toBe(1);
-    expect(Date.now() - removed).toBeLessThan(soonMs);
+    // The next column's fill went on: the folder's error, soon (a minute later if byt5 busy's went on).
+    await expect.poll(() => page.getByTestId('fill-error').count(), { timeout: soonMs }).toBe(1);
     await expect(page.getByTestId('fill-stop').count()).resolves.toBe(0);
     // Nothing is left generating for the column that went: the host goes quiet within seconds,
     // where the fill left running would keep it busy for about a minute.
