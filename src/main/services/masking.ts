@@ -15,6 +15,7 @@ import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource
 import type { DatasetService } from './datasets';
 import { mapEngineErrors, withSettingsChecked } from './errors';
 import type { DomainHandlers } from './handler';
+import { namedTokenizer, type ModelNames, withTokenizerName } from './tokenizerName';
 
 export interface MaskingPreviewRequest {
   readonly datasetId?: string;
@@ -30,12 +31,18 @@ export interface MaskingPreviewRequest {
   readonly mode?: 'auto' | 'packed' | 'per-document';
 }
 
+/** The services a preview takes: the datasets', and the models' to name a model's tokenizer (tokenizerName.ts). */
+interface MaskingServices {
+  readonly datasets: DatasetService;
+  readonly models: ModelNames;
+}
+
 export async function previewMasking(
-  services: { readonly datasets: DatasetService },
+  services: MaskingServices,
   request: MaskingPreviewRequest,
   signal?: AbortSignal,
 ): Promise<MaskingPreviewResult> {
-  const { datasets } = services;
+  const { datasets, models } = services;
   const settings = {
     inputLength: request.inputLength,
     noiseDensity: request.noiseDensity,
@@ -47,7 +54,8 @@ export async function previewMasking(
     const text = toLineFeeds(request.text);
     // As the Masking screen says before it asks: blanks alone are no text to learn from.
     if (text.trim() === '') throw new ApiError('invalid_input', EMPTY_MASKING_TEXT);
-    const tokenizer = await mapEngineErrors(datasets.loadTokenizer(request.model));
+    const loaded = await mapEngineErrors(datasets.loadTokenizer(request.model));
+    const tokenizer = namedTokenizer(models, request.model, loaded);
     const preview = withSettingsChecked(() => previewText(tokenizer, text, settings));
     return toResult(preview, tokenizer.name);
   }
@@ -55,8 +63,10 @@ export async function previewMasking(
   const { inputLength } = settings;
   if (inputLength === 'text')
     throw new ApiError('invalid_argument', 'A dataset example needs an input length, not "text"');
-  const { cache, tokenizer, result } = await datasets.tokens(request.datasetId, request.model, signal);
+  const { cache, ...tokens } = await datasets.tokens(request.datasetId, request.model, signal);
   try {
+    const tokenizer = namedTokenizer(models, request.model, tokens.tokenizer);
+    const result = withTokenizerName(models, request.model, tokens.result);
     const { validation, isSelfValidation } = await datasets.validationOrdinals(request.datasetId);
     const training = isSelfValidation
       ? cache
@@ -121,7 +131,7 @@ function toResult(p: MaskingPreview, tokenizer: string): MaskingPreviewResult {
   };
 }
 
-export function maskingHandlers(services: { readonly datasets: DatasetService }): DomainHandlers<'masking'> {
+export function maskingHandlers(services: MaskingServices): DomainHandlers<'masking'> {
   return {
     'masking.preview': (args) => previewMasking(services, args),
   };

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DatasetService } from '../../../src/main/services/datasets';
 import { EventBus } from '../../../src/main/services/events';
 import { previewMasking } from '../../../src/main/services/masking';
+import { ModelService } from '../../../src/main/services/models';
 import { openStore } from '../../../src/main/store/db';
 
 const spmDir = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
@@ -17,8 +18,13 @@ afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });
 
-/** A datasets service on an empty store, and a way to write an input file beside it. */
-function setup(): { dataDir: string; service: DatasetService; write: (name: string, text: string) => string } {
+/** A datasets service (and the models one, which names a model's tokenizer) on an empty store, and a way to write an input file beside it. */
+function setup(): {
+  dataDir: string;
+  service: DatasetService;
+  models: ModelService;
+  write: (name: string, text: string) => string;
+} {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanfill-mask-'));
   const store = openStore(dataDir);
   cleanup.push(() => {
@@ -30,7 +36,9 @@ function setup(): { dataDir: string; service: DatasetService; write: (name: stri
     fs.writeFileSync(file, text);
     return file;
   };
-  return { dataDir, service: new DatasetService({ store, dataDir, events: new EventBus() }), write };
+  const events = new EventBus();
+  const models = new ModelService({ store, dataDir, events }, { env: {} });
+  return { dataDir, service: new DatasetService({ store, dataDir, events }), models, write };
 }
 
 const novel = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: the cute dog walks in the green park.`).join(
@@ -41,9 +49,9 @@ describe('masking previews', () => {
   const settings = { model: spmDir, noiseDensity: 0.15, meanNoiseSpanLength: 3, inputLength: 32, seed: 3 };
 
   it('typed text', async () => {
-    const { service } = setup();
+    const { service, models } = setup();
     const p = await previewMasking(
-      { datasets: service },
+      { datasets: service, models },
       { ...settings, text: 'The cute dog walks in the green park' },
     );
     // The text and its EOS, masked together as HF masks a text.
@@ -53,8 +61,8 @@ describe('masking previews', () => {
   });
 
   it("typed text at its own length (the Playground's mask): a short text masks at any setting its sentinels allow", async () => {
-    const { service } = setup();
-    const app = { datasets: service };
+    const { service, models } = setup();
+    const app = { datasets: service, models };
     const text = 'We hold these truths to be self-evident, that all men are created equal.';
     const dense = {
       ...settings,
@@ -78,8 +86,8 @@ describe('masking previews', () => {
   });
 
   it('typed text has its line ends made LF as import makes them, so the CLI masks pasted text as the screen does', async () => {
-    const { service } = setup();
-    const app = { datasets: service };
+    const { service, models } = setup();
+    const app = { datasets: service, models };
     const typed = (text: string) => previewMasking(app, { ...settings, model: 'bytes', text });
     const lf = await typed('First line\nsecond line\n\nthird');
     expect(await typed('First line\r\nsecond line\r\n\r\nthird')).toEqual(lf);
@@ -88,9 +96,9 @@ describe('masking previews', () => {
   });
 
   it('a dataset example in the mode asked for: auto is packed here, per-document on request', async () => {
-    const { service, write } = setup();
+    const { service, models, write } = setup();
     const ds = await service.import({ paths: [write('novel.txt', novel)] });
-    const app = { datasets: service };
+    const app = { datasets: service, models };
     const base = { ...settings, model: 'bytes', datasetId: ds.id, example: 2 };
     const auto = await previewMasking(app, base);
     expect(auto.example).toMatchObject({ index: 2, mode: 'packed' });
@@ -105,16 +113,19 @@ describe('masking previews', () => {
   });
 
   it('a dataset example says how many literal special tokens tokenizing the dataset removed, as typed text does', async () => {
-    const { service, write } = setup();
+    const { service, models, write } = setup();
     const text = `${novel}\n\nA line with </s> and <extra_id_0> typed into it.`;
     const ds = await service.import({ paths: [write('novel.txt', text)] });
-    const example = await previewMasking({ datasets: service }, { ...settings, datasetId: ds.id, example: 0 });
+    const example = await previewMasking({ datasets: service, models }, { ...settings, datasetId: ds.id, example: 0 });
     expect(example.droppedSpecialTokens).toBe(2);
     expect(example.messages).toContain(
       "Removed 2 literal special tokens such as </s> or <extra_id_0> from the dataset's text: " +
         'they would collide with the sentinels and end-of-sequence marks span corruption adds',
     );
-    const typed = await previewMasking({ datasets: service }, { ...settings, text: 'A dog </s> runs in the park' });
+    const typed = await previewMasking(
+      { datasets: service, models },
+      { ...settings, text: 'A dog </s> runs in the park' },
+    );
     expect(typed.messages).toContain(
       'Removed 1 literal special token such as </s> or <extra_id_0> from the text: ' +
         'they would collide with the sentinels and end-of-sequence marks span corruption adds',
@@ -122,8 +133,8 @@ describe('masking previews', () => {
   });
 
   it('typed text and a dataset example say how many tokens became <unk>, with characters that did', async () => {
-    const { service, write } = setup();
-    const app = { datasets: service };
+    const { service, models, write } = setup();
+    const app = { datasets: service, models };
     const typed = await previewMasking(app, { ...settings, text: 'The dog 東京 walks 😀 in the park' });
     expect(typed.messages).toContainEqual(
       expect.stringMatching(/^2 tokens of \d+ \(\d+%\) in the text became <unk>: .* characters such as 東 京 😀,/),
@@ -139,8 +150,8 @@ describe('masking previews', () => {
   });
 
   it('a dataset example, per-document when the data is short, bad settings as invalid_argument, a bad model folder or data as invalid_input', async () => {
-    const { dataDir, service, write } = setup();
-    const app = { datasets: service };
+    const { dataDir, service, models, write } = setup();
+    const app = { datasets: service, models };
     const ds = await service.import({ paths: [write('short.txt', 'A tiny note.\n\nAnother one here.')] });
     const p = await previewMasking(app, { ...settings, datasetId: ds.id, inputLength: 64 });
     expect(p.example).toMatchObject({ mode: 'per-document', count: 1 });

@@ -16,7 +16,8 @@ import { unwrapEnvelope } from '../../../shared/errors';
 import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { fullModelReference } from '../model-arg';
-import { tokenizerAsNamed, withTokenizingProgress } from './mask';
+import { withTokenizingProgress } from './mask';
+import { withTokenizerName } from '../../services/tokenizerName';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
 import { datasetTokenNotes } from '../../../shared/tokenNotes';
@@ -99,10 +100,12 @@ export const datasetsCommand = defineCommand({
     // An estimate at a length needs tokens: without --model, those of bytes, the default elsewhere too.
     const tokenizer = model ?? (inputLength === undefined ? undefined : 'bytes');
     if (tokenizer === undefined) return { action, dataset };
-    const counted = await withTokenizingProgress(context, context.app(), () =>
-      service.tokenize(datasetId, fullModelReference(tokenizer), inputLength, context.signal),
+    const app = context.app();
+    const source = fullModelReference(tokenizer);
+    const counted = await withTokenizingProgress(context, app, () =>
+      service.tokenize(datasetId, source, inputLength, context.signal),
     );
-    const tokens = { ...counted, tokenizer: tokenizerAsNamed(tokenizer, counted.tokenizer) };
+    const tokens = withTokenizerName(app.models, source, counted);
     return { action, dataset, tokens, ...(inputLength === undefined ? { isDefaultLength: true } : {}) };
   },
   render(result) {

@@ -25,15 +25,6 @@ import { readTextInput, withoutFinalLineBreak, type TextInputKind } from '../tex
 import { indexOfShown, shownNumber } from '../../../shared/shownNumber';
 
 /**
- * The tokenizer a command used, in its result: a model's by the model as the person named it
- * (--model mine, ./t5-small), not by the name the engine gives it (its folder's: "tuned");
- * the byte-level one by the engine's words ("bytes (ByT5 layout)").
- */
-export function tokenizerAsNamed(named: string, engineName: string): string {
-  return named === BYTE_TOKENIZER_NAME ? engineName : named;
-}
-
-/**
  * Runs `work` with a 'Tokenizing' bar (documents done / total) that appears only if the
  * dataset's token cache has to be built, so a cached run prints nothing extra.
  */
@@ -184,8 +175,7 @@ export const maskCommand = defineCommand({
   async run(context) {
     const readText = textOption(context);
     const datasetId = datasetFlag(context);
-    const named = context.string('model') ?? BYTE_TOKENIZER_NAME;
-    const model = fullModelReference(named);
+    const model = fullModelReference(context.string('model') ?? BYTE_TOKENIZER_NAME);
     const flags = {
       datasetId,
       model,
@@ -202,11 +192,7 @@ export const maskCommand = defineCommand({
       previewMasking(app, { ...flags, text }, context.signal),
     );
     // How the file was read comes first: it explains what the preview then shows.
-    return {
-      ...preview,
-      messages: [...notes, ...preview.messages],
-      tokenizer: tokenizerAsNamed(named, preview.tokenizer),
-    };
+    return { ...preview, messages: [...notes, ...preview.messages] };
   },
   render(result) {
     return renderPreview(result as MaskingPreviewResult);
