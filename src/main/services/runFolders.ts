@@ -2,9 +2,10 @@
 // run, its checkpoints under checkpoints/ (engine/train/checkpoint.ts names each step's folder),
 // and the one-trainer lock beside them (runsLock.ts). A run being removed has its folder set
 // aside first, as `.<id>.removing-<record of the removing process>`, so that a removal killed
-// part-way leaves no run folder half gone under its own name, and the next command finishes it.
+// part-way leaves no run folder half gone under its own name, and the next command finishes it,
+// leaving a note (runs/.removed/<id>) that it did, so that `runs rm ID` asked again says removed.
 
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDiskFull } from '../../shared/errors';
 import {
@@ -84,12 +85,26 @@ function readdirOrNone(folder: string): string[] {
   }
 }
 
+/** <dataDir>/runs/.removed/<id>: the note that run `id`'s removal, left part-way, was finished. */
+function finishedRemovalNote(dataDir: string, id: string): string {
+  return path.join(runsFolder(dataDir), '.removed', id);
+}
+
+/**
+ * Whether run `id`'s removal was left part-way (killed, or its row not deleted on a full disk)
+ * and finished since by finishLeftRemovals: a `runs rm ID` asked again is then done, not of a
+ * run that never was.
+ */
+export function wasRemovalFinished(dataDir: string, id: string): boolean {
+  return existsSync(finishedRemovalNote(dataDir, id));
+}
+
 /**
  * Finishes the removals that processes killed part-way left (removeRunFolder): for each folder
  * set aside by a process that has gone, `removeRow` its run (if its row is still there), then
- * delete the folder (its files first on a full disk, as removeRunFolder). One whose process runs
- * is left to it. Cleanup: what cannot be done now (a read-only store or disk) is left for a
- * later command rather than failing this one.
+ * delete the folder (its files first on a full disk, as removeRunFolder), noting that it did
+ * (wasRemovalFinished). One whose process runs is left to it. Cleanup: what cannot be done now
+ * (a read-only store or disk) is left for a later command rather than failing this one.
  */
 export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => void): void {
   let names: string[];
@@ -106,8 +121,20 @@ export function finishLeftRemovals(dataDir: string, removeRow: (id: string) => v
     try {
       removeRowMakingRoom(aside, () => removeRow(match[1]));
       rmSync(aside, { recursive: true, force: true });
+      noteFinishedRemoval(dataDir, match[1]);
     } catch {
       // a read-only store or disk: the folder stays set aside for a later command to finish
     }
+  }
+}
+
+/** Notes that run `id`'s removal was finished (wasRemovalFinished); without room, the note is left out. */
+function noteFinishedRemoval(dataDir: string, id: string): void {
+  const note = finishedRemovalNote(dataDir, id);
+  try {
+    mkdirSync(path.dirname(note), { recursive: true });
+    writeFileSync(note, '');
+  } catch {
+    // a repeated `runs rm ID` then says there is no such run, as it did before
   }
 }

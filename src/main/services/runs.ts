@@ -56,7 +56,7 @@ import {
   type RunCheckpointSource,
   withUseProblems,
 } from './runsCheckpoint';
-import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder } from './runFolders';
+import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder, wasRemovalFinished } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
 import { refuseRemovingModelFolders } from './runsModelFolders';
 import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
@@ -359,7 +359,13 @@ export class RunService {
     return runSummary(this.mustGet(id));
   }
 
+  /**
+   * Deletes run `id` and its files, refused while it trains or starts to, or another run trains
+   * from its checkpoint. One whose removal was left part-way and finished since (by this
+   * process as it opened, or an earlier one: finishLeftRemovals) is removed already: said so.
+   */
   remove(id: string): { id: string; removed: boolean } {
+    if (this.repo.get(id) === undefined && wasRemovalFinished(this.deps.dataDir, id)) return { id, removed: true };
     const row = this.mustGet(id);
     if (this.control.isTraining(row))
       throw new ApiError(

@@ -83,6 +83,10 @@ describe('finishLeftRemovals on a full disk', () => {
       if (tries.length === 1) throw new Error('database or disk is full');
     });
     expect(tries).toEqual(['r-1: 2 files', 'r-1: 0 files']);
-    expect(fs.readdirSync(runsFolder(dataDir))).toEqual([]);
+    // Nothing left but the note that it was finished (a repeated `runs rm r-1` says removed).
+    expect(fs.readdirSync(runsFolder(dataDir), { recursive: true })).toEqual([
+      '.removed',
+      path.join('.removed', 'r-1'),
+    ]);
   });
 });
