@@ -292,7 +292,9 @@ export class ExportService {
   /**
    * `error`, or, when run `id` is gone by now (removed from the app or `spanfill runs rm` before
    * its checkpoint could be copied), what happened: a checkpoint or run no longer found says
-   * nothing of the removal. A cancel stays one.
+   * nothing of the removal. A cancel stays one. The run is not_found, as any call on it now: not a
+   * conflict, which the app offers to settle by replacing the folder (the CLI by --force), and
+   * replacing the folder would not bring the run back.
    */
   private unlessRunRemoved(id: string, name: string, out: string, error: unknown, signal?: AbortSignal): unknown {
     if (signal?.aborted || (error instanceof ApiError && error.code === 'cancelled')) return error;
@@ -304,7 +306,7 @@ export class ExportService {
     }
     const called = runCalled(id, name, 'Run');
     return new ApiError(
-      'conflict',
+      'not_found',
       `${called} was removed while it was being exported; nothing was exported to ${out}`,
     );
   }

@@ -95,8 +95,9 @@ describe('export of a run removed meanwhile', () => {
       return pick(id, which);
     };
     const out = path.join(dir, 'exp-race');
+    // not_found, not conflict: a conflict is the earlier export the app offers to replace (the CLI: --force).
     await expect(app.export.run(request(out))).rejects.toMatchObject({
-      code: 'conflict',
+      code: 'not_found',
       message: `Run 'ts' (r-0000abcd) was removed while it was being exported; nothing was exported to ${out}`,
     });
     expect(fs.existsSync(out)).toBe(false);

@@ -32,8 +32,14 @@ export interface ExportJob {
   progress: ExportProgress | undefined;
   result: ExportResult | undefined;
   error: string | undefined;
-  /** The folder holds an earlier export: the export waits for a confirm to replace it. */
+  /** The folder holds an earlier export (export.run's one conflict): the export waits for a confirm to replace it. */
   isTaken: boolean;
+  /**
+   * What it exports was gone (not_found): its checkpoint, or the run itself (removed in another
+   * window or a terminal before its checkpoint was copied: that refusal names the folder it did
+   * not write, which is not at fault). Nothing to replace, and no folder to change.
+   */
+  isSourceGone: boolean;
   /** The last outcome was shown in the panel (then a removal of the run need not tell it again). */
   isSeen: boolean;
   /** The run was removed with this export in flight or unseen: the Train screen tells of it. */
@@ -56,6 +62,15 @@ export function exportRequestOf(runId: string, choices: ExportChoices, out: stri
     force: isForced,
     ...(choices.format === 'transformers.js' && choices.isQuantized ? { quantize: 'int8' as const } : {}),
   };
+}
+
+/**
+ * The job's error that may be about its folder box (ExportPanel marks the box when it names the
+ * folder): not the earlier export to replace (said with its confirm), nor a run or checkpoint
+ * gone, whose refusal names the folder only as the one nothing was written to.
+ */
+export function folderErrorOf(job: ExportJob): string | undefined {
+  return job.isTaken || job.isSourceGone ? undefined : job.error;
 }
 
 export class ExportJobs {
@@ -83,6 +98,7 @@ export class ExportJobs {
       result: undefined,
       error: undefined,
       isTaken: false,
+      isSourceGone: false,
       isSeen: false,
       isRunRemoved: false,
     });
@@ -128,7 +144,8 @@ export class ExportJobs {
     try {
       job.result = await this.deps.run(request);
     } catch (caught) {
-      job.isTaken = caught instanceof ApiError && caught.code === 'conflict';
+      const code = caught instanceof ApiError ? caught.code : undefined;
+      Object.assign(job, { isTaken: code === 'conflict', isSourceGone: code === 'not_found' });
       job.error = errorMessage(caught);
     } finally {
       job.isBusy = false;
@@ -178,6 +195,6 @@ export class ExportJobs {
   }
 
   private clearOutcome(job: ExportJob): void {
-    Object.assign(job, { result: undefined, error: undefined, isTaken: false });
+    Object.assign(job, { result: undefined, error: undefined, isTaken: false, isSourceGone: false });
   }
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportRequest, ExportResult } from '../../../../src/shared/contract/export';
 import { ApiError } from '../../../../src/shared/errors';
-import { exportRequestOf, ExportJobs } from '../../../../src/renderer/src/lib/exportJobs';
+import { exportRequestOf, ExportJobs, folderErrorOf } from '../../../../src/renderer/src/lib/exportJobs';
 
 const run = { id: 'r-1', name: 'first' };
 const out = '/data/exports/r-1-best-hf';
@@ -96,6 +96,27 @@ describe('exports by run', () => {
     expect(jobs.jobOf(run.id)).toMatchObject({ isTaken: false, error: 'disk full' });
     jobs.changed(run.id);
     expect(jobs.jobOf(run.id)).toMatchObject({ error: undefined, isTaken: false, result: undefined });
+  });
+
+  it('offers no replace when the run went meanwhile, and leaves the folder it names unmarked', async () => {
+    // (the service's refusal when the run was removed before its checkpoint was copied: another
+    // window or `spanfill runs rm`, whose removal this window may hear of only after the refusal)
+    const gone = `Run 'first' (r-1) was removed while it was being exported; nothing was exported to ${out}`;
+    const { jobs, settle } = heldJobs();
+    jobs.watch(run.id);
+    void jobs.start(run, out, false);
+    await settle(new ApiError('not_found', gone));
+    expect(jobs.jobOf(run.id)).toMatchObject({ isTaken: false, isSourceGone: true, error: gone });
+    expect(folderErrorOf(jobs.jobOf(run.id))).toBeUndefined();
+    expect(jobs.panelOf(run.id, false)).toBe('form');
+
+    void jobs.start(run, out, false);
+    await settle(new ApiError('invalid_input', `${out} is a file, not a folder`));
+    expect(jobs.jobOf(run.id)).toMatchObject({ isTaken: false, isSourceGone: false });
+    expect(folderErrorOf(jobs.jobOf(run.id))).toBe(`${out} is a file, not a folder`);
+    void jobs.start(run, out, false);
+    await settle(new ApiError('conflict', `${out} holds an earlier hf export`));
+    expect(folderErrorOf(jobs.jobOf(run.id))).toBeUndefined(); // (said with its confirm to replace)
   });
 
   it('asks for the int8 copy only with transformers.js', () => {
