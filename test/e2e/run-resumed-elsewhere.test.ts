@@ -3,8 +3,8 @@
 // running in the store, owned by itself, as `spanfill runs resume` would, and the server's watcher
 // says so to the page. Calls the page makes are held on their way (holdReply.ts), so the run starts
 // elsewhere while they are out. An export begun on the view stays, then its outcome, with no new
-// export offered; a Resume that lost the race says the run was resumed elsewhere, not an error; a
-// Delete… question asked before closes, and Delete… says why it waits.
+// export offered; a Resume that lost the race says the run was resumed elsewhere, not an error
+// (while it trains: the notice goes as it stops); a Delete… question asked before closes, and Delete… says why it waits.
 // Needs `npm run build` first.
 // NOTE: page.evaluate takes expression strings because the e2e files are type-checked without DOM types.
 
@@ -111,6 +111,10 @@ describe('a run resumed elsewhere', () => {
       .poll(async () => (await notice.count()) === 1 && (await notice.textContent())?.trim())
       .toBe('Resumed elsewhere (another window or a terminal) before this Resume reached it: it trains now.');
     expect(await page.getByTestId('run-action-error').count(), 'no error banner').toBe(0);
+    // Stopped elsewhere: the notice said it trains now, so it goes.
+    repo.setStatus('r-race', 'stopped', { ownerPid: null });
+    await viewShows(page, 'r-race', 'stopped');
+    await expect.poll(() => notice.count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('closes a Delete… question asked before; Delete… then says why it waits', async () => {

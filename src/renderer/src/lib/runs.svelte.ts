@@ -21,7 +21,7 @@ import { errorMessage } from '../../../shared/errors';
 import { distinctRunLabels } from '../../../shared/contract/runNames';
 import { curvesToDrop, DRAWN_METRICS } from './runsWatching';
 import { afterStatusChange } from './liveFigures';
-import { resumedElsewhere } from './resumeRace';
+import { resumedElsewhere, type ResumeSaid, resumeSaidAfter } from './resumeRace';
 
 const drawn = new Set(DRAWN_METRICS);
 
@@ -52,8 +52,8 @@ class RunsStore {
   /** A lifecycle call in flight (pause, stop, resume, remove), by run id. */
   busy: Record<string, string> = $state({});
   error: string | undefined = $state();
-  /** The notices of the last resume that had any (the checkpoints it passed over, and why), with its run. */
-  resumed: { readonly id: string; readonly notices: readonly string[] } | undefined = $state();
+  /** The notices of the last resume that had any (the checkpoints it passed over, and why, or that it was resumed elsewhere), with its run. */
+  resumed: ResumeSaid | undefined = $state();
   /** The run whose resume was refused because none of its checkpoints reads: it may start again from step 0. */
   startAgainOffer: string | undefined = $state();
   /** Why the Train screen no longer shows the run it showed (removed in another window or a terminal). */
@@ -85,6 +85,7 @@ class RunsStore {
       if (!this.runs.some((r) => r.id === runId)) void this.load();
       // A run that went back (resumed from an earlier checkpoint) is not where its last progress said.
       this.progress = afterStatusChange(this.progress, runId, step);
+      this.resumed = resumeSaidAfter(this.resumed, runId, status); // ('resumed elsewhere: it trains now' no more)
       void this.refresh(runId);
     });
     subscribe(connection.bridge, 'runs.progress', (p) => {
@@ -289,7 +290,7 @@ class RunsStore {
       // Lost the race to another window or a terminal: the run trains, as asked; said, not an error.
       const elsewhere = resumedElsewhere(caught, await this.statusNow(id));
       if (elsewhere === undefined) throw caught;
-      this.resumed = { id, notices: [elsewhere] };
+      this.resumed = { id, notices: [elsewhere], isElsewhere: true };
     }
   }
 
