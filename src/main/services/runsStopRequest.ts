@@ -4,7 +4,7 @@
 // (runsControl.ts). Also what a pause or stop says when there is nothing live to end, or when
 // the run has not ended within the wait.
 
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import type { RunRow } from '../store/runs';
 import { runStopRequestPath } from './runFolders';
@@ -13,9 +13,15 @@ import { isRunOwnerAlive } from './runsLock';
 /** How a halted run ends: paused or stopped. */
 export type HaltedAs = 'paused' | 'stopped';
 
-/** Asks the process that has run `id` to end it `as` (paused or stopped). */
+/**
+ * Asks the process that has run `id` to end it `as` (paused or stopped). Written aside, then
+ * renamed: that process, which looks every 200 ms, never reads it empty (and stops a pause).
+ */
 export function askToStop(dataDir: string, id: string, as: HaltedAs): void {
-  writeFileSync(runStopRequestPath(dataDir, id), as);
+  const file = runStopRequestPath(dataDir, id);
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, as);
+  renameSync(aside, file);
 }
 
 /** What a stop request asks of run `id`, taking it (it is answered once); undefined without one. */
