@@ -375,7 +375,7 @@ export class RunService {
     if (row.status === 'queued' && isRunOwnerAlive(row))
       throw new ApiError(
         'conflict',
-        `Run ${id} is starting to train (pid ${row.ownerPid}); once it trains, stop it (Runs screen, or \`spanfill runs stop ${id}\`), then remove it`,
+        `Run ${id} is starting to train (pid ${row.ownerPid}); stop it (Runs screen, or \`spanfill runs stop ${id}\`): it ends before it trains a step; then remove it`,
       );
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);

@@ -22,8 +22,8 @@ describe('removing a run that trains', () => {
     expect(() => app.runs.remove('r-start')).toThrow(
       new ApiError(
         'conflict',
-        `Run r-start is starting to train (pid ${process.pid}); once it trains, stop it ` +
-          '(Runs screen, or `spanfill runs stop r-start`), then remove it',
+        `Run r-start is starting to train (pid ${process.pid}); stop it ` +
+          '(Runs screen, or `spanfill runs stop r-start`): it ends before it trains a step; then remove it',
       ),
     );
   });

@@ -57,8 +57,8 @@ describe('a run whose resume prepares', () => {
     expect(seen.runRemoval).toEqual(
       new ApiError(
         'conflict',
-        `Run ${id} is starting to train (pid ${process.pid}); once it trains, stop it ` +
-          `(Runs screen, or \`spanfill runs stop ${id}\`), then remove it`,
+        `Run ${id} is starting to train (pid ${process.pid}); stop it ` +
+          `(Runs screen, or \`spanfill runs stop ${id}\`): it ends before it trains a step; then remove it`,
       ),
     );
     expect(seen.resume).toEqual(

@@ -42,6 +42,6 @@ export function deleteRunQuestion(
  */
 export function deleteWaitsFor(status: RunStatusName): string | undefined {
   if (status === 'running') return 'It trains: stop it first';
-  if (status === 'queued') return 'It is starting to train: once it trains, stop it first';
+  if (status === 'queued') return 'It is starting to train: stop it first';
   return undefined;
 }

@@ -29,7 +29,7 @@ describe('deleteRunQuestion', () => {
 describe('deleteWaitsFor', () => {
   it('holds Delete… while the run trains or is starting to (the service refuses both), saying what to do', () => {
     expect(deleteWaitsFor('running')).toBe('It trains: stop it first');
-    expect(deleteWaitsFor('queued')).toBe('It is starting to train: once it trains, stop it first');
+    expect(deleteWaitsFor('queued')).toBe('It is starting to train: stop it first');
     for (const status of ['paused', 'completed', 'stopped', 'interrupted', 'failed'] as const)
       expect(deleteWaitsFor(status)).toBeUndefined();
   });
