@@ -7,32 +7,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundDecoding } from '../../src/shared/contract/playground';
-import type { WsCallFrame } from '../../src/shared/ws-protocol';
 import { openScreen } from './navigate';
+import { followKeptScreens } from './playgroundPage';
 import { startSession, type E2eSession } from './session';
 
 let session: E2eSession;
 let page: Page;
 /** The decoding options of the page's latest playground.keepScreen call that the server has answered. */
 let lastKept: Partial<PlaygroundDecoding> | undefined;
-
-/** Follows the page's keepScreen calls and their answers on its WebSocket (each page load's). */
-function followKeptScreens(watched: Page): void {
-  watched.on('websocket', (socket) => {
-    const sent = new Map<number, Partial<PlaygroundDecoding>>();
-    const text = (payload: string | Buffer): string => (typeof payload === 'string' ? payload : payload.toString());
-    socket.on('framesent', ({ payload }) => {
-      const frame = JSON.parse(text(payload)) as Partial<WsCallFrame>;
-      const args = frame.args as { screen?: { decoding?: Partial<PlaygroundDecoding> } } | undefined;
-      if (frame.call === 'playground.keepScreen' && frame.id !== undefined)
-        sent.set(frame.id, args?.screen?.decoding ?? {});
-    });
-    socket.on('framereceived', ({ payload }) => {
-      const frame = JSON.parse(text(payload)) as { id?: number };
-      if (frame.id !== undefined && sent.has(frame.id)) lastKept = sent.get(frame.id);
-    });
-  });
-}
 
 /** Waits until the options kept last are `expected` (as the page sent them), then reloads the page. */
 async function reloadOnceKept(expected: Partial<PlaygroundDecoding>): Promise<void> {
@@ -46,7 +28,7 @@ const valueOf = (testid: string): Promise<string> => page.getByTestId(testid).in
 beforeAll(async () => {
   session = await startSession('decoding');
   page = session.page;
-  followKeptScreens(page);
+  followKeptScreens(page, (screen) => (lastKept = screen.decoding ?? {}));
   await page.goto(session.url);
   await openScreen(page, 'playground');
   await page.getByTestId('prompt').waitFor();

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineHostCpuShare } from './engineHostCpu';
 import { openScreen } from './navigate';
+import { playgroundNotice } from './playgroundPage';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
 
@@ -31,12 +32,7 @@ function importModel(from: string, name: string): void {
 const removeModel = (name: string): unknown => spanfillJson(session.dataDir, ['models', 'rm', name]);
 const columnNames = (): Promise<string[]> => page.getByTestId('fill-column').locator('h3').allTextContents();
 /** The screen's notice, as its live region says it. */
-const said = (): Promise<string | null> =>
-  page
-    .getByTestId('playground-notice')
-    .getByRole('status')
-    .textContent({ timeout: 1000 })
-    .catch(() => null);
+const said = (): Promise<string | null> => playgroundNotice(page);
 
 beforeAll(async () => {
   session = await startSession('model-rm');

@@ -203,9 +203,9 @@ export const playgroundDecodingSchema = z
 export type PlaygroundDecoding = z.output<typeof playgroundDecodingSchema>;
 
 /**
- * The Playground as it was left: the prompt, the chosen columns, the folders and checkpoints
- * added, and the decoding options (playgroundDecodingSchema: a screen kept before they were is
- * read back with the defaults).
+ * The Playground as it was left: the prompt, the chosen columns (with the registered models'
+ * names), the folders and checkpoints added, and the decoding options (playgroundDecodingSchema:
+ * a screen kept before they were is read back with the defaults).
  */
 export const playgroundScreenSchema = z
   .strictObject({
@@ -215,6 +215,14 @@ export const playgroundScreenSchema = z
     folders: z.array(playgroundModelChoiceSchema.extend({ source: z.literal('folder') })).max(64),
     addedCheckpoints: z.array(playgroundModelChoiceSchema.extend({ source: z.literal('checkpoint') })).max(256),
     decoding: playgroundDecodingSchema,
+    /**
+     * The names of the registered models among `selected`, so that one removed while the app was
+     * closed can be named when the screen is read back (none in a screen kept before they were).
+     */
+    modelNames: z
+      .array(z.strictObject({ key: choiceText.min(1), label: choiceText }))
+      .max(64)
+      .optional(),
   })
   .refine((screen) => jsonBytes(screen) <= maxScreenBytes, {
     message: `the screen is over ${(maxScreenBytes / 2 ** 20).toFixed(1)} MiB as JSON, too large to keep for the next visit: shorten the prompt or take away columns`,

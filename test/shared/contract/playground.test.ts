@@ -209,3 +209,18 @@ describe('tokenLimitNote', () => {
     expect(tokenLimitNote({ spans, stoppedAtTokenLimit: null }, '--max-new-tokens')).toBeNull();
   });
 });
+
+describe("the kept registered models' names", () => {
+  const screen = { prompt: 'x', selected: ['m-1'], folders: [], addedCheckpoints: [] };
+
+  it('are read back as they were kept, so that a model removed while the app was closed can be named', () => {
+    const modelNames = [{ key: 'm-1', label: 'small' }];
+    expect(playgroundScreenSchema.parse({ ...screen, modelNames }).modelNames).toEqual(modelNames);
+  });
+
+  it('are none in a screen kept before they were, which still reads back', () => {
+    const read = playgroundScreenSchema.safeParse(screen);
+    expect(read.success).toBe(true);
+    expect(read.data?.modelNames).toBeUndefined();
+  });
+});

@@ -35,6 +35,13 @@ class ModelsStore {
   /** What the last action did, in a sentence. */
   notice: string | undefined = $state();
   isLoaded = $state(false);
+  /** `models` has been read at least once (before that, an empty list says nothing). */
+  hasListed = $state(false);
+  /**
+   * The ids of the models this window removed (Remove, or deleting their download): the
+   * Playground says a column of one went without calling it news from elsewhere.
+   */
+  readonly removedHere = new Set<string>();
   isImporting = $state(false);
   /** The pull in flight; its progress arrives as events. */
   pulling: PullState | undefined = $state();
@@ -99,7 +106,7 @@ class ModelsStore {
   private async listOnly(): Promise<void> {
     const read = this.listing.begin();
     const models = await api.models.list({});
-    if (read.claim()) this.models = models;
+    if (read.claim()) this.listed(models);
   }
 
   /** Registers a model folder on the machine running Spanfill; true when it was added. */
@@ -185,7 +192,7 @@ class ModelsStore {
 
   async remove(model: ModelSummary): Promise<void> {
     await this.act(async () => {
-      const removed = await api.models.remove({ id: model.id });
+      const removed = await this.removing([model.id], () => api.models.remove({ id: model.id }));
       this.notice =
         removed.freedBytes > 0
           ? `Removed ${removed.name} and freed ${formatBytes(removed.freedBytes)} of downloads.`
@@ -196,7 +203,11 @@ class ModelsStore {
 
   async removeCached(repoId: string): Promise<void> {
     await this.act(async () => {
-      const removed = await api.models.removeCached({ repoId });
+      const fromRepo = this.models.filter((m) => m.source.kind === 'hub' && m.source.repoId === repoId);
+      const removed = await this.removing(
+        fromRepo.map((m) => m.id),
+        () => api.models.removeCached({ repoId }),
+      );
       const { unregistered } = removed;
       const models = unregistered.map((m) => JSON.stringify(m.name)).join(', ');
       const also =
@@ -206,6 +217,20 @@ class ModelsStore {
       this.notice = `Deleted ${removed.repoId} from the download cache (${formatBytes(removed.freedBytes)} freed)${also}.`;
       await this.refresh();
     });
+  }
+
+  /**
+   * A removal of the models `ids`, noted in `removedHere` before the call (its event may have the
+   * list read again before it answers), and no longer once it failed.
+   */
+  private async removing<T>(ids: readonly string[], remove: () => Promise<T>): Promise<T> {
+    for (const id of ids) this.removedHere.add(id);
+    try {
+      return await remove();
+    } catch (caught) {
+      for (const id of ids) this.removedHere.delete(id);
+      throw caught;
+    }
   }
 
   /** Deletes the from-scratch starting points (runs rebuild their own). */
@@ -225,6 +250,11 @@ class ModelsStore {
     });
   }
 
+  private listed(models: readonly ModelSummary[]): void {
+    this.models = models;
+    this.hasListed = true;
+  }
+
   private readonly listing = new LatestWritten();
   private readonly restListing = new LatestWritten();
 
@@ -237,7 +267,7 @@ class ModelsStore {
       api.models.catalog({}),
       api.models.cacheUsage({}),
     ]);
-    if (read.claim()) this.models = models;
+    if (read.claim()) this.listed(models);
     if (!restRead.claim()) return;
     this.catalog = catalog;
     this.cache = cache;

@@ -9,14 +9,14 @@
 // picker opens and again on a run's checkpoint, rename or removal. Stop cancels a fill: the columns
 // not done say so, and a prompt no model answered is not kept. A column that goes mid-fill
 // (unticked, its run or model removed) is stopped or skipped, and uncounted, and one not unticked
-// is said in the notice (playgroundRemoved.ts for a model); a fill refused takes the last answers away.
+// is said in the notice, as is a kept column's model removed since the last launch
+// (playgroundRemoved.ts for a model); a fill refused takes the last answers away.
 // The pieces of a fill are playgroundFill.ts's; the models that are no run's checkpoint, playgroundChoices.ts's.
 
 import type { PlaygroundScreen } from '../../../shared/contract/playground';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
 import { api, connection } from './api';
-import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
-import { isPresetModelName, type RunCheckpoints } from '../../../shared/contract/runs';
+import type { RunCheckpoints } from '../../../shared/contract/runs';
 import {
   checkpointChoices,
   checkpointKey,
@@ -41,7 +41,7 @@ import {
   type MaskForm,
 } from './playgroundFill';
 import { PlaygroundMemory } from './playgroundMemory';
-import { builtinChoice, registeredChoices } from './playgroundChoices';
+import { baseModelKey, builtinChoice, folderChoice, registeredChoices } from './playgroundChoices';
 import { RemovedModels } from './playgroundRemoved';
 import { untrack } from 'svelte';
 import { subscribe } from '../../../shared/transport';
@@ -118,17 +118,22 @@ class PlaygroundStore {
       $effect(() => {
         if (!this.isRestored) return;
         const { prompt, selected, folders, addedCheckpoints, decoding } = this;
-        void this.memory.keepScreen(
-          $state.snapshot({ prompt, selected, folders, addedCheckpoints, decoding }) as PlaygroundScreen,
-        );
+        const modelNames = this.removedModels.namesToKeep(this.chosen);
+        const screen = { prompt, selected, folders, addedCheckpoints, decoding, modelNames };
+        void this.memory.keepScreen($state.snapshot(screen) as PlaygroundScreen);
       });
       // The running model's column went mid-fill: its generation is stopped, and the fill goes on.
       $effect(() => {
         const key = this.fillingKey;
         if (key !== undefined && !this.chosen.some((c) => c.key === key)) untrack(() => void this.stopGone());
       });
-      // A registered model's column gone while ticked (the model removed elsewhere) is said in the notice.
-      $effect(() => this.removedModels.follow(this.chosen, modelsStore.models));
+      // A registered model's column gone while ticked (the model removed), or kept from the last
+      // launch and gone since, is said in the notice.
+      $effect(() => this.removedModels.follow(this.chosen, modelsStore.models, modelsStore.removedHere));
+      $effect(() => {
+        const listed = modelsStore.models;
+        if (this.isRestored && modelsStore.hasListed) untrack(() => this.removedModels.sayKeptGone(listed));
+      });
     });
   }
 
@@ -171,14 +176,9 @@ class PlaygroundStore {
   addFolder(folder: string): void {
     const path = folder.trim();
     if (path === '') return;
-    if (!this.folders.some((f) => f.key === `folder:${path}`)) {
-      const name = shortModelName(path);
-      this.folders = [
-        ...this.folders,
-        { key: `folder:${path}`, label: name, detail: path, ref: path, source: 'folder' },
-      ];
-    }
-    this.toggle(`folder:${path}`, true);
+    const column = folderChoice(path);
+    if (!this.folders.some((f) => f.key === column.key)) this.folders = [...this.folders, column];
+    this.toggle(column.key, true);
   }
 
   /** Adds a checkpoint chosen by run and step as a column (ticking it if it is already offered). */
@@ -209,6 +209,7 @@ class PlaygroundStore {
         if (screen !== null && !this.isEdited) {
           this.prompt = screen.prompt;
           this.selected = [...screen.selected];
+          this.removedModels.expectKept(screen.modelNames);
           this.folders = [...screen.folders];
           this.addedCheckpoints = [...screen.addedCheckpoints];
           Object.assign(this.decoding, screen.decoding); // the same object: DecodingOptions binds to it
@@ -257,18 +258,9 @@ class PlaygroundStore {
     await this.restore();
     const key = checkpointKey(checkpointPath);
     if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
-    const base = await this.baseKey(baseModel);
+    const base = baseModelKey(baseModel, await listAvailableModels().catch(() => []));
+    if (base === folderChoice(baseModel.trim()).key) this.addFolder(baseModel);
     this.selected = base === null ? [key] : [base, key];
-  }
-
-  /** The picker's key for a run's base model: built-in, registered (also by its folder), or a folder column. */
-  private async baseKey(model: string): Promise<string | null> {
-    if (isPresetModelName(model)) return null;
-    if (model === builtinChoice.ref) return builtinChoice.key;
-    const known = registeredModel(model, await listAvailableModels().catch(() => []));
-    if (known) return known.id;
-    this.addFolder(model);
-    return `folder:${model.trim()}`;
   }
 
   /** What a mask hid in the prompt (by sentinel number), judged in the columns while they answer this prompt. */

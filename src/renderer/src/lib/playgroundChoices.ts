@@ -1,7 +1,10 @@
 // The Playground's model choices that are no run's checkpoint (modelChoices.ts has those): the
-// built-in model, always offered, and the registered models, as the picker ticks them.
+// built-in model, always offered, the registered models and the folders added by path, as the
+// picker ticks them, and which of them is a run's base model.
 
 import type { ModelSummary } from '../../../shared/contract/models';
+import { registeredModel, shortModelName } from '../../../shared/contract/runNames';
+import { isPresetModelName } from '../../../shared/contract/runs';
 import type { ModelChoice } from './modelChoices';
 
 export const builtinChoice: ModelChoice = {
@@ -21,4 +24,20 @@ export function registeredChoices(models: readonly ModelSummary[]): ModelChoice[
     ref: m.id,
     source: 'registered',
   }));
+}
+
+/** A model folder added by path, as a column. */
+export function folderChoice(path: string): ModelChoice {
+  return { key: `folder:${path}`, label: shortModelName(path), detail: path, ref: path, source: 'folder' };
+}
+
+/**
+ * The picker's key for a run's base model: the built-in one's, a registered model's (by its id or
+ * folder, among `available`), else its folder's (to add by path); null for a from-scratch
+ * preset:NAME, which has no base worth a column.
+ */
+export function baseModelKey(model: string, available: readonly ModelSummary[]): string | null {
+  if (isPresetModelName(model)) return null;
+  if (model === builtinChoice.ref) return builtinChoice.key;
+  return registeredModel(model, available)?.id ?? folderChoice(model.trim()).key;
 }

@@ -70,3 +70,92 @@ describe('RemovedModels', () => {
     expect(shown.notice).toBeUndefined();
   });
 });
+
+describe('RemovedModels, a model removed in this window', () => {
+  it('says it was removed on the Models screen, not elsewhere, and the fill stopped with it', () => {
+    const shown = screen(['m-1', 'm-2'], { 'm-1': { status: 'running' } });
+    const removed = new RemovedModels(shown);
+    removed.follow([small, large], [{ id: 'm-1' }, { id: 'm-2' }], new Set());
+    removed.follow([large], [{ id: 'm-2' }], new Set(['m-1']));
+    expect(shown.notice).toBe(
+      'Model “small” was removed on the Models screen, so its fill was stopped and its column went.',
+    );
+  });
+
+  it('leaves the removed model out of the columns kept, so the next launch does not say it again', () => {
+    const shown = screen(['m-1', 'm-2']);
+    const removed = new RemovedModels(shown);
+    removed.follow([small, large], [{ id: 'm-1' }, { id: 'm-2' }], new Set());
+    removed.follow([large], [{ id: 'm-2' }], new Set(['m-1']));
+    expect(shown.selected).toEqual(['m-2']);
+  });
+});
+
+describe('RemovedModels, the columns kept from the last launch', () => {
+  const listed = (...models: [string, string, boolean][]): { id: string; name: string; isAvailable: boolean }[] =>
+    models.map(([id, name, isAvailable]) => ({ id, name, isAvailable }));
+
+  it('names a kept model removed while the app was closed, once the models are listed, and leaves it out', () => {
+    const shown = screen([builtinChoice.key, 'm-1', 'm-2', 'folder:/x', 'checkpoint:/r/c']);
+    const removed = new RemovedModels(shown);
+    removed.expectKept([{ key: 'm-1', label: 'small' }]);
+    removed.sayKeptGone(listed(['m-2', 'large', true]));
+    expect(shown.notice).toBe(
+      'Model “small”, shown here last time, was removed since: import or download it again on the Models screen to fill with it.',
+    );
+    expect(shown.selected).toEqual([builtinChoice.key, 'm-2', 'folder:/x', 'checkpoint:/r/c']);
+    // Once: a later list says nothing more.
+    removed.sayKeptGone(listed());
+    expect(shown.notice).toMatch(/^Model “small”[^“]*$/);
+  });
+
+  it('says a model was removed, unnamed, from a screen kept before names were', () => {
+    const shown = screen(['m-1', 'm-3']);
+    shown.notice = 'Before.';
+    const removed = new RemovedModels(shown);
+    removed.expectKept(undefined);
+    removed.sayKeptGone(listed());
+    expect(shown.notice).toBe(
+      'Before. 2 models shown here last time were removed since: import or download them again on the Models screen to fill with them.',
+    );
+    expect(shown.selected).toEqual([]);
+  });
+
+  it('says a kept model whose folder went, by its listed name, and keeps it ticked for when it is back', () => {
+    const shown = screen(['m-1']);
+    const removed = new RemovedModels(shown);
+    removed.expectKept([]);
+    removed.sayKeptGone(listed(['m-1', 'small', false]));
+    expect(shown.notice).toBe(
+      'The folder of model “small”, shown here last time, is gone (moved or deleted outside Spanfill): put it back, or import it from where it is now on the Models screen, to fill with it.',
+    );
+    expect(shown.selected).toEqual(['m-1']);
+  });
+
+  it('says nothing before a screen was kept, or when every kept model is there', () => {
+    const shown = screen(['m-1']);
+    const removed = new RemovedModels(shown);
+    removed.sayKeptGone(listed());
+    removed.expectKept([{ key: 'm-1', label: 'small' }]);
+    removed.sayKeptGone(listed(['m-1', 'small', true]));
+    expect(shown.notice).toBeUndefined();
+  });
+});
+
+describe('RemovedModels.namesToKeep', () => {
+  it("names the ticked registered models shown, and those not shown yet by the kept screen's names", () => {
+    const shown = screen([builtinChoice.key, 'm-2', 'm-1', 'm-3']);
+    const removed = new RemovedModels(shown);
+    expect(removed.namesToKeep([builtinChoice, large])).toEqual([{ key: 'm-2', label: 'large' }]);
+    // Read back: m-1 and m-3 kept by name, not listed yet; m-2 listed under a new name.
+    removed.expectKept([
+      { key: 'm-1', label: 'small' },
+      { key: 'm-2', label: 'old' },
+      { key: 'm-4', label: 'unticked' },
+    ]);
+    expect(removed.namesToKeep([builtinChoice, registered('m-2', 'larger')])).toEqual([
+      { key: 'm-2', label: 'larger' },
+      { key: 'm-1', label: 'small' },
+    ]);
+  });
+});
