@@ -19,6 +19,7 @@ import { createHandlers } from './handlers';
 import type { HubTokenStore } from './hub-token';
 import { ModelService } from './models';
 import { tokenizerSource } from './modelReference';
+import { tokenizerName } from './tokenizerName';
 import { PlaygroundService } from './playground';
 import { RunService } from './runs';
 import { RunsWatcher } from './runsWatch';
@@ -95,6 +96,7 @@ export class AppServices {
       events: this.events,
       engine: this.engine,
       tokenizerSource: (reference) => tokenizerSource(this.models, reference),
+      tokenizerName: (reference, engineName) => tokenizerName(this.models, reference, engineName),
     });
     this.playground = new PlaygroundService({
       engine: this.engine,

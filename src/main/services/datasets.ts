@@ -80,6 +80,12 @@ export interface DatasetServiceDeps {
    * tokenizerSource, so a registered model's id works). Absent: "bytes" or a folder, as given.
    */
   readonly tokenizerSource?: (reference: string) => string;
+  /**
+   * The name a token count gives the tokenizer `reference` names, whose engine name is
+   * `engineName` (AppServices: tokenizerName.ts, a registered model by its name). Absent: the
+   * engine's name.
+   */
+  readonly tokenizerName?: (reference: string, engineName: string) => string;
   /** Only for tests: free space above which a removal rewrites the store (store/compactWithRoom.ts). */
   readonly compactMinFreeBytes?: number;
 }
@@ -257,16 +263,18 @@ export class DatasetService {
   /**
    * The dataset's token cache for `model` ("bytes", a model folder or, with tokenizerSource, a
    * model reference), built if missing or stale — in the engine host when there is one
-   * (deps.engine), so main stays responsive.
+   * (deps.engine), so main stays responsive. Its result names the tokenizer as deps.tokenizerName does.
    */
   async tokens(id: string, model: string, signal?: AbortSignal): Promise<DatasetTokens> {
-    const { dataDir, events, engine } = this.deps;
-    return datasetTokens(
+    const { dataDir, events, engine, tokenizerName } = this.deps;
+    const tokens = await datasetTokens(
       { repo: this.repo, events, dataDir, engine, tokenizers: this.tokenizers },
       this.mustGet(id),
       this.tokenizerSource(model),
       signal,
     );
+    const named = tokenizerName?.(model, tokens.result.tokenizer) ?? tokens.result.tokenizer;
+    return { ...tokens, result: { ...tokens.result, tokenizer: named } };
   }
 
   /** The tokenizer `model` names: "bytes", a model folder, or (tokenizerSource) a model reference. */

@@ -15,7 +15,7 @@ import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource
 import type { DatasetService } from './datasets';
 import { mapEngineErrors, withSettingsChecked } from './errors';
 import type { DomainHandlers } from './handler';
-import { namedTokenizer, type ModelNames, withTokenizerName } from './tokenizerName';
+import { namedTokenizer, type ModelNames } from './tokenizerName';
 
 export interface MaskingPreviewRequest {
   readonly datasetId?: string;
@@ -66,7 +66,7 @@ export async function previewMasking(
   const { cache, ...tokens } = await datasets.tokens(request.datasetId, request.model, signal);
   try {
     const tokenizer = namedTokenizer(models, request.model, tokens.tokenizer);
-    const result = withTokenizerName(models, request.model, tokens.result);
+    const { result } = tokens;
     const { validation, isSelfValidation } = await datasets.validationOrdinals(request.datasetId);
     const training = isSelfValidation
       ? cache

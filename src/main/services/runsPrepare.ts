@@ -31,7 +31,6 @@ import type { DatasetService } from './datasets';
 import { runCheckpointsFolder } from './runFolders';
 import { describeIssues } from './dispatch';
 import { tokenizerSource } from './modelReference';
-import { withTokenizerName } from './tokenizerName';
 import type { ModelService } from './models';
 import type { MemoryPlan, MemoryProbe } from './runsMemory';
 import { applyMemoryPlan, machineMemory, MemoryBudgetError, memoryBudget, planMemory } from './runsMemory';
@@ -386,12 +385,9 @@ export async function prepareRun(
       modelConfig: config,
       config: run,
       memory,
-      notices: [
-        providerNotice,
-        settingsNotice(run),
-        ...datasetTokenNotes(withTokenizerName(deps.models, modelDir, tokens.result)),
-        memory.notice,
-      ].filter((n) => n !== null),
+      notices: [providerNotice, settingsNotice(run), ...datasetTokenNotes(tokens.result), memory.notice].filter(
+        (n) => n !== null,
+      ),
       keptNotices: kept.notices,
     };
   } catch (error) {

@@ -21,15 +21,6 @@ export function tokenizerName(models: ModelNames, source: string, engineName: st
   return modelId === null ? engineName : models.label(modelId);
 }
 
-/** `counted` (a TokenizeResult or the like) with its tokenizer named by tokenizerName. */
-export function withTokenizerName<T extends { readonly tokenizer: string }>(
-  models: ModelNames,
-  source: string,
-  counted: T,
-): T {
-  return { ...counted, tokenizer: tokenizerName(models, source, counted.tokenizer) };
-}
-
 /** `tokenizer` named by tokenizerName, so the notes the engine writes with its name say that one. */
 export function namedTokenizer(models: ModelNames, source: string, tokenizer: TextTokenizer): TextTokenizer {
   return { ...tokenizer, name: tokenizerName(models, source, tokenizer.name) };

@@ -79,6 +79,10 @@ describe('a model reference as a tokenizer, through AppServices', () => {
       // The folder finds the cache the id built: one tokenizer, one cache.
       expect(result<TokenizeResult>(await count(spmDir))).toEqual({ ...countById, isCached: true });
       expect(countById.tokens).toBeGreaterThan(0);
+      // The Datasets screen names the tokenizer as datasets show, mask and a run's notes do: a
+      // registered model by its name, not by its folder's ("t5-tiny-spm").
+      expect(countById.tokenizer).toBe('tiny spm');
+      expect(byId.tokenizer).toBe('tiny spm');
 
       // The built-in model's tokenizer is the byte-level one: the same ids as "bytes".
       const builtin = result<MaskingPreviewResult>(await preview('builtin:byt5-tiny'));

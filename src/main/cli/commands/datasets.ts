@@ -17,7 +17,6 @@ import { defineCommand, UsageError } from '../command';
 import { renderDataset } from './import';
 import { fullModelReference } from '../model-arg';
 import { withTokenizingProgress } from './mask';
-import { withTokenizerName } from '../../services/tokenizerName';
 import { localTimestamp } from '../output';
 import { clipText, diskGivenBack, plural } from '../../../shared/format';
 import { datasetTokenNotes } from '../../../shared/tokenNotes';
@@ -102,10 +101,9 @@ export const datasetsCommand = defineCommand({
     if (tokenizer === undefined) return { action, dataset };
     const app = context.app();
     const source = fullModelReference(tokenizer);
-    const counted = await withTokenizingProgress(context, app, () =>
+    const tokens = await withTokenizingProgress(context, app, () =>
       service.tokenize(datasetId, source, inputLength, context.signal),
     );
-    const tokens = withTokenizerName(app.models, source, counted);
     return { action, dataset, tokens, ...(inputLength === undefined ? { isDefaultLength: true } : {}) };
   },
   render(result) {
