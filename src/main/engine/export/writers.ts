@@ -16,7 +16,7 @@ import { EXPORT_LOCK, stagingName } from './stagingName';
 /** What this process's exports are called while they write, by stamp (whileWriting). */
 const labels = new Map<string, string>();
 
-/** Runs `work`, the export `stamp` of this process, known meanwhile as `label` to the exports its refuses. */
+/** Runs `work`, the export `stamp` of this process, known meanwhile as `label` to the exports it refuses. */
 export async function whileWriting<T>(stamp: string, label: string, work: () => Promise<T>): Promise<T> {
   labels.set(stamp, label);
   try {
