@@ -258,7 +258,7 @@ class PlaygroundStore {
     await this.restore();
     const key = checkpointKey(checkpointPath);
     if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
-    const base = baseModelKey(baseModel, await listAvailableModels().catch(() => []));
+    const base = await baseModelKey(baseModel, () => listAvailableModels().catch(() => []));
     if (base === folderChoice(baseModel.trim()).key) this.addFolder(baseModel);
     this.selected = base === null ? [key] : [base, key];
   }

@@ -33,11 +33,14 @@ export function folderChoice(path: string): ModelChoice {
 
 /**
  * The picker's key for a run's base model: the built-in one's, a registered model's (by its id or
- * folder, among `available`), else its folder's (to add by path); null for a from-scratch
- * preset:NAME, which has no base worth a column.
+ * folder, among those `listAvailable` gives, asked only then), else its folder's (to add by path);
+ * null for a from-scratch preset:NAME, which has no base worth a column.
  */
-export function baseModelKey(model: string, available: readonly ModelSummary[]): string | null {
+export async function baseModelKey(
+  model: string,
+  listAvailable: () => Promise<readonly ModelSummary[]>,
+): Promise<string | null> {
   if (isPresetModelName(model)) return null;
   if (model === builtinChoice.ref) return builtinChoice.key;
-  return registeredModel(model, available)?.id ?? folderChoice(model.trim()).key;
+  return registeredModel(model, await listAvailable())?.id ?? folderChoice(model.trim()).key;
 }
