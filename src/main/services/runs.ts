@@ -40,7 +40,7 @@ import {
   acquireTrainerLock,
   refuseWhileTrainerBusy,
   CHECKPOINT_COPIES,
-  isRunOwnerAlive,
+  liveRunRemoval,
   liveRuns,
   thisProcessAsOwner,
   trainingConflict,
@@ -360,23 +360,14 @@ export class RunService {
   }
 
   /**
-   * Deletes run `id` and its files, refused while it trains or starts to, or another run trains
-   * from its checkpoint. One whose removal was left part-way and finished since (by this
-   * process as it opened, or an earlier one: finishLeftRemovals) is removed already: said so.
+   * Deletes run `id` and its files, refused while it trains or starts to, or a run trains from its
+   * checkpoint. One whose part-way removal was finished since (finishLeftRemovals) is said removed.
    */
   remove(id: string): { id: string; removed: boolean } {
     if (this.repo.get(id) === undefined && wasRemovalFinished(this.deps.dataDir, id)) return { id, removed: true };
     const row = this.mustGet(id);
-    if (this.control.isTraining(row))
-      throw new ApiError(
-        'conflict',
-        `Run ${id} is running; stop it first (Runs screen, or \`spanfill runs stop ${id}\`)`,
-      );
-    if (row.status === 'queued' && isRunOwnerAlive(row))
-      throw new ApiError(
-        'conflict',
-        `Run ${id} is starting to train (pid ${row.ownerPid}); stop it (Runs screen, or \`spanfill runs stop ${id}\`): it ends before it trains a step; then remove it`,
-      );
+    const live = liveRunRemoval(row, this.control.isTraining(row));
+    if (live) throw live;
     const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
     if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
     refuseRemovingModelFolders(this.deps.dataDir, id, this.deps.models.repo);

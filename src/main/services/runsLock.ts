@@ -196,3 +196,14 @@ export function trainingConflict(run: RunRow, what: string, why: string): ApiErr
     `Run ${run.id} ("${run.name}") ${doing} ${what}; stop it first (or let it finish). ${why}`,
   );
 }
+
+/** Why run `row` cannot be removed now: it trains (`isTraining`), or is starting to; undefined when neither. */
+export function liveRunRemoval(row: RunRow, isTraining: boolean): ApiError | undefined {
+  const stop = `Runs screen, or \`spanfill runs stop ${row.id}\``;
+  if (isTraining) return new ApiError('conflict', `Run ${row.id} is running; stop it first (${stop})`);
+  if (row.status !== 'queued' || !isRunOwnerAlive(row)) return undefined;
+  return new ApiError(
+    'conflict',
+    `Run ${row.id} is starting to train (pid ${row.ownerPid}); stop it (${stop}): it ends before it trains a step; then remove it`,
+  );
+}
