@@ -346,6 +346,9 @@ describe('Train and Runs screens', () => {
     const labels = await heads.allTextContents();
     expect(labels[keys.indexOf('lr')]).toBe('Learning rate');
     expect(labels[keys.indexOf('optimizer.kind')]).toBe('Optimizer');
+    // The longer run is Adafactor's: its lr box did nothing, and the table says so beside the value.
+    const lrCells = await page.getByTestId('compare-diff').nth(keys.indexOf('lr')).locator('td').allTextContents();
+    expect(lrCells).toContain('0.002 (not used: adafactor sets its own step sizes)');
     await waitFor('both curves', async () => (await chartPoints(page, 'chart-compare')) >= 60);
     await page.getByTestId('runs-compare').scrollIntoViewIfNeeded();
     await shot('08-runs-compare');

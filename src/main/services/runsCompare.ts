@@ -1,4 +1,5 @@
-// Comparing runs: which configuration keys differ (with each run's value) and, per run, the
+// Comparing runs: which configuration keys differ (with each run's value, and where a value does
+// nothing in its run, why: an Adafactor run's lr) and, per run, the
 // final value of every metric and the best validation loss — the table `runs compare` prints
 // and the Runs screen shows beside the curves. A run's name is compared as shown (its default,
 // "MODEL on DATASET", where it was given none), not as the configuration holds it (absent); its
@@ -7,6 +8,7 @@
 
 import type { MetricPoint, RunComparison, RunConfig, RunSummary } from '../../shared/contract/runs';
 import { settingEntries } from '../../shared/contract/runSettings';
+import { unusedSettingReason } from '../../shared/contract/schedule';
 import type { RunRepository } from '../store/runs';
 
 /** What a comparison and a run's detail say of its metrics. */
@@ -32,7 +34,8 @@ export function compareRuns(
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].sort();
   const differences = keys
     .map((key) => ({ key, values: flat.map((m) => m.get(key) ?? null) }))
-    .filter(({ values }) => new Set(values.map((v) => JSON.stringify(v))).size > 1);
+    .filter(({ values }) => new Set(values.map((v) => JSON.stringify(v))).size > 1)
+    .map((d) => ({ ...d, unused: configs.map((config) => unusedSettingReason(d.key, config.optimizer.kind)) }));
   const metrics = summaries.map(({ final, bestEval }) => ({ final, bestEvalLoss: bestEval?.value ?? null }));
   const datasetIds = [...new Set(configs.map((config) => config.datasetId))];
   const datasets = Object.fromEntries(datasetIds.map((id) => [id, datasetName(id)]));

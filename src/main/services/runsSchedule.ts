@@ -5,7 +5,7 @@
 // the engine host trains with. Split from runsPrepare.ts, which calls these in prepareRun.
 
 import type { RunConfig } from '../../shared/contract/runs';
-import { hasRelativeSteps, scheduleHasEnd, warmupProblem } from '../../shared/contract/schedule';
+import { hasRelativeSteps, RELATIVE_STEP_UNUSED, scheduleHasEnd, warmupProblem } from '../../shared/contract/schedule';
 import { ApiError } from '../../shared/errors';
 import type { TrainerSettings } from '../engine/train/settings';
 
@@ -24,13 +24,18 @@ export function stepsOf(run: RunConfig, examples: number): number {
 const hasEnd = (run: RunConfig): boolean => scheduleHasEnd(run.schedule);
 const isRelativeStep = (run: RunConfig): boolean => hasRelativeSteps(run.optimizer.kind);
 
+/** The settings Adafactor leaves unused, with `run`'s values: "lr (0.3), schedule (cosine) and warmupSteps (4)". */
+function unusedNow(run: RunConfig): string {
+  const said = RELATIVE_STEP_UNUSED.map((key) => `${key} (${run[key]})`);
+  return `${said.slice(0, -1).join(', ')} and ${said[said.length - 1]}`;
+}
+
 /** What to tell whoever starts (or estimates) `run` about settings it keeps but does not train with; null: nothing. */
 export function settingsNotice(run: RunConfig): string | null {
   if (!isRelativeStep(run)) return null;
   return (
     `optimizer adafactor sets its own step sizes (relative steps: min(0.01, 1/√step), scaled by each ` +
-    `parameter's size): lr (${run.lr}), schedule (${run.schedule}) and warmupSteps (${run.warmupSteps}) do not ` +
-    'apply to it; the lr curve shows that relative step'
+    `parameter's size): ${unusedNow(run)} do not apply to it; the lr curve shows that relative step`
   );
 }
 

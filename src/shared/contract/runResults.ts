@@ -115,7 +115,12 @@ export type RunMetrics = Readonly<Record<string, Readonly<Record<string, MetricC
 export interface RunComparison {
   readonly runs: readonly RunSummary[];
   /** Configuration keys whose values differ, with each run's value (in `runs` order). */
-  readonly differences: readonly { readonly key: string; readonly values: readonly unknown[] }[];
+  readonly differences: readonly {
+    readonly key: string;
+    readonly values: readonly unknown[];
+    /** Per run, why its value does nothing in that run (unusedSettingReason), else null. */
+    readonly unused: readonly (string | null)[];
+  }[];
   /** Per run: the final value of each metric and the best (lowest) validation loss. */
   readonly metrics: readonly {
     readonly final: Readonly<Record<string, number>>;

@@ -19,6 +19,23 @@ export function hasRelativeSteps(optimizer: RunConfig['optimizer']['kind']): boo
   return optimizer === 'adafactor';
 }
 
+/** The settings Adafactor's relative steps leave unused (hasRelativeSteps). */
+export const RELATIVE_STEP_UNUSED = ['lr', 'schedule', 'warmupSteps'] as const;
+
+/**
+ * Why setting `key` (a dotted key, as settingEntries writes it) does nothing in a run with
+ * `optimizer`, or null where it counts: the run view's settings, the comparison of runs and
+ * `spanfill runs compare` say it beside the value, so no value reads as if the run trained at it.
+ */
+export function unusedSettingReason(key: string, optimizer: RunConfig['optimizer']['kind']): string | null {
+  const isUnused = hasRelativeSteps(optimizer) && (RELATIVE_STEP_UNUSED as readonly string[]).includes(key);
+  return isUnused ? `${optimizer} sets its own step sizes` : null;
+}
+
+/** A setting's value in words with why it does nothing beside it ("0.003 (not used: …)"), where it does nothing. */
+export const withUnusedReason = (text: string, reason: string | null | undefined): string =>
+  reason ? `${text} (not used: ${reason})` : text;
+
 /**
  * Why `warmupSteps` cannot go with a run of `maxSteps` steps, or null: on a schedule with an end
  * the learning rate would still be rising when training stops (not Adafactor's: it has none).

@@ -34,14 +34,31 @@ describe('compareRuns', () => {
       { final: { 'eval.loss': 2.6 }, bestEval: { step: 2, value: 2.4 } },
     ];
     const c = compareRuns(runs, configs, summaries, () => 'notes');
+    // Adafactor's relative steps leave its lr unused: the comparison says so beside that value.
+    const adafactorOwn = 'adafactor sets its own step sizes';
     expect(c.differences).toEqual([
-      { key: 'lr', values: [1e-3, 3e-3] },
-      { key: 'name', values: ['builtin:byt5-tiny on notes', 'faster'] },
-      { key: 'optimizer.kind', values: ['adamw', 'adafactor'] },
+      { key: 'lr', values: [1e-3, 3e-3], unused: [null, adafactorOwn] },
+      { key: 'name', values: ['builtin:byt5-tiny on notes', 'faster'], unused: [null, null] },
+      { key: 'optimizer.kind', values: ['adamw', 'adafactor'], unused: [null, null] },
     ]);
     expect(c.metrics).toEqual([
       { final: { loss: 2 }, bestEvalLoss: null },
       { final: { 'eval.loss': 2.6 }, bestEvalLoss: 2.4 },
+    ]);
+  });
+
+  it('says where a differing schedule or warm-up does nothing, in both Adafactor runs', () => {
+    const runs = [summary('r-1', 'a'), summary('r-2', 'b')];
+    const adafactor = { kind: 'adafactor' } as const;
+    const configs = [
+      config({ optimizer: adafactor, schedule: 'constant', warmupSteps: 0 }),
+      config({ optimizer: adafactor, schedule: 'cosine', warmupSteps: 2 }),
+    ];
+    const unused = ['adafactor sets its own step sizes', 'adafactor sets its own step sizes'];
+    expect(compareRuns(runs, configs, [none, none], () => 'notes').differences).toEqual([
+      { key: 'name', values: ['a', 'b'], unused: [null, null] },
+      { key: 'schedule', values: ['constant', 'cosine'], unused },
+      { key: 'warmupSteps', values: [0, 2], unused },
     ]);
   });
 

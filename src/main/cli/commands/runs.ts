@@ -20,6 +20,7 @@ import { checkedArgs } from '../options';
 import { describeMemorySplit } from '../../../shared/contract/runEstimate';
 import { checkpointRoles, lastCheckpoint } from '../../../shared/contract/runNames';
 import { formatSetting } from '../../../shared/contract/runSettings';
+import { withUnusedReason } from '../../../shared/contract/schedule';
 import { type CommandContext, defineCommand, UsageError } from '../command';
 import { formatPairs, localTimestamp } from '../output';
 import { formatBytes, formatElapsed } from '../../../shared/format';
@@ -130,11 +131,14 @@ function checkpointLines(run: RunDetail): string[] {
  * writes it), each run's status, its final metrics and best validation loss: a column a run.
  */
 export function renderCompare(c: RunComparison): string {
-  const setting = (v: unknown, key: string): string =>
-    comparedDatasetValue(c.datasets, key, v) ?? (typeof v === 'number' ? number(v) : formatSetting(v, key));
+  const setting = (v: unknown, key: string, unused: string | null): string =>
+    withUnusedReason(
+      comparedDatasetValue(c.datasets, key, v) ?? (typeof v === 'number' ? number(v) : formatSetting(v, key)),
+      unused,
+    );
   const metric = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : number(v));
   const rows: string[][] = [['', ...c.runs.map((r) => r.id)]];
-  for (const d of c.differences) rows.push([d.key, ...d.values.map((v) => setting(v, d.key))]);
+  for (const d of c.differences) rows.push([d.key, ...d.values.map((v, i) => setting(v, d.key, d.unused[i]))]);
   if (c.differences.length === 0) rows.push(['(same configuration)', ...c.runs.map(() => '')]);
   rows.push(['status', ...c.runs.map((r) => r.status)]);
   const names = [...new Set(c.metrics.flatMap((m) => Object.keys(m.final)))].sort();

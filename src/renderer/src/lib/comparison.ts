@@ -5,6 +5,7 @@
 
 import { comparedDatasetValue, type RunComparison } from '../../../shared/contract/runs';
 import { formatSetting } from '../../../shared/contract/runSettings';
+import { withUnusedReason } from '../../../shared/contract/schedule';
 import type { CurveKind } from './seriesStyle';
 
 /** The metric each kind of curve draws. */
@@ -28,8 +29,14 @@ export function comparedCurves(pointCounts: readonly ((metric: string) => number
 /**
  * A differing setting's value as the table shows it: the dataset by its name ('removed' once it
  * is gone, as the runs table says), from the comparison's `datasets`; anything else as the run's
- * settings list writes it.
+ * settings list writes it; with why the value does nothing in its run beside it, where it does
+ * nothing (`unused`: RunComparison's unusedSettingReason).
  */
-export function comparedValue(key: string, value: unknown, datasets: RunComparison['datasets']): string {
-  return comparedDatasetValue(datasets, key, value) ?? formatSetting(value, key);
+export function comparedValue(
+  key: string,
+  value: unknown,
+  datasets: RunComparison['datasets'],
+  unused: string | null = null,
+): string {
+  return withUnusedReason(comparedDatasetValue(datasets, key, value) ?? formatSetting(value, key), unused);
 }

@@ -150,7 +150,10 @@ describe('runs compare', () => {
     const failed = { ...run, id: 'r-2', status: 'failed' as const, datasetId: null };
     const text = renderCompare({
       runs: [run, failed],
-      differences: [{ key: 'datasetId', values: ['ds-661dcb79', 'ds-gone'] }],
+      differences: [
+        { key: 'datasetId', values: ['ds-661dcb79', 'ds-gone'], unused: [null, null] },
+        { key: 'lr', values: [0.001, 0.003], unused: [null, 'adafactor sets its own step sizes'] },
+      ],
       metrics: [
         { final: {}, bestEvalLoss: null },
         { final: {}, bestEvalLoss: null },
@@ -158,6 +161,8 @@ describe('runs compare', () => {
       datasets: { 'ds-661dcb79': 'Sample', 'ds-gone': null },
     });
     expect(row(text, 'datasetId')).toEqual(['datasetId', 'Sample', 'removed']);
+    // An Adafactor run's lr is its own: the table says so beside the value, not as if it trained at it.
+    expect(row(text, 'lr')).toEqual(['lr', '0.001', '0.003 (not used: adafactor sets its own step sizes)']);
     expect(row(text, 'status')).toEqual(['status', 'interrupted', 'failed']);
   });
 

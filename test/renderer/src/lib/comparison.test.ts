@@ -45,4 +45,11 @@ describe('comparedValue', () => {
     expect(comparedValue('maxSteps', 20000, datasets)).toBe('20,000');
     expect(comparedValue('lr', 0.003, datasets)).toBe('0.003');
   });
+
+  it("says where a run does not use the value (an Adafactor run's lr), as `runs compare` does", () => {
+    expect(comparedValue('lr', 0.003, datasets, 'adafactor sets its own step sizes')).toBe(
+      '0.003 (not used: adafactor sets its own step sizes)',
+    );
+    expect(comparedValue('lr', 0.003, datasets, null)).toBe('0.003');
+  });
 });
