@@ -13,22 +13,35 @@ export function formatMetric(value: number | null | undefined): string {
  * A null split (a log axis's unlabelled tick) gets no label.
  */
 export function formatTicks(values: readonly (number | null)[]): string[] {
+  const exponentBelow = hasSmallTicksOnly(values) ? 1 : 0.01;
   let labels: string[] = [];
   for (let extra = 0; extra <= 4; extra++) {
-    labels = values.map((value) => (value === null ? '' : formatTick(value, extra)));
+    labels = values.map((value) => (value === null ? '' : formatTick(value, extra, exponentBelow)));
     const shown = labels.filter((label) => label !== '');
     if (new Set(shown).size === shown.length) return labels;
   }
   return labels;
 }
 
-/** 0.0005 → "5e-4", 12000 → "12k", with `extra` more significant digits than the fewest. */
-function formatTick(value: number, extra: number): string {
+/**
+ * The axis has a tick under 0.01 (written "5e-3") and none from 1 on: then all of its ticks are
+ * written so, one notation an axis ("9e-3, 9.5e-3, 1e-2", not "9e-3, 9.5e-3, 0.01").
+ */
+function hasSmallTicksOnly(values: readonly (number | null)[]): boolean {
+  const shown = values.filter((value): value is number => value !== null && value !== 0).map(Math.abs);
+  return shown.some((abs) => abs < 0.01) && shown.every((abs) => abs < 1);
+}
+
+/**
+ * 0.0005 → "5e-4", 12000 → "12k", with `extra` more significant digits than the fewest; in
+ * exponent form under `exponentBelow`.
+ */
+function formatTick(value: number, extra: number, exponentBelow: number): string {
   if (value === 0) return '0';
   const abs = Math.abs(value);
   if (abs >= 1e6) return `${+(value / 1e6).toPrecision(3 + extra)}M`;
   if (abs >= 1e4) return `${+(value / 1e3).toPrecision(3 + extra)}k`;
-  if (abs < 0.01) return compactExponent(value.toExponential(extra));
+  if (abs < exponentBelow) return compactExponent(value.toExponential(extra));
   return String(+value.toPrecision(3 + extra));
 }
 

@@ -19,6 +19,15 @@ describe('format', () => {
     expect(formatTicks([20_010, 20_020])).toEqual(['20.01k', '20.02k']);
   });
 
+  it('writes one axis in one notation: a learning rate around 0.01 read "9e-3, 9.5e-3, 0.01"', () => {
+    expect(formatTicks([0.009, 0.0095, 0.01])).toEqual(['9e-3', '9.5e-3', '1e-2']);
+    expect(formatTicks([0, 0.005, 0.01, 0.015])).toEqual(['0', '5e-3', '1e-2', '1.5e-2']);
+    // No tick under 0.01: decimals, as before.
+    expect(formatTicks([0, 0.02, 0.04])).toEqual(['0', '0.02', '0.04']);
+    // A loss from 0.005 to 2 spans both: each as it reads best.
+    expect(formatTicks([0.005, 1, 2])).toEqual(['5e-3', '1', '2']);
+  });
+
   it('token accuracy and exact spans as percentages with one decimal, zero included', () => {
     expect(formatEval('tokenAccuracy', 0.3852813852813853)).toBe('38.5 %');
     expect(formatEval('spanExactMatch', 0.02128)).toBe('2.1 %');
