@@ -27,14 +27,9 @@ import { refuseRelativePaths } from './fullPaths';
 import { ACCELERATE_FILES, JsonlWriter, type AccelerateRunConfig } from '../engine/export/accelerate';
 import { optimizerArguments } from '../engine/export/accelerate-optimizer';
 import type { OptimizerConfig } from '../engine/optim/optimizer';
-import {
-  canonicalPath,
-  checkDestination,
-  checkNotEnclosing,
-  ExportError,
-  type ProtectedFolder,
-  writeFolderAtomically,
-} from '../engine/export/folder';
+import { canonicalPath, checkDestination, checkNotEnclosing, type ProtectedFolder } from '../engine/export/destination';
+import { ExportError } from '../engine/export/exportError';
+import { writeFolderAtomically } from '../engine/export/folder';
 import { listFiles } from '../engine/export/manifest';
 import { removeStagingOfGone } from '../engine/export/stagingRecords';
 import { modelFolderProblem } from '../engine/t5/config';

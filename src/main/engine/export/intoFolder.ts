@@ -1,7 +1,7 @@
-// Writing an export into a folder that already exists (folder.ts decides whether it may): the
+// Writing an export into a folder that already exists (destination.ts decides whether it may): the
 // folder itself stays — its permissions, owner and group, a link to it, a file system mounted on
 // it — and only files are added to it (and, when forced, the earlier export's own files, those
-// its manifest lists, removed). Not the destination rules: see folder.ts.
+// its manifest lists, removed). Not the destination rules: see destination.ts.
 //
 // One export at a time: `.spanfill-export.lock` in the folder names the process writing into it
 // (processIdentity.ts; a stale one is taken over in one step, stampLock.ts). The files are

@@ -6,7 +6,7 @@
 // export deletes it. Exports written before Spanfill kept this list have none, and are not replaced.
 // A list naming anything but plain paths inside the folder (`../x`, `/x`, `./x`) is no export's,
 // and replacing an export removes only files found in its folder, never through a link.
-// Not the destination rules themselves: see folder.ts.
+// Not the destination rules themselves: see destination.ts.
 
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep, win32 } from 'node:path';

@@ -16,7 +16,7 @@ let lastStampMs = 0;
 
 /**
  * Who writes an export and when (processIdentity.ts), for the names of its temp folders: what
- * the clean-up after a killed export reads (folder.ts removeLeftBehind, stagingRecords.ts).
+ * the clean-up after a killed export reads (leftBehind.ts removeLeftBehind, stagingRecords.ts).
  * Never the same twice in this process (two exports started in one millisecond would share a
  * temp folder).
  */

@@ -1,11 +1,11 @@
 // Which export is writing a destination now, so that a second export to it is refused saying
 // so, forced or not, rather than offering to replace "an earlier export" that is being written
-// (folder.ts checkDestination). An export writes a new folder staged beside it,
+// (destination.ts checkDestination). An export writes a new folder staged beside it,
 // `.<name>.export-<stamp>` (folder.ts), and a folder that exists under its lock,
 // `.spanfill-export.lock` (intoFolder.ts); either names its process by the stamp
 // (processIdentity.ts), alive or not, in this process or another: the app and `spanfill export`
 // in a terminal see each other's. What an export exports is known for this process's own only.
-// Not the lock itself (intoFolder.ts) nor the clean-up of what a killed export left (folder.ts).
+// Not the lock itself (intoFolder.ts) nor the clean-up of what a killed export left (leftBehind.ts).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
