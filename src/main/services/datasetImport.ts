@@ -4,7 +4,9 @@
 // documents (in batches on a disk short of room), files and row, leaving the store as it was,
 // but for one that failed after the page or window that asked for it went (reloaded or closed:
 // the import goes on without it), which keeps its row as 'failed' with why, for the page that
-// comes next to say. Where even that finds no room, the row stays 'importing' until a later
+// comes next to say. One whose row goes leaves a note of how it ended (failed, and why; or
+// cancelled: store/importEndings.ts) for another process on the data directory whose screen
+// listed it as importing. Where even that finds no room, the row stays 'importing' until a later
 // removeAbandonedImports, which also clears imports abandoned by a process that died.
 
 import { optionalDisplayName } from '../../shared/contract/displayName';
@@ -16,6 +18,7 @@ import type { SplitMode } from '../engine/data/documents';
 import { importDocuments, type ImportedDocument, type ImportSummary } from '../engine/data/import';
 import { DEFAULT_VALIDATION_FRACTION, splitDocuments, writeSplitFile, type DatasetSplit } from '../engine/data/split';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
+import type { ImportEnding } from '../store/importEndings';
 import { isRecordedProcessAlive, recordOfThisProcess } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
 import { toApiError } from './errors';
@@ -112,17 +115,46 @@ export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'd
 
 /**
  * Deletes what an import that failed or was abandoned stored: its files first (room the delete
- * may need), then its documents in batches and its row (deleteGradually). False, with the row
- * kept 'importing', when that cannot be done yet, as on a disk the import filled: its importer
- * is gone once the import has ended, so removeAbandonedImports tries again at the next open of
- * the store (every command's) and, in the app, at each look for other processes' changes. It
- * never throws: a store that cannot be cleared yet must still open, so that `runs rm` and
- * `datasets rm` can free space.
+ * may need), then its documents in batches and its row (deleteGradually), noting how it ended
+ * (`ending`, for an import this process ran) before the row goes, so that a process that sees
+ * the row go finds the note. False, with the row kept 'importing', when that cannot be done yet,
+ * as on a disk the import filled: its importer is gone once the import has ended, so
+ * removeAbandonedImports tries again at the next open of the store (every command's) and, in
+ * the app, at each look for other processes' changes. It never throws: a store that cannot be
+ * cleared yet must still open, so that `runs rm` and `datasets rm` can free space.
  */
-function removeLeftovers(deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>, id: string): boolean {
+function removeLeftovers(
+  deps: Pick<DatasetImportDeps, 'repo' | 'dataDir'>,
+  id: string,
+  ending?: ImportEnding,
+): boolean {
   // A folder that stays once its row is gone is an orphan, which the next open deletes.
   attempt(() => removeDatasetFiles(deps.dataDir, id));
-  return attempt(() => deps.repo.deleteGradually(id));
+  // (the documents first: on a disk the import filled, they make the room for the note)
+  const isEmptied = attempt(() => deps.repo.deleteDocuments(id));
+  if (ending !== undefined) deps.repo.endings?.note(id, ending);
+  return isEmptied && attempt(() => deps.repo.delete(id));
+}
+
+/**
+ * datasets.statusChanged for an import that ended without a dataset: failed, with why (which
+ * another page or window says); cancelled, without (someone asked for it). Said by the process
+ * that ran it, and by one that watched it from another process (datasetsWatch.ts).
+ */
+export function announceImportEnded(events: EventBus, id: string, ending: ImportEnding): void {
+  const why = ending.outcome === 'failed' ? { error: ending.reason } : {};
+  events.emit('datasets.statusChanged', { datasetId: id, status: 'failed', ...why });
+}
+
+/**
+ * datasets.removed for a dataset gone from the store that this process did not remove (another
+ * process did, or it was an abandoned import cleared here), after how its import ended where the
+ * importing process noted that (removeLeftovers): a screen that listed it as importing says so.
+ */
+export function announceRemovedElsewhere(deps: Pick<DatasetImportDeps, 'repo' | 'events'>, id: string): void {
+  const ending = deps.repo.endings?.read(id);
+  if (ending !== undefined) announceImportEnded(deps.events, id, ending);
+  deps.events.emit('datasets.removed', { datasetId: id });
 }
 
 /**
@@ -228,14 +260,12 @@ export async function importDataset(
     // The import's own error is what is said, whether or not its leftovers could go now.
     const raw = toApiError(error);
     const mapped = raw instanceof ApiError ? new ApiError(raw.code, shown(raw.message)) : raw;
-    if (!signal.aborted && request.isCallerGone?.() === true) keepFailure(deps, id, errorMessage(mapped));
-    else removeLeftovers(deps, id);
-    // (why for a failure, which another page says; none for a cancel, which someone asked for)
-    deps.events.emit('datasets.statusChanged', {
-      datasetId: id,
-      status: 'failed',
-      ...(signal.aborted ? {} : { error: errorMessage(mapped) }),
-    });
+    const ending: ImportEnding = signal.aborted
+      ? { outcome: 'cancelled' }
+      : { outcome: 'failed', reason: errorMessage(mapped) };
+    if (ending.outcome === 'failed' && request.isCallerGone?.() === true) keepFailure(deps, id, ending.reason);
+    else removeLeftovers(deps, id, ending);
+    announceImportEnded(deps.events, id, ending);
     throw mapped;
   } finally {
     importsInThisProcess.delete(id);

@@ -23,6 +23,7 @@ import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource
 import { compactWithRoom } from '../store/compactWithRoom';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
+import { ImportEndings } from '../store/importEndings';
 import { RunRepository } from '../store/runs';
 import {
   countTokenCaches,
@@ -34,6 +35,7 @@ import {
   removeTokenCaches,
 } from './datasetFiles';
 import {
+  announceRemovedElsewhere,
   importDataset,
   importedElsewhereMessage,
   importOwner,
@@ -99,7 +101,7 @@ export class DatasetService {
   private readonly splits = new Map<string, StoredSplit>();
 
   constructor(private readonly deps: DatasetServiceDeps) {
-    this.repo = new DatasetRepository(deps.store.db);
+    this.repo = new DatasetRepository(deps.store.db, new ImportEndings(deps.dataDir));
     this.runs = new RunRepository(deps.store.db);
     this.removeAbandonedImports();
     removeOrphanDatasetFiles(deps.dataDir, new Set(this.repo.states().map((row) => row.id)));
@@ -108,12 +110,13 @@ export class DatasetService {
   /**
    * See datasetImport.ts: imports whose process is gone are deleted, live ones kept, and one that
    * cannot be deleted yet (a full disk) is kept for the next try; never throws for it. Each one
-   * deleted is announced (datasets.removed), for a screen that listed it as importing, and the
-   * space it took is given back to the disk where that is worth it.
+   * deleted is announced (datasets.removed), for a screen that listed it as importing, after how
+   * it ended where its process noted that (a failure that could not delete its row on a full
+   * disk), and the space it took is given back to the disk where that is worth it.
    */
   removeAbandonedImports(): string[] {
     const removed = removeAbandonedImports({ repo: this.repo, dataDir: this.deps.dataDir });
-    for (const id of removed) this.deps.events.emit('datasets.removed', { datasetId: id });
+    for (const id of removed) announceRemovedElsewhere({ repo: this.repo, events: this.deps.events }, id);
     if (removed.length > 0) this.giveBackSpace();
     return removed;
   }

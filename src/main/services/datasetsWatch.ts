@@ -7,11 +7,14 @@
 // imports whose process is gone (a `spanfill import` killed), as a service does when it opens
 // the store, so their rows go from the screens within an interval instead of staying
 // "importing" until the app restarts. What datasets.list answers is a look too (listedRows.ts).
+// An import that failed or was cancelled there is said to have so, with the reason that process
+// gave, as its row goes (the note it left: store/importEndings.ts), as this process's own.
 
 import type { DatasetSummary } from '../../shared/contract/datasets';
 import type { EventMap } from '../../shared/events';
 import type { DatasetRepository } from '../store/datasets';
 import type { EventBus } from './events';
+import { announceRemovedElsewhere } from './datasetImport';
 import { watchListed } from './listedRows';
 import { RowsWatcher, type RowsListen } from './rowsWatch';
 
@@ -33,7 +36,7 @@ export class DatasetsWatcher extends RowsWatcher<DatasetState> {
       {
         status: ({ id, status }) => events.emit('datasets.statusChanged', { datasetId: id, status }),
         renamed: ({ id, name }) => events.emit('datasets.renamed', { datasetId: id, name }),
-        removed: (id) => events.emit('datasets.removed', { datasetId: id }),
+        removed: (id) => announceRemovedElsewhere({ repo, events }, id),
       },
       hearDatasets(repo, events),
       (look) => watchListed<DatasetSummary>(repo, look),

@@ -3,7 +3,8 @@
 // Documents are written in batched transactions by the import; a failed import deletes them in
 // batches where the disk is short of room, then its dataset row (deleteGradually), so the store
 // ends as it began; or, where nobody got its answer (its page went), keeps its row as 'failed'
-// with why (markFailed).
+// with why (markFailed). How one that deleted its row ended is noted beside the store, for other
+// processes (endings: importEndings.ts).
 // `stats_json` is parsed once here (datasetStats.ts); the rest of main sees typed stats.
 
 import type { DatasetStats } from '../../shared/contract/datasets';
@@ -11,6 +12,7 @@ import { parseStoredStats, type StoredStats } from './datasetStats';
 import { formatBytes } from '../../shared/format';
 import type { Db, FreeSpace } from './db';
 import { DELETE_BATCH_BYTES, roomLacking, wholeBytes } from './deleteRoom';
+import type { ImportEndings } from './importEndings';
 
 interface DatasetColumns {
   readonly id: string;
@@ -61,7 +63,15 @@ export interface TokenCacheRow {
 }
 
 export class DatasetRepository {
-  constructor(private readonly db: Db) {}
+  /**
+   * `endings`: the notes of how imports that left no dataset ended (importEndings.ts), which the
+   * importing process writes before it deletes the row and a watching process reads as it goes;
+   * none for a repository that only reads rows.
+   */
+  constructor(
+    private readonly db: Db,
+    readonly endings?: ImportEndings,
+  ) {}
 
   /**
    * A dataset in status 'importing' (format 'pending'). Its stats record the importing process

@@ -2,10 +2,13 @@
 // dataset's statuses are announced once each; what the store held when watching began is not; a
 // renamed or removed dataset is announced once as such; what the datasets service here announced
 // itself (an import, a failed one, a rename, a removal) is not announced again; an import whose
-// process was killed is cleared at the next look, and announced removed once.
+// process was killed is cleared at the next look, and announced removed once; one that failed in
+// another process (a terminal's `spanfill import`) is announced failed with that process's reason
+// as its row goes, even when its row could only be cleared by a later look (a full disk), and one
+// cancelled there as a cancel here is (failed, without a reason).
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventName } from '../../../src/shared/events';
 import { openStore } from '../../../src/main/store/db';
 import { DatasetRepository } from '../../../src/main/store/datasets';
@@ -134,5 +137,119 @@ describe('DatasetsWatcher', () => {
       await importer.stop();
       store.close();
     }
+  });
+
+  describe("another process's import that fails", () => {
+    /** This app (its service and watcher) and a terminal's service, on one data directory. */
+    function appAndTerminal(): {
+      dataDir: string;
+      app: DatasetService;
+      terminal: DatasetService;
+      watcher: DatasetsWatcher;
+      heard: [EventName, unknown][];
+      close: () => void;
+    } {
+      const dataDir = tempDir();
+      const [appStore, terminalStore] = [openStore(dataDir), openStore(dataDir)];
+      const events = new EventBus();
+      const app = new DatasetService({ store: appStore, dataDir, events });
+      const terminal = new DatasetService({ store: terminalStore, dataDir, events: new EventBus() });
+      const watcher = new DatasetsWatcher({
+        repo: app.repo,
+        events,
+        removeAbandonedImports: () => app.removeAbandonedImports(),
+      });
+      const heard: [EventName, unknown][] = [];
+      events.subscribe((name, payload) => heard.push([name, payload]));
+      watcher.start(3_600_000); // only the looks below
+      const close = (): void => {
+        watcher.stop();
+        terminalStore.close();
+        appStore.close();
+      };
+      return { dataDir, app, terminal, watcher, heard, close };
+    }
+
+    /** A file that is not text (a NUL byte in its first bytes), which an import refuses. */
+    function notText(dataDir: string): string {
+      const file = path.join(dataDir, 'photo.txt');
+      fs.writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]));
+      return file;
+    }
+
+    it('is announced failed with the reason its terminal was told, as its row goes', async () => {
+      const { dataDir, terminal, watcher, heard, close } = appAndTerminal();
+      try {
+        const importing = terminal.import({ paths: [notText(dataDir)] });
+        watcher.poll();
+        const [[, started]] = heard as [EventName, { datasetId: string }][];
+        const id = started.datasetId;
+        const told = await importing.then(
+          () => undefined,
+          (error: unknown) => (error as Error).message,
+        );
+        expect(told).toMatch(/photo\.txt/);
+        heard.length = 0;
+        watcher.poll();
+        watcher.poll();
+        expect(heard).toEqual([
+          ['datasets.statusChanged', { datasetId: id, status: 'failed', error: told }],
+          ['datasets.removed', { datasetId: id }],
+        ]);
+      } finally {
+        close();
+      }
+    });
+
+    it('is announced as a cancel is here (failed, without a reason) when Ctrl-C cancelled it', async () => {
+      const { dataDir, terminal, watcher, heard, close } = appAndTerminal();
+      try {
+        const file = path.join(dataDir, 'notes.txt');
+        fs.writeFileSync(file, 'One note.\n\nAnother note.\n');
+        const ctrlC = new AbortController();
+        const importing = terminal.import({ paths: [file] }, ctrlC.signal);
+        watcher.poll();
+        ctrlC.abort();
+        await expect(importing).rejects.toThrow(/cancel/i);
+        const [[, started]] = heard as [EventName, { datasetId: string }][];
+        heard.length = 0;
+        watcher.poll();
+        expect(heard).toEqual([
+          ['datasets.statusChanged', { datasetId: started.datasetId, status: 'failed' }],
+          ['datasets.removed', { datasetId: started.datasetId }],
+        ]);
+      } finally {
+        close();
+      }
+    });
+
+    it('is announced failed with its reason when its row is cleared only at a later look (a full disk)', async () => {
+      const { dataDir, app, terminal, watcher, heard, close } = appAndTerminal();
+      try {
+        // Its documents cannot be deleted as it fails, so its row stays 'importing', its process gone.
+        vi.spyOn(terminal.repo, 'deleteDocuments').mockImplementation(() => {
+          throw new Error('database or disk is full');
+        });
+        const importing = terminal.import({ paths: [notText(dataDir)] });
+        watcher.poll();
+        const told = await importing.then(
+          () => undefined,
+          (error: unknown) => (error as Error).message,
+        );
+        expect(told).toMatch(/photo\.txt/);
+        vi.restoreAllMocks();
+        const [[, started]] = heard as [EventName, { datasetId: string }][];
+        heard.length = 0;
+        watcher.poll();
+        watcher.poll();
+        expect(heard).toEqual([
+          ['datasets.statusChanged', { datasetId: started.datasetId, status: 'failed', error: told }],
+          ['datasets.removed', { datasetId: started.datasetId }],
+        ]);
+        expect(app.list()).toEqual([]);
+      } finally {
+        close();
+      }
+    });
   });
 });
