@@ -34,7 +34,8 @@ export function modelProblem(model: ProblemSubject): ModelProblem | null {
 
 /** What mends a damaged folder, by where it came from. */
 function repairAction({ id, source, path }: ProblemSubject): string {
-  const unregister = id === null ? '' : ` (\`spanfill models rm ${id}\`)`;
+  // Said wherever the model is used (Playground, Train, the CLI): the screen's button and the command.
+  const unregister = id === null ? '' : ` (Remove on the Models screen, or \`spanfill models rm ${id}\`)`;
   switch (source.kind) {
     case 'hub': {
       // A pull finds the snapshot incomplete (a file's size is off) and fetches those files anew.

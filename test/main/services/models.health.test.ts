@@ -37,7 +37,7 @@ describe('a damaged model folder in models.list and models.show', () => {
     expect(listed.map((m) => m.problem?.kind)).toEqual(['damaged', 'damaged']);
     expect(listed[0].problem?.action).toBe(
       `Mend or replace the files in ${cut} (copy the model there again), or remove it from Spanfill ` +
-        `(\`spanfill models rm ${cutId}\`): the folder is left as it is.`,
+        `(Remove on the Models screen, or \`spanfill models rm ${cutId}\`): the folder is left as it is.`,
     );
     expect(listed[1].problem?.message).toMatch(new RegExp(`^${broken}/config\\.json is not valid JSON`));
     expect(service.show(brokenId).problem).toEqual(listed[1].problem);
@@ -78,7 +78,7 @@ describe('a damaged model folder in models.list and models.show', () => {
     expect(listed.problem?.message).toMatch(TRUNCATED);
     expect(listed.problem?.action).toBe(
       `Pull it again to fetch the damaged files anew: \`spanfill models pull ${REPO}\` (on the Models screen, ` +
-        `download ${REPO}). If it is still damaged, remove it (\`spanfill models rm ${model.id}\`) and pull it again.`,
+        `download ${REPO}). If it is still damaged, remove it (Remove on the Models screen, or \`spanfill models rm ${model.id}\`) and pull it again.`,
     );
     const again = await service.pull({ repoId: REPO });
     expect(again.model).toMatchObject({ id: model.id, problem: null });

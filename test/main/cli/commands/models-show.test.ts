@@ -112,7 +112,7 @@ describe('spanfill models show', () => {
     expect(m1.stdout).toMatch(
       new RegExp(
         `; using it fails until its files are mended or replaced\n {14}Mend or replace the files in ${badConfig} ` +
-          `\\(copy the model there again\\), or remove it from Spanfill \\(\`spanfill models rm ${m1Id} --data-dir ${data[1]}\`\\): the folder is left as it is\\.\n`,
+          `\\(copy the model there again\\), or remove it from Spanfill \\(Remove on the Models screen, or \`spanfill models rm ${m1Id} --data-dir ${data[1]}\`\\): the folder is left as it is\\.\n`,
       ),
     );
     const m2 = await cli(['models', 'show', 'm2', '--json', ...data]);
