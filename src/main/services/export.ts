@@ -321,7 +321,8 @@ export class ExportService {
     const disk = new DestinationDisk(out, this.deps.dataDir, this.deps.freeSpace);
     try {
       checkOut(out, request.sourceDir, this.deps.dataDir, this.deps.models?.list() ?? []);
-      checkDestination(out, request.force); // what to do about the folder first, then about its disk
+      // What to do about the folder first, then about its disk.
+      checkDestination(out, request.force, { records: this.records() });
       disk.checkRoomFor(request.sourceDir); // before anything is written, the documents too
       const about = { format: request.format, source };
       const options = { force: request.force, about, label, records: this.records() };

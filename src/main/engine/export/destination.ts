@@ -13,7 +13,7 @@ import { isWithin } from '../../pathWithin';
 import { ExportError } from './exportError';
 import { EXPORT_MANIFEST, folderContents } from './manifest';
 import { NAME_MAX } from './stagingName';
-import { writerOf, writingWords } from './writers';
+import { writerOf, type WriterLookup, writingWords } from './writers';
 
 /** `p` absolute, with links resolved as far as it exists, so two spellings of one folder compare equal. */
 export function canonicalPath(p: string): string {
@@ -58,10 +58,11 @@ export function checkNotEnclosing(out: string, folders: readonly ProtectedFolder
 /**
  * Throws ExportError when `out` is a file, a link to nothing, or a folder that holds anything
  * but an earlier export (manifest.ts: its spanfill-export.json lists every file in it), forced
- * or not; when another export (than `self`, a stamp) is writing it now, here or in another
- * process (writers.ts), forced or not; and when it holds an earlier export and `force` is false.
+ * or not; when another export (than `lookup.self`, a stamp) is writing it now, here or in another
+ * process (writers.ts: named with what it exports where it recorded that in `lookup.records`),
+ * forced or not; and when it holds an earlier export and `force` is false.
  */
-export function checkDestination(out: string, force: boolean, self?: string): void {
+export function checkDestination(out: string, force: boolean, lookup: WriterLookup = {}): void {
   let link: Stats | undefined;
   try {
     link = lstatSync(out, { throwIfNoEntry: false });
@@ -74,7 +75,7 @@ export function checkDestination(out: string, force: boolean, self?: string): vo
     );
   checkName(out);
   checkNotInExport(out);
-  checkNotBeingWritten(out, self); // before what it holds: an export being written is no earlier one
+  checkNotBeingWritten(out, lookup); // before what it holds: an export being written is no earlier one
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
@@ -117,8 +118,8 @@ function checkNotInExport(out: string): void {
   }
 }
 
-/** Throws ExportError when an export other than `self` is writing `out` now (writers.ts). */
-export function checkNotBeingWritten(out: string, self: string | undefined): void {
-  const writer = writerOf(resolve(out), self);
+/** Throws ExportError when an export other than `lookup.self` is writing `out` now (writers.ts). */
+export function checkNotBeingWritten(out: string, lookup: WriterLookup): void {
+  const writer = writerOf(resolve(out), lookup);
   if (writer !== undefined) throw new ExportError(writingWords(out, writer));
 }

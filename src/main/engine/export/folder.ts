@@ -54,11 +54,12 @@ export async function writeFolderAtomically(
   removeLeftBehind(dirname(target)); // first: an earlier export a killed one was replacing goes back
   if (options.records !== undefined) removeStagingOfGone(options.records); // and what killed ones left elsewhere
   const stamp = freshStamp();
-  await whileWriting(stamp, options.label ?? options.about.source, async () => {
+  await whileWriting(stamp, labelOf(options), async () => {
     if (isFolder(target)) return writeInto(target, stamp, options, write);
-    checkDestination(target, options.force);
+    checkDestination(target, options.force, { records: options.records });
     const temp = join(dirname(target), stagingName(basename(target), 'export', stamp));
-    await whileRecorded(options.records, temp, stamp, () => writeStaged(target, { temp, stamp }, options, write));
+    const record = { staging: temp, stamp, label: labelOf(options) };
+    await whileRecorded(options.records, record, () => writeStaged(target, { temp, stamp }, options, write));
   });
   return target;
 }
@@ -67,14 +68,20 @@ export async function writeFolderAtomically(
  * How writeFolderAtomically writes: `force` replaces an earlier export; `about` goes into the
  * manifest; `records`, a folder to record the staging folder in while it exists, beside a new
  * folder or inside one that exists (stagingRecords.ts), so that what a killed export left is
- * found by the next export or start anywhere; `label`, what another export to the same folder in
- * this process is told is writing it meanwhile (writers.ts; `about.source` by default).
+ * found by the next export or start anywhere; `label`, what another export to the same folder is
+ * told is writing it meanwhile, in this process or (recorded in `records`) another (writers.ts;
+ * `about.source` by default).
  */
 export interface ExportFolderOptions {
   readonly force: boolean;
   readonly about: ExportAbout;
   readonly records?: string;
   readonly label?: string;
+}
+
+/** What an export is called to the exports it refuses while it writes (ExportFolderOptions.label). */
+function labelOf(options: ExportFolderOptions): string {
+  return options.label ?? options.about.source;
 }
 
 /**
@@ -99,10 +106,10 @@ async function writeStaged(
     throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
   try {
-    checkNotBeingWritten(target, stamp);
+    checkNotBeingWritten(target, { self: stamp, records: options.records });
     await write(temp);
     writeExportManifest(temp, options.about);
-    checkDestination(target, true, stamp); // an export there now was put there meanwhile: putInPlace says so
+    checkDestination(target, true, { self: stamp, records: options.records }); // an export there now was put there meanwhile: putInPlace says so
     putInPlace(temp, target);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
@@ -125,7 +132,8 @@ async function writeInto(
   const staging = stagingInside(target, stamp);
   // Recorded before the lock is taken and forgotten once it is given back: a kill anywhere
   // between leaves a record by which the next export or start anywhere clears both.
-  await whileRecorded(options.records, staging, stamp, () => writeLocked(target, staging, stamp, options, write));
+  const record = { staging, stamp, label: labelOf(options) };
+  await whileRecorded(options.records, record, () => writeLocked(target, staging, stamp, options, write));
 }
 
 /** writeInto once `staging` is recorded: takes `target`'s lock, writes, moves in, gives the lock back. */
@@ -142,9 +150,10 @@ async function writeLocked(
   } catch (error) {
     throw new ExportError(`Cannot write into ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
-  if (!isLocked) throw new ExportError(writingWords(target, writerOf(target, stamp) ?? { pid: Number.NaN }));
+  const lookup = { self: stamp, records: options.records };
+  if (!isLocked) throw new ExportError(writingWords(target, writerOf(target, lookup) ?? { pid: Number.NaN }));
   try {
-    checkDestination(target, options.force, stamp);
+    checkDestination(target, options.force, lookup);
     try {
       mkdirSync(staging);
     } catch (error) {
@@ -152,7 +161,7 @@ async function writeLocked(
     }
     await write(staging);
     writeExportManifest(staging, options.about);
-    checkDestination(target, options.force, stamp);
+    checkDestination(target, options.force, lookup);
     try {
       moveIn(staging, target);
     } catch (error) {

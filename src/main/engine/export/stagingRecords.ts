@@ -7,7 +7,9 @@
 // anywhere or the next start.
 //
 // A record is `<stamp>.json`, the stamp naming the export's process (processIdentity.ts), and
-// holds the staging folder's full path. It is written before that folder is made (and before the
+// holds the staging folder's full path and what the export exports (its label: "run 'tiny' (r-1)
+// at checkpoint step 40"), by which an export in another process that it refuses is told who
+// writes there (writers.ts; an older Spanfill's record holds no label). It is written before that folder is made (and before the
 // lock is taken) and removed once the folder is gone (and the lock given back); the records
 // folder goes with its last record. A record whose process still runs is left alone; of one whose
 // process is gone, only what is provably that export's is cleared: a folder itself (not a link)
@@ -32,17 +34,24 @@ import { EXPORT_LOCK, stagingInside } from './stagingName';
 
 const RECORD = new RegExp(String.raw`^(${RECORD_IN_NAME})\.json$`);
 
+/** What an export records while it writes (see above): its staging folder, its stamp, and what it exports. */
+export interface StagingRecord {
+  readonly staging: string;
+  readonly stamp: string;
+  readonly label: string;
+}
+
 /**
  * Records in `records` that the export `stamp` is writing `staging`; the record's file, or
  * undefined where it cannot be written (then what a kill leaves is found as before: by the next
  * export into the same parent folder).
  */
-export function recordStaging(records: string, staging: string, stamp: string): string | undefined {
+export function recordStaging(records: string, { staging, stamp, label }: StagingRecord): string | undefined {
   const file = join(records, `${stamp}.json`);
   for (let tries = 1; tries <= 2; tries++) {
     try {
       makeFolder(records);
-      writeFileSync(file, JSON.stringify({ staging }), { flag: 'wx' });
+      writeFileSync(file, JSON.stringify({ staging, label }), { flag: 'wx' });
       return file;
     } catch {
       // `records` removed by another export's forgetStaging between the two: made again, once
@@ -52,21 +61,37 @@ export function recordStaging(records: string, staging: string, stamp: string): 
 }
 
 /**
- * Runs `work` with `staging` recorded in `records` (when given) until it ends, whatever its end:
+ * Runs `work` with `record` kept in `records` (when given) until it ends, whatever its end:
  * what a kill leaves meanwhile is found by the next export or start anywhere.
  */
 export async function whileRecorded(
   records: string | undefined,
-  staging: string,
-  stamp: string,
+  record: StagingRecord,
   work: () => Promise<void>,
 ): Promise<void> {
-  const record = records === undefined ? undefined : recordStaging(records, staging, stamp);
+  const file = records === undefined ? undefined : recordStaging(records, record);
   try {
     await work();
   } finally {
-    forgetStaging(record); // its folder is gone: moved into place, or removed
+    forgetStaging(file); // its folder is gone: moved into place, or removed
   }
+}
+
+/**
+ * What the export `stamp` recorded in `records` that it exports (recordStaging); undefined where
+ * it recorded nothing there, its record holds no label (an older Spanfill's) or does not read
+ * (being written just now, or cut short by a kill).
+ */
+export function recordedLabel(records: string, stamp: string): string | undefined {
+  const name = `${stamp}.json`;
+  if (!RECORD.test(name)) return undefined; // a stamp read from a lock file may be anything
+  let label: unknown;
+  try {
+    label = (JSON.parse(readFileSync(join(records, name), 'utf8')) as { label?: unknown } | null)?.label;
+  } catch {
+    return undefined;
+  }
+  return typeof label === 'string' && label !== '' ? label : undefined;
 }
 
 /** Removes the record recordStaging wrote (its staging folder gone), if it wrote one, and `records` with its last one. */

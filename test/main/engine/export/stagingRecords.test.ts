@@ -39,7 +39,7 @@ describe('writeFolderAtomically with records', () => {
     await writeFolderAtomically(join(parent, 'out'), { force: false, about, records }, write);
     const [[count, recorded, dir]] = seen as [number, { staging: string }, string][];
     expect(count).toBe(1);
-    expect(recorded).toEqual({ staging: dir });
+    expect(recorded).toEqual({ staging: dir, label: 'test' }); // no label given: what its manifest calls its source
     expect(dir).toMatch(/\/\.out\.export-[^/]+$/);
     expect(existsSync(records)).toBe(false); // the records folder goes with its last record
     const failing = async (dir: string): Promise<void> => {
@@ -62,8 +62,12 @@ describe('writeFolderAtomically with records', () => {
       seen.push(names.length, JSON.parse(readFileSync(join(records, names[0]), 'utf8')), dir);
       writeFileSync(join(dir, 'a.txt'), 'a');
     };
-    await writeFolderAtomically(out, { force: false, about, records }, write);
-    expect(seen).toEqual([1, { staging: seen[2] }, expect.stringMatching(/\/\.spanfill-export-[^/]+$/)]);
+    await writeFolderAtomically(out, { force: false, about, records, label: "run 'tiny' (r-1)" }, write);
+    expect(seen).toEqual([
+      1,
+      { staging: seen[2], label: "run 'tiny' (r-1)" },
+      expect.stringMatching(/\/\.spanfill-export-[^/]+$/),
+    ]);
     expect(seen[2]).toMatch(new RegExp(`^${out}/`));
     expect(existsSync(records)).toBe(false);
     expect(readdirSync(out).sort()).toEqual(['a.txt', 'spanfill-export.json']);

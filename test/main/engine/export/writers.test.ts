@@ -28,8 +28,12 @@ function slowWriter(name: string): { write: (dir: string) => Promise<void>; rele
 }
 
 const quick = async (dir: string): Promise<void> => writeFileSync(join(dir, 'quick.txt'), 'quick');
-const exportTo = (out: string, force: boolean, write = quick, label?: string) =>
-  writeFolderAtomically(out, { force, about, ...(label === undefined ? {} : { label }) }, write);
+const exportTo = (out: string, force: boolean, write = quick, label?: string, records?: string) =>
+  writeFolderAtomically(
+    out,
+    { force, about, ...(label === undefined ? {} : { label }), ...(records === undefined ? {} : { records }) },
+    write,
+  );
 
 /** Lets the first export get as far as its writer. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
@@ -82,6 +86,38 @@ describe('an export to a folder another export is writing', () => {
       expect(readdirSync(out).sort()).toEqual(['quick.txt', 'spanfill-export.json']);
     }
     expect(readdirSync(parent).sort()).toEqual(['new', 'there']);
+  }, 30_000);
+
+  it('is refused while another process writes it, naming what that one exports where it recorded it', async () => {
+    const parent = root();
+    const records = join(parent, 'exporting'); // both processes' <data dir>/exporting
+    for (const out of [join(parent, 'new'), join(parent, 'there')]) {
+      if (basename(out) === 'there') mkdirSync(out);
+      const other = await startExport(out, records, "run 'tiny' (r-1) at checkpoint step 40");
+      const busy =
+        `An export in another Spanfill process (pid ${other.proc.pid}: the app, or spanfill in a terminal), ` +
+        `of run 'tiny' (r-1) at checkpoint step 40, is writing ${out} now; ${WAIT}`;
+      await expect(exportTo(out, false, quick, undefined, records)).rejects.toThrow(busy);
+      await expect(exportTo(out, true, quick, undefined, records)).rejects.toThrow(busy);
+      await killHard(other.proc);
+    }
+  }, 30_000);
+
+  it("names only another process's pid where its record says nothing of what it exports (an older Spanfill's) or does not read", async () => {
+    const parent = root();
+    const records = join(parent, 'exporting');
+    mkdirSync(records);
+    const out = join(parent, 'new');
+    const other = await startExport(out); // records nothing, as an older Spanfill elsewhere may
+    const stamp = basename(other.line).slice('.new.export-'.length);
+    const busy =
+      `An export in another Spanfill process (pid ${other.proc.pid}: the app, or spanfill in a terminal) ` +
+      `is writing ${out} now; ${WAIT}`;
+    const olderOrUnreadable = [JSON.stringify({ staging: other.line }), '{"staging":', '{"label":7}', '"x"'];
+    for (const record of [undefined, ...olderOrUnreadable]) {
+      if (record !== undefined) writeFileSync(join(records, `${stamp}.json`), record);
+      await expect(exportTo(out, true, quick, undefined, records)).rejects.toThrow(busy);
+    }
   }, 30_000);
 
   it('of two started at once into one new folder, the later is refused as busy, and nothing else is left', async () => {
