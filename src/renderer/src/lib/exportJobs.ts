@@ -1,12 +1,14 @@
 // Each run's export in this window (the Train screen's Export panel) as plain data, and the rules
 // that change it: the person's choices, the export in flight and its progress, its outcome, the
-// confirm to replace an earlier export, and what becomes of it when its run is removed meanwhile
-// (the export goes on, from its own copy of the checkpoint: the Train screen tells its outcome).
+// confirm to replace an earlier export, what becomes of it when its run is removed meanwhile
+// (the export goes on, from its own copy of the checkpoint: the Train screen tells its outcome),
+// and which outcome is from before once the run trains again.
 // Not reactive by itself: lib/exports.svelte.ts makes each job $state and wires api and events.
 
 import type { ExportFormat, ExportRequest, ExportResult } from '../../../shared/contract/export';
 import { ApiError, errorMessage } from '../../../shared/errors';
 import type { EventMap } from '../../../shared/events';
+import type { RunStatusName } from '../../../shared/contract/runResults';
 import { checkpointChoice } from './exportForm';
 
 export type ExportProgress = EventMap['export.progress'];
@@ -77,6 +79,8 @@ export class ExportJobs {
   private readonly jobs = new Map<string, ExportJob>();
   /** How many panels show each run's job now. */
   private readonly watched = new Map<string, number>();
+  /** The runs last said to train or to be queued to (runs.statusChanged). */
+  private readonly training = new Set<string>();
   /** Exports whose run was removed, oldest first, until dismissed. */
   readonly told: ExportJob[];
 
@@ -109,8 +113,9 @@ export class ExportJobs {
   /**
    * What a run's view shows of the run's export: the whole form while the run does not train;
    * while it trains (resumed here, in another window or a terminal), only an export under way and
-   * then its outcome (no new export is offered: its checkpoints change as it trains), never the
-   * confirm to replace an earlier export (that would be a new one); else nothing.
+   * then its outcome, or what an export finished before wrote (no new export is offered: its
+   * checkpoints change as it trains), never the confirm to replace an earlier export (that would
+   * be a new one; statusChanged drops it, and an error from before, as the run starts); else nothing.
    */
   panelOf(runId: string, isTraining: boolean): 'form' | 'job' | undefined {
     if (!isTraining) return 'form';
@@ -181,11 +186,30 @@ export class ExportJobs {
   removed(runId: string): void {
     const job = this.jobs.get(runId);
     this.jobs.delete(runId);
+    this.training.delete(runId);
     if (!job || job.isRunRemoved) return;
     const hasUnseenOutcome = (job.result !== undefined || job.error !== undefined) && !job.isSeen;
     if (!job.isBusy && !hasUnseenOutcome) return;
     job.isRunRemoved = true;
     this.told.push(job);
+  }
+
+  /**
+   * A run's status changed (`runs.statusChanged`). As it starts to train (resumed here, in another
+   * window or a terminal), an error or a refusal of an export made before no longer applies, nor
+   * does the confirm to replace an earlier export: they go, so the form comes back without them
+   * once it stops. What a finished export wrote stays (it names the step it wrote). An export under
+   * way goes on, and its outcome, when it comes, is news: a status said again while the run still
+   * trains does not clear it.
+   */
+  statusChanged(runId: string, status: RunStatusName): void {
+    const isTraining = status === 'running' || status === 'queued';
+    const wasTraining = this.training.has(runId);
+    if (isTraining) this.training.add(runId);
+    else this.training.delete(runId);
+    const job = this.jobs.get(runId);
+    if (!isTraining || wasTraining || !job || job.isBusy) return;
+    this.clearRefusal(job);
   }
 
   /** The person closed what the Train screen told of this export. */
@@ -195,6 +219,12 @@ export class ExportJobs {
   }
 
   private clearOutcome(job: ExportJob): void {
-    Object.assign(job, { result: undefined, error: undefined, isTaken: false, isSourceGone: false });
+    job.result = undefined;
+    this.clearRefusal(job);
+  }
+
+  /** The error, and the confirm to replace an earlier export, go. */
+  private clearRefusal(job: ExportJob): void {
+    Object.assign(job, { error: undefined, isTaken: false, isSourceGone: false });
   }
 }

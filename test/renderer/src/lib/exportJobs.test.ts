@@ -212,3 +212,68 @@ describe('the export panel of a run that trains (resumed here, in another window
     expect(jobs.panelOf(run.id, true)).toBeUndefined();
   });
 });
+
+describe('the outcome of an export made before the run trains again (resumed here, in another window or a terminal)', () => {
+  /** The folder box's refusal of the last export, before the run was resumed. */
+  const refused = `${out} holds other files: choose a new or empty folder`;
+
+  it('drops an error about an earlier export as the run starts: the form comes back without it once it stops', async () => {
+    const { jobs, settle } = heldJobs();
+    jobs.watch(run.id);
+    void jobs.start(run, out, false);
+    await settle(new ApiError('invalid_input', refused));
+    jobs.statusChanged(run.id, 'queued');
+    expect(jobs.jobOf(run.id)).toMatchObject({ error: undefined, isTaken: false, isSourceGone: false });
+    expect(jobs.panelOf(run.id, true)).toBeUndefined(); // nothing of an export to say while it trains
+    jobs.statusChanged(run.id, 'running');
+    jobs.statusChanged(run.id, 'stopped');
+    expect(jobs.panelOf(run.id, false)).toBe('form');
+    expect(jobs.jobOf(run.id).error).toBeUndefined();
+  });
+
+  it('drops the confirm to replace an earlier export, and a refusal because the checkpoint went', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    await settle(new ApiError('conflict', `${out} holds an earlier hf export`));
+    jobs.statusChanged(run.id, 'running');
+    expect(jobs.jobOf(run.id)).toMatchObject({ error: undefined, isTaken: false });
+    jobs.statusChanged(run.id, 'paused');
+    void jobs.start(run, out, false);
+    await settle(new ApiError('not_found', 'Checkpoint step 60 of run r-1 was not found'));
+    jobs.statusChanged(run.id, 'queued');
+    expect(jobs.jobOf(run.id)).toMatchObject({ error: undefined, isSourceGone: false });
+  });
+
+  it('keeps what a finished export wrote, with the step it wrote, while the run trains and once it stops', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    await settle(result);
+    jobs.statusChanged(run.id, 'running');
+    expect(jobs.panelOf(run.id, true)).toBe('job');
+    expect(jobs.jobOf(run.id).result?.checkpoint).toEqual({ runId: run.id, step: 60 });
+    jobs.statusChanged(run.id, 'stopped');
+    expect(jobs.jobOf(run.id).result).toEqual(result);
+  });
+
+  it('keeps the outcome of an export under way as it starts, even as the run says again that it trains', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    jobs.statusChanged(run.id, 'queued');
+    await settle(new ApiError('invalid_input', 'The disk is full'));
+    jobs.statusChanged(run.id, 'running');
+    expect(jobs.jobOf(run.id).error).toBe('The disk is full');
+    expect(jobs.panelOf(run.id, true)).toBe('job');
+    // Stopped and resumed once more: that outcome is from before too.
+    jobs.statusChanged(run.id, 'stopped');
+    jobs.statusChanged(run.id, 'running');
+    expect(jobs.jobOf(run.id).error).toBeUndefined();
+  });
+
+  it('leaves the exports of other runs as they are', async () => {
+    const { jobs, settle } = heldJobs();
+    void jobs.start(run, out, false);
+    await settle(new ApiError('invalid_input', refused));
+    jobs.statusChanged('r-2', 'running');
+    expect(jobs.jobOf(run.id).error).toBe(refused);
+  });
+});
