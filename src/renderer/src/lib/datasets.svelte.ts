@@ -19,7 +19,13 @@ import { describePicked, importableFiles, skippedUploadNote } from './importable
 import { onePathPerLineHint, typedPaths } from './typedPaths';
 import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
 import { ApiError, errorMessage } from '../../../shared/errors';
-import { cancelledNotice, describePaths, importsEnded } from './datasetsImportOutcome';
+import {
+  cancelledNotice,
+  describePaths,
+  importsEnded,
+  watchedEnding,
+  type WatchedEnding,
+} from './datasetsImportOutcome';
 
 /** The most documents a dataset's view lists (datasets.get's sample limit). */
 export const DOCUMENTS_SHOWN_MAX = 100;
@@ -71,11 +77,12 @@ class DatasetsStore {
     // A dataset imported elsewhere (a terminal on the same data directory, a tab reloaded while its
     // upload imports) joins the list as it starts, as importing (its progress is that process's or
     // page's to show), and is read again once ready or failed, and how it ended is said here
-    // (load): a failure's why is its event's, or its row's where that is kept (its page went); a
-    // cancelled one is deleted, and datasets.removed drops it. This window's own import is listed
-    // once it lands (its progress shows above the list).
+    // (load): a failure's why is its event's (another process's, from the note it left), or its
+    // row's where that is kept (its page went); a cancel's event has no why; a cancelled or failed
+    // one is deleted, and datasets.removed drops it. This window's own import is listed once it
+    // lands (its progress shows above the list).
     subscribe(connection.bridge, 'datasets.statusChanged', ({ datasetId, status, error }) => {
-      if (error !== undefined && this.watched.has(datasetId)) this.reasons.set(datasetId, error);
+      if (status === 'failed' && this.watched.has(datasetId)) this.endings.set(datasetId, watchedEnding(error));
       if (status !== 'importing' || this.importing === undefined) void this.load();
     });
     subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => {
@@ -137,8 +144,8 @@ class DatasetsStore {
   private watched: ReadonlyMap<string, string> = new Map();
   /** The imports this page started (their outcome is said where they were started: importPaths). */
   private readonly own = new Set<string>();
-  /** Why a watched import failed, as its datasets.statusChanged said (its row may be gone). */
-  private readonly reasons = new Map<string, string>();
+  /** How a watched import ended, failed with why or cancelled, as its datasets.statusChanged said (its row may be gone). */
+  private readonly endings = new Map<string, WatchedEnding>();
 
   private ownImport(id: string): void {
     this.own.add(id);
@@ -147,9 +154,9 @@ class DatasetsStore {
 
   /** Says how each watched import ended, as the page that started it would have (importsEnded). */
   private sayImportsEnded(listed: readonly DatasetSummary[]): void {
-    const ended = importsEnded(this.watched, listed, this.own, this.reasons);
+    const ended = importsEnded(this.watched, listed, this.own, this.endings);
     this.watched = ended.watching;
-    for (const id of this.reasons.keys()) if (!this.watched.has(id)) this.reasons.delete(id);
+    for (const id of this.endings.keys()) if (!this.watched.has(id)) this.endings.delete(id);
     if (ended.notices.length > 0) this.notice = ended.notices.join(' ');
     if (ended.errors.length > 0) this.error = ended.errors.join(' ');
     // (not in place of one the person opened: a terminal's import is not what they are reading)

@@ -63,12 +63,25 @@ describe('importsEnded', () => {
     });
   });
 
-  it('says why one gone failed where its event said why (its page was there to be told, and kept no row)', () => {
+  it('says why one gone failed where its event said why (its page or terminal was there to be told, and kept no row)', () => {
     const watched = new Map([['a', 'a.txt']]);
-    const reasons = new Map([['a', 'a.txt is empty']]);
-    expect(importsEnded(watched, [], new Set(), reasons)).toEqual({
+    const endings = new Map([['a', { outcome: 'failed', reason: 'a.txt is empty' } as const]]);
+    expect(importsEnded(watched, [], new Set(), endings)).toEqual({
       notices: [],
       errors: ['Import of a.txt failed: a.txt is empty'],
+      watching: new Map(),
+      toShow: undefined,
+    });
+  });
+
+  it('says that one gone was cancelled, not failed, where its event said so (Ctrl-C in a terminal, Cancel in another tab)', () => {
+    const watched = new Map([['a', 'a.txt']]);
+    const endings = new Map([['a', { outcome: 'cancelled' } as const]]);
+    expect(importsEnded(watched, [], new Set(), endings)).toEqual({
+      notices: [
+        'Import of a.txt cancelled where it was started (another window or tab, or a terminal); nothing was imported.',
+      ],
+      errors: [],
       watching: new Map(),
       toShow: undefined,
     });
@@ -88,7 +101,8 @@ describe('importsEnded', () => {
       notices: [
         // The words of the page that started it (importedNotice).
         'Imported a.txt: 2 documents (1 for training, 1 for validation). Note: held-cafe.txt is not UTF-8: read as Windows-1252 (Western European).',
-        'Import of c.txt ended without a dataset: it was cancelled or failed where it was started (a terminal says why there), or its process stopped.',
+        // (no event said how: its process was killed, say, or could not note why)
+        'Import of c.txt ended without a dataset, and its process left no word of why (it may have been killed, or had no room to write it); a terminal that ran it says why there. Import it again to try once more.',
       ],
       errors: ['Import of renamed.txt failed: b.txt line 2: not valid JSON'],
       watching: new Map([
