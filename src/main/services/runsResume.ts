@@ -21,12 +21,12 @@ import { OPTIMIZER_FILE, TRAINER_STATE_FILE } from '../engine/train/checkpoint';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import type { RunPrepareDeps } from './runsPrepare';
-import { runStopRequestPath } from './runFolders';
 import { linkCheckpointFiles } from './runsCheckpoint';
 import { thisProcessAsOwner } from './runsLock';
 import { resolveRunModel } from './runsPrepare';
 import { announceStatus } from './runsRecord';
 import { resumableRun, type ResumeCheck } from './runsResumable';
+import { queuePastStaleRequest } from './runsStopRequest';
 
 /** Why the base model `model` cannot be found any more; undefined while it can. */
 function baseGone(deps: RunPrepareDeps, model: string): string | undefined {
@@ -171,13 +171,13 @@ export interface ResumeOptions {
  * checks (resumableRun) as it now is. A stop asked while it is queued ends it before it trains.
  */
 export function queueForResume(deps: ResumeQueueDeps, row: RunRow, check: ResumeCheck, keepLast?: number): RunRow {
-  if (!deps.repo.queueOwned(row.id, row, thisProcessAsOwner(), keepLast)) {
+  // A pause or stop asked from now on ends it before it trains (runsControl.ts); one left from
+  // before (its asker killed as it waited) is not this resume's.
+  const queue = () => deps.repo.queueOwned(row.id, row, thisProcessAsOwner(), keepLast);
+  if (!queuePastStaleRequest(deps.dataDir, row.id, queue)) {
     resumableRun(check, row.id);
     throw new ApiError('conflict', `Run ${row.id} changed while its resume began; try again`);
   }
-  // A pause or stop asked from now on ends it before it trains (runsControl.ts); one left from
-  // before (its asker killed as it waited) is not this resume's.
-  rmSync(runStopRequestPath(deps.dataDir, row.id), { force: true });
   const queued = deps.repo.mustGet(row.id);
   announceStatus(deps.events, queued);
   return queued;

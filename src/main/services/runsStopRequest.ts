@@ -1,10 +1,11 @@
 // How a pause or stop reaches a run that another process trains or starts: a stop-request file
 // in the run's folder (runFolders.ts runStopRequestPath) holding 'paused' or 'stopped', which the
 // process that has the run reads before it launches its trainer and while the trainer runs
-// (runsControl.ts). Also what a pause or stop says when there is nothing live to end, or when
-// the run has not ended within the wait.
+// (runsControl.ts), and which a resume queues the run past when one is left from before
+// (queuePastStaleRequest). Also what a pause or stop says when there is nothing live to end, or
+// when the run has not ended within the wait.
 
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import type { RunRow } from '../store/runs';
 import { runStopRequestPath } from './runFolders';
@@ -35,6 +36,41 @@ export function takeStopRequest(dataDir: string, id: string): HaltedAs | undefin
     return undefined;
   }
   return asked.trim() === 'paused' ? 'paused' : 'stopped';
+}
+
+/**
+ * Queues run `id` again (`queue`: whether it did) past a stop request left from before (its
+ * asker killed as it waited): moved aside first, then dropped once the run is queued, so that a
+ * request written as soon as it is (another process sees it live) is left for the process that
+ * starts it, not removed with the stale one. Put back when it is not queued (another process
+ * resumed it meanwhile: it may be for that one), unless a newer one is there.
+ */
+export function queuePastStaleRequest(dataDir: string, id: string, queue: () => boolean): boolean {
+  const file = runStopRequestPath(dataDir, id);
+  const aside = `${file}.${process.pid}.stale`;
+  let isAside = true;
+  try {
+    renameSync(file, aside);
+  } catch {
+    isAside = false; // none was left
+  }
+  let isQueued = false;
+  try {
+    isQueued = queue();
+    return isQueued;
+  } finally {
+    if (isAside && !isQueued) putBack(aside, file);
+    if (isAside) rmSync(aside, { force: true });
+  }
+}
+
+/** Stop request `aside` back at `file`, unless a newer one is there (link: never over it). */
+function putBack(aside: string, file: string): void {
+  try {
+    linkSync(aside, file);
+  } catch {
+    // A newer request is there: it answers for both.
+  }
 }
 
 /** Whether run `row` trains, or starts to, in a process that still runs: what a pause or stop can end. */
