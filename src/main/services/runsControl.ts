@@ -267,7 +267,8 @@ export class RunControl {
   /**
    * Stores trainer event `event` of run `id` (its 'started' marks it running, from `startedAt`
    * on, unless it is being halted: its trainer then ends before its first call), then reads a
-   * stop another process asked for.
+   * stop another process asked for: at 'started' too, as its first call is under way by then (a
+   * stop read only at the next look or progress event would let it begin its second).
    */
   private onTrainerEvent(id: string, event: TrainerEvent, recording: RunRecording, startedAt: string): void {
     if (event.kind === 'started') {
@@ -275,7 +276,7 @@ export class RunControl {
       this.deps.repo.setStatus(id, 'running', { startedAt });
     }
     recording.record(event);
-    if (event.kind === 'progress') this.readStopRequest(id);
+    if (event.kind === 'started' || event.kind === 'progress') this.readStopRequest(id);
   }
 
   private finish(id: string, result: TrainResult, stopAs: HaltedAs | null): RunSummary {
