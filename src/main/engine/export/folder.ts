@@ -105,11 +105,12 @@ async function writeStaged(
     removeMadeFolders(dirname(target), made);
     throw new ExportError(`Cannot create ${target}: ${fileProblem(error)}; ${WRITABLE}`);
   }
+  const lookup = { self: stamp, records: options.records };
   try {
-    checkNotBeingWritten(target, { self: stamp, records: options.records });
+    checkNotBeingWritten(target, lookup);
     await write(temp);
     writeExportManifest(temp, options.about);
-    checkDestination(target, true, { self: stamp, records: options.records }); // an export there now was put there meanwhile: putInPlace says so
+    checkDestination(target, true, lookup); // an export there now was put there meanwhile: putInPlace says so
     putInPlace(temp, target);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
