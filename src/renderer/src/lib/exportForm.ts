@@ -4,7 +4,8 @@
 // Export waits once the folder box is emptied), the formats in words. How to load a written folder is the contract's exportLoadHint (the CLI
 // prints it too).
 
-import { exportsFolder, type ExportFormat } from '../../../shared/contract/export';
+import { exportsFolder, type ExportFormat, type ExportResult } from '../../../shared/contract/export';
+import { formatBytes, plural } from '../../../shared/format';
 import { lastCheckpoint } from '../../../shared/contract/runNames';
 import { type ListedCheckpoint, unusableWords } from '../../../shared/contract/runs';
 
@@ -88,4 +89,16 @@ export function defaultExportFolder(
   const base = dataDir.endsWith(sep) ? dataDir.slice(0, -1) : dataDir;
   const checkpoint = /^\d+$/.test(which) ? `step${which}` : which;
   return [base, exportsFolder, `${runId}-${checkpoint}-${FOLDER_SUFFIX[format]}`].join(sep);
+}
+
+/**
+ * What an export wrote, in the panel's words, either side of its folder: "Step 1,000 exported"
+ * (to FOLDER) "10 files, 593.9 KiB." — steps and counts as the checkpoint select writes them.
+ */
+export function exportedWords(result: ExportResult): { readonly what: string; readonly written: string } {
+  const what = result.checkpoint ? `Step ${result.checkpoint.step.toLocaleString('en')} exported` : 'Exported';
+  const documents = result.documents
+    ? `, ${result.documents.train.toLocaleString('en')} training and ${result.documents.validation.toLocaleString('en')} validation documents`
+    : '';
+  return { what, written: `${plural(result.files.length, 'file')}, ${formatBytes(result.bytes)}${documents}.` };
 }

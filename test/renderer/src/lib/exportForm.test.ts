@@ -11,6 +11,7 @@ import {
   EXPORT_FORMAT_LABELS,
   exportCheckpointOptions,
   exportFolderProblem,
+  exportedWords,
 } from '../../../../src/renderer/src/lib/exportForm';
 import type { ListedCheckpoint } from '../../../../src/shared/contract/runs';
 
@@ -106,5 +107,25 @@ describe("the Export panel's checkpoints", () => {
       'The best checkpoint (step 1,200) cannot be used: its folder was deleted outside Spanfill. Choose another.',
       'The last checkpoint (step 1,200) cannot be used: its folder was deleted outside Spanfill. Choose another.',
     ]);
+  });
+});
+
+describe('exportedWords', () => {
+  const result = { format: 'hf' as const, out: '/d/exports/x', files: ['a', 'b'], bytes: 2048 };
+
+  it('writes the step and the counts as the rest of the panel writes them ("step 1,000")', () => {
+    expect(exportedWords({ ...result, checkpoint: { runId: 'r-1', step: 1000 } })).toEqual({
+      what: 'Step 1,000 exported',
+      written: '2 files, 2.0 KiB.',
+    });
+    const accelerate = { ...result, format: 'accelerate' as const, documents: { train: 12_000, validation: 1 } };
+    expect(exportedWords(accelerate)).toEqual({
+      what: 'Exported',
+      written: '2 files, 2.0 KiB, 12,000 training and 1 validation documents.',
+    });
+  });
+
+  it('says one file as one', () => {
+    expect(exportedWords({ ...result, files: ['model.safetensors'] }).written).toBe('1 file, 2.0 KiB.');
   });
 });
