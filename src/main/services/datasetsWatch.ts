@@ -12,13 +12,14 @@
 
 import type { DatasetSummary } from '../../shared/contract/datasets';
 import type { EventMap } from '../../shared/events';
-import type { DatasetRepository } from '../store/datasets';
+import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import type { EventBus } from './events';
-import { announceRemovedElsewhere } from './datasetImport';
+import { announceImportEnded, announceRemovedElsewhere } from './datasetImport';
 import { watchListed } from './listedRows';
 import { RowsWatcher, type RowsListen } from './rowsWatch';
 
-type DatasetState = ReturnType<DatasetRepository['states']>[number];
+/** A dataset as a look has it: from the store (states) or a list's answer (DatasetSummary, no error but a failure's). */
+type DatasetState = Pick<DatasetRow, 'id' | 'status' | 'name'> & { readonly error?: string | null };
 
 export class DatasetsWatcher extends RowsWatcher<DatasetState> {
   /** `removeAbandonedImports`: DatasetService.removeAbandonedImports (datasetImport.ts). */
@@ -34,7 +35,11 @@ export class DatasetsWatcher extends RowsWatcher<DatasetState> {
         return repo.states();
       },
       {
-        status: ({ id, status }) => events.emit('datasets.statusChanged', { datasetId: id, status }),
+        // (a failure kept as a row, with why, as this process says it: announceImportEnded)
+        status: ({ id, status, error }) =>
+          status === 'failed' && typeof error === 'string'
+            ? announceImportEnded(events, id, { outcome: 'failed', reason: error })
+            : events.emit('datasets.statusChanged', { datasetId: id, status }),
         renamed: ({ id, name }) => events.emit('datasets.renamed', { datasetId: id, name }),
         removed: (id) => announceRemovedElsewhere({ repo, events }, id),
       },

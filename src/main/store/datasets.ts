@@ -240,13 +240,12 @@ export class DatasetRepository {
     return columns === undefined ? undefined : toRow(columns);
   }
 
-  /** Every dataset's id, status and name, without reading its statistics. */
-  states(): { id: string; status: DatasetRow['status']; name: string }[] {
-    return this.db.prepare('SELECT id, status, name FROM datasets ORDER BY created_at, id').all() as {
-      id: string;
-      status: DatasetRow['status'];
-      name: string;
-    }[];
+  /** Every dataset's id, status, name and why its import failed (null unless so), without reading its statistics. */
+  states(): Pick<DatasetRow, 'id' | 'status' | 'name' | 'error'>[] {
+    return this.db.prepare('SELECT id, status, name, error FROM datasets ORDER BY created_at, id').all() as Pick<
+      DatasetRow,
+      'id' | 'status' | 'name' | 'error'
+    >[];
   }
 
   /** The datasets still importing (what a look for abandoned imports reads, every interval in the app). */

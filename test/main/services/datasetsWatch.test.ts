@@ -223,6 +223,27 @@ describe('DatasetsWatcher', () => {
       }
     });
 
+    it("is announced failed with its reason where its row is kept as failed (another server's, whose page went)", async () => {
+      const { dataDir, terminal, watcher, heard, close } = appAndTerminal();
+      try {
+        const importing = terminal.import({ paths: [notText(dataDir)], isCallerGone: () => true });
+        watcher.poll();
+        const told = await importing.then(
+          () => undefined,
+          (error: unknown) => (error as Error).message,
+        );
+        expect(told).toMatch(/photo\.txt/);
+        const [[, started]] = heard as [EventName, { datasetId: string }][];
+        heard.length = 0;
+        watcher.poll();
+        expect(heard).toEqual([
+          ['datasets.statusChanged', { datasetId: started.datasetId, status: 'failed', error: told }],
+        ]);
+      } finally {
+        close();
+      }
+    });
+
     it('is announced failed with its reason when its row is cleared only at a later look (a full disk)', async () => {
       const { dataDir, app, terminal, watcher, heard, close } = appAndTerminal();
       try {
