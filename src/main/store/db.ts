@@ -1,5 +1,6 @@
 // Opening the store: one SQLite database in the data directory, WAL journal, foreign keys
-// on, integrity-checked on open (a large one once a day) and migrated to the latest schema.
+// on, integrity-checked on open (a large one once a day) and migrated to the latest schema,
+// keeping a copy of a database an older version wrote as it was (schemaCopy.ts).
 // Main is the only writer; engine hosts send results by message instead of touching the
 // database. On a full disk it opens without WAL's shared-memory file, so that the commands
 // that list and delete (and so free space) still run.
@@ -11,6 +12,7 @@ import { migrations, type Migration } from './migrations';
 import { errorMessage, isDiskFull } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { FolderError, makeFolder, type FolderProblem } from '../makeFolder';
+import { goBackAdvice, keepSchemaCopy, type SchemaCopier, type SchemaMigration } from './schemaCopy';
 
 export type Db = Database.Database;
 
@@ -28,6 +30,12 @@ export interface Store {
    * then fail.
    */
   readonly exclusive: boolean;
+  /**
+   * What this open did to a database an older version wrote: migrated it, keeping a copy of it
+   * as it was (or not, and why); schemaMigrationNotice words it. Undefined where it did not (a
+   * new database, one already at this schema).
+   */
+  readonly migration: SchemaMigration | undefined;
   close(): void;
 }
 
@@ -86,13 +94,16 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
 
 function openConnection(dataDir: string, file: string, options: OpenStoreOptions, exclusive: boolean): Store {
   makeDataDir(dataDir);
-  const db = (options.openDatabase ?? openWithBinding(options.nativeBinding))(file);
+  const open = options.openDatabase ?? openWithBinding(options.nativeBinding);
+  const db = open(file);
+  let migration: SchemaMigration | undefined;
   try {
     configure(db, exclusive);
     const due = integrityCheckDue(file, options.alwaysCheckBytes ?? ALWAYS_CHECK_BYTES);
     if (due !== null) checkIntegrity(db, file);
     if (due === 'daily') stampChecked(file);
-    migrate(db, file, options.migrations ?? migrations);
+    const copier = { open, exclusive, freeSpace: options.freeSpace ?? statFreeSpace };
+    migration = migrate(db, file, options.migrations ?? migrations, copier);
   } catch (error) {
     db.close();
     throw error;
@@ -102,6 +113,7 @@ function openConnection(dataDir: string, file: string, options: OpenStoreOptions
     path: file,
     schemaVersion: readUserVersion(db),
     exclusive,
+    migration,
     close: () => db.close(),
   };
 }
@@ -342,21 +354,38 @@ function readUserVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function migrate(db: Db, file: string, list: readonly Migration[]): void {
+/**
+ * Applies the migrations the database lacks, all in one transaction taken with the write lock
+ * first (IMMEDIATE): a crash leaves all or none, and another process opening it meanwhile waits,
+ * then finds it migrated. A database an older version wrote (not a new one) is copied first, in
+ * that lock, through a second connection (VACUUM INTO cannot run in a transaction), so the copy
+ * misses nothing another process wrote.
+ */
+function migrate(db: Db, file: string, list: readonly Migration[], copier: SchemaCopier): SchemaMigration | undefined {
   const latest = list.length > 0 ? list[list.length - 1].version : 0;
-  const current = readUserVersion(db);
-  if (current > latest) {
-    throw new StoreError(
-      `The database ${file} was written by a newer version of Spanfill (schema ${current}; ` +
-        `this version knows up to ${latest}). Upgrade Spanfill, or use another --data-dir.`,
-    );
-  }
-  for (const migration of list) {
-    if (migration.version <= current) continue;
-    // Each migration and its version bump commit together, so a crash leaves either.
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+  const found = readUserVersion(db);
+  if (found > latest) throw newerVersionError(file, found, latest);
+  if (found === latest) return undefined;
+  return db
+    .transaction(() => {
+      const from = readUserVersion(db);
+      if (from > latest) throw newerVersionError(file, from, latest); // by another process as this one waited
+      if (from === latest) return undefined;
+      const copy = from > 0 ? keepSchemaCopy(db, file, from, copier) : undefined;
+      for (const migration of list) {
+        if (migration.version <= from) continue;
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+      return copy === undefined ? undefined : { from, to: latest, copy };
+    })
+    .immediate();
+}
+
+function newerVersionError(file: string, found: number, latest: number): StoreError {
+  const goBack = goBackAdvice(file, latest);
+  return new StoreError(
+    `The database ${file} was written by a newer version of Spanfill (schema ${found}; ` +
+      `this version knows up to ${latest}). Upgrade Spanfill, or use another --data-dir.${goBack ? ` ${goBack}` : ''}`,
+  );
 }
