@@ -160,6 +160,31 @@ describe('openStore on a database of an older schema', () => {
     expect(besideDatabase(other)).toEqual([]);
   });
 
+  it('applies nothing where another process migrated it while this one waited for the lock', () => {
+    const dir = schema3DataDir();
+    let opened = 0;
+    // The other process (another openStore here) migrates between this open's look at the schema and its lock.
+    const overtaken = (file: string): Db => {
+      const db = new Database(file);
+      if (++opened !== 1) return db;
+      const transaction = db.transaction.bind(db);
+      return Object.assign(db, {
+        transaction: (fn: () => unknown) => {
+          openStore(dir, { freeSpace: roomy }).close();
+          return transaction(fn);
+        },
+      });
+    };
+    const store = openStore(dir, { freeSpace: roomy, openDatabase: overtaken });
+    try {
+      expect(store.schemaVersion).toBe(latestSchemaVersion);
+      expect(store.migration).toBeUndefined();
+    } finally {
+      store.close();
+    }
+    expect(readCopy(path.join(dir, `${databaseFileName}.schema-3.bak`)).version).toBe(3);
+  });
+
   it('keeps no copy of a new database, nor of one already at this schema', () => {
     const dir = tempDir();
     const fresh = openStore(dir, { freeSpace: roomy });
