@@ -267,6 +267,10 @@ describe('Train and Runs screens', () => {
     );
     await page.getByTestId('train-start').click();
     await page.getByTestId('run-view').waitFor();
+    // Its settings list says that the lr box did nothing for Adafactor.
+    await expect(page.getByTestId('run-settings').textContent()).resolves.toMatch(
+      /Learning rate\s*lr\s*0\.002 \(not used: adafactor sets its own step sizes\)/,
+    );
     // What the start said with the run stays above its view.
     await expect(page.getByTestId('run-start-notices').textContent()).resolves.toContain(
       'optimizer adafactor sets its own step sizes',

@@ -6,8 +6,9 @@
 // with its flags (cli/commands/train-flags.ts inFlagWords).
 
 import { renameFields } from '../../../shared/contract/issues';
-import type { RunConfigInput } from '../../../shared/contract/runs';
+import type { RunConfig, RunConfigInput } from '../../../shared/contract/runs';
 import { settingEntries } from '../../../shared/contract/runSettings';
+import { unusedSettingReason } from '../../../shared/contract/schedule';
 
 export const SETTING_LABELS = {
   name: 'Run name',
@@ -110,16 +111,23 @@ export interface LabelledSetting {
   /** settingLabel(key). */
   readonly label: string;
   readonly value: unknown;
+  /** Why the setting does nothing in this run (unusedSettingReason: an Adafactor run's lr), else null. */
+  readonly unused: string | null;
 }
 
 /**
  * A run's settings (flattened by settingEntries) as the run view lists them: those the Train
  * form has a box for first, in the form's order and under its labels (bySettingOrder), then the
- * rest by key.
+ * rest by key; each with why it does nothing in this run, where it does nothing.
  */
-export function labelledSettings(config: object): LabelledSetting[] {
+export function labelledSettings(config: RunConfig): LabelledSetting[] {
   return settingEntries(config)
-    .map(([key, value]) => ({ key, label: settingLabel(key), value }))
+    .map(([key, value]) => ({
+      key,
+      label: settingLabel(key),
+      value,
+      unused: unusedSettingReason(key, config.optimizer.kind),
+    }))
     .sort((a, b) => bySettingOrder(a.key, b.key)); // stable: the rest keep settingEntries' key order
 }
 

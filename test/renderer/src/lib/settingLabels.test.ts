@@ -101,5 +101,19 @@ describe('setting labels', () => {
     expect(listed.find((s) => s.key === 'lr')?.value).toBe(0.002);
     expect(settingLabel('optimizer.beta1')).toBe('Optimizer beta1');
     expect(settingLabel('somethingElse')).toBe('somethingElse');
+    expect(listed.filter((s) => s.unused !== null)).toEqual([]);
+  });
+
+  it("says beside an Adafactor run's lr, schedule and warm-up that they do nothing there", () => {
+    const config = runConfigSchema.parse({
+      ...{ datasetId: 'ds-1', model: 'builtin:byt5-tiny', maxSteps: 10, lr: 0.002 },
+      optimizer: { kind: 'adafactor' },
+    });
+    const unused = labelledSettings(config).filter((s) => s.unused !== null);
+    expect(unused.map(({ key, unused: why }) => `${key}: ${why}`)).toEqual([
+      'lr: adafactor sets its own step sizes',
+      'warmupSteps: adafactor sets its own step sizes',
+      'schedule: adafactor sets its own step sizes',
+    ]);
   });
 });
