@@ -5,7 +5,8 @@
 // (queuePastStaleRequest). Also what a pause or stop says when there is nothing live to end, or
 // when the run has not ended within the wait.
 
-import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import type { RunRow } from '../store/runs';
 import { runStopRequestPath } from './runFolders';
@@ -17,9 +18,11 @@ export type HaltedAs = 'paused' | 'stopped';
 /**
  * Asks the process that has run `id` to end it `as` (paused or stopped). Written aside, then
  * renamed: that process, which looks every 200 ms, never reads it empty (and stops a pause).
+ * The run's folder is made if need be: a new run is queued (live) a moment before its folder is.
  */
 export function askToStop(dataDir: string, id: string, as: HaltedAs): void {
   const file = runStopRequestPath(dataDir, id);
+  mkdirSync(path.dirname(file), { recursive: true });
   const aside = `${file}.${process.pid}.tmp`;
   writeFileSync(aside, as);
   renameSync(aside, file);

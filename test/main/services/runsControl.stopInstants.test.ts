@@ -1,6 +1,6 @@
 // A pause or stop asked from another process (a stop-request file: runsStopRequest.ts) at each
 // instant of a run's start, with a trainer the test drives (scriptedTrainer-support.ts) and the
-// 200 ms look at the request (runsControl.ts) made only when the test says: as the run prepares,
+// 200 ms look at the request (runsControl.ts) made only when the test says: once it is queued,
 // after its trainer is asked to train but before it has started, as it says 'started', at its
 // first progress event, and one left from before a resume (its asker killed as it waited) or
 // written as the resume queues the run. Each ends as asked (paused or stopped), having trained
@@ -69,17 +69,18 @@ async function resumesToTheEnd({ app, trainer }: Kit, id: string): Promise<void>
 const endings: HaltedAs[] = ['paused', 'stopped'];
 
 describe.each(endings)('asked to end %s from another process', (as) => {
-  it('as it prepares: ended before its trainer is asked to train', async () => {
+  it('as it is queued, before its launch: ended before its trainer is asked to train', async () => {
     const kit = await setUp();
     const { app, dataDir, trainer, config, statuses } = kit;
     let id = '';
-    app.events.subscribe((name, payload) => {
-      const { runId, status } = payload as EventMap['runs.statusChanged'];
-      if (name !== 'runs.statusChanged' || status !== 'queued' || id !== '') return;
-      // Another process sees it queued (live, its folder made) and asks it to end.
-      id = runId;
+    const add = app.runs.repo.add.bind(app.runs.repo);
+    app.runs.repo.add = (...args) => {
+      const row = add(...args);
+      // Another process sees it queued (live, its folder not made yet) and asks it to end.
+      id = row.id;
       askToStop(dataDir, id, as);
-    });
+      return row;
+    };
     const started = await app.runs.start(config);
     expect(started).toMatchObject({ id, status: as, step: 0 });
     expect(trainer.asked).toEqual([]);

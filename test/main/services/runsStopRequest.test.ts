@@ -37,6 +37,14 @@ describe('takeStopRequest', () => {
   });
 });
 
+describe('askToStop', () => {
+  it("asks a run whose folder is not made yet (another process's start, queued a moment before)", () => {
+    const dataDir = tempDir();
+    askToStop(dataDir, 'r-1', 'paused');
+    expect(takeStopRequest(dataDir, 'r-1')).toBe('paused');
+  });
+});
+
 describe('queuePastStaleRequest', () => {
   it('drops one left from before once the run is queued', () => {
     const dataDir = dataDirWithRun();
