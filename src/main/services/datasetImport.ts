@@ -21,6 +21,7 @@ import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import type { ImportEnding } from '../store/importEndings';
 import { isRecordedProcessAlive, recordOfThisProcess } from '../processIdentity';
 import { datasetSplitPath, datasetTokenDir, removeDatasetFiles } from './datasetFiles';
+import { announceImportEnded } from './datasetsImportEnded';
 import { toApiError } from './errors';
 import { numberedName, numberedNote, refuseOthersId } from './idOrName';
 import type { EventBus } from './events';
@@ -115,9 +116,9 @@ export function removeAbandonedImports(deps: Pick<DatasetImportDeps, 'repo' | 'd
 
 /**
  * Deletes what an import that failed or was abandoned stored: its files first (room the delete
- * may need), then its documents in batches and its row (deleteGradually), noting how it ended
- * (`ending`, for an import this process ran) before the row goes, so that a process that sees
- * the row go finds the note. False, with the row kept 'importing', when that cannot be done yet,
+ * may need), then its documents in batches and its row (as deleteGradually), noting how it
+ * ended (`ending`, for an import this process ran) before the row goes, so that a process that
+ * sees the row go finds the note. False, with the row kept 'importing', when that cannot be done yet,
  * as on a disk the import filled: its importer is gone once the import has ended, so
  * removeAbandonedImports tries again at the next open of the store (every command's) and, in
  * the app, at each look for other processes' changes. It never throws: a store that cannot be
@@ -134,27 +135,6 @@ function removeLeftovers(
   const isEmptied = attempt(() => deps.repo.deleteDocuments(id));
   if (ending !== undefined) deps.repo.endings?.note(id, ending);
   return isEmptied && attempt(() => deps.repo.delete(id));
-}
-
-/**
- * datasets.statusChanged for an import that ended without a dataset: failed, with why (which
- * another page or window says); cancelled, without (someone asked for it). Said by the process
- * that ran it, and by one that watched it from another process (datasetsWatch.ts).
- */
-export function announceImportEnded(events: EventBus, id: string, ending: ImportEnding): void {
-  const why = ending.outcome === 'failed' ? { error: ending.reason } : {};
-  events.emit('datasets.statusChanged', { datasetId: id, status: 'failed', ...why });
-}
-
-/**
- * datasets.removed for a dataset gone from the store that this process did not remove (another
- * process did, or it was an abandoned import cleared here), after how its import ended where the
- * importing process noted that (removeLeftovers): a screen that listed it as importing says so.
- */
-export function announceRemovedElsewhere(deps: Pick<DatasetImportDeps, 'repo' | 'events'>, id: string): void {
-  const ending = deps.repo.endings?.read(id);
-  if (ending !== undefined) announceImportEnded(deps.events, id, ending);
-  deps.events.emit('datasets.removed', { datasetId: id });
 }
 
 /**

@@ -35,7 +35,6 @@ import {
   removeTokenCaches,
 } from './datasetFiles';
 import {
-  announceRemovedElsewhere,
   importDataset,
   importedElsewhereMessage,
   importOwner,
@@ -43,6 +42,7 @@ import {
   type DatasetImportRequest,
 } from './datasetImport';
 import { resumableRunsOn } from './datasetRuns';
+import { announceRemovedElsewhere } from './datasetsImportEnded';
 import { recomputeSplit } from './datasetSplit';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
@@ -110,9 +110,8 @@ export class DatasetService {
   /**
    * See datasetImport.ts: imports whose process is gone are deleted, live ones kept, and one that
    * cannot be deleted yet (a full disk) is kept for the next try; never throws for it. Each one
-   * deleted is announced (datasets.removed), for a screen that listed it as importing, after how
-   * it ended where its process noted that (a failure that could not delete its row on a full
-   * disk), and the space it took is given back to the disk where that is worth it.
+   * deleted is announced (datasets.removed, after how it ended where its process noted it), for a
+   * screen that listed it as importing, and the space it took is given back where that is worth it.
    */
   removeAbandonedImports(): string[] {
     const removed = removeAbandonedImports({ repo: this.repo, dataDir: this.deps.dataDir });

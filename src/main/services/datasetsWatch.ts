@@ -7,14 +7,15 @@
 // imports whose process is gone (a `spanfill import` killed), as a service does when it opens
 // the store, so their rows go from the screens within an interval instead of staying
 // "importing" until the app restarts. What datasets.list answers is a look too (listedRows.ts).
-// An import that failed or was cancelled there is said to have so, with the reason that process
-// gave, as its row goes (the note it left: store/importEndings.ts), as this process's own.
+// An import that failed there is announced failed, with the reason that process gave, and one
+// cancelled there as cancelled, as its row goes (the note it left: store/importEndings.ts), as
+// this process announces its own.
 
 import type { DatasetSummary } from '../../shared/contract/datasets';
 import type { EventMap } from '../../shared/events';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
 import type { EventBus } from './events';
-import { announceImportEnded, announceRemovedElsewhere } from './datasetImport';
+import { announceImportEnded, announceRemovedElsewhere } from './datasetsImportEnded';
 import { watchListed } from './listedRows';
 import { RowsWatcher, type RowsListen } from './rowsWatch';
 
