@@ -25,6 +25,10 @@ export interface EventMap {
   'datasets.statusChanged': {
     readonly datasetId: string;
     readonly status: 'importing' | 'ready' | 'failed';
+    /**
+     * With status 'failed': why it failed; absent, it was cancelled (here, or by the process that
+     * ran it: services/datasetsImportEnded.ts).
+     */
     readonly error?: string;
   };
   /** A dataset was removed (here, by another window, or by a terminal on the same data directory). */

@@ -44,7 +44,8 @@ export const importCommand = defineCommand({
     'at its top) is left out, with a note.\n' +
     '- reads plain text from standard input (`cat notes.txt | spanfill import - --name notes`), which\n' +
     'needs --name; a file named - is ./-.\n' +
-    'Ctrl-C cancels and leaves nothing behind.',
+    'Ctrl-C cancels and leaves nothing behind but a note of how it ended, for an app open on the same\n' +
+    'data directory (kept 10 minutes).',
   options: {
     name: {
       type: 'string',
