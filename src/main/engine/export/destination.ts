@@ -80,6 +80,12 @@ export function checkDestination(out: string, force: boolean, lookup: WriterLook
   if (!statSync(out).isDirectory())
     throw new ExportError(`${out} is a file, not a folder; give the path of a new or empty folder`);
   const contents = folderContents(out);
+  if (contents.kind === 'unlisted')
+    throw new ExportError(
+      `${out} holds what an earlier Spanfill (before ${EXPORT_MANIFEST}) or another tool writes as ` +
+        `${contents.what} export — ${contents.names} — and no ${EXPORT_MANIFEST}, so Spanfill does not replace ` +
+        'it: move it away or delete it yourself, or choose another folder',
+    );
   if (contents.kind === 'other')
     throw new ExportError(
       `${out} is not an earlier Spanfill export, so Spanfill never replaces it: ${contents.why}. ` +

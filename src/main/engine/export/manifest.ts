@@ -13,6 +13,7 @@ import { basename, join, relative, sep, win32 } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { clipText } from '../../../shared/format';
 import { IN_PROGRESS } from './stagingName';
+import { unlistedExportOf } from './unlisted';
 
 export const EXPORT_MANIFEST = 'spanfill-export.json';
 /** The manifest's version (its `spanfill_export` field); a mismatch is refused in words. */
@@ -86,8 +87,16 @@ export type FolderContents =
   | { readonly kind: 'empty' }
   /** An earlier export and nothing else: a forced export may replace it. */
   | { readonly kind: 'export'; readonly format: string; readonly files: number; readonly bytes: number }
+  /**
+   * No manifest, but just the files an export of one format writes (unlisted.ts): one from before
+   * Spanfill wrote manifests, or another tool's. `what`: the format with its article; `names`: what it holds.
+   */
+  | { readonly kind: 'unlisted'; readonly what: string; readonly names: string }
   /** Anything else; `why` says what it holds that makes it not an earlier export. */
   | { readonly kind: 'other'; readonly why: string };
+
+/** What readManifest says of a folder without a manifest. */
+const NO_MANIFEST = `no ${EXPORT_MANIFEST}`;
 
 /** The manifest of `dir`, or why there is none to go by (to follow "it holds X and"). */
 function readManifest(dir: string): ExportManifest | string {
@@ -95,7 +104,8 @@ function readManifest(dir: string): ExportManifest | string {
   try {
     text = readFileSync(join(dir, EXPORT_MANIFEST), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `no ${EXPORT_MANIFEST} (every export writes one)`;
+    // NOTE: not "every export writes one": exports from before manifests did not (unlisted.ts).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return NO_MANIFEST;
     return `a ${EXPORT_MANIFEST} that cannot be read (${errorMessage(error)})`;
   }
   let value: unknown;
@@ -178,16 +188,20 @@ export const FINDER_FILE = '.DS_Store';
 
 /**
  * What `dir` (an existing folder) holds: nothing; an earlier export whose manifest lists every
- * file in it at its size (and nothing else but the folders holding them); or something else.
- * Without a manifest only the top level is read (it may be a home folder of a million files).
+ * file in it at its size (and nothing else but the folders holding them); with no manifest, just
+ * the files one format's export writes (unlisted.ts); or something else. Without a manifest only
+ * the top level is read (it may be a home folder of a million files), and the folders such an
+ * export writes where every name at the top is one it writes.
  */
 export function folderContents(dir: string): FolderContents {
-  const top = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.name !== FINDER_FILE && !IN_PROGRESS.test(entry.name))
-    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
-    .sort();
+  const entries = readdirSync(dir, { withFileTypes: true }).filter(
+    (entry) => entry.name !== FINDER_FILE && !IN_PROGRESS.test(entry.name),
+  );
+  const top = entries.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name)).sort();
   if (top.length === 0) return { kind: 'empty' };
   const manifest = readManifest(dir);
+  const unlisted = manifest === NO_MANIFEST ? unlistedExportOf(dir, entries) : undefined;
+  if (unlisted !== undefined) return { kind: 'unlisted', what: unlisted, names: someNames(top) };
   if (typeof manifest === 'string') return { kind: 'other', why: `it holds ${someNames(top)} and ${manifest}` };
   const listed = new Map(manifest.files.map((file) => [file.path, file.bytes]));
   const isListedFolder = (path: string): boolean => manifest.files.some((file) => file.path.startsWith(`${path}/`));
