@@ -12,7 +12,7 @@ import { migrations, type Migration } from './migrations';
 import { errorMessage, isDiskFull } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import { FolderError, makeFolder, type FolderProblem } from '../makeFolder';
-import { goBackAdvice, keepSchemaCopy, type SchemaCopier, type SchemaMigration } from './schemaCopy';
+import { goBackAdvice, keepSchemaCopy, newestSchemaCopy, type SchemaCopier, type SchemaMigration } from './schemaCopy';
 
 export type Db = Database.Database;
 
@@ -234,14 +234,20 @@ function accessCode(target: string, mode: number): string | undefined {
 }
 
 /**
- * What to do about a damaged database. Spanfill keeps no backup of it; the checkpoints its runs
- * saved are folders the database does not hold, which a command on another data directory still
- * takes (`train --model`, README's "Training"; `export --checkpoint`, its "Exporting").
+ * What to do about a damaged database. Spanfill keeps no backup of it, only the copy an update
+ * made before it migrated it (the newest is named); the checkpoints its runs saved are folders the
+ * database does not hold, which a command on another data directory still takes (`train --model`,
+ * README's "Training"; `export --checkpoint`, its "Exporting").
  */
 function damagedAdvice(file: string): string {
   const checkpoints = `${path.join(path.dirname(file), 'runs', '<run id>', 'checkpoints')}/step-…`;
+  const kept = newestSchemaCopy(file);
+  const restore = kept
+    ? `, only the copy of it an update kept as it was before it (${kept}): replace ${file} with that copy (what ` +
+      'was done since that update is lost) or with a copy of your own,'
+    : ': restore a copy of your own,';
   return (
-    "Spanfill keeps no backup of it: restore a copy of your own, or use another --data-dir. Its runs' " +
+    `Spanfill keeps no backup of it${restore} or use another --data-dir. Its runs' ` +
     `checkpoints are folders of their own (${checkpoints}) that work from another data directory: ` +
     '`spanfill train --model FOLDER --data-dir OTHER` starts a run from its weights, ' +
     '`spanfill export --checkpoint FOLDER --format hf --out DIR --data-dir OTHER` exports it.'

@@ -151,3 +151,16 @@ export function goBackAdvice(file: string, version: number): string | undefined 
     `${file}-shm where they are; what was done with the newer version since is lost.`
   );
 }
+
+/** The newest copy an update kept beside `file` (the highest schema), where one lies there. */
+export function newestSchemaCopy(file: string): string | undefined {
+  const pattern = new RegExp(`^${path.basename(file).replace(/\./g, '\\.')}\\.schema-(\\d+)\\.bak$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return undefined;
+  }
+  const versions = names.map((name) => Number(pattern.exec(name)?.[1] ?? -1)).filter((version) => version >= 0);
+  return versions.length > 0 ? schemaCopyPath(file, Math.max(...versions)) : undefined;
+}

@@ -256,3 +256,17 @@ describe('openStore on a database of a newer version', () => {
     );
   });
 });
+
+describe('openStore on a damaged database beside the copy an update kept', () => {
+  it('names the newest copy as one to restore, with what restoring it loses', () => {
+    const dir = tempDir();
+    const file = path.join(dir, databaseFileName);
+    for (const version of [9, 10]) fs.writeFileSync(`${file}.schema-${version}.bak`, 'a copy');
+    fs.writeFileSync(file, 'not a database at all'.repeat(100));
+    expect(() => openStore(dir, { freeSpace: roomy })).toThrow(
+      `The database ${file} cannot be used: file is not a database. Spanfill keeps no backup of it, only the ` +
+        `copy of it an update kept as it was before it (${file}.schema-10.bak): replace ${file} with that copy ` +
+        "(what was done since that update is lost) or with a copy of your own, or use another --data-dir. Its runs' ",
+    );
+  });
+});
