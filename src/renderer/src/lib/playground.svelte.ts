@@ -4,7 +4,8 @@
 // model, "mask this for me" (the masking preview of typed text, turned into a prompt whose hidden
 // spans are remembered so each filled span can be called exact or not), and the prompt history.
 // The history and the screen as it was left are kept in the data directory (playgroundMemory.ts),
-// read back when the screen first opens; a first visit opens the newest run's best checkpoint (its
+// read back when the screen first opens (with what an older version kept in localStorage brought
+// over once: playgroundCarryOver.ts); a first visit opens the newest run's best checkpoint (its
 // last when the best cannot be used) beside its base. The runs' checkpoints are read when the
 // picker opens and again on a run's checkpoint, rename or removal. Stop cancels a fill: the columns
 // not done say so, and a prompt no model answered is not kept. A column that goes mid-fill
@@ -41,6 +42,7 @@ import {
   type MaskForm,
 } from './playgroundFill';
 import { PlaygroundMemory } from './playgroundMemory';
+import { carryOver } from './playgroundCarryOver';
 import { baseModelKey, builtinChoice, folderChoice, registeredChoices } from './playgroundChoices';
 import { RemovedModels } from './playgroundRemoved';
 import { untrack } from 'svelte';
@@ -76,6 +78,8 @@ class PlaygroundStore {
   error: string | undefined = $state();
   /** Columns a run's or a model's removal (here or elsewhere) took away, in sentences, until the next fill. */
   notice: string | undefined = $state();
+  /** What was brought over from an older version's localStorage, said in the notice once the columns are listed. */
+  private carriedNotice: string | undefined;
   /** The prompts filled lately, newest first, as the store keeps them. */
   history: readonly string[] = $state([]);
   /** Why the history or the screen could not be read back or kept, shown by the history. */
@@ -194,6 +198,9 @@ class PlaygroundStore {
   async open(): Promise<void> {
     await this.restore();
     await this.loadCheckpoints();
+    // After the listing, which says the columns gone since (a brought-over screen's too) in the notice.
+    if (this.carriedNotice !== undefined) this.notice = [this.carriedNotice, this.notice].filter(Boolean).join(' ');
+    this.carriedNotice = undefined;
   }
 
   /**
@@ -204,7 +211,9 @@ class PlaygroundStore {
   private restore(): Promise<void> {
     this.restoring ??= this.memory
       .readBack()
-      .then((screen) => {
+      .then((kept) => carryOver(localStorage, api, this, kept))
+      .then(({ screen, notice }) => {
+        this.carriedNotice = notice;
         if (screen !== null) this.isFirstChoice = false;
         if (screen !== null && !this.isEdited) {
           this.prompt = screen.prompt;
