@@ -12,7 +12,7 @@ import { runsServiceKit } from './runs-support';
 
 const SPM = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const { tempDir, open } = runsServiceKit();
-/** An export of data directory argv[0] into argv[1] that writes for ever (fixtures/exportingChild.ts); its line: its staging folder. */
+/** An export by data directory argv[0] of folder argv[1] into argv[2] (argv[3] 'force': forced) that writes for ever (fixtures/exportingChild.ts); its line: its staging folder. */
 const startExport = tsChildren(path.join(__dirname, 'fixtures', 'exportingChild.ts'));
 
 describe('an export into a new folder killed while it writes', () => {

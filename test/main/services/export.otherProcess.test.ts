@@ -3,7 +3,7 @@
 // that exists, the second is refused, forced or not, naming the process and the run and
 // checkpoint step it exports, as an export in the same app is named (export.sameFolder.test.ts),
 // and saying to wait or choose another folder. The first is a real process
-// (fixtures/exportingRunChild.ts) whose engine never answers; once it is killed, the folder is written.
+// (fixtures/exportingChild.ts) whose engine never answers; once it is killed, the folder is written.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,8 +17,8 @@ import { killHard, tsChildren } from '../../support/tsChild';
 
 const SPM = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const tempDir = tempDirs('spanfill-export-other-');
-/** Run r-1 ('tiny') of data directory argv[0], checkpoint folder argv[1], exported into argv[2] for ever. */
-const startExport = tsChildren(path.join(__dirname, 'fixtures', 'exportingRunChild.ts'));
+/** Run r-1 ('tiny') of data directory argv[0], checkpoint folder argv[1], exported into argv[2] for ever (argv[3]: 'run'). */
+const startExport = tsChildren(path.join(__dirname, 'fixtures', 'exportingChild.ts'));
 
 /** This process's export service of `dataDir`: run r-2 ('other') has the checkpoint `checkpoint`; its engine writes one file. */
 function service(dataDir: string, checkpoint: string): ExportService {
@@ -45,7 +45,7 @@ describe('an export to the folder an export in another process is writing', () =
     const here = service(data, checkpoint);
     for (const out of [path.join(dir, 'new'), path.join(dir, 'there')]) {
       if (path.basename(out) === 'there') fs.mkdirSync(out); // written into under its lock, not staged beside
-      const other = await startExport(data, checkpoint, out);
+      const other = await startExport(data, checkpoint, out, 'run');
       const busy = {
         code: 'invalid_input',
         message:
