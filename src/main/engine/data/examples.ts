@@ -20,6 +20,36 @@ import { plural } from '../../../shared/format';
 
 export type MaskingMode = 'packed' | 'per-document';
 
+/**
+ * How each masking mode makes its examples (exampleTokens, and the masks maskedExample draws over
+ * them), by name. Checkpoints record the names their examples were made by, and a resume from one
+ * made otherwise says so (train/exampleSchemes.ts): bump a mode's name whenever what it makes
+ * changes, and put the old name's words in EXAMPLE_SCHEME_WORDS.
+ */
+export const EXAMPLE_SCHEMES: Readonly<Record<MaskingMode, string>> = {
+  packed: 'packed-1',
+  'per-document': 'per-document-2', // 207452bb: each document's last piece ends in its EOS
+};
+
+/** What made the examples of a checkpoint that records no scheme: a Spanfill from before 207452bb. */
+export const UNRECORDED_EXAMPLE_SCHEMES: Readonly<Record<MaskingMode, string>> = {
+  packed: 'packed-1',
+  'per-document': 'per-document-1',
+};
+
+/** Each scheme, old ones included, in words that follow "made by … (". */
+export const EXAMPLE_SCHEME_WORDS: Readonly<Record<string, string>> = {
+  'packed-1': 'documents joined by the end mark </s> and cut into equal pieces',
+  'per-document-1': 'per-document pieces without the end mark </s>',
+  'per-document-2': "per-document pieces, each document's last ending in the end mark </s>",
+};
+
+/** The schemes a run's training and validation examples are made by (null: no validation examples). */
+export interface ExampleSchemes {
+  readonly train: string;
+  readonly validation: string | null;
+}
+
 export interface SpanCorruptionSettings {
   /** Encoder length after masking (HF `max_seq_length`). */
   readonly inputLength: number;

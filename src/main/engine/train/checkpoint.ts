@@ -18,6 +18,7 @@ import { readAllTensors, safetensorsSizeProblem } from '../formats/safetensors';
 import { t5ParamShapes } from '../t5/params';
 import { loadT5Weights, SINGLE_FILE } from '../t5/weights';
 import { removeLeftover, removeWhole } from './checkpointFolders';
+import type { ExampleSchemes } from '../data/examples';
 import type { DataPosition, MaskSchedule } from './batchStream';
 import type { EvaluationMetrics } from './evaluate';
 
@@ -59,6 +60,12 @@ export interface TrainerState {
   readonly tokensSeen: number;
   /** The validation metrics at this step, when an evaluation ran at it. */
   readonly validation: EvaluationMetrics | null;
+  /**
+   * The schemes its examples were made by (examples.ts EXAMPLE_SCHEMES); absent in a checkpoint
+   * of a Spanfill from before 207452bb (UNRECORDED_EXAMPLE_SCHEMES). A resume from one made
+   * otherwise goes on and says so (exampleSchemes.ts).
+   */
+  readonly examples?: ExampleSchemes;
 }
 
 export interface CheckpointContent {
@@ -158,6 +165,13 @@ function parseTrainerState(file: string): TrainerState {
     );
   if (!Number.isInteger(state.step) || !state.data || !state.rng || !state.settings)
     throw new CheckpointError('is incomplete: step, data, rng and settings are required');
+  const { examples } = state;
+  const isScheme = (v: unknown): boolean => typeof v === 'string';
+  if (
+    examples !== undefined &&
+    !(isScheme(examples?.train) && (examples.validation === null || isScheme(examples.validation)))
+  )
+    throw new CheckpointError('has "examples" that are not the schemes of its training and validation examples');
   return state as TrainerState;
 }
 

@@ -28,6 +28,7 @@ import {
   TRAINER_STATE_VERSION,
 } from './checkpoint';
 import type { EvaluationMetrics } from './evaluate';
+import { exampleModesOf, exampleSchemesOf } from './exampleSchemes';
 import { Evaluator } from './evaluate';
 import type { TrainerEvent } from './progress';
 import { ProgressMeter } from './progress';
@@ -229,6 +230,7 @@ function writeCheckpointOf(session: Session, lent: TrainingState, metrics: Evalu
     elapsedMs: meter.elapsedMs,
     tokensSeen: meter.tokensSeen,
     validation: metrics,
+    examples: exampleSchemesOf(exampleModesOf(options.data)),
   };
   const dir = writeCheckpoint(options.checkpointDir, {
     config: options.model.config,

@@ -142,6 +142,20 @@ describe('checkpoints', () => {
       expect(() => readTrainerState(dir)).toThrow(`${file} is not a Spanfill trainer state (it has no "format" field)`);
     }
   });
+
+  it('read a trainer state with the schemes its examples were made by, and refuse one whose schemes are not names', () => {
+    const dir = tempDir();
+    const file = join(dir, TRAINER_STATE_FILE);
+    const examples = { train: 'packed-1', validation: null };
+    writeFileSync(file, JSON.stringify({ ...state(1, null), examples }));
+    expect(readTrainerState(dir).examples).toEqual(examples);
+    for (const bad of [{ train: 2, validation: null }, { validation: 'packed-1' }, 'packed-1', null]) {
+      writeFileSync(file, JSON.stringify({ ...state(1, null), examples: bad }));
+      expect(() => readTrainerState(dir)).toThrow(
+        `${file} has "examples" that are not the schemes of its training and validation examples`,
+      );
+    }
+  });
 });
 
 describe('unreadable checkpoints', () => {

@@ -3,7 +3,7 @@
 // run; the checkpoint is a loadable HF folder plus optimizer and trainer state; the typed
 // events arrive in order with sane values; a resume with other settings is refused; a loss that
 // stops being finite stops the run.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,30 @@ describe('train', () => {
       expect(bytes(b, file).equals(bytes(a, file))).toBe(true);
     const [sa, sb] = [readTrainerState(a), readTrainerState(b)];
     expect({ ...sb, elapsedMs: 0 }).toEqual({ ...sa, elapsedMs: 0 });
+  });
+
+  it("records how its examples were made, and goes on from a checkpoint that does not say (an older Spanfill's)", async () => {
+    // This Spanfill's per-document pieces end in </s> (207452bb): scheme per-document-2.
+    expect(readTrainerState(straight.result.lastCheckpoint as string).examples).toEqual({
+      train: 'per-document-2',
+      validation: 'per-document-2',
+    });
+    const controller = new AbortController();
+    const first = await run({
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.kind === 'progress' && e.step === 4) controller.abort();
+      },
+    });
+    const from = first.result.lastCheckpoint as string;
+    const { examples: _, ...older } = readTrainerState(from);
+    writeFileSync(join(from, 'trainer_state.json'), JSON.stringify(older));
+    const second = await run({ checkpointDir: first.dir, resumeFrom: from });
+    expect(second.result.status).toBe('completed');
+    expect(readTrainerState(second.result.lastCheckpoint as string).examples).toEqual({
+      train: 'per-document-2',
+      validation: 'per-document-2',
+    });
   });
 
   it('writes whole HF checkpoints with optimizer and trainer state, keeping the last and the best', () => {
