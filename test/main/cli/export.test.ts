@@ -1,7 +1,8 @@
 // `spanfill export` in-process: an HF export that `spanfill models import` registers and
 // `spanfill fill` uses with the same output as the source folder; a transformers.js export
 // listing its files; an accelerate job from an imported dataset with --config; and the usage
-// errors and the refusal of a non-empty folder.
+// errors and the refusal of a non-empty folder (a user's, or an export from before
+// spanfill-export.json).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,6 +87,21 @@ describe('spanfill export', () => {
       expect(refused.stderr).not.toContain('--force');
     }
     expect(fs.readFileSync(path.join(project, 'data', 'mydata.csv'), 'utf8')).toBe('precious,1');
+
+    // An export by a Spanfill from before spanfill-export.json: the same files, no list of them.
+    fs.rmSync(path.join(out, 'spanfill-export.json'));
+    const old = fs.readdirSync(out).sort();
+    for (const force of [[], ['--force']]) {
+      const refused = await cli(['export', '--model', FIXTURE, '--format', 'hf', '--out', out, ...force, ...data]);
+      expect(refused.code).toBe(exitCodes.failure);
+      expect(refused.stderr.trim()).toBe(
+        `spanfill export: ${out} holds what an earlier Spanfill (before spanfill-export.json) or another tool ` +
+          'writes as an hf export — config.json, generation_config.json, model.safetensors and 3 more — and no ' +
+          'spanfill-export.json, so Spanfill does not replace it: move it away or delete it yourself, or choose ' +
+          'another folder',
+      );
+    }
+    expect(fs.readdirSync(out).sort()).toEqual(old);
   });
 
   it('exports the transformers.js layout with int8 graphs and lists the files', async () => {
