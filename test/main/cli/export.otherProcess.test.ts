@@ -2,7 +2,8 @@
 // app, here fixtures/exportChild.ts, whose export into the folder never ends), a real
 // `spanfill export` process to the same folder is refused, forced or not, exit 1, naming that
 // process and saying to wait or choose another folder — not offered --force, and nothing of it
-// is left. Once that process is gone (killed), `spanfill export` writes the folder.
+// is left. Once that process is gone (killed), `spanfill export` writes the folder. Where that
+// process exports a run on the same data directory, the refusal names the run and step too.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,8 @@ import { killHard, tsChildren } from '../../support/tsChild';
 const FIXTURE = path.join(__dirname, '../../fixtures/t5/t5-tiny-spm');
 const tempDir = tempDirs('spanfill-cli-export-other-');
 const startExport = tsChildren(path.join(__dirname, '../engine/export/fixtures/exportChild.ts'));
+/** An export service of data directory argv[0] exporting run r-1 ('tiny') with checkpoint folder argv[1] into argv[2] for ever. */
+const startRunExport = tsChildren(path.join(__dirname, '../services/fixtures/exportingChild.ts'));
 const started: CliProcess[] = [];
 afterEach(() => {
   for (const cli of started.splice(0)) cli.kill();
@@ -50,4 +53,20 @@ describe('spanfill export to a folder another process is writing', () => {
     }
     expect(fs.readdirSync(dir).sort()).toEqual(['data', 'new', 'there']);
   }, 120_000);
+
+  it("names the run and checkpoint step the other process exports, where it shares spanfill's data directory", async () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'data');
+    const checkpoint = path.join(dir, 'checkpoints', 'step-00000040');
+    fs.cpSync(FIXTURE, checkpoint, { recursive: true });
+    const out = path.join(dir, 'new');
+    const other = await startRunExport(dataDir, checkpoint, out, 'run');
+    const refused = await exportTo(out, dataDir, '--force');
+    expect(refused.stderr.trim()).toBe(
+      `spanfill export: An export in another Spanfill process (pid ${other.proc.pid}: the app, or spanfill ` +
+        `in a terminal), of run 'tiny' (r-1) at checkpoint step 40, is writing ${out} now; wait for it to ` +
+        'finish, or choose another folder',
+    );
+    expect(refused.status).toBe(exitCodes.failure);
+  }, 60_000);
 });
