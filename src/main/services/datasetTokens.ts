@@ -23,6 +23,7 @@ import {
 } from '../engine/data/tokenCache';
 import type { TextTokenizer } from '../engine/data/tokenizer';
 import { recountUnknownTokens } from '../engine/data/unknownTokens';
+import { checkpointStepOf } from '../engine/train/checkpoint';
 import { BYTE_TOKENIZER_NAME } from '../../shared/contract/datasets';
 import type { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import type { DatasetRepository, DatasetRow } from '../store/datasets';
@@ -39,6 +40,11 @@ export interface DatasetTokensDeps {
   readonly tokenizers: TokenizerRegistry;
   /** The engine host: token caches are built there. Absent: in this process. */
   readonly engine?: HostRequester;
+  /**
+   * The name of the tokenizer asked for, whose engine name is `engineName` (tokenizerName.ts: a
+   * registered model by its name). Absent: the engine's name.
+   */
+  readonly tokenizerName?: (engineName: string) => string;
 }
 
 export interface DatasetTokens {
@@ -76,10 +82,13 @@ export async function datasetTokens(
   const tokenizer = await mapEngineErrors(deps.tokenizers.load(model));
   const fingerprint = tokenCacheFingerprint(row.source_hash, tokenizer.fingerprint);
   const dir = datasetTokenDir(deps.dataDir, id);
-  const file = path.join(dir, `${tokenizer.fingerprint.slice(0, 16)}.tokens`);
+  const key = tokenizer.fingerprint.slice(0, 16);
+  const file = path.join(dir, `${key}.tokens`);
   let opened = openTokenCache(file, fingerprint);
   const isCached = opened.status === 'ok';
-  const counts = tokenCounts(deps.repo, row, tokenizer, { file, fingerprint });
+  const name = deps.tokenizerName?.(tokenizer.name) ?? tokenizer.name;
+  const counts = tokenCounts(deps.repo, row, name, { file, fingerprint, key });
+  if (isCached && counts.entry !== undefined && counts.entry.tokenizer !== counts.label) counts.save(counts.entry);
   let dropped = counts.entry?.droppedSpecialTokens ?? 0;
   let unknownTokens: UnknownTokenCount | null | undefined; // undefined: not counted in this call
   if (!isCached) {
@@ -98,14 +107,14 @@ export async function datasetTokens(
     }
     dropped = written.droppedSpecialTokens;
     unknownTokens = written.unknownTokens;
-    recordTokenCount(counts, tokenizer, written);
+    recordTokenCount(counts, written);
     opened = openTokenCache(file, fingerprint);
   }
   if (opened.status !== 'ok') throw new ApiError('internal', `The token cache ${file} could not be read back`);
   const cache = opened.cache;
   const result = {
     datasetId: id,
-    tokenizer: tokenizer.name,
+    tokenizer: name,
     documents: cache.documentCount,
     tokens: cache.totalTokens,
     droppedSpecialTokens: dropped,
@@ -157,36 +166,49 @@ function buildTokenCache(
 interface TokenCounts {
   /** The counts kept so far; undefined if none (or, beside the cache, none for this cache). */
   readonly entry: TokenCountEntry | undefined;
+  /** The name the counts are kept under (countsLabel), whatever `save` is given. */
+  readonly label: string;
   save(entry: TokenCountEntry): void;
+}
+
+/**
+ * The name counts are kept under, given the name `kept` with them and `name`, the tokenizer's as
+ * Spanfill says it (tokenizerName.ts). The counts are one entry per fingerprint, shared by every
+ * folder of that tokenizer: the folder that counted last must not rename them ("step-00000002"
+ * for a run's checkpoint). The name kept stays, unless it is a run checkpoint folder's and `name`
+ * is not.
+ */
+function countsLabel(kept: string | undefined, name: string): string {
+  if (kept === undefined) return name;
+  const isCheckpoint = (n: string): boolean => checkpointStepOf(n) !== null;
+  return isCheckpoint(kept) && !isCheckpoint(name) ? name : kept;
 }
 
 function tokenCounts(
   repo: DatasetRepository,
   row: DatasetRow,
-  tokenizer: TextTokenizer,
-  cache: { readonly file: string; readonly fingerprint: string },
+  name: string,
+  cache: { readonly file: string; readonly fingerprint: string; readonly key: string },
 ): TokenCounts {
   const stats = row.stats;
-  if (stats === null)
-    return {
-      entry: readTokenCounts(cache.file, cache.fingerprint),
-      save: (entry) => writeTokenCounts(cache.file, cache.fingerprint, entry),
-    };
-  const key = tokenizer.fingerprint.slice(0, 16);
-  return {
-    entry: stats.tokens?.[key],
-    save: (entry) => repo.updateStats(row.id, { ...stats, tokens: { ...(stats.tokens ?? {}), [key]: entry } }),
-  };
+  const key = cache.key;
+  const entry = stats === null ? readTokenCounts(cache.file, cache.fingerprint) : stats.tokens?.[key];
+  const label = countsLabel(entry?.tokenizer, name);
+  const write =
+    stats === null
+      ? (counts: TokenCountEntry) => writeTokenCounts(cache.file, cache.fingerprint, counts)
+      : (counts: TokenCountEntry) =>
+          repo.updateStats(row.id, { ...stats, tokens: { ...(stats.tokens ?? {}), [key]: counts } });
+  return { entry, label, save: (counts) => write({ ...counts, tokenizer: label }) };
 }
 
 /** Keeps the counts of a cache just built, where `counts` keeps them. */
 function recordTokenCount(
   counts: TokenCounts,
-  tokenizer: TextTokenizer,
   written: Pick<TokenCacheWriteResult, 'tokens' | 'droppedSpecialTokens' | 'unknownTokens'>,
 ): void {
   counts.save({
-    tokenizer: tokenizer.name,
+    tokenizer: counts.label,
     tokens: written.tokens,
     droppedSpecialTokens: written.droppedSpecialTokens,
     ...unknownFields(written.unknownTokens),
@@ -220,7 +242,7 @@ function cachedUnknownTokens(
   // Documents are cached in ordinal order, ordinals 0, 1, … (as the split's ordinals index the cache).
   const textOf = (doc: number): string => repo.documents(row.id, doc, 1)[0]?.text ?? '';
   const counted = recountUnknownTokens(cache, tokenizer, textOf);
-  const kept = entry ?? { tokenizer: tokenizer.name, tokens: cache.totalTokens };
+  const kept = entry ?? { tokenizer: counts.label, tokens: cache.totalTokens };
   counts.save({ ...kept, ...unknownFields(counted) });
   return counted;
 }

@@ -269,14 +269,13 @@ export class DatasetService {
    */
   async tokens(id: string, model: string, signal?: AbortSignal): Promise<DatasetTokens> {
     const { dataDir, events, engine, tokenizerName } = this.deps;
-    const tokens = await datasetTokens(
-      { repo: this.repo, events, dataDir, engine, tokenizers: this.tokenizers },
+    const named = tokenizerName && ((engineName: string) => tokenizerName(model, engineName));
+    return datasetTokens(
+      { repo: this.repo, events, dataDir, engine, tokenizers: this.tokenizers, tokenizerName: named },
       this.mustGet(id),
       this.tokenizerSource(model),
       signal,
     );
-    const named = tokenizerName?.(model, tokens.result.tokenizer) ?? tokens.result.tokenizer;
-    return { ...tokens, result: { ...tokens.result, tokenizer: named } };
   }
 
   /** The tokenizer `model` names: "bytes", a model folder, or (tokenizerSource) a model reference. */
