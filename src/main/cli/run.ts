@@ -19,6 +19,7 @@ import { AppServices } from '../services/app';
 import { withDiskFullHint } from '../services/errors';
 import { appVersion } from '../services/version';
 import { resolveDataDir } from '../store/data-dir';
+import { schemaMigrationNotice } from '../store/schemaCopy';
 import { InterruptedError, UsageError, type Command, type CommandContext } from './command';
 import { commands } from './commands';
 import { classifyFailure, exitCodeNextStep, exitCodes } from './exit-codes';
@@ -82,8 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
       isJson,
       io,
       output,
-      openApp: () =>
-        (app ??= new AppServices({ dataDir, env: io.env, isDataDirChosen: output.namedDataDir !== undefined })),
+      openApp: () => (app ??= openAppSaying(io, { dataDir, isDataDirChosen: output.namedDataDir !== undefined })),
     });
     // Ctrl-C while the CLI was loading (bin/spanfill.mjs kept it): nothing has been done yet.
     if (io.signal.aborted) throw new InterruptedError('interrupted before it started; nothing was done');
@@ -95,6 +95,18 @@ export async function runCli(argv: readonly string[], io: CliIo, list: readonly 
   } finally {
     await app?.close();
   }
+}
+
+/**
+ * The services of this command, and once, on stderr (stdout keeps the result, JSON included),
+ * what the open did to a database an older Spanfill wrote: migrated, and the copy kept of it or why none.
+ */
+function openAppSaying(io: CliIo, options: { dataDir: string; isDataDirChosen: boolean }): AppServices {
+  const app = new AppServices({ ...options, env: io.env });
+  const migration = app.store.migration;
+  if (migration !== undefined)
+    io.stderr.write(`${visibleControls(schemaMigrationNotice(app.store.path, migration))}\n`);
+  return app;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Envelope } from '../../shared/errors';
 import type { HostSpawner } from '../host/spawn';
 import { openStore, type Store } from '../store/db';
+import { schemaMigrationNotice } from '../store/schemaCopy';
 import { PlaygroundRepository } from '../store/playground';
 import { SettingsRepository } from '../store/settings';
 import { DatasetService } from './datasets';
@@ -81,6 +82,7 @@ export class AppServices {
       dataDir: options.dataDir,
       isDataDirChosen: options.isDataDirChosen,
       schemaVersion: this.store.schemaVersion,
+      databaseUpdate: this.store.migration && schemaMigrationNotice(this.store.path, this.store.migration),
       engine: this.engine,
       electronVersion: options.electronVersion,
       settings,

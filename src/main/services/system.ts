@@ -21,6 +21,8 @@ export interface SystemServiceDeps {
   /** Whether commands shown for a terminal must name dataDir (DataDirInfo); false when absent. */
   readonly isDataDirChosen?: boolean;
   readonly schemaVersion: number;
+  /** What the store's open did to a database an older version wrote (SystemInfo.databaseUpdate); absent where nothing. */
+  readonly databaseUpdate?: string;
   readonly engine: EngineHostManager;
   readonly electronVersion?: string;
   readonly settings: SettingsRepository;
@@ -62,6 +64,7 @@ export class SystemService {
       appVersion: this.deps.appVersion,
       ...this.dataDir(),
       schemaVersion: this.deps.schemaVersion,
+      ...(this.deps.databaseUpdate ? { databaseUpdate: this.deps.databaseUpdate } : {}),
       ortVersion: probe?.ortVersion ?? 'unknown',
       providers: probe?.providers ?? [],
       ...(probe ? { ortTelemetry: probe.ortTelemetry } : {}),

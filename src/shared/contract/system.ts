@@ -59,6 +59,11 @@ export interface DataDirInfo {
 export interface SystemInfo extends DataDirInfo {
   readonly appVersion: string;
   readonly schemaVersion: number;
+  /**
+   * Set when this process's open migrated a database an older Spanfill wrote: what changed, and
+   * the copy kept of it as it was (the way back to that version) or why none (store/schemaCopy.ts).
+   */
+  readonly databaseUpdate?: string;
   readonly ortVersion: string;
   readonly providers: readonly ProviderStatus[];
   /** As the engine host found it (absent when the host could not be asked). */
