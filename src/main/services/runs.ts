@@ -212,7 +212,7 @@ export class RunService {
     const queued = queueForResume(this.resumeQueue(), row, this.resumeCheck, options.keepLast);
     try {
       const config = resumeConfig(this.deps, { id, config: queued.config, folder: this.runDir(id) }, from?.dir);
-      const prepared = await prepareRun(this.deps, config, signal, { isResume: true, runId: id });
+      const prepared = await prepareRun(this.deps, config, signal, { isResume: true, runId: id, from: from?.dir });
       const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
       const started = await this.control.launch(queued, prepared.payload, from, release);
       return { ...started, notices: [...notices, ...prepared.keptNotices] };

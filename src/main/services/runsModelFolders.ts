@@ -60,3 +60,12 @@ export function keptCheckpointNotice({ step, model }: RegisteredCheckpoint): str
     `to let it go, export the model to a folder of its own and remove it (\`spanfill models rm ${model.id}\`)`
   );
 }
+
+/**
+ * The checkpoints of run `runId` that keepLast must not prune, a model registered on each (by an
+ * older Spanfill), and what the run says of each; none for a new run (no `runId`).
+ */
+export function keptForModels(dataDir: string, models: ModelRepository, runId: string | undefined) {
+  const kept = runId === undefined ? [] : registeredCheckpoints(dataDir, runId, models);
+  return { keepSteps: kept.map((c) => c.step), notices: kept.map(keptCheckpointNotice) };
+}

@@ -25,6 +25,7 @@ import { materializePresetModel, materializePresetShape, PresetTokenizerError } 
 import type { T5Config } from '../engine/t5/config';
 import { checkTokenizerFits, loadT5Config } from '../engine/t5/config';
 import { maxInputTokens } from '../engine/t5/input-limits';
+import { exampleModesOf, resumeSchemeNotices } from '../engine/train/exampleSchemes';
 import { TrainerSettingsError, validateSettings } from '../engine/train/settings';
 import type { TrainRunPayload } from '../host/handlers/train';
 import type { DatasetService } from './datasets';
@@ -40,7 +41,7 @@ import { refuseOthersId } from './idOrName';
 import type { Store } from '../store/db';
 import { RunRepository } from '../store/runs';
 import { datasetTokenNotes } from '../../shared/tokenNotes';
-import { keptCheckpointNotice, registeredCheckpoints } from './runsModelFolders';
+import { keptForModels } from './runsModelFolders';
 import { checkIntervals, checkWarmup, settingsNotice, stepsOf, trainerSettings } from './runsSchedule';
 
 export interface RunPrepareDeps {
@@ -73,8 +74,9 @@ export interface PreparedRun {
    */
   readonly notices: readonly string[];
   /**
-   * What a resumed run says of the checkpoints it keeps whatever keepLast, a model registered on
-   * each (keptCheckpointNotice), once as it starts again; runs.resume adds them to its notices.
+   * What a resumed run says once as it starts again (runs.resume adds them to its notices): that
+   * its examples are made otherwise than its checkpoint's were (exampleSchemes.ts), and the
+   * checkpoints it keeps whatever keepLast, a model registered on each (keptCheckpointNotice).
    */
   readonly keptNotices: readonly string[];
 }
@@ -327,20 +329,13 @@ function checkedSettings(run: RunConfig, maxSteps: number, examples: number, opt
   return settings;
 }
 
-/**
- * The checkpoints of run `runId` that keepLast must not prune, a model registered on each (by an
- * older Spanfill: runsModelFolders.ts), and what the run says of each; none for a new run.
- */
-function keptForModels(deps: RunPrepareDeps, runId: string | undefined) {
-  const kept = runId === undefined ? [] : registeredCheckpoints(deps.dataDir, runId, deps.models.repo);
-  return { keepSteps: kept.map((c) => c.step), notices: kept.map(keptCheckpointNotice) };
-}
-
 interface PrepareOptions {
   readonly isResume?: boolean;
   readonly isEstimate?: boolean;
   /** The run resumed (with isResume): its checkpoints that registered models live in are kept. */
   readonly runId?: string;
+  /** The checkpoint folder it resumes from: how its examples were made is compared with now. */
+  readonly from?: string;
 }
 
 /**
@@ -374,7 +369,7 @@ export async function prepareRun(
     checkWarmup(run, maxSteps);
     const memory = planRunMemory(deps, config, run, targetLength, options.isResume === true);
     run = applyMemoryPlan(run, memory);
-    const kept = keptForModels(deps, options.runId);
+    const kept = keptForModels(deps.dataDir, deps.models.repo, options.runId);
     const checked = checkedSettings(run, maxSteps, examples, options);
     const settings = kept.keepSteps.length > 0 ? { ...checked, keepSteps: kept.keepSteps } : checked;
     return {
@@ -388,7 +383,7 @@ export async function prepareRun(
       notices: [providerNotice, settingsNotice(run), ...datasetTokenNotes(tokens.result), memory.notice].filter(
         (n) => n !== null,
       ),
-      keptNotices: kept.notices,
+      keptNotices: [...resumeSchemeNotices(options.from, exampleModesOf(data)), ...kept.notices],
     };
   } catch (error) {
     if (error instanceof RangeError) throw bad(error.message);
