@@ -130,6 +130,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     };
     const { provider, message } = program.placement;
     options.onEvent?.({ kind: 'started', step: step0, maxSteps: settings.maxSteps, provider, message });
+    // A stop that reached the host while it prepared (its train.stop waiting to be read) is heard
+    // before the first call begins, not after it: two turns of the event loop let a pending
+    // message be read (an immediate set during one turn's check phase runs in the next turn's).
+    await nextTurn();
+    await nextTurn();
     const losses = await runLoop(session);
     const isStopped = meter.step < settings.maxSteps;
     // A stop right after an evaluation keeps it with the checkpoint, which may then be the best.
@@ -149,6 +154,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await program.release();
   }
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function runLoop(session: Session): Promise<number[]> {
   const { options, program, stream, meter } = session;

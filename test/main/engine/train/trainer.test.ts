@@ -95,6 +95,21 @@ describe('train', () => {
     expect({ ...sb, elapsedMs: 0 }).toEqual({ ...sa, elapsedMs: 0 });
   });
 
+  it('hears a stop that reached it as it started before its first call: no step trained', async () => {
+    // As a host's train.stop does when it arrives while the run is prepared: it is handled on a
+    // later turn of the event loop than the 'started' event, before any call if the trainer lets it.
+    const controller = new AbortController();
+    const stopped = await run({
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.kind === 'started') setImmediate(() => controller.abort());
+      },
+    });
+    expect(stopped.result.status).toBe('stopped');
+    expect(stopped.result.step).toBe(0);
+    expect(stopped.events.filter((e) => e.kind === 'progress')).toEqual([]);
+  });
+
   it("records how its examples were made, and goes on from a checkpoint that does not say (an older Spanfill's)", async () => {
     // This Spanfill's per-document pieces end in </s> (207452bb): scheme per-document-2.
     expect(readTrainerState(straight.result.lastCheckpoint as string).examples).toEqual({
