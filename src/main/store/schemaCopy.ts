@@ -132,8 +132,9 @@ export function schemaMigrationNotice(file: string, migration: SchemaMigration):
     'older versions of Spanfill cannot open it now.';
   if (migration.copy.status === 'not-kept') return `${what} No copy of it as it was is kept: ${migration.copy.reason}.`;
   return (
-    `${what} A copy as it was is kept: to go back to an older Spanfill, replace ${file} with ` +
-    `${migration.copy.path} (what is done with this version since is lost).`
+    `${what} A copy as it was is kept: to go back to an older Spanfill, with no Spanfill open on it, replace ` +
+    `${file} with ${migration.copy.path} and delete ${file}-wal and ${file}-shm where they are (what is done ` +
+    'with this version since is lost).'
   );
 }
 
