@@ -14,7 +14,7 @@ import { checkpointDirName } from '../../../src/main/engine/train/checkpoint';
 import { deadPid } from '../../support/processes';
 import { tempDirs } from '../../support/tmp';
 import { thisProcessAsOwner } from '../../../src/main/services/runsLock';
-import { fakeCheckpoint, openWithDataset, smallRunConfig } from './runs-support';
+import { fakeCheckpoint, openWithDataset, reached, smallRunConfig } from './runs-support';
 
 const tempDir = tempDirs('spanfill-runs-control-');
 const opened: AppServices[] = [];
@@ -265,9 +265,14 @@ describe('pause from another process', () => {
     const { app: trainer, datasetId, dataDir } = await openWithDataset(tempDir(), opened);
     const other = reopen(dataDir); // `spanfill runs pause ID` in another terminal
     const config = { maxSteps: 10_000_000, checkpointEvery: 0, evalEvery: 0 };
+    const trained = reached(trainer, 'runs.progress', 1);
     const run = await trainer.runs.start(base(datasetId, config));
+    // Once it has trained a step: a pause asked as it starts ends it untrained, with no checkpoint
+    // (runsControl.stopInstants.test.ts).
+    await trained;
     const paused = await other.runs.pause(run.id);
     expect(paused.status).toBe('paused');
+    expect(paused.step).toBeGreaterThan(0);
     expect(trainer.runs.checkpoints(run.id).at(-1)?.step).toBe(paused.step);
     // The request is gone once answered (also when the run ended before it looked).
     expect(existsSync(path.join(dataDir, 'runs', run.id, 'stop-request'))).toBe(false);
