@@ -5,8 +5,9 @@
 // (queuePastStaleRequest). Also what a pause or stop says when there is nothing live to end, or
 // when the run has not ended within the wait.
 
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from '../makeFolder';
 import { RESUMABLE_STATUSES } from '../../shared/contract/runResults';
 import type { RunRow } from '../store/runs';
 import { runStopRequestPath } from './runFolders';
@@ -22,7 +23,7 @@ export type HaltedAs = 'paused' | 'stopped';
  */
 export function askToStop(dataDir: string, id: string, as: HaltedAs): void {
   const file = runStopRequestPath(dataDir, id);
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file));
   const aside = `${file}.${process.pid}.tmp`;
   writeFileSync(aside, as);
   renameSync(aside, file);

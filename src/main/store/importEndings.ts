@@ -4,8 +4,9 @@
 // can say what the terminal said. Not a record of imports: a note lives ENDING_KEPT_MS and goes
 // with the next note written after that, so the folder holds only the last few minutes' endings.
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from '../makeFolder';
 
 /** How an import without a dataset ended: `reason`, as its caller was told, for a failure. */
 export type ImportEnding = { readonly outcome: 'failed'; readonly reason: string } | { readonly outcome: 'cancelled' };
@@ -32,7 +33,7 @@ export class ImportEndings {
    */
   note(id: string, ending: ImportEnding, now = Date.now()): void {
     try {
-      mkdirSync(this.folder, { recursive: true });
+      makeFolder(this.folder);
       const aside = path.join(this.folder, `.${id}.${process.pid}`);
       writeFileSync(aside, JSON.stringify({ version: NOTE_VERSION, ...ending }));
       renameSync(aside, this.file(id));
