@@ -1,8 +1,9 @@
-// Before openStore migrates a database written by an older Spanfill, it keeps a copy of it as it
-// was beside it (spanfill.db.schema-N.bak), where the disk has room, so that a person who must go
-// back to that version can; the store says what it did, once. A newer version's database is
-// refused, and where such a copy for this version's schema lies beside it, the refusal says how
-// to go back to it. Old schemas are made as the migration tests make them: the migration list cut.
+// migrate.ts, through openStore: before it migrates a database written by an older Spanfill, it
+// keeps a copy of it as it was beside it (spanfill.db.schema-N.bak), where the disk has room, so
+// that a person who must go back to that version can; the store says what it did, once. A newer
+// version's database is refused, and where such a copy for this version's schema lies beside it,
+// the refusal says how to go back to it. (A damaged database's refusal naming the copy:
+// openRefusals.test.ts.) Old schemas are made as the migration tests make them: the migration list cut.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -255,20 +256,6 @@ describe('openStore on a database of a newer version', () => {
     expect(refusal(dir)).toBe(
       `The database ${file} was written by a newer version of Spanfill (schema ${latestSchemaVersion + 1}; ` +
         `this version knows up to ${latestSchemaVersion}). Upgrade Spanfill, or use another --data-dir.`,
-    );
-  });
-});
-
-describe('openStore on a damaged database beside the copy an update kept', () => {
-  it('names the newest copy as one to restore, with what restoring it loses', () => {
-    const dir = tempDir();
-    const file = path.join(dir, databaseFileName);
-    for (const version of [9, 10]) fs.writeFileSync(`${file}.schema-${version}.bak`, 'a copy');
-    fs.writeFileSync(file, 'not a database at all'.repeat(100));
-    expect(() => openStore(dir, { freeSpace: roomy })).toThrow(
-      `The database ${file} cannot be used: file is not a database. Spanfill keeps no backup of it, only the ` +
-        `copy of it an update kept as it was before it (${file}.schema-10.bak): replace ${file} with that copy ` +
-        "(what was done since that update is lost) or with a copy of your own, or use another --data-dir. Its runs' ",
     );
   });
 });

@@ -1,7 +1,8 @@
-// db.ts openStore on a data directory this process may not write: SQLite says only "unable to
-// open database file" (SQLITE_CANTOPEN), so the refusal asks the system why — a read-only disk
-// (EROFS) or permissions (EACCES) — and says which in plain words, still a store error (exit 3).
-// A read-only mount or another user is not made in a test: the system's answer is stood in for.
+// openRefusals.ts, through openStore. A data directory this process may not write: SQLite says
+// only "unable to open database file" (SQLITE_CANTOPEN), so the refusal asks the system why — a
+// read-only disk (EROFS) or permissions (EACCES) — and says which in plain words, still a store
+// error (exit 3). A read-only mount or another user is not made in a test: the system's answer is
+// stood in for. A damaged database: the refusal names the copy an update kept.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -81,6 +82,20 @@ describe('openStore on a data directory it may not write', () => {
       `The database ${path.join(dir, databaseFileName)} cannot be opened or written: unable to open database ` +
         'file. Check that you may read and write it and its folder (permissions, a read-only disk), or use ' +
         'another --data-dir.',
+    );
+  });
+});
+
+describe('openStore on a damaged database beside the copy an update kept', () => {
+  it('names the newest copy as one to restore, with what restoring it loses', () => {
+    const dir = tempDir();
+    const file = path.join(dir, databaseFileName);
+    for (const version of [9, 10]) fs.writeFileSync(`${file}.schema-${version}.bak`, 'a copy');
+    fs.writeFileSync(file, 'not a database at all'.repeat(100));
+    expect(() => openStore(dir, { freeSpace: roomy })).toThrow(
+      `The database ${file} cannot be used: file is not a database. Spanfill keeps no backup of it, only the ` +
+        `copy of it an update kept as it was before it (${file}.schema-10.bak): replace ${file} with that copy ` +
+        "(what was done since that update is lost) or with a copy of your own, or use another --data-dir. Its runs' ",
     );
   });
 });
