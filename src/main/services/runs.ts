@@ -48,14 +48,16 @@ import {
 import {
   checkpointPicker,
   checkpointProblems,
-  checkpointReadersFolder,
-  OLD_READING_FOLDER,
-  readingCheckpoint,
-  removeStaleReadings,
   type CheckpointChoice,
   type RunCheckpointSource,
   withUseProblems,
 } from './runsCheckpoint';
+import {
+  checkpointReadersFolder,
+  OLD_READING_FOLDER,
+  readingCheckpoint,
+  removeStaleReadings,
+} from './runsCheckpointReaders';
 import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder, wasRemovalFinished } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
 import { refuseRemovingModelFolders } from './runsModelFolders';

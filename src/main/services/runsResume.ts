@@ -21,7 +21,7 @@ import { OPTIMIZER_FILE, TRAINER_STATE_FILE } from '../engine/train/checkpoint';
 import type { RunRepository, RunRow } from '../store/runs';
 import type { EventBus } from './events';
 import type { RunPrepareDeps } from './runsPrepare';
-import { linkCheckpointFiles } from './runsCheckpoint';
+import { linkCheckpointFiles } from './runsCheckpointReaders';
 import { thisProcessAsOwner } from './runsLock';
 import { resolveRunModel } from './runsPrepare';
 import { announceStatus } from './runsRecord';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventMap } from '../../../src/shared/events';
 import { AppServices } from '../../../src/main/services/app';
-import { checkpointReadersFolder } from '../../../src/main/services/runsCheckpoint';
+import { checkpointReadersFolder } from '../../../src/main/services/runsCheckpointReaders';
 import { deadPid } from '../../support/processes';
 import { runsServiceKit, smallRunConfig } from './runs-support';
 
