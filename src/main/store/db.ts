@@ -63,6 +63,13 @@ export interface OpenStoreOptions {
   readonly freeSpace?: (folder: string) => FreeSpace | undefined;
   /** Only for tests: opens the SQLite connection (better-sqlite3 by default). */
   readonly openDatabase?: (file: string) => Db;
+  /**
+   * Told (one line) when this open waits for another process that is migrating the database
+   * past the ordinary busy timeout; stderr by default.
+   */
+  readonly onWait?: (line: string) => void;
+  /** Only for tests: how long that wait lasts (by the database's size by default, migrate.ts migrationWaitMs). */
+  readonly migrationWaitMs?: number;
 }
 
 /**
@@ -105,7 +112,8 @@ function openConnection(dataDir: string, file: string, options: OpenStoreOptions
     if (due !== null) checkIntegrity(db, file);
     if (due === 'daily') stampChecked(file);
     const copier = { open, exclusive, freeSpace: options.freeSpace ?? statFreeSpace };
-    migration = migrate(db, file, options.migrations ?? migrations, copier);
+    const wait = { onWait: options.onWait ?? toStderr, ms: options.migrationWaitMs };
+    migration = migrate(db, file, options.migrations ?? migrations, copier, wait);
   } catch (error) {
     db.close();
     throw error;
@@ -138,6 +146,10 @@ function makeDataDir(dataDir: string): void {
     }
   }
   makeFolder(target);
+}
+
+function toStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 function openWithBinding(nativeBinding: string | undefined): (file: string) => Db {

@@ -123,11 +123,11 @@ export function damagedAdvice(file: string): string {
 }
 
 /** SQLite's extended codes are of their primary code's kind: SQLITE_READONLY_DIRECTORY is SQLITE_READONLY. */
-function primaryCode(code: string): string {
+export function primaryCode(code: string): string {
   return code.startsWith('SQLITE_') ? code.split('_', 2).join('_') : code;
 }
 
-function errorCode(error: unknown): string {
+export function errorCode(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : '';
 }
