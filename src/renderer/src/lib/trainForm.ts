@@ -1,28 +1,20 @@
 // The Train screen's form as plain data: its starting values (a preset, the masking carried
-// from the Masking screen, and the provider and CPU threads saved on the Settings screen), the
-// run configuration it makes, and the contract's own validation (runConfigSchema, then a new
-// run's bounds from runRequestSchema) turned into one message per field for inline display.
+// from the Masking screen, and the provider and CPU threads saved on the Settings screen), an
+// earlier run's settings, and the run configuration it makes. The form's checks are
+// trainFormCheck.ts's; the saved settings followed while it is open, trainFormSettings.ts's.
 
-import { z } from 'zod';
 import {
-  autoFallbackNote,
   defaultRunProvider,
   isPresetModelName,
   runConfigSchema,
   runPresets,
-  runRequestSchema,
   type RunConfigInput,
   type RunDetail,
   type RunPresetName,
   type RunProviderName,
 } from '../../../shared/contract/runs';
-import { contractMessages } from '../../../shared/contract/issues';
-import { warmupProblem } from '../../../shared/contract/schedule';
 import { defaultAppSettings, type AppSettings, type ProviderStatus } from '../../../shared/contract/system';
 import { BYTE_TOKENIZER_NAME } from '../../../shared/contract/datasets';
-import { sentenceCase } from '../../../shared/format';
-import { NEEDS_A_NUMBER, withShownBounds } from './numberRange';
-import { inLabelWords } from './settingLabels';
 import type { CarriedMasking, MaskingNumbers } from './trainSettings.svelte';
 
 export interface TrainForm {
@@ -103,43 +95,6 @@ export function applyPreset(
     checkpointEvery: p.checkpointEvery ?? base.checkpointEvery,
     provider: defaultRunProvider(settings.provider, preset, providers),
   };
-}
-
-/**
- * The saved provider (under 'auto': the chosen preset's) and CPU threads, once they are loaded
- * (the machine's probe can take seconds). With `asOpened`, the two boxes as the form opened:
- * a box changed by hand meanwhile keeps what was typed.
- */
-export function applySettings(
-  form: TrainForm,
-  settings: AppSettings,
-  providers?: readonly ProviderStatus[],
-  asOpened?: Pick<TrainForm, 'provider' | 'threads'>,
-): TrainForm {
-  const provider = defaultRunProvider(settings.provider, form.preset ?? undefined, providers);
-  return {
-    ...form,
-    provider: asOpened && form.provider !== asOpened.provider ? form.provider : provider,
-    threads: asOpened && form.threads !== asOpened.threads ? form.threads : settings.cpuThreads,
-  };
-}
-
-/** The two boxes the saved settings fill. */
-export type SettingsBoxes = Pick<TrainForm, 'provider' | 'threads'>;
-
-/**
- * The saved settings taken as they are read or change while the form is open: the form after
- * them (a box changed by hand since `asOpened` keeps what was typed), and the provider and
- * threads they set, which are `asOpened` at the next change.
- */
-export function followSettings(
-  form: TrainForm,
-  settings: AppSettings,
-  providers: readonly ProviderStatus[] | undefined,
-  asOpened: SettingsBoxes,
-): { form: TrainForm; fromSettings: SettingsBoxes } {
-  const { provider, threads } = applySettings(form, settings, providers);
-  return { form: applySettings(form, settings, providers, asOpened), fromSettings: { provider, threads } };
 }
 
 /**
@@ -279,106 +234,6 @@ export function configOf(form: TrainForm): RunConfigInput {
     // An emptied box binds null (the model's rate); NaN would be a typed non-number.
     dropout: dropout === null || Number.isNaN(dropout) ? null : dropout,
   };
-}
-
-export type FieldErrors = Partial<Record<keyof TrainForm, string>>;
-
-/** The form's word for a missing dataset: the schema's names the CLI's listing, not this screen's list. */
-export const PICK_DATASET = 'Pick the dataset to train on (none yet? import one on the Datasets screen)';
-
-/** The form's words for a base model not yet picked, or a folder not yet typed. */
-export const PICK_MODEL = 'Pick a base model';
-export const TYPE_MODEL_FOLDER = 'Type the path of a model folder (the folder that holds config.json)';
-
-/**
- * What the form is checked against, each field in one parse: as a stored run's configuration
- * (runConfigSchema, whose words come first: "noiseDensity must be < 1"), then, where that
- * passes, as runs.start checks a new run's (runRequestSchema), whose bounds may be tighter: a
- * noise density of 0.9995 is a stored run's share in (0, 1) but over MASKING_BOUNDS. So a box
- * says a value Start would have refused as it is typed, and Start waits.
- */
-const formSchema = z.strictObject(
-  Object.fromEntries(
-    Object.entries(runConfigSchema.shape).map(([key, stored]: [string, z.ZodType]) => {
-      const started: z.ZodType | undefined = runRequestSchema.shape[key as keyof typeof runRequestSchema.shape];
-      return [key, started === undefined ? stored : stored.pipe(started)];
-    }),
-  ),
-);
-
-/**
- * The schema's messages by form field (contractMessages words each bound and a fraction where
- * a whole number belongs); an emptied number box and a dataset not yet picked are said here; and
- * a warm-up longer than the steps asked for, which runs.start refuses (schedule.ts warmupProblem).
- */
-export function validate(form: TrainForm): FieldErrors {
-  const parsed = formSchema.safeParse(configOf(form), { error: contractMessages });
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error?.issues ?? []) {
-    const key = String(issue.path[0] ?? '');
-    const field = (
-      key === 'model' ? (form.modelChoice === 'folder' ? 'modelPath' : 'modelChoice') : key
-    ) as keyof TrainForm;
-    errors[field] ??= messageOf(issue, key, field, form[field]);
-  }
-  // Passes over the data: the steps are not known here (the estimate refuses it).
-  const isLengthMarked = form.length !== 'steps' || errors.maxSteps || errors.warmupSteps;
-  const warmup = isLengthMarked ? null : warmupProblem(form, form.maxSteps);
-  if (warmup !== null) errors.warmupSteps = inLabelWords(warmup);
-  return errors;
-}
-
-/**
- * Why the estimate waits, when the form is not valid: a dataset alone missing is not a setting
- * to fix (the estimate counts its examples; before the list is in, there is none to pick yet),
- * anything else is marked at its field.
- */
-export function estimateBlocker(errors: FieldErrors, isDatasetsListed = true): string {
-  const fields = Object.keys(errors);
-  if (fields.length !== 1 || fields[0] !== 'datasetId') return 'Fix the settings marked above first.';
-  return isDatasetsListed
-    ? 'Pick a dataset first: the estimate counts its examples.'
-    : 'Waiting for the list of datasets: the estimate counts the examples of the one picked.';
-}
-
-/** A field's refusal in the form's words ("Batch size must be ≥ 1"; settingLabels.ts). */
-function messageOf(issue: { code: string; message: string }, key: string, field: string, value: unknown): string {
-  if (key === 'datasetId' && value === '') return PICK_DATASET;
-  if (key === 'model' && String(value).trim() === '') return field === 'modelPath' ? TYPE_MODEL_FOLDER : PICK_MODEL;
-  return withShownBounds(inLabelWords(fieldMessage(issue, key, value)), key);
-}
-
-function fieldMessage(issue: { code: string; message: string }, key: string, value: unknown): string {
-  if (key === 'clipNorm' && issue.code !== 'invalid_type') return 'clipNorm must be > 0, or 0 for no clipping';
-  if (issue.code !== 'invalid_type') return issue.message;
-  const isEmpty = value === null || value === undefined || value === '' || Number.isNaN(value);
-  // A fraction where a whole number belongs is said by contractMessages.
-  return isEmpty ? `${key}${NEEDS_A_NUMBER}` : issue.message;
-}
-
-/**
- * Where the provider and CPU threads boxes start from, in words (shown beside them), with why
- * 'auto' took the CPU for `preset` on this machine when it did (`providers`: its probe).
- */
-export function describeSavedSettings(
-  settings: AppSettings | undefined,
-  preset?: RunPresetName,
-  providers?: readonly ProviderStatus[],
-): string {
-  if (settings === undefined) return 'The saved provider and CPU threads could not be read; these are the defaults.';
-  const provider = settings.provider === 'auto' ? describeAuto(preset, providers) : settings.provider;
-  const fallback = autoFallbackNote(settings.provider, preset, providers);
-  return (
-    `From Settings: provider ${provider}, CPU threads ${settings.cpuThreads} (0: onnxruntime picks, one per core). ` +
-    (fallback ? `${sentenceCase(fallback)}. ` : '') +
-    'A change here is for this run only.'
-  );
-}
-
-/** What 'auto' takes: for `preset` on this machine once both are known, else the presets' rule. */
-function describeAuto(preset: RunPresetName | undefined, providers: readonly ProviderStatus[] | undefined): string {
-  if (preset === undefined || providers === undefined) return "auto (the preset's: CPU for quick, WebGPU for standard)";
-  return `auto (takes ${defaultRunProvider('auto', preset, providers)} for the ${preset} preset here)`;
 }
 
 /**

@@ -5,7 +5,8 @@
 // the next new run starts fresh ("New run with these settings" repeats one).
 
 import type { RunDetail } from '../../../shared/contract/runs';
-import { applyMasking, type SettingsBoxes, type TrainForm } from './trainForm';
+import { applyMasking, type TrainForm } from './trainForm';
+import type { SettingsBoxes } from './trainFormSettings';
 import type { CarriedMasking } from './trainSettings.svelte';
 
 export interface KeptTrainForm {

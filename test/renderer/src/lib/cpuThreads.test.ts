@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { cpuThreadsProblem } from '../../../../src/renderer/src/lib/cpuThreads';
-import { initialForm, validate } from '../../../../src/renderer/src/lib/trainForm';
+import { initialForm } from '../../../../src/renderer/src/lib/trainForm';
+import { validate } from '../../../../src/renderer/src/lib/trainFormCheck';
 
 describe("Settings' CPU threads box", () => {
   it('says what is wrong as the Train form does, 0 included in what it means', () => {
