@@ -1,12 +1,13 @@
-// The renderer's datasets store: the list from `datasets.list`, the import form, a running
-// import with its byte progress (from `datasets.importProgress` events) and cancel, dropped or
-// picked files (desktop: their paths; browser: uploaded first, see lib/upload.ts), remove,
-// the last error and the last success. Built on `api` only, like every domain store.
+// The renderer's datasets store: the list from `datasets.list`, the import form
+// (datasetsImportForm.ts), a running import with its byte progress (from
+// `datasets.importProgress` events) and cancel, dropped or picked files (desktop: their paths;
+// browser: uploaded first, datasetsUpload.ts), the imports of other pages and processes said as
+// they end (datasetsImportWatch.ts), remove, the last error and the last success. Built on `api`
+// only, like every domain store.
 
 import {
   unresumableRunsNote,
   type DatasetDetail,
-  type DatasetSplitMode,
   type DatasetSummary,
   type TokenizeResult,
 } from '../../../shared/contract/datasets';
@@ -15,30 +16,17 @@ import { subscribe } from '../../../shared/transport';
 import { api, connection } from './api';
 import { LatestWritten } from './newest';
 import { importedNotice } from './datasetChoices';
-import { describePicked, importableFiles, skippedUploadNote } from './importable';
-import { onePathPerLineHint, typedPaths } from './typedPaths';
-import { filesFromInput, newUploadId, removeUpload, uploadFiles, type PickedFile } from './upload';
+import { describePicked } from './importable';
+import { typedPaths } from './typedPaths';
+import { filesFromInput, type PickedFile } from './upload';
 import { ApiError, errorMessage } from '../../../shared/errors';
-import {
-  cancelledNotice,
-  describePaths,
-  importsEnded,
-  watchedEnding,
-  type WatchedEnding,
-} from './datasetsImportOutcome';
+import { cancelledNotice, describePaths } from './datasetsImportOutcome';
+import { ImportWatch } from './datasetsImportWatch';
+import { DatasetUpload } from './datasetsUpload';
+import { blankImportForm, importOptions, withPathsHint, type ImportForm } from './datasetsImportForm';
 
 /** The most documents a dataset's view lists (datasets.get's sample limit). */
 export const DOCUMENTS_SHOWN_MAX = 100;
-
-export interface ImportForm {
-  paths: string;
-  name: string;
-  field: string;
-  column: string;
-  split: DatasetSplitMode | 'auto';
-  nfkc: boolean;
-  collapseWhitespace: boolean;
-}
 
 class DatasetsStore {
   datasets: readonly DatasetSummary[] = $state([]);
@@ -47,18 +35,9 @@ class DatasetsStore {
   /** What the last import did, in a sentence (cleared by the next action, or by `settle`). */
   notice: string | undefined = $state();
   /** Shared by the screen's form and a drop anywhere in the window (same options apply). */
-  form: ImportForm = $state({
-    paths: '',
-    name: '',
-    field: '',
-    column: '',
-    split: 'auto',
-    nfkc: false,
-    collapseWhitespace: false,
-  });
+  form: ImportForm = $state(blankImportForm());
   /** Browser mode: files on their way to the server, before the import starts. */
   uploading: { what: string; sent: number; total: number } | undefined = $state();
-  private uploadController: AbortController | undefined;
   isLoading = $state(false);
   /** Whether the list has been read once: until then an empty `datasets` says nothing about the store. */
   isListed = $state(false);
@@ -72,7 +51,7 @@ class DatasetsStore {
     subscribe(connection.bridge, 'datasets.importProgress', (p) => {
       if (!this.importing) return;
       this.importing = { id: p.datasetId, done: p.done, total: p.total };
-      this.ownImport(p.datasetId);
+      this.watch.ownImport(p.datasetId);
     });
     // A dataset imported elsewhere (a terminal on the same data directory, a tab reloaded while its
     // upload imports) joins the list as it starts, as importing (its progress is that process's or
@@ -82,12 +61,12 @@ class DatasetsStore {
     // one is deleted, and datasets.removed drops it. This window's own import is listed once it
     // lands (its progress shows above the list).
     subscribe(connection.bridge, 'datasets.statusChanged', ({ datasetId, status, error }) => {
-      if (status === 'failed' && this.watched.has(datasetId)) this.endings.set(datasetId, watchedEnding(error));
+      if (status === 'failed') this.watch.failed(datasetId, error);
       if (status !== 'importing' || this.importing === undefined) void this.load();
     });
     subscribe(connection.bridge, 'datasets.removed', ({ datasetId }) => {
       this.forget(datasetId);
-      if (this.watched.has(datasetId)) void this.load(); // (an import that ended so: said there)
+      if (this.watch.isWatched(datasetId)) void this.load(); // (an import that ended so: said there)
     });
     subscribe(connection.bridge, 'datasets.renamed', ({ datasetId, name }) => {
       this.datasets = this.datasets.map((d) => (d.id === datasetId ? { ...d, name } : d));
@@ -140,28 +119,10 @@ class DatasetsStore {
   }
 
   private readonly listing = new LatestWritten();
-  /** Imports this page listed as importing and did not start, by id, with their names (importsEnded). */
-  private watched: ReadonlyMap<string, string> = new Map();
-  /** The imports this page started (their outcome is said where they were started: importPaths). */
-  private readonly own = new Set<string>();
-  /** How a watched import ended, failed with why or cancelled, as its datasets.statusChanged said (its row may be gone). */
-  private readonly endings = new Map<string, WatchedEnding>();
-
-  private ownImport(id: string): void {
-    this.own.add(id);
-    if (this.watched.has(id)) this.watched = new Map([...this.watched].filter(([watched]) => watched !== id));
-  }
-
-  /** Says how each watched import ended, as the page that started it would have (importsEnded). */
-  private sayImportsEnded(listed: readonly DatasetSummary[]): void {
-    const ended = importsEnded(this.watched, listed, this.own, this.endings);
-    this.watched = ended.watching;
-    for (const id of this.endings.keys()) if (!this.watched.has(id)) this.endings.delete(id);
-    if (ended.notices.length > 0) this.notice = ended.notices.join(' ');
-    if (ended.errors.length > 0) this.error = ended.errors.join(' ');
-    // (not in place of one the person opened: a terminal's import is not what they are reading)
-    if (ended.toShow !== undefined && this.detail === undefined) void this.show(ended.toShow);
-  }
+  /** The imports this page did not start, said as they end; and those it started. */
+  private readonly watch = new ImportWatch(this);
+  /** Browser mode's uploads of dropped or picked files, into `uploading` above. */
+  private readonly upload = new DatasetUpload(this);
 
   /** Reads the list; false when it could not be read (the error shows). */
   async load(): Promise<boolean> {
@@ -171,7 +132,7 @@ class DatasetsStore {
       const datasets = await api.datasets.list({});
       if (read.claim()) {
         [this.datasets, this.isListed] = [datasets, true];
-        this.sayImportsEnded(datasets);
+        this.watch.sayEnded(datasets);
       }
       return true;
     } catch (caught) {
@@ -191,8 +152,7 @@ class DatasetsStore {
     }
     const typed = form.paths;
     const done = await this.importPaths(paths, form.name.trim() || undefined);
-    const hint = this.error === undefined ? undefined : onePathPerLineHint(paths, this.error);
-    if (hint !== undefined) this.error = `${this.error}${/[.!?]$/.test(this.error ?? '') ? '' : '.'} ${hint}`;
+    if (this.error !== undefined) this.error = withPathsHint(this.error, paths);
     // Emptied for the next paths, unless the next were typed while this import ran (it can take minutes).
     if (done && form.paths === typed) form.paths = '';
   }
@@ -213,57 +173,7 @@ class DatasetsStore {
       else await this.importPaths(paths, name, what);
       return;
     }
-    const { files, notes } = importableFiles(picked);
-    if (files.length === 0) {
-      this.notice = undefined;
-      this.error =
-        notes.length > 0
-          ? `Nothing to upload from ${what}. ${notes.join(' ')}`
-          : `Nothing to upload from ${what}: it holds only hidden files.`;
-      return;
-    }
-    await this.uploadAndImport(files, notes, name, what);
-  }
-
-  /** Browser mode: uploads `files`, imports what the server took, and names what it skipped. */
-  private async uploadAndImport(
-    files: readonly PickedFile[],
-    notes: readonly string[],
-    name: string | undefined,
-    what: string,
-  ): Promise<void> {
-    const uploadId = newUploadId();
-    const controller = new AbortController();
-    this.uploadController = controller;
-    this.error = undefined;
-    this.notice = undefined;
-    this.uploading = { what, sent: 0, total: 0 };
-    try {
-      const { paths, skipped } = await uploadFiles(uploadId, files, connection.token, controller.signal, (p) => {
-        this.uploading = { what, ...p };
-      });
-      this.uploading = undefined;
-      const skipNote = skippedUploadNote(skipped);
-      if (paths.length === 0) {
-        this.error = `Nothing was uploaded from ${what}. ${skipNote ?? ''}`.trim();
-        return;
-      }
-      // NOTE: the uploaded copy is deleted once imported: the store holds every document, and
-      // a second copy of up to 2 GiB in the data directory would only cost disk. The dataset
-      // and its messages name the files as they were dropped (services/datasetImport.ts).
-      const isImported = await this.importPaths(paths, name, what);
-      const said = [...(isImported ? notes : []), ...(skipNote === undefined ? [] : [skipNote])];
-      if (said.length === 0) return;
-      if (isImported) this.notice = [this.notice, ...said].join(' ');
-      else if (this.error !== undefined) this.error = [this.error, ...said].join(' ');
-    } catch (caught) {
-      if (controller.signal.aborted) this.notice = cancelledNotice('upload', what);
-      else this.error = `Could not upload ${what}: ${errorMessage(caught)}`;
-    } finally {
-      this.uploading = undefined;
-      this.uploadController = undefined;
-      await removeUpload(uploadId, connection.token);
-    }
+    await this.upload.run(picked, what, (paths) => this.importPaths(paths, name, what));
   }
 
   /** A file or folder picker's choice. */
@@ -272,7 +182,7 @@ class DatasetsStore {
   }
 
   cancelUpload(): void {
-    this.uploadController?.abort();
+    this.upload.cancel();
   }
 
   get isBusy(): boolean {
@@ -285,21 +195,12 @@ class DatasetsStore {
     name: string | undefined,
     what = name ?? describePaths(paths),
   ): Promise<boolean> {
-    const form = this.form;
     this.error = undefined;
     this.notice = undefined;
     this.importing = { id: undefined, done: 0, total: null };
     try {
-      const ds = await api.datasets.import({
-        paths,
-        name,
-        field: form.field.trim() || undefined,
-        column: form.column.trim() || undefined,
-        split: form.split === 'auto' ? undefined : form.split,
-        nfkc: form.nfkc,
-        collapseWhitespace: form.collapseWhitespace,
-      });
-      this.ownImport(ds.id);
+      const ds = await api.datasets.import({ paths, name, ...importOptions(this.form) });
+      this.watch.ownImport(ds.id);
       await this.load();
       this.notice = importedNotice(ds); // said once the list shows it
       await this.show(ds.id);
@@ -322,7 +223,7 @@ class DatasetsStore {
     this.importing = { id: undefined, done: 0, total: null };
     try {
       const ds = await api.datasets.importSample({});
-      this.ownImport(ds.id);
+      this.watch.ownImport(ds.id);
       return ds;
     } finally {
       this.importing = undefined;
