@@ -7,12 +7,10 @@
 // read back when the screen first opens (with what an older version kept in localStorage brought
 // over once: playgroundCarryOver.ts); a first visit opens the newest run's best checkpoint (its
 // last when the best cannot be used) beside its base. The runs' checkpoints are read when the
-// picker opens and again on a run's checkpoint, rename or removal. Stop cancels a fill: the columns
-// not done say so, and a prompt no model answered is not kept. A column that goes mid-fill
-// (unticked, its run or model removed) is stopped or skipped, and uncounted, and one not unticked
-// is said in the notice, as is a kept column's model removed since the last launch
-// (playgroundRemoved.ts for a model); a fill refused takes the last answers away.
-// The pieces of a fill are playgroundFill.ts's; the models that are no run's checkpoint, playgroundChoices.ts's.
+// picker opens and again on a run's checkpoint, rename or removal. A column that goes (unticked, its
+// run or model removed) and was not unticked is said in the notice, as is a kept column's model
+// removed since the last launch (playgroundRemoved.ts for a model). A fill, and Stop, are
+// playgroundFilling.ts's; the models that are no run's checkpoint, playgroundChoices.ts's.
 
 import type { PlaygroundScreen } from '../../../shared/contract/playground';
 import { MASKING_DEFAULTS } from '../../../shared/contract/masking';
@@ -33,14 +31,8 @@ import { Newest } from './newest';
 import { errorMessage } from '../../../shared/errors';
 import { defaultDecodingForm, type DecodingForm } from './decodingForm';
 import type { MaskedSpans } from './recentPrompts';
-import {
-  decodingProblem,
-  fillColumns,
-  fillRequest,
-  maskedPrompt,
-  type FillOutcome,
-  type MaskForm,
-} from './playgroundFill';
+import type { FillOutcome, MaskForm } from './playgroundFill';
+import { PlaygroundFilling } from './playgroundFilling';
 import { PlaygroundMemory } from './playgroundMemory';
 import { carryOver } from './playgroundCarryOver';
 import { baseModelKey, builtinChoice, folderChoice, registeredChoices } from './playgroundChoices';
@@ -73,7 +65,7 @@ class PlaygroundStore {
   maskNotes: readonly string[] = $state([]);
   outcomes: Record<string, FillOutcome> = $state({});
   /** The prompt the outcomes answer: what a mask hid is judged against them only while it is the prompt. */
-  private filledPrompt: string | undefined = $state();
+  filledPrompt: string | undefined = $state();
   /** A problem before any model ran (nothing chosen, masking refused). */
   error: string | undefined = $state();
   /** Columns a run's or a model's removal (here or elsewhere) took away, in sentences, until the next fill. */
@@ -86,9 +78,7 @@ class PlaygroundStore {
   memoryError: string | undefined = $state();
   isBusy = $state(false);
   /** The model whose fill runs now: stopped in the engine if its column goes (unticked, or its run removed). */
-  private fillingKey: string | undefined = $state();
-  /** Counts the fills begun; Stop counts one more, so the answers of the fill it stopped are dropped. */
-  private fillCount = 0;
+  fillingKey: string | undefined = $state();
   /** A first visit (nothing kept) whose columns nobody has chosen yet (see the header). */
   private isFirstChoice = true;
   /** The prompt or the columns were changed by hand in this launch: what was kept does not replace them. */
@@ -109,6 +99,7 @@ class PlaygroundStore {
   /** Reads back and keeps the history and the screen, into `history` and `memoryError` above. */
   private readonly memory = new PlaygroundMemory(api, this);
   private readonly removedModels = new RemovedModels(this);
+  private readonly filling = new PlaygroundFilling(api, this, this.memory);
 
   constructor() {
     // A checkpoint written, or a run renamed or removed (here, in another window or a terminal)
@@ -129,7 +120,7 @@ class PlaygroundStore {
       // The running model's column went mid-fill: its generation is stopped, and the fill goes on.
       $effect(() => {
         const key = this.fillingKey;
-        if (key !== undefined && !this.chosen.some((c) => c.key === key)) untrack(() => void this.stopGone());
+        if (key !== undefined && !this.chosen.some((c) => c.key === key)) untrack(() => void this.filling.stopGone());
       });
       // A registered model's column gone while ticked (the model removed), or kept from the last
       // launch and gone since, is said in the notice.
@@ -292,104 +283,18 @@ class PlaygroundStore {
   }
 
   /** Fills the prompt with every chosen model, side by side; each column gets a result or its error. */
-  async fill(): Promise<void> {
-    const models = this.chosen;
-    [this.error, this.notice] = [undefined, undefined];
-    if (models.length === 0) {
-      this.error = 'Choose at least one model above (builtin:byt5-tiny needs no download), then Fill.';
-      return;
-    }
-    const prompt = this.prompt;
-    const checked = fillRequest(prompt, this.decoding);
-    if ('problem' in checked) return this.refuse(checked.problem);
-    this.isBusy = true;
-    this.filledPrompt = prompt;
-    const fill = ++this.fillCount;
-    this.outcomes = Object.fromEntries(models.map((m) => [m.key, { status: 'running' } as const]));
-    let isKept = false;
-    // One after another, though the engine host would run them side by side (fillColumns).
-    await fillColumns(api, models, checked.request, {
-      isStopped: () => fill !== this.fillCount,
-      isShown: (key) => this.chosen.some((c) => c.key === key),
-      onBegin: (key) => (this.fillingKey = key),
-      onOutcome: (key, outcome) => {
-        // A column gone since Fill was pressed keeps no outcome: it is not counted as filled.
-        if (outcome === undefined) delete this.outcomes[key];
-        else this.outcomes[key] = outcome;
-        // Kept once a model has filled it: a fill stopped before that, or one every model
-        // refused (a prompt none can fill), leaves the history as it was.
-        if (!isKept && outcome?.status === 'done') {
-          isKept = true;
-          void this.memory.remember(prompt);
-        }
-      },
-    });
-    // Stopped: Stop has said so in every column left, and Fill may have begun again since.
-    if (fill !== this.fillCount) return;
-    this.fillingKey = undefined;
-    this.isBusy = false;
+  fill(): Promise<void> {
+    return this.filling.fill();
   }
 
-  /** Says why nothing is filled, alone: an earlier fill's answers (or Stop's) beside it would read as this press's. */
-  private refuse(problem: string): void {
-    [this.error, this.outcomes, this.filledPrompt] = [problem, {}, undefined];
-  }
-
-  /**
-   * Stops the generation of the model whose column went: the fills run one at a time, so this
-   * page's one running in the engine host is that model's (or none yet, while its folder is
-   * looked up: then its fill is not sent). The fill goes on with the models still shown.
-   */
-  private async stopGone(): Promise<void> {
-    this.fillingKey = undefined;
-    try {
-      await api.playground.stop({});
-    } catch (caught) {
-      this.error = `Could not stop the fill of a model no longer shown: ${errorMessage(caught)}`;
-    }
-  }
-
-  /**
-   * Stops the fill: every column still waiting says it was stopped and Fill can be pressed again
-   * at once; the engine host drops the generation it is running for this page (the call goes
-   * before any new fill's, on the same connection), and only this page's: another tab's fill
-   * goes on.
-   */
-  async stop(): Promise<void> {
-    if (!this.isFilling) return;
-    this.fillCount++;
-    this.fillingKey = undefined;
-    for (const [key, outcome] of Object.entries(this.outcomes))
-      if (outcome.status === 'running') this.outcomes[key] = { status: 'stopped' };
-    this.isBusy = false;
-    try {
-      await api.playground.stop({});
-    } catch (caught) {
-      this.error = `Could not stop the fill in the engine: ${errorMessage(caught)}`;
-    }
+  /** Stops the fill: the columns still waiting say so, and Fill can be pressed again at once. */
+  stop(): Promise<void> {
+    return this.filling.stop();
   }
 
   /** Masks the typed text with the first chosen model's tokenizer, puts the masked prompt in the editor, fills it. */
-  async maskAndFill(): Promise<void> {
-    const tokenizerModel = this.chosen[0];
-    this.error = undefined;
-    if (tokenizerModel === undefined) {
-      this.error = 'Choose a model first: its tokenizer decides where the spans fall.';
-      return;
-    }
-    const problem = decodingProblem(this.decoding); // (before the prompt is replaced by the masked one)
-    if (problem !== undefined) return this.refuse(problem);
-    this.isBusy = true;
-    try {
-      const masked = await maskedPrompt(api, tokenizerModel, this.mask);
-      [this.prompt, this.expected, this.maskNotes] = [masked.prompt, masked.expected, masked.notes];
-    } catch (caught) {
-      this.error = `Could not mask the text: ${errorMessage(caught)}`;
-      this.isBusy = false;
-      return;
-    }
-    this.isBusy = false;
-    await this.fill();
+  maskAndFill(): Promise<void> {
+    return this.filling.maskAndFill();
   }
 
   clearHistory(): Promise<void> {
