@@ -4,6 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { expect } from 'vitest';
 
 interface ProcessStat {
   readonly pid: number;
@@ -51,4 +52,17 @@ export async function engineHostCpuShare(ms: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   const seconds = (performance.now() - started) / 1000;
   return (engineHostTicks() - before) / ticksPerSecond / seconds;
+}
+
+/**
+ * The engine host's share of a core over 2 s, looked at again until it is over `share` (a fill
+ * that started generating; before that the host may still be loading the model, for longer on a
+ * loaded machine than any fixed wait allows); throws if it is not within `timeoutMs`.
+ */
+export async function engineHostBusyShare(share: number, timeoutMs: number): Promise<number> {
+  let busy = 0;
+  await expect
+    .poll(async () => (busy = await engineHostCpuShare(2000)), { timeout: timeoutMs, interval: 0 })
+    .toBeGreaterThan(share);
+  return busy;
 }
