@@ -1,12 +1,10 @@
-// Runs service: what the contract's runs.* calls do. It checks and prepares a run to start or
-// resume (runsPrepare.ts; runsResumable.ts, runsResume.ts), takes the trainer lock (one trainer
-// per data directory: runsLock.ts) and hands the run to runsControl.ts, which trains it in the
-// engine host, pauses or stops it, and marks a run whose process is gone interrupted. What the
-// trainer reports (status, metrics, checkpoints) is stored and forwarded as events by
-// runsRecord.ts. Also lists, shows, compares, renames and removes runs, and reads their metrics.
+// Runs service: what the contract's runs.* calls do. A run is started or resumed by
+// runsLaunch.ts (checked and prepared, the trainer lock taken, handed to runsControl.ts, which
+// trains it in the engine host, pauses or stops it, and marks a run whose process is gone
+// interrupted). What the trainer reports (status, metrics, checkpoints) is stored and forwarded
+// as events by runsRecord.ts. Also lists, shows, compares and renames runs, reads their metrics
+// and checkpoints, and removes them (runsRemove.ts).
 
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type {
   ListedCheckpoint,
@@ -19,32 +17,20 @@ import type {
   RunStarted,
   RunSummary,
 } from '../../shared/contract/runs';
-import { checkpointOrigin, defaultRunName } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { directoryBytes } from '../engine/hub/cache';
-import { scanCheckpoints } from '../engine/train/checkpoint';
 import type { CaseTrainingResult } from '../engine/train/caseTraining';
 import type { Store } from '../store/db';
 import { RunRepository, type RunRow } from '../store/runs';
-import { removedMeanwhile } from './datasetFiles';
 import type { DatasetService } from './datasets';
 import type { EngineHostManager } from './engine-host';
-import { withRemovalDiskFullHint } from './errors';
 import type { EventBus } from './events';
 import type { ModelService } from './models';
 import { idOrName, refuseOthersId } from './idOrName';
 import { compareRuns, metricSummary } from './runsCompare';
 import { estimateRun, timingBesideWhy, type EstimateReader } from './runsEstimate';
 import { StepTimings } from './runsTiming';
-import {
-  acquireTrainerLock,
-  refuseWhileTrainerBusy,
-  CHECKPOINT_COPIES,
-  liveRunRemoval,
-  liveRuns,
-  thisProcessAsOwner,
-  trainingConflict,
-} from './runsLock';
+import { liveRuns, trainingConflict } from './runsLock';
 import {
   checkpointPicker,
   checkpointProblems,
@@ -58,17 +44,16 @@ import {
   readingCheckpoint,
   removeStaleReadings,
 } from './runsCheckpointReaders';
-import { finishLeftRemovals, removeRunFolder, runCheckpointsFolder, runFolder, wasRemovalFinished } from './runFolders';
+import { finishLeftRemovals, runCheckpointsFolder, runFolder } from './runFolders';
 import { scanWhileTraining } from './runsDisk';
-import { refuseRemovingModelFolders } from './runsModelFolders';
-import { announceStatus, checkpointFolder, runSummary } from './runsRecord';
-import { queueForResume, resumeConfig, resumeNotices, type ResumeOptions, unqueueResume } from './runsResume';
-import { resumableRun, resumePoint, type ResumeCheck } from './runsResumable';
+import { checkpointFolder, runSummary } from './runsRecord';
+import { resumeRun, startRun, type RunLaunch } from './runsLaunch';
+import { removeRun } from './runsRemove';
+import type { ResumeOptions } from './runsResume';
 import { trainOnCaseInHost, type CaseTrainingRequest } from './runsCase';
 import { RunControl } from './runsControl';
 import { configOfRequest, prepareRun, requestNotices, RUN_KIND } from './runsPrepare';
 import type { FreeSpaceOf } from './freeSpace';
-import { refuseWithoutRoom } from './runsRoom';
 import type { SystemService } from './system';
 
 export interface RunServiceDeps {
@@ -83,28 +68,26 @@ export interface RunServiceDeps {
   readonly freeSpace?: FreeSpaceOf;
 }
 
-/** A run's dataset removed elsewhere while the run was prepared (removedMeanwhile says who and which). */
-const DATASET_REMOVED_BEFORE_START =
-  'before the run could start; no run was created and nothing was kept for it: import its text again to train on it';
-
 export class RunService {
   readonly repo: RunRepository;
   /** The runs this process trains: launch, pause and stop; interrupted ones (runsControl.ts). */
   private readonly control: RunControl;
   /** Steps timed for estimates in this process, by shape. */
   private readonly timings = new StepTimings();
-  /** What runs.resume's checks need of this service (runsResumable.ts). */
-  private readonly resumeCheck: ResumeCheck;
+  /** What starting and resuming runs need of this service (runsLaunch.ts). */
+  private readonly launching: RunLaunch;
 
   constructor(private readonly deps: RunServiceDeps) {
     this.repo = new RunRepository(deps.store.db);
     const { dataDir, events, engine } = deps;
     this.control = new RunControl({ repo: this.repo, dataDir, events, engine, mustGet: (id) => this.mustGet(id) });
-    this.resumeCheck = {
+    const resumeCheck = {
       control: this.control,
-      mustGet: (id) => this.mustGet(id),
-      checkpointDir: (id) => this.checkpointDir(id),
+      mustGet: (id: string) => this.mustGet(id),
+      checkpointDir: (id: string) => this.checkpointDir(id),
     };
+    const checkpoints = (id: string) => this.checkpoints(id);
+    this.launching = { deps, repo: this.repo, control: this.control, resumeCheck, checkpoints };
     // Copies that readers killed since the last look left (of runs removed meanwhile too), and removals killed part-way.
     removeStaleReadings(checkpointReadersFolder(dataDir));
     finishLeftRemovals(dataDir, (id) => this.repo.remove(id));
@@ -128,51 +111,8 @@ export class RunService {
    * provider or thread count it leaves out comes from the saved settings (system.settings),
    * so the CLI, the Train screen and any other caller start the same run from the same request.
    */
-  async start(request: RunRequest, signal?: AbortSignal): Promise<RunStarted> {
-    refuseWhileTrainerBusy(this.deps.dataDir, this.repo);
-    const asked = await configOfRequest(this.deps, request);
-    // The dataset as asked for: one removed elsewhere while the run is prepared is said as such.
-    const dataset = this.deps.datasets.repo.get(asked.config.datasetId);
-    const prepared = await prepareRun(this.deps, asked.config, signal).catch((error: unknown) => {
-      throw this.unlessDatasetRemoved(dataset, error);
-    });
-    const config = prepared.config; // with the micro-batch split, when memory needed one
-    const id = `r-${randomUUID().slice(0, 8)}`;
-    const release = acquireTrainerLock(this.deps.dataDir, this.repo, id);
-    let row: RunRow;
-    try {
-      const datasetName = this.deps.datasets.get(config.datasetId, 0).name;
-      const taken = new Set(this.repo.states().map((run) => run.name));
-      const name = config.name ?? defaultRunName(this.deps.models.label(config.model), datasetName, taken);
-      // Owned from its insert, so a removal of its dataset elsewhere is refused from then on
-      // (DatasetService.remove); one that came first fails the insert's foreign key.
-      const owner = thisProcessAsOwner();
-      row = this.repo.add({ id, name, config, totalSteps: prepared.totalSteps, status: 'queued', owner });
-    } catch (error) {
-      release();
-      throw this.unlessDatasetRemoved(dataset, error);
-    }
-    mkdirSync(this.checkpointDir(id), { recursive: true });
-    announceStatus(this.deps.events, row);
-    const started = await this.control.launch(row, prepared.payload, undefined, release).catch((error: unknown) => {
-      // It never began (the engine host did not start, or Ctrl-C while it started): keep no
-      // queued run behind, as "nothing half-done was kept" says.
-      this.discard(id);
-      throw error;
-    });
-    return { ...started, notices: requestNotices(asked, prepared) };
-  }
-
-  /**
-   * `error`, unless the run's dataset (`dataset`: as it was when the run was asked for) was
-   * removed since, from another window or process: what that broke on the way (a foreign key, a
-   * token cache cut short, a dataset no longer found) is then said as what happened, and
-   * whatever was written for the dataset meanwhile is deleted.
-   */
-  private unlessDatasetRemoved(dataset: { readonly id: string; readonly name: string } | undefined, error: unknown) {
-    if (dataset === undefined) return error;
-    const { repo } = this.deps.datasets;
-    return removedMeanwhile(repo, this.deps.dataDir, dataset, DATASET_REMOVED_BEFORE_START) ?? error;
+  start(request: RunRequest, signal?: AbortSignal): Promise<RunStarted> {
+    return startRun(this.launching, request, signal);
   }
 
   /**
@@ -203,29 +143,8 @@ export class RunService {
    * whole, saying which newer ones could not be used and why (resumeNotices). With none that
    * reads but some on disk, refused unless `fromStart`, which starts it again from step 0.
    */
-  async resume(id: string, signal?: AbortSignal, options: ResumeOptions = {}): Promise<RunStarted> {
-    const row = resumableRun(this.resumeCheck, id);
-    refuseWhileTrainerBusy(this.deps.dataDir, this.repo);
-    const scan = scanCheckpoints(this.checkpointDir(id));
-    const from = resumePoint(this.repo, id, scan.whole);
-    refuseWithoutRoom(id, from, this.deps.freeSpace);
-    const problems = checkpointProblems(this.checkpoints(id), scan.unreadable);
-    const notices = resumeNotices(id, this.checkpointDir(id), problems, from?.step, options.fromStart ?? false);
-    const queued = queueForResume(this.resumeQueue(), row, this.resumeCheck, options.keepLast);
-    try {
-      const config = resumeConfig(this.deps, { id, config: queued.config, folder: this.runDir(id) }, from?.dir);
-      const prepared = await prepareRun(this.deps, config, signal, { isResume: true, runId: id, from: from?.dir });
-      const release = acquireTrainerLock(this.deps.dataDir, this.repo, row.id);
-      const started = await this.control.launch(queued, prepared.payload, from, release);
-      return { ...started, notices: [...notices, ...prepared.keptNotices] };
-    } catch (error) {
-      unqueueResume(this.resumeQueue(), row); // it did not train: as it was, to be resumed again
-      throw error;
-    }
-  }
-
-  private resumeQueue() {
-    return { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir };
+  resume(id: string, signal?: AbortSignal, options: ResumeOptions = {}): Promise<RunStarted> {
+    return resumeRun(this.launching, id, signal, options);
   }
 
   /** Resolves when the run started in this process ends (at once for one that is not running here). */
@@ -361,37 +280,15 @@ export class RunService {
     return runSummary(this.mustGet(id));
   }
 
-  /**
-   * Deletes run `id` and its files, refused while it trains or starts to, or a run trains from its
-   * checkpoint. One whose part-way removal was finished since (finishLeftRemovals) is said removed.
-   */
+  /** Deletes run `id` and its files, unless it or a run from its checkpoint trains (runsRemove.ts). */
   remove(id: string): { id: string; removed: boolean } {
-    if (this.repo.get(id) === undefined && wasRemovalFinished(this.deps.dataDir, id)) return { id, removed: true };
-    const row = this.mustGet(id);
-    const live = liveRunRemoval(row, this.control.isTraining(row));
-    if (live) throw live;
-    const continuing = liveRuns(this.repo).find((run) => checkpointOrigin(run.baseModel)?.runId === id);
-    if (continuing) throw trainingConflict(continuing, `from a checkpoint of run ${id}`, CHECKPOINT_COPIES);
-    refuseRemovingModelFolders(this.deps.dataDir, id, this.deps.models.repo);
-    try {
-      return { id, removed: this.discard(id) };
-    } catch (error) {
-      // A full disk said as a removal's: its files went first (removeRunFolder), and were not room enough.
-      throw withRemovalDiskFullHint(error, `run ${id}`, true);
-    }
-  }
-
-  /**
-   * Deletes a run's folder and row (runFolders.ts removeRunFolder: a kill part-way leaves no run
-   * listed half gone) and tells the screens; whether there was a row. The copies of its
-   * checkpoints being read stay (their reads finish; each reader removes its own), but those
-   * whose reader was killed go now.
-   */
-  private discard(id: string): boolean {
-    const removed = removeRunFolder(this.deps.dataDir, id, () => this.repo.remove(id));
-    removeStaleReadings(checkpointReadersFolder(this.deps.dataDir));
-    this.deps.events.emit('runs.removed', { runId: id });
-    return removed;
+    const { repo, control } = this;
+    const { dataDir, events, models } = this.deps;
+    const mustGet = (runId: string) => this.mustGet(runId);
+    return removeRun(
+      { repo, dataDir, events, models: models.repo, mustGet, isTraining: (row) => control.isTraining(row) },
+      id,
+    );
   }
 
   mustGet(id: string): RunRow {
