@@ -1,16 +1,15 @@
 // Models service: Hub pulls into the cache under <dataDir>/models/hub (engine/hub), folders
 // imported where they are, both checked by the T5 and tokenizer loaders and registered as
-// rows of `models` under names kept distinct (one another model has is numbered, as a
-// dataset's is: idOrName.ts numberedName); listing, removal (a Hub snapshot's files go with
-// its row, an imported folder is never deleted), the cache's disk usage and the from-scratch
-// starting points (runs of preset:NAME). The Hub token (HF_TOKEN first, then the stored one) is
-// modelsToken.ts; resolving `--model` arguments offline, modelsResolve.ts; one model in full,
+// rows of `models` under names kept distinct (modelsRegister.ts: one another model has is
+// numbered, as a dataset's is); listing, removal (a Hub snapshot's files go with its row, an
+// imported folder is never deleted), the cache's disk usage and the from-scratch starting points
+// (runs of preset:NAME: modelsDiskUsage.ts). The Hub token (HF_TOKEN first, then the stored one)
+// is modelsToken.ts; resolving `--model` arguments offline, modelsResolve.ts; one model in full,
 // modelsShow.ts; removals (not under a run, nor under a pull), modelsRemove.ts; the engine's
 // errors in the contract's codes, modelsErrors.ts.
 
 import { nameFromFile, optionalDisplayName } from '../../shared/contract/displayName';
-import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type {
   CatalogModel,
@@ -27,14 +26,12 @@ import type {
 import { modelLabel } from '../../shared/contract/runNames';
 import { ApiError } from '../../shared/errors';
 import { readRepoReference } from '../../shared/hubAddress';
-import { directoryBytes, HubCache } from '../engine/hub/cache';
 import { MODEL_CATALOG, parseRepoReference } from '../engine/hub/catalog';
 import { pullModel, type PullProgress, type PullResult } from '../engine/hub/download';
 import { HubError } from '../engine/hub/errors';
-import { inspectModelFolder, type ModelFolderInfo } from '../engine/hub/inspect';
-import { isPresetModelName } from '../../shared/contract/runs';
+import { inspectModelFolder } from '../engine/hub/inspect';
 import type { Store } from '../store/db';
-import { ModelRepository, type ModelRow, type NewModelRow } from '../store/models';
+import { ModelRepository, type ModelRow } from '../store/models';
 import { RunRepository } from '../store/runs';
 import type { EventBus } from './events';
 import type { DomainHandlers } from './handler';
@@ -42,14 +39,20 @@ import { refuseRelativePaths } from './fullPaths';
 import { FileTokenStore, type HubTokenStore } from './hub-token';
 import { HubTokens } from './modelsToken';
 import { modelProblem } from './modelFolderHealth';
-import { checkModelWork, pulledFailure, rethrowModelError } from './modelsErrors';
-import { numberedName, numberedNote } from './idOrName';
+import { checkModelWork, rethrowModelError } from './modelsErrors';
 import { ModelLookup } from './modelsResolve';
 import { removeCachedRepo, removeModel, type ModelRemovalDeps } from './modelsRemove';
 import { refuseDataDirFolder } from './modelsImportPlace';
 import { listed } from './listedRows';
 import { modelDetails } from './modelsShow';
-import { CHECKPOINT_COPIES, liveRuns, trainingConflict } from './runsLock';
+import { modelCacheUsage, removeScratchModels } from './modelsDiskUsage';
+import {
+  addModel,
+  alreadyRegistered,
+  registerPulled,
+  type ModelRegistrationDeps,
+  type Registration,
+} from './modelsRegister';
 
 export interface ModelServiceDeps {
   readonly store: Store;
@@ -130,7 +133,7 @@ export class ModelService {
       let offlineReason: string | undefined;
       if (!settings.isOffline) onContacting?.(settings.endpoint, repoId, revision);
       // Registered under the pull lock: no removal deletes the snapshot before its row is there.
-      const register = (pulled: PullResult) => this.registerPulled(repoId, revision, pulled);
+      const register = (pulled: PullResult) => registerPulled(this.registration(), repoId, revision, pulled);
       const { pulled, registered } = await pullModel(request, register).catch(async (error: unknown) => {
         // The Hub out of reach: the snapshot already in the cache, if there is one (else the network error).
         if (!(error instanceof HubError && error.code === 'network') || settings.isOffline) throw error;
@@ -193,7 +196,7 @@ export class ModelService {
     this.lookup.refuseShadowingName(name);
     onCheck?.(dir);
     const info = await inspectModelFolder(dir).catch(rethrowModelError);
-    return this.registeredSummary(this.add({ kind: 'folder', path: dir }, name, dir, info));
+    return this.registeredSummary(addModel(this.registration(), { kind: 'folder', path: dir }, name, dir, info));
   }
 
   /** The model an import registered from `folder`, which importing it again answers with at once, checking nothing. */
@@ -227,31 +230,15 @@ export class ModelService {
   }
 
   cacheUsage(): ModelCacheUsage {
-    const repos = new HubCache(this.cacheRoot).usage();
-    return {
-      root: this.cacheRoot,
-      bytes: repos.reduce((sum, r) => sum + r.bytes, 0),
-      repos,
-      scratch: this.scratchUsage(),
-    };
-  }
-
-  private scratchUsage(): ModelCacheUsage['scratch'] {
-    const root = this.scratchRoot;
-    const folders = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
-    return { root, bytes: folders.length > 0 ? directoryBytes(root) : 0, folders: folders.length };
+    return modelCacheUsage(this.cacheRoot, this.scratchRoot);
   }
 
   /**
    * Deletes the from-scratch starting points; a run of preset:NAME rebuilds its own from its
-   * seed (the same weights). Refused while one trains: its checkpoints copy that folder's tokenizer.
+   * seed (the same weights). Refused while one trains (modelsDiskUsage.ts).
    */
   removeScratch(): { folders: number; freedBytes: number } {
-    const training = liveRuns(this.runs).find((run) => isPresetModelName(run.baseModel));
-    if (training) throw trainingConflict(training, `from scratch (${training.baseModel})`, CHECKPOINT_COPIES);
-    const usage = this.scratchUsage();
-    rmSync(usage.root, { recursive: true, force: true });
-    return { folders: usage.folders, freedBytes: usage.bytes };
+    return removeScratchModels(this.runs, this.scratchRoot);
   }
 
   /** Delete a repository from the cache and the models registered from it, not while a process pulls it (modelsRemove.ts). */
@@ -273,61 +260,8 @@ export class ModelService {
     return this.tokens.set(token);
   }
 
-  /** The model of a pulled snapshot, registered already or now (under the pull lock); a failure says what stays. */
-  private async registerPulled(
-    repoId: string,
-    revision: string,
-    pulled: PullResult,
-  ): Promise<{ pulled: PullResult; registered: Registration }> {
-    const existing = this.repo.findBySource('hub', repoId, pulled.commit);
-    if (existing) return { pulled, registered: { row: existing } };
-    try {
-      return { pulled, registered: await this.registerHub(repoId, revision, pulled.commit, pulled.dir) };
-    } catch (error) {
-      throw pulledFailure(error, repoId, pulled.dir);
-    }
-  }
-
-  /**
-   * Registers a pulled snapshot. Another process on the data directory (a terminal, the app) may
-   * register the same one meanwhile: the store's unique index on the source refuses the second
-   * row, and that process's model is this pull's.
-   */
-  private async registerHub(repoId: string, revision: string, commit: string, dir: string): Promise<Registration> {
-    const info = await inspectModelFolder(dir);
-    const name = revision === 'main' ? repoId : `${repoId}@${revision}`;
-    try {
-      return this.add({ kind: 'hub', repoId, revision, commit }, name, path.relative(this.deps.dataDir, dir), info);
-    } catch (error) {
-      const registered = isUniqueConflict(error) ? this.repo.findBySource('hub', repoId, commit) : undefined;
-      if (registered === undefined) throw error;
-      return { row: registered };
-    }
-  }
-
-  /**
-   * Registers a model under `asked`, or numbered ("NAME (2)") where another model has that name
-   * (names stay distinct, as datasets' do: a name finds one model), with a note saying so.
-   */
-  private add(source: ModelSource, asked: string, storedPath: string, info: ModelFolderInfo): Registration {
-    const fields: NewModelRow = {
-      id: `m-${randomUUID().slice(0, 8)}`,
-      name: asked,
-      kind: 'base',
-      path: storedPath,
-      source: source.kind === 'hub' ? source.repoId : source.kind === 'folder' ? source.path : source.runId,
-      source_kind: source.kind,
-      revision: source.kind === 'hub' ? source.revision : null,
-      commit_sha: source.kind === 'hub' ? source.commit : null,
-      size_bytes: info.sizeBytes,
-      model_type: info.modelType,
-      parameter_count: info.parameterCount,
-      config_json: info.configJson,
-    };
-    const row = this.repo.addUnderFreeName(fields, (n) => numberedName(asked, n));
-    this.deps.events.emit('models.statusChanged', { modelId: row.id, status: 'ready' });
-    if (row.name === asked) return { row };
-    return { row, nameNote: numberedNote(row.name, asked, this.repo.list(), 'model') };
+  private registration(): ModelRegistrationDeps {
+    return { repo: this.repo, events: this.deps.events, dataDir: this.deps.dataDir };
   }
 
   private registeredSummary({ row, nameNote }: Registration): ModelRegistered {
@@ -359,24 +293,6 @@ export class ModelService {
       problem: modelProblem({ id: row.id, source, path: full, isAvailable }),
     };
   }
-}
-
-/** A row registered, with why it is not named as asked (ModelService.add). */
-interface Registration {
-  readonly row: ModelRow;
-  readonly nameNote?: string;
-}
-
-/** The note of an import of `dir`, registered as `row` already; `asked`, a name it does not have, is not taken. */
-function alreadyRegistered(dir: string, row: ModelRow, asked: string | undefined): string {
-  const name = optionalDisplayName(asked) ?? row.name;
-  const rename = `. It keeps that name: \`spanfill models rm ${row.id}\`, then import it again to name it ${JSON.stringify(name)}`;
-  return `${dir} is already registered as ${row.id} (${row.name}); nothing to do${name === row.name ? '' : rename}`;
-}
-
-/** better-sqlite3's error for a row a UNIQUE index already holds. */
-function isUniqueConflict(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export function modelHandlers({ models }: { models: ModelService }): DomainHandlers<'models'> {
