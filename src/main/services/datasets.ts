@@ -1,39 +1,24 @@
-// Datasets service: import files into the store (datasetImport.ts), list/show/remove, the
-// per-(dataset, tokenizer) token caches under <dataDir>/tokens (datasetTokens.ts), token
-// counts with a training-example estimate, and the validation split. One instance per app,
-// AppServices.datasets; its contract handlers are at the bottom.
+// Datasets service: import files into the store (datasetImport.ts), list/show/remove
+// (datasetsRemove.ts), the per-(dataset, tokenizer) token caches under <dataDir>/tokens
+// (datasetTokens.ts), token counts with a training-example estimate, and the validation split
+// (datasetsValidation.ts). One instance per app, AppServices.datasets; its contract handlers
+// are at the bottom.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import type {
-  DatasetDetail,
-  DatasetRemoved,
-  DatasetSummary,
-  RunOnRemovedDataset,
-  TokenizeResult,
-} from '../../shared/contract/datasets';
+import type { DatasetDetail, DatasetRemoved, DatasetSummary, TokenizeResult } from '../../shared/contract/datasets';
 import { MASKING_DEFAULTS } from '../../shared/contract/masking';
 import { STARTING_INPUT_LENGTH } from '../../shared/contract/startingRun';
 import { ApiError } from '../../shared/errors';
-import { readSplitFile, writeSplitFile, type StoredSplit } from '../engine/data/split';
+import type { StoredSplit } from '../engine/data/split';
 import { estimateExamples } from '../engine/data/stats';
 import type { TextTokenizer } from '../engine/data/tokenizer';
 import { TokenizerRegistry } from '../engine/data/tokenizerRegistry';
 import { complementIndices, subsetTokenSource } from '../engine/data/tokenSource';
-import { compactWithRoom } from '../store/compactWithRoom';
 import type { Store } from '../store/db';
 import { DatasetRepository, type DatasetRow } from '../store/datasets';
 import { ImportEndings } from '../store/importEndings';
 import { RunRepository } from '../store/runs';
-import {
-  countTokenCaches,
-  datasetSplitPath,
-  datasetTokenDir,
-  removeDatasetFiles,
-  removedMeanwhile,
-  removeOrphanDatasetFiles,
-  removeTokenCaches,
-} from './datasetFiles';
+import { removeOrphanDatasetFiles } from './datasetFiles';
 import {
   importDataset,
   importedElsewhereMessage,
@@ -41,35 +26,23 @@ import {
   removeAbandonedImports,
   type DatasetImportRequest,
 } from './datasetImport';
-import { resumableRunsOn } from './datasetRuns';
 import { announceRemovedElsewhere } from './datasetsImportEnded';
-import { recomputeSplit } from './datasetSplit';
 import { datasetTokens, type DatasetTokens } from './datasetTokens';
 import type { HostRequester } from './engine-host';
-import { withRemovalDiskFullHint, withSettingsChecked } from './errors';
+import { withSettingsChecked } from './errors';
 import type { EventBus } from './events';
 import { refuseRelativePaths } from './fullPaths';
 import { idOrName } from './idOrName';
 import { listed } from './listedRows';
-import { liveRuns, trainingConflict } from './runsLock';
+import { giveBackSpace, removeDataset, type DatasetRemovalDeps } from './datasetsRemove';
+import { RunningImports } from './datasetsRunningImports';
+import { ValidationSplits } from './datasetsValidation';
 import type { DomainHandlers } from './handler';
 
 /** How datasets are spoken of where an id or a name goes (idOrName.ts). */
 export const DATASET_KIND = { one: 'dataset', many: 'datasets', command: 'spanfill datasets' };
 
 export type { DatasetImportRequest } from './datasetImport';
-
-/** What became of a validation split whose dataset was removed while it was worked out (removedMeanwhile). */
-const SPLIT_REMOVED = 'while its validation split was being worked out; what was written for it is deleted';
-
-/** How long cancelImport / cancelAll wait for an aborted import to delete its row. */
-const CANCEL_WAIT_MS = 5000;
-
-/** A running import: its abort switch, and a promise that settles (never rejects) when it has. */
-interface RunningImport {
-  readonly controller: AbortController;
-  readonly settled: Promise<void>;
-}
 
 export interface DatasetServiceDeps {
   readonly store: Store;
@@ -97,12 +70,13 @@ export class DatasetService {
   /** Read only: which runs train on a dataset that is to be removed. */
   private readonly runs: RunRepository;
   readonly tokenizers = new TokenizerRegistry();
-  private readonly running = new Map<string, RunningImport>();
-  private readonly splits = new Map<string, StoredSplit>();
+  private readonly running = new RunningImports();
+  private readonly splits: ValidationSplits;
 
   constructor(private readonly deps: DatasetServiceDeps) {
     this.repo = new DatasetRepository(deps.store.db, new ImportEndings(deps.dataDir));
     this.runs = new RunRepository(deps.store.db);
+    this.splits = new ValidationSplits(this.repo, deps.dataDir, (id) => this.mustGet(id));
     this.removeAbandonedImports();
     removeOrphanDatasetFiles(deps.dataDir, new Set(this.repo.states().map((row) => row.id)));
   }
@@ -129,11 +103,7 @@ export class DatasetService {
     // importDataset writes the 'importing' row before its first await, so the row and this
     // entry exist together; `settled` is what a cancel waits for.
     const work = importDataset(deps, id, request, combined);
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.running.set(id, { controller, settled });
+    this.running.add(id, controller, work);
     try {
       await work;
     } finally {
@@ -151,10 +121,9 @@ export class DatasetService {
    * Another live process's import is not this one's to cancel: refused (conflict), saying where.
    */
   async cancelImport(id: string): Promise<boolean> {
-    const running = this.running.get(id);
-    if (running === undefined) return this.cancelOthersImport(id);
-    running.controller.abort();
-    await settledWithin([running.settled], CANCEL_WAIT_MS);
+    const aborted = this.running.abort(id);
+    if (aborted === undefined) return this.cancelOthersImport(id);
+    await aborted;
     return this.repo.get(id) === undefined;
   }
 
@@ -176,12 +145,7 @@ export class DatasetService {
    * a shutdown leaves an 'importing' row behind.
    */
   async cancelAll(): Promise<void> {
-    const all = [...this.running.values()];
-    for (const { controller } of all) controller.abort();
-    await settledWithin(
-      all.map(({ settled }) => settled),
-      CANCEL_WAIT_MS,
-    );
+    await this.running.abortAll();
   }
 
   list(): DatasetSummary[] {
@@ -205,61 +169,32 @@ export class DatasetService {
     };
   }
 
-  /** Removes the dataset; a full disk said as a removal's (it writes before it frees). */
+  /** Removes the dataset, not while it imports or a run trains on it (datasetsRemove.ts). */
   remove(id: string): DatasetRemoved {
-    try {
-      return this.removeNow(id);
-    } catch (error) {
-      throw withRemovalDiskFullHint(error, `dataset ${id}`);
-    }
+    return removeDataset(this.removal(), id);
   }
 
-  private removeNow(id: string): DatasetRemoved {
-    const row = this.mustGet(id);
-    // A live import, here or in another process sharing the data directory, is refused; one
-    // whose process is gone (killed since the last look) is removed like any dataset.
-    const importer = row.status === 'importing' ? importOwner(row) : undefined;
-    if (importer?.is === 'here')
-      throw new ApiError('conflict', `Dataset ${id} is still importing; cancel the import first`);
-    if (importer?.is === 'elsewhere')
-      throw new ApiError('conflict', importedElsewhereMessage(row, importer.pid, 'remove'));
-    const documents = this.repo.documentCount(id);
-    const tokenCaches = countTokenCaches(this.deps.dataDir, id);
-    // An abandoned import's documents, a batch at a time as on a disk that import filled; no run
-    // trains on a dataset that never became ready, so none can start on them meanwhile.
-    if (importer?.is === 'gone') this.repo.deleteDocuments(id);
-    // One write transaction from the check to the delete: a run another process starts on this
-    // dataset meanwhile either is seen training here, or fails its insert (runs.ts says why).
-    let unresumableRuns: RunOnRemovedDataset[] = [];
-    const removed = this.repo.deleteChecked(id, () => {
-      const training = liveRuns(this.runs).find((run) => run.datasetId === id);
-      if (training)
-        throw trainingConflict(training, `on dataset ${id}`, 'A run whose dataset is removed cannot be resumed.');
-      unresumableRuns = resumableRunsOn(this.runs, id);
-      // Before the rows go, not redundant with removeDatasetFiles below: on a full disk the
-      // delete fails until something is freed, and the caches (rebuilt when needed) free it.
-      removeTokenCaches(this.deps.dataDir, id);
-    });
-    this.splits.delete(id);
-    removeDatasetFiles(this.deps.dataDir, id); // the rest: the split, the folder
-    this.deps.events.emit('datasets.removed', { datasetId: id });
-    return { id, removed, name: row.name, documents, tokenCaches, freedBytes: this.giveBackSpace(), unresumableRuns };
+  private removal(): DatasetRemovalDeps {
+    const { store, dataDir, events, compactMinFreeBytes } = this.deps;
+    const { repo, runs } = this;
+    const isImporting = () => this.running.size > 0;
+    const mustGet = (id: string) => this.mustGet(id);
+    return {
+      store,
+      dataDir,
+      events,
+      compactMinFreeBytes,
+      repo,
+      runs,
+      isImporting,
+      mustGet,
+      forgetSplit: (id) => this.splits.forget(id),
+    };
   }
 
-  /**
-   * Shrinks the database file after a large delete (store/compactWithRoom.ts), only while no
-   * import or run, here or in another process, is writing to it: the rewrite would hold up their
-   * writes. Best effort: it never throws (a full disk, a busy store); the free pages then serve
-   * later writes.
-   */
+  /** Shrinks the database file after a large delete, while nothing writes to it (datasetsRemove.ts); the bytes freed. */
   private giveBackSpace(): number {
-    try {
-      if (this.running.size > 0 || liveRuns(this.runs).length > 0) return 0;
-      if (this.repo.states().some((row) => row.status === 'importing')) return 0;
-      return compactWithRoom(this.deps.store.db, this.deps.dataDir, { minFreeBytes: this.deps.compactMinFreeBytes });
-    } catch {
-      return 0;
-    }
+    return giveBackSpace(this.removal());
   }
 
   /**
@@ -313,28 +248,9 @@ export class DatasetService {
     }
   }
 
-  /**
-   * Validation ordinals: from memory, else the split file written at import, else worked out
-   * again from the split keys stored with the documents (datasetSplit.ts; the same split) and
-   * saved for next time.
-   */
-  async validationOrdinals(id: string): Promise<StoredSplit> {
-    const splitPath = datasetSplitPath(this.deps.dataDir, id);
-    const known = this.splits.get(id) ?? readSplitFile(splitPath);
-    if (known !== null && known !== undefined) {
-      this.splits.set(id, known);
-      return known;
-    }
-    const row = this.mustGet(id);
-    const split = recomputeSplit(this.repo, row);
-    const stored = { validation: split.validation, isSelfValidation: split.isSelfValidation };
-    mkdirSync(datasetTokenDir(this.deps.dataDir, id), { recursive: true });
-    writeSplitFile(splitPath, stored);
-    // Removed by another process while its documents were read (the split is of what was left).
-    const removed = removedMeanwhile(this.repo, this.deps.dataDir, row, SPLIT_REMOVED);
-    if (removed) throw removed;
-    this.splits.set(id, stored);
-    return stored;
+  /** Validation ordinals: from memory, the split file, or worked out again (datasetsValidation.ts). */
+  validationOrdinals(id: string): Promise<StoredSplit> {
+    return this.splits.of(id);
   }
 
   /** The documents in ordinal order, a page at a time: synchronous pages, so no statement stays open. */
@@ -366,17 +282,6 @@ export class DatasetService {
       stats: row.status === 'ready' ? row.stats : null,
       ...(row.status === 'failed' && row.error !== null ? { error: row.error } : {}),
     };
-  }
-}
-
-/** Resolves when every promise has settled or `ms` have passed, whichever is first. */
-async function settledWithin(promises: readonly Promise<void>[], ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  try {
-    await Promise.race([Promise.all(promises), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

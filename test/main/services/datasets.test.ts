@@ -2,7 +2,7 @@
 // training-example estimate, failed and cancelled imports leaving the store as it was (a failure
 // after its page went keeping its row, with why), uploaded
 // files named as dropped, and imports abandoned by a process that is gone. (Removing datasets:
-// datasets-remove.test.ts; token caches: datasetTokens.test.ts; masking previews of its
+// datasetsRemove.test.ts; token caches: datasetTokens.test.ts; masking previews of its
 // datasets: masking.test.ts.)
 
 import fs from 'node:fs';
