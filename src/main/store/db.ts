@@ -35,7 +35,7 @@ export interface Store {
   /**
    * Opened on a full disk without WAL's shared-memory file (locking_mode EXCLUSIVE): this
    * connection keeps the database to itself until it closes; other processes wait (busy_timeout),
-   * then fail.
+   * then fail, saying it is in use (openRefusals.ts).
    */
   readonly exclusive: boolean;
   /**

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Migration } from './migrations';
-import { errorCode, primaryCode, StoreError } from './openRefusals';
+import { errorCode, IN_USE_ADVICE, primaryCode, StoreError } from './openRefusals';
 import { goBackAdvice, keepSchemaCopy, type SchemaCopier, type SchemaMigration } from './schemaCopy';
 
 export function readUserVersion(db: Database.Database): number {
@@ -104,8 +104,7 @@ function waitingForOthers<T>(db: Database.Database, file: string, take: () => T,
     if (!isBusy(error)) throw error;
     throw new StoreError(
       `Another Spanfill is updating the database ${file} and had not finished after ${minutes}; try again ` +
-        'when it has finished. If no Spanfill is running, close whatever else has the database open (a ' +
-        'sqlite3 shell), then try again.',
+        `when it has finished. ${IN_USE_ADVICE}`,
     );
   } finally {
     db.pragma(`busy_timeout = ${ordinary}`);

@@ -31,6 +31,10 @@ const NOT_A_FOLDER_CODES = new Set(['EEXIST', 'ENOTDIR']);
 export const WRITE_ACCESS_ADVICE =
   'Check that you may read and write it and its folder (permissions, a read-only disk), or use another --data-dir';
 
+/** What the refusal of a database another process keeps locked ends with (here and migrate.ts). */
+export const IN_USE_ADVICE =
+  'If no Spanfill is running, close whatever else has the database open (a sqlite3 shell), then try again.';
+
 /** What to do about a data directory that makeFolder refused, by the problem it found. */
 const FOLDER_ADVICE: Record<FolderProblem, string> = {
   file: 'give a folder with --data-dir',
@@ -42,7 +46,7 @@ const FOLDER_ADVICE: Record<FolderProblem, string> = {
  * SQLite's own failures on open (not a database, unreadable) are store errors too: exit 3. The
  * advice follows the cause: a copy and the runs' checkpoints only for a damaged file,
  * permissions for one that cannot be opened or written, a folder for a data directory that is
- * a file.
+ * a file, trying again for one another process keeps locked.
  */
 export function asStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
@@ -56,6 +60,12 @@ export function asStoreError(error: unknown, file: string): StoreError {
   if (NOT_A_FOLDER_CODES.has(code))
     return new StoreError(
       `The data directory ${path.dirname(file)} cannot be used: ${message}. It (or a folder above it) is a file; give a folder with --data-dir.`,
+    );
+  // Locked longer than the busy timeout (one opened on a full disk keeps it until it ends): in use, not damaged.
+  if (primaryCode(code) === 'SQLITE_BUSY')
+    return new StoreError(
+      `The database ${file} is in use by another Spanfill (${message}), which kept it locked longer than this ` +
+        `one waits; try again when it has finished. ${IN_USE_ADVICE}`,
     );
   if (ACCESS_CODES.has(primaryCode(code)))
     return new StoreError(

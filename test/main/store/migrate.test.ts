@@ -5,57 +5,25 @@
 // database is damaged. The other process is a real one holding the real lock. How long the wait
 // lasts goes by the database's size (migrationWaitMs).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseFileName, openStore, StoreError, type FreeSpace } from '../../../src/main/store/db';
 import { migrationWaitMs } from '../../../src/main/store/migrate';
 import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations';
 import { tempDirs } from '../../support/tmp';
+import { exited, otherProcess } from './fixtures/otherProcess';
 
 const tempDir = tempDirs('spanfill-store-migrate-');
 const roomy = (): FreeSpace => ({ bytes: 10 * 1024 ** 3, files: 1000 });
 /** Longer than the ordinary busy timeout (5 s), which the open used to give up after. */
 const PAST_BUSY_TIMEOUT_MS = 8000;
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
-
 /** A data directory whose database an older Spanfill (schema 3) wrote. */
 function schema3DataDir(): string {
   const dir = tempDir();
   openStore(dir, { migrations: migrations.filter((m) => m.version <= 3), freeSpace: roomy }).close();
   return dir;
-}
-
-/** Starts the other process (fixtures/migrator.ts) and resolves once it holds the write lock. */
-async function otherProcess(dir: string, mode: 'migrate' | 'hold', holdMs: number): Promise<ChildProcess> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const script = fileURLToPath(new URL('./fixtures/migrator.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', tsx, script, dir, mode, String(holdMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    let said = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      said += chunk;
-      if (said.includes('locked\n')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`the other process ended (${code}) before it took the lock`)));
-  });
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
 describe('openStore while another process migrates the database', () => {

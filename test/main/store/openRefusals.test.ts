@@ -2,7 +2,8 @@
 // only "unable to open database file" (SQLITE_CANTOPEN), so the refusal asks the system why — a
 // read-only disk (EROFS) or permissions (EACCES) — and says which in plain words, still a store
 // error (exit 3). A read-only mount or another user is not made in a test: the system's answer is
-// stood in for. A damaged database: the refusal names the copy an update kept.
+// stood in for. A damaged database: the refusal names the copy an update kept. One another process
+// keeps locked: it is in use, not damaged.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withDiskFullHint } from '../../../src/main/services/errors';
 import { openStore, StoreError, databaseFileName, type Db } from '../../../src/main/store/db';
 import { tempDirs } from '../../support/tmp';
+import { otherProcess } from './fixtures/otherProcess';
 
 const tempDir = tempDirs('spanfill-store-access-');
 afterEach(() => {
@@ -98,4 +100,24 @@ describe('openStore on a damaged database beside the copy an update kept', () =>
         "(what was done since that update is lost) or with a copy of your own, or use another --data-dir. Its runs' ",
     );
   });
+});
+
+describe('openStore on a database another process keeps locked', () => {
+  it('says it is in use and to try again, not that it is damaged', async () => {
+    const dir = tempDir();
+    openStore(dir, { freeSpace: roomy }).close();
+    // As a Spanfill opened on a full disk keeps it, until it ends.
+    await otherProcess(dir, 'exclusive', 60_000);
+    let said = '';
+    try {
+      openStore(dir, { freeSpace: roomy }).close();
+    } catch (error) {
+      expect(error).toBeInstanceOf(StoreError);
+      said = (error as Error).message;
+    }
+    const file = path.join(dir, databaseFileName);
+    expect(said).toContain(`The database ${file} is in use by another Spanfill (database is locked)`);
+    expect(said).toContain('try again when it has finished');
+    expect(said).not.toContain('backup');
+  }, 60_000);
 });
