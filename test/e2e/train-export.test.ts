@@ -129,7 +129,7 @@ describe('a completed run: its export and the Playground', () => {
     await page.getByTestId('export-start').click();
     await page.getByTestId('export-error').waitFor();
     await expect(page.getByTestId('export-error').textContent()).resolves.toMatch(
-      /is not an earlier Spanfill export, so Spanfill never replaces it: .*also mine\.txt, which that export did not write/,
+      /holds an earlier hf export, but also mine\.txt, which that export did not write, so Spanfill never replaces it\./,
     );
     expect(await page.getByTestId('export-taken').count()).toBe(0);
     expect(fs.readFileSync(path.join(suggested, 'mine.txt'), 'utf8')).toBe('kept');

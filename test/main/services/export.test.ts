@@ -90,12 +90,12 @@ describe('export service', () => {
       message: `${out} holds an earlier hf export (${first.files.length} files, ${formatBytes(first.bytes)}); choose an empty or new folder, or replace it`,
     });
     await expect(service.run({ ...request, force: true })).resolves.toMatchObject({ files: first.files });
-    // A file of the user's in it: not an export any more, so not replaced even when forced.
+    // A file of the user's in it: more than the export, so not replaced even when forced.
     fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
     await expect(service.run({ ...request, force: true })).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringMatching(
-        /is not an earlier Spanfill export, .* but also keep\.txt, which that export did not write/,
+        /holds an earlier hf export, but also keep\.txt, which that export did not write, so Spanfill never replaces it\./,
       ),
     });
     expect(fs.readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');

@@ -83,8 +83,14 @@ export function checkDestination(out: string, force: boolean, lookup: WriterLook
   if (contents.kind === 'unlisted')
     throw new ExportError(
       `${out} holds what an earlier Spanfill (before ${EXPORT_MANIFEST}) or another tool writes as ` +
-        `${contents.what} export — ${contents.names} — and no ${EXPORT_MANIFEST}, so Spanfill does not replace ` +
-        'it: move it away or delete it yourself, or choose another folder',
+        `${contents.what} export — ${contents.names} — ${contents.added === '' ? '' : `but also ${contents.added}, `}` +
+        `and no ${EXPORT_MANIFEST}, so Spanfill does not replace it: move it away or delete it yourself, or ` +
+        'choose another folder',
+    );
+  if (contents.kind === 'altered')
+    throw new ExportError(
+      `${out} holds an earlier ${contents.format} export, but ${contents.how}, so Spanfill never replaces it. ` +
+        'Choose an empty or new folder, or move those files away yourself',
     );
   if (contents.kind === 'other')
     throw new ExportError(

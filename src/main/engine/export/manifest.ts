@@ -88,10 +88,13 @@ export type FolderContents =
   /** An earlier export and nothing else: a forced export may replace it. */
   | { readonly kind: 'export'; readonly format: string; readonly files: number; readonly bytes: number }
   /**
-   * No manifest, but just the files an export of one format writes (unlisted.ts): one from before
-   * Spanfill wrote manifests, or another tool's. `what`: the format with its article; `names`: what it holds.
+   * No manifest, but every file an export of one format always writes (unlisted.ts): one from
+   * before Spanfill wrote manifests, or another tool's. `what`: the format with its article;
+   * `names`: that export's files it holds; `added`: what else it holds ('' when nothing).
    */
-  | { readonly kind: 'unlisted'; readonly what: string; readonly names: string }
+  | { readonly kind: 'unlisted'; readonly what: string; readonly names: string; readonly added: string }
+  /** An earlier export, listed, with files added or changed since; `how` says which. */
+  | { readonly kind: 'altered'; readonly format: string; readonly how: string }
   /** Anything else; `why` says what it holds that makes it not an earlier export. */
   | { readonly kind: 'other'; readonly why: string };
 
@@ -201,7 +204,10 @@ export function folderContents(dir: string): FolderContents {
   if (top.length === 0) return { kind: 'empty' };
   const manifest = readManifest(dir);
   const unlisted = manifest === NO_MANIFEST ? unlistedExportOf(dir, entries) : undefined;
-  if (unlisted !== undefined) return { kind: 'unlisted', what: unlisted, names: someNames(top) };
+  if (unlisted !== undefined) {
+    const names = someNames(top.filter((name) => !unlisted.added.includes(name)));
+    return { kind: 'unlisted', what: unlisted.what, names, added: someNames([...unlisted.added].sort()) };
+  }
   if (typeof manifest === 'string') return { kind: 'other', why: `it holds ${someNames(top)} and ${manifest}` };
   const listed = new Map(manifest.files.map((file) => [file.path, file.bytes]));
   const isListedFolder = (path: string): boolean => manifest.files.some((file) => file.path.startsWith(`${path}/`));
@@ -224,5 +230,5 @@ export function folderContents(dir: string): FolderContents {
     ...(extra.length > 0 ? [`also ${someNames(extra)}, which that export did not write`] : []),
     ...(changed.length > 0 ? [`${someNames(changed)} changed since it was written`] : []),
   ];
-  return { kind: 'other', why: `it holds an earlier ${manifest.format} export, but ${parts.join(', and ')}` };
+  return { kind: 'altered', format: manifest.format, how: parts.join(', and ') };
 }

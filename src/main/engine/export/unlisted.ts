@@ -1,11 +1,11 @@
 // The files each format's export wrote before exports listed them in spanfill-export.json
-// (850f9e95, 2026-12-05): a folder without that list holding just one format's files, nothing
-// else, is likely an earlier Spanfill's export (or another tool's: save_pretrained writes the
-// hf files), and its refusal says so rather than that it is no export. It is still refused: with
-// no list, Spanfill cannot tell its files from a user's. Not the rules themselves (destination.ts).
+// (850f9e95, 2026-12-05): a folder without that list holding every file one format's export
+// always wrote is likely an earlier Spanfill's export (or another tool's: save_pretrained writes
+// the hf files), perhaps with files added since (an accelerate job's checkpoints/), and its
+// refusal says so rather than that it is no export. It is still refused: with no list, Spanfill
+// cannot tell its files from a user's. Not the rules themselves (destination.ts).
 // Reference: the writers at 850f9e95^ (hf.ts, transformersjs.ts, accelerate.ts); hf.ts and
 // transformersjs.ts still write these files.
-
 import { type Dirent, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKENIZER_FILES } from '../data/tokenizer';
@@ -45,40 +45,50 @@ const LAYOUTS: readonly ExportLayout[] = [
   },
 ];
 
-/**
- * The files under `dir` (paths with /; `top`: its entries that count), reading into a folder
- * only once every top-level name is one `layout` has (a home folder's data/ is never listed);
- * undefined when it holds anything else (a folder of its own, a link).
- */
-function filesAlong(dir: string, top: readonly Dirent[], layout: ExportLayout): string[] | undefined {
-  const paths = [...layout.always, ...layout.maybe];
-  const isLaidOut = (entry: Dirent): boolean =>
-    entry.isFile()
-      ? paths.includes(entry.name)
-      : entry.isDirectory() && paths.some((path) => path.startsWith(`${entry.name}/`));
-  if (!top.every(isLaidOut)) return undefined;
-  const files: string[] = [];
-  for (const entry of top) {
-    if (entry.isFile()) files.push(entry.name);
-    else
-      for (const inner of readdirSync(join(dir, entry.name), { withFileTypes: true })) {
-        if (!inner.isFile()) return undefined;
-        files.push(`${entry.name}/${inner.name}`);
-      }
-  }
-  return files;
+/** What `dir` holds along one layout: the layout's files in it, and everything else (names with /). */
+interface Along {
+  readonly files: readonly string[];
+  readonly added: readonly string[];
 }
 
 /**
- * The format (with its article: 'an hf') whose export `dir` looks like: it holds every file that
- * export always wrote and nothing it never wrote; undefined when no format's.
+ * `dir`'s files along `layout` (paths with /; `top`: its entries that count), reading into one of
+ * the layout's folders only where the top level holds every top-level name the export always
+ * wrote (a home folder's data/ is never listed); undefined where it does not. Anything else, a
+ * link or a folder of the user's, is `added`, named at its own level.
  */
-export function unlistedExportOf(dir: string, top: readonly Dirent[]): string | undefined {
-  for (const layout of LAYOUTS) {
-    const files = filesAlong(dir, top, layout);
-    if (files === undefined) continue;
-    const isWritten = (file: string): boolean => layout.always.includes(file) || layout.maybe.includes(file);
-    if (files.every(isWritten) && layout.always.every((file) => files.includes(file))) return layout.what;
-  }
-  return undefined;
+function along(dir: string, top: readonly Dirent[], layout: ExportLayout): Along | undefined {
+  const paths = [...layout.always, ...layout.maybe];
+  const topNames = top.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name));
+  const needed = new Set(layout.always.map((path) => path.replace(/\/.*$/, '/')));
+  if (![...needed].every((name) => topNames.includes(name))) return undefined;
+  const files: string[] = [];
+  const added: string[] = [];
+  const sort = (entry: Dirent, path: string): void => {
+    if (entry.isFile() && paths.includes(path)) files.push(path);
+    else if (entry.isDirectory() && paths.some((p) => p.startsWith(`${path}/`)))
+      for (const inner of readdirSync(join(dir, path), { withFileTypes: true })) sort(inner, `${path}/${inner.name}`);
+    else added.push(entry.isDirectory() ? `${path}/` : path);
+  };
+  for (const entry of top) sort(entry, entry.name);
+  return layout.always.every((file) => files.includes(file)) ? { files, added } : undefined;
+}
+
+/** An unlisted export's format (with its article: 'an hf'), and what was added to it (names with /). */
+export interface UnlistedExport {
+  readonly what: string;
+  readonly added: readonly string[];
+}
+
+/**
+ * The format whose export `dir` looks like: it holds every file that export always wrote; `added`
+ * names what it holds that the export never wrote (an accelerate job's checkpoints/, say). The
+ * layout with the least added wins; undefined when no format's.
+ */
+export function unlistedExportOf(dir: string, top: readonly Dirent[]): UnlistedExport | undefined {
+  const found = LAYOUTS.flatMap((layout) => {
+    const seen = along(dir, top, layout);
+    return seen === undefined ? [] : [{ what: layout.what, added: seen.added }];
+  });
+  return found.sort((a, b) => a.added.length - b.added.length)[0];
 }

@@ -132,9 +132,9 @@ describe('writeFolderAtomically', () => {
     symlinkSync(join(parent, 'elsewhere'), join(out, 'link'));
     writeFileSync(join(out, 'run_config.json'), '{"max_steps": 99999}');
     await expect(exportTo(out, true)).rejects.toThrow(
-      `${out} is not an earlier Spanfill export, so Spanfill never replaces it: it holds an earlier hf ` +
-        'export, but also checkpoints/, data/notes.txt and link, which that export did not write, and ' +
-        'run_config.json changed since it was written. Choose an empty or new folder, or move those files away yourself',
+      `${out} holds an earlier hf export, but also checkpoints/, data/notes.txt and link, which that export ` +
+        'did not write, and run_config.json changed since it was written, so Spanfill never replaces it. Choose ' +
+        'an empty or new folder, or move those files away yourself',
     );
     expect(contentsOf(out)).toEqual([
       'checkpoints',

@@ -46,10 +46,10 @@ function refusal(out: string): string {
   return said[0];
 }
 
-const unlisted = (out: string, format: string, names: string): string =>
+const unlisted = (out: string, format: string, names: string, added?: string): string =>
   `${out} holds what an earlier Spanfill (before spanfill-export.json) or another tool writes as ${format} ` +
-  `export — ${names} — and no spanfill-export.json, so Spanfill does not replace it: move it away or delete ` +
-  'it yourself, or choose another folder';
+  `export — ${names} — ${added === undefined ? '' : `but also ${added}, `}and no spanfill-export.json, so ` +
+  'Spanfill does not replace it: move it away or delete it yourself, or choose another folder';
 
 /** The hf files the old writer wrote for a model with a sentencepiece tokenizer. */
 const OLD_HF = [
@@ -88,17 +88,27 @@ describe('a folder an export wrote before spanfill-export.json', () => {
     expect(refusal(out)).toBe(unlisted(out, 'an accelerate', 'README.md, base_model/, data/ and 2 more'));
   });
 
-  it('with anything added, or a file it always wrote missing, is refused as any other folder', () => {
-    const other = (out: string, names: string): string =>
-      `${out} is not an earlier Spanfill export, so Spanfill never replaces it: it holds ${names} and no ` +
-      'spanfill-export.json. Choose an empty or new folder, or move those files away yourself';
+  it("with files added since (an accelerate job's checkpoints/), is refused as that export with what was added", () => {
     const added = fresh();
     put(added, [...OLD_HF, 'notes.txt']);
-    expect(refusal(added)).toBe(other(added, 'config.json, generation_config.json, model.safetensors and 5 more'));
+    expect(refusal(added)).toBe(
+      unlisted(added, 'an hf', 'config.json, generation_config.json, model.safetensors and 4 more', 'notes.txt'),
+    );
     const trained = fresh();
     put(trained, ['README.md', 'train.py', 'run_config.json', 'data/train.jsonl', 'data/validation.jsonl']);
     put(join(trained, 'base_model'), [...OLD_HF, 'optimizer.pt']);
-    expect(refusal(trained)).toMatch(/is not an earlier Spanfill export/);
+    put(join(trained, 'checkpoints', 'step-00000100'), OLD_HF);
+    expect(refusal(trained)).toBe(
+      unlisted(
+        trained,
+        'an accelerate',
+        'README.md, base_model/, data/ and 2 more',
+        'base_model/optimizer.pt and checkpoints/',
+      ),
+    );
+  });
+
+  it('with a file it always wrote missing, or its files elsewhere, is refused as any other folder', () => {
     const noWeights = fresh();
     put(
       noWeights,
