@@ -12,6 +12,8 @@ export interface HeldReply {
   release(): void;
   /** How many calls of its kind the page has made so far. */
   calls(): number;
+  /** Whether the reply to the `index`-th call of its kind has been passed on to the page. */
+  isAnswered(index: number): boolean;
 }
 
 /** What becomes of the reply to a call: passed on, held until release(), or never sent. */
@@ -19,23 +21,36 @@ export type ReplyFate = 'pass' | 'hold' | 'drop';
 
 /**
  * Routes the page's socket; the reply to the `index`-th `call` frame named `call` (0 the first)
- * meets `fateOf(index)`. After release() every reply passes but those fated to drop.
+ * with `args` meets `fateOf(index, args)`. After release() every reply passes but those fated to drop.
  */
-export async function routeReplies(page: Page, call: string, fateOf: (index: number) => ReplyFate): Promise<HeldReply> {
+export async function routeReplies(
+  page: Page,
+  call: string,
+  fateOf: (index: number, args: unknown) => ReplyFate,
+): Promise<HeldReply> {
   const fates = new Map<number, ReplyFate>();
+  const indexes = new Map<number, number>();
+  const answered = new Set<number>();
   let calls = 0;
   let isReleased = false;
   const held: (() => void)[] = [];
   await routeFrames(page, {
     up(frame, send) {
-      if (frame.call === call && frame.id !== undefined) fates.set(frame.id, fateOf(calls++));
+      if (frame.call === call && frame.id !== undefined) {
+        indexes.set(frame.id, calls);
+        fates.set(frame.id, fateOf(calls++, frame.args));
+      }
       send();
     },
     down(frame, send) {
       const fate = frame.id === undefined ? 'pass' : (fates.get(frame.id) ?? 'pass');
       if (fate === 'drop') return;
-      if (fate === 'pass' || isReleased) return send();
-      held.push(send);
+      const reply = () => {
+        if (frame.id !== undefined && indexes.has(frame.id)) answered.add(indexes.get(frame.id) as number);
+        send();
+      };
+      if (fate === 'pass' || isReleased) return reply();
+      held.push(reply);
     },
   });
   return {
@@ -44,6 +59,7 @@ export async function routeReplies(page: Page, call: string, fateOf: (index: num
       for (const send of held.splice(0)) send();
     },
     calls: () => calls,
+    isAnswered: (index) => answered.has(index),
   };
 }
 
@@ -101,6 +117,7 @@ export async function holdCalls(page: Page, call: string): Promise<HeldCalls> {
 interface Frame {
   readonly id?: number;
   readonly call?: string;
+  readonly args?: unknown;
 }
 
 /**
