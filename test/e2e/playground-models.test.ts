@@ -18,6 +18,7 @@ import { accessibilityViolations } from './accessibility';
 import { holdReply } from './holdReply';
 import { isCutShort, shownFill } from '../../src/renderer/src/lib/prompts';
 import { openScreen } from './navigate';
+import { followKeptScreens } from './playgroundPage';
 import { startServe } from './serve';
 import { resultsDir, startSession, type E2eSession } from './session';
 
@@ -27,10 +28,13 @@ let page: Page;
 let url: string;
 let dataDir: string;
 let modelDir: string;
+/** The prompt of the page's latest playground.keepScreen call that the server has answered. */
+let lastKeptPrompt: string | undefined;
 
 beforeAll(async () => {
   session = await startSession('play');
   ({ page, url, dataDir } = session);
+  followKeptScreens(page, (screen) => (lastKeptPrompt = screen.prompt));
   // Outside the data directory: models.import refuses a folder inside it (modelsImportPlace.ts).
   modelDir = path.join(session.dir, 'my-models', 't5-tiny-spm');
   fs.cpSync(path.resolve('test/fixtures/t5/t5-tiny-spm'), modelDir, { recursive: true });
@@ -296,6 +300,8 @@ describe('Models, Playground and Settings screens', () => {
     const columns = () => page.getByTestId('fill-column').locator('h3').allTextContents();
     const before = await columns();
     expect(before.length).toBeGreaterThanOrEqual(2);
+    // The reload reads back the screen last written: wait until the prompt typed is kept.
+    await expect.poll(() => lastKeptPrompt, { timeout: 10_000 }).toBe('Kept <extra_id_0> a reload.');
     await page.reload();
     await page.getByTestId('prompt').waitFor();
     await expect(page.getByTestId('prompt').inputValue()).resolves.toBe('Kept <extra_id_0> a reload.');
