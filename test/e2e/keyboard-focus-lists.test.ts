@@ -124,7 +124,12 @@ describe('the Datasets and Models tables, cut off by zoom', () => {
         const cutAt: number[] = [];
         for (const width of [640, 320]) {
           await page.setViewportSize({ width, height: 400 });
-          await page.waitForTimeout(300);
+          // The box has taken in the new width: a tab stop of its own exactly while it is cut off.
+          const isSettled = () =>
+            box.evaluate(
+              (element) => element.scrollWidth > element.clientWidth + 1 === element.hasAttribute('tabindex'),
+            );
+          await expect.poll(isSettled, { timeout: 10_000 }).toBe(true);
           const violations = await accessibilityViolations(page);
           expect(violations.filter((line) => line.startsWith('scrollable-region-focusable'))).toEqual([]);
           if (!(await box.evaluate((element) => element.scrollWidth > element.clientWidth + 1))) continue;
