@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { databaseFileName, openStore, StoreError, type FreeSpace } from '../../../src/main/store/db';
 import { migrationWaitMs } from '../../../src/main/store/migrate';
 import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations';
@@ -93,5 +94,39 @@ describe('migrationWaitMs', () => {
     expect(migrationWaitMs(databaseOf(12e9))).toBe(minutes(40));
     // 5 GB and a 1 GB log: 12 GB at 10 MB/s is 1,200 s.
     expect(migrationWaitMs(databaseOf(5e9, 1e9))).toBe(minutes(20));
+  });
+});
+
+describe('migrating to the latest schema', () => {
+  it('applies only the migrations a database lacks', () => {
+    const dir = tempDir();
+    openStore(dir).close();
+    // Already-applied versions carry SQL that would fail if it ran again.
+    const applied = Array.from({ length: latestSchemaVersion }, (_, i) => ({
+      version: i + 1,
+      name: 'done',
+      sql: 'SELECT boom;',
+    }));
+    const extra = {
+      version: latestSchemaVersion + 1,
+      name: 'test',
+      sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY);',
+    };
+    const store = openStore(dir, { migrations: [...applied, extra] });
+    try {
+      expect(store.schemaVersion).toBe(latestSchemaVersion + 1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a database written by a newer version, saying so', () => {
+    const dir = tempDir();
+    openStore(dir).close();
+    const raw = new Database(path.join(dir, databaseFileName));
+    raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
+    raw.close();
+    expect(() => openStore(dir)).toThrow(StoreError);
+    expect(() => openStore(dir)).toThrow(/newer version of Spanfill \(schema \d+; this version knows up to \d+\)/);
   });
 });

@@ -1,5 +1,6 @@
-// Store tests: migrations from empty, reopening, refusing a newer schema, a full disk, data
-// directory resolution, and that a writer killed with SIGKILL loses nothing it had committed.
+// db.ts's openStore: an empty directory migrated, reopening, refusing what is no database or is
+// damaged, the size check, a full disk, and that a writer killed with SIGKILL loses nothing it
+// had committed. (Migrations: migrate*.test.ts; where the data directory is: data-dir.test.ts.)
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,7 +10,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreError, databaseFileName, type Db, type FreeSpace } from '../../../src/main/store/db';
-import { dataDirFlagFromArgv, desktopDataDir, resolveDataDir } from '../../../src/main/store/data-dir';
 import { latestSchemaVersion } from '../../../src/main/store/migrations';
 import { SettingsRepository } from '../../../src/main/store/settings';
 import { tempDirs } from '../../support/tmp';
@@ -60,38 +60,6 @@ describe('openStore', () => {
     } finally {
       second.close();
     }
-  });
-
-  it('applies only the migrations a database lacks', () => {
-    const dir = tempDir();
-    openStore(dir).close();
-    // Already-applied versions carry SQL that would fail if it ran again.
-    const applied = Array.from({ length: latestSchemaVersion }, (_, i) => ({
-      version: i + 1,
-      name: 'done',
-      sql: 'SELECT boom;',
-    }));
-    const extra = {
-      version: latestSchemaVersion + 1,
-      name: 'test',
-      sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY);',
-    };
-    const store = openStore(dir, { migrations: [...applied, extra] });
-    try {
-      expect(store.schemaVersion).toBe(latestSchemaVersion + 1);
-    } finally {
-      store.close();
-    }
-  });
-
-  it('refuses a database written by a newer version, saying so', () => {
-    const dir = tempDir();
-    openStore(dir).close();
-    const raw = new Database(path.join(dir, databaseFileName));
-    raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
-    raw.close();
-    expect(() => openStore(dir)).toThrow(StoreError);
-    expect(() => openStore(dir)).toThrow(/newer version of Spanfill \(schema \d+; this version knows up to \d+\)/);
   });
 
   it('refuses a file that is not a database, naming it', () => {
@@ -318,41 +286,5 @@ describe('a writer killed with SIGKILL', () => {
     } finally {
       store.close();
     }
-  });
-});
-
-describe('resolveDataDir', () => {
-  const home = '/home/ada';
-  it('prefers the flag, then SPANFILL_DATA_DIR, then XDG', () => {
-    const env = { SPANFILL_DATA_DIR: '/env/dir', XDG_DATA_HOME: '/xdg' };
-    expect(resolveDataDir({ flag: '/flag/dir', env, homeDir: home })).toBe('/flag/dir');
-    expect(resolveDataDir({ env, homeDir: home })).toBe('/env/dir');
-    expect(resolveDataDir({ env: { XDG_DATA_HOME: '/xdg' }, platform: 'linux', homeDir: home })).toBe('/xdg/spanfill');
-  });
-
-  it("gives the desktop app the CLI's store: its --data-dir, else the per-user one a plain `spanfill` reaches", () => {
-    const env = { XDG_DATA_HOME: '/xdg', HOME: home };
-    const electronArgv = ['/opt/Spanfill/spanfill', '--no-sandbox'];
-    expect(desktopDataDir(electronArgv, env)).toBe(resolveDataDir({ env }));
-    expect(desktopDataDir(electronArgv, { ...env, SPANFILL_DATA_DIR: '/env/dir' })).toBe('/env/dir');
-    expect(desktopDataDir([...electronArgv, '--data-dir=/flag/dir'], env)).toBe('/flag/dir');
-  });
-
-  it('falls back to ~/.local/share when XDG_DATA_HOME is unset or relative', () => {
-    expect(resolveDataDir({ env: {}, platform: 'linux', homeDir: home })).toBe('/home/ada/.local/share/spanfill');
-    expect(resolveDataDir({ env: { XDG_DATA_HOME: 'rel' }, platform: 'linux', homeDir: home })).toBe(
-      '/home/ada/.local/share/spanfill',
-    );
-    expect(resolveDataDir({ env: {}, platform: 'darwin', homeDir: home })).toBe(
-      '/home/ada/Library/Application Support/Spanfill',
-    );
-  });
-
-  it("reads --data-dir from the Electron app's argv in both spellings", () => {
-    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir', '/d1'])).toBe('/d1');
-    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir=/d2'])).toBe('/d2');
-    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir', '--inspect'])).toBeUndefined();
-    expect(dataDirFlagFromArgv(['electron', '.', '--data-dir'])).toBeUndefined();
-    expect(dataDirFlagFromArgv(['electron', '.'])).toBeUndefined();
   });
 });
