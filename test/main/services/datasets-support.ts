@@ -1,4 +1,4 @@
-// Shared by the datasets service tests (datasets, datasets-remove, datasetTokens): a
+// Shared by the datasets service tests (datasets, datasetsRemove, datasetTokens): a
 // DatasetService over a fresh store in a temp data dir that records the events it emits, the
 // store's row counts, and a short novel to import. Call datasetsTestKit() at module level: it
 // registers the afterEach that closes the stores and removes the folders each test made.

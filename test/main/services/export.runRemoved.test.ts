@@ -1,5 +1,5 @@
 // A run removed (the app's runs.remove, `spanfill runs rm`) while its checkpoint is exported:
-// the export reads a linked copy outside the run's folder (runsCheckpoint.ts), so it finishes,
+// the export reads a linked copy outside the run's folder (runsCheckpointReaders.ts), so it finishes,
 // and the copy goes after it (the removal takes only copies whose reader was killed); a run
 // removed before its checkpoint could be copied fails the export saying so, by the run's name
 // and id, leaving nothing in --out; a failure while the run is still there stays the export's

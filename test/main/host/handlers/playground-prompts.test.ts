@@ -69,7 +69,7 @@ describe('playground.fill refuses prompts it cannot fill, saying how to write on
     const data = mkdtempSync(path.join(tmpdir(), 'spanfill-prompts-'));
     try {
       const checkpoint = path.join(data, 'runs', 'r-1a2b3c4d', 'checkpoints', 'step-00000300');
-      // The linked copy `spanfill fill --run` reads a checkpoint through (services/runsCheckpoint.ts).
+      // The linked copy `spanfill fill --run` reads a checkpoint through (services/runsCheckpointReaders.ts).
       const copy = path.join(data, 'readers', 'r-1a2b3c4d.step-00000300.42.1700000000000-Ab3xYz', 'step-00000300');
       for (const modelDir of [checkpoint, copy]) {
         cpSync(SPM, modelDir, { recursive: true });
