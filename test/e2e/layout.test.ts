@@ -60,7 +60,9 @@ describe('the screens at the window widths', () => {
     spanfillJson(dataDir, ['datasets', 'rename', datasetId, LONG_NAME]);
     await page.reload();
     // A prompt filled once: the Playground's recent prompts then offer Clear history beside them.
+    // Once the first visit has opened the run beside its base model: the screen laid out below.
     await openScreen(page, 'playground');
+    await expect.poll(() => page.getByTestId('fill-column').count()).toBe(2);
     await page.getByTestId('fill').click();
     await page.getByTestId('fill-text').first().waitFor();
     // Boxes side by side line up: of fields starting at one height in one container, the boxes too

@@ -242,7 +242,8 @@ class PlaygroundStore {
       this.checkpointsError = undefined;
       const newest = this.runCheckpoints.find((r) => r.checkpoints.length > 0);
       const opening = newest && openingCheckpoint(newest.run, newest.checkpoints);
-      if (!isRefresh && this.isFirstChoice && newest && opening) await this.openRun(newest.run.model, opening.ref);
+      if (!isRefresh && this.isFirstChoice && newest && opening)
+        await this.openRun(newest.run.model, opening.ref, { isFirstVisit: true });
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
     }
@@ -250,15 +251,19 @@ class PlaygroundStore {
 
   /**
    * "Open in the Playground" from a run: its base model and its checkpoint, side by side in that
-   * order, and nothing else. A from-scratch preset:NAME has no base worth a column.
+   * order, and nothing else. A from-scratch preset:NAME has no base worth a column. `isFirstVisit`:
+   * the first visit's own choice (its checkpoint just listed), which gives way to columns chosen,
+   * or a fill begun on the columns shown, while it looked.
    */
-  async openRun(baseModel: string, checkpointPath: string): Promise<void> {
-    this.isFirstChoice = false;
+  async openRun(baseModel: string, checkpointPath: string, { isFirstVisit = false } = {}): Promise<void> {
+    if (!isFirstVisit) this.isFirstChoice = false;
     // What was kept is read back first, so that it cannot replace the columns chosen here.
     await this.restore();
     const key = checkpointKey(checkpointPath);
-    if (!this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
+    if (!isFirstVisit && !this.checkpoints.some((c) => c.key === key)) await this.loadCheckpoints();
     const base = await baseModelKey(baseModel, () => listAvailableModels().catch(() => []));
+    if (isFirstVisit && !this.isFirstChoice) return;
+    this.isFirstChoice = false;
     if (base === folderChoice(baseModel.trim()).key) this.addFolder(baseModel);
     this.selected = base === null ? [key] : [base, key];
   }
@@ -284,6 +289,7 @@ class PlaygroundStore {
 
   /** Fills the prompt with every chosen model, side by side; each column gets a result or its error. */
   fill(): Promise<void> {
+    this.isFirstChoice = false; // a fill begun on the columns shown chooses them: a first visit's opening leaves them
     return this.filling.fill();
   }
 
@@ -294,6 +300,7 @@ class PlaygroundStore {
 
   /** Masks the typed text with the first chosen model's tokenizer, puts the masked prompt in the editor, fills it. */
   maskAndFill(): Promise<void> {
+    this.isFirstChoice = false;
     return this.filling.maskAndFill();
   }
 
