@@ -45,19 +45,13 @@ const LAYOUTS: readonly ExportLayout[] = [
   },
 ];
 
-/** What `dir` holds along one layout: the layout's files in it, and everything else (names with /). */
-interface Along {
-  readonly files: readonly string[];
-  readonly added: readonly string[];
-}
-
 /**
- * `dir`'s files along `layout` (paths with /; `top`: its entries that count), reading into one of
- * the layout's folders only where the top level holds every top-level name the export always
- * wrote (a home folder's data/ is never listed); undefined where it does not. Anything else, a
- * link or a folder of the user's, is `added`, named at its own level.
+ * What `dir` holds beside `layout`'s files (paths with /; `top`: its entries that count), a link
+ * or a folder of the user's named at its own level; undefined where it lacks a file the export
+ * always wrote. It reads into one of the layout's folders only where the top level holds every
+ * top-level name the export always wrote (a home folder's data/ is not listed for its name alone).
  */
-function along(dir: string, top: readonly Dirent[], layout: ExportLayout): Along | undefined {
+function addedTo(dir: string, top: readonly Dirent[], layout: ExportLayout): string[] | undefined {
   const paths = [...layout.always, ...layout.maybe];
   const topNames = top.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name));
   const needed = new Set(layout.always.map((path) => path.replace(/\/.*$/, '/')));
@@ -71,7 +65,7 @@ function along(dir: string, top: readonly Dirent[], layout: ExportLayout): Along
     else added.push(entry.isDirectory() ? `${path}/` : path);
   };
   for (const entry of top) sort(entry, entry.name);
-  return layout.always.every((file) => files.includes(file)) ? { files, added } : undefined;
+  return layout.always.every((file) => files.includes(file)) ? added : undefined;
 }
 
 /** An unlisted export's format (with its article: 'an hf'), and what was added to it (names with /). */
@@ -87,8 +81,8 @@ export interface UnlistedExport {
  */
 export function unlistedExportOf(dir: string, top: readonly Dirent[]): UnlistedExport | undefined {
   const found = LAYOUTS.flatMap((layout) => {
-    const seen = along(dir, top, layout);
-    return seen === undefined ? [] : [{ what: layout.what, added: seen.added }];
+    const added = addedTo(dir, top, layout);
+    return added === undefined ? [] : [{ what: layout.what, added }];
   });
   return found.sort((a, b) => a.added.length - b.added.length)[0];
 }
