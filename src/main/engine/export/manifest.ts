@@ -12,8 +12,12 @@ import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep, win32 } from 'node:path';
 import { errorMessage } from '../../../shared/errors';
 import { clipText } from '../../../shared/format';
+import { isFinderFile } from './finder';
 import { IN_PROGRESS } from './stagingName';
 import { unlistedExportOf } from './unlisted';
+
+/** Finder's folder settings (finder.ts), as intoFolder.ts knows it. */
+export { FINDER_FILE } from './finder';
 
 export const EXPORT_MANIFEST = 'spanfill-export.json';
 /** The manifest's version (its `spanfill_export` field); a mismatch is refused in words. */
@@ -186,9 +190,6 @@ export function someNames(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
-/** Finder's folder settings: written into any folder opened there, never anyone's data. */
-export const FINDER_FILE = '.DS_Store';
-
 /**
  * What `dir` (an existing folder) holds: nothing; an earlier export whose manifest lists every
  * file in it at its size (and nothing else but the folders holding them); with no manifest, just
@@ -198,7 +199,7 @@ export const FINDER_FILE = '.DS_Store';
  */
 export function folderContents(dir: string): FolderContents {
   const entries = readdirSync(dir, { withFileTypes: true }).filter(
-    (entry) => entry.name !== FINDER_FILE && !IN_PROGRESS.test(entry.name),
+    (entry) => !isFinderFile(entry.name) && !IN_PROGRESS.test(entry.name),
   );
   const top = entries.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name)).sort();
   if (top.length === 0) return { kind: 'empty' };
@@ -214,7 +215,7 @@ export function folderContents(dir: string): FolderContents {
   const extra: string[] = [];
   const changed: string[] = [];
   for (const entry of walk(dir)) {
-    if (entry.path === EXPORT_MANIFEST || basename(entry.path) === FINDER_FILE) continue;
+    if (entry.path === EXPORT_MANIFEST || isFinderFile(basename(entry.path))) continue;
     if (extra.some((name) => name.endsWith('/') && entry.path.startsWith(name))) continue; // named by its folder
     if (entry.kind === 'folder' && isListedFolder(entry.path)) continue;
     const size = listed.get(entry.path);

@@ -9,6 +9,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKENIZER_FILES } from '../data/tokenizer';
+import { isFinderFile } from './finder';
 
 /** The files one format's export wrote (paths with /): always, and depending on the model or options. */
 interface ExportLayout {
@@ -59,6 +60,7 @@ function addedTo(dir: string, top: readonly Dirent[], layout: ExportLayout): str
   const files: string[] = [];
   const added: string[] = [];
   const sort = (entry: Dirent, path: string): void => {
+    if (isFinderFile(entry.name)) return; // opened in Finder, at any depth
     if (entry.isFile() && paths.includes(path)) files.push(path);
     else if (entry.isDirectory() && paths.some((p) => p.startsWith(`${path}/`)))
       for (const inner of readdirSync(join(dir, path), { withFileTypes: true })) sort(inner, `${path}/${inner.name}`);

@@ -108,6 +108,25 @@ describe('a folder an export wrote before spanfill-export.json', () => {
     );
   });
 
+  it('opened in Finder (a .DS_Store in it and in its folders), is refused as that export with nothing added', async () => {
+    const hf = fresh();
+    put(hf, [...OLD_HF, '.DS_Store']);
+    expect(refusal(hf)).toBe(
+      unlisted(hf, 'an hf', 'config.json, generation_config.json, model.safetensors and 4 more'),
+    );
+    const web = fresh();
+    await exportTransformersJs(SPM, web, {});
+    put(web, ['.DS_Store', 'onnx/.DS_Store']);
+    expect(refusal(web)).toBe(
+      unlisted(web, 'a transformers.js', 'config.json, generation_config.json, onnx/ and 3 more'),
+    );
+    const job = fresh();
+    put(job, ['README.md', 'train.py', 'run_config.json', 'data/train.jsonl', 'data/validation.jsonl']);
+    put(job, ['.DS_Store', 'data/.DS_Store', 'base_model/.DS_Store']);
+    put(join(job, 'base_model'), OLD_HF);
+    expect(refusal(job)).toBe(unlisted(job, 'an accelerate', 'README.md, base_model/, data/ and 2 more'));
+  });
+
   it('with a file it always wrote missing, or its files elsewhere, is refused as any other folder', () => {
     const noWeights = fresh();
     put(
