@@ -1,5 +1,6 @@
 // Migrating the store to the latest schema: the migrations a database lacks, in one transaction
-// that holds the write lock, after a copy of a database an older version wrote (schemaCopy.ts);
+// that holds the write lock, after a copy of a database an older version wrote (schemaCopy.ts),
+// and once it has committed, the removal of the copies earlier updates kept;
 // a database a newer version wrote is refused. An open that finds another process migrating it
 // (the app and a command started together after an update) waits for it, saying so.
 
@@ -7,7 +8,13 @@ import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Migration } from './migrations';
 import { errorCode, IN_USE_ADVICE, primaryCode, StoreError } from './openRefusals';
-import { goBackAdvice, keepSchemaCopy, type SchemaCopier, type SchemaMigration } from './schemaCopy';
+import {
+  goBackAdvice,
+  keepSchemaCopy,
+  removeEarlierCopies,
+  type SchemaCopier,
+  type SchemaMigration,
+} from './schemaCopy';
 
 export function readUserVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
@@ -44,7 +51,11 @@ export function migrate(
     }
     return copy === undefined ? undefined : { from, to: latest, copy };
   });
-  return waitingForOthers(db, file, () => apply.immediate(), wait);
+  const done = waitingForOthers(db, file, () => apply.immediate(), wait);
+  if (done === undefined) return undefined;
+  // Committed, with its copy kept: the copies earlier updates kept are no longer the latest way back.
+  const earlier = done.copy.status === 'kept' ? removeEarlierCopies(file, done.from, done.to) : [];
+  return { ...done, earlier };
 }
 
 /** How an open waits for another process's migration of the database. */

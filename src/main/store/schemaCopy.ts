@@ -1,8 +1,10 @@
 // The copy openStore keeps of a database an older Spanfill wrote, just before it migrates it:
 // spanfill.db.schema-N.bak beside it, so that a person who must go back to that version can (an
-// older version refuses a migrated database). Not a backup scheme: one copy per old schema, made
-// only when a migration happens and only where the disk has room; a later migration from the same
-// schema (the copy was put back) replaces it. Made with VACUUM INTO, a consistent snapshot taken
+// older version refuses a migrated database). Not a backup scheme: a copy made only when a
+// migration happens and only where the disk has room; a later migration from the same schema (the
+// copy was put back) replaces it. Only the latest update's copy is kept: once an update has kept its
+// own and migrated, the copies earlier updates kept go (each as big as the database was), saying so.
+// Made with VACUUM INTO, a consistent snapshot taken
 // synchronously (better-sqlite3's backup() is async, the open path is not), written aside and
 // renamed, so a killed process leaves no half copy under the copy's name.
 
@@ -16,11 +18,20 @@ import { formatBytes } from '../../shared/format';
 export type OldSchemaCopy =
   { readonly status: 'kept'; readonly path: string } | { readonly status: 'not-kept'; readonly reason: string };
 
-/** What an open did to a database an older version wrote: migrated it from `from` to `to`. */
+/** A copy an earlier update kept, which this update removed (the bytes it freed) or could not (why). */
+export type EarlierCopy =
+  | { readonly path: string; readonly removed: true; readonly bytes: number }
+  | { readonly path: string; readonly removed: false; readonly reason: string };
+
+/**
+ * What an open did to a database an older version wrote: migrated it from `from` to `to`, with
+ * `copy` kept or not, and the copies earlier updates kept that it then removed or tried to.
+ */
 export interface SchemaMigration {
   readonly from: number;
   readonly to: number;
   readonly copy: OldSchemaCopy;
+  readonly earlier: readonly EarlierCopy[];
 }
 
 /** How the copy is made: the store's way to open a connection, and the room on its disk. */
@@ -134,8 +145,28 @@ export function schemaMigrationNotice(file: string, migration: SchemaMigration):
   return (
     `${what} A copy as it was is kept: to go back to an older Spanfill, with no Spanfill open on it, replace ` +
     `${file} with ${migration.copy.path} and delete ${file}-wal and ${file}-shm where they are (what is done ` +
-    'with this version since is lost).'
+    `with this version since is lost).${earlierCopiesNote(migration.earlier)}`
   );
+}
+
+/** What the notice adds of the copies earlier updates kept: those removed, with the room freed, and those not. */
+function earlierCopiesNote(earlier: readonly EarlierCopy[]): string {
+  const removed = earlier.flatMap((copy) => (copy.removed ? [copy] : []));
+  const failed = earlier.flatMap((copy) => (copy.removed ? [] : [copy]));
+  const names = removed.map((copy) => path.basename(copy.path));
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+  const which = names.length === 1 ? 'the copy an earlier update kept' : 'the copies earlier updates kept';
+  const freed = formatBytes(removed.reduce((sum, copy) => sum + copy.bytes, 0));
+  return [
+    ...(removed.length > 0
+      ? [` Only the latest update's copy is kept: Spanfill removed ${which} (${list}, ${freed} freed).`]
+      : []),
+    ...failed.map(
+      (copy) =>
+        ` Spanfill could not remove the copy an earlier update kept, ${copy.path} (${copy.reason}); delete it ` +
+        'yourself once you no longer need to go back to the version it was kept for.',
+    ),
+  ].join('');
 }
 
 /**
@@ -153,15 +184,42 @@ export function goBackAdvice(file: string, version: number): string | undefined 
   );
 }
 
-/** The newest copy an update kept beside `file` (the highest schema), where one lies there. */
-export function newestSchemaCopy(file: string): string | undefined {
-  const pattern = new RegExp(`^${path.basename(file).replace(/\./g, '\\.')}\\.schema-(\\d+)\\.bak$`);
+/** The schemas of the copies updates kept beside `file` (named exactly as schemaCopyPath names them), lowest first. */
+function schemaCopyVersions(file: string): number[] {
+  const pattern = new RegExp(`^${path.basename(file).replace(/\./g, '\\.')}\\.schema-(0|[1-9]\\d*)\\.bak$`);
   let names: string[];
   try {
     names = fs.readdirSync(path.dirname(file));
   } catch {
-    return undefined;
+    return [];
   }
   const versions = names.map((name) => Number(pattern.exec(name)?.[1] ?? -1)).filter((version) => version >= 0);
-  return versions.length > 0 ? schemaCopyPath(file, Math.max(...versions)) : undefined;
+  return versions.sort((a, b) => a - b);
+}
+
+/** The newest copy an update kept beside `file` (the highest schema), where one lies there. */
+export function newestSchemaCopy(file: string): string | undefined {
+  const version = schemaCopyVersions(file).at(-1);
+  return version === undefined ? undefined : schemaCopyPath(file, version);
+}
+
+/**
+ * Removes the copies earlier updates kept beside `file`, once this update (from schema `kept` to
+ * `to`) has kept its own copy and committed its migration: every schema below `to` but `kept`.
+ * Those at `to` or above stay: a newer Spanfill kept them, for this version's way back
+ * (goBackAdvice). Only plain files so named go. Never throws: one that cannot go is told with why.
+ */
+export function removeEarlierCopies(file: string, kept: number, to: number): EarlierCopy[] {
+  const earlier = schemaCopyVersions(file).filter((version) => version < to && version !== kept);
+  return earlier.flatMap((version): EarlierCopy[] => {
+    const copy = schemaCopyPath(file, version);
+    try {
+      const stat = fs.lstatSync(copy, { throwIfNoEntry: false });
+      if (stat === undefined || !stat.isFile()) return []; // gone meanwhile, or not a copy Spanfill wrote
+      fs.unlinkSync(copy);
+      return [{ path: copy, removed: true, bytes: stat.size }];
+    } catch (error) {
+      return [{ path: copy, removed: false, reason: errorMessage(error) }];
+    }
+  });
 }

@@ -8,9 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { databaseFileName, openStore, StoreError, type Db, type FreeSpace } from '../../../src/main/store/db';
-import { schemaMigrationNotice } from '../../../src/main/store/schemaCopy';
+import { schemaMigrationNotice, type SchemaMigration } from '../../../src/main/store/schemaCopy';
 import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations';
 import { tempDirs } from '../../support/tmp';
 
@@ -61,7 +61,12 @@ describe('openStore on a database of an older schema', () => {
     const copy = path.join(dir, `${databaseFileName}.schema-3.bak`);
     try {
       expect(store.schemaVersion).toBe(latestSchemaVersion);
-      expect(store.migration).toEqual({ from: 3, to: latestSchemaVersion, copy: { status: 'kept', path: copy } });
+      expect(store.migration).toEqual({
+        from: 3,
+        to: latestSchemaVersion,
+        copy: { status: 'kept', path: copy },
+        earlier: [],
+      });
       // The one line a caller shows: what changed, and the way back.
       const notice = store.migration === undefined ? '' : schemaMigrationNotice(store.path, store.migration);
       expect(notice).toContain(`from schema 3 to ${latestSchemaVersion}`);
@@ -212,6 +217,114 @@ describe('openStore on a database of an older schema', () => {
     openStore(dir, { freeSpace: roomy }).close();
     expect(readCopy(copy).datasets).toEqual([{ id: 'ds-1', name: 'notes' }]);
     expect(besideDatabase(dir)).toEqual([`${databaseFileName}.schema-3.bak`]);
+  });
+});
+
+describe('the copies earlier updates kept', () => {
+  /** Writes `bytes` bytes into `name` beside the database in `dir`; its path. */
+  function beside(dir: string, name: string, bytes: number): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, Buffer.alloc(bytes, 1));
+    return file;
+  }
+
+  const noticeOf = (store: { path: string; migration: SchemaMigration | undefined }): string =>
+    store.migration === undefined ? '' : schemaMigrationNotice(store.path, store.migration);
+
+  it('go once the update has kept its own copy and migrated, which says so with the room freed', () => {
+    const dir = schema3DataDir();
+    const first = beside(dir, `${databaseFileName}.schema-1.bak`, 3000);
+    const second = beside(dir, `${databaseFileName}.schema-2.bak`, 5000);
+    // Not copies an earlier update kept: another file's, half a copy, other names, and the copy a
+    // newer Spanfill kept for this version's schema (the one its refusal names).
+    const others = [
+      'other.db.schema-1.bak',
+      `${databaseFileName}.schema-2.bak.part`,
+      `${databaseFileName}.schema-x.bak`,
+      `${databaseFileName}.schema-1.bak.old`,
+      `${databaseFileName}.schema-02.bak`,
+      `${databaseFileName}.schema-${latestSchemaVersion}.bak`,
+    ];
+    for (const name of others) beside(dir, name, 10);
+    const store = openStore(dir, { freeSpace: roomy });
+    try {
+      expect(store.migration?.earlier).toEqual([
+        { path: first, bytes: 3000, removed: true },
+        { path: second, bytes: 5000, removed: true },
+      ]);
+      expect(noticeOf(store)).toContain(
+        `removed the copies earlier updates kept (${databaseFileName}.schema-1.bak and ` +
+          `${databaseFileName}.schema-2.bak, 7.8 KiB freed).`,
+      );
+    } finally {
+      store.close();
+    }
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((name) => name.includes('.bak'))
+        .sort(),
+    ).toEqual([...others, `${databaseFileName}.schema-3.bak`].sort());
+    // The copy just kept stays whole.
+    expect(readCopy(path.join(dir, `${databaseFileName}.schema-3.bak`)).version).toBe(3);
+    // Said once: a later open removes nothing and says nothing.
+    const again = openStore(dir, { freeSpace: roomy });
+    again.close();
+    expect(again.migration).toBeUndefined();
+  });
+
+  it('stay where the update kept no copy of its own, or its migration failed', () => {
+    const cramped = schema3DataDir();
+    const earlier = beside(cramped, `${databaseFileName}.schema-2.bak`, 5000);
+    const store = openStore(cramped, { freeSpace: (): FreeSpace => ({ bytes: 4096, files: 1000 }) });
+    try {
+      expect(store.migration).toMatchObject({ copy: { status: 'not-kept' }, earlier: [] });
+      expect(noticeOf(store)).not.toContain('removed');
+    } finally {
+      store.close();
+    }
+    expect(fs.existsSync(earlier)).toBe(true);
+
+    const failing = schema3DataDir();
+    const kept = beside(failing, `${databaseFileName}.schema-2.bak`, 5000);
+    const broken = [...migrations, { version: latestSchemaVersion + 1, name: 'broken', sql: 'NOT SQL' }];
+    expect(() => openStore(failing, { freeSpace: roomy, migrations: broken })).toThrow();
+    expect(fs.existsSync(kept)).toBe(true);
+  });
+
+  it('one it cannot remove is a note in the notice, not a failed open', () => {
+    const dir = schema3DataDir();
+    const first = beside(dir, `${databaseFileName}.schema-1.bak`, 3000);
+    const busy = beside(dir, `${databaseFileName}.schema-2.bak`, 5000);
+    const unlink = fs.unlinkSync;
+    // As Windows refuses to delete a file another program holds open.
+    const spy = vi.spyOn(fs, 'unlinkSync').mockImplementation((file) => {
+      if (file === busy)
+        throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${busy}'`), { code: 'EBUSY' });
+      unlink(file);
+    });
+    try {
+      const store = openStore(dir, { freeSpace: roomy });
+      try {
+        expect(store.schemaVersion).toBe(latestSchemaVersion);
+        expect(store.migration?.earlier).toEqual([
+          { path: first, bytes: 3000, removed: true },
+          { path: busy, removed: false, reason: `EBUSY: resource busy or locked, unlink '${busy}'` },
+        ]);
+        const notice = noticeOf(store);
+        expect(notice).toContain(
+          `removed the copy an earlier update kept (${databaseFileName}.schema-1.bak, 2.9 KiB freed).`,
+        );
+        expect(notice).toContain(`could not remove the copy an earlier update kept, ${busy} (EBUSY: resource busy`);
+        expect(notice).toContain('delete it yourself once you no longer need to go back');
+      } finally {
+        store.close();
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.existsSync(first)).toBe(false);
+    expect(fs.existsSync(busy)).toBe(true);
   });
 });
 
