@@ -11,3 +11,9 @@
  * 2026-12-06).
  */
 export const SPAN_GROUP = 4;
+
+/** Validation examples an evaluation covers at most, by default (TrainerSettings.evalExamples). */
+export const EVAL_EXAMPLES = 256;
+
+/** Validation examples the span exact-match decodes, by default (TrainerSettings.spanSample). */
+export const SPAN_SAMPLE = 16;

@@ -35,6 +35,7 @@ import { ProgressMeter } from './progress';
 import { compileT5Program } from './program';
 import type { TrainerSettings } from './settings';
 import { validateSettings } from './settings';
+import { EVAL_EXAMPLES, SPAN_SAMPLE } from './spanGroup';
 
 /** The model to train: a config, its starting weights, and where checkpoints get the rest. */
 export interface TrainerModel {
@@ -306,8 +307,8 @@ function makeEvaluator(options: TrainOptions): Evaluator | null {
     validation: data.validation,
     tokenizer: data.tokenizer,
     batchSize: settings.batchSize,
-    maxExamples: settings.evalExamples ?? 256,
-    spanSample: settings.spanSample ?? 16,
+    maxExamples: settings.evalExamples ?? EVAL_EXAMPLES,
+    spanSample: settings.spanSample ?? SPAN_SAMPLE,
     providers: settings.providers,
     intraOpThreads: settings.intraOpThreads,
   });
