@@ -1,15 +1,16 @@
 // runs.estimate: what a run configuration would cost before it starts — its steps and
 // examples, the trainer's memory figure, the budget and the micro-batch split it would train
 // (from runsPrepare.ts, which plans it exactly as runs.start does), and a time when one was
-// measured: steps of this shape timed in this process (runsTiming.ts), or else the seconds per
-// step of the latest run with the same model, provider, input and target shape and batch
-// split (a completed one first; none that failed or trained too few steps to be past its
-// start-up), scaled to these steps.
-
+// measured: steps of this shape and a validation pass's parts timed in this process
+// (runsTiming.ts; the passes counted by runsValidationTime.ts), or else the seconds per step of
+// the latest run with the same model, provider, input and target shape, batch split, steps per
+// call and validation (a completed one first; none that failed or trained too few steps to be
+// past its start-up), scaled to these steps.
 import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
 import type { PreparedRun } from './runsPrepare';
-import { TIMED_STEPS, type StepTiming } from './runsTiming';
+import type { StepTiming } from './runsTiming';
+import { validationTime, validationWords } from './runsValidationTime';
 
 /**
  * The steps a run must have trained for its time to set an estimate. A run's elapsed time holds
@@ -24,7 +25,13 @@ const STEPS_PAST_START_UP = 10;
  * past start-up (STEPS_PAST_START_UP) and did not fail (a failed run's time may hold the
  * failure: a crashed host's wait, a NaN caught late). The target
  * length is part of the shape: the noise density and mean span set it (density 0.99 makes
- * targets about six times longer than 0.15).
+ * targets about six times longer than 0.15); so are the steps per call (a call of K steps
+ * costs less than K calls of one). A run's elapsed time is wall time: it holds its validation
+ * passes (at the Train form's quick settings a fifth of the run) and checkpoints. Its ms per
+ * step carries them over only from a run that validated alike: the same dataset (so the same
+ * validation examples) and the same evalEvery (so about the same passes per step; the last
+ * step's pass aside). Splitting them out would need that run's pass times, which it does not
+ * record.
  */
 function isComparable(row: RunRow, config: RunConfig): boolean {
   const other = row.config;
@@ -36,31 +43,50 @@ function isComparable(row: RunRow, config: RunConfig): boolean {
     other.meanSpanLength === config.meanSpanLength &&
     other.batchSize === config.batchSize &&
     other.accumulation === config.accumulation &&
+    other.stepsPerCall === config.stepsPerCall &&
+    other.datasetId === config.datasetId &&
+    other.evalEvery === config.evalEvery &&
     row.status !== 'failed' &&
     row.step >= STEPS_PAST_START_UP &&
     row.elapsedMs > 0
   );
 }
 
-/** The milliseconds a step takes and where that figure comes from, in words; null without one. */
-function stepTime(prepared: PreparedRun, earlier: readonly RunRow[], timing: StepTiming | undefined) {
+/** Steps and validation timed now: the run's ms, the validation's part and the words for both. */
+function timedTime(prepared: PreparedRun, timing: StepTiming) {
+  const { config, totalSteps } = prepared;
+  const ran = timing.provider === config.provider ? '' : ` (it ran on ${timing.provider})`;
+  const when = new Date(timing.at).toLocaleTimeString('en-GB');
+  const steps =
+    `${Math.round(timing.msPerStep).toLocaleString('en')} ms per step, from ${timing.timedSteps} steps of this shape ` +
+    `timed at ${when}${ran}`;
+  const shape = { ...prepared, evalEvery: config.evalEvery, batchSize: config.batchSize };
+  const validation = timing.validation === null ? null : validationTime(shape, timing.validation);
+  const validationMs = validation?.totalMs ?? 0;
+  const words =
+    validation === null ? 'no validation (the dataset has no validation examples)' : validationWords(validation);
+  return {
+    ms: timing.msPerStep * totalSteps + validationMs,
+    validationMs,
+    basis: `${steps}; ${words}; checkpoints add to it`,
+  };
+}
+
+/** The milliseconds the run takes and where that figure comes from, in words; null without one. */
+function runTime(prepared: PreparedRun, earlier: readonly RunRow[], timing: StepTiming | undefined) {
   const { config } = prepared;
-  if (timing) {
-    const ran = timing.provider === config.provider ? '' : ` (it ran on ${timing.provider})`;
-    const when = new Date(timing.at).toLocaleTimeString('en-GB');
-    return {
-      ms: timing.msPerStep,
-      basis:
-        `${Math.round(timing.msPerStep).toLocaleString('en')} ms per step, from ${TIMED_STEPS} steps of this shape ` +
-        `timed at ${when}${ran}; validation and checkpoints add to it`,
-    };
-  }
+  if (timing) return timedTime(prepared, timing);
   // The latest completed one first: it trained its steps to the end, the others may not have.
   const comparable = [...earlier].reverse().filter((row) => isComparable(row, config));
   const basis = comparable.find((row) => row.status === 'completed') ?? comparable[0];
   if (!basis) return null;
   const ms = basis.elapsedMs / basis.step;
-  return { ms, basis: `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step` };
+  const validated = config.evalEvery === 0 ? 'validation at its end' : `validation every ${config.evalEvery} steps`;
+  return {
+    ms: ms * prepared.totalSteps,
+    validationMs: null,
+    basis: `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step, its ${validated} and checkpoints included`,
+  };
 }
 
 /** Who reads an estimate: the Train screen (its button times steps) or the command line (`train --estimate`). */
@@ -72,7 +98,7 @@ export function untimedBasis(reader: EstimateReader): string {
     reader === 'cli'
       ? "add --time-steps to time a few steps now, or a run's progress line shows its ETA after its first steps"
       : 'time a few steps now, or the run view shows an ETA after its first steps';
-  return `no earlier run of this model, provider, masking shape and batch has been timed yet: ${how}`;
+  return `no earlier run of this model, provider, masking shape, batch, steps per call and validation (dataset and evalEvery) has been timed yet: ${how}`;
 }
 
 /**
@@ -94,7 +120,7 @@ export function estimateRun(
   reader: EstimateReader = 'screen',
 ): RunEstimate {
   const { config, memory } = prepared;
-  const time = stepTime(prepared, earlier, timing);
+  const time = runTime(prepared, earlier, timing);
   return {
     totalSteps: prepared.totalSteps,
     trainingExamples: prepared.trainingExamples,
@@ -106,7 +132,9 @@ export function estimateRun(
     memoryNotice: memory.notice,
     // What runs.start would say besides the memory line (it says that in memoryNotice).
     notices: prepared.notices.filter((notice) => notice !== memory.notice),
-    seconds: time === null ? null : (time.ms * prepared.totalSteps) / 1000,
+    seconds: time === null ? null : time.ms / 1000,
+    // The part of seconds its validation passes take, where they were timed apart.
+    ...(time?.validationMs != null ? { validationSeconds: time.validationMs / 1000 } : {}),
     timeBasis: time?.basis ?? untimedBasis(reader),
     isTimed: timing !== undefined,
   };

@@ -58,6 +58,8 @@ export interface PreparedRun {
   readonly payload: Omit<TrainRunPayload, 'runId' | 'checkpointDir' | 'resumeFrom'>;
   readonly totalSteps: number;
   readonly trainingExamples: number;
+  /** Examples on the validation side (the trainer evaluates up to evalExamples of them; 0: no validation). */
+  readonly validationExamples: number;
   /** Target tokens per example (the step's shape, with config.inputLength). */
   readonly targetLength: number;
   /** The base model's config.json (its shape). */
@@ -376,6 +378,7 @@ export async function prepareRun(
       payload: { modelDir, tokenCache: tokens.location, split, span, settings },
       totalSteps: maxSteps,
       trainingExamples: examples,
+      validationExamples: data.validation.plan.exampleCount,
       targetLength,
       modelConfig: config,
       config: run,

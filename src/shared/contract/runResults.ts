@@ -164,8 +164,14 @@ export interface RunEstimate {
    * but does not train with (Adafactor's own step sizes), a provider running in software.
    */
   readonly notices?: readonly string[];
-  /** From steps of this shape timed now or earlier, or an earlier run's throughput; null without either. */
+  /**
+   * From steps of this shape timed now or earlier, or an earlier run's throughput; null without
+   * either. All of the run: with steps timed, its validation passes too (validationSeconds); from
+   * an earlier run, that run's wall time per step (its validation and checkpoints in it).
+   */
   readonly seconds: number | null;
+  /** The part of `seconds` the run's validation passes take, where they were timed apart (with isTimed). */
+  readonly validationSeconds?: number;
   /** Where `seconds` comes from, in words (the timing, the earlier run's name), or why there is none. */
   readonly timeBasis: string;
   /** Whether `seconds` comes from steps timed in this process (runs.estimate with timeSteps). */

@@ -1,7 +1,8 @@
 // runs.estimate's arithmetic: tokens per step from the example shape and the batch, the
 // memory plan (figure, budget, split) passed through, and a time only from an earlier run of
-// the same model, provider, input and target shape and batch (the latest such run, scaled to these steps)
-// unless steps of this shape were timed in this process (runsTiming.ts).
+// the same model, provider, input and target shape, batch, steps per call and validation (the
+// latest such run, scaled to these steps) unless steps of this shape and a validation pass's
+// parts were timed in this process (runsTiming.ts): then the steps' time plus the passes'.
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import { estimateRun } from '../../../src/main/services/runsEstimate';
@@ -26,6 +27,7 @@ const memory = { budget, batchSize: 4, accumulation: 2, stepBytes: 5_000_000, sp
 const prepared = {
   totalSteps: 100,
   trainingExamples: 69,
+  validationExamples: 30,
   targetLength: 14,
   config: config(),
   memory,
@@ -82,7 +84,26 @@ describe('estimateRun', () => {
     const estimate = estimateRun(prepared, others);
     // 2000 ms / 40 steps = 50 ms a step; 100 steps = 5 s.
     expect(estimate.seconds).toBe(5);
-    expect(estimate.timeBasis).toBe('measured by run run new (new): 50 ms per step');
+    expect(estimate.timeBasis).toBe(
+      'measured by run run new (new): 50 ms per step, its validation at its end and checkpoints included',
+    );
+  });
+
+  it("carries an earlier run's time, its validation in it, only from a run that validated alike and ran as many steps a call", () => {
+    const every = (extra: Partial<RunConfigInput>) => ({ ...prepared, config: config({ evalEvery: 25, ...extra }) });
+    // Its ms per step holds its validation every 50 steps: not this run's every 25.
+    const others = [row('fifty', { evalEvery: 50 }, 40, 2000)];
+    expect(estimateRun(every({}), others).seconds).toBeNull();
+    // Another dataset (other validation examples), other steps per call: not carried over either.
+    const otherData = row('data', { evalEvery: 25, datasetId: 'other' }, 40, 2000);
+    const otherCalls = row('calls', { evalEvery: 25, stepsPerCall: 10, maxSteps: 100 }, 40, 2000);
+    expect(estimateRun(every({}), [otherData, otherCalls]).seconds).toBeNull();
+    const alike = estimateRun(every({}), [...others, otherData, otherCalls, row('alike', { evalEvery: 25 }, 40, 2000)]);
+    expect(alike.seconds).toBe(5);
+    expect(alike.timeBasis).toBe(
+      'measured by run run alike (alike): 50 ms per step, its validation every 25 steps and checkpoints included',
+    );
+    expect(alike.validationSeconds).toBeUndefined();
   });
 
   it('times from no failed run, nor one of under 10 steps (its time mostly start-up), and from a completed one first', () => {
@@ -90,8 +111,8 @@ describe('estimateRun', () => {
     // a completed one before it took 767 ms for 30 steps.
     const failedShort = row('nan', {}, 2, 2302, 'failed');
     const completed = row('done', {}, 30, 767);
-    expect(estimateRun(prepared, [completed, failedShort]).timeBasis).toBe(
-      'measured by run run done (done): 26 ms per step',
+    expect(estimateRun(prepared, [completed, failedShort]).timeBasis).toMatch(
+      /^measured by run run done \(done\): 26 ms per step, /,
     );
     // Failed however far it got, or stopped before step 10: no time at all rather than theirs.
     const failedLong = row('late', {}, 50, 5000, 'failed');
@@ -99,20 +120,38 @@ describe('estimateRun', () => {
     expect(estimateRun(prepared, [failedLong, stoppedShort, failedShort]).seconds).toBeNull();
     // From step 10 a stopped run counts; a completed one, even older, is taken before it.
     const stopped = row('stopped', {}, 10, 1000, 'stopped');
-    expect(estimateRun(prepared, [stopped]).timeBasis).toBe('measured by run run stopped (stopped): 100 ms per step');
+    expect(estimateRun(prepared, [stopped]).timeBasis).toMatch(
+      /^measured by run run stopped \(stopped\): 100 ms per step, /,
+    );
     expect(estimateRun(prepared, [completed, stopped]).timeBasis).toMatch(/^measured by run run done /);
   });
 
-  it('times from steps timed in this process before any earlier run, saying when and where they ran', () => {
-    const timing = { msPerStep: 1234.4, provider: 'cpu', at: new Date(2026, 11, 1, 16, 4, 5).toISOString() };
-    const estimate = estimateRun(prepared, [row('new', {}, 40, 2000)], timing);
-    // 1,234.4 ms a step × 100 steps.
-    expect(estimate.seconds).toBeCloseTo(123.44, 9);
+  it('times from steps and a validation pass timed in this process before any earlier run, saying when and where', () => {
+    const at = new Date(2026, 11, 1, 16, 4, 5).toISOString();
+    const validation = { evalBatchMs: 10, firstGroupMs: 300, groupMs: 100 };
+    const timing = { msPerStep: 1234.4, timedSteps: 2, validation, provider: 'cpu', at };
+    const every25 = { ...prepared, config: config({ evalEvery: 25 }) };
+    const estimate = estimateRun(every25, [row('new', { evalEvery: 25 }, 40, 2000)], timing);
+    // A pass: 30 validation examples in 8 batches of 4 (80 ms), 16 decoded in 4 groups (300 +
+    // 3 × 100 ms): 680 ms; at steps 25, 50, 75 and 100: 2.72 s. Steps: 1,234.4 ms × 100.
+    expect(estimate.validationSeconds).toBeCloseTo(2.72, 9);
+    expect(estimate.seconds).toBeCloseTo(123.44 + 2.72, 9);
     expect(estimate.isTimed).toBe(true);
     expect(estimate.timeBasis).toBe(
-      '1,234 ms per step, from 2 steps of this shape timed at 16:04:05; validation and checkpoints add to it',
+      '1,234 ms per step, from 2 steps of this shape timed at 16:04:05; with 4 validation passes of about 680 ms ' +
+        'each (its decoding timed to full length: an upper bound); checkpoints add to it',
     );
-    const elsewhere = estimateRun({ ...prepared, config: config({ provider: 'webgpu' }) }, [], timing);
+    const elsewhere = estimateRun({ ...every25, config: config({ evalEvery: 25, provider: 'webgpu' }) }, [], timing);
     expect(elsewhere.timeBasis).toContain('timed at 16:04:05 (it ran on cpu);');
+  });
+
+  it('times the steps alone where the run has no validation examples, and says so', () => {
+    const timing = { msPerStep: 1000, timedSteps: 10, validation: null, provider: 'cpu', at: new Date().toISOString() };
+    const estimate = estimateRun({ ...prepared, validationExamples: 0 }, [], timing);
+    expect(estimate.seconds).toBe(100);
+    expect(estimate.validationSeconds).toBe(0);
+    expect(estimate.timeBasis).toMatch(
+      /^1,000 ms per step, from 10 steps of this shape timed at [\d:]+; no validation \(the dataset has no validation examples\); checkpoints add to it$/,
+    );
   });
 });

@@ -1,8 +1,9 @@
-// runs.estimate with timeSteps (services/runsTiming.ts): the bench request it sends the engine
-// host for a run's shape, the step time as the micro-batch's × accumulation, a figure reused
-// for later estimates of the same shape only; and through the service with the real engine
-// host on the tiny fixture: a timed estimate, the figure scaled to another step count, none for
-// another shape, and a refusal while a run trains.
+// runs.estimate with timeSteps (services/runsTiming.ts): the bench requests it sends the engine
+// host for a run's shape (its steps at the run's steps per call, then a validation pass's
+// parts where it validates), the step time as the micro-batch's × accumulation, a figure
+// reused for later estimates of the same shape only; and through the service with the real
+// engine host on the tiny fixture: a timed estimate with its validation passes added, the
+// figures scaled to another step count, none for another shape, and a refusal while a run trains.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfigSchema, runRequestSchema, type RunConfigInput } from '../../../src/shared/contract/runs';
 import type { AppServices } from '../../../src/main/services/app';
@@ -20,8 +21,10 @@ afterEach(async () => {
 });
 
 const modelConfig = t5Preset('t5-small');
-const prepared = (extra: Partial<RunConfigInput> = {}, targetLength = 8) =>
+const prepared = (extra: Partial<RunConfigInput> = {}, targetLength = 8, validationExamples = 30) =>
   ({
+    totalSteps: 100,
+    validationExamples,
     config: runConfigSchema.parse({
       model: '/m',
       datasetId: 'd',
@@ -34,22 +37,24 @@ const prepared = (extra: Partial<RunConfigInput> = {}, targetLength = 8) =>
     modelConfig,
   }) as PreparedRun;
 
-/** A host that answers bench.train with `msPerStep` and records what it was asked. */
+const validation = { evalBatchMs: 5, firstGroupMs: 200, groupMs: 50 };
+
+/** A host that answers bench.train with `msPerStep`, bench.validation with `validation`, and records what it was asked. */
 function fakeHost(msPerStep: number) {
   const asked: { type: string; payload: unknown }[] = [];
   const host = {
     request: async (type: string, payload: unknown) => {
       asked.push({ type, payload });
-      return { msPerStep, provider: 'cpu' };
+      return type === 'bench.validation' ? { ...validation, decodeRows: 4 } : { msPerStep, provider: 'cpu' };
     },
   } as unknown as HostRequester;
   return { host, asked };
 }
 
 describe('StepTimings', () => {
-  it("asks the host to time the run's micro-batch shape, and counts each accumulation's micro-batch", async () => {
+  it("asks the host to time the run's micro-batch shape and a validation pass's parts, and counts each accumulation's micro-batch", async () => {
     const { host, asked } = fakeHost(40);
-    const timing = await new StepTimings().measure(host, prepared());
+    const timing = await new StepTimings().measure(host, prepared({ stepsPerCall: 5 }));
     expect(asked).toEqual([
       {
         type: 'bench.train',
@@ -61,12 +66,29 @@ describe('StepTimings', () => {
           targetLength: 8,
           steps: TIMED_STEPS,
           warmupSteps: 1,
+          stepsPerCall: 5, // the run's: a call of 5 steps costs less than 5 calls of one
           provider: 'cpu',
           threads: undefined, // 0: onnxruntime's default, as the trainer
         }),
       },
+      {
+        type: 'bench.validation',
+        payload: expect.objectContaining({ config: modelConfig, batchSize: 4, inputLength: 32, targetLength: 8 }),
+      },
     ]);
-    expect(timing).toMatchObject({ msPerStep: 120, provider: 'cpu' });
+    // The bench rounds TIMED_STEPS up to a whole call of 5.
+    expect(timing).toMatchObject({ msPerStep: 120, timedSteps: 5, validation, provider: 'cpu' });
+  });
+
+  it('times no validation pass for a run without validation examples, and times one again where another run needs it', async () => {
+    const { host, asked } = fakeHost(40);
+    const timings = new StepTimings();
+    const timing = await timings.measure(host, prepared({}, 8, 0));
+    expect(asked.map((a) => a.type)).toEqual(['bench.train']);
+    expect(timing.validation).toBeNull();
+    expect(timings.of(prepared({}, 8, 0))).toBe(timing);
+    // The same step shape with validation examples: its passes were not timed.
+    expect(timings.of(prepared())).toBeUndefined();
   });
 
   it('keeps the figure for the same step shape, not for another', async () => {
@@ -77,6 +99,7 @@ describe('StepTimings', () => {
     expect(timings.of(prepared({ threads: 2 }, 16))).toBeUndefined();
     expect(timings.of(prepared({ threads: 1 }))).toBeUndefined();
     expect(timings.of(prepared({ threads: 2, accumulation: 1 }))).toBeUndefined();
+    expect(timings.of(prepared({ threads: 2, stepsPerCall: 10 }))).toBeUndefined();
   });
 });
 
@@ -91,11 +114,20 @@ describe('runs.estimate with timeSteps', () => {
     const timed = await app.runs.estimate(request(datasetId), undefined, { timeSteps: true });
     expect(timed.isTimed).toBe(true);
     expect(timed.seconds).toBeGreaterThan(0);
-    expect(timed.timeBasis).toMatch(/^[\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; /);
-    // Another step count: the same figure, scaled; another input length: no figure.
+    // 10 steps, 2 a call: one call timed after one warm-up call; passes at steps 4, 8 and 10.
+    expect(timed.timeBasis).toMatch(
+      /^[\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; with 3 validation passes of about [\d.]+ m?s each \(its decoding timed to full length: an upper bound\); checkpoints add to it$/,
+    );
+    // The passes are added to the steps' time.
+    const validation = timed.validationSeconds ?? 0;
+    expect(validation).toBeGreaterThan(0);
+    const steps = (timed.seconds ?? 0) - validation;
+    expect(steps).toBeGreaterThan(0);
+    // Another step count: the same figures, scaled (30 steps: 3 × the steps; 8 passes at 4, 8, …, 28 and 30).
     const longer = await app.runs.estimate(request(datasetId, { maxSteps: 30 }));
     expect(longer.isTimed).toBe(true);
-    expect(longer.seconds).toBeCloseTo((timed.seconds ?? 0) * 3, 9);
+    expect(longer.validationSeconds).toBeCloseTo((validation / 3) * 8, 9);
+    expect(longer.seconds).toBeCloseTo(steps * 3 + (validation / 3) * 8, 9);
     expect(await app.runs.estimate(request(datasetId, { inputLength: 24 }))).toMatchObject({ isTimed: false });
   }, 120_000);
 

@@ -12,7 +12,9 @@ export async function estimateRun(context: CommandContext, config: RunRequest) {
   const timeSteps = context.flag('time-steps');
   // Said once the run's checks have passed: a refused estimate times nothing.
   const onTiming = (): void =>
-    context.status('timing a few training steps of this shape in the engine host…', { force: true });
+    context.status('timing a few training steps and a validation pass of this shape in the engine host…', {
+      force: true,
+    });
   const estimate = await context.app().runs.estimate(config, context.signal, { timeSteps, onTiming, reader: 'cli' });
   return { estimate };
 }

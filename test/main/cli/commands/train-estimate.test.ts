@@ -50,9 +50,11 @@ describe('spanfill train --estimate', () => {
 
     const timed = await spanfillIn(dataDir, [...runFlags(datasetId), '--estimate', '--time-steps']);
     expect(timed.code).toBe(0);
-    expect(timed.stderr).toContain('timing a few training steps of this shape in the engine host…');
+    expect(timed.stderr).toContain(
+      'timing a few training steps and a validation pass of this shape in the engine host…',
+    );
     expect(timed.stdout.trimEnd().split('\n').at(-1)).toMatch(
-      /^time {4}about (?:[1-9]\d* ms|\d\.\d s|[1-9]\d+ s|\d+ min \d+ s): [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; validation and checkpoints add to it$/,
+      /^time {4}about (?:[1-9]\d* ms|\d\.\d s|[1-9]\d+ s|\d+ min \d+ s): [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; with 1 validation pass of about [\d.]+ m?s \(its decoding timed to full length: an upper bound\); checkpoints add to it$/,
     );
     expect(runCount(dataDir)).toBe(0);
   }, 120_000);
