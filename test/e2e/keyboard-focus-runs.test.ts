@@ -17,6 +17,7 @@ import { focusedTestid, isHeld, pressByKeyboard } from './keyboardFocus';
 import { shortRunFlags } from './lossRuns';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
+import { firstVisitColumns } from './playgroundPage';
 import { startSession, type E2eSession } from './session';
 import { startTerminalRun, type TerminalRun } from './terminalRun';
 import { runViewStatus } from './trainPage';
@@ -131,8 +132,7 @@ describe("a run's controls, pressed by keyboard, keep the focus", () => {
     await add.waitFor();
     // The first visit opens the run's best checkpoint beside its base model: once it has, a
     // checkpoint not the best is no column yet (which is best turns on the losses the run had).
-    const columns = page.getByTestId('results').getByTestId('fill-column');
-    await expect.poll(() => columns.count()).toBe(2);
+    const columns = await firstVisitColumns(page);
     await expect(columns.nth(1).textContent()).resolves.toMatch(/run pressed by keyboard · step \d+ \(best/);
     const steps = page.getByTestId('pick-step');
     const notBest = steps.locator('option').filter({ hasNotText: 'best' }).first();

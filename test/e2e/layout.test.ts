@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
+import { firstVisitColumns } from './playgroundPage';
 import { mainScrollsSideways, spill } from './overflow';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
@@ -62,7 +63,7 @@ describe('the screens at the window widths', () => {
     // A prompt filled once: the Playground's recent prompts then offer Clear history beside them.
     // Once the first visit has opened the run beside its base model: the screen laid out below.
     await openScreen(page, 'playground');
-    await expect.poll(() => page.getByTestId('fill-column').count()).toBe(2);
+    await firstVisitColumns(page);
     await page.getByTestId('fill').click();
     await page.getByTestId('fill-text').first().waitFor();
     // Boxes side by side line up: of fields starting at one height in one container, the boxes too

@@ -13,6 +13,7 @@ import { screenshotFailures } from './failureShot';
 import { keepLiveRegions, regionSaying } from './keptRegions';
 import { openScreen } from './navigate';
 import { importNotes } from './notes';
+import { firstVisitColumns } from './playgroundPage';
 import { spanfillJson } from './serve';
 import { startSession, type E2eSession } from './session';
 
@@ -56,7 +57,7 @@ describe('notices, said in a live region that was there before', () => {
     const playground = await session.context.newPage();
     await playground.goto(`${session.url}#/playground`);
     // A first visit opens the run's checkpoint beside its base model.
-    await expect.poll(() => playground.getByTestId('results').getByTestId('fill-column').count()).toBe(2);
+    await firstVisitColumns(playground);
     await page.goto(`${session.url}#/train/${runId}`);
     await page.getByTestId('run-view').waitFor();
     await keepLiveRegions(page);

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { importNotes } from './notes';
 import { openScreen } from './navigate';
+import { firstVisitColumns } from './playgroundPage';
 import { routeReplies } from './holdReply';
 import { spanfillJson } from './serve';
 
@@ -52,8 +53,7 @@ describe('run checkpoints in the Playground', () => {
     const picker = page.getByTestId('model-picker');
     await picker.getByText('run tiny · step 20').waitFor();
     // A first visit opens the newest run's best checkpoint beside its base model (here a folder).
-    const opened = page.getByTestId('results').getByTestId('fill-column');
-    await expect.poll(() => opened.count()).toBe(2);
+    const opened = await firstVisitColumns(page);
     await expect(opened.nth(0).textContent()).resolves.toContain('t5-tiny-spm');
     await expect(opened.nth(1).textContent()).resolves.toMatch(/run tiny · step \d+ \(best/);
     await expect(picker.getByTestId('pick-builtin').isChecked()).resolves.toBe(false);

@@ -1,7 +1,9 @@
-// The Playground page as the e2e tests read it: its notice (a polite live region), and the
-// screens it keeps for the next visit (playground.keepScreen), once the server has them.
+// The Playground page as the e2e tests read it: its notice (a polite live region), the columns a
+// first visit opens, and the screens it keeps for the next visit (playground.keepScreen), once
+// the server has them.
 
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { PlaygroundScreen } from '../../src/shared/contract/playground';
 import type { WsCallFrame } from '../../src/shared/ws-protocol';
 
@@ -12,6 +14,18 @@ export function playgroundNotice(page: Page): Promise<string | null> {
     .getByRole('status')
     .textContent({ timeout: 1000 })
     .catch(() => null);
+}
+
+/**
+ * The results' columns once a first visit has opened the newest run's checkpoint beside its base
+ * model (two columns). The opening lands after the kept screen is read back and the runs'
+ * checkpoints and the models are listed, a call to the server each: on a loaded machine that
+ * takes longer than expect.poll's one second, so the wait is longer.
+ */
+export async function firstVisitColumns(page: Page): Promise<Locator> {
+  const columns = page.getByTestId('results').getByTestId('fill-column');
+  await expect.poll(() => columns.count(), { timeout: 30_000 }).toBe(2);
+  return columns;
 }
 
 /**

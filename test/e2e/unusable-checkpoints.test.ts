@@ -17,6 +17,7 @@ import { fakeCheckpoint } from '../main/services/runs-support';
 import { accessibilityViolations } from './accessibility';
 import { screenshotFailures } from './failureShot';
 import { openScreen, openTrainForm } from './navigate';
+import { firstVisitColumns } from './playgroundPage';
 import { resultsDir, startSession, type E2eSession } from './session';
 import { addStoredRun, openStoreForRuns } from './storedRuns';
 
@@ -65,7 +66,8 @@ describe('checkpoints that cannot be used', () => {
     // The first visit opens the newest run's best beside its base, or its last when the best cannot be used.
     const tick = (role: string) =>
       picker.getByRole('checkbox', { name: new RegExp(`run hurt · step \\d+ \\(${role}\\)`) });
-    await expect.poll(() => tick('last').isChecked()).toBe(true);
+    await firstVisitColumns(page);
+    await expect(tick('last').isChecked()).resolves.toBe(true);
     await expect(tick('best').isChecked()).resolves.toBe(false);
     // The best cannot be ticked, and its tick is described by why.
     await expect(tick('best').isDisabled()).resolves.toBe(true);
