@@ -27,11 +27,11 @@ const STEPS_PAST_START_UP = 10;
  * length is part of the shape: the noise density and mean span set it (density 0.99 makes
  * targets about six times longer than 0.15); so are the steps per call (a call of K steps
  * costs less than K calls of one). A run's elapsed time is wall time: it holds its validation
- * passes (at the Train form's quick settings a fifth of the run) and checkpoints. Its ms per
- * step carries them over only from a run that validated alike: the same dataset (so the same
- * validation examples) and the same evalEvery (so about the same passes per step; the last
- * step's pass aside). Splitting them out would need that run's pass times, which it does not
- * record.
+ * passes (at the Train form's quick settings a fifth of the run) and checkpoints, which its
+ * ms per step carries over: right for a run that validates alike (validatesAlike), taken
+ * first; from one that does not, the basis says so and how to get a figure that counts this
+ * run's own passes (timing a few steps). Splitting that run's validation out would need its
+ * pass times, which it does not record.
  */
 function isComparable(row: RunRow, config: RunConfig): boolean {
   const other = row.config;
@@ -44,13 +44,23 @@ function isComparable(row: RunRow, config: RunConfig): boolean {
     other.batchSize === config.batchSize &&
     other.accumulation === config.accumulation &&
     other.stepsPerCall === config.stepsPerCall &&
-    other.datasetId === config.datasetId &&
-    other.evalEvery === config.evalEvery &&
     row.status !== 'failed' &&
     row.step >= STEPS_PAST_START_UP &&
     row.elapsedMs > 0
   );
 }
+
+/**
+ * The same dataset (so the same validation examples) and evalEvery (so about the same passes
+ * per step, the last step's pass aside): the earlier run's validation per step is this one's.
+ */
+function validatesAlike(row: RunRow, config: RunConfig): boolean {
+  return row.config.datasetId === config.datasetId && row.config.evalEvery === config.evalEvery;
+}
+
+/** "validation every 50 steps" or "validation at its end". */
+const validationOf = (config: RunConfig): string =>
+  config.evalEvery === 0 ? 'validation at its end' : `validation every ${config.evalEvery} steps`;
 
 /** Steps and validation timed now: the run's ms, the validation's part and the words for both. */
 function timedTime(prepared: PreparedRun, timing: StepTiming) {
@@ -73,19 +83,30 @@ function timedTime(prepared: PreparedRun, timing: StepTiming) {
 }
 
 /** The milliseconds the run takes and where that figure comes from, in words; null without one. */
-function runTime(prepared: PreparedRun, earlier: readonly RunRow[], timing: StepTiming | undefined) {
+function runTime(
+  prepared: PreparedRun,
+  earlier: readonly RunRow[],
+  timing: StepTiming | undefined,
+  reader: EstimateReader,
+) {
   const { config } = prepared;
   if (timing) return timedTime(prepared, timing);
-  // The latest completed one first: it trained its steps to the end, the others may not have.
+  // Validated alike first, then the latest completed one: it trained its steps to the end, the others may not have.
   const comparable = [...earlier].reverse().filter((row) => isComparable(row, config));
-  const basis = comparable.find((row) => row.status === 'completed') ?? comparable[0];
+  const rank = (row: RunRow) => (validatesAlike(row, config) ? 0 : 2) + (row.status === 'completed' ? 0 : 1);
+  const basis = comparable.sort((a, b) => rank(a) - rank(b))[0];
   if (!basis) return null;
   const ms = basis.elapsedMs / basis.step;
-  const validated = config.evalEvery === 0 ? 'validation at its end' : `validation every ${config.evalEvery} steps`;
+  const measured = `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step`;
+  const other = validatesAlike(basis, config)
+    ? ''
+    : `; this run validates ${basis.config.datasetId !== config.datasetId ? 'on other data' : config.evalEvery === 0 ? 'only at its end' : `every ${config.evalEvery} steps`}: ` +
+      (reader === 'cli' ? 'add --time-steps for a time' : 'time a few steps now for a time') +
+      ' that counts its own';
   return {
     ms: ms * prepared.totalSteps,
     validationMs: null,
-    basis: `measured by run ${basis.name} (${basis.id}): ${Math.round(ms)} ms per step, its ${validated} and checkpoints included`,
+    basis: `${measured}, its ${validationOf(basis.config)} and checkpoints included${other}`,
   };
 }
 
@@ -98,7 +119,7 @@ export function untimedBasis(reader: EstimateReader): string {
     reader === 'cli'
       ? "add --time-steps to time a few steps now, or a run's progress line shows its ETA after its first steps"
       : 'time a few steps now, or the run view shows an ETA after its first steps';
-  return `no earlier run of this model, provider, masking shape, batch, steps per call and validation (dataset and evalEvery) has been timed yet: ${how}`;
+  return `no earlier run of this model, provider, masking shape, batch and steps per call has been timed yet: ${how}`;
 }
 
 /**
@@ -120,7 +141,7 @@ export function estimateRun(
   reader: EstimateReader = 'screen',
 ): RunEstimate {
   const { config, memory } = prepared;
-  const time = runTime(prepared, earlier, timing);
+  const time = runTime(prepared, earlier, timing, reader);
   return {
     totalSteps: prepared.totalSteps,
     trainingExamples: prepared.trainingExamples,

@@ -7,6 +7,7 @@
 // anew each pass. Not counted: building the evaluation session once per run and copying the
 // parameters out of the training program for each pass (both small beside the decoding).
 
+import { formatElapsed } from '../../shared/format';
 import { EVAL_EXAMPLES, SPAN_GROUP, SPAN_SAMPLE } from '../engine/train/spanGroup';
 
 /** A validation pass's parts as timed (bench.validation's result). */
@@ -63,7 +64,7 @@ export function validationTime(shape: ValidationShape, cost: ValidationCost) {
 /** "with 5 validation passes of about 3.5 s each (decoding timed to full length: an upper bound)". */
 export function validationWords(time: { passes: number; passMs: number }): string {
   if (time.passes === 0) return 'no validation (the dataset has no validation examples)';
-  const each = time.passMs >= 1000 ? `${(time.passMs / 1000).toFixed(1)} s` : `${Math.round(time.passMs)} ms`;
+  const each = formatElapsed(time.passMs);
   const passes = time.passes === 1 ? '1 validation pass' : `${time.passes.toLocaleString('en')} validation passes`;
   return `with ${passes} of about ${each}${time.passes === 1 ? '' : ' each'} (its decoding timed to full length: an upper bound)`;
 }

@@ -89,21 +89,31 @@ describe('estimateRun', () => {
     );
   });
 
-  it("carries an earlier run's time, its validation in it, only from a run that validated alike and ran as many steps a call", () => {
+  it("carries an earlier run's time, its validation in it, from a run that validated alike first, and says when it did not", () => {
     const every = (extra: Partial<RunConfigInput>) => ({ ...prepared, config: config({ evalEvery: 25, ...extra }) });
-    // Its ms per step holds its validation every 50 steps: not this run's every 25.
-    const others = [row('fifty', { evalEvery: 50 }, 40, 2000)];
-    expect(estimateRun(every({}), others).seconds).toBeNull();
-    // Another dataset (other validation examples), other steps per call: not carried over either.
-    const otherData = row('data', { evalEvery: 25, datasetId: 'other' }, 40, 2000);
-    const otherCalls = row('calls', { evalEvery: 25, stepsPerCall: 10, maxSteps: 100 }, 40, 2000);
-    expect(estimateRun(every({}), [otherData, otherCalls]).seconds).toBeNull();
-    const alike = estimateRun(every({}), [...others, otherData, otherCalls, row('alike', { evalEvery: 25 }, 40, 2000)]);
-    expect(alike.seconds).toBe(5);
-    expect(alike.timeBasis).toBe(
-      'measured by run run alike (alike): 50 ms per step, its validation every 25 steps and checkpoints included',
+    // Its ms per step holds its validation every 50 steps, not this run's every 25: taken, and said.
+    const fifty = row('fifty', { evalEvery: 50 }, 40, 2000);
+    const unlike = estimateRun(every({}), [fifty]);
+    expect(unlike.seconds).toBe(5);
+    expect(unlike.timeBasis).toBe(
+      'measured by run run fifty (fifty): 50 ms per step, its validation every 50 steps and checkpoints included; ' +
+        'this run validates every 25 steps: time a few steps now for a time that counts its own',
     );
-    expect(alike.validationSeconds).toBeUndefined();
+    const otherData = row('data', { evalEvery: 25, datasetId: 'other' }, 40, 3000);
+    expect(estimateRun(every({}), [otherData], undefined, 'cli').timeBasis).toMatch(
+      /; this run validates on other data: add --time-steps for a time that counts its own$/,
+    );
+    // Other steps per call: another step, not carried over.
+    const otherCalls = row('calls', { evalEvery: 25, stepsPerCall: 10, maxSteps: 100 }, 40, 2000);
+    expect(estimateRun(every({}), [otherCalls]).seconds).toBeNull();
+    // One that validated alike is taken before the later ones that did not, even before a completed one.
+    const alike = row('alike', { evalEvery: 25 }, 40, 1200, 'stopped');
+    const estimate = estimateRun(every({}), [alike, fifty, otherData, otherCalls]);
+    expect(estimate.seconds).toBe(3);
+    expect(estimate.timeBasis).toBe(
+      'measured by run run alike (alike): 30 ms per step, its validation every 25 steps and checkpoints included',
+    );
+    expect(estimate.validationSeconds).toBeUndefined();
   });
 
   it('times from no failed run, nor one of under 10 steps (its time mostly start-up), and from a completed one first', () => {

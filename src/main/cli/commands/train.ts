@@ -269,7 +269,7 @@ export const trainCommand = defineCommand({
     'says so; one that does not fit even as micro-batches of 1 is refused. ' +
     'One run trains at a time per data directory; a second is refused. With --estimate it prints what the run ' +
     'would cost (steps and passes, tokens, memory and the batch split, a time when known) and starts nothing; ' +
-    '--time-steps also times a few steps of its shape now for the time.\n\n' +
+    '--time-steps also times a few steps and a validation pass of its shape now for the time.\n\n' +
     'With --case FILE, trains the model on the fixed batch of a case file (test/fixtures/t5/*/case.json) for ' +
     '--steps N steps (AdamW, constant rate, no dropout) and prints the loss before each update; nothing is stored.',
   options: {
@@ -306,7 +306,8 @@ export const trainCommand = defineCommand({
     },
     'time-steps': {
       type: 'boolean',
-      description: 'With --estimate: time a few training steps of its shape now for the time (seconds to a minute)',
+      description:
+        'With --estimate: time a few training steps and a validation pass of its shape now for the time (seconds to a minute)',
     },
     case: { type: 'string', placeholder: 'FILE', description: 'Case file: train on its fixed batch' },
     steps: { type: 'string', placeholder: 'N', description: 'Steps of case training' },
