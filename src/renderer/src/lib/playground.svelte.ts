@@ -81,6 +81,11 @@ class PlaygroundStore {
   fillingKey: string | undefined = $state();
   /** A first visit (nothing kept) whose columns nobody has chosen yet (see the header). */
   private isFirstChoice = true;
+  /**
+   * The screen asked for the runs' checkpoints and no listing has landed since: the next to land
+   * (its own, or a refresh's that overtook it and dropped it as stale) may open a first visit's run.
+   */
+  private isOpeningDue = false;
   /** The prompt or the columns were changed by hand in this launch: what was kept does not replace them. */
   private isEdited = false;
   /** Reading back what the store kept, once per launch, when the screen first opens. */
@@ -225,13 +230,17 @@ class PlaygroundStore {
    * Lists every run's kept checkpoints (the picker calls it on open). A checkpoint added by step
    * whose run was removed since, or that retention deleted, leaves the columns with it; one kept
    * from before the data directory moved is found in its new place, ticked as it was. A refresh
-   * (`isRefresh`, on a run's event) never opens a first visit's checkpoint on its own.
+   * (`isRefresh`, on a run's event) never opens a first visit's checkpoint on its own: only in
+   * place of the screen's own listing, which it overtook.
    */
   async loadCheckpoints({ isRefresh = false } = {}): Promise<void> {
     const isNewest = this.checkpointListing.begin();
+    if (!isRefresh) this.isOpeningDue = true;
     try {
       const listed = await listRunCheckpoints();
       if (!isNewest()) return;
+      const isOpening = this.isOpeningDue;
+      this.isOpeningDue = false;
       // Also on opening again: a column whose run or checkpoint went while another screen was open.
       this.notice = goneColumns(this.chosen, listed) ?? this.notice;
       this.runCheckpoints = listed;
@@ -242,7 +251,7 @@ class PlaygroundStore {
       this.checkpointsError = undefined;
       const newest = this.runCheckpoints.find((r) => r.checkpoints.length > 0);
       const opening = newest && openingCheckpoint(newest.run, newest.checkpoints);
-      if (!isRefresh && this.isFirstChoice && newest && opening)
+      if (isOpening && this.isFirstChoice && newest && opening)
         await this.openRun(newest.run.model, opening.ref, { isFirstVisit: true });
     } catch (caught) {
       this.checkpointsError = `Could not list the runs' checkpoints: ${errorMessage(caught)}`;
