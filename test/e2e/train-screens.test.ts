@@ -184,21 +184,27 @@ describe('Train and Runs screens', () => {
     // Timing a few steps gives the estimate a time, and the button goes (the figure is kept).
     await page.getByTestId('estimate-time-steps').click();
     await waitFor('the timed estimate', async () =>
-      /^\s*about [^,]+, [\d,]+ ms per step, from 2 steps of this shape timed at \d\d:\d\d:\d\d; /.test(
+      /^\s*about [^,]+, [\d,]+ ms per step, from [\d,]+ steps of this shape timed at \d\d:\d\d:\d\d; /.test(
         (await page.getByTestId('estimate-time').textContent()) ?? '',
       ),
     );
     await expect(page.getByTestId('estimate-time-steps').count()).resolves.toBe(0);
-    // The total is the 60 steps at the timed pace, to the precision a short time needs (a
-    // fraction of a second in milliseconds, not "about 0 s").
-    const timed = /about ([\d.,]+) (ms|s), ([\d,]+) ms per step/.exec(
-      (await page.getByTestId('estimate-time').textContent()) ?? '',
-    );
-    expect(timed, 'the total in ms or seconds, then the ms per step').not.toBeNull();
-    const [total, unit, perStep] = [Number(timed?.[1]), timed?.[2], Number(timed?.[3].replace(/,/g, ''))];
+    // The total is the 60 steps at the timed pace and the validation passes at steps 30 and 60,
+    // to the precision a short time needs (a fraction of a second in milliseconds, not "about 0 s").
+    const timed =
+      /about ([\d.,]+) (ms|s), ([\d,]+) ms per step, .*; with (\d+) validation passes of about ([\d.]+) (ms|s) each/.exec(
+        (await page.getByTestId('estimate-time').textContent()) ?? '',
+      );
+    expect(timed, 'the total in ms or seconds, the ms per step, the validation passes and their time').not.toBeNull();
+    const ms = (value: string | undefined, unit: string | undefined) => Number(value) * (unit === 's' ? 1000 : 1);
+    const [total, perStep] = [ms(timed?.[1], timed?.[2]), Number(timed?.[3].replace(/,/g, ''))];
+    const [passes, pass] = [Number(timed?.[4]), ms(timed?.[5], timed?.[6])];
     expect(total).toBeGreaterThan(0);
-    // Slack: the per-step figure is rounded to 1 ms (60 × 0.5), the total to 0.05 s at most.
-    expect(Math.abs(total * (unit === 's' ? 1000 : 1) - 60 * perStep)).toBeLessThanOrEqual(30 + 50);
+    expect(passes).toBe(2);
+    // Slack: the per-step figure is rounded to 1 ms (60 × 0.5), each pass's to 0.05 s at most, the
+    // total to 0.05 s under 10 s and to 0.5 s from there.
+    const totalSlack = total < 9_950 ? 50 : 500;
+    expect(Math.abs(total - 60 * perStep - passes * pass)).toBeLessThanOrEqual(30 + passes * 50 + totalSlack);
     await shot('03b-train-estimate-timed');
 
     await page.getByTestId('train-start').click();
