@@ -15,6 +15,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
 import { dropFiles } from './dropFiles';
+import { isHeld } from './keyboardFocus';
 import { slowLargeUpload, slowRequests } from './network';
 import { startServe } from './serve';
 
@@ -102,6 +103,8 @@ describe('adding files in browser mode', () => {
     await expect(page.getByTestId('datasets-notice').textContent()).resolves.toMatch(
       /^Imported picked\.md: 2 documents/,
     );
+    // The notice says the import has ended: the pickers take the next choice at once.
+    await expect(isHeld(page, 'pick-folder')).resolves.toBe(false);
 
     const folder = path.join(dir, 'journal');
     fs.mkdirSync(path.join(folder, 'may'), { recursive: true });
@@ -137,6 +140,7 @@ describe('adding files in browser mode', () => {
       page.off('request', onRequest);
     }
     expect([...new Set(sent)]).toEqual(['scans/transcript.txt']);
+    // Said with the import's notice, not after it.
     await expect(page.getByTestId('datasets-notice').textContent()).resolves.toBe(
       'Imported scans: 1 document (used for both training and validation). Skipped 2 files in scans that are not ' +
         '.txt .text .md .markdown .jsonl .ndjson .csv .tsv .tab (2 .pdf); save their text as .txt to import it, or give a plain-text file by name',

@@ -202,8 +202,10 @@ class DatasetsStore {
       const ds = await api.datasets.import({ paths, name, ...importOptions(this.form) });
       this.watch.ownImport(ds.id);
       await this.load();
-      this.notice = importedNotice(ds); // said once the list shows it
       await this.show(ds.id);
+      // Said once the list and the dataset show it, as the import ends: the pickers take the next
+      // files, and what the caller adds (skipped files, an emptied path box) comes with it.
+      this.notice = importedNotice(ds);
       return true;
     } catch (caught) {
       // Cancelled by the person (here, or in another window): said as the notice, not an error.
