@@ -14,6 +14,11 @@ export default defineConfig({
     // it (engine/onnx/telemetry.ts): some tests open sessions through @huggingface/transformers.
     env: { ORT_DISABLE_TELEMETRY: '1' },
     testTimeout: 60_000,
+    // expect.poll waits for what the app shows after its own async steps (a server call, a
+    // listing, a debounce): on a loaded 2-core CI machine those take seconds, not vitest's 1 s
+    // default, and an end-to-end test failed on that alone. A poll that can pass passes as soon as
+    // it does; only a failing one waits longer.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
