@@ -64,8 +64,9 @@ describe("a run's controls, pressed by keyboard, keep the focus", () => {
       '--checkpoint-every',
       '4',
     ];
-    // Paused from the view, its terminal is done with it: serve trains it once resumed.
-    terminal = await startTerminalRun(session.dataDir, 'pressed by keyboard', flags, 4);
+    // Paused from the view, its terminal is done with it: serve trains it once resumed. Past step
+    // 8 it has kept two checkpoints (4 and 8), so one is not the best ("Add as a column" below).
+    terminal = await startTerminalRun(session.dataDir, 'pressed by keyboard', flags, 8);
     await page.goto(`${session.url}#/train/${terminal.id}`);
     await expect.poll(() => runViewStatus(page), { timeout: 30_000 }).toBe('running');
     await pressUntil('run-pause', 'paused', 'run-resume');
