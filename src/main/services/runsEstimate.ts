@@ -10,7 +10,7 @@ import type { RunConfig, RunEstimate } from '../../shared/contract/runs';
 import type { RunRow } from '../store/runs';
 import type { PreparedRun } from './runsPrepare';
 import type { StepTiming } from './runsTiming';
-import { validationTime, validationWords } from './runsValidationTime';
+import { validationShapeOf, validationTime, validationWords } from './runsValidationTime';
 
 /**
  * The steps a run must have trained for its time to set an estimate. A run's elapsed time holds
@@ -70,15 +70,15 @@ function timedTime(prepared: PreparedRun, timing: StepTiming) {
   const steps =
     `${Math.round(timing.msPerStep).toLocaleString('en')} ms per step, from ${timing.timedSteps} steps of this shape ` +
     `timed at ${when}${ran}`;
-  const shape = { ...prepared, evalEvery: config.evalEvery, batchSize: config.batchSize };
-  const validation = timing.validation === null ? null : validationTime(shape, timing.validation);
-  const validationMs = validation?.totalMs ?? 0;
-  const words =
-    validation === null ? 'no validation (the dataset has no validation examples)' : validationWords(validation);
+  // Not timed: the run makes no pass (StepTimings.of gives a timing with one to a run that makes some).
+  const validation =
+    timing.validation === null
+      ? { passes: 0, passMs: 0, totalMs: 0 }
+      : validationTime(validationShapeOf(prepared), timing.validation);
   return {
-    ms: timing.msPerStep * totalSteps + validationMs,
-    validationMs,
-    basis: `${steps}; ${words}; checkpoints add to it`,
+    ms: timing.msPerStep * totalSteps + validation.totalMs,
+    validationMs: validation.totalMs,
+    basis: `${steps}; ${validationWords(validation)}; checkpoints add to it`,
   };
 }
 

@@ -10,7 +10,7 @@
 import type { RunConfig } from '../../shared/contract/runs';
 import type { HostRequester } from './engine-host';
 import type { PreparedRun } from './runsPrepare';
-import { passParts, validationPasses, type ValidationCost } from './runsValidationTime';
+import { passParts, validationPasses, validationShapeOf, type ValidationCost } from './runsValidationTime';
 
 /** Steps timed after one untimed warm-up call (rounded up to whole calls of the run's stepsPerCall). */
 export const TIMED_STEPS = 2;
@@ -46,7 +46,7 @@ function shapeKey(config: RunConfig, targetLength: number): string {
 
 /** Whether `prepared` makes validation passes that decode (then its timing needs a decoding group). */
 function validates(prepared: PreparedRun): { passes: boolean; decodes: boolean } {
-  const shape = { ...prepared, evalEvery: prepared.config.evalEvery, batchSize: prepared.config.batchSize };
+  const shape = validationShapeOf(prepared);
   return { passes: validationPasses(shape) > 0, decodes: passParts(shape).groups > 0 };
 }
 

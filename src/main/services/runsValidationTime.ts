@@ -9,6 +9,7 @@
 
 import { formatElapsed } from '../../shared/format';
 import { EVAL_EXAMPLES, SPAN_GROUP, SPAN_SAMPLE } from '../engine/train/spanGroup';
+import type { PreparedRun } from './runsPrepare';
 
 /** A validation pass's parts as timed (bench.validation's result). */
 export interface ValidationCost {
@@ -30,6 +31,12 @@ export interface ValidationShape {
   readonly batchSize: number;
   readonly evalExamples?: number;
   readonly spanSample?: number;
+}
+
+/** A prepared run's validation shape: its steps and validation side, with its config's interval and micro-batch. */
+export function validationShapeOf(prepared: PreparedRun): ValidationShape {
+  const { totalSteps, validationExamples, config } = prepared;
+  return { totalSteps, validationExamples, evalEvery: config.evalEvery, batchSize: config.batchSize };
 }
 
 /** Validation passes over a run: each multiple of evalEvery, and the last step when it is none. */
